@@ -1,0 +1,44 @@
+/** Layer rules checked by the test command (dependency-cruiser 17: the last line that runs on Node 20). */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-plain-typescript',
+      comment: 'libs/domain holds event types, deciders and values only: no framework, database, broker or app code.',
+      severity: 'error',
+      from: { path: '^libs/domain' },
+      to: { path: ['node_modules/(@nestjs|typeorm|kafkajs|pg|pino|nestjs-pino|express|prom-client|ws)/', '^apps/', '^libs/(?!domain)', '^infra/'] },
+    },
+    {
+      name: 'libs-do-not-import-apps',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'apps-do-not-import-each-other',
+      severity: 'error',
+      from: { path: '^apps/([^/]+)/' },
+      to: { path: '^apps/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'libs-only-through-their-index',
+      comment: 'A lib is used through its public index.ts; nothing reaches into another lib internals.',
+      severity: 'error',
+      from: { path: '^(apps|libs)/([^/]+)' },
+      to: { path: '^libs/([^/]+)/src/.+', pathNot: ['^libs/$2/', '^libs/[^/]+/src/index\\.ts$'] },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: ['\\.spec\\.ts$', '\\.int-spec\\.ts$', '\\.e2e-spec\\.ts$', '^dist/'] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

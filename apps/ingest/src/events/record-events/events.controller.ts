@@ -1,0 +1,62 @@
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Submission, submissionJsonSchema, validateSubmission } from '@newsroom/domain';
+import { problems, RequireScope } from '@newsroom/platform';
+import { recordedBody, rejectionProblem } from '../../write/outcome-response';
+import { requestMeta } from '../../write/request-meta';
+import { RecordEventsCommand } from './record-events.command';
+
+export const MAX_BATCH = 1000;
+
+@ApiTags('events')
+@ApiSecurity('bearer')
+@Controller('v1/events')
+export class EventsController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(200)
+  @RequireScope('write')
+  @ApiOperation({ summary: 'Record one story event (201 created, 200 duplicate) or a batch {events: [...]} of up to 1000 (200 with per-item results).' })
+  @ApiBody({ schema: { oneOf: [submissionJsonSchema() as object, { type: 'object', properties: { events: { type: 'array', maxItems: MAX_BATCH, items: submissionJsonSchema() as object } }, required: ['events'] }] } })
+  async record(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    if (body && typeof body === 'object' && !Array.isArray(body) && 'events' in body) return this.recordBatch((body as { events: unknown }).events, req);
+    const valid = validateSubmission(body);
+    if (!valid.ok) throw problems.validation(valid.errors);
+    const [outcome] = await this.commands.execute(new RecordEventsCommand([valid.value], requestMeta(req), true));
+    if (outcome.status === 'rejected') throw rejectionProblem(outcome.error);
+    res.status(outcome.status === 'created' ? 201 : 200).setHeader('Location', `/v1/events/${outcome.eventId}`);
+    return recordedBody(outcome, valid.value.subject);
+  }
+
+  private async recordBatch(events: unknown, req: Request) {
+    if (!Array.isArray(events)) throw problems.validation([{ path: 'events', message: 'must be an array' }]);
+    if (events.length === 0 || events.length > MAX_BATCH) {
+      throw problems.validation([{ path: 'events', message: `must hold 1 to ${MAX_BATCH} events` }]);
+    }
+    const results: Array<Record<string, unknown>> = new Array(events.length);
+    const valid: Array<{ index: number; submission: Submission }> = [];
+    events.forEach((e, index) => {
+      const v = validateSubmission(e);
+      if (v.ok) valid.push({ index, submission: v.value });
+      else {
+        const id = e && typeof e === 'object' && typeof (e as any).id === 'string' ? (e as any).id : null;
+        results[index] = { index, id, status: 'rejected', error: { status: 400, code: 'REQUEST.INVALID', errors: v.errors } };
+      }
+    });
+    if (valid.length) {
+      const outcomes = await this.commands.execute(new RecordEventsCommand(valid.map((v) => v.submission), requestMeta(req), false));
+      outcomes.forEach((o, i) => {
+        const index = valid[i].index;
+        results[index] =
+          o.status === 'rejected'
+            ? { index, id: o.eventId, status: 'rejected', error: { status: o.error.status, code: o.error.code, message: o.error.message, errors: o.error.errors } }
+            : { index, id: o.eventId, status: o.status, globalPosition: o.globalPosition, streamVersion: o.streamVersion };
+      });
+    }
+    const count = (s: string) => results.filter((r) => r.status === s).length;
+    return { results, created: count('created'), duplicates: count('duplicate'), rejected: count('rejected') };
+  }
+}

@@ -1,0 +1,14 @@
+import { Command } from '@nestjs/cqrs';
+import { Submission } from '@newsroom/domain';
+import { RequestMeta, WriteOutcome } from '../../write/write.types';
+
+/** Record one or more story events; `atomic` makes it all or nothing. */
+export class RecordEventsCommand extends Command<WriteOutcome[]> {
+  constructor(
+    readonly submissions: Submission[],
+    readonly meta: RequestMeta,
+    readonly atomic: boolean,
+  ) {
+    super();
+  }
+}

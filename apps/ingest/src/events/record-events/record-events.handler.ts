@@ -1,0 +1,14 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { EventWriter } from '../../write/event-writer';
+import { recordIntent } from '../../write/intents';
+import { WriteOutcome } from '../../write/write.types';
+import { RecordEventsCommand } from './record-events.command';
+
+@CommandHandler(RecordEventsCommand)
+export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand, WriteOutcome[]> {
+  constructor(private readonly writer: EventWriter) {}
+
+  execute({ submissions, meta, atomic }: RecordEventsCommand): Promise<WriteOutcome[]> {
+    return this.writer.write(submissions.map(recordIntent), meta, atomic);
+  }
+}

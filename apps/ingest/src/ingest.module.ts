@@ -1,0 +1,67 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { Pool } from 'pg';
+import { PgEventStore } from '@newsroom/event-store';
+import { KafkaClient } from '@newsroom/messaging';
+import {
+  API_KEY_RING, ApiKeyGuard, ApiKeyRing, createPgPool, HealthModule, loggingModule, MetricsModule, parseApiKeys,
+  ProblemFilter, REQUIRE_READ_KEY,
+} from '@newsroom/platform';
+import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
+import { EventsController } from './events/record-events/events.controller';
+import { StoriesController } from './events/record-story/stories.controller';
+import { RecordEventsHandler } from './events/record-events/record-events.handler';
+import { EventWriter } from './write/event-writer';
+import { mapIngestError } from './write/ingest-errors.mapper';
+
+export const PG_POOL = Symbol('PG_POOL');
+export const KAFKA = Symbol('KAFKA');
+
+@Global()
+@Module({})
+class IngestCoreModule {
+  static forRoot(config: IngestConfig): DynamicModule {
+    return {
+      module: IngestCoreModule,
+      providers: [
+        { provide: INGEST_CONFIG, useValue: config },
+        { provide: PG_POOL, useFactory: () => createPgPool(config.DATABASE_URL, config.DATABASE_POOL_MAX, 'ingest') },
+        { provide: PgEventStore, inject: [PG_POOL], useFactory: (pool: Pool) => new PgEventStore(pool) },
+        { provide: EventWriter, inject: [PgEventStore], useFactory: (store: PgEventStore) => new EventWriter(store) },
+        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-ingest', brokers: config.KAFKA_BROKERS }) },
+        { provide: API_KEY_RING, useValue: new ApiKeyRing(parseApiKeys(config.NEWSROOM_API_KEYS)) },
+        { provide: REQUIRE_READ_KEY, useValue: config.NEWSROOM_REQUIRE_READ_KEY },
+      ],
+      exports: [INGEST_CONFIG, PG_POOL, PgEventStore, EventWriter, KAFKA, API_KEY_RING, REQUIRE_READ_KEY],
+    };
+  }
+}
+
+@Module({})
+export class IngestModule {
+  static forRoot(config: IngestConfig): DynamicModule {
+    return {
+      module: IngestModule,
+      imports: [
+        IngestCoreModule.forRoot(config),
+        CqrsModule.forRoot(),
+        loggingModule('ingest', config.LOG_LEVEL),
+        MetricsModule,
+        HealthModule.forChecks({
+          inject: [PG_POOL, KAFKA],
+          useFactory: (pool: Pool, kafka: KafkaClient) => [
+            { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
+            { name: 'kafka', check: async () => kafka.ping() },
+          ],
+        }),
+      ],
+      controllers: [EventsController, StoriesController],
+      providers: [
+        RecordEventsHandler,
+        { provide: APP_FILTER, useValue: new ProblemFilter(mapIngestError) },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+      ],
+    };
+  }
+}

@@ -1,0 +1,148 @@
+import { Logger } from '@nestjs/common';
+import { DomainError, evolve, foldStream, NewEvent, parsePeriod, StreamState } from '@newsroom/domain';
+import {
+  DuplicateEventIdError, EventToAppend, PgEventStore, StoredEvent, StreamAppend, WrongExpectedVersionError,
+} from '@newsroom/event-store';
+import { toRecordedEvent } from './stored-to-recorded';
+import { RequestMeta, WriteOutcome, WriteRejection } from './write.types';
+
+/** One event someone wants recorded: its id, its idempotency fingerprint, and how to decide it on its stream. */
+export interface WriteIntent {
+  eventId: string;
+  idFromClient: boolean;
+  contentHash: string;
+  subject: string;
+  decide(state: StreamState): NewEvent;
+}
+
+const MAX_ATTEMPTS = 12;
+
+/**
+ * The write path every command shares: idempotency by event id, load and fold each subject's stream, decide
+ * in order, append all streams in one transaction with the versions that were read. A concurrent writer makes
+ * the append fail on version; then everything is re-read and re-decided, so rules always see the latest state.
+ * `atomic`: any rejection rejects the whole request (stories); otherwise each item stands alone (batches).
+ */
+export class EventWriter {
+  private readonly logger = new Logger(EventWriter.name);
+
+  constructor(private readonly store: PgEventStore) {}
+
+  async write(intents: WriteIntent[], meta: RequestMeta, atomic: boolean): Promise<WriteOutcome[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(intents, meta, atomic);
+      } catch (error) {
+        const retriable = error instanceof WrongExpectedVersionError || error instanceof DuplicateEventIdError;
+        if (!retriable || attempt >= MAX_ATTEMPTS) throw error;
+        // Jittered pause so writers racing on one stream do not collide again in lockstep.
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
+  private async attempt(intents: WriteIntent[], meta: RequestMeta, atomic: boolean): Promise<WriteOutcome[]> {
+    const outcomes: (WriteOutcome | undefined)[] = new Array(intents.length);
+    const existing = await this.existingById(intents);
+    const firstIndexOf = new Map<string, number>();
+    const pending: number[] = [];
+    intents.forEach((intent, i) => {
+      const stored = existing.get(intent.eventId);
+      if (stored) outcomes[i] = this.replayOutcome(intent, stored);
+      else if (firstIndexOf.has(intent.eventId)) {
+        const first = intents[firstIndexOf.get(intent.eventId)!];
+        if (first.contentHash !== intent.contentHash) outcomes[i] = reject(intent, idConflict(intent.eventId));
+      } else {
+        firstIndexOf.set(intent.eventId, i);
+        pending.push(i);
+      }
+    });
+
+    const appends = new Map<string, StreamAppend>();
+    const states = new Map<string, StreamState>();
+    for (const i of pending) {
+      const intent = intents[i];
+      let state = states.get(intent.subject);
+      if (!state) {
+        state = foldStream(intent.subject, (await this.store.readStream(intent.subject)).map(toRecordedEvent));
+        states.set(intent.subject, state);
+        appends.set(intent.subject, { streamId: intent.subject, expectedVersion: state.version, events: [] });
+      }
+      try {
+        const decided = intent.decide(state);
+        const append = appends.get(intent.subject)!;
+        append.events.push(this.toAppend(intent, decided, meta));
+        states.set(intent.subject, evolve(state, { ...decided, eventId: intent.eventId, streamVersion: state.version + 1 }));
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        outcomes[i] = reject(intent, fromDomainError(error));
+      }
+    }
+
+    if (atomic && outcomes.some((o) => o?.status === 'rejected')) return this.fillUnrecorded(intents, outcomes);
+    const appended = await this.store.appendMany([...appends.values()]);
+    const byId = new Map(appended.map((a) => [a.eventId, a]));
+    return intents.map((intent, i) => {
+      if (outcomes[i]) return outcomes[i]!;
+      const first = firstIndexOf.get(intent.eventId)!;
+      const a = byId.get(intent.eventId);
+      if (!a) return outcomes[first]!; // a repeat of an item that was itself rejected
+
+      return { status: first === i ? 'created' : 'duplicate', eventId: a.eventId, globalPosition: a.globalPosition, streamVersion: a.streamVersion, recordedAt: a.recordedAt };
+    });
+  }
+
+  private async existingById(intents: WriteIntent[]): Promise<Map<string, StoredEvent>> {
+    const ids = [...new Set(intents.filter((i) => i.idFromClient).map((i) => i.eventId))];
+    const found = await this.store.findEvents(ids);
+    return new Map(found.map((e) => [e.eventId, e]));
+  }
+
+  private replayOutcome(intent: WriteIntent, stored: StoredEvent): WriteOutcome {
+    if (stored.contentHash !== intent.contentHash) return reject(intent, idConflict(intent.eventId));
+    return { status: 'duplicate', eventId: stored.eventId, globalPosition: stored.globalPosition, streamVersion: stored.streamVersion, recordedAt: stored.recordedAt };
+  }
+
+  private toAppend(intent: WriteIntent, e: NewEvent, meta: RequestMeta): EventToAppend {
+    const period = e.occurredAt ? parsePeriod(e.occurredAt) : null;
+    return {
+      eventId: intent.eventId,
+      type: e.type,
+      schemaVersion: e.schemaVersion,
+      occurredAt: e.occurredAt,
+      occurredStart: period?.start ?? null,
+      occurredEnd: period?.end ?? null,
+      data: e.data,
+      sources: e.sources,
+      modality: e.modality,
+      metadata: { correlationId: meta.correlationId, causationId: meta.causationId, actor: meta.actor },
+      contentHash: intent.contentHash,
+    };
+  }
+
+  /** In an atomic request that failed, the items that were fine are reported as not recorded, not as created. */
+  private fillUnrecorded(intents: WriteIntent[], outcomes: (WriteOutcome | undefined)[]): WriteOutcome[] {
+    return intents.map((intent, i) =>
+      outcomes[i] ?? reject(intent, { status: 422, code: 'BATCH.NOT_RECORDED', message: 'not recorded because another event of this request was rejected' }),
+    );
+  }
+}
+
+const STATUS_OF_KIND: Record<DomainError['kind'], number> = { validation: 400, rule: 422, conflict: 409, not_found: 404 };
+
+export function fromDomainError(error: DomainError): WriteRejection {
+  return { status: STATUS_OF_KIND[error.kind], code: error.code, message: error.message, ...(error.errors?.length ? { errors: error.errors } : {}) };
+}
+
+function idConflict(eventId: string): WriteRejection {
+  return {
+    status: 409,
+    code: 'EVENT.ID_CONFLICT',
+    message: `event id ${eventId} was already used for different content`,
+    errors: [{ path: 'id', message: 'already used for different content' }],
+  };
+}
+
+function reject(intent: WriteIntent, error: WriteRejection): WriteOutcome {
+  return { status: 'rejected', eventId: intent.eventId, error };
+}

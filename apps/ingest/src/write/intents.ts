@@ -1,0 +1,40 @@
+import { decideCorrection, decideRecord, decideRetraction, CorrectionRequest, RetractionRequest, Submission } from '@newsroom/domain';
+import { contentHash } from '@newsroom/event-store';
+import { uuidv7 } from './ids';
+import { WriteIntent } from './event-writer';
+
+/** The content an idempotency key is bound to: everything the client said except the key and the version check. */
+export function submissionFingerprint(s: Submission): string {
+  const { id: _id, expectedVersion: _v, ...content } = s;
+  return contentHash({ ...content, modality: content.modality ?? 'reported' });
+}
+
+export function recordIntent(s: Submission): WriteIntent {
+  return {
+    eventId: s.id ?? uuidv7(),
+    idFromClient: s.id !== undefined,
+    contentHash: submissionFingerprint(s),
+    subject: s.subject,
+    decide: (state) => decideRecord(state, s),
+  };
+}
+
+export function correctionIntent(subject: string, targetEventId: string, req: CorrectionRequest, id?: string): WriteIntent {
+  return {
+    eventId: id ?? uuidv7(),
+    idFromClient: id !== undefined,
+    contentHash: contentHash({ kind: 'correction', targetEventId, req }),
+    subject,
+    decide: (state) => decideCorrection(state, targetEventId, req),
+  };
+}
+
+export function retractionIntent(subject: string, targetEventId: string, req: RetractionRequest, id?: string): WriteIntent {
+  return {
+    eventId: id ?? uuidv7(),
+    idFromClient: id !== undefined,
+    contentHash: contentHash({ kind: 'retraction', targetEventId, req }),
+    subject,
+    decide: (state) => decideRetraction(state, targetEventId, req),
+  };
+}

@@ -1,0 +1,14 @@
+import type { Request } from 'express';
+import { RequestMeta } from './write.types';
+
+const ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Correlation id: the one the logger assigned (the client's X-Correlation-Id or a new one); causation: X-Causation-Id. */
+export function requestMeta(req: Request & { id?: unknown; actor?: string }): RequestMeta {
+  const causation = req.headers['x-causation-id'];
+  return {
+    correlationId: String(req.id ?? ''),
+    causationId: typeof causation === 'string' && ID.test(causation) ? causation : null,
+    actor: req.actor ?? 'anonymous',
+  };
+}

@@ -1,0 +1,18 @@
+import { RecordedEvent, upcast } from '@newsroom/domain';
+import { StoredEvent } from '@newsroom/event-store';
+
+/** Reads old events in today's shape: upcasters run on every read of the log. */
+export function toRecordedEvent(e: StoredEvent): RecordedEvent {
+  const current = upcast({ type: e.type, schemaVersion: e.schemaVersion, data: e.data });
+  return {
+    eventId: e.eventId,
+    type: current.type,
+    subject: e.streamId,
+    streamVersion: e.streamVersion,
+    occurredAt: e.occurredAt,
+    data: current.data,
+    sources: e.sources,
+    modality: e.modality as RecordedEvent['modality'],
+    schemaVersion: current.schemaVersion,
+  };
+}

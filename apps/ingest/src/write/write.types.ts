@@ -1,0 +1,19 @@
+import { FieldError } from '@newsroom/domain';
+
+/** Who asked and why: stored in each event's metadata and carried into Kafka headers and logs. */
+export interface RequestMeta {
+  correlationId: string;
+  causationId: string | null;
+  actor: string;
+}
+
+export interface WriteRejection {
+  status: number;
+  code: string;
+  message: string;
+  errors?: FieldError[];
+}
+
+export type WriteOutcome =
+  | { status: 'created' | 'duplicate'; eventId: string; globalPosition: string; streamVersion: number; recordedAt: string }
+  | { status: 'rejected'; eventId: string | null; error: WriteRejection };

@@ -1,0 +1,35 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { KafkaClient } from '@newsroom/messaging';
+import { HealthModule, loggingModule, MetricsModule, ProblemFilter, retryUntilReady } from '@newsroom/platform';
+import { PROJECTOR_CONFIG, ProjectorConfig } from './config/projector.config';
+import { KAFKA, ProjectorService, READ_DB } from './projector/projector.service';
+
+@Module({})
+export class ProjectorModule {
+  static forRoot(config: ProjectorConfig): DynamicModule {
+    return {
+      module: ProjectorModule,
+      imports: [
+        loggingModule('projector', config.LOG_LEVEL),
+        MetricsModule,
+        HealthModule.forChecks({ inject: [ProjectorService], useFactory: (p: ProjectorService) => p.readinessChecks() }),
+      ],
+      providers: [
+        { provide: PROJECTOR_CONFIG, useValue: config },
+        {
+          provide: READ_DB,
+          // Read models are written through TypeORM; the schema comes from migrations only (never synchronize).
+          useFactory: () =>
+            retryUntilReady('postgres', () =>
+              new DataSource({ type: 'postgres', url: config.DATABASE_URL, synchronize: false, extra: { max: config.DATABASE_POOL_MAX, application_name: 'projector' } }).initialize(),
+            ),
+        },
+        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-projector', brokers: config.KAFKA_BROKERS }) },
+        { provide: APP_FILTER, useValue: new ProblemFilter() },
+        ProjectorService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { commonEnvSchema, loadConfig, port } from '@newsroom/platform';
+
+const queryEnvSchema = commonEnvSchema.extend({
+  QUERY_PORT: port(3000),
+  FEED_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300000).default(15000),
+  FEED_RETRY_MS: z.coerce.number().int().min(100).max(600000).default(2000),
+  /** Items a live subscriber may have waiting before it is disconnected as too slow. */
+  FEED_MAX_BUFFERED_ITEMS: z.coerce.number().int().min(10).max(1000000).default(2000),
+  FEED_POLL_MS: z.coerce.number().int().min(20).max(60000).default(1000),
+  FEED_MAX_SUBSCRIBERS: z.coerce.number().int().min(1).max(1000000).default(20000),
+});
+
+export type QueryConfig = z.infer<typeof queryEnvSchema>;
+export const QUERY_CONFIG = Symbol('QUERY_CONFIG');
+export const loadQueryConfig = (env: NodeJS.ProcessEnv = process.env): QueryConfig => loadConfig(queryEnvSchema, env);

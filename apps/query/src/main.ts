@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { bootstrapHttp, initMetrics } from '@newsroom/platform';
+import { loadQueryConfig } from './config/query.config';
+import { QueryModule } from './query.module';
+
+async function main() {
+  const config = loadQueryConfig();
+  initMetrics('query');
+  await bootstrapHttp(QueryModule.forRoot(config), {
+    service: 'query',
+    port: config.QUERY_PORT,
+    configure: (app) => {
+      const doc = new DocumentBuilder()
+        .setTitle('Newsroom query API')
+        .setDescription('Feed history, live stream (SSE, WebSocket), reports, entities and sources.')
+        .setVersion('1')
+        .addBearerAuth()
+        .build();
+      SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs/openapi.json' });
+    },
+  });
+}
+
+main().catch((error) => {
+  process.stderr.write(`query failed to start: ${error?.stack ?? error}\n`);
+  process.exit(1);
+});

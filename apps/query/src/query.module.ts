@@ -1,0 +1,72 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { KafkaClient } from '@newsroom/messaging';
+import {
+  API_KEY_RING, ApiKeyGuard, ApiKeyRing, HealthModule, loggingModule, MetricsModule, parseApiKeys, ProblemFilter,
+  REQUIRE_READ_KEY, retryUntilReady,
+} from '@newsroom/platform';
+import { QUERY_CONFIG, QueryConfig } from './config/query.config';
+import { FeedHub, READ_DB } from './feed/feed-hub.service';
+import { FeedModule } from './feed/feed.module';
+
+export const KAFKA = Symbol('KAFKA');
+
+@Global()
+@Module({})
+class QueryCoreModule {
+  static forRoot(config: QueryConfig): DynamicModule {
+    return {
+      module: QueryCoreModule,
+      providers: [
+        { provide: QUERY_CONFIG, useValue: config },
+        {
+          provide: READ_DB,
+          useFactory: () =>
+            retryUntilReady('postgres', () =>
+              new DataSource({ type: 'postgres', url: config.DATABASE_URL, synchronize: false, extra: { max: config.DATABASE_POOL_MAX, application_name: 'query' } }).initialize(),
+            ),
+        },
+        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-query', brokers: config.KAFKA_BROKERS }) },
+        { provide: API_KEY_RING, useValue: new ApiKeyRing(parseApiKeys(config.NEWSROOM_API_KEYS)) },
+        { provide: REQUIRE_READ_KEY, useValue: config.NEWSROOM_REQUIRE_READ_KEY },
+      ],
+      exports: [QUERY_CONFIG, READ_DB, KAFKA, API_KEY_RING, REQUIRE_READ_KEY],
+    };
+  }
+}
+
+@Module({})
+export class QueryModule {
+  static forRoot(config: QueryConfig): DynamicModule {
+    return {
+      module: QueryModule,
+      imports: [
+        QueryCoreModule.forRoot(config),
+        loggingModule('query', config.LOG_LEVEL),
+        MetricsModule,
+        FeedModule,
+        HealthModule.forChecks({
+          inject: [READ_DB, KAFKA, FeedHub],
+          useFactory: (db: DataSource, kafka: KafkaClient, hub: FeedHub) => [
+            { name: 'postgres', check: async () => void (await db.query('SELECT 1')) },
+            // The live feed is only as fresh as the pipeline behind it, so readiness reports the broker too.
+            { name: 'kafka', check: async () => kafka.ping() },
+            {
+              name: 'feed',
+              check: async () => {
+                const s = hub.tailStatus();
+                if (s.lastError) throw new Error(`feed tail failing: ${s.lastError}`);
+                return s;
+              },
+            },
+          ],
+        }),
+      ],
+      providers: [
+        { provide: APP_FILTER, useValue: new ProblemFilter() },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+      ],
+    };
+  }
+}

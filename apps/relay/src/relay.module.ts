@@ -1,0 +1,28 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { KafkaClient } from '@newsroom/messaging';
+import { createPgPool, HealthModule, loggingModule, MetricsModule, ProblemFilter } from '@newsroom/platform';
+import { RELAY_CONFIG, RelayConfig } from './config/relay.config';
+import { KAFKA, PG_POOL, RelayService } from './relay/relay.service';
+
+@Module({})
+export class RelayModule {
+  static forRoot(config: RelayConfig): DynamicModule {
+    return {
+      module: RelayModule,
+      imports: [
+        loggingModule('relay', config.LOG_LEVEL),
+        MetricsModule,
+        HealthModule.forChecks({ inject: [RelayService], useFactory: (relay: RelayService) => relay.readinessChecks() }),
+      ],
+      providers: [
+        { provide: RELAY_CONFIG, useValue: config },
+        { provide: PG_POOL, useFactory: () => createPgPool(config.DATABASE_URL, 4, 'relay') },
+        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-relay', brokers: config.KAFKA_BROKERS }) },
+        { provide: APP_FILTER, useValue: new ProblemFilter() },
+        RelayService,
+      ],
+      exports: [RelayService],
+    };
+  }
+}

@@ -1,0 +1,78 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
+import { PgEventStore } from '@newsroom/event-store';
+import { KafkaClient, topicNames } from '@newsroom/messaging';
+import { metric, ReadinessCheck } from '@newsroom/platform';
+import { RELAY_CONFIG, RelayConfig } from '../config/relay.config';
+import { EventRelay } from './event-relay';
+import { RelayCheckpoints } from './relay-checkpoints';
+
+export const PG_POOL = Symbol('PG_POOL');
+export const KAFKA = Symbol('KAFKA');
+
+@Injectable()
+export class RelayService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RelayService.name);
+  readonly relay: EventRelay;
+  private readonly topics: ReturnType<typeof topicNames>;
+  private readonly published = metric('counter', { name: 'relay_events_published_total', help: 'Events published to Kafka' });
+
+  constructor(
+    @Inject(RELAY_CONFIG) private readonly config: RelayConfig,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(KAFKA) private readonly kafka: KafkaClient,
+  ) {
+    this.topics = topicNames(config.KAFKA_TOPIC_PREFIX);
+    const store = new PgEventStore(pool);
+    this.relay = new EventRelay(pool, store, kafka, new RelayCheckpoints(pool), {
+      topic: this.topics.events,
+      batchSize: config.RELAY_BATCH_SIZE,
+      idleWaitMs: config.RELAY_IDLE_WAIT_MS,
+      maxBackoffMs: config.RELAY_MAX_BACKOFF_MS,
+      leaderLockKey: 0x72656c61, // "rela"
+    });
+    this.relay.onPublished = (n) => this.published.inc(n);
+    const relay = this.relay;
+    metric('gauge', {
+      name: 'relay_lag_events',
+      help: 'Events recorded but not yet published',
+      async collect(this: any) {
+        const { rows } = await pool.query('SELECT coalesce(max(global_position), 0) AS head FROM event_store.events');
+        this.set(Math.max(0, Number(rows[0].head) - Number(relay.getStatus().checkpoint)));
+      },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Topics are created here, not by hand; a broker that is down now is retried by the loop, not fatal.
+    await this.kafka
+      .ensureTopics([
+        { topic: this.topics.events, partitions: this.config.KAFKA_EVENTS_PARTITIONS },
+        { topic: this.topics.eventsDlq, partitions: 1 },
+      ])
+      .catch((e) => this.logger.warn(`could not ensure topics yet: ${e.message}`));
+    this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    await this.kafka.close();
+    await this.pool.end().catch(() => undefined);
+  }
+
+  readinessChecks(): ReadinessCheck[] {
+    return [
+      { name: 'postgres', check: async () => void (await this.pool.query('SELECT 1')) },
+      { name: 'kafka', check: async () => this.kafka.ping() },
+      {
+        name: 'relay',
+        check: async () => {
+          const s = this.relay.getStatus();
+          if (Date.now() - s.lastLoopAt > 30000) throw new Error('relay loop is stuck');
+          if (s.lastError) throw new Error(`relay failing: ${s.lastError}`);
+          return { leader: s.leader, checkpoint: s.checkpoint, published: s.published };
+        },
+      },
+    ];
+  }
+}

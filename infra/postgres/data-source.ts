@@ -1,0 +1,21 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { EventStore1764201600000 } from './migrations/1764201600000-event-store.migration';
+import { FeedItems1764201700000 } from './migrations/1764201700000-feed-items.migration';
+
+/** Every migration, in order. A landed migration is never rewritten: add a new one. */
+export const MIGRATIONS = [EventStore1764201600000, FeedItems1764201700000];
+
+export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    synchronize: false,
+    logging: false,
+    ...extra,
+  } as DataSourceOptions;
+}
+
+/** For the TypeORM CLI: `npx typeorm -d dist/infra/postgres/data-source.js migration:show`. */
+export default new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/newsroom'));

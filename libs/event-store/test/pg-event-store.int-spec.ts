@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { APPEND_LOCK_KEY, DuplicateEventIdError, EventToAppend, PgEventStore, WrongExpectedVersionError } from '@newsroom/event-store';
+import { createTestDatabase, TestDatabase } from '@newsroom/testing';
+
+const event = (overrides: Partial<EventToAppend> = {}): EventToAppend => ({
+  eventId: randomUUID(),
+  type: 'headcount.reported',
+  schemaVersion: 1,
+  occurredAt: '2024-10',
+  occurredStart: '2024-10-01T00:00:00.000Z',
+  occurredEnd: '2024-11-01T00:00:00.000Z',
+  data: { total: 1600 },
+  sources: [{ outlet: 'Example', language: 'fr' }],
+  modality: 'reported',
+  metadata: { correlationId: 'c-1', causationId: null, actor: 'test' },
+  contentHash: 'h',
+  ...overrides,
+});
+
+describe('PgEventStore against the real Postgres', () => {
+  let db: TestDatabase;
+  let store: PgEventStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('event_store');
+    store = new PgEventStore(db.pool);
+  });
+  afterAll(() => db.drop());
+
+  it('appends with stream versions and global positions, and reads the stream back in order', async () => {
+    const a = await store.append({ streamId: 'org:acme', expectedVersion: 0, events: [event(), event()] });
+    expect(a.map((e) => e.streamVersion)).toEqual([1, 2]);
+    expect(BigInt(a[1].globalPosition)).toBeGreaterThan(BigInt(a[0].globalPosition));
+    const b = await store.append({ streamId: 'org:acme', expectedVersion: 2, events: [event({ data: { total: 1700 } })] });
+    expect(b[0].streamVersion).toBe(3);
+    const stream = await store.readStream('org:acme');
+    expect(stream.map((e) => e.streamVersion)).toEqual([1, 2, 3]);
+    expect(stream[2].data).toEqual({ total: 1700 });
+    expect(stream[0].occurredAt).toBe('2024-10');
+    expect(stream[0].metadata.correlationId).toBe('c-1');
+  });
+
+  it('refuses a stale expected version and records nothing', async () => {
+    await store.append({ streamId: 'org:stale', expectedVersion: 0, events: [event()] });
+    await expect(store.append({ streamId: 'org:stale', expectedVersion: 0, events: [event()] })).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    await expect(store.append({ streamId: 'org:stale', expectedVersion: 5, events: [event()] })).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    expect(await store.readStream('org:stale')).toHaveLength(1);
+  });
+
+  it('lets exactly one of 50 concurrent appends at the same version win', async () => {
+    await store.append({ streamId: 'org:race', expectedVersion: 0, events: [event()] });
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => store.append({ streamId: 'org:race', expectedVersion: 1, events: [event()] })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(rejected).toHaveLength(49);
+    rejected.forEach((r) => expect(r.reason).toBeInstanceOf(WrongExpectedVersionError));
+    expect(await store.readStream('org:race')).toHaveLength(2);
+  });
+
+  it('rejects a reused event id without recording anything of that append', async () => {
+    const id = randomUUID();
+    await store.append({ streamId: 'org:dup', expectedVersion: 'any', events: [event({ eventId: id })] });
+    await expect(
+      store.append({ streamId: 'org:dup2', expectedVersion: 'any', events: [event(), event({ eventId: id })] }),
+    ).rejects.toBeInstanceOf(DuplicateEventIdError);
+    expect(await store.readStream('org:dup2')).toHaveLength(0);
+    expect(await store.streamVersion('org:dup2')).toBe(0);
+  });
+
+  it('appends several streams atomically: one bad stream records nothing at all', async () => {
+    await store.append({ streamId: 'org:multi-b', expectedVersion: 0, events: [event()] });
+    await expect(
+      store.appendMany([
+        { streamId: 'org:multi-a', expectedVersion: 0, events: [event()] },
+        { streamId: 'org:multi-b', expectedVersion: 0, events: [event()] },
+      ]),
+    ).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    expect(await store.readStream('org:multi-a')).toHaveLength(0);
+  });
+
+  it('keeps the log append-only: updates and deletes are refused by the database', async () => {
+    await expect(db.pool.query(`UPDATE event_store.events SET type = 'x'`)).rejects.toThrow(/append-only/);
+    await expect(db.pool.query(`DELETE FROM event_store.events`)).rejects.toThrow(/append-only/);
+  });
+
+  it('never lets "all events after P" skip an event whose transaction commits late', async () => {
+    const head = await store.headPosition();
+    // Hold one append's transaction open at the point where it owns its position and has inserted its row.
+    const held = await db.pool.connect();
+    const lateId = randomUUID();
+    await held.query('BEGIN');
+    await held.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK_KEY]);
+    await held.query(
+      `INSERT INTO event_store.events (event_id, stream_id, stream_version, type, schema_version, recorded_at, data, content_hash)
+       VALUES ($1, 'org:late', 1, 'headcount.reported', 1, clock_timestamp(), '{"total":1}', 'h')`,
+      [lateId],
+    );
+    // Others append meanwhile: they wait for the position lock instead of taking a later position and committing first.
+    const others = Promise.all([1, 2, 3].map((i) => store.append({ streamId: `org:other-${i}`, expectedVersion: 0, events: [event()] })));
+    await new Promise((r) => setTimeout(r, 300));
+    const whileHeld = await store.readAll(head, 100);
+    expect(whileHeld).toHaveLength(0); // a reader sees nothing past the open transaction, so cannot move past it
+    await held.query('COMMIT');
+    held.release();
+    await others;
+    const after = await store.readAll(head, 100);
+    expect(after.map((e) => e.eventId)[0]).toBe(lateId);
+    expect(after).toHaveLength(4);
+    const positions = after.map((e) => BigInt(e.globalPosition));
+    expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions);
+  });
+
+  it('reads every committed event exactly once when paging with concurrent writers', async () => {
+    const start = await store.headPosition();
+    const writers = Array.from({ length: 8 }, (_, w) =>
+      (async () => {
+        for (let i = 0; i < 25; i++) await store.append({ streamId: `org:w-${w}`, expectedVersion: 'any', events: [event()] });
+      })(),
+    );
+    const seen: string[] = [];
+    let cursor = start;
+    let writing = true;
+    void Promise.all(writers).then(() => (writing = false));
+    while (writing || (await store.readAll(cursor, 1)).length > 0) {
+      const page = await store.readAll(cursor, 7);
+      for (const e of page) seen.push(e.eventId);
+      if (page.length) cursor = page[page.length - 1].globalPosition;
+      else await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(seen).toHaveLength(200);
+    expect(new Set(seen).size).toBe(200);
+  });
+});

@@ -1,0 +1,140 @@
+import { Admin, Kafka, logLevel, Producer, Partitioners, CompressionTypes } from 'kafkajs';
+import { Logger } from '@nestjs/common';
+import { OutgoingMessage, Publisher, TopicSpec } from './messaging.types';
+import { ManagedConsumer } from './managed-consumer';
+import { ConsumerOptions } from './messaging.types';
+
+export interface KafkaClientOptions {
+  clientId: string;
+  brokers: string[];
+  connectionTimeoutMs?: number;
+}
+
+const kafkaLogger = new Logger('kafkajs');
+const toNestLog = () => ({ level, log }: { level: logLevel; log: { message: string; [k: string]: unknown } }) => {
+  const { message, timestamp: _t, logger: _l, ...rest } = log;
+  const line = `${message} ${Object.keys(rest).length ? JSON.stringify(rest) : ''}`.trim();
+  if (level === logLevel.ERROR) kafkaLogger.error(line);
+  else if (level === logLevel.WARN) kafkaLogger.warn(line);
+  else kafkaLogger.debug(line);
+};
+
+/**
+ * Owns one kafkajs client per process: a lazily connected producer, an admin for topics and readiness, and
+ * consumers that restart themselves after a crash (kafkajs issues 267, 659, 852, 1443).
+ */
+export class KafkaClient implements Publisher {
+  private readonly kafka: Kafka;
+  private producer: Producer | null = null;
+  private producerConnecting: Promise<Producer> | null = null;
+  private readonly consumers: ManagedConsumer[] = [];
+
+  constructor(private readonly options: KafkaClientOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      connectionTimeout: options.connectionTimeoutMs ?? 3000,
+      requestTimeout: 10000,
+      logLevel: logLevel.WARN,
+      logCreator: toNestLog,
+      retry: { initialRetryTime: 200, retries: 5, maxRetryTime: 5000 },
+    });
+  }
+
+  /**
+   * Idempotence is off: kafkajs's idempotent producer can drop concurrent sends (issue 1005). Order is kept by
+   * one request in flight; duplicates after a retry are harmless because consumers dedupe by position.
+   */
+  private async getProducer(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    if (!this.producerConnecting) {
+      const producer = this.kafka.producer({
+        allowAutoTopicCreation: false,
+        idempotent: false,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      producer.on(producer.events.DISCONNECT, () => {
+        if (this.producer === producer) this.producer = null;
+      });
+      this.producerConnecting = producer
+        .connect()
+        .then(() => (this.producer = producer))
+        .finally(() => (this.producerConnecting = null));
+    }
+    return this.producerConnecting;
+  }
+
+  async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const producer = await this.getProducer();
+    try {
+      await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+    } catch (error) {
+      // Drop the producer so the next attempt reconnects from scratch instead of reusing a broken one.
+      if (this.producer === producer) this.producer = null;
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async ensureTopics(topics: TopicSpec[]): Promise<string[]> {
+    return this.withAdmin(async (admin) => {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t.topic));
+      if (missing.length === 0) return [];
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          topic: t.topic,
+          numPartitions: t.partitions,
+          replicationFactor: t.replicationFactor ?? 1,
+          configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      });
+      return missing.map((t) => t.topic);
+    });
+  }
+
+  async deleteTopics(topics: string[]): Promise<void> {
+    await this.withAdmin((admin) => admin.deleteTopics({ topics, timeout: 10000 }));
+  }
+
+  /** Readiness: the cluster answers a metadata request within the connection timeout. */
+  async ping(): Promise<{ brokers: number; controller: number | null }> {
+    return this.withAdmin(async (admin) => {
+      const cluster = await admin.describeCluster();
+      return { brokers: cluster.brokers.length, controller: cluster.controller };
+    });
+  }
+
+  async topicOffsets(topic: string): Promise<Array<{ partition: number; high: string; low: string }>> {
+    return this.withAdmin(async (admin) => {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.map((o) => ({ partition: o.partition, high: o.high, low: o.low }));
+    });
+  }
+
+  consumer(options: ConsumerOptions): ManagedConsumer {
+    const consumer = new ManagedConsumer(this.kafka, options);
+    this.consumers.push(consumer);
+    return consumer;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.consumers.map((c) => c.stop()));
+    const producer = this.producer;
+    this.producer = null;
+    if (producer) await producer.disconnect().catch(() => undefined);
+  }
+
+  private async withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
+    const admin = this.kafka.admin({ retry: { retries: 1, initialRetryTime: 200 } });
+    await admin.connect();
+    try {
+      return await fn(admin);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+}

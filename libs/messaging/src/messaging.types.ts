@@ -1,0 +1,46 @@
+/** The small surface the apps see; kafkajs stays behind it. */
+export type Headers = Record<string, string>;
+
+export interface OutgoingMessage {
+  key: string;
+  value: string | Buffer;
+  headers?: Headers;
+}
+
+export interface IncomingMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer;
+  headers: Headers;
+}
+
+export interface Publisher {
+  /** Resolves once the broker acknowledged every message (acks = all); order is kept per partition. */
+  publish(topic: string, messages: OutgoingMessage[]): Promise<void>;
+}
+
+export interface TopicSpec {
+  topic: string;
+  partitions: number;
+  replicationFactor?: number;
+  config?: Record<string, string>;
+}
+
+/**
+ * Handles one fetched batch of a single partition. Return the offset of the last message whose effect is
+ * durable; the consumer commits it. Throwing makes the consumer retry the batch after a backoff.
+ */
+export type BatchHandler = (batch: { topic: string; partition: number; messages: IncomingMessage[] }) => Promise<void>;
+
+export interface ConsumerOptions {
+  groupId: string;
+  topics: string[];
+  fromBeginning?: boolean;
+  handler: BatchHandler;
+  partitionsConsumedConcurrently?: number;
+  maxWaitTimeInMs?: number;
+}
+
+export type ConsumerState = 'starting' | 'running' | 'restarting' | 'stopped';

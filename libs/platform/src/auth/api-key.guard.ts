@@ -1,0 +1,45 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { ApiKeyRing, Scope } from './api-keys';
+import { problems } from '../http/problem';
+
+export const REQUIRED_SCOPE = 'newsroom:scope';
+export const API_KEY_RING = Symbol('API_KEY_RING');
+export const REQUIRE_READ_KEY = Symbol('REQUIRE_READ_KEY');
+
+/** Marks a handler or controller with the scope it needs. Reads are open unless NEWSROOM_REQUIRE_READ_KEY. */
+export const RequireScope = (scope: Scope) => SetMetadata(REQUIRED_SCOPE, scope);
+/** Health and metrics stay open even when reads need a key: probes carry no secrets. */
+export const Public = () => SetMetadata(REQUIRED_SCOPE, 'public');
+
+export function presentedKey(req: Request): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  const header = req.headers['x-api-key'];
+  return typeof header === 'string' ? header : undefined;
+}
+
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(API_KEY_RING) private readonly ring: ApiKeyRing,
+    @Inject(REQUIRE_READ_KEY) private readonly requireReadKey: boolean,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
+    const needed =
+      this.reflector.getAllAndOverride<Scope | 'public'>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]) ?? null;
+    if (needed === 'public') return true;
+    const req = context.switchToHttp().getRequest<Request & { actor?: string }>();
+    const held = this.ring.identify(presentedKey(req));
+    if (held) req.actor = held.id; // named in event metadata, even on open routes
+    const scope = needed ?? (this.requireReadKey ? 'read' : null);
+    if (!scope) return true;
+    if (!held) throw problems.unauthorized();
+    if (!ApiKeyRing.satisfies(held.scope, scope)) throw problems.forbidden(scope);
+    return true;
+  }
+}

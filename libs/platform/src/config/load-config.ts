@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** Validates the environment once at boot and fails fast with every problem listed. */
+export function loadConfig<T extends z.ZodTypeAny>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/** Settings every service shares. Each app extends this with its own in its `config/` folder. */
+export const commonEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/newsroom'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:9092')
+    .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
+  KAFKA_EVENTS_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  NEWSROOM_API_KEYS: z.string().default(''),
+  NEWSROOM_REQUIRE_READ_KEY: bool.default(false),
+});
+
+export type CommonConfig = z.infer<typeof commonEnvSchema>;
+export { bool as envBoolean };

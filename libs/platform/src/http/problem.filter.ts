@@ -1,0 +1,53 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { PROBLEM_CONTENT_TYPE, ProblemError, problems } from './problem';
+
+/** Maps an app's own errors (domain, store) to problems; returns null for errors it does not know. */
+export type ErrorMapper = (error: unknown) => ProblemError | null;
+
+export function sendProblem(res: Response, problem: ProblemError, instance?: string): void {
+  if (res.headersSent) return;
+  for (const [k, v] of Object.entries(problem.headers)) res.setHeader(k, v);
+  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.toBody(instance)));
+}
+
+/** Errors raised by the body parser before Nest's pipeline runs. */
+export function bodyParserProblem(error: any, limit: string): ProblemError | null {
+  if (error?.type === 'entity.too.large') return problems.tooLarge(limit);
+  if (error?.type === 'entity.parse.failed') return problems.malformedJson(`Body is not valid JSON: ${error.message}`);
+  if (error?.type === 'encoding.unsupported' || error?.type === 'charset.unsupported') return problems.unsupportedMediaType();
+  if (error?.type === 'request.aborted') return new ProblemError(400, 'REQUEST.ABORTED', 'Request aborted');
+  return null;
+}
+
+/** The one exhaustive filter of an app: every error leaves as problem+json, unknown ones as a logged 500. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemFilter.name);
+
+  constructor(private readonly mapAppError: ErrorMapper = () => null) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request>();
+    const res = ctx.getResponse<Response>();
+    sendProblem(res, this.toProblem(exception), req.originalUrl);
+  }
+
+  toProblem(exception: unknown): ProblemError {
+    if (exception instanceof ProblemError) return exception;
+    const mapped = this.mapAppError(exception);
+    if (mapped) return mapped;
+    const parsed = bodyParserProblem(exception, 'the configured limit');
+    if (parsed) return parsed;
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse() as { message?: string | string[] } | string;
+      const message = typeof response === 'string' ? response : [response.message].flat().join('; ');
+      return new ProblemError(status, `HTTP.${status}`, exception.name.replace(/Exception$/, ''), message);
+    }
+    this.logger.error(`unhandled error: ${(exception as Error)?.stack ?? String(exception)}`);
+    return new ProblemError(500, 'INTERNAL', 'Internal error', 'Something failed on our side; it was logged.');
+  }
+}

@@ -1,0 +1,67 @@
+/** RFC 9457 problem details, with our stable `code` and field-level `errors`. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  instance?: string;
+  errors?: FieldProblem[];
+  [extension: string]: unknown;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** An error that already knows its HTTP face; app filters map domain errors to it. */
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldProblem[],
+    readonly extensions: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail ?? title);
+    this.name = 'ProblemError';
+  }
+
+  toBody(instance?: string): ProblemBody {
+    return {
+      type: `https://newsroom.dev/problems/${this.code.toLowerCase().replace(/[._]/g, '-')}`,
+      title: this.title,
+      status: this.status,
+      code: this.code,
+      ...(this.detail ? { detail: this.detail } : {}),
+      ...(instance ? { instance } : {}),
+      ...(this.errors?.length ? { errors: this.errors } : {}),
+      ...this.extensions,
+    };
+  }
+}
+
+export const problems = {
+  validation: (errors: FieldProblem[], detail = 'The request does not match the schema.') =>
+    new ProblemError(400, 'REQUEST.INVALID', 'Invalid request', detail, errors),
+  malformedJson: (detail: string) =>
+    new ProblemError(400, 'REQUEST.MALFORMED_JSON', 'Malformed JSON', detail, [{ path: '', message: detail }]),
+  tooLarge: (limit: string) =>
+    new ProblemError(413, 'REQUEST.TOO_LARGE', 'Request body too large', `The body exceeds the limit of ${limit}.`, [
+      { path: '', message: `body larger than ${limit}` },
+    ]),
+  unsupportedMediaType: () =>
+    new ProblemError(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'Send application/json.'),
+  unauthorized: () =>
+    new ProblemError(401, 'AUTH.KEY_REQUIRED', 'API key required', 'Send a key as "Authorization: Bearer <key>" or "X-API-Key".', undefined, {}, { 'WWW-Authenticate': 'Bearer' }),
+  forbidden: (scope: string) =>
+    new ProblemError(403, 'AUTH.SCOPE_MISSING', 'Key lacks scope', `This operation needs a key with the "${scope}" scope.`),
+  notFound: (what: string) => new ProblemError(404, 'RESOURCE.NOT_FOUND', 'Not found', what),
+  unavailable: (what: string) =>
+    new ProblemError(503, 'SERVICE.UNAVAILABLE', 'Service unavailable', what, undefined, {}, { 'Retry-After': '2' }),
+};

@@ -1,0 +1,13 @@
+export * from './config/load-config';
+export { loggingModule } from './logging/logging.module';
+export { createPgPool } from './database/pg-pool';
+export * from './health/readiness';
+export { HealthModule } from './health/health.module';
+export { HealthController } from './health/health.controller';
+export { metricsRegistry, initMetrics, metric, MetricsModule, MetricsController } from './metrics/metrics';
+export * from './http/problem';
+export { ProblemFilter, ErrorMapper, sendProblem, bodyParserProblem } from './http/problem.filter';
+export { bootstrapHttp, HttpBootstrapOptions } from './http/bootstrap';
+export * from './auth/api-keys';
+export * from './auth/api-key.guard';
+export { retryUntilReady } from './database/retry';

@@ -1,0 +1,22 @@
+/** A feed item as stored in read_model.feed_items and served by the query service. */
+export interface FeedItemRow {
+  position: string;
+  eventId: string;
+  type: string;
+  subject: string;
+  organizations: string[];
+  occurredAt: string | null;
+  recordedAt: string;
+  headlineEn: string;
+  headlineFr: string;
+  data: any;
+  sources: any[];
+  modality: string;
+  status: 'current' | 'corrected' | 'retracted';
+  targetEventId: string | null;
+  correlationId: string | null;
+}
+
+export type FeedChange =
+  | { kind: 'insert'; item: FeedItemRow }
+  | { kind: 'status'; targetEventId: string; status: 'corrected' | 'retracted' };

@@ -1,0 +1,52 @@
+import { renderHeadline } from '@newsroom/domain';
+import { ProjectedEvent } from '../projected-event';
+import { FeedChange, FeedItemRow } from './feed-item';
+
+const AMENDMENT_PREFIX = {
+  'event.corrected': { en: 'Correction: ', fr: 'Correction : ' },
+  'event.retracted': { en: 'Retracted: ', fr: 'Rétracté : ' },
+} as const;
+
+const isOrg = (s: unknown): s is string => typeof s === 'string' && s.startsWith('org:');
+
+/** The organizations an event concerns, for the feed's `organization` filter. */
+export function organizationsOf(event: ProjectedEvent, target?: Pick<FeedItemRow, 'organizations'> | null): string[] {
+  const d = event.data ?? {};
+  const found = [event.subject, d.organization, d.by, ...(d.plaintiffs ?? []), ...(d.defendants ?? [])].filter(isOrg);
+  return [...new Set([...found, ...(target?.organizations ?? [])])];
+}
+
+/**
+ * Pure: what one event does to the feed. A correction or retraction is an item of its own (so subscribers
+ * see it) and changes the status of the item it targets. `target` is the targeted item, if already in the feed.
+ */
+export function evolveFeed(event: ProjectedEvent, target?: FeedItemRow | null): FeedChange[] {
+  const isAmendment = event.type === 'event.corrected' || event.type === 'event.retracted';
+  const targetEventId: string | null = isAmendment ? event.data?.targetEventId ?? null : null;
+  const headline = (lang: 'en' | 'fr') =>
+    isAmendment && target
+      ? AMENDMENT_PREFIX[event.type as keyof typeof AMENDMENT_PREFIX][lang] + (lang === 'fr' ? target.headlineFr : target.headlineEn)
+      : renderHeadline(event, lang);
+  const item: FeedItemRow = {
+    position: event.globalPosition,
+    eventId: event.id,
+    type: event.type,
+    subject: event.subject,
+    organizations: organizationsOf(event, target),
+    occurredAt: event.occurredAt,
+    recordedAt: event.recordedAt,
+    headlineEn: headline('en'),
+    headlineFr: headline('fr'),
+    data: event.data,
+    sources: event.sources ?? [],
+    modality: event.modality,
+    status: 'current',
+    targetEventId,
+    correlationId: event.metadata?.correlationId ?? null,
+  };
+  const changes: FeedChange[] = [{ kind: 'insert', item }];
+  if (targetEventId) {
+    changes.push({ kind: 'status', targetEventId, status: event.type === 'event.retracted' ? 'retracted' : 'corrected' });
+  }
+  return changes;
+}

@@ -1,0 +1,6 @@
+export * from './test-database';
+export * from './poll-until';
+export * from './kafka';
+export * from './sse-client';
+export * from './fixtures';
+export * from './stack-processes';

@@ -1,0 +1,145 @@
+// Shared by `npm start`, `npm test` and `npm run bench`: install, build, broker, database, services.
+'use strict';
+const { spawn, spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+
+const ROOT = path.join(__dirname, '..');
+const RUN_DIR = path.join(ROOT, '.run');
+const say = (msg) => process.stdout.write(`[newsroom] ${msg}\n`);
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${r.status}`);
+}
+
+/** Installs dependencies when node_modules is missing or older than the lock file. */
+function ensureInstalled() {
+  const lock = path.join(ROOT, 'package-lock.json');
+  const stamp = path.join(ROOT, 'node_modules', '.newsroom-installed');
+  const want = crypto.createHash('sha256').update(fs.readFileSync(lock)).digest('hex');
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === want) return;
+  say('installing dependencies (npm ci)...');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+  fs.writeFileSync(stamp, want);
+}
+
+/** Compiles apps and libs to dist/ (incremental, so a second run is quick). */
+function build() {
+  say('building (tsc)...');
+  run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
+}
+
+function canConnect(hostPort, timeoutMs = 1000) {
+  const [host, port] = hostPort.split(':');
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port: Number(port) });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Starts the local KRaft broker unless one already answers; returns true when we started it. */
+async function ensureKafka(env) {
+  const first = (env.KAFKA_BROKERS || '127.0.0.1:9092').split(',')[0].trim();
+  if (await canConnect(first)) {
+    say(`Kafka answers at ${first}`);
+    return false;
+  }
+  const port = first.split(':')[1];
+  say(`no broker at ${first}: starting Apache Kafka from its jars (infra/kafka)...`);
+  run('bash', [path.join(ROOT, 'infra', 'kafka', 'kafka.sh'), 'start'], { env: { ...env, KAFKA_PORT: port } });
+  return true;
+}
+
+function stopKafka(env) {
+  spawnSync('bash', [path.join(ROOT, 'infra', 'kafka', 'kafka.sh'), 'stop'], { cwd: ROOT, stdio: 'inherit', env });
+}
+
+async function ensurePostgres(env) {
+  const url = new URL(env.DATABASE_URL);
+  const hostPort = `${url.hostname}:${url.port || 5432}`;
+  for (let i = 0; i < 30; i++) {
+    if (await canConnect(hostPort)) return;
+    if (i === 0) say(`waiting for Postgres at ${hostPort}...`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`Postgres does not answer at ${hostPort}; start it (pg_ctlcluster ... start) or set DATABASE_URL`);
+}
+
+function prepareDatabase(env) {
+  run(process.execPath, ['-r', path.join(__dirname, 'register-paths.js'), path.join(ROOT, 'dist', 'infra', 'postgres', 'prepare.js')], { env });
+}
+
+/** The development key: kept in .run/ (git-ignored) so it survives restarts; never used when keys are configured. */
+function developmentKey() {
+  const file = path.join(RUN_DIR, 'dev-api-key');
+  fs.mkdirSync(RUN_DIR, { recursive: true });
+  if (!fs.existsSync(file)) fs.writeFileSync(file, `dev-${crypto.randomBytes(18).toString('hex')}`, { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+const SERVICES = [
+  { name: 'ingest', portVar: 'INGEST_PORT', port: 3001 },
+  { name: 'relay', portVar: 'RELAY_PORT', port: 3003 },
+  { name: 'projector', portVar: 'PROJECTOR_PORT', port: 3002 },
+  { name: 'query', portVar: 'QUERY_PORT', port: 3000 },
+];
+
+/** Spawns one compiled service; its JSON log goes to a file and warnings and errors also to the console. */
+function startService(service, env, logDir, { quiet = false } = {}) {
+  fs.mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, `${service.name}.log`);
+  const out = fs.createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(
+    process.execPath,
+    ['-r', path.join(__dirname, 'register-paths.js'), path.join(ROOT, 'dist', 'apps', service.name, 'src', 'main.js')],
+    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const forward = (chunk) => {
+    out.write(chunk);
+    if (quiet) return;
+    for (const line of chunk.toString().split('\n')) {
+      if (!line.trim()) continue;
+      let level = 50;
+      try {
+        level = JSON.parse(line).level ?? 30;
+      } catch {
+        /* not JSON: show it */
+      }
+      if (level >= 40) process.stdout.write(`[${service.name}] ${line}\n`);
+    }
+  };
+  child.stdout.on('data', forward);
+  child.stderr.on('data', forward);
+  child.logFile = logFile;
+  return child;
+}
+
+async function waitReady(url, timeoutMs = 120000) {
+  const started = Date.now();
+  let last = '';
+  while (Date.now() - started < timeoutMs) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(4000) });
+      if (res.ok) return;
+      last = `${res.status} ${await res.text()}`;
+    } catch (e) {
+      last = e.message;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms: ${last}`);
+}
+
+module.exports = {
+  ROOT, RUN_DIR, SERVICES, say, run, ensureInstalled, build, ensureKafka, stopKafka, ensurePostgres, prepareDatabase,
+  developmentKey, startService, waitReady, canConnect,
+};

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// `npm test`: installs and builds when needed, makes sure Postgres and the Kafka broker answer, checks the
+// dependency rules, runs every jest tier, and ends with one line: `jest: N passed, N failed`.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const stack = require('./stack');
+
+async function main() {
+  stack.ensureInstalled();
+  stack.build();
+  const env = { ...process.env, KAFKA_BROKERS: process.env.KAFKA_BROKERS || '127.0.0.1:9092', NODE_ENV: 'test' };
+  await stack.ensurePostgres({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres', ...env });
+  const startedKafka = await stack.ensureKafka(env);
+  let code = 1;
+  try {
+    stack.say('checking dependency rules (dependency-cruiser)...');
+    const rules = spawnSync(process.execPath, [path.join(stack.ROOT, 'node_modules', '.bin', 'depcruise'), '--config', '.dependency-cruiser.js', 'apps', 'libs'], { cwd: stack.ROOT, stdio: 'inherit', env });
+    const reportDir = path.join(stack.ROOT, 'reports');
+    fs.mkdirSync(reportDir, { recursive: true });
+    const report = path.join(reportDir, 'jest.json');
+    fs.rmSync(report, { force: true });
+    const args = [path.join(stack.ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--json', `--outputFile=${report}`, ...process.argv.slice(2)];
+    const jest = spawnSync(process.execPath, args, { cwd: stack.ROOT, stdio: 'inherit', env });
+    const summary = fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, 'utf8')) : null;
+    const passed = summary?.numPassedTests ?? 0;
+    const failed = (summary?.numFailedTests ?? 0) + (summary ? summary.numRuntimeErrorTestSuites ?? 0 : 1) + (rules.status === 0 ? 0 : 1);
+    if (rules.status !== 0) stack.say('dependency rules violated (counted as one failure)');
+    process.stdout.write(`jest: ${passed} passed, ${failed} failed\n`);
+    code = jest.status === 0 && rules.status === 0 && failed === 0 && passed > 0 ? 0 : 1;
+  } finally {
+    if (startedKafka && !process.env.KEEP_KAFKA) stack.stopKafka(env);
+  }
+  process.exit(code);
+}
+
+main().catch((error) => {
+  process.stderr.write(`[newsroom] test command failed: ${error.message}\n`);
+  process.stdout.write('jest: 0 passed, 1 failed\n');
+  process.exit(1);
+});
