@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { KafkaClient } from '@newsroom/messaging';
@@ -6,16 +6,12 @@ import { HealthModule, loggingModule, MetricsModule, ProblemFilter, retryUntilRe
 import { PROJECTOR_CONFIG, ProjectorConfig } from './config/projector.config';
 import { KAFKA, ProjectorService, READ_DB } from './projector/projector.service';
 
+@Global()
 @Module({})
-export class ProjectorModule {
+class ProjectorCoreModule {
   static forRoot(config: ProjectorConfig): DynamicModule {
     return {
-      module: ProjectorModule,
-      imports: [
-        loggingModule('projector', config.LOG_LEVEL),
-        MetricsModule,
-        HealthModule.forChecks({ inject: [ProjectorService], useFactory: (p: ProjectorService) => p.readinessChecks() }),
-      ],
+      module: ProjectorCoreModule,
       providers: [
         { provide: PROJECTOR_CONFIG, useValue: config },
         {
@@ -27,9 +23,25 @@ export class ProjectorModule {
             ),
         },
         { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-projector', brokers: config.KAFKA_BROKERS }) },
-        { provide: APP_FILTER, useValue: new ProblemFilter() },
         ProjectorService,
       ],
+      exports: [ProjectorService],
+    };
+  }
+}
+
+@Module({})
+export class ProjectorModule {
+  static forRoot(config: ProjectorConfig): DynamicModule {
+    return {
+      module: ProjectorModule,
+      imports: [
+        ProjectorCoreModule.forRoot(config),
+        loggingModule('projector', config.LOG_LEVEL),
+        MetricsModule,
+        HealthModule.forChecks({ inject: [ProjectorService], useFactory: (p: ProjectorService) => p.readinessChecks() }),
+      ],
+      providers: [{ provide: APP_FILTER, useValue: new ProblemFilter() }],
     };
   }
 }

@@ -1,9 +1,27 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { KafkaClient } from '@newsroom/messaging';
 import { createPgPool, HealthModule, loggingModule, MetricsModule, ProblemFilter } from '@newsroom/platform';
 import { RELAY_CONFIG, RelayConfig } from './config/relay.config';
 import { KAFKA, PG_POOL, RelayService } from './relay/relay.service';
+
+/** Global so the health module can reach the relay's own state for its readiness check. */
+@Global()
+@Module({})
+class RelayCoreModule {
+  static forRoot(config: RelayConfig): DynamicModule {
+    return {
+      module: RelayCoreModule,
+      providers: [
+        { provide: RELAY_CONFIG, useValue: config },
+        { provide: PG_POOL, useFactory: () => createPgPool(config.DATABASE_URL, 4, 'relay') },
+        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-relay', brokers: config.KAFKA_BROKERS }) },
+        RelayService,
+      ],
+      exports: [RelayService],
+    };
+  }
+}
 
 @Module({})
 export class RelayModule {
@@ -11,18 +29,12 @@ export class RelayModule {
     return {
       module: RelayModule,
       imports: [
+        RelayCoreModule.forRoot(config),
         loggingModule('relay', config.LOG_LEVEL),
         MetricsModule,
         HealthModule.forChecks({ inject: [RelayService], useFactory: (relay: RelayService) => relay.readinessChecks() }),
       ],
-      providers: [
-        { provide: RELAY_CONFIG, useValue: config },
-        { provide: PG_POOL, useFactory: () => createPgPool(config.DATABASE_URL, 4, 'relay') },
-        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-relay', brokers: config.KAFKA_BROKERS }) },
-        { provide: APP_FILTER, useValue: new ProblemFilter() },
-        RelayService,
-      ],
-      exports: [RelayService],
+      providers: [{ provide: APP_FILTER, useValue: new ProblemFilter() }],
     };
   }
 }

@@ -1,4 +1,5 @@
 export * from './messaging.types';
-export { KafkaClient, KafkaClientOptions } from './kafka-client';
+export { KafkaClient } from './kafka-client';
+export type { KafkaClientOptions } from './kafka-client';
 export { ManagedConsumer, decodeHeaders } from './managed-consumer';
 export * from './topics';

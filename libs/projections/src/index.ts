@@ -5,4 +5,5 @@ export { evolveFeed, organizationsOf } from './feed/feed.projection';
 export { FeedItemsProjection } from './feed/feed-items.adapter';
 export { FEED_ITEM_COLUMNS, toFeedItemRow } from './feed/feed-item.mapper';
 export { advanceFeedWatermark, FEED_CHANNEL } from './feed/feed-watermark';
-export { ProjectionRunner, ProjectionRunnerOptions } from './projection-runner';
+export { ProjectionRunner } from './projection-runner';
+export type { ProjectionRunnerOptions } from './projection-runner';

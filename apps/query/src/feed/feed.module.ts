@@ -1,6 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { FeedController } from './feed.controller';
 import { FeedHub } from './feed-hub.service';
 
+// Global: readiness (in the health module) reports the feed tail.
+@Global()
 @Module({ controllers: [FeedController], providers: [FeedHub], exports: [FeedHub] })
 export class FeedModule {}

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { EventToAppend, PgEventStore } from '@newsroom/event-store';
+import { IncomingMessage, KafkaClient, ManagedConsumer } from '@newsroom/messaging';
+import { FeedItemsProjection, ProjectionRunner } from '@newsroom/projections';
+import { createTestDatabase, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
+import { EventRelay } from '../../relay/src/relay/event-relay';
+import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints';
+
+const departed = (subject: string, role = 'Chief Technology Officer'): EventToAppend => ({
+  eventId: randomUUID(),
+  type: 'executive.departed',
+  schemaVersion: 1,
+  occurredAt: '2024-09',
+  occurredStart: '2024-09-01T00:00:00.000Z',
+  occurredEnd: '2024-10-01T00:00:00.000Z',
+  data: { organization: 'org:openai', role, roleCategory: 'c-suite', reason: 'resigned' },
+  sources: [{ outlet: 'Example', language: 'fr' }],
+  modality: 'reported',
+  metadata: { correlationId: randomUUID(), causationId: null, actor: 'test' },
+  contentHash: 'h',
+});
+
+describe('Projector: real Kafka -> feed read model, exactly-once in effect', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let store: PgEventStore;
+  let kafka: KafkaClient;
+  let relay: EventRelay;
+  let consumer: ManagedConsumer;
+  const batches: Array<{ topic: string; partition: number; messages: IncomingMessage[] }> = [];
+  const { topics } = testTopics('projector');
+  let runner: ProjectionRunner;
+
+  const feedRows = () => ds.query('SELECT position, event_id, status, headline_en FROM read_model.feed_items ORDER BY position');
+  const checkpoints = () => ds.query('SELECT projection, partition, last_position, last_offset FROM read_model.projection_checkpoints ORDER BY partition');
+  const watermark = async () => String((await ds.query('SELECT position FROM read_model.feed_watermark'))[0].position);
+  const publishAll = async () => {
+    while ((await relay.publishOnce()) > 0);
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('projector');
+    ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
+    store = new PgEventStore(db.pool);
+    kafka = testKafka('projector-test');
+    await kafka.ensureTopics([{ topic: topics.events, partitions: 6 }, { topic: topics.eventsDlq, partitions: 1 }]);
+    relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), { topic: topics.events, batchSize: 100, idleWaitMs: 50, maxBackoffMs: 500, leaderLockKey: 1 });
+    runner = new ProjectionRunner(ds, [new FeedItemsProjection()], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
+    consumer = kafka.consumer({
+      groupId: `projector-${randomUUID()}`,
+      topics: [topics.events],
+      partitionsConsumedConcurrently: 3,
+      handler: async (batch) => {
+        await runner.handleBatch(batch);
+        batches.push(batch);
+      },
+    });
+    await consumer.start();
+  });
+
+  afterAll(async () => {
+    await consumer.stop();
+    await kafka.deleteTopics([topics.events, topics.eventsDlq]).catch(() => undefined);
+    await kafka.close();
+    await ds.destroy();
+    await db.drop();
+  });
+
+  it('folds every event into the feed with English and French headlines and advances the watermark', async () => {
+    for (let i = 0; i < 40; i++) await store.append({ streamId: `person:p-${i % 10}`, expectedVersion: 'any', events: [departed(`person:p-${i % 10}`)] });
+    await publishAll();
+    const head = await store.headPosition();
+    await pollUntil(async () => (await watermark()) === head, { timeoutMs: 30000, what: 'feed watermark to reach the head' });
+    const rows = await feedRows();
+    expect(rows).toHaveLength(40);
+    expect(rows[0].headline_en).toMatch(/Chief Technology Officer/);
+  });
+
+  it('changes nothing when a batch is delivered again', async () => {
+    const before = { rows: await feedRows(), cps: await checkpoints() };
+    for (const batch of batches.slice(0, 3)) await runner.handleBatch(batch);
+    expect(await feedRows()).toEqual(before.rows);
+    expect(await checkpoints()).toEqual(before.cps);
+  });
+
+  it('changes nothing when the relay republishes the whole log (crash between publish and checkpoint)', async () => {
+    const before = await feedRows();
+    const offsetsBefore = await kafka.topicOffsets(topics.events);
+    await db.pool.query('UPDATE event_store.relay_checkpoints SET position = 0');
+    await publishAll();
+    const total = (o: { high: string }[]) => o.reduce((n, p) => n + Number(p.high), 0);
+    expect(total(await kafka.topicOffsets(topics.events))).toBe(total(offsetsBefore) + 40);
+    await pollUntil(async () => {
+      const cps = await checkpoints();
+      const offsets = await kafka.topicOffsets(topics.events);
+      return offsets.every((o) => Number(o.high) === 0 || cps.some((c: any) => c.partition === o.partition && Number(c.last_offset) < Number(o.high)))
+        && batches.reduce((n, b) => n + b.messages.length, 0) >= 80;
+    }, { timeoutMs: 30000, what: 'the republished messages to be consumed' });
+    expect(await feedRows()).toEqual(before);
+  });
+
+  it('marks the original item when a correction or a retraction arrives', async () => {
+    const original = departed('person:fix-me');
+    await store.append({ streamId: 'person:fix-me', expectedVersion: 0, events: [original] });
+    const correction: EventToAppend = { ...departed('person:fix-me'), eventId: randomUUID(), type: 'event.corrected', data: { targetEventId: original.eventId, changes: { occurredAt: '2024-09-25' }, reason: 'exact date confirmed' } };
+    await store.append({ streamId: 'person:fix-me', expectedVersion: 1, events: [correction] });
+    await publishAll();
+    const status = async () => (await ds.query('SELECT status FROM read_model.feed_items WHERE event_id = $1', [original.eventId]))[0]?.status;
+    await pollUntil(async () => (await status()) === 'corrected', { timeoutMs: 20000, what: 'the original to be marked corrected' });
+    const item = (await ds.query('SELECT headline_en, target_event_id FROM read_model.feed_items WHERE event_id = $1', [correction.eventId]))[0];
+    expect(item.target_event_id).toBe(original.eventId);
+    expect(item.headline_en).toMatch(/^Correction: /);
+  });
+
+  it('dead-letters a message it cannot read and moves on to the next one', async () => {
+    await kafka.publish(topics.events, [{ key: 'person:poison', value: 'this is not json' }]);
+    const after = departed('person:poison');
+    await store.append({ streamId: 'person:poison', expectedVersion: 0, events: [after] });
+    await publishAll();
+    await pollUntil(async () => (await ds.query('SELECT 1 FROM read_model.feed_items WHERE event_id = $1', [after.eventId])).length === 1, { timeoutMs: 20000, what: 'the event after the poison one' });
+    const dlq: IncomingMessage[] = [];
+    const reader = kafka.consumer({ groupId: `dlq-${randomUUID()}`, topics: [topics.eventsDlq], handler: async (b) => void dlq.push(...b.messages) });
+    await reader.start();
+    await pollUntil(() => dlq.length >= 1, { timeoutMs: 20000, what: 'the DLQ message' });
+    await reader.stop();
+    expect(dlq[0].value.toString()).toBe('this is not json');
+    expect(dlq[0].headers['dlq-error']).toMatch(/JSON/);
+  });
+});

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { roleCategorySchema } from '../values/role-category.value';
+import { subjectOfKind } from '../values/subject.value';
+import { boundedArray, nameSchema } from '../values/text.value';
+import { defineEvent } from './event-definition.factory';
+
+/** A person takes a role at an organization. */
+export const executiveAppointedEvent = defineEvent({
+  type: 'executive.appointed',
+  subjectKind: 'person',
+  schemaVersion: 1,
+  recordable: true,
+  data: z.strictObject({
+    organization: subjectOfKind('org'),
+    role: nameSchema,
+    roleCategory: roleCategorySchema,
+    interim: z.boolean({ error: 'must be true or false' }).optional(),
+    // Earlier positions or employers, as the story names them.
+    previously: boundedArray(nameSchema).optional(),
+  }),
+});
+
+export type ExecutiveAppointedData = z.infer<typeof executiveAppointedEvent.data>;

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { textSchema } from '../values/text.value';
+import { defineEvent } from './event-definition.factory';
+
+/** A change of legal or governance structure, e.g. from a non-profit-controlled entity to a public benefit corporation. */
+export const governanceRestructuringAnnouncedEvent = defineEvent({
+  type: 'governance.restructuring_announced',
+  subjectKind: 'org',
+  schemaVersion: 1,
+  recordable: true,
+  data: z.strictObject({
+    from: textSchema,
+    to: textSchema,
+    detail: textSchema.optional(),
+  }),
+});
+
+export type GovernanceRestructuringAnnouncedData = z.infer<typeof governanceRestructuringAnnouncedEvent.data>;

@@ -1,0 +1,77 @@
+import type { RecordableEventType } from '../events/event-catalog.registry';
+import { labelOf } from './display-name.format';
+import { listOf, truncate } from './headline-parts.util';
+import type { HeadlineEvent } from './headline.types';
+import { formatMoney, formatNumber } from './money.format';
+import { periodPhrase } from './period.format';
+
+type Render = (e: HeadlineEvent, name: string) => string;
+
+const LAWSUIT_STATUS: Readonly<Record<string, string>> = {
+  amended: 'plainte modifiée', motion_filed: 'requête déposée', injunction_sought: 'injonction demandée',
+  injunction_denied: 'injonction refusée', injunction_granted: 'injonction accordée', dismissed: 'plainte rejetée',
+  withdrawn: 'plainte retirée', settled: 'accord conclu', ruled: 'jugement rendu', appealed: 'appel interjeté',
+};
+const REVENUE_MODELS: Readonly<Record<string, string>> = {
+  advertising: 'publicité', enterprise: 'entreprises', api: 'API', subscriptions: 'abonnements',
+};
+
+const money = (m: unknown) => formatMoney(m as never, 'fr');
+const period = (p: unknown) => periodPhrase(p as string, 'fr');
+
+function functions(byFunction: unknown): string {
+  const entries = Object.entries((byFunction ?? {}) as Record<string, number>).slice(0, 3);
+  return entries.map(([fn, n]) => `${fn} : ${formatNumber(n, 'fr')}`).join(', ');
+}
+
+/** French headline per recordable type (French typography: a space before ":"). */
+export const FR_HEADLINES: Readonly<Record<RecordableEventType, Render>> = {
+  'executive.appointed': ({ data }, name) =>
+    `${labelOf(data.organization)} nomme ${name} au poste de ${data.role}${data.interim ? ' par intérim' : ''}`,
+  'executive.departed': ({ data }, name) =>
+    `${name} quitte ${labelOf(data.organization)} (${data.role})${data.destination ? ` pour rejoindre ${labelOf(data.destination)}` : ''}`,
+  'headcount.reported': ({ data }, name) => {
+    const breakdown = data.byFunction && Object.keys(data.byFunction).length ? functions(data.byFunction) : '';
+    if (data.total === undefined) return `${name} publie ses effectifs par fonction (${breakdown})`;
+    return `${name} compte ${formatNumber(data.total, 'fr')} employés${breakdown ? ` (${breakdown})` : ''}`;
+  },
+  'revenue.reported': ({ data }, name) => {
+    const what = {
+      actual: "annonce un chiffre d'affaires",
+      annualized: "annonce un chiffre d'affaires annualisé",
+      projected: "prévoit un chiffre d'affaires",
+    }[data.basis as string] ?? "annonce un chiffre d'affaires";
+    return `${name} ${what} de ${money(data.money)} ${period(data.period)}`;
+  },
+  'revenue.target_set': ({ data }, name) =>
+    `${name} vise un chiffre d'affaires de ${money(data.money)} ${period(data.targetPeriod)}${data.setBy ? ` (objectif fixé par ${labelOf(data.setBy)})` : ''}`,
+  'financial.loss_reported': ({ data }, name) => {
+    const what = {
+      actual: 'enregistre une perte',
+      projected: 'prévoit une perte',
+      cumulative_projected: 'prévoit des pertes cumulées',
+    }[data.basis as string] ?? 'enregistre une perte';
+    return `${name} ${what} de ${money(data.money)} ${period(data.period)}`;
+  },
+  'funding.round_closed': ({ data }, name) =>
+    `${name} lève ${money(data.money)}${data.valuation ? ` sur une valorisation de ${money(data.valuation)}` : ''}${data.leadInvestor ? `, tour mené par ${data.leadInvestor}` : ''}`,
+  'lawsuit.filed': ({ data }) => {
+    const plaintiffs = Array.isArray(data.plaintiffs) ? data.plaintiffs : [];
+    const verb = plaintiffs.length > 1 ? 'poursuivent' : 'poursuit';
+    return `${listOf(plaintiffs, 'fr')} ${verb} ${listOf(data.defendants, 'fr')} en justice${data.court ? ` devant ${data.court}` : ''}`;
+  },
+  'lawsuit.status_changed': ({ data }, name) => {
+    const detail = truncate(data.detail);
+    return `${name} : ${LAWSUIT_STATUS[data.status] ?? String(data.status)}${detail ? ` (${detail})` : ''}`;
+  },
+  'regulatory.intervention_requested': ({ data }, name) =>
+    `${labelOf(data.by)} demande à ${labelOf(data.authority)} d'intervenir contre ${name}`,
+  'product.announced': ({ data }) => {
+    const features = listOf(data.features, 'fr');
+    return `${labelOf(data.organization)} ${data.status === 'launched' ? 'lance' : 'annonce'} ${data.name}${features ? ` avec ${features}` : ''}`;
+  },
+  'strategy.revenue_model_explored': ({ data }, name) =>
+    `${name} explore de nouveaux modèles de revenus : ${listOf((data.models ?? []).map((m: string) => REVENUE_MODELS[m] ?? m), 'fr', 5)}`,
+  'governance.restructuring_announced': ({ data }, name) =>
+    `${name} annonce une restructuration : ${data.from} → ${data.to}`,
+};

@@ -1,0 +1,23 @@
+import type { HeadlineLang } from './headline.types';
+import { labelOf } from './display-name.format';
+
+/** "A", "A and B", "A, B and C" (fr: "et"); names that are subjects are shown by display name. */
+export function listOf(values: unknown, lang: HeadlineLang, max = 3): string {
+  const items = (Array.isArray(values) ? values : []).map(labelOf).filter((s) => s !== '');
+  const shown = items.slice(0, max);
+  if (items.length > max) shown.push(lang === 'fr' ? 'autres' : 'others');
+  const and = lang === 'fr' ? ' et ' : ' and ';
+  return shown.length <= 1 ? (shown[0] ?? '') : `${shown.slice(0, -1).join(', ')}${and}${shown[shown.length - 1]}`;
+}
+
+/** Keeps headlines short when free text (a reason, a detail) is long. */
+export function truncate(text: unknown, max = 120): string {
+  const s = typeof text === 'string' ? text.trim() : '';
+  return s.length <= max ? s : `${s.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** " (detail)" or "" */
+export function parenthesized(text: unknown): string {
+  const s = truncate(text);
+  return s ? ` (${s})` : '';
+}

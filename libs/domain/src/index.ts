@@ -1,0 +1,53 @@
+// Public API of @newsroom/domain: plain TypeScript, no framework, no clock, no random ids.
+
+export * from './errors/domain.error';
+export type { FieldError, Validation } from './validation/validation.types';
+
+export * from './values/subject.value';
+export * from './values/period.value';
+export * from './values/money.value';
+export * from './values/currency-codes.const';
+export * from './values/language.value';
+export * from './values/modality.value';
+export * from './values/role-category.value';
+export * from './values/source.value';
+export { LIMITS } from './values/text.value';
+
+export type { EventDefinition } from './events/event-definition.factory';
+export * from './events/event-catalog.registry';
+export * from './events/executive-appointed.event';
+export * from './events/executive-departed.event';
+export * from './events/headcount-reported.event';
+export * from './events/revenue-reported.event';
+export * from './events/revenue-target-set.event';
+export * from './events/financial-loss-reported.event';
+export * from './events/funding-round-closed.event';
+export * from './events/lawsuit-filed.event';
+export * from './events/lawsuit-status-changed.event';
+export * from './events/regulatory-intervention-requested.event';
+export * from './events/product-announced.event';
+export * from './events/strategy-revenue-model-explored.event';
+export * from './events/governance-restructuring-announced.event';
+export * from './events/event-corrected.event';
+export * from './events/event-retracted.event';
+
+export * from './submission/submission.schema';
+export * from './submission/story-request.schema';
+export * from './submission/correction-request.schema';
+export * from './submission/retraction-request.schema';
+export * from './submission/json-schema.exporter';
+
+export * from './streams/stream-state.types';
+export { evolve, foldStream } from './streams/story-stream.evolve';
+export { decideRecord, decideCorrection, decideRetraction } from './streams/story-stream.decider';
+export { mergePatch } from './streams/merge-patch.util';
+
+export type { Upcaster, VersionedEvent } from './upcasting/upcaster.types';
+export { upcast, createUpcaster, UPCASTERS, type UpcastFn } from './upcasting/upcast.registry';
+export { inferRoleCategory } from './upcasting/role-category.infer';
+
+export type { HeadlineEvent, HeadlineLang } from './headlines/headline.types';
+export { renderHeadline, type HeadlineOptions } from './headlines/headline.renderer';
+export { displayNameOf } from './headlines/display-name.format';
+export { formatMoney } from './headlines/money.format';
+export { periodPhrase } from './headlines/period.format';

@@ -1,0 +1,107 @@
+import { DOMAIN_ERROR_CODES, DomainError } from '../errors/domain.error';
+import {
+  CURRENT_SCHEMA_VERSION,
+  SUBJECT_KIND_BY_TYPE,
+  eventDefinitionOf,
+  isRecordableEventType,
+} from '../events/event-catalog.registry';
+import type { CorrectionRequest } from '../submission/correction-request.schema';
+import type { RetractionRequest } from '../submission/retraction-request.schema';
+import type { Submission } from '../submission/submission.schema';
+import { runSchema } from '../validation/zod-issues.mapper';
+import { parsePeriod } from '../values/period.value';
+import { parseSubject } from '../values/subject.value';
+import { assertLawsuitRules } from './lawsuit.rules';
+import { mergePatch } from './merge-patch.util';
+import type { NewEvent, StreamEventState, StreamState } from './stream-state.types';
+
+/** Decides a new story event from a validated submission against its subject's stream. Throws DomainError. */
+export function decideRecord(state: StreamState, submission: Submission): NewEvent {
+  if (!isRecordableEventType(submission.type)) {
+    throw new DomainError(DOMAIN_ERROR_CODES.EVENT_TYPE_NOT_RECORDABLE, 'validation', `${submission.type} cannot be recorded directly`, [
+      { path: 'type', message: 'must be a recordable event type' },
+    ]);
+  }
+  if (submission.subject !== state.subject) {
+    throw new DomainError(DOMAIN_ERROR_CODES.STREAM_SUBJECT_MISMATCH, 'validation', 'the submission belongs to another stream', [
+      { path: 'subject', message: `must be ${state.subject}` },
+    ]);
+  }
+  const kind = SUBJECT_KIND_BY_TYPE[submission.type];
+  if (kind && parseSubject(submission.subject)?.kind !== kind) {
+    throw DomainError.validation([{ path: 'subject', message: `must be a ${kind} subject` }]);
+  }
+  if (submission.expectedVersion !== undefined && submission.expectedVersion !== state.version) {
+    throw new DomainError(
+      DOMAIN_ERROR_CODES.STREAM_VERSION_MISMATCH,
+      'conflict',
+      `expected version ${submission.expectedVersion} but ${state.subject} is at ${state.version}`,
+    );
+  }
+  assertLawsuitRules(state, submission.type, submission.data);
+  return {
+    type: submission.type,
+    subject: submission.subject,
+    occurredAt: submission.occurredAt,
+    data: submission.data,
+    sources: submission.sources,
+    modality: submission.modality ?? 'reported',
+    schemaVersion: CURRENT_SCHEMA_VERSION[submission.type],
+  };
+}
+
+// Shared by corrections and retractions: the target must exist here, be a story fact and still stand.
+function findAmendableTarget(state: StreamState, targetEventId: string): StreamEventState {
+  const target = state.events.get(targetEventId);
+  if (!target) {
+    throw new DomainError(DOMAIN_ERROR_CODES.EVENT_NOT_FOUND, 'not_found', `event ${targetEventId} is not in stream ${state.subject}`);
+  }
+  if (target.type === 'event.corrected' || target.type === 'event.retracted') {
+    throw new DomainError(DOMAIN_ERROR_CODES.EVENT_NOT_CORRECTABLE, 'rule', `event ${targetEventId} is a ${target.type} and cannot be amended`);
+  }
+  if (target.status === 'retracted') {
+    throw new DomainError(DOMAIN_ERROR_CODES.EVENT_RETRACTED, 'rule', `event ${targetEventId} is retracted`);
+  }
+  return target;
+}
+
+/** Decides an event.corrected in the target's stream; the patched data must still fit the target's type. */
+export function decideCorrection(state: StreamState, targetEventId: string, req: CorrectionRequest): NewEvent {
+  const target = findAmendableTarget(state, targetEventId);
+  const { occurredAt, data } = req.changes ?? {};
+  const hasData = data !== undefined && data !== null && Object.keys(data).length > 0;
+  if (occurredAt === undefined && !hasData) {
+    throw DomainError.validation([{ path: 'changes', message: 'must change occurredAt or data' }]);
+  }
+  if (occurredAt !== undefined && parsePeriod(occurredAt) === null) {
+    throw DomainError.validation([{ path: 'changes.occurredAt', message: 'must be a date or period' }]);
+  }
+  if (hasData) {
+    const merged = mergePatch(target.data, data);
+    const checked = runSchema(eventDefinitionOf(target.type).data, merged, 'changes.data');
+    if (!checked.ok) throw DomainError.validation(checked.errors, `the corrected data is not a valid ${target.type}`);
+  }
+  return {
+    type: 'event.corrected',
+    subject: state.subject,
+    occurredAt: null,
+    data: { targetEventId, changes: req.changes, reason: req.reason },
+    sources: req.sources ?? [],
+    modality: 'reported',
+    schemaVersion: CURRENT_SCHEMA_VERSION['event.corrected'],
+  };
+}
+
+/** Decides an event.retracted in the target's stream. */
+export function decideRetraction(state: StreamState, targetEventId: string, req: RetractionRequest): NewEvent {
+  findAmendableTarget(state, targetEventId);
+  return {
+    type: 'event.retracted',
+    subject: state.subject,
+    occurredAt: null,
+    data: { targetEventId, reason: req.reason },
+    sources: [],
+    modality: 'reported',
+    schemaVersion: CURRENT_SCHEMA_VERSION['event.retracted'],
+  };
+}

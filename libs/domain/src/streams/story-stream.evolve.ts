@@ -1,0 +1,59 @@
+import { CURRENT_SCHEMA_VERSION } from '../events/event-catalog.registry';
+import { upcast } from '../upcasting/upcast.registry';
+import { deriveLawsuitState } from './lawsuit-state.derive';
+import { mergePatch } from './merge-patch.util';
+import { initialStreamState, type RecordedEvent, type StreamState } from './stream-state.types';
+
+const LAWSUIT_TYPES = new Set(['lawsuit.filed', 'lawsuit.status_changed']);
+
+// Mutates `draft` only; callers hand it a fresh copy, which keeps evolve pure and foldStream linear.
+function apply(draft: StreamState, raw: RecordedEvent): void {
+  if (raw.subject !== draft.subject) {
+    throw new Error(`event ${raw.eventId} belongs to ${raw.subject}, not to stream ${draft.subject}`);
+  }
+  // Old stored versions are read through the upcasters so corrections always merge over current shapes.
+  const { type, data } =
+    raw.schemaVersion === CURRENT_SCHEMA_VERSION[raw.type] ? raw : upcast({ type: raw.type, schemaVersion: raw.schemaVersion, data: raw.data });
+  draft.version = Math.max(draft.version, raw.streamVersion);
+  draft.events.set(raw.eventId, { type, status: 'current', occurredAt: raw.occurredAt, data });
+
+  let touchesLawsuit = LAWSUIT_TYPES.has(type);
+  if (type === 'event.corrected' || type === 'event.retracted') {
+    const target = draft.events.get(data?.targetEventId);
+    // Tolerate a dangling target: the log is history and folding it must not fail.
+    if (target && target.status !== 'retracted') {
+      const updated =
+        type === 'event.retracted'
+          ? { ...target, status: 'retracted' as const }
+          : {
+              ...target,
+              status: 'corrected' as const,
+              occurredAt: data.changes?.occurredAt ?? target.occurredAt,
+              data: data.changes?.data ? mergePatch(target.data, data.changes.data) : target.data,
+            };
+      draft.events.set(data.targetEventId, updated);
+      touchesLawsuit = LAWSUIT_TYPES.has(target.type);
+    }
+  }
+  if (touchesLawsuit && draft.lawsuit) draft.lawsuit = deriveLawsuitState(draft.events);
+}
+
+function copy(state: StreamState): StreamState {
+  const next: StreamState = { ...state, events: new Map(state.events) };
+  if (state.lawsuit) next.lawsuit = { ...state.lawsuit };
+  return next;
+}
+
+/** Pure: returns a new state with the event applied; the input state is left as it was. */
+export function evolve(state: StreamState, event: RecordedEvent): StreamState {
+  const next = copy(state);
+  apply(next, event);
+  return next;
+}
+
+/** Folds a whole stream, in stream order, from the empty state. */
+export function foldStream(subject: string, events: RecordedEvent[]): StreamState {
+  const state = initialStreamState(subject);
+  for (const event of events) apply(state, event);
+  return state;
+}

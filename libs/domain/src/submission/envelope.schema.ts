@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { EVENT_DEFINITIONS, RECORDABLE_EVENT_TYPES } from '../events/event-catalog.registry';
+import { modalitySchema } from '../values/modality.value';
+import { periodSchema } from '../values/period.value';
+import { sourcesSchema } from '../values/source.value';
+import { subjectOfKind } from '../values/subject.value';
+
+const RECORDABLE = EVENT_DEFINITIONS.filter((d) => d.recordable);
+
+function unionError(iss: z.core.$ZodRawIssue): string | undefined {
+  if (iss.code === 'invalid_type') return 'must be a JSON object';
+  if (iss.code !== 'invalid_union') return undefined;
+  const type = (iss.input as { type?: unknown } | undefined)?.type;
+  if (type === undefined) return 'required';
+  if (type === 'event.corrected' || type === 'event.retracted') {
+    return `${type} is made only by the corrections and retractions endpoints`;
+  }
+  return `must be one of ${RECORDABLE_EVENT_TYPES.join(', ')}`;
+}
+
+/**
+ * The envelope as a union discriminated on `type`: each branch pins its subject kind and data schema,
+ * which is what makes the JSON Schema a oneOf per type. Story events may leave out their sources.
+ */
+export function buildEnvelopeUnion(options: { sourcesRequired: boolean }) {
+  const branches = RECORDABLE.map((def) =>
+    z.strictObject({
+      id: z.uuid('must be a UUID').optional(),
+      type: z.literal(def.type),
+      subject: subjectOfKind(def.subjectKind!),
+      occurredAt: periodSchema,
+      data: def.data,
+      sources: options.sourcesRequired ? sourcesSchema : sourcesSchema.optional(),
+      // Most news is reported, not confirmed: that is the default.
+      modality: modalitySchema.default('reported'),
+      expectedVersion: z.int('must be a whole number').min(0, 'must be 0 or more').optional(),
+    }),
+  );
+  return z.discriminatedUnion('type', branches as unknown as [(typeof branches)[number], ...(typeof branches)[number][]], {
+    error: unionError,
+  });
+}
+
+export function isPlainObject(input: unknown): input is Record<string, unknown> {
+  return typeof input === 'object' && input !== null && !Array.isArray(input);
+}

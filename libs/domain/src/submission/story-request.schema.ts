@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { languageSchema } from '../values/language.value';
+import { periodSchema } from '../values/period.value';
+import type { Source } from '../values/source.value';
+import { urlSchema } from '../values/source.value';
+import { boundedArray, nameSchema, titleSchema } from '../values/text.value';
+import { runSchema } from '../validation/zod-issues.mapper';
+import type { Validation } from '../validation/validation.types';
+import { buildEnvelopeUnion, isPlainObject } from './envelope.schema';
+import type { Submission } from './submission.schema';
+
+/** The article that backs every event of a story request. */
+export const storySchema = z.strictObject(
+  {
+    outlet: nameSchema,
+    url: urlSchema.optional(),
+    title: titleSchema,
+    language: languageSchema,
+    publishedAt: periodSchema,
+  },
+  { error: (iss) => (iss.input === undefined ? 'required' : 'must be a story object') },
+);
+
+export const storyRequestSchema = z.strictObject({
+  story: storySchema,
+  // The story is each event's source, so events may omit `sources` (extra ones are kept too).
+  events: boundedArray(buildEnvelopeUnion({ sourcesRequired: false }), 1),
+});
+
+export type Story = z.infer<typeof storySchema>;
+export type StoryEvent = Omit<Submission, 'sources'> & { sources?: Source[] };
+export interface StoryRequest {
+  story: Story;
+  events: StoryEvent[];
+}
+
+export function validateStoryRequest(input: unknown): Validation<StoryRequest> {
+  if (!isPlainObject(input)) return { ok: false, errors: [{ path: '', message: 'must be a JSON object' }] };
+  return runSchema<StoryRequest>(storyRequestSchema, input);
+}
+
+/** The story as a source, first in each event's sources. */
+export function storyAsSource(story: Story): Source {
+  const source: Source = { outlet: story.outlet, title: story.title, language: story.language, publishedAt: story.publishedAt };
+  if (story.url !== undefined) source.url = story.url;
+  return source;
+}
+
+/** Turns a validated story request into plain submissions, each sourced by the story. */
+export function storyToSubmissions(req: StoryRequest): Submission[] {
+  const main = storyAsSource(req.story);
+  return req.events.map((event) => ({ ...event, sources: [main, ...(event.sources ?? [])] }));
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { ISO_4217_CODES } from './currency-codes.const';
+
+const AMOUNT_RE = /^-?\d{1,30}(\.\d{1,10})?$/;
+
+// Amounts are decimal strings: a JSON number would already have lost precision before we see it.
+const amountSchema = z
+  .string({
+    error: (iss) =>
+      iss.input === undefined
+        ? 'required'
+        : typeof iss.input === 'number'
+          ? 'money must be a decimal string such as "100000000000", not a JSON number'
+          : 'must be a decimal string',
+  })
+  .regex(AMOUNT_RE, 'must be a decimal string: optional minus, up to 30 digits, up to 10 decimals')
+  .meta({ description: 'Decimal string, never a float', examples: ['100000000000', '3.7'] });
+
+const currencySchema = z.enum(ISO_4217_CODES, {
+  error: (iss) => (iss.input === undefined ? 'required' : 'must be an ISO 4217 currency code such as "USD"'),
+});
+
+/** { amount: "100000000000", currency: "USD" } */
+export const moneySchema = z
+  .strictObject({ amount: amountSchema, currency: currencySchema }, { error: (iss) => (iss.input === undefined ? 'required' : 'money must be an object {amount, currency}') })
+  .meta({ description: 'An amount of money', examples: [{ amount: '100000000000', currency: 'USD' }] });
+
+export type Money = z.infer<typeof moneySchema>;

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+// Every string and array is bounded so a single submission has a bounded size.
+export const LIMITS = { name: 200, title: 500, text: 2000, items: 100, url: 2048 } as const;
+
+const notBlank = /\S/;
+
+function boundedString(max: number, what: string) {
+  return z
+    .string({ error: (iss) => (iss.input === undefined ? 'required' : `must be a string`) })
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .regex(notBlank, `${what} must not be blank`);
+}
+
+/** A short name: a role, an outlet, an investor (1..200 chars). */
+export const nameSchema = boundedString(LIMITS.name, 'name');
+/** A title (1..500 chars). */
+export const titleSchema = boundedString(LIMITS.title, 'title');
+/** Free text: a reason, a claim, a quote (1..2000 chars). */
+export const textSchema = boundedString(LIMITS.text, 'text');
+
+/** A bounded array (0..100 items unless `min` says otherwise). */
+export function boundedArray<T extends z.ZodType>(item: T, min = 0) {
+  const base = z.array(item).max(LIMITS.items, `must have at most ${LIMITS.items} items`);
+  return min > 0 ? base.min(min, `must have at least ${min} item${min > 1 ? 's' : ''}`) : base;
+}

@@ -1,0 +1,124 @@
+import { decideCorrection, decideRetraction } from '@newsroom/domain';
+import { given, thrown } from './fixtures/decider.fixture';
+import { correction, eventId, retraction, type EventSpec } from './fixtures/stream.fixture';
+import { envelope } from './fixtures/submissions.fixture';
+
+const MIRA = 'person:mira-murati';
+
+describe('decideCorrection', () => {
+  const departed = (): EventSpec => ['executive.departed', envelope('executive.departed').data, '2024-09-25'];
+
+  it('given a departure, when its reason is corrected, then an event.corrected is decided in the same stream', () => {
+    const changes = { data: { reason: 'fired' } };
+    const decided = decideCorrection(given(MIRA, departed()), eventId(1), { changes, reason: 'Misquoted', sources: [] });
+    expect(decided).toEqual({
+      type: 'event.corrected',
+      subject: MIRA,
+      occurredAt: null,
+      data: { targetEventId: eventId(1), changes, reason: 'Misquoted' },
+      sources: [],
+      modality: 'reported',
+      schemaVersion: 1,
+    });
+  });
+
+  it('given no such event in the stream, when corrected, then EVENT.NOT_FOUND', () => {
+    const error = thrown(() => decideCorrection(given(MIRA, departed()), eventId(7), { changes: { occurredAt: '2024' }, reason: 'x' }));
+    expect(error).toMatchObject({ code: 'EVENT.NOT_FOUND', kind: 'not_found' });
+  });
+
+  it('given a retracted target, when corrected, then EVENT.RETRACTED', () => {
+    const error = thrown(() => decideCorrection(given(MIRA, departed(), retraction(1)), eventId(1), { changes: { occurredAt: '2024' }, reason: 'x' }));
+    expect(error).toMatchObject({ code: 'EVENT.RETRACTED', kind: 'rule' });
+  });
+
+  it.each([
+    ['a correction', correction(1, { occurredAt: '2024' })],
+    ['a retraction', retraction(9)],
+  ])('given the target is %s, when corrected, then EVENT.NOT_CORRECTABLE', (_what, spec) => {
+    const error = thrown(() => decideCorrection(given(MIRA, departed(), spec), eventId(2), { changes: { occurredAt: '2024' }, reason: 'x' }));
+    expect(error).toMatchObject({ code: 'EVENT.NOT_CORRECTABLE', kind: 'rule' });
+  });
+
+  it('given an already corrected target, when corrected again, then it is accepted', () => {
+    const state = given(MIRA, departed(), correction(1, { data: { reason: 'fired' } }));
+    expect(decideCorrection(state, eventId(1), { changes: { data: { reason: 'retired' } }, reason: 'x' }).type).toBe('event.corrected');
+  });
+
+  it.each([
+    ['a bad enum', { roleCategory: 'ceo' }, ['changes.data.roleCategory']],
+    ['an unknown field', { salary: '1' }, ['changes.data.salary']],
+    ['a required field removed', { role: null }, ['changes.data.role']],
+    ['an org of the wrong kind', { organization: 'person:sam-altman' }, ['changes.data.organization']],
+  ])('given a patch with %s, when corrected, then the merged data is refused at the expected paths', (_what, data, paths) => {
+    const error = thrown(() => decideCorrection(given(MIRA, departed()), eventId(1), { changes: { data }, reason: 'x' }));
+    expect(error.kind).toBe('validation');
+    expect(error.errors?.map((e) => e.path)).toEqual(paths);
+  });
+
+  it('given a nested money patch with a float, when corrected, then the error path goes into money', () => {
+    const state = given('org:openai', ['revenue.reported', envelope('revenue.reported').data]);
+    const error = thrown(() => decideCorrection(state, eventId(1), { changes: { data: { money: { amount: 5 } } }, reason: 'x' }));
+    expect(error.errors).toEqual([{ path: 'changes.data.money.amount', message: expect.stringContaining('decimal string') }]);
+  });
+
+  it('given a nested money patch, when corrected, then the currency is kept and it is accepted', () => {
+    const state = given('org:openai', ['revenue.reported', envelope('revenue.reported').data]);
+    expect(decideCorrection(state, eventId(1), { changes: { data: { money: { amount: '4000000000' } } }, reason: 'x' }).type).toBe('event.corrected');
+  });
+
+  it('given a null on an optional field, when corrected, then it is accepted', () => {
+    expect(decideCorrection(given(MIRA, departed()), eventId(1), { changes: { data: { reason: null } }, reason: 'x' }).type).toBe('event.corrected');
+  });
+
+  it.each([
+    ['empty changes', {}, 'changes'],
+    ['a bad occurredAt', { occurredAt: '2024-02-30' }, 'changes.occurredAt'],
+  ])('given %s, when corrected, then it is refused on %s', (_what, changes, path) => {
+    const error = thrown(() => decideCorrection(given(MIRA, departed()), eventId(1), { changes, reason: 'x' }));
+    expect(error).toMatchObject({ code: 'VALIDATION.FAILED', kind: 'validation', errors: [{ path }] });
+  });
+});
+
+describe('decideRetraction', () => {
+  const departed = (): EventSpec => ['executive.departed', envelope('executive.departed').data];
+
+  it('given a current event, when retracted, then an event.retracted is decided', () => {
+    expect(decideRetraction(given(MIRA, departed()), eventId(1), { reason: 'Hoax' })).toEqual({
+      type: 'event.retracted',
+      subject: MIRA,
+      occurredAt: null,
+      data: { targetEventId: eventId(1), reason: 'Hoax' },
+      sources: [],
+      modality: 'reported',
+      schemaVersion: 1,
+    });
+  });
+
+  it('given a corrected event, when retracted, then it is accepted', () => {
+    const state = given(MIRA, departed(), correction(1, { data: { reason: 'fired' } }));
+    expect(decideRetraction(state, eventId(1), { reason: 'x' }).type).toBe('event.retracted');
+  });
+
+  it('given a missing event, when retracted, then EVENT.NOT_FOUND', () => {
+    expect(thrown(() => decideRetraction(given(MIRA), eventId(1), { reason: 'x' }))).toMatchObject({ code: 'EVENT.NOT_FOUND', kind: 'not_found' });
+  });
+
+  it('given an already retracted event, when retracted again, then EVENT.RETRACTED', () => {
+    expect(thrown(() => decideRetraction(given(MIRA, departed(), retraction(1)), eventId(1), { reason: 'x' }))).toMatchObject({
+      code: 'EVENT.RETRACTED',
+      kind: 'rule',
+    });
+  });
+
+  it('given the target is itself a retraction, when retracted, then EVENT.NOT_CORRECTABLE', () => {
+    expect(thrown(() => decideRetraction(given(MIRA, departed(), retraction(1)), eventId(2), { reason: 'x' }))).toMatchObject({
+      code: 'EVENT.NOT_CORRECTABLE',
+    });
+  });
+
+  it('given the target is a correction, when retracted, then EVENT.NOT_CORRECTABLE', () => {
+    const state = given(MIRA, departed(), correction(1, { occurredAt: '2024' }));
+    expect(thrown(() => decideRetraction(state, eventId(2), { reason: 'x' }))).toMatchObject({ code: 'EVENT.NOT_CORRECTABLE', kind: 'rule' });
+  });
+});

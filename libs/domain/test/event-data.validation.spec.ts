@@ -1,0 +1,105 @@
+import { RECORDABLE_EVENT_TYPES, validateSubmission, type RecordableEventType } from '@newsroom/domain';
+import { envelope, withData } from './fixtures/submissions.fixture';
+
+function pathsOf(input: unknown): string[] {
+  const result = validateSubmission(input);
+  return result.ok ? [] : result.errors.map((e) => e.path);
+}
+
+describe('per-type data validation', () => {
+  describe.each(RECORDABLE_EVENT_TYPES.map((t) => [t]))('%s', (type: RecordableEventType) => {
+    it('given the valid example, when validated, then it is accepted with modality defaulted', () => {
+      const result = validateSubmission(envelope(type));
+      expect(result).toEqual({ ok: true, value: expect.objectContaining({ type, modality: 'reported' }) });
+    });
+
+    it('given an unknown data field, when validated, then the error names it', () => {
+      expect(pathsOf(withData(type, { bogus: 1 }))).toEqual(['data.bogus']);
+    });
+
+    it('given a subject of the wrong kind, when validated, then the error is on subject', () => {
+      const wrong = envelope(type).subject.startsWith('org:') ? 'person:sam-altman' : 'org:openai';
+      const result = validateSubmission(envelope(type, { subject: wrong }));
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.errors).toEqual([{ path: 'subject', message: expect.stringMatching(/must be a \w+ subject, got a \w+ subject/) }]);
+      }
+    });
+
+    it('given no data, when validated, then data is required', () => {
+      const env = envelope(type);
+      delete env.data;
+      expect(validateSubmission(env)).toEqual({ ok: false, errors: [{ path: 'data', message: 'required' }] });
+    });
+  });
+});
+
+// [type, what is wrong, data patch (undefined removes a field), expected error paths]
+const INVALID: Array<[RecordableEventType, string, Record<string, unknown>, string[]]> = [
+  ['executive.appointed', 'missing role', { role: undefined }, ['data.role']],
+  ['executive.appointed', 'bad roleCategory', { roleCategory: 'ceo' }, ['data.roleCategory']],
+  ['executive.appointed', 'organization not an org', { organization: 'person:sam-altman' }, ['data.organization']],
+  ['executive.appointed', 'interim not a boolean', { interim: 'yes' }, ['data.interim']],
+  ['executive.appointed', 'previously not names', { previously: [42] }, ['data.previously[0]']],
+  ['executive.departed', 'missing roleCategory', { roleCategory: undefined }, ['data.roleCategory']],
+  ['executive.departed', 'bad reason', { reason: 'quit' }, ['data.reason']],
+  ['executive.departed', 'blank role', { role: '   ' }, ['data.role']],
+  ['executive.departed', 'role too long', { role: 'x'.repeat(201) }, ['data.role']],
+  ['headcount.reported', 'neither total nor byFunction', { total: undefined, byFunction: undefined }, ['data']],
+  ['headcount.reported', 'empty byFunction alone', { total: undefined, byFunction: {} }, ['data']],
+  ['headcount.reported', 'negative total', { total: -1 }, ['data.total']],
+  ['headcount.reported', 'fractional total', { total: 10.5 }, ['data.total']],
+  ['headcount.reported', 'fractional function count', { byFunction: { commercial: 1.5 } }, ['data.byFunction.commercial']],
+  ['revenue.reported', 'float money', { money: { amount: 3.7e9, currency: 'USD' } }, ['data.money.amount']],
+  ['revenue.reported', 'bad currency', { money: { amount: '1', currency: 'XYZ' } }, ['data.money.currency']],
+  ['revenue.reported', 'lower-case currency', { money: { amount: '1', currency: 'usd' } }, ['data.money.currency']],
+  ['revenue.reported', 'bad period', { period: '2024-13' }, ['data.period']],
+  ['revenue.reported', 'bad basis', { basis: 'estimated' }, ['data.basis']],
+  ['revenue.reported', 'extra money field', { money: { amount: '1', currency: 'USD', scale: 'billion' } }, ['data.money.scale']],
+  ['revenue.target_set', 'missing targetPeriod', { targetPeriod: undefined }, ['data.targetPeriod']],
+  ['revenue.target_set', 'setBy not a person', { setBy: 'org:openai' }, ['data.setBy']],
+  ['revenue.target_set', 'amount with a comma', { money: { amount: '100,000', currency: 'USD' } }, ['data.money.amount']],
+  ['financial.loss_reported', 'bad basis', { basis: 'annualized' }, ['data.basis']],
+  ['financial.loss_reported', 'impossible date', { period: '2024-02-30' }, ['data.period']],
+  ['financial.loss_reported', 'missing money', { money: undefined }, ['data.money']],
+  ['funding.round_closed', 'valuation float', { valuation: { amount: 1.5e11, currency: 'USD' } }, ['data.valuation.amount']],
+  ['funding.round_closed', 'investors not an array', { investors: 'Microsoft' }, ['data.investors']],
+  ['funding.round_closed', 'too many investors', { investors: Array.from({ length: 101 }, (_, i) => `fund ${i}`) }, ['data.investors']],
+  ['lawsuit.filed', 'no plaintiffs', { plaintiffs: [] }, ['data.plaintiffs']],
+  ['lawsuit.filed', 'defendant not a subject', { defendants: ['OpenAI'] }, ['data.defendants[0]']],
+  ['lawsuit.filed', 'missing claims', { claims: undefined }, ['data.claims']],
+  ['lawsuit.filed', 'missing title', { title: undefined }, ['data.title']],
+  ['lawsuit.status_changed', 'bad status', { status: 'closed' }, ['data.status']],
+  ['lawsuit.status_changed', 'detail too long', { detail: 'x'.repeat(2001) }, ['data.detail']],
+  ['regulatory.intervention_requested', 'authority not an authority', { authority: 'org:ftc' }, ['data.authority']],
+  ['regulatory.intervention_requested', 'malformed by', { by: 'Mark Zuckerberg' }, ['data.by']],
+  ['regulatory.intervention_requested', 'missing request', { request: undefined }, ['data.request']],
+  ['product.announced', 'bad status', { status: 'beta' }, ['data.status']],
+  ['product.announced', 'missing organization', { organization: undefined }, ['data.organization']],
+  ['product.announced', 'features not text', { features: [{ name: 'voice' }] }, ['data.features[0]']],
+  ['strategy.revenue_model_explored', 'no models', { models: [] }, ['data.models']],
+  ['strategy.revenue_model_explored', 'models not text', { models: [1] }, ['data.models[0]']],
+  ['governance.restructuring_announced', 'missing to', { to: undefined }, ['data.to']],
+  ['governance.restructuring_announced', 'empty from', { from: '' }, ['data.from']],
+];
+
+describe('invalid data shapes', () => {
+  it.each(INVALID)('given %s with %s, when validated, then the errors are at the expected paths', (type, _what, patch, paths) => {
+    expect(pathsOf(withData(type, patch))).toEqual(paths);
+  });
+
+  it('given a JSON number as money, when validated, then the message says money is a decimal string', () => {
+    const result = validateSubmission(withData('revenue.reported', { money: { amount: 100, currency: 'USD' } }));
+    expect(result).toEqual({ ok: false, errors: [{ path: 'data.money.amount', message: expect.stringContaining('decimal string') }] });
+  });
+
+  it('given a fake currency, when validated, then the message names ISO 4217', () => {
+    const result = validateSubmission(withData('revenue.reported', { money: { amount: '1', currency: 'XYZ' } }));
+    expect(result).toEqual({ ok: false, errors: [{ path: 'data.money.currency', message: expect.stringContaining('ISO 4217') }] });
+  });
+
+  it('given a missing required field, when validated, then the message says required', () => {
+    const result = validateSubmission(withData('executive.departed', { role: undefined }));
+    expect(result).toEqual({ ok: false, errors: [{ path: 'data.role', message: 'required' }] });
+  });
+});

@@ -1,0 +1,180 @@
+import { displayNameOf, formatMoney, renderHeadline, type HeadlineEvent, type RecordableEventType } from '@newsroom/domain';
+import { VALID } from './fixtures/submissions.fixture';
+
+const NNBSP = '\u202f'; // French digit grouping as Intl writes it
+const fact = (type: RecordableEventType, overrides: Partial<HeadlineEvent> = {}): HeadlineEvent => ({
+  type,
+  subject: VALID[type].subject,
+  occurredAt: VALID[type].occurredAt,
+  data: VALID[type].data,
+  modality: 'reported',
+  ...overrides,
+});
+
+const EXPECTED: Record<RecordableEventType, { en: string; fr: string }> = {
+  'executive.appointed': {
+    en: 'Kevin Weil appointed Chief Product Officer at OpenAI',
+    fr: 'OpenAI nomme Kevin Weil au poste de Chief Product Officer',
+  },
+  'executive.departed': {
+    en: 'Mira Murati leaves OpenAI as Chief Technology Officer',
+    fr: 'Mira Murati quitte OpenAI (Chief Technology Officer)',
+  },
+  'headcount.reported': {
+    en: 'OpenAI reports headcount of 1,600 (commercial: 300)',
+    fr: `OpenAI compte 1${NNBSP}600 employés (commercial : 300)`,
+  },
+  'revenue.reported': {
+    en: 'OpenAI projects revenue of 3.7 billion USD for 2024',
+    fr: "OpenAI prévoit un chiffre d'affaires de 3,7 milliards USD en 2024",
+  },
+  'revenue.target_set': {
+    en: 'OpenAI reports revenue target of 100 billion USD for 2029, set by Giancarlo Lionetti',
+    fr: "OpenAI vise un chiffre d'affaires de 100 milliards USD en 2029 (objectif fixé par Giancarlo Lionetti)",
+  },
+  'financial.loss_reported': {
+    en: 'OpenAI reports loss of 30 billion USD for H1 2024',
+    fr: 'OpenAI enregistre une perte de 30 milliards USD au premier semestre 2024',
+  },
+  'funding.round_closed': {
+    en: 'OpenAI raises 6.6 billion USD at a 157 billion USD valuation, led by Thrive Capital',
+    fr: 'OpenAI lève 6,6 milliards USD sur une valorisation de 157 milliards USD, tour mené par Thrive Capital',
+  },
+  'lawsuit.filed': {
+    en: 'Elon Musk sues OpenAI and Sam Altman in N.D. Cal.',
+    fr: 'Elon Musk poursuit OpenAI et Sam Altman en justice devant N.D. Cal.',
+  },
+  'lawsuit.status_changed': {
+    en: 'Musk v. OpenAI: injunction sought',
+    fr: 'Musk v. OpenAI : injonction demandée',
+  },
+  'regulatory.intervention_requested': {
+    en: 'Mark Zuckerberg asks California Attorney General to intervene against OpenAI',
+    fr: "Mark Zuckerberg demande à California Attorney General d'intervenir contre OpenAI",
+  },
+  'product.announced': {
+    en: 'OpenAI launches ChatGPT search with real-time search',
+    fr: 'OpenAI lance ChatGPT search avec real-time search',
+  },
+  'strategy.revenue_model_explored': {
+    en: 'OpenAI explores revenue models: advertising, enterprise and API',
+    fr: 'OpenAI explore de nouveaux modèles de revenus : publicité, entreprises et API',
+  },
+  'governance.restructuring_announced': {
+    en: 'OpenAI announces restructuring from non-profit controlled to public benefit corporation',
+    fr: 'OpenAI annonce une restructuration : non-profit controlled → public benefit corporation',
+  },
+};
+
+describe('renderHeadline', () => {
+  describe.each(Object.keys(EXPECTED) as RecordableEventType[])('%s', (type) => {
+    it.each(['en', 'fr'] as const)('given the example, when rendered in %s, then the headline reads from its data', (lang) => {
+      expect(renderHeadline(fact(type), lang)).toBe(EXPECTED[type][lang]);
+    });
+  });
+
+  it.each([
+    ['en', { money: { amount: '100000000000', currency: 'USD' }, targetPeriod: '2029' }, 'OpenAI reports revenue target of 100 billion USD for 2029'],
+    ['fr', { money: { amount: '100000000000', currency: 'USD' }, targetPeriod: '2029' }, "OpenAI vise un chiffre d'affaires de 100 milliards USD en 2029"],
+  ] as const)('given the brief revenue target, when rendered in %s, then it matches the newsroom wording', (lang, data, expected) => {
+    expect(renderHeadline(fact('revenue.target_set', { data }), lang)).toBe(expected);
+  });
+
+  it.each([
+    ['rumored', 'en', 'Rumor: Mira Murati leaves OpenAI as Chief Technology Officer'],
+    ['denied', 'en', 'Denied: Mira Murati leaves OpenAI as Chief Technology Officer'],
+    ['rumored', 'fr', 'Rumeur : Mira Murati quitte OpenAI (Chief Technology Officer)'],
+    ['denied', 'fr', 'Démenti : Mira Murati quitte OpenAI (Chief Technology Officer)'],
+    ['confirmed', 'en', 'Mira Murati leaves OpenAI as Chief Technology Officer'],
+  ] as const)('given modality %s, when rendered in %s, then the headline is prefixed accordingly', (modality, lang, expected) => {
+    expect(renderHeadline(fact('executive.departed', { modality }), lang)).toBe(expected);
+  });
+
+  describe('variants', () => {
+    it.each([
+      ['an interim appointment', fact('executive.appointed', { data: { ...VALID['executive.appointed'].data, interim: true } }), 'Kevin Weil appointed interim Chief Product Officer at OpenAI', 'OpenAI nomme Kevin Weil au poste de Chief Product Officer par intérim'],
+      ['a departure with a destination', fact('executive.departed', { data: { ...VALID['executive.departed'].data, destination: 'org:thinking-machines-lab' } }), 'Mira Murati leaves OpenAI as Chief Technology Officer to join Thinking Machines Lab', 'Mira Murati quitte OpenAI (Chief Technology Officer) pour rejoindre Thinking Machines Lab'],
+      ['headcount by function only', fact('headcount.reported', { data: { byFunction: { commercial: 300 } } }), 'OpenAI reports headcount by function (commercial: 300)', 'OpenAI publie ses effectifs par fonction (commercial : 300)'],
+      ['a cumulative projected loss over a range', fact('financial.loss_reported', { data: { money: { amount: '440000000000', currency: 'USD' }, period: '2025/2029', basis: 'cumulative_projected' } }), 'OpenAI projects cumulative losses of 440 billion USD for 2025–2029', 'OpenAI prévoit des pertes cumulées de 440 milliards USD entre 2025 et 2029'],
+      ['annualized revenue for a quarter', fact('revenue.reported', { data: { money: { amount: '1500000000', currency: 'EUR' }, period: '2024-Q3', basis: 'annualized' } }), 'OpenAI reports annualized revenue of 1.5 billion EUR for Q3 2024', "OpenAI annonce un chiffre d'affaires annualisé de 1,5 milliard EUR au troisième trimestre 2024"],
+      ['revenue for a day', fact('revenue.reported', { data: { money: { amount: '250000', currency: 'USD' }, period: '2024-09-01', basis: 'actual' } }), 'OpenAI reports revenue of 250 thousand USD on September 1, 2024', `OpenAI annonce un chiffre d'affaires de 250${NNBSP}000 USD le 1er septembre 2024`],
+      ['a dismissal with detail', fact('lawsuit.status_changed', { data: { status: 'dismissed', detail: 'without prejudice' } }), 'Musk v. OpenAI: case dismissed (without prejudice)', 'Musk v. OpenAI : plainte rejetée (without prejudice)'],
+      ['two plaintiffs', fact('lawsuit.filed', { data: { ...VALID['lawsuit.filed'].data, plaintiffs: ['person:elon-musk', 'org:xai'], court: undefined } }), 'Elon Musk and xAI sue OpenAI and Sam Altman', 'Elon Musk et xAI poursuivent OpenAI et Sam Altman en justice'],
+      ['an announced product', fact('product.announced', { data: { organization: 'org:openai', name: 'Sora', features: [], status: 'announced' } }), 'OpenAI announces Sora', 'OpenAI annonce Sora'],
+    ])('given %s, when rendered, then en and fr read naturally', (_what, event, en, fr) => {
+      expect(renderHeadline(event, 'en')).toBe(en);
+      expect(renderHeadline(event, 'fr')).toBe(fr);
+    });
+  });
+
+  describe('corrections and retractions', () => {
+    const target = fact('executive.departed');
+    const corrected: HeadlineEvent = {
+      type: 'event.corrected',
+      subject: 'person:mira-murati',
+      occurredAt: null,
+      data: { targetEventId: '00000000-0000-4000-8000-000000000001', changes: { data: { role: 'Chief Technology Officer (CTO)' } }, reason: 'Title was incomplete' },
+      modality: 'reported',
+    };
+    const retracted: HeadlineEvent = { ...corrected, type: 'event.retracted', data: { targetEventId: corrected.data.targetEventId, reason: 'Hoax' } };
+
+    it.each([
+      ['en', 'Correction: Mira Murati leaves OpenAI as Chief Technology Officer (CTO)'],
+      ['fr', 'Correction : Mira Murati quitte OpenAI (Chief Technology Officer (CTO))'],
+    ] as const)('given a correction and its target, when rendered in %s, then it repeats the corrected headline', (lang, expected) => {
+      expect(renderHeadline(corrected, lang, { target })).toBe(expected);
+    });
+
+    it.each([
+      ['en', 'Correction: earlier report on Mira Murati amended (Title was incomplete)'],
+      ['fr', 'Correction : information sur Mira Murati modifiée (Title was incomplete)'],
+    ] as const)('given a correction alone, when rendered in %s, then it names the subject and the reason', (lang, expected) => {
+      expect(renderHeadline(corrected, lang)).toBe(expected);
+    });
+
+    it.each([
+      ['en', 'Retracted: Mira Murati leaves OpenAI as Chief Technology Officer', 'Retracted: earlier report on Mira Murati withdrawn (Hoax)'],
+      ['fr', 'Retrait : Mira Murati quitte OpenAI (Chief Technology Officer)', 'Retrait : information sur Mira Murati retirée (Hoax)'],
+    ] as const)('given a retraction, when rendered in %s, then it is marked retracted', (lang, withTarget, alone) => {
+      expect(renderHeadline(retracted, lang, { target })).toBe(withTarget);
+      expect(renderHeadline(retracted, lang)).toBe(alone);
+    });
+
+    it('given a very long reason, when rendered, then the headline stays short', () => {
+      const long = { ...retracted, data: { ...retracted.data, reason: 'x'.repeat(2000) } };
+      expect(renderHeadline(long, 'en').length).toBeLessThan(200);
+    });
+  });
+});
+
+describe('formatMoney', () => {
+  it.each([
+    ['999', '999 USD', '999 USD'],
+    ['300000', '300 thousand USD', `300${NNBSP}000 USD`],
+    ['2500000', '2.5 million USD', '2,5 millions USD'],
+    ['1000000000', '1 billion USD', '1 milliard USD'],
+    ['999999999', '1 billion USD', '1 milliard USD'],
+    ['1500000000', '1.5 billion USD', '1,5 milliard USD'],
+    ['-30000000000', '-30 billion USD', '-30 milliards USD'],
+    ['1200000000000', '1.2 trillion USD', '1,2 billion USD'],
+    ['12.5', '12.5 USD', '12,5 USD'],
+  ])('given %s USD, then en reads %j and fr reads %j', (amount, en, fr) => {
+    expect(formatMoney({ amount, currency: 'USD' }, 'en')).toBe(en);
+    expect(formatMoney({ amount, currency: 'USD' }, 'fr')).toBe(fr);
+  });
+});
+
+describe('displayNameOf', () => {
+  it.each([
+    ['person:mira-murati', 'Mira Murati'],
+    ['org:openai', 'OpenAI'],
+    ['authority:california-attorney-general', 'California Attorney General'],
+    ['case:musk-v-openai', 'Musk v. OpenAI'],
+    ['authority:us-department-of-justice', 'US Department of Justice'],
+    ['org:xai', 'xAI'],
+    ['product:chatgpt-search', 'ChatGPT Search'],
+    ['not a subject', 'not a subject'],
+  ])('given %s, then the display name is %s', (subject, name) => {
+    expect(displayNameOf(subject)).toBe(name);
+  });
+});

@@ -1,0 +1,53 @@
+import { ISO_4217_CODES, isLanguageTag, moneySchema, parseSubject } from '@newsroom/domain';
+
+describe('parseSubject', () => {
+  it.each([
+    ['person:mira-murati', { kind: 'person', slug: 'mira-murati' }],
+    ['org:openai', { kind: 'org', slug: 'openai' }],
+    ['case:musk-v-openai', { kind: 'case', slug: 'musk-v-openai' }],
+    ['product:chatgpt', { kind: 'product', slug: 'chatgpt' }],
+    ['authority:california-attorney-general', { kind: 'authority', slug: 'california-attorney-general' }],
+  ])('given %s, when parsed, then kind and slug are split', (s, expected) => {
+    expect(parseSubject(s)).toEqual(expected);
+  });
+
+  it.each(['openai', 'org:', 'org:OpenAI', 'org:open_ai', 'company:openai', `org:${'a'.repeat(81)}`, 'org:openai:x', ' org:openai'])(
+    'given %j, when parsed, then it is null',
+    (s) => {
+      expect(parseSubject(s)).toBeNull();
+    },
+  );
+});
+
+describe('money', () => {
+  it.each(['100000000000', '-5', '3.7', '0.0000000001', '1'.repeat(30)])('given amount %s, when parsed, then it is accepted', (amount) => {
+    expect(moneySchema.safeParse({ amount, currency: 'USD' }).success).toBe(true);
+  });
+
+  it.each(['1e9', '1.', '.5', '1 000', '+5', '1'.repeat(31), '1.12345678901', ''])('given amount %j, when parsed, then it is rejected', (amount) => {
+    expect(moneySchema.safeParse({ amount, currency: 'USD' }).success).toBe(false);
+  });
+
+  it.each(['USD', 'EUR', 'JPY', 'CHF', 'XAU', 'ZWG', 'XCG'])('given currency %s, when parsed, then it is accepted', (currency) => {
+    expect(moneySchema.safeParse({ amount: '1', currency }).success).toBe(true);
+  });
+
+  it.each(['XYZ', 'usd', 'US', 'DOLLAR', 'XXX', 'HRK'])('given currency %s, when parsed, then it is rejected', (currency) => {
+    expect(moneySchema.safeParse({ amount: '1', currency }).success).toBe(false);
+  });
+
+  it('given the embedded ISO 4217 list, then every code is three capitals and unique', () => {
+    expect(ISO_4217_CODES.every((c) => /^[A-Z]{3}$/.test(c))).toBe(true);
+    expect(new Set(ISO_4217_CODES).size).toBe(ISO_4217_CODES.length);
+  });
+});
+
+describe('language tags', () => {
+  it.each(['fr', 'en', 'en-US', 'zh-Hant-TW', 'fr-CA', 'yue', 'de-CH-1996'])('given %s, then it is a BCP 47 tag', (tag) => {
+    expect(isLanguageTag(tag)).toBe(true);
+  });
+
+  it.each(['', 'english', 'en_US', '12', 'x-private', 'e', 'fr-'])('given %j, then it is not accepted', (tag) => {
+    expect(isLanguageTag(tag)).toBe(false);
+  });
+});
