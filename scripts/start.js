@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm start`: the whole stack on this machine, the seed story loaded once; Ctrl-C stops all of it.
 'use strict';
-const fs = require('node:fs');
 const path = require('node:path');
 const stack = require('./stack');
+const { loadSeed } = require('./seed');
+
+const children = [];
 
 async function main() {
   stack.ensureInstalled();
@@ -23,7 +25,6 @@ async function main() {
   const startedKafka = await stack.ensureKafka(env);
   stack.prepareDatabase(env);
 
-  const children = [];
   let stopping = false;
   const stopAll = async (code) => {
     if (stopping) return;
@@ -54,7 +55,8 @@ async function main() {
   const port = (s) => env[s.portVar] || s.port;
   await Promise.all(stack.SERVICES.map((s) => stack.waitReady(`http://127.0.0.1:${port(s)}/health/ready`)));
 
-  const seed = await loadSeed(`http://127.0.0.1:${port(stack.SERVICES[0])}`, devKey ?? env.NEWSROOM_API_KEYS.split(',')[0].replace(/:[a-z]+$/, ''));
+  const seeded = await loadSeed(`http://127.0.0.1:${port(stack.SERVICES[0])}`, devKey ?? env.NEWSROOM_API_KEYS.split(',')[0].replace(/:[a-z]+$/, ''));
+  const seed = `${seeded.total} events (${seeded.created} new)`;
   const q = `http://127.0.0.1:${port(stack.SERVICES[3])}`;
   const i = `http://127.0.0.1:${port(stack.SERVICES[0])}`;
   process.stdout.write(`
@@ -71,21 +73,8 @@ Ctrl-C stops everything.
 `);
 }
 
-/** Posts the seed story; its events carry fixed ids, so a second start records nothing new. */
-async function loadSeed(ingestUrl, key) {
-  const body = fs.readFileSync(path.join(stack.ROOT, 'infra', 'seed', 'openai-commercial-transformation.story.json'), 'utf8');
-  const res = await fetch(`${ingestUrl}/v1/stories`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body,
-  });
-  const answer = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(`seed story was refused: ${res.status} ${JSON.stringify(answer)}`);
-  const created = (answer.results ?? []).filter((r) => r.status === 'created').length;
-  return `${(answer.results ?? []).length} events (${created} new)`;
-}
-
 main().catch((error) => {
   process.stderr.write(`[newsroom] start failed: ${error.message}\n`);
+  for (const c of children) c.kill('SIGTERM');
   process.exit(1);
 });
