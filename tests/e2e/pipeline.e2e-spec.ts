@@ -12,7 +12,7 @@ describe('one story event end to end: HTTP -> Postgres -> relay -> Kafka -> proj
   it('every service answers ready, checking its Postgres and Kafka', async () => {
     for (const app of Object.values(stack.apps)) {
       const res = await fetch(`${app.url}/health/ready`);
-      const body = await res.json();
+      const body: any = await res.json();
       expect(res.status).toBe(200);
       expect(body.info.postgres.status).toBe('up');
       expect(body.info.kafka.status).toBe('up');

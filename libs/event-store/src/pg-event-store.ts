@@ -1,6 +1,6 @@
 import { Pool, PoolClient } from 'pg';
 import { DuplicateEventIdError, EventStoreUnavailableError, WrongExpectedVersionError } from './event-store.errors';
-import { AppendedEvent, StoredEvent, StreamAppend } from './event-store.types';
+import { AppendedEvent, EventToAppend, StoredEvent, StreamAppend } from './event-store.types';
 import { EVENT_COLUMNS, toStoredEvent } from './event-rows.mapper';
 
 /**
@@ -38,15 +38,14 @@ export class PgEventStore {
         firstVersions.set(request.streamId, await this.reserveVersions(client, request));
       }
       await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK_KEY]);
-      const appended: AppendedEvent[] = [];
-      for (const request of sorted) {
-        appended.push(...(await this.insertEvents(client, request, firstVersions.get(request.streamId)!)));
-      }
+      // Rows are inserted in the caller's order (a story reads in its own order), whatever the lock order was.
+      const rows = requests.flatMap((r) =>
+        r.events.map((event, i) => ({ streamId: r.streamId, streamVersion: firstVersions.get(r.streamId)! + i, event })),
+      );
+      const appended = await this.insertEvents(client, rows);
       await client.query(`SELECT pg_notify($1, $2)`, [EVENTS_CHANNEL, appended[appended.length - 1].globalPosition]);
       await client.query('COMMIT');
-      // Hand results back in the caller's order, not lock order.
-      const byId = new Map(appended.map((a) => [a.eventId, a]));
-      return requests.flatMap((r) => r.events.map((e) => byId.get(e.eventId)!));
+      return appended;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw this.translate(error);
@@ -86,23 +85,26 @@ export class PgEventStore {
     return expectedVersion + 1;
   }
 
-  private async insertEvents(client: PoolClient, request: StreamAppend, firstVersion: number): Promise<AppendedEvent[]> {
-    const e = request.events;
-    const { rows } = await client.query(
+  private async insertEvents(
+    client: PoolClient,
+    rows: Array<{ streamId: string; streamVersion: number; event: EventToAppend }>,
+  ): Promise<AppendedEvent[]> {
+    const e = rows.map((r) => r.event);
+    const { rows: inserted } = await client.query(
       `INSERT INTO event_store.events (event_id, stream_id, stream_version, type, schema_version, occurred_at,
          occurred_start, occurred_end, recorded_at, data, sources, modality, metadata, content_hash)
-       SELECT u.event_id, $1, u.stream_version, u.type, u.schema_version, u.occurred_at, u.occurred_start,
+       SELECT u.event_id, u.stream_id, u.stream_version, u.type, u.schema_version, u.occurred_at, u.occurred_start,
          u.occurred_end, clock_timestamp(), u.data, u.sources, u.modality, u.metadata, u.content_hash
-       FROM unnest($2::uuid[], $3::int[], $4::text[], $5::int[], $6::text[], $7::timestamptz[], $8::timestamptz[],
-         $9::jsonb[], $10::jsonb[], $11::text[], $12::jsonb[], $13::text[])
-         WITH ORDINALITY AS u(event_id, stream_version, type, schema_version, occurred_at, occurred_start, occurred_end,
-           data, sources, modality, metadata, content_hash, ord)
+       FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::text[], $7::timestamptz[],
+         $8::timestamptz[], $9::jsonb[], $10::jsonb[], $11::text[], $12::jsonb[], $13::text[])
+         WITH ORDINALITY AS u(event_id, stream_id, stream_version, type, schema_version, occurred_at, occurred_start,
+           occurred_end, data, sources, modality, metadata, content_hash, ord)
        ORDER BY u.ord
        RETURNING event_id, stream_id, stream_version, global_position, recorded_at`,
       [
-        request.streamId,
         e.map((x) => x.eventId),
-        e.map((_, i) => firstVersion + i),
+        rows.map((r) => r.streamId),
+        rows.map((r) => r.streamVersion),
         e.map((x) => x.type),
         e.map((x) => x.schemaVersion),
         e.map((x) => x.occurredAt),
@@ -115,7 +117,8 @@ export class PgEventStore {
         e.map((x) => x.contentHash),
       ],
     );
-    return rows
+    // RETURNING order is not guaranteed; positions follow the insert order, so sort by them.
+    return inserted
       .map((r) => ({
         eventId: r.event_id,
         streamId: r.stream_id,
@@ -123,7 +126,7 @@ export class PgEventStore {
         globalPosition: String(r.global_position),
         recordedAt: new Date(r.recorded_at).toISOString(),
       }))
-      .sort((a, b) => a.streamVersion - b.streamVersion);
+      .sort((x, y) => (BigInt(x.globalPosition) < BigInt(y.globalPosition) ? -1 : 1));
   }
 
   private async currentVersion(client: PoolClient, streamId: string): Promise<number | null> {
