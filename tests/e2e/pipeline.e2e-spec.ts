@@ -30,7 +30,7 @@ describe('one story event end to end: HTTP -> Postgres -> relay -> Kafka -> proj
     const feedItem = await pollUntil(
       async () => {
         const res = await fetch(`${stack.apps.query.url}/v1/feed?after=0`);
-        const page = await res.json();
+        const page: any = await res.json();
         return page.items.find((i: any) => i.eventId === envelope.id);
       },
       { timeoutMs: 15000, what: 'the event in GET /v1/feed' },
@@ -53,7 +53,7 @@ describe('one story event end to end: HTTP -> Postgres -> relay -> Kafka -> proj
   it('answers French headlines with lang=fr and resumes SSE after a position without repeating it', async () => {
     const first = await post(`${stack.apps.ingest.url}/v1/events`, departedEnvelope(), stack.key);
     const second = await post(`${stack.apps.ingest.url}/v1/events`, departedEnvelope(), stack.key);
-    await pollUntil(async () => (await (await fetch(`${stack.apps.query.url}/v1/feed?after=${first.body.globalPosition}`)).json()).items.length >= 1, { what: 'second item' });
+    await pollUntil(async () => (await (await fetch(`${stack.apps.query.url}/v1/feed?after=${first.body.globalPosition}`)).json() as any).items.length >= 1, { what: 'second item' });
     const sse = await SseClient.connect(`${stack.apps.query.url}/v1/feed/stream?lang=fr`, { 'last-event-id': first.body.globalPosition });
     const items = await pollUntil(() => (sse.items.length >= 1 ? sse.items : null), { what: 'resumed items' });
     sse.close();

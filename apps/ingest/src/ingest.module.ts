@@ -9,14 +9,23 @@ import {
   ProblemFilter, REQUIRE_READ_KEY,
 } from '@newsroom/platform';
 import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
+import { CorrectEventHandler } from './events/correct-event/correct-event.handler';
+import { CorrectionsController } from './events/correct-event/corrections.controller';
+import { GetEventController } from './events/get-event/get-event.controller';
+import { GetEventHandler } from './events/get-event/get-event.handler';
 import { EventsController } from './events/record-events/events.controller';
-import { StoriesController } from './events/record-story/stories.controller';
 import { RecordEventsHandler } from './events/record-events/record-events.handler';
+import { StoriesController } from './events/record-story/stories.controller';
+import { RetractEventHandler } from './events/retract-event/retract-event.handler';
+import { RetractionsController } from './events/retract-event/retractions.controller';
+import { KAFKA, PG_POOL } from './ingest.tokens';
+import { ReadStreamHandler } from './streams/read-stream/read-stream.handler';
+import { StreamsController } from './streams/read-stream/streams.controller';
+import { SubmissionsConsumer } from './submissions/consume-submissions/submissions.consumer';
 import { EventWriter } from './write/event-writer';
 import { mapIngestError } from './write/ingest-errors.mapper';
 
-export const PG_POOL = Symbol('PG_POOL');
-export const KAFKA = Symbol('KAFKA');
+export { KAFKA, PG_POOL } from './ingest.tokens';
 
 @Global()
 @Module({})
@@ -32,8 +41,9 @@ class IngestCoreModule {
         { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-ingest', brokers: config.KAFKA_BROKERS }) },
         { provide: API_KEY_RING, useValue: new ApiKeyRing(parseApiKeys(config.NEWSROOM_API_KEYS)) },
         { provide: REQUIRE_READ_KEY, useValue: config.NEWSROOM_REQUIRE_READ_KEY },
+        SubmissionsConsumer,
       ],
-      exports: [INGEST_CONFIG, PG_POOL, PgEventStore, EventWriter, KAFKA, API_KEY_RING, REQUIRE_READ_KEY],
+      exports: [INGEST_CONFIG, PG_POOL, PgEventStore, EventWriter, KAFKA, API_KEY_RING, REQUIRE_READ_KEY, SubmissionsConsumer],
     };
   }
 }
@@ -49,16 +59,21 @@ export class IngestModule {
         loggingModule('ingest', config.LOG_LEVEL),
         MetricsModule,
         HealthModule.forChecks({
-          inject: [PG_POOL, KAFKA],
-          useFactory: (pool: Pool, kafka: KafkaClient) => [
+          inject: [PG_POOL, KAFKA, SubmissionsConsumer],
+          useFactory: (pool: Pool, kafka: KafkaClient, submissions: SubmissionsConsumer) => [
             { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
             { name: 'kafka', check: async () => kafka.ping() },
+            submissions.readinessCheck(),
           ],
         }),
       ],
-      controllers: [EventsController, StoriesController],
+      controllers: [EventsController, StoriesController, CorrectionsController, RetractionsController, GetEventController, StreamsController],
       providers: [
         RecordEventsHandler,
+        CorrectEventHandler,
+        RetractEventHandler,
+        GetEventHandler,
+        ReadStreamHandler,
         { provide: APP_FILTER, useValue: new ProblemFilter(mapIngestError) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],

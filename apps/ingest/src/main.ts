@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { bootstrapHttp, initMetrics } from '@newsroom/platform';
 import { loadIngestConfig } from './config/ingest.config';
+import { ingestOpenApi } from './docs/ingest-openapi';
 import { IngestModule } from './ingest.module';
 
 async function main() {
@@ -12,13 +13,7 @@ async function main() {
     port: config.INGEST_PORT,
     bodyLimit: config.INGEST_BODY_LIMIT,
     configure: (app) => {
-      const doc = new DocumentBuilder()
-        .setTitle('Newsroom ingest API')
-        .setDescription('Record, correct and retract story events. Writes need a key with the write scope.')
-        .setVersion('1')
-        .addBearerAuth()
-        .build();
-      SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs/openapi.json' });
+      SwaggerModule.setup('docs', app, () => ingestOpenApi(app), { jsonDocumentUrl: 'docs/openapi.json' });
     },
   });
 }

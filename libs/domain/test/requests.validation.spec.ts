@@ -3,6 +3,7 @@ import {
   validateCorrectionRequest,
   validateRetractionRequest,
   validateStoryRequest,
+  validateSubmission,
 } from '@newsroom/domain';
 import { SOURCE, envelope } from './fixtures/submissions.fixture';
 
@@ -66,6 +67,27 @@ describe('story request', () => {
     expect(submissions.map((s) => s.modality)).toEqual(['reported', 'reported']);
   });
 
+  it('given events with quotes, when expanded, then each quote is in that event\'s copy of the story source only', () => {
+    const quoted = { ...withoutSources(envelope('executive.departed')), quote: 'le départ soudain de la directrice technique' };
+    const plain = withoutSources(envelope('headcount.reported'));
+    const result = validateStoryRequest({ story, events: [quoted, plain] });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const [first, second] = storyToSubmissions(result.value);
+    expect(first.sources).toEqual([{ ...story, quote: 'le départ soudain de la directrice technique' }]);
+    expect(first).not.toHaveProperty('quote');
+    expect(second.sources).toEqual([story]);
+  });
+
+  it('given a quote on a plain submission, when validated, then it is an unknown field (quotes live in sources)', () => {
+    expect(pathsOf(validateSubmission({ ...envelope('executive.departed'), quote: 'x' }))).toEqual(['quote']);
+  });
+
+  it('given 1000 events, when validated, then the story is accepted (the cap matches batches)', () => {
+    const events = Array.from({ length: 1000 }, () => envelope('executive.departed'));
+    expect(validateStoryRequest({ story, events }).ok).toBe(true);
+  });
+
   it.each([
     ['no events', { story, events: [] }, ['events']],
     ['a story without title', { story: { ...story, title: undefined }, events: [envelope('executive.departed')] }, ['story.title']],
@@ -79,7 +101,9 @@ describe('story request', () => {
       ['events[1].subject'],
     ],
     ['a float amount in an event', { story, events: [envelope('revenue.reported', { data: { money: { amount: 1, currency: 'USD' }, period: '2024', basis: 'actual' } })] }, ['events[0].data.money.amount']],
-    ['over 100 events', { story, events: Array.from({ length: 101 }, () => envelope('executive.departed')) }, ['events']],
+    ['over 1000 events', { story, events: Array.from({ length: 1001 }, () => envelope('executive.departed')) }, ['events']],
+    ['a blank quote', { story, events: [{ ...envelope('executive.departed'), quote: ' ' }] }, ['events[0].quote']],
+    ['a quote over 2000 characters', { story, events: [{ ...envelope('executive.departed'), quote: 'x'.repeat(2001) }] }, ['events[0].quote']],
   ])('given %s, when validated, then the errors are at the expected paths', (_what, body, paths) => {
     expect(pathsOf(validateStoryRequest(body))).toEqual(paths);
   });

@@ -13,6 +13,8 @@ export interface WriteIntent {
   contentHash: string;
   subject: string;
   decide(state: StreamState): NewEvent;
+  /** Overrides the request's meta for this one event (each Kafka submission has its own correlation id). */
+  meta?: RequestMeta;
 }
 
 const MAX_ATTEMPTS = 12;
@@ -31,7 +33,9 @@ export class EventWriter {
   async write(intents: WriteIntent[], meta: RequestMeta, atomic: boolean): Promise<WriteOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(intents, meta, atomic);
+        const outcomes = await this.attempt(intents, meta, atomic);
+        this.logOutcomes(outcomes, meta);
+        return outcomes;
       } catch (error) {
         const retriable = error instanceof WrongExpectedVersionError || error instanceof DuplicateEventIdError;
         if (!retriable || attempt >= MAX_ATTEMPTS) throw error;
@@ -92,6 +96,20 @@ export class EventWriter {
     });
   }
 
+  // Correlation and causation ids in the log line tie it to the request and to the Kafka headers of the events.
+  private logOutcomes(outcomes: WriteOutcome[], meta: RequestMeta): void {
+    const count = (status: WriteOutcome['status']) => outcomes.filter((o) => o.status === status).length;
+    this.logger.log({
+      msg: 'write handled',
+      correlationId: meta.correlationId,
+      causationId: meta.causationId,
+      actor: meta.actor,
+      created: count('created'),
+      duplicates: count('duplicate'),
+      rejected: count('rejected'),
+    });
+  }
+
   private async existingById(intents: WriteIntent[]): Promise<Map<string, StoredEvent>> {
     const ids = [...new Set(intents.filter((i) => i.idFromClient).map((i) => i.eventId))];
     const found = await this.store.findEvents(ids);
@@ -103,8 +121,9 @@ export class EventWriter {
     return { status: 'duplicate', eventId: stored.eventId, globalPosition: stored.globalPosition, streamVersion: stored.streamVersion, recordedAt: stored.recordedAt };
   }
 
-  private toAppend(intent: WriteIntent, e: NewEvent, meta: RequestMeta): EventToAppend {
+  private toAppend(intent: WriteIntent, e: NewEvent, requestMeta: RequestMeta): EventToAppend {
     const period = e.occurredAt ? parsePeriod(e.occurredAt) : null;
+    const meta = intent.meta ?? requestMeta;
     return {
       eventId: intent.eventId,
       type: e.type,

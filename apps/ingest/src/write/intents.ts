@@ -2,6 +2,7 @@ import { decideCorrection, decideRecord, decideRetraction, CorrectionRequest, Re
 import { contentHash } from '@newsroom/event-store';
 import { uuidv7 } from './ids';
 import { WriteIntent } from './event-writer';
+import { RequestMeta } from './write.types';
 
 /** The content an idempotency key is bound to: everything the client said except the key and the version check. */
 export function submissionFingerprint(s: Submission): string {
@@ -9,19 +10,25 @@ export function submissionFingerprint(s: Submission): string {
   return contentHash({ ...content, modality: content.modality ?? 'reported' });
 }
 
-export function recordIntent(s: Submission): WriteIntent {
+// Postgres hands uuids back in lower case; keys are compared as text, so they are normalised once here.
+const normalise = (id: string | undefined) => id?.toLowerCase();
+
+/** `meta`: who asked, when it differs per item (Kafka submissions); otherwise the request's meta applies. */
+export function recordIntent(s: Submission, meta?: RequestMeta): WriteIntent {
+  const id = normalise(s.id);
   return {
-    eventId: s.id ?? uuidv7(),
-    idFromClient: s.id !== undefined,
+    eventId: id ?? uuidv7(),
+    idFromClient: id !== undefined,
     contentHash: submissionFingerprint(s),
     subject: s.subject,
     decide: (state) => decideRecord(state, s),
+    ...(meta ? { meta } : {}),
   };
 }
 
 export function correctionIntent(subject: string, targetEventId: string, req: CorrectionRequest, id?: string): WriteIntent {
   return {
-    eventId: id ?? uuidv7(),
+    eventId: normalise(id) ?? uuidv7(),
     idFromClient: id !== undefined,
     contentHash: contentHash({ kind: 'correction', targetEventId, req }),
     subject,
@@ -31,7 +38,7 @@ export function correctionIntent(subject: string, targetEventId: string, req: Co
 
 export function retractionIntent(subject: string, targetEventId: string, req: RetractionRequest, id?: string): WriteIntent {
   return {
-    eventId: id ?? uuidv7(),
+    eventId: normalise(id) ?? uuidv7(),
     idFromClient: id !== undefined,
     contentHash: contentHash({ kind: 'retraction', targetEventId, req }),
     subject,

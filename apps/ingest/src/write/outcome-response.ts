@@ -1,4 +1,7 @@
+import type { Response } from 'express';
 import { ProblemError } from '@newsroom/platform';
+import { EventView, toEventView } from '../read/event-view';
+import { AmendResult } from './amend-event';
 import { WriteOutcome, WriteRejection } from './write.types';
 
 export function rejectionProblem(r: WriteRejection, pathPrefix = ''): ProblemError {
@@ -23,4 +26,11 @@ export function recordedBody(o: Extract<WriteOutcome, { eventId: string; globalP
     globalPosition: o.globalPosition,
     recordedAt: o.recordedAt,
   };
+}
+
+/** 201 with the new correction or retraction event, 200 with it when the Idempotency-Key was already used for it. */
+export function amendedBody(result: AmendResult, res: Response): EventView & { status: 'created' | 'duplicate' } {
+  if (result.status === 'rejected') throw rejectionProblem(result.error);
+  res.status(result.status === 'created' ? 201 : 200).setHeader('Location', `/v1/events/${result.event.eventId}`);
+  return { ...toEventView(result.event), status: result.status };
 }

@@ -4,6 +4,7 @@ import { modalitySchema } from '../values/modality.value';
 import { periodSchema } from '../values/period.value';
 import { sourcesSchema } from '../values/source.value';
 import { subjectOfKind } from '../values/subject.value';
+import { textSchema } from '../values/text.value';
 
 const RECORDABLE = EVENT_DEFINITIONS.filter((d) => d.recordable);
 
@@ -20,9 +21,10 @@ function unionError(iss: z.core.$ZodRawIssue): string | undefined {
 
 /**
  * The envelope as a union discriminated on `type`: each branch pins its subject kind and data schema,
- * which is what makes the JSON Schema a oneOf per type. Story events may leave out their sources.
+ * which is what makes the JSON Schema a oneOf per type. Story events may leave out their sources and may
+ * carry a `quote`: the words of the story the event rests on (it ends up in the story source, not the event).
  */
-export function buildEnvelopeUnion(options: { sourcesRequired: boolean }) {
+export function buildEnvelopeUnion(options: { sourcesRequired: boolean; quote?: boolean }) {
   const branches = RECORDABLE.map((def) =>
     z.strictObject({
       id: z.uuid('must be a UUID').optional(),
@@ -34,6 +36,7 @@ export function buildEnvelopeUnion(options: { sourcesRequired: boolean }) {
       // Most news is reported, not confirmed: that is the default.
       modality: modalitySchema.default('reported'),
       expectedVersion: z.int('must be a whole number').min(0, 'must be 0 or more').optional(),
+      ...(options.quote ? { quote: textSchema.optional() } : {}),
     }),
   );
   return z.discriminatedUnion('type', branches as unknown as [(typeof branches)[number], ...(typeof branches)[number][]], {

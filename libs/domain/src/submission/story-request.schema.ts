@@ -3,7 +3,7 @@ import { languageSchema } from '../values/language.value';
 import { periodSchema } from '../values/period.value';
 import type { Source } from '../values/source.value';
 import { urlSchema } from '../values/source.value';
-import { boundedArray, nameSchema, titleSchema } from '../values/text.value';
+import { nameSchema, titleSchema } from '../values/text.value';
 import { runSchema } from '../validation/zod-issues.mapper';
 import type { Validation } from '../validation/validation.types';
 import { buildEnvelopeUnion, isPlainObject } from './envelope.schema';
@@ -21,14 +21,21 @@ export const storySchema = z.strictObject(
   { error: (iss) => (iss.input === undefined ? 'required' : 'must be a story object') },
 );
 
+/** A story may carry as many events as a batch of POST /v1/events. */
+export const MAX_STORY_EVENTS = 1000;
+
 export const storyRequestSchema = z.strictObject({
   story: storySchema,
   // The story is each event's source, so events may omit `sources` (extra ones are kept too).
-  events: boundedArray(buildEnvelopeUnion({ sourcesRequired: false }), 1),
+  events: z
+    .array(buildEnvelopeUnion({ sourcesRequired: false, quote: true }))
+    .min(1, 'must have at least 1 item')
+    .max(MAX_STORY_EVENTS, `must have at most ${MAX_STORY_EVENTS} items`),
 });
 
 export type Story = z.infer<typeof storySchema>;
-export type StoryEvent = Omit<Submission, 'sources'> & { sources?: Source[] };
+/** `quote`: the words of the story this event rests on; it goes into the event's copy of the story source. */
+export type StoryEvent = Omit<Submission, 'sources'> & { sources?: Source[]; quote?: string };
 export interface StoryRequest {
   story: Story;
   events: StoryEvent[];
@@ -46,8 +53,11 @@ export function storyAsSource(story: Story): Source {
   return source;
 }
 
-/** Turns a validated story request into plain submissions, each sourced by the story. */
+/** Turns a validated story request into plain submissions, each sourced by the story (with the event's quote). */
 export function storyToSubmissions(req: StoryRequest): Submission[] {
   const main = storyAsSource(req.story);
-  return req.events.map((event) => ({ ...event, sources: [main, ...(event.sources ?? [])] }));
+  return req.events.map(({ quote, ...event }) => {
+    const storySource = quote === undefined ? main : { ...main, quote };
+    return { ...event, sources: [storySource, ...(event.sources ?? [])] };
+  });
 }

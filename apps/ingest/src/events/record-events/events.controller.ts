@@ -1,9 +1,11 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Submission, submissionJsonSchema, validateSubmission } from '@newsroom/domain';
 import { problems, RequireScope } from '@newsroom/platform';
+import { ApiProblems } from '../../docs/api-problems.decorator';
+import { BATCH_RESULT_SCHEMA, RECORDED_SCHEMA } from '../../docs/response-schemas';
 import { recordedBody, rejectionProblem } from '../../write/outcome-response';
 import { requestMeta } from '../../write/request-meta';
 import { RecordEventsCommand } from './record-events.command';
@@ -21,6 +23,11 @@ export class EventsController {
   @RequireScope('write')
   @ApiOperation({ summary: 'Record one story event (201 created, 200 duplicate) or a batch {events: [...]} of up to 1000 (200 with per-item results).' })
   @ApiBody({ schema: { oneOf: [submissionJsonSchema() as object, { type: 'object', properties: { events: { type: 'array', maxItems: MAX_BATCH, items: submissionJsonSchema() as object } }, required: ['events'] }] } })
+  @ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Stored in event metadata and Kafka headers; made up when absent' })
+  @ApiHeader({ name: 'X-Causation-Id', required: false, description: 'Stored in event metadata and Kafka headers' })
+  @ApiResponse({ status: 201, description: 'One event: created', schema: RECORDED_SCHEMA })
+  @ApiResponse({ status: 200, description: 'One event: duplicate (same id, same content); a batch: per-item results', schema: { oneOf: [RECORDED_SCHEMA, BATCH_RESULT_SCHEMA] } })
+  @ApiProblems(400, 401, 403, 409, 413, 422)
   async record(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     if (body && typeof body === 'object' && !Array.isArray(body) && 'events' in body) return this.recordBatch((body as { events: unknown }).events, req);
     const valid = validateSubmission(body);

@@ -2,12 +2,16 @@ import { Command } from '@nestjs/cqrs';
 import { Submission } from '@newsroom/domain';
 import { RequestMeta, WriteOutcome } from '../../write/write.types';
 
-/** Record one or more story events; `atomic` makes it all or nothing. */
+/**
+ * Record one or more story events; `atomic` makes it all or nothing. `itemMeta[i]`, when given, replaces
+ * `meta` for submission i (a Kafka batch carries one correlation id per message).
+ */
 export class RecordEventsCommand extends Command<WriteOutcome[]> {
   constructor(
     readonly submissions: Submission[],
     readonly meta: RequestMeta,
     readonly atomic: boolean,
+    readonly itemMeta?: RequestMeta[],
   ) {
     super();
   }

@@ -8,7 +8,11 @@ import { RecordEventsCommand } from './record-events.command';
 export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand, WriteOutcome[]> {
   constructor(private readonly writer: EventWriter) {}
 
-  execute({ submissions, meta, atomic }: RecordEventsCommand): Promise<WriteOutcome[]> {
-    return this.writer.write(submissions.map(recordIntent), meta, atomic);
+  execute({ submissions, meta, atomic, itemMeta }: RecordEventsCommand): Promise<WriteOutcome[]> {
+    return this.writer.write(
+      submissions.map((s, i) => recordIntent(s, itemMeta?.[i])),
+      meta,
+      atomic,
+    );
   }
 }

@@ -1,9 +1,11 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { storyRequestJsonSchema, storyToSubmissions, validateStoryRequest } from '@newsroom/domain';
 import { ProblemError, problems, RequireScope } from '@newsroom/platform';
+import { ApiProblems } from '../../docs/api-problems.decorator';
+import { STORY_RESULT_SCHEMA } from '../../docs/response-schemas';
 import { requestMeta } from '../../write/request-meta';
 import { RecordEventsCommand } from '../record-events/record-events.command';
 
@@ -16,8 +18,13 @@ export class StoriesController {
   @Post()
   @HttpCode(201)
   @RequireScope('write')
-  @ApiOperation({ summary: 'Record a story and the events it backs, all or nothing; the story becomes each event\'s source.' })
+  @ApiOperation({
+    summary: "Record a story and the events it backs (up to 1000), all or nothing; the story becomes each event's source, with the event's quote.",
+  })
   @ApiBody({ schema: storyRequestJsonSchema() as object })
+  @ApiResponse({ status: 201, description: 'At least one event created (the rest duplicates)', schema: STORY_RESULT_SCHEMA })
+  @ApiResponse({ status: 200, description: 'Every event was already recorded (duplicates)', schema: STORY_RESULT_SCHEMA })
+  @ApiProblems(400, 401, 403, 409, 413, 422)
   async record(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const valid = validateStoryRequest(body);
     if (!valid.ok) throw problems.validation(valid.errors);

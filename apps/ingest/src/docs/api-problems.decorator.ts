@@ -1,0 +1,27 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { PROBLEM_CONTENT_TYPE } from '@newsroom/platform';
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid request (malformed JSON, schema errors with field paths)',
+  401: 'No API key',
+  403: 'The key lacks the needed scope',
+  404: 'Not found',
+  409: 'Conflict: expectedVersion mismatch, or an id / Idempotency-Key reused with other content',
+  413: 'Body larger than INGEST_BODY_LIMIT',
+  422: 'A rule refused it (e.g. CASE.NOT_FILED, EVENT.RETRACTED)',
+  503: 'The event store is unavailable; nothing was recorded',
+};
+
+/** Documents the given statuses as application/problem+json responses (the Problem schema is added at build). */
+export function ApiProblems(...statuses: number[]) {
+  return applyDecorators(
+    ...[...statuses, 503].map((status) =>
+      ApiResponse({
+        status,
+        description: DESCRIPTIONS[status] ?? 'Problem',
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
+      }),
+    ),
+  );
+}

@@ -1,0 +1,3 @@
+/** Injection tokens of the ingest app's shared clients (kept apart from the module to avoid import cycles). */
+export const PG_POOL = Symbol('PG_POOL');
+export const KAFKA = Symbol('KAFKA');

@@ -1,0 +1,20 @@
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { PgEventStore } from '@newsroom/event-store';
+import { foldStoredStream } from '../../read/event-view';
+import { ReadStreamQuery } from './read-stream.query';
+import { StreamPage, toStreamPage } from './stream-page';
+
+/**
+ * The whole stream is read and folded even for one page: each event's status can depend on any later event.
+ * A subject's stream is one company's or person's story, small enough for that.
+ */
+@QueryHandler(ReadStreamQuery)
+export class ReadStreamHandler implements IQueryHandler<ReadStreamQuery, StreamPage | null> {
+  constructor(private readonly store: PgEventStore) {}
+
+  async execute({ subject, fromVersion, limit }: ReadStreamQuery): Promise<StreamPage | null> {
+    const stream = await this.store.readStream(subject);
+    if (stream.length === 0) return null;
+    return toStreamPage(subject, stream, foldStoredStream(subject, stream), fromVersion, limit);
+  }
+}

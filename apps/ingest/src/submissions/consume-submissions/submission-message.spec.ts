@@ -1,0 +1,56 @@
+import { departedEnvelope } from '@newsroom/testing';
+import { IncomingMessage } from '@newsroom/messaging';
+import { parseSubmissionMessage, submissionIdFor } from './submission-message';
+
+const message = (value: unknown, headers: Record<string, string> = {}, offset = '7'): IncomingMessage => ({
+  topic: 'newsroom.submissions.v1',
+  partition: 2,
+  offset,
+  key: 'k',
+  value: Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
+  headers,
+});
+
+describe('a Kafka submission message', () => {
+  it('given a valid envelope with trace headers, when parsed, then they become its metadata with a kafka actor', () => {
+    const envelope = departedEnvelope();
+    const parsed = parseSubmissionMessage(message(envelope, { 'correlation-id': 'corr-1', 'causation-id': 'cause-1' }));
+    expect(parsed).toMatchObject({ ok: true, submission: { id: envelope.id, subject: envelope.subject }, meta: { correlationId: 'corr-1', causationId: 'cause-1', actor: 'kafka:newsroom.submissions.v1' } });
+  });
+
+  it('given an envelope without id, when parsed twice from the same offset, then it gets the same id both times', () => {
+    const { id: _id, ...envelope } = departedEnvelope();
+    const first = parseSubmissionMessage(message(envelope));
+    const again = parseSubmissionMessage(message(envelope));
+    const elsewhere = parseSubmissionMessage(message(envelope, {}, '8'));
+    if (!first.ok || !again.ok || !elsewhere.ok) throw new Error('expected valid');
+    expect(first.submission.id).toBe(again.submission.id);
+    expect(first.submission.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(elsewhere.submission.id).not.toBe(first.submission.id);
+    expect(first.meta.correlationId).toBe(first.submission.id);
+  });
+
+  it('given the same position, when the id is derived, then it is a stable UUIDv5', () => {
+    expect(submissionIdFor({ topic: 't', partition: 0, offset: '0' })).toBe(submissionIdFor({ topic: 't', partition: 0, offset: '0' }));
+  });
+
+  it('given a value that is not JSON, when parsed, then it is rejected as malformed JSON with status 400', () => {
+    expect(parseSubmissionMessage(message('{"type":'))).toMatchObject({ ok: false, rejection: { status: 400, code: 'REQUEST.MALFORMED_JSON' } });
+  });
+
+  it('given an envelope with a float amount, when parsed, then it is rejected with the field path', () => {
+    const bad = { ...departedEnvelope(), type: 'revenue.reported', subject: 'org:openai', data: { money: { amount: 1.5, currency: 'USD' }, period: '2024', basis: 'actual' } };
+    const parsed = parseSubmissionMessage(message(bad));
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.rejection.code).toBe('REQUEST.INVALID');
+    expect(parsed.rejection.errors!.map((e) => e.path)).toContain('data.money.amount');
+  });
+
+  it('given a trace header with forbidden characters, when parsed, then it is not trusted', () => {
+    const parsed = parseSubmissionMessage(message(departedEnvelope(), { 'correlation-id': 'bad id\n', 'causation-id': 'x'.repeat(200) }));
+    if (!parsed.ok) throw new Error('expected valid');
+    expect(parsed.meta.causationId).toBeNull();
+    expect(parsed.meta.correlationId).toBe(parsed.submission.id);
+  });
+});

@@ -1,0 +1,48 @@
+import { Submission, validateSubmission } from '@newsroom/domain';
+import { IncomingMessage } from '@newsroom/messaging';
+import { uuidv5 } from '../../write/ids';
+import { RequestMeta, WriteRejection } from '../../write/write.types';
+
+// Fixed namespace of the ids made for submissions sent without one (RFC 9562 name-based ids).
+export const SUBMISSION_ID_NAMESPACE = '5b0c1e2a-7d4f-4c1b-9a55-6e6577737364';
+const TRACE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export type ParsedSubmission =
+  | { ok: true; submission: Submission; meta: RequestMeta }
+  | { ok: false; rejection: WriteRejection };
+
+/**
+ * A submission without an id gets one derived from where it sits in the log (topic, partition, offset): a
+ * redelivery of the same message then has the same id and is answered as a duplicate, never recorded twice.
+ */
+export function submissionIdFor(message: Pick<IncomingMessage, 'topic' | 'partition' | 'offset'>): string {
+  return uuidv5(`${message.topic}/${message.partition}/${message.offset}`, SUBMISSION_ID_NAMESPACE);
+}
+
+/** One Kafka message -> one validated envelope (same JSON as HTTP) with the message's trace headers as metadata. */
+export function parseSubmissionMessage(message: IncomingMessage): ParsedSubmission {
+  let body: unknown;
+  try {
+    body = JSON.parse(message.value.toString('utf8'));
+  } catch (error) {
+    const detail = `message value is not valid JSON: ${(error as Error).message}`;
+    return { ok: false, rejection: { status: 400, code: 'REQUEST.MALFORMED_JSON', message: detail, errors: [{ path: '', message: detail }] } };
+  }
+  const valid = validateSubmission(body);
+  if (!valid.ok) {
+    return { ok: false, rejection: { status: 400, code: 'REQUEST.INVALID', message: 'The submission does not match the schema.', errors: valid.errors } };
+  }
+  const submission = { ...valid.value, id: valid.value.id ?? submissionIdFor(message) };
+  const correlation = message.headers['correlation-id'];
+  const causation = message.headers['causation-id'];
+  return {
+    ok: true,
+    submission,
+    meta: {
+      // Without a correlation id the event id stands in: stable across redeliveries, unlike a random one.
+      correlationId: correlation && TRACE_ID.test(correlation) ? correlation : submission.id.toLowerCase(),
+      causationId: causation && TRACE_ID.test(causation) ? causation : null,
+      actor: `kafka:${message.topic}`,
+    },
+  };
+}

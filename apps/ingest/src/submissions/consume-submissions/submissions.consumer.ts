@@ -1,0 +1,69 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { KafkaClient, ManagedConsumer, topicNames } from '@newsroom/messaging';
+import { metric, ReadinessCheck } from '@newsroom/platform';
+import { INGEST_CONFIG, IngestConfig } from '../../config/ingest.config';
+import { KAFKA } from '../../ingest.tokens';
+import { SubmissionBatchProcessor } from './submission-batch.processor';
+
+/**
+ * The Kafka ingestion path: a consumer group on newsroom.submissions.v1 feeding the same command as HTTP.
+ * Offsets are committed only after a batch is recorded and its rejects are in the dead-letter topic.
+ */
+@Injectable()
+export class SubmissionsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SubmissionsConsumer.name);
+  private consumer: ManagedConsumer | null = null;
+  private readonly submissions = metric('counter', {
+    name: 'ingest_submissions_total',
+    help: 'Kafka submissions handled, by outcome (accepted, duplicate, rejected)',
+    labelNames: ['outcome'],
+  });
+
+  constructor(
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    @Inject(KAFKA) private readonly kafka: KafkaClient,
+    private readonly commands: CommandBus,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.INGEST_CONSUME_SUBMISSIONS) {
+      this.logger.log('Kafka submissions consumer disabled (INGEST_CONSUME_SUBMISSIONS=false)');
+      return;
+    }
+    const topics = topicNames(this.config.KAFKA_TOPIC_PREFIX);
+    // A broker that is down now is not fatal: HTTP writes go on and the consumer keeps retrying.
+    await this.kafka
+      .ensureTopics([
+        { topic: topics.submissions, partitions: this.config.KAFKA_EVENTS_PARTITIONS },
+        { topic: topics.submissionsDlq, partitions: 1 },
+      ])
+      .catch((e) => this.logger.warn(`could not ensure submission topics yet: ${e.message}`));
+    const processor = new SubmissionBatchProcessor((command) => this.commands.execute(command), this.kafka, topics.submissionsDlq, (outcome, n) => {
+      if (n > 0) this.submissions.inc({ outcome }, n);
+    });
+    this.consumer = this.kafka.consumer({
+      groupId: this.config.INGEST_SUBMISSIONS_GROUP_ID,
+      topics: [topics.submissions],
+      fromBeginning: true,
+      handler: (batch) => processor.handleBatch(batch),
+    });
+    void this.consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.kafka.close();
+  }
+
+  readinessCheck(): ReadinessCheck {
+    return {
+      name: 'submissions-consumer',
+      check: async () => {
+        if (!this.config.INGEST_CONSUME_SUBMISSIONS) return { state: 'disabled' };
+        const c = this.consumer;
+        if (!c || c.state !== 'running') throw new Error(`consumer ${c?.state ?? 'not started'}${c?.lastError ? `: ${c.lastError}` : ''}`);
+        return { state: c.state, groupId: this.config.INGEST_SUBMISSIONS_GROUP_ID };
+      },
+    };
+  }
+}

@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { IncomingMessage, ManagedConsumer, topicNames } from '@newsroom/messaging';
+import { departedEnvelope, pollUntil, testKafka } from '@newsroom/testing';
+import { post, startStack, TestStack } from './stack';
+
+const SEED = JSON.parse(readFileSync(join(__dirname, '..', '..', 'infra', 'seed', 'openai-commercial-transformation.story.json'), 'utf8'));
+const SOURCE = { outlet: 'Example Daily', language: 'en' };
+const lawsuit = (subject: string, type: string, data: Record<string, unknown>) => ({ id: randomUUID(), type, subject, occurredAt: '2024-08', data, sources: [SOURCE] });
+const filed = (subject: string) =>
+  lawsuit(subject, 'lawsuit.filed', { title: 'Musk v. OpenAI', plaintiffs: ['person:elon-musk'], defendants: ['org:openai'], claims: ['breach of the founding commitments'] });
+const statusChanged = (subject: string, status: string) => lawsuit(subject, 'lawsuit.status_changed', { status });
+
+describe('write side over HTTP and Kafka: idempotency, concurrency, stories, corrections, rules, errors, tracing', () => {
+  let stack: TestStack;
+  let url: string;
+  let kafka: ReturnType<typeof testKafka>;
+  let eventsConsumer: ManagedConsumer;
+  const published: IncomingMessage[] = [];
+
+  const write = (path: string, body: unknown, headers: Record<string, string> = {}) => post(`${url}${path}`, body, stack.key, headers);
+  const read = async (path: string) => {
+    const res = await fetch(`${url}${path}`);
+    return { status: res.status, body: (await res.json()) as any, headers: res.headers };
+  };
+  const eventCount = async () => Number((await stack.db.pool.query('SELECT count(*) AS n FROM event_store.events')).rows[0].n);
+  const expectProblem = (res: { status: number; body: any; headers: Headers }, status: number, code: string, path?: string) => {
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe(code);
+    if (path !== undefined) expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+  };
+
+  beforeAll(async () => {
+    stack = await startStack('write-api', { INGEST_BODY_LIMIT: '256kb' });
+    url = stack.apps.ingest.url;
+    kafka = testKafka('write-api-e2e');
+    eventsConsumer = kafka.consumer({
+      groupId: `write-api-${randomUUID()}`,
+      topics: [topicNames(stack.env.KAFKA_TOPIC_PREFIX).events],
+      handler: async (batch) => void published.push(...batch.messages),
+    });
+    await eventsConsumer.start();
+  });
+  afterAll(async () => {
+    await eventsConsumer?.stop();
+    await kafka?.close();
+    await stack?.stop();
+  });
+
+  it('reports the Kafka submissions consumer in readiness', async () => {
+    const ready = await read('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.info['submissions-consumer']).toMatchObject({ status: 'up', state: 'running' });
+  });
+
+  it('answers a retry with the same id and content as a duplicate, other content as 409, and sorts a batch per item', async () => {
+    const envelope = departedEnvelope();
+    const created = await write('/v1/events', envelope);
+    expect(created.status).toBe(201);
+    const again = await write('/v1/events', { ...envelope, id: envelope.id.toUpperCase() });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id: envelope.id, status: 'duplicate', globalPosition: created.body.globalPosition });
+    const before = await eventCount();
+    expectProblem(await write('/v1/events', { ...envelope, occurredAt: '2024-10' }), 409, 'EVENT.ID_CONFLICT', 'id');
+
+    const fresh = departedEnvelope();
+    const batch = await write('/v1/events', { events: [fresh, fresh, envelope, { ...envelope, modality: 'denied' }] });
+    expect(batch.status).toBe(200);
+    expect(batch.body.results.map((r: { status: string }) => r.status)).toEqual(['created', 'duplicate', 'duplicate', 'rejected']);
+    expect(batch.body.results[3].error).toMatchObject({ status: 409, code: 'EVENT.ID_CONFLICT' });
+    expect(await eventCount()).toBe(before + 1);
+  });
+
+  it('lets exactly one of 50 concurrent appends at one expectedVersion win; the other 49 get 409', async () => {
+    const subject = `person:race-${randomUUID().slice(0, 8)}`;
+    const answers = await Promise.all(Array.from({ length: 50 }, () => write('/v1/events', departedEnvelope({ subject, expectedVersion: 0 }))));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
+    expect(answers.find((a) => a.status === 409)!.body.code).toMatch(/^STREAM\.VERSION_(MISMATCH|CONFLICT)$/);
+    const stream = await read(`/v1/streams/${subject}`);
+    expect(stream.body.events).toHaveLength(1);
+  });
+
+  it('records a story all or nothing: one bad event refuses the whole story and appends nothing', async () => {
+    const story = { outlet: 'Example Daily', title: 'Une histoire', language: 'fr', publishedAt: '2024-12' };
+    const good = { ...departedEnvelope(), sources: undefined, quote: 'le départ soudain' };
+    const before = await eventCount();
+    const ruled = await write('/v1/stories', { story, events: [good, statusChanged(`case:none-${randomUUID().slice(0, 6)}`, 'dismissed')] });
+    expectProblem(ruled, 422, 'CASE.NOT_FILED', 'events[1]');
+    const invalid = await write('/v1/stories', { story, events: [good, { ...departedEnvelope(), occurredAt: 'yesterday' }] });
+    expectProblem(invalid, 400, 'REQUEST.INVALID', 'events[1].occurredAt');
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('loads the seed story twice as exactly one copy of each event, every one sourced with its French quote', async () => {
+    const first = await write('/v1/stories', SEED);
+    expect(first.status).toBe(201);
+    expect(first.body.results.every((r: { status: string }) => r.status === 'created')).toBe(true);
+    const second = await write('/v1/stories', SEED);
+    expect(second.status).toBe(200);
+    expect(second.body.results.map((r: { status: string }) => r.status)).toEqual(SEED.events.map(() => 'duplicate'));
+    const ids = SEED.events.map((e: { id: string }) => e.id);
+    const { rows } = await stack.db.pool.query('SELECT event_id, sources FROM event_store.events WHERE event_id = ANY($1::uuid[])', [ids]);
+    expect(rows).toHaveLength(SEED.events.length);
+    for (const e of SEED.events) {
+      const row = rows.find((r) => r.event_id === e.id);
+      expect(row.sources).toEqual([{ ...SEED.story, quote: e.quote }]);
+    }
+  });
+
+  it('corrects and retracts with history, refuses to amend a retracted or unknown event, and honours Idempotency-Key', async () => {
+    const envelope = departedEnvelope();
+    await write('/v1/events', envelope);
+    const key = randomUUID();
+    const correction = { changes: { occurredAt: '2024-09-25', data: { reason: 'unknown' } }, reason: 'The source misread the statement' };
+    const corrected = await write(`/v1/events/${envelope.id}/corrections`, correction, { 'idempotency-key': key });
+    expect(corrected.status).toBe(201);
+    expect(corrected.body).toMatchObject({ id: key, type: 'event.corrected', subject: envelope.subject, data: { targetEventId: envelope.id, ...correction } });
+    const retried = await write(`/v1/events/${envelope.id}/corrections`, correction, { 'idempotency-key': key });
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ id: key, status: 'duplicate', globalPosition: corrected.body.globalPosition });
+    expectProblem(await write(`/v1/events/${envelope.id}/corrections`, { ...correction, reason: 'other' }, { 'idempotency-key': key }), 409, 'EVENT.ID_CONFLICT');
+    expectProblem(await write(`/v1/events/${envelope.id}/corrections`, { changes: { data: { roleCategory: 'chef' } }, reason: 'x' }), 400, 'VALIDATION.FAILED', 'changes.data.roleCategory');
+
+    const detail = await read(`/v1/events/${envelope.id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({ id: envelope.id, status: 'corrected', occurredAt: '2024-09-25', streamVersion: 1, schemaVersion: 1 });
+    expect(detail.body.current).toEqual({ occurredAt: '2024-09-25', data: { ...envelope.data, reason: 'unknown' } });
+    expect(detail.body.history).toEqual([expect.objectContaining({ id: key, type: 'event.corrected', reason: correction.reason, changes: correction.changes })]);
+
+    const retracted = await write(`/v1/events/${envelope.id}/retractions`, { reason: 'The report was a hoax' });
+    expect(retracted.status).toBe(201);
+    const before = await eventCount();
+    expectProblem(await write(`/v1/events/${envelope.id}/corrections`, correction), 422, 'EVENT.RETRACTED');
+    expectProblem(await write(`/v1/events/${envelope.id}/retractions`, { reason: 'again' }), 422, 'EVENT.RETRACTED');
+    expectProblem(await write(`/v1/events/${randomUUID()}/retractions`, { reason: 'x' }), 404, 'EVENT.NOT_FOUND', 'id');
+    expectProblem(await write('/v1/events/not-a-uuid/corrections', correction), 400, 'REQUEST.INVALID', 'id');
+    expectProblem(await write(`/v1/events/${envelope.id}/retractions`, { reason: 'x' }, { 'idempotency-key': 'nope' }), 400, 'REQUEST.INVALID', 'Idempotency-Key');
+    expect(await eventCount()).toBe(before);
+
+    const after = await read(`/v1/events/${envelope.id}`);
+    expect(after.body.status).toBe('retracted');
+    expect(after.body.history.map((h: { type: string }) => h.type)).toEqual(['event.corrected', 'event.retracted']);
+    const stream = await read(`/v1/streams/${envelope.subject}`);
+    expect(stream.body.events.map((e: any) => [e.streamVersion, e.type, e.status])).toEqual([
+      [1, 'executive.departed', 'retracted'],
+      [2, 'event.corrected', 'current'],
+      [3, 'event.retracted', 'current'],
+    ]);
+    const page = await read(`/v1/streams/${envelope.subject}?fromVersion=2&limit=1`);
+    expect(page.body).toMatchObject({ version: 3, next: 3 });
+    expect(page.body.events.map((e: { streamVersion: number }) => e.streamVersion)).toEqual([2]);
+    expectProblem(await read('/v1/streams/person:Not Valid'), 400, 'REQUEST.INVALID', 'subject');
+    expectProblem(await read('/v1/streams/person:nobody-here'), 404, 'STREAM.NOT_FOUND');
+    expectProblem(await read(`/v1/events/${randomUUID()}`), 404, 'EVENT.NOT_FOUND');
+  });
+
+  it('enforces the lawsuit lifecycle over HTTP: not filed -> 422; filed, withdrawn, then only appealed', async () => {
+    const subject = `case:musk-${randomUUID().slice(0, 8)}`;
+    expectProblem(await write('/v1/events', statusChanged(subject, 'injunction_sought')), 422, 'CASE.NOT_FILED');
+    expect((await write('/v1/events', filed(subject))).status).toBe(201);
+    expect((await write('/v1/events', statusChanged(subject, 'withdrawn'))).status).toBe(201);
+    expectProblem(await write('/v1/events', statusChanged(subject, 'settled')), 422, 'CASE.CLOSED');
+    expect((await write('/v1/events', statusChanged(subject, 'appealed'))).status).toBe(201);
+  });
+
+  const floatMoney = () => ({ ...departedEnvelope(), type: 'revenue.reported', subject: 'org:openai', data: { money: { amount: 1.5, currency: 'USD' }, period: '2024', basis: 'actual' } });
+  const { sources: _s, ...noSources } = departedEnvelope();
+  it.each([
+    ['malformed JSON', () => '{"type": "executive.departed",', 400, 'REQUEST.MALFORMED_JSON', ''],
+    ['an unknown type', () => departedEnvelope({ type: 'executive.promoted' }), 400, 'REQUEST.INVALID', 'type'],
+    ['a bad subject', () => departedEnvelope({ subject: 'person:Mira Murati' }), 400, 'REQUEST.INVALID', 'subject'],
+    ['a bad date', () => departedEnvelope({ occurredAt: '2024-02-30' }), 400, 'REQUEST.INVALID', 'occurredAt'],
+    ['float money', floatMoney, 400, 'REQUEST.INVALID', 'data.money.amount'],
+    ['missing sources', () => ({ ...noSources, id: randomUUID() }), 400, 'REQUEST.INVALID', 'sources'],
+    ['a body over INGEST_BODY_LIMIT', () => departedEnvelope({ data: { note: 'x'.repeat(300 * 1024) } }), 413, 'REQUEST.TOO_LARGE', ''],
+  ])('answers %s with a problem+json carrying a field path, and appends nothing', async (_what, body, status, code, path) => {
+    const before = await eventCount();
+    expectProblem(await write('/v1/events', body()), status, code, path);
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('carries the client correlation and causation ids into metadata and the newsroom.events.v1 headers', async () => {
+    const envelope = departedEnvelope();
+    const res = await write('/v1/events', envelope, { 'x-correlation-id': 'e2e-corr-42', 'x-causation-id': 'e2e-cause-42' });
+    expect(res.headers.get('x-correlation-id')).toBe('e2e-corr-42');
+    expect((await read(`/v1/events/${envelope.id}`)).body.metadata).toMatchObject({ correlationId: 'e2e-corr-42', causationId: 'e2e-cause-42' });
+    const message = await pollUntil(() => published.find((m) => m.headers['event-id'] === envelope.id), { what: 'the event on newsroom.events.v1' });
+    expect(message.headers).toMatchObject({ 'correlation-id': 'e2e-corr-42', 'causation-id': 'e2e-cause-42', 'event-type': 'executive.departed' });
+  });
+
+  it('records a Kafka submission through the running ingest with its headers as metadata and counts it', async () => {
+    const envelope = departedEnvelope();
+    await kafka.publish(topicNames(stack.env.KAFKA_TOPIC_PREFIX).submissions, [
+      { key: envelope.subject, value: JSON.stringify(envelope), headers: { 'correlation-id': 'kafka-e2e-1' } },
+    ]);
+    const detail = await pollUntil(async () => {
+      const res = await read(`/v1/events/${envelope.id}`);
+      return res.status === 200 ? res.body : null;
+    }, { what: 'the submitted event' });
+    expect(detail.metadata).toMatchObject({ correlationId: 'kafka-e2e-1', actor: expect.stringMatching(/^kafka:.*newsroom\.submissions\.v1$/) });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/ingest_submissions_total\{[^}]*outcome="accepted"[^}]*\} [1-9]/);
+  });
+
+  it('documents every write and read endpoint at /docs/openapi.json with problem+json errors', async () => {
+    const doc = (await read('/docs/openapi.json')).body;
+    const ops = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(ops).toEqual(
+      expect.arrayContaining([
+        'POST /v1/events',
+        'POST /v1/stories',
+        'POST /v1/events/{id}/corrections',
+        'POST /v1/events/{id}/retractions',
+        'GET /v1/events/{id}',
+        'GET /v1/streams/{subject}',
+      ]),
+    );
+    const postEvents = doc.paths['/v1/events'].post;
+    expect(postEvents.requestBody.content['application/json'].schema.oneOf[0].oneOf.length).toBeGreaterThanOrEqual(13);
+    expect(postEvents.responses['409'].content['application/problem+json'].schema.$ref).toBe('#/components/schemas/Problem');
+    expect(doc.paths['/v1/stories'].post.requestBody.content['application/json'].schema.properties.events.items.oneOf[0].properties.quote).toBeDefined();
+    expect(doc.paths['/v1/events/{id}/corrections'].post.requestBody.content['application/json'].schema.required).toEqual(['changes', 'reason']);
+    expect(doc.components.schemas.Problem.properties.errors).toBeDefined();
+  });
+});
