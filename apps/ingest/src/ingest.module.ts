@@ -19,6 +19,7 @@ import { StoriesController } from './events/record-story/stories.controller';
 import { RetractEventHandler } from './events/retract-event/retract-event.handler';
 import { RetractionsController } from './events/retract-event/retractions.controller';
 import { KAFKA, PG_POOL } from './ingest.tokens';
+import { PoolCloser } from './write/pool-closer';
 import { ReadStreamHandler } from './streams/read-stream/read-stream.handler';
 import { StreamsController } from './streams/read-stream/streams.controller';
 import { SubmissionsConsumer } from './submissions/consume-submissions/submissions.consumer';
@@ -37,6 +38,7 @@ class IngestCoreModule {
         { provide: INGEST_CONFIG, useValue: config },
         { provide: PG_POOL, useFactory: () => createPgPool(config.DATABASE_URL, config.DATABASE_POOL_MAX, 'ingest') },
         { provide: PgEventStore, inject: [PG_POOL], useFactory: (pool: Pool) => new PgEventStore(pool) },
+        PoolCloser,
         { provide: EventWriter, inject: [PgEventStore], useFactory: (store: PgEventStore) => new EventWriter(store) },
         { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-ingest', brokers: config.KAFKA_BROKERS }) },
         { provide: API_KEY_RING, useValue: new ApiKeyRing(parseApiKeys(config.NEWSROOM_API_KEYS)) },

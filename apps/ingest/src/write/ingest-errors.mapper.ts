@@ -8,7 +8,7 @@ import { rejectionProblem } from './outcome-response';
 export const mapIngestError: ErrorMapper = (error) => {
   if (error instanceof DomainError) return rejectionProblem(fromDomainError(error));
   if (error instanceof WrongExpectedVersionError) {
-    return new ProblemError(409, 'STREAM.VERSION_CONFLICT', 'Conflict', error.message, [{ path: 'expectedVersion', message: error.message }]);
+    return new ProblemError(409, 'STREAM.VERSION_MISMATCH', 'Conflict', error.message, [{ path: 'expectedVersion', message: error.message }]);
   }
   if (error instanceof DuplicateEventIdError) {
     return new ProblemError(409, 'EVENT.ID_CONFLICT', 'Conflict', error.message, [{ path: 'id', message: 'already used' }]);
