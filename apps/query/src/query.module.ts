@@ -9,6 +9,7 @@ import {
 import { QUERY_CONFIG, QueryConfig } from './config/query.config';
 import { FeedHub, READ_DB } from './feed/feed-hub.service';
 import { FeedModule } from './feed/feed.module';
+import { ReportsModule } from './reports/reports.module';
 
 export const KAFKA = Symbol('KAFKA');
 
@@ -46,6 +47,7 @@ export class QueryModule {
         loggingModule('query', config.LOG_LEVEL),
         MetricsModule,
         FeedModule,
+        ReportsModule,
         HealthModule.forChecks({
           inject: [READ_DB, KAFKA, FeedHub],
           useFactory: (db: DataSource, kafka: KafkaClient, hub: FeedHub) => [

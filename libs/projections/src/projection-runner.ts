@@ -13,6 +13,7 @@ export interface ProjectionRunnerOptions {
 }
 
 type Checkpoints = Map<string, bigint>;
+type Parsed = { message: IncomingMessage; event: ProjectedEvent };
 
 /**
  * Applies one Kafka batch (one partition) to every projection in ONE transaction, together with each
@@ -35,20 +36,23 @@ export class ProjectionRunner {
     await this.dataSource.transaction(async (manager) => {
       const checkpoints = await this.lockCheckpoints(manager, topic, partition);
       const moved = new Map<string, { position: bigint; offset: string }>();
+      const parsed: Parsed[] = [];
       for (const message of messages) {
-        let event: ProjectedEvent;
         try {
-          event = parseWireEvent(message.value);
+          parsed.push({ message, event: parseWireEvent(message.value) });
         } catch (error) {
           await this.deadLetter(manager, '*', message, null, error);
-          continue;
         }
-        const position = BigInt(event.globalPosition);
-        for (const projection of this.projections) {
-          if (position <= (checkpoints.get(projection.name) ?? -1n)) continue;
-          await this.applyWithRetries(manager, projection, event, message);
-          checkpoints.set(projection.name, position);
-          moved.set(projection.name, { position, offset: message.offset });
+      }
+      if (!(await this.applyBatch(manager, parsed, checkpoints, moved))) {
+        for (const { message, event } of parsed) {
+          const position = BigInt(event.globalPosition);
+          for (const projection of this.projections) {
+            if (position <= (checkpoints.get(projection.name) ?? -1n)) continue;
+            if (!projection.handles || projection.handles(event)) await this.applyWithRetries(manager, projection, event, message);
+            checkpoints.set(projection.name, position);
+            moved.set(projection.name, { position, offset: message.offset });
+          }
         }
       }
       for (const [name, { position, offset }] of moved) {
@@ -64,6 +68,44 @@ export class ProjectionRunner {
     for (const projection of this.projections) {
       if (projection.afterCommit) await projection.afterCommit(this.dataSource.manager);
     }
+  }
+
+  /**
+   * Fast path: each projection takes the whole batch at once (`applyMany`) under one savepoint. Any failure
+   * rolls it back and the caller goes event by event, with retries and dead-lettering. The events each
+   * projection takes are exactly those the event-by-event path would (above its checkpoint, as it moves).
+   */
+  private async applyBatch(manager: EntityManager, parsed: Parsed[], checkpoints: Checkpoints, moved: Map<string, { position: bigint; offset: string }>): Promise<boolean> {
+    if (parsed.length < 2 || !this.projections.every((p) => p.applyMany)) return false;
+    const plans = this.projections.map((projection) => {
+      let last = checkpoints.get(projection.name) ?? -1n;
+      let at: { position: bigint; offset: string } | null = null;
+      const take: ProjectedEvent[] = [];
+      for (const { message, event } of parsed) {
+        const position = BigInt(event.globalPosition);
+        if (position <= last) continue;
+        last = position;
+        at = { position, offset: message.offset };
+        if (!projection.handles || projection.handles(event)) take.push(event);
+      }
+      return { projection, take, at };
+    });
+    await manager.query('SAVEPOINT apply_batch');
+    try {
+      for (const { projection, take } of plans) if (take.length) await projection.applyMany!(manager, take);
+      await manager.query('RELEASE SAVEPOINT apply_batch');
+    } catch (error) {
+      await manager.query('ROLLBACK TO SAVEPOINT apply_batch');
+      if (this.isTransient(error)) throw error;
+      return false;
+    }
+    for (const { projection, take, at } of plans) {
+      take.forEach((event) => this.options.onApplied?.(projection.name, event));
+      if (!at) continue;
+      checkpoints.set(projection.name, at.position);
+      moved.set(projection.name, at);
+    }
+    return true;
   }
 
   private async lockCheckpoints(manager: EntityManager, topic: string, partition: number): Promise<Checkpoints> {

@@ -7,7 +7,13 @@ import { ProjectedEvent } from './projected-event';
  */
 export interface Projection {
   readonly name: string;
+  /** The read_model tables it owns (base names), which a rebuild recreates and swaps in. */
+  readonly tables?: readonly string[];
   apply(manager: EntityManager, event: ProjectedEvent): Promise<void>;
+  /** Optional fast path: the same effect as `apply` on each event in order, with fewer round trips. */
+  applyMany?(manager: EntityManager, events: ProjectedEvent[]): Promise<void>;
+  /** False when the event cannot change this model: the runner then skips it (its checkpoint still moves). */
+  handles?(event: ProjectedEvent): boolean;
   /** Called after events were applied and committed (e.g. to advance a watermark); optional. */
   afterCommit?(manager: EntityManager): Promise<void>;
 }

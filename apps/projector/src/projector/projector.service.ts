@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { DataSource } from 'typeorm';
 import { KafkaClient, ManagedConsumer, topicNames } from '@newsroom/messaging';
 import { metric, ReadinessCheck } from '@newsroom/platform';
-import { FeedItemsProjection, Projection, ProjectionRunner } from '@newsroom/projections';
+import { createProjections, Projection, ProjectionRunner } from '@newsroom/projections';
 import { PROJECTOR_CONFIG, ProjectorConfig } from '../config/projector.config';
 
 export const KAFKA = Symbol('KAFKA');
@@ -12,7 +12,10 @@ export const READ_DB = Symbol('READ_DB');
 @Injectable()
 export class ProjectorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ProjectorService.name);
-  private readonly projections: Projection[] = [new FeedItemsProjection()];
+  // Every read model (PROJECTION_NAMES): feed, leadership, departures, lawsuits, financials, products, regulatory,
+  // timeline, sources, entities. One added to a running system sees only new events: `npm run rebuild -- <name>`
+  // fills it from the log.
+  private readonly projections: Projection[] = createProjections();
   private consumer: ManagedConsumer | null = null;
   private tick: NodeJS.Timeout | null = null;
   private readonly applied = metric('counter', { name: 'projector_events_applied_total', help: 'Events applied', labelNames: ['projection'] });

@@ -1,0 +1,59 @@
+import { DataSource } from 'typeorm';
+import { displayNameOf } from '@newsroom/domain';
+import { DepartureGrouping, DepartureRow, groupDepartures } from '@newsroom/projections';
+import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
+import { loadHistory } from '../shared/fact-history.repository';
+import { factFields, FactVersionDto } from '../shared/fact.dto';
+import { anyOf, factColumns, occurredByAsOf, overlaps, SqlParams, visibleAt } from '../shared/sql.builder';
+
+export interface DeparturesQuery {
+  organization: string | null;
+  from: string | null;
+  to: string | null;
+  groupBy: DepartureGrouping | null;
+  asOf: string | null;
+  knownAt: string | null;
+  modality: string[] | null;
+  limit: number;
+  cursor: string | null;
+}
+
+// Grouping needs every matching departure; more than this is refused rather than answered slowly.
+const GROUP_CAP = 50_000;
+
+const departureDto = (r: DepartureRow, history: Map<string, FactVersionDto[]>) => ({
+  person: r.subject, personName: displayNameOf(r.subject), organization: r.organization, role: r.role, roleCategory: r.role_category,
+  reason: r.reason, destination: r.destination, ...factFields(r, history),
+});
+
+export type DepartureDto = ReturnType<typeof departureDto>;
+
+/** Departures in valid-time order, paged, or grouped by calendar period or role category. */
+export class DeparturesRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async report(q: DeparturesQuery) {
+    const p = new SqlParams();
+    const after = q.groupBy ? null : decodeCursor(q.cursor, 2);
+    const where = [
+      q.organization ? `t.organization = ${p.add(q.organization)}` : 'true',
+      visibleAt('t', q.knownAt, p), anyOf('t.modality', q.modality, p), overlaps('t', q.from, q.to, p, 'read_model.departures'), occurredByAsOf('t', q.asOf, p),
+      after ? `(t.valid_from, t.fact_position) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')})` : 'true',
+    ];
+    const limit = q.groupBy ? GROUP_CAP : q.limit + 1;
+    const columns = factColumns('t', { plain: ['organization', 'role', 'role_category', 'reason', 'destination'] });
+    const rows: DepartureRow[] = await this.db.query(
+      `SELECT ${columns} FROM read_model.departures t WHERE ${where.join(' AND ')} ORDER BY t.valid_from, t.fact_position LIMIT ${p.add(limit)}`,
+      p.values,
+    );
+    const header = { organization: q.organization, from: q.from, to: q.to, asOf: q.asOf, knownAt: q.knownAt };
+    if (q.groupBy) {
+      const history = await loadHistory(this.db, 'read_model.departures', rows, q.knownAt);
+      return { ...header, groupBy: q.groupBy, ...groupDepartures(rows, q.groupBy, (r) => departureDto(r, history)) };
+    }
+    const page = rows.slice(0, q.limit);
+    const history = await loadHistory(this.db, 'read_model.departures', page, q.knownAt);
+    const last = page[page.length - 1];
+    return { ...header, items: page.map((r) => departureDto(r, history)), next: rows.length > q.limit ? encodeCursor([last.valid_from, last.fact_position]) : null };
+  }
+}

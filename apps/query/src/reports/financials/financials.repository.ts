@@ -1,0 +1,71 @@
+import { DataSource } from 'typeorm';
+import { displayNameOf } from '@newsroom/domain';
+import { normalizeRow, StoredFactRow } from '@newsroom/projections';
+import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
+import { loadHistory } from '../shared/fact-history.repository';
+import { factFields, FactVersionDto } from '../shared/fact.dto';
+import { anyOf, occurredByAsOf, SqlParams, visibleAt } from '../shared/sql.builder';
+
+export interface FinancialsQuery {
+  organization: string;
+  metric: string[] | null;
+  basis: string[] | null;
+  from: string | null;
+  to: string | null;
+  asOf: string | null;
+  knownAt: string | null;
+  modality: string[] | null;
+  limit: number;
+  cursor: string | null;
+}
+
+interface PointRow extends StoredFactRow {
+  metric: string;
+  basis: string;
+  amount: string | null;
+  currency: string | null;
+  count: string | number | null;
+  period: string | null;
+  period_start: string | null;
+  period_end: string | null;
+}
+
+const pointDto = (r: PointRow, history: Map<string, FactVersionDto[]>) => ({
+  metric: r.metric, basis: r.basis, period: r.period, periodStart: r.period_start, periodEnd: r.period_end,
+  amount: r.amount === null ? null : String(r.amount), currency: r.currency, count: r.count === null ? null : Number(r.count),
+  ...factFields(r, history),
+});
+
+export type PointDto = ReturnType<typeof pointDto>;
+
+/** A time series of money and headcount points ordered by the figure's period, each with its sources. */
+export class FinancialsRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async report(q: FinancialsQuery) {
+    const p = new SqlParams();
+    const after = decodeCursor(q.cursor, 3);
+    // Valid-time filters use the figure's own period here: "revenue for 2024" is about 2024, whenever reported.
+    const where = [
+      `t.organization = ${p.add(q.organization)}`, `t.basis <> 'none'`, visibleAt('t', q.knownAt, p), anyOf('t.metric', q.metric, p),
+      anyOf('t.basis', q.basis, p), anyOf('t.modality', q.modality, p), occurredByAsOf('t', q.asOf, p),
+      q.from ? `t.period_end > ${p.add(q.from, '::timestamptz')}` : 'true', q.to ? `t.period_start < ${p.add(q.to, '::timestamptz')}` : 'true',
+      after ? `(t.period_start, t.fact_position, t.part) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')}, ${p.add(after[2])})` : 'true',
+    ];
+    const rows: PointRow[] = (
+      await this.db.query(
+        `SELECT * FROM read_model.financial_points t WHERE ${where.join(' AND ')}
+         ORDER BY t.period_start, t.fact_position, t.part LIMIT ${p.add(q.limit + 1)}`,
+        p.values,
+      )
+    ).map((r: Record<string, unknown>) => normalizeRow<PointRow>(r));
+    const page = rows.slice(0, q.limit);
+    const history = await loadHistory(this.db, 'read_model.financial_points', page, q.knownAt);
+    const last = page[page.length - 1];
+    return {
+      organization: q.organization, organizationName: displayNameOf(q.organization), metric: q.metric, basis: q.basis,
+      asOf: q.asOf, knownAt: q.knownAt, items: page.map((r) => pointDto(r, history)),
+      next: rows.length > q.limit ? encodeCursor([last.period_start, last.fact_position, last.part]) : null,
+    };
+  }
+}

@@ -1,0 +1,72 @@
+import { DataSource } from 'typeorm';
+import { CaseStep, LawsuitRow, normalizeRow, summarizeCase } from '@newsroom/projections';
+import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
+import { loadHistory } from '../shared/fact-history.repository';
+import { FactVersionDto, sourceDto } from '../shared/fact.dto';
+import { anyOf, occurredByAsOf, SqlParams, visibleAt } from '../shared/sql.builder';
+
+export interface LawsuitsQuery {
+  party: string | null;
+  status: string[] | null;
+  asOf: string | null;
+  knownAt: string | null;
+  modality: string[] | null;
+  limit: number;
+  cursor: string | null;
+}
+
+const stepDto = (s: CaseStep, history: Map<string, FactVersionDto[]>) => ({ ...s, sources: s.sources.map(sourceDto), history: history.get(s.eventId) ?? [] });
+
+/** Cases with their current status and history; a refiled suit is its own case. */
+export class LawsuitsRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async report(q: LawsuitsQuery) {
+    const p = new SqlParams();
+    const after = decodeCursor(q.cursor, 1);
+    // The current status is computed in SQL too, so the status filter and the pages agree.
+    const stepVisible = `${visibleAt('st', q.knownAt, p)} AND ${occurredByAsOf('st', q.asOf, p)}`;
+    const sql = `
+      WITH cases AS (
+        SELECT DISTINCT ON (t.subject) t.* FROM read_model.lawsuit_events t
+        WHERE t.kind = 'filed' AND ${visibleAt('t', q.knownAt, p)} AND ${occurredByAsOf('t', q.asOf, p)}
+          AND ${anyOf('t.modality', q.modality, p)}
+          AND ${q.party ? `t.parties @> ARRAY[${p.add(q.party)}]::text[]` : 'true'}
+          AND ${after ? `t.subject > ${p.add(after[0])}` : 'true'}
+        ORDER BY t.subject, t.fact_position
+      )
+      SELECT c.*, coalesce(s.status, 'filed') AS current_status FROM cases c
+      LEFT JOIN LATERAL (
+        SELECT st.status FROM read_model.lawsuit_events st
+        WHERE st.subject = c.subject AND st.kind = 'status' AND st.modality <> 'denied' AND ${stepVisible}
+        ORDER BY st.fact_position DESC LIMIT 1
+      ) s ON true
+      WHERE ${anyOf(`coalesce(s.status, 'filed')`, q.status, p)}
+      ORDER BY c.subject LIMIT ${p.add(q.limit + 1)}`;
+    const found: LawsuitRow[] = (await this.db.query(sql, p.values)).map((r: Record<string, unknown>) => normalizeRow<LawsuitRow>(r));
+    const page = found.slice(0, q.limit);
+    const steps = await this.steps(page.map((c) => c.subject), q);
+    const history = await loadHistory(this.db, 'read_model.lawsuit_events', [...page, ...steps], q.knownAt);
+    const items = page.map((filed) => {
+      const c = summarizeCase(filed, steps.filter((s) => s.subject === filed.subject));
+      return { ...c, filed: stepDto(c.filed, history), history: c.history.map((s) => stepDto(s, history)) };
+    });
+    return {
+      party: q.party, status: q.status, asOf: q.asOf, knownAt: q.knownAt, items,
+      next: found.length > q.limit ? encodeCursor([page[page.length - 1].subject]) : null,
+    };
+  }
+
+  private async steps(cases: string[], q: LawsuitsQuery): Promise<LawsuitRow[]> {
+    if (!cases.length) return [];
+    const p = new SqlParams();
+    const rows = await this.db.query(
+      `SELECT * FROM read_model.lawsuit_events st WHERE st.subject = ANY(${p.add(cases, '::text[]')}) AND st.kind = 'status'
+         AND ${visibleAt('st', q.knownAt, p)} AND ${occurredByAsOf('st', q.asOf, p)}`,
+      p.values,
+    );
+    return rows.map((r: Record<string, unknown>) => normalizeRow<LawsuitRow>(r));
+  }
+}
+
+export type CaseDto = Awaited<ReturnType<LawsuitsRepository['report']>>['items'][number];

@@ -1,0 +1,26 @@
+import { csvField, toCsv } from './csv.writer';
+
+describe('CSV writer (RFC 4180)', () => {
+  it('quotes fields with commas, quotes, line breaks or edge spaces, and doubles quotes', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a, b')).toBe('"a, b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('two\r\nlines')).toBe('"two\r\nlines"');
+    expect(csvField(' padded')).toBe('" padded"');
+    expect(csvField('« 1 600 employés »')).toBe('« 1 600 employés »');
+  });
+
+  it('writes empty for null, joins arrays with "; ", JSON for objects', () => {
+    expect(csvField(null)).toBe('');
+    expect(csvField(undefined)).toBe('');
+    expect(csvField(['Example Daily', 'Other'])).toBe('Example Daily; Other');
+    expect(csvField({ amount: '1', currency: 'USD' })).toBe('"{""amount"":""1"",""currency"":""USD""}"');
+    expect(csvField(false)).toBe('false');
+  });
+
+  it('has a header row and CRLF line breaks, even with no rows', () => {
+    const columns = [{ header: 'name', value: (r: { n: string }) => r.n }, { header: 'note', value: () => 'x,y' }];
+    expect(toCsv(columns, [{ n: 'Mira Murati' }])).toBe('name,note\r\nMira Murati,"x,y"\r\n');
+    expect(toCsv(columns, [])).toBe('name,note\r\n');
+  });
+});

@@ -1,0 +1,42 @@
+import { factStatusOf, sourceIdOf, StoredFactRow } from '@newsroom/projections';
+
+/** A source as reports show it: the story's stable id first. */
+export const sourceDto = (s: any) => ({
+  id: sourceIdOf(s),
+  outlet: s.outlet,
+  url: s.url ?? null,
+  title: s.title ?? null,
+  language: s.language ?? null,
+  publishedAt: s.publishedAt ?? null,
+  quote: s.quote ?? null,
+});
+
+/** One earlier version of a corrected fact, as recorded. */
+export interface FactVersionDto {
+  version: number;
+  occurredAt: string | null;
+  data: unknown;
+  recordedFrom: string;
+  recordedTo: string | null;
+  supersededBy: 'corrected' | 'retracted' | null;
+  changeReason: string | null;
+  endReason: string | null;
+}
+
+/** The fields every fact in a report carries: when, how sure, its standing, its sources and its history. */
+export function factFields(r: StoredFactRow, history: Map<string, FactVersionDto[]>) {
+  return {
+    factId: r.fact_id,
+    occurredAt: r.occurred_at,
+    validFrom: r.valid_from,
+    validTo: r.valid_to,
+    modality: r.modality,
+    status: factStatusOf(r),
+    recordedAt: r.recorded_from,
+    sources: (r.sources ?? []).map(sourceDto),
+    history: history.get(r.fact_id) ?? [],
+  };
+}
+
+/** The outlets of a fact, for CSV cells. */
+export const outletsOf = (r: StoredFactRow) => [...new Set((r.sources ?? []).map((s: any) => s.outlet))];

@@ -1,0 +1,63 @@
+import { DataSource } from 'typeorm';
+import { displayNameOf } from '@newsroom/domain';
+import { normalizeRow, StoredFactRow } from '@newsroom/projections';
+import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
+import { loadHistory } from '../shared/fact-history.repository';
+import { factFields, FactVersionDto } from '../shared/fact.dto';
+import { anyOf, occurredByAsOf, overlaps, SqlParams, visibleAt } from '../shared/sql.builder';
+
+export interface TimelineQuery {
+  /** Facts mentioning this subject (in any role); every fact when null. */
+  subject: string | null;
+  from: string | null;
+  to: string | null;
+  types: string[] | null;
+  asOf: string | null;
+  knownAt: string | null;
+  modality: string[] | null;
+  limit: number;
+  cursor: string | null;
+  lang: 'en' | 'fr';
+}
+
+interface TimelineRow extends StoredFactRow {
+  mention: string;
+  mention_role: string;
+  headline_en: string;
+  headline_fr: string;
+}
+
+const itemDto = (r: TimelineRow, lang: 'en' | 'fr', history: Map<string, FactVersionDto[]>) => ({
+  type: r.event_type, subject: r.subject, subjectName: displayNameOf(r.subject), role: r.mention_role,
+  headline: lang === 'fr' ? r.headline_fr : r.headline_en, data: r.data, ...factFields(r, history),
+});
+
+export type TimelineItemDto = ReturnType<typeof itemDto>;
+
+/** Facts in valid-time order; one row per fact and mentioned subject, so a subject's timeline is an index range. */
+export class TimelineRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async page(q: TimelineQuery) {
+    const p = new SqlParams();
+    const after = decodeCursor(q.cursor, 2);
+    const where = [
+      q.subject ? `t.mention = ${p.add(q.subject)}` : 't.is_primary', visibleAt('t', q.knownAt, p), anyOf('t.event_type', q.types, p),
+      anyOf('t.modality', q.modality, p), overlaps('t', q.from, q.to, p, 'read_model.timeline_facts'), occurredByAsOf('t', q.asOf, p),
+      after ? `(t.valid_from, t.fact_position) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')})` : 'true',
+    ];
+    const rows: TimelineRow[] = (
+      await this.db.query(
+        `SELECT * FROM read_model.timeline_facts t WHERE ${where.join(' AND ')} ORDER BY t.valid_from, t.fact_position LIMIT ${p.add(q.limit + 1)}`,
+        p.values,
+      )
+    ).map((r: Record<string, unknown>) => normalizeRow<TimelineRow>(r));
+    const page = rows.slice(0, q.limit);
+    const history = await loadHistory(this.db, 'read_model.timeline_facts', page, q.knownAt);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => itemDto(r, q.lang, history)),
+      next: rows.length > q.limit ? encodeCursor([last.valid_from, last.fact_position]) : null,
+    };
+  }
+}

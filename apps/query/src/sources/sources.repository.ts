@@ -1,0 +1,82 @@
+import { DataSource } from 'typeorm';
+import { displayNameOf } from '@newsroom/domain';
+import { normalizeRow, StoredFactRow } from '@newsroom/projections';
+import { decodeCursor, encodeCursor } from '../reports/shared/cursor.codec';
+import { loadHistory } from '../reports/shared/fact-history.repository';
+import { factFields } from '../reports/shared/fact.dto';
+import { anyOf, occurredByAsOf, SqlParams, visibleAt } from '../reports/shared/sql.builder';
+
+export interface SourcesFilter {
+  asOf: string | null;
+  knownAt: string | null;
+  modality: string[] | null;
+  limit: number;
+  cursor: string | null;
+}
+
+interface SourceFactRow extends StoredFactRow {
+  source_id: string;
+  quote: string | null;
+  headline_en: string;
+  headline_fr: string;
+}
+
+const sourceDto = (r: Record<string, any>) => ({
+  id: r.id, outlet: r.outlet, url: r.url, title: r.title, language: r.language, publishedAt: r.published_at,
+  firstRecordedAt: new Date(r.first_recorded_at).toISOString(),
+});
+
+/** Stories (sources) and the standing facts each backs. */
+export class SourcesRepository {
+  constructor(private readonly db: DataSource) {}
+
+  private backs(alias: string, f: SourcesFilter, p: SqlParams): string {
+    return `EXISTS (SELECT 1 FROM read_model.source_facts t WHERE t.source_id = ${alias}.id AND ${visibleAt('t', f.knownAt, p)}
+      AND ${anyOf('t.modality', f.modality, p)} AND ${occurredByAsOf('t', f.asOf, p)})`;
+  }
+
+  /** Sources backing at least one standing fact, in the order they were first recorded. */
+  async list(f: SourcesFilter & { outlet: string | null }) {
+    const p = new SqlParams();
+    const after = decodeCursor(f.cursor, 2);
+    const rows: Record<string, any>[] = await this.db.query(
+      `SELECT s.* FROM read_model.sources s
+       WHERE ${f.outlet ? `s.outlet = ${p.add(f.outlet)}` : 'true'} AND ${this.backs('s', f, p)}
+         AND ${after ? `(s.first_recorded_at, s.id) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1])})` : 'true'}
+       ORDER BY s.first_recorded_at, s.id LIMIT ${p.add(f.limit + 1)}`,
+      p.values,
+    );
+    const page = rows.slice(0, f.limit).map(sourceDto);
+    const last = page[page.length - 1];
+    return { outlet: f.outlet, asOf: f.asOf, knownAt: f.knownAt, items: page, next: rows.length > f.limit ? encodeCursor([last.firstRecordedAt, last.id]) : null };
+  }
+
+  /** One source and a page of the facts it backs; null when it backs none (at knownAt). */
+  async find(id: string, f: SourcesFilter & { lang: 'en' | 'fr' }) {
+    const [source] = await this.db.query(`SELECT * FROM read_model.sources WHERE id = $1`, [id]);
+    if (!source) return null;
+    const p = new SqlParams();
+    const after = decodeCursor(f.cursor, 1);
+    const rows: SourceFactRow[] = (
+      await this.db.query(
+        `SELECT * FROM read_model.source_facts t WHERE t.source_id = ${p.add(id)} AND ${visibleAt('t', f.knownAt, p)}
+           AND ${anyOf('t.modality', f.modality, p)} AND ${occurredByAsOf('t', f.asOf, p)}
+           AND ${after ? `t.fact_position > ${p.add(after[0], '::bigint')}` : 'true'}
+         ORDER BY t.fact_position LIMIT ${p.add(f.limit + 1)}`,
+        p.values,
+      )
+    ).map((r: Record<string, unknown>) => normalizeRow<SourceFactRow>(r));
+    if (!rows.length && !after) return null;
+    const page = rows.slice(0, f.limit);
+    const history = await loadHistory(this.db, 'read_model.source_facts', page, f.knownAt);
+    const items = page.map((r) => ({
+      type: r.event_type, subject: r.subject, subjectName: displayNameOf(r.subject), headline: f.lang === 'fr' ? r.headline_fr : r.headline_en,
+      quote: r.quote, data: r.data, ...factFields(r, history),
+    }));
+    const last = page[page.length - 1];
+    return { ...sourceDto(source), asOf: f.asOf, knownAt: f.knownAt, items, next: rows.length > f.limit ? encodeCursor([last.fact_position]) : null };
+  }
+}
+
+export type SourceFactDto = NonNullable<Awaited<ReturnType<SourcesRepository['find']>>>['items'][number];
+export type SourceDto = ReturnType<typeof sourceDto>;

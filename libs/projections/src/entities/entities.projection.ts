@@ -1,0 +1,47 @@
+import { EntityManager } from 'typeorm';
+import type { Projection } from '../projection';
+import type { ProjectedEvent } from '../projected-event';
+import { EntitySighting, evolveEntities } from './entities.evolve';
+
+/** Every subject seen, with its display name and first and last sighting. */
+export class EntitiesProjection implements Projection {
+  readonly name = 'entities';
+  readonly tables = ['entities'] as const;
+  private readonly table: string;
+
+  constructor(tableSuffix = '') {
+    this.table = `read_model.entities${tableSuffix}`;
+  }
+
+  async apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
+    await this.applyMany(manager, [event]);
+  }
+
+  async applyMany(manager: EntityManager, events: ProjectedEvent[]): Promise<void> {
+    // Sightings merge per subject first: an upsert statement may touch each row once.
+    const merged = new Map<string, EntitySighting & { lastPosition: string; lastRecordedAt: string }>();
+    for (const s of events.flatMap(evolveEntities)) {
+      const m = merged.get(s.subject);
+      if (!m) merged.set(s.subject, { ...s, lastPosition: s.position, lastRecordedAt: s.recordedAt });
+      else {
+        if (BigInt(s.position) < BigInt(m.position)) Object.assign(m, { position: s.position, recordedAt: s.recordedAt });
+        if (BigInt(s.position) > BigInt(m.lastPosition)) Object.assign(m, { lastPosition: s.position, lastRecordedAt: s.recordedAt });
+      }
+    }
+    const rows = [...merged.values()];
+    if (!rows.length) return;
+    await manager.query(
+      `INSERT INTO ${this.table} AS e (subject, kind, display_name, first_position, first_recorded_at, last_position, last_recorded_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::bigint[], $7::timestamptz[])
+       ON CONFLICT (subject) DO UPDATE SET
+         first_position = LEAST(e.first_position, EXCLUDED.first_position),
+         first_recorded_at = LEAST(e.first_recorded_at, EXCLUDED.first_recorded_at),
+         last_position = GREATEST(e.last_position, EXCLUDED.last_position),
+         last_recorded_at = GREATEST(e.last_recorded_at, EXCLUDED.last_recorded_at)`,
+      [
+        rows.map((s) => s.subject), rows.map((s) => s.kind), rows.map((s) => s.displayName), rows.map((s) => s.position),
+        rows.map((s) => s.recordedAt), rows.map((s) => s.lastPosition), rows.map((s) => s.lastRecordedAt),
+      ],
+    );
+  }
+}

@@ -1,0 +1,71 @@
+import { mergePatch, parsePeriod } from '@newsroom/domain';
+import type { ProjectedEvent } from '../projected-event';
+import type { FactModel } from './fact-model';
+import type { FactChange, FactState, FactVersion } from './fact-version';
+import { mergeSources } from './source-id';
+
+const isAmendment = (type: string) => type === 'event.corrected' || type === 'event.retracted';
+
+/** The occurred interval of a date or period; null bounds when there is none (or it does not parse). */
+export function validInterval(occurredAt: string | null): { validFrom: string | null; validTo: string | null } {
+  const period = occurredAt ? parsePeriod(occurredAt) : null;
+  return { validFrom: period?.start ?? null, validTo: period?.end ?? null };
+}
+
+/** Does this model need to look at the event at all (its own types, or an amendment of anything)? */
+export function concerns(model: FactModel, event: ProjectedEvent): boolean {
+  return isAmendment(event.type) || model.types.includes(event.type);
+}
+
+/**
+ * Pure: what one event does to a model's fact versions. `state` is the targeted fact's latest version for a
+ * correction or retraction, the event's own fact otherwise (null when unseen). A correction closes the standing
+ * version and opens the next with the patch applied; a retraction closes it for good. An event at or below the
+ * fact's last folded position was applied already, so redelivery changes nothing.
+ */
+export function evolveFact(model: FactModel, state: FactState | null, event: ProjectedEvent): FactChange[] {
+  if (!isAmendment(event.type)) {
+    if (!model.types.includes(event.type) || state) return [];
+    const fact: FactVersion = {
+      factId: event.id,
+      version: 1,
+      type: event.type,
+      subject: event.subject,
+      modality: event.modality ?? 'reported',
+      occurredAt: event.occurredAt,
+      ...validInterval(event.occurredAt),
+      data: event.data ?? {},
+      sources: mergeSources(event.sources ?? [], []),
+      recordedFrom: event.recordedAt,
+      positionFrom: event.globalPosition,
+      factPosition: event.globalPosition,
+      changeReason: null,
+    };
+    return [{ kind: 'open', fact, rows: model.rows(fact) }];
+  }
+  if (!state || state.retracted || state.factId !== event.data?.targetEventId) return [];
+  if (BigInt(event.globalPosition) <= BigInt(state.lastPosition)) return [];
+  const reason: string | null = event.data?.reason ?? null;
+  const by = event.type === 'event.retracted' ? 'retracted' : 'corrected';
+  const close: FactChange = {
+    kind: 'close', factId: state.factId, version: state.version, recordedTo: event.recordedAt,
+    positionTo: event.globalPosition, by, reason,
+  };
+  if (by === 'retracted') return [close];
+  const changes = event.data?.changes ?? {};
+  const occurredAt: string | null = changes.occurredAt ?? state.occurredAt;
+  const fact: FactVersion = {
+    ...state,
+    version: state.version + 1,
+    occurredAt,
+    ...validInterval(occurredAt),
+    data: changes.data ? mergePatch(state.data, changes.data) : state.data,
+    sources: mergeSources(state.sources, event.sources ?? []),
+    recordedFrom: event.recordedAt,
+    positionFrom: event.globalPosition,
+    changeReason: reason,
+  };
+  delete (fact as Partial<FactState>).retracted;
+  delete (fact as Partial<FactState>).lastPosition;
+  return [close, { kind: 'open', fact, rows: model.rows(fact) }];
+}

@@ -1,0 +1,104 @@
+import { displayNameOf } from '@newsroom/domain';
+import type { StoredFactRow } from '../facts/fact-version';
+import { changesState, factStatusOf } from '../facts/visibility';
+
+export interface LeadershipRow extends StoredFactRow {
+  organization: string;
+  kind: 'appointed' | 'departed';
+  role: string;
+  role_key: string;
+  role_category: string;
+  interim: boolean;
+  reason: string | null;
+  destination: string | null;
+}
+
+/** One end of a tenure: the appointment or departure fact, with its date kept at its precision. */
+export interface TenureBound {
+  eventId: string;
+  occurredAt: string | null;
+  from: string | null;
+  to: string | null;
+  modality: string;
+  status: 'current' | 'corrected';
+  recordedAt: string;
+  sources: any[];
+}
+
+export interface Tenure {
+  person: string;
+  personName: string;
+  organization: string;
+  role: string;
+  roleCategory: string;
+  interim: boolean;
+  /** Null when the departure is on record but the appointment is not: the start is unknown. */
+  start: TenureBound | null;
+  end: TenureBound | null;
+  reason: string | null;
+  destination: string | null;
+  /** For a roster as of a date: false when the date falls inside the start's or end's imprecise interval. */
+  certain?: boolean;
+}
+
+const bound = (r: LeadershipRow): TenureBound => ({
+  eventId: r.fact_id, occurredAt: r.occurred_at, from: r.valid_from, to: r.valid_to, modality: r.modality,
+  status: factStatusOf(r), recordedAt: r.recorded_from, sources: r.sources,
+});
+
+const time = (iso: string | null, fallback: number) => (iso === null ? fallback : Date.parse(iso));
+
+/**
+ * Pairs the visible appointments and departures of each person, organization and role into tenures, in
+ * valid-time order: an appointment opens a tenure (a repeat while open confirms it), a departure closes the
+ * open one, or stands alone as a tenure with an unknown start. Denied facts never open or close a tenure.
+ */
+export function tenuresOf(rows: LeadershipRow[]): Tenure[] {
+  const groups = new Map<string, LeadershipRow[]>();
+  for (const r of rows.filter(changesState)) {
+    const key = `${r.subject}\u0000${r.organization}\u0000${r.role_key}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const tenures: Tenure[] = [];
+  for (const group of groups.values()) {
+    // Sort keys computed once: Date.parse inside the comparator dominates on large organizations.
+    const keyed = group.map((r) => ({ r, at: time(r.valid_from, -Infinity), pos: Number(r.fact_position) }));
+    keyed.sort((a, b) => a.at - b.at || a.pos - b.pos);
+    let open: Tenure | null = null;
+    for (const { r } of keyed) {
+      if (r.kind === 'appointed') {
+        if (open) open.interim = r.interim;
+        else {
+          open = { person: r.subject, personName: displayNameOf(r.subject), organization: r.organization, role: r.role, roleCategory: r.role_category, interim: r.interim, start: bound(r), end: null, reason: null, destination: null };
+          tenures.push(open);
+        }
+        continue;
+      }
+      const closing: Tenure = open ?? { person: r.subject, personName: displayNameOf(r.subject), organization: r.organization, role: r.role, roleCategory: r.role_category, interim: false, start: null, end: null, reason: null, destination: null };
+      if (!open) tenures.push(closing);
+      Object.assign(closing, { end: bound(r), reason: r.reason, destination: r.destination });
+      open = null;
+    }
+  }
+  const byOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const start = (t: Tenure) => t.start?.from ?? '';
+  return tenures.sort((a, b) => byOrder(a.roleCategory, b.roleCategory) || byOrder(a.role, b.role) || byOrder(start(a), start(b)) || byOrder(a.person, b.person));
+}
+
+/**
+ * Who may hold each role: without `asOf`, the tenures still open; with it, those whose start had begun by then
+ * (or is unknown) and whose end had not fully passed. `certain` is false when the date falls inside the
+ * imprecise interval of either end, or the start is unknown.
+ */
+export function rosterAt(tenures: Tenure[], asOf: string | null): Tenure[] {
+  if (asOf === null) return tenures.filter((t) => t.end === null).map((t) => ({ ...t, certain: t.start !== null }));
+  const at = Date.parse(asOf);
+  return tenures.flatMap((t) => {
+    const startFrom = time(t.start?.from ?? null, -Infinity);
+    const startTo = time(t.start?.to ?? t.start?.from ?? null, -Infinity);
+    const endFrom = t.end ? time(t.end.from, Infinity) : Infinity;
+    const endTo = t.end ? time(t.end.to ?? t.end.from, Infinity) : Infinity;
+    if (!(startFrom <= at && endTo > at)) return [];
+    return [{ ...t, certain: t.start !== null && startTo <= at && endFrom > at }];
+  });
+}

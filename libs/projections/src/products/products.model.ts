@@ -1,0 +1,10 @@
+import type { FactModel } from '../facts/fact-model';
+
+/** Products announced or launched, one row per fact version. */
+export const productsModel: FactModel = {
+  types: ['product.announced'],
+  columns: { organization: 'plain', name: 'plain', features: 'json', status: 'plain' },
+  rows: (f) => [
+    { part: '', columns: { organization: f.data.organization, name: f.data.name, features: f.data.features ?? [], status: f.data.status } },
+  ],
+};

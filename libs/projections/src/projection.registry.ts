@@ -1,0 +1,35 @@
+import { DeparturesProjection } from './departures/departures.projection';
+import { EntitiesProjection } from './entities/entities.projection';
+import { FeedItemsProjection } from './feed/feed-items.adapter';
+import { FinancialsProjection } from './financials/financials.projection';
+import { LawsuitsProjection } from './lawsuits/lawsuits.projection';
+import { LeadershipProjection } from './leadership/leadership.projection';
+import { ProductsProjection } from './products/products.projection';
+import type { Projection } from './projection';
+import { RegulatoryProjection } from './regulatory/regulatory.projection';
+import { SourcesProjection } from './sources/sources.projection';
+import { TimelineProjection } from './timeline/timeline.projection';
+
+/** Every projection the projector runs, by name; `tableSuffix` builds one over shadow tables for a rebuild. */
+export const PROJECTION_FACTORIES: Readonly<Record<string, (tableSuffix?: string) => Projection>> = {
+  feed: (s) => new FeedItemsProjection(s),
+  leadership: (s) => new LeadershipProjection(s),
+  departures: (s) => new DeparturesProjection(s),
+  lawsuits: (s) => new LawsuitsProjection(s),
+  financials: (s) => new FinancialsProjection(s),
+  products: (s) => new ProductsProjection(s),
+  regulatory: (s) => new RegulatoryProjection(s),
+  timeline: (s) => new TimelineProjection(s),
+  sources: (s) => new SourcesProjection(s),
+  entities: (s) => new EntitiesProjection(s),
+};
+
+export const PROJECTION_NAMES: readonly string[] = Object.keys(PROJECTION_FACTORIES);
+
+export function createProjections(names: readonly string[] = PROJECTION_NAMES, tableSuffix = ''): Projection[] {
+  return names.map((name) => {
+    const factory = PROJECTION_FACTORIES[name];
+    if (!factory) throw new Error(`unknown projection "${name}" (known: ${PROJECTION_NAMES.join(', ')})`);
+    return factory(tableSuffix);
+  });
+}

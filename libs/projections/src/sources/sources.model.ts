@@ -1,0 +1,41 @@
+import type { FactModel } from '../facts/fact-model';
+import { RECORDABLE_EVENT_TYPES } from '@newsroom/domain';
+import { headlinesOf } from '../timeline/timeline.model';
+import { sourceIdOf } from '../facts/source-id';
+
+/** The stories (sources) behind each fact version, one row per source with the quote it gives. */
+export const sourcesModel: FactModel = {
+  types: RECORDABLE_EVENT_TYPES,
+  columns: { source_id: 'plain', quote: 'plain', headline_en: 'plain', headline_fr: 'plain' },
+  rows: (f) => {
+    const headlines = headlinesOf(f);
+    const rows = f.sources.map((s) => ({ part: sourceIdOf(s), columns: { source_id: sourceIdOf(s), quote: s.quote ?? null, ...headlines } }));
+    // Sources are required on story events; a row without one still lets a correction find the fact.
+    return rows.length ? rows : [{ part: '', columns: { source_id: '', quote: null, ...headlines } }];
+  },
+};
+
+export interface SourceRecord {
+  id: string;
+  outlet: string;
+  url: string | null;
+  title: string | null;
+  language: string | null;
+  publishedAt: string | null;
+  firstPosition: string;
+  firstRecordedAt: string;
+}
+
+/** Pure: the registry entries the sources of an opened version stand for. */
+export function sourceRecordsOf(sources: any[], position: string, recordedAt: string): SourceRecord[] {
+  return sources.map((s) => ({
+    id: sourceIdOf(s),
+    outlet: String(s.outlet ?? ''),
+    url: s.url ?? null,
+    title: s.title ?? null,
+    language: s.language ?? null,
+    publishedAt: s.publishedAt ?? null,
+    firstPosition: position,
+    firstRecordedAt: recordedAt,
+  }));
+}

@@ -1,0 +1,46 @@
+import { EntityManager } from 'typeorm';
+import { AppliedChanges, FactProjection } from '../facts/fact.projection';
+import { evolveFact } from '../facts/fact.evolve';
+import type { FactState } from '../facts/fact-version';
+import type { ProjectedEvent } from '../projected-event';
+import { SourceRecord, sourceRecordsOf, sourcesModel } from './sources.model';
+
+export const evolveSources = (state: FactState | null, event: ProjectedEvent) => evolveFact(sourcesModel, state, event);
+
+/** Source facts (bitemporal) plus the registry of stories; the registry keeps each story's first sighting. */
+export class SourcesProjection extends FactProjection {
+  private readonly registry: string;
+
+  constructor(tableSuffix = '') {
+    super('sources', sourcesModel, 'source_facts', tableSuffix, ['sources']);
+    this.registry = `read_model.sources${tableSuffix}`;
+  }
+
+  protected override async afterChanges(manager: EntityManager, applied: AppliedChanges[]): Promise<void> {
+    // One row per story (an upsert may not touch a row twice); the earliest sighting wins, as LEAST does below.
+    const byId = new Map<string, SourceRecord>();
+    for (const { event, changes } of applied) {
+      for (const change of changes) {
+        if (change.kind !== 'open') continue;
+        for (const s of sourceRecordsOf(change.fact.sources, event.globalPosition, event.recordedAt)) {
+          const seen = byId.get(s.id);
+          if (!seen || BigInt(s.firstPosition) < BigInt(seen.firstPosition)) byId.set(s.id, s);
+        }
+      }
+    }
+    const records = [...byId.values()];
+    if (!records.length) return;
+    const col = <K extends keyof SourceRecord>(k: K) => records.map((r) => r[k]);
+    // LEAST keeps the first sighting whatever order partitions deliver in, so replays and rebuilds agree.
+    await manager.query(
+      `INSERT INTO ${this.registry} AS r (id, outlet, url, title, language, published_at, first_position, first_recorded_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::timestamptz[])
+       ON CONFLICT (id) DO UPDATE SET
+         language = CASE WHEN EXCLUDED.first_position < r.first_position THEN EXCLUDED.language ELSE r.language END,
+         published_at = CASE WHEN EXCLUDED.first_position < r.first_position THEN EXCLUDED.published_at ELSE r.published_at END,
+         first_position = LEAST(r.first_position, EXCLUDED.first_position),
+         first_recorded_at = LEAST(r.first_recorded_at, EXCLUDED.first_recorded_at)`,
+      [col('id'), col('outlet'), col('url'), col('title'), col('language'), col('publishedAt'), col('firstPosition'), col('firstRecordedAt')],
+    );
+  }
+}

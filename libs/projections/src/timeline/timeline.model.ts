@@ -1,0 +1,23 @@
+import { RECORDABLE_EVENT_TYPES, renderHeadline } from '@newsroom/domain';
+import type { FactModel } from '../facts/fact-model';
+import type { FactVersion } from '../facts/fact-version';
+import { mentionsOf } from './mentions';
+
+/** Headlines of a version as it stands (a correction re-renders them from the corrected data). */
+export function headlinesOf(f: FactVersion): { headline_en: string; headline_fr: string } {
+  const event = { type: f.type, subject: f.subject, occurredAt: f.occurredAt, data: f.data, modality: f.modality };
+  return { headline_en: renderHeadline(event, 'en'), headline_fr: renderHeadline(event, 'fr') };
+}
+
+/** Every story fact, one row per version and subject it mentions: timelines and entity pages read it. */
+export const timelineModel: FactModel = {
+  types: RECORDABLE_EVENT_TYPES,
+  columns: { mention: 'plain', mention_role: 'plain', is_primary: 'plain', headline_en: 'plain', headline_fr: 'plain' },
+  rows: (f) => {
+    const headlines = headlinesOf(f);
+    return mentionsOf(f.subject, f.data).map((m) => ({
+      part: m.subject,
+      columns: { mention: m.subject, mention_role: m.role, is_primary: m.role === 'subject', ...headlines },
+    }));
+  },
+};

@@ -1,0 +1,53 @@
+import { DepartureRow, departuresModel, groupDepartures } from '@newsroom/projections';
+import { InMemoryFactTable } from './support/in-memory-fact-table';
+import { appointed, correction, departed, recordedAtOf, resetClock, retraction } from './support/events.builder';
+
+const groups = (t: InMemoryFactTable, by: 'month' | 'quarter' | 'year' | 'roleCategory', knownAt: string | null = null) => {
+  const g = groupDepartures(t.visible<DepartureRow>(knownAt), by, (r) => r.subject);
+  return { groups: g.groups.map((x) => [x.key, x.items.sort()]), unplaced: g.unplaced.items };
+};
+
+describe('departures: evolve and grouping', () => {
+  beforeEach(() => resetClock());
+
+  it('keeps departures only, one row each', () => {
+    const t = new InMemoryFactTable(departuresModel).applyAll([appointed('person:a', 'CTO', '2020'), departed('person:b', 'CFO', '2024-05')]);
+    expect(t.visible().map((r) => r.subject)).toEqual(['person:b']);
+  });
+
+  it('groups by quarter, and does not guess a quarter for a departure dated more coarsely', () => {
+    const t = new InMemoryFactTable(departuresModel).applyAll([
+      departed('person:a', 'Chief Scientist', '2024-05-14'),
+      departed('person:b', 'Lead', '2024-05'),
+      departed('person:c', 'CTO', '2024-09'),
+      departed('person:d', 'Head', '2023-12/2024-12'),
+    ]);
+    expect(groups(t, 'quarter')).toEqual({ groups: [['2024-Q2', ['person:a', 'person:b']], ['2024-Q3', ['person:c']]], unplaced: ['person:d'] });
+    expect(groups(t, 'year')).toEqual({ groups: [['2024', ['person:a', 'person:b', 'person:c']]], unplaced: ['person:d'] });
+    expect(groups(t, 'month').groups.map(([k]) => k)).toEqual(['2024-05', '2024-09']);
+  });
+
+  it('groups by role category', () => {
+    const t = new InMemoryFactTable(departuresModel).applyAll([
+      departed('person:a', 'CTO', '2024-09'),
+      departed('person:b', 'Researcher', '2024-05', { roleCategory: 'research' }),
+    ]);
+    expect(groups(t, 'roleCategory').groups).toEqual([['c-suite', ['person:a']], ['research', ['person:b']]]);
+  });
+
+  it('when a date is corrected, the departure moves quarter; knownAt before the correction still shows the old quarter', () => {
+    const dep = departed('person:a', 'CTO', '2024-03');
+    const t = new InMemoryFactTable(departuresModel).applyAll([dep]);
+    t.apply(correction(dep, { occurredAt: '2024-09-25' }));
+    expect(groups(t, 'quarter').groups).toEqual([['2024-Q3', ['person:a']]]);
+    expect(groups(t, 'quarter', recordedAtOf(1)).groups).toEqual([['2024-Q1', ['person:a']]]);
+  });
+
+  it('when a departure is retracted, it leaves every grouping', () => {
+    const dep = departed('person:a', 'CTO', '2024-03');
+    const t = new InMemoryFactTable(departuresModel).applyAll([dep, retraction(dep)]);
+    expect(groups(t, 'quarter')).toEqual({ groups: [], unplaced: [] });
+    expect(t.rows.size).toBe(1);
+    expect([...t.rows.values()][0]).toMatchObject({ superseded_by: 'retracted', end_reason: 'wrong' });
+  });
+});

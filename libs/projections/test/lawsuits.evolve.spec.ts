@@ -1,0 +1,56 @@
+import { LawsuitRow, lawsuitsModel, summarizeCase } from '@newsroom/projections';
+import { InMemoryFactTable } from './support/in-memory-fact-table';
+import { correction, event, recordedAtOf, resetClock, retraction } from './support/events.builder';
+
+const filed = (c: string, occurredAt: string) =>
+  event('lawsuit.filed', c, occurredAt, { title: 'Musk v. OpenAI', plaintiffs: ['person:elon-musk'], defendants: ['org:openai'], claims: ['breach'] });
+const status = (c: string, s: string, occurredAt: string, modality = 'reported') =>
+  event('lawsuit.status_changed', c, occurredAt, { status: s }, { modality: modality as never });
+
+function cases(t: InMemoryFactTable, knownAt: string | null = null) {
+  const rows = t.visible<LawsuitRow>(knownAt);
+  return rows
+    .filter((r) => r.kind === 'filed')
+    .map((f) => summarizeCase(f, rows.filter((r) => r.kind === 'status' && r.subject === f.subject)))
+    .map((c) => ({ case: c.case, status: c.status, steps: c.history.map((h) => h.status) }));
+}
+
+describe('lawsuits: evolve and case summaries', () => {
+  beforeEach(() => resetClock());
+
+  it('a suit filed, withdrawn, then refiled as a new case shows two cases with their own status', () => {
+    const t = new InMemoryFactTable(lawsuitsModel).applyAll([
+      filed('case:state', '2024-02-29'),
+      status('case:state', 'withdrawn', '2024-06-11'),
+      filed('case:federal', '2024-08-05'),
+    ]);
+    expect(cases(t)).toEqual([
+      { case: 'case:state', status: 'withdrawn', steps: ['filed', 'withdrawn'] },
+      { case: 'case:federal', status: 'filed', steps: ['filed'] },
+    ]);
+    expect(t.visible<LawsuitRow>()[0].parties).toEqual(['person:elon-musk', 'org:openai']);
+  });
+
+  it('when a status change is retracted, the case falls back to its previous status', () => {
+    const t = new InMemoryFactTable(lawsuitsModel).applyAll([filed('case:a', '2024-02'), status('case:a', 'motion_filed', '2024-03')]);
+    const withdrawn = status('case:a', 'withdrawn', '2024-06');
+    t.apply(withdrawn);
+    t.apply(retraction(withdrawn));
+    expect(cases(t)).toEqual([{ case: 'case:a', status: 'motion_filed', steps: ['filed', 'motion_filed'] }]);
+    expect(cases(t, recordedAtOf(3))[0].status).toBe('withdrawn');
+  });
+
+  it('a corrected status shows its current value; a denied step is listed but does not count', () => {
+    const t = new InMemoryFactTable(lawsuitsModel).applyAll([filed('case:a', '2024-02')]);
+    const step = status('case:a', 'dismissed', '2024-06');
+    t.applyAll([step, status('case:a', 'settled', '2024-07', 'denied')]);
+    t.apply(correction(step, { data: { status: 'withdrawn' } }));
+    expect(cases(t)).toEqual([{ case: 'case:a', status: 'withdrawn', steps: ['filed', 'withdrawn', 'settled'] }]);
+  });
+
+  it('a retracted filing takes the case out', () => {
+    const f = filed('case:a', '2024-02');
+    const t = new InMemoryFactTable(lawsuitsModel).applyAll([f, retraction(f)]);
+    expect(cases(t)).toEqual([]);
+  });
+});

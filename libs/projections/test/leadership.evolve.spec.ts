@@ -1,0 +1,87 @@
+import { evolveLeadership, LeadershipRow, leadershipModel, rosterAt, tenuresOf } from '@newsroom/projections';
+import { InMemoryFactTable } from './support/in-memory-fact-table';
+import { appointed, correction, departed, event, recordedAtOf, resetClock, retraction } from './support/events.builder';
+
+const given = (...events: Parameters<InMemoryFactTable['applyAll']>[0]) => new InMemoryFactTable(leadershipModel).applyAll(events);
+const roster = (t: InMemoryFactTable, asOf: string | null = null, knownAt: string | null = null) =>
+  rosterAt(tenuresOf(t.visible<LeadershipRow>(knownAt)), asOf).map((x) => ({ person: x.person, role: x.role, certain: x.certain }));
+
+describe('leadership: evolve and tenures', () => {
+  beforeEach(() => resetClock());
+
+  it('given an appointment then a departure, the tenure has both ends and nobody holds the role after', () => {
+    const t = given(appointed('person:a', 'CTO', '2020-05'), departed('person:a', 'CTO', '2024-09'));
+    const [tenure] = tenuresOf(t.visible());
+    expect(tenure.start?.occurredAt).toBe('2020-05');
+    expect(tenure.end?.occurredAt).toBe('2024-09');
+    expect(roster(t)).toEqual([]);
+    expect(roster(t, '2022-01-01T00:00:00Z')).toEqual([{ person: 'person:a', role: 'CTO', certain: true }]);
+  });
+
+  it('given a departure with no appointment on record, the tenure start is unknown', () => {
+    const [tenure] = tenuresOf(given(departed('person:b', 'Head of Research', '2024-09')).visible());
+    expect(tenure.start).toBeNull();
+    expect(tenure.end?.occurredAt).toBe('2024-09');
+    expect(tenure.reason).toBe('resigned');
+  });
+
+  it('as of a date between a departure and the successor appointment, the role is vacant', () => {
+    const t = given(
+      appointed('person:old', 'Chief Research Officer', '2021-01'),
+      departed('person:old', 'Chief Research Officer', '2024-09-25'),
+      appointed('person:new', 'Chief Research Officer', '2025-03'),
+    );
+    expect(roster(t, '2024-12-01T00:00:00Z')).toEqual([]);
+    expect(roster(t, '2024-09-01T00:00:00Z')).toEqual([{ person: 'person:old', role: 'Chief Research Officer', certain: true }]);
+    expect(roster(t, '2025-04-01T00:00:00Z')).toEqual([{ person: 'person:new', role: 'Chief Research Officer', certain: true }]);
+    // Inside the month of the appointment the date is too coarse to be sure.
+    expect(roster(t, '2025-03-10T00:00:00Z')).toEqual([{ person: 'person:new', role: 'Chief Research Officer', certain: false }]);
+  });
+
+  it('when the departure is corrected to a later date, the tenure ends then, and knownAt before shows the old end', () => {
+    const dep = departed('person:c', 'CFO', '2024-03');
+    const t = given(appointed('person:c', 'CFO', '2020'), dep);
+    const beforeFix = recordedAtOf(2);
+    t.apply(correction(dep, { occurredAt: '2024-10' }));
+    expect(tenuresOf(t.visible<LeadershipRow>())[0].end).toMatchObject({ occurredAt: '2024-10', status: 'corrected' });
+    expect(tenuresOf(t.visible<LeadershipRow>(beforeFix))[0].end).toMatchObject({ occurredAt: '2024-03', status: 'current' });
+    expect(roster(t, '2024-06-01T00:00:00Z')).toHaveLength(1);
+    expect(roster(t, '2024-06-01T00:00:00Z', beforeFix)).toHaveLength(0);
+  });
+
+  it('when a departure is retracted, the person holds the role again; knownAt before the retraction shows them gone', () => {
+    const dep = departed('person:d', 'COO', '2024-05');
+    const t = given(appointed('person:d', 'COO', '2019'), dep);
+    const beforeRetraction = recordedAtOf(2);
+    t.apply(retraction(dep));
+    expect(roster(t)).toEqual([{ person: 'person:d', role: 'COO', certain: true }]);
+    expect(roster(t, null, beforeRetraction)).toEqual([]);
+  });
+
+  it('a denied appointment never makes anyone a role holder', () => {
+    const t = given(appointed('person:e', 'CEO', '2024-01', {}), event('executive.appointed', 'person:f', '2024-02', { organization: 'org:openai', role: 'CEO', roleCategory: 'c-suite' }, { modality: 'denied' }));
+    expect(roster(t).map((x) => x.person)).toEqual(['person:e']);
+    expect(t.visible().map((r) => r.modality).sort()).toEqual(['denied', 'reported']);
+  });
+
+  it('ignores an amendment of a retracted fact, of a fact it does not hold, and of an unknown id', () => {
+    const dep = departed('person:h', 'CTO', '2024-05');
+    const t = given(dep, retraction(dep));
+    const before = t.snapshot();
+    expect(evolveLeadership(t.stateOf(dep.id), correction(dep, { occurredAt: '2024-06' }))).toEqual([]);
+    const headcount = event('headcount.reported', 'org:openai', '2024', { total: 3 });
+    t.applyAll([headcount, correction(headcount, { data: { total: 4 } }), retraction({ ...dep, id: '00000000-0000-4000-8000-000000000000' })]);
+    expect(t.snapshot()).toEqual(before);
+  });
+
+  it('redelivering events (facts and amendments) changes nothing', () => {
+    const app = appointed('person:g', 'CPO', '2024-06');
+    const fix = correction(app, { data: { role: 'Chief Product Officer' } });
+    const t = given(app, fix);
+    const before = t.snapshot();
+    expect(evolveLeadership(t.stateOf(app.id), fix)).toEqual([]);
+    t.applyAll([app, fix]);
+    expect(t.snapshot()).toEqual(before);
+    expect(t.visible<LeadershipRow>()[0].role_key).toBe('chief product officer');
+  });
+});

@@ -1,0 +1,71 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { IncomingMessage, KafkaClient } from '@newsroom/messaging';
+import { LeadershipProjection, ProjectedEvent, Projection, ProjectionRunner } from '@newsroom/projections';
+import { createTestDatabase, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
+import { appointed, resetClock } from './support/events.builder';
+
+/** A projection that cannot apply one given event (a poison event for it), whatever path applies it. */
+class PickyProjection implements Projection {
+  readonly name = 'picky';
+  readonly seen: string[] = [];
+  constructor(private readonly poison: string) {}
+  async apply(_m: EntityManager, e: ProjectedEvent) {
+    if (e.id === this.poison) throw new Error('cannot apply this one');
+    this.seen.push(e.globalPosition);
+  }
+  async applyMany(m: EntityManager, events: ProjectedEvent[]) {
+    for (const e of events) await this.apply(m, e);
+  }
+}
+
+const message = (e: ProjectedEvent, offset: number, topic: string): IncomingMessage => ({
+  topic, partition: 0, offset: String(offset), key: e.subject, value: Buffer.from(JSON.stringify(e)), headers: {},
+});
+
+describe('projection runner: a whole batch at once, falling back to event by event', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let kafka: KafkaClient;
+  const { topics } = testTopics('runner-batch');
+
+  beforeAll(async () => {
+    db = await createTestDatabase('runner_batch');
+    ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
+    kafka = testKafka('runner-batch');
+    await kafka.ensureTopics([{ topic: topics.eventsDlq, partitions: 1 }]);
+  });
+  afterAll(async () => {
+    await kafka.deleteTopics([topics.eventsDlq]).catch(() => undefined);
+    await kafka.close();
+    await ds.destroy();
+    await db.drop();
+  });
+
+  const checkpoint = async (name: string) =>
+    (await ds.query(`SELECT last_position::text AS p FROM read_model.projection_checkpoints WHERE projection = $1 AND topic = $2`, [name, topics.events]))[0]?.p;
+
+  it('applies a batch whole; when one event fails, redoes it event by event and dead-letters only that one', async () => {
+    resetClock(100);
+    const events = [appointed('person:a', 'CTO', '2024'), appointed('person:b', 'CFO', '2024'), appointed('person:c', 'COO', '2024')];
+    const picky = new PickyProjection(events[1].id);
+    const runner = new ProjectionRunner(ds, [new LeadershipProjection(), picky], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
+    await runner.handleBatch({ topic: topics.events, partition: 0, messages: events.map((e, i) => message(e, i, topics.events)) });
+    expect((await ds.query(`SELECT subject FROM read_model.leadership_events ORDER BY subject`)).map((r: any) => r.subject)).toEqual(['person:a', 'person:b', 'person:c']);
+    expect(picky.seen.slice(-2)).toEqual(['101', '103']);
+    expect(await ds.query(`SELECT projection, position::text FROM read_model.projection_failures`)).toEqual([{ projection: 'picky', position: '102' }]);
+    expect([await checkpoint('leadership'), await checkpoint('picky')]).toEqual(['103', '103']);
+  });
+
+  it('skips what it applied before and never moves a checkpoint back when a republished batch mixes old and new', async () => {
+    resetClock(200);
+    const [d, e] = [appointed('person:d', 'CTO', '2025'), appointed('person:e', 'CTO', '2025')];
+    resetClock(100);
+    const old = appointed('person:a', 'CTO', '2024'); // position 101 again: a relay republish
+    const runner = new ProjectionRunner(ds, [new LeadershipProjection()], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
+    await runner.handleBatch({ topic: topics.events, partition: 0, messages: [message(d, 10, topics.events), message(old, 11, topics.events), message(e, 12, topics.events)] });
+    expect(await checkpoint('leadership')).toBe('202');
+    expect((await ds.query(`SELECT count(*)::int AS n FROM read_model.leadership_events WHERE subject = 'person:a'`))[0].n).toBe(1);
+    await runner.handleBatch({ topic: topics.events, partition: 0, messages: [message(old, 13, topics.events), message(d, 14, topics.events)] });
+    expect(await checkpoint('leadership')).toBe('202');
+  });
+});

@@ -1,0 +1,165 @@
+import { PgEventStore } from '@newsroom/event-store';
+import { pollUntil } from '@newsroom/testing';
+import { amendmentAppend, laterCorrections, laterEnvelopes, seedEnvelopes } from '../fixtures/story.fixture';
+import { post, startStack, TestStack } from './stack';
+
+type Schema = Record<string, any>;
+
+/** A minimal JSON-schema check for the subset the report schemas use; returns the paths that do not fit. */
+function check(value: unknown, schema: Schema, doc: Schema, path = '$'): string[] {
+  if (schema.$ref) return check(value, doc.components.schemas[schema.$ref.split('/').pop()], doc, path);
+  if (value === null) return schema.nullable || schema.type === undefined ? [] : [`${path}: null but not nullable`];
+  if (schema.oneOf) {
+    const fits = schema.oneOf.filter((s: Schema) => check(value, s, doc, path).length === 0).length;
+    return fits === 1 ? [] : [`${path}: fits ${fits} of the oneOf schemas`];
+  }
+  const type = Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
+  if (schema.type && schema.type !== type && !(schema.type === 'number' && type === 'integer')) return [`${path}: ${type}, expected ${schema.type}`];
+  if (schema.enum && !schema.enum.includes(value)) return [`${path}: ${JSON.stringify(value)} not in enum`];
+  if (type === 'array' && schema.items) return (value as unknown[]).flatMap((v, i) => check(v, schema.items, doc, `${path}[${i}]`));
+  if (type === 'object' && schema.properties) {
+    const obj = value as Record<string, unknown>;
+    return [
+      ...(schema.required ?? []).filter((k: string) => !(k in obj)).map((k: string) => `${path}.${k}: missing`),
+      ...Object.keys(obj).filter((k) => !(k in schema.properties)).map((k) => `${path}.${k}: not in the schema`),
+      ...Object.entries(obj).filter(([k]) => k in schema.properties).flatMap(([k, v]) => check(v, schema.properties[k], doc, `${path}.${k}`)),
+    ];
+  }
+  return [];
+}
+
+/** RFC 4180 reader for the checks: quoted fields, doubled quotes, CRLF records. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    else field += c;
+  }
+  return rows;
+}
+
+describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', () => {
+  let stack: TestStack;
+  let q: string;
+  let doc: Schema;
+  let corrected: string;
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${q}${path}`, { headers });
+    const text = await res.text();
+    return { status: res.status, type: res.headers.get('content-type') ?? '', text, json: () => JSON.parse(text), headers: res.headers };
+  };
+  const templateOf = (path: string) =>
+    path.split('?')[0].replace(/\/v1\/entities\/[^/]+$/, '/v1/entities/{subject}').replace(/\/v1\/sources\/(?!$)[^/]+$/, '/v1/sources/{id}');
+  const schemaOf = (path: string, status = '200', media = 'application/json') => doc.paths[templateOf(path)].get.responses[status].content[media].schema;
+
+  beforeAll(async () => {
+    stack = await startStack('reports');
+    q = stack.apps.query.url;
+    for (const events of [seedEnvelopes(), laterEnvelopes()]) {
+      const res = await post(`${stack.apps.ingest.url}/v1/events`, { events }, stack.key);
+      expect(res.body.results.map((r: any) => r.status)).toEqual(events.map(() => 'created'));
+    }
+    const [fix] = laterCorrections();
+    await new PgEventStore(stack.db.pool).append(amendmentAppend('org:openai', 'corrected', fix.targetEventId, fix, fix.id));
+    const [row] = (await stack.db.pool.query('SELECT recorded_at FROM event_store.events WHERE event_id = $1', [fix.id])).rows;
+    corrected = new Date(row.recorded_at).toISOString();
+    await pollUntil(async () => (await get('/v1/reports/financials?organization=org:openai&metric=loss&basis=cumulative_projected')).text.includes('"44000000000"'), { timeoutMs: 30000, what: 'the correction in the financials report' });
+    doc = (await get('/docs/openapi.json')).json();
+  });
+  afterAll(() => stack?.stop());
+
+  let sourceId = '';
+
+  it('every report answers JSON that fits its OpenAPI schema, and CSV with a header row', async () => {
+    const list = (await get('/v1/sources')).json();
+    sourceId = list.items.find((s: any) => s.outlet === 'Unidentified French-language outlet').id;
+    const paths = [
+      '/v1/reports/leadership?organization=org:openai&asOf=2024-12-01',
+      '/v1/reports/departures?organization=org:openai&groupBy=quarter',
+      '/v1/reports/departures?organization=org:openai&limit=2',
+      '/v1/reports/lawsuits?party=person:elon-musk',
+      '/v1/reports/financials?organization=org:openai',
+      '/v1/reports/timeline?subject=org:openai&lang=fr',
+      '/v1/entities/person:elon-musk',
+      '/v1/sources',
+      `/v1/sources/${sourceId}`,
+    ];
+    for (const path of paths) {
+      const json = await get(path);
+      expect({ path, status: json.status, type: json.type }).toEqual({ path, status: 200, type: expect.stringMatching(/application\/json/) });
+      expect({ path, problems: check(json.json(), schemaOf(path), doc) }).toEqual({ path, problems: [] });
+      const csv = await get(`${path}${path.includes('?') ? '&' : '?'}format=csv`);
+      expect({ path, status: csv.status, type: csv.type }).toEqual({ path, status: 200, type: expect.stringMatching(/^text\/csv/) });
+      expect(schemaOf(path, '200', 'text/csv')).toEqual({ type: 'string' });
+      const rows = parseCsv(csv.text);
+      expect(rows.length).toBeGreaterThan(1);
+      expect(rows.every((r) => r.length === rows[0].length)).toBe(true);
+    }
+  });
+
+  it('CSV also answers to Accept: text/csv, quoting per RFC 4180 (a quote with commas survives the round trip)', async () => {
+    const res = await get(`/v1/sources/${sourceId}`, { accept: 'text/csv' });
+    expect(res.type).toMatch(/^text\/csv/);
+    const [header, ...rows] = parseCsv(res.text);
+    const quote = rows.map((r) => r[header.indexOf('quote')]).find((x) => x.includes('départs, notamment'));
+    expect(quote).toContain("Au cours de l'année écoulée, OpenAI a subi une vague de départs, notamment ceux de la directrice technique");
+    expect(res.text).toContain('"Au cours de l\'année écoulée, OpenAI a subi une vague de départs, notamment');
+  });
+
+  it('answers the roster between a departure and the successor, departures by quarter, the refiled lawsuit', async () => {
+    const roster = (await get('/v1/reports/leadership?organization=org:openai&asOf=2024-12-01')).json();
+    expect(roster.items.map((t: any) => t.person)).not.toContain('person:bob-mcgrew');
+    expect(roster.items.map((t: any) => t.person)).not.toContain('person:mark-chen');
+    expect(roster.items.map((t: any) => t.person)).toContain('person:kevin-weil');
+    const later = (await get('/v1/reports/leadership?organization=org:openai&asOf=2025-04-01')).json();
+    expect(later.items.find((t: any) => t.role === 'Chief Research Officer').person).toBe('person:mark-chen');
+    const quarters = (await get('/v1/reports/departures?organization=org:openai&groupBy=quarter')).json();
+    expect(quarters.groups.map((g: any) => [g.key, g.count])).toEqual([['2024-Q2', 2], ['2024-Q3', 3]]);
+    expect(quarters.unplaced.count).toBe(2);
+    const cases = (await get('/v1/reports/lawsuits?party=person:elon-musk&status=withdrawn')).json();
+    expect(cases.items.map((c: any) => c.case)).toEqual(['case:musk-v-openai-state-court']);
+  });
+
+  it('shows a corrected figure with knownAt before and after the correction', async () => {
+    const at = (knownAt: string) => get(`/v1/reports/financials?organization=org:openai&metric=loss&basis=cumulative_projected&knownAt=${encodeURIComponent(knownAt)}`);
+    const before = (await at(new Date(Date.parse(corrected) - 1).toISOString())).json();
+    expect(before.items.map((p: any) => [p.amount, p.status])).toEqual([['440000000000', 'current']]);
+    const after = (await at(corrected)).json();
+    expect(after.items.map((p: any) => [p.amount, p.status, p.history[0]?.data.money.amount])).toEqual([['44000000000', 'corrected', '440000000000']]);
+    const csv = parseCsv((await get('/v1/reports/financials?organization=org:openai&metric=loss&format=csv')).text);
+    expect(csv[0].slice(0, 3)).toEqual(['metric', 'basis', 'period']);
+    expect(csv.slice(1).map((r) => r[csv[0].indexOf('amount')])).toEqual(['30000000000', '44000000000']);
+  });
+
+  it('answers 400 problem+json naming each bad parameter, and 404 for an entity no standing fact names', async () => {
+    const cases: Array<[string, string[]]> = [
+      ['/v1/reports/leadership', ['organization']],
+      ['/v1/reports/leadership?organization=person:x&asOf=yesterday', ['organization', 'asOf']],
+      ['/v1/reports/departures?groupBy=week&modality=sure', ['groupBy', 'modality[0]']],
+      ['/v1/reports/financials?organization=org:openai&metric=profit&organisation=x', ['organisation', 'metric[0]']],
+      ['/v1/reports/timeline?cursor=bogus', ['cursor']],
+      ['/v1/reports/lawsuits?knownAt=2024/2025&limit=5000', ['knownAt', 'limit']],
+      ['/v1/sources/not-an-id', ['id']],
+      ['/v1/entities/nobody', ['subject']],
+    ];
+    for (const [path, fields] of cases) {
+      const res = await get(path);
+      expect({ path, status: res.status, type: res.type }).toEqual({ path, status: 400, type: expect.stringMatching(/application\/problem\+json/) });
+      expect({ path, fields: res.json().errors.map((e: any) => e.path) }).toEqual({ path, fields });
+      expect(check(res.json(), schemaOf(path, '400', 'application/problem+json'), doc)).toEqual([]);
+    }
+    const missing = await get('/v1/entities/person:nobody-at-all');
+    expect(missing.status).toBe(404);
+    expect(missing.json().code).toBe('RESOURCE.NOT_FOUND');
+  });
+});
