@@ -30,6 +30,9 @@ export class PgEventStore {
   async appendMany(requests: StreamAppend[]): Promise<AppendedEvent[]> {
     const sorted = [...requests].filter((r) => r.events.length > 0).sort((a, b) => a.streamId.localeCompare(b.streamId));
     if (sorted.length === 0) return [];
+    // One request per stream: two would each claim the same versions, and their expected versions could not both hold.
+    const duplicate = sorted.find((r, i) => i > 0 && sorted[i - 1].streamId === r.streamId);
+    if (duplicate) throw new Error(`appendMany got stream ${duplicate.streamId} twice; merge its events into one request`);
     const client = await this.connect();
     try {
       await client.query('BEGIN');

@@ -80,6 +80,16 @@ describe('PgEventStore against the real Postgres', () => {
     expect(await store.readStream('org:multi-a')).toHaveLength(0);
   });
 
+  it('refuses one stream twice in a multi-stream append instead of recording a version clash', async () => {
+    await expect(
+      store.appendMany([
+        { streamId: 'org:twice', expectedVersion: 0, events: [event()] },
+        { streamId: 'org:twice', expectedVersion: 0, events: [event()] },
+      ]),
+    ).rejects.toThrow(/twice/);
+    expect(await store.streamVersion('org:twice')).toBe(0);
+  });
+
   it('keeps the log append-only: updates and deletes are refused by the database', async () => {
     await expect(db.pool.query(`UPDATE event_store.events SET type = 'x'`)).rejects.toThrow(/append-only/);
     await expect(db.pool.query(`DELETE FROM event_store.events`)).rejects.toThrow(/append-only/);
