@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import { BenchConfig } from '../config/bench.config';
+import { BenchPlan } from '../plan/bench-plan';
+import { Figure, FigureId } from '../report/figures';
+import { AppName, BenchApp, startApp } from '../support/bench-apps';
+import { say } from '../support/say';
+
+/** Which processes to run under `node --cpu-prof` ('self' is the group process, for in-process stages). */
+export interface ProfileRequest {
+  processes: Array<AppName | 'self'>;
+  dir: string;
+}
+
+/** What main hands to a group process (over IPC). */
+export interface GroupInput {
+  group: string;
+  config: BenchConfig;
+  plan: BenchPlan;
+  runId: string;
+  /** Epoch ms by which the whole run should be done; the last group fits its time-boxed part into it. */
+  deadline: number;
+  profile: ProfileRequest | null;
+  /** Figures of earlier groups this one builds on (the sustained rate sets the latency run's rate). */
+  known: Partial<Record<FigureId, number>>;
+}
+
+export interface GroupOutput {
+  figures: Figure[];
+  notes: string[];
+  profiles: string[];
+}
+
+type Cleanup = () => Promise<void> | void;
+
+/** Shared plumbing of a group: figures, clean-ups run in reverse order, and apps started with the right env. */
+export class GroupContext {
+  readonly figures: Figure[] = [];
+  readonly notes: string[] = [];
+  private readonly cleanups: Cleanup[] = [];
+  private readonly apps: BenchApp[] = [];
+  /** Set once clean-up began (end of the group or an interrupt): nothing new may start after that. */
+  private closing = false;
+  readonly logDir: string;
+
+  constructor(readonly input: GroupInput) {
+    this.logDir = join(input.config.tmpDir, input.runId, 'logs');
+  }
+
+  get config() {
+    return this.input.config;
+  }
+
+  get plan() {
+    return this.input.plan;
+  }
+
+  log(message: string): void {
+    say(this.input.group, message);
+  }
+
+  add(id: FigureId, value: number, note?: string): void {
+    this.figures.push({ id, value, ...(note ? { note } : {}) });
+    this.log(`${id} = ${Number.isFinite(value) ? Math.round(value * 10) / 10 : value}${note ? ` (${note})` : ''}`);
+  }
+
+  note(text: string): void {
+    this.notes.push(text);
+    this.log(text);
+  }
+
+  onCleanup(fn: Cleanup): void {
+    if (this.closing) void Promise.resolve().then(fn).catch(() => undefined);
+    else this.cleanups.push(fn);
+  }
+
+  async cleanup(): Promise<void> {
+    this.closing = true;
+    while (this.cleanups.length) {
+      const fn = this.cleanups.pop()!;
+      await Promise.resolve()
+        .then(fn)
+        .catch((e) => this.log(`clean-up step failed: ${(e as Error).message}`));
+    }
+  }
+
+  /** Environment of an app: the machine's, then the run's settings; nothing from the caller's shell leaks in. */
+  appEnv(overrides: Record<string, string>): Record<string, string> {
+    const { DATABASE_URL: _d, KAFKA_TOPIC_PREFIX: _k, NODE_ENV: _n, LOG_LEVEL: _l, ...base } = this.config.baseEnv;
+    return { ...base, NODE_ENV: 'production', LOG_LEVEL: 'warn', KAFKA_BROKERS: this.config.kafkaBrokers.join(','), ...overrides };
+  }
+
+  profiles(process: AppName | 'self'): boolean {
+    return this.input.profile?.processes.includes(process) ?? false;
+  }
+
+  /** Starts an app (profiled when asked) and stops it at clean-up. */
+  async startApp(name: AppName, env: Record<string, string>): Promise<BenchApp> {
+    if (this.closing) throw new Error('the group is stopping');
+    const cpuProfDir = this.profiles(name) ? this.input.profile!.dir : null;
+    const app = await startApp(name, { env: this.appEnv(env), logDir: this.logDir, cpuProfDir });
+    this.apps.push(app);
+    this.onCleanup(() => app.stop());
+    this.log(`${name} up at ${app.url}${cpuProfDir ? ' (under --cpu-prof)' : ''}`);
+    return app;
+  }
+
+  /** Stops every app started so far (a phase is over; its processes should not eat the next one's CPU). */
+  async stopApps(): Promise<void> {
+    await Promise.all(this.apps.splice(0).map((a) => a.stop()));
+  }
+
+  /** Milliseconds left before the run's deadline. */
+  remainingMs(): number {
+    return this.input.deadline - Date.now();
+  }
+}

@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { ChildProcess, fork } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { BenchConfig, loadBenchConfig, ROOT } from './config/bench.config';
+import { GroupInput, GroupOutput, ProfileRequest } from './groups/group-context';
+import type { GroupMessage } from './groups/group-runner';
+import { benchPlan, BenchPlan } from './plan/bench-plan';
+import { Figure, FIGURE_IDS, FigureId, GROUPS, GroupName } from './report/figures';
+import { loadNow, machineInfo } from './report/machine';
+import { absoluteRows, BenchResults, figureEntries } from './report/markdown';
+import { summarizeProfile } from './report/profile-summary';
+import { computeRatios, slowestRatio } from './report/ratios';
+import { writeResults } from './report/results';
+import { toWireEvent } from '../../apps/relay/src/relay/event-relay';
+import { benchEnvelope, toStored } from './support/event-shape';
+import { say } from './support/say';
+
+interface RunState {
+  config: BenchConfig;
+  plan: BenchPlan;
+  runId: string;
+  deadline: number;
+  figures: Figure[];
+  notes: string[];
+  failures: string[];
+}
+
+let current: ChildProcess | null = null;
+let stopping = false;
+
+/** Runs one group in its own process (so `--cpu-prof` can target it alone), bounded by the run's budget. */
+function runGroup(state: RunState, group: GroupName, profile: ProfileRequest | null): Promise<GroupOutput & { error?: string }> {
+  const known: GroupInput['known'] = {};
+  for (const f of state.figures) known[f.id] = f.value;
+  const input: GroupInput = { group, config: state.config, plan: state.plan, runId: state.runId, deadline: state.deadline, profile, known };
+  const selfProf = profile?.processes.includes('self') ? ['--cpu-prof', `--cpu-prof-dir=${profile.dir}`] : [];
+  const child = fork(join(__dirname, 'groups', 'group-runner.js'), [], {
+    cwd: ROOT,
+    execArgv: [...selfProf, '-r', join(ROOT, 'scripts', 'register-paths.js')],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  current = child;
+  const hardLimit = Math.max(120_000, state.plan.budgetMs);
+  return new Promise((resolve) => {
+    let result: GroupMessage | null = null;
+    const timer = setTimeout(() => {
+      say('main', `${group} passed its hard limit of ${hardLimit / 1000} s; stopping it`);
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
+    }, hardLimit);
+    child.on('message', (m: GroupMessage) => (result = m));
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      current = null;
+      const r = result as GroupMessage | null;
+      if (!r) resolve({ figures: [], notes: [], profiles: [], error: `${group} exited (${signal ?? code}) without results` });
+      else resolve(r.ok ? r.output : { ...r.output, error: r.error });
+    });
+    child.send(input);
+  });
+}
+
+async function main(): Promise<number> {
+  const config = loadBenchConfig();
+  const plan = benchPlan(config.quick, config.scale, config.openFilesLimit, config.budgetMinutes);
+  const started = Date.now();
+  const date = new Date(started).toISOString().slice(0, 10);
+  const runId = `${date}-${plan.mode}-${randomBytes(3).toString('hex')}`;
+  const state: RunState = { config, plan, runId, deadline: started + plan.budgetMs, figures: [], notes: [], failures: [] };
+  const machine = await machineInfo(config.serverUrl);
+  const groups = config.only.length ? GROUPS.filter((g) => config.only.includes(g)) : GROUPS;
+  say('main', `${plan.mode} run ${runId}: groups ${groups.join(', ')}; budget ${Math.round(plan.budgetMs / 1000)} s; load ${machine.loadStart.join(' ')}`);
+
+  for (const group of groups) {
+    if (stopping) break;
+    const out = await runGroup(state, group, null);
+    state.figures.push(...out.figures);
+    state.notes.push(...out.notes);
+    if (out.error) {
+      state.failures.push(`${group}: ${out.error}`);
+      say('main', `${group} failed: ${out.error.split('\n')[0]}`);
+    }
+  }
+
+  const values: Partial<Record<FigureId, number>> = {};
+  for (const f of state.figures) values[f.id] = f.value;
+  const ratios = computeRatios(values);
+  let profile: BenchResults['profile'] = null;
+  const slowest = config.cpuProf && !stopping ? slowestRatio(ratios) : null;
+  if (slowest) {
+    const dir = join(config.tmpDir, runId, 'profiles');
+    mkdirSync(dir, { recursive: true });
+    say('main', `--cpu-prof: slowest ratio is "${slowest.name}" (${slowest.ratio.toFixed(2)}); re-running ${slowest.spec.profile.group} with ${slowest.spec.profile.processes.join(', ')} profiled`);
+    const out = await runGroup({ ...state, deadline: Date.now() + plan.budgetMs, figures: [...state.figures] }, slowest.spec.profile.group, { processes: slowest.spec.profile.processes, dir });
+    if (out.error) state.failures.push(`profiling run of ${slowest.spec.profile.group}: ${out.error}`);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f));
+    profile = {
+      ratio: slowest.name,
+      processes: slowest.spec.profile.processes,
+      files: files.map((f) => relative(ROOT, f)),
+      summaries: files.map((f) => ({ ...summarizeProfile(f), file: relative(ROOT, f) })),
+    };
+  }
+
+  const missing = groups.length === GROUPS.length ? FIGURE_IDS.filter((id) => !Number.isFinite(values[id])) : [];
+  if (missing.length) state.failures.push(`figures missing: ${missing.join(', ')}`);
+  machine.loadEnd = loadNow();
+  const results: BenchResults = {
+    date,
+    runId,
+    mode: plan.mode,
+    durationSeconds: Math.round((Date.now() - started) / 1000),
+    machine,
+    event: eventShape(),
+    plan,
+    reportPath: config.reportPath,
+    rebuildCommand: config.rebuildCommand,
+    figures: figureEntries(state.figures),
+    ratios: ratios.map(({ spec: _s, ...row }) => row),
+    absoluteTargets: absoluteRows(values, plan),
+    notes: state.notes,
+    failures: state.failures,
+    profile,
+  };
+  const files = writeResults(config.outDir, results);
+  say('main', `done in ${results.durationSeconds} s: ${files.markdown} and ${files.json}${state.failures.length ? `; ${state.failures.length} failure(s)` : ''}`);
+  return state.failures.length ? 1 : 0;
+}
+
+/** The one event every figure uses, and its size as submitted and as published. */
+function eventShape(): BenchResults['event'] {
+  const envelope = benchEnvelope(1, 'person:bench-shape-1');
+  return { type: envelope.type, submittedBytes: JSON.stringify(envelope).length, wireBytes: JSON.stringify(toWireEvent(toStored(envelope, 1))).length };
+}
+
+const stop = () => {
+  stopping = true;
+  current?.kill('SIGTERM');
+  setTimeout(() => process.exit(130), 20_000).unref();
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
+
+main()
+  .then((code) => process.exit(code))
+  .catch((error) => {
+    process.stderr.write(`[bench] failed: ${error?.stack ?? error}\n`);
+    process.exit(1);
+  });

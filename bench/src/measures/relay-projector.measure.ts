@@ -1,0 +1,71 @@
+import { Pool } from 'pg';
+import { BenchApp, scrapeCounter } from '../support/bench-apps';
+import { sleep } from '../support/say';
+import { StageGate } from './stage-gate';
+
+export interface StageRun {
+  rate: number;
+  events: number;
+  /** Events the stage had to do; more than `events` when the window closed first. */
+  of: number;
+  ms: number;
+  /** False when the app had already moved before the gate opened (the timing then starts at the first sample). */
+  gated: boolean;
+}
+
+/** Polls `probe` until it reaches `target` or the window closes. */
+async function until(probe: () => Promise<number>, target: number, windowMs: number, intervalMs: number): Promise<{ value: number; at: number }> {
+  const deadline = performance.now() + windowMs;
+  for (;;) {
+    const value = await probe();
+    const at = performance.now();
+    if (value >= target || at > deadline) return { value, at };
+    await sleep(intervalMs);
+  }
+}
+
+/**
+ * The relay app over a pre-filled store: held at the gate (its checkpoint table locked) while it boots, released,
+ * timed until its checkpoint reaches the head of the log or the window closes. Progress is its checkpoint row.
+ */
+export async function measureRelay(options: { pool: Pool; topic: string; head: number; start: () => Promise<BenchApp>; windowMs: number }): Promise<StageRun> {
+  const gate = await StageGate.close(options.pool, 'event_store.relay_checkpoints');
+  let app: BenchApp;
+  try {
+    app = await options.start();
+  } catch (error) {
+    await gate.open();
+    throw error;
+  }
+  const early = await scrapeCounter(app.url, 'relay_events_published_total');
+  const started = await gate.open();
+  const checkpoint = async () => {
+    const { rows } = await options.pool.query('SELECT position FROM event_store.relay_checkpoints WHERE name = $1', [options.topic]);
+    return rows.length ? Number(rows[0].position) : 0;
+  };
+  const done = await until(checkpoint, options.head, options.windowMs, 20);
+  const events = done.value - early;
+  return { rate: (events * 1000) / (done.at - started), events, of: options.head - early, ms: done.at - started, gated: early === 0 };
+}
+
+/**
+ * The projector app draining a pre-filled topic: held at the gate (its checkpoint table locked) while it boots and
+ * joins the group, released, timed until it has applied every event or the window closes (its applied counter,
+ * for the feed projection; every projection is applied in the same transaction).
+ */
+export async function measureProjector(options: { pool: Pool; events: number; start: () => Promise<BenchApp>; windowMs: number }): Promise<StageRun> {
+  const gate = await StageGate.close(options.pool, 'read_model.projection_checkpoints');
+  let app: BenchApp;
+  try {
+    app = await options.start();
+  } catch (error) {
+    await gate.open();
+    throw error;
+  }
+  const applied = () => scrapeCounter(app.url, 'projector_events_applied_total', 'projection="feed"');
+  const early = await applied();
+  const started = await gate.open();
+  const done = await until(applied, options.events, options.windowMs, 50);
+  const events = done.value - early;
+  return { rate: (events * 1000) / (done.at - started), events, of: options.events - early, ms: done.at - started, gated: early === 0 };
+}

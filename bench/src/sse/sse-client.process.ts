@@ -1,0 +1,112 @@
+import { ClientRequest, get, IncomingMessage } from 'node:http';
+import { LatencyHistogram } from '../support/stats';
+
+/**
+ * A process holding many SSE connections (forked by SseClients). It counts data frames and, for each, the delay
+ * from the item's `recordedAt` (set where the event was accepted) to its arrival here. It decodes nothing else,
+ * so that one client process keeps up with thousands of streams.
+ */
+export type ClientCommand =
+  | { cmd: 'connect'; url: string; count: number; concurrency: number }
+  | { cmd: 'stats'; reset: boolean }
+  | { cmd: 'close' };
+
+export interface ClientStats {
+  type: 'stats';
+  frames: number;
+  bytes: number;
+  open: number;
+  closedByServer: number;
+  latency: Array<[number, number]>;
+}
+
+const histogram = new LatencyHistogram();
+const requests = new Set<ClientRequest>();
+let frames = 0;
+let bytes = 0;
+let open = 0;
+let closedByServer = 0;
+let closing = false;
+const MARK = Buffer.from('"recordedAt":"');
+const STAMP = 24; // 2024-10-02T12:34:56.789Z
+const WINDOW = MARK.length + STAMP;
+
+/**
+ * Counts data frames in a chunk without decoding it: every feed item carries exactly one `recordedAt`, so each
+ * occurrence is one frame, and its timestamp gives the latency. `carry` is the previous chunk's tail, so an
+ * occurrence cut in two by a chunk boundary is counted once, in the chunk where it ends.
+ */
+function scan(carry: Buffer, chunk: Buffer): Buffer {
+  const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+  let at = data.indexOf(MARK);
+  while (at >= 0 && at + WINDOW <= data.length) {
+    if (at + WINDOW > carry.length) {
+      frames++;
+      const sent = Date.parse(data.toString('latin1', at + MARK.length, at + WINDOW));
+      if (Number.isFinite(sent)) histogram.record(Date.now() - sent);
+    }
+    at = data.indexOf(MARK, at + 1);
+  }
+  return Buffer.from(data.subarray(Math.max(0, data.length - (WINDOW - 1))));
+}
+
+function connectOne(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = get(url, { agent: false, headers: { accept: 'text/event-stream' } }, (res: IncomingMessage) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        resolve(false);
+        return;
+      }
+      open++;
+      resolve(true);
+      let carry: Buffer = Buffer.alloc(0);
+      res.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        carry = scan(carry, chunk);
+      });
+      res.on('close', () => {
+        open--;
+        if (!closing) closedByServer++;
+        requests.delete(req);
+      });
+    });
+    req.on('error', () => resolve(false));
+    requests.add(req);
+  });
+}
+
+async function connect(url: string, count: number, concurrency: number): Promise<{ connected: number; failed: number }> {
+  let next = 0;
+  let connected = 0;
+  let failed = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      if (await connectOne(url)) connected++;
+      else failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return { connected, failed };
+}
+
+process.on('message', async (m: ClientCommand) => {
+  if (m.cmd === 'connect') {
+    const result = await connect(m.url, m.count, m.concurrency);
+    process.send!({ type: 'connected', ...result });
+  } else if (m.cmd === 'stats') {
+    const stats: ClientStats = { type: 'stats', frames, bytes, open, closedByServer, latency: histogram.toSparse() };
+    if (m.reset) {
+      histogram.reset();
+      frames = 0;
+      bytes = 0;
+    }
+    process.send!(stats);
+  } else if (m.cmd === 'close') {
+    closing = true;
+    for (const req of requests) req.destroy();
+    process.exit(0);
+  }
+});
+process.on('disconnect', () => process.exit(0));
