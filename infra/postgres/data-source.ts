@@ -1,11 +1,18 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { GroupAppend1764400000000 } from './migrations/1764400000000-group-append.migration';
 import { EventStore1764201600000 } from './migrations/1764201600000-event-store.migration';
 import { FeedItems1764201700000 } from './migrations/1764201700000-feed-items.migration';
 import { ReadModels1764300000000 } from './migrations/1764300000000-read-models.migration';
 import { ReportingViews1764300100000 } from './migrations/1764300100000-reporting-views.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
-export const MIGRATIONS = [EventStore1764201600000, FeedItems1764201700000, ReadModels1764300000000, ReportingViews1764300100000];
+export const MIGRATIONS = [
+  EventStore1764201600000,
+  FeedItems1764201700000,
+  ReadModels1764300000000,
+  ReportingViews1764300100000,
+  GroupAppend1764400000000,
+];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
   return {

@@ -90,6 +90,37 @@ describe('PgEventStore against the real Postgres', () => {
     expect(await store.streamVersion('org:twice')).toBe(0);
   });
 
+  it('commits concurrent appends together (group commit) while each keeps its own outcome', async () => {
+    const before = await store.headPosition();
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => store.append({ streamId: `org:group-${i}`, expectedVersion: 0, events: [event()] })),
+    );
+    expect(results.flat()).toHaveLength(200);
+    const { rows } = await db.pool.query(
+      'SELECT count(DISTINCT transaction_id)::int AS txs, count(*)::int AS n FROM event_store.events WHERE global_position > $1',
+      [before],
+    );
+    expect(rows[0].n).toBe(200);
+    expect(rows[0].txs).toBeLessThan(200); // several appends shared a commit
+  });
+
+  it('fails only the stale or clashing appends of a group, never their neighbours', async () => {
+    const reused = randomUUID();
+    await store.append({ streamId: 'org:first-owner', expectedVersion: 0, events: [event({ eventId: reused })] });
+    const outcomes = await Promise.allSettled([
+      ...Array.from({ length: 10 }, () => store.append({ streamId: 'org:contended', expectedVersion: 0, events: [event()] })),
+      ...Array.from({ length: 10 }, (_, i) => store.append({ streamId: `org:neighbour-${i}`, expectedVersion: 0, events: [event()] })),
+      store.append({ streamId: 'org:reuser', expectedVersion: 0, events: [event({ eventId: reused })] }),
+    ]);
+    const contended = outcomes.slice(0, 10);
+    expect(contended.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    contended.filter((o): o is PromiseRejectedResult => o.status === 'rejected').forEach((o) => expect(o.reason).toBeInstanceOf(WrongExpectedVersionError));
+    expect(outcomes.slice(10, 20).every((o) => o.status === 'fulfilled')).toBe(true);
+    const reuser = outcomes[20] as PromiseRejectedResult;
+    expect(reuser.reason).toBeInstanceOf(DuplicateEventIdError);
+    expect(await store.streamVersion('org:reuser')).toBe(0);
+  });
+
   it('keeps the log append-only: updates and deletes are refused by the database', async () => {
     await expect(db.pool.query(`UPDATE event_store.events SET type = 'x'`)).rejects.toThrow(/append-only/);
     await expect(db.pool.query(`DELETE FROM event_store.events`)).rejects.toThrow(/append-only/);
