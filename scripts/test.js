@@ -13,6 +13,9 @@ async function main() {
   const env = { ...process.env, KAFKA_BROKERS: process.env.KAFKA_BROKERS || '127.0.0.1:9092', NODE_ENV: 'test' };
   await stack.ensurePostgres({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres', ...env });
   const startedKafka = await stack.ensureKafka(env);
+  // The live-feed browser test drives Debian's Chromium; install it on a fresh machine (a miss is reported by that test).
+  const chromium = spawnSync('bash', [path.join(__dirname, 'ensure-chromium.sh')], { cwd: stack.ROOT, stdio: 'inherit', env });
+  if (chromium.status !== 0) stack.say('Chromium could not be installed; the browser test will say so');
   let code = 1;
   try {
     stack.say('checking dependency rules (dependency-cruiser)...');

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { bootstrapHttp, initMetrics } from '@newsroom/platform';
 import { loadQueryConfig } from './config/query.config';
+import { feedKeyParam } from './feed/feed-key-param.middleware';
 import { QueryModule } from './query.module';
 
 async function main() {
@@ -11,6 +12,8 @@ async function main() {
     service: 'query',
     port: config.QUERY_PORT,
     configure: (app) => {
+      // First, before the request logger: `?key=` on the SSE stream becomes a header and leaves the logged URL.
+      app.use(feedKeyParam);
       const doc = new DocumentBuilder()
         .setTitle('Newsroom query API')
         .setDescription('Feed history, live stream (SSE, WebSocket), reports, entities and sources.')

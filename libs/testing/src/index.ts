@@ -4,3 +4,4 @@ export * from './kafka';
 export * from './sse-client';
 export * from './fixtures';
 export * from './stack-processes';
+export * from './browser';

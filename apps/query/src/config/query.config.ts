@@ -6,9 +6,13 @@ const queryEnvSchema = commonEnvSchema.extend({
   FEED_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300000).default(15000),
   FEED_RETRY_MS: z.coerce.number().int().min(100).max(600000).default(2000),
   /** Items a live subscriber may have waiting before it is disconnected as too slow. */
-  FEED_MAX_BUFFERED_ITEMS: z.coerce.number().int().min(10).max(1000000).default(2000),
+  FEED_MAX_BUFFERED_ITEMS: z.coerce.number().int().min(1).max(1000000).default(2000),
   FEED_POLL_MS: z.coerce.number().int().min(20).max(60000).default(1000),
   FEED_MAX_SUBSCRIBERS: z.coerce.number().int().min(1).max(1000000).default(20000),
+  /** A subscriber whose socket has taken nothing for this long (history or live) is disconnected as stalled. */
+  FEED_STALL_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3600000).default(60000),
+  /** Bytes a connection (SSE or WebSocket) may have waiting in its socket buffer before items queue instead. */
+  FEED_SOCKET_HIGH_WATER_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(64 * 1024),
 });
 
 export type QueryConfig = z.infer<typeof queryEnvSchema>;

@@ -1,49 +1,56 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { FeedItemRow } from '@newsroom/projections';
-import { metric } from '@newsroom/platform';
 import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
 import { FeedFilter } from './feed-query';
-import { FeedRepository } from './feed.repository';
-import { FeedSink, FeedSubscription } from './feed-subscription';
+import { FeedRepository, FeedRow } from './feed.repository';
+import { FeedMetrics, Transport } from './feed.metrics';
+import { END, FeedSink, FeedSubscription } from './feed-subscription';
 import { FeedTail } from './feed-tail';
 
 export const READ_DB = Symbol('READ_DB');
 
-/** Fans the tail out to this instance's subscribers (SSE and WebSocket alike). */
+/**
+ * Fans the tail out to this instance's subscribers, SSE and WebSocket alike. One tail (one database reader) and
+ * one timer per instance, whatever the number of clients: an idle subscription is a few objects, no timer.
+ */
 @Injectable()
-export class FeedHub implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(FeedHub.name);
+export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   readonly repository: FeedRepository;
   private readonly tail: FeedTail;
-  private readonly subscriptions = new Set<FeedSubscription>();
-  private heartbeatTimer: NodeJS.Timeout | null = null;
-  private readonly open = metric('gauge', { name: 'feed_subscriptions_open', help: 'Open feed subscriptions', labelNames: ['transport'] });
-  private readonly delivered = metric('counter', { name: 'feed_items_delivered_total', help: 'Feed items written to subscribers', labelNames: ['transport'] });
-  private readonly dropped = metric('counter', { name: 'feed_subscribers_dropped_total', help: 'Subscribers disconnected', labelNames: ['reason'] });
-  private readonly lag = metric('histogram', {
-    name: 'feed_delivery_lag_seconds',
-    help: 'Time from an event being recorded to its broadcast by this instance',
-    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-  });
+  private readonly subscriptions = new Map<FeedSubscription, Transport>();
+  private readonly tickListeners: Array<(now: number) => void> = [];
+  private readonly metrics = new FeedMetrics();
+  private ticker: NodeJS.Timeout | null = null;
+  private stopping = false;
 
   constructor(
     @Inject(QUERY_CONFIG) private readonly config: QueryConfig,
     @Inject(READ_DB) db: DataSource,
   ) {
     this.repository = new FeedRepository(db);
-    this.tail = new FeedTail(this.repository, config.DATABASE_URL, config.FEED_POLL_MS, (items) => this.broadcast(items));
+    // A broadcast lands in every live client's socket at once; at most half the bound per burst means a client
+    // that keeps up is never pushed over it by the size of a read, only by not reading.
+    const burst = Math.max(1, Math.min(1000, Math.floor(config.FEED_MAX_BUFFERED_ITEMS / 2)));
+    this.tail = new FeedTail(this.repository, config.DATABASE_URL, config.FEED_POLL_MS, (items, position) => this.broadcast(items, position), burst);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.tail.start();
-    this.heartbeatTimer = setInterval(() => this.subscriptions.forEach((s) => s.heartbeat()), this.config.FEED_HEARTBEAT_MS);
-    this.heartbeatTimer.unref();
+    this.ticker = setInterval(() => this.tick(), this.config.FEED_HEARTBEAT_MS);
+    this.ticker.unref();
+  }
+
+  /** Before the HTTP server closes: it waits for open connections, so streams are ended first, with a reason. */
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+    if (this.ticker) clearInterval(this.ticker);
+    for (const subscription of [...this.subscriptions.keys()]) {
+      subscription.end(END.shuttingDown());
+      this.unsubscribe(subscription);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    for (const s of this.subscriptions) s.close();
     await this.tail.stop();
   }
 
@@ -55,54 +62,60 @@ export class FeedHub implements OnApplicationBootstrap, OnApplicationShutdown {
     return { position: this.tail.broadcastPosition, lastError: this.tail.lastError, subscribers: this.subscriptions.size };
   }
 
+  /** Runs on the hub's single timer, every FEED_HEARTBEAT_MS (WebSocket pings use it). */
+  onTick(listener: (now: number) => void): void {
+    this.tickListeners.push(listener);
+  }
+
   /**
-   * Registers first, then reads history: items broadcast meanwhile wait in the subscription's queue, so the
-   * handover from history to live has no gap; the subscription drops what it already sent.
+   * Registers first, then reads history in the background: items broadcast meanwhile wait in the subscription's
+   * queue, so the handover from history to live has no gap; the subscription drops what it already sent.
+   * Returns null when the subscription was refused (the sink has been closed with the reason).
    */
-  async subscribe(filter: FeedFilter, after: string, sink: FeedSink, transport: 'sse' | 'ws'): Promise<FeedSubscription | null> {
+  subscribe(filter: FeedFilter, after: string, sink: FeedSink, transport: Transport): FeedSubscription | null {
+    if (this.stopping) {
+      sink.close(END.shuttingDown());
+      return null;
+    }
     if (this.subscriptions.size >= this.config.FEED_MAX_SUBSCRIBERS) {
-      sink.close({ code: 'FEED.TOO_MANY_SUBSCRIBERS', message: 'this instance is at its subscriber limit; try another' });
-      this.dropped.inc({ reason: 'FEED.TOO_MANY_SUBSCRIBERS' });
+      const reason = END.tooMany();
+      sink.close(reason);
+      this.metrics.droppedFor(reason.code);
       return null;
     }
-    const countingSink: FeedSink = {
-      ...sink,
-      write: (item) => {
-        this.delivered.inc({ transport });
-        return sink.write(item);
+    const subscription: FeedSubscription = new FeedSubscription(filter, BigInt(after), sink, this.config.FEED_MAX_BUFFERED_ITEMS, {
+      written: (item, live) => this.metrics.written(transport, item, live, live ? Date.now() : 0),
+      queued: (length) => this.metrics.queued(length),
+      ended: (reason) => {
+        if (reason.code !== END.shuttingDown().code) this.metrics.droppedFor(reason.code);
+        this.unsubscribe(subscription);
       },
-      heartbeat: () => sink.heartbeat(),
-      close: (reason) => sink.close(reason),
-      drained: () => sink.drained(),
-    };
-    const subscription = new FeedSubscription(filter, BigInt(after), countingSink, this.config.FEED_MAX_BUFFERED_ITEMS, (reason) => {
-      this.dropped.inc({ reason });
-      this.unsubscribe(subscription, transport);
     });
-    this.subscriptions.add(subscription);
-    this.open.inc({ transport });
-    try {
-      await subscription.catchUp(this.repository);
-    } catch (error) {
-      this.logger.warn(`catch-up failed: ${(error as Error).message}`);
-      sink.close({ code: 'FEED.UNAVAILABLE', message: 'the feed could not be read; reconnect to resume' });
-      this.unsubscribe(subscription, transport);
-      return null;
-    }
+    this.subscriptions.set(subscription, transport);
+    this.metrics.opened(transport);
+    void subscription.run(this.repository);
     return subscription;
   }
 
-  unsubscribe(subscription: FeedSubscription, transport: 'sse' | 'ws'): void {
-    if (!this.subscriptions.delete(subscription)) return;
+  /** Frees a subscription (its client went away, or it was ended); safe to call more than once. */
+  unsubscribe(subscription: FeedSubscription): void {
+    const transport = this.subscriptions.get(subscription);
+    if (!transport) return;
+    this.subscriptions.delete(subscription);
     subscription.close();
-    this.open.dec({ transport });
+    this.metrics.closed(transport);
   }
 
-  private broadcast(items: FeedItemRow[]): void {
-    const now = Date.now();
+  private broadcast(items: FeedRow[], position: string): void {
+    this.metrics.broadcast(items, position, Date.now());
     for (const item of items) {
-      this.lag.observe(Math.max(0, (now - Date.parse(item.recordedAt)) / 1000));
-      for (const s of this.subscriptions) s.offer(item);
+      for (const subscription of this.subscriptions.keys()) subscription.offer(item);
     }
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const subscription of this.subscriptions.keys()) subscription.tick(now, this.config.FEED_STALL_TIMEOUT_MS);
+    for (const listener of this.tickListeners) listener(now);
   }
 }

@@ -1,7 +1,13 @@
 import { FeedItemRow } from '@newsroom/projections';
 
-/** The public shape of a feed item (PRODUCT.md): the headline is rendered in the requested language. */
+const TARGET_STATUS = { 'event.corrected': 'corrected', 'event.retracted': 'retracted' } as const;
+
+/**
+ * The public shape of a feed item (PRODUCT.md): the headline is rendered in the requested language. An amendment
+ * names its target and the status it gave the target, so a client can update the item it already shows.
+ */
 export function toFeedItemDto(row: FeedItemRow, lang: 'en' | 'fr') {
+  const targetStatus = TARGET_STATUS[row.type as keyof typeof TARGET_STATUS];
   return {
     position: row.position,
     eventId: row.eventId,
@@ -15,6 +21,7 @@ export function toFeedItemDto(row: FeedItemRow, lang: 'en' | 'fr') {
     modality: row.modality,
     status: row.status,
     ...(row.targetEventId ? { targetEventId: row.targetEventId } : {}),
+    ...(row.targetEventId && targetStatus ? { targetStatus } : {}),
   };
 }
 

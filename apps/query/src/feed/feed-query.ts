@@ -14,6 +14,8 @@ export interface FeedQuery extends FeedFilter {
   lang: 'en' | 'fr';
 }
 
+const MAX_POSITION = 9223372036854775807n;
+
 const list = (v: unknown): string[] | null => {
   const s = Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : '';
   const items = s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -25,7 +27,8 @@ export function parseFeedQuery(raw: Record<string, unknown>, lastEventId?: strin
   const errors: FieldProblem[] = [];
   const afterRaw = raw.after ?? lastEventId ?? '0';
   const after = String(afterRaw);
-  if (!/^\d{1,19}$/.test(after)) errors.push({ path: 'after', message: 'must be a position (a non-negative integer)' });
+  // Positions are Postgres bigints: anything longer would fail in SQL instead of here.
+  if (!/^\d{1,19}$/.test(after) || BigInt(after) > MAX_POSITION) errors.push({ path: 'after', message: 'must be a position (a non-negative integer)' });
   const limitRaw = raw.limit ?? '100';
   const limit = Number(limitRaw);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) errors.push({ path: 'limit', message: 'must be an integer from 1 to 1000' });
@@ -46,9 +49,28 @@ export function parseFeedQuery(raw: Record<string, unknown>, lastEventId?: strin
   return { after, limit, types, subjects, organization, lang: lang as 'en' | 'fr' };
 }
 
-export function matches(filter: FeedFilter, item: { type: string; subject: string; organizations: string[] }): boolean {
-  if (filter.types && !filter.types.includes(item.type)) return false;
-  if (filter.subjects && !filter.subjects.includes(item.subject)) return false;
-  if (filter.organization && !item.organizations.includes(filter.organization)) return false;
-  return true;
+/** The fields a live item is matched on; `targetType` is the type of the event an amendment targets. */
+export interface MatchableItem {
+  type: string;
+  subject: string;
+  organizations: string[];
+  targetType?: string | null;
+}
+
+/**
+ * A filter compiled for the live path (sets, not arrays: it runs once per item per subscriber). It must agree
+ * with FeedRepository.page: a type filter also takes the corrections and retractions of the events it matches,
+ * so a client can update what it shows. Subjects and organizations need nothing more: an amendment lives in its
+ * target's stream (same subject) and carries its target's organizations.
+ */
+export function compileFilter(filter: FeedFilter): (item: MatchableItem) => boolean {
+  const types = filter.types ? new Set(filter.types) : null;
+  const subjects = filter.subjects ? new Set(filter.subjects) : null;
+  const organization = filter.organization;
+  return (item) => {
+    if (types && !types.has(item.type) && !(item.targetType && types.has(item.targetType))) return false;
+    if (subjects && !subjects.has(item.subject)) return false;
+    if (organization && !item.organizations.includes(organization)) return false;
+    return true;
+  };
 }

@@ -1,110 +1,177 @@
-import { FeedItemRow } from '@newsroom/projections';
-import { FeedFilter, matches } from './feed-query';
+import { compileFilter, FeedFilter } from './feed-query';
+import { FeedRow } from './feed.repository';
 
-/** Where a subscription writes: an SSE response or a WebSocket. `write` returns false when the socket is full. */
+/** Why the server ended a subscription; sent to the client before its connection is closed. */
+export interface EndReason {
+  code: string;
+  message: string;
+}
+
+/** Where a subscription writes: an SSE response or a WebSocket. */
 export interface FeedSink {
-  write(item: FeedItemRow): boolean;
+  /** Writes one item; false when the transport is full: write nothing more until `drained()` resolves. */
+  write(item: FeedRow): boolean;
   heartbeat(): void;
-  close(reason: { code: string; message: string }): void;
-  /** Resolves when the socket can take more after a `false` from `write`. */
+  /** Tells the client why and closes the connection (a client that stopped reading is cut off after a grace). */
+  close(reason: EndReason): void;
+  /** Resolves when the transport can take more after a `false` from `write`, or when it is gone. */
   drained(): Promise<void>;
 }
 
 export interface CatchUpSource {
-  page(filter: FeedFilter, after: string, limit: number): Promise<{ items: FeedItemRow[] }>;
+  page(filter: FeedFilter, after: string, limit: number): Promise<{ items: FeedRow[] }>;
 }
+
+export interface SubscriptionHooks {
+  written(item: FeedRow, live: boolean): void;
+  queued(length: number): void;
+  /** The server ended the subscription (too slow, stalled, feed unreadable). */
+  ended(reason: EndReason): void;
+}
+
+export const END = {
+  slow: (max: number): EndReason => ({ code: 'FEED.SLOW_CONSUMER', message: `more than ${max} items waiting for this client; reconnect with the last position to resume` }),
+  stalled: (ms: number): EndReason => ({ code: 'FEED.STALLED', message: `the connection took nothing for ${ms} ms; reconnect with the last position to resume` }),
+  unavailable: (): EndReason => ({ code: 'FEED.UNAVAILABLE', message: 'the feed could not be read; reconnect with the last position to resume' }),
+  shuttingDown: (): EndReason => ({ code: 'FEED.SHUTTING_DOWN', message: 'this instance is restarting; reconnect with the last position to resume' }),
+  tooMany: (): EndReason => ({ code: 'FEED.TOO_MANY_SUBSCRIBERS', message: 'this instance is at its subscriber limit; retry later or on another instance' }),
+};
 
 /**
  * One client's subscription: history from the read model, then live items from the tail, with no gap and no
- * duplicate. Live items that arrive while history is being sent wait in a bounded queue; the position of the
- * last item sent decides what is a duplicate. A live client whose queue passes the bound is dropped with a reason.
+ * duplicate. The hub registers it before history is read, so every item the tail broadcasts from then on is
+ * offered here; they wait in a bounded queue while history is sent, and the position of the last item sent
+ * decides what is a duplicate. If that queue overflows during a long catch-up it is emptied and history is read
+ * on from the database (the items are there); once live, an overflow means the client is too slow: it is
+ * dropped with a reason and resumes by position. Nothing here holds a timer: the hub's tick drives heartbeats
+ * and stall detection for every subscription.
  */
 export class FeedSubscription {
-  private queue: FeedItemRow[] = [];
+  private readonly matches: ReturnType<typeof compileFilter>;
+  private queue: FeedRow[] = [];
   private live = false;
-  private overflowedDuringCatchUp = false;
-  private flushing = false;
+  private overflowed = false;
+  private pumping = false;
+  /** When the transport last refused a write and we started waiting for it; 0 when not waiting. */
+  private blockedSince = 0;
   closed = false;
-  delivered = 0;
 
   constructor(
     readonly filter: FeedFilter,
     private lastSent: bigint,
     private readonly sink: FeedSink,
-    private readonly maxBuffered: number,
-    private readonly onDropped: (reason: string) => void,
-  ) {}
+    private readonly maxQueued: number,
+    private readonly hooks: SubscriptionHooks,
+  ) {
+    this.matches = compileFilter(filter);
+  }
 
   get position(): string {
     return this.lastSent.toString();
   }
 
-  /** Sends history until it meets the live tail; pages are written with back-pressure. */
-  async catchUp(source: CatchUpSource, pageSize = 500): Promise<void> {
-    for (;;) {
-      for (;;) {
-        const { items } = await source.page(this.filter, this.lastSent.toString(), pageSize);
-        for (const item of items) {
-          if (this.closed) return;
-          await this.send(item);
-        }
-        if (items.length < pageSize) break;
-      }
-      if (!this.overflowedDuringCatchUp) break;
-      // The live queue overflowed while history was long: the items are in the database, read on from there.
-      this.overflowedDuringCatchUp = false;
-      this.queue = [];
-    }
-    this.live = true;
-    await this.flush();
+  get isLive(): boolean {
+    return this.live;
   }
 
-  /** Called by the hub for every new item, in position order. */
-  offer(item: FeedItemRow): void {
-    if (this.closed || !matches(this.filter, item)) return;
-    this.queue.push(item);
-    if (this.queue.length > this.maxBuffered) {
-      if (!this.live) {
-        this.overflowedDuringCatchUp = true;
-        this.queue = [];
-        return;
-      }
-      this.drop('FEED.SLOW_CONSUMER', `more than ${this.maxBuffered} items waiting; reconnect with Last-Event-ID to resume`);
+  /** Waiting for the transport to take what was written (the client is not keeping up, for now). */
+  get isBlocked(): boolean {
+    return this.blockedSince !== 0;
+  }
+
+  /** Catches up, then goes live. Never rejects: a database failure ends the subscription with a reason. */
+  async run(source: CatchUpSource, pageSize = 500): Promise<void> {
+    try {
+      do {
+        this.overflowed = false;
+        for (;;) {
+          const { items } = await source.page(this.filter, this.position, pageSize);
+          for (const item of items) {
+            if (this.closed) return;
+            if (!this.write(item, false)) await this.waitForDrain();
+          }
+          if (this.closed || items.length < pageSize) break;
+        }
+        // An overflow emptied the queue: what it held is below the watermark now, so read on from the database.
+      } while (this.overflowed && !this.closed);
+      if (this.closed) return;
+      this.live = true;
+      await this.pump(false);
+    } catch {
+      this.end(END.unavailable());
+    }
+  }
+
+  /**
+   * Called by the hub for every new item, in position order. A live client whose socket takes it gets it at
+   * once; items only wait while its socket is full (or history is still being sent), up to the bound.
+   */
+  offer(item: FeedRow): void {
+    if (this.closed || item.pos <= this.lastSent || !this.matches(item)) return;
+    if (this.live && !this.pumping) {
+      if (!this.write(item, true)) void this.pump(true);
       return;
     }
-    if (this.live) void this.flush();
+    if (this.queue.length >= this.maxQueued) {
+      if (this.live) return this.end(END.slow(this.maxQueued));
+      this.overflowed = true;
+      this.queue = [];
+      return;
+    }
+    this.queue.push(item);
+    this.hooks.queued(this.queue.length);
   }
 
-  heartbeat(): void {
-    if (!this.closed) this.sink.heartbeat();
+  /** The hub's periodic tick: a heartbeat, or the end of a client that has taken nothing for too long. */
+  tick(now: number, stallMs: number): void {
+    if (this.closed) return;
+    if (this.blockedSince === 0) this.sink.heartbeat();
+    else if (now - this.blockedSince > stallMs) this.end(END.stalled(stallMs));
   }
 
+  /** The client went away or the hub let go: stop sending and free the queue. */
   close(): void {
     this.closed = true;
     this.queue = [];
   }
 
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
+  /** The server ends the subscription: tell the client why, then close. */
+  end(reason: EndReason): void {
+    if (this.closed) return;
+    this.close();
+    this.sink.close(reason);
+    this.hooks.ended(reason);
+  }
+
+  /** Writes the queue out, waiting whenever the socket is full; while it runs, live items queue behind it. */
+  private async pump(startBlocked: boolean): Promise<void> {
+    this.pumping = true;
     try {
-      while (this.queue.length && !this.closed) await this.send(this.queue.shift()!);
+      for (let blocked = startBlocked; ; ) {
+        if (blocked) await this.waitForDrain();
+        const next = this.queue.shift();
+        if (this.closed || !next) return;
+        blocked = !this.write(next, true);
+      }
+    } catch {
+      this.end(END.unavailable());
     } finally {
-      this.flushing = false;
+      this.pumping = false;
     }
   }
 
-  private async send(item: FeedItemRow): Promise<void> {
-    const position = BigInt(item.position);
-    if (position <= this.lastSent) return;
-    this.lastSent = position;
-    this.delivered++;
-    if (!this.sink.write(item)) await this.sink.drained();
+  /** Writes an item unless already sent; false when the transport is full. */
+  private write(item: FeedRow, live: boolean): boolean {
+    if (item.pos <= this.lastSent) return true;
+    this.lastSent = item.pos;
+    const more = this.sink.write(item);
+    this.hooks.written(item, live);
+    return more;
   }
 
-  private drop(code: string, message: string): void {
-    this.onDropped(code);
-    this.sink.close({ code, message });
-    this.close();
+  private async waitForDrain(): Promise<void> {
+    this.blockedSince = Date.now();
+    await this.sink.drained();
+    this.blockedSince = 0;
   }
 }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
-import { FEED_CHANNEL, FeedItemRow } from '@newsroom/projections';
-import { FeedRepository } from './feed.repository';
+import { FEED_CHANNEL } from '@newsroom/projections';
+import { FeedRepository, FeedRow } from './feed.repository';
 
 /**
  * One tail per query instance: it follows the feed watermark (woken by the projector's NOTIFY, with a poll as a
@@ -23,7 +23,9 @@ export class FeedTail {
     private readonly repository: FeedRepository,
     private readonly databaseUrl: string,
     private readonly pollMs: number,
-    private readonly onItems: (items: FeedItemRow[]) => void,
+    private readonly onItems: (items: FeedRow[], position: string) => void,
+    /** Items per read, hence per synchronous broadcast: the burst every live client must absorb at once. */
+    private readonly pageSize = 1000,
   ) {}
 
   get broadcastPosition(): string {
@@ -33,7 +35,7 @@ export class FeedTail {
   async start(): Promise<void> {
     this.running = true;
     this.position = await this.repository.watermark();
-    await this.listen().catch((e) => this.logger.warn(`LISTEN failed, polling only: ${e.message}`));
+    await this.listen();
     this.timer = setInterval(() => this.poke(), this.pollMs);
     this.timer.unref();
   }
@@ -71,25 +73,39 @@ export class FeedTail {
     const watermark = await this.repository.watermark();
     this.lastError = null;
     while (BigInt(watermark) > BigInt(this.position)) {
-      const items = await this.repository.range(this.position, watermark, 1000);
+      const items = await this.repository.range(this.position, watermark, this.pageSize);
       // Positions between items with no row are gaps (aborted appends); jump to the watermark after the last page.
-      const next = items.length === 1000 ? items[items.length - 1].position : watermark;
+      const next = items.length === this.pageSize ? items[items.length - 1].position : watermark;
       this.position = next;
       this.lastAdvanceAt = Date.now();
-      if (items.length) this.onItems(items);
+      if (items.length) this.onItems(items, next);
     }
   }
 
+  /** LISTEN on a connection of its own; when it fails or drops, polling carries on and LISTEN is retried. */
   private async listen(): Promise<void> {
+    if (!this.running) return;
     const client = new Client({ connectionString: this.databaseUrl, application_name: 'query-feed-tail' });
-    client.on('error', (e) => {
-      this.logger.warn(`LISTEN connection lost: ${e.message}; reconnecting`);
-      this.listenClient = null;
-      setTimeout(() => this.running && this.listen().catch(() => undefined), 1000).unref();
-    });
+    let retrying = false;
+    const retry = (error: Error) => {
+      if (retrying || !this.running) return;
+      retrying = true;
+      if (this.listenClient === client) this.listenClient = null;
+      client.end().catch(() => undefined);
+      this.logger.warn(`LISTEN ${FEED_CHANNEL} lost (${error.message}); polling every ${this.pollMs} ms until it is back`);
+      setTimeout(() => void this.listen(), 1000).unref();
+    };
+    client.on('error', retry);
+    client.on('end', () => retry(new Error('connection ended')));
     client.on('notification', () => this.poke());
-    await client.connect();
-    await client.query(`LISTEN ${FEED_CHANNEL}`);
-    this.listenClient = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${FEED_CHANNEL}`);
+      if (!this.running) return void (await client.end().catch(() => undefined));
+      this.listenClient = client;
+      this.poke(); // whatever moved while we were not listening
+    } catch (error) {
+      retry(error as Error);
+    }
   }
 }

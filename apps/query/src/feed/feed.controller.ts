@@ -1,12 +1,19 @@
-import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import { applyDecorators, Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
 import { FeedHub } from './feed-hub.service';
 import { parseFeedQuery } from './feed-query';
 import { toFeedItemDto } from './feed-item.dto';
 import { SseSink } from './sse.sink';
-import { Inject } from '@nestjs/common';
-import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
+
+const FILTERS = applyDecorators(
+  ApiQuery({ name: 'after', required: false, description: 'Position to read after (exclusive)' }),
+  ApiQuery({ name: 'types', required: false, description: 'Comma-separated event types; also takes corrections and retractions of events of those types' }),
+  ApiQuery({ name: 'subjects', required: false, description: 'Comma-separated subjects, e.g. person:mira-murati (their corrections included)' }),
+  ApiQuery({ name: 'organization', required: false, description: 'An org subject, e.g. org:openai' }),
+  ApiQuery({ name: 'lang', required: false, enum: ['en', 'fr'], description: 'Language of headlines' }),
+);
 
 @ApiTags('feed')
 @Controller('v1/feed')
@@ -18,31 +25,40 @@ export class FeedController {
 
   @Get()
   @ApiOperation({ summary: 'Feed history by position: {items, next}; pass next as `after` to read on.' })
-  @ApiQuery({ name: 'after', required: false }) @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'types', required: false }) @ApiQuery({ name: 'subjects', required: false })
-  @ApiQuery({ name: 'organization', required: false }) @ApiQuery({ name: 'lang', required: false, enum: ['en', 'fr'] })
+  @FILTERS
+  @ApiQuery({ name: 'limit', required: false })
   async history(@Query() raw: Record<string, unknown>) {
     const q = parseFeedQuery(raw);
     const { items, watermark } = await this.hub.repository.page(q, q.after, q.limit);
-    // A short page means everything up to the watermark was considered: the client can resume from there.
+    // A short page means everything up to the watermark (of the same snapshot) was considered: resume from there.
     const last = items.length ? items[items.length - 1].position : q.after;
     const next = items.length < q.limit && BigInt(watermark) > BigInt(last) ? watermark : last;
     return { items: items.map((i) => toFeedItemDto(i, q.lang)), next };
   }
 
   @Get('stream')
-  @ApiOperation({ summary: 'Server-Sent Events: history then live; `id` is the global position; resume with Last-Event-ID or after.' })
-  async stream(@Query() raw: Record<string, unknown>, @Headers('last-event-id') lastEventId: string | undefined, @Req() req: Request, @Res() res: Response) {
-    // `after` wins over Last-Event-ID only when the browser did not send one (a reconnect carries the newest).
-    const q = parseFeedQuery({ ...raw, after: lastEventId ?? raw.after }, undefined);
-    const sink = new SseSink(res, q.lang, this.config.FEED_RETRY_MS);
-    const subscriptionReady = this.hub.subscribe(q, q.after, sink, 'sse');
+  @ApiOperation({
+    summary: 'Server-Sent Events: history then live, no gap, no duplicate; `id` is the global position.',
+    description:
+      'Resume with the Last-Event-ID header (EventSource sends it on reconnect; it wins over `after`) or `after`. ' +
+      'Comment lines are heartbeats; `retry:` is the reconnect hint; an `event: close` frame ({code, message}) ' +
+      'precedes a server-side disconnect (FEED.SLOW_CONSUMER, FEED.STALLED, FEED.SHUTTING_DOWN...). ' +
+      'When reads need a key, EventSource (which cannot send headers) may pass it as `?key=`. ' +
+      'The same feed is served over WebSocket at /v1/feed/ws (see the README).',
+  })
+  @ApiProduces('text/event-stream')
+  @FILTERS
+  @ApiQuery({ name: 'key', required: false, description: 'Read key, for clients that cannot send headers' })
+  @ApiHeader({ name: 'Last-Event-ID', required: false })
+  stream(@Query() raw: Record<string, unknown>, @Headers('last-event-id') lastEventId: string | undefined, @Res() res: Response): void {
+    // A reconnecting EventSource repeats its URL (with the old `after`) and sends the newest position it saw.
+    const q = parseFeedQuery({ ...raw, after: lastEventId?.trim() || raw.after });
+    const sink = new SseSink(res, q.lang, this.config.FEED_RETRY_MS, this.config.FEED_SOCKET_HIGH_WATER_BYTES);
+    const subscription = this.hub.subscribe(q, q.after, sink, 'sse');
     // The response's close event (not the request's) tells us the client is gone (dust-tt/dust PR 24357).
     res.on('close', () => {
-      sink.markClosed();
-      void subscriptionReady.then((s) => s && this.hub.unsubscribe(s, 'sse'));
+      sink.gone();
+      if (subscription) this.hub.unsubscribe(subscription);
     });
-    void req;
-    await subscriptionReady;
   }
 }

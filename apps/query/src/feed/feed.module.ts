@@ -1,8 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { FeedController } from './feed.controller';
 import { FeedHub } from './feed-hub.service';
+import { FeedWsGateway } from './feed-ws.gateway';
 
 // Global: readiness (in the health module) reports the feed tail.
 @Global()
-@Module({ controllers: [FeedController], providers: [FeedHub], exports: [FeedHub] })
+@Module({ controllers: [FeedController], providers: [FeedHub, FeedWsGateway], exports: [FeedHub] })
 export class FeedModule {}

@@ -2,6 +2,24 @@ import { DataSource } from 'typeorm';
 import { FEED_ITEM_COLUMNS, FeedItemRow, toFeedItemRow } from '@newsroom/projections';
 import { FeedFilter } from './feed-query';
 
+/**
+ * A feed item as the query side reads it: with the type of the event an amendment targets (for filtering) and
+ * its position and recording time parsed once, since every subscriber compares and measures them.
+ */
+export type FeedRow = FeedItemRow & { targetType: string | null; pos: bigint; recordedMs: number };
+
+const COLUMNS = FEED_ITEM_COLUMNS.split(',')
+  .map((c) => `f.${c.trim()}`)
+  .join(', ');
+
+// Amendments (corrections, retractions) are joined to their target once, by its unique event id.
+const FROM = `read_model.feed_items f LEFT JOIN read_model.feed_items t ON t.event_id = f.target_event_id`;
+
+function toRow(r: Record<string, any>): FeedRow {
+  const row = toFeedItemRow(r);
+  return { ...row, targetType: r.target_type ?? null, pos: BigInt(row.position), recordedMs: Date.parse(row.recordedAt) };
+}
+
 /** Reads the feed read model; everything is bounded by the watermark so no reader ever sees a gap. */
 export class FeedRepository {
   constructor(private readonly db: DataSource) {}
@@ -11,30 +29,39 @@ export class FeedRepository {
     return String(rows[0]?.position ?? 0);
   }
 
-  /** Items after `after`, matching the filter, up to the watermark; also returns the watermark used. */
-  async page(filter: FeedFilter, after: string, limit: number): Promise<{ items: FeedItemRow[]; watermark: string }> {
+  /**
+   * Items after `after`, matching the filter, up to the watermark; also returns the watermark used. The filter
+   * means what compileFilter means: a type filter also takes amendments of events of those types.
+   */
+  async page(filter: FeedFilter, after: string, limit: number): Promise<{ items: FeedRow[]; watermark: string }> {
+    // One statement, one snapshot: the watermark returned is the one the page was cut at, even when the page is
+    // empty, so a client may resume from it without skipping what committed in between.
     const rows = await this.db.query(
       `WITH w AS (SELECT position FROM read_model.feed_watermark WHERE id = 1)
-       SELECT ${FEED_ITEM_COLUMNS}, (SELECT position FROM w) AS watermark
-       FROM read_model.feed_items
-       WHERE position > $1 AND position <= (SELECT position FROM w)
-         AND ($2::text[] IS NULL OR type = ANY($2))
-         AND ($3::text[] IS NULL OR subject = ANY($3))
-         AND ($4::text IS NULL OR organizations @> ARRAY[$4::text])
-       ORDER BY position
-       LIMIT $5`,
+       SELECT w.position AS watermark, p.* FROM w LEFT JOIN LATERAL (
+         SELECT ${COLUMNS}, t.type AS target_type
+         FROM ${FROM}
+         WHERE f.position > $1 AND f.position <= w.position
+           AND ($2::text[] IS NULL OR f.type = ANY($2) OR t.type = ANY($2))
+           AND ($3::text[] IS NULL OR f.subject = ANY($3))
+           AND ($4::text IS NULL OR f.organizations @> ARRAY[$4::text])
+         ORDER BY f.position
+         LIMIT $5
+       ) p ON true
+       ORDER BY p.position`,
       [after, filter.types, filter.subjects, filter.organization, limit],
     );
-    const watermark = rows.length ? String(rows[0].watermark) : await this.watermark();
-    return { items: rows.map(toFeedItemRow), watermark };
+    const watermark = String(rows[0]?.watermark ?? 0);
+    return { items: rows.filter((r: any) => r.position !== null).map(toRow), watermark };
   }
 
   /** Every item in (from, to], for the live tail. */
-  async range(from: string, to: string, limit: number): Promise<FeedItemRow[]> {
+  async range(from: string, to: string, limit: number): Promise<FeedRow[]> {
     const rows = await this.db.query(
-      `SELECT ${FEED_ITEM_COLUMNS} FROM read_model.feed_items WHERE position > $1 AND position <= $2 ORDER BY position LIMIT $3`,
+      `SELECT ${COLUMNS}, t.type AS target_type FROM ${FROM}
+       WHERE f.position > $1 AND f.position <= $2 ORDER BY f.position LIMIT $3`,
       [from, to, limit],
     );
-    return rows.map(toFeedItemRow);
+    return rows.map(toRow);
   }
 }

@@ -1,0 +1,47 @@
+import { ProblemError } from '@newsroom/platform';
+import { compileFilter, parseFeedQuery } from './feed-query';
+
+const item = (type: string, subject: string, organizations: string[] = [], targetType: string | null = null) => ({ type, subject, organizations, targetType });
+
+describe('feed filters', () => {
+  it('given a type filter, then it takes events of those types and the corrections and retractions of such events, nothing else', () => {
+    const matches = compileFilter(parseFeedQuery({ types: 'executive.departed' }));
+    expect(matches(item('executive.departed', 'person:a'))).toBe(true);
+    expect(matches(item('event.corrected', 'person:a', [], 'executive.departed'))).toBe(true);
+    expect(matches(item('event.retracted', 'person:a', [], 'executive.departed'))).toBe(true);
+    expect(matches(item('event.corrected', 'org:openai', [], 'headcount.reported'))).toBe(false);
+    expect(matches(item('headcount.reported', 'org:openai'))).toBe(false);
+  });
+
+  it('given a subject filter, then a correction of that subject\'s event matches (it lives in the same stream)', () => {
+    const matches = compileFilter(parseFeedQuery({ subjects: ['person:mira-murati', 'person:sam-altman'] }));
+    expect(matches(item('executive.departed', 'person:mira-murati'))).toBe(true);
+    expect(matches(item('event.corrected', 'person:mira-murati', [], 'executive.departed'))).toBe(true);
+    expect(matches(item('executive.departed', 'person:someone-else'))).toBe(false);
+  });
+
+  it('given an organization filter, then items concerning it match, and all filters must hold together', () => {
+    const matches = compileFilter(parseFeedQuery({ organization: 'org:openai', types: 'executive.departed,headcount.reported' }));
+    expect(matches(item('executive.departed', 'person:a', ['org:openai']))).toBe(true);
+    expect(matches(item('executive.departed', 'person:a', ['org:anthropic']))).toBe(false);
+    expect(matches(item('lawsuit.filed', 'case:x', ['org:openai']))).toBe(false);
+  });
+
+  it('given a WebSocket subscribe message with arrays and a numeric after, then it parses like query parameters', () => {
+    const q = parseFeedQuery({ after: 42, types: ['executive.departed'], subjects: ['person:a'], lang: 'fr' });
+    expect(q).toMatchObject({ after: '42', types: ['executive.departed'], subjects: ['person:a'], lang: 'fr', organization: null });
+  });
+
+  it('given bad fields, then one 400 problem names each of them, a position beyond bigint included', () => {
+    try {
+      parseFeedQuery({ after: '99999999999999999999', types: 'nope', subjects: 'bad subject', organization: 'person:x', lang: 'de' });
+      throw new Error('expected a problem');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ProblemError);
+      const paths = (error as ProblemError).errors!.map((e) => e.path);
+      expect(paths).toEqual(['after', 'types[0]', 'subjects[0]', 'organization', 'lang']);
+    }
+    expect(() => parseFeedQuery({ after: '9223372036854775808' })).toThrow(ProblemError);
+    expect(parseFeedQuery({ after: '9223372036854775807' }).after).toBe('9223372036854775807');
+  });
+});

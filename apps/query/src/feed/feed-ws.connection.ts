@@ -1,0 +1,90 @@
+import type { RawData, WebSocket } from 'ws';
+import { ProblemError, problems } from '@newsroom/platform';
+import { FeedHub } from './feed-hub.service';
+import { parseFeedQuery } from './feed-query';
+import { FeedSubscription } from './feed-subscription';
+import { WS_CLOSE_CODES, WsSink } from './ws.sink';
+
+export const WS_PATH = '/v1/feed/ws';
+
+/**
+ * One WebSocket client. It sends `{"after","types","subjects","organization","lang"}` to subscribe (again, with
+ * a new `after`, to restart from there); a message that does not parse gets an error frame with the problem and
+ * the socket is closed with 1008. Liveness: the gateway calls `tick` on the hub's timer; an idle socket that did
+ * not answer the previous ping is terminated, so dead peers are freed within two heartbeat intervals.
+ */
+export class FeedWsConnection {
+  private subscription: FeedSubscription | null = null;
+  private sink: WsSink | null = null;
+  private alive = true;
+  private idleTicks = 0;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly hub: FeedHub,
+    private readonly highWaterBytes: number,
+    onClosed: (connection: FeedWsConnection) => void,
+  ) {
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('error', () => undefined); // 'close' follows and frees everything
+    ws.on('close', () => {
+      this.release();
+      onClosed(this);
+    });
+  }
+
+  tick(): void {
+    // A socket whose subscription waits for it to drain has our ping queued behind its backlog: the stall
+    // timeout (with a close reason) judges it instead.
+    if (this.subscription?.isBlocked) return;
+    if (!this.alive) return void this.ws.terminate();
+    // A socket that never subscribes is not kept: it would hold a connection slot doing nothing.
+    if (!this.subscription && ++this.idleTicks >= 2) return this.reject(new ProblemError(400, 'FEED.SUBSCRIBE_EXPECTED', 'Subscribe expected', 'send a subscribe message after connecting'));
+    this.alive = false;
+    this.ws.ping();
+  }
+
+  shutdown(): void {
+    if (this.subscription) return; // the hub ends subscribed sockets with FEED.SHUTTING_DOWN
+    this.ws.close(1001, 'FEED.SHUTTING_DOWN');
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    let query;
+    try {
+      if (isBinary) throw problems.validation([{ path: '', message: 'send the subscribe message as a text frame' }]);
+      let raw: unknown;
+      try {
+        raw = JSON.parse(data.toString());
+      } catch {
+        throw problems.malformedJson('the subscribe message is not JSON');
+      }
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw problems.validation([{ path: '', message: 'must be an object' }]);
+      query = parseFeedQuery(raw as Record<string, unknown>);
+    } catch (error) {
+      return this.reject(error instanceof ProblemError ? error : problems.validation([{ path: '', message: String(error) }]));
+    }
+    this.release();
+    this.sink = new WsSink(this.ws, query.lang, this.highWaterBytes);
+    this.ws.send(JSON.stringify({ type: 'subscribed', after: query.after }));
+    this.subscription = this.hub.subscribe(query, query.after, this.sink, 'ws');
+  }
+
+  private reject(problem: ProblemError): void {
+    this.release();
+    this.ws.send(JSON.stringify({ type: 'error', problem: problem.toBody(WS_PATH) }));
+    this.ws.close(WS_CLOSE_CODES[problem.code] ?? 1008, problem.code.slice(0, 120));
+  }
+
+  private release(): void {
+    this.sink?.gone();
+    if (this.subscription) this.hub.unsubscribe(this.subscription);
+    this.subscription = null;
+    this.sink = null;
+  }
+}

@@ -1,0 +1,71 @@
+import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { WebSocketServer } from 'ws';
+import { API_KEY_RING, ApiKeyRing, PROBLEM_CONTENT_TYPE, ProblemError, problems, REQUIRE_READ_KEY } from '@newsroom/platform';
+import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
+import { readAccessProblem } from './feed-access';
+import { FeedHub } from './feed-hub.service';
+import { FeedWsConnection, WS_PATH } from './feed-ws.connection';
+
+/**
+ * `/v1/feed/ws`: the live feed over WebSocket, on the same port as the HTTP API. Upgrades are taken from the
+ * Nest HTTP server's `upgrade` event (Nest's guards never see them, so the read-key rule is applied here).
+ */
+@Injectable()
+export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(FeedWsGateway.name);
+  // Clients only ever send small subscribe messages; no compression keeps an idle socket's memory small.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false, clientTracking: false });
+  private readonly connections = new Set<FeedWsConnection>();
+  private server: Server | null = null;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly hub: FeedHub,
+    @Inject(QUERY_CONFIG) private readonly config: QueryConfig,
+    @Inject(API_KEY_RING) private readonly ring: ApiKeyRing,
+    @Inject(REQUIRE_READ_KEY) private readonly requireReadKey: boolean,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    this.server.on('upgrade', this.onUpgrade);
+    this.hub.onTick(() => this.connections.forEach((c) => c.tick()));
+    this.logger.log(`live feed over WebSocket at ${WS_PATH}`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.server?.off('upgrade', this.onUpgrade);
+    this.connections.forEach((c) => c.shutdown());
+    // The HTTP server waits for every socket: give clients a moment to answer the close frame, then cut.
+    if (this.connections.size) await new Promise((resolve) => setTimeout(resolve, 1000).unref());
+    this.connections.forEach((c) => c.terminate());
+  }
+
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const url = new URL(req.url ?? '/', 'http://query.local');
+    if (url.pathname !== WS_PATH) {
+      // Another upgrade handler may own that path; when there is none, answer rather than leave it hanging.
+      if (this.server?.listenerCount('upgrade') === 1) refuse(socket, problems.notFound(`no WebSocket endpoint at ${url.pathname}`));
+      return;
+    }
+    const problem = readAccessProblem(this.ring, this.requireReadKey, req, url);
+    if (problem) return refuse(socket, problem);
+    socket.on('error', () => undefined);
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const connection = new FeedWsConnection(ws, this.hub, this.config.FEED_SOCKET_HIGH_WATER_BYTES, (c) => this.connections.delete(c));
+      this.connections.add(connection);
+    });
+  };
+}
+
+/** Answers an upgrade request with a problem+json HTTP response instead of switching protocols. */
+function refuse(socket: Duplex, problem: ProblemError): void {
+  const body = JSON.stringify(problem.toBody(WS_PATH));
+  const headers = { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close', ...problem.headers };
+  const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
+  socket.end(`HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\n${lines.join('\r\n')}\r\n\r\n${body}`);
+}

@@ -1,0 +1,79 @@
+import { metric } from '@newsroom/platform';
+import { FeedRow } from './feed.repository';
+
+export type Transport = 'sse' | 'ws';
+const TRANSPORTS: Transport[] = ['sse', 'ws'];
+const SERVER_ENDS = ['FEED.SLOW_CONSUMER', 'FEED.STALLED', 'FEED.TOO_MANY_SUBSCRIBERS', 'FEED.UNAVAILABLE'];
+const LAG_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * The live feed's Prometheus metrics. Every label value is created at start, so the series show on /metrics
+ * (as 0) before the first client; the hot path uses pre-bound children, not label lookups.
+ */
+export class FeedMetrics {
+  private readonly open = metric('gauge', { name: 'feed_subscriptions_open', help: 'Open feed subscriptions on this instance', labelNames: ['transport'] });
+  private readonly delivered = metric('counter', { name: 'feed_items_delivered_total', help: 'Feed items written to subscribers (history and live)', labelNames: ['transport'] });
+  private readonly dropped = metric('counter', {
+    name: 'feed_subscribers_dropped_total',
+    help: 'Subscribers the server disconnected, by reason (FEED.SLOW_CONSUMER and FEED.STALLED are clients too slow to keep up)',
+    labelNames: ['reason'],
+  });
+  private readonly lag = metric('histogram', {
+    name: 'feed_delivery_lag_seconds',
+    help: 'Live items: time from the event being recorded to its being written to a subscriber',
+    labelNames: ['transport'],
+    buckets: LAG_BUCKETS,
+  });
+  private readonly broadcastLag = metric('histogram', {
+    name: 'feed_broadcast_lag_seconds',
+    help: 'Time from an event being recorded to this instance tailing it from the read model',
+    buckets: LAG_BUCKETS,
+  });
+  private readonly queuePeak = metric('gauge', { name: 'feed_queue_peak_items', help: 'Most items any subscriber has had waiting since start (bounded by FEED_MAX_BUFFERED_ITEMS)' });
+  private readonly tailPosition = metric('gauge', { name: 'feed_tail_position', help: 'Position up to which this instance has broadcast the feed' });
+  private readonly bound: Record<Transport, { delivered: { inc(): void }; lag: { observe(v: number): void } }>;
+  private peak = 0;
+
+  constructor() {
+    for (const transport of TRANSPORTS) {
+      this.open.set({ transport }, 0);
+      this.delivered.inc({ transport }, 0);
+    }
+    for (const reason of SERVER_ENDS) this.dropped.inc({ reason }, 0);
+    this.queuePeak.set(0);
+    this.bound = {
+      sse: { delivered: this.delivered.labels({ transport: 'sse' }), lag: this.lag.labels({ transport: 'sse' }) },
+      ws: { delivered: this.delivered.labels({ transport: 'ws' }), lag: this.lag.labels({ transport: 'ws' }) },
+    };
+  }
+
+  opened(transport: Transport): void {
+    this.open.inc({ transport });
+  }
+
+  closed(transport: Transport): void {
+    this.open.dec({ transport });
+  }
+
+  written(transport: Transport, item: FeedRow, live: boolean, now: number): void {
+    const b = this.bound[transport];
+    b.delivered.inc();
+    // History items would measure how old the history is, not how late we are: only live items count.
+    if (live) b.lag.observe(Math.max(0, (now - item.recordedMs) / 1000));
+  }
+
+  droppedFor(reason: string): void {
+    this.dropped.inc({ reason });
+  }
+
+  queued(length: number): void {
+    if (length <= this.peak) return;
+    this.peak = length;
+    this.queuePeak.set(length);
+  }
+
+  broadcast(items: FeedRow[], position: string, now: number): void {
+    for (const item of items) this.broadcastLag.observe(Math.max(0, (now - item.recordedMs) / 1000));
+    this.tailPosition.set(Number(position));
+  }
+}

@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext } from 'playwright-core';
+
+/** Debian's Chromium, which `scripts/ensure-chromium.sh` installs (the test command runs it). */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+const ENSURE_SCRIPT = join(__dirname, '..', '..', '..', 'scripts', 'ensure-chromium.sh');
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * Makes sure Chromium is there, installing it (scripts/ensure-chromium.sh) when it is not. Returns null when it
+ * can be launched, else why not: the only reason a browser test may skip.
+ */
+export function chromiumUnavailable(): string | null {
+  if (existsSync(CHROMIUM_PATH)) return null;
+  const run = spawnSync('bash', [ENSURE_SCRIPT], { encoding: 'utf8', timeout: 600000 });
+  if (existsSync(CHROMIUM_PATH)) return null;
+  const why = (run.stderr || run.stdout || run.error?.message || 'no output').trim().slice(-500);
+  return `Chromium is missing at ${CHROMIUM_PATH} and scripts/ensure-chromium.sh could not install it: ${why}`;
+}
+
+export interface HeadlessChromium {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** Launches headless Chromium (playwright-core) on a fresh profile directory, removed on close. */
+export async function launchChromium(): Promise<HeadlessChromium> {
+  // Loaded here, not at the top: most tests import @newsroom/testing and never need a browser.
+  const { chromium } = await import('playwright-core');
+  const userDataDir = mkdtempSync(join(tmpdir(), 'newsroom-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  return {
+    context,
+    close: async () => {
+      await context.close().catch(() => undefined);
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
