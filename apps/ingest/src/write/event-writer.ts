@@ -47,7 +47,11 @@ export class EventWriter {
 
   private async attempt(intents: WriteIntent[], meta: RequestMeta, atomic: boolean): Promise<WriteOutcome[]> {
     const outcomes: (WriteOutcome | undefined)[] = new Array(intents.length);
-    const existing = await this.existingById(intents);
+    // The idempotency check and the streams are read side by side: two round trips whatever the request size.
+    const [existing, streams] = await Promise.all([
+      this.existingById(intents),
+      this.store.readStreams([...new Set(intents.map((i) => i.subject))]),
+    ]);
     const firstIndexOf = new Map<string, number>();
     const pending: number[] = [];
     intents.forEach((intent, i) => {
@@ -68,7 +72,7 @@ export class EventWriter {
       const intent = intents[i];
       let state = states.get(intent.subject);
       if (!state) {
-        state = foldStream(intent.subject, (await this.store.readStream(intent.subject)).map(toRecordedEvent));
+        state = foldStream(intent.subject, streams.get(intent.subject)!.map(toRecordedEvent));
         states.set(intent.subject, state);
         appends.set(intent.subject, { streamId: intent.subject, expectedVersion: state.version, events: [] });
       }
