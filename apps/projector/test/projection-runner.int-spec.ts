@@ -3,23 +3,12 @@ import { DataSource } from 'typeorm';
 import { EventToAppend, PgEventStore } from '@newsroom/event-store';
 import { IncomingMessage, KafkaClient, ManagedConsumer } from '@newsroom/messaging';
 import { FeedItemsProjection, ProjectionRunner } from '@newsroom/projections';
-import { createTestDatabase, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
+import { createTestDatabase, eventToAppend, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
 import { EventRelay } from '../../relay/src/relay/event-relay';
 import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints';
 
-const departed = (subject: string, role = 'Chief Technology Officer'): EventToAppend => ({
-  eventId: randomUUID(),
-  type: 'executive.departed',
-  schemaVersion: 1,
-  occurredAt: '2024-09',
-  occurredStart: '2024-09-01T00:00:00.000Z',
-  occurredEnd: '2024-10-01T00:00:00.000Z',
-  data: { organization: 'org:openai', role, roleCategory: 'c-suite', reason: 'resigned' },
-  sources: [{ outlet: 'Example', language: 'fr' }],
-  modality: 'reported',
-  metadata: { correlationId: randomUUID(), causationId: null, actor: 'test' },
-  contentHash: 'h',
-});
+const departed = (_subject: string, role = 'Chief Technology Officer'): EventToAppend =>
+  eventToAppend({ data: { organization: 'org:openai', role, roleCategory: 'c-suite', reason: 'resigned' } }) as EventToAppend;
 
 describe('Projector: real Kafka -> feed read model, exactly-once in effect', () => {
   let db: TestDatabase;

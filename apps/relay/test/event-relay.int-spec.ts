@@ -1,23 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { PgEventStore, EventToAppend } from '@newsroom/event-store';
 import { EVENT_HEADERS, KafkaClient, IncomingMessage } from '@newsroom/messaging';
-import { createTestDatabase, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
+import { createTestDatabase, eventToAppend, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
 import { EventRelay } from '../src/relay/event-relay';
 import { RelayCheckpoints } from '../src/relay/relay-checkpoints';
 
-const event = (i: number): EventToAppend => ({
-  eventId: randomUUID(),
-  type: 'headcount.reported',
-  schemaVersion: 1,
-  occurredAt: '2024',
-  occurredStart: null,
-  occurredEnd: null,
-  data: { total: i },
-  sources: [{ outlet: 'Example', language: 'en' }],
-  modality: 'reported',
-  metadata: { correlationId: `corr-${i}`, causationId: `cause-${i}`, actor: 'test' },
-  contentHash: 'h',
-});
+const event = (i: number): EventToAppend =>
+  eventToAppend({
+    type: 'headcount.reported',
+    occurredAt: '2024',
+    data: { total: i },
+    metadata: { correlationId: `corr-${i}`, causationId: `cause-${i}`, actor: 'test' },
+  }) as EventToAppend;
 
 describe('EventRelay: event store -> real Kafka', () => {
   let db: TestDatabase;

@@ -1,21 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { APPEND_LOCK_KEY, DuplicateEventIdError, EventToAppend, PgEventStore, WrongExpectedVersionError } from '@newsroom/event-store';
-import { createTestDatabase, TestDatabase } from '@newsroom/testing';
+import { createTestDatabase, eventToAppend, TestDatabase } from '@newsroom/testing';
 
-const event = (overrides: Partial<EventToAppend> = {}): EventToAppend => ({
-  eventId: randomUUID(),
-  type: 'headcount.reported',
-  schemaVersion: 1,
-  occurredAt: '2024-10',
-  occurredStart: '2024-10-01T00:00:00.000Z',
-  occurredEnd: '2024-11-01T00:00:00.000Z',
-  data: { total: 1600 },
-  sources: [{ outlet: 'Example', language: 'fr' }],
-  modality: 'reported',
-  metadata: { correlationId: 'c-1', causationId: null, actor: 'test' },
-  contentHash: 'h',
-  ...overrides,
-});
+const event = (overrides: Partial<EventToAppend> = {}): EventToAppend =>
+  eventToAppend({
+    type: 'headcount.reported',
+    data: { total: 1600 },
+    occurredAt: '2024-10',
+    occurredStart: '2024-10-01T00:00:00.000Z',
+    occurredEnd: '2024-11-01T00:00:00.000Z',
+    metadata: { correlationId: 'c-1', causationId: null, actor: 'test' },
+    ...overrides,
+  }) as EventToAppend;
 
 describe('PgEventStore against the real Postgres', () => {
   let db: TestDatabase;

@@ -25,3 +25,24 @@ export function headcountEnvelope(total: number, overrides: Record<string, unkno
     ...overrides,
   };
 }
+
+/**
+ * An event ready for PgEventStore.append (what the write side hands the store): an executive departure from
+ * OpenAI by default; override any field, e.g. `{ type: 'headcount.reported', data: { total: 1 } }`.
+ */
+export function eventToAppend(overrides: Record<string, unknown> = {}) {
+  return {
+    eventId: randomUUID(),
+    type: 'executive.departed',
+    schemaVersion: 1,
+    occurredAt: '2024-09',
+    occurredStart: '2024-09-01T00:00:00.000Z',
+    occurredEnd: '2024-10-01T00:00:00.000Z',
+    data: { organization: 'org:openai', role: 'Chief Technology Officer', roleCategory: 'c-suite', reason: 'resigned' },
+    sources: [{ outlet: 'Example', language: 'fr' }],
+    modality: 'reported',
+    metadata: { correlationId: randomUUID(), causationId: null as string | null, actor: 'test' },
+    contentHash: 'h',
+    ...overrides,
+  };
+}
