@@ -13,6 +13,8 @@ export * from './facts/fact-version';
 export type { FactModel, ColumnKind } from './facts/fact-model';
 export { evolveFact, validInterval, concerns } from './facts/fact.evolve';
 export { FactProjection, type AppliedChanges } from './facts/fact.projection';
+export { planFactBatch, amendmentTargets, type FactBatchPlan } from './facts/fact-batch';
+export { factHeadlines } from './facts/fact-headlines';
 export { sourceIdOf, mergeSources } from './facts/source-id';
 export { normalizeRow } from './facts/stored-row.normalize';
 export { isVisible, occurredBy, factStatusOf, changesState } from './facts/visibility';

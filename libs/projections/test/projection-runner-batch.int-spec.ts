@@ -8,12 +8,14 @@ import { appointed, resetClock } from './support/events.builder';
 class PickyProjection implements Projection {
   readonly name = 'picky';
   readonly seen: string[] = [];
+  batches = 0;
   constructor(private readonly poison: string) {}
   async apply(_m: EntityManager, e: ProjectedEvent) {
     if (e.id === this.poison) throw new Error('cannot apply this one');
     this.seen.push(e.globalPosition);
   }
   async applyMany(m: EntityManager, events: ProjectedEvent[]) {
+    this.batches++;
     for (const e of events) await this.apply(m, e);
   }
 }
@@ -54,6 +56,24 @@ describe('projection runner: a whole batch at once, falling back to event by eve
     expect(picky.seen.slice(-2)).toEqual(['101', '103']);
     expect(await ds.query(`SELECT projection, position::text FROM read_model.projection_failures`)).toEqual([{ projection: 'picky', position: '102' }]);
     expect([await checkpoint('leadership'), await checkpoint('picky')]).toEqual(['103', '103']);
+  });
+
+  it('finds a poison event in a large batch by halving it: the rest is applied set-based, only that one is dead-lettered', async () => {
+    resetClock(300);
+    const events = Array.from({ length: 64 }, (_, i) => appointed(`person:big-${i}`, 'CTO', '2024'));
+    const picky = new PickyProjection(events[41].id);
+    const leadership = new LeadershipProjection();
+    let leadershipBatches = 0;
+    const applyMany = leadership.applyMany.bind(leadership);
+    leadership.applyMany = async (m, e) => void (leadershipBatches++, await applyMany(m, e));
+    const runner = new ProjectionRunner(ds, [leadership, picky], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
+    await runner.handleBatch({ topic: topics.events, partition: 1, messages: events.map((e, i) => message(e, i, topics.events)) });
+    const rows = await ds.query(`SELECT count(*)::int AS n FROM read_model.leadership_events WHERE subject LIKE 'person:big-%'`);
+    expect(rows[0].n).toBe(64);
+    expect(await ds.query(`SELECT position::text FROM read_model.projection_failures WHERE position > 300`)).toEqual([{ position: events[41].globalPosition }]);
+    // 1 whole + 2 per halving level (6 levels for 64) + the poison event alone; never 64 single events.
+    expect(leadershipBatches).toBeLessThanOrEqual(14);
+    expect(picky.batches).toBeLessThanOrEqual(13);
   });
 
   it('skips what it applied before and never moves a checkpoint back when a republished batch mixes old and new', async () => {

@@ -5,7 +5,10 @@ const projectorEnvSchema = commonEnvSchema.extend({
   PROJECTOR_PORT: port(3002),
   PROJECTOR_GROUP_ID: z.string().min(1).default('newsroom-projector'),
   PROJECTOR_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
-  PROJECTOR_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
+  // Batches of different partitions applied at once (one transaction each): as many as the topic has by default.
+  PROJECTOR_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
+  // Rebuilds: groups of read models folded side by side, each on its own connection.
+  PROJECTOR_REBUILD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
 });
 
 export type ProjectorConfig = z.infer<typeof projectorEnvSchema>;

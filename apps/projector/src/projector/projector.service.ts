@@ -38,7 +38,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     const runner = new ProjectionRunner(this.db, this.projections, this.kafka, {
       dlqTopic: topics.eventsDlq,
       maxAttempts: this.config.PROJECTOR_MAX_ATTEMPTS,
-      onApplied: (projection) => this.applied.inc({ projection }),
+      onApplied: (projection, events) => this.applied.inc({ projection }, events),
       onDeadLettered: (projection) => this.deadLettered.inc({ projection }),
     });
     this.consumer = this.kafka.consumer({

@@ -49,7 +49,10 @@ const line = (p: RebuildProgress, names: string[]) => {
 export async function runRebuild(config: ProjectorConfig, options: RebuildCommandOptions): Promise<RebuildResult> {
   const write = options.write ?? ((s: string) => void process.stdout.write(`${s}\n`));
   const names = resolveTargets(options.targets);
-  const db = await new DataSource({ type: 'postgres', url: config.DATABASE_URL, extra: { max: 2, application_name: 'rebuild' } }).initialize();
+  // Groups of read models are folded side by side (Postgres writes several tables at once while Node computes
+  // rows), one connection each, plus one reading the log ahead of them.
+  const concurrency = config.PROJECTOR_REBUILD_CONCURRENCY;
+  const db = await new DataSource({ type: 'postgres', url: config.DATABASE_URL, extra: { max: concurrency + 1, application_name: 'rebuild' } }).initialize();
   try {
     const topic = topicNames(config.KAFKA_TOPIC_PREFIX).events;
     const partitions = await partitionsOf(config, db, topic);
@@ -59,7 +62,8 @@ export async function runRebuild(config: ProjectorConfig, options: RebuildComman
       projections: names,
       topic,
       partitions,
-      batchSize: options.batchSize ?? 1000,
+      batchSize: options.batchSize,
+      concurrency,
       onProgress: (p) => {
         if (p.phase === 'fold' && Date.now() - lastPrint < 1000 && p.position !== p.head) return;
         lastPrint = Date.now();

@@ -10,6 +10,20 @@ export interface EntitySighting {
   recordedAt: string;
 }
 
+// The same few subjects recur in every batch: their kind and name are worked out once (bounded; cleared when full).
+const named = new Map<string, { kind: string; displayName: string } | null>();
+
+function nameOf(subject: string): { kind: string; displayName: string } | null {
+  let known = named.get(subject);
+  if (known === undefined) {
+    const parsed = parseSubject(subject);
+    known = parsed ? { kind: parsed.kind, displayName: displayNameOf(subject) } : null;
+    if (named.size >= 50_000) named.clear();
+    named.set(subject, known);
+  }
+  return known;
+}
+
 /**
  * Pure: the subjects an event makes us see (the stream subject and every subject its data names; for a
  * correction, the subjects its patch adds). Upserting sightings with first/last bounds is order-independent.
@@ -17,8 +31,7 @@ export interface EntitySighting {
 export function evolveEntities(event: ProjectedEvent): EntitySighting[] {
   const data = event.type === 'event.corrected' ? (event.data?.changes?.data ?? {}) : event.type === 'event.retracted' ? {} : event.data;
   return mentionsOf(event.subject, data).flatMap((m) => {
-    const parsed = parseSubject(m.subject);
-    if (!parsed) return [];
-    return [{ subject: m.subject, kind: parsed.kind, displayName: displayNameOf(m.subject), position: event.globalPosition, recordedAt: event.recordedAt }];
+    const name = nameOf(m.subject);
+    return name ? [{ subject: m.subject, ...name, position: event.globalPosition, recordedAt: event.recordedAt }] : [];
   });
 }

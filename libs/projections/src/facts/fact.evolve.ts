@@ -6,10 +6,20 @@ import { mergeSources } from './source-id';
 
 const isAmendment = (type: string) => type === 'event.corrected' || type === 'event.retracted';
 
+type Interval = { validFrom: string | null; validTo: string | null };
+// Dates repeat across events and every read model parses the same ones: parsed once (bounded; cleared when full).
+const intervals = new Map<string, Interval>();
+
 /** The occurred interval of a date or period; null bounds when there is none (or it does not parse). */
-export function validInterval(occurredAt: string | null): { validFrom: string | null; validTo: string | null } {
-  const period = occurredAt ? parsePeriod(occurredAt) : null;
-  return { validFrom: period?.start ?? null, validTo: period?.end ?? null };
+export function validInterval(occurredAt: string | null): Interval {
+  if (!occurredAt) return { validFrom: null, validTo: null };
+  const known = intervals.get(occurredAt);
+  if (known) return { ...known };
+  const period = parsePeriod(occurredAt);
+  const interval = { validFrom: period?.start ?? null, validTo: period?.end ?? null };
+  if (intervals.size >= 10_000) intervals.clear();
+  intervals.set(occurredAt, interval);
+  return { ...interval };
 }
 
 /** Does this model need to look at the event at all (its own types, or an amendment of anything)? */

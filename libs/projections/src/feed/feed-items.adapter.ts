@@ -1,16 +1,27 @@
 import { EntityManager } from 'typeorm';
+import { isUuid } from '../facts/fact-batch';
 import { Projection } from '../projection';
 import { ProjectedEvent } from '../projected-event';
 import { evolveFeed } from './feed.projection';
 import { FeedItemRow } from './feed-item';
 import { FEED_ITEM_COLUMNS, toFeedItemRow } from './feed-item.mapper';
-import { advanceFeedWatermark } from './feed-watermark';
+import { FeedWatermark } from './feed-watermark';
 
-/** Persists the feed: inserts are keyed by position (replays do nothing), status changes are plain updates. */
+// One JSON document per statement; a few thousand items keep it to a few megabytes.
+const ITEMS_PER_STATEMENT = 2000;
+
+const isAmendment = (e: ProjectedEvent) => e.type === 'event.corrected' || e.type === 'event.retracted';
+
+/**
+ * Persists the feed set-based: every item of a batch in one INSERT keyed by position (a replay does nothing), then
+ * one UPDATE of the statuses that corrections and retractions change (a retraction is final). An amendment reads
+ * its target as applying the events one by one would: an item of the same batch, else the stored one.
+ */
 export class FeedItemsProjection implements Projection {
   readonly name = 'feed';
   readonly tables = ['feed_items'] as const;
   private readonly table: string;
+  private readonly watermark = new FeedWatermark();
 
   /** `tableSuffix` points the adapter at a shadow table (`_next`) during a rebuild. */
   constructor(tableSuffix = '') {
@@ -18,66 +29,61 @@ export class FeedItemsProjection implements Projection {
   }
 
   async apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
-    const targetId = event.data?.targetEventId;
-    const target = targetId && event.type.startsWith('event.') ? await this.find(manager, targetId) : null;
-    for (const change of evolveFeed(event, target)) {
-      if (change.kind === 'insert') await this.insert(manager, change.item);
-      else
-        await manager.query(
-          `UPDATE ${this.table} SET status = CASE WHEN status = 'retracted' THEN status ELSE $2 END
-           WHERE event_id = $1`,
-          [change.targetEventId, change.status],
-        );
-    }
+    await this.applyMany(manager, [event]);
   }
 
-  /** Plain facts are inserted together; an amendment flushes them first, since it reads its target. */
   async applyMany(manager: EntityManager, events: ProjectedEvent[]): Promise<void> {
-    let pending: FeedItemRow[] = [];
+    const targetIds = [...new Set(events.filter(isAmendment).map((e) => e.data?.targetEventId).filter(isUuid))];
+    const stored = targetIds.length ? await this.find(manager, targetIds) : new Map<string, FeedItemRow>();
+    const inBatch = new Map<string, FeedItemRow>();
+    const items: FeedItemRow[] = [];
+    const statuses = new Map<string, 'corrected' | 'retracted'>();
     for (const event of events) {
-      if (event.type === 'event.corrected' || event.type === 'event.retracted') {
-        await this.insertMany(manager, pending);
-        pending = [];
-        await this.apply(manager, event);
-      } else {
-        for (const change of evolveFeed(event, null)) if (change.kind === 'insert') pending.push(change.item);
+      const targetId = isAmendment(event) ? event.data?.targetEventId : null;
+      const target = targetId ? (stored.get(targetId) ?? inBatch.get(targetId) ?? null) : null;
+      for (const change of evolveFeed(event, target)) {
+        if (change.kind === 'insert') {
+          items.push(change.item);
+          if (!inBatch.has(change.item.eventId)) inBatch.set(change.item.eventId, change.item);
+        } else if (stored.has(change.targetEventId) || inBatch.has(change.targetEventId)) {
+          // One by one, a status change only reaches an item already there; a retraction is final.
+          if (statuses.get(change.targetEventId) !== 'retracted') statuses.set(change.targetEventId, change.status);
+        }
       }
     }
-    await this.insertMany(manager, pending);
+    await this.insert(manager, items);
+    if (statuses.size) {
+      const [ids, values] = [[...statuses.keys()], [...statuses.values()]];
+      await manager.query(
+        `UPDATE ${this.table} AS f SET status = CASE WHEN f.status = 'retracted' THEN f.status ELSE s.status END
+         FROM unnest($1::uuid[], $2::text[]) AS s(event_id, status) WHERE f.event_id = s.event_id`,
+        [ids, values],
+      );
+    }
   }
 
   /** Readers are served up to the watermark; it moves once the items below it are committed. */
   async afterCommit(manager: EntityManager): Promise<void> {
-    await advanceFeedWatermark(manager);
+    await this.watermark.advance(manager);
   }
 
-  private async find(manager: EntityManager, eventId: string): Promise<FeedItemRow | null> {
-    const rows = await manager.query(`SELECT ${FEED_ITEM_COLUMNS} FROM ${this.table} WHERE event_id = $1`, [eventId]);
-    return rows.length ? toFeedItemRow(rows[0]) : null;
+  private async find(manager: EntityManager, eventIds: string[]): Promise<Map<string, FeedItemRow>> {
+    const rows = await manager.query(`SELECT ${FEED_ITEM_COLUMNS} FROM ${this.table} WHERE event_id = ANY($1::uuid[])`, [eventIds]);
+    return new Map(rows.map((r: Record<string, unknown>) => [String(r.event_id), toFeedItemRow(r)]));
   }
 
-  private async insert(manager: EntityManager, i: FeedItemRow): Promise<void> {
-    await this.insertMany(manager, [i]);
-  }
-
-  private async insertMany(manager: EntityManager, items: FeedItemRow[]): Promise<void> {
-    // 15 parameters a row; Postgres binds at most 65535 per statement.
-    for (let at = 0; at < items.length; at += 1000) {
-      const params: unknown[] = [];
-      const tuples = items.slice(at, at + 1000).map((i) => {
-        params.push(
-          i.position, i.eventId, i.type, i.subject, i.organizations, i.occurredAt, i.recordedAt, i.headlineEn,
-          i.headlineFr, JSON.stringify(i.data), JSON.stringify(i.sources), i.modality, i.status, i.targetEventId,
-          i.correlationId,
-        );
-        return `(${Array.from({ length: 15 }, (_, k) => `$${params.length - 14 + k}`).join(', ')})`;
-      });
+  private async insert(manager: EntityManager, items: FeedItemRow[]): Promise<void> {
+    for (let at = 0; at < items.length; at += ITEMS_PER_STATEMENT) {
+      const doc = items.slice(at, at + ITEMS_PER_STATEMENT).map((i) => ({
+        position: i.position, event_id: i.eventId, type: i.type, subject: i.subject, organizations: i.organizations,
+        occurred_at: i.occurredAt, recorded_at: i.recordedAt, headline_en: i.headlineEn, headline_fr: i.headlineFr, data: i.data,
+        sources: i.sources, modality: i.modality, status: i.status, target_event_id: i.targetEventId, correlation_id: i.correlationId,
+      }));
       await manager.query(
-        `INSERT INTO ${this.table} (position, event_id, type, subject, organizations, occurred_at, recorded_at,
-           headline_en, headline_fr, data, sources, modality, status, target_event_id, correlation_id)
-         VALUES ${tuples.join(', ')}
+        `INSERT INTO ${this.table} (${FEED_ITEM_COLUMNS})
+         SELECT ${FEED_ITEM_COLUMNS} FROM jsonb_populate_recordset(NULL::${this.table}, $1::jsonb)
          ON CONFLICT (position) DO NOTHING`,
-        params,
+        [JSON.stringify(doc)],
       );
     }
   }

@@ -1,4 +1,5 @@
 import { renderHeadline } from '@newsroom/domain';
+import { factHeadlines } from '../facts/fact-headlines';
 import { ProjectedEvent } from '../projected-event';
 import { FeedChange, FeedItemRow } from './feed-item';
 
@@ -23,10 +24,13 @@ export function organizationsOf(event: ProjectedEvent, target?: Pick<FeedItemRow
 export function evolveFeed(event: ProjectedEvent, target?: FeedItemRow | null): FeedChange[] {
   const isAmendment = event.type === 'event.corrected' || event.type === 'event.retracted';
   const targetEventId: string | null = isAmendment ? event.data?.targetEventId ?? null : null;
+  const fact = isAmendment ? null : factHeadlines(event);
   const headline = (lang: 'en' | 'fr') =>
-    isAmendment && target
-      ? AMENDMENT_PREFIX[event.type as keyof typeof AMENDMENT_PREFIX][lang] + (lang === 'fr' ? target.headlineFr : target.headlineEn)
-      : renderHeadline(event, lang);
+    fact
+      ? fact[lang]
+      : target
+        ? AMENDMENT_PREFIX[event.type as keyof typeof AMENDMENT_PREFIX][lang] + (lang === 'fr' ? target.headlineFr : target.headlineEn)
+        : renderHeadline(event, lang);
   const item: FeedItemRow = {
     position: event.globalPosition,
     eventId: event.id,

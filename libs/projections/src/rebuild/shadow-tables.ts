@@ -11,21 +11,57 @@ const checked = (name: string) => {
 /** Index definitions without their name and table, so an index of a shadow table matches the live one. */
 const shape = (def: string) => def.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+ /, 'CREATE $1INDEX ON ');
 
-/** Fresh shadow copies (`<table>_next`) of live tables: same columns, defaults, constraints and indexes. */
+/**
+ * Fresh shadow copies (`<table>_next`) of live tables: same columns, defaults, constraints and unique indexes. The
+ * other indexes are left out while the log is folded into them and built at the end (`buildShadowIndexes`): one
+ * sort per index instead of an insertion per row, several times cheaper. The fold's keyed inserts and lookups only
+ * need the unique ones.
+ */
 export async function createShadowTables(manager: EntityManager, tables: readonly string[]): Promise<void> {
   for (const t of tables.map(checked)) {
     await manager.query(`DROP TABLE IF EXISTS read_model.${t}${SUFFIX}`);
     await manager.query(`CREATE TABLE read_model.${t}${SUFFIX} (LIKE read_model.${t} INCLUDING ALL)`);
+    for (const index of await indexesOf(manager, `${t}${SUFFIX}`)) {
+      if (!index.unique) await manager.query(`DROP INDEX read_model."${index.name}"`);
+    }
   }
+}
+
+/** The live tables' other indexes, built on the shadow tables (`concurrency` at once). */
+export async function buildShadowIndexes(run: <T>(work: (m: EntityManager) => Promise<T>) => Promise<T>, tables: readonly string[], concurrency = 1): Promise<void> {
+  const builds: string[] = [];
+  for (const t of tables.map(checked)) {
+    const shadow = new Set((await run((m) => indexesOf(m, `${t}${SUFFIX}`))).map((i) => i.def));
+    for (const index of await run((m) => indexesOf(m, t))) {
+      if (!shadow.has(index.def)) builds.push(index.def.replace(/^CREATE (UNIQUE )?INDEX ON /, `CREATE $1INDEX ON read_model.${t}${SUFFIX} `));
+    }
+  }
+  const next = async (): Promise<void> => {
+    const sql = builds.shift();
+    if (!sql) return;
+    await run(async (m) => {
+      await m.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+      await m.query(sql);
+    });
+    await next();
+  };
+  // No ANALYZE here: on wide jsonb rows it costs about as much as the builds; autovacuum analyzes the swapped-in
+  // tables within a minute, and the index builds already gave the planner their sizes.
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, next));
 }
 
 export async function dropShadowTables(manager: EntityManager, tables: readonly string[]): Promise<void> {
   for (const t of tables.map(checked)) await manager.query(`DROP TABLE IF EXISTS read_model.${t}${SUFFIX}`);
 }
 
-async function indexesOf(manager: EntityManager, table: string): Promise<Array<{ name: string; def: string }>> {
-  const rows = await manager.query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'read_model' AND tablename = $1`, [table]);
-  return rows.map((r: any) => ({ name: r.indexname, def: shape(r.indexdef) }));
+async function indexesOf(manager: EntityManager, table: string): Promise<Array<{ name: string; def: string; unique: boolean }>> {
+  const rows = await manager.query(
+    `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS def, i.indisunique AS unique
+     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+     WHERE i.indrelid = to_regclass($1)`,
+    [`read_model.${table}`],
+  );
+  return rows.map((r: any) => ({ name: r.name, def: shape(r.def), unique: r.unique }));
 }
 
 /**

@@ -9,7 +9,10 @@ export const sourcesModel: FactModel = {
   columns: { source_id: 'plain', quote: 'plain', headline_en: 'plain', headline_fr: 'plain' },
   rows: (f) => {
     const headlines = headlinesOf(f);
-    const rows = f.sources.map((s) => ({ part: sourceIdOf(s), columns: { source_id: sourceIdOf(s), quote: s.quote ?? null, ...headlines } }));
+    const rows = f.sources.map((s) => {
+      const id = sourceIdOf(s);
+      return { part: id, columns: { source_id: id, quote: s.quote ?? null, ...headlines } };
+    });
     // Sources are required on story events; a row without one still lets a correction find the fact.
     return rows.length ? rows : [{ part: '', columns: { source_id: '', quote: null, ...headlines } }];
   },

@@ -1,12 +1,13 @@
-import { RECORDABLE_EVENT_TYPES, renderHeadline } from '@newsroom/domain';
+import { RECORDABLE_EVENT_TYPES } from '@newsroom/domain';
+import { factHeadlines } from '../facts/fact-headlines';
 import type { FactModel } from '../facts/fact-model';
 import type { FactVersion } from '../facts/fact-version';
 import { mentionsOf } from './mentions';
 
 /** Headlines of a version as it stands (a correction re-renders them from the corrected data). */
 export function headlinesOf(f: FactVersion): { headline_en: string; headline_fr: string } {
-  const event = { type: f.type, subject: f.subject, occurredAt: f.occurredAt, data: f.data, modality: f.modality };
-  return { headline_en: renderHeadline(event, 'en'), headline_fr: renderHeadline(event, 'fr') };
+  const { en, fr } = factHeadlines({ type: f.type, subject: f.subject, occurredAt: f.occurredAt, data: f.data, modality: f.modality });
+  return { headline_en: en, headline_fr: fr };
 }
 
 /** Every story fact, one row per version and subject it mentions: timelines and entity pages read it. */
