@@ -1,6 +1,6 @@
 import { get, IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
-import { pollUntil, SseFrame } from '@newsroom/testing';
+import { parseSseBlock, pollUntil, SseFrame } from '@newsroom/testing';
 
 /** Test helpers for the live feed: a WebSocket client, the whole filtered history, and the exact-sequence check. */
 
@@ -142,21 +142,8 @@ export class RawSseClient {
     while ((cut = this.buffer.indexOf('\n\n')) >= 0) {
       const block = this.buffer.slice(0, cut);
       this.buffer = this.buffer.slice(cut + 2);
-      const frame: SseFrame = { data: '' };
-      let hasData = false;
-      for (const line of block.split('\n')) {
-        if (line.startsWith(':')) continue;
-        const i = line.indexOf(':');
-        const field = i < 0 ? line : line.slice(0, i);
-        const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
-        if (field === 'id') frame.id = value;
-        else if (field === 'event') frame.event = value;
-        else if (field === 'data') {
-          frame.data += (hasData ? '\n' : '') + value;
-          hasData = true;
-        }
-      }
-      if (hasData) this.frames.push(frame);
+      const frame = parseSseBlock(block);
+      if (frame) this.frames.push(frame);
     }
   }
 }

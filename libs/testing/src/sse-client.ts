@@ -57,23 +57,27 @@ export class SseClient {
   }
 
   private parse(block: string): void {
-    const frame: SseFrame = { data: '' };
-    let hasData = false;
-    for (const line of block.split('\n')) {
-      if (line.startsWith(':')) {
-        this.comments++;
-        continue;
-      }
-      const i = line.indexOf(':');
-      const field = i < 0 ? line : line.slice(0, i);
-      const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
-      if (field === 'id') frame.id = value;
-      else if (field === 'event') frame.event = value;
-      else if (field === 'data') {
-        frame.data += (hasData ? '\n' : '') + value;
-        hasData = true;
-      }
-    }
-    if (hasData) this.frames.push(frame);
+    const frame = parseSseBlock(block);
+    if (frame) this.frames.push(frame);
+    else this.comments++;
   }
+}
+
+/** One SSE block (the text between blank lines) as a frame; null for a block of comments only. */
+export function parseSseBlock(block: string): SseFrame | null {
+  const frame: SseFrame = { data: '' };
+  let hasData = false;
+  for (const line of block.split('\n')) {
+    if (line.startsWith(':')) continue;
+    const i = line.indexOf(':');
+    const field = i < 0 ? line : line.slice(0, i);
+    const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
+    if (field === 'id') frame.id = value;
+    else if (field === 'event') frame.event = value;
+    else if (field === 'data') {
+      frame.data += (hasData ? '\n' : '') + value;
+      hasData = true;
+    }
+  }
+  return hasData ? frame : null;
 }
