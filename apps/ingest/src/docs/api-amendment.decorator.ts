@@ -1,0 +1,25 @@
+import { applyDecorators, HttpCode, Post } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
+import { RequireScope } from '@newsroom/platform';
+import { ApiProblems } from './api-problems.decorator';
+import { AMENDMENT_EVENT_SCHEMA } from './response-schemas';
+
+/** The route and OpenAPI face shared by corrections and retractions: they differ only in words and body schema. */
+export function AmendmentEndpoint(kind: 'correction' | 'retraction', verb: string, summary: string, bodySchema: object) {
+  return applyDecorators(
+    Post(),
+    HttpCode(201),
+    RequireScope('write'),
+    ApiOperation({ summary }),
+    ApiParam({ name: 'id', format: 'uuid', description: `The event to ${verb}` }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: `A UUID, used as the ${kind} event id: a retry answers 200 with the same event, other content 409.`,
+    }),
+    ApiBody({ schema: bodySchema }),
+    ApiResponse({ status: 201, description: `The ${kind} event`, schema: AMENDMENT_EVENT_SCHEMA }),
+    ApiResponse({ status: 200, description: `Duplicate: this Idempotency-Key already recorded this ${kind}`, schema: AMENDMENT_EVENT_SCHEMA }),
+    ApiProblems(400, 401, 403, 404, 409, 413, 422),
+  );
+}
