@@ -1,5 +1,6 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { GroupAppend1764400000000 } from './migrations/1764400000000-group-append.migration';
+import { LeadershipRuns1764500000000 } from './migrations/1764500000000-leadership-runs.migration';
 import { EventStore1764201600000 } from './migrations/1764201600000-event-store.migration';
 import { FeedItems1764201700000 } from './migrations/1764201700000-feed-items.migration';
 import { ReadModels1764300000000 } from './migrations/1764300000000-read-models.migration';
@@ -12,6 +13,7 @@ export const MIGRATIONS = [
   ReadModels1764300000000,
   ReportingViews1764300100000,
   GroupAppend1764400000000,
+  LeadershipRuns1764500000000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

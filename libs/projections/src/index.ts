@@ -22,7 +22,7 @@ export { isVisible, occurredBy, factStatusOf, changesState } from './facts/visib
 // Read models: each a pure evolve plus its adapter, and the pure report logic over their rows.
 export { leadershipModel, roleKeyOf } from './leadership/leadership.model';
 export { evolveLeadership, LeadershipProjection } from './leadership/leadership.projection';
-export { tenuresOf, rosterAt, type LeadershipRow, type Tenure, type TenureBound } from './leadership/tenures';
+export { tenuresOf, rosterAt, tenureKey, compareTenureKeys, type LeadershipRow, type Tenure, type TenureBound } from './leadership/tenures';
 export { departuresModel } from './departures/departures.model';
 export { evolveDepartures, DeparturesProjection } from './departures/departures.projection';
 export { groupDepartures, bucketOf, DEPARTURE_GROUPINGS, type DepartureGrouping, type DepartureRow, type DepartureGroup } from './departures/departure-groups';

@@ -47,8 +47,8 @@ describe('reports over the seed story and later events (real Postgres)', () => {
     expect(await roster('2024-12-01T00:00:00.000Z')).toEqual(['Miles Brundage: Head of AGI Readiness (uncertain)', 'Tim Brooks: Sora Video Model Lead (uncertain)']);
     expect(await roster('2025-04-01T00:00:00.000Z')).toEqual(['Mark Chen: Chief Research Officer']);
     expect(await roster('2024-12-01T00:00:00.000Z', at.corrected)).toContain('Kevin Weil: Chief Product Officer');
-    const report = await repo.report({ organization: 'org:openai', asOf: null, knownAt: null, modality: null });
-    const mcgrew = report.tenures.find((t) => t.person === 'person:bob-mcgrew')!;
+    const report = await repo.report({ organization: 'org:openai', show: 'tenures', asOf: null, knownAt: null, modality: null });
+    const mcgrew = report.items.find((t) => t.person === 'person:bob-mcgrew')!;
     expect(mcgrew.start).toBeNull();
     expect(mcgrew.end).toMatchObject({ occurredAt: '2024-09-25', modality: 'confirmed' });
     expect(mcgrew.end!.sources[0]).toMatchObject({ outlet: 'Fixture Wire', quote: expect.stringMatching(/McGrew/) });

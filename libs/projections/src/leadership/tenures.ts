@@ -16,6 +16,8 @@ export interface LeadershipRow extends StoredFactRow {
 /** One end of a tenure: the appointment or departure fact, with its date kept at its precision. */
 export interface TenureBound {
   eventId: string;
+  /** The fact version shown (internal: a report reads the bound's sources and history by it). */
+  version: number;
   occurredAt: string | null;
   from: string | null;
   to: string | null;
@@ -42,7 +44,7 @@ export interface Tenure {
 }
 
 const bound = (r: LeadershipRow): TenureBound => ({
-  eventId: r.fact_id, occurredAt: r.occurred_at, from: r.valid_from, to: r.valid_to, modality: r.modality,
+  eventId: r.fact_id, version: Number(r.version), occurredAt: r.occurred_at, from: r.valid_from, to: r.valid_to, modality: r.modality,
   status: factStatusOf(r), recordedAt: r.recorded_from, sources: r.sources,
 });
 
@@ -80,9 +82,19 @@ export function tenuresOf(rows: LeadershipRow[]): Tenure[] {
       open = null;
     }
   }
-  const byOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const start = (t: Tenure) => t.start?.from ?? '';
-  return tenures.sort((a, b) => byOrder(a.roleCategory, b.roleCategory) || byOrder(a.role, b.role) || byOrder(start(a), start(b)) || byOrder(a.person, b.person));
+  return tenures.sort((a, b) => compareTenureKeys(tenureKey(a), tenureKey(b)));
+}
+
+/**
+ * Where a tenure is listed: by role category, role, start, person, then its two facts (which no two tenures
+ * share), so the order is total and a page cursor (the key of the last tenure served) is exact.
+ */
+export const tenureKey = (t: Tenure): string[] => [t.roleCategory, t.role, t.start?.from ?? '', t.person, t.start?.eventId ?? '', t.end?.eventId ?? ''];
+
+/** Orders keys element by element, comparing strings by code unit (as JavaScript's < does). */
+export function compareTenureKeys(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return a.length - b.length;
 }
 
 /**

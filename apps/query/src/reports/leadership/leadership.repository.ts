@@ -1,19 +1,37 @@
 import { DataSource } from 'typeorm';
 import { displayNameOf } from '@newsroom/domain';
-import { LeadershipRow, rosterAt, Tenure, TenureBound, tenuresOf } from '@newsroom/projections';
+import { compareTenureKeys, LeadershipRow, rosterAt, StoredFactRow, Tenure, TenureBound, tenureKey, tenuresOf } from '@newsroom/projections';
+import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
 import { loadHistory } from '../shared/fact-history.repository';
 import { FactVersionDto, sourceDto } from '../shared/fact.dto';
-import { anyOf, factColumns, SqlParams, visibleAt } from '../shared/sql.builder';
+import { anyOf, isoText, SqlParams, visibleAt } from '../shared/sql.builder';
+
+export const LEADERSHIP_VIEWS = ['roster', 'tenures'] as const;
 
 export interface LeadershipQuery {
   organization: string;
   asOf: string | null;
   knownAt: string | null;
   modality: string[] | null;
+  /** `roster`: the tenures in force (as of asOf); `tenures`: every tenure on record. */
+  show?: (typeof LEADERSHIP_VIEWS)[number];
+  limit?: number;
+  cursor?: string | null;
 }
 
-const boundDto = (b: TenureBound | null, history: Map<string, FactVersionDto[]>) =>
-  b && { ...b, sources: b.sources.map(sourceDto), history: history.get(b.eventId) ?? [] };
+const TABLE = 'read_model.leadership_events';
+
+/** What pairing and the listed bounds read; sources and data are left in the heap until the page is known. */
+const RUN_COLUMNS = [
+  ...['fact_id', 'version', 'subject', 'modality', 'occurred_at', 'fact_position', 'organization', 'kind', 'role', 'role_key', 'role_category', 'interim', 'reason', 'destination'].map((c) => `t.${c}`),
+  ...['valid_from', 'valid_to', 'recorded_from'].map((c) => isoText(`t.${c}`)),
+].join(', ');
+
+const boundDto = (b: TenureBound | null, history: Map<string, FactVersionDto[]>) => {
+  if (!b) return null;
+  const { version: _version, ...shown } = b;
+  return { ...shown, sources: b.sources.map(sourceDto), history: history.get(b.eventId) ?? [] };
+};
 
 const tenureDto = (t: Tenure, history: Map<string, FactVersionDto[]>) => ({
   person: t.person, personName: t.personName, role: t.role, roleCategory: t.roleCategory, interim: t.interim,
@@ -23,27 +41,69 @@ const tenureDto = (t: Tenure, history: Map<string, FactVersionDto[]>) => ({
 
 export type TenureDto = ReturnType<typeof tenureDto>;
 
-/** Who holds which role: the organization's appointments and departures as recorded, paired into tenures. */
+/**
+ * Who holds which role: the organization's appointments and departures as recorded, paired into tenures, paged.
+ *
+ * Pairing needs, per person and role in valid-time order, only the rows where something happens: a departure, an
+ * appointment that opens a tenure (nothing open before it) and the last appointment of a run (its `interim` is the
+ * one that stands). One window pass over the standing rows (an index-only scan in that order) keeps those, so the
+ * same `tenuresOf` pairs a few rows per tenure instead of every repeated appointment; the served page then reads
+ * its sources and earlier versions.
+ */
 export class LeadershipRepository {
   constructor(private readonly db: DataSource) {}
 
   async report(q: LeadershipQuery) {
-    const p = new SqlParams();
-    const columns = factColumns('t', { data: false, plain: ['organization', 'kind', 'role', 'role_key', 'role_category', 'interim', 'reason', 'destination'] });
-    const rows: LeadershipRow[] = await this.db.query(
-      `SELECT ${columns} FROM read_model.leadership_events t
-       WHERE t.organization = ${p.add(q.organization)} AND ${visibleAt('t', q.knownAt, p)} AND ${anyOf('t.modality', q.modality, p)}`,
-      p.values,
-    );
-    const history = await loadHistory(this.db, 'read_model.leadership_events', rows, q.knownAt);
-    const tenures = tenuresOf(rows);
+    const show = q.show ?? 'roster';
+    const limit = q.limit ?? 100;
+    const after = decodeCursor(q.cursor ?? null, 6) as string[] | null;
+    const tenures = tenuresOf(await this.runEnds(q));
+    const listed = show === 'roster' ? rosterAt(tenures, q.asOf) : tenures;
+    const from = after ? listed.findIndex((t) => compareTenureKeys(tenureKey(t), after) > 0) : 0;
+    const page = from < 0 ? [] : listed.slice(from, from + limit);
+    const more = from >= 0 && listed.length > from + limit;
+    const history = await this.attachSources(page, q.knownAt);
     return {
       organization: q.organization,
       organizationName: displayNameOf(q.organization),
       asOf: q.asOf,
       knownAt: q.knownAt,
-      items: rosterAt(tenures, q.asOf).map((t) => tenureDto(t, history)),
-      tenures: tenures.map((t) => tenureDto(t, history)),
+      show,
+      items: page.map((t) => tenureDto(t, history)),
+      next: more ? encodeCursor(tenureKey(page[page.length - 1])) : null,
     };
+  }
+
+  /** The rows pairing turns on (see the class comment), denied facts left out as they never change a roster. */
+  private async runEnds(q: LeadershipQuery): Promise<LeadershipRow[]> {
+    const p = new SqlParams();
+    const where = [`t.organization = ${p.add(q.organization)}`, visibleAt('t', q.knownAt, p), anyOf('t.modality', q.modality, p), `t.modality <> 'denied'`];
+    const rows: LeadershipRow[] = await this.db.query(
+      `SELECT ${RUN_COLUMNS} FROM (
+         SELECT t.*, lag(t.kind) OVER w AS prev_kind, lead(t.kind) OVER w AS next_kind
+         FROM ${TABLE} t WHERE ${where.join(' AND ')}
+         WINDOW w AS (PARTITION BY t.subject COLLATE "C", t.role_key COLLATE "C" ORDER BY t.valid_from NULLS FIRST, t.fact_position)
+       ) t
+       WHERE t.kind = 'departed' OR t.prev_kind IS DISTINCT FROM 'appointed' OR t.next_kind IS DISTINCT FROM 'appointed'`,
+      p.values,
+    );
+    return rows;
+  }
+
+  /** Reads the sources of the page's bounds (one lookup by key) and their earlier versions. */
+  private async attachSources(page: Tenure[], knownAt: string | null): Promise<Map<string, FactVersionDto[]>> {
+    const bounds = page.flatMap((t) => [t.start, t.end]).filter((b): b is TenureBound => b !== null);
+    if (!bounds.length) return new Map();
+    const ids = bounds.map((b) => b.eventId);
+    const versions = bounds.map((b) => b.version);
+    const found: Array<{ fact_id: string; version: number; sources: any[] }> = await this.db.query(
+      `SELECT t.fact_id, t.version, t.sources FROM ${TABLE} t
+       JOIN unnest($1::uuid[], $2::int[]) AS k(fact_id, version) ON t.fact_id = k.fact_id AND t.version = k.version AND t.part = ''`,
+      [ids, versions],
+    );
+    const sources = new Map(found.map((r) => [`${r.fact_id}/${r.version}`, r.sources]));
+    for (const b of bounds) b.sources = sources.get(`${b.eventId}/${b.version}`) ?? [];
+    const rows = bounds.map((b) => ({ fact_id: b.eventId, version: b.version }) as StoredFactRow);
+    return loadHistory(this.db, TABLE, rows, knownAt);
   }
 }

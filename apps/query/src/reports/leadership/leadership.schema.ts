@@ -21,6 +21,7 @@ const tenure = (extra: Record<string, unknown> = {}) => {
 
 export const leadershipReportSchema = obj({
   organization: str(), organizationName: str(), asOf: nstr({ format: 'date-time' }), knownAt: nstr({ format: 'date-time' }),
-  items: arr(tenure({ certain: { ...bool(), description: 'False when asOf falls inside an imprecise start or end date, or the start is unknown' } })),
-  tenures: arr(tenure()),
+  show: str({ enum: ['roster', 'tenures'] }),
+  items: arr(tenure({ certain: { ...bool(), description: 'Roster only: false when asOf falls inside an imprecise start or end date, or the start is unknown' } })),
+  next: nstr({ description: 'Cursor of the next page; null on the last' }),
 });
