@@ -41,7 +41,8 @@ function runGroup(state: RunState, group: GroupName, profile: ProfileRequest | n
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   current = child;
-  const hardLimit = Math.max(120_000, state.plan.budgetMs);
+  // A group may run past the run's deadline by a little (it winds down its apps), never by a whole budget.
+  const hardLimit = Math.max(120_000, state.deadline - Date.now() + 60_000);
   return new Promise((resolve) => {
     let result: GroupMessage | null = null;
     const timer = setTimeout(() => {

@@ -17,10 +17,14 @@ export async function chooseReportPath(http: HttpClient, setting: string, readMo
   return probe?.status === 200 ? LEADERSHIP_REPORT : FEED_STAND_IN;
 }
 
-/** Sequential GETs of the report, each for an organization picked at random; latencies in ms. */
-export async function sampleReport(http: HttpClient, template: string, samples: number): Promise<number[]> {
+/**
+ * Sequential GETs of the report, each for an organization picked at random, until `samples` were taken or
+ * `withinMs` has passed (whichever comes first); latencies in ms.
+ */
+export async function sampleReport(http: HttpClient, template: string, samples: number, withinMs = Infinity): Promise<number[]> {
   const out: number[] = [];
-  for (let i = 0; i < samples; i++) {
+  const until = performance.now() + withinMs;
+  for (let i = 0; i < samples && performance.now() < until; i++) {
     const org = BENCH_ORGS[Math.floor(Math.random() * BENCH_ORGS.length)];
     const started = performance.now();
     const res = await http.get(template.replace('{org}', encodeURIComponent(org)));

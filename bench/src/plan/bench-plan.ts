@@ -28,6 +28,8 @@ export interface BenchPlan {
   rebuildEvents: number;
   rebuildMaxMs: number;
   reportSamples: number;
+  /** Longest each report phase (idle, under load) samples for. */
+  reportPhaseMs: number;
   clientProcesses: number;
   /** Streams each single-append client cycles through (keeps streams short, like real subjects). */
   streamsPerClient: number;
@@ -56,6 +58,7 @@ const FULL: Omit<BenchPlan, 'mode' | 'scale'> = {
   rebuildEvents: 1_000_000,
   rebuildMaxMs: 300_000,
   reportSamples: 300,
+  reportPhaseMs: 45_000,
   clientProcesses: 4,
   streamsPerClient: 200,
 };
@@ -83,13 +86,14 @@ const QUICK: Omit<BenchPlan, 'mode' | 'scale'> = {
   rebuildEvents: 20_000,
   rebuildMaxMs: 20_000,
   reportSamples: 60,
+  reportPhaseMs: 8_000,
   clientProcesses: 2,
   streamsPerClient: 50,
 };
 
 const SCALED: Array<keyof typeof FULL> = [
   'measureMs', 'warmupMs', 'copyRows', 'kafkaRecords', 'relayEvents', 'stageWindowMs', 'pipelineMs', 'latencyMs', 'subscribers',
-  'idleSubscribers', 'fanoutEvents', 'rebuildEvents', 'rebuildMaxMs', 'reportSamples',
+  'idleSubscribers', 'fanoutEvents', 'rebuildEvents', 'rebuildMaxMs', 'reportSamples', 'reportPhaseMs',
 ];
 
 /** The plan for a mode; `scale` shrinks (or grows) sizes and durations, never below a floor that still measures. */
