@@ -22,6 +22,7 @@ export { isVisible, occurredBy, factStatusOf, changesState } from './facts/visib
 // Read models: each a pure evolve plus its adapter, and the pure report logic over their rows.
 export { leadershipModel, roleKeyOf } from './leadership/leadership.model';
 export { evolveLeadership, LeadershipProjection } from './leadership/leadership.projection';
+export { RUN_COLUMNS, runEndsSql } from './leadership/leadership-runs';
 export { tenuresOf, rosterAt, tenureKey, compareTenureKeys, type LeadershipRow, type Tenure, type TenureBound } from './leadership/tenures';
 export { departuresModel } from './departures/departures.model';
 export { evolveDepartures, DeparturesProjection } from './departures/departures.projection';

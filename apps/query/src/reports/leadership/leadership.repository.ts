@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { displayNameOf } from '@newsroom/domain';
-import { compareTenureKeys, LeadershipRow, rosterAt, StoredFactRow, Tenure, TenureBound, tenureKey, tenuresOf } from '@newsroom/projections';
+import { compareTenureKeys, LeadershipRow, rosterAt, RUN_COLUMNS, runEndsSql, StoredFactRow, Tenure, TenureBound, tenureKey, tenuresOf } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
 import { loadHistory } from '../shared/fact-history.repository';
 import { FactVersionDto, sourceDto } from '../shared/fact.dto';
@@ -22,10 +22,7 @@ export interface LeadershipQuery {
 const TABLE = 'read_model.leadership_events';
 
 /** What pairing and the listed bounds read; sources and data are left in the heap until the page is known. */
-const RUN_COLUMNS = [
-  ...['fact_id', 'version', 'subject', 'modality', 'occurred_at', 'fact_position', 'organization', 'kind', 'role', 'role_key', 'role_category', 'interim', 'reason', 'destination'].map((c) => `t.${c}`),
-  ...['valid_from', 'valid_to', 'recorded_from'].map((c) => isoText(`t.${c}`)),
-].join(', ');
+const SELECTED = RUN_COLUMNS.map((c) => (['valid_from', 'valid_to', 'recorded_from'].includes(c) ? isoText(`t.${c}`) : `t.${c}`)).join(', ');
 
 const boundDto = (b: TenureBound | null, history: Map<string, FactVersionDto[]>) => {
   if (!b) return null;
@@ -43,12 +40,9 @@ export type TenureDto = ReturnType<typeof tenureDto>;
 
 /**
  * Who holds which role: the organization's appointments and departures as recorded, paired into tenures, paged.
- *
- * Pairing needs, per person and role in valid-time order, only the rows where something happens: a departure, an
- * appointment that opens a tenure (nothing open before it) and the last appointment of a run (its `interim` is the
- * one that stands). One window pass over the standing rows (an index-only scan in that order) keeps those, so the
- * same `tenuresOf` pairs a few rows per tenure instead of every repeated appointment; the served page then reads
- * its sources and earlier versions.
+ * Pairing reads only the rows it turns on (`runEndsSql`): as recorded now, from `leadership_runs`, which the
+ * projection keeps; at a `knownAt` or for some modalities, from one window pass over the matching rows. The served
+ * page then reads its sources and earlier versions.
  */
 export class LeadershipRepository {
   constructor(private readonly db: DataSource) {}
@@ -74,20 +68,13 @@ export class LeadershipRepository {
     };
   }
 
-  /** The rows pairing turns on (see the class comment), denied facts left out as they never change a roster. */
+  /** The rows pairing turns on, denied facts left out as they never change a roster. */
   private async runEnds(q: LeadershipQuery): Promise<LeadershipRow[]> {
     const p = new SqlParams();
-    const where = [`t.organization = ${p.add(q.organization)}`, visibleAt('t', q.knownAt, p), anyOf('t.modality', q.modality, p), `t.modality <> 'denied'`];
-    const rows: LeadershipRow[] = await this.db.query(
-      `SELECT ${RUN_COLUMNS} FROM (
-         SELECT t.*, lag(t.kind) OVER w AS prev_kind, lead(t.kind) OVER w AS next_kind
-         FROM ${TABLE} t WHERE ${where.join(' AND ')}
-         WINDOW w AS (PARTITION BY t.subject COLLATE "C", t.role_key COLLATE "C" ORDER BY t.valid_from NULLS FIRST, t.fact_position)
-       ) t
-       WHERE t.kind = 'departed' OR t.prev_kind IS DISTINCT FROM 'appointed' OR t.next_kind IS DISTINCT FROM 'appointed'`,
-      p.values,
-    );
-    return rows;
+    const organization = `t.organization = ${p.add(q.organization)}`;
+    if (!q.knownAt && !q.modality) return this.db.query(`SELECT ${SELECTED} FROM read_model.leadership_runs t WHERE ${organization}`, p.values);
+    const where = [organization, visibleAt('t', q.knownAt, p), anyOf('t.modality', q.modality, p), `t.modality <> 'denied'`];
+    return this.db.query(runEndsSql(TABLE, where.join(' AND '), SELECTED), p.values);
   }
 
   /** Reads the sources of the page's bounds (one lookup by key) and their earlier versions. */
