@@ -26,7 +26,21 @@ export class HttpClient {
     this.agent.destroy();
   }
 
-  private send(method: string, path: string, payload: Buffer | null): Promise<{ status: number; body: any }> {
+  /**
+   * A request that failed on a reused keep-alive socket the server had just closed is sent once more on a fresh
+   * one (what HTTP clients do for idempotent requests; every bench write carries its event ids, so a repeat is a
+   * duplicate, not a second event).
+   */
+  private async send(method: string, path: string, payload: Buffer | null): Promise<{ status: number; body: any }> {
+    try {
+      return await this.sendOnce(method, path, payload);
+    } catch (error: any) {
+      if (error?.reused && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) return this.sendOnce(method, path, payload);
+      throw error;
+    }
+  }
+
+  private sendOnce(method: string, path: string, payload: Buffer | null): Promise<{ status: number; body: any }> {
     const url = new URL(path, this.baseUrl);
     return new Promise((resolve, reject) => {
       const req = request(
@@ -57,7 +71,7 @@ export class HttpClient {
         },
       );
       req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: timed out`)));
-      req.on('error', reject);
+      req.on('error', (error: any) => reject(Object.assign(error, { reused: req.reusedSocket })));
       req.end(payload ?? undefined);
     });
   }

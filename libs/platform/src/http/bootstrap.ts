@@ -31,6 +31,12 @@ export async function bootstrapHttp(module: Type<unknown> | DynamicModule, optio
   app.disable('x-powered-by');
   app.enableShutdownHooks();
   await options.configure?.(app);
+  // Idle keep-alive sockets are closed by the server after 65 s, not Node's 5 s: longer than the idle timeouts of
+  // clients and load balancers (60 s is common), so a client never sends on a socket the server is closing (a
+  // reset the client cannot tell from a lost request). Headers must arrive within that time too.
+  const server = app.getHttpServer();
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await app.listen(options.port, options.host ?? '0.0.0.0');
   const url = await app.getUrl();
   new NestLogger(options.service).log(`${options.service} listening on ${url.replace('[::1]', '127.0.0.1')}`);
