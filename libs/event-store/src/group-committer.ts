@@ -15,42 +15,60 @@ interface Submission {
 export type ErrorTranslator = (error: unknown) => Error;
 
 const MAX_GROUP_EVENTS = 5000;
+/** Groups committing at once: one holding the lock, the next checking its versions meanwhile. */
+const MAX_IN_FLIGHT = 2;
 
 /**
  * Group commit for appends. Positions are handed out under one transaction-scoped advisory lock held to commit,
  * so they become visible in commit order and "every event after P" never skips a late commit; but that makes
- * commits serial. So appends that arrive while a commit is in flight wait and go together in the next
+ * commits serial. So appends that arrive while commits are in flight wait and go together in the next
  * transaction: one version check round trip for all of them (each submission in its own subtransaction, so a
- * stale expected version fails only that submission), one insert, one commit, one fsync. A lone append does
- * not wait for company. If the group's insert fails (a reused event id), each submission is retried alone so
- * one bad append never fails its neighbours.
+ * stale expected version fails only that submission), one statement that takes the lock, inserts and notifies,
+ * one commit, one fsync. Two groups are in flight at once, on streams of their own: the second checks its
+ * versions while the first holds the lock and commits, then takes the lock in turn (the lock is the last thing a
+ * group takes, so the two never wait on each other in a cycle). A lone append does not wait for company. If the
+ * group's insert fails (a reused event id), each submission is retried alone so one bad append never fails its
+ * neighbours.
  */
 export class GroupCommitter {
   private queue: Submission[] = [];
-  private draining = false;
+  /** Streams of the groups in flight: a submission on one of them waits for the next group. */
+  private readonly busy = new Set<string>();
+  private inFlight = 0;
 
   constructor(
     private readonly pool: Pool,
     private readonly translate: ErrorTranslator,
+    private readonly maxInFlight = MAX_IN_FLIGHT,
   ) {}
 
   submit(requests: StreamAppend[]): Promise<AppendedEvent[]> {
     return new Promise((resolve, reject) => {
       this.queue.push({ requests, resolve, reject });
-      if (!this.draining) void this.drain();
+      this.dispatch();
     });
   }
 
-  private async drain(): Promise<void> {
-    this.draining = true;
-    try {
-      while (this.queue.length) await this.commit(this.takeGroup(), true);
-    } finally {
-      this.draining = false;
+  /** Starts groups while fewer than `maxInFlight` are committing and queued submissions can form one. */
+  private dispatch(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length) {
+      const group = this.takeGroup();
+      if (!group.length) return;
+      const streams = group.flatMap((s) => s.requests.map((r) => r.streamId));
+      streams.forEach((id) => this.busy.add(id));
+      this.inFlight++;
+      void this.commit(group, true).finally(() => {
+        streams.forEach((id) => this.busy.delete(id));
+        this.inFlight--;
+        this.dispatch();
+      });
     }
   }
 
-  /** Submissions in arrival order, at most one per stream (a later one on the same stream waits its turn). */
+  /**
+   * Submissions in arrival order, at most one per stream and none on a stream in flight (a later one on the same
+   * stream waits its turn, so a stream's appends commit in the order they were submitted).
+   */
   private takeGroup(): Submission[] {
     const group: Submission[] = [];
     const streams = new Set<string>();
@@ -58,8 +76,10 @@ export class GroupCommitter {
     const rest: Submission[] = [];
     for (const s of this.queue) {
       const size = s.requests.reduce((n, r) => n + r.events.length, 0);
-      const clash = s.requests.some((r) => streams.has(r.streamId));
+      const clash = s.requests.some((r) => streams.has(r.streamId) || this.busy.has(r.streamId));
       if (clash || (group.length > 0 && events + size > MAX_GROUP_EVENTS)) {
+        // Once a stream's submission waits, every later one on that stream waits behind it.
+        s.requests.forEach((r) => streams.add(r.streamId));
         rest.push(s);
         continue;
       }
@@ -87,9 +107,7 @@ export class GroupCommitter {
         await client.query('COMMIT');
         return;
       }
-      await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK_KEY]);
       const appended = await insertEvents(client, accepted.flatMap((a) => a.rows));
-      await client.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, appended[appended.length - 1].globalPosition]);
       await client.query('COMMIT');
       const byId = new Map(appended.map((a) => [a.eventId, a]));
       for (const a of accepted) a.submission.resolve(a.rows.map((r) => byId.get(r.event.eventId)!));
@@ -151,19 +169,28 @@ interface InsertRow {
   event: EventToAppend;
 }
 
+/**
+ * One statement: the append lock (a materialised CTE every inserted row is joined to, so it is taken before the
+ * first position is drawn), the insert, and the notification of the new head, sent at commit.
+ */
 async function insertEvents(client: PoolClient, rows: InsertRow[]): Promise<AppendedEvent[]> {
   const e = rows.map((r) => r.event);
   const { rows: inserted } = await client.query(
-    `INSERT INTO event_store.events (event_id, stream_id, stream_version, type, schema_version, occurred_at,
-       occurred_start, occurred_end, recorded_at, data, sources, modality, metadata, content_hash)
-     SELECT u.event_id, u.stream_id, u.stream_version, u.type, u.schema_version, u.occurred_at, u.occurred_start,
-       u.occurred_end, clock_timestamp(), u.data, u.sources, u.modality, u.metadata, u.content_hash
-     FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::text[], $7::timestamptz[],
-       $8::timestamptz[], $9::jsonb[], $10::jsonb[], $11::text[], $12::jsonb[], $13::text[])
-       WITH ORDINALITY AS u(event_id, stream_id, stream_version, type, schema_version, occurred_at, occurred_start,
-         occurred_end, data, sources, modality, metadata, content_hash, ord)
-     ORDER BY u.ord
-     RETURNING event_id, stream_id, stream_version, global_position, recorded_at`,
+    `WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock($14::bigint) AS ok),
+     ins AS (
+       INSERT INTO event_store.events (event_id, stream_id, stream_version, type, schema_version, occurred_at,
+         occurred_start, occurred_end, recorded_at, data, sources, modality, metadata, content_hash)
+       SELECT u.event_id, u.stream_id, u.stream_version, u.type, u.schema_version, u.occurred_at, u.occurred_start,
+         u.occurred_end, clock_timestamp(), u.data, u.sources, u.modality, u.metadata, u.content_hash
+       FROM locked CROSS JOIN unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::text[], $7::timestamptz[],
+         $8::timestamptz[], $9::jsonb[], $10::jsonb[], $11::text[], $12::jsonb[], $13::text[])
+         WITH ORDINALITY AS u(event_id, stream_id, stream_version, type, schema_version, occurred_at, occurred_start,
+           occurred_end, data, sources, modality, metadata, content_hash, ord)
+       ORDER BY u.ord
+       RETURNING event_id, stream_id, stream_version, global_position, recorded_at
+     ),
+     notified AS MATERIALIZED (SELECT pg_notify($15, max(global_position)::text) FROM ins)
+     SELECT ins.* FROM ins CROSS JOIN notified`,
     [
       e.map((x) => x.eventId),
       rows.map((r) => r.streamId),
@@ -178,6 +205,8 @@ async function insertEvents(client: PoolClient, rows: InsertRow[]): Promise<Appe
       e.map((x) => x.modality),
       e.map((x) => JSON.stringify(x.metadata)),
       e.map((x) => x.contentHash),
+      APPEND_LOCK_KEY,
+      EVENTS_CHANNEL,
     ],
   );
   // RETURNING order is not guaranteed; positions follow insert order, so sort by them.
