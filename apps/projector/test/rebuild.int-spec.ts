@@ -36,7 +36,7 @@ describe('rebuild: blue-green from the event store while the live projector runs
   };
   const snapshot = async () => {
     const out: Record<string, unknown[]> = {};
-    for (const t of TABLES) out[t] = await ds.query(`SELECT * FROM read_model.${t} ORDER BY 1, 2, 3`);
+    for (const t of TABLES) out[t] = await ds.query(`SELECT * FROM read_model.${t} t ORDER BY t::text`);
     return out;
   };
   const departuresOf = (person: string) => ds.query(`SELECT version, occurred_at, recorded_to FROM read_model.departures WHERE subject = $1 ORDER BY version`, [person]);

@@ -16,4 +16,11 @@ export interface Projection {
   handles?(event: ProjectedEvent): boolean;
   /** Called after events were applied and committed (e.g. to advance a watermark); optional. */
   afterCommit?(manager: EntityManager): Promise<void>;
+  /**
+   * A rebuild folding the whole log calls this first: derived tables kept per batch (a cache of the model's own
+   * rows) may then be left to `completeFold`, which computes them in one pass once the fold is done and returns
+   * to per-batch upkeep for the events that follow. Optional.
+   */
+  beginFold?(): void;
+  completeFold?(manager: EntityManager): Promise<void>;
 }

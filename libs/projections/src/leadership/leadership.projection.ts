@@ -24,7 +24,23 @@ export class LeadershipProjection extends FactProjection {
     this.runs = `read_model.leadership_runs${tableSuffix}`;
   }
 
+  /** True while a rebuild folds the log: the runs are computed once at the end (`completeFold`). */
+  private folding = false;
+
+  beginFold(): void {
+    this.folding = true;
+  }
+
+  /** Every group at once: one window pass over the standing rows, in the order of the runs index once it is built. */
+  async completeFold(manager: EntityManager): Promise<void> {
+    await manager.query(`DELETE FROM ${this.runs}`);
+    const where = `t.recorded_to IS NULL AND t.modality <> 'denied'`;
+    await manager.query(`INSERT INTO ${this.runs} (${RUN_COLUMNS.join(', ')}) ${runEndsSql(this.table, where)}`);
+    this.folding = false;
+  }
+
   protected override async afterChanges(manager: EntityManager, applied: AppliedChanges[]): Promise<void> {
+    if (this.folding) return;
     const ids = new Set<string>();
     for (const { changes } of applied) for (const c of changes) ids.add(c.kind === 'open' ? c.fact.factId : c.factId);
     if (ids.size) await this.refreshRuns(manager, [...ids]);

@@ -73,11 +73,14 @@ export class ProjectionRebuilder {
     await this.ds.transaction((m) => createShadowTables(m, tables));
     try {
       const head = await this.head(this.ds.manager);
+      projections.forEach((p) => p.beginFold?.());
       let after = await fold.foldUpTo(groups, '0', head, batchSize, (p) => progress('fold', p, head));
       await options.beforeSwap?.();
       after = await catchUp(after);
       progress('index', after, head);
       await buildShadowIndexes((work) => this.ds.transaction(work), tables, groups.length);
+      // Derived tables left during the fold, computed in one pass now that the indexes exist; per batch from here.
+      for (const p of projections) if (p.completeFold) await this.ds.transaction((m) => p.completeFold!(m));
       after = await catchUp(after);
       const finalHead = await this.swap(projections, tables, options, after);
       progress('done', finalHead, finalHead);
