@@ -57,10 +57,16 @@ const time = (iso: string | null, fallback: number) => (iso === null ? fallback 
  */
 export function tenuresOf(rows: LeadershipRow[]): Tenure[] {
   const groups = new Map<string, LeadershipRow[]>();
-  for (const r of rows.filter(changesState)) {
+  for (const r of rows) {
+    if (!changesState(r)) continue;
     const key = `${r.subject}\u0000${r.organization}\u0000${r.role_key}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
   }
+  // A person holds several roles: their display name is worked out once.
+  const names = new Map<string, string>();
+  const nameOf = (subject: string) => names.get(subject) ?? names.set(subject, displayNameOf(subject)).get(subject)!;
   const tenures: Tenure[] = [];
   for (const group of groups.values()) {
     // Sort keys computed once: Date.parse inside the comparator dominates on large organizations.
@@ -71,18 +77,22 @@ export function tenuresOf(rows: LeadershipRow[]): Tenure[] {
       if (r.kind === 'appointed') {
         if (open) open.interim = r.interim;
         else {
-          open = { person: r.subject, personName: displayNameOf(r.subject), organization: r.organization, role: r.role, roleCategory: r.role_category, interim: r.interim, start: bound(r), end: null, reason: null, destination: null };
+          open = { person: r.subject, personName: nameOf(r.subject), organization: r.organization, role: r.role, roleCategory: r.role_category, interim: r.interim, start: bound(r), end: null, reason: null, destination: null };
           tenures.push(open);
         }
         continue;
       }
-      const closing: Tenure = open ?? { person: r.subject, personName: displayNameOf(r.subject), organization: r.organization, role: r.role, roleCategory: r.role_category, interim: false, start: null, end: null, reason: null, destination: null };
+      const closing: Tenure = open ?? { person: r.subject, personName: nameOf(r.subject), organization: r.organization, role: r.role, roleCategory: r.role_category, interim: false, start: null, end: null, reason: null, destination: null };
       if (!open) tenures.push(closing);
       Object.assign(closing, { end: bound(r), reason: r.reason, destination: r.destination });
       open = null;
     }
   }
-  return tenures.sort((a, b) => compareTenureKeys(tenureKey(a), tenureKey(b)));
+  // Keys built once, not in every comparison.
+  return tenures
+    .map((t) => ({ t, key: tenureKey(t) }))
+    .sort((a, b) => compareTenureKeys(a.key, b.key))
+    .map(({ t }) => t);
 }
 
 /**
