@@ -1,5 +1,5 @@
 import { foldIntoFreshTables, rebuildCommandOf, runRebuildCommand } from '../measures/rebuild.measure';
-import { chooseReportPath, completeFeedFromLog, p95, sampleReport } from '../measures/reports.measure';
+import { chooseReportPath, completeFeedFromLog, completeLeadershipFromLog, p95, sampleReport } from '../measures/reports.measure';
 import { postBatch } from '../measures/http-appends.measure';
 import { fillEventStore } from '../support/event-fill';
 import { benchSubject } from '../support/event-shape';
@@ -36,7 +36,10 @@ export async function rebuildGroup(ctx: GroupContext): Promise<void> {
   const part = run.complete ? `${run.events} events` : `${run.events} of ${head} events (the ${round(windowMs / 1000, 0)} s window closed first)`;
   ctx.add('rebuild', run.rate, `${part} in ${round(run.ms / 1000)} s; ${run.how}`);
   const added = await completeFeedFromLog(s.db.pool, head, (l) => ctx.log(l));
-  if (added > 0) ctx.note(`reports: ${added} feed rows past the rebuild's reach were written straight from the log in SQL, so the reports ran over all ${head} events`);
+  const appointments = await completeLeadershipFromLog(s.db.pool, head, (l) => ctx.log(l));
+  if (added > 0 || appointments > 0) {
+    ctx.note(`reports: ${added} feed rows and ${appointments} leadership rows past the rebuild's reach were written straight from the log in SQL, so the reports ran over all ${head} events`);
+  }
 
   // The write stack on the big log: the relay starts at the head, the projector on a fresh topic.
   await s.db.pool.query(
@@ -51,7 +54,7 @@ export async function rebuildGroup(ctx: GroupContext): Promise<void> {
   ctx.onCleanup(() => reader.close());
   ctx.onCleanup(() => writer.close());
 
-  const path = await chooseReportPath(reader, config.reportPath, run.complete);
+  const path = await chooseReportPath(reader, config.reportPath, true);
   await sampleReport(reader, path, 10);
   // Each phase is bounded in time too, so a slow report shortens its sample instead of overrunning the run.
   const phaseMs = Math.max(10_000, Math.min(plan.reportPhaseMs, (ctx.remainingMs() - 20_000) / 2));

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { RUN_COLUMNS, runEndsSql } from '@newsroom/projections';
 import { BENCH_ORGS } from '../support/event-shape';
 import { HttpClient } from '../support/http-client';
 import { percentile } from '../support/stats';
@@ -60,4 +61,35 @@ export async function completeFeedFromLog(pool: Pool, head: number, log: (line: 
   await pool.query('UPDATE read_model.feed_watermark SET position = GREATEST(position, $1), updated_at = now() WHERE id = 1', [head]);
   await pool.query('ANALYZE read_model.feed_items');
   return head - had;
+}
+
+/**
+ * The same for the leadership read model (the report the bench measures): appointments past the rebuild's reach
+ * written from the log in SQL as the projection would store them (bench events are never amended), then its
+ * `leadership_runs` computed in one pass, as a rebuild completes them.
+ */
+export async function completeLeadershipFromLog(pool: Pool, head: number, log: (line: string) => void): Promise<number> {
+  const { rows } = await pool.query('SELECT coalesce(max(fact_position), 0) AS max, count(*) AS n FROM read_model.leadership_events');
+  let from = Number(rows[0].max);
+  const had = Number(rows[0].n);
+  for (; from < head; from += 100_000) {
+    await pool.query(
+      `INSERT INTO read_model.leadership_events (fact_id, version, part, event_type, subject, modality, occurred_at, valid_from,
+         valid_to, recorded_from, position_from, fact_position, data, sources, organization, kind, role, role_key, role_category, interim)
+       SELECT e.event_id, 1, '', e.type, e.stream_id, e.modality, e.occurred_at, e.occurred_start, e.occurred_end, e.recorded_at,
+         e.global_position, e.global_position, e.data, e.sources, e.data->>'organization', 'appointed', e.data->>'role',
+         lower(regexp_replace(btrim(e.data->>'role'), '\\s+', ' ', 'g')), coalesce(e.data->>'roleCategory', 'other'), false
+       FROM event_store.events e WHERE e.global_position > $1 AND e.global_position <= $2 AND e.type = 'executive.appointed'
+       ON CONFLICT (fact_id, version, part) DO NOTHING`,
+      [from, Math.min(head, from + 100_000)],
+    );
+    log(`leadership read model completed up to ${Math.min(head, from + 100_000)}`);
+  }
+  await pool.query('ANALYZE read_model.leadership_events');
+  await pool.query('DELETE FROM read_model.leadership_runs');
+  await pool.query(
+    `INSERT INTO read_model.leadership_runs (${RUN_COLUMNS.join(', ')}) ${runEndsSql('read_model.leadership_events', `t.recorded_to IS NULL AND t.modality <> 'denied'`)}`,
+  );
+  await pool.query('ANALYZE read_model.leadership_runs');
+  return Math.max(0, head - had);
 }
