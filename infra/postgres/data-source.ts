@@ -2,6 +2,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { GroupAppend1764400000000 } from './migrations/1764400000000-group-append.migration';
 import { LeadershipRuns1764500000000 } from './migrations/1764500000000-leadership-runs.migration';
 import { LeadershipRunsTable1764500100000 } from './migrations/1764500100000-leadership-runs-table.migration';
+import { AppendGroupFunction1764500200000 } from './migrations/1764500200000-append-group-function.migration';
 import { EventStore1764201600000 } from './migrations/1764201600000-event-store.migration';
 import { FeedItems1764201700000 } from './migrations/1764201700000-feed-items.migration';
 import { ReadModels1764300000000 } from './migrations/1764300000000-read-models.migration';
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   GroupAppend1764400000000,
   LeadershipRuns1764500000000,
   LeadershipRunsTable1764500100000,
+  AppendGroupFunction1764500200000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -1,4 +1,4 @@
-import { Pool, PoolClient } from 'pg';
+import { Pool } from 'pg';
 import { WrongExpectedVersionError } from './event-store.errors';
 import { AppendedEvent, EventToAppend, StreamAppend } from './event-store.types';
 
@@ -21,14 +21,14 @@ const MAX_IN_FLIGHT = 2;
 /**
  * Group commit for appends. Positions are handed out under one transaction-scoped advisory lock held to commit,
  * so they become visible in commit order and "every event after P" never skips a late commit; but that makes
- * commits serial. So appends that arrive while commits are in flight wait and go together in the next
- * transaction: one version check round trip for all of them (each submission in its own subtransaction, so a
- * stale expected version fails only that submission), one statement that takes the lock, inserts and notifies,
- * one commit, one fsync. Two groups are in flight at once, on streams of their own: the second checks its
- * versions while the first holds the lock and commits, then takes the lock in turn (the lock is the last thing a
- * group takes, so the two never wait on each other in a cycle). A lone append does not wait for company. If the
- * group's insert fails (a reused event id), each submission is retried alone so one bad append never fails its
- * neighbours.
+ * commits serial. So appends that arrive while commits are in flight wait and go together in the next group,
+ * and a group is one statement (event_store.append_group): the version checks (each submission in its own
+ * subtransaction, so a stale expected version fails only that submission), the lock, the insert and the
+ * notification, one round trip, one commit, one fsync. Two groups are in flight at once, on streams of their own:
+ * the second checks its versions while the first holds the lock and commits, then takes the lock in turn (the
+ * lock is the last thing a group takes, so the two never wait on each other in a cycle). A lone append does not
+ * wait for company. If a group fails (a reused event id), each submission is retried alone so one bad append
+ * never fails its neighbours.
  */
 export class GroupCommitter {
   private queue: Submission[] = [];
@@ -92,131 +92,96 @@ export class GroupCommitter {
   }
 
   private async commit(group: Submission[], canSplit: boolean): Promise<void> {
-    let client: PoolClient;
+    let rows: AppendGroupRow[];
     try {
-      client = await this.pool.connect();
+      rows = (await this.pool.query(APPEND_GROUP_SQL, appendGroupArgs(group))).rows;
     } catch (error) {
-      group.forEach((s) => s.reject(this.translate(error)));
+      // The statement was its own transaction: nothing of the group was kept.
+      const translated = this.translate(error);
+      const split = canSplit && group.length > 1 && !/unavailable/i.test(translated.message);
+      if (!split) group.forEach((s) => s.reject(translated));
+      else for (const s of group) await this.commit([s], false);
       return;
     }
-    let split = false;
-    try {
-      await client.query('BEGIN');
-      const accepted = await this.reserve(client, group);
-      if (accepted.length === 0) {
-        await client.query('COMMIT');
-        return;
-      }
-      const appended = await insertEvents(client, accepted.flatMap((a) => a.rows));
-      await client.query('COMMIT');
-      const byId = new Map(appended.map((a) => [a.eventId, a]));
-      for (const a of accepted) a.submission.resolve(a.rows.map((r) => byId.get(r.event.eventId)!));
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      const translated = this.translate(error);
-      split = canSplit && group.length > 1 && !/unavailable/i.test(translated.message);
-      if (!split) group.forEach((s) => s.reject(translated));
-    } finally {
-      client.release();
-    }
-    if (split) for (const s of group) await this.commit([s], false);
-  }
-
-  /** One round trip checks and bumps every stream of the group; rejects the submissions that were stale. */
-  private async reserve(client: PoolClient, group: Submission[]) {
-    const sub: number[] = [];
-    const stream: string[] = [];
-    const expected: number[] = [];
-    const count: number[] = [];
-    group.forEach((s, i) =>
-      s.requests.forEach((r) => {
-        sub.push(i);
-        stream.push(r.streamId);
-        expected.push(r.expectedVersion === 'any' ? -1 : r.expectedVersion);
-        count.push(r.events.length);
-      }),
-    );
-    const { rows } = await client.query('SELECT * FROM event_store.reserve_versions($1::int[], $2::text[], $3::int[], $4::int[])', [
-      sub, stream, expected, count,
-    ]);
-    const first = new Map<string, number>();
-    const failed = new Map<number, { stream: string; actual: number | null }>();
+    const stale = new Map<number, AppendGroupRow>();
+    const appended = new Map<string, AppendedEvent>();
     for (const r of rows) {
-      if (r.ok) first.set(`${r.submission}\u0000${r.stream_id}`, Number(r.first_version));
-      else failed.set(Number(r.submission), { stream: r.stream_id, actual: r.actual === null ? null : Number(r.actual) });
+      if (r.o_kind === 'stale') stale.set(Number(r.o_submission), r);
+      else {
+        appended.set(r.o_event_id, {
+          eventId: r.o_event_id,
+          streamId: r.o_stream,
+          streamVersion: Number(r.o_version),
+          globalPosition: String(r.o_position),
+          recordedAt: new Date(r.o_recorded_at).toISOString(),
+        });
+      }
     }
-    const accepted: Array<{ submission: Submission; rows: InsertRow[] }> = [];
     group.forEach((s, i) => {
-      const f = failed.get(i);
+      const f = stale.get(i);
       if (f) {
-        const req = s.requests.find((r) => r.streamId === f.stream)!;
-        s.reject(new WrongExpectedVersionError(f.stream, req.expectedVersion, f.actual));
+        const req = s.requests.find((r) => r.streamId === f.o_stream)!;
+        s.reject(new WrongExpectedVersionError(f.o_stream, req.expectedVersion, f.o_actual === null ? null : Number(f.o_actual)));
         return;
       }
-      // Rows go in the caller's order (a story reads in its own order), whatever order the streams were locked in.
-      const rowsOfSubmission = s.requests.flatMap((r) =>
-        r.events.map((event, k) => ({ streamId: r.streamId, streamVersion: first.get(`${i}\u0000${r.streamId}`)! + k, event })),
-      );
-      accepted.push({ submission: s, rows: rowsOfSubmission });
+      // In the caller's order (a story reads in its own order), whatever order the streams were locked in.
+      s.resolve(s.requests.flatMap((r) => r.events.map((e) => appended.get(e.eventId)!)));
     });
-    return accepted;
   }
 }
 
-interface InsertRow {
-  streamId: string;
-  streamVersion: number;
-  event: EventToAppend;
+interface AppendGroupRow {
+  o_kind: 'stale' | 'appended';
+  o_submission: number | null;
+  o_stream: string;
+  o_actual: number | null;
+  o_event_id: string;
+  o_version: number;
+  o_position: string;
+  o_recorded_at: Date;
 }
 
-/**
- * One statement: the append lock (a materialised CTE every inserted row is joined to, so it is taken before the
- * first position is drawn), the insert, and the notification of the new head, sent at commit.
- */
-async function insertEvents(client: PoolClient, rows: InsertRow[]): Promise<AppendedEvent[]> {
-  const e = rows.map((r) => r.event);
-  const { rows: inserted } = await client.query(
-    `WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock($14::bigint) AS ok),
-     ins AS (
-       INSERT INTO event_store.events (event_id, stream_id, stream_version, type, schema_version, occurred_at,
-         occurred_start, occurred_end, recorded_at, data, sources, modality, metadata, content_hash)
-       SELECT u.event_id, u.stream_id, u.stream_version, u.type, u.schema_version, u.occurred_at, u.occurred_start,
-         u.occurred_end, clock_timestamp(), u.data, u.sources, u.modality, u.metadata, u.content_hash
-       FROM locked CROSS JOIN unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::text[], $7::timestamptz[],
-         $8::timestamptz[], $9::jsonb[], $10::jsonb[], $11::text[], $12::jsonb[], $13::text[])
-         WITH ORDINALITY AS u(event_id, stream_id, stream_version, type, schema_version, occurred_at, occurred_start,
-           occurred_end, data, sources, modality, metadata, content_hash, ord)
-       ORDER BY u.ord
-       RETURNING event_id, stream_id, stream_version, global_position, recorded_at
-     ),
-     notified AS MATERIALIZED (SELECT pg_notify($15, max(global_position)::text) FROM ins)
-     SELECT ins.* FROM ins CROSS JOIN notified`,
-    [
-      e.map((x) => x.eventId),
-      rows.map((r) => r.streamId),
-      rows.map((r) => r.streamVersion),
-      e.map((x) => x.type),
-      e.map((x) => x.schemaVersion),
-      e.map((x) => x.occurredAt),
-      e.map((x) => x.occurredStart),
-      e.map((x) => x.occurredEnd),
-      e.map((x) => JSON.stringify(x.data)),
-      e.map((x) => JSON.stringify(x.sources)),
-      e.map((x) => x.modality),
-      e.map((x) => JSON.stringify(x.metadata)),
-      e.map((x) => x.contentHash),
-      APPEND_LOCK_KEY,
-      EVENTS_CHANNEL,
-    ],
+/** One statement, so one round trip and one transaction per group: see the append_group migration. */
+const APPEND_GROUP_SQL = `SELECT * FROM event_store.append_group($1::int[], $2::text[], $3::int[], $4::int[], $5::int[], $6::text[],
+  $7::int[], $8::uuid[], $9::text[], $10::int[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::jsonb[], $15::jsonb[],
+  $16::text[], $17::jsonb[], $18::text[], $19::bigint, $20::text)`;
+
+/** The group as arrays: one entry per (submission, stream) for the checks, one per event (in the caller's order) for the insert. */
+function appendGroupArgs(group: Submission[]): unknown[] {
+  const sub: number[] = [];
+  const stream: string[] = [];
+  const expected: number[] = [];
+  const count: number[] = [];
+  const ev = { sub: [] as number[], stream: [] as string[], offset: [] as number[], events: [] as EventToAppend[] };
+  group.forEach((s, i) =>
+    s.requests.forEach((r) => {
+      sub.push(i);
+      stream.push(r.streamId);
+      expected.push(r.expectedVersion === 'any' ? -1 : r.expectedVersion);
+      count.push(r.events.length);
+      r.events.forEach((event, k) => {
+        ev.sub.push(i);
+        ev.stream.push(r.streamId);
+        ev.offset.push(k);
+        ev.events.push(event);
+      });
+    }),
   );
-  // RETURNING order is not guaranteed; positions follow insert order, so sort by them.
-  return inserted
-    .map((r) => ({
-      eventId: r.event_id,
-      streamId: r.stream_id,
-      streamVersion: Number(r.stream_version),
-      globalPosition: String(r.global_position),
-      recordedAt: new Date(r.recorded_at).toISOString(),
-    }))
-    .sort((x, y) => (BigInt(x.globalPosition) < BigInt(y.globalPosition) ? -1 : 1));
+  const e = ev.events;
+  return [
+    sub, stream, expected, count, ev.sub, ev.stream, ev.offset,
+    e.map((x) => x.eventId),
+    e.map((x) => x.type),
+    e.map((x) => x.schemaVersion),
+    e.map((x) => x.occurredAt),
+    e.map((x) => x.occurredStart),
+    e.map((x) => x.occurredEnd),
+    e.map((x) => JSON.stringify(x.data)),
+    e.map((x) => JSON.stringify(x.sources)),
+    e.map((x) => x.modality),
+    e.map((x) => JSON.stringify(x.metadata)),
+    e.map((x) => x.contentHash),
+    APPEND_LOCK_KEY,
+    EVENTS_CHANNEL,
+  ];
 }

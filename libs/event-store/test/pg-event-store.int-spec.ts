@@ -117,6 +117,33 @@ describe('PgEventStore against the real Postgres', () => {
     expect(await store.streamVersion('org:reuser')).toBe(0);
   });
 
+  it('keeps a stream in submission order while groups are in flight, and notifies the new head', async () => {
+    const listener = await db.pool.connect();
+    const heads: string[] = [];
+    listener.on('notification', (n) => heads.push(n.payload ?? ''));
+    await listener.query('LISTEN newsroom_events');
+    try {
+      const ids = Array.from({ length: 30 }, () => randomUUID());
+      // Interleaved with appends on other streams, so groups form and two are in flight.
+      const appended = await Promise.all(
+        ids.flatMap((id, i) => [
+          store.append({ streamId: 'org:ordered', expectedVersion: 'any', events: [event({ eventId: id })] }),
+          store.append({ streamId: `org:around-${i}`, expectedVersion: 0, events: [event(), event()] }),
+        ]),
+      );
+      const ordered = appended.filter((_, k) => k % 2 === 0).map(([a]) => a);
+      expect(ordered.map((a) => a.streamVersion)).toEqual(ids.map((_, i) => i + 1));
+      expect(ordered.map((a) => a.eventId)).toEqual(ids);
+      const positions = ordered.map((a) => BigInt(a.globalPosition));
+      expect(positions.every((p, i) => i === 0 || p > positions[i - 1])).toBe(true);
+      const head = await store.headPosition();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(heads).toContain(String(head));
+    } finally {
+      listener.release();
+    }
+  });
+
   it('keeps the log append-only: updates and deletes are refused by the database', async () => {
     await expect(db.pool.query(`UPDATE event_store.events SET type = 'x'`)).rejects.toThrow(/append-only/);
     await expect(db.pool.query(`DELETE FROM event_store.events`)).rejects.toThrow(/append-only/);
