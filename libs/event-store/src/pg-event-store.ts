@@ -4,6 +4,7 @@ export { APPEND_LOCK_KEY, EVENTS_CHANNEL } from './group-committer';
 import { DuplicateEventIdError, EventStoreUnavailableError, WrongExpectedVersionError } from './event-store.errors';
 import { AppendedEvent, StoredEvent, StreamAppend } from './event-store.types';
 import { EVENT_COLUMNS, toStoredEvent } from './event-rows.mapper';
+import { WriteReadCoalescer, WriteReads } from './write-reads';
 
 const PG_UNIQUE_VIOLATION = '23505';
 const PG_CONNECTION_ERRORS = ['08000', '08003', '08006', '57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'];
@@ -11,9 +12,19 @@ const PG_CONNECTION_ERRORS = ['08000', '08003', '08006', '57P01', '57P02', '57P0
 /** The append-only event log in Postgres: raw SQL, one class. Appends go through the group committer. */
 export class PgEventStore {
   private readonly committer: GroupCommitter;
+  private readonly writeReads: WriteReadCoalescer;
 
   constructor(private readonly pool: Pool) {
     this.committer = new GroupCommitter(pool, (error) => this.translate(error));
+    this.writeReads = new WriteReadCoalescer((sql, params) => this.query(sql, params));
+  }
+
+  /**
+   * What a write reads before deciding: its streams and the events already stored under its ids, in one query
+   * shared with concurrent writers (see WriteReadCoalescer).
+   */
+  readForWrite(streamIds: string[], eventIds: string[]): Promise<WriteReads> {
+    return this.writeReads.read(streamIds, eventIds);
   }
 
   /** Appends to one stream with an optimistic version check, in one transaction. */

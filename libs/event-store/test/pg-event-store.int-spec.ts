@@ -144,6 +144,26 @@ describe('PgEventStore against the real Postgres', () => {
     }
   });
 
+  it('serves concurrent reads for writes from shared queries, each caller getting exactly its streams and ids', async () => {
+    const ids = Array.from({ length: 40 }, () => randomUUID());
+    await Promise.all(ids.map((id, i) => store.append({ streamId: `org:reads-${i % 8}`, expectedVersion: 'any', events: [event({ eventId: id })] })));
+    const queries = jest.spyOn(db.pool, 'query');
+    try {
+      const asks = ids.map((id, i) => ({ streams: [`org:reads-${i % 8}`, `org:reads-missing-${i}`], ids: [id, randomUUID()] }));
+      const got = await Promise.all(asks.map((a) => store.readForWrite(a.streams, a.ids)));
+      expect(queries.mock.calls.length).toBeLessThan(asks.length / 4);
+      for (const [k, a] of asks.entries()) {
+        const alone = await store.readStreams(a.streams);
+        expect([...got[k].streams.keys()]).toEqual(a.streams);
+        for (const s of a.streams) expect(got[k].streams.get(s)!.map((e) => e.eventId)).toEqual(alone.get(s)!.map((e) => e.eventId));
+        expect([...got[k].existing.keys()]).toEqual([a.ids[0]]);
+        expect(got[k].existing.get(a.ids[0])!.streamId).toBe(a.streams[0]);
+      }
+    } finally {
+      queries.mockRestore();
+    }
+  });
+
   it('keeps the log append-only: updates and deletes are refused by the database', async () => {
     await expect(db.pool.query(`UPDATE event_store.events SET type = 'x'`)).rejects.toThrow(/append-only/);
     await expect(db.pool.query(`DELETE FROM event_store.events`)).rejects.toThrow(/append-only/);

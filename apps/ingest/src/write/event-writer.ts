@@ -47,11 +47,11 @@ export class EventWriter {
 
   private async attempt(intents: WriteIntent[], meta: RequestMeta, atomic: boolean): Promise<WriteOutcome[]> {
     const outcomes: (WriteOutcome | undefined)[] = new Array(intents.length);
-    // The idempotency check and the streams are read side by side: two round trips whatever the request size.
-    const [existing, streams] = await Promise.all([
-      this.existingById(intents),
-      this.store.readStreams([...new Set(intents.map((i) => i.subject))]),
-    ]);
+    // The idempotency check and the streams in one query, shared with concurrent requests.
+    const { existing, streams } = await this.store.readForWrite(
+      [...new Set(intents.map((i) => i.subject))],
+      [...new Set(intents.filter((i) => i.idFromClient).map((i) => i.eventId))],
+    );
     const firstIndexOf = new Map<string, number>();
     const pending: number[] = [];
     intents.forEach((intent, i) => {
@@ -112,12 +112,6 @@ export class EventWriter {
       duplicates: count('duplicate'),
       rejected: count('rejected'),
     });
-  }
-
-  private async existingById(intents: WriteIntent[]): Promise<Map<string, StoredEvent>> {
-    const ids = [...new Set(intents.filter((i) => i.idFromClient).map((i) => i.eventId))];
-    const found = await this.store.findEvents(ids);
-    return new Map(found.map((e) => [e.eventId, e]));
   }
 
   private replayOutcome(intent: WriteIntent, stored: StoredEvent): WriteOutcome {
