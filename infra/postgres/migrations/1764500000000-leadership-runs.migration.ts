@@ -1,10 +1,11 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The leadership report pairs appointments and departures per (person, role) in valid-time order. This index
- * holds the standing rows of an organization in exactly that order, with every column the pairing reads, so the
- * report's window pass is an index-only scan with no sort (subject and role compared bytewise, as the window
- * partitions them). Sources and data stay in the heap: they are read for the served page only.
+ * Leadership pairing reads each (organization, person, role key) group's standing rows in valid-time order: the
+ * projection when it recomputes the groups a batch touched (leadership_runs), a rebuild computing them all, and
+ * the report's window pass for a modality filter. This index holds those rows in exactly that order, with every
+ * column the pass reads, so it is an index-only scan with no sort (subject and role compared bytewise, as the
+ * window partitions them). Sources and data stay in the heap: the report reads them for the served page only.
  */
 export class LeadershipRuns1764500000000 implements MigrationInterface {
   name = 'LeadershipRuns1764500000000';

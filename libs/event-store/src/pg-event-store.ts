@@ -58,18 +58,6 @@ export class PgEventStore {
     return rows.map(toStoredEvent);
   }
 
-  /** Several streams in one round trip, each in version order (the write side loads every subject a request touches). */
-  async readStreams(streamIds: string[]): Promise<Map<string, StoredEvent[]>> {
-    const result = new Map<string, StoredEvent[]>(streamIds.map((id) => [id, []]));
-    if (streamIds.length === 0) return result;
-    const { rows } = await this.query(
-      `SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version`,
-      [streamIds],
-    );
-    for (const row of rows) result.get(row.stream_id)?.push(toStoredEvent(row));
-    return result;
-  }
-
   /** Committed events after a position, in position order. Safe against late commits (see APPEND_LOCK_KEY). */
   async readAll(afterPosition: string | number, limit: number): Promise<StoredEvent[]> {
     const { rows } = await this.query(
@@ -82,14 +70,6 @@ export class PgEventStore {
   async findEvent(eventId: string): Promise<StoredEvent | null> {
     const { rows } = await this.query(`SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE event_id = $1`, [eventId]);
     return rows.length ? toStoredEvent(rows[0]) : null;
-  }
-
-  async findEvents(eventIds: string[]): Promise<StoredEvent[]> {
-    if (eventIds.length === 0) return [];
-    const { rows } = await this.query(`SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE event_id = ANY($1::uuid[])`, [
-      eventIds,
-    ]);
-    return rows.map(toStoredEvent);
   }
 
   async headPosition(): Promise<string> {
