@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventToAppend, PgEventStore } from '@newsroom/event-store';
 import { bootstrapHttp, initMetrics } from '@newsroom/platform';
 import { FeedItemsProjection, ProjectionRunner } from '@newsroom/projections';
-import { createTestDatabase, freePort, pollUntil, SseClient, TestDatabase, testApiKey, testKafka } from '@newsroom/testing';
+import { createTestDatabase, eventToAppend, freePort, pollUntil, SseClient, TestDatabase, testApiKey, testKafka } from '@newsroom/testing';
 import { KafkaClient } from '@newsroom/messaging';
 import { loadQueryConfig } from '../src/config/query.config';
 import { feedKeyParam } from '../src/feed/feed-key-param.middleware';
@@ -18,19 +17,8 @@ import { filterQuery, positionsOf, RawSseClient, readWholeFeed, untilReached, Ws
  * hop), so the tests can record, correct and retract at the exact moments they need.
  */
 const person = (slug: string) => `person:${slug}`;
-const departed = (subject: string, organization = 'org:openai'): EventToAppend => ({
-  eventId: randomUUID(),
-  type: 'executive.departed',
-  schemaVersion: 1,
-  occurredAt: '2024-09',
-  occurredStart: '2024-09-01T00:00:00.000Z',
-  occurredEnd: '2024-10-01T00:00:00.000Z',
-  data: { organization, role: 'Chief Technology Officer', roleCategory: 'c-suite', reason: 'resigned' },
-  sources: [{ outlet: 'Example', language: 'fr' }],
-  modality: 'reported',
-  metadata: { correlationId: randomUUID(), causationId: null, actor: 'test' },
-  contentHash: 'h',
-});
+const departed = (_subject: string, organization = 'org:openai'): EventToAppend =>
+  eventToAppend({ data: { organization, role: 'Chief Technology Officer', roleCategory: 'c-suite', reason: 'resigned' } }) as EventToAppend;
 const amendment = (type: 'event.corrected' | 'event.retracted', targetEventId: string): EventToAppend => ({
   ...departed('x'),
   type,

@@ -28,19 +28,23 @@ async function until(probe: () => Promise<number>, from: number, target: number,
   }
 }
 
+/** Starts an app while its checkpoint table is locked, so it boots and waits there; the gate opens if it fails to start. */
+async function startBehindGate(pool: Pool, table: string, start: () => Promise<BenchApp>): Promise<{ gate: StageGate; app: BenchApp }> {
+  const gate = await StageGate.close(pool, table);
+  try {
+    return { gate, app: await start() };
+  } catch (error) {
+    await gate.open();
+    throw error;
+  }
+}
+
 /**
  * The relay app over a pre-filled store: held at the gate (its checkpoint table locked) while it boots, released,
  * timed until its checkpoint reaches the head of the log or the window closes. Progress is its checkpoint row.
  */
 export async function measureRelay(options: { pool: Pool; topic: string; head: number; start: () => Promise<BenchApp>; windowMs: number }): Promise<StageRun> {
-  const gate = await StageGate.close(options.pool, 'event_store.relay_checkpoints');
-  let app: BenchApp;
-  try {
-    app = await options.start();
-  } catch (error) {
-    await gate.open();
-    throw error;
-  }
+  const { gate, app } = await startBehindGate(options.pool, 'event_store.relay_checkpoints', options.start);
   const early = await scrapeCounter(app.url, 'relay_events_published_total');
   const started = await gate.open();
   const checkpoint = async () => {
@@ -58,14 +62,7 @@ export async function measureRelay(options: { pool: Pool; topic: string; head: n
  * for the feed projection; every projection is applied in the same transaction).
  */
 export async function measureProjector(options: { pool: Pool; events: number; start: () => Promise<BenchApp>; windowMs: number }): Promise<StageRun> {
-  const gate = await StageGate.close(options.pool, 'read_model.projection_checkpoints');
-  let app: BenchApp;
-  try {
-    app = await options.start();
-  } catch (error) {
-    await gate.open();
-    throw error;
-  }
+  const { gate, app } = await startBehindGate(options.pool, 'read_model.projection_checkpoints', options.start);
   const applied = () => scrapeCounter(app.url, 'projector_events_applied_total', 'projection="feed"');
   const early = await applied();
   const started = await gate.open();
