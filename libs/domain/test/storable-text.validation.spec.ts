@@ -57,7 +57,7 @@ describe('every request refuses unstorable text with the field path', () => {
   });
 
   it('given a story whose 513th event has NUL in its data, then the error names events[512]', () => {
-    const events = Array.from({ length: 600 }, () => ({ ...departed, sources: undefined }));
+    const events: Record<string, unknown>[] = Array.from({ length: 600 }, () => ({ ...departed, sources: undefined }));
     events[512] = { ...departed, sources: undefined, data: { ...departed.data, reason: NUL } };
     const body = { story: { outlet: 'Le Monde', title: 'OpenAI', language: 'fr', publishedAt: '2024-10-02' }, events };
     expect(pathsOf(validateStoryRequest(body))).toEqual(['events[512].data.reason']);
