@@ -74,7 +74,7 @@ describe('Kafka submissions: a poisoned message is isolated, its partition moves
 
   it('given text Postgres cannot store (NUL, lone surrogates, in values and in keys), then those are dead-lettered as invalid with their field paths and the others are recorded', async () => {
     const first = departedEnvelope();
-    const nul = departedEnvelope({ data: { ...departedEnvelope().data, reason: 'fired\u0000' } });
+    const nul = departedEnvelope({ data: { ...departedEnvelope().data, role: 'Chief Technology Officer\u0000' } });
     const lone = departedEnvelope({ sources: [{ outlet: 'Example \ud800 Daily', language: 'en' }] });
     const lowFirst = departedEnvelope({ occurredAt: '2024-09\udc00' });
     const badKey = departedEnvelope({ data: { ...departedEnvelope().data, ['reason\u0000']: 'x' } });
@@ -88,7 +88,7 @@ describe('Kafka submissions: a poisoned message is isolated, its partition moves
     const byId = new Map(letters.map((m) => [JSON.parse(m.value.toString()).id as string, m]));
     const paths = (id: string) => JSON.parse(byId.get(id)!.headers['error-paths']).map((e: { path: string }) => e.path);
     for (const id of [nul.id, lone.id, lowFirst.id, badKey.id]) expect(byId.get(id)!.headers['error-code']).toBe('REQUEST.INVALID');
-    expect(paths(nul.id)).toContain('data.reason');
+    expect(paths(nul.id)).toContain('data.role');
     expect(paths(lone.id)).toContain('sources[0].outlet');
     expect(paths(lowFirst.id)).toContain('occurredAt');
     expect(paths(badKey.id)).toContain('data.reason\\u0000');

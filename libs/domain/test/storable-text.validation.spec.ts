@@ -46,7 +46,7 @@ describe('every request refuses unstorable text with the field path', () => {
   const departed = envelope('executive.departed');
 
   it.each([
-    ['data', { ...departed, data: { ...departed.data, reason: NUL } }, 'data.reason'],
+    ['data', { ...departed, data: { ...departed.data, role: NUL } }, 'data.role'],
     ['an array item in data', { ...envelope('executive.appointed'), data: { ...envelope('executive.appointed').data, previously: ['ok', HIGH] } }, 'data.previously[1]'],
     ['a source', { ...departed, sources: [{ ...SOURCE, quote: LOW }] }, 'sources[0].quote'],
     ['the subject', { ...departed, subject: 'person:mira\u0000' }, 'subject'],
@@ -56,11 +56,11 @@ describe('every request refuses unstorable text with the field path', () => {
     expect(pathsOf(validateSubmission(body))).toContain(path);
   });
 
-  it('given a story whose 513th event has NUL in its data, then the error names events[512]', () => {
+  it('given a story whose 513th event has NUL in its data, then the error names events[512].data.role', () => {
     const events: Record<string, unknown>[] = Array.from({ length: 600 }, () => ({ ...departed, sources: undefined }));
-    events[512] = { ...departed, sources: undefined, data: { ...departed.data, reason: NUL } };
+    events[512] = { ...departed, sources: undefined, data: { ...departed.data, role: NUL } };
     const body = { story: { outlet: 'Le Monde', title: 'OpenAI', language: 'fr', publishedAt: '2024-10-02' }, events };
-    expect(pathsOf(validateStoryRequest(body))).toEqual(['events[512].data.reason']);
+    expect(pathsOf(validateStoryRequest(body))).toEqual(['events[512].data.role']);
   });
 
   it('given a story title with a lone surrogate, then story.title is invalid', () => {
