@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { PgEventStore } from '@newsroom/event-store';
+import { APPEND_LOCK_KEY, EventStoreTimeoutError, PgEventStore } from '@newsroom/event-store';
+import { createPgPool, DEFAULT_PG_TIMEOUTS } from '@newsroom/platform';
 import { IncomingMessage, KafkaClient, ManagedConsumer } from '@newsroom/messaging';
 import { createTestDatabase, departedEnvelope, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
 import { RecordEventsHandler } from '../src/events/record-events/record-events.handler';
@@ -93,5 +94,30 @@ describe('Kafka submissions: a poisoned message is isolated, its partition moves
     expect(paths(lowFirst.id)).toContain('occurredAt');
     expect(paths(badKey.id)).toContain('data.reason\\u0000');
     expect(await recorded([nul.id, lone.id, lowFirst.id, badKey.id])).toEqual([]);
+  });
+
+  it('given the append path hung (append lock held elsewhere), then the batch times out as transient: thrown back for a retry, nothing dead-lettered; once released it records', async () => {
+    // The app's own pool factory with a short server-side statement timeout, as ingest would run it.
+    const pool = createPgPool(db.url, 2, 'poison-timeout', { ...DEFAULT_PG_TIMEOUTS, statementTimeoutMs: 500, lockTimeoutMs: 0, queryTimeoutMs: 3000 });
+    const letters: unknown[] = [];
+    const processor = new SubmissionBatchProcessor((cmd) => new RecordEventsHandler(new EventWriter(new PgEventStore(pool))).execute(cmd), {
+      publish: async (_topic: string, messages: unknown[]) => void letters.push(...messages),
+    } as never, topics.submissionsDlq);
+    const envelope = departedEnvelope();
+    const message: IncomingMessage = { topic: topics.submissions, partition: 0, offset: '77', key: 'k-hung', headers: {}, value: Buffer.from(JSON.stringify(envelope)) };
+    const holder = await db.pool.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [APPEND_LOCK_KEY]);
+      await expect(processor.handleBatch({ topic: topics.submissions, partition: 0, messages: [message] })).rejects.toBeInstanceOf(EventStoreTimeoutError);
+      expect(letters).toHaveLength(0);
+      expect(await recorded([envelope.id])).toEqual([]);
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock($1)', [APPEND_LOCK_KEY]);
+      holder.release();
+    }
+    await processor.handleBatch({ topic: topics.submissions, partition: 0, messages: [message] });
+    expect(await recorded([envelope.id])).toEqual([envelope.id]);
+    expect(letters).toHaveLength(0);
+    await pool.end();
   });
 });
