@@ -85,4 +85,23 @@ describe('write API: text Postgres cannot store is a 400 with the field path, no
     expect((await write(`/v1/events/${target.id}/retractions`, { reason: 'hoax' })).status).toBe(201);
     expect(await eventCount()).toBe(before + 1);
   });
+
+  it('given a batch with one event the database itself refuses (a trigger raises for its id), then that item alone is rejected with the reason and the others are recorded', async () => {
+    const events = Array.from({ length: 10 }, () => departedEnvelope());
+    await db.pool.query(`CREATE FUNCTION public.refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused by the test trigger'; END $$`);
+    await db.pool.query(`CREATE TRIGGER refuse_one BEFORE INSERT ON event_store.events FOR EACH ROW
+      WHEN (NEW.event_id = '${events[4].id}'::uuid) EXECUTE FUNCTION public.refuse_one()`);
+    try {
+      const before = await eventCount();
+      const res = await write('/v1/events', { events });
+      expect(res.status).toBe(200);
+      expect(res.body.results[4]).toMatchObject({ index: 4, id: events[4].id, status: 'rejected', error: { status: 500, code: 'STORE.REJECTED' } });
+      expect(res.body.results[4].error.message).toContain('refused by the test trigger');
+      expect(res.body).toMatchObject({ created: 9, rejected: 1 });
+      expect(await eventCount()).toBe(before + 9);
+    } finally {
+      await db.pool.query('DROP TRIGGER refuse_one ON event_store.events');
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { isTransientStoreError } from '@newsroom/event-store';
 import { IncomingMessage, Publisher } from '@newsroom/messaging';
 import { RecordEventsCommand } from '../../events/record-events/record-events.command';
+import { storeRejection } from '../../write/event-writer';
 import { WriteOutcome, WriteRejection } from '../../write/write.types';
 import { toDeadLetter } from './dead-letter.message';
 import { ParsedSubmission, parseSubmissionMessage } from './submission-message';
@@ -15,13 +16,6 @@ export type SubmissionOutcome = 'accepted' | 'duplicate' | 'rejected';
 const CHUNK = 500;
 /** Pause before a transient failure is thrown back to the consumer, so a batch is retried later, not in a hot loop. */
 const TRANSIENT_PAUSE_MS = { min: 500, max: 5000 };
-
-/** The reason a message the store itself refuses (not a transient failure) is dead-lettered with. */
-export function storeRejection(error: unknown): WriteRejection {
-  const e = error as { message?: string; code?: string };
-  const code = typeof e?.code === 'string' && e.code ? ` (${e.code})` : '';
-  return { status: 500, code: 'STORE.REJECTED', message: `the event store refused this submission${code}: ${e?.message ?? String(error)}` };
-}
 
 /**
  * Handles one fetched batch of newsroom.submissions.v1: records the valid envelopes through the same
