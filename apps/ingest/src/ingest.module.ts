@@ -37,7 +37,17 @@ class IngestCoreModule {
       providers: [
         { provide: INGEST_CONFIG, useValue: config },
         { provide: PG_POOL, useFactory: () => createPgPool(config.DATABASE_URL, config.DATABASE_POOL_MAX, 'ingest') },
-        { provide: PgEventStore, inject: [PG_POOL], useFactory: (pool: Pool) => new PgEventStore(pool) },
+        {
+          provide: PgEventStore,
+          inject: [PG_POOL],
+          useFactory: (pool: Pool) =>
+            new PgEventStore(pool, {
+              appendQueueSubmissions: config.INGEST_APPEND_QUEUE_MAX_SUBMISSIONS,
+              appendQueueEvents: config.INGEST_APPEND_QUEUE_MAX_EVENTS,
+              writeReadsQueue: config.INGEST_WRITE_READS_QUEUE_MAX,
+              busyRetryAfterSeconds: config.INGEST_BUSY_RETRY_AFTER_S,
+            }),
+        },
         PoolCloser,
         { provide: EventWriter, inject: [PgEventStore], useFactory: (store: PgEventStore) => new EventWriter(store) },
         { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-ingest', brokers: config.KAFKA_BROKERS }) },

@@ -2,7 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { KafkaClient } from '@newsroom/messaging';
-import { HealthModule, loggingModule, MetricsModule, ProblemFilter, retryUntilReady } from '@newsroom/platform';
+import { HealthModule, loggingModule, MetricsModule, pgTimeoutOptions, ProblemFilter, retryUntilReady } from '@newsroom/platform';
 import { PROJECTOR_CONFIG, ProjectorConfig } from './config/projector.config';
 import { KAFKA, ProjectorService, READ_DB } from './projector/projector.service';
 
@@ -19,7 +19,7 @@ class ProjectorCoreModule {
           // Read models are written through TypeORM; the schema comes from migrations only (never synchronize).
           useFactory: () =>
             retryUntilReady('postgres', () =>
-              new DataSource({ type: 'postgres', url: config.DATABASE_URL, synchronize: false, extra: { max: config.DATABASE_POOL_MAX, application_name: 'projector' } }).initialize(),
+              new DataSource({ type: 'postgres', url: config.DATABASE_URL, synchronize: false, extra: { max: config.DATABASE_POOL_MAX, application_name: 'projector', ...pgTimeoutOptions() } }).initialize(),
             ),
         },
         { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-projector', brokers: config.KAFKA_BROKERS }) },

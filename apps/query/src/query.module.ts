@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { KafkaClient } from '@newsroom/messaging';
 import {
   API_KEY_RING, ApiKeyGuard, ApiKeyRing, HealthModule, loggingModule, MetricsModule, parseApiKeys, ProblemFilter,
-  REQUIRE_READ_KEY, retryUntilReady,
+  pgTimeoutOptions, REQUIRE_READ_KEY, retryUntilReady,
 } from '@newsroom/platform';
 import { QUERY_CONFIG, QueryConfig } from './config/query.config';
 import { FeedHub, READ_DB } from './feed/feed-hub.service';
@@ -25,7 +25,7 @@ class QueryCoreModule {
           provide: READ_DB,
           useFactory: () =>
             retryUntilReady('postgres', () =>
-              new DataSource({ type: 'postgres', url: config.DATABASE_URL, synchronize: false, extra: { max: config.DATABASE_POOL_MAX, application_name: 'query' } }).initialize(),
+              new DataSource({ type: 'postgres', url: config.DATABASE_URL, synchronize: false, extra: { max: config.DATABASE_POOL_MAX, application_name: 'query', ...pgTimeoutOptions() } }).initialize(),
             ),
         },
         { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-query', brokers: config.KAFKA_BROKERS }) },

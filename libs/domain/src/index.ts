@@ -51,3 +51,4 @@ export { renderHeadline, type HeadlineOptions } from './headlines/headline.rende
 export { displayNameOf } from './headlines/display-name.format';
 export { formatMoney } from './headlines/money.format';
 export { periodPhrase } from './headlines/period.format';
+export { isStorableText, unstorableTextErrors } from './validation/storable-text';

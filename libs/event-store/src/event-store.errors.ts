@@ -18,11 +18,46 @@ export class DuplicateEventIdError extends Error {
   }
 }
 
-/** Postgres could not be reached or failed mid-append: nothing was recorded. */
+/**
+ * Transient: Postgres could not be reached, failed mid-append, or is overloaded. Retrying later (with the same
+ * event ids) is safe. `nothingRecorded` is true when it is certain the append did not commit (the statement never
+ * ran, or the server cancelled it); false when the connection was lost or the client gave up while the statement
+ * may have been committing: then the outcome is unknown and a retry with the same ids tells.
+ */
 export class EventStoreUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super(`event store unavailable: ${(cause as Error)?.message ?? String(cause)}`);
+  readonly nothingRecorded: boolean;
+  /** Seconds a client should wait before retrying (the Retry-After header). */
+  readonly retryAfterSeconds: number;
+
+  constructor(cause: unknown, options: { nothingRecorded?: boolean; retryAfterSeconds?: number; message?: string } = {}) {
+    super(options.message ?? `event store unavailable: ${(cause as Error)?.message ?? String(cause)}`);
     this.name = 'EventStoreUnavailableError';
+    this.nothingRecorded = options.nothingRecorded ?? true;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 2;
     (this as { cause?: unknown }).cause = cause;
   }
+}
+
+/** The append or write-read queue is full: refused at once, nothing was recorded. Transient. */
+export class EventStoreBusyError extends EventStoreUnavailableError {
+  constructor(readonly queue: 'append' | 'write-reads', limit: string, retryAfterSeconds = 1) {
+    super(null, { nothingRecorded: true, retryAfterSeconds, message: `event store busy: the ${queue} queue is full (${limit})` });
+    this.name = 'EventStoreBusyError';
+  }
+}
+
+/**
+ * A statement ran out of time (statement_timeout, lock_timeout, or the client's last-resort query timeout).
+ * Server-side timeouts cancel the statement, so nothing was recorded; a client-side one leaves it unknown.
+ */
+export class EventStoreTimeoutError extends EventStoreUnavailableError {
+  constructor(cause: unknown, nothingRecorded: boolean, retryAfterSeconds = 2) {
+    super(cause, { nothingRecorded, retryAfterSeconds, message: `event store timed out: ${(cause as Error)?.message ?? String(cause)}` });
+    this.name = 'EventStoreTimeoutError';
+  }
+}
+
+/** Transient errors: the same write may succeed later. Everything else is about the data and will fail again. */
+export function isTransientStoreError(error: unknown): boolean {
+  return error instanceof EventStoreUnavailableError;
 }

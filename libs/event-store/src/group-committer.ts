@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { WrongExpectedVersionError } from './event-store.errors';
+import { EventStoreBusyError, isTransientStoreError, WrongExpectedVersionError } from './event-store.errors';
 import { AppendedEvent, EventToAppend, StreamAppend } from './event-store.types';
 
 export const APPEND_LOCK_KEY = 0x6e657773; // "news"
@@ -7,6 +7,7 @@ export const EVENTS_CHANNEL = 'newsroom_events';
 
 interface Submission {
   requests: StreamAppend[];
+  events: number;
   resolve: (appended: AppendedEvent[]) => void;
   reject: (error: unknown) => void;
 }
@@ -17,6 +18,19 @@ export type ErrorTranslator = (error: unknown) => Error;
 const MAX_GROUP_EVENTS = 5000;
 /** Groups committing at once: one holding the lock, the next checking its versions meanwhile. */
 const MAX_IN_FLIGHT = 2;
+
+/**
+ * How much may wait for a group (not counting the groups in flight). Past either bound an append is refused at
+ * once with EventStoreBusyError (503 + Retry-After), so a hung database cannot pile requests and memory up.
+ */
+export interface AppendQueueLimits {
+  maxSubmissions: number;
+  maxEvents: number;
+  /** Retry-After of the busy answer, in seconds. */
+  retryAfterSeconds: number;
+}
+
+export const DEFAULT_APPEND_QUEUE_LIMITS: AppendQueueLimits = { maxSubmissions: 5000, maxEvents: 20000, retryAfterSeconds: 1 };
 
 /**
  * Group commit for appends. Positions are handed out under one transaction-scoped advisory lock held to commit,
@@ -32,6 +46,8 @@ const MAX_IN_FLIGHT = 2;
  */
 export class GroupCommitter {
   private queue: Submission[] = [];
+  /** Events in `queue`: kept as a counter so the bound is one comparison per append. */
+  private queuedEvents = 0;
   /** Streams of the groups in flight: a submission on one of them waits for the next group. */
   private readonly busy = new Set<string>();
   private inFlight = 0;
@@ -40,11 +56,20 @@ export class GroupCommitter {
     private readonly pool: Pool,
     private readonly translate: ErrorTranslator,
     private readonly maxInFlight = MAX_IN_FLIGHT,
+    private readonly limits: AppendQueueLimits = DEFAULT_APPEND_QUEUE_LIMITS,
   ) {}
 
   submit(requests: StreamAppend[]): Promise<AppendedEvent[]> {
+    let events = 0;
+    for (const r of requests) events += r.events.length;
+    // A lone submission larger than the bound still goes when the queue is empty: the bound is on waiting, not on size.
+    if (this.queue.length >= this.limits.maxSubmissions || (this.queue.length > 0 && this.queuedEvents + events > this.limits.maxEvents)) {
+      const limit = `${this.queue.length} submissions, ${this.queuedEvents} events waiting`;
+      return Promise.reject(new EventStoreBusyError('append', limit, this.limits.retryAfterSeconds));
+    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ requests, resolve, reject });
+      this.queue.push({ requests, events, resolve, reject });
+      this.queuedEvents += events;
       this.dispatch();
     });
   }
@@ -75,7 +100,7 @@ export class GroupCommitter {
     let events = 0;
     const rest: Submission[] = [];
     for (const s of this.queue) {
-      const size = s.requests.reduce((n, r) => n + r.events.length, 0);
+      const size = s.events;
       const clash = s.requests.some((r) => streams.has(r.streamId) || this.busy.has(r.streamId));
       if (clash || (group.length > 0 && events + size > MAX_GROUP_EVENTS)) {
         // Once a stream's submission waits, every later one on that stream waits behind it.
@@ -88,6 +113,7 @@ export class GroupCommitter {
       group.push(s);
     }
     this.queue = rest;
+    this.queuedEvents -= events;
     return group;
   }
 
@@ -98,7 +124,9 @@ export class GroupCommitter {
     } catch (error) {
       // The statement was its own transaction: nothing of the group was kept.
       const translated = this.translate(error);
-      const split = canSplit && group.length > 1 && !/unavailable/i.test(translated.message);
+      // Transient (unavailable, timed out): the others would fail the same way. Otherwise one bad submission
+      // (a reused id, a row the database refuses) must not fail its neighbours.
+      const split = canSplit && group.length > 1 && !isTransientStoreError(translated);
       if (!split) group.forEach((s) => s.reject(translated));
       else for (const s of group) await this.commit([s], false);
       return;

@@ -1,22 +1,47 @@
 import { Pool } from 'pg';
-import { GroupCommitter } from './group-committer';
+import { DEFAULT_APPEND_QUEUE_LIMITS, GroupCommitter } from './group-committer';
 export { APPEND_LOCK_KEY, EVENTS_CHANNEL } from './group-committer';
-import { DuplicateEventIdError, EventStoreUnavailableError, WrongExpectedVersionError } from './event-store.errors';
+import { translateStoreError } from './store-error.translate';
 import { AppendedEvent, StoredEvent, StreamAppend } from './event-store.types';
 import { EVENT_COLUMNS, toStoredEvent } from './event-rows.mapper';
 import { WriteReadCoalescer, WriteReads } from './write-reads';
 
-const PG_UNIQUE_VIOLATION = '23505';
-const PG_CONNECTION_ERRORS = ['08000', '08003', '08006', '57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'];
+
+/** Bounds of the store's waiting queues (see GroupCommitter and WriteReadCoalescer). */
+export interface EventStoreLimits {
+  /** Append submissions (one per write request or Kafka chunk) waiting for a group. */
+  appendQueueSubmissions: number;
+  /** Events in those submissions. */
+  appendQueueEvents: number;
+  /** Writers waiting for their coalesced read. */
+  writeReadsQueue: number;
+  /** Retry-After when a queue is full. */
+  busyRetryAfterSeconds: number;
+}
+
+export const DEFAULT_EVENT_STORE_LIMITS: EventStoreLimits = {
+  appendQueueSubmissions: DEFAULT_APPEND_QUEUE_LIMITS.maxSubmissions,
+  appendQueueEvents: DEFAULT_APPEND_QUEUE_LIMITS.maxEvents,
+  writeReadsQueue: 5000,
+  busyRetryAfterSeconds: DEFAULT_APPEND_QUEUE_LIMITS.retryAfterSeconds,
+};
 
 /** The append-only event log in Postgres: raw SQL, one class. Appends go through the group committer. */
 export class PgEventStore {
   private readonly committer: GroupCommitter;
   private readonly writeReads: WriteReadCoalescer;
 
-  constructor(private readonly pool: Pool) {
-    this.committer = new GroupCommitter(pool, (error) => this.translate(error));
-    this.writeReads = new WriteReadCoalescer((sql, params) => this.query(sql, params));
+  constructor(
+    private readonly pool: Pool,
+    limits: Partial<EventStoreLimits> = {},
+  ) {
+    const l = { ...DEFAULT_EVENT_STORE_LIMITS, ...limits };
+    this.committer = new GroupCommitter(pool, (error) => this.translate(error), undefined, {
+      maxSubmissions: l.appendQueueSubmissions,
+      maxEvents: l.appendQueueEvents,
+      retryAfterSeconds: l.busyRetryAfterSeconds,
+    });
+    this.writeReads = new WriteReadCoalescer((sql, params) => this.query(sql, params), undefined, l.writeReadsQueue, l.busyRetryAfterSeconds);
   }
 
   /**
@@ -86,19 +111,7 @@ export class PgEventStore {
   }
 
   private translate(error: unknown): Error {
-    const e = error as { code?: string; constraint?: string; detail?: string };
-    if (error instanceof WrongExpectedVersionError) return error;
-    if (e?.code === PG_UNIQUE_VIOLATION && e.constraint === 'events_event_id_key') {
-      const id = /\(event_id\)=\(([^)]+)\)/.exec(e.detail ?? '')?.[1] ?? 'unknown';
-      return new DuplicateEventIdError(id);
-    }
-    if (e?.code === PG_UNIQUE_VIOLATION && e.constraint === 'events_stream_id_stream_version_key') {
-      return new WrongExpectedVersionError('unknown', 'any', null);
-    }
-    if (e?.code && PG_CONNECTION_ERRORS.includes(e.code)) return new EventStoreUnavailableError(error);
-    if (error instanceof Error && /Connection terminated|connect ECONNREFUSED|timeout/i.test(error.message)) {
-      return new EventStoreUnavailableError(error);
-    }
-    return error as Error;
+    return translateStoreError(error);
   }
 }
+

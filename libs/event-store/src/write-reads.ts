@@ -1,3 +1,4 @@
+import { EventStoreBusyError } from './event-store.errors';
 import { EVENT_COLUMNS, toStoredEvent } from './event-rows.mapper';
 import { StoredEvent } from './event-store.types';
 
@@ -34,9 +35,15 @@ export class WriteReadCoalescer {
   constructor(
     private readonly query: Query,
     private readonly maxInFlight = 2,
+    /** Readers that may wait for the next query; past it a read is refused at once (EventStoreBusyError). */
+    private readonly maxWaiting = 5000,
+    private readonly retryAfterSeconds = 1,
   ) {}
 
   read(streamIds: string[], eventIds: string[]): Promise<WriteReads> {
+    if (this.queue.length >= this.maxWaiting) {
+      return Promise.reject(new EventStoreBusyError('write-reads', `${this.queue.length} readers waiting`, this.retryAfterSeconds));
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ streamIds, eventIds, resolve, reject });
       this.dispatch();

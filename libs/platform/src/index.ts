@@ -1,6 +1,6 @@
 export * from './config/load-config';
 export { loggingModule } from './logging/logging.module';
-export { createPgPool } from './database/pg-pool';
+export { createPgPool, pgTimeoutsFromEnv, pgTimeoutOptions, DEFAULT_PG_TIMEOUTS, LONG_RUNNING_PG_TIMEOUTS, type PgTimeouts } from './database/pg-pool';
 export * from './health/readiness';
 export { HealthModule } from './health/health.module';
 export { HealthController } from './health/health.controller';

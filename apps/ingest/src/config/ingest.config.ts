@@ -6,6 +6,11 @@ const ingestEnvSchema = commonEnvSchema.extend({
   INGEST_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('2mb'),
   INGEST_SUBMISSIONS_GROUP_ID: z.string().min(1).default('newsroom-ingest-submissions'),
   INGEST_CONSUME_SUBMISSIONS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  // Bounds of the event store's waiting queues; past them a write is refused at once with 503 + Retry-After.
+  INGEST_APPEND_QUEUE_MAX_SUBMISSIONS: z.coerce.number().int().min(1).default(5000),
+  INGEST_APPEND_QUEUE_MAX_EVENTS: z.coerce.number().int().min(1).default(20000),
+  INGEST_WRITE_READS_QUEUE_MAX: z.coerce.number().int().min(1).default(5000),
+  INGEST_BUSY_RETRY_AFTER_S: z.coerce.number().int().min(1).max(3600).default(1),
 });
 
 export type IngestConfig = z.infer<typeof ingestEnvSchema>;

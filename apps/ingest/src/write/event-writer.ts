@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DomainError, evolve, foldStream, NewEvent, parsePeriod, StreamState } from '@newsroom/domain';
 import {
-  DuplicateEventIdError, EventToAppend, PgEventStore, StoredEvent, StreamAppend, WrongExpectedVersionError,
+  DuplicateEventIdError, EventToAppend, isTransientStoreError, PgEventStore, StoredEvent, StreamAppend, WrongExpectedVersionError,
 } from '@newsroom/event-store';
 import { toRecordedEvent } from './stored-to-recorded';
 import { RequestMeta, WriteOutcome, WriteRejection } from './write.types';
@@ -31,6 +31,36 @@ export class EventWriter {
   constructor(private readonly store: PgEventStore) {}
 
   async write(intents: WriteIntent[], meta: RequestMeta, atomic: boolean): Promise<WriteOutcome[]> {
+    try {
+      return await this.writeWithRetries(intents, meta, atomic);
+    } catch (error) {
+      if (atomic || intents.length < 2 || !isIsolatable(error)) throw error;
+      // Items stand alone, so one the database refuses (not a transient failure) must not fail the others: halves
+      // are written on their own, down to the single item, which is rejected with the database's reason.
+      return this.writeIsolated(intents, meta, error);
+    }
+  }
+
+  private async writeIsolated(intents: WriteIntent[], meta: RequestMeta, error: unknown): Promise<WriteOutcome[]> {
+    if (intents.length === 1) {
+      this.logger.error({ msg: 'the event store refused an event', eventId: intents[0].eventId, correlationId: meta.correlationId, error: (error as Error)?.message });
+      return [reject(intents[0], storeRejection(error))];
+    }
+    const half = intents.length >> 1;
+    const out: WriteOutcome[] = [];
+    // In order, so a stream's items are still decided and appended in submission order.
+    for (const part of [intents.slice(0, half), intents.slice(half)]) {
+      try {
+        out.push(...(await this.writeWithRetries(part, meta, false)));
+      } catch (e) {
+        if (!isIsolatable(e)) throw e;
+        out.push(...(await this.writeIsolated(part, meta, e)));
+      }
+    }
+    return out;
+  }
+
+  private async writeWithRetries(intents: WriteIntent[], meta: RequestMeta, atomic: boolean): Promise<WriteOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {
         const outcomes = await this.attempt(intents, meta, atomic);
@@ -158,6 +188,18 @@ function idConflict(eventId: string): WriteRejection {
     message: `event id ${eventId} was already used for different content`,
     errors: [{ path: 'id', message: 'already used for different content' }],
   };
+}
+
+/** Not transient, not a race the retries handle: an error about this data, which will fail again. */
+function isIsolatable(error: unknown): boolean {
+  return !isTransientStoreError(error) && !(error instanceof WrongExpectedVersionError) && !(error instanceof DuplicateEventIdError);
+}
+
+/** The reason an item the event store itself refuses is rejected with (Kafka: dead-lettered with). */
+export function storeRejection(error: unknown): WriteRejection {
+  const e = error as { message?: string; code?: string };
+  const code = typeof e?.code === 'string' && e.code ? ` (${e.code})` : '';
+  return { status: 500, code: 'STORE.REJECTED', message: `the event store refused this event${code}: ${e?.message ?? String(error)}` };
 }
 
 function reject(intent: WriteIntent, error: WriteRejection): WriteOutcome {

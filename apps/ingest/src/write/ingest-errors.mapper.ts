@@ -1,5 +1,7 @@
 import { DomainError } from '@newsroom/domain';
-import { DuplicateEventIdError, EventStoreUnavailableError, WrongExpectedVersionError } from '@newsroom/event-store';
+import {
+  DuplicateEventIdError, EventStoreBusyError, EventStoreTimeoutError, EventStoreUnavailableError, WrongExpectedVersionError,
+} from '@newsroom/event-store';
 import { ErrorMapper, ProblemError, problems } from '@newsroom/platform';
 import { fromDomainError } from './event-writer';
 import { rejectionProblem } from './outcome-response';
@@ -13,6 +15,25 @@ export const mapIngestError: ErrorMapper = (error) => {
   if (error instanceof DuplicateEventIdError) {
     return new ProblemError(409, 'EVENT.ID_CONFLICT', 'Conflict', error.message, [{ path: 'id', message: 'already used' }]);
   }
-  if (error instanceof EventStoreUnavailableError) return problems.unavailable('The event store cannot be reached; nothing was recorded. Retry.');
+  if (error instanceof EventStoreUnavailableError) return storeUnavailableProblem(error);
   return null;
 };
+
+/**
+ * 503 + Retry-After for every transient store failure. It says "nothing was recorded" only when that is certain
+ * (refused before running, or cancelled by the server's statement_timeout / lock_timeout); after a lost
+ * connection or the client's last-resort timeout the write may have committed, and a retry with the same ids tells.
+ */
+export function storeUnavailableProblem(error: EventStoreUnavailableError) {
+  const outcome = error.nothingRecorded
+    ? 'nothing was recorded. Retry.'
+    : 'the write may or may not have been recorded. Retry with the same event ids (or Idempotency-Key): a recorded event answers as a duplicate.';
+  const extensions = { recorded: error.nothingRecorded ? false : 'unknown' };
+  if (error instanceof EventStoreBusyError) {
+    return problems.unavailable(`Too many writes are waiting for the event store; ${outcome}`, error.retryAfterSeconds, 'STORE.BUSY', extensions);
+  }
+  if (error instanceof EventStoreTimeoutError) {
+    return problems.unavailable(`The event store did not answer in time; ${outcome}`, error.retryAfterSeconds, 'STORE.TIMEOUT', extensions);
+  }
+  return problems.unavailable(`The event store cannot be reached; ${outcome}`, error.retryAfterSeconds, 'SERVICE.UNAVAILABLE', extensions);
+}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { correctionChangesSchema, type CorrectionChanges } from '../events/event-corrected.event';
 import { sourcesSchema, type Source } from '../values/source.value';
 import { textSchema } from '../values/text.value';
-import { runSchema } from '../validation/zod-issues.mapper';
+import { runInputSchema } from '../validation/storable-text';
 import type { Validation } from '../validation/validation.types';
 import { isPlainObject } from './envelope.schema';
 
@@ -21,5 +21,5 @@ export interface CorrectionRequest {
 
 export function validateCorrectionRequest(input: unknown): Validation<CorrectionRequest> {
   if (!isPlainObject(input)) return { ok: false, errors: [{ path: '', message: 'must be a JSON object' }] };
-  return runSchema<CorrectionRequest>(correctionRequestSchema, input);
+  return runInputSchema<CorrectionRequest>(correctionRequestSchema, input);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { textSchema } from '../values/text.value';
-import { runSchema } from '../validation/zod-issues.mapper';
+import { runInputSchema } from '../validation/storable-text';
 import type { Validation } from '../validation/validation.types';
 import { isPlainObject } from './envelope.schema';
 
@@ -13,5 +13,5 @@ export interface RetractionRequest {
 
 export function validateRetractionRequest(input: unknown): Validation<RetractionRequest> {
   if (!isPlainObject(input)) return { ok: false, errors: [{ path: '', message: 'must be a JSON object' }] };
-  return runSchema<RetractionRequest>(retractionRequestSchema, input);
+  return runInputSchema<RetractionRequest>(retractionRequestSchema, input);
 }

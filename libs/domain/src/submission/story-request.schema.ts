@@ -4,7 +4,7 @@ import { periodSchema } from '../values/period.value';
 import type { Source } from '../values/source.value';
 import { urlSchema } from '../values/source.value';
 import { nameSchema, titleSchema } from '../values/text.value';
-import { runSchema } from '../validation/zod-issues.mapper';
+import { runInputSchema } from '../validation/storable-text';
 import type { Validation } from '../validation/validation.types';
 import { buildEnvelopeUnion, isPlainObject } from './envelope.schema';
 import type { Submission } from './submission.schema';
@@ -43,7 +43,7 @@ export interface StoryRequest {
 
 export function validateStoryRequest(input: unknown): Validation<StoryRequest> {
   if (!isPlainObject(input)) return { ok: false, errors: [{ path: '', message: 'must be a JSON object' }] };
-  return runSchema<StoryRequest>(storyRequestSchema, input);
+  return runInputSchema<StoryRequest>(storyRequestSchema, input);
 }
 
 /** The story as a source, first in each event's sources. */

@@ -1,7 +1,7 @@
 import type { RecordableEventType } from '../events/event-catalog.registry';
 import type { Modality } from '../values/modality.value';
 import type { Source } from '../values/source.value';
-import { runSchema } from '../validation/zod-issues.mapper';
+import { runInputSchema } from '../validation/storable-text';
 import type { Validation } from '../validation/validation.types';
 import { buildEnvelopeUnion, isPlainObject } from './envelope.schema';
 
@@ -22,5 +22,5 @@ export const submissionSchema = buildEnvelopeUnion({ sourcesRequired: true });
 /** Validates the PRODUCT.md envelope including the per-type data; errors carry paths like "data.money.amount". */
 export function validateSubmission(input: unknown): Validation<Submission> {
   if (!isPlainObject(input)) return { ok: false, errors: [{ path: '', message: 'must be a JSON object' }] };
-  return runSchema<Submission>(submissionSchema, input);
+  return runInputSchema<Submission>(submissionSchema, input);
 }

@@ -62,6 +62,9 @@ export const problems = {
   forbidden: (scope: string) =>
     new ProblemError(403, 'AUTH.SCOPE_MISSING', 'Key lacks scope', `This operation needs a key with the "${scope}" scope.`),
   notFound: (what: string) => new ProblemError(404, 'RESOURCE.NOT_FOUND', 'Not found', what),
-  unavailable: (what: string) =>
-    new ProblemError(503, 'SERVICE.UNAVAILABLE', 'Service unavailable', what, undefined, {}, { 'Retry-After': '2' }),
+  /** 503 with Retry-After (whole seconds, at least 1): the client should come back, nothing is wrong with its request. */
+  unavailable: (what: string, retryAfterSeconds = 2, code = 'SERVICE.UNAVAILABLE', extensions: Record<string, unknown> = {}) =>
+    new ProblemError(503, code, 'Service unavailable', what, undefined, { retryAfter: Math.max(1, Math.ceil(retryAfterSeconds)), ...extensions }, {
+      'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    }),
 };

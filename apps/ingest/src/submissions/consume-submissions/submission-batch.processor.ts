@@ -1,20 +1,29 @@
 import { Logger } from '@nestjs/common';
+import { isTransientStoreError } from '@newsroom/event-store';
 import { IncomingMessage, Publisher } from '@newsroom/messaging';
 import { RecordEventsCommand } from '../../events/record-events/record-events.command';
+import { storeRejection } from '../../write/event-writer';
 import { WriteOutcome, WriteRejection } from '../../write/write.types';
 import { toDeadLetter } from './dead-letter.message';
-import { parseSubmissionMessage } from './submission-message';
+import { ParsedSubmission, parseSubmissionMessage } from './submission-message';
+
+type ValidSubmission = Extract<ParsedSubmission, { ok: true }> & { index: number };
 
 export type RecordEvents = (command: RecordEventsCommand) => Promise<WriteOutcome[]>;
 export type SubmissionOutcome = 'accepted' | 'duplicate' | 'rejected';
 
 // One write transaction per chunk: a fetched batch can hold thousands of messages.
 const CHUNK = 500;
+/** Pause before a transient failure is thrown back to the consumer, so a batch is retried later, not in a hot loop. */
+const TRANSIENT_PAUSE_MS = { min: 500, max: 5000 };
 
 /**
  * Handles one fetched batch of newsroom.submissions.v1: records the valid envelopes through the same
  * RecordEventsCommand as HTTP (each on its own, not all or nothing) and dead-letters every reject with the
- * error in headers. An infrastructure failure (Postgres down) throws, so the batch is retried, never dead-lettered.
+ * error in headers. A transient failure (Postgres down, timed out, its queue full) throws after a pause, so the
+ * batch is retried, never dead-lettered. Any other failure of a chunk is isolated: the chunk is recorded in halves,
+ * down to the single message, and only the messages that fail alone are dead-lettered (STORE.REJECTED, with the
+ * database's reason), so one message the database refuses never blocks its partition.
  */
 export class SubmissionBatchProcessor {
   private readonly logger = new Logger(SubmissionBatchProcessor.name);
@@ -37,11 +46,7 @@ export class SubmissionBatchProcessor {
     let accepted = 0;
     let duplicates = 0;
     if (valid.length) {
-      // The command's own meta only names the chunk in logs; every event carries its message's meta.
-      const first = messages[0];
-      const chunkMeta = { correlationId: `${first.topic}/${first.partition}/${first.offset}`, causationId: null, actor: `kafka:${first.topic}` };
-      const command = new RecordEventsCommand(valid.map((v) => v.submission), chunkMeta, false, valid.map((v) => v.meta));
-      const outcomes = await this.record(command);
+      const outcomes = await this.recordIsolated(messages, valid);
       outcomes.forEach((o, i) => {
         if (o.status === 'rejected') rejections[valid[i].index] = o.error;
         else if (o.status === 'created') accepted++;
@@ -63,5 +68,36 @@ export class SubmissionBatchProcessor {
     this.onOutcome('accepted', accepted);
     this.onOutcome('duplicate', duplicates);
     this.onOutcome('rejected', dead.length);
+  }
+
+  /** Records the chunk; on a non-transient failure records each half on its own, down to single messages. */
+  private async recordIsolated(messages: IncomingMessage[], valid: ValidSubmission[]): Promise<WriteOutcome[]> {
+    try {
+      return await this.record(this.commandFor(messages, valid));
+    } catch (error) {
+      if (isTransientStoreError(error)) {
+        const wait = Math.min(TRANSIENT_PAUSE_MS.max, Math.max(TRANSIENT_PAUSE_MS.min, ((error as { retryAfterSeconds?: number }).retryAfterSeconds ?? 1) * 1000));
+        this.logger.warn({ msg: 'submissions batch not recorded, will be retried', error: (error as Error).message, retryInMs: wait });
+        await new Promise((r) => setTimeout(r, wait));
+        throw error;
+      }
+      if (valid.length === 1) {
+        const m = messages[valid[0].index];
+        this.logger.error({ msg: 'the event store refused a submission', partition: m.partition, offset: m.offset, error: (error as Error)?.message });
+        return [{ status: 'rejected', eventId: valid[0].submission.id ?? null, error: storeRejection(error) }];
+      }
+      const half = valid.length >> 1;
+      // In order, so a stream's submissions still record in partition order.
+      const left = await this.recordIsolated(messages, valid.slice(0, half));
+      const right = await this.recordIsolated(messages, valid.slice(half));
+      return [...left, ...right];
+    }
+  }
+
+  private commandFor(messages: IncomingMessage[], valid: ValidSubmission[]): RecordEventsCommand {
+    // The command's own meta only names the chunk in logs; every event carries its message's meta.
+    const first = messages[valid[0].index];
+    const chunkMeta = { correlationId: `${first.topic}/${first.partition}/${first.offset}`, causationId: null, actor: `kafka:${first.topic}` };
+    return new RecordEventsCommand(valid.map((v) => v.submission), chunkMeta, false, valid.map((v) => v.meta));
   }
 }
