@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createUpcaster, CURRENT_SCHEMA_VERSION, UPCASTERS } from '@newsroom/domain';
-import { EventToAppend, PgEventStore, toStoredEvent, EVENT_COLUMNS } from '@newsroom/event-store';
+import { EventToAppend, PgEventStore } from '@newsroom/event-store';
 import { KafkaClient, ManagedConsumer } from '@newsroom/messaging';
-import { createProjections, ProjectionRunner, projectedFromStored } from '@newsroom/projections';
+import { createProjections, ProjectionRunner } from '@newsroom/projections';
 import { createTestDatabase, eventToAppend, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
 import { EventRelay } from '../../relay/src/relay/event-relay';
 import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints';
 import { replayFailures } from '../src/replay/replay-failures';
+import { liveAndRebuilt } from './support/read-models';
 
 // Stall 2: an event the running projector cannot read (a newer schema version from a newer ingest) must not stop
 // the feed; a replay with code that knows it applies it later.
@@ -88,25 +89,8 @@ describe('Projector: an event it cannot read is recorded as failed and the feed 
     expect(await ds.query('SELECT * FROM read_model.projection_failures')).toEqual([]);
     expect((await ds.query('SELECT 1 FROM read_model.feed_items WHERE event_id = $1', [newer.eventId])).length).toBe(1);
     // A rebuild by the same code: every stored event folded into fresh copies of the tables.
-    const projections = createProjections(NAMES);
-    const tables = projections.flatMap((p) => [...(p.tables ?? [])]);
-    await ds.transaction(async (m) => {
-      for (const t of tables) {
-        await m.query(`DROP TABLE IF EXISTS read_model.${t}_cmp`);
-        await m.query(`CREATE TABLE read_model.${t}_cmp (LIKE read_model.${t} INCLUDING ALL)`);
-      }
-      const rows = await m.query(`SELECT ${EVENT_COLUMNS} FROM event_store.events ORDER BY global_position`);
-      const events = rows.map((r: any) => projectedFromStored(toStoredEvent(r), knowsV2));
-      for (const p of createProjections(NAMES, '_cmp')) await p.applyMany!(m, events);
-    });
-    for (const t of tables) {
-      const cols = (await ds.query(
-        `SELECT column_name FROM information_schema.columns WHERE table_schema = 'read_model' AND table_name = $1 AND column_name NOT IN ('updated_at', 'created_at') ORDER BY ordinal_position`,
-        [t],
-      )).map((c: any) => `"${c.column_name}"`).join(', ');
-      const live = await ds.query(`SELECT ${cols} FROM read_model.${t} ORDER BY ${cols}`);
-      const rebuilt = await ds.query(`SELECT ${cols} FROM read_model.${t}_cmp ORDER BY ${cols}`);
-      expect({ table: t, rows: live }).toEqual({ table: t, rows: rebuilt });
+    for (const { table, live, rebuilt } of await liveAndRebuilt(ds, NAMES, knowsV2)) {
+      expect({ table, rows: live }).toEqual({ table, rows: rebuilt });
       expect(live.length).toBeGreaterThan(0);
     }
   });
