@@ -322,16 +322,22 @@ export class ProjectionRunner {
     for (const projection of projections.length ? projections : ['*']) this.options.onDeadLettered?.(projection, identity?.position ?? '', reason);
   }
 
-  /** This database's event store identity, read once; null (accept every message) before the table exists. */
+  /**
+   * This database's event store identity, read once; null (accept every message) on a schema without one. Any
+   * other error fails the batch (the consumer retries it) rather than let a message through unchecked.
+   */
   private ownStoreId(): Promise<string | null> {
     if (!this.storeId) {
       this.storeId = this.dataSource
         .query('SELECT id::text AS id FROM event_store.store_identity LIMIT 1')
         .then((rows: Array<{ id: string }>) => rows[0]?.id ?? null)
-        .catch((error: Error) => {
+        .catch((error: Error & { code?: string }) => {
+          if (error.code === '42P01') {
+            this.logger.warn('this database has no event store identity (migration not run): messages are not checked for their store');
+            return null;
+          }
           this.storeId = null; // asked again on the next batch
-          this.logger.warn(`could not read the event store identity: ${error.message}`);
-          return null;
+          throw error;
         });
     }
     return this.storeId;

@@ -83,6 +83,13 @@ export async function replayFailures(ds: DataSource, options: ReplayOptions = {}
       return { done, failed };
     });
     for (const r of outcome.done) write(`[replay] applied position ${position} (${r.type} ${r.eventId}) to ${r.projection}`);
+    if (outcome.done.length && event) {
+      // Applied late: a later event of its stream (a correction of it, say) was applied without it.
+      const [later] = await ds.query(`SELECT count(*)::int AS n FROM event_store.events WHERE stream_id = $1 AND global_position > $2`, [event.streamId, position]);
+      if (later.n > 0) {
+        write(`[replay] note: ${later.n} later event(s) of ${event.streamId} were applied before it; if they depend on it, run npm run rebuild -- ${[...new Set(outcome.done.map((r) => r.projection))].join(' ')}`);
+      }
+    }
     for (const r of outcome.failed) write(`[replay] still fails: position ${position} (${r.type} ${r.eventId ?? 'no id'}) for ${r.projection}: ${r.error}`);
     result.replayed.push(...outcome.done);
     result.failed.push(...outcome.failed);

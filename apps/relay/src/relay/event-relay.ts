@@ -132,7 +132,10 @@ export class EventRelay {
     const events = await this.store.readAll(checkpoint, this.options.batchSize);
     if (events.length === 0) return 0;
     // The store's identity, read once (a one-row table made by a migration).
-    this.storeId ??= (await this.pool.query('SELECT id::text AS id FROM event_store.store_identity LIMIT 1')).rows[0]?.id ?? null;
+    this.storeId ??= await this.pool.query('SELECT id::text AS id FROM event_store.store_identity LIMIT 1').then(
+      (r) => (r.rows[0]?.id as string | undefined) ?? null,
+      (e) => (e.code === '42P01' ? null : Promise.reject(e)), // a schema from before the identity: no header
+    );
     await this.publisher.publish(this.options.topic, events.map((e) => toStoreMessage(e, this.storeId as string | null)));
     const last = events[events.length - 1].globalPosition;
     await this.checkpoints.save(this.options.topic, last);
