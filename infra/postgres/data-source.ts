@@ -7,6 +7,7 @@ import { EventStore1764201600000 } from './migrations/1764201600000-event-store.
 import { FeedItems1764201700000 } from './migrations/1764201700000-feed-items.migration';
 import { ReadModels1764300000000 } from './migrations/1764300000000-read-models.migration';
 import { ReportingViews1764300100000 } from './migrations/1764300100000-reporting-views.migration';
+import { StoreIdentity1764600300000 } from './migrations/1764600300000-store-identity.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   LeadershipRuns1764500000000,
   LeadershipRunsTable1764500100000,
   AppendGroupFunction1764500200000,
+  StoreIdentity1764600300000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -1,17 +1,19 @@
 import { EntityManager } from 'typeorm';
 
-/** A partition's checkpoints by projection: the last position each has applied. */
-export type Checkpoints = Map<string, bigint>;
+/** A partition's checkpoints by projection: the last position each has applied, and the offset it came at. */
+export type Checkpoints = Map<string, { position: bigint; offset: bigint }>;
 export type Moved = Map<string, { position: bigint; offset: string }>;
 
 /** Reads the partition's checkpoints and locks them for the batch's transaction (one batch per partition at once). */
 export async function lockCheckpoints(manager: EntityManager, topic: string, partition: number): Promise<Checkpoints> {
   const rows = await manager.query(
-    `SELECT projection, last_position FROM read_model.projection_checkpoints
+    `SELECT projection, last_position, last_offset FROM read_model.projection_checkpoints
      WHERE topic = $1 AND partition = $2 FOR UPDATE`,
     [topic, partition],
   );
-  return new Map(rows.map((r: { projection: string; last_position: string }) => [r.projection, BigInt(r.last_position)]));
+  return new Map(
+    rows.map((r: { projection: string; last_position: string; last_offset: string }) => [r.projection, { position: BigInt(r.last_position), offset: BigInt(r.last_offset) }]),
+  );
 }
 
 /** Every moved checkpoint of the partition in one statement, in the batch's transaction. */

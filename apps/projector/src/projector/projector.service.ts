@@ -20,6 +20,14 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   private tick: NodeJS.Timeout | null = null;
   private readonly applied = metric('counter', { name: 'projector_events_applied_total', help: 'Events applied', labelNames: ['projection'] });
   private readonly deadLettered = metric('counter', { name: 'projector_events_dead_lettered_total', help: 'Events sent to the DLQ', labelNames: ['projection'] });
+  private readonly gapFilled = metric('counter', { name: 'projector_gap_events_filled_total', help: 'Events the topic no longer held (retention, recreated topic), read from the event store instead' });
+  private readonly foreign = metric('counter', { name: 'projector_foreign_messages_skipped_total', help: 'Messages published from another event store (store-id header), skipped' });
+  private readonly failedPositions = metric('gauge', {
+    name: 'projector_failed_positions',
+    help: 'Positions a projection gave up on and that no replay has resolved yet (npm run replay -- --from-dlq)',
+    labelNames: ['projection'],
+    collect: () => this.failures().then(() => undefined, () => undefined),
+  });
 
   constructor(
     @Inject(PROJECTOR_CONFIG) private readonly config: ProjectorConfig,
@@ -40,6 +48,17 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
       maxAttempts: this.config.PROJECTOR_MAX_ATTEMPTS,
       onApplied: (projection, events) => this.applied.inc({ projection }, events),
       onDeadLettered: (projection) => this.deadLettered.inc({ projection }),
+      onGapFilled: (_partition, events) => this.gapFilled.inc(events),
+      onForeign: (_storeId, messages) => this.foreign.inc(messages),
+      // Asked only when a partition's offsets show a gap: the store's events are then placed as the relay's producer placed them.
+      partitionCount: async (topic) => {
+        try {
+          return (await this.kafka.topicOffsets(topic)).length;
+        } catch (error) {
+          this.logger.warn(`could not ask the broker for ${topic}'s partitions (${(error as Error).message}); assuming ${this.config.KAFKA_EVENTS_PARTITIONS}`);
+          return this.config.KAFKA_EVENTS_PARTITIONS;
+        }
+      },
     });
     this.consumer = this.kafka.consumer({
       groupId: this.config.PROJECTOR_GROUP_ID,
@@ -66,6 +85,16 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     if (this.db.isInitialized) await this.db.destroy();
   }
 
+  /** Unresolved failed positions by projection (read_model.projection_failures); also sets the gauge. */
+  private async failures(): Promise<Record<string, number>> {
+    const rows: Array<{ projection: string; n: number }> = await this.db.query(
+      'SELECT projection, count(*)::int AS n FROM read_model.projection_failures GROUP BY projection ORDER BY projection',
+    );
+    this.failedPositions.reset();
+    for (const r of rows) this.failedPositions.set({ projection: r.projection }, r.n);
+    return Object.fromEntries(rows.map((r) => [r.projection, r.n]));
+  }
+
   readinessChecks(): ReadinessCheck[] {
     return [
       { name: 'postgres', check: async () => void (await this.db.query('SELECT 1')) },
@@ -76,6 +105,15 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
           const c = this.consumer;
           if (!c || c.state !== 'running') throw new Error(`consumer ${c?.state ?? 'not started'}${c?.lastError ? `: ${c.lastError}` : ''}`);
           return { state: c.state };
+        },
+      },
+      {
+        // Reported, never failing: a dead letter needs a code fix and a replay, which no restart or traffic shift
+        // gives; the projector goes on applying everything else. Alert on projector_failed_positions instead.
+        name: 'failed-positions',
+        check: async () => {
+          const byProjection = await this.failures();
+          return { unresolved: Object.values(byProjection).reduce((a, b) => a + b, 0), byProjection, replay: 'npm run replay -- --from-dlq' };
         },
       },
     ];

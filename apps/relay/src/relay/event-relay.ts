@@ -55,6 +55,12 @@ export function toMessage(e: StoredEvent): OutgoingMessage {
   };
 }
 
+/** The message with the event store's identity (`store-id` header), so a projector can refuse another store's events. */
+export function toStoreMessage(e: StoredEvent, storeId: string | null): OutgoingMessage {
+  const message = toMessage(e);
+  return storeId ? { ...message, headers: { ...message.headers, 'store-id': storeId } } : message;
+}
+
 /**
  * Copies the event log to Kafka in position order, checkpointing in Postgres after each acknowledged batch.
  * A crash between publish and checkpoint republishes that batch: consumers skip by position, so at-least-once
@@ -69,6 +75,7 @@ export class EventRelay {
   private wake: (() => void) | null = null;
   private readonly status: RelayStatus = { leader: false, checkpoint: '0', lastError: null, lastLoopAt: 0, published: 0 };
   onPublished: (count: number, checkpoint: string) => void = () => undefined;
+  private storeId: string | null | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -124,7 +131,12 @@ export class EventRelay {
     this.status.checkpoint = checkpoint;
     const events = await this.store.readAll(checkpoint, this.options.batchSize);
     if (events.length === 0) return 0;
-    await this.publisher.publish(this.options.topic, events.map(toMessage));
+    // The store's identity, read once (a one-row table made by a migration).
+    this.storeId ??= await this.pool.query('SELECT id::text AS id FROM event_store.store_identity LIMIT 1').then(
+      (r) => (r.rows[0]?.id as string | undefined) ?? null,
+      (e) => (e.code === '42P01' ? null : Promise.reject(e)), // a schema from before the identity: no header
+    );
+    await this.publisher.publish(this.options.topic, events.map((e) => toStoreMessage(e, this.storeId as string | null)));
     const last = events[events.length - 1].globalPosition;
     await this.checkpoints.save(this.options.topic, last);
     this.status.checkpoint = last;

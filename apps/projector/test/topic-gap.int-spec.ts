@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { Admin, Kafka, logLevel } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { EventToAppend, PgEventStore } from '@newsroom/event-store';
+import { KafkaClient, ManagedConsumer } from '@newsroom/messaging';
+import { advanceFeedWatermark, createProjections, partitionOfKey, ProjectionRunner } from '@newsroom/projections';
+import { createTestDatabase, eventToAppend, pollUntil, TEST_KAFKA_BROKERS, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
+import { EventRelay } from '../../relay/src/relay/event-relay';
+import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints';
+import { liveAndRebuilt } from './support/read-models';
+
+// Stall 8: Kafka forgets (retention, a recreated topic); the event store does not. A projector whose next events
+// are gone from the topic fills the gap from the store.
+const NAMES = ['feed', 'departures'];
+const PARTITIONS = 3;
+const departed = (n: number): EventToAppend =>
+  eventToAppend({ data: { organization: `org:o-${n % 7}`, role: `Officer ${n}`, roleCategory: 'c-suite', reason: 'resigned' } }) as EventToAppend;
+
+describe('Projector: events the topic no longer holds are read from the event store', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let store: PgEventStore;
+  let kafka: KafkaClient;
+  let admin: Admin;
+  let relay: EventRelay;
+  let consumer: ManagedConsumer | null = null;
+  const { topics } = testTopics('topic-gap');
+  const groupId = `topic-gap-${randomUUID()}`;
+  let appended = 0;
+  const filled: number[] = [];
+
+  const append = async (count: number) => {
+    for (let i = 0; i < count; i++, appended++) await store.append({ streamId: `person:p-${appended % 23}`, expectedVersion: 'any', events: [departed(appended)] });
+    while ((await relay.publishOnce()) > 0);
+  };
+  const start = async () => {
+    const projections = createProjections(NAMES);
+    const runner = new ProjectionRunner(ds, projections, kafka, {
+      dlqTopic: topics.eventsDlq,
+      maxAttempts: 2,
+      partitionCount: async (topic) => (await kafka.topicOffsets(topic)).length,
+      onGapFilled: (_partition, events) => void filled.push(events),
+    });
+    consumer = kafka.consumer({ groupId, topics: [topics.events], partitionsConsumedConcurrently: PARTITIONS, handler: (batch) => runner.handleBatch(batch) });
+    await consumer.start();
+  };
+  const stop = async () => {
+    await consumer?.stop();
+    consumer = null;
+  };
+  const caughtUp = async () => {
+    const head = await store.headPosition();
+    // Moved after every batch, and once a second by the projector service (a backlog larger than one scan window).
+    await pollUntil(async () => (await advanceFeedWatermark(ds.manager)) === head, { timeoutMs: 60000, what: `the feed watermark to reach ${head}` });
+  };
+  const expectEqualToRebuild = async () => {
+    const feed = await ds.query('SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS d FROM read_model.feed_items');
+    expect(feed[0]).toEqual({ n: appended, d: appended });
+    for (const { table, live, rebuilt } of await liveAndRebuilt(ds, NAMES)) expect({ table, rows: live }).toEqual({ table, rows: rebuilt });
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('topic_gap');
+    ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
+    store = new PgEventStore(db.pool);
+    kafka = testKafka('topic-gap-test');
+    admin = new Kafka({ clientId: 'topic-gap-admin', brokers: TEST_KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    await kafka.ensureTopics([{ topic: topics.events, partitions: PARTITIONS }, { topic: topics.eventsDlq, partitions: 1 }]);
+    relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), { topic: topics.events, batchSize: 50, idleWaitMs: 50, maxBackoffMs: 500, leaderLockKey: 1 });
+  });
+
+  afterAll(async () => {
+    await stop();
+    await kafka?.deleteTopics([topics.events, topics.eventsDlq]).catch(() => undefined);
+    await admin?.disconnect().catch(() => undefined);
+    await kafka?.close();
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('puts a key on the partition the relay producer put it on (kafkajs DefaultPartitioner)', async () => {
+    await append(40);
+    const rows = await ds.query('SELECT stream_id, global_position::text AS position FROM event_store.events');
+    const seen = new Map<string, number>();
+    const probe = kafka.consumer({ groupId: `probe-${randomUUID()}`, topics: [topics.events], handler: async (b) => b.messages.forEach((m) => seen.set(m.headers['global-position'], b.partition)) });
+    await probe.start();
+    await pollUntil(() => seen.size >= rows.length, { timeoutMs: 30000, what: 'every message to be seen' });
+    await probe.stop();
+    for (const r of rows) expect({ position: r.position, partition: seen.get(r.position) }).toEqual({ position: r.position, partition: partitionOfKey(r.stream_id, PARTITIONS) });
+  });
+
+  it('fills from the store what retention deleted before the projector read it', async () => {
+    await start();
+    await caughtUp();
+    await stop();
+    // Published while the projector is down, then deleted from the topic as retention would.
+    await append(60);
+    const offsets = await admin.fetchTopicOffsets(topics.events); // also loads the metadata deleteTopicRecords needs
+    await admin.deleteTopicRecords({ topic: topics.events, partitions: offsets.map((o) => ({ partition: o.partition, offset: String(Math.max(0, Number(o.high) - 3)) })) });
+    expect((await admin.fetchTopicOffsets(topics.events)).every((o) => Number(o.low) > 0)).toBe(true);
+    await append(30);
+    await start();
+    await caughtUp();
+    expect(filled.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    await expectEqualToRebuild();
+  });
+
+  it('fills from the store what a recreated topic never delivered', async () => {
+    await stop();
+    filled.length = 0;
+    await append(30);
+    // The topic is deleted (with events the projector never read) and recreated; the relay goes on publishing.
+    await kafka.deleteTopics([topics.events]);
+    await pollUntil(async () => !(await admin.listTopics()).includes(topics.events), { timeoutMs: 30000, what: 'the topic to be deleted' });
+    await pollUntil(async () => (await kafka.ensureTopics([{ topic: topics.events, partitions: PARTITIONS }]).then(() => true, () => false)), { timeoutMs: 30000, what: 'the topic to be recreated' });
+    await append(30);
+    await start();
+    await caughtUp();
+    expect(filled.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    await expectEqualToRebuild();
+  });
+});

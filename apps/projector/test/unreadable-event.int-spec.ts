@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { createUpcaster, CURRENT_SCHEMA_VERSION, UPCASTERS } from '@newsroom/domain';
+import { EventToAppend, PgEventStore } from '@newsroom/event-store';
+import { KafkaClient, ManagedConsumer } from '@newsroom/messaging';
+import { createProjections, ProjectionRunner } from '@newsroom/projections';
+import { createTestDatabase, eventToAppend, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
+import { EventRelay } from '../../relay/src/relay/event-relay';
+import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints';
+import { replayFailures } from '../src/replay/replay-failures';
+import { liveAndRebuilt } from './support/read-models';
+
+// Stall 2: an event the running projector cannot read (a newer schema version from a newer ingest) must not stop
+// the feed; a replay with code that knows it applies it later.
+const NAMES = ['feed', 'departures'];
+const departed = (person: string, schemaVersion = 1): EventToAppend =>
+  eventToAppend({ schemaVersion, data: { organization: 'org:openai', role: `Chief Officer ${person}`, roleCategory: 'c-suite', reason: 'resigned' } }) as EventToAppend;
+// What a newer release would ship: executive.departed at schema version 2 (an added optional field).
+const knowsV2 = createUpcaster(
+  [...UPCASTERS, { type: 'executive.departed', fromVersion: 1, up: (data: any) => ({ ...data }) }],
+  { ...CURRENT_SCHEMA_VERSION, 'executive.departed': 2 },
+);
+
+describe('Projector: an event it cannot read is recorded as failed and the feed moves past it', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let store: PgEventStore;
+  let kafka: KafkaClient;
+  let relay: EventRelay;
+  let consumer: ManagedConsumer;
+  const { topics } = testTopics('unreadable');
+  const newer = departed('newer', 2);
+
+  const watermark = async () => String((await ds.query('SELECT position FROM read_model.feed_watermark'))[0].position);
+  const publishAll = async () => {
+    while ((await relay.publishOnce()) > 0);
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('unreadable');
+    ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
+    store = new PgEventStore(db.pool);
+    kafka = testKafka('unreadable-test');
+    await kafka.ensureTopics([{ topic: topics.events, partitions: 3 }, { topic: topics.eventsDlq, partitions: 1 }]);
+    relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), { topic: topics.events, batchSize: 100, idleWaitMs: 50, maxBackoffMs: 500, leaderLockKey: 1 });
+    const projections = createProjections(NAMES);
+    const runner = new ProjectionRunner(ds, projections, kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
+    consumer = kafka.consumer({
+      groupId: `unreadable-${randomUUID()}`,
+      topics: [topics.events],
+      partitionsConsumedConcurrently: 3,
+      handler: async (batch) => {
+        await runner.handleBatch(batch);
+        for (const p of projections) await p.afterCommit?.(ds.manager);
+      },
+    });
+    await consumer.start();
+  });
+
+  afterAll(async () => {
+    await consumer?.stop();
+    await kafka?.deleteTopics([topics.events, topics.eventsDlq]).catch(() => undefined);
+    await kafka?.close();
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('records the unreadable event as failed for every projection, and the watermark passes it', async () => {
+    for (let i = 0; i < 6; i++) await store.append({ streamId: `person:before-${i}`, expectedVersion: 'any', events: [departed(`before-${i}`)] });
+    await store.append({ streamId: 'person:newer', expectedVersion: 'any', events: [newer] });
+    for (let i = 0; i < 6; i++) await store.append({ streamId: `person:after-${i}`, expectedVersion: 'any', events: [departed(`after-${i}`)] });
+    await publishAll();
+    // A message with no position at all is still only dead-lettered, and blocks nothing.
+    await kafka.publish(topics.events, [{ key: 'person:after-0', value: 'garbage' }]);
+    const head = await store.headPosition();
+    await pollUntil(async () => (await watermark()) === head, { timeoutMs: 30000, what: 'the feed watermark to pass the unreadable event' });
+    const position = (await ds.query('SELECT global_position FROM event_store.events WHERE event_id = $1', [newer.eventId]))[0].global_position;
+    const failures = await ds.query('SELECT projection, position, event_id, type FROM read_model.projection_failures ORDER BY projection');
+    expect(failures).toEqual(NAMES.sort().map((projection) => ({ projection, position, event_id: newer.eventId, type: 'executive.departed' })));
+    const feed = await ds.query('SELECT event_id FROM read_model.feed_items ORDER BY position');
+    expect(feed).toHaveLength(12);
+    expect(feed.map((r: any) => r.event_id)).not.toContain(newer.eventId);
+  });
+
+  it('replays it with code that knows its schema version: the read models then equal a rebuild', async () => {
+    const result = await replayFailures(ds, { upcast: knowsV2, write: () => undefined });
+    expect(result.failed).toEqual([]);
+    expect(result.replayed).toEqual(NAMES.sort().map((projection) => expect.objectContaining({ projection, eventId: newer.eventId })));
+    expect(await ds.query('SELECT * FROM read_model.projection_failures')).toEqual([]);
+    expect((await ds.query('SELECT 1 FROM read_model.feed_items WHERE event_id = $1', [newer.eventId])).length).toBe(1);
+    // A rebuild by the same code: every stored event folded into fresh copies of the tables.
+    for (const { table, live, rebuilt } of await liveAndRebuilt(ds, NAMES, knowsV2)) {
+      expect({ table, rows: live }).toEqual({ table, rows: rebuilt });
+      expect(live.length).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,42 @@
+import { Partitioners } from 'kafkajs';
+import { EntityManager } from 'typeorm';
+import { EVENT_COLUMNS, StoredEvent, toStoredEvent } from '@newsroom/event-store';
+
+/**
+ * The partition the relay's producer puts a key on: kafkajs's DefaultPartitioner (the Java client's murmur2 of the
+ * key, made positive, modulo the partition count), called as the producer calls it.
+ */
+export function partitionOfKey(key: string, partitions: number): number {
+  const partitioner = DEFAULT_PARTITIONER;
+  const partitionMetadata = PARTITION_METADATA[partitions] ?? (PARTITION_METADATA[partitions] = Array.from({ length: partitions }, (_, i) => ({ partitionId: i, leader: 0 })));
+  return partitioner({ topic: '', partitionMetadata: partitionMetadata as any, message: { key, value: null } });
+}
+const DEFAULT_PARTITIONER = Partitioners.DefaultPartitioner();
+const PARTITION_METADATA: Record<number, Array<{ partitionId: number; leader: number }>> = {};
+
+/** Events read from the store per query while a gap is filled. */
+const GAP_PAGE = 5000;
+
+/**
+ * The events in (after, before) that the relay put on `partition` of a topic with `partitions` partitions, read
+ * from the event store in position order, a page at a time: what the topic should have delivered there and did
+ * not (retention deleted it, or the topic was recreated).
+ */
+export async function* eventsMissingFromPartition(
+  manager: EntityManager,
+  { after, before, partition, partitions }: { after: bigint; before: bigint | null; partition: number; partitions: number },
+): AsyncGenerator<StoredEvent[]> {
+  let from = after;
+  for (;;) {
+    const rows: Array<Record<string, unknown>> = await manager.query(
+      `SELECT ${EVENT_COLUMNS} FROM event_store.events
+       WHERE global_position > $1 AND ($2::bigint IS NULL OR global_position < $2) ORDER BY global_position LIMIT $3`,
+      [from.toString(), before === null ? null : before.toString(), GAP_PAGE],
+    );
+    if (!rows.length) return;
+    from = BigInt(String(rows[rows.length - 1].global_position));
+    const mine = rows.map(toStoredEvent).filter((e) => partitionOfKey(e.streamId, partitions) === partition);
+    if (mine.length) yield mine;
+    if (rows.length < GAP_PAGE) return;
+  }
+}
