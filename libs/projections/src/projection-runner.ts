@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { upcast as shippedUpcast, type UpcastFn } from '@newsroom/domain';
-import type { StoredEvent } from '@newsroom/event-store';
+import { isTransientStoreError, translateStoreError, type StoredEvent } from '@newsroom/event-store';
 import { IncomingMessage, Publisher } from '@newsroom/messaging';
 import { Projection } from './projection';
 import { Checkpoints, lockCheckpoints, Moved, saveCheckpoints } from './projection-checkpoints';
@@ -287,10 +287,11 @@ export class ProjectionRunner {
     await this.deadLetter(manager, [projection.name], message, { position: event.globalPosition, id: event.id, type: event.type }, lastError);
   }
 
+  /** Postgres down, a timeout, a lock wait or a rollback: the whole batch is retried, nothing is dead-lettered. */
   private isTransient(error: unknown): boolean {
-    const code = (error as { code?: string })?.code ?? '';
-    return code.startsWith('08') || code === '40001' || code === '40P01' || code === '57P01';
+    return isTransientStoreError(translateStoreError(error));
   }
+
 
   /** The DLQ message, and a failure row per projection (none for a message without a position: it cannot block). */
   private async deadLetter(manager: EntityManager, projections: string[], message: IncomingMessage, identity: EventIdentity | null, error: unknown) {
