@@ -1,4 +1,5 @@
 export * from './config/load-config';
+export * from './config/limits';
 export { loggingModule } from './logging/logging.module';
 export { createPgPool } from './database/pg-pool';
 export * from './health/readiness';
