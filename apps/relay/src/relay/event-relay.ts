@@ -19,6 +19,8 @@ export interface EventRelayOptions {
    * and its max.message.bytes there. A failure is the relay's lastError (readiness says what to set).
    */
   prepare?: () => Promise<unknown>;
+  /** How often a standby tries the lock, and how long a deposed leader waits before it tries again (2 s). */
+  standbyPollMs?: number;
 }
 
 export interface RelayStatus {
@@ -77,6 +79,7 @@ export class EventRelay {
   private wake: (() => void) | null = null;
   private readonly status: RelayStatus = { leader: false, checkpoint: '0', lastError: null, lastLoopAt: 0, published: 0 };
   private prepared = false;
+  private lostLeadershipAt = 0;
   /** Events per read: the batch size, lowered while events are large so one read holds a few requests' worth. */
   private readLimit: number;
   private readonly budgetBytes: number;
@@ -118,7 +121,7 @@ export class EventRelay {
         const lock = await this.ensureLeadership();
         if (!lock) {
           this.status.lastError = null; // a standby is healthy
-          await this.sleep(2000);
+          await this.sleep(this.standbyPollMs);
           continue;
         }
         if (!this.prepared) {
@@ -183,6 +186,8 @@ export class EventRelay {
   /** The lock session while this relay leads, else null. Any error on that session is lost leadership. */
   private async ensureLeadership(): Promise<PoolClient | null> {
     if (this.lockClient) return this.lockClient;
+    // A deposed leader stands by a full poll interval first, so a standby that saw the lock free takes it.
+    if (Date.now() - this.lostLeadershipAt < this.standbyPollMs) return null;
     const client = await this.pool.connect();
     client.on('error', (error) => this.leadershipLost(client, error));
     let ok = false;
@@ -222,6 +227,7 @@ export class EventRelay {
   }
 
   private async releaseClients(): Promise<void> {
+    if (this.lockClient) this.lostLeadershipAt = Date.now();
     for (const client of [this.lockClient, this.listenClient]) {
       if (!client) continue;
       // Destroy rather than reuse: a session advisory lock must not outlive the relay's claim on it.
@@ -230,6 +236,10 @@ export class EventRelay {
     this.lockClient = null;
     this.listenClient = null;
     this.status.leader = false;
+  }
+
+  private get standbyPollMs(): number {
+    return this.options.standbyPollMs ?? 2000;
   }
 
   private isConnectionLoss(error: unknown): boolean {
