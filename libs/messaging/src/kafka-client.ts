@@ -1,5 +1,6 @@
 import { Admin, ConfigResourceTypes, Kafka, logLevel, Producer, Partitioners, CompressionTypes } from 'kafkajs';
 import { Logger } from '@nestjs/common';
+import { chunkByBytes, DEFAULT_MAX_EVENT_BYTES, publishBudgetBytes, recordBytes } from '@newsroom/platform';
 import { OutgoingMessage, Publisher, TopicSpec } from './messaging.types';
 import { ManagedConsumer } from './managed-consumer';
 import { ConsumerOptions } from './messaging.types';
@@ -8,6 +9,8 @@ export interface KafkaClientOptions {
   clientId: string;
   brokers: string[];
   connectionTimeoutMs?: number;
+  /** NEWSROOM_MAX_EVENT_BYTES: one send carries at most a topic batch's worth of it (config/limits.ts). */
+  maxEventBytes?: number;
 }
 
 const kafkaLogger = new Logger('kafkajs');
@@ -66,8 +69,22 @@ export class KafkaClient implements Publisher {
     return this.producerConnecting;
   }
 
+  /**
+   * kafkajs puts all messages of one partition of one send in one record batch, which the broker refuses
+   * (non-retriable) above the topic's max.message.bytes: messages are sent in runs of at most the byte
+   * budget, one after the other, so order per partition holds. A failure part-way leaves the earlier runs
+   * published: the caller retries the whole call, as after any failed send (at-least-once).
+   */
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    const budget = publishBudgetBytes(this.options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES);
+    let total = 0;
+    for (const m of messages) total += recordBytes(m);
+    const runs = total <= budget ? [messages] : chunkByBytes(messages, budget, recordBytes);
+    for (const run of runs) await this.send(topic, run);
+  }
+
+  private async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
     const producer = await this.getProducer();
     try {
       await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });

@@ -53,6 +53,14 @@ export function topicSizeConfig(maxEventBytes: number): Record<string, string> {
   return { 'max.message.bytes': String(topicMaxMessageBytes(maxEventBytes)) };
 }
 
+/**
+ * Dead-letter topics: a message at the main topic's limit comes back with error headers (code, message, the
+ * field paths, the source) on top, so they get 64 KiB more.
+ */
+export function dlqTopicSizeConfig(maxEventBytes: number): Record<string, string> {
+  return { 'max.message.bytes': String(topicMaxMessageBytes(maxEventBytes) + 64 * 1024) };
+}
+
 /** Bytes of records one produce request may carry: the topic limit less the batch header and slack. */
 export function publishBudgetBytes(maxEventBytes: number): number {
   return topicMaxMessageBytes(maxEventBytes) - RECORD_BATCH_HEADER_BYTES - 1024;
