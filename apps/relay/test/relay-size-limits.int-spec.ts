@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, ConfigResourceTypes, logLevel } from 'kafkajs';
 import { EventToAppend, PgEventStore } from '@newsroom/event-store';
 import { EVENT_HEADERS, IncomingMessage, KafkaClient } from '@newsroom/messaging';
-import { eventRecordBytes, recordBytes, topicMaxMessageBytes, topicSizeConfig } from '@newsroom/platform';
+import { DEFAULT_MAX_EVENT_BYTES, eventRecordBytes, recordBytes, topicMaxMessageBytes, topicSizeConfig } from '@newsroom/platform';
 import { createTestDatabase, eventToAppend, pollUntil, TEST_KAFKA_BROKERS, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
 import { EventRelay } from '../src/relay/event-relay';
 import { RelayCheckpoints } from '../src/relay/relay-checkpoints';
 
-/** The one setting; kept at 256 KiB here so the test moves a few MB, not tens (the code path is the same). */
-const MAX_EVENT_BYTES = 256 * 1024;
+/** The one setting, at its default (1 MiB). */
+const MAX_EVENT_BYTES = DEFAULT_MAX_EVENT_BYTES;
 
 /** An event whose record, as ingest measures it, is `bytes` long (padding in data.note). */
 function eventOfSize(subject: string, bytes: number): EventToAppend {
