@@ -150,7 +150,7 @@ export class EventRelay {
    */
   async publishOnce(session: Queryable = this.pool): Promise<number> {
     const { topic } = this.options;
-    const checkpoint = await this.checkpoints.load(topic, session);
+    const checkpoint = await this.checkpoints.load(topic, session).catch((e) => this.onSessionError(session, e));
     this.status.checkpoint = checkpoint;
     const events = await this.store.readAll(checkpoint, this.readLimit);
     if (events.length === 0) return 0;
@@ -165,13 +165,19 @@ export class EventRelay {
       if (session !== this.pool && session !== this.lockClient) throw new Error('relay lost its leadership');
       await this.publisher.publish(topic, chunk.map((m) => m.message));
       const last = chunk[chunk.length - 1].event.globalPosition;
-      await this.checkpoints.save(topic, last, session);
+      await this.checkpoints.save(topic, last, session).catch((e) => this.onSessionError(session, e));
       this.status.checkpoint = last;
       this.status.published += chunk.length;
       published += chunk.length;
       this.onPublished(chunk.length, last);
     }
     return published;
+  }
+
+  /** Any error of a query on the lock session (closed, terminated, read timeout) is lost leadership. */
+  private onSessionError(session: Queryable, error: Error): never {
+    if (session === this.lockClient) this.leadershipLost(this.lockClient, error);
+    throw error;
   }
 
   private tooLarge(e: StoredEvent, bytes: number): Error {
