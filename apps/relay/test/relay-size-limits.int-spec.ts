@@ -35,7 +35,7 @@ describe('EventRelay: batches bounded in bytes, topics sized from NEWSROOM_MAX_E
   });
   afterAll(async () => {
     await relay?.stop();
-    await kafka.deleteTopics([topics.events]).catch(() => undefined);
+    await kafka.deleteTopics([topics.events, topics.eventsDlq]).catch(() => undefined);
     await kafka.close();
     await admin.disconnect();
     await db.drop();
@@ -98,5 +98,22 @@ describe('EventRelay: batches bounded in bytes, topics sized from NEWSROOM_MAX_E
       expect(recordBytes({ key: m.key, value: m.value, headers: m.headers })).toBeLessThanOrEqual(MAX_EVENT_BYTES);
     }
     for (const positions of byPartition.values()) expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+
+  it('holds at an event above the limit (a store from a larger setting): never skips it, says what to set', async () => {
+    // Same store (its first event is 1 MiB), another topic, a relay configured for 256 KiB events.
+    const small = 256 * 1024;
+    const topic = topics.eventsDlq;
+    relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), {
+      topic, batchSize: 50, idleWaitMs: 50, maxBackoffMs: 300, leaderLockKey: Math.floor(Math.random() * 1e9), maxEventBytes: small,
+      prepare: () => kafka.ensureTopics([{ topic, partitions: 1, config: topicSizeConfig(small) }]),
+    } as ConstructorParameters<typeof EventRelay>[4]);
+    relay.start();
+    const error = await pollUntil(() => relay!.getStatus().lastError, { timeoutMs: 20000, what: 'the relay to report the oversized event' });
+    expect(error).toMatch(/at position 1 is a \d+-byte Kafka record.*set NEWSROOM_MAX_EVENT_BYTES to at least \d+/);
+    await relay.stop();
+    relay = null;
+    expect(await new RelayCheckpoints(db.pool).load(topic)).toBe('0');
+    expect((await kafka.topicOffsets(topic)).map((o) => o.high)).toEqual(['0']);
   });
 });
