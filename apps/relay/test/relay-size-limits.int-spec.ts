@@ -34,7 +34,7 @@ describe('EventRelay: batches bounded in bytes, topics sized from NEWSROOM_MAX_E
     await admin.connect();
   });
   afterAll(async () => {
-    await relay?.stop();
+    await relay?.stop().catch(() => undefined);
     await kafka.deleteTopics([topics.events, topics.eventsDlq]).catch(() => undefined);
     await kafka.close();
     await admin.disconnect();
