@@ -22,7 +22,7 @@ class ProjectorCoreModule {
               new DataSource({ type: 'postgres', url: config.DATABASE_URL, synchronize: false, extra: { max: config.DATABASE_POOL_MAX, application_name: 'projector', ...pgTimeoutOptions() } }).initialize(),
             ),
         },
-        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-projector', brokers: config.KAFKA_BROKERS }) },
+        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-projector', brokers: config.KAFKA_BROKERS, maxEventBytes: config.NEWSROOM_MAX_EVENT_BYTES }) },
         ProjectorService,
       ],
       exports: [ProjectorService],

@@ -15,7 +15,7 @@ class RelayCoreModule {
       providers: [
         { provide: RELAY_CONFIG, useValue: config },
         { provide: PG_POOL, useFactory: () => createPgPool(config.DATABASE_URL, 4, 'relay') },
-        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-relay', brokers: config.KAFKA_BROKERS }) },
+        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-relay', brokers: config.KAFKA_BROKERS, maxEventBytes: config.NEWSROOM_MAX_EVENT_BYTES }) },
         RelayService,
       ],
       exports: [RelayService],

@@ -1,5 +1,6 @@
-import { Admin, Kafka, logLevel, Producer, Partitioners, CompressionTypes } from 'kafkajs';
+import { Admin, ConfigResourceTypes, Kafka, logLevel, Producer, Partitioners, CompressionTypes } from 'kafkajs';
 import { Logger } from '@nestjs/common';
+import { chunkByBytes, DEFAULT_MAX_EVENT_BYTES, publishBudgetBytes, recordBytes } from '@newsroom/platform';
 import { OutgoingMessage, Publisher, TopicSpec } from './messaging.types';
 import { ManagedConsumer } from './managed-consumer';
 import { ConsumerOptions } from './messaging.types';
@@ -8,9 +9,12 @@ export interface KafkaClientOptions {
   clientId: string;
   brokers: string[];
   connectionTimeoutMs?: number;
+  /** NEWSROOM_MAX_EVENT_BYTES: one send carries at most a topic batch's worth of it (config/limits.ts). */
+  maxEventBytes?: number;
 }
 
 const kafkaLogger = new Logger('kafkajs');
+const MAX_MESSAGE_BYTES = 'max.message.bytes';
 const toNestLog = () => ({ level, log }: { level: logLevel; log: { message: string; [k: string]: unknown } }) => {
   const { message, timestamp: _t, logger: _l, ...rest } = log;
   const line = `${message} ${Object.keys(rest).length ? JSON.stringify(rest) : ''}`.trim();
@@ -65,8 +69,22 @@ export class KafkaClient implements Publisher {
     return this.producerConnecting;
   }
 
+  /**
+   * kafkajs puts all messages of one partition of one send in one record batch, which the broker refuses
+   * (non-retriable) above the topic's max.message.bytes: messages are sent in runs of at most the byte
+   * budget, one after the other, so order per partition holds. A failure part-way leaves the earlier runs
+   * published: the caller retries the whole call, as after any failed send (at-least-once).
+   */
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    const budget = publishBudgetBytes(this.options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES);
+    let total = 0;
+    for (const m of messages) total += recordBytes(m);
+    const runs = total <= budget ? [messages] : chunkByBytes(messages, budget, recordBytes);
+    for (const run of runs) await this.send(topic, run);
+  }
+
+  private async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
     const producer = await this.getProducer();
     try {
       await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
@@ -78,22 +96,59 @@ export class KafkaClient implements Publisher {
     }
   }
 
+  /**
+   * Creates the missing topics with their config. For the ones that exist, `max.message.bytes` in the spec is
+   * a minimum: a topic below it is raised (AlterConfigs, keeping the topic's other overrides, as that request
+   * replaces them all); if the broker refuses, this fails with what an operator must set.
+   */
   async ensureTopics(topics: TopicSpec[]): Promise<string[]> {
     return this.withAdmin(async (admin) => {
       const existing = new Set(await admin.listTopics());
       const missing = topics.filter((t) => !existing.has(t.topic));
-      if (missing.length === 0) return [];
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((t) => ({
-          topic: t.topic,
-          numPartitions: t.partitions,
-          replicationFactor: t.replicationFactor ?? 1,
-          configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
-        })),
-      });
+      if (missing.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((t) => ({
+            topic: t.topic,
+            numPartitions: t.partitions,
+            replicationFactor: t.replicationFactor ?? 1,
+            configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+          })),
+        });
+      }
+      const sized = topics.filter((t) => existing.has(t.topic) && t.config?.[MAX_MESSAGE_BYTES] !== undefined);
+      if (sized.length > 0) await this.raiseMaxMessageBytes(admin, sized);
       return missing.map((t) => t.topic);
     });
+  }
+
+  private async raiseMaxMessageBytes(admin: Admin, topics: TopicSpec[]): Promise<void> {
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: topics.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.topic })),
+    });
+    for (const resource of described.resources) {
+      const wanted = Number(topics.find((t) => t.topic === resource.resourceName)!.config![MAX_MESSAGE_BYTES]);
+      const current = resource.configEntries.find((c) => c.configName === MAX_MESSAGE_BYTES);
+      if (current && Number(current.configValue) >= wanted) continue;
+      // Only the topic's own overrides (source DYNAMIC_TOPIC_CONFIG = 1) are resent; the rest are defaults.
+      const overrides = resource.configEntries
+        .filter((c) => (c as { configSource?: number }).configSource === 1 && !c.isDefault && !c.readOnly && !c.isSensitive && c.configName !== MAX_MESSAGE_BYTES)
+        .map((c) => ({ name: c.configName, value: c.configValue }));
+      try {
+        await admin.alterConfigs({
+          validateOnly: false,
+          resources: [{ type: ConfigResourceTypes.TOPIC, name: resource.resourceName, configEntries: [...overrides, { name: MAX_MESSAGE_BYTES, value: String(wanted) }] }],
+        });
+        kafkaLogger.log(`raised ${MAX_MESSAGE_BYTES} of topic ${resource.resourceName} from ${current?.configValue ?? '?'} to ${wanted}`);
+      } catch (error) {
+        throw new Error(
+          `topic ${resource.resourceName} has ${MAX_MESSAGE_BYTES}=${current?.configValue ?? '?'}, below the ${wanted} that NEWSROOM_MAX_EVENT_BYTES needs, ` +
+            `and raising it failed (${(error as Error).message}); run: kafka-configs.sh --bootstrap-server <broker> --alter --entity-type topics ` +
+            `--entity-name ${resource.resourceName} --add-config ${MAX_MESSAGE_BYTES}=${wanted} (or lower NEWSROOM_MAX_EVENT_BYTES on every service)`,
+        );
+      }
+    }
   }
 
   async deleteTopics(topics: string[]): Promise<void> {

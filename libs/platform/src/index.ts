@@ -1,4 +1,5 @@
 export * from './config/load-config';
+export * from './config/limits';
 export { loggingModule } from './logging/logging.module';
 export { createPgPool, pgTimeoutsFromEnv, pgTimeoutOptions, DEFAULT_PG_TIMEOUTS, LONG_RUNNING_PG_TIMEOUTS, type PgTimeouts } from './database/pg-pool';
 export * from './health/readiness';

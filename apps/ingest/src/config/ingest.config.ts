@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { commonEnvSchema, loadConfig, port } from '@newsroom/platform';
+import { commonEnvSchema, defaultBodyLimitBytes, loadConfig, port } from '@newsroom/platform';
 
 const ingestEnvSchema = commonEnvSchema.extend({
   INGEST_PORT: port(3001),
-  INGEST_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('2mb'),
+  /** Unset: derived from NEWSROOM_MAX_EVENT_BYTES (twice the largest event, 2048kb at the default; limits.ts). */
+  INGEST_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).optional(),
   INGEST_SUBMISSIONS_GROUP_ID: z.string().min(1).default('newsroom-ingest-submissions'),
   INGEST_CONSUME_SUBMISSIONS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   // Bounds of the event store's waiting queues; past them a write is refused at once with 503 + Retry-After.
@@ -13,6 +14,11 @@ const ingestEnvSchema = commonEnvSchema.extend({
   INGEST_BUSY_RETRY_AFTER_S: z.coerce.number().int().min(1).max(3600).default(1),
 });
 
-export type IngestConfig = z.infer<typeof ingestEnvSchema>;
+const ingestConfigSchema = ingestEnvSchema.transform((c) => ({
+  ...c,
+  INGEST_BODY_LIMIT: c.INGEST_BODY_LIMIT ?? `${Math.ceil(defaultBodyLimitBytes(c.NEWSROOM_MAX_EVENT_BYTES) / 1024)}kb`,
+}));
+
+export type IngestConfig = z.infer<typeof ingestConfigSchema>;
 export const INGEST_CONFIG = Symbol('INGEST_CONFIG');
-export const loadIngestConfig = (env: NodeJS.ProcessEnv = process.env): IngestConfig => loadConfig(ingestEnvSchema, env);
+export const loadIngestConfig = (env: NodeJS.ProcessEnv = process.env): IngestConfig => loadConfig(ingestConfigSchema, env);

@@ -3,6 +3,7 @@ import { DomainError, evolve, foldStream, NewEvent, parsePeriod, StreamState } f
 import {
   DuplicateEventIdError, EventToAppend, isTransientStoreError, PgEventStore, StoredEvent, StreamAppend, WrongExpectedVersionError,
 } from '@newsroom/event-store';
+import { DEFAULT_MAX_EVENT_BYTES, eventRecordBytes } from '@newsroom/platform';
 import { toRecordedEvent } from './stored-to-recorded';
 import { RequestMeta, WriteOutcome, WriteRejection } from './write.types';
 
@@ -28,7 +29,11 @@ const MAX_ATTEMPTS = 12;
 export class EventWriter {
   private readonly logger = new Logger(EventWriter.name);
 
-  constructor(private readonly store: PgEventStore) {}
+  /** maxEventBytes: NEWSROOM_MAX_EVENT_BYTES; an event whose Kafka record would be larger is rejected (413). */
+  constructor(
+    private readonly store: PgEventStore,
+    private readonly maxEventBytes = DEFAULT_MAX_EVENT_BYTES,
+  ) {}
 
   async write(intents: WriteIntent[], meta: RequestMeta, atomic: boolean): Promise<WriteOutcome[]> {
     try {
@@ -108,8 +113,14 @@ export class EventWriter {
       }
       try {
         const decided = intent.decide(state);
+        const event = this.toAppend(intent, decided, meta);
+        const tooLarge = this.sizeRejection(intent.subject, event);
+        if (tooLarge) {
+          outcomes[i] = reject(intent, tooLarge);
+          continue;
+        }
         const append = appends.get(intent.subject)!;
-        append.events.push(this.toAppend(intent, decided, meta));
+        append.events.push(event);
         states.set(intent.subject, evolve(state, { ...decided, eventId: intent.eventId, streamVersion: state.version + 1 }));
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -164,6 +175,23 @@ export class EventWriter {
       modality: e.modality,
       metadata: { correlationId: meta.correlationId, causationId: meta.causationId, actor: meta.actor },
       contentHash: intent.contentHash,
+    };
+  }
+
+  /**
+   * Every accepted event must fit the Kafka topics (sized from the same setting), or the relay could never
+   * publish it. Measured on what is about to be appended, with the server fields at their widest.
+   */
+  private sizeRejection(subject: string, e: EventToAppend): WriteRejection | null {
+    const bytes = eventRecordBytes({ subject, ...e }, e.metadata);
+    if (bytes <= this.maxEventBytes) return null;
+    const fields = { data: e.data, sources: e.sources, metadata: e.metadata, subject };
+    const path = Object.entries(fields).sort((a, b) => JSON.stringify(b[1] ?? '').length - JSON.stringify(a[1] ?? '').length)[0][0];
+    return {
+      status: 413,
+      code: 'EVENT.TOO_LARGE',
+      message: `the event would be a ${bytes}-byte Kafka record, above the ${this.maxEventBytes} bytes allowed (NEWSROOM_MAX_EVENT_BYTES)`,
+      errors: [{ path, message: `too large: the event would be ${bytes} bytes, the limit is ${this.maxEventBytes}` }],
     };
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { KafkaClient, ManagedConsumer, topicNames } from '@newsroom/messaging';
-import { metric, ReadinessCheck } from '@newsroom/platform';
+import { dlqTopicSizeConfig, metric, ReadinessCheck, topicSizeConfig } from '@newsroom/platform';
 import { createProjections, Projection, ProjectionRunner } from '@newsroom/projections';
 import { PROJECTOR_CONFIG, ProjectorConfig } from '../config/projector.config';
 
@@ -39,10 +39,14 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     const topics = topicNames(this.config.KAFKA_TOPIC_PREFIX);
     await this.kafka
       .ensureTopics([
-        { topic: topics.events, partitions: this.config.KAFKA_EVENTS_PARTITIONS },
-        { topic: topics.eventsDlq, partitions: 1 },
+        { topic: topics.events, partitions: this.config.KAFKA_EVENTS_PARTITIONS, config: topicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES) },
+        { topic: topics.eventsDlq, partitions: 1, config: dlqTopicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES) },
       ])
-      .catch((e) => this.logger.warn(`could not ensure topics yet: ${e.message}`));
+      .catch((e) => {
+        // A topic too small for NEWSROOM_MAX_EVENT_BYTES that could not be raised fails readiness until fixed.
+        if (/max\.message\.bytes/.test(e.message)) this.topicsProblem = e.message;
+        this.logger.warn(`could not ensure topics yet: ${e.message}`);
+      });
     const runner = new ProjectionRunner(this.db, this.projections, this.kafka, {
       dlqTopic: topics.eventsDlq,
       maxAttempts: this.config.PROJECTOR_MAX_ATTEMPTS,
@@ -79,6 +83,8 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
+  private topicsProblem: string | null = null;
+
   async onApplicationShutdown(): Promise<void> {
     if (this.tick) clearInterval(this.tick);
     await this.kafka.close();
@@ -99,6 +105,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     return [
       { name: 'postgres', check: async () => void (await this.db.query('SELECT 1')) },
       { name: 'kafka', check: async () => this.kafka.ping() },
+      { name: 'topics', check: async () => { if (this.topicsProblem) throw new Error(this.topicsProblem); } },
       {
         name: 'consumer',
         check: async () => {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Pool } from 'pg';
 import { PgEventStore } from '@newsroom/event-store';
 import { KafkaClient, topicNames } from '@newsroom/messaging';
-import { metric, ReadinessCheck } from '@newsroom/platform';
+import { dlqTopicSizeConfig, metric, ReadinessCheck, topicSizeConfig } from '@newsroom/platform';
 import { RELAY_CONFIG, RelayConfig } from '../config/relay.config';
 import { EventRelay } from './event-relay';
 import { RelayCheckpoints } from './relay-checkpoints';
@@ -30,6 +30,10 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
       idleWaitMs: config.RELAY_IDLE_WAIT_MS,
       maxBackoffMs: config.RELAY_MAX_BACKOFF_MS,
       leaderLockKey: 0x72656c61, // "rela"
+      maxEventBytes: config.NEWSROOM_MAX_EVENT_BYTES,
+      // Run by the leader before it publishes, retried until it succeeds: creates the topics, or raises an
+      // existing topic's max.message.bytes, or fails readiness (relay lastError) saying what to set.
+      prepare: () => this.ensureTopics(),
     });
     this.relay.onPublished = (n) => this.published.inc(n);
     const relay = this.relay;
@@ -45,13 +49,17 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationBootstrap(): Promise<void> {
     // Topics are created here, not by hand; a broker that is down now is retried by the loop, not fatal.
-    await this.kafka
-      .ensureTopics([
-        { topic: this.topics.events, partitions: this.config.KAFKA_EVENTS_PARTITIONS },
-        { topic: this.topics.eventsDlq, partitions: 1 },
-      ])
-      .catch((e) => this.logger.warn(`could not ensure topics yet: ${e.message}`));
+    await this.ensureTopics().catch((e) => this.logger.warn(`could not ensure topics yet: ${e.message}`));
     this.relay.start();
+  }
+
+  /** The events topic and its DLQ, sized from NEWSROOM_MAX_EVENT_BYTES (existing ones raised if below). */
+  private ensureTopics(): Promise<string[]> {
+    const config = topicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES);
+    return this.kafka.ensureTopics([
+      { topic: this.topics.events, partitions: this.config.KAFKA_EVENTS_PARTITIONS, config },
+      { topic: this.topics.eventsDlq, partitions: 1, config: dlqTopicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES) },
+    ]);
   }
 
   async onApplicationShutdown(): Promise<void> {

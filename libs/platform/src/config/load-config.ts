@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxEventBytesSetting } from './limits';
 
 /** Validates the environment once at boot and fails fast with every problem listed. */
 export function loadConfig<T extends z.ZodTypeAny>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
@@ -28,6 +29,8 @@ export const commonEnvSchema = z.object({
     .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
   KAFKA_EVENTS_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  /** The largest Kafka record one event may become; every size limit derives from it (config/limits.ts). */
+  NEWSROOM_MAX_EVENT_BYTES: maxEventBytesSetting,
   NEWSROOM_API_KEYS: z.string().default(''),
   NEWSROOM_REQUIRE_READ_KEY: bool.default(false),
 });

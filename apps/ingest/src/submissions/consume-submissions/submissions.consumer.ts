@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { KafkaClient, ManagedConsumer, topicNames } from '@newsroom/messaging';
-import { metric, ReadinessCheck } from '@newsroom/platform';
+import { dlqTopicSizeConfig, metric, ReadinessCheck, topicSizeConfig } from '@newsroom/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../config/ingest.config';
 import { KAFKA } from '../../ingest.tokens';
 import { SubmissionBatchProcessor } from './submission-batch.processor';
@@ -35,10 +35,14 @@ export class SubmissionsConsumer implements OnApplicationBootstrap, OnApplicatio
     // A broker that is down now is not fatal: HTTP writes go on and the consumer keeps retrying.
     await this.kafka
       .ensureTopics([
-        { topic: topics.submissions, partitions: this.config.KAFKA_EVENTS_PARTITIONS },
-        { topic: topics.submissionsDlq, partitions: 1 },
+        { topic: topics.submissions, partitions: this.config.KAFKA_EVENTS_PARTITIONS, config: topicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES) },
+        { topic: topics.submissionsDlq, partitions: 1, config: dlqTopicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES) },
       ])
-      .catch((e) => this.logger.warn(`could not ensure submission topics yet: ${e.message}`));
+      .catch((e) => {
+        // A topic too small for NEWSROOM_MAX_EVENT_BYTES that could not be raised fails readiness until fixed.
+        if (/max\.message\.bytes/.test(e.message)) this.topicsProblem = e.message;
+        this.logger.warn(`could not ensure submission topics yet: ${e.message}`);
+      });
     const processor = new SubmissionBatchProcessor((command) => this.commands.execute(command), this.kafka, topics.submissionsDlq, (outcome, n) => {
       if (n > 0) this.submissions.inc({ outcome }, n);
     });
@@ -55,11 +59,14 @@ export class SubmissionsConsumer implements OnApplicationBootstrap, OnApplicatio
     await this.kafka.close();
   }
 
+  private topicsProblem: string | null = null;
+
   readinessCheck(): ReadinessCheck {
     return {
       name: 'submissions-consumer',
       check: async () => {
         if (!this.config.INGEST_CONSUME_SUBMISSIONS) return { state: 'disabled' };
+        if (this.topicsProblem) throw new Error(this.topicsProblem);
         const c = this.consumer;
         if (!c || c.state !== 'running') throw new Error(`consumer ${c?.state ?? 'not started'}${c?.lastError ? `: ${c.lastError}` : ''}`);
         return { state: c.state, groupId: this.config.INGEST_SUBMISSIONS_GROUP_ID };
