@@ -1,16 +1,9 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Admin, Kafka, logLevel, Producer } from 'kafkajs';
 import { KafkaClient, ManagedConsumer } from '@newsroom/messaging';
 import { metricsRegistry } from '@newsroom/platform';
-import { freePort, pollUntil } from '@newsroom/testing';
-
-const run = promisify(execFile);
-const KAFKA_SH = join(__dirname, '..', '..', '..', 'infra', 'kafka', 'kafka.sh');
+import { pollUntil } from '@newsroom/testing';
+import { OwnBroker, ownBroker } from './own-broker';
 
 /**
  * A broker of this test's own (never the shared one at 9092) is killed with SIGKILL and started again while a
@@ -18,8 +11,7 @@ const KAFKA_SH = join(__dirname, '..', '..', '..', 'infra', 'kafka', 'kafka.sh')
  * gauge) and in the broker's view of the group, and new messages must be handled; stop() must leave nothing.
  */
 describe('ManagedConsumer across broker kill -9 and restarts (own broker)', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'consumer-restarts-kafka-'));
-  const env: Record<string, string> = {};
+  let own: OwnBroker;
   const topic = 'restarts.events';
   const groupId = 'restarts-group';
   const sessionTimeout = 6000;
@@ -32,21 +24,6 @@ describe('ManagedConsumer across broker kill -9 and restarts (own broker)', () =
   let maxGauge = 0;
   let sampler: NodeJS.Timeout | null = null;
 
-  const broker = async (cmd: 'start' | 'stop') => {
-    await run('bash', [KAFKA_SH, cmd], { env: { ...process.env, ...env }, timeout: 120000 });
-  };
-  const killBroker = () => {
-    const pid = Number(readFileSync(join(dataDir, 'kafka.pid'), 'utf8').trim());
-    process.kill(pid, 'SIGKILL');
-    return pollUntil(() => {
-      try {
-        process.kill(pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    }, { what: 'broker process gone' });
-  };
   const running = async (): Promise<number> => {
     const values = (await metricsRegistry.getSingleMetric('messaging_consumers_running')?.get())?.values ?? [];
     return values.filter((v) => v.labels.group === groupId).reduce((n, v) => n + v.value, 0);
@@ -107,12 +84,9 @@ describe('ManagedConsumer across broker kill -9 and restarts (own broker)', () =
   };
 
   beforeAll(async () => {
-    brokerPort = await freePort();
-    env.KAFKA_PORT = String(brokerPort);
-    env.KAFKA_CONTROLLER_PORT = String(await freePort());
-    env.KAFKA_DATA_DIR = dataDir;
-    env.KAFKA_HEAP_OPTS = '-Xms128m -Xmx256m';
-    await broker('start');
+    own = await ownBroker('consumer-restarts');
+    brokerPort = own.port;
+    await own.start();
     kafka = new Kafka({ clientId: 'restarts-test', brokers: [`127.0.0.1:${brokerPort}`], logLevel: logLevel.NOTHING, retry: { retries: 2 } });
     client = new KafkaClient({ clientId: 'restarts-consumer', brokers: [`127.0.0.1:${brokerPort}`] });
     await client.ensureTopics([{ topic, partitions: 3 }]);
@@ -127,34 +101,32 @@ describe('ManagedConsumer across broker kill -9 and restarts (own broker)', () =
     await producer?.disconnect().catch(() => undefined);
     await consumer?.stop().catch(() => undefined);
     await client?.close().catch(() => undefined);
-    await broker('stop').catch(() => undefined);
-    rmSync(dataDir, { recursive: true, force: true });
+    await own?.remove();
   }, 60000);
 
   it('has exactly one consumer after each kill -9 and restart, and handles the messages produced after recovery', async () => {
     await expectRecovered('first start');
 
     for (const round of [1, 2]) {
-      await killBroker();
-      await broker('start');
+      await own.kill();
+      await own.start();
       await expectRecovered(`restart ${round}`);
     }
 
     // Down for longer than the session timeout: the consumer gives up on the old session and must say so.
-    await killBroker();
+    await own.kill();
     await pollUntil(() => consumer.state !== 'running', { timeoutMs: 30000, what: 'readiness to stop claiming running while the broker is down' });
     await new Promise((r) => setTimeout(r, sessionTimeout + 2000));
-    await broker('start');
+    await own.start();
     await expectRecovered('long outage');
   }, 240000);
 
   it('does not claim running while the broker is frozen (SIGSTOP), and is running again once it thaws', async () => {
-    const pid = Number(readFileSync(join(dataDir, 'kafka.pid'), 'utf8').trim());
-    process.kill(pid, 'SIGSTOP');
+    own.freeze();
     try {
       await pollUntil(() => consumer.state !== 'running', { timeoutMs: 30000, what: 'state to leave running while the broker is frozen' });
     } finally {
-      process.kill(pid, 'SIGCONT');
+      own.thaw();
     }
     await expectRecovered('thawed');
   }, 120000);
