@@ -227,7 +227,11 @@ export class ManagedConsumer {
     this.generation++;
     const consumer = this.consumer;
     this.consumer = null;
-    if (consumer) await consumer.disconnect().catch((e) => this.logger.warn(`disconnect failed: ${(e as Error).message}`));
+    if (consumer) {
+      // Through `closing`, so a second stop() (or a start()) running meanwhile waits for this disconnect too.
+      const closed = consumer.disconnect().catch((e) => this.logger.warn(`disconnect failed: ${(e as Error).message}`));
+      this.closing = Promise.all([this.closing, closed]).then(() => undefined);
+    }
     await this.closing;
     this.phase = 'stopped';
   }
