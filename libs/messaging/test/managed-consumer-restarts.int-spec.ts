@@ -98,11 +98,15 @@ describe('ManagedConsumer across broker kill -9 and restarts (own broker)', () =
   afterAll(async () => {
     if (sampler) clearInterval(sampler);
     if (recoveries.length) process.stdout.write(`[managed-consumer-restarts] ${recoveries.join('; ')}\n`);
-    await producer?.disconnect().catch(() => undefined);
-    await consumer?.stop().catch(() => undefined);
-    await client?.close().catch(() => undefined);
-    await own?.remove();
-  }, 60000);
+    const within = (p: Promise<unknown> | undefined) => Promise.race([p?.catch(() => undefined), new Promise((r) => setTimeout(r, 15000))]);
+    try {
+      await within(producer?.disconnect());
+      await within(consumer?.stop());
+      await within(client?.close());
+    } finally {
+      await own?.remove();
+    }
+  }, 90000);
 
   it('has exactly one consumer after each kill -9 and restart, and handles the messages produced after recovery', async () => {
     await expectRecovered('first start');
