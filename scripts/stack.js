@@ -93,16 +93,20 @@ const SERVICES = [
   { name: 'query', portVar: 'QUERY_PORT', port: 3000 },
 ];
 
-/** Spawns one compiled service; its JSON log goes to a file and warnings and errors also to the console. */
-function startService(service, env, logDir, { quiet = false } = {}) {
+/**
+ * Spawns one compiled service; its JSON log goes to a file and warnings and errors also to the console.
+ * `detached`: the service gets its own process group, so a Ctrl-C in the terminal reaches only the supervisor.
+ */
+function startService(service, env, logDir, { quiet = false, detached = false } = {}) {
   fs.mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${service.name}.log`);
   const out = fs.createWriteStream(logFile, { flags: 'a' });
   const child = spawn(
     process.execPath,
     ['-r', path.join(__dirname, 'register-paths.js'), path.join(ROOT, 'dist', 'apps', service.name, 'src', 'main.js')],
-    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached },
   );
+  child.once('close', () => out.end());
   const forward = (chunk) => {
     out.write(chunk);
     if (quiet) return;

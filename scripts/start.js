@@ -4,8 +4,9 @@
 const path = require('node:path');
 const stack = require('./stack');
 const { loadSeed } = require('./seed');
+const { supervise } = require('./supervise');
 
-const children = [];
+let stopCurrent = async () => {};
 
 async function main() {
   stack.ensureInstalled();
@@ -25,33 +26,39 @@ async function main() {
   const startedKafka = await stack.ensureKafka(env);
   stack.prepareDatabase(env);
 
+  // Services are supervised like compose's `restart: unless-stopped`: a dead one is restarted with backoff (1 s
+  // doubling to 30 s, back to 1 s after 30 s up). After 5 crashes within 60 s the stack stops with exit code 1:
+  // a half-running stack (say, no projector) would look up while its reads go stale, so it fails loudly instead,
+  // naming the service and its log. The services run in their own process groups, so Ctrl-C reaches only this
+  // command, which stops them with SIGTERM (they drain) and never restarts them.
+  const logDir = path.join(stack.RUN_DIR, 'logs');
   let stopping = false;
+  const supervisor = supervise({
+    services: stack.SERVICES,
+    spawn: (service) => stack.startService(service, env, logDir, { detached: true }),
+    say: stack.say,
+    onGiveUp: ({ service, logFile }) => {
+      stack.say(`stopping the stack because ${service.name} keeps crashing; fix the cause shown in ${logFile}, then run npm start again.`);
+      void stopAll(1);
+    },
+  });
   const stopAll = async (code) => {
     if (stopping) return;
     stopping = true;
     stack.say('stopping services...');
-    for (const c of children) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r)))));
+    await supervisor.stop();
     if (startedKafka) {
       stack.say('stopping the Kafka broker this command started...');
       stack.stopKafka(env);
     }
     process.exit(code);
   };
-  process.on('SIGINT', () => stopAll(0));
-  process.on('SIGTERM', () => stopAll(0));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopAll(0));
+  // The services have their own process groups: never leave them behind, whatever ends this process.
+  process.on('exit', () => supervisor.killAll());
+  stopCurrent = () => supervisor.stop();
 
-  const logDir = path.join(stack.RUN_DIR, 'logs');
-  for (const service of stack.SERVICES) {
-    const child = stack.startService(service, env, logDir);
-    child.on('exit', (code, signal) => {
-      if (!stopping) {
-        stack.say(`${service.name} exited (${signal ?? code}); see ${child.logFile}. Stopping the stack.`);
-        void stopAll(1);
-      }
-    });
-    children.push(child);
-  }
+  supervisor.start();
   const port = (s) => env[s.portVar] || s.port;
   await Promise.all(stack.SERVICES.map((s) => stack.waitReady(`http://127.0.0.1:${port(s)}/health/ready`)));
 
@@ -75,6 +82,5 @@ Ctrl-C stops everything.
 
 main().catch((error) => {
   process.stderr.write(`[newsroom] start failed: ${error.message}\n`);
-  for (const c of children) c.kill('SIGTERM');
-  process.exit(1);
+  stopCurrent().finally(() => process.exit(1));
 });

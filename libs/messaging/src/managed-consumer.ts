@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Consumer, Kafka } from 'kafkajs';
+import { metric } from '@newsroom/platform';
 import { ConsumerOptions, ConsumerState, Headers, IncomingMessage } from './messaging.types';
 
 const headerValue = (v: unknown): string =>
@@ -11,18 +12,45 @@ export function decodeHeaders(raw: Record<string, unknown> | undefined): Headers
   return out;
 }
 
+const runningGauge = () =>
+  metric('gauge', {
+    name: 'messaging_consumers_running',
+    help: 'kafkajs consumers connected in this process, by group (connect events minus disconnect events)',
+    labelNames: ['group'],
+  });
+const restartsCounter = () =>
+  metric('counter', { name: 'messaging_consumer_restarts_total', help: 'Consumers replaced after a crash or an unexpected stop', labelNames: ['group'] });
+
 /**
- * A consumer group member that is always either running or on its way back: it restarts itself with backoff
- * when kafkajs crashes without restarting (non-retriable errors, broker restarts), and it reports its state
- * so readiness can tell the truth. Offsets are committed only after the handler resolves for a batch.
+ * A consumer group member that is always either running or on its way back, with exactly one kafkajs consumer
+ * at any time.
+ *
+ * Restarts have ONE owner: this class. kafkajs 2.2.4 would restart a crashed consumer by itself (consumer/index.js
+ * onCrash: it disconnects, emitting STOP and DISCONNECT, then emits CRASH and, for a retriable error, calls
+ * start() again on the same consumer after retryTime, which reconnects the cluster). Running both that and our own
+ * restart left an orphan member that stop() never closed, so `retry.restartOnFailure` returns false and every
+ * crash (CRASH, or a STOP we did not ask for) replaces the consumer here, with backoff: the old one is fully
+ * disconnected before the next one is created. Events of a replaced consumer are ignored (a generation number).
+ *
+ * `state` tells readiness the truth: `running` only after the group is joined AND the consumer has shown a sign
+ * of life (a fetch, a heartbeat, a batch) recently; a member whose broker went away reports `stalled` long before
+ * kafkajs gives up and crashes. Offsets are committed only after the handler resolves for a batch.
  */
 export class ManagedConsumer {
   private readonly logger: Logger;
   private consumer: Consumer | null = null;
-  private stopping = false;
+  private generation = 0;
+  private stopping = true;
   private restartTimer: NodeJS.Timeout | null = null;
+  /** The start of the current consumer (connect, subscribe, join): stop() waits for it, see stop(). */
+  private launching: Promise<void> | null = null;
+  /** The disconnect of the replaced consumer: the next one starts only after it. */
+  private closing: Promise<void> = Promise.resolve();
   private attempts = 0;
-  state: ConsumerState = 'stopped';
+  private phase: Exclude<ConsumerState, 'stalled'> = 'stopped';
+  private lastSignOfLife = 0;
+  private inHandler = 0;
+  private readonly staleAfterMs: number;
   lastError: string | null = null;
 
   constructor(
@@ -30,20 +58,40 @@ export class ManagedConsumer {
     private readonly options: ConsumerOptions,
   ) {
     this.logger = new Logger(`Consumer:${options.groupId}`);
+    const session = options.sessionTimeout ?? 30000;
+    // An idle member fetches every maxWaitTimeInMs and heartbeats every heartbeatInterval; silence for several of
+    // those (but less than the session timeout) means the broker is gone or the consumer is stuck.
+    this.staleAfterMs = Math.max(5000, Math.min(10000, session / 2), 3 * (options.maxWaitTimeInMs ?? 100));
   }
 
+  /** starting | running | stalled (joined but silent: broker away) | restarting | stopped. */
+  get state(): ConsumerState {
+    if (this.phase === 'running' && this.inHandler === 0 && Date.now() - this.lastSignOfLife > this.staleAfterMs) return 'stalled';
+    return this.phase;
+  }
+
+  /** Starts the member; never throws: a failure is logged and retried with backoff until stop(). */
   async start(): Promise<void> {
+    if (!this.stopping) return;
     this.stopping = false;
-    this.state = 'starting';
-    try {
-      await this.run();
-    } catch (error) {
-      this.scheduleRestart(error);
-    }
+    this.phase = 'starting';
+    await this.launch();
   }
 
-  private async run(): Promise<void> {
+  private launch(): Promise<void> {
+    const launching = this.launchOnce().finally(() => {
+      if (this.launching === launching) this.launching = null;
+    });
+    this.launching = launching;
+    return launching;
+  }
+
+  private async launchOnce(): Promise<void> {
+    await this.closing;
+    if (this.stopping) return;
+    const gen = ++this.generation;
     const { groupId, topics, handler } = this.options;
+    const session = this.options.sessionTimeout ?? 30000;
     const consumer = this.kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
@@ -53,73 +101,138 @@ export class ManagedConsumer {
       minBytes: 1,
       maxBytesPerPartition: 1024 * 1024,
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 100,
-      sessionTimeout: 30000,
-      heartbeatInterval: 3000,
-      retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10000 },
+      sessionTimeout: session,
+      heartbeatInterval: Math.min(3000, Math.floor(session / 3)),
+      // One owner of restarts: us (see the class comment). kafkajs still retries requests inside a running member.
+      retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10000, restartOnFailure: async () => false },
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.CRASH, (event) => {
-      const { error, restart } = event.payload as { error: Error; restart: boolean };
-      this.lastError = error?.message ?? 'crash';
-      this.logger.warn(`consumer crashed (kafkajs restart=${restart}): ${this.lastError}`);
-      if (!restart) this.scheduleRestart(error);
-      else this.state = 'restarting';
+    this.watch(consumer, gen);
+    try {
+      await consumer.connect();
+      for (const topic of topics) {
+        if (gen !== this.generation) return;
+        await consumer.subscribe({ topic, fromBeginning: this.options.fromBeginning ?? true });
+      }
+      if (gen !== this.generation) return;
+      await consumer.run({
+        autoCommit: true,
+        autoCommitInterval: 1000,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          if (!isRunning() || isStale() || batch.messages.length === 0) return;
+          const messages: IncomingMessage[] = batch.messages.map((m) => ({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            key: m.key ? m.key.toString('utf8') : null,
+            value: m.value ?? Buffer.alloc(0),
+            headers: decodeHeaders(m.headers as Record<string, unknown>),
+          }));
+          this.inHandler++;
+          try {
+            await handler({ topic: batch.topic, partition: batch.partition, messages });
+          } finally {
+            this.inHandler--;
+            this.lastSignOfLife = Date.now();
+          }
+          resolveOffset(batch.messages[batch.messages.length - 1].offset);
+          await heartbeat();
+        },
+      });
+    } catch (error) {
+      this.replace(gen, error);
+    }
+  }
+
+  private watch(consumer: Consumer, gen: number): void {
+    const { groupId } = this.options;
+    const current = () => gen === this.generation;
+    const alive = () => {
+      if (current()) this.lastSignOfLife = Date.now();
+    };
+    // The gauge counts what the process really has, whatever generation: kafkajs emits CONNECT from connect() and
+    // again when its group connects, DISCONNECT once the cluster is closed.
+    let connected = false;
+    consumer.on(consumer.events.CONNECT, () => {
+      if (!connected) runningGauge().inc({ group: groupId });
+      connected = true;
+    });
+    consumer.on(consumer.events.DISCONNECT, () => {
+      if (connected) runningGauge().dec({ group: groupId });
+      connected = false;
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {
-      this.state = 'running';
+      if (!current()) return;
+      this.phase = 'running';
+      this.lastSignOfLife = Date.now();
       this.attempts = 0;
       this.lastError = null;
     });
-    consumer.on(consumer.events.STOP, () => {
-      if (!this.stopping) this.scheduleRestart(new Error('consumer stopped unexpectedly'));
+    consumer.on(consumer.events.FETCH, alive);
+    consumer.on(consumer.events.HEARTBEAT, alive);
+    consumer.on(consumer.events.END_BATCH_PROCESS, alive);
+    // kafkajs emits STOP on its way to CRASH (and on our own disconnects, which bump the generation first): the
+    // first of the two retires the consumer; a CRASH right after its STOP only tells the real reason.
+    let stoppedByItself = false;
+    consumer.on(consumer.events.CRASH, (event) => {
+      const { error } = event.payload as { error: Error };
+      if (current()) this.replace(gen, error);
+      else if (stoppedByItself && !this.stopping) {
+        this.lastError = error?.message ?? String(error);
+        this.logger.warn(`the consumer that stopped had crashed: ${this.lastError}`);
+      }
     });
-    await consumer.connect();
-    for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: this.options.fromBeginning ?? true });
-    await consumer.run({
-      autoCommit: true,
-      autoCommitInterval: 1000,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        if (!isRunning() || isStale() || batch.messages.length === 0) return;
-        const messages: IncomingMessage[] = batch.messages.map((m) => ({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: m.offset,
-          key: m.key ? m.key.toString('utf8') : null,
-          value: m.value ?? Buffer.alloc(0),
-          headers: decodeHeaders(m.headers as Record<string, unknown>),
-        }));
-        await handler({ topic: batch.topic, partition: batch.partition, messages });
-        resolveOffset(batch.messages[batch.messages.length - 1].offset);
-        await heartbeat();
-      },
+    consumer.on(consumer.events.STOP, () => {
+      if (!current()) return;
+      stoppedByItself = true;
+      this.replace(gen, new Error('consumer stopped unexpectedly'));
     });
   }
 
-  private scheduleRestart(error: unknown): void {
-    if (this.stopping || this.restartTimer) return;
-    this.state = 'restarting';
-    this.lastError = (error as Error)?.message ?? String(error);
-    const delay = Math.min(30000, 500 * 2 ** Math.min(this.attempts++, 6));
-    this.logger.warn(`restarting consumer in ${delay} ms: ${this.lastError}`);
+  /** Retires consumer `gen` (once) and schedules its successor with backoff. */
+  private replace(gen: number, error: unknown): void {
+    if (this.stopping || gen !== this.generation) return;
+    this.generation++;
     const old = this.consumer;
     this.consumer = null;
-    this.restartTimer = setTimeout(async () => {
+    if (old) {
+      const closed = old.disconnect().catch((e) => this.logger.warn(`disconnecting the crashed consumer failed: ${(e as Error).message}`));
+      this.closing = Promise.all([this.closing, closed]).then(() => undefined);
+    }
+    this.phase = 'restarting';
+    this.lastError = (error as Error)?.message ?? String(error);
+    restartsCounter().inc({ group: this.options.groupId });
+    // 0.5 s doubling to 10 s: a reconnect attempt is cheap, and a long cap would delay recovery after a broker outage.
+    const delay = Math.min(10000, 500 * 2 ** Math.min(this.attempts++, 5));
+    this.logger.warn(`consumer stopped (${this.lastError}); disconnected it, starting a new one in ${delay} ms (attempt ${this.attempts})`);
+    this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
-      await old?.disconnect().catch(() => undefined);
-      if (!this.stopping) await this.start();
+      if (!this.stopping) void this.launch();
     }, delay);
     this.restartTimer.unref();
   }
 
+  /**
+   * Leaves the group and closes the connections. It first lets a start in progress finish: kafkajs 2.2.4 loses
+   * track of a member whose disconnect() lands while it is still joining (its runner keeps going), so a member is
+   * only ever disconnected once run() has returned.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
+    await this.launching?.catch(() => undefined);
+    this.generation++;
     const consumer = this.consumer;
     this.consumer = null;
-    if (consumer) await consumer.disconnect().catch(() => undefined);
-    this.state = 'stopped';
+    if (consumer) {
+      // Through `closing`, so a second stop() (or a start()) running meanwhile waits for this disconnect too.
+      const closed = consumer.disconnect().catch((e) => this.logger.warn(`disconnect failed: ${(e as Error).message}`));
+      this.closing = Promise.all([this.closing, closed]).then(() => undefined);
+    }
+    await this.closing;
+    this.phase = 'stopped';
   }
 }

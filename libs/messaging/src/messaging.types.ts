@@ -41,6 +41,9 @@ export interface ConsumerOptions {
   handler: BatchHandler;
   partitionsConsumedConcurrently?: number;
   maxWaitTimeInMs?: number;
+  /** Broker-side session timeout (default 30 s): how long a member that stopped heartbeating stays in the group. */
+  sessionTimeout?: number;
 }
 
-export type ConsumerState = 'starting' | 'running' | 'restarting' | 'stopped';
+/** `stalled`: joined, but no fetch, heartbeat or batch for a while (the broker is away); readiness fails. */
+export type ConsumerState = 'starting' | 'running' | 'stalled' | 'restarting' | 'stopped';

@@ -10,6 +10,8 @@ export * from './http/problem';
 export { ProblemFilter, sendProblem, bodyParserProblem } from './http/problem.filter';
 export type { ErrorMapper } from './http/problem.filter';
 export { bootstrapHttp } from './http/bootstrap';
+export { installProcessHandlers } from './process/process-handlers';
+export type { ProcessHandlersOptions } from './process/process-handlers';
 export type { HttpBootstrapOptions } from './http/bootstrap';
 export * from './auth/api-keys';
 export * from './auth/api-key.guard';

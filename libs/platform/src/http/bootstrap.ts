@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { json, NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { bodyParserProblem, sendProblem } from './problem.filter';
+import { installProcessHandlers } from '../process/process-handlers';
 
 export interface HttpBootstrapOptions {
   service: string;
@@ -16,10 +17,15 @@ export interface HttpBootstrapOptions {
 
 /**
  * Creates and starts an HTTP service the same way everywhere: structured logs, a bounded JSON body whose
- * parser errors leave as problem+json (413, 400), shutdown hooks so Ctrl-C and SIGTERM drain cleanly.
+ * parser errors leave as problem+json (413, 400), shutdown hooks so Ctrl-C and SIGTERM drain cleanly, and the
+ * process-level handlers (unhandledRejection logged and counted, uncaughtException logged then exit 1).
  */
 export async function bootstrapHttp(module: Type<unknown> | DynamicModule, options: HttpBootstrapOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
+  // Installed first, so a rejection or exception while the app starts is logged too (through Nest's Logger, which
+  // is the app's pino logger once useLogger has run).
+  let app: NestExpressApplication | null = null;
+  installProcessHandlers({ service: options.service, beforeExit: () => app?.close() ?? Promise.resolve() });
+  app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   const limit = options.bodyLimit ?? '2mb';
   app.use(json({ limit, type: ['application/json', 'application/*+json'] }));
