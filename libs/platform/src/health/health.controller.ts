@@ -2,12 +2,14 @@ import { Public } from '../auth/api-key.guard';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { metric } from '../metrics/metrics';
 import { READINESS_CHECKS, ReadinessCheck, withTimeout } from './readiness';
 
 @ApiExcludeController()
 @Public()
 @Controller('health')
 export class HealthController {
+  private readonly checksRun = metric('counter', { name: 'health_readiness_checks_total', help: 'Readiness checks run against the dependencies' });
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
@@ -24,6 +26,7 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
+    this.checksRun.inc();
     return this.health.check(
       this.checks.map((c) => async () => {
         const indicator = this.indicators.check(c.name);
