@@ -65,7 +65,7 @@ describe('health and metrics under a flood (running apps)', () => {
     expect(ran).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
     await pollUntil(async () => {
       const res = await fetch(`${stack.apps.query.url}/v1/feed?limit=10`, { headers: auth });
-      const body = await res.json();
+      const body: any = await res.json();
       return body.items?.some((i: any) => i.eventId === written.body.id);
     }, { timeoutMs: 30000, intervalMs: 300, what: 'the event in the feed' });
   });

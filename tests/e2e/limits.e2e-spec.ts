@@ -61,7 +61,7 @@ describe('rate limits and per-client caps (running apps)', () => {
     const limited = responses.find((r) => r.status === 429)!;
     expect(limited).toBeDefined();
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect((await limited.json()).code).toBe('RATE_LIMITED');
+    expect(((await limited.json()) as any).code).toBe('RATE_LIMITED');
     await Promise.all(responses.map((r) => r.body?.cancel().catch(() => undefined)));
     expect((await fetch(`${stack.apps.query.url}/metrics`, { headers: auth })).status).toBe(200);
     expect((await fetch(`${stack.apps.query.url}/health/live`)).status).toBe(200);
