@@ -57,7 +57,7 @@ describe('rate limits and per-client caps (running apps)', () => {
   });
 
   it('limits reads per client IP on the query API with 429 and Retry-After; health and metrics are not counted', async () => {
-    const responses = await Promise.all(Array.from({ length: 80 }, () => fetch(`${stack.apps.query.url}/v1/feed?limit=1`, { headers: auth })));
+    const responses = await Promise.all(Array.from({ length: 150 }, () => fetch(`${stack.apps.query.url}/v1/feed?limit=1`, { headers: auth })));
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(40);
     const limited = responses.find((r) => r.status === 429)!;
