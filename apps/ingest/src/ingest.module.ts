@@ -6,7 +6,7 @@ import { PgEventStore } from '@newsroom/event-store';
 import { KafkaClient } from '@newsroom/messaging';
 import {
   API_KEY_RING, ApiKeyGuard, ApiKeyRing, createPgPool, HealthModule, loggingModule, MetricsModule, parseApiKeys,
-  ProblemFilter, REQUIRE_READ_KEY,
+  ProblemFilter, rateLimitGuardProvider, REQUIRE_READ_KEY, TokenBuckets, isWrite,
 } from '@newsroom/platform';
 import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
 import { CorrectEventHandler } from './events/correct-event/correct-event.handler';
@@ -88,6 +88,13 @@ export class IngestModule {
         ReadStreamHandler,
         { provide: APP_FILTER, useValue: new ProblemFilter(mapIngestError) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        // After the key guard (guards run in order), which names the key: writes are counted per key.
+        rateLimitGuardProvider({
+          buckets: new TokenBuckets({ rate: config.INGEST_WRITE_RATE_PER_KEY, burst: config.INGEST_WRITE_BURST_PER_KEY }),
+          applies: isWrite,
+          by: 'key',
+          what: `${config.INGEST_WRITE_RATE_PER_KEY} writes a second (burst ${config.INGEST_WRITE_BURST_PER_KEY}) for this key`,
+        }),
       ],
     };
   }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { SwaggerModule } from '@nestjs/swagger';
-import { bootstrapHttp, initMetrics } from '@newsroom/platform';
+import { bootstrapHttp, initMetrics, requireReadKeyOn } from '@newsroom/platform';
 import { loadIngestConfig } from './config/ingest.config';
 import { ingestOpenApi } from './docs/ingest-openapi';
 import { IngestModule } from './ingest.module';
@@ -13,6 +13,8 @@ async function main() {
     port: config.INGEST_PORT,
     bodyLimit: config.INGEST_BODY_LIMIT,
     configure: (app) => {
+      // With NEWSROOM_REQUIRE_READ_KEY the API's description needs a read key too (Swagger is not behind Nest's guards).
+      requireReadKeyOn(app, ['/docs']);
       SwaggerModule.setup('docs', app, () => ingestOpenApi(app), { jsonDocumentUrl: 'docs/openapi.json' });
     },
   });

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { bootstrapHttp, initMetrics } from '@newsroom/platform';
+import { bootstrapHttp, initMetrics, requireReadKeyOn } from '@newsroom/platform';
 import { loadQueryConfig } from './config/query.config';
 import { feedKeyParam } from './feed/feed-key-param.middleware';
 import { QueryModule } from './query.module';
@@ -20,6 +20,8 @@ async function main() {
         .setVersion('1')
         .addBearerAuth()
         .build();
+      // With NEWSROOM_REQUIRE_READ_KEY the API's description needs a read key too (Swagger is not behind Nest's guards).
+      requireReadKeyOn(app, ['/docs']);
       SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs/openapi.json' });
     },
   });

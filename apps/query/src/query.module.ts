@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { KafkaClient } from '@newsroom/messaging';
 import {
   API_KEY_RING, ApiKeyGuard, ApiKeyRing, HealthModule, loggingModule, MetricsModule, parseApiKeys, ProblemFilter,
-  pgTimeoutOptions, REQUIRE_READ_KEY, retryUntilReady,
+  pgTimeoutOptions, rateLimitGuardProvider, REQUIRE_READ_KEY, retryUntilReady, TokenBuckets,
 } from '@newsroom/platform';
 import { QUERY_CONFIG, QueryConfig } from './config/query.config';
 import { FeedHub, READ_DB } from './feed/feed-hub.service';
@@ -68,6 +68,12 @@ export class QueryModule {
       providers: [
         { provide: APP_FILTER, useValue: new ProblemFilter() },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        // Every HTTP read (SSE streams included) is counted per client IP; health and metrics are not.
+        rateLimitGuardProvider({
+          buckets: new TokenBuckets({ rate: config.QUERY_READ_RATE_PER_IP, burst: config.QUERY_READ_BURST_PER_IP }),
+          by: 'ip',
+          what: `${config.QUERY_READ_RATE_PER_IP} requests a second (burst ${config.QUERY_READ_BURST_PER_IP}) from this address`,
+        }),
       ],
     };
   }

@@ -226,7 +226,8 @@ describe('Live feed over SSE and WebSocket (query service in process, real Postg
   it('shows open subscriptions, items delivered, drops and delivery lag on /metrics', async () => {
     const sse = await SseClient.connect(`${url}/v1/feed/stream?key=${readKey}`);
     await pollUntil(() => sse.items.length > 0, { what: 'history' });
-    const text = await (await fetch(`${url}/metrics`)).text();
+    // Read keys are required here, and /metrics is behind the read key then.
+    const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${readKey}` } })).text();
     expect(text).toMatch(/feed_subscriptions_open\{[^}]*transport="sse"[^}]*\} [1-9]/);
     expect(text).toMatch(/feed_items_delivered_total\{[^}]*transport="ws"[^}]*\} [1-9]/);
     expect(text).toMatch(/feed_subscribers_dropped_total\{[^}]*reason="FEED.SLOW_CONSUMER"[^}]*\} \d/);

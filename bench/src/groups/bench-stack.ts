@@ -25,6 +25,10 @@ export async function benchStack(ctx: GroupContext, label: string, poolMax: numb
     NEWSROOM_API_KEYS: `${key}:write`,
     PROJECTOR_GROUP_ID: `${topics.prefix}projector`,
     INGEST_SUBMISSIONS_GROUP_ID: `${topics.prefix}submissions`,
+    // The bench plays thousands of readers from one address (loopback): the per-IP read and live-connection
+    // limits, meant for one client each, are off. The per-key write limit stays at its default (generous).
+    QUERY_READ_RATE_PER_IP: '0',
+    FEED_MAX_CONNECTIONS_PER_IP: '0',
   };
   return { db, topics, key, env };
 }

@@ -16,3 +16,5 @@ export type { HttpBootstrapOptions } from './http/bootstrap';
 export * from './auth/api-keys';
 export * from './auth/api-key.guard';
 export { retryUntilReady } from './database/retry';
+export * from './http/rate-limit';
+export * from './http/read-key-paths';

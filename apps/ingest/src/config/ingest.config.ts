@@ -12,6 +12,10 @@ const ingestEnvSchema = commonEnvSchema.extend({
   INGEST_APPEND_QUEUE_MAX_EVENTS: z.coerce.number().int().min(1).default(20000),
   INGEST_WRITE_READS_QUEUE_MAX: z.coerce.number().int().min(1).default(5000),
   INGEST_BUSY_RETRY_AFTER_S: z.coerce.number().int().min(1).max(3600).default(1),
+  /** Write requests an API key may make per second (token bucket per key; 0 = no limit). Generous by default. */
+  INGEST_WRITE_RATE_PER_KEY: z.coerce.number().min(0).max(10000000).default(5000),
+  /** Write requests a key may make at once before the rate applies. */
+  INGEST_WRITE_BURST_PER_KEY: z.coerce.number().int().min(1).max(10000000).default(10000),
 });
 
 const ingestConfigSchema = ingestEnvSchema.transform((c) => ({

@@ -13,6 +13,14 @@ const queryEnvSchema = commonEnvSchema.extend({
   FEED_STALL_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3600000).default(60000),
   /** Bytes a connection (SSE or WebSocket) may have waiting in its socket buffer before items queue instead. */
   FEED_SOCKET_HIGH_WATER_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(64 * 1024),
+  /** HTTP requests a client IP may make per second on the query API (token bucket; 0 = no limit). */
+  QUERY_READ_RATE_PER_IP: z.coerce.number().min(0).max(1000000).default(100),
+  /** Requests a client IP may make at once before the rate applies. */
+  QUERY_READ_BURST_PER_IP: z.coerce.number().int().min(1).max(1000000).default(200),
+  /** Live connections (SSE streams + WebSockets, subscribed or not) one IP may hold on an instance; 0 = no cap. */
+  FEED_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1000000).default(1000),
+  /** A WebSocket that has not sent a subscribe message within this time is closed (FEED.SUBSCRIBE_EXPECTED). */
+  FEED_WS_SUBSCRIBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600000).default(10000),
 });
 
 export type QueryConfig = z.infer<typeof queryEnvSchema>;

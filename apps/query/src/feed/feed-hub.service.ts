@@ -93,7 +93,8 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     });
     this.subscriptions.set(subscription, transport);
     this.metrics.opened(transport);
-    void subscription.run(this.repository);
+    this.metrics.historyStarted();
+    subscription.catchUp = subscription.run(this.repository).finally(() => this.metrics.historyEnded());
     return subscription;
   }
 

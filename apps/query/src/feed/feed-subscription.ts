@@ -55,6 +55,8 @@ export class FeedSubscription {
   /** When the transport last refused a write and we started waiting for it; 0 when not waiting. */
   private blockedSince = 0;
   closed = false;
+  /** Settles when the history read (and the first drain of what queued meanwhile) is over; set by the hub. */
+  catchUp: Promise<void> = Promise.resolve();
 
   constructor(
     readonly filter: FeedFilter,

@@ -1,7 +1,7 @@
 import type { RawData, WebSocket } from 'ws';
 import { ProblemError, problems } from '@newsroom/platform';
 import { FeedHub } from './feed-hub.service';
-import { parseFeedQuery } from './feed-query';
+import { FeedQuery, parseFeedQuery } from './feed-query';
 import { FeedSubscription } from './feed-subscription';
 import { WS_CLOSE_CODES, WsSink } from './ws.sink';
 
@@ -11,24 +11,44 @@ export const WS_PATH = '/v1/feed/ws';
  * One WebSocket client. It sends `{"after","types","subjects","organization","lang"}` to subscribe (again, with
  * a new `after`, to restart from there); a message that does not parse gets an error frame with the problem and
  * the socket is closed with 1008. Liveness: the gateway calls `tick` on the hub's timer; an idle socket that did
- * not answer the previous ping is terminated, so dead peers are freed within two heartbeat intervals.
+ * not answer the previous ping is terminated, so dead peers are freed within two heartbeat intervals. A socket
+ * that has not subscribed within FEED_WS_SUBSCRIBE_TIMEOUT_MS is closed (FEED.SUBSCRIBE_EXPECTED).
+ *
+ * One history read per socket at a time: a subscribe that arrives while the previous subscription is still
+ * reading history (catching up) stops the old one from sending at once, and waits for its read to end before
+ * starting; only the newest waiting subscribe is kept (each one replaces the whole subscription, so the ones in
+ * between would be superseded anyway). A client that re-subscribes in a loop therefore costs one database read
+ * at a time, not one per message, and is not refused: its last word wins, acknowledged by `subscribed`.
  */
 export class FeedWsConnection {
   private subscription: FeedSubscription | null = null;
   private sink: WsSink | null = null;
   private alive = true;
-  private idleTicks = 0;
+  /** The subscribe waiting for the current history read to end (the newest one only). */
+  private pending: FeedQuery | null = null;
+  private reading = false;
+  private closed = false;
+  private subscribeTimer: NodeJS.Timeout | null;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly hub: FeedHub,
     private readonly highWaterBytes: number,
+    subscribeTimeoutMs: number,
     onClosed: (connection: FeedWsConnection) => void,
   ) {
+    this.subscribeTimer = setTimeout(
+      () => this.reject(new ProblemError(400, 'FEED.SUBSCRIBE_EXPECTED', 'Subscribe expected', `send a subscribe message within ${subscribeTimeoutMs} ms of connecting`)),
+      subscribeTimeoutMs,
+    );
+    this.subscribeTimer.unref();
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('pong', () => (this.alive = true));
     ws.on('error', () => undefined); // 'close' follows and frees everything
     ws.on('close', () => {
+      this.closed = true;
+      this.pending = null;
+      this.clearSubscribeTimer();
       this.release();
       onClosed(this);
     });
@@ -39,8 +59,6 @@ export class FeedWsConnection {
     // timeout (with a close reason) judges it instead.
     if (this.subscription?.isBlocked) return;
     if (!this.alive) return void this.ws.terminate();
-    // A socket that never subscribes is not kept: it would hold a connection slot doing nothing.
-    if (!this.subscription && ++this.idleTicks >= 2) return this.reject(new ProblemError(400, 'FEED.SUBSCRIBE_EXPECTED', 'Subscribe expected', 'send a subscribe message after connecting'));
     this.alive = false;
     this.ws.ping();
   }
@@ -69,13 +87,36 @@ export class FeedWsConnection {
     } catch (error) {
       return this.reject(error instanceof ProblemError ? error : problems.validation([{ path: '', message: String(error) }]));
     }
-    this.release();
+    this.clearSubscribeTimer();
+    this.release(); // the previous subscription sends nothing more from here on
+    this.pending = query;
+    if (!this.reading) this.startPending();
+  }
+
+  private startPending(): void {
+    const query = this.pending;
+    this.pending = null;
+    if (!query || this.closed) return;
     this.sink = new WsSink(this.ws, query.lang, this.highWaterBytes);
     this.ws.send(JSON.stringify({ type: 'subscribed', after: query.after }));
-    this.subscription = this.hub.subscribe(query, query.after, this.sink, 'ws');
+    const subscription = this.hub.subscribe(query, query.after, this.sink, 'ws');
+    this.subscription = subscription;
+    if (!subscription) return;
+    this.reading = true;
+    void subscription.catchUp.finally(() => {
+      this.reading = false;
+      this.startPending();
+    });
+  }
+
+  private clearSubscribeTimer(): void {
+    if (this.subscribeTimer) clearTimeout(this.subscribeTimer);
+    this.subscribeTimer = null;
   }
 
   private reject(problem: ProblemError): void {
+    this.clearSubscribeTimer();
+    this.pending = null;
     this.release();
     this.ws.send(JSON.stringify({ type: 'error', problem: problem.toBody(WS_PATH) }));
     this.ws.close(WS_CLOSE_CODES[problem.code] ?? 1008, problem.code.slice(0, 120));

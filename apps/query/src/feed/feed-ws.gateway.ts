@@ -4,11 +4,13 @@ import type { Duplex } from 'node:stream';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocketServer } from 'ws';
-import { API_KEY_RING, ApiKeyRing, PROBLEM_CONTENT_TYPE, ProblemError, problems, REQUIRE_READ_KEY } from '@newsroom/platform';
+import { API_KEY_RING, ApiKeyRing, clientIp, PROBLEM_CONTENT_TYPE, ProblemError, problems, REQUIRE_READ_KEY } from '@newsroom/platform';
 import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
 import { readAccessProblem } from './feed-access';
+import { FeedConnections } from './feed-connections';
 import { FeedHub } from './feed-hub.service';
 import { FeedWsConnection, WS_PATH } from './feed-ws.connection';
+import { WS_CLOSE_CODES } from './ws.sink';
 
 /**
  * `/v1/feed/ws`: the live feed over WebSocket, on the same port as the HTTP API. Upgrades are taken from the
@@ -25,6 +27,7 @@ export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationS
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly hub: FeedHub,
+    private readonly slots: FeedConnections,
     @Inject(QUERY_CONFIG) private readonly config: QueryConfig,
     @Inject(API_KEY_RING) private readonly ring: ApiKeyRing,
     @Inject(REQUIRE_READ_KEY) private readonly requireReadKey: boolean,
@@ -55,8 +58,19 @@ export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationS
     const problem = readAccessProblem(this.ring, this.requireReadKey, req, url);
     if (problem) return refuse(socket, problem);
     socket.on('error', () => undefined);
+    // The slot is taken from the upgrade on, subscribed or not; over the cap the socket is accepted only to be
+    // closed with the reason (1013 Try Again Later), which a browser's WebSocket can read (it cannot read a 429).
+    const release = this.slots.acquire(clientIp(req));
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new FeedWsConnection(ws, this.hub, this.config.FEED_SOCKET_HIGH_WATER_BYTES, (c) => this.connections.delete(c));
+      if (!release) {
+        const problem = this.slots.tooMany();
+        ws.send(JSON.stringify({ type: 'error', problem: problem.toBody(WS_PATH) }));
+        return ws.close(WS_CLOSE_CODES[problem.code] ?? 1013, problem.code);
+      }
+      const connection = new FeedWsConnection(ws, this.hub, this.config.FEED_SOCKET_HIGH_WATER_BYTES, this.config.FEED_WS_SUBSCRIBE_TIMEOUT_MS, (c) => {
+        release();
+        this.connections.delete(c);
+      });
       this.connections.add(connection);
     });
   };

@@ -1,7 +1,9 @@
 import { applyDecorators, Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { clientIp } from '@newsroom/platform';
 import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
+import { FeedConnections } from './feed-connections';
 import { FeedHub } from './feed-hub.service';
 import { parseFeedQuery } from './feed-query';
 import { toFeedItemDto } from './feed-item.dto';
@@ -20,6 +22,7 @@ const FILTERS = applyDecorators(
 export class FeedController {
   constructor(
     private readonly hub: FeedHub,
+    private readonly connections: FeedConnections,
     @Inject(QUERY_CONFIG) private readonly config: QueryConfig,
   ) {}
 
@@ -53,6 +56,10 @@ export class FeedController {
   stream(@Query() raw: Record<string, unknown>, @Headers('last-event-id') lastEventId: string | undefined, @Res() res: Response): void {
     // A reconnecting EventSource repeats its URL (with the old `after`) and sends the newest position it saw.
     const q = parseFeedQuery({ ...raw, after: lastEventId?.trim() || raw.after });
+    // One slot of this client's live-connection cap, held until the response closes.
+    const release = this.connections.acquire(clientIp(res.req));
+    if (!release) throw this.connections.tooMany();
+    res.on('close', release);
     const sink = new SseSink(res, q.lang, this.config.FEED_RETRY_MS, this.config.FEED_SOCKET_HIGH_WATER_BYTES);
     const subscription = this.hub.subscribe(q, q.after, sink, 'sse');
     // The response's close event (not the request's) tells us the client is gone (dust-tt/dust PR 24357).

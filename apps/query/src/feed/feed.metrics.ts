@@ -31,6 +31,11 @@ export class FeedMetrics {
   });
   private readonly queuePeak = metric('gauge', { name: 'feed_queue_peak_items', help: 'Most items any subscriber has had waiting since start (bounded by FEED_MAX_BUFFERED_ITEMS)' });
   private readonly tailPosition = metric('gauge', { name: 'feed_tail_position', help: 'Position up to which this instance has broadcast the feed' });
+  private readonly historyActive = metric('gauge', { name: 'feed_history_reads_active', help: 'Subscriptions reading their history (catch-up) now' });
+  private readonly historyPeak = metric('gauge', { name: 'feed_history_reads_peak', help: 'Most history reads running at once since start' });
+  private readonly historyTotal = metric('counter', { name: 'feed_history_reads_total', help: 'History reads (catch-ups) started' });
+  private reading = 0;
+  private readingPeak = 0;
   private readonly bound: Record<Transport, { delivered: { inc(): void }; lag: { observe(v: number): void } }>;
   private peak = 0;
 
@@ -41,6 +46,9 @@ export class FeedMetrics {
     }
     for (const reason of SERVER_ENDS) this.dropped.inc({ reason }, 0);
     this.queuePeak.set(0);
+    this.historyActive.set(0);
+    this.historyPeak.set(0);
+    this.historyTotal.inc(0);
     this.bound = {
       sse: { delivered: this.delivered.labels({ transport: 'sse' }), lag: this.lag.labels({ transport: 'sse' }) },
       ws: { delivered: this.delivered.labels({ transport: 'ws' }), lag: this.lag.labels({ transport: 'ws' }) },
@@ -60,6 +68,16 @@ export class FeedMetrics {
     b.delivered.inc();
     // History items would measure how old the history is, not how late we are: only live items count.
     if (live) b.lag.observe(Math.max(0, (now - item.recordedMs) / 1000));
+  }
+
+  historyStarted(): void {
+    this.historyTotal.inc();
+    this.historyActive.set(++this.reading);
+    if (this.reading > this.readingPeak) this.historyPeak.set((this.readingPeak = this.reading));
+  }
+
+  historyEnded(): void {
+    this.historyActive.set(--this.reading);
   }
 
   droppedFor(reason: string): void {

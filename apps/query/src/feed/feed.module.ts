@@ -1,9 +1,10 @@
 import { Global, Module } from '@nestjs/common';
+import { FeedConnections } from './feed-connections';
 import { FeedController } from './feed.controller';
 import { FeedHub } from './feed-hub.service';
 import { FeedWsGateway } from './feed-ws.gateway';
 
 // Global: readiness (in the health module) reports the feed tail.
 @Global()
-@Module({ controllers: [FeedController], providers: [FeedHub, FeedWsGateway], exports: [FeedHub] })
+@Module({ controllers: [FeedController], providers: [FeedHub, FeedWsGateway, FeedConnections], exports: [FeedHub] })
 export class FeedModule {}

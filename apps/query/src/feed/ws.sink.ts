@@ -8,6 +8,7 @@ export const WS_CLOSE_CODES: Record<string, number> = {
   'FEED.SLOW_CONSUMER': 4000,
   'FEED.STALLED': 4001,
   'FEED.TOO_MANY_SUBSCRIBERS': 1013, // try again later
+  'FEED.TOO_MANY_CONNECTIONS': 1013,
   'FEED.UNAVAILABLE': 1011,
   'FEED.SHUTTING_DOWN': 1001, // going away
   'REQUEST.INVALID': 1008, // policy violation

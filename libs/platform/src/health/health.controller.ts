@@ -1,17 +1,27 @@
 import { Public } from '../auth/api-key.guard';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { READINESS_CHECKS, ReadinessCheck, withTimeout } from './readiness';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { SkipRateLimit } from '../http/rate-limit';
+import { metric } from '../metrics/metrics';
+import { READINESS_CACHE_MS, READINESS_CHECKS, ReadinessCheck, withTimeout } from './readiness';
+
+type Outcome = { ok: true; result: HealthCheckResult } | { ok: false; error: unknown };
 
 @ApiExcludeController()
 @Public()
+@SkipRateLimit()
 @Controller('health')
 export class HealthController {
+  private readonly checksRun = metric('counter', { name: 'health_readiness_checks_total', help: 'Readiness checks run against the dependencies' });
+  private inFlight: Promise<Outcome> | null = null;
+  private last: { at: number; outcome: Outcome } | null = null;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
+    @Inject(READINESS_CACHE_MS) private readonly cacheMs: number,
   ) {}
 
   /** The process is up and its event loop answers; nothing external is checked, so restarts stay rare. */
@@ -20,20 +30,41 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Every dependency this service needs answers now: Postgres, Kafka and the service's own loops. */
+  /**
+   * Every dependency this service needs answers now: Postgres, Kafka and the service's own loops. A flood of
+   * probes is not passed on to them: one check runs at a time (concurrent callers share it), and its answer is
+   * reused for READINESS_CACHE_MS after it ends, so the dependencies see at most about one check a second, each
+   * taking at most one pool connection and one broker connection.
+   */
   @Get('ready')
   @HealthCheck()
-  ready() {
-    return this.health.check(
-      this.checks.map((c) => async () => {
-        const indicator = this.indicators.check(c.name);
-        try {
-          const detail = await withTimeout(Promise.resolve(c.check()), 3000, c.name);
-          return indicator.up(detail ?? {});
-        } catch (error) {
-          return indicator.down({ message: (error as Error).message });
-        }
-      }),
-    );
+  async ready() {
+    const fresh = this.last && Date.now() - this.last.at < this.cacheMs ? this.last.outcome : null;
+    const outcome = fresh ?? (await (this.inFlight ??= this.runChecks()));
+    if (!outcome.ok) throw outcome.error;
+    return outcome.result;
+  }
+
+  private async runChecks(): Promise<Outcome> {
+    this.checksRun.inc();
+    let outcome: Outcome;
+    try {
+      outcome = { ok: true, result: await this.health.check(this.checks.map((c) => () => this.indicator(c))) };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    this.last = { at: Date.now(), outcome };
+    this.inFlight = null;
+    return outcome;
+  }
+
+  private async indicator(c: ReadinessCheck) {
+    const indicator = this.indicators.check(c.name);
+    try {
+      const detail = await withTimeout(Promise.resolve(c.check()), 3000, c.name);
+      return indicator.up(detail ?? {});
+    } catch (error) {
+      return indicator.down({ message: (error as Error).message });
+    }
   }
 }

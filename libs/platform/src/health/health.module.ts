@@ -1,7 +1,14 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
-import { READINESS_CHECKS, ReadinessCheck } from './readiness';
+import { READINESS_CACHE_MS, READINESS_CHECKS, ReadinessCheck } from './readiness';
+
+function readinessCacheMs(env: NodeJS.ProcessEnv): number {
+  const raw = env.HEALTH_READY_CACHE_MS ?? '1000';
+  const ms = Number(raw);
+  if (!/^\d+$/.test(raw) || ms > 60000) throw new Error('invalid configuration:\n  HEALTH_READY_CACHE_MS: a whole number of milliseconds from 0 to 60000');
+  return ms;
+}
 
 @Module({})
 export class HealthModule {
@@ -12,7 +19,7 @@ export class HealthModule {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false, errorLogStyle: 'pretty' })],
       controllers: [HealthController],
-      providers: [provider],
+      providers: [provider, { provide: READINESS_CACHE_MS, useFactory: () => readinessCacheMs(process.env) }],
     };
   }
 }

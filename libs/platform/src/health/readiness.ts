@@ -5,6 +5,8 @@ export interface ReadinessCheck {
 }
 
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
+/** How long a readiness answer is reused (ms); HEALTH_READY_CACHE_MS, 1000 by default, 0 = only shared while running. */
+export const READINESS_CACHE_MS = Symbol('READINESS_CACHE_MS');
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;

@@ -1,4 +1,4 @@
-import { Public } from '../auth/api-key.guard';
+import { SkipRateLimit } from '../http/rate-limit';
 import { Controller, Get, Header, Module, Global } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -16,8 +16,10 @@ export function initMetrics(service: string): Registry {
   return metricsRegistry;
 }
 
+// Not @Public: with NEWSROOM_REQUIRE_READ_KEY the scrape needs a read key (Prometheus: `authorization` in the
+// scrape config), as metrics name keys, positions and volumes. Scrapes are not rate limited.
 @ApiExcludeController()
-@Public()
+@SkipRateLimit()
 @Controller('metrics')
 export class MetricsController {
   @Get()
