@@ -10,7 +10,7 @@ export const REQUIRE_READ_KEY = Symbol('REQUIRE_READ_KEY');
 
 /** Marks a handler or controller with the scope it needs. Reads are open unless NEWSROOM_REQUIRE_READ_KEY. */
 export const RequireScope = (scope: Scope) => SetMetadata(REQUIRED_SCOPE, scope);
-/** Health and metrics stay open even when reads need a key: probes carry no secrets. */
+/** Health stays open even when reads need a key (probes carry no secrets); /metrics and /docs then need the read key. */
 export const Public = () => SetMetadata(REQUIRED_SCOPE, 'public');
 
 export function presentedKey(req: Request): string | undefined {
