@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws';
 import { API_KEY_RING, ApiKeyRing, PROBLEM_CONTENT_TYPE, ProblemError, problems, REQUIRE_READ_KEY } from '@newsroom/platform';
 import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
 import { readAccessProblem } from './feed-access';
+import { takeKeyParam } from './feed-key-param.middleware';
 import { FeedHub } from './feed-hub.service';
 import { FeedWsConnection, WS_PATH } from './feed-ws.connection';
 
@@ -53,6 +54,8 @@ export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationS
       return;
     }
     const problem = readAccessProblem(this.ring, this.requireReadKey, req, url);
+    // Read once; from here on the request carries no secret in its URL (for anything that logs it).
+    req.url = takeKeyParam(req.url ?? '/').url;
     if (problem) return refuse(socket, problem);
     socket.on('error', () => undefined);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
