@@ -1,4 +1,5 @@
 import { createServer, Server, Socket } from 'node:net';
+import { WebSocket } from 'ws';
 import { freePort, pollUntil, RunningApp, startApp, testApiKey } from '@newsroom/testing';
 import { post, startStack, TestStack } from './stack';
 
@@ -127,7 +128,7 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
       await door.open();
       const url = new URL(stack.db.url);
       url.host = `127.0.0.1:${door.port}`;
-      query = await startApp('query', { ...stack.env, DATABASE_URL: url.toString(), LOG_LEVEL: 'info', DATABASE_CONNECT_TIMEOUT_MS: '2000' });
+      query = await startApp('query', { ...stack.env, DATABASE_URL: url.toString(), LOG_LEVEL: 'info', NEWSROOM_REQUIRE_READ_KEY: 'true', DATABASE_CONNECT_TIMEOUT_MS: '2000' });
       query.process.stdout!.on('data', (b: Buffer) => out.push(b.toString()));
       query.process.stderr!.on('data', (b: Buffer) => out.push(b.toString()));
     });
@@ -138,30 +139,39 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
 
     it('given a read key in ?key= on every variant of the stream URL and on the WebSocket upgrade, then the key never appears in the logs', async () => {
       const keys = [stack.readKey, badKey];
+      const opened = new Map<string, number>(keys.map((k) => [k, 0]));
       for (const key of keys) {
         for (const path of ['/v1/feed/stream?key=', '/v1/feed/stream/?key=', '/V1/Feed/Stream?key=', '/v1/feed/stream?KEY=', '/v1/feed/stream?x=1&Key=', '/v1/reports/timeline?key=', '/v1/feed?key=']) {
           const ac = new AbortController();
           const res = await fetch(`${query.url}${path}${key}`, { signal: ac.signal });
+          if (path.toLowerCase().startsWith('/v1/feed/stream')) expect({ path, status: res.status }).toEqual({ path, status: key === badKey ? 401 : 200 });
           ac.abort();
           await res.body?.cancel().catch(() => undefined);
         }
-        for (const path of ['/v1/feed/ws?key=', '/V1/Feed/Ws?key=', '/v1/feed/ws/?key=']) {
-          await fetch(`${query.url}${path}${key}`, { headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } }).catch(() => undefined);
+        for (const path of ['/v1/feed/ws?key=', '/v1/feed/ws?after=0&KEY=', '/V1/Feed/Ws?key=', '/v1/feed/ws/?key=']) {
+          // A real upgrade: opened (a good key) or refused with a problem (a bad key, another path), then closed.
+          await new Promise<void>((resolve) => {
+            const ws = new WebSocket(`${query.url.replace('http', 'ws')}${path}${key}`);
+            const done = () => (ws.terminate(), resolve());
+            ws.once('open', () => (opened.set(key, opened.get(key)! + 1), ws.close())).once('close', done).once('error', done).once('unexpected-response', done);
+          });
         }
         await fetch(`${query.url}/v1/reports/nowhere`, { headers: { authorization: `Bearer ${key}`, 'x-api-key': key } });
       }
       // Something was logged for these requests (the 401/404 lines), and the keys are in none of it.
       await pollUntil(() => out.join('').includes('/v1/reports/nowhere'), { timeoutMs: 10000, what: 'the request lines logged' });
       const logs = out.join('');
+      // Reads need a key here: the good one opens the socket as ?key= and ?KEY= on the WebSocket path, the bad one never.
+      expect([...opened.values()]).toEqual([2, 0]);
       for (const key of keys) expect(logs.includes(key)).toBe(false);
     });
 
     it('given Postgres unreachable, then reports answer 503 problem+json with Retry-After and /health/ready names its checks without internal text', async () => {
-      expect((await get(`${query.url}/v1/reports/timeline`)).status).toBe(200);
+      expect((await get(`${query.url}/v1/reports/timeline`, { authorization: `Bearer ${stack.readKey}` })).status).toBe(200);
       await door.close();
       try {
         const res = await pollUntil(async () => {
-          const r = await get(`${query.url}/v1/reports/timeline`);
+          const r = await get(`${query.url}/v1/reports/timeline`, { authorization: `Bearer ${stack.readKey}` });
           return r.status !== 200 ? r : null;
         }, { timeoutMs: 20000, what: 'the report failing' });
         expect(res.status).toBe(503);
@@ -178,7 +188,7 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
       } finally {
         await door.open();
       }
-      await pollUntil(async () => (await get(`${query.url}/v1/reports/timeline`)).status === 200, { timeoutMs: 30000, what: 'the report back once Postgres is reachable' });
+      await pollUntil(async () => (await get(`${query.url}/v1/reports/timeline`, { authorization: `Bearer ${stack.readKey}` })).status === 200, { timeoutMs: 30000, what: 'the report back once Postgres is reachable' });
     });
   });
 });

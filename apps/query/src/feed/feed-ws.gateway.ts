@@ -53,9 +53,12 @@ export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationS
       if (this.server?.listenerCount('upgrade') === 1) refuse(socket, problems.notFound(`no WebSocket endpoint at ${url.pathname}`));
       return;
     }
-    const problem = readAccessProblem(this.ring, this.requireReadKey, req, url);
-    // Read once; from here on the request carries no secret in its URL (for anything that logs it).
-    req.url = takeKeyParam(req.url ?? '/').url;
+    // As on the SSE stream: `?key=` (any letter case) becomes X-API-Key unless a key header came, and leaves the
+    // URL, so from here on the request carries no secret in its URL (for anything that logs it).
+    const taken = takeKeyParam(req.url ?? '/');
+    if (taken.key !== null && !req.headers.authorization && !req.headers['x-api-key']) req.headers['x-api-key'] = taken.key;
+    req.url = taken.url;
+    const problem = readAccessProblem(this.ring, this.requireReadKey, req, new URL(req.url, 'http://query.local'));
     if (problem) return refuse(socket, problem);
     socket.on('error', () => undefined);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
