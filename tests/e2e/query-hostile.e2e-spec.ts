@@ -110,6 +110,9 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
       expect({ path, cursor, status: res.status, type: res.type }).toEqual({ path, cursor, status: 400, type: expect.stringMatching(/^application\/problem\+json/) });
       expect(JSON.parse(res.text).errors.map((e: { path: string }) => e.path)).toContain('cursor');
     }
+    // Free text parameters go to SQL too: text Postgres refuses is the client's error.
+    const nul = await get(`${q}/v1/sources?outlet=Le%00Monde`);
+    expect({ status: nul.status, paths: JSON.parse(nul.text).errors?.map((e: { path: string }) => e.path) }).toEqual({ status: 400, paths: ['outlet'] });
     // A cursor the API gave back still works.
     const first = await get(`${q}/v1/reports/timeline?limit=1`);
     const next = JSON.parse(first.text).next;
