@@ -36,9 +36,17 @@ function parseCsv(text: string): string[][] {
 class PgDoor {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  private frozen = false;
   constructor(readonly port: number) {}
   open(): Promise<void> {
+    this.frozen = false;
     this.server = createServer((client) => {
+      if (this.frozen) {
+        // Accepts and never answers: a hung server, or a network that drops everything.
+        this.sockets.add(client);
+        client.on('error', () => undefined);
+        return;
+      }
       const upstream = new Socket();
       this.sockets.add(client).add(upstream);
       const drop = () => (client.destroy(), upstream.destroy(), this.sockets.delete(client), this.sockets.delete(upstream));
@@ -47,6 +55,11 @@ class PgDoor {
       upstream.connect(5432, '127.0.0.1', () => client.pipe(upstream).pipe(client));
     });
     return new Promise((resolve, reject) => this.server!.once('error', reject).listen(this.port, '127.0.0.1', () => resolve()));
+  }
+  /** Stops forwarding both ways on every open connection and leaves new ones unanswered; nothing is closed. */
+  freeze(): void {
+    this.frozen = true;
+    for (const s of this.sockets) s.unpipe(), s.pause();
   }
   close(): Promise<void> {
     this.sockets.forEach((s) => s.destroy());
@@ -131,7 +144,7 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
       await door.open();
       const url = new URL(stack.db.url);
       url.host = `127.0.0.1:${door.port}`;
-      query = await startApp('query', { ...stack.env, DATABASE_URL: url.toString(), LOG_LEVEL: 'info', NEWSROOM_REQUIRE_READ_KEY: 'true', DATABASE_CONNECT_TIMEOUT_MS: '2000' });
+      query = await startApp('query', { ...stack.env, DATABASE_URL: url.toString(), LOG_LEVEL: 'info', NEWSROOM_REQUIRE_READ_KEY: 'true', DATABASE_CONNECT_TIMEOUT_MS: '2000', DATABASE_STATEMENT_TIMEOUT_MS: '1500', DATABASE_QUERY_TIMEOUT_MS: '2000' });
       query.process.stdout!.on('data', (b: Buffer) => out.push(b.toString()));
       query.process.stderr!.on('data', (b: Buffer) => out.push(b.toString()));
     });
@@ -192,6 +205,25 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
         await door.open();
       }
       await pollUntil(async () => (await get(`${query.url}/v1/reports/timeline`, { authorization: `Bearer ${stack.readKey}` })).status === 200, { timeoutMs: 30000, what: 'the report back once Postgres is reachable' });
+    });
+
+    it('given Postgres hanging (connections open, nothing answers), then reports answer 503 with Retry-After within the configured timeouts, and come back', async () => {
+      const timeline = () => get(`${query.url}/v1/reports/timeline`, { authorization: `Bearer ${stack.readKey}` });
+      expect((await timeline()).status).toBe(200);
+      door.freeze();
+      try {
+        // Bounded by the query timeout (2 s here) on a pooled connection, or the connect timeout (2 s) on a new one.
+        const answers = await Promise.all([timeline(), timeline(), timeline()]);
+        for (const res of answers) {
+          expect(res.status).toBe(503);
+          expect(JSON.parse(res.text).code).toMatch(/^READ_DB\.(TIMEOUT|UNAVAILABLE)$/);
+          expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        }
+      } finally {
+        await door.close();
+        await door.open();
+      }
+      await pollUntil(async () => (await timeline()).status === 200, { timeoutMs: 30000, what: 'the report back once Postgres answers' });
     });
   });
 });
