@@ -86,6 +86,21 @@ describe('write API: text Postgres cannot store is a 400 with the field path, no
     expect(await eventCount()).toBe(before + 1);
   });
 
+  it('given a correction whose data hides a field behind a nested __proto__ (issue 11), then 400 naming that path and nothing recorded', async () => {
+    const target = { ...departedEnvelope(), type: 'revenue.reported', subject: 'org:openai', occurredAt: '2024-10',
+      data: { money: { amount: '3700000000', currency: 'USD' }, period: '2024', basis: 'projected' } };
+    expect((await write('/v1/events', target)).status).toBe(201);
+    const before = await eventCount();
+    // Sent as raw JSON text: the body parser makes `__proto__` an own key, as any client's JSON would.
+    const hostile = '{"changes":{"data":{"money":{"amount":null,"__proto__":{"amount":"5"}}}},"reason":"typo"}';
+    expectInvalid(await write(`/v1/events/${target.id}/corrections`, hostile), 'changes.data.money.__proto__');
+    expectInvalid(await write(`/v1/events/${target.id}/corrections`, '{"changes":{"data":{"constructor":{"prototype":{"x":1}}}},"reason":"typo"}'), 'changes.data.constructor');
+    expectInvalid(await write('/v1/events', JSON.stringify(departedEnvelope()).replace('"data":{', '"data":{"__proto__":{"role":"x"},')), 'data.__proto__');
+    expect(await eventCount()).toBe(before);
+    const events = (await db.pool.query('SELECT data FROM event_store.events WHERE event_id = $1', [target.id])).rows;
+    expect(events[0].data.money).toEqual({ amount: '3700000000', currency: 'USD' });
+  });
+
   it('given a batch with one event the database itself refuses (a trigger raises for its id), then that item alone is rejected with the reason and the others are recorded', async () => {
     const events = Array.from({ length: 10 }, () => departedEnvelope());
     await db.pool.query(`CREATE FUNCTION public.refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -96,6 +96,28 @@ describe('Kafka submissions: a poisoned message is isolated, its partition moves
     expect(await recorded([nul.id, lone.id, lowFirst.id, badKey.id])).toEqual([]);
   });
 
+  it('given prototype keys (__proto__, constructor, prototype) in the data (issue 11), then they are dead-lettered as invalid with their paths and the others are recorded', async () => {
+    const first = departedEnvelope();
+    const headcount = (byFunction: string) => ({ ...departedEnvelope(), type: 'headcount.reported', subject: 'org:openai', occurredAt: '2024-10', data: { total: 10, byFunction: JSON.parse(byFunction) } });
+    const proto = headcount('{"__proto__":3}');
+    const ctor = headcount('{"constructor":3}');
+    const prototype = headcount('{"prototype":3}');
+    const last = departedEnvelope();
+
+    // JSON.stringify keeps an own `__proto__` key, so the message carries it as a client's JSON would.
+    await publishInOrder('k-proto', [first, proto, ctor, prototype, last]);
+
+    await pollUntil(async () => (await recorded([first.id, last.id])).length === 2, { what: 'the clean messages recorded', timeoutMs: 30000 });
+    const letters = await lettersFor('k-proto', 3);
+    const byId = new Map(letters.map((m) => [JSON.parse(m.value.toString()).id as string, m]));
+    for (const [m, key] of [[proto, '__proto__'], [ctor, 'constructor'], [prototype, 'prototype']] as const) {
+      const letter = byId.get(m.id)!;
+      expect(letter.headers['error-code']).toBe('REQUEST.INVALID');
+      expect(JSON.parse(letter.headers['error-paths']).map((e: { path: string }) => e.path)).toContain(`data.byFunction.${key}`);
+    }
+    expect(await recorded([proto.id, ctor.id, prototype.id])).toEqual([]);
+  });
+
   it('given the append path hung (append lock held elsewhere), then the batch times out as transient: thrown back for a retry, nothing dead-lettered; once released it records', async () => {
     // The app's own pool factory with a short server-side statement timeout, as ingest would run it.
     const pool = createPgPool(db.url, 2, 'poison-timeout', { ...DEFAULT_PG_TIMEOUTS, statementTimeoutMs: 500, lockTimeoutMs: 0, queryTimeoutMs: 3000 });

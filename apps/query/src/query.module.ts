@@ -6,6 +6,7 @@ import {
   API_KEY_RING, ApiKeyGuard, ApiKeyRing, HealthModule, loggingModule, MetricsModule, parseApiKeys, ProblemFilter,
   pgTimeoutOptions, rateLimitGuardProvider, REQUIRE_READ_KEY, retryUntilReady, TokenBuckets,
 } from '@newsroom/platform';
+import { mapQueryError } from './query-errors.mapper';
 import { QUERY_CONFIG, QueryConfig } from './config/query.config';
 import { FeedHub, READ_DB } from './feed/feed-hub.service';
 import { FeedModule } from './feed/feed.module';
@@ -66,7 +67,7 @@ export class QueryModule {
         }),
       ],
       providers: [
-        { provide: APP_FILTER, useValue: new ProblemFilter() },
+        { provide: APP_FILTER, useValue: new ProblemFilter(mapQueryError) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         // Every HTTP read (SSE streams included) is counted per client IP; health and metrics are not.
         rateLimitGuardProvider({

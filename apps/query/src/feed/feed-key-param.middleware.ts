@@ -2,20 +2,39 @@ import type { NextFunction, Request, Response } from 'express';
 
 const STREAM_PATH = '/v1/feed/stream';
 
+/** The path as Express routes it: letter case and trailing slashes do not matter (non-strict, case-insensitive). */
+const routed = (pathname: string) => pathname.toLowerCase().replace(/\/+$/, '');
+
+/**
+ * Takes the read key out of a URL: every query parameter named `key` in any letter case. Answers the first key
+ * found (null when none) and the URL without them.
+ */
+export function takeKeyParam(url: string): { key: string | null; url: string } {
+  const parsed = new URL(url, 'http://query.local');
+  let key: string | null = null;
+  for (const name of [...new Set(parsed.searchParams.keys())]) {
+    if (name.toLowerCase() !== 'key') continue;
+    key ??= parsed.searchParams.get(name);
+    parsed.searchParams.delete(name);
+  }
+  return key === null ? { key, url } : { key, url: parsed.pathname + parsed.search };
+}
+
 /**
  * EventSource cannot send headers, so the SSE stream also takes a read key as `?key=`. This runs before the
  * request logger and the API-key guard: the key moves to X-API-Key (checked like any key, redacted in logs) and
- * leaves the URL, so the secret is never logged. Mounted first in main.ts.
+ * leaves the URL, so the secret is never logged. Every form Express routes to the stream counts
+ * (`/v1/feed/stream/`, `/V1/Feed/Stream`, `?KEY=`); other URLs are left alone and the logger's serializer
+ * redacts key parameters there. Mounted first in main.ts.
  */
 export function feedKeyParam(req: Request, _res: Response, next: NextFunction): void {
   const url = req.url ?? '';
-  if (url.startsWith(`${STREAM_PATH}?`) && url.includes('key=')) {
-    const parsed = new URL(url, 'http://query.local');
-    const key = parsed.searchParams.get('key');
-    if (parsed.pathname === STREAM_PATH && key !== null) {
-      parsed.searchParams.delete('key');
-      if (!req.headers.authorization && !req.headers['x-api-key']) req.headers['x-api-key'] = key;
-      req.url = parsed.pathname + parsed.search;
+  const q = url.indexOf('?');
+  if (q !== -1 && /key/i.test(url.slice(q)) && routed(url.slice(0, q)) === STREAM_PATH) {
+    const taken = takeKeyParam(url);
+    if (taken.key !== null) {
+      if (!req.headers.authorization && !req.headers['x-api-key']) req.headers['x-api-key'] = taken.key;
+      req.url = taken.url;
       req.originalUrl = req.url;
     }
   }

@@ -8,6 +8,7 @@ import { API_KEY_RING, ApiKeyRing, clientIp, PROBLEM_CONTENT_TYPE, ProblemError,
 import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
 import { readAccessProblem } from './feed-access';
 import { FeedConnections } from './feed-connections';
+import { takeKeyParam } from './feed-key-param.middleware';
 import { FeedHub } from './feed-hub.service';
 import { FeedWsConnection, WS_PATH } from './feed-ws.connection';
 import { WS_CLOSE_CODES } from './ws.sink';
@@ -55,7 +56,12 @@ export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationS
       if (this.server?.listenerCount('upgrade') === 1) refuse(socket, problems.notFound(`no WebSocket endpoint at ${url.pathname}`));
       return;
     }
-    const problem = readAccessProblem(this.ring, this.requireReadKey, req, url);
+    // As on the SSE stream: `?key=` (any letter case) becomes X-API-Key unless a key header came, and leaves the
+    // URL, so from here on the request carries no secret in its URL (for anything that logs it).
+    const taken = takeKeyParam(req.url ?? '/');
+    if (taken.key !== null && !req.headers.authorization && !req.headers['x-api-key']) req.headers['x-api-key'] = taken.key;
+    req.url = taken.url;
+    const problem = readAccessProblem(this.ring, this.requireReadKey, req, new URL(req.url, 'http://query.local'));
     if (problem) return refuse(socket, problem);
     socket.on('error', () => undefined);
     // The slot is taken from the upgrade on, subscribed or not; over the cap the socket is accepted only to be

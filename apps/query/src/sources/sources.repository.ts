@@ -38,7 +38,7 @@ export class SourcesRepository {
   /** Sources backing at least one standing fact, in the order they were first recorded. */
   async list(f: SourcesFilter & { outlet: string | null }) {
     const p = new SqlParams();
-    const after = decodeCursor(f.cursor, 2);
+    const after = decodeCursor(f.cursor, ['instant', 'text']);
     const rows: Record<string, any>[] = await this.db.query(
       `SELECT s.* FROM read_model.sources s
        WHERE ${f.outlet ? `s.outlet = ${p.add(f.outlet)}` : 'true'} AND ${this.backs('s', f, p)}
@@ -56,7 +56,7 @@ export class SourcesRepository {
     const [source] = await this.db.query(`SELECT * FROM read_model.sources WHERE id = $1`, [id]);
     if (!source) return null;
     const p = new SqlParams();
-    const after = decodeCursor(f.cursor, 1);
+    const after = decodeCursor(f.cursor, ['position']);
     const rows: SourceFactRow[] = (
       await this.db.query(
         `SELECT * FROM read_model.source_facts t WHERE t.source_id = ${p.add(id)} AND ${visibleAt('t', f.knownAt, p)}

@@ -2,17 +2,28 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const own = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+
 /**
  * JSON merge patch (RFC 7386): objects merge key by key, null removes a key, anything else replaces.
  * Pure: returns a new value and never touches its inputs. Nested objects merge, so a patch of
  * { money: { amount: "5" } } keeps the currency.
+ *
+ * Every key is a plain own data property: reads look only at own properties and writes define them, so a key such
+ * as `__proto__` or `constructor` can neither change a prototype nor merge into an inherited value (validation
+ * refuses those keys already; this is the second lock).
  */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return patch;
   const result: Record<string, unknown> = isObject(target) ? { ...target } : {};
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete result[key];
-    else result[key] = mergePatch(result[key], value);
+  for (const key of Object.keys(patch)) {
+    const value = patch[key];
+    if (value === null) {
+      if (own(result, key)) delete result[key];
+    } else {
+      const merged = mergePatch(own(result, key) ? result[key] : undefined, value);
+      Object.defineProperty(result, key, { value: merged, enumerable: true, writable: true, configurable: true });
+    }
   }
   return result;
 }

@@ -18,11 +18,20 @@ function printableKey(key: string): string {
   return isStorableText(key) ? key : key.replace(/[\u0000\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/**
+ * Field names that reach an object's prototype when code assigns them (`o[key] = v`): a nested `__proto__` would
+ * let a patch satisfy a type through an inherited value while the stored data loses the field. No event field is
+ * named so; they are refused anywhere in an input.
+ */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+const PROTOTYPE_KEY_MESSAGE = 'field name is not allowed (__proto__, constructor and prototype are reserved)';
+
 const MESSAGE = 'must not contain NUL (\\u0000) or unpaired UTF-16 surrogates';
 const KEY_MESSAGE = 'field name must not contain NUL (\\u0000) or unpaired UTF-16 surrogates';
 
 /**
- * Every string of a JSON input that Postgres would refuse (values and object keys), with its path, in one walk.
+ * Every string of a JSON input that Postgres would refuse (values and object keys), and every prototype key
+ * (`__proto__`, `constructor`, `prototype`), with its path, in one walk.
  * Run before the schema, so an input jsonb cannot take is a 400 with the field path, never a 500 or a Kafka
  * partition retried forever. Depth is bounded by the body parser (JSON nesting of a bounded body); cycles cannot
  * occur in parsed JSON.
@@ -48,8 +57,8 @@ function walk(value: unknown, path: string, errors: FieldError[]): void {
     if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const keyOk = isStorableText(key);
     const child = joinPath(path, keyOk ? key : printableKey(key));
-    if (!keyOk) {
-      errors.push({ path: child, message: KEY_MESSAGE });
+    if (!keyOk || PROTOTYPE_KEYS.has(key)) {
+      errors.push({ path: child, message: keyOk ? PROTOTYPE_KEY_MESSAGE : KEY_MESSAGE });
       if (errors.length >= MAX_ERRORS) return;
     }
     walk((value as Record<string, unknown>)[key], child, errors);

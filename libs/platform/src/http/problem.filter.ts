@@ -20,6 +20,19 @@ export function bodyParserProblem(error: any, limit: string): ProblemError | nul
   return null;
 }
 
+/**
+ * A failed readiness check (terminus answers 503 with `{ status: 'error', details: { <check>: {...} } }`): the
+ * problem names each check and its state (up/down) only; causes are logged by the health controller, never sent.
+ */
+export function readinessProblem(response: unknown): ProblemError | null {
+  const r = response as { status?: unknown; details?: Record<string, { status?: unknown }> } | null;
+  if (typeof r !== 'object' || r === null || r.status !== 'error' || typeof r.details !== 'object' || r.details === null) return null;
+  const checks: Record<string, string> = {};
+  for (const [name, result] of Object.entries(r.details)) checks[name] = result?.status === 'up' ? 'up' : 'down';
+  const down = Object.keys(checks).filter((name) => checks[name] !== 'up');
+  return problems.unavailable(`Not ready: ${down.join(', ') || 'a check'} down.`, 5, 'SERVICE.NOT_READY', { checks });
+}
+
 /** The one exhaustive filter of an app: every error leaves as problem+json, unknown ones as a logged 500. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -43,6 +56,8 @@ export class ProblemFilter implements ExceptionFilter {
     if (parsed) return parsed;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      const readiness = status === 503 ? readinessProblem(exception.getResponse()) : null;
+      if (readiness) return readiness;
       const response = exception.getResponse() as { message?: string | string[] } | string;
       const message = typeof response === 'string' ? response : [response.message].flat().join('; ');
       return new ProblemError(status, `HTTP.${status}`, exception.name.replace(/Exception$/, ''), message);

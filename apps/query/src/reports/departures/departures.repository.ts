@@ -34,7 +34,7 @@ export class DeparturesRepository {
 
   async report(q: DeparturesQuery) {
     const p = new SqlParams();
-    const after = q.groupBy ? null : decodeCursor(q.cursor, 2);
+    const after = q.groupBy ? null : decodeCursor(q.cursor, ['instant', 'position']);
     const where = [
       q.organization ? `t.organization = ${p.add(q.organization)}` : 'true',
       visibleAt('t', q.knownAt, p), anyOf('t.modality', q.modality, p), overlaps('t', q.from, q.to, p, 'read_model.departures'), occurredByAsOf('t', q.asOf, p),

@@ -44,7 +44,7 @@ export class FinancialsRepository {
 
   async report(q: FinancialsQuery) {
     const p = new SqlParams();
-    const after = decodeCursor(q.cursor, 3);
+    const after = decodeCursor(q.cursor, ['instant', 'position', 'text']);
     // Valid-time filters use the figure's own period here: "revenue for 2024" is about 2024, whenever reported.
     const where = [
       `t.organization = ${p.add(q.organization)}`, `t.basis <> 'none'`, visibleAt('t', q.knownAt, p), anyOf('t.metric', q.metric, p),

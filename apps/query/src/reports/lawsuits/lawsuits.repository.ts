@@ -23,7 +23,7 @@ export class LawsuitsRepository {
 
   async report(q: LawsuitsQuery) {
     const p = new SqlParams();
-    const after = decodeCursor(q.cursor, 1);
+    const after = decodeCursor(q.cursor, ['text']);
     // The current status is computed in SQL too, so the status filter and the pages agree.
     const stepVisible = `${visibleAt('st', q.knownAt, p)} AND ${occurredByAsOf('st', q.asOf, p)}`;
     const sql = `

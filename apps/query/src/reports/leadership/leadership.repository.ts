@@ -50,7 +50,7 @@ export class LeadershipRepository {
   async report(q: LeadershipQuery) {
     const show = q.show ?? 'roster';
     const limit = q.limit ?? 100;
-    const after = decodeCursor(q.cursor ?? null, 6) as string[] | null;
+    const after = decodeCursor(q.cursor ?? null, ['text', 'text', 'text', 'text', 'text', 'text']) as string[] | null;
     const tenures = tenuresOf(await this.runEnds(q));
     const listed = show === 'roster' ? rosterAt(tenures, q.asOf) : tenures;
     const from = after ? listed.findIndex((t) => compareTenureKeys(tenureKey(t), after) > 0) : 0;

@@ -23,4 +23,21 @@ describe('CSV writer (RFC 4180)', () => {
     expect(toCsv(columns, [{ n: 'Mira Murati' }])).toBe('name,note\r\nMira Murati,"x,y"\r\n');
     expect(toCsv(columns, [])).toBe('name,note\r\n');
   });
+
+  it('neutralises cells a spreadsheet would run (OWASP): a leading single quote, quoted; plain numbers stay numbers', () => {
+    expect(csvField('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
+    expect(csvField('+1+cmd')).toBe('"\'+1+cmd"');
+    expect(csvField('-2+3')).toBe('"\'-2+3"');
+    expect(csvField('@SUM(A1)')).toBe('"\'@SUM(A1)"');
+    expect(csvField('\t=1')).toBe('"\'\t=1"');
+    expect(csvField('\r=1')).toBe('"\'\r=1"');
+    expect(csvField('  =1+1')).toBe('"\'  =1+1"');
+    expect(csvField('\uFF1D1+1')).toBe('"\'\uFF1D1+1"');
+    expect(csvField(['=evil', 'ok'])).toBe('"\'=evil; ok"');
+    expect(csvField('-5')).toBe('-5');
+    expect(csvField('-30000000000.5')).toBe('-30000000000.5');
+    expect(csvField(-5)).toBe('-5');
+    expect(csvField('a=b')).toBe('a=b');
+    expect(csvField('2024-10-02')).toBe('2024-10-02');
+  });
 });

@@ -4,15 +4,29 @@ export interface CsvColumn<T> {
 }
 
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
+/**
+ * A cell a spreadsheet would run as a formula (CSV injection, OWASP): it starts with = + - @ (or their full-width
+ * forms), tab or CR, or its first non-space character is one of = + - @.
+ */
+const RUNS_AS_FORMULA = /^[\t\r]|^\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/;
+/** A plain decimal number (a negative amount): a spreadsheet reads it as that number, never as a formula. */
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
 
-/** One RFC 4180 field: quoted when it holds a comma, quote, CR or LF (or edge spaces), quotes doubled. */
+/**
+ * One RFC 4180 field: quoted when it holds a comma, quote, CR or LF (or edge spaces), quotes doubled. Text that
+ * would run as a formula gets a leading single quote and is quoted (OWASP); numbers, and text that is a plain
+ * decimal number such as "-5", are written as they are.
+ */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = Array.isArray(value)
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  const raw = Array.isArray(value)
     ? value.map((v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))).join('; ')
     : typeof value === 'object'
       ? JSON.stringify(value)
       : String(value);
+  const text = RUNS_AS_FORMULA.test(raw) && !PLAIN_NUMBER.test(raw) ? `'${raw}` : raw;
+  if (text !== raw) return `"${text.replace(/"/g, '""')}"`;
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -46,4 +46,15 @@ describe('report query parameters', () => {
     });
     expect(problem.errors).toEqual([{ path: 'organization', message: 'required' }, { path: 'knownAt', message: expect.stringMatching(/date or period/) }]);
   });
+
+  it('refuses text Postgres cannot take (NUL, lone surrogates) in a free parameter with a 400 naming it, never a 500 from SQL', () => {
+    const problem = problemOf(() => {
+      const r = new ReportQueryReader({ outlet: 'Le\u0000Monde', cursor: 'a\ud800' }, ['outlet'], true);
+      r.string('outlet');
+      r.string('cursor');
+      r.done();
+    });
+    expect(problem.status).toBe(400);
+    expect(problem.errors!.map((e) => e.path)).toEqual(['outlet', 'cursor']);
+  });
 });

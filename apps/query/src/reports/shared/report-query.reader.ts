@@ -1,4 +1,4 @@
-import { EVENT_TYPES, MODALITIES, parsePeriod, parseSubject, SubjectKind } from '@newsroom/domain';
+import { EVENT_TYPES, isStorableText, MODALITIES, parsePeriod, parseSubject, SubjectKind } from '@newsroom/domain';
 import { FieldProblem, problems } from '@newsroom/platform';
 
 /** Parameters every report takes besides its own. */
@@ -30,6 +30,11 @@ export class ReportQueryReader {
     if (v === undefined || v === '') return null;
     if (typeof v !== 'string') {
       this.fail(name, 'must be given once');
+      return null;
+    }
+    // Postgres refuses NUL and lone surrogates in text: a 400 here, never a failing query (a 500).
+    if (!isStorableText(v)) {
+      this.fail(name, 'must not contain NUL (\\u0000) or unpaired UTF-16 surrogates');
       return null;
     }
     return v;

@@ -40,7 +40,7 @@ export class TimelineRepository {
 
   async page(q: TimelineQuery) {
     const p = new SqlParams();
-    const after = decodeCursor(q.cursor, 2);
+    const after = decodeCursor(q.cursor, ['instant', 'position']);
     const where = [
       q.subject ? `t.mention = ${p.add(q.subject)}` : 't.is_primary', visibleAt('t', q.knownAt, p), anyOf('t.event_type', q.types, p),
       anyOf('t.modality', q.modality, p), overlaps('t', q.from, q.to, p, 'read_model.timeline_facts'), occurredByAsOf('t', q.asOf, p),
