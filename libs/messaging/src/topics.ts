@@ -15,6 +15,15 @@ export function topicNames(prefix = ''): TopicNames {
   };
 }
 
+/** How durable the topics an app creates are: from KAFKA_REPLICATION_FACTOR and KAFKA_MIN_INSYNC_REPLICAS. */
+export function topicDurability(config: { KAFKA_REPLICATION_FACTOR: number; KAFKA_MIN_INSYNC_REPLICAS: number }): {
+  replicationFactor: number;
+  config: Record<string, string>;
+} {
+  const minInsync = Math.min(config.KAFKA_MIN_INSYNC_REPLICAS, config.KAFKA_REPLICATION_FACTOR);
+  return { replicationFactor: config.KAFKA_REPLICATION_FACTOR, config: { 'min.insync.replicas': String(minInsync) } };
+}
+
 /** Header names carried on newsroom.events.v1 (PRODUCT.md). */
 export const EVENT_HEADERS = {
   eventId: 'event-id',

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { KafkaClient, ManagedConsumer, topicNames } from '@newsroom/messaging';
+import { KafkaClient, ManagedConsumer, topicDurability, topicNames } from '@newsroom/messaging';
 import { metric, ReadinessCheck } from '@newsroom/platform';
 import { createProjections, Projection, ProjectionRunner } from '@newsroom/projections';
 import { PROJECTOR_CONFIG, ProjectorConfig } from '../config/projector.config';
@@ -31,8 +31,8 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     const topics = topicNames(this.config.KAFKA_TOPIC_PREFIX);
     await this.kafka
       .ensureTopics([
-        { topic: topics.events, partitions: this.config.KAFKA_EVENTS_PARTITIONS },
-        { topic: topics.eventsDlq, partitions: 1 },
+        { topic: topics.events, partitions: this.config.KAFKA_EVENTS_PARTITIONS, ...topicDurability(this.config) },
+        { topic: topics.eventsDlq, partitions: 1, ...topicDurability(this.config) },
       ])
       .catch((e) => this.logger.warn(`could not ensure topics yet: ${e.message}`));
     const runner = new ProjectionRunner(this.db, this.projections, this.kafka, {

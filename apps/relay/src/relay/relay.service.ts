@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PgEventStore } from '@newsroom/event-store';
-import { KafkaClient, topicNames } from '@newsroom/messaging';
+import { KafkaClient, topicDurability, topicNames } from '@newsroom/messaging';
 import { metric, ReadinessCheck } from '@newsroom/platform';
 import { RELAY_CONFIG, RelayConfig } from '../config/relay.config';
 import { EventRelay } from './event-relay';
@@ -47,8 +47,8 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
     // Topics are created here, not by hand; a broker that is down now is retried by the loop, not fatal.
     await this.kafka
       .ensureTopics([
-        { topic: this.topics.events, partitions: this.config.KAFKA_EVENTS_PARTITIONS },
-        { topic: this.topics.eventsDlq, partitions: 1 },
+        { topic: this.topics.events, partitions: this.config.KAFKA_EVENTS_PARTITIONS, ...topicDurability(this.config) },
+        { topic: this.topics.eventsDlq, partitions: 1, ...topicDurability(this.config) },
       ])
       .catch((e) => this.logger.warn(`could not ensure topics yet: ${e.message}`));
     this.relay.start();

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { KafkaClient, ManagedConsumer, topicNames } from '@newsroom/messaging';
+import { KafkaClient, ManagedConsumer, topicDurability, topicNames } from '@newsroom/messaging';
 import { metric, ReadinessCheck } from '@newsroom/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../config/ingest.config';
 import { KAFKA } from '../../ingest.tokens';
@@ -35,8 +35,8 @@ export class SubmissionsConsumer implements OnApplicationBootstrap, OnApplicatio
     // A broker that is down now is not fatal: HTTP writes go on and the consumer keeps retrying.
     await this.kafka
       .ensureTopics([
-        { topic: topics.submissions, partitions: this.config.KAFKA_EVENTS_PARTITIONS },
-        { topic: topics.submissionsDlq, partitions: 1 },
+        { topic: topics.submissions, partitions: this.config.KAFKA_EVENTS_PARTITIONS, ...topicDurability(this.config) },
+        { topic: topics.submissionsDlq, partitions: 1, ...topicDurability(this.config) },
       ])
       .catch((e) => this.logger.warn(`could not ensure submission topics yet: ${e.message}`));
     const processor = new SubmissionBatchProcessor((command) => this.commands.execute(command), this.kafka, topics.submissionsDlq, (outcome, n) => {
