@@ -35,7 +35,8 @@ export interface RunningApp {
 export async function startApp(name: AppName, env: Record<string, string>): Promise<RunningApp> {
   const main = join(ROOT, 'dist', 'apps', name, 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run the test command (it builds first) or npm run build`);
-  const port = await freePort();
+  // A port given in env (e.g. to restart an app where its clients expect it) is kept; otherwise a free one.
+  const port = env[PORT_VAR[name]] ? Number(env[PORT_VAR[name]]) : await freePort();
   const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts', 'register-paths.js'), main], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env, [PORT_VAR[name]]: String(port) },
