@@ -130,6 +130,11 @@ export class KafkaCluster {
 
   /** Partition -> leader node id (-1 while none) of a topic, as the cluster's metadata says now. */
   async leaders(topic: string): Promise<Map<number, number>> {
+    return new Map((await this.partitions(topic)).map((p) => [p.partition, p.leader]));
+  }
+
+  /** A topic's partitions with leader, replicas and in-sync replicas, asked of the nodes that are up. */
+  async partitions(topic: string): Promise<Array<{ partition: number; leader: number; replicas: number[]; isr: number[] }>> {
     const kafka = new Kafka({
       clientId: 'fault-cluster-admin',
       brokers: this.nodes.filter((n) => this.pid(n.id) !== null).map((n) => `127.0.0.1:${n.advertisedPort}`),
@@ -142,7 +147,7 @@ export class KafkaCluster {
     await admin.connect();
     try {
       const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-      return new Map(topics[0].partitions.map((p) => [p.partitionId, p.leader]));
+      return topics[0].partitions.map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr }));
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
