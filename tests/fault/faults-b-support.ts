@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+import { WebSocket } from 'ws';
+import { parseSseBlock } from '@newsroom/testing';
 
 /** Helpers of the cluster, proxy, query-failover and reconnect-storm scenarios, on top of the fault harness. */
 
@@ -90,4 +92,142 @@ export async function metricValue(url: string, name: string, labels: Record<stri
   }
   if (!found) throw new Error(`metric ${name} not found at ${url}/metrics`);
   return sum;
+}
+
+/**
+ * A feed client that keeps dropping its connection and resuming: connect (SSE with Last-Event-ID, or WebSocket
+ * with a subscribe message `after` the last position), read for a random while, then cut the connection
+ * abruptly (abort / terminate, as a phone losing its network would), and again. Records every item it got.
+ */
+export class StormClient {
+  readonly positions: string[] = [];
+  connections = 0;
+  /** Connection attempts that did not get a stream (status or error), by reason. */
+  readonly refused = new Map<string, number>();
+  private stopped = false;
+  private loop: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly baseUrl: string,
+    readonly transport: 'sse' | 'ws',
+    private readonly holdMs: [number, number] = [100, 1500],
+  ) {}
+
+  get lastPosition(): string | undefined {
+    return this.positions[this.positions.length - 1];
+  }
+
+  /** Reconnects in a loop until stop(). */
+  start(): this {
+    this.loop = (async () => {
+      while (!this.stopped) {
+        const [min, max] = this.holdMs;
+        await this.session(min + Math.random() * (max - min));
+        await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
+      }
+    })();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+
+  /** One last connection, held until it has seen `position`. */
+  async finish(position: string, timeoutMs = 30000): Promise<void> {
+    await this.stop();
+    const target = BigInt(position);
+    const started = Date.now();
+    while (!(this.lastPosition && BigInt(this.lastPosition) >= target)) {
+      if (Date.now() - started > timeoutMs) throw new Error(`${this.transport} client stopped at ${this.lastPosition} short of ${position}`);
+      await this.session(Math.max(500, timeoutMs - (Date.now() - started)), target);
+    }
+  }
+
+  private count(reason: string): void {
+    this.refused.set(reason, (this.refused.get(reason) ?? 0) + 1);
+  }
+
+  private session(holdMs: number, until?: bigint): Promise<void> {
+    return this.transport === 'sse' ? this.sse(holdMs, until) : this.ws(holdMs, until);
+  }
+
+  private async sse(holdMs: number, until?: bigint): Promise<void> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), holdMs);
+    try {
+      const headers: Record<string, string> = { accept: 'text/event-stream' };
+      if (this.lastPosition) headers['last-event-id'] = this.lastPosition;
+      const res = await fetch(`${this.baseUrl}/v1/feed/stream`, { headers, signal: controller.signal });
+      if (!res.ok || !res.body) {
+        this.count(String(res.status));
+        await res.body?.cancel().catch(() => undefined);
+        return;
+      }
+      this.connections++;
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let cut: number;
+        while ((cut = buffer.indexOf('\n\n')) >= 0) {
+          const frame = parseSseBlock(buffer.slice(0, cut));
+          buffer = buffer.slice(cut + 2);
+          if (!frame || (frame.event && frame.event !== 'message') || frame.id === undefined) continue;
+          this.positions.push(frame.id);
+          if (until !== undefined && BigInt(frame.id) >= until) return controller.abort();
+        }
+      }
+    } catch (error) {
+      if (!controller.signal.aborted) this.count((error as Error).message);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private ws(holdMs: number, until?: bigint): Promise<void> {
+    return new Promise((resolve) => {
+      const ws = new WebSocket(`${this.baseUrl.replace(/^http/, 'ws')}/v1/feed/ws`);
+      let opened = false;
+      const timer = setTimeout(() => ws.terminate(), holdMs);
+      ws.on('open', () => {
+        opened = true;
+        this.connections++;
+        ws.send(JSON.stringify({ after: this.lastPosition ?? '0' }));
+      });
+      ws.on('message', (data) => {
+        const frame = JSON.parse(data.toString());
+        if (frame.type !== 'item') return;
+        this.positions.push(String(frame.position));
+        if (until !== undefined && BigInt(frame.position) >= until) ws.terminate();
+      });
+      ws.on('unexpected-response', (_req, res) => {
+        this.count(String(res.statusCode));
+        ws.terminate();
+      });
+      ws.on('error', (error) => {
+        if (!opened) this.count(error.message);
+      });
+      ws.on('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
+/** Each of `expected` once, in order: problems as readable sentences (empty when it holds). */
+export function checkSequence(who: string, seen: string[], expected: string[]): string[] {
+  const problems: string[] = [];
+  const counts = new Map<string, number>();
+  for (const p of seen) counts.set(p, (counts.get(p) ?? 0) + 1);
+  const dupes = [...counts].filter(([, n]) => n > 1).map(([p]) => p);
+  const missing = expected.filter((p) => !counts.has(p));
+  let disorder = 0;
+  for (let i = 1; i < seen.length; i++) if (BigInt(seen[i]) <= BigInt(seen[i - 1])) disorder++;
+  if (dupes.length) problems.push(`${who}: ${dupes.length} items more than once (${dupes.slice(0, 5).join(',')})`);
+  if (missing.length) problems.push(`${who}: ${missing.length} of ${expected.length} items never delivered (${missing.slice(0, 5).join(',')})`);
+  if (disorder) problems.push(`${who}: ${disorder} items out of order`);
+  return problems;
 }

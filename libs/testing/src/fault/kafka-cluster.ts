@@ -23,7 +23,9 @@ export interface KafkaNode {
 export interface KafkaClusterOptions {
   /** Nodes (combined broker + controller); 3 for replication 3 / min ISR 2. */
   size?: number;
-  /** Per node (by index): the port to advertise instead of its own, e.g. a TcpProxy's. */
+  /** Per node (by index): the port it listens on (default: a free one). */
+  ports?: number[];
+  /** Per node (by index): the port to advertise instead of its own, e.g. a TcpProxy's in front of it. */
   advertisedPorts?: number[];
   heapOpts?: string;
   startTimeoutS?: number;
@@ -45,6 +47,13 @@ export class KafkaCluster {
     const size = options.size ?? 3;
     const dir = mkdtempSync(join(tmpdir(), 'newsroom-kafka-cluster-'));
     const ports: number[] = [];
+    for (let i = 0; i < size; i++) ports.push(options.ports?.[i] ?? 0);
+    for (let i = 0; i < size; i++) {
+      while (ports[i] === 0) {
+        const p = await freePort();
+        if (!ports.includes(p) && p !== 9092 && p !== 9093) ports[i] = p;
+      }
+    }
     while (ports.length < size * 2) {
       const p = await freePort();
       if (!ports.includes(p) && p !== 9092 && p !== 9093) ports.push(p);

@@ -21,7 +21,12 @@ export class TcpProxy {
   /** Connections accepted since start, and resets done (for the test's log). */
   accepted = 0;
 
-  private constructor(private readonly server: Server, readonly port: number, readonly targetPort: number) {}
+  /** Where connections go; may be set after start (e.g. a broker that must advertise the proxy's port first). */
+  targetPort: number;
+
+  private constructor(private readonly server: Server, readonly port: number, targetPort: number) {
+    this.targetPort = targetPort;
+  }
 
   static async start(targetPort: number, listenPort = 0): Promise<TcpProxy> {
     let proxy!: TcpProxy;
