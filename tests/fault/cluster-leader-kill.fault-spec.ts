@@ -94,6 +94,16 @@ describe('fault: kill -9 the partition leader of a three-broker cluster', () => 
       await sub.stop();
       expect(checkSubscriber(sub, expected).problems).toEqual([]);
       expect(stack!.exited()).toEqual([]);
+
+      // The killed broker comes back and catches up as a follower: every partition has three in-sync replicas again.
+      const restartAt = Date.now();
+      await cluster!.startNode(victim);
+      await pollUntil(async () => (await cluster!.partitions(topic)).every((p) => p.isr.length === 3), {
+        timeoutMs: 60000,
+        intervalMs: 500,
+        what: `node ${victim} back in sync`,
+      });
+      report(`cluster-leader-kill: node ${victim} restarted and back in every ISR in ${seconds(Date.now() - restartAt)} s`);
     } finally {
       await load.stop();
       await sub.stop();
