@@ -10,6 +10,9 @@ import { checkSequence, metricValue, seconds, StormClient } from './faults-b-sup
 const CLIENTS = 50;
 const STORM_MS = 20_000;
 const MB = 1024 * 1024;
+// Handles that may legitimately stay after the storm: idle Postgres clients (pool max 10, closed after 30 s idle)
+// and a few timers. A leak grows with the 1000+ connections of the storm, far past this.
+const HANDLES_SLACK = 15;
 
 describe('fault: SSE and WebSocket reconnect storm with resume', () => {
   let world: FaultWorld | undefined;
@@ -72,9 +75,9 @@ describe('fault: SSE and WebSocket reconnect storm with resume', () => {
           rss: await metricValue(query, 'process_resident_memory_bytes'),
         };
         if (after.open === 0 && closedMs < 0) closedMs = Date.now() - stoppedAt;
-        return after.open === 0 && after.handles <= base.handles + 5;
+        return after.open === 0 && after.handles <= base.handles + HANDLES_SLACK;
       },
-      { timeoutMs: 30000, intervalMs: 500, what: 'query instance back to its baseline' },
+      { timeoutMs: 45000, intervalMs: 500, what: 'query instance back to its baseline' },
     ).catch(() => undefined); // asserted below with the figures
     const connections = clients.reduce((n, c) => n + c.connections, 0);
     const notConnected = new Map<string, number>();
@@ -90,7 +93,7 @@ describe('fault: SSE and WebSocket reconnect storm with resume', () => {
     const problems = clients.flatMap((c, i) => checkSequence(`${c.transport} client ${i}`, c.positions, expected));
     expect(problems).toEqual([]);
     expect(after.open).toBe(0);
-    expect(after.handles).toBeLessThanOrEqual(base.handles + 5);
+    expect(after.handles).toBeLessThanOrEqual(base.handles + HANDLES_SLACK);
     expect(after.rss).toBeLessThan(base.rss + 200 * MB);
     expect(stack!.exited()).toEqual([]);
   }, 150_000);
