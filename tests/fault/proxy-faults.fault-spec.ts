@@ -118,7 +118,11 @@ describe('fault: latency, resets and blackholes between the apps and the broker 
         for (const a of attempts) by.set(String(a.outcome), (by.get(String(a.outcome)) ?? 0) + 1);
         return `${JSON.stringify(Object.fromEntries(by))} slowest ${Math.max(0, ...attempts.map((a) => a.ms))} ms`;
       };
-      for (const p of phases) report(`proxy-faults ${p.name}: writes ${summary(load.attemptsBetween(p.from, p.to))}`);
+      for (const p of phases) {
+        const attempts = load.attemptsBetween(p.from, p.to);
+        const hung = attempts.filter((a) => a.outcome === 'timeout').map((a) => `+${seconds(a.at - p.from)} s`);
+        report(`proxy-faults ${p.name}: writes ${summary(attempts)}${hung.length ? `; timed out: started ${hung.join(', ')} into the phase` : ''}`);
+      }
       report(
         `proxy-faults caught up ${seconds(caughtUpAfterHeal)} s after the last heal (${seconds(caughtUpMs)} s after the load and its retries); ` +
           `${load.acknowledged().size} events acknowledged, ${stillUnanswered} still unanswered after retries; writes ${JSON.stringify(load.counts())}`,
