@@ -231,3 +231,31 @@ export function checkSequence(who: string, seen: string[], expected: string[]): 
   if (disorder) problems.push(`${who}: ${disorder} items out of order`);
   return problems;
 }
+
+/**
+ * Where the pipeline stands, for a failure message: store head, relay checkpoint, feed watermark, and what relay
+ * and projector say on /health/ready, with the last lines they logged.
+ */
+export async function describePipeline(storeUrl: string, apps: Array<{ name: string; url: string; output: string[] }>): Promise<string> {
+  const parts: string[] = [];
+  const client = new Client({ connectionString: storeUrl });
+  try {
+    await client.connect();
+    const { rows } = await client.query(
+      `SELECT (SELECT coalesce(max(global_position), 0) FROM event_store.events)::text AS head,
+              (SELECT string_agg(name || '=' || position, ',') FROM event_store.relay_checkpoints) AS relay,
+              (SELECT position FROM read_model.feed_watermark WHERE id = 1)::text AS watermark`,
+    );
+    parts.push(`store head ${rows[0].head}, relay checkpoint ${rows[0].relay}, feed watermark ${rows[0].watermark}`);
+  } catch (error) {
+    parts.push(`store: ${(error as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  for (const app of apps) {
+    const res = await fetch(`${app.url}/health/ready`, { signal: AbortSignal.timeout(5000) }).catch((e: Error) => e);
+    const ready = res instanceof Error ? res.message : `${res.status} ${(await res.text()).slice(0, 600)}`;
+    parts.push(`${app.name} ready: ${ready}\n${app.name} log tail: ${app.output.join('').slice(-1500)}`);
+  }
+  return parts.join('\n');
+}
