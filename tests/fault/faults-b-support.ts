@@ -259,3 +259,34 @@ export async function describePipeline(storeUrl: string, apps: Array<{ name: str
   }
   return parts.join('\n');
 }
+
+/**
+ * After the load stopped: waits until the relay (its checkpoint) and the projector (the feed watermark) each reach
+ * the store's head, and says when each did (ms since `since`). Throws after `timeoutMs` with where they stand.
+ */
+export async function waitRelayAndProjector(storeUrl: string, since: number, timeoutMs: number): Promise<{ relayMs: number; projectorMs: number }> {
+  const client = new Client({ connectionString: storeUrl });
+  await client.connect();
+  const started = Date.now();
+  let relayMs = -1;
+  let projectorMs = -1;
+  let last = '';
+  try {
+    while (relayMs < 0 || projectorMs < 0) {
+      const { rows } = await client.query(
+        `SELECT (SELECT coalesce(max(global_position), 0) FROM event_store.events)::text AS head,
+                (SELECT coalesce(max(position), 0) FROM event_store.relay_checkpoints)::text AS relay,
+                (SELECT position FROM read_model.feed_watermark WHERE id = 1)::text AS watermark`,
+      );
+      const { head, relay, watermark } = rows[0];
+      last = `head ${head}, relay checkpoint ${relay}, feed watermark ${watermark}`;
+      if (relayMs < 0 && BigInt(relay) >= BigInt(head)) relayMs = Date.now() - since;
+      if (projectorMs < 0 && watermark === head) projectorMs = Date.now() - since;
+      if (Date.now() - started > timeoutMs) throw new Error(`not caught up within ${timeoutMs} ms: ${last}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  return { relayMs, projectorMs };
+}
