@@ -327,7 +327,8 @@ export async function feedPositions(queryUrl: string, query = '', after = '0', h
     const page = (await res.json()) as { items: Array<{ position: string }>; next: string };
     out.push(...page.items.map((i) => String(i.position)));
     if (!page.items.length) return out;
-    cursor = page.next;
+    if (String(page.next) === cursor) throw new Error(`GET /v1/feed did not move past ${cursor}`);
+    cursor = String(page.next);
   }
 }
 
@@ -358,4 +359,63 @@ export function checkSubscriber(subscriber: ResumingSseSubscriber, expected: str
   if (missing.length) problems.push(`${missing.length} of ${expected.length} matching items were never delivered: ${list(missing)}`);
   if (extra.length) problems.push(`${extra.length} delivered items are not in the feed: ${list(extra)}`);
   return { problems, stats: { seen: seen.length, expected: expected.length, connections: subscriber.connections.length } };
+}
+
+// ------------------------------------------------------------------------------------------------------ all
+
+export interface OracleRun {
+  storeUrl: string;
+  brokers: string[];
+  /** The events topic. */
+  topic: string;
+  load: LoadGenerator | Iterable<Submission>;
+  /** For (d): the query URL and the subscribers with the filter they used (`query`) and where they started (`after`). */
+  queryUrl?: string;
+  subscribers?: Array<{ subscriber: ResumingSseSubscriber; query?: string; after?: string }>;
+  otherIds?: Iterable<string>;
+  allowUnknown?: boolean;
+  catchUpTimeoutMs?: number;
+}
+
+/**
+ * The whole oracle after a scenario: waits for the projector to catch up, then (a), (b), (c) and (d). Problems are
+ * prefixed with their letter; stats gathered under their letter; `caughtUpMs` is the wait for the catch-up.
+ * A catch-up that never comes is itself a problem (a stall), reported and not thrown, so (a) and (b) still run.
+ */
+export async function checkAll(run: OracleRun): Promise<{ problems: string[]; stats: Record<string, unknown>; caughtUpMs: number }> {
+  const problems: string[] = [];
+  const stats: Record<string, unknown> = {};
+  let caughtUpMs = -1;
+  try {
+    caughtUpMs = await waitCaughtUp(run.storeUrl, run.catchUpTimeoutMs ?? 60000);
+  } catch (error) {
+    problems.push(`(c) ${(error as Error).message}`);
+  }
+  const a = await checkStore(run.storeUrl, run.load, { otherIds: run.otherIds, allowUnknown: run.allowUnknown });
+  problems.push(...a.problems.map((p) => `(a) ${p}`));
+  stats.a = a.stats;
+  const b = await checkKafka(run.storeUrl, run.brokers, run.topic);
+  problems.push(...b.problems.map((p) => `(b) ${p}`));
+  stats.b = b.stats;
+  if (caughtUpMs >= 0) {
+    const c = await checkReadModels(run.storeUrl);
+    problems.push(...c.problems.map((p) => `(c) ${p}`));
+    stats.c = c.stats;
+  }
+  if (run.subscribers?.length && run.queryUrl && caughtUpMs >= 0) {
+    const head = await storeHead(run.storeUrl);
+    const d: SubscriberStats[] = [];
+    for (const [k, { subscriber, query, after }] of run.subscribers.entries()) {
+      const expected = await feedPositions(run.queryUrl, query ?? '', after ?? '0');
+      if (expected.length) await subscriber.waitFor(expected[expected.length - 1], 30000).catch(() => undefined);
+      else await sleep(500);
+      await subscriber.stop();
+      const r = checkSubscriber(subscriber, expected);
+      problems.push(...r.problems.map((p) => `(d) subscriber ${k}${query ? ` (${query})` : ''}: ${p}`));
+      d.push(r.stats);
+    }
+    stats.d = d;
+    stats.head = head;
+  }
+  return { problems, stats, caughtUpMs };
 }
