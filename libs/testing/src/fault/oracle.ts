@@ -195,16 +195,17 @@ export async function readTopic(brokers: string[], topic: string, timeoutMs = 60
 
 /**
  * Waits until the projector has caught up: the feed watermark (every event at or below it is projected, in every
- * read model, since a batch is one transaction) equals the store's head. Returns the wait in ms.
+ * read model, since a batch is one transaction) equals the store's head, or reaches `atLeast` when given (while a
+ * load still runs). Returns the wait in ms.
  */
-export async function waitCaughtUp(storeUrl: string, timeoutMs = 60000): Promise<number> {
+export async function waitCaughtUp(storeUrl: string, timeoutMs = 60000, atLeast?: string): Promise<number> {
   const started = Date.now();
   let last = '';
   for (;;) {
     try {
       const row = await withClient(storeUrl, async (c) => (await c.query(`SELECT (SELECT coalesce(max(global_position), 0) FROM event_store.events)::text AS head, (SELECT position FROM read_model.feed_watermark WHERE id = 1)::text AS watermark`)).rows[0]);
       last = `watermark ${row.watermark}, head ${row.head}`;
-      if (row.watermark === row.head) return Date.now() - started;
+      if (atLeast !== undefined ? BigInt(row.watermark) >= BigInt(atLeast) : row.watermark === row.head) return Date.now() - started;
     } catch (error) {
       last = (error as Error).message;
     }
