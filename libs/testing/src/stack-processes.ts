@@ -57,7 +57,8 @@ export async function startApp(name: AppName, env: Record<string, string>): Prom
     output,
     stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
+        // Already gone (exited, or killed by a signal: then exitCode stays null and 'exit' will not fire again).
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
         const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
         child.once('exit', (code) => {
           clearTimeout(timer);

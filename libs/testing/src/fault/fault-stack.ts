@@ -159,6 +159,19 @@ export class FaultStack {
     return out;
   }
 
+  /** Sends envelopes to the submissions topic (keyed by subject), as an external producer would. */
+  async submit(envelopes: Array<Record<string, unknown>>): Promise<void> {
+    const kafka = testKafka('fault-submit', this.options.brokers);
+    try {
+      await kafka.publish(
+        this.topics.submissions,
+        envelopes.map((e) => ({ key: String(e.subject ?? ''), value: JSON.stringify(e), headers: {} })),
+      );
+    } finally {
+      await kafka.close().catch(() => undefined);
+    }
+  }
+
   async stopApps(): Promise<void> {
     await Promise.all(APP_NAMES.flatMap((n) => this.instances[n].map((a) => a.stop())));
   }

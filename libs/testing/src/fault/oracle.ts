@@ -195,16 +195,17 @@ export async function readTopic(brokers: string[], topic: string, timeoutMs = 60
 
 /**
  * Waits until the projector has caught up: the feed watermark (every event at or below it is projected, in every
- * read model, since a batch is one transaction) equals the store's head. Returns the wait in ms.
+ * read model, since a batch is one transaction) equals the store's head, or reaches `atLeast` when given (while a
+ * load still runs). Returns the wait in ms.
  */
-export async function waitCaughtUp(storeUrl: string, timeoutMs = 60000): Promise<number> {
+export async function waitCaughtUp(storeUrl: string, timeoutMs = 60000, atLeast?: string): Promise<number> {
   const started = Date.now();
   let last = '';
   for (;;) {
     try {
       const row = await withClient(storeUrl, async (c) => (await c.query(`SELECT (SELECT coalesce(max(global_position), 0) FROM event_store.events)::text AS head, (SELECT position FROM read_model.feed_watermark WHERE id = 1)::text AS watermark`)).rows[0]);
       last = `watermark ${row.watermark}, head ${row.head}`;
-      if (row.watermark === row.head) return Date.now() - started;
+      if (atLeast !== undefined ? BigInt(row.watermark) >= BigInt(atLeast) : row.watermark === row.head) return Date.now() - started;
     } catch (error) {
       last = (error as Error).message;
     }
@@ -253,15 +254,14 @@ export async function checkReadModels(storeUrl: string, options: { ignoreColumns
           stats.rebuiltRows += b.length;
           const diff = diffSorted(a, b);
           if (diff.onlyLive.length || diff.onlyRebuilt.length) {
-            const show = (rows: string[]) => rows.slice(0, 3).map((r) => (r.length > 400 ? `${r.slice(0, 400)}…` : r));
+            const show = (rows: string[]) => rows.slice(0, 2).map((r) => (r.length > 240 ? `${r.slice(0, 240)}…` : r));
             problems.push(
               `read_model.${table} differs from a rebuild (${a.length} rows live, ${b.length} rebuilt): ` +
                 `${diff.onlyLive.length} only live ${JSON.stringify(show(diff.onlyLive))}; ${diff.onlyRebuilt.length} only rebuilt ${JSON.stringify(show(diff.onlyRebuilt))}`,
             );
           }
         }
-        const ghosts = (await live.query(`SELECT f.position::text AS p, f.event_id::text AS id FROM read_model.feed_items f WHERE NOT EXISTS (SELECT 1 FROM event_store.events e WHERE e.event_id = f.event_id) ORDER BY f.position`)).rows;
-        if (ghosts.length) problems.push(`${ghosts.length} feed items are of events the store does not hold (ghosts): ${list(ghosts.map((g) => `${g.id}@${g.p}`))}`);
+        problems.push(...(await ghostProblems(live)));
         stats.liveFailures = Number((await live.query(`SELECT count(*)::int AS n FROM read_model.projection_failures`)).rows[0].n);
         const rebuiltFailures = Number((await fresh.query(`SELECT count(*)::int AS n FROM read_model.projection_failures`)).rows[0].n);
         if (stats.liveFailures !== rebuiltFailures) problems.push(`the live projector set aside ${stats.liveFailures} events (projection_failures), a rebuild ${rebuiltFailures}`);
@@ -272,6 +272,18 @@ export async function checkReadModels(storeUrl: string, options: { ignoreColumns
     await rebuilt.drop().catch(() => undefined);
   }
   return { problems, stats };
+}
+
+/** Feed items of events the store does not hold (e.g. an old store's events replayed from Kafka after a reset). */
+async function ghostProblems(live: Client): Promise<string[]> {
+  const ghosts = (await live.query(`SELECT f.position::text AS p, f.event_id::text AS id FROM read_model.feed_items f WHERE NOT EXISTS (SELECT 1 FROM event_store.events e WHERE e.event_id = f.event_id) ORDER BY f.position`)).rows;
+  return ghosts.length ? [`${ghosts.length} feed items are of events the store does not hold (ghosts): ${list(ghosts.map((g) => `${g.id}@${g.p}`))}`] : [];
+}
+
+/** The ghost part of (c) alone: usable when the projector has not caught up (and the full comparison would only show lag). */
+export async function checkGhosts(storeUrl: string): Promise<OracleResult<{ ghosts: number }>> {
+  const problems = await withClient(storeUrl, ghostProblems);
+  return { problems, stats: { ghosts: problems.length ? Number(problems[0].split(' ')[0]) : 0 } };
 }
 
 /** Copies event_store.events as is (same positions and columns) into another migrated database. */
@@ -327,7 +339,8 @@ export async function feedPositions(queryUrl: string, query = '', after = '0', h
     const page = (await res.json()) as { items: Array<{ position: string }>; next: string };
     out.push(...page.items.map((i) => String(i.position)));
     if (!page.items.length) return out;
-    cursor = page.next;
+    if (String(page.next) === cursor) throw new Error(`GET /v1/feed did not move past ${cursor}`);
+    cursor = String(page.next);
   }
 }
 
@@ -358,4 +371,65 @@ export function checkSubscriber(subscriber: ResumingSseSubscriber, expected: str
   if (missing.length) problems.push(`${missing.length} of ${expected.length} matching items were never delivered: ${list(missing)}`);
   if (extra.length) problems.push(`${extra.length} delivered items are not in the feed: ${list(extra)}`);
   return { problems, stats: { seen: seen.length, expected: expected.length, connections: subscriber.connections.length } };
+}
+
+// ------------------------------------------------------------------------------------------------------ all
+
+export interface OracleRun {
+  storeUrl: string;
+  brokers: string[];
+  /** The events topic. */
+  topic: string;
+  load: LoadGenerator | Iterable<Submission>;
+  /** For (d): the query URL and the subscribers with the filter they used (`query`) and where they started (`after`). */
+  queryUrl?: string;
+  subscribers?: Array<{ subscriber: ResumingSseSubscriber; query?: string; after?: string }>;
+  otherIds?: Iterable<string>;
+  allowUnknown?: boolean;
+  catchUpTimeoutMs?: number;
+}
+
+/**
+ * The whole oracle after a scenario: waits for the projector to catch up, then (a), (b), (c) and (d). Problems are
+ * prefixed with their letter; stats gathered under their letter; `caughtUpMs` is the wait for the catch-up.
+ * A catch-up that never comes is itself a problem (a stall), reported and not thrown, so (a) and (b) still run.
+ */
+export async function checkAll(run: OracleRun): Promise<{ problems: string[]; stats: Record<string, unknown>; caughtUpMs: number }> {
+  const problems: string[] = [];
+  const stats: Record<string, unknown> = {};
+  let caughtUpMs = -1;
+  try {
+    caughtUpMs = await waitCaughtUp(run.storeUrl, run.catchUpTimeoutMs ?? 60000);
+  } catch (error) {
+    problems.push(`(c) ${(error as Error).message}`);
+  }
+  const a = await checkStore(run.storeUrl, run.load, { otherIds: run.otherIds, allowUnknown: run.allowUnknown });
+  problems.push(...a.problems.map((p) => `(a) ${p}`));
+  stats.a = a.stats;
+  const b = await checkKafka(run.storeUrl, run.brokers, run.topic);
+  problems.push(...b.problems.map((p) => `(b) ${p}`));
+  stats.b = b.stats;
+  if (caughtUpMs >= 0) {
+    const c = await checkReadModels(run.storeUrl);
+    problems.push(...c.problems.map((p) => `(c) ${p}`));
+    stats.c = c.stats;
+  } else {
+    problems.push(...(await checkGhosts(run.storeUrl)).problems.map((p) => `(c) ${p}`));
+  }
+  if (run.subscribers?.length && run.queryUrl && caughtUpMs >= 0) {
+    const head = await storeHead(run.storeUrl);
+    const d: SubscriberStats[] = [];
+    for (const [k, { subscriber, query, after }] of run.subscribers.entries()) {
+      const expected = await feedPositions(run.queryUrl, query ?? '', after ?? '0');
+      if (expected.length) await subscriber.waitFor(expected[expected.length - 1], 30000).catch(() => undefined);
+      else await sleep(500);
+      await subscriber.stop();
+      const r = checkSubscriber(subscriber, expected);
+      problems.push(...r.problems.map((p) => `(d) subscriber ${k}${query ? ` (${query})` : ''}: ${p}`));
+      d.push(r.stats);
+    }
+    stats.d = d;
+    stats.head = head;
+  }
+  return { problems, stats, caughtUpMs };
 }

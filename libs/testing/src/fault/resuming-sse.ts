@@ -34,12 +34,16 @@ export class ResumingSseSubscriber {
     after?: string,
     private readonly headers: Record<string, string> = {},
     private readonly retryMs = 300,
+    /** Stops by itself after this long, so a test that fails before stop() leaves nothing running. */
+    private readonly maxLifetimeMs = 240000,
   ) {
     this.lastId = after;
   }
 
   start(): this {
-    this.loop = this.run();
+    const timer = setTimeout(() => void this.stop(), this.maxLifetimeMs);
+    timer.unref();
+    this.loop = this.run().finally(() => clearTimeout(timer));
     return this;
   }
 
