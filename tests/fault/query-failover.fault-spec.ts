@@ -31,7 +31,6 @@ describe('fault: kill -9 one of two query instances', () => {
   }, 120_000);
 
   afterAll(async () => {
-    stack?.prune('query'); // the killed instance: stopping it again would wait for an exit that already happened
     await stack?.stop();
     await world?.destroy();
   }, 60_000);
