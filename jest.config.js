@@ -1,4 +1,4 @@
-/** Three tiers, named by file: *.spec.ts (pure), *.int-spec.ts (real Postgres + Kafka), tests/e2e/*.e2e-spec.ts (running apps). */
+/** Four tiers, named by file: *.spec.ts (pure), *.int-spec.ts (real Postgres + Kafka), tests/e2e/*.e2e-spec.ts (running apps), tests/fault/*.fault-spec.ts (apps under faults: kills, freezes, restarts of their own Postgres and broker). */
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
@@ -17,5 +17,6 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,infra,tests}/**/*.spec.ts'] },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,infra,tests}/**/*.int-spec.ts'], setupFilesAfterEnv: ['<rootDir>/tests/setup/timeout-int.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.e2e-spec.ts'], setupFilesAfterEnv: ['<rootDir>/tests/setup/timeout-e2e.ts'] },
+    { ...common, displayName: 'fault', testMatch: ['<rootDir>/tests/fault/**/*.fault-spec.ts'], setupFilesAfterEnv: ['<rootDir>/tests/setup/timeout-fault.ts'] },
   ],
 };

@@ -1,4 +1,4 @@
-import { createTestDatabase, RunningApp, startApp, TestDatabase, testApiKey, testKafka, testTopics } from '@newsroom/testing';
+import { createTestDatabase, RunningApp, startApp, TestDatabase, testApiKey, TEST_KAFKA_BROKERS, testKafka, testTopics } from '@newsroom/testing';
 
 /** The four apps as real processes on one fresh database and their own topics. */
 export interface TestStack {
@@ -10,13 +10,22 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startStack(label: string, extraEnv: Record<string, string> = {}): Promise<TestStack> {
-  const db = await createTestDatabase(label);
+export interface StackPlace {
+  /** Postgres server URL the stack's fresh database is made on (default: the shared test server). */
+  serverUrl?: string;
+  /** Kafka brokers (default: the shared test broker). */
+  brokers?: string[];
+}
+
+export async function startStack(label: string, extraEnv: Record<string, string> = {}, place: StackPlace = {}): Promise<TestStack> {
+  const brokers = place.brokers ?? TEST_KAFKA_BROKERS;
+  const db = await createTestDatabase(label, place.serverUrl);
   const { prefix, topics } = testTopics(label);
   const key = testApiKey();
   const readKey = testApiKey();
   const env = {
     DATABASE_URL: db.url,
+    KAFKA_BROKERS: brokers.join(','),
     KAFKA_TOPIC_PREFIX: prefix,
     NEWSROOM_API_KEYS: `${key}:write,${readKey}:read`,
     PROJECTOR_GROUP_ID: `projector-${prefix}`,
@@ -44,7 +53,7 @@ export async function startStack(label: string, extraEnv: Record<string, string>
     env,
     stop: async () => {
       await Promise.all(Object.values(apps).map((a) => a.stop()));
-      const kafka = testKafka('e2e-cleanup');
+      const kafka = testKafka('e2e-cleanup', brokers);
       await kafka.deleteTopics(Object.values(topics)).catch(() => undefined);
       await kafka.close();
       await db.drop();

@@ -15,6 +15,21 @@ export function topicNames(prefix = ''): TopicNames {
   };
 }
 
+/**
+ * How durable the topics an app creates are: from KAFKA_REPLICATION_FACTOR and KAFKA_MIN_INSYNC_REPLICAS, with the
+ * topic's other settings (its size limits) merged into the same config.
+ */
+export function topicDurability(
+  config: { KAFKA_REPLICATION_FACTOR: number; KAFKA_MIN_INSYNC_REPLICAS: number },
+  settings: Record<string, string> = {},
+): {
+  replicationFactor: number;
+  config: Record<string, string>;
+} {
+  const minInsync = Math.min(config.KAFKA_MIN_INSYNC_REPLICAS, config.KAFKA_REPLICATION_FACTOR);
+  return { replicationFactor: config.KAFKA_REPLICATION_FACTOR, config: { ...settings, 'min.insync.replicas': String(minInsync) } };
+}
+
 /** Header names carried on newsroom.events.v1 (PRODUCT.md). */
 export const EVENT_HEADERS = {
   eventId: 'event-id',

@@ -5,3 +5,4 @@ export * from './sse-client';
 export * from './fixtures';
 export * from './stack-processes';
 export * from './browser';
+export * from './fault';

@@ -9,6 +9,6 @@ export function testTopics(label: string): { prefix: string; topics: TopicNames 
   return { prefix, topics: topicNames(prefix) };
 }
 
-export function testKafka(clientId: string): KafkaClient {
-  return new KafkaClient({ clientId, brokers: TEST_KAFKA_BROKERS });
+export function testKafka(clientId: string, brokers: string[] = TEST_KAFKA_BROKERS): KafkaClient {
+  return new KafkaClient({ clientId, brokers });
 }

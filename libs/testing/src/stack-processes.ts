@@ -35,7 +35,8 @@ export interface RunningApp {
 export async function startApp(name: AppName, env: Record<string, string>): Promise<RunningApp> {
   const main = join(ROOT, 'dist', 'apps', name, 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run the test command (it builds first) or npm run build`);
-  const port = await freePort();
+  // A port given in env (e.g. to restart an app where its clients expect it) is kept; otherwise a free one.
+  const port = env[PORT_VAR[name]] ? Number(env[PORT_VAR[name]]) : await freePort();
   const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts', 'register-paths.js'), main], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env, [PORT_VAR[name]]: String(port) },
@@ -56,7 +57,8 @@ export async function startApp(name: AppName, env: Record<string, string>): Prom
     output,
     stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
+        // Already gone (exited, or killed by a signal: then exitCode stays null and 'exit' will not fire again).
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
         const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
         child.once('exit', (code) => {
           clearTimeout(timer);

@@ -12,9 +12,9 @@ export interface TestDatabase {
 }
 
 /** A fresh, migrated database per test file, so runs never collide and nothing leaks between files. */
-export async function createTestDatabase(label: string): Promise<TestDatabase> {
+export async function createTestDatabase(label: string, serverUrl: string = TEST_SERVER_URL): Promise<TestDatabase> {
   const name = `newsroom_t_${label.replace(/[^a-z0-9]/gi, '_').slice(0, 30)}_${randomBytes(4).toString('hex')}`.toLowerCase();
-  const url = new URL(TEST_SERVER_URL);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   await prepareDatabase(url.toString());
   const pool = new Pool({ connectionString: url.toString(), max: 20 });

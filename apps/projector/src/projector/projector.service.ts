@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { KafkaClient, ManagedConsumer, topicNames } from '@newsroom/messaging';
+import { KafkaClient, ManagedConsumer, topicDurability, topicNames } from '@newsroom/messaging';
 import { dlqTopicSizeConfig, metric, ReadinessCheck, topicSizeConfig } from '@newsroom/platform';
 import { createProjections, Projection, ProjectionRunner } from '@newsroom/projections';
 import { PROJECTOR_CONFIG, ProjectorConfig } from '../config/projector.config';
@@ -39,8 +39,8 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     const topics = topicNames(this.config.KAFKA_TOPIC_PREFIX);
     await this.kafka
       .ensureTopics([
-        { topic: topics.events, partitions: this.config.KAFKA_EVENTS_PARTITIONS, config: topicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES) },
-        { topic: topics.eventsDlq, partitions: 1, config: dlqTopicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES) },
+        { topic: topics.events, partitions: this.config.KAFKA_EVENTS_PARTITIONS, ...topicDurability(this.config, topicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES)) },
+        { topic: topics.eventsDlq, partitions: 1, ...topicDurability(this.config, dlqTopicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES)) },
       ])
       .catch((e) => {
         // A topic too small for NEWSROOM_MAX_EVENT_BYTES that could not be raised fails readiness until fixed.

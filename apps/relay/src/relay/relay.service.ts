@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PgEventStore } from '@newsroom/event-store';
-import { KafkaClient, topicNames } from '@newsroom/messaging';
+import { KafkaClient, topicDurability, topicNames } from '@newsroom/messaging';
 import { dlqTopicSizeConfig, metric, ReadinessCheck, topicSizeConfig } from '@newsroom/platform';
 import { RELAY_CONFIG, RelayConfig } from '../config/relay.config';
 import { EventRelay } from './event-relay';
@@ -55,10 +55,10 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** The events topic and its DLQ, sized from NEWSROOM_MAX_EVENT_BYTES (existing ones raised if below). */
   private ensureTopics(): Promise<string[]> {
-    const config = topicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES);
+    const max = this.config.NEWSROOM_MAX_EVENT_BYTES;
     return this.kafka.ensureTopics([
-      { topic: this.topics.events, partitions: this.config.KAFKA_EVENTS_PARTITIONS, config },
-      { topic: this.topics.eventsDlq, partitions: 1, config: dlqTopicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES) },
+      { topic: this.topics.events, partitions: this.config.KAFKA_EVENTS_PARTITIONS, ...topicDurability(this.config, topicSizeConfig(max)) },
+      { topic: this.topics.eventsDlq, partitions: 1, ...topicDurability(this.config, dlqTopicSizeConfig(max)) },
     ]);
   }
 

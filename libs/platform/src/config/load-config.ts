@@ -31,6 +31,10 @@ export const commonEnvSchema = z.object({
   KAFKA_EVENTS_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   /** The largest Kafka record one event may become; every size limit derives from it (config/limits.ts). */
   NEWSROOM_MAX_EVENT_BYTES: maxEventBytesSetting,
+  /** Replicas of each topic the apps create (3 on a three-broker cluster); existing topics are left as they are. */
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(32).default(1),
+  /** `min.insync.replicas` of the topics the apps create: with acks=all, a write needs this many replicas. */
+  KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).max(32).default(1),
   NEWSROOM_API_KEYS: z.string().default(''),
   NEWSROOM_REQUIRE_READ_KEY: bool.default(false),
 });

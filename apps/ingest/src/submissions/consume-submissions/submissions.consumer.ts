@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { KafkaClient, ManagedConsumer, topicNames } from '@newsroom/messaging';
+import { KafkaClient, ManagedConsumer, topicDurability, topicNames } from '@newsroom/messaging';
 import { dlqTopicSizeConfig, metric, ReadinessCheck, topicSizeConfig } from '@newsroom/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../config/ingest.config';
 import { KAFKA } from '../../ingest.tokens';
@@ -35,8 +35,8 @@ export class SubmissionsConsumer implements OnApplicationBootstrap, OnApplicatio
     // A broker that is down now is not fatal: HTTP writes go on and the consumer keeps retrying.
     await this.kafka
       .ensureTopics([
-        { topic: topics.submissions, partitions: this.config.KAFKA_EVENTS_PARTITIONS, config: topicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES) },
-        { topic: topics.submissionsDlq, partitions: 1, config: dlqTopicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES) },
+        { topic: topics.submissions, partitions: this.config.KAFKA_EVENTS_PARTITIONS, ...topicDurability(this.config, topicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES)) },
+        { topic: topics.submissionsDlq, partitions: 1, ...topicDurability(this.config, dlqTopicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES)) },
       ])
       .catch((e) => {
         // A topic too small for NEWSROOM_MAX_EVENT_BYTES that could not be raised fails readiness until fixed.
