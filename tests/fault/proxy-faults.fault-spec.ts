@@ -32,7 +32,13 @@ const BROKER_BLACKHOLE_MS = 30_000;
 // Longer than a write may take: the apps get timeouts well below it (DATABASE_*_TIMEOUT_MS; ignored by a build
 // without them), so a write answers 503 in time instead of hanging for as long as the partition lasts.
 const PG_BLACKHOLE_MS = 20_000;
-const PG_TIMEOUTS = { DATABASE_CONNECT_TIMEOUT_MS: '3000', DATABASE_STATEMENT_TIMEOUT_MS: '5000', DATABASE_QUERY_TIMEOUT_MS: '8000' };
+const PG_TIMEOUTS = {
+  DATABASE_CONNECT_TIMEOUT_MS: '3000',
+  DATABASE_STATEMENT_TIMEOUT_MS: '5000',
+  DATABASE_QUERY_TIMEOUT_MS: '8000',
+  // The bound on a whole write (its reads and its append, each of which may queue behind hung statements).
+  INGEST_WRITE_DEADLINE_MS: '10000',
+};
 
 describe('fault: latency, resets and blackholes between the apps and the broker and Postgres', () => {
   let world: FaultWorld | undefined;

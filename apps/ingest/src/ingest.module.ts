@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import { PgEventStore } from '@newsroom/event-store';
@@ -25,6 +25,7 @@ import { StreamsController } from './streams/read-stream/streams.controller';
 import { SubmissionsConsumer } from './submissions/consume-submissions/submissions.consumer';
 import { EventWriter } from './write/event-writer';
 import { mapIngestError } from './write/ingest-errors.mapper';
+import { WriteDeadlineInterceptor } from './write/write-deadline.interceptor';
 
 export { KAFKA, PG_POOL } from './ingest.tokens';
 
@@ -87,6 +88,7 @@ export class IngestModule {
         GetEventHandler,
         ReadStreamHandler,
         { provide: APP_FILTER, useValue: new ProblemFilter(mapIngestError) },
+        { provide: APP_INTERCEPTOR, useValue: new WriteDeadlineInterceptor(config.INGEST_WRITE_DEADLINE_MS) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         // After the key guard (guards run in order), which names the key: writes are counted per key.
         rateLimitGuardProvider({

@@ -11,6 +11,11 @@ const ingestEnvSchema = commonEnvSchema.extend({
   INGEST_APPEND_QUEUE_MAX_SUBMISSIONS: z.coerce.number().int().min(1).default(5000),
   INGEST_APPEND_QUEUE_MAX_EVENTS: z.coerce.number().int().min(1).default(20000),
   INGEST_WRITE_READS_QUEUE_MAX: z.coerce.number().int().min(1).default(5000),
+  /**
+   * A write answers within this many ms (503 STORE.TIMEOUT, recorded "unknown", past it); 0 = no deadline. Above
+   * one statement's client timeout (DATABASE_QUERY_TIMEOUT_MS, 35 s by default) so a single slow statement answers first.
+   */
+  INGEST_WRITE_DEADLINE_MS: z.coerce.number().int().min(0).max(600000).default(40000),
   INGEST_BUSY_RETRY_AFTER_S: z.coerce.number().int().min(1).max(3600).default(1),
   /** Write requests an API key may make per second (token bucket per key; 0 = no limit). Generous by default. */
   INGEST_WRITE_RATE_PER_KEY: z.coerce.number().min(0).max(10000000).default(5000),
