@@ -30,6 +30,23 @@ describe('fault harness: own cluster, own broker, the four apps, load and oracle
     await world?.destroy();
   }, 60000);
 
+  it('freezes and thaws, kills and restarts its own Postgres cluster; data survives the crash recovery', async () => {
+    const pg = world.pg!;
+    const { Client } = await import('pg');
+    pg.freeze();
+    const frozen = new Client({ connectionString: world.db.url, connectionTimeoutMillis: 1500 });
+    frozen.on('error', () => undefined);
+    await expect(frozen.connect()).rejects.toThrow();
+    pg.thaw();
+    await pg.waitAccepting(15000);
+    const before = (await world.db.pool.query('SELECT count(*)::int AS n FROM event_store.events')).rows[0].n;
+    await pg.kill();
+    expect(pg.pid).toBeNull();
+    await pg.start();
+    await stack.waitAllReady(60000);
+    expect((await world.db.pool.query('SELECT count(*)::int AS n FROM event_store.events')).rows[0].n).toBe(before);
+  }, 60000);
+
   it('holds the oracle on a quiet run', async () => {
     const sub = new ResumingSseSubscriber(() => stack.url('query')).start();
     const load = new LoadGenerator({ url: () => stack.url('ingest'), key: stack.key, writers: 4, total: 200 }).start();

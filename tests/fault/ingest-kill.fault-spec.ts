@@ -30,6 +30,8 @@ describe('fault: kill -9 of ingest mid-request, restart, retry with the same ids
     }
     await load.done();
     const afterLoad = load.counts();
+    // The kills did cut requests in flight.
+    expect(afterLoad.network + afterLoad.timeout).toBeGreaterThan(0);
     const stillUnanswered = await load.retryUnanswered({ rounds: 10, pauseMs: 500 });
     expect(stillUnanswered).toBe(0);
 

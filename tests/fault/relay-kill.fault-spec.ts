@@ -6,7 +6,8 @@ import { checkAll, createFaultWorld, FaultStack, FaultWorld, LoadGenerator, load
  * during ingestion. The test holds the relay's checkpoint row locked, so the relay publishes a batch, gets the
  * acknowledgement, and then waits on its checkpoint save; the test kills it there (and ends the orphaned
  * backend, as a host crash would, so the save never lands), then restarts it. The relay republishes the batch:
- * every event reaches Kafka, and the read models equal a rebuild (no event applied twice).
+ * every event reaches Kafka, and the read models equal a rebuild (no event applied twice). Once the query service
+ * is killed -9 as well: a live subscriber resumes with Last-Event-ID and sees every item once, in order.
  */
 describe('fault: kill -9 of the relay between the broker ack and the checkpoint', () => {
   let world: FaultWorld;
@@ -57,9 +58,12 @@ describe('fault: kill -9 of the relay between the broker ack and the checkpoint'
     const sub = new ResumingSseSubscriber(() => stack.url('query')).start();
     const load = new LoadGenerator({ url: () => stack.url('ingest'), key: stack.key, writers: 4, total: 600 }).start();
     const kills: Array<{ checkpoint: string; restartMs: number }> = [];
+    let queryRestartMs = 0;
     for (const at of [100, 250, 400]) {
       await load.reached(at);
       kills.push(await killBetweenAckAndCheckpoint(load));
+      // Once, the query service dies too (kill -9): the live subscriber reconnects with Last-Event-ID.
+      if (at === 250) queryRestartMs = await stack.restart('query', 0, { kill: true });
     }
     await load.done();
     // Writes never depended on the relay.
@@ -75,10 +79,12 @@ describe('fault: kill -9 of the relay between the broker ack and the checkpoint'
     const { rows } = await world.db.pool.query('SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS d FROM read_model.feed_items');
     expect(rows[0].n).toBe(rows[0].d);
     expect(stack.exited()).toEqual([]);
+    expect(sub.reconnects).toBeGreaterThanOrEqual(1);
     report(
       `relay-kill: 3 kills -9 between broker ack and checkpoint (checkpoints ${kills.map((k) => k.checkpoint).join(', ')}); ${b.redelivered} messages republished, ` +
         `${b.distinct} events on Kafka = ${(result.stats.a as { stored: number }).stored} stored; relay back ready in ${kills.map((k) => (k.restartMs / 1000).toFixed(1)).join('/')} s; ` +
-        `read models caught up ${(result.caughtUpMs / 1000).toFixed(1)} s after the load, equal to a rebuild`,
+        `read models caught up ${(result.caughtUpMs / 1000).toFixed(1)} s after the load, equal to a rebuild; ` +
+        `query killed -9 once (back in ${(queryRestartMs / 1000).toFixed(1)} s): the subscriber resumed ${sub.reconnects}× and saw ${sub.items.length} items exactly once, in order`,
     );
   }, 110000);
 });

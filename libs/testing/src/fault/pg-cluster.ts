@@ -88,7 +88,11 @@ export class PgCluster {
       // Crash recovery after a kill stays short.
       `-c checkpoint_timeout=60s`,
     ].join(' ');
-    await this.pg('pg_ctl', ['-D', this.dir, '-o', opts, '-l', join(this.dir, '..', 'postgres.log'), '-w', '-t', '60', 'start']);
+    try {
+      await this.pg('pg_ctl', ['-D', this.dir, '-o', opts, '-l', join(this.dir, '..', 'postgres.log'), '-w', '-t', '60', 'start']);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- postgres.log:\n${this.logTail(20)}`);
+    }
     await this.waitAccepting(30000);
   }
 
@@ -108,9 +112,18 @@ export class PgCluster {
   async kill(): Promise<void> {
     const pid = this.pid;
     if (!pid) return;
+    // Stop the postmaster first so it forks no backend between the listing and the kill (each backend runs in a
+    // session of its own, and one left alive would hold the shared memory and refuse the next start).
+    signal(pid, 'SIGSTOP');
+    await sleep(50);
     const all = [pid, ...childrenOf(pid)];
     for (const p of all) signal(p, 'SIGKILL');
     for (const p of all) await waitExit(p, 10000);
+    // Postgres refuses to start while the old postmaster's pid answers kill(pid, 0), which a zombie not yet
+    // reaped by init still does: wait for it to be reaped, and drop the stale lock file if it is not.
+    const deadline = Date.now() + 5000;
+    while (signal(pid, 0 as unknown as NodeJS.Signals) && Date.now() < deadline) await sleep(50);
+    if (signal(pid, 0 as unknown as NodeJS.Signals)) rmSync(join(this.dir, 'postmaster.pid'), { force: true });
     this.frozen = [];
   }
 
