@@ -1,4 +1,4 @@
-import { DynamicModule, INestApplication, Logger as NestLogger, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Logger as NestLogger, ShutdownSignal, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { json, NextFunction, Request, Response } from 'express';
@@ -76,7 +76,9 @@ export async function bootstrapHttp(module: Type<unknown> | DynamicModule, optio
     sendProblem(res, problem, req.originalUrl);
   });
   app.disable('x-powered-by');
-  app.enableShutdownHooks();
+  // With a key file, SIGHUP means "read the keys again" (auth/api-keys.ts), not "shut down" as in Nest's defaults.
+  const reloadsKeys = Boolean(process.env.NEWSROOM_API_KEYS_FILE);
+  app.enableShutdownHooks(Object.values(ShutdownSignal).filter((s) => !(reloadsKeys && s === ShutdownSignal.SIGHUP)));
   await options.configure?.(app);
   // Idle keep-alive sockets are closed by the server after 65 s, not Node's 5 s: longer than the idle timeouts of
   // clients and load balancers (60 s is common), so a client never sends on a socket the server is closing (a
