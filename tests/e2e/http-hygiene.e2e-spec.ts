@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { WebSocket } from 'ws';
-import { chromiumUnavailable, launchChromium } from '@newsroom/testing';
+import { chromiumUnavailable, launchChromium, pollUntil, SseClient } from '@newsroom/testing';
 import { post, startStack, TestStack } from './stack';
 
 /**
@@ -10,11 +10,15 @@ import { post, startStack, TestStack } from './stack';
  */
 const LISTED = 'https://desk.example';
 const HEADERS_TIMEOUT_MS = 3000;
+const REQUEST_TIMEOUT_MS = 3000;
 
 describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body limit', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startStack('hygiene', { NEWSROOM_CORS_ORIGINS: `${LISTED}, https://other.example`, NEWSROOM_HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS) });
+    stack = await startStack('hygiene', { NEWSROOM_CORS_ORIGINS: `${LISTED}, https://other.example`, NEWSROOM_HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+      NEWSROOM_HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      FEED_HEARTBEAT_MS: '500',
+    });
   }, 120000);
   afterAll(async () => {
     await stack?.stop();
@@ -151,6 +155,21 @@ describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body l
     } finally {
       clearInterval(timer);
       socket.destroy();
+    }
+  }, 60000);
+
+  it('requestTimeout bounds receiving the request, not the response: an SSE stream lives on well past it', async () => {
+    const sse = await SseClient.connect(`${stack.apps.query.url}/v1/feed/stream?after=0`);
+    try {
+      expect(sse.status).toBe(200);
+      const opened = Date.now();
+      // Heartbeats keep coming (every 500 ms) after three times the request timeout: the stream was not cut.
+      await pollUntil(() => !sse.closed && Date.now() - opened > 3 * REQUEST_TIMEOUT_MS && sse.comments >= 10, { timeoutMs: 30000, what: 'stream alive past 3x requestTimeout' });
+      const before = sse.comments;
+      await pollUntil(() => sse.comments > before, { timeoutMs: 5000, what: 'one more heartbeat' });
+      expect(sse.closed).toBe(false);
+    } finally {
+      sse.close();
     }
   }, 60000);
 
