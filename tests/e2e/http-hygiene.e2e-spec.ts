@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { WebSocket } from 'ws';
-import { chromiumUnavailable, launchChromium, pollUntil, SseClient } from '@newsroom/testing';
+import { chromiumUnavailable, launchChromium, pollUntil, SseClient, startApp } from '@newsroom/testing';
 import { post, startStack, TestStack } from './stack';
 
 /**
@@ -172,6 +172,36 @@ describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body l
       sse.close();
     }
   }, 60000);
+
+  it('NEWSROOM_HTTP_MAX_CONNECTIONS caps the sockets a process holds: the one over is closed unanswered, a freed slot serves again', async () => {
+    const capped = await startApp('query', { ...stack.env, NEWSROOM_HTTP_MAX_CONNECTIONS: '4' });
+    const sockets: ReturnType<typeof connect>[] = [];
+    try {
+      const url = new URL(capped.url);
+      // Each socket asks for /health/live and stays open (keep-alive); the answer proves it was served.
+      const ask = () =>
+        new Promise<{ socket: ReturnType<typeof connect>; served: boolean }>((resolve) => {
+          const socket = connect(Number(url.port), url.hostname);
+          sockets.push(socket);
+          socket.on('error', () => undefined);
+          socket.once('data', () => resolve({ socket, served: true }));
+          socket.once('close', () => resolve({ socket, served: false }));
+          socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n');
+        });
+      // The readiness probe's keep-alive socket may still hold a slot: fill up to the cap whatever it holds.
+      const served: Array<{ socket: ReturnType<typeof connect>; served: boolean }> = [];
+      for (let i = 0; i < 4; i++) served.push(await ask());
+      const over = served.find((s) => !s.served) ?? (await ask());
+      expect(over.served).toBe(false);
+      const open = served.filter((s) => s.served);
+      expect(open.length).toBeGreaterThanOrEqual(3);
+      open[0].socket.destroy();
+      await pollUntil(async () => (await ask()).served, { timeoutMs: 10000, what: 'a freed slot serves again' });
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      await capped.stop();
+    }
+  }, 90000);
 
   it('the query service refuses a 1 MB POST with 413 problem+json, from its Content-Length, without reading it', async () => {
     const res = await fetch(`${stack.apps.query.url}/v1/feed`, {
