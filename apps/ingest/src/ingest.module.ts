@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import { PgEventStore } from '@newsroom/event-store';
 import { KafkaClient } from '@newsroom/messaging';
 import {
-  API_KEY_RING, ApiKeyGuard, ApiKeyRing, createPgPool, HealthModule, loggingModule, MetricsModule, parseApiKeys,
+  API_KEY_RING, ApiKeyGuard, apiKeyRingFromConfig, createPgPool, HealthModule, loggingModule, MetricsModule,
   ProblemFilter, rateLimitGuardProvider, REQUIRE_READ_KEY, TokenBuckets, isWrite,
 } from '@newsroom/platform';
 import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
@@ -52,7 +52,7 @@ class IngestCoreModule {
         PoolCloser,
         { provide: EventWriter, inject: [PgEventStore], useFactory: (store: PgEventStore) => new EventWriter(store, config.NEWSROOM_MAX_EVENT_BYTES) },
         { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-ingest', brokers: config.KAFKA_BROKERS, maxEventBytes: config.NEWSROOM_MAX_EVENT_BYTES }) },
-        { provide: API_KEY_RING, useValue: new ApiKeyRing(parseApiKeys(config.NEWSROOM_API_KEYS)) },
+        { provide: API_KEY_RING, useValue: apiKeyRingFromConfig(config) },
         { provide: REQUIRE_READ_KEY, useValue: config.NEWSROOM_REQUIRE_READ_KEY },
         SubmissionsConsumer,
       ],

@@ -2,7 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { KafkaClient } from '@newsroom/messaging';
-import { API_KEY_RING, ApiKeyGuard, ApiKeyRing, HealthModule, loggingModule, MetricsModule, pgTimeoutOptions, parseApiKeys, ProblemFilter, REQUIRE_READ_KEY, retryUntilReady } from '@newsroom/platform';
+import { API_KEY_RING, ApiKeyGuard, apiKeyRingFromConfig, HealthModule, loggingModule, MetricsModule, pgTimeoutOptions, ProblemFilter, REQUIRE_READ_KEY, retryUntilReady } from '@newsroom/platform';
 import { PROJECTOR_CONFIG, ProjectorConfig } from './config/projector.config';
 import { KAFKA, ProjectorService, READ_DB } from './projector/projector.service';
 
@@ -44,7 +44,7 @@ export class ProjectorModule {
       providers: [
         { provide: APP_FILTER, useValue: new ProblemFilter() },
         // Only health and metrics are served here: with NEWSROOM_REQUIRE_READ_KEY, /metrics needs a read key.
-        { provide: API_KEY_RING, useValue: new ApiKeyRing(parseApiKeys(config.NEWSROOM_API_KEYS)) },
+        { provide: API_KEY_RING, useValue: apiKeyRingFromConfig(config) },
         { provide: REQUIRE_READ_KEY, useValue: config.NEWSROOM_REQUIRE_READ_KEY },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],

@@ -11,6 +11,8 @@ async function main() {
   await bootstrapHttp(QueryModule.forRoot(config), {
     service: 'query',
     port: config.QUERY_PORT,
+    // No route of the query service takes a body: anything over 1 kB is refused (413) from its Content-Length, unread.
+    bodyLimit: '1kb',
     configure: (app) => {
       // First, before the request logger: `?key=` on the SSE stream becomes a header and leaves the logged URL.
       app.use(feedKeyParam);

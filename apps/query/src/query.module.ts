@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { KafkaClient } from '@newsroom/messaging';
 import {
-  API_KEY_RING, ApiKeyGuard, ApiKeyRing, HealthModule, loggingModule, MetricsModule, parseApiKeys, ProblemFilter,
+  API_KEY_RING, ApiKeyGuard, apiKeyRingFromConfig, HealthModule, loggingModule, MetricsModule, ProblemFilter,
   pgTimeoutOptions, rateLimitGuardProvider, REQUIRE_READ_KEY, retryUntilReady, TokenBuckets,
 } from '@newsroom/platform';
 import { mapQueryError } from './query-errors.mapper';
@@ -30,7 +30,7 @@ class QueryCoreModule {
             ),
         },
         { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-query', brokers: config.KAFKA_BROKERS }) },
-        { provide: API_KEY_RING, useValue: new ApiKeyRing(parseApiKeys(config.NEWSROOM_API_KEYS)) },
+        { provide: API_KEY_RING, useValue: apiKeyRingFromConfig(config) },
         { provide: REQUIRE_READ_KEY, useValue: config.NEWSROOM_REQUIRE_READ_KEY },
       ],
       exports: [QUERY_CONFIG, READ_DB, KAFKA, API_KEY_RING, REQUIRE_READ_KEY],

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { KafkaClient } from '@newsroom/messaging';
-import { API_KEY_RING, ApiKeyGuard, ApiKeyRing, createPgPool, HealthModule, loggingModule, MetricsModule, parseApiKeys, ProblemFilter, REQUIRE_READ_KEY } from '@newsroom/platform';
+import { API_KEY_RING, ApiKeyGuard, apiKeyRingFromConfig, createPgPool, HealthModule, loggingModule, MetricsModule, ProblemFilter, REQUIRE_READ_KEY } from '@newsroom/platform';
 import { RELAY_CONFIG, RelayConfig } from './config/relay.config';
 import { KAFKA, PG_POOL, RelayService } from './relay/relay.service';
 
@@ -37,7 +37,7 @@ export class RelayModule {
       providers: [
         { provide: APP_FILTER, useValue: new ProblemFilter() },
         // Only health and metrics are served here: with NEWSROOM_REQUIRE_READ_KEY, /metrics needs a read key.
-        { provide: API_KEY_RING, useValue: new ApiKeyRing(parseApiKeys(config.NEWSROOM_API_KEYS)) },
+        { provide: API_KEY_RING, useValue: apiKeyRingFromConfig(config) },
         { provide: REQUIRE_READ_KEY, useValue: config.NEWSROOM_REQUIRE_READ_KEY },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],

@@ -56,6 +56,13 @@ export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationS
       if (this.server?.listenerCount('upgrade') === 1) refuse(socket, problems.notFound(`no WebSocket endpoint at ${url.pathname}`));
       return;
     }
+    // A browser always sends Origin on a WebSocket handshake and WebSockets have no CORS: a page from another site
+    // is refused here unless listed in NEWSROOM_CORS_ORIGINS (or served by this host). Non-browser clients send no
+    // Origin and are judged by their key alone.
+    const origin = req.headers.origin;
+    if (origin && !originAllowed(origin, req.headers.host, this.config.NEWSROOM_CORS_ORIGINS)) {
+      return refuse(socket, new ProblemError(403, 'AUTH.ORIGIN_REFUSED', 'Origin not allowed', `Pages from ${origin} may not open this WebSocket.`));
+    }
     // As on the SSE stream: `?key=` (any letter case) becomes X-API-Key unless a key header came, and leaves the
     // URL, so from here on the request carries no secret in its URL (for anything that logs it).
     const taken = takeKeyParam(req.url ?? '/');
@@ -80,6 +87,15 @@ export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationS
       this.connections.add(connection);
     });
   };
+}
+
+function originAllowed(origin: string, host: string | undefined, allowed: readonly string[]): boolean {
+  if (allowed.includes(origin)) return true;
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 /** Answers an upgrade request with a problem+json HTTP response instead of switching protocols. */

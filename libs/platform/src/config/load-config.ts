@@ -15,6 +15,27 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const origins = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean));
+
+/** HTTP hardening every service shares; read by bootstrapHttp (and the WebSocket gateway for the Origin list). */
+export function httpEnvShape() {
+  return {
+    /** Browser origins allowed to call the API cross-site (CORS) and to open the feed WebSocket. Empty: none. */
+    NEWSROOM_CORS_ORIGINS: origins,
+    /** Headers must arrive within this time (slow-header clients are cut). Stays above the 65 s keep-alive. */
+    NEWSROOM_HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600000).default(66000),
+    /** The whole request (headers and body, not the response: SSE and WebSockets are unaffected) within this time. */
+    NEWSROOM_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3600000).default(120000),
+    /** Open TCP connections per process; over it the socket is closed at once. 0 = no cap. */
+    NEWSROOM_HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(0).max(10000000).default(25000),
+  };
+}
+export const httpEnvSchema = z.object(httpEnvShape());
+export type HttpEnv = z.infer<typeof httpEnvSchema>;
+
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 /** Settings every service shares. Each app extends this with its own in its `config/` folder. */
@@ -36,7 +57,10 @@ export const commonEnvSchema = z.object({
   /** `min.insync.replicas` of the topics the apps create: with acks=all, a write needs this many replicas. */
   KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).max(32).default(1),
   NEWSROOM_API_KEYS: z.string().default(''),
+  /** A file of `secret:scope` lines (or commas), re-read on SIGHUP and when it changes: keys rotate without a restart. */
+  NEWSROOM_API_KEYS_FILE: z.string().default(''),
   NEWSROOM_REQUIRE_READ_KEY: bool.default(false),
+  ...httpEnvShape(),
 });
 
 export type CommonConfig = z.infer<typeof commonEnvSchema>;

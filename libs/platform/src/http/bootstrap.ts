@@ -1,10 +1,49 @@
-import { DynamicModule, INestApplication, Logger as NestLogger, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Logger as NestLogger, ShutdownSignal, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { json, NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { bodyParserProblem, sendProblem } from './problem.filter';
 import { installProcessHandlers } from '../process/process-handlers';
+import { httpEnvSchema, loadConfig } from '../config/load-config';
+
+/** The JSON API: nothing may be loaded, framed or run from a response. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/** The Swagger UI page: its own scripts, stylesheet (plus its inline <style>), images and API calls, nothing else. */
+export const DOCS_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+  "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const CORS_HEADERS = 'Authorization, Content-Type, X-Api-Key, Idempotency-Key, Last-Event-ID';
+const CORS_EXPOSE = 'Retry-After, Location, ETag, Link, X-Request-Id';
+
+/**
+ * Security headers on every response (a few lines instead of helmet: four fixed headers, no new dependency), and
+ * CORS closed unless the Origin is in NEWSROOM_CORS_ORIGINS: only then are the Access-Control headers set and a
+ * preflight answered (204); any other Origin gets no CORS header, so a browser keeps the response from the page.
+ */
+export function securityHeaders(corsOrigins: readonly string[]) {
+  const allowed = new Set(corsOrigins);
+  return (req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Content-Security-Policy', req.path === '/docs' || req.path.startsWith('/docs/') ? DOCS_CSP : API_CSP);
+    const origin = req.headers.origin;
+    if (allowed.size > 0) res.vary('Origin');
+    if (origin && allowed.has(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Expose-Headers', CORS_EXPOSE);
+      if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+        res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, POST, OPTIONS');
+        res.setHeader('Access-Control-Allow-Headers', CORS_HEADERS);
+        res.setHeader('Access-Control-Max-Age', '600');
+        res.status(204).end();
+        return;
+      }
+    }
+    next();
+  };
+}
 
 export interface HttpBootstrapOptions {
   service: string;
@@ -27,6 +66,8 @@ export async function bootstrapHttp(module: Type<unknown> | DynamicModule, optio
   installProcessHandlers({ service: options.service, beforeExit: () => app?.close() ?? Promise.resolve() });
   app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
+  const http = loadConfig(httpEnvSchema, process.env);
+  app.use(securityHeaders(http.NEWSROOM_CORS_ORIGINS));
   const limit = options.bodyLimit ?? '2mb';
   app.use(json({ limit, type: ['application/json', 'application/*+json'] }));
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
@@ -35,14 +76,24 @@ export async function bootstrapHttp(module: Type<unknown> | DynamicModule, optio
     sendProblem(res, problem, req.originalUrl);
   });
   app.disable('x-powered-by');
-  app.enableShutdownHooks();
+  // With a key file, SIGHUP means "read the keys again" (auth/api-keys.ts), not "shut down" as in Nest's defaults.
+  const reloadsKeys = Boolean(process.env.NEWSROOM_API_KEYS_FILE);
+  app.enableShutdownHooks(Object.values(ShutdownSignal).filter((s) => !(reloadsKeys && s === ShutdownSignal.SIGHUP)));
   await options.configure?.(app);
   // Idle keep-alive sockets are closed by the server after 65 s, not Node's 5 s: longer than the idle timeouts of
   // clients and load balancers (60 s is common), so a client never sends on a socket the server is closing (a
-  // reset the client cannot tell from a lost request). Headers must arrive within that time too.
+  // reset the client cannot tell from a lost request). Headers must arrive within that time too (66 s by default):
+  // a client trickling header bytes (slowloris) is cut then. requestTimeout bounds receiving the whole request
+  // (headers + body); Node stops that clock once the request is read, so long SSE responses and upgraded
+  // WebSockets are not cut by it. Node checks both every connectionsCheckingInterval (30 s by default, set before
+  // listen: the timer starts on 'listening'); 1 s keeps the cut close to the bound. maxConnections caps the
+  // sockets one process holds open (above the feed's own subscriber cap, which answers 503 first).
   const server = app.getHttpServer();
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  server.headersTimeout = http.NEWSROOM_HTTP_HEADERS_TIMEOUT_MS;
+  server.requestTimeout = Math.max(http.NEWSROOM_HTTP_REQUEST_TIMEOUT_MS, http.NEWSROOM_HTTP_HEADERS_TIMEOUT_MS);
+  (server as { connectionsCheckingInterval?: number }).connectionsCheckingInterval = 1000;
+  if (http.NEWSROOM_HTTP_MAX_CONNECTIONS > 0) server.maxConnections = http.NEWSROOM_HTTP_MAX_CONNECTIONS;
   await app.listen(options.port, options.host ?? '0.0.0.0');
   const url = await app.getUrl();
   new NestLogger(options.service).log(`${options.service} listening on ${url.replace('[::1]', '127.0.0.1')}`);

@@ -1,0 +1,216 @@
+import { connect } from 'node:net';
+import { WebSocket } from 'ws';
+import { chromiumUnavailable, launchChromium, pollUntil, SseClient, startApp } from '@newsroom/testing';
+import { post, startStack, TestStack } from './stack';
+
+/**
+ * Issue 11 point 8 against the apps as processes: security headers on every response, CORS closed unless the
+ * Origin is listed, the feed WebSocket refusing foreign browser origins, slow-header clients cut, and the query
+ * service (no route takes a body) refusing a 1 MB POST with 413 before reading it.
+ */
+const LISTED = 'https://desk.example';
+const HEADERS_TIMEOUT_MS = 3000;
+const REQUEST_TIMEOUT_MS = 3000;
+
+describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body limit', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack('hygiene', { NEWSROOM_CORS_ORIGINS: `${LISTED}, https://other.example`, NEWSROOM_HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+      NEWSROOM_HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      FEED_HEARTBEAT_MS: '500',
+    });
+  }, 120000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const expectSecurityHeaders = (res: Response, csp = /^default-src 'none'; frame-ancestors 'none'/) => {
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('content-security-policy')).toMatch(csp);
+  };
+
+  it('every service sends the security headers, on answers and on errors', async () => {
+    for (const app of Object.values(stack.apps)) {
+      expectSecurityHeaders(await fetch(`${app.url}/health/live`));
+      expectSecurityHeaders(await fetch(`${app.url}/no/such/route`));
+    }
+    expectSecurityHeaders(await fetch(`${stack.apps.query.url}/v1/feed?limit=1`));
+    expectSecurityHeaders(await post(`${stack.apps.ingest.url}/v1/events`, '{not json', stack.key));
+  });
+
+  it('the Swagger page has its own policy and loads: every script and stylesheet it names is served from itself', async () => {
+    const res = await fetch(`${stack.apps.query.url}/docs`);
+    expect(res.status).toBe(200);
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toMatch(/script-src 'self'/);
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+    const html = await res.text();
+    expect(html).toMatch(/swagger-ui/);
+    // script-src 'self' runs no inline script: the page must have none.
+    expect(html.match(/<script(?![^>]*\bsrc=)[^>]*>/g) ?? []).toEqual([]);
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+    expect(assets.length).toBeGreaterThanOrEqual(3);
+    for (const asset of assets) {
+      expect(asset).not.toMatch(/^(https?:)?\/\//); // same origin only
+      const a = await fetch(new URL(asset, res.url)); // as the browser resolves it, from the page's own URL
+      expect(a.status).toBe(200);
+      expectSecurityHeaders(a, /script-src 'self'/);
+    }
+  });
+
+  const noChromium = chromiumUnavailable();
+  (noChromium ? it.skip : it)('the Swagger page renders in headless Chromium under its policy, with no CSP violation', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      const violations: string[] = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+      });
+      await page.goto(`${stack.apps.query.url}/docs`);
+      await page.waitForSelector('.swagger-ui .info .title', { timeout: 30000 });
+      await page.waitForSelector('.opblock', { timeout: 30000 }); // the operations, from docs/openapi.json
+      expect(violations).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60000);
+  if (noChromium) process.stderr.write(`http-hygiene: Swagger page in Chromium skipped: ${noChromium}\n`);
+
+  it('CORS is closed to unlisted origins and open to listed ones (headers and preflight)', async () => {
+    const query = stack.apps.query.url;
+    const foreign = await fetch(`${query}/v1/feed?limit=1`, { headers: { origin: 'https://evil.example' } });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    const foreignPreflight = await fetch(`${stack.apps.ingest.url}/v1/events`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
+    expect(foreignPreflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(foreignPreflight.headers.get('access-control-allow-methods')).toBeNull();
+
+    const listed = await fetch(`${query}/v1/feed?limit=1`, { headers: { origin: LISTED } });
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get('access-control-allow-origin')).toBe(LISTED);
+    expect(listed.headers.get('vary')).toMatch(/Origin/i);
+    const preflight = await fetch(`${stack.apps.ingest.url}/v1/events`, {
+      method: 'OPTIONS',
+      headers: { origin: LISTED, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(LISTED);
+    expect(preflight.headers.get('access-control-allow-methods')).toMatch(/POST/);
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/i);
+  });
+
+  const wsOpen = (headers: Record<string, string>) =>
+    new Promise<{ status: number; type?: string; body: string }>((resolve, reject) => {
+      const ws = new WebSocket(`${stack.apps.query.url.replace('http', 'ws')}/v1/feed/ws`, { headers });
+      ws.on('open', () => {
+        ws.close();
+        resolve({ status: 101, body: '' });
+      });
+      ws.on('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body }));
+      });
+      ws.on('error', reject);
+    });
+
+  it('the feed WebSocket refuses a browser Origin not listed (403 problem+json), and takes listed, same-host and no Origin', async () => {
+    const refused = await wsOpen({ origin: 'https://evil.example' });
+    expect(refused.status).toBe(403);
+    expect(refused.type).toMatch(/application\/problem\+json/);
+    expect(JSON.parse(refused.body).code).toBe('AUTH.ORIGIN_REFUSED');
+    expect((await wsOpen({ origin: LISTED })).status).toBe(101);
+    expect((await wsOpen({ origin: stack.apps.query.url })).status).toBe(101);
+    expect((await wsOpen({})).status).toBe(101);
+  });
+
+  it('a client trickling its headers one byte a second is cut within the headers timeout', async () => {
+    const url = new URL(stack.apps.query.url);
+    const socket = connect(Number(url.port), url.hostname);
+    const started = Date.now();
+    let sent = 0;
+    let answer = '';
+    socket.on('data', (c) => (answer += c));
+    socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n');
+    const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now() - started)));
+    socket.on('error', () => undefined);
+    const header = 'X-Slow: ' + 'a'.repeat(60); // a minute of bytes at one a second
+    const timer = setInterval(() => {
+      if (sent < header.length && !socket.destroyed) socket.write(header[sent++]);
+    }, 1000);
+    try {
+      let giveUp: NodeJS.Timeout | undefined;
+      const elapsed = await Promise.race([closed, new Promise<number>((r) => (giveUp = setTimeout(() => r(-1), 30000)))]);
+      clearTimeout(giveUp);
+      // eslint-disable-next-line no-console
+      console.log(`slow-header client cut after ${elapsed} ms (${sent} header bytes sent, bound ${HEADERS_TIMEOUT_MS} ms + 1 s check)`);
+      expect(elapsed).toBeGreaterThan(0); // cut, long before its header was complete
+      expect(sent).toBeLessThan(header.length);
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    } finally {
+      clearInterval(timer);
+      socket.destroy();
+    }
+  }, 60000);
+
+  it('requestTimeout bounds receiving the request, not the response: an SSE stream lives on well past it', async () => {
+    const sse = await SseClient.connect(`${stack.apps.query.url}/v1/feed/stream?after=0`);
+    try {
+      expect(sse.status).toBe(200);
+      const opened = Date.now();
+      // Heartbeats keep coming (every 500 ms) after three times the request timeout: the stream was not cut.
+      await pollUntil(() => !sse.closed && Date.now() - opened > 3 * REQUEST_TIMEOUT_MS && sse.comments >= 10, { timeoutMs: 30000, what: 'stream alive past 3x requestTimeout' });
+      const before = sse.comments;
+      await pollUntil(() => sse.comments > before, { timeoutMs: 5000, what: 'one more heartbeat' });
+      expect(sse.closed).toBe(false);
+    } finally {
+      sse.close();
+    }
+  }, 60000);
+
+  it('NEWSROOM_HTTP_MAX_CONNECTIONS caps the sockets a process holds: the one over is closed unanswered, a freed slot serves again', async () => {
+    const capped = await startApp('query', { ...stack.env, NEWSROOM_HTTP_MAX_CONNECTIONS: '4' });
+    const sockets: ReturnType<typeof connect>[] = [];
+    try {
+      const url = new URL(capped.url);
+      // Each socket asks for /health/live and stays open (keep-alive); the answer proves it was served.
+      const ask = () =>
+        new Promise<{ socket: ReturnType<typeof connect>; served: boolean }>((resolve) => {
+          const socket = connect(Number(url.port), url.hostname);
+          sockets.push(socket);
+          socket.on('error', () => undefined);
+          socket.once('data', () => resolve({ socket, served: true }));
+          socket.once('close', () => resolve({ socket, served: false }));
+          socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n');
+        });
+      // The readiness probe's keep-alive socket may still hold a slot: fill up to the cap whatever it holds.
+      const served: Array<{ socket: ReturnType<typeof connect>; served: boolean }> = [];
+      for (let i = 0; i < 4; i++) served.push(await ask());
+      const over = served.find((s) => !s.served) ?? (await ask());
+      expect(over.served).toBe(false);
+      const open = served.filter((s) => s.served);
+      expect(open.length).toBeGreaterThanOrEqual(3);
+      open[0].socket.destroy();
+      await pollUntil(async () => (await ask()).served, { timeoutMs: 10000, what: 'a freed slot serves again' });
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      await capped.stop();
+    }
+  }, 90000);
+
+  it('the query service refuses a 1 MB POST with 413 problem+json, from its Content-Length, without reading it', async () => {
+    const res = await fetch(`${stack.apps.query.url}/v1/feed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect((await res.json()).code).toBe('REQUEST.TOO_LARGE');
+  });
+});
