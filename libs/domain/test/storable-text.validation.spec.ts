@@ -86,7 +86,7 @@ describe('input nested deeper than any event', () => {
   it('is refused at the first too-deep path, without overflowing the stack, on every request kind', () => {
     const deep = nest(50_000);
     expect(() => unstorableTextErrors(deep)).not.toThrow();
-    const sub = validateSubmission({ ...envelope(), data: deep });
+    const sub = validateSubmission({ ...envelope('executive.departed'), data: deep });
     expect(sub.ok).toBe(false);
     expect(!sub.ok && sub.errors[0]).toEqual({ path: `data${'.a'.repeat(31)}`, message: 'nested too deeply (at most 32 levels)' });
     expect(validateStoryRequest({ story: deep, events: [] }).ok).toBe(false);
