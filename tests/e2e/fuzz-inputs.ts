@@ -45,14 +45,18 @@ export const CONTROL = ['\u0007\u001b[31mred', '\r\n\r\nHTTP/1.1 200 OK', '\t', 
 
 export const BAD_DATES = ['2024-13', '2024-02-30', '0000-00-00', '99999-01-01', '-271821-04-20T00:00:00Z', '+275760-09-13T00:00:00.001Z', '2024-Q5', '2024-H3', '1e999', '', ' 2024', '2024-01-01T25:61:61Z', 'Infinity'];
 
+/** Dates and amounts at the edges of what the schema takes: accepted ones must be stored and reported, not a 500. */
+export const EDGE_DATES = ['0000', '0000-01-01', '0000-H1', '0001-01-01', '1582-10-10', '1900-02-29', '2000-02-29', '9999', '9999-12-31', '9999-Q4', '9999-12-31T23:59:59.999999999Z', '0000-01-01T00:00:00-23:59', '2024-06-30T23:59:60Z', '2024-01-01T00:00:00+99:99'];
+export const EDGE_AMOUNTS = ['0', '-0', '-999999999999999999999999999999.9999999999', '999999999999999999999999999999.9999999999', '0.0000000001', '00000000000000000000000000001', '-1'];
+
 export const BAD_AMOUNTS = ['1e999', '-1', 'NaN', '0x10', '1'.repeat(400), '3.5e-400', ' 12', '12 ', '١٢٣', '1_000'];
 
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(...INJECTIONS),
   fc.constantFrom(...UNSTORABLE),
   fc.constantFrom(...CONTROL),
-  fc.constantFrom(...BAD_DATES),
-  fc.constantFrom(...BAD_AMOUNTS),
+  fc.constantFrom(...BAD_DATES, ...EDGE_DATES),
+  fc.constantFrom(...BAD_AMOUNTS, ...EDGE_AMOUNTS),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'binary-ascii', maxLength: 20 }),
   fc.constantFrom('x'.repeat(10_001), 'é'.repeat(40_000), '😀'.repeat(20_000)),
@@ -114,7 +118,7 @@ export const mutatedEnvelope: fc.Arbitrary<Record<string, unknown>> = fc
   .tuple(
     fc.boolean(),
     fc.array(fc.tuple(fc.nat(100), fc.oneof({ weight: 6, arbitrary: hostileValue }, { weight: 1, arbitrary: fc.constant(REMOVE) })), { minLength: 1, maxLength: 3 }),
-    fc.constantFrom(...BAD_DATES, ...BAD_AMOUNTS),
+    fc.constantFrom(...BAD_DATES, ...BAD_AMOUNTS, ...EDGE_DATES, ...EDGE_AMOUNTS),
   )
   .map(([revenue, edits, special]) => {
     const paths = revenue ? REVENUE_PATHS : DEPARTED_PATHS;
