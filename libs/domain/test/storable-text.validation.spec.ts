@@ -74,3 +74,27 @@ describe('every request refuses unstorable text with the field path', () => {
     expect(pathsOf(validateRetractionRequest({ reason: `hoax${LOW}` }))).toEqual(['reason']);
   });
 });
+
+describe('input nested deeper than any event', () => {
+  const nest = (n: number, leaf: unknown = 1) => {
+    let v: unknown = leaf;
+    for (let i = 0; i < n; i++) v = { a: v };
+    return v;
+  };
+
+  // Found by tests/e2e/fuzz-write: 20 000 levels overflowed the recursive walk, a 500 instead of a 400.
+  it('is refused at the first too-deep path, without overflowing the stack, on every request kind', () => {
+    const deep = nest(50_000);
+    expect(() => unstorableTextErrors(deep)).not.toThrow();
+    const sub = validateSubmission({ ...envelope('executive.departed'), data: deep });
+    expect(sub.ok).toBe(false);
+    expect(!sub.ok && sub.errors[0]).toEqual({ path: `data${'.a'.repeat(31)}`, message: 'nested too deeply (at most 32 levels)' });
+    expect(validateStoryRequest({ story: deep, events: [] }).ok).toBe(false);
+    expect(validateCorrectionRequest({ changes: { data: deep }, reason: 'x' }).ok).toBe(false);
+    expect(validateRetractionRequest({ reason: nest(10_000, []) }).ok).toBe(false);
+  });
+
+  it('leaves ordinary nesting alone', () => {
+    expect(unstorableTextErrors(nest(31))).toEqual([]);
+  });
+});

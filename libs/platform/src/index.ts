@@ -7,7 +7,7 @@ export { HealthModule } from './health/health.module';
 export { HealthController } from './health/health.controller';
 export { metricsRegistry, initMetrics, metric, MetricsModule, MetricsController } from './metrics/metrics';
 export * from './http/problem';
-export { ProblemFilter, sendProblem, bodyParserProblem } from './http/problem.filter';
+export { ProblemFilter, sendProblem, bodyParserProblem, rejectNonUtf8Body } from './http/problem.filter';
 export type { ErrorMapper } from './http/problem.filter';
 export { bootstrapHttp } from './http/bootstrap';
 export { installProcessHandlers } from './process/process-handlers';

@@ -26,6 +26,14 @@ function printableKey(key: string): string {
 const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 const PROTOTYPE_KEY_MESSAGE = 'field name is not allowed (__proto__, constructor and prototype are reserved)';
 
+/**
+ * No event nests deeper than a handful of levels (a story's events[0].data.money.amount is 5). Deeper input is
+ * refused here: a body of a few hundred kilobytes can nest 100 000 levels, which would overflow the stack of any
+ * recursive walk (this one, the schema's) and turn a bad request into a 500.
+ */
+export const MAX_INPUT_DEPTH = 32;
+const DEPTH_MESSAGE = `nested too deeply (at most ${MAX_INPUT_DEPTH} levels)`;
+
 const MESSAGE = 'must not contain NUL (\\u0000) or unpaired UTF-16 surrogates';
 const KEY_MESSAGE = 'field name must not contain NUL (\\u0000) or unpaired UTF-16 surrogates';
 
@@ -33,24 +41,28 @@ const KEY_MESSAGE = 'field name must not contain NUL (\\u0000) or unpaired UTF-1
  * Every string of a JSON input that Postgres would refuse (values and object keys), and every prototype key
  * (`__proto__`, `constructor`, `prototype`), with its path, in one walk.
  * Run before the schema, so an input jsonb cannot take is a 400 with the field path, never a 500 or a Kafka
- * partition retried forever. Depth is bounded by the body parser (JSON nesting of a bounded body); cycles cannot
- * occur in parsed JSON.
+ * partition retried forever. Nesting deeper than MAX_INPUT_DEPTH is an error at the first too-deep path and is
+ * not walked further; cycles cannot occur in parsed JSON.
  */
 export function unstorableTextErrors(input: unknown, prefix = ''): FieldError[] {
   const errors: FieldError[] = [];
-  walk(input, prefix, errors);
+  walk(input, prefix, errors, 0);
   return errors;
 }
 
-function walk(value: unknown, path: string, errors: FieldError[]): void {
+function walk(value: unknown, path: string, errors: FieldError[], depth: number): void {
   if (errors.length >= MAX_ERRORS) return;
   if (typeof value === 'string') {
     if (!isStorableText(value)) errors.push({ path, message: MESSAGE });
     return;
   }
   if (typeof value !== 'object' || value === null) return;
+  if (depth >= MAX_INPUT_DEPTH) {
+    errors.push({ path, message: DEPTH_MESSAGE });
+    return;
+  }
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) walk(value[i], `${path}[${i}]`, errors);
+    for (let i = 0; i < value.length; i++) walk(value[i], `${path}[${i}]`, errors, depth + 1);
     return;
   }
   for (const key in value) {
@@ -61,7 +73,7 @@ function walk(value: unknown, path: string, errors: FieldError[]): void {
       errors.push({ path: child, message: keyOk ? PROTOTYPE_KEY_MESSAGE : KEY_MESSAGE });
       if (errors.length >= MAX_ERRORS) return;
     }
-    walk((value as Record<string, unknown>)[key], child, errors);
+    walk((value as Record<string, unknown>)[key], child, errors, depth + 1);
   }
 }
 
@@ -78,6 +90,8 @@ export function mergeErrors(first: FieldError[], rest: FieldError[]): FieldError
  */
 export function runInputSchema<T>(schema: z.ZodType, input: unknown): Validation<T> {
   const text = unstorableTextErrors(input);
+  // Too deep for the schema's own recursion: the walk's errors are the answer.
+  if (text.some((e) => e.message === DEPTH_MESSAGE)) return { ok: false, errors: text };
   const result = runSchema<T>(schema, input);
   if (!text.length) return result;
   return { ok: false, errors: mergeErrors(text, result.ok ? [] : result.errors) };

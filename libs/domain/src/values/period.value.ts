@@ -19,6 +19,12 @@ const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 const MIN_YEAR = 1000;
+/**
+ * The end of year 9999 is year 10000, whose ISO text is "+010000-01-01T..." and which Postgres refuses as a
+ * timestamptz ("time zone displacement out of range"): an event dated 9999 was a 500 on HTTP and a STORE.REJECTED
+ * dead letter on Kafka (found by tests/e2e/fuzz-write). Periods stop at 9998, so every start and end is storable.
+ */
+const MAX_YEAR = 9998;
 const MS_PER_MINUTE = 60_000;
 
 // setUTCFullYear avoids Date.UTC's mapping of years 0..99 to 1900..1999.
@@ -37,7 +43,7 @@ function daysInMonth(year: number, month: number): number {
 }
 
 function validYear(y: number): boolean {
-  return y >= MIN_YEAR;
+  return y >= MIN_YEAR && y <= MAX_YEAR;
 }
 
 function validDay(y: number, m: number, d: number): boolean {

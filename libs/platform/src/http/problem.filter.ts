@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problems } from './problem';
@@ -11,9 +12,21 @@ export function sendProblem(res: Response, problem: ProblemError, instance?: str
   res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.toBody(instance)));
 }
 
+export const NOT_UTF8 = 'Body is not valid UTF-8';
+
+/**
+ * The body parser's `verify` hook: a JSON body whose bytes are not UTF-8 is refused (a 400), never decoded with
+ * U+FFFD in place of the bad bytes, which would record other text than the client sent. One native scan of a
+ * body already bounded by the body limit.
+ */
+export function rejectNonUtf8Body(_req: unknown, _res: unknown, buf: Buffer): void {
+  if (!isUtf8(buf)) throw Object.assign(new Error(NOT_UTF8), { type: 'entity.verify.failed' });
+}
+
 /** Errors raised by the body parser before Nest's pipeline runs. */
 export function bodyParserProblem(error: any, limit: string): ProblemError | null {
   if (error?.type === 'entity.too.large') return problems.tooLarge(limit);
+  if (error?.type === 'entity.verify.failed' && error?.message === NOT_UTF8) return problems.malformedJson(NOT_UTF8);
   if (error?.type === 'entity.parse.failed') return problems.malformedJson(`Body is not valid JSON: ${error.message}`);
   if (error?.type === 'encoding.unsupported' || error?.type === 'charset.unsupported') return problems.unsupportedMediaType();
   if (error?.type === 'request.aborted') return new ProblemError(400, 'REQUEST.ABORTED', 'Request aborted');

@@ -38,6 +38,16 @@ describe('a Kafka submission message', () => {
     expect(parseSubmissionMessage(message('{"type":'))).toMatchObject({ ok: false, rejection: { status: 400, code: 'REQUEST.MALFORMED_JSON' } });
   });
 
+  // Found by tests/e2e/fuzz-kafka: the bytes were decoded with U+FFFD in place of the bad ones and recorded.
+  it('given a value with bytes that are not UTF-8 inside a text field, when parsed, then it is rejected as malformed', () => {
+    const [before, after] = JSON.stringify(departedEnvelope({ data: { organization: 'org:openai', role: 'ROLE', roleCategory: 'c-suite', reason: 'resigned' } })).split('ROLE');
+    const bytes = { ...message({}), value: Buffer.concat([Buffer.from(before), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(after)]) };
+    expect(parseSubmissionMessage(bytes)).toMatchObject({ ok: false, rejection: { status: 400, code: 'REQUEST.MALFORMED_JSON', message: 'message value is not valid UTF-8' } });
+    // Valid multi-byte UTF-8 is fine.
+    const ok = { ...message({}), value: Buffer.from(JSON.stringify(departedEnvelope({ data: { organization: 'org:openai', role: 'Directrice générale 🚀', roleCategory: 'c-suite', reason: 'resigned' } }))) };
+    expect(parseSubmissionMessage(ok)).toMatchObject({ ok: true, submission: { data: { role: 'Directrice générale 🚀' } } });
+  });
+
   it('given an envelope with a float amount, when parsed, then it is rejected with the field path', () => {
     const bad = { ...departedEnvelope(), type: 'revenue.reported', subject: 'org:openai', data: { money: { amount: 1.5, currency: 'USD' }, period: '2024', basis: 'actual' } };
     const parsed = parseSubmissionMessage(message(bad));

@@ -6,6 +6,8 @@ import { RequestMeta, WriteRejection } from '../../write/write.types';
 // Fixed namespace of the ids made for submissions sent without one (RFC 9562 name-based ids).
 export const SUBMISSION_ID_NAMESPACE = '5b0c1e2a-7d4f-4c1b-9a55-6e6577737364';
 const TRACE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+// Fatal: bytes that are not UTF-8 are refused, never replaced by U+FFFD (which would store other text than was sent).
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export type ParsedSubmission =
   | { ok: true; submission: Submission; meta: RequestMeta }
@@ -22,8 +24,15 @@ export function submissionIdFor(message: Pick<IncomingMessage, 'topic' | 'partit
 /** One Kafka message -> one validated envelope (same JSON as HTTP) with the message's trace headers as metadata. */
 export function parseSubmissionMessage(message: IncomingMessage): ParsedSubmission {
   let body: unknown;
+  let text: string;
   try {
-    body = JSON.parse(message.value.toString('utf8'));
+    text = UTF8.decode(message.value);
+  } catch {
+    const detail = 'message value is not valid UTF-8';
+    return { ok: false, rejection: { status: 400, code: 'REQUEST.MALFORMED_JSON', message: detail, errors: [{ path: '', message: detail }] } };
+  }
+  try {
+    body = JSON.parse(text);
   } catch (error) {
     const detail = `message value is not valid JSON: ${(error as Error).message}`;
     return { ok: false, rejection: { status: 400, code: 'REQUEST.MALFORMED_JSON', message: detail, errors: [{ path: '', message: detail }] } };
