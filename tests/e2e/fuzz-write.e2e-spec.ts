@@ -199,6 +199,27 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
     }
   });
 
+  // Bug found by the fuzz: bytes that are not UTF-8 were decoded with U+FFFD and the event stored altered (201).
+  it('regression: a body that is not UTF-8 is a 400 problem, nothing recorded', async () => {
+    const env = departedEnvelope();
+    const json = Buffer.from(JSON.stringify(env), 'utf8');
+    const at = json.indexOf(Buffer.from(env.data.role));
+    const body = Buffer.concat([json.subarray(0, at), Buffer.from([0xc3, 0x28, 0xff]), json.subarray(at)]);
+    const res = await fetch(`${url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.key}` }, body });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await res.json()).code).toBe('REQUEST.MALFORMED_JSON');
+    expect((await fetch(`${url}/v1/events/${env.id}`)).status).toBe(404);
+  });
+
+  // Node's parser answers headers over 16 KiB itself; the app gives that answer the problem+json shape too.
+  it('regression: a request whose headers are over 16 KiB gets a 431 problem', async () => {
+    const res = await fetch(`${url}/v1/events/${'x'.repeat(17_000)}`);
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await res.json()).code).toBe('REQUEST.HEADERS_TOO_LARGE');
+  });
+
   it('injection strings that are valid text are stored and returned byte-identical, and the tables still exist', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...INJECTIONS), fc.constantFrom(...INJECTIONS), async (a, b) => {

@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { json, NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
-import { bodyParserProblem, sendProblem } from './problem.filter';
+import { bodyParserProblem, rejectNonUtf8Body, sendProblem } from './problem.filter';
+import { PROBLEM_CONTENT_TYPE, ProblemError } from './problem';
 import { installProcessHandlers } from '../process/process-handlers';
 import { httpEnvSchema, loadConfig } from '../config/load-config';
 
@@ -69,7 +70,8 @@ export async function bootstrapHttp(module: Type<unknown> | DynamicModule, optio
   const http = loadConfig(httpEnvSchema, process.env);
   app.use(securityHeaders(http.NEWSROOM_CORS_ORIGINS));
   const limit = options.bodyLimit ?? '2mb';
-  app.use(json({ limit, type: ['application/json', 'application/*+json'] }));
+  // Bodies that are not UTF-8 are refused (400), never decoded with replacement characters and stored altered.
+  app.use(json({ limit, type: ['application/json', 'application/*+json'], verify: rejectNonUtf8Body }));
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     const problem = bodyParserProblem(error, limit);
     if (!problem) return next(error);
@@ -94,8 +96,34 @@ export async function bootstrapHttp(module: Type<unknown> | DynamicModule, optio
   server.requestTimeout = Math.max(http.NEWSROOM_HTTP_REQUEST_TIMEOUT_MS, http.NEWSROOM_HTTP_HEADERS_TIMEOUT_MS);
   (server as { connectionsCheckingInterval?: number }).connectionsCheckingInterval = 1000;
   if (http.NEWSROOM_HTTP_MAX_CONNECTIONS > 0) server.maxConnections = http.NEWSROOM_HTTP_MAX_CONNECTIONS;
+  server.on('clientError', answerClientError);
   await app.listen(options.port, options.host ?? '0.0.0.0');
   const url = await app.getUrl();
   new NestLogger(options.service).log(`${options.service} listening on ${url.replace('[::1]', '127.0.0.1')}`);
   return app;
+}
+
+/**
+ * Requests Node's HTTP parser refuses before any app code runs (headers over 16 KiB, a header or request timeout,
+ * malformed HTTP) get a problem+json answer like every other error, not Node's bare status line. A socket reset
+ * by the client, or one whose response has started, is only closed.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
+  const started = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+  if (error.code === 'ECONNRESET' || !socket.writable || started) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, title] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'REQUEST.HEADERS_TOO_LARGE', 'Request Header Fields Too Large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'REQUEST.TIMEOUT', 'Request Timeout']
+        : [400, 'REQUEST.MALFORMED_HTTP', 'Bad Request'];
+  const detail =
+    status === 431 ? 'The request line and headers are over 16 KiB; send long filters in fewer, shorter parameters.' : status === 408 ? 'The request did not arrive in time.' : 'The request is not valid HTTP.';
+  const body = JSON.stringify(new ProblemError(status, code, title, detail).toBody());
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
