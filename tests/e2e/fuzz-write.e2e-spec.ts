@@ -208,7 +208,7 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
     const res = await fetch(`${url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.key}` }, body });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect((await res.json()).code).toBe('REQUEST.MALFORMED_JSON');
+    expect(((await res.json()) as { code: string }).code).toBe('REQUEST.MALFORMED_JSON');
     expect((await fetch(`${url}/v1/events/${env.id}`)).status).toBe(404);
   });
 
@@ -217,7 +217,7 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
     const res = await fetch(`${url}/v1/events/${'x'.repeat(17_000)}`);
     expect(res.status).toBe(431);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect((await res.json()).code).toBe('REQUEST.HEADERS_TOO_LARGE');
+    expect(((await res.json()) as { code: string }).code).toBe('REQUEST.HEADERS_TOO_LARGE');
   });
 
   it('injection strings that are valid text are stored and returned byte-identical, and the tables still exist', async () => {

@@ -24,7 +24,7 @@ describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body l
     await stack?.stop();
   });
 
-  const expectSecurityHeaders = (res: Response, csp = /^default-src 'none'; frame-ancestors 'none'/) => {
+  const expectSecurityHeaders = (res: { headers: Headers }, csp = /^default-src 'none'; frame-ancestors 'none'/) => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
@@ -211,6 +211,6 @@ describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body l
     });
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect((await res.json()).code).toBe('REQUEST.TOO_LARGE');
+    expect(((await res.json()) as { code: string }).code).toBe('REQUEST.TOO_LARGE');
   });
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { WebSocket } from 'ws';
-import { parseSseBlock } from '@newsroom/testing';
+import { forEachTopicMessage, parseSseBlock } from '@newsroom/testing';
 
 /** Helpers of the cluster, proxy, query-failover and reconnect-storm scenarios, on top of the fault harness. */
 
@@ -14,41 +14,18 @@ export const seconds = (ms: number) => (ms / 1000).toFixed(1);
  * hole. Returns readable problems (empty when it holds) and the number of keys checked.
  */
 export async function checkTopicStreamOrder(brokers: string[], topic: string, timeoutMs = 60000): Promise<{ problems: string[]; keys: number }> {
-  const kafka = new Kafka({ clientId: 'fault-order', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3000, requestTimeout: 10000 });
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect().catch(() => undefined));
-  const pending = new Map(ends.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]));
   const versions = new Map<string, number[]>();
-  if (pending.size) {
-    const consumer = kafka.consumer({ groupId: `fault-order-${randomBytes(6).toString('hex')}` });
-    let finished!: () => void;
-    const done = new Promise<void>((r) => (finished = r));
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          for (const m of batch.messages) {
-            const high = pending.get(batch.partition);
-            if (high === undefined || BigInt(m.offset) >= high) continue;
-            const key = m.key?.toString() ?? '';
-            const list = versions.get(key) ?? [];
-            list.push(Number(m.headers?.['stream-version']?.toString()));
-            versions.set(key, list);
-            if (BigInt(m.offset) + 1n >= high) pending.delete(batch.partition);
-          }
-          if (!pending.size) finished();
-        },
-      });
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([done, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`reading ${topic} timed out`)), timeoutMs)))]);
-      clearTimeout(timer);
-    } finally {
-      await consumer.disconnect().catch(() => undefined);
-    }
-  }
+  await forEachTopicMessage(
+    brokers,
+    topic,
+    (m) => {
+      const key = m.key?.toString() ?? '';
+      const list = versions.get(key) ?? [];
+      list.push(Number(m.headers['stream-version']?.toString()));
+      versions.set(key, list);
+    },
+    timeoutMs,
+  );
   const problems: string[] = [];
   for (const [key, list] of versions) {
     const firsts: number[] = [];

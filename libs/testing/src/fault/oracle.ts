@@ -146,7 +146,15 @@ export async function checkKafka(storeUrl: string, brokers: string[], topic: str
 }
 
 /** Every message of a topic (event-id and global-position headers), read from the beginning up to the current end. */
-export async function readTopic(brokers: string[], topic: string, timeoutMs = 60000): Promise<{ messages: number; byId: Map<string, string[]> }> {
+/** Whatever the message, with its partition: what a reader of a whole topic is handed. */
+export type TopicMessage = { partition: number; offset: string; key: Buffer | null; headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> };
+
+/**
+ * Reads a topic from the beginning up to its end as it is now (the high watermark of each partition when the
+ * call starts), with a consumer group of its own, handing each message to `onMessage` in offset order per
+ * partition. Throws when the end is not reached within `timeoutMs`.
+ */
+export async function forEachTopicMessage(brokers: string[], topic: string, onMessage: (m: TopicMessage) => void, timeoutMs = 60000): Promise<void> {
   const kafka = new Kafka({ clientId: 'fault-oracle', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3000, requestTimeout: 10000 });
   const admin = kafka.admin();
   await admin.connect();
@@ -157,12 +165,11 @@ export async function readTopic(brokers: string[], topic: string, timeoutMs = 60
     await admin.disconnect().catch(() => undefined);
   }
   const pending = new Map(ends.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]));
-  const byId = new Map<string, string[]>();
-  let messages = 0;
-  if (!pending.size) return { messages, byId };
+  if (!pending.size) return;
   const consumer = kafka.consumer({ groupId: `fault-oracle-${randomBytes(6).toString('hex')}`, sessionTimeout: 10000, heartbeatInterval: 1000 });
   let finished!: () => void;
   const done = new Promise<void>((r) => (finished = r));
+  let timer: NodeJS.Timeout | undefined;
   try {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -172,22 +179,39 @@ export async function readTopic(brokers: string[], topic: string, timeoutMs = 60
         for (const m of batch.messages) {
           const high = pending.get(batch.partition);
           if (high === undefined || BigInt(m.offset) >= high) continue;
-          messages++;
-          const id = m.headers?.['event-id']?.toString() ?? '';
-          const position = m.headers?.['global-position']?.toString() ?? '';
-          const positions = byId.get(id);
-          if (positions) positions.push(position);
-          else byId.set(id, [position]);
+          onMessage({ partition: batch.partition, offset: m.offset, key: m.key, headers: (m.headers ?? {}) as TopicMessage['headers'] });
           if (BigInt(m.offset) + 1n >= high) pending.delete(batch.partition);
         }
         if (!pending.size) finished();
       },
     });
-    const timer = new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`reading ${topic} did not reach its end within ${timeoutMs} ms (partitions left: ${[...pending.keys()].join(',')})`)), timeoutMs).unref());
-    await Promise.race([done, timer]);
+    const expired = new Promise<void>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`reading ${topic} did not reach its end within ${timeoutMs} ms (partitions left: ${[...pending.keys()].join(',')})`)), timeoutMs);
+    });
+    await Promise.race([done, expired]);
   } finally {
+    clearTimeout(timer);
     await consumer.disconnect().catch(() => undefined);
   }
+}
+
+/** Every message of the topic as it is now: how many, and the positions each event id was published at. */
+export async function readTopic(brokers: string[], topic: string, timeoutMs = 60000): Promise<{ messages: number; byId: Map<string, string[]> }> {
+  const byId = new Map<string, string[]>();
+  let messages = 0;
+  await forEachTopicMessage(
+    brokers,
+    topic,
+    (m) => {
+      messages++;
+      const id = m.headers['event-id']?.toString() ?? '';
+      const position = m.headers['global-position']?.toString() ?? '';
+      const positions = byId.get(id);
+      if (positions) positions.push(position);
+      else byId.set(id, [position]);
+    },
+    timeoutMs,
+  );
   return { messages, byId };
 }
 
