@@ -83,6 +83,10 @@ describe('Kafka with SASL users and ACLs (issue 11)', () => {
     const forged = { key: 'person:x', value: JSON.stringify({ ...departedEnvelope(), globalPosition: '1000000000000000' }) };
     expect(await failure(producer.publish(topics.events, [forged]))).toMatch(/TOPIC_AUTHORIZATION_FAILED|not authorized/i);
     expect(await failure(producer.publish(topics.eventsDlq, [forged]))).toMatch(/TOPIC_AUTHORIZATION_FAILED|not authorized/i);
+    // Only the relay writes the events topic: not even the other services' users.
+    for (const user of ['ingest', 'projector', 'query']) {
+      expect({ user, error: await failure(client(user).publish(topics.events, [forged])) }).toEqual({ user, error: expect.stringMatching(/TOPIC_AUTHORIZATION_FAILED|not authorized/i) });
+    }
     // A submission goes through, and ingest (its own user) records it.
     const envelope = departedEnvelope();
     await producer.publish(topics.submissions, [{ key: envelope.subject, value: JSON.stringify(envelope) }]);
