@@ -31,6 +31,14 @@ KAFKA_CLUSTER_HEAP_OPTS="${KAFKA_CLUSTER_HEAP_OPTS:--Xms128m -Xmx384m}"
 # Fixed cluster id (22 chars, base64url of 16 bytes): base64url("newsroom-kafka01").
 KAFKA_CLUSTER_ID="${KAFKA_CLUSTER_ID:-bmV3c3Jvb20ta2Fma2EwMQ}"
 LOG4J2_VERSION="${LOG4J2_VERSION:-2.25.5}"
+# KAFKA_SASL=true: clients must authenticate (SASL/SCRAM-SHA-512) and are held to ACLs (see README.md, "Security").
+KAFKA_SASL="${KAFKA_SASL:-false}"
+# The topic names the ACLs name (the apps' KAFKA_TOPIC_PREFIX) and the consumer groups of projector and ingest.
+KAFKA_TOPIC_PREFIX="${KAFKA_TOPIC_PREFIX:-}"
+KAFKA_PROJECTOR_GROUP="${KAFKA_PROJECTOR_GROUP:-newsroom-projector}"
+KAFKA_INGEST_GROUP="${KAFKA_INGEST_GROUP:-newsroom-ingest-submissions}"
+# The users: admin (super user: the broker itself, the controller, setup) and one per service.
+SASL_USERS=(admin relay projector ingest query producer)
 MAVEN_DEPENDENCY_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 
 abs_path() { # resolve relative paths against the repo root, not the cwd
@@ -49,6 +57,7 @@ PID_FILE="$KAFKA_DATA_DIR/kafka.pid"
 LOG_DIR="$KAFKA_DATA_DIR/logs"          # broker's own logs (server.log, kafka.out)
 LOG_DIRS="$KAFKA_DATA_DIR/kraft-logs"   # Kafka's log.dirs (the partitions and the metadata log)
 VERSION_FILE="$KAFKA_DATA_DIR/kafka.version"
+SASL_DIR="$KAFKA_DATA_DIR/sasl"          # generated passwords (mode 600), when not given in the environment
 
 log() { printf '[kafka.sh] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -151,14 +160,120 @@ cmd_fetch() {
   )
 }
 
+# ------------------------------------------------------------------------------------------------ sasl
+sasl_on() { [[ "$KAFKA_SASL" == "true" || "$KAFKA_SASL" == "1" ]]; }
+
+# A user's password: KAFKA_<USER>_PASSWORD, else the one generated into $SASL_DIR on first use (never printed).
+sasl_password() { # user
+  local var="KAFKA_${1^^}_PASSWORD" file="$SASL_DIR/$1.password"
+  if [[ -n "${!var:-}" ]]; then printf '%s' "${!var}"; return 0; fi
+  if [[ ! -s "$file" ]]; then
+    mkdir -p "$SASL_DIR" && chmod 700 "$SASL_DIR"
+    (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=\n' >"$file")
+  fi
+  cat "$file"
+}
+
+# Passwords go into the generated server.properties and JAAS strings: refuse what would break their quoting.
+sasl_check_passwords() {
+  local u p
+  for u in "${SASL_USERS[@]}"; do
+    p="$(sasl_password "$u")"
+    [[ ${#p} -ge 12 ]] || die "the password of Kafka user $u is shorter than 12 characters"
+    [[ "$p" =~ ^[A-Za-z0-9._~@%^:-]+$ ]] || die "the password of Kafka user $u may only hold letters, digits and ._~@%^:-"
+  done
+}
+
+# The client settings of the admin user (for the tools): a properties file only the owner can read.
+sasl_admin_client_config() {
+  local file="$SASL_DIR/admin-client.properties"
+  mkdir -p "$SASL_DIR" && chmod 700 "$SASL_DIR"
+  (umask 077 && {
+    echo "security.protocol=SASL_PLAINTEXT"
+    echo "sasl.mechanism=SCRAM-SHA-512"
+    echo "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"admin\" password=\"$(sasl_password admin)\";"
+  } >"$file")
+  printf '%s\n' "$file"
+}
+
+# SCRAM credentials of every user but admin (created at format time), and the ACLs: upserted on every start,
+# so a password changed in the environment takes effect on the next start. One JVM for all of it.
+sasl_setup() {
+  local dir="$VERSION_DIR/setup"
+  if [[ ! -f "$dir/Setup.class" ]]; then
+    mkdir -p "$dir"
+    cat >"$dir/Setup.java" <<'JAVA'
+import java.io.FileInputStream;
+import java.util.*;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.*;
+import org.apache.kafka.common.acl.*;
+import org.apache.kafka.common.resource.*;
+/** args: admin-client.properties bootstrap; stdin: "user <name> <password>" and "acl <user> <topic|group> <name> <OPERATION>" lines. */
+public class Setup {
+  public static void main(String[] args) throws Exception {
+    Properties p = new Properties();
+    try (FileInputStream in = new FileInputStream(args[0])) { p.load(in); }
+    p.put("bootstrap.servers", args[1]);
+    p.put("default.api.timeout.ms", "30000");
+    List<UserScramCredentialAlteration> users = new ArrayList<>();
+    List<AclBinding> acls = new ArrayList<>();
+    Scanner sc = new Scanner(System.in);
+    while (sc.hasNextLine()) {
+      String[] f = sc.nextLine().trim().split(" ");
+      if (f[0].equals("user")) users.add(new UserScramCredentialUpsertion(f[1], new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), f[2]));
+      else if (f[0].equals("acl")) acls.add(new AclBinding(
+        new ResourcePattern(f[2].equals("group") ? ResourceType.GROUP : ResourceType.TOPIC, f[3], PatternType.LITERAL),
+        new AccessControlEntry("User:" + f[1], "*", AclOperation.fromString(f[4]), AclPermissionType.ALLOW)));
+    }
+    try (Admin admin = Admin.create(p)) {
+      if (!users.isEmpty()) admin.alterUserScramCredentials(users).all().get(60, TimeUnit.SECONDS);
+      if (!acls.isEmpty()) admin.createAcls(acls).all().get(60, TimeUnit.SECONDS);
+    }
+  }
+}
+JAVA
+    javac -nowarn -cp "$LIB_DIR/*" -d "$dir" "$dir/Setup.java" >"$dir/javac.out" 2>&1 || { cat "$dir/javac.out" >&2; die "could not compile $dir/Setup.java"; }
+  fi
+  local events="${KAFKA_TOPIC_PREFIX}newsroom.events.v1" events_dlq="${KAFKA_TOPIC_PREFIX}newsroom.events.dlq.v1"
+  local subs="${KAFKA_TOPIC_PREFIX}newsroom.submissions.v1" subs_dlq="${KAFKA_TOPIC_PREFIX}newsroom.submissions.dlq.v1"
+  local u op topic config
+  config="$(sasl_admin_client_config)"
+  {
+    for u in "${SASL_USERS[@]}"; do [[ "$u" == admin ]] || echo "user $u $(sasl_password "$u")"; done
+    # The services create and size the topics they use (ensureTopics): their own topics only.
+    for topic in "$events" "$events_dlq"; do
+      for op in CREATE DESCRIBE DESCRIBE_CONFIGS ALTER_CONFIGS; do echo "acl relay topic $topic $op"; echo "acl projector topic $topic $op"; done
+    done
+    for topic in "$subs" "$subs_dlq"; do
+      for op in CREATE DESCRIBE DESCRIBE_CONFIGS ALTER_CONFIGS; do echo "acl ingest topic $topic $op"; done
+    done
+    echo "acl relay topic $events WRITE"               # only the relay writes the events topic
+    echo "acl projector topic $events READ"
+    echo "acl projector group $KAFKA_PROJECTOR_GROUP READ"
+    echo "acl projector topic $events_dlq WRITE"
+    echo "acl ingest topic $subs READ"
+    echo "acl ingest group $KAFKA_INGEST_GROUP READ"
+    echo "acl ingest topic $subs_dlq WRITE"
+    echo "acl producer topic $subs WRITE"              # external producers: submissions, nothing else
+    echo "acl producer topic $subs DESCRIBE"
+    # query: authenticated only (its readiness asks for the cluster's metadata); no ACL.
+  } | timeout 120 java -Xmx128m -Dlog4j2.level=OFF -Dlog4j2.statusLoggerLevel=OFF -cp "$dir:$LIB_DIR/*" Setup \
+    "$config" "127.0.0.1:$KAFKA_PORT" >"$LOG_DIR/setup.out" 2>&1 \
+    || { tail -n 30 "$LOG_DIR/setup.out" >&2; die "SASL users and ACLs setup failed"; }
+  log "SASL: users ${SASL_USERS[*]} and their ACLs are in place (passwords: env KAFKA_<USER>_PASSWORD or $SASL_DIR)"
+}
+
 # ------------------------------------------------------------------------------------------ readiness
 # Succeeds when a metadata request answered by the broker lists at least one (unfenced) broker.
 ready_node() {
-  local kafkajs
+  local kafkajs sasl_user="" sasl_pass=""
   kafkajs="$(cd "$REPO_ROOT" && node -e "process.stdout.write(require.resolve('kafkajs', { paths: [process.cwd()] }))" 2>/dev/null)" || return 2
-  KAFKAJS_PATH="$kafkajs" PORT="$KAFKA_PORT" timeout 15 node -e '
+  if sasl_on; then sasl_user=admin; sasl_pass="$(sasl_password admin)"; fi
+  KAFKAJS_PATH="$kafkajs" PORT="$KAFKA_PORT" SASL_USER="$sasl_user" SASL_PASS="$sasl_pass" timeout 15 node -e '
     const { Kafka, logLevel } = require(process.env.KAFKAJS_PATH);
-    const kafka = new Kafka({ clientId: "kafka-sh-ready", brokers: ["127.0.0.1:" + process.env.PORT],
+    const sasl = process.env.SASL_USER ? { mechanism: "scram-sha-512", username: process.env.SASL_USER, password: process.env.SASL_PASS } : undefined;
+    const kafka = new Kafka({ clientId: "kafka-sh-ready", brokers: ["127.0.0.1:" + process.env.PORT], sasl,
       logLevel: logLevel.NOTHING, connectionTimeout: 2000, requestTimeout: 5000, retry: { retries: 0 } });
     const admin = kafka.admin();
     (async () => {
@@ -203,6 +318,7 @@ is_ready() {
   port_open "$KAFKA_PORT" || return 1
   local rc=0
   ready_node || rc=$?
+  if [[ $rc -eq 2 ]] && sasl_on; then die "KAFKA_SASL=true needs node and kafkajs (npm ci) for the readiness check"; fi
   if [[ $rc -eq 2 ]]; then ready_java; else return $rc; fi
 }
 
@@ -241,11 +357,32 @@ write_server_properties() {
     echo "process.roles=broker,controller"
     echo "node.id=$KAFKA_NODE_ID"
     echo "controller.quorum.voters=$KAFKA_QUORUM_VOTERS"
-    echo "listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT"
-    echo "advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_ADVERTISED_PORT"
-    echo "inter.broker.listener.name=PLAINTEXT"
-    echo "controller.listener.names=CONTROLLER"
-    echo "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"
+    if sasl_on; then
+      local admin
+      admin="$(sasl_password admin)"
+      # Clients: SCRAM-SHA-512 users (credentials in the metadata log). The controller listener: PLAIN with admin
+      # only (a static JAAS user: the controller needs it before any metadata is read). Nobody is anonymous.
+      echo "listeners=SASL_PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT"
+      echo "advertised.listeners=SASL_PLAINTEXT://127.0.0.1:$KAFKA_ADVERTISED_PORT"
+      echo "inter.broker.listener.name=SASL_PLAINTEXT"
+      echo "controller.listener.names=CONTROLLER"
+      echo "listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT"
+      echo "sasl.enabled.mechanisms=SCRAM-SHA-512"
+      echo "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512"
+      echo "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"admin\" password=\"$admin\";"
+      echo "sasl.mechanism.controller.protocol=PLAIN"
+      echo "listener.name.controller.sasl.enabled.mechanisms=PLAIN"
+      echo "listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\"$admin\" user_admin=\"$admin\";"
+      echo "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+      echo "allow.everyone.if.no.acl.found=false"
+      echo "super.users=User:admin"
+    else
+      echo "listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT"
+      echo "advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_ADVERTISED_PORT"
+      echo "inter.broker.listener.name=PLAINTEXT"
+      echo "controller.listener.names=CONTROLLER"
+      echo "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"
+    fi
     echo "log.dirs=$LOG_DIRS"
     echo "num.partitions=6"
     echo "default.replication.factor=$KAFKA_INTERNAL_REPLICATION"
@@ -272,9 +409,12 @@ format_storage() {
     return 0
   fi
   log "formatting storage in $LOG_DIRS (cluster id $KAFKA_CLUSTER_ID)"
+  local scram=()
+  # The broker's own user must exist before it starts (inter-broker SCRAM): created with the metadata log.
+  if sasl_on; then scram=(--add-scram "SCRAM-SHA-512=[name=admin,password=$(sasl_password admin)]"); fi
   java -Xmx256m -Dlog4j2.configurationFile="$SCRIPT_DIR/log4j2.yaml" \
     -Dlog4j.configuration="file:$SCRIPT_DIR/log4j.properties" -Dkafka.logs.dir="$LOG_DIR" \
-    -cp "$LIB_DIR/*" kafka.tools.StorageTool format -t "$KAFKA_CLUSTER_ID" -c "$CONF_FILE" --ignore-formatted \
+    -cp "$LIB_DIR/*" kafka.tools.StorageTool format -t "$KAFKA_CLUSTER_ID" -c "$CONF_FILE" --ignore-formatted "${scram[@]}" \
     >"$LOG_DIR/format.out" 2>&1 || { cat "$LOG_DIR/format.out" >&2; die "storage format failed"; }
 }
 
@@ -298,8 +438,16 @@ cmd_start() {
   fi
   cmd_fetch
   mkdir -p "$KAFKA_DATA_DIR" "$LOG_DIR"
-  write_server_properties
+  if sasl_on; then
+    if [[ -f "$LOG_DIRS/meta.properties" && ! -f "$KAFKA_DATA_DIR/sasl.formatted" ]]; then
+      die "$KAFKA_DATA_DIR was formatted without SASL (no admin user): '$0 reset' first"
+    fi
+    sasl_check_passwords
+  fi
+  # It holds the admin password in SASL mode: readable by its owner only.
+  (umask 077 && write_server_properties)
   format_storage
+  if sasl_on; then touch "$KAFKA_DATA_DIR/sasl.formatted"; fi
   echo "$KAFKA_VERSION" >"$VERSION_FILE"
 
   log "starting Kafka $KAFKA_VERSION on 127.0.0.1:$KAFKA_PORT (controller $KAFKA_CONTROLLER_PORT, heap '$KAFKA_HEAP_OPTS')"
@@ -321,6 +469,10 @@ cmd_start() {
   pid_started="$(cat "$PID_FILE")"
   if ! (cmd_wait "$pid_started"); then
     kill -0 "$pid_started" 2>/dev/null && log "the broker (pid $pid_started) is still running; '$0 stop' stops it"
+    exit 1
+  fi
+  if sasl_on && ! (sasl_setup); then
+    log "the broker (pid $pid_started) is running without its users and ACLs; '$0 stop' stops it"
     exit 1
   fi
   log "started (pid $(cat "$PID_FILE")) in $((SECONDS - started)) s; data in $KAFKA_DATA_DIR, logs: $0 logs"
@@ -459,7 +611,9 @@ usage: $0 <command>
   cluster-start|cluster-stop|cluster-status|cluster-reset
               $KAFKA_CLUSTER_SIZE combined broker+controller nodes on 127.0.0.1:$KAFKA_CLUSTER_BASE_PORT.., data in $KAFKA_CLUSTER_DIR
   cluster-env N  print the env (one VAR=value a line) that makes the other commands act on node N
-env: KAFKA_VERSION KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_DATA_DIR KAFKA_CACHE_DIR KAFKA_HEAP_OPTS KAFKA_START_TIMEOUT
+env: KAFKA_SASL (true: SCRAM users and ACLs) KAFKA_<USER>_PASSWORD (admin relay projector ingest query producer)
+     KAFKA_TOPIC_PREFIX KAFKA_PROJECTOR_GROUP KAFKA_INGEST_GROUP (what the ACLs name)
+     KAFKA_VERSION KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_DATA_DIR KAFKA_CACHE_DIR KAFKA_HEAP_OPTS KAFKA_START_TIMEOUT
      KAFKA_NODE_ID KAFKA_QUORUM_VOTERS KAFKA_INTERNAL_REPLICATION KAFKA_ADVERTISED_PORT
      KAFKA_CLUSTER_SIZE KAFKA_CLUSTER_BASE_PORT KAFKA_CLUSTER_CONTROLLER_BASE_PORT KAFKA_CLUSTER_DIR KAFKA_CLUSTER_HEAP_OPTS
 EOF

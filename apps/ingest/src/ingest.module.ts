@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import { PgEventStore } from '@newsroom/event-store';
-import { KafkaClient } from '@newsroom/messaging';
+import { KafkaClient, kafkaSasl } from '@newsroom/messaging';
 import {
   API_KEY_RING, ApiKeyGuard, apiKeyRingFromConfig, createPgPool, HealthModule, loggingModule, MetricsModule,
   ProblemFilter, rateLimitGuardProvider, REQUIRE_READ_KEY, TokenBuckets, isWrite,
@@ -51,7 +51,7 @@ class IngestCoreModule {
         },
         PoolCloser,
         { provide: EventWriter, inject: [PgEventStore], useFactory: (store: PgEventStore) => new EventWriter(store, config.NEWSROOM_MAX_EVENT_BYTES) },
-        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-ingest', brokers: config.KAFKA_BROKERS, maxEventBytes: config.NEWSROOM_MAX_EVENT_BYTES }) },
+        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-ingest', brokers: config.KAFKA_BROKERS, sasl: kafkaSasl(config), maxEventBytes: config.NEWSROOM_MAX_EVENT_BYTES }) },
         { provide: API_KEY_RING, useValue: apiKeyRingFromConfig(config) },
         { provide: REQUIRE_READ_KEY, useValue: config.NEWSROOM_REQUIRE_READ_KEY },
         SubmissionsConsumer,

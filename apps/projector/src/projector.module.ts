@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { KafkaClient } from '@newsroom/messaging';
+import { KafkaClient, kafkaSasl } from '@newsroom/messaging';
 import { API_KEY_RING, ApiKeyGuard, apiKeyRingFromConfig, HealthModule, loggingModule, MetricsModule, pgTimeoutOptions, ProblemFilter, REQUIRE_READ_KEY, retryUntilReady } from '@newsroom/platform';
 import { PROJECTOR_CONFIG, ProjectorConfig } from './config/projector.config';
 import { KAFKA, ProjectorService, READ_DB } from './projector/projector.service';
@@ -22,7 +22,7 @@ class ProjectorCoreModule {
               new DataSource({ type: 'postgres', url: config.DATABASE_URL, synchronize: false, extra: { max: config.DATABASE_POOL_MAX, application_name: 'projector', ...pgTimeoutOptions() } }).initialize(),
             ),
         },
-        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-projector', brokers: config.KAFKA_BROKERS, maxEventBytes: config.NEWSROOM_MAX_EVENT_BYTES }) },
+        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-projector', brokers: config.KAFKA_BROKERS, sasl: kafkaSasl(config), maxEventBytes: config.NEWSROOM_MAX_EVENT_BYTES }) },
         ProjectorService,
       ],
       exports: [ProjectorService],

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { KafkaClient } from '@newsroom/messaging';
+import { KafkaClient, kafkaSasl } from '@newsroom/messaging';
 import {
   API_KEY_RING, ApiKeyGuard, apiKeyRingFromConfig, HealthModule, loggingModule, MetricsModule, ProblemFilter,
   pgTimeoutOptions, rateLimitGuardProvider, REQUIRE_READ_KEY, retryUntilReady, TokenBuckets,
@@ -29,7 +29,7 @@ class QueryCoreModule {
               new DataSource({ type: 'postgres', url: config.DATABASE_URL, synchronize: false, extra: { max: config.DATABASE_POOL_MAX, application_name: 'query', ...pgTimeoutOptions() } }).initialize(),
             ),
         },
-        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-query', brokers: config.KAFKA_BROKERS }) },
+        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-query', brokers: config.KAFKA_BROKERS, sasl: kafkaSasl(config) }) },
         { provide: API_KEY_RING, useValue: apiKeyRingFromConfig(config) },
         { provide: REQUIRE_READ_KEY, useValue: config.NEWSROOM_REQUIRE_READ_KEY },
       ],

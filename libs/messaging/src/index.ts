@@ -1,5 +1,5 @@
 export * from './messaging.types';
-export { KafkaClient } from './kafka-client';
-export type { KafkaClientOptions } from './kafka-client';
+export { KafkaClient, kafkaSasl } from './kafka-client';
+export type { KafkaClientOptions, KafkaSasl } from './kafka-client';
 export { ManagedConsumer, decodeHeaders } from './managed-consumer';
 export * from './topics';

@@ -5,9 +5,30 @@ import { OutgoingMessage, Publisher, TopicSpec } from './messaging.types';
 import { ManagedConsumer } from './managed-consumer';
 import { ConsumerOptions } from './messaging.types';
 
+/** SASL credentials of one service (KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD). */
+export interface KafkaSasl {
+  mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain';
+  username: string;
+  password: string;
+}
+
+/**
+ * The SASL options from a service's settings: none when KAFKA_SASL_MECHANISM is empty; a mechanism without a
+ * user or password is a configuration error (the service would otherwise connect unauthenticated and be refused).
+ */
+export function kafkaSasl(config: { KAFKA_SASL_MECHANISM?: string; KAFKA_SASL_USERNAME?: string; KAFKA_SASL_PASSWORD?: string }): KafkaSasl | undefined {
+  const mechanism = config.KAFKA_SASL_MECHANISM ?? '';
+  if (!mechanism) return undefined;
+  if (!['scram-sha-512', 'scram-sha-256', 'plain'].includes(mechanism)) throw new Error(`KAFKA_SASL_MECHANISM ${mechanism} is not one of scram-sha-512, scram-sha-256, plain`);
+  if (!config.KAFKA_SASL_USERNAME || !config.KAFKA_SASL_PASSWORD) throw new Error('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required');
+  return { mechanism: mechanism as KafkaSasl['mechanism'], username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD };
+}
+
 export interface KafkaClientOptions {
   clientId: string;
   brokers: string[];
+  /** SASL (over plaintext: the broker is reached on a private network) for a broker with users and ACLs. */
+  sasl?: KafkaSasl;
   connectionTimeoutMs?: number;
   /** NEWSROOM_MAX_EVENT_BYTES: one send carries at most a topic batch's worth of it (config/limits.ts). */
   maxEventBytes?: number;
@@ -37,6 +58,7 @@ export class KafkaClient implements Publisher {
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
+      ...(options.sasl ? { sasl: options.sasl as any } : {}),
       connectionTimeout: options.connectionTimeoutMs ?? 3000,
       requestTimeout: 10000,
       logLevel: logLevel.WARN,

@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { upcast as shippedUpcast, type UpcastFn } from '@newsroom/domain';
-import { isTransientStoreError, translateStoreError, type StoredEvent } from '@newsroom/event-store';
+import { canonicalJson, EVENT_COLUMNS, isTransientStoreError, toStoredEvent, translateStoreError, type StoredEvent } from '@newsroom/event-store';
 import { IncomingMessage, Publisher } from '@newsroom/messaging';
 import { Projection } from './projection';
 import { Checkpoints, lockCheckpoints, Moved, saveCheckpoints } from './projection-checkpoints';
-import { EventIdentity, identifyMessage, parseWireEvent, ProjectedEvent, projectedFromStored } from './projected-event';
+import { EventIdentity, identifyMessage, parseWireEvent, ProjectedEvent, projectedFromStored, wireEventOf } from './projected-event';
 import { eventsMissingFromPartition } from './topic-gap';
 
 export const STORE_ID_HEADER = 'store-id';
@@ -26,9 +26,17 @@ export interface ProjectionRunnerOptions {
   onGapFilled?: (partition: number, events: number) => void;
   /** A message from another event store (its `store-id` header is not this database's): skipped, counted here. */
   onForeign?: (storeId: string, messages: number) => void;
+  /**
+   * A message the store does not vouch for (its position is beyond the store's head or a hole, or its id or content
+   * differs from the store's record at that position): refused, dead-lettered, counted here by reason.
+   */
+  onForged?: (reason: ForgedReason, messages: number) => void;
   /** The upcaster events are read with (tests hand one that knows a newer schema version). */
   upcast?: UpcastFn;
 }
+
+/** Why a message was refused as not the store's: `beyond-head`, `not-in-store` (a hole), `id-mismatch`, `content-mismatch`. */
+export type ForgedReason = 'beyond-head' | 'not-in-store' | 'id-mismatch' | 'content-mismatch';
 
 /** The whole batch could not be applied at once (a poison event in it): it is redone carefully. */
 class BatchFailed extends Error {
@@ -64,6 +72,7 @@ export class ProjectionRunner {
   private readonly upcast: UpcastFn;
   private storeId: Promise<string | null> | null = null;
   private foreignLoggedAt = 0;
+  private forgedLoggedAt = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -97,6 +106,9 @@ export class ProjectionRunner {
       }
     }
     if (foreign) this.reportForeign(foreign, foreignCount, batch.partition);
+    // Only what the store vouches for moves a checkpoint or reaches a read model (one query per batch).
+    const vouched = await this.refuseForged(items, dead, batch.partition);
+    items.splice(0, items.length, ...vouched);
     const lastOffset = batch.messages.length ? batch.messages[batch.messages.length - 1].offset : null;
     const firstOffset = batch.messages.length ? BigInt(batch.messages[0].offset) : null;
     try {
@@ -109,6 +121,68 @@ export class ProjectionRunner {
     for (const projection of this.projections) {
       if (projection.afterCommit) await projection.afterCommit(this.dataSource.manager);
     }
+  }
+
+  /**
+   * Kafka is only the transport, and anyone who can write to the topic could put a message on it: each message is
+   * checked against the store's record at its position (ONE indexed query per batch, by primary key). A position
+   * the store does not hold (beyond its head, or a hole: the relay publishes only committed events, so never
+   * legitimate) or an id or content other than the record's is refused: dead-lettered with the reason, counted,
+   * and never applied, so it cannot move a checkpoint. The content check is a string comparison with what the relay
+   * publishes for the record; only when the bytes differ is the content compared as canonical JSON.
+   */
+  private async refuseForged(items: Item[], dead: Dead[], partition: number): Promise<Item[]> {
+    if (!items.length) return items;
+    const positions = [...new Set(items.map((i) => i.position.toString()))];
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE global_position = ANY($1::bigint[])`,
+      [positions],
+    );
+    const stored = new Map<string, StoredEvent>();
+    for (const row of rows) {
+      const e = toStoredEvent(row);
+      stored.set(e.globalPosition, e);
+    }
+    const kept: Item[] = [];
+    const refused: Array<{ item: Item; reason: ForgedReason }> = [];
+    for (const item of items) {
+      const record = stored.get(item.position.toString());
+      const reason = record ? this.mismatch(item, record) : 'not-in-store';
+      if (reason) refused.push({ item, reason });
+      else kept.push(item);
+    }
+    if (!refused.length) return items;
+    if (refused.some((r) => r.reason === 'not-in-store')) {
+      const [{ head }] = await this.dataSource.query('SELECT coalesce(max(global_position), 0)::text AS head FROM event_store.events');
+      for (const r of refused) if (r.reason === 'not-in-store' && r.item.position > BigInt(head)) r.reason = 'beyond-head';
+    }
+    const counts = new Map<ForgedReason, number>();
+    for (const { item, reason } of refused) {
+      counts.set(reason, (counts.get(reason) ?? 0) + 1);
+      dead.push({ message: item.message, error: new Error(`refused as forged (${reason}): position ${item.position} is not the event store's record`) });
+    }
+    for (const [reason, n] of counts) this.options.onForged?.(reason, n);
+    if (Date.now() - this.forgedLoggedAt >= 10_000) {
+      this.forgedLoggedAt = Date.now();
+      const summary = [...counts].map(([reason, n]) => `${n} ${reason}`).join(', ');
+      this.logger.warn(`partition ${partition}: refused ${refused.length} message(s) the event store does not vouch for (${summary}), e.g. position ${refused[0].item.position}; who else writes to this topic?`);
+    }
+    return kept;
+  }
+
+  /** Null when the message is what the relay publishes for the record, else why not. */
+  private mismatch(item: Item, record: StoredEvent): ForgedReason | null {
+    const raw = typeof item.message.value === 'string' ? item.message.value : item.message.value.toString('utf8');
+    const wire = JSON.stringify(wireEventOf(record));
+    if (raw === wire) return null;
+    let sent: any;
+    try {
+      sent = JSON.parse(raw);
+    } catch {
+      return 'content-mismatch';
+    }
+    if (!sent || typeof sent !== 'object' || sent.id !== record.eventId) return 'id-mismatch';
+    return canonicalJson(sent) === canonicalJson(JSON.parse(wire)) ? null : 'content-mismatch';
   }
 
   /** One transaction: checkpoints locked, a gap filled from the store, events applied, checkpoints moved. */

@@ -24,7 +24,20 @@ const message = (e: ProjectedEvent, offset: number, topic: string): IncomingMess
   topic, partition: 0, offset: String(offset), key: e.subject, value: Buffer.from(JSON.stringify(e)), headers: {},
 });
 
+/** The projector applies only what the event store holds: these hand-made events are recorded at their positions first. */
+async function recordInStore(ds: DataSource, events: ProjectedEvent[]): Promise<void> {
+  await ds.query(
+    `INSERT INTO event_store.events (global_position, event_id, stream_id, stream_version, type, schema_version, occurred_at,
+       recorded_at, data, sources, modality, metadata, content_hash) OVERRIDING SYSTEM VALUE
+     SELECT (e->>'globalPosition')::bigint, (e->>'id')::uuid, e->>'subject', (e->>'streamVersion')::int, e->>'type',
+       (e->>'schemaVersion')::int, e->>'occurredAt', (e->>'recordedAt')::timestamptz, e->'data', e->'sources', e->>'modality',
+       e->'metadata', 'test' FROM jsonb_array_elements($1::jsonb) AS e`,
+    [JSON.stringify(events)],
+  );
+}
+
 describe('projection runner: a whole batch at once, falling back to event by event', () => {
+  let first: ProjectedEvent;
   let db: TestDatabase;
   let ds: DataSource;
   let kafka: KafkaClient;
@@ -49,6 +62,8 @@ describe('projection runner: a whole batch at once, falling back to event by eve
   it('applies a batch whole; when one event fails, redoes it event by event and dead-letters only that one', async () => {
     resetClock(100);
     const events = [appointed('person:a', 'CTO', '2024'), appointed('person:b', 'CFO', '2024'), appointed('person:c', 'COO', '2024')];
+    await recordInStore(ds, events);
+    first = events[0];
     const picky = new PickyProjection(events[1].id);
     const runner = new ProjectionRunner(ds, [new LeadershipProjection(), picky], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
     await runner.handleBatch({ topic: topics.events, partition: 0, messages: events.map((e, i) => message(e, i, topics.events)) });
@@ -61,6 +76,7 @@ describe('projection runner: a whole batch at once, falling back to event by eve
   it('finds a poison event in a large batch by halving it: the rest is applied set-based, only that one is dead-lettered', async () => {
     resetClock(300);
     const events = Array.from({ length: 64 }, (_, i) => appointed(`person:big-${i}`, 'CTO', '2024'));
+    await recordInStore(ds, events);
     const picky = new PickyProjection(events[41].id);
     const leadership = new LeadershipProjection();
     let leadershipBatches = 0;
@@ -79,8 +95,8 @@ describe('projection runner: a whole batch at once, falling back to event by eve
   it('skips what it applied before and never moves a checkpoint back when a republished batch mixes old and new', async () => {
     resetClock(200);
     const [d, e] = [appointed('person:d', 'CTO', '2025'), appointed('person:e', 'CTO', '2025')];
-    resetClock(100);
-    const old = appointed('person:a', 'CTO', '2024'); // position 101 again: a relay republish
+    await recordInStore(ds, [d, e]);
+    const old = first; // position 101 again: a relay republish
     const runner = new ProjectionRunner(ds, [new LeadershipProjection()], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
     await runner.handleBatch({ topic: topics.events, partition: 0, messages: [message(d, 10, topics.events), message(old, 11, topics.events), message(e, 12, topics.events)] });
     expect(await checkpoint('leadership')).toBe('202');

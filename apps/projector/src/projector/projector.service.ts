@@ -22,6 +22,11 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   private readonly deadLettered = metric('counter', { name: 'projector_events_dead_lettered_total', help: 'Events sent to the DLQ', labelNames: ['projection'] });
   private readonly gapFilled = metric('counter', { name: 'projector_gap_events_filled_total', help: 'Events the topic no longer held (retention, recreated topic), read from the event store instead' });
   private readonly foreign = metric('counter', { name: 'projector_foreign_messages_skipped_total', help: 'Messages published from another event store (store-id header), skipped' });
+  private readonly forged = metric('counter', {
+    name: 'projector_forged_messages_refused_total',
+    help: 'Messages on the events topic the event store does not vouch for (position beyond its head or a hole, other id or content), refused and dead-lettered',
+    labelNames: ['reason'],
+  });
   private readonly failedPositions = metric('gauge', {
     name: 'projector_failed_positions',
     help: 'Positions a projection gave up on and that no replay has resolved yet (npm run replay -- --from-dlq)',
@@ -54,6 +59,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
       onDeadLettered: (projection) => this.deadLettered.inc({ projection }),
       onGapFilled: (_partition, events) => this.gapFilled.inc(events),
       onForeign: (_storeId, messages) => this.foreign.inc(messages),
+      onForged: (reason, messages) => this.forged.inc({ reason }, messages),
       // Asked only when a partition's offsets show a gap: the store's events are then placed as the relay's producer placed them.
       partitionCount: async (topic) => {
         try {

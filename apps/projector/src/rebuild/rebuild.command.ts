@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { KafkaClient, topicNames } from '@newsroom/messaging';
+import { KafkaClient, topicNames, kafkaSasl } from '@newsroom/messaging';
 import { PROJECTION_NAMES, ProjectionRebuilder, RebuildProgress, RebuildResult } from '@newsroom/projections';
 import { ProjectorConfig } from '../config/projector.config';
 
@@ -26,7 +26,7 @@ async function partitionsOf(config: ProjectorConfig, db: DataSource, topic: stri
   const known = new Set<number>(Array.from({ length: config.KAFKA_EVENTS_PARTITIONS }, (_, i) => i));
   const rows = await db.query(`SELECT DISTINCT partition FROM read_model.projection_checkpoints WHERE topic = $1`, [topic]);
   rows.forEach((r: { partition: number }) => known.add(Number(r.partition)));
-  const kafka = new KafkaClient({ clientId: 'newsroom-rebuild', brokers: config.KAFKA_BROKERS });
+  const kafka = new KafkaClient({ clientId: 'newsroom-rebuild', brokers: config.KAFKA_BROKERS, sasl: kafkaSasl(config) });
   try {
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 5000).unref());
     const offsets = await Promise.race([kafka.topicOffsets(topic), timeout]);

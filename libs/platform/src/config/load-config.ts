@@ -56,6 +56,13 @@ export const commonEnvSchema = z.object({
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(32).default(1),
   /** `min.insync.replicas` of the topics the apps create: with acks=all, a write needs this many replicas. */
   KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).max(32).default(1),
+  /**
+   * SASL on the Kafka connection (a broker with SASL/SCRAM users and ACLs, infra/kafka KAFKA_SASL=true): empty is
+   * no SASL; otherwise this service's user and password (both required, see kafkaSasl in libs/messaging).
+   */
+  KAFKA_SASL_MECHANISM: z.enum(['', 'scram-sha-512', 'scram-sha-256', 'plain']).default(''),
+  KAFKA_SASL_USERNAME: z.string().default(''),
+  KAFKA_SASL_PASSWORD: z.string().default(''),
   NEWSROOM_API_KEYS: z.string().default(''),
   /** A file of `secret:scope` lines (or commas), re-read on SIGHUP and when it changes: keys rotate without a restart. */
   NEWSROOM_API_KEYS_FILE: z.string().default(''),

@@ -21,14 +21,16 @@ export class KafkaBroker {
     readonly dataDir: string,
     readonly port: number,
     readonly controllerPort: number,
+    private readonly extraEnv: Record<string, string> = {},
   ) {}
 
-  static async start(label = 'fault'): Promise<KafkaBroker> {
+  /** `extraEnv`: more kafka.sh settings, e.g. KAFKA_SASL=true (users and ACLs; passwords then in `password()`). */
+  static async start(label = 'fault', extraEnv: Record<string, string> = {}): Promise<KafkaBroker> {
     const dataDir = mkdtempSync(join(tmpdir(), `newsroom-kafka-${label.replace(/[^a-z0-9]/gi, '-').slice(0, 20)}-`));
     const port = await freePort();
     let controllerPort = await freePort();
     while (controllerPort === port) controllerPort = await freePort();
-    const broker = new KafkaBroker(dataDir, port, controllerPort);
+    const broker = new KafkaBroker(dataDir, port, controllerPort, extraEnv);
     try {
       await broker.start();
     } catch (error) {
@@ -113,6 +115,11 @@ export class KafkaBroker {
     }
   }
 
+  /** A SASL user's password, as kafka.sh generated it into the data folder (KAFKA_SASL=true). */
+  password(user: string): string {
+    return readFileSync(join(this.dataDir, 'sasl', `${user}.password`), 'utf8').trim();
+  }
+
   logTail(lines = 40): string {
     const file = join(this.dataDir, 'logs', 'server.log');
     return existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n') : '';
@@ -143,6 +150,7 @@ export class KafkaBroker {
       KAFKA_DATA_DIR: this.dataDir,
       KAFKA_HEAP_OPTS: process.env.FAULT_KAFKA_HEAP_OPTS ?? '-Xms128m -Xmx384m',
       KAFKA_START_TIMEOUT: '120',
+      ...this.extraEnv,
     };
   }
 }
