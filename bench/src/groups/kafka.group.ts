@@ -37,7 +37,7 @@ export async function kafkaGroup(ctx: GroupContext): Promise<void> {
   const produced = await kafkajsProducer({
     brokers: config.kafkaBrokers,
     topic: kafkajsTopic,
-    messages: stored.map(toMessage),
+    messages: stored.map((e) => toMessage(e)),
     batch: plan.batchSize,
     timing: { warmupMs: plan.warmupMs, measureMs: plan.measureMs },
   });

@@ -97,8 +97,9 @@ export class KafkaClient implements Publisher {
    * budget, one after the other, so order per partition holds. A failure part-way leaves the earlier runs
    * published: the caller retries the whole call, as after any failed send (at-least-once).
    */
-  async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+  async publish(topic: string, messages: OutgoingMessage[], options: { withinBudget?: boolean } = {}): Promise<void> {
     if (messages.length === 0) return;
+    if (options.withinBudget) return this.send(topic, messages);
     const budget = publishBudgetBytes(this.options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES);
     let total = 0;
     for (const m of messages) total += recordBytes(m);

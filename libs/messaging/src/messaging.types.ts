@@ -18,7 +18,8 @@ export interface IncomingMessage {
 
 export interface Publisher {
   /** Resolves once the broker acknowledged every message (acks = all); order is kept per partition. */
-  publish(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  /** `withinBudget`: the caller already sized the messages into one produce request's budget (the relay does). */
+  publish(topic: string, messages: OutgoingMessage[], options?: { withinBudget?: boolean }): Promise<void>;
 }
 
 export interface TopicSpec {

@@ -49,8 +49,8 @@ export function toWireEvent(e: StoredEvent) {
   };
 }
 
-export function toMessage(e: StoredEvent): OutgoingMessage {
-  return {
+export function toMessage(e: StoredEvent, storeId: string | null = null): OutgoingMessage {
+  const message: OutgoingMessage = {
     key: e.streamId,
     value: JSON.stringify(toWireEvent(e)),
     headers: {
@@ -63,13 +63,13 @@ export function toMessage(e: StoredEvent): OutgoingMessage {
       [EVENT_HEADERS.causationId]: e.metadata?.causationId ?? '',
     },
   };
+  // The identity of the store it came from: a projector of another store skips it.
+  if (storeId) message.headers!['store-id'] = storeId;
+  return message;
 }
 
 /** The message with the event store's identity (`store-id` header), so a projector can refuse another store's events. */
-export function toStoreMessage(e: StoredEvent, storeId: string | null): OutgoingMessage {
-  const message = toMessage(e);
-  return storeId ? { ...message, headers: { ...message.headers, 'store-id': storeId } } : message;
-}
+
 
 /**
  * Copies the event log to Kafka in position order, checkpointing in Postgres after each acknowledged batch.
@@ -167,7 +167,7 @@ export class EventRelay {
       (e) => (e.code === '42P01' ? null : Promise.reject(e)), // a schema from before the identity: no header
     );
     const storeId = this.storeId as string | null;
-    const messages = events.map((e) => ({ event: e, message: toStoreMessage(e, storeId), bytes: 0 }));
+    const messages = events.map((e) => ({ event: e, message: toMessage(e, storeId), bytes: 0 }));
     let total = 0;
     for (const m of messages) total += m.bytes = recordBytes(m.message);
     this.readLimit = Math.max(1, Math.min(this.options.batchSize, Math.floor((4 * this.budgetBytes) / (total / events.length))));
@@ -176,7 +176,7 @@ export class EventRelay {
     for (const chunk of chunks) {
       if (chunk.length === 1 && chunk[0].bytes > this.budgetBytes) throw this.tooLarge(chunk[0].event, chunk[0].bytes);
       if (session !== this.pool && session !== this.lockClient) throw new Error('relay lost its leadership');
-      await this.publisher.publish(topic, chunk.map((m) => m.message));
+      await this.publisher.publish(topic, chunk.map((m) => m.message), { withinBudget: true });
       const last = chunk[chunk.length - 1].event.globalPosition;
       await this.checkpoints.save(topic, last, session).catch((e) => this.onSessionError(session, e));
       this.status.checkpoint = last;
