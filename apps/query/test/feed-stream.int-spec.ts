@@ -2,7 +2,8 @@ import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventToAppend, PgEventStore } from '@newsroom/event-store';
 import { bootstrapHttp, initMetrics } from '@newsroom/platform';
-import { FeedItemsProjection, ProjectionRunner, wireEventOf } from '@newsroom/projections';
+import { toWireEvent } from '@newsroom/event-store';
+import { FeedItemsProjection, ProjectionRunner } from '@newsroom/projections';
 import { createTestDatabase, eventToAppend, freePort, pollUntil, SseClient, TestDatabase, testApiKey, testKafka } from '@newsroom/testing';
 import { KafkaClient } from '@newsroom/messaging';
 import { loadQueryConfig } from '../src/config/query.config';
@@ -60,7 +61,7 @@ describe('Live feed over SSE and WebSocket (query service in process, real Postg
         offset: String(offset++),
         key: e.streamId,
         headers: {},
-        value: Buffer.from(JSON.stringify(wireEventOf(e))),
+        value: Buffer.from(JSON.stringify(toWireEvent(e))),
       }));
       await runner.handleBatch({ topic: 'feed-int', partition: 0, messages });
       projected = events[events.length - 1].globalPosition;

@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toMessage, toWireEvent } from '../../../apps/relay/src/relay/event-relay';
+import { toWireEvent } from '@newsroom/event-store';
+import { toMessage } from '../../../apps/relay/src/relay/event-relay';
 import { consumerPerformance, producerPerformance } from '../measures/kafka-tools.measure';
 import { kafkajsConsumer, kafkajsProducer } from '../measures/kafkajs.measure';
 import { benchKafka, benchTopics, dropTopics, EVENTS_PARTITIONS } from '../support/bench-kafka';

@@ -2,10 +2,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { PgEventStore, StoredEvent } from '@newsroom/event-store';
+import { PgEventStore, StoredEvent, toWireEvent } from '@newsroom/event-store';
 import { IncomingMessage } from '@newsroom/messaging';
 import { FeedItemsProjection, ProjectionRunner } from '@newsroom/projections';
-import { toWireEvent } from '../../../apps/relay/src/relay/event-relay';
 import { ROOT } from '../config/bench.config';
 import { BenchDatabase } from '../support/bench-database';
 

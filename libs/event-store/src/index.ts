@@ -5,3 +5,4 @@ export { translateStoreError } from './store-error.translate';
 export { toStoredEvent, EVENT_COLUMNS } from './event-rows.mapper';
 export { contentHash, canonicalJson } from './content-hash';
 export type { WriteReads } from './write-reads';
+export { toWireEvent } from './wire-event';

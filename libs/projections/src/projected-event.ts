@@ -58,23 +58,6 @@ export function identifyMessage(value: Buffer | string, headers: Record<string, 
   return { position, id, type: String(type).slice(0, 200) };
 }
 
-/** What the relay publishes for a stored event (apps/relay toWireEvent): the projector checks messages against it. */
-export function wireEventOf(e: StoredEvent) {
-  return {
-    id: e.eventId,
-    type: e.type,
-    subject: e.streamId,
-    occurredAt: e.occurredAt,
-    data: e.data,
-    sources: e.sources,
-    modality: e.modality,
-    streamVersion: e.streamVersion,
-    globalPosition: e.globalPosition,
-    recordedAt: e.recordedAt,
-    schemaVersion: e.schemaVersion,
-    metadata: e.metadata,
-  };
-}
 
 /** The same event read straight from the event store (rebuilds): the wire shape the relay publishes, upcast. */
 export function projectedFromStored(e: StoredEvent, upcastFn: UpcastFn = upcast): ProjectedEvent {

@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { upcast as shippedUpcast, type UpcastFn } from '@newsroom/domain';
-import { canonicalJson, EVENT_COLUMNS, isTransientStoreError, toStoredEvent, translateStoreError, type StoredEvent } from '@newsroom/event-store';
+import { canonicalJson, EVENT_COLUMNS, isTransientStoreError, toStoredEvent, toWireEvent, translateStoreError, type StoredEvent } from '@newsroom/event-store';
 import { IncomingMessage, Publisher } from '@newsroom/messaging';
 import { Projection } from './projection';
 import { Checkpoints, lockCheckpoints, Moved, saveCheckpoints } from './projection-checkpoints';
-import { EventIdentity, identifyMessage, parseWireEvent, ProjectedEvent, projectedFromStored, wireEventOf } from './projected-event';
+import { EventIdentity, identifyMessage, parseWireEvent, ProjectedEvent, projectedFromStored } from './projected-event';
 import { eventsMissingFromPartition } from './topic-gap';
 
 export const STORE_ID_HEADER = 'store-id';
@@ -173,7 +173,7 @@ export class ProjectionRunner {
   /** Null when the message is what the relay publishes for the record, else why not. */
   private mismatch(item: Item, record: StoredEvent): ForgedReason | null {
     const raw = typeof item.message.value === 'string' ? item.message.value : item.message.value.toString('utf8');
-    const wire = JSON.stringify(wireEventOf(record));
+    const wire = JSON.stringify(toWireEvent(record));
     if (raw === wire) return null;
     let sent: any;
     try {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
-import { EVENTS_CHANNEL, PgEventStore, StoredEvent } from '@newsroom/event-store';
+import { EVENTS_CHANNEL, PgEventStore, StoredEvent, toWireEvent } from '@newsroom/event-store';
 import { EVENT_HEADERS, OutgoingMessage, Publisher } from '@newsroom/messaging';
 import { chunkByBytes, DEFAULT_MAX_EVENT_BYTES, publishBudgetBytes, recordBytes } from '@newsroom/platform';
 import { Queryable, RelayCheckpoints } from './relay-checkpoints';
@@ -31,23 +31,6 @@ export interface RelayStatus {
   published: number;
 }
 
-/** The envelope consumers receive: PRODUCT.md's submission plus the server-side fields. */
-export function toWireEvent(e: StoredEvent) {
-  return {
-    id: e.eventId,
-    type: e.type,
-    subject: e.streamId,
-    occurredAt: e.occurredAt,
-    data: e.data,
-    sources: e.sources,
-    modality: e.modality,
-    streamVersion: e.streamVersion,
-    globalPosition: e.globalPosition,
-    recordedAt: e.recordedAt,
-    schemaVersion: e.schemaVersion,
-    metadata: e.metadata,
-  };
-}
 
 export function toMessage(e: StoredEvent, storeId: string | null = null): OutgoingMessage {
   const message: OutgoingMessage = {
