@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { upcast as shippedUpcast, type UpcastFn } from '@newsroom/domain';
-import { canonicalJson, EVENT_COLUMNS, isTransientStoreError, toStoredEvent, toWireEvent, translateStoreError, type StoredEvent } from '@newsroom/event-store';
+import { isTransientStoreError, translateStoreError, type StoredEvent } from '@newsroom/event-store';
+import { ForgedReason, unvouched } from './store-vouching';
 import { IncomingMessage, Publisher } from '@newsroom/messaging';
 import { Projection } from './projection';
 import { Checkpoints, lockCheckpoints, Moved, saveCheckpoints } from './projection-checkpoints';
@@ -36,7 +37,7 @@ export interface ProjectionRunnerOptions {
 }
 
 /** Why a message was refused as not the store's: `beyond-head`, `not-in-store` (a hole), `id-mismatch`, `content-mismatch`. */
-export type ForgedReason = 'beyond-head' | 'not-in-store' | 'id-mismatch' | 'content-mismatch';
+export type { ForgedReason } from './store-vouching';
 
 /** The whole batch could not be applied at once (a poison event in it): it is redone carefully. */
 class BatchFailed extends Error {
@@ -123,39 +124,10 @@ export class ProjectionRunner {
     }
   }
 
-  /**
-   * Kafka is only the transport, and anyone who can write to the topic could put a message on it: each message is
-   * checked against the store's record at its position (ONE indexed query per batch, by primary key). A position
-   * the store does not hold (beyond its head, or a hole: the relay publishes only committed events, so never
-   * legitimate) or an id or content other than the record's is refused: dead-lettered with the reason, counted,
-   * and never applied, so it cannot move a checkpoint. The content check is a string comparison with what the relay
-   * publishes for the record; only when the bytes differ is the content compared as canonical JSON.
-   */
+  /** Messages the event store does not vouch for (store-vouching.ts) are dead-lettered, counted, never applied. */
   private async refuseForged(items: Item[], dead: Dead[], partition: number): Promise<Item[]> {
-    if (!items.length) return items;
-    const positions = [...new Set(items.map((i) => i.position.toString()))];
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE global_position = ANY($1::bigint[])`,
-      [positions],
-    );
-    const stored = new Map<string, StoredEvent>();
-    for (const row of rows) {
-      const e = toStoredEvent(row);
-      stored.set(e.globalPosition, e);
-    }
-    const kept: Item[] = [];
-    const refused: Array<{ item: Item; reason: ForgedReason }> = [];
-    for (const item of items) {
-      const record = stored.get(item.position.toString());
-      const reason = record ? this.mismatch(item, record) : 'not-in-store';
-      if (reason) refused.push({ item, reason });
-      else kept.push(item);
-    }
+    const refused = await unvouched(this.dataSource, items);
     if (!refused.length) return items;
-    if (refused.some((r) => r.reason === 'not-in-store')) {
-      const [{ head }] = await this.dataSource.query('SELECT coalesce(max(global_position), 0)::text AS head FROM event_store.events');
-      for (const r of refused) if (r.reason === 'not-in-store' && r.item.position > BigInt(head)) r.reason = 'beyond-head';
-    }
     const counts = new Map<ForgedReason, number>();
     for (const { item, reason } of refused) {
       counts.set(reason, (counts.get(reason) ?? 0) + 1);
@@ -167,22 +139,8 @@ export class ProjectionRunner {
       const summary = [...counts].map(([reason, n]) => `${n} ${reason}`).join(', ');
       this.logger.warn(`partition ${partition}: refused ${refused.length} message(s) the event store does not vouch for (${summary}), e.g. position ${refused[0].item.position}; who else writes to this topic?`);
     }
-    return kept;
-  }
-
-  /** Null when the message is what the relay publishes for the record, else why not. */
-  private mismatch(item: Item, record: StoredEvent): ForgedReason | null {
-    const raw = typeof item.message.value === 'string' ? item.message.value : item.message.value.toString('utf8');
-    const wire = JSON.stringify(toWireEvent(record));
-    if (raw === wire) return null;
-    let sent: any;
-    try {
-      sent = JSON.parse(raw);
-    } catch {
-      return 'content-mismatch';
-    }
-    if (!sent || typeof sent !== 'object' || sent.id !== record.eventId) return 'id-mismatch';
-    return canonicalJson(sent) === canonicalJson(JSON.parse(wire)) ? null : 'content-mismatch';
+    const out = new Set(refused.map((r) => r.item));
+    return items.filter((i) => !out.has(i));
   }
 
   /** One transaction: checkpoints locked, a gap filled from the store, events applied, checkpoints moved. */
