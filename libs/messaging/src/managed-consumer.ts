@@ -191,6 +191,15 @@ export class ManagedConsumer {
     });
   }
 
+  /**
+   * Replaces the running consumer with a new one (leave the group, rejoin with fresh metadata): for a consumer that
+   * looks alive (heartbeats flow) but makes no progress, which kafkajs can do after a partition leader dies.
+   */
+  restart(reason: string): void {
+    if (this.stopping || this.restartTimer || !this.consumer) return;
+    this.replace(this.generation, new Error(reason));
+  }
+
   /** Retires consumer `gen` (once) and schedules its successor with backoff. */
   private replace(gen: number, error: unknown): void {
     if (this.stopping || gen !== this.generation) return;

@@ -5,6 +5,8 @@ const projectorEnvSchema = commonEnvSchema.extend({
   PROJECTOR_PORT: port(3002),
   PROJECTOR_GROUP_ID: z.string().min(1).default('newsroom-projector'),
   PROJECTOR_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  /** Replace the consumer when the feed watermark stands still this long behind the store's head (0 = never). */
+  PROJECTOR_STALL_RESTART_MS: z.coerce.number().int().min(0).max(3600000).default(30000),
   // Batches of different partitions applied at once (one transaction each): as many as the topic has by default.
   PROJECTOR_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
   // Rebuilds: groups of read models folded side by side, each on its own connection.

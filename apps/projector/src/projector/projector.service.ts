@@ -4,6 +4,7 @@ import { KafkaClient, ManagedConsumer, topicDurability, topicNames } from '@news
 import { dlqTopicSizeConfig, metric, ReadinessCheck, topicSizeConfig } from '@newsroom/platform';
 import { createProjections, Projection, ProjectionRunner } from '@newsroom/projections';
 import { PROJECTOR_CONFIG, ProjectorConfig } from '../config/projector.config';
+import { ProgressWatchdog } from './progress-watchdog';
 
 export const KAFKA = Symbol('KAFKA');
 export const READ_DB = Symbol('READ_DB');
@@ -18,6 +19,12 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   private readonly projections: Projection[] = createProjections();
   private consumer: ManagedConsumer | null = null;
   private tick: NodeJS.Timeout | null = null;
+  private watchdogTimer: NodeJS.Timeout | null = null;
+  private readonly watchdog: ProgressWatchdog;
+  private readonly stallRestarts = metric('counter', {
+    name: 'projector_stall_restarts_total',
+    help: 'Consumers replaced because the feed watermark stood still behind the store head',
+  });
   private readonly applied = metric('counter', { name: 'projector_events_applied_total', help: 'Events applied', labelNames: ['projection'] });
   private readonly deadLettered = metric('counter', { name: 'projector_events_dead_lettered_total', help: 'Events sent to the DLQ', labelNames: ['projection'] });
   private readonly gapFilled = metric('counter', { name: 'projector_gap_events_filled_total', help: 'Events the topic no longer held (retention, recreated topic), read from the event store instead' });
@@ -38,7 +45,9 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(PROJECTOR_CONFIG) private readonly config: ProjectorConfig,
     @Inject(READ_DB) private readonly db: DataSource,
     @Inject(KAFKA) private readonly kafka: KafkaClient,
-  ) {}
+  ) {
+    this.watchdog = new ProgressWatchdog(config.PROJECTOR_STALL_RESTART_MS);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const topics = topicNames(this.config.KAFKA_TOPIC_PREFIX);
@@ -81,6 +90,27 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     // Watermarks also move when no batch arrives (a backlog larger than one scan window).
     this.tick = setInterval(() => void this.afterCommitAll(), 1000);
     this.tick.unref();
+    this.watchdogTimer = setInterval(() => void this.checkProgress(), 5000);
+    this.watchdogTimer.unref();
+  }
+
+  /** A consumer that heartbeats but no longer moves the feed watermark behind the store's head is replaced. */
+  private async checkProgress(): Promise<void> {
+    try {
+      const [row] = await this.db.query(
+        `SELECT (SELECT coalesce(max(global_position), 0) FROM event_store.events)::text AS head,
+                (SELECT position FROM read_model.feed_watermark WHERE id = 1)::text AS watermark`,
+      );
+      if (row?.watermark == null || this.consumer?.state !== 'running') return;
+      if (!this.watchdog.observe(BigInt(row.head), BigInt(row.watermark), Date.now())) return;
+      this.logger.warn(
+        `no progress for ${this.config.PROJECTOR_STALL_RESTART_MS} ms: feed watermark ${row.watermark}, store head ${row.head}; replacing the consumer`,
+      );
+      this.stallRestarts.inc();
+      this.consumer.restart('no progress behind the store head');
+    } catch (error) {
+      this.logger.debug(`progress check failed: ${(error as Error).message}`);
+    }
   }
 
   private async afterCommitAll(): Promise<void> {
@@ -93,6 +123,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     if (this.tick) clearInterval(this.tick);
+    if (this.watchdogTimer) clearInterval(this.watchdogTimer);
     await this.kafka.close();
     if (this.db.isInitialized) await this.db.destroy();
   }

@@ -79,6 +79,5 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 /** Prints a tagged measurement line the lead can collect from the test output. */
 export function report(line: string): void {
-  // eslint-disable-next-line no-console
-  console.log(`[fault] ${line}`);
+  process.stdout.write(`[fault] ${line}\n`);
 }

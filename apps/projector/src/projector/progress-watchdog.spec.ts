@@ -1,0 +1,27 @@
+import { ProgressWatchdog } from './progress-watchdog';
+
+describe('the projector progress watchdog', () => {
+  it('given the watermark behind the head and still for the stall time, then it fires, and again only a stall time later', () => {
+    const w = new ProgressWatchdog(30_000);
+    expect(w.observe(4000n, 304n, 0)).toBe(false);
+    expect(w.observe(4000n, 304n, 29_999)).toBe(false);
+    expect(w.observe(4000n, 304n, 30_000)).toBe(true);
+    expect(w.observe(4000n, 304n, 45_000)).toBe(false);
+    expect(w.observe(4000n, 304n, 60_000)).toBe(true);
+  });
+
+  it('given a watermark that moves, then it never fires', () => {
+    const w = new ProgressWatchdog(30_000);
+    for (let t = 0, p = 1n; t < 300_000; t += 5_000, p += 10n) expect(w.observe(10_000n, p, t)).toBe(false);
+  });
+
+  it('given nothing to do (the watermark at the head), then it never fires however long it stands', () => {
+    const w = new ProgressWatchdog(30_000);
+    expect(w.observe(500n, 500n, 0)).toBe(false);
+    expect(w.observe(500n, 500n, 600_000)).toBe(false);
+  });
+
+  it('given a stall time of 0, then it is off', () => {
+    expect(new ProgressWatchdog(0).observe(10n, 1n, 1e9)).toBe(false);
+  });
+});

@@ -1,0 +1,25 @@
+/**
+ * Tells when the projector is stuck: the store holds events past the feed watermark, and the watermark has not
+ * moved for `stallMs`. Every event moves the watermark once applied (or recorded as failed), so a watermark that
+ * stands still behind the store's head means some partition is not being consumed, even if the consumer still
+ * heartbeats (kafkajs can keep fetching from a dead partition leader). After it fires it waits `stallMs` again.
+ */
+export class ProgressWatchdog {
+  private watermark: bigint | null = null;
+  private since = 0;
+
+  constructor(private readonly stallMs: number) {}
+
+  /** True when the consumer should be replaced now. */
+  observe(head: bigint, watermark: bigint, now: number): boolean {
+    if (this.stallMs <= 0) return false;
+    if (this.watermark === null || watermark !== this.watermark || head <= watermark) {
+      this.watermark = watermark;
+      this.since = now;
+      return false;
+    }
+    if (now - this.since < this.stallMs) return false;
+    this.since = now;
+    return true;
+  }
+}
