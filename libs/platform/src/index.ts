@@ -19,3 +19,4 @@ export { retryUntilReady } from './database/retry';
 export * from './http/rate-limit';
 export * from './http/read-key-paths';
 export { uuidv5, uuidv7, isUuid } from './ids/uuid';
+export { PoolCloser, poolCloserProvider } from './database/pool-closer';
