@@ -6,7 +6,7 @@ import { PgEventStore } from '@newsroom/event-store';
 import { KafkaClient, kafkaSasl } from '@newsroom/messaging';
 import {
   API_KEY_RING, ApiKeyGuard, apiKeyRingFromConfig, createPgPool, HealthModule, loggingModule, MetricsModule,
-  ProblemFilter, rateLimitGuardProvider, REQUIRE_READ_KEY, TokenBuckets, isWrite,
+  poolCloserProvider, ProblemFilter, rateLimitGuardProvider, REQUIRE_READ_KEY, TokenBuckets, isWrite,
 } from '@newsroom/platform';
 import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
 import { CorrectEventHandler } from './events/correct-event/correct-event.handler';
@@ -14,20 +14,22 @@ import { CorrectionsController } from './events/correct-event/corrections.contro
 import { GetEventController } from './events/get-event/get-event.controller';
 import { GetEventHandler } from './events/get-event/get-event.handler';
 import { EventsController } from './events/record-events/events.controller';
+import { RecordBatchHandler } from './events/record-events/record-batch.handler';
 import { RecordEventsHandler } from './events/record-events/record-events.handler';
+import { RecordStoryHandler } from './events/record-story/record-story.handler';
 import { StoriesController } from './events/record-story/stories.controller';
 import { RetractEventHandler } from './events/retract-event/retract-event.handler';
 import { RetractionsController } from './events/retract-event/retractions.controller';
-import { KAFKA, PG_POOL } from './ingest.tokens';
-import { PoolCloser } from './write/pool-closer';
+import { EVENT_STORE, KAFKA, PG_POOL } from './ingest.tokens';
 import { ReadStreamHandler } from './streams/read-stream/read-stream.handler';
 import { StreamsController } from './streams/read-stream/streams.controller';
 import { SubmissionsConsumer } from './submissions/consume-submissions/submissions.consumer';
-import { EventWriter } from './write/event-writer';
-import { mapIngestError } from './write/ingest-errors.mapper';
-import { WriteDeadlineInterceptor } from './write/write-deadline.interceptor';
+import { IngestEventStore } from './events/shared/event-store.port';
+import { EventWriter } from './events/shared/event-writer';
+import { mapIngestError } from './http/ingest-errors.mapper';
+import { WriteDeadlineInterceptor } from './http/write-deadline.interceptor';
 
-export { KAFKA, PG_POOL } from './ingest.tokens';
+export { EVENT_STORE, KAFKA, PG_POOL } from './ingest.tokens';
 
 @Global()
 @Module({})
@@ -49,14 +51,16 @@ class IngestCoreModule {
               busyRetryAfterSeconds: config.INGEST_BUSY_RETRY_AFTER_S,
             }),
         },
-        PoolCloser,
-        { provide: EventWriter, inject: [PgEventStore], useFactory: (store: PgEventStore) => new EventWriter(store, config.NEWSROOM_MAX_EVENT_BYTES) },
+        { provide: EVENT_STORE, useExisting: PgEventStore },
+        // Closes the pool on shutdown once in-flight appends are done (pg waits for checked-out clients).
+        poolCloserProvider(PG_POOL),
+        { provide: EventWriter, inject: [EVENT_STORE], useFactory: (store: IngestEventStore) => new EventWriter(store, config.NEWSROOM_MAX_EVENT_BYTES) },
         { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-ingest', brokers: config.KAFKA_BROKERS, sasl: kafkaSasl(config), maxEventBytes: config.NEWSROOM_MAX_EVENT_BYTES }) },
         { provide: API_KEY_RING, useValue: apiKeyRingFromConfig(config) },
         { provide: REQUIRE_READ_KEY, useValue: config.NEWSROOM_REQUIRE_READ_KEY },
         SubmissionsConsumer,
       ],
-      exports: [INGEST_CONFIG, PG_POOL, PgEventStore, EventWriter, KAFKA, API_KEY_RING, REQUIRE_READ_KEY, SubmissionsConsumer],
+      exports: [INGEST_CONFIG, PG_POOL, PgEventStore, EVENT_STORE, EventWriter, KAFKA, API_KEY_RING, REQUIRE_READ_KEY, SubmissionsConsumer],
     };
   }
 }
@@ -83,6 +87,8 @@ export class IngestModule {
       controllers: [EventsController, StoriesController, CorrectionsController, RetractionsController, GetEventController, StreamsController],
       providers: [
         RecordEventsHandler,
+        RecordBatchHandler,
+        RecordStoryHandler,
         CorrectEventHandler,
         RetractEventHandler,
         GetEventHandler,

@@ -4,6 +4,13 @@ import { createTestDatabase, departedEnvelope, TestDatabase } from '@newsroom/te
 import { loadIngestConfig } from '../src/config/ingest.config';
 import { IngestModule } from '../src/ingest.module';
 
+/** The fields of a problem or batch answer these tests read. */
+interface ResponseBody {
+  code?: string;
+  errors: Array<{ path: string; message: string }>;
+  results: Array<{ index: number; status: string }>;
+}
+
 /** Small so the test moves little data; the default is 1 MiB (libs/platform/src/config/limits.ts). */
 const MAX_EVENT_BYTES = 64 * 1024;
 const KEY = 'event-size-limit-test-key:write';
@@ -19,7 +26,7 @@ describe('ingest: NEWSROOM_MAX_EVENT_BYTES bounds each event (413 with the path,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY.split(':')[0]}`, 'x-correlation-id': 'size-limit-test' },
       body: JSON.stringify(body),
     });
-    return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as any };
+    return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as ResponseBody };
   };
   const eventCount = async () => Number((await db.pool.query('SELECT count(*) AS n FROM event_store.events')).rows[0].n);
   /** An event whose 40 sources carry `chars` characters of quotes in all (at most 2000 each, as validated). */

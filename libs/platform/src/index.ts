@@ -18,3 +18,5 @@ export * from './auth/api-key.guard';
 export { retryUntilReady } from './database/retry';
 export * from './http/rate-limit';
 export * from './http/read-key-paths';
+export { uuidv5, uuidv7, isUuid } from './ids/uuid';
+export { PoolCloser, poolCloserProvider } from './database/pool-closer';

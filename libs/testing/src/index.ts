@@ -6,3 +6,4 @@ export * from './fixtures';
 export * from './stack-processes';
 export * from './browser';
 export * from './fault';
+export * from './in-memory-event-store';

@@ -1,6 +1,6 @@
 import { EventStatus, foldStream, StreamState } from '@newsroom/domain';
 import { EventMetadata, StoredEvent } from '@newsroom/event-store';
-import { toRecordedEvent } from '../write/stored-to-recorded';
+import { toRecordedEvent } from '../events/shared/stored-to-recorded';
 
 /** An event as the API shows it: the submission envelope plus the fields the server added. */
 export interface EventView {

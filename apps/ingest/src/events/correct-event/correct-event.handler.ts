@@ -1,18 +1,37 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { PgEventStore } from '@newsroom/event-store';
-import { AmendResult, amendEvent } from '../../write/amend-event';
-import { EventWriter } from '../../write/event-writer';
-import { correctionIntent } from '../../write/intents';
+import { CorrectionRequest, decideCorrection } from '@newsroom/domain';
+import { contentHash } from '@newsroom/event-store';
+import { uuidv7 } from '@newsroom/platform';
+import { EVENT_STORE } from '../../ingest.tokens';
+import { AmendResult, amendEvent } from '../shared/amend-event';
+import { IngestEventStore } from '../shared/event-store.port';
+import { EventWriter, WriteIntent } from '../shared/event-writer';
+import { normaliseId } from '../shared/intents';
 import { CorrectEventCommand } from './correct-event.command';
 
+/**
+ * A correction goes into the target's stream; its id is the Idempotency-Key when given, bound to the target and
+ * the request, so a retry is a duplicate and another request under the same key is a conflict.
+ */
 @CommandHandler(CorrectEventCommand)
 export class CorrectEventHandler implements ICommandHandler<CorrectEventCommand, AmendResult> {
   constructor(
-    private readonly store: PgEventStore,
+    @Inject(EVENT_STORE) private readonly store: IngestEventStore,
     private readonly writer: EventWriter,
   ) {}
 
   execute({ targetEventId, request, meta, correctionId }: CorrectEventCommand): Promise<AmendResult> {
     return amendEvent(this.store, this.writer, targetEventId, (subject) => correctionIntent(subject, targetEventId, request, correctionId), meta);
   }
+}
+
+export function correctionIntent(subject: string, targetEventId: string, req: CorrectionRequest, id?: string): WriteIntent {
+  return {
+    eventId: normaliseId(id) ?? uuidv7(),
+    idFromClient: id !== undefined,
+    contentHash: contentHash({ kind: 'correction', targetEventId, req }),
+    subject,
+    decide: (state) => decideCorrection(state, targetEventId, req),
+  };
 }

@@ -5,9 +5,9 @@ import type { Request, Response } from 'express';
 import { correctionRequestJsonSchema, validateCorrectionRequest } from '@newsroom/domain';
 import { problems } from '@newsroom/platform';
 import { AmendmentEndpoint } from '../../docs/api-amendment.decorator';
-import { amendedBody } from '../../write/outcome-response';
-import { eventIdParam, idempotencyKey } from '../../write/path-params';
-import { requestMeta } from '../../write/request-meta';
+import { amendedBody } from '../../http/outcome-response';
+import { eventIdParam, idempotencyKey } from '../../http/path-params';
+import { requestMeta } from '../../http/request-meta';
 import { CorrectEventCommand } from './correct-event.command';
 
 @ApiTags('events')

@@ -4,7 +4,8 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@ne
 import { ApiProblems } from '../../docs/api-problems.decorator';
 import { EVENT_DETAIL_SCHEMA } from '../../docs/response-schemas';
 import { EventDetailView } from '../../read/event-view';
-import { eventIdParam, eventNotFound } from '../../write/path-params';
+import { eventIdParam } from '../../http/path-params';
+import { eventNotFound } from '../shared/event-not-found.error';
 import { GetEventQuery } from './get-event.query';
 
 // No @RequireScope: reads are open unless NEWSROOM_REQUIRE_READ_KEY=true (the guard then asks for "read").

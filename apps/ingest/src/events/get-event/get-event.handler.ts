@@ -1,12 +1,14 @@
+import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { PgEventStore } from '@newsroom/event-store';
+import { IngestEventStore } from '../shared/event-store.port';
+import { EVENT_STORE } from '../../ingest.tokens';
 import { EventDetailView, foldStoredStream, toEventDetail } from '../../read/event-view';
 import { GetEventQuery } from './get-event.query';
 
 /** Reads the event's whole stream: its status comes from the same fold the write rules use. */
 @QueryHandler(GetEventQuery)
 export class GetEventHandler implements IQueryHandler<GetEventQuery, EventDetailView | null> {
-  constructor(private readonly store: PgEventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: IngestEventStore) {}
 
   async execute({ eventId }: GetEventQuery): Promise<EventDetailView | null> {
     const event = await this.store.findEvent(eventId);

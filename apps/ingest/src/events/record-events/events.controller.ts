@@ -2,12 +2,13 @@ import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Submission, submissionJsonSchema, validateSubmission } from '@newsroom/domain';
+import { submissionJsonSchema, validateSubmission } from '@newsroom/domain';
 import { problems, RequireScope } from '@newsroom/platform';
 import { ApiProblems } from '../../docs/api-problems.decorator';
 import { BATCH_RESULT_SCHEMA, RECORDED_SCHEMA } from '../../docs/response-schemas';
-import { recordedBody, rejectionProblem } from '../../write/outcome-response';
-import { requestMeta } from '../../write/request-meta';
+import { recordedBody, rejectionProblem } from '../../http/outcome-response';
+import { requestMeta } from '../../http/request-meta';
+import { BatchResult, RecordBatchCommand } from './record-batch.command';
 import { RecordEventsCommand } from './record-events.command';
 
 export const MAX_BATCH = 1000;
@@ -38,32 +39,11 @@ export class EventsController {
     return recordedBody(outcome, valid.value.subject);
   }
 
-  private async recordBatch(events: unknown, req: Request) {
+  private recordBatch(events: unknown, req: Request): Promise<BatchResult> {
     if (!Array.isArray(events)) throw problems.validation([{ path: 'events', message: 'must be an array' }]);
     if (events.length === 0 || events.length > MAX_BATCH) {
       throw problems.validation([{ path: 'events', message: `must hold 1 to ${MAX_BATCH} events` }]);
     }
-    const results: Array<Record<string, unknown>> = new Array(events.length);
-    const valid: Array<{ index: number; submission: Submission }> = [];
-    events.forEach((e, index) => {
-      const v = validateSubmission(e);
-      if (v.ok) valid.push({ index, submission: v.value });
-      else {
-        const id = e && typeof e === 'object' && typeof (e as any).id === 'string' ? (e as any).id : null;
-        results[index] = { index, id, status: 'rejected', error: { status: 400, code: 'REQUEST.INVALID', errors: v.errors } };
-      }
-    });
-    if (valid.length) {
-      const outcomes = await this.commands.execute(new RecordEventsCommand(valid.map((v) => v.submission), requestMeta(req), false));
-      outcomes.forEach((o, i) => {
-        const index = valid[i].index;
-        results[index] =
-          o.status === 'rejected'
-            ? { index, id: o.eventId, status: 'rejected', error: { status: o.error.status, code: o.error.code, message: o.error.message, errors: o.error.errors } }
-            : { index, id: o.eventId, status: o.status, globalPosition: o.globalPosition, streamVersion: o.streamVersion };
-      });
-    }
-    const count = (s: string) => results.filter((r) => r.status === s).length;
-    return { results, created: count('created'), duplicates: count('duplicate'), rejected: count('rejected') };
+    return this.commands.execute(new RecordBatchCommand(events, requestMeta(req)));
   }
 }

@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import { Submission } from '@newsroom/domain';
-import { RequestMeta, WriteOutcome } from '../../write/write.types';
+import { RequestMeta, WriteOutcome } from '../shared/write.types';
 
 /**
  * Record one or more story events; `atomic` makes it all or nothing. `itemMeta[i]`, when given, replaces

@@ -1,9 +1,10 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { EventWriter } from '../../write/event-writer';
-import { recordIntent } from '../../write/intents';
-import { WriteOutcome } from '../../write/write.types';
+import { EventWriter } from '../shared/event-writer';
+import { recordIntent } from '../shared/intents';
+import { WriteOutcome } from '../shared/write.types';
 import { RecordEventsCommand } from './record-events.command';
 
+/** Records validated submissions (one HTTP event, a Kafka chunk): one outcome per submission, in order. */
 @CommandHandler(RecordEventsCommand)
 export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand, WriteOutcome[]> {
   constructor(private readonly writer: EventWriter) {}

@@ -2,12 +2,12 @@ import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { storyRequestJsonSchema, storyToSubmissions, validateStoryRequest } from '@newsroom/domain';
+import { storyRequestJsonSchema, validateStoryRequest } from '@newsroom/domain';
 import { ProblemError, problems, RequireScope } from '@newsroom/platform';
 import { ApiProblems } from '../../docs/api-problems.decorator';
 import { STORY_RESULT_SCHEMA } from '../../docs/response-schemas';
-import { requestMeta } from '../../write/request-meta';
-import { RecordEventsCommand } from '../record-events/record-events.command';
+import { requestMeta } from '../../http/request-meta';
+import { RecordStoryCommand } from './record-story.command';
 
 @ApiTags('events')
 @ApiSecurity('bearer')
@@ -28,20 +28,12 @@ export class StoriesController {
   async record(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const valid = validateStoryRequest(body);
     if (!valid.ok) throw problems.validation(valid.errors);
-    const submissions = storyToSubmissions(valid.value);
-    const outcomes = await this.commands.execute(new RecordEventsCommand(submissions, requestMeta(req), true));
-    const rejected = outcomes.flatMap((o, index) => (o.status === 'rejected' && o.error.code !== 'BATCH.NOT_RECORDED' ? [{ index, error: o.error }] : []));
-    if (rejected.length) {
-      const errors = rejected.flatMap(({ index, error }) =>
-        (error.errors ?? [{ path: '', message: error.message }]).map((e) => ({ path: `events[${index}]${e.path ? `.${e.path}` : ''}`, message: e.message })),
-      );
-      const first = rejected[0].error;
-      throw new ProblemError(first.status, first.code, 'Story not recorded', `No event of the story was recorded: ${first.message}`, errors);
+    const result = await this.commands.execute(new RecordStoryCommand(valid.value, requestMeta(req)));
+    if (result.status === 'rejected') {
+      const { status, code, message, errors } = result.rejection;
+      throw new ProblemError(status, code, 'Story not recorded', message, errors);
     }
-    const results = outcomes.map((o, index) =>
-      o.status === 'rejected' ? { index, status: o.status } : { index, id: o.eventId, status: o.status, globalPosition: o.globalPosition, streamVersion: o.streamVersion },
-    );
-    if (!results.some((r) => r.status === 'created')) res.status(200);
-    return { story: valid.value.story, results };
+    if (!result.created) res.status(200);
+    return result.body;
   }
 }

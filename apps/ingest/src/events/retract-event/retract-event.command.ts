@@ -1,7 +1,7 @@
 import { Command } from '@nestjs/cqrs';
 import { RetractionRequest } from '@newsroom/domain';
-import { AmendResult } from '../../write/amend-event';
-import { RequestMeta } from '../../write/write.types';
+import { AmendResult } from '../shared/amend-event';
+import { RequestMeta } from '../shared/write.types';
 
 /** Retract a recorded event; `retractionId` (the Idempotency-Key) makes a retried request a duplicate. */
 export class RetractEventCommand extends Command<AmendResult> {

@@ -1,5 +1,7 @@
+import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { PgEventStore } from '@newsroom/event-store';
+import { IngestEventStore } from '../../events/shared/event-store.port';
+import { EVENT_STORE } from '../../ingest.tokens';
 import { foldStoredStream } from '../../read/event-view';
 import { ReadStreamQuery } from './read-stream.query';
 import { StreamPage, toStreamPage } from './stream-page';
@@ -10,7 +12,7 @@ import { StreamPage, toStreamPage } from './stream-page';
  */
 @QueryHandler(ReadStreamQuery)
 export class ReadStreamHandler implements IQueryHandler<ReadStreamQuery, StreamPage | null> {
-  constructor(private readonly store: PgEventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: IngestEventStore) {}
 
   async execute({ subject, fromVersion, limit }: ReadStreamQuery): Promise<StreamPage | null> {
     const stream = await this.store.readStream(subject);

@@ -1,5 +1,5 @@
 import { IncomingMessage, OutgoingMessage } from '@newsroom/messaging';
-import { WriteRejection } from '../../write/write.types';
+import { WriteRejection } from '../../events/shared/write.types';
 
 export const DLQ_HEADERS = {
   code: 'error-code',

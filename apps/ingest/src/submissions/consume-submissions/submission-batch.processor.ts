@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import { isTransientStoreError } from '@newsroom/event-store';
 import { IncomingMessage, Publisher } from '@newsroom/messaging';
 import { RecordEventsCommand } from '../../events/record-events/record-events.command';
-import { storeRejection } from '../../write/event-writer';
-import { WriteOutcome, WriteRejection } from '../../write/write.types';
+import { storeRejection } from '../../events/shared/event-writer';
+import { WriteOutcome, WriteRejection } from '../../events/shared/write.types';
 import { toDeadLetter } from './dead-letter.message';
 import { ParsedSubmission, parseSubmissionMessage } from './submission-message';
 

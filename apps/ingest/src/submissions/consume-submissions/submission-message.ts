@@ -1,7 +1,7 @@
 import { Submission, validateSubmission } from '@newsroom/domain';
 import { IncomingMessage } from '@newsroom/messaging';
-import { uuidv5 } from '../../write/ids';
-import { RequestMeta, WriteRejection } from '../../write/write.types';
+import { uuidv5 } from '@newsroom/platform';
+import { RequestMeta, WriteRejection } from '../../events/shared/write.types';
 
 // Fixed namespace of the ids made for submissions sent without one (RFC 9562 name-based ids).
 export const SUBMISSION_ID_NAMESPACE = '5b0c1e2a-7d4f-4c1b-9a55-6e6577737364';

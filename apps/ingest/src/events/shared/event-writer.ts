@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { DomainError, evolve, foldStream, NewEvent, parsePeriod, StreamState } from '@newsroom/domain';
 import {
-  DuplicateEventIdError, EventToAppend, isTransientStoreError, PgEventStore, StoredEvent, StreamAppend, WrongExpectedVersionError,
+  DuplicateEventIdError, EventToAppend, isTransientStoreError, StoredEvent, StreamAppend, WrongExpectedVersionError,
 } from '@newsroom/event-store';
 import { DEFAULT_MAX_EVENT_BYTES, eventRecordBytes } from '@newsroom/platform';
+import { IngestEventStore } from './event-store.port';
 import { toRecordedEvent } from './stored-to-recorded';
 import { RequestMeta, WriteOutcome, WriteRejection } from './write.types';
 
@@ -31,7 +32,7 @@ export class EventWriter {
 
   /** maxEventBytes: NEWSROOM_MAX_EVENT_BYTES; an event whose Kafka record would be larger is rejected (413). */
   constructor(
-    private readonly store: PgEventStore,
+    private readonly store: IngestEventStore,
     private readonly maxEventBytes = DEFAULT_MAX_EVENT_BYTES,
   ) {}
 

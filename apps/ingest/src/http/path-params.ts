@@ -1,6 +1,4 @@
-import { DOMAIN_ERROR_CODES, DomainError } from '@newsroom/domain';
-import { problems } from '@newsroom/platform';
-import { isUuid } from './ids';
+import { isUuid, problems } from '@newsroom/platform';
 
 /** An event id from the URL: a bad one is the client's 400, not a database error. */
 export function eventIdParam(id: string): string {
@@ -15,9 +13,4 @@ export function idempotencyKey(header: string | string[] | undefined): string | 
     throw problems.validation([{ path: 'Idempotency-Key', message: 'must be a UUID' }], 'The Idempotency-Key header must be a UUID.');
   }
   return header.trim().toLowerCase();
-}
-
-/** 404 for an event id nobody recorded; the filter maps it to problem+json with code EVENT.NOT_FOUND. */
-export function eventNotFound(eventId: string): DomainError {
-  return new DomainError(DOMAIN_ERROR_CODES.EVENT_NOT_FOUND, 'not_found', `no event has id ${eventId}`, [{ path: 'id', message: 'no event has this id' }]);
 }

@@ -1,8 +1,8 @@
 import type { Response } from 'express';
 import { ProblemError } from '@newsroom/platform';
 import { EventView, toEventView } from '../read/event-view';
-import { AmendResult } from './amend-event';
-import { WriteOutcome, WriteRejection } from './write.types';
+import { AmendResult } from '../events/shared/amend-event';
+import { WriteOutcome, WriteRejection } from '../events/shared/write.types';
 
 export function rejectionProblem(r: WriteRejection, pathPrefix = ''): ProblemError {
   const errors = (r.errors ?? [{ path: '', message: r.message }]).map((e) => ({

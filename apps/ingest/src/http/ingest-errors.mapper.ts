@@ -3,7 +3,7 @@ import {
   DuplicateEventIdError, EventStoreBusyError, EventStoreTimeoutError, EventStoreUnavailableError, WrongExpectedVersionError,
 } from '@newsroom/event-store';
 import { ErrorMapper, ProblemError, problems } from '@newsroom/platform';
-import { fromDomainError } from './event-writer';
+import { fromDomainError } from '../events/shared/event-writer';
 import { rejectionProblem } from './outcome-response';
 
 /** Every error the write side can raise, mapped once to problem+json (used by the ingest app's one filter). */

@@ -1,6 +1,7 @@
-import { PgEventStore, StoredEvent } from '@newsroom/event-store';
+import { StoredEvent } from '@newsroom/event-store';
+import { IngestEventStore } from './event-store.port';
 import { EventWriter, WriteIntent } from './event-writer';
-import { eventNotFound } from './path-params';
+import { eventNotFound } from './event-not-found.error';
 import { RequestMeta, WriteRejection } from './write.types';
 
 export type AmendResult = { status: 'created' | 'duplicate'; event: StoredEvent } | { status: 'rejected'; error: WriteRejection };
@@ -10,7 +11,7 @@ export type AmendResult = { status: 'created' | 'duplicate'; event: StoredEvent 
  * The writer then re-reads and folds that stream, so the rules (target still stands) see the latest state.
  */
 export async function amendEvent(
-  store: PgEventStore,
+  store: IngestEventStore,
   writer: EventWriter,
   targetEventId: string,
   intentFor: (subject: string) => WriteIntent,

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { RequestMeta } from './write.types';
+import { RequestMeta } from '../events/shared/write.types';
 
 const ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

@@ -1,0 +1,25 @@
+import { Command } from '@nestjs/cqrs';
+import { FieldError } from '@newsroom/domain';
+import { RequestMeta } from '../shared/write.types';
+
+export type BatchItemResult =
+  | { index: number; id: string; status: 'created' | 'duplicate'; globalPosition: string; streamVersion: number }
+  | { index: number; id: string | null; status: 'rejected'; error: { status: number; code: string; message?: string; errors?: FieldError[] } };
+
+/** The body of a batch answer (PRODUCT.md): one result per item, in order, and the counts. */
+export interface BatchResult {
+  results: BatchItemResult[];
+  created: number;
+  duplicates: number;
+  rejected: number;
+}
+
+/** Record a batch of envelopes as sent (not yet validated): each item stands alone, an invalid one is rejected on its own. */
+export class RecordBatchCommand extends Command<BatchResult> {
+  constructor(
+    readonly items: readonly unknown[],
+    readonly meta: RequestMeta,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,39 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { Submission, validateSubmission } from '@newsroom/domain';
+import { EventWriter } from '../shared/event-writer';
+import { recordIntent } from '../shared/intents';
+import { BatchItemResult, BatchResult, RecordBatchCommand } from './record-batch.command';
+
+/** Validates each item, records the valid ones (each on its own, not all or nothing) and answers per item. */
+@CommandHandler(RecordBatchCommand)
+export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, BatchResult> {
+  constructor(private readonly writer: EventWriter) {}
+
+  async execute({ items, meta }: RecordBatchCommand): Promise<BatchResult> {
+    const results: BatchItemResult[] = new Array(items.length);
+    const valid: Array<{ index: number; submission: Submission }> = [];
+    items.forEach((item, index) => {
+      const v = validateSubmission(item);
+      if (v.ok) valid.push({ index, submission: v.value });
+      else results[index] = { index, id: idOf(item), status: 'rejected', error: { status: 400, code: 'REQUEST.INVALID', errors: v.errors } };
+    });
+    if (valid.length) {
+      const outcomes = await this.writer.write(valid.map((v) => recordIntent(v.submission)), meta, false);
+      outcomes.forEach((o, i) => {
+        const index = valid[i].index;
+        results[index] =
+          o.status === 'rejected'
+            ? { index, id: o.eventId, status: 'rejected', error: { status: o.error.status, code: o.error.code, message: o.error.message, errors: o.error.errors } }
+            : { index, id: o.eventId, status: o.status, globalPosition: o.globalPosition, streamVersion: o.streamVersion };
+      });
+    }
+    const count = (s: BatchItemResult['status']) => results.filter((r) => r.status === s).length;
+    return { results, created: count('created'), duplicates: count('duplicate'), rejected: count('rejected') };
+  }
+}
+
+/** The id an invalid item was sent with, when it has a string one (echoed so the client can match the result). */
+function idOf(item: unknown): string | null {
+  const id = item && typeof item === 'object' ? (item as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : null;
+}
