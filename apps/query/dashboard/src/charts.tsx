@@ -40,6 +40,8 @@ function PeriodChart({ title, points, onOpen }: { title: string; points: Financi
   const t0 = Math.min(...points.map((p) => Date.parse(p.periodStart)));
   const t1 = Math.max(...points.map((p) => Date.parse(p.periodEnd)));
   const max = Math.max(...points.map(pointValue), 1);
+  const top = points.find((p) => pointValue(p) === max)!;
+  const maxText = top.amount !== null ? money(String(max), top.currency) : max.toLocaleString('en');
   const x = (ms: number) => PAD.l + ((ms - t0) / (t1 - t0 || 1)) * (W - PAD.l - PAD.r);
   const y = (v: number) => H - PAD.b - (v / max) * (H - PAD.t - PAD.b);
   const y0 = new Date(t0).getUTCFullYear();
@@ -50,6 +52,10 @@ function PeriodChart({ title, points, onOpen }: { title: string; points: Financi
       <figcaption>{title}</figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}: ${points.map((p) => `${p.period} ${pointText(p)}`).join('; ')}`}>
         <line x1={PAD.l} x2={W - PAD.r} y1={H - PAD.b} y2={H - PAD.b} class="axis-line" />
+        <line x1={PAD.l} x2={W - PAD.r} y1={PAD.t} y2={PAD.t} class="grid" />
+        <text x={W - PAD.r - 2} y={PAD.t + 9} class="tick" text-anchor="end">
+          {maxText}
+        </text>
         {years.map((yr) => (
           <g key={yr}>
             <line x1={x(Date.UTC(yr, 0, 1))} x2={x(Date.UTC(yr, 0, 1))} y1={PAD.t} y2={H - PAD.b} class="grid" />

@@ -44,7 +44,7 @@ export function applyItem(rows: Row[], item: FeedItem): Row[] {
 /**
  * The live feed over SSE: history from position 0, then live. EventSource reconnects by itself and sends
  * Last-Event-ID (the server's `id:` is the global position); when it gives up (closed), we reconnect with
- * `after=<last position>` after a backoff. Changing the filters starts over.
+ * `after=<last position>` after a backoff. Changing the filters starts over; a new read key resumes.
  */
 export function useFeed(filters: FeedFilters, keyVersion: number) {
   const [rows, setRows] = useState<Row[]>([]);
@@ -52,10 +52,16 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
   const [closeReason, setCloseReason] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const last = useRef('0');
+  const shown = useRef('');
 
   useEffect(() => {
-    setRows([]);
-    last.current = '0';
+    // New filters or language: start over from the beginning. A new key only reconnects, from the last position.
+    const filterKey = JSON.stringify(filters);
+    if (filterKey !== shown.current) {
+      shown.current = filterKey;
+      setRows([]);
+      last.current = '0';
+    }
     let source: EventSource | null = null;
     let timer: number | undefined;
     let attempt = 0;

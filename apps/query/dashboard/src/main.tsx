@@ -3,7 +3,6 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { readKey, saveKey } from './api';
 import { Charts } from './charts';
 import { FactDialog } from './fact-dialog';
-import { instant } from './format';
 import { Lawsuits } from './lawsuits';
 import { Roster } from './roster';
 import { Timeline } from './timeline';
@@ -59,7 +58,7 @@ function App() {
     setKeyVersion((v) => v + 1);
     setRefresh((r) => r + 1);
   };
-  const knownText = knownAt ? `${instant(knownAt)} (${step + 1} of ${instants.length} recordings)` : 'now (everything recorded)';
+  const knownText = knownAt ? `${knownAt.replace('T', ' ').replace('Z', ' UTC')} (${step + 1} of ${instants.length} recordings)` : 'now (everything recorded)';
 
   return (
     <>
@@ -80,8 +79,9 @@ function App() {
               As of (what was true then)
               <input type="date" name="asOf" value={asOf} onChange={(e) => setAsOf(e.currentTarget.value)} />
             </label>
-            <label class="wide">
-              What we knew at: <output for="knownAt">{knownText}</output>
+            <div class="wide field">
+              <label for="knownAt">What we knew at</label>
+              <output for="knownAt">{knownText}</output>
               <input
                 id="knownAt"
                 type="range"
@@ -97,7 +97,7 @@ function App() {
                   setKnownStep(v >= instants.length ? null : v);
                 }}
               />
-            </label>
+            </div>
             <button type="button" onClick={() => (setAsOf(''), setKnownStep(null))}>
               Back to now
             </button>
@@ -115,4 +115,6 @@ function App() {
   );
 }
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+root.textContent = ''; // the "Loading" line of index.html
+render(<App />, root);
