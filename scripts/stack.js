@@ -26,10 +26,13 @@ function ensureInstalled() {
   fs.writeFileSync(stamp, want);
 }
 
-/** Compiles apps and libs to dist/ (incremental, so a second run is quick). */
+/** Compiles apps and libs to dist/ (incremental, so a second run is quick), then the dashboard (as `npm run build`). */
 function build() {
   say('building (tsc)...');
-  run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  run(process.execPath, [tsc, '-p', 'tsconfig.build.json']);
+  run(process.execPath, [tsc, '-p', path.join('apps', 'query', 'dashboard', 'tsconfig.json')]);
+  run(process.execPath, [path.join(ROOT, 'scripts', 'build-dashboard.js')]);
 }
 
 function canConnect(hostPort, timeoutMs = 1000) {

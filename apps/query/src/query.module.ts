@@ -9,6 +9,7 @@ import {
 import { mapQueryError } from './query-errors.mapper';
 import { QUERY_CONFIG, QueryConfig } from './config/query.config';
 import { FeedHub, READ_DB } from './feed/feed-hub.service';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { FeedModule } from './feed/feed.module';
 import { ReportsModule } from './reports/reports.module';
 
@@ -49,6 +50,7 @@ export class QueryModule {
         MetricsModule,
         FeedModule,
         ReportsModule,
+        DashboardModule,
         HealthModule.forChecks({
           inject: [READ_DB, KAFKA, FeedHub],
           useFactory: (db: DataSource, kafka: KafkaClient, hub: FeedHub) => [

@@ -1,0 +1,56 @@
+// Calls to the query service's own JSON API, same origin. A read key (only needed when the service runs with
+// NEWSROOM_REQUIRE_READ_KEY=true) lives in sessionStorage: it goes in X-API-Key on fetches, and as ?key= on the
+// SSE stream, the one route that takes it in the URL (EventSource cannot send headers).
+
+const KEY_STORE = 'newsroom.readKey';
+
+export function readKey(): string {
+  try {
+    return sessionStorage.getItem(KEY_STORE) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export function saveKey(key: string): void {
+  try {
+    if (key) sessionStorage.setItem(KEY_STORE, key);
+    else sessionStorage.removeItem(KEY_STORE);
+  } catch {
+    /* storage refused (private mode): the key lasts as long as the page */
+  }
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Builds a query string, leaving out empty values. */
+export function qs(params: Record<string, string | undefined | null>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) p.set(k, v);
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const key = readKey();
+  const res = await fetch(path, { headers: { accept: 'application/json', ...(key ? { 'x-api-key': key } : {}) }, signal });
+  if (!res.ok) {
+    const problem = await res.json().catch(() => null);
+    const detail = problem?.detail ?? problem?.title ?? res.statusText;
+    const hint = res.status === 401 || res.status === 403 ? ' Enter a read key under "Read key".' : '';
+    throw new ApiError(res.status, `${res.status}: ${detail}.${hint}`);
+  }
+  return res.json() as Promise<T>;
+}
+
+/** The SSE stream's URL: filters, the position to resume after, and the key when there is one. */
+export function streamUrl(filters: Record<string, string | undefined>, after: string): string {
+  return `/v1/feed/stream${qs({ ...filters, after, key: readKey() || undefined })}`;
+}

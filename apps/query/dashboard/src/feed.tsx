@@ -1,0 +1,122 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { streamUrl } from './api';
+import type { FeedItem } from './types';
+
+export type Connection = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+export interface FeedFilters {
+  types?: string;
+  subjects?: string;
+  organization?: string;
+  lang: 'en' | 'fr';
+}
+
+/** A timeline row: the event, plus the amendments that changed it since (applied in place). */
+export interface Row {
+  item: FeedItem;
+  status: FeedItem['status'];
+  amendments: FeedItem[];
+}
+
+/** Manual reconnect delays when the browser's own EventSource retry gives up (a refused or failed response). */
+const BACKOFF_MS = [1000, 2000, 5000, 10000, 20000];
+const MAX_ROWS = 500;
+
+/**
+ * Applies one feed item to the rows: an amendment (event.corrected / event.retracted) updates the row of its
+ * target when that row is shown, and is a row of its own otherwise; anything else is appended. Positions only
+ * grow on one stream, and an item already seen (a resume overlap) is ignored.
+ */
+export function applyItem(rows: Row[], item: FeedItem): Row[] {
+  if (rows.some((r) => r.item.position === item.position || r.amendments.some((a) => a.position === item.position))) return rows;
+  if (item.targetEventId && item.targetStatus) {
+    const i = rows.findIndex((r) => r.item.eventId === item.targetEventId);
+    if (i !== -1) {
+      const next = rows.slice();
+      next[i] = { ...rows[i], status: item.targetStatus, amendments: [...rows[i].amendments, item] };
+      return next;
+    }
+  }
+  const next = [...rows, { item, status: item.status, amendments: [] }];
+  return next.length > MAX_ROWS ? next.slice(next.length - MAX_ROWS) : next;
+}
+
+/**
+ * The live feed over SSE: history from position 0, then live. EventSource reconnects by itself and sends
+ * Last-Event-ID (the server's `id:` is the global position); when it gives up (closed), we reconnect with
+ * `after=<last position>` after a backoff. Changing the filters starts over; a new read key resumes.
+ */
+export function useFeed(filters: FeedFilters, keyVersion: number) {
+  const [rows, setRows] = useState<Row[]>([]);
+  const [connection, setConnection] = useState<Connection>('connecting');
+  const [closeReason, setCloseReason] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  const last = useRef('0');
+  const shown = useRef('');
+
+  useEffect(() => {
+    // New filters or language: start over from the beginning. A new key only reconnects, from the last position.
+    const filterKey = JSON.stringify(filters);
+    if (filterKey !== shown.current) {
+      shown.current = filterKey;
+      setRows([]);
+      last.current = '0';
+    }
+    let source: EventSource | null = null;
+    let timer: number | undefined;
+    let attempt = 0;
+    let stopped = false;
+
+    const open = () => {
+      if (stopped) return;
+      setConnection(attempt === 0 ? 'connecting' : 'reconnecting');
+      source = new EventSource(streamUrl({ types: filters.types, subjects: filters.subjects, organization: filters.organization, lang: filters.lang }, last.current));
+      source.onopen = () => {
+        attempt = 0;
+        setConnection('live');
+        setCloseReason(null);
+      };
+      source.onmessage = (e) => {
+        const item = JSON.parse(e.data) as FeedItem;
+        last.current = e.lastEventId || item.position;
+        setRows((rs) => applyItem(rs, item));
+        setVersion((v) => v + 1);
+      };
+      source.addEventListener('close', (e) => {
+        const data = JSON.parse((e as MessageEvent).data ?? '{}');
+        setCloseReason(data.code ?? null);
+      });
+      source.onerror = () => {
+        if (!source) return;
+        if (source.readyState === EventSource.CONNECTING) {
+          setConnection(navigator.onLine === false ? 'offline' : 'reconnecting');
+          return;
+        }
+        // Closed for good by the browser (an error status such as 401 or 429): we retry ourselves, later.
+        source.close();
+        source = null;
+        setConnection('offline');
+        timer = window.setTimeout(open, BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)]);
+      };
+    };
+
+    const goneOffline = () => setConnection('offline');
+    const backOnline = () => {
+      if (source) return;
+      window.clearTimeout(timer);
+      open();
+    };
+    window.addEventListener('offline', goneOffline);
+    window.addEventListener('online', backOnline);
+    open();
+    return () => {
+      stopped = true;
+      window.clearTimeout(timer);
+      source?.close();
+      window.removeEventListener('offline', goneOffline);
+      window.removeEventListener('online', backOnline);
+    };
+  }, [filters.types, filters.subjects, filters.organization, filters.lang, keyVersion]);
+
+  return { rows, connection, closeReason, version };
+}

@@ -1,0 +1,54 @@
+import { qs } from './api';
+import { pretty } from './format';
+import { useReport } from './use-report';
+import type { CaseStep, Fact, LawsuitCase } from './types';
+
+const stepFact = (c: LawsuitCase, s: CaseStep): Fact => ({
+  title: `${c.caseName}: ${s.status}`,
+  eventId: s.eventId,
+  occurredAt: s.occurredAt,
+  modality: s.modality,
+  status: s.factStatus,
+  recordedAt: s.recordedAt,
+  sources: s.sources,
+  history: s.history,
+});
+
+/** One card per case: parties, claims, the current status and every step with its sources. */
+export function Lawsuits(props: { knownAt: string | null; asOf: string; refresh: number; onOpen: (f: Fact) => void }) {
+  const { knownAt, asOf, refresh, onOpen } = props;
+  const report = useReport<{ items: LawsuitCase[] }>(`/v1/reports/lawsuits${qs({ knownAt, asOf, limit: '100' })}`, refresh);
+  return (
+    <section class="card lawsuits" aria-labelledby="lawsuits-title">
+      <h2 id="lawsuits-title">Lawsuits</h2>
+      {report.error && <p role="alert" class="error">{report.error}</p>}
+      {report.data?.items.length === 0 && <p class="muted">No case on record.</p>}
+      <div class="cases">
+        {report.data?.items.map((c) => (
+          <article key={c.case} class="case" aria-labelledby={`case-${c.case}`}>
+            <h3 id={`case-${c.case}`}>{c.caseName}</h3>
+            <p>
+              <span class={`badge status-${c.status}`}>{c.status.replace('_', ' ')}</span>
+              {c.court && <span class="muted"> {c.court}</span>}
+            </p>
+            <p class="parties">
+              {c.plaintiffs.map(pretty).join(', ')} <span class="muted">v.</span> {c.defendants.map(pretty).join(', ')}
+            </p>
+            {c.claims.length > 0 && <p class="claims">{c.claims.join('; ')}</p>}
+            <ol class="steps" aria-label="Status history">
+              {c.history.map((s) => (
+                <li key={s.eventId}>
+                  <span class="when">{s.occurredAt}</span> {s.status.replace('_', ' ')}
+                  {s.detail && <span class="muted">: {s.detail}</span>}{' '}
+                  <button type="button" class="link" onClick={() => onOpen(stepFact(c, s))}>
+                    Sources<span class="sr-only"> for {c.caseName} {s.status}</span>
+                  </button>
+                </li>
+              ))}
+            </ol>
+          </article>
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,119 @@
+import { useEffect, useState } from 'preact/hooks';
+import { EVENT_TYPES, instant, typeLabel } from './format';
+import { Connection, FeedFilters, Row, useFeed } from './feed';
+import type { Fact, FeedItem } from './types';
+
+const CONNECTION_TEXT: Record<Connection, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
+};
+
+const amendmentText = (a: FeedItem) => {
+  const reason = a.data?.reason ? `: ${a.data.reason}` : '';
+  if (a.targetStatus === 'retracted') return `Retracted${reason}`;
+  const changes = a.data?.changes ? ` (changed: ${changedFields(a.data.changes)})` : '';
+  return `Corrected${reason}${changes}`;
+};
+
+/** {data: {money: {amount: "44000000000"}}} -> "money.amount = 44000000000" */
+function changedFields(changes: any, prefix = ''): string {
+  return Object.entries(changes ?? {})
+    .map(([k, v]) => {
+      const path = prefix && prefix !== 'data' ? `${prefix}.${k}` : k === 'data' ? '' : k;
+      return v && typeof v === 'object' && !Array.isArray(v) ? changedFields(v, path || k) : `${path || k} = ${JSON.stringify(v)}`;
+    })
+    .filter(Boolean)
+    .join(', ');
+}
+
+export const rowFact = (row: Row): Fact => ({
+  title: row.item.headline,
+  eventId: row.item.eventId,
+  occurredAt: row.item.occurredAt,
+  modality: row.item.modality,
+  status: row.status,
+  recordedAt: row.item.recordedAt,
+  sources: [...row.item.sources, ...row.amendments.flatMap((a) => a.sources)],
+  history: [],
+});
+
+export function Timeline(props: { keyVersion: number; onOpen: (f: Fact) => void; onActivity: () => void }) {
+  const { keyVersion, onOpen, onActivity } = props;
+  const [filters, setFilters] = useState<FeedFilters>({ lang: 'en' });
+  const { rows, connection, closeReason, version } = useFeed(filters, keyVersion);
+  // New items mean the reports may have changed too (the projector writes both in one transaction).
+  useEffect(() => {
+    if (version > 0) onActivity();
+  }, [version]);
+  const set = (patch: Partial<FeedFilters>) => setFilters((f) => ({ ...f, ...patch }));
+
+  return (
+    <section class="card timeline" aria-labelledby="timeline-title">
+      <header class="card-head">
+        <h2 id="timeline-title">Live timeline</h2>
+        <p class={`conn ${connection}`} role="status" data-testid="connection">
+          <span class="dot" aria-hidden="true" />
+          {CONNECTION_TEXT[connection]}
+          {closeReason && connection !== 'live' && <span class="muted"> ({closeReason})</span>}
+        </p>
+      </header>
+      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Type
+          <select name="types" value={filters.types ?? ''} onChange={(e) => set({ types: e.currentTarget.value || undefined })}>
+            <option value="">All types</option>
+            {EVENT_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {typeLabel(t)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Subject
+          <input name="subjects" placeholder="person:mira-murati" value={filters.subjects ?? ''} onChange={(e) => set({ subjects: e.currentTarget.value.trim() || undefined })} />
+        </label>
+        <label>
+          Organization
+          <input name="organization" placeholder="org:openai" value={filters.organization ?? ''} onChange={(e) => set({ organization: e.currentTarget.value.trim() || undefined })} />
+        </label>
+        <label>
+          Headlines
+          <select name="lang" value={filters.lang} onChange={(e) => set({ lang: e.currentTarget.value as 'en' | 'fr' })}>
+            <option value="en">English</option>
+            <option value="fr">Français</option>
+          </select>
+        </label>
+      </form>
+      {rows.length === 0 && <p class="muted">{connection === 'live' ? 'Nothing matches these filters yet.' : 'Waiting for the feed…'}</p>}
+      <ol class="items" aria-live="polite" aria-relevant="additions text" aria-label="Timeline items, newest first">
+        {rows
+          .slice()
+          .reverse()
+          .map((row) => (
+            <li key={row.item.position} class={`item ${row.status}`} data-position={row.item.position} data-event-id={row.item.eventId} data-status={row.status}>
+              <div class="item-head">
+                <span class="when">{row.item.occurredAt ?? instant(row.item.recordedAt)}</span>
+                <span class="type">{typeLabel(row.item.type)}</span>
+                {row.status !== 'current' && <span class={`badge ${row.status}`}>{row.status}</span>}
+                {row.item.modality !== 'reported' && <span class="badge">{row.item.modality}</span>}
+              </div>
+              <p class="headline" lang={filters.lang}>
+                {row.item.headline}
+              </p>
+              {row.amendments.map((a) => (
+                <p key={a.position} class="amendment">
+                  {amendmentText(a)}
+                </p>
+              ))}
+              <button type="button" class="link" onClick={() => onOpen(rowFact(row))}>
+                Sources ({row.item.sources.length}) <span class="sr-only">for {row.item.headline}</span>
+              </button>
+            </li>
+          ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,127 @@
+// The shapes the dashboard reads (the query service's OpenAPI at /docs has the full schemas).
+
+export interface Source {
+  id?: string;
+  outlet: string;
+  url?: string | null;
+  title?: string | null;
+  language?: string | null;
+  publishedAt?: string | null;
+  quote?: string | null;
+}
+
+export interface FactVersion {
+  version: number;
+  occurredAt: string | null;
+  data: unknown;
+  recordedFrom: string;
+  recordedTo: string | null;
+  supersededBy: 'corrected' | 'retracted' | null;
+  changeReason: string | null;
+  endReason: string | null;
+}
+
+/** What every report fact carries, enough to open its sources and history. */
+export interface Fact {
+  title: string;
+  factId?: string;
+  eventId?: string;
+  occurredAt: string | null;
+  modality: string;
+  status: string;
+  recordedAt: string;
+  sources: Source[];
+  history: FactVersion[];
+}
+
+export interface FeedItem {
+  position: string;
+  eventId: string;
+  type: string;
+  subject: string;
+  occurredAt: string | null;
+  recordedAt: string;
+  headline: string;
+  data: any;
+  sources: Source[];
+  modality: string;
+  status: 'current' | 'corrected' | 'retracted';
+  targetEventId?: string;
+  targetStatus?: 'corrected' | 'retracted';
+}
+
+export interface TenureEnd {
+  eventId: string;
+  occurredAt: string;
+  from: string;
+  to: string;
+  modality: string;
+  status: string;
+  recordedAt: string;
+  sources: Source[];
+  history: FactVersion[];
+}
+
+export interface Tenure {
+  person: string;
+  personName: string;
+  role: string;
+  roleCategory: string;
+  interim: boolean;
+  start: TenureEnd | null;
+  end: TenureEnd | null;
+  reason: string | null;
+  destination: string | null;
+  certain?: boolean;
+}
+
+export interface FinancialPoint {
+  metric: string;
+  basis: string;
+  period: string;
+  periodStart: string;
+  periodEnd: string;
+  amount: string | null;
+  currency: string | null;
+  count: number | null;
+  factId: string;
+  occurredAt: string;
+  modality: string;
+  status: string;
+  recordedAt: string;
+  sources: Source[];
+  history: FactVersion[];
+}
+
+export interface DepartureGroup {
+  key: string;
+  from: string;
+  to: string;
+  count: number;
+  items: Array<{ personName: string; role: string; factId: string; occurredAt: string; modality: string; status: string; recordedAt: string; sources: Source[]; history: FactVersion[] }>;
+}
+
+export interface CaseStep {
+  eventId: string;
+  status: string;
+  detail: string | null;
+  occurredAt: string;
+  modality: string;
+  factStatus: string;
+  recordedAt: string;
+  sources: Source[];
+  history: FactVersion[];
+}
+
+export interface LawsuitCase {
+  case: string;
+  caseName: string;
+  title: string;
+  plaintiffs: string[];
+  defendants: string[];
+  court: string | null;
+  claims: string[];
+  status: string;
+  filed: CaseStep | null;
+  history: CaseStep[];
+}

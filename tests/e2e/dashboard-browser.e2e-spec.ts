@@ -1,0 +1,177 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { chromiumUnavailable, HeadlessChromium, launchChromium, pollUntil, startApp } from '@newsroom/testing';
+import { post, startStack, TestStack } from './stack';
+
+const ROOT = join(__dirname, '..', '..');
+const SHOTS = join(ROOT, 'reports', 'screenshots');
+const unavailable = chromiumUnavailable();
+if (unavailable) process.stderr.write(`[dashboard-browser] SKIPPED: ${unavailable}\n`);
+const describeWithChromium = unavailable ? describe.skip : describe;
+
+// The seed story is loaded the way `npm start` loads it: POST /v1/stories with infra/seed's file.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { loadSeed } = require('../../scripts/seed.js') as { loadSeed(url: string, key: string): Promise<{ total: number; created: number }> };
+
+const LOSS_EVENT = '0193b7f0-0000-7000-8000-000000000008'; // the seed's $440 bn cumulative projection
+const RESTRUCTURING_EVENT = '0193b7f0-0000-7000-8000-000000000013'; // the seed's restructuring
+const appointment = {
+  type: 'executive.appointed',
+  subject: 'person:fidji-simo',
+  occurredAt: '2025-05',
+  data: { organization: 'org:openai', role: 'CEO of Applications', roleCategory: 'c-suite' },
+  sources: [{ outlet: 'Dashboard Test Wire', language: 'en', quote: 'Fidji Simo will lead the applications business.' }],
+};
+
+describeWithChromium('dashboard in headless Chromium: seed story, live items, corrections in place, time travel, read key', () => {
+  let stack: TestStack;
+  let browser: HeadlessChromium;
+  let page: Page;
+  const requests: string[] = [];
+  const violations: string[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack('dashboard', { FEED_RETRY_MS: '300' });
+    const seed = await loadSeed(stack.apps.ingest.url, stack.key);
+    expect(seed).toEqual({ total: 13, created: 13 });
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+    });
+    page.on('pageerror', (e) => violations.push(`page error: ${e.message}`));
+    mkdirSync(SHOTS, { recursive: true });
+  }, 180000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  const timeline = () => page.locator('ol.items > li');
+  const row = (eventId: string) => page.locator(`ol.items > li[data-event-id="${eventId}"]`);
+  const roster = () => page.getByTestId('roster');
+  const connection = () => page.getByTestId('connection');
+
+  it('loads from the query service with its own policy and shows the seed story, the roster, charts and lawsuits', async () => {
+    const res = await fetch(`${stack.apps.query.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'; style-src 'self'/);
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+
+    await page.goto(`${stack.apps.query.url}/`);
+    await expectText(connection(), /Live/);
+    await pollUntil(async () => (await timeline().count()) === 13, { timeoutMs: 20000, what: 'the 13 seed items in the timeline' });
+    await expectText(row('0193b7f0-0000-7000-8000-000000000001'), /Mira Murati leaves OpenAI as Chief Technology Officer/);
+    await expectText(roster(), /Kevin Weil/);
+    await expectText(page.locator('.charts'), /\$440 bn/);
+    await expectText(page.locator('.charts'), /1,600/);
+    await expectText(page.locator('.lawsuits'), /Musk v\. OpenAI/);
+    // Headlines in French: the stream starts over in the other language.
+    await page.getByLabel('Headlines').selectOption('fr');
+    await expectText(row('0193b7f0-0000-7000-8000-000000000001'), /Mira Murati quitte OpenAI/);
+    await page.getByLabel('Headlines').selectOption('en');
+    await expectText(row('0193b7f0-0000-7000-8000-000000000001'), /leaves OpenAI/);
+    await pollUntil(async () => (await timeline().count()) === 13, { what: 'the 13 items again, once each' });
+  });
+
+  it('a fact opens its sources and quotes, and the story they come from', async () => {
+    await roster().getByRole('button', { name: /Sources for Kevin Weil/ }).click();
+    const dialog = page.getByRole('dialog');
+    await expectText(dialog, /Kevin Weil, le responsable produit d'OpenAI/);
+    await dialog.getByRole('button', { name: 'Everything this story backs' }).first().click();
+    await expectText(dialog, /13 facts/);
+    await page.keyboard.press('Escape');
+    await pollUntil(async () => !(await dialog.isVisible()), { what: 'the dialog closed by Escape' });
+  });
+
+  it('an event posted to ingest appears live; a correction and a retraction change their items in place', async () => {
+    await page.evaluate(() => ((globalThis as any).sameDocument = true)); // gone if the page reloaded
+    const created = await post(`${stack.apps.ingest.url}/v1/events`, appointment, stack.key);
+    expect(created.status).toBe(201);
+    await expectText(row(created.body.id), /Fidji Simo appointed CEO of Applications at OpenAI/);
+    expect(await timeline().count()).toBe(14);
+    await expectText(roster(), /Fidji Simo/);
+
+    const fix = await post(`${stack.apps.ingest.url}/v1/events/${LOSS_EVENT}/corrections`, { changes: { data: { money: { amount: '44000000000', currency: 'USD' } } }, reason: 'Scale error in the article' }, stack.key);
+    expect(fix.status).toBe(201);
+    await pollUntil(async () => (await row(LOSS_EVENT).getAttribute('data-status')) === 'corrected', { what: 'the loss item marked corrected' });
+    await expectText(row(LOSS_EVENT), /Corrected: Scale error in the article \(changed: money\.amount = "44000000000"/);
+    await expectText(page.locator('.charts'), /\$44 bn/);
+
+    const retraction = await post(`${stack.apps.ingest.url}/v1/events/${RESTRUCTURING_EVENT}/retractions`, { reason: 'Not in the article' }, stack.key);
+    expect(retraction.status).toBe(201);
+    await pollUntil(async () => (await row(RESTRUCTURING_EVENT).getAttribute('data-status')) === 'retracted', { what: 'the restructuring item marked retracted' });
+    await expectText(row(RESTRUCTURING_EVENT), /Retracted: Not in the article/);
+    // In place: no row of their own for the amendments, and the page never reloaded.
+    expect(await timeline().count()).toBe(14);
+    expect(await page.evaluate(() => (globalThis as any).sameDocument)).toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'dashboard-desktop.png'), fullPage: true });
+  });
+
+  it('the knownAt picker goes back to before the appointment and the correction; the asOf picker to before an appointment and after a departure', async () => {
+    const slider = page.getByLabel(/What we knew at/);
+    await slider.focus();
+    await page.keyboard.press('End');
+    // One step back per recording: the retraction, the correction, the appointment; then the seed's last recording.
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowLeft');
+    await pollUntil(async () => !/Fidji Simo/.test(await roster().innerText()), { what: 'the roster as known before the appointment' });
+    await expectText(roster(), /Kevin Weil/);
+    await expectText(page.locator('.charts'), /\$440 bn/); // what we knew then: the figure before its correction
+    await page.keyboard.press('ArrowRight');
+    await expectText(roster(), /Fidji Simo/);
+    await page.getByRole('button', { name: 'Back to now' }).click();
+
+    // On 2024-03-01 Mira Murati was still CTO (start not on record, so uncertain); Kevin Weil came in June.
+    await page.getByLabel(/As of/).fill('2024-03-01');
+    await pollUntil(async () => /Mira Murati/.test(await roster().innerText()) && !/Kevin Weil/.test(await roster().innerText()), { what: 'the roster on 2024-03-01' });
+    await page.getByLabel(/As of/).fill('2024-12-31');
+    await pollUntil(async () => /Kevin Weil/.test(await roster().innerText()) && !/Mira Murati/.test(await roster().innerText()), { what: 'the roster on 2024-12-31' });
+    expect(/Fidji Simo/.test(await roster().innerText())).toBe(false);
+    await page.getByRole('button', { name: 'Back to now' }).click();
+    await expectText(roster(), /Fidji Simo/);
+  });
+
+  it('is usable at phone width', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => {
+      const root = (globalThis as any).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SHOTS, 'dashboard-phone.png'), fullPage: true });
+    await page.setViewportSize({ width: 1400, height: 1000 });
+  });
+
+  it('when the service starts requiring a read key: shows it is not live, then resumes by position once the key is entered', async () => {
+    const port = new URL(stack.apps.query.url).port;
+    await stack.apps.query.stop();
+    await expectText(connection(), /Reconnecting|Offline/);
+    stack.apps.query = await startApp('query', { ...stack.env, QUERY_PORT: port, NEWSROOM_REQUIRE_READ_KEY: 'true' });
+    // The stream now answers 401: the browser gives up and the page says offline while it retries.
+    await expectText(connection(), /Offline/, 20000);
+    await page.getByText(/^Read key/).click();
+    await page.getByLabel(/^Key/).fill(stack.readKey);
+    await page.getByRole('button', { name: 'Use key' }).click();
+    await expectText(connection(), /Live/, 20000);
+    const second = await post(`${stack.apps.ingest.url}/v1/events`, { ...appointment, subject: 'person:second-hire', data: { ...appointment.data, role: 'Chief Communications Officer' } }, stack.key);
+    expect(second.status).toBe(201);
+    await expectText(row(second.body.id), /Second Hire appointed/);
+    expect(await timeline().count()).toBe(15); // the history before the key was not shown twice
+    await expectText(roster(), /Second Hire/);
+  });
+
+  it('loaded nothing from any other origin and broke no content security rule', () => {
+    const origin = new URL(stack.apps.query.url).origin;
+    expect(requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:'))).toEqual([]);
+    expect(violations).toEqual([]);
+  });
+});
+
+async function expectText(locator: ReturnType<Page['locator']>, pattern: RegExp, timeoutMs = 15000): Promise<void> {
+  await pollUntil(async () => pattern.test(await locator.innerText({ timeout: 1000 }).catch(() => '')), { timeoutMs, what: `text ${pattern}` });
+}
