@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { canonicalJson, EVENT_COLUMNS, StoredEvent, toStoredEvent, toWireEvent } from '@newsroom/event-store';
+import { canonicalJson, EVENT_COLUMNS, EventRow, StoredEvent, toStoredEvent, toWireEvent } from '@newsroom/event-store';
 
 /** Why the event store does not vouch for a message of the events topic. */
 export type ForgedReason = 'beyond-head' | 'not-in-store' | 'id-mismatch' | 'content-mismatch';
@@ -15,7 +15,7 @@ type Checked = { position: bigint; message: { value: Buffer | string } };
 export async function unvouched<T extends Checked>(db: Pick<DataSource, 'query'>, items: T[]): Promise<Array<{ item: T; reason: ForgedReason }>> {
   if (!items.length) return [];
   const positions = [...new Set(items.map((i) => i.position.toString()))];
-  const rows: Array<Record<string, unknown>> = await db.query(
+  const rows: EventRow[] = await db.query(
     `SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE global_position = ANY($1::bigint[])`,
     [positions],
   );

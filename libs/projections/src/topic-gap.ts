@@ -1,6 +1,6 @@
 import { Partitioners } from 'kafkajs';
 import { EntityManager } from 'typeorm';
-import { EVENT_COLUMNS, StoredEvent, toStoredEvent } from '@newsroom/event-store';
+import { EVENT_COLUMNS, EventRow, StoredEvent, toStoredEvent } from '@newsroom/event-store';
 
 /**
  * The partition the relay's producer puts a key on: kafkajs's DefaultPartitioner (the Java client's murmur2 of the
@@ -28,7 +28,7 @@ export async function* eventsMissingFromPartition(
 ): AsyncGenerator<StoredEvent[]> {
   let from = after;
   for (;;) {
-    const rows: Array<Record<string, unknown>> = await manager.query(
+    const rows: EventRow[] = await manager.query(
       `SELECT ${EVENT_COLUMNS} FROM event_store.events
        WHERE global_position > $1 AND ($2::bigint IS NULL OR global_position < $2) ORDER BY global_position LIMIT $3`,
       [from.toString(), before === null ? null : before.toString(), GAP_PAGE],

@@ -22,14 +22,15 @@ function toOrgSubject(organization: unknown): string {
 export const executiveDepartedV0Upcaster: Upcaster = {
   type: 'executive.departed',
   fromVersion: 0,
-  up(data: any) {
+  up(input: unknown) {
+    const data: Record<string, unknown> = typeof input === 'object' && input !== null ? { ...input } : {};
     const v1: Record<string, unknown> = {
-      organization: toOrgSubject(data?.organization),
-      role: String(data?.role ?? ''),
-      roleCategory: inferRoleCategory(String(data?.role ?? '')),
-      reason: (DEPARTURE_REASONS as readonly unknown[]).includes(data?.reason) ? data.reason : 'unknown',
+      organization: toOrgSubject(data.organization),
+      role: String(data.role ?? ''),
+      roleCategory: inferRoleCategory(String(data.role ?? '')),
+      reason: (DEPARTURE_REASONS as readonly unknown[]).includes(data.reason) ? data.reason : 'unknown',
     };
-    if (typeof data?.destination === 'string') v1.destination = data.destination;
+    if (typeof data.destination === 'string') v1.destination = data.destination;
     return v1;
   },
 };
