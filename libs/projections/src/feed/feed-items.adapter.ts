@@ -1,3 +1,4 @@
+import { isAmendment } from '@newsroom/domain';
 import { EntityManager } from 'typeorm';
 import { isUuid } from '../facts/fact-batch';
 import { Projection } from '../projection';
@@ -9,8 +10,6 @@ import { FeedWatermark } from './feed-watermark';
 
 // One JSON document per statement; a few thousand items keep it to a few megabytes.
 const ITEMS_PER_STATEMENT = 2000;
-
-const isAmendment = (e: ProjectedEvent) => e.type === 'event.corrected' || e.type === 'event.retracted';
 
 /**
  * Persists the feed set-based: every item of a batch in one INSERT keyed by position (a replay does nothing), then
