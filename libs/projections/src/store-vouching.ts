@@ -45,12 +45,12 @@ export function mismatch(value: Buffer | string, record: StoredEvent): ForgedRea
   const raw = typeof value === 'string' ? value : value.toString('utf8');
   const wire = JSON.stringify(toWireEvent(record));
   if (raw === wire) return null;
-  let sent: any;
+  let sent: unknown;
   try {
     sent = JSON.parse(raw);
   } catch {
     return 'content-mismatch';
   }
-  if (!sent || typeof sent !== 'object' || sent.id !== record.eventId) return 'id-mismatch';
+  if (!sent || typeof sent !== 'object' || !('id' in sent) || sent.id !== record.eventId) return 'id-mismatch';
   return canonicalJson(sent) === canonicalJson(JSON.parse(wire)) ? null : 'content-mismatch';
 }

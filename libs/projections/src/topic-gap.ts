@@ -1,4 +1,4 @@
-import { Partitioners } from 'kafkajs';
+import { Partitioners, type PartitionMetadata } from 'kafkajs';
 import { EntityManager } from 'typeorm';
 import { EVENT_COLUMNS, EventRow, StoredEvent, toStoredEvent } from '@newsroom/event-store';
 
@@ -8,11 +8,13 @@ import { EVENT_COLUMNS, EventRow, StoredEvent, toStoredEvent } from '@newsroom/e
  */
 export function partitionOfKey(key: string, partitions: number): number {
   const partitioner = DEFAULT_PARTITIONER;
-  const partitionMetadata = PARTITION_METADATA[partitions] ?? (PARTITION_METADATA[partitions] = Array.from({ length: partitions }, (_, i) => ({ partitionId: i, leader: 0 })));
-  return partitioner({ topic: '', partitionMetadata: partitionMetadata as any, message: { key, value: null } });
+  const partitionMetadata =
+    PARTITION_METADATA[partitions] ??
+    (PARTITION_METADATA[partitions] = Array.from({ length: partitions }, (_, i) => ({ partitionErrorCode: 0, partitionId: i, leader: 0, replicas: [0], isr: [0] })));
+  return partitioner({ topic: '', partitionMetadata, message: { key, value: null } });
 }
 const DEFAULT_PARTITIONER = Partitioners.DefaultPartitioner();
-const PARTITION_METADATA: Record<number, Array<{ partitionId: number; leader: number }>> = {};
+const PARTITION_METADATA: Record<number, PartitionMetadata[]> = {};
 
 /** Events read from the store per query while a gap is filled. */
 const GAP_PAGE = 5000;

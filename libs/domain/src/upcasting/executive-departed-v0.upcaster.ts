@@ -3,6 +3,8 @@ import { isSubject } from '../values/subject.value';
 import { inferRoleCategory } from './role-category.infer';
 import type { Upcaster } from './upcaster.types';
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
 function toOrgSubject(organization: unknown): string {
   if (isSubject(organization)) return organization;
   const slug = String(organization ?? '')
@@ -23,7 +25,7 @@ export const executiveDepartedV0Upcaster: Upcaster = {
   type: 'executive.departed',
   fromVersion: 0,
   up(input: unknown) {
-    const data: Record<string, unknown> = typeof input === 'object' && input !== null ? { ...input } : {};
+    const data = isRecord(input) ? input : {};
     const v1: Record<string, unknown> = {
       organization: toOrgSubject(data.organization),
       role: String(data.role ?? ''),
