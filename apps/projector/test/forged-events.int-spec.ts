@@ -78,7 +78,7 @@ describe('Projector: a message the event store does not vouch for is refused', (
     await append(4);
     const [target] = await store.readAll('4', 1);
     expect(target.eventId).toBe(realIds[4]);
-    const altered = toMessage({ ...target, data: { ...target.data, role: 'Forged Officer', reason: 'fired' } });
+    const altered = toMessage({ ...target, data: { ...(target.data as object), role: 'Forged Officer', reason: 'fired' } });
     const huge = toMessage({ ...target, eventId: randomUUID(), globalPosition: '1000000000000000', streamVersion: 99 });
     await kafka.publish(topics.events, [altered, huge]);
     await publishAll();

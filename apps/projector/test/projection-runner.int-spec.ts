@@ -83,7 +83,7 @@ describe('Projector: real Kafka -> feed read model, exactly-once in effect', () 
     await pollUntil(async () => {
       const cps = await checkpoints();
       const offsets = await kafka.topicOffsets(topics.events);
-      return offsets.every((o) => Number(o.high) === 0 || cps.some((c: any) => c.partition === o.partition && Number(c.last_offset) < Number(o.high)))
+      return offsets.every((o) => Number(o.high) === 0 || cps.some((c: { partition: number; last_offset: string }) => c.partition === o.partition && Number(c.last_offset) < Number(o.high)))
         && batches.reduce((n, b) => n + b.messages.length, 0) >= 80;
     }, { timeoutMs: 30000, what: 'the republished messages to be consumed' });
     expect(await feedRows()).toEqual(before);

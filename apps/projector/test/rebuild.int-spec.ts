@@ -40,7 +40,7 @@ describe('rebuild: blue-green from the event store while the live projector runs
     return out;
   };
   const departuresOf = (person: string) => ds.query(`SELECT version, occurred_at, recorded_to FROM read_model.departures WHERE subject = $1 ORDER BY version`, [person]);
-  const indexNames = async () => (await ds.query(`SELECT indexname FROM pg_indexes WHERE schemaname = 'read_model' ORDER BY 1`)).map((r: any) => r.indexname);
+  const indexNames = async () => (await ds.query(`SELECT indexname FROM pg_indexes WHERE schemaname = 'read_model' ORDER BY 1`)).map((r: { indexname: string }) => r.indexname);
 
   beforeAll(async () => {
     db = await createTestDatabase('rebuild');
@@ -106,7 +106,7 @@ describe('rebuild: blue-green from the event store while the live projector runs
     await caughtUp();
     expect(await departuresOf('person:after-rebuild')).toEqual([{ version: 1, occurred_at: '2025-03', recorded_to: null }]);
     const versions = await departuresOf('person:during-rebuild');
-    expect(versions.map((v: any) => [v.version, v.occurred_at, v.recorded_to === null])).toEqual([[1, '2025-02', false], [2, '2025-01-15', true]]);
+    expect(versions.map((v: { version: number; occurred_at: string; recorded_to: string | null }) => [v.version, v.occurred_at, v.recorded_to === null])).toEqual([[1, '2025-02', false], [2, '2025-01-15', true]]);
   });
 
   it('the rebuild command rebuilds one projection or all with progress output, and changes nothing when nothing changed', async () => {

@@ -16,14 +16,14 @@ describe('Projector: only its own event store\'s events reach the read models', 
   let ds: DataSource;
   let kafka: KafkaClient;
   let consumer: ManagedConsumer;
-  const stores: Record<'a' | 'b', { store: PgEventStore; relay: EventRelay; ids: string[] }> = {} as any;
+  const stores = {} as Record<'a' | 'b', { store: PgEventStore; relay: EventRelay; ids: string[] }>;
   let foreign = 0;
 
   const append = async (which: 'a' | 'b', count: number) => {
     const { store, ids } = stores[which];
     for (let i = 0; i < count; i++) {
       const event = eventToAppend({ data: { organization: `org:${which}`, role: `Officer ${which}${ids.length}`, roleCategory: 'c-suite', reason: 'resigned' } });
-      await store.append({ streamId: `person:${which}-${ids.length % 5}`, expectedVersion: 'any', events: [event as any] });
+      await store.append({ streamId: `person:${which}-${ids.length % 5}`, expectedVersion: 'any', events: [event] });
       ids.push(event.eventId);
     }
   };

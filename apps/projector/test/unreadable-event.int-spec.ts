@@ -17,7 +17,7 @@ const departed = (person: string, schemaVersion = 1): EventToAppend =>
   eventToAppend({ schemaVersion, data: { organization: 'org:openai', role: `Chief Officer ${person}`, roleCategory: 'c-suite', reason: 'resigned' } }) as EventToAppend;
 // What a newer release would ship: executive.departed at schema version 2 (an added optional field).
 const knowsV2 = createUpcaster(
-  [...UPCASTERS, { type: 'executive.departed', fromVersion: 1, up: (data: any) => ({ ...data }) }],
+  [...UPCASTERS, { type: 'executive.departed', fromVersion: 1, up: (data) => ({ ...(data as object) }) }],
   { ...CURRENT_SCHEMA_VERSION, 'executive.departed': 2 },
 );
 
@@ -79,7 +79,7 @@ describe('Projector: an event it cannot read is recorded as failed and the feed 
     expect(failures).toEqual(NAMES.sort().map((projection) => ({ projection, position, event_id: newer.eventId, type: 'executive.departed' })));
     const feed = await ds.query('SELECT event_id FROM read_model.feed_items ORDER BY position');
     expect(feed).toHaveLength(12);
-    expect(feed.map((r: any) => r.event_id)).not.toContain(newer.eventId);
+    expect(feed.map((r: { event_id: string }) => r.event_id)).not.toContain(newer.eventId);
   });
 
   it('replays it with code that knows its schema version: the read models then equal a rebuild', async () => {

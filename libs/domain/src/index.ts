@@ -15,6 +15,7 @@ export { LIMITS } from './values/text.value';
 
 export type { EventDefinition } from './events/event-definition.factory';
 export * from './events/event-catalog.registry';
+export * from './events/story-event.types';
 export * from './events/executive-appointed.event';
 export * from './events/executive-departed.event';
 export * from './events/headcount-reported.event';
@@ -42,7 +43,7 @@ export { evolve, foldStream } from './streams/story-stream.evolve';
 export { decideRecord, decideCorrection, decideRetraction } from './streams/story-stream.decider';
 export { mergePatch } from './streams/merge-patch.util';
 
-export type { Upcaster, VersionedEvent } from './upcasting/upcaster.types';
+export type { Upcaster, UpcastEvent, VersionedEvent } from './upcasting/upcaster.types';
 export { upcast, createUpcaster, UPCASTERS, type UpcastFn } from './upcasting/upcast.registry';
 export { inferRoleCategory } from './upcasting/role-category.infer';
 

@@ -47,7 +47,7 @@ describe('mergePatch with prototype keys (defence in depth)', () => {
   });
 
   it('given constructor/prototype keys, then they are plain own values and the target is untouched', () => {
-    const merged = mergePatch(target, JSON.parse('{"constructor":{"prototype":{"polluted":1}},"money":{"__proto__":null}}')) as Record<string, any>;
+    const merged = mergePatch(target, JSON.parse('{"constructor":{"prototype":{"polluted":1}},"money":{"__proto__":null}}')) as Record<string, unknown>;
     expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(merged.money).toEqual({ amount: '1', currency: 'USD' });

@@ -51,7 +51,7 @@ describe('retraction request', () => {
 
 describe('story request', () => {
   const story = { outlet: 'Example Daily', url: 'https://example.org/a', title: 'La transformation commerciale', language: 'fr', publishedAt: '2024-10-02' };
-  const withoutSources = (e: Record<string, any>) => {
+  const withoutSources = (e: Record<string, unknown>) => {
     delete e.sources;
     return e;
   };

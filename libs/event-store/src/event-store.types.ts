@@ -23,24 +23,34 @@ export interface EventMetadata {
   [key: string]: unknown;
 }
 
-/** An event as stored: the server-side fields of PRODUCT.md's envelope included. */
-export interface StoredEvent {
+/**
+ * The type-specific part of a stored event. The log holds every schema version ever written, so by default a
+ * stored event's data is untyped: readers upcast it (libs/domain) to get the typed union of today's shapes.
+ */
+export interface EventBody {
+  type: string;
+  data: unknown;
+}
+
+/** The fields every stored event has, next to its type and data: the server-side fields of PRODUCT.md's envelope included. */
+export interface StoredEventFields {
   globalPosition: string;
   eventId: string;
   streamId: string;
   streamVersion: number;
-  type: string;
   schemaVersion: number;
   occurredAt: string | null;
   occurredStart: string | null;
   occurredEnd: string | null;
   recordedAt: string;
-  data: any;
-  sources: any[];
+  sources: unknown[];
   modality: string;
   metadata: EventMetadata;
   contentHash: string;
 }
+
+/** An event as stored; given a union of bodies (e.g. the domain's StoryEvent) it is the union of stored events. */
+export type StoredEvent<B extends EventBody = EventBody> = B extends EventBody ? StoredEventFields & B : never;
 
 /** `'any'` skips the check; `0` means the stream must not exist yet; n means the stream is at version n. */
 export type ExpectedVersion = number | 'any';

@@ -1,5 +1,5 @@
 import { EventStoreBusyError } from './event-store.errors';
-import { EVENT_COLUMNS, toStoredEvent } from './event-rows.mapper';
+import { EVENT_COLUMNS, EventRow, toStoredEvent } from './event-rows.mapper';
 import { StoredEvent } from './event-store.types';
 
 /** What a write reads first: its subjects' streams (whole, in version order) and any events already stored under its ids. */
@@ -15,7 +15,10 @@ interface Waiter {
   reject: (error: unknown) => void;
 }
 
-type Query = (sql: string, params: unknown[]) => Promise<{ rows: any[] }>;
+/** A row of the read: the event's columns and which of the two questions it answers. */
+type WriteReadRow = EventRow & { in_stream: boolean; by_id: boolean };
+
+type Query = (sql: string, params: unknown[]) => Promise<{ rows: WriteReadRow[] }>;
 
 // One statement for both: rows of the asked streams, then rows with the asked ids (a row may match both).
 const SQL = `SELECT ${EVENT_COLUMNS}, (stream_id = ANY($1::text[])) AS in_stream, (event_id = ANY($2::uuid[])) AS by_id
@@ -65,7 +68,7 @@ export class WriteReadCoalescer {
   private async run(batch: Waiter[]): Promise<void> {
     const streamIds = [...new Set(batch.flatMap((w) => w.streamIds))];
     const eventIds = [...new Set(batch.flatMap((w) => w.eventIds))];
-    let rows: any[];
+    let rows: WriteReadRow[];
     try {
       rows = streamIds.length || eventIds.length ? (await this.query(SQL, [streamIds, eventIds])).rows : [];
     } catch (error) {

@@ -1,14 +1,12 @@
-import { EventType, Modality, upcast, type UpcastFn } from '@newsroom/domain';
+import { EventOf, EventType, Modality, Source, upcast, type UpcastEvent, type UpcastFn } from '@newsroom/domain';
 import type { StoredEvent } from '@newsroom/event-store';
 
-/** An event as it travels on newsroom.events.v1 and as projections see it (upcast to the current schema). */
-export interface ProjectedEvent {
+/** The envelope of a projected event, next to its `type` and `data`. */
+export interface ProjectedEventFields {
   id: string;
-  type: EventType;
   subject: string;
   occurredAt: string | null;
-  data: any;
-  sources: any[];
+  sources: Source[];
   modality: Modality;
   streamVersion: number;
   globalPosition: string;
@@ -17,15 +15,26 @@ export interface ProjectedEvent {
   metadata: { correlationId?: string; causationId?: string | null; actor?: string; [k: string]: unknown };
 }
 
+/**
+ * An event as it travels on newsroom.events.v1 and as projections see it (upcast to the current schema): a union
+ * over the event types, so `type` narrows `data` and a renamed field fails to compile in every projection reading it.
+ */
+export type ProjectedEvent<T extends EventType = EventType> = EventOf<T, ProjectedEventFields>;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
 /** Parses a Kafka message value; throws on anything that is not a well-formed event (it goes to the DLQ). */
 export function parseWireEvent(value: Buffer | string, upcastFn: UpcastFn = upcast): ProjectedEvent {
-  const raw = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
-  if (!raw || typeof raw !== 'object' || typeof raw.id !== 'string' || typeof raw.type !== 'string') {
+  const raw: unknown = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
+  if (!isRecord(raw) || typeof raw.id !== 'string' || typeof raw.type !== 'string') {
     throw new Error('not an event envelope');
   }
   if (!/^\d+$/.test(String(raw.globalPosition))) throw new Error('event without a global position');
   const current = upcastFn({ type: raw.type, schemaVersion: Number(raw.schemaVersion ?? 1), data: raw.data });
-  return { ...raw, globalPosition: String(raw.globalPosition), type: current.type, schemaVersion: current.schemaVersion, data: current.data };
+  // The rest of the envelope is the relay's copy of the store's record, as written by the store (the runner vouches
+  // for messages against the store); only the data needed the upcaster.
+  const envelope = raw as unknown as ProjectedEventFields;
+  return { ...envelope, globalPosition: String(raw.globalPosition), ...current };
 }
 
 /** Where an event sits in the log, as far as a message that could not be parsed still tells. */
@@ -44,16 +53,16 @@ const POSITION = /^[1-9]\d{0,18}$/;
  * `event-type`). Null when neither says where it sits in the log: such a message can only be dead-lettered.
  */
 export function identifyMessage(value: Buffer | string, headers: Record<string, string | undefined>): EventIdentity | null {
-  let raw: any = null;
+  let raw: unknown = null;
   try {
     raw = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
   } catch {
     raw = null;
   }
-  const envelope = raw && typeof raw === 'object' ? raw : {};
+  const envelope: Record<string, unknown> = isRecord(raw) ? raw : {};
   const position = [envelope.globalPosition, headers['global-position']].map((p) => (p == null ? '' : String(p))).find((p) => POSITION.test(p));
   if (!position) return null;
-  const id = [envelope.id, headers['event-id']].find((v) => typeof v === 'string' && UUID.test(v)) ?? null;
+  const id = [envelope.id, headers['event-id']].find((v): v is string => typeof v === 'string' && UUID.test(v)) ?? null;
   const type = [envelope.type, headers['event-type']].find((v) => typeof v === 'string' && v.length > 0) ?? 'unknown';
   return { position, id, type: String(type).slice(0, 200) };
 }
@@ -61,14 +70,18 @@ export function identifyMessage(value: Buffer | string, headers: Record<string, 
 
 /** The same event read straight from the event store (rebuilds): the wire shape the relay publishes, upcast. */
 export function projectedFromStored(e: StoredEvent, upcastFn: UpcastFn = upcast): ProjectedEvent {
-  const current = upcastFn({ type: e.type, schemaVersion: e.schemaVersion, data: e.data });
+  return projected(e, upcastFn({ type: e.type, schemaVersion: e.schemaVersion, data: e.data }));
+}
+
+function projected<T extends EventType>(e: StoredEvent, current: UpcastEvent<T>): ProjectedEvent<T> {
   return {
     id: e.eventId,
-    type: current.type as EventType,
+    type: current.type,
     subject: e.streamId,
     occurredAt: e.occurredAt,
     data: current.data,
-    sources: e.sources,
+    // Checked against the sources schema and the modalities when written.
+    sources: e.sources as Source[],
     modality: e.modality as Modality,
     streamVersion: e.streamVersion,
     globalPosition: e.globalPosition,

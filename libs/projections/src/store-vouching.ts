@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { canonicalJson, EVENT_COLUMNS, StoredEvent, toStoredEvent, toWireEvent } from '@newsroom/event-store';
+import { canonicalJson, EVENT_COLUMNS, EventRow, StoredEvent, toStoredEvent, toWireEvent } from '@newsroom/event-store';
 
 /** Why the event store does not vouch for a message of the events topic. */
 export type ForgedReason = 'beyond-head' | 'not-in-store' | 'id-mismatch' | 'content-mismatch';
@@ -15,7 +15,7 @@ type Checked = { position: bigint; message: { value: Buffer | string } };
 export async function unvouched<T extends Checked>(db: Pick<DataSource, 'query'>, items: T[]): Promise<Array<{ item: T; reason: ForgedReason }>> {
   if (!items.length) return [];
   const positions = [...new Set(items.map((i) => i.position.toString()))];
-  const rows: Array<Record<string, unknown>> = await db.query(
+  const rows: EventRow[] = await db.query(
     `SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE global_position = ANY($1::bigint[])`,
     [positions],
   );
@@ -45,12 +45,12 @@ export function mismatch(value: Buffer | string, record: StoredEvent): ForgedRea
   const raw = typeof value === 'string' ? value : value.toString('utf8');
   const wire = JSON.stringify(toWireEvent(record));
   if (raw === wire) return null;
-  let sent: any;
+  let sent: unknown;
   try {
     sent = JSON.parse(raw);
   } catch {
     return 'content-mismatch';
   }
-  if (!sent || typeof sent !== 'object' || sent.id !== record.eventId) return 'id-mismatch';
+  if (!sent || typeof sent !== 'object' || !('id' in sent) || sent.id !== record.eventId) return 'id-mismatch';
   return canonicalJson(sent) === canonicalJson(JSON.parse(wire)) ? null : 'content-mismatch';
 }

@@ -1,6 +1,6 @@
-import { Partitioners } from 'kafkajs';
+import { Partitioners, type PartitionMetadata } from 'kafkajs';
 import { EntityManager } from 'typeorm';
-import { EVENT_COLUMNS, StoredEvent, toStoredEvent } from '@newsroom/event-store';
+import { EVENT_COLUMNS, EventRow, StoredEvent, toStoredEvent } from '@newsroom/event-store';
 
 /**
  * The partition the relay's producer puts a key on: kafkajs's DefaultPartitioner (the Java client's murmur2 of the
@@ -8,11 +8,13 @@ import { EVENT_COLUMNS, StoredEvent, toStoredEvent } from '@newsroom/event-store
  */
 export function partitionOfKey(key: string, partitions: number): number {
   const partitioner = DEFAULT_PARTITIONER;
-  const partitionMetadata = PARTITION_METADATA[partitions] ?? (PARTITION_METADATA[partitions] = Array.from({ length: partitions }, (_, i) => ({ partitionId: i, leader: 0 })));
-  return partitioner({ topic: '', partitionMetadata: partitionMetadata as any, message: { key, value: null } });
+  const partitionMetadata =
+    PARTITION_METADATA[partitions] ??
+    (PARTITION_METADATA[partitions] = Array.from({ length: partitions }, (_, i) => ({ partitionErrorCode: 0, partitionId: i, leader: 0, replicas: [0], isr: [0] })));
+  return partitioner({ topic: '', partitionMetadata, message: { key, value: null } });
 }
 const DEFAULT_PARTITIONER = Partitioners.DefaultPartitioner();
-const PARTITION_METADATA: Record<number, Array<{ partitionId: number; leader: number }>> = {};
+const PARTITION_METADATA: Record<number, PartitionMetadata[]> = {};
 
 /** Events read from the store per query while a gap is filled. */
 const GAP_PAGE = 5000;
@@ -28,7 +30,7 @@ export async function* eventsMissingFromPartition(
 ): AsyncGenerator<StoredEvent[]> {
   let from = after;
   for (;;) {
-    const rows: Array<Record<string, unknown>> = await manager.query(
+    const rows: EventRow[] = await manager.query(
       `SELECT ${EVENT_COLUMNS} FROM event_store.events
        WHERE global_position > $1 AND ($2::bigint IS NULL OR global_position < $2) ORDER BY global_position LIMIT $3`,
       [from.toString(), before === null ? null : before.toString(), GAP_PAGE],

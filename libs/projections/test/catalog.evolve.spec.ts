@@ -4,7 +4,7 @@ import {
 import { InMemoryFactTable } from './support/in-memory-fact-table';
 import { correction, departed, event, recordedAtOf, resetClock, retraction } from './support/events.builder';
 
-type Row = StoredFactRow & Record<string, any>;
+type Row = StoredFactRow & Record<string, unknown>;
 
 describe('products, regulatory interventions, timeline, sources and entities: evolve', () => {
   beforeEach(() => resetClock());

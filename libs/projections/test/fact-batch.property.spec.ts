@@ -49,7 +49,7 @@ describe('property: a batch planned at once writes what applying its events one 
     const plan = planFactBatch(leadershipModel, [fact, fix, gone], new Map());
     expect(plan.opens.map((o) => [o.fact.version, o.fact.occurredAt])).toEqual([[1, '2024-05'], [2, '2024-06']]);
     expect(plan.closes.map((c) => [c.version, c.by, c.positionTo])).toEqual([[1, 'corrected', fix.globalPosition], [2, 'retracted', gone.globalPosition]]);
-    expect(amendmentTargets([fact, fix, gone, { ...fix, data: { targetEventId: 'not-a-uuid' } }])).toEqual([fact.id]);
+    expect(amendmentTargets([fact, fix, gone, { ...fix, data: { targetEventId: 'not-a-uuid' } } as ProjectedEvent])).toEqual([fact.id]);
   });
 
   it('a replayed fact already stored does not hide its stored state from an amendment in the same batch', () => {

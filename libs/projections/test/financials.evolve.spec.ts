@@ -4,7 +4,7 @@ import { correction, event, recordedAtOf, resetClock, retraction } from './suppo
 
 const usd = (amount: string) => ({ amount, currency: 'USD' });
 const points = (t: InMemoryFactTable, knownAt: string | null = null) =>
-  t.visible<StoredFactRow & Record<string, any>>(knownAt)
+  t.visible<StoredFactRow & Record<string, unknown>>(knownAt)
     .map((r) => [r.metric, r.basis, r.amount ?? r.count, r.period])
     .sort((a, b) => (String(a) < String(b) ? -1 : 1));
 
@@ -29,7 +29,7 @@ describe('financials: evolve', () => {
       ['revenue_target', 'target', '100000000000', '2029'],
       ['valuation', 'post_money', '157000000000', '2024-10-02'],
     ]);
-    const target = t.visible<Record<string, any>>().find((r) => r.metric === 'revenue_target')!;
+    const target = t.visible<Record<string, unknown>>().find((r) => r.metric === 'revenue_target')!;
     expect([target.period_start, target.period_end]).toEqual(['2029-01-01T00:00:00.000Z', '2030-01-01T00:00:00.000Z']);
   });
 
@@ -41,7 +41,7 @@ describe('financials: evolve', () => {
     expect(points(t, recordedAtOf(1))).toEqual([['loss', 'cumulative_projected', '440000000000', '2025/2029']]);
     const [now] = t.visible();
     expect(now).toMatchObject({ version: 2, change_reason: 'scale error', currency: 'USD' });
-    expect(now.sources.map((s: any) => s.outlet)).toEqual(['Example Daily', 'Other']);
+    expect(now.sources.map((s) => (s as { outlet: string }).outlet)).toEqual(['Example Daily', 'Other']);
   });
 
   it('a correction that drops a headcount function closes that point; a retraction closes them all', () => {

@@ -67,7 +67,7 @@ describe('projection runner: a whole batch at once, falling back to event by eve
     const picky = new PickyProjection(events[1].id);
     const runner = new ProjectionRunner(ds, [new LeadershipProjection(), picky], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
     await runner.handleBatch({ topic: topics.events, partition: 0, messages: events.map((e, i) => message(e, i, topics.events)) });
-    expect((await ds.query(`SELECT subject FROM read_model.leadership_events ORDER BY subject`)).map((r: any) => r.subject)).toEqual(['person:a', 'person:b', 'person:c']);
+    expect((await ds.query(`SELECT subject FROM read_model.leadership_events ORDER BY subject`)).map((r: { subject: string }) => r.subject)).toEqual(['person:a', 'person:b', 'person:c']);
     expect(picky.seen.slice(-2)).toEqual(['101', '103']);
     expect(await ds.query(`SELECT projection, position::text FROM read_model.projection_failures`)).toEqual([{ projection: 'picky', position: '102' }]);
     expect([await checkpoint('leadership'), await checkpoint('picky')]).toEqual(['103', '103']);

@@ -43,7 +43,7 @@ describe('rebuild fold: groups side by side, bad events set aside (real Postgres
   it('sets the bad event aside for the read models that cannot take it, and folds everything else', async () => {
     const result = await rebuild(3, 5);
     expect(result.failures).toBe(2);
-    expect((await ds.query(`SELECT projection FROM read_model.projection_failures WHERE event_id = $1 ORDER BY 1`, [poisonId])).map((r: any) => r.projection)).toEqual(['departures', 'leadership']);
+    expect((await ds.query(`SELECT projection FROM read_model.projection_failures WHERE event_id = $1 ORDER BY 1`, [poisonId])).map((r: { projection: string }) => r.projection)).toEqual(['departures', 'leadership']);
     expect(await ds.query(`SELECT count(*)::int AS n FROM read_model.feed_items WHERE event_id = $1`, [poisonId])).toEqual([{ n: 1 }]);
     expect(await ds.query(`SELECT count(*)::int AS n FROM read_model.timeline_facts WHERE fact_id = $1`, [poisonId])).toEqual([{ n: 2 }]);
   });

@@ -1,4 +1,4 @@
-import { EventStatus, foldStream, StreamState } from '@newsroom/domain';
+import { AmendmentEvent, EventStatus, foldStream, isAmendment, StreamState } from '@newsroom/domain';
 import { EventMetadata, StoredEvent } from '@newsroom/event-store';
 import { toRecordedEvent } from '../events/shared/stored-to-recorded';
 
@@ -55,13 +55,13 @@ export function toEventView(stored: StoredEvent): EventView {
   };
 }
 
-const isAmendmentOf = (e: StoredEvent, eventId: string) =>
-  (e.type === 'event.corrected' || e.type === 'event.retracted') && e.data?.targetEventId === eventId;
+const isAmendmentOf = (e: StoredEvent, eventId: string): e is StoredEvent & AmendmentEvent =>
+  isAmendment(e) && e.data?.targetEventId === eventId;
 
-function toAmendment(e: StoredEvent): AmendmentView {
+function toAmendment(e: StoredEvent & AmendmentEvent): AmendmentView {
   return {
     id: e.eventId,
-    type: e.type as AmendmentView['type'],
+    type: e.type,
     recordedAt: e.recordedAt,
     globalPosition: e.globalPosition,
     reason: e.data.reason,

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { FEED_ITEM_COLUMNS, FeedItemRow, toFeedItemRow } from '@newsroom/projections';
+import { FEED_ITEM_COLUMNS, FeedItemDbRow, FeedItemRow, toFeedItemRow } from '@newsroom/projections';
 import { FeedFilter } from './feed-query';
 
 /**
@@ -15,7 +15,7 @@ const COLUMNS = FEED_ITEM_COLUMNS.split(',')
 // Amendments (corrections, retractions) are joined to their target once, by its unique event id.
 const FROM = `read_model.feed_items f LEFT JOIN read_model.feed_items t ON t.event_id = f.target_event_id`;
 
-function toRow(r: Record<string, any>): FeedRow {
+function toRow(r: FeedItemDbRow & { target_type?: string | null }): FeedRow {
   const row = toFeedItemRow(r);
   return { ...row, targetType: r.target_type ?? null, pos: BigInt(row.position), recordedMs: Date.parse(row.recordedAt) };
 }

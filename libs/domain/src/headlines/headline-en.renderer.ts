@@ -1,11 +1,10 @@
 import type { RecordableEventType } from '../events/event-catalog.registry';
 import { labelOf } from './display-name.format';
 import { listOf, parenthesized } from './headline-parts.util';
-import type { HeadlineEvent } from './headline.types';
+import type { HeadlineRenderers } from './headline.types';
 import { formatMoney, formatNumber } from './money.format';
 import { periodPhrase } from './period.format';
 
-type Render = (e: HeadlineEvent, name: string) => string;
 
 const LAWSUIT_STATUS: Readonly<Record<string, string>> = {
   amended: 'complaint amended', motion_filed: 'motion filed', injunction_sought: 'injunction sought',
@@ -23,7 +22,7 @@ function functions(byFunction: unknown): string {
 }
 
 /** English headline per recordable type; `name` is the subject's display name. */
-export const EN_HEADLINES: Readonly<Record<RecordableEventType, Render>> = {
+export const EN_HEADLINES: Readonly<HeadlineRenderers> = {
   'executive.appointed': ({ data }, name) =>
     `${name} appointed ${data.interim ? 'interim ' : ''}${data.role} at ${labelOf(data.organization)}`,
   'executive.departed': ({ data }, name) =>

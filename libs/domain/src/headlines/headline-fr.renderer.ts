@@ -1,11 +1,10 @@
 import type { RecordableEventType } from '../events/event-catalog.registry';
 import { labelOf } from './display-name.format';
 import { listOf, truncate } from './headline-parts.util';
-import type { HeadlineEvent } from './headline.types';
+import type { HeadlineRenderers } from './headline.types';
 import { formatMoney, formatNumber } from './money.format';
 import { periodPhrase } from './period.format';
 
-type Render = (e: HeadlineEvent, name: string) => string;
 
 const LAWSUIT_STATUS: Readonly<Record<string, string>> = {
   amended: 'plainte modifiée', motion_filed: 'requête déposée', injunction_sought: 'injonction demandée',
@@ -25,7 +24,7 @@ function functions(byFunction: unknown): string {
 }
 
 /** French headline per recordable type (French typography: a space before ":"). */
-export const FR_HEADLINES: Readonly<Record<RecordableEventType, Render>> = {
+export const FR_HEADLINES: Readonly<HeadlineRenderers> = {
   'executive.appointed': ({ data }, name) =>
     `${labelOf(data.organization)} nomme ${name} au poste de ${data.role}${data.interim ? ' par intérim' : ''}`,
   'executive.departed': ({ data }, name) =>

@@ -1,9 +1,12 @@
+import type { EventDataMap, EventType, RecordableEventType } from '../events/event-catalog.registry';
+import type { CorrectionChanges } from '../events/event-corrected.event';
+import { isAmendment, type AmendmentEvent } from '../events/story-event.types';
 import { mergePatch } from '../streams/merge-patch.util';
 import { displayNameOf } from './display-name.format';
 import { FR_HEADLINES } from './headline-fr.renderer';
 import { EN_HEADLINES } from './headline-en.renderer';
 import { parenthesized } from './headline-parts.util';
-import type { HeadlineEvent, HeadlineLang } from './headline.types';
+import type { HeadlineEvent, HeadlineLang, HeadlineRenderers } from './headline.types';
 
 const RENDERERS = { en: EN_HEADLINES, fr: FR_HEADLINES } as const;
 
@@ -21,23 +24,31 @@ export interface HeadlineOptions {
 }
 
 function renderFact(event: HeadlineEvent, lang: HeadlineLang): string {
-  const render = RENDERERS[lang][event.type as keyof typeof EN_HEADLINES];
-  const text = render ? render({ ...event, data: event.data ?? {} }, displayNameOf(event.subject)) : `${event.type}: ${displayNameOf(event.subject)}`;
+  const text = isAmendment(event) ? `${event.type}: ${displayNameOf(event.subject)}` : renderStory(RENDERERS[lang], event, displayNameOf(event.subject));
   const prefix = event.modality === 'rumored' || event.modality === 'denied' ? PREFIX[lang][event.modality] : '';
   return prefix + text;
 }
 
-function renderAmendment(event: HeadlineEvent, lang: HeadlineLang, target?: HeadlineEvent): string {
+function renderStory<T extends RecordableEventType>(renderers: HeadlineRenderers, event: HeadlineEvent<T>, name: string): string {
+  // Data is never absent in a valid event; a malformed one still gets a headline instead of a crash.
+  return renderers[event.type]({ ...event, data: event.data ?? ({} as EventDataMap[T]) }, name);
+}
+
+// The patched data still fits the target's type: the correction was checked against its schema when decided.
+function amended<T extends EventType>(target: HeadlineEvent<T>, changes: CorrectionChanges): HeadlineEvent<T> {
+  return {
+    ...target,
+    occurredAt: changes.occurredAt ?? target.occurredAt,
+    data: changes.data ? (mergePatch(target.data, changes.data) as EventDataMap[T]) : target.data,
+  };
+}
+
+function renderAmendment(event: HeadlineEvent & AmendmentEvent, lang: HeadlineLang, target?: HeadlineEvent): string {
   const corrected = event.type === 'event.corrected';
   const prefix = PREFIX[lang][corrected ? 'corrected' : 'retracted'];
   if (target) {
-    const changes = corrected ? (event.data?.changes ?? {}) : {};
-    const shown: HeadlineEvent = {
-      ...target,
-      occurredAt: changes.occurredAt ?? target.occurredAt,
-      data: changes.data ? mergePatch(target.data, changes.data) : target.data,
-    };
-    return prefix + renderFact(shown, lang);
+    const changes = event.type === 'event.corrected' ? (event.data?.changes ?? {}) : {};
+    return prefix + renderFact(amended(target, changes), lang);
   }
   const name = displayNameOf(event.subject);
   const what =
@@ -49,6 +60,6 @@ function renderAmendment(event: HeadlineEvent, lang: HeadlineLang, target?: Head
 
 /** A one-line headline in English or French, built from the event's data. */
 export function renderHeadline(event: HeadlineEvent, lang: HeadlineLang, options: HeadlineOptions = {}): string {
-  if (event.type === 'event.corrected' || event.type === 'event.retracted') return renderAmendment(event, lang, options.target);
+  if (isAmendment(event)) return renderAmendment(event, lang, options.target);
   return renderFact(event, lang);
 }

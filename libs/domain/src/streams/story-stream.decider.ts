@@ -4,6 +4,7 @@ import {
   SUBJECT_KIND_BY_TYPE,
   eventDefinitionOf,
   isRecordableEventType,
+  type RecordableEventType,
 } from '../events/event-catalog.registry';
 import type { CorrectionRequest } from '../submission/correction-request.schema';
 import type { RetractionRequest } from '../submission/retraction-request.schema';
@@ -38,7 +39,11 @@ export function decideRecord(state: StreamState, submission: Submission): NewEve
       `expected version ${submission.expectedVersion} but ${state.subject} is at ${state.version}`,
     );
   }
-  assertLawsuitRules(state, submission.type, submission.data);
+  assertLawsuitRules(state, submission);
+  return recordedFrom(submission);
+}
+
+function recordedFrom<T extends RecordableEventType>(submission: Submission<T>): NewEvent<T> {
   return {
     type: submission.type,
     subject: submission.subject,

@@ -1,10 +1,12 @@
-import { CURRENT_SCHEMA_VERSION } from '../events/event-catalog.registry';
+import type { CorrectionChanges } from '../events/event-corrected.event';
+import { CURRENT_SCHEMA_VERSION, type EventDataMap, type EventType } from '../events/event-catalog.registry';
+import { isAmendment, type StoryEvent } from '../events/story-event.types';
 import { upcast } from '../upcasting/upcast.registry';
 import { deriveLawsuitState } from './lawsuit-state.derive';
 import { mergePatch } from './merge-patch.util';
-import { initialStreamState, type RecordedEvent, type StreamState } from './stream-state.types';
+import { initialStreamState, type RecordedEvent, type StreamEventState, type StreamState } from './stream-state.types';
 
-const LAWSUIT_TYPES = new Set(['lawsuit.filed', 'lawsuit.status_changed']);
+const LAWSUIT_TYPES = new Set<EventType>(['lawsuit.filed', 'lawsuit.status_changed']);
 
 // Mutates `draft` only; callers hand it a fresh copy, which keeps evolve pure and foldStream linear.
 function apply(draft: StreamState, raw: RecordedEvent): void {
@@ -12,30 +14,37 @@ function apply(draft: StreamState, raw: RecordedEvent): void {
     throw new Error(`event ${raw.eventId} belongs to ${raw.subject}, not to stream ${draft.subject}`);
   }
   // Old stored versions are read through the upcasters so corrections always merge over current shapes.
-  const { type, data } =
+  const event: StoryEvent =
     raw.schemaVersion === CURRENT_SCHEMA_VERSION[raw.type] ? raw : upcast({ type: raw.type, schemaVersion: raw.schemaVersion, data: raw.data });
   draft.version = Math.max(draft.version, raw.streamVersion);
-  draft.events.set(raw.eventId, { type, status: 'current', occurredAt: raw.occurredAt, data });
+  draft.events.set(raw.eventId, standing(event, raw.occurredAt));
 
-  let touchesLawsuit = LAWSUIT_TYPES.has(type);
-  if (type === 'event.corrected' || type === 'event.retracted') {
+  let touchesLawsuit = LAWSUIT_TYPES.has(event.type);
+  if (isAmendment(event)) {
+    const data = event.data;
     const target = draft.events.get(data?.targetEventId);
     // Tolerate a dangling target: the log is history and folding it must not fail.
     if (target && target.status !== 'retracted') {
-      const updated =
-        type === 'event.retracted'
-          ? { ...target, status: 'retracted' as const }
-          : {
-              ...target,
-              status: 'corrected' as const,
-              occurredAt: data.changes?.occurredAt ?? target.occurredAt,
-              data: data.changes?.data ? mergePatch(target.data, data.changes.data) : target.data,
-            };
+      const updated = event.type === 'event.retracted' ? { ...target, status: 'retracted' as const } : corrected(target, event.data.changes);
       draft.events.set(data.targetEventId, updated);
       touchesLawsuit = LAWSUIT_TYPES.has(target.type);
     }
   }
   if (touchesLawsuit && draft.lawsuit) draft.lawsuit = deriveLawsuitState(draft.events);
+}
+
+function standing<T extends EventType>(event: StoryEvent<T>, occurredAt: string | null): StreamEventState<T> {
+  return { type: event.type, status: 'current', occurredAt, data: event.data };
+}
+
+// The patched data still fits the target's type: the decider checked it against the type's schema.
+function corrected<T extends EventType>(target: StreamEventState<T>, changes: CorrectionChanges | undefined): StreamEventState<T> {
+  return {
+    ...target,
+    status: 'corrected',
+    occurredAt: changes?.occurredAt ?? target.occurredAt,
+    data: changes?.data ? (mergePatch(target.data, changes.data) as EventDataMap[T]) : target.data,
+  };
 }
 
 function copy(state: StreamState): StreamState {

@@ -1,4 +1,5 @@
 import type { EventType } from '../events/event-catalog.registry';
+import type { EventOf } from '../events/story-event.types';
 import type { LawsuitStatus } from '../events/lawsuit-status-changed.event';
 import type { Modality } from '../values/modality.value';
 import type { Source } from '../values/source.value';
@@ -6,37 +7,34 @@ import { parseSubject } from '../values/subject.value';
 
 export type EventStatus = 'current' | 'corrected' | 'retracted';
 
-/** An event as stored in the log, read back for folding. */
-export interface RecordedEvent {
-  eventId: string;
-  type: EventType;
-  subject: string;
-  streamVersion: number;
-  occurredAt: string | null;
-  data: any;
-  sources: Source[];
-  modality: Modality;
-  schemaVersion: number;
-}
+/** An event as stored in the log, read back (upcast to today's schema) for folding; `type` narrows `data`. */
+export type RecordedEvent<T extends EventType = EventType> = EventOf<
+  T,
+  {
+    eventId: string;
+    subject: string;
+    streamVersion: number;
+    occurredAt: string | null;
+    sources: Source[];
+    modality: Modality;
+    schemaVersion: number;
+  }
+>;
 
 /** What the decider produces; the event store adds id, stream version, position and times. */
-export interface NewEvent {
-  type: EventType;
-  subject: string;
-  occurredAt: string | null;
-  data: any;
-  sources: Source[];
-  modality: Modality;
-  schemaVersion: number;
-}
+export type NewEvent<T extends EventType = EventType> = EventOf<
+  T,
+  {
+    subject: string;
+    occurredAt: string | null;
+    sources: Source[];
+    modality: Modality;
+    schemaVersion: number;
+  }
+>;
 
-export interface StreamEventState {
-  type: EventType;
-  status: EventStatus;
-  /** After corrections: the corrected occurredAt and data. */
-  occurredAt: string | null;
-  data: any;
-}
+/** One event of a folded stream; after corrections, `occurredAt` and `data` are the corrected ones. */
+export type StreamEventState<T extends EventType = EventType> = EventOf<T, { status: EventStatus; occurredAt: string | null }>;
 
 export interface LawsuitState {
   filed: boolean;

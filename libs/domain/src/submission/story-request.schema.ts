@@ -7,7 +7,9 @@ import { nameSchema, titleSchema } from '../values/text.value';
 import { runInputSchema } from '../validation/storable-text';
 import type { Validation } from '../validation/validation.types';
 import { buildEnvelopeUnion, isPlainObject } from './envelope.schema';
-import type { Submission } from './submission.schema';
+import type { RecordableEventType } from '../events/event-catalog.registry';
+import type { EventOf } from '../events/story-event.types';
+import type { Submission, SubmissionFields } from './submission.schema';
 
 /** The article that backs every event of a story request. */
 export const storySchema = z.strictObject(
@@ -35,10 +37,10 @@ export const storyRequestSchema = z.strictObject({
 
 export type Story = z.infer<typeof storySchema>;
 /** `quote`: the words of the story this event rests on; it goes into the event's copy of the story source. */
-export type StoryEvent = Omit<Submission, 'sources'> & { sources?: Source[]; quote?: string };
+export type StoryRequestEvent = EventOf<RecordableEventType, Omit<SubmissionFields, 'sources'> & { sources?: Source[]; quote?: string }>;
 export interface StoryRequest {
   story: Story;
-  events: StoryEvent[];
+  events: StoryRequestEvent[];
 }
 
 export function validateStoryRequest(input: unknown): Validation<StoryRequest> {

@@ -1,21 +1,23 @@
 import type { RecordableEventType } from '../events/event-catalog.registry';
+import type { EventOf } from '../events/story-event.types';
 import type { Modality } from '../values/modality.value';
 import type { Source } from '../values/source.value';
 import { runInputSchema } from '../validation/storable-text';
 import type { Validation } from '../validation/validation.types';
 import { buildEnvelopeUnion, isPlainObject } from './envelope.schema';
 
-/** One story event as submitted over HTTP or Kafka, validated. */
-export interface Submission {
+/** The envelope of a submitted story event, next to its `type` and `data`. */
+export interface SubmissionFields {
   id?: string;
-  type: RecordableEventType;
   subject: string;
   occurredAt: string;
-  data: Record<string, unknown>;
   sources: Source[];
   modality: Modality;
   expectedVersion?: number;
 }
+
+/** One story event as submitted over HTTP or Kafka, validated: its data fits its type's schema. */
+export type Submission<T extends RecordableEventType = RecordableEventType> = EventOf<T, SubmissionFields>;
 
 export const submissionSchema = buildEnvelopeUnion({ sourcesRequired: true });
 

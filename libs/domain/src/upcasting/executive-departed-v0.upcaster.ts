@@ -3,6 +3,8 @@ import { isSubject } from '../values/subject.value';
 import { inferRoleCategory } from './role-category.infer';
 import type { Upcaster } from './upcaster.types';
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
 function toOrgSubject(organization: unknown): string {
   if (isSubject(organization)) return organization;
   const slug = String(organization ?? '')
@@ -22,14 +24,15 @@ function toOrgSubject(organization: unknown): string {
 export const executiveDepartedV0Upcaster: Upcaster = {
   type: 'executive.departed',
   fromVersion: 0,
-  up(data: any) {
+  up(input: unknown) {
+    const data = isRecord(input) ? input : {};
     const v1: Record<string, unknown> = {
-      organization: toOrgSubject(data?.organization),
-      role: String(data?.role ?? ''),
-      roleCategory: inferRoleCategory(String(data?.role ?? '')),
-      reason: (DEPARTURE_REASONS as readonly unknown[]).includes(data?.reason) ? data.reason : 'unknown',
+      organization: toOrgSubject(data.organization),
+      role: String(data.role ?? ''),
+      roleCategory: inferRoleCategory(String(data.role ?? '')),
+      reason: (DEPARTURE_REASONS as readonly unknown[]).includes(data.reason) ? data.reason : 'unknown',
     };
-    if (typeof data?.destination === 'string') v1.destination = data.destination;
+    if (typeof data.destination === 'string') v1.destination = data.destination;
     return v1;
   },
 };

@@ -1,12 +1,13 @@
 import { DOMAIN_ERROR_CODES, DomainError } from '../errors/domain.error';
 import { CURRENT_SCHEMA_VERSION, type EventType } from '../events/event-catalog.registry';
 import { executiveDepartedV0Upcaster } from './executive-departed-v0.upcaster';
-import type { Upcaster, VersionedEvent } from './upcaster.types';
+import type { UpcastEvent, Upcaster, VersionedEvent } from './upcaster.types';
 
 /** Every shipped upcasting step; add one per (type, fromVersion) when a schema version is bumped. */
 export const UPCASTERS: readonly Upcaster[] = [executiveDepartedV0Upcaster];
 
-export type UpcastFn = (event: VersionedEvent) => { type: EventType; schemaVersion: number; data: any };
+/** Untyped in (any stored version), typed out (today's shape of its type). */
+export type UpcastFn = (event: VersionedEvent) => UpcastEvent;
 
 /** Builds an upcast function over a registry keyed by (type, fromVersion). */
 export function createUpcaster(steps: readonly Upcaster[], current: Readonly<Record<string, number>>): UpcastFn {
@@ -41,13 +42,15 @@ export function createUpcaster(steps: readonly Upcaster[], current: Readonly<Rec
       data = step.up(data);
       schemaVersion += 1;
     }
-    return { type: event.type as EventType, schemaVersion, data };
+    // The one place stored data becomes typed: data at the current version was checked against its type's schema
+    // when it was written (older data is brought there by the steps above); reads do not parse it again.
+    return { type: event.type as EventType, schemaVersion, data } as UpcastEvent;
   };
 }
 
 const upcastShipped = createUpcaster(UPCASTERS, CURRENT_SCHEMA_VERSION);
 
 /** Brings a stored event's data up to CURRENT_SCHEMA_VERSION, step by step; throws on unknown type or version. */
-export function upcast(event: VersionedEvent): { type: EventType; schemaVersion: number; data: any } {
+export function upcast(event: VersionedEvent): UpcastEvent {
   return upcastShipped(event);
 }

@@ -1,7 +1,7 @@
 import type { FactModel } from '../facts/fact-model';
 
 /** Departures, one row per fact version, grouped by period or role category at query time. */
-export const departuresModel: FactModel = {
+export const departuresModel: FactModel<'executive.departed'> = {
   types: ['executive.departed'],
   columns: { organization: 'plain', role: 'plain', role_category: 'plain', reason: 'plain', destination: 'plain' },
   rows: (f) => [

@@ -1,3 +1,4 @@
+import { isAmendment } from '@newsroom/domain';
 import type { ProjectedEvent } from '../projected-event';
 import type { FactModel } from './fact-model';
 import type { FactChange, FactRow, FactState, FactVersion } from './fact-version';
@@ -20,13 +21,12 @@ export interface FactBatchPlan {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (id: unknown): id is string => typeof id === 'string' && UUID.test(id);
-const isAmendment = (type: string) => type === 'event.corrected' || type === 'event.retracted';
 
 /** The facts the batch's corrections and retractions target: their latest stored versions are loaded first. */
 export function amendmentTargets(events: readonly ProjectedEvent[]): string[] {
   const ids = new Set<string>();
   for (const e of events) {
-    const target = isAmendment(e.type) ? e.data?.targetEventId : null;
+    const target = isAmendment(e) ? e.data?.targetEventId : null;
     if (isUuid(target)) ids.add(target);
   }
   return [...ids];
@@ -49,7 +49,7 @@ export function planFactBatch(model: FactModel, events: readonly ProjectedEvent[
   const closed = new Set<string>();
   for (const event of events) {
     if (!concerns(model, event)) continue;
-    const target = isAmendment(event.type) ? event.data?.targetEventId : null;
+    const target = isAmendment(event) ? event.data?.targetEventId : null;
     const changes = evolveFact(model, target ? (known.get(target) ?? null) : null, event);
     for (const change of changes) {
       if (change.kind === 'open') {

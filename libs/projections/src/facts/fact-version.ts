@@ -1,18 +1,16 @@
-import type { EventType, Modality } from '@newsroom/domain';
+import type { EventOf, Modality, RecordableEventType, Source, StoryEvent } from '@newsroom/domain';
 
-/** One version of a story fact: the original event, or the event as a correction left it. */
-export interface FactVersion {
+/** The fields of a fact version, next to its `type` and `data`. */
+export interface FactVersionFields {
   factId: string;
   version: number;
-  type: EventType;
   subject: string;
   modality: Modality;
   occurredAt: string | null;
   /** The occurred interval [validFrom, validTo) as ISO instants; null when the fact has no date. */
   validFrom: string | null;
   validTo: string | null;
-  data: any;
-  sources: any[];
+  sources: Source[];
   /** Transaction time this version became the record (the event's or its correction's recordedAt). */
   recordedFrom: string;
   positionFrom: string;
@@ -21,12 +19,18 @@ export interface FactVersion {
   changeReason: string | null;
 }
 
+/** One version of a story fact: the original event, or the event as a correction left it; `type` narrows `data`. */
+export type FactVersion<T extends RecordableEventType = RecordableEventType> = EventOf<T, FactVersionFields>;
+
 /** What a projection knows of a fact before an event: its latest version, standing or not. */
-export interface FactState extends FactVersion {
-  retracted: boolean;
-  /** Highest position already folded into this fact (an event at or below it was applied before). */
-  lastPosition: string;
-}
+export type FactState<T extends RecordableEventType = RecordableEventType> = EventOf<
+  T,
+  FactVersionFields & {
+    retracted: boolean;
+    /** Highest position already folded into this fact (an event at or below it was applied before). */
+    lastPosition: string;
+  }
+>;
 
 /** A row of one version; `part` tells rows of the same version apart (a function, a mention, a source). */
 export interface FactRow {
@@ -65,8 +69,9 @@ export interface StoredFactRow {
   superseded_by: 'corrected' | 'retracted' | null;
   change_reason: string | null;
   end_reason: string | null;
-  data: any;
-  sources: any[];
+  /** As stored (jsonb): the data and sources of the version that wrote the row. */
+  data: unknown;
+  sources: unknown[];
   [column: string]: unknown;
 }
 
@@ -104,17 +109,18 @@ export function toStoredRows(fact: FactVersion, rows: FactRow[]): StoredFactRow[
 
 /** Rebuilds the state of a fact from any row of its latest version. */
 export function stateFromRow(r: StoredFactRow): FactState {
+  // The row was written from a typed fact version (toStoredRows) of the same type: its data has that type's shape.
+  const body = { type: r.event_type, data: r.data } as StoryEvent<RecordableEventType>;
   return {
     factId: r.fact_id,
     version: Number(r.version),
-    type: r.event_type as EventType,
+    ...body,
     subject: r.subject,
     modality: r.modality as Modality,
     occurredAt: r.occurred_at,
     validFrom: r.valid_from,
     validTo: r.valid_to,
-    data: r.data,
-    sources: r.sources ?? [],
+    sources: (r.sources ?? []) as Source[],
     recordedFrom: r.recorded_from,
     positionFrom: String(r.position_from),
     factPosition: String(r.fact_position),

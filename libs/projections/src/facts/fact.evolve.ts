@@ -1,10 +1,8 @@
-import { mergePatch, parsePeriod } from '@newsroom/domain';
+import { isAmendment, mergePatch, parsePeriod, type CorrectionChanges, type EventDataMap, type RecordableEventType } from '@newsroom/domain';
 import type { ProjectedEvent } from '../projected-event';
-import type { FactModel } from './fact-model';
+import { isModelEvent, type FactModel } from './fact-model';
 import type { FactChange, FactState, FactVersion } from './fact-version';
 import { mergeSources } from './source-id';
-
-const isAmendment = (type: string) => type === 'event.corrected' || type === 'event.retracted';
 
 type Interval = { validFrom: string | null; validTo: string | null };
 // Dates repeat across events and every read model parses the same ones: parsed once (bounded; cleared when full).
@@ -24,7 +22,7 @@ export function validInterval(occurredAt: string | null): Interval {
 
 /** Does this model need to look at the event at all (its own types, or an amendment of anything)? */
 export function concerns(model: FactModel, event: ProjectedEvent): boolean {
-  return isAmendment(event.type) || model.types.includes(event.type);
+  return isAmendment(event) || isModelEvent(model, event);
 }
 
 /**
@@ -34,42 +32,50 @@ export function concerns(model: FactModel, event: ProjectedEvent): boolean {
  * fact's last folded position was applied already, so redelivery changes nothing.
  */
 export function evolveFact(model: FactModel, state: FactState | null, event: ProjectedEvent): FactChange[] {
-  if (!isAmendment(event.type)) {
-    if (!model.types.includes(event.type) || state) return [];
-    const fact: FactVersion = {
-      factId: event.id,
-      version: 1,
-      type: event.type,
-      subject: event.subject,
-      modality: event.modality ?? 'reported',
-      occurredAt: event.occurredAt,
-      ...validInterval(event.occurredAt),
-      data: event.data ?? {},
-      sources: mergeSources(event.sources ?? [], []),
-      recordedFrom: event.recordedAt,
-      positionFrom: event.globalPosition,
-      factPosition: event.globalPosition,
-      changeReason: null,
-    };
+  if (!isAmendment(event)) {
+    if (!isModelEvent(model, event) || state) return [];
+    const fact = firstVersion(event);
     return [{ kind: 'open', fact, rows: model.rows(fact) }];
   }
   if (!state || state.retracted || state.factId !== event.data?.targetEventId) return [];
   if (BigInt(event.globalPosition) <= BigInt(state.lastPosition)) return [];
   const reason: string | null = event.data?.reason ?? null;
-  const by = event.type === 'event.retracted' ? 'retracted' : 'corrected';
   const close: FactChange = {
     kind: 'close', factId: state.factId, version: state.version, recordedTo: event.recordedAt,
-    positionTo: event.globalPosition, by, reason,
+    positionTo: event.globalPosition, by: event.type === 'event.retracted' ? 'retracted' : 'corrected', reason,
   };
-  if (by === 'retracted') return [close];
-  const changes = event.data?.changes ?? {};
+  if (event.type === 'event.retracted') return [close];
+  const fact = nextVersion(state, event, event.data?.changes ?? {}, reason);
+  return [close, { kind: 'open', fact, rows: model.rows(fact) }];
+}
+
+function firstVersion<T extends RecordableEventType>(event: ProjectedEvent<T>): FactVersion<T> {
+  return {
+    factId: event.id,
+    version: 1,
+    type: event.type,
+    subject: event.subject,
+    modality: event.modality ?? 'reported',
+    occurredAt: event.occurredAt,
+    ...validInterval(event.occurredAt),
+    data: event.data ?? {},
+    sources: mergeSources(event.sources ?? [], []),
+    recordedFrom: event.recordedAt,
+    positionFrom: event.globalPosition,
+    factPosition: event.globalPosition,
+    changeReason: null,
+  };
+}
+
+function nextVersion<T extends RecordableEventType>(state: FactState<T>, event: ProjectedEvent, changes: CorrectionChanges, reason: string | null): FactVersion<T> {
   const occurredAt: string | null = changes.occurredAt ?? state.occurredAt;
-  const fact: FactVersion = {
+  const fact: FactVersion<T> = {
     ...state,
     version: state.version + 1,
     occurredAt,
     ...validInterval(occurredAt),
-    data: changes.data ? mergePatch(state.data, changes.data) : state.data,
+    // The patched data still fits the fact's type: the correction was checked against its schema when decided.
+    data: changes.data ? (mergePatch(state.data, changes.data) as EventDataMap[T]) : state.data,
     sources: mergeSources(state.sources, event.sources ?? []),
     recordedFrom: event.recordedAt,
     positionFrom: event.globalPosition,
@@ -77,5 +83,5 @@ export function evolveFact(model: FactModel, state: FactState | null, event: Pro
   };
   delete (fact as Partial<FactState>).retracted;
   delete (fact as Partial<FactState>).lastPosition;
-  return [close, { kind: 'open', fact, rows: model.rows(fact) }];
+  return fact;
 }

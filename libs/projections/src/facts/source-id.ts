@@ -14,9 +14,9 @@ export function sourceIdOf(source: { outlet?: unknown; url?: unknown; title?: un
 }
 
 /** Sources merged in order, without repeating a story (a later citation of the same story adds its quote). */
-export function mergeSources(base: any[], extra: any[]): any[] {
+export function mergeSources<S extends { outlet?: unknown; url?: unknown; title?: unknown; quote?: unknown }>(base: S[], extra: S[]): S[] {
   const seen = new Map<string, number>();
-  const out: any[] = [];
+  const out: S[] = [];
   for (const s of [...base, ...extra]) {
     const id = sourceIdOf(s);
     const at = seen.get(id);

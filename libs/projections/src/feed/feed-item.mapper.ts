@@ -3,7 +3,26 @@ import { FeedItemRow } from './feed-item';
 export const FEED_ITEM_COLUMNS = `position, event_id, type, subject, organizations, occurred_at, recorded_at, headline_en,
   headline_fr, data, sources, modality, status, target_event_id, correlation_id`;
 
-export function toFeedItemRow(r: Record<string, any>): FeedItemRow {
+/** A row of read_model.feed_items as the pg driver returns it (bigint as string, jsonb parsed, timestamptz as Date). */
+export interface FeedItemDbRow {
+  position: string | number;
+  event_id: string;
+  type: string;
+  subject: string;
+  organizations: string[] | null;
+  occurred_at: string | null;
+  recorded_at: Date | string;
+  headline_en: string;
+  headline_fr: string;
+  data: unknown;
+  sources: unknown[];
+  modality: string;
+  status: FeedItemRow['status'];
+  target_event_id: string | null;
+  correlation_id: string | null;
+}
+
+export function toFeedItemRow(r: FeedItemDbRow): FeedItemRow {
   return {
     position: String(r.position),
     eventId: r.event_id,

@@ -9,8 +9,9 @@ export interface FeedItemRow {
   recordedAt: string;
   headlineEn: string;
   headlineFr: string;
-  data: any;
-  sources: any[];
+  /** The event's data as the item shows it (the feed serves every type, and reads it back from jsonb). */
+  data: unknown;
+  sources: unknown[];
   modality: string;
   status: 'current' | 'corrected' | 'retracted';
   targetEventId: string | null;

@@ -1,16 +1,15 @@
+import { isAmendment } from '@newsroom/domain';
 import { EntityManager } from 'typeorm';
 import { isUuid } from '../facts/fact-batch';
 import { Projection } from '../projection';
 import { ProjectedEvent } from '../projected-event';
 import { evolveFeed } from './feed.projection';
 import { FeedItemRow } from './feed-item';
-import { FEED_ITEM_COLUMNS, toFeedItemRow } from './feed-item.mapper';
+import { FEED_ITEM_COLUMNS, FeedItemDbRow, toFeedItemRow } from './feed-item.mapper';
 import { FeedWatermark } from './feed-watermark';
 
 // One JSON document per statement; a few thousand items keep it to a few megabytes.
 const ITEMS_PER_STATEMENT = 2000;
-
-const isAmendment = (e: ProjectedEvent) => e.type === 'event.corrected' || e.type === 'event.retracted';
 
 /**
  * Persists the feed set-based: every item of a batch in one INSERT keyed by position (a replay does nothing), then
@@ -69,7 +68,7 @@ export class FeedItemsProjection implements Projection {
 
   private async find(manager: EntityManager, eventIds: string[]): Promise<Map<string, FeedItemRow>> {
     const rows = await manager.query(`SELECT ${FEED_ITEM_COLUMNS} FROM ${this.table} WHERE event_id = ANY($1::uuid[])`, [eventIds]);
-    return new Map(rows.map((r: Record<string, unknown>) => [String(r.event_id), toFeedItemRow(r)]));
+    return new Map(rows.map((r: FeedItemDbRow) => [String(r.event_id), toFeedItemRow(r)]));
   }
 
   private async insert(manager: EntityManager, items: FeedItemRow[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { renderHeadline } from '@newsroom/domain';
+import { isAmendment, renderHeadline } from '@newsroom/domain';
 import { factHeadlines } from '../facts/fact-headlines';
 import { ProjectedEvent } from '../projected-event';
 import { FeedChange, FeedItemRow } from './feed-item';
@@ -13,7 +13,13 @@ const isOrg = (s: unknown): s is string => typeof s === 'string' && s.startsWith
 /** The organizations an event concerns, for the feed's `organization` filter. */
 export function organizationsOf(event: ProjectedEvent, target?: Pick<FeedItemRow, 'organizations'> | null): string[] {
   const d = event.data ?? {};
-  const found = [event.subject, d.organization, d.by, ...(d.plaintiffs ?? []), ...(d.defendants ?? [])].filter(isOrg);
+  const found = [
+    event.subject,
+    'organization' in d ? d.organization : undefined,
+    'by' in d ? d.by : undefined,
+    ...('plaintiffs' in d ? (d.plaintiffs ?? []) : []),
+    ...('defendants' in d ? (d.defendants ?? []) : []),
+  ].filter(isOrg);
   return [...new Set([...found, ...(target?.organizations ?? [])])];
 }
 
@@ -22,9 +28,9 @@ export function organizationsOf(event: ProjectedEvent, target?: Pick<FeedItemRow
  * see it) and changes the status of the item it targets. `target` is the targeted item, if already in the feed.
  */
 export function evolveFeed(event: ProjectedEvent, target?: FeedItemRow | null): FeedChange[] {
-  const isAmendment = event.type === 'event.corrected' || event.type === 'event.retracted';
-  const targetEventId: string | null = isAmendment ? event.data?.targetEventId ?? null : null;
-  const fact = isAmendment ? null : factHeadlines(event);
+  const amendment = isAmendment(event);
+  const targetEventId: string | null = amendment ? event.data?.targetEventId ?? null : null;
+  const fact = amendment ? null : factHeadlines(event);
   const headline = (lang: 'en' | 'fr') =>
     fact
       ? fact[lang]

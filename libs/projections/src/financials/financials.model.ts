@@ -5,6 +5,8 @@ import { validInterval } from '../facts/fact.evolve';
 export const FINANCIAL_METRICS = ['revenue', 'revenue_target', 'loss', 'headcount', 'funding', 'valuation'] as const;
 export type FinancialMetric = (typeof FINANCIAL_METRICS)[number];
 
+type FinancialType = 'revenue.reported' | 'revenue.target_set' | 'financial.loss_reported' | 'headcount.reported' | 'funding.round_closed';
+
 interface Point {
   part: string;
   metric: FinancialMetric;
@@ -37,9 +39,9 @@ function point(p: Point): FactRow {
  * basis "total" or the function's name; a funding round gives a "round" point and, when reported, a
  * "post_money" valuation point. A point's period is the figure's own period, else when it occurred.
  */
-function pointsOf(f: FactVersion): Point[] {
-  const d = f.data;
-  switch (f.type) {
+function pointsOf(f: FactVersion<FinancialType>): Point[] {
+  const { type, data: d } = f;
+  switch (type) {
     case 'revenue.reported':
       return [{ part: '', metric: 'revenue', basis: d.basis, money: d.money, period: d.period }];
     case 'revenue.target_set':
@@ -64,7 +66,7 @@ function pointsOf(f: FactVersion): Point[] {
   }
 }
 
-export const financialsModel: FactModel = {
+export const financialsModel: FactModel<FinancialType> = {
   types: ['revenue.reported', 'revenue.target_set', 'financial.loss_reported', 'headcount.reported', 'funding.round_closed'],
   columns: {
     organization: 'plain', metric: 'plain', basis: 'plain', amount: 'plain', currency: 'plain', count: 'plain', period: 'plain',

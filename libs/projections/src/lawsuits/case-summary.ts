@@ -22,7 +22,7 @@ export interface CaseStep {
   modality: string;
   factStatus: 'current' | 'corrected';
   recordedAt: string;
-  sources: any[];
+  sources: unknown[];
 }
 
 export interface CaseSummary {

@@ -1,7 +1,7 @@
 import type { FactModel } from '../facts/fact-model';
 
 /** A case's filing and its status changes, one row per fact version. */
-export const lawsuitsModel: FactModel = {
+export const lawsuitsModel: FactModel<'lawsuit.filed' | 'lawsuit.status_changed'> = {
   types: ['lawsuit.filed', 'lawsuit.status_changed'],
   columns: {
     kind: 'plain', title: 'plain', plaintiffs: 'array', defendants: 'array', parties: 'array', court: 'plain', claims: 'json',

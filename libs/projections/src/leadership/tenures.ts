@@ -24,7 +24,7 @@ export interface TenureBound {
   modality: string;
   status: 'current' | 'corrected';
   recordedAt: string;
-  sources: any[];
+  sources: unknown[];
 }
 
 export interface Tenure {

@@ -1,7 +1,7 @@
 import type { FactModel } from '../facts/fact-model';
 
 /** Products announced or launched, one row per fact version. */
-export const productsModel: FactModel = {
+export const productsModel: FactModel<'product.announced'> = {
   types: ['product.announced'],
   columns: { organization: 'plain', name: 'plain', features: 'json', status: 'plain' },
   rows: (f) => [

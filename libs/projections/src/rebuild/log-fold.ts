@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { EVENT_COLUMNS, toStoredEvent } from '@newsroom/event-store';
+import { EVENT_COLUMNS, EventRow, toStoredEvent } from '@newsroom/event-store';
 import type { Projection } from '../projection';
 import { ProjectedEvent, projectedFromStored } from '../projected-event';
 
@@ -87,7 +87,7 @@ export class LogFold {
        ORDER BY global_position LIMIT $3`,
       [after, head, limit],
     );
-    return rows.map((row: Record<string, unknown>) => projectedFromStored(toStoredEvent(row)));
+    return rows.map((row: EventRow) => projectedFromStored(toStoredEvent(row)));
   }
 
   private async applyPage(group: Projection[], events: ProjectedEvent[]): Promise<void> {

@@ -55,13 +55,13 @@ export async function dropShadowTables(manager: EntityManager, tables: readonly 
 }
 
 async function indexesOf(manager: EntityManager, table: string): Promise<Array<{ name: string; def: string; unique: boolean }>> {
-  const rows = await manager.query(
+  const rows: Array<{ name: string; def: string; unique: boolean }> = await manager.query(
     `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS def, i.indisunique AS unique
      FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
      WHERE i.indrelid = to_regclass($1)`,
     [`read_model.${table}`],
   );
-  return rows.map((r: any) => ({ name: r.name, def: shape(r.def), unique: r.unique }));
+  return rows.map((r) => ({ name: r.name, def: shape(r.def), unique: r.unique }));
 }
 
 /**

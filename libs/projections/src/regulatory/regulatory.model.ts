@@ -1,7 +1,7 @@
 import type { FactModel } from '../facts/fact-model';
 
 /** Requests that an authority act against an organization (the subject is the target). */
-export const regulatoryModel: FactModel = {
+export const regulatoryModel: FactModel<'regulatory.intervention_requested'> = {
   types: ['regulatory.intervention_requested'],
   columns: { target: 'plain', requested_by: 'plain', authority: 'plain', request: 'plain' },
   rows: (f) => [

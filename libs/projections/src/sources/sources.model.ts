@@ -1,5 +1,5 @@
 import type { FactModel } from '../facts/fact-model';
-import { RECORDABLE_EVENT_TYPES } from '@newsroom/domain';
+import { RECORDABLE_EVENT_TYPES, type Source } from '@newsroom/domain';
 import { headlinesOf } from '../timeline/timeline.model';
 import { sourceIdOf } from '../facts/source-id';
 
@@ -30,7 +30,7 @@ export interface SourceRecord {
 }
 
 /** Pure: the registry entries the sources of an opened version stand for. */
-export function sourceRecordsOf(sources: any[], position: string, recordedAt: string): SourceRecord[] {
+export function sourceRecordsOf(sources: readonly Source[], position: string, recordedAt: string): SourceRecord[] {
   return sources.map((s) => ({
     id: sourceIdOf(s),
     outlet: String(s.outlet ?? ''),

@@ -12,10 +12,13 @@ const FIELDS: Array<[string, string]> = [
 ];
 const LISTS: Array<[string, string]> = [['plaintiffs', 'plaintiff'], ['defendants', 'defendant'], ['investors', 'investor']];
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
 /** Every subject an event's data names, the stream subject first ("subject"); each subject once. */
-export function mentionsOf(subject: string, data: any): Mention[] {
+export function mentionsOf(subject: string, data: unknown): Mention[] {
   const found: Mention[] = [{ subject, role: 'subject' }];
-  const d = data ?? {};
+  // Every type's data is scanned by field name: the subject-valued fields are named alike across the catalog.
+  const d = isRecord(data) ? data : {};
   for (const [field, role] of FIELDS) if (isSubject(d[field])) found.push({ subject: d[field], role });
   for (const [field, role] of LISTS) {
     if (Array.isArray(d[field])) for (const s of d[field]) if (isSubject(s)) found.push({ subject: s, role });

@@ -6,7 +6,7 @@ import { mentionsOf } from './mentions';
 
 /** Headlines of a version as it stands (a correction re-renders them from the corrected data). */
 export function headlinesOf(f: FactVersion): { headline_en: string; headline_fr: string } {
-  const { en, fr } = factHeadlines({ type: f.type, subject: f.subject, occurredAt: f.occurredAt, data: f.data, modality: f.modality });
+  const { en, fr } = factHeadlines(f);
   return { headline_en: en, headline_fr: fr };
 }
 

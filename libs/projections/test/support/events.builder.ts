@@ -11,9 +11,10 @@ export function resetClock(start = 0): void {
 
 export const recordedAtOf = (p: number) => new Date(base + p * 60_000).toISOString();
 
-export function event(type: string, subject: string, occurredAt: string | null, data: any, extra: Partial<ProjectedEvent> = {}): ProjectedEvent {
+export function event(type: string, subject: string, occurredAt: string | null, data: unknown, extra: Partial<ProjectedEvent> = {}): ProjectedEvent {
   position++;
-  return {
+  // Test events may carry any data (malformed on purpose too): the projections under test must cope.
+  return ({
     id: randomUUID(),
     type: type as ProjectedEvent['type'],
     subject,
@@ -27,10 +28,10 @@ export function event(type: string, subject: string, occurredAt: string | null, 
     schemaVersion: 1,
     metadata: {},
     ...extra,
-  };
+  }) as ProjectedEvent;
 }
 
-export const correction = (target: ProjectedEvent, changes: any, reason = 'fixed', extra: Partial<ProjectedEvent> = {}) =>
+export const correction = (target: ProjectedEvent, changes: unknown, reason = 'fixed', extra: Partial<ProjectedEvent> = {}) =>
   event('event.corrected', target.subject, null, { targetEventId: target.id, changes, reason }, { sources: [], ...extra });
 
 export const retraction = (target: ProjectedEvent, reason = 'wrong') =>

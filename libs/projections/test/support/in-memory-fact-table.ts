@@ -1,3 +1,4 @@
+import { isAmendment } from '@newsroom/domain';
 import {
   amendmentTargets, concerns, evolveFact, FactChange, FactModel, FactState, isVisible, planFactBatch, ProjectedEvent, stateFromRow,
   StoredFactRow, toStoredRows,
@@ -17,7 +18,7 @@ export class InMemoryFactTable {
 
   apply(event: ProjectedEvent): FactChange[] {
     if (!concerns(this.model, event)) return [];
-    const target = event.type.startsWith('event.') ? event.data?.targetEventId : null;
+    const target = isAmendment(event) ? event.data?.targetEventId : null;
     const changes = evolveFact(this.model, target ? this.stateOf(target) : null, event);
     for (const c of changes) this.write(c);
     return changes;

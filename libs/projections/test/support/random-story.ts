@@ -18,7 +18,7 @@ export const stepArb = fc.record({
   modality: fc.constantFrom('reported', 'confirmed', 'rumored', 'denied'),
 });
 
-function factData(subject: string, n: number, position: number): { type: string; data: any } {
+function factData(subject: string, n: number, position: number): { type: string; data: unknown } {
   if (subject.startsWith('person:')) {
     return n % 2
       ? { type: 'executive.appointed', data: { organization: 'org:openai', role: `Role ${n % 3}`, roleCategory: 'c-suite' } }

@@ -1,4 +1,4 @@
-import { RecordedEvent, upcast } from '@newsroom/domain';
+import { RecordedEvent, Source, upcast } from '@newsroom/domain';
 import { StoredEvent } from '@newsroom/event-store';
 
 /** Reads old events in today's shape: upcasters run on every read of the log. */
@@ -6,13 +6,12 @@ export function toRecordedEvent(e: StoredEvent): RecordedEvent {
   const current = upcast({ type: e.type, schemaVersion: e.schemaVersion, data: e.data });
   return {
     eventId: e.eventId,
-    type: current.type,
+    ...current,
     subject: e.streamId,
     streamVersion: e.streamVersion,
     occurredAt: e.occurredAt,
-    data: current.data,
-    sources: e.sources,
+    // Checked against the sources schema when written, like the modality.
+    sources: e.sources as Source[],
     modality: e.modality as RecordedEvent['modality'],
-    schemaVersion: current.schemaVersion,
   };
 }
