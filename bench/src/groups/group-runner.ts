@@ -43,8 +43,8 @@ process.once('message', (input: GroupInput) => {
 
   const run = RUNNERS[input.group as GroupName];
   (run ? run(ctx) : Promise.reject(new Error(`unknown group ${input.group}`)))
-    .then(() => ({ type: 'result', ok: true, output: output() }) as GroupMessage)
-    .catch((error: Error) => ({ type: 'result', ok: false, error: error.stack ?? error.message, output: output() }) as GroupMessage)
+    .then(() => ({ type: 'result', ok: true, output: output() }))
+    .catch((error: Error) => ({ type: 'result', ok: false, error: error.stack ?? error.message, output: output() }))
     .then(async (message) => {
       await ctx.cleanup();
       process.off('disconnect', interrupt);

@@ -80,8 +80,8 @@ export async function runRebuildCommand(command: string, env: Record<string, str
       if (n) lastProgress = Math.max(lastProgress, Number(n[1]));
     }
   };
-  child.stdout!.on('data', read);
-  child.stderr!.on('data', read);
+  child.stdout.on('data', read);
+  child.stderr.on('data', read);
   const timer = setTimeout(() => {
     log(`rebuild window of ${Math.round(windowMs / 1000)} s is over: stopping the command`);
     child.kill('SIGTERM');

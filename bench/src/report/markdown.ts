@@ -42,7 +42,7 @@ export function absoluteRows(values: Partial<Record<FigureId, number>>, plan: Be
   return ABSOLUTE_TARGETS.map((a) => {
     const v = values[a.figure];
     const has = v !== undefined && Number.isFinite(v);
-    return { name: a.name, figure: a.figure, value: has ? v! : null, target: a.target, met: has ? meets(v!, a.target) : null, at: conditionOf(a.at, plan) };
+    return { name: a.name, figure: a.figure, value: has ? v : null, target: a.target, met: has ? meets(v, a.target) : null, at: conditionOf(a.at, plan) };
   });
 }
 

@@ -179,7 +179,7 @@ export async function forEachTopicMessage(brokers: string[], topic: string, onMe
         for (const m of batch.messages) {
           const high = pending.get(batch.partition);
           if (high === undefined || BigInt(m.offset) >= high) continue;
-          onMessage({ partition: batch.partition, offset: m.offset, key: m.key, headers: (m.headers ?? {}) as TopicMessage['headers'] });
+          onMessage({ partition: batch.partition, offset: m.offset, key: m.key, headers: (m.headers ?? {}) });
           if (BigInt(m.offset) + 1n >= high) pending.delete(batch.partition);
         }
         if (!pending.size) finished();
