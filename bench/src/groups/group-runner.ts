@@ -42,7 +42,7 @@ process.once('message', (input: GroupInput) => {
   process.on('disconnect', interrupt);
 
   const run = RUNNERS[input.group as GroupName];
-  (run ? run(ctx) : Promise.reject(new Error(`unknown group ${input.group}`)))
+  void (run ? run(ctx) : Promise.reject(new Error(`unknown group ${input.group}`)))
     .then(() => ({ type: 'result', ok: true, output: output() }))
     .catch((error: Error) => ({ type: 'result', ok: false, error: error.stack ?? error.message, output: output() }))
     .then(async (message) => {

@@ -18,7 +18,7 @@ export interface RebuildRun {
 }
 
 /** The projector's own rebuild command, once built: `auto` uses it when it is there. */
-export const REBUILD_MAIN = 'dist/apps/projector/src/rebuild/rebuild.main.js';
+const REBUILD_MAIN = 'dist/apps/projector/src/rebuild/rebuild.main.js';
 
 /**
  * `auto` | `fold` | a shell command; returns the command to run, or null for the in-process fold. Profiling
