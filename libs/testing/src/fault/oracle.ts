@@ -358,7 +358,7 @@ export async function feedPositions(queryUrl: string, query = '', after = '0', h
     const p = new URLSearchParams(query);
     p.set('after', cursor);
     p.set('limit', '1000');
-    const res = await fetch(`${queryUrl}/v1/feed?${p}`, { headers });
+    const res = await fetch(`${queryUrl}/v1/feed?${p.toString()}`, { headers });
     if (!res.ok) throw new Error(`GET /v1/feed answered ${res.status}: ${await res.text()}`);
     const page = (await res.json()) as { items: Array<{ position: string }>; next: string };
     out.push(...page.items.map((i) => String(i.position)));
