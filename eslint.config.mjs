@@ -45,11 +45,6 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
       ],
 
-      // Async listeners on Node and Nest emitters (`process.once('SIGINT', async () => ...)`, `socket.on('message',
-      // async ...)`) are the normal shape here; the rule's void-return check reports each one. no-floating-promises
-      // still catches a promise nobody awaits, and the conditional check (`if (promise)`) stays on.
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
-
       // The no-unsafe-* family fires on every use of a value typed `any`: 1,534 reports today (798 member
       // accesses alone) for the 169 `any` that no-explicit-any reports at their cause. Once the event data is typed
       // end to end (issue 12, item 1), turn these back on: they keep `any` from coming back through JSON.parse,

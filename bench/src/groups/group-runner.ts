@@ -29,7 +29,7 @@ process.once('message', (input: GroupInput) => {
   const ctx = new GroupContext(input);
   const output = (): GroupOutput => ({ figures: ctx.figures, notes: ctx.notes, profiles: [] });
   let interrupted = false;
-  const interrupt = async () => {
+  const onInterrupt = async () => {
     if (interrupted) return;
     interrupted = true;
     // A clean-up step that hangs must not leave this process behind.
@@ -37,6 +37,7 @@ process.once('message', (input: GroupInput) => {
     await ctx.cleanup();
     process.exit(130);
   };
+  const interrupt = () => void onInterrupt();
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   process.on('disconnect', interrupt);
