@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: installs and builds when needed, makes sure Postgres and the Kafka broker answer, checks the
-// dependency rules, runs every jest tier, and ends with one line: `jest: N passed, N failed`.
+// `npm test`: installs and builds when needed, makes sure Postgres and the Kafka broker answer, runs the static
+// checks (`npm run check`: layer rules, ESLint, Prettier, knip), runs every jest tier, and ends with one line:
+// `jest: N passed, N failed`. A failed check counts as one failure on that line.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -18,8 +19,8 @@ async function main() {
   if (chromium.status !== 0) stack.say('Chromium could not be installed; the browser test will say so');
   let code = 1;
   try {
-    stack.say('checking dependency rules (dependency-cruiser)...');
-    const rules = spawnSync(process.execPath, [path.join(stack.ROOT, 'node_modules', '.bin', 'depcruise'), '--config', '.dependency-cruiser.js', 'apps', 'libs'], { cwd: stack.ROOT, stdio: 'inherit', env });
+    stack.say('static checks: layer rules, eslint, prettier, knip (npm run check)...');
+    const rules = spawnSync(process.execPath, [path.join(__dirname, 'check.js')], { cwd: stack.ROOT, stdio: 'inherit', env });
     const reportDir = path.join(stack.ROOT, 'reports');
     fs.mkdirSync(reportDir, { recursive: true });
     const report = path.join(reportDir, 'jest.json');
@@ -29,7 +30,7 @@ async function main() {
     const summary = fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, 'utf8')) : null;
     const passed = summary?.numPassedTests ?? 0;
     const failed = (summary?.numFailedTests ?? 0) + (summary ? summary.numRuntimeErrorTestSuites ?? 0 : 1) + (rules.status === 0 ? 0 : 1);
-    if (rules.status !== 0) stack.say('dependency rules violated (counted as one failure)');
+    if (rules.status !== 0) stack.say('static checks failed (counted as one failure; `npm run check` shows them)');
     process.stdout.write(`jest: ${passed} passed, ${failed} failed\n`);
     code = jest.status === 0 && rules.status === 0 && failed === 0 && passed > 0 ? 0 : 1;
   } finally {

@@ -54,7 +54,7 @@ function runGroup(state: RunState, group: GroupName, profile: ProfileRequest | n
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       current = null;
-      const r = result as GroupMessage | null;
+      const r = result;
       if (!r) resolve({ figures: [], notes: [], profiles: [], error: `${group} exited (${signal ?? code}) without results` });
       else resolve(r.ok ? r.output : { ...r.output, error: r.error });
     });

@@ -23,7 +23,7 @@ async function withServer<T>(url: string, fn: (client: Client) => Promise<T>): P
 }
 
 /** Creates the database named in the URL when missing. */
-export async function ensureDatabase(url: string): Promise<boolean> {
+async function ensureDatabase(url: string): Promise<boolean> {
   const name = databaseName(url);
   return withServer(url, async (client) => {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -44,7 +44,7 @@ export async function dropDatabase(url: string): Promise<void> {
 }
 
 /** Runs pending migrations, each in its own transaction; returns their names. */
-export async function migrate(url: string): Promise<string[]> {
+async function migrate(url: string): Promise<string[]> {
   const ds = new DataSource(dataSourceOptions(url, { migrationsTransactionMode: 'each' }));
   await ds.initialize();
   try {

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { WebSocket } from 'ws';
 import { forEachTopicMessage, parseSseBlock } from '@newsroom/testing';
@@ -30,7 +28,11 @@ export async function checkTopicStreamOrder(brokers: string[], topic: string, ti
   for (const [key, list] of versions) {
     const firsts: number[] = [];
     const seen = new Set<number>();
-    for (const v of list) if (!seen.has(v)) seen.add(v), firsts.push(v);
+    for (const v of list) {
+      if (seen.has(v)) continue;
+      seen.add(v);
+      firsts.push(v);
+    }
     const bad = firsts.findIndex((v, i) => v !== i + 1);
     if (bad >= 0) problems.push(`${key}: stream versions on ${topic} in order ${firsts.slice(Math.max(0, bad - 2), bad + 3).join(',')} (expected ${bad + 1} at ${bad})`);
   }
@@ -174,7 +176,7 @@ export class StormClient {
         ws.send(JSON.stringify({ after: this.lastPosition ?? '0' }));
       });
       ws.on('message', (data) => {
-        const frame = JSON.parse(data.toString());
+        const frame = JSON.parse((data as Buffer).toString());
         if (frame.type !== 'item') return;
         this.positions.push(String(frame.position));
         if (until !== undefined && BigInt(frame.position) >= until) ws.terminate();

@@ -154,7 +154,7 @@ describe('fault: latency, resets and blackholes between the apps and the broker 
       // Graceful: every answer is a 2xx or a clean 503 (problem+json with Retry-After); none hung to the client's timeout.
       const unclean = load
         .attemptsBetween(0, Number.MAX_SAFE_INTEGER)
-        .filter((a) => !isAck(a.outcome) && !(a.outcome === 503 && a.contentType?.includes('problem+json') && (a.detail as any)?.retryAfter));
+        .filter((a) => !isAck(a.outcome) && !(a.outcome === 503 && a.contentType?.includes('problem+json') && (a.detail as { retryAfter?: unknown } | undefined)?.retryAfter));
       expect(unclean.map((a) => `${a.outcome} after ${a.ms} ms at ${new Date(a.at).toISOString()}: ${JSON.stringify(a.detail).slice(0, 200)}`).slice(0, 10)).toEqual([]);
     } finally {
       kafkaProxy!.heal();

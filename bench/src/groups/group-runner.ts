@@ -29,7 +29,7 @@ process.once('message', (input: GroupInput) => {
   const ctx = new GroupContext(input);
   const output = (): GroupOutput => ({ figures: ctx.figures, notes: ctx.notes, profiles: [] });
   let interrupted = false;
-  const interrupt = async () => {
+  const onInterrupt = async () => {
     if (interrupted) return;
     interrupted = true;
     // A clean-up step that hangs must not leave this process behind.
@@ -37,14 +37,15 @@ process.once('message', (input: GroupInput) => {
     await ctx.cleanup();
     process.exit(130);
   };
+  const interrupt = () => void onInterrupt();
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   process.on('disconnect', interrupt);
 
   const run = RUNNERS[input.group as GroupName];
-  (run ? run(ctx) : Promise.reject(new Error(`unknown group ${input.group}`)))
-    .then(() => ({ type: 'result', ok: true, output: output() }) as GroupMessage)
-    .catch((error: Error) => ({ type: 'result', ok: false, error: error.stack ?? error.message, output: output() }) as GroupMessage)
+  void (run ? run(ctx) : Promise.reject(new Error(`unknown group ${input.group}`)))
+    .then(() => ({ type: 'result', ok: true, output: output() }))
+    .catch((error: Error) => ({ type: 'result', ok: false, error: error.stack ?? error.message, output: output() }))
     .then(async (message) => {
       await ctx.cleanup();
       process.off('disconnect', interrupt);

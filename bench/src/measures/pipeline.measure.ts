@@ -7,7 +7,7 @@ import { sleep } from '../support/say';
 import { postBatch } from './http-appends.measure';
 
 /** The feed watermark: every event at or below it is in the read model. */
-export async function feedWatermark(pool: Pool): Promise<bigint> {
+async function feedWatermark(pool: Pool): Promise<bigint> {
   const { rows } = await pool.query('SELECT position FROM read_model.feed_watermark WHERE id = 1');
   return BigInt(rows[0]?.position ?? 0);
 }

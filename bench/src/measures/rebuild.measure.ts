@@ -18,7 +18,7 @@ export interface RebuildRun {
 }
 
 /** The projector's own rebuild command, once built: `auto` uses it when it is there. */
-export const REBUILD_MAIN = 'dist/apps/projector/src/rebuild/rebuild.main.js';
+const REBUILD_MAIN = 'dist/apps/projector/src/rebuild/rebuild.main.js';
 
 /**
  * `auto` | `fold` | a shell command; returns the command to run, or null for the in-process fold. Profiling
@@ -80,8 +80,8 @@ export async function runRebuildCommand(command: string, env: Record<string, str
       if (n) lastProgress = Math.max(lastProgress, Number(n[1]));
     }
   };
-  child.stdout!.on('data', read);
-  child.stderr!.on('data', read);
+  child.stdout.on('data', read);
+  child.stderr.on('data', read);
   const timer = setTimeout(() => {
     log(`rebuild window of ${Math.round(windowMs / 1000)} s is over: stopping the command`);
     child.kill('SIGTERM');

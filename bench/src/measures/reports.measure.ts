@@ -4,7 +4,7 @@ import { BENCH_ORGS } from '../support/event-shape';
 import { HttpClient } from '../support/http-client';
 import { percentile } from '../support/stats';
 
-export const LEADERSHIP_REPORT = '/v1/reports/leadership?organization={org}';
+const LEADERSHIP_REPORT = '/v1/reports/leadership?organization={org}';
 const FEED_STAND_IN = '/v1/feed?organization={org}&limit=100';
 
 /**

@@ -6,7 +6,7 @@ export interface Figure {
   note?: string;
 }
 
-export type Unit = 'rows/s' | 'records/s' | 'events/s' | 'deliveries/s' | 'ms' | 'KiB';
+type Unit = 'rows/s' | 'records/s' | 'events/s' | 'deliveries/s' | 'ms' | 'KiB';
 
 interface FigureSpec {
   label: string;
@@ -19,7 +19,7 @@ export type GroupName = 'appends' | 'kafka' | 'pipeline' | 'fanout' | 'rebuild';
 export const GROUPS: GroupName[] = ['appends', 'kafka', 'pipeline', 'fanout', 'rebuild'];
 
 /** Every figure a run produces; the smoke test checks that each one is present and finite. */
-export const FIGURES = {
+const FIGURES = {
   'pg.copy': { label: 'Postgres COPY into an events table with the store indexes', unit: 'rows/s', kind: 'baseline', group: 'appends' },
   'pg.inserts16': { label: 'Postgres single-row INSERTs, 16 clients', unit: 'rows/s', kind: 'baseline', group: 'appends' },
   'emmett.single16': { label: 'emmett-postgresql single appends, 16 clients', unit: 'events/s', kind: 'baseline', group: 'appends' },

@@ -31,7 +31,7 @@ const targetText = (t: Target | null, unit = '') => (t ? `${t.op === '>=' ? '≥
 const metText = (m: boolean | null) => (m === null ? '-' : m ? 'yes' : '**no**');
 
 /** The conditions a target is stated at, next to what this run used (quick runs use fewer). */
-export function conditionOf(at: string, plan: BenchPlan): string {
+function conditionOf(at: string, plan: BenchPlan): string {
   if (at === 'subscribers') return `at ${num(plan.subscribers)} subscribers`;
   if (at === 'idleSubscribers') return `at ${num(plan.idleSubscribers)} subscribers`;
   if (at === 'rebuildEvents') return `at ${num(plan.rebuildEvents)} events`;
@@ -42,7 +42,7 @@ export function absoluteRows(values: Partial<Record<FigureId, number>>, plan: Be
   return ABSOLUTE_TARGETS.map((a) => {
     const v = values[a.figure];
     const has = v !== undefined && Number.isFinite(v);
-    return { name: a.name, figure: a.figure, value: has ? v! : null, target: a.target, met: has ? meets(v!, a.target) : null, at: conditionOf(a.at, plan) };
+    return { name: a.name, figure: a.figure, value: has ? v : null, target: a.target, met: has ? meets(v, a.target) : null, at: conditionOf(a.at, plan) };
   });
 }
 

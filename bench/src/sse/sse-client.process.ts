@@ -91,7 +91,7 @@ async function connect(url: string, count: number, concurrency: number): Promise
   return { connected, failed };
 }
 
-process.on('message', async (m: ClientCommand) => {
+const onMessage = async (m: ClientCommand) => {
   if (m.cmd === 'connect') {
     const result = await connect(m.url, m.count, m.concurrency);
     process.send!({ type: 'connected', ...result });
@@ -108,5 +108,6 @@ process.on('message', async (m: ClientCommand) => {
     for (const req of requests) req.destroy();
     process.exit(0);
   }
-});
+};
+process.on('message', (m: ClientCommand) => void onMessage(m));
 process.on('disconnect', () => process.exit(0));

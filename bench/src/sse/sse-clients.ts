@@ -53,7 +53,7 @@ export class SseClients {
   async close(): Promise<void> {
     await Promise.all(
       this.children.map((c) => {
-        if (c.exitCode !== null || c.signalCode !== null) return null;
+        if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
         const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
         if (c.connected) c.send({ cmd: 'close' } satisfies ClientCommand);
         const timer = setTimeout(() => c.kill('SIGKILL'), 5000);

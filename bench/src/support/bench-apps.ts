@@ -24,7 +24,7 @@ export interface AppLaunch {
   cpuProfDir?: string | null;
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

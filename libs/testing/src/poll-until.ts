@@ -7,7 +7,7 @@ export async function pollUntil<T>(probe: () => Promise<T> | T, options: { timeo
     try {
       const value = await probe();
       last = value;
-      if (value) return value as NonNullable<T>;
+      if (value) return value;
     } catch (error) {
       last = error;
     }

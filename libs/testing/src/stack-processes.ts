@@ -47,8 +47,8 @@ export async function startApp(name: AppName, env: Record<string, string>): Prom
     output.push(b.toString());
     if (output.length > 200) output.shift();
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
   const app: RunningApp = {
     name,

@@ -212,14 +212,14 @@ export class LoadGenerator {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 15000),
       });
       const text = await res.text();
-      let body: any = text;
+      let body: unknown = text;
       try {
         body = JSON.parse(text);
       } catch {
         /* not JSON */
       }
       const attempt: Attempt = { outcome: res.status, at, ms: Date.now() - at, contentType: res.headers.get('content-type') ?? undefined };
-      if (res.ok) attempt.globalPosition = body?.globalPosition;
+      if (res.ok) attempt.globalPosition = (body as { globalPosition?: string } | null)?.globalPosition;
       else attempt.detail = { body, retryAfter: res.headers.get('retry-after') };
       return attempt;
     } catch (error) {

@@ -179,7 +179,7 @@ export async function forEachTopicMessage(brokers: string[], topic: string, onMe
         for (const m of batch.messages) {
           const high = pending.get(batch.partition);
           if (high === undefined || BigInt(m.offset) >= high) continue;
-          onMessage({ partition: batch.partition, offset: m.offset, key: m.key, headers: (m.headers ?? {}) as TopicMessage['headers'] });
+          onMessage({ partition: batch.partition, offset: m.offset, key: m.key, headers: (m.headers ?? {}) });
           if (BigInt(m.offset) + 1n >= high) pending.delete(batch.partition);
         }
         if (!pending.size) finished();
@@ -358,7 +358,7 @@ export async function feedPositions(queryUrl: string, query = '', after = '0', h
     const p = new URLSearchParams(query);
     p.set('after', cursor);
     p.set('limit', '1000');
-    const res = await fetch(`${queryUrl}/v1/feed?${p}`, { headers });
+    const res = await fetch(`${queryUrl}/v1/feed?${p.toString()}`, { headers });
     if (!res.ok) throw new Error(`GET /v1/feed answered ${res.status}: ${await res.text()}`);
     const page = (await res.json()) as { items: Array<{ position: string }>; next: string };
     out.push(...page.items.map((i) => String(i.position)));

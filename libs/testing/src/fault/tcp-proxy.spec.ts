@@ -28,7 +28,7 @@ describe('TcpProxy', () => {
     s.setEncoding('utf8');
     await new Promise((r) => s.once('connect', r));
     let received = '';
-    s.on('data', (d) => (received += d));
+    s.on('data', (d: Buffer) => (received += d.toString()));
     return { s, received: () => received };
   };
   const until = async (f: () => boolean, ms = 3000) => {

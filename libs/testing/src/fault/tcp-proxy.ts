@@ -29,6 +29,8 @@ export class TcpProxy {
   }
 
   static async start(targetPort: number, listenPort = 0): Promise<TcpProxy> {
+    // Assigned once below; the connection callback needs the name before the instance exists.
+    // eslint-disable-next-line prefer-const
     let proxy!: TcpProxy;
     const server = createServer({ pauseOnConnect: true }, (client) => proxy.accept(client));
     const port = await new Promise<number>((resolve, reject) => {
