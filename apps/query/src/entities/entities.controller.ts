@@ -1,10 +1,8 @@
-import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { parseSubject } from '@newsroom/domain';
 import { problems } from '@newsroom/platform';
-import { READ_DB } from '../feed/feed-hub.service';
 import { ApiReport, ApiTimeTravel, arr, nstr, obj, problemSchema, str } from '../reports/shared/openapi.schemas';
 import { ReportQueryReader } from '../reports/shared/report-query.reader';
 import { respond } from '../reports/shared/report.response';
@@ -21,11 +19,7 @@ const entitySchema = obj({
 @ApiTags('entities')
 @Controller('v1/entities')
 export class EntitiesController {
-  private readonly repository: EntitiesRepository;
-
-  constructor(@Inject(READ_DB) db: DataSource) {
-    this.repository = new EntitiesRepository(db);
-  }
+  constructor(private readonly repository: EntitiesRepository) {}
 
   @Get(':subject')
   @ApiOperation({ summary: 'A subject: its display name and the standing facts that name it, in valid-time order.' })

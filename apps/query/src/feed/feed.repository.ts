@@ -1,4 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { READ_DB } from '../database/read-database.module';
 import { FEED_ITEM_COLUMNS, FeedItemRow, toFeedItemRow } from '@newsroom/projections';
 import { FeedFilter } from './feed-query';
 
@@ -21,8 +23,9 @@ function toRow(r: Record<string, any>): FeedRow {
 }
 
 /** Reads the feed read model; everything is bounded by the watermark so no reader ever sees a gap. */
+@Injectable()
 export class FeedRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
   async watermark(): Promise<string> {
     const rows = await this.db.query('SELECT position FROM read_model.feed_watermark WHERE id = 1');

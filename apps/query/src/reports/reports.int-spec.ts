@@ -103,7 +103,7 @@ describe('reports over the seed story and later events (real Postgres)', () => {
     const weil = { ...page, subject: 'person:kevin-weil', from: null, to: null, types: null, lang: 'en' as const };
     expect((await timeline.page(weil)).items).toEqual([]);
     expect((await timeline.page({ ...weil, knownAt: at.corrected })).items.map((i) => i.factId)).toEqual([WEIL_APPOINTED]);
-    const entities = new EntitiesRepository(ds);
+    const entities = new EntitiesRepository(ds, timeline);
     expect(await entities.find(weil)).toBeNull();
     expect((await entities.find({ ...weil, knownAt: at.corrected }))?.displayName).toBe('Kevin Weil');
     const sources = new SourcesRepository(ds);

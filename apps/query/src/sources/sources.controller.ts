@@ -1,9 +1,7 @@
-import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { problems } from '@newsroom/platform';
-import { READ_DB } from '../feed/feed-hub.service';
 import { ApiReport, ApiTimeTravel, problemSchema } from '../reports/shared/openapi.schemas';
 import { ReportQueryReader } from '../reports/shared/report-query.reader';
 import { respond } from '../reports/shared/report.response';
@@ -13,11 +11,7 @@ import { sourceDetailSchema, sourcesListSchema } from './sources.schema';
 @ApiTags('sources')
 @Controller('v1/sources')
 export class SourcesController {
-  private readonly repository: SourcesRepository;
-
-  constructor(@Inject(READ_DB) db: DataSource) {
-    this.repository = new SourcesRepository(db);
-  }
+  constructor(private readonly repository: SourcesRepository) {}
 
   @Get()
   @ApiOperation({ summary: 'Stories (sources) that back at least one standing fact, in the order first recorded.' })

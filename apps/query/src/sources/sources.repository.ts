@@ -1,4 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { READ_DB } from '../database/read-database.module';
 import { displayNameOf } from '@newsroom/domain';
 import { normalizeRow, StoredFactRow } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../reports/shared/cursor.codec';
@@ -27,8 +29,9 @@ const sourceDto = (r: Record<string, any>) => ({
 });
 
 /** Stories (sources) and the standing facts each backs. */
+@Injectable()
 export class SourcesRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
   private backs(alias: string, f: SourcesFilter, p: SqlParams): string {
     return `EXISTS (SELECT 1 FROM read_model.source_facts t WHERE t.source_id = ${alias}.id AND ${visibleAt('t', f.knownAt, p)}

@@ -1,9 +1,7 @@
-import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { DEPARTURE_GROUPINGS } from '@newsroom/projections';
-import { READ_DB } from '../../feed/feed-hub.service';
 import { ApiReport, ApiTimeTravel } from '../shared/openapi.schemas';
 import { ReportQueryReader } from '../shared/report-query.reader';
 import { respond } from '../shared/report.response';
@@ -15,11 +13,7 @@ type CsvRow = DepartureDto & { group?: string };
 @ApiTags('reports')
 @Controller('v1/reports/departures')
 export class DeparturesController {
-  private readonly repository: DeparturesRepository;
-
-  constructor(@Inject(READ_DB) db: DataSource) {
-    this.repository = new DeparturesRepository(db);
-  }
+  constructor(private readonly repository: DeparturesRepository) {}
 
   @Get()
   @ApiOperation({ summary: 'Departures in valid-time order, or grouped by month, quarter, year or role category.' })

@@ -1,9 +1,7 @@
-import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { FINANCIAL_METRICS } from '@newsroom/projections';
-import { READ_DB } from '../../feed/feed-hub.service';
 import { ApiReport, ApiTimeTravel } from '../shared/openapi.schemas';
 import { ReportQueryReader } from '../shared/report-query.reader';
 import { respond } from '../shared/report.response';
@@ -13,11 +11,7 @@ import { financialsReportSchema } from './financials.schema';
 @ApiTags('reports')
 @Controller('v1/reports/financials')
 export class FinancialsController {
-  private readonly repository: FinancialsRepository;
-
-  constructor(@Inject(READ_DB) db: DataSource) {
-    this.repository = new FinancialsRepository(db);
-  }
+  constructor(private readonly repository: FinancialsRepository) {}
 
   @Get()
   @ApiOperation({ summary: 'A time series of revenue, targets, losses, headcount, funding or valuation, each point with its sources.' })

@@ -1,9 +1,7 @@
-import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { LAWSUIT_STATUSES } from '@newsroom/domain';
-import { READ_DB } from '../../feed/feed-hub.service';
 import { ApiReport, ApiTimeTravel } from '../shared/openapi.schemas';
 import { ReportQueryReader } from '../shared/report-query.reader';
 import { respond } from '../shared/report.response';
@@ -15,11 +13,7 @@ const STATUSES = ['filed', ...LAWSUIT_STATUSES];
 @ApiTags('reports')
 @Controller('v1/reports/lawsuits')
 export class LawsuitsController {
-  private readonly repository: LawsuitsRepository;
-
-  constructor(@Inject(READ_DB) db: DataSource) {
-    this.repository = new LawsuitsRepository(db);
-  }
+  constructor(private readonly repository: LawsuitsRepository) {}
 
   @Get()
   @ApiOperation({ summary: 'Cases, their current status and history; filter by party and current status.' })

@@ -1,8 +1,6 @@
-import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
-import { READ_DB } from '../../feed/feed-hub.service';
 import { ReportQueryReader } from '../shared/report-query.reader';
 import { respond } from '../shared/report.response';
 import { ApiReport, ApiTimeTravel } from '../shared/openapi.schemas';
@@ -12,11 +10,7 @@ import { leadershipReportSchema } from './leadership.schema';
 @ApiTags('reports')
 @Controller('v1/reports/leadership')
 export class LeadershipController {
-  private readonly repository: LeadershipRepository;
-
-  constructor(@Inject(READ_DB) db: DataSource) {
-    this.repository = new LeadershipRepository(db);
-  }
+  constructor(private readonly repository: LeadershipRepository) {}
 
   @Get()
   @ApiOperation({ summary: 'Who holds which role at an organization, as of a date (valid time) and as known at an instant (transaction time).' })

@@ -1,4 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { READ_DB } from '../../database/read-database.module';
 import { displayNameOf } from '@newsroom/domain';
 import { compareTenureKeys, LeadershipRow, rosterAt, RUN_COLUMNS, runEndsSql, StoredFactRow, Tenure, TenureBound, tenureKey, tenuresOf } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
@@ -44,8 +46,9 @@ export type TenureDto = ReturnType<typeof tenureDto>;
  * projection keeps; at a `knownAt` or for some modalities, from one window pass over the matching rows. The served
  * page then reads its sources and earlier versions.
  */
+@Injectable()
 export class LeadershipRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
   async report(q: LeadershipQuery) {
     const show = q.show ?? 'roster';

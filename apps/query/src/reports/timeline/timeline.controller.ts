@@ -1,8 +1,6 @@
-import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
-import { READ_DB } from '../../feed/feed-hub.service';
 import { ApiReport, ApiTimeTravel } from '../shared/openapi.schemas';
 import { ReportQueryReader } from '../shared/report-query.reader';
 import { respond } from '../shared/report.response';
@@ -13,11 +11,7 @@ import { timelineReportSchema } from './timeline.schema';
 @ApiTags('reports')
 @Controller('v1/reports/timeline')
 export class TimelineController {
-  private readonly repository: TimelineRepository;
-
-  constructor(@Inject(READ_DB) db: DataSource) {
-    this.repository = new TimelineRepository(db);
-  }
+  constructor(private readonly repository: TimelineRepository) {}
 
   @Get()
   @ApiOperation({ summary: 'Story facts in the order they happened, for one subject (any role) or all.' })
