@@ -13,7 +13,20 @@ import { ParamShape } from './report-params.schema';
 export function openApiSchema(schema: z.ZodType, io: 'input' | 'output'): SchemaObject {
   const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete json.$schema;
-  return json as SchemaObject;
+  return nullInEnums(json) as SchemaObject;
+}
+
+/**
+ * OpenAPI 3.0.3: `nullable` does not widen an `enum`; a nullable enum must list null itself (validators such as
+ * ajv hold to that), and zod's openapi-3.0 output leaves it out.
+ */
+function nullInEnums(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(nullInEnums);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) out[key] = key === 'enum' || key === 'example' ? value : nullInEnums(value);
+  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+  return out;
 }
 
 /** The problem+json body of every 4xx (RFC 9457 with a stable code and field errors). */
