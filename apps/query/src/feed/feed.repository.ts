@@ -17,9 +17,9 @@ const COLUMNS = FEED_ITEM_COLUMNS.split(',')
 // Amendments (corrections, retractions) are joined to their target once, by its unique event id.
 const FROM = `read_model.feed_items f LEFT JOIN read_model.feed_items t ON t.event_id = f.target_event_id`;
 
-function toRow(r: Record<string, any>): FeedRow {
+function toRow(r: Record<string, unknown>): FeedRow {
   const row = toFeedItemRow(r);
-  return { ...row, targetType: r.target_type ?? null, pos: BigInt(row.position), recordedMs: Date.parse(row.recordedAt) };
+  return { ...row, targetType: typeof r.target_type === 'string' ? r.target_type : null, pos: BigInt(row.position), recordedMs: Date.parse(row.recordedAt) };
 }
 
 /** Reads the feed read model; everything is bounded by the watermark so no reader ever sees a gap. */
@@ -55,7 +55,7 @@ export class FeedRepository {
       [after, filter.types, filter.subjects, filter.organization, limit],
     );
     const watermark = String(rows[0]?.watermark ?? 0);
-    return { items: rows.filter((r: any) => r.position !== null).map(toRow), watermark };
+    return { items: rows.filter((r: Record<string, unknown>) => r.position !== null).map(toRow), watermark };
   }
 
   /** Every item in (from, to], for the live tail. */

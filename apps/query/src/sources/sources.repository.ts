@@ -23,7 +23,18 @@ interface SourceFactRow extends StoredFactRow {
   headline_fr: string;
 }
 
-const sourceDto = (r: Record<string, any>) => ({
+/** A row of read_model.sources. */
+interface SourceRow {
+  id: string;
+  outlet: string;
+  url: string | null;
+  title: string | null;
+  language: string | null;
+  published_at: string | null;
+  first_recorded_at: string | Date;
+}
+
+const sourceDto = (r: SourceRow) => ({
   id: r.id, outlet: r.outlet, url: r.url, title: r.title, language: r.language, publishedAt: r.published_at,
   firstRecordedAt: new Date(r.first_recorded_at).toISOString(),
 });
@@ -42,7 +53,7 @@ export class SourcesRepository {
   async list(f: SourcesFilter & { outlet: string | null }) {
     const p = new SqlParams();
     const after = decodeCursor(f.cursor, ['instant', 'text']);
-    const rows: Record<string, any>[] = await this.db.query(
+    const rows: SourceRow[] = await this.db.query(
       `SELECT s.* FROM read_model.sources s
        WHERE ${f.outlet ? `s.outlet = ${p.add(f.outlet)}` : 'true'} AND ${this.backs('s', f, p)}
          AND ${after ? `(s.first_recorded_at, s.id) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1])})` : 'true'}

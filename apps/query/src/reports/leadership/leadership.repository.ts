@@ -86,7 +86,7 @@ export class LeadershipRepository {
     if (!bounds.length) return new Map();
     const ids = bounds.map((b) => b.eventId);
     const versions = bounds.map((b) => b.version);
-    const found: Array<{ fact_id: string; version: number; sources: any[] }> = await this.db.query(
+    const found: Array<{ fact_id: string; version: number; sources: TenureBound['sources'] }> = await this.db.query(
       `SELECT t.fact_id, t.version, t.sources FROM ${TABLE} t
        JOIN unnest($1::uuid[], $2::int[]) AS k(fact_id, version) ON t.fact_id = k.fact_id AND t.version = k.version AND t.part = ''`,
       [ids, versions],
