@@ -13,18 +13,23 @@ import { ParamShape } from './report-params.schema';
 export function openApiSchema(schema: z.ZodType, io: 'input' | 'output'): SchemaObject {
   const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete json.$schema;
-  return nullInEnums(json) as SchemaObject;
+  return toOpenApi30(json) as SchemaObject;
 }
 
 /**
- * OpenAPI 3.0.3: `nullable` does not widen an `enum`; a nullable enum must list null itself (validators such as
- * ajv hold to that), and zod's openapi-3.0 output leaves it out.
+ * What zod's openapi-3.0 target leaves to do: a JSON Schema `examples` array (from a schema's metadata, e.g. the
+ * domain's) becomes OpenAPI 3.0's single `example`; and a nullable enum lists null itself (OpenAPI 3.0.3:
+ * `nullable` does not widen an `enum`, and validators such as ajv hold to that).
  */
-function nullInEnums(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(nullInEnums);
+function toOpenApi30(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(toOpenApi30);
   if (!node || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) out[key] = key === 'enum' || key === 'example' ? value : nullInEnums(value);
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'examples' && Array.isArray(value)) {
+      if (value.length && !('example' in node)) out.example = value[0];
+    } else out[key] = key === 'enum' || key === 'example' || key === 'default' ? value : toOpenApi30(value);
+  }
   if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
   return out;
 }
