@@ -5,7 +5,7 @@ import { clientIp } from '@newsroom/platform';
 import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
 import { FeedConnections } from './feed-connections';
 import { FeedHub } from './feed-hub.service';
-import { ApiParams, ApiProblemBadRequest, openApiSchema } from '../reports/shared/zod-openapi.decorators';
+import { ApiParams, ApiProblemBadRequest, openApiSchema } from '../docs/zod-openapi.decorators';
 import { feedQuerySchema, parseFeedQuery } from './feed-query';
 import { feedPageSchema, feedStreamParams } from './feed.schema';
 import { toFeedItemDto } from './feed-item.dto';

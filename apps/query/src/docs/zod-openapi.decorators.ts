@@ -2,7 +2,6 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiQuery } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger';
 import { z } from 'zod';
-import { ParamShape } from './report-params.schema';
 
 /**
  * OpenAPI 3.0 from the zod schemas: parameters from an endpoint's parameter schema (as clients send them: io
@@ -33,6 +32,9 @@ function toOpenApi30(node: unknown): unknown {
   if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
   return out;
 }
+
+/** An endpoint's parameters: one zod object, a field per parameter. */
+type ParamShape = z.ZodObject<Record<string, z.ZodType>>;
 
 /** The problem+json body of every 4xx (RFC 9457 with a stable code and field errors). */
 export const problemSchema = z

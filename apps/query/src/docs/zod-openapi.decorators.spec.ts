@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { entityParams, entitySchema } from '../../entities/entities.schema';
-import { feedQuerySchema } from '../../feed/feed-query';
-import { feedPageSchema, feedStreamParams } from '../../feed/feed.schema';
-import { sourceDetailParams, sourceDetailSchema, sourcesListParams, sourcesListSchema } from '../../sources/sources.schema';
-import { departuresParams, departuresReportSchema } from '../departures/departures.schema';
-import { financialsParams, financialsReportSchema } from '../financials/financials.schema';
-import { lawsuitsParams, lawsuitsReportSchema } from '../lawsuits/lawsuits.schema';
-import { leadershipParams, leadershipReportSchema } from '../leadership/leadership.schema';
-import { timelineParams, timelineReportSchema } from '../timeline/timeline.schema';
+import { entityParams, entitySchema } from '../entities/entities.schema';
+import { feedQuerySchema } from '../feed/feed-query';
+import { feedPageSchema, feedStreamParams } from '../feed/feed.schema';
+import { sourceDetailParams, sourceDetailSchema, sourcesListParams, sourcesListSchema } from '../sources/sources.schema';
+import { departuresParams, departuresReportSchema } from '../reports/departures/departures.schema';
+import { financialsParams, financialsReportSchema } from '../reports/financials/financials.schema';
+import { lawsuitsParams, lawsuitsReportSchema } from '../reports/lawsuits/lawsuits.schema';
+import { leadershipParams, leadershipReportSchema } from '../reports/leadership/leadership.schema';
+import { timelineParams, timelineReportSchema } from '../reports/timeline/timeline.schema';
 import { openApiSchema, problemSchema } from './zod-openapi.decorators';
 
 /** Keywords of JSON Schema that OpenAPI 3.0's Schema Object does not have. */
