@@ -1,4 +1,5 @@
 import { createServer, Server, Socket } from 'node:net';
+import { parse } from 'csv-parse/sync';
 import { WebSocket } from 'ws';
 import { freePort, pollUntil, RunningApp, startApp, testApiKey } from '@newsroom/testing';
 import { post, startStack, TestStack } from './stack';
@@ -13,24 +14,8 @@ const RUNS = /^[\t\r]|^\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/;
 const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += c;
-  }
-  return rows;
-}
+/** RFC 4180 with csv-parse: quoted fields, doubled quotes, CRLF records. */
+const parseCsv = (text: string): string[][] => parse(text, { record_delimiter: '\r\n' });
 
 /** A TCP forwarder to the shared Postgres that the test can take down (a port where nothing listens) and bring back. */
 class PgDoor {

@@ -4,11 +4,12 @@ import { DataSource } from 'typeorm';
 import { KafkaClient, kafkaSasl } from '@newsroom/messaging';
 import {
   API_KEY_RING, ApiKeyGuard, apiKeyRingFromConfig, HealthModule, loggingModule, MetricsModule, ProblemFilter,
-  pgTimeoutOptions, rateLimitGuardProvider, REQUIRE_READ_KEY, retryUntilReady, TokenBuckets,
+  rateLimitGuardProvider, REQUIRE_READ_KEY, TokenBuckets,
 } from '@newsroom/platform';
 import { mapQueryError } from './query-errors.mapper';
 import { QUERY_CONFIG, QueryConfig } from './config/query.config';
-import { FeedHub, READ_DB } from './feed/feed-hub.service';
+import { READ_DB, ReadDatabaseModule } from './database/read-database.module';
+import { FeedHub } from './feed/feed-hub.service';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { FeedModule } from './feed/feed.module';
 import { ReportsModule } from './reports/reports.module';
@@ -23,18 +24,11 @@ class QueryCoreModule {
       module: QueryCoreModule,
       providers: [
         { provide: QUERY_CONFIG, useValue: config },
-        {
-          provide: READ_DB,
-          useFactory: () =>
-            retryUntilReady('postgres', () =>
-              new DataSource({ type: 'postgres', url: config.DATABASE_URL, synchronize: false, extra: { max: config.DATABASE_POOL_MAX, application_name: 'query', ...pgTimeoutOptions() } }).initialize(),
-            ),
-        },
         { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-query', brokers: config.KAFKA_BROKERS, sasl: kafkaSasl(config) }) },
         { provide: API_KEY_RING, useValue: apiKeyRingFromConfig(config) },
         { provide: REQUIRE_READ_KEY, useValue: config.NEWSROOM_REQUIRE_READ_KEY },
       ],
-      exports: [QUERY_CONFIG, READ_DB, KAFKA, API_KEY_RING, REQUIRE_READ_KEY],
+      exports: [QUERY_CONFIG, KAFKA, API_KEY_RING, REQUIRE_READ_KEY],
     };
   }
 }
@@ -46,6 +40,7 @@ export class QueryModule {
       module: QueryModule,
       imports: [
         QueryCoreModule.forRoot(config),
+        ReadDatabaseModule.forRoot(config),
         loggingModule('query', config.LOG_LEVEL),
         MetricsModule,
         FeedModule,

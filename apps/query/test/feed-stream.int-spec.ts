@@ -10,7 +10,7 @@ import { loadQueryConfig } from '../src/config/query.config';
 import { feedKeyParam } from '../src/feed/feed-key-param.middleware';
 import { FeedHub } from '../src/feed/feed-hub.service';
 import { QueryModule } from '../src/query.module';
-import { filterQuery, positionsOf, RawSseClient, readWholeFeed, untilReached, WsFeedClient } from '../../../tests/e2e/feed-clients';
+import { FeedFilterParams, filterQuery, positionsOf, RawSseClient, readWholeFeed, untilReached, WsFeedClient } from '../../../tests/e2e/feed-clients';
 
 /**
  * The query service in process, on a fresh database, with read keys required. Events are appended with
@@ -122,7 +122,7 @@ describe('Live feed over SSE and WebSocket (query service in process, real Postg
     const ws = await WsFeedClient.subscribe(wsUrl(), { types: ['no.such.type'], after: 'yesterday' });
     expect(await ws.closedPromise).toBe(1008);
     expect(ws.closeFrame).toMatchObject({ type: 'error', problem: { status: 400, code: 'REQUEST.INVALID' } });
-    expect(ws.closeFrame.problem.errors.map((e: any) => e.path)).toEqual(['after', 'types[0]']);
+    expect(ws.closeFrame.problem.errors.map((e: { path: string }) => e.path)).toEqual(['after', 'types[0]']);
     const garbage = await WsFeedClient.subscribe(wsUrl(), 'not json');
     expect(await garbage.closedPromise).toBe(1008);
     expect(garbage.closeFrame.problem.code).toBe('REQUEST.MALFORMED_JSON');
@@ -168,7 +168,7 @@ describe('Live feed over SSE and WebSocket (query service in process, real Postg
     for (let k = 0; k < 8; k++) await record(person('bulk'), Array.from({ length: 500 }, () => departed(person('bulk'))));
     const filters = [{}, { types: ['executive.departed'] }, { organization: 'org:anthropic' }, { subjects: [person('s-1'), person('s-2')] }];
     const recorded: string[] = [(await readWholeFeed(url, {}, '0', auth)).slice(-1)[0].position];
-    const clients: Array<{ filter: any; after: string; items: () => any[]; close: () => void }> = [];
+    const clients: Array<{ filter: FeedFilterParams; after: string; items: () => Array<{ position: string }>; close: () => void }> = [];
     let recording = true;
     const writer = (async () => {
       for (let i = 0; recording || i < 60; i++) {

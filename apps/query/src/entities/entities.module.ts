@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { TimelineRepository } from '../reports/timeline/timeline.repository';
 import { EntitiesController } from './entities.controller';
+import { EntitiesRepository } from './entities.repository';
 
-@Module({ controllers: [EntitiesController] })
+// An entity page lists the facts that name it: the timeline's query, so its repository too.
+@Module({ controllers: [EntitiesController], providers: [EntitiesRepository, TimelineRepository] })
 export class EntitiesModule {}

@@ -1,15 +1,17 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { READ_DB } from '../database/read-database.module';
 import { displayNameOf, parseSubject } from '@newsroom/domain';
 import { SqlParams, visibleAt } from '../reports/shared/sql.builder';
 import { TimelineQuery, TimelineRepository } from '../reports/timeline/timeline.repository';
 
 /** An entity page: the subject as seen in standing facts, and the facts that name it. */
+@Injectable()
 export class EntitiesRepository {
-  private readonly timeline: TimelineRepository;
-
-  constructor(private readonly db: DataSource) {
-    this.timeline = new TimelineRepository(db);
-  }
+  constructor(
+    @Inject(READ_DB) private readonly db: DataSource,
+    private readonly timeline: TimelineRepository,
+  ) {}
 
   /** Null when no fact standing at `knownAt` names the subject. */
   async find(q: TimelineQuery & { subject: string }) {

@@ -1,5 +1,4 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
 import { FeedFilter } from './feed-query';
 import { FeedRepository, FeedRow } from './feed.repository';
@@ -7,15 +6,12 @@ import { FeedMetrics, Transport } from './feed.metrics';
 import { END, FeedSink, FeedSubscription } from './feed-subscription';
 import { FeedTail } from './feed-tail';
 
-export const READ_DB = Symbol('READ_DB');
-
 /**
  * Fans the tail out to this instance's subscribers, SSE and WebSocket alike. One tail (one database reader) and
  * one timer per instance, whatever the number of clients: an idle subscription is a few objects, no timer.
  */
 @Injectable()
 export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
-  readonly repository: FeedRepository;
   private readonly tail: FeedTail;
   private readonly subscriptions = new Map<FeedSubscription, Transport>();
   private readonly tickListeners: Array<(now: number) => void> = [];
@@ -25,9 +21,8 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
 
   constructor(
     @Inject(QUERY_CONFIG) private readonly config: QueryConfig,
-    @Inject(READ_DB) db: DataSource,
+    readonly repository: FeedRepository,
   ) {
-    this.repository = new FeedRepository(db);
     // A broadcast lands in every live client's socket at once; at most half the bound per burst means a client
     // that keeps up is never pushed over it by the size of a read, only by not reading.
     const burst = Math.max(1, Math.min(1000, Math.floor(config.FEED_MAX_BUFFERED_ITEMS / 2)));

@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import { EVENT_TYPES, parseSubject } from '@newsroom/domain';
-import { FieldProblem, problems } from '@newsroom/platform';
+import { problems } from '@newsroom/platform';
 
 /** A validated feed filter, shared by the history endpoint, SSE and WebSocket. */
 export interface FeedFilter {
@@ -15,38 +16,75 @@ export interface FeedQuery extends FeedFilter {
 }
 
 const MAX_POSITION = 9223372036854775807n;
+const POSITION = 'must be a position (a non-negative integer)';
+const LIMIT = 'must be an integer from 1 to 1000';
 
-const list = (v: unknown): string[] | null => {
-  const s = Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : '';
-  const items = s.split(',').map((x) => x.trim()).filter(Boolean);
-  return items.length ? [...new Set(items)] : null;
-};
+/** A comma-separated list, or an array (a repeated parameter, a WebSocket message); anything else is no filter. */
+const commaList = (description: string) =>
+  z
+    .union([z.string(), z.array(z.unknown())])
+    .optional()
+    .catch(undefined)
+    .transform((v) => {
+      const items = (Array.isArray(v) ? v.join(',') : (v ?? '')).split(',').map((x) => x.trim()).filter(Boolean);
+      return items.length ? [...new Set(items)] : null;
+    })
+    .meta({ description });
+
+/**
+ * The feed's parameters, for the history endpoint, the SSE stream and the WebSocket subscribe message alike.
+ * Values are coerced as a JSON message may send them (`after: 42`). Unknown parameters are ignored (the stream
+ * takes `key`, a message its own fields).
+ */
+export const feedQuerySchema = z.object({
+  // Positions are Postgres bigints: anything longer would fail in SQL instead of here.
+  after: z.coerce
+    .string()
+    .refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_POSITION, { message: POSITION })
+    .optional()
+    .transform((v) => v ?? '0')
+    .meta({ description: 'Position to read after (exclusive)' }),
+  limit: z.coerce
+    .number({ error: LIMIT })
+    .refine((n) => Number.isInteger(n) && n >= 1 && n <= 1000, { message: LIMIT })
+    .optional()
+    .transform((v) => v ?? 100)
+    .meta({ description: '1..1000, default 100 (history only)' }),
+  types: commaList('Comma-separated event types; also takes corrections and retractions of events of those types').transform((types, ctx) => {
+    types?.forEach((t, i) => {
+      if (!(EVENT_TYPES as readonly string[]).includes(t)) ctx.issues.push({ code: 'custom', message: `unknown event type "${t}"`, input: t, path: [i] });
+    });
+    return types;
+  }),
+  subjects: commaList('Comma-separated subjects, e.g. person:mira-murati (their corrections included)').transform((subjects, ctx) => {
+    if (subjects && subjects.length > 100) ctx.issues.push({ code: 'custom', message: 'at most 100 subjects', input: subjects });
+    subjects?.forEach((s, i) => {
+      if (!parseSubject(s)) ctx.issues.push({ code: 'custom', message: 'not a subject "<kind>:<slug>"', input: s, path: [i] });
+    });
+    return subjects;
+  }),
+  organization: z.coerce
+    .string()
+    .refine((v) => v === '' || parseSubject(v)?.kind === 'org', { message: 'must be an org subject like "org:openai"' })
+    .optional()
+    .transform((v) => v || null)
+    .meta({ description: 'An org subject, e.g. org:openai', example: 'org:openai' }),
+  lang: z
+    .enum(['en', 'fr'], { error: 'must be "en" or "fr"' })
+    .optional()
+    .transform((v) => v ?? 'en')
+    .meta({ description: 'Language of headlines' }),
+});
+
+const pathOf = (path: readonly PropertyKey[]) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 
 /** Parses query parameters (or a WebSocket subscribe message); throws a 400 problem naming each bad field. */
-export function parseFeedQuery(raw: Record<string, unknown>, lastEventId?: string): FeedQuery {
-  const errors: FieldProblem[] = [];
-  const afterRaw = raw.after ?? lastEventId ?? '0';
-  const after = String(afterRaw);
-  // Positions are Postgres bigints: anything longer would fail in SQL instead of here.
-  if (!/^\d{1,19}$/.test(after) || BigInt(after) > MAX_POSITION) errors.push({ path: 'after', message: 'must be a position (a non-negative integer)' });
-  const limitRaw = raw.limit ?? '100';
-  const limit = Number(limitRaw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) errors.push({ path: 'limit', message: 'must be an integer from 1 to 1000' });
-  const types = list(raw.types);
-  types?.forEach((t, i) => {
-    if (!(EVENT_TYPES as readonly string[]).includes(t)) errors.push({ path: `types[${i}]`, message: `unknown event type "${t}"` });
-  });
-  const subjects = list(raw.subjects);
-  if (subjects && subjects.length > 100) errors.push({ path: 'subjects', message: 'at most 100 subjects' });
-  subjects?.forEach((s, i) => {
-    if (!parseSubject(s)) errors.push({ path: `subjects[${i}]`, message: `not a subject "<kind>:<slug>"` });
-  });
-  const organization = raw.organization == null || raw.organization === '' ? null : String(raw.organization);
-  if (organization && parseSubject(organization)?.kind !== 'org') errors.push({ path: 'organization', message: 'must be an org subject like "org:openai"' });
-  const lang = raw.lang ?? 'en';
-  if (lang !== 'en' && lang !== 'fr') errors.push({ path: 'lang', message: 'must be "en" or "fr"' });
-  if (errors.length) throw problems.validation(errors, 'The feed query is not valid.');
-  return { after, limit, types, subjects, organization, lang: lang as 'en' | 'fr' };
+export function parseFeedQuery(raw: Record<string, unknown>): FeedQuery {
+  // null stands for an absent field (a JSON message may send it).
+  const input = Object.fromEntries(Object.keys(feedQuerySchema.shape).filter((k) => raw[k] != null).map((k) => [k, raw[k]]));
+  const parsed = feedQuerySchema.safeParse(input);
+  if (!parsed.success) throw problems.validation(parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message })), 'The feed query is not valid.');
+  return parsed.data;
 }
 
 /** The fields a live item is matched on; `targetType` is the type of the event an amendment targets. */

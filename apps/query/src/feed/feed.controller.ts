@@ -1,21 +1,15 @@
-import { applyDecorators, Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { clientIp } from '@newsroom/platform';
 import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
 import { FeedConnections } from './feed-connections';
 import { FeedHub } from './feed-hub.service';
-import { parseFeedQuery } from './feed-query';
+import { ApiParams, ApiProblemBadRequest, openApiSchema } from '../docs/zod-openapi.decorators';
+import { feedQuerySchema, parseFeedQuery } from './feed-query';
+import { feedPageSchema, feedStreamParams } from './feed.schema';
 import { toFeedItemDto } from './feed-item.dto';
 import { SseSink } from './sse.sink';
-
-const FILTERS = applyDecorators(
-  ApiQuery({ name: 'after', required: false, description: 'Position to read after (exclusive)' }),
-  ApiQuery({ name: 'types', required: false, description: 'Comma-separated event types; also takes corrections and retractions of events of those types' }),
-  ApiQuery({ name: 'subjects', required: false, description: 'Comma-separated subjects, e.g. person:mira-murati (their corrections included)' }),
-  ApiQuery({ name: 'organization', required: false, description: 'An org subject, e.g. org:openai' }),
-  ApiQuery({ name: 'lang', required: false, enum: ['en', 'fr'], description: 'Language of headlines' }),
-);
 
 @ApiTags('feed')
 @Controller('v1/feed')
@@ -28,8 +22,9 @@ export class FeedController {
 
   @Get()
   @ApiOperation({ summary: 'Feed history by position: {items, next}; pass next as `after` to read on.' })
-  @FILTERS
-  @ApiQuery({ name: 'limit', required: false })
+  @ApiParams(feedQuerySchema)
+  @ApiOkResponse({ description: 'A page of items in position order.', content: { 'application/json': { schema: openApiSchema(feedPageSchema, 'output') } } })
+  @ApiProblemBadRequest('A parameter is not valid; `errors` names each one.')
   async history(@Query() raw: Record<string, unknown>) {
     const q = parseFeedQuery(raw);
     const { items, watermark } = await this.hub.repository.page(q, q.after, q.limit);
@@ -50,8 +45,8 @@ export class FeedController {
       'The same feed is served over WebSocket at /v1/feed/ws (see the README).',
   })
   @ApiProduces('text/event-stream')
-  @FILTERS
-  @ApiQuery({ name: 'key', required: false, description: 'Read key, for clients that cannot send headers' })
+  @ApiParams(feedStreamParams)
+  @ApiProblemBadRequest('A parameter is not valid; `errors` names each one.')
   @ApiHeader({ name: 'Last-Event-ID', required: false })
   stream(@Query() raw: Record<string, unknown>, @Headers('last-event-id') lastEventId: string | undefined, @Res() res: Response): void {
     // A reconnecting EventSource repeats its URL (with the old `after`) and sends the newest position it saw.

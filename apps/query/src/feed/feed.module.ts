@@ -2,9 +2,10 @@ import { Global, Module } from '@nestjs/common';
 import { FeedConnections } from './feed-connections';
 import { FeedController } from './feed.controller';
 import { FeedHub } from './feed-hub.service';
+import { FeedRepository } from './feed.repository';
 import { FeedWsGateway } from './feed-ws.gateway';
 
 // Global: readiness (in the health module) reports the feed tail.
 @Global()
-@Module({ controllers: [FeedController], providers: [FeedHub, FeedWsGateway, FeedConnections], exports: [FeedHub] })
+@Module({ controllers: [FeedController], providers: [FeedRepository, FeedHub, FeedWsGateway, FeedConnections], exports: [FeedHub] })
 export class FeedModule {}

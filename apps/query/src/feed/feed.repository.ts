@@ -1,4 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { READ_DB } from '../database/read-database.module';
 import { FEED_ITEM_COLUMNS, FeedItemDbRow, FeedItemRow, toFeedItemRow } from '@newsroom/projections';
 import { FeedFilter } from './feed-query';
 
@@ -17,12 +19,13 @@ const FROM = `read_model.feed_items f LEFT JOIN read_model.feed_items t ON t.eve
 
 function toRow(r: FeedItemDbRow & { target_type?: string | null }): FeedRow {
   const row = toFeedItemRow(r);
-  return { ...row, targetType: r.target_type ?? null, pos: BigInt(row.position), recordedMs: Date.parse(row.recordedAt) };
+  return { ...row, targetType: typeof r.target_type === 'string' ? r.target_type : null, pos: BigInt(row.position), recordedMs: Date.parse(row.recordedAt) };
 }
 
 /** Reads the feed read model; everything is bounded by the watermark so no reader ever sees a gap. */
+@Injectable()
 export class FeedRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
   async watermark(): Promise<string> {
     const rows = await this.db.query('SELECT position FROM read_model.feed_watermark WHERE id = 1');
@@ -52,7 +55,7 @@ export class FeedRepository {
       [after, filter.types, filter.subjects, filter.organization, limit],
     );
     const watermark = String(rows[0]?.watermark ?? 0);
-    return { items: rows.filter((r: any) => r.position !== null).map(toRow), watermark };
+    return { items: rows.filter((r: Record<string, unknown>) => r.position !== null).map(toRow), watermark };
   }
 
   /** Every item in (from, to], for the live tail. */

@@ -55,17 +55,20 @@ describe('reports over the seed story and later events (real Postgres)', () => {
   });
 
   it('departures grouped by quarter, with coarse dates left unplaced', async () => {
-    const report: any = await new DeparturesRepository(ds).report({ ...page, organization: 'org:openai', from: null, to: null, groupBy: 'quarter' });
-    expect(report.groups.map((g: any) => [g.key, g.items.map((i: any) => i.personName).sort()])).toEqual([
+    const report = await new DeparturesRepository(ds).report({ ...page, organization: 'org:openai', from: null, to: null, groupBy: 'quarter' });
+    if (!('groups' in report)) throw new Error('expected groups');
+    expect(report.groups.map((g) => [g.key, g.items.map((i) => i.personName).sort()])).toEqual([
       ['2024-Q2', ['Ilya Sutskever', 'Jan Leike']],
       ['2024-Q3', ['Bob Mcgrew', 'John Schulman', 'Mira Murati']], // displayNameOf title-cases slugs
     ]);
-    expect(report.unplaced.items.map((i: any) => i.personName).sort()).toEqual(['Miles Brundage', 'Tim Brooks']);
-    const inQ2: any = await new DeparturesRepository(ds).report({ ...page, organization: null, from: '2024-04-01T00:00:00.000Z', to: '2024-07-01T00:00:00.000Z', groupBy: null, limit: 1 });
+    expect(report.unplaced.items.map((i) => i.personName).sort()).toEqual(['Miles Brundage', 'Tim Brooks']);
+    const inQ2 = await new DeparturesRepository(ds).report({ ...page, organization: null, from: '2024-04-01T00:00:00.000Z', to: '2024-07-01T00:00:00.000Z', groupBy: null, limit: 1 });
+    if (!('items' in inQ2)) throw new Error('expected a page');
     expect(inQ2.items).toHaveLength(1);
-    const rest: any = await new DeparturesRepository(ds).report({ ...page, organization: null, from: '2024-04-01T00:00:00.000Z', to: '2024-07-01T00:00:00.000Z', groupBy: null, cursor: inQ2.next });
+    const rest = await new DeparturesRepository(ds).report({ ...page, organization: null, from: '2024-04-01T00:00:00.000Z', to: '2024-07-01T00:00:00.000Z', groupBy: null, cursor: inQ2.next });
+    if (!('items' in rest)) throw new Error('expected a page');
     // Brundage and Brooks (2023-12/2024-12) overlap Q2 too.
-    expect([...inQ2.items, ...rest.items].map((i: any) => i.personName).sort()).toEqual(['Ilya Sutskever', 'Jan Leike', 'Miles Brundage', 'Tim Brooks']);
+    expect([...inQ2.items, ...rest.items].map((i) => i.personName).sort()).toEqual(['Ilya Sutskever', 'Jan Leike', 'Miles Brundage', 'Tim Brooks']);
     expect(rest.next).toBeNull();
   });
 
@@ -103,7 +106,7 @@ describe('reports over the seed story and later events (real Postgres)', () => {
     const weil = { ...page, subject: 'person:kevin-weil', from: null, to: null, types: null, lang: 'en' as const };
     expect((await timeline.page(weil)).items).toEqual([]);
     expect((await timeline.page({ ...weil, knownAt: at.corrected })).items.map((i) => i.factId)).toEqual([WEIL_APPOINTED]);
-    const entities = new EntitiesRepository(ds);
+    const entities = new EntitiesRepository(ds, timeline);
     expect(await entities.find(weil)).toBeNull();
     expect((await entities.find({ ...weil, knownAt: at.corrected }))?.displayName).toBe('Kevin Weil');
     const sources = new SourcesRepository(ds);
@@ -138,7 +141,7 @@ describe('reports over the seed story and later events (real Postgres)', () => {
     );
     expect(known).toEqual([{ amount: '440000000000' }]);
     const cases = await ds.query(`SELECT case_subject, current_status FROM reporting.lawsuits ORDER BY case_subject`);
-    expect(cases.map((c: any) => c.current_status)).toEqual(['filed', 'filed', 'withdrawn']);
+    expect(cases.map((c: { current_status: string }) => c.current_status)).toEqual(['filed', 'filed', 'withdrawn']);
     expect(await ds.query(`SELECT 1 FROM reporting.leadership_events WHERE person = 'person:kevin-weil'`)).toEqual([]);
   });
 });

@@ -2,10 +2,15 @@ import { Module } from '@nestjs/common';
 import { EntitiesModule } from '../entities/entities.module';
 import { SourcesModule } from '../sources/sources.module';
 import { DeparturesController } from './departures/departures.controller';
+import { DeparturesRepository } from './departures/departures.repository';
 import { FinancialsController } from './financials/financials.controller';
+import { FinancialsRepository } from './financials/financials.repository';
 import { LawsuitsController } from './lawsuits/lawsuits.controller';
+import { LawsuitsRepository } from './lawsuits/lawsuits.repository';
 import { LeadershipController } from './leadership/leadership.controller';
+import { LeadershipRepository } from './leadership/leadership.repository';
 import { TimelineController } from './timeline/timeline.controller';
+import { TimelineRepository } from './timeline/timeline.repository';
 
 /**
  * The analysts' read side besides the feed: reports, entities and sources, as JSON or CSV, with valid-time (asOf)
@@ -14,5 +19,6 @@ import { TimelineController } from './timeline/timeline.controller';
 @Module({
   imports: [EntitiesModule, SourcesModule],
   controllers: [LeadershipController, DeparturesController, LawsuitsController, FinancialsController, TimelineController],
+  providers: [LeadershipRepository, DeparturesRepository, LawsuitsRepository, FinancialsRepository, TimelineRepository],
 })
 export class ReportsModule {}

@@ -1,34 +1,25 @@
-import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { problems } from '@newsroom/platform';
-import { READ_DB } from '../feed/feed-hub.service';
-import { ApiReport, ApiTimeTravel, problemSchema } from '../reports/shared/openapi.schemas';
-import { ReportQueryReader } from '../reports/shared/report-query.reader';
+import { formatOf, readReportParams } from '../reports/shared/report-params.schema';
 import { respond } from '../reports/shared/report.response';
+import { ApiParams, ApiProblemNotFound, ApiReport } from '../docs/zod-openapi.decorators';
 import { SourceDto, SourceFactDto, SourcesRepository } from './sources.repository';
-import { sourceDetailSchema, sourcesListSchema } from './sources.schema';
+import { sourceDetailParams, sourceDetailSchema, sourcesListParams, sourcesListSchema } from './sources.schema';
 
 @ApiTags('sources')
 @Controller('v1/sources')
 export class SourcesController {
-  private readonly repository: SourcesRepository;
-
-  constructor(@Inject(READ_DB) db: DataSource) {
-    this.repository = new SourcesRepository(db);
-  }
+  constructor(private readonly repository: SourcesRepository) {}
 
   @Get()
   @ApiOperation({ summary: 'Stories (sources) that back at least one standing fact, in the order first recorded.' })
-  @ApiQuery({ name: 'outlet', required: false })
-  @ApiTimeTravel({ paged: true })
+  @ApiParams(sourcesListParams)
   @ApiReport('A page of sources (items, next).', sourcesListSchema)
   async list(@Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
-    const r = new ReportQueryReader(raw, ['outlet'], true);
-    const f = { outlet: r.string('outlet'), asOf: r.instant('asOf'), knownAt: r.instant('knownAt'), modality: r.modality(), limit: r.limit(), cursor: r.string('cursor') };
-    const format = r.format(accept);
-    r.done();
+    const f = readReportParams(sourcesListParams, raw);
+    const format = formatOf(f.format, accept);
     const body = await this.repository.list(f);
     return respond<SourceDto>(res, format, body, () => ({
       filename: 'sources',
@@ -44,17 +35,12 @@ export class SourcesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'A story and the standing facts it backs, each with the quote it gives.' })
-  @ApiParam({ name: 'id', description: 'The source id (24 hex characters)' })
-  @ApiQuery({ name: 'lang', required: false, enum: ['en', 'fr'] })
-  @ApiTimeTravel({ paged: true })
+  @ApiParams(sourceDetailParams, { path: ['id'] })
   @ApiReport('The source and a page of the facts it backs (items, next).', sourceDetailSchema)
-  @ApiNotFoundResponse({ description: 'Unknown source, or it backs no standing fact (at knownAt).', content: { 'application/problem+json': { schema: problemSchema } } })
+  @ApiProblemNotFound('Unknown source, or it backs no standing fact (at knownAt).')
   async find(@Param('id') id: string, @Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
-    const r = new ReportQueryReader(raw, ['lang'], true);
-    if (!/^[0-9a-f]{24}$/.test(id)) r.fail('id', 'must be a source id (24 hex characters)');
-    const f = { asOf: r.instant('asOf'), knownAt: r.instant('knownAt'), modality: r.modality(), limit: r.limit(), cursor: r.string('cursor'), lang: r.lang() };
-    const format = r.format(accept);
-    r.done();
+    const f = readReportParams(sourceDetailParams, raw, { path: { id } });
+    const format = formatOf(f.format, accept);
     const body = await this.repository.find(id, f);
     if (!body) throw problems.notFound(`No source ${id} backing a standing fact${f.knownAt ? ` as known at ${f.knownAt}` : ''}.`);
     return respond<SourceFactDto>(res, format, body, () => ({

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SourcesController } from './sources.controller';
+import { SourcesRepository } from './sources.repository';
 
-@Module({ controllers: [SourcesController] })
+@Module({ controllers: [SourcesController], providers: [SourcesRepository] })
 export class SourcesModule {}

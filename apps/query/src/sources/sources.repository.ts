@@ -1,4 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { READ_DB } from '../database/read-database.module';
 import { displayNameOf } from '@newsroom/domain';
 import { normalizeRow, StoredFactRow } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../reports/shared/cursor.codec';
@@ -21,14 +23,26 @@ interface SourceFactRow extends StoredFactRow {
   headline_fr: string;
 }
 
-const sourceDto = (r: Record<string, any>) => ({
+/** A row of read_model.sources. */
+interface SourceRow {
+  id: string;
+  outlet: string;
+  url: string | null;
+  title: string | null;
+  language: string | null;
+  published_at: string | null;
+  first_recorded_at: string | Date;
+}
+
+const sourceDto = (r: SourceRow) => ({
   id: r.id, outlet: r.outlet, url: r.url, title: r.title, language: r.language, publishedAt: r.published_at,
   firstRecordedAt: new Date(r.first_recorded_at).toISOString(),
 });
 
 /** Stories (sources) and the standing facts each backs. */
+@Injectable()
 export class SourcesRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
   private backs(alias: string, f: SourcesFilter, p: SqlParams): string {
     return `EXISTS (SELECT 1 FROM read_model.source_facts t WHERE t.source_id = ${alias}.id AND ${visibleAt('t', f.knownAt, p)}
@@ -39,7 +53,7 @@ export class SourcesRepository {
   async list(f: SourcesFilter & { outlet: string | null }) {
     const p = new SqlParams();
     const after = decodeCursor(f.cursor, ['instant', 'text']);
-    const rows: Record<string, any>[] = await this.db.query(
+    const rows: SourceRow[] = await this.db.query(
       `SELECT s.* FROM read_model.sources s
        WHERE ${f.outlet ? `s.outlet = ${p.add(f.outlet)}` : 'true'} AND ${this.backs('s', f, p)}
          AND ${after ? `(s.first_recorded_at, s.id) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1])})` : 'true'}

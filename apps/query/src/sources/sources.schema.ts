@@ -1,16 +1,36 @@
+import { z } from 'zod';
 import { EVENT_TYPES } from '@newsroom/domain';
-import { anyJson, arr, factSchemaFields, nstr, obj, str } from '../reports/shared/openapi.schemas';
+import { anyJson, factFieldsShape, instantText, nextCursor, nullableText, timeTravelShape } from '../reports/shared/fact.schema';
+import { langParam, optionalText, reportParams } from '../reports/shared/report-params.schema';
+
+export const sourcesListParams = reportParams({ outlet: optionalText() });
+
+/** `id` is the path parameter. */
+export const sourceDetailParams = reportParams({
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{24}$/, { message: 'must be a source id (24 hex characters)' })
+    .meta({ description: 'The source id (24 hex characters)' }),
+  lang: langParam(),
+});
 
 const sourceFields = {
-  id: str({ description: 'Stable hash of outlet, url and title' }), outlet: str(), url: nstr(), title: nstr(), language: nstr(),
-  publishedAt: nstr(), firstRecordedAt: str({ format: 'date-time' }),
+  id: z.string().meta({ description: 'Stable hash of outlet, url and title' }),
+  outlet: z.string(),
+  url: nullableText(),
+  title: nullableText(),
+  language: nullableText(),
+  publishedAt: nullableText(),
+  firstRecordedAt: instantText(),
 };
-const header = { asOf: nstr({ format: 'date-time' }), knownAt: nstr({ format: 'date-time' }) };
 
-export const sourcesListSchema = obj({ outlet: nstr(), ...header, items: arr(obj(sourceFields)), next: nstr() });
+export const sourcesListSchema = z.object({ outlet: nullableText(), ...timeTravelShape, items: z.array(z.object(sourceFields)), next: nextCursor() });
 
-export const sourceDetailSchema = obj({
-  ...sourceFields, ...header,
-  items: arr(obj({ type: str({ enum: [...EVENT_TYPES] }), subject: str(), subjectName: str(), headline: str(), quote: nstr(), data: anyJson(), ...factSchemaFields })),
-  next: nstr(),
+export const sourceDetailSchema = z.object({
+  ...sourceFields,
+  ...timeTravelShape,
+  items: z.array(
+    z.object({ type: z.enum(EVENT_TYPES), subject: z.string(), subjectName: z.string(), headline: z.string(), quote: nullableText(), data: anyJson(), ...factFieldsShape }),
+  ),
+  next: nextCursor(),
 });

@@ -71,7 +71,8 @@ export interface StoredFactRow {
   end_reason: string | null;
   /** As stored (jsonb): the data and sources of the version that wrote the row. */
   data: unknown;
-  sources: unknown[];
+  /** The sources as recorded (validated by the envelope schema on the way in, read back from jsonb). */
+  sources: Source[];
   [column: string]: unknown;
 }
 

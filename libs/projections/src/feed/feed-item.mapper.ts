@@ -1,3 +1,4 @@
+import type { Source } from '@newsroom/domain';
 import { FeedItemRow } from './feed-item';
 
 export const FEED_ITEM_COLUMNS = `position, event_id, type, subject, organizations, occurred_at, recorded_at, headline_en,
@@ -15,7 +16,8 @@ export interface FeedItemDbRow {
   headline_en: string;
   headline_fr: string;
   data: unknown;
-  sources: unknown[];
+  /** The sources as recorded (validated by the envelope schema on the way in, read back from jsonb). */
+  sources: Source[];
   modality: string;
   status: FeedItemRow['status'];
   target_event_id: string | null;

@@ -1,3 +1,4 @@
+import type { Source } from '@newsroom/domain';
 /** A feed item as stored in read_model.feed_items and served by the query service. */
 export interface FeedItemRow {
   position: string;
@@ -11,7 +12,8 @@ export interface FeedItemRow {
   headlineFr: string;
   /** The event's data as the item shows it (the feed serves every type, and reads it back from jsonb). */
   data: unknown;
-  sources: unknown[];
+  /** The sources as recorded (validated by the envelope schema on the way in, read back from jsonb). */
+  sources: Source[];
   modality: string;
   status: 'current' | 'corrected' | 'retracted';
   targetEventId: string | null;

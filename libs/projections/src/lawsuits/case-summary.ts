@@ -1,3 +1,4 @@
+import type { Source } from '@newsroom/domain';
 import { displayNameOf } from '@newsroom/domain';
 import type { StoredFactRow } from '../facts/fact-version';
 import { changesState, factStatusOf } from '../facts/visibility';
@@ -22,7 +23,8 @@ export interface CaseStep {
   modality: string;
   factStatus: 'current' | 'corrected';
   recordedAt: string;
-  sources: unknown[];
+  /** The sources as recorded (validated by the envelope schema on the way in, read back from jsonb). */
+  sources: Source[];
 }
 
 export interface CaseSummary {

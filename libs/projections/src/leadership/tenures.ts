@@ -1,3 +1,4 @@
+import type { Source } from '@newsroom/domain';
 import { displayNameOf } from '@newsroom/domain';
 import type { StoredFactRow } from '../facts/fact-version';
 import { changesState, factStatusOf } from '../facts/visibility';
@@ -24,7 +25,8 @@ export interface TenureBound {
   modality: string;
   status: 'current' | 'corrected';
   recordedAt: string;
-  sources: unknown[];
+  /** The sources as recorded (validated by the envelope schema on the way in, read back from jsonb). */
+  sources: Source[];
 }
 
 export interface Tenure {

@@ -1,4 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { READ_DB } from '../../database/read-database.module';
 import { displayNameOf } from '@newsroom/domain';
 import { DepartureGrouping, DepartureRow, groupDepartures } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
@@ -29,8 +31,9 @@ const departureDto = (r: DepartureRow, history: Map<string, FactVersionDto[]>) =
 export type DepartureDto = ReturnType<typeof departureDto>;
 
 /** Departures in valid-time order, paged, or grouped by calendar period or role category. */
+@Injectable()
 export class DeparturesRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
   async report(q: DeparturesQuery) {
     const p = new SqlParams();

@@ -1,20 +1,44 @@
-import { arr, factSchemaFields, int, nstr, obj, str } from '../shared/openapi.schemas';
+import { z } from 'zod';
+import { DEPARTURE_GROUPINGS } from '@newsroom/projections';
+import { instant, oneOf, reportParams, subject } from '../shared/report-params.schema';
+import { factFieldsShape, instantOrNull, nextCursor, nullableText } from '../shared/fact.schema';
 
-const departure = obj({
-  person: str(), personName: str(), organization: str(), role: str(), roleCategory: str(), reason: nstr(), destination: nstr(),
-  ...factSchemaFields,
+export const departuresParams = reportParams({
+  organization: subject({ kind: 'org', example: 'org:openai' }).optional().transform((v) => v ?? null),
+  from: instant('Departures whose date overlaps [from, to)'),
+  to: instant('End of the [from, to) window', 'end'),
+  groupBy: oneOf(DEPARTURE_GROUPINGS).optional().transform((v) => v ?? null),
 });
 
-const header = { organization: nstr(), from: nstr({ format: 'date-time' }), to: nstr({ format: 'date-time' }), asOf: nstr({ format: 'date-time' }), knownAt: nstr({ format: 'date-time' }) };
+const departure = z.object({
+  person: z.string(),
+  personName: z.string(),
+  organization: z.string(),
+  role: z.string(),
+  roleCategory: z.string(),
+  reason: nullableText(),
+  destination: nullableText(),
+  ...factFieldsShape,
+});
 
-export const departuresReportSchema = {
-  oneOf: [
-    obj({ ...header, items: arr(departure), next: nstr({ description: 'Cursor of the next page; null on the last' }) }),
-    obj({
-      ...header,
-      groupBy: str({ enum: ['month', 'quarter', 'year', 'roleCategory'] }),
-      groups: arr(obj({ key: str({ description: '2024-09, 2024-Q3, 2024 or a role category' }), from: nstr({ format: 'date-time' }), to: nstr({ format: 'date-time' }), count: int(), items: arr(departure) })),
-      unplaced: obj({ count: int(), items: arr(departure) }, { description: 'Departures dated too coarsely for one bucket (2023-12/2024-12 by quarter)' }),
-    }),
-  ],
-};
+const header = { organization: nullableText(), from: instantOrNull(), to: instantOrNull(), asOf: instantOrNull(), knownAt: instantOrNull() };
+
+export const departuresReportSchema = z.union([
+  z.object({ ...header, items: z.array(departure), next: nextCursor() }),
+  z.object({
+    ...header,
+    groupBy: z.enum(DEPARTURE_GROUPINGS),
+    groups: z.array(
+      z.object({
+        key: z.string().meta({ description: '2024-09, 2024-Q3, 2024 or a role category' }),
+        from: instantOrNull(),
+        to: instantOrNull(),
+        count: z.number().int(),
+        items: z.array(departure),
+      }),
+    ),
+    unplaced: z
+      .object({ count: z.number().int(), items: z.array(departure) })
+      .meta({ description: 'Departures dated too coarsely for one bucket (2023-12/2024-12 by quarter)' }),
+  }),
+]);

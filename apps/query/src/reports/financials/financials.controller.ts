@@ -1,42 +1,24 @@
-import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
-import { FINANCIAL_METRICS } from '@newsroom/projections';
-import { READ_DB } from '../../feed/feed-hub.service';
-import { ApiReport, ApiTimeTravel } from '../shared/openapi.schemas';
-import { ReportQueryReader } from '../shared/report-query.reader';
+import { formatOf, readReportParams } from '../shared/report-params.schema';
 import { respond } from '../shared/report.response';
+import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorators';
 import { FinancialsRepository, PointDto } from './financials.repository';
-import { financialsReportSchema } from './financials.schema';
+import { financialsParams, financialsReportSchema } from './financials.schema';
 
 @ApiTags('reports')
 @Controller('v1/reports/financials')
 export class FinancialsController {
-  private readonly repository: FinancialsRepository;
-
-  constructor(@Inject(READ_DB) db: DataSource) {
-    this.repository = new FinancialsRepository(db);
-  }
+  constructor(private readonly repository: FinancialsRepository) {}
 
   @Get()
   @ApiOperation({ summary: 'A time series of revenue, targets, losses, headcount, funding or valuation, each point with its sources.' })
-  @ApiQuery({ name: 'organization', required: true, example: 'org:openai' })
-  @ApiQuery({ name: 'metric', required: false, description: `Comma-separated: ${FINANCIAL_METRICS.join(', ')}` })
-  @ApiQuery({ name: 'basis', required: false, description: 'Comma-separated bases (see the point schema)' })
-  @ApiQuery({ name: 'from', required: false, description: 'Points whose period overlaps [from, to)' })
-  @ApiQuery({ name: 'to', required: false })
-  @ApiTimeTravel({ paged: true })
+  @ApiParams(financialsParams)
   @ApiReport('A page of points ordered by period (items, next).', financialsReportSchema)
   async report(@Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
-    const r = new ReportQueryReader(raw, ['organization', 'metric', 'basis', 'from', 'to'], true);
-    const q = {
-      organization: r.subject('organization', { kind: 'org', required: true })!, metric: r.list('metric', FINANCIAL_METRICS),
-      basis: r.list('basis'), from: r.instant('from'), to: r.instant('to', 'end'), asOf: r.instant('asOf'), knownAt: r.instant('knownAt'),
-      modality: r.modality(), limit: r.limit(), cursor: r.string('cursor'),
-    };
-    const format = r.format(accept);
-    r.done();
+    const q = readReportParams(financialsParams, raw);
+    const format = formatOf(q.format, accept);
     const body = await this.repository.report(q);
     return respond<PointDto>(res, format, body, () => ({
       filename: 'financials',

@@ -1,4 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { READ_DB } from '../../database/read-database.module';
 import { displayNameOf } from '@newsroom/domain';
 import { normalizeRow, StoredFactRow } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
@@ -39,8 +41,9 @@ const pointDto = (r: PointRow, history: Map<string, FactVersionDto[]>) => ({
 export type PointDto = ReturnType<typeof pointDto>;
 
 /** A time series of money and headcount points ordered by the figure's period, each with its sources. */
+@Injectable()
 export class FinancialsRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
   async report(q: FinancialsQuery) {
     const p = new SqlParams();

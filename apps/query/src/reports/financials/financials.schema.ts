@@ -1,16 +1,37 @@
+import { z } from 'zod';
 import { FINANCIAL_METRICS } from '@newsroom/projections';
-import { arr, factSchemaFields, int, nstr, obj, str } from '../shared/openapi.schemas';
+import { instant, list, reportParams, subject } from '../shared/report-params.schema';
+import { factFieldsShape, instantOrNull, nextCursor, nullableText, timeTravelShape } from '../shared/fact.schema';
 
-const point = obj({
-  metric: str({ enum: [...FINANCIAL_METRICS] }),
-  basis: str({ description: 'revenue: actual|annualized|projected; loss: actual|projected|cumulative_projected; revenue_target: target; headcount: total or a function; funding: round; valuation: post_money' }),
-  period: nstr({ description: 'The figure\'s period as recorded' }), periodStart: nstr({ format: 'date-time' }), periodEnd: nstr({ format: 'date-time' }),
-  amount: nstr({ description: 'Decimal string, never a float' }), currency: nstr(), count: { ...int(), nullable: true },
-  ...factSchemaFields,
+export const financialsParams = reportParams({
+  organization: subject({ kind: 'org', example: 'org:openai' }),
+  metric: list(`Comma-separated: ${FINANCIAL_METRICS.join(', ')}`, FINANCIAL_METRICS),
+  basis: list('Comma-separated bases (see the point schema)'),
+  from: instant('Points whose period overlaps [from, to)'),
+  to: instant('End of the [from, to) window', 'end'),
 });
 
-export const financialsReportSchema = obj({
-  organization: str(), organizationName: str(), metric: { type: 'array', items: str(), nullable: true },
-  basis: { type: 'array', items: str(), nullable: true }, asOf: nstr({ format: 'date-time' }), knownAt: nstr({ format: 'date-time' }),
-  items: arr(point), next: nstr(),
+const point = z.object({
+  metric: z.enum(FINANCIAL_METRICS),
+  basis: z.string().meta({
+    description:
+      'revenue: actual|annualized|projected; loss: actual|projected|cumulative_projected; revenue_target: target; headcount: total or a function; funding: round; valuation: post_money',
+  }),
+  period: nullableText("The figure's period as recorded"),
+  periodStart: instantOrNull(),
+  periodEnd: instantOrNull(),
+  amount: nullableText('Decimal string, never a float'),
+  currency: nullableText(),
+  count: z.number().int().nullable(),
+  ...factFieldsShape,
+});
+
+export const financialsReportSchema = z.object({
+  organization: z.string(),
+  organizationName: z.string(),
+  metric: z.array(z.string()).nullable(),
+  basis: z.array(z.string()).nullable(),
+  ...timeTravelShape,
+  items: z.array(point),
+  next: nextCursor(),
 });

@@ -1,40 +1,24 @@
-import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
-import { LAWSUIT_STATUSES } from '@newsroom/domain';
-import { READ_DB } from '../../feed/feed-hub.service';
-import { ApiReport, ApiTimeTravel } from '../shared/openapi.schemas';
-import { ReportQueryReader } from '../shared/report-query.reader';
+import { formatOf, readReportParams } from '../shared/report-params.schema';
 import { respond } from '../shared/report.response';
+import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorators';
 import { CaseDto, LawsuitsRepository } from './lawsuits.repository';
-import { lawsuitsReportSchema } from './lawsuits.schema';
-
-const STATUSES = ['filed', ...LAWSUIT_STATUSES];
+import { lawsuitsParams, lawsuitsReportSchema } from './lawsuits.schema';
 
 @ApiTags('reports')
 @Controller('v1/reports/lawsuits')
 export class LawsuitsController {
-  private readonly repository: LawsuitsRepository;
-
-  constructor(@Inject(READ_DB) db: DataSource) {
-    this.repository = new LawsuitsRepository(db);
-  }
+  constructor(private readonly repository: LawsuitsRepository) {}
 
   @Get()
   @ApiOperation({ summary: 'Cases, their current status and history; filter by party and current status.' })
-  @ApiQuery({ name: 'party', required: false, example: 'person:elon-musk', description: 'A plaintiff or defendant' })
-  @ApiQuery({ name: 'status', required: false, description: `Current status, comma-separated: ${STATUSES.join(', ')}` })
-  @ApiTimeTravel({ paged: true })
+  @ApiParams(lawsuitsParams)
   @ApiReport('A page of cases (items, next).', lawsuitsReportSchema)
   async report(@Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
-    const r = new ReportQueryReader(raw, ['party', 'status'], true);
-    const q = {
-      party: r.subject('party'), status: r.list('status', STATUSES), asOf: r.instant('asOf'), knownAt: r.instant('knownAt'),
-      modality: r.modality(), limit: r.limit(), cursor: r.string('cursor'),
-    };
-    const format = r.format(accept);
-    r.done();
+    const q = readReportParams(lawsuitsParams, raw);
+    const format = formatOf(q.format, accept);
     const body = await this.repository.report(q);
     return respond<CaseDto>(res, format, body, () => ({
       filename: 'lawsuits',

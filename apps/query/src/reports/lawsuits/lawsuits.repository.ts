@@ -1,4 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { READ_DB } from '../../database/read-database.module';
 import { CaseStep, LawsuitRow, normalizeRow, summarizeCase } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
 import { loadHistory } from '../shared/fact-history.repository';
@@ -18,8 +20,9 @@ export interface LawsuitsQuery {
 const stepDto = (s: CaseStep, history: Map<string, FactVersionDto[]>) => ({ ...s, sources: s.sources.map(sourceDto), history: history.get(s.eventId) ?? [] });
 
 /** Cases with their current status and history; a refiled suit is its own case. */
+@Injectable()
 export class LawsuitsRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
   async report(q: LawsuitsQuery) {
     const p = new SqlParams();

@@ -1,19 +1,45 @@
-import { arr, factVersionSchema, nstr, obj, sourceSchema, str } from '../shared/openapi.schemas';
+import { z } from 'zod';
+import { LAWSUIT_STATUSES } from '@newsroom/domain';
+import { list, reportParams, subject } from '../shared/report-params.schema';
+import { factStatusSchema, factVersionSchema, instantText, nextCursor, nullableText, sourceSchema, timeTravelShape, uuidText } from '../shared/fact.schema';
 
-const step = obj({
-  eventId: str({ format: 'uuid' }), status: str(), detail: nstr(), occurredAt: nstr(), modality: str(),
-  factStatus: str({ enum: ['current', 'corrected'] }), recordedAt: str({ format: 'date-time' }), sources: arr(sourceSchema),
-  history: arr(factVersionSchema),
+/** A case's current status: "filed" before any change. */
+export const CASE_STATUSES = ['filed', ...LAWSUIT_STATUSES];
+
+export const lawsuitsParams = reportParams({
+  party: subject({ example: 'person:elon-musk', description: 'A plaintiff or defendant' }).optional().transform((v) => v ?? null),
+  status: list(`Current status, comma-separated: ${CASE_STATUSES.join(', ')}`, CASE_STATUSES),
 });
 
-const caseSchema = obj({
-  case: str(), caseName: str(), title: nstr(), plaintiffs: arr(str()), defendants: arr(str()), court: nstr(), claims: arr(str()),
+const step = z.object({
+  eventId: uuidText(),
+  status: z.string(),
+  detail: nullableText(),
+  occurredAt: nullableText(),
+  modality: z.string(),
+  factStatus: factStatusSchema,
+  recordedAt: instantText(),
+  sources: z.array(sourceSchema),
+  history: z.array(factVersionSchema),
+});
+
+const caseSchema = z.object({
+  case: z.string(),
+  caseName: z.string(),
+  title: nullableText(),
+  plaintiffs: z.array(z.string()),
+  defendants: z.array(z.string()),
+  court: nullableText(),
+  claims: z.array(z.string()),
   filed: step,
-  status: str({ description: 'The latest standing status, "filed" before any change; denied steps never count' }),
-  history: arr(step),
+  status: z.string().meta({ description: 'The latest standing status, "filed" before any change; denied steps never count' }),
+  history: z.array(step),
 });
 
-export const lawsuitsReportSchema = obj({
-  party: nstr(), status: { type: 'array', items: str(), nullable: true }, asOf: nstr({ format: 'date-time' }), knownAt: nstr({ format: 'date-time' }),
-  items: arr(caseSchema), next: nstr(),
+export const lawsuitsReportSchema = z.object({
+  party: nullableText(),
+  status: z.array(z.string()).nullable(),
+  ...timeTravelShape,
+  items: z.array(caseSchema),
+  next: nextCursor(),
 });

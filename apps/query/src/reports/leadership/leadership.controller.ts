@@ -1,37 +1,24 @@
-import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
-import { READ_DB } from '../../feed/feed-hub.service';
-import { ReportQueryReader } from '../shared/report-query.reader';
+import { formatOf, readReportParams } from '../shared/report-params.schema';
 import { respond } from '../shared/report.response';
-import { ApiReport, ApiTimeTravel } from '../shared/openapi.schemas';
-import { LEADERSHIP_VIEWS, LeadershipRepository, TenureDto } from './leadership.repository';
-import { leadershipReportSchema } from './leadership.schema';
+import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorators';
+import { LeadershipRepository, TenureDto } from './leadership.repository';
+import { leadershipParams, leadershipReportSchema } from './leadership.schema';
 
 @ApiTags('reports')
 @Controller('v1/reports/leadership')
 export class LeadershipController {
-  private readonly repository: LeadershipRepository;
-
-  constructor(@Inject(READ_DB) db: DataSource) {
-    this.repository = new LeadershipRepository(db);
-  }
+  constructor(private readonly repository: LeadershipRepository) {}
 
   @Get()
   @ApiOperation({ summary: 'Who holds which role at an organization, as of a date (valid time) and as known at an instant (transaction time).' })
-  @ApiQuery({ name: 'organization', required: true, example: 'org:openai' })
-  @ApiQuery({ name: 'show', required: false, enum: LEADERSHIP_VIEWS, description: 'roster (default): the tenures in force as of asOf (now without it); tenures: every tenure on record' })
-  @ApiTimeTravel({ paged: true })
+  @ApiParams(leadershipParams)
   @ApiReport('One page of tenures (items) in role order, and the cursor of the next page.', leadershipReportSchema)
   async report(@Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
-    const r = new ReportQueryReader(raw, ['organization', 'show'], true);
-    const q = {
-      organization: r.subject('organization', { kind: 'org', required: true })!, asOf: r.instant('asOf'), knownAt: r.instant('knownAt'), modality: r.modality(),
-      show: r.oneOf('show', LEADERSHIP_VIEWS, 'roster')!, limit: r.limit(), cursor: r.string('cursor'),
-    };
-    const format = r.format(accept);
-    r.done();
+    const q = readReportParams(leadershipParams, raw);
+    const format = formatOf(q.format, accept);
     const body = await this.repository.report(q);
     return respond<TenureDto>(res, format, body, () => ({
       filename: 'leadership',

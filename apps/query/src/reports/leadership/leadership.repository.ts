@@ -1,4 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { READ_DB } from '../../database/read-database.module';
 import { displayNameOf } from '@newsroom/domain';
 import { compareTenureKeys, LeadershipRow, rosterAt, RUN_COLUMNS, runEndsSql, StoredFactRow, Tenure, TenureBound, tenureKey, tenuresOf } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
@@ -44,8 +46,9 @@ export type TenureDto = ReturnType<typeof tenureDto>;
  * projection keeps; at a `knownAt` or for some modalities, from one window pass over the matching rows. The served
  * page then reads its sources and earlier versions.
  */
+@Injectable()
 export class LeadershipRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
   async report(q: LeadershipQuery) {
     const show = q.show ?? 'roster';
@@ -83,7 +86,7 @@ export class LeadershipRepository {
     if (!bounds.length) return new Map();
     const ids = bounds.map((b) => b.eventId);
     const versions = bounds.map((b) => b.version);
-    const found: Array<{ fact_id: string; version: number; sources: any[] }> = await this.db.query(
+    const found: Array<{ fact_id: string; version: number; sources: TenureBound['sources'] }> = await this.db.query(
       `SELECT t.fact_id, t.version, t.sources FROM ${TABLE} t
        JOIN unnest($1::uuid[], $2::int[]) AS k(fact_id, version) ON t.fact_id = k.fact_id AND t.version = k.version AND t.part = ''`,
       [ids, versions],

@@ -1,27 +1,49 @@
-import { arr, bool, factVersionSchema, nstr, obj, sourceSchema, str } from '../shared/openapi.schemas';
+import { z } from 'zod';
+import { oneOf, reportParams, subject } from '../shared/report-params.schema';
+import { factStatusSchema, factVersionSchema, instantOrNull, nextCursor, nullableText, sourceSchema, timeTravelShape, uuidText } from '../shared/fact.schema';
+import { LEADERSHIP_VIEWS } from './leadership.repository';
 
-const bound = obj(
-  {
-    eventId: str({ format: 'uuid' }), occurredAt: nstr(), from: nstr({ format: 'date-time' }), to: nstr({ format: 'date-time' }),
-    modality: str(), status: str({ enum: ['current', 'corrected'] }), recordedAt: str({ format: 'date-time' }), sources: arr(sourceSchema),
-    history: arr(factVersionSchema),
-  },
-  { nullable: true },
-);
+export const leadershipParams = reportParams({
+  organization: subject({ kind: 'org', example: 'org:openai' }),
+  show: oneOf(LEADERSHIP_VIEWS, 'roster (default): the tenures in force as of asOf (now without it); tenures: every tenure on record')
+    .optional()
+    .transform((v) => v ?? 'roster'),
+});
 
-const tenure = (extra: Record<string, unknown> = {}) => {
-  const schema = obj({
-    person: str(), personName: str(), role: str(), roleCategory: str(), interim: bool(),
-    start: { ...bound, description: 'The appointment; null when only the departure is on record (start unknown)' },
-    end: { ...bound, description: 'The departure; null while the tenure is open' },
-    reason: nstr(), destination: nstr(), ...extra,
-  });
-  return schema;
-};
+const bound = (description: string) =>
+  z
+    .object({
+      eventId: uuidText(),
+      occurredAt: nullableText(),
+      from: instantOrNull(),
+      to: instantOrNull(),
+      modality: z.string(),
+      status: factStatusSchema,
+      recordedAt: z.string().meta({ format: 'date-time' }),
+      sources: z.array(sourceSchema),
+      history: z.array(factVersionSchema),
+    })
+    .nullable()
+    .meta({ description });
 
-export const leadershipReportSchema = obj({
-  organization: str(), organizationName: str(), asOf: nstr({ format: 'date-time' }), knownAt: nstr({ format: 'date-time' }),
-  show: str({ enum: ['roster', 'tenures'] }),
-  items: arr(tenure({ certain: { ...bool(), description: 'Roster only: false when asOf falls inside an imprecise start or end date, or the start is unknown' } })),
-  next: nstr({ description: 'Cursor of the next page; null on the last' }),
+const tenure = z.object({
+  person: z.string(),
+  personName: z.string(),
+  role: z.string(),
+  roleCategory: z.string(),
+  interim: z.boolean(),
+  start: bound('The appointment; null when only the departure is on record (start unknown)'),
+  end: bound('The departure; null while the tenure is open'),
+  reason: nullableText(),
+  destination: nullableText(),
+  certain: z.boolean().meta({ description: 'Roster only: false when asOf falls inside an imprecise start or end date, or the start is unknown' }),
+});
+
+export const leadershipReportSchema = z.object({
+  organization: z.string(),
+  organizationName: z.string(),
+  ...timeTravelShape,
+  show: z.enum(LEADERSHIP_VIEWS),
+  items: z.array(tenure),
+  next: nextCursor(),
 });

@@ -1,7 +1,17 @@
 import { factStatusOf, sourceIdOf, StoredFactRow } from '@newsroom/projections';
 
+/** A source as a read model stores it: as submitted, so the optional fields may be missing. */
+export interface RecordedSource {
+  outlet: string;
+  url?: string | null;
+  title?: string | null;
+  language?: string | null;
+  publishedAt?: string | null;
+  quote?: string | null;
+}
+
 /** A source as reports show it: the story's stable id first. */
-export const sourceDto = (s: any) => ({
+export const sourceDto = (s: RecordedSource) => ({
   id: sourceIdOf(s),
   outlet: s.outlet,
   url: s.url ?? null,
@@ -39,4 +49,4 @@ export function factFields(r: StoredFactRow, history: Map<string, FactVersionDto
 }
 
 /** The outlets of a fact, for CSV cells. */
-export const outletsOf = (r: StoredFactRow) => [...new Set((r.sources ?? []).map((s: any) => s.outlet))];
+export const outletsOf = (r: StoredFactRow) => [...new Set((r.sources ?? []).map((s: RecordedSource) => s.outlet))];

@@ -1,4 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { READ_DB } from '../../database/read-database.module';
 import { displayNameOf } from '@newsroom/domain';
 import { normalizeRow, StoredFactRow } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
@@ -35,8 +37,9 @@ const itemDto = (r: TimelineRow, lang: 'en' | 'fr', history: Map<string, FactVer
 export type TimelineItemDto = ReturnType<typeof itemDto>;
 
 /** Facts in valid-time order; one row per fact and mentioned subject, so a subject's timeline is an index range. */
+@Injectable()
 export class TimelineRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
   async page(q: TimelineQuery) {
     const p = new SqlParams();

@@ -1,13 +1,32 @@
+import { z } from 'zod';
 import { EVENT_TYPES } from '@newsroom/domain';
-import { anyJson, arr, factSchemaFields, nstr, obj, str } from '../shared/openapi.schemas';
+import { instant, langParam, reportParams, subject, typesParam } from '../shared/report-params.schema';
+import { anyJson, factFieldsShape, instantOrNull, nextCursor, nullableText, timeTravelShape } from '../shared/fact.schema';
 
-export const timelineItemSchema = obj({
-  type: str({ enum: [...EVENT_TYPES] }), subject: str(), subjectName: str(),
-  role: str({ description: 'How the fact names the subject asked for: subject, organization, plaintiff, defendant, destination, requested_by...' }),
-  headline: str(), data: anyJson(), ...factSchemaFields,
+export const timelineParams = reportParams({
+  subject: subject({ example: 'org:openai' }).optional().transform((v) => v ?? null),
+  from: instant('Facts whose date overlaps [from, to)'),
+  to: instant('End of the [from, to) window', 'end'),
+  types: typesParam(),
+  lang: langParam(),
 });
 
-export const timelineReportSchema = obj({
-  subject: nstr(), from: nstr({ format: 'date-time' }), to: nstr({ format: 'date-time' }), types: { type: 'array', items: str(), nullable: true },
-  asOf: nstr({ format: 'date-time' }), knownAt: nstr({ format: 'date-time' }), items: arr(timelineItemSchema), next: nstr(),
+export const timelineItemSchema = z.object({
+  type: z.enum(EVENT_TYPES),
+  subject: z.string(),
+  subjectName: z.string(),
+  role: z.string().meta({ description: 'How the fact names the subject asked for: subject, organization, plaintiff, defendant, destination, requested_by...' }),
+  headline: z.string(),
+  data: anyJson(),
+  ...factFieldsShape,
+});
+
+export const timelineReportSchema = z.object({
+  subject: nullableText(),
+  from: instantOrNull(),
+  to: instantOrNull(),
+  types: z.array(z.string()).nullable(),
+  ...timeTravelShape,
+  items: z.array(timelineItemSchema),
+  next: nextCursor(),
 });

@@ -1,0 +1,80 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiQuery } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger';
+import { z } from 'zod';
+
+/**
+ * OpenAPI 3.0 from the zod schemas: parameters from an endpoint's parameter schema (as clients send them: io
+ * "input"), responses from its response schema (as the server answers: io "output", so unknown fields are
+ * refused with additionalProperties: false). The openapi-3.0 target spells "or null" as `nullable` and literals
+ * as one-value enums, so the served document stays valid OpenAPI 3.0.
+ */
+export function openApiSchema(schema: z.ZodType, io: 'input' | 'output'): SchemaObject {
+  const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json.$schema;
+  return toOpenApi30(json) as SchemaObject;
+}
+
+/**
+ * What zod's openapi-3.0 target leaves to do: a JSON Schema `examples` array (from a schema's metadata, e.g. the
+ * domain's) becomes OpenAPI 3.0's single `example`; and a nullable enum lists null itself (OpenAPI 3.0.3:
+ * `nullable` does not widen an `enum`, and validators such as ajv hold to that).
+ */
+function toOpenApi30(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(toOpenApi30);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'examples' && Array.isArray(value)) {
+      if (value.length && !('example' in node)) out.example = value[0];
+    } else out[key] = key === 'enum' || key === 'example' || key === 'default' ? value : toOpenApi30(value);
+  }
+  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+  return out;
+}
+
+/** An endpoint's parameters: one zod object, a field per parameter. */
+type ParamShape = z.ZodObject<Record<string, z.ZodType>>;
+
+/** The problem+json body of every 4xx (RFC 9457 with a stable code and field errors). */
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().meta({ description: 'Stable machine-readable code', example: 'REQUEST.INVALID' }),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ description: 'RFC 9457 problem details with a stable code and field errors.' });
+
+const problemContent = () => ({ 'application/problem+json': { schema: openApiSchema(problemSchema, 'output') } });
+
+/** The endpoint's query (and path) parameters, each from its field of the parameter schema. */
+export function ApiParams(schema: ParamShape, options: { path?: readonly string[] } = {}) {
+  const decorators = Object.entries(schema.shape).map(([name, field]) => {
+    const { description, example, ...fieldSchema } = openApiSchema(field, 'input');
+    const documented = { name, schema: fieldSchema, ...(description ? { description } : {}), ...(example !== undefined ? { example } : {}) };
+    if (options.path?.includes(name)) return ApiParam(documented);
+    // Required when the schema refuses the parameter's absence.
+    return ApiQuery({ ...documented, required: !field.safeParse(undefined).success });
+  });
+  return applyDecorators(...decorators);
+}
+
+/** 200 as JSON (the response schema) or CSV, 400 as problem+json. */
+export function ApiReport(description: string, schema: z.ZodType) {
+  return applyDecorators(
+    ApiOkResponse({
+      description: `${description} Also as CSV with ?format=csv or Accept: text/csv (RFC 4180, header row).`,
+      content: { 'application/json': { schema: openApiSchema(schema, 'output') }, 'text/csv': { schema: { type: 'string' } } },
+    }),
+    ApiBadRequestResponse({ description: 'A parameter is not valid; `errors` names each one.', content: problemContent() }),
+  );
+}
+
+export const ApiProblemNotFound = (description: string) => ApiNotFoundResponse({ description, content: problemContent() });
+
+/** A 400 problem+json for endpoints that are not reports (the feed). */
+export const ApiProblemBadRequest = (description: string) => ApiBadRequestResponse({ description, content: problemContent() });

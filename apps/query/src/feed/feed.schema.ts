@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { EVENT_TYPES, MODALITIES, sourceSchema } from '@newsroom/domain';
+import { feedQuerySchema } from './feed-query';
+
+/** The SSE stream's parameters: the feed filters (no page size) and the read key for clients that cannot send headers. */
+export const feedStreamParams = feedQuerySchema.omit({ limit: true }).extend({
+  key: z.string().optional().meta({ description: 'Read key, for clients that cannot send headers' }),
+});
+
+/** A feed item as the history endpoint, SSE and WebSocket send it (PRODUCT.md). */
+export const feedItemSchema = z.object({
+  position: z.string().meta({ description: 'Global position (a decimal string)', pattern: '^[0-9]+$' }),
+  eventId: z.string().meta({ format: 'uuid' }),
+  type: z.enum(EVENT_TYPES),
+  subject: z.string(),
+  occurredAt: z.string().nullable(),
+  recordedAt: z.string().meta({ format: 'date-time' }),
+  headline: z.string().meta({ description: 'In the requested language' }),
+  data: z.unknown().meta({ description: "The event's data as recorded" }),
+  sources: z.array(sourceSchema),
+  modality: z.enum(MODALITIES),
+  status: z.enum(['current', 'corrected', 'retracted']),
+  targetEventId: z.string().meta({ format: 'uuid', description: 'An amendment: the event it corrects or retracts' }).optional(),
+  targetStatus: z.enum(['corrected', 'retracted']).meta({ description: 'An amendment: the status it gave its target' }).optional(),
+});
+
+export const feedPageSchema = z.object({
+  items: z.array(feedItemSchema),
+  next: z.string().meta({ description: 'Pass as `after` to read on' }),
+});

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { MODALITIES } from '@newsroom/domain';
+
+/** Zod pieces of the report responses (what every fact carries); the OpenAPI response schemas come from them. */
+
+export const nullableText = (description?: string) => z.string().nullable().meta(description ? { description } : {});
+export const instantOrNull = (description?: string) => z.string().nullable().meta({ format: 'date-time', ...(description ? { description } : {}) });
+export const instantText = (description?: string) => z.string().meta({ format: 'date-time', ...(description ? { description } : {}) });
+export const uuidText = () => z.string().meta({ format: 'uuid' });
+/** The fact's data as recorded: any JSON value. */
+export const anyJson = () => z.unknown().meta({ description: "Any JSON value (the fact's data as recorded)" });
+export const nextCursor = () => nullableText('Cursor of the next page; null on the last');
+
+export const sourceSchema = z.object({
+  id: z.string().meta({ description: 'Stable hash of outlet, url and title' }),
+  outlet: z.string(),
+  url: nullableText(),
+  title: nullableText(),
+  language: nullableText(),
+  publishedAt: nullableText(),
+  quote: nullableText(),
+});
+
+/** One earlier version of a corrected fact, as recorded (a fact's history). */
+export const factVersionSchema = z.object({
+  version: z.number().int(),
+  occurredAt: nullableText(),
+  data: anyJson(),
+  recordedFrom: instantText(),
+  recordedTo: instantOrNull(),
+  supersededBy: z.enum(['corrected', 'retracted']).nullable(),
+  changeReason: nullableText(),
+  endReason: nullableText(),
+});
+
+export const factStatusSchema = z.enum(['current', 'corrected']);
+
+/** What every fact in a report carries. */
+export const factFieldsShape = {
+  factId: uuidText(),
+  occurredAt: nullableText('As recorded, with its precision (2024, 2024-Q3, 2024-09-25, a range...)'),
+  validFrom: instantOrNull(),
+  validTo: instantOrNull(),
+  modality: z.enum(MODALITIES),
+  status: factStatusSchema,
+  recordedAt: instantText('When this version was recorded'),
+  sources: z.array(sourceSchema),
+  history: z.array(factVersionSchema),
+};
+
+/** The time-travel header of a report answer. */
+export const timeTravelShape = { asOf: instantOrNull(), knownAt: instantOrNull() };

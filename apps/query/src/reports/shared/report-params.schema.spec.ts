@@ -1,0 +1,64 @@
+import { ProblemError } from '@newsroom/platform';
+import { formatOf, fromBeforeTo, instant, optionalText, readReportParams, reportParams, subject } from './report-params.schema';
+
+const problemOf = (fn: () => void): ProblemError => {
+  try {
+    fn();
+  } catch (e) {
+    return e as ProblemError;
+  }
+  throw new Error('expected a problem');
+};
+
+describe('report query parameters (zod)', () => {
+  it('reads instants from dates and periods, lists, limits and formats', () => {
+    const schema = reportParams({ to: instant('end', 'end') });
+    const q = readReportParams(schema, { asOf: '2024-12', knownAt: '2025-01-02T03:04:05Z', to: '2024-Q3', modality: 'reported,confirmed', limit: '5' });
+    expect(q).toEqual({
+      to: '2024-10-01T00:00:00.000Z', asOf: '2024-12-01T00:00:00.000Z', knownAt: '2025-01-02T03:04:05.000Z', modality: ['reported', 'confirmed'],
+      limit: 5, cursor: null, format: null,
+    });
+    expect(formatOf(q.format, 'text/csv')).toBe('csv');
+    expect(formatOf(q.format, 'application/json')).toBe('json');
+    expect(formatOf('json', 'text/csv')).toBe('json');
+  });
+
+  it('collects every bad parameter into one 400 problem with field paths, unknown parameters first', () => {
+    const schema = reportParams({ organization: subject({ kind: 'org' }) });
+    const problem = problemOf(() => readReportParams(schema, { organisation: 'org:openai', organization: 'person:x', asOf: 'yesterday', modality: 'sure', limit: '0', format: 'xml' }));
+    expect(problem.status).toBe(400);
+    expect(problem.code).toBe('REQUEST.INVALID');
+    expect(problem.errors?.map((e) => e.path)).toEqual(['organisation', 'organization', 'asOf', 'modality[0]', 'limit', 'format']);
+    expect(problem.errors?.[0].message).toBe('unknown parameter (allowed: format, knownAt, asOf, modality, organization, limit, cursor)');
+    expect(problem.errors?.[1].message).toBe('must be a org subject such as "org:openai"');
+    expect(problem.errors?.[3].message).toBe('"sure" is not one of reported, confirmed, denied, rumored');
+  });
+
+  it('refuses a range as an instant, a missing required subject and a repeated parameter', () => {
+    const schema = reportParams({ organization: subject() });
+    expect(problemOf(() => readReportParams(schema, { knownAt: '2024/2025' })).errors).toEqual([
+      { path: 'organization', message: 'required' },
+      { path: 'knownAt', message: expect.stringMatching(/date or period/) },
+    ]);
+    expect(problemOf(() => readReportParams(schema, { organization: ['org:a', 'org:b'] })).errors).toEqual([{ path: 'organization', message: 'must be given once' }]);
+  });
+
+  it('checks from before to among the valid parameters, before the format', () => {
+    const schema = reportParams({ from: instant('from'), to: instant('to', 'end') });
+    const problem = problemOf(() => readReportParams(schema, { from: '2025', to: '2024', limit: 'x', format: 'xml' }, { cross: fromBeforeTo }));
+    expect(problem.errors?.map((e) => e.path)).toEqual(['limit', 'to', 'format']);
+  });
+
+  it('refuses text Postgres cannot take (NUL, lone surrogates) in a free parameter with a 400 naming it, never a 500 from SQL', () => {
+    const schema = reportParams({ outlet: optionalText() });
+    const problem = problemOf(() => readReportParams(schema, { outlet: 'Le\u0000Monde', cursor: 'a\ud800' }));
+    expect(problem.status).toBe(400);
+    expect(problem.errors!.map((e) => e.path)).toEqual(['outlet', 'cursor']);
+  });
+
+  it('takes an empty parameter as an absent one, and a path parameter beside the query', () => {
+    const schema = reportParams({ subject: subject(), outlet: optionalText() });
+    expect(readReportParams(schema, { outlet: '', asOf: '' }, { path: { subject: 'org:openai' } })).toMatchObject({ subject: 'org:openai', outlet: null, asOf: null });
+    expect(problemOf(() => readReportParams(schema, { subject: 'org:x' }, { path: { subject: 'org:openai' } })).errors?.map((e) => e.path)).toEqual(['subject']);
+  });
+});

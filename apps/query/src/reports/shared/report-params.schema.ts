@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { EVENT_TYPES, isStorableText, MODALITIES, parsePeriod, parseSubject, SubjectKind } from '@newsroom/domain';
+import { FieldProblem, problems } from '@newsroom/platform';
+
+/**
+ * Zod pieces for the query parameters of reports, entities and sources. Each endpoint builds one object schema
+ * from them (reportParams); readReportParams validates with it and the OpenAPI parameters are derived from it
+ * (ApiParams), so the documented parameters and the 400s come from the same place.
+ */
+
+const NOT_STORABLE = 'must not contain NUL (\\u0000) or unpaired UTF-16 surrogates';
+const PERIOD = 'must be a date or period: YYYY, YYYY-H1|H2, YYYY-Q1..Q4, YYYY-MM, YYYY-MM-DD or an RFC 3339 date-time';
+
+/** Express gives a repeated parameter as an array: one value is expected. */
+const once = (iss: { input?: unknown }) => (iss.input === undefined ? 'required' : 'must be given once');
+
+/** The parameter absent (or empty) stands for null. */
+const orNull = <T extends z.ZodType>(schema: T) => schema.optional().transform((v): z.output<T> | null => v ?? null);
+
+/** One value of text Postgres can take (NUL and lone surrogates would fail the query: a 400 here, never a 500). */
+export const text = () => z.string({ error: once }).refine(isStorableText, { message: NOT_STORABLE, abort: true });
+
+export const optionalText = (description?: string) => orNull(text()).meta(description ? { description } : {});
+
+/** A subject "<kind>:<slug>", of the given kind when one is given. */
+export function subject(options: { kind?: SubjectKind; example?: string; description?: string; invalid?: string } = {}) {
+  const { kind } = options;
+  const invalid = options.invalid ?? 'must be a subject "<kind>:<slug>" such as "org:openai"';
+  return text()
+    .superRefine((v, ctx) => {
+      const parsed = parseSubject(v);
+      if (!parsed) ctx.addIssue({ code: 'custom', message: invalid });
+      else if (kind && parsed.kind !== kind) ctx.addIssue({ code: 'custom', message: `must be a ${kind} subject such as "${kind}:openai"` });
+    })
+    .meta({ ...(options.example ? { example: options.example } : {}), ...(options.description ? { description: options.description } : {}) });
+}
+
+/** A date or period (no range), standing for its first instant (`start`) or the instant after it (`end`). */
+export function instant(description: string, edge: 'start' | 'end' = 'start') {
+  const schema = text().transform((v, ctx) => {
+    const period = parsePeriod(v);
+    if (!period || period.precision === 'range') {
+      ctx.issues.push({ code: 'custom', message: PERIOD, input: v });
+      return z.NEVER;
+    }
+    return edge === 'start' ? period.start : period.end;
+  });
+  return orNull(schema).meta({ description });
+}
+
+/** One of the given values (the message names them all). */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T, description?: string) {
+  return z
+    .enum(values, {
+      error: (iss) =>
+        typeof iss.input !== 'string' ? once(iss) : !isStorableText(iss.input) ? NOT_STORABLE : `must be one of ${values.join(', ')}`,
+    })
+    .meta(description ? { description } : {});
+}
+
+/** A comma-separated list (or the parameter repeated), without duplicates; each value checked against `values` when given. */
+export function list(description: string, values?: readonly string[]) {
+  return z
+    .union([z.string(), z.array(z.string())])
+    .transform((raw, ctx) => {
+      const items = [...new Set((Array.isArray(raw) ? raw.join(',') : raw).split(',').map((s) => s.trim()).filter(Boolean))];
+      if (values) items.forEach((item, i) => !values.includes(item) && ctx.issues.push({ code: 'custom', message: `"${item}" is not one of ${values.join(', ')}`, input: item, path: [i] }));
+      return items.length ? items : null;
+    })
+    .optional()
+    .transform((v) => v ?? null)
+    .meta({ description });
+}
+
+const MAX_LIMIT = 1000;
+
+/** The parameters every report, entity and source page takes besides its own. */
+export const commonParams = {
+  asOf: instant('Valid time: only what had occurred by that date'),
+  knownAt: instant('Transaction time: the state as recorded at that instant (a date, period start or RFC 3339 date-time)'),
+  modality: list(`Comma-separated: ${MODALITIES.join(', ')}`, MODALITIES),
+  limit: text()
+    .refine((v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_LIMIT, { message: `must be an integer from 1 to ${MAX_LIMIT}` })
+    .transform(Number)
+    .optional()
+    .transform((v) => v ?? 100)
+    .meta({ description: `1..${MAX_LIMIT}, default 100` }),
+  cursor: optionalText('The `next` of the previous page'),
+  format: oneOf(['json', 'csv']).optional().transform((v) => v ?? null),
+};
+
+export const typesParam = () => list('Comma-separated event types', EVENT_TYPES);
+export const langParam = () => oneOf(['en', 'fr'], 'Language of headlines').optional().transform((v) => v ?? 'en');
+
+/** Parameters the reader knows before the endpoint's own (the order of the "allowed" list in messages). */
+const LEADING = ['format', 'knownAt', 'asOf', 'modality'];
+const TRAILING = ['limit', 'cursor'];
+
+/** An endpoint's parameter schema: its own parameters (and path parameters), then the common ones. */
+export function reportParams<S extends z.ZodRawShape>(own: S) {
+  return z.object({ ...own, ...commonParams });
+}
+
+export type ParamShape = z.ZodObject<Record<string, z.ZodType>>;
+
+const pathOf = (path: readonly PropertyKey[]) =>
+  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+
+/**
+ * Validates a request's query (and path) parameters with the endpoint's schema and throws one 400 problem
+ * listing every bad parameter with its name as the path. Unknown parameters are refused, so a typo
+ * ("organisation") is not silently ignored. `cross` adds the checks between parameters (e.g. from < to); it sees
+ * each parameter that was valid (null for the others), like the checks of a single parameter.
+ */
+export function readReportParams<S extends ParamShape>(
+  schema: S,
+  query: Record<string, unknown>,
+  options: { path?: Record<string, string>; cross?: (q: Partial<z.output<S>>) => FieldProblem[] } = {},
+): z.output<S> {
+  const pathKeys = Object.keys(options.path ?? {});
+  const allowed = allowedParams(schema, pathKeys);
+  const errors: FieldProblem[] = Object.keys(query)
+    .filter((key) => !allowed.includes(key))
+    .map((key) => ({ path: key, message: `unknown parameter (allowed: ${allowed.join(', ')})` }));
+  // An empty parameter (`?asOf=`) is an absent one.
+  const input: Record<string, unknown> = {};
+  for (const key of Object.keys(schema.shape)) if (query[key] !== undefined && query[key] !== '' && !pathKeys.includes(key)) input[key] = query[key];
+  Object.assign(input, options.path);
+  const parsed = schema.safeParse(input);
+  const issues = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message }));
+  // The format is read last, after the checks between parameters, as the problem lists it.
+  const isFormat = (p: FieldProblem) => p.path === 'format';
+  errors.push(...issues.filter((p) => !isFormat(p)));
+  if (options.cross) errors.push(...options.cross(parsed.success ? parsed.data : validParts(schema, input)));
+  errors.push(...issues.filter(isFormat));
+  if (errors.length || !parsed.success) throw problems.validation(errors, 'The report query is not valid.');
+  return parsed.data;
+}
+
+function allowedParams(schema: ParamShape, pathKeys: string[]): string[] {
+  const keys = Object.keys(schema.shape).filter((k) => !pathKeys.includes(k));
+  return [...LEADING.filter((k) => keys.includes(k)), ...keys.filter((k) => !LEADING.includes(k) && !TRAILING.includes(k)), ...TRAILING.filter((k) => keys.includes(k))];
+}
+
+function validParts<S extends ParamShape>(schema: S, input: Record<string, unknown>): Partial<z.output<S>> {
+  const parts: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    const r = field.safeParse(input[key]);
+    parts[key] = r.success ? r.data : null;
+  }
+  return parts as Partial<z.output<S>>;
+}
+
+/** `format` when given, else CSV when Accept asks for text/csv and not JSON. */
+export function formatOf(format: 'json' | 'csv' | null, accept: string | undefined): 'json' | 'csv' {
+  if (format) return format;
+  return /\btext\/csv\b/i.test(accept ?? '') && !/\bapplication\/json\b/i.test(accept ?? '') ? 'csv' : 'json';
+}
+
+/** A from/to pair must be in order (both are instants: `to` already the end of its period). */
+export const fromBeforeTo = (q: { from?: string | null; to?: string | null }): FieldProblem[] =>
+  q.from && q.to && q.from >= q.to ? [{ path: 'to', message: 'must end after from' }] : [];
