@@ -26,10 +26,10 @@ function ensureInstalled() {
   fs.writeFileSync(stamp, want);
 }
 
-/** Compiles apps and libs to dist/ (incremental, so a second run is quick). */
+/** Compiles apps and libs to dist/ (incremental, so a second run is quick), then the CLI's OpenAPI client (scripts/build.js). */
 function build() {
-  say('building (tsc)...');
-  run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
+  say('building (tsc, OpenAPI documents and the CLI client)...');
+  run(process.execPath, [path.join(__dirname, 'build.js')]);
 }
 
 function canConnect(hostPort, timeoutMs = 1000) {
