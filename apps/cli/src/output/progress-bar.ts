@@ -37,7 +37,7 @@ export interface ProgressOutput {
 
 /** Draws on `out` (stderr by default, so stdout stays the results): redrawn in place on a TTY, a line per second otherwise. */
 export class ProgressBar {
-  private readonly started = Date.now();
+  private readonly started: number;
   private lastPlain = 0;
   private drawn = false;
 
@@ -45,7 +45,9 @@ export class ProgressBar {
     private readonly unit: string,
     private readonly out: ProgressOutput = process.stderr,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.started = now();
+  }
 
   update(done: number, total: number, label: string): void {
     const state = { done, total, elapsedMs: this.now() - this.started };

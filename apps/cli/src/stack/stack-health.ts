@@ -6,7 +6,7 @@ export interface ServiceHealth {
   detail: string;
 }
 
-export async function serviceHealth(name: string, url: string, timeoutMs = 3000): Promise<ServiceHealth> {
+export async function serviceHealth(name: string, url: string, timeoutMs = 10_000): Promise<ServiceHealth> {
   try {
     const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(timeoutMs) });
     if (res.ok) return { name, url, state: 'ready', detail: '' };
