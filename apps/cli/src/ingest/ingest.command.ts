@@ -52,7 +52,7 @@ async function runIngest(file: string, o: IngestOptions, config: CliConfig): Pro
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) throw new CliError('--batch-size must be an integer from 1 to 1000');
   if (!config.key) throw new CliError('writing needs a key', 'pass --key <secret> or set NEWSROOM_API_KEY (npm start prints a development key)');
   const client = ingestClient(config);
-  const bar = new ProgressBar('events');
+  const bar = new ProgressBar('lines');
   const summary: IngestSummary = { created: 0, duplicate: 0, rejected: 0 };
   const started = Date.now();
   const print = (line: number, status: Status, id: string, detail: string) => {
@@ -75,7 +75,7 @@ async function runIngest(file: string, o: IngestOptions, config: CliConfig): Pro
       else print(item.line, 'rejected', id, rejection(r?.error));
     });
     chunk = [];
-    bar.update(progress.bytesRead, progress.totalBytes, `${lines} lines`);
+    bar.update(progress.bytesRead, progress.totalBytes, `${lines} lines`, lines);
   };
 
   for await (const { record, bytesRead, totalBytes } of readEvents(file)) {
@@ -87,7 +87,7 @@ async function runIngest(file: string, o: IngestOptions, config: CliConfig): Pro
     if (chunk.length >= batchSize) await flush();
   }
   await flush();
-  bar.update(progress.totalBytes, progress.totalBytes, `${lines} lines`);
+  bar.update(progress.totalBytes, progress.totalBytes, `${lines} lines`, lines);
   bar.done();
   const seconds = (Date.now() - started) / 1000;
   const rate = seconds > 0 ? Math.round(lines / seconds) : lines;

@@ -4,6 +4,8 @@ describe('progress: rate and ETA', () => {
   it('rate over the elapsed time, ETA of what is left at that rate', () => {
     expect(rateAndEta({ done: 500, total: 2000, elapsedMs: 1000 })).toEqual({ rate: 500, etaMs: 3000 });
     expect(rateAndEta({ done: 0, total: 2000, elapsedMs: 1000 })).toEqual({ rate: 0, etaMs: null });
+    // The rate may count something else than the progress (ingest: lines per second, progress in bytes).
+    expect(rateAndEta({ done: 5000, total: 20000, elapsedMs: 2000, count: 100 })).toEqual({ rate: 50, etaMs: 6000 });
   });
 
   it('durations read like a terminal tool: 42s, 3m05s, 1h02m', () => {
@@ -33,6 +35,7 @@ describe('progress: rate and ETA', () => {
     t = 1500;
     log.update(20, 100, '20 lines');
     t = 1600;
+    log.update(100, 100, '100 lines');
     log.update(100, 100, '100 lines');
     expect(plain).toEqual(['progress: 10% 10 lines, 10 events/s, ETA 9s\n', 'progress: 100% 100 lines, 63 events/s, ETA 0s\n']);
   });

@@ -1,8 +1,11 @@
 /** Progress with rate and ETA: a redrawn bar on a terminal, plain lines otherwise (CI logs, pipes). */
 export interface ProgressState {
+  /** Work done and total, in any unit (ingest: bytes of the file). */
   done: number;
   total: number;
   elapsedMs: number;
+  /** What the rate counts (ingest: lines), when it is not `done`. */
+  count?: number;
 }
 
 export function formatDuration(ms: number): string {
@@ -14,11 +17,11 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
-/** Units per second over the elapsed time, and the time left at that rate (null before anything is done). */
+/** Units per second over the elapsed time, and the time left at the pace so far (null before anything is done). */
 export function rateAndEta(p: ProgressState): { rate: number; etaMs: number | null } {
-  const rate = p.elapsedMs > 0 ? (p.done / p.elapsedMs) * 1000 : 0;
-  if (p.done <= 0 || rate <= 0) return { rate, etaMs: null };
-  return { rate, etaMs: (Math.max(0, p.total - p.done) / rate) * 1000 };
+  const rate = p.elapsedMs > 0 ? ((p.count ?? p.done) / p.elapsedMs) * 1000 : 0;
+  if (p.done <= 0 || p.elapsedMs <= 0) return { rate, etaMs: null };
+  return { rate, etaMs: (Math.max(0, p.total - p.done) * p.elapsedMs) / p.done };
 }
 
 /** `[#########-----------]  45%  1200/2650 lines  830/s  ETA 2s` (width is the bar's). */
@@ -39,6 +42,7 @@ export interface ProgressOutput {
 export class ProgressBar {
   private readonly started: number;
   private lastPlain = 0;
+  private lastDone = -1;
   private drawn = false;
 
   constructor(
@@ -49,15 +53,17 @@ export class ProgressBar {
     this.started = now();
   }
 
-  update(done: number, total: number, label: string): void {
-    const state = { done, total, elapsedMs: this.now() - this.started };
+  /** `count`: what the rate counts when it is not `done` (ingest: lines read, while done/total are bytes). */
+  update(done: number, total: number, label: string, count?: number): void {
+    const state = { done, total, elapsedMs: this.now() - this.started, count };
     if (this.out.isTTY) {
       this.out.write(`\r\x1b[2K${renderBar(state, this.unit, label)}`);
       this.drawn = true;
       return;
     }
-    if (this.now() - this.lastPlain < 1000 && done < total) return;
+    if (done === this.lastDone || (this.now() - this.lastPlain < 1000 && done < total)) return;
     this.lastPlain = this.now();
+    this.lastDone = done;
     const { rate, etaMs } = rateAndEta(state);
     const pct = total > 0 ? Math.floor(Math.min(1, done / total) * 100) : 0;
     this.out.write(`progress: ${pct}% ${label}, ${Math.round(rate)} ${this.unit}/s, ETA ${etaMs === null ? '?' : formatDuration(etaMs)}\n`);

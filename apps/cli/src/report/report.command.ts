@@ -72,6 +72,8 @@ export function registerReport(program: Command, config: () => CliConfig): void 
         return;
       }
       process.stdout.write(`${reportTable(name, data)}\n`);
+      const unplaced = (data as { unplaced?: { count?: number } }).unplaced;
+      if (unplaced?.count) process.stdout.write(`unplaced: ${unplaced.count} dated more coarsely than a ${o.groupBy} (see --json)\n`);
       const next = (data as { next?: string | null }).next;
       if (next) process.stdout.write(`more: newsroom report ${name} --cursor ${next} (same flags)\n`);
     });
