@@ -4,6 +4,7 @@
 // not follow fails the build.
 'use strict';
 const { spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -25,23 +26,25 @@ function exportDocument(service) {
   fs.renameSync(tmp, out);
 }
 
+const read = (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null);
+// The generated file's first line names the document it was made from, so a stale one is always regenerated.
+const stamp = (service) => `// from openapi/${service}.json sha256:${crypto.createHash('sha256').update(read(docPath(service))).digest('hex')}\n`;
+
 function generateTypes(service) {
   const cli = path.join(ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js');
   const r = spawnSync(process.execPath, [cli, docPath(service), '--output', typesPath(service)], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`openapi-typescript failed on openapi/${service}.json:\n${r.stderr}${r.stdout}`);
+  fs.writeFileSync(typesPath(service), stamp(service) + read(typesPath(service)));
 }
-
-const read = (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null);
 
 /** Exports both documents and regenerates the client types; returns the services whose types changed. */
 function generate() {
   const changed = [];
   for (const service of SERVICES) {
     const before = read(typesPath(service));
-    const docBefore = read(docPath(service));
     exportDocument(service);
-    // openapi-typescript takes seconds on ingest's document: only when the document changed.
-    if (before === null || read(docPath(service)) !== docBefore) generateTypes(service);
+    // openapi-typescript takes seconds on ingest's document: only when the types were not made from this one.
+    if (before === null || !before.startsWith(stamp(service))) generateTypes(service);
     if (read(typesPath(service)) !== before) changed.push(service);
   }
   return changed;
