@@ -54,7 +54,10 @@ export function registerStack(program: Command): void {
 
 async function up(timeoutMs: number): Promise<void> {
   const pid = runningPid();
-  if (pid) throw new CliError(`the stack is already running (pid ${pid})`, '`newsroom stack status` shows it; `newsroom stack down` stops it', 0);
+  if (pid) {
+    process.stderr.write(`the stack is already running (pid ${pid}): \`newsroom stack status\` shows it, \`newsroom stack down\` stops it\n`);
+    return;
+  }
   const health = await Promise.all(stack.SERVICES.map((s) => serviceHealth(s.name, serviceUrl(s), 1000)));
   if (health.some((h) => h.state !== 'not answering'))
     throw new CliError('services already answer on the stack ports (an `npm start` in another terminal?)', '`newsroom stack status` shows them; stop that stack first (Ctrl-C in its terminal)');
