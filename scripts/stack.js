@@ -5,6 +5,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
+const { consoleLevel, formatLogLine } = require('./pretty-log');
 
 const ROOT = path.join(__dirname, '..');
 const RUN_DIR = path.join(ROOT, '.run');
@@ -26,13 +27,10 @@ function ensureInstalled() {
   fs.writeFileSync(stamp, want);
 }
 
-/** Compiles apps and libs to dist/ (incremental, so a second run is quick), then the dashboard (as `npm run build`). */
+/** Compiles apps and libs to dist/ (incremental, so a second run is quick), then the CLI's OpenAPI client (scripts/build.js). */
 function build() {
-  say('building (tsc)...');
-  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  run(process.execPath, [tsc, '-p', 'tsconfig.build.json']);
-  run(process.execPath, [tsc, '-p', path.join('apps', 'query', 'dashboard', 'tsconfig.json')]);
-  run(process.execPath, [path.join(ROOT, 'scripts', 'build-dashboard.js')]);
+  say('building (tsc, OpenAPI documents and the CLI client)...');
+  run(process.execPath, [path.join(__dirname, 'build.js')]);
 }
 
 function canConnect(hostPort, timeoutMs = 1000) {
@@ -97,7 +95,8 @@ const SERVICES = [
 ];
 
 /**
- * Spawns one compiled service; its JSON log goes to a file and warnings and errors also to the console.
+ * Spawns one compiled service; its JSON log goes to a file as it is, and to the console made readable
+ * (scripts/pretty-log.js: one line each, level and service first; NEWSROOM_CONSOLE_LEVEL, info by default).
  * `detached`: the service gets its own process group, so a Ctrl-C in the terminal reaches only the supervisor.
  */
 function startService(service, env, logDir, { quiet = false, detached = false } = {}) {
@@ -110,22 +109,23 @@ function startService(service, env, logDir, { quiet = false, detached = false } 
     { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached },
   );
   child.once('close', () => out.end());
-  const forward = (chunk) => {
-    out.write(chunk);
-    if (quiet) return;
-    for (const line of chunk.toString().split('\n')) {
-      if (!line.trim()) continue;
-      let level = 50;
-      try {
-        level = JSON.parse(line).level ?? 30;
-      } catch {
-        /* not JSON: show it */
+  const display = { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, minLevel: consoleLevel() };
+  // Chunks may end mid-line: each stream keeps its unfinished line for the next chunk.
+  const forwarder = () => {
+    let pending = '';
+    return (chunk) => {
+      out.write(chunk);
+      if (quiet) return;
+      const lines = (pending + chunk.toString()).split('\n');
+      pending = lines.pop();
+      for (const line of lines) {
+        const shown = formatLogLine(service.name, line, display);
+        if (shown !== null) process.stdout.write(`${shown}\n`);
       }
-      if (level >= 40) process.stdout.write(`[${service.name}] ${line}\n`);
-    }
+    };
   };
-  child.stdout.on('data', forward);
-  child.stderr.on('data', forward);
+  child.stdout.on('data', forwarder());
+  child.stderr.on('data', forwarder());
   child.logFile = logFile;
   return child;
 }

@@ -1,0 +1,38 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The repository root (the compiled CLI runs from dist/apps/cli/src). */
+export const ROOT = join(__dirname, '..', '..', '..', '..');
+
+export interface GlobalOptions {
+  url?: string;
+  ingestUrl?: string;
+  queryUrl?: string;
+  key?: string;
+}
+
+export interface CliConfig {
+  ingestUrl: string;
+  queryUrl: string;
+  key: string | undefined;
+  /** Where the key came from, to say so when it is refused. */
+  keySource: string;
+}
+
+const trim = (u: string) => u.replace(/\/+$/, '');
+
+/**
+ * Flags win over the environment: --ingest-url / NEWSROOM_INGEST_URL and --query-url / NEWSROOM_QUERY_URL per
+ * service, --url / NEWSROOM_URL for one base URL serving both (a proxy in front), else the ports `npm start` uses.
+ * The key: --key, NEWSROOM_API_KEY, else the development key `npm start` keeps in .run/dev-api-key.
+ */
+export function resolveConfig(o: GlobalOptions, env: NodeJS.ProcessEnv = process.env, root = ROOT): CliConfig {
+  const base = o.url ?? env.NEWSROOM_URL;
+  const ingestUrl = trim(o.ingestUrl ?? env.NEWSROOM_INGEST_URL ?? base ?? `http://127.0.0.1:${env.INGEST_PORT || 3001}`);
+  const queryUrl = trim(o.queryUrl ?? env.NEWSROOM_QUERY_URL ?? base ?? `http://127.0.0.1:${env.QUERY_PORT || 3000}`);
+  if (o.key) return { ingestUrl, queryUrl, key: o.key, keySource: '--key' };
+  if (env.NEWSROOM_API_KEY) return { ingestUrl, queryUrl, key: env.NEWSROOM_API_KEY, keySource: 'NEWSROOM_API_KEY' };
+  const devKey = join(root, '.run', 'dev-api-key');
+  if (existsSync(devKey)) return { ingestUrl, queryUrl, key: readFileSync(devKey, 'utf8').trim(), keySource: '.run/dev-api-key' };
+  return { ingestUrl, queryUrl, key: undefined, keySource: 'none' };
+}

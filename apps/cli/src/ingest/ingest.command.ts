@@ -1,0 +1,129 @@
+import { existsSync } from 'node:fs';
+import { Command } from 'commander';
+import { ingestClient, IngestClient, problemError } from '../api/api-clients';
+import type { paths } from '../api/generated/ingest-api';
+import { CliConfig } from '../cli-config';
+import { CliError } from '../output/cli-error';
+import { ProgressBar } from '../output/progress-bar';
+import { contentId, InputRecord, readEvents } from './ndjson-reader';
+
+type BatchBody = Extract<paths['/v1/events']['post']['requestBody']['content']['application/json'], { events: unknown }>;
+type Status = 'created' | 'duplicate' | 'rejected';
+
+interface IngestOptions {
+  batchSize: string;
+  onlyRejected?: boolean;
+  contentIds: boolean;
+}
+
+export interface IngestSummary {
+  created: number;
+  duplicate: number;
+  rejected: number;
+}
+
+export function registerIngest(program: Command, config: () => CliConfig): void {
+  program
+    .command('ingest')
+    .description('record the events of an NDJSON file (one envelope a line) or a JSON file (an array, {"events": [...]} or one envelope)')
+    .argument('<file>', 'a .ndjson or .json file')
+    .option('--batch-size <n>', 'events per request to POST /v1/events (1-1000)', '200')
+    .option('--only-rejected', 'print only the lines that were rejected (and the summary)')
+    .option('--no-content-ids', 'send envelopes without an id as they are (re-running the file then records them again)')
+    .addHelpText(
+      'after',
+      `
+Each line gets one result: "line N  created|duplicate|rejected  <event id>  ...". Re-running is safe: an envelope
+with an "id" is recorded once (the write API is idempotent by id), and one without gets an id derived from its
+content, so an import stopped half-way can simply be run again. Exits 1 when any line was rejected.
+
+  newsroom ingest events.ndjson
+  NEWSROOM_API_KEY=... newsroom ingest --only-rejected big.ndjson`,
+    )
+    .action(async (file: string, o: IngestOptions) => {
+      const summary = await runIngest(file, o, config());
+      if (summary.rejected > 0) process.exitCode = 1;
+    });
+}
+
+async function runIngest(file: string, o: IngestOptions, config: CliConfig): Promise<IngestSummary> {
+  if (!existsSync(file)) throw new CliError(`no such file: ${file}`, 'give the path of an .ndjson or .json file of envelopes');
+  const batchSize = Number(o.batchSize);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) throw new CliError('--batch-size must be an integer from 1 to 1000');
+  if (!config.key) throw new CliError('writing needs a key', 'pass --key <secret> or set NEWSROOM_API_KEY (npm start prints a development key)');
+  const client = ingestClient(config);
+  const bar = new ProgressBar('lines');
+  const summary: IngestSummary = { created: 0, duplicate: 0, rejected: 0 };
+  const started = Date.now();
+  const print = (line: number, status: Status, id: string, detail: string) => {
+    summary[status]++;
+    if (o.onlyRejected && status !== 'rejected') return;
+    bar.clear();
+    process.stdout.write(`line ${String(line).padEnd(6)} ${status.padEnd(9)} ${id.padEnd(36)}  ${detail}\n`.replace(/ +\n$/, '\n'));
+  };
+
+  let chunk: { line: number; envelope: Record<string, unknown> }[] = [];
+  let lines = 0;
+  let progress = { bytesRead: 0, totalBytes: 1 };
+  const flush = async () => {
+    if (!chunk.length) return;
+    const results = await postBatch(client, chunk, config);
+    chunk.forEach((item, i) => {
+      const r = results[i];
+      const id = String(r?.id ?? item.envelope.id ?? '-');
+      if (r?.status === 'created' || r?.status === 'duplicate') print(item.line, r.status, id, `position ${r.globalPosition ?? '?'}`);
+      else print(item.line, 'rejected', id, rejection(r?.error));
+    });
+    chunk = [];
+    bar.update(progress.bytesRead, progress.totalBytes, `${lines} lines`, lines);
+  };
+
+  for await (const { record, bytesRead, totalBytes } of readEvents(file)) {
+    lines++;
+    progress = { bytesRead, totalBytes };
+    const ready = prepare(record, o.contentIds);
+    if ('error' in ready) print(record.line, 'rejected', '-', ready.error);
+    else chunk.push(ready);
+    if (chunk.length >= batchSize) await flush();
+  }
+  await flush();
+  bar.update(progress.totalBytes, progress.totalBytes, `${lines} lines`, lines);
+  bar.done();
+  const seconds = (Date.now() - started) / 1000;
+  const rate = seconds > 0 ? Math.round(lines / seconds) : lines;
+  process.stdout.write(
+    `${file}: ${lines} lines, ${summary.created} created, ${summary.duplicate} duplicate, ${summary.rejected} rejected in ${seconds.toFixed(1)} s (${rate} lines/s)\n`,
+  );
+  return summary;
+}
+
+function prepare(record: InputRecord, contentIds: boolean): { line: number; envelope: Record<string, unknown> } | { error: string } {
+  if (record.error !== undefined) return { error: record.error };
+  const envelope = record.envelope;
+  if (envelope.id === undefined && contentIds) return { line: record.line, envelope: { id: contentId(envelope), ...envelope } };
+  return { line: record.line, envelope };
+}
+
+type BatchResult = { status?: Status; id?: string | null; globalPosition?: string; error?: { code?: string; message?: string; errors?: { path: string; message: string }[] } };
+
+function rejection(error: BatchResult['error']): string {
+  if (!error) return 'no result for this line';
+  const fields = (error.errors ?? []).map((e) => `${e.path}: ${e.message}`).join('; ');
+  return `${error.code ?? 'REJECTED'}: ${fields || error.message || ''}`;
+}
+
+/** One batch; retried with the same ids (so never recorded twice) while the service answers 429 or 503. */
+async function postBatch(client: IngestClient, chunk: { envelope: Record<string, unknown> }[], config: CliConfig): Promise<BatchResult[]> {
+  // The file's envelopes are not checked here: the server validates each one and answers per item.
+  const body = { events: chunk.map((c) => c.envelope) } as unknown as BatchBody;
+  for (let attempt = 1; ; attempt++) {
+    const { data, error, response } = await client.POST('/v1/events', { body });
+    if (data && 'results' in data && data.results) return data.results as BatchResult[];
+    if ((response.status === 429 || response.status === 503) && attempt < 6) {
+      const wait = Number(response.headers.get('retry-after')) || attempt;
+      await new Promise((r) => setTimeout(r, Math.min(30, wait) * 1000));
+      continue;
+    }
+    throw problemError(response, error, config);
+  }
+}

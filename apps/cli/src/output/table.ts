@@ -1,0 +1,24 @@
+/** Plain-text tables for the terminal: a header row, a rule, aligned columns, long cells cut with an ellipsis. */
+export function formatTable(columns: string[], rows: string[][], maxCell = 60): string {
+  const cut = (s: string) => (s.length > maxCell ? `${s.slice(0, maxCell - 1)}…` : s);
+  const body = rows.map((r) => columns.map((_, i) => cut(oneLine(r[i] ?? ''))));
+  const widths = columns.map((c, i) => Math.max(c.length, ...body.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(columns), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, ' ');
+
+/** One cell from any JSON value of a report: money as "amount currency", sources as outlets, a date object by its date. */
+export function cell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) return value.map(cell).filter(Boolean).join(', ');
+  const o = value as Record<string, unknown>;
+  if (typeof o.amount === 'string' && typeof o.currency === 'string') return `${o.amount} ${o.currency}`;
+  if (typeof o.outlet === 'string') return o.outlet;
+  if ('occurredAt' in o) return cell(o.occurredAt);
+  if (typeof o.en === 'string') return o.en;
+  return JSON.stringify(o);
+}

@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { ROOT } from '../cli-config';
+import { CliError } from '../output/cli-error';
+import { ProgressBar } from '../output/progress-bar';
+import { parseRebuildProgress } from './rebuild-progress';
+
+/** The projector's own rebuild (apps/projector/src/rebuild), the one `npm run rebuild` runs, with a progress bar. */
+const REBUILD_MAIN = join(ROOT, 'dist', 'apps', 'projector', 'src', 'rebuild', 'rebuild.main.js');
+
+export function registerRebuild(program: Command): void {
+  program
+    .command('rebuild')
+    .description('rebuild read models from the event store into shadow tables and swap them in (the live projector keeps serving)')
+    .argument('[projection...]', 'projection names, or all (the default)')
+    .option('--batch <n>', 'events per batch')
+    .option('--database-url <url>', 'the database (default: DATABASE_URL, else postgres://postgres@127.0.0.1:5432/newsroom)')
+    .addHelpText('after', '\n  newsroom rebuild            # every read model\n  newsroom rebuild leadership departures --batch 5000')
+    .action(async (projections: string[], o: { batch?: string; databaseUrl?: string }) => {
+      if (!existsSync(REBUILD_MAIN)) throw new CliError(`${REBUILD_MAIN} is missing`, 'run `npm run build` first');
+      const args = ['-r', join(ROOT, 'scripts', 'register-paths.js'), REBUILD_MAIN, ...(projections.length ? projections : ['all'])];
+      if (o.batch) args.push(`--batch=${o.batch}`);
+      const env = { ...process.env, ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+      process.exitCode = await runWithBar(args, env);
+    });
+}
+
+function runWithBar(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const bar = new ProgressBar('events');
+    let tail = '';
+    const onLine = (line: string) => {
+      const p = parseRebuildProgress(line);
+      // On a terminal the bar replaces the progress lines; everything else (start, done, errors) is printed as it comes.
+      if (p && process.stderr.isTTY) return bar.update(p.position, p.head, `${p.phase} ${p.position}/${p.head}`);
+      bar.clear();
+      process.stdout.write(`${line}\n`);
+    };
+    child.stdout.on('data', (d: Buffer) => {
+      const lines = (tail + d.toString()).split('\n');
+      tail = lines.pop() ?? '';
+      lines.filter(Boolean).forEach(onLine);
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      bar.clear();
+      process.stderr.write(d);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (tail) onLine(tail);
+      bar.done();
+      if (code !== 0) process.stderr.write('rebuild failed: is Postgres up and DATABASE_URL (or --database-url) the stack\'s database? `newsroom stack status` shows the stack\n');
+      resolve(code ?? 1);
+    });
+  });
+}

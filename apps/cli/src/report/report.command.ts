@@ -1,0 +1,126 @@
+import { Command } from 'commander';
+import { queryClient, QueryClient, problemError } from '../api/api-clients';
+import type { paths } from '../api/generated/query-api';
+import { CliConfig } from '../cli-config';
+import { CliError } from '../output/cli-error';
+import { reportTable } from './report-table';
+
+type Q<P extends keyof paths> = NonNullable<paths[P]['get']['parameters']['query']>;
+
+interface ReportOptions {
+  organization?: string;
+  asOf?: string;
+  knownAt?: string;
+  from?: string;
+  to?: string;
+  groupBy?: string;
+  metric?: string;
+  basis?: string;
+  subject?: string;
+  party?: string;
+  status?: string;
+  types?: string;
+  lang?: string;
+  show?: string;
+  modality?: string;
+  outlet?: string;
+  cursor?: string;
+  csv?: boolean;
+  json?: boolean;
+}
+
+const REPORTS = ['leadership', 'departures', 'lawsuits', 'financials', 'timeline', 'sources'] as const;
+type ReportName = (typeof REPORTS)[number];
+
+export function registerReport(program: Command, config: () => CliConfig): void {
+  program
+    .command('report')
+    .description(`a report from the query service as a table (or --csv, --json): ${REPORTS.join(', ')}`)
+    .argument('<name>', REPORTS.join('|'))
+    .option('--organization <org>', 'leadership, departures, financials (default for leadership and financials: org:openai)')
+    .option('--as-of <date>', 'valid time: what was true then (leadership: the roster on that date)')
+    .option('--known-at <instant>', 'transaction time: what the newsroom had recorded at that instant')
+    .option('--from <date>', 'departures, financials, timeline: facts from this date')
+    .option('--to <date>', 'departures, financials, timeline: facts before this date')
+    .option('--group-by <by>', 'departures: month, quarter, year or roleCategory')
+    .option('--metric <metric>', 'financials: revenue, revenue_target, loss, headcount, funding, valuation', 'revenue')
+    .option('--basis <basis>', 'financials: actual, annualized, projected, ...')
+    .option('--subject <subject>', 'timeline: one subject in any role')
+    .option('--party <subject>', 'lawsuits: a plaintiff or defendant')
+    .option('--status <status>', 'lawsuits: the current status')
+    .option('--types <list>', 'timeline: comma-separated event types')
+    .option('--lang <en|fr>', 'timeline: language of the headlines')
+    .option('--show <roster|tenures>', 'leadership: the roster (default) or every tenure')
+    .option('--modality <list>', 'comma-separated: reported, confirmed, denied, rumored')
+    .option('--outlet <name>', 'sources: one outlet')
+    .option('--cursor <cursor>', 'the next page (printed under the table when there is one)')
+    .option('--csv', 'CSV as the service writes it (RFC 4180, header row)')
+    .option('--json', 'the JSON answer as it is')
+    .addHelpText('after', '\n  newsroom report leadership --as-of 2024-06-01\n  newsroom report financials --metric loss --csv > losses.csv\n  newsroom report departures --group-by quarter --known-at 2024-10-01T00:00:00Z')
+    .action(async (name: string, o: ReportOptions) => {
+      if (!(REPORTS as readonly string[]).includes(name)) throw new CliError(`no report named "${name}"`, `one of: ${REPORTS.join(', ')}`);
+      if (o.csv && o.json) throw new CliError('--csv and --json: choose one');
+      const c = config();
+      const { data, error, response } = await fetchReport(queryClient(c), name as ReportName, o);
+      if (data === undefined) throw problemError(response, error, c);
+      if (o.csv) {
+        process.stdout.write(String(data));
+        return;
+      }
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(`${reportTable(name, data)}\n`);
+      const unplaced = (data as { unplaced?: { count?: number } }).unplaced;
+      if (unplaced?.count) process.stdout.write(`unplaced: ${unplaced.count} dated more coarsely than a ${o.groupBy} (see --json)\n`);
+      const next = (data as { next?: string | null }).next;
+      if (next) process.stdout.write(`more: newsroom report ${name} --cursor ${next} (same flags)\n`);
+    });
+}
+
+/** One typed call per report, so a parameter renamed or removed in the OpenAPI document fails the build. */
+function fetchReport(client: QueryClient, name: ReportName, o: ReportOptions) {
+  const format = o.csv ? 'csv' : undefined;
+  const common = { asOf: o.asOf, knownAt: o.knownAt, modality: o.modality, cursor: o.cursor };
+  const parseAs = o.csv ? ('text' as const) : ('json' as const);
+  switch (name) {
+    case 'leadership':
+      return client.GET('/v1/reports/leadership', {
+        params: { query: { ...common, organization: o.organization ?? 'org:openai', show: o.show as Q<'/v1/reports/leadership'>['show'], format } },
+        parseAs,
+      });
+    case 'departures':
+      return client.GET('/v1/reports/departures', {
+        params: { query: { ...common, organization: o.organization, from: o.from, to: o.to, groupBy: o.groupBy as Q<'/v1/reports/departures'>['groupBy'], format } },
+        parseAs,
+      });
+    case 'lawsuits':
+      return client.GET('/v1/reports/lawsuits', {
+        params: { query: { ...common, party: o.party, status: o.status as Q<'/v1/reports/lawsuits'>['status'], format } },
+        parseAs,
+      });
+    case 'financials':
+      return client.GET('/v1/reports/financials', {
+        params: {
+          query: {
+            ...common,
+            organization: o.organization ?? 'org:openai',
+            metric: o.metric as Q<'/v1/reports/financials'>['metric'],
+            basis: o.basis as Q<'/v1/reports/financials'>['basis'],
+            from: o.from,
+            to: o.to,
+            format,
+          },
+        },
+        parseAs,
+      });
+    case 'timeline':
+      return client.GET('/v1/reports/timeline', {
+        params: { query: { ...common, subject: o.subject, from: o.from, to: o.to, types: o.types, lang: o.lang as Q<'/v1/reports/timeline'>['lang'], format } },
+        parseAs,
+      });
+    case 'sources':
+      return client.GET('/v1/sources', { params: { query: { ...common, outlet: o.outlet, format } }, parseAs });
+  }
+}

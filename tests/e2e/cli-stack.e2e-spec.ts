@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, freePort, TestDatabase, testApiKey, testKafka, testTopics } from '@newsroom/testing';
+
+const ROOT = join(__dirname, '..', '..');
+
+function newsroom(args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'newsroom.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err });
+    });
+  });
+}
+
+// `newsroom stack up|down` runs the real `npm start` machinery (scripts/start.js) in the background, here on a
+// database, topics, consumer groups and ports of its own, so the shared Postgres and broker are only used, never
+// stopped (start.js stops a broker only when it started one, and the broker answers).
+describe('newsroom stack up / status / down', () => {
+  let db: TestDatabase;
+  let env: Record<string, string>;
+  let prefix: string;
+  let topics: string[];
+  const runDir = mkdtempSync(join(tmpdir(), 'newsroom-stack-'));
+
+  beforeAll(async () => {
+    db = await createTestDatabase('cli_stack');
+    const t = testTopics('cli-stack');
+    prefix = t.prefix;
+    topics = Object.values(t.topics);
+    const [ingest, relay, projector, query] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    env = {
+      NEWSROOM_RUN_DIR: runDir,
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS || '127.0.0.1:9092',
+      KAFKA_TOPIC_PREFIX: prefix,
+      PROJECTOR_GROUP_ID: `projector-${prefix}`,
+      INGEST_SUBMISSIONS_GROUP_ID: `submissions-${prefix}`,
+      NEWSROOM_API_KEYS: `${testApiKey()}:admin`,
+      INGEST_PORT: String(ingest),
+      RELAY_PORT: String(relay),
+      PROJECTOR_PORT: String(projector),
+      QUERY_PORT: String(query),
+      LOG_LEVEL: 'warn',
+    };
+  });
+  afterAll(async () => {
+    // Whatever happened, leave nothing running.
+    if (existsSync(join(runDir, 'stack.pid'))) await newsroom(['stack', 'down'], env, 90_000);
+    const kafka = testKafka('cli-stack-cleanup');
+    await kafka.deleteTopics(topics).catch(() => undefined);
+    await kafka.close();
+    await db?.drop();
+    rmSync(runDir, { recursive: true, force: true });
+  });
+
+  it('up starts the stack in the background and prints its URLs; status shows it ready; down stops it', async () => {
+    const up = await newsroom(['stack', 'up', '--timeout', '420'], env, 450_000);
+    expect(up.err).toMatch(/starting the stack in the background \(pid \d+\)/);
+    expect(up.out).toMatch(new RegExp(`^Newsroom is up\\.\\n\\s+query\\s+http://127\\.0\\.0\\.1:${env.QUERY_PORT}`, 'm'));
+    expect(up.out).toMatch(/seed story \d+ events/);
+    expect(up.code).toBe(0);
+
+    const again = await newsroom(['stack', 'up'], env, 30_000);
+    expect(again.err).toMatch(/already running \(pid \d+\)/);
+
+    const status = await newsroom(['stack', 'status'], env, 60_000);
+    for (const s of ['ingest', 'relay', 'projector', 'query']) expect(status.out).toMatch(new RegExp(`^${s}\\s+ready\\s+http://127\\.0\\.0\\.1:${env[`${s.toUpperCase()}_PORT`]}`, 'm'));
+    expect(status.out).toMatch(/background stack: pid \d+/);
+    expect(status.code).toBe(0);
+
+    const down = await newsroom(['stack', 'down'], env, 90_000);
+    expect(down.out).toMatch(/stopped the stack \(pid \d+\)/);
+    expect(down.code).toBe(0);
+    const after = await newsroom(['stack', 'status'], env, 60_000);
+    expect(after.out).toMatch(/the stack is down/);
+    expect(after.code).toBe(1);
+    // The shared broker is still there.
+    expect(after.out).toMatch(/^kafka\s+answers/m);
+  }, 700_000);
+});

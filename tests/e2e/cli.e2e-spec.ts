@@ -1,0 +1,175 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { departedEnvelope, freePort, pollUntil } from '@newsroom/testing';
+import { post, startStack, TestStack } from './stack';
+
+const ROOT = join(__dirname, '..', '..');
+const tmp = mkdtempSync(join(tmpdir(), 'newsroom-cli-'));
+
+/** The real binary (bin/newsroom.js, the compiled CLI) as a user runs it: what it prints and how it exits. */
+function newsroom(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'newsroom.js'), ...args], { cwd: tmp, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err });
+    });
+  });
+}
+
+const ndjson = (lines: unknown[]) => lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n';
+const idOnLine = (out: string, line: number) => new RegExp(`^line ${line}\\s+\\w+\\s+([0-9a-f-]{36})`, 'm').exec(out)?.[1];
+
+describe('the newsroom CLI against the running apps', () => {
+  let stack: TestStack;
+  let env: Record<string, string>;
+  const feedCount = async () => ((await (await fetch(`${stack.apps.query.url}/v1/feed?after=0&limit=1000`)).json()) as { items: unknown[] }).items.length;
+
+  beforeAll(async () => {
+    stack = await startStack('cli');
+    env = { NEWSROOM_INGEST_URL: stack.apps.ingest.url, NEWSROOM_QUERY_URL: stack.apps.query.url, NEWSROOM_API_KEY: stack.key };
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  // Three departures without ids (the CLI derives them from the content), one with an id, one bad subject.
+  const a = departedEnvelope({ id: undefined, subject: 'person:cli-ada' });
+  const b = departedEnvelope({ id: undefined, subject: 'person:cli-bob' });
+  const c = departedEnvelope({ subject: 'person:cli-cyd' });
+  const bad = departedEnvelope({ subject: 'nobody' });
+  const d = departedEnvelope({ id: undefined, subject: 'person:cli-dee' });
+  let adaId: string;
+  let bobId: string;
+
+  it('ingest: one result per line, a summary, exit 1 when a line was rejected', async () => {
+    const file = join(tmp, 'first.ndjson');
+    writeFileSync(file, ndjson([a, b, bad, c]));
+    const r = await newsroom(['ingest', file], env);
+    expect(r.out).toMatch(/^line 1\s+created\s+[0-9a-f-]{36}\s+position \d+$/m);
+    expect(r.out).toMatch(/^line 2\s+created\s/m);
+    expect(r.out).toMatch(/^line 3\s+rejected\s+[0-9a-f-]{36}\s+REQUEST\.INVALID: subject: /m);
+    expect(r.out).toMatch(new RegExp(`^line 4\\s+created\\s+${c.id}`, 'm'));
+    expect(r.out).toMatch(/first\.ndjson: 4 lines, 3 created, 0 duplicate, 1 rejected in/);
+    expect(r.code).toBe(1);
+    adaId = idOnLine(r.out, 1)!;
+    bobId = idOnLine(r.out, 2)!;
+    expect(adaId).toBeDefined();
+  });
+
+  it('ingest: a resumed import (the same lines again, then the rest) records nothing twice', async () => {
+    const file = join(tmp, 'resumed.json');
+    writeFileSync(file, JSON.stringify([a, b, c, d]));
+    const r = await newsroom(['ingest', '--batch-size', '2', file], env);
+    expect(r.out).toMatch(new RegExp(`^line 1\\s+duplicate\\s+${adaId}`, 'm'));
+    expect(r.out).toMatch(/resumed\.json: 4 lines, 1 created, 3 duplicate, 0 rejected in/);
+    expect(r.code).toBe(0);
+    const count = await stack.db.pool.query(`SELECT count(*)::int AS n FROM event_store.events WHERE stream_id LIKE 'person:cli-%'`);
+    expect(count.rows[0].n).toBe(4);
+  });
+
+  it('correct and retract: the new event and its position; the target changes status', async () => {
+    const corrected = await newsroom(['correct', adaId, '--occurred-at', '2024-10', '--set', 'reason=retired', '--reason', 'her statement'], env);
+    expect(corrected.out).toMatch(new RegExp(`^corrected ${adaId}: event\\.corrected [0-9a-f-]{36} at position \\d+$`, 'm'));
+    expect(corrected.code).toBe(0);
+    const retracted = await newsroom(['retract', bobId, '--reason', 'the outlet withdrew the story'], env);
+    expect(retracted.out).toMatch(new RegExp(`^retracted ${bobId}: event\\.retracted [0-9a-f-]{36} at position \\d+$`, 'm'));
+    expect(retracted.code).toBe(0);
+    const ada = (await (await fetch(`${stack.apps.ingest.url}/v1/events/${adaId}`)).json()) as { status: string; current: { data: { reason: string } } };
+    expect(ada.status).toBe('corrected');
+    expect(ada.current.data.reason).toBe('retired');
+    const again = await newsroom(['retract', bobId, '--reason', 'twice'], env);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/error: 422 EVENT\.RETRACTED/);
+  });
+
+  it('tail: prints the feed from the start, saves the position, and the next run goes on from it without repeats', async () => {
+    await pollUntil(async () => (await feedCount()) === 6 || null, { what: 'six feed items' });
+    const state = join(tmp, 'tail-position');
+    const first = await newsroom(['tail', '--state', state, '--count', '6'], env, 30_000);
+    const positions = [...first.out.matchAll(/^\s*(\d+)  /gm)].map((m) => Number(m[1]));
+    expect(positions).toHaveLength(6);
+    expect(first.out).toMatch(/event\.retracted .*-> /);
+    expect(first.code).toBe(0);
+
+    const posted = await post(`${stack.apps.ingest.url}/v1/events`, departedEnvelope({ subject: 'person:cli-eve' }), stack.key);
+    expect(posted.status).toBe(201);
+    const second = await newsroom(['tail', '--state', state, '--count', '1', '--subject', 'person:cli-eve', '--lang', 'fr'], env, 30_000);
+    const lines = second.out.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^\\s*${posted.body.globalPosition}\\s+2024-09-25\\s+executive\\.departed\\s+person:cli-eve .*\\(${posted.body.id}\\)`));
+    expect(Number(posted.body.globalPosition)).toBeGreaterThan(Math.max(...positions));
+    expect(second.err).toMatch(new RegExp(`after position ${Math.max(...positions)}`));
+  });
+
+  it('report: a table, --csv and --json', async () => {
+    await pollUntil(async () => {
+      const r = await fetch(`${stack.apps.query.url}/v1/reports/departures?organization=org:openai`);
+      return ((await r.json()) as { items: unknown[] }).items.length === 4 || null;
+    }, { what: 'four departures' });
+    const table = await newsroom(['report', 'departures', '--organization', 'org:openai'], env);
+    const [header, rule, ...rows] = table.out.trim().split('\n');
+    expect(header).toMatch(/^occurredAt\s+personName\s+person\s+role\s+roleCategory\s+reason/);
+    expect(rule).toMatch(/^-+ {2}-+/);
+    expect(rows).toHaveLength(4);
+    expect(table.out).toMatch(/2024-10\s+.*person:cli-ada\s+Chief Technology Officer\s+c-suite\s+retired/);
+    expect(table.code).toBe(0);
+
+    const csv = await newsroom(['report', 'departures', '--organization', 'org:openai', '--csv'], env);
+    expect(csv.out.split('\r\n')[0]).toMatch(/person/);
+    expect(csv.out.trim().split(/\r?\n/)).toHaveLength(5);
+    const json = await newsroom(['report', 'departures', '--organization', 'org:openai', '--json'], env);
+    expect((JSON.parse(json.out) as { items: unknown[] }).items).toHaveLength(4);
+
+    const asOf = await newsroom(['report', 'departures', '--organization', 'org:openai', '--known-at', '2000-01-01', '--json'], env);
+    expect((JSON.parse(asOf.out) as { items: unknown[] }).items).toHaveLength(0);
+  });
+
+  it('rebuild: the projector rebuild, with progress, leaving the same report', async () => {
+    const before = (await newsroom(['report', 'departures', '--organization', 'org:openai', '--json'], env)).out;
+    const r = await newsroom(['rebuild', 'departures'], { DATABASE_URL: stack.db.url, KAFKA_BROKERS: stack.env.KAFKA_BROKERS, KAFKA_TOPIC_PREFIX: stack.env.KAFKA_TOPIC_PREFIX }, 120_000);
+    expect(r.out).toMatch(/\[rebuild\] departures: fold position \d+\/\d+ \(100%\)/);
+    expect(r.out).toMatch(/\[rebuild\] done: swapped in departures at position \d+/);
+    expect(r.code).toBe(0);
+    expect((await newsroom(['report', 'departures', '--organization', 'org:openai', '--json'], env)).out).toBe(before);
+  });
+
+  it('stack status: each service ready with its URL; exit 1 and what to run when they are down', async () => {
+    const ports = Object.fromEntries(
+      (['ingest', 'relay', 'projector', 'query'] as const).map((s) => [`${s.toUpperCase()}_PORT`, new URL(stack.apps[s].url).port]),
+    );
+    const up = await newsroom(['stack', 'status'], { ...ports, DATABASE_URL: stack.db.url });
+    for (const s of ['ingest', 'relay', 'projector', 'query'] as const) expect(up.out).toMatch(new RegExp(`^${s}\\s+ready\\s+${stack.apps[s].url}`, 'm'));
+    expect(up.out).toMatch(/^kafka\s+answers/m);
+    expect(up.code).toBe(0);
+
+    const closed = String(await freePort());
+    const down = await newsroom(['stack', 'status'], { INGEST_PORT: closed, RELAY_PORT: closed, PROJECTOR_PORT: closed, QUERY_PORT: closed });
+    expect(down.out).toMatch(/the stack is down: `newsroom stack up` starts it/);
+    expect(down.code).toBe(1);
+  });
+
+  it('errors say what to do next', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const file = join(tmp, 'one.ndjson');
+    writeFileSync(file, ndjson([departedEnvelope()]));
+    const r = await newsroom(['ingest', file], { ...env, NEWSROOM_INGEST_URL: closed });
+    expect(r.err).toContain(`ingest is not answering at ${closed} (ECONNREFUSED)`);
+    expect(r.err).toContain('run `newsroom stack up`');
+    expect(r.code).toBe(2);
+    const noKey = await newsroom(['retract', adaId, '--reason', 'x'], { ...env, NEWSROOM_API_KEY: stack.readKey });
+    expect(noKey.err).toMatch(/403 .*\n {2}the key from NEWSROOM_API_KEY lacks the scope/);
+    const help = await newsroom(['tail', '--help'], env);
+    expect(help.out).toMatch(/--state <file>/);
+    expect(help.code).toBe(0);
+  });
+});
