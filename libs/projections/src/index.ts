@@ -22,26 +22,26 @@ export { isVisible, occurredBy, factStatusOf, changesState } from './facts/visib
 
 // Read models: each a pure evolve plus its adapter, and the pure report logic over their rows.
 export { leadershipModel, roleKeyOf } from './leadership/leadership.model';
-export { evolveLeadership, LeadershipProjection } from './leadership/leadership.projection';
+export { LeadershipProjection } from './leadership/leadership.projection';
 export { RUN_COLUMNS, runEndsSql } from './leadership/leadership-runs';
 export { tenuresOf, rosterAt, tenureKey, compareTenureKeys, type LeadershipRow, type Tenure, type TenureBound } from './leadership/tenures';
 export { departuresModel } from './departures/departures.model';
-export { evolveDepartures, DeparturesProjection } from './departures/departures.projection';
+export { DeparturesProjection } from './departures/departures.projection';
 export { groupDepartures, bucketOf, DEPARTURE_GROUPINGS, type DepartureGrouping, type DepartureRow, type DepartureGroup } from './departures/departure-groups';
 export { lawsuitsModel } from './lawsuits/lawsuits.model';
-export { evolveLawsuits, LawsuitsProjection } from './lawsuits/lawsuits.projection';
+export { LawsuitsProjection } from './lawsuits/lawsuits.projection';
 export { summarizeCase, type LawsuitRow, type CaseSummary, type CaseStep } from './lawsuits/case-summary';
 export { financialsModel, FINANCIAL_METRICS, type FinancialMetric } from './financials/financials.model';
-export { evolveFinancials, FinancialsProjection } from './financials/financials.projection';
+export { FinancialsProjection } from './financials/financials.projection';
 export { productsModel } from './products/products.model';
-export { evolveProducts, ProductsProjection } from './products/products.projection';
+export { ProductsProjection } from './products/products.projection';
 export { regulatoryModel } from './regulatory/regulatory.model';
-export { evolveRegulatory, RegulatoryProjection } from './regulatory/regulatory.projection';
+export { RegulatoryProjection } from './regulatory/regulatory.projection';
 export { mentionsOf, type Mention } from './timeline/mentions';
 export { timelineModel, headlinesOf } from './timeline/timeline.model';
-export { evolveTimeline, TimelineProjection } from './timeline/timeline.projection';
+export { TimelineProjection } from './timeline/timeline.projection';
 export { sourcesModel, sourceRecordsOf, type SourceRecord } from './sources/sources.model';
-export { evolveSources, SourcesProjection } from './sources/sources.projection';
+export { SourcesProjection } from './sources/sources.projection';
 export { evolveEntities, type EntitySighting } from './entities/entities.evolve';
 export { EntitiesProjection } from './entities/entities.projection';
 

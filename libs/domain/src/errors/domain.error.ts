@@ -23,11 +23,11 @@ export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[keyof typeof DOMAIN_ER
 /** The one error family of the domain; apps map `kind` to an HTTP status and `code` to problem+json. */
 export class DomainError extends Error {
   override readonly name = 'DomainError';
-  readonly code: string;
+  readonly code: DomainErrorCode;
   readonly kind: DomainErrorKind;
   readonly errors?: FieldError[];
 
-  constructor(code: string, kind: DomainErrorKind, message: string, errors?: FieldError[]) {
+  constructor(code: DomainErrorCode, kind: DomainErrorKind, message: string, errors?: FieldError[]) {
     super(message);
     this.code = code;
     this.kind = kind;

@@ -1,8 +1,5 @@
 import { EntityManager } from 'typeorm';
 import { AppliedChanges, FactProjection } from '../facts/fact.projection';
-import { evolveFact } from '../facts/fact.evolve';
-import type { FactState } from '../facts/fact-version';
-import type { ProjectedEvent } from '../projected-event';
 import { RUN_COLUMNS, runEndsSql } from './leadership-runs';
 import { leadershipModel } from './leadership.model';
 
@@ -10,7 +7,6 @@ import { leadershipModel } from './leadership.model';
 const RUNS_LOCK_CLASS = 0x4c52;
 
 /** Pure: what an event does to the leadership facts. */
-export const evolveLeadership = (state: FactState | null, event: ProjectedEvent) => evolveFact(leadershipModel, state, event);
 
 /**
  * Appointments and departures as fact versions, plus `leadership_runs`: the standing rows pairing turns on (see

@@ -1,11 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { AppliedChanges, FactProjection } from '../facts/fact.projection';
-import { evolveFact } from '../facts/fact.evolve';
-import type { FactState } from '../facts/fact-version';
-import type { ProjectedEvent } from '../projected-event';
 import { SourceRecord, sourceRecordsOf, sourcesModel } from './sources.model';
 
-export const evolveSources = (state: FactState | null, event: ProjectedEvent) => evolveFact(sourcesModel, state, event);
 
 /** Source facts (bitemporal) plus the registry of stories; the registry keeps each story's first sighting. */
 export class SourcesProjection extends FactProjection {
