@@ -3,9 +3,8 @@ import { DEFAULT_APPEND_QUEUE_LIMITS, GroupCommitter } from './group-committer';
 export { APPEND_LOCK_KEY, EVENTS_CHANNEL } from './group-committer';
 import { translateStoreError } from './store-error.translate';
 import { AppendedEvent, StoredEvent, StreamAppend } from './event-store.types';
-import { EVENT_COLUMNS, toStoredEvent } from './event-rows.mapper';
+import { EventLogReader } from './event-log.reader';
 import { WriteReadCoalescer, WriteReads } from './write-reads';
-
 
 /** Bounds of the store's waiting queues (see GroupCommitter and WriteReadCoalescer). */
 export interface EventStoreLimits {
@@ -30,6 +29,7 @@ export const DEFAULT_EVENT_STORE_LIMITS: EventStoreLimits = {
 export class PgEventStore {
   private readonly committer: GroupCommitter;
   private readonly writeReads: WriteReadCoalescer;
+  private readonly log: EventLogReader;
 
   constructor(
     private readonly pool: Pool,
@@ -42,6 +42,7 @@ export class PgEventStore {
       retryAfterSeconds: l.busyRetryAfterSeconds,
     });
     this.writeReads = new WriteReadCoalescer((sql, params) => this.query(sql, params), undefined, l.writeReadsQueue, l.busyRetryAfterSeconds);
+    this.log = new EventLogReader(pool);
   }
 
   /**
@@ -76,30 +77,33 @@ export class PgEventStore {
   }
 
   async readStream(streamId: string, fromVersion = 1): Promise<StoredEvent[]> {
-    const { rows } = await this.query(
-      `SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
-      [streamId, fromVersion],
-    );
-    return rows.map(toStoredEvent);
+    return this.translated(this.log.readStream(streamId, fromVersion));
   }
 
   /** Committed events after a position, in position order. Safe against late commits (see APPEND_LOCK_KEY). */
   async readAll(afterPosition: string | number, limit: number): Promise<StoredEvent[]> {
-    const { rows } = await this.query(
-      `SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
-      [String(afterPosition), limit],
-    );
-    return rows.map(toStoredEvent);
+    return this.translated(this.log.readAll({ after: afterPosition, limit }));
   }
 
   async findEvent(eventId: string): Promise<StoredEvent | null> {
-    const { rows } = await this.query(`SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE event_id = $1`, [eventId]);
-    return rows.length ? toStoredEvent(rows[0]) : null;
+    return this.translated(this.log.readById(eventId));
   }
 
   async headPosition(): Promise<string> {
-    const { rows } = await this.query('SELECT coalesce(max(global_position), 0) AS head FROM event_store.events');
-    return String(rows[0].head);
+    return this.translated(this.log.head());
+  }
+
+  /** The store's identity (`store-id` on every message), or null on a schema from before it. */
+  async storeId(): Promise<string | null> {
+    return this.translated(this.log.storeId());
+  }
+
+  private async translated<T>(read: Promise<T>): Promise<T> {
+    try {
+      return await read;
+    } catch (error) {
+      throw this.translate(error);
+    }
   }
 
   private async query(sql: string, params: unknown[] = []) {

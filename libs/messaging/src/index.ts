@@ -3,3 +3,15 @@ export { KafkaClient, kafkaSasl } from './kafka-client';
 export type { KafkaClientOptions, KafkaSasl } from './kafka-client';
 export { ManagedConsumer, decodeHeaders } from './managed-consumer';
 export * from './topics';
+export {
+  STORE_ID_HEADER,
+  toWireEvent,
+  encodeWireValue,
+  toWireMessage,
+  decodeWireEvent,
+  identifyMessage,
+  wireMismatch,
+  type WireEvent,
+  type EventIdentity,
+  type WireMismatch,
+} from './wire/wire-event';

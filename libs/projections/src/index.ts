@@ -5,7 +5,7 @@ export { evolveFeed, organizationsOf } from './feed/feed.projection';
 export { FeedItemsProjection } from './feed/feed-items.adapter';
 export { FEED_ITEM_COLUMNS, toFeedItemRow, type FeedItemDbRow } from './feed/feed-item.mapper';
 export { advanceFeedWatermark, FEED_CHANNEL } from './feed/feed-watermark';
-export { ProjectionRunner, STORE_ID_HEADER, type ForgedReason } from './projection-runner';
+export { ProjectionRunner, type ForgedReason } from './projection-runner';
 export { partitionOfKey } from './topic-gap';
 export type { ProjectionRunnerOptions } from './projection-runner';
 

@@ -1,5 +1,6 @@
 import { EventOf, EventType, Modality, Source, upcast, type UpcastEvent, type UpcastFn } from '@newsroom/domain';
 import type { StoredEvent } from '@newsroom/event-store';
+import { decodeWireEvent } from '@newsroom/messaging';
 
 /** The envelope of a projected event, next to its `type` and `data`. */
 export interface ProjectedEventFields {
@@ -21,52 +22,15 @@ export interface ProjectedEventFields {
  */
 export type ProjectedEvent<T extends EventType = EventType> = EventOf<T, ProjectedEventFields>;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-
-/** Parses a Kafka message value; throws on anything that is not a well-formed event (it goes to the DLQ). */
-export function parseWireEvent(value: Buffer | string, upcastFn: UpcastFn = upcast): ProjectedEvent {
-  const raw: unknown = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
-  if (!isRecord(raw) || typeof raw.id !== 'string' || typeof raw.type !== 'string') {
-    throw new Error('not an event envelope');
-  }
-  if (!/^\d+$/.test(String(raw.globalPosition))) throw new Error('event without a global position');
-  const current = upcastFn({ type: raw.type, schemaVersion: Number(raw.schemaVersion ?? 1), data: raw.data });
-  // The rest of the envelope is the relay's copy of the store's record, as written by the store (the runner vouches
-  // for messages against the store); only the data needed the upcaster.
-  const envelope = raw as unknown as ProjectedEventFields;
-  return { ...envelope, globalPosition: String(raw.globalPosition), ...current };
-}
-
-/** Where an event sits in the log, as far as a message that could not be parsed still tells. */
-export interface EventIdentity {
-  position: string;
-  id: string | null;
-  type: string;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const POSITION = /^[1-9]\d{0,18}$/;
-
 /**
- * The position, id and type of a message `parseWireEvent` refused: from its envelope when it is JSON (an unknown
- * type or a newer schema version), else from the headers the relay sets (`global-position`, `event-id`,
- * `event-type`). Null when neither says where it sits in the log: such a message can only be dead-lettered.
+ * Decodes a Kafka message value (the wire format: @newsroom/messaging) and upcasts it to the current schema;
+ * throws on anything that is not a well-formed event (it goes to the DLQ).
  */
-export function identifyMessage(value: Buffer | string, headers: Record<string, string | undefined>): EventIdentity | null {
-  let raw: unknown = null;
-  try {
-    raw = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
-  } catch {
-    raw = null;
-  }
-  const envelope: Record<string, unknown> = isRecord(raw) ? raw : {};
-  const position = [envelope.globalPosition, headers['global-position']].map((p) => (p == null ? '' : String(p))).find((p) => POSITION.test(p));
-  if (!position) return null;
-  const id = [envelope.id, headers['event-id']].find((v): v is string => typeof v === 'string' && UUID.test(v)) ?? null;
-  const type = [envelope.type, headers['event-type']].find((v) => typeof v === 'string' && v.length > 0) ?? 'unknown';
-  return { position, id, type: String(type).slice(0, 200) };
+export function parseWireEvent(value: Buffer | string, upcastFn: UpcastFn = upcast): ProjectedEvent {
+  const raw = decodeWireEvent(value);
+  const current = upcastFn({ type: raw.type, schemaVersion: raw.schemaVersion, data: raw.data });
+  return { ...raw, type: current.type, schemaVersion: current.schemaVersion, data: current.data } as ProjectedEvent;
 }
-
 
 /** The same event read straight from the event store (rebuilds): the wire shape the relay publishes, upcast. */
 export function projectedFromStored(e: StoredEvent, upcastFn: UpcastFn = upcast): ProjectedEvent {

@@ -1,15 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { upcast as shippedUpcast, type UpcastFn } from '@newsroom/domain';
-import { isTransientStoreError, translateStoreError, type StoredEvent } from '@newsroom/event-store';
+import { EventLogReader, isTransientStoreError, translateStoreError, type StoredEvent } from '@newsroom/event-store';
 import { ForgedReason, unvouched } from './store-vouching';
-import { IncomingMessage, Publisher } from '@newsroom/messaging';
+import { EventIdentity, identifyMessage, IncomingMessage, Publisher, STORE_ID_HEADER } from '@newsroom/messaging';
 import { Projection } from './projection';
 import { Checkpoints, lockCheckpoints, Moved, saveCheckpoints } from './projection-checkpoints';
-import { EventIdentity, identifyMessage, parseWireEvent, ProjectedEvent, projectedFromStored } from './projected-event';
+import { parseWireEvent, ProjectedEvent, projectedFromStored } from './projected-event';
 import { eventsMissingFromPartition } from './topic-gap';
-
-export const STORE_ID_HEADER = 'store-id';
 
 export interface ProjectionRunnerOptions {
   dlqTopic: string;
@@ -361,17 +359,16 @@ export class ProjectionRunner {
    */
   private ownStoreId(): Promise<string | null> {
     if (!this.storeId) {
-      this.storeId = this.dataSource
-        .query('SELECT id::text AS id FROM event_store.store_identity LIMIT 1')
-        .then((rows: Array<{ id: string }>) => rows[0]?.id ?? null)
-        .catch((error: Error & { code?: string }) => {
-          if (error.code === '42P01') {
-            this.logger.warn('this database has no event store identity (migration not run): messages are not checked for their store');
-            return null;
-          }
+      this.storeId = new EventLogReader(this.dataSource).storeId().then(
+        (id) => {
+          if (id === null) this.logger.warn('this database has no event store identity (migration not run): messages are not checked for their store');
+          return id;
+        },
+        (error: unknown) => {
           this.storeId = null; // asked again on the next batch
           throw error;
-        });
+        },
+      );
     }
     return this.storeId;
   }

@@ -1,6 +1,6 @@
 import { Partitioners, type PartitionMetadata } from 'kafkajs';
 import { EntityManager } from 'typeorm';
-import { EVENT_COLUMNS, EventRow, StoredEvent, toStoredEvent } from '@newsroom/event-store';
+import { EventLogReader, type StoredEvent } from '@newsroom/event-store';
 
 /**
  * The partition the relay's producer puts a key on: kafkajs's DefaultPartitioner (the Java client's murmur2 of the
@@ -28,17 +28,9 @@ export async function* eventsMissingFromPartition(
   manager: EntityManager,
   { after, before, partition, partitions }: { after: bigint; before: bigint | null; partition: number; partitions: number },
 ): AsyncGenerator<StoredEvent[]> {
-  let from = after;
-  for (;;) {
-    const rows: EventRow[] = await manager.query(
-      `SELECT ${EVENT_COLUMNS} FROM event_store.events
-       WHERE global_position > $1 AND ($2::bigint IS NULL OR global_position < $2) ORDER BY global_position LIMIT $3`,
-      [from.toString(), before === null ? null : before.toString(), GAP_PAGE],
-    );
-    if (!rows.length) return;
-    from = BigInt(String(rows[rows.length - 1].global_position));
-    const mine = rows.map(toStoredEvent).filter((e) => partitionOfKey(e.streamId, partitions) === partition);
+  const pages = new EventLogReader(manager).pages({ after, before, pageSize: GAP_PAGE });
+  for await (const page of pages) {
+    const mine = page.filter((e) => partitionOfKey(e.streamId, partitions) === partition);
     if (mine.length) yield mine;
-    if (rows.length < GAP_PAGE) return;
   }
 }

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { UpcastFn } from '@newsroom/domain';
-import { EVENT_COLUMNS, StoredEvent, toStoredEvent } from '@newsroom/event-store';
+import { EventLogReader, StoredEvent } from '@newsroom/event-store';
 import { advanceFeedWatermark, createProjections, FEED_CHANNEL, Projection, projectedFromStored } from '@newsroom/projections';
 
 export interface ReplayOptions {
@@ -46,10 +46,10 @@ export async function replayFailures(ds: DataSource, options: ReplayOptions = {}
     return result;
   }
   const positions = [...new Set(rows.map((r) => r.position))];
+  const log = new EventLogReader(ds);
   const stored = new Map<string, StoredEvent>();
   for (let at = 0; at < positions.length; at += 1000) {
-    const found = await ds.query(`SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE global_position = ANY($1::bigint[])`, [positions.slice(at, at + 1000)]);
-    for (const row of found) stored.set(String(row.global_position), toStoredEvent(row));
+    for (const e of await log.readByPositions(positions.slice(at, at + 1000))) stored.set(e.globalPosition, e);
   }
   write(`[replay] ${rows.length} failed (projection, position) pairs at ${positions.length} positions`);
   for (const position of positions) {
@@ -85,9 +85,9 @@ export async function replayFailures(ds: DataSource, options: ReplayOptions = {}
     for (const r of outcome.done) write(`[replay] applied position ${position} (${r.type} ${r.eventId}) to ${r.projection}`);
     if (outcome.done.length && event) {
       // Applied late: a later event of its stream (a correction of it, say) was applied without it.
-      const [later] = await ds.query(`SELECT count(*)::int AS n FROM event_store.events WHERE stream_id = $1 AND global_position > $2`, [event.streamId, position]);
-      if (later.n > 0) {
-        write(`[replay] note: ${later.n} later event(s) of ${event.streamId} were applied before it; if they depend on it, run npm run rebuild -- ${[...new Set(outcome.done.map((r) => r.projection))].join(' ')}`);
+      const later = await log.countInStreamAfter(event.streamId, position);
+      if (later > 0) {
+        write(`[replay] note: ${later} later event(s) of ${event.streamId} were applied before it; if they depend on it, run npm run rebuild -- ${[...new Set(outcome.done.map((r) => r.projection))].join(' ')}`);
       }
     }
     for (const r of outcome.failed) write(`[replay] still fails: position ${position} (${r.type} ${r.eventId ?? 'no id'}) for ${r.projection}: ${r.error}`);

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { UpcastFn } from '@newsroom/domain';
-import { EVENT_COLUMNS, EventRow, toStoredEvent } from '@newsroom/event-store';
+import { EventLogReader } from '@newsroom/event-store';
 import { createProjections, projectedFromStored } from '@newsroom/projections';
 
 /**
@@ -15,8 +15,8 @@ export async function liveAndRebuilt(ds: DataSource, names: string[], upcast?: U
       await m.query(`DROP TABLE IF EXISTS read_model.${t}_cmp`);
       await m.query(`CREATE TABLE read_model.${t}_cmp (LIKE read_model.${t} INCLUDING ALL)`);
     }
-    const rows = await m.query(`SELECT ${EVENT_COLUMNS} FROM event_store.events ORDER BY global_position`);
-    const events = rows.map((r: EventRow) => projectedFromStored(toStoredEvent(r), upcast));
+    const stored = await new EventLogReader(m).readAll({ after: 0, limit: Number.MAX_SAFE_INTEGER });
+    const events = stored.map((e) => projectedFromStored(e, upcast));
     for (const p of createProjections(names, '_cmp')) await p.applyMany!(m, events);
   });
   const out: Array<{ table: string; live: unknown[]; rebuilt: unknown[] }> = [];

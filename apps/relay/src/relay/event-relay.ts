@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
-import { EVENTS_CHANNEL, PgEventStore, StoredEvent, toWireEvent } from '@newsroom/event-store';
-import { EVENT_HEADERS, OutgoingMessage, Publisher } from '@newsroom/messaging';
+import { EVENTS_CHANNEL, PgEventStore, StoredEvent } from '@newsroom/event-store';
+import { Publisher, toWireMessage } from '@newsroom/messaging';
 import { chunkByBytes, DEFAULT_MAX_EVENT_BYTES, publishBudgetBytes, recordBytes } from '@newsroom/platform';
 import { Queryable, RelayCheckpoints } from './relay-checkpoints';
 
@@ -30,28 +30,6 @@ export interface RelayStatus {
   lastLoopAt: number;
   published: number;
 }
-
-
-export function toMessage(e: StoredEvent, storeId: string | null = null): OutgoingMessage {
-  const message: OutgoingMessage = {
-    key: e.streamId,
-    value: JSON.stringify(toWireEvent(e)),
-    headers: {
-      [EVENT_HEADERS.eventId]: e.eventId,
-      [EVENT_HEADERS.type]: e.type,
-      [EVENT_HEADERS.globalPosition]: e.globalPosition,
-      [EVENT_HEADERS.schemaVersion]: String(e.schemaVersion),
-      [EVENT_HEADERS.streamVersion]: String(e.streamVersion),
-      [EVENT_HEADERS.correlationId]: e.metadata?.correlationId ?? '',
-      [EVENT_HEADERS.causationId]: e.metadata?.causationId ?? '',
-    },
-  };
-  // The identity of the store it came from: a projector of another store skips it.
-  if (storeId) message.headers!['store-id'] = storeId;
-  return message;
-}
-
-/** The message with the event store's identity (`store-id` header), so a projector can refuse another store's events. */
 
 
 /**
@@ -144,13 +122,10 @@ export class EventRelay {
     this.status.checkpoint = checkpoint;
     const events = await this.store.readAll(checkpoint, this.readLimit);
     if (events.length === 0) return 0;
-    // The store's identity, read once (a one-row table made by a migration): consumers of another store skip these.
-    this.storeId ??= await this.pool.query('SELECT id::text AS id FROM event_store.store_identity LIMIT 1').then(
-      (r) => (r.rows[0]?.id as string | undefined) ?? null,
-      (e) => (e.code === '42P01' ? null : Promise.reject(e)), // a schema from before the identity: no header
-    );
-    const storeId = this.storeId as string | null;
-    const messages = events.map((e) => ({ event: e, message: toMessage(e, storeId), bytes: 0 }));
+    // The store's identity, read once: consumers of another store skip these (null on a schema from before it: no header).
+    this.storeId ??= await this.store.storeId();
+    const storeId = this.storeId;
+    const messages = events.map((e) => ({ event: e, message: toWireMessage(e, storeId), bytes: 0 }));
     let total = 0;
     for (const m of messages) total += m.bytes = recordBytes(m.message);
     this.readLimit = Math.max(1, Math.min(this.options.batchSize, Math.floor((4 * this.budgetBytes) / (total / events.length))));

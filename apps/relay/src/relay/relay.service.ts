@@ -41,8 +41,8 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
       name: 'relay_lag_events',
       help: 'Events recorded but not yet published',
       async collect(this: any) {
-        const { rows } = await pool.query('SELECT coalesce(max(global_position), 0) AS head FROM event_store.events');
-        this.set(Math.max(0, Number(rows[0].head) - Number(relay.getStatus().checkpoint)));
+        const head = await store.headPosition();
+        this.set(Math.max(0, Number(head) - Number(relay.getStatus().checkpoint)));
       },
     });
   }

@@ -1,6 +1,13 @@
 import { EntityManager } from 'typeorm';
+import { EVENT_LOG_SQL } from '@newsroom/event-store';
 
 export const FEED_CHANNEL = 'newsroom_feed';
+
+/**
+ * The log's positions above the watermark, from the event store's statement pieces: the walk below must stay one
+ * statement with the feed tables (see EVENT_LOG_SQL), so it is the one read of the log not made by a reader call.
+ */
+const WINDOW = EVENT_LOG_SQL.positionsAfter('SELECT position FROM w', '$1');
 
 /**
  * Advances the feed watermark: the highest position P such that every event recorded with a position <= P is in
@@ -16,10 +23,7 @@ export async function advanceFeedWatermark(manager: EntityManager, window = 5000
   const rows = await manager.query(
     `WITH w AS (SELECT position FROM read_model.feed_watermark WHERE id = 1),
      gap AS (
-       SELECT e.p FROM (
-         SELECT global_position AS p FROM event_store.events
-         WHERE global_position > (SELECT position FROM w) ORDER BY global_position LIMIT $1
-       ) e
+       SELECT e.p FROM (${WINDOW}) e
        -- A scalar subquery, not NOT EXISTS: the planner must probe per event, in order, rather than anti-join the feed.
        WHERE NOT (SELECT EXISTS (SELECT 1 FROM read_model.feed_items f WHERE f.position = e.p)
                       OR EXISTS (SELECT 1 FROM read_model.projection_failures x WHERE x.projection = 'feed' AND x.position = e.p))
@@ -28,10 +32,7 @@ export async function advanceFeedWatermark(manager: EntityManager, window = 5000
      next AS (
        SELECT coalesce(
          (SELECT p - 1 FROM gap),
-         (SELECT max(p) FROM (
-           SELECT global_position AS p FROM event_store.events
-           WHERE global_position > (SELECT position FROM w) ORDER BY global_position LIMIT $1
-         ) s)
+         (SELECT max(p) FROM (${WINDOW}) s)
        ) AS p
      ),
      moved AS (

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { EVENT_COLUMNS, EventRow, toStoredEvent } from '@newsroom/event-store';
+import { EventLogReader } from '@newsroom/event-store';
 import type { Projection } from '../projection';
 import { ProjectedEvent, projectedFromStored } from '../projected-event';
 
@@ -81,13 +81,10 @@ export class LogFold {
     return position;
   }
 
+  /** Events in (after, head], at most `limit`, read through the event store's reader (on `m`: in its transaction). */
   async readPage(after: string, head: string, limit: number, m: EntityManager = this.ds.manager): Promise<ProjectedEvent[]> {
-    const rows = await m.query(
-      `SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE global_position > $1 AND global_position <= $2
-       ORDER BY global_position LIMIT $3`,
-      [after, head, limit],
-    );
-    return rows.map((row: EventRow) => projectedFromStored(toStoredEvent(row)));
+    const events = await new EventLogReader(m).readAll({ after, upTo: head, limit });
+    return events.map((e) => projectedFromStored(e));
   }
 
   private async applyPage(group: Projection[], events: ProjectedEvent[]): Promise<void> {

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { EventLogReader } from '@newsroom/event-store';
 import type { Projection } from '../projection';
 import { createProjections } from '../projection.registry';
 import { groupsOf, LogFold } from './log-fold';
@@ -123,8 +124,7 @@ export class ProjectionRebuilder {
     }
   }
 
-  private async head(m: EntityManager): Promise<string> {
-    const [row] = await m.query(`SELECT coalesce(max(global_position), 0) AS head FROM event_store.events`);
-    return String(row.head);
+  private head(m: EntityManager): Promise<string> {
+    return new EventLogReader(m).head();
   }
 }
