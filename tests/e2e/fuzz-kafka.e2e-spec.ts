@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { canonicalJson } from '@newsroom/event-store';
 import { IncomingMessage, ManagedConsumer, topicNames } from '@newsroom/messaging';
 import { departedEnvelope, pollUntil, testKafka } from '@newsroom/testing';
-import { fuzzOptions, hostileValue, mutatedEnvelope, revalidate } from './fuzz-inputs';
-import { startStack, TestStack } from './stack';
+import { fuzzOptions, hostileValue, mutatedEnvelope, revalidate } from './fuzz-inputs.fixture';
+import { startStack, TestStack } from './stack.harness';
 
 /**
  * Issue 11, fuzzing the Kafka submissions topic of the running ingest: raw bytes, broken and deeply nested JSON,

@@ -4,9 +4,9 @@ import { EventToAppend, PgEventStore } from '@newsroom/event-store';
 import { KafkaClient, ManagedConsumer, toWireMessage } from '@newsroom/messaging';
 import { createProjections, ProjectionRunner } from '@newsroom/projections';
 import { createTestDatabase, eventToAppend, forEachTopicMessage, pollUntil, TEST_KAFKA_BROKERS, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { EventRelay } from '../../relay/src/relay/event-relay';
-import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints';
-import { liveAndRebuilt } from './support/read-models';
+import { EventRelay } from '../../relay/src/relay/event-relay.service';
+import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints.repository';
+import { liveAndRebuilt } from './support/read-models.harness';
 
 // Issue 11, point 3: anyone who can write to the events topic could move every checkpoint past every real event
 // (a huge globalPosition) or put other content in a read model (a real event's position and id, other data). The

@@ -4,8 +4,8 @@ import { PgEventStore } from '@newsroom/event-store';
 import { KafkaClient, ManagedConsumer, toWireMessage } from '@newsroom/messaging';
 import { FeedItemsProjection, ProjectionRunner } from '@newsroom/projections';
 import { createTestDatabase, eventToAppend, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { EventRelay } from '../../relay/src/relay/event-relay';
-import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints';
+import { EventRelay } from '../../relay/src/relay/event-relay.service';
+import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints.repository';
 
 // A database reset (or a second stack) against a broker still holding another store's events: positions collide,
 // so without the store's identity those ghosts would take the place of this store's own events in the read models.

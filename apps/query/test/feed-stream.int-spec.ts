@@ -9,7 +9,7 @@ import { loadQueryConfig } from '../src/config/query.config';
 import { feedKeyParam } from '../src/feed/feed-key-param.middleware';
 import { FeedHub } from '../src/feed/feed-hub.service';
 import { QueryModule } from '../src/query.module';
-import { FeedFilterParams, filterQuery, positionsOf, RawSseClient, readWholeFeed, untilReached, WsFeedClient } from '../../../tests/e2e/feed-clients';
+import { FeedFilterParams, filterQuery, positionsOf, RawSseClient, readWholeFeed, untilReached, WsFeedClient } from '../../../tests/e2e/feed.client';
 
 /**
  * The query service in process, on a fresh database, with read keys required. Events are appended with

@@ -1,8 +1,8 @@
 export * from './messaging.types';
-export { KafkaClient, kafkaSasl } from './kafka-client';
-export type { KafkaClientOptions, KafkaSasl } from './kafka-client';
-export { ManagedConsumer, decodeHeaders } from './managed-consumer';
-export * from './topics';
+export { KafkaClient, kafkaSasl } from './kafka.client';
+export type { KafkaClientOptions, KafkaSasl } from './kafka.client';
+export { ManagedConsumer, decodeHeaders } from './managed.consumer';
+export * from './topics.config';
 export {
   STORE_ID_HEADER,
   toWireEvent,
@@ -14,4 +14,4 @@ export {
   type WireEvent,
   type EventIdentity,
   type WireMismatch,
-} from './wire/wire-event';
+} from './wire/wire-event.mapper';

@@ -1,5 +1,5 @@
 import { evolveFact, LeadershipRow, leadershipModel, rosterAt, tenuresOf } from '@newsroom/projections';
-import { InMemoryFactTable } from './support/in-memory-fact-table';
+import { InMemoryFactTable } from './support/in-memory-fact-table.fixture';
 import { appointed, correction, departed, event, recordedAtOf, resetClock, retraction } from './support/events.builder';
 
 const given = (...events: Parameters<InMemoryFactTable['applyAll']>[0]) => new InMemoryFactTable(leadershipModel).applyAll(events);

@@ -5,7 +5,7 @@ import { KafkaClient, ManagedConsumer, topicDurability, topicNames } from '@news
 import { dlqTopicSizeConfig, metric, ReadinessCheck, topicSizeConfig } from '@newsroom/platform';
 import { createProjections, Projection, ProjectionRunner } from '@newsroom/projections';
 import { PROJECTOR_CONFIG, ProjectorConfig } from '../config/projector.config';
-import { ProgressWatchdog } from './progress-watchdog';
+import { ProgressWatchdog } from './progress-watchdog.service';
 
 export const KAFKA = Symbol('KAFKA');
 export const READ_DB = Symbol('READ_DB');

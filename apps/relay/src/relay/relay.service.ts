@@ -4,8 +4,8 @@ import { PgEventStore } from '@newsroom/event-store';
 import { KafkaClient, topicDurability, topicNames } from '@newsroom/messaging';
 import { dlqTopicSizeConfig, metric, ReadinessCheck, topicSizeConfig } from '@newsroom/platform';
 import { RELAY_CONFIG, RelayConfig } from '../config/relay.config';
-import { EventRelay } from './event-relay';
-import { RelayCheckpoints } from './relay-checkpoints';
+import { EventRelay } from './event-relay.service';
+import { RelayCheckpoints } from './relay-checkpoints.repository';
 
 export const PG_POOL = Symbol('PG_POOL');
 export const KAFKA = Symbol('KAFKA');

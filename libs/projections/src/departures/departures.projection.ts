@@ -1,9 +1,0 @@
-import { FactProjection } from '../facts/fact.projection';
-import { departuresModel } from './departures.model';
-
-
-export class DeparturesProjection extends FactProjection {
-  constructor(tableSuffix = '') {
-    super('departures', departuresModel, 'departures', tableSuffix);
-  }
-}

@@ -1,9 +1,0 @@
-import { FactProjection } from '../facts/fact.projection';
-import { financialsModel } from './financials.model';
-
-
-export class FinancialsProjection extends FactProjection {
-  constructor(tableSuffix = '') {
-    super('financials', financialsModel, 'financial_points', tableSuffix);
-  }
-}

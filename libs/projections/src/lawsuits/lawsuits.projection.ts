@@ -1,9 +1,0 @@
-import { FactProjection } from '../facts/fact.projection';
-import { lawsuitsModel } from './lawsuits.model';
-
-
-export class LawsuitsProjection extends FactProjection {
-  constructor(tableSuffix = '') {
-    super('lawsuits', lawsuitsModel, 'lawsuit_events', tableSuffix);
-  }
-}

@@ -1,9 +1,0 @@
-import { FactProjection } from '../facts/fact.projection';
-import { productsModel } from './products.model';
-
-
-export class ProductsProjection extends FactProjection {
-  constructor(tableSuffix = '') {
-    super('products', productsModel, 'products', tableSuffix);
-  }
-}

@@ -1,9 +1,0 @@
-import { FactProjection } from '../facts/fact.projection';
-import { regulatoryModel } from './regulatory.model';
-
-
-export class RegulatoryProjection extends FactProjection {
-  constructor(tableSuffix = '') {
-    super('regulatory', regulatoryModel, 'regulatory_interventions', tableSuffix);
-  }
-}
