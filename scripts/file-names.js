@@ -184,7 +184,6 @@ const CHECK = args.includes('--check');
 const DRY = CHECK || args.includes('--dry-run');
 const repoArg = args.indexOf('--repo');
 const ROOT = path.resolve(repoArg >= 0 ? args[repoArg + 1] : process.cwd());
-const rel = (abs) => path.relative(ROOT, abs).split(path.sep).join('/');
 const git = (...a) => execFileSync('git', a, { cwd: ROOT, encoding: 'utf8' });
 
 function listFiles() {
