@@ -124,7 +124,7 @@ describe('Kafka submissions: a poisoned message is isolated, its partition moves
     const letters: unknown[] = [];
     const processor = new SubmissionBatchProcessor((cmd) => new RecordEventsHandler(new EventWriter(new PgEventStore(pool))).execute(cmd), {
       publish: async (_topic: string, messages: unknown[]) => void letters.push(...messages),
-    } as never, topics.submissionsDlq);
+    }, topics.submissionsDlq);
     const envelope = departedEnvelope();
     const message: IncomingMessage = { topic: topics.submissions, partition: 0, offset: '77', key: 'k-hung', headers: {}, value: Buffer.from(JSON.stringify(envelope)) };
     const holder = await db.pool.connect();

@@ -14,7 +14,7 @@ import { liveAndRebuilt } from './support/read-models.harness';
 const NAMES = ['feed', 'departures', 'leadership'];
 const STREAM = 'person:forged-target';
 const departed = (role: string): EventToAppend =>
-  eventToAppend({ data: { organization: 'org:openai', role, roleCategory: 'c-suite', reason: 'resigned' } }) as EventToAppend;
+  eventToAppend({ data: { organization: 'org:openai', role, roleCategory: 'c-suite', reason: 'resigned' } });
 
 describe('Projector: a message the event store does not vouch for is refused', () => {
   let db: TestDatabase;

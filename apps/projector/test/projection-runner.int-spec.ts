@@ -8,7 +8,7 @@ import { EventRelay } from '../../relay/src/relay/event-relay.service';
 import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints.repository';
 
 const departed = (_subject: string, role = 'Chief Technology Officer'): EventToAppend =>
-  eventToAppend({ data: { organization: 'org:openai', role, roleCategory: 'c-suite', reason: 'resigned' } }) as EventToAppend;
+  eventToAppend({ data: { organization: 'org:openai', role, roleCategory: 'c-suite', reason: 'resigned' } });
 
 describe('Projector: real Kafka -> feed read model, exactly-once in effect', () => {
   let db: TestDatabase;

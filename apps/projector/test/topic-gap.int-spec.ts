@@ -14,7 +14,7 @@ import { liveAndRebuilt } from './support/read-models.harness';
 const NAMES = ['feed', 'departures'];
 const PARTITIONS = 3;
 const departed = (n: number): EventToAppend =>
-  eventToAppend({ data: { organization: `org:o-${n % 7}`, role: `Officer ${n}`, roleCategory: 'c-suite', reason: 'resigned' } }) as EventToAppend;
+  eventToAppend({ data: { organization: `org:o-${n % 7}`, role: `Officer ${n}`, roleCategory: 'c-suite', reason: 'resigned' } });
 
 describe('Projector: events the topic no longer holds are read from the event store', () => {
   let db: TestDatabase;

@@ -14,7 +14,7 @@ import { liveAndRebuilt } from './support/read-models.harness';
 // the feed; a replay with code that knows it applies it later.
 const NAMES = ['feed', 'departures'];
 const departed = (person: string, schemaVersion = 1): EventToAppend =>
-  eventToAppend({ schemaVersion, data: { organization: 'org:openai', role: `Chief Officer ${person}`, roleCategory: 'c-suite', reason: 'resigned' } }) as EventToAppend;
+  eventToAppend({ schemaVersion, data: { organization: 'org:openai', role: `Chief Officer ${person}`, roleCategory: 'c-suite', reason: 'resigned' } });
 // What a newer release would ship: executive.departed at schema version 2 (an added optional field).
 const knowsV2 = createUpcaster(
   [...UPCASTERS, { type: 'executive.departed', fromVersion: 1, up: (data) => ({ ...(data as object) }) }],

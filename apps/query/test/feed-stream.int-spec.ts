@@ -18,7 +18,7 @@ import { FeedFilterParams, filterQuery, positionsOf, RawSseClient, readWholeFeed
  */
 const person = (slug: string) => `person:${slug}`;
 const departed = (_subject: string, organization = 'org:openai'): EventToAppend =>
-  eventToAppend({ data: { organization, role: 'Chief Technology Officer', roleCategory: 'c-suite', reason: 'resigned' } }) as EventToAppend;
+  eventToAppend({ data: { organization, role: 'Chief Technology Officer', roleCategory: 'c-suite', reason: 'resigned' } });
 const amendment = (type: 'event.corrected' | 'event.retracted', targetEventId: string): EventToAppend => ({
   ...departed('x'),
   type,

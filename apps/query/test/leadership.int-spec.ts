@@ -184,8 +184,8 @@ describe('leadership report: pairing only the rows that matter, paged, equals pa
     const { items } = await repo.report({ organization: 'org:alpha', show: 'tenures', asOf: null, knownAt: null, modality: null, limit: 1000 });
     const bounds = items.flatMap((t) => [t.start, t.end]).filter((b) => b !== null);
     expect(bounds.length).toBeGreaterThan(20);
-    for (const b of bounds) expect(b!.sources[0].url).toContain(b!.eventId);
-    const corrected = bounds.find((b) => b!.status === 'corrected')!;
+    for (const b of bounds) expect(b.sources[0].url).toContain(b.eventId);
+    const corrected = bounds.find((b) => b.status === 'corrected')!;
     expect(corrected.history.length).toBeGreaterThanOrEqual(1);
   });
 });

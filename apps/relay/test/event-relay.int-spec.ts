@@ -11,7 +11,7 @@ const event = (i: number): EventToAppend =>
     occurredAt: '2024',
     data: { total: i },
     metadata: { correlationId: `corr-${i}`, causationId: `cause-${i}`, actor: 'test' },
-  }) as EventToAppend;
+  });
 
 describe('EventRelay: event store -> real Kafka', () => {
   let db: TestDatabase;
@@ -75,7 +75,7 @@ describe('EventRelay: event store -> real Kafka', () => {
 
   it('lets only one relay per database publish (advisory-lock leadership)', async () => {
     const a = relayWith(kafka);
-    const key = (a as any).options.leaderLockKey;
+    const key = (a as unknown as { options: { leaderLockKey: number } }).options.leaderLockKey;
     const b = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), { topic: topics.events, batchSize: 50, idleWaitMs: 50, maxBackoffMs: 200, leaderLockKey: key });
     a.start();
     await pollUntil(() => a.getStatus().leader, { what: 'a to lead' });

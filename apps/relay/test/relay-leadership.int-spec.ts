@@ -44,7 +44,7 @@ describe('EventRelay leadership: a relay whose lock session dies stops publishin
   const relay = (who: string, kafka: KafkaClient, standbyPollMs: number) => {
     const r = new EventRelay(db.pool, store, recording(who, kafka), new RelayCheckpoints(db.pool), {
       topic: topics.events, batchSize: 20, idleWaitMs: 20, maxBackoffMs: 300, leaderLockKey: lockKey, standbyPollMs,
-    } as ConstructorParameters<typeof EventRelay>[4]);
+    });
     relays.push(r);
     return r;
   };

@@ -107,7 +107,7 @@ describe('EventRelay: batches bounded in bytes, topics sized from NEWSROOM_MAX_E
     relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), {
       topic, batchSize: 50, idleWaitMs: 50, maxBackoffMs: 300, leaderLockKey: Math.floor(Math.random() * 1e9), maxEventBytes: small,
       prepare: () => kafka.ensureTopics([{ topic, partitions: 1, config: topicSizeConfig(small) }]),
-    } as ConstructorParameters<typeof EventRelay>[4]);
+    });
     relay.start();
     const error = await pollUntil(() => relay!.getStatus().lastError, { timeoutMs: 20000, what: 'the relay to report the oversized event' });
     expect(error).toMatch(/at position 1 is a \d+-byte Kafka record.*set NEWSROOM_MAX_EVENT_BYTES to at least \d+/);

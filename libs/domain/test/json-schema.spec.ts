@@ -6,7 +6,7 @@ import {
   submissionJsonSchema,
 } from '@newsroom/domain';
 
-// `any` on purpose: the exported JSON Schema is walked at any depth, and its shape is what the test asserts.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the exported JSON Schema is walked at any depth, and its shape is what the test asserts
 type Schema = Record<string, any>;
 const branchesOf = (schema: Schema): Schema[] => schema.oneOf ?? schema.anyOf ?? [];
 const typeOf = (branch: Schema) => branch.properties.type.const ?? branch.properties.type.enum?.[0];

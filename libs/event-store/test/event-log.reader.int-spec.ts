@@ -1,7 +1,7 @@
 import { EventLogReader, EventToAppend, PgEventStore } from '@newsroom/event-store';
 import { createTestDatabase, eventToAppend, TestDatabase } from '@newsroom/testing';
 
-const event = (): EventToAppend => eventToAppend({ type: 'headcount.reported', data: { total: 1600 } }) as EventToAppend;
+const event = (): EventToAppend => eventToAppend({ type: 'headcount.reported', data: { total: 1600 } });
 
 describe('EventLogReader: the reads of the log, on a pg pool or a TypeORM-style connection', () => {
   let db: TestDatabase;

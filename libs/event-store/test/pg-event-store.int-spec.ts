@@ -11,7 +11,7 @@ const event = (overrides: Partial<EventToAppend> = {}): EventToAppend =>
     occurredEnd: '2024-11-01T00:00:00.000Z',
     metadata: { correlationId: 'c-1', causationId: null, actor: 'test' },
     ...overrides,
-  }) as EventToAppend;
+  });
 
 describe('PgEventStore against the real Postgres', () => {
   let db: TestDatabase;

@@ -1,4 +1,4 @@
-import { Admin, ConfigResourceTypes, Kafka, logLevel, Producer, Partitioners, CompressionTypes } from 'kafkajs';
+import { Admin, ConfigResourceTypes, Kafka, logLevel, Producer, Partitioners, CompressionTypes, type SASLOptions } from 'kafkajs';
 import { Logger } from '@nestjs/common';
 import { chunkByBytes, DEFAULT_MAX_EVENT_BYTES, publishBudgetBytes, recordBytes } from '@newsroom/platform';
 import { OutgoingMessage, Publisher, TopicSpec } from './messaging.types';
@@ -58,7 +58,7 @@ export class KafkaClient implements Publisher {
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
-      ...(options.sasl ? { sasl: options.sasl as any } : {}),
+      ...(options.sasl ? { sasl: options.sasl as SASLOptions } : {}),
       connectionTimeout: options.connectionTimeoutMs ?? 3000,
       requestTimeout: 10000,
       logLevel: logLevel.WARN,

@@ -4,7 +4,7 @@ import { metric } from '@newsroom/platform';
 import { ConsumerOptions, ConsumerState, Headers, IncomingMessage } from './messaging.types';
 
 const headerValue = (v: unknown): string =>
-  Array.isArray(v) ? headerValue(v[0]) : Buffer.isBuffer(v) ? v.toString('utf8') : v == null ? '' : String(v);
+  Array.isArray(v) ? headerValue(v[0]) : Buffer.isBuffer(v) ? v.toString('utf8') : typeof v === 'string' ? v : '';
 
 export function decodeHeaders(raw: Record<string, unknown> | undefined): Headers {
   const out: Headers = {};
@@ -120,6 +120,8 @@ export class ManagedConsumer {
         autoCommitInterval: 1000,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+        // kafkajs hands these as plain closures over the batch (its types declare them as methods): safe to destructure.
+        // eslint-disable-next-line @typescript-eslint/unbound-method
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
           if (!isRunning() || isStale() || batch.messages.length === 0) return;
           const messages: IncomingMessage[] = batch.messages.map((m) => ({

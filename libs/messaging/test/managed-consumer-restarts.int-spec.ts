@@ -39,7 +39,7 @@ describe('ManagedConsumer across broker kill -9 and restarts (own broker)', () =
   };
   const members = () => withAdmin(async (a) => (await a.describeGroups([groupId])).groups[0]);
   const brokerSockets = () =>
-    ((process as any)._getActiveHandles() as unknown[]).filter((h) => h instanceof Socket && !h.destroyed && h.remotePort === brokerPort).length;
+    ((process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles()).filter((h) => h instanceof Socket && !h.destroyed && h.remotePort === brokerPort).length;
   const send = async (value: string) => {
     if (!producer) {
       producer = kafka.producer({ allowAutoTopicCreation: false });

@@ -178,7 +178,7 @@ export class ProjectionRunner {
       if ((!deleted && !reset) || !next) continue;
       if (!gap || cp.position < gap.after) gap = { after: cp.position, before: next.position, offset: cp.offset };
     }
-    if (gap) gap.before = items.find((i) => i.position > gap!.after)?.position ?? null;
+    if (gap) gap.before = items.find((i) => i.position > gap.after)?.position ?? null;
     return gap;
   }
 
@@ -220,7 +220,7 @@ export class ProjectionRunner {
   private async applyItems(manager: EntityManager, items: Item[], running: Map<string, bigint>, moved: Moved, careful: boolean, lastOffset: string | null): Promise<void> {
     const plans = this.plan(items, running);
     // Carefully: the whole batch just failed, so it starts with its halves.
-    if (careful || !this.projections.every((p) => p.applyMany)) await this.applyRange(manager, items, plans, 0, items.length, !careful);
+    if (careful || !this.projections.every((p) => p.applyMany !== undefined)) await this.applyRange(manager, items, plans, 0, items.length, !careful);
     else await this.applyWhole(manager, plans);
     await this.recordUnreadable(manager, items, plans);
     for (const { projection, end } of plans) {
@@ -278,7 +278,7 @@ export class ProjectionRunner {
       .map(({ projection, take }) => ({ projection, events: take.filter((t) => t.at >= from && t.at < to).map((t) => t.event) }))
       .filter((s) => s.events.length > 0);
     if (!slices.length) return;
-    if (whole && this.projections.every((p) => p.applyMany)) {
+    if (whole && this.projections.every((p) => p.applyMany !== undefined)) {
       await manager.query('SAVEPOINT apply_batch');
       try {
         for (const { projection, events } of slices) await projection.applyMany!(manager, events);

@@ -13,7 +13,7 @@ class InMemoryEntities {
     for (const s of evolveEntities(e)) {
       const r = this.rows.get(s.subject);
       const lower = !r || Number(s.position) < Number(r.position);
-      this.rows.set(s.subject, { ...(lower ? s : r!), last: String(Math.max(Number(r?.last ?? 0), Number(s.position))) });
+      this.rows.set(s.subject, { ...(lower ? s : r), last: String(Math.max(Number(r?.last ?? 0), Number(s.position))) });
     }
     return this;
   }

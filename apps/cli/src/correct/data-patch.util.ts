@@ -20,7 +20,7 @@ export function dataPatch(json: string | undefined, sets: string[]): Record<stri
     let target = (patch ??= {});
     for (const key of path.slice(0, -1)) {
       const next = target[key];
-      target = target[key] = next && typeof next === 'object' && !Array.isArray(next) ? (next as Record<string, unknown>) : {};
+      target = target[key] = isRecord(next) ? next : {};
     }
     target[path[path.length - 1]] = jsonOrText(set.slice(eq + 1));
   }
@@ -33,4 +33,8 @@ function jsonOrText(raw: string): unknown {
   } catch {
     return raw;
   }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -1,3 +1,4 @@
+import { textOf } from '@newsroom/domain';
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { ingestClient, IngestClient, problemError } from '../api/api-clients.factory';
@@ -70,7 +71,7 @@ async function runIngest(file: string, o: IngestOptions, config: CliConfig): Pro
     const results = await postBatch(client, chunk, config);
     chunk.forEach((item, i) => {
       const r = results[i];
-      const id = String(r?.id ?? item.envelope.id ?? '-');
+      const id = textOf(r?.id ?? item.envelope.id ?? '-');
       if (r?.status === 'created' || r?.status === 'duplicate') print(item.line, r.status, id, `position ${r.globalPosition ?? '?'}`);
       else print(item.line, 'rejected', id, rejection(r?.error));
     });
@@ -118,7 +119,7 @@ async function postBatch(client: IngestClient, chunk: { envelope: Record<string,
   const body = { events: chunk.map((c) => c.envelope) } as unknown as BatchBody;
   for (let attempt = 1; ; attempt++) {
     const { data, error, response } = await client.POST('/v1/events', { body });
-    if (data && 'results' in data && data.results) return data.results as BatchResult[];
+    if (data && 'results' in data && data.results) return data.results;
     if ((response.status === 429 || response.status === 503) && attempt < 6) {
       const wait = Number(response.headers.get('retry-after')) || attempt;
       await new Promise((r) => setTimeout(r, Math.min(30, wait) * 1000));

@@ -23,6 +23,7 @@ describe('progress: rate and ETA', () => {
     const bar = new ProgressBar('events', { isTTY: true, write: (s) => tty.push(s) }, () => t);
     t = 1000;
     bar.update(10, 100, '10 lines');
+    // eslint-disable-next-line no-control-regex -- the ANSI 'erase line' escape is what a TTY progress bar writes
     expect(tty[0]).toMatch(/^\r\x1b\[2K\[/);
     bar.done();
     expect(tty[1]).toBe('\n');

@@ -1,3 +1,4 @@
+import { textOf } from '@newsroom/domain';
 import { Command } from 'commander';
 import { queryClient, QueryClient, problemError } from '../api/api-clients.factory';
 import type { paths } from '../api/generated/query-api';
@@ -64,7 +65,7 @@ export function registerReport(program: Command, config: () => CliConfig): void 
       const { data, error, response } = await fetchReport(queryClient(c), name as ReportName, o);
       if (data === undefined) throw problemError(response, error, c);
       if (o.csv) {
-        process.stdout.write(String(data));
+        process.stdout.write(textOf(data));
         return;
       }
       if (o.json) {
@@ -97,7 +98,7 @@ function fetchReport(client: QueryClient, name: ReportName, o: ReportOptions) {
       });
     case 'lawsuits':
       return client.GET('/v1/reports/lawsuits', {
-        params: { query: { ...common, party: o.party, status: o.status as Q<'/v1/reports/lawsuits'>['status'], format } },
+        params: { query: { ...common, party: o.party, status: o.status, format } },
         parseAs,
       });
     case 'financials':
@@ -106,8 +107,8 @@ function fetchReport(client: QueryClient, name: ReportName, o: ReportOptions) {
           query: {
             ...common,
             organization: o.organization ?? 'org:openai',
-            metric: o.metric as Q<'/v1/reports/financials'>['metric'],
-            basis: o.basis as Q<'/v1/reports/financials'>['basis'],
+            metric: o.metric,
+            basis: o.basis,
             from: o.from,
             to: o.to,
             format,

@@ -1,7 +1,8 @@
+import { textOf } from '@newsroom/domain';
 /** A feed item as one terminal line: position, date, type, subject, headline, status, and the event id to act on. */
 export function feedLine(item: Record<string, unknown>): string {
-  const status = item.status && item.status !== 'current' ? `  [${String(item.status)}]` : '';
-  const target = item.targetEventId ? `  -> ${String(item.targetEventId)}` : '';
-  const date = String(item.occurredAt ?? '');
-  return `${String(item.position).padStart(6)}  ${date.padEnd(10)}  ${String(item.type).padEnd(34)}  ${String(item.subject).padEnd(28)}  ${String(item.headline ?? '')}${status}  (${String(item.eventId)})${target}`;
+  const status = item.status && item.status !== 'current' ? `  [${textOf(item.status)}]` : '';
+  const target = item.targetEventId ? `  -> ${textOf(item.targetEventId)}` : '';
+  const date = textOf(item.occurredAt);
+  return `${textOf(item.position).padStart(6)}  ${date.padEnd(10)}  ${textOf(item.type).padEnd(34)}  ${textOf(item.subject).padEnd(28)}  ${textOf(item.headline)}${status}  (${textOf(item.eventId)})${target}`;
 }

@@ -1,3 +1,4 @@
+import { textOf } from '@newsroom/domain';
 import type { Request } from 'express';
 import { RequestMeta } from '../events/shared/write.types';
 
@@ -7,7 +8,7 @@ const ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export function requestMeta(req: Request & { id?: unknown; actor?: string }): RequestMeta {
   const causation = req.headers['x-causation-id'];
   return {
-    correlationId: String(req.id ?? ''),
+    correlationId: textOf(req.id),
     causationId: typeof causation === 'string' && ID.test(causation) ? causation : null,
     actor: req.actor ?? 'anonymous',
   };

@@ -148,10 +148,9 @@ describe('FeedSubscription: history, then live, no gap and no duplicate', () => 
   it('given a long history and a tiny queue, when the live queue overflows during catch-up, then history is read on from the database and nothing is lost', async () => {
     const items = Array.from({ length: 50 }, (_, i) => row(i + 1));
     const sink = new RecordingSink();
-    let subscription: FeedSubscription;
     const world = new World(items, () => subscription);
     world.watermark = 10;
-    subscription = new FeedSubscription(noFilter, 0n, sink, 2, hooks());
+    const subscription = new FeedSubscription(noFilter, 0n, sink, 2, hooks());
     void subscription.run(world.source, 3);
     world.advance(30, 50); // 30 items broadcast while history has not been read at all: the queue overflows
     while (world.completeRead()) await flushMicrotasks();
@@ -164,10 +163,9 @@ describe('FeedSubscription: history, then live, no gap and no duplicate', () => 
   it('given the queue overflows while the last history page is still being written, then history is read again from there instead of skipping what was emptied', async () => {
     const items = Array.from({ length: 20 }, (_, i) => row(i + 1));
     const sink = new RecordingSink();
-    let subscription: FeedSubscription;
     const world = new World(items, () => subscription);
     world.watermark = 5;
-    subscription = new FeedSubscription(noFilter, 0n, sink, 2, hooks());
+    const subscription = new FeedSubscription(noFilter, 0n, sink, 2, hooks());
     sink.full = true;
     void subscription.run(world.source, 10);
     world.completeRead(); // a short page, 1..5: the last one, as far as the reader knows

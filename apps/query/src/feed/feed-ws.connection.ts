@@ -78,7 +78,7 @@ export class FeedWsConnection {
       if (isBinary) throw problems.validation([{ path: '', message: 'send the subscribe message as a text frame' }]);
       let raw: unknown;
       try {
-        raw = JSON.parse(data.toString());
+        raw = JSON.parse(rawDataText(data));
       } catch {
         throw problems.malformedJson('the subscribe message is not JSON');
       }
@@ -128,4 +128,10 @@ export class FeedWsConnection {
     this.subscription = null;
     this.sink = null;
   }
+}
+
+/** A ws text frame's bytes as text (one Buffer, fragments, or an ArrayBuffer, as the ws library hands them). */
+function rawDataText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
 }

@@ -1,8 +1,9 @@
+import { textOf } from '@newsroom/domain';
 import { Pool } from 'pg';
 
 /** Anything that runs a query: the pool, or the relay leader's lock session (so a dead session fails the cycle). */
 export interface Queryable {
-  query(config: { text: string; values?: unknown[]; query_timeout?: number }): Promise<{ rows: any[] }>;
+  query(config: { text: string; values?: unknown[]; query_timeout?: number }): Promise<{ rows: Array<Record<string, unknown>> }>;
 }
 
 /**
@@ -21,7 +22,7 @@ export class RelayCheckpoints {
       values: [name],
       query_timeout: QUERY_TIMEOUT_MS,
     });
-    return rows.length ? String(rows[0].position) : '0';
+    return rows.length ? textOf(rows[0].position) : '0';
   }
 
   async save(name: string, position: string, db: Queryable = this.pool): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Gauge } from 'prom-client';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PgEventStore } from '@newsroom/event-store';
@@ -40,7 +41,7 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
     metric('gauge', {
       name: 'relay_lag_events',
       help: 'Events recorded but not yet published',
-      async collect(this: any) {
+      async collect(this: Gauge) {
         const head = await store.headPosition();
         this.set(Math.max(0, Number(head) - Number(relay.getStatus().checkpoint)));
       },

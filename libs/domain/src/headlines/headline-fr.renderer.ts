@@ -1,4 +1,3 @@
-import type { RecordableEventType } from '../events/event-catalog.registry';
 import { labelOf } from './display-name.format';
 import { listOf, truncate } from './headline-parts.util';
 import type { HeadlineRenderers } from './headline.types';

@@ -1,3 +1,4 @@
+import { textOf } from '../values/text.value';
 import type { HeadlineLang } from './headline.types';
 
 interface Scale {
@@ -23,7 +24,7 @@ export function formatNumber(n: number, lang: HeadlineLang, maxFractionDigits = 
 export function formatMoney(money: { amount?: unknown; currency?: unknown } | undefined, lang: HeadlineLang): string {
   const amount = Number(money?.amount);
   const currency = typeof money?.currency === 'string' ? money.currency : '';
-  if (!Number.isFinite(amount)) return `${String(money?.amount ?? '?')} ${currency}`.trim();
+  if (!Number.isFinite(amount)) return `${textOf(money?.amount ?? '?')} ${currency}`.trim();
   const sign = amount < 0 ? '-' : '';
   const abs = Math.abs(amount);
   const usable = SCALES.filter((s) => lang === 'en' || s.fr !== null);

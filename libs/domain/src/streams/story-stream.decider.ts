@@ -1,3 +1,4 @@
+import { textOf } from '../values/text.value';
 import { DOMAIN_ERROR_CODES, DomainError } from '../errors/domain.errors';
 import {
   CURRENT_SCHEMA_VERSION,
@@ -19,7 +20,7 @@ import type { NewEvent, StreamEventState, StreamState } from './stream-state.typ
 /** Decides a new story event from a validated submission against its subject's stream. Throws DomainError. */
 export function decideRecord(state: StreamState, submission: Submission): NewEvent {
   if (!isRecordableEventType(submission.type)) {
-    throw new DomainError(DOMAIN_ERROR_CODES.EVENT_TYPE_NOT_RECORDABLE, 'validation', `${submission.type} cannot be recorded directly`, [
+    throw new DomainError(DOMAIN_ERROR_CODES.EVENT_TYPE_NOT_RECORDABLE, 'validation', `${textOf((submission as { type: unknown }).type)} cannot be recorded directly`, [
       { path: 'type', message: 'must be a recordable event type' },
     ]);
   }

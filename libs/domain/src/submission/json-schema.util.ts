@@ -13,7 +13,7 @@ export interface JsonSchemaOptions {
 
 // io "input": the request body as clients send it (defaulted fields such as modality stay optional).
 function convert(schema: z.ZodType, options: JsonSchemaOptions = {}): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io: 'input', target: options.target ?? 'openapi-3.0' }) as Record<string, unknown>;
+  return z.toJSONSchema(schema, { io: 'input', target: options.target ?? 'openapi-3.0' });
 }
 
 /** JSON Schema of the submission envelope: a oneOf with one branch per recordable type. */

@@ -1,3 +1,4 @@
+import { textOf } from '../values/text.value';
 import { DEPARTURE_REASONS } from '../events/executive-departed.event';
 import { isSubject } from '../values/subject.value';
 import { inferRoleCategory } from './role-category.util';
@@ -7,7 +8,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 function toOrgSubject(organization: unknown): string {
   if (isSubject(organization)) return organization;
-  const slug = String(organization ?? '')
+  const slug = textOf(organization)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
@@ -28,8 +29,8 @@ export const executiveDepartedV0Upcaster: Upcaster = {
     const data = isRecord(input) ? input : {};
     const v1: Record<string, unknown> = {
       organization: toOrgSubject(data.organization),
-      role: String(data.role ?? ''),
-      roleCategory: inferRoleCategory(String(data.role ?? '')),
+      role: textOf(data.role),
+      roleCategory: inferRoleCategory(textOf(data.role)),
       reason: (DEPARTURE_REASONS as readonly unknown[]).includes(data.reason) ? data.reason : 'unknown',
     };
     if (typeof data.destination === 'string') v1.destination = data.destination;

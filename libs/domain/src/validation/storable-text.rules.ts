@@ -15,6 +15,7 @@ export function isStorableText(s: string): boolean {
 
 /** A key as it appears in a path: the characters Postgres refuses written out as `\uXXXX`, so the path itself is storable. */
 function printableKey(key: string): string {
+  // eslint-disable-next-line no-control-regex -- NUL is exactly the character Postgres refuses, so it is matched here
   return isStorableText(key) ? key : key.replace(/[\u0000\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

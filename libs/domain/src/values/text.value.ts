@@ -1,5 +1,13 @@
 import { z } from 'zod';
 
+/** Display text of a value read from JSON: strings and numbers as they are, nothing as '', anything else as JSON. */
+export function textOf(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
 // Every string and array is bounded so a single submission has a bounded size.
 export const LIMITS = { name: 200, title: 500, text: 2000, items: 100, url: 2048 } as const;
 

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Pool } from 'pg';
 import { poolCloserProvider } from './pool-closer.service';
 
 const POOL = Symbol('POOL');
@@ -8,7 +7,7 @@ const POOL = Symbol('POOL');
 describe('poolCloserProvider', () => {
   it('given an app with the closer of its pool, when the app closes, then the pool is ended', async () => {
     const end = jest.fn(async () => undefined);
-    @Module({ providers: [{ provide: POOL, useValue: { end } as unknown as Pool }, poolCloserProvider(POOL)] })
+    @Module({ providers: [{ provide: POOL, useValue: { end } }, poolCloserProvider(POOL)] })
     class AppModule {}
     const app = (await Test.createTestingModule({ imports: [AppModule] }).compile()).createNestApplication();
     await app.init();

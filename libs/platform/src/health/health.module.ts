@@ -1,4 +1,4 @@
-import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { DynamicModule, FactoryProvider, Module, Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
 import { READINESS_CACHE_MS, READINESS_CHECKS, ReadinessCheck } from './readiness.util';
@@ -13,7 +13,7 @@ function readinessCacheMs(env: NodeJS.ProcessEnv): number {
 @Module({})
 export class HealthModule {
   /** `checks` is a factory provider's dependencies + function, so checks can use the app's pool and clients. */
-  static forChecks(options: { inject: any[]; useFactory: (...deps: any[]) => ReadinessCheck[] }): DynamicModule {
+  static forChecks(options: Pick<FactoryProvider<ReadinessCheck[]>, 'inject' | 'useFactory'>): DynamicModule {
     const provider: Provider = { provide: READINESS_CHECKS, inject: options.inject, useFactory: options.useFactory };
     return {
       module: HealthModule,

@@ -24,12 +24,15 @@ export function rejectNonUtf8Body(_req: unknown, _res: unknown, buf: Buffer): vo
 }
 
 /** Errors raised by the body parser before Nest's pipeline runs. */
-export function bodyParserProblem(error: any, limit: string): ProblemError | null {
-  if (error?.type === 'entity.too.large') return problems.tooLarge(limit);
-  if (error?.type === 'entity.verify.failed' && error?.message === NOT_UTF8) return problems.malformedJson(NOT_UTF8);
-  if (error?.type === 'entity.parse.failed') return problems.malformedJson(`Body is not valid JSON: ${error.message}`);
-  if (error?.type === 'encoding.unsupported' || error?.type === 'charset.unsupported') return problems.unsupportedMediaType();
-  if (error?.type === 'request.aborted') return new ProblemError(400, 'REQUEST.ABORTED', 'Request aborted');
+export function bodyParserProblem(cause: unknown, limit: string): ProblemError | null {
+  // body-parser's errors are plain Errors with a `type` (see the `raw-body` and `body-parser` READMEs).
+  const error = typeof cause === 'object' && cause !== null ? (cause as { type?: unknown; message?: unknown }) : {};
+  const message = typeof error.message === 'string' ? error.message : '';
+  if (error.type === 'entity.too.large') return problems.tooLarge(limit);
+  if (error.type === 'entity.verify.failed' && message === NOT_UTF8) return problems.malformedJson(NOT_UTF8);
+  if (error.type === 'entity.parse.failed') return problems.malformedJson(`Body is not valid JSON: ${message}`);
+  if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') return problems.unsupportedMediaType();
+  if (error.type === 'request.aborted') return new ProblemError(400, 'REQUEST.ABORTED', 'Request aborted');
   return null;
 }
 

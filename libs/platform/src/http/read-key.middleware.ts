@@ -1,3 +1,4 @@
+import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { API_KEY_RING, presentedKey, REQUIRE_READ_KEY } from '../auth/api-key.guard';
 import { ApiKeyRing } from '../auth/api-keys.service';
@@ -19,6 +20,6 @@ export function readKeyMiddleware(ring: ApiKeyRing, required: boolean) {
 }
 
 /** Puts `paths` of a Nest app behind the read key, using the app's own key ring and setting. */
-export function requireReadKeyOn(app: { get(token: unknown): any; use(...args: any[]): unknown }, paths: string[]): void {
+export function requireReadKeyOn(app: Pick<INestApplication, 'get' | 'use'>, paths: string[]): void {
   app.use(paths, readKeyMiddleware(app.get(API_KEY_RING), app.get(REQUIRE_READ_KEY)));
 }

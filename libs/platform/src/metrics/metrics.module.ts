@@ -42,7 +42,7 @@ export function metric<K extends 'counter' | 'gauge' | 'histogram'>(
 ): MetricOf<K> {
   const existing = metricsRegistry.getSingleMetric(config.name);
   if (existing) return existing as MetricOf<K>;
-  const options = { ...config, labelNames: config.labelNames ?? [], registers: [metricsRegistry] } as any;
+  const options = { ...config, labelNames: config.labelNames ?? [], registers: [metricsRegistry] };
   const created = kind === 'counter' ? new Counter(options) : kind === 'gauge' ? new Gauge(options) : new Histogram(options);
   return created as MetricOf<K>;
 }

@@ -121,7 +121,7 @@ export function stateFromRow(r: StoredFactRow): FactState {
     occurredAt: r.occurred_at,
     validFrom: r.valid_from,
     validTo: r.valid_to,
-    sources: (r.sources ?? []) as Source[],
+    sources: (r.sources ?? []),
     recordedFrom: r.recorded_from,
     positionFrom: String(r.position_from),
     factPosition: String(r.fact_position),

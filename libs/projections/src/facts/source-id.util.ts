@@ -1,3 +1,4 @@
+import { textOf } from '@newsroom/domain';
 import { createHash } from 'node:crypto';
 
 // Every read model hashes the same source objects of an event; the id is kept per object (sources are never mutated).
@@ -7,7 +8,7 @@ const ids = new WeakMap<object, string>();
 export function sourceIdOf(source: { outlet?: unknown; url?: unknown; title?: unknown }): string {
   const known = typeof source === 'object' && source !== null ? ids.get(source) : undefined;
   if (known !== undefined) return known;
-  const key = JSON.stringify([String(source.outlet ?? '').trim(), source.url ?? null, source.title ?? null]);
+  const key = JSON.stringify([textOf(source.outlet).trim(), source.url ?? null, source.title ?? null]);
   const id = createHash('sha256').update(key).digest('hex').slice(0, 24);
   if (typeof source === 'object' && source !== null) ids.set(source, id);
   return id;

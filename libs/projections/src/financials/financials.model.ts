@@ -51,7 +51,7 @@ function pointsOf(f: FactVersion<FinancialType>): Point[] {
     case 'headcount.reported': {
       const points: Point[] = [];
       if (d.total !== undefined && d.total !== null) points.push({ part: 'total', metric: 'headcount', basis: 'total', count: d.total, period: f.occurredAt });
-      for (const [fn, n] of Object.entries((d.byFunction ?? {}) as Record<string, number>)) {
+      for (const [fn, n] of Object.entries((d.byFunction ?? {}))) {
         points.push({ part: `function:${fn}`, metric: 'headcount', basis: fn, count: n, period: f.occurredAt });
       }
       return points;

@@ -1,7 +1,8 @@
+import { textOf } from '@newsroom/domain';
 import type { FactModel } from '../facts/fact-model.types';
 
 /** Roles compare without case or spacing differences ("Chief  technology officer" is the same role). */
-export const roleKeyOf = (role: unknown): string => String(role ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
+export const roleKeyOf = (role: unknown): string => textOf(role).trim().replace(/\s+/g, ' ').toLowerCase();
 
 /** Appointments and departures, one row per fact version; tenures are paired from them at query time. */
 export const leadershipModel: FactModel<'executive.appointed' | 'executive.departed'> = {

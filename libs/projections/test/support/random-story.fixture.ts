@@ -68,10 +68,10 @@ export function buildLog(steps: Step[]): ProjectedEvent[] {
     const id = `00000000-0000-4000-9000-${String(position).padStart(12, '0')}`;
     if (s.action === 'retract') {
       facts.splice(facts.indexOf(target), 1);
-      log.push({ ...base, id, type: 'event.retracted', occurredAt: null, data: { targetEventId: target.id, reason: 'wrong' }, sources: [], modality: 'reported' } as ProjectedEvent);
+      log.push({ ...base, id, type: 'event.retracted', occurredAt: null, data: { targetEventId: target.id, reason: 'wrong' }, sources: [], modality: 'reported' });
     } else {
       const changes = s.n % 2 ? { occurredAt: s.date } : { data: dataPatch(target, s.n) };
-      log.push({ ...base, id, type: 'event.corrected', occurredAt: null, data: { targetEventId: target.id, changes, reason: 'fix' }, sources, modality: 'reported' } as ProjectedEvent);
+      log.push({ ...base, id, type: 'event.corrected', occurredAt: null, data: { targetEventId: target.id, changes, reason: 'fix' }, sources, modality: 'reported' });
     }
   }
   return log;

@@ -133,7 +133,7 @@ export class EventWriter {
     const appended = await this.store.appendMany([...appends.values()]);
     const byId = new Map(appended.map((a) => [a.eventId, a]));
     return intents.map((intent, i) => {
-      if (outcomes[i]) return outcomes[i]!;
+      if (outcomes[i]) return outcomes[i];
       const first = firstIndexOf.get(intent.eventId)!;
       const a = byId.get(intent.eventId);
       if (!a) return outcomes[first]!; // a repeat of an item that was itself rejected

@@ -53,7 +53,7 @@ export class SubmissionBatchProcessor {
         else duplicates++;
       });
     }
-    const dead = messages.flatMap((m, i) => (rejections[i] ? [toDeadLetter(m, rejections[i]!)] : []));
+    const dead = messages.flatMap((m, i) => (rejections[i] ? [toDeadLetter(m, rejections[i])] : []));
     // Published before the batch resolves, so the offset is only committed once every reject is safe in the DLQ.
     if (dead.length) await this.publisher.publish(this.dlqTopic, dead);
     for (const d of dead) {

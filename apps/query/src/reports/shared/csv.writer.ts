@@ -1,3 +1,4 @@
+import { textOf } from '@newsroom/domain';
 export interface CsvColumn<T> {
   header: string;
   value: (row: T) => unknown;
@@ -20,11 +21,7 @@ const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  const raw = Array.isArray(value)
-    ? value.map((v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))).join('; ')
-    : typeof value === 'object'
-      ? JSON.stringify(value)
-      : String(value);
+  const raw = Array.isArray(value) ? value.map(textOf).join('; ') : textOf(value);
   const text = RUNS_AS_FORMULA.test(raw) && !PLAIN_NUMBER.test(raw) ? `'${raw}` : raw;
   if (text !== raw) return `"${text.replace(/"/g, '""')}"`;
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
