@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumUnavailable, HeadlessChromium, launchChromium, pollUntil, startApp } from '@newsroom/testing';
-import { post, Recorded, startStack, TestStack } from './stack';
+import { post, Recorded, startStack, TestStack } from './stack.harness';
 
 /** The page's global object as the checks below read it in the browser (the tests compile without the DOM lib). */
 type PageGlobal = typeof globalThis & { sameDocument?: boolean; document: { documentElement: { scrollWidth: number; clientWidth: number } } };

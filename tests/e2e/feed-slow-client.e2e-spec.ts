@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { departedEnvelope, pollUntil, SseClient } from '@newsroom/testing';
-import { positionsOf, RawSseClient, readWholeFeed, untilReached, WsFeedClient } from './feed-clients';
-import { post, startStack, TestStack } from './stack';
+import { positionsOf, RawSseClient, readWholeFeed, untilReached, WsFeedClient } from './feed.client';
+import { post, startStack, TestStack } from './stack.harness';
 
 /** ws keeps a connection's socket in `_socket`, outside its types: pausing that socket stalls the client at the TCP level. */
 type WebSocketWithSocket = WsFeedClient['ws'] & { _socket: Socket };

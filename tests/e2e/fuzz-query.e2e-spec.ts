@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { departedEnvelope, pollUntil } from '@newsroom/testing';
-import { fuzzOptions, hostileString, INJECTIONS } from './fuzz-inputs';
-import { BatchAnswer, post, startStack, TestStack } from './stack';
+import { fuzzOptions, hostileString, INJECTIONS } from './fuzz-inputs.fixture';
+import { BatchAnswer, post, startStack, TestStack } from './stack.harness';
 
 /** The served OpenAPI document, as far as this test reads it: each path's GET and its parameters. */
 interface OpenApiDoc {

@@ -1,5 +1,5 @@
 import { departedEnvelope, FeedItem, pollUntil } from '@newsroom/testing';
-import { post, Recorded, startStack, TestStack } from './stack';
+import { post, Recorded, startStack, TestStack } from './stack.harness';
 
 jest.setTimeout(180_000);
 

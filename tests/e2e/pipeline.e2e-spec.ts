@@ -1,5 +1,5 @@
 import { departedEnvelope, FeedPage, pollUntil, SseClient } from '@newsroom/testing';
-import { post, Recorded, startStack, TestStack } from './stack';
+import { post, Recorded, startStack, TestStack } from './stack.harness';
 
 /** GET /health/ready (Terminus): each check's status under `info`. */
 interface Readiness {

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { PgEventStore } from '@newsroom/event-store';
 import { FeedPage, pollUntil } from '@newsroom/testing';
 import { amendmentAppend, laterCorrections, laterEnvelopes, seedEnvelopes } from '../fixtures/story.fixture';
-import { BatchAnswer, post, Problem, startStack, TestStack } from './stack';
+import { BatchAnswer, post, Problem, startStack, TestStack } from './stack.harness';
 
 /** The served OpenAPI document, as far as the checks read it. */
 interface OpenApiDoc {

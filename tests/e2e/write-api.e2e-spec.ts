@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IncomingMessage, ManagedConsumer, topicNames } from '@newsroom/messaging';
 import { departedEnvelope, pollUntil, testKafka } from '@newsroom/testing';
-import { BatchAnswer, post, Problem, Recorded, startStack, TestStack } from './stack';
+import { BatchAnswer, post, Problem, Recorded, startStack, TestStack } from './stack.harness';
 
 /** The answers below, as far as the checks read them (PRODUCT.md, write API). */
 interface Readiness {
