@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { departedEnvelope, freePort, pollUntil } from '@newsroom/testing';
-import { post, startStack, TestStack } from './stack.harness';
+import { post, Recorded, startStack, TestStack } from './stack.harness';
 
 const ROOT = join(__dirname, '..', '..');
 const tmp = mkdtempSync(join(tmpdir(), 'newsroom-cli-'));
@@ -96,12 +96,12 @@ describe('the newsroom CLI against the running apps', () => {
     await pollUntil(async () => (await feedCount()) === 6 || null, { what: 'six feed items' });
     const state = join(tmp, 'tail-position');
     const first = await newsroom(['tail', '--state', state, '--count', '6'], env, 30_000);
-    const positions = [...first.out.matchAll(/^\s*(\d+)  /gm)].map((m) => Number(m[1]));
+    const positions = [...first.out.matchAll(/^\s*(\d+) {2}/gm)].map((m) => Number(m[1]));
     expect(positions).toHaveLength(6);
     expect(first.out).toMatch(/event\.retracted .*-> /);
     expect(first.code).toBe(0);
 
-    const posted = await post(`${stack.apps.ingest.url}/v1/events`, departedEnvelope({ subject: 'person:cli-eve' }), stack.key);
+    const posted = await post<Recorded>(`${stack.apps.ingest.url}/v1/events`, departedEnvelope({ subject: 'person:cli-eve' }), stack.key);
     expect(posted.status).toBe(201);
     const second = await newsroom(['tail', '--state', state, '--count', '1', '--subject', 'person:cli-eve', '--lang', 'fr'], env, 30_000);
     const lines = second.out.trim().split('\n');

@@ -1,8 +1,19 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const yaml = require('js-yaml') as { load(text: string): any };
+import { load } from 'js-yaml';
+
+/** `docker compose config` output, as far as the checks below read it. */
+interface ComposeService {
+  ports?: Array<string | { host_ip?: string; published: string; target: number }>;
+  environment: Record<string, string>;
+  depends_on: Record<string, { condition: string }>;
+  command: string[];
+}
+interface ComposeFile {
+  services: Record<string, ComposeService>;
+}
+const yaml = { load: (text: string) => load(text) as ComposeFile };
 
 /**
  * Issue 11 point 9: docker-compose.yml ships no secret (no default admin key, no default Postgres password) and
@@ -47,7 +58,7 @@ maybe('docker-compose.yml: secrets required, ports on loopback only', () => {
     expect(ok.code).toBe(0);
     const doc = yaml.load(ok.stdout);
     const published: string[] = [];
-    for (const [name, service] of Object.entries<any>(doc.services)) {
+    for (const [name, service] of Object.entries(doc.services)) {
       for (const p of service.ports ?? []) {
         const text = typeof p === 'string' ? p : `${p.host_ip ?? ''}:${p.published}:${p.target}`;
         published.push(`${name} ${text}`);

@@ -2,7 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumUnavailable, HeadlessChromium, launchChromium, pollUntil, startApp } from '@newsroom/testing';
-import { post, startStack, TestStack } from './stack.harness';
+import { post, Recorded, startStack, TestStack } from './stack.harness';
+
+/** The page's global object as the checks below read it in the browser (the tests compile without the DOM lib). */
+type PageGlobal = typeof globalThis & { sameDocument?: boolean; document: { documentElement: { scrollWidth: number; clientWidth: number } } };
 
 const ROOT = join(__dirname, '..', '..');
 const SHOTS = join(ROOT, 'reports', 'screenshots');
@@ -90,8 +93,8 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
   });
 
   it('an event posted to ingest appears live; a correction and a retraction change their items in place', async () => {
-    await page.evaluate(() => ((globalThis as any).sameDocument = true)); // gone if the page reloaded
-    const created = await post(`${stack.apps.ingest.url}/v1/events`, appointment, stack.key);
+    await page.evaluate(() => ((globalThis as PageGlobal).sameDocument = true)); // gone if the page reloaded
+    const created = await post<Recorded>(`${stack.apps.ingest.url}/v1/events`, appointment, stack.key);
     expect(created.status).toBe(201);
     await expectText(row(created.body.id), /Fidji Simo appointed CEO of Applications at OpenAI/);
     expect(await timeline().count()).toBe(14);
@@ -109,7 +112,7 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await expectText(row(RESTRUCTURING_EVENT), /Retracted: Not in the article/);
     // In place: no row of their own for the amendments, and the page never reloaded.
     expect(await timeline().count()).toBe(14);
-    expect(await page.evaluate(() => (globalThis as any).sameDocument)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as PageGlobal).sameDocument)).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'dashboard-desktop.png'), fullPage: true });
   });
 
@@ -139,7 +142,7 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
   it('is usable at phone width', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const overflow = await page.evaluate(() => {
-      const root = (globalThis as any).document.documentElement;
+      const root = (globalThis as PageGlobal).document.documentElement;
       return root.scrollWidth - root.clientWidth;
     });
     expect(overflow).toBeLessThanOrEqual(0);
@@ -158,7 +161,7 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await page.getByLabel(/^Key/).fill(stack.readKey);
     await page.getByRole('button', { name: 'Use key' }).click();
     await expectText(connection(), /Live/, 20000);
-    const second = await post(`${stack.apps.ingest.url}/v1/events`, { ...appointment, subject: 'person:second-hire', data: { ...appointment.data, role: 'Chief Communications Officer' } }, stack.key);
+    const second = await post<Recorded>(`${stack.apps.ingest.url}/v1/events`, { ...appointment, subject: 'person:second-hire', data: { ...appointment.data, role: 'Chief Communications Officer' } }, stack.key);
     expect(second.status).toBe(201);
     await expectText(row(second.body.id), /Second Hire appointed/);
     expect(await timeline().count()).toBe(15); // the history before the key was not shown twice

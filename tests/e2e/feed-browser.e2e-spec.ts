@@ -23,6 +23,13 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>feed</title><ol id="it
   source.addEventListener('close', (e) => window.closes.push(JSON.parse(e.data).code));
 </script>`;
 
+/** What the test page keeps on its global object (see PAGE): every item received, and the stream's opens and closes. */
+type PageGlobal = typeof globalThis & {
+  received: Array<{ position: string; lastEventId: string; headline: string }>;
+  opens: number;
+  closes: string[];
+};
+
 /** Starts the compiled query app on a given port, so the page's origin survives the restart. */
 async function startQueryAt(url: string, env: Record<string, string>): Promise<RunningApp> {
   const port = new URL(url).port;
@@ -32,8 +39,8 @@ async function startQueryAt(url: string, env: Record<string, string>): Promise<R
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  child.stdout!.on('data', (b: Buffer) => output.push(b.toString()));
-  child.stderr!.on('data', (b: Buffer) => output.push(b.toString()));
+  child.stdout.on('data', (b: Buffer) => output.push(b.toString()));
+  child.stderr.on('data', (b: Buffer) => output.push(b.toString()));
   const stop = (signal: NodeJS.Signals = 'SIGTERM') =>
     new Promise<number | null>((resolve) => {
       if (child.exitCode !== null) return resolve(child.exitCode);
@@ -77,7 +84,7 @@ describeWithChromium('live feed in a real browser: EventSource in headless Chrom
     await page.route(`${query}/feed.html`, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: PAGE }));
     await page.goto(`${query}/feed.html`);
     await page.unroute(`${query}/feed.html`);
-    const received = () => page.evaluate(() => (globalThis as any).received as Array<{ position: string; lastEventId: string; headline: string }>);
+    const received = () => page.evaluate(() => (globalThis as PageGlobal).received);
 
     const before = await pollUntil(async () => ((await feed()).length === 5 ? feed() : null), { what: 'five items in the feed' });
     await pollUntil(async () => (await received()).length === 5, { what: 'five items in the browser' });
@@ -98,7 +105,7 @@ describeWithChromium('live feed in a real browser: EventSource in headless Chrom
     expect(got.map((g) => g.lastEventId)).toEqual(positionsOf(all));
     expect(got[0].headline).toMatch(/quitte/);
     expect(positionsOf(before)).toEqual(positionsOf(got.slice(0, 5)));
-    const state = await page.evaluate(() => ({ opens: (globalThis as any).opens, closes: (globalThis as any).closes }));
+    const state = await page.evaluate(() => ({ opens: (globalThis as PageGlobal).opens, closes: (globalThis as PageGlobal).closes }));
     expect(state.opens).toBeGreaterThanOrEqual(2);
     expect(state.closes).toContain('FEED.SHUTTING_DOWN');
     expect(await page.locator('#items li').count()).toBe(12);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { departedEnvelope, headcountEnvelope, pollUntil, SseClient, startApp } from '@newsroom/testing';
+import { departedEnvelope, FeedItem, headcountEnvelope, pollUntil, SseClient, startApp } from '@newsroom/testing';
 import { FeedFilterParams, filterQuery, positionsOf, readWholeFeed, untilReached, WsFeedClient } from './feed.client';
-import { post, startStack, TestStack } from './stack.harness';
+import { BatchAnswer, BatchItemResult, post, Recorded, startStack, TestStack } from './stack.harness';
 
 const PEOPLE = ['p-0', 'p-1', 'p-2', 'p-3', 'p-4', 'p-5'].map((p) => `person:${p}`);
 const ORGS = ['org:openai', 'org:anthropic', 'org:xai'];
@@ -18,13 +18,13 @@ function batch(n: number, seq: number) {
 }
 
 /** The highest position a batch was given (results follow the request's order, not position order). */
-const highest = (results: Array<{ globalPosition: string }>) => results.map((r) => BigInt(r.globalPosition)).reduce((a, b) => (a > b ? a : b)).toString();
+const highest = (results: BatchItemResult[]) => results.map((r) => BigInt(r.globalPosition!)).reduce((a, b) => (a > b ? a : b)).toString();
 
 interface Session {
   transport: 'sse' | 'ws';
   filter: FeedFilterParams;
   from: string;
-  got: any[];
+  got: FeedItem[];
   connections: number;
 }
 
@@ -34,7 +34,7 @@ async function runSession(stack: TestStack, s: Session, done: () => boolean, ran
   for (;;) {
     const after = s.got.length ? s.got[s.got.length - 1].position : s.from;
     const finishing = done();
-    let items: () => any[];
+    let items: () => FeedItem[];
     let close: () => void;
     if (s.transport === 'ws') {
       const ws = await WsFeedClient.subscribe(`${query.replace('http', 'ws')}/v1/feed/ws`, { ...s.filter, after });
@@ -98,9 +98,9 @@ describe('live feed end to end: SSE and WebSocket clients that come and go while
     const producer = (async () => {
       let last = '0';
       for (let seq = 1; seq <= 30; seq++) {
-        const res = await post(`${stack.apps.ingest.url}/v1/events`, { events: batch(20, seq) }, stack.key);
+        const res = await post<BatchAnswer>(`${stack.apps.ingest.url}/v1/events`, { events: batch(20, seq) }, stack.key);
         expect(res.status).toBe(200);
-        expect(res.body.results.every((r: any) => r.status === 'created')).toBe(true);
+        expect(res.body.results.every((r) => r.status === 'created')).toBe(true);
         last = highest(res.body.results);
         await sleep(80 + random() * 150);
       }
@@ -152,7 +152,7 @@ describe('live feed end to end: SSE and WebSocket clients that come and go while
   it('pushes a correction and a retraction, made through the write API, to subscribers that already received the original', async () => {
     const query = stack.apps.query.url;
     const subject = 'person:mira-murati';
-    const original = await post(`${stack.apps.ingest.url}/v1/events`, departedEnvelope({ subject }), stack.key);
+    const original = await post<Recorded>(`${stack.apps.ingest.url}/v1/events`, departedEnvelope({ subject }), stack.key);
     expect(original.status).toBe(201);
     const from = String(BigInt(original.body.globalPosition) - 1n);
     const bySubject = await SseClient.connect(`${query}/v1/feed/stream?${filterQuery({ subjects: [subject], lang: 'fr' }, { after: from })}`);
@@ -161,9 +161,9 @@ describe('live feed end to end: SSE and WebSocket clients that come and go while
     const clients = [bySubject, byType, byOrg];
     for (const c of clients) await untilReached(() => c.items, original.body.globalPosition, 'the original');
 
-    const corrected = await post(`${stack.apps.ingest.url}/v1/events/${original.body.id}/corrections`, { changes: { data: { role: 'Chief Executive Officer' } }, reason: 'the role was misreported' }, stack.key);
+    const corrected = await post<Recorded>(`${stack.apps.ingest.url}/v1/events/${original.body.id}/corrections`, { changes: { data: { role: 'Chief Executive Officer' } }, reason: 'the role was misreported' }, stack.key);
     expect(corrected.status).toBe(201);
-    const retracted = await post(`${stack.apps.ingest.url}/v1/events/${original.body.id}/retractions`, { reason: 'the departure did not happen' }, stack.key);
+    const retracted = await post<Recorded>(`${stack.apps.ingest.url}/v1/events/${original.body.id}/retractions`, { reason: 'the departure did not happen' }, stack.key);
     expect(retracted.status).toBe(201);
     for (const c of clients) {
       await untilReached(() => c.items, retracted.body.globalPosition, 'the retraction');
@@ -176,7 +176,7 @@ describe('live feed end to end: SSE and WebSocket clients that come and go while
     }
     expect(bySubject.items[1].headline).toMatch(/^Correction : /);
     const history = await readWholeFeed(query, { subjects: [subject] });
-    expect(history.find((i) => i.eventId === original.body.id).status).toBe('retracted');
+    expect(history.find((i) => i.eventId === original.body.id)?.status).toBe('retracted');
     bySubject.close();
     byType.close();
     byOrg.close();
@@ -185,11 +185,11 @@ describe('live feed end to end: SSE and WebSocket clients that come and go while
   it('lets a client resume on another query instance: each tails the same read model and positions are global', async () => {
     const other = await startApp('query', stack.env);
     try {
-      const before = highest((await post(`${stack.apps.ingest.url}/v1/events`, { events: batch(30, 98) }, stack.key)).body.results);
+      const before = highest((await post<BatchAnswer>(`${stack.apps.ingest.url}/v1/events`, { events: batch(30, 98) }, stack.key)).body.results);
       const first = await SseClient.connect(`${stack.apps.query.url}/v1/feed/stream?after=0`);
       await untilReached(() => first.items, before, 'the first batch from the first instance');
       first.close();
-      const after = highest((await post(`${stack.apps.ingest.url}/v1/events`, { events: batch(30, 99) }, stack.key)).body.results);
+      const after = highest((await post<BatchAnswer>(`${stack.apps.ingest.url}/v1/events`, { events: batch(30, 99) }, stack.key)).body.results);
       const resumed = await WsFeedClient.subscribe(`${other.url.replace('http', 'ws')}/v1/feed/ws`, { after: first.items[first.items.length - 1].position });
       await untilReached(() => resumed.items, after, 'the second batch from the second instance');
       resumed.close();
@@ -224,7 +224,7 @@ describe('live feed end to end: SSE and WebSocket clients that come and go while
     expect(perConnection / 2000).toBeLessThan(64 * 1024);
 
     const started = Date.now();
-    const created = await post(`${stack.apps.ingest.url}/v1/events`, departedEnvelope(), stack.key);
+    const created = await post<Recorded>(`${stack.apps.ingest.url}/v1/events`, departedEnvelope(), stack.key);
     const everyone = () => [...sse.map((c) => c.items), ...ws.map((c) => c.items)];
     await pollUntil(() => everyone().every((items) => items.length === 1 && items[0].eventId === created.body.id), { timeoutMs: 30000, what: 'the item at all 2000 clients' });
     process.stdout.write(`[feed] one item posted to 2000 subscribers in ${Date.now() - started} ms (ingest, relay, projector, fan-out)\n`);

@@ -1,6 +1,10 @@
+import type { Socket } from 'node:net';
 import { departedEnvelope, pollUntil, SseClient } from '@newsroom/testing';
 import { positionsOf, RawSseClient, readWholeFeed, untilReached, WsFeedClient } from './feed.client';
 import { post, startStack, TestStack } from './stack.harness';
+
+/** ws keeps a connection's socket in `_socket`, outside its types: pausing that socket stalls the client at the TCP level. */
+type WebSocketWithSocket = WsFeedClient['ws'] & { _socket: Socket };
 
 const BOUND = 50;
 
@@ -25,7 +29,7 @@ describe('live feed end to end: a client that stops reading is dropped at the bo
     expect(slowSse.status).toBe(200);
     slowSse.pause();
     const slowWs = await WsFeedClient.subscribe(wsUrl, { after: '0' });
-    (slowWs.ws as any)._socket.pause();
+    (slowWs.ws as WebSocketWithSocket)._socket.pause();
     const fastSse = await SseClient.connect(`${query}/v1/feed/stream?after=0`);
     const fastWs = await WsFeedClient.subscribe(wsUrl, { after: '0', types: ['executive.departed'] });
 
@@ -56,7 +60,7 @@ describe('live feed end to end: a client that stops reading is dropped at the bo
 
     // The stalled clients, reading again, find a gapless prefix and then the reason they were dropped.
     slowSse.resume();
-    (slowWs.ws as any)._socket.resume();
+    (slowWs.ws as WebSocketWithSocket)._socket.resume();
     await pollUntil(() => slowSse.ended, { timeoutMs: 20000, what: 'the slow SSE stream to end' });
     expect(await slowWs.closedPromise).toBe(4000);
     expect(slowSse.closeEvent).toMatchObject({ code: 'FEED.SLOW_CONSUMER' });

@@ -1,6 +1,7 @@
 import { get, IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
-import { parseSseBlock, pollUntil, SseFrame } from '@newsroom/testing';
+import { FeedItem, FeedPage, parseSseBlock, pollUntil, SseFrame } from '@newsroom/testing';
+import { Problem } from './stack.harness';
 
 /** Test helpers for the live feed: a WebSocket client, the whole filtered history, and the exact-sequence check. */
 
@@ -20,11 +21,32 @@ export function filterQuery(filter: FeedFilterParams, extra: Record<string, stri
   return p.toString();
 }
 
+/** A frame the query app sends on /v1/feed/ws (README, live feed): an acknowledgement, an item, an error, a close. */
+export type WsFrame =
+  | { type: 'subscribed'; after: string }
+  | { type: 'item'; position: string; item: FeedItem }
+  | { type: 'error'; problem: Problem }
+  | { type: 'close'; code: string; message: string };
+
+/** The frame that ends a WebSocket subscription: a server-side close (code, message) or an error (problem). */
+export interface WsEndFrame {
+  type: 'close' | 'error';
+  code?: string;
+  message?: string;
+  problem?: Problem;
+}
+
+/** The `close` event an SSE stream ends with before a server-side close. */
+export interface SseCloseEvent {
+  code: string;
+  message: string;
+}
+
 /** A WebSocket feed client: subscribes, collects item frames, remembers the close frame and code. */
 export class WsFeedClient {
   readonly ws: WebSocket;
-  readonly items: any[] = [];
-  readonly frames: any[] = [];
+  readonly items: FeedItem[] = [];
+  readonly frames: WsFrame[] = [];
   closeCode: number | null = null;
   status = 0;
   private readonly opened: Promise<void>;
@@ -48,7 +70,8 @@ export class WsFeedClient {
       }),
     );
     this.ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString());
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+      const frame = JSON.parse(bytes.toString()) as WsFrame;
       this.frames.push(frame);
       if (frame.type === 'item') this.items.push(frame.item);
     });
@@ -70,7 +93,7 @@ export class WsFeedClient {
     return this.items.length ? this.items[this.items.length - 1].position : undefined;
   }
 
-  get closeFrame(): any {
+  get closeFrame(): WsEndFrame | undefined {
     return this.frames.find((f) => f.type === 'close' || f.type === 'error');
   }
 
@@ -114,13 +137,13 @@ export class RawSseClient {
     return this.res.statusCode ?? 0;
   }
 
-  get items(): any[] {
-    return this.frames.filter((f) => !f.event).map((f) => JSON.parse(f.data));
+  get items(): FeedItem[] {
+    return this.frames.filter((f) => !f.event).map((f) => JSON.parse(f.data) as FeedItem);
   }
 
-  get closeEvent(): any {
+  get closeEvent(): SseCloseEvent | undefined {
     const frame = this.frames.find((f) => f.event === 'close');
-    return frame ? JSON.parse(frame.data) : undefined;
+    return frame ? (JSON.parse(frame.data) as SseCloseEvent) : undefined;
   }
 
   pause(): void {
@@ -149,12 +172,12 @@ export class RawSseClient {
 }
 
 /** Every item of the filtered feed, read page by page with GET /v1/feed. */
-export async function readWholeFeed(queryUrl: string, filter: FeedFilterParams, after = '0', headers: Record<string, string> = {}): Promise<any[]> {
-  const items: any[] = [];
+export async function readWholeFeed(queryUrl: string, filter: FeedFilterParams, after = '0', headers: Record<string, string> = {}): Promise<FeedItem[]> {
+  const items: FeedItem[] = [];
   for (let cursor = after; ; ) {
     const res = await fetch(`${queryUrl}/v1/feed?${filterQuery(filter, { after: cursor, limit: '1000' })}`, { headers });
     if (!res.ok) throw new Error(`GET /v1/feed answered ${res.status}: ${await res.text()}`);
-    const page = (await res.json()) as { items: any[]; next: string };
+    const page = (await res.json()) as FeedPage;
     items.push(...page.items);
     if (!page.items.length) return items;
     cursor = page.next;
@@ -165,6 +188,6 @@ export async function readWholeFeed(queryUrl: string, filter: FeedFilterParams, 
 export const positionsOf = (items: Array<{ position: string }>) => items.map((i) => i.position);
 
 /** Waits until the client has caught up with the last expected position. */
-export function untilReached(getItems: () => any[], last: string | undefined, what: string, timeoutMs = 30000) {
+export function untilReached(getItems: () => Array<{ position: string }>, last: string | undefined, what: string, timeoutMs = 30000) {
   return pollUntil(() => !last || getItems().some((i) => i.position === last), { timeoutMs, intervalMs: 100, what });
 }

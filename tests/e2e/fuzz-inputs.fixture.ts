@@ -89,7 +89,7 @@ export function withOwnKey<T extends object>(target: T, key: string, value: unkn
 export const REMOVE = Symbol('remove');
 export function setPath(root: unknown, path: (string | number)[], value: unknown): unknown {
   if (!path.length) return value;
-  const copy: any = Array.isArray(root) ? [...root] : root && typeof root === 'object' ? { ...(root as object) } : {};
+  const copy = (Array.isArray(root) ? [...root] : root && typeof root === 'object' ? { ...root } : {}) as Record<string | number, unknown>;
   const [head, ...rest] = path;
   const next = setPath(copy[head], rest, value);
   if (next === REMOVE) delete copy[head];
@@ -162,11 +162,22 @@ function withProto(valid: string): string {
   return '{"__proto__":{"polluted":true,"isAdmin":true},' + valid.slice(1);
 }
 
+/** The envelope fields of an event as GET /v1/events/{id} answers it (server-side fields left out). */
+export interface StoredEventFields {
+  id: unknown;
+  type: unknown;
+  subject: unknown;
+  occurredAt: unknown;
+  data: unknown;
+  sources: unknown;
+  modality: unknown;
+}
+
 /**
  * What the store gave back must still be a valid event of its type: re-validated with the submission schema,
  * i.e. the type's data schema, the envelope rules and storable text.
  */
-export function revalidate(detail: any): { ok: boolean; errors?: unknown } {
+export function revalidate(detail: StoredEventFields): { ok: boolean; errors?: unknown } {
   const v = validateSubmission({ id: detail.id, type: detail.type, subject: detail.subject, occurredAt: detail.occurredAt, data: detail.data, sources: detail.sources, modality: detail.modality });
   return v.ok ? { ok: true } : { ok: false, errors: v.errors };
 }

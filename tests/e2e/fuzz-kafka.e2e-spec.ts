@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { canonicalJson } from '@newsroom/event-store';
 import { IncomingMessage, ManagedConsumer, topicNames } from '@newsroom/messaging';
 import { departedEnvelope, pollUntil, testKafka } from '@newsroom/testing';
-import { fuzzOptions, hostileValue, mutatedEnvelope, revalidate } from './fuzz-inputs.fixture';
+import { fuzzOptions, hostileValue, mutatedEnvelope, revalidate, StoredEventFields } from './fuzz-inputs.fixture';
 import { startStack, TestStack } from './stack.harness';
 
 /**
@@ -51,7 +51,7 @@ describe('fuzz: the Kafka submissions topic of the running ingest (issue 11)', (
 
   const readEvent = async (id: string) => {
     const res = await fetch(`${stack.apps.ingest.url}/v1/events/${encodeURIComponent(id)}`);
-    return { status: res.status, json: res.status === 200 ? ((await res.json()) as any) : null };
+    return { status: res.status, json: res.status === 200 ? ((await res.json()) as StoredEventFields) : null };
   };
 
   beforeAll(async () => {
@@ -104,7 +104,8 @@ describe('fuzz: the Kafka submissions topic of the running ingest (issue 11)', (
             if (!h['error-code'] || !h['error-message'] || !/^4\d\d$/.test(h['error-status'] ?? '')) throw new Error(`dead letter without a reason: ${JSON.stringify(h)}`);
             if (!letter.dead.value.equals(v.value)) throw new Error('the dead letter does not keep the original bytes');
           } else {
-            const stored = (await readEvent(letter.storedId!)).json;
+            const stored = (await readEvent(letter.storedId)).json;
+            if (!stored) throw new Error(`${v.label}: stored as ${letter.storedId} but GET /v1/events does not answer it`);
             const check = revalidate(stored);
             if (!check.ok) throw new Error(`stored a malformed event for ${v.label}: ${JSON.stringify(check.errors)}`);
             // What was stored is what was sent (jsonb reorders keys, nothing else): no U+FFFD for bad bytes.

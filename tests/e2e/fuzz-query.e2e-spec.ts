@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { departedEnvelope, pollUntil } from '@newsroom/testing';
 import { fuzzOptions, hostileString, INJECTIONS } from './fuzz-inputs.fixture';
-import { post, startStack, TestStack } from './stack.harness';
+import { BatchAnswer, post, startStack, TestStack } from './stack.harness';
+
+/** The served OpenAPI document, as far as this test reads it: each path's GET and its parameters. */
+interface OpenApiDoc {
+  paths: Record<string, { get?: { parameters?: Array<{ name: string; in: 'query' | 'path' | 'header' | 'cookie'; required?: boolean }> } }>;
+}
 
 /**
  * Issue 11, fuzzing every GET of the running query service (parameters read from its OpenAPI document) and of
@@ -80,13 +85,13 @@ describe('fuzz: GET endpoints of the running query service and ingest (issue 11)
     const events = INJECTIONS.slice(0, 6).map((text, i) =>
       departedEnvelope({ data: { organization: 'org:openai', role: text, roleCategory: 'c-suite', reason: 'resigned' }, sources: [{ outlet: text, language: 'en', title: INJECTIONS[i + 6] }] }),
     );
-    const res = await post(`${stack.apps.ingest.url}/v1/events`, { events }, stack.key);
+    const res = await post<BatchAnswer>(`${stack.apps.ingest.url}/v1/events`, { events }, stack.key);
     expect(res.body.created).toBe(events.length);
     await pollUntil(async () => (await get(`${q}/v1/reports/departures?organization=org:openai`)).text.includes(events[5].subject), { timeoutMs: 60_000, what: 'the events in the read models' });
-    const doc = JSON.parse((await get(`${q}/docs/openapi.json`)).text);
-    ops = Object.entries(doc.paths as Record<string, Record<string, any>>)
-      .filter(([, methods]) => methods.get)
-      .map(([path, methods]) => ({ path, params: (methods.get.parameters ?? []).filter((p: any) => p.in === 'query' || p.in === 'path').map((p: any) => ({ name: p.name, in: p.in, required: !!p.required })) }));
+    const doc = JSON.parse((await get(`${q}/docs/openapi.json`)).text) as OpenApiDoc;
+    ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      methods.get ? [{ path, params: (methods.get.parameters ?? []).flatMap((p) => (p.in === 'query' || p.in === 'path' ? [{ name: p.name, in: p.in, required: !!p.required }] : [])) }] : [],
+    );
   });
   afterAll(async () => {
     await stack?.stop();

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { departedEnvelope, pollUntil } from '@newsroom/testing';
 import { brokenBodies, EDGE_AMOUNTS, EDGE_DATES, fuzzOptions, revenueEnvelope, hostileString, hostileValue, INJECTIONS, mutatedEnvelope, revalidate, setPath } from './fuzz-inputs.fixture';
-import { startStack, TestStack } from './stack.harness';
+import { BatchItemResult, startStack, TestStack } from './stack.harness';
 
 /**
  * Issue 11, fuzzing the write side as a running process: every write endpoint gets broken, hostile and wrong
@@ -26,6 +26,7 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
   const send = async (path: string, body: string | Buffer, contentType = 'application/json') => {
     const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${stack.key}` }, body });
     const text = await res.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the answer to a hostile body may be any JSON; the checks read it field by field and fail on a wrong shape
     let json: any = null;
     try {
       json = JSON.parse(text);
@@ -36,10 +37,11 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
   };
   const read = async (id: string) => {
     const res = await fetch(`${url}/v1/events/${encodeURIComponent(id)}`);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an event stored from hostile input, or the text of a refusal: the checks find out which
     return { status: res.status, type: res.headers.get('content-type') ?? '', json: (res.status === 200 ? await res.json() : await res.text()) as any };
   };
   /** A refusal is a 4xx problem+json with a code; a 5xx is always a bug. */
-  const expectRefusalShape = (res: { status: number; type: string; json: any; text: string }) => {
+  const expectRefusalShape = (res: { status: number; type: string; json: { code?: unknown } | null; text: string }) => {
     if (res.status >= 500 || res.status < 400) throw new Error(`expected a 4xx, got ${res.status}: ${res.text.slice(0, 300)}`);
     if (!/^application\/problem\+json/.test(res.type)) throw new Error(`4xx without problem+json (${res.type}): ${res.text.slice(0, 300)}`);
     if (typeof res.json?.code !== 'string') throw new Error(`problem without a code: ${res.text.slice(0, 300)}`);
@@ -100,7 +102,7 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
       fc.asyncProperty(brokenBodies(LIMIT_BYTES), contentTypes, fc.constantFrom('/v1/events', '/v1/stories', `/v1/events/TARGET/corrections`, `/v1/events/TARGET/retractions`), async ({ body }, type, path) => {
         const res = await send(path.replace('TARGET', targetId), body, type);
         // A batch is answered per item: 200 is fine when every item is rejected with a 4xx code.
-        if (res.status === 200 && Array.isArray(res.json?.results) && res.json.results.every((r: any) => r.status === 'rejected' && r.error.status < 500 && typeof r.error.code === 'string')) return;
+        if (res.status === 200 && Array.isArray(res.json?.results) && res.json.results.every((r: BatchItemResult) => r.status === 'rejected' && r.error!.status < 500 && typeof r.error!.code === 'string')) return;
         if (res.status < 300) throw new Error(`a broken body was accepted (${res.status}): ${res.text.slice(0, 200)}`);
         expectRefusalShape(res);
       }),

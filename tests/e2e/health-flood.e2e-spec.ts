@@ -1,5 +1,5 @@
-import { departedEnvelope, pollUntil } from '@newsroom/testing';
-import { post, startStack, TestStack } from './stack.harness';
+import { departedEnvelope, FeedItem, pollUntil } from '@newsroom/testing';
+import { post, Recorded, startStack, TestStack } from './stack.harness';
 
 jest.setTimeout(180_000);
 
@@ -55,7 +55,7 @@ describe('health and metrics under a flood (running apps)', () => {
       }),
     );
     // Meanwhile an event is written and must come out of the relay and the projector into the feed.
-    const written = await post(`${stack.apps.ingest.url}/v1/events`, departedEnvelope(), stack.key);
+    const written = await post<Recorded>(`${stack.apps.ingest.url}/v1/events`, departedEnvelope(), stack.key);
     await flood;
     expect(written.status).toBe(201);
     const seconds = (Date.now() - started) / 1000;
@@ -65,8 +65,8 @@ describe('health and metrics under a flood (running apps)', () => {
     expect(ran).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
     await pollUntil(async () => {
       const res = await fetch(`${stack.apps.query.url}/v1/feed?limit=10`, { headers: auth });
-      const body: any = await res.json();
-      return body.items?.some((i: any) => i.eventId === written.body.id);
+      const body = (await res.json()) as { items?: FeedItem[] };
+      return body.items?.some((i) => i.eventId === written.body.id);
     }, { timeoutMs: 30000, intervalMs: 300, what: 'the event in the feed' });
   });
 });

@@ -113,7 +113,7 @@ describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body l
       });
       ws.on('unexpected-response', (_req, res) => {
         let body = '';
-        res.on('data', (c: Buffer) => (body += c));
+        res.on('data', (c: Buffer) => (body += c.toString()));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body }));
       });
       ws.on('error', reject);
@@ -135,7 +135,7 @@ describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body l
     const started = Date.now();
     let sent = 0;
     let answer = '';
-    socket.on('data', (c) => (answer += c));
+    socket.on('data', (c) => (answer += c.toString()));
     socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n');
     const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now() - started)));
     socket.on('error', () => undefined);

@@ -1,6 +1,6 @@
 import { departedEnvelope, pollUntil, startApp, testApiKey } from '@newsroom/testing';
 import { RawSseClient, WsFeedClient } from './feed.client';
-import { post, startStack, TestStack } from './stack.harness';
+import { BatchAnswer, post, Problem, Recorded, startStack, TestStack } from './stack.harness';
 
 jest.setTimeout(180_000);
 
@@ -40,7 +40,7 @@ describe('rate limits and per-client caps (running apps)', () => {
   it('answers a burst beyond a key\'s write limit with 429 problem+json and Retry-After; another key is unaffected', async () => {
     const url = `${stack.apps.ingest.url}/v1/events`;
     const started = Date.now();
-    const results = await Promise.all(Array.from({ length: 40 }, () => post(url, departedEnvelope(), keyA)));
+    const results = await Promise.all(Array.from({ length: 40 }, () => post<Recorded | Problem>(url, departedEnvelope(), keyA)));
     const seconds = (Date.now() - started) / 1000;
     const ok = results.filter((r) => r.status === 201);
     const limited = results.filter((r) => r.status === 429);
@@ -48,7 +48,7 @@ describe('rate limits and per-client caps (running apps)', () => {
     expect(ok.length).toBeGreaterThanOrEqual(20);
     expect(ok.length).toBeLessThanOrEqual(20 + Math.ceil(seconds * 2)); // the burst, plus what refilled at 2/s meanwhile
     expect(limited[0].headers.get('content-type')).toContain('application/problem+json');
-    expect(limited[0].body.code).toBe('RATE_LIMITED');
+    expect((limited[0].body as Problem).code).toBe('RATE_LIMITED');
     expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(ok[0].headers.get('ratelimit-limit')).toBe('20');
     const other = await post(url, departedEnvelope(), keyB);
@@ -63,8 +63,8 @@ describe('rate limits and per-client caps (running apps)', () => {
     const limited = responses.find((r) => r.status === 429)!;
     expect(limited).toBeDefined();
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(((await limited.json()) as any).code).toBe('RATE_LIMITED');
-    await Promise.all(responses.map((r) => r.body?.cancel().catch(() => undefined)));
+    expect(((await limited.json()) as Problem).code).toBe('RATE_LIMITED');
+    await Promise.all(responses.map(async (r) => r.body?.cancel().catch(() => undefined)));
     expect((await fetch(`${stack.apps.query.url}/metrics`, { headers: auth })).status).toBe(200);
     expect((await fetch(`${stack.apps.query.url}/health/live`)).status).toBe(200);
     // Wait for the bucket to refill before the next tests read.
@@ -125,9 +125,9 @@ describe('rate limits and per-client caps (running apps)', () => {
   it('runs at most one history read per socket however many subscribe messages it sends, and the last one wins', async () => {
     let last = '0';
     for (let i = 0; i < 4; i++) {
-      const res = await post(`${stack.apps.ingest.url}/v1/events`, { events: Array.from({ length: 500 }, () => departedEnvelope()) }, keyC);
+      const res = await post<BatchAnswer>(`${stack.apps.ingest.url}/v1/events`, { events: Array.from({ length: 500 }, () => departedEnvelope()) }, keyC);
       expect(res.status).toBe(200);
-      last = res.body.results.map((r: any) => BigInt(r.globalPosition)).reduce((a: bigint, b: bigint) => (a > b ? a : b)).toString();
+      last = res.body.results.map((r) => BigInt(r.globalPosition!)).reduce((a, b) => (a > b ? a : b)).toString();
     }
     await pollUntil(async () => (await metricValue(stack.apps.query.url, 'feed_tail_position')) >= Number(last), { timeoutMs: 60000, intervalMs: 500, what: 'the feed at the last event' });
     // A query instance of its own: its history-read metrics count this socket only.

@@ -2,7 +2,7 @@ import { createServer, Server, Socket } from 'node:net';
 import { parse } from 'csv-parse/sync';
 import { WebSocket } from 'ws';
 import { freePort, pollUntil, RunningApp, startApp, testApiKey } from '@newsroom/testing';
-import { post, startStack, TestStack } from './stack.harness';
+import { BatchAnswer, post, startStack, TestStack } from './stack.harness';
 
 /**
  * Issue 11 against the query service as a process: CSV cells a spreadsheet would run as formulas, hand-made
@@ -44,7 +44,10 @@ class PgDoor {
   /** Stops forwarding both ways on every open connection and leaves new ones unanswered; nothing is closed. */
   freeze(): void {
     this.frozen = true;
-    for (const s of this.sockets) s.unpipe(), s.pause();
+    for (const s of this.sockets) {
+      s.unpipe();
+      s.pause();
+    }
   }
   close(): Promise<void> {
     this.sockets.forEach((s) => s.destroy());
@@ -73,10 +76,10 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
       { type: 'revenue.reported', subject: 'org:openai', occurredAt: '2024-10', data: { money: { amount: '3700000000', currency: 'USD' }, period: '2024', basis: 'projected' } },
       { type: 'lawsuit.filed', subject: 'case:formula-v-sheet', occurredAt: '2024-08-05', data: { title: '\t=1+1', plaintiffs: ['person:elon-musk'], defendants: ['org:openai'], court: '  =2+2', claims: ['x'] } },
     ].map((e) => ({ ...e, sources: [source], modality: 'reported' }));
-    const res = await post(`${stack.apps.ingest.url}/v1/events`, { events }, stack.key);
-    expect(res.body.results.map((r: any) => r.status)).toEqual(['created', 'created', 'created']);
+    const res = await post<BatchAnswer>(`${stack.apps.ingest.url}/v1/events`, { events }, stack.key);
+    expect(res.body.results.map((r) => r.status)).toEqual(['created', 'created', 'created']);
     await pollUntil(async () => (await get(`${q}/v1/reports/lawsuits`)).text.includes('case:formula-v-sheet') && (await get(`${q}/v1/reports/financials?organization=org:openai`)).text.includes('3700000000'), { timeoutMs: 60000, what: 'the events in the read models' });
-    sourceId = JSON.parse((await get(`${q}/v1/sources`)).text).items[0].id;
+    sourceId = (JSON.parse((await get(`${q}/v1/sources`)).text) as { items: Array<{ id: string }> }).items[0].id;
   });
   afterAll(() => stack?.stop());
 

@@ -38,7 +38,7 @@ describe('npm run replay -- --from-dlq (the CLI)', () => {
     const store = new PgEventStore(db.pool);
     const known = eventToAppend();
     const newer = eventToAppend({ schemaVersion: 7 });
-    await store.append({ streamId: 'person:cli', expectedVersion: 0, events: [known as any, newer as any] });
+    await store.append({ streamId: 'person:cli', expectedVersion: 0, events: [known, newer] });
     // What the projector records when it gives up on a position (here: one the shipped code cannot read, one it can).
     await db.pool.query(
       `INSERT INTO read_model.projection_failures (projection, position, event_id, type, error)

@@ -2,13 +2,31 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
 import { PgEventStore } from '@newsroom/event-store';
-import { pollUntil } from '@newsroom/testing';
+import { FeedPage, pollUntil } from '@newsroom/testing';
 import { amendmentAppend, laterCorrections, laterEnvelopes, seedEnvelopes } from '../fixtures/story.fixture';
-import { post, startStack, TestStack } from './stack.harness';
+import { BatchAnswer, post, Problem, startStack, TestStack } from './stack.harness';
 
 /** The served OpenAPI document, as far as the checks read it. */
 interface OpenApiDoc {
   paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: object }> }> } }>;
+}
+
+/** The answers below, as far as the checks read them (PRODUCT.md, reports). */
+interface SourceList {
+  items: Array<{ id: string; outlet: string }>;
+}
+interface Roster {
+  items: Array<{ person: string; role: string }>;
+}
+interface DeparturesByPeriod {
+  groups: Array<{ key: string; count: number }>;
+  unplaced: { count: number };
+}
+interface Cases {
+  items: Array<{ case: string }>;
+}
+interface Figures {
+  items: Array<{ amount: string; status: string; history: Array<{ data: { money: { amount: string } } }> }>;
 }
 
 /**
@@ -32,7 +50,7 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
   const get = async (path: string, headers: Record<string, string> = {}) => {
     const res = await fetch(`${q}${path}`, { headers });
     const text = await res.text();
-    return { status: res.status, type: res.headers.get('content-type') ?? '', text, json: () => JSON.parse(text), headers: res.headers };
+    return { status: res.status, type: res.headers.get('content-type') ?? '', text, json: <T = unknown>() => JSON.parse(text) as T, headers: res.headers };
   };
   const templateOf = (path: string) =>
     path.split('?')[0].replace(/\/v1\/entities\/[^/]+$/, '/v1/entities/{subject}').replace(/\/v1\/sources\/(?!$)[^/]+$/, '/v1/sources/{id}');
@@ -42,23 +60,23 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     stack = await startStack('reports');
     q = stack.apps.query.url;
     for (const events of [seedEnvelopes(), laterEnvelopes()]) {
-      const res = await post(`${stack.apps.ingest.url}/v1/events`, { events }, stack.key);
-      expect(res.body.results.map((r: any) => r.status)).toEqual(events.map(() => 'created'));
+      const res = await post<BatchAnswer>(`${stack.apps.ingest.url}/v1/events`, { events }, stack.key);
+      expect(res.body.results.map((r) => r.status)).toEqual(events.map(() => 'created'));
     }
     const [fix] = laterCorrections();
     await new PgEventStore(stack.db.pool).append(amendmentAppend('org:openai', 'corrected', fix.targetEventId, fix, fix.id));
     const [row] = (await stack.db.pool.query('SELECT recorded_at FROM event_store.events WHERE event_id = $1', [fix.id])).rows;
     corrected = new Date(row.recorded_at).toISOString();
     await pollUntil(async () => (await get('/v1/reports/financials?organization=org:openai&metric=loss&basis=cumulative_projected')).text.includes('"44000000000"'), { timeoutMs: 30000, what: 'the correction in the financials report' });
-    doc = (await get('/docs/openapi.json')).json();
+    doc = (await get('/docs/openapi.json')).json<OpenApiDoc>();
   });
   afterAll(() => stack?.stop());
 
   let sourceId = '';
 
   it('every report answers JSON that fits its OpenAPI schema, and CSV with a header row', async () => {
-    const list = (await get('/v1/sources')).json();
-    sourceId = list.items.find((s: any) => s.outlet === 'Unidentified French-language outlet').id;
+    const list = (await get('/v1/sources')).json<SourceList>();
+    sourceId = list.items.find((s) => s.outlet === 'Unidentified French-language outlet')!.id;
     const paths = [
       '/v1/reports/leadership?organization=org:openai&asOf=2024-12-01',
       '/v1/reports/departures?organization=org:openai&groupBy=quarter',
@@ -86,7 +104,7 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
   it('the feed history answers JSON that fits its OpenAPI schema, amendments included', async () => {
     const page = await get('/v1/feed?limit=1000');
     expect(page.status).toBe(200);
-    expect(page.json().items.some((i: { targetEventId?: string }) => i.targetEventId)).toBe(true);
+    expect(page.json<FeedPage>().items.some((i) => i.targetEventId)).toBe(true);
     expect(problemsOf(page.json(), schemaOf('/v1/feed'))).toEqual([]);
     const bad = await get('/v1/feed?after=x');
     expect(problemsOf(bad.json(), schemaOf('/v1/feed', '400', 'application/problem+json'))).toEqual([]);
@@ -102,25 +120,25 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
   });
 
   it('answers the roster between a departure and the successor, departures by quarter, the refiled lawsuit', async () => {
-    const roster = (await get('/v1/reports/leadership?organization=org:openai&asOf=2024-12-01')).json();
-    expect(roster.items.map((t: any) => t.person)).not.toContain('person:bob-mcgrew');
-    expect(roster.items.map((t: any) => t.person)).not.toContain('person:mark-chen');
-    expect(roster.items.map((t: any) => t.person)).toContain('person:kevin-weil');
-    const later = (await get('/v1/reports/leadership?organization=org:openai&asOf=2025-04-01')).json();
-    expect(later.items.find((t: any) => t.role === 'Chief Research Officer').person).toBe('person:mark-chen');
-    const quarters = (await get('/v1/reports/departures?organization=org:openai&groupBy=quarter')).json();
-    expect(quarters.groups.map((g: any) => [g.key, g.count])).toEqual([['2024-Q2', 2], ['2024-Q3', 3]]);
+    const roster = (await get('/v1/reports/leadership?organization=org:openai&asOf=2024-12-01')).json<Roster>();
+    expect(roster.items.map((t) => t.person)).not.toContain('person:bob-mcgrew');
+    expect(roster.items.map((t) => t.person)).not.toContain('person:mark-chen');
+    expect(roster.items.map((t) => t.person)).toContain('person:kevin-weil');
+    const later = (await get('/v1/reports/leadership?organization=org:openai&asOf=2025-04-01')).json<Roster>();
+    expect(later.items.find((t) => t.role === 'Chief Research Officer')?.person).toBe('person:mark-chen');
+    const quarters = (await get('/v1/reports/departures?organization=org:openai&groupBy=quarter')).json<DeparturesByPeriod>();
+    expect(quarters.groups.map((g) => [g.key, g.count])).toEqual([['2024-Q2', 2], ['2024-Q3', 3]]);
     expect(quarters.unplaced.count).toBe(2);
-    const cases = (await get('/v1/reports/lawsuits?party=person:elon-musk&status=withdrawn')).json();
-    expect(cases.items.map((c: any) => c.case)).toEqual(['case:musk-v-openai-state-court']);
+    const cases = (await get('/v1/reports/lawsuits?party=person:elon-musk&status=withdrawn')).json<Cases>();
+    expect(cases.items.map((c) => c.case)).toEqual(['case:musk-v-openai-state-court']);
   });
 
   it('shows a corrected figure with knownAt before and after the correction', async () => {
     const at = (knownAt: string) => get(`/v1/reports/financials?organization=org:openai&metric=loss&basis=cumulative_projected&knownAt=${encodeURIComponent(knownAt)}`);
-    const before = (await at(new Date(Date.parse(corrected) - 1).toISOString())).json();
-    expect(before.items.map((p: any) => [p.amount, p.status])).toEqual([['440000000000', 'current']]);
-    const after = (await at(corrected)).json();
-    expect(after.items.map((p: any) => [p.amount, p.status, p.history[0]?.data.money.amount])).toEqual([['44000000000', 'corrected', '440000000000']]);
+    const before = (await at(new Date(Date.parse(corrected) - 1).toISOString())).json<Figures>();
+    expect(before.items.map((p) => [p.amount, p.status])).toEqual([['440000000000', 'current']]);
+    const after = (await at(corrected)).json<Figures>();
+    expect(after.items.map((p) => [p.amount, p.status, p.history[0]?.data.money.amount])).toEqual([['44000000000', 'corrected', '440000000000']]);
     const csv = parseCsv((await get('/v1/reports/financials?organization=org:openai&metric=loss&format=csv')).text);
     expect(csv[0].slice(0, 3)).toEqual(['metric', 'basis', 'period']);
     expect(csv.slice(1).map((r) => r[csv[0].indexOf('amount')])).toEqual(['30000000000', '44000000000']);
@@ -140,11 +158,11 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     for (const [path, fields] of cases) {
       const res = await get(path);
       expect({ path, status: res.status, type: res.type }).toEqual({ path, status: 400, type: expect.stringMatching(/application\/problem\+json/) });
-      expect({ path, fields: res.json().errors.map((e: any) => e.path) }).toEqual({ path, fields });
+      expect({ path, fields: res.json<Problem>().errors?.map((e) => e.path) }).toEqual({ path, fields });
       expect(problemsOf(res.json(), schemaOf(path, '400', 'application/problem+json'))).toEqual([]);
     }
     const missing = await get('/v1/entities/person:nobody-at-all');
     expect(missing.status).toBe(404);
-    expect(missing.json().code).toBe('RESOURCE.NOT_FOUND');
+    expect(missing.json<Problem>().code).toBe('RESOURCE.NOT_FOUND');
   });
 });

@@ -61,18 +61,60 @@ export async function startStack(label: string, extraEnv: Record<string, string>
   };
 }
 
-export async function post(url: string, body: unknown, key?: string, headers: Record<string, string> = {}) {
+/** An RFC 9457 problem as the apps answer it (PRODUCT.md): a stable code and, for bad input, one error per field. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  instance?: string;
+  errors?: Array<{ path: string; message: string }>;
+}
+
+/** POST /v1/events with one envelope, and the corrections and retractions endpoints: 201 created, 200 duplicate. */
+export interface Recorded {
+  id: string;
+  status: 'created' | 'duplicate';
+  streamVersion: number;
+  globalPosition: string;
+  recordedAt: string;
+}
+
+/** One item of a batch's answer: created or duplicate with its position, or rejected with its problem. */
+export interface BatchItemResult {
+  index: number;
+  id: string | null;
+  status: 'created' | 'duplicate' | 'rejected';
+  globalPosition?: string;
+  streamVersion?: number;
+  error?: Pick<Problem, 'status' | 'code' | 'errors'> & { message?: string };
+}
+
+/** POST /v1/events with `{events: [...]}` (200): one result per item, in order, and the counts. */
+export interface BatchAnswer {
+  results: BatchItemResult[];
+  created: number;
+  duplicates: number;
+  rejected: number;
+}
+
+/**
+ * POSTs `body` (a string is sent as is) and answers the status, the headers and the body parsed as JSON (the text
+ * when it is not JSON). `T` is the body the caller expects for this request; the test's assertions check it.
+ */
+export async function post<T = unknown>(url: string, body: unknown, key?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T; headers: Headers }> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  let json: any = null;
+  let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     json = text;
   }
-  return { status: res.status, body: json, headers: res.headers };
+  return { status: res.status, body: json as T, headers: res.headers };
 }

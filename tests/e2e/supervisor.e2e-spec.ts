@@ -32,7 +32,7 @@ function flaky(name: string, crashes: number) {
 
 function supervised(s: ReturnType<typeof flaky>, options: Record<string, unknown>) {
   const lines: string[] = [];
-  const gaveUp: any[] = [];
+  const gaveUp: unknown[] = [];
   const sup = supervise({ services: [s.service], spawn: s.spawn, say: (l: string) => lines.push(l), onGiveUp: (i: unknown) => gaveUp.push(i), ...options });
   return { sup, lines, gaveUp };
 }

@@ -3,7 +3,38 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IncomingMessage, ManagedConsumer, topicNames } from '@newsroom/messaging';
 import { departedEnvelope, pollUntil, testKafka } from '@newsroom/testing';
-import { post, startStack, TestStack } from './stack.harness';
+import { BatchAnswer, post, Problem, Recorded, startStack, TestStack } from './stack.harness';
+
+/** The answers below, as far as the checks read them (PRODUCT.md, write API). */
+interface Readiness {
+  info: Record<string, { status: string; [detail: string]: unknown }>;
+}
+interface StoryAnswer {
+  results: Array<{ index: number; id: string; status: string }>;
+}
+interface EventDetail {
+  status: 'current' | 'corrected' | 'retracted';
+  current: { occurredAt: string | null; data: unknown };
+  history: Array<{ type: string }>;
+  metadata: Record<string, unknown>;
+}
+interface StreamPage {
+  version: number;
+  next: number | null;
+  events: Array<{ streamVersion: number; type: string; status: string }>;
+}
+/** The served OpenAPI document, down the paths the last test reads. */
+interface SchemaNode {
+  oneOf: SchemaNode[];
+  properties: Record<string, SchemaNode>;
+  items: SchemaNode;
+  required: string[];
+  $ref: string;
+}
+interface OpenApiDoc {
+  paths: Record<string, Record<string, { requestBody: { content: Record<string, { schema: SchemaNode }> }; responses: Record<string, { content: Record<string, { schema: SchemaNode }> }> }>>;
+  components: { schemas: Record<string, SchemaNode> };
+}
 
 const SEED = JSON.parse(readFileSync(join(__dirname, '..', '..', 'infra', 'seed', 'openai-commercial-transformation.story.json'), 'utf8'));
 const SOURCE = { outlet: 'Example Daily', language: 'en' };
@@ -19,17 +50,18 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
   let eventsConsumer: ManagedConsumer;
   const published: IncomingMessage[] = [];
 
-  const write = (path: string, body: unknown, headers: Record<string, string> = {}) => post(`${url}${path}`, body, stack.key, headers);
-  const read = async (path: string) => {
+  const write = <T = unknown>(path: string, body: unknown, headers: Record<string, string> = {}) => post<T>(`${url}${path}`, body, stack.key, headers);
+  const read = async <T = unknown>(path: string) => {
     const res = await fetch(`${url}${path}`);
-    return { status: res.status, body: (await res.json()) as any, headers: res.headers };
+    return { status: res.status, body: (await res.json()) as T, headers: res.headers };
   };
   const eventCount = async () => Number((await stack.db.pool.query('SELECT count(*) AS n FROM event_store.events')).rows[0].n);
-  const expectProblem = (res: { status: number; body: any; headers: Headers }, status: number, code: string, path?: string) => {
+  const expectProblem = (res: { status: number; body: unknown; headers: Headers }, status: number, code: string, path?: string) => {
+    const problem = res.body as Problem;
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(res.body.code).toBe(code);
-    if (path !== undefined) expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+    expect(problem.code).toBe(code);
+    if (path !== undefined) expect(problem.errors?.map((e) => e.path)).toContain(path);
   };
 
   beforeAll(async () => {
@@ -50,14 +82,14 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
   });
 
   it('reports the Kafka submissions consumer in readiness', async () => {
-    const ready = await read('/health/ready');
+    const ready = await read<Readiness>('/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.body.info['submissions-consumer']).toMatchObject({ status: 'up', state: 'running' });
   });
 
   it('answers a retry with the same id and content as a duplicate, other content as 409, and sorts a batch per item', async () => {
     const envelope = departedEnvelope();
-    const created = await write('/v1/events', envelope);
+    const created = await write<Recorded>('/v1/events', envelope);
     expect(created.status).toBe(201);
     const again = await write('/v1/events', { ...envelope, id: envelope.id.toUpperCase() });
     expect(again.status).toBe(200);
@@ -66,21 +98,21 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     expectProblem(await write('/v1/events', { ...envelope, occurredAt: '2024-10' }), 409, 'EVENT.ID_CONFLICT', 'id');
 
     const fresh = departedEnvelope();
-    const batch = await write('/v1/events', { events: [fresh, fresh, envelope, { ...envelope, modality: 'denied' }] });
+    const batch = await write<BatchAnswer>('/v1/events', { events: [fresh, fresh, envelope, { ...envelope, modality: 'denied' }] });
     expect(batch.status).toBe(200);
-    expect(batch.body.results.map((r: { status: string }) => r.status)).toEqual(['created', 'duplicate', 'duplicate', 'rejected']);
+    expect(batch.body.results.map((r) => r.status)).toEqual(['created', 'duplicate', 'duplicate', 'rejected']);
     expect(batch.body.results[3].error).toMatchObject({ status: 409, code: 'EVENT.ID_CONFLICT' });
     expect(await eventCount()).toBe(before + 1);
   });
 
   it('lets exactly one of 50 concurrent appends at one expectedVersion win; the other 49 get 409', async () => {
     const subject = `person:race-${randomUUID().slice(0, 8)}`;
-    const answers = await Promise.all(Array.from({ length: 50 }, () => write('/v1/events', departedEnvelope({ subject, expectedVersion: 0 }))));
+    const answers = await Promise.all(Array.from({ length: 50 }, () => write<Recorded | Problem>('/v1/events', departedEnvelope({ subject, expectedVersion: 0 }))));
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
-    expect(answers.find((a) => a.status === 409)!.body.code).toMatch(/^STREAM\.VERSION_(MISMATCH|CONFLICT)$/);
-    const stream = await read(`/v1/streams/${subject}`);
+    expect((answers.find((a) => a.status === 409)!.body as Problem).code).toMatch(/^STREAM\.VERSION_(MISMATCH|CONFLICT)$/);
+    const stream = await read<StreamPage>(`/v1/streams/${subject}`);
     expect(stream.body.events).toHaveLength(1);
   });
 
@@ -96,12 +128,12 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
   });
 
   it('loads the seed story twice as exactly one copy of each event, every one sourced with its French quote', async () => {
-    const first = await write('/v1/stories', SEED);
+    const first = await write<StoryAnswer>('/v1/stories', SEED);
     expect(first.status).toBe(201);
-    expect(first.body.results.every((r: { status: string }) => r.status === 'created')).toBe(true);
-    const second = await write('/v1/stories', SEED);
+    expect(first.body.results.every((r) => r.status === 'created')).toBe(true);
+    const second = await write<StoryAnswer>('/v1/stories', SEED);
     expect(second.status).toBe(200);
-    expect(second.body.results.map((r: { status: string }) => r.status)).toEqual(SEED.events.map(() => 'duplicate'));
+    expect(second.body.results.map((r) => r.status)).toEqual(SEED.events.map(() => 'duplicate'));
     const ids = SEED.events.map((e: { id: string }) => e.id);
     const { rows } = await stack.db.pool.query('SELECT event_id, sources FROM event_store.events WHERE event_id = ANY($1::uuid[])', [ids]);
     expect(rows).toHaveLength(SEED.events.length);
@@ -116,7 +148,7 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     await write('/v1/events', envelope);
     const key = randomUUID();
     const correction = { changes: { occurredAt: '2024-09-25', data: { reason: 'unknown' } }, reason: 'The source misread the statement' };
-    const corrected = await write(`/v1/events/${envelope.id}/corrections`, correction, { 'idempotency-key': key });
+    const corrected = await write<Recorded>(`/v1/events/${envelope.id}/corrections`, correction, { 'idempotency-key': key });
     expect(corrected.status).toBe(201);
     expect(corrected.body).toMatchObject({ id: key, type: 'event.corrected', subject: envelope.subject, data: { targetEventId: envelope.id, ...correction } });
     const retried = await write(`/v1/events/${envelope.id}/corrections`, correction, { 'idempotency-key': key });
@@ -125,7 +157,7 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     expectProblem(await write(`/v1/events/${envelope.id}/corrections`, { ...correction, reason: 'other' }, { 'idempotency-key': key }), 409, 'EVENT.ID_CONFLICT');
     expectProblem(await write(`/v1/events/${envelope.id}/corrections`, { changes: { data: { roleCategory: 'chef' } }, reason: 'x' }), 400, 'VALIDATION.FAILED', 'changes.data.roleCategory');
 
-    const detail = await read(`/v1/events/${envelope.id}`);
+    const detail = await read<EventDetail>(`/v1/events/${envelope.id}`);
     expect(detail.status).toBe(200);
     expect(detail.body).toMatchObject({ id: envelope.id, status: 'corrected', occurredAt: '2024-09-25', streamVersion: 1, schemaVersion: 1 });
     expect(detail.body.current).toEqual({ occurredAt: '2024-09-25', data: { ...envelope.data, reason: 'unknown' } });
@@ -141,18 +173,18 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     expectProblem(await write(`/v1/events/${envelope.id}/retractions`, { reason: 'x' }, { 'idempotency-key': 'nope' }), 400, 'REQUEST.INVALID', 'Idempotency-Key');
     expect(await eventCount()).toBe(before);
 
-    const after = await read(`/v1/events/${envelope.id}`);
+    const after = await read<EventDetail>(`/v1/events/${envelope.id}`);
     expect(after.body.status).toBe('retracted');
-    expect(after.body.history.map((h: { type: string }) => h.type)).toEqual(['event.corrected', 'event.retracted']);
-    const stream = await read(`/v1/streams/${envelope.subject}`);
-    expect(stream.body.events.map((e: any) => [e.streamVersion, e.type, e.status])).toEqual([
+    expect(after.body.history.map((h) => h.type)).toEqual(['event.corrected', 'event.retracted']);
+    const stream = await read<StreamPage>(`/v1/streams/${envelope.subject}`);
+    expect(stream.body.events.map((e) => [e.streamVersion, e.type, e.status])).toEqual([
       [1, 'executive.departed', 'retracted'],
       [2, 'event.corrected', 'current'],
       [3, 'event.retracted', 'current'],
     ]);
-    const page = await read(`/v1/streams/${envelope.subject}?fromVersion=2&limit=1`);
+    const page = await read<StreamPage>(`/v1/streams/${envelope.subject}?fromVersion=2&limit=1`);
     expect(page.body).toMatchObject({ version: 3, next: 3 });
-    expect(page.body.events.map((e: { streamVersion: number }) => e.streamVersion)).toEqual([2]);
+    expect(page.body.events.map((e) => e.streamVersion)).toEqual([2]);
     expectProblem(await read('/v1/streams/person:Not Valid'), 400, 'REQUEST.INVALID', 'subject');
     expectProblem(await read('/v1/streams/person:nobody-here'), 404, 'STREAM.NOT_FOUND');
     expectProblem(await read(`/v1/events/${randomUUID()}`), 404, 'EVENT.NOT_FOUND');
@@ -187,7 +219,7 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     const envelope = departedEnvelope();
     const res = await write('/v1/events', envelope, { 'x-correlation-id': 'e2e-corr-42', 'x-causation-id': 'e2e-cause-42' });
     expect(res.headers.get('x-correlation-id')).toBe('e2e-corr-42');
-    expect((await read(`/v1/events/${envelope.id}`)).body.metadata).toMatchObject({ correlationId: 'e2e-corr-42', causationId: 'e2e-cause-42' });
+    expect((await read<EventDetail>(`/v1/events/${envelope.id}`)).body.metadata).toMatchObject({ correlationId: 'e2e-corr-42', causationId: 'e2e-cause-42' });
     const message = await pollUntil(() => published.find((m) => m.headers['event-id'] === envelope.id), { what: 'the event on newsroom.events.v1' });
     expect(message.headers).toMatchObject({ 'correlation-id': 'e2e-corr-42', 'causation-id': 'e2e-cause-42', 'event-type': 'executive.departed' });
   });
@@ -198,7 +230,7 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
       { key: envelope.subject, value: JSON.stringify(envelope), headers: { 'correlation-id': 'kafka-e2e-1' } },
     ]);
     const detail = await pollUntil(async () => {
-      const res = await read(`/v1/events/${envelope.id}`);
+      const res = await read<EventDetail>(`/v1/events/${envelope.id}`);
       return res.status === 200 ? res.body : null;
     }, { what: 'the submitted event' });
     expect(detail.metadata).toMatchObject({ correlationId: 'kafka-e2e-1', actor: expect.stringMatching(/^kafka:.*newsroom\.submissions\.v1$/) });
@@ -207,8 +239,8 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
   });
 
   it('documents every write and read endpoint at /docs/openapi.json with problem+json errors', async () => {
-    const doc = (await read('/docs/openapi.json')).body;
-    const ops = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+    const doc = (await read<OpenApiDoc>('/docs/openapi.json')).body;
+    const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
     expect(ops).toEqual(
       expect.arrayContaining([
         'POST /v1/events',

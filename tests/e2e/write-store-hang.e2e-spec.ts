@@ -14,14 +14,20 @@ const CONCURRENCY = 40;
 /** A request answered later than this hung: well above the statement timeout plus the queue drain. */
 const ANSWER_WITHIN_MS = 15000;
 
-type Answer = { envelope: ReturnType<typeof departedEnvelope>; status: number; body: any; headers: Headers };
+/** The fields of a write's answer the checks read: a 503 refusal's code and detail and whether anything was recorded (a 201 has none of them). */
+interface AnswerBody {
+  code?: string;
+  detail?: string;
+  recorded?: boolean;
+}
+type Answer = { envelope: ReturnType<typeof departedEnvelope>; status: number; body: AnswerBody | null; headers: Headers };
 
 describe('a hung event store: bounded queues and timeouts answer 503 + Retry-After, nothing piles up (ingest as a process)', () => {
   let db: TestDatabase;
   let ingest: RunningApp;
   let key: string;
 
-  const post = async (body: unknown): Promise<{ status: number; body: any; headers: Headers }> => {
+  const post = async (body: unknown): Promise<{ status: number; body: AnswerBody | null; headers: Headers }> => {
     const res = await fetch(`${ingest.url}/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
@@ -29,7 +35,7 @@ describe('a hung event store: bounded queues and timeouts answer 503 + Retry-Aft
       signal: AbortSignal.timeout(ANSWER_WITHIN_MS),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+    return { status: res.status, body: text ? (JSON.parse(text) as AnswerBody) : null, headers: res.headers };
   };
   const rss = async () => {
     const text = await (await fetch(`${ingest.url}/metrics`)).text();
@@ -58,10 +64,10 @@ describe('a hung event store: bounded queues and timeouts answer 503 + Retry-Aft
       expect(a.status).toBe(503);
       expect(a.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(Number(a.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(['STORE.BUSY', 'STORE.TIMEOUT', 'SERVICE.UNAVAILABLE']).toContain(a.body.code);
+      expect(['STORE.BUSY', 'STORE.TIMEOUT', 'SERVICE.UNAVAILABLE']).toContain(a.body?.code);
       // A server-side timeout or a full queue: certain that nothing was recorded, and said so.
-      expect(a.body.recorded).toBe(false);
-      expect(a.body.detail).toMatch(/nothing was recorded/);
+      expect(a.body?.recorded).toBe(false);
+      expect(a.body?.detail).toMatch(/nothing was recorded/);
     }
   };
   const countOf = async (ids: string[]) =>
@@ -135,7 +141,7 @@ describe('a hung event store: bounded queues and timeouts answer 503 + Retry-Aft
     );
     expect(r.answers).toHaveLength(BURST);
     expectClean(r.answers);
-    const codes = new Set(r.answers.filter((a) => a.status === 503).map((a) => a.body.code));
+    const codes = new Set(r.answers.filter((a) => a.status === 503).map((a) => a.body?.code));
     expect(codes.has('STORE.BUSY')).toBe(true);
     expect(codes.has('STORE.TIMEOUT')).toBe(true);
     await expectAliveAndBounded(r);

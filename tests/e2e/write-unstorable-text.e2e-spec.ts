@@ -1,5 +1,5 @@
 import { createTestDatabase, departedEnvelope, RunningApp, startApp, TestDatabase, testApiKey, testTopics } from '@newsroom/testing';
-import { post } from './stack.harness';
+import { BatchAnswer, post, Problem } from './stack.harness';
 
 /**
  * Issue 10, stall 1 over HTTP: text Postgres cannot store (NUL, unpaired UTF-16 surrogates; jsonb and text refuse
@@ -13,13 +13,14 @@ describe('write API: text Postgres cannot store is a 400 with the field path, no
   let ingest: RunningApp;
   let key: string;
 
-  const write = (path: string, body: unknown) => post(`${ingest.url}${path}`, body, key);
+  const write = <T = unknown>(path: string, body: unknown) => post<T>(`${ingest.url}${path}`, body, key);
   const eventCount = async () => Number((await db.pool.query('SELECT count(*) AS n FROM event_store.events')).rows[0].n);
-  const expectInvalid = (res: { status: number; body: any; headers: Headers }, path: string) => {
+  const expectInvalid = (res: { status: number; body: unknown; headers: Headers }, path: string) => {
+    const problem = res.body as Problem;
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(res.body.code).toBe('REQUEST.INVALID');
-    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+    expect(problem.code).toBe('REQUEST.INVALID');
+    expect(problem.errors?.map((e) => e.path)).toContain(path);
   };
   // role is free text (reason is an enum, refused anyway): the storable-text check is what must catch it.
   const withRole = (role: string) => departedEnvelope({ data: { ...departedEnvelope().data, role } });
@@ -54,10 +55,10 @@ describe('write API: text Postgres cannot store is a 400 with the field path, no
     const events = Array.from({ length: 1000 }, () => departedEnvelope());
     events[512] = withRole(NUL);
     const before = await eventCount();
-    const res = await write('/v1/events', { events });
+    const res = await write<BatchAnswer>('/v1/events', { events });
     expect(res.status).toBe(200);
     expect(res.body.results[512]).toMatchObject({ index: 512, id: events[512].id, status: 'rejected', error: { status: 400, code: 'REQUEST.INVALID' } });
-    expect(res.body.results[512].error.errors.map((e: { path: string }) => e.path)).toContain('data.role');
+    expect(res.body.results[512].error?.errors?.map((e) => e.path)).toContain('data.role');
     expect(res.body).toMatchObject({ created: 999, rejected: 1 });
     expect(await eventCount()).toBe(before + 999);
     expect((await db.pool.query('SELECT 1 FROM event_store.events WHERE event_id = $1', [events[512].id])).rowCount).toBe(0);
@@ -109,10 +110,10 @@ describe('write API: text Postgres cannot store is a 400 with the field path, no
       WHEN (NEW.event_id = '${events[4].id}'::uuid) EXECUTE FUNCTION public.refuse_one()`);
     try {
       const before = await eventCount();
-      const res = await write('/v1/events', { events });
+      const res = await write<BatchAnswer>('/v1/events', { events });
       expect(res.status).toBe(200);
       expect(res.body.results[4]).toMatchObject({ index: 4, id: events[4].id, status: 'rejected', error: { status: 500, code: 'STORE.REJECTED' } });
-      expect(res.body.results[4].error.message).toContain('refused by the test trigger');
+      expect(res.body.results[4].error?.message).toContain('refused by the test trigger');
       expect(res.body).toMatchObject({ created: 9, rejected: 1 });
       expect(await eventCount()).toBe(before + 9);
     } finally {

@@ -121,10 +121,10 @@ describe('Live feed over SSE and WebSocket (query service in process, real Postg
     const ws = await WsFeedClient.subscribe(wsUrl(), { types: ['no.such.type'], after: 'yesterday' });
     expect(await ws.closedPromise).toBe(1008);
     expect(ws.closeFrame).toMatchObject({ type: 'error', problem: { status: 400, code: 'REQUEST.INVALID' } });
-    expect(ws.closeFrame.problem.errors.map((e: { path: string }) => e.path)).toEqual(['after', 'types[0]']);
+    expect(ws.closeFrame?.problem?.errors?.map((e: { path: string }) => e.path)).toEqual(['after', 'types[0]']);
     const garbage = await WsFeedClient.subscribe(wsUrl(), 'not json');
     expect(await garbage.closedPromise).toBe(1008);
-    expect(garbage.closeFrame.problem.code).toBe('REQUEST.MALFORMED_JSON');
+    expect(garbage.closeFrame?.problem?.code).toBe('REQUEST.MALFORMED_JSON');
   });
 
   it('delivers a correction and a retraction to subscribers that already showed the original, naming the target and its new status, through subject and type filters', async () => {
@@ -144,10 +144,10 @@ describe('Live feed over SSE and WebSocket (query service in process, real Postg
         expect.objectContaining({ eventId: retraction.eventId, type: 'event.retracted', targetEventId: original.eventId, targetStatus: 'retracted' }),
       ]);
     }
-    expect(bySubject.items.find((i) => i.eventId === correction.eventId).headline).toMatch(/^Correction : /);
+    expect(bySubject.items.find((i) => i.eventId === correction.eventId)?.headline).toMatch(/^Correction : /);
     // The history agrees with the stream, and shows the original with the status it ended with.
     const history = await readWholeFeed(url, { types: ['executive.departed'] }, '0', auth);
-    expect(history.find((i) => i.eventId === original.eventId).status).toBe('retracted');
+    expect(history.find((i) => i.eventId === original.eventId)?.status).toBe('retracted');
     expect(positionsOf(history).slice(-3)).toEqual([original.globalPosition, correction.globalPosition, retraction.globalPosition]);
     bySubject.close();
     byType.close();

@@ -34,11 +34,11 @@ export async function measureHttpBatches(ingestUrl: string, key: string, clients
 /** Posts one batch; resolves with how many were created and the highest position they got. */
 export async function postBatch(http: HttpClient, subject: string, batch: number, seed: number): Promise<{ count: number; maxPosition: bigint }> {
   const events = Array.from({ length: batch }, (_, j) => benchEnvelope(seed + j, subject));
-  const res = await http.post('/v1/events', { events });
+  const res = await http.post<{ results: Array<{ status: string; globalPosition?: string }> }>('/v1/events', { events });
   if (res.status !== 200) throw new Error(`POST /v1/events (batch) answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
   let maxPosition = 0n;
   let count = 0;
-  for (const r of res.body.results as Array<{ status: string; globalPosition?: string }>) {
+  for (const r of res.body.results) {
     if (r.status !== 'created') throw new Error(`a batch item was ${r.status}: ${JSON.stringify(r).slice(0, 300)}`);
     count++;
     const p = BigInt(r.globalPosition!);

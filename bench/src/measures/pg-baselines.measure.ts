@@ -21,7 +21,7 @@ export async function createBaselineTables(pool: Pool): Promise<void> {
   await pool.query('CREATE TABLE IF NOT EXISTS bench.feed_upserts (LIKE read_model.feed_items INCLUDING ALL)');
 }
 
-function eventValues(i: number, scope: string, streams: number): unknown[] {
+function eventValues(i: number, scope: string, streams: number): Array<string | number | null> {
   const e = toAppend(benchEnvelope(i, `person:bench-${scope}-${i % streams}`), 'bench');
   return [
     e.eventId, `person:bench-${scope}-${i % streams}`, Math.floor(i / streams) + 1, e.type, e.schemaVersion, e.occurredAt,
@@ -30,7 +30,7 @@ function eventValues(i: number, scope: string, streams: number): unknown[] {
   ];
 }
 
-const csvField = (v: unknown) => (v === null || v === undefined ? '' : `"${String(v).replace(/"/g, '""')}"`);
+const csvField = (v: string | number | null) => (v === null || v === undefined ? '' : `"${String(v).replace(/"/g, '""')}"`);
 
 function runPsql(url: string, sql: string, stdinFile?: string): Promise<number> {
   const fd = stdinFile ? openSync(stdinFile, 'r') : 'ignore';

@@ -12,13 +12,16 @@ export class HttpClient {
     this.agent = new Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
   }
 
-  /** POSTs JSON; resolves with the status and the parsed body, rejects on 5xx or a transport error. */
-  post(path: string, body: unknown): Promise<{ status: number; body: any }> {
+  /**
+   * POSTs JSON; resolves with the status and the parsed body (the text when it is not JSON), rejects on 5xx or a
+   * transport error. `T` is the body the caller expects; nothing checks it.
+   */
+  post<T = unknown>(path: string, body: unknown): Promise<{ status: number; body: T }> {
     const payload = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    return this.send('POST', path, payload);
+    return this.send('POST', path, payload) as Promise<{ status: number; body: T }>;
   }
 
-  get(path: string): Promise<{ status: number; body: any }> {
+  get(path: string): Promise<{ status: number; body: unknown }> {
     return this.send('GET', path, null);
   }
 
@@ -31,16 +34,17 @@ export class HttpClient {
    * one (what HTTP clients do for idempotent requests; every bench write carries its event ids, so a repeat is a
    * duplicate, not a second event).
    */
-  private async send(method: string, path: string, payload: Buffer | null): Promise<{ status: number; body: any }> {
+  private async send(method: string, path: string, payload: Buffer | null): Promise<{ status: number; body: unknown }> {
     try {
       return await this.sendOnce(method, path, payload);
-    } catch (error: any) {
-      if (error?.reused && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) return this.sendOnce(method, path, payload);
+    } catch (error) {
+      const failure = error as (NodeJS.ErrnoException & { reused?: boolean }) | undefined;
+      if (failure?.reused && (failure.code === 'ECONNRESET' || failure.code === 'EPIPE')) return this.sendOnce(method, path, payload);
       throw error;
     }
   }
 
-  private sendOnce(method: string, path: string, payload: Buffer | null): Promise<{ status: number; body: any }> {
+  private sendOnce(method: string, path: string, payload: Buffer | null): Promise<{ status: number; body: unknown }> {
     const url = new URL(path, this.baseUrl);
     return new Promise((resolve, reject) => {
       const req = request(
@@ -71,7 +75,7 @@ export class HttpClient {
         },
       );
       req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: timed out`)));
-      req.on('error', (error: any) => reject(Object.assign(error, { reused: req.reusedSocket })));
+      req.on('error', (error: Error) => reject(Object.assign(error, { reused: req.reusedSocket })));
       req.end(payload ?? undefined);
     });
   }

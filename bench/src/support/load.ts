@@ -22,7 +22,8 @@ export async function closedLoop(
   const until = from + options.measureMs;
   let events = 0;
   let errors = 0;
-  let firstError: string | null = null;
+  // Set by the workers: declared wide, or the check after they finish would be narrowed to null.
+  let firstError = null as string | null;
   const worker = async (w: number) => {
     for (let i = 0; performance.now() < until; i++) {
       try {
@@ -57,7 +58,8 @@ export async function pacedLoop(
   let sent = 0;
   let skipped = 0;
   let errors = 0;
-  let firstError: string | null = null;
+  // Set by the workers: declared wide, or the check after they finish would be narrowed to null.
+  let firstError = null as string | null;
   let inFlight = 0;
   const pending = new Set<Promise<void>>();
   while (performance.now() - started < options.durationMs && !options.stopWhen?.()) {

@@ -5,6 +5,32 @@ export interface SseFrame {
   data: string;
 }
 
+/**
+ * A feed item as GET /v1/feed, SSE and the WebSocket send it (PRODUCT.md), as tests read it: the fields the tests
+ * look at, typed loosely (strings where the app has enums), so a test states the contract, not the app's types.
+ */
+export interface FeedItem {
+  position: string;
+  eventId: string;
+  type: string;
+  subject: string;
+  occurredAt: string | null;
+  recordedAt: string;
+  headline: string;
+  data: unknown;
+  sources: Array<Record<string, unknown>>;
+  modality: string;
+  status: 'current' | 'corrected' | 'retracted';
+  targetEventId?: string;
+  targetStatus?: 'corrected' | 'retracted';
+}
+
+/** A page of GET /v1/feed: the items and the position to pass as `after` to read on. */
+export interface FeedPage {
+  items: FeedItem[];
+  next: string;
+}
+
 export class SseClient {
   readonly frames: SseFrame[] = [];
   comments = 0;
@@ -25,8 +51,9 @@ export class SseClient {
     return client;
   }
 
-  get items(): any[] {
-    return this.frames.filter((f) => !f.event || f.event === 'message').map((f) => JSON.parse(f.data));
+  /** The item frames (unnamed or `message` events) as feed items. */
+  get items(): FeedItem[] {
+    return this.frames.filter((f) => !f.event || f.event === 'message').map((f) => JSON.parse(f.data) as FeedItem);
   }
 
   get lastId(): string | undefined {
@@ -41,7 +68,7 @@ export class SseClient {
     const decoder = new TextDecoder();
     let buffer = '';
     try {
-      for await (const chunk of body as any as AsyncIterable<Uint8Array>) {
+      for await (const chunk of body) {
         buffer += decoder.decode(chunk, { stream: true });
         let cut: number;
         while ((cut = buffer.indexOf('\n\n')) >= 0) {

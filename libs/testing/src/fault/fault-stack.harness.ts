@@ -160,7 +160,7 @@ export class FaultStack {
   }
 
   /** Sends envelopes to the submissions topic (keyed by subject), as an external producer would. */
-  async submit(envelopes: Array<Record<string, unknown>>): Promise<void> {
+  async submit(envelopes: Array<Record<string, unknown> & { subject?: string }>): Promise<void> {
     const kafka = testKafka('fault-submit', this.options.brokers);
     try {
       await kafka.publish(
