@@ -111,6 +111,43 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     }
   });
 
+  it('records inferred fields over HTTP (single, batch, story) and Kafka, refuses a path that names no field, and shows them on GET and the wire', async () => {
+    const inferred = [{ path: 'occurredAt', note: 'date from other reporting' }, { path: 'data.reason', note: 'the statement does not say why' }];
+    const envelope = { ...departedEnvelope(), inferred };
+    expect((await write('/v1/events', envelope)).status).toBe(201);
+    const detail = await read(`/v1/events/${envelope.id}`);
+    expect(detail.body.inferred).toEqual(inferred);
+    expect(detail.body.metadata.inferred).toEqual(inferred);
+    // The same content again is a duplicate; other inferred fields with the same id are other content.
+    expect((await write('/v1/events', envelope)).status).toBe(200);
+    expectProblem(await write('/v1/events', { ...envelope, inferred: inferred.slice(0, 1) }), 409, 'EVENT.ID_CONFLICT');
+    const plain = departedEnvelope();
+    await write('/v1/events', plain);
+    expect((await read(`/v1/events/${plain.id}`)).body.inferred).toEqual([]);
+
+    const before = await eventCount();
+    const bad = await write('/v1/events', { ...departedEnvelope(), inferred: [{ path: 'data.destination', note: 'x' }] });
+    expectProblem(bad, 400, 'REQUEST.INVALID', 'inferred[0].path');
+    expect(bad.body.errors).toEqual([{ path: 'inferred[0].path', message: 'data.destination names no field of this event' }]);
+    const batch = await write('/v1/events', { events: [{ ...departedEnvelope(), inferred }, { ...departedEnvelope(), inferred: [{ path: 'data.salary', note: 'x' }] }] });
+    expect(batch.body.results.map((r: { status: string }) => r.status)).toEqual(['created', 'rejected']);
+    expect(batch.body.results[1].error.errors).toEqual([{ path: 'inferred[0].path', message: 'data.salary names no field of this event' }]);
+    const { sources: _s, ...storyEvent } = departedEnvelope();
+    const story = { story: { outlet: 'Example Daily', title: 'A story', language: 'en', publishedAt: '2024-10' }, events: [{ ...storyEvent, inferred: [{ path: 'subject', note: 'x' }] }] };
+    expectProblem(await write('/v1/stories', story), 400, 'REQUEST.INVALID', 'events[0].inferred[0].path');
+    expect(await eventCount()).toBe(before + 1);
+
+    const viaKafka = { ...departedEnvelope(), inferred };
+    await kafka.publish(topicNames(stack.env.KAFKA_TOPIC_PREFIX).submissions, [{ key: viaKafka.subject, value: JSON.stringify(viaKafka) }]);
+    const fromKafka = await pollUntil(async () => {
+      const res = await read(`/v1/events/${viaKafka.id}`);
+      return res.status === 200 ? res.body : null;
+    }, { what: 'the submitted event with inferred fields' });
+    expect(fromKafka.inferred).toEqual(inferred);
+    const message = await pollUntil(() => published.find((m) => m.headers['event-id'] === envelope.id), { what: 'the event on newsroom.events.v1' });
+    expect(JSON.parse(String(message.value)).metadata.inferred).toEqual(inferred);
+  });
+
   it('corrects and retracts with history, refuses to amend a retracted or unknown event, and honours Idempotency-Key', async () => {
     const envelope = departedEnvelope();
     await write('/v1/events', envelope);
