@@ -3,7 +3,7 @@ import type { EventOf } from '../events/story-event.types';
 import type { InferredField } from '../values/inferred.value';
 import type { Modality } from '../values/modality.value';
 import type { Source } from '../values/source.value';
-import { runInputSchema } from '../validation/storable-text';
+import { runInputSchema } from '../validation/storable-text.rules';
 import type { Validation } from '../validation/validation.types';
 import { buildEnvelopeUnion, isPlainObject } from './envelope.schema';
 
