@@ -3,7 +3,7 @@
 'use strict';
 const path = require('node:path');
 const stack = require('./stack');
-const { loadSeed } = require('./seed');
+const { loadSeed, OUTDATED } = require('./seed');
 const { supervise } = require('./supervise');
 
 let stopCurrent = async () => {};
@@ -63,7 +63,7 @@ async function main() {
   await Promise.all(stack.SERVICES.map((s) => stack.waitReady(`http://127.0.0.1:${port(s)}/health/ready`)));
 
   const seeded = await loadSeed(`http://127.0.0.1:${port(stack.SERVICES[0])}`, devKey ?? env.NEWSROOM_API_KEYS.split(',')[0].replace(/:[a-z]+$/, ''));
-  const seed = `${seeded.total} events (${seeded.created} new)`;
+  const seed = `${seeded.total} events (${seeded.created} new)${seeded.outdated ? `; ${OUTDATED}` : ''}`;
   const q = `http://127.0.0.1:${port(stack.SERVICES[3])}`;
   const i = `http://127.0.0.1:${port(stack.SERVICES[0])}`;
   process.stdout.write(`

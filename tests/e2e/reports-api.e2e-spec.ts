@@ -74,6 +74,22 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
 
   let sourceId = '';
 
+  it('report items and feed items show the fields the seed story does not state (inferred), as recorded through ingest', async () => {
+    const LOSS = '0193b7f0-0000-7000-8000-000000000008';
+    interface Inferred { path: string; note: string }
+    interface Item { factId: string; eventId: string; person: string; inferred: Inferred[] }
+    const paths = (list: Array<{ path: string }>) => list.map((i) => i.path);
+    const loss = (await get('/v1/reports/financials?organization=org:openai&metric=loss&basis=cumulative_projected')).json<{ items: Item[] }>();
+    expect(loss.items.map((p) => [p.factId, paths(p.inferred)])).toEqual([[LOSS, ['occurredAt', 'data.period']]]);
+    expect(loss.items[0].inferred[1].note).toMatch(/cinq prochaines années/);
+    const departures = (await get('/v1/reports/departures?organization=org:openai')).json<{ items: Item[] }>();
+    expect(paths(departures.items.find((d) => d.person === 'person:unnamed-sora-lead')!.inferred)).toEqual(['occurredAt']);
+    const feed = (await get('/v1/feed?after=0&limit=100&lang=fr')).json<{ items: Item[] }>();
+    const item = feed.items.find((i) => i.eventId === LOSS)!;
+    expect(paths(item.inferred)).toEqual(['occurredAt', 'data.period']);
+    expect(feed.items.find((i) => i.eventId === '0193b7f0-0000-7000-8000-000000000007')!.inferred).toEqual([]);
+  });
+
   it('every report answers JSON that fits its OpenAPI schema, and CSV with a header row', async () => {
     const list = (await get('/v1/sources')).json<SourceList>();
     sourceId = list.items.find((s) => s.outlet === 'Unidentified French-language outlet')!.id;

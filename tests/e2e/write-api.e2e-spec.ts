@@ -143,6 +143,51 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     }
   });
 
+  interface InferredDetail {
+    inferred: Array<{ path: string; note: string }>;
+    metadata: { inferred?: Array<{ path: string; note: string }> };
+  }
+  interface BatchResults {
+    results: Array<{ status: string; error: { errors: Array<{ path: string; message: string }> } }>;
+  }
+
+  it('records inferred fields over HTTP (single, batch, story) and Kafka, refuses a path that names no field, and shows them on GET and the wire', async () => {
+    const inferred = [{ path: 'occurredAt', note: 'date from other reporting' }, { path: 'data.reason', note: 'the statement does not say why' }];
+    const envelope = { ...departedEnvelope(), inferred };
+    expect((await write('/v1/events', envelope)).status).toBe(201);
+    const detail = await read<InferredDetail>(`/v1/events/${envelope.id}`);
+    expect(detail.body.inferred).toEqual(inferred);
+    expect(detail.body.metadata.inferred).toEqual(inferred);
+    // The same content again is a duplicate; other inferred fields with the same id are other content.
+    expect((await write('/v1/events', envelope)).status).toBe(200);
+    expectProblem(await write('/v1/events', { ...envelope, inferred: inferred.slice(0, 1) }), 409, 'EVENT.ID_CONFLICT');
+    const plain = departedEnvelope();
+    await write('/v1/events', plain);
+    expect((await read<InferredDetail>(`/v1/events/${plain.id}`)).body.inferred).toEqual([]);
+
+    const before = await eventCount();
+    const bad = await write<{ errors: unknown }>('/v1/events', { ...departedEnvelope(), inferred: [{ path: 'data.destination', note: 'x' }] });
+    expectProblem(bad, 400, 'REQUEST.INVALID', 'inferred[0].path');
+    expect(bad.body.errors).toEqual([{ path: 'inferred[0].path', message: 'data.destination names no field of this event' }]);
+    const batch = await write<BatchResults>('/v1/events', { events: [{ ...departedEnvelope(), inferred }, { ...departedEnvelope(), inferred: [{ path: 'data.salary', note: 'x' }] }] });
+    expect(batch.body.results.map((r: { status: string }) => r.status)).toEqual(['created', 'rejected']);
+    expect(batch.body.results[1].error.errors).toEqual([{ path: 'inferred[0].path', message: 'data.salary names no field of this event' }]);
+    const { sources: _s, ...storyEvent } = departedEnvelope();
+    const story = { story: { outlet: 'Example Daily', title: 'A story', language: 'en', publishedAt: '2024-10' }, events: [{ ...storyEvent, inferred: [{ path: 'subject', note: 'x' }] }] };
+    expectProblem(await write('/v1/stories', story), 400, 'REQUEST.INVALID', 'events[0].inferred[0].path');
+    expect(await eventCount()).toBe(before + 1);
+
+    const viaKafka = { ...departedEnvelope(), inferred };
+    await kafka.publish(topicNames(stack.env.KAFKA_TOPIC_PREFIX).submissions, [{ key: viaKafka.subject, value: JSON.stringify(viaKafka) }]);
+    const fromKafka = await pollUntil(async () => {
+      const res = await read<InferredDetail>(`/v1/events/${viaKafka.id}`);
+      return res.status === 200 ? res.body : null;
+    }, { what: 'the submitted event with inferred fields' });
+    expect(fromKafka.inferred).toEqual(inferred);
+    const message = await pollUntil(() => published.find((m) => m.headers['event-id'] === envelope.id), { what: 'the event on newsroom.events.v1' });
+    expect(JSON.parse(String(message.value)).metadata.inferred).toEqual(inferred);
+  });
+
   it('corrects and retracts with history, refuses to amend a retracted or unknown event, and honours Idempotency-Key', async () => {
     const envelope = departedEnvelope();
     await write('/v1/events', envelope);
@@ -157,7 +202,7 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     expectProblem(await write(`/v1/events/${envelope.id}/corrections`, { ...correction, reason: 'other' }, { 'idempotency-key': key }), 409, 'EVENT.ID_CONFLICT');
     expectProblem(await write(`/v1/events/${envelope.id}/corrections`, { changes: { data: { roleCategory: 'chef' } }, reason: 'x' }), 400, 'VALIDATION.FAILED', 'changes.data.roleCategory');
 
-    const detail = await read<EventDetail>(`/v1/events/${envelope.id}`);
+    const detail = await read<InferredDetail>(`/v1/events/${envelope.id}`);
     expect(detail.status).toBe(200);
     expect(detail.body).toMatchObject({ id: envelope.id, status: 'corrected', occurredAt: '2024-09-25', streamVersion: 1, schemaVersion: 1 });
     expect(detail.body.current).toEqual({ occurredAt: '2024-09-25', data: { ...envelope.data, reason: 'unknown' } });
@@ -173,7 +218,7 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     expectProblem(await write(`/v1/events/${envelope.id}/retractions`, { reason: 'x' }, { 'idempotency-key': 'nope' }), 400, 'REQUEST.INVALID', 'Idempotency-Key');
     expect(await eventCount()).toBe(before);
 
-    const after = await read<EventDetail>(`/v1/events/${envelope.id}`);
+    const after = await read<InferredDetail>(`/v1/events/${envelope.id}`);
     expect(after.body.status).toBe('retracted');
     expect(after.body.history.map((h) => h.type)).toEqual(['event.corrected', 'event.retracted']);
     const stream = await read<StreamPage>(`/v1/streams/${envelope.subject}`);
@@ -219,7 +264,7 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     const envelope = departedEnvelope();
     const res = await write('/v1/events', envelope, { 'x-correlation-id': 'e2e-corr-42', 'x-causation-id': 'e2e-cause-42' });
     expect(res.headers.get('x-correlation-id')).toBe('e2e-corr-42');
-    expect((await read<EventDetail>(`/v1/events/${envelope.id}`)).body.metadata).toMatchObject({ correlationId: 'e2e-corr-42', causationId: 'e2e-cause-42' });
+    expect((await read<InferredDetail>(`/v1/events/${envelope.id}`)).body.metadata).toMatchObject({ correlationId: 'e2e-corr-42', causationId: 'e2e-cause-42' });
     const message = await pollUntil(() => published.find((m) => m.headers['event-id'] === envelope.id), { what: 'the event on newsroom.events.v1' });
     expect(message.headers).toMatchObject({ 'correlation-id': 'e2e-corr-42', 'causation-id': 'e2e-cause-42', 'event-type': 'executive.departed' });
   });
@@ -230,7 +275,7 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
       { key: envelope.subject, value: JSON.stringify(envelope), headers: { 'correlation-id': 'kafka-e2e-1' } },
     ]);
     const detail = await pollUntil(async () => {
-      const res = await read<EventDetail>(`/v1/events/${envelope.id}`);
+      const res = await read<InferredDetail>(`/v1/events/${envelope.id}`);
       return res.status === 200 ? res.body : null;
     }, { what: 'the submitted event' });
     expect(detail.metadata).toMatchObject({ correlationId: 'kafka-e2e-1', actor: expect.stringMatching(/^kafka:.*newsroom\.submissions\.v1$/) });

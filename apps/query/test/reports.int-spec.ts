@@ -44,7 +44,7 @@ describe('reports over the seed story and later events (real Postgres)', () => {
     const repo = new LeadershipRepository(ds);
     const roster = async (asOf: string, knownAt: string | null = null) =>
       (await repo.report({ organization: 'org:openai', asOf, knownAt, modality: null })).items.map((t) => `${t.personName}: ${t.role}${t.certain ? '' : ' (uncertain)'}`).sort();
-    expect(await roster('2024-12-01T00:00:00.000Z')).toEqual(['Miles Brundage: Head of AGI Readiness (uncertain)', 'Tim Brooks: Sora Video Model Lead (uncertain)']);
+    expect(await roster('2024-12-01T00:00:00.000Z')).toEqual(['Unnamed AGI Readiness Head: Head of AGI Readiness (uncertain)', 'Unnamed Sora Lead: Sora video model lead (uncertain)']);
     expect(await roster('2025-04-01T00:00:00.000Z')).toEqual(['Mark Chen: Chief Research Officer']);
     expect(await roster('2024-12-01T00:00:00.000Z', at.corrected)).toContain('Kevin Weil: Chief Product Officer');
     const report = await repo.report({ organization: 'org:openai', show: 'tenures', asOf: null, knownAt: null, modality: null });
@@ -61,14 +61,14 @@ describe('reports over the seed story and later events (real Postgres)', () => {
       ['2024-Q2', ['Ilya Sutskever', 'Jan Leike']],
       ['2024-Q3', ['Bob Mcgrew', 'John Schulman', 'Mira Murati']], // displayNameOf title-cases slugs
     ]);
-    expect(report.unplaced.items.map((i) => i.personName).sort()).toEqual(['Miles Brundage', 'Tim Brooks']);
+    expect(report.unplaced.items.map((i) => i.personName).sort()).toEqual(['Unnamed AGI Readiness Head', 'Unnamed Sora Lead']);
     const inQ2 = await new DeparturesRepository(ds).report({ ...page, organization: null, from: '2024-04-01T00:00:00.000Z', to: '2024-07-01T00:00:00.000Z', groupBy: null, limit: 1 });
     if (!('items' in inQ2)) throw new Error('expected a page');
     expect(inQ2.items).toHaveLength(1);
     const rest = await new DeparturesRepository(ds).report({ ...page, organization: null, from: '2024-04-01T00:00:00.000Z', to: '2024-07-01T00:00:00.000Z', groupBy: null, cursor: inQ2.next });
     if (!('items' in rest)) throw new Error('expected a page');
     // Brundage and Brooks (2023-12/2024-12) overlap Q2 too.
-    expect([...inQ2.items, ...rest.items].map((i) => i.personName).sort()).toEqual(['Ilya Sutskever', 'Jan Leike', 'Miles Brundage', 'Tim Brooks']);
+    expect([...inQ2.items, ...rest.items].map((i) => i.personName).sort()).toEqual(['Ilya Sutskever', 'Jan Leike', 'Unnamed AGI Readiness Head', 'Unnamed Sora Lead']);
     expect(rest.next).toBeNull();
   });
 
@@ -99,6 +99,31 @@ describe('reports over the seed story and later events (real Postgres)', () => {
     expect(headcount.items.map((p: { basis: string; count: number | null }) => [p.basis, p.count])).toEqual([['commercial', 300], ['total', 1600]]);
     const funding = await repo.report({ ...page, organization: 'org:openai', metric: ['funding', 'valuation'], basis: null, from: null, to: null });
     expect(funding.items.map((p) => [p.metric, p.amount])).toEqual([['funding', '6600000000'], ['valuation', '157000000000']]);
+  });
+
+  it('inferred: every report item shows the fields the seed story does not state, and so do the reporting views', async () => {
+    const paths = (list: Array<{ path: string }>) => list.map((i) => i.path);
+    const loss = await new FinancialsRepository(ds).report({ ...page, organization: 'org:openai', metric: ['loss'], basis: null, from: null, to: null });
+    // The corrected cumulative loss keeps what its first version marked: the correction changed the amount only.
+    expect(loss.items.map((p) => [p.basis, paths(p.inferred)])).toEqual([['actual', []], ['cumulative_projected', ['occurredAt', 'data.period']]]);
+    const departures = await new DeparturesRepository(ds).report({ ...page, organization: 'org:openai', from: null, to: null, groupBy: null });
+    if (!('items' in departures)) throw new Error('expected items');
+    const agi = departures.items.find((d) => d.person === 'person:unnamed-agi-readiness-head')!;
+    expect(agi.inferred).toEqual([expect.objectContaining({ path: 'occurredAt', note: expect.stringMatching(/année écoulée/) })]);
+    const roster = await new LeadershipRepository(ds).report({ organization: 'org:openai', show: 'tenures', asOf: null, knownAt: null, modality: null });
+    expect(paths(roster.items.find((t) => t.person === 'person:mira-murati')!.end!.inferred)).toEqual(['occurredAt']);
+    const weil = await new LeadershipRepository(ds).report({ organization: 'org:openai', show: 'tenures', asOf: null, knownAt: at.corrected, modality: null });
+    expect(paths(weil.items.find((t) => t.person === 'person:kevin-weil')!.start!.inferred)).toEqual(['occurredAt', 'data.role']);
+    const cases = await new LawsuitsRepository(ds).report({ ...page, party: 'person:elon-musk', status: null });
+    expect(paths(cases.items.find((c) => c.case === 'case:musk-v-openai')!.filed.inferred)).toEqual(['occurredAt']);
+    const chatgpt = await new TimelineRepository(ds).page({ ...page, subject: 'product:chatgpt', from: null, to: null, types: null, lang: 'en' });
+    expect(chatgpt.items.map((i) => paths(i.inferred))).toEqual([['occurredAt', 'data.status']]);
+    const story = await new SourcesRepository(ds).find(sourceIdOf(seedEnvelopes()[0].sources[0]), { ...page, lang: 'en' });
+    expect(story!.items.filter((i) => i.inferred.length).length).toBe(11);
+    const [view] = await ds.query(`SELECT inferred FROM reporting.financial_points WHERE fact_id = $1`, [CUMULATIVE_LOSS]);
+    expect(paths(view.inferred)).toEqual(['occurredAt', 'data.period']);
+    const [plain] = await ds.query(`SELECT count(*)::int AS n FROM reporting.timeline WHERE inferred = '[]'::jsonb`);
+    expect(plain.n).toBeGreaterThan(0);
   });
 
   it('a retracted fact leaves every report but is still known before its retraction', async () => {

@@ -12,7 +12,7 @@ const NAME = (col: string, alias: string) =>
   `coalesce((SELECT display_name FROM read_model.entities ${alias} WHERE ${alias}.subject = ${col}), ${col})`;
 const OUTLETS = `(SELECT string_agg(x->>'outlet', '; ') FROM jsonb_array_elements(t.sources) x)`;
 
-const VIEWS: Array<{ name: string; comment: string; sql: string }> = [
+export const VIEWS: Array<{ name: string; comment: string; sql: string }> = [
   {
     name: 'leadership_events',
     comment: 'Appointments and departures as they stand now, one row per fact.',

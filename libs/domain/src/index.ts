@@ -12,6 +12,7 @@ export * from './values/language.value';
 export * from './values/modality.value';
 export * from './values/role-category.value';
 export * from './values/source.value';
+export * from './values/inferred.value';
 export { LIMITS } from './values/text.value';
 
 export type { EventDefinition } from './events/event-definition.factory';

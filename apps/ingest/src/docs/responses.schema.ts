@@ -46,6 +46,11 @@ export const EVENT_VIEW_SCHEMA: SchemaObject = {
       type: 'object',
       properties: { correlationId: { type: 'string' }, causationId: { type: 'string', nullable: true }, actor: { type: 'string' } },
     },
+    inferred: {
+      type: 'array',
+      description: 'The fields its sources do not state ("occurredAt" or "data.<field path>"), each with a note',
+      items: { type: 'object', required: ['path', 'note'], properties: { path: { type: 'string', example: 'occurredAt' }, note: { type: 'string' } } },
+    },
   },
 };
 

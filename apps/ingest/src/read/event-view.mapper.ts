@@ -1,4 +1,4 @@
-import { AmendmentEvent, EventStatus, foldStream, isAmendment, StreamState } from '@newsroom/domain';
+import { AmendmentEvent, EventStatus, foldStream, InferredField, inferredOf, isAmendment, StreamState } from '@newsroom/domain';
 import { EventMetadata, StoredEvent } from '@newsroom/event-store';
 import { toRecordedEvent } from '../events/shared/stored-to-recorded.mapper';
 
@@ -16,6 +16,8 @@ export interface EventView {
   recordedAt: string;
   schemaVersion: number;
   metadata: EventMetadata;
+  /** The fields its sources do not state, with a note each ([] when none). */
+  inferred: InferredField[];
 }
 
 /** One correction or retraction of an event, oldest first. */
@@ -52,6 +54,7 @@ export function toEventView(stored: StoredEvent): EventView {
     recordedAt: stored.recordedAt,
     schemaVersion: e.schemaVersion,
     metadata: stored.metadata,
+    inferred: inferredOf(stored.metadata),
   };
 }
 

@@ -18,6 +18,7 @@ export function toFeedItemDto(row: FeedItemRow, lang: 'en' | 'fr') {
     headline: lang === 'fr' ? row.headlineFr : row.headlineEn,
     data: row.data,
     sources: row.sources,
+    inferred: row.inferred,
     modality: row.modality,
     status: row.status,
     ...(row.targetEventId ? { targetEventId: row.targetEventId } : {}),

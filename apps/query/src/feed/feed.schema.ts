@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_TYPES, MODALITIES, sourceSchema } from '@newsroom/domain';
+import { EVENT_TYPES, inferredFieldSchema, MODALITIES, sourceSchema } from '@newsroom/domain';
 import { feedQuerySchema } from './feed-query.reader';
 
 /** The SSE stream's parameters: the feed filters (no page size) and the read key for clients that cannot send headers. */
@@ -18,6 +18,7 @@ export const feedItemSchema = z.object({
   headline: z.string().meta({ description: 'In the requested language' }),
   data: z.unknown().meta({ description: "The event's data as recorded" }),
   sources: z.array(sourceSchema),
+  inferred: z.array(inferredFieldSchema).meta({ description: 'The fields its sources do not state, each with a note ([] when none)' }),
   modality: z.enum(MODALITIES),
   status: z.enum(['current', 'corrected', 'retracted']),
   targetEventId: z.string().meta({ format: 'uuid', description: 'An amendment: the event it corrects or retracts' }).optional(),

@@ -53,6 +53,7 @@ function recordedFrom<T extends RecordableEventType>(submission: Submission<T>):
     sources: submission.sources,
     modality: submission.modality ?? 'reported',
     schemaVersion: CURRENT_SCHEMA_VERSION[submission.type],
+    ...(submission.inferred?.length ? { inferred: submission.inferred } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { EventType } from '../events/event-catalog.registry';
 import type { EventOf } from '../events/story-event.types';
 import type { LawsuitStatus } from '../events/lawsuit-status-changed.event';
+import type { InferredField } from '../values/inferred.value';
 import type { Modality } from '../values/modality.value';
 import type { Source } from '../values/source.value';
 import { parseSubject } from '../values/subject.value';
@@ -18,6 +19,7 @@ export type RecordedEvent<T extends EventType = EventType> = EventOf<
     sources: Source[];
     modality: Modality;
     schemaVersion: number;
+    inferred?: InferredField[];
   }
 >;
 
@@ -30,6 +32,8 @@ export type NewEvent<T extends EventType = EventType> = EventOf<
     sources: Source[];
     modality: Modality;
     schemaVersion: number;
+    /** Stored in the event's metadata (`metadata.inferred`), so the wire form carries it. */
+    inferred?: InferredField[];
   }
 >;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EVENT_DEFINITIONS, RECORDABLE_EVENT_TYPES } from '../events/event-catalog.registry';
+import { inferredPathErrors, inferredSchema } from '../values/inferred.value';
 import { modalitySchema } from '../values/modality.value';
 import { periodSchema } from '../values/period.value';
 import { sourcesSchema } from '../values/source.value';
@@ -37,6 +38,13 @@ export function buildEnvelopeUnion(options: { sourcesRequired: boolean; quote?: 
       modality: modalitySchema.default('reported'),
       expectedVersion: z.int('must be a whole number').min(0, 'must be 0 or more').optional(),
       ...(options.quote ? { quote: textSchema.optional() } : {}),
+      // The fields the sources do not state; each path must name a field this very event has.
+      inferred: inferredSchema.optional(),
+    }).superRefine((envelope, ctx) => {
+      if (!envelope.inferred?.length) return;
+      for (const { index, message } of inferredPathErrors(envelope, envelope.inferred)) {
+        ctx.addIssue({ code: 'custom', path: ['inferred', index, 'path'], message });
+      }
     }),
   );
   return z.discriminatedUnion('type', branches as unknown as [(typeof branches)[number], ...(typeof branches)[number][]], {

@@ -1,5 +1,6 @@
 import type { RecordableEventType } from '../events/event-catalog.registry';
 import type { EventOf } from '../events/story-event.types';
+import type { InferredField } from '../values/inferred.value';
 import type { Modality } from '../values/modality.value';
 import type { Source } from '../values/source.value';
 import { runInputSchema } from '../validation/storable-text.rules';
@@ -14,6 +15,8 @@ export interface SubmissionFields {
   sources: Source[];
   modality: Modality;
   expectedVersion?: number;
+  /** The fields its sources do not state (paths checked against this event). */
+  inferred?: InferredField[];
 }
 
 /** One story event as submitted over HTTP or Kafka, validated: its data fits its type's schema. */

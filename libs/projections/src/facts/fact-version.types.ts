@@ -1,4 +1,4 @@
-import type { EventOf, Modality, RecordableEventType, Source, StoryEvent } from '@newsroom/domain';
+import type { EventOf, InferredField, Modality, RecordableEventType, Source, StoryEvent } from '@newsroom/domain';
 
 /** The fields of a fact version, next to its `type` and `data`. */
 export interface FactVersionFields {
@@ -11,6 +11,8 @@ export interface FactVersionFields {
   validFrom: string | null;
   validTo: string | null;
   sources: Source[];
+  /** The fields its sources do not state (the event's `inferred`); [] when none. */
+  inferred: InferredField[];
   /** Transaction time this version became the record (the event's or its correction's recordedAt). */
   recordedFrom: string;
   positionFrom: string;
@@ -73,13 +75,15 @@ export interface StoredFactRow {
   data: unknown;
   /** The sources as recorded (validated by the envelope schema on the way in, read back from jsonb). */
   sources: Source[];
+  /** The version's inferred fields (jsonb, [] when none). */
+  inferred: InferredField[];
   [column: string]: unknown;
 }
 
 export const COMMON_FACT_COLUMNS = [
   'fact_id', 'version', 'part', 'event_type', 'subject', 'modality', 'occurred_at', 'valid_from', 'valid_to',
   'recorded_from', 'recorded_to', 'position_from', 'position_to', 'fact_position', 'superseded_by', 'change_reason',
-  'end_reason', 'data', 'sources',
+  'end_reason', 'data', 'sources', 'inferred',
 ] as const;
 
 /** The stored rows a version opens. */
@@ -104,6 +108,7 @@ export function toStoredRows(fact: FactVersion, rows: FactRow[]): StoredFactRow[
     end_reason: null,
     data: fact.data,
     sources: fact.sources,
+    inferred: fact.inferred,
     ...r.columns,
   }));
 }
@@ -121,7 +126,8 @@ export function stateFromRow(r: StoredFactRow): FactState {
     occurredAt: r.occurred_at,
     validFrom: r.valid_from,
     validTo: r.valid_to,
-    sources: (r.sources ?? []),
+    sources: r.sources ?? [],
+    inferred: r.inferred ?? [],
     recordedFrom: r.recorded_from,
     positionFrom: String(r.position_from),
     factPosition: String(r.fact_position),

@@ -90,7 +90,7 @@ export class FactProjection implements Projection {
         fact_id: f.factId, version: f.version, event_type: f.type, subject: f.subject, modality: f.modality,
         occurred_at: f.occurredAt, valid_from: f.validFrom, valid_to: f.validTo, recorded_from: f.recordedFrom,
         position_from: f.positionFrom, fact_position: f.factPosition, change_reason: f.changeReason, data: f.data,
-        sources: f.sources, rows: rows.map((r) => ({ part: r.part, ...r.columns })),
+        sources: f.sources, inferred: f.inferred, rows: rows.map((r) => ({ part: r.part, ...r.columns })),
       }));
       await manager.query(this.insertSql, [JSON.stringify(doc)]);
     }

@@ -1,4 +1,4 @@
-import { isAmendment, mergePatch, parsePeriod, type CorrectionChanges, type EventDataMap, type RecordableEventType } from '@newsroom/domain';
+import { inferredOf, isAmendment, mergePatch, parsePeriod, type CorrectionChanges, type EventDataMap, type RecordableEventType } from '@newsroom/domain';
 import type { ProjectedEvent } from '../projected-event.mapper';
 import { isModelEvent, type FactModel } from './fact-model.types';
 import type { FactChange, FactState, FactVersion } from './fact-version.types';
@@ -60,6 +60,7 @@ function firstVersion<T extends RecordableEventType>(event: ProjectedEvent<T>): 
     ...validInterval(event.occurredAt),
     data: event.data ?? {},
     sources: mergeSources(event.sources ?? [], []),
+    inferred: inferredOf(event.metadata),
     recordedFrom: event.recordedAt,
     positionFrom: event.globalPosition,
     factPosition: event.globalPosition,

@@ -1,8 +1,8 @@
-import type { Source } from '@newsroom/domain';
+import type { InferredField, Source } from '@newsroom/domain';
 import { FeedItemRow } from './feed-item.types';
 
 export const FEED_ITEM_COLUMNS = `position, event_id, type, subject, organizations, occurred_at, recorded_at, headline_en,
-  headline_fr, data, sources, modality, status, target_event_id, correlation_id`;
+  headline_fr, data, sources, modality, status, target_event_id, correlation_id, inferred`;
 
 /** A row of read_model.feed_items as the pg driver returns it (bigint as string, jsonb parsed, timestamptz as Date). */
 export interface FeedItemDbRow {
@@ -20,6 +20,7 @@ export interface FeedItemDbRow {
   sources: Source[];
   modality: string;
   status: FeedItemRow['status'];
+  inferred: InferredField[] | null;
   target_event_id: string | null;
   correlation_id: string | null;
 }
@@ -37,6 +38,7 @@ export function toFeedItemRow(r: FeedItemDbRow): FeedItemRow {
     headlineFr: r.headline_fr,
     data: r.data,
     sources: r.sources,
+    inferred: r.inferred ?? [],
     modality: r.modality,
     status: r.status,
     targetEventId: r.target_event_id,

@@ -1,4 +1,4 @@
-import type { Source } from '@newsroom/domain';
+import type { InferredField, Source } from '@newsroom/domain';
 /** A feed item as stored in read_model.feed_items and served by the query service. */
 export interface FeedItemRow {
   position: string;
@@ -14,6 +14,8 @@ export interface FeedItemRow {
   data: unknown;
   /** The sources as recorded (validated by the envelope schema on the way in, read back from jsonb). */
   sources: Source[];
+  /** The fields its sources do not state (the event's `inferred`); [] when none. */
+  inferred: InferredField[];
   modality: string;
   status: 'current' | 'corrected' | 'retracted';
   targetEventId: string | null;

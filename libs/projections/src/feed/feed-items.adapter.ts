@@ -77,6 +77,7 @@ export class FeedItemsProjection implements Projection {
         position: i.position, event_id: i.eventId, type: i.type, subject: i.subject, organizations: i.organizations,
         occurred_at: i.occurredAt, recorded_at: i.recordedAt, headline_en: i.headlineEn, headline_fr: i.headlineFr, data: i.data,
         sources: i.sources, modality: i.modality, status: i.status, target_event_id: i.targetEventId, correlation_id: i.correlationId,
+        inferred: i.inferred,
       }));
       await manager.query(
         `INSERT INTO ${this.table} (${FEED_ITEM_COLUMNS})

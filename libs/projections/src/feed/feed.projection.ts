@@ -1,4 +1,4 @@
-import { isAmendment, renderHeadline } from '@newsroom/domain';
+import { inferredOf, isAmendment, renderHeadline } from '@newsroom/domain';
 import { factHeadlines } from '../facts/fact-headlines.mapper';
 import { ProjectedEvent } from '../projected-event.mapper';
 import { FeedChange, FeedItemRow } from './feed-item.types';
@@ -49,6 +49,7 @@ export function evolveFeed(event: ProjectedEvent, target?: FeedItemRow | null): 
     headlineFr: headline('fr'),
     data: event.data,
     sources: event.sources ?? [],
+    inferred: inferredOf(event.metadata),
     modality: event.modality,
     status: 'current',
     targetEventId,

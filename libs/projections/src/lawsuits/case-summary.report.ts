@@ -1,4 +1,4 @@
-import type { Source } from '@newsroom/domain';
+import type { InferredField, Source } from '@newsroom/domain';
 import { displayNameOf } from '@newsroom/domain';
 import type { StoredFactRow } from '../facts/fact-version.types';
 import { changesState, factStatusOf } from '../facts/visibility.util';
@@ -25,6 +25,8 @@ export interface CaseStep {
   recordedAt: string;
   /** The sources as recorded (validated by the envelope schema on the way in, read back from jsonb). */
   sources: Source[];
+  /** The fields its sources do not state ([] when none). */
+  inferred: InferredField[];
 }
 
 export interface CaseSummary {
@@ -43,7 +45,7 @@ export interface CaseSummary {
 
 const step = (r: LawsuitRow, status: string): CaseStep => ({
   eventId: r.fact_id, status, detail: r.detail, occurredAt: r.occurred_at, modality: r.modality, factStatus: factStatusOf(r),
-  recordedAt: r.recorded_from, sources: r.sources,
+  recordedAt: r.recorded_from, sources: r.sources, inferred: r.inferred ?? [],
 });
 
 /** Pure: one case from its visible filing and status changes, steps in recording (stream) order. */

@@ -1,4 +1,4 @@
-import type { Source } from '@newsroom/domain';
+import type { InferredField, Source } from '@newsroom/domain';
 import { displayNameOf } from '@newsroom/domain';
 import type { StoredFactRow } from '../facts/fact-version.types';
 import { changesState, factStatusOf } from '../facts/visibility.util';
@@ -27,6 +27,8 @@ export interface TenureBound {
   recordedAt: string;
   /** The sources as recorded (validated by the envelope schema on the way in, read back from jsonb). */
   sources: Source[];
+  /** The fields its sources do not state ([] when none; read with the sources, for the page shown). */
+  inferred: InferredField[];
 }
 
 export interface Tenure {
@@ -47,7 +49,7 @@ export interface Tenure {
 
 const bound = (r: LeadershipRow): TenureBound => ({
   eventId: r.fact_id, version: Number(r.version), occurredAt: r.occurred_at, from: r.valid_from, to: r.valid_to, modality: r.modality,
-  status: factStatusOf(r), recordedAt: r.recorded_from, sources: r.sources,
+  status: factStatusOf(r), recordedAt: r.recorded_from, sources: r.sources, inferred: r.inferred ?? [],
 });
 
 const time = (iso: string | null, fallback: number) => (iso === null ? fallback : Date.parse(iso));

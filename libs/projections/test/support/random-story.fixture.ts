@@ -59,7 +59,9 @@ export function buildLog(steps: Step[]): ProjectedEvent[] {
     const sources = [{ outlet: s.outlet, language: 'en', quote: `q${i}` }];
     if (s.action === 'fact' || facts.length === 0) {
       const { type, data } = factData(subject, s.n, subject.startsWith('case:') ? log.filter((e) => e.subject === subject).length : 1);
-      const e = { ...base, id: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`, type, occurredAt: s.date, data, sources, modality: s.modality } as ProjectedEvent;
+      // Some facts say their date is not from their sources (ingest keeps that in the metadata).
+    const metadata = s.n % 3 === 0 ? { inferred: [{ path: 'occurredAt', note: `n${s.n}` }] } : {};
+    const e = { ...base, metadata, id: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`, type, occurredAt: s.date, data, sources, modality: s.modality } as ProjectedEvent;
       facts.push(e);
       log.push(e);
       continue;

@@ -174,7 +174,8 @@ export class EventWriter {
       data: e.data,
       sources: e.sources,
       modality: e.modality,
-      metadata: { correlationId: meta.correlationId, causationId: meta.causationId, actor: meta.actor },
+      // In the metadata, which the store keeps and the relay publishes as they are: no new column, same wire form.
+      metadata: { correlationId: meta.correlationId, causationId: meta.causationId, actor: meta.actor, ...(e.inferred?.length ? { inferred: e.inferred } : {}) },
       contentHash: intent.contentHash,
     };
   }

@@ -1,4 +1,4 @@
-import { RecordedEvent, Source, upcast } from '@newsroom/domain';
+import { inferredOf, RecordedEvent, Source, upcast } from '@newsroom/domain';
 import { StoredEvent } from '@newsroom/event-store';
 
 /** Reads old events in today's shape: upcasters run on every read of the log. */
@@ -13,5 +13,6 @@ export function toRecordedEvent(e: StoredEvent): RecordedEvent {
     // Checked against the sources schema when written, like the modality.
     sources: e.sources as Source[],
     modality: e.modality as RecordedEvent['modality'],
+    ...(inferredOf(e.metadata).length ? { inferred: inferredOf(e.metadata) } : {}),
   };
 }

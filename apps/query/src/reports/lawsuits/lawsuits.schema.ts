@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LAWSUIT_STATUSES } from '@newsroom/domain';
+import { inferredFieldSchema, LAWSUIT_STATUSES } from '@newsroom/domain';
 import { list, reportParams, subject } from '../shared/report-params.schema';
 import { factStatusSchema, factVersionSchema, instantText, nextCursor, nullableText, sourceSchema, timeTravelShape, uuidText } from '../shared/fact.schema';
 
@@ -20,6 +20,7 @@ const step = z.object({
   factStatus: factStatusSchema,
   recordedAt: instantText(),
   sources: z.array(sourceSchema),
+  inferred: z.array(inferredFieldSchema),
   history: z.array(factVersionSchema),
 });
 

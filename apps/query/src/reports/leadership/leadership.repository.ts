@@ -86,13 +86,17 @@ export class LeadershipRepository {
     if (!bounds.length) return new Map();
     const ids = bounds.map((b) => b.eventId);
     const versions = bounds.map((b) => b.version);
-    const found: Array<{ fact_id: string; version: number; sources: TenureBound['sources'] }> = await this.db.query(
-      `SELECT t.fact_id, t.version, t.sources FROM ${TABLE} t
+    const found: Array<{ fact_id: string; version: number; sources: TenureBound['sources']; inferred: TenureBound['inferred'] }> = await this.db.query(
+      `SELECT t.fact_id, t.version, t.sources, t.inferred FROM ${TABLE} t
        JOIN unnest($1::uuid[], $2::int[]) AS k(fact_id, version) ON t.fact_id = k.fact_id AND t.version = k.version AND t.part = ''`,
       [ids, versions],
     );
-    const sources = new Map(found.map((r) => [`${r.fact_id}/${r.version}`, r.sources]));
-    for (const b of bounds) b.sources = sources.get(`${b.eventId}/${b.version}`) ?? [];
+    const byKey = new Map(found.map((r) => [`${r.fact_id}/${r.version}`, r]));
+    for (const b of bounds) {
+      const row = byKey.get(`${b.eventId}/${b.version}`);
+      b.sources = row?.sources ?? [];
+      b.inferred = row?.inferred ?? [];
+    }
     const rows = bounds.map((b) => ({ fact_id: b.eventId, version: b.version }) as StoredFactRow);
     return loadHistory(this.db, TABLE, rows, knownAt);
   }

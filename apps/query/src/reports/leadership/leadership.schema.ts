@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inferredFieldSchema } from '@newsroom/domain';
 import { oneOf, reportParams, subject } from '../shared/report-params.schema';
 import { factStatusSchema, factVersionSchema, instantOrNull, nextCursor, nullableText, sourceSchema, timeTravelShape, uuidText } from '../shared/fact.schema';
 import { LEADERSHIP_VIEWS } from './leadership.repository';
@@ -21,6 +22,7 @@ const bound = (description: string) =>
       status: factStatusSchema,
       recordedAt: z.string().meta({ format: 'date-time' }),
       sources: z.array(sourceSchema),
+      inferred: z.array(inferredFieldSchema),
       history: z.array(factVersionSchema),
     })
     .nullable()

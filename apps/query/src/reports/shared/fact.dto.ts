@@ -44,6 +44,7 @@ export function factFields(r: StoredFactRow, history: Map<string, FactVersionDto
     status: factStatusOf(r),
     recordedAt: r.recorded_from,
     sources: (r.sources ?? []).map(sourceDto),
+    inferred: r.inferred ?? [],
     history: history.get(r.fact_id) ?? [],
   };
 }

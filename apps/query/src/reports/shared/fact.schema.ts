@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MODALITIES } from '@newsroom/domain';
+import { inferredFieldSchema, MODALITIES } from '@newsroom/domain';
 
 /** Zod pieces of the report responses (what every fact carries); the OpenAPI response schemas come from them. */
 
@@ -45,6 +45,7 @@ export const factFieldsShape = {
   status: factStatusSchema,
   recordedAt: instantText('When this version was recorded'),
   sources: z.array(sourceSchema),
+  inferred: z.array(inferredFieldSchema).meta({ description: 'The fields its sources do not state, each with a note ([] when none)' }),
   history: z.array(factVersionSchema),
 };
 

@@ -45,7 +45,7 @@ export function anyOf(column: string, values: readonly string[] | null, p: SqlPa
 }
 
 const TIMESTAMPS = ['valid_from', 'valid_to', 'recorded_from', 'recorded_to'];
-const PLAIN = ['fact_id', 'version', 'part', 'event_type', 'subject', 'modality', 'occurred_at', 'position_from', 'position_to', 'fact_position', 'superseded_by', 'change_reason', 'end_reason', 'sources'];
+const PLAIN = ['fact_id', 'version', 'part', 'event_type', 'subject', 'modality', 'occurred_at', 'position_from', 'position_to', 'fact_position', 'superseded_by', 'change_reason', 'end_reason', 'sources', 'inferred'];
 
 /** An ISO-8601 UTC text of a timestamptz: cheaper for large reports than Date objects converted back. */
 export const isoText = (column: string, as = column.split('.').pop()) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${as}`;
