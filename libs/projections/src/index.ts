@@ -38,6 +38,9 @@ export { evolveProducts, ProductsProjection } from './products/products.projecti
 export { regulatoryModel } from './regulatory/regulatory.model';
 export { evolveRegulatory, RegulatoryProjection } from './regulatory/regulatory.projection';
 export { mentionsOf, type Mention } from './timeline/mentions';
+export { evolveEntityLinks, type EntityLinkChange } from './entities/entity-links.projection';
+export { EntityLinksProjection } from './entities/entity-links.adapter';
+export { EntityGraph, type EntityLinkRow } from './entities/entity-graph.report';
 export { timelineModel, headlinesOf } from './timeline/timeline.model';
 export { evolveTimeline, TimelineProjection } from './timeline/timeline.projection';
 export { sourcesModel, sourceRecordsOf, type SourceRecord } from './sources/sources.model';
