@@ -9,6 +9,7 @@ import { DeparturesRepository } from './departures/departures.repository';
 import { FinancialsRepository } from './financials/financials.repository';
 import { LawsuitsRepository } from './lawsuits/lawsuits.repository';
 import { LeadershipRepository } from './leadership/leadership.repository';
+import { EntityLinksRepository } from './shared/entity-links.repository';
 import { TimelineRepository } from './timeline/timeline.repository';
 
 const WEIL_APPOINTED = '0193b7f0-0000-7000-8000-000000000004';
@@ -55,17 +56,17 @@ describe('reports over the seed story and later events (real Postgres)', () => {
   });
 
   it('departures grouped by quarter, with coarse dates left unplaced', async () => {
-    const report = await new DeparturesRepository(ds).report({ ...page, organization: 'org:openai', from: null, to: null, groupBy: 'quarter' });
+    const report = await new DeparturesRepository(ds, new EntityLinksRepository(ds)).report({ ...page, organization: 'org:openai', from: null, to: null, groupBy: 'quarter' });
     if (!('groups' in report)) throw new Error('expected groups');
     expect(report.groups.map((g) => [g.key, g.items.map((i) => i.personName).sort()])).toEqual([
       ['2024-Q2', ['Ilya Sutskever', 'Jan Leike']],
       ['2024-Q3', ['Bob Mcgrew', 'John Schulman', 'Mira Murati']], // displayNameOf title-cases slugs
     ]);
     expect(report.unplaced.items.map((i) => i.personName).sort()).toEqual(['Miles Brundage', 'Tim Brooks']);
-    const inQ2 = await new DeparturesRepository(ds).report({ ...page, organization: null, from: '2024-04-01T00:00:00.000Z', to: '2024-07-01T00:00:00.000Z', groupBy: null, limit: 1 });
+    const inQ2 = await new DeparturesRepository(ds, new EntityLinksRepository(ds)).report({ ...page, organization: null, from: '2024-04-01T00:00:00.000Z', to: '2024-07-01T00:00:00.000Z', groupBy: null, limit: 1 });
     if (!('items' in inQ2)) throw new Error('expected a page');
     expect(inQ2.items).toHaveLength(1);
-    const rest = await new DeparturesRepository(ds).report({ ...page, organization: null, from: '2024-04-01T00:00:00.000Z', to: '2024-07-01T00:00:00.000Z', groupBy: null, cursor: inQ2.next });
+    const rest = await new DeparturesRepository(ds, new EntityLinksRepository(ds)).report({ ...page, organization: null, from: '2024-04-01T00:00:00.000Z', to: '2024-07-01T00:00:00.000Z', groupBy: null, cursor: inQ2.next });
     if (!('items' in rest)) throw new Error('expected a page');
     // Brundage and Brooks (2023-12/2024-12) overlap Q2 too.
     expect([...inQ2.items, ...rest.items].map((i) => i.personName).sort()).toEqual(['Ilya Sutskever', 'Jan Leike', 'Miles Brundage', 'Tim Brooks']);
@@ -102,11 +103,11 @@ describe('reports over the seed story and later events (real Postgres)', () => {
   });
 
   it('a retracted fact leaves every report but is still known before its retraction', async () => {
-    const timeline = new TimelineRepository(ds);
+    const timeline = new TimelineRepository(ds, new EntityLinksRepository(ds));
     const weil = { ...page, subject: 'person:kevin-weil', from: null, to: null, types: null, lang: 'en' as const };
     expect((await timeline.page(weil)).items).toEqual([]);
     expect((await timeline.page({ ...weil, knownAt: at.corrected })).items.map((i) => i.factId)).toEqual([WEIL_APPOINTED]);
-    const entities = new EntitiesRepository(ds, timeline);
+    const entities = new EntitiesRepository(ds, timeline, new EntityLinksRepository(ds));
     expect(await entities.find(weil)).toBeNull();
     expect((await entities.find({ ...weil, knownAt: at.corrected }))?.displayName).toBe('Kevin Weil');
     const sources = new SourcesRepository(ds);
@@ -123,7 +124,7 @@ describe('reports over the seed story and later events (real Postgres)', () => {
   });
 
   it('the timeline of a subject lists every fact naming it, in valid-time order, with French headlines on request', async () => {
-    const items = (await new TimelineRepository(ds).page({ ...page, subject: 'person:elon-musk', from: null, to: null, types: null, lang: 'fr' })).items;
+    const items = (await new TimelineRepository(ds, new EntityLinksRepository(ds)).page({ ...page, subject: 'person:elon-musk', from: null, to: null, types: null, lang: 'fr' })).items;
     expect(items.map((i) => [i.subject, i.role])).toEqual([
       ['case:musk-v-openai', 'plaintiff'], ['case:musk-v-openai-state-court', 'plaintiff'], ['case:musk-v-altman', 'plaintiff'],
     ]);
