@@ -42,7 +42,7 @@ describe('reports over the seed story and later events (real Postgres)', () => {
   });
 
   it('leadership: as of a date between a departure and the successor, the role is vacant; the departure without appointment has an unknown start', async () => {
-    const repo = new LeadershipRepository(ds);
+    const repo = new LeadershipRepository(ds, new EntityLinksRepository(ds));
     const roster = async (asOf: string, knownAt: string | null = null) =>
       (await repo.report({ organization: 'org:openai', asOf, knownAt, modality: null })).items.map((t) => `${t.personName}: ${t.role}${t.certain ? '' : ' (uncertain)'}`).sort();
     expect(await roster('2024-12-01T00:00:00.000Z')).toEqual(['Miles Brundage: Head of AGI Readiness (uncertain)', 'Tim Brooks: Sora Video Model Lead (uncertain)']);
