@@ -7,6 +7,14 @@ const SAM = 'person:sam-altman';
 const SAMUEL = 'person:samuel-altman';
 const source = { outlet: 'Fixture Wire', language: 'en' };
 
+/** The fields of the entity page and the reports this test reads. */
+interface Answer {
+  canonicalSubject?: string;
+  aliases?: string[];
+  names?: string[];
+  items: Array<{ subject: string; person: string; canonicalPerson: string }>;
+}
+
 /** Merge two people through the public API, see one entity in the entity page and the reports, go back with knownAt, unmerge. */
 describe('one entity, many names: POST /v1/entities/{subject}/aliases through the running apps', () => {
   let stack: TestStack;
@@ -14,7 +22,7 @@ describe('one entity, many names: POST /v1/entities/{subject}/aliases through th
   let ingest: string;
   const get = async (path: string) => {
     const res = await fetch(`${q}${path}`);
-    return { status: res.status, body: (await res.json()) as Record<string, any> };
+    return { status: res.status, body: (await res.json()) as Answer };
   };
   const alias = (subject: string, body: unknown, opts: { key?: string | null; idem?: string; removal?: boolean } = {}) =>
     post(`${ingest}/v1/entities/${subject}/aliases${opts.removal ? '/removals' : ''}`, body, opts.key === null ? undefined : (opts.key ?? stack.key), opts.idem ? { 'Idempotency-Key': opts.idem } : {});
@@ -58,12 +66,12 @@ describe('one entity, many names: POST /v1/entities/{subject}/aliases through th
     const page = (await entity(SAMUEL)).body;
     expect(page).toMatchObject({ subject: SAMUEL, canonicalSubject: SAM, displayName: 'Sam Altman', mergedSubjects: [{ subject: SAMUEL }], aliases: ['Samuel H. Altman'] });
     expect(page.names).toEqual(['Sam Altman', 'Samuel Altman', 'Samuel H. Altman']);
-    expect(page.items.map((i: { subject: string }) => i.subject).sort()).toEqual([SAM, SAMUEL]);
+    expect(page.items.map((i) => i.subject).sort()).toEqual([SAM, SAMUEL]);
 
     const departures = (await get('/v1/reports/departures?organization=org:openai')).body;
-    expect(departures.items.find((i: { person: string }) => i.person === SAMUEL)).toMatchObject({ canonicalPerson: SAM, canonicalPersonName: 'Sam Altman' });
-    const tenures = (await get('/v1/reports/leadership?organization=org:openai&show=tenures')).body.items.filter((t: { canonicalPerson: string }) => t.canonicalPerson === SAM);
-    expect(tenures.map((t: { person: string }) => t.person).sort()).toEqual([SAM, SAMUEL]);
+    expect(departures.items.find((i) => i.person === SAMUEL)).toMatchObject({ canonicalPerson: SAM, canonicalPersonName: 'Sam Altman' });
+    const tenures = (await get('/v1/reports/leadership?organization=org:openai&show=tenures')).body.items.filter((t) => t.canonicalPerson === SAM);
+    expect(tenures.map((t) => t.person).sort()).toEqual([SAM, SAMUEL]);
   });
 
   it('knownAt before the merge shows two entities', async () => {
@@ -71,7 +79,7 @@ describe('one entity, many names: POST /v1/entities/{subject}/aliases through th
     expect((await entity(SAMUEL, before)).body).toMatchObject({ canonicalSubject: SAMUEL, mergedSubjects: [], names: ['Samuel Altman'] });
     expect((await entity(SAM, before)).body).toMatchObject({ canonicalSubject: SAM, mergedSubjects: [] });
     const departures = (await get(`/v1/reports/departures?organization=org:openai&knownAt=${before}`)).body;
-    expect(departures.items.find((i: { person: string }) => i.person === SAMUEL)).toMatchObject({ canonicalPerson: SAMUEL });
+    expect(departures.items.find((i) => i.person === SAMUEL)).toMatchObject({ canonicalPerson: SAMUEL });
   });
 
   it('after an unmerge they are apart again, and still one entity as known before it', async () => {
