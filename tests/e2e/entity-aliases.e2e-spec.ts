@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { pollUntil } from '@newsroom/testing';
 import { seedEnvelopes } from '../fixtures/story.fixture';
-import { post, startStack, TestStack } from './stack';
+import { post, startStack, TestStack } from './stack.harness';
 
 const SAM = 'person:sam-altman';
 const SAMUEL = 'person:samuel-altman';

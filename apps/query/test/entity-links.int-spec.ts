@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { EVENT_COLUMNS, EventRow, PgEventStore, toStoredEvent } from '@newsroom/event-store';
+import { EventLogReader, PgEventStore } from '@newsroom/event-store';
 import { createProjections, PROJECTION_NAMES, ProjectionRebuilder, projectedFromStored } from '@newsroom/projections';
 import { createTestDatabase, TestDatabase } from '@newsroom/testing';
 import { seedEnvelopes, storyAppends, toAppend } from '../../../tests/fixtures/story.fixture';
@@ -102,9 +102,9 @@ describe('entity links: merged subjects in the entity page and the reports, with
   it('applied event by event, the projection gives the rebuilt rows', async () => {
     const [projection] = createProjections(['entity-links'], '_inc');
     await ds.query(`CREATE TABLE read_model.entity_links_inc (LIKE read_model.entity_links INCLUDING ALL)`);
-    const stored = await ds.query(`SELECT ${EVENT_COLUMNS} FROM event_store.events ORDER BY global_position`);
     await ds.transaction(async (m) => {
-      for (const r of stored as EventRow[]) await projection.apply(m, projectedFromStored(toStoredEvent(r)));
+      const stored = await new EventLogReader(m).readAll({ after: 0, limit: Number.MAX_SAFE_INTEGER });
+      for (const e of stored) await projection.apply(m, projectedFromStored(e));
     });
     const cols = 'event_id, subject, link, target, reason, linked_position, linked_at, unlink_event_id, unlinked_position, unlinked_at, unlink_reason';
     expect(await ds.query(`SELECT ${cols} FROM read_model.entity_links_inc ORDER BY event_id`)).toEqual(await ds.query(`SELECT ${cols} FROM read_model.entity_links ORDER BY event_id`));

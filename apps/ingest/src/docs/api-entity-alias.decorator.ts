@@ -3,7 +3,7 @@ import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse } from '@nestjs
 import { entityAliasRequestJsonSchema } from '@newsroom/domain';
 import { RequireScope } from '@newsroom/platform';
 import { ApiProblems } from './api-problems.decorator';
-import { AMENDMENT_EVENT_SCHEMA } from './response-schemas';
+import { AMENDMENT_EVENT_SCHEMA } from './responses.schema';
 
 /** The route and OpenAPI face of recording an entity alias and of its reversal. */
 export function EntityAliasEndpoint(path: string, summary: string) {

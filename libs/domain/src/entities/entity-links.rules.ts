@@ -1,18 +1,7 @@
-import { DomainError } from '../errors/domain.error';
+import { DOMAIN_ERROR_CODES as CODES, DomainError } from '../errors/domain.errors';
 import { CURRENT_SCHEMA_VERSION } from '../events/event-catalog.registry';
 import type { NewEvent, StreamState } from '../streams/stream-state.types';
 import { parseSubject } from '../values/subject.value';
-
-// Stable codes of the entity aliases endpoint (mapped to problem+json like the others).
-export const ENTITY_ERROR_CODES = {
-  SELF_MERGE: 'ENTITY.SELF_MERGE',
-  KIND_MISMATCH: 'ENTITY.KIND_MISMATCH',
-  ALREADY_MERGED: 'ENTITY.ALREADY_MERGED',
-  NOT_CANONICAL: 'ENTITY.NOT_CANONICAL',
-  NOT_MERGED: 'ENTITY.NOT_MERGED',
-  ALIAS_EXISTS: 'ENTITY.ALIAS_EXISTS',
-  ALIAS_UNKNOWN: 'ENTITY.ALIAS_UNKNOWN',
-} as const;
 
 /** The subject this stream's subject is merged into now, or null: the last merge unless an unmerge followed it. */
 export function mergedInto(state: StreamState): string | null {
@@ -46,21 +35,21 @@ const RECORD = { occurredAt: null, modality: 'reported' } as const;
 export function decideMerge(alias: StreamState, canonical: StreamState, reason: string): NewEvent<'entity.merged'> {
   const into = canonical.subject;
   if (alias.subject === into) {
-    throw new DomainError(ENTITY_ERROR_CODES.SELF_MERGE, 'validation', `${into} cannot be merged into itself`, [{ path: 'subject', message: 'must be another subject' }]);
+    throw new DomainError(CODES.ENTITY_SELF_MERGE, 'validation', `${into} cannot be merged into itself`, [{ path: 'subject', message: 'must be another subject' }]);
   }
   const [from, to] = [parseSubject(alias.subject)?.kind, parseSubject(into)?.kind];
   if (from !== to) {
-    throw new DomainError(ENTITY_ERROR_CODES.KIND_MISMATCH, 'validation', `a ${from} subject cannot be merged into a ${to} subject`, [
+    throw new DomainError(CODES.ENTITY_KIND_MISMATCH, 'validation', `a ${from} subject cannot be merged into a ${to} subject`, [
       { path: 'subject', message: `must be a ${to} subject` },
     ]);
   }
   const current = mergedInto(alias);
   if (current !== null) {
-    throw new DomainError(ENTITY_ERROR_CODES.ALREADY_MERGED, 'conflict', `${alias.subject} is already merged into ${current}; unmerge it first`);
+    throw new DomainError(CODES.ENTITY_ALREADY_MERGED, 'conflict', `${alias.subject} is already merged into ${current}; unmerge it first`);
   }
   const above = mergedInto(canonical);
   if (above !== null) {
-    throw new DomainError(ENTITY_ERROR_CODES.NOT_CANONICAL, 'rule', `${into} is itself merged into ${above}: merge into ${above} instead`);
+    throw new DomainError(CODES.ENTITY_NOT_CANONICAL, 'rule', `${into} is itself merged into ${above}: merge into ${above} instead`);
   }
   return { ...RECORD, sources: [], type: 'entity.merged', subject: alias.subject, data: { into, reason }, schemaVersion: CURRENT_SCHEMA_VERSION['entity.merged'] };
 }
@@ -69,7 +58,7 @@ export function decideMerge(alias: StreamState, canonical: StreamState, reason: 
 export function decideUnmerge(alias: StreamState, canonical: string, reason: string): NewEvent<'entity.unmerged'> {
   const current = mergedInto(alias);
   if (current !== canonical) {
-    throw new DomainError(ENTITY_ERROR_CODES.NOT_MERGED, 'rule', `${alias.subject} is not merged into ${canonical}`);
+    throw new DomainError(CODES.ENTITY_NOT_MERGED, 'rule', `${alias.subject} is not merged into ${canonical}`);
   }
   return { ...RECORD, sources: [], type: 'entity.unmerged', subject: alias.subject, data: { from: canonical, reason }, schemaVersion: CURRENT_SCHEMA_VERSION['entity.unmerged'] };
 }
@@ -78,10 +67,10 @@ export function decideUnmerge(alias: StreamState, canonical: string, reason: str
 export function decideAliasName(state: StreamState, name: string, removed: boolean, reason?: string): NewEvent<'entity.aliased'> {
   const known = aliasNames(state).includes(name);
   if (!removed && known) {
-    throw new DomainError(ENTITY_ERROR_CODES.ALIAS_EXISTS, 'conflict', `"${name}" is already an alias of ${state.subject}`);
+    throw new DomainError(CODES.ENTITY_ALIAS_EXISTS, 'conflict', `"${name}" is already an alias of ${state.subject}`);
   }
   if (removed && !known) {
-    throw new DomainError(ENTITY_ERROR_CODES.ALIAS_UNKNOWN, 'rule', `"${name}" is not an alias of ${state.subject}`);
+    throw new DomainError(CODES.ENTITY_ALIAS_UNKNOWN, 'rule', `"${name}" is not an alias of ${state.subject}`);
   }
   const data = { name, ...(removed ? { removed: true } : {}), ...(reason ? { reason } : {}) };
   return { ...RECORD, sources: [], type: 'entity.aliased', subject: state.subject, data, schemaVersion: CURRENT_SCHEMA_VERSION['entity.aliased'] };

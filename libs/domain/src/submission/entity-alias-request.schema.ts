@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { subjectSchema } from '../values/subject.value';
 import { nameSchema, textSchema } from '../values/text.value';
-import { runInputSchema } from '../validation/storable-text';
+import { runInputSchema } from '../validation/storable-text.rules';
 import type { Validation } from '../validation/validation.types';
 import { isPlainObject } from './envelope.schema';
 

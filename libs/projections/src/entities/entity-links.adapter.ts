@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
-import type { Projection } from '../projection';
-import type { ProjectedEvent } from '../projected-event';
+import type { Projection } from '../projection.types';
+import type { ProjectedEvent } from '../projected-event.mapper';
 import { evolveEntityLinks, isEntityLinkEvent } from './entity-links.projection';
 
 /** read_model.entity_links: merges and alias names, each with when it became known and when it was reversed. */

@@ -1,4 +1,4 @@
-import type { ProjectedEvent } from '../projected-event';
+import type { ProjectedEvent } from '../projected-event.mapper';
 
 /** What one entity record does to the links read model: a link starts, or the standing one ends. */
 export type EntityLinkChange =

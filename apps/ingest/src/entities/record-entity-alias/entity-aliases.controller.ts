@@ -5,9 +5,9 @@ import type { Request, Response } from 'express';
 import { isSubject, validateEntityAliasRequest } from '@newsroom/domain';
 import { problems } from '@newsroom/platform';
 import { EntityAliasEndpoint } from '../../docs/api-entity-alias.decorator';
-import { amendedBody } from '../../http/outcome-response';
-import { idempotencyKey } from '../../http/path-params';
-import { requestMeta } from '../../http/request-meta';
+import { amendedBody } from '../../http/outcome.response';
+import { idempotencyKey } from '../../http/path-params.util';
+import { requestMeta } from '../../http/request-meta.util';
 import { RecordEntityAliasCommand } from './record-entity-alias.command';
 
 @ApiTags('entities')

@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import { EntityAliasRequest } from '@newsroom/domain';
-import { AmendResult } from '../../events/shared/amend-event';
+import { AmendResult } from '../../events/shared/amend-event.util';
 import { RequestMeta } from '../../events/shared/write.types';
 
 /**

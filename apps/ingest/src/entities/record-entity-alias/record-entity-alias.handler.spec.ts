@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EntityAliasRequest } from '@newsroom/domain';
 import { InMemoryEventStore } from '@newsroom/testing';
-import { EventWriter } from '../../events/shared/event-writer';
+import { EventWriter } from '../../events/shared/event-writer.service';
 import { RequestMeta } from '../../events/shared/write.types';
 import { RecordEntityAliasCommand } from './record-entity-alias.command';
 import { RecordEntityAliasHandler } from './record-entity-alias.handler';

@@ -4,11 +4,11 @@ import { decideAliasName, decideMerge, decideUnmerge, foldStream, StreamState } 
 import { contentHash } from '@newsroom/event-store';
 import { uuidv7 } from '@newsroom/platform';
 import { EVENT_STORE } from '../../ingest.tokens';
-import { AmendResult } from '../../events/shared/amend-event';
+import { AmendResult } from '../../events/shared/amend-event.util';
 import { IngestEventStore } from '../../events/shared/event-store.port';
-import { EventWriter, WriteIntent } from '../../events/shared/event-writer';
-import { normaliseId } from '../../events/shared/intents';
-import { toRecordedEvent } from '../../events/shared/stored-to-recorded';
+import { EventWriter, WriteIntent } from '../../events/shared/event-writer.service';
+import { normaliseId } from '../../events/shared/intents.mapper';
+import { toRecordedEvent } from '../../events/shared/stored-to-recorded.mapper';
 import { RecordEntityAliasCommand } from './record-entity-alias.command';
 
 /**
