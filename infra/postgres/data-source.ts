@@ -9,6 +9,7 @@ import { ReadModels1764300000000 } from './migrations/1764300000000-read-models.
 import { ReportingViews1764300100000 } from './migrations/1764300100000-reporting-views.migration';
 import { StoreIdentity1764600300000 } from './migrations/1764600300000-store-identity.migration';
 import { DropEventTransactionId1764700500000 } from './migrations/1764700500000-drop-event-transaction-id.migration';
+import { EntityLinks1764700600000 } from './migrations/1764700600000-entity-links.migration';
 import { InferredColumns1764800000000 } from './migrations/1764800000000-inferred-columns.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   AppendGroupFunction1764500200000,
   StoreIdentity1764600300000,
   DropEventTransactionId1764700500000,
+  EntityLinks1764700600000,
   InferredColumns1764800000000,
 ];
 

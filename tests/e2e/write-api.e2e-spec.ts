@@ -202,7 +202,7 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     expectProblem(await write(`/v1/events/${envelope.id}/corrections`, { ...correction, reason: 'other' }, { 'idempotency-key': key }), 409, 'EVENT.ID_CONFLICT');
     expectProblem(await write(`/v1/events/${envelope.id}/corrections`, { changes: { data: { roleCategory: 'chef' } }, reason: 'x' }), 400, 'VALIDATION.FAILED', 'changes.data.roleCategory');
 
-    const detail = await read<InferredDetail>(`/v1/events/${envelope.id}`);
+    const detail = await read<EventDetail>(`/v1/events/${envelope.id}`);
     expect(detail.status).toBe(200);
     expect(detail.body).toMatchObject({ id: envelope.id, status: 'corrected', occurredAt: '2024-09-25', streamVersion: 1, schemaVersion: 1 });
     expect(detail.body.current).toEqual({ occurredAt: '2024-09-25', data: { ...envelope.data, reason: 'unknown' } });
@@ -218,7 +218,7 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     expectProblem(await write(`/v1/events/${envelope.id}/retractions`, { reason: 'x' }, { 'idempotency-key': 'nope' }), 400, 'REQUEST.INVALID', 'Idempotency-Key');
     expect(await eventCount()).toBe(before);
 
-    const after = await read<InferredDetail>(`/v1/events/${envelope.id}`);
+    const after = await read<EventDetail>(`/v1/events/${envelope.id}`);
     expect(after.body.status).toBe('retracted');
     expect(after.body.history.map((h) => h.type)).toEqual(['event.corrected', 'event.retracted']);
     const stream = await read<StreamPage>(`/v1/streams/${envelope.subject}`);
@@ -264,7 +264,7 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     const envelope = departedEnvelope();
     const res = await write('/v1/events', envelope, { 'x-correlation-id': 'e2e-corr-42', 'x-causation-id': 'e2e-cause-42' });
     expect(res.headers.get('x-correlation-id')).toBe('e2e-corr-42');
-    expect((await read<InferredDetail>(`/v1/events/${envelope.id}`)).body.metadata).toMatchObject({ correlationId: 'e2e-corr-42', causationId: 'e2e-cause-42' });
+    expect((await read<EventDetail>(`/v1/events/${envelope.id}`)).body.metadata).toMatchObject({ correlationId: 'e2e-corr-42', causationId: 'e2e-cause-42' });
     const message = await pollUntil(() => published.find((m) => m.headers['event-id'] === envelope.id), { what: 'the event on newsroom.events.v1' });
     expect(message.headers).toMatchObject({ 'correlation-id': 'e2e-corr-42', 'causation-id': 'e2e-cause-42', 'event-type': 'executive.departed' });
   });
@@ -275,7 +275,7 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
       { key: envelope.subject, value: JSON.stringify(envelope), headers: { 'correlation-id': 'kafka-e2e-1' } },
     ]);
     const detail = await pollUntil(async () => {
-      const res = await read<InferredDetail>(`/v1/events/${envelope.id}`);
+      const res = await read<EventDetail>(`/v1/events/${envelope.id}`);
       return res.status === 200 ? res.body : null;
     }, { what: 'the submitted event' });
     expect(detail.metadata).toMatchObject({ correlationId: 'kafka-e2e-1', actor: expect.stringMatching(/^kafka:.*newsroom\.submissions\.v1$/) });

@@ -20,6 +20,8 @@ import { RecordStoryHandler } from './events/record-story/record-story.handler';
 import { StoriesController } from './events/record-story/stories.controller';
 import { RetractEventHandler } from './events/retract-event/retract-event.handler';
 import { RetractionsController } from './events/retract-event/retractions.controller';
+import { EntityAliasesController } from './entities/record-entity-alias/entity-aliases.controller';
+import { RecordEntityAliasHandler } from './entities/record-entity-alias/record-entity-alias.handler';
 import { EVENT_STORE, KAFKA, PG_POOL } from './ingest.tokens';
 import { ReadStreamHandler } from './streams/read-stream/read-stream.handler';
 import { StreamsController } from './streams/read-stream/streams.controller';
@@ -84,13 +86,14 @@ export class IngestModule {
           ],
         }),
       ],
-      controllers: [EventsController, StoriesController, CorrectionsController, RetractionsController, GetEventController, StreamsController],
+      controllers: [EventsController, StoriesController, CorrectionsController, RetractionsController, EntityAliasesController, GetEventController, StreamsController],
       providers: [
         RecordEventsHandler,
         RecordBatchHandler,
         RecordStoryHandler,
         CorrectEventHandler,
         RetractEventHandler,
+        RecordEntityAliasHandler,
         GetEventHandler,
         ReadStreamHandler,
         { provide: APP_FILTER, useValue: new ProblemFilter(mapIngestError) },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { LeadershipProjection, LeadershipRow, rosterAt, Tenure, tenuresOf } from '@newsroom/projections';
 import { createTestDatabase, TestDatabase } from '@newsroom/testing';
+import { EntityLinksRepository } from '../src/reports/shared/entity-links.repository';
 import { factColumns, SqlParams, visibleAt } from '../src/reports/shared/sql.builder';
 import { LeadershipQuery, LeadershipRepository } from '../src/reports/leadership/leadership.repository';
 
@@ -155,7 +156,7 @@ describe('leadership report: pairing only the rows that matter, paged, equals pa
   beforeAll(async () => {
     db = await createTestDatabase('leadership');
     ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
-    repo = new LeadershipRepository(ds);
+    repo = new LeadershipRepository(ds, new EntityLinksRepository(ds));
     history = new History(db);
   });
 

@@ -9,6 +9,7 @@ import { DeparturesRepository } from '../src/reports/departures/departures.repos
 import { FinancialsRepository } from '../src/reports/financials/financials.repository';
 import { LawsuitsRepository } from '../src/reports/lawsuits/lawsuits.repository';
 import { LeadershipRepository } from '../src/reports/leadership/leadership.repository';
+import { EntityLinksRepository } from '../src/reports/shared/entity-links.repository';
 import { TimelineRepository } from '../src/reports/timeline/timeline.repository';
 
 const WEIL_APPOINTED = '0193b7f0-0000-7000-8000-000000000004';
@@ -41,7 +42,7 @@ describe('reports over the seed story and later events (real Postgres)', () => {
   });
 
   it('leadership: as of a date between a departure and the successor, the role is vacant; the departure without appointment has an unknown start', async () => {
-    const repo = new LeadershipRepository(ds);
+    const repo = new LeadershipRepository(ds, new EntityLinksRepository(ds));
     const roster = async (asOf: string, knownAt: string | null = null) =>
       (await repo.report({ organization: 'org:openai', asOf, knownAt, modality: null })).items.map((t) => `${t.personName}: ${t.role}${t.certain ? '' : ' (uncertain)'}`).sort();
     expect(await roster('2024-12-01T00:00:00.000Z')).toEqual(['Unnamed AGI Readiness Head: Head of AGI Readiness (uncertain)', 'Unnamed Sora Lead: Sora video model lead (uncertain)']);
@@ -55,17 +56,17 @@ describe('reports over the seed story and later events (real Postgres)', () => {
   });
 
   it('departures grouped by quarter, with coarse dates left unplaced', async () => {
-    const report = await new DeparturesRepository(ds).report({ ...page, organization: 'org:openai', from: null, to: null, groupBy: 'quarter' });
+    const report = await new DeparturesRepository(ds, new EntityLinksRepository(ds)).report({ ...page, organization: 'org:openai', from: null, to: null, groupBy: 'quarter' });
     if (!('groups' in report)) throw new Error('expected groups');
     expect(report.groups.map((g) => [g.key, g.items.map((i) => i.personName).sort()])).toEqual([
       ['2024-Q2', ['Ilya Sutskever', 'Jan Leike']],
       ['2024-Q3', ['Bob Mcgrew', 'John Schulman', 'Mira Murati']], // displayNameOf title-cases slugs
     ]);
     expect(report.unplaced.items.map((i) => i.personName).sort()).toEqual(['Unnamed AGI Readiness Head', 'Unnamed Sora Lead']);
-    const inQ2 = await new DeparturesRepository(ds).report({ ...page, organization: null, from: '2024-04-01T00:00:00.000Z', to: '2024-07-01T00:00:00.000Z', groupBy: null, limit: 1 });
+    const inQ2 = await new DeparturesRepository(ds, new EntityLinksRepository(ds)).report({ ...page, organization: null, from: '2024-04-01T00:00:00.000Z', to: '2024-07-01T00:00:00.000Z', groupBy: null, limit: 1 });
     if (!('items' in inQ2)) throw new Error('expected a page');
     expect(inQ2.items).toHaveLength(1);
-    const rest = await new DeparturesRepository(ds).report({ ...page, organization: null, from: '2024-04-01T00:00:00.000Z', to: '2024-07-01T00:00:00.000Z', groupBy: null, cursor: inQ2.next });
+    const rest = await new DeparturesRepository(ds, new EntityLinksRepository(ds)).report({ ...page, organization: null, from: '2024-04-01T00:00:00.000Z', to: '2024-07-01T00:00:00.000Z', groupBy: null, cursor: inQ2.next });
     if (!('items' in rest)) throw new Error('expected a page');
     // Brundage and Brooks (2023-12/2024-12) overlap Q2 too.
     expect([...inQ2.items, ...rest.items].map((i) => i.personName).sort()).toEqual(['Ilya Sutskever', 'Jan Leike', 'Unnamed AGI Readiness Head', 'Unnamed Sora Lead']);
@@ -106,17 +107,17 @@ describe('reports over the seed story and later events (real Postgres)', () => {
     const loss = await new FinancialsRepository(ds).report({ ...page, organization: 'org:openai', metric: ['loss'], basis: null, from: null, to: null });
     // The corrected cumulative loss keeps what its first version marked: the correction changed the amount only.
     expect(loss.items.map((p) => [p.basis, paths(p.inferred)])).toEqual([['actual', []], ['cumulative_projected', ['occurredAt', 'data.period']]]);
-    const departures = await new DeparturesRepository(ds).report({ ...page, organization: 'org:openai', from: null, to: null, groupBy: null });
+    const departures = await new DeparturesRepository(ds, new EntityLinksRepository(ds)).report({ ...page, organization: 'org:openai', from: null, to: null, groupBy: null });
     if (!('items' in departures)) throw new Error('expected items');
     const agi = departures.items.find((d) => d.person === 'person:unnamed-agi-readiness-head')!;
     expect(agi.inferred).toEqual([expect.objectContaining({ path: 'occurredAt', note: expect.stringMatching(/année écoulée/) })]);
-    const roster = await new LeadershipRepository(ds).report({ organization: 'org:openai', show: 'tenures', asOf: null, knownAt: null, modality: null });
+    const roster = await new LeadershipRepository(ds, new EntityLinksRepository(ds)).report({ organization: 'org:openai', show: 'tenures', asOf: null, knownAt: null, modality: null });
     expect(paths(roster.items.find((t) => t.person === 'person:mira-murati')!.end!.inferred)).toEqual(['occurredAt']);
-    const weil = await new LeadershipRepository(ds).report({ organization: 'org:openai', show: 'tenures', asOf: null, knownAt: at.corrected, modality: null });
+    const weil = await new LeadershipRepository(ds, new EntityLinksRepository(ds)).report({ organization: 'org:openai', show: 'tenures', asOf: null, knownAt: at.corrected, modality: null });
     expect(paths(weil.items.find((t) => t.person === 'person:kevin-weil')!.start!.inferred)).toEqual(['occurredAt', 'data.role']);
     const cases = await new LawsuitsRepository(ds).report({ ...page, party: 'person:elon-musk', status: null });
     expect(paths(cases.items.find((c) => c.case === 'case:musk-v-openai')!.filed.inferred)).toEqual(['occurredAt']);
-    const chatgpt = await new TimelineRepository(ds).page({ ...page, subject: 'product:chatgpt', from: null, to: null, types: null, lang: 'en' });
+    const chatgpt = await new TimelineRepository(ds, new EntityLinksRepository(ds)).page({ ...page, subject: 'product:chatgpt', from: null, to: null, types: null, lang: 'en' });
     expect(chatgpt.items.map((i) => paths(i.inferred))).toEqual([['occurredAt', 'data.status']]);
     const story = await new SourcesRepository(ds).find(sourceIdOf(seedEnvelopes()[0].sources[0]), { ...page, lang: 'en' });
     expect(story!.items.filter((i) => i.inferred.length).length).toBe(11);
@@ -127,11 +128,11 @@ describe('reports over the seed story and later events (real Postgres)', () => {
   });
 
   it('a retracted fact leaves every report but is still known before its retraction', async () => {
-    const timeline = new TimelineRepository(ds);
+    const timeline = new TimelineRepository(ds, new EntityLinksRepository(ds));
     const weil = { ...page, subject: 'person:kevin-weil', from: null, to: null, types: null, lang: 'en' as const };
     expect((await timeline.page(weil)).items).toEqual([]);
     expect((await timeline.page({ ...weil, knownAt: at.corrected })).items.map((i) => i.factId)).toEqual([WEIL_APPOINTED]);
-    const entities = new EntitiesRepository(ds, timeline);
+    const entities = new EntitiesRepository(ds, timeline, new EntityLinksRepository(ds));
     expect(await entities.find(weil)).toBeNull();
     expect((await entities.find({ ...weil, knownAt: at.corrected }))?.displayName).toBe('Kevin Weil');
     const sources = new SourcesRepository(ds);
@@ -148,7 +149,7 @@ describe('reports over the seed story and later events (real Postgres)', () => {
   });
 
   it('the timeline of a subject lists every fact naming it, in valid-time order, with French headlines on request', async () => {
-    const items = (await new TimelineRepository(ds).page({ ...page, subject: 'person:elon-musk', from: null, to: null, types: null, lang: 'fr' })).items;
+    const items = (await new TimelineRepository(ds, new EntityLinksRepository(ds)).page({ ...page, subject: 'person:elon-musk', from: null, to: null, types: null, lang: 'fr' })).items;
     expect(items.map((i) => [i.subject, i.role])).toEqual([
       ['case:musk-v-openai', 'plaintiff'], ['case:musk-v-openai-state-court', 'plaintiff'], ['case:musk-v-altman', 'plaintiff'],
     ]);

@@ -33,17 +33,22 @@ export * from './events/strategy-revenue-model-explored.event';
 export * from './events/governance-restructuring-announced.event';
 export * from './events/event-corrected.event';
 export * from './events/event-retracted.event';
+export * from './events/entity-merged.event';
+export * from './events/entity-unmerged.event';
+export * from './events/entity-aliased.event';
 
 export * from './submission/submission.schema';
 export * from './submission/story-request.schema';
 export * from './submission/correction-request.schema';
 export * from './submission/retraction-request.schema';
+export * from './submission/entity-alias-request.schema';
 export * from './submission/json-schema.util';
 
 export * from './streams/stream-state.types';
 export { evolve, foldStream } from './streams/story-stream.evolve';
 export { decideRecord, decideCorrection, decideRetraction } from './streams/story-stream.decider';
 export { mergePatch } from './streams/merge-patch.util';
+export { aliasNames, decideAliasName, decideMerge, decideUnmerge, mergedInto } from './entities/entity-links.rules';
 
 export type { Upcaster, UpcastEvent, VersionedEvent } from './upcasting/upcaster.types';
 export { upcast, createUpcaster, UPCASTERS, type UpcastFn } from './upcasting/upcast.registry';

@@ -19,12 +19,15 @@ describe('event catalog', () => {
         'governance.restructuring_announced',
         'event.corrected',
         'event.retracted',
+        'entity.merged',
+        'entity.unmerged',
+        'entity.aliased',
       ].sort(),
     );
   });
 
-  it('given the recordable types, then they are all but corrections and retractions', () => {
-    expect(RECORDABLE_EVENT_TYPES).toEqual(EVENT_TYPES.filter((t) => t !== 'event.corrected' && t !== 'event.retracted'));
+  it('given the recordable types, then they are all but corrections, retractions and the entity records', () => {
+    expect(RECORDABLE_EVENT_TYPES).toEqual(EVENT_TYPES.filter((t) => t !== 'event.corrected' && t !== 'event.retracted' && !t.startsWith('entity.')));
   });
 
   it('given today, then every type is at schema version 1', () => {
@@ -49,6 +52,9 @@ describe('event catalog', () => {
       'governance.restructuring_announced': 'org',
       'event.corrected': null,
       'event.retracted': null,
+      'entity.merged': null,
+      'entity.unmerged': null,
+      'entity.aliased': null,
     });
   });
 

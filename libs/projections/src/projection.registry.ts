@@ -1,5 +1,6 @@
 import { DeparturesProjection } from './departures/departures.adapter';
 import { EntitiesProjection } from './entities/entities.adapter';
+import { EntityLinksProjection } from './entities/entity-links.adapter';
 import { FeedItemsProjection } from './feed/feed-items.adapter';
 import { FinancialsProjection } from './financials/financials.adapter';
 import { LawsuitsProjection } from './lawsuits/lawsuits.adapter';
@@ -22,6 +23,7 @@ export const PROJECTION_FACTORIES: Readonly<Record<string, (tableSuffix?: string
   timeline: (s) => new TimelineProjection(s),
   sources: (s) => new SourcesProjection(s),
   entities: (s) => new EntitiesProjection(s),
+  'entity-links': (s) => new EntityLinksProjection(s),
 };
 
 export const PROJECTION_NAMES: readonly string[] = Object.keys(PROJECTION_FACTORIES);

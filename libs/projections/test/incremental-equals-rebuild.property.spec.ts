@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import {
-  departuresModel, EntitySighting, evolveEntities, FactModel, financialsModel, lawsuitsModel, leadershipModel, ProjectedEvent,
+  departuresModel, EntityGraph, EntityLinkRow, EntitySighting, evolveEntities, evolveEntityLinks, FactModel, financialsModel, lawsuitsModel, leadershipModel, ProjectedEvent,
   sourcesModel, timelineModel,
 } from '@newsroom/projections';
 import { InMemoryFactTable } from './support/in-memory-fact-table.fixture';
-import { buildLog, deliveries, stepArb } from './support/random-story.fixture';
+import { buildLog, deliveries, stepArb, STREAMS } from './support/random-story.fixture';
 
 const MODELS: Record<string, FactModel> = { leadershipModel, departuresModel, lawsuitsModel, financialsModel, timelineModel, sourcesModel };
 class InMemoryEntities {
@@ -16,6 +16,31 @@ class InMemoryEntities {
       this.rows.set(s.subject, { ...(lower ? s : r), last: String(Math.max(Number(r?.last ?? 0), Number(s.position))) });
     }
     return this;
+  }
+}
+
+// read_model.entity_links in memory, with the adapter's rules: a link keyed by its event id; a reversal ends the
+// latest standing link it names that was made before it.
+type LinkRow = EntityLinkRow & { event_id: string; unlinked_position: string | null };
+class InMemoryEntityLinks {
+  readonly rows = new Map<string, LinkRow>();
+  apply(e: ProjectedEvent): this {
+    const c = evolveEntityLinks(e);
+    if (!c) return this;
+    if (c.op === 'link') {
+      if (!this.rows.has(c.eventId)) this.rows.set(c.eventId, { event_id: c.eventId, subject: c.subject, link: c.link, target: c.target, linked_position: c.position, unlinked_position: null });
+      return this;
+    }
+    const open = [...this.rows.values()]
+      .filter((r) => r.subject === c.subject && r.link === c.link && r.target === c.target && r.unlinked_position === null && Number(r.linked_position) < Number(c.position))
+      .sort((a, b) => Number(b.linked_position) - Number(a.linked_position))[0];
+    if (open) open.unlinked_position = c.position;
+    return this;
+  }
+  snapshot() {
+    const rows = [...this.rows.values()].sort((a, b) => a.event_id.localeCompare(b.event_id));
+    const graph = new EntityGraph(rows.filter((r) => r.unlinked_position === null));
+    return { rows, canonical: ['person:a', 'person:b'].map((s) => graph.canonicalOf(s)), names: STREAMS.map((s) => graph.aliasNamesOf(s)) };
   }
 }
 
@@ -32,6 +57,8 @@ describe('property: incremental projection equals a rebuild, and redelivery chan
         }
         const entities = (events: ProjectedEvent[]) => [...events.reduce((m, e) => m.apply(e), new InMemoryEntities()).rows.entries()].sort();
         expect(entities(incremental)).toEqual(entities(log));
+        const links = (events: ProjectedEvent[]) => events.reduce((m, e) => m.apply(e), new InMemoryEntityLinks()).snapshot();
+        expect(links(incremental)).toEqual(links(log));
       }),
       { numRuns: 150 },
     );

@@ -2,32 +2,49 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../database/read-database.module';
 import { displayNameOf, parseSubject } from '@newsroom/domain';
+import { EntityLinksRepository } from '../reports/shared/entity-links.repository';
 import { SqlParams, visibleAt } from '../reports/shared/sql.builder';
 import { TimelineQuery, TimelineRepository } from '../reports/timeline/timeline.repository';
 
-/** An entity page: the subject as seen in standing facts, and the facts that name it. */
+/**
+ * An entity page: the subject as seen in standing facts, and the facts that name it. A subject merged with others
+ * (at knownAt) is one entity: its canonical subject, the subjects merged into it, its names, and the facts naming any.
+ */
 @Injectable()
 export class EntitiesRepository {
   constructor(
     @Inject(READ_DB) private readonly db: DataSource,
     private readonly timeline: TimelineRepository,
+    private readonly links: EntityLinksRepository,
   ) {}
 
-  /** Null when no fact standing at `knownAt` names the subject. */
+  /** Null when no fact standing at `knownAt` names the subject or a subject merged with it. */
   async find(q: TimelineQuery & { subject: string }) {
+    const graph = await this.links.graph(q.knownAt);
+    const members = graph.membersOf(q.subject);
+    const canonical = members[0];
     const p = new SqlParams();
     const [seen] = await this.db.query(
       `SELECT min(t.recorded_from) AS first_seen, max(t.recorded_from) AS last_seen FROM read_model.timeline_facts t
-       WHERE t.mention = ${p.add(q.subject)} AND ${visibleAt('t', q.knownAt, p)}`,
+       WHERE t.mention = ANY(${p.add(members, '::text[]')}) AND ${visibleAt('t', q.knownAt, p)}`,
       p.values,
     );
     if (!seen?.first_seen) return null;
-    const [registered] = await this.db.query(`SELECT display_name FROM read_model.entities WHERE subject = $1`, [q.subject]);
+    const registered: Array<{ subject: string; display_name: string }> = await this.db.query(
+      `SELECT subject, display_name FROM read_model.entities WHERE subject = ANY($1::text[])`,
+      [members],
+    );
+    const nameOf = (s: string) => registered.find((r) => r.subject === s)?.display_name ?? displayNameOf(s);
+    const aliases = graph.aliasNamesOf(canonical);
     const page = await this.timeline.page(q);
     return {
       subject: q.subject,
+      canonicalSubject: canonical,
       kind: parseSubject(q.subject)!.kind,
-      displayName: registered?.display_name ?? displayNameOf(q.subject),
+      displayName: nameOf(canonical),
+      mergedSubjects: members.slice(1).map((s) => ({ subject: s, displayName: nameOf(s) })),
+      aliases,
+      names: [...new Set([...members.map(nameOf), ...aliases])],
       firstSeenAt: new Date(seen.first_seen).toISOString(),
       lastSeenAt: new Date(seen.last_seen).toISOString(),
       asOf: q.asOf,

@@ -11,6 +11,7 @@ import { LeadershipController } from './leadership/leadership.controller';
 import { LeadershipRepository } from './leadership/leadership.repository';
 import { TimelineController } from './timeline/timeline.controller';
 import { TimelineRepository } from './timeline/timeline.repository';
+import { EntityLinksRepository } from './shared/entity-links.repository';
 
 /**
  * The analysts' read side besides the feed: reports, entities and sources, as JSON or CSV, with valid-time (asOf)
@@ -19,6 +20,6 @@ import { TimelineRepository } from './timeline/timeline.repository';
 @Module({
   imports: [EntitiesModule, SourcesModule],
   controllers: [LeadershipController, DeparturesController, LawsuitsController, FinancialsController, TimelineController],
-  providers: [LeadershipRepository, DeparturesRepository, LawsuitsRepository, FinancialsRepository, TimelineRepository],
+  providers: [LeadershipRepository, DeparturesRepository, LawsuitsRepository, FinancialsRepository, TimelineRepository, EntityLinksRepository],
 })
 export class ReportsModule {}

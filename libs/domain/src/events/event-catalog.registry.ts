@@ -2,6 +2,9 @@ import type { z } from 'zod';
 import type { SubjectKind } from '../values/subject.value';
 import type { EventDefinition } from './event-definition.factory';
 import { eventCorrectedEvent } from './event-corrected.event';
+import { entityAliasedEvent } from './entity-aliased.event';
+import { entityMergedEvent } from './entity-merged.event';
+import { entityUnmergedEvent } from './entity-unmerged.event';
 import { eventRetractedEvent } from './event-retracted.event';
 import { executiveAppointedEvent } from './executive-appointed.event';
 import { executiveDepartedEvent } from './executive-departed.event';
@@ -34,13 +37,18 @@ export const EVENT_DEFINITIONS = [
   governanceRestructuringAnnouncedEvent,
   eventCorrectedEvent,
   eventRetractedEvent,
+  entityMergedEvent,
+  entityUnmergedEvent,
+  entityAliasedEvent,
 ] as const;
 
 type AnyDefinition = (typeof EVENT_DEFINITIONS)[number];
 
 export type EventType = AnyDefinition['type'];
 export type CorrectionEventType = 'event.corrected' | 'event.retracted';
-export type RecordableEventType = Exclude<EventType, CorrectionEventType>;
+/** Editors' records about entities themselves (made by the entity aliases endpoint), not story facts. */
+export type EntityEventType = 'entity.merged' | 'entity.unmerged' | 'entity.aliased';
+export type RecordableEventType = Exclude<EventType, CorrectionEventType | EntityEventType>;
 
 /** The data shape of each type, e.g. EventDataMap['executive.departed']. */
 export type EventDataMap = { [D in AnyDefinition as D['type']]: z.infer<D['data']> };

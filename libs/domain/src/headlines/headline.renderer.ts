@@ -3,6 +3,7 @@ import type { CorrectionChanges } from '../events/event-corrected.event';
 import { isAmendment, type AmendmentEvent } from '../events/story-event.types';
 import { mergePatch } from '../streams/merge-patch.util';
 import { displayNameOf } from './display-name.format';
+import { isEntityEvent, renderEntityHeadline } from './entity-headline.renderer';
 import { FR_HEADLINES } from './headline-fr.renderer';
 import { EN_HEADLINES } from './headline-en.renderer';
 import { parenthesized } from './headline-parts.util';
@@ -24,6 +25,7 @@ export interface HeadlineOptions {
 }
 
 function renderFact(event: HeadlineEvent, lang: HeadlineLang): string {
+  if (isEntityEvent(event)) return renderEntityHeadline(event, lang);
   const text = isAmendment(event) ? `${event.type}: ${displayNameOf(event.subject)}` : renderStory(RENDERERS[lang], event, displayNameOf(event.subject));
   const prefix = event.modality === 'rumored' || event.modality === 'denied' ? PREFIX[lang][event.modality] : '';
   return prefix + text;

@@ -63,7 +63,7 @@ function findAmendableTarget(state: StreamState, targetEventId: string): StreamE
   if (!target) {
     throw new DomainError(DOMAIN_ERROR_CODES.EVENT_NOT_FOUND, 'not_found', `event ${targetEventId} is not in stream ${state.subject}`);
   }
-  if (target.type === 'event.corrected' || target.type === 'event.retracted') {
+  if (target.type === 'event.corrected' || target.type === 'event.retracted' || target.type.startsWith('entity.')) {
     throw new DomainError(DOMAIN_ERROR_CODES.EVENT_NOT_CORRECTABLE, 'rule', `event ${targetEventId} is a ${target.type} and cannot be amended`);
   }
   if (target.status === 'retracted') {

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import type { ProjectedEvent } from '@newsroom/projections';
 import { recordedAtOf } from './events.builder';
 
-// Random valid stories for property tests: facts on a few streams, corrections and retractions of standing facts.
+// Random valid stories for property tests: facts on a few streams, corrections and retractions of standing facts,
+// merges of the two people (and their reversal) and alias names added and removed.
 export const STREAMS = ['person:a', 'person:b', 'org:openai', 'case:x', 'case:y'];
 const DATES = ['2024', '2024-Q2', '2024-05', '2024-09-25', '2023-12/2024-12'];
 const OUTLETS = ['Example Daily', 'Other Wire'];
@@ -10,7 +11,7 @@ const OUTLETS = ['Example Daily', 'Other Wire'];
 /** One step of a random story: a fact on a stream, or a correction/retraction of an earlier standing fact. */
 export const stepArb = fc.record({
   stream: fc.nat(STREAMS.length - 1),
-  action: fc.constantFrom('fact', 'fact', 'fact', 'correct', 'retract'),
+  action: fc.constantFrom('fact', 'fact', 'fact', 'correct', 'retract', 'entity'),
   pick: fc.nat(),
   date: fc.constantFrom(...DATES),
   n: fc.integer({ min: 1, max: 999 }),
@@ -51,12 +52,18 @@ export type Step = typeof stepArb extends fc.Arbitrary<infer S> ? S : never;
 export function buildLog(steps: Step[]): ProjectedEvent[] {
   const log: ProjectedEvent[] = [];
   const standing = new Map<string, ProjectedEvent[]>(STREAMS.map((s) => [s, []]));
+  const mergedInto = new Map<string, string>();
+  const aliases = new Map<string, Set<string>>();
   for (const [i, s] of steps.entries()) {
     const subject = STREAMS[s.stream];
     const facts = standing.get(subject)!;
     const position = log.length + 1;
     const base = { subject, streamVersion: 0, globalPosition: String(position), recordedAt: recordedAtOf(position), schemaVersion: 1, metadata: {} };
     const sources = [{ outlet: s.outlet, language: 'en', quote: `q${i}` }];
+    if (s.action === 'entity') {
+      log.push(entityRecord(subject, base, s.n, mergedInto, aliases));
+      continue;
+    }
     if (s.action === 'fact' || facts.length === 0) {
       const { type, data } = factData(subject, s.n, subject.startsWith('case:') ? log.filter((e) => e.subject === subject).length : 1);
       // Some facts say their date is not from their sources (ingest keeps that in the metadata).
@@ -77,6 +84,36 @@ export function buildLog(steps: Step[]): ProjectedEvent[] {
     }
   }
   return log;
+}
+
+type Base = Pick<ProjectedEvent, 'subject' | 'streamVersion' | 'globalPosition' | 'recordedAt' | 'schemaVersion' | 'metadata'>;
+
+// A valid entity record: a person is merged into the other (if neither way is already standing) or unmerged;
+// other subjects get an alias name, or lose one they have.
+function entityRecord(subject: string, base: Base, n: number, mergedInto: Map<string, string>, aliases: Map<string, Set<string>>): ProjectedEvent {
+  const id = `00000000-0000-4000-a000-${base.globalPosition.padStart(12, '0')}`;
+  const record = { ...base, id, occurredAt: null, sources: [], modality: 'reported' as const };
+  const other = subject === 'person:a' ? 'person:b' : subject === 'person:b' ? 'person:a' : null;
+  if (other) {
+    const into = mergedInto.get(subject);
+    if (into) {
+      mergedInto.delete(subject);
+      return { ...record, type: 'entity.unmerged', data: { from: into, reason: 'apart' } };
+    }
+    if (!mergedInto.has(other)) {
+      mergedInto.set(subject, other);
+      return { ...record, type: 'entity.merged', data: { into: other, reason: 'same' } };
+    }
+  }
+  const names = aliases.get(subject) ?? new Set<string>();
+  aliases.set(subject, names);
+  const name = `Name ${n % 3}`;
+  if (names.has(name)) {
+    names.delete(name);
+    return { ...record, type: 'entity.aliased', data: { name, removed: true } };
+  }
+  names.add(name);
+  return { ...record, type: 'entity.aliased', data: { name, reason: 'also known as' } };
 }
 
 /** Kafka's view: a stream stays on one partition, partitions interleave freely, and batches get redelivered. */

@@ -4,6 +4,7 @@ import { READ_DB } from '../../database/read-database.module';
 import { displayNameOf } from '@newsroom/domain';
 import { DepartureGrouping, DepartureRow, groupDepartures } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
+import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { loadHistory } from '../shared/fact-history.repository';
 import { factFields, FactVersionDto } from '../shared/fact.dto';
 import { anyOf, factColumns, occurredByAsOf, overlaps, SqlParams, visibleAt } from '../shared/sql.builder';
@@ -23,8 +24,8 @@ export interface DeparturesQuery {
 // Grouping needs every matching departure; more than this is refused rather than answered slowly.
 const GROUP_CAP = 50_000;
 
-const departureDto = (r: DepartureRow, history: Map<string, FactVersionDto[]>) => ({
-  person: r.subject, personName: displayNameOf(r.subject), organization: r.organization, role: r.role, roleCategory: r.role_category,
+const departureDto = (r: DepartureRow, history: Map<string, FactVersionDto[]>, canonical: (s: string) => string = (s) => s) => ({
+  person: r.subject, personName: displayNameOf(r.subject), canonicalPerson: canonical(r.subject), canonicalPersonName: displayNameOf(canonical(r.subject)), organization: r.organization, role: r.role, roleCategory: r.role_category,
   reason: r.reason, destination: r.destination, ...factFields(r, history),
 });
 
@@ -33,13 +34,20 @@ export type DepartureDto = ReturnType<typeof departureDto>;
 /** Departures in valid-time order, paged, or grouped by calendar period or role category. */
 @Injectable()
 export class DeparturesRepository {
-  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+  constructor(
+    @Inject(READ_DB) private readonly db: DataSource,
+    private readonly links: EntityLinksRepository,
+  ) {}
 
   async report(q: DeparturesQuery) {
     const p = new SqlParams();
+    // An organization stands for its whole entity: departures recorded under any subject merged with it.
+    const graph = await this.links.graph(q.knownAt);
+    const canonical = (s: string) => graph.canonicalOf(s);
+    const organizations = q.organization ? graph.membersOf(q.organization) : [];
     const after = q.groupBy ? null : decodeCursor(q.cursor, ['instant', 'position']);
     const where = [
-      q.organization ? `t.organization = ${p.add(q.organization)}` : 'true',
+      q.organization ? `t.organization = ANY(${p.add(organizations, '::text[]')})` : 'true',
       visibleAt('t', q.knownAt, p), anyOf('t.modality', q.modality, p), overlaps('t', q.from, q.to, p, 'read_model.departures'), occurredByAsOf('t', q.asOf, p),
       after ? `(t.valid_from, t.fact_position) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')})` : 'true',
     ];
@@ -52,11 +60,11 @@ export class DeparturesRepository {
     const header = { organization: q.organization, from: q.from, to: q.to, asOf: q.asOf, knownAt: q.knownAt };
     if (q.groupBy) {
       const history = await loadHistory(this.db, 'read_model.departures', rows, q.knownAt);
-      return { ...header, groupBy: q.groupBy, ...groupDepartures(rows, q.groupBy, (r) => departureDto(r, history)) };
+      return { ...header, groupBy: q.groupBy, ...groupDepartures(rows, q.groupBy, (r) => departureDto(r, history, canonical)) };
     }
     const page = rows.slice(0, q.limit);
     const history = await loadHistory(this.db, 'read_model.departures', page, q.knownAt);
     const last = page[page.length - 1];
-    return { ...header, items: page.map((r) => departureDto(r, history)), next: rows.length > q.limit ? encodeCursor([last.valid_from, last.fact_position]) : null };
+    return { ...header, items: page.map((r) => departureDto(r, history, canonical)), next: rows.length > q.limit ? encodeCursor([last.valid_from, last.fact_position]) : null };
   }
 }

@@ -13,6 +13,8 @@ export const departuresParams = reportParams({
 const departure = z.object({
   person: z.string(),
   personName: z.string(),
+  canonicalPerson: z.string().meta({ description: 'The subject the person is shown under: `person`, or the subject it was merged into' }),
+  canonicalPersonName: z.string(),
   organization: z.string(),
   role: z.string(),
   roleCategory: z.string(),

@@ -4,6 +4,7 @@ import { READ_DB } from '../../database/read-database.module';
 import { displayNameOf } from '@newsroom/domain';
 import { compareTenureKeys, LeadershipRow, rosterAt, RUN_COLUMNS, runEndsSql, StoredFactRow, Tenure, TenureBound, tenureKey, tenuresOf } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
+import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { loadHistory } from '../shared/fact-history.repository';
 import { FactVersionDto, sourceDto } from '../shared/fact.dto';
 import { anyOf, isoText, SqlParams, visibleAt } from '../shared/sql.builder';
@@ -32,8 +33,8 @@ const boundDto = (b: TenureBound | null, history: Map<string, FactVersionDto[]>)
   return { ...shown, sources: b.sources.map(sourceDto), history: history.get(b.eventId) ?? [] };
 };
 
-const tenureDto = (t: Tenure, history: Map<string, FactVersionDto[]>) => ({
-  person: t.person, personName: t.personName, role: t.role, roleCategory: t.roleCategory, interim: t.interim,
+const tenureDto = (t: Tenure, history: Map<string, FactVersionDto[]>, canonical: (s: string) => string = (s) => s) => ({
+  person: t.person, personName: t.personName, canonicalPerson: canonical(t.person), canonicalPersonName: displayNameOf(canonical(t.person)), role: t.role, roleCategory: t.roleCategory, interim: t.interim,
   start: boundDto(t.start, history), end: boundDto(t.end, history), reason: t.reason, destination: t.destination,
   ...(t.certain !== undefined ? { certain: t.certain } : {}),
 });
@@ -48,13 +49,19 @@ export type TenureDto = ReturnType<typeof tenureDto>;
  */
 @Injectable()
 export class LeadershipRepository {
-  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+  constructor(
+    @Inject(READ_DB) private readonly db: DataSource,
+    private readonly links: EntityLinksRepository,
+  ) {}
 
   async report(q: LeadershipQuery) {
     const show = q.show ?? 'roster';
+    // The organization stands for its whole entity (subjects merged with it, at knownAt).
+    const graph = await this.links.graph(q.knownAt);
+    const organizations = graph.membersOf(q.organization);
     const limit = q.limit ?? 100;
     const after = decodeCursor(q.cursor ?? null, ['text', 'text', 'text', 'text', 'text', 'text']) as string[] | null;
-    const tenures = tenuresOf(await this.runEnds(q));
+    const tenures = tenuresOf(await this.runEnds(q, organizations));
     const listed = show === 'roster' ? rosterAt(tenures, q.asOf) : tenures;
     const from = after ? listed.findIndex((t) => compareTenureKeys(tenureKey(t), after) > 0) : 0;
     const page = from < 0 ? [] : listed.slice(from, from + limit);
@@ -66,15 +73,15 @@ export class LeadershipRepository {
       asOf: q.asOf,
       knownAt: q.knownAt,
       show,
-      items: page.map((t) => tenureDto(t, history)),
+      items: page.map((t) => tenureDto(t, history, (s) => graph.canonicalOf(s))),
       next: more ? encodeCursor(tenureKey(page[page.length - 1])) : null,
     };
   }
 
   /** The rows pairing turns on, denied facts left out as they never change a roster. */
-  private async runEnds(q: LeadershipQuery): Promise<LeadershipRow[]> {
+  private async runEnds(q: LeadershipQuery, organizations: string[]): Promise<LeadershipRow[]> {
     const p = new SqlParams();
-    const organization = `t.organization = ${p.add(q.organization)}`;
+    const organization = organizations.length > 1 ? `t.organization = ANY(${p.add(organizations, '::text[]')})` : `t.organization = ${p.add(q.organization)}`;
     if (!q.knownAt && !q.modality) return this.db.query(`SELECT ${SELECTED} FROM read_model.leadership_runs t WHERE ${organization}`, p.values);
     const where = [organization, visibleAt('t', q.knownAt, p), anyOf('t.modality', q.modality, p), `t.modality <> 'denied'`];
     return this.db.query(runEndsSql(TABLE, where.join(' AND '), SELECTED), p.values);

@@ -31,6 +31,8 @@ const bound = (description: string) =>
 const tenure = z.object({
   person: z.string(),
   personName: z.string(),
+  canonicalPerson: z.string().meta({ description: 'The subject the person is shown under: `person`, or the subject it was merged into' }),
+  canonicalPersonName: z.string(),
   role: z.string(),
   roleCategory: z.string(),
   interim: z.boolean(),

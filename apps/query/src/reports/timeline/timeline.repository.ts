@@ -4,6 +4,7 @@ import { READ_DB } from '../../database/read-database.module';
 import { displayNameOf } from '@newsroom/domain';
 import { normalizeRow, StoredFactRow } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
+import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { loadHistory } from '../shared/fact-history.repository';
 import { factFields, FactVersionDto } from '../shared/fact.dto';
 import { anyOf, occurredByAsOf, overlaps, SqlParams, visibleAt } from '../shared/sql.builder';
@@ -29,8 +30,8 @@ interface TimelineRow extends StoredFactRow {
   headline_fr: string;
 }
 
-const itemDto = (r: TimelineRow, lang: 'en' | 'fr', history: Map<string, FactVersionDto[]>) => ({
-  type: r.event_type, subject: r.subject, subjectName: displayNameOf(r.subject), role: r.mention_role,
+const itemDto = (r: TimelineRow, lang: 'en' | 'fr', history: Map<string, FactVersionDto[]>, canonical: (s: string) => string) => ({
+  type: r.event_type, subject: r.subject, subjectName: displayNameOf(r.subject), canonicalSubject: canonical(r.subject), role: r.mention_role,
   headline: lang === 'fr' ? r.headline_fr : r.headline_en, data: r.data, ...factFields(r, history),
 });
 
@@ -39,19 +40,26 @@ export type TimelineItemDto = ReturnType<typeof itemDto>;
 /** Facts in valid-time order; one row per fact and mentioned subject, so a subject's timeline is an index range. */
 @Injectable()
 export class TimelineRepository {
-  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+  constructor(
+    @Inject(READ_DB) private readonly db: DataSource,
+    private readonly links: EntityLinksRepository,
+  ) {}
 
   async page(q: TimelineQuery) {
     const p = new SqlParams();
+    // A subject asked for stands for its whole entity: facts recorded under any subject merged with it.
+    const graph = await this.links.graph(q.knownAt);
+    const members = q.subject ? graph.membersOf(q.subject) : [];
     const after = decodeCursor(q.cursor, ['instant', 'position']);
     const where = [
-      q.subject ? `t.mention = ${p.add(q.subject)}` : 't.is_primary', visibleAt('t', q.knownAt, p), anyOf('t.event_type', q.types, p),
+      q.subject ? (members.length > 1 ? `t.mention = ANY(${p.add(members, '::text[]')})` : `t.mention = ${p.add(q.subject)}`) : 't.is_primary', visibleAt('t', q.knownAt, p), anyOf('t.event_type', q.types, p),
       anyOf('t.modality', q.modality, p), overlaps('t', q.from, q.to, p, 'read_model.timeline_facts'), occurredByAsOf('t', q.asOf, p),
       after ? `(t.valid_from, t.fact_position) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')})` : 'true',
     ];
     const rows: TimelineRow[] = (
       await this.db.query(
-        `SELECT * FROM read_model.timeline_facts t WHERE ${where.join(' AND ')} ORDER BY t.valid_from, t.fact_position LIMIT ${p.add(q.limit + 1)}`,
+        // A fact naming two subjects of one entity is one item.
+        `SELECT ${members.length > 1 ? 'DISTINCT ON (t.valid_from, t.fact_position)' : ''} * FROM read_model.timeline_facts t WHERE ${where.join(' AND ')} ORDER BY t.valid_from, t.fact_position LIMIT ${p.add(q.limit + 1)}`,
         p.values,
       )
     ).map((r: Record<string, unknown>) => normalizeRow<TimelineRow>(r));
@@ -59,7 +67,7 @@ export class TimelineRepository {
     const history = await loadHistory(this.db, 'read_model.timeline_facts', page, q.knownAt);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => itemDto(r, q.lang, history)),
+      items: page.map((r) => itemDto(r, q.lang, history, (s) => graph.canonicalOf(s))),
       next: rows.length > q.limit ? encodeCursor([last.valid_from, last.fact_position]) : null,
     };
   }

@@ -15,6 +15,7 @@ export const timelineItemSchema = z.object({
   type: z.enum(EVENT_TYPES),
   subject: z.string(),
   subjectName: z.string(),
+  canonicalSubject: z.string().meta({ description: 'The subject the entity is shown under: the recorded subject, or the one it was merged into' }),
   role: z.string().meta({ description: 'How the fact names the subject asked for: subject, organization, plaintiff, defendant, destination, requested_by...' }),
   headline: z.string(),
   data: anyJson(),

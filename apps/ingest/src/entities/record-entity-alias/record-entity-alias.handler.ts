@@ -1,0 +1,55 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { decideAliasName, decideMerge, decideUnmerge, foldStream, StreamState } from '@newsroom/domain';
+import { contentHash } from '@newsroom/event-store';
+import { uuidv7 } from '@newsroom/platform';
+import { EVENT_STORE } from '../../ingest.tokens';
+import { AmendResult } from '../../events/shared/amend-event.util';
+import { IngestEventStore } from '../../events/shared/event-store.port';
+import { EventWriter, WriteIntent } from '../../events/shared/event-writer.service';
+import { normaliseId } from '../../events/shared/intents.mapper';
+import { toRecordedEvent } from '../../events/shared/stored-to-recorded.mapper';
+import { RecordEntityAliasCommand } from './record-entity-alias.command';
+
+/**
+ * A merge (and its reversal) goes into the stream of the subject merged away; an alias name into the entity's own
+ * stream. A merge also reads the canonical subject's stream: a subject merged elsewhere cannot take merges (no
+ * chain closes a cycle). Two merges racing in opposite directions both pass here; the entity links read model
+ * applies them in log order and ignores the one that would close a cycle.
+ */
+@CommandHandler(RecordEntityAliasCommand)
+export class RecordEntityAliasHandler implements ICommandHandler<RecordEntityAliasCommand, AmendResult> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: IngestEventStore,
+    private readonly writer: EventWriter,
+  ) {}
+
+  async execute(command: RecordEntityAliasCommand): Promise<AmendResult> {
+    const intent = await this.intentFor(command);
+    const [outcome] = await this.writer.write([intent], command.meta, true);
+    if (outcome.status === 'rejected') return { status: 'rejected', error: outcome.error };
+    const event = await this.store.findEvent(outcome.eventId);
+    if (!event) throw new Error(`event ${outcome.eventId} was recorded but cannot be read back`);
+    return { status: outcome.status, event };
+  }
+
+  private async intentFor({ subject, request, removal, aliasId }: RecordEntityAliasCommand): Promise<WriteIntent> {
+    const base = {
+      eventId: normaliseId(aliasId) ?? uuidv7(),
+      idFromClient: aliasId !== undefined,
+      contentHash: contentHash({ kind: removal ? 'entity-alias-removal' : 'entity-alias', subject, request }),
+    };
+    if (request.name !== undefined) {
+      const name = request.name;
+      return { ...base, subject, decide: (state) => decideAliasName(state, name, removal, request.reason) };
+    }
+    const alias = request.subject;
+    if (removal) return { ...base, subject: alias, decide: (state) => decideUnmerge(state, subject, request.reason) };
+    const canonical = await this.fold(subject);
+    return { ...base, subject: alias, decide: (state) => decideMerge(state, canonical, request.reason) };
+  }
+
+  private async fold(subject: string): Promise<StreamState> {
+    return foldStream(subject, (await this.store.readStream(subject)).map(toRecordedEvent));
+  }
+}

@@ -1,0 +1,22 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EntityGraph, EntityLinkRow } from '@newsroom/projections';
+import { READ_DB } from '../../database/read-database.module';
+
+/**
+ * Which subjects are one entity at `knownAt` (now without it): merges and alias names standing then. Editors'
+ * merges are few, so the whole set is read per request and resolved in memory (EntityGraph).
+ */
+@Injectable()
+export class EntityLinksRepository {
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+
+  async graph(knownAt: string | null): Promise<EntityGraph> {
+    const standing = knownAt ? `linked_at <= $1::timestamptz AND (unlinked_at IS NULL OR unlinked_at > $1::timestamptz)` : 'unlinked_position IS NULL';
+    const rows: EntityLinkRow[] = await this.db.query(
+      `SELECT subject, link, target, linked_position::text AS linked_position FROM read_model.entity_links WHERE ${standing}`,
+      knownAt ? [knownAt] : [],
+    );
+    return new EntityGraph(rows);
+  }
+}

@@ -1,0 +1,112 @@
+import { DataSource } from 'typeorm';
+import { EventLogReader, PgEventStore } from '@newsroom/event-store';
+import { createProjections, PROJECTION_NAMES, ProjectionRebuilder, projectedFromStored } from '@newsroom/projections';
+import { createTestDatabase, TestDatabase } from '@newsroom/testing';
+import { seedEnvelopes, storyAppends, toAppend } from '../../../tests/fixtures/story.fixture';
+import { EntitiesRepository } from '../src/entities/entities.repository';
+import { DeparturesRepository } from '../src/reports/departures/departures.repository';
+import { EntityLinksRepository } from '../src/reports/shared/entity-links.repository';
+import { TimelineRepository } from '../src/reports/timeline/timeline.repository';
+
+const page = { asOf: null, modality: null, limit: 100, cursor: null };
+const SOURCE = { outlet: 'Fixture Wire', language: 'en' };
+
+// One entity, many names: a departure recorded under other slugs of Mira Murati and of OpenAI, then merged, then
+// one merge reversed. Rebuilt from the log (the rebuild-vs-incremental property covers every interleaving).
+describe('entity links: merged subjects in the entity page and the reports, with knownAt (real Postgres)', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let store: PgEventStore;
+  const at: Record<string, string> = {};
+  let links: EntityLinksRepository;
+  let departures: DeparturesRepository;
+  let entities: EntitiesRepository;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('entity_links');
+    ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
+    store = new PgEventStore(db.pool);
+    await store.appendMany(storyAppends(seedEnvelopes()));
+    const [departed] = await store.append(
+      toAppend({
+        type: 'executive.departed', subject: 'person:m-murati', occurredAt: '2024-09-25', sources: [SOURCE],
+        data: { organization: 'org:openai-inc', role: 'CTO', roleCategory: 'c-suite' },
+      }),
+    );
+    const record = async (subject: string, type: string, data: object) => (await store.append(toAppend({ type, subject, occurredAt: null, data })))[0];
+    const person = await record('person:m-murati', 'entity.merged', { into: 'person:mira-murati', reason: 'same person' });
+    await record('org:openai-inc', 'entity.merged', { into: 'org:openai', reason: 'same company' });
+    await record('person:mira-murati', 'entity.aliased', { name: 'Ermira Murati' });
+    const apart = await record('person:m-murati', 'entity.unmerged', { from: 'person:mira-murati', reason: 'checked: not the same record' });
+    Object.assign(at, { departed: departed.recordedAt, merged: person.recordedAt, unmerged: apart.recordedAt });
+    await new ProjectionRebuilder(ds).rebuild({ projections: PROJECTION_NAMES, topic: 'entity-links-test', partitions: [0] });
+    links = new EntityLinksRepository(ds);
+    departures = new DeparturesRepository(ds, links);
+    entities = new EntitiesRepository(ds, new TimelineRepository(ds, links), links);
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('the read model keeps each merge and alias with when it became known, and the reversal with when that did', async () => {
+    const rows = await ds.query(`SELECT subject, link, target, unlinked_at IS NOT NULL AS ended FROM read_model.entity_links ORDER BY linked_position`);
+    expect(rows).toEqual([
+      { subject: 'person:m-murati', link: 'merge', target: 'person:mira-murati', ended: true },
+      { subject: 'org:openai-inc', link: 'merge', target: 'org:openai', ended: false },
+      { subject: 'person:mira-murati', link: 'name', target: 'Ermira Murati', ended: false },
+    ]);
+  });
+
+  it('while merged (knownAt), the entity page shows one entity with both subjects and every name, and its facts', async () => {
+    const q = { ...page, from: null, to: null, types: null, lang: 'en' as const };
+    const whileMerged = new Date(Date.parse(at.unmerged) - 1).toISOString();
+    const entity = await entities.find({ ...q, knownAt: whileMerged, subject: 'person:m-murati' });
+    expect(entity).toMatchObject({
+      subject: 'person:m-murati',
+      canonicalSubject: 'person:mira-murati',
+      displayName: 'Mira Murati',
+      mergedSubjects: [{ subject: 'person:m-murati', displayName: 'M Murati' }],
+      names: ['Mira Murati', 'M Murati', 'Ermira Murati'],
+    });
+    expect(entity!.items.map((i) => [i.subject, i.canonicalSubject])).toEqual(
+      expect.arrayContaining([['person:m-murati', 'person:mira-murati'], ['person:mira-murati', 'person:mira-murati']]),
+    );
+  });
+
+  it('before the merge was known they are apart; after the unmerge they are apart again; the org merge still joins the report', async () => {
+    const beforeMerge = new Date(Date.parse(at.merged) - 1).toISOString();
+    const apart = await entities.find({ ...page, knownAt: beforeMerge, subject: 'person:m-murati', from: null, to: null, types: null, lang: 'en' });
+    expect(apart).toMatchObject({ canonicalSubject: 'person:m-murati', mergedSubjects: [] });
+    const now = await entities.find({ ...page, knownAt: null, subject: 'person:mira-murati', from: null, to: null, types: null, lang: 'en' });
+    expect(now).toMatchObject({ canonicalSubject: 'person:mira-murati', mergedSubjects: [], aliases: ['Ermira Murati'] });
+
+    const report = async (knownAt: string | null) => {
+      const r = await departures.report({ ...page, knownAt, organization: 'org:openai', from: null, to: null, groupBy: null });
+      if (!('items' in r)) throw new Error('expected a page');
+      return r.items.filter((i) => i.person.includes('murati')).map((i) => [i.person, i.canonicalPerson, i.organization]);
+    };
+    // Recorded under org:openai-inc: only in the org:openai report once that merge is known.
+    expect(await report(beforeMerge)).toEqual([['person:mira-murati', 'person:mira-murati', 'org:openai']]);
+    expect(await report(new Date(Date.parse(at.unmerged) - 1).toISOString())).toEqual([
+      ['person:mira-murati', 'person:mira-murati', 'org:openai'],
+      ['person:m-murati', 'person:mira-murati', 'org:openai-inc'],
+    ]);
+    expect(await report(null)).toEqual([
+      ['person:mira-murati', 'person:mira-murati', 'org:openai'],
+      ['person:m-murati', 'person:m-murati', 'org:openai-inc'],
+    ]);
+  });
+
+  it('applied event by event, the projection gives the rebuilt rows', async () => {
+    const [projection] = createProjections(['entity-links'], '_inc');
+    await ds.query(`CREATE TABLE read_model.entity_links_inc (LIKE read_model.entity_links INCLUDING ALL)`);
+    await ds.transaction(async (m) => {
+      const stored = await new EventLogReader(m).readAll({ after: 0, limit: Number.MAX_SAFE_INTEGER });
+      for (const e of stored) await projection.apply(m, projectedFromStored(e));
+    });
+    const cols = 'event_id, subject, link, target, reason, linked_position, linked_at, unlink_event_id, unlinked_position, unlinked_at, unlink_reason';
+    expect(await ds.query(`SELECT ${cols} FROM read_model.entity_links_inc ORDER BY event_id`)).toEqual(await ds.query(`SELECT ${cols} FROM read_model.entity_links ORDER BY event_id`));
+  });
+});

@@ -1,0 +1,22 @@
+import type { EntityEventType } from '../events/event-catalog.registry';
+import { displayNameOf } from './display-name.format';
+import type { HeadlineEvent, HeadlineLang } from './headline.types';
+
+export function isEntityEvent<E extends { type: string }>(event: E): event is E & HeadlineEvent<EntityEventType> {
+  return event.type === 'entity.merged' || event.type === 'entity.unmerged' || event.type === 'entity.aliased';
+}
+
+/** Headlines of the editors' records about entities (merges, their reversal, alias names). */
+export function renderEntityHeadline(event: HeadlineEvent<EntityEventType>, lang: HeadlineLang): string {
+  const name = displayNameOf(event.subject);
+  const fr = lang === 'fr';
+  switch (event.type) {
+    case 'entity.merged':
+      return fr ? `${name} et ${displayNameOf(event.data.into)} : une même entité` : `${name} is the same entity as ${displayNameOf(event.data.into)}`;
+    case 'entity.unmerged':
+      return fr ? `${name} et ${displayNameOf(event.data.from)} : entités distinctes` : `${name} is no longer merged with ${displayNameOf(event.data.from)}`;
+    case 'entity.aliased':
+      if (event.data.removed) return fr ? `« ${event.data.name} » n'est plus un autre nom de ${name}` : `"${event.data.name}" is no longer an alias of ${name}`;
+      return fr ? `« ${event.data.name} » : autre nom de ${name}` : `"${event.data.name}" is an alias of ${name}`;
+  }
+}

@@ -1,0 +1,94 @@
+import { aliasNames, decideAliasName, decideCorrection, decideMerge, decideUnmerge, mergedInto, validateEntityAliasRequest } from '@newsroom/domain';
+import { given, thrown } from './fixtures/decider.fixture';
+import { eventId, type EventSpec } from './fixtures/stream.fixture';
+
+const SAM = 'person:sam-altman';
+const SAMUEL = 'person:samuel-altman';
+const SAMA = 'person:sama';
+const merged = (into: string): EventSpec => ['entity.merged', { into, reason: 'same person' }, null];
+const unmerged = (from: string): EventSpec => ['entity.unmerged', { from, reason: 'two people after all' }, null];
+const named = (name: string, removed = false): EventSpec => ['entity.aliased', { name, ...(removed ? { removed } : {}) }, null];
+
+describe('decideMerge', () => {
+  it('given two people apart, when one is merged into the other, then an entity.merged is decided in the stream of the subject merged away', () => {
+    expect(decideMerge(given(SAMUEL), given(SAM), 'same person')).toEqual({
+      type: 'entity.merged',
+      subject: SAMUEL,
+      occurredAt: null,
+      data: { into: SAM, reason: 'same person' },
+      sources: [],
+      modality: 'reported',
+      schemaVersion: 1,
+    });
+  });
+
+  it('given a subject, when merged into itself, then ENTITY.SELF_MERGE', () => {
+    expect(thrown(() => decideMerge(given(SAM), given(SAM), 'x'))).toMatchObject({ code: 'ENTITY.SELF_MERGE', kind: 'validation' });
+  });
+
+  it('given a person and an org, when merged, then ENTITY.KIND_MISMATCH: only subjects of the same kind are one entity', () => {
+    expect(thrown(() => decideMerge(given('org:sam-altman'), given(SAM), 'x'))).toMatchObject({ code: 'ENTITY.KIND_MISMATCH', kind: 'validation' });
+  });
+
+  it('given a subject already merged, when merged again, then ENTITY.ALREADY_MERGED', () => {
+    expect(thrown(() => decideMerge(given(SAMUEL, merged(SAM)), given(SAMA), 'x'))).toMatchObject({ code: 'ENTITY.ALREADY_MERGED', kind: 'conflict' });
+  });
+
+  it('given A merged into B, when B is merged into A, then ENTITY.NOT_CANONICAL: the cycle is refused', () => {
+    expect(thrown(() => decideMerge(given(SAM), given(SAMUEL, merged(SAM)), 'x'))).toMatchObject({ code: 'ENTITY.NOT_CANONICAL', kind: 'rule' });
+  });
+
+  it('given A into B and B into C, when C is merged into A, then ENTITY.NOT_CANONICAL: no longer cycle either', () => {
+    expect(thrown(() => decideMerge(given(SAMA), given(SAMUEL, merged(SAM)), 'x'))).toMatchObject({ code: 'ENTITY.NOT_CANONICAL' });
+  });
+
+  it('given a merge that was reversed, when merged again, then it is accepted', () => {
+    const again = decideMerge(given(SAMUEL, merged(SAM), unmerged(SAM)), given(SAMA), 'same after all');
+    expect(again.data).toEqual({ into: SAMA, reason: 'same after all' });
+  });
+});
+
+describe('decideUnmerge and the merge state', () => {
+  it('given a merged subject, when unmerged from its canonical subject, then an entity.unmerged is decided and the fold is apart again', () => {
+    const state = given(SAMUEL, merged(SAM));
+    expect(mergedInto(state)).toBe(SAM);
+    const decided = decideUnmerge(state, SAM, 'two people');
+    expect(decided).toMatchObject({ type: 'entity.unmerged', subject: SAMUEL, data: { from: SAM, reason: 'two people' } });
+    expect(mergedInto(given(SAMUEL, merged(SAM), unmerged(SAM)))).toBeNull();
+  });
+
+  it('given a subject not merged, or merged elsewhere, when unmerged, then ENTITY.NOT_MERGED', () => {
+    expect(thrown(() => decideUnmerge(given(SAMUEL), SAM, 'x'))).toMatchObject({ code: 'ENTITY.NOT_MERGED', kind: 'rule' });
+    expect(thrown(() => decideUnmerge(given(SAMUEL, merged(SAMA)), SAM, 'x'))).toMatchObject({ code: 'ENTITY.NOT_MERGED' });
+  });
+
+  it('given an entity.merged in the stream, when someone tries to correct it, then EVENT.NOT_CORRECTABLE: the reversal is an unmerge', () => {
+    const error = thrown(() => decideCorrection(given(SAMUEL, merged(SAM)), eventId(1), { changes: { occurredAt: '2024' }, reason: 'x' }));
+    expect(error).toMatchObject({ code: 'EVENT.NOT_CORRECTABLE' });
+  });
+});
+
+describe('decideAliasName', () => {
+  it('given a name, when added and later removed, then the alias names follow, and the reversal is an event too', () => {
+    const added = decideAliasName(given(SAM), 'Samuel H. Altman', false, 'filings');
+    expect(added).toMatchObject({ type: 'entity.aliased', subject: SAM, data: { name: 'Samuel H. Altman', reason: 'filings' } });
+    expect(aliasNames(given(SAM, named('Samuel H. Altman'), named('Sama')))).toEqual(['Samuel H. Altman', 'Sama']);
+    expect(decideAliasName(given(SAM, named('Sama')), 'Sama', true).data).toEqual({ name: 'Sama', removed: true });
+    expect(aliasNames(given(SAM, named('Sama'), named('Sama', true)))).toEqual([]);
+  });
+
+  it('given a name already an alias, when added, then ENTITY.ALIAS_EXISTS; given one that is not, when removed, then ENTITY.ALIAS_UNKNOWN', () => {
+    expect(thrown(() => decideAliasName(given(SAM, named('Sama')), 'Sama', false))).toMatchObject({ code: 'ENTITY.ALIAS_EXISTS', kind: 'conflict' });
+    expect(thrown(() => decideAliasName(given(SAM), 'Sama', true))).toMatchObject({ code: 'ENTITY.ALIAS_UNKNOWN', kind: 'rule' });
+  });
+});
+
+describe('validateEntityAliasRequest', () => {
+  it('takes exactly one of subject and name, and a reason', () => {
+    expect(validateEntityAliasRequest({ subject: SAMUEL, reason: 'same' })).toMatchObject({ ok: true });
+    expect(validateEntityAliasRequest({ name: 'Sama', reason: 'nickname' })).toMatchObject({ ok: true });
+    expect(validateEntityAliasRequest({ subject: SAMUEL, name: 'Sama', reason: 'x' })).toMatchObject({ ok: false, errors: [{ path: 'subject' }] });
+    expect(validateEntityAliasRequest({ reason: 'x' })).toMatchObject({ ok: false });
+    expect(validateEntityAliasRequest({ subject: 'samuel', reason: 'x' })).toMatchObject({ ok: false, errors: [{ path: 'subject' }] });
+  });
+});
