@@ -31,16 +31,19 @@ export * from './events/strategy-revenue-model-explored.event';
 export * from './events/governance-restructuring-announced.event';
 export * from './events/event-corrected.event';
 export * from './events/event-retracted.event';
+export * from './events/event-sourced.event';
+export * from './corroboration/corroboration.rules';
 
 export * from './submission/submission.schema';
 export * from './submission/story-request.schema';
 export * from './submission/correction-request.schema';
 export * from './submission/retraction-request.schema';
+export * from './submission/source-request.schema';
 export * from './submission/json-schema.exporter';
 
 export * from './streams/stream-state.types';
 export { evolve, foldStream } from './streams/story-stream.evolve';
-export { decideRecord, decideCorrection, decideRetraction } from './streams/story-stream.decider';
+export { decideRecord, decideCorrection, decideRetraction, decideSourcing } from './streams/story-stream.decider';
 export { mergePatch } from './streams/merge-patch.util';
 
 export type { Upcaster, UpcastEvent, VersionedEvent } from './upcasting/upcaster.types';

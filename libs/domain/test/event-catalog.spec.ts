@@ -19,12 +19,13 @@ describe('event catalog', () => {
         'governance.restructuring_announced',
         'event.corrected',
         'event.retracted',
+        'event.sourced',
       ].sort(),
     );
   });
 
-  it('given the recordable types, then they are all but corrections and retractions', () => {
-    expect(RECORDABLE_EVENT_TYPES).toEqual(EVENT_TYPES.filter((t) => t !== 'event.corrected' && t !== 'event.retracted'));
+  it('given the recordable types, then they are all but corrections, retractions and attached sources', () => {
+    expect(RECORDABLE_EVENT_TYPES).toEqual(EVENT_TYPES.filter((t) => t !== 'event.corrected' && t !== 'event.retracted' && t !== 'event.sourced'));
   });
 
   it('given today, then every type is at schema version 1', () => {
@@ -49,6 +50,7 @@ describe('event catalog', () => {
       'governance.restructuring_announced': 'org',
       'event.corrected': null,
       'event.retracted': null,
+      'event.sourced': null,
     });
   });
 

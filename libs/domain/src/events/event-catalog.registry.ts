@@ -3,6 +3,7 @@ import type { SubjectKind } from '../values/subject.value';
 import type { EventDefinition } from './event-definition.factory';
 import { eventCorrectedEvent } from './event-corrected.event';
 import { eventRetractedEvent } from './event-retracted.event';
+import { eventSourcedEvent } from './event-sourced.event';
 import { executiveAppointedEvent } from './executive-appointed.event';
 import { executiveDepartedEvent } from './executive-departed.event';
 import { financialLossReportedEvent } from './financial-loss-reported.event';
@@ -34,13 +35,16 @@ export const EVENT_DEFINITIONS = [
   governanceRestructuringAnnouncedEvent,
   eventCorrectedEvent,
   eventRetractedEvent,
+  eventSourcedEvent,
 ] as const;
 
 type AnyDefinition = (typeof EVENT_DEFINITIONS)[number];
 
 export type EventType = AnyDefinition['type'];
 export type CorrectionEventType = 'event.corrected' | 'event.retracted';
-export type RecordableEventType = Exclude<EventType, CorrectionEventType>;
+/** Made only by their own endpoints (corrections, retractions, attached sources), never through POST /v1/events. */
+export type EndpointOnlyEventType = CorrectionEventType | 'event.sourced';
+export type RecordableEventType = Exclude<EventType, EndpointOnlyEventType>;
 
 /** The data shape of each type, e.g. EventDataMap['executive.departed']. */
 export type EventDataMap = { [D in AnyDefinition as D['type']]: z.infer<D['data']> };

@@ -24,7 +24,7 @@ export interface HeadlineOptions {
 }
 
 function renderFact(event: HeadlineEvent, lang: HeadlineLang): string {
-  const text = isAmendment(event) ? `${event.type}: ${displayNameOf(event.subject)}` : renderStory(RENDERERS[lang], event, displayNameOf(event.subject));
+  const text = isAmendment(event) || event.type === 'event.sourced' ? `${event.type}: ${displayNameOf(event.subject)}` : renderStory(RENDERERS[lang], event, displayNameOf(event.subject));
   const prefix = event.modality === 'rumored' || event.modality === 'denied' ? PREFIX[lang][event.modality] : '';
   return prefix + text;
 }
@@ -58,8 +58,22 @@ function renderAmendment(event: HeadlineEvent & AmendmentEvent, lang: HeadlineLa
   return prefix + what + parenthesized(event.data?.reason);
 }
 
+const SOURCED = {
+  en: { confirms: (o: string) => `${o} confirms: `, denies: (o: string) => `${o} denies: ` },
+  fr: { confirms: (o: string) => `${o} confirme : `, denies: (o: string) => `${o} dément : ` },
+} as const;
+
+// Another outlet on a fact: its name and stance before the target's headline (or the subject without it).
+function renderSourcing(event: HeadlineEvent<'event.sourced'>, lang: HeadlineLang, target?: HeadlineEvent): string {
+  const source = event.data?.source;
+  const outlet = source?.via ? `${source.outlet} (${source.via})` : (source?.outlet ?? '?');
+  const prefix = SOURCED[lang][event.data?.stance === 'denies' ? 'denies' : 'confirms'](outlet);
+  return prefix + (target ? renderFact(target, lang) : displayNameOf(event.subject));
+}
+
 /** A one-line headline in English or French, built from the event's data. */
 export function renderHeadline(event: HeadlineEvent, lang: HeadlineLang, options: HeadlineOptions = {}): string {
   if (isAmendment(event)) return renderAmendment(event, lang, options.target);
+  if (event.type === 'event.sourced') return renderSourcing(event, lang, options.target);
   return renderFact(event, lang);
 }

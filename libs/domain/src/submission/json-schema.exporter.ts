@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { correctionRequestSchema } from './correction-request.schema';
 import { retractionRequestSchema } from './retraction-request.schema';
+import { sourceRequestSchema } from './source-request.schema';
 import { storyRequestSchema } from './story-request.schema';
 import { submissionSchema } from './submission.schema';
 
@@ -31,4 +32,8 @@ export function correctionRequestJsonSchema(options?: JsonSchemaOptions): Record
 
 export function retractionRequestJsonSchema(options?: JsonSchemaOptions): Record<string, unknown> {
   return convert(retractionRequestSchema, options);
+}
+
+export function sourceRequestJsonSchema(options?: JsonSchemaOptions): Record<string, unknown> {
+  return convert(sourceRequestSchema, options);
 }
