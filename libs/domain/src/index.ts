@@ -51,7 +51,7 @@ export { upcast, createUpcaster, UPCASTERS, type UpcastFn } from './upcasting/up
 export { inferRoleCategory } from './upcasting/role-category.infer';
 
 export type { HeadlineEvent, HeadlineLang } from './headlines/headline.types';
-export { renderHeadline, type HeadlineOptions } from './headlines/headline.renderer';
+export { renderHeadline, sourcedHeadlinePrefix, type HeadlineOptions } from './headlines/headline.renderer';
 export { displayNameOf } from './headlines/display-name.format';
 export { formatMoney } from './headlines/money.format';
 export { periodPhrase } from './headlines/period.format';

@@ -3,6 +3,7 @@ export * from './projection';
 export * from './feed/feed-item';
 export { evolveFeed, organizationsOf } from './feed/feed.projection';
 export { FeedItemsProjection } from './feed/feed-items.adapter';
+export * from './corroboration/corroboration-entry.model';
 export { FEED_ITEM_COLUMNS, toFeedItemRow, type FeedItemDbRow } from './feed/feed-item.mapper';
 export { advanceFeedWatermark, FEED_CHANNEL } from './feed/feed-watermark';
 export { ProjectionRunner, STORE_ID_HEADER, type ForgedReason } from './projection-runner';

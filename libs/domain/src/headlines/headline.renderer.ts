@@ -63,12 +63,16 @@ const SOURCED = {
   fr: { confirms: (o: string) => `${o} confirme : `, denies: (o: string) => `${o} dément : ` },
 } as const;
 
+/** "Outlet confirms: " / "Outlet (via Other) denies: ", put before the target's headline. */
+export function sourcedHeadlinePrefix(data: Partial<EventDataMap['event.sourced']> | undefined, lang: HeadlineLang): string {
+  const source = data?.source;
+  const outlet = source?.via ? `${source.outlet} (${source.via})` : (source?.outlet ?? '?');
+  return SOURCED[lang][data?.stance === 'denies' ? 'denies' : 'confirms'](outlet);
+}
+
 // Another outlet on a fact: its name and stance before the target's headline (or the subject without it).
 function renderSourcing(event: HeadlineEvent<'event.sourced'>, lang: HeadlineLang, target?: HeadlineEvent): string {
-  const source = event.data?.source;
-  const outlet = source?.via ? `${source.outlet} (${source.via})` : (source?.outlet ?? '?');
-  const prefix = SOURCED[lang][event.data?.stance === 'denies' ? 'denies' : 'confirms'](outlet);
-  return prefix + (target ? renderFact(target, lang) : displayNameOf(event.subject));
+  return sourcedHeadlinePrefix(event.data, lang) + (target ? renderFact(target, lang) : displayNameOf(event.subject));
 }
 
 /** A one-line headline in English or French, built from the event's data. */

@@ -1,8 +1,9 @@
 import type { Source } from '@newsroom/domain';
+import type { CorroborationRecord } from '../corroboration/corroboration-entry.model';
 import { FeedItemRow } from './feed-item';
 
 export const FEED_ITEM_COLUMNS = `position, event_id, type, subject, organizations, occurred_at, recorded_at, headline_en,
-  headline_fr, data, sources, modality, status, target_event_id, correlation_id`;
+  headline_fr, data, sources, modality, status, target_event_id, correlation_id, corroboration`;
 
 /** A row of read_model.feed_items as the pg driver returns it (bigint as string, jsonb parsed, timestamptz as Date). */
 export interface FeedItemDbRow {
@@ -22,6 +23,8 @@ export interface FeedItemDbRow {
   status: FeedItemRow['status'];
   target_event_id: string | null;
   correlation_id: string | null;
+  /** Read back from jsonb as the projection wrote it; absent on rows read before the column existed. */
+  corroboration?: CorroborationRecord[] | null;
 }
 
 export function toFeedItemRow(r: FeedItemDbRow): FeedItemRow {
@@ -41,5 +44,6 @@ export function toFeedItemRow(r: FeedItemDbRow): FeedItemRow {
     status: r.status,
     targetEventId: r.target_event_id,
     correlationId: r.correlation_id,
+    corroboration: r.corroboration ?? [],
   };
 }
