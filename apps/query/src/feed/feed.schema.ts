@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES, MODALITIES, sourceSchema } from '@newsroom/domain';
+import { corroborationSchema } from '../reports/shared/fact.schema';
 import { feedQuerySchema } from './feed-query';
 
 /** The SSE stream's parameters: the feed filters (no page size) and the read key for clients that cannot send headers. */
@@ -20,8 +21,9 @@ export const feedItemSchema = z.object({
   sources: z.array(sourceSchema),
   modality: z.enum(MODALITIES),
   status: z.enum(['current', 'corrected', 'retracted']),
-  targetEventId: z.string().meta({ format: 'uuid', description: 'An amendment: the event it corrects or retracts' }).optional(),
+  targetEventId: z.string().meta({ format: 'uuid', description: 'An amendment: the event it corrects or retracts; an attached source (event.sourced): the fact it backs or denies' }).optional(),
   targetStatus: z.enum(['corrected', 'retracted']).meta({ description: 'An amendment: the status it gave its target' }).optional(),
+  corroboration: corroborationSchema.meta({ description: "The fact's outlets; on an event.sourced item, its target's after the source was attached" }),
 });
 
 export const feedPageSchema = z.object({
