@@ -16,9 +16,10 @@ const STEPS = {
   lint: [bin('eslint'), '--cache', '--cache-location', 'node_modules/.cache/eslint/', '--cache-strategy', 'content', '.'],
   format: [bin('prettier'), '--check', '--cache', '--log-level', 'warn', '.'],
   knip: [bin('knip'), '--cache', '--no-progress'],
+  names: [process.execPath, path.join(__dirname, 'file-names.js'), '--check'],
 };
 // Lanes run in parallel; the steps of one lane run one after the other.
-const LANES = [['lint'], ['deps', 'format', 'knip']];
+const LANES = [['lint'], ['deps', 'names', 'format', 'knip']];
 
 function run(name) {
   const [command, ...args] = STEPS[name];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { departedEnvelope, pollUntil } from '@newsroom/testing';
-import { post, startStack, TestStack } from './stack';
+import { post, startStack, TestStack } from './stack.harness';
 
 interface Corroboration {
   outlets: number;

@@ -1,5 +1,17 @@
 export * from './messaging.types';
-export { KafkaClient, kafkaSasl } from './kafka-client';
-export type { KafkaClientOptions, KafkaSasl } from './kafka-client';
-export { ManagedConsumer, decodeHeaders } from './managed-consumer';
-export * from './topics';
+export { KafkaClient, kafkaSasl } from './kafka.client';
+export type { KafkaClientOptions, KafkaSasl } from './kafka.client';
+export { ManagedConsumer, decodeHeaders } from './managed.consumer';
+export * from './topics.config';
+export {
+  STORE_ID_HEADER,
+  toWireEvent,
+  encodeWireValue,
+  toWireMessage,
+  decodeWireEvent,
+  identifyMessage,
+  wireMismatch,
+  type WireEvent,
+  type EventIdentity,
+  type WireMismatch,
+} from './wire/wire-event.mapper';

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { FeedConnections } from './feed-connections';
+import { FeedConnections } from './feed-connections.service';
 import { FeedController } from './feed.controller';
 import { FeedHub } from './feed-hub.service';
 import { FeedRepository } from './feed.repository';

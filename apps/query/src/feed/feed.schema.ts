@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES, MODALITIES, sourceSchema } from '@newsroom/domain';
 import { corroborationSchema } from '../reports/shared/fact.schema';
-import { feedQuerySchema } from './feed-query';
+import { feedQuerySchema } from './feed-query.reader';
 
 /** The SSE stream's parameters: the feed filters (no page size) and the read key for clients that cannot send headers. */
 export const feedStreamParams = feedQuerySchema.omit({ limit: true }).extend({

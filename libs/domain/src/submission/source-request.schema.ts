@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { stanceSchema, type Stance } from '../events/event-sourced.event';
 import { sourceSchema, type Source } from '../values/source.value';
-import { runInputSchema } from '../validation/storable-text';
+import { runInputSchema } from '../validation/storable-text.rules';
 import type { Validation } from '../validation/validation.types';
 import { isPlainObject } from './envelope.schema';
 

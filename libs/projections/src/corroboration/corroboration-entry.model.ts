@@ -1,5 +1,5 @@
 import { isRecordableEventType, outletKey, type CorroborationEntry, type Source, type Stance } from '@newsroom/domain';
-import type { ProjectedEvent } from '../projected-event';
+import type { ProjectedEvent } from '../projected-event.mapper';
 
 /** One outlet's word on a fact as the read models keep it: which event said it and when it was recorded. */
 export interface CorroborationRecord extends CorroborationEntry {

@@ -1,8 +1,8 @@
 import { isAmendment, renderHeadline, sourcedHeadlinePrefix } from '@newsroom/domain';
 import { attachedEntries, mergeEntries, ownEntries } from '../corroboration/corroboration-entry.model';
-import { factHeadlines } from '../facts/fact-headlines';
-import { ProjectedEvent } from '../projected-event';
-import { FeedChange, FeedItemRow } from './feed-item';
+import { factHeadlines } from '../facts/fact-headlines.mapper';
+import { ProjectedEvent } from '../projected-event.mapper';
+import { FeedChange, FeedItemRow } from './feed-item.types';
 
 const AMENDMENT_PREFIX = {
   'event.corrected': { en: 'Correction: ', fr: 'Correction : ' },

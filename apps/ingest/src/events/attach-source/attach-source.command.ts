@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import { SourceRequest } from '@newsroom/domain';
-import { AmendResult } from '../shared/amend-event';
+import { AmendResult } from '../shared/amend-event.util';
 import { RequestMeta } from '../shared/write.types';
 
 /** Attach another outlet's source to a recorded fact; `sourcingId` (the Idempotency-Key) makes a retry a duplicate. */

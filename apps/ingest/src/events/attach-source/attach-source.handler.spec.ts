@@ -3,8 +3,8 @@ import { SourceRequest, validateRetractionRequest, validateSourceRequest, valida
 import { departedEnvelope, InMemoryEventStore } from '@newsroom/testing';
 import { RetractEventCommand } from '../retract-event/retract-event.command';
 import { RetractEventHandler } from '../retract-event/retract-event.handler';
-import { EventWriter } from '../shared/event-writer';
-import { recordIntent } from '../shared/intents';
+import { EventWriter } from '../shared/event-writer.service';
+import { recordIntent } from '../shared/intents.mapper';
 import { RequestMeta } from '../shared/write.types';
 import { AttachSourceCommand } from './attach-source.command';
 import { AttachSourceHandler } from './attach-source.handler';

@@ -3,8 +3,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { formatOf, fromBeforeTo, readReportParams } from '../shared/report-params.schema';
 import { respond } from '../shared/report.response';
-import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorators';
-import { TIMELINE_CSV } from './timeline.csv';
+import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
+import { TIMELINE_CSV } from './timeline-csv.writer';
 import { TimelineRepository } from './timeline.repository';
 import { timelineParams, timelineReportSchema } from './timeline.schema';
 
