@@ -38,7 +38,7 @@ describe('corroboration: attached sources, counts in reports and the feed, minOu
   fact.data = { ...fact.data, organization };
   single.data = { ...single.data, organization };
 
-  const attach = (id: string, body: unknown, headers: Record<string, string> = {}, key: string | undefined = stack.key) =>
+  const attach = (id: string, body: unknown, headers: Record<string, string> = {}, key: string = stack.key) =>
     post(`${ingest}/v1/events/${id}/sources`, body, key, headers);
   const get = async <T>(path: string): Promise<T> => (await (await fetch(`${query}${path}`)).json()) as T;
   const departures = (params = '') => get<{ items: Departure[] }>(`/v1/reports/departures?organization=${organization}${params}`);
@@ -79,11 +79,11 @@ describe('corroboration: attached sources, counts in reports and the feed, minOu
     expect(retracted.status).toBe(422);
     expect((retracted.body as Problem).code).toBe('EVENT.RETRACTED');
     expect((await attach(fact.id, { ...confirming, stance: 'maybe' })).status).toBe(400);
-    expect((await attach(fact.id, confirming, {}, undefined)).status).toBe(401);
+    expect((await attach(fact.id, confirming, {}, '')).status).toBe(401);
   });
 
   it('shows the counts in a report: 3 distinct outlets (the syndicated copy counts once), 2 confirm, 1 denies', async () => {
-    const expected = { outlets: 3, confirms: 2, denies: 1, latestReportedAt: '2024-10-01' };
+    const expected = { outlets: 3, confirms: 2, denies: 1 };
     await pollUntil(async () => (await departures()).items.find((d) => d.factId === fact.id)?.corroboration.denies === 1, {
       timeoutMs: 30000,
       what: 'the departure to show its attached sources',
