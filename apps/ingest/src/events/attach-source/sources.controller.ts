@@ -20,7 +20,7 @@ export class SourcesController {
     'source',
     'attach a source to',
     'Attach another outlet to a fact on record: a source (with `via` for a syndicated copy) that confirms or denies it.',
-    sourceRequestJsonSchema() as object,
+    sourceRequestJsonSchema(),
   )
   async attach(
     @Param('id') id: string,
