@@ -11,6 +11,7 @@ import { StoreIdentity1764600300000 } from './migrations/1764600300000-store-ide
 import { DropEventTransactionId1764700500000 } from './migrations/1764700500000-drop-event-transaction-id.migration';
 import { EntityLinks1764700600000 } from './migrations/1764700600000-entity-links.migration';
 import { InferredColumns1764800000000 } from './migrations/1764800000000-inferred-columns.migration';
+import { Corroboration1764800100000 } from './migrations/1764800100000-corroboration.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   DropEventTransactionId1764700500000,
   EntityLinks1764700600000,
   InferredColumns1764800000000,
+  Corroboration1764800100000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

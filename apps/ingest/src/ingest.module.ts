@@ -9,6 +9,8 @@ import {
   poolCloserProvider, ProblemFilter, rateLimitGuardProvider, REQUIRE_READ_KEY, TokenBuckets, isWrite,
 } from '@newsroom/platform';
 import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
+import { AttachSourceHandler } from './events/attach-source/attach-source.handler';
+import { SourcesController } from './events/attach-source/sources.controller';
 import { CorrectEventHandler } from './events/correct-event/correct-event.handler';
 import { CorrectionsController } from './events/correct-event/corrections.controller';
 import { GetEventController } from './events/get-event/get-event.controller';
@@ -86,7 +88,7 @@ export class IngestModule {
           ],
         }),
       ],
-      controllers: [EventsController, StoriesController, CorrectionsController, RetractionsController, EntityAliasesController, GetEventController, StreamsController],
+      controllers: [EventsController, StoriesController, CorrectionsController, RetractionsController, EntityAliasesController, SourcesController, GetEventController, StreamsController],
       providers: [
         RecordEventsHandler,
         RecordBatchHandler,
@@ -94,6 +96,7 @@ export class IngestModule {
         CorrectEventHandler,
         RetractEventHandler,
         RecordEntityAliasHandler,
+        AttachSourceHandler,
         GetEventHandler,
         ReadStreamHandler,
         { provide: APP_FILTER, useValue: new ProblemFilter(mapIngestError) },

@@ -6,7 +6,7 @@ import { createProjections, PROJECTION_NAMES, ProjectionRebuilder, ProjectionRun
 import { createTestDatabase, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
 import { EventRelay } from '../../relay/src/relay/event-relay.service';
 import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints.repository';
-import { amendmentAppend, laterEnvelopes, seedEnvelopes, storyAppends, toAppend } from '../../../tests/fixtures/story.fixture';
+import { amendmentAppend, laterEnvelopes, seedEnvelopes, sourcingAppend, storyAppends, toAppend } from '../../../tests/fixtures/story.fixture';
 import { loadProjectorConfig } from '../src/config/projector.config';
 import { runRebuild } from '../src/rebuild/rebuild.command';
 
@@ -54,6 +54,11 @@ describe('rebuild: blue-green from the event store while the live projector runs
     await consumer.start();
     await store.appendMany(storyAppends(seedEnvelopes()));
     await store.appendMany(storyAppends(laterEnvelopes()));
+    // Other outlets on the seed's first departure: a confirmation, a syndicated copy of it and a denial.
+    const mira = '0193b7f0-0000-7000-8000-000000000001';
+    await store.append(sourcingAppend('person:mira-murati', mira, { outlet: 'Second Wire', language: 'en' }, 'confirms'));
+    await store.append(sourcingAppend('person:mira-murati', mira, { outlet: 'Regional Herald', language: 'en', via: 'Second Wire' }, 'confirms'));
+    await store.append(sourcingAppend('person:mira-murati', mira, { outlet: 'Skeptic Post', language: 'fr' }, 'denies'));
     await publishAll();
     await caughtUp();
   });

@@ -36,17 +36,20 @@ export * from './events/event-retracted.event';
 export * from './events/entity-merged.event';
 export * from './events/entity-unmerged.event';
 export * from './events/entity-aliased.event';
+export * from './events/event-sourced.event';
+export * from './corroboration/corroboration.rules';
 
 export * from './submission/submission.schema';
 export * from './submission/story-request.schema';
 export * from './submission/correction-request.schema';
 export * from './submission/retraction-request.schema';
 export * from './submission/entity-alias-request.schema';
+export * from './submission/source-request.schema';
 export * from './submission/json-schema.util';
 
 export * from './streams/stream-state.types';
 export { evolve, foldStream } from './streams/story-stream.evolve';
-export { decideRecord, decideCorrection, decideRetraction } from './streams/story-stream.decider';
+export { decideRecord, decideCorrection, decideRetraction, decideSourcing } from './streams/story-stream.decider';
 export { mergePatch } from './streams/merge-patch.util';
 export { aliasNames, decideAliasName, decideMerge, decideUnmerge, mergedInto } from './entities/entity-links.rules';
 
@@ -55,7 +58,7 @@ export { upcast, createUpcaster, UPCASTERS, type UpcastFn } from './upcasting/up
 export { inferRoleCategory } from './upcasting/role-category.util';
 
 export type { HeadlineEvent, HeadlineLang } from './headlines/headline.types';
-export { renderHeadline, type HeadlineOptions } from './headlines/headline.renderer';
+export { renderHeadline, sourcedHeadlinePrefix, type HeadlineOptions } from './headlines/headline.renderer';
 export { displayNameOf } from './headlines/display-name.format';
 export { formatMoney } from './headlines/money.format';
 export { periodPhrase } from './headlines/period.format';

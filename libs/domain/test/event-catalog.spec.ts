@@ -22,12 +22,13 @@ describe('event catalog', () => {
         'entity.merged',
         'entity.unmerged',
         'entity.aliased',
+        'event.sourced',
       ].sort(),
     );
   });
 
-  it('given the recordable types, then they are all but corrections, retractions and the entity records', () => {
-    expect(RECORDABLE_EVENT_TYPES).toEqual(EVENT_TYPES.filter((t) => t !== 'event.corrected' && t !== 'event.retracted' && !t.startsWith('entity.')));
+  it('given the recordable types, then they are all but corrections, retractions, attached sources and the entity records', () => {
+    expect(RECORDABLE_EVENT_TYPES).toEqual(EVENT_TYPES.filter((t) => t !== 'event.corrected' && t !== 'event.retracted' && t !== 'event.sourced' && !t.startsWith('entity.')));
   });
 
   it('given today, then every type is at schema version 1', () => {
@@ -55,6 +56,7 @@ describe('event catalog', () => {
       'entity.merged': null,
       'entity.unmerged': null,
       'entity.aliased': null,
+      'event.sourced': null,
     });
   });
 

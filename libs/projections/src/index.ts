@@ -3,6 +3,7 @@ export * from './projection.types';
 export * from './feed/feed-item.types';
 export { evolveFeed, organizationsOf } from './feed/feed.projection';
 export { FeedItemsProjection } from './feed/feed-items.adapter';
+export * from './corroboration/corroboration-entry.model';
 export { FEED_ITEM_COLUMNS, toFeedItemRow, type FeedItemDbRow } from './feed/feed-item.mapper';
 export { advanceFeedWatermark, FEED_CHANNEL } from './feed/feed-watermark.repository';
 export { ProjectionRunner, type ForgedReason } from './projection-runner.service';

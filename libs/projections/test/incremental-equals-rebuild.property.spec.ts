@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {
-  departuresModel, EntityGraph, EntityLinkRow, EntitySighting, evolveEntities, evolveEntityLinks, FactModel, financialsModel, lawsuitsModel, leadershipModel, ProjectedEvent,
+  departuresModel, EntityGraph, EntityLinkRow, EntitySighting, evolveEntities, evolveEntityLinks, evolveFeed, FactModel, FeedItemRow, financialsModel, lawsuitsModel, leadershipModel, ProjectedEvent,
   sourcesModel, timelineModel,
 } from '@newsroom/projections';
 import { InMemoryFactTable } from './support/in-memory-fact-table.fixture';
@@ -44,6 +44,25 @@ class InMemoryEntityLinks {
   }
 }
 
+/** The feed's items as the adapter keeps them: inserted once by event id, corroboration replaced by later changes. */
+class InMemoryFeed {
+  readonly items = new Map<string, FeedItemRow>();
+  apply(e: ProjectedEvent): this {
+    const targetId = e.type === 'event.sourced' || e.type === 'event.corrected' || e.type === 'event.retracted' ? e.data.targetEventId : null;
+    for (const change of evolveFeed(e, targetId ? this.items.get(targetId) : null)) {
+      if (change.kind === 'insert' && !this.items.has(change.item.eventId)) this.items.set(change.item.eventId, change.item);
+      if (change.kind === 'corroboration') {
+        const target = this.items.get(change.targetEventId);
+        if (target) this.items.set(change.targetEventId, { ...target, corroboration: change.entries });
+      }
+    }
+    return this;
+  }
+  corroboration(): Array<[string, unknown]> {
+    return [...this.items.entries()].map(([id, item]): [string, unknown] => [id, item.corroboration]).sort();
+  }
+}
+
 const fold = (model: FactModel, events: ProjectedEvent[]) => new InMemoryFactTable(model).applyAll(events).snapshot();
 
 describe('property: incremental projection equals a rebuild, and redelivery changes nothing', () => {
@@ -59,6 +78,8 @@ describe('property: incremental projection equals a rebuild, and redelivery chan
         expect(entities(incremental)).toEqual(entities(log));
         const links = (events: ProjectedEvent[]) => events.reduce((m, e) => m.apply(e), new InMemoryEntityLinks()).snapshot();
         expect(links(incremental)).toEqual(links(log));
+        const feed = (events: ProjectedEvent[]) => events.reduce((f, e) => f.apply(e), new InMemoryFeed()).corroboration();
+        expect(feed(incremental)).toEqual(feed(log));
       }),
       { numRuns: 150 },
     );

@@ -5,7 +5,7 @@ import { ApiProblems } from './api-problems.decorator';
 import { AMENDMENT_EVENT_SCHEMA } from './responses.schema';
 
 /** The route and OpenAPI face shared by corrections and retractions: they differ only in words and body schema. */
-export function AmendmentEndpoint(kind: 'correction' | 'retraction', verb: string, summary: string, bodySchema: object) {
+export function AmendmentEndpoint(kind: 'correction' | 'retraction' | 'source', verb: string, summary: string, bodySchema: object) {
   return applyDecorators(
     Post(),
     HttpCode(201),

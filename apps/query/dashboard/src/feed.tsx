@@ -23,17 +23,18 @@ const BACKOFF_MS = [1000, 2000, 5000, 10000, 20000];
 const MAX_ROWS = 500;
 
 /**
- * Applies one feed item to the rows: an amendment (event.corrected / event.retracted) updates the row of its
- * target when that row is shown, and is a row of its own otherwise; anything else is appended. Positions only
+ * Applies one feed item to the rows: an amendment (event.corrected / event.retracted) or an attached source
+ * (event.sourced, which carries the target's new corroboration) updates the row of its target when that row is shown, and is a row of its own otherwise; anything else is appended. Positions only
  * grow on one stream, and an item already seen (a resume overlap) is ignored.
  */
 export function applyItem(rows: Row[], item: FeedItem): Row[] {
   if (rows.some((r) => r.item.position === item.position || r.amendments.some((a) => a.position === item.position))) return rows;
-  if (item.targetEventId && item.targetStatus) {
+  if (item.targetEventId && (item.targetStatus || item.type === 'event.sourced')) {
     const i = rows.findIndex((r) => r.item.eventId === item.targetEventId);
     if (i !== -1) {
       const next = rows.slice();
-      next[i] = { ...rows[i], status: item.targetStatus, amendments: [...rows[i].amendments, item] };
+      const target = item.type === 'event.sourced' && item.corroboration ? { ...rows[i].item, corroboration: item.corroboration } : rows[i].item;
+      next[i] = { ...rows[i], item: target, status: item.targetStatus ?? rows[i].status, amendments: [...rows[i].amendments, item] };
       return next;
     }
   }

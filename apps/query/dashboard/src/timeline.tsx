@@ -11,6 +11,7 @@ const CONNECTION_TEXT: Record<Connection, string> = {
 };
 
 const amendmentText = (a: FeedItem) => {
+  if (a.type === 'event.sourced') return a.headline;
   const reason = a.data?.reason ? `: ${a.data.reason}` : '';
   if (a.targetStatus === 'retracted') return `Retracted${reason}`;
   const changes = a.data?.changes ? ` (changed: ${changedFields(a.data.changes)})` : '';
@@ -99,6 +100,11 @@ export function Timeline(props: { keyVersion: number; onOpen: (f: Fact) => void;
                 <span class="type">{typeLabel(row.item.type)}</span>
                 {row.status !== 'current' && <span class={`badge ${row.status}`}>{row.status}</span>}
                 {row.item.modality !== 'reported' && <span class="badge">{row.item.modality}</span>}
+                {row.item.corroboration && row.item.corroboration.outlets > 1 && (
+                  <span class="badge" data-testid="outlets" title={`${row.item.corroboration.confirms} confirm, ${row.item.corroboration.denies} deny`}>
+                    {row.item.corroboration.outlets} outlets{row.item.corroboration.denies ? `, ${row.item.corroboration.denies} deny` : ''}
+                  </span>
+                )}
               </div>
               <p class="headline" lang={filters.lang}>
                 {row.item.headline}

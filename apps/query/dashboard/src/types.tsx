@@ -48,6 +48,16 @@ export interface FeedItem {
   status: 'current' | 'corrected' | 'retracted';
   targetEventId?: string;
   targetStatus?: 'corrected' | 'retracted';
+  /** Distinct outlets on the fact; an event.sourced item carries its target's, updated. */
+  corroboration?: Corroboration;
+}
+
+export interface Corroboration {
+  outlets: number;
+  confirms: number;
+  denies: number;
+  firstReportedAt: string | null;
+  latestReportedAt: string | null;
 }
 
 export interface TenureEnd {

@@ -1,3 +1,4 @@
+import { corroborationOf } from '@newsroom/domain';
 import { FeedItemRow } from '@newsroom/projections';
 
 const TARGET_STATUS = { 'event.corrected': 'corrected', 'event.retracted': 'retracted' } as const;
@@ -23,6 +24,8 @@ export function toFeedItemDto(row: FeedItemRow, lang: 'en' | 'fr') {
     status: row.status,
     ...(row.targetEventId ? { targetEventId: row.targetEventId } : {}),
     ...(row.targetEventId && targetStatus ? { targetStatus } : {}),
+    // A fact's outlets; an attached source's item carries its target's, updated, so clients update that item.
+    corroboration: corroborationOf(row.corroboration),
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES, inferredFieldSchema, MODALITIES, sourceSchema } from '@newsroom/domain';
+import { corroborationSchema } from '../reports/shared/fact.schema';
 import { feedQuerySchema } from './feed-query.reader';
 
 /** The SSE stream's parameters: the feed filters (no page size) and the read key for clients that cannot send headers. */
@@ -21,8 +22,9 @@ export const feedItemSchema = z.object({
   inferred: z.array(inferredFieldSchema).meta({ description: 'The fields its sources do not state, each with a note ([] when none)' }),
   modality: z.enum(MODALITIES),
   status: z.enum(['current', 'corrected', 'retracted']),
-  targetEventId: z.string().meta({ format: 'uuid', description: 'An amendment: the event it corrects or retracts' }).optional(),
+  targetEventId: z.string().meta({ format: 'uuid', description: 'An amendment: the event it corrects or retracts; an attached source (event.sourced): the fact it backs or denies' }).optional(),
   targetStatus: z.enum(['corrected', 'retracted']).meta({ description: 'An amendment: the status it gave its target' }).optional(),
+  corroboration: corroborationSchema.meta({ description: "The fact's outlets; on an event.sourced item, its target's after the source was attached" }),
 });
 
 export const feedPageSchema = z.object({

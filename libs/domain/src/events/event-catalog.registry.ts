@@ -6,6 +6,7 @@ import { entityAliasedEvent } from './entity-aliased.event';
 import { entityMergedEvent } from './entity-merged.event';
 import { entityUnmergedEvent } from './entity-unmerged.event';
 import { eventRetractedEvent } from './event-retracted.event';
+import { eventSourcedEvent } from './event-sourced.event';
 import { executiveAppointedEvent } from './executive-appointed.event';
 import { executiveDepartedEvent } from './executive-departed.event';
 import { financialLossReportedEvent } from './financial-loss-reported.event';
@@ -40,6 +41,7 @@ export const EVENT_DEFINITIONS = [
   entityMergedEvent,
   entityUnmergedEvent,
   entityAliasedEvent,
+  eventSourcedEvent,
 ] as const;
 
 type AnyDefinition = (typeof EVENT_DEFINITIONS)[number];
@@ -48,7 +50,9 @@ export type EventType = AnyDefinition['type'];
 export type CorrectionEventType = 'event.corrected' | 'event.retracted';
 /** Editors' records about entities themselves (made by the entity aliases endpoint), not story facts. */
 export type EntityEventType = 'entity.merged' | 'entity.unmerged' | 'entity.aliased';
-export type RecordableEventType = Exclude<EventType, CorrectionEventType | EntityEventType>;
+/** Made only by their own endpoints (corrections, retractions, attached sources, entity aliases), never through POST /v1/events. */
+export type EndpointOnlyEventType = CorrectionEventType | 'event.sourced' | EntityEventType;
+export type RecordableEventType = Exclude<EventType, EndpointOnlyEventType>;
 
 /** The data shape of each type, e.g. EventDataMap['executive.departed']. */
 export type EventDataMap = { [D in AnyDefinition as D['type']]: z.infer<D['data']> };

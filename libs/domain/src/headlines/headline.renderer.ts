@@ -26,7 +26,7 @@ export interface HeadlineOptions {
 
 function renderFact(event: HeadlineEvent, lang: HeadlineLang): string {
   if (isEntityEvent(event)) return renderEntityHeadline(event, lang);
-  const text = isAmendment(event) ? `${event.type}: ${displayNameOf(event.subject)}` : renderStory(RENDERERS[lang], event, displayNameOf(event.subject));
+  const text = isAmendment(event) || event.type === 'event.sourced' ? `${event.type}: ${displayNameOf(event.subject)}` : renderStory(RENDERERS[lang], event, displayNameOf(event.subject));
   const prefix = event.modality === 'rumored' || event.modality === 'denied' ? PREFIX[lang][event.modality] : '';
   return prefix + text;
 }
@@ -60,8 +60,26 @@ function renderAmendment(event: HeadlineEvent & AmendmentEvent, lang: HeadlineLa
   return prefix + what + parenthesized(event.data?.reason);
 }
 
+const SOURCED = {
+  en: { confirms: (o: string) => `${o} confirms: `, denies: (o: string) => `${o} denies: ` },
+  fr: { confirms: (o: string) => `${o} confirme : `, denies: (o: string) => `${o} dément : ` },
+} as const;
+
+/** "Outlet confirms: " / "Outlet (via Other) denies: ", put before the target's headline. */
+export function sourcedHeadlinePrefix(data: Partial<EventDataMap['event.sourced']> | undefined, lang: HeadlineLang): string {
+  const source = data?.source;
+  const outlet = source?.via ? `${source.outlet} (${source.via})` : (source?.outlet ?? '?');
+  return SOURCED[lang][data?.stance === 'denies' ? 'denies' : 'confirms'](outlet);
+}
+
+// Another outlet on a fact: its name and stance before the target's headline (or the subject without it).
+function renderSourcing(event: HeadlineEvent<'event.sourced'>, lang: HeadlineLang, target?: HeadlineEvent): string {
+  return sourcedHeadlinePrefix(event.data, lang) + (target ? renderFact(target, lang) : displayNameOf(event.subject));
+}
+
 /** A one-line headline in English or French, built from the event's data. */
 export function renderHeadline(event: HeadlineEvent, lang: HeadlineLang, options: HeadlineOptions = {}): string {
   if (isAmendment(event)) return renderAmendment(event, lang, options.target);
+  if (event.type === 'event.sourced') return renderSourcing(event, lang, options.target);
   return renderFact(event, lang);
 }

@@ -9,6 +9,7 @@ import {
 } from '../events/event-catalog.registry';
 import type { CorrectionRequest } from '../submission/correction-request.schema';
 import type { RetractionRequest } from '../submission/retraction-request.schema';
+import type { SourceRequest } from '../submission/source-request.schema';
 import type { Submission } from '../submission/submission.schema';
 import { runSchema } from '../validation/zod-issues.mapper';
 import { parsePeriod } from '../values/period.value';
@@ -57,13 +58,13 @@ function recordedFrom<T extends RecordableEventType>(submission: Submission<T>):
   };
 }
 
-// Shared by corrections and retractions: the target must exist here, be a story fact and still stand.
+// Shared by corrections, retractions and attached sources: the target must exist here, be a story fact and still stand.
 function findAmendableTarget(state: StreamState, targetEventId: string): StreamEventState {
   const target = state.events.get(targetEventId);
   if (!target) {
     throw new DomainError(DOMAIN_ERROR_CODES.EVENT_NOT_FOUND, 'not_found', `event ${targetEventId} is not in stream ${state.subject}`);
   }
-  if (target.type === 'event.corrected' || target.type === 'event.retracted' || target.type.startsWith('entity.')) {
+  if (target.type === 'event.corrected' || target.type === 'event.retracted' || target.type === 'event.sourced' || target.type.startsWith('entity.')) {
     throw new DomainError(DOMAIN_ERROR_CODES.EVENT_NOT_CORRECTABLE, 'rule', `event ${targetEventId} is a ${target.type} and cannot be amended`);
   }
   if (target.status === 'retracted') {
@@ -110,5 +111,19 @@ export function decideRetraction(state: StreamState, targetEventId: string, req:
     sources: [],
     modality: 'reported',
     schemaVersion: CURRENT_SCHEMA_VERSION['event.retracted'],
+  };
+}
+
+/** Decides an event.sourced in the target's stream: another outlet confirming or denying a standing fact. */
+export function decideSourcing(state: StreamState, targetEventId: string, req: SourceRequest): NewEvent {
+  findAmendableTarget(state, targetEventId);
+  return {
+    type: 'event.sourced',
+    subject: state.subject,
+    occurredAt: null,
+    data: { targetEventId, source: req.source, stance: req.stance },
+    sources: [req.source],
+    modality: req.stance === 'denies' ? 'denied' : 'reported',
+    schemaVersion: CURRENT_SCHEMA_VERSION['event.sourced'],
   };
 }

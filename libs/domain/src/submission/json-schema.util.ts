@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { correctionRequestSchema } from './correction-request.schema';
 import { entityAliasRequestSchema } from './entity-alias-request.schema';
 import { retractionRequestSchema } from './retraction-request.schema';
+import { sourceRequestSchema } from './source-request.schema';
 import { storyRequestSchema } from './story-request.schema';
 import { submissionSchema } from './submission.schema';
 
@@ -36,4 +37,8 @@ export function retractionRequestJsonSchema(options?: JsonSchemaOptions): Record
 
 export function entityAliasRequestJsonSchema(options?: JsonSchemaOptions): Record<string, unknown> {
   return convert(entityAliasRequestSchema, options);
+}
+
+export function sourceRequestJsonSchema(options?: JsonSchemaOptions): Record<string, unknown> {
+  return convert(sourceRequestSchema, options);
 }

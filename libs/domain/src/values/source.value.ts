@@ -16,6 +16,8 @@ export const sourceSchema = z.strictObject(
     language: languageSchema,
     publishedAt: periodSchema.optional(),
     quote: textSchema.optional(),
+    /** A syndicated copy: the outlet whose story this reprints (it counts once, as that outlet). */
+    via: nameSchema.optional(),
   },
   { error: 'must be a source object' },
 );

@@ -1,8 +1,9 @@
 import type { InferredField, Source } from '@newsroom/domain';
+import type { CorroborationRecord } from '../corroboration/corroboration-entry.model';
 import { FeedItemRow } from './feed-item.types';
 
 export const FEED_ITEM_COLUMNS = `position, event_id, type, subject, organizations, occurred_at, recorded_at, headline_en,
-  headline_fr, data, sources, modality, status, target_event_id, correlation_id, inferred`;
+  headline_fr, data, sources, modality, status, target_event_id, correlation_id, inferred, corroboration`;
 
 /** A row of read_model.feed_items as the pg driver returns it (bigint as string, jsonb parsed, timestamptz as Date). */
 export interface FeedItemDbRow {
@@ -23,6 +24,8 @@ export interface FeedItemDbRow {
   inferred: InferredField[] | null;
   target_event_id: string | null;
   correlation_id: string | null;
+  /** Read back from jsonb as the projection wrote it; absent on rows read before the column existed. */
+  corroboration?: CorroborationRecord[] | null;
 }
 
 export function toFeedItemRow(r: FeedItemDbRow): FeedItemRow {
@@ -43,5 +46,6 @@ export function toFeedItemRow(r: FeedItemDbRow): FeedItemRow {
     status: r.status,
     targetEventId: r.target_event_id,
     correlationId: r.correlation_id,
+    corroboration: r.corroboration ?? [],
   };
 }

@@ -1,4 +1,5 @@
 import type { InferredField, Source } from '@newsroom/domain';
+import type { CorroborationRecord } from '../corroboration/corroboration-entry.model';
 /** A feed item as stored in read_model.feed_items and served by the query service. */
 export interface FeedItemRow {
   position: string;
@@ -20,8 +21,11 @@ export interface FeedItemRow {
   status: 'current' | 'corrected' | 'retracted';
   targetEventId: string | null;
   correlationId: string | null;
+  /** The outlets' words on the item's fact (its own sources and attached ones); an attached source's item: its target's. */
+  corroboration: CorroborationRecord[];
 }
 
 export type FeedChange =
   | { kind: 'insert'; item: FeedItemRow }
-  | { kind: 'status'; targetEventId: string; status: 'corrected' | 'retracted' };
+  | { kind: 'status'; targetEventId: string; status: 'corrected' | 'retracted' }
+  | { kind: 'corroboration'; targetEventId: string; entries: CorroborationRecord[] };

@@ -7,6 +7,11 @@ import { evolveFeed } from './feed.projection';
 import { FeedItemRow } from './feed-item.types';
 import { FEED_ITEM_COLUMNS, FeedItemDbRow, toFeedItemRow } from './feed-item.mapper';
 import { FeedWatermark } from './feed-watermark.repository';
+import type { CorroborationRecord } from '../corroboration/corroboration-entry.model';
+
+/** The feed item an event reads: the target of an amendment or of an attached source. */
+const targetOf = (e: ProjectedEvent): string | null =>
+  isAmendment(e) || e.type === 'event.sourced' ? (e.data?.targetEventId ?? null) : null;
 
 // One JSON document per statement; a few thousand items keep it to a few megabytes.
 const ITEMS_PER_STATEMENT = 2000;
@@ -32,18 +37,23 @@ export class FeedItemsProjection implements Projection {
   }
 
   async applyMany(manager: EntityManager, events: ProjectedEvent[]): Promise<void> {
-    const targetIds = [...new Set(events.filter(isAmendment).map((e) => e.data?.targetEventId).filter(isUuid))];
+    const targetIds = [...new Set(events.map(targetOf).filter(isUuid))];
     const stored = targetIds.length ? await this.find(manager, targetIds) : new Map<string, FeedItemRow>();
     const inBatch = new Map<string, FeedItemRow>();
     const items: FeedItemRow[] = [];
     const statuses = new Map<string, 'corrected' | 'retracted'>();
+    // A target's entries as the events before in this batch left them (each attached source builds on the last).
+    const entries = new Map<string, CorroborationRecord[]>();
     for (const event of events) {
-      const targetId = isAmendment(event) ? event.data?.targetEventId : null;
-      const target = targetId ? (stored.get(targetId) ?? inBatch.get(targetId) ?? null) : null;
+      const targetId = targetOf(event);
+      const known = targetId ? (stored.get(targetId) ?? inBatch.get(targetId) ?? null) : null;
+      const target = known && targetId && entries.has(targetId) ? { ...known, corroboration: entries.get(targetId)! } : known;
       for (const change of evolveFeed(event, target)) {
         if (change.kind === 'insert') {
           items.push(change.item);
           if (!inBatch.has(change.item.eventId)) inBatch.set(change.item.eventId, change.item);
+        } else if (change.kind === 'corroboration') {
+          entries.set(change.targetEventId, change.entries);
         } else if (stored.has(change.targetEventId) || inBatch.has(change.targetEventId)) {
           // One by one, a status change only reaches an item already there; a retraction is final.
           if (statuses.get(change.targetEventId) !== 'retracted') statuses.set(change.targetEventId, change.status);
@@ -57,6 +67,13 @@ export class FeedItemsProjection implements Projection {
         `UPDATE ${this.table} AS f SET status = CASE WHEN f.status = 'retracted' THEN f.status ELSE s.status END
          FROM unnest($1::uuid[], $2::text[]) AS s(event_id, status) WHERE f.event_id = s.event_id`,
         [ids, values],
+      );
+    }
+    if (entries.size) {
+      await manager.query(
+        `UPDATE ${this.table} AS f SET corroboration = s.entries
+         FROM jsonb_to_recordset($1::jsonb) AS s(event_id uuid, entries jsonb) WHERE f.event_id = s.event_id`,
+        [JSON.stringify([...entries].map(([eventId, list]) => ({ event_id: eventId, entries: list })))],
       );
     }
   }
@@ -78,6 +95,7 @@ export class FeedItemsProjection implements Projection {
         occurred_at: i.occurredAt, recorded_at: i.recordedAt, headline_en: i.headlineEn, headline_fr: i.headlineFr, data: i.data,
         sources: i.sources, modality: i.modality, status: i.status, target_event_id: i.targetEventId, correlation_id: i.correlationId,
         inferred: i.inferred,
+        corroboration: i.corroboration,
       }));
       await manager.query(
         `INSERT INTO ${this.table} (${FEED_ITEM_COLUMNS})

@@ -1,4 +1,5 @@
-import { inferredOf, isAmendment, renderHeadline } from '@newsroom/domain';
+import { inferredOf, isAmendment, renderHeadline, sourcedHeadlinePrefix } from '@newsroom/domain';
+import { attachedEntries, mergeEntries, ownEntries } from '../corroboration/corroboration-entry.model';
 import { factHeadlines } from '../facts/fact-headlines.mapper';
 import { ProjectedEvent } from '../projected-event.mapper';
 import { FeedChange, FeedItemRow } from './feed-item.types';
@@ -29,14 +30,16 @@ export function organizationsOf(event: ProjectedEvent, target?: Pick<FeedItemRow
  */
 export function evolveFeed(event: ProjectedEvent, target?: FeedItemRow | null): FeedChange[] {
   const amendment = isAmendment(event);
-  const targetEventId: string | null = amendment ? event.data?.targetEventId ?? null : null;
-  const fact = amendment ? null : factHeadlines(event);
+  const sourced = event.type === 'event.sourced';
+  const targetEventId: string | null = amendment || sourced ? event.data?.targetEventId ?? null : null;
+  const fact = amendment || sourced ? null : factHeadlines(event);
+  const prefix = (lang: 'en' | 'fr') =>
+    event.type === 'event.sourced' ? sourcedHeadlinePrefix(event.data, lang) : AMENDMENT_PREFIX[event.type as keyof typeof AMENDMENT_PREFIX][lang];
   const headline = (lang: 'en' | 'fr') =>
-    fact
-      ? fact[lang]
-      : target
-        ? AMENDMENT_PREFIX[event.type as keyof typeof AMENDMENT_PREFIX][lang] + (lang === 'fr' ? target.headlineFr : target.headlineEn)
-        : renderHeadline(event, lang);
+    fact ? fact[lang] : target ? prefix(lang) + (lang === 'fr' ? target.headlineFr : target.headlineEn) : renderHeadline(event, lang);
+  // An attached source (or a correction's sources) adds to its target's entries; the item carries the result.
+  const attached = attachedEntries(event);
+  const targetEntries = attached && target ? mergeEntries(target.corroboration, attached.entries) : null;
   const item: FeedItemRow = {
     position: event.globalPosition,
     eventId: event.id,
@@ -54,10 +57,12 @@ export function evolveFeed(event: ProjectedEvent, target?: FeedItemRow | null): 
     status: 'current',
     targetEventId,
     correlationId: event.metadata?.correlationId ?? null,
+    corroboration: sourced ? (targetEntries ?? attached?.entries ?? []) : ownEntries(event),
   };
   const changes: FeedChange[] = [{ kind: 'insert', item }];
-  if (targetEventId) {
+  if (targetEventId && amendment) {
     changes.push({ kind: 'status', targetEventId, status: event.type === 'event.retracted' ? 'retracted' : 'corrected' });
   }
+  if (targetEventId && targetEntries) changes.push({ kind: 'corroboration', targetEventId, entries: targetEntries });
   return changes;
 }

@@ -2,16 +2,16 @@ import fc from 'fast-check';
 import type { ProjectedEvent } from '@newsroom/projections';
 import { recordedAtOf } from './events.builder';
 
-// Random valid stories for property tests: facts on a few streams, corrections and retractions of standing facts,
-// merges of the two people (and their reversal) and alias names added and removed.
+// Random valid stories for property tests: facts on a few streams, corrections, retractions and attached sources of
+// standing facts, merges of the two people (and their reversal) and alias names added and removed.
 export const STREAMS = ['person:a', 'person:b', 'org:openai', 'case:x', 'case:y'];
 const DATES = ['2024', '2024-Q2', '2024-05', '2024-09-25', '2023-12/2024-12'];
-const OUTLETS = ['Example Daily', 'Other Wire'];
+const OUTLETS = ['Example Daily', 'Other Wire', 'Third Paper'];
 
 /** One step of a random story: a fact on a stream, or a correction/retraction of an earlier standing fact. */
 export const stepArb = fc.record({
   stream: fc.nat(STREAMS.length - 1),
-  action: fc.constantFrom('fact', 'fact', 'fact', 'correct', 'retract', 'entity'),
+  action: fc.constantFrom('fact', 'fact', 'fact', 'correct', 'retract', 'entity', 'source'),
   pick: fc.nat(),
   date: fc.constantFrom(...DATES),
   n: fc.integer({ min: 1, max: 999 }),
@@ -75,7 +75,12 @@ export function buildLog(steps: Step[]): ProjectedEvent[] {
     }
     const target = facts[s.pick % facts.length];
     const id = `00000000-0000-4000-9000-${String(position).padStart(12, '0')}`;
-    if (s.action === 'retract') {
+    if (s.action === 'source') {
+      // Another outlet on the fact: a syndicated copy of the first outlet now and then, confirming or denying.
+      const source = s.n % 3 === 0 ? { outlet: `Reprint ${s.n % 5}`, language: 'en', via: s.outlet } : { outlet: s.outlet, language: 'fr', publishedAt: s.date };
+      const stance = s.n % 4 === 0 ? 'denies' : 'confirms';
+      log.push({ ...base, id, type: 'event.sourced', occurredAt: null, data: { targetEventId: target.id, source, stance }, sources: [source], modality: stance === 'denies' ? 'denied' : 'reported' } as ProjectedEvent);
+    } else if (s.action === 'retract') {
       facts.splice(facts.indexOf(target), 1);
       log.push({ ...base, id, type: 'event.retracted', occurredAt: null, data: { targetEventId: target.id, reason: 'wrong' }, sources: [], modality: 'reported' });
     } else {

@@ -5,6 +5,7 @@ import { displayNameOf } from '@newsroom/domain';
 import { DepartureGrouping, DepartureRow, groupDepartures } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
+import { loadCorroboration, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { loadHistory } from '../shared/fact-history.repository';
 import { factFields, FactVersionDto } from '../shared/fact.dto';
 import { anyOf, factColumns, occurredByAsOf, overlaps, SqlParams, visibleAt } from '../shared/sql.builder';
@@ -16,6 +17,8 @@ export interface DeparturesQuery {
   groupBy: DepartureGrouping | null;
   asOf: string | null;
   knownAt: string | null;
+  /** Only facts with at least this many distinct outlets. */
+  minOutlets?: number | null;
   modality: string[] | null;
   limit: number;
   cursor: string | null;
@@ -24,9 +27,9 @@ export interface DeparturesQuery {
 // Grouping needs every matching departure; more than this is refused rather than answered slowly.
 const GROUP_CAP = 50_000;
 
-const departureDto = (r: DepartureRow, history: Map<string, FactVersionDto[]>, canonical: (s: string) => string = (s) => s) => ({
+const departureDto = (r: DepartureRow, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap, canonical: (s: string) => string = (s) => s) => ({
   person: r.subject, personName: displayNameOf(r.subject), canonicalPerson: canonical(r.subject), canonicalPersonName: displayNameOf(canonical(r.subject)), organization: r.organization, role: r.role, roleCategory: r.role_category,
-  reason: r.reason, destination: r.destination, ...factFields(r, history),
+  reason: r.reason, destination: r.destination, ...factFields(r, history, corroboration),
 });
 
 export type DepartureDto = ReturnType<typeof departureDto>;
@@ -49,6 +52,7 @@ export class DeparturesRepository {
     const where = [
       q.organization ? `t.organization = ANY(${p.add(organizations, '::text[]')})` : 'true',
       visibleAt('t', q.knownAt, p), anyOf('t.modality', q.modality, p), overlaps('t', q.from, q.to, p, 'read_model.departures'), occurredByAsOf('t', q.asOf, p),
+      minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p),
       after ? `(t.valid_from, t.fact_position) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')})` : 'true',
     ];
     const limit = q.groupBy ? GROUP_CAP : q.limit + 1;
@@ -60,11 +64,13 @@ export class DeparturesRepository {
     const header = { organization: q.organization, from: q.from, to: q.to, asOf: q.asOf, knownAt: q.knownAt };
     if (q.groupBy) {
       const history = await loadHistory(this.db, 'read_model.departures', rows, q.knownAt);
-      return { ...header, groupBy: q.groupBy, ...groupDepartures(rows, q.groupBy, (r) => departureDto(r, history, canonical)) };
+      const corroboration = await loadCorroboration(this.db, rows.map((r) => r.fact_id), q.knownAt);
+      return { ...header, groupBy: q.groupBy, ...groupDepartures(rows, q.groupBy, (r) => departureDto(r, history, corroboration, canonical)) };
     }
     const page = rows.slice(0, q.limit);
     const history = await loadHistory(this.db, 'read_model.departures', page, q.knownAt);
+    const corroboration = await loadCorroboration(this.db, page.map((r) => r.fact_id), q.knownAt);
     const last = page[page.length - 1];
-    return { ...header, items: page.map((r) => departureDto(r, history, canonical)), next: rows.length > q.limit ? encodeCursor([last.valid_from, last.fact_position]) : null };
+    return { ...header, items: page.map((r) => departureDto(r, history, corroboration, canonical)), next: rows.length > q.limit ? encodeCursor([last.valid_from, last.fact_position]) : null };
   }
 }

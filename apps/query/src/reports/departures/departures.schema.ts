@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEPARTURE_GROUPINGS } from '@newsroom/projections';
-import { instant, oneOf, reportParams, subject } from '../shared/report-params.schema';
+import { instant, oneOf, reportParams, subject, minOutletsParam } from '../shared/report-params.schema';
 import { factFieldsShape, instantOrNull, nextCursor, nullableText } from '../shared/fact.schema';
 
 export const departuresParams = reportParams({
@@ -8,6 +8,7 @@ export const departuresParams = reportParams({
   from: instant('Departures whose date overlaps [from, to)'),
   to: instant('End of the [from, to) window', 'end'),
   groupBy: oneOf(DEPARTURE_GROUPINGS).optional().transform((v) => v ?? null),
+  minOutlets: minOutletsParam(),
 });
 
 const departure = z.object({

@@ -4,6 +4,7 @@ import { READ_DB } from '../../database/read-database.module';
 import { displayNameOf } from '@newsroom/domain';
 import { normalizeRow, StoredFactRow } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
+import { loadCorroboration, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { loadHistory } from '../shared/fact-history.repository';
 import { factFields, FactVersionDto } from '../shared/fact.dto';
 import { anyOf, occurredByAsOf, SqlParams, visibleAt } from '../shared/sql.builder';
@@ -16,6 +17,8 @@ export interface FinancialsQuery {
   to: string | null;
   asOf: string | null;
   knownAt: string | null;
+  /** Only facts with at least this many distinct outlets. */
+  minOutlets?: number | null;
   modality: string[] | null;
   limit: number;
   cursor: string | null;
@@ -32,10 +35,10 @@ interface PointRow extends StoredFactRow {
   period_end: string | null;
 }
 
-const pointDto = (r: PointRow, history: Map<string, FactVersionDto[]>) => ({
+const pointDto = (r: PointRow, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap) => ({
   metric: r.metric, basis: r.basis, period: r.period, periodStart: r.period_start, periodEnd: r.period_end,
   amount: r.amount === null ? null : String(r.amount), currency: r.currency, count: r.count === null ? null : Number(r.count),
-  ...factFields(r, history),
+  ...factFields(r, history, corroboration),
 });
 
 export type PointDto = ReturnType<typeof pointDto>;
@@ -51,7 +54,7 @@ export class FinancialsRepository {
     // Valid-time filters use the figure's own period here: "revenue for 2024" is about 2024, whenever reported.
     const where = [
       `t.organization = ${p.add(q.organization)}`, `t.basis <> 'none'`, visibleAt('t', q.knownAt, p), anyOf('t.metric', q.metric, p),
-      anyOf('t.basis', q.basis, p), anyOf('t.modality', q.modality, p), occurredByAsOf('t', q.asOf, p),
+      anyOf('t.basis', q.basis, p), anyOf('t.modality', q.modality, p), occurredByAsOf('t', q.asOf, p), minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p),
       q.from ? `t.period_end > ${p.add(q.from, '::timestamptz')}` : 'true', q.to ? `t.period_start < ${p.add(q.to, '::timestamptz')}` : 'true',
       after ? `(t.period_start, t.fact_position, t.part) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')}, ${p.add(after[2])})` : 'true',
     ];
@@ -64,10 +67,11 @@ export class FinancialsRepository {
     ).map((r: Record<string, unknown>) => normalizeRow<PointRow>(r));
     const page = rows.slice(0, q.limit);
     const history = await loadHistory(this.db, 'read_model.financial_points', page, q.knownAt);
+    const corroboration = await loadCorroboration(this.db, page.map((r) => r.fact_id), q.knownAt);
     const last = page[page.length - 1];
     return {
       organization: q.organization, organizationName: displayNameOf(q.organization), metric: q.metric, basis: q.basis,
-      asOf: q.asOf, knownAt: q.knownAt, items: page.map((r) => pointDto(r, history)),
+      asOf: q.asOf, knownAt: q.knownAt, items: page.map((r) => pointDto(r, history, corroboration)),
       next: rows.length > q.limit ? encodeCursor([last.period_start, last.fact_position, last.part]) : null,
     };
   }

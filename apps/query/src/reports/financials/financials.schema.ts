@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FINANCIAL_METRICS } from '@newsroom/projections';
-import { instant, list, reportParams, subject } from '../shared/report-params.schema';
+import { instant, list, reportParams, subject, minOutletsParam } from '../shared/report-params.schema';
 import { factFieldsShape, instantOrNull, nextCursor, nullableText, timeTravelShape } from '../shared/fact.schema';
 
 export const financialsParams = reportParams({
@@ -9,6 +9,7 @@ export const financialsParams = reportParams({
   basis: list('Comma-separated bases (see the point schema)'),
   from: instant('Points whose period overlaps [from, to)'),
   to: instant('End of the [from, to) window', 'end'),
+  minOutlets: minOutletsParam(),
 });
 
 const point = z.object({

@@ -5,6 +5,7 @@ import { CaseStep, LawsuitRow, normalizeRow, summarizeCase } from '@newsroom/pro
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
 import { loadHistory } from '../shared/fact-history.repository';
 import { FactVersionDto, sourceDto } from '../shared/fact.dto';
+import { corroborationIn, loadCorroboration, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { anyOf, occurredByAsOf, SqlParams, visibleAt } from '../shared/sql.builder';
 
 export interface LawsuitsQuery {
@@ -12,12 +13,16 @@ export interface LawsuitsQuery {
   status: string[] | null;
   asOf: string | null;
   knownAt: string | null;
+  /** Only cases whose filing has at least this many distinct outlets. */
+  minOutlets?: number | null;
   modality: string[] | null;
   limit: number;
   cursor: string | null;
 }
 
-const stepDto = (s: CaseStep, history: Map<string, FactVersionDto[]>) => ({ ...s, sources: s.sources.map(sourceDto), history: history.get(s.eventId) ?? [] });
+const stepDto = (s: CaseStep, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap) => ({
+  ...s, sources: s.sources.map(sourceDto), history: history.get(s.eventId) ?? [], corroboration: corroborationIn(corroboration, s.eventId),
+});
 
 /** Cases with their current status and history; a refiled suit is its own case. */
 @Injectable()
@@ -36,6 +41,7 @@ export class LawsuitsRepository {
           AND ${anyOf('t.modality', q.modality, p)}
           AND ${q.party ? `t.parties @> ARRAY[${p.add(q.party)}]::text[]` : 'true'}
           AND ${after ? `t.subject > ${p.add(after[0])}` : 'true'}
+          AND ${minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p)}
         ORDER BY t.subject, t.fact_position
       )
       SELECT c.*, coalesce(s.status, 'filed') AS current_status FROM cases c
@@ -50,9 +56,10 @@ export class LawsuitsRepository {
     const page = found.slice(0, q.limit);
     const steps = await this.steps(page.map((c) => c.subject), q);
     const history = await loadHistory(this.db, 'read_model.lawsuit_events', [...page, ...steps], q.knownAt);
+    const corroboration = await loadCorroboration(this.db, [...page, ...steps].map((r) => r.fact_id), q.knownAt);
     const items = page.map((filed) => {
       const c = summarizeCase(filed, steps.filter((s) => s.subject === filed.subject));
-      return { ...c, filed: stepDto(c.filed, history), history: c.history.map((s) => stepDto(s, history)) };
+      return { ...c, filed: stepDto(c.filed, history, corroboration), history: c.history.map((s) => stepDto(s, history, corroboration)) };
     });
     return {
       party: q.party, status: q.status, asOf: q.asOf, knownAt: q.knownAt, items,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { inferredFieldSchema, LAWSUIT_STATUSES } from '@newsroom/domain';
-import { list, reportParams, subject } from '../shared/report-params.schema';
-import { factStatusSchema, factVersionSchema, instantText, nextCursor, nullableText, sourceSchema, timeTravelShape, uuidText } from '../shared/fact.schema';
+import { list, reportParams, subject, minOutletsParam } from '../shared/report-params.schema';
+import { corroborationSchema, factStatusSchema, factVersionSchema, instantText, nextCursor, nullableText, sourceSchema, timeTravelShape, uuidText } from '../shared/fact.schema';
 
 /** A case's current status: "filed" before any change. */
 export const CASE_STATUSES = ['filed', ...LAWSUIT_STATUSES];
@@ -9,6 +9,7 @@ export const CASE_STATUSES = ['filed', ...LAWSUIT_STATUSES];
 export const lawsuitsParams = reportParams({
   party: subject({ example: 'person:elon-musk', description: 'A plaintiff or defendant' }).optional().transform((v) => v ?? null),
   status: list(`Current status, comma-separated: ${CASE_STATUSES.join(', ')}`, CASE_STATUSES),
+  minOutlets: minOutletsParam(),
 });
 
 const step = z.object({
@@ -22,6 +23,7 @@ const step = z.object({
   sources: z.array(sourceSchema),
   inferred: z.array(inferredFieldSchema),
   history: z.array(factVersionSchema),
+  corroboration: corroborationSchema,
 });
 
 const caseSchema = z.object({

@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { loadHistory } from '../shared/fact-history.repository';
 import { FactVersionDto, sourceDto } from '../shared/fact.dto';
+import { corroborationIn, loadCorroboration, type CorroborationMap } from '../shared/corroboration.repository';
 import { anyOf, isoText, SqlParams, visibleAt } from '../shared/sql.builder';
 
 export const LEADERSHIP_VIEWS = ['roster', 'tenures'] as const;
@@ -18,6 +19,8 @@ export interface LeadershipQuery {
   modality: string[] | null;
   /** `roster`: the tenures in force (as of asOf); `tenures`: every tenure on record. */
   show?: (typeof LEADERSHIP_VIEWS)[number];
+  /** Only tenures whose appointment or departure has at least this many distinct outlets. */
+  minOutlets?: number | null;
   limit?: number;
   cursor?: string | null;
 }
@@ -27,15 +30,17 @@ const TABLE = 'read_model.leadership_events';
 /** What pairing and the listed bounds read; sources and data are left in the heap until the page is known. */
 const SELECTED = RUN_COLUMNS.map((c) => (['valid_from', 'valid_to', 'recorded_from'].includes(c) ? isoText(`t.${c}`) : `t.${c}`)).join(', ');
 
-const boundDto = (b: TenureBound | null, history: Map<string, FactVersionDto[]>) => {
+const boundDto = (b: TenureBound | null, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap) => {
   if (!b) return null;
   const { version: _version, ...shown } = b;
-  return { ...shown, sources: b.sources.map(sourceDto), history: history.get(b.eventId) ?? [] };
+  return { ...shown, sources: b.sources.map(sourceDto), history: history.get(b.eventId) ?? [], corroboration: corroborationIn(corroboration, b.eventId) };
 };
 
-const tenureDto = (t: Tenure, history: Map<string, FactVersionDto[]>, canonical: (s: string) => string = (s) => s) => ({
+const boundIds = (tenures: Tenure[]) => tenures.flatMap((t) => [t.start?.eventId, t.end?.eventId]).filter((id): id is string => id !== undefined);
+
+const tenureDto = (t: Tenure, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap, canonical: (s: string) => string = (s) => s) => ({
   person: t.person, personName: t.personName, canonicalPerson: canonical(t.person), canonicalPersonName: displayNameOf(canonical(t.person)), role: t.role, roleCategory: t.roleCategory, interim: t.interim,
-  start: boundDto(t.start, history), end: boundDto(t.end, history), reason: t.reason, destination: t.destination,
+  start: boundDto(t.start, history, corroboration), end: boundDto(t.end, history, corroboration), reason: t.reason, destination: t.destination,
   ...(t.certain !== undefined ? { certain: t.certain } : {}),
 });
 
@@ -62,20 +67,29 @@ export class LeadershipRepository {
     const limit = q.limit ?? 100;
     const after = decodeCursor(q.cursor ?? null, ['text', 'text', 'text', 'text', 'text', 'text']) as string[] | null;
     const tenures = tenuresOf(await this.runEnds(q, organizations));
-    const listed = show === 'roster' ? rosterAt(tenures, q.asOf) : tenures;
+    const shown = show === 'roster' ? rosterAt(tenures, q.asOf) : tenures;
+    const listed = q.minOutlets ? await this.corroborated(shown, q.minOutlets, q.knownAt) : shown;
     const from = after ? listed.findIndex((t) => compareTenureKeys(tenureKey(t), after) > 0) : 0;
     const page = from < 0 ? [] : listed.slice(from, from + limit);
     const more = from >= 0 && listed.length > from + limit;
     const history = await this.attachSources(page, q.knownAt);
+    const corroboration = await loadCorroboration(this.db, boundIds(page), q.knownAt);
     return {
       organization: q.organization,
       organizationName: displayNameOf(q.organization),
       asOf: q.asOf,
       knownAt: q.knownAt,
       show,
-      items: page.map((t) => tenureDto(t, history, (s) => graph.canonicalOf(s))),
+      items: page.map((t) => tenureDto(t, history, corroboration, (s) => graph.canonicalOf(s))),
       next: more ? encodeCursor(tenureKey(page[page.length - 1])) : null,
     };
+  }
+
+  /** The tenures whose appointment or departure has at least `minOutlets` distinct outlets (as recorded at knownAt). */
+  private async corroborated(tenures: Tenure[], minOutlets: number, knownAt: string | null): Promise<Tenure[]> {
+    const counts = await loadCorroboration(this.db, boundIds(tenures), knownAt);
+    const enough = (id: string | undefined) => id !== undefined && corroborationIn(counts, id).outlets >= minOutlets;
+    return tenures.filter((t) => enough(t.start?.eventId) || enough(t.end?.eventId));
   }
 
   /** The rows pairing turns on, denied facts left out as they never change a roster. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { inferredFieldSchema } from '@newsroom/domain';
-import { oneOf, reportParams, subject } from '../shared/report-params.schema';
-import { factStatusSchema, factVersionSchema, instantOrNull, nextCursor, nullableText, sourceSchema, timeTravelShape, uuidText } from '../shared/fact.schema';
+import { oneOf, reportParams, subject, minOutletsParam } from '../shared/report-params.schema';
+import { corroborationSchema, factStatusSchema, factVersionSchema, instantOrNull, nextCursor, nullableText, sourceSchema, timeTravelShape, uuidText } from '../shared/fact.schema';
 import { LEADERSHIP_VIEWS } from './leadership.repository';
 
 export const leadershipParams = reportParams({
@@ -9,6 +9,7 @@ export const leadershipParams = reportParams({
   show: oneOf(LEADERSHIP_VIEWS, 'roster (default): the tenures in force as of asOf (now without it); tenures: every tenure on record')
     .optional()
     .transform((v) => v ?? 'roster'),
+  minOutlets: minOutletsParam(),
 });
 
 const bound = (description: string) =>
@@ -24,6 +25,7 @@ const bound = (description: string) =>
       sources: z.array(sourceSchema),
       inferred: z.array(inferredFieldSchema),
       history: z.array(factVersionSchema),
+      corroboration: corroborationSchema,
     })
     .nullable()
     .meta({ description });

@@ -1,4 +1,5 @@
 import { factStatusOf, sourceIdOf, StoredFactRow } from '@newsroom/projections';
+import { corroborationIn, type CorroborationMap } from './corroboration.repository';
 
 /** A source as a read model stores it: as submitted, so the optional fields may be missing. */
 export interface RecordedSource {
@@ -8,6 +9,7 @@ export interface RecordedSource {
   language?: string | null;
   publishedAt?: string | null;
   quote?: string | null;
+  via?: string | null;
 }
 
 /** A source as reports show it: the story's stable id first. */
@@ -19,6 +21,7 @@ export const sourceDto = (s: RecordedSource) => ({
   language: s.language ?? null,
   publishedAt: s.publishedAt ?? null,
   quote: s.quote ?? null,
+  ...(s.via ? { via: s.via } : {}),
 });
 
 /** One earlier version of a corrected fact, as recorded. */
@@ -34,7 +37,7 @@ export interface FactVersionDto {
 }
 
 /** The fields every fact in a report carries: when, how sure, its standing, its sources and its history. */
-export function factFields(r: StoredFactRow, history: Map<string, FactVersionDto[]>) {
+export function factFields(r: StoredFactRow, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap = new Map()) {
   return {
     factId: r.fact_id,
     occurredAt: r.occurred_at,
@@ -46,6 +49,7 @@ export function factFields(r: StoredFactRow, history: Map<string, FactVersionDto
     sources: (r.sources ?? []).map(sourceDto),
     inferred: r.inferred ?? [],
     history: history.get(r.fact_id) ?? [],
+    corroboration: corroborationIn(corroboration, r.fact_id),
   };
 }
 

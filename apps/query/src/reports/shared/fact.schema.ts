@@ -14,6 +14,7 @@ export const nextCursor = () => nullableText('Cursor of the next page; null on t
 export const sourceSchema = z.object({
   id: z.string().meta({ description: 'Stable hash of outlet, url and title' }),
   outlet: z.string(),
+  via: nullableText('A syndicated copy: the outlet it reprints').optional(),
   url: nullableText(),
   title: nullableText(),
   language: nullableText(),
@@ -35,6 +36,15 @@ export const factVersionSchema = z.object({
 
 export const factStatusSchema = z.enum(['current', 'corrected']);
 
+/** How many distinct outlets report the fact, confirming or denying it (each outlet's latest word), first and latest. */
+export const corroborationSchema = z.object({
+  outlets: z.number().int().meta({ description: 'Distinct outlets; a syndicated copy (source.via) counts as the outlet it reprints' }),
+  confirms: z.number().int(),
+  denies: z.number().int(),
+  firstReportedAt: nullableText('Earliest report (publishedAt as given, else when recorded)'),
+  latestReportedAt: nullableText('Latest report'),
+});
+
 /** What every fact in a report carries. */
 export const factFieldsShape = {
   factId: uuidText(),
@@ -47,6 +57,7 @@ export const factFieldsShape = {
   sources: z.array(sourceSchema),
   inferred: z.array(inferredFieldSchema).meta({ description: 'The fields its sources do not state, each with a note ([] when none)' }),
   history: z.array(factVersionSchema),
+  corroboration: corroborationSchema,
 };
 
 /** The time-travel header of a report answer. */

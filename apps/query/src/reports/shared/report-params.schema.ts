@@ -89,6 +89,15 @@ export const commonParams = {
   format: oneOf(['json', 'csv']).optional().transform((v) => v ?? null),
 };
 
+/** Only facts reported by at least this many distinct outlets (a syndicated copy counts as the outlet it reprints). */
+export const minOutletsParam = () =>
+  text()
+    .refine((v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 1000, { message: 'must be an integer from 1 to 1000' })
+    .transform(Number)
+    .optional()
+    .transform((v) => v ?? null)
+    .meta({ description: 'Only facts with at least this many distinct outlets (syndicated copies count once, as the outlet they reprint)' });
+
 export const typesParam = () => list('Comma-separated event types', EVENT_TYPES);
 export const langParam = () => oneOf(['en', 'fr'], 'Language of headlines').optional().transform((v) => v ?? 'en');
 

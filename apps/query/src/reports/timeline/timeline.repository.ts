@@ -5,6 +5,7 @@ import { displayNameOf } from '@newsroom/domain';
 import { normalizeRow, StoredFactRow } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
+import { loadCorroboration, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { loadHistory } from '../shared/fact-history.repository';
 import { factFields, FactVersionDto } from '../shared/fact.dto';
 import { anyOf, occurredByAsOf, overlaps, SqlParams, visibleAt } from '../shared/sql.builder';
@@ -17,6 +18,8 @@ export interface TimelineQuery {
   types: string[] | null;
   asOf: string | null;
   knownAt: string | null;
+  /** Only facts with at least this many distinct outlets. */
+  minOutlets?: number | null;
   modality: string[] | null;
   limit: number;
   cursor: string | null;
@@ -30,9 +33,9 @@ interface TimelineRow extends StoredFactRow {
   headline_fr: string;
 }
 
-const itemDto = (r: TimelineRow, lang: 'en' | 'fr', history: Map<string, FactVersionDto[]>, canonical: (s: string) => string) => ({
+const itemDto = (r: TimelineRow, lang: 'en' | 'fr', history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap, canonical: (s: string) => string) => ({
   type: r.event_type, subject: r.subject, subjectName: displayNameOf(r.subject), canonicalSubject: canonical(r.subject), role: r.mention_role,
-  headline: lang === 'fr' ? r.headline_fr : r.headline_en, data: r.data, ...factFields(r, history),
+  headline: lang === 'fr' ? r.headline_fr : r.headline_en, data: r.data, ...factFields(r, history, corroboration),
 });
 
 export type TimelineItemDto = ReturnType<typeof itemDto>;
@@ -53,7 +56,7 @@ export class TimelineRepository {
     const after = decodeCursor(q.cursor, ['instant', 'position']);
     const where = [
       q.subject ? (members.length > 1 ? `t.mention = ANY(${p.add(members, '::text[]')})` : `t.mention = ${p.add(q.subject)}`) : 't.is_primary', visibleAt('t', q.knownAt, p), anyOf('t.event_type', q.types, p),
-      anyOf('t.modality', q.modality, p), overlaps('t', q.from, q.to, p, 'read_model.timeline_facts'), occurredByAsOf('t', q.asOf, p),
+      anyOf('t.modality', q.modality, p), overlaps('t', q.from, q.to, p, 'read_model.timeline_facts'), occurredByAsOf('t', q.asOf, p), minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p),
       after ? `(t.valid_from, t.fact_position) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')})` : 'true',
     ];
     const rows: TimelineRow[] = (
@@ -65,9 +68,10 @@ export class TimelineRepository {
     ).map((r: Record<string, unknown>) => normalizeRow<TimelineRow>(r));
     const page = rows.slice(0, q.limit);
     const history = await loadHistory(this.db, 'read_model.timeline_facts', page, q.knownAt);
+    const corroboration = await loadCorroboration(this.db, page.map((r) => r.fact_id), q.knownAt);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => itemDto(r, q.lang, history, (s) => graph.canonicalOf(s))),
+      items: page.map((r) => itemDto(r, q.lang, history, corroboration, (s) => graph.canonicalOf(s))),
       next: rows.length > q.limit ? encodeCursor([last.valid_from, last.fact_position]) : null,
     };
   }

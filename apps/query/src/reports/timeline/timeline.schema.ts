@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '@newsroom/domain';
-import { instant, langParam, reportParams, subject, typesParam } from '../shared/report-params.schema';
+import { instant, langParam, reportParams, subject, typesParam, minOutletsParam } from '../shared/report-params.schema';
 import { anyJson, factFieldsShape, instantOrNull, nextCursor, nullableText, timeTravelShape } from '../shared/fact.schema';
 
 export const timelineParams = reportParams({
@@ -9,6 +9,7 @@ export const timelineParams = reportParams({
   to: instant('End of the [from, to) window', 'end'),
   types: typesParam(),
   lang: langParam(),
+  minOutlets: minOutletsParam(),
 });
 
 export const timelineItemSchema = z.object({

@@ -1,0 +1,38 @@
+import { Body, Controller, Headers, Param, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { sourceRequestJsonSchema, validateSourceRequest } from '@newsroom/domain';
+import { problems } from '@newsroom/platform';
+import { AmendmentEndpoint } from '../../docs/api-amendment.decorator';
+import { amendedBody } from '../../http/outcome.response';
+import { eventIdParam, idempotencyKey } from '../../http/path-params.util';
+import { requestMeta } from '../../http/request-meta.util';
+import { AttachSourceCommand } from './attach-source.command';
+
+@ApiTags('events')
+@ApiSecurity('bearer')
+@Controller('v1/events/:id/sources')
+export class SourcesController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @AmendmentEndpoint(
+    'source',
+    'attach a source to',
+    'Attach another outlet to a fact on record: a source (with `via` for a syndicated copy) that confirms or denies it.',
+    sourceRequestJsonSchema(),
+  )
+  async attach(
+    @Param('id') id: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @Body() body: unknown,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const targetId = eventIdParam(id);
+    const valid = validateSourceRequest(body);
+    if (!valid.ok) throw problems.validation(valid.errors);
+    const result = await this.commands.execute(new AttachSourceCommand(targetId, valid.value, requestMeta(req), idempotencyKey(key)));
+    return amendedBody(result, res);
+  }
+}

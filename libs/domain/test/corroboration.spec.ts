@@ -1,0 +1,97 @@
+import { corroborationOf, decideSourcing, outletKey, validateSourceRequest, validateSubmission } from '@newsroom/domain';
+import { given, thrown } from './fixtures/decider.fixture';
+import { eventId, retraction, type EventSpec } from './fixtures/stream.fixture';
+import { envelope } from './fixtures/submissions.fixture';
+
+describe('corroboration counts', () => {
+  it('given no entries, then nothing is counted', () => {
+    expect(corroborationOf([])).toEqual({ outlets: 0, confirms: 0, denies: 0, firstReportedAt: null, latestReportedAt: null });
+  });
+
+  it('given the same outlet twice (case and spacing aside), then it is one outlet', () => {
+    const c = corroborationOf([
+      { outlet: 'Example Daily', stance: 'confirms' },
+      { outlet: ' example  daily ', stance: 'confirms' },
+    ]);
+    expect(c).toMatchObject({ outlets: 1, confirms: 1, denies: 0 });
+  });
+
+  it('given a syndicated copy (via), then it counts once, as the outlet it reprints', () => {
+    const c = corroborationOf([
+      { outlet: 'Example Daily', stance: 'confirms' },
+      { outlet: 'Regional Herald', via: 'Example Daily', stance: 'confirms' },
+      { outlet: 'Wire Service', stance: 'confirms' },
+    ]);
+    expect(c).toMatchObject({ outlets: 2, confirms: 2, denies: 0 });
+    expect(outletKey({ outlet: 'Regional Herald', via: 'Example Daily' })).toBe('example daily');
+  });
+
+  it('given confirming and denying outlets, then each is counted per distinct outlet', () => {
+    const c = corroborationOf([
+      { outlet: 'A', stance: 'confirms' },
+      { outlet: 'B', stance: 'confirms' },
+      { outlet: 'B', stance: 'confirms' },
+      { outlet: 'C', stance: 'denies' },
+      { outlet: 'D', via: 'C', stance: 'denies' },
+    ]);
+    expect(c).toMatchObject({ outlets: 3, confirms: 2, denies: 1 });
+  });
+
+  it("given an outlet that confirmed then denied, then its latest word counts", () => {
+    const c = corroborationOf([
+      { outlet: 'A', stance: 'confirms' },
+      { outlet: 'A', stance: 'denies' },
+    ]);
+    expect(c).toMatchObject({ outlets: 1, confirms: 0, denies: 1 });
+  });
+
+  it('given report dates of any precision, then first and latest are the earliest and latest instants, as given', () => {
+    const c = corroborationOf([
+      { outlet: 'A', stance: 'confirms', reportedAt: '2024-10-02' },
+      { outlet: 'B', stance: 'confirms', reportedAt: '2024-09' },
+      { outlet: 'C', stance: 'denies', reportedAt: '2024-11-05T10:00:00Z' },
+      { outlet: 'D', stance: 'confirms', reportedAt: null },
+    ]);
+    expect(c).toMatchObject({ firstReportedAt: '2024-09', latestReportedAt: '2024-11-05T10:00:00Z' });
+  });
+});
+
+describe('the sources request and the via field', () => {
+  it('accepts a source with via and a stance', () => {
+    const valid = validateSourceRequest({ source: { outlet: 'Herald', language: 'en', via: 'Example Daily' }, stance: 'confirms' });
+    expect(valid).toMatchObject({ ok: true, value: { stance: 'confirms', source: { via: 'Example Daily' } } });
+  });
+
+  it('rejects an unknown stance and a missing source', () => {
+    const bad = validateSourceRequest({ stance: 'maybe' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors.map((e) => e.path).sort()).toEqual(['source', 'stance']);
+  });
+
+  it('event.sourced cannot be recorded through an envelope', () => {
+    const result = validateSubmission({
+      type: 'event.sourced', subject: 'person:x', occurredAt: '2024',
+      data: { targetEventId: '0193b7f0-0000-7000-8000-000000000001', source: { outlet: 'A', language: 'en' }, stance: 'confirms' },
+      sources: [{ outlet: 'A', language: 'en' }],
+    });
+    expect(result.ok).toBe(false);
+  });
+});
+
+describe('decideSourcing', () => {
+  const MIRA = 'person:mira-murati';
+  const departed = (): EventSpec => ['executive.departed', envelope('executive.departed').data, '2024-09-25'];
+  const source = { outlet: 'Herald', language: 'en', via: 'Example Daily' };
+
+  it("given a standing fact, then an event.sourced is decided in its stream with the source as the event's source", () => {
+    expect(decideSourcing(given(MIRA, departed()), eventId(1), { source, stance: 'confirms' })).toEqual({
+      type: 'event.sourced', subject: MIRA, occurredAt: null, data: { targetEventId: eventId(1), source, stance: 'confirms' },
+      sources: [source], modality: 'reported', schemaVersion: 1,
+    });
+  });
+
+  it('given an unknown target, then EVENT.NOT_FOUND; a retracted one, EVENT.RETRACTED', () => {
+    expect(thrown(() => decideSourcing(given(MIRA, departed()), eventId(5), { source, stance: 'denies' }))).toMatchObject({ code: 'EVENT.NOT_FOUND' });
+    expect(thrown(() => decideSourcing(given(MIRA, departed(), retraction(1)), eventId(1), { source, stance: 'denies' }))).toMatchObject({ code: 'EVENT.RETRACTED' });
+  });
+});
