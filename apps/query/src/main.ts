@@ -20,7 +20,13 @@ async function main() {
         .setTitle('Newsroom query API')
         .setDescription('Feed history, live stream (SSE, WebSocket), reports, entities and sources.')
         .setVersion('1')
-        .addBearerAuth()
+        .addServer('http://localhost:3000', 'Local development (npm start)')
+        .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A read key: "Authorization: Bearer <key>"' }, 'bearer')
+        .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same read key as a header' }, 'api-key')
+        // Reads need a key only with NEWSROOM_REQUIRE_READ_KEY=true: either header, or none (the empty requirement).
+        .addSecurityRequirements('bearer')
+        .addSecurityRequirements('api-key')
+        .addSecurityRequirements({})
         .build();
       // With NEWSROOM_REQUIRE_READ_KEY the API's description needs a read key too (Swagger is not behind Nest's guards).
       requireReadKeyOn(app, ['/docs']);

@@ -3,3 +3,6 @@ export { KafkaClient, kafkaSasl } from './kafka-client';
 export type { KafkaClientOptions, KafkaSasl } from './kafka-client';
 export { ManagedConsumer, decodeHeaders } from './managed-consumer';
 export * from './topics';
+export { buildAsyncApiDocument, type AsyncApiOptions } from './asyncapi/asyncapi-document.builder';
+export { CLOUDEVENTS_HEADERS, CLOUDEVENTS_SPEC_VERSION, cloudEventsSource } from './asyncapi/cloud-events.const';
+export { wireEventSchema } from './wire/wire-event.schema';
