@@ -9,5 +9,9 @@ import { FeedWsGateway } from './feed-ws.gateway';
 
 // Global: readiness (in the health module) reports the feed tail.
 @Global()
-@Module({ controllers: [FeedController, AtomFeedController], providers: [FeedRepository, AtomFeedRepository, FeedHub, FeedWsGateway, FeedConnections], exports: [FeedHub] })
+@Module({
+  controllers: [FeedController, AtomFeedController],
+  providers: [FeedRepository, AtomFeedRepository, FeedHub, FeedWsGateway, FeedConnections],
+  exports: [FeedHub],
+})
 export class FeedModule {}

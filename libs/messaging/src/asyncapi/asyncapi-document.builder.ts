@@ -86,7 +86,10 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}) {
     },
     defaultContentType: 'application/json',
     servers: Object.fromEntries(
-      brokers.map((host, i) => [`broker${i + 1}`, { host, protocol: 'kafka', description: 'Kafka broker (SASL/SCRAM-SHA-512 when KAFKA_SASL=true)' }]),
+      brokers.map((host, i) => [
+        `broker${i + 1}`,
+        { host, protocol: 'kafka', description: 'Kafka broker (SASL/SCRAM-SHA-512 when KAFKA_SASL=true)' },
+      ]),
     ),
     channels: {
       events: channel(topics.events, 'Every recorded event, in order per stream (key = subject).', 'storyEvent', partitions),
@@ -113,8 +116,13 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}) {
           title: 'A recorded story event',
           contentType: 'application/json',
           headers: headers(EVENT_HEADER_SCHEMAS, [
-            EVENT_HEADERS.eventId, EVENT_HEADERS.type, EVENT_HEADERS.globalPosition, CLOUDEVENTS_HEADERS.specversion,
-            CLOUDEVENTS_HEADERS.id, CLOUDEVENTS_HEADERS.source, CLOUDEVENTS_HEADERS.type,
+            EVENT_HEADERS.eventId,
+            EVENT_HEADERS.type,
+            EVENT_HEADERS.globalPosition,
+            CLOUDEVENTS_HEADERS.specversion,
+            CLOUDEVENTS_HEADERS.id,
+            CLOUDEVENTS_HEADERS.source,
+            CLOUDEVENTS_HEADERS.type,
           ]),
           payload: { $ref: '#/components/schemas/WireEvent' },
           bindings: key('The subject (stream id): a stream stays on one partition, in order'),

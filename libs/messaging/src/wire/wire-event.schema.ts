@@ -9,13 +9,18 @@ export const wireEventSchema = z
   .object({
     id: z.uuid().meta({ description: 'The event id (also the `event-id` and `ce_id` headers)' }),
     type: z.enum(EVENT_TYPES as [string, ...string[]]).meta({ description: 'The event type (also `event-type` and `ce_type`)' }),
-    subject: z.string().meta({ description: 'The stream: "<kind>:<slug>" (also the message key and `ce_subject`)', example: 'person:mira-murati' }),
+    subject: z
+      .string()
+      .meta({ description: 'The stream: "<kind>:<slug>" (also the message key and `ce_subject`)', example: 'person:mira-murati' }),
     occurredAt: z.string().nullable().meta({ description: 'When it happened: a date, period, RFC 3339 date-time or start/end range' }),
     data: z.record(z.string(), z.unknown()).meta({ description: "The type's data at `schemaVersion` (see the submission envelope)" }),
     sources: z.array(sourceSchema),
     modality: z.enum(MODALITIES),
     streamVersion: z.number().int().min(1).meta({ description: "The event's version in its stream (1, 2, ...)" }),
-    globalPosition: z.string().regex(/^[1-9]\d{0,18}$/).meta({ description: 'Position in the whole log, a decimal 64-bit integer' }),
+    globalPosition: z
+      .string()
+      .regex(/^[1-9]\d{0,18}$/)
+      .meta({ description: 'Position in the whole log, a decimal 64-bit integer' }),
     recordedAt: z.string().meta({ format: 'date-time', description: 'When the store recorded it (also `ce_time`)' }),
     schemaVersion: z.number().int().min(1),
     metadata: z

@@ -23,12 +23,49 @@ const item = (over: Partial<FeedItemRow> = {}): FeedItemRow => ({
   ...over,
 });
 const correction = (position: string, at: string, changes: object): FeedItemRow =>
-  item({ position, eventId: `c-${position}`, type: 'event.corrected', recordedAt: at, targetEventId: ID, data: { targetEventId: ID, changes, reason: 'misreported' } });
+  item({
+    position,
+    eventId: `c-${position}`,
+    type: 'event.corrected',
+    recordedAt: at,
+    targetEventId: ID,
+    data: { targetEventId: ID, changes, reason: 'misreported' },
+  });
 const retraction = (position: string, at: string): FeedItemRow =>
-  item({ position, eventId: `r-${position}`, type: 'event.retracted', recordedAt: at, targetEventId: ID, data: { targetEventId: ID, reason: 'did not happen' } });
+  item({
+    position,
+    eventId: `r-${position}`,
+    type: 'event.retracted',
+    recordedAt: at,
+    targetEventId: ID,
+    data: { targetEventId: ID, reason: 'did not happen' },
+  });
 
-const options: AtomFeedOptions = { selfUrl: 'http://localhost:3000/v1/feed.atom?lang=en', baseUrl: 'http://localhost:3000', lang: 'en', filter: { types: null, subjects: null, organization: null } };
-const parse = (xml: string) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['entry', 'link', 'author', 'category'].includes(name) }).parse(xml);
+const options: AtomFeedOptions = {
+  selfUrl: 'http://localhost:3000/v1/feed.atom?lang=en',
+  baseUrl: 'http://localhost:3000',
+  lang: 'en',
+  filter: { types: null, subjects: null, organization: null },
+};
+interface Entry {
+  id: string;
+  title: { '#text': string };
+  published: string;
+  updated: string;
+  author: { name: string }[];
+  content: { '@type': string; '#text': string };
+  summary: { '#text': string };
+  category: { '@term': string }[];
+}
+interface Parsed {
+  feed: { id: string; updated: string; '@xmlns': string; link: { '@rel': string; '@href': string }[]; entry: Entry[] };
+}
+const parse = (xml: string): Parsed =>
+  new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    isArray: (name) => ['entry', 'link', 'author', 'category'].includes(name),
+  }).parse(xml);
 
 describe('Atom feed builder', () => {
   it('writes a well-formed feed with the elements RFC 4287 requires', () => {
@@ -38,7 +75,7 @@ describe('Atom feed builder', () => {
     expect(feed['@xmlns']).toBe('http://www.w3.org/2005/Atom');
     expect(feed.id).toMatch(/^urn:uuid:[0-9a-f-]{36}$/);
     expect(feed.updated).toBe('2026-01-01T10:00:00.000Z');
-    expect(feed.link.find((l: any) => l['@rel'] === 'self')['@href']).toBe(options.selfUrl);
+    expect(feed.link.find((l) => l['@rel'] === 'self')?.['@href']).toBe(options.selfUrl);
     const [entry] = feed.entry;
     expect(entry.id).toBe(`urn:uuid:${ID}`);
     expect(entry.title['#text']).toBe('Mira Murati leaves OpenAI as CTO');
@@ -49,7 +86,8 @@ describe('Atom feed builder', () => {
   });
 
   it('names a feed by its filters: the same filters give the same id, others another', () => {
-    const id = (filter: AtomFeedOptions['filter'], lang: 'en' | 'fr' = 'en') => parse(toXml(buildAtomFeed({ events: [], amendments: new Map() }, { ...options, filter, lang }))).feed.id;
+    const id = (filter: AtomFeedOptions['filter'], lang: 'en' | 'fr' = 'en') =>
+      parse(toXml(buildAtomFeed({ events: [], amendments: new Map() }, { ...options, filter, lang }))).feed.id;
     const a = id({ types: ['a', 'b'], subjects: null, organization: null });
     expect(id({ types: ['b', 'a'], subjects: null, organization: null })).toBe(a);
     expect(id({ types: ['a'], subjects: null, organization: null })).not.toBe(a);
@@ -59,18 +97,20 @@ describe('Atom feed builder', () => {
   it('folds corrections into the entry: updated, headline and data are the current ones', () => {
     const c = currentItem(item(), [correction('11', '2026-01-02T00:00:00.000Z', { data: { role: 'Chief Executive Officer' } })], 'en');
     expect(c).toMatchObject({ status: 'corrected', updated: '2026-01-02T00:00:00.000Z', reason: 'misreported' });
-    expect((c.data as any).role).toBe('Chief Executive Officer');
-    expect((c.data as any).organization).toBe('org:openai');
+    expect((c.data as Record<string, string>).role).toBe('Chief Executive Officer');
+    expect((c.data as Record<string, string>).organization).toBe('org:openai');
     expect(c.headline).not.toBe(item().headlineEn);
   });
 
   it('says when an entry was retracted', () => {
-    const xml = toXml(buildAtomFeed({ events: [item()], amendments: new Map([[ID, [retraction('12', '2026-01-03T00:00:00.000Z')]]]) }, options));
+    const xml = toXml(
+      buildAtomFeed({ events: [item()], amendments: new Map([[ID, [retraction('12', '2026-01-03T00:00:00.000Z')]]]) }, options),
+    );
     const [entry] = parse(xml).feed.entry;
     expect(entry.updated).toBe('2026-01-03T00:00:00.000Z');
     expect(entry.title['#text']).toMatch(/^Retracted: /);
     expect(entry.summary['#text']).toMatch(/^Retracted \(reason: did not happen\)/);
-    expect(entry.category.map((c: any) => c['@term'])).toEqual(['executive.departed', 'retracted']);
+    expect(entry.category.map((c) => c['@term'])).toEqual(['executive.departed', 'retracted']);
   });
 
   it('keeps hostile text from sources well-formed', () => {

@@ -19,12 +19,26 @@ export interface AtomFeedOptions {
 
 const TEXT = {
   en: {
-    title: 'Newsroom timeline', corrected: 'Corrected', retracted: 'Retracted', retractedTitle: 'Retracted: ', reason: 'reason',
-    occurred: 'Occurred', sources: 'Sources', none: 'no date', status: 'Status',
+    title: 'Newsroom timeline',
+    corrected: 'Corrected',
+    retracted: 'Retracted',
+    retractedTitle: 'Retracted: ',
+    reason: 'reason',
+    occurred: 'Occurred',
+    sources: 'Sources',
+    none: 'no date',
+    status: 'Status',
   },
   fr: {
-    title: 'Chronologie de la rédaction', corrected: 'Corrigé', retracted: 'Rétracté', retractedTitle: 'Retrait : ', reason: 'motif',
-    occurred: 'Date', sources: 'Sources', none: 'sans date', status: 'Statut',
+    title: 'Chronologie de la rédaction',
+    corrected: 'Corrigé',
+    retracted: 'Rétracté',
+    retractedTitle: 'Retrait : ',
+    reason: 'motif',
+    occurred: 'Date',
+    sources: 'Sources',
+    none: 'sans date',
+    status: 'Statut',
   },
 } as const;
 
@@ -71,7 +85,8 @@ export function currentItem(item: FeedItemRow, amendments: readonly FeedItemRow[
   return { item, occurredAt, data, headline, status, updated: last?.recordedAt ?? item.recordedAt, reason: last ? reasonOf(last) : null };
 }
 
-const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const html = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /** The entry's HTML content (escaped once here as HTML; the XML writer escapes it again as text). */
 function contentHtml(c: CurrentItem, lang: 'en' | 'fr'): string {
@@ -79,7 +94,9 @@ function contentHtml(c: CurrentItem, lang: 'en' | 'fr'): string {
   const parts = [`<p>${html(c.headline)}</p>`];
   if (c.status !== 'current') {
     const what = c.status === 'retracted' ? t.retracted : t.corrected;
-    parts.push(`<p><strong>${t.status}: ${html(what)}</strong> (${html(c.updated)})${c.reason ? ` ${t.reason}: ${html(c.reason)}` : ''}</p>`);
+    parts.push(
+      `<p><strong>${t.status}: ${html(what)}</strong> (${html(c.updated)})${c.reason ? ` ${t.reason}: ${html(c.reason)}` : ''}</p>`,
+    );
   }
   parts.push(`<p>${t.occurred}: ${html(c.occurredAt ?? t.none)} · ${html(c.item.modality)}</p>`);
   if (c.item.sources.length) {
@@ -126,7 +143,12 @@ function entry(c: CurrentItem, options: AtomFeedOptions): XmlElement {
 /** The canonical form of the filters (sorted lists), which names the feed. */
 function canonicalFilter(o: AtomFeedOptions): string {
   const f = o.filter;
-  return JSON.stringify({ types: f.types ? [...f.types].sort() : null, subjects: f.subjects ? [...f.subjects].sort() : null, organization: f.organization, lang: o.lang });
+  return JSON.stringify({
+    types: f.types ? [...f.types].sort() : null,
+    subjects: f.subjects ? [...f.subjects].sort() : null,
+    organization: f.organization,
+    lang: o.lang,
+  });
 }
 
 /**
@@ -137,7 +159,9 @@ export function buildAtomFeed(source: AtomSource, options: AtomFeedOptions): Xml
   const items = source.events.map((e) => currentItem(e, source.amendments.get(e.eventId) ?? [], options.lang));
   const updated = items.reduce((max, c) => (c.updated > max ? c.updated : max), '1970-01-01T00:00:00.000Z');
   const t = TEXT[options.lang];
-  const scope = [options.filter.types?.join(', '), options.filter.subjects?.join(', '), options.filter.organization].filter(Boolean).join(' · ');
+  const scope = [options.filter.types?.join(', '), options.filter.subjects?.join(', '), options.filter.organization]
+    .filter(Boolean)
+    .join(' · ');
   return el(
     'feed',
     { xmlns: ATOM_NS, 'xml:lang': options.lang },

@@ -1,7 +1,13 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { el, escapeAttr, escapeText, toXml } from './xml.writer';
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', processEntities: true, htmlEntities: false, trimValues: false });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  processEntities: true,
+  htmlEntities: false,
+  trimValues: false,
+});
 
 describe('XML writer', () => {
   it('escapes markup in text so the parsed text is the original', () => {
@@ -28,7 +34,9 @@ describe('XML writer', () => {
   });
 
   it('leaves out undefined attributes and children, writes empty elements self-closed', () => {
-    expect(toXml(el('root', { a: undefined, b: 'x' }, undefined, el('e')))).toBe('<?xml version="1.0" encoding="utf-8"?>\n<root b="x"><e/></root>\n');
+    expect(toXml(el('root', { a: undefined, b: 'x' }, undefined, el('e')))).toBe(
+      '<?xml version="1.0" encoding="utf-8"?>\n<root b="x"><e/></root>\n',
+    );
   });
 
   it('refuses names that are not XML names (they never come from data)', () => {

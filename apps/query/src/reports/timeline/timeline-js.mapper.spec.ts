@@ -2,13 +2,12 @@ import { timelineJsDates, toTimelineJs } from './timeline-js.mapper';
 import { timelineJsSchema } from './timeline.schema';
 import { TimelineItemDto } from './timeline.repository';
 
-const item = (over: Partial<TimelineItemDto> = {}) =>
-  ({
+const item = (over: Partial<TimelineItemDto> = {}): TimelineItemDto => ({
     type: 'executive.departed', subject: 'person:mira-murati', subjectName: 'Mira Murati', role: 'subject', headline: 'Mira <b> leaves',
     data: {}, factId: 'f-1', occurredAt: '2024-09-25', validFrom: '2024-09-25T00:00:00.000Z', validTo: null, modality: 'reported',
     status: 'current', recordedAt: '2026-01-01T00:00:00.000Z', sources: [{ id: 's', outlet: 'A & B', url: 'https://e.org/?a=1&b="2"', title: null, language: 'en', publishedAt: null, quote: null }],
     history: [], ...over,
-  }) as TimelineItemDto;
+  });
 
 describe('TimelineJS mapper', () => {
   it('keeps the precision of the recorded date', () => {
