@@ -197,6 +197,15 @@ describe('the ecosystem formats: Atom feed, TimelineJS JSON', () => {
     expect((await get('/v1/reports/timeline?format=xml')).status).toBe(400);
   });
 
+  it('serves the AsyncAPI document of its topics at /docs/asyncapi.json', async () => {
+    const res = await get('/docs/asyncapi.json');
+    expect(res.status).toBe(200);
+    expect(res.type).toMatch(/application\/json/);
+    const doc = JSON.parse(res.text) as { asyncapi: string; channels: Record<string, { address: string }> };
+    expect(doc.asyncapi).toBe('3.0.0');
+    expect(doc.channels.events.address).toBe(`${stack.env.KAFKA_TOPIC_PREFIX}newsroom.events.v1`);
+  });
+
   it('documents the Atom feed with its content type', async () => {
     const doc = JSON.parse((await get('/docs/openapi.json')).text);
     const op = doc.paths['/v1/feed.atom'].get;
