@@ -9,14 +9,14 @@ const common = {
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  setupFiles: ['<rootDir>/tests/setup/quiet-logs.ts'],
+  setupFiles: ['<rootDir>/tests/setup/quiet-logs.setup.ts'],
 };
 
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,infra,tests}/**/*.spec.ts'] },
-    { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,infra,tests}/**/*.int-spec.ts'], setupFilesAfterEnv: ['<rootDir>/tests/setup/timeout-int.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.e2e-spec.ts'], setupFilesAfterEnv: ['<rootDir>/tests/setup/timeout-e2e.ts'] },
-    { ...common, displayName: 'fault', testMatch: ['<rootDir>/tests/fault/**/*.fault-spec.ts'], setupFilesAfterEnv: ['<rootDir>/tests/setup/timeout-fault.ts'] },
+    { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,infra,tests}/**/*.int-spec.ts'], setupFilesAfterEnv: ['<rootDir>/tests/setup/timeout-int.setup.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.e2e-spec.ts'], setupFilesAfterEnv: ['<rootDir>/tests/setup/timeout-e2e.setup.ts'] },
+    { ...common, displayName: 'fault', testMatch: ['<rootDir>/tests/fault/**/*.fault-spec.ts'], setupFilesAfterEnv: ['<rootDir>/tests/setup/timeout-fault.setup.ts'] },
   ],
 };

@@ -17,10 +17,11 @@ const STEPS = {
   lint: [bin('eslint'), '--cache', '--cache-location', 'node_modules/.cache/eslint/', '--cache-strategy', 'content', '.'],
   format: [bin('prettier'), '--check', '--cache', '--log-level', 'warn', '.'],
   knip: [bin('knip'), '--cache', '--no-progress'],
+  names: [process.execPath, path.join(__dirname, 'file-names.js'), '--check'],
   openapi: [bin('redocly'), 'lint', '--config', 'redocly.yaml', '--format', 'summary', 'openapi/ingest.json', 'openapi/query.json'],
 };
 // Lanes run in parallel; the steps of one lane run one after the other.
-const LANES = [['lint'], ['deps', 'format', 'knip', 'openapi']];
+const LANES = [['lint'], ['deps', 'names', 'format', 'knip', 'openapi']];
 
 function run(name) {
   const [command, ...args] = STEPS[name];

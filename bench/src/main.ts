@@ -12,7 +12,7 @@ import { absoluteRows, BenchResults, figureEntries } from './report/markdown';
 import { summarizeProfile } from './report/profile-summary';
 import { computeRatios, slowestRatio } from './report/ratios';
 import { writeResults } from './report/results';
-import { toWireEvent } from '@newsroom/event-store';
+import { toWireEvent } from '@newsroom/messaging';
 import { benchEnvelope, toStored } from './support/event-shape';
 import { say } from './support/say';
 

@@ -8,6 +8,7 @@ import { FeedItems1764201700000 } from './migrations/1764201700000-feed-items.mi
 import { ReadModels1764300000000 } from './migrations/1764300000000-read-models.migration';
 import { ReportingViews1764300100000 } from './migrations/1764300100000-reporting-views.migration';
 import { StoreIdentity1764600300000 } from './migrations/1764600300000-store-identity.migration';
+import { DropEventTransactionId1764700500000 } from './migrations/1764700500000-drop-event-transaction-id.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   LeadershipRunsTable1764500100000,
   AppendGroupFunction1764500200000,
   StoreIdentity1764600300000,
+  DropEventTransactionId1764700500000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { createTestDatabase, pollUntil, RunningApp, startApp, TestDatabase, testApiKey, testTopics } from '@newsroom/testing';
-import { OwnBroker, ownBroker } from '../../libs/messaging/test/own-broker';
+import { OwnBroker, ownBroker } from '../../libs/messaging/test/own-broker.harness';
 
 /**
  * The projector as a process against a broker of this test's own: readiness must say 503 while the broker is

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { chromiumUnavailable, departedEnvelope, HeadlessChromium, launchChromium, pollUntil, RunningApp } from '@newsroom/testing';
-import { positionsOf, readWholeFeed } from './feed-clients';
-import { post, startStack, TestStack } from './stack';
+import { positionsOf, readWholeFeed } from './feed.client';
+import { post, startStack, TestStack } from './stack.harness';
 
 const ROOT = join(__dirname, '..', '..');
 const unavailable = chromiumUnavailable();

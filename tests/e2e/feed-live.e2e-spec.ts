@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { departedEnvelope, headcountEnvelope, pollUntil, SseClient, startApp } from '@newsroom/testing';
-import { FeedFilterParams, filterQuery, positionsOf, readWholeFeed, untilReached, WsFeedClient } from './feed-clients';
-import { post, startStack, TestStack } from './stack';
+import { FeedFilterParams, filterQuery, positionsOf, readWholeFeed, untilReached, WsFeedClient } from './feed.client';
+import { post, startStack, TestStack } from './stack.harness';
 
 const PEOPLE = ['p-0', 'p-1', 'p-2', 'p-3', 'p-4', 'p-5'].map((p) => `person:${p}`);
 const ORGS = ['org:openai', 'org:anthropic', 'org:xai'];

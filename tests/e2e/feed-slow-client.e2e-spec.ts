@@ -1,6 +1,6 @@
 import { departedEnvelope, pollUntil, SseClient } from '@newsroom/testing';
-import { positionsOf, RawSseClient, readWholeFeed, untilReached, WsFeedClient } from './feed-clients';
-import { post, startStack, TestStack } from './stack';
+import { positionsOf, RawSseClient, readWholeFeed, untilReached, WsFeedClient } from './feed.client';
+import { post, startStack, TestStack } from './stack.harness';
 
 const BOUND = 50;
 

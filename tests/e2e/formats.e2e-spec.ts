@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { departedEnvelope, headcountEnvelope, pollUntil } from '@newsroom/testing';
-import { post, startStack, TestStack } from './stack';
+import { post, startStack, TestStack } from './stack.harness';
 
 const parser = new XMLParser({
   ignoreAttributes: false,

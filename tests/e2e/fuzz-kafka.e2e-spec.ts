@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import { canonicalJson } from '@newsroom/event-store';
 import { IncomingMessage, ManagedConsumer, topicNames } from '@newsroom/messaging';
 import { departedEnvelope, pollUntil, testKafka } from '@newsroom/testing';
-import { fuzzOptions, hostileValue, mutatedEnvelope, revalidate } from './fuzz-inputs';
-import { startStack, TestStack } from './stack';
+import { fuzzOptions, hostileValue, mutatedEnvelope, revalidate } from './fuzz-inputs.fixture';
+import { startStack, TestStack } from './stack.harness';
 
 /**
  * Issue 11, fuzzing the Kafka submissions topic of the running ingest: raw bytes, broken and deeply nested JSON,
@@ -131,12 +132,8 @@ describe('fuzz: the Kafka submissions topic of the running ingest (issue 11)', (
   });
 });
 
-/** JSON with object keys sorted (jsonb keeps its own key order; fetch's objects come from another realm than jest's). */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  return JSON.stringify(v);
-}
+/** Canonical JSON (RFC 8785): jsonb keeps its own key order, so stored and sent data are compared this way. */
+const canonical = (v: unknown): string => canonicalJson(v);
 
 function isUtf8(b: Buffer): boolean {
   try {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { departedEnvelope, pollUntil } from '@newsroom/testing';
-import { fuzzOptions, hostileString, INJECTIONS } from './fuzz-inputs';
-import { post, startStack, TestStack } from './stack';
+import { fuzzOptions, hostileString, INJECTIONS } from './fuzz-inputs.fixture';
+import { post, startStack, TestStack } from './stack.harness';
 
 /**
  * Issue 11, fuzzing every GET of the running query service (parameters read from its OpenAPI document) and of

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { departedEnvelope, pollUntil } from '@newsroom/testing';
-import { brokenBodies, EDGE_AMOUNTS, EDGE_DATES, fuzzOptions, revenueEnvelope, hostileString, hostileValue, INJECTIONS, mutatedEnvelope, revalidate, setPath } from './fuzz-inputs';
-import { startStack, TestStack } from './stack';
+import { brokenBodies, EDGE_AMOUNTS, EDGE_DATES, fuzzOptions, revenueEnvelope, hostileString, hostileValue, INJECTIONS, mutatedEnvelope, revalidate, setPath } from './fuzz-inputs.fixture';
+import { startStack, TestStack } from './stack.harness';
 
 /**
  * Issue 11, fuzzing the write side as a running process: every write endpoint gets broken, hostile and wrong

@@ -1,5 +1,5 @@
 import { departedEnvelope, pollUntil } from '@newsroom/testing';
-import { post, startStack, TestStack } from './stack';
+import { post, startStack, TestStack } from './stack.harness';
 
 jest.setTimeout(180_000);
 

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { WebSocket } from 'ws';
 import { chromiumUnavailable, launchChromium, pollUntil, SseClient, startApp } from '@newsroom/testing';
-import { post, startStack, TestStack } from './stack';
+import { post, startStack, TestStack } from './stack.harness';
 
 /**
  * Issue 11 point 8 against the apps as processes: security headers on every response, CORS closed unless the

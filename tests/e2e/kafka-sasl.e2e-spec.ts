@@ -1,6 +1,6 @@
 import { KafkaClient, topicNames } from '@newsroom/messaging';
 import { createTestDatabase, departedEnvelope, KafkaBroker, pollUntil, RunningApp, startApp, TestDatabase, testApiKey, testTopics } from '@newsroom/testing';
-import { post } from './stack';
+import { post } from './stack.harness';
 
 /**
  * Issue 11, point 3: a broker anyone can reach lets anyone write submissions with no key or forge the events

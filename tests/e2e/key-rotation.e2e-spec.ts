@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, departedEnvelope, pollUntil, RunningApp, startApp, TestDatabase, testApiKey, testTopics } from '@newsroom/testing';
-import { post } from './stack';
+import { post } from './stack.harness';
 
 /**
  * Issue 11, key rotation without downtime: ingest reads its keys from NEWSROOM_API_KEYS_FILE and reads it again on

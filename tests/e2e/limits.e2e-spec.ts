@@ -1,6 +1,6 @@
 import { departedEnvelope, pollUntil, startApp, testApiKey } from '@newsroom/testing';
-import { RawSseClient, WsFeedClient } from './feed-clients';
-import { post, startStack, TestStack } from './stack';
+import { RawSseClient, WsFeedClient } from './feed.client';
+import { post, startStack, TestStack } from './stack.harness';
 
 jest.setTimeout(180_000);
 

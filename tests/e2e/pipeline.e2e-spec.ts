@@ -1,5 +1,5 @@
 import { departedEnvelope, pollUntil, SseClient } from '@newsroom/testing';
-import { post, startStack, TestStack } from './stack';
+import { post, startStack, TestStack } from './stack.harness';
 
 describe('one story event end to end: HTTP -> Postgres -> relay -> Kafka -> projector -> feed and SSE', () => {
   let stack: TestStack;

@@ -2,7 +2,7 @@ import { createServer, Server, Socket } from 'node:net';
 import { parse } from 'csv-parse/sync';
 import { WebSocket } from 'ws';
 import { freePort, pollUntil, RunningApp, startApp, testApiKey } from '@newsroom/testing';
-import { post, startStack, TestStack } from './stack';
+import { post, startStack, TestStack } from './stack.harness';
 
 /**
  * Issue 11 against the query service as a process: CSV cells a spreadsheet would run as formulas, hand-made

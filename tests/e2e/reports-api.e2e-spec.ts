@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { PgEventStore } from '@newsroom/event-store';
 import { pollUntil } from '@newsroom/testing';
 import { amendmentAppend, laterCorrections, laterEnvelopes, seedEnvelopes } from '../fixtures/story.fixture';
-import { post, startStack, TestStack } from './stack';
+import { post, startStack, TestStack } from './stack.harness';
 
 /** The served OpenAPI document, as far as the checks read it. */
 interface OpenApiDoc {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IncomingMessage, ManagedConsumer, topicNames } from '@newsroom/messaging';
 import { departedEnvelope, pollUntil, testKafka } from '@newsroom/testing';
-import { post, startStack, TestStack } from './stack';
+import { post, startStack, TestStack } from './stack.harness';
 
 const SEED = JSON.parse(readFileSync(join(__dirname, '..', '..', 'infra', 'seed', 'openai-commercial-transformation.story.json'), 'utf8'));
 const SOURCE = { outlet: 'Example Daily', language: 'en' };

@@ -1,5 +1,5 @@
 import { createTestDatabase, departedEnvelope, RunningApp, startApp, TestDatabase, testApiKey, testTopics } from '@newsroom/testing';
-import { post } from './stack';
+import { post } from './stack.harness';
 
 /**
  * Issue 10, stall 1 over HTTP: text Postgres cannot store (NUL, unpaired UTF-16 surrogates; jsonb and text refuse

@@ -14,8 +14,8 @@ import {
   TestDatabase,
   waitCaughtUp,
 } from '@newsroom/testing';
-import { KafkaCluster } from '../../libs/testing/src/fault/kafka-cluster';
-import { checkStoreStreamOrder, checkTopicStreamOrder, describePipeline, seconds, waitRelayAndProjector } from './faults-b-support';
+import { KafkaCluster } from '../../libs/testing/src/fault/kafka-cluster.harness';
+import { checkStoreStreamOrder, checkTopicStreamOrder, describePipeline, seconds, waitRelayAndProjector } from './fault-checks.util';
 
 /**
  * Issue 10, scenario 1: on a three-broker KRaft cluster of its own (topics with replication 3 and

@@ -16,9 +16,9 @@ import {
   sleep,
   waitCaughtUp,
 } from '@newsroom/testing';
-import { KafkaCluster } from '../../libs/testing/src/fault/kafka-cluster';
-import { TcpProxy } from '../../libs/testing/src/fault/tcp-proxy';
-import { checkStoreStreamOrder, checkTopicStreamOrder, seconds } from './faults-b-support';
+import { KafkaCluster } from '../../libs/testing/src/fault/kafka-cluster.harness';
+import { TcpProxy } from '../../libs/testing/src/fault/tcp-proxy.harness';
+import { checkStoreStreamOrder, checkTopicStreamOrder, seconds } from './fault-checks.util';
 
 /**
  * Issue 10, scenario 2: every connection of the apps to the broker and to Postgres goes through a TCP proxy

@@ -13,7 +13,7 @@ import {
   ResumingSseSubscriber,
   waitCaughtUp,
 } from '@newsroom/testing';
-import { seconds } from './faults-b-support';
+import { seconds } from './fault-checks.util';
 
 /**
  * Issue 10, scenario 3: two query instances behind no sticky balancer. SSE subscribers of both see the same

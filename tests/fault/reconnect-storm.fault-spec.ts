@@ -1,5 +1,5 @@
 import { createFaultWorld, FaultStack, FaultWorld, feedPositions, LoadGenerator, pollUntil, report, sleep, waitCaughtUp } from '@newsroom/testing';
-import { checkSequence, metricValue, seconds, StormClient } from './faults-b-support';
+import { checkSequence, metricValue, seconds, StormClient } from './fault-checks.util';
 
 /**
  * Issue 10, scenario 4: a reconnect storm. 50 clients (25 SSE, 25 WebSocket) drop their connection abruptly

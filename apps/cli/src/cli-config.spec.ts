@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig } from './cli-config';
+import { resolveConfig } from './cli.config';
 
 describe('resolveConfig', () => {
   const root = mkdtempSync(join(tmpdir(), 'cli-root-'));

@@ -1,8 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import { CliConfig, GlobalOptions, resolveConfig } from './cli-config';
+import { CliConfig, GlobalOptions, resolveConfig } from './cli.config';
 import { registerCorrect } from './correct/correct.command';
 import { registerIngest } from './ingest/ingest.command';
-import { describeError } from './output/cli-error';
+import { describeError } from './output/cli.errors';
 import { registerRebuild } from './rebuild/rebuild.command';
 import { registerReport } from './report/report.command';
 import { registerRetract } from './retract/retract.command';

@@ -25,7 +25,7 @@ import { ReadStreamHandler } from './streams/read-stream/read-stream.handler';
 import { StreamsController } from './streams/read-stream/streams.controller';
 import { SubmissionsConsumer } from './submissions/consume-submissions/submissions.consumer';
 import { IngestEventStore } from './events/shared/event-store.port';
-import { EventWriter } from './events/shared/event-writer';
+import { EventWriter } from './events/shared/event-writer.service';
 import { mapIngestError } from './http/ingest-errors.mapper';
 import { WriteDeadlineInterceptor } from './http/write-deadline.interceptor';
 

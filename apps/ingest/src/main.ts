@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { SwaggerModule } from '@nestjs/swagger';
 import { bootstrapHttp, initMetrics, requireReadKeyOn } from '@newsroom/platform';
 import { loadIngestConfig } from './config/ingest.config';
-import { ingestOpenApi } from './docs/ingest-openapi';
+import { ingestOpenApi } from './docs/ingest-openapi.factory';
 import { IngestModule } from './ingest.module';
 
 async function main() {

@@ -11,7 +11,7 @@ interface ResponseBody {
   results: Array<{ index: number; status: string }>;
 }
 
-/** Small so the test moves little data; the default is 1 MiB (libs/platform/src/config/limits.ts). */
+/** Small so the test moves little data; the default is 1 MiB (libs/platform/src/config/limits.config.ts). */
 const MAX_EVENT_BYTES = 64 * 1024;
 const KEY = 'event-size-limit-test-key:write';
 

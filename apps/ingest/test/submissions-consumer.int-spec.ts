@@ -5,7 +5,7 @@ import { IncomingMessage, KafkaClient, ManagedConsumer } from '@newsroom/messagi
 import { createTestDatabase, departedEnvelope, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
 import { RecordEventsHandler } from '../src/events/record-events/record-events.handler';
 import { SubmissionBatchProcessor, SubmissionOutcome } from '../src/submissions/consume-submissions/submission-batch.processor';
-import { EventWriter } from '../src/events/shared/event-writer';
+import { EventWriter } from '../src/events/shared/event-writer.service';
 
 describe('Kafka submissions: newsroom.submissions.v1 -> event store, rejects -> newsroom.submissions.dlq.v1 (real Postgres and broker)', () => {
   let db: TestDatabase;

@@ -5,7 +5,7 @@ import { IncomingMessage, KafkaClient, ManagedConsumer } from '@newsroom/messagi
 import { createTestDatabase, departedEnvelope, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
 import { RecordEventsHandler } from '../src/events/record-events/record-events.handler';
 import { SubmissionBatchProcessor } from '../src/submissions/consume-submissions/submission-batch.processor';
-import { EventWriter } from '../src/events/shared/event-writer';
+import { EventWriter } from '../src/events/shared/event-writer.service';
 
 /**
  * Issue 10, stall 1: one submission Postgres refuses must not block its partition. The valid messages before and

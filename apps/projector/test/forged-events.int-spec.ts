@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EventToAppend, PgEventStore } from '@newsroom/event-store';
-import { KafkaClient, ManagedConsumer } from '@newsroom/messaging';
+import { KafkaClient, ManagedConsumer, toWireMessage } from '@newsroom/messaging';
 import { createProjections, ProjectionRunner } from '@newsroom/projections';
 import { createTestDatabase, eventToAppend, forEachTopicMessage, pollUntil, TEST_KAFKA_BROKERS, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { EventRelay, toMessage } from '../../relay/src/relay/event-relay';
-import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints';
-import { liveAndRebuilt } from './support/read-models';
+import { EventRelay } from '../../relay/src/relay/event-relay.service';
+import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints.repository';
+import { liveAndRebuilt } from './support/read-models.harness';
 
 // Issue 11, point 3: anyone who can write to the events topic could move every checkpoint past every real event
 // (a huge globalPosition) or put other content in a read model (a real event's position and id, other data). The
@@ -78,8 +78,8 @@ describe('Projector: a message the event store does not vouch for is refused', (
     await append(4);
     const [target] = await store.readAll('4', 1);
     expect(target.eventId).toBe(realIds[4]);
-    const altered = toMessage({ ...target, data: { ...(target.data as object), role: 'Forged Officer', reason: 'fired' } });
-    const huge = toMessage({ ...target, eventId: randomUUID(), globalPosition: '1000000000000000', streamVersion: 99 });
+    const altered = toWireMessage({ ...target, data: { ...(target.data as object), role: 'Forged Officer', reason: 'fired' } });
+    const huge = toWireMessage({ ...target, eventId: randomUUID(), globalPosition: '1000000000000000', streamVersion: 99 });
     await kafka.publish(topics.events, [altered, huge]);
     await publishAll();
     await append(2);

@@ -4,8 +4,8 @@ import { EventToAppend, PgEventStore } from '@newsroom/event-store';
 import { IncomingMessage, KafkaClient, ManagedConsumer } from '@newsroom/messaging';
 import { FeedItemsProjection, ProjectionRunner } from '@newsroom/projections';
 import { createTestDatabase, eventToAppend, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { EventRelay } from '../../relay/src/relay/event-relay';
-import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints';
+import { EventRelay } from '../../relay/src/relay/event-relay.service';
+import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints.repository';
 
 const departed = (_subject: string, role = 'Chief Technology Officer'): EventToAppend =>
   eventToAppend({ data: { organization: 'org:openai', role, roleCategory: 'c-suite', reason: 'resigned' } }) as EventToAppend;

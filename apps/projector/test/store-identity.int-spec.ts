@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
-import { KafkaClient, ManagedConsumer } from '@newsroom/messaging';
+import { KafkaClient, ManagedConsumer, toWireMessage } from '@newsroom/messaging';
 import { FeedItemsProjection, ProjectionRunner } from '@newsroom/projections';
 import { createTestDatabase, eventToAppend, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { EventRelay, toMessage } from '../../relay/src/relay/event-relay';
-import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints';
+import { EventRelay } from '../../relay/src/relay/event-relay.service';
+import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints.repository';
 
 // A database reset (or a second stack) against a broker still holding another store's events: positions collide,
 // so without the store's identity those ghosts would take the place of this store's own events in the read models.
@@ -69,7 +69,7 @@ describe('Projector: only its own event store\'s events reach the read models', 
     // An event published by an older relay (no store-id header) is accepted.
     await append('b', 1);
     const [older] = await stores.b.store.readAll(20, 1);
-    await kafka.publish(topics.events, [toMessage(older)]);
+    await kafka.publish(topics.events, [toWireMessage(older)]);
     await pollUntil(async () => (await watermark()) === '21', { timeoutMs: 30000, what: 'the feed watermark to reach B\'s head' });
     await publish('b');
     await append('b', 9);

@@ -5,9 +5,9 @@ import { EventToAppend, PgEventStore } from '@newsroom/event-store';
 import { KafkaClient, ManagedConsumer } from '@newsroom/messaging';
 import { advanceFeedWatermark, createProjections, partitionOfKey, ProjectionRunner } from '@newsroom/projections';
 import { createTestDatabase, eventToAppend, pollUntil, TEST_KAFKA_BROKERS, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { EventRelay } from '../../relay/src/relay/event-relay';
-import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints';
-import { liveAndRebuilt } from './support/read-models';
+import { EventRelay } from '../../relay/src/relay/event-relay.service';
+import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints.repository';
+import { liveAndRebuilt } from './support/read-models.harness';
 
 // Stall 8: Kafka forgets (retention, a recreated topic); the event store does not. A projector whose next events
 // are gone from the topic fills the gap from the store.

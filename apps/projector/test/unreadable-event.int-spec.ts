@@ -5,10 +5,10 @@ import { EventToAppend, PgEventStore } from '@newsroom/event-store';
 import { KafkaClient, ManagedConsumer } from '@newsroom/messaging';
 import { createProjections, ProjectionRunner } from '@newsroom/projections';
 import { createTestDatabase, eventToAppend, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { EventRelay } from '../../relay/src/relay/event-relay';
-import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints';
-import { replayFailures } from '../src/replay/replay-failures';
-import { liveAndRebuilt } from './support/read-models';
+import { EventRelay } from '../../relay/src/relay/event-relay.service';
+import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints.repository';
+import { replayFailures } from '../src/replay/replay-failures.command';
+import { liveAndRebuilt } from './support/read-models.harness';
 
 // Stall 2: an event the running projector cannot read (a newer schema version from a newer ingest) must not stop
 // the feed; a replay with code that knows it applies it later.

@@ -2,15 +2,14 @@ import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventToAppend, PgEventStore } from '@newsroom/event-store';
 import { bootstrapHttp, initMetrics } from '@newsroom/platform';
-import { toWireEvent } from '@newsroom/event-store';
 import { FeedItemsProjection, ProjectionRunner } from '@newsroom/projections';
 import { createTestDatabase, eventToAppend, freePort, pollUntil, SseClient, TestDatabase, testApiKey, testKafka } from '@newsroom/testing';
-import { KafkaClient } from '@newsroom/messaging';
+import { KafkaClient, toWireEvent } from '@newsroom/messaging';
 import { loadQueryConfig } from '../src/config/query.config';
 import { feedKeyParam } from '../src/feed/feed-key-param.middleware';
 import { FeedHub } from '../src/feed/feed-hub.service';
 import { QueryModule } from '../src/query.module';
-import { FeedFilterParams, filterQuery, positionsOf, RawSseClient, readWholeFeed, untilReached, WsFeedClient } from '../../../tests/e2e/feed-clients';
+import { FeedFilterParams, filterQuery, positionsOf, RawSseClient, readWholeFeed, untilReached, WsFeedClient } from '../../../tests/e2e/feed.client';
 
 /**
  * The query service in process, on a fresh database, with read keys required. Events are appended with

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { PgEventStore, EventToAppend } from '@newsroom/event-store';
 import { EVENT_HEADERS, KafkaClient, IncomingMessage } from '@newsroom/messaging';
 import { createTestDatabase, eventToAppend, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { EventRelay } from '../src/relay/event-relay';
-import { RelayCheckpoints } from '../src/relay/relay-checkpoints';
+import { EventRelay } from '../src/relay/event-relay.service';
+import { RelayCheckpoints } from '../src/relay/relay-checkpoints.repository';
 
 const event = (i: number): EventToAppend =>
   eventToAppend({

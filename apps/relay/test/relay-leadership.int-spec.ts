@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { EventToAppend, PgEventStore } from '@newsroom/event-store';
 import { EVENT_HEADERS, IncomingMessage, KafkaClient, OutgoingMessage, Publisher } from '@newsroom/messaging';
 import { createTestDatabase, eventToAppend, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { EventRelay } from '../src/relay/event-relay';
-import { RelayCheckpoints } from '../src/relay/relay-checkpoints';
+import { EventRelay } from '../src/relay/event-relay.service';
+import { RelayCheckpoints } from '../src/relay/relay-checkpoints.repository';
 
 /** Every publish call of both relays, numbered in the order they started. */
 const publishes: Array<{ who: string; seq: number }> = [];

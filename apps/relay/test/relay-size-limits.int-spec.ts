@@ -4,8 +4,8 @@ import { EventToAppend, PgEventStore } from '@newsroom/event-store';
 import { EVENT_HEADERS, IncomingMessage, KafkaClient } from '@newsroom/messaging';
 import { DEFAULT_MAX_EVENT_BYTES, eventRecordBytes, recordBytes, topicMaxMessageBytes, topicSizeConfig } from '@newsroom/platform';
 import { createTestDatabase, eventToAppend, pollUntil, TEST_KAFKA_BROKERS, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { EventRelay } from '../src/relay/event-relay';
-import { RelayCheckpoints } from '../src/relay/relay-checkpoints';
+import { EventRelay } from '../src/relay/event-relay.service';
+import { RelayCheckpoints } from '../src/relay/relay-checkpoints.repository';
 
 /** The one setting, at its default (1 MiB). */
 const MAX_EVENT_BYTES = DEFAULT_MAX_EVENT_BYTES;

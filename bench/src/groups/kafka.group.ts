@@ -1,7 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toWireEvent } from '@newsroom/event-store';
-import { toMessage } from '../../../apps/relay/src/relay/event-relay';
+import { toWireEvent, toWireMessage } from '@newsroom/messaging';
 import { consumerPerformance, producerPerformance } from '../measures/kafka-tools.measure';
 import { kafkajsConsumer, kafkajsProducer } from '../measures/kafkajs.measure';
 import { benchKafka, benchTopics, dropTopics, EVENTS_PARTITIONS } from '../support/bench-kafka';
@@ -38,7 +37,7 @@ export async function kafkaGroup(ctx: GroupContext): Promise<void> {
   const produced = await kafkajsProducer({
     brokers: config.kafkaBrokers,
     topic: kafkajsTopic,
-    messages: stored.map((e) => toMessage(e)),
+    messages: stored.map((e) => toWireMessage(e)),
     batch: plan.batchSize,
     timing: { warmupMs: plan.warmupMs, measureMs: plan.measureMs },
   });

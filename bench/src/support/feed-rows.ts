@@ -1,6 +1,6 @@
 import { ClientBase, Pool } from 'pg';
 import { evolveFeed, FeedItemRow, parseWireEvent } from '@newsroom/projections';
-import { toWireEvent } from '@newsroom/event-store';
+import { toWireEvent } from '@newsroom/messaging';
 import { BenchEnvelope, toStored } from './event-shape';
 
 /** The feed row the projector would write for a bench event (headlines rendered by the real projection code). */

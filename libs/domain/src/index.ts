@@ -1,6 +1,6 @@
 // Public API of @newsroom/domain: plain TypeScript, no framework, no clock, no random ids.
 
-export * from './errors/domain.error';
+export * from './errors/domain.errors';
 export type { FieldError, Validation } from './validation/validation.types';
 
 export * from './values/subject.value';
@@ -36,7 +36,7 @@ export * from './submission/submission.schema';
 export * from './submission/story-request.schema';
 export * from './submission/correction-request.schema';
 export * from './submission/retraction-request.schema';
-export * from './submission/json-schema.exporter';
+export * from './submission/json-schema.util';
 
 export * from './streams/stream-state.types';
 export { evolve, foldStream } from './streams/story-stream.evolve';
@@ -45,11 +45,11 @@ export { mergePatch } from './streams/merge-patch.util';
 
 export type { Upcaster, UpcastEvent, VersionedEvent } from './upcasting/upcaster.types';
 export { upcast, createUpcaster, UPCASTERS, type UpcastFn } from './upcasting/upcast.registry';
-export { inferRoleCategory } from './upcasting/role-category.infer';
+export { inferRoleCategory } from './upcasting/role-category.util';
 
 export type { HeadlineEvent, HeadlineLang } from './headlines/headline.types';
 export { renderHeadline, type HeadlineOptions } from './headlines/headline.renderer';
 export { displayNameOf } from './headlines/display-name.format';
 export { formatMoney } from './headlines/money.format';
 export { periodPhrase } from './headlines/period.format';
-export { isStorableText, unstorableTextErrors } from './validation/storable-text';
+export { isStorableText, unstorableTextErrors } from './validation/storable-text.rules';

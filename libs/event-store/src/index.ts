@@ -1,8 +1,7 @@
 export * from './event-store.types';
 export * from './event-store.errors';
-export { PgEventStore, APPEND_LOCK_KEY, EVENTS_CHANNEL, DEFAULT_EVENT_STORE_LIMITS, type EventStoreLimits } from './pg-event-store';
-export { translateStoreError } from './store-error.translate';
-export { toStoredEvent, EVENT_COLUMNS, type EventRow } from './event-rows.mapper';
-export { contentHash, canonicalJson } from './content-hash';
-export type { WriteReads } from './write-reads';
-export { toWireEvent } from './wire-event';
+export { PgEventStore, APPEND_LOCK_KEY, EVENTS_CHANNEL, DEFAULT_EVENT_STORE_LIMITS, type EventStoreLimits } from './pg-event-store.adapter';
+export { translateStoreError } from './store-error.mapper';
+export { EventLogReader, EVENT_LOG_SQL, type LogConnection, type LogRange } from './event-log.reader';
+export { contentHash, canonicalJson } from './content-hash.util';
+export type { WriteReads } from './write-reads.service';

@@ -1,8 +1,20 @@
 export * from './messaging.types';
-export { KafkaClient, kafkaSasl } from './kafka-client';
-export type { KafkaClientOptions, KafkaSasl } from './kafka-client';
-export { ManagedConsumer, decodeHeaders } from './managed-consumer';
-export * from './topics';
+export { KafkaClient, kafkaSasl } from './kafka.client';
+export type { KafkaClientOptions, KafkaSasl } from './kafka.client';
+export { ManagedConsumer, decodeHeaders } from './managed.consumer';
+export * from './topics.config';
+export {
+  STORE_ID_HEADER,
+  toWireEvent,
+  encodeWireValue,
+  toWireMessage,
+  decodeWireEvent,
+  identifyMessage,
+  wireMismatch,
+  type WireEvent,
+  type EventIdentity,
+  type WireMismatch,
+} from './wire/wire-event.mapper';
 export { buildAsyncApiDocument, type AsyncApiOptions } from './asyncapi/asyncapi-document.builder';
-export { CLOUDEVENTS_HEADERS, CLOUDEVENTS_SPEC_VERSION, cloudEventsSource } from './asyncapi/cloud-events.const';
+export { CLOUDEVENTS_HEADERS, CLOUDEVENTS_SPEC_VERSION, cloudEventsSource } from './wire/cloud-events.const';
 export { wireEventSchema } from './wire/wire-event.schema';

@@ -1,5 +1,5 @@
 import { commonEnvSchema, loadConfig } from '@newsroom/platform';
-import { kafkaSasl } from './kafka-client';
+import { kafkaSasl } from './kafka.client';
 
 describe('kafkaSasl: a service\'s Kafka login from its settings', () => {
   it('is none by default (a broker without SASL)', () => {

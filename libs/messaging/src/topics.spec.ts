@@ -1,5 +1,5 @@
 import { loadConfig, commonEnvSchema } from '@newsroom/platform';
-import { topicDurability } from './topics';
+import { topicDurability } from './topics.config';
 
 describe('topicDurability', () => {
   it('defaults to one replica and min.insync.replicas 1 (a single broker)', () => {

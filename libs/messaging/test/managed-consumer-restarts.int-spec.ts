@@ -3,7 +3,7 @@ import { Admin, Kafka, logLevel, Producer } from 'kafkajs';
 import { KafkaClient, ManagedConsumer } from '@newsroom/messaging';
 import { metricsRegistry } from '@newsroom/platform';
 import { pollUntil } from '@newsroom/testing';
-import { OwnBroker, ownBroker } from './own-broker';
+import { OwnBroker, ownBroker } from './own-broker.harness';
 
 /**
  * A broker of this test's own (never the shared one at 9092) is killed with SIGKILL and started again while a

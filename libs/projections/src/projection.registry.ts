@@ -1,14 +1,14 @@
-import { DeparturesProjection } from './departures/departures.projection';
-import { EntitiesProjection } from './entities/entities.projection';
+import { DeparturesProjection } from './departures/departures.adapter';
+import { EntitiesProjection } from './entities/entities.adapter';
 import { FeedItemsProjection } from './feed/feed-items.adapter';
-import { FinancialsProjection } from './financials/financials.projection';
-import { LawsuitsProjection } from './lawsuits/lawsuits.projection';
-import { LeadershipProjection } from './leadership/leadership.projection';
-import { ProductsProjection } from './products/products.projection';
-import type { Projection } from './projection';
-import { RegulatoryProjection } from './regulatory/regulatory.projection';
-import { SourcesProjection } from './sources/sources.projection';
-import { TimelineProjection } from './timeline/timeline.projection';
+import { FinancialsProjection } from './financials/financials.adapter';
+import { LawsuitsProjection } from './lawsuits/lawsuits.adapter';
+import { LeadershipProjection } from './leadership/leadership.adapter';
+import { ProductsProjection } from './products/products.adapter';
+import type { Projection } from './projection.types';
+import { RegulatoryProjection } from './regulatory/regulatory.adapter';
+import { SourcesProjection } from './sources/sources.adapter';
+import { TimelineProjection } from './timeline/timeline.adapter';
 
 /** Every projection the projector runs, by name; `tableSuffix` builds one over shadow tables for a rebuild. */
 export const PROJECTION_FACTORIES: Readonly<Record<string, (tableSuffix?: string) => Projection>> = {

@@ -1,7 +1,7 @@
 import {
   evolveEntities, productsModel, regulatoryModel, sourceIdOf, sourceRecordsOf, sourcesModel, StoredFactRow, timelineModel,
 } from '@newsroom/projections';
-import { InMemoryFactTable } from './support/in-memory-fact-table';
+import { InMemoryFactTable } from './support/in-memory-fact-table.fixture';
 import { correction, departed, event, recordedAtOf, resetClock, retraction } from './support/events.builder';
 
 type Row = StoredFactRow & Record<string, unknown>;

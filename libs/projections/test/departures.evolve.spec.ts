@@ -1,5 +1,5 @@
 import { DepartureRow, departuresModel, groupDepartures } from '@newsroom/projections';
-import { InMemoryFactTable } from './support/in-memory-fact-table';
+import { InMemoryFactTable } from './support/in-memory-fact-table.fixture';
 import { appointed, correction, departed, recordedAtOf, resetClock, retraction } from './support/events.builder';
 
 const groups = (t: InMemoryFactTable, by: 'month' | 'quarter' | 'year' | 'roleCategory', knownAt: string | null = null) => {

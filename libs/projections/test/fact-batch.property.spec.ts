@@ -4,8 +4,8 @@ import {
   sourcesModel, timelineModel,
 } from '@newsroom/projections';
 import { appointed, correction, resetClock, retraction } from './support/events.builder';
-import { InMemoryFactTable } from './support/in-memory-fact-table';
-import { buildLog, deliveries, stepArb } from './support/random-story';
+import { InMemoryFactTable } from './support/in-memory-fact-table.fixture';
+import { buildLog, deliveries, stepArb } from './support/random-story.fixture';
 
 const MODELS: Record<string, FactModel> = { leadershipModel, departuresModel, lawsuitsModel, financialsModel, timelineModel, sourcesModel };
 

@@ -1,5 +1,5 @@
 import { financialsModel, StoredFactRow } from '@newsroom/projections';
-import { InMemoryFactTable } from './support/in-memory-fact-table';
+import { InMemoryFactTable } from './support/in-memory-fact-table.fixture';
 import { correction, event, recordedAtOf, resetClock, retraction } from './support/events.builder';
 
 const usd = (amount: string) => ({ amount, currency: 'USD' });

@@ -1,4 +1,5 @@
-import { identifyMessage, parseWireEvent } from '@newsroom/projections';
+import { identifyMessage } from '@newsroom/messaging';
+import { parseWireEvent } from '@newsroom/projections';
 
 const id = '0b5cbd2e-2f59-4f0e-9a57-5d0e7f3b1c11';
 

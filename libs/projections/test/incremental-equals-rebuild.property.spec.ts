@@ -3,8 +3,8 @@ import {
   departuresModel, EntitySighting, evolveEntities, FactModel, financialsModel, lawsuitsModel, leadershipModel, ProjectedEvent,
   sourcesModel, timelineModel,
 } from '@newsroom/projections';
-import { InMemoryFactTable } from './support/in-memory-fact-table';
-import { buildLog, deliveries, stepArb } from './support/random-story';
+import { InMemoryFactTable } from './support/in-memory-fact-table.fixture';
+import { buildLog, deliveries, stepArb } from './support/random-story.fixture';
 
 const MODELS: Record<string, FactModel> = { leadershipModel, departuresModel, lawsuitsModel, financialsModel, timelineModel, sourcesModel };
 class InMemoryEntities {

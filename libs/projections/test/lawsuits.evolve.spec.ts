@@ -1,5 +1,5 @@
 import { LawsuitRow, lawsuitsModel, summarizeCase } from '@newsroom/projections';
-import { InMemoryFactTable } from './support/in-memory-fact-table';
+import { InMemoryFactTable } from './support/in-memory-fact-table.fixture';
 import { correction, event, recordedAtOf, resetClock, retraction } from './support/events.builder';
 
 const filed = (c: string, occurredAt: string) =>

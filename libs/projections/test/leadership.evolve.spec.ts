@@ -1,5 +1,5 @@
-import { evolveLeadership, LeadershipRow, leadershipModel, rosterAt, tenuresOf } from '@newsroom/projections';
-import { InMemoryFactTable } from './support/in-memory-fact-table';
+import { evolveFact, LeadershipRow, leadershipModel, rosterAt, tenuresOf } from '@newsroom/projections';
+import { InMemoryFactTable } from './support/in-memory-fact-table.fixture';
 import { appointed, correction, departed, event, recordedAtOf, resetClock, retraction } from './support/events.builder';
 
 const given = (...events: Parameters<InMemoryFactTable['applyAll']>[0]) => new InMemoryFactTable(leadershipModel).applyAll(events);
@@ -68,7 +68,7 @@ describe('leadership: evolve and tenures', () => {
     const dep = departed('person:h', 'CTO', '2024-05');
     const t = given(dep, retraction(dep));
     const before = t.snapshot();
-    expect(evolveLeadership(t.stateOf(dep.id), correction(dep, { occurredAt: '2024-06' }))).toEqual([]);
+    expect(evolveFact(leadershipModel, t.stateOf(dep.id), correction(dep, { occurredAt: '2024-06' }))).toEqual([]);
     const headcount = event('headcount.reported', 'org:openai', '2024', { total: 3 });
     t.applyAll([headcount, correction(headcount, { data: { total: 4 } }), retraction({ ...dep, id: '00000000-0000-4000-8000-000000000000' })]);
     expect(t.snapshot()).toEqual(before);
@@ -79,7 +79,7 @@ describe('leadership: evolve and tenures', () => {
     const fix = correction(app, { data: { role: 'Chief Product Officer' } });
     const t = given(app, fix);
     const before = t.snapshot();
-    expect(evolveLeadership(t.stateOf(app.id), fix)).toEqual([]);
+    expect(evolveFact(leadershipModel, t.stateOf(app.id), fix)).toEqual([]);
     t.applyAll([app, fix]);
     expect(t.snapshot()).toEqual(before);
     expect(t.visible<LeadershipRow>()[0].role_key).toBe('chief product officer');

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DataSource } from 'typeorm';
 import { createProjections, ProjectedEvent, Projection } from '@newsroom/projections';
 import { createTestDatabase, TestDatabase } from '@newsroom/testing';
-import { buildLog, deliveries, stepArb } from './support/random-story';
+import { buildLog, deliveries, stepArb } from './support/random-story.fixture';
 
 const TABLES = createProjections().flatMap((p) => p.tables ?? []);
 

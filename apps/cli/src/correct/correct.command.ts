@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { ingestClient, problemError } from '../api/api-clients';
+import { ingestClient, problemError } from '../api/api-clients.factory';
 import type { paths } from '../api/generated/ingest-api';
-import { CliConfig } from '../cli-config';
-import { CliError } from '../output/cli-error';
-import { dataPatch } from './data-patch';
+import { CliConfig } from '../cli.config';
+import { CliError } from '../output/cli.errors';
+import { dataPatch } from './data-patch.util';
 
 type CorrectionBody = paths['/v1/events/{id}/corrections']['post']['requestBody']['content']['application/json'];
 

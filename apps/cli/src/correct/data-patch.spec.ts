@@ -1,4 +1,4 @@
-import { dataPatch } from './data-patch';
+import { dataPatch } from './data-patch.util';
 
 describe('dataPatch', () => {
   it('merges --data with --set paths; values are JSON when they parse, else text', () => {

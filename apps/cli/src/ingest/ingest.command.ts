@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { ingestClient, IngestClient, problemError } from '../api/api-clients';
+import { ingestClient, IngestClient, problemError } from '../api/api-clients.factory';
 import type { paths } from '../api/generated/ingest-api';
-import { CliConfig } from '../cli-config';
-import { CliError } from '../output/cli-error';
-import { ProgressBar } from '../output/progress-bar';
-import { contentId, InputRecord, readEvents } from './ndjson-reader';
+import { CliConfig } from '../cli.config';
+import { CliError } from '../output/cli.errors';
+import { ProgressBar } from '../output/progress-bar.renderer';
+import { contentId, InputRecord, readEvents } from './ndjson.reader';
 
 type BatchBody = Extract<paths['/v1/events']['post']['requestBody']['content']['application/json'], { events: unknown }>;
 type Status = 'created' | 'duplicate' | 'rejected';

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canonicalJson, contentId, LineSplitter, parseJsonFile, parseRecord, readEvents } from './ndjson-reader';
+import { canonicalJson, contentId, LineSplitter, parseJsonFile, parseRecord, readEvents } from './ndjson.reader';
 
 describe('LineSplitter', () => {
   it('numbers lines across chunk boundaries, drops CR and blank lines, keeps a last line without newline', () => {

@@ -1,4 +1,4 @@
-import { formatDuration, ProgressBar, rateAndEta, renderBar } from './progress-bar';
+import { formatDuration, ProgressBar, rateAndEta, renderBar } from './progress-bar.renderer';
 
 describe('progress: rate and ETA', () => {
   it('rate over the elapsed time, ETA of what is left at that rate', () => {

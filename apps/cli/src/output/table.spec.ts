@@ -1,4 +1,4 @@
-import { cell, formatTable } from './table';
+import { cell, formatTable } from './table.renderer';
 
 describe('formatTable', () => {
   it('aligns columns under a header and a rule, one line per row, long cells cut', () => {

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { ROOT } from '../cli-config';
-import { CliError } from '../output/cli-error';
-import { ProgressBar } from '../output/progress-bar';
-import { parseRebuildProgress } from './rebuild-progress';
+import { ROOT } from '../cli.config';
+import { CliError } from '../output/cli.errors';
+import { ProgressBar } from '../output/progress-bar.renderer';
+import { parseRebuildProgress } from './rebuild-progress.util';
 
 /** The projector's own rebuild (apps/projector/src/rebuild), the one `npm run rebuild` runs, with a progress bar. */
 const REBUILD_MAIN = join(ROOT, 'dist', 'apps', 'projector', 'src', 'rebuild', 'rebuild.main.js');

@@ -1,5 +1,5 @@
-import { reportRows, reportTable } from './report-table';
-import { parseRebuildProgress } from '../rebuild/rebuild-progress';
+import { reportRows, reportTable } from './report-table.renderer';
+import { parseRebuildProgress } from '../rebuild/rebuild-progress.util';
 
 describe('reportTable', () => {
   it('the known columns of a report that occur in its rows', () => {

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { queryClient, QueryClient, problemError } from '../api/api-clients';
+import { queryClient, QueryClient, problemError } from '../api/api-clients.factory';
 import type { paths } from '../api/generated/query-api';
-import { CliConfig } from '../cli-config';
-import { CliError } from '../output/cli-error';
-import { reportTable } from './report-table';
+import { CliConfig } from '../cli.config';
+import { CliError } from '../output/cli.errors';
+import { reportTable } from './report-table.renderer';
 
 type Q<P extends keyof paths> = NonNullable<paths[P]['get']['parameters']['query']>;
 

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { ingestClient, problemError } from '../api/api-clients';
-import { CliConfig } from '../cli-config';
+import { ingestClient, problemError } from '../api/api-clients.factory';
+import { CliConfig } from '../cli.config';
 
 export function registerRetract(program: Command, config: () => CliConfig): void {
   program

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { ROOT } from '../cli-config';
-import { CliError } from '../output/cli-error';
-import { formatTable } from '../output/table';
-import { serviceHealth } from './stack-health';
+import { ROOT } from '../cli.config';
+import { CliError } from '../output/cli.errors';
+import { formatTable } from '../output/table.renderer';
+import { serviceHealth } from './stack-health.util';
 
 // The machinery of `npm start` (scripts/stack.js): service names and ports, broker and database checks.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,5 +1,5 @@
-import { SseParser } from './sse-parser';
-import { feedLine } from './feed-line';
+import { SseParser } from './sse-parser.util';
+import { feedLine } from './feed-line.renderer';
 
 describe('SseParser', () => {
   it('assembles messages across chunks; comments (heartbeats) are dropped; CRLF works', () => {

@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import { queryClient, problemError } from '../api/api-clients';
-import { CliConfig } from '../cli-config';
-import { CliError } from '../output/cli-error';
-import { feedLine } from './feed-line';
-import { SseParser } from './sse-parser';
-import { loadPosition, savePosition, statePath } from './tail-position';
+import { queryClient, problemError } from '../api/api-clients.factory';
+import { CliConfig } from '../cli.config';
+import { CliError } from '../output/cli.errors';
+import { feedLine } from './feed-line.renderer';
+import { SseParser } from './sse-parser.util';
+import { loadPosition, savePosition, statePath } from './tail-position.util';
 
 interface TailOptions {
   types?: string;

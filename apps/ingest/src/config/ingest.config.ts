@@ -3,7 +3,7 @@ import { commonEnvSchema, defaultBodyLimitBytes, loadConfig, port } from '@newsr
 
 const ingestEnvSchema = commonEnvSchema.extend({
   INGEST_PORT: port(3001),
-  /** Unset: derived from NEWSROOM_MAX_EVENT_BYTES (twice the largest event, 2048kb at the default; limits.ts). */
+  /** Unset: derived from NEWSROOM_MAX_EVENT_BYTES (twice the largest event, 2048kb at the default; limits.config.ts). */
   INGEST_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).optional(),
   INGEST_SUBMISSIONS_GROUP_ID: z.string().min(1).default('newsroom-ingest-submissions'),
   INGEST_CONSUME_SUBMISSIONS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),

@@ -2,7 +2,7 @@ import { applyDecorators, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
 import { RequireScope } from '@newsroom/platform';
 import { ApiProblems } from './api-problems.decorator';
-import { AMENDMENT_EVENT_SCHEMA } from './response-schemas';
+import { AMENDMENT_EVENT_SCHEMA } from './responses.schema';
 
 /** The route and OpenAPI face shared by corrections and retractions: they differ only in words and body schema. */
 export function AmendmentEndpoint(kind: 'correction' | 'retraction', verb: string, summary: string, bodySchema: object) {

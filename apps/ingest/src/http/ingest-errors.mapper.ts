@@ -3,8 +3,8 @@ import {
   DuplicateEventIdError, EventStoreBusyError, EventStoreTimeoutError, EventStoreUnavailableError, WrongExpectedVersionError,
 } from '@newsroom/event-store';
 import { ErrorMapper, ProblemError, problems } from '@newsroom/platform';
-import { fromDomainError } from '../events/shared/event-writer';
-import { rejectionProblem } from './outcome-response';
+import { fromDomainError } from '../events/shared/event-writer.service';
+import { rejectionProblem } from './outcome.response';
 
 /** Every error the write side can raise, mapped once to problem+json (used by the ingest app's one filter). */
 export const mapIngestError: ErrorMapper = (error) => {

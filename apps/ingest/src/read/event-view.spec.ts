@@ -1,5 +1,5 @@
 import { StoredEvent } from '@newsroom/event-store';
-import { foldStoredStream, toEventDetail, toEventView } from './event-view';
+import { foldStoredStream, toEventDetail, toEventView } from './event-view.mapper';
 
 const SUBJECT = 'person:mira-murati';
 let position = 0;

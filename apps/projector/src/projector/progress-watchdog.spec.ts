@@ -1,4 +1,4 @@
-import { ProgressWatchdog } from './progress-watchdog';
+import { ProgressWatchdog } from './progress-watchdog.service';
 
 describe('the projector progress watchdog', () => {
   it('given the watermark behind the head and still for the stall time, then it fires, and again only a stall time later', () => {

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { EventLogReader } from '@newsroom/event-store';
 import { KafkaClient, ManagedConsumer, topicDurability, topicNames } from '@newsroom/messaging';
 import { dlqTopicSizeConfig, metric, ReadinessCheck, topicSizeConfig } from '@newsroom/platform';
 import { createProjections, Projection, ProjectionRunner } from '@newsroom/projections';
 import { PROJECTOR_CONFIG, ProjectorConfig } from '../config/projector.config';
-import { ProgressWatchdog } from './progress-watchdog';
+import { ProgressWatchdog } from './progress-watchdog.service';
 
 export const KAFKA = Symbol('KAFKA');
 export const READ_DB = Symbol('READ_DB');
@@ -97,14 +98,12 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   /** A consumer that heartbeats but no longer moves the feed watermark behind the store's head is replaced. */
   private async checkProgress(): Promise<void> {
     try {
-      const [row] = await this.db.query(
-        `SELECT (SELECT coalesce(max(global_position), 0) FROM event_store.events)::text AS head,
-                (SELECT position FROM read_model.feed_watermark WHERE id = 1)::text AS watermark`,
-      );
+      const [row] = await this.db.query(`SELECT position::text AS watermark FROM read_model.feed_watermark WHERE id = 1`);
       if (row?.watermark == null || this.consumer?.state !== 'running') return;
-      if (!this.watchdog.observe(BigInt(row.head), BigInt(row.watermark), Date.now())) return;
+      const head = await new EventLogReader(this.db).head();
+      if (!this.watchdog.observe(BigInt(head), BigInt(row.watermark), Date.now())) return;
       this.logger.warn(
-        `no progress for ${this.config.PROJECTOR_STALL_RESTART_MS} ms: feed watermark ${row.watermark}, store head ${row.head}; replacing the consumer`,
+        `no progress for ${this.config.PROJECTOR_STALL_RESTART_MS} ms: feed watermark ${row.watermark}, store head ${head}; replacing the consumer`,
       );
       this.stallRestarts.inc();
       this.consumer.restart('no progress behind the store head');

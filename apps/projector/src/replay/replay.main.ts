@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadProjectorConfig } from '../config/projector.config';
-import { replayFailures } from './replay-failures';
+import { replayFailures } from './replay-failures.command';
 
 // `npm run replay -- --from-dlq`: re-applies the positions projections gave up on (read_model.projection_failures),
 // reading each event from the event store. Exits 1 when any still fails.

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DashboardAssets, DASHBOARD_CSP } from './dashboard-assets';
+import { DashboardAssets, DASHBOARD_CSP } from './dashboard-assets.service';
 
 // The build script is plain Node (it runs before anything is compiled); its exports are untyped here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { problems, Public } from '@newsroom/platform';
-import { DASHBOARD_CSP, DashboardAssets, DashboardFile } from './dashboard-assets';
+import { DASHBOARD_CSP, DashboardAssets, DashboardFile } from './dashboard-assets.service';
 
 export const DASHBOARD_ASSETS = Symbol('DASHBOARD_ASSETS');
 

@@ -1,5 +1,5 @@
 import { Logger, Module } from '@nestjs/common';
-import { DashboardAssets, defaultDashboardDir } from './dashboard-assets';
+import { DashboardAssets, defaultDashboardDir } from './dashboard-assets.service';
 import { DASHBOARD_ASSETS, DashboardController } from './dashboard.controller';
 
 @Module({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { entityParams, entitySchema } from '../entities/entities.schema';
-import { feedQuerySchema } from '../feed/feed-query';
+import { feedQuerySchema } from '../feed/feed-query.reader';
 import { feedPageSchema, feedStreamParams } from '../feed/feed.schema';
 import { sourceDetailParams, sourceDetailSchema, sourcesListParams, sourcesListSchema } from '../sources/sources.schema';
 import { departuresParams, departuresReportSchema } from '../reports/departures/departures.schema';
@@ -8,7 +8,7 @@ import { financialsParams, financialsReportSchema } from '../reports/financials/
 import { lawsuitsParams, lawsuitsReportSchema } from '../reports/lawsuits/lawsuits.schema';
 import { leadershipParams, leadershipReportSchema } from '../reports/leadership/leadership.schema';
 import { timelineParams, timelineReportSchema } from '../reports/timeline/timeline.schema';
-import { openApiSchema, problemSchema } from './zod-openapi.decorators';
+import { openApiSchema, problemSchema } from './zod-openapi.decorator';
 
 /** Keywords of JSON Schema that OpenAPI 3.0's Schema Object does not have. */
 const NOT_OPENAPI_30 = ['$schema', '$defs', 'const', 'examples', 'prefixItems', 'unevaluatedProperties', 'propertyNames', 'contentEncoding'];

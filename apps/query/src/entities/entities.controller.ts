@@ -4,8 +4,8 @@ import type { Response } from 'express';
 import { problems } from '@newsroom/platform';
 import { formatOf, readReportParams } from '../reports/shared/report-params.schema';
 import { respond } from '../reports/shared/report.response';
-import { ApiParams, ApiProblemNotFound, ApiReport } from '../docs/zod-openapi.decorators';
-import { TIMELINE_CSV } from '../reports/timeline/timeline.csv';
+import { ApiParams, ApiProblemNotFound, ApiReport } from '../docs/zod-openapi.decorator';
+import { TIMELINE_CSV } from '../reports/timeline/timeline-csv.writer';
 import { EntitiesRepository } from './entities.repository';
 import { entityParams, entitySchema } from './entities.schema';
 

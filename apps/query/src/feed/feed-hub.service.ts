@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
-import { FeedFilter } from './feed-query';
+import { FeedFilter } from './feed-query.reader';
 import { FeedRepository, FeedRow } from './feed.repository';
 import { FeedMetrics, Transport } from './feed.metrics';
-import { END, FeedSink, FeedSubscription } from './feed-subscription';
-import { FeedTail } from './feed-tail';
+import { END, FeedSink, FeedSubscription } from './feed-subscription.service';
+import { FeedTail } from './feed-tail.service';
 
 /**
  * Fans the tail out to this instance's subscribers, SSE and WebSocket alike. One tail (one database reader) and

@@ -1,5 +1,5 @@
 import { ProblemError } from '@newsroom/platform';
-import { compileFilter, parseFeedQuery } from './feed-query';
+import { compileFilter, parseFeedQuery } from './feed-query.reader';
 
 const item = (type: string, subject: string, organizations: string[] = [], targetType: string | null = null) => ({ type, subject, organizations, targetType });
 

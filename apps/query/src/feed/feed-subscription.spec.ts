@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { FeedFilter } from './feed-query';
+import { FeedFilter } from './feed-query.reader';
 import { FeedRow } from './feed.repository';
-import { EndReason, FeedSink, FeedSubscription, SubscriptionHooks } from './feed-subscription';
+import { EndReason, FeedSink, FeedSubscription, SubscriptionHooks } from './feed-subscription.service';
 
 const row = (position: number, type = 'executive.departed', subject = 'person:a'): FeedRow =>
   ({ position: String(position), pos: BigInt(position), type, subject, organizations: ['org:openai'], targetType: null, recordedMs: 0 }) as FeedRow;

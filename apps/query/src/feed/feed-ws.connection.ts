@@ -1,8 +1,8 @@
 import type { RawData, WebSocket } from 'ws';
 import { ProblemError, problems } from '@newsroom/platform';
 import { FeedHub } from './feed-hub.service';
-import { FeedQuery, parseFeedQuery } from './feed-query';
-import { FeedSubscription } from './feed-subscription';
+import { FeedQuery, parseFeedQuery } from './feed-query.reader';
+import { FeedSubscription } from './feed-subscription.service';
 import { WS_CLOSE_CODES, WsSink } from './ws.sink';
 
 export const WS_PATH = '/v1/feed/ws';

@@ -3,10 +3,10 @@ import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { Response } from 'express';
 import { clientIp } from '@newsroom/platform';
 import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
-import { FeedConnections } from './feed-connections';
+import { FeedConnections } from './feed-connections.service';
 import { FeedHub } from './feed-hub.service';
-import { ApiParams, ApiProblemBadRequest, openApiSchema } from '../docs/zod-openapi.decorators';
-import { feedQuerySchema, parseFeedQuery } from './feed-query';
+import { ApiParams, ApiProblemBadRequest, openApiSchema } from '../docs/zod-openapi.decorator';
+import { feedQuerySchema, parseFeedQuery } from './feed-query.reader';
 import { feedPageSchema, feedStreamParams } from './feed.schema';
 import { toFeedItemDto } from './feed-item.dto';
 import { SseSink } from './sse.sink';

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AtomFeedController } from './atom/atom-feed.controller';
 import { AtomFeedRepository } from './atom/atom-feed.repository';
-import { FeedConnections } from './feed-connections';
+import { FeedConnections } from './feed-connections.service';
 import { FeedController } from './feed.controller';
 import { FeedHub } from './feed-hub.service';
 import { FeedRepository } from './feed.repository';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../database/read-database.module';
 import { FEED_ITEM_COLUMNS, FeedItemDbRow, FeedItemRow, toFeedItemRow } from '@newsroom/projections';
-import { FeedFilter } from './feed-query';
+import { FeedFilter } from './feed-query.reader';
 
 /**
  * A feed item as the query side reads it: with the type of the event an amendment targets (for filtering) and

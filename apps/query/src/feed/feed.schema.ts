@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES, MODALITIES, sourceSchema } from '@newsroom/domain';
-import { feedQuerySchema } from './feed-query';
+import { feedQuerySchema } from './feed-query.reader';
 
 /** The SSE stream's parameters: the feed filters (no page size) and the read key for clients that cannot send headers. */
 export const feedStreamParams = feedQuerySchema.omit({ limit: true }).extend({

@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { FeedRow } from './feed.repository';
 import { feedItemJson } from './feed-item.serializer';
-import { EndReason, FeedSink } from './feed-subscription';
+import { EndReason, FeedSink } from './feed-subscription.service';
 
 /** How long a closed stream may take to hand over its last bytes before its socket is destroyed. */
 const CLOSE_GRACE_MS = { default: 10000, shutdown: 1000 };

@@ -1,7 +1,7 @@
 import { WebSocket } from 'ws';
 import { FeedRow } from './feed.repository';
 import { feedItemJson } from './feed-item.serializer';
-import { EndReason, FeedSink } from './feed-subscription';
+import { EndReason, FeedSink } from './feed-subscription.service';
 
 /** WebSocket close codes for the reasons the server ends a feed subscription (4000+ are ours). */
 export const WS_CLOSE_CODES: Record<string, number> = {

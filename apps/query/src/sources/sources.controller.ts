@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { problems } from '@newsroom/platform';
 import { formatOf, readReportParams } from '../reports/shared/report-params.schema';
 import { respond } from '../reports/shared/report.response';
-import { ApiParams, ApiProblemNotFound, ApiReport } from '../docs/zod-openapi.decorators';
+import { ApiParams, ApiProblemNotFound, ApiReport } from '../docs/zod-openapi.decorator';
 import { SourceDto, SourceFactDto, SourcesRepository } from './sources.repository';
 import { sourceDetailParams, sourceDetailSchema, sourcesListParams, sourcesListSchema } from './sources.schema';
 

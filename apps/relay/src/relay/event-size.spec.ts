@@ -1,7 +1,7 @@
 import { EventToAppend, StoredEvent } from '@newsroom/event-store';
 import { chunkByBytes, eventRecordBytes, publishBudgetBytes, recordBytes, topicMaxMessageBytes } from '@newsroom/platform';
 import { eventToAppend } from '@newsroom/testing';
-import { toMessage } from './event-relay';
+import { toWireMessage } from '@newsroom/messaging';
 
 /** The append as the relay later reads it back, with every server field at its widest. */
 const stored = (subject: string, e: EventToAppend): StoredEvent => ({
@@ -23,7 +23,7 @@ describe('event size: what ingest measures bounds the record the relay publishes
   it.each(cases)('%s', (_name, e) => {
     const subject = `person:${'s'.repeat(90)}`;
     // What the relay sends: with the store-id header (a uuid) every message carries.
-    const real = recordBytes(toMessage(stored(subject, e), '00000000-0000-4000-8000-000000000000'));
+    const real = recordBytes(toWireMessage(stored(subject, e), '00000000-0000-4000-8000-000000000000'));
     const measured = eventRecordBytes({ subject, ...e }, e.metadata);
     expect(measured).toBeGreaterThanOrEqual(real);
     // ... and not wastefully: the reserve is a small, fixed amount.

@@ -4,8 +4,8 @@ import { PgEventStore } from '@newsroom/event-store';
 import { KafkaClient, topicDurability, topicNames } from '@newsroom/messaging';
 import { dlqTopicSizeConfig, metric, ReadinessCheck, topicSizeConfig } from '@newsroom/platform';
 import { RELAY_CONFIG, RelayConfig } from '../config/relay.config';
-import { EventRelay } from './event-relay';
-import { RelayCheckpoints } from './relay-checkpoints';
+import { EventRelay } from './event-relay.service';
+import { RelayCheckpoints } from './relay-checkpoints.repository';
 
 export const PG_POOL = Symbol('PG_POOL');
 export const KAFKA = Symbol('KAFKA');
@@ -41,8 +41,8 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
       name: 'relay_lag_events',
       help: 'Events recorded but not yet published',
       async collect(this: any) {
-        const { rows } = await pool.query('SELECT coalesce(max(global_position), 0) AS head FROM event_store.events');
-        this.set(Math.max(0, Number(rows[0].head) - Number(relay.getStatus().checkpoint)));
+        const head = await store.headPosition();
+        this.set(Math.max(0, Number(head) - Number(relay.getStatus().checkpoint)));
       },
     });
   }

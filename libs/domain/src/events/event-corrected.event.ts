@@ -38,4 +38,3 @@ export const eventCorrectedEvent = defineEvent({
   }),
 });
 
-export type EventCorrectedData = z.infer<typeof eventCorrectedEvent.data>;

@@ -14,4 +14,3 @@ export const eventRetractedEvent = defineEvent({
   }),
 });
 
-export type EventRetractedData = z.infer<typeof eventRetractedEvent.data>;

@@ -20,4 +20,3 @@ export const executiveAppointedEvent = defineEvent({
   }),
 });
 
-export type ExecutiveAppointedData = z.infer<typeof executiveAppointedEvent.data>;

@@ -24,4 +24,3 @@ export const executiveDepartedEvent = defineEvent({
   }),
 });
 
-export type ExecutiveDepartedData = z.infer<typeof executiveDepartedEvent.data>;

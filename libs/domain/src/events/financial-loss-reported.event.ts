@@ -19,4 +19,3 @@ export const financialLossReportedEvent = defineEvent({
   }),
 });
 
-export type FinancialLossReportedData = z.infer<typeof financialLossReportedEvent.data>;

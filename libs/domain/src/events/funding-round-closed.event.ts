@@ -17,4 +17,3 @@ export const fundingRoundClosedEvent = defineEvent({
   }),
 });
 
-export type FundingRoundClosedData = z.infer<typeof fundingRoundClosedEvent.data>;

@@ -15,4 +15,3 @@ export const governanceRestructuringAnnouncedEvent = defineEvent({
   }),
 });
 
-export type GovernanceRestructuringAnnouncedData = z.infer<typeof governanceRestructuringAnnouncedEvent.data>;

@@ -28,4 +28,3 @@ export const headcountReportedEvent = defineEvent({
     .meta({ anyOf: [{ required: ['total'] }, { required: ['byFunction'] }] }),
 });
 
-export type HeadcountReportedData = z.infer<typeof headcountReportedEvent.data>;

@@ -18,4 +18,3 @@ export const lawsuitFiledEvent = defineEvent({
   }),
 });
 
-export type LawsuitFiledData = z.infer<typeof lawsuitFiledEvent.data>;

@@ -32,4 +32,3 @@ export const lawsuitStatusChangedEvent = defineEvent({
   }),
 });
 
-export type LawsuitStatusChangedData = z.infer<typeof lawsuitStatusChangedEvent.data>;

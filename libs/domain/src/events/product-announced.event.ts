@@ -20,4 +20,3 @@ export const productAnnouncedEvent = defineEvent({
   }),
 });
 
-export type ProductAnnouncedData = z.infer<typeof productAnnouncedEvent.data>;

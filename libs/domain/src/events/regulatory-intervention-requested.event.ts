@@ -16,4 +16,3 @@ export const regulatoryInterventionRequestedEvent = defineEvent({
   }),
 });
 
-export type RegulatoryInterventionRequestedData = z.infer<typeof regulatoryInterventionRequestedEvent.data>;

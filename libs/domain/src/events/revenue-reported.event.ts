@@ -19,4 +19,3 @@ export const revenueReportedEvent = defineEvent({
   }),
 });
 
-export type RevenueReportedData = z.infer<typeof revenueReportedEvent.data>;

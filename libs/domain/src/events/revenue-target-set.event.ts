@@ -17,4 +17,3 @@ export const revenueTargetSetEvent = defineEvent({
   }),
 });
 
-export type RevenueTargetSetData = z.infer<typeof revenueTargetSetEvent.data>;

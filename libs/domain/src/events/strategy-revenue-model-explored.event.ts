@@ -16,4 +16,3 @@ export const strategyRevenueModelExploredEvent = defineEvent({
   }),
 });
 
-export type StrategyRevenueModelExploredData = z.infer<typeof strategyRevenueModelExploredEvent.data>;

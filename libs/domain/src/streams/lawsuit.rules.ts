@@ -1,4 +1,4 @@
-import { DOMAIN_ERROR_CODES, DomainError } from '../errors/domain.error';
+import { DOMAIN_ERROR_CODES, DomainError } from '../errors/domain.errors';
 import { CLOSED_LAWSUIT_STATUSES } from '../events/lawsuit-status-changed.event';
 import type { StoryEvent } from '../events/story-event.types';
 import type { StreamState } from './stream-state.types';

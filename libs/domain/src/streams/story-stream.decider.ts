@@ -1,4 +1,4 @@
-import { DOMAIN_ERROR_CODES, DomainError } from '../errors/domain.error';
+import { DOMAIN_ERROR_CODES, DomainError } from '../errors/domain.errors';
 import {
   CURRENT_SCHEMA_VERSION,
   SUBJECT_KIND_BY_TYPE,

@@ -2,7 +2,7 @@ import type { CorrectionChanges } from '../events/event-corrected.event';
 import { CURRENT_SCHEMA_VERSION, type EventDataMap, type EventType } from '../events/event-catalog.registry';
 import { isAmendment, type StoryEvent } from '../events/story-event.types';
 import { upcast } from '../upcasting/upcast.registry';
-import { deriveLawsuitState } from './lawsuit-state.derive';
+import { deriveLawsuitState } from './lawsuit-state.util';
 import { mergePatch } from './merge-patch.util';
 import { initialStreamState, type RecordedEvent, type StreamEventState, type StreamState } from './stream-state.types';
 

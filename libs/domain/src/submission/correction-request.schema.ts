@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { correctionChangesSchema, type CorrectionChanges } from '../events/event-corrected.event';
 import { sourcesSchema, type Source } from '../values/source.value';
 import { textSchema } from '../values/text.value';
-import { runInputSchema } from '../validation/storable-text';
+import { runInputSchema } from '../validation/storable-text.rules';
 import type { Validation } from '../validation/validation.types';
 import { isPlainObject } from './envelope.schema';
 

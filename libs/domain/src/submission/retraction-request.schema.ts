@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { textSchema } from '../values/text.value';
-import { runInputSchema } from '../validation/storable-text';
+import { runInputSchema } from '../validation/storable-text.rules';
 import type { Validation } from '../validation/validation.types';
 import { isPlainObject } from './envelope.schema';
 

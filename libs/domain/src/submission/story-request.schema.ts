@@ -4,7 +4,7 @@ import { periodSchema } from '../values/period.value';
 import type { Source } from '../values/source.value';
 import { urlSchema } from '../values/source.value';
 import { nameSchema, titleSchema } from '../values/text.value';
-import { runInputSchema } from '../validation/storable-text';
+import { runInputSchema } from '../validation/storable-text.rules';
 import type { Validation } from '../validation/validation.types';
 import { buildEnvelopeUnion, isPlainObject } from './envelope.schema';
 import type { RecordableEventType } from '../events/event-catalog.registry';

@@ -2,7 +2,7 @@ import type { RecordableEventType } from '../events/event-catalog.registry';
 import type { EventOf } from '../events/story-event.types';
 import type { Modality } from '../values/modality.value';
 import type { Source } from '../values/source.value';
-import { runInputSchema } from '../validation/storable-text';
+import { runInputSchema } from '../validation/storable-text.rules';
 import type { Validation } from '../validation/validation.types';
 import { buildEnvelopeUnion, isPlainObject } from './envelope.schema';
 

@@ -1,6 +1,6 @@
 import { DEPARTURE_REASONS } from '../events/executive-departed.event';
 import { isSubject } from '../values/subject.value';
-import { inferRoleCategory } from './role-category.infer';
+import { inferRoleCategory } from './role-category.util';
 import type { Upcaster } from './upcaster.types';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;

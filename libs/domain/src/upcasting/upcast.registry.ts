@@ -1,4 +1,4 @@
-import { DOMAIN_ERROR_CODES, DomainError } from '../errors/domain.error';
+import { DOMAIN_ERROR_CODES, DomainError } from '../errors/domain.errors';
 import { CURRENT_SCHEMA_VERSION, type EventType } from '../events/event-catalog.registry';
 import { executiveDepartedV0Upcaster } from './executive-departed-v0.upcaster';
 import type { UpcastEvent, Upcaster, VersionedEvent } from './upcaster.types';

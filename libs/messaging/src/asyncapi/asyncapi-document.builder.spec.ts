@@ -1,8 +1,8 @@
 import { Parser } from '@asyncapi/parser';
-import { EVENT_HEADERS, topicNames } from '../topics';
+import { EVENT_HEADERS, topicNames } from '../topics.config';
 import { wireEventSchema } from '../wire/wire-event.schema';
 import { buildAsyncApiDocument } from './asyncapi-document.builder';
-import { CLOUDEVENTS_HEADERS } from './cloud-events.const';
+import { CLOUDEVENTS_HEADERS } from '../wire/cloud-events.const';
 
 // Diagnostic severities of the parser (Spectral's): 0 error, 1 warning, 2 information, 3 hint.
 const ERROR: number = 0;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { submissionJsonSchema } from '@newsroom/domain';
-import { EVENT_DLQ_HEADERS, EVENT_HEADERS, SUBMISSION_DLQ_HEADERS, SUBMISSION_HEADERS, topicNames } from '../topics';
+import { EVENT_DLQ_HEADERS, EVENT_HEADERS, SUBMISSION_DLQ_HEADERS, SUBMISSION_HEADERS, topicNames } from '../topics.config';
+import { STORE_ID_HEADER } from '../wire/wire-event.mapper';
 import { wireEventSchema } from '../wire/wire-event.schema';
-import { CLOUDEVENTS_HEADERS, CLOUDEVENTS_SPEC_VERSION } from './cloud-events.const';
+import { CLOUDEVENTS_HEADERS, CLOUDEVENTS_SPEC_VERSION } from '../wire/cloud-events.const';
 
 /** What the document says about the deployment it describes. */
 export interface AsyncApiOptions {
@@ -41,7 +42,7 @@ const EVENT_HEADER_SCHEMAS: Record<string, Schema> = {
   [EVENT_HEADERS.streamVersion]: text('Version in the stream (decimal)'),
   [EVENT_HEADERS.correlationId]: text('Correlation id of the request that recorded it ("" when none)'),
   [EVENT_HEADERS.causationId]: text('Causation id ("" when none)'),
-  'store-id': text('Identity of the event store the event came from (a projector of another store skips it)', { format: 'uuid' }),
+  [STORE_ID_HEADER]: text('Identity of the event store the event came from (a projector of another store skips it)', { format: 'uuid' }),
   [CLOUDEVENTS_HEADERS.specversion]: text('CloudEvents spec version', { const: CLOUDEVENTS_SPEC_VERSION }),
   [CLOUDEVENTS_HEADERS.id]: text('CloudEvents id: the event id', { format: 'uuid' }),
   [CLOUDEVENTS_HEADERS.source]: text('CloudEvents source: urn:uuid:<store id>, or /newsroom/events', { format: 'uri-reference' }),

@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { ApiKeyRing, Scope } from './api-keys';
-import { problems } from '../http/problem';
+import { ApiKeyRing, Scope } from './api-keys.service';
+import { problems } from '../http/problem.errors';
 
 export const REQUIRED_SCOPE = 'newsroom:scope';
 export const API_KEY_RING = Symbol('API_KEY_RING');

@@ -1,4 +1,4 @@
-import { DEFAULT_PG_TIMEOUTS, pgTimeoutOptions, pgTimeoutsFromEnv } from './pg-pool';
+import { DEFAULT_PG_TIMEOUTS, pgTimeoutOptions, pgTimeoutsFromEnv } from './pg-pool.factory';
 
 describe('database timeouts from the environment', () => {
   it('given nothing, then the defaults, with the client timeout above the statement timeout', () => {

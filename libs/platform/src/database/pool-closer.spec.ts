@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Pool } from 'pg';
-import { poolCloserProvider } from './pool-closer';
+import { poolCloserProvider } from './pool-closer.service';
 
 const POOL = Symbol('POOL');
 

@@ -2,9 +2,9 @@ import { Public } from '../auth/api-key.guard';
 import { Controller, Get, Inject, Logger } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { SkipRateLimit } from '../http/rate-limit';
-import { metric } from '../metrics/metrics';
-import { READINESS_CACHE_MS, READINESS_CHECKS, ReadinessCheck, withTimeout } from './readiness';
+import { SkipRateLimit } from '../http/rate-limit.util';
+import { metric } from '../metrics/metrics.module';
+import { READINESS_CACHE_MS, READINESS_CHECKS, ReadinessCheck, withTimeout } from './readiness.util';
 
 type Outcome = { ok: true; result: HealthCheckResult } | { ok: false; error: unknown };
 

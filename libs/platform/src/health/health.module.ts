@@ -1,7 +1,7 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
-import { READINESS_CACHE_MS, READINESS_CHECKS, ReadinessCheck } from './readiness';
+import { READINESS_CACHE_MS, READINESS_CHECKS, ReadinessCheck } from './readiness.util';
 
 function readinessCacheMs(env: NodeJS.ProcessEnv): number {
   const raw = env.HEALTH_READY_CACHE_MS ?? '1000';

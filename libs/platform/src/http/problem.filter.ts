@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { PROBLEM_CONTENT_TYPE, ProblemError, problems } from './problem';
+import { PROBLEM_CONTENT_TYPE, ProblemError, problems } from './problem.errors';
 
 /** Maps an app's own errors (domain, store) to problems; returns null for errors it does not know. */
 export type ErrorMapper = (error: unknown) => ProblemError | null;

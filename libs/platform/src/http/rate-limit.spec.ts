@@ -1,4 +1,4 @@
-import { TokenBuckets } from './rate-limit';
+import { TokenBuckets } from './rate-limit.util';
 
 describe('TokenBuckets', () => {
   it('allows the burst, then one request per 1/rate seconds, with Retry-After until the next token', () => {

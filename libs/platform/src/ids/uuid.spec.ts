@@ -1,4 +1,4 @@
-import { isUuid, uuidv5, uuidv7 } from './uuid';
+import { isUuid, uuidv5, uuidv7 } from './uuid.util';
 
 const SUBMISSION_NS = '5b0c1e2a-7d4f-4c1b-9a55-6e6577737364';
 const DNS_NS = '6ba7b810-9dad-11d1-80b4-00c04fd430c8';

@@ -1,4 +1,4 @@
-import type { FactModel } from '../facts/fact-model';
+import type { FactModel } from '../facts/fact-model.types';
 
 /** Departures, one row per fact version, grouped by period or role category at query time. */
 export const departuresModel: FactModel<'executive.departed'> = {

@@ -1,5 +1,5 @@
 import type { Source } from '@newsroom/domain';
-import { FeedItemRow } from './feed-item';
+import { FeedItemRow } from './feed-item.types';
 
 export const FEED_ITEM_COLUMNS = `position, event_id, type, subject, organizations, occurred_at, recorded_at, headline_en,
   headline_fr, data, sources, modality, status, target_event_id, correlation_id`;

@@ -1,12 +1,12 @@
 import { isAmendment } from '@newsroom/domain';
 import { EntityManager } from 'typeorm';
-import { isUuid } from '../facts/fact-batch';
-import { Projection } from '../projection';
-import { ProjectedEvent } from '../projected-event';
+import { isUuid } from '../facts/fact-batch.util';
+import { Projection } from '../projection.types';
+import { ProjectedEvent } from '../projected-event.mapper';
 import { evolveFeed } from './feed.projection';
-import { FeedItemRow } from './feed-item';
+import { FeedItemRow } from './feed-item.types';
 import { FEED_ITEM_COLUMNS, FeedItemDbRow, toFeedItemRow } from './feed-item.mapper';
-import { FeedWatermark } from './feed-watermark';
+import { FeedWatermark } from './feed-watermark.repository';
 
 // One JSON document per statement; a few thousand items keep it to a few megabytes.
 const ITEMS_PER_STATEMENT = 2000;

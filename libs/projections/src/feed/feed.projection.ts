@@ -1,7 +1,7 @@
 import { isAmendment, renderHeadline } from '@newsroom/domain';
-import { factHeadlines } from '../facts/fact-headlines';
-import { ProjectedEvent } from '../projected-event';
-import { FeedChange, FeedItemRow } from './feed-item';
+import { factHeadlines } from '../facts/fact-headlines.mapper';
+import { ProjectedEvent } from '../projected-event.mapper';
+import { FeedChange, FeedItemRow } from './feed-item.types';
 
 const AMENDMENT_PREFIX = {
   'event.corrected': { en: 'Correction: ', fr: 'Correction : ' },

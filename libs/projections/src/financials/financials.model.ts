@@ -1,6 +1,6 @@
-import type { FactModel } from '../facts/fact-model';
-import type { FactRow, FactVersion } from '../facts/fact-version';
-import { validInterval } from '../facts/fact.evolve';
+import type { FactModel } from '../facts/fact-model.types';
+import type { FactRow, FactVersion } from '../facts/fact-version.types';
+import { validInterval } from '../facts/fact.projection';
 
 export const FINANCIAL_METRICS = ['revenue', 'revenue_target', 'loss', 'headcount', 'funding', 'valuation'] as const;
 export type FinancialMetric = (typeof FINANCIAL_METRICS)[number];

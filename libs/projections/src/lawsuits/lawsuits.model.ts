@@ -1,4 +1,4 @@
-import type { FactModel } from '../facts/fact-model';
+import type { FactModel } from '../facts/fact-model.types';
 
 /** A case's filing and its status changes, one row per fact version. */
 export const lawsuitsModel: FactModel<'lawsuit.filed' | 'lawsuit.status_changed'> = {

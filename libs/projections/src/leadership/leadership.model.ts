@@ -1,4 +1,4 @@
-import type { FactModel } from '../facts/fact-model';
+import type { FactModel } from '../facts/fact-model.types';
 
 /** Roles compare without case or spacing differences ("Chief  technology officer" is the same role). */
 export const roleKeyOf = (role: unknown): string => String(role ?? '').trim().replace(/\s+/g, ' ').toLowerCase();

@@ -1,4 +1,4 @@
-import type { FactModel } from '../facts/fact-model';
+import type { FactModel } from '../facts/fact-model.types';
 
 /** Products announced or launched, one row per fact version. */
 export const productsModel: FactModel<'product.announced'> = {

@@ -1,4 +1,4 @@
-import type { FactModel } from '../facts/fact-model';
+import type { FactModel } from '../facts/fact-model.types';
 
 /** Requests that an authority act against an organization (the subject is the target). */
 export const regulatoryModel: FactModel<'regulatory.intervention_requested'> = {

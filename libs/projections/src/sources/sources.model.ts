@@ -1,7 +1,7 @@
-import type { FactModel } from '../facts/fact-model';
+import type { FactModel } from '../facts/fact-model.types';
 import { RECORDABLE_EVENT_TYPES, type Source } from '@newsroom/domain';
 import { headlinesOf } from '../timeline/timeline.model';
-import { sourceIdOf } from '../facts/source-id';
+import { sourceIdOf } from '../facts/source-id.util';
 
 /** The stories (sources) behind each fact version, one row per source with the quote it gives. */
 export const sourcesModel: FactModel = {

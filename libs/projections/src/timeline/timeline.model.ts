@@ -1,8 +1,8 @@
 import { RECORDABLE_EVENT_TYPES } from '@newsroom/domain';
-import { factHeadlines } from '../facts/fact-headlines';
-import type { FactModel } from '../facts/fact-model';
-import type { FactVersion } from '../facts/fact-version';
-import { mentionsOf } from './mentions';
+import { factHeadlines } from '../facts/fact-headlines.mapper';
+import type { FactModel } from '../facts/fact-model.types';
+import type { FactVersion } from '../facts/fact-version.types';
+import { mentionsOf } from './mentions.mapper';
 
 /** Headlines of a version as it stands (a correction re-renders them from the corrected data). */
 export function headlinesOf(f: FactVersion): { headline_en: string; headline_fr: string } {

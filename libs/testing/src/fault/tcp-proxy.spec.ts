@@ -1,5 +1,5 @@
 import { createConnection, createServer, Server, Socket } from 'node:net';
-import { TcpProxy } from './tcp-proxy';
+import { TcpProxy } from './tcp-proxy.harness';
 
 /** An echo server behind the proxy: what a client writes comes back through both directions of the proxy. */
 describe('TcpProxy', () => {

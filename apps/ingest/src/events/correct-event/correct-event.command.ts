@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import { CorrectionRequest } from '@newsroom/domain';
-import { AmendResult } from '../shared/amend-event';
+import { AmendResult } from '../shared/amend-event.util';
 import { RequestMeta } from '../shared/write.types';
 
 /** Correct a recorded event; `correctionId` (the Idempotency-Key) makes a retried request a duplicate. */

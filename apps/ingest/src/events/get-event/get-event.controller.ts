@@ -2,10 +2,10 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../docs/api-problems.decorator';
-import { EVENT_DETAIL_SCHEMA } from '../../docs/response-schemas';
-import { EventDetailView } from '../../read/event-view';
-import { eventIdParam } from '../../http/path-params';
-import { eventNotFound } from '../shared/event-not-found.error';
+import { EVENT_DETAIL_SCHEMA } from '../../docs/responses.schema';
+import { EventDetailView } from '../../read/event-view.mapper';
+import { eventIdParam } from '../../http/path-params.util';
+import { eventNotFound } from '../shared/event-not-found.errors';
 import { GetEventQuery } from './get-event.query';
 
 // No @RequireScope: reads are open unless NEWSROOM_REQUIRE_READ_KEY=true (the guard then asks for "read").

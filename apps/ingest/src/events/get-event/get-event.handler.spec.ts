@@ -3,8 +3,8 @@ import { validateCorrectionRequest, validateSubmission } from '@newsroom/domain'
 import { departedEnvelope, InMemoryEventStore } from '@newsroom/testing';
 import { CorrectEventCommand } from '../correct-event/correct-event.command';
 import { CorrectEventHandler } from '../correct-event/correct-event.handler';
-import { EventWriter } from '../shared/event-writer';
-import { recordIntent } from '../shared/intents';
+import { EventWriter } from '../shared/event-writer.service';
+import { recordIntent } from '../shared/intents.mapper';
 import { GetEventQuery } from './get-event.query';
 import { GetEventHandler } from './get-event.handler';
 

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { IngestEventStore } from '../shared/event-store.port';
 import { EVENT_STORE } from '../../ingest.tokens';
-import { EventDetailView, foldStoredStream, toEventDetail } from '../../read/event-view';
+import { EventDetailView, foldStoredStream, toEventDetail } from '../../read/event-view.mapper';
 import { GetEventQuery } from './get-event.query';
 
 /** Reads the event's whole stream: its status comes from the same fold the write rules use. */

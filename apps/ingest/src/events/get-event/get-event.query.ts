@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import { EventDetailView } from '../../read/event-view';
+import { EventDetailView } from '../../read/event-view.mapper';
 
 /** One event with its status and correction history; null when no event has that id. */
 export class GetEventQuery extends Query<EventDetailView | null> {

@@ -5,9 +5,9 @@ import type { Request, Response } from 'express';
 import { submissionJsonSchema, validateSubmission } from '@newsroom/domain';
 import { problems, RequireScope } from '@newsroom/platform';
 import { ApiProblems } from '../../docs/api-problems.decorator';
-import { BATCH_RESULT_SCHEMA, RECORDED_SCHEMA } from '../../docs/response-schemas';
-import { recordedBody, rejectionProblem } from '../../http/outcome-response';
-import { requestMeta } from '../../http/request-meta';
+import { BATCH_RESULT_SCHEMA, RECORDED_SCHEMA } from '../../docs/responses.schema';
+import { recordedBody, rejectionProblem } from '../../http/outcome.response';
+import { requestMeta } from '../../http/request-meta.util';
 import { BatchResult, RecordBatchCommand } from './record-batch.command';
 import { RecordEventsCommand } from './record-events.command';
 

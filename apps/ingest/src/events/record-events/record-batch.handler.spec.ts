@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { departedEnvelope, InMemoryEventStore } from '@newsroom/testing';
-import { EventWriter } from '../shared/event-writer';
+import { EventWriter } from '../shared/event-writer.service';
 import { RequestMeta } from '../shared/write.types';
 import { RecordBatchCommand } from './record-batch.command';
 import { RecordBatchHandler } from './record-batch.handler';

@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Submission, validateSubmission } from '@newsroom/domain';
-import { EventWriter } from '../shared/event-writer';
-import { recordIntent } from '../shared/intents';
+import { EventWriter } from '../shared/event-writer.service';
+import { recordIntent } from '../shared/intents.mapper';
 import { BatchItemResult, BatchResult, RecordBatchCommand } from './record-batch.command';
 
 /** Validates each item, records the valid ones (each on its own, not all or nothing) and answers per item. */

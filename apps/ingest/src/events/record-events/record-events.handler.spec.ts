@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Submission, validateSubmission } from '@newsroom/domain';
 import { departedEnvelope, headcountEnvelope, InMemoryEventStore } from '@newsroom/testing';
-import { EventWriter } from '../shared/event-writer';
-import { recordIntent } from '../shared/intents';
+import { EventWriter } from '../shared/event-writer.service';
+import { recordIntent } from '../shared/intents.mapper';
 import { RequestMeta } from '../shared/write.types';
 import { RecordEventsCommand } from './record-events.command';
 import { RecordEventsHandler } from './record-events.handler';

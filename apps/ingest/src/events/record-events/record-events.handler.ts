@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { EventWriter } from '../shared/event-writer';
-import { recordIntent } from '../shared/intents';
+import { EventWriter } from '../shared/event-writer.service';
+import { recordIntent } from '../shared/intents.mapper';
 import { WriteOutcome } from '../shared/write.types';
 import { RecordEventsCommand } from './record-events.command';
 

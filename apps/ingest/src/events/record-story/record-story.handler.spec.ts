@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { StoryRequest, validateStoryRequest } from '@newsroom/domain';
 import { departedEnvelope, InMemoryEventStore } from '@newsroom/testing';
-import { EventWriter } from '../shared/event-writer';
+import { EventWriter } from '../shared/event-writer.service';
 import { RequestMeta } from '../shared/write.types';
 import { RecordStoryCommand } from './record-story.command';
 import { RecordStoryHandler } from './record-story.handler';

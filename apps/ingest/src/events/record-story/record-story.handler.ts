@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { storyToSubmissions } from '@newsroom/domain';
-import { EventWriter } from '../shared/event-writer';
-import { recordIntent } from '../shared/intents';
+import { EventWriter } from '../shared/event-writer.service';
+import { recordIntent } from '../shared/intents.mapper';
 import { RecordStoryCommand, StoryResult } from './record-story.command';
 
 /** The story becomes each event's first source; the events are decided and appended in one transaction. */

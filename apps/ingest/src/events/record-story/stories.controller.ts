@@ -5,8 +5,8 @@ import type { Request, Response } from 'express';
 import { storyRequestJsonSchema, validateStoryRequest } from '@newsroom/domain';
 import { ProblemError, problems, RequireScope } from '@newsroom/platform';
 import { ApiProblems } from '../../docs/api-problems.decorator';
-import { STORY_RESULT_SCHEMA } from '../../docs/response-schemas';
-import { requestMeta } from '../../http/request-meta';
+import { STORY_RESULT_SCHEMA } from '../../docs/responses.schema';
+import { requestMeta } from '../../http/request-meta.util';
 import { RecordStoryCommand } from './record-story.command';
 
 @ApiTags('events')

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { RetractionRequest, validateRetractionRequest, validateSubmission } from '@newsroom/domain';
 import { departedEnvelope, InMemoryEventStore } from '@newsroom/testing';
-import { EventWriter } from '../shared/event-writer';
-import { recordIntent } from '../shared/intents';
+import { EventWriter } from '../shared/event-writer.service';
+import { recordIntent } from '../shared/intents.mapper';
 import { RequestMeta } from '../shared/write.types';
 import { RetractEventCommand } from './retract-event.command';
 import { RetractEventHandler } from './retract-event.handler';

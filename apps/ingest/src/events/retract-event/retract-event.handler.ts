@@ -4,10 +4,10 @@ import { decideRetraction, RetractionRequest } from '@newsroom/domain';
 import { contentHash } from '@newsroom/event-store';
 import { uuidv7 } from '@newsroom/platform';
 import { EVENT_STORE } from '../../ingest.tokens';
-import { AmendResult, amendEvent } from '../shared/amend-event';
+import { AmendResult, amendEvent } from '../shared/amend-event.util';
 import { IngestEventStore } from '../shared/event-store.port';
-import { EventWriter, WriteIntent } from '../shared/event-writer';
-import { normaliseId } from '../shared/intents';
+import { EventWriter, WriteIntent } from '../shared/event-writer.service';
+import { normaliseId } from '../shared/intents.mapper';
 import { RetractEventCommand } from './retract-event.command';
 
 /**

@@ -5,9 +5,9 @@ import type { Request, Response } from 'express';
 import { retractionRequestJsonSchema, validateRetractionRequest } from '@newsroom/domain';
 import { problems } from '@newsroom/platform';
 import { AmendmentEndpoint } from '../../docs/api-amendment.decorator';
-import { amendedBody } from '../../http/outcome-response';
-import { eventIdParam, idempotencyKey } from '../../http/path-params';
-import { requestMeta } from '../../http/request-meta';
+import { amendedBody } from '../../http/outcome.response';
+import { eventIdParam, idempotencyKey } from '../../http/path-params.util';
+import { requestMeta } from '../../http/request-meta.util';
 import { RetractEventCommand } from './retract-event.command';
 
 @ApiTags('events')

@@ -1,7 +1,7 @@
 import { validateSubmission } from '@newsroom/domain';
 import { headcountEnvelope, InMemoryEventStore } from '@newsroom/testing';
-import { EventWriter } from '../../events/shared/event-writer';
-import { recordIntent } from '../../events/shared/intents';
+import { EventWriter } from '../../events/shared/event-writer.service';
+import { recordIntent } from '../../events/shared/intents.mapper';
 import { ReadStreamHandler } from './read-stream.handler';
 import { ReadStreamQuery } from './read-stream.query';
 

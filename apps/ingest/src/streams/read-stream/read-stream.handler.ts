@@ -2,9 +2,9 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { IngestEventStore } from '../../events/shared/event-store.port';
 import { EVENT_STORE } from '../../ingest.tokens';
-import { foldStoredStream } from '../../read/event-view';
+import { foldStoredStream } from '../../read/event-view.mapper';
 import { ReadStreamQuery } from './read-stream.query';
-import { StreamPage, toStreamPage } from './stream-page';
+import { StreamPage, toStreamPage } from './stream-page.mapper';
 
 /**
  * The whole stream is read and folded even for one page: each event's status can depend on any later event.

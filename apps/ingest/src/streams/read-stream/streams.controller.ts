@@ -4,9 +4,9 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiSecurity, ApiTags }
 import { isSubject } from '@newsroom/domain';
 import { ProblemError, problems } from '@newsroom/platform';
 import { ApiProblems } from '../../docs/api-problems.decorator';
-import { STREAM_PAGE_SCHEMA } from '../../docs/response-schemas';
+import { STREAM_PAGE_SCHEMA } from '../../docs/responses.schema';
 import { ReadStreamQuery } from './read-stream.query';
-import { StreamPage } from './stream-page';
+import { StreamPage } from './stream-page.mapper';
 
 export const MAX_STREAM_PAGE = 1000;
 

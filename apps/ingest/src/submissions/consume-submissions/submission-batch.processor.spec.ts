@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { IncomingMessage, OutgoingMessage, Publisher } from '@newsroom/messaging';
 import { departedEnvelope, headcountEnvelope, InMemoryEventStore } from '@newsroom/testing';
 import { RecordEventsHandler } from '../../events/record-events/record-events.handler';
-import { EventWriter } from '../../events/shared/event-writer';
+import { EventWriter } from '../../events/shared/event-writer.service';
 import { SubmissionBatchProcessor } from './submission-batch.processor';
 
 const TOPIC = 'newsroom.submissions.v1';

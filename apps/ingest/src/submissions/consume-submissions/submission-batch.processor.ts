@@ -2,10 +2,10 @@ import { Logger } from '@nestjs/common';
 import { isTransientStoreError } from '@newsroom/event-store';
 import { IncomingMessage, Publisher } from '@newsroom/messaging';
 import { RecordEventsCommand } from '../../events/record-events/record-events.command';
-import { storeRejection } from '../../events/shared/event-writer';
+import { storeRejection } from '../../events/shared/event-writer.service';
 import { WriteOutcome, WriteRejection } from '../../events/shared/write.types';
 import { toDeadLetter } from './dead-letter.message';
-import { ParsedSubmission, parseSubmissionMessage } from './submission-message';
+import { ParsedSubmission, parseSubmissionMessage } from './submission.message';
 
 type ValidSubmission = Extract<ParsedSubmission, { ok: true }> & { index: number };
 

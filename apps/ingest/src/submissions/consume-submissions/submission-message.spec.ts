@@ -1,6 +1,6 @@
 import { departedEnvelope } from '@newsroom/testing';
 import { IncomingMessage } from '@newsroom/messaging';
-import { parseSubmissionMessage, submissionIdFor } from './submission-message';
+import { parseSubmissionMessage, submissionIdFor } from './submission.message';
 
 const message = (value: unknown, headers: Record<string, string> = {}, offset = '7'): IncomingMessage => ({
   topic: 'newsroom.submissions.v1',

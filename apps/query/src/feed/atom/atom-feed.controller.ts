@@ -1,8 +1,8 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ApiParams, ApiProblemBadRequest } from '../../docs/zod-openapi.decorators';
-import { parseFeedQuery } from '../feed-query';
+import { ApiParams, ApiProblemBadRequest } from '../../docs/zod-openapi.decorator';
+import { parseFeedQuery } from '../feed-query.reader';
 import { buildAtomFeed } from './atom-feed.builder';
 import { AtomFeedRepository } from './atom-feed.repository';
 import { atomFeedParams } from './atom-feed.schema';

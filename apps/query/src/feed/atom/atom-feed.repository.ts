@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { FEED_ITEM_COLUMNS, FeedItemDbRow, FeedItemRow, toFeedItemRow } from '@newsroom/projections';
 import { READ_DB } from '../../database/read-database.module';
-import { FeedFilter } from '../feed-query';
+import { FeedFilter } from '../feed-query.reader';
 
 const COLUMNS = FEED_ITEM_COLUMNS.split(',')
   .map((c) => `f.${c.trim()}`)

@@ -1,4 +1,4 @@
-import { feedQuerySchema } from '../feed-query';
+import { feedQuerySchema } from '../feed-query.reader';
 
 /**
  * The Atom feed's parameters: the feed history's filters and language; `limit` is the number of entries (the

@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { formatOf, readReportParams } from '../shared/report-params.schema';
 import { respond } from '../shared/report.response';
-import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorators';
+import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
 import { LeadershipRepository, TenureDto } from './leadership.repository';
 import { leadershipParams, leadershipReportSchema } from './leadership.schema';
 

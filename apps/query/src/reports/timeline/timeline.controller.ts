@@ -3,9 +3,9 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { formatOf, fromBeforeTo, readReportParams } from '../shared/report-params.schema';
 import { respond } from '../shared/report.response';
-import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorators';
+import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
 import { toTimelineJs } from './timeline-js.mapper';
-import { TIMELINE_CSV } from './timeline.csv';
+import { TIMELINE_CSV } from './timeline-csv.writer';
 import { TimelineRepository } from './timeline.repository';
 import { timelineJsSchema, timelineParams, timelineReportSchema } from './timeline.schema';
 

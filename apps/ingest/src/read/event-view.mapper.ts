@@ -1,0 +1,88 @@
+import { AmendmentEvent, EventStatus, foldStream, isAmendment, StreamState } from '@newsroom/domain';
+import { EventMetadata, StoredEvent } from '@newsroom/event-store';
+import { toRecordedEvent } from '../events/shared/stored-to-recorded.mapper';
+
+/** An event as the API shows it: the submission envelope plus the fields the server added. */
+export interface EventView {
+  id: string;
+  type: string;
+  subject: string;
+  occurredAt: string | null;
+  data: unknown;
+  sources: unknown[];
+  modality: string;
+  streamVersion: number;
+  globalPosition: string;
+  recordedAt: string;
+  schemaVersion: number;
+  metadata: EventMetadata;
+}
+
+/** One correction or retraction of an event, oldest first. */
+export interface AmendmentView {
+  id: string;
+  type: 'event.corrected' | 'event.retracted';
+  recordedAt: string;
+  globalPosition: string;
+  reason: string;
+  changes?: { occurredAt?: string; data?: Record<string, unknown> };
+  sources?: unknown[];
+}
+
+export interface EventDetailView extends EventView {
+  status: EventStatus;
+  /** occurredAt and data after every correction (equal to the recorded ones when never corrected). */
+  current: { occurredAt: string | null; data: unknown };
+  history: AmendmentView[];
+}
+
+/** Old schema versions are upcast on read: clients always see today's shape. */
+export function toEventView(stored: StoredEvent): EventView {
+  const e = toRecordedEvent(stored);
+  return {
+    id: e.eventId,
+    type: e.type,
+    subject: e.subject,
+    occurredAt: e.occurredAt,
+    data: e.data,
+    sources: e.sources,
+    modality: e.modality,
+    streamVersion: stored.streamVersion,
+    globalPosition: stored.globalPosition,
+    recordedAt: stored.recordedAt,
+    schemaVersion: e.schemaVersion,
+    metadata: stored.metadata,
+  };
+}
+
+const isAmendmentOf = (e: StoredEvent, eventId: string): e is StoredEvent & AmendmentEvent =>
+  isAmendment(e) && e.data?.targetEventId === eventId;
+
+function toAmendment(e: StoredEvent & AmendmentEvent): AmendmentView {
+  return {
+    id: e.eventId,
+    type: e.type,
+    recordedAt: e.recordedAt,
+    globalPosition: e.globalPosition,
+    reason: e.data.reason,
+    ...(e.type === 'event.corrected' ? { changes: e.data.changes } : {}),
+    ...(e.sources?.length ? { sources: e.sources } : {}),
+  };
+}
+
+/** Folds the subject's stream (the same fold the rules use) and describes one event of it. */
+export function foldStoredStream(subject: string, stream: StoredEvent[]): StreamState {
+  return foldStream(subject, stream.map(toRecordedEvent));
+}
+
+export function toEventDetail(eventId: string, stream: StoredEvent[], state: StreamState): EventDetailView | null {
+  const stored = stream.find((e) => e.eventId === eventId);
+  const folded = state.events.get(eventId);
+  if (!stored || !folded) return null;
+  return {
+    ...toEventView(stored),
+    status: folded.status,
+    current: { occurredAt: folded.occurredAt, data: folded.data },
+    history: stream.filter((e) => isAmendmentOf(e, eventId)).map(toAmendment),
+  };
+}

@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { LeadershipProjection, LeadershipRow, rosterAt, Tenure, tenuresOf } from '@newsroom/projections';
+import { createTestDatabase, TestDatabase } from '@newsroom/testing';
+import { factColumns, SqlParams, visibleAt } from '../src/reports/shared/sql.builder';
+import { LeadershipQuery, LeadershipRepository } from '../src/reports/leadership/leadership.repository';
+
+/** A small deterministic generator, so a failure replays. */
+function random(seed: number) {
+  let s = seed >>> 0;
+  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return { next, pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] };
+}
+
+const ORGS = ['org:alpha', 'org:beta'];
+const PEOPLE = Array.from({ length: 9 }, (_, i) => `person:p${i}`);
+// Two spellings of one role: the pairing compares role keys, not texts.
+const ROLES = [['Chief Technology Officer', 'c-suite'], ['chief  technology officer', 'c-suite'], ['Head of Research', 'research'], ['Board Member', 'board']];
+const DAYS = [null, '2024-01-01', '2024-03-01', '2024-03-01', '2024-06-15', '2024-09-01', '2025-01-01'];
+const MODALITIES = ['reported', 'reported', 'confirmed', 'denied', 'rumored'];
+const T0 = Date.parse('2025-06-01T00:00:00.000Z');
+const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
+
+const INSERT = `INSERT INTO read_model.leadership_events (fact_id, version, part, event_type, subject, modality, occurred_at, valid_from,
+    valid_to, recorded_from, recorded_to, position_from, fact_position, superseded_by, data, sources, organization, kind, role, role_key,
+    role_category, interim, reason, destination)
+  SELECT (x->>0)::uuid, (x->>1)::int, '', x->>2, x->>3, x->>4, x->>5, (x->>6)::timestamptz, (x->>7)::timestamptz,
+    (x->>8)::timestamptz, (x->>9)::timestamptz, (x->>10)::bigint, (x->>11)::bigint, x->>12, '{}',
+    jsonb_build_array(jsonb_build_object('outlet', 'Wire', 'url', 'https://wire.example/' || (x->>0) || '/' || (x->>1))),
+    x->>13, CASE x->>2 WHEN 'executive.appointed' THEN 'appointed' ELSE 'departed' END, x->>14, x->>15, x->>16, (x->>17)::boolean,
+    x->>18, x->>19
+  FROM jsonb_array_elements($1::jsonb) AS x`;
+
+/**
+ * A random leadership history stored as the projection stores it: appointments and departures, some corrected
+ * (a later version, possibly of another person, organization or role) or retracted, at once or later.
+ */
+class History {
+  private readonly r = random(20261127);
+  private clock = 0;
+  private position = 0;
+
+  constructor(private readonly db: TestDatabase) {}
+
+  private version(factId: string, v: number, position: number, from: number, to: number | null, by: string | null): unknown[] {
+    const r = this.r;
+    const [role, category] = r.pick(ROLES);
+    const day = r.pick(DAYS);
+    const validFrom = day && `${day}T00:00:00.000Z`;
+    const validTo = day && new Date(Date.parse(validFrom!) + r.pick([1, 1, 31, 92]) * 86_400_000).toISOString();
+    return [
+      factId, v, r.pick(['executive.appointed', 'executive.departed']), r.pick(PEOPLE), r.pick(MODALITIES), day, validFrom, validTo,
+      at(from), to === null ? null : at(to), position, position, by, r.pick(ORGS), role, role.trim().replace(/\s+/g, ' ').toLowerCase(), category,
+      r.next() < 0.3, r.pick([null, 'resigned', 'fired']), r.pick([null, 'org:gamma']),
+    ];
+  }
+
+  /** `facts` new facts; returns their ids. */
+  async record(facts: number): Promise<string[]> {
+    const rows: unknown[][] = [];
+    const ids: string[] = [];
+    for (let i = 0; i < facts; i++) {
+      const factId = randomUUID();
+      const position = ++this.position;
+      const recorded = ++this.clock;
+      const fate = this.r.next();
+      ids.push(factId);
+      if (fate < 0.15) {
+        const fixed = (this.clock += 1);
+        rows.push(this.version(factId, 1, position, recorded, fixed, 'corrected'), this.version(factId, 2, position, fixed, null, null));
+      } else if (fate < 0.22) rows.push(this.version(factId, 1, position, recorded, (this.clock += 1), 'retracted'));
+      else rows.push(this.version(factId, 1, position, recorded, null, null));
+    }
+    await this.db.pool.query(INSERT, [JSON.stringify(rows)]);
+    return ids;
+  }
+
+  /** Corrects (two in three) or retracts `count` standing facts now; returns their ids. */
+  async amend(count: number): Promise<string[]> {
+    const { rows: standing } = await this.db.pool.query(
+      'SELECT fact_id, version, fact_position FROM read_model.leadership_events WHERE recorded_to IS NULL ORDER BY fact_id LIMIT $1', [count]);
+    const added: unknown[][] = [];
+    for (const f of standing) {
+      const now = ++this.clock;
+      const corrected = this.r.next() < 0.67;
+      await this.db.pool.query('UPDATE read_model.leadership_events SET recorded_to = $3, superseded_by = $4 WHERE fact_id = $1 AND version = $2',
+        [f.fact_id, f.version, at(now), corrected ? 'corrected' : 'retracted']);
+      if (corrected) added.push(this.version(f.fact_id, f.version + 1, Number(f.fact_position), now, null, null));
+    }
+    await this.db.pool.query(INSERT, [JSON.stringify(added)]);
+    return standing.map((f) => f.fact_id);
+  }
+
+  /** Instants between the recordings so far, for knownAt. */
+  instants(): string[] {
+    return Array.from({ length: 6 }, (_, k) => at(Math.round(((k + 1) * this.clock) / 7) + 0.5));
+  }
+}
+
+/** The reference: every visible row of the organization paired by `tenuresOf`, as the report did before paging. */
+async function expected(ds: DataSource, q: LeadershipQuery): Promise<Tenure[]> {
+  const p = new SqlParams();
+  const columns = factColumns('t', { data: false, plain: ['organization', 'kind', 'role', 'role_key', 'role_category', 'interim', 'reason', 'destination'] });
+  const rows: LeadershipRow[] = await ds.query(
+    `SELECT ${columns} FROM read_model.leadership_events t WHERE t.organization = ${p.add(q.organization)} AND ${visibleAt('t', q.knownAt, p)}`,
+    p.values,
+  );
+  const tenures = tenuresOf(rows);
+  return q.show === 'tenures' ? tenures : rosterAt(tenures, q.asOf);
+}
+
+type Listed = Pick<Tenure, 'person' | 'role' | 'roleCategory' | 'interim' | 'reason' | 'destination' | 'certain'> & {
+  start: { eventId: string; occurredAt: string | null; from: string | null; to: string | null; modality: string; status: string; recordedAt: string } | null;
+  end: Listed['start'];
+};
+const brief = (t: Listed) => JSON.stringify([t.person, t.role, t.roleCategory, t.interim, t.reason, t.destination, t.certain ?? '-', bound(t.start), bound(t.end)]);
+const bound = (b: Listed['start']) => b && [b.eventId, b.occurredAt, b.from, b.to, b.modality, b.status, b.recordedAt];
+
+/** Reads every page of the report (7 at a time) and lists what it served. */
+async function allPages(repo: LeadershipRepository, query: LeadershipQuery): Promise<string[]> {
+  const q = { ...query, limit: 7, cursor: null as string | null };
+  const got: string[] = [];
+  for (let pages = 0; ; pages++) {
+    const page = await repo.report(q);
+    expect(page.items.length).toBeLessThanOrEqual(7);
+    got.push(...page.items.map(brief));
+    if (!page.next) return got;
+    q.cursor = page.next;
+    expect(pages).toBeLessThan(100);
+  }
+}
+
+describe('leadership report: pairing only the rows that matter, paged, equals pairing every row (real Postgres)', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let repo: LeadershipRepository;
+  let history: History;
+  const projection = new LeadershipProjection();
+
+  /** Every organization and view, valid time and transaction time (null: from `leadership_runs`), against the reference. */
+  async function compareAll(knownAts: Array<string | null>): Promise<number> {
+    let compared = 0;
+    for (const organization of ORGS)
+      for (const show of ['roster', 'tenures'] as const)
+        for (const asOf of show === 'roster' ? [null, '2024-03-01T00:00:00.000Z', '2024-07-01T00:00:00.000Z', '2025-02-01T00:00:00.000Z'] : [null])
+          for (const knownAt of knownAts) {
+            const q: LeadershipQuery = { organization, show, asOf, knownAt, modality: null };
+            const want = (await expected(ds, q)).map(brief);
+            expect({ q, listed: await allPages(repo, q) }).toEqual({ q, listed: want });
+            compared += want.length;
+          }
+    return compared;
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase('leadership');
+    ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
+    repo = new LeadershipRepository(ds);
+    history = new History(db);
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('read in pages of 7, as recorded now and at earlier instants, lists what pairing every row lists', async () => {
+    const first = await history.record(250);
+    await projection.refreshRuns(ds.manager, first.slice(0, 120));
+    await projection.refreshRuns(ds.manager, first.slice(120));
+    const second = await history.record(150);
+    await projection.refreshRuns(ds.manager, second);
+    const instants = history.instants();
+    expect(await compareAll([null, instants[1], instants[4]])).toBeGreaterThan(100);
+  });
+
+  it('stays equal when later corrections move facts between people, roles and organizations, and retractions remove them', async () => {
+    const amended = await history.amend(60);
+    await projection.refreshRuns(ds.manager, amended);
+    expect(await compareAll([null, history.instants()[5]])).toBeGreaterThan(100);
+  });
+
+  it('serves the sources of the listed facts and, for a corrected one, its earlier versions', async () => {
+    const { items } = await repo.report({ organization: 'org:alpha', show: 'tenures', asOf: null, knownAt: null, modality: null, limit: 1000 });
+    const bounds = items.flatMap((t) => [t.start, t.end]).filter((b) => b !== null);
+    expect(bounds.length).toBeGreaterThan(20);
+    for (const b of bounds) expect(b!.sources[0].url).toContain(b!.eventId);
+    const corrected = bounds.find((b) => b!.status === 'corrected')!;
+    expect(corrected.history.length).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -1,0 +1,244 @@
+import { Logger } from '@nestjs/common';
+import { Pool, PoolClient } from 'pg';
+import { EVENTS_CHANNEL, PgEventStore, StoredEvent } from '@newsroom/event-store';
+import { Publisher, toWireMessage } from '@newsroom/messaging';
+import { chunkByBytes, DEFAULT_MAX_EVENT_BYTES, publishBudgetBytes, recordBytes } from '@newsroom/platform';
+import { Queryable, RelayCheckpoints } from './relay-checkpoints.repository';
+
+export interface EventRelayOptions {
+  topic: string;
+  batchSize: number;
+  idleWaitMs: number;
+  maxBackoffMs: number;
+  /** Advisory lock key that makes exactly one relay per database the active one. */
+  leaderLockKey: number;
+  /** NEWSROOM_MAX_EVENT_BYTES: bounds what one produce request carries (config/limits.config.ts). */
+  maxEventBytes?: number;
+  /**
+   * Runs after leadership is taken, before the first publish, until it succeeds: the service ensures the topic
+   * and its max.message.bytes there. A failure is the relay's lastError (readiness says what to set).
+   */
+  prepare?: () => Promise<unknown>;
+  /** How often a standby tries the lock, and how long a deposed leader waits before it tries again (2 s). */
+  standbyPollMs?: number;
+}
+
+export interface RelayStatus {
+  leader: boolean;
+  checkpoint: string;
+  lastError: string | null;
+  lastLoopAt: number;
+  published: number;
+}
+
+
+/**
+ * Copies the event log to Kafka in position order, checkpointing in Postgres after each acknowledged batch.
+ * A crash between publish and checkpoint republishes that batch: consumers skip by position, so at-least-once
+ * here is exactly-once in effect downstream. Kafka down: appends go on; the relay retries with backoff.
+ */
+export class EventRelay {
+  private readonly logger = new Logger(EventRelay.name);
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private lockClient: PoolClient | null = null;
+  private listenClient: PoolClient | null = null;
+  private wake: (() => void) | null = null;
+  private readonly status: RelayStatus = { leader: false, checkpoint: '0', lastError: null, lastLoopAt: 0, published: 0 };
+  private prepared = false;
+  private lostLeadershipAt = 0;
+  /** Events per read: the batch size, lowered while events are large so one read holds a few requests' worth. */
+  private readLimit: number;
+  private readonly budgetBytes: number;
+  onPublished: (count: number, checkpoint: string) => void = () => undefined;
+  private storeId: string | null | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly store: PgEventStore,
+    private readonly publisher: Publisher,
+    private readonly checkpoints: RelayCheckpoints,
+    private readonly options: EventRelayOptions,
+  ) {
+    this.readLimit = options.batchSize;
+    this.budgetBytes = publishBudgetBytes(options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.releaseClients();
+  }
+
+  getStatus(): RelayStatus {
+    return { ...this.status };
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 200;
+    while (this.running) {
+      this.status.lastLoopAt = Date.now();
+      try {
+        const lock = await this.ensureLeadership();
+        if (!lock) {
+          this.status.lastError = null; // a standby is healthy
+          await this.sleep(this.standbyPollMs);
+          continue;
+        }
+        if (!this.prepared) {
+          await this.options.prepare?.();
+          this.prepared = true;
+        }
+        const published = await this.publishOnce(lock);
+        this.status.lastError = null;
+        backoff = 200;
+        if (published === 0) await this.sleep(this.options.idleWaitMs);
+      } catch (error) {
+        this.status.lastError = (error as Error).message;
+        this.logger.warn(`relay iteration failed, retrying in ${backoff} ms: ${this.status.lastError}`);
+        if (this.isConnectionLoss(error)) await this.releaseClients();
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, this.options.maxBackoffMs);
+      }
+    }
+  }
+
+  /**
+   * Publishes the next events after the checkpoint; returns how many went out. The loop passes the leader's
+   * lock session: the checkpoint is read and saved on it, so a lost lease fails the cycle (no extra query).
+   * What one read returns is split into produce requests of at most the byte budget, each checkpointed once
+   * acknowledged; one request in flight, so order per partition holds.
+   */
+  async publishOnce(session: Queryable = this.pool): Promise<number> {
+    const { topic } = this.options;
+    const checkpoint = await this.checkpoints.load(topic, session).catch((e) => this.onSessionError(session, e));
+    this.status.checkpoint = checkpoint;
+    const events = await this.store.readAll(checkpoint, this.readLimit);
+    if (events.length === 0) return 0;
+    // The store's identity, read once: consumers of another store skip these (null on a schema from before it: no header).
+    this.storeId ??= await this.store.storeId();
+    const storeId = this.storeId;
+    const messages = events.map((e) => ({ event: e, message: toWireMessage(e, storeId), bytes: 0 }));
+    let total = 0;
+    for (const m of messages) total += m.bytes = recordBytes(m.message);
+    this.readLimit = Math.max(1, Math.min(this.options.batchSize, Math.floor((4 * this.budgetBytes) / (total / events.length))));
+    const chunks = total <= this.budgetBytes ? [messages] : chunkByBytes(messages, this.budgetBytes, (m) => m.bytes);
+    let published = 0;
+    for (const chunk of chunks) {
+      if (chunk.length === 1 && chunk[0].bytes > this.budgetBytes) throw this.tooLarge(chunk[0].event, chunk[0].bytes);
+      if (session !== this.pool && session !== this.lockClient) throw new Error('relay lost its leadership');
+      await this.publisher.publish(topic, chunk.map((m) => m.message), { withinBudget: true });
+      const last = chunk[chunk.length - 1].event.globalPosition;
+      await this.checkpoints.save(topic, last, session).catch((e) => this.onSessionError(session, e));
+      this.status.checkpoint = last;
+      this.status.published += chunk.length;
+      published += chunk.length;
+      this.onPublished(chunk.length, last);
+    }
+    return published;
+  }
+
+  /** Any error of a query on the lock session (closed, terminated, read timeout) is lost leadership. */
+  private onSessionError(session: Queryable, error: Error): never {
+    if (session === this.lockClient) this.leadershipLost(this.lockClient, error);
+    throw error;
+  }
+
+  private tooLarge(e: StoredEvent, bytes: number): Error {
+    const need = bytes + 64 * 1024;
+    return new Error(
+      `event ${e.eventId} at position ${e.globalPosition} is a ${bytes}-byte Kafka record, above the ${this.budgetBytes} bytes ` +
+        `one produce request may carry under NEWSROOM_MAX_EVENT_BYTES=${this.options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES}; ` +
+        `set NEWSROOM_MAX_EVENT_BYTES to at least ${need} on every service and restart the relay (it raises the topics' max.message.bytes)`,
+    );
+  }
+
+  /** The lock session while this relay leads, else null. Any error on that session is lost leadership. */
+  private async ensureLeadership(): Promise<PoolClient | null> {
+    if (this.lockClient) return this.lockClient;
+    // A deposed leader stands by a full poll interval first, so a standby that saw the lock free takes it.
+    if (Date.now() - this.lostLeadershipAt < this.standbyPollMs) return null;
+    const client = await this.pool.connect();
+    client.on('error', (error) => this.leadershipLost(client, error));
+    let ok = false;
+    try {
+      const { rows } = await client.query('SELECT pg_try_advisory_lock($1) AS ok', [this.options.leaderLockKey]);
+      ok = rows[0].ok === true;
+    } finally {
+      if (!ok) client.release(true);
+    }
+    if (!ok) {
+      this.status.leader = false;
+      return null;
+    }
+    this.lockClient = client;
+    this.status.leader = true;
+    this.prepared = false;
+    this.logger.log('relay is the leader for this database');
+    await this.listen();
+    return client;
+  }
+
+  /** The lock session failed (terminated, timed out, network): the lease may be someone else's now. Stop at once. */
+  private leadershipLost(client: PoolClient, error: Error): void {
+    if (this.lockClient !== client) return;
+    this.logger.warn(`relay lost its leadership (lock session failed: ${error.message}); back to standby`);
+    this.status.lastError = `lost leadership: ${error.message}`;
+    void this.releaseClients();
+  }
+
+  /** Appends NOTIFY on commit, so the relay wakes at once instead of waiting out its poll interval. */
+  private async listen(): Promise<void> {
+    const client = await this.pool.connect();
+    client.on('error', () => undefined);
+    client.on('notification', () => this.wake?.());
+    await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    this.listenClient = client;
+  }
+
+  private async releaseClients(): Promise<void> {
+    if (this.lockClient) this.lostLeadershipAt = Date.now();
+    for (const client of [this.lockClient, this.listenClient]) {
+      if (!client) continue;
+      // Destroy rather than reuse: a session advisory lock must not outlive the relay's claim on it.
+      client.release(true);
+    }
+    this.lockClient = null;
+    this.listenClient = null;
+    this.status.leader = false;
+  }
+
+  private get standbyPollMs(): number {
+    return this.options.standbyPollMs ?? 2000;
+  }
+
+  private isConnectionLoss(error: unknown): boolean {
+    // kafkajs protocol errors carry a numeric code: only Postgres SQLSTATE strings are checked for class 08.
+    const e = error as { code?: unknown; message?: string };
+    return (
+      /terminat|ECONNREFUSED|ECONNRESET|Connection|unavailable|not queryable|lost its leadership/i.test(e?.message ?? '') ||
+      (typeof e?.code === 'string' && e.code.startsWith('08'))
+    );
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,40 @@
+import type { FieldError } from '../validation/validation.types';
+
+export type DomainErrorKind = 'validation' | 'rule' | 'conflict' | 'not_found';
+
+// Stable codes: the apps' problem+json filters switch on these, so they never change once shipped.
+export const DOMAIN_ERROR_CODES = {
+  VALIDATION_FAILED: 'VALIDATION.FAILED',
+  EVENT_TYPE_NOT_RECORDABLE: 'EVENT.TYPE_NOT_RECORDABLE',
+  EVENT_NOT_FOUND: 'EVENT.NOT_FOUND',
+  EVENT_RETRACTED: 'EVENT.RETRACTED',
+  EVENT_NOT_CORRECTABLE: 'EVENT.NOT_CORRECTABLE',
+  EVENT_UNKNOWN_TYPE: 'EVENT.UNKNOWN_TYPE',
+  EVENT_UNKNOWN_SCHEMA_VERSION: 'EVENT.UNKNOWN_SCHEMA_VERSION',
+  STREAM_SUBJECT_MISMATCH: 'STREAM.SUBJECT_MISMATCH',
+  STREAM_VERSION_MISMATCH: 'STREAM.VERSION_MISMATCH',
+  CASE_NOT_FILED: 'CASE.NOT_FILED',
+  CASE_ALREADY_FILED: 'CASE.ALREADY_FILED',
+  CASE_CLOSED: 'CASE.CLOSED',
+} as const;
+
+export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[keyof typeof DOMAIN_ERROR_CODES];
+
+/** The one error family of the domain; apps map `kind` to an HTTP status and `code` to problem+json. */
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  readonly code: DomainErrorCode;
+  readonly kind: DomainErrorKind;
+  readonly errors?: FieldError[];
+
+  constructor(code: DomainErrorCode, kind: DomainErrorKind, message: string, errors?: FieldError[]) {
+    super(message);
+    this.code = code;
+    this.kind = kind;
+    if (errors) this.errors = errors;
+  }
+
+  static validation(errors: FieldError[], message = 'The request is not valid'): DomainError {
+    return new DomainError(DOMAIN_ERROR_CODES.VALIDATION_FAILED, 'validation', message, errors);
+  }
+}

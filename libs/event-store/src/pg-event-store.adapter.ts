@@ -1,0 +1,121 @@
+import { Pool } from 'pg';
+import { DEFAULT_APPEND_QUEUE_LIMITS, GroupCommitter } from './group-committer.service';
+export { APPEND_LOCK_KEY, EVENTS_CHANNEL } from './group-committer.service';
+import { translateStoreError } from './store-error.mapper';
+import { AppendedEvent, StoredEvent, StreamAppend } from './event-store.types';
+import { EventLogReader } from './event-log.reader';
+import { WriteReadCoalescer, WriteReads } from './write-reads.service';
+
+/** Bounds of the store's waiting queues (see GroupCommitter and WriteReadCoalescer). */
+export interface EventStoreLimits {
+  /** Append submissions (one per write request or Kafka chunk) waiting for a group. */
+  appendQueueSubmissions: number;
+  /** Events in those submissions. */
+  appendQueueEvents: number;
+  /** Writers waiting for their coalesced read. */
+  writeReadsQueue: number;
+  /** Retry-After when a queue is full. */
+  busyRetryAfterSeconds: number;
+}
+
+export const DEFAULT_EVENT_STORE_LIMITS: EventStoreLimits = {
+  appendQueueSubmissions: DEFAULT_APPEND_QUEUE_LIMITS.maxSubmissions,
+  appendQueueEvents: DEFAULT_APPEND_QUEUE_LIMITS.maxEvents,
+  writeReadsQueue: 5000,
+  busyRetryAfterSeconds: DEFAULT_APPEND_QUEUE_LIMITS.retryAfterSeconds,
+};
+
+/** The append-only event log in Postgres: raw SQL, one class. Appends go through the group committer. */
+export class PgEventStore {
+  private readonly committer: GroupCommitter;
+  private readonly writeReads: WriteReadCoalescer;
+  private readonly log: EventLogReader;
+
+  constructor(
+    private readonly pool: Pool,
+    limits: Partial<EventStoreLimits> = {},
+  ) {
+    const l = { ...DEFAULT_EVENT_STORE_LIMITS, ...limits };
+    this.committer = new GroupCommitter(pool, (error) => this.translate(error), undefined, {
+      maxSubmissions: l.appendQueueSubmissions,
+      maxEvents: l.appendQueueEvents,
+      retryAfterSeconds: l.busyRetryAfterSeconds,
+    });
+    this.writeReads = new WriteReadCoalescer((sql, params) => this.query(sql, params), undefined, l.writeReadsQueue, l.busyRetryAfterSeconds);
+    this.log = new EventLogReader(pool);
+  }
+
+  /**
+   * What a write reads before deciding: its streams and the events already stored under its ids, in one query
+   * shared with concurrent writers (see WriteReadCoalescer).
+   */
+  readForWrite(streamIds: string[], eventIds: string[]): Promise<WriteReads> {
+    return this.writeReads.read(streamIds, eventIds);
+  }
+
+  /** Appends to one stream with an optimistic version check, in one transaction. */
+  async append(request: StreamAppend): Promise<AppendedEvent[]> {
+    return this.appendMany([request]);
+  }
+
+  /**
+   * Appends to several streams atomically (a story is all or nothing), through the group committer: concurrent
+   * appends share one transaction and one commit, each still all or nothing and version-checked on its own.
+   */
+  async appendMany(requests: StreamAppend[]): Promise<AppendedEvent[]> {
+    const nonEmpty = requests.filter((r) => r.events.length > 0);
+    if (nonEmpty.length === 0) return [];
+    const ids = new Set(nonEmpty.map((r) => r.streamId));
+    // One request per stream: two would each claim the same versions, and their expected versions could not both hold.
+    if (ids.size !== nonEmpty.length) throw new Error('appendMany got a stream twice; merge its events into one request');
+    return this.committer.submit(nonEmpty);
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    const { rows } = await this.query('SELECT version FROM event_store.streams WHERE stream_id = $1', [streamId]);
+    return rows.length ? Number(rows[0].version) : 0;
+  }
+
+  async readStream(streamId: string, fromVersion = 1): Promise<StoredEvent[]> {
+    return this.translated(this.log.readStream(streamId, fromVersion));
+  }
+
+  /** Committed events after a position, in position order. Safe against late commits (see APPEND_LOCK_KEY). */
+  async readAll(afterPosition: string | number, limit: number): Promise<StoredEvent[]> {
+    return this.translated(this.log.readAll({ after: afterPosition, limit }));
+  }
+
+  async findEvent(eventId: string): Promise<StoredEvent | null> {
+    return this.translated(this.log.readById(eventId));
+  }
+
+  async headPosition(): Promise<string> {
+    return this.translated(this.log.head());
+  }
+
+  /** The store's identity (`store-id` on every message), or null on a schema from before it. */
+  async storeId(): Promise<string | null> {
+    return this.translated(this.log.storeId());
+  }
+
+  private async translated<T>(read: Promise<T>): Promise<T> {
+    try {
+      return await read;
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  private async query(sql: string, params: unknown[] = []) {
+    try {
+      return await this.pool.query(sql, params);
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  private translate(error: unknown): Error {
+    return translateStoreError(error);
+  }
+}
+

@@ -1,0 +1,218 @@
+import { Admin, ConfigResourceTypes, Kafka, logLevel, Producer, Partitioners, CompressionTypes } from 'kafkajs';
+import { Logger } from '@nestjs/common';
+import { chunkByBytes, DEFAULT_MAX_EVENT_BYTES, publishBudgetBytes, recordBytes } from '@newsroom/platform';
+import { OutgoingMessage, Publisher, TopicSpec } from './messaging.types';
+import { ManagedConsumer } from './managed.consumer';
+import { ConsumerOptions } from './messaging.types';
+
+/** SASL credentials of one service (KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD). */
+export interface KafkaSasl {
+  mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain';
+  username: string;
+  password: string;
+}
+
+/**
+ * The SASL options from a service's settings: none when KAFKA_SASL_MECHANISM is empty; a mechanism without a
+ * user or password is a configuration error (the service would otherwise connect unauthenticated and be refused).
+ */
+export function kafkaSasl(config: { KAFKA_SASL_MECHANISM?: string; KAFKA_SASL_USERNAME?: string; KAFKA_SASL_PASSWORD?: string }): KafkaSasl | undefined {
+  const mechanism = config.KAFKA_SASL_MECHANISM ?? '';
+  if (!mechanism) return undefined;
+  if (!['scram-sha-512', 'scram-sha-256', 'plain'].includes(mechanism)) throw new Error(`KAFKA_SASL_MECHANISM ${mechanism} is not one of scram-sha-512, scram-sha-256, plain`);
+  if (!config.KAFKA_SASL_USERNAME || !config.KAFKA_SASL_PASSWORD) throw new Error('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required');
+  return { mechanism: mechanism as KafkaSasl['mechanism'], username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD };
+}
+
+export interface KafkaClientOptions {
+  clientId: string;
+  brokers: string[];
+  /** SASL (over plaintext: the broker is reached on a private network) for a broker with users and ACLs. */
+  sasl?: KafkaSasl;
+  connectionTimeoutMs?: number;
+  /** NEWSROOM_MAX_EVENT_BYTES: one send carries at most a topic batch's worth of it (config/limits.config.ts). */
+  maxEventBytes?: number;
+}
+
+const kafkaLogger = new Logger('kafkajs');
+const MAX_MESSAGE_BYTES = 'max.message.bytes';
+const toNestLog = () => ({ level, log }: { level: logLevel; log: { message: string; [k: string]: unknown } }) => {
+  const { message, timestamp: _t, logger: _l, ...rest } = log;
+  const line = `${message} ${Object.keys(rest).length ? JSON.stringify(rest) : ''}`.trim();
+  if (level === logLevel.ERROR) kafkaLogger.error(line);
+  else if (level === logLevel.WARN) kafkaLogger.warn(line);
+  else kafkaLogger.debug(line);
+};
+
+/**
+ * Owns one kafkajs client per process: a lazily connected producer, an admin for topics and readiness, and
+ * consumers that restart themselves after a crash (kafkajs issues 267, 659, 852, 1443).
+ */
+export class KafkaClient implements Publisher {
+  private readonly kafka: Kafka;
+  private producer: Producer | null = null;
+  private producerConnecting: Promise<Producer> | null = null;
+  private readonly consumers: ManagedConsumer[] = [];
+
+  constructor(private readonly options: KafkaClientOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      ...(options.sasl ? { sasl: options.sasl as any } : {}),
+      connectionTimeout: options.connectionTimeoutMs ?? 3000,
+      requestTimeout: 10000,
+      logLevel: logLevel.WARN,
+      logCreator: toNestLog,
+      retry: { initialRetryTime: 200, retries: 5, maxRetryTime: 5000 },
+    });
+  }
+
+  /**
+   * Idempotence is off: kafkajs's idempotent producer can drop concurrent sends (issue 1005). Order is kept by
+   * one request in flight; duplicates after a retry are harmless because consumers dedupe by position.
+   */
+  private async getProducer(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    if (!this.producerConnecting) {
+      const producer = this.kafka.producer({
+        allowAutoTopicCreation: false,
+        idempotent: false,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      producer.on(producer.events.DISCONNECT, () => {
+        if (this.producer === producer) this.producer = null;
+      });
+      this.producerConnecting = producer
+        .connect()
+        .then(() => (this.producer = producer))
+        .finally(() => (this.producerConnecting = null));
+    }
+    return this.producerConnecting;
+  }
+
+  /**
+   * kafkajs puts all messages of one partition of one send in one record batch, which the broker refuses
+   * (non-retriable) above the topic's max.message.bytes: messages are sent in runs of at most the byte
+   * budget, one after the other, so order per partition holds. A failure part-way leaves the earlier runs
+   * published: the caller retries the whole call, as after any failed send (at-least-once).
+   */
+  async publish(topic: string, messages: OutgoingMessage[], options: { withinBudget?: boolean } = {}): Promise<void> {
+    if (messages.length === 0) return;
+    if (options.withinBudget) return this.send(topic, messages);
+    const budget = publishBudgetBytes(this.options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES);
+    let total = 0;
+    for (const m of messages) total += recordBytes(m);
+    const runs = total <= budget ? [messages] : chunkByBytes(messages, budget, recordBytes);
+    for (const run of runs) await this.send(topic, run);
+  }
+
+  private async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    const producer = await this.getProducer();
+    try {
+      await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+    } catch (error) {
+      // Drop the producer so the next attempt reconnects from scratch instead of reusing a broken one.
+      if (this.producer === producer) this.producer = null;
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Creates the missing topics with their config. For the ones that exist, `max.message.bytes` in the spec is
+   * a minimum: a topic below it is raised (AlterConfigs, keeping the topic's other overrides, as that request
+   * replaces them all); if the broker refuses, this fails with what an operator must set.
+   */
+  async ensureTopics(topics: TopicSpec[]): Promise<string[]> {
+    return this.withAdmin(async (admin) => {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t.topic));
+      if (missing.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((t) => ({
+            topic: t.topic,
+            numPartitions: t.partitions,
+            replicationFactor: t.replicationFactor ?? 1,
+            configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+          })),
+        });
+      }
+      const sized = topics.filter((t) => existing.has(t.topic) && t.config?.[MAX_MESSAGE_BYTES] !== undefined);
+      if (sized.length > 0) await this.raiseMaxMessageBytes(admin, sized);
+      return missing.map((t) => t.topic);
+    });
+  }
+
+  private async raiseMaxMessageBytes(admin: Admin, topics: TopicSpec[]): Promise<void> {
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: topics.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.topic })),
+    });
+    for (const resource of described.resources) {
+      const wanted = Number(topics.find((t) => t.topic === resource.resourceName)!.config![MAX_MESSAGE_BYTES]);
+      const current = resource.configEntries.find((c) => c.configName === MAX_MESSAGE_BYTES);
+      if (current && Number(current.configValue) >= wanted) continue;
+      // Only the topic's own overrides (source DYNAMIC_TOPIC_CONFIG = 1) are resent; the rest are defaults.
+      const overrides = resource.configEntries
+        .filter((c) => (c as { configSource?: number }).configSource === 1 && !c.isDefault && !c.readOnly && !c.isSensitive && c.configName !== MAX_MESSAGE_BYTES)
+        .map((c) => ({ name: c.configName, value: c.configValue }));
+      try {
+        await admin.alterConfigs({
+          validateOnly: false,
+          resources: [{ type: ConfigResourceTypes.TOPIC, name: resource.resourceName, configEntries: [...overrides, { name: MAX_MESSAGE_BYTES, value: String(wanted) }] }],
+        });
+        kafkaLogger.log(`raised ${MAX_MESSAGE_BYTES} of topic ${resource.resourceName} from ${current?.configValue ?? '?'} to ${wanted}`);
+      } catch (error) {
+        throw new Error(
+          `topic ${resource.resourceName} has ${MAX_MESSAGE_BYTES}=${current?.configValue ?? '?'}, below the ${wanted} that NEWSROOM_MAX_EVENT_BYTES needs, ` +
+            `and raising it failed (${(error as Error).message}); run: kafka-configs.sh --bootstrap-server <broker> --alter --entity-type topics ` +
+            `--entity-name ${resource.resourceName} --add-config ${MAX_MESSAGE_BYTES}=${wanted} (or lower NEWSROOM_MAX_EVENT_BYTES on every service)`,
+        );
+      }
+    }
+  }
+
+  async deleteTopics(topics: string[]): Promise<void> {
+    await this.withAdmin((admin) => admin.deleteTopics({ topics, timeout: 10000 }));
+  }
+
+  /** Readiness: the cluster answers a metadata request within the connection timeout. */
+  async ping(): Promise<{ brokers: number; controller: number | null }> {
+    return this.withAdmin(async (admin) => {
+      const cluster = await admin.describeCluster();
+      return { brokers: cluster.brokers.length, controller: cluster.controller };
+    });
+  }
+
+  async topicOffsets(topic: string): Promise<Array<{ partition: number; high: string; low: string }>> {
+    return this.withAdmin(async (admin) => {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.map((o) => ({ partition: o.partition, high: o.high, low: o.low }));
+    });
+  }
+
+  consumer(options: ConsumerOptions): ManagedConsumer {
+    const consumer = new ManagedConsumer(this.kafka, options);
+    this.consumers.push(consumer);
+    return consumer;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.consumers.map((c) => c.stop()));
+    const producer = this.producer;
+    this.producer = null;
+    if (producer) await producer.disconnect().catch(() => undefined);
+  }
+
+  private async withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
+    const admin = this.kafka.admin({ retry: { retries: 1, initialRetryTime: 200 } });
+    await admin.connect();
+    try {
+      return await fn(admin);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import type { StoredFactRow } from '../facts/fact-version.types';
+
+export const DEPARTURE_GROUPINGS = ['month', 'quarter', 'year', 'roleCategory'] as const;
+export type DepartureGrouping = (typeof DEPARTURE_GROUPINGS)[number];
+
+export interface DepartureRow extends StoredFactRow {
+  organization: string;
+  role: string;
+  role_category: string;
+  reason: string | null;
+  destination: string | null;
+}
+
+export interface DepartureGroup<T> {
+  key: string;
+  /** The bucket's interval for calendar groupings; null for roleCategory. */
+  from: string | null;
+  to: string | null;
+  count: number;
+  items: T[];
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The calendar bucket holding an instant: its key and [from, to). */
+export function bucketOf(iso: string, by: Exclude<DepartureGrouping, 'roleCategory'>): { key: string; from: string; to: string } {
+  const d = new Date(iso);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  const first = by === 'year' ? 0 : by === 'quarter' ? m - (m % 3) : m;
+  const months = by === 'year' ? 12 : by === 'quarter' ? 3 : 1;
+  const from = new Date(Date.UTC(y, first, 1));
+  const to = new Date(Date.UTC(y, first + months, 1));
+  const key = by === 'year' ? String(y) : by === 'quarter' ? `${y}-Q${first / 3 + 1}` : `${y}-${pad(m + 1)}`;
+  return { key, from: from.toISOString(), to: to.toISOString() };
+}
+
+/**
+ * Groups departures by calendar bucket of their occurred interval, or by role category. A departure dated
+ * more coarsely than the bucket (2023-12/2024-12 by quarter) is not guessed into one: it is `unplaced`.
+ */
+export function groupDepartures<T>(rows: DepartureRow[], by: DepartureGrouping, toItem: (r: DepartureRow) => T) {
+  const groups = new Map<string, DepartureGroup<T>>();
+  const unplaced: T[] = [];
+  for (const r of rows) {
+    let key: string;
+    let from: string | null = null;
+    let to: string | null = null;
+    if (by === 'roleCategory') key = r.role_category;
+    else {
+      if (!r.valid_from || !r.valid_to) {
+        unplaced.push(toItem(r));
+        continue;
+      }
+      const first = bucketOf(r.valid_from, by);
+      const last = bucketOf(new Date(Date.parse(r.valid_to) - 1).toISOString(), by);
+      if (first.key !== last.key) {
+        unplaced.push(toItem(r));
+        continue;
+      }
+      ({ key, from, to } = first);
+    }
+    const group = groups.get(key) ?? { key, from, to, count: 0, items: [] };
+    group.count++;
+    group.items.push(toItem(r));
+    groups.set(key, group);
+  }
+  const sorted = [...groups.values()].sort((a, b) => (a.from && b.from ? a.from.localeCompare(b.from) : a.key.localeCompare(b.key)));
+  return { groups: sorted, unplaced: { count: unplaced.length, items: unplaced } };
+}

@@ -1,0 +1,106 @@
+import { EntityManager } from 'typeorm';
+import type { Projection } from '../projection.types';
+import type { ProjectedEvent } from '../projected-event.mapper';
+import type { FactModel } from './fact-model.types';
+import { AppliedChanges, amendmentTargets, FactBatchPlan, FactClose, isUuid, planFactBatch } from './fact-batch.util';
+import { concerns } from './fact.projection';
+import { COMMON_FACT_COLUMNS, FactState, stateFromRow } from './fact-version.types';
+import { normalizeRow } from './stored-row.mapper';
+
+export type { AppliedChanges } from './fact-batch.util';
+
+// One JSON document per statement; a few thousand facts keep it to a few megabytes.
+const FACTS_PER_STATEMENT = 2000;
+
+/**
+ * The thin persistence adapter shared by the bitemporal read models. A batch is planned in memory by the pure
+ * `planFactBatch` (after one query for the latest versions its amendments target) and written set-based: one
+ * INSERT of every opened version from a JSON document, keyed by (fact_id, version, part) so a replay does nothing,
+ * then one UPDATE closing versions, which only touches standing rows. `tableSuffix` points the adapter at shadow
+ * tables (`_next`) during a rebuild.
+ */
+export class FactProjection implements Projection {
+  readonly tables: readonly string[];
+  protected readonly table: string;
+  private readonly insertSql: string;
+  private readonly closeSql: string;
+
+  constructor(
+    readonly name: string,
+    protected readonly model: FactModel,
+    baseTable: string,
+    protected readonly tableSuffix = '',
+    extraTables: readonly string[] = [],
+  ) {
+    this.tables = [baseTable, ...extraTables];
+    this.table = `read_model.${baseTable}${tableSuffix}`;
+    const own = Object.keys(model.columns);
+    const factColumns = COMMON_FACT_COLUMNS.filter((c) => c !== 'part');
+    // Each fact's common columns (its data and sources among them) are sent and parsed once, whatever its row count.
+    this.insertSql = `INSERT INTO ${this.table} (${[...factColumns, 'part', ...own].join(', ')})
+      SELECT ${[...factColumns.map((c) => `f.${c}`), 'r.part', ...own.map((c) => `r.${c}`)].join(', ')}
+      FROM jsonb_array_elements($1::jsonb) AS e(doc)
+      CROSS JOIN LATERAL jsonb_populate_record(NULL::${this.table}, e.doc) AS f
+      CROSS JOIN LATERAL jsonb_populate_recordset(NULL::${this.table}, e.doc->'rows') AS r
+      ON CONFLICT (fact_id, version, part) DO NOTHING`;
+    this.closeSql = `UPDATE ${this.table} AS t
+      SET recorded_to = c.recorded_to, position_to = c.position_to, superseded_by = c.superseded_by, end_reason = c.end_reason
+      FROM jsonb_populate_recordset(NULL::${this.table}, $1::jsonb) AS c
+      WHERE t.fact_id = c.fact_id AND t.version = c.version AND t.recorded_to IS NULL`;
+  }
+
+  handles(event: ProjectedEvent): boolean {
+    return concerns(this.model, event);
+  }
+
+  async apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
+    await this.applyMany(manager, [event]);
+  }
+
+  async applyMany(manager: EntityManager, events: ProjectedEvent[]): Promise<void> {
+    const mine = events.filter((e) => this.handles(e));
+    if (!mine.length) return;
+    const targets = amendmentTargets(mine);
+    const stored = targets.length ? await this.loadStates(manager, targets) : new Map<string, FactState>();
+    const plan = planFactBatch(this.model, mine, stored);
+    await this.insert(manager, plan.opens);
+    await this.close(manager, plan.closes);
+    await this.afterChanges(manager, plan.applied);
+  }
+
+  /** Hook for models that keep something besides fact versions (a registry); called after the rows are written. */
+  protected async afterChanges(_manager: EntityManager, _applied: AppliedChanges[]): Promise<void> {}
+
+  /** The latest stored version of each fact (any of its rows: they share the common columns). */
+  async loadStates(manager: EntityManager, factIds: string[]): Promise<Map<string, FactState>> {
+    const rows = await manager.query(
+      `SELECT DISTINCT ON (fact_id) * FROM ${this.table} WHERE fact_id = ANY($1::uuid[]) ORDER BY fact_id, version DESC`,
+      [factIds],
+    );
+    return new Map(rows.map((r: Record<string, unknown>) => [String(r.fact_id), stateFromRow(normalizeRow(r))]));
+  }
+
+  async loadState(manager: EntityManager, factId: string): Promise<FactState | null> {
+    return isUuid(factId) ? ((await this.loadStates(manager, [factId])).get(factId) ?? null) : null;
+  }
+
+  private async insert(manager: EntityManager, opens: FactBatchPlan['opens']): Promise<void> {
+    for (let at = 0; at < opens.length; at += FACTS_PER_STATEMENT) {
+      const doc = opens.slice(at, at + FACTS_PER_STATEMENT).map(({ fact: f, rows }) => ({
+        fact_id: f.factId, version: f.version, event_type: f.type, subject: f.subject, modality: f.modality,
+        occurred_at: f.occurredAt, valid_from: f.validFrom, valid_to: f.validTo, recorded_from: f.recordedFrom,
+        position_from: f.positionFrom, fact_position: f.factPosition, change_reason: f.changeReason, data: f.data,
+        sources: f.sources, rows: rows.map((r) => ({ part: r.part, ...r.columns })),
+      }));
+      await manager.query(this.insertSql, [JSON.stringify(doc)]);
+    }
+  }
+
+  private async close(manager: EntityManager, closes: FactClose[]): Promise<void> {
+    if (!closes.length) return;
+    const doc = closes.map((c) => ({
+      fact_id: c.factId, version: c.version, recorded_to: c.recordedTo, position_to: c.positionTo, superseded_by: c.by, end_reason: c.reason,
+    }));
+    await manager.query(this.closeSql, [JSON.stringify(doc)]);
+  }
+}

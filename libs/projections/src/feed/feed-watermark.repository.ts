@@ -1,0 +1,76 @@
+import { EntityManager } from 'typeorm';
+import { EVENT_LOG_SQL } from '@newsroom/event-store';
+
+export const FEED_CHANNEL = 'newsroom_feed';
+
+/**
+ * The log's positions above the watermark, from the event store's statement pieces: the walk below must stay one
+ * statement with the feed tables (see EVENT_LOG_SQL), so it is the one read of the log not made by a reader call.
+ */
+const WINDOW = EVENT_LOG_SQL.positionsAfter('SELECT position FROM w', '$1');
+
+/**
+ * Advances the feed watermark: the highest position P such that every event recorded with a position <= P is in
+ * the feed (or was given up on and sent to the DLQ). Positions become visible in commit order in the event
+ * store, so events it does not show yet can only get higher positions. Looks at most `window` events per call.
+ * Returns the new watermark and notifies query instances when it moved.
+ *
+ * It walks the events above the watermark in order and stops at the first one not processed yet, so a call costs
+ * what the watermark moves (a single probe while a partition lags behind), not the whole window; only when the
+ * whole window is processed does it read the window's last position.
+ */
+export async function advanceFeedWatermark(manager: EntityManager, window = 5000): Promise<string> {
+  const rows = await manager.query(
+    `WITH w AS (SELECT position FROM read_model.feed_watermark WHERE id = 1),
+     gap AS (
+       SELECT e.p FROM (${WINDOW}) e
+       -- A scalar subquery, not NOT EXISTS: the planner must probe per event, in order, rather than anti-join the feed.
+       WHERE NOT (SELECT EXISTS (SELECT 1 FROM read_model.feed_items f WHERE f.position = e.p)
+                      OR EXISTS (SELECT 1 FROM read_model.projection_failures x WHERE x.projection = 'feed' AND x.position = e.p))
+       LIMIT 1
+     ),
+     next AS (
+       SELECT coalesce(
+         (SELECT p - 1 FROM gap),
+         (SELECT max(p) FROM (${WINDOW}) s)
+       ) AS p
+     ),
+     moved AS (
+       UPDATE read_model.feed_watermark SET position = (SELECT p FROM next), updated_at = now()
+       WHERE id = 1 AND (SELECT p FROM next) > position
+       RETURNING position
+     ),
+     notified AS (SELECT pg_notify($2, position::text) FROM moved)
+     SELECT (SELECT position FROM moved) AS moved, (SELECT position FROM w) AS previous, (SELECT count(*) FROM notified) AS notified`,
+    [window, FEED_CHANNEL],
+  );
+  return String(rows[0].moved ?? rows[0].previous);
+}
+
+/**
+ * One advance at a time per projector: partitions finishing batches together share a run instead of scanning
+ * the same window side by side (and queueing on the watermark row); a call during a run asks for one more.
+ */
+export class FeedWatermark {
+  private running: Promise<void> | null = null;
+  private again = false;
+
+  advance(manager: EntityManager, window?: number): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    const run = async () => {
+      try {
+        do {
+          this.again = false;
+          await advanceFeedWatermark(manager, window);
+        } while (this.again);
+      } finally {
+        this.running = null;
+      }
+    };
+    this.running = run();
+    return this.running;
+  }
+}

@@ -1,0 +1,66 @@
+import type { Source } from '@newsroom/domain';
+import { displayNameOf } from '@newsroom/domain';
+import type { StoredFactRow } from '../facts/fact-version.types';
+import { changesState, factStatusOf } from '../facts/visibility.util';
+
+export interface LawsuitRow extends StoredFactRow {
+  kind: 'filed' | 'status';
+  title: string | null;
+  plaintiffs: string[];
+  defendants: string[];
+  parties: string[];
+  court: string | null;
+  claims: string[];
+  status: string | null;
+  detail: string | null;
+}
+
+export interface CaseStep {
+  eventId: string;
+  status: string;
+  detail: string | null;
+  occurredAt: string | null;
+  modality: string;
+  factStatus: 'current' | 'corrected';
+  recordedAt: string;
+  /** The sources as recorded (validated by the envelope schema on the way in, read back from jsonb). */
+  sources: Source[];
+}
+
+export interface CaseSummary {
+  case: string;
+  caseName: string;
+  title: string | null;
+  plaintiffs: string[];
+  defendants: string[];
+  court: string | null;
+  claims: string[];
+  filed: CaseStep;
+  /** The latest standing status ("filed" before any change); denied steps are listed but never count. */
+  status: string;
+  history: CaseStep[];
+}
+
+const step = (r: LawsuitRow, status: string): CaseStep => ({
+  eventId: r.fact_id, status, detail: r.detail, occurredAt: r.occurred_at, modality: r.modality, factStatus: factStatusOf(r),
+  recordedAt: r.recorded_from, sources: r.sources,
+});
+
+/** Pure: one case from its visible filing and status changes, steps in recording (stream) order. */
+export function summarizeCase(filed: LawsuitRow, steps: LawsuitRow[]): CaseSummary {
+  const ordered = [...steps].sort((a, b) => Number(a.fact_position) - Number(b.fact_position));
+  const history = [step(filed, 'filed'), ...ordered.map((r) => step(r, r.status ?? 'unknown'))];
+  const standing = ordered.filter(changesState);
+  return {
+    case: filed.subject,
+    caseName: displayNameOf(filed.subject),
+    title: filed.title,
+    plaintiffs: filed.plaintiffs ?? [],
+    defendants: filed.defendants ?? [],
+    court: filed.court,
+    claims: filed.claims ?? [],
+    filed: history[0],
+    status: standing.length ? standing[standing.length - 1].status ?? 'filed' : 'filed',
+    history,
+  };
+}

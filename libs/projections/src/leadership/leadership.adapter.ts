@@ -1,0 +1,66 @@
+import { EntityManager } from 'typeorm';
+import { AppliedChanges, FactProjection } from '../facts/fact.adapter';
+import { RUN_COLUMNS, runEndsSql } from './leadership-runs.util';
+import { leadershipModel } from './leadership.model';
+
+// The two-key advisory lock space (class, group hash) never meets the one-key locks of the store and the relay.
+const RUNS_LOCK_CLASS = 0x4c52;
+
+/** Pure: what an event does to the leadership facts. */
+
+/**
+ * Appointments and departures as fact versions, plus `leadership_runs`: the standing rows pairing turns on (see
+ * `runEndsSql`), so the roster as recorded now reads a few rows per tenure instead of every repeated appointment.
+ */
+export class LeadershipProjection extends FactProjection {
+  private readonly runs: string;
+
+  constructor(tableSuffix = '') {
+    super('leadership', leadershipModel, 'leadership_events', tableSuffix, ['leadership_runs']);
+    this.runs = `read_model.leadership_runs${tableSuffix}`;
+  }
+
+  /** True while a rebuild folds the log: the runs are computed once at the end (`completeFold`). */
+  private folding = false;
+
+  beginFold(): void {
+    this.folding = true;
+  }
+
+  /** Every group at once: one window pass over the standing rows, in the order of the runs index once it is built. */
+  async completeFold(manager: EntityManager): Promise<void> {
+    await manager.query(`DELETE FROM ${this.runs}`);
+    const where = `t.recorded_to IS NULL AND t.modality <> 'denied'`;
+    await manager.query(`INSERT INTO ${this.runs} (${RUN_COLUMNS.join(', ')}) ${runEndsSql(this.table, where)}`);
+    this.folding = false;
+  }
+
+  protected override async afterChanges(manager: EntityManager, applied: AppliedChanges[]): Promise<void> {
+    if (this.folding) return;
+    const ids = new Set<string>();
+    for (const { changes } of applied) for (const c of changes) ids.add(c.kind === 'open' ? c.fact.factId : c.factId);
+    if (ids.size) await this.refreshRuns(manager, [...ids]);
+  }
+
+  /**
+   * Recomputes the run rows of every group any version of these facts belongs to (a correction may move a fact
+   * from one group to another: both are redone). Partitions apply in parallel and a correction travels on its own
+   * stream, so two transactions may redo one group: each locks its groups first, in one global order, and reads
+   * after the lock, so the later one sees what the earlier committed.
+   */
+  async refreshRuns(manager: EntityManager, factIds: string[]): Promise<void> {
+    const groups = `SELECT DISTINCT organization, subject, role_key FROM ${this.table} WHERE fact_id = ANY($1::uuid[])`;
+    await manager.query(
+      `SELECT pg_advisory_xact_lock(${RUNS_LOCK_CLASS}, k) FROM (
+         SELECT DISTINCT hashtext(organization || '|' || subject || '|' || role_key) AS k FROM (${groups}) g ORDER BY k
+       ) s`,
+      [factIds],
+    );
+    await manager.query(
+      `DELETE FROM ${this.runs} r USING (${groups}) g WHERE r.organization = g.organization AND r.subject = g.subject AND r.role_key = g.role_key`,
+      [factIds],
+    );
+    const where = `(t.organization, t.subject, t.role_key) IN (${groups}) AND t.recorded_to IS NULL AND t.modality <> 'denied'`;
+    await manager.query(`INSERT INTO ${this.runs} (${RUN_COLUMNS.join(', ')}) ${runEndsSql(this.table, where)}`, [factIds]);
+  }
+}

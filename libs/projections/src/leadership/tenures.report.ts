@@ -1,0 +1,128 @@
+import type { Source } from '@newsroom/domain';
+import { displayNameOf } from '@newsroom/domain';
+import type { StoredFactRow } from '../facts/fact-version.types';
+import { changesState, factStatusOf } from '../facts/visibility.util';
+
+export interface LeadershipRow extends StoredFactRow {
+  organization: string;
+  kind: 'appointed' | 'departed';
+  role: string;
+  role_key: string;
+  role_category: string;
+  interim: boolean;
+  reason: string | null;
+  destination: string | null;
+}
+
+/** One end of a tenure: the appointment or departure fact, with its date kept at its precision. */
+export interface TenureBound {
+  eventId: string;
+  /** The fact version shown (internal: a report reads the bound's sources and history by it). */
+  version: number;
+  occurredAt: string | null;
+  from: string | null;
+  to: string | null;
+  modality: string;
+  status: 'current' | 'corrected';
+  recordedAt: string;
+  /** The sources as recorded (validated by the envelope schema on the way in, read back from jsonb). */
+  sources: Source[];
+}
+
+export interface Tenure {
+  person: string;
+  personName: string;
+  organization: string;
+  role: string;
+  roleCategory: string;
+  interim: boolean;
+  /** Null when the departure is on record but the appointment is not: the start is unknown. */
+  start: TenureBound | null;
+  end: TenureBound | null;
+  reason: string | null;
+  destination: string | null;
+  /** For a roster as of a date: false when the date falls inside the start's or end's imprecise interval. */
+  certain?: boolean;
+}
+
+const bound = (r: LeadershipRow): TenureBound => ({
+  eventId: r.fact_id, version: Number(r.version), occurredAt: r.occurred_at, from: r.valid_from, to: r.valid_to, modality: r.modality,
+  status: factStatusOf(r), recordedAt: r.recorded_from, sources: r.sources,
+});
+
+const time = (iso: string | null, fallback: number) => (iso === null ? fallback : Date.parse(iso));
+
+/**
+ * Pairs the visible appointments and departures of each person, organization and role into tenures, in
+ * valid-time order: an appointment opens a tenure (a repeat while open confirms it), a departure closes the
+ * open one, or stands alone as a tenure with an unknown start. Denied facts never open or close a tenure.
+ */
+export function tenuresOf(rows: LeadershipRow[]): Tenure[] {
+  const groups = new Map<string, LeadershipRow[]>();
+  for (const r of rows) {
+    if (!changesState(r)) continue;
+    const key = `${r.subject}\u0000${r.organization}\u0000${r.role_key}`;
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
+  }
+  // A person holds several roles: their display name is worked out once.
+  const names = new Map<string, string>();
+  const nameOf = (subject: string) => names.get(subject) ?? names.set(subject, displayNameOf(subject)).get(subject)!;
+  const tenures: Tenure[] = [];
+  for (const group of groups.values()) {
+    // Sort keys computed once: Date.parse inside the comparator dominates on large organizations.
+    const keyed = group.map((r) => ({ r, at: time(r.valid_from, -Infinity), pos: Number(r.fact_position) }));
+    keyed.sort((a, b) => a.at - b.at || a.pos - b.pos);
+    let open: Tenure | null = null;
+    for (const { r } of keyed) {
+      if (r.kind === 'appointed') {
+        if (open) open.interim = r.interim;
+        else {
+          open = { person: r.subject, personName: nameOf(r.subject), organization: r.organization, role: r.role, roleCategory: r.role_category, interim: r.interim, start: bound(r), end: null, reason: null, destination: null };
+          tenures.push(open);
+        }
+        continue;
+      }
+      const closing: Tenure = open ?? { person: r.subject, personName: nameOf(r.subject), organization: r.organization, role: r.role, roleCategory: r.role_category, interim: false, start: null, end: null, reason: null, destination: null };
+      if (!open) tenures.push(closing);
+      Object.assign(closing, { end: bound(r), reason: r.reason, destination: r.destination });
+      open = null;
+    }
+  }
+  // Keys built once, not in every comparison.
+  return tenures
+    .map((t) => ({ t, key: tenureKey(t) }))
+    .sort((a, b) => compareTenureKeys(a.key, b.key))
+    .map(({ t }) => t);
+}
+
+/**
+ * Where a tenure is listed: by role category, role, start, person, then its two facts (which no two tenures
+ * share), so the order is total and a page cursor (the key of the last tenure served) is exact.
+ */
+export const tenureKey = (t: Tenure): string[] => [t.roleCategory, t.role, t.start?.from ?? '', t.person, t.start?.eventId ?? '', t.end?.eventId ?? ''];
+
+/** Orders keys element by element, comparing strings by code unit (as JavaScript's < does). */
+export function compareTenureKeys(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return a.length - b.length;
+}
+
+/**
+ * Who may hold each role: without `asOf`, the tenures still open; with it, those whose start had begun by then
+ * (or is unknown) and whose end had not fully passed. `certain` is false when the date falls inside the
+ * imprecise interval of either end, or the start is unknown.
+ */
+export function rosterAt(tenures: Tenure[], asOf: string | null): Tenure[] {
+  if (asOf === null) return tenures.filter((t) => t.end === null).map((t) => ({ ...t, certain: t.start !== null }));
+  const at = Date.parse(asOf);
+  return tenures.flatMap((t) => {
+    const startFrom = time(t.start?.from ?? null, -Infinity);
+    const startTo = time(t.start?.to ?? t.start?.from ?? null, -Infinity);
+    const endFrom = t.end ? time(t.end.from, Infinity) : Infinity;
+    const endTo = t.end ? time(t.end.to ?? t.end.from, Infinity) : Infinity;
+    if (!(startFrom <= at && endTo > at)) return [];
+    return [{ ...t, certain: t.start !== null && startTo <= at && endFrom > at }];
+  });
+}

@@ -1,0 +1,382 @@
+import { Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { upcast as shippedUpcast, type UpcastFn } from '@newsroom/domain';
+import { EventLogReader, isTransientStoreError, translateStoreError, type StoredEvent } from '@newsroom/event-store';
+import { ForgedReason, unvouched } from './store-vouching.util';
+import { EventIdentity, identifyMessage, IncomingMessage, Publisher, STORE_ID_HEADER } from '@newsroom/messaging';
+import { Projection } from './projection.types';
+import { Checkpoints, lockCheckpoints, Moved, saveCheckpoints } from './projection-checkpoints.repository';
+import { parseWireEvent, ProjectedEvent, projectedFromStored } from './projected-event.mapper';
+import { eventsMissingFromPartition } from './topic-gap.util';
+
+export interface ProjectionRunnerOptions {
+  dlqTopic: string;
+  /** Attempts per event before it is given up on and sent to the DLQ. */
+  maxAttempts: number;
+  /** Called once per projection and transaction with how many events it applied (metrics). */
+  onApplied?: (projection: string, events: number) => void;
+  onDeadLettered?: (projection: string, position: string, error: string) => void;
+  /**
+   * The topic's partition count, asked only when a partition's offsets show a gap (retention deleted records the
+   * projector never saw, or the topic was recreated): the missing events are then read from the event store.
+   * Without it gaps are only logged.
+   */
+  partitionCount?: (topic: string) => Promise<number>;
+  onGapFilled?: (partition: number, events: number) => void;
+  /** A message from another event store (its `store-id` header is not this database's): skipped, counted here. */
+  onForeign?: (storeId: string, messages: number) => void;
+  /**
+   * A message the store does not vouch for (its position is beyond the store's head or a hole, or its id or content
+   * differs from the store's record at that position): refused, dead-lettered, counted here by reason.
+   */
+  onForged?: (reason: ForgedReason, messages: number) => void;
+  /** The upcaster events are read with (tests hand one that knows a newer schema version). */
+  upcast?: UpcastFn;
+}
+
+/** Why a message was refused as not the store's: `beyond-head`, `not-in-store` (a hole), `id-mismatch`, `content-mismatch`. */
+export type { ForgedReason } from './store-vouching.util';
+
+/** The whole batch could not be applied at once (a poison event in it): it is redone carefully. */
+class BatchFailed extends Error {
+  constructor(readonly reason: unknown) {
+    super(`batch failed: ${(reason as Error)?.message ?? String(reason)}`);
+  }
+}
+
+/**
+ * A message with a place in the log: parsed (`event`), or unreadable (`event` null: unknown type, newer schema
+ * version, broken JSON with the relay's headers), which every projection not past it records as failed.
+ */
+type Item = { message: IncomingMessage; position: bigint; event: ProjectedEvent | null; identity: EventIdentity; error?: unknown };
+/** What one projection takes of the items: those above its checkpoint it handles (by index), those it fails, and where it ends. */
+type Plan = { projection: Projection; take: Array<{ at: number; event: ProjectedEvent }>; fail: number[]; end: { position: bigint; offset: string } | null };
+type Dead = { message: IncomingMessage; error: unknown };
+
+/**
+ * Applies one Kafka batch (one partition) to every projection in ONE transaction, together with each
+ * projection's checkpoint for that partition. Events at or below a projection's checkpoint are skipped, so a
+ * redelivered batch or a relay republish changes nothing. The batch goes to each projection whole (`applyMany`,
+ * set-based, no savepoint); when that fails the transaction is redone carefully: halves under savepoints, down
+ * to the single event that fails, which is retried a bounded number of times per projection and then
+ * dead-lettered, and the partition moves on. An event no projection can read is recorded as failed for each
+ * projection not past it, so checkpoints and the feed watermark move past it (`npm run replay -- --from-dlq`).
+ *
+ * The topic is only the transport: when a partition's offsets jump past the checkpoint's (records deleted by
+ * retention) or restart below it (topic recreated), the events of that partition the store holds between the
+ * checkpoint and the batch are read from the store and applied first, in the same transaction.
+ */
+export class ProjectionRunner {
+  private readonly logger = new Logger(ProjectionRunner.name);
+  private readonly upcast: UpcastFn;
+  private storeId: Promise<string | null> | null = null;
+  private foreignLoggedAt = 0;
+  private forgedLoggedAt = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly projections: Projection[],
+    private readonly publisher: Publisher,
+    private readonly options: ProjectionRunnerOptions,
+  ) {
+    this.upcast = options.upcast ?? shippedUpcast;
+  }
+
+  async handleBatch(batch: { topic: string; partition: number; messages: IncomingMessage[] }): Promise<void> {
+    const own = await this.ownStoreId();
+    const items: Item[] = [];
+    const dead: Dead[] = [];
+    let foreign: string | null = null;
+    let foreignCount = 0;
+    for (const message of batch.messages) {
+      const from = message.headers[STORE_ID_HEADER];
+      if (from && own && from !== own) {
+        foreign = from;
+        foreignCount++;
+        continue;
+      }
+      try {
+        const event = parseWireEvent(message.value, this.upcast);
+        items.push({ message, position: BigInt(event.globalPosition), event, identity: { position: event.globalPosition, id: event.id, type: event.type } });
+      } catch (error) {
+        const identity = identifyMessage(message.value, message.headers);
+        if (identity) items.push({ message, position: BigInt(identity.position), event: null, identity, error });
+        else dead.push({ message, error });
+      }
+    }
+    if (foreign) this.reportForeign(foreign, foreignCount, batch.partition);
+    // Only what the store vouches for moves a checkpoint or reaches a read model (one query per batch).
+    const vouched = await this.refuseForged(items, dead, batch.partition);
+    items.splice(0, items.length, ...vouched);
+    const lastOffset = batch.messages.length ? batch.messages[batch.messages.length - 1].offset : null;
+    const firstOffset = batch.messages.length ? BigInt(batch.messages[0].offset) : null;
+    try {
+      // The common case costs no savepoint: every projection takes the batch whole, in one transaction.
+      await this.dataSource.transaction((m) => this.applyBatch(m, batch, items, dead, firstOffset, lastOffset, false));
+    } catch (error) {
+      if (this.isTransient(error) || !(error instanceof BatchFailed)) throw error;
+      await this.dataSource.transaction((m) => this.applyBatch(m, batch, items, dead, firstOffset, lastOffset, true));
+    }
+    for (const projection of this.projections) {
+      if (projection.afterCommit) await projection.afterCommit(this.dataSource.manager);
+    }
+  }
+
+  /** Messages the event store does not vouch for (store-vouching.util.ts) are dead-lettered, counted, never applied. */
+  private async refuseForged(items: Item[], dead: Dead[], partition: number): Promise<Item[]> {
+    const refused = await unvouched(this.dataSource, items);
+    if (!refused.length) return items;
+    const counts = new Map<ForgedReason, number>();
+    for (const { item, reason } of refused) {
+      counts.set(reason, (counts.get(reason) ?? 0) + 1);
+      dead.push({ message: item.message, error: new Error(`refused as forged (${reason}): position ${item.position} is not the event store's record`) });
+    }
+    for (const [reason, n] of counts) this.options.onForged?.(reason, n);
+    if (Date.now() - this.forgedLoggedAt >= 10_000) {
+      this.forgedLoggedAt = Date.now();
+      const summary = [...counts].map(([reason, n]) => `${n} ${reason}`).join(', ');
+      this.logger.warn(`partition ${partition}: refused ${refused.length} message(s) the event store does not vouch for (${summary}), e.g. position ${refused[0].item.position}; who else writes to this topic?`);
+    }
+    const out = new Set(refused.map((r) => r.item));
+    return items.filter((i) => !out.has(i));
+  }
+
+  /** One transaction: checkpoints locked, a gap filled from the store, events applied, checkpoints moved. */
+  private async applyBatch(
+    manager: EntityManager,
+    { topic, partition }: { topic: string; partition: number },
+    items: Item[],
+    dead: Dead[],
+    firstOffset: bigint | null,
+    lastOffset: string | null,
+    careful: boolean,
+  ): Promise<void> {
+    const checkpoints = await lockCheckpoints(manager, topic, partition);
+    const running = new Map<string, bigint>();
+    for (const [name, cp] of checkpoints) running.set(name, cp.position);
+    const moved: Moved = new Map();
+    const gap = firstOffset === null ? null : this.findGap(items, checkpoints, firstOffset);
+    if (gap) await this.fillGap(manager, topic, partition, gap, running, moved, careful);
+    await this.applyItems(manager, items, running, moved, careful, lastOffset);
+    for (const { message, error } of dead) await this.deadLetter(manager, [], message, null, error);
+    await saveCheckpoints(manager, topic, partition, moved);
+  }
+
+  /**
+   * Offsets on the events topic have no holes (no transactions, no compaction) and a checkpoint keeps the offset
+   * of the last message of the batch it moved in. So a batch starting after checkpoint offset + 1 follows deleted
+   * records, and a new event at or below the checkpoint's offset comes from a recreated topic: either way the
+   * store may hold events of this partition the topic never delivered. One comparison per projection and batch.
+   */
+  private findGap(items: Item[], checkpoints: Checkpoints, firstOffset: bigint): { after: bigint; before: bigint | null; offset: bigint } | null {
+    let gap: { after: bigint; before: bigint | null; offset: bigint } | null = null;
+    for (const cp of checkpoints.values()) {
+      const next = items.find((i) => i.position > cp.position);
+      const deleted = firstOffset > cp.offset + 1n;
+      const reset = next !== undefined && BigInt(next.message.offset) <= cp.offset;
+      // Deleted records and nothing new here yet: the checkpoint stays, and the next batch looks again.
+      if ((!deleted && !reset) || !next) continue;
+      if (!gap || cp.position < gap.after) gap = { after: cp.position, before: next.position, offset: cp.offset };
+    }
+    if (gap) gap.before = items.find((i) => i.position > gap!.after)?.position ?? null;
+    return gap;
+  }
+
+  private async fillGap(
+    manager: EntityManager,
+    topic: string,
+    partition: number,
+    gap: { after: bigint; before: bigint | null; offset: bigint },
+    running: Map<string, bigint>,
+    moved: Moved,
+    careful: boolean,
+  ): Promise<void> {
+    if (!this.options.partitionCount) {
+      this.logger.warn(`partition ${partition}: offsets jumped past the checkpoint, and no partition count to fill the gap from the store`);
+      return;
+    }
+    const partitions = await this.options.partitionCount(topic);
+    let filled = 0;
+    for await (const page of eventsMissingFromPartition(manager, { after: gap.after, before: gap.before, partition, partitions })) {
+      const items = page.map((e) => this.itemFromStore(e, topic, partition, gap.offset.toString()));
+      await this.applyItems(manager, items, running, moved, careful, null);
+      filled += page.length;
+    }
+    if (filled) this.logger.warn(`partition ${partition}: ${filled} events in (${gap.after}, ${gap.before ?? 'head'}) were missing from the topic; applied from the event store`);
+    this.options.onGapFilled?.(partition, filled);
+  }
+
+  private itemFromStore(e: StoredEvent, topic: string, partition: number, offset: string): Item {
+    const message: IncomingMessage = { topic, partition, offset, key: e.streamId, value: Buffer.from(JSON.stringify(e)), headers: { 'global-position': e.globalPosition, 'event-id': e.eventId, 'event-type': e.type } };
+    const identity = { position: e.globalPosition, id: e.eventId, type: e.type };
+    try {
+      return { message, position: BigInt(e.globalPosition), event: projectedFromStored(e, this.upcast), identity };
+    } catch (error) {
+      return { message, position: BigInt(e.globalPosition), event: null, identity, error };
+    }
+  }
+
+  /** Applies items in order above each projection's running checkpoint, records the unreadable ones, moves ends. */
+  private async applyItems(manager: EntityManager, items: Item[], running: Map<string, bigint>, moved: Moved, careful: boolean, lastOffset: string | null): Promise<void> {
+    const plans = this.plan(items, running);
+    // Carefully: the whole batch just failed, so it starts with its halves.
+    if (careful || !this.projections.every((p) => p.applyMany)) await this.applyRange(manager, items, plans, 0, items.length, !careful);
+    else await this.applyWhole(manager, plans);
+    await this.recordUnreadable(manager, items, plans);
+    for (const { projection, end } of plans) {
+      if (!end) continue;
+      running.set(projection.name, end.position);
+      // The offset of the batch's last message, so duplicates or skipped messages at its end leave no hole.
+      moved.set(projection.name, { position: end.position, offset: lastOffset ?? end.offset });
+    }
+  }
+
+  private async applyWhole(manager: EntityManager, plans: Plan[]): Promise<void> {
+    for (const { projection, take } of plans) {
+      if (!take.length) continue;
+      try {
+        await projection.applyMany!(manager, take.map((t) => t.event));
+      } catch (error) {
+        throw this.isTransient(error) ? error : new BatchFailed(error);
+      }
+    }
+    for (const { projection, take } of plans) if (take.length) this.options.onApplied?.(projection.name, take.length);
+  }
+
+  /** The items each projection takes: those above its checkpoint (as it moves through them) that it handles. */
+  private plan(items: Item[], running: Map<string, bigint>): Plan[] {
+    return this.projections.map((projection) => {
+      let last = running.get(projection.name) ?? -1n;
+      const plan: Plan = { projection, take: [], fail: [], end: null };
+      items.forEach(({ message, event, position }, at) => {
+        if (position <= last) return;
+        last = position;
+        plan.end = { position, offset: message.offset };
+        if (!event) plan.fail.push(at);
+        else if (!projection.handles || projection.handles(event)) plan.take.push({ at, event });
+      });
+      return plan;
+    });
+  }
+
+  /** Unreadable items: one DLQ message each, and a failure row for every projection that was not past it. */
+  private async recordUnreadable(manager: EntityManager, items: Item[], plans: Plan[]): Promise<void> {
+    if (plans.every((p) => !p.fail.length)) return;
+    const byItem = new Map<number, string[]>();
+    for (const { projection, fail } of plans) for (const at of fail) byItem.set(at, [...(byItem.get(at) ?? []), projection.name]);
+    for (const [at, names] of [...byItem].sort((a, b) => a[0] - b[0])) {
+      await this.deadLetter(manager, names, items[at].message, items[at].identity, items[at].error);
+    }
+  }
+
+  /**
+   * Applies events [from, to) of the batch: set-based under one savepoint; on failure (a poison event somewhere)
+   * each half again, so only the failing event ends up applied alone, with retries and dead-lettering.
+   */
+  private async applyRange(manager: EntityManager, items: Item[], plans: Plan[], from: number, to: number, whole = true): Promise<void> {
+    const slices = plans
+      .map(({ projection, take }) => ({ projection, events: take.filter((t) => t.at >= from && t.at < to).map((t) => t.event) }))
+      .filter((s) => s.events.length > 0);
+    if (!slices.length) return;
+    if (whole && this.projections.every((p) => p.applyMany)) {
+      await manager.query('SAVEPOINT apply_batch');
+      try {
+        for (const { projection, events } of slices) await projection.applyMany!(manager, events);
+        await manager.query('RELEASE SAVEPOINT apply_batch');
+        for (const { projection, events } of slices) this.options.onApplied?.(projection.name, events.length);
+        return;
+      } catch (error) {
+        await manager.query('ROLLBACK TO SAVEPOINT apply_batch');
+        if (this.isTransient(error)) throw error; // the whole batch is retried by the consumer
+      }
+    }
+    if (to - from > 1) {
+      const middle = from + Math.ceil((to - from) / 2);
+      await this.applyRange(manager, items, plans, from, middle);
+      await this.applyRange(manager, items, plans, middle, to);
+      return;
+    }
+    for (const { projection, events } of slices) await this.applyWithRetries(manager, projection, events[0], items[from].message);
+  }
+
+  private async applyWithRetries(manager: EntityManager, projection: Projection, event: ProjectedEvent, message: IncomingMessage) {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
+      await manager.query('SAVEPOINT apply_event');
+      try {
+        await projection.apply(manager, event);
+        await manager.query('RELEASE SAVEPOINT apply_event');
+        this.options.onApplied?.(projection.name, 1);
+        return;
+      } catch (error) {
+        lastError = error;
+        await manager.query('ROLLBACK TO SAVEPOINT apply_event');
+        if (this.isTransient(error)) throw error; // the whole batch is retried by the consumer
+      }
+    }
+    await this.deadLetter(manager, [projection.name], message, { position: event.globalPosition, id: event.id, type: event.type }, lastError);
+  }
+
+  /** Postgres down, a timeout, a lock wait or a rollback: the whole batch is retried, nothing is dead-lettered. */
+  private isTransient(error: unknown): boolean {
+    return isTransientStoreError(translateStoreError(error));
+  }
+
+
+  /** The DLQ message, and a failure row per projection (none for a message without a position: it cannot block). */
+  private async deadLetter(manager: EntityManager, projections: string[], message: IncomingMessage, identity: EventIdentity | null, error: unknown) {
+    const reason = (error as Error)?.message ?? String(error);
+    const label = projections.length ? projections.join(',') : '*';
+    this.logger.error(`dead-lettering ${identity ? `position ${identity.position} (${identity.id ?? 'no id'})` : `offset ${message.offset}`} for ${label}: ${reason}`);
+    // Published before the checkpoint commits: a crash in between can dead-letter twice, never zero times.
+    await this.publisher.publish(this.options.dlqTopic, [
+      {
+        key: message.key ?? '',
+        value: message.value,
+        headers: {
+          ...message.headers,
+          'dlq-projection': label,
+          'dlq-error': reason.slice(0, 1000),
+          'dlq-source-topic': message.topic,
+          'dlq-source-partition': String(message.partition),
+          'dlq-source-offset': message.offset,
+        },
+      },
+    ]);
+    if (identity && projections.length) {
+      await manager.query(
+        `INSERT INTO read_model.projection_failures (projection, position, event_id, type, error)
+         SELECT p, $2, $3, $4, $5 FROM unnest($1::text[]) AS p ON CONFLICT DO NOTHING`,
+        [projections, identity.position, identity.id, identity.type, reason.slice(0, 2000)],
+      );
+    }
+    for (const projection of projections.length ? projections : ['*']) this.options.onDeadLettered?.(projection, identity?.position ?? '', reason);
+  }
+
+  /**
+   * This database's event store identity, read once; null (accept every message) on a schema without one. Any
+   * other error fails the batch (the consumer retries it) rather than let a message through unchecked.
+   */
+  private ownStoreId(): Promise<string | null> {
+    if (!this.storeId) {
+      this.storeId = new EventLogReader(this.dataSource).storeId().then(
+        (id) => {
+          if (id === null) this.logger.warn('this database has no event store identity (migration not run): messages are not checked for their store');
+          return id;
+        },
+        (error: unknown) => {
+          this.storeId = null; // asked again on the next batch
+          throw error;
+        },
+      );
+    }
+    return this.storeId;
+  }
+
+  private reportForeign(storeId: string, messages: number, partition: number): void {
+    this.options.onForeign?.(storeId, messages);
+    if (Date.now() - this.foreignLoggedAt < 10_000) return;
+    this.foreignLoggedAt = Date.now();
+    this.logger.warn(`skipped ${messages} message(s) on partition ${partition} published from another event store (store-id ${storeId}); is this projector pointed at the right topic?`);
+  }
+}

@@ -1,0 +1,26 @@
+import { EntityManager } from 'typeorm';
+import { ProjectedEvent } from './projected-event.mapper';
+
+/**
+ * A read model's persistence adapter. `apply` runs inside the projector's transaction, next to the checkpoint,
+ * and must be idempotent: the same event applied twice leaves the same rows.
+ */
+export interface Projection {
+  readonly name: string;
+  /** The read_model tables it owns (base names), which a rebuild recreates and swaps in. */
+  readonly tables?: readonly string[];
+  apply(manager: EntityManager, event: ProjectedEvent): Promise<void>;
+  /** Optional fast path: the same effect as `apply` on each event in order, with fewer round trips. */
+  applyMany?(manager: EntityManager, events: ProjectedEvent[]): Promise<void>;
+  /** False when the event cannot change this model: the runner then skips it (its checkpoint still moves). */
+  handles?(event: ProjectedEvent): boolean;
+  /** Called after events were applied and committed (e.g. to advance a watermark); optional. */
+  afterCommit?(manager: EntityManager): Promise<void>;
+  /**
+   * A rebuild folding the whole log calls this first: derived tables kept per batch (a cache of the model's own
+   * rows) may then be left to `completeFold`, which computes them in one pass once the fold is done and returns
+   * to per-batch upkeep for the events that follow. Optional.
+   */
+  beginFold?(): void;
+  completeFold?(manager: EntityManager): Promise<void>;
+}

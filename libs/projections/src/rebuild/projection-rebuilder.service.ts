@@ -1,0 +1,130 @@
+import { Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { EventLogReader } from '@newsroom/event-store';
+import type { Projection } from '../projection.types';
+import { createProjections } from '../projection.registry';
+import { groupsOf, LogFold } from './log-fold.service';
+import { buildShadowIndexes, createShadowTables, dropShadowTables, SHADOW_SUFFIX, swapShadowTables } from './shadow-tables.repository';
+
+export interface RebuildProgress {
+  phase: 'fold' | 'catch-up' | 'index' | 'swap' | 'done';
+  position: string;
+  head: string;
+  events: number;
+  failures: number;
+  elapsedMs: number;
+}
+
+export interface RebuildOptions {
+  projections: readonly string[];
+  /** The events topic and its partitions: the projector's checkpoints are kept per topic and partition. */
+  topic: string;
+  partitions: readonly number[];
+  batchSize?: number;
+  /** Connections folding side by side, each into its own group of projections (default 4). */
+  concurrency?: number;
+  onProgress?: (progress: RebuildProgress) => void;
+  /** Called once the log has been folded, before catching up and swapping (tests append events here). */
+  beforeSwap?: () => Promise<void>;
+}
+
+export interface RebuildResult {
+  projections: readonly string[];
+  head: string;
+  events: number;
+  failures: number;
+}
+
+/**
+ * Blue-green rebuild: folds the whole event store, in position order and in batches, into shadow tables
+ * (`<table>_next`) while the live projector keeps writing the live ones; builds their indexes; catches up with
+ * what arrived meanwhile; then, in one transaction that briefly pauses the live projector (an EXCLUSIVE lock on
+ * the checkpoints), folds the last few events, swaps the tables in by renaming and sets these projections'
+ * checkpoints on every partition to the head it folded, so the live projector skips exactly what the rebuild
+ * already applied.
+ */
+export class ProjectionRebuilder {
+  private readonly logger = new Logger(ProjectionRebuilder.name);
+  private fold: LogFold;
+  private started = 0;
+
+  constructor(private readonly ds: DataSource) {
+    this.fold = new LogFold(ds);
+  }
+
+  async rebuild(options: RebuildOptions): Promise<RebuildResult> {
+    const batchSize = options.batchSize ?? 2000;
+    const projections = createProjections(options.projections, SHADOW_SUFFIX);
+    const groups = groupsOf(projections, options.concurrency ?? 4);
+    const tables = projections.flatMap((p) => p.tables ?? []);
+    const fold = (this.fold = new LogFold(this.ds));
+    this.started = Date.now();
+    const progress = (phase: RebuildProgress['phase'], position: string, head: string) =>
+      options.onProgress?.({ phase, position, head, events: fold.events, failures: fold.failures, elapsedMs: Date.now() - this.started });
+    // Catch up outside the swap so the pause it causes stays short.
+    const catchUp = async (after: string) => {
+      for (let round = 0; round < 10; round++) {
+        const head = await this.head(this.ds.manager);
+        if (BigInt(head) - BigInt(after) <= BigInt(batchSize)) break;
+        after = await fold.foldUpTo(groups, after, head, batchSize, (p) => progress('catch-up', p, head));
+      }
+      return after;
+    };
+
+    await this.ds.transaction((m) => createShadowTables(m, tables));
+    try {
+      const head = await this.head(this.ds.manager);
+      projections.forEach((p) => p.beginFold?.());
+      let after = await fold.foldUpTo(groups, '0', head, batchSize, (p) => progress('fold', p, head));
+      await options.beforeSwap?.();
+      after = await catchUp(after);
+      progress('index', after, head);
+      await buildShadowIndexes((work) => this.ds.transaction(work), tables, groups.length);
+      // Derived tables left during the fold, computed in one pass now that the indexes exist; per batch from here.
+      for (const p of projections) if (p.completeFold) await this.ds.transaction((m) => p.completeFold!(m));
+      after = await catchUp(after);
+      const finalHead = await this.swap(projections, tables, options, after);
+      progress('done', finalHead, finalHead);
+      return { projections: options.projections, head: finalHead, events: fold.events, failures: fold.failures };
+    } catch (error) {
+      await this.ds.transaction((m) => dropShadowTables(m, tables)).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async swap(projections: Projection[], tables: string[], options: RebuildOptions, after: string): Promise<string> {
+    const counted = { events: this.fold.events, failures: this.fold.failures };
+    for (let attempt = 1; ; attempt++) {
+      Object.assign(this.fold, counted);
+      try {
+        return await this.ds.transaction(async (m) => {
+          await m.query(`SET LOCAL lock_timeout = '30s'`);
+          // Waits for in-flight projector batches to commit, and holds new ones back until the swap commits.
+          await m.query(`LOCK TABLE read_model.projection_checkpoints IN EXCLUSIVE MODE`);
+          const head = await this.head(m);
+          options.onProgress?.({ phase: 'swap', position: after, head, events: this.fold.events, failures: this.fold.failures, elapsedMs: Date.now() - this.started });
+          const events = await this.fold.readPage(after, head, Number.MAX_SAFE_INTEGER, m);
+          await this.fold.applyWithin(m, projections, events);
+          this.fold.events += events.length;
+          await swapShadowTables(m, tables);
+          await m.query(
+            `INSERT INTO read_model.projection_checkpoints (projection, topic, partition, last_position, last_offset)
+             SELECT p.name, $2, part, $4, -1 FROM unnest($1::text[]) AS p(name), unnest($3::int[]) AS part
+             ON CONFLICT (projection, topic, partition)
+             DO UPDATE SET last_position = GREATEST(projection_checkpoints.last_position, EXCLUDED.last_position), updated_at = now()`,
+            [options.projections, options.topic, options.partitions, head],
+          );
+          return head;
+        });
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (attempt >= 3 || (code !== '40P01' && code !== '55P03')) throw error;
+        this.logger.warn(`swap attempt ${attempt} failed (${code}); retrying`);
+      }
+    }
+  }
+
+  private head(m: EntityManager): Promise<string> {
+    return new EventLogReader(m).head();
+  }
+}

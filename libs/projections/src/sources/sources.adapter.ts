@@ -1,0 +1,51 @@
+import { EntityManager } from 'typeorm';
+import { AppliedChanges, FactProjection } from '../facts/fact.adapter';
+import { SourceRecord, sourceRecordsOf, sourcesModel } from './sources.model';
+
+
+/** Source facts (bitemporal) plus the registry of stories; the registry keeps each story's first sighting. */
+export class SourcesProjection extends FactProjection {
+  private readonly registry: string;
+
+  constructor(tableSuffix = '') {
+    super('sources', sourcesModel, 'source_facts', tableSuffix, ['sources']);
+    this.registry = `read_model.sources${tableSuffix}`;
+  }
+
+  protected override async afterChanges(manager: EntityManager, applied: AppliedChanges[]): Promise<void> {
+    // One row per story (an upsert may not touch a row twice); the earliest sighting wins, as LEAST does below.
+    const byId = new Map<string, SourceRecord>();
+    for (const { event, changes } of applied) {
+      for (const change of changes) {
+        if (change.kind !== 'open') continue;
+        for (const s of sourceRecordsOf(change.fact.sources, event.globalPosition, event.recordedAt)) {
+          const seen = byId.get(s.id);
+          if (!seen || BigInt(s.firstPosition) < BigInt(seen.firstPosition)) byId.set(s.id, s);
+        }
+      }
+    }
+    // In id order: concurrent partitions upserting the same stories then lock them in the same order (no deadlock).
+    const records = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    if (!records.length) return;
+    const col = <K extends keyof SourceRecord>(k: K) => records.map((r) => r[k]);
+    // LEAST keeps the first sighting whatever order partitions deliver in, so replays and rebuilds agree. A story
+    // already known from an earlier sighting is filtered out first: no new row version, and no row lock held to the
+    // end of the batch (concurrent partitions citing the same story would queue on it). Safe: first sightings only
+    // ever move earlier, so a stored one at or before ours stays so.
+    await manager.query(
+      `INSERT INTO ${this.registry} AS r (id, outlet, url, title, language, published_at, first_position, first_recorded_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::timestamptz[])
+         AS s(id, outlet, url, title, language, published_at, first_position, first_recorded_at)
+       WHERE NOT EXISTS (
+         SELECT 1 FROM ${this.registry} k WHERE k.id = s.id AND k.first_position <= s.first_position AND k.first_recorded_at <= s.first_recorded_at
+       )
+       ON CONFLICT (id) DO UPDATE SET
+         language = CASE WHEN EXCLUDED.first_position < r.first_position THEN EXCLUDED.language ELSE r.language END,
+         published_at = CASE WHEN EXCLUDED.first_position < r.first_position THEN EXCLUDED.published_at ELSE r.published_at END,
+         first_position = LEAST(r.first_position, EXCLUDED.first_position),
+         first_recorded_at = LEAST(r.first_recorded_at, EXCLUDED.first_recorded_at)
+       WHERE EXCLUDED.first_position < r.first_position OR EXCLUDED.first_recorded_at < r.first_recorded_at`,
+      [col('id'), col('outlet'), col('url'), col('title'), col('language'), col('publishedAt'), col('firstPosition'), col('firstRecordedAt')],
+    );
+  }
+}
