@@ -18,8 +18,8 @@ export const el = (name: string, attrs: XmlElement['attrs'] = {}, ...children: (
 
 // Characters XML 1.0 does not allow at all (C0 controls other than tab, LF, CR; U+FFFE, U+FFFF; lone surrogates):
 // no escape can carry them, so each becomes U+FFFD. C1 controls (U+0080..U+009F) are allowed and kept.
-// eslint-disable-next-line no-control-regex
 const NOT_XML =
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text as XML character data: `&`, `<`, `>` escaped (so `]]>` can never appear), forbidden characters replaced. */
