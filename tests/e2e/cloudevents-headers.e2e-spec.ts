@@ -23,16 +23,10 @@ function consoleConsumer(brokers: string, topic: string, count: number): Promise
     String(count),
     '--timeout-ms',
     '60000',
-    '--property',
+    '--formatter-property',
     'print.headers=true',
-    '--property',
+    '--formatter-property',
     'print.key=true',
-    '--property',
-    'headers.separator=\u001e',
-    '--property',
-    'headers.key.separator=\u001f',
-    '--property',
-    'key.separator=\u001d',
   ];
   return new Promise((resolve, reject) => {
     const child = spawn('bash', args, { cwd: ROOT, env: { ...process.env, KAFKA_TOOL_HEAP_OPTS: '-Xmx256m' } });
@@ -45,11 +39,11 @@ function consoleConsumer(brokers: string, topic: string, count: number): Promise
   });
 }
 
-/** One printed record: headers (name -> value), key, value. */
+/** One printed record (default format): `name:value,...` headers, tab, key, tab, value; a header splits at its first colon. */
 function parseRecord(line: string) {
-  const [headers, key, value] = line.split('\u001d');
-  const pairs = headers.split('\u001e').map((h) => {
-    const at = h.indexOf('\u001f');
+  const [headers, key, value] = line.split('\t');
+  const pairs = headers.split(',').map((h) => {
+    const at = h.indexOf(':');
     return [h.slice(0, at), h.slice(at + 1)] as const;
   });
   return { headers: Object.fromEntries(pairs), key, value: JSON.parse(value) as Record<string, unknown> };
