@@ -32,5 +32,3 @@ export const wireEventSchema = z
       .meta({ description: 'Trace and actor; more members may follow' }),
   })
   .meta({ title: 'WireEvent', description: 'A recorded story event as the relay publishes it' });
-
-export type WireEventShape = z.infer<typeof wireEventSchema>;
