@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run check`: the static checks `npm test` runs before jest. Layer rules (dependency-cruiser), ESLint with
-// type information, Prettier and knip (unused files, exports, dependencies). ESLint, the slow one, runs beside
-// the three others (two lanes for a 2-CPU machine); each keeps a cache under node_modules/.cache, so a second run
+// type information, Prettier, knip (unused files, exports, dependencies) and Redocly's lint of the OpenAPI documents
+// the build writes (openapi/ingest.json, openapi/query.json; rules in redocly.yaml). ESLint, the slow one, runs beside
+// the four others (two lanes for a 2-CPU machine); each keeps a cache under node_modules/.cache, so a second run
 // only looks at changed files. Each step's output is printed whole when it ends, with its duration.
 // Exit code 0 when every step passes; `--only lint,knip` runs a subset.
 'use strict';
@@ -17,15 +18,23 @@ const STEPS = {
   format: [bin('prettier'), '--check', '--cache', '--log-level', 'warn', '.'],
   knip: [bin('knip'), '--cache', '--no-progress'],
   names: [process.execPath, path.join(__dirname, 'file-names.js'), '--check'],
+  openapi: [bin('redocly'), 'lint', '--config', 'redocly.yaml', '--format', 'summary', 'openapi/ingest.json', 'openapi/query.json'],
 };
 // Lanes run in parallel; the steps of one lane run one after the other.
-const LANES = [['lint'], ['deps', 'names', 'format', 'knip']];
+const LANES = [['lint'], ['deps', 'names', 'format', 'knip', 'openapi']];
 
 function run(name) {
   const [command, ...args] = STEPS[name];
   const started = process.hrtime.bigint();
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' } });
+    // Redocly: no telemetry, no update notice (the check runs offline).
+    const env = {
+      ...process.env,
+      FORCE_COLOR: process.stdout.isTTY ? '1' : '0',
+      REDOCLY_TELEMETRY: 'off',
+      REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+    };
+    const child = spawn(command, args, { cwd: ROOT, env });
     const output = [];
     child.stdout.on('data', (chunk) => output.push(chunk));
     child.stderr.on('data', (chunk) => output.push(chunk));

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { bootstrapHttp, initMetrics, requireReadKeyOn } from '@newsroom/platform';
 import { loadQueryConfig } from './config/query.config';
+import { asyncApiDocument } from './docs/asyncapi.middleware';
 import { feedKeyParam } from './feed/feed-key-param.middleware';
 import { QueryModule } from './query.module';
 
@@ -20,10 +21,21 @@ async function main() {
         .setTitle('Newsroom query API')
         .setDescription('Feed history, live stream (SSE, WebSocket), reports, entities and sources.')
         .setVersion('1')
-        .addBearerAuth()
+        .addServer('http://localhost:3000', 'Local development (npm start)')
+        .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A read key: "Authorization: Bearer <key>"' }, 'bearer')
+        .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same read key as a header' }, 'api-key')
+        // Reads need a key only with NEWSROOM_REQUIRE_READ_KEY=true: either header, or none (the empty requirement).
+        .addSecurityRequirements('bearer')
+        .addSecurityRequirements('api-key')
+        .addSecurityRequirements({})
         .build();
       // With NEWSROOM_REQUIRE_READ_KEY the API's description needs a read key too (Swagger is not behind Nest's guards).
       requireReadKeyOn(app, ['/docs']);
+      // The Kafka side (AsyncAPI 3), beside the HTTP side, under the same read-key rule.
+      app.use(
+        '/docs/asyncapi.json',
+        asyncApiDocument({ prefix: config.KAFKA_TOPIC_PREFIX, brokers: config.KAFKA_BROKERS, partitions: config.KAFKA_EVENTS_PARTITIONS }),
+      );
       SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs/openapi.json' });
     },
   });

@@ -15,3 +15,6 @@ export {
   type EventIdentity,
   type WireMismatch,
 } from './wire/wire-event.mapper';
+export { buildAsyncApiDocument, type AsyncApiOptions } from './asyncapi/asyncapi-document.builder';
+export { CLOUDEVENTS_HEADERS, CLOUDEVENTS_SPEC_VERSION, cloudEventsSource } from './wire/cloud-events.const';
+export { wireEventSchema } from './wire/wire-event.schema';

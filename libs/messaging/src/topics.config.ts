@@ -40,3 +40,29 @@ export const EVENT_HEADERS = {
   causationId: 'causation-id',
   streamVersion: 'stream-version',
 } as const;
+
+/** Trace headers an external producer may set on newsroom.submissions.v1; they become the event's metadata. */
+export const SUBMISSION_HEADERS = {
+  correlationId: 'correlation-id',
+  causationId: 'causation-id',
+} as const;
+
+/** Headers ingest adds to a rejected submission on newsroom.submissions.dlq.v1 (the original's headers are kept). */
+export const SUBMISSION_DLQ_HEADERS = {
+  code: 'error-code',
+  message: 'error-message',
+  status: 'error-status',
+  paths: 'error-paths',
+  sourceTopic: 'source-topic',
+  sourcePartition: 'source-partition',
+  sourceOffset: 'source-offset',
+} as const;
+
+/** Headers a projector adds to an event it gave up on, on newsroom.events.dlq.v1 (the original's headers are kept). */
+export const EVENT_DLQ_HEADERS = {
+  projection: 'dlq-projection',
+  error: 'dlq-error',
+  sourceTopic: 'dlq-source-topic',
+  sourcePartition: 'dlq-source-partition',
+  sourceOffset: 'dlq-source-offset',
+} as const;

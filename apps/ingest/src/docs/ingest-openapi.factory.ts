@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { OperationObject } from '@nestjs/swagger';
 import { PROBLEM_SCHEMA } from './responses.schema';
 
 /**
@@ -15,9 +16,34 @@ export function ingestOpenApi(app: INestApplication): OpenAPIObject {
         'Send X-Correlation-Id / X-Causation-Id to trace a request into event metadata and Kafka headers.',
     )
     .setVersion('1')
-    .addBearerAuth()
+    .addServer('http://localhost:3001', 'Local development (npm start)')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: "Authorization: Bearer <key>"' }, 'bearer')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same API key as a header' }, 'api-key')
     .build();
   const doc = SwaggerModule.createDocument(app, config);
   doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, Problem: PROBLEM_SCHEMA } };
-  return doc;
+  for (const [, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item) as [string, OperationObject][]) {
+      if (!op?.security?.some((s) => 'bearer' in s)) continue;
+      // Either header carries the key; reads need one only with NEWSROOM_REQUIRE_READ_KEY=true (the empty requirement).
+      op.security = [{ bearer: [] }, { 'api-key': [] }, ...(method === 'get' ? [{}] : [])];
+    }
+  }
+  return toOpenApi30(doc) as OpenAPIObject;
+}
+
+/**
+ * The domain's schemas carry JSON Schema `examples` arrays, which OpenAPI 3.0 does not know: each becomes the
+ * single `example` it allows. (An OpenAPI `examples` map, on a media type or parameter, is an object and stays.)
+ */
+function toOpenApi30(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(toOpenApi30);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'examples' && Array.isArray(value)) {
+      if (value.length && !('example' in node)) out.example = value[0];
+    } else out[key] = key === 'enum' || key === 'example' || key === 'default' ? value : toOpenApi30(value);
+  }
+  return out;
 }

@@ -63,12 +63,23 @@ export function ApiParams(schema: ParamShape, options: { path?: readonly string[
   return applyDecorators(...decorators);
 }
 
-/** 200 as JSON (the response schema) or CSV, 400 as problem+json. */
-export function ApiReport(description: string, schema: z.ZodType) {
+/** Another JSON shape a report answers with a `format` value (e.g. the timeline's TimelineJS). */
+export interface AlternativeJson {
+  format: string;
+  description: string;
+  schema: z.ZodType;
+}
+
+/** 200 as JSON (the response schema, or one of the alternatives) or CSV, 400 as problem+json. */
+export function ApiReport(description: string, schema: z.ZodType, ...alternatives: AlternativeJson[]) {
+  const json = openApiSchema(schema, 'output');
   return applyDecorators(
     ApiOkResponse({
-      description: `${description} Also as CSV with ?format=csv or Accept: text/csv (RFC 4180, header row).`,
-      content: { 'application/json': { schema: openApiSchema(schema, 'output') }, 'text/csv': { schema: { type: 'string' } } },
+      description: [description, ...alternatives.map((a) => a.description), 'Also as CSV with ?format=csv or Accept: text/csv (RFC 4180, header row).'].join(' '),
+      content: {
+        'application/json': { schema: alternatives.length ? { oneOf: [json, ...alternatives.map((a) => openApiSchema(a.schema, 'output'))] } : json },
+        'text/csv': { schema: { type: 'string' } },
+      },
     }),
     ApiBadRequestResponse({ description: 'A parameter is not valid; `errors` names each one.', content: problemContent() }),
   );

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { clientIp } from '@newsroom/platform';
 import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
@@ -44,7 +44,7 @@ export class FeedController {
       'When reads need a key, EventSource (which cannot send headers) may pass it as `?key=`. ' +
       'The same feed is served over WebSocket at /v1/feed/ws (see the README).',
   })
-  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'An endless text/event-stream: history, then live items.', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   @ApiParams(feedStreamParams)
   @ApiProblemBadRequest('A parameter is not valid; `errors` names each one.')
   @ApiHeader({ name: 'Last-Event-ID', required: false })

@@ -1,4 +1,6 @@
 import { Global, Module } from '@nestjs/common';
+import { AtomFeedController } from './atom/atom-feed.controller';
+import { AtomFeedRepository } from './atom/atom-feed.repository';
 import { FeedConnections } from './feed-connections.service';
 import { FeedController } from './feed.controller';
 import { FeedHub } from './feed-hub.service';
@@ -7,5 +9,9 @@ import { FeedWsGateway } from './feed-ws.gateway';
 
 // Global: readiness (in the health module) reports the feed tail.
 @Global()
-@Module({ controllers: [FeedController], providers: [FeedRepository, FeedHub, FeedWsGateway, FeedConnections], exports: [FeedHub] })
+@Module({
+  controllers: [FeedController, AtomFeedController],
+  providers: [FeedRepository, AtomFeedRepository, FeedHub, FeedWsGateway, FeedConnections],
+  exports: [FeedHub],
+})
 export class FeedModule {}

@@ -1,6 +1,7 @@
 import { canonicalJson, type StoredEvent } from '@newsroom/event-store';
 import type { Headers, OutgoingMessage } from '../messaging.types';
 import { EVENT_HEADERS } from '../topics.config';
+import { CLOUDEVENTS_HEADERS, CLOUDEVENTS_SPEC_VERSION, cloudEventsSource } from './cloud-events.const';
 
 /**
  * The wire format of newsroom.events.v1, in one place: the envelope, the Kafka message the relay publishes for a
@@ -54,7 +55,8 @@ export function encodeWireValue(e: StoredEvent): string {
 /**
  * The Kafka message for a stored event: keyed by its stream (a stream's events stay in order on one partition),
  * the envelope as value, and headers that place it without parsing the value. With the store's identity (`store-id`)
- * when known, so a projector can refuse another store's events.
+ * when known, so a projector can refuse another store's events. The CloudEvents attributes ride as `ce_*` headers
+ * (binary mode), so off-the-shelf consumers understand the events; store-vouching compares values only.
  */
 export function toWireMessage(e: StoredEvent, storeId: string | null = null): OutgoingMessage {
   const headers: Headers = {
@@ -65,6 +67,14 @@ export function toWireMessage(e: StoredEvent, storeId: string | null = null): Ou
     [EVENT_HEADERS.streamVersion]: String(e.streamVersion),
     [EVENT_HEADERS.correlationId]: e.metadata?.correlationId ?? '',
     [EVENT_HEADERS.causationId]: e.metadata?.causationId ?? '',
+    // CloudEvents 1.0, Kafka binary content mode: the value is the event's data (our envelope), its attributes are headers.
+    [CLOUDEVENTS_HEADERS.specversion]: CLOUDEVENTS_SPEC_VERSION,
+    [CLOUDEVENTS_HEADERS.id]: e.eventId,
+    [CLOUDEVENTS_HEADERS.source]: cloudEventsSource(storeId),
+    [CLOUDEVENTS_HEADERS.type]: e.type,
+    [CLOUDEVENTS_HEADERS.time]: e.recordedAt,
+    [CLOUDEVENTS_HEADERS.subject]: e.streamId,
+    [CLOUDEVENTS_HEADERS.contentType]: 'application/json',
   };
   if (storeId) headers[STORE_ID_HEADER] = storeId;
   return { key: e.streamId, value: encodeWireValue(e), headers };

@@ -1,5 +1,14 @@
 import type { StoredEvent } from '@newsroom/event-store';
-import { decodeWireEvent, encodeWireValue, identifyMessage, STORE_ID_HEADER, toWireEvent, toWireMessage, wireMismatch } from '@newsroom/messaging';
+import {
+  decodeWireEvent,
+  encodeWireValue,
+  identifyMessage,
+  STORE_ID_HEADER,
+  toWireEvent,
+  toWireMessage,
+  wireEventSchema,
+  wireMismatch,
+} from '@newsroom/messaging';
 
 const stored = (overrides: Partial<StoredEvent> = {}): StoredEvent => ({
   globalPosition: '42',
@@ -43,8 +52,22 @@ describe('wire format of newsroom.events.v1', () => {
       'correlation-id': 'c-1',
       'causation-id': '',
       [STORE_ID_HEADER]: 'store-1',
+      ce_specversion: '1.0',
+      ce_id: '0b5cbd2e-2f59-4f0e-9a57-5d0e7f3b1c11',
+      ce_source: 'urn:uuid:store-1',
+      ce_type: 'executive.departed',
+      ce_time: '2026-11-29T06:12:30.123Z',
+      ce_subject: 'person:jane',
+      'content-type': 'application/json',
     });
     expect(toWireMessage(stored()).headers).not.toHaveProperty(STORE_ID_HEADER);
+    // Without a store identity the source is the backbone itself.
+    expect(toWireMessage(stored()).headers).toMatchObject({ ce_source: '/newsroom/events' });
+  });
+
+  it('is a CloudEvents 1.0 binary-mode message whose value fits the documented envelope schema', () => {
+    expect(wireEventSchema.safeParse(JSON.parse(encodeWireValue(stored()))).error).toBeUndefined();
+    expect(Object.keys(toWireEvent(stored()))).toEqual(Object.keys(wireEventSchema.shape));
   });
 
   it('decodes what it encodes, and refuses what is not an envelope', () => {

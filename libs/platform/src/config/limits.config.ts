@@ -124,12 +124,16 @@ export interface EventForSize {
 
 /**
  * Upper bound of the Kafka record the relay will publish for this event: its JSON as appended (data, sources,
- * metadata, ids, occurredAt...) + the subject twice (body and key) + the values repeated in headers + the
+ * metadata, ids, occurredAt...) + the subject twice (body and key) + the values repeated in headers (twice: ours and ce_*) + the
  * envelope reserve for server fields and names. Computed once per accepted event, on the write path.
  */
 export function eventRecordBytes(e: EventForSize, metadata?: { correlationId?: string | null; causationId?: string | null }): number {
   return (
     Buffer.byteLength(JSON.stringify(e)) +
+    Buffer.byteLength(e.subject) +
+    Buffer.byteLength(e.eventId) +
+    Buffer.byteLength(e.type) +
+    // The CloudEvents headers repeat them once more (ce_subject, ce_id, ce_type); their fixed part is in the reserve.
     Buffer.byteLength(e.subject) +
     Buffer.byteLength(e.eventId) +
     Buffer.byteLength(e.type) +

@@ -4,9 +4,10 @@ import type { Response } from 'express';
 import { formatOf, fromBeforeTo, readReportParams } from '../shared/report-params.schema';
 import { respond } from '../shared/report.response';
 import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
+import { toTimelineJs } from './timeline-js.mapper';
 import { TIMELINE_CSV } from './timeline-csv.writer';
 import { TimelineRepository } from './timeline.repository';
-import { timelineParams, timelineReportSchema } from './timeline.schema';
+import { timelineJsSchema, timelineParams, timelineReportSchema } from './timeline.schema';
 
 @ApiTags('reports')
 @Controller('v1/reports/timeline')
@@ -16,11 +17,19 @@ export class TimelineController {
   @Get()
   @ApiOperation({ summary: 'Story facts in the order they happened, for one subject (any role) or all.' })
   @ApiParams(timelineParams)
-  @ApiReport('A page of facts in valid-time order (items, next).', timelineReportSchema)
+  @ApiReport('A page of facts in valid-time order (items, next).', timelineReportSchema, {
+    format: 'timelinejs',
+    description: 'With ?format=timelinejs: the page as TimelineJS3 JSON.',
+    schema: timelineJsSchema,
+  })
   async report(@Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     const q = readReportParams(timelineParams, raw, { cross: fromBeforeTo });
-    const format = formatOf(q.format, accept);
     const page = await this.repository.page(q);
+    if (q.format === 'timelinejs') {
+      res.setHeader('Vary', 'Accept');
+      return toTimelineJs(page, q);
+    }
+    const format = formatOf(q.format, accept);
     const body = { subject: q.subject, from: q.from, to: q.to, types: q.types, asOf: q.asOf, knownAt: q.knownAt, ...page };
     return respond(res, format, body, () => ({ filename: 'timeline', rows: page.items, next: page.next, columns: TIMELINE_CSV }));
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '@newsroom/domain';
-import { instant, langParam, reportParams, subject, typesParam, minOutletsParam } from '../shared/report-params.schema';
+import { instant, langParam, oneOf, reportParams, subject, typesParam, minOutletsParam } from '../shared/report-params.schema';
 import { anyJson, factFieldsShape, instantOrNull, nextCursor, nullableText, timeTravelShape } from '../shared/fact.schema';
 
 export const timelineParams = reportParams({
@@ -10,6 +10,11 @@ export const timelineParams = reportParams({
   types: typesParam(),
   lang: langParam(),
   minOutlets: minOutletsParam(),
+}).extend({
+  // The timeline also answers as TimelineJS3 JSON.
+  format: oneOf(['json', 'csv', 'timelinejs'], 'json (default), csv, or timelinejs (TimelineJS3 JSON)')
+    .optional()
+    .transform((v) => v ?? null),
 });
 
 export const timelineItemSchema = z.object({
@@ -32,3 +37,31 @@ export const timelineReportSchema = z.object({
   items: z.array(timelineItemSchema),
   next: nextCursor(),
 });
+
+const timelineJsDateSchema = z.object({
+  year: z.number().int(),
+  month: z.number().int().min(1).max(12).optional(),
+  day: z.number().int().min(1).max(31).optional(),
+  hour: z.number().int().optional(),
+  minute: z.number().int().optional(),
+  second: z.number().int().optional(),
+  display_date: z.string().optional().meta({ description: 'The date as recorded (e.g. 2024-Q2)' }),
+});
+
+const timelineJsTextSchema = z.object({ headline: z.string(), text: z.string().meta({ description: 'HTML (escaped)' }) });
+
+/** ?format=timelinejs: the TimelineJS3 JSON format (https://timeline.knightlab.com/docs/json-format.html). */
+export const timelineJsSchema = z
+  .object({
+    title: z.object({ text: timelineJsTextSchema }),
+    events: z.array(
+      z.object({
+        start_date: timelineJsDateSchema,
+        end_date: timelineJsDateSchema.optional(),
+        text: timelineJsTextSchema,
+        group: z.string().meta({ description: 'The event type' }),
+        unique_id: z.string().meta({ description: 'The fact id' }),
+      }),
+    ),
+  })
+  .meta({ description: 'TimelineJS3 JSON: one slide per fact of the page' });

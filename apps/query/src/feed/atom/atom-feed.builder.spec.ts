@@ -1,0 +1,124 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { FeedItemRow } from '@newsroom/projections';
+import { AtomFeedOptions, buildAtomFeed, currentItem } from './atom-feed.builder';
+import { toXml } from './xml.writer';
+
+const ID = '0b6f4f59-6a53-4c36-9a3a-5f8a2cbb1a11';
+const item = (over: Partial<FeedItemRow> = {}): FeedItemRow => ({
+  position: '10',
+  eventId: ID,
+  type: 'executive.departed',
+  subject: 'person:mira-murati',
+  organizations: ['org:openai'],
+  inferred: [],
+  corroboration: [],
+  occurredAt: '2024-09-25',
+  recordedAt: '2026-01-01T10:00:00.000Z',
+  headlineEn: 'Mira Murati leaves OpenAI as CTO',
+  headlineFr: 'Mira Murati quitte OpenAI (CTO)',
+  data: { organization: 'org:openai', role: 'Chief Technology Officer', roleCategory: 'c-suite', reason: 'resigned' },
+  sources: [{ outlet: 'Example <Daily> & Co', url: 'https://example.org/a?x=1&y=2', language: 'en' }],
+  modality: 'reported',
+  status: 'current',
+  targetEventId: null,
+  correlationId: null,
+  ...over,
+});
+const correction = (position: string, at: string, changes: object): FeedItemRow =>
+  item({
+    position,
+    eventId: `c-${position}`,
+    type: 'event.corrected',
+    recordedAt: at,
+    targetEventId: ID,
+    data: { targetEventId: ID, changes, reason: 'misreported' },
+  });
+const retraction = (position: string, at: string): FeedItemRow =>
+  item({
+    position,
+    eventId: `r-${position}`,
+    type: 'event.retracted',
+    recordedAt: at,
+    targetEventId: ID,
+    data: { targetEventId: ID, reason: 'did not happen' },
+  });
+
+const options: AtomFeedOptions = {
+  selfUrl: 'http://localhost:3000/v1/feed.atom?lang=en',
+  baseUrl: 'http://localhost:3000',
+  lang: 'en',
+  filter: { types: null, subjects: null, organization: null },
+};
+interface Entry {
+  id: string;
+  title: { '#text': string };
+  published: string;
+  updated: string;
+  author: { name: string }[];
+  content: { '@type': string; '#text': string };
+  summary: { '#text': string };
+  category: { '@term': string }[];
+}
+interface Parsed {
+  feed: { id: string; updated: string; '@xmlns': string; link: { '@rel': string; '@href': string }[]; entry: Entry[] };
+}
+const parse = (xml: string): Parsed =>
+  new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    isArray: (name) => ['entry', 'link', 'author', 'category'].includes(name),
+  }).parse(xml);
+
+describe('Atom feed builder', () => {
+  it('writes a well-formed feed with the elements RFC 4287 requires', () => {
+    const xml = toXml(buildAtomFeed({ events: [item()], amendments: new Map() }, options));
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const { feed } = parse(xml);
+    expect(feed['@xmlns']).toBe('http://www.w3.org/2005/Atom');
+    expect(feed.id).toMatch(/^urn:uuid:[0-9a-f-]{36}$/);
+    expect(feed.updated).toBe('2026-01-01T10:00:00.000Z');
+    expect(feed.link.find((l) => l['@rel'] === 'self')?.['@href']).toBe(options.selfUrl);
+    const [entry] = feed.entry;
+    expect(entry.id).toBe(`urn:uuid:${ID}`);
+    expect(entry.title['#text']).toBe('Mira Murati leaves OpenAI as CTO');
+    expect(entry.published).toBe('2026-01-01T10:00:00.000Z');
+    expect(entry.author[0].name).toBe('Example <Daily> & Co');
+    expect(entry.content['@type']).toBe('html');
+    expect(entry.content['#text']).toContain('<a href="https://example.org/a?x=1&amp;y=2">Example &lt;Daily&gt; &amp; Co</a>');
+  });
+
+  it('names a feed by its filters: the same filters give the same id, others another', () => {
+    const id = (filter: AtomFeedOptions['filter'], lang: 'en' | 'fr' = 'en') =>
+      parse(toXml(buildAtomFeed({ events: [], amendments: new Map() }, { ...options, filter, lang }))).feed.id;
+    const a = id({ types: ['a', 'b'], subjects: null, organization: null });
+    expect(id({ types: ['b', 'a'], subjects: null, organization: null })).toBe(a);
+    expect(id({ types: ['a'], subjects: null, organization: null })).not.toBe(a);
+    expect(id({ types: ['a', 'b'], subjects: null, organization: null }, 'fr')).not.toBe(a);
+  });
+
+  it('folds corrections into the entry: updated, headline and data are the current ones', () => {
+    const c = currentItem(item(), [correction('11', '2026-01-02T00:00:00.000Z', { data: { role: 'Chief Executive Officer' } })], 'en');
+    expect(c).toMatchObject({ status: 'corrected', updated: '2026-01-02T00:00:00.000Z', reason: 'misreported' });
+    expect((c.data as Record<string, string>).role).toBe('Chief Executive Officer');
+    expect((c.data as Record<string, string>).organization).toBe('org:openai');
+    expect(c.headline).not.toBe(item().headlineEn);
+  });
+
+  it('says when an entry was retracted', () => {
+    const xml = toXml(
+      buildAtomFeed({ events: [item()], amendments: new Map([[ID, [retraction('12', '2026-01-03T00:00:00.000Z')]]]) }, options),
+    );
+    const [entry] = parse(xml).feed.entry;
+    expect(entry.updated).toBe('2026-01-03T00:00:00.000Z');
+    expect(entry.title['#text']).toMatch(/^Retracted: /);
+    expect(entry.summary['#text']).toMatch(/^Retracted \(reason: did not happen\)/);
+    expect(entry.category.map((c) => c['@term'])).toEqual(['executive.departed', 'retracted']);
+  });
+
+  it('keeps hostile text from sources well-formed', () => {
+    const hostile = item({ headlineEn: 'x ]]> <b>&\u0001', sources: [{ outlet: '"><entry>', title: ']]>\u0000', language: 'en' }] });
+    const xml = toXml(buildAtomFeed({ events: [hostile], amendments: new Map() }, options));
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(parse(xml).feed.entry).toHaveLength(1);
+  });
+});

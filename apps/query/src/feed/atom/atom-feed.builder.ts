@@ -1,0 +1,176 @@
+import { v5 as uuidv5 } from 'uuid';
+import { CorrectionChanges, HeadlineEvent, mergePatch, renderHeadline } from '@newsroom/domain';
+import { FeedItemRow } from '@newsroom/projections';
+import { AtomSource } from './atom-feed.repository';
+import { el, XmlElement } from './xml.writer';
+
+const ATOM_NS = 'http://www.w3.org/2005/Atom';
+// Feed ids are name-based UUIDs (RFC 9562 v5) of the feed's filters in this namespace: stable across restarts.
+const FEED_NAMESPACE = '6f1b7d4e-2c1a-5b8e-9f3d-4a6c8e0b2d17';
+
+export interface AtomFeedOptions {
+  /** The feed's own URL, as requested (link rel="self"). */
+  selfUrl: string;
+  /** The query service's origin, for the links to each event's feed item. */
+  baseUrl: string;
+  lang: 'en' | 'fr';
+  filter: { types: string[] | null; subjects: string[] | null; organization: string | null };
+}
+
+const TEXT = {
+  en: {
+    title: 'Newsroom timeline',
+    corrected: 'Corrected',
+    retracted: 'Retracted',
+    retractedTitle: 'Retracted: ',
+    reason: 'reason',
+    occurred: 'Occurred',
+    sources: 'Sources',
+    none: 'no date',
+    status: 'Status',
+  },
+  fr: {
+    title: 'Chronologie de la rédaction',
+    corrected: 'Corrigé',
+    retracted: 'Rétracté',
+    retractedTitle: 'Retrait : ',
+    reason: 'motif',
+    occurred: 'Date',
+    sources: 'Sources',
+    none: 'sans date',
+    status: 'Statut',
+  },
+} as const;
+
+/** An event as it stands after its corrections and retraction, in position order. */
+export interface CurrentItem {
+  item: FeedItemRow;
+  occurredAt: string | null;
+  data: unknown;
+  /** The headline of the current value in the feed's language. */
+  headline: string;
+  status: 'current' | 'corrected' | 'retracted';
+  /** The newest amendment's recording time, else the event's. */
+  updated: string;
+  /** The reason given by the newest amendment. */
+  reason: string | null;
+}
+
+const reasonOf = (a: FeedItemRow) => {
+  const d = a.data as { reason?: unknown } | null;
+  return typeof d?.reason === 'string' ? d.reason : null;
+};
+
+/** Folds the corrections (JSON merge patches) and retraction of an event into what the entry shows. */
+export function currentItem(item: FeedItemRow, amendments: readonly FeedItemRow[], lang: 'en' | 'fr'): CurrentItem {
+  let data = item.data;
+  let occurredAt = item.occurredAt;
+  let status: CurrentItem['status'] = 'current';
+  let corrected = false;
+  for (const a of amendments) {
+    if (a.type === 'event.retracted') status = 'retracted';
+    else if (a.type === 'event.corrected') {
+      const changes = (a.data as { changes?: CorrectionChanges } | null)?.changes ?? {};
+      if (changes.data) data = mergePatch(data, changes.data);
+      if (changes.occurredAt !== undefined) occurredAt = changes.occurredAt;
+      corrected = true;
+      if (status === 'current') status = 'corrected';
+    }
+  }
+  const stored = lang === 'fr' ? item.headlineFr : item.headlineEn;
+  const headline = corrected
+    ? renderHeadline({ type: item.type, subject: item.subject, occurredAt, modality: item.modality, data } as HeadlineEvent, lang)
+    : stored;
+  const last = amendments[amendments.length - 1];
+  return { item, occurredAt, data, headline, status, updated: last?.recordedAt ?? item.recordedAt, reason: last ? reasonOf(last) : null };
+}
+
+const html = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+/** The entry's HTML content (escaped once here as HTML; the XML writer escapes it again as text). */
+function contentHtml(c: CurrentItem, lang: 'en' | 'fr'): string {
+  const t = TEXT[lang];
+  const parts = [`<p>${html(c.headline)}</p>`];
+  if (c.status !== 'current') {
+    const what = c.status === 'retracted' ? t.retracted : t.corrected;
+    parts.push(
+      `<p><strong>${t.status}: ${html(what)}</strong> (${html(c.updated)})${c.reason ? ` ${t.reason}: ${html(c.reason)}` : ''}</p>`,
+    );
+  }
+  parts.push(`<p>${t.occurred}: ${html(c.occurredAt ?? t.none)} · ${html(c.item.modality)}</p>`);
+  if (c.item.sources.length) {
+    const li = c.item.sources.map((s) => {
+      const name = html(s.outlet) + (s.title ? `: ${html(s.title)}` : '');
+      return `<li>${s.url ? `<a href="${html(s.url)}">${name}</a>` : name}</li>`;
+    });
+    parts.push(`<p>${t.sources}:</p><ul>${li.join('')}</ul>`);
+  }
+  parts.push(`<pre>${html(JSON.stringify(c.data, null, 2) ?? 'null')}</pre>`);
+  return parts.join('');
+}
+
+function summaryText(c: CurrentItem, lang: 'en' | 'fr'): string {
+  const t = TEXT[lang];
+  if (c.status === 'retracted') return `${t.retracted}${c.reason ? ` (${t.reason}: ${c.reason})` : ''}: ${c.headline}`;
+  if (c.status === 'corrected') return `${t.corrected}${c.reason ? ` (${t.reason}: ${c.reason})` : ''}: ${c.headline}`;
+  return c.headline;
+}
+
+function entry(c: CurrentItem, options: AtomFeedOptions): XmlElement {
+  const t = TEXT[options.lang];
+  const title = c.status === 'retracted' ? t.retractedTitle + c.headline : c.headline;
+  const authors = [...new Map(c.item.sources.map((s) => [s.outlet, s])).values()];
+  const feedItem = `${options.baseUrl}/v1/feed?after=${BigInt(c.item.position) - 1n}&limit=1&lang=${options.lang}`;
+  return el(
+    'entry',
+    {},
+    el('id', {}, `urn:uuid:${c.item.eventId}`),
+    el('title', { type: 'text' }, title),
+    el('updated', {}, c.updated),
+    el('published', {}, c.item.recordedAt),
+    // Outlets are the authors of what an entry reports; the feed's own author covers an entry without sources.
+    ...authors.map((s) => el('author', {}, el('name', {}, s.outlet), s.url ? el('uri', {}, s.url) : undefined)),
+    el('link', { rel: 'alternate', type: 'application/json', href: feedItem }),
+    ...c.item.sources.filter((s) => s.url).map((s) => el('link', { rel: 'related', type: 'text/html', href: s.url!, title: s.outlet })),
+    el('category', { term: c.item.type }),
+    el('category', { term: c.status, scheme: 'urn:newsroom:status' }),
+    el('summary', { type: 'text' }, summaryText(c, options.lang)),
+    el('content', { type: 'html' }, contentHtml(c, options.lang)),
+  );
+}
+
+/** The canonical form of the filters (sorted lists), which names the feed. */
+function canonicalFilter(o: AtomFeedOptions): string {
+  const f = o.filter;
+  return JSON.stringify({
+    types: f.types ? [...f.types].sort() : null,
+    subjects: f.subjects ? [...f.subjects].sort() : null,
+    organization: f.organization,
+    lang: o.lang,
+  });
+}
+
+/**
+ * The Atom document (RFC 4287) of the newest events, newest first. Each entry is one event as it stands now:
+ * a correction changes its `updated`, title and content; a retraction says so. Amendments are not entries.
+ */
+export function buildAtomFeed(source: AtomSource, options: AtomFeedOptions): XmlElement {
+  const items = source.events.map((e) => currentItem(e, source.amendments.get(e.eventId) ?? [], options.lang));
+  const updated = items.reduce((max, c) => (c.updated > max ? c.updated : max), '1970-01-01T00:00:00.000Z');
+  const t = TEXT[options.lang];
+  const scope = [options.filter.types?.join(', '), options.filter.subjects?.join(', '), options.filter.organization]
+    .filter(Boolean)
+    .join(' · ');
+  return el(
+    'feed',
+    { xmlns: ATOM_NS, 'xml:lang': options.lang },
+    el('id', {}, `urn:uuid:${uuidv5(canonicalFilter(options), FEED_NAMESPACE)}`),
+    el('title', { type: 'text' }, scope ? `${t.title}: ${scope}` : t.title),
+    el('updated', {}, updated),
+    el('link', { rel: 'self', type: 'application/atom+xml', href: options.selfUrl }),
+    el('author', {}, el('name', {}, 'Newsroom event backbone')),
+    el('generator', {}, 'newsroom query service'),
+    ...items.map((c) => entry(c, options)),
+  );
+}

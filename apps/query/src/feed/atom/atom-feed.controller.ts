@@ -1,0 +1,38 @@
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ApiParams, ApiProblemBadRequest } from '../../docs/zod-openapi.decorator';
+import { parseFeedQuery } from '../feed-query.reader';
+import { buildAtomFeed } from './atom-feed.builder';
+import { AtomFeedRepository } from './atom-feed.repository';
+import { atomFeedParams } from './atom-feed.schema';
+import { toXml } from './xml.writer';
+
+@ApiTags('feed')
+@Controller('v1')
+export class AtomFeedController {
+  constructor(private readonly repository: AtomFeedRepository) {}
+
+  @Get('feed.atom')
+  @ApiOperation({
+    summary: 'The timeline as an Atom feed (RFC 4287), newest events first, for feed readers.',
+    description:
+      'Same filters and `lang` as GET /v1/feed. One entry per event (`id` urn:uuid:<eventId>); a correction changes ' +
+      "the entry's `updated`, title and content to the current value, a retraction marks it retracted.",
+  })
+  @ApiProduces('application/atom+xml')
+  @ApiParams(atomFeedParams)
+  @ApiOkResponse({ description: 'An Atom feed document.', content: { 'application/atom+xml': { schema: { type: 'string' } } } })
+  @ApiProblemBadRequest('A parameter is not valid; `errors` names each one.')
+  async feed(@Query() raw: Record<string, unknown>, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
+    // The feed's parsing (and its 400s) without `after`, which the Atom feed does not take.
+    const { after: _after, ...rest } = raw;
+    const q = parseFeedQuery(rest);
+    const source = await this.repository.newest(q, q.limit);
+    const baseUrl = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    const xml = toXml(buildAtomFeed(source, { selfUrl: baseUrl + req.originalUrl, baseUrl, lang: q.lang, filter: q }));
+    res.setHeader('Content-Type', 'application/atom+xml; charset=utf-8');
+    res.setHeader('Vary', 'Accept');
+    return xml;
+  }
+}

@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { FEED_ITEM_COLUMNS, FeedItemDbRow, FeedItemRow, toFeedItemRow } from '@newsroom/projections';
+import { READ_DB } from '../../database/read-database.module';
+import { FeedFilter } from '../feed-query.reader';
+
+const COLUMNS = FEED_ITEM_COLUMNS.split(',')
+  .map((c) => `f.${c.trim()}`)
+  .join(', ');
+
+/** The newest events of the feed (not amendments), each with the corrections and retractions that target it. */
+export interface AtomSource {
+  events: FeedItemRow[];
+  /** Amendments of those events in position order, by target event id. */
+  amendments: Map<string, FeedItemRow[]>;
+}
+
+/** Reads the feed read model for the Atom feed, bounded by the watermark like every other feed read. */
+@Injectable()
+export class AtomFeedRepository {
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+
+  async newest(filter: FeedFilter, limit: number): Promise<AtomSource> {
+    const events: FeedItemDbRow[] = await this.db.query(
+      `WITH w AS (SELECT position FROM read_model.feed_watermark WHERE id = 1)
+       SELECT ${COLUMNS} FROM read_model.feed_items f, w
+       WHERE f.position <= w.position AND f.target_event_id IS NULL
+         AND ($1::text[] IS NULL OR f.type = ANY($1))
+         AND ($2::text[] IS NULL OR f.subject = ANY($2))
+         AND ($3::text IS NULL OR f.organizations @> ARRAY[$3::text])
+       ORDER BY f.position DESC LIMIT $4`,
+      [filter.types, filter.subjects, filter.organization, limit],
+    );
+    const rows = events.map(toFeedItemRow);
+    const amendments = new Map<string, FeedItemRow[]>();
+    if (!rows.length) return { events: rows, amendments };
+    // An amendment lives in its target's stream: the subject index narrows the search to the entries' subjects.
+    const found: FeedItemDbRow[] = await this.db.query(
+      `WITH w AS (SELECT position FROM read_model.feed_watermark WHERE id = 1)
+       SELECT ${COLUMNS} FROM read_model.feed_items f, w
+       WHERE f.position <= w.position AND f.subject = ANY($1::text[]) AND f.target_event_id = ANY($2::uuid[])
+       ORDER BY f.position`,
+      [[...new Set(rows.map((r) => r.subject))], rows.map((r) => r.eventId)],
+    );
+    for (const a of found.map(toFeedItemRow)) {
+      const list = amendments.get(a.targetEventId!) ?? [];
+      list.push(a);
+      amendments.set(a.targetEventId!, list);
+    }
+    return { events: rows, amendments };
+  }
+}

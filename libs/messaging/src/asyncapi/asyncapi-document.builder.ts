@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { submissionJsonSchema } from '@newsroom/domain';
+import { EVENT_DLQ_HEADERS, EVENT_HEADERS, SUBMISSION_DLQ_HEADERS, SUBMISSION_HEADERS, topicNames } from '../topics.config';
+import { STORE_ID_HEADER } from '../wire/wire-event.mapper';
+import { wireEventSchema } from '../wire/wire-event.schema';
+import { CLOUDEVENTS_HEADERS, CLOUDEVENTS_SPEC_VERSION } from '../wire/cloud-events.const';
+
+/** What the document says about the deployment it describes. */
+export interface AsyncApiOptions {
+  /** The topic prefix (KAFKA_TOPIC_PREFIX); none by default. */
+  prefix?: string;
+  /** Broker host:port, one server each (default the local broker). */
+  brokers?: readonly string[];
+  /** Partitions of the events and submissions topics (KAFKA_EVENTS_PARTITIONS). */
+  partitions?: number;
+}
+
+type Schema = Record<string, unknown>;
+
+/** JSON Schema draft-07 (AsyncAPI's default schema format is a superset of it) from a zod schema. */
+function jsonSchema(schema: z.ZodType): Schema {
+  const json = z.toJSONSchema(schema, { target: 'draft-7', io: 'output', unrepresentable: 'any' }) as Schema;
+  delete json.$schema;
+  return json;
+}
+
+const text = (description: string, extra: Schema = {}): Schema => ({ type: 'string', description, ...extra });
+
+/** Headers as an object schema; every header is a string on the wire. */
+const headers = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
+  type: 'object',
+  properties,
+  ...(required.length ? { required } : {}),
+  additionalProperties: { type: 'string' },
+});
+
+const EVENT_HEADER_SCHEMAS: Record<string, Schema> = {
+  [EVENT_HEADERS.eventId]: text('The event id', { format: 'uuid' }),
+  [EVENT_HEADERS.type]: text('The event type'),
+  [EVENT_HEADERS.globalPosition]: text('Position in the whole log (decimal)', { pattern: '^[1-9][0-9]*$' }),
+  [EVENT_HEADERS.schemaVersion]: text('Schema version of the data (decimal)'),
+  [EVENT_HEADERS.streamVersion]: text('Version in the stream (decimal)'),
+  [EVENT_HEADERS.correlationId]: text('Correlation id of the request that recorded it ("" when none)'),
+  [EVENT_HEADERS.causationId]: text('Causation id ("" when none)'),
+  [STORE_ID_HEADER]: text('Identity of the event store the event came from (a projector of another store skips it)', { format: 'uuid' }),
+  [CLOUDEVENTS_HEADERS.specversion]: text('CloudEvents spec version', { const: CLOUDEVENTS_SPEC_VERSION }),
+  [CLOUDEVENTS_HEADERS.id]: text('CloudEvents id: the event id', { format: 'uuid' }),
+  [CLOUDEVENTS_HEADERS.source]: text('CloudEvents source: urn:uuid:<store id>, or /newsroom/events', { format: 'uri-reference' }),
+  [CLOUDEVENTS_HEADERS.type]: text('CloudEvents type: the event type', { examples: ['executive.departed'] }),
+  [CLOUDEVENTS_HEADERS.time]: text('CloudEvents time: when the store recorded it (RFC 3339)', { format: 'date-time' }),
+  [CLOUDEVENTS_HEADERS.subject]: text('CloudEvents subject: the event subject (its stream)'),
+  [CLOUDEVENTS_HEADERS.contentType]: text('Media type of the value (CloudEvents datacontenttype)', { const: 'application/json' }),
+};
+
+const dlqOriginal = 'The original message (value, key, headers) as it came, plus:';
+
+/**
+ * The AsyncAPI 3.0 document of the backbone's Kafka side: every topic, its messages (payload schemas generated
+ * from the same zod schemas the services validate with) and headers (from the same constants the services set).
+ */
+export function buildAsyncApiDocument(options: AsyncApiOptions = {}) {
+  const topics = topicNames(options.prefix ?? '');
+  const brokers = options.brokers?.length ? options.brokers : ['127.0.0.1:9092'];
+  const partitions = options.partitions ?? 6;
+  const key = (description: string) => ({ kafka: { key: { type: 'string', description }, bindingVersion: '0.5.0' } });
+  const channel = (address: string, description: string, message: string, parts: number) => ({
+    address,
+    description,
+    messages: { [message]: { $ref: `#/components/messages/${message}` } },
+    bindings: { kafka: { partitions: parts, bindingVersion: '0.5.0' } },
+  });
+  const op = (action: 'send' | 'receive', channelName: string, message: string, summary: string) => ({
+    action,
+    summary,
+    channel: { $ref: `#/channels/${channelName}` },
+    messages: [{ $ref: `#/channels/${channelName}/messages/${message}` }],
+  });
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'Newsroom event backbone: Kafka topics',
+      version: '1.0.0',
+      description:
+        'Story events recorded in the event store are published by the relay to newsroom.events.v1 (CloudEvents binary mode: ' +
+        'ce_* headers, the envelope as value); external producers submit envelopes on newsroom.submissions.v1. ' +
+        'Topic names take the KAFKA_TOPIC_PREFIX of the deployment.',
+    },
+    defaultContentType: 'application/json',
+    servers: Object.fromEntries(
+      brokers.map((host, i) => [
+        `broker${i + 1}`,
+        { host, protocol: 'kafka', description: 'Kafka broker (SASL/SCRAM-SHA-512 when KAFKA_SASL=true)' },
+      ]),
+    ),
+    channels: {
+      events: channel(topics.events, 'Every recorded event, in order per stream (key = subject).', 'storyEvent', partitions),
+      eventsDlq: channel(topics.eventsDlq, 'Events a projector gave up on.', 'eventDeadLetter', 1),
+      submissions: channel(topics.submissions, 'Envelopes submitted by external producers; ingest records them.', 'submission', partitions),
+      submissionsDlq: channel(topics.submissionsDlq, 'Submissions ingest rejected, with the error in headers.', 'submissionDeadLetter', 1),
+    },
+    operations: {
+      publishEvents: op('send', 'events', 'storyEvent', 'The relay publishes each recorded event once, in log order.'),
+      consumeEvents: op('receive', 'events', 'storyEvent', 'Projectors (and any CloudEvents consumer) read the events.'),
+      deadLetterEvents: op('send', 'eventsDlq', 'eventDeadLetter', 'A projector dead-letters an event it cannot apply.'),
+      submit: op('send', 'submissions', 'submission', 'An external producer submits an envelope.'),
+      consumeSubmissions: op('receive', 'submissions', 'submission', 'Ingest validates and records each submission.'),
+      deadLetterSubmissions: op('send', 'submissionsDlq', 'submissionDeadLetter', 'Ingest dead-letters a rejected submission.'),
+    },
+    components: {
+      schemas: {
+        WireEvent: jsonSchema(wireEventSchema),
+        Submission: jsonSchemaOf(submissionJsonSchema({ target: 'draft-7' })),
+      },
+      messages: {
+        storyEvent: {
+          name: 'storyEvent',
+          title: 'A recorded story event',
+          contentType: 'application/json',
+          headers: headers(EVENT_HEADER_SCHEMAS, [
+            EVENT_HEADERS.eventId,
+            EVENT_HEADERS.type,
+            EVENT_HEADERS.globalPosition,
+            CLOUDEVENTS_HEADERS.specversion,
+            CLOUDEVENTS_HEADERS.id,
+            CLOUDEVENTS_HEADERS.source,
+            CLOUDEVENTS_HEADERS.type,
+          ]),
+          payload: { $ref: '#/components/schemas/WireEvent' },
+          bindings: key('The subject (stream id): a stream stays on one partition, in order'),
+        },
+        eventDeadLetter: {
+          name: 'eventDeadLetter',
+          title: 'An event a projector gave up on',
+          description: dlqOriginal + ' the dlq-* headers.',
+          contentType: 'application/json',
+          headers: headers(
+            {
+              ...EVENT_HEADER_SCHEMAS,
+              [EVENT_DLQ_HEADERS.projection]: text('The projections that failed, comma-separated ("*" when the message could not be read)'),
+              [EVENT_DLQ_HEADERS.error]: text('Why (at most 1000 characters)'),
+              [EVENT_DLQ_HEADERS.sourceTopic]: text('Topic of the original'),
+              [EVENT_DLQ_HEADERS.sourcePartition]: text('Partition of the original (decimal)'),
+              [EVENT_DLQ_HEADERS.sourceOffset]: text('Offset of the original (decimal)'),
+            },
+            Object.values(EVENT_DLQ_HEADERS),
+          ),
+          payload: { description: 'The original value as received (normally a WireEvent; anything when it could not be read).' },
+          bindings: key('The original key'),
+        },
+        submission: {
+          name: 'submission',
+          title: 'A submitted story event',
+          contentType: 'application/json',
+          headers: headers({
+            [SUBMISSION_HEADERS.correlationId]: text('Becomes the event metadata correlationId ([A-Za-z0-9._:-]{1,128})'),
+            [SUBMISSION_HEADERS.causationId]: text('Becomes the event metadata causationId ([A-Za-z0-9._:-]{1,128})'),
+          }),
+          payload: { $ref: '#/components/schemas/Submission' },
+          bindings: key('Any; the subject keeps one stream in order'),
+        },
+        submissionDeadLetter: {
+          name: 'submissionDeadLetter',
+          title: 'A rejected submission',
+          description: dlqOriginal + ' the error headers.',
+          contentType: 'application/json',
+          headers: headers(
+            {
+              [SUBMISSION_DLQ_HEADERS.code]: text('Stable error code, e.g. REQUEST.INVALID'),
+              [SUBMISSION_DLQ_HEADERS.message]: text('What is wrong (at most 2000 characters)'),
+              [SUBMISSION_DLQ_HEADERS.status]: text('The HTTP status the same request would get (decimal)'),
+              [SUBMISSION_DLQ_HEADERS.paths]: text('JSON array of {path, message} field errors'),
+              [SUBMISSION_DLQ_HEADERS.sourceTopic]: text('Topic of the original'),
+              [SUBMISSION_DLQ_HEADERS.sourcePartition]: text('Partition of the original (decimal)'),
+              [SUBMISSION_DLQ_HEADERS.sourceOffset]: text('Offset of the original (decimal)'),
+            },
+            [SUBMISSION_DLQ_HEADERS.code, SUBMISSION_DLQ_HEADERS.message, SUBMISSION_DLQ_HEADERS.sourceTopic],
+          ),
+          payload: { description: 'The original value as received (it may not be JSON).' },
+          bindings: key('The original key'),
+        },
+      },
+    },
+  };
+}
+
+function jsonSchemaOf(schema: Schema): Schema {
+  const { $schema: _drop, ...rest } = schema;
+  return rest;
+}
