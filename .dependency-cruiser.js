@@ -6,7 +6,14 @@ module.exports = {
       comment: 'libs/domain holds event types, deciders and values only: no framework, database, broker or app code.',
       severity: 'error',
       from: { path: '^libs/domain' },
-      to: { path: ['node_modules/(@nestjs|typeorm|kafkajs|pg|pino|nestjs-pino|express|prom-client|ws)/', '^apps/', '^libs/(?!domain)', '^infra/'] },
+      to: {
+        path: [
+          'node_modules/(@nestjs|typeorm|kafkajs|pg|pino|nestjs-pino|express|prom-client|ws)/',
+          '^apps/',
+          '^libs/(?!domain)',
+          '^infra/',
+        ],
+      },
     },
     {
       name: 'libs-do-not-import-apps',

@@ -15,8 +15,23 @@ const common = {
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,infra,tests}/**/*.spec.ts'] },
-    { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,infra,tests}/**/*.int-spec.ts'], setupFilesAfterEnv: ['<rootDir>/tests/setup/timeout-int.setup.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.e2e-spec.ts'], setupFilesAfterEnv: ['<rootDir>/tests/setup/timeout-e2e.setup.ts'] },
-    { ...common, displayName: 'fault', testMatch: ['<rootDir>/tests/fault/**/*.fault-spec.ts'], setupFilesAfterEnv: ['<rootDir>/tests/setup/timeout-fault.setup.ts'] },
+    {
+      ...common,
+      displayName: 'int',
+      testMatch: ['<rootDir>/{apps,libs,infra,tests}/**/*.int-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tests/setup/timeout-int.setup.ts'],
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/tests/e2e/**/*.e2e-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tests/setup/timeout-e2e.setup.ts'],
+    },
+    {
+      ...common,
+      displayName: 'fault',
+      testMatch: ['<rootDir>/tests/fault/**/*.fault-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tests/setup/timeout-fault.setup.ts'],
+    },
   ],
 };

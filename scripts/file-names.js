@@ -17,19 +17,66 @@ const { execFileSync } = require('node:child_process');
 
 const ALLOWED = new Set([
   // Nest building blocks
-  'module', 'controller', 'service', 'guard', 'filter', 'interceptor', 'middleware', 'decorator', 'gateway',
-  'consumer', 'processor', 'tokens', 'config', 'dto', 'metrics', 'connection', 'sink', 'client',
+  'module',
+  'controller',
+  'service',
+  'guard',
+  'filter',
+  'interceptor',
+  'middleware',
+  'decorator',
+  'gateway',
+  'consumer',
+  'processor',
+  'tokens',
+  'config',
+  'dto',
+  'metrics',
+  'connection',
+  'sink',
+  'client',
   // use cases (CQRS) and entry points
-  'command', 'query', 'handler', 'main',
+  'command',
+  'query',
+  'handler',
+  'main',
   // domain: events, deciders, values, rules
-  'event', 'decider', 'evolve', 'rules', 'value', 'const', 'errors', 'registry', 'factory', 'upcaster', 'renderer', 'format',
+  'event',
+  'decider',
+  'evolve',
+  'rules',
+  'value',
+  'const',
+  'errors',
+  'registry',
+  'factory',
+  'upcaster',
+  'renderer',
+  'format',
   // shapes and conversions
-  'types', 'schema', 'mapper', 'serializer', 'codec', 'builder', 'reader', 'writer', 'response', 'message', 'util',
+  'types',
+  'schema',
+  'mapper',
+  'serializer',
+  'codec',
+  'builder',
+  'reader',
+  'writer',
+  'response',
+  'message',
+  'util',
   // read side and persistence: `.projection.ts` = pure evolve over events, `.adapter.ts` = the class that writes
   // it to Postgres, `.model.ts` = a fact table's declaration, `.report.ts` = pure report logic over read-model rows
-  'projection', 'adapter', 'model', 'report', 'repository', 'migration',
+  'projection',
+  'adapter',
+  'model',
+  'report',
+  'repository',
+  'migration',
   // tests: data builders, processes/clusters/databases the tests start, jest setup files
-  'fixture', 'harness', 'setup',
+  'fixture',
+  'harness',
+  'setup',
   // hexagonal: the part of a dependency a use case calls
   'port',
 ]);
@@ -204,7 +251,9 @@ const isProjectionAdapter = (text) => /\bclass\s+\w+\s+(implements\s+Projection\
 /** When a file has no entry in NAMED: guess from what it exports, and say it is a guess. */
 function inferType(text) {
   if (/@(Injectable|Controller|Module)\(/.test(text)) return 'service';
-  const exported = [...text.matchAll(/^export\s+(?:declare\s+)?(?:abstract\s+)?(class|function|async function|const|let|type|interface|enum)\b/gm)].map((m) => m[1]);
+  const exported = [
+    ...text.matchAll(/^export\s+(?:declare\s+)?(?:abstract\s+)?(class|function|async function|const|let|type|interface|enum)\b/gm),
+  ].map((m) => m[1]);
   if (exported.length > 0 && exported.every((k) => k === 'type' || k === 'interface')) return 'types';
   if (exported.includes('class')) return 'service';
   return 'util';
@@ -291,12 +340,16 @@ function computePlan(files) {
 // Import and path rewriting.
 
 const tsconfig = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8'));
-const ALIASES = Object.entries(tsconfig.compilerOptions.paths || {}).map(([alias, [target]]) => ({ alias: alias.replace(/\/\*$/, ''), target: target.replace(/\/\*$/, '') }));
+const ALIASES = Object.entries(tsconfig.compilerOptions.paths || {}).map(([alias, [target]]) => ({
+  alias: alias.replace(/\/\*$/, ''),
+  target: target.replace(/\/\*$/, ''),
+}));
 
 const CODE = /\.(ts|js|mjs|cjs)$/;
 const TEXT = /(\.(ts|js|mjs|cjs|json|md|yml|yaml|sh)|Dockerfile|\.dockerignore|\/run)$/;
 // import x from '...', export ... from '...', import '...', import('...'), require('...'), jest.mock('...')
-const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*|\bjest\.(?:mock|doMock|unmock|requireActual|requireMock)\s*\(\s*)(['"])([^'"\n]+)\2/g;
+const SPECIFIER =
+  /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*|\bjest\.(?:mock|doMock|unmock|requireActual|requireMock)\s*\(\s*)(['"])([^'"\n]+)\2/g;
 
 /** The file a specifier names (repo-relative, with extension), or null when it is a package or not found. */
 function resolveSpecifier(fromFile, spec, fileSet) {
@@ -308,7 +361,11 @@ function resolveSpecifier(fromFile, spec, fileSet) {
     base = path.posix.normalize(a.target + spec.slice(a.alias.length));
   }
   for (const candidate of [base, `${base}.ts`, `${base}.js`, `${base}/index.ts`, `${base}/index.js`]) {
-    if (fileSet.has(candidate)) return { file: candidate, kind: candidate === base ? 'exact' : candidate.endsWith('/index.ts') || candidate.endsWith('/index.js') ? 'index' : 'ext' };
+    if (fileSet.has(candidate))
+      return {
+        file: candidate,
+        kind: candidate === base ? 'exact' : candidate.endsWith('/index.ts') || candidate.endsWith('/index.js') ? 'index' : 'ext',
+      };
   }
   return null;
 }
@@ -403,7 +460,9 @@ function main() {
     return;
   }
   const width = Math.max(10, ...plan.map((p) => p.from.length));
-  process.stdout.write(`${plan.length} renames under apps/ libs/ tests/ (of ${files.filter((f) => /^(apps|libs|tests)\/.*\.ts$/.test(f)).length} .ts files)\n\n`);
+  process.stdout.write(
+    `${plan.length} renames under apps/ libs/ tests/ (of ${files.filter((f) => /^(apps|libs|tests)\/.*\.ts$/.test(f)).length} .ts files)\n\n`,
+  );
   for (const p of plan) process.stdout.write(`${p.from.padEnd(width)}  ->  ${p.to}   [${p.why}]\n`);
   for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
   if (DRY) return;
@@ -420,7 +479,9 @@ function main() {
   const imports = rewriteImports(files, moves);
   const strings = rewritePathStrings(files, moves);
   process.stdout.write(`\nmoved ${plan.length} files; rewrote imports in ${imports} files and paths/names in ${strings} files\n`);
-  process.stdout.write('next: npx tsc --noEmit -p tsconfig.json && npx depcruise --config .dependency-cruiser.js apps libs && npx jest --selectProjects unit\n');
+  process.stdout.write(
+    'next: npx tsc --noEmit -p tsconfig.json && npx depcruise --config .dependency-cruiser.js apps libs && npx jest --selectProjects unit\n',
+  );
 }
 
 try {

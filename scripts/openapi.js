@@ -20,15 +20,32 @@ function exportDocument(service) {
   const tmp = `${out}.tmp`;
   fs.rmSync(tmp, { force: true });
   // A clean environment: the document must not depend on this machine's settings (ports, keys, database).
-  const env = { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'fatal', NEWSROOM_API_KEYS: 'openapi-export-placeholder-key:read', NEWSROOM_OPENAPI_OUT: tmp };
-  const r = spawnSync(process.execPath, ['-r', path.join(__dirname, 'register-paths.js'), '-r', path.join(__dirname, 'openapi-capture.js'), main], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0 || !fs.existsSync(tmp)) throw new Error(`exporting the ${service} OpenAPI document failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${r.stderr}${r.stdout}`);
+  const env = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'fatal',
+    NEWSROOM_API_KEYS: 'openapi-export-placeholder-key:read',
+    NEWSROOM_OPENAPI_OUT: tmp,
+  };
+  const r = spawnSync(
+    process.execPath,
+    ['-r', path.join(__dirname, 'register-paths.js'), '-r', path.join(__dirname, 'openapi-capture.js'), main],
+    { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 },
+  );
+  if (r.status !== 0 || !fs.existsSync(tmp))
+    throw new Error(
+      `exporting the ${service} OpenAPI document failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${r.stderr}${r.stdout}`,
+    );
   fs.renameSync(tmp, out);
 }
 
 const read = (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null);
 // The generated file's first line names the document it was made from, so a stale one is always regenerated.
-const stamp = (service) => `// from openapi/${service}.json sha256:${crypto.createHash('sha256').update(read(docPath(service))).digest('hex')}\n`;
+const stamp = (service) =>
+  `// from openapi/${service}.json sha256:${crypto
+    .createHash('sha256')
+    .update(read(docPath(service)))
+    .digest('hex')}\n`;
 
 function generateTypes(service) {
   const cli = path.join(ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js');
@@ -54,5 +71,7 @@ module.exports = { generate, docPath, typesPath };
 
 if (require.main === module) {
   const changed = generate();
-  process.stdout.write(`openapi: ${SERVICES.map((s) => `openapi/${s}.json`).join(', ')} exported; client types ${changed.length ? `changed: ${changed.join(', ')}` : 'unchanged'}\n`);
+  process.stdout.write(
+    `openapi: ${SERVICES.map((s) => `openapi/${s}.json`).join(', ')} exported; client types ${changed.length ? `changed: ${changed.join(', ')}` : 'unchanged'}\n`,
+  );
 }

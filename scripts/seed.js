@@ -13,7 +13,11 @@ async function loadSeed(ingestUrl, key, attempts = 30) {
     try {
       const res = await fetch(`${ingestUrl}/v1/stories`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'x-correlation-id': 'seed-openai-commercial-transformation' },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${key}`,
+          'x-correlation-id': 'seed-openai-commercial-transformation',
+        },
         body,
       });
       const answer = await res.json().catch(() => ({}));

@@ -76,7 +76,9 @@ async function ensurePostgres(env) {
 }
 
 function prepareDatabase(env) {
-  run(process.execPath, ['-r', path.join(__dirname, 'register-paths.js'), path.join(ROOT, 'dist', 'infra', 'postgres', 'prepare.js')], { env });
+  run(process.execPath, ['-r', path.join(__dirname, 'register-paths.js'), path.join(ROOT, 'dist', 'infra', 'postgres', 'prepare.js')], {
+    env,
+  });
 }
 
 /** The development key: kept in .run/ (git-ignored) so it survives restarts; never used when keys are configured. */
@@ -147,6 +149,19 @@ async function waitReady(url, timeoutMs = 120000) {
 }
 
 module.exports = {
-  ROOT, RUN_DIR, SERVICES, say, run, ensureInstalled, build, ensureKafka, stopKafka, ensurePostgres, prepareDatabase,
-  developmentKey, startService, waitReady, canConnect,
+  ROOT,
+  RUN_DIR,
+  SERVICES,
+  say,
+  run,
+  ensureInstalled,
+  build,
+  ensureKafka,
+  stopKafka,
+  ensurePostgres,
+  prepareDatabase,
+  developmentKey,
+  startService,
+  waitReady,
+  canConnect,
 };

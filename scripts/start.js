@@ -62,7 +62,10 @@ async function main() {
   const port = (s) => env[s.portVar] || s.port;
   await Promise.all(stack.SERVICES.map((s) => stack.waitReady(`http://127.0.0.1:${port(s)}/health/ready`)));
 
-  const seeded = await loadSeed(`http://127.0.0.1:${port(stack.SERVICES[0])}`, devKey ?? env.NEWSROOM_API_KEYS.split(',')[0].replace(/:[a-z]+$/, ''));
+  const seeded = await loadSeed(
+    `http://127.0.0.1:${port(stack.SERVICES[0])}`,
+    devKey ?? env.NEWSROOM_API_KEYS.split(',')[0].replace(/:[a-z]+$/, ''),
+  );
   const seed = `${seeded.total} events (${seeded.created} new)${seeded.outdated ? `; ${OUTDATED}` : ''}`;
   const q = `http://127.0.0.1:${port(stack.SERVICES[3])}`;
   const i = `http://127.0.0.1:${port(stack.SERVICES[0])}`;

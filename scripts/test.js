@@ -25,11 +25,16 @@ async function main() {
     fs.mkdirSync(reportDir, { recursive: true });
     const report = path.join(reportDir, 'jest.json');
     fs.rmSync(report, { force: true });
-    const args = [path.join(stack.ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--json', `--outputFile=${report}`, ...process.argv.slice(2)];
+    const args = [
+      path.join(stack.ROOT, 'node_modules', 'jest', 'bin', 'jest.js'),
+      '--json',
+      `--outputFile=${report}`,
+      ...process.argv.slice(2),
+    ];
     const jest = spawnSync(process.execPath, args, { cwd: stack.ROOT, stdio: 'inherit', env });
     const summary = fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, 'utf8')) : null;
     const passed = summary?.numPassedTests ?? 0;
-    const failed = (summary?.numFailedTests ?? 0) + (summary ? summary.numRuntimeErrorTestSuites ?? 0 : 1) + (rules.status === 0 ? 0 : 1);
+    const failed = (summary?.numFailedTests ?? 0) + (summary ? (summary.numRuntimeErrorTestSuites ?? 0) : 1) + (rules.status === 0 ? 0 : 1);
     if (rules.status !== 0) stack.say('static checks failed (counted as one failure; `npm run check` shows them)');
     process.stdout.write(`jest: ${passed} passed, ${failed} failed\n`);
     code = jest.status === 0 && rules.status === 0 && failed === 0 && passed > 0 ? 0 : 1;

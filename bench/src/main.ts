@@ -71,7 +71,10 @@ async function main(): Promise<number> {
   const state: RunState = { config, plan, runId, deadline: started + plan.budgetMs, figures: [], notes: [], failures: [] };
   const machine = await machineInfo(config.serverUrl);
   const groups = config.only.length ? GROUPS.filter((g) => config.only.includes(g)) : GROUPS;
-  say('main', `${plan.mode} run ${runId}: groups ${groups.join(', ')}; budget ${Math.round(plan.budgetMs / 1000)} s; load ${machine.loadStart.join(' ')}`);
+  say(
+    'main',
+    `${plan.mode} run ${runId}: groups ${groups.join(', ')}; budget ${Math.round(plan.budgetMs / 1000)} s; load ${machine.loadStart.join(' ')}`,
+  );
 
   for (const group of groups) {
     if (stopping) break;
@@ -92,10 +95,19 @@ async function main(): Promise<number> {
   if (slowest) {
     const dir = join(config.tmpDir, runId, 'profiles');
     mkdirSync(dir, { recursive: true });
-    say('main', `--cpu-prof: slowest ratio is "${slowest.name}" (${slowest.ratio.toFixed(2)}); re-running ${slowest.spec.profile.group} with ${slowest.spec.profile.processes.join(', ')} profiled`);
-    const out = await runGroup({ ...state, deadline: Date.now() + plan.budgetMs, figures: [...state.figures] }, slowest.spec.profile.group, { processes: slowest.spec.profile.processes, dir });
+    say(
+      'main',
+      `--cpu-prof: slowest ratio is "${slowest.name}" (${slowest.ratio.toFixed(2)}); re-running ${slowest.spec.profile.group} with ${slowest.spec.profile.processes.join(', ')} profiled`,
+    );
+    const out = await runGroup(
+      { ...state, deadline: Date.now() + plan.budgetMs, figures: [...state.figures] },
+      slowest.spec.profile.group,
+      { processes: slowest.spec.profile.processes, dir },
+    );
     if (out.error) state.failures.push(`profiling run of ${slowest.spec.profile.group}: ${out.error}`);
-    const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f));
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => join(dir, f));
     profile = {
       ratio: slowest.name,
       processes: slowest.spec.profile.processes,
@@ -125,14 +137,21 @@ async function main(): Promise<number> {
     profile,
   };
   const files = writeResults(config.outDir, results);
-  say('main', `done in ${results.durationSeconds} s: ${files.markdown} and ${files.json}${state.failures.length ? `; ${state.failures.length} failure(s)` : ''}`);
+  say(
+    'main',
+    `done in ${results.durationSeconds} s: ${files.markdown} and ${files.json}${state.failures.length ? `; ${state.failures.length} failure(s)` : ''}`,
+  );
   return state.failures.length ? 1 : 0;
 }
 
 /** The one event every figure uses, and its size as submitted and as published. */
 function eventShape(): BenchResults['event'] {
   const envelope = benchEnvelope(1, 'person:bench-shape-1');
-  return { type: envelope.type, submittedBytes: JSON.stringify(envelope).length, wireBytes: JSON.stringify(toWireEvent(toStored(envelope, 1))).length };
+  return {
+    type: envelope.type,
+    submittedBytes: JSON.stringify(envelope).length,
+    wireBytes: JSON.stringify(toWireEvent(toStored(envelope, 1))).length,
+  };
 }
 
 const stop = () => {

@@ -186,7 +186,10 @@ function verifyOrderAndContent(collector, expectedTotal) {
     assert(!seenSeq.has(r.value.seq), `duplicate seq ${r.value.seq}`);
     seenSeq.add(r.value.seq);
     assert(r.key === r.value.key, `key mismatch: ${r.key} vs ${r.value.key}`);
-    assert(r.headers['global-position'] === String(r.value.seq), `header global-position ${r.headers['global-position']} != ${r.value.seq}`);
+    assert(
+      r.headers['global-position'] === String(r.value.seq),
+      `header global-position ${r.headers['global-position']} != ${r.value.seq}`,
+    );
     assert(r.headers['event-type'] === 'executive.departed' && r.headers['schema-version'] === '1', 'headers lost');
     assert(/^[0-9a-f-]{36}$/.test(r.headers['event-id']), 'event-id header lost');
     if (partitionOfKey.has(r.key)) assert(partitionOfKey.get(r.key) === r.partition, `key ${r.key} on two partitions`);
@@ -218,15 +221,20 @@ async function probeConcurrentSendBatch(admin, producer) {
       }
       const mds = await Promise.all(calls);
       for (let p = 0; p < PARTITIONS; p++) {
-        const bases = mds.map((md) => md.find((m) => m.partition === p)).filter(Boolean).map((m) => BigInt(m.baseOffset));
+        const bases = mds
+          .map((md) => md.find((m) => m.partition === p))
+          .filter(Boolean)
+          .map((m) => BigInt(m.baseOffset));
         for (let i = 1; i < bases.length; i++) {
           compared += 1;
           if (bases[i] < bases[i - 1]) reordered += 1;
         }
       }
     }
-    console.log(`INFO concurrent sendBatch calls (4 at once, one producer, idempotence off): ${reordered} of ${compared} ` +
-      `consecutive call pairs landed out of call order on a partition${reordered ? ' -> await each sendBatch to keep per-key order' : ''}`);
+    console.log(
+      `INFO concurrent sendBatch calls (4 at once, one producer, idempotence off): ${reordered} of ${compared} ` +
+        `consecutive call pairs landed out of call order on a partition${reordered ? ' -> await each sendBatch to keep per-key order' : ''}`,
+    );
   } finally {
     await admin.deleteTopics({ topics: [topic], timeout: 10000 }).catch(() => {});
   }
@@ -236,7 +244,10 @@ async function main() {
   console.log(`kafkajs ${kafkajsVersion} against ${BROKERS.join(',')}; topic ${TOPIC}`);
   const admin = kafka.admin();
   const producer = kafka.producer({ idempotent: false, allowAutoTopicCreation: false, maxInFlightRequests: 5 });
-  cleanups.push(() => admin.disconnect().catch(() => {}), () => producer.disconnect().catch(() => {}));
+  cleanups.push(
+    () => admin.disconnect().catch(() => {}),
+    () => producer.disconnect().catch(() => {}),
+  );
   let produced = 0;
 
   const adminOk = await check('admin connect + describeCluster', async () => {
@@ -250,7 +261,9 @@ async function main() {
   await check(`admin.createTopics (${PARTITIONS} partitions)`, async () => {
     const created = await admin.createTopics({
       waitForLeaders: true,
-      topics: [{ topic: TOPIC, numPartitions: PARTITIONS, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '3600000' }] }],
+      topics: [
+        { topic: TOPIC, numPartitions: PARTITIONS, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '3600000' }] },
+      ],
     });
     assert(created === true, `createTopics returned ${created}`);
     const again = await admin.createTopics({ waitForLeaders: true, topics: [{ topic: TOPIC, numPartitions: PARTITIONS }] });
@@ -263,7 +276,10 @@ async function main() {
     assert(topics.length === 1 && topics[0].name === TOPIC, 'topic missing from metadata');
     const parts = topics[0].partitions;
     assert(parts.length === PARTITIONS, `${parts.length} partitions`);
-    assert(parts.every((p) => p.leader >= 0 && p.partitionErrorCode === 0), 'partition without leader');
+    assert(
+      parts.every((p) => p.leader >= 0 && p.partitionErrorCode === 0),
+      'partition without leader',
+    );
     const names = await admin.listTopics();
     assert(names.includes(TOPIC), 'listTopics misses topic');
     return `${parts.length} partitions, leaders ${[...new Set(parts.map((p) => p.leader))].join(',')}`;
@@ -285,7 +301,10 @@ async function main() {
     }
     // several messages in one send request, several partitions
     const md = await producer.send({ topic: TOPIC, acks: -1, messages: KEYS.map(makeMessage) });
-    assert(md.every((m) => m.errorCode === 0), `errors ${JSON.stringify(md)}`);
+    assert(
+      md.every((m) => m.errorCode === 0),
+      `errors ${JSON.stringify(md)}`,
+    );
     n += KEYS.length;
     produced += n;
     return `${n} msgs`;
@@ -324,7 +343,11 @@ async function main() {
   await check('consumer group eachBatch reads everything in per-partition order', async () => {
     await consumerA.connect();
     await consumerA.subscribe({ topics: [TOPIC], fromBeginning: true });
-    await consumerA.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: eachBatchInto(colA, consumerA, { manualCommit: true }) });
+    await consumerA.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: eachBatchInto(colA, consumerA, { manualCommit: true }),
+    });
     await until(() => colA.count() >= produced, STEP_TIMEOUT_MS - 2000, `A reads ${produced} (has ${colA.count()})`);
     await sleep(300);
     assert(stateA.partitions.length === PARTITIONS, `A assigned ${stateA.partitions}`);
@@ -337,11 +360,15 @@ async function main() {
   });
 
   await check('offsets committed (consumer.commitOffsets) seen by admin.fetchOffsets', async () => {
-    const got = await until(async () => {
-      const [t] = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
-      const ok = t && t.partitions.length === PARTITIONS && t.partitions.every((p) => p.offset === offsetsAfterProduce[p.partition]);
-      return ok && t;
-    }, 10000, 'committed offsets equal high watermarks');
+    const got = await until(
+      async () => {
+        const [t] = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
+        const ok = t && t.partitions.length === PARTITIONS && t.partitions.every((p) => p.offset === offsetsAfterProduce[p.partition]);
+        return ok && t;
+      },
+      10000,
+      'committed offsets equal high watermarks',
+    );
     return got.partitions.map((p) => `${p.partition}:${p.offset}`).join(' ');
   });
 
@@ -350,7 +377,10 @@ async function main() {
     assert(groups[0].state === 'Stable', `state ${groups[0].state}`);
     assert(groups[0].members.length === 1, `${groups[0].members.length} members`);
     const list = await admin.listGroups();
-    assert(list.groups.some((g) => g.groupId === GROUP), 'listGroups misses group');
+    assert(
+      list.groups.some((g) => g.groupId === GROUP),
+      'listGroups misses group',
+    );
     return `state ${groups[0].state}, protocol ${groups[0].protocol}`;
   });
 
@@ -364,11 +394,16 @@ async function main() {
     await consumerB.connect();
     await consumerB.subscribe({ topics: [TOPIC], fromBeginning: true });
     await consumerB.run({ eachBatchAutoResolve: false, eachBatch: eachBatchInto(colB, consumerB, { manualCommit: false }) });
-    await until(() => stateB.joins > 0 && stateA.joins > joinsA && stateA.partitions.length + stateB.partitions.length === PARTITIONS,
-      STEP_TIMEOUT_MS - 5000, `rebalance (A ${stateA.partitions} B ${stateB.partitions})`);
+    await until(
+      () => stateB.joins > 0 && stateA.joins > joinsA && stateA.partitions.length + stateB.partitions.length === PARTITIONS,
+      STEP_TIMEOUT_MS - 5000,
+      `rebalance (A ${stateA.partitions} B ${stateB.partitions})`,
+    );
     const union = new Set([...stateA.partitions, ...stateB.partitions]);
-    assert(union.size === PARTITIONS && stateA.partitions.length > 0 && stateB.partitions.length > 0,
-      `assignment A ${stateA.partitions} B ${stateB.partitions}`);
+    assert(
+      union.size === PARTITIONS && stateA.partitions.length > 0 && stateB.partitions.length > 0,
+      `assignment A ${stateA.partitions} B ${stateB.partitions}`,
+    );
     // B starts at the committed offsets: it must not re-read the first round
     const n = 120;
     const msgs = [];
@@ -381,7 +416,8 @@ async function main() {
     for (const p of colA.byPartition.keys()) assert(stateA.partitions.includes(p), `A read unassigned partition ${p}`);
     for (const p of colB.byPartition.keys()) assert(stateB.partitions.includes(p), `B read unassigned partition ${p}`);
     const merged = makeCollector('A+B');
-    for (const r of [...colA.all(), ...colB.all()].sort((x, y) => x.partition - y.partition || Number(BigInt(x.offset) - BigInt(y.offset)))) merged.add(r);
+    for (const r of [...colA.all(), ...colB.all()].sort((x, y) => x.partition - y.partition || Number(BigInt(x.offset) - BigInt(y.offset))))
+      merged.add(r);
     const { groups } = await admin.describeGroups([GROUP]);
     assert(groups[0].members.length === 2, `${groups[0].members.length} members after join`);
     return `A ${stateA.partitions.join(',')} / B ${stateB.partitions.join(',')}; ${verifyOrderAndContent(merged, n)}`;
@@ -390,8 +426,11 @@ async function main() {
   await check('member leaves: remaining consumer takes all partitions', async () => {
     const joinsA = stateA.joins;
     await consumerB.disconnect();
-    await until(() => stateA.joins > joinsA && stateA.partitions.length === PARTITIONS, STEP_TIMEOUT_MS - 5000,
-      `A re-assigned all partitions (has ${stateA.partitions})`);
+    await until(
+      () => stateA.joins > joinsA && stateA.partitions.length === PARTITIONS,
+      STEP_TIMEOUT_MS - 5000,
+      `A re-assigned all partitions (has ${stateA.partitions})`,
+    );
     colA.reset();
     const msgs = KEYS.map(makeMessage);
     await producer.send({ topic: TOPIC, acks: -1, messages: msgs });
@@ -405,8 +444,11 @@ async function main() {
     const offs = await admin.fetchTopicOffsets(TOPIC);
     const p0 = offs.find((o) => o.partition === 0);
     consumerA.seek({ topic: TOPIC, partition: 0, offset: '0' });
-    await until(() => (colA.byPartition.get(0) || []).length >= Number(p0.high), 15000,
-      `re-read partition 0 up to ${p0.high} (has ${(colA.byPartition.get(0) || []).length})`);
+    await until(
+      () => (colA.byPartition.get(0) || []).length >= Number(p0.high),
+      15000,
+      `re-read partition 0 up to ${p0.high} (has ${(colA.byPartition.get(0) || []).length})`,
+    );
     const list = colA.byPartition.get(0);
     list.slice(0, Number(p0.high)).forEach((r, i) => assert(r.offset === String(i), `offset ${r.offset} at ${i}`));
     assert(colA.errors.length === 0, colA.errors.join('; '));
@@ -418,7 +460,10 @@ async function main() {
     await until(async () => (await admin.describeGroups([GROUP])).groups[0].state === 'Empty', 15000, 'group empty');
     await admin.resetOffsets({ groupId: GROUP, topic: TOPIC, earliest: true });
     const [t] = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC], resolveOffsets: true });
-    assert(t.partitions.every((p) => p.offset === '0'), `after reset: ${JSON.stringify(t.partitions)}`);
+    assert(
+      t.partitions.every((p) => p.offset === '0'),
+      `after reset: ${JSON.stringify(t.partitions)}`,
+    );
     const colC = makeCollector('C');
     const consumerC = newConsumer();
     await consumerC.connect();
@@ -430,7 +475,10 @@ async function main() {
     await consumerC.disconnect();
     const [after] = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
     const hw = Object.fromEntries((await admin.fetchTopicOffsets(TOPIC)).map((o) => [o.partition, o.high]));
-    assert(after.partitions.every((p) => p.offset === hw[p.partition]), `auto-committed ${JSON.stringify(after.partitions)} vs ${JSON.stringify(hw)}`);
+    assert(
+      after.partitions.every((p) => p.offset === hw[p.partition]),
+      `auto-committed ${JSON.stringify(after.partitions)} vs ${JSON.stringify(hw)}`,
+    );
     return `${detail}; auto-commit reached the high watermarks`;
   });
 
@@ -438,9 +486,16 @@ async function main() {
     const state = (await admin.describeGroups([GROUP])).groups[0].state;
     if (state !== 'Empty') console.log(`  (group state right after the last member's disconnect(): ${state})`);
     await until(async () => (await admin.describeGroups([GROUP])).groups[0].state === 'Empty', 15000, 'group empty');
-    await admin.setOffsets({ groupId: GROUP, topic: TOPIC, partitions: [...Array(PARTITIONS).keys()].map((p) => ({ partition: p, offset: '1' })) });
+    await admin.setOffsets({
+      groupId: GROUP,
+      topic: TOPIC,
+      partitions: [...Array(PARTITIONS).keys()].map((p) => ({ partition: p, offset: '1' })),
+    });
     const [t] = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
-    assert(t.partitions.every((p) => p.offset === '1'), JSON.stringify(t.partitions));
+    assert(
+      t.partitions.every((p) => p.offset === '1'),
+      JSON.stringify(t.partitions),
+    );
   });
 
   // Not a broker-compatibility check (not counted): do concurrent sendBatch calls on one producer keep the
@@ -464,10 +519,15 @@ main()
     // best effort: leave no test topic behind on a failure
     if (results.some((r) => !r.ok)) {
       const admin = kafka.admin();
-      await admin.connect().then(() => admin.deleteTopics({ topics: [TOPIC], timeout: 5000 })).catch(() => {});
+      await admin
+        .connect()
+        .then(() => admin.deleteTopics({ topics: [TOPIC], timeout: 5000 }))
+        .catch(() => {});
       await admin.disconnect().catch(() => {});
     }
     const failed = results.filter((r) => !r.ok);
-    console.log(`${failed.length === 0 ? 'ALL PASS' : `${failed.length} FAILED`}: ${results.length - failed.length}/${results.length} checks passed`);
+    console.log(
+      `${failed.length === 0 ? 'ALL PASS' : `${failed.length} FAILED`}: ${results.length - failed.length}/${results.length} checks passed`,
+    );
     process.exit(failed.length === 0 ? 0 : 1);
   });

@@ -22,7 +22,12 @@ const byNumber = (n: string) => events.find((e) => e.id.endsWith(`0000000000${n}
  * Only whitespace (any run, the article's non-breaking spaces included, becomes one space) and the apostrophe and
  * quote characters (typographic ones become ' and ") are normalised; every other character must match.
  */
-const normalise = (s: string) => s.replace(/[\u2018\u2019\u02bc]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/\s+/g, ' ').trim();
+const normalise = (s: string) =>
+  s
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /**
  * From a reading of the article: the values of the seed story it does not state, by event number and path. Each
@@ -71,7 +76,10 @@ describe('the seed story against its article', () => {
     const unstated = named.filter((s) => {
       const slug = s.slice('person:'.length);
       if (slug.startsWith('unnamed-')) return false;
-      const name = slug.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join(' ');
+      const name = slug
+        .split('-')
+        .map((w) => w[0].toUpperCase() + w.slice(1))
+        .join(' ');
       return !article.includes(name);
     });
     expect(unstated).toEqual([]);

@@ -10,11 +10,15 @@ const ROOT = join(__dirname, '..', '..');
 /** Runs the compiled bench (what `npm run bench -- --quick` runs, minus install and build) and waits for it. */
 function runBench(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts', 'register-paths.js'), join(ROOT, 'dist', 'bench', 'src', 'main.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', join(ROOT, 'scripts', 'register-paths.js'), join(ROOT, 'dist', 'bench', 'src', 'main.js'), ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (c) => (output = (output + c).slice(-20_000)));
     child.stderr.on('data', (c) => (output = (output + c).slice(-20_000)));

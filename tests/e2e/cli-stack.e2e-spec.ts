@@ -6,9 +6,17 @@ import { createTestDatabase, freePort, TestDatabase, testApiKey, testKafka, test
 
 const ROOT = join(__dirname, '..', '..');
 
-function newsroom(args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; out: string; err: string }> {
+function newsroom(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'newsroom.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'newsroom.js'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -74,7 +82,8 @@ describe('newsroom stack up / status / down', () => {
     expect(again.err).toMatch(/already running \(pid \d+\)/);
 
     const status = await newsroom(['stack', 'status'], env, 60_000);
-    for (const s of ['ingest', 'relay', 'projector', 'query']) expect(status.out).toMatch(new RegExp(`^${s}\\s+ready\\s+http://127\\.0\\.0\\.1:${env[`${s.toUpperCase()}_PORT`]}`, 'm'));
+    for (const s of ['ingest', 'relay', 'projector', 'query'])
+      expect(status.out).toMatch(new RegExp(`^${s}\\s+ready\\s+http://127\\.0\\.0\\.1:${env[`${s.toUpperCase()}_PORT`]}`, 'm'));
     expect(status.out).toMatch(/background stack: pid \d+/);
     expect(status.code).toBe(0);
 

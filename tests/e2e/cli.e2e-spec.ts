@@ -9,9 +9,17 @@ const ROOT = join(__dirname, '..', '..');
 const tmp = mkdtempSync(join(tmpdir(), 'newsroom-cli-'));
 
 /** The real binary (bin/newsroom.js, the compiled CLI) as a user runs it: what it prints and how it exits. */
-function newsroom(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<{ code: number | null; out: string; err: string }> {
+function newsroom(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'newsroom.js'), ...args], { cwd: tmp, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'newsroom.js'), ...args], {
+      cwd: tmp,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -31,7 +39,8 @@ const idOnLine = (out: string, line: number) => new RegExp(`^line ${line}\\s+\\w
 describe('the newsroom CLI against the running apps', () => {
   let stack: TestStack;
   let env: Record<string, string>;
-  const feedCount = async () => ((await (await fetch(`${stack.apps.query.url}/v1/feed?after=0&limit=1000`)).json()) as { items: unknown[] }).items.length;
+  const feedCount = async () =>
+    ((await (await fetch(`${stack.apps.query.url}/v1/feed?after=0&limit=1000`)).json()) as { items: unknown[] }).items.length;
 
   beforeAll(async () => {
     stack = await startStack('cli');
@@ -78,13 +87,19 @@ describe('the newsroom CLI against the running apps', () => {
   });
 
   it('correct and retract: the new event and its position; the target changes status', async () => {
-    const corrected = await newsroom(['correct', adaId, '--occurred-at', '2024-10', '--set', 'reason=retired', '--reason', 'her statement'], env);
+    const corrected = await newsroom(
+      ['correct', adaId, '--occurred-at', '2024-10', '--set', 'reason=retired', '--reason', 'her statement'],
+      env,
+    );
     expect(corrected.out).toMatch(new RegExp(`^corrected ${adaId}: event\\.corrected [0-9a-f-]{36} at position \\d+$`, 'm'));
     expect(corrected.code).toBe(0);
     const retracted = await newsroom(['retract', bobId, '--reason', 'the outlet withdrew the story'], env);
     expect(retracted.out).toMatch(new RegExp(`^retracted ${bobId}: event\\.retracted [0-9a-f-]{36} at position \\d+$`, 'm'));
     expect(retracted.code).toBe(0);
-    const ada = (await (await fetch(`${stack.apps.ingest.url}/v1/events/${adaId}`)).json()) as { status: string; current: { data: { reason: string } } };
+    const ada = (await (await fetch(`${stack.apps.ingest.url}/v1/events/${adaId}`)).json()) as {
+      status: string;
+      current: { data: { reason: string } };
+    };
     expect(ada.status).toBe('corrected');
     expect(ada.current.data.reason).toBe('retired');
     const again = await newsroom(['retract', bobId, '--reason', 'twice'], env);
@@ -106,16 +121,21 @@ describe('the newsroom CLI against the running apps', () => {
     const second = await newsroom(['tail', '--state', state, '--count', '1', '--subject', 'person:cli-eve', '--lang', 'fr'], env, 30_000);
     const lines = second.out.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^\\s*${posted.body.globalPosition}\\s+2024-09-25\\s+executive\\.departed\\s+person:cli-eve .*\\(${posted.body.id}\\)`));
+    expect(lines[0]).toMatch(
+      new RegExp(`^\\s*${posted.body.globalPosition}\\s+2024-09-25\\s+executive\\.departed\\s+person:cli-eve .*\\(${posted.body.id}\\)`),
+    );
     expect(Number(posted.body.globalPosition)).toBeGreaterThan(Math.max(...positions));
     expect(second.err).toMatch(new RegExp(`after position ${Math.max(...positions)}`));
   });
 
   it('report: a table, --csv and --json', async () => {
-    await pollUntil(async () => {
-      const r = await fetch(`${stack.apps.query.url}/v1/reports/departures?organization=org:openai`);
-      return ((await r.json()) as { items: unknown[] }).items.length === 4 || null;
-    }, { what: 'four departures' });
+    await pollUntil(
+      async () => {
+        const r = await fetch(`${stack.apps.query.url}/v1/reports/departures?organization=org:openai`);
+        return ((await r.json()) as { items: unknown[] }).items.length === 4 || null;
+      },
+      { what: 'four departures' },
+    );
     const table = await newsroom(['report', 'departures', '--organization', 'org:openai'], env);
     const [header, rule, ...rows] = table.out.trim().split('\n');
     expect(header).toMatch(/^occurredAt\s+personName\s+person\s+role\s+roleCategory\s+reason/);
@@ -136,7 +156,11 @@ describe('the newsroom CLI against the running apps', () => {
 
   it('rebuild: the projector rebuild, with progress, leaving the same report', async () => {
     const before = (await newsroom(['report', 'departures', '--organization', 'org:openai', '--json'], env)).out;
-    const r = await newsroom(['rebuild', 'departures'], { DATABASE_URL: stack.db.url, KAFKA_BROKERS: stack.env.KAFKA_BROKERS, KAFKA_TOPIC_PREFIX: stack.env.KAFKA_TOPIC_PREFIX }, 120_000);
+    const r = await newsroom(
+      ['rebuild', 'departures'],
+      { DATABASE_URL: stack.db.url, KAFKA_BROKERS: stack.env.KAFKA_BROKERS, KAFKA_TOPIC_PREFIX: stack.env.KAFKA_TOPIC_PREFIX },
+      120_000,
+    );
     expect(r.out).toMatch(/\[rebuild\] departures: fold position \d+\/\d+ \(100%\)/);
     expect(r.out).toMatch(/\[rebuild\] done: swapped in departures at position \d+/);
     expect(r.code).toBe(0);
@@ -148,12 +172,18 @@ describe('the newsroom CLI against the running apps', () => {
       (['ingest', 'relay', 'projector', 'query'] as const).map((s) => [`${s.toUpperCase()}_PORT`, new URL(stack.apps[s].url).port]),
     );
     const up = await newsroom(['stack', 'status'], { ...ports, DATABASE_URL: stack.db.url });
-    for (const s of ['ingest', 'relay', 'projector', 'query'] as const) expect(up.out).toMatch(new RegExp(`^${s}\\s+ready\\s+${stack.apps[s].url}`, 'm'));
+    for (const s of ['ingest', 'relay', 'projector', 'query'] as const)
+      expect(up.out).toMatch(new RegExp(`^${s}\\s+ready\\s+${stack.apps[s].url}`, 'm'));
     expect(up.out).toMatch(/^kafka\s+answers/m);
     expect(up.code).toBe(0);
 
     const closed = String(await freePort());
-    const down = await newsroom(['stack', 'status'], { INGEST_PORT: closed, RELAY_PORT: closed, PROJECTOR_PORT: closed, QUERY_PORT: closed });
+    const down = await newsroom(['stack', 'status'], {
+      INGEST_PORT: closed,
+      RELAY_PORT: closed,
+      PROJECTOR_PORT: closed,
+      QUERY_PORT: closed,
+    });
     expect(down.out).toMatch(/the stack is down: `newsroom stack up` starts it/);
     expect(down.code).toBe(1);
   });

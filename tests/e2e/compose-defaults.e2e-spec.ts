@@ -26,17 +26,25 @@ const maybe = COMPOSE ? describe : describe.skip;
 if (!COMPOSE) process.stderr.write('compose-defaults: docker-compose is not installed; skipped\n');
 
 function config(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NEWSROOM_|POSTGRES_|KAFKA_)/.test(k))) as Record<string, string>;
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NEWSROOM_|POSTGRES_|KAFKA_)/.test(k))) as Record<
+    string,
+    string
+  >;
   return new Promise((resolve) => {
-    execFile(COMPOSE!, ['-f', join(ROOT, 'docker-compose.yml'), 'config'], { cwd: ROOT, env: { ...clean, ...env }, timeout: 30000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    execFile(
+      COMPOSE!,
+      ['-f', join(ROOT, 'docker-compose.yml'), 'config'],
+      { cwd: ROOT, env: { ...clean, ...env }, timeout: 30000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
   });
 }
 
 /** One Kafka password per user (issue 11 point 3): compose has no default for any of them. */
 const KAFKA_USERS = ['admin', 'relay', 'projector', 'ingest', 'query', 'producer'] as const;
-const kafkaPasswords = Object.fromEntries(KAFKA_USERS.map((u) => [`KAFKA_${u.toUpperCase()}_PASSWORD`, `test-${u}-password-0001`])) as Record<string, string>;
+const kafkaPasswords = Object.fromEntries(
+  KAFKA_USERS.map((u) => [`KAFKA_${u.toUpperCase()}_PASSWORD`, `test-${u}-password-0001`]),
+) as Record<string, string>;
 const secrets = { NEWSROOM_API_KEYS: 'an-operator-secret-0001:admin', POSTGRES_PASSWORD: 'a-long-test-password-1', ...kafkaPasswords };
 
 maybe('docker-compose.yml: secrets required, ports on loopback only', () => {
@@ -74,7 +82,7 @@ maybe('docker-compose.yml: secrets required, ports on loopback only', () => {
     expect(source).not.toMatch(/dev-compose-change-me|postgres:postgres@|POSTGRES_PASSWORD: postgres/);
   }, 60000);
 
-  it('refuses to resolve without each Kafka user\'s password, naming the one to set', async () => {
+  it("refuses to resolve without each Kafka user's password, naming the one to set", async () => {
     for (const user of KAFKA_USERS) {
       const variable = `KAFKA_${user.toUpperCase()}_PASSWORD`;
       const without = await config({ ...secrets, [variable]: '' });
@@ -89,7 +97,11 @@ maybe('docker-compose.yml: secrets required, ports on loopback only', () => {
     const doc = yaml.load(ok.stdout);
     const kafka = doc.services.kafka.environment;
     // Every listener, the controller's too, asks for a login; no PLAINTEXT protocol is left.
-    expect(String(kafka.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP).split(',').map((m) => m.split(':')[1])).toEqual(['SASL_PLAINTEXT', 'SASL_PLAINTEXT', 'SASL_PLAINTEXT']);
+    expect(
+      String(kafka.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP)
+        .split(',')
+        .map((m) => m.split(':')[1]),
+    ).toEqual(['SASL_PLAINTEXT', 'SASL_PLAINTEXT', 'SASL_PLAINTEXT']);
     expect(kafka.KAFKA_AUTHORIZER_CLASS_NAME).toBe('org.apache.kafka.metadata.authorizer.StandardAuthorizer');
     expect(String(kafka.KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND)).toBe('false');
     expect(kafka.KAFKA_SUPER_USERS).toBe('User:admin');
@@ -97,15 +109,25 @@ maybe('docker-compose.yml: secrets required, ports on loopback only', () => {
     expect(kafka.KAFKA_LISTENER_NAME_CONTROLLER_PLAIN_SASL_JAAS_CONFIG).toContain('password="test-admin-password-0001"');
     for (const app of ['ingest', 'relay', 'projector', 'query']) {
       const env = doc.services[app].environment;
-      expect({ app, mechanism: env.KAFKA_SASL_MECHANISM, user: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD }).toEqual({ app, mechanism: 'scram-sha-512', user: app, password: `test-${app}-password-0001` });
+      expect({ app, mechanism: env.KAFKA_SASL_MECHANISM, user: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD }).toEqual({
+        app,
+        mechanism: 'scram-sha-512',
+        user: app,
+        password: `test-${app}-password-0001`,
+      });
       expect(doc.services[app].depends_on['kafka-setup'].condition).toBe('service_completed_successfully');
     }
     // The setup creates every user and gives the producer the submissions topic only, the relay alone the events topic.
     const setup = doc.services['kafka-setup'];
     const script: string = setup.command.join('\n');
-    for (const user of KAFKA_USERS.filter((u) => u !== 'admin')) expect(setup.environment[`${user.toUpperCase()}_PASSWORD`]).toBe(`test-${user}-password-0001`);
+    for (const user of KAFKA_USERS.filter((u) => u !== 'admin'))
+      expect(setup.environment[`${user.toUpperCase()}_PASSWORD`]).toBe(`test-${user}-password-0001`);
     const grants = script.split('\n').filter((l) => l.startsWith('acl --allow-principal'));
-    expect(grants.filter((l) => l.includes('User:producer'))).toEqual(['acl --allow-principal User:producer --operation Write --operation Describe --topic newsroom.submissions.v1']);
-    expect(grants.filter((l) => / --operation Write --topic newsroom\.events\.v1$/.test(l))).toEqual([expect.stringContaining('User:relay ')]);
+    expect(grants.filter((l) => l.includes('User:producer'))).toEqual([
+      'acl --allow-principal User:producer --operation Write --operation Describe --topic newsroom.submissions.v1',
+    ]);
+    expect(grants.filter((l) => / --operation Write --topic newsroom\.events\.v1$/.test(l))).toEqual([
+      expect.stringContaining('User:relay '),
+    ]);
   }, 60000);
 });

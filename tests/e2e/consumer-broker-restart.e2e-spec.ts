@@ -80,7 +80,9 @@ describe('projector across a broker kill -9 (own broker, app as a process)', () 
     // SIGTERM still drains: the consumer leaves the group, then Nest re-raises the signal to exit.
     const running = app!;
     app = null;
-    const exited = new Promise<{ code: number | null; signal: string | null }>((r) => running.process.once('exit', (code, signal) => r({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
+      running.process.once('exit', (code, signal) => r({ code, signal })),
+    );
     running.process.kill('SIGTERM');
     const { code, signal } = await exited;
     expect(code === 0 || signal === 'SIGTERM').toBe(true);

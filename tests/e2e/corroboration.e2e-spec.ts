@@ -42,8 +42,14 @@ describe('corroboration: attached sources, counts in reports and the feed, minOu
     post(`${ingest}/v1/events/${id}/sources`, body, key, headers);
   const get = async <T>(path: string): Promise<T> => (await (await fetch(`${query}${path}`)).json()) as T;
   const departures = (params = '') => get<{ items: Departure[] }>(`/v1/reports/departures?organization=${organization}${params}`);
-  const confirming = { source: { outlet: 'Second Wire', language: 'en', url: 'https://wire.example/a', publishedAt: '2024-09-26' }, stance: 'confirms' };
-  const syndicated = { source: { outlet: 'Regional Herald', language: 'en', via: 'Second Wire', publishedAt: '2024-09-27' }, stance: 'confirms' };
+  const confirming = {
+    source: { outlet: 'Second Wire', language: 'en', url: 'https://wire.example/a', publishedAt: '2024-09-26' },
+    stance: 'confirms',
+  };
+  const syndicated = {
+    source: { outlet: 'Regional Herald', language: 'en', via: 'Second Wire', publishedAt: '2024-09-27' },
+    stance: 'confirms',
+  };
   const denying = { source: { outlet: 'Skeptic Post', language: 'fr', publishedAt: '2024-10-01' }, stance: 'denies' };
 
   beforeAll(async () => {
@@ -60,7 +66,12 @@ describe('corroboration: attached sources, counts in reports and the feed, minOu
     const key = randomUUID();
     const created = await attach(fact.id, confirming, { 'idempotency-key': key });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: key, type: 'event.sourced', subject: fact.subject, data: { targetEventId: fact.id, stance: 'confirms' } });
+    expect(created.body).toMatchObject({
+      id: key,
+      type: 'event.sourced',
+      subject: fact.subject,
+      data: { targetEventId: fact.id, stance: 'confirms' },
+    });
     const again = await attach(fact.id, confirming, { 'idempotency-key': key });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ id: key, status: 'duplicate' });

@@ -5,7 +5,10 @@ import { chromiumUnavailable, HeadlessChromium, launchChromium, pollUntil, start
 import { post, Recorded, startStack, TestStack } from './stack.harness';
 
 /** The page's global object as the checks below read it in the browser (the tests compile without the DOM lib). */
-type PageGlobal = typeof globalThis & { sameDocument?: boolean; document: { documentElement: { scrollWidth: number; clientWidth: number } } };
+type PageGlobal = typeof globalThis & {
+  sameDocument?: boolean;
+  document: { documentElement: { scrollWidth: number; clientWidth: number } };
+};
 
 const ROOT = join(__dirname, '..', '..');
 const SHOTS = join(ROOT, 'reports', 'screenshots');
@@ -15,7 +18,9 @@ const describeWithChromium = unavailable ? describe.skip : describe;
 
 // The seed story is loaded the way `npm start` loads it: POST /v1/stories with infra/seed's file.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { loadSeed } = require('../../scripts/seed.js') as { loadSeed(url: string, key: string): Promise<{ total: number; created: number }> };
+const { loadSeed } = require('../../scripts/seed.js') as {
+  loadSeed(url: string, key: string): Promise<{ total: number; created: number }>;
+};
 
 const LOSS_EVENT = '0193b7f0-0000-7000-8000-000000000008'; // the seed's $440 bn cumulative projection
 const RESTRUCTURING_EVENT = '0193b7f0-0000-7000-8000-000000000013'; // the seed's restructuring
@@ -83,7 +88,9 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
   });
 
   it('a fact opens its sources and quotes, and the story they come from', async () => {
-    await roster().getByRole('button', { name: /Sources for Kevin Weil/ }).click();
+    await roster()
+      .getByRole('button', { name: /Sources for Kevin Weil/ })
+      .click();
     const dialog = page.getByRole('dialog');
     await expectText(dialog, /Kevin Weil, le responsable produit d'OpenAI/);
     await dialog.getByRole('button', { name: 'Everything this story backs' }).first().click();
@@ -100,15 +107,27 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     expect(await timeline().count()).toBe(14);
     await expectText(roster(), /Fidji Simo/);
 
-    const fix = await post(`${stack.apps.ingest.url}/v1/events/${LOSS_EVENT}/corrections`, { changes: { data: { money: { amount: '44000000000', currency: 'USD' } } }, reason: 'Scale error in the article' }, stack.key);
+    const fix = await post(
+      `${stack.apps.ingest.url}/v1/events/${LOSS_EVENT}/corrections`,
+      { changes: { data: { money: { amount: '44000000000', currency: 'USD' } } }, reason: 'Scale error in the article' },
+      stack.key,
+    );
     expect(fix.status).toBe(201);
-    await pollUntil(async () => (await row(LOSS_EVENT).getAttribute('data-status')) === 'corrected', { what: 'the loss item marked corrected' });
+    await pollUntil(async () => (await row(LOSS_EVENT).getAttribute('data-status')) === 'corrected', {
+      what: 'the loss item marked corrected',
+    });
     await expectText(row(LOSS_EVENT), /Corrected: Scale error in the article \(changed: money\.amount = "44000000000"/);
     await expectText(page.locator('.charts'), /\$44 bn/);
 
-    const retraction = await post(`${stack.apps.ingest.url}/v1/events/${RESTRUCTURING_EVENT}/retractions`, { reason: 'Not in the article' }, stack.key);
+    const retraction = await post(
+      `${stack.apps.ingest.url}/v1/events/${RESTRUCTURING_EVENT}/retractions`,
+      { reason: 'Not in the article' },
+      stack.key,
+    );
     expect(retraction.status).toBe(201);
-    await pollUntil(async () => (await row(RESTRUCTURING_EVENT).getAttribute('data-status')) === 'retracted', { what: 'the restructuring item marked retracted' });
+    await pollUntil(async () => (await row(RESTRUCTURING_EVENT).getAttribute('data-status')) === 'retracted', {
+      what: 'the restructuring item marked retracted',
+    });
     await expectText(row(RESTRUCTURING_EVENT), /Retracted: Not in the article/);
     // In place: no row of their own for the amendments, and the page never reloaded.
     expect(await timeline().count()).toBe(14);
@@ -131,9 +150,13 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
 
     // On 2024-03-01 Mira Murati was still CTO (start not on record, so uncertain); Kevin Weil came in June.
     await page.getByLabel(/As of/).fill('2024-03-01');
-    await pollUntil(async () => /Mira Murati/.test(await roster().innerText()) && !/Kevin Weil/.test(await roster().innerText()), { what: 'the roster on 2024-03-01' });
+    await pollUntil(async () => /Mira Murati/.test(await roster().innerText()) && !/Kevin Weil/.test(await roster().innerText()), {
+      what: 'the roster on 2024-03-01',
+    });
     await page.getByLabel(/As of/).fill('2024-12-31');
-    await pollUntil(async () => /Kevin Weil/.test(await roster().innerText()) && !/Mira Murati/.test(await roster().innerText()), { what: 'the roster on 2024-12-31' });
+    await pollUntil(async () => /Kevin Weil/.test(await roster().innerText()) && !/Mira Murati/.test(await roster().innerText()), {
+      what: 'the roster on 2024-12-31',
+    });
     expect(/Fidji Simo/.test(await roster().innerText())).toBe(false);
     await page.getByRole('button', { name: 'Back to now' }).click();
     await expectText(roster(), /Fidji Simo/);
@@ -161,7 +184,11 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await page.getByLabel(/^Key/).fill(stack.readKey);
     await page.getByRole('button', { name: 'Use key' }).click();
     await expectText(connection(), /Live/, 20000);
-    const second = await post<Recorded>(`${stack.apps.ingest.url}/v1/events`, { ...appointment, subject: 'person:second-hire', data: { ...appointment.data, role: 'Chief Communications Officer' } }, stack.key);
+    const second = await post<Recorded>(
+      `${stack.apps.ingest.url}/v1/events`,
+      { ...appointment, subject: 'person:second-hire', data: { ...appointment.data, role: 'Chief Communications Officer' } },
+      stack.key,
+    );
     expect(second.status).toBe(201);
     await expectText(row(second.body.id), /Second Hire appointed/);
     expect(await timeline().count()).toBe(15); // the history before the key was not shown twice
@@ -176,5 +203,8 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
 });
 
 async function expectText(locator: ReturnType<Page['locator']>, pattern: RegExp, timeoutMs = 15000): Promise<void> {
-  await pollUntil(async () => pattern.test(await locator.innerText({ timeout: 1000 }).catch(() => '')), { timeoutMs, what: `text ${pattern}` });
+  await pollUntil(async () => pattern.test(await locator.innerText({ timeout: 1000 }).catch(() => '')), {
+    timeoutMs,
+    what: `text ${pattern}`,
+  });
 }

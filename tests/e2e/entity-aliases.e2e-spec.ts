@@ -33,7 +33,12 @@ describe('one entity, many names: POST /v1/entities/{subject}/aliases through th
     return { status: res.status, body: (await res.json()) as Answer };
   };
   const alias = (subject: string, body: unknown, opts: { key?: string | null; idem?: string; removal?: boolean } = {}) =>
-    post<Recorded>(`${ingest}/v1/entities/${subject}/aliases${opts.removal ? '/removals' : ''}`, body, opts.key === null ? undefined : (opts.key ?? stack.key), opts.idem ? { 'Idempotency-Key': opts.idem } : {});
+    post<Recorded>(
+      `${ingest}/v1/entities/${subject}/aliases${opts.removal ? '/removals' : ''}`,
+      body,
+      opts.key === null ? undefined : (opts.key ?? stack.key),
+      opts.idem ? { 'Idempotency-Key': opts.idem } : {},
+    );
   const entity = (subject: string, knownAt?: string) => get(`/v1/entities/${subject}${knownAt ? `?knownAt=${knownAt}` : ''}`);
 
   beforeAll(async () => {
@@ -42,12 +47,27 @@ describe('one entity, many names: POST /v1/entities/{subject}/aliases through th
     ingest = stack.apps.ingest.url;
     const events = [
       ...seedEnvelopes(),
-      { type: 'executive.appointed', subject: SAM, occurredAt: '2019-03', data: { organization: 'org:openai', role: 'Chief Executive Officer', roleCategory: 'c-suite' }, sources: [source] },
-      { type: 'executive.departed', subject: SAMUEL, occurredAt: '2023-11-17', data: { organization: 'org:openai', role: 'Chief Executive Officer', roleCategory: 'c-suite', reason: 'fired' }, sources: [source] },
+      {
+        type: 'executive.appointed',
+        subject: SAM,
+        occurredAt: '2019-03',
+        data: { organization: 'org:openai', role: 'Chief Executive Officer', roleCategory: 'c-suite' },
+        sources: [source],
+      },
+      {
+        type: 'executive.departed',
+        subject: SAMUEL,
+        occurredAt: '2023-11-17',
+        data: { organization: 'org:openai', role: 'Chief Executive Officer', roleCategory: 'c-suite', reason: 'fired' },
+        sources: [source],
+      },
     ];
     const res = await post<{ results: Array<{ status: string }> }>(`${ingest}/v1/events`, { events }, stack.key);
     expect(res.body.results.every((r) => r.status === 'created')).toBe(true);
-    await pollUntil(async () => (await get(`/v1/entities/${SAMUEL}`)).status === 200, { timeoutMs: 30000, what: 'the departure in the entity page' });
+    await pollUntil(async () => (await get(`/v1/entities/${SAMUEL}`)).status === 200, {
+      timeoutMs: 30000,
+      what: 'the departure in the entity page',
+    });
   });
   afterAll(() => stack?.stop());
 
@@ -64,21 +84,35 @@ describe('one entity, many names: POST /v1/entities/{subject}/aliases through th
     const merged = await alias(SAM, { subject: SAMUEL, reason: 'same person' }, { idem });
     expect(merged).toMatchObject({ status: 201, body: { id: idem, type: 'entity.merged', subject: SAMUEL, data: { into: SAM } } });
     mergedAt = merged.body.recordedAt;
-    expect(await alias(SAM, { subject: SAMUEL, reason: 'same person' }, { idem })).toMatchObject({ status: 200, body: { id: idem, status: 'duplicate' } });
+    expect(await alias(SAM, { subject: SAMUEL, reason: 'same person' }, { idem })).toMatchObject({
+      status: 200,
+      body: { id: idem, status: 'duplicate' },
+    });
     expect(await alias(SAMUEL, { subject: SAM, reason: 'cycle' })).toMatchObject({ status: 422, body: { code: 'ENTITY.NOT_CANONICAL' } });
     expect((await alias(SAM, { name: 'Samuel H. Altman', reason: 'full name' })).status).toBe(201);
   });
 
   it('the entity page shows one entity with both names; the departures and leadership reports carry the canonical subject', async () => {
-    await pollUntil(async () => (await entity(SAMUEL)).body.canonicalSubject === SAM && (await entity(SAM)).body.aliases?.length === 1, { timeoutMs: 30000, what: 'the merge in the entity page' });
+    await pollUntil(async () => (await entity(SAMUEL)).body.canonicalSubject === SAM && (await entity(SAM)).body.aliases?.length === 1, {
+      timeoutMs: 30000,
+      what: 'the merge in the entity page',
+    });
     const page = (await entity(SAMUEL)).body;
-    expect(page).toMatchObject({ subject: SAMUEL, canonicalSubject: SAM, displayName: 'Sam Altman', mergedSubjects: [{ subject: SAMUEL }], aliases: ['Samuel H. Altman'] });
+    expect(page).toMatchObject({
+      subject: SAMUEL,
+      canonicalSubject: SAM,
+      displayName: 'Sam Altman',
+      mergedSubjects: [{ subject: SAMUEL }],
+      aliases: ['Samuel H. Altman'],
+    });
     expect(page.names).toEqual(['Sam Altman', 'Samuel Altman', 'Samuel H. Altman']);
     expect(page.items.map((i) => i.subject).sort()).toEqual([SAM, SAMUEL]);
 
     const departures = (await get('/v1/reports/departures?organization=org:openai')).body;
     expect(departures.items.find((i) => i.person === SAMUEL)).toMatchObject({ canonicalPerson: SAM, canonicalPersonName: 'Sam Altman' });
-    const tenures = (await get('/v1/reports/leadership?organization=org:openai&show=tenures')).body.items.filter((t) => t.canonicalPerson === SAM);
+    const tenures = (await get('/v1/reports/leadership?organization=org:openai&show=tenures')).body.items.filter(
+      (t) => t.canonicalPerson === SAM,
+    );
     expect(tenures.map((t) => t.person).sort()).toEqual([SAM, SAMUEL]);
   });
 
@@ -93,8 +127,14 @@ describe('one entity, many names: POST /v1/entities/{subject}/aliases through th
   it('after an unmerge they are apart again, and still one entity as known before it', async () => {
     const apart = await alias(SAM, { subject: SAMUEL, reason: 'two records after all' }, { removal: true });
     expect(apart).toMatchObject({ status: 201, body: { type: 'entity.unmerged', subject: SAMUEL, data: { from: SAM } } });
-    expect(await alias(SAM, { subject: SAMUEL, reason: 'again' }, { removal: true })).toMatchObject({ status: 422, body: { code: 'ENTITY.NOT_MERGED' } });
-    await pollUntil(async () => (await entity(SAMUEL)).body.canonicalSubject === SAMUEL, { timeoutMs: 30000, what: 'the unmerge in the entity page' });
+    expect(await alias(SAM, { subject: SAMUEL, reason: 'again' }, { removal: true })).toMatchObject({
+      status: 422,
+      body: { code: 'ENTITY.NOT_MERGED' },
+    });
+    await pollUntil(async () => (await entity(SAMUEL)).body.canonicalSubject === SAMUEL, {
+      timeoutMs: 30000,
+      what: 'the unmerge in the entity page',
+    });
     expect((await entity(SAM)).body).toMatchObject({ mergedSubjects: [], aliases: ['Samuel H. Altman'] });
     const whileMerged = new Date(Date.parse(apart.body.recordedAt) - 1).toISOString();
     expect((await entity(SAMUEL, whileMerged)).body).toMatchObject({ canonicalSubject: SAM });
@@ -102,7 +142,9 @@ describe('one entity, many names: POST /v1/entities/{subject}/aliases through th
 
   it('the OpenAPI documents describe the write endpoints and the new fields', async () => {
     const ingestDoc = (await (await fetch(`${ingest}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(ingestDoc.paths)).toEqual(expect.arrayContaining(['/v1/entities/{subject}/aliases', '/v1/entities/{subject}/aliases/removals']));
+    expect(Object.keys(ingestDoc.paths)).toEqual(
+      expect.arrayContaining(['/v1/entities/{subject}/aliases', '/v1/entities/{subject}/aliases/removals']),
+    );
     const queryDoc = JSON.stringify(await (await fetch(`${q}/docs/openapi.json`)).json());
     expect(queryDoc).toContain('canonicalSubject');
     expect(queryDoc).toContain('mergedSubjects');

@@ -33,11 +33,15 @@ type PageGlobal = typeof globalThis & {
 /** Starts the compiled query app on a given port, so the page's origin survives the restart. */
 async function startQueryAt(url: string, env: Record<string, string>): Promise<RunningApp> {
   const port = new URL(url).port;
-  const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts', 'register-paths.js'), join(ROOT, 'dist', 'apps', 'query', 'src', 'main.js')], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env, QUERY_PORT: port },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', join(ROOT, 'scripts', 'register-paths.js'), join(ROOT, 'dist', 'apps', 'query', 'src', 'main.js')],
+    {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env, QUERY_PORT: port },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output: string[] = [];
   child.stdout.on('data', (b: Buffer) => output.push(b.toString()));
   child.stderr.on('data', (b: Buffer) => output.push(b.toString()));
@@ -51,10 +55,13 @@ async function startQueryAt(url: string, env: Record<string, string>): Promise<R
       });
       child.kill(signal);
     });
-  await pollUntil(async () => {
-    if (child.exitCode !== null) throw new Error(`query exited: ${output.join('').slice(-2000)}`);
-    return (await fetch(`${url}/health/ready`).catch(() => null))?.ok;
-  }, { timeoutMs: 60000, intervalMs: 200, what: 'query ready again' });
+  await pollUntil(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`query exited: ${output.join('').slice(-2000)}`);
+      return (await fetch(`${url}/health/ready`).catch(() => null))?.ok;
+    },
+    { timeoutMs: 60000, intervalMs: 200, what: 'query ready again' },
+  );
   return { name: 'query', url, process: child, output, stop };
 }
 
@@ -72,7 +79,11 @@ describeWithChromium('live feed in a real browser: EventSource in headless Chrom
   });
 
   const postDepartures = async (n: number) => {
-    const res = await post(`${stack.apps.ingest.url}/v1/events`, { events: Array.from({ length: n }, () => departedEnvelope()) }, stack.key);
+    const res = await post(
+      `${stack.apps.ingest.url}/v1/events`,
+      { events: Array.from({ length: n }, () => departedEnvelope()) },
+      stack.key,
+    );
     expect(res.status).toBe(200);
   };
   const feed = () => readWholeFeed(stack.apps.query.url, { types: ['executive.departed'], lang: 'fr' });
@@ -95,10 +106,13 @@ describeWithChromium('live feed in a real browser: EventSource in headless Chrom
     stack.apps.query = await startQueryAt(query, stack.env);
     await postDepartures(3);
 
-    const all = await pollUntil(async () => {
-      const items = await feed();
-      return items.length === 12 ? items : null;
-    }, { timeoutMs: 30000, what: 'twelve items in the feed' });
+    const all = await pollUntil(
+      async () => {
+        const items = await feed();
+        return items.length === 12 ? items : null;
+      },
+      { timeoutMs: 30000, what: 'twelve items in the feed' },
+    );
     await pollUntil(async () => (await received()).length >= 12, { timeoutMs: 30000, what: 'twelve items in the browser' });
     const got = await received();
     expect(positionsOf(got)).toEqual(positionsOf(all));

@@ -18,7 +18,11 @@ function batch(n: number, seq: number) {
 }
 
 /** The highest position a batch was given (results follow the request's order, not position order). */
-const highest = (results: BatchItemResult[]) => results.map((r) => BigInt(r.globalPosition!)).reduce((a, b) => (a > b ? a : b)).toString();
+const highest = (results: BatchItemResult[]) =>
+  results
+    .map((r) => BigInt(r.globalPosition!))
+    .reduce((a, b) => (a > b ? a : b))
+    .toString();
 
 interface Session {
   transport: 'sse' | 'ws';
@@ -41,7 +45,9 @@ async function runSession(stack: TestStack, s: Session, done: () => boolean, ran
       [items, close] = [() => ws.items, () => ws.close()];
     } else if (s.connections % 2) {
       // As a reconnecting EventSource does: the first URL again, the newest position in Last-Event-ID.
-      const sse = await SseClient.connect(`${query}/v1/feed/stream?${filterQuery(s.filter, { after: s.from })}`, { 'last-event-id': after });
+      const sse = await SseClient.connect(`${query}/v1/feed/stream?${filterQuery(s.filter, { after: s.from })}`, {
+        'last-event-id': after,
+      });
       [items, close] = [() => sse.items, () => sse.close()];
     } else {
       const sse = await SseClient.connect(`${query}/v1/feed/stream?${filterQuery(s.filter, { after })}`);
@@ -51,7 +57,11 @@ async function runSession(stack: TestStack, s: Session, done: () => boolean, ran
     if (finishing) {
       // Ingestion is over: stay until the whole filtered feed is in.
       const expected = await readWholeFeed(query, s.filter, s.from);
-      await untilReached(() => [...s.got, ...items()], expected[expected.length - 1]?.position, `${s.transport} ${JSON.stringify(s.filter)}`);
+      await untilReached(
+        () => [...s.got, ...items()],
+        expected[expected.length - 1]?.position,
+        `${s.transport} ${JSON.stringify(s.filter)}`,
+      );
       close();
       s.got.push(...items());
       return;
@@ -75,7 +85,7 @@ describe('live feed end to end: SSE and WebSocket clients that come and go while
 
   it('gives every client exactly its filtered sequence, in order, no gap, no duplicate, across random disconnects and resumes', async () => {
     let seed = 20240925;
-    const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     // Some history before anyone connects.
     expect((await post(`${stack.apps.ingest.url}/v1/events`, { events: batch(40, 0) }, stack.key)).status).toBe(200);
     const filters: FeedFilterParams[] = [
@@ -105,7 +115,10 @@ describe('live feed end to end: SSE and WebSocket clients that come and go while
         await sleep(80 + random() * 150);
       }
       // Over once the feed holds everything posted: then each client knows its final sequence.
-      await pollUntil(async () => (await readWholeFeed(stack.apps.query.url, {}, String(BigInt(last) - 1n))).length > 0, { timeoutMs: 30000, what: 'the last posted event in the feed' });
+      await pollUntil(async () => (await readWholeFeed(stack.apps.query.url, {}, String(BigInt(last) - 1n))).length > 0, {
+        timeoutMs: 30000,
+        what: 'the last posted event in the feed',
+      });
       producing = false;
     })();
     await Promise.all([producer, ...sessions.map((s) => runSession(stack, s, () => !producing, random))]);
@@ -132,7 +145,13 @@ describe('live feed end to end: SSE and WebSocket clients that come and go while
 
   it('streams to a real client: `curl -N` shows the retry hint, then `id:` positions and item data in order', async () => {
     const expected = (await readWholeFeed(stack.apps.query.url, { types: ['executive.departed'] })).slice(0, 5);
-    const curl = spawn('curl', ['-N', '-s', '-H', 'Accept: text/event-stream', `${stack.apps.query.url}/v1/feed/stream?types=executive.departed&after=0`]);
+    const curl = spawn('curl', [
+      '-N',
+      '-s',
+      '-H',
+      'Accept: text/event-stream',
+      `${stack.apps.query.url}/v1/feed/stream?types=executive.departed&after=0`,
+    ]);
     let out = '';
     curl.stdout.on('data', (b: Buffer) => (out += b.toString()));
     const exited = new Promise((resolve) => curl.once('exit', resolve));
@@ -155,15 +174,28 @@ describe('live feed end to end: SSE and WebSocket clients that come and go while
     const original = await post<Recorded>(`${stack.apps.ingest.url}/v1/events`, departedEnvelope({ subject }), stack.key);
     expect(original.status).toBe(201);
     const from = String(BigInt(original.body.globalPosition) - 1n);
-    const bySubject = await SseClient.connect(`${query}/v1/feed/stream?${filterQuery({ subjects: [subject], lang: 'fr' }, { after: from })}`);
-    const byType = await WsFeedClient.subscribe(`${query.replace('http', 'ws')}/v1/feed/ws`, { types: ['executive.departed'], after: from });
+    const bySubject = await SseClient.connect(
+      `${query}/v1/feed/stream?${filterQuery({ subjects: [subject], lang: 'fr' }, { after: from })}`,
+    );
+    const byType = await WsFeedClient.subscribe(`${query.replace('http', 'ws')}/v1/feed/ws`, {
+      types: ['executive.departed'],
+      after: from,
+    });
     const byOrg = await SseClient.connect(`${query}/v1/feed/stream?${filterQuery({ organization: 'org:openai' }, { after: from })}`);
     const clients = [bySubject, byType, byOrg];
     for (const c of clients) await untilReached(() => c.items, original.body.globalPosition, 'the original');
 
-    const corrected = await post<Recorded>(`${stack.apps.ingest.url}/v1/events/${original.body.id}/corrections`, { changes: { data: { role: 'Chief Executive Officer' } }, reason: 'the role was misreported' }, stack.key);
+    const corrected = await post<Recorded>(
+      `${stack.apps.ingest.url}/v1/events/${original.body.id}/corrections`,
+      { changes: { data: { role: 'Chief Executive Officer' } }, reason: 'the role was misreported' },
+      stack.key,
+    );
     expect(corrected.status).toBe(201);
-    const retracted = await post<Recorded>(`${stack.apps.ingest.url}/v1/events/${original.body.id}/retractions`, { reason: 'the departure did not happen' }, stack.key);
+    const retracted = await post<Recorded>(
+      `${stack.apps.ingest.url}/v1/events/${original.body.id}/retractions`,
+      { reason: 'the departure did not happen' },
+      stack.key,
+    );
     expect(retracted.status).toBe(201);
     for (const c of clients) {
       await untilReached(() => c.items, retracted.body.globalPosition, 'the retraction');
@@ -185,12 +217,18 @@ describe('live feed end to end: SSE and WebSocket clients that come and go while
   it('lets a client resume on another query instance: each tails the same read model and positions are global', async () => {
     const other = await startApp('query', stack.env);
     try {
-      const before = highest((await post<BatchAnswer>(`${stack.apps.ingest.url}/v1/events`, { events: batch(30, 98) }, stack.key)).body.results);
+      const before = highest(
+        (await post<BatchAnswer>(`${stack.apps.ingest.url}/v1/events`, { events: batch(30, 98) }, stack.key)).body.results,
+      );
       const first = await SseClient.connect(`${stack.apps.query.url}/v1/feed/stream?after=0`);
       await untilReached(() => first.items, before, 'the first batch from the first instance');
       first.close();
-      const after = highest((await post<BatchAnswer>(`${stack.apps.ingest.url}/v1/events`, { events: batch(30, 99) }, stack.key)).body.results);
-      const resumed = await WsFeedClient.subscribe(`${other.url.replace('http', 'ws')}/v1/feed/ws`, { after: first.items[first.items.length - 1].position });
+      const after = highest(
+        (await post<BatchAnswer>(`${stack.apps.ingest.url}/v1/events`, { events: batch(30, 99) }, stack.key)).body.results,
+      );
+      const resumed = await WsFeedClient.subscribe(`${other.url.replace('http', 'ws')}/v1/feed/ws`, {
+        after: first.items[first.items.length - 1].position,
+      });
       await untilReached(() => resumed.items, after, 'the second batch from the second instance');
       resumed.close();
       expect(resumed.items.length).toBeGreaterThanOrEqual(30);
@@ -212,13 +250,20 @@ describe('live feed end to end: SSE and WebSocket clients that come and go while
     const ws: WsFeedClient[] = [];
     for (let i = 0; i < 20; i++) {
       sse.push(...(await Promise.all(Array.from({ length: 50 }, () => SseClient.connect(`${query}/v1/feed/stream?after=${head}`)))));
-      ws.push(...(await Promise.all(Array.from({ length: 50 }, () => WsFeedClient.subscribe(`${query.replace('http', 'ws')}/v1/feed/ws`, { after: head })))));
+      ws.push(
+        ...(await Promise.all(
+          Array.from({ length: 50 }, () => WsFeedClient.subscribe(`${query.replace('http', 'ws')}/v1/feed/ws`, { after: head })),
+        )),
+      );
     }
-    await pollUntil(async () => {
-      const text = await (await fetch(`${query}/metrics`)).text();
-      const open = [...text.matchAll(/^feed_subscriptions_open\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
-      return open === 2000;
-    }, { timeoutMs: 30000, what: '2000 open subscriptions' });
+    await pollUntil(
+      async () => {
+        const text = await (await fetch(`${query}/metrics`)).text();
+        const open = [...text.matchAll(/^feed_subscriptions_open\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+        return open === 2000;
+      },
+      { timeoutMs: 30000, what: '2000 open subscriptions' },
+    );
     const perConnection = (await heap()) - heapBefore;
     process.stdout.write(`[feed] heap growth with 2000 idle subscribers: ${Math.round(perConnection / 2000)} bytes per subscriber\n`);
     expect(perConnection / 2000).toBeLessThan(64 * 1024);
@@ -226,13 +271,19 @@ describe('live feed end to end: SSE and WebSocket clients that come and go while
     const started = Date.now();
     const created = await post<Recorded>(`${stack.apps.ingest.url}/v1/events`, departedEnvelope(), stack.key);
     const everyone = () => [...sse.map((c) => c.items), ...ws.map((c) => c.items)];
-    await pollUntil(() => everyone().every((items) => items.length === 1 && items[0].eventId === created.body.id), { timeoutMs: 30000, what: 'the item at all 2000 clients' });
+    await pollUntil(() => everyone().every((items) => items.length === 1 && items[0].eventId === created.body.id), {
+      timeoutMs: 30000,
+      what: 'the item at all 2000 clients',
+    });
     process.stdout.write(`[feed] one item posted to 2000 subscribers in ${Date.now() - started} ms (ingest, relay, projector, fan-out)\n`);
     sse.forEach((c) => c.close());
     ws.forEach((c) => c.close());
-    await pollUntil(async () => (await (await fetch(`${query}/metrics`)).text()).match(/^feed_subscriptions_open\{[^}]*\} 0$/gm)?.length === 2, {
-      timeoutMs: 30000,
-      what: 'every subscription freed once its client left',
-    });
+    await pollUntil(
+      async () => (await (await fetch(`${query}/metrics`)).text()).match(/^feed_subscriptions_open\{[^}]*\} 0$/gm)?.length === 2,
+      {
+        timeoutMs: 30000,
+        what: 'every subscription freed once its client left',
+      },
+    );
   });
 });

@@ -37,8 +37,18 @@ describe('live feed end to end: a client that stops reading is dropped at the bo
     let batches = 0;
     let metrics = '';
     while (!(metricValue(metrics, 'feed_subscribers_dropped_total', 'reason="FEED.SLOW_CONSUMER"') >= 2)) {
-      if (batches >= 400) throw new Error(`no drop after ${batches} batches: ${metrics.split('\n').filter((l) => l.startsWith('feed_')).join('\n')}`);
-      const res = await post(`${stack.apps.ingest.url}/v1/events`, { events: Array.from({ length: 50 }, () => departedEnvelope()) }, stack.key);
+      if (batches >= 400)
+        throw new Error(
+          `no drop after ${batches} batches: ${metrics
+            .split('\n')
+            .filter((l) => l.startsWith('feed_'))
+            .join('\n')}`,
+        );
+      const res = await post(
+        `${stack.apps.ingest.url}/v1/events`,
+        { events: Array.from({ length: 50 }, () => departedEnvelope()) },
+        stack.key,
+      );
       expect(res.status).toBe(200);
       batches++;
       metrics = await (await fetch(`${query}/metrics`)).text();
@@ -47,10 +57,13 @@ describe('live feed end to end: a client that stops reading is dropped at the bo
     expect(metricValue(metrics, 'feed_queue_peak_items')).toBeLessThanOrEqual(BOUND);
 
     // The fast clients got the whole feed, in order, once each.
-    const all = await pollUntil(async () => {
-      const items = await readWholeFeed(query, {});
-      return items.length === batches * 50 ? items : null;
-    }, { timeoutMs: 60000, what: 'every posted event in the feed' });
+    const all = await pollUntil(
+      async () => {
+        const items = await readWholeFeed(query, {});
+        return items.length === batches * 50 ? items : null;
+      },
+      { timeoutMs: 60000, what: 'every posted event in the feed' },
+    );
     await untilReached(() => fastSse.items, all[all.length - 1].position, 'fast SSE client');
     await untilReached(() => fastWs.items, all[all.length - 1].position, 'fast WebSocket client');
     expect(positionsOf(fastSse.items)).toEqual(positionsOf(all));
@@ -72,10 +85,14 @@ describe('live feed end to end: a client that stops reading is dropped at the bo
     }
     // Their subscriptions are gone; the two fast ones remain.
     const after = await (await fetch(`${query}/metrics`)).text();
-    expect(metricValue(after, 'feed_subscriptions_open', 'transport="sse"') + metricValue(after, 'feed_subscriptions_open', 'transport="ws"')).toBe(2);
+    expect(
+      metricValue(after, 'feed_subscriptions_open', 'transport="sse"') + metricValue(after, 'feed_subscriptions_open', 'transport="ws"'),
+    ).toBe(2);
 
     // A dropped client resumes from its last position and completes the sequence.
-    const resumed = await SseClient.connect(`${query}/v1/feed/stream`, { 'last-event-id': slowSse.items[slowSse.items.length - 1].position });
+    const resumed = await SseClient.connect(`${query}/v1/feed/stream`, {
+      'last-event-id': slowSse.items[slowSse.items.length - 1].position,
+    });
     await untilReached(() => resumed.items, all[all.length - 1].position, 'the resumed client');
     expect(positionsOf([...slowSse.items, ...resumed.items])).toEqual(positionsOf(all));
     for (const c of [fastSse, fastWs, resumed]) c.close();

@@ -78,7 +78,12 @@ export class WsFeedClient {
     this.ws.on('error', () => undefined);
   }
 
-  static async subscribe(url: string, message: unknown, headers: Record<string, string> = {}, options: { autoPong?: boolean } = {}): Promise<WsFeedClient> {
+  static async subscribe(
+    url: string,
+    message: unknown,
+    headers: Record<string, string> = {},
+    options: { autoPong?: boolean } = {},
+  ): Promise<WsFeedClient> {
     const client = new WsFeedClient(url, headers, options);
     await client.opened;
     client.send(message);
@@ -172,9 +177,14 @@ export class RawSseClient {
 }
 
 /** Every item of the filtered feed, read page by page with GET /v1/feed. */
-export async function readWholeFeed(queryUrl: string, filter: FeedFilterParams, after = '0', headers: Record<string, string> = {}): Promise<FeedItem[]> {
+export async function readWholeFeed(
+  queryUrl: string,
+  filter: FeedFilterParams,
+  after = '0',
+  headers: Record<string, string> = {},
+): Promise<FeedItem[]> {
   const items: FeedItem[] = [];
-  for (let cursor = after; ; ) {
+  for (let cursor = after; ;) {
     const res = await fetch(`${queryUrl}/v1/feed?${filterQuery(filter, { after: cursor, limit: '1000' })}`, { headers });
     if (!res.ok) throw new Error(`GET /v1/feed answered ${res.status}: ${await res.text()}`);
     const page = (await res.json()) as FeedPage;

@@ -92,7 +92,11 @@ describe('the ecosystem formats: Atom feed, TimelineJS JSON', () => {
   beforeAll(async () => {
     stack = await startStack('formats');
     q = stack.apps.query.url;
-    const res = await post<{ results: Array<{ status: string }> }>(`${stack.apps.ingest.url}/v1/events`, { events: [departed, other, headcount] }, stack.key);
+    const res = await post<{ results: Array<{ status: string }> }>(
+      `${stack.apps.ingest.url}/v1/events`,
+      { events: [departed, other, headcount] },
+      stack.key,
+    );
     expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(['created', 'created', 'created']);
     await pollUntil(
       async () => (await get('/v1/feed.atom')).text.includes(headcount.id) && (await get('/v1/feed.atom')).text.includes(departed.id),

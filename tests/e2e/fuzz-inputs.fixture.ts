@@ -12,7 +12,13 @@ import { departedEnvelope } from '@newsroom/testing';
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 
 /** fc.assert options: fixed seed, a run count and a time budget (the property stops early, not failing, when out of time). */
-export const fuzzOptions = (numRuns: number, budgetMs: number) => ({ seed: FUZZ_SEED, numRuns, interruptAfterTimeLimit: budgetMs, markInterruptAsFailure: false, endOnFailure: false });
+export const fuzzOptions = (numRuns: number, budgetMs: number) => ({
+  seed: FUZZ_SEED,
+  numRuns,
+  interruptAfterTimeLimit: budgetMs,
+  markInterruptAsFailure: false,
+  endOnFailure: false,
+});
 
 /** Valid text that other programs may take as code: it must be stored and returned byte for byte. */
 export const INJECTIONS = [
@@ -43,11 +49,48 @@ export const UNSTORABLE = ['\u0000', 'a\u0000b', '\uD800', 'x\uDC00y', '\uDFFF\u
 
 export const CONTROL = ['\u0007\u001b[31mred', '\r\n\r\nHTTP/1.1 200 OK', '\t', '\u0085\u2028\u2029', '\b\f\v'];
 
-export const BAD_DATES = ['2024-13', '2024-02-30', '0000-00-00', '99999-01-01', '-271821-04-20T00:00:00Z', '+275760-09-13T00:00:00.001Z', '2024-Q5', '2024-H3', '1e999', '', ' 2024', '2024-01-01T25:61:61Z', 'Infinity'];
+export const BAD_DATES = [
+  '2024-13',
+  '2024-02-30',
+  '0000-00-00',
+  '99999-01-01',
+  '-271821-04-20T00:00:00Z',
+  '+275760-09-13T00:00:00.001Z',
+  '2024-Q5',
+  '2024-H3',
+  '1e999',
+  '',
+  ' 2024',
+  '2024-01-01T25:61:61Z',
+  'Infinity',
+];
 
 /** Dates and amounts at the edges of what the schema takes: accepted ones must be stored and reported, not a 500. */
-export const EDGE_DATES = ['0000', '0000-01-01', '0000-H1', '0001-01-01', '1582-10-10', '1900-02-29', '2000-02-29', '9999', '9999-12-31', '9999-Q4', '9999-12-31T23:59:59.999999999Z', '0000-01-01T00:00:00-23:59', '2024-06-30T23:59:60Z', '2024-01-01T00:00:00+99:99'];
-export const EDGE_AMOUNTS = ['0', '-0', '-999999999999999999999999999999.9999999999', '999999999999999999999999999999.9999999999', '0.0000000001', '00000000000000000000000000001', '-1'];
+export const EDGE_DATES = [
+  '0000',
+  '0000-01-01',
+  '0000-H1',
+  '0001-01-01',
+  '1582-10-10',
+  '1900-02-29',
+  '2000-02-29',
+  '9999',
+  '9999-12-31',
+  '9999-Q4',
+  '9999-12-31T23:59:59.999999999Z',
+  '0000-01-01T00:00:00-23:59',
+  '2024-06-30T23:59:60Z',
+  '2024-01-01T00:00:00+99:99',
+];
+export const EDGE_AMOUNTS = [
+  '0',
+  '-0',
+  '-999999999999999999999999999999.9999999999',
+  '999999999999999999999999999999.9999999999',
+  '0.0000000001',
+  '00000000000000000000000000001',
+  '-1',
+];
 
 export const BAD_AMOUNTS = ['1e999', '-1', 'NaN', '0x10', '1'.repeat(400), '3.5e-400', ' 12', '12 ', '١٢٣', '1_000'];
 
@@ -75,7 +118,9 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((ti
     fc.constant(null),
     protoKeyed,
     fc.array(tie('v'), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', '$where', '')), tie('v'), { maxKeys: 4 }),
+    fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', '$where', '')), tie('v'), {
+      maxKeys: 4,
+    }),
   ),
 })).v;
 
@@ -98,12 +143,39 @@ export function setPath(root: unknown, path: (string | number)[], value: unknown
 }
 
 const DEPARTED_PATHS: (string | number)[][] = [
-  ['id'], ['type'], ['subject'], ['occurredAt'], ['modality'], ['expectedVersion'], ['data'], ['sources'],
-  ['data', 'organization'], ['data', 'role'], ['data', 'roleCategory'], ['data', 'reason'], ['data', 'extra'],
-  ['sources', 0], ['sources', 0, 'outlet'], ['sources', 0, 'url'], ['sources', 0, 'language'], ['sources', 0, 'publishedAt'], ['sources', 0, 'quote'], ['sources', 5],
-  ['unknownField'], ['__proto__'], ['constructor'],
+  ['id'],
+  ['type'],
+  ['subject'],
+  ['occurredAt'],
+  ['modality'],
+  ['expectedVersion'],
+  ['data'],
+  ['sources'],
+  ['data', 'organization'],
+  ['data', 'role'],
+  ['data', 'roleCategory'],
+  ['data', 'reason'],
+  ['data', 'extra'],
+  ['sources', 0],
+  ['sources', 0, 'outlet'],
+  ['sources', 0, 'url'],
+  ['sources', 0, 'language'],
+  ['sources', 0, 'publishedAt'],
+  ['sources', 0, 'quote'],
+  ['sources', 5],
+  ['unknownField'],
+  ['__proto__'],
+  ['constructor'],
 ];
-const REVENUE_PATHS: (string | number)[][] = [['data', 'money', 'amount'], ['data', 'money', 'currency'], ['data', 'money'], ['data', 'period'], ['data', 'basis'], ['occurredAt'], ['data', '__proto__']];
+const REVENUE_PATHS: (string | number)[][] = [
+  ['data', 'money', 'amount'],
+  ['data', 'money', 'currency'],
+  ['data', 'money'],
+  ['data', 'period'],
+  ['data', 'basis'],
+  ['occurredAt'],
+  ['data', '__proto__'],
+];
 
 export const revenueEnvelope = () => ({
   ...departedEnvelope(),
@@ -117,7 +189,10 @@ export const revenueEnvelope = () => ({
 export const mutatedEnvelope: fc.Arbitrary<Record<string, unknown>> = fc
   .tuple(
     fc.boolean(),
-    fc.array(fc.tuple(fc.nat(100), fc.oneof({ weight: 6, arbitrary: hostileValue }, { weight: 1, arbitrary: fc.constant(REMOVE) })), { minLength: 1, maxLength: 3 }),
+    fc.array(fc.tuple(fc.nat(100), fc.oneof({ weight: 6, arbitrary: hostileValue }, { weight: 1, arbitrary: fc.constant(REMOVE) })), {
+      minLength: 1,
+      maxLength: 3,
+    }),
     fc.constantFrom(...BAD_DATES, ...BAD_AMOUNTS, ...EDGE_DATES, ...EDGE_AMOUNTS),
   )
   .map(([revenue, edits, special]) => {
@@ -137,22 +212,76 @@ export interface RawBody {
   label: string;
   body: string | Buffer;
 }
-const raw = (label: string, body: string | Buffer): RawBody => ({ label, body, [fc.toStringMethod]: () => JSON.stringify(label) }) as RawBody;
+const raw = (label: string, body: string | Buffer): RawBody =>
+  ({ label, body, [fc.toStringMethod]: () => JSON.stringify(label) }) as RawBody;
 
 /** Raw request bodies: broken or deeply nested JSON, wrong top-level types, big arrays, invalid UTF-8. */
 export function brokenBodies(limitBytes: number): fc.Arbitrary<RawBody> {
   const valid = JSON.stringify(departedEnvelope());
   return fc.oneof(
-    fc.constantFrom('', '{', '{"id":', "{'id': 1}", '{"a":1,}', '[1,2', 'nul', 'null', 'true', '0', '"text"', '[]', '{}', '{"events":null}', '{"events":{}}', '{"events":[]}', '{"events":"x"}', '\uFEFF{}', valid.slice(0, valid.length - 1), valid + 'x', valid + valid).map((b) => raw(b.slice(0, 80), b)),
+    fc
+      .constantFrom(
+        '',
+        '{',
+        '{"id":',
+        "{'id': 1}",
+        '{"a":1,}',
+        '[1,2',
+        'nul',
+        'null',
+        'true',
+        '0',
+        '"text"',
+        '[]',
+        '{}',
+        '{"events":null}',
+        '{"events":{}}',
+        '{"events":[]}',
+        '{"events":"x"}',
+        '\uFEFF{}',
+        valid.slice(0, valid.length - 1),
+        valid + 'x',
+        valid + valid,
+      )
+      .map((b) => raw(b.slice(0, 80), b)),
     fc.integer({ min: 1, max: 60_000 }).map((n) => raw(`[ nested ${n} deep`, '['.repeat(n) + ']'.repeat(n))),
     fc.integer({ min: 1, max: 40_000 }).map((n) => raw(`{"a": nested ${n} deep`, '{"a":'.repeat(n) + '1' + '}'.repeat(n))),
-    fc.integer({ min: 20, max: 20_000 }).map((n) => raw(`valid envelope, data nested ${n} deep`, valid.replace(/"data":\{[^}]*\}/, `"data":${'{"a":'.repeat(n)}1${'}'.repeat(n)}`))),
-    fc.integer({ min: 20, max: 20_000 }).map((n) => raw(`batch whose event's data nests ${n} deep`, `{"events":[${valid.replace(/"data":\{[^}]*\}/, `"data":${'['.repeat(n)}${']'.repeat(n)}`)}]}`)),
-    fc.integer({ min: 1001, max: 1200 }).map((n) => raw(`batch of ${n} empty objects`, JSON.stringify({ events: Array.from({ length: n }, () => ({})) }))),
+    fc
+      .integer({ min: 20, max: 20_000 })
+      .map((n) =>
+        raw(`valid envelope, data nested ${n} deep`, valid.replace(/"data":\{[^}]*\}/, `"data":${'{"a":'.repeat(n)}1${'}'.repeat(n)}`)),
+      ),
+    fc
+      .integer({ min: 20, max: 20_000 })
+      .map((n) =>
+        raw(
+          `batch whose event's data nests ${n} deep`,
+          `{"events":[${valid.replace(/"data":\{[^}]*\}/, `"data":${'['.repeat(n)}${']'.repeat(n)}`)}]}`,
+        ),
+      ),
+    fc
+      .integer({ min: 1001, max: 1200 })
+      .map((n) => raw(`batch of ${n} empty objects`, JSON.stringify({ events: Array.from({ length: n }, () => ({})) }))),
     fc.constant(raw('body over the limit', JSON.stringify({ ...departedEnvelope(), data: { role: 'x'.repeat(limitBytes) } }))),
     fc.constant(raw('batch of 5000 numbers', JSON.stringify({ events: Array.from({ length: 5000 }, (_, i) => i) }))),
-    fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => raw(`id of raw bytes ${Buffer.from(bytes).toString('hex')}`, Buffer.concat([Buffer.from('{"id":"'), Buffer.from(bytes), Buffer.from('"}')]))),
-    fc.constant(raw('valid envelope with invalid UTF-8 inside', Buffer.concat([Buffer.from(valid.slice(0, 40)), Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0xed, 0xa0, 0x80]), Buffer.from(valid.slice(40))]))),
+    fc
+      .uint8Array({ minLength: 1, maxLength: 64 })
+      .map((bytes) =>
+        raw(
+          `id of raw bytes ${Buffer.from(bytes).toString('hex')}`,
+          Buffer.concat([Buffer.from('{"id":"'), Buffer.from(bytes), Buffer.from('"}')]),
+        ),
+      ),
+    fc.constant(
+      raw(
+        'valid envelope with invalid UTF-8 inside',
+        Buffer.concat([
+          Buffer.from(valid.slice(0, 40)),
+          Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0xed, 0xa0, 0x80]),
+          Buffer.from(valid.slice(40)),
+        ]),
+      ),
+    ),
     fc.constant(raw('valid envelope with a __proto__ key', withProto(valid))),
   );
 }
@@ -178,7 +307,15 @@ export interface StoredEventFields {
  * i.e. the type's data schema, the envelope rules and storable text.
  */
 export function revalidate(detail: StoredEventFields): { ok: boolean; errors?: unknown } {
-  const v = validateSubmission({ id: detail.id, type: detail.type, subject: detail.subject, occurredAt: detail.occurredAt, data: detail.data, sources: detail.sources, modality: detail.modality });
+  const v = validateSubmission({
+    id: detail.id,
+    type: detail.type,
+    subject: detail.subject,
+    occurredAt: detail.occurredAt,
+    data: detail.data,
+    sources: detail.sources,
+    modality: detail.modality,
+  });
   return v.ok ? { ok: true } : { ok: false, errors: v.errors };
 }
 

@@ -21,24 +21,41 @@ interface Hostile {
   /** The envelope id when the value parses as an object with one. */
   id?: string;
 }
-const hostile = (label: string, value: Buffer, id?: string): Hostile => ({ label, value, id, [fc.toStringMethod]: () => JSON.stringify(label) }) as Hostile;
+const hostile = (label: string, value: Buffer, id?: string): Hostile =>
+  ({ label, value, id, [fc.toStringMethod]: () => JSON.stringify(label) }) as Hostile;
 
 const valueArb: fc.Arbitrary<Hostile> = fc.oneof(
-  mutatedEnvelope.map((env) => hostile(`mutated ${JSON.stringify(env).slice(0, 200)}`, Buffer.from(JSON.stringify(env)), typeof env.id === 'string' ? env.id : undefined)),
+  mutatedEnvelope.map((env) =>
+    hostile(
+      `mutated ${JSON.stringify(env).slice(0, 200)}`,
+      Buffer.from(JSON.stringify(env)),
+      typeof env.id === 'string' ? env.id : undefined,
+    ),
+  ),
   hostileValue.map((v) => hostile(`value ${String(JSON.stringify(v)).slice(0, 120)}`, Buffer.from(JSON.stringify(v) ?? 'undefined'))),
-  fc.uint8Array({ minLength: 0, maxLength: 200 }).map((b) => hostile(`raw bytes ${Buffer.from(b).toString('hex').slice(0, 80)}`, Buffer.from(b))),
+  fc
+    .uint8Array({ minLength: 0, maxLength: 200 })
+    .map((b) => hostile(`raw bytes ${Buffer.from(b).toString('hex').slice(0, 80)}`, Buffer.from(b))),
   fc.constantFrom('{', '{"id":', 'nul', '', '\uFEFF{}', '{"a":1,}').map((s) => hostile(`broken ${s}`, Buffer.from(s))),
   fc.integer({ min: 20, max: 30_000 }).map((n) => hostile(`nested ${n} deep`, Buffer.from('{"a":'.repeat(n) + '1' + '}'.repeat(n)))),
   fc.integer({ min: 20, max: 30_000 }).map((n) => {
     const env = departedEnvelope();
-    return hostile(`envelope whose data nests ${n} deep`, Buffer.from(JSON.stringify({ ...env, data: 0 }).replace('"data":0', `"data":${'['.repeat(n)}${']'.repeat(n)}`)), env.id);
+    return hostile(
+      `envelope whose data nests ${n} deep`,
+      Buffer.from(JSON.stringify({ ...env, data: 0 }).replace('"data":0', `"data":${'['.repeat(n)}${']'.repeat(n)}`)),
+      env.id,
+    );
   }),
   // A valid envelope whose text holds bytes that are not UTF-8: refused, never stored with U+FFFD in their place.
   fc.uint8Array({ minLength: 1, maxLength: 4 }).map((bad) => {
     const env = departedEnvelope({ data: { organization: 'org:openai', role: 'ROLE', roleCategory: 'c-suite', reason: 'resigned' } });
     const [before, after] = JSON.stringify(env).split('ROLE');
     const bytes = Buffer.from([0xff, ...bad]);
-    return hostile(`invalid UTF-8 ${bytes.toString('hex')} in data.role`, Buffer.concat([Buffer.from(before), bytes, Buffer.from(after)]), env.id);
+    return hostile(
+      `invalid UTF-8 ${bytes.toString('hex')} in data.role`,
+      Buffer.concat([Buffer.from(before), bytes, Buffer.from(after)]),
+      env.id,
+    );
   }),
 );
 
@@ -90,18 +107,27 @@ describe('fuzz: the Kafka submissions topic of the running ingest (issue 11)', (
         ]);
         messages += tagged.length + 1;
         // Not blocked: the valid message after the hostile ones is recorded within the bound.
-        await pollUntil(async () => (await readEvent(sentinel.id)).status === 200, { timeoutMs: 30_000, what: `the valid message after ${values.map((v) => v.label).join(' | ')}` });
+        await pollUntil(async () => (await readEvent(sentinel.id)).status === 200, {
+          timeoutMs: 30_000,
+          what: `the valid message after ${values.map((v) => v.label).join(' | ')}`,
+        });
         for (const v of tagged) {
           // Everything before the sentinel in the partition has been handled: dead-lettered or stored.
-          const letter = await pollUntil(async () => {
-            const d = dead.get(v.fuzzId);
-            if (d) return { dead: d, storedId: null };
-            const { rows } = await stack.db.pool.query(`SELECT event_id FROM event_store.events WHERE metadata->>'correlationId' = $1`, [v.fuzzId]);
-            return rows.length ? { dead: null, storedId: String(rows[0].event_id) } : null;
-          }, { timeoutMs: 15_000, what: `a dead letter or a stored event for ${v.label}` });
+          const letter = await pollUntil(
+            async () => {
+              const d = dead.get(v.fuzzId);
+              if (d) return { dead: d, storedId: null };
+              const { rows } = await stack.db.pool.query(`SELECT event_id FROM event_store.events WHERE metadata->>'correlationId' = $1`, [
+                v.fuzzId,
+              ]);
+              return rows.length ? { dead: null, storedId: String(rows[0].event_id) } : null;
+            },
+            { timeoutMs: 15_000, what: `a dead letter or a stored event for ${v.label}` },
+          );
           if (letter.dead) {
             const h = letter.dead.headers;
-            if (!h['error-code'] || !h['error-message'] || !/^4\d\d$/.test(h['error-status'] ?? '')) throw new Error(`dead letter without a reason: ${JSON.stringify(h)}`);
+            if (!h['error-code'] || !h['error-message'] || !/^4\d\d$/.test(h['error-status'] ?? ''))
+              throw new Error(`dead letter without a reason: ${JSON.stringify(h)}`);
             if (!letter.dead.value.equals(v.value)) throw new Error('the dead letter does not keep the original bytes');
           } else {
             const stored = (await readEvent(letter.storedId)).json;
@@ -109,7 +135,10 @@ describe('fuzz: the Kafka submissions topic of the running ingest (issue 11)', (
             const check = revalidate(stored);
             if (!check.ok) throw new Error(`stored a malformed event for ${v.label}: ${JSON.stringify(check.errors)}`);
             // What was stored is what was sent (jsonb reorders keys, nothing else): no U+FFFD for bad bytes.
-            if (canonical(stored.data) !== canonical(JSON.parse(v.value.toString('utf8')).data)) throw new Error(`stored data ${JSON.stringify(stored.data).slice(0, 300)} differs from the message's ${v.value.toString('utf8').slice(0, 400)}`);
+            if (canonical(stored.data) !== canonical(JSON.parse(v.value.toString('utf8')).data))
+              throw new Error(
+                `stored data ${JSON.stringify(stored.data).slice(0, 300)} differs from the message's ${v.value.toString('utf8').slice(0, 400)}`,
+              );
             if (!isUtf8(v.value)) throw new Error(`stored a message that is not UTF-8: ${v.label}`);
           }
         }
@@ -125,7 +154,13 @@ describe('fuzz: the Kafka submissions topic of the running ingest (issue 11)', (
     const env = departedEnvelope({ data: { organization: 'org:openai', role: 'ROLE', roleCategory: 'c-suite', reason: 'resigned' } });
     const [before, after] = JSON.stringify(env).split('ROLE');
     const fuzzId = randomUUID();
-    await kafka.publish(submissions, [{ key: env.subject, value: Buffer.concat([Buffer.from(before), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(after)]), headers: { 'fuzz-id': fuzzId } }]);
+    await kafka.publish(submissions, [
+      {
+        key: env.subject,
+        value: Buffer.concat([Buffer.from(before), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(after)]),
+        headers: { 'fuzz-id': fuzzId },
+      },
+    ]);
     const letter = await pollUntil(() => dead.get(fuzzId) ?? null, { timeoutMs: 30_000, what: 'the dead letter' });
     expect(letter.headers).toMatchObject({ 'error-code': 'REQUEST.MALFORMED_JSON', 'error-status': '400' });
     expect(letter.headers['error-message']).toMatch(/UTF-8/);

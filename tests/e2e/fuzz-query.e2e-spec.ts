@@ -28,7 +28,11 @@ const enc = (s: string) => {
   try {
     return encodeURIComponent(s);
   } catch {
-    return s.replace(/[\uD800-\uDFFF]/g, '\u0001').split('\u0001').map(encodeURIComponent).join('%ED%A0%80');
+    return s
+      .replace(/[\uD800-\uDFFF]/g, '\u0001')
+      .split('\u0001')
+      .map(encodeURIComponent)
+      .join('%ED%A0%80');
   }
 };
 
@@ -46,8 +50,44 @@ const decodeURIComponentSafe = (s: string) => {
 /** Values for a parameter: hostile strings, valid-looking ones, and raw (already encoded, possibly broken) escapes. */
 const paramValue = fc.oneof(
   { weight: 4, arbitrary: hostileString.map((s) => enc(s)) },
-  { weight: 2, arbitrary: fc.constantFrom('org:openai', 'person:x', '2024', '2024-10-02', 'json', 'csv', 'en', 'fr', '1', '1000', '1001', '0', '-1', 'reported', 'executive.departed,lawsuit.filed', 'tenures').map(enc) },
-  { weight: 1, arbitrary: fc.constantFrom('%', '%zz', '%00', '%ED%A0%80', '%C3%28', '%FF%FE', '%E2%80%AE', '%2e%2e%2f', '%0d%0aSet-Cookie:%20x=1', '%25%32%65') },
+  {
+    weight: 2,
+    arbitrary: fc
+      .constantFrom(
+        'org:openai',
+        'person:x',
+        '2024',
+        '2024-10-02',
+        'json',
+        'csv',
+        'en',
+        'fr',
+        '1',
+        '1000',
+        '1001',
+        '0',
+        '-1',
+        'reported',
+        'executive.departed,lawsuit.filed',
+        'tenures',
+      )
+      .map(enc),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '%',
+      '%zz',
+      '%00',
+      '%ED%A0%80',
+      '%C3%28',
+      '%FF%FE',
+      '%E2%80%AE',
+      '%2e%2e%2f',
+      '%0d%0aSet-Cookie:%20x=1',
+      '%25%32%65',
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 30 }).map(enc) },
 );
 
@@ -83,14 +123,29 @@ describe('fuzz: GET endpoints of the running query service and ingest (issue 11)
     q = stack.apps.query.url;
     // A few rows, some holding injection text, so reports and CSV have something to render.
     const events = INJECTIONS.slice(0, 6).map((text, i) =>
-      departedEnvelope({ data: { organization: 'org:openai', role: text, roleCategory: 'c-suite', reason: 'resigned' }, sources: [{ outlet: text, language: 'en', title: INJECTIONS[i + 6] }] }),
+      departedEnvelope({
+        data: { organization: 'org:openai', role: text, roleCategory: 'c-suite', reason: 'resigned' },
+        sources: [{ outlet: text, language: 'en', title: INJECTIONS[i + 6] }],
+      }),
     );
     const res = await post<BatchAnswer>(`${stack.apps.ingest.url}/v1/events`, { events }, stack.key);
     expect(res.body.created).toBe(events.length);
-    await pollUntil(async () => (await get(`${q}/v1/reports/departures?organization=org:openai`)).text.includes(events[5].subject), { timeoutMs: 60_000, what: 'the events in the read models' });
+    await pollUntil(async () => (await get(`${q}/v1/reports/departures?organization=org:openai`)).text.includes(events[5].subject), {
+      timeoutMs: 60_000,
+      what: 'the events in the read models',
+    });
     const doc = JSON.parse((await get(`${q}/docs/openapi.json`)).text) as OpenApiDoc;
     ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
-      methods.get ? [{ path, params: (methods.get.parameters ?? []).flatMap((p) => (p.in === 'query' || p.in === 'path' ? [{ name: p.name, in: p.in, required: !!p.required }] : [])) }] : [],
+      methods.get
+        ? [
+            {
+              path,
+              params: (methods.get.parameters ?? []).flatMap((p) =>
+                p.in === 'query' || p.in === 'path' ? [{ name: p.name, in: p.in, required: !!p.required }] : [],
+              ),
+            },
+          ]
+        : [],
     );
   });
   afterAll(async () => {
@@ -99,7 +154,18 @@ describe('fuzz: GET endpoints of the running query service and ingest (issue 11)
 
   it('the OpenAPI document lists the GET endpoints and their parameters', () => {
     const paths = ops.map((o) => o.path);
-    for (const p of ['/v1/reports/timeline', '/v1/reports/departures', '/v1/reports/financials', '/v1/reports/lawsuits', '/v1/reports/leadership', '/v1/entities/{subject}', '/v1/sources', '/v1/sources/{id}', '/v1/feed']) expect(paths).toContain(p);
+    for (const p of [
+      '/v1/reports/timeline',
+      '/v1/reports/departures',
+      '/v1/reports/financials',
+      '/v1/reports/lawsuits',
+      '/v1/reports/leadership',
+      '/v1/entities/{subject}',
+      '/v1/sources',
+      '/v1/sources/{id}',
+      '/v1/feed',
+    ])
+      expect(paths).toContain(p);
     expect(ops.reduce((n, o) => n + o.params.length, 0)).toBeGreaterThan(20);
   });
 
@@ -107,9 +173,20 @@ describe('fuzz: GET endpoints of the running query service and ingest (issue 11)
     const request = fc.record({
       op: fc.nat(1000),
       values: fc.array(fc.tuple(fc.nat(1000), paramValue), { minLength: 0, maxLength: 3 }),
-      unknown: fc.option(fc.tuple(fc.constantFrom('organisation', '__proto__', 'constructor[prototype]', 'a[b][c]', '', '%00', 'limit[]'), paramValue), { nil: undefined, freq: 6 }),
+      unknown: fc.option(
+        fc.tuple(fc.constantFrom('organisation', '__proto__', 'constructor[prototype]', 'a[b][c]', '', '%00', 'limit[]'), paramValue),
+        { nil: undefined, freq: 6 },
+      ),
       repeat: fc.boolean(),
-      accept: fc.constantFrom(undefined, 'text/csv', 'application/json', '*/*', 'text/csv;q=0.1, application/json;q=0.2', 'text/html', '\u0001'),
+      accept: fc.constantFrom(
+        undefined,
+        'text/csv',
+        'application/json',
+        '*/*',
+        'text/csv;q=0.1, application/json;q=0.2',
+        'text/html',
+        '\u0001',
+      ),
     });
     let runs = 0;
     const statuses: Record<number, number> = {};
@@ -118,7 +195,9 @@ describe('fuzz: GET endpoints of the running query service and ingest (issue 11)
         runs++;
         const o = ops[op % ops.length];
         let path = o.path;
-        const query = new Map<string, string[]>(o.params.filter((p) => p.required && p.in === 'query').map((p) => [p.name, [enc(VALID[p.name] ?? 'org:openai')]]));
+        const query = new Map<string, string[]>(
+          o.params.filter((p) => p.required && p.in === 'query').map((p) => [p.name, [enc(VALID[p.name] ?? 'org:openai')]]),
+        );
         for (const [i, value] of values) {
           if (!o.params.length) break;
           const p = o.params[i % o.params.length];

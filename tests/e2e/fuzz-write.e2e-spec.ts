@@ -1,6 +1,18 @@
 import fc from 'fast-check';
 import { departedEnvelope, pollUntil } from '@newsroom/testing';
-import { brokenBodies, EDGE_AMOUNTS, EDGE_DATES, fuzzOptions, revenueEnvelope, hostileString, hostileValue, INJECTIONS, mutatedEnvelope, revalidate, setPath } from './fuzz-inputs.fixture';
+import {
+  brokenBodies,
+  EDGE_AMOUNTS,
+  EDGE_DATES,
+  fuzzOptions,
+  revenueEnvelope,
+  hostileString,
+  hostileValue,
+  INJECTIONS,
+  mutatedEnvelope,
+  revalidate,
+  setPath,
+} from './fuzz-inputs.fixture';
 import { BatchItemResult, startStack, TestStack } from './stack.harness';
 
 /**
@@ -24,7 +36,11 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
   let targetId: string;
 
   const send = async (path: string, body: string | Buffer, contentType = 'application/json') => {
-    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${stack.key}` }, body });
+    const res = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, authorization: `Bearer ${stack.key}` },
+      body,
+    });
     const text = await res.text();
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the answer to a hostile body may be any JSON; the checks read it field by field and fail on a wrong shape
     let json: any = null;
@@ -38,7 +54,11 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
   const read = async (id: string) => {
     const res = await fetch(`${url}/v1/events/${encodeURIComponent(id)}`);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an event stored from hostile input, or the text of a refusal: the checks find out which
-    return { status: res.status, type: res.headers.get('content-type') ?? '', json: (res.status === 200 ? await res.json() : await res.text()) as any };
+    return {
+      status: res.status,
+      type: res.headers.get('content-type') ?? '',
+      json: (res.status === 200 ? await res.json() : await res.text()) as any,
+    };
   };
   /** A refusal is a 4xx problem+json with a code; a 5xx is always a bug. */
   const expectRefusalShape = (res: { status: number; type: string; json: { code?: unknown } | null; text: string }) => {
@@ -89,7 +109,8 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
         if (res.status !== 200) return expectRefusalShape(res);
         for (const r of res.json.results) {
           if (r.status === 'created' || r.status === 'duplicate') await expectStoredValid(r.id);
-          else if (r.status !== 'rejected' || typeof r.error?.code !== 'string' || !(r.error.status >= 400 && r.error.status < 500)) throw new Error(`bad item result ${JSON.stringify(r)}`);
+          else if (r.status !== 'rejected' || typeof r.error?.code !== 'string' || !(r.error.status >= 400 && r.error.status < 500))
+            throw new Error(`bad item result ${JSON.stringify(r)}`);
         }
       }),
       fuzzOptions(300, 8_000),
@@ -97,15 +118,33 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
   });
 
   it('POST /v1/events: broken, deeply nested, oversized and non-UTF-8 bodies are a 4xx problem+json', async () => {
-    const contentTypes = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1');
+    const contentTypes = fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=latin1',
+    );
     await fc.assert(
-      fc.asyncProperty(brokenBodies(LIMIT_BYTES), contentTypes, fc.constantFrom('/v1/events', '/v1/stories', `/v1/events/TARGET/corrections`, `/v1/events/TARGET/retractions`), async ({ body }, type, path) => {
-        const res = await send(path.replace('TARGET', targetId), body, type);
-        // A batch is answered per item: 200 is fine when every item is rejected with a 4xx code.
-        if (res.status === 200 && Array.isArray(res.json?.results) && res.json.results.every((r: BatchItemResult) => r.status === 'rejected' && r.error!.status < 500 && typeof r.error!.code === 'string')) return;
-        if (res.status < 300) throw new Error(`a broken body was accepted (${res.status}): ${res.text.slice(0, 200)}`);
-        expectRefusalShape(res);
-      }),
+      fc.asyncProperty(
+        brokenBodies(LIMIT_BYTES),
+        contentTypes,
+        fc.constantFrom('/v1/events', '/v1/stories', `/v1/events/TARGET/corrections`, `/v1/events/TARGET/retractions`),
+        async ({ body }, type, path) => {
+          const res = await send(path.replace('TARGET', targetId), body, type);
+          // A batch is answered per item: 200 is fine when every item is rejected with a 4xx code.
+          if (
+            res.status === 200 &&
+            Array.isArray(res.json?.results) &&
+            res.json.results.every(
+              (r: BatchItemResult) => r.status === 'rejected' && r.error!.status < 500 && typeof r.error!.code === 'string',
+            )
+          )
+            return;
+          if (res.status < 300) throw new Error(`a broken body was accepted (${res.status}): ${res.text.slice(0, 200)}`);
+          expectRefusalShape(res);
+        },
+      ),
       fuzzOptions(400, 8_000),
     );
     // The polluted prototype did not leak into the process: the next valid write still works as usual.
@@ -115,7 +154,10 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
 
   // Bug found by the property above: nesting of a few thousand levels overflowed the recursive text walk (500).
   it('regression: an event whose data nests 20 000 levels deep is a 400 naming the too-deep path, not a 500', async () => {
-    const deep = JSON.stringify(departedEnvelope({ data: 0 })).replace('"data":0', `"data":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`);
+    const deep = JSON.stringify(departedEnvelope({ data: 0 })).replace(
+      '"data":0',
+      `"data":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`,
+    );
     for (const body of [deep, '{"a":'.repeat(40_000) + '1' + '}'.repeat(40_000)]) {
       const res = await send('/v1/events', body);
       expect(res.status).toBe(400);
@@ -130,7 +172,17 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
 
   it('POST /v1/stories: hostile stories and events are refused or stored valid', async () => {
     const story = { outlet: 'Example Daily', title: 'A story', language: 'en', publishedAt: '2024-10-02', url: 'https://example.org/s' };
-    const paths: (string | number)[][] = [['story'], ['story', 'outlet'], ['story', 'title'], ['story', 'url'], ['story', 'language'], ['story', 'publishedAt'], ['events'], ['events', 0, 'quote'], ['extra']];
+    const paths: (string | number)[][] = [
+      ['story'],
+      ['story', 'outlet'],
+      ['story', 'title'],
+      ['story', 'url'],
+      ['story', 'language'],
+      ['story', 'publishedAt'],
+      ['events'],
+      ['events', 0, 'quote'],
+      ['extra'],
+    ];
     await fc.assert(
       fc.asyncProperty(fc.nat(paths.length - 1), hostileValue, mutatedEnvelope, async (i, value, event) => {
         const body = setPath({ story, events: [event] }, paths[i], value);
@@ -144,10 +196,23 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
   });
 
   it('POST /v1/events/{id}/corrections and /retractions: hostile bodies and ids are refused or recorded, never a 5xx', async () => {
-    const id = fc.oneof(fc.constant('TARGET'), hostileString.filter((s) => s.length < 300), fc.uuid());
+    const id = fc.oneof(
+      fc.constant('TARGET'),
+      hostileString.filter((s) => s.length < 300),
+      fc.uuid(),
+    );
     const correction = fc.oneof(
       hostileValue,
-      fc.record({ changes: fc.oneof(hostileValue, fc.record({ data: fc.dictionary(fc.constantFrom('role', 'reason', 'organization', 'roleCategory', '__proto__', 'nope'), hostileValue) }), fc.record({ occurredAt: hostileString })), reason: hostileValue }),
+      fc.record({
+        changes: fc.oneof(
+          hostileValue,
+          fc.record({
+            data: fc.dictionary(fc.constantFrom('role', 'reason', 'organization', 'roleCategory', '__proto__', 'nope'), hostileValue),
+          }),
+          fc.record({ occurredAt: hostileString }),
+        ),
+        reason: hostileValue,
+      }),
     );
     await fc.assert(
       fc.asyncProperty(id, fc.boolean(), correction, hostileValue, async (rawId, isCorrection, corr, reason) => {
@@ -158,7 +223,11 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
           // A correction or retraction that went through: the target still re-validates with today's data.
           const got = await read(targetId);
           if (got.status !== 200) throw new Error(`target unreadable after ${path}: ${got.status}`);
-          const v = revalidate({ ...got.json, data: got.json.current.data, occurredAt: got.json.current.occurredAt ?? got.json.occurredAt });
+          const v = revalidate({
+            ...got.json,
+            data: got.json.current.data,
+            occurredAt: got.json.current.occurredAt ?? got.json.occurredAt,
+          });
           if (!v.ok) throw new Error(`corrected event does not re-validate: ${JSON.stringify(v.errors)}`);
         } else expectRefusalShape(res);
       }),
@@ -170,22 +239,43 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
     const q = stack.apps.query.url;
     const accepted: string[] = [];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...EDGE_DATES), fc.constantFrom(...EDGE_DATES), fc.constantFrom(...EDGE_AMOUNTS), async (occurredAt, period, amount) => {
-        const env = { ...revenueEnvelope(), subject: 'org:fuzz-edge', occurredAt, data: { money: { amount, currency: 'USD' }, period, basis: 'actual' } };
-        const res = await send('/v1/events', JSON.stringify(env));
-        if (res.status === 201) {
-          await expectStoredValid(env.id);
-          accepted.push(env.id);
-        } else expectRefusalShape(res);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...EDGE_DATES),
+        fc.constantFrom(...EDGE_DATES),
+        fc.constantFrom(...EDGE_AMOUNTS),
+        async (occurredAt, period, amount) => {
+          const env = {
+            ...revenueEnvelope(),
+            subject: 'org:fuzz-edge',
+            occurredAt,
+            data: { money: { amount, currency: 'USD' }, period, basis: 'actual' },
+          };
+          const res = await send('/v1/events', JSON.stringify(env));
+          if (res.status === 201) {
+            await expectStoredValid(env.id);
+            accepted.push(env.id);
+          } else expectRefusalShape(res);
+        },
+      ),
       fuzzOptions(150, 10_000),
     );
     // The projector is not stuck on any of them: a valid event after them reaches the read models.
-    const sentinel = departedEnvelope({ data: { organization: 'org:fuzz-edge', role: 'Sentinel', roleCategory: 'c-suite', reason: 'resigned' } });
+    const sentinel = departedEnvelope({
+      data: { organization: 'org:fuzz-edge', role: 'Sentinel', roleCategory: 'c-suite', reason: 'resigned' },
+    });
     expect((await send('/v1/events', JSON.stringify(sentinel))).status).toBe(201);
     const auth = { authorization: `Bearer ${stack.readKey}` };
-    await pollUntil(async () => (await (await fetch(`${q}/v1/reports/departures?organization=org:fuzz-edge`, { headers: auth })).text()).includes(sentinel.subject), { timeoutMs: 60_000, what: 'the event after the edge ones in the departures report' });
-    for (const path of ['/v1/reports/financials?organization=org:fuzz-edge', '/v1/reports/timeline?subject=org:fuzz-edge', '/v1/entities/org:fuzz-edge', '/v1/reports/financials?organization=org:fuzz-edge&format=csv']) {
+    await pollUntil(
+      async () =>
+        (await (await fetch(`${q}/v1/reports/departures?organization=org:fuzz-edge`, { headers: auth })).text()).includes(sentinel.subject),
+      { timeoutMs: 60_000, what: 'the event after the edge ones in the departures report' },
+    );
+    for (const path of [
+      '/v1/reports/financials?organization=org:fuzz-edge',
+      '/v1/reports/timeline?subject=org:fuzz-edge',
+      '/v1/entities/org:fuzz-edge',
+      '/v1/reports/financials?organization=org:fuzz-edge&format=csv',
+    ]) {
       const res = await fetch(`${q}${path}`, { headers: auth });
       expect({ path, status: res.status }).toEqual({ path, status: 200 });
     }
@@ -207,7 +297,11 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
     const json = Buffer.from(JSON.stringify(env), 'utf8');
     const at = json.indexOf(Buffer.from(env.data.role));
     const body = Buffer.concat([json.subarray(0, at), Buffer.from([0xc3, 0x28, 0xff]), json.subarray(at)]);
-    const res = await fetch(`${url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.key}` }, body });
+    const res = await fetch(`${url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.key}` },
+      body,
+    });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(((await res.json()) as { code: string }).code).toBe('REQUEST.MALFORMED_JSON');

@@ -49,7 +49,10 @@ describe('health and metrics under a flood (running apps)', () => {
       Array.from({ length: 100 }, async () => {
         while (sent < 2000) {
           sent++;
-          const status = await fetch(`${relay}/health/ready`).then(async (res) => (await res.arrayBuffer(), res.status), () => 0);
+          const status = await fetch(`${relay}/health/ready`).then(
+            async (res) => (await res.arrayBuffer(), res.status),
+            () => 0,
+          );
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
         }
       }),
@@ -60,13 +63,18 @@ describe('health and metrics under a flood (running apps)', () => {
     expect(written.status).toBe(201);
     const seconds = (Date.now() - started) / 1000;
     const ran = (await checksRun(relay)) - before;
-    process.stdout.write(`[health] 2000 readiness requests in ${seconds.toFixed(1)} s: ${ran} checks ran; statuses ${JSON.stringify([...statuses])}\n`);
+    process.stdout.write(
+      `[health] 2000 readiness requests in ${seconds.toFixed(1)} s: ${ran} checks ran; statuses ${JSON.stringify([...statuses])}\n`,
+    );
     expect(statuses.get(200)).toBe(2000);
     expect(ran).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
-    await pollUntil(async () => {
-      const res = await fetch(`${stack.apps.query.url}/v1/feed?limit=10`, { headers: auth });
-      const body = (await res.json()) as { items?: FeedItem[] };
-      return body.items?.some((i) => i.eventId === written.body.id);
-    }, { timeoutMs: 30000, intervalMs: 300, what: 'the event in the feed' });
+    await pollUntil(
+      async () => {
+        const res = await fetch(`${stack.apps.query.url}/v1/feed?limit=10`, { headers: auth });
+        const body = (await res.json()) as { items?: FeedItem[] };
+        return body.items?.some((i) => i.eventId === written.body.id);
+      },
+      { timeoutMs: 30000, intervalMs: 300, what: 'the event in the feed' },
+    );
   });
 });

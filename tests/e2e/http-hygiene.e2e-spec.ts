@@ -15,7 +15,9 @@ const REQUEST_TIMEOUT_MS = 3000;
 describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body limit', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startStack('hygiene', { NEWSROOM_CORS_ORIGINS: `${LISTED}, https://other.example`, NEWSROOM_HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+    stack = await startStack('hygiene', {
+      NEWSROOM_CORS_ORIGINS: `${LISTED}, https://other.example`,
+      NEWSROOM_HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
       NEWSROOM_HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
       FEED_HEARTBEAT_MS: '500',
     });
@@ -61,22 +63,26 @@ describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body l
   });
 
   const noChromium = chromiumUnavailable();
-  (noChromium ? it.skip : it)('the Swagger page renders in headless Chromium under its policy, with no CSP violation', async () => {
-    const browser = await launchChromium();
-    try {
-      const page = await browser.context.newPage();
-      const violations: string[] = [];
-      page.on('console', (m) => {
-        if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
-      });
-      await page.goto(`${stack.apps.query.url}/docs`);
-      await page.waitForSelector('.swagger-ui .info .title', { timeout: 30000 });
-      await page.waitForSelector('.opblock', { timeout: 30000 }); // the operations, from docs/openapi.json
-      expect(violations).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  }, 60000);
+  (noChromium ? it.skip : it)(
+    'the Swagger page renders in headless Chromium under its policy, with no CSP violation',
+    async () => {
+      const browser = await launchChromium();
+      try {
+        const page = await browser.context.newPage();
+        const violations: string[] = [];
+        page.on('console', (m) => {
+          if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+        });
+        await page.goto(`${stack.apps.query.url}/docs`);
+        await page.waitForSelector('.swagger-ui .info .title', { timeout: 30000 });
+        await page.waitForSelector('.opblock', { timeout: 30000 }); // the operations, from docs/openapi.json
+        expect(violations).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    60000,
+  );
   if (noChromium) process.stderr.write(`http-hygiene: Swagger page in Chromium skipped: ${noChromium}\n`);
 
   it('CORS is closed to unlisted origins and open to listed ones (headers and preflight)', async () => {
@@ -85,7 +91,11 @@ describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body l
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
     const foreignPreflight = await fetch(`${stack.apps.ingest.url}/v1/events`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
     });
     expect(foreignPreflight.headers.get('access-control-allow-origin')).toBeNull();
     expect(foreignPreflight.headers.get('access-control-allow-methods')).toBeNull();
@@ -164,7 +174,10 @@ describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body l
       expect(sse.status).toBe(200);
       const opened = Date.now();
       // Heartbeats keep coming (every 500 ms) after three times the request timeout: the stream was not cut.
-      await pollUntil(() => !sse.closed && Date.now() - opened > 3 * REQUEST_TIMEOUT_MS && sse.comments >= 10, { timeoutMs: 30000, what: 'stream alive past 3x requestTimeout' });
+      await pollUntil(() => !sse.closed && Date.now() - opened > 3 * REQUEST_TIMEOUT_MS && sse.comments >= 10, {
+        timeoutMs: 30000,
+        what: 'stream alive past 3x requestTimeout',
+      });
       const before = sse.comments;
       await pollUntil(() => sse.comments > before, { timeoutMs: 5000, what: 'one more heartbeat' });
       expect(sse.closed).toBe(false);

@@ -1,5 +1,15 @@
 import { KafkaClient, topicNames } from '@newsroom/messaging';
-import { createTestDatabase, departedEnvelope, KafkaBroker, pollUntil, RunningApp, startApp, TestDatabase, testApiKey, testTopics } from '@newsroom/testing';
+import {
+  createTestDatabase,
+  departedEnvelope,
+  KafkaBroker,
+  pollUntil,
+  RunningApp,
+  startApp,
+  TestDatabase,
+  testApiKey,
+  testTopics,
+} from '@newsroom/testing';
 import { post } from './stack.harness';
 
 /**
@@ -36,12 +46,18 @@ describe('Kafka with SASL users and ACLs (issue 11)', () => {
   const failure = (p: Promise<unknown>) =>
     p.then(
       () => null,
-      (e: Error & { type?: string; errors?: Array<{ type?: string }> }) => `${e.type ?? ''} ${e.name} ${e.message} ${(e.errors ?? []).map((x) => x.type).join(' ')}`,
+      (e: Error & { type?: string; errors?: Array<{ type?: string }> }) =>
+        `${e.type ?? ''} ${e.name} ${e.message} ${(e.errors ?? []).map((x) => x.type).join(' ')}`,
     );
 
   beforeAll(async () => {
     [broker, db] = await Promise.all([
-      KafkaBroker.start('sasl', { KAFKA_SASL: 'true', KAFKA_TOPIC_PREFIX: prefix, KAFKA_PROJECTOR_GROUP: groups.projector, KAFKA_INGEST_GROUP: groups.ingest }),
+      KafkaBroker.start('sasl', {
+        KAFKA_SASL: 'true',
+        KAFKA_TOPIC_PREFIX: prefix,
+        KAFKA_PROJECTOR_GROUP: groups.projector,
+        KAFKA_INGEST_GROUP: groups.ingest,
+      }),
       createTestDatabase('sasl'),
     ]);
     const env = (user: string) => ({
@@ -59,7 +75,11 @@ describe('Kafka with SASL users and ACLs (issue 11)', () => {
     });
     // The relay creates the events topics, so it goes first.
     apps.push(await startApp('relay', env('relay')));
-    const started = await Promise.all([startApp('ingest', env('ingest')), startApp('projector', env('projector')), startApp('query', env('query'))]);
+    const started = await Promise.all([
+      startApp('ingest', env('ingest')),
+      startApp('projector', env('projector')),
+      startApp('query', env('query')),
+    ]);
     apps.push(...started);
     ingestUrl = started[0].url;
     queryUrl = started[2].url;
@@ -79,29 +99,43 @@ describe('Kafka with SASL users and ACLs (issue 11)', () => {
 
   it('lets the producer user write submissions only: the events topic answers TOPIC_AUTHORIZATION_FAILED', async () => {
     const producer = client('producer');
-    await pollUntil(async () => (await failure(producer.topicOffsets(topics.submissions))) === null, { timeoutMs: 60000, what: 'ingest to create the submissions topic' });
+    await pollUntil(async () => (await failure(producer.topicOffsets(topics.submissions))) === null, {
+      timeoutMs: 60000,
+      what: 'ingest to create the submissions topic',
+    });
     const forged = { key: 'person:x', value: JSON.stringify({ ...departedEnvelope(), globalPosition: '1000000000000000' }) };
     expect(await failure(producer.publish(topics.events, [forged]))).toMatch(/TOPIC_AUTHORIZATION_FAILED|not authorized/i);
     expect(await failure(producer.publish(topics.eventsDlq, [forged]))).toMatch(/TOPIC_AUTHORIZATION_FAILED|not authorized/i);
     // Only the relay writes the events topic: not even the other services' users.
     for (const user of ['ingest', 'projector', 'query']) {
-      expect({ user, error: await failure(client(user).publish(topics.events, [forged])) }).toEqual({ user, error: expect.stringMatching(/TOPIC_AUTHORIZATION_FAILED|not authorized/i) });
+      expect({ user, error: await failure(client(user).publish(topics.events, [forged])) }).toEqual({
+        user,
+        error: expect.stringMatching(/TOPIC_AUTHORIZATION_FAILED|not authorized/i),
+      });
     }
     // A submission goes through, and ingest (its own user) records it.
     const envelope = departedEnvelope();
     await producer.publish(topics.submissions, [{ key: envelope.subject, value: JSON.stringify(envelope) }]);
-    await pollUntil(async () => (await fetch(`${ingestUrl}/v1/events/${envelope.id}`)).status === 200, { timeoutMs: 60000, what: 'the Kafka submission recorded by ingest' });
+    await pollUntil(async () => (await fetch(`${ingestUrl}/v1/events/${envelope.id}`)).status === 200, {
+      timeoutMs: 60000,
+      what: 'the Kafka submission recorded by ingest',
+    });
     // The same user can neither create topics nor read the events topic.
-    expect(await failure(producer.ensureTopics([{ topic: `${prefix}other`, partitions: 1 }]))).toMatch(/AUTHORIZATION_FAILED|not authorized/i);
+    expect(await failure(producer.ensureTopics([{ topic: `${prefix}other`, partitions: 1 }]))).toMatch(
+      /AUTHORIZATION_FAILED|not authorized/i,
+    );
     expect(await failure(producer.topicOffsets(topics.events))).toMatch(/AUTHORIZATION_FAILED|not authorized/i);
   });
 
-  it('runs the pipeline with each app\'s own user: an event written over HTTP reaches the feed', async () => {
+  it("runs the pipeline with each app's own user: an event written over HTTP reaches the feed", async () => {
     const envelope = departedEnvelope();
     const created = await post(`${ingestUrl}/v1/events`, envelope, key);
     expect(created.status).toBe(201);
     const item = await pollUntil(
-      async () => ((await (await fetch(`${queryUrl}/v1/feed?after=0`)).json()) as { items: Array<{ eventId: string }> }).items.find((i) => i.eventId === envelope.id),
+      async () =>
+        ((await (await fetch(`${queryUrl}/v1/feed?after=0`)).json()) as { items: Array<{ eventId: string }> }).items.find(
+          (i) => i.eventId === envelope.id,
+        ),
       { timeoutMs: 60000, what: 'the event in GET /v1/feed' },
     );
     expect(item).toBeTruthy();

@@ -1,7 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, departedEnvelope, pollUntil, RunningApp, startApp, TestDatabase, testApiKey, testTopics } from '@newsroom/testing';
+import {
+  createTestDatabase,
+  departedEnvelope,
+  pollUntil,
+  RunningApp,
+  startApp,
+  TestDatabase,
+  testApiKey,
+  testTopics,
+} from '@newsroom/testing';
 import { post } from './stack.harness';
 
 /**
@@ -47,11 +56,20 @@ describe('API key rotation from a key file, with no restart', () => {
     try {
       return await write(key);
     } catch (e) {
-      throw new Error(`write failed: ${String(e)}; exit ${ingest.process.exitCode} ${ingest.process.signalCode}; ${ingest.output.join('').slice(-800)}`);
+      throw new Error(
+        `write failed: ${String(e)}; exit ${ingest.process.exitCode} ${ingest.process.signalCode}; ${ingest.output.join('').slice(-800)}`,
+      );
     }
   };
   const until = (key: string, status: number, what: string) =>
-    pollUntil(async () => { const s = await statusOf(key); if (s !== status) throw new Error(`status ${s}; exit ${ingest.process.exitCode}; ${ingest.output.join('').slice(-800)}`); return true; }, { timeoutMs: 15000, intervalMs: 200, what });
+    pollUntil(
+      async () => {
+        const s = await statusOf(key);
+        if (s !== status) throw new Error(`status ${s}; exit ${ingest.process.exitCode}; ${ingest.output.join('').slice(-800)}`);
+        return true;
+      },
+      { timeoutMs: 15000, intervalMs: 200, what },
+    );
 
   it('A writes; B added + SIGHUP writes; A removed + SIGHUP gets 401 while B still writes; a file change alone is picked up', async () => {
     const pid = ingest.process.pid;

@@ -37,7 +37,7 @@ describe('rate limits and per-client caps (running apps)', () => {
     return m ? Number(m[1]) : NaN;
   };
 
-  it('answers a burst beyond a key\'s write limit with 429 problem+json and Retry-After; another key is unaffected', async () => {
+  it("answers a burst beyond a key's write limit with 429 problem+json and Retry-After; another key is unaffected", async () => {
     const url = `${stack.apps.ingest.url}/v1/events`;
     const started = Date.now();
     const results = await Promise.all(Array.from({ length: 40 }, () => post<Recorded | Problem>(url, departedEnvelope(), keyA)));
@@ -57,7 +57,9 @@ describe('rate limits and per-client caps (running apps)', () => {
   });
 
   it('limits reads per client IP on the query API with 429 and Retry-After; health and metrics are not counted', async () => {
-    const responses = await Promise.all(Array.from({ length: 150 }, () => fetch(`${stack.apps.query.url}/v1/feed?limit=1`, { headers: auth })));
+    const responses = await Promise.all(
+      Array.from({ length: 150 }, () => fetch(`${stack.apps.query.url}/v1/feed?limit=1`, { headers: auth })),
+    );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(40);
     const limited = responses.find((r) => r.status === 429)!;
@@ -94,12 +96,15 @@ describe('rate limits and per-client caps (running apps)', () => {
     // The previous test's sockets may take a moment to be released server-side.
     const held: Array<{ close(): void }> = [];
     try {
-      const first = await pollUntil(async () => {
-        const c = await RawSseClient.connect(`${base}/v1/feed/stream`, auth);
-        if (c.status === 200) return c;
-        c.close();
-        return null;
-      }, { timeoutMs: 10000, intervalMs: 200, what: 'a free connection slot' });
+      const first = await pollUntil(
+        async () => {
+          const c = await RawSseClient.connect(`${base}/v1/feed/stream`, auth);
+          if (c.status === 200) return c;
+          c.close();
+          return null;
+        },
+        { timeoutMs: 10000, intervalMs: 200, what: 'a free connection slot' },
+      );
       held.push(first);
       held.push(await RawSseClient.connect(`${base}/v1/feed/stream`, auth));
       held.push(await WsFeedClient.subscribe(wsUrl, { after: '0' }, auth));
@@ -115,21 +120,35 @@ describe('rate limits and per-client caps (running apps)', () => {
       held.forEach((c) => c.close());
     }
     // Slots come back when clients leave.
-    await pollUntil(async () => {
-      const c = await RawSseClient.connect(`${base}/v1/feed/stream`, auth);
-      c.close();
-      return c.status === 200;
-    }, { timeoutMs: 10000, intervalMs: 200, what: 'a slot freed' });
+    await pollUntil(
+      async () => {
+        const c = await RawSseClient.connect(`${base}/v1/feed/stream`, auth);
+        c.close();
+        return c.status === 200;
+      },
+      { timeoutMs: 10000, intervalMs: 200, what: 'a slot freed' },
+    );
   });
 
   it('runs at most one history read per socket however many subscribe messages it sends, and the last one wins', async () => {
     let last = '0';
     for (let i = 0; i < 4; i++) {
-      const res = await post<BatchAnswer>(`${stack.apps.ingest.url}/v1/events`, { events: Array.from({ length: 500 }, () => departedEnvelope()) }, keyC);
+      const res = await post<BatchAnswer>(
+        `${stack.apps.ingest.url}/v1/events`,
+        { events: Array.from({ length: 500 }, () => departedEnvelope()) },
+        keyC,
+      );
       expect(res.status).toBe(200);
-      last = res.body.results.map((r) => BigInt(r.globalPosition!)).reduce((a, b) => (a > b ? a : b)).toString();
+      last = res.body.results
+        .map((r) => BigInt(r.globalPosition!))
+        .reduce((a, b) => (a > b ? a : b))
+        .toString();
     }
-    await pollUntil(async () => (await metricValue(stack.apps.query.url, 'feed_tail_position')) >= Number(last), { timeoutMs: 60000, intervalMs: 500, what: 'the feed at the last event' });
+    await pollUntil(async () => (await metricValue(stack.apps.query.url, 'feed_tail_position')) >= Number(last), {
+      timeoutMs: 60000,
+      intervalMs: 500,
+      what: 'the feed at the last event',
+    });
     // A query instance of its own: its history-read metrics count this socket only.
     const query = await startApp('query', stack.env);
     let ws: WsFeedClient | undefined;
@@ -139,17 +158,25 @@ describe('rate limits and per-client caps (running apps)', () => {
       for (let i = 0; i < 30; i++) ws.send({ after: '0' });
       const acks = () => ws!.frames.filter((f) => f.type === 'subscribed').length;
       // The items after the last acknowledgement are the whole feed, once and in order.
-      await pollUntil(() => {
-        const i = ws!.frames.map((f) => f.type).lastIndexOf('subscribed');
-        const after = ws!.frames.slice(i + 1).filter((f) => f.type === 'item');
-        return after.length > 0 && after[after.length - 1].item.position === last;
-      }, { timeoutMs: 60000, intervalMs: 200, what: 'the last subscription caught up' });
+      await pollUntil(
+        () => {
+          const i = ws!.frames.map((f) => f.type).lastIndexOf('subscribed');
+          const after = ws!.frames.slice(i + 1).filter((f) => f.type === 'item');
+          return after.length > 0 && after[after.length - 1].item.position === last;
+        },
+        { timeoutMs: 60000, intervalMs: 200, what: 'the last subscription caught up' },
+      );
       const i = ws.frames.map((f) => f.type).lastIndexOf('subscribed');
-      const positions = ws.frames.slice(i + 1).filter((f) => f.type === 'item').map((f) => BigInt(f.item.position));
+      const positions = ws.frames
+        .slice(i + 1)
+        .filter((f) => f.type === 'item')
+        .map((f) => BigInt(f.item.position));
       expect(positions.every((p, k) => k === 0 || p > positions[k - 1])).toBe(true);
       const peak = await metricValue(query.url, 'feed_history_reads_peak');
       const reads = await metricValue(query.url, 'feed_history_reads_total');
-      process.stdout.write(`[limits] 30 subscribe messages on one socket: ${reads} history reads, at most ${peak} at once, ${acks()} acknowledged\n`);
+      process.stdout.write(
+        `[limits] 30 subscribe messages on one socket: ${reads} history reads, at most ${peak} at once, ${acks()} acknowledged\n`,
+      );
       expect(peak).toBe(1);
       expect(reads).toBeLessThan(30);
     } finally {

@@ -46,7 +46,10 @@ describe('one story event end to end: HTTP -> Postgres -> relay -> Kafka -> proj
     expect(feedItem.headline).toMatch(/Mira Murati/);
     expect(feedItem.sources[0].outlet).toBe('Example Daily');
 
-    const streamed = await pollUntil(() => sse.items.find((i) => i.eventId === envelope.id), { timeoutMs: 15000, what: 'the event on SSE' });
+    const streamed = await pollUntil(() => sse.items.find((i) => i.eventId === envelope.id), {
+      timeoutMs: 15000,
+      what: 'the event on SSE',
+    });
     expect(streamed.position).toBe(created.body.globalPosition);
     expect(sse.lastId).toBe(created.body.globalPosition);
     sse.close();
@@ -59,7 +62,11 @@ describe('one story event end to end: HTTP -> Postgres -> relay -> Kafka -> proj
   it('answers French headlines with lang=fr and resumes SSE after a position without repeating it', async () => {
     const first = await post<Recorded>(`${stack.apps.ingest.url}/v1/events`, departedEnvelope(), stack.key);
     const second = await post<Recorded>(`${stack.apps.ingest.url}/v1/events`, departedEnvelope(), stack.key);
-    await pollUntil(async () => (await (await fetch(`${stack.apps.query.url}/v1/feed?after=${first.body.globalPosition}`)).json() as FeedPage).items.length >= 1, { what: 'second item' });
+    await pollUntil(
+      async () =>
+        ((await (await fetch(`${stack.apps.query.url}/v1/feed?after=${first.body.globalPosition}`)).json()) as FeedPage).items.length >= 1,
+      { what: 'second item' },
+    );
     const sse = await SseClient.connect(`${stack.apps.query.url}/v1/feed/stream?lang=fr`, { 'last-event-id': first.body.globalPosition });
     const items = await pollUntil(() => (sse.items.length >= 1 ? sse.items : null), { what: 'resumed items' });
     sse.close();

@@ -66,26 +66,59 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
     const res = await fetch(url, { headers });
     return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text(), headers: res.headers };
   };
-  const source = { outlet: FORMULA, url: 'https://example.org/a', title: '@SUM(1+1)*cmd|\' /C calc\'!A0', language: 'en', publishedAt: '2024-10-02', quote: '-2+3+cmd|\' /C calc\'!A0' };
+  const source = {
+    outlet: FORMULA,
+    url: 'https://example.org/a',
+    title: "@SUM(1+1)*cmd|' /C calc'!A0",
+    language: 'en',
+    publishedAt: '2024-10-02',
+    quote: "-2+3+cmd|' /C calc'!A0",
+  };
 
   beforeAll(async () => {
     stack = await startStack('hostile-query');
     q = stack.apps.query.url;
     const events = [
-      { type: 'executive.departed', subject: 'person:formula-one', occurredAt: '2024-09-25', data: { organization: 'org:openai', role: '+cmd|\' /C calc\'!A0', roleCategory: 'c-suite', reason: 'resigned' } },
-      { type: 'revenue.reported', subject: 'org:openai', occurredAt: '2024-10', data: { money: { amount: '3700000000', currency: 'USD' }, period: '2024', basis: 'projected' } },
-      { type: 'lawsuit.filed', subject: 'case:formula-v-sheet', occurredAt: '2024-08-05', data: { title: '\t=1+1', plaintiffs: ['person:elon-musk'], defendants: ['org:openai'], court: '  =2+2', claims: ['x'] } },
+      {
+        type: 'executive.departed',
+        subject: 'person:formula-one',
+        occurredAt: '2024-09-25',
+        data: { organization: 'org:openai', role: "+cmd|' /C calc'!A0", roleCategory: 'c-suite', reason: 'resigned' },
+      },
+      {
+        type: 'revenue.reported',
+        subject: 'org:openai',
+        occurredAt: '2024-10',
+        data: { money: { amount: '3700000000', currency: 'USD' }, period: '2024', basis: 'projected' },
+      },
+      {
+        type: 'lawsuit.filed',
+        subject: 'case:formula-v-sheet',
+        occurredAt: '2024-08-05',
+        data: { title: '\t=1+1', plaintiffs: ['person:elon-musk'], defendants: ['org:openai'], court: '  =2+2', claims: ['x'] },
+      },
     ].map((e) => ({ ...e, sources: [source], modality: 'reported' }));
     const res = await post<BatchAnswer>(`${stack.apps.ingest.url}/v1/events`, { events }, stack.key);
     expect(res.body.results.map((r) => r.status)).toEqual(['created', 'created', 'created']);
-    await pollUntil(async () => (await get(`${q}/v1/reports/lawsuits`)).text.includes('case:formula-v-sheet') && (await get(`${q}/v1/reports/financials?organization=org:openai`)).text.includes('3700000000'), { timeoutMs: 60000, what: 'the events in the read models' });
+    await pollUntil(
+      async () =>
+        (await get(`${q}/v1/reports/lawsuits`)).text.includes('case:formula-v-sheet') &&
+        (await get(`${q}/v1/reports/financials?organization=org:openai`)).text.includes('3700000000'),
+      { timeoutMs: 60000, what: 'the events in the read models' },
+    );
     sourceId = (JSON.parse((await get(`${q}/v1/sources`)).text) as { items: Array<{ id: string }> }).items[0].id;
   });
   afterAll(() => stack?.stop());
 
   const csvEndpoints = () => [
-    '/v1/reports/timeline', '/v1/reports/departures?organization=org:openai', '/v1/reports/financials?organization=org:openai',
-    '/v1/reports/lawsuits', '/v1/reports/leadership?organization=org:openai&show=tenures', '/v1/entities/org:openai', '/v1/sources', `/v1/sources/${sourceId}`,
+    '/v1/reports/timeline',
+    '/v1/reports/departures?organization=org:openai',
+    '/v1/reports/financials?organization=org:openai',
+    '/v1/reports/lawsuits',
+    '/v1/reports/leadership?organization=org:openai&show=tenures',
+    '/v1/entities/org:openai',
+    '/v1/sources',
+    `/v1/sources/${sourceId}`,
   ];
 
   it('given headlines, titles, quotes and outlets starting with =, +, -, @, tab, then no CSV endpoint writes a cell a spreadsheet would run', async () => {
@@ -101,19 +134,32 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
 
   it('given a hand-made cursor on any paged endpoint, then 400 problem+json naming cursor (never a 500)', async () => {
     const bad: [string, unknown[]][] = [
-      ['/v1/reports/timeline', ['x', 1]], ['/v1/reports/timeline', ['2024-01-01T00:00:00.000Z', 'x']],
-      ['/v1/reports/departures?organization=org:openai', ['x', 1]], ['/v1/reports/financials?organization=org:openai', ['x', 1, '']],
-      ['/v1/reports/lawsuits', ['a\u0000b']], ['/v1/reports/leadership?organization=org:openai', [1, 2, 3, 4, 5, 6]],
-      ['/v1/entities/org:openai', ['x', 1]], ['/v1/sources', ['x', 'y']], [`/v1/sources/${sourceId}`, ['x']],
+      ['/v1/reports/timeline', ['x', 1]],
+      ['/v1/reports/timeline', ['2024-01-01T00:00:00.000Z', 'x']],
+      ['/v1/reports/departures?organization=org:openai', ['x', 1]],
+      ['/v1/reports/financials?organization=org:openai', ['x', 1, '']],
+      ['/v1/reports/lawsuits', ['a\u0000b']],
+      ['/v1/reports/leadership?organization=org:openai', [1, 2, 3, 4, 5, 6]],
+      ['/v1/entities/org:openai', ['x', 1]],
+      ['/v1/sources', ['x', 'y']],
+      [`/v1/sources/${sourceId}`, ['x']],
     ];
     for (const [path, cursor] of bad) {
       const res = await get(`${q}${path}${path.includes('?') ? '&' : '?'}cursor=${b64(cursor)}`);
-      expect({ path, cursor, status: res.status, type: res.type }).toEqual({ path, cursor, status: 400, type: expect.stringMatching(/^application\/problem\+json/) });
+      expect({ path, cursor, status: res.status, type: res.type }).toEqual({
+        path,
+        cursor,
+        status: 400,
+        type: expect.stringMatching(/^application\/problem\+json/),
+      });
       expect(JSON.parse(res.text).errors.map((e: { path: string }) => e.path)).toContain('cursor');
     }
     // Free text parameters go to SQL too: text Postgres refuses is the client's error.
     const nul = await get(`${q}/v1/sources?outlet=Le%00Monde`);
-    expect({ status: nul.status, paths: JSON.parse(nul.text).errors?.map((e: { path: string }) => e.path) }).toEqual({ status: 400, paths: ['outlet'] });
+    expect({ status: nul.status, paths: JSON.parse(nul.text).errors?.map((e: { path: string }) => e.path) }).toEqual({
+      status: 400,
+      paths: ['outlet'],
+    });
     // A cursor the API gave back still works.
     const first = await get(`${q}/v1/reports/timeline?limit=1`);
     const next = JSON.parse(first.text).next;
@@ -132,7 +178,15 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
       await door.open();
       const url = new URL(stack.db.url);
       url.host = `127.0.0.1:${door.port}`;
-      query = await startApp('query', { ...stack.env, DATABASE_URL: url.toString(), LOG_LEVEL: 'info', NEWSROOM_REQUIRE_READ_KEY: 'true', DATABASE_CONNECT_TIMEOUT_MS: '2000', DATABASE_STATEMENT_TIMEOUT_MS: '1500', DATABASE_QUERY_TIMEOUT_MS: '2000' });
+      query = await startApp('query', {
+        ...stack.env,
+        DATABASE_URL: url.toString(),
+        LOG_LEVEL: 'info',
+        NEWSROOM_REQUIRE_READ_KEY: 'true',
+        DATABASE_CONNECT_TIMEOUT_MS: '2000',
+        DATABASE_STATEMENT_TIMEOUT_MS: '1500',
+        DATABASE_QUERY_TIMEOUT_MS: '2000',
+      });
       query.process.stdout!.on('data', (b: Buffer) => out.push(b.toString()));
       query.process.stderr!.on('data', (b: Buffer) => out.push(b.toString()));
     });
@@ -145,10 +199,19 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
       const keys = [stack.readKey, badKey];
       const opened = new Map<string, number>(keys.map((k) => [k, 0]));
       for (const key of keys) {
-        for (const path of ['/v1/feed/stream?key=', '/v1/feed/stream/?key=', '/V1/Feed/Stream?key=', '/v1/feed/stream?KEY=', '/v1/feed/stream?x=1&Key=', '/v1/reports/timeline?key=', '/v1/feed?key=']) {
+        for (const path of [
+          '/v1/feed/stream?key=',
+          '/v1/feed/stream/?key=',
+          '/V1/Feed/Stream?key=',
+          '/v1/feed/stream?KEY=',
+          '/v1/feed/stream?x=1&Key=',
+          '/v1/reports/timeline?key=',
+          '/v1/feed?key=',
+        ]) {
           const ac = new AbortController();
           const res = await fetch(`${query.url}${path}${key}`, { signal: ac.signal });
-          if (path.toLowerCase().startsWith('/v1/feed/stream')) expect({ path, status: res.status }).toEqual({ path, status: key === badKey ? 401 : 200 });
+          if (path.toLowerCase().startsWith('/v1/feed/stream'))
+            expect({ path, status: res.status }).toEqual({ path, status: key === badKey ? 401 : 200 });
           ac.abort();
           await res.body?.cancel().catch(() => undefined);
         }
@@ -157,7 +220,10 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
           await new Promise<void>((resolve) => {
             const ws = new WebSocket(`${query.url.replace('http', 'ws')}${path}${key}`);
             const done = () => (ws.terminate(), resolve());
-            ws.once('open', () => (opened.set(key, opened.get(key)! + 1), ws.close())).once('close', done).once('error', done).once('unexpected-response', done);
+            ws.once('open', () => (opened.set(key, opened.get(key)! + 1), ws.close()))
+              .once('close', done)
+              .once('error', done)
+              .once('unexpected-response', done);
           });
         }
         await fetch(`${query.url}/v1/reports/nowhere`, { headers: { authorization: `Bearer ${key}`, 'x-api-key': key } });
@@ -174,17 +240,23 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
       expect((await get(`${query.url}/v1/reports/timeline`, { authorization: `Bearer ${stack.readKey}` })).status).toBe(200);
       await door.close();
       try {
-        const res = await pollUntil(async () => {
-          const r = await get(`${query.url}/v1/reports/timeline`, { authorization: `Bearer ${stack.readKey}` });
-          return r.status !== 200 ? r : null;
-        }, { timeoutMs: 20000, what: 'the report failing' });
+        const res = await pollUntil(
+          async () => {
+            const r = await get(`${query.url}/v1/reports/timeline`, { authorization: `Bearer ${stack.readKey}` });
+            return r.status !== 200 ? r : null;
+          },
+          { timeoutMs: 20000, what: 'the report failing' },
+        );
         expect(res.status).toBe(503);
         expect(res.type).toMatch(/^application\/problem\+json/);
         expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-        const ready = await pollUntil(async () => {
-          const r = await get(`${query.url}/health/ready`);
-          return r.status !== 200 ? r : null;
-        }, { timeoutMs: 20000, what: 'readiness failing' });
+        const ready = await pollUntil(
+          async () => {
+            const r = await get(`${query.url}/health/ready`);
+            return r.status !== 200 ? r : null;
+          },
+          { timeoutMs: 20000, what: 'readiness failing' },
+        );
         expect(ready.status).toBe(503);
         expect(ready.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|connect|timeout|Error|at /i);
         expect(JSON.parse(ready.text)).toMatchObject({ code: 'SERVICE.NOT_READY', checks: { postgres: 'down' } });
@@ -192,7 +264,10 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
       } finally {
         await door.open();
       }
-      await pollUntil(async () => (await get(`${query.url}/v1/reports/timeline`, { authorization: `Bearer ${stack.readKey}` })).status === 200, { timeoutMs: 30000, what: 'the report back once Postgres is reachable' });
+      await pollUntil(
+        async () => (await get(`${query.url}/v1/reports/timeline`, { authorization: `Bearer ${stack.readKey}` })).status === 200,
+        { timeoutMs: 30000, what: 'the report back once Postgres is reachable' },
+      );
     });
 
     it('given Postgres hanging (connections open, nothing answers), then reports answer 503 with Retry-After within the configured timeouts, and come back', async () => {

@@ -8,10 +8,14 @@ const ROOT = join(__dirname, '..', '..');
 /** `npm run replay -- --from-dlq` as an operator runs it (the compiled main): what it prints, how it exits. */
 function replayCli(databaseUrl: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts', 'register-paths.js'), join(ROOT, 'dist/apps/projector/src/replay/replay.main.js'), '--from-dlq'], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', join(ROOT, 'scripts', 'register-paths.js'), join(ROOT, 'dist/apps/projector/src/replay/replay.main.js'), '--from-dlq'],
+      {
+        env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -51,7 +55,10 @@ describe('npm run replay -- --from-dlq (the CLI)', () => {
     expect(first.out).toMatch(/done: 2 applied, 2 still failing/);
     expect(first.code).toBe(1);
     const rows = await db.pool.query('SELECT projection, position::int AS position FROM read_model.projection_failures ORDER BY 1');
-    expect(rows.rows).toEqual([{ projection: 'departures', position: 2 }, { projection: 'feed', position: 2 }]);
+    expect(rows.rows).toEqual([
+      { projection: 'departures', position: 2 },
+      { projection: 'feed', position: 2 },
+    ]);
     expect((await db.pool.query('SELECT event_id FROM read_model.feed_items')).rows).toEqual([{ event_id: known.eventId }]);
 
     // Once nothing is left failing, it says so and exits 0.

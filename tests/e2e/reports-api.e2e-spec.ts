@@ -50,11 +50,21 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
   const get = async (path: string, headers: Record<string, string> = {}) => {
     const res = await fetch(`${q}${path}`, { headers });
     const text = await res.text();
-    return { status: res.status, type: res.headers.get('content-type') ?? '', text, json: <T = unknown>() => JSON.parse(text) as T, headers: res.headers };
+    return {
+      status: res.status,
+      type: res.headers.get('content-type') ?? '',
+      text,
+      json: <T = unknown>() => JSON.parse(text) as T,
+      headers: res.headers,
+    };
   };
   const templateOf = (path: string) =>
-    path.split('?')[0].replace(/\/v1\/entities\/[^/]+$/, '/v1/entities/{subject}').replace(/\/v1\/sources\/(?!$)[^/]+$/, '/v1/sources/{id}');
-  const schemaOf = (path: string, status = '200', media = 'application/json') => doc.paths[templateOf(path)].get.responses[status].content[media].schema;
+    path
+      .split('?')[0]
+      .replace(/\/v1\/entities\/[^/]+$/, '/v1/entities/{subject}')
+      .replace(/\/v1\/sources\/(?!$)[^/]+$/, '/v1/sources/{id}');
+  const schemaOf = (path: string, status = '200', media = 'application/json') =>
+    doc.paths[templateOf(path)].get.responses[status].content[media].schema;
 
   beforeAll(async () => {
     stack = await startStack('reports');
@@ -67,7 +77,11 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     await new PgEventStore(stack.db.pool).append(amendmentAppend('org:openai', 'corrected', fix.targetEventId, fix, fix.id));
     const [row] = (await stack.db.pool.query('SELECT recorded_at FROM event_store.events WHERE event_id = $1', [fix.id])).rows;
     corrected = new Date(row.recorded_at).toISOString();
-    await pollUntil(async () => (await get('/v1/reports/financials?organization=org:openai&metric=loss&basis=cumulative_projected')).text.includes('"44000000000"'), { timeoutMs: 30000, what: 'the correction in the financials report' });
+    await pollUntil(
+      async () =>
+        (await get('/v1/reports/financials?organization=org:openai&metric=loss&basis=cumulative_projected')).text.includes('"44000000000"'),
+      { timeoutMs: 30000, what: 'the correction in the financials report' },
+    );
     doc = (await get('/docs/openapi.json')).json<OpenApiDoc>();
   });
   afterAll(() => stack?.stop());
@@ -76,10 +90,20 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
 
   it('report items and feed items show the fields the seed story does not state (inferred), as recorded through ingest', async () => {
     const LOSS = '0193b7f0-0000-7000-8000-000000000008';
-    interface Inferred { path: string; note: string }
-    interface Item { factId: string; eventId: string; person: string; inferred: Inferred[] }
+    interface Inferred {
+      path: string;
+      note: string;
+    }
+    interface Item {
+      factId: string;
+      eventId: string;
+      person: string;
+      inferred: Inferred[];
+    }
     const paths = (list: Array<{ path: string }>) => list.map((i) => i.path);
-    const loss = (await get('/v1/reports/financials?organization=org:openai&metric=loss&basis=cumulative_projected')).json<{ items: Item[] }>();
+    const loss = (await get('/v1/reports/financials?organization=org:openai&metric=loss&basis=cumulative_projected')).json<{
+      items: Item[];
+    }>();
     expect(loss.items.map((p) => [p.factId, paths(p.inferred)])).toEqual([[LOSS, ['occurredAt', 'data.period']]]);
     expect(loss.items[0].inferred[1].note).toMatch(/cinq prochaines années/);
     const departures = (await get('/v1/reports/departures?organization=org:openai')).json<{ items: Item[] }>();
@@ -106,7 +130,11 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     ];
     for (const path of paths) {
       const json = await get(path);
-      expect({ path, status: json.status, type: json.type }).toEqual({ path, status: 200, type: expect.stringMatching(/application\/json/) });
+      expect({ path, status: json.status, type: json.type }).toEqual({
+        path,
+        status: 200,
+        type: expect.stringMatching(/application\/json/),
+      });
       expect({ path, problems: problemsOf(json.json(), schemaOf(path)) }).toEqual({ path, problems: [] });
       const csv = await get(`${path}${path.includes('?') ? '&' : '?'}format=csv`);
       expect({ path, status: csv.status, type: csv.type }).toEqual({ path, status: 200, type: expect.stringMatching(/^text\/csv/) });
@@ -143,18 +171,24 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     const later = (await get('/v1/reports/leadership?organization=org:openai&asOf=2025-04-01')).json<Roster>();
     expect(later.items.find((t) => t.role === 'Chief Research Officer')?.person).toBe('person:mark-chen');
     const quarters = (await get('/v1/reports/departures?organization=org:openai&groupBy=quarter')).json<DeparturesByPeriod>();
-    expect(quarters.groups.map((g) => [g.key, g.count])).toEqual([['2024-Q2', 2], ['2024-Q3', 3]]);
+    expect(quarters.groups.map((g) => [g.key, g.count])).toEqual([
+      ['2024-Q2', 2],
+      ['2024-Q3', 3],
+    ]);
     expect(quarters.unplaced.count).toBe(2);
     const cases = (await get('/v1/reports/lawsuits?party=person:elon-musk&status=withdrawn')).json<Cases>();
     expect(cases.items.map((c) => c.case)).toEqual(['case:musk-v-openai-state-court']);
   });
 
   it('shows a corrected figure with knownAt before and after the correction', async () => {
-    const at = (knownAt: string) => get(`/v1/reports/financials?organization=org:openai&metric=loss&basis=cumulative_projected&knownAt=${encodeURIComponent(knownAt)}`);
+    const at = (knownAt: string) =>
+      get(`/v1/reports/financials?organization=org:openai&metric=loss&basis=cumulative_projected&knownAt=${encodeURIComponent(knownAt)}`);
     const before = (await at(new Date(Date.parse(corrected) - 1).toISOString())).json<Figures>();
     expect(before.items.map((p) => [p.amount, p.status])).toEqual([['440000000000', 'current']]);
     const after = (await at(corrected)).json<Figures>();
-    expect(after.items.map((p) => [p.amount, p.status, p.history[0]?.data.money.amount])).toEqual([['44000000000', 'corrected', '440000000000']]);
+    expect(after.items.map((p) => [p.amount, p.status, p.history[0]?.data.money.amount])).toEqual([
+      ['44000000000', 'corrected', '440000000000'],
+    ]);
     const csv = parseCsv((await get('/v1/reports/financials?organization=org:openai&metric=loss&format=csv')).text);
     expect(csv[0].slice(0, 3)).toEqual(['metric', 'basis', 'period']);
     expect(csv.slice(1).map((r) => r[csv[0].indexOf('amount')])).toEqual(['30000000000', '44000000000']);
@@ -173,7 +207,11 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     ];
     for (const [path, fields] of cases) {
       const res = await get(path);
-      expect({ path, status: res.status, type: res.type }).toEqual({ path, status: 400, type: expect.stringMatching(/application\/problem\+json/) });
+      expect({ path, status: res.status, type: res.type }).toEqual({
+        path,
+        status: 400,
+        type: expect.stringMatching(/application\/problem\+json/),
+      });
       expect({ path, fields: res.json<Problem>().errors?.map((e) => e.path) }).toEqual({ path, fields });
       expect(problemsOf(res.json(), schemaOf(path, '400', 'application/problem+json'))).toEqual([]);
     }

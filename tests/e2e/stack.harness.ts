@@ -1,4 +1,13 @@
-import { createTestDatabase, RunningApp, startApp, TestDatabase, testApiKey, TEST_KAFKA_BROKERS, testKafka, testTopics } from '@newsroom/testing';
+import {
+  createTestDatabase,
+  RunningApp,
+  startApp,
+  TestDatabase,
+  testApiKey,
+  TEST_KAFKA_BROKERS,
+  testKafka,
+  testTopics,
+} from '@newsroom/testing';
 
 /** The four apps as real processes on one fresh database and their own topics. */
 export interface TestStack {
@@ -103,7 +112,12 @@ export interface BatchAnswer {
  * POSTs `body` (a string is sent as is) and answers the status, the headers and the body parsed as JSON (the text
  * when it is not JSON). `T` is the body the caller expects for this request; the test's assertions check it.
  */
-export async function post<T = unknown>(url: string, body: unknown, key?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T; headers: Headers }> {
+export async function post<T = unknown>(
+  url: string,
+  body: unknown,
+  key?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T; headers: Headers }> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },

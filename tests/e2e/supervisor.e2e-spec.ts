@@ -33,7 +33,13 @@ function flaky(name: string, crashes: number) {
 function supervised(s: ReturnType<typeof flaky>, options: Record<string, unknown>) {
   const lines: string[] = [];
   const gaveUp: unknown[] = [];
-  const sup = supervise({ services: [s.service], spawn: s.spawn, say: (l: string) => lines.push(l), onGiveUp: (i: unknown) => gaveUp.push(i), ...options });
+  const sup = supervise({
+    services: [s.service],
+    spawn: s.spawn,
+    say: (l: string) => lines.push(l),
+    onGiveUp: (i: unknown) => gaveUp.push(i),
+    ...options,
+  });
   return { sup, lines, gaveUp };
 }
 
@@ -109,7 +115,10 @@ describe('process handlers (libs/platform installProcessHandlers) in a real proc
       setTimeout(() => console.log('still alive after the rejection'), 200);
       setTimeout(() => { throw new Error('boom from a timer'); }, 400);
       setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts', 'register-paths.js'), '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts', 'register-paths.js'), '-e', code], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (b) => (out += b));
     child.stderr.on('data', (b) => (out += b));
@@ -158,13 +167,19 @@ describe('supervisor running a real compiled app (query)', () => {
     await pollUntil(ready, { timeoutMs: 90000, intervalMs: 200, what: 'query ready' });
     const first = sup.children.query as ChildProcess;
     // bootstrapHttp installed the process handlers in the real app: their counter is exported.
-    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(/^process_unhandled_rejections_total\{service="query"\} 0$/m);
+    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(
+      /^process_unhandled_rejections_total\{service="query"\} 0$/m,
+    );
 
     const killedAt = Date.now();
     first.kill('SIGKILL');
     await pollUntil(() => lines.length === 1, { timeoutMs: 10000, what: 'restart log line' });
     expect(lines[0]).toMatch(new RegExp(`^query exited \\(signal SIGKILL\\) after .* up; restart attempt 1 in 1 s .*log: .*query\\.log$`));
-    await pollUntil(async () => sup.children.query && sup.children.query !== first && (await ready()), { timeoutMs: 90000, intervalMs: 200, what: 'query ready again' });
+    await pollUntil(async () => sup.children.query && sup.children.query !== first && (await ready()), {
+      timeoutMs: 90000,
+      intervalMs: 200,
+      what: 'query ready again',
+    });
     process.stdout.write(`[supervisor e2e] query: ${Date.now() - killedAt} ms from kill -9 to ready again (1 s of it the restart delay)\n`);
     expect(alive(first)).toBe(false);
 

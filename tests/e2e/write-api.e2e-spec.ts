@@ -32,15 +32,36 @@ interface SchemaNode {
   $ref: string;
 }
 interface OpenApiDoc {
-  paths: Record<string, Record<string, { requestBody: { content: Record<string, { schema: SchemaNode }> }; responses: Record<string, { content: Record<string, { schema: SchemaNode }> }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        requestBody: { content: Record<string, { schema: SchemaNode }> };
+        responses: Record<string, { content: Record<string, { schema: SchemaNode }> }>;
+      }
+    >
+  >;
   components: { schemas: Record<string, SchemaNode> };
 }
 
 const SEED = JSON.parse(readFileSync(join(__dirname, '..', '..', 'infra', 'seed', 'openai-commercial-transformation.story.json'), 'utf8'));
 const SOURCE = { outlet: 'Example Daily', language: 'en' };
-const lawsuit = (subject: string, type: string, data: Record<string, unknown>) => ({ id: randomUUID(), type, subject, occurredAt: '2024-08', data, sources: [SOURCE] });
+const lawsuit = (subject: string, type: string, data: Record<string, unknown>) => ({
+  id: randomUUID(),
+  type,
+  subject,
+  occurredAt: '2024-08',
+  data,
+  sources: [SOURCE],
+});
 const filed = (subject: string) =>
-  lawsuit(subject, 'lawsuit.filed', { title: 'Musk v. OpenAI', plaintiffs: ['person:elon-musk'], defendants: ['org:openai'], claims: ['breach of the founding commitments'] });
+  lawsuit(subject, 'lawsuit.filed', {
+    title: 'Musk v. OpenAI',
+    plaintiffs: ['person:elon-musk'],
+    defendants: ['org:openai'],
+    claims: ['breach of the founding commitments'],
+  });
 const statusChanged = (subject: string, status: string) => lawsuit(subject, 'lawsuit.status_changed', { status });
 
 describe('write side over HTTP and Kafka: idempotency, concurrency, stories, corrections, rules, errors, tracing', () => {
@@ -50,7 +71,8 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
   let eventsConsumer: ManagedConsumer;
   const published: IncomingMessage[] = [];
 
-  const write = <T = unknown>(path: string, body: unknown, headers: Record<string, string> = {}) => post<T>(`${url}${path}`, body, stack.key, headers);
+  const write = <T = unknown>(path: string, body: unknown, headers: Record<string, string> = {}) =>
+    post<T>(`${url}${path}`, body, stack.key, headers);
   const read = async <T = unknown>(path: string) => {
     const res = await fetch(`${url}${path}`);
     return { status: res.status, body: (await res.json()) as T, headers: res.headers };
@@ -107,7 +129,9 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
 
   it('lets exactly one of 50 concurrent appends at one expectedVersion win; the other 49 get 409', async () => {
     const subject = `person:race-${randomUUID().slice(0, 8)}`;
-    const answers = await Promise.all(Array.from({ length: 50 }, () => write<Recorded | Problem>('/v1/events', departedEnvelope({ subject, expectedVersion: 0 }))));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => write<Recorded | Problem>('/v1/events', departedEnvelope({ subject, expectedVersion: 0 }))),
+    );
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
@@ -120,7 +144,10 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     const story = { outlet: 'Example Daily', title: 'Une histoire', language: 'fr', publishedAt: '2024-12' };
     const good = { ...departedEnvelope(), sources: undefined, quote: 'le départ soudain' };
     const before = await eventCount();
-    const ruled = await write('/v1/stories', { story, events: [good, statusChanged(`case:none-${randomUUID().slice(0, 6)}`, 'dismissed')] });
+    const ruled = await write('/v1/stories', {
+      story,
+      events: [good, statusChanged(`case:none-${randomUUID().slice(0, 6)}`, 'dismissed')],
+    });
     expectProblem(ruled, 422, 'CASE.NOT_FILED', 'events[1]');
     const invalid = await write('/v1/stories', { story, events: [good, { ...departedEnvelope(), occurredAt: 'yesterday' }] });
     expectProblem(invalid, 400, 'REQUEST.INVALID', 'events[1].occurredAt');
@@ -152,7 +179,10 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
   }
 
   it('records inferred fields over HTTP (single, batch, story) and Kafka, refuses a path that names no field, and shows them on GET and the wire', async () => {
-    const inferred = [{ path: 'occurredAt', note: 'date from other reporting' }, { path: 'data.reason', note: 'the statement does not say why' }];
+    const inferred = [
+      { path: 'occurredAt', note: 'date from other reporting' },
+      { path: 'data.reason', note: 'the statement does not say why' },
+    ];
     const envelope = { ...departedEnvelope(), inferred };
     expect((await write('/v1/events', envelope)).status).toBe(201);
     const detail = await read<InferredDetail>(`/v1/events/${envelope.id}`);
@@ -166,25 +196,41 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     expect((await read<InferredDetail>(`/v1/events/${plain.id}`)).body.inferred).toEqual([]);
 
     const before = await eventCount();
-    const bad = await write<{ errors: unknown }>('/v1/events', { ...departedEnvelope(), inferred: [{ path: 'data.destination', note: 'x' }] });
+    const bad = await write<{ errors: unknown }>('/v1/events', {
+      ...departedEnvelope(),
+      inferred: [{ path: 'data.destination', note: 'x' }],
+    });
     expectProblem(bad, 400, 'REQUEST.INVALID', 'inferred[0].path');
     expect(bad.body.errors).toEqual([{ path: 'inferred[0].path', message: 'data.destination names no field of this event' }]);
-    const batch = await write<BatchResults>('/v1/events', { events: [{ ...departedEnvelope(), inferred }, { ...departedEnvelope(), inferred: [{ path: 'data.salary', note: 'x' }] }] });
+    const batch = await write<BatchResults>('/v1/events', {
+      events: [
+        { ...departedEnvelope(), inferred },
+        { ...departedEnvelope(), inferred: [{ path: 'data.salary', note: 'x' }] },
+      ],
+    });
     expect(batch.body.results.map((r: { status: string }) => r.status)).toEqual(['created', 'rejected']);
     expect(batch.body.results[1].error.errors).toEqual([{ path: 'inferred[0].path', message: 'data.salary names no field of this event' }]);
     const { sources: _s, ...storyEvent } = departedEnvelope();
-    const story = { story: { outlet: 'Example Daily', title: 'A story', language: 'en', publishedAt: '2024-10' }, events: [{ ...storyEvent, inferred: [{ path: 'subject', note: 'x' }] }] };
+    const story = {
+      story: { outlet: 'Example Daily', title: 'A story', language: 'en', publishedAt: '2024-10' },
+      events: [{ ...storyEvent, inferred: [{ path: 'subject', note: 'x' }] }],
+    };
     expectProblem(await write('/v1/stories', story), 400, 'REQUEST.INVALID', 'events[0].inferred[0].path');
     expect(await eventCount()).toBe(before + 1);
 
     const viaKafka = { ...departedEnvelope(), inferred };
     await kafka.publish(topicNames(stack.env.KAFKA_TOPIC_PREFIX).submissions, [{ key: viaKafka.subject, value: JSON.stringify(viaKafka) }]);
-    const fromKafka = await pollUntil(async () => {
-      const res = await read<InferredDetail>(`/v1/events/${viaKafka.id}`);
-      return res.status === 200 ? res.body : null;
-    }, { what: 'the submitted event with inferred fields' });
+    const fromKafka = await pollUntil(
+      async () => {
+        const res = await read<InferredDetail>(`/v1/events/${viaKafka.id}`);
+        return res.status === 200 ? res.body : null;
+      },
+      { what: 'the submitted event with inferred fields' },
+    );
     expect(fromKafka.inferred).toEqual(inferred);
-    const message = await pollUntil(() => published.find((m) => m.headers['event-id'] === envelope.id), { what: 'the event on newsroom.events.v1' });
+    const message = await pollUntil(() => published.find((m) => m.headers['event-id'] === envelope.id), {
+      what: 'the event on newsroom.events.v1',
+    });
     expect(JSON.parse(String(message.value)).metadata.inferred).toEqual(inferred);
   });
 
@@ -195,18 +241,40 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     const correction = { changes: { occurredAt: '2024-09-25', data: { reason: 'unknown' } }, reason: 'The source misread the statement' };
     const corrected = await write<Recorded>(`/v1/events/${envelope.id}/corrections`, correction, { 'idempotency-key': key });
     expect(corrected.status).toBe(201);
-    expect(corrected.body).toMatchObject({ id: key, type: 'event.corrected', subject: envelope.subject, data: { targetEventId: envelope.id, ...correction } });
+    expect(corrected.body).toMatchObject({
+      id: key,
+      type: 'event.corrected',
+      subject: envelope.subject,
+      data: { targetEventId: envelope.id, ...correction },
+    });
     const retried = await write(`/v1/events/${envelope.id}/corrections`, correction, { 'idempotency-key': key });
     expect(retried.status).toBe(200);
     expect(retried.body).toMatchObject({ id: key, status: 'duplicate', globalPosition: corrected.body.globalPosition });
-    expectProblem(await write(`/v1/events/${envelope.id}/corrections`, { ...correction, reason: 'other' }, { 'idempotency-key': key }), 409, 'EVENT.ID_CONFLICT');
-    expectProblem(await write(`/v1/events/${envelope.id}/corrections`, { changes: { data: { roleCategory: 'chef' } }, reason: 'x' }), 400, 'VALIDATION.FAILED', 'changes.data.roleCategory');
+    expectProblem(
+      await write(`/v1/events/${envelope.id}/corrections`, { ...correction, reason: 'other' }, { 'idempotency-key': key }),
+      409,
+      'EVENT.ID_CONFLICT',
+    );
+    expectProblem(
+      await write(`/v1/events/${envelope.id}/corrections`, { changes: { data: { roleCategory: 'chef' } }, reason: 'x' }),
+      400,
+      'VALIDATION.FAILED',
+      'changes.data.roleCategory',
+    );
 
     const detail = await read<EventDetail>(`/v1/events/${envelope.id}`);
     expect(detail.status).toBe(200);
-    expect(detail.body).toMatchObject({ id: envelope.id, status: 'corrected', occurredAt: '2024-09-25', streamVersion: 1, schemaVersion: 1 });
+    expect(detail.body).toMatchObject({
+      id: envelope.id,
+      status: 'corrected',
+      occurredAt: '2024-09-25',
+      streamVersion: 1,
+      schemaVersion: 1,
+    });
     expect(detail.body.current).toEqual({ occurredAt: '2024-09-25', data: { ...envelope.data, reason: 'unknown' } });
-    expect(detail.body.history).toEqual([expect.objectContaining({ id: key, type: 'event.corrected', reason: correction.reason, changes: correction.changes })]);
+    expect(detail.body.history).toEqual([
+      expect.objectContaining({ id: key, type: 'event.corrected', reason: correction.reason, changes: correction.changes }),
+    ]);
 
     const retracted = await write(`/v1/events/${envelope.id}/retractions`, { reason: 'The report was a hoax' });
     expect(retracted.status).toBe(201);
@@ -215,7 +283,12 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     expectProblem(await write(`/v1/events/${envelope.id}/retractions`, { reason: 'again' }), 422, 'EVENT.RETRACTED');
     expectProblem(await write(`/v1/events/${randomUUID()}/retractions`, { reason: 'x' }), 404, 'EVENT.NOT_FOUND', 'id');
     expectProblem(await write('/v1/events/not-a-uuid/corrections', correction), 400, 'REQUEST.INVALID', 'id');
-    expectProblem(await write(`/v1/events/${envelope.id}/retractions`, { reason: 'x' }, { 'idempotency-key': 'nope' }), 400, 'REQUEST.INVALID', 'Idempotency-Key');
+    expectProblem(
+      await write(`/v1/events/${envelope.id}/retractions`, { reason: 'x' }, { 'idempotency-key': 'nope' }),
+      400,
+      'REQUEST.INVALID',
+      'Idempotency-Key',
+    );
     expect(await eventCount()).toBe(before);
 
     const after = await read<EventDetail>(`/v1/events/${envelope.id}`);
@@ -244,7 +317,12 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     expect((await write('/v1/events', statusChanged(subject, 'appealed'))).status).toBe(201);
   });
 
-  const floatMoney = () => ({ ...departedEnvelope(), type: 'revenue.reported', subject: 'org:openai', data: { money: { amount: 1.5, currency: 'USD' }, period: '2024', basis: 'actual' } });
+  const floatMoney = () => ({
+    ...departedEnvelope(),
+    type: 'revenue.reported',
+    subject: 'org:openai',
+    data: { money: { amount: 1.5, currency: 'USD' }, period: '2024', basis: 'actual' },
+  });
   const { sources: _s, ...noSources } = departedEnvelope();
   it.each([
     ['malformed JSON', () => '{"type": "executive.departed",', 400, 'REQUEST.MALFORMED_JSON', ''],
@@ -264,9 +342,18 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     const envelope = departedEnvelope();
     const res = await write('/v1/events', envelope, { 'x-correlation-id': 'e2e-corr-42', 'x-causation-id': 'e2e-cause-42' });
     expect(res.headers.get('x-correlation-id')).toBe('e2e-corr-42');
-    expect((await read<EventDetail>(`/v1/events/${envelope.id}`)).body.metadata).toMatchObject({ correlationId: 'e2e-corr-42', causationId: 'e2e-cause-42' });
-    const message = await pollUntil(() => published.find((m) => m.headers['event-id'] === envelope.id), { what: 'the event on newsroom.events.v1' });
-    expect(message.headers).toMatchObject({ 'correlation-id': 'e2e-corr-42', 'causation-id': 'e2e-cause-42', 'event-type': 'executive.departed' });
+    expect((await read<EventDetail>(`/v1/events/${envelope.id}`)).body.metadata).toMatchObject({
+      correlationId: 'e2e-corr-42',
+      causationId: 'e2e-cause-42',
+    });
+    const message = await pollUntil(() => published.find((m) => m.headers['event-id'] === envelope.id), {
+      what: 'the event on newsroom.events.v1',
+    });
+    expect(message.headers).toMatchObject({
+      'correlation-id': 'e2e-corr-42',
+      'causation-id': 'e2e-cause-42',
+      'event-type': 'executive.departed',
+    });
   });
 
   it('records a Kafka submission through the running ingest with its headers as metadata and counts it', async () => {
@@ -274,11 +361,17 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     await kafka.publish(topicNames(stack.env.KAFKA_TOPIC_PREFIX).submissions, [
       { key: envelope.subject, value: JSON.stringify(envelope), headers: { 'correlation-id': 'kafka-e2e-1' } },
     ]);
-    const detail = await pollUntil(async () => {
-      const res = await read<EventDetail>(`/v1/events/${envelope.id}`);
-      return res.status === 200 ? res.body : null;
-    }, { what: 'the submitted event' });
-    expect(detail.metadata).toMatchObject({ correlationId: 'kafka-e2e-1', actor: expect.stringMatching(/^kafka:.*newsroom\.submissions\.v1$/) });
+    const detail = await pollUntil(
+      async () => {
+        const res = await read<EventDetail>(`/v1/events/${envelope.id}`);
+        return res.status === 200 ? res.body : null;
+      },
+      { what: 'the submitted event' },
+    );
+    expect(detail.metadata).toMatchObject({
+      correlationId: 'kafka-e2e-1',
+      actor: expect.stringMatching(/^kafka:.*newsroom\.submissions\.v1$/),
+    });
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/ingest_submissions_total\{[^}]*outcome="accepted"[^}]*\} [1-9]/);
   });
@@ -299,8 +392,13 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     const postEvents = doc.paths['/v1/events'].post;
     expect(postEvents.requestBody.content['application/json'].schema.oneOf[0].oneOf.length).toBeGreaterThanOrEqual(13);
     expect(postEvents.responses['409'].content['application/problem+json'].schema.$ref).toBe('#/components/schemas/Problem');
-    expect(doc.paths['/v1/stories'].post.requestBody.content['application/json'].schema.properties.events.items.oneOf[0].properties.quote).toBeDefined();
-    expect(doc.paths['/v1/events/{id}/corrections'].post.requestBody.content['application/json'].schema.required).toEqual(['changes', 'reason']);
+    expect(
+      doc.paths['/v1/stories'].post.requestBody.content['application/json'].schema.properties.events.items.oneOf[0].properties.quote,
+    ).toBeDefined();
+    expect(doc.paths['/v1/events/{id}/corrections'].post.requestBody.content['application/json'].schema.required).toEqual([
+      'changes',
+      'reason',
+    ]);
     expect(doc.components.schemas.Problem.properties.errors).toBeDefined();
   });
 });

@@ -1,6 +1,15 @@
 import { PoolClient } from 'pg';
 import { APPEND_LOCK_KEY } from '@newsroom/event-store';
-import { createTestDatabase, departedEnvelope, pollUntil, RunningApp, startApp, TestDatabase, testApiKey, testTopics } from '@newsroom/testing';
+import {
+  createTestDatabase,
+  departedEnvelope,
+  pollUntil,
+  RunningApp,
+  startApp,
+  TestDatabase,
+  testApiKey,
+  testTopics,
+} from '@newsroom/testing';
 
 /**
  * Issue 10, stall 6: a hung database must not pile up requests and memory. Ingest runs as a real process with
@@ -72,13 +81,19 @@ describe('a hung event store: bounded queues and timeouts answer 503 + Retry-Aft
   };
   const countOf = async (ids: string[]) =>
     new Map(
-      (await db.pool.query('SELECT event_id, count(*)::int AS n FROM event_store.events WHERE event_id = ANY($1::uuid[]) GROUP BY event_id', [ids])).rows.map(
-        (r) => [r.event_id as string, r.n as number],
-      ),
+      (
+        await db.pool.query(
+          'SELECT event_id, count(*)::int AS n FROM event_store.events WHERE event_id = ANY($1::uuid[]) GROUP BY event_id',
+          [ids],
+        )
+      ).rows.map((r) => [r.event_id as string, r.n as number]),
     );
   /** After the hang: writes go on, 2xx'd events are stored once, 503'd ones are not stored and a retry records each once. */
   const expectRecovery = async (answers: Answer[]) => {
-    await pollUntil(async () => (await post(departedEnvelope())).status === 201, { what: 'a write to succeed after the release', timeoutMs: 20000 });
+    await pollUntil(async () => (await post(departedEnvelope())).status === 201, {
+      what: 'a write to succeed after the release',
+      timeoutMs: 20000,
+    });
     const ok = answers.filter((a) => a.status === 201).map((a) => a.envelope.id);
     const refused = answers.filter((a) => a.status === 503);
     const stored = await countOf(answers.map((a) => a.envelope.id));
@@ -110,7 +125,10 @@ describe('a hung event store: bounded queues and timeouts answer 503 + Retry-Aft
     await db?.drop();
   });
 
-  async function whileHeld(hold: (client: PoolClient) => Promise<void>, release: (client: PoolClient) => Promise<void>): Promise<{ answers: Answer[]; rssBefore: number; rssAfter: number }> {
+  async function whileHeld(
+    hold: (client: PoolClient) => Promise<void>,
+    release: (client: PoolClient) => Promise<void>,
+  ): Promise<{ answers: Answer[]; rssBefore: number; rssAfter: number }> {
     const client = await db.pool.connect();
     try {
       const rssBefore = await rss();

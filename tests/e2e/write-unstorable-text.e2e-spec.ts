@@ -45,7 +45,10 @@ describe('write API: text Postgres cannot store is a 400 with the field path, no
     expectInvalid(await write('/v1/events', withRole(NUL)), 'data.role');
     expectInvalid(await write('/v1/events', departedEnvelope({ sources: [{ outlet: LONE, language: 'en' }] })), 'sources[0].outlet');
     expectInvalid(await write('/v1/events', departedEnvelope({ subject: 'person:mira\udc00' })), 'subject');
-    expectInvalid(await write('/v1/events', departedEnvelope({ data: { ...departedEnvelope().data, ['note\u0000']: 'x' } })), 'data.note\\u0000');
+    expectInvalid(
+      await write('/v1/events', departedEnvelope({ data: { ...departedEnvelope().data, ['note\u0000']: 'x' } })),
+      'data.note\\u0000',
+    );
     expect(await eventCount()).toBe(before);
     // A paired surrogate (an emoji) is text like any other.
     expect((await write('/v1/events', withRole('Chief 😀 Officer'))).status).toBe(201);
@@ -57,7 +60,12 @@ describe('write API: text Postgres cannot store is a 400 with the field path, no
     const before = await eventCount();
     const res = await write<BatchAnswer>('/v1/events', { events });
     expect(res.status).toBe(200);
-    expect(res.body.results[512]).toMatchObject({ index: 512, id: events[512].id, status: 'rejected', error: { status: 400, code: 'REQUEST.INVALID' } });
+    expect(res.body.results[512]).toMatchObject({
+      index: 512,
+      id: events[512].id,
+      status: 'rejected',
+      error: { status: 400, code: 'REQUEST.INVALID' },
+    });
     expect(res.body.results[512].error?.errors?.map((e) => e.path)).toContain('data.role');
     expect(res.body).toMatchObject({ created: 999, rejected: 1 });
     expect(await eventCount()).toBe(before + 999);
@@ -78,7 +86,10 @@ describe('write API: text Postgres cannot store is a 400 with the field path, no
     const target = departedEnvelope();
     expect((await write('/v1/events', target)).status).toBe(201);
     const before = await eventCount();
-    expectInvalid(await write(`/v1/events/${target.id}/corrections`, { changes: { data: { role: NUL } }, reason: 'typo' }), 'changes.data.role');
+    expectInvalid(
+      await write(`/v1/events/${target.id}/corrections`, { changes: { data: { role: NUL } }, reason: 'typo' }),
+      'changes.data.role',
+    );
     expectInvalid(await write(`/v1/events/${target.id}/corrections`, { changes: { occurredAt: '2024-10' }, reason: LONE }), 'reason');
     expectInvalid(await write(`/v1/events/${target.id}/retractions`, { reason: `hoax${NUL}` }), 'reason');
     expect(await eventCount()).toBe(before);
@@ -88,15 +99,26 @@ describe('write API: text Postgres cannot store is a 400 with the field path, no
   });
 
   it('given a correction whose data hides a field behind a nested __proto__ (issue 11), then 400 naming that path and nothing recorded', async () => {
-    const target = { ...departedEnvelope(), type: 'revenue.reported', subject: 'org:openai', occurredAt: '2024-10',
-      data: { money: { amount: '3700000000', currency: 'USD' }, period: '2024', basis: 'projected' } };
+    const target = {
+      ...departedEnvelope(),
+      type: 'revenue.reported',
+      subject: 'org:openai',
+      occurredAt: '2024-10',
+      data: { money: { amount: '3700000000', currency: 'USD' }, period: '2024', basis: 'projected' },
+    };
     expect((await write('/v1/events', target)).status).toBe(201);
     const before = await eventCount();
     // Sent as raw JSON text: the body parser makes `__proto__` an own key, as any client's JSON would.
     const hostile = '{"changes":{"data":{"money":{"amount":null,"__proto__":{"amount":"5"}}}},"reason":"typo"}';
     expectInvalid(await write(`/v1/events/${target.id}/corrections`, hostile), 'changes.data.money.__proto__');
-    expectInvalid(await write(`/v1/events/${target.id}/corrections`, '{"changes":{"data":{"constructor":{"prototype":{"x":1}}}},"reason":"typo"}'), 'changes.data.constructor');
-    expectInvalid(await write('/v1/events', JSON.stringify(departedEnvelope()).replace('"data":{', '"data":{"__proto__":{"role":"x"},')), 'data.__proto__');
+    expectInvalid(
+      await write(`/v1/events/${target.id}/corrections`, '{"changes":{"data":{"constructor":{"prototype":{"x":1}}}},"reason":"typo"}'),
+      'changes.data.constructor',
+    );
+    expectInvalid(
+      await write('/v1/events', JSON.stringify(departedEnvelope()).replace('"data":{', '"data":{"__proto__":{"role":"x"},')),
+      'data.__proto__',
+    );
     expect(await eventCount()).toBe(before);
     const events = (await db.pool.query('SELECT data FROM event_store.events WHERE event_id = $1', [target.id])).rows;
     expect(events[0].data.money).toEqual({ amount: '3700000000', currency: 'USD' });
@@ -112,7 +134,12 @@ describe('write API: text Postgres cannot store is a 400 with the field path, no
       const before = await eventCount();
       const res = await write<BatchAnswer>('/v1/events', { events });
       expect(res.status).toBe(200);
-      expect(res.body.results[4]).toMatchObject({ index: 4, id: events[4].id, status: 'rejected', error: { status: 500, code: 'STORE.REJECTED' } });
+      expect(res.body.results[4]).toMatchObject({
+        index: 4,
+        id: events[4].id,
+        status: 'rejected',
+        error: { status: 500, code: 'STORE.REJECTED' },
+      });
       expect(res.body.results[4].error?.message).toContain('refused by the test trigger');
       expect(res.body).toMatchObject({ created: 9, rejected: 1 });
       expect(await eventCount()).toBe(before + 9);

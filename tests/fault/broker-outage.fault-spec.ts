@@ -49,7 +49,14 @@ describe('fault: broker kill -9 and SIGSTOP during ingestion', () => {
   it('keeps answering 2xx, recovers by itself, and the oracle holds', async () => {
     const broker = world.broker!;
     sub = new ResumingSseSubscriber(() => stack.url('query')).start();
-    load = new LoadGenerator({ url: () => stack.url('ingest'), key: stack.key, writers: 3, total: 20000, pauseMs: 60, timeoutMs: 10000 }).start();
+    load = new LoadGenerator({
+      url: () => stack.url('ingest'),
+      key: stack.key,
+      writers: 3,
+      total: 20000,
+      pauseMs: 60,
+      timeoutMs: 10000,
+    }).start();
     await load.reached(60);
 
     // kill -9, down for 5 s, started again on the same data.
@@ -71,22 +78,37 @@ describe('fault: broker kill -9 and SIGSTOP during ingestion', () => {
 
     // Ingestion answered 2xx throughout both outages.
     const during = [...load.attemptsBetween(killedAt, killBack), ...load.attemptsBetween(frozenAt, thawBack)];
-    const failed = during.filter((a) => !isAck(a.outcome)).map((a) => `${a.outcome} after ${((a.at - killedAt) / 1000).toFixed(1)} s: ${JSON.stringify(a.detail)?.slice(0, 200)}`);
+    const failed = during
+      .filter((a) => !isAck(a.outcome))
+      .map((a) => `${a.outcome} after ${((a.at - killedAt) / 1000).toFixed(1)} s: ${JSON.stringify(a.detail)?.slice(0, 200)}`);
     expect(failed).toEqual([]);
     expect(during.length).toBeGreaterThan(0);
 
     // The submissions consumer is back too: a submission sent now is recorded.
     const submitted = loadEnvelope(900001, 'broker-submission');
     await stack.submit([submitted]);
-    await pollUntil(async () => (await world.db.pool.query('SELECT 1 FROM event_store.events WHERE event_id = $1', [submitted.id])).rowCount, { timeoutMs: 60000, what: 'the submission recorded after the outages' });
+    await pollUntil(
+      async () => (await world.db.pool.query('SELECT 1 FROM event_store.events WHERE event_id = $1', [submitted.id])).rowCount,
+      { timeoutMs: 60000, what: 'the submission recorded after the outages' },
+    );
 
-    const result = await checkAll({ storeUrl: world.db.url, brokers: world.brokers, topic: stack.topics.events, load, otherIds: [String(submitted.id)], queryUrl: stack.url('query'), subscribers: [{ subscriber: sub }] });
+    const result = await checkAll({
+      storeUrl: world.db.url,
+      brokers: world.brokers,
+      topic: stack.topics.events,
+      load,
+      otherIds: [String(submitted.id)],
+      queryUrl: stack.url('query'),
+      subscribers: [{ subscriber: sub }],
+    });
     expect(result.problems).toEqual([]);
     expect(stack.exited()).toEqual([]);
     const c = load.counts();
     report(
       `broker-kill: ${c.ack}/${c.attempts} writes 2xx (none failed during the outage); broker back -> all apps ready in ${afterKill.readyS.toFixed(1)} s, read models caught up in ${afterKill.caughtUpS.toFixed(1)} s`,
     );
-    report(`broker-sigstop 15 s: broker thawed -> all apps ready in ${afterFreeze.readyS.toFixed(1)} s, read models caught up in ${afterFreeze.caughtUpS.toFixed(1)} s`);
+    report(
+      `broker-sigstop 15 s: broker thawed -> all apps ready in ${afterFreeze.readyS.toFixed(1)} s, read models caught up in ${afterFreeze.caughtUpS.toFixed(1)} s`,
+    );
   }, 240000);
 });

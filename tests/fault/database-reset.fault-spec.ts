@@ -1,6 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { checkAll, createFaultWorld, FaultStack, FaultWorld, LoadGenerator, loadEnvelope, pollUntil, report, waitCaughtUp } from '@newsroom/testing';
+import {
+  checkAll,
+  createFaultWorld,
+  FaultStack,
+  FaultWorld,
+  LoadGenerator,
+  loadEnvelope,
+  pollUntil,
+  report,
+  waitCaughtUp,
+} from '@newsroom/testing';
 import { dropDatabase, prepareDatabase } from '../../infra/postgres/database';
 
 /**
@@ -36,33 +46,71 @@ describe("fault: database reset against a broker holding another store's events"
   it('the projector was behind at the reset (same topics and group ids): no ghost in any read model', async () => {
     const first = await FaultStack.start({ label: 'db-reset', databaseUrl: world.db.url, brokers: world.brokers });
     stack = first;
-    const old = new LoadGenerator({ url: () => first.url('ingest'), key: first.key, writers: 3, total: 40, envelope: (n) => loadEnvelope(n, 'old-store') }).start();
+    const old = new LoadGenerator({
+      url: () => first.url('ingest'),
+      key: first.key,
+      writers: 3,
+      total: 40,
+      envelope: (n) => loadEnvelope(n, 'old-store'),
+    }).start();
     await old.done();
     await waitCaughtUp(world.db.url, 60000);
     // The projector goes down; 20 more old events reach the topic and are not consumed before the reset.
     await first.stopInstance('projector');
-    const behind = new LoadGenerator({ url: () => first.url('ingest'), key: first.key, writers: 2, total: 20, envelope: (n) => loadEnvelope(100 + n, 'old-store') }).start();
+    const behind = new LoadGenerator({
+      url: () => first.url('ingest'),
+      key: first.key,
+      writers: 2,
+      total: 20,
+      envelope: (n) => loadEnvelope(100 + n, 'old-store'),
+    }).start();
     await behind.done();
     await pollUntil(() => relayCaughtUp(world, first), { timeoutMs: 30000, what: 'the relay published the old events' });
     await first.stop({ deleteTopics: false });
 
     await resetDatabase(world);
 
-    const second = await FaultStack.start({ label: 'db-reset', databaseUrl: world.db.url, brokers: world.brokers, prefix: first.prefix, keys: { write: first.key, read: first.readKey } });
+    const second = await FaultStack.start({
+      label: 'db-reset',
+      databaseUrl: world.db.url,
+      brokers: world.brokers,
+      prefix: first.prefix,
+      keys: { write: first.key, read: first.readKey },
+    });
     stack = second;
-    const fresh = new LoadGenerator({ url: () => second.url('ingest'), key: second.key, writers: 2, total: 10, envelope: (n) => loadEnvelope(n, 'new-store') }).start();
+    const fresh = new LoadGenerator({
+      url: () => second.url('ingest'),
+      key: second.key,
+      writers: 2,
+      total: 10,
+      envelope: (n) => loadEnvelope(n, 'new-store'),
+    }).start();
     await fresh.done();
     expect(fresh.counts()).toMatchObject({ events: 10, ack: 10 });
 
-    const result = await checkAll({ storeUrl: world.db.url, brokers: world.brokers, topic: second.topics.events, load: fresh, catchUpTimeoutMs: 30000 });
-    report(`database-reset (projector behind): 60 old events on the topic (20 unconsumed), 10 new after the reset: ${outcome(result.problems)}`);
+    const result = await checkAll({
+      storeUrl: world.db.url,
+      brokers: world.brokers,
+      topic: second.topics.events,
+      load: fresh,
+      catchUpTimeoutMs: 30000,
+    });
+    report(
+      `database-reset (projector behind): 60 old events on the topic (20 unconsumed), 10 new after the reset: ${outcome(result.problems)}`,
+    );
     expect(result.problems).toEqual([]);
   }, 120000);
 
   it('a projector replays the topic from the beginning after the reset (new group id): no ghost in any read model', async () => {
     const first = await FaultStack.start({ label: 'db-replay', databaseUrl: world.db.url, brokers: world.brokers });
     stack = first;
-    const old = new LoadGenerator({ url: () => first.url('ingest'), key: first.key, writers: 3, total: 40, envelope: (n) => loadEnvelope(n, 'old-store') }).start();
+    const old = new LoadGenerator({
+      url: () => first.url('ingest'),
+      key: first.key,
+      writers: 3,
+      total: 40,
+      envelope: (n) => loadEnvelope(n, 'old-store'),
+    }).start();
     await old.done();
     await waitCaughtUp(world.db.url, 60000);
     await first.stop({ deleteTopics: false });
@@ -78,17 +126,30 @@ describe("fault: database reset against a broker holding another store's events"
       extraEnv: { PROJECTOR_GROUP_ID: `projector-replay-${randomBytes(3).toString('hex')}` },
     });
     stack = second;
-    const fresh = new LoadGenerator({ url: () => second.url('ingest'), key: second.key, writers: 2, total: 10, envelope: (n) => loadEnvelope(n, 'new-store') }).start();
+    const fresh = new LoadGenerator({
+      url: () => second.url('ingest'),
+      key: second.key,
+      writers: 2,
+      total: 10,
+      envelope: (n) => loadEnvelope(n, 'new-store'),
+    }).start();
     await fresh.done();
     expect(fresh.counts()).toMatchObject({ events: 10, ack: 10 });
 
-    const result = await checkAll({ storeUrl: world.db.url, brokers: world.brokers, topic: second.topics.events, load: fresh, catchUpTimeoutMs: 30000 });
+    const result = await checkAll({
+      storeUrl: world.db.url,
+      brokers: world.brokers,
+      topic: second.topics.events,
+      load: fresh,
+      catchUpTimeoutMs: 30000,
+    });
     report(`database-reset (replay from the beginning): 40 old events on the topic, 10 new after the reset: ${outcome(result.problems)}`);
     expect(result.problems).toEqual([]);
   }, 120000);
 });
 
-const outcome = (problems: string[]) => (problems.length ? `FAILS: ${problems.map((p) => p.slice(0, 110)).join(' | ')}` : 'no ghosts, read models equal a rebuild');
+const outcome = (problems: string[]) =>
+  problems.length ? `FAILS: ${problems.map((p) => p.slice(0, 110)).join(' | ')}` : 'no ghosts, read models equal a rebuild';
 
 async function relayCaughtUp(world: FaultWorld, stack: FaultStack): Promise<boolean> {
   const c = new Client({ connectionString: world.db.url });

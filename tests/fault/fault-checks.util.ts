@@ -11,7 +11,11 @@ export const seconds = (ms: number) => (ms / 1000).toFixed(1);
  * first occurrences only (a republish after a crash may repeat a suffix, never reorder), are 1, 2, 3... with no
  * hole. Returns readable problems (empty when it holds) and the number of keys checked.
  */
-export async function checkTopicStreamOrder(brokers: string[], topic: string, timeoutMs = 60000): Promise<{ problems: string[]; keys: number }> {
+export async function checkTopicStreamOrder(
+  brokers: string[],
+  topic: string,
+  timeoutMs = 60000,
+): Promise<{ problems: string[]; keys: number }> {
   const versions = new Map<string, number[]>();
   await forEachTopicMessage(
     brokers,
@@ -34,7 +38,10 @@ export async function checkTopicStreamOrder(brokers: string[], topic: string, ti
       firsts.push(v);
     }
     const bad = firsts.findIndex((v, i) => v !== i + 1);
-    if (bad >= 0) problems.push(`${key}: stream versions on ${topic} in order ${firsts.slice(Math.max(0, bad - 2), bad + 3).join(',')} (expected ${bad + 1} at ${bad})`);
+    if (bad >= 0)
+      problems.push(
+        `${key}: stream versions on ${topic} in order ${firsts.slice(Math.max(0, bad - 2), bad + 3).join(',')} (expected ${bad + 1} at ${bad})`,
+      );
   }
   return { problems: problems.slice(0, 10), keys: versions.size };
 }
@@ -119,7 +126,8 @@ export class StormClient {
     const target = BigInt(position);
     const started = Date.now();
     while (!(this.lastPosition && BigInt(this.lastPosition) >= target)) {
-      if (Date.now() - started > timeoutMs) throw new Error(`${this.transport} client stopped at ${this.lastPosition} short of ${position}`);
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`${this.transport} client stopped at ${this.lastPosition} short of ${position}`);
       await this.session(Math.max(500, timeoutMs - (Date.now() - started)), target);
     }
   }
@@ -206,7 +214,8 @@ export function checkSequence(who: string, seen: string[], expected: string[]): 
   let disorder = 0;
   for (let i = 1; i < seen.length; i++) if (BigInt(seen[i]) <= BigInt(seen[i - 1])) disorder++;
   if (dupes.length) problems.push(`${who}: ${dupes.length} items more than once (${dupes.slice(0, 5).join(',')})`);
-  if (missing.length) problems.push(`${who}: ${missing.length} of ${expected.length} items never delivered (${missing.slice(0, 5).join(',')})`);
+  if (missing.length)
+    problems.push(`${who}: ${missing.length} of ${expected.length} items never delivered (${missing.slice(0, 5).join(',')})`);
   if (disorder) problems.push(`${who}: ${disorder} items out of order`);
   return problems;
 }
@@ -243,7 +252,11 @@ export async function describePipeline(storeUrl: string, apps: Array<{ name: str
  * After the load stopped: waits until the relay (its checkpoint) and the projector (the feed watermark) each reach
  * the store's head, and says when each did (ms since `since`). Throws after `timeoutMs` with where they stand.
  */
-export async function waitRelayAndProjector(storeUrl: string, since: number, timeoutMs: number): Promise<{ relayMs: number; projectorMs: number }> {
+export async function waitRelayAndProjector(
+  storeUrl: string,
+  since: number,
+  timeoutMs: number,
+): Promise<{ relayMs: number; projectorMs: number }> {
   const client = new Client({ connectionString: storeUrl });
   await client.connect();
   const started = Date.now();

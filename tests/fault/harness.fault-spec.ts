@@ -64,6 +64,8 @@ describe('fault harness: own cluster, own broker, the four apps, load and oracle
     await sub.stop();
     const seen = checkSubscriber(sub, expected);
     expect(seen.problems).toEqual([]);
-    report(`harness: ${store.stats.stored} events, caught up ${caughtUpMs} ms after the load, ${models.stats.rows} read-model rows equal a rebuild, subscriber saw ${seen.stats.seen}`);
+    report(
+      `harness: ${store.stats.stored} events, caught up ${caughtUpMs} ms after the load, ${models.stats.rows} read-model rows equal a rebuild, subscriber saw ${seen.stats.seen}`,
+    );
   }, 90000);
 });

@@ -48,7 +48,9 @@ describe('fault: kill -9 of ingest mid-request, restart, retry with the same ids
     const c = load.counts();
     const a = result.stats.a as { stored: number };
     // A retry answered 200 (duplicate) means the killed process had committed the event before dying.
-    const committedUnanswered = [...load.submissions.values()].filter((s) => s.attempts.length > 1 && s.attempts.some((t) => t.outcome === 200)).length;
+    const committedUnanswered = [...load.submissions.values()].filter(
+      (s) => s.attempts.length > 1 && s.attempts.some((t) => t.outcome === 200),
+    ).length;
     report(
       `ingest-kill: 2 kills -9 under 8 writers; ${afterLoad.network + afterLoad.timeout} requests without an answer, ${afterLoad.c5xx} 5xx, ` +
         `all retried (${c.retried} events) -> ${a.stored} stored exactly once (${committedUnanswered} had been committed before the kill and were answered duplicate on retry); ` +

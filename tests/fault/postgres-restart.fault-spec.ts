@@ -38,7 +38,15 @@ describe('fault: Postgres restart during ingestion', () => {
   it('answers 503 problem+json while down, recovers by itself, and the oracle holds', async () => {
     const pg = world.pg!;
     sub = new ResumingSseSubscriber(() => stack.url('query')).start();
-    load = new LoadGenerator({ url: () => stack.url('ingest'), key: stack.key, writers: 3, total: 20000, pauseMs: 20, timeoutMs: 10000, pauseAfterFailureMs: 100 }).start();
+    load = new LoadGenerator({
+      url: () => stack.url('ingest'),
+      key: stack.key,
+      writers: 3,
+      total: 20000,
+      pauseMs: 20,
+      timeoutMs: 10000,
+      pauseAfterFailureMs: 100,
+    }).start();
     await load.reached(80);
 
     const stoppingAt = Date.now();
@@ -58,7 +66,14 @@ describe('fault: Postgres restart during ingestion', () => {
     // Requests made entirely while Postgres was down: each a 503 problem+json with Retry-After (not a hang, not a 2xx).
     const whileDown = load.attemptsBetween(downAt, startingAt).filter((a) => a.at + a.ms < startingAt);
     const wrong = whileDown
-      .filter((a) => !(a.outcome === 503 && /application\/problem\+json/.test(a.contentType ?? '') && (a.detail as { retryAfter?: string })?.retryAfter))
+      .filter(
+        (a) =>
+          !(
+            a.outcome === 503 &&
+            /application\/problem\+json/.test(a.contentType ?? '') &&
+            (a.detail as { retryAfter?: string })?.retryAfter
+          ),
+      )
       .map((a) => `${a.outcome} (${a.contentType}, ${a.ms} ms): ${JSON.stringify(a.detail)?.slice(0, 200)}`);
     expect(whileDown.length).toBeGreaterThan(0);
     expect(wrong).toEqual([]);
@@ -70,7 +85,14 @@ describe('fault: Postgres restart during ingestion', () => {
 
     // The refused writes, retried with the same ids, land once; nothing answered 2xx was lost.
     expect(await load.retryUnanswered({ rounds: 10, pauseMs: 500 })).toBe(0);
-    const result = await checkAll({ storeUrl: world.db.url, brokers: world.brokers, topic: stack.topics.events, load, queryUrl: stack.url('query'), subscribers: [{ subscriber: sub }] });
+    const result = await checkAll({
+      storeUrl: world.db.url,
+      brokers: world.brokers,
+      topic: stack.topics.events,
+      load,
+      queryUrl: stack.url('query'),
+      subscribers: [{ subscriber: sub }],
+    });
     expect(result.problems).toEqual([]);
     const c = load.counts();
     report(

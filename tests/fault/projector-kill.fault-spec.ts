@@ -1,5 +1,16 @@
 import { Client } from 'pg';
-import { checkAll, createFaultWorld, FaultStack, FaultWorld, LoadGenerator, loadEnvelope, pollUntil, report, ResumingSseSubscriber, waitCaughtUp } from '@newsroom/testing';
+import {
+  checkAll,
+  createFaultWorld,
+  FaultStack,
+  FaultWorld,
+  LoadGenerator,
+  loadEnvelope,
+  pollUntil,
+  report,
+  ResumingSseSubscriber,
+  waitCaughtUp,
+} from '@newsroom/testing';
 
 /**
  * Scenario 5 of issue 10: kill -9 of a projector mid-batch, then a rebalance storm (three instances in one group,
@@ -74,10 +85,20 @@ describe('fault: kill -9 of a projector mid-batch and a rebalance storm', () => 
     const lastHead = (await world.db.pool.query('SELECT max(global_position)::text AS h FROM event_store.events')).rows[0].h;
     const caughtUpMs = await waitCaughtUp(world.db.url, 90000, lastHead);
 
-    const result = await checkAll({ storeUrl: world.db.url, brokers: world.brokers, topic: stack.topics.events, load, queryUrl: stack.url('query'), subscribers: [{ subscriber: sub }] });
+    const result = await checkAll({
+      storeUrl: world.db.url,
+      brokers: world.brokers,
+      topic: stack.topics.events,
+      load,
+      queryUrl: stack.url('query'),
+      subscribers: [{ subscriber: sub }],
+    });
     expect(result.problems).toEqual([]);
     expect(stack.exited()).toEqual([]);
-    const { rows } = await world.db.pool.query('SELECT count(DISTINCT partition)::int AS partitions FROM read_model.projection_checkpoints WHERE topic = $1', [stack.topics.events]);
+    const { rows } = await world.db.pool.query(
+      'SELECT count(DISTINCT partition)::int AS partitions FROM read_model.projection_checkpoints WHERE topic = $1',
+      [stack.topics.events],
+    );
     report(
       `projector-kill: kill -9 mid-batch (restart ready in ${(restartMs / 1000).toFixed(1)} s), then a ${cycles}-cycle rebalance storm of 3 instances (${stormS.toFixed(1)} s); ` +
         `${(result.stats.a as { stored: number }).stored} events, ${rows[0].partitions} partitions checkpointed; read models caught up ${(caughtUpMs / 1000).toFixed(1)} s after the storm, equal to a rebuild`,

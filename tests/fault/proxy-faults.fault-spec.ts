@@ -62,7 +62,12 @@ describe('fault: latency, resets and blackholes between the apps and the broker 
     pgProxy = await TcpProxy.start(world!.pg!.port);
     const proxied = new URL(world!.db.url);
     proxied.port = String(pgProxy.port);
-    stack = await FaultStack.start({ label: 'proxy-faults', databaseUrl: proxied.toString(), brokers: cluster!.brokers.split(','), extraEnv: PG_TIMEOUTS });
+    stack = await FaultStack.start({
+      label: 'proxy-faults',
+      databaseUrl: proxied.toString(),
+      brokers: cluster!.brokers.split(','),
+      extraEnv: PG_TIMEOUTS,
+    });
     report(`proxy-faults: Postgres, broker, proxies and the four apps up in ${seconds(Date.now() - started)} s`);
   }, 240_000);
 
@@ -127,7 +132,9 @@ describe('fault: latency, resets and blackholes between the apps and the broker 
       for (const p of phases) {
         const attempts = load.attemptsBetween(p.from, p.to);
         const hung = attempts.filter((a) => a.outcome === 'timeout').map((a) => `+${seconds(a.at - p.from)} s`);
-        report(`proxy-faults ${p.name}: writes ${summary(attempts)}${hung.length ? `; timed out: started ${hung.join(', ')} into the phase` : ''}`);
+        report(
+          `proxy-faults ${p.name}: writes ${summary(attempts)}${hung.length ? `; timed out: started ${hung.join(', ')} into the phase` : ''}`,
+        );
       }
       report(
         `proxy-faults caught up ${seconds(caughtUpAfterHeal)} s after the last heal (${seconds(caughtUpMs)} s after the load and its retries); ` +
@@ -154,8 +161,20 @@ describe('fault: latency, resets and blackholes between the apps and the broker 
       // Graceful: every answer is a 2xx or a clean 503 (problem+json with Retry-After); none hung to the client's timeout.
       const unclean = load
         .attemptsBetween(0, Number.MAX_SAFE_INTEGER)
-        .filter((a) => !isAck(a.outcome) && !(a.outcome === 503 && a.contentType?.includes('problem+json') && (a.detail as { retryAfter?: unknown } | undefined)?.retryAfter));
-      expect(unclean.map((a) => `${a.outcome} after ${a.ms} ms at ${new Date(a.at).toISOString()}: ${JSON.stringify(a.detail).slice(0, 200)}`).slice(0, 10)).toEqual([]);
+        .filter(
+          (a) =>
+            !isAck(a.outcome) &&
+            !(
+              a.outcome === 503 &&
+              a.contentType?.includes('problem+json') &&
+              (a.detail as { retryAfter?: unknown } | undefined)?.retryAfter
+            ),
+        );
+      expect(
+        unclean
+          .map((a) => `${a.outcome} after ${a.ms} ms at ${new Date(a.at).toISOString()}: ${JSON.stringify(a.detail).slice(0, 200)}`)
+          .slice(0, 10),
+      ).toEqual([]);
     } finally {
       kafkaProxy!.heal();
       pgProxy!.heal();

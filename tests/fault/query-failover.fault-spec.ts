@@ -84,7 +84,10 @@ describe('fault: kill -9 one of two query instances', () => {
           `${expected.length} items, ${subsA.map((s) => s.reconnects).join(',')} reconnects on A, ${subsB.map((s) => s.reconnects).join(',')} on B`,
       );
       for (const [i, sub] of all.entries()) {
-        expect({ subscriber: i, problems: checkSubscriber(sub, i % 6 < 4 ? expected : expectedFiltered).problems }).toEqual({ subscriber: i, problems: [] });
+        expect({ subscriber: i, problems: checkSubscriber(sub, i % 6 < 4 ? expected : expectedFiltered).problems }).toEqual({
+          subscriber: i,
+          problems: [],
+        });
       }
       // Both instances' clients ended with the very same sequence.
       expect(subsA[0].positions).toEqual(subsB[0].positions);

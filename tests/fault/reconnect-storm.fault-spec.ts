@@ -1,4 +1,14 @@
-import { createFaultWorld, FaultStack, FaultWorld, feedPositions, LoadGenerator, pollUntil, report, sleep, waitCaughtUp } from '@newsroom/testing';
+import {
+  createFaultWorld,
+  FaultStack,
+  FaultWorld,
+  feedPositions,
+  LoadGenerator,
+  pollUntil,
+  report,
+  sleep,
+  waitCaughtUp,
+} from '@newsroom/testing';
 import { checkSequence, metricValue, seconds, StormClient } from './fault-checks.util';
 
 /**
@@ -33,7 +43,10 @@ describe('fault: SSE and WebSocket reconnect storm with resume', () => {
     // Baseline after a warm-up connection of each kind (first use loads code and allocates pools).
     const warm = [new StormClient(query, 'sse'), new StormClient(query, 'ws')];
     await Promise.all(warm.map((c) => c.finish('0', 3000).catch(() => undefined)));
-    await pollUntil(async () => (await metricValue(query, 'feed_subscriptions_open')) === 0, { timeoutMs: 15000, what: 'no subscription open' });
+    await pollUntil(async () => (await metricValue(query, 'feed_subscriptions_open')) === 0, {
+      timeoutMs: 15000,
+      what: 'no subscription open',
+    });
     const base = {
       handles: await metricValue(query, 'nodejs_active_handles_total'),
       rss: await metricValue(query, 'process_resident_memory_bytes'),

@@ -1,5 +1,15 @@
 import { Client } from 'pg';
-import { checkAll, createFaultWorld, FaultStack, FaultWorld, LoadGenerator, loadEnvelope, pollUntil, report, ResumingSseSubscriber } from '@newsroom/testing';
+import {
+  checkAll,
+  createFaultWorld,
+  FaultStack,
+  FaultWorld,
+  LoadGenerator,
+  loadEnvelope,
+  pollUntil,
+  report,
+  ResumingSseSubscriber,
+} from '@newsroom/testing';
 
 /**
  * Scenario 2 of issue 10: kill -9 of the relay between the broker's acknowledgement and its checkpoint, repeatedly
@@ -25,7 +35,10 @@ describe('fault: kill -9 of the relay between the broker ack and the checkpoint'
   /** Locks the checkpoint row, waits until the relay blocks on saving it (after a publish), kills it there. */
   async function killBetweenAckAndCheckpoint(load: LoadGenerator): Promise<{ checkpoint: string; restartMs: number }> {
     const topic = stack.topics.events;
-    await pollUntil(async () => (await world.db.pool.query('SELECT 1 FROM event_store.relay_checkpoints WHERE name = $1', [topic])).rowCount, { timeoutMs: 30000, what: 'a relay checkpoint' });
+    await pollUntil(
+      async () => (await world.db.pool.query('SELECT 1 FROM event_store.relay_checkpoints WHERE name = $1', [topic])).rowCount,
+      { timeoutMs: 30000, what: 'a relay checkpoint' },
+    );
     const lock = new Client({ connectionString: world.db.url });
     await lock.connect();
     try {
@@ -70,7 +83,14 @@ describe('fault: kill -9 of the relay between the broker ack and the checkpoint'
     expect(load.counts()).toMatchObject({ c4xx: 0, c5xx: 0, network: 0, timeout: 0 });
     expect(load.counts().ack).toBeGreaterThanOrEqual(600);
 
-    const result = await checkAll({ storeUrl: world.db.url, brokers: world.brokers, topic: stack.topics.events, load, queryUrl: stack.url('query'), subscribers: [{ subscriber: sub }] });
+    const result = await checkAll({
+      storeUrl: world.db.url,
+      brokers: world.brokers,
+      topic: stack.topics.events,
+      load,
+      queryUrl: stack.url('query'),
+      subscribers: [{ subscriber: sub }],
+    });
     expect(result.problems).toEqual([]);
     // The fault did land between the ack and the checkpoint: some events are on Kafka twice.
     const b = result.stats.b as { messages: number; distinct: number; redelivered: number };

@@ -7,14 +7,28 @@ describe('resolveConfig', () => {
   const root = mkdtempSync(join(tmpdir(), 'cli-root-'));
 
   it('defaults to the ports npm start uses and no key', () => {
-    expect(resolveConfig({}, {}, root)).toEqual({ ingestUrl: 'http://127.0.0.1:3001', queryUrl: 'http://127.0.0.1:3000', key: undefined, keySource: 'none' });
+    expect(resolveConfig({}, {}, root)).toEqual({
+      ingestUrl: 'http://127.0.0.1:3001',
+      queryUrl: 'http://127.0.0.1:3000',
+      key: undefined,
+      keySource: 'none',
+    });
     expect(resolveConfig({}, { INGEST_PORT: '4001' }, root).ingestUrl).toBe('http://127.0.0.1:4001');
   });
 
   it('flags win over the environment; NEWSROOM_URL serves both; the development key is the last resort', () => {
     const env = { NEWSROOM_URL: 'https://news.example/', NEWSROOM_QUERY_URL: 'http://q:1', NEWSROOM_API_KEY: 'from-env' };
-    expect(resolveConfig({}, env, root)).toMatchObject({ ingestUrl: 'https://news.example', queryUrl: 'http://q:1', key: 'from-env', keySource: 'NEWSROOM_API_KEY' });
-    expect(resolveConfig({ queryUrl: 'http://flag', key: 'k' }, env, root)).toMatchObject({ queryUrl: 'http://flag', key: 'k', keySource: '--key' });
+    expect(resolveConfig({}, env, root)).toMatchObject({
+      ingestUrl: 'https://news.example',
+      queryUrl: 'http://q:1',
+      key: 'from-env',
+      keySource: 'NEWSROOM_API_KEY',
+    });
+    expect(resolveConfig({ queryUrl: 'http://flag', key: 'k' }, env, root)).toMatchObject({
+      queryUrl: 'http://flag',
+      key: 'k',
+      keySource: '--key',
+    });
     mkdirSync(join(root, '.run'));
     writeFileSync(join(root, '.run', 'dev-api-key'), 'dev-123\n');
     expect(resolveConfig({}, {}, root)).toMatchObject({ key: 'dev-123', keySource: '.run/dev-api-key' });

@@ -18,7 +18,7 @@ export function buildProgram(): Command {
     .option('--url <url>', 'one base URL serving both, e.g. behind a proxy (env NEWSROOM_URL)')
     .option('--key <secret>', 'API key (env NEWSROOM_API_KEY; default: the development key in .run/dev-api-key)')
     .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', '\nRun `newsroom <command> --help` for a command\'s options and examples.');
+    .addHelpText('after', "\nRun `newsroom <command> --help` for a command's options and examples.");
   const config = (): CliConfig => resolveConfig(program.opts<GlobalOptions>());
   registerIngest(program, config);
   registerCorrect(program, config);

@@ -5,8 +5,19 @@ import { Pool } from 'pg';
 import { PgEventStore } from '@newsroom/event-store';
 import { KafkaClient, kafkaSasl } from '@newsroom/messaging';
 import {
-  API_KEY_RING, ApiKeyGuard, apiKeyRingFromConfig, createPgPool, HealthModule, loggingModule, MetricsModule,
-  poolCloserProvider, ProblemFilter, rateLimitGuardProvider, REQUIRE_READ_KEY, TokenBuckets, isWrite,
+  API_KEY_RING,
+  ApiKeyGuard,
+  apiKeyRingFromConfig,
+  createPgPool,
+  HealthModule,
+  loggingModule,
+  MetricsModule,
+  poolCloserProvider,
+  ProblemFilter,
+  rateLimitGuardProvider,
+  REQUIRE_READ_KEY,
+  TokenBuckets,
+  isWrite,
 } from '@newsroom/platform';
 import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
 import { AttachSourceHandler } from './events/attach-source/attach-source.handler';
@@ -58,8 +69,21 @@ class IngestCoreModule {
         { provide: EVENT_STORE, useExisting: PgEventStore },
         // Closes the pool on shutdown once in-flight appends are done (pg waits for checked-out clients).
         poolCloserProvider(PG_POOL),
-        { provide: EventWriter, inject: [EVENT_STORE], useFactory: (store: IngestEventStore) => new EventWriter(store, config.NEWSROOM_MAX_EVENT_BYTES) },
-        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-ingest', brokers: config.KAFKA_BROKERS, sasl: kafkaSasl(config), maxEventBytes: config.NEWSROOM_MAX_EVENT_BYTES }) },
+        {
+          provide: EventWriter,
+          inject: [EVENT_STORE],
+          useFactory: (store: IngestEventStore) => new EventWriter(store, config.NEWSROOM_MAX_EVENT_BYTES),
+        },
+        {
+          provide: KAFKA,
+          useFactory: () =>
+            new KafkaClient({
+              clientId: 'newsroom-ingest',
+              brokers: config.KAFKA_BROKERS,
+              sasl: kafkaSasl(config),
+              maxEventBytes: config.NEWSROOM_MAX_EVENT_BYTES,
+            }),
+        },
         { provide: API_KEY_RING, useValue: apiKeyRingFromConfig(config) },
         { provide: REQUIRE_READ_KEY, useValue: config.NEWSROOM_REQUIRE_READ_KEY },
         SubmissionsConsumer,
@@ -88,7 +112,16 @@ export class IngestModule {
           ],
         }),
       ],
-      controllers: [EventsController, StoriesController, CorrectionsController, RetractionsController, EntityAliasesController, SourcesController, GetEventController, StreamsController],
+      controllers: [
+        EventsController,
+        StoriesController,
+        CorrectionsController,
+        RetractionsController,
+        EntityAliasesController,
+        SourcesController,
+        GetEventController,
+        StreamsController,
+      ],
       providers: [
         RecordEventsHandler,
         RecordBatchHandler,

@@ -34,7 +34,11 @@ describe('ingest: NEWSROOM_MAX_EVENT_BYTES bounds each event (413 with the path,
     departedEnvelope({
       id,
       subject: 'person:size-limit',
-      sources: Array.from({ length: 40 }, (_, i) => ({ outlet: 'Example Daily', language: 'en', quote: 'x'.repeat(Math.floor(chars / 40) + (i < chars % 40 ? 1 : 0)) })),
+      sources: Array.from({ length: 40 }, (_, i) => ({
+        outlet: 'Example Daily',
+        language: 'en',
+        quote: 'x'.repeat(Math.floor(chars / 40) + (i < chars % 40 ? 1 : 0)),
+      })),
     });
 
   beforeAll(async () => {
@@ -48,7 +52,12 @@ describe('ingest: NEWSROOM_MAX_EVENT_BYTES bounds each event (413 with the path,
       LOG_LEVEL: 'silent',
     });
     initMetrics('ingest-size-test');
-    app = await bootstrapHttp(IngestModule.forRoot(config), { service: 'ingest', port: 0, host: '127.0.0.1', bodyLimit: config.INGEST_BODY_LIMIT });
+    app = await bootstrapHttp(IngestModule.forRoot(config), {
+      service: 'ingest',
+      port: 0,
+      host: '127.0.0.1',
+      bodyLimit: config.INGEST_BODY_LIMIT,
+    });
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   });
   afterAll(async () => {
@@ -88,11 +97,17 @@ describe('ingest: NEWSROOM_MAX_EVENT_BYTES bounds each event (413 with the path,
     const res = await post({ events: [departedEnvelope(), withQuotes('00000000-0000-4000-8000-000000000002', 80000)] });
     expect(res.status).toBe(200);
     expect(res.body.results[0].status).toBe('created');
-    expect(res.body.results[1]).toMatchObject({ index: 1, status: 'rejected', error: { status: 413, code: 'EVENT.TOO_LARGE', errors: [{ path: 'sources' }] } });
+    expect(res.body.results[1]).toMatchObject({
+      index: 1,
+      status: 'rejected',
+      error: { status: 413, code: 'EVENT.TOO_LARGE', errors: [{ path: 'sources' }] },
+    });
   });
 
   it('answers a body over the derived limit with 413 before parsing it', async () => {
-    const res = await post({ events: [withQuotes('00000000-0000-4000-8000-000000000003', 70000), withQuotes('00000000-0000-4000-8000-000000000004', 70000)] });
+    const res = await post({
+      events: [withQuotes('00000000-0000-4000-8000-000000000003', 70000), withQuotes('00000000-0000-4000-8000-000000000004', 70000)],
+    });
     expect(res.status).toBe(413);
     expect(res.body.code).toBe('REQUEST.TOO_LARGE');
   });

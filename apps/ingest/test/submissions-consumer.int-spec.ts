@@ -17,21 +17,38 @@ describe('Kafka submissions: newsroom.submissions.v1 -> event store, rejects -> 
   const counted: Record<SubmissionOutcome, number> = { accepted: 0, duplicate: 0, rejected: 0 };
 
   const processorOn = (pool: Pool) =>
-    new SubmissionBatchProcessor((cmd) => new RecordEventsHandler(new EventWriter(new PgEventStore(pool))).execute(cmd), kafka, topics.submissionsDlq, (o, n) => (counted[o] += n));
+    new SubmissionBatchProcessor(
+      (cmd) => new RecordEventsHandler(new EventWriter(new PgEventStore(pool))).execute(cmd),
+      kafka,
+      topics.submissionsDlq,
+      (o, n) => (counted[o] += n),
+    );
   const publish = (value: unknown, headers: Record<string, string> = {}, key = 'k') =>
     kafka.publish(topics.submissions, [{ key, value: typeof value === 'string' ? value : JSON.stringify(value), headers }]);
   const rows = async (ids?: string[]) =>
-    (await db.pool.query(`SELECT event_id, metadata, sources FROM event_store.events ${ids ? 'WHERE event_id = ANY($1::uuid[])' : ''}`, ids ? [ids] : [])).rows;
+    (
+      await db.pool.query(
+        `SELECT event_id, metadata, sources FROM event_store.events ${ids ? 'WHERE event_id = ANY($1::uuid[])' : ''}`,
+        ids ? [ids] : [],
+      )
+    ).rows;
   const handled = () => counted.accepted + counted.duplicate + counted.rejected;
 
   beforeAll(async () => {
     db = await createTestDatabase('submissions');
     kafka = testKafka('submissions-test');
-    await kafka.ensureTopics([{ topic: topics.submissions, partitions: 3 }, { topic: topics.submissionsDlq, partitions: 1 }]);
+    await kafka.ensureTopics([
+      { topic: topics.submissions, partitions: 3 },
+      { topic: topics.submissionsDlq, partitions: 1 },
+    ]);
     processor = processorOn(db.pool);
     consumers.push(
       kafka.consumer({ groupId: `ingest-${randomUUID()}`, topics: [topics.submissions], handler: (b) => processor.handleBatch(b) }),
-      kafka.consumer({ groupId: `dlq-reader-${randomUUID()}`, topics: [topics.submissionsDlq], handler: async (b) => void dead.push(...b.messages) }),
+      kafka.consumer({
+        groupId: `dlq-reader-${randomUUID()}`,
+        topics: [topics.submissionsDlq],
+        handler: async (b) => void dead.push(...b.messages),
+      }),
     );
     await Promise.all(consumers.map((c) => c.start()));
   });
@@ -51,14 +68,25 @@ describe('Kafka submissions: newsroom.submissions.v1 -> event store, rejects -> 
     await pollUntil(() => handled() >= before + 2, { what: 'both copies handled' });
     const recorded = await rows([envelope.id]);
     expect(recorded).toHaveLength(1);
-    expect(recorded[0].metadata).toEqual({ correlationId: 'kafka-corr-1', causationId: 'kafka-cause-1', actor: `kafka:${topics.submissions}` });
+    expect(recorded[0].metadata).toEqual({
+      correlationId: 'kafka-corr-1',
+      causationId: 'kafka-cause-1',
+      actor: `kafka:${topics.submissions}`,
+    });
     expect(counted.duplicate).toBeGreaterThanOrEqual(1);
   });
 
   it('gives a submission without id an id from its position, so a redelivered message is a duplicate', async () => {
     const { id: _id, ...envelope } = departedEnvelope();
     const before = (await rows()).length;
-    const message: IncomingMessage = { topic: topics.submissions, partition: 1, offset: '4242', key: null, headers: {}, value: Buffer.from(JSON.stringify(envelope)) };
+    const message: IncomingMessage = {
+      topic: topics.submissions,
+      partition: 1,
+      offset: '4242',
+      key: null,
+      headers: {},
+      value: Buffer.from(JSON.stringify(envelope)),
+    };
     await processor.handleBatch({ topic: topics.submissions, partition: 1, messages: [message] });
     const duplicatesBefore = counted.duplicate;
     await processor.handleBatch({ topic: topics.submissions, partition: 1, messages: [message] });
@@ -71,20 +99,39 @@ describe('Kafka submissions: newsroom.submissions.v1 -> event store, rejects -> 
     await publish(taken);
     await pollUntil(async () => (await rows([taken.id])).length === 1, { what: 'the first use of the id' });
     const before = (await rows()).length;
-    const floatMoney = { ...departedEnvelope(), type: 'revenue.reported', subject: 'org:openai', data: { money: { amount: 1.5, currency: 'USD' }, period: '2024', basis: 'actual' } };
-    const unfiled = { id: randomUUID(), type: 'lawsuit.status_changed', subject: `case:never-filed-${randomUUID().slice(0, 6)}`, occurredAt: '2024-11', data: { status: 'dismissed' }, sources: [{ outlet: 'Example', language: 'en' }] };
+    const floatMoney = {
+      ...departedEnvelope(),
+      type: 'revenue.reported',
+      subject: 'org:openai',
+      data: { money: { amount: 1.5, currency: 'USD' }, period: '2024', basis: 'actual' },
+    };
+    const unfiled = {
+      id: randomUUID(),
+      type: 'lawsuit.status_changed',
+      subject: `case:never-filed-${randomUUID().slice(0, 6)}`,
+      occurredAt: '2024-11',
+      data: { status: 'dismissed' },
+      sources: [{ outlet: 'Example', language: 'en' }],
+    };
     const conflict = { ...taken, data: { ...taken.data, reason: 'fired' } };
     await publish('{"type": "executive.departed",', { 'correlation-id': 'bad-json-1' }, 'key-bad-json');
     await publish(floatMoney, {}, 'key-float');
     await publish(unfiled, {}, 'key-unfiled');
     await publish(conflict, {}, 'key-conflict');
 
-    const letters = await pollUntil(() => {
-      const mine = dead.filter((m) => ['key-bad-json', 'key-float', 'key-unfiled', 'key-conflict'].includes(m.key ?? ''));
-      return mine.length >= 4 ? mine : null;
-    }, { what: 'four dead letters' });
+    const letters = await pollUntil(
+      () => {
+        const mine = dead.filter((m) => ['key-bad-json', 'key-float', 'key-unfiled', 'key-conflict'].includes(m.key ?? ''));
+        return mine.length >= 4 ? mine : null;
+      },
+      { what: 'four dead letters' },
+    );
     const byKey = Object.fromEntries(letters.map((m) => [m.key, m]));
-    expect(byKey['key-bad-json'].headers).toMatchObject({ 'error-code': 'REQUEST.MALFORMED_JSON', 'error-status': '400', 'correlation-id': 'bad-json-1' });
+    expect(byKey['key-bad-json'].headers).toMatchObject({
+      'error-code': 'REQUEST.MALFORMED_JSON',
+      'error-status': '400',
+      'correlation-id': 'bad-json-1',
+    });
     expect(byKey['key-bad-json'].value.toString()).toBe('{"type": "executive.departed",');
     expect(byKey['key-float'].headers['error-code']).toBe('REQUEST.INVALID');
     expect(JSON.parse(byKey['key-float'].headers['error-paths']).map((e: { path: string }) => e.path)).toContain('data.money.amount');
@@ -106,10 +153,19 @@ describe('Kafka submissions: newsroom.submissions.v1 -> event store, rejects -> 
     const offline = processorOn(down);
     const dlqBefore = await kafka.topicOffsets(topics.submissionsDlq);
     const messages: IncomingMessage[] = [
-      { topic: topics.submissions, partition: 0, offset: '9000', key: 'x', headers: {}, value: Buffer.from(JSON.stringify(departedEnvelope())) },
+      {
+        topic: topics.submissions,
+        partition: 0,
+        offset: '9000',
+        key: 'x',
+        headers: {},
+        value: Buffer.from(JSON.stringify(departedEnvelope())),
+      },
       { topic: topics.submissions, partition: 0, offset: '9001', key: 'y', headers: {}, value: Buffer.from('not json') },
     ];
-    await expect(offline.handleBatch({ topic: topics.submissions, partition: 0, messages })).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    await expect(offline.handleBatch({ topic: topics.submissions, partition: 0, messages })).rejects.toBeInstanceOf(
+      EventStoreUnavailableError,
+    );
     expect(await kafka.topicOffsets(topics.submissionsDlq)).toEqual(dlqBefore);
     await down.end();
   });

@@ -19,25 +19,44 @@ describe('Kafka submissions: a poisoned message is isolated, its partition moves
   const dead: IncomingMessage[] = [];
 
   const recorded = async (ids: string[]) =>
-    (await db.pool.query('SELECT event_id FROM event_store.events WHERE event_id = ANY($1::uuid[])', [ids])).rows.map((r) => r.event_id as string);
+    (await db.pool.query('SELECT event_id FROM event_store.events WHERE event_id = ANY($1::uuid[])', [ids])).rows.map(
+      (r) => r.event_id as string,
+    );
   // One key: every message of a test lands on the same partition, in this order.
   const publishInOrder = (key: string, values: unknown[]) =>
-    kafka.publish(topics.submissions, values.map((v) => ({ key, value: JSON.stringify(v), headers: { 'correlation-id': `poison-${key}` } })));
+    kafka.publish(
+      topics.submissions,
+      values.map((v) => ({ key, value: JSON.stringify(v), headers: { 'correlation-id': `poison-${key}` } })),
+    );
   const lettersFor = (key: string, n: number) =>
-    pollUntil(() => {
-      const mine = dead.filter((m) => m.key === key);
-      return mine.length >= n ? mine : null;
-    }, { what: `${n} dead letters for ${key}`, timeoutMs: 30000 });
+    pollUntil(
+      () => {
+        const mine = dead.filter((m) => m.key === key);
+        return mine.length >= n ? mine : null;
+      },
+      { what: `${n} dead letters for ${key}`, timeoutMs: 30000 },
+    );
 
   beforeAll(async () => {
     db = await createTestDatabase('poison');
     kafka = testKafka('poison-test');
-    await kafka.ensureTopics([{ topic: topics.submissions, partitions: 2 }, { topic: topics.submissionsDlq, partitions: 1 }]);
+    await kafka.ensureTopics([
+      { topic: topics.submissions, partitions: 2 },
+      { topic: topics.submissionsDlq, partitions: 1 },
+    ]);
     const store = new PgEventStore(db.pool);
-    const processor = new SubmissionBatchProcessor((cmd) => new RecordEventsHandler(new EventWriter(store)).execute(cmd), kafka, topics.submissionsDlq);
+    const processor = new SubmissionBatchProcessor(
+      (cmd) => new RecordEventsHandler(new EventWriter(store)).execute(cmd),
+      kafka,
+      topics.submissionsDlq,
+    );
     consumers.push(
       kafka.consumer({ groupId: `ingest-${randomUUID()}`, topics: [topics.submissions], handler: (b) => processor.handleBatch(b) }),
-      kafka.consumer({ groupId: `dlq-reader-${randomUUID()}`, topics: [topics.submissionsDlq], handler: async (b) => void dead.push(...b.messages) }),
+      kafka.consumer({
+        groupId: `dlq-reader-${randomUUID()}`,
+        topics: [topics.submissionsDlq],
+        handler: async (b) => void dead.push(...b.messages),
+      }),
     );
     await Promise.all(consumers.map((c) => c.start()));
   });
@@ -61,7 +80,10 @@ describe('Kafka submissions: a poisoned message is isolated, its partition moves
 
     await publishInOrder('k-trigger', [before, poison, after]);
 
-    await pollUntil(async () => (await recorded([before.id, after.id])).length === 2, { what: 'the messages around the poison recorded', timeoutMs: 30000 });
+    await pollUntil(async () => (await recorded([before.id, after.id])).length === 2, {
+      what: 'the messages around the poison recorded',
+      timeoutMs: 30000,
+    });
     const [letter] = await lettersFor('k-trigger', 1);
     expect(JSON.parse(letter.value.toString()).id).toBe(poison.id);
     expect(letter.headers['error-message']).toContain('refused by the test trigger');
@@ -84,7 +106,10 @@ describe('Kafka submissions: a poisoned message is isolated, its partition moves
 
     await publishInOrder('k-text', [first, nul, lone, lowFirst, badKey, paired, last]);
 
-    await pollUntil(async () => (await recorded([first.id, paired.id, last.id])).length === 3, { what: 'the storable messages recorded', timeoutMs: 30000 });
+    await pollUntil(async () => (await recorded([first.id, paired.id, last.id])).length === 3, {
+      what: 'the storable messages recorded',
+      timeoutMs: 30000,
+    });
     const letters = await lettersFor('k-text', 4);
     const byId = new Map(letters.map((m) => [JSON.parse(m.value.toString()).id as string, m]));
     const paths = (id: string) => JSON.parse(byId.get(id)!.headers['error-paths']).map((e: { path: string }) => e.path);
@@ -98,7 +123,13 @@ describe('Kafka submissions: a poisoned message is isolated, its partition moves
 
   it('given prototype keys (__proto__, constructor, prototype) in the data (issue 11), then they are dead-lettered as invalid with their paths and the others are recorded', async () => {
     const first = departedEnvelope();
-    const headcount = (byFunction: string) => ({ ...departedEnvelope(), type: 'headcount.reported', subject: 'org:openai', occurredAt: '2024-10', data: { total: 10, byFunction: JSON.parse(byFunction) } });
+    const headcount = (byFunction: string) => ({
+      ...departedEnvelope(),
+      type: 'headcount.reported',
+      subject: 'org:openai',
+      occurredAt: '2024-10',
+      data: { total: 10, byFunction: JSON.parse(byFunction) },
+    });
     const proto = headcount('{"__proto__":3}');
     const ctor = headcount('{"constructor":3}');
     const prototype = headcount('{"prototype":3}');
@@ -107,10 +138,17 @@ describe('Kafka submissions: a poisoned message is isolated, its partition moves
     // JSON.stringify keeps an own `__proto__` key, so the message carries it as a client's JSON would.
     await publishInOrder('k-proto', [first, proto, ctor, prototype, last]);
 
-    await pollUntil(async () => (await recorded([first.id, last.id])).length === 2, { what: 'the clean messages recorded', timeoutMs: 30000 });
+    await pollUntil(async () => (await recorded([first.id, last.id])).length === 2, {
+      what: 'the clean messages recorded',
+      timeoutMs: 30000,
+    });
     const letters = await lettersFor('k-proto', 3);
     const byId = new Map(letters.map((m) => [JSON.parse(m.value.toString()).id as string, m]));
-    for (const [m, key] of [[proto, '__proto__'], [ctor, 'constructor'], [prototype, 'prototype']] as const) {
+    for (const [m, key] of [
+      [proto, '__proto__'],
+      [ctor, 'constructor'],
+      [prototype, 'prototype'],
+    ] as const) {
       const letter = byId.get(m.id)!;
       expect(letter.headers['error-code']).toBe('REQUEST.INVALID');
       expect(JSON.parse(letter.headers['error-paths']).map((e: { path: string }) => e.path)).toContain(`data.byFunction.${key}`);
@@ -120,17 +158,35 @@ describe('Kafka submissions: a poisoned message is isolated, its partition moves
 
   it('given the append path hung (append lock held elsewhere), then the batch times out as transient: thrown back for a retry, nothing dead-lettered; once released it records', async () => {
     // The app's own pool factory with a short server-side statement timeout, as ingest would run it.
-    const pool = createPgPool(db.url, 2, 'poison-timeout', { ...DEFAULT_PG_TIMEOUTS, statementTimeoutMs: 500, lockTimeoutMs: 0, queryTimeoutMs: 3000 });
+    const pool = createPgPool(db.url, 2, 'poison-timeout', {
+      ...DEFAULT_PG_TIMEOUTS,
+      statementTimeoutMs: 500,
+      lockTimeoutMs: 0,
+      queryTimeoutMs: 3000,
+    });
     const letters: unknown[] = [];
-    const processor = new SubmissionBatchProcessor((cmd) => new RecordEventsHandler(new EventWriter(new PgEventStore(pool))).execute(cmd), {
-      publish: async (_topic: string, messages: unknown[]) => void letters.push(...messages),
-    }, topics.submissionsDlq);
+    const processor = new SubmissionBatchProcessor(
+      (cmd) => new RecordEventsHandler(new EventWriter(new PgEventStore(pool))).execute(cmd),
+      {
+        publish: async (_topic: string, messages: unknown[]) => void letters.push(...messages),
+      },
+      topics.submissionsDlq,
+    );
     const envelope = departedEnvelope();
-    const message: IncomingMessage = { topic: topics.submissions, partition: 0, offset: '77', key: 'k-hung', headers: {}, value: Buffer.from(JSON.stringify(envelope)) };
+    const message: IncomingMessage = {
+      topic: topics.submissions,
+      partition: 0,
+      offset: '77',
+      key: 'k-hung',
+      headers: {},
+      value: Buffer.from(JSON.stringify(envelope)),
+    };
     const holder = await db.pool.connect();
     try {
       await holder.query('SELECT pg_advisory_lock($1)', [APPEND_LOCK_KEY]);
-      await expect(processor.handleBatch({ topic: topics.submissions, partition: 0, messages: [message] })).rejects.toBeInstanceOf(EventStoreTimeoutError);
+      await expect(processor.handleBatch({ topic: topics.submissions, partition: 0, messages: [message] })).rejects.toBeInstanceOf(
+        EventStoreTimeoutError,
+      );
       expect(letters).toHaveLength(0);
       expect(await recorded([envelope.id])).toEqual([]);
     } finally {

@@ -2,7 +2,18 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { KafkaClient, kafkaSasl } from '@newsroom/messaging';
-import { API_KEY_RING, ApiKeyGuard, apiKeyRingFromConfig, HealthModule, loggingModule, MetricsModule, pgTimeoutOptions, ProblemFilter, REQUIRE_READ_KEY, retryUntilReady } from '@newsroom/platform';
+import {
+  API_KEY_RING,
+  ApiKeyGuard,
+  apiKeyRingFromConfig,
+  HealthModule,
+  loggingModule,
+  MetricsModule,
+  pgTimeoutOptions,
+  ProblemFilter,
+  REQUIRE_READ_KEY,
+  retryUntilReady,
+} from '@newsroom/platform';
 import { PROJECTOR_CONFIG, ProjectorConfig } from './config/projector.config';
 import { KAFKA, ProjectorService, READ_DB } from './projector/projector.service';
 
@@ -19,10 +30,24 @@ class ProjectorCoreModule {
           // Read models are written through TypeORM; the schema comes from migrations only (never synchronize).
           useFactory: () =>
             retryUntilReady('postgres', () =>
-              new DataSource({ type: 'postgres', url: config.DATABASE_URL, synchronize: false, extra: { max: config.DATABASE_POOL_MAX, application_name: 'projector', ...pgTimeoutOptions() } }).initialize(),
+              new DataSource({
+                type: 'postgres',
+                url: config.DATABASE_URL,
+                synchronize: false,
+                extra: { max: config.DATABASE_POOL_MAX, application_name: 'projector', ...pgTimeoutOptions() },
+              }).initialize(),
             ),
         },
-        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-projector', brokers: config.KAFKA_BROKERS, sasl: kafkaSasl(config), maxEventBytes: config.NEWSROOM_MAX_EVENT_BYTES }) },
+        {
+          provide: KAFKA,
+          useFactory: () =>
+            new KafkaClient({
+              clientId: 'newsroom-projector',
+              brokers: config.KAFKA_BROKERS,
+              sasl: kafkaSasl(config),
+              maxEventBytes: config.NEWSROOM_MAX_EVENT_BYTES,
+            }),
+        },
         ProjectorService,
       ],
       exports: [ProjectorService],

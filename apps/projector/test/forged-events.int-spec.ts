@@ -3,7 +3,16 @@ import { DataSource } from 'typeorm';
 import { EventToAppend, PgEventStore } from '@newsroom/event-store';
 import { KafkaClient, ManagedConsumer, toWireMessage } from '@newsroom/messaging';
 import { createProjections, ProjectionRunner } from '@newsroom/projections';
-import { createTestDatabase, eventToAppend, forEachTopicMessage, pollUntil, TEST_KAFKA_BROKERS, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
+import {
+  createTestDatabase,
+  eventToAppend,
+  forEachTopicMessage,
+  pollUntil,
+  TEST_KAFKA_BROKERS,
+  TestDatabase,
+  testKafka,
+  testTopics,
+} from '@newsroom/testing';
 import { EventRelay } from '../../relay/src/relay/event-relay.service';
 import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints.repository';
 import { liveAndRebuilt } from './support/read-models.harness';
@@ -43,8 +52,17 @@ describe('Projector: a message the event store does not vouch for is refused', (
     ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
     store = new PgEventStore(db.pool);
     kafka = testKafka('forged-test');
-    await kafka.ensureTopics([{ topic: topics.events, partitions: 2 }, { topic: topics.eventsDlq, partitions: 1 }]);
-    relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), { topic: topics.events, batchSize: 100, idleWaitMs: 50, maxBackoffMs: 500, leaderLockKey: 1 });
+    await kafka.ensureTopics([
+      { topic: topics.events, partitions: 2 },
+      { topic: topics.eventsDlq, partitions: 1 },
+    ]);
+    relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), {
+      topic: topics.events,
+      batchSize: 100,
+      idleWaitMs: 50,
+      maxBackoffMs: 500,
+      leaderLockKey: 1,
+    });
     const projections = createProjections(NAMES);
     const runner = new ProjectionRunner(ds, projections, kafka, {
       dlqTopic: topics.eventsDlq,
@@ -86,13 +104,19 @@ describe('Projector: a message the event store does not vouch for is refused', (
     await publishAll();
 
     const head = await store.headPosition();
-    const feedIds = async () => (await ds.query('SELECT event_id FROM read_model.feed_items ORDER BY position')).map((r: { event_id: string }) => r.event_id);
-    await pollUntil(async () => (await feedIds()).length === realIds.length && forged.size === 2, { timeoutMs: 30000, what: 'every real event in the feed and both forgeries refused' }).catch(() => undefined);
+    const feedIds = async () =>
+      (await ds.query('SELECT event_id FROM read_model.feed_items ORDER BY position')).map((r: { event_id: string }) => r.event_id);
+    await pollUntil(async () => (await feedIds()).length === realIds.length && forged.size === 2, {
+      timeoutMs: 30000,
+      what: 'every real event in the feed and both forgeries refused',
+    }).catch(() => undefined);
 
     // Later real events were applied, each once, in order.
     expect(await feedIds()).toEqual(realIds);
     // No checkpoint passed the store's head.
-    const cps = await ds.query('SELECT projection, max(last_position)::text AS position FROM read_model.projection_checkpoints GROUP BY projection ORDER BY projection');
+    const cps = await ds.query(
+      'SELECT projection, max(last_position)::text AS position FROM read_model.projection_checkpoints GROUP BY projection ORDER BY projection',
+    );
     expect(cps).toEqual(NAMES.sort().map((projection) => ({ projection, position: head })));
     // The read models are what a rebuild from the store gives (no forged content).
     for (const { table, live, rebuilt } of await liveAndRebuilt(ds, NAMES)) expect({ table, rows: live }).toEqual({ table, rows: rebuilt });

@@ -22,7 +22,8 @@ describe('Projector: real Kafka -> feed read model, exactly-once in effect', () 
   let runner: ProjectionRunner;
 
   const feedRows = () => ds.query('SELECT position, event_id, status, headline_en FROM read_model.feed_items ORDER BY position');
-  const checkpoints = () => ds.query('SELECT projection, partition, last_position, last_offset FROM read_model.projection_checkpoints ORDER BY partition');
+  const checkpoints = () =>
+    ds.query('SELECT projection, partition, last_position, last_offset FROM read_model.projection_checkpoints ORDER BY partition');
   const watermark = async () => String((await ds.query('SELECT position FROM read_model.feed_watermark'))[0].position);
   const publishAll = async () => {
     while ((await relay.publishOnce()) > 0);
@@ -33,8 +34,17 @@ describe('Projector: real Kafka -> feed read model, exactly-once in effect', () 
     ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
     store = new PgEventStore(db.pool);
     kafka = testKafka('projector-test');
-    await kafka.ensureTopics([{ topic: topics.events, partitions: 6 }, { topic: topics.eventsDlq, partitions: 1 }]);
-    relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), { topic: topics.events, batchSize: 100, idleWaitMs: 50, maxBackoffMs: 500, leaderLockKey: 1 });
+    await kafka.ensureTopics([
+      { topic: topics.events, partitions: 6 },
+      { topic: topics.eventsDlq, partitions: 1 },
+    ]);
+    relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), {
+      topic: topics.events,
+      batchSize: 100,
+      idleWaitMs: 50,
+      maxBackoffMs: 500,
+      leaderLockKey: 1,
+    });
     runner = new ProjectionRunner(ds, [new FeedItemsProjection()], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
     consumer = kafka.consumer({
       groupId: `projector-${randomUUID()}`,
@@ -57,7 +67,8 @@ describe('Projector: real Kafka -> feed read model, exactly-once in effect', () 
   });
 
   it('folds every event into the feed with English and French headlines and advances the watermark', async () => {
-    for (let i = 0; i < 40; i++) await store.append({ streamId: `person:p-${i % 10}`, expectedVersion: 'any', events: [departed(`person:p-${i % 10}`)] });
+    for (let i = 0; i < 40; i++)
+      await store.append({ streamId: `person:p-${i % 10}`, expectedVersion: 'any', events: [departed(`person:p-${i % 10}`)] });
     await publishAll();
     const head = await store.headPosition();
     await pollUntil(async () => (await watermark()) === head, { timeoutMs: 30000, what: 'feed watermark to reach the head' });
@@ -80,24 +91,42 @@ describe('Projector: real Kafka -> feed read model, exactly-once in effect', () 
     await publishAll();
     const total = (o: { high: string }[]) => o.reduce((n, p) => n + Number(p.high), 0);
     expect(total(await kafka.topicOffsets(topics.events))).toBe(total(offsetsBefore) + 40);
-    await pollUntil(async () => {
-      const cps = await checkpoints();
-      const offsets = await kafka.topicOffsets(topics.events);
-      return offsets.every((o) => Number(o.high) === 0 || cps.some((c: { partition: number; last_offset: string }) => c.partition === o.partition && Number(c.last_offset) < Number(o.high)))
-        && batches.reduce((n, b) => n + b.messages.length, 0) >= 80;
-    }, { timeoutMs: 30000, what: 'the republished messages to be consumed' });
+    await pollUntil(
+      async () => {
+        const cps = await checkpoints();
+        const offsets = await kafka.topicOffsets(topics.events);
+        return (
+          offsets.every(
+            (o) =>
+              Number(o.high) === 0 ||
+              cps.some(
+                (c: { partition: number; last_offset: string }) => c.partition === o.partition && Number(c.last_offset) < Number(o.high),
+              ),
+          ) && batches.reduce((n, b) => n + b.messages.length, 0) >= 80
+        );
+      },
+      { timeoutMs: 30000, what: 'the republished messages to be consumed' },
+    );
     expect(await feedRows()).toEqual(before);
   });
 
   it('marks the original item when a correction or a retraction arrives', async () => {
     const original = departed('person:fix-me');
     await store.append({ streamId: 'person:fix-me', expectedVersion: 0, events: [original] });
-    const correction: EventToAppend = { ...departed('person:fix-me'), eventId: randomUUID(), type: 'event.corrected', data: { targetEventId: original.eventId, changes: { occurredAt: '2024-09-25' }, reason: 'exact date confirmed' } };
+    const correction: EventToAppend = {
+      ...departed('person:fix-me'),
+      eventId: randomUUID(),
+      type: 'event.corrected',
+      data: { targetEventId: original.eventId, changes: { occurredAt: '2024-09-25' }, reason: 'exact date confirmed' },
+    };
     await store.append({ streamId: 'person:fix-me', expectedVersion: 1, events: [correction] });
     await publishAll();
-    const status = async () => (await ds.query('SELECT status FROM read_model.feed_items WHERE event_id = $1', [original.eventId]))[0]?.status;
+    const status = async () =>
+      (await ds.query('SELECT status FROM read_model.feed_items WHERE event_id = $1', [original.eventId]))[0]?.status;
     await pollUntil(async () => (await status()) === 'corrected', { timeoutMs: 20000, what: 'the original to be marked corrected' });
-    const item = (await ds.query('SELECT headline_en, target_event_id FROM read_model.feed_items WHERE event_id = $1', [correction.eventId]))[0];
+    const item = (
+      await ds.query('SELECT headline_en, target_event_id FROM read_model.feed_items WHERE event_id = $1', [correction.eventId])
+    )[0];
     expect(item.target_event_id).toBe(original.eventId);
     expect(item.headline_en).toMatch(/^Correction: /);
   });
@@ -107,9 +136,16 @@ describe('Projector: real Kafka -> feed read model, exactly-once in effect', () 
     const after = departed('person:poison');
     await store.append({ streamId: 'person:poison', expectedVersion: 0, events: [after] });
     await publishAll();
-    await pollUntil(async () => (await ds.query('SELECT 1 FROM read_model.feed_items WHERE event_id = $1', [after.eventId])).length === 1, { timeoutMs: 20000, what: 'the event after the poison one' });
+    await pollUntil(async () => (await ds.query('SELECT 1 FROM read_model.feed_items WHERE event_id = $1', [after.eventId])).length === 1, {
+      timeoutMs: 20000,
+      what: 'the event after the poison one',
+    });
     const dlq: IncomingMessage[] = [];
-    const reader = kafka.consumer({ groupId: `dlq-${randomUUID()}`, topics: [topics.eventsDlq], handler: async (b) => void dlq.push(...b.messages) });
+    const reader = kafka.consumer({
+      groupId: `dlq-${randomUUID()}`,
+      topics: [topics.eventsDlq],
+      handler: async (b) => void dlq.push(...b.messages),
+    });
     await reader.start();
     await pollUntil(() => dlq.length >= 1, { timeoutMs: 20000, what: 'the DLQ message' });
     await reader.stop();

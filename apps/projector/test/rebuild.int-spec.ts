@@ -6,15 +6,26 @@ import { createProjections, PROJECTION_NAMES, ProjectionRebuilder, ProjectionRun
 import { createTestDatabase, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
 import { EventRelay } from '../../relay/src/relay/event-relay.service';
 import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints.repository';
-import { amendmentAppend, laterEnvelopes, seedEnvelopes, sourcingAppend, storyAppends, toAppend } from '../../../tests/fixtures/story.fixture';
+import {
+  amendmentAppend,
+  laterEnvelopes,
+  seedEnvelopes,
+  sourcingAppend,
+  storyAppends,
+  toAppend,
+} from '../../../tests/fixtures/story.fixture';
 import { loadProjectorConfig } from '../src/config/projector.config';
 import { runRebuild } from '../src/rebuild/rebuild.command';
 
 const TABLES = createProjections().flatMap((p) => p.tables ?? []);
 const departure = (person: string, occurredAt = '2025-02') => ({
-  id: randomUUID(), type: 'executive.departed', subject: person, occurredAt,
+  id: randomUUID(),
+  type: 'executive.departed',
+  subject: person,
+  occurredAt,
   data: { organization: 'org:openai', role: 'Head of Testing', roleCategory: 'other', reason: 'resigned' },
-  sources: [{ outlet: 'Rebuild Test', language: 'en' }], modality: 'reported',
+  sources: [{ outlet: 'Rebuild Test', language: 'en' }],
+  modality: 'reported',
 });
 
 describe('rebuild: blue-green from the event store while the live projector runs (real Postgres and Kafka)', () => {
@@ -39,25 +50,45 @@ describe('rebuild: blue-green from the event store while the live projector runs
     for (const t of TABLES) out[t] = await ds.query(`SELECT * FROM read_model.${t} t ORDER BY t::text`);
     return out;
   };
-  const departuresOf = (person: string) => ds.query(`SELECT version, occurred_at, recorded_to FROM read_model.departures WHERE subject = $1 ORDER BY version`, [person]);
-  const indexNames = async () => (await ds.query(`SELECT indexname FROM pg_indexes WHERE schemaname = 'read_model' ORDER BY 1`)).map((r: { indexname: string }) => r.indexname);
+  const departuresOf = (person: string) =>
+    ds.query(`SELECT version, occurred_at, recorded_to FROM read_model.departures WHERE subject = $1 ORDER BY version`, [person]);
+  const indexNames = async () =>
+    (await ds.query(`SELECT indexname FROM pg_indexes WHERE schemaname = 'read_model' ORDER BY 1`)).map(
+      (r: { indexname: string }) => r.indexname,
+    );
 
   beforeAll(async () => {
     db = await createTestDatabase('rebuild');
     ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
     store = new PgEventStore(db.pool);
     kafka = testKafka('rebuild-test');
-    await kafka.ensureTopics([{ topic: topics.events, partitions: 6 }, { topic: topics.eventsDlq, partitions: 1 }]);
-    relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), { topic: topics.events, batchSize: 100, idleWaitMs: 50, maxBackoffMs: 500, leaderLockKey: 1 });
+    await kafka.ensureTopics([
+      { topic: topics.events, partitions: 6 },
+      { topic: topics.eventsDlq, partitions: 1 },
+    ]);
+    relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), {
+      topic: topics.events,
+      batchSize: 100,
+      idleWaitMs: 50,
+      maxBackoffMs: 500,
+      leaderLockKey: 1,
+    });
     const runner = new ProjectionRunner(ds, createProjections(), kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
-    consumer = kafka.consumer({ groupId: `projector-${prefix}`, topics: [topics.events], partitionsConsumedConcurrently: 3, handler: (b) => runner.handleBatch(b) });
+    consumer = kafka.consumer({
+      groupId: `projector-${prefix}`,
+      topics: [topics.events],
+      partitionsConsumedConcurrently: 3,
+      handler: (b) => runner.handleBatch(b),
+    });
     await consumer.start();
     await store.appendMany(storyAppends(seedEnvelopes()));
     await store.appendMany(storyAppends(laterEnvelopes()));
     // Other outlets on the seed's first departure: a confirmation, a syndicated copy of it and a denial.
     const mira = '0193b7f0-0000-7000-8000-000000000001';
     await store.append(sourcingAppend('person:mira-murati', mira, { outlet: 'Second Wire', language: 'en' }, 'confirms'));
-    await store.append(sourcingAppend('person:mira-murati', mira, { outlet: 'Regional Herald', language: 'en', via: 'Second Wire' }, 'confirms'));
+    await store.append(
+      sourcingAppend('person:mira-murati', mira, { outlet: 'Regional Herald', language: 'en', via: 'Second Wire' }, 'confirms'),
+    );
     await store.append(sourcingAppend('person:mira-murati', mira, { outlet: 'Skeptic Post', language: 'fr' }, 'denies'));
     await publishAll();
     await caughtUp();
@@ -86,7 +117,9 @@ describe('rebuild: blue-green from the event store while the live projector runs
         // The live projector keeps serving (and writing) the old tables while the rebuild runs.
         await store.append(toAppend(during));
         await publishAll();
-        await pollUntil(async () => (await departuresOf('person:during-rebuild')).length === 1, { what: 'the live projector to apply an event mid-rebuild' });
+        await pollUntil(async () => (await departuresOf('person:during-rebuild')).length === 1, {
+          what: 'the live projector to apply an event mid-rebuild',
+        });
         await caughtUp();
         incremental = await snapshot();
       },
@@ -97,21 +130,39 @@ describe('rebuild: blue-green from the event store while the live projector runs
     expect(incremental.departures.length).toBeGreaterThan(0);
     expect(await snapshot()).toEqual(incremental);
     expect(await indexNames()).toEqual(indexesBefore);
-    const checkpoints = await ds.query(`SELECT DISTINCT last_position::text FROM read_model.projection_checkpoints WHERE topic = $1`, [topics.events]);
+    const checkpoints = await ds.query(`SELECT DISTINCT last_position::text FROM read_model.projection_checkpoints WHERE topic = $1`, [
+      topics.events,
+    ]);
     expect(checkpoints).toEqual([{ last_position: result.head }]);
-    expect(await ds.query(`SELECT count(*)::int AS n FROM reporting.departures WHERE person = 'person:during-rebuild'`)).toEqual([{ n: 1 }]);
+    expect(await ds.query(`SELECT count(*)::int AS n FROM reporting.departures WHERE person = 'person:during-rebuild'`)).toEqual([
+      { n: 1 },
+    ]);
   });
 
   it('after a rebuild the live projector continues from the right place: new events and corrections land once in the new tables', async () => {
     const later = departure('person:after-rebuild', '2025-03');
     await store.append(toAppend(later));
     const [during] = await ds.query(`SELECT fact_id FROM read_model.departures WHERE subject = 'person:during-rebuild'`);
-    await store.append(amendmentAppend('person:during-rebuild', 'corrected', during.fact_id, { changes: { occurredAt: '2025-01-15' }, reason: 'exact date' }));
+    await store.append(
+      amendmentAppend('person:during-rebuild', 'corrected', during.fact_id, {
+        changes: { occurredAt: '2025-01-15' },
+        reason: 'exact date',
+      }),
+    );
     await publishAll();
     await caughtUp();
     expect(await departuresOf('person:after-rebuild')).toEqual([{ version: 1, occurred_at: '2025-03', recorded_to: null }]);
     const versions = await departuresOf('person:during-rebuild');
-    expect(versions.map((v: { version: number; occurred_at: string; recorded_to: string | null }) => [v.version, v.occurred_at, v.recorded_to === null])).toEqual([[1, '2025-02', false], [2, '2025-01-15', true]]);
+    expect(
+      versions.map((v: { version: number; occurred_at: string; recorded_to: string | null }) => [
+        v.version,
+        v.occurred_at,
+        v.recorded_to === null,
+      ]),
+    ).toEqual([
+      [1, '2025-02', false],
+      [2, '2025-01-15', true],
+    ]);
   });
 
   it('the rebuild command rebuilds one projection or all with progress output, and changes nothing when nothing changed', async () => {
@@ -128,6 +179,8 @@ describe('rebuild: blue-green from the event store while the live projector runs
     const last = departure('person:after-second-rebuild');
     await store.append(toAppend(last));
     await publishAll();
-    await pollUntil(async () => (await departuresOf('person:after-second-rebuild')).length === 1, { what: 'an event after the second rebuild' });
+    await pollUntil(async () => (await departuresOf('person:after-second-rebuild')).length === 1, {
+      what: 'an event after the second rebuild',
+    });
   });
 });

@@ -30,7 +30,8 @@ describe('Projector: events the topic no longer holds are read from the event st
   const filled: number[] = [];
 
   const append = async (count: number) => {
-    for (let i = 0; i < count; i++, appended++) await store.append({ streamId: `person:p-${appended % 23}`, expectedVersion: 'any', events: [departed(appended)] });
+    for (let i = 0; i < count; i++, appended++)
+      await store.append({ streamId: `person:p-${appended % 23}`, expectedVersion: 'any', events: [departed(appended)] });
     while ((await relay.publishOnce()) > 0);
   };
   const start = async () => {
@@ -41,7 +42,12 @@ describe('Projector: events the topic no longer holds are read from the event st
       partitionCount: async (topic) => (await kafka.topicOffsets(topic)).length,
       onGapFilled: (_partition, events) => void filled.push(events),
     });
-    consumer = kafka.consumer({ groupId, topics: [topics.events], partitionsConsumedConcurrently: PARTITIONS, handler: (batch) => runner.handleBatch(batch) });
+    consumer = kafka.consumer({
+      groupId,
+      topics: [topics.events],
+      partitionsConsumedConcurrently: PARTITIONS,
+      handler: (batch) => runner.handleBatch(batch),
+    });
     await consumer.start();
   };
   const stop = async () => {
@@ -51,7 +57,10 @@ describe('Projector: events the topic no longer holds are read from the event st
   const caughtUp = async () => {
     const head = await store.headPosition();
     // Moved after every batch, and once a second by the projector service (a backlog larger than one scan window).
-    await pollUntil(async () => (await advanceFeedWatermark(ds.manager)) === head, { timeoutMs: 60000, what: `the feed watermark to reach ${head}` });
+    await pollUntil(async () => (await advanceFeedWatermark(ds.manager)) === head, {
+      timeoutMs: 60000,
+      what: `the feed watermark to reach ${head}`,
+    });
   };
   const expectEqualToRebuild = async () => {
     const feed = await ds.query('SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS d FROM read_model.feed_items');
@@ -66,8 +75,17 @@ describe('Projector: events the topic no longer holds are read from the event st
     kafka = testKafka('topic-gap-test');
     admin = new Kafka({ clientId: 'topic-gap-admin', brokers: TEST_KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    await kafka.ensureTopics([{ topic: topics.events, partitions: PARTITIONS }, { topic: topics.eventsDlq, partitions: 1 }]);
-    relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), { topic: topics.events, batchSize: 50, idleWaitMs: 50, maxBackoffMs: 500, leaderLockKey: 1 });
+    await kafka.ensureTopics([
+      { topic: topics.events, partitions: PARTITIONS },
+      { topic: topics.eventsDlq, partitions: 1 },
+    ]);
+    relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), {
+      topic: topics.events,
+      batchSize: 50,
+      idleWaitMs: 50,
+      maxBackoffMs: 500,
+      leaderLockKey: 1,
+    });
   });
 
   afterAll(async () => {
@@ -83,11 +101,19 @@ describe('Projector: events the topic no longer holds are read from the event st
     await append(40);
     const rows = await ds.query('SELECT stream_id, global_position::text AS position FROM event_store.events');
     const seen = new Map<string, number>();
-    const probe = kafka.consumer({ groupId: `probe-${randomUUID()}`, topics: [topics.events], handler: async (b) => b.messages.forEach((m) => seen.set(m.headers['global-position'], b.partition)) });
+    const probe = kafka.consumer({
+      groupId: `probe-${randomUUID()}`,
+      topics: [topics.events],
+      handler: async (b) => b.messages.forEach((m) => seen.set(m.headers['global-position'], b.partition)),
+    });
     await probe.start();
     await pollUntil(() => seen.size >= rows.length, { timeoutMs: 30000, what: 'every message to be seen' });
     await probe.stop();
-    for (const r of rows) expect({ position: r.position, partition: seen.get(r.position) }).toEqual({ position: r.position, partition: partitionOfKey(r.stream_id, PARTITIONS) });
+    for (const r of rows)
+      expect({ position: r.position, partition: seen.get(r.position) }).toEqual({
+        position: r.position,
+        partition: partitionOfKey(r.stream_id, PARTITIONS),
+      });
   });
 
   it('fills from the store what retention deleted before the projector read it', async () => {
@@ -97,7 +123,10 @@ describe('Projector: events the topic no longer holds are read from the event st
     // Published while the projector is down, then deleted from the topic as retention would.
     await append(60);
     const offsets = await admin.fetchTopicOffsets(topics.events); // also loads the metadata deleteTopicRecords needs
-    await admin.deleteTopicRecords({ topic: topics.events, partitions: offsets.map((o) => ({ partition: o.partition, offset: String(Math.max(0, Number(o.high) - 3)) })) });
+    await admin.deleteTopicRecords({
+      topic: topics.events,
+      partitions: offsets.map((o) => ({ partition: o.partition, offset: String(Math.max(0, Number(o.high) - 3)) })),
+    });
     expect((await admin.fetchTopicOffsets(topics.events)).every((o) => Number(o.low) > 0)).toBe(true);
     await append(30);
     await start();
@@ -113,7 +142,14 @@ describe('Projector: events the topic no longer holds are read from the event st
     // The topic is deleted (with events the projector never read) and recreated; the relay goes on publishing.
     await kafka.deleteTopics([topics.events]);
     await pollUntil(async () => !(await admin.listTopics()).includes(topics.events), { timeoutMs: 30000, what: 'the topic to be deleted' });
-    await pollUntil(async () => (await kafka.ensureTopics([{ topic: topics.events, partitions: PARTITIONS }]).then(() => true, () => false)), { timeoutMs: 30000, what: 'the topic to be recreated' });
+    await pollUntil(
+      async () =>
+        await kafka.ensureTopics([{ topic: topics.events, partitions: PARTITIONS }]).then(
+          () => true,
+          () => false,
+        ),
+      { timeoutMs: 30000, what: 'the topic to be recreated' },
+    );
     await append(30);
     await start();
     await caughtUp();

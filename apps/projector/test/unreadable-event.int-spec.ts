@@ -14,12 +14,15 @@ import { liveAndRebuilt } from './support/read-models.harness';
 // the feed; a replay with code that knows it applies it later.
 const NAMES = ['feed', 'departures'];
 const departed = (person: string, schemaVersion = 1): EventToAppend =>
-  eventToAppend({ schemaVersion, data: { organization: 'org:openai', role: `Chief Officer ${person}`, roleCategory: 'c-suite', reason: 'resigned' } });
+  eventToAppend({
+    schemaVersion,
+    data: { organization: 'org:openai', role: `Chief Officer ${person}`, roleCategory: 'c-suite', reason: 'resigned' },
+  });
 // What a newer release would ship: executive.departed at schema version 2 (an added optional field).
-const knowsV2 = createUpcaster(
-  [...UPCASTERS, { type: 'executive.departed', fromVersion: 1, up: (data) => ({ ...(data as object) }) }],
-  { ...CURRENT_SCHEMA_VERSION, 'executive.departed': 2 },
-);
+const knowsV2 = createUpcaster([...UPCASTERS, { type: 'executive.departed', fromVersion: 1, up: (data) => ({ ...(data as object) }) }], {
+  ...CURRENT_SCHEMA_VERSION,
+  'executive.departed': 2,
+});
 
 describe('Projector: an event it cannot read is recorded as failed and the feed moves past it', () => {
   let db: TestDatabase;
@@ -41,8 +44,17 @@ describe('Projector: an event it cannot read is recorded as failed and the feed 
     ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
     store = new PgEventStore(db.pool);
     kafka = testKafka('unreadable-test');
-    await kafka.ensureTopics([{ topic: topics.events, partitions: 3 }, { topic: topics.eventsDlq, partitions: 1 }]);
-    relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), { topic: topics.events, batchSize: 100, idleWaitMs: 50, maxBackoffMs: 500, leaderLockKey: 1 });
+    await kafka.ensureTopics([
+      { topic: topics.events, partitions: 3 },
+      { topic: topics.eventsDlq, partitions: 1 },
+    ]);
+    relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), {
+      topic: topics.events,
+      batchSize: 100,
+      idleWaitMs: 50,
+      maxBackoffMs: 500,
+      leaderLockKey: 1,
+    });
     const projections = createProjections(NAMES);
     const runner = new ProjectionRunner(ds, projections, kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
     consumer = kafka.consumer({
@@ -66,17 +78,25 @@ describe('Projector: an event it cannot read is recorded as failed and the feed 
   });
 
   it('records the unreadable event as failed for every projection, and the watermark passes it', async () => {
-    for (let i = 0; i < 6; i++) await store.append({ streamId: `person:before-${i}`, expectedVersion: 'any', events: [departed(`before-${i}`)] });
+    for (let i = 0; i < 6; i++)
+      await store.append({ streamId: `person:before-${i}`, expectedVersion: 'any', events: [departed(`before-${i}`)] });
     await store.append({ streamId: 'person:newer', expectedVersion: 'any', events: [newer] });
-    for (let i = 0; i < 6; i++) await store.append({ streamId: `person:after-${i}`, expectedVersion: 'any', events: [departed(`after-${i}`)] });
+    for (let i = 0; i < 6; i++)
+      await store.append({ streamId: `person:after-${i}`, expectedVersion: 'any', events: [departed(`after-${i}`)] });
     await publishAll();
     // A message with no position at all is still only dead-lettered, and blocks nothing.
     await kafka.publish(topics.events, [{ key: 'person:after-0', value: 'garbage' }]);
     const head = await store.headPosition();
-    await pollUntil(async () => (await watermark()) === head, { timeoutMs: 30000, what: 'the feed watermark to pass the unreadable event' });
-    const position = (await ds.query('SELECT global_position FROM event_store.events WHERE event_id = $1', [newer.eventId]))[0].global_position;
+    await pollUntil(async () => (await watermark()) === head, {
+      timeoutMs: 30000,
+      what: 'the feed watermark to pass the unreadable event',
+    });
+    const position = (await ds.query('SELECT global_position FROM event_store.events WHERE event_id = $1', [newer.eventId]))[0]
+      .global_position;
     const failures = await ds.query('SELECT projection, position, event_id, type FROM read_model.projection_failures ORDER BY projection');
-    expect(failures).toEqual(NAMES.sort().map((projection) => ({ projection, position, event_id: newer.eventId, type: 'executive.departed' })));
+    expect(failures).toEqual(
+      NAMES.sort().map((projection) => ({ projection, position, event_id: newer.eventId, type: 'executive.departed' })),
+    );
     const feed = await ds.query('SELECT event_id FROM read_model.feed_items ORDER BY position');
     expect(feed).toHaveLength(12);
     expect(feed.map((r: { event_id: string }) => r.event_id)).not.toContain(newer.eventId);

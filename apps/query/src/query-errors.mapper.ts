@@ -16,5 +16,9 @@ export const mapQueryError: ErrorMapper = (error) => {
   logger.warn(`read database unavailable: ${cause}`);
   return translated instanceof EventStoreTimeoutError
     ? problems.unavailable('The read database did not answer in time. Retry shortly.', translated.retryAfterSeconds, 'READ_DB.TIMEOUT')
-    : problems.unavailable('The read database is not reachable right now. Retry shortly.', translated.retryAfterSeconds, 'READ_DB.UNAVAILABLE');
+    : problems.unavailable(
+        'The read database is not reachable right now. Retry shortly.',
+        translated.retryAfterSeconds,
+        'READ_DB.UNAVAILABLE',
+      );
 };

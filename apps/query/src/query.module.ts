@@ -3,8 +3,16 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { KafkaClient, kafkaSasl } from '@newsroom/messaging';
 import {
-  API_KEY_RING, ApiKeyGuard, apiKeyRingFromConfig, HealthModule, loggingModule, MetricsModule, ProblemFilter,
-  rateLimitGuardProvider, REQUIRE_READ_KEY, TokenBuckets,
+  API_KEY_RING,
+  ApiKeyGuard,
+  apiKeyRingFromConfig,
+  HealthModule,
+  loggingModule,
+  MetricsModule,
+  ProblemFilter,
+  rateLimitGuardProvider,
+  REQUIRE_READ_KEY,
+  TokenBuckets,
 } from '@newsroom/platform';
 import { mapQueryError } from './query-errors.mapper';
 import { QUERY_CONFIG, QueryConfig } from './config/query.config';
@@ -24,7 +32,10 @@ class QueryCoreModule {
       module: QueryCoreModule,
       providers: [
         { provide: QUERY_CONFIG, useValue: config },
-        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-query', brokers: config.KAFKA_BROKERS, sasl: kafkaSasl(config) }) },
+        {
+          provide: KAFKA,
+          useFactory: () => new KafkaClient({ clientId: 'newsroom-query', brokers: config.KAFKA_BROKERS, sasl: kafkaSasl(config) }),
+        },
         { provide: API_KEY_RING, useValue: apiKeyRingFromConfig(config) },
         { provide: REQUIRE_READ_KEY, useValue: config.NEWSROOM_REQUIRE_READ_KEY },
       ],

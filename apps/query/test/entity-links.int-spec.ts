@@ -29,15 +29,22 @@ describe('entity links: merged subjects in the entity page and the reports, with
     await store.appendMany(storyAppends(seedEnvelopes()));
     const [departed] = await store.append(
       toAppend({
-        type: 'executive.departed', subject: 'person:m-murati', occurredAt: '2024-09-25', sources: [SOURCE],
+        type: 'executive.departed',
+        subject: 'person:m-murati',
+        occurredAt: '2024-09-25',
+        sources: [SOURCE],
         data: { organization: 'org:openai-inc', role: 'CTO', roleCategory: 'c-suite' },
       }),
     );
-    const record = async (subject: string, type: string, data: object) => (await store.append(toAppend({ type, subject, occurredAt: null, data })))[0];
+    const record = async (subject: string, type: string, data: object) =>
+      (await store.append(toAppend({ type, subject, occurredAt: null, data })))[0];
     const person = await record('person:m-murati', 'entity.merged', { into: 'person:mira-murati', reason: 'same person' });
     await record('org:openai-inc', 'entity.merged', { into: 'org:openai', reason: 'same company' });
     await record('person:mira-murati', 'entity.aliased', { name: 'Ermira Murati' });
-    const apart = await record('person:m-murati', 'entity.unmerged', { from: 'person:mira-murati', reason: 'checked: not the same record' });
+    const apart = await record('person:m-murati', 'entity.unmerged', {
+      from: 'person:mira-murati',
+      reason: 'checked: not the same record',
+    });
     Object.assign(at, { departed: departed.recordedAt, merged: person.recordedAt, unmerged: apart.recordedAt });
     await new ProjectionRebuilder(ds).rebuild({ projections: PROJECTION_NAMES, topic: 'entity-links-test', partitions: [0] });
     links = new EntityLinksRepository(ds);
@@ -51,7 +58,9 @@ describe('entity links: merged subjects in the entity page and the reports, with
   });
 
   it('the read model keeps each merge and alias with when it became known, and the reversal with when that did', async () => {
-    const rows = await ds.query(`SELECT subject, link, target, unlinked_at IS NOT NULL AS ended FROM read_model.entity_links ORDER BY linked_position`);
+    const rows = await ds.query(
+      `SELECT subject, link, target, unlinked_at IS NOT NULL AS ended FROM read_model.entity_links ORDER BY linked_position`,
+    );
     expect(rows).toEqual([
       { subject: 'person:m-murati', link: 'merge', target: 'person:mira-murati', ended: true },
       { subject: 'org:openai-inc', link: 'merge', target: 'org:openai', ended: false },
@@ -71,15 +80,34 @@ describe('entity links: merged subjects in the entity page and the reports, with
       names: ['Mira Murati', 'M Murati', 'Ermira Murati'],
     });
     expect(entity!.items.map((i) => [i.subject, i.canonicalSubject])).toEqual(
-      expect.arrayContaining([['person:m-murati', 'person:mira-murati'], ['person:mira-murati', 'person:mira-murati']]),
+      expect.arrayContaining([
+        ['person:m-murati', 'person:mira-murati'],
+        ['person:mira-murati', 'person:mira-murati'],
+      ]),
     );
   });
 
   it('before the merge was known they are apart; after the unmerge they are apart again; the org merge still joins the report', async () => {
     const beforeMerge = new Date(Date.parse(at.merged) - 1).toISOString();
-    const apart = await entities.find({ ...page, knownAt: beforeMerge, subject: 'person:m-murati', from: null, to: null, types: null, lang: 'en' });
+    const apart = await entities.find({
+      ...page,
+      knownAt: beforeMerge,
+      subject: 'person:m-murati',
+      from: null,
+      to: null,
+      types: null,
+      lang: 'en',
+    });
     expect(apart).toMatchObject({ canonicalSubject: 'person:m-murati', mergedSubjects: [] });
-    const now = await entities.find({ ...page, knownAt: null, subject: 'person:mira-murati', from: null, to: null, types: null, lang: 'en' });
+    const now = await entities.find({
+      ...page,
+      knownAt: null,
+      subject: 'person:mira-murati',
+      from: null,
+      to: null,
+      types: null,
+      lang: 'en',
+    });
     expect(now).toMatchObject({ canonicalSubject: 'person:mira-murati', mergedSubjects: [], aliases: ['Ermira Murati'] });
 
     const report = async (knownAt: string | null) => {
@@ -106,7 +134,10 @@ describe('entity links: merged subjects in the entity page and the reports, with
       const stored = await new EventLogReader(m).readAll({ after: 0, limit: Number.MAX_SAFE_INTEGER });
       for (const e of stored) await projection.apply(m, projectedFromStored(e));
     });
-    const cols = 'event_id, subject, link, target, reason, linked_position, linked_at, unlink_event_id, unlinked_position, unlinked_at, unlink_reason';
-    expect(await ds.query(`SELECT ${cols} FROM read_model.entity_links_inc ORDER BY event_id`)).toEqual(await ds.query(`SELECT ${cols} FROM read_model.entity_links ORDER BY event_id`));
+    const cols =
+      'event_id, subject, link, target, reason, linked_position, linked_at, unlink_event_id, unlinked_position, unlinked_at, unlink_reason';
+    expect(await ds.query(`SELECT ${cols} FROM read_model.entity_links_inc ORDER BY event_id`)).toEqual(
+      await ds.query(`SELECT ${cols} FROM read_model.entity_links ORDER BY event_id`),
+    );
   });
 });

@@ -9,7 +9,15 @@ import { loadQueryConfig } from '../src/config/query.config';
 import { feedKeyParam } from '../src/feed/feed-key-param.middleware';
 import { FeedHub } from '../src/feed/feed-hub.service';
 import { QueryModule } from '../src/query.module';
-import { FeedFilterParams, filterQuery, positionsOf, RawSseClient, readWholeFeed, untilReached, WsFeedClient } from '../../../tests/e2e/feed.client';
+import {
+  FeedFilterParams,
+  filterQuery,
+  positionsOf,
+  RawSseClient,
+  readWholeFeed,
+  untilReached,
+  WsFeedClient,
+} from '../../../tests/e2e/feed.client';
 
 /**
  * The query service in process, on a fresh database, with read keys required. Events are appended with
@@ -25,7 +33,10 @@ const amendment = (type: 'event.corrected' | 'event.retracted', targetEventId: s
   occurredAt: null,
   occurredStart: null,
   occurredEnd: null,
-  data: type === 'event.corrected' ? { targetEventId, changes: { data: { role: 'Chief Executive Officer' } }, reason: 'misreported role' } : { targetEventId, reason: 'never happened' },
+  data:
+    type === 'event.corrected'
+      ? { targetEventId, changes: { data: { role: 'Chief Executive Officer' } }, reason: 'misreported role' }
+      : { targetEventId, reason: 'never happened' },
   sources: [],
 });
 
@@ -131,7 +142,10 @@ describe('Live feed over SSE and WebSocket (query service in process, real Postg
     const subject = person('mira-murati');
     const [original] = await record(subject, [departed(subject)]);
     const bySubject = await SseClient.connect(`${url}/v1/feed/stream?key=${readKey}&subjects=${subject}&lang=fr`);
-    const byType = await WsFeedClient.subscribe(wsUrl(), { types: ['executive.departed'], after: String(BigInt(original.globalPosition) - 1n) });
+    const byType = await WsFeedClient.subscribe(wsUrl(), {
+      types: ['executive.departed'],
+      after: String(BigInt(original.globalPosition) - 1n),
+    });
     for (const c of [bySubject, byType]) await untilReached(() => c.items, original.globalPosition, 'the original');
 
     const [correction] = await record(subject, [amendment('event.corrected', original.eventId)]);
@@ -140,8 +154,18 @@ describe('Live feed over SSE and WebSocket (query service in process, real Postg
       await untilReached(() => c.items, retraction.globalPosition, 'the retraction');
       const amendments = c.items.filter((i) => i.targetEventId === original.eventId);
       expect(amendments).toEqual([
-        expect.objectContaining({ eventId: correction.eventId, type: 'event.corrected', targetEventId: original.eventId, targetStatus: 'corrected' }),
-        expect.objectContaining({ eventId: retraction.eventId, type: 'event.retracted', targetEventId: original.eventId, targetStatus: 'retracted' }),
+        expect.objectContaining({
+          eventId: correction.eventId,
+          type: 'event.corrected',
+          targetEventId: original.eventId,
+          targetStatus: 'corrected',
+        }),
+        expect.objectContaining({
+          eventId: retraction.eventId,
+          type: 'event.retracted',
+          targetEventId: original.eventId,
+          targetStatus: 'retracted',
+        }),
       ]);
     }
     expect(bySubject.items.find((i) => i.eventId === correction.eventId)?.headline).toMatch(/^Correction : /);
@@ -164,8 +188,17 @@ describe('Live feed over SSE and WebSocket (query service in process, real Postg
       return page;
     };
     // A history of a couple of megabytes, and readers that pause while it streams.
-    for (let k = 0; k < 8; k++) await record(person('bulk'), Array.from({ length: 500 }, () => departed(person('bulk'))));
-    const filters = [{}, { types: ['executive.departed'] }, { organization: 'org:anthropic' }, { subjects: [person('s-1'), person('s-2')] }];
+    for (let k = 0; k < 8; k++)
+      await record(
+        person('bulk'),
+        Array.from({ length: 500 }, () => departed(person('bulk'))),
+      );
+    const filters = [
+      {},
+      { types: ['executive.departed'] },
+      { organization: 'org:anthropic' },
+      { subjects: [person('s-1'), person('s-2')] },
+    ];
     const recorded: string[] = [(await readWholeFeed(url, {}, '0', auth)).slice(-1)[0].position];
     const clients: Array<{ filter: FeedFilterParams; after: string; items: () => Array<{ position: string }>; close: () => void }> = [];
     let recording = true;
@@ -177,7 +210,10 @@ describe('Live feed over SSE and WebSocket (query service in process, real Postg
       }
     })();
     // Stalling readers: from the start of the feed, reading nothing for a while, then everything.
-    const stalled = await Promise.all([RawSseClient.connect(`${url}/v1/feed/stream?key=${readKey}`), RawSseClient.connect(`${url}/v1/feed/stream?key=${readKey}&types=executive.departed`)]);
+    const stalled = await Promise.all([
+      RawSseClient.connect(`${url}/v1/feed/stream?key=${readKey}`),
+      RawSseClient.connect(`${url}/v1/feed/stream?key=${readKey}&types=executive.departed`),
+    ]);
     stalled.forEach((c) => c.pause());
     clients.push({ filter: {}, after: '0', items: () => stalled[0].items, close: () => stalled[0].close() });
     clients.push({ filter: filters[1], after: '0', items: () => stalled[1].items, close: () => stalled[1].close() });

@@ -9,14 +9,19 @@ import { LeadershipQuery, LeadershipRepository } from '../src/reports/leadership
 /** A small deterministic generator, so a failure replays. */
 function random(seed: number) {
   let s = seed >>> 0;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   return { next, pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] };
 }
 
 const ORGS = ['org:alpha', 'org:beta'];
 const PEOPLE = Array.from({ length: 9 }, (_, i) => `person:p${i}`);
 // Two spellings of one role: the pairing compares role keys, not texts.
-const ROLES = [['Chief Technology Officer', 'c-suite'], ['chief  technology officer', 'c-suite'], ['Head of Research', 'research'], ['Board Member', 'board']];
+const ROLES = [
+  ['Chief Technology Officer', 'c-suite'],
+  ['chief  technology officer', 'c-suite'],
+  ['Head of Research', 'research'],
+  ['Board Member', 'board'],
+];
 const DAYS = [null, '2024-01-01', '2024-03-01', '2024-03-01', '2024-06-15', '2024-09-01', '2025-01-01'];
 const MODALITIES = ['reported', 'reported', 'confirmed', 'denied', 'rumored'];
 const T0 = Date.parse('2025-06-01T00:00:00.000Z');
@@ -50,9 +55,26 @@ class History {
     const validFrom = day && `${day}T00:00:00.000Z`;
     const validTo = day && new Date(Date.parse(validFrom!) + r.pick([1, 1, 31, 92]) * 86_400_000).toISOString();
     return [
-      factId, v, r.pick(['executive.appointed', 'executive.departed']), r.pick(PEOPLE), r.pick(MODALITIES), day, validFrom, validTo,
-      at(from), to === null ? null : at(to), position, position, by, r.pick(ORGS), role, role.trim().replace(/\s+/g, ' ').toLowerCase(), category,
-      r.next() < 0.3, r.pick([null, 'resigned', 'fired']), r.pick([null, 'org:gamma']),
+      factId,
+      v,
+      r.pick(['executive.appointed', 'executive.departed']),
+      r.pick(PEOPLE),
+      r.pick(MODALITIES),
+      day,
+      validFrom,
+      validTo,
+      at(from),
+      to === null ? null : at(to),
+      position,
+      position,
+      by,
+      r.pick(ORGS),
+      role,
+      role.trim().replace(/\s+/g, ' ').toLowerCase(),
+      category,
+      r.next() < 0.3,
+      r.pick([null, 'resigned', 'fired']),
+      r.pick([null, 'org:gamma']),
     ];
   }
 
@@ -79,13 +101,17 @@ class History {
   /** Corrects (two in three) or retracts `count` standing facts now; returns their ids. */
   async amend(count: number): Promise<string[]> {
     const { rows: standing } = await this.db.pool.query(
-      'SELECT fact_id, version, fact_position FROM read_model.leadership_events WHERE recorded_to IS NULL ORDER BY fact_id LIMIT $1', [count]);
+      'SELECT fact_id, version, fact_position FROM read_model.leadership_events WHERE recorded_to IS NULL ORDER BY fact_id LIMIT $1',
+      [count],
+    );
     const added: unknown[][] = [];
     for (const f of standing) {
       const now = ++this.clock;
       const corrected = this.r.next() < 0.67;
-      await this.db.pool.query('UPDATE read_model.leadership_events SET recorded_to = $3, superseded_by = $4 WHERE fact_id = $1 AND version = $2',
-        [f.fact_id, f.version, at(now), corrected ? 'corrected' : 'retracted']);
+      await this.db.pool.query(
+        'UPDATE read_model.leadership_events SET recorded_to = $3, superseded_by = $4 WHERE fact_id = $1 AND version = $2',
+        [f.fact_id, f.version, at(now), corrected ? 'corrected' : 'retracted'],
+      );
       if (corrected) added.push(this.version(f.fact_id, f.version + 1, Number(f.fact_position), now, null, null));
     }
     await this.db.pool.query(INSERT, [JSON.stringify(added)]);
@@ -101,7 +127,10 @@ class History {
 /** The reference: every visible row of the organization paired by `tenuresOf`, as the report did before paging. */
 async function expected(ds: DataSource, q: LeadershipQuery): Promise<Tenure[]> {
   const p = new SqlParams();
-  const columns = factColumns('t', { data: false, plain: ['organization', 'kind', 'role', 'role_key', 'role_category', 'interim', 'reason', 'destination'] });
+  const columns = factColumns('t', {
+    data: false,
+    plain: ['organization', 'kind', 'role', 'role_key', 'role_category', 'interim', 'reason', 'destination'],
+  });
   const rows: LeadershipRow[] = await ds.query(
     `SELECT ${columns} FROM read_model.leadership_events t WHERE t.organization = ${p.add(q.organization)} AND ${visibleAt('t', q.knownAt, p)}`,
     p.values,
@@ -111,10 +140,19 @@ async function expected(ds: DataSource, q: LeadershipQuery): Promise<Tenure[]> {
 }
 
 type Listed = Pick<Tenure, 'person' | 'role' | 'roleCategory' | 'interim' | 'reason' | 'destination' | 'certain'> & {
-  start: { eventId: string; occurredAt: string | null; from: string | null; to: string | null; modality: string; status: string; recordedAt: string } | null;
+  start: {
+    eventId: string;
+    occurredAt: string | null;
+    from: string | null;
+    to: string | null;
+    modality: string;
+    status: string;
+    recordedAt: string;
+  } | null;
   end: Listed['start'];
 };
-const brief = (t: Listed) => JSON.stringify([t.person, t.role, t.roleCategory, t.interim, t.reason, t.destination, t.certain ?? '-', bound(t.start), bound(t.end)]);
+const brief = (t: Listed) =>
+  JSON.stringify([t.person, t.role, t.roleCategory, t.interim, t.reason, t.destination, t.certain ?? '-', bound(t.start), bound(t.end)]);
 const bound = (b: Listed['start']) => b && [b.eventId, b.occurredAt, b.from, b.to, b.modality, b.status, b.recordedAt];
 
 /** Reads every page of the report (7 at a time) and lists what it served. */
@@ -143,7 +181,9 @@ describe('leadership report: pairing only the rows that matter, paged, equals pa
     let compared = 0;
     for (const organization of ORGS)
       for (const show of ['roster', 'tenures'] as const)
-        for (const asOf of show === 'roster' ? [null, '2024-03-01T00:00:00.000Z', '2024-07-01T00:00:00.000Z', '2025-02-01T00:00:00.000Z'] : [null])
+        for (const asOf of show === 'roster'
+          ? [null, '2024-03-01T00:00:00.000Z', '2024-07-01T00:00:00.000Z', '2025-02-01T00:00:00.000Z']
+          : [null])
           for (const knownAt of knownAts) {
             const q: LeadershipQuery = { organization, show, asOf, knownAt, modality: null };
             const want = (await expected(ds, q)).map(brief);
@@ -182,7 +222,14 @@ describe('leadership report: pairing only the rows that matter, paged, equals pa
   });
 
   it('serves the sources of the listed facts and, for a corrected one, its earlier versions', async () => {
-    const { items } = await repo.report({ organization: 'org:alpha', show: 'tenures', asOf: null, knownAt: null, modality: null, limit: 1000 });
+    const { items } = await repo.report({
+      organization: 'org:alpha',
+      show: 'tenures',
+      asOf: null,
+      knownAt: null,
+      modality: null,
+      limit: 1000,
+    });
     const bounds = items.flatMap((t) => [t.start, t.end]).filter((b) => b !== null);
     expect(bounds.length).toBeGreaterThan(20);
     for (const b of bounds) expect(b.sources[0].url).toContain(b.eventId);

@@ -31,8 +31,15 @@ describe('reports over the seed story and later events (real Postgres)', () => {
     const later = await store.appendMany(storyAppends(laterEnvelopes()));
     const [fix] = laterCorrections();
     const [corrected] = await store.append(amendmentAppend('org:openai', 'corrected', fix.targetEventId, fix, fix.id));
-    const [retracted] = await store.append(amendmentAppend('person:kevin-weil', 'retracted', WEIL_APPOINTED, { reason: 'Not an appointment: he held the role already.' }));
-    Object.assign(at, { seed: seed[0].recordedAt, later: later[0].recordedAt, corrected: corrected.recordedAt, retracted: retracted.recordedAt });
+    const [retracted] = await store.append(
+      amendmentAppend('person:kevin-weil', 'retracted', WEIL_APPOINTED, { reason: 'Not an appointment: he held the role already.' }),
+    );
+    Object.assign(at, {
+      seed: seed[0].recordedAt,
+      later: later[0].recordedAt,
+      corrected: corrected.recordedAt,
+      retracted: retracted.recordedAt,
+    });
     await new ProjectionRebuilder(ds).rebuild({ projections: PROJECTION_NAMES, topic: 'reports-test', partitions: [0] });
   });
 
@@ -44,8 +51,13 @@ describe('reports over the seed story and later events (real Postgres)', () => {
   it('leadership: as of a date between a departure and the successor, the role is vacant; the departure without appointment has an unknown start', async () => {
     const repo = new LeadershipRepository(ds, new EntityLinksRepository(ds));
     const roster = async (asOf: string, knownAt: string | null = null) =>
-      (await repo.report({ organization: 'org:openai', asOf, knownAt, modality: null })).items.map((t) => `${t.personName}: ${t.role}${t.certain ? '' : ' (uncertain)'}`).sort();
-    expect(await roster('2024-12-01T00:00:00.000Z')).toEqual(['Unnamed AGI Readiness Head: Head of AGI Readiness (uncertain)', 'Unnamed Sora Lead: Sora video model lead (uncertain)']);
+      (await repo.report({ organization: 'org:openai', asOf, knownAt, modality: null })).items
+        .map((t) => `${t.personName}: ${t.role}${t.certain ? '' : ' (uncertain)'}`)
+        .sort();
+    expect(await roster('2024-12-01T00:00:00.000Z')).toEqual([
+      'Unnamed AGI Readiness Head: Head of AGI Readiness (uncertain)',
+      'Unnamed Sora Lead: Sora video model lead (uncertain)',
+    ]);
     expect(await roster('2025-04-01T00:00:00.000Z')).toEqual(['Mark Chen: Chief Research Officer']);
     expect(await roster('2024-12-01T00:00:00.000Z', at.corrected)).toContain('Kevin Weil: Chief Product Officer');
     const report = await repo.report({ organization: 'org:openai', show: 'tenures', asOf: null, knownAt: null, modality: null });
@@ -56,20 +68,45 @@ describe('reports over the seed story and later events (real Postgres)', () => {
   });
 
   it('departures grouped by quarter, with coarse dates left unplaced', async () => {
-    const report = await new DeparturesRepository(ds, new EntityLinksRepository(ds)).report({ ...page, organization: 'org:openai', from: null, to: null, groupBy: 'quarter' });
+    const report = await new DeparturesRepository(ds, new EntityLinksRepository(ds)).report({
+      ...page,
+      organization: 'org:openai',
+      from: null,
+      to: null,
+      groupBy: 'quarter',
+    });
     if (!('groups' in report)) throw new Error('expected groups');
     expect(report.groups.map((g) => [g.key, g.items.map((i) => i.personName).sort()])).toEqual([
       ['2024-Q2', ['Ilya Sutskever', 'Jan Leike']],
       ['2024-Q3', ['Bob Mcgrew', 'John Schulman', 'Mira Murati']], // displayNameOf title-cases slugs
     ]);
     expect(report.unplaced.items.map((i) => i.personName).sort()).toEqual(['Unnamed AGI Readiness Head', 'Unnamed Sora Lead']);
-    const inQ2 = await new DeparturesRepository(ds, new EntityLinksRepository(ds)).report({ ...page, organization: null, from: '2024-04-01T00:00:00.000Z', to: '2024-07-01T00:00:00.000Z', groupBy: null, limit: 1 });
+    const inQ2 = await new DeparturesRepository(ds, new EntityLinksRepository(ds)).report({
+      ...page,
+      organization: null,
+      from: '2024-04-01T00:00:00.000Z',
+      to: '2024-07-01T00:00:00.000Z',
+      groupBy: null,
+      limit: 1,
+    });
     if (!('items' in inQ2)) throw new Error('expected a page');
     expect(inQ2.items).toHaveLength(1);
-    const rest = await new DeparturesRepository(ds, new EntityLinksRepository(ds)).report({ ...page, organization: null, from: '2024-04-01T00:00:00.000Z', to: '2024-07-01T00:00:00.000Z', groupBy: null, cursor: inQ2.next });
+    const rest = await new DeparturesRepository(ds, new EntityLinksRepository(ds)).report({
+      ...page,
+      organization: null,
+      from: '2024-04-01T00:00:00.000Z',
+      to: '2024-07-01T00:00:00.000Z',
+      groupBy: null,
+      cursor: inQ2.next,
+    });
     if (!('items' in rest)) throw new Error('expected a page');
     // Brundage and Brooks (2023-12/2024-12) overlap Q2 too.
-    expect([...inQ2.items, ...rest.items].map((i) => i.personName).sort()).toEqual(['Ilya Sutskever', 'Jan Leike', 'Unnamed AGI Readiness Head', 'Unnamed Sora Lead']);
+    expect([...inQ2.items, ...rest.items].map((i) => i.personName).sort()).toEqual([
+      'Ilya Sutskever',
+      'Jan Leike',
+      'Unnamed AGI Readiness Head',
+      'Unnamed Sora Lead',
+    ]);
     expect(rest.next).toBeNull();
   });
 
@@ -89,35 +126,101 @@ describe('reports over the seed story and later events (real Postgres)', () => {
 
   it('financials: a figure corrected later shows the old value known before the correction and the new one after, with its history', async () => {
     const repo = new FinancialsRepository(ds);
-    const loss = (knownAt: string | null) => repo.report({ ...page, knownAt, organization: 'org:openai', metric: ['loss'], basis: ['cumulative_projected'], from: null, to: null });
+    const loss = (knownAt: string | null) =>
+      repo.report({
+        ...page,
+        knownAt,
+        organization: 'org:openai',
+        metric: ['loss'],
+        basis: ['cumulative_projected'],
+        from: null,
+        to: null,
+      });
     const before = await loss(justBefore(at.corrected));
     expect(before.items.map((p) => [p.amount, p.status, p.history.length])).toEqual([['440000000000', 'current', 0]]);
     const after = await loss(at.corrected);
     expect(after.items.map((p) => [p.amount, p.currency, p.period, p.status])).toEqual([['44000000000', 'USD', '2025/2029', 'corrected']]);
-    expect(after.items[0].history).toEqual([expect.objectContaining({ version: 1, data: expect.objectContaining({ money: { amount: '440000000000', currency: 'USD' } }), supersededBy: 'corrected' })]);
-    expect(after.items[0].sources.map((s: { outlet: string }) => s.outlet)).toEqual(['Unidentified French-language outlet', 'Fixture Wire']);
+    expect(after.items[0].history).toEqual([
+      expect.objectContaining({
+        version: 1,
+        data: expect.objectContaining({ money: { amount: '440000000000', currency: 'USD' } }),
+        supersededBy: 'corrected',
+      }),
+    ]);
+    expect(after.items[0].sources.map((s: { outlet: string }) => s.outlet)).toEqual([
+      'Unidentified French-language outlet',
+      'Fixture Wire',
+    ]);
     const headcount = await repo.report({ ...page, organization: 'org:openai', metric: ['headcount'], basis: null, from: null, to: null });
-    expect(headcount.items.map((p: { basis: string; count: number | null }) => [p.basis, p.count])).toEqual([['commercial', 300], ['total', 1600]]);
-    const funding = await repo.report({ ...page, organization: 'org:openai', metric: ['funding', 'valuation'], basis: null, from: null, to: null });
-    expect(funding.items.map((p) => [p.metric, p.amount])).toEqual([['funding', '6600000000'], ['valuation', '157000000000']]);
+    expect(headcount.items.map((p: { basis: string; count: number | null }) => [p.basis, p.count])).toEqual([
+      ['commercial', 300],
+      ['total', 1600],
+    ]);
+    const funding = await repo.report({
+      ...page,
+      organization: 'org:openai',
+      metric: ['funding', 'valuation'],
+      basis: null,
+      from: null,
+      to: null,
+    });
+    expect(funding.items.map((p) => [p.metric, p.amount])).toEqual([
+      ['funding', '6600000000'],
+      ['valuation', '157000000000'],
+    ]);
   });
 
   it('inferred: every report item shows the fields the seed story does not state, and so do the reporting views', async () => {
     const paths = (list: Array<{ path: string }>) => list.map((i) => i.path);
-    const loss = await new FinancialsRepository(ds).report({ ...page, organization: 'org:openai', metric: ['loss'], basis: null, from: null, to: null });
+    const loss = await new FinancialsRepository(ds).report({
+      ...page,
+      organization: 'org:openai',
+      metric: ['loss'],
+      basis: null,
+      from: null,
+      to: null,
+    });
     // The corrected cumulative loss keeps what its first version marked: the correction changed the amount only.
-    expect(loss.items.map((p) => [p.basis, paths(p.inferred)])).toEqual([['actual', []], ['cumulative_projected', ['occurredAt', 'data.period']]]);
-    const departures = await new DeparturesRepository(ds, new EntityLinksRepository(ds)).report({ ...page, organization: 'org:openai', from: null, to: null, groupBy: null });
+    expect(loss.items.map((p) => [p.basis, paths(p.inferred)])).toEqual([
+      ['actual', []],
+      ['cumulative_projected', ['occurredAt', 'data.period']],
+    ]);
+    const departures = await new DeparturesRepository(ds, new EntityLinksRepository(ds)).report({
+      ...page,
+      organization: 'org:openai',
+      from: null,
+      to: null,
+      groupBy: null,
+    });
     if (!('items' in departures)) throw new Error('expected items');
     const agi = departures.items.find((d) => d.person === 'person:unnamed-agi-readiness-head')!;
     expect(agi.inferred).toEqual([expect.objectContaining({ path: 'occurredAt', note: expect.stringMatching(/année écoulée/) })]);
-    const roster = await new LeadershipRepository(ds, new EntityLinksRepository(ds)).report({ organization: 'org:openai', show: 'tenures', asOf: null, knownAt: null, modality: null });
+    const roster = await new LeadershipRepository(ds, new EntityLinksRepository(ds)).report({
+      organization: 'org:openai',
+      show: 'tenures',
+      asOf: null,
+      knownAt: null,
+      modality: null,
+    });
     expect(paths(roster.items.find((t) => t.person === 'person:mira-murati')!.end!.inferred)).toEqual(['occurredAt']);
-    const weil = await new LeadershipRepository(ds, new EntityLinksRepository(ds)).report({ organization: 'org:openai', show: 'tenures', asOf: null, knownAt: at.corrected, modality: null });
+    const weil = await new LeadershipRepository(ds, new EntityLinksRepository(ds)).report({
+      organization: 'org:openai',
+      show: 'tenures',
+      asOf: null,
+      knownAt: at.corrected,
+      modality: null,
+    });
     expect(paths(weil.items.find((t) => t.person === 'person:kevin-weil')!.start!.inferred)).toEqual(['occurredAt', 'data.role']);
     const cases = await new LawsuitsRepository(ds).report({ ...page, party: 'person:elon-musk', status: null });
     expect(paths(cases.items.find((c) => c.case === 'case:musk-v-openai')!.filed.inferred)).toEqual(['occurredAt']);
-    const chatgpt = await new TimelineRepository(ds, new EntityLinksRepository(ds)).page({ ...page, subject: 'product:chatgpt', from: null, to: null, types: null, lang: 'en' });
+    const chatgpt = await new TimelineRepository(ds, new EntityLinksRepository(ds)).page({
+      ...page,
+      subject: 'product:chatgpt',
+      from: null,
+      to: null,
+      types: null,
+      lang: 'en',
+    });
     expect(chatgpt.items.map((i) => paths(i.inferred))).toEqual([['occurredAt', 'data.status']]);
     const story = await new SourcesRepository(ds).find(sourceIdOf(seedEnvelopes()[0].sources[0]), { ...page, lang: 'en' });
     expect(story!.items.filter((i) => i.inferred.length).length).toBe(11);
@@ -145,20 +248,37 @@ describe('reports over the seed story and later events (real Postgres)', () => {
     expect(story13!.items).toHaveLength(13);
     const list = await sources.list({ ...page, outlet: null });
     expect(list.items.map((s) => s.outlet)).toEqual(['Unidentified French-language outlet', 'Fixture Wire']);
-    expect((await sources.list({ ...page, outlet: null, knownAt: justBefore(at.later) })).items.map((s) => s.outlet)).toEqual(['Unidentified French-language outlet']);
+    expect((await sources.list({ ...page, outlet: null, knownAt: justBefore(at.later) })).items.map((s) => s.outlet)).toEqual([
+      'Unidentified French-language outlet',
+    ]);
   });
 
   it('the timeline of a subject lists every fact naming it, in valid-time order, with French headlines on request', async () => {
-    const items = (await new TimelineRepository(ds, new EntityLinksRepository(ds)).page({ ...page, subject: 'person:elon-musk', from: null, to: null, types: null, lang: 'fr' })).items;
+    const items = (
+      await new TimelineRepository(ds, new EntityLinksRepository(ds)).page({
+        ...page,
+        subject: 'person:elon-musk',
+        from: null,
+        to: null,
+        types: null,
+        lang: 'fr',
+      })
+    ).items;
     expect(items.map((i) => [i.subject, i.role])).toEqual([
-      ['case:musk-v-openai', 'plaintiff'], ['case:musk-v-openai-state-court', 'plaintiff'], ['case:musk-v-altman', 'plaintiff'],
+      ['case:musk-v-openai', 'plaintiff'],
+      ['case:musk-v-openai-state-court', 'plaintiff'],
+      ['case:musk-v-altman', 'plaintiff'],
     ]);
     expect(items[0].headline).toMatch(/Musk/);
   });
 
   it('the reporting views answer the same questions in SQL', async () => {
     const quarters = await ds.query(`SELECT quarter, count(*)::int AS n FROM reporting.departures GROUP BY quarter ORDER BY quarter`);
-    expect(quarters).toEqual([{ quarter: '2023-Q4', n: 2 }, { quarter: '2024-Q2', n: 2 }, { quarter: '2024-Q3', n: 3 }]);
+    expect(quarters).toEqual([
+      { quarter: '2023-Q4', n: 2 },
+      { quarter: '2024-Q2', n: 2 },
+      { quarter: '2024-Q3', n: 3 },
+    ]);
     const [loss] = await ds.query(`SELECT amount::text, fact_status FROM reporting.financial_points WHERE fact_id = $1`, [CUMULATIVE_LOSS]);
     expect(loss).toEqual({ amount: '44000000000', fact_status: 'corrected' });
     const known = await ds.query(

@@ -1,7 +1,17 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { KafkaClient, kafkaSasl } from '@newsroom/messaging';
-import { API_KEY_RING, ApiKeyGuard, apiKeyRingFromConfig, createPgPool, HealthModule, loggingModule, MetricsModule, ProblemFilter, REQUIRE_READ_KEY } from '@newsroom/platform';
+import {
+  API_KEY_RING,
+  ApiKeyGuard,
+  apiKeyRingFromConfig,
+  createPgPool,
+  HealthModule,
+  loggingModule,
+  MetricsModule,
+  ProblemFilter,
+  REQUIRE_READ_KEY,
+} from '@newsroom/platform';
 import { RELAY_CONFIG, RelayConfig } from './config/relay.config';
 import { KAFKA, PG_POOL, RelayService } from './relay/relay.service';
 
@@ -15,7 +25,16 @@ class RelayCoreModule {
       providers: [
         { provide: RELAY_CONFIG, useValue: config },
         { provide: PG_POOL, useFactory: () => createPgPool(config.DATABASE_URL, 4, 'relay') },
-        { provide: KAFKA, useFactory: () => new KafkaClient({ clientId: 'newsroom-relay', brokers: config.KAFKA_BROKERS, sasl: kafkaSasl(config), maxEventBytes: config.NEWSROOM_MAX_EVENT_BYTES }) },
+        {
+          provide: KAFKA,
+          useFactory: () =>
+            new KafkaClient({
+              clientId: 'newsroom-relay',
+              brokers: config.KAFKA_BROKERS,
+              sasl: kafkaSasl(config),
+              maxEventBytes: config.NEWSROOM_MAX_EVENT_BYTES,
+            }),
+        },
         RelayService,
       ],
       exports: [RelayService],

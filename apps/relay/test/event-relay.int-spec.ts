@@ -33,7 +33,11 @@ describe('EventRelay: event store -> real Kafka', () => {
 
   const relayWith = (publisher: KafkaClient) =>
     new EventRelay(db.pool, store, publisher, new RelayCheckpoints(db.pool), {
-      topic: topics.events, batchSize: 50, idleWaitMs: 50, maxBackoffMs: 200, leaderLockKey: Math.floor(Math.random() * 1e9),
+      topic: topics.events,
+      batchSize: 50,
+      idleWaitMs: 50,
+      maxBackoffMs: 200,
+      leaderLockKey: Math.floor(Math.random() * 1e9),
     });
 
   it('keeps accepting appends while Kafka is down, then publishes everything in order per stream with headers', async () => {
@@ -48,11 +52,17 @@ describe('EventRelay: event store -> real Kafka', () => {
 
     const up = relayWith(kafka);
     up.start();
-    await pollUntil(async () => (await new RelayCheckpoints(db.pool).load(topics.events)) === (await store.headPosition()), { what: 'relay to catch up' });
+    await pollUntil(async () => (await new RelayCheckpoints(db.pool).load(topics.events)) === (await store.headPosition()), {
+      what: 'relay to catch up',
+    });
     await up.stop();
 
     const received: IncomingMessage[] = [];
-    const consumer = kafka.consumer({ groupId: `check-${randomUUID()}`, topics: [topics.events], handler: async (b) => void received.push(...b.messages) });
+    const consumer = kafka.consumer({
+      groupId: `check-${randomUUID()}`,
+      topics: [topics.events],
+      handler: async (b) => void received.push(...b.messages),
+    });
     await consumer.start();
     await pollUntil(() => received.length >= 30, { timeoutMs: 30000, what: '30 messages' });
     await consumer.stop();
@@ -76,7 +86,13 @@ describe('EventRelay: event store -> real Kafka', () => {
   it('lets only one relay per database publish (advisory-lock leadership)', async () => {
     const a = relayWith(kafka);
     const key = (a as unknown as { options: { leaderLockKey: number } }).options.leaderLockKey;
-    const b = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), { topic: topics.events, batchSize: 50, idleWaitMs: 50, maxBackoffMs: 200, leaderLockKey: key });
+    const b = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), {
+      topic: topics.events,
+      batchSize: 50,
+      idleWaitMs: 50,
+      maxBackoffMs: 200,
+      leaderLockKey: key,
+    });
     a.start();
     await pollUntil(() => a.getStatus().leader, { what: 'a to lead' });
     b.start();

@@ -43,7 +43,12 @@ describe('EventRelay leadership: a relay whose lock session dies stops publishin
   // a, once deposed, stands by 3 s before trying the lock again; b polls it every 100 ms, so b takes over.
   const relay = (who: string, kafka: KafkaClient, standbyPollMs: number) => {
     const r = new EventRelay(db.pool, store, recording(who, kafka), new RelayCheckpoints(db.pool), {
-      topic: topics.events, batchSize: 20, idleWaitMs: 20, maxBackoffMs: 300, leaderLockKey: lockKey, standbyPollMs,
+      topic: topics.events,
+      batchSize: 20,
+      idleWaitMs: 20,
+      maxBackoffMs: 300,
+      leaderLockKey: lockKey,
+      standbyPollMs,
     });
     relays.push(r);
     return r;
@@ -84,13 +89,18 @@ describe('EventRelay leadership: a relay whose lock session dies stops publishin
     const noticedMs = Date.now() - terminatedAt;
 
     await pollUntil(() => b.getStatus().leader && b.getStatus().published > 0, { timeoutMs: 20000, what: 'b to take over and publish' });
-    process.stderr.write(`relay leadership: a noticed the lost lease in ${noticedMs} ms; b published after ${Date.now() - terminatedAt} ms\n`);
+    process.stderr.write(
+      `relay leadership: a noticed the lost lease in ${noticedMs} ms; b published after ${Date.now() - terminatedAt} ms\n`,
+    );
     const bPublishedAtTakeover = b.getStatus().published;
     await pollUntil(() => b.getStatus().published > bPublishedAtTakeover + 40, { timeoutMs: 20000, what: 'b to keep publishing' });
     appending = false;
     const appended = await appender;
     const head = await store.headPosition();
-    await pollUntil(async () => (await new RelayCheckpoints(db.pool).load(topics.events)) === head, { timeoutMs: 20000, what: 'relays to catch up' });
+    await pollUntil(async () => (await new RelayCheckpoints(db.pool).load(topics.events)) === head, {
+      timeoutMs: 20000,
+      what: 'relays to catch up',
+    });
 
     // At most one relay publishes at a time: once b has published, a never starts another publish.
     const firstB = publishes.find((p) => p.who === 'b')!.seq;
@@ -98,9 +108,17 @@ describe('EventRelay leadership: a relay whose lock session dies stops publishin
     expect(a.getStatus().leader).toBe(false);
 
     const received: IncomingMessage[] = [];
-    const consumer = clients[2].consumer({ groupId: `check-${randomUUID()}`, topics: [topics.events], fromBeginning: true, handler: async (batch) => void received.push(...batch.messages) });
+    const consumer = clients[2].consumer({
+      groupId: `check-${randomUUID()}`,
+      topics: [topics.events],
+      fromBeginning: true,
+      handler: async (batch) => void received.push(...batch.messages),
+    });
     await consumer.start();
-    await pollUntil(() => new Set(received.map((m) => m.headers[EVENT_HEADERS.eventId])).size >= appended, { timeoutMs: 30000, what: `${appended} distinct events` });
+    await pollUntil(() => new Set(received.map((m) => m.headers[EVENT_HEADERS.eventId])).size >= appended, {
+      timeoutMs: 30000,
+      what: `${appended} distinct events`,
+    });
     await consumer.stop();
 
     expect(new Set(received.map((m) => m.headers[EVENT_HEADERS.eventId])).size).toBe(appended);

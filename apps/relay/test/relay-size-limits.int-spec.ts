@@ -43,7 +43,9 @@ describe('EventRelay: batches bounded in bytes, topics sized from NEWSROOM_MAX_E
 
   it('publishes the largest accepted event and a batch of large ones: each once, in position order per partition', async () => {
     // The topic exists from an older deployment: a limit below what the events need, and another override.
-    await kafka.ensureTopics([{ topic: topics.events, partitions: 3, config: { 'max.message.bytes': '100000', 'retention.ms': '3600000' } }]);
+    await kafka.ensureTopics([
+      { topic: topics.events, partitions: 3, config: { 'max.message.bytes': '100000', 'retention.ms': '3600000' } },
+    ]);
 
     const subjects = ['org:a', 'org:b', 'org:c'];
     await store.append({ streamId: 'org:a', expectedVersion: 'any', events: [eventOfSize('org:a', MAX_EVENT_BYTES)] });
@@ -77,13 +79,21 @@ describe('EventRelay: batches bounded in bytes, topics sized from NEWSROOM_MAX_E
     relay = null;
 
     // The existing topic was raised to what the setting needs, and its other override survived.
-    const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topics.events }] });
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topics.events }],
+    });
     const entries = new Map(described.resources[0].configEntries.map((c) => [c.configName, c.configValue]));
     expect(entries.get('max.message.bytes')).toBe(String(topicMaxMessageBytes(MAX_EVENT_BYTES)));
     expect(entries.get('retention.ms')).toBe('3600000');
 
     const received: IncomingMessage[] = [];
-    const consumer = kafka.consumer({ groupId: `check-${randomUUID()}`, topics: [topics.events], fromBeginning: true, handler: async (b) => void received.push(...b.messages) });
+    const consumer = kafka.consumer({
+      groupId: `check-${randomUUID()}`,
+      topics: [topics.events],
+      fromBeginning: true,
+      handler: async (b) => void received.push(...b.messages),
+    });
     await consumer.start();
     await pollUntil(() => received.length >= total, { timeoutMs: 30000, what: `${total} messages` });
     await new Promise((r) => setTimeout(r, 500));
@@ -105,11 +115,19 @@ describe('EventRelay: batches bounded in bytes, topics sized from NEWSROOM_MAX_E
     const small = 256 * 1024;
     const topic = topics.eventsDlq;
     relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), {
-      topic, batchSize: 50, idleWaitMs: 50, maxBackoffMs: 300, leaderLockKey: Math.floor(Math.random() * 1e9), maxEventBytes: small,
+      topic,
+      batchSize: 50,
+      idleWaitMs: 50,
+      maxBackoffMs: 300,
+      leaderLockKey: Math.floor(Math.random() * 1e9),
+      maxEventBytes: small,
       prepare: () => kafka.ensureTopics([{ topic, partitions: 1, config: topicSizeConfig(small) }]),
     });
     relay.start();
-    const error = await pollUntil(() => relay!.getStatus().lastError, { timeoutMs: 20000, what: 'the relay to report the oversized event' });
+    const error = await pollUntil(() => relay!.getStatus().lastError, {
+      timeoutMs: 20000,
+      what: 'the relay to report the oversized event',
+    });
     expect(error).toMatch(/at position 1 is a \d+-byte Kafka record.*set NEWSROOM_MAX_EVENT_BYTES to at least \d+/);
     await relay.stop();
     relay = null;

@@ -43,7 +43,9 @@ const flag = (argv: string[], name: string): string | undefined => {
 
 function openFilesLimit(): number {
   try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
     const soft = Number(line?.split(/\s{2,}/)[1]);
     return Number.isFinite(soft) ? soft : 1024;
   } catch {
@@ -57,10 +59,12 @@ export function loadBenchConfig(argv = process.argv.slice(2), env = process.env)
   const scale = Number(flag(argv, 'scale') ?? '1');
   if (!(scale > 0 && scale <= 10)) throw new Error('--scale must be a number in (0, 10]');
   const reportPath = flag(argv, 'report-path') ?? env.BENCH_REPORT_PATH ?? 'auto';
-  if (reportPath !== 'auto' && !reportPath.startsWith('/')) throw new Error('--report-path must be auto or start with / (e.g. /v1/reports/leadership?organization={org})');
+  if (reportPath !== 'auto' && !reportPath.startsWith('/'))
+    throw new Error('--report-path must be auto or start with / (e.g. /v1/reports/leadership?organization={org})');
   const budget = flag(argv, 'budget-minutes');
   const budgetMinutes = budget === undefined ? undefined : Number(budget);
-  if (budgetMinutes !== undefined && !(budgetMinutes >= 1 && budgetMinutes <= 600)) throw new Error('--budget-minutes must be a number of minutes from 1 to 600');
+  if (budgetMinutes !== undefined && !(budgetMinutes >= 1 && budgetMinutes <= 600))
+    throw new Error('--budget-minutes must be a number of minutes from 1 to 600');
   return {
     quick: flag(argv, 'quick') === 'true',
     scale,
@@ -69,10 +73,16 @@ export function loadBenchConfig(argv = process.argv.slice(2), env = process.env)
     outDir: flag(argv, 'out-dir') ?? join(ROOT, 'bench', 'results'),
     tmpDir: env.BENCH_TMP_DIR ?? join(ROOT, 'bench', 'tmp'),
     serverUrl: env.BENCH_DATABASE_SERVER_URL ?? env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092')
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
     reportPath,
     rebuildCommand: flag(argv, 'rebuild-command') ?? env.BENCH_REBUILD_COMMAND ?? 'auto',
-    only: (flag(argv, 'only') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    only: (flag(argv, 'only') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     openFilesLimit: openFilesLimit(),
     baseEnv: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string')),
   };

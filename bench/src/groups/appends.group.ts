@@ -2,7 +2,11 @@ import { join } from 'node:path';
 import { measureHttpBatches, measureHttpSingles } from '../measures/http-appends.measure';
 import { createBaselineTables, measureCopy, measureInserts } from '../measures/pg-baselines.measure';
 import {
-  measureEmmettBatches, measureEmmettSingles, measureStoreBatches, measureStoreSingles, openEmmett,
+  measureEmmettBatches,
+  measureEmmettSingles,
+  measureStoreBatches,
+  measureStoreSingles,
+  openEmmett,
 } from '../measures/store-appends.measure';
 import { benchStack } from './bench-stack';
 import { GroupContext } from './group-context';
@@ -38,6 +42,10 @@ export async function appendsGroup(ctx: GroupContext): Promise<void> {
   ctx.add('emmett.batch100', (await measureEmmettBatches(emmett.store, plan.batchClients, plan.batchSize, timing)).rate, batches);
   await emmett.close();
 
-  ctx.add('appends.http.single16', (await measureHttpSingles(ingest.url, key, plan.singleClients, plan.streamsPerClient, timing)).rate, clients);
+  ctx.add(
+    'appends.http.single16',
+    (await measureHttpSingles(ingest.url, key, plan.singleClients, plan.streamsPerClient, timing)).rate,
+    clients,
+  );
   ctx.add('appends.http.batch100', (await measureHttpBatches(ingest.url, key, plan.batchClients, plan.batchSize, timing)).rate, batches);
 }

@@ -25,9 +25,17 @@ export async function fanoutGroup(ctx: GroupContext): Promise<void> {
 
   const idle = { count: plan.idleSubscribers, processes: plan.clientProcesses, settleMs };
   const ours = await measureIdleMemory({ url: stream, pid: query.pid, ...idle });
-  ctx.add('sse.idleKiB', ours.kib, `${idle.count} idle subscribers; query RSS ${round(ours.before / 1024)} -> ${round(ours.after / 1024)} MiB`);
+  ctx.add(
+    'sse.idleKiB',
+    ours.kib,
+    `${idle.count} idle subscribers; query RSS ${round(ours.before / 1024)} -> ${round(ours.after / 1024)} MiB`,
+  );
   const bareIdle = await measureIdleMemory({ url: bare.url, pid: bare.pid, ...idle });
-  ctx.add('sse.bare.idleKiB', bareIdle.kib, `${idle.count} idle connections; RSS ${round(bareIdle.before / 1024)} -> ${round(bareIdle.after / 1024)} MiB`);
+  ctx.add(
+    'sse.bare.idleKiB',
+    bareIdle.kib,
+    `${idle.count} idle connections; RSS ${round(bareIdle.before / 1024)} -> ${round(bareIdle.after / 1024)} MiB`,
+  );
 
   const events = plan.fanoutEvents;
   const rows = Array.from({ length: events }, (_, i) => feedRowOf(benchEnvelope(i, benchSubject('fan', i)), i + 1));
@@ -36,7 +44,12 @@ export async function fanoutGroup(ctx: GroupContext): Promise<void> {
     const client = await db.pool.connect();
     try {
       await client.query('BEGIN');
-      await upsertFeedRows(client, 'read_model.feed_items', rows.map((r) => ({ ...r, recordedAt })), false);
+      await upsertFeedRows(
+        client,
+        'read_model.feed_items',
+        rows.map((r) => ({ ...r, recordedAt })),
+        false,
+      );
       await client.query('UPDATE read_model.feed_watermark SET position = $1, updated_at = now() WHERE id = 1', [events]);
       await client.query(`SELECT pg_notify('newsroom_feed', $1)`, [String(events)]);
       await client.query('COMMIT');
@@ -44,7 +57,12 @@ export async function fanoutGroup(ctx: GroupContext): Promise<void> {
       client.release();
     }
   };
-  const fan = { subscribers: plan.subscribers, processes: plan.clientProcesses, events, timeoutMs: plan.mode === 'quick' ? 20_000 : 90_000 };
+  const fan = {
+    subscribers: plan.subscribers,
+    processes: plan.clientProcesses,
+    events,
+    timeoutMs: plan.mode === 'quick' ? 20_000 : 90_000,
+  };
   const oursFan = await measureFanout({ url: `${stream}?after=0`, inject, ...fan });
   ctx.add('sse.fanout', oursFan.deliveriesPerSecond, describe(oursFan, fan));
   const bareFan = await measureFanout({ url: bare.url, inject: () => bare.broadcast(events), ...fan });

@@ -69,7 +69,10 @@ export class GroupContext {
   }
 
   onCleanup(fn: Cleanup): void {
-    if (this.closing) void Promise.resolve().then(fn).catch(() => undefined);
+    if (this.closing)
+      void Promise.resolve()
+        .then(fn)
+        .catch(() => undefined);
     else this.cleanups.push(fn);
   }
 

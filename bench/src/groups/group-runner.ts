@@ -19,7 +19,8 @@ const RUNNERS: Record<GroupName, (ctx: GroupContext) => Promise<void>> = {
   rebuild: rebuildGroup,
 };
 
-export type GroupMessage = { type: 'result'; ok: true; output: GroupOutput } | { type: 'result'; ok: false; error: string; output: GroupOutput };
+export type GroupMessage =
+  { type: 'result'; ok: true; output: GroupOutput } | { type: 'result'; ok: false; error: string; output: GroupOutput };
 
 /**
  * Entry point of one group's process (forked by main): runs the group, reports its figures over IPC, and always

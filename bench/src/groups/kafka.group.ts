@@ -31,8 +31,16 @@ export async function kafkaGroup(ctx: GroupContext): Promise<void> {
 
   const env = ctx.appEnv({});
   const records = plan.kafkaRecords;
-  ctx.add('kafka.producerPerf', await producerPerformance({ brokers: config.kafkaBrokers, topic: perfTopic, records, payloadFile, env }), `${records} records, acks=all, steady state`);
-  ctx.add('kafka.consumerPerf', await consumerPerformance({ brokers: config.kafkaBrokers, topic: perfTopic, records, group: `${topics.prefix}perf`, env }), `${records} records`);
+  ctx.add(
+    'kafka.producerPerf',
+    await producerPerformance({ brokers: config.kafkaBrokers, topic: perfTopic, records, payloadFile, env }),
+    `${records} records, acks=all, steady state`,
+  );
+  ctx.add(
+    'kafka.consumerPerf',
+    await consumerPerformance({ brokers: config.kafkaBrokers, topic: perfTopic, records, group: `${topics.prefix}perf`, env }),
+    `${records} records`,
+  );
 
   const produced = await kafkajsProducer({
     brokers: config.kafkaBrokers,
@@ -42,6 +50,12 @@ export async function kafkaGroup(ctx: GroupContext): Promise<void> {
     timing: { warmupMs: plan.warmupMs, measureMs: plan.measureMs },
   });
   ctx.add('kafkajs.producer', produced.rate, `sendBatch of ${plan.batchSize}, keys and headers, maxInFlightRequests 1`);
-  const consumed = await kafkajsConsumer({ brokers: config.kafkaBrokers, topic: kafkajsTopic, expected: produced.total, groupId: `${topics.prefix}kafkajs`, timeoutMs: 60_000 });
+  const consumed = await kafkajsConsumer({
+    brokers: config.kafkaBrokers,
+    topic: kafkajsTopic,
+    expected: produced.total,
+    groupId: `${topics.prefix}kafkajs`,
+    timeoutMs: 60_000,
+  });
   ctx.add('kafkajs.consumer', consumed, `${produced.total} records, partitionsConsumedConcurrently 3`);
 }

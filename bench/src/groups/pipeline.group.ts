@@ -21,7 +21,12 @@ export async function pipelineGroup(ctx: GroupContext): Promise<void> {
   const { plan } = ctx;
   const stages = await benchStack(ctx, 'stages', plan.upsertSessions + 3);
   await createBaselineTables(stages.db.pool);
-  const upserts = await measureUpserts(stages.db.pool, { sessions: plan.upsertSessions, batch: plan.upsertBatch, warmupMs: plan.warmupMs, measureMs: plan.measureMs });
+  const upserts = await measureUpserts(stages.db.pool, {
+    sessions: plan.upsertSessions,
+    batch: plan.upsertBatch,
+    warmupMs: plan.warmupMs,
+    measureMs: plan.measureMs,
+  });
   ctx.add('pg.upserts', upserts.rate, `${plan.upsertSessions} sessions x ${plan.upsertBatch} rows per statement`);
   await stages.db.pool.query('DROP SCHEMA bench CASCADE');
 
@@ -29,9 +34,16 @@ export async function pipelineGroup(ctx: GroupContext): Promise<void> {
   await fillEventStore(stages.db.pool, { events, streams: 2000, scope: 'pre' });
   ctx.log(`event store pre-filled with ${events} events`);
   const windowMs = plan.stageWindowMs;
-  const relay = await measureRelay({ pool: stages.db.pool, topic: stages.topics.names.events, head: events, start: () => ctx.startApp('relay', stages.env), windowMs });
+  const relay = await measureRelay({
+    pool: stages.db.pool,
+    topic: stages.topics.names.events,
+    head: events,
+    start: () => ctx.startApp('relay', stages.env),
+    windowMs,
+  });
   ctx.add('relay', relay.rate, stageNote(relay));
-  if (relay.events < events && !(await drainedRelay(stages.db.pool, stages.topics.names.events, events))) ctx.note('the relay had not published the whole pre-filled log');
+  if (relay.events < events && !(await drainedRelay(stages.db.pool, stages.topics.names.events, events)))
+    ctx.note('the relay had not published the whole pre-filled log');
   const projector = await measureProjector({ pool: stages.db.pool, events, start: () => ctx.startApp('projector', stages.env), windowMs });
   ctx.add('projector', projector.rate, stageNote(projector));
   await ctx.stopApps();
@@ -39,19 +51,39 @@ export async function pipelineGroup(ctx: GroupContext): Promise<void> {
   const live = await benchStack(ctx, 'live', 4);
   // The relay first: it creates the topics the others subscribe to.
   await ctx.startApp('relay', live.env);
-  const [ingest, query] = await Promise.all([ctx.startApp('ingest', live.env), ctx.startApp('query', live.env), ctx.startApp('projector', live.env)]);
+  const [ingest, query] = await Promise.all([
+    ctx.startApp('ingest', live.env),
+    ctx.startApp('query', live.env),
+    ctx.startApp('projector', live.env),
+  ]);
   const http = new HttpClient(ingest.url, { authorization: `Bearer ${live.key}` }, plan.pipelineClients + 8);
   ctx.onCleanup(() => http.close());
   const sustained = await measureSustained({
-    pool: live.db.pool, http, clients: plan.pipelineClients, batch: plan.batchSize, maxLag: plan.pipelineMaxLag,
-    warmupMs: Math.max(plan.warmupMs, 1_000), measureMs: plan.pipelineMs,
+    pool: live.db.pool,
+    http,
+    clients: plan.pipelineClients,
+    batch: plan.batchSize,
+    maxLag: plan.pipelineMaxLag,
+    warmupMs: Math.max(plan.warmupMs, 1_000),
+    measureMs: plan.pipelineMs,
   });
-  ctx.add('pipeline.sustained', sustained.rate, `${plan.pipelineClients} writers x ${plan.batchSize} events, at most ${plan.pipelineMaxLag} accepted events not yet in the read model; HTTP accepted ${round(sustained.acceptedRate, 0)}/s`);
-  if (!(await drained(live.db.pool, sustained.maxAccepted, 60_000))) ctx.note('the pipeline had not drained 60 s after the sustained run; latency was measured with a backlog');
+  ctx.add(
+    'pipeline.sustained',
+    sustained.rate,
+    `${plan.pipelineClients} writers x ${plan.batchSize} events, at most ${plan.pipelineMaxLag} accepted events not yet in the read model; HTTP accepted ${round(sustained.acceptedRate, 0)}/s`,
+  );
+  if (!(await drained(live.db.pool, sustained.maxAccepted, 60_000)))
+    ctx.note('the pipeline had not drained 60 s after the sustained run; latency was measured with a backlog');
 
   const latency = await measureLatency({
-    pool: live.db.pool, http, streamUrl: `${query.url}/v1/feed/stream`, subscribers: plan.subscribers, processes: plan.clientProcesses,
-    ratePerSecond: Math.max(1, sustained.rate / 2), warmupMs: Math.max(plan.warmupMs, 1_000), durationMs: plan.latencyMs,
+    pool: live.db.pool,
+    http,
+    streamUrl: `${query.url}/v1/feed/stream`,
+    subscribers: plan.subscribers,
+    processes: plan.clientProcesses,
+    ratePerSecond: Math.max(1, sustained.rate / 2),
+    warmupMs: Math.max(plan.warmupMs, 1_000),
+    durationMs: plan.latencyMs,
   });
   const conditions = `${plan.subscribers} subscribers at ${round(latency.rate, 0)} events/s; ${latency.delivered} of ${latency.expected} deliveries${latency.closedByServer ? `; ${latency.closedByServer} subscribers dropped` : ''}`;
   ctx.add('e2e.rate', latency.rate, `half of the sustained ${round(sustained.rate, 0)} events/s`);

@@ -34,12 +34,16 @@ export async function rebuildGroup(ctx: GroupContext): Promise<void> {
   const run = command
     ? await runRebuildCommand(command, ctx.appEnv(s.env), head, windowMs, (l) => ctx.log(l))
     : await foldIntoFreshTables(s.db, head, windowMs);
-  const part = run.complete ? `${run.events} events` : `${run.events} of ${head} events (the ${round(windowMs / 1000, 0)} s window closed first)`;
+  const part = run.complete
+    ? `${run.events} events`
+    : `${run.events} of ${head} events (the ${round(windowMs / 1000, 0)} s window closed first)`;
   ctx.add('rebuild', run.rate, `${part} in ${round(run.ms / 1000)} s; ${run.how}`);
   const added = await completeFeedFromLog(s.db.pool, head, (l) => ctx.log(l));
   const appointments = await completeLeadershipFromLog(s.db.pool, head, (l) => ctx.log(l));
   if (added > 0 || appointments > 0) {
-    ctx.note(`reports: ${added} feed rows and ${appointments} leadership rows past the rebuild's reach were written straight from the log in SQL, so the reports ran over all ${head} events`);
+    ctx.note(
+      `reports: ${added} feed rows and ${appointments} leadership rows past the rebuild's reach were written straight from the log in SQL, so the reports ran over all ${head} events`,
+    );
   }
 
   // The write stack on the big log: the relay starts at the head, the projector on a fresh topic.
@@ -49,7 +53,11 @@ export async function rebuildGroup(ctx: GroupContext): Promise<void> {
     [s.topics.names.events, head],
   );
   await ctx.startApp('relay', s.env);
-  const [ingest, query] = await Promise.all([ctx.startApp('ingest', s.env), ctx.startApp('query', s.env), ctx.startApp('projector', s.env)]);
+  const [ingest, query] = await Promise.all([
+    ctx.startApp('ingest', s.env),
+    ctx.startApp('query', s.env),
+    ctx.startApp('projector', s.env),
+  ]);
   const reader = new HttpClient(query.url, {}, 1);
   const writer = new HttpClient(ingest.url, { authorization: `Bearer ${s.key}` }, 16);
   ctx.onCleanup(() => reader.close());
@@ -66,12 +74,19 @@ export async function rebuildGroup(ctx: GroupContext): Promise<void> {
   const rate = Math.max(50, (ctx.input.known['pipeline.sustained'] ?? 200) / 2);
   let sampling = true;
   let seq = 0;
-  const load = pacedLoop({ ratePerSecond: rate, durationMs: 10 * 60_000, maxBatch: 100, maxInFlight: 8, tickMs: 50, stopWhen: () => !sampling }, async (n) => {
-    await postBatch(writer, benchSubject('rl', seq++), n, seq * 100);
-  });
+  const load = pacedLoop(
+    { ratePerSecond: rate, durationMs: 10 * 60_000, maxBatch: 100, maxInFlight: 8, tickMs: 50, stopWhen: () => !sampling },
+    async (n) => {
+      await postBatch(writer, benchSubject('rl', seq++), n, seq * 100);
+    },
+  );
   await new Promise((r) => setTimeout(r, 1_000));
   const loaded = await sampleReport(reader, path, plan.reportSamples, phaseMs).finally(() => (sampling = false));
   const written = await load;
   if (written.errors) throw new Error(`the write load failed ${written.errors} times: ${written.firstError}`);
-  ctx.add('reports.loadP95', p95(loaded), `${loaded.length} sequential requests while writing ${round(rate, 0)} events/s over HTTP (${written.sent} written), ${at}`);
+  ctx.add(
+    'reports.loadP95',
+    p95(loaded),
+    `${loaded.length} sequential requests while writing ${round(rate, 0)} events/s over HTTP (${written.sent} written), ${at}`,
+  );
 }

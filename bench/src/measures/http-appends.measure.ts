@@ -4,7 +4,13 @@ import { closedLoop, LoadResult } from '../support/load';
 import { AppendTiming } from './store-appends.measure';
 
 /** POST /v1/events with one envelope, `clients` keep-alive connections at once, each on streams of its own. */
-export async function measureHttpSingles(ingestUrl: string, key: string, clients: number, streamsPerClient: number, timing: AppendTiming): Promise<LoadResult> {
+export async function measureHttpSingles(
+  ingestUrl: string,
+  key: string,
+  clients: number,
+  streamsPerClient: number,
+  timing: AppendTiming,
+): Promise<LoadResult> {
   const http = new HttpClient(ingestUrl, { authorization: `Bearer ${key}` }, clients);
   try {
     return await closedLoop({ concurrency: clients, ...timing }, async (w, i) => {
@@ -19,7 +25,13 @@ export async function measureHttpSingles(ingestUrl: string, key: string, clients
 }
 
 /** POST /v1/events with {events: [batch envelopes of one new subject]}, `clients` at once. */
-export async function measureHttpBatches(ingestUrl: string, key: string, clients: number, batch: number, timing: AppendTiming): Promise<LoadResult> {
+export async function measureHttpBatches(
+  ingestUrl: string,
+  key: string,
+  clients: number,
+  batch: number,
+  timing: AppendTiming,
+): Promise<LoadResult> {
   const http = new HttpClient(ingestUrl, { authorization: `Bearer ${key}` }, clients);
   try {
     return await closedLoop({ concurrency: clients, ...timing }, async (w, i) => {
@@ -32,7 +44,12 @@ export async function measureHttpBatches(ingestUrl: string, key: string, clients
 }
 
 /** Posts one batch; resolves with how many were created and the highest position they got. */
-export async function postBatch(http: HttpClient, subject: string, batch: number, seed: number): Promise<{ count: number; maxPosition: bigint }> {
+export async function postBatch(
+  http: HttpClient,
+  subject: string,
+  batch: number,
+  seed: number,
+): Promise<{ count: number; maxPosition: bigint }> {
   const events = Array.from({ length: batch }, (_, j) => benchEnvelope(seed + j, subject));
   const res = await http.post<{ results: Array<{ status: string; globalPosition?: string }> }>('/v1/events', { events });
   if (res.status !== 200) throw new Error(`POST /v1/events (batch) answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);

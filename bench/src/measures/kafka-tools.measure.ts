@@ -22,27 +22,62 @@ function runClass(mainClass: string, args: string[], env: Record<string, string>
  * Kafka's ProducerPerformance on our topic settings with our payloads (one wire event per line), acks=all.
  * The first tenth is its warm-up; the steady-state rate is the figure.
  */
-export async function producerPerformance(options: { brokers: string[]; topic: string; records: number; payloadFile: string; env: Record<string, string> }): Promise<number> {
+export async function producerPerformance(options: {
+  brokers: string[];
+  topic: string;
+  records: number;
+  payloadFile: string;
+  env: Record<string, string>;
+}): Promise<number> {
   const out = await runClass(
     'org.apache.kafka.tools.ProducerPerformance',
     [
-      '--bootstrap-server', options.brokers.join(','), '--topic', options.topic, '--num-records', String(options.records),
-      '--throughput', '-1', '--payload-file', options.payloadFile, '--warmup-records', String(Math.floor(options.records / 10)),
-      '--command-property', 'acks=all',
+      '--bootstrap-server',
+      options.brokers.join(','),
+      '--topic',
+      options.topic,
+      '--num-records',
+      String(options.records),
+      '--throughput',
+      '-1',
+      '--payload-file',
+      options.payloadFile,
+      '--warmup-records',
+      String(Math.floor(options.records / 10)),
+      '--command-property',
+      'acks=all',
     ],
     options.env,
   );
-  const line = out.split('\n').find((l) => l.includes('steady state records sent')) ?? out.split('\n').find((l) => l.includes('records sent'));
+  const line =
+    out.split('\n').find((l) => l.includes('steady state records sent')) ?? out.split('\n').find((l) => l.includes('records sent'));
   const rate = Number(/([\d.]+) records\/sec/.exec(line ?? '')?.[1]);
   if (!Number.isFinite(rate)) throw new Error(`could not read ProducerPerformance output: ${out.slice(-500)}`);
   return rate;
 }
 
 /** Kafka's ConsumerPerformance reading the same topic back; fetch.nMsg.sec leaves the group join out. */
-export async function consumerPerformance(options: { brokers: string[]; topic: string; records: number; group: string; env: Record<string, string> }): Promise<number> {
+export async function consumerPerformance(options: {
+  brokers: string[];
+  topic: string;
+  records: number;
+  group: string;
+  env: Record<string, string>;
+}): Promise<number> {
   const out = await runClass(
     'org.apache.kafka.tools.ConsumerPerformance',
-    ['--bootstrap-server', options.brokers.join(','), '--topic', options.topic, '--num-records', String(options.records), '--group', options.group, '--timeout', '30000'],
+    [
+      '--bootstrap-server',
+      options.brokers.join(','),
+      '--topic',
+      options.topic,
+      '--num-records',
+      String(options.records),
+      '--group',
+      options.group,
+      '--timeout',
+      '30000',
+    ],
     options.env,
   );
   const lines = out.split('\n').map((l) => l.trim());

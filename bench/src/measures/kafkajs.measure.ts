@@ -36,8 +36,18 @@ export async function kafkajsProducer(options: {
 }
 
 /** A consumer group reading the topic from the beginning with a no-op eachBatch; rate from first batch to last. */
-export async function kafkajsConsumer(options: { brokers: string[]; topic: string; expected: number; groupId: string; timeoutMs: number }): Promise<number> {
-  const consumer = bare(options.brokers, 'bench-kafkajs-consumer').consumer({ groupId: options.groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+export async function kafkajsConsumer(options: {
+  brokers: string[];
+  topic: string;
+  expected: number;
+  groupId: string;
+  timeoutMs: number;
+}): Promise<number> {
+  const consumer = bare(options.brokers, 'bench-kafkajs-consumer').consumer({
+    groupId: options.groupId,
+    maxWaitTimeInMs: 100,
+    allowAutoTopicCreation: false,
+  });
   let count = 0;
   let first = 0;
   let firstCount = 0;

@@ -9,8 +9,20 @@ import { feedRowOf, upsertFeedRows } from '../support/feed-rows';
 
 /** Event-store columns a writer supplies (position and transaction id are generated). */
 const EVENT_COLUMNS = [
-  'event_id', 'stream_id', 'stream_version', 'type', 'schema_version', 'occurred_at', 'occurred_start', 'occurred_end',
-  'recorded_at', 'data', 'sources', 'modality', 'metadata', 'content_hash',
+  'event_id',
+  'stream_id',
+  'stream_version',
+  'type',
+  'schema_version',
+  'occurred_at',
+  'occurred_start',
+  'occurred_end',
+  'recorded_at',
+  'data',
+  'sources',
+  'modality',
+  'metadata',
+  'content_hash',
 ];
 
 /** Copies of the real tables, indexes and constraints included (LIKE ... INCLUDING ALL), in a bench schema. */
@@ -24,9 +36,20 @@ export async function createBaselineTables(pool: Pool): Promise<void> {
 function eventValues(i: number, scope: string, streams: number): Array<string | number | null> {
   const e = toAppend(benchEnvelope(i, `person:bench-${scope}-${i % streams}`), 'bench');
   return [
-    e.eventId, `person:bench-${scope}-${i % streams}`, Math.floor(i / streams) + 1, e.type, e.schemaVersion, e.occurredAt,
-    e.occurredStart, e.occurredEnd, new Date().toISOString(), JSON.stringify(e.data), JSON.stringify(e.sources), e.modality,
-    JSON.stringify(e.metadata), e.contentHash,
+    e.eventId,
+    `person:bench-${scope}-${i % streams}`,
+    Math.floor(i / streams) + 1,
+    e.type,
+    e.schemaVersion,
+    e.occurredAt,
+    e.occurredStart,
+    e.occurredEnd,
+    new Date().toISOString(),
+    JSON.stringify(e.data),
+    JSON.stringify(e.sources),
+    e.modality,
+    JSON.stringify(e.metadata),
+    e.contentHash,
   ];
 }
 
@@ -85,12 +108,18 @@ export async function measureInserts(pool: Pool, clients: number, timing: { warm
  * Batched upserts of feed rows (one unnest statement per batch, `sessions` at once): the ceiling of projectors
  * and rebuilds, which write rows of this shape.
  */
-export async function measureUpserts(pool: Pool, options: { sessions: number; batch: number; warmupMs: number; measureMs: number }): Promise<LoadResult> {
+export async function measureUpserts(
+  pool: Pool,
+  options: { sessions: number; batch: number; warmupMs: number; measureMs: number },
+): Promise<LoadResult> {
   const template = Array.from({ length: options.batch }, (_, j) => feedRowOf(benchEnvelope(j, `person:bench-up-${j}`), j + 1));
-  return closedLoop({ concurrency: options.sessions, warmupMs: options.warmupMs, measureMs: options.measureMs }, async (worker, iteration) => {
-    const base = worker * 1_000_000_000 + iteration * options.batch;
-    const rows = template.map((r, j) => ({ ...r, position: String(base + j + 1), eventId: randomUUID() }));
-    await upsertFeedRows(pool, 'bench.feed_upserts', rows, true);
-    return rows.length;
-  });
+  return closedLoop(
+    { concurrency: options.sessions, warmupMs: options.warmupMs, measureMs: options.measureMs },
+    async (worker, iteration) => {
+      const base = worker * 1_000_000_000 + iteration * options.batch;
+      const rows = template.map((r, j) => ({ ...r, position: String(base + j + 1), eventId: randomUUID() }));
+      await upsertFeedRows(pool, 'bench.feed_upserts', rows, true);
+      return rows.length;
+    },
+  );
 }

@@ -110,7 +110,13 @@ export async function measureLatency(options: {
       void clients.stats(true);
     }, options.warmupMs);
     const load = await pacedLoop(
-      { ratePerSecond: options.ratePerSecond, durationMs: options.warmupMs + options.durationMs, maxBatch: 100, maxInFlight: 16, tickMs: 50 },
+      {
+        ratePerSecond: options.ratePerSecond,
+        durationMs: options.warmupMs + options.durationMs,
+        maxBatch: 100,
+        maxInFlight: 16,
+        tickMs: 50,
+      },
       async (n) => {
         const counts = measuring;
         const r = await postBatch(options.http, benchSubject('lat', seq++), n, seq * 100);

@@ -42,9 +42,21 @@ export async function foldIntoFreshTables(db: BenchDatabase, head: number, windo
   try {
     const store = new PgEventStore(db.pool);
     let dead = 0;
-    const runner = new ProjectionRunner(ds, [new FeedItemsProjection()], { publish: async (_t, m) => void (dead += m.length) }, { dlqTopic: 'rebuild.dlq', maxAttempts: 3 });
+    const runner = new ProjectionRunner(
+      ds,
+      [new FeedItemsProjection()],
+      { publish: async (_t, m) => void (dead += m.length) },
+      { dlqTopic: 'rebuild.dlq', maxAttempts: 3 },
+    );
     const toMessages = (events: StoredEvent[]): IncomingMessage[] =>
-      events.map((e) => ({ topic: 'rebuild', partition: 0, offset: e.globalPosition, key: e.streamId, value: Buffer.from(JSON.stringify(toWireEvent(e))), headers: {} }));
+      events.map((e) => ({
+        topic: 'rebuild',
+        partition: 0,
+        offset: e.globalPosition,
+        key: e.streamId,
+        value: Buffer.from(JSON.stringify(toWireEvent(e))),
+        headers: {},
+      }));
     const started = performance.now();
     let done = 0;
     let page = store.readAll(0, 1000);
@@ -58,7 +70,14 @@ export async function foldIntoFreshTables(db: BenchDatabase, head: number, windo
     await page.catch(() => undefined);
     const ms = performance.now() - started;
     if (dead) throw new Error(`${dead} events were dead-lettered during the rebuild`);
-    return { events: done, of: head, ms, rate: (done * 1000) / ms, complete: done >= head, how: 'ProjectionRunner fold (feed projection) in process' };
+    return {
+      events: done,
+      of: head,
+      ms,
+      rate: (done * 1000) / ms,
+      complete: done >= head,
+      how: 'ProjectionRunner fold (feed projection) in process',
+    };
   } finally {
     await ds.destroy();
   }
@@ -68,7 +87,13 @@ export async function foldIntoFreshTables(db: BenchDatabase, head: number, windo
  * An external rebuild command over the database in $DATABASE_URL, timed from start to exit, stopped at the end of
  * the window. Its progress lines ("... N events ...") say how far it got when it is stopped early.
  */
-export async function runRebuildCommand(command: string, env: Record<string, string>, head: number, windowMs: number, log: (line: string) => void): Promise<RebuildRun> {
+export async function runRebuildCommand(
+  command: string,
+  env: Record<string, string>,
+  head: number,
+  windowMs: number,
+  log: (line: string) => void,
+): Promise<RebuildRun> {
   const started = performance.now();
   const child = spawn('bash', ['-c', command], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let lastProgress = 0;
@@ -92,6 +117,9 @@ export async function runRebuildCommand(command: string, env: Record<string, str
   const complete = code === 0;
   if (!complete && lastProgress === 0) throw new Error(`the rebuild command failed (${code}) without progress: ${tail.slice(-800)}`);
   const events = complete ? head : lastProgress;
-  const shown = command.replace(process.execPath, 'node').replace(/"/g, '').replace(/--cpu-prof\S* |-r \S+exit-on-signal\S* /g, '');
+  const shown = command
+    .replace(process.execPath, 'node')
+    .replace(/"/g, '')
+    .replace(/--cpu-prof\S* |-r \S+exit-on-signal\S* /g, '');
   return { events, of: head, ms, rate: (events * 1000) / ms, complete, how: `\`${shown}\`` };
 }

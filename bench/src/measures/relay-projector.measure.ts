@@ -17,7 +17,13 @@ export interface StageRun {
  * Polls `probe` until it reaches `target` or the window closes; a window closing before the first progress past
  * `from` is stretched (up to 30 s more), so a slow first batch on a loaded machine gives a low rate, not none.
  */
-async function until(probe: () => Promise<number>, from: number, target: number, windowMs: number, intervalMs: number): Promise<{ value: number; at: number }> {
+async function until(
+  probe: () => Promise<number>,
+  from: number,
+  target: number,
+  windowMs: number,
+  intervalMs: number,
+): Promise<{ value: number; at: number }> {
   const started = performance.now();
   for (;;) {
     const value = await probe();
@@ -43,7 +49,13 @@ async function startBehindGate(pool: Pool, table: string, start: () => Promise<B
  * The relay app over a pre-filled store: held at the gate (its checkpoint table locked) while it boots, released,
  * timed until its checkpoint reaches the head of the log or the window closes. Progress is its checkpoint row.
  */
-export async function measureRelay(options: { pool: Pool; topic: string; head: number; start: () => Promise<BenchApp>; windowMs: number }): Promise<StageRun> {
+export async function measureRelay(options: {
+  pool: Pool;
+  topic: string;
+  head: number;
+  start: () => Promise<BenchApp>;
+  windowMs: number;
+}): Promise<StageRun> {
   const { gate, app } = await startBehindGate(options.pool, 'event_store.relay_checkpoints', options.start);
   const early = await scrapeCounter(app.url, 'relay_events_published_total');
   const started = await gate.open();
@@ -61,7 +73,12 @@ export async function measureRelay(options: { pool: Pool; topic: string; head: n
  * joins the group, released, timed until it has applied every event or the window closes (its applied counter,
  * for the feed projection; every projection is applied in the same transaction).
  */
-export async function measureProjector(options: { pool: Pool; events: number; start: () => Promise<BenchApp>; windowMs: number }): Promise<StageRun> {
+export async function measureProjector(options: {
+  pool: Pool;
+  events: number;
+  start: () => Promise<BenchApp>;
+  windowMs: number;
+}): Promise<StageRun> {
   const { gate, app } = await startBehindGate(options.pool, 'read_model.projection_checkpoints', options.start);
   const applied = () => scrapeCounter(app.url, 'projector_events_applied_total', 'projection="feed"');
   const early = await applied();

@@ -17,7 +17,13 @@ async function steadyRss(pid: number): Promise<number> {
  * Memory per idle subscriber: the server's RSS with `count` idle SSE connections open, minus its RSS before
  * (after a warm-up that opened and closed a few, so lazily loaded code is not counted), over `count`.
  */
-export async function measureIdleMemory(options: { url: string; pid: number; count: number; processes: number; settleMs: number }): Promise<{ kib: number; before: number; after: number }> {
+export async function measureIdleMemory(options: {
+  url: string;
+  pid: number;
+  count: number;
+  processes: number;
+  settleMs: number;
+}): Promise<{ kib: number; before: number; after: number }> {
   const warm = await SseClients.open(options.url, Math.min(50, options.count), 1);
   await sleep(300);
   await warm.close();

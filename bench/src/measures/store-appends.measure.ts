@@ -21,7 +21,12 @@ function streamCycler(scope: string, streamsPerClient: number) {
 }
 
 /** PgEventStore.append of one event with an expected version, from `clients` connections at once. */
-export async function measureStoreSingles(pool: Pool, clients: number, streamsPerClient: number, timing: AppendTiming): Promise<LoadResult> {
+export async function measureStoreSingles(
+  pool: Pool,
+  clients: number,
+  streamsPerClient: number,
+  timing: AppendTiming,
+): Promise<LoadResult> {
   const store = new PgEventStore(pool);
   const next = streamCycler('ds', streamsPerClient);
   return closedLoop({ concurrency: clients, ...timing }, async (w, i) => {
@@ -67,7 +72,12 @@ export async function openEmmett(url: string, poolMax: number): Promise<{ store:
   };
 }
 
-export async function measureEmmettSingles(store: PostgresEventStore, clients: number, streamsPerClient: number, timing: AppendTiming): Promise<LoadResult> {
+export async function measureEmmettSingles(
+  store: PostgresEventStore,
+  clients: number,
+  streamsPerClient: number,
+  timing: AppendTiming,
+): Promise<LoadResult> {
   const next = streamCycler('es', streamsPerClient);
   return closedLoop({ concurrency: clients, ...timing }, async (w, i) => {
     const s = next(w, i);
@@ -79,7 +89,12 @@ export async function measureEmmettSingles(store: PostgresEventStore, clients: n
   });
 }
 
-export async function measureEmmettBatches(store: PostgresEventStore, clients: number, batch: number, timing: AppendTiming): Promise<LoadResult> {
+export async function measureEmmettBatches(
+  store: PostgresEventStore,
+  clients: number,
+  batch: number,
+  timing: AppendTiming,
+): Promise<LoadResult> {
   return closedLoop({ concurrency: clients, ...timing }, async (w, i) => {
     const subject = benchSubject(`eb${w}`, i);
     const events = Array.from({ length: batch }, (_, j) => emmettEvent(benchEnvelope(i * batch + j, subject)));

@@ -92,8 +92,21 @@ const QUICK: Omit<BenchPlan, 'mode' | 'scale'> = {
 };
 
 const SCALED: Array<keyof typeof FULL> = [
-  'measureMs', 'warmupMs', 'copyRows', 'kafkaRecords', 'relayEvents', 'stageWindowMs', 'pipelineMs', 'latencyMs', 'subscribers',
-  'idleSubscribers', 'fanoutEvents', 'rebuildEvents', 'rebuildMaxMs', 'reportSamples', 'reportPhaseMs',
+  'measureMs',
+  'warmupMs',
+  'copyRows',
+  'kafkaRecords',
+  'relayEvents',
+  'stageWindowMs',
+  'pipelineMs',
+  'latencyMs',
+  'subscribers',
+  'idleSubscribers',
+  'fanoutEvents',
+  'rebuildEvents',
+  'rebuildMaxMs',
+  'reportSamples',
+  'reportPhaseMs',
 ];
 
 /** The plan for a mode; `scale` shrinks (or grows) sizes and durations, never below a floor that still measures. */

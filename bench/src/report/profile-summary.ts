@@ -26,7 +26,10 @@ function originOf(url: string, fn: string): string {
 }
 
 const where = (url: string, line: number) => {
-  const short = url.replace(/^.*\/node_modules\//, '').replace(/^.*\/dist\//, '').replace(/^file:\/\//, '');
+  const short = url
+    .replace(/^.*\/node_modules\//, '')
+    .replace(/^.*\/dist\//, '')
+    .replace(/^file:\/\//, '');
   return short ? `${short}:${line + 1}` : '';
 };
 
@@ -54,7 +57,13 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
   return {
     file,
     sampledMs: Math.round((profile.endTime - profile.startTime) / 1000),
-    byOrigin: [...origins].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([origin, hits]) => ({ origin, percent: pct(hits, total) })),
-    topFunctions: [...fns].sort((a, b) => b[1] - a[1]).slice(0, top).map(([fn, hits]) => ({ fn, percent: pct(hits, busy) })),
+    byOrigin: [...origins]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([origin, hits]) => ({ origin, percent: pct(hits, total) })),
+    topFunctions: [...fns]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([fn, hits]) => ({ fn, percent: pct(hits, busy) })),
   };
 }

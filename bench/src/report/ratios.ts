@@ -17,12 +17,48 @@ export interface RatioSpec {
 }
 
 export const RATIOS: RatioSpec[] = [
-  { name: 'batched appends / COPY (PgEventStore)', ours: 'appends.direct.batch100', baseline: 'pg.copy', target: { op: '>=', value: 0.5 }, profile: { group: 'appends', processes: ['self'] } },
-  { name: 'batched appends / COPY (HTTP)', ours: 'appends.http.batch100', baseline: 'pg.copy', target: { op: '>=', value: 0.5 }, profile: { group: 'appends', processes: ['ingest'] } },
-  { name: 'single appends / raw inserts (PgEventStore)', ours: 'appends.direct.single16', baseline: 'pg.inserts16', target: { op: '>=', value: 0.7 }, profile: { group: 'appends', processes: ['self'] } },
-  { name: 'single appends / raw inserts (HTTP)', ours: 'appends.http.single16', baseline: 'pg.inserts16', target: { op: '>=', value: 0.7 }, profile: { group: 'appends', processes: ['ingest'] } },
-  { name: 'relay / kafkajs producer', ours: 'relay', baseline: 'kafkajs.producer', target: null, profile: { group: 'pipeline', processes: ['relay'] } },
-  { name: 'projector / batched upserts', ours: 'projector', baseline: 'pg.upserts', target: null, profile: { group: 'pipeline', processes: ['projector'] } },
+  {
+    name: 'batched appends / COPY (PgEventStore)',
+    ours: 'appends.direct.batch100',
+    baseline: 'pg.copy',
+    target: { op: '>=', value: 0.5 },
+    profile: { group: 'appends', processes: ['self'] },
+  },
+  {
+    name: 'batched appends / COPY (HTTP)',
+    ours: 'appends.http.batch100',
+    baseline: 'pg.copy',
+    target: { op: '>=', value: 0.5 },
+    profile: { group: 'appends', processes: ['ingest'] },
+  },
+  {
+    name: 'single appends / raw inserts (PgEventStore)',
+    ours: 'appends.direct.single16',
+    baseline: 'pg.inserts16',
+    target: { op: '>=', value: 0.7 },
+    profile: { group: 'appends', processes: ['self'] },
+  },
+  {
+    name: 'single appends / raw inserts (HTTP)',
+    ours: 'appends.http.single16',
+    baseline: 'pg.inserts16',
+    target: { op: '>=', value: 0.7 },
+    profile: { group: 'appends', processes: ['ingest'] },
+  },
+  {
+    name: 'relay / kafkajs producer',
+    ours: 'relay',
+    baseline: 'kafkajs.producer',
+    target: null,
+    profile: { group: 'pipeline', processes: ['relay'] },
+  },
+  {
+    name: 'projector / batched upserts',
+    ours: 'projector',
+    baseline: 'pg.upserts',
+    target: null,
+    profile: { group: 'pipeline', processes: ['projector'] },
+  },
   {
     name: 'pipeline / slowest stage alone',
     ours: 'pipeline.sustained',
@@ -30,11 +66,41 @@ export const RATIOS: RatioSpec[] = [
     target: { op: '>=', value: 0.7 },
     profile: { group: 'pipeline', processes: ['ingest', 'relay', 'projector', 'query'] },
   },
-  { name: 'fan-out / bare SSE', ours: 'sse.fanout', baseline: 'sse.bare.fanout', target: null, profile: { group: 'fanout', processes: ['query'] } },
-  { name: 'rebuild / batched upserts', ours: 'rebuild', baseline: 'pg.upserts', target: { op: '>=', value: 0.5 }, profile: { group: 'rebuild', processes: ['self'] } },
-  { name: 'our appends / emmett appends (single)', ours: 'appends.direct.single16', baseline: 'emmett.single16', target: { op: '>=', value: 2 }, profile: { group: 'appends', processes: ['self'] } },
-  { name: 'our appends / emmett appends (batch of 100)', ours: 'appends.direct.batch100', baseline: 'emmett.batch100', target: { op: '>=', value: 2 }, profile: { group: 'appends', processes: ['self'] } },
-  { name: 'report p95 under load / idle', ours: 'reports.loadP95', baseline: 'reports.idleP95', target: { op: '<=', value: 1.5 }, profile: { group: 'rebuild', processes: ['query'] } },
+  {
+    name: 'fan-out / bare SSE',
+    ours: 'sse.fanout',
+    baseline: 'sse.bare.fanout',
+    target: null,
+    profile: { group: 'fanout', processes: ['query'] },
+  },
+  {
+    name: 'rebuild / batched upserts',
+    ours: 'rebuild',
+    baseline: 'pg.upserts',
+    target: { op: '>=', value: 0.5 },
+    profile: { group: 'rebuild', processes: ['self'] },
+  },
+  {
+    name: 'our appends / emmett appends (single)',
+    ours: 'appends.direct.single16',
+    baseline: 'emmett.single16',
+    target: { op: '>=', value: 2 },
+    profile: { group: 'appends', processes: ['self'] },
+  },
+  {
+    name: 'our appends / emmett appends (batch of 100)',
+    ours: 'appends.direct.batch100',
+    baseline: 'emmett.batch100',
+    target: { op: '>=', value: 2 },
+    profile: { group: 'appends', processes: ['self'] },
+  },
+  {
+    name: 'report p95 under load / idle',
+    ours: 'reports.loadP95',
+    baseline: 'reports.idleP95',
+    target: { op: '<=', value: 1.5 },
+    profile: { group: 'rebuild', processes: ['query'] },
+  },
 ];
 
 /** Targets on a figure itself; `at` names the condition the issue sets (subscribers, log size). */
@@ -75,7 +141,18 @@ export function computeRatios(values: Partial<Record<FigureId, number>>): RatioR
     const lowerIsBetter = spec.target?.op === '<=' || spec.target?.op === '<';
     const goal = spec.target?.value ?? 1;
     const score = lowerIsBetter ? goal / ratio : ratio / goal;
-    rows.push({ name: spec.name, ours: spec.ours, oursValue, baseline, baselineValue, ratio, target: spec.target, met: spec.target ? meets(ratio, spec.target) : null, score, spec });
+    rows.push({
+      name: spec.name,
+      ours: spec.ours,
+      oursValue,
+      baseline,
+      baselineValue,
+      ratio,
+      target: spec.target,
+      met: spec.target ? meets(ratio, spec.target) : null,
+      score,
+      spec,
+    });
   }
   return rows;
 }

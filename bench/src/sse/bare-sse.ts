@@ -15,7 +15,11 @@ export class BareSseServer {
   }
 
   static async start(): Promise<BareSseServer> {
-    const child = fork(join(__dirname, 'bare-sse.server.js'), [], { cwd: ROOT, execArgv: ['-r', join(ROOT, 'scripts', 'register-paths.js')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(join(__dirname, 'bare-sse.server.js'), [], {
+      cwd: ROOT,
+      execArgv: ['-r', join(ROOT, 'scripts', 'register-paths.js')],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const port = await new Promise<number>((resolve, reject) => {
       child.once('message', (m: { type: string; port: number }) => resolve(m.port));
       child.once('exit', (code) => reject(new Error(`bare SSE server exited (${code})`)));

@@ -7,9 +7,7 @@ import { LatencyHistogram } from '../support/stats';
  * so that one client process keeps up with thousands of streams.
  */
 export type ClientCommand =
-  | { cmd: 'connect'; url: string; count: number; concurrency: number }
-  | { cmd: 'stats'; reset: boolean }
-  | { cmd: 'close' };
+  { cmd: 'connect'; url: string; count: number; concurrency: number } | { cmd: 'stats'; reset: boolean } | { cmd: 'close' };
 
 export interface ClientStats {
   type: 'stats';

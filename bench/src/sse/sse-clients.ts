@@ -19,12 +19,22 @@ export class SseClients {
   static async open(url: string, count: number, processes: number): Promise<SseClients> {
     const n = Math.max(1, Math.min(processes, count));
     const children = Array.from({ length: n }, () =>
-      fork(join(__dirname, 'sse-client.process.js'), [], { cwd: ROOT, execArgv: ['-r', join(ROOT, 'scripts', 'register-paths.js')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+      fork(join(__dirname, 'sse-client.process.js'), [], {
+        cwd: ROOT,
+        execArgv: ['-r', join(ROOT, 'scripts', 'register-paths.js')],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      }),
     );
     const fleet = new SseClients(children);
     try {
       const results = await Promise.all(
-        children.map((c, i) => fleet.ask<{ connected: number; failed: number }>(c, { cmd: 'connect', url, count: Math.floor(count / n) + (i < count % n ? 1 : 0), concurrency: 50 }, 'connected')),
+        children.map((c, i) =>
+          fleet.ask<{ connected: number; failed: number }>(
+            c,
+            { cmd: 'connect', url, count: Math.floor(count / n) + (i < count % n ? 1 : 0), concurrency: 50 },
+            'connected',
+          ),
+        ),
       );
       const connected = results.reduce((s, r) => s + r.connected, 0);
       if (connected < count) throw new Error(`only ${connected} of ${count} SSE subscribers could connect to ${url}`);

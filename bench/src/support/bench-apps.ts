@@ -61,7 +61,8 @@ export async function startApp(name: AppName, launch: AppLaunch): Promise<BenchA
   };
   const started = Date.now();
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see ${join(launch.logDir, `${name}-${port}.log`)}`);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with ${child.exitCode}; see ${join(launch.logDir, `${name}-${port}.log`)}`);
     const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(3000) }).catch(() => null);
     if (res?.ok) break;
     if (Date.now() - started > 90_000) {
@@ -75,7 +76,9 @@ export async function startApp(name: AppName, launch: AppLaunch): Promise<BenchA
 
 /** Resident set size of a process, in KiB (Linux). */
 export function rssKiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line?.replace(/\D+/g, '') ?? NaN);
 }
 

@@ -26,9 +26,20 @@ export async function fillEventStore(
        FROM generate_series($10::int, $11::int) AS i
        ORDER BY i`,
       [
-        subjectPrefix, options.streams, BENCH_TYPE, PERIOD_BOUNDS.occurredAt, PERIOD_BOUNDS.start, PERIOD_BOUNDS.end,
-        JSON.stringify(template.data), BENCH_ORGS.length, JSON.stringify(template.sources), from, to,
-        BENCH_ROLES.map((r) => r[0]), BENCH_ROLES.map((r) => r[1]), BENCH_ROLES.length,
+        subjectPrefix,
+        options.streams,
+        BENCH_TYPE,
+        PERIOD_BOUNDS.occurredAt,
+        PERIOD_BOUNDS.start,
+        PERIOD_BOUNDS.end,
+        JSON.stringify(template.data),
+        BENCH_ORGS.length,
+        JSON.stringify(template.sources),
+        from,
+        to,
+        BENCH_ROLES.map((r) => r[0]),
+        BENCH_ROLES.map((r) => r[1]),
+        BENCH_ROLES.length,
       ],
     );
     options.onProgress?.(to + 1);

@@ -11,12 +11,26 @@ export const BENCH_ORGS = Array.from({ length: 50 }, (_, i) => `org:bench-${i}`)
 export const BENCH_TYPE = 'executive.appointed';
 /** Roles cycle too, so no single (organization, role) pair collects an unrealistic share of the appointments. */
 export const BENCH_ROLES: ReadonlyArray<[string, string]> = [
-  ['Chief Technology Officer', 'c-suite'], ['Chief Financial Officer', 'c-suite'], ['Chief Operating Officer', 'c-suite'],
-  ['Chief Research Officer', 'research'], ['Head of Applied Research', 'research'], ['Head of Alignment', 'safety'],
-  ['Head of Preparedness', 'safety'], ['Chief Product Officer', 'product'], ['Head of Consumer Products', 'product'],
-  ['Chief Commercial Officer', 'commercial'], ['Head of Enterprise Sales', 'commercial'], ['Board Member', 'board'],
-  ['Board Chair', 'board'], ['General Counsel', 'other'], ['Head of Communications', 'other'], ['Chief People Officer', 'other'],
-  ['Head of Infrastructure', 'research'], ['Head of Policy', 'other'], ['Head of Developer Platform', 'product'], ['Chief Scientist', 'research'],
+  ['Chief Technology Officer', 'c-suite'],
+  ['Chief Financial Officer', 'c-suite'],
+  ['Chief Operating Officer', 'c-suite'],
+  ['Chief Research Officer', 'research'],
+  ['Head of Applied Research', 'research'],
+  ['Head of Alignment', 'safety'],
+  ['Head of Preparedness', 'safety'],
+  ['Chief Product Officer', 'product'],
+  ['Head of Consumer Products', 'product'],
+  ['Chief Commercial Officer', 'commercial'],
+  ['Head of Enterprise Sales', 'commercial'],
+  ['Board Member', 'board'],
+  ['Board Chair', 'board'],
+  ['General Counsel', 'other'],
+  ['Head of Communications', 'other'],
+  ['Chief People Officer', 'other'],
+  ['Head of Infrastructure', 'research'],
+  ['Head of Policy', 'other'],
+  ['Head of Developer Platform', 'product'],
+  ['Chief Scientist', 'research'],
 ];
 const OCCURRED_AT = '2024-09-25';
 const PERIOD = parsePeriod(OCCURRED_AT)!;
@@ -51,7 +65,7 @@ export function benchEnvelope(i: number, subject: string, id: string = randomUUI
       {
         outlet: 'Example Daily',
         url: `https://example.org/business/2024/10/02/appointment-${i % 9973}`,
-        title: "La transformation commerciale se poursuit avec une nomination à la direction technique",
+        title: 'La transformation commerciale se poursuit avec une nomination à la direction technique',
         language: 'fr',
         publishedAt: '2024-10-02',
         quote: QUOTE,

@@ -26,16 +26,29 @@ export async function upsertFeedRows(db: Pool | ClientBase, table: string, rows:
        $8::text[], $9::text[], $10::jsonb[], $11::jsonb[], $12::text[], $13::text[], $14::uuid[], $15::text[])
        AS u(position, event_id, type, subject, organization, occurred_at, recorded_at, headline_en, headline_fr, data,
          sources, modality, status, target_event_id, correlation_id)
-     ${update
-       ? `ON CONFLICT (position) DO UPDATE SET headline_en = EXCLUDED.headline_en, headline_fr = EXCLUDED.headline_fr,
+     ${
+       update
+         ? `ON CONFLICT (position) DO UPDATE SET headline_en = EXCLUDED.headline_en, headline_fr = EXCLUDED.headline_fr,
             data = EXCLUDED.data, sources = EXCLUDED.sources, status = EXCLUDED.status, organizations = EXCLUDED.organizations`
-       : 'ON CONFLICT (position) DO NOTHING'}`,
+         : 'ON CONFLICT (position) DO NOTHING'
+     }`,
     [
-      col('position'), col('eventId'), col('type'), col('subject'),
+      col('position'),
+      col('eventId'),
+      col('type'),
+      col('subject'),
       // text[][] cannot be ragged; each bench item concerns exactly one organization.
-      rows.map((r) => r.organizations[0] ?? null), col('occurredAt'), col('recordedAt'), col('headlineEn'),
-      col('headlineFr'), rows.map((r) => JSON.stringify(r.data)), rows.map((r) => JSON.stringify(r.sources)),
-      col('modality'), col('status'), col('targetEventId'), col('correlationId'),
+      rows.map((r) => r.organizations[0] ?? null),
+      col('occurredAt'),
+      col('recordedAt'),
+      col('headlineEn'),
+      col('headlineFr'),
+      rows.map((r) => JSON.stringify(r.data)),
+      rows.map((r) => JSON.stringify(r.sources)),
+      col('modality'),
+      col('status'),
+      col('targetEventId'),
+      col('correlationId'),
     ],
   );
 }

@@ -37,7 +37,7 @@ describe('corroboration counts', () => {
     expect(c).toMatchObject({ outlets: 3, confirms: 2, denies: 1 });
   });
 
-  it("given an outlet that confirmed then denied, then its latest word counts", () => {
+  it('given an outlet that confirmed then denied, then its latest word counts', () => {
     const c = corroborationOf([
       { outlet: 'A', stance: 'confirms' },
       { outlet: 'A', stance: 'denies' },
@@ -70,7 +70,9 @@ describe('the sources request and the via field', () => {
 
   it('event.sourced cannot be recorded through an envelope', () => {
     const result = validateSubmission({
-      type: 'event.sourced', subject: 'person:x', occurredAt: '2024',
+      type: 'event.sourced',
+      subject: 'person:x',
+      occurredAt: '2024',
       data: { targetEventId: '0193b7f0-0000-7000-8000-000000000001', source: { outlet: 'A', language: 'en' }, stance: 'confirms' },
       sources: [{ outlet: 'A', language: 'en' }],
     });
@@ -85,13 +87,22 @@ describe('decideSourcing', () => {
 
   it("given a standing fact, then an event.sourced is decided in its stream with the source as the event's source", () => {
     expect(decideSourcing(given(MIRA, departed()), eventId(1), { source, stance: 'confirms' })).toEqual({
-      type: 'event.sourced', subject: MIRA, occurredAt: null, data: { targetEventId: eventId(1), source, stance: 'confirms' },
-      sources: [source], modality: 'reported', schemaVersion: 1,
+      type: 'event.sourced',
+      subject: MIRA,
+      occurredAt: null,
+      data: { targetEventId: eventId(1), source, stance: 'confirms' },
+      sources: [source],
+      modality: 'reported',
+      schemaVersion: 1,
     });
   });
 
   it('given an unknown target, then EVENT.NOT_FOUND; a retracted one, EVENT.RETRACTED', () => {
-    expect(thrown(() => decideSourcing(given(MIRA, departed()), eventId(5), { source, stance: 'denies' }))).toMatchObject({ code: 'EVENT.NOT_FOUND' });
-    expect(thrown(() => decideSourcing(given(MIRA, departed(), retraction(1)), eventId(1), { source, stance: 'denies' }))).toMatchObject({ code: 'EVENT.RETRACTED' });
+    expect(thrown(() => decideSourcing(given(MIRA, departed()), eventId(5), { source, stance: 'denies' }))).toMatchObject({
+      code: 'EVENT.NOT_FOUND',
+    });
+    expect(thrown(() => decideSourcing(given(MIRA, departed(), retraction(1)), eventId(1), { source, stance: 'denies' }))).toMatchObject({
+      code: 'EVENT.RETRACTED',
+    });
   });
 });

@@ -28,7 +28,9 @@ describe('decideCorrection', () => {
   });
 
   it('given a retracted target, when corrected, then EVENT.RETRACTED', () => {
-    const error = thrown(() => decideCorrection(given(MIRA, departed(), retraction(1)), eventId(1), { changes: { occurredAt: '2024' }, reason: 'x' }));
+    const error = thrown(() =>
+      decideCorrection(given(MIRA, departed(), retraction(1)), eventId(1), { changes: { occurredAt: '2024' }, reason: 'x' }),
+    );
     expect(error).toMatchObject({ code: 'EVENT.RETRACTED', kind: 'rule' });
   });
 
@@ -36,7 +38,9 @@ describe('decideCorrection', () => {
     ['a correction', correction(1, { occurredAt: '2024' })],
     ['a retraction', retraction(9)],
   ])('given the target is %s, when corrected, then EVENT.NOT_CORRECTABLE', (_what, spec) => {
-    const error = thrown(() => decideCorrection(given(MIRA, departed(), spec), eventId(2), { changes: { occurredAt: '2024' }, reason: 'x' }));
+    const error = thrown(() =>
+      decideCorrection(given(MIRA, departed(), spec), eventId(2), { changes: { occurredAt: '2024' }, reason: 'x' }),
+    );
     expect(error).toMatchObject({ code: 'EVENT.NOT_CORRECTABLE', kind: 'rule' });
   });
 
@@ -64,11 +68,15 @@ describe('decideCorrection', () => {
 
   it('given a nested money patch, when corrected, then the currency is kept and it is accepted', () => {
     const state = given('org:openai', ['revenue.reported', envelope('revenue.reported').data]);
-    expect(decideCorrection(state, eventId(1), { changes: { data: { money: { amount: '4000000000' } } }, reason: 'x' }).type).toBe('event.corrected');
+    expect(decideCorrection(state, eventId(1), { changes: { data: { money: { amount: '4000000000' } } }, reason: 'x' }).type).toBe(
+      'event.corrected',
+    );
   });
 
   it('given a null on an optional field, when corrected, then it is accepted', () => {
-    expect(decideCorrection(given(MIRA, departed()), eventId(1), { changes: { data: { reason: null } }, reason: 'x' }).type).toBe('event.corrected');
+    expect(decideCorrection(given(MIRA, departed()), eventId(1), { changes: { data: { reason: null } }, reason: 'x' }).type).toBe(
+      'event.corrected',
+    );
   });
 
   it.each([
@@ -101,7 +109,10 @@ describe('decideRetraction', () => {
   });
 
   it('given a missing event, when retracted, then EVENT.NOT_FOUND', () => {
-    expect(thrown(() => decideRetraction(given(MIRA), eventId(1), { reason: 'x' }))).toMatchObject({ code: 'EVENT.NOT_FOUND', kind: 'not_found' });
+    expect(thrown(() => decideRetraction(given(MIRA), eventId(1), { reason: 'x' }))).toMatchObject({
+      code: 'EVENT.NOT_FOUND',
+      kind: 'not_found',
+    });
   });
 
   it('given an already retracted event, when retracted again, then EVENT.RETRACTED', () => {
@@ -119,6 +130,9 @@ describe('decideRetraction', () => {
 
   it('given the target is a correction, when retracted, then EVENT.NOT_CORRECTABLE', () => {
     const state = given(MIRA, departed(), correction(1, { occurredAt: '2024' }));
-    expect(thrown(() => decideRetraction(state, eventId(2), { reason: 'x' }))).toMatchObject({ code: 'EVENT.NOT_CORRECTABLE', kind: 'rule' });
+    expect(thrown(() => decideRetraction(state, eventId(2), { reason: 'x' }))).toMatchObject({
+      code: 'EVENT.NOT_CORRECTABLE',
+      kind: 'rule',
+    });
   });
 });

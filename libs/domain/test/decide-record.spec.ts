@@ -58,11 +58,14 @@ describe('decideRecord', () => {
       expect(decideRecord(given(CASE, filed()), statusChange('injunction_sought')).data).toEqual({ status: 'injunction_sought' });
     });
 
-    it.each(['withdrawn', 'dismissed', 'settled'])('given a %s case, when another step but an appeal follows, then CASE.CLOSED', (closed) => {
-      const state = given(CASE, filed(), status(closed));
-      expect(thrown(() => decideRecord(state, statusChange('amended')))).toMatchObject({ code: 'CASE.CLOSED', kind: 'rule' });
-      expect(thrown(() => decideRecord(state, statusChange('dismissed')))).toMatchObject({ code: 'CASE.CLOSED' });
-    });
+    it.each(['withdrawn', 'dismissed', 'settled'])(
+      'given a %s case, when another step but an appeal follows, then CASE.CLOSED',
+      (closed) => {
+        const state = given(CASE, filed(), status(closed));
+        expect(thrown(() => decideRecord(state, statusChange('amended')))).toMatchObject({ code: 'CASE.CLOSED', kind: 'rule' });
+        expect(thrown(() => decideRecord(state, statusChange('dismissed')))).toMatchObject({ code: 'CASE.CLOSED' });
+      },
+    );
 
     it.each(['withdrawn', 'dismissed', 'settled'])('given a %s case, when an appeal follows, then it is accepted', (closed) => {
       expect(statusOf(decideRecord(given(CASE, filed(), status(closed)), statusChange('appealed')))).toBe('appealed');

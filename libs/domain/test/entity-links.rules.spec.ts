@@ -1,4 +1,12 @@
-import { aliasNames, decideAliasName, decideCorrection, decideMerge, decideUnmerge, mergedInto, validateEntityAliasRequest } from '@newsroom/domain';
+import {
+  aliasNames,
+  decideAliasName,
+  decideCorrection,
+  decideMerge,
+  decideUnmerge,
+  mergedInto,
+  validateEntityAliasRequest,
+} from '@newsroom/domain';
 import { given, thrown } from './fixtures/decider.fixture';
 import { eventId, type EventSpec } from './fixtures/stream.fixture';
 
@@ -27,15 +35,24 @@ describe('decideMerge', () => {
   });
 
   it('given a person and an org, when merged, then ENTITY.KIND_MISMATCH: only subjects of the same kind are one entity', () => {
-    expect(thrown(() => decideMerge(given('org:sam-altman'), given(SAM), 'x'))).toMatchObject({ code: 'ENTITY.KIND_MISMATCH', kind: 'validation' });
+    expect(thrown(() => decideMerge(given('org:sam-altman'), given(SAM), 'x'))).toMatchObject({
+      code: 'ENTITY.KIND_MISMATCH',
+      kind: 'validation',
+    });
   });
 
   it('given a subject already merged, when merged again, then ENTITY.ALREADY_MERGED', () => {
-    expect(thrown(() => decideMerge(given(SAMUEL, merged(SAM)), given(SAMA), 'x'))).toMatchObject({ code: 'ENTITY.ALREADY_MERGED', kind: 'conflict' });
+    expect(thrown(() => decideMerge(given(SAMUEL, merged(SAM)), given(SAMA), 'x'))).toMatchObject({
+      code: 'ENTITY.ALREADY_MERGED',
+      kind: 'conflict',
+    });
   });
 
   it('given A merged into B, when B is merged into A, then ENTITY.NOT_CANONICAL: the cycle is refused', () => {
-    expect(thrown(() => decideMerge(given(SAM), given(SAMUEL, merged(SAM)), 'x'))).toMatchObject({ code: 'ENTITY.NOT_CANONICAL', kind: 'rule' });
+    expect(thrown(() => decideMerge(given(SAM), given(SAMUEL, merged(SAM)), 'x'))).toMatchObject({
+      code: 'ENTITY.NOT_CANONICAL',
+      kind: 'rule',
+    });
   });
 
   it('given A into B and B into C, when C is merged into A, then ENTITY.NOT_CANONICAL: no longer cycle either', () => {
@@ -78,7 +95,10 @@ describe('decideAliasName', () => {
   });
 
   it('given a name already an alias, when added, then ENTITY.ALIAS_EXISTS; given one that is not, when removed, then ENTITY.ALIAS_UNKNOWN', () => {
-    expect(thrown(() => decideAliasName(given(SAM, named('Sama')), 'Sama', false))).toMatchObject({ code: 'ENTITY.ALIAS_EXISTS', kind: 'conflict' });
+    expect(thrown(() => decideAliasName(given(SAM, named('Sama')), 'Sama', false))).toMatchObject({
+      code: 'ENTITY.ALIAS_EXISTS',
+      kind: 'conflict',
+    });
     expect(thrown(() => decideAliasName(given(SAM), 'Sama', true))).toMatchObject({ code: 'ENTITY.ALIAS_UNKNOWN', kind: 'rule' });
   });
 });
@@ -87,7 +107,10 @@ describe('validateEntityAliasRequest', () => {
   it('takes exactly one of subject and name, and a reason', () => {
     expect(validateEntityAliasRequest({ subject: SAMUEL, reason: 'same' })).toMatchObject({ ok: true });
     expect(validateEntityAliasRequest({ name: 'Sama', reason: 'nickname' })).toMatchObject({ ok: true });
-    expect(validateEntityAliasRequest({ subject: SAMUEL, name: 'Sama', reason: 'x' })).toMatchObject({ ok: false, errors: [{ path: 'subject' }] });
+    expect(validateEntityAliasRequest({ subject: SAMUEL, name: 'Sama', reason: 'x' })).toMatchObject({
+      ok: false,
+      errors: [{ path: 'subject' }],
+    });
     expect(validateEntityAliasRequest({ reason: 'x' })).toMatchObject({ ok: false });
     expect(validateEntityAliasRequest({ subject: 'samuel', reason: 'x' })).toMatchObject({ ok: false, errors: [{ path: 'subject' }] });
   });

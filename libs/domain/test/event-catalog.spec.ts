@@ -28,7 +28,9 @@ describe('event catalog', () => {
   });
 
   it('given the recordable types, then they are all but corrections, retractions, attached sources and the entity records', () => {
-    expect(RECORDABLE_EVENT_TYPES).toEqual(EVENT_TYPES.filter((t) => t !== 'event.corrected' && t !== 'event.retracted' && t !== 'event.sourced' && !t.startsWith('entity.')));
+    expect(RECORDABLE_EVENT_TYPES).toEqual(
+      EVENT_TYPES.filter((t) => t !== 'event.corrected' && t !== 'event.retracted' && t !== 'event.sourced' && !t.startsWith('entity.')),
+    );
   });
 
   it('given today, then every type is at schema version 1', () => {

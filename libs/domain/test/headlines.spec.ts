@@ -3,7 +3,10 @@ import { VALID } from './fixtures/submissions.fixture';
 
 const NNBSP = '\u202f'; // French digit grouping as Intl writes it
 // Fixture data is checked by the renderers' output, not by the compiler: the cast lets a test override any field.
-const fact = (type: RecordableEventType, overrides: Partial<Omit<HeadlineEvent, 'type' | 'data'>> & { data?: object } = {}): HeadlineEvent =>
+const fact = (
+  type: RecordableEventType,
+  overrides: Partial<Omit<HeadlineEvent, 'type' | 'data'>> & { data?: object } = {},
+): HeadlineEvent =>
   ({
     type,
     subject: VALID[type].subject,
@@ -76,8 +79,16 @@ describe('renderHeadline', () => {
   });
 
   it.each([
-    ['en', { money: { amount: '100000000000', currency: 'USD' }, targetPeriod: '2029' }, 'OpenAI reports revenue target of 100 billion USD for 2029'],
-    ['fr', { money: { amount: '100000000000', currency: 'USD' }, targetPeriod: '2029' }, "OpenAI vise un chiffre d'affaires de 100 milliards USD en 2029"],
+    [
+      'en',
+      { money: { amount: '100000000000', currency: 'USD' }, targetPeriod: '2029' },
+      'OpenAI reports revenue target of 100 billion USD for 2029',
+    ],
+    [
+      'fr',
+      { money: { amount: '100000000000', currency: 'USD' }, targetPeriod: '2029' },
+      "OpenAI vise un chiffre d'affaires de 100 milliards USD en 2029",
+    ],
   ] as const)('given the brief revenue target, when rendered in %s, then it matches the newsroom wording', (lang, data, expected) => {
     expect(renderHeadline(fact('revenue.target_set', { data }), lang)).toBe(expected);
   });
@@ -94,15 +105,62 @@ describe('renderHeadline', () => {
 
   describe('variants', () => {
     it.each([
-      ['an interim appointment', fact('executive.appointed', { data: { ...VALID['executive.appointed'].data, interim: true } }), 'Kevin Weil appointed interim Chief Product Officer at OpenAI', 'OpenAI nomme Kevin Weil au poste de Chief Product Officer par intérim'],
-      ['a departure with a destination', fact('executive.departed', { data: { ...VALID['executive.departed'].data, destination: 'org:thinking-machines-lab' } }), 'Mira Murati leaves OpenAI as Chief Technology Officer to join Thinking Machines Lab', 'Mira Murati quitte OpenAI (Chief Technology Officer) pour rejoindre Thinking Machines Lab'],
-      ['headcount by function only', fact('headcount.reported', { data: { byFunction: { commercial: 300 } } }), 'OpenAI reports headcount by function (commercial: 300)', 'OpenAI publie ses effectifs par fonction (commercial : 300)'],
-      ['a cumulative projected loss over a range', fact('financial.loss_reported', { data: { money: { amount: '440000000000', currency: 'USD' }, period: '2025/2029', basis: 'cumulative_projected' } }), 'OpenAI projects cumulative losses of 440 billion USD for 2025–2029', 'OpenAI prévoit des pertes cumulées de 440 milliards USD entre 2025 et 2029'],
-      ['annualized revenue for a quarter', fact('revenue.reported', { data: { money: { amount: '1500000000', currency: 'EUR' }, period: '2024-Q3', basis: 'annualized' } }), 'OpenAI reports annualized revenue of 1.5 billion EUR for Q3 2024', "OpenAI annonce un chiffre d'affaires annualisé de 1,5 milliard EUR au troisième trimestre 2024"],
-      ['revenue for a day', fact('revenue.reported', { data: { money: { amount: '250000', currency: 'USD' }, period: '2024-09-01', basis: 'actual' } }), 'OpenAI reports revenue of 250 thousand USD on September 1, 2024', `OpenAI annonce un chiffre d'affaires de 250${NNBSP}000 USD le 1er septembre 2024`],
-      ['a dismissal with detail', fact('lawsuit.status_changed', { data: { status: 'dismissed', detail: 'without prejudice' } }), 'Musk v. OpenAI: case dismissed (without prejudice)', 'Musk v. OpenAI : plainte rejetée (without prejudice)'],
-      ['two plaintiffs', fact('lawsuit.filed', { data: { ...VALID['lawsuit.filed'].data, plaintiffs: ['person:elon-musk', 'org:xai'], court: undefined } }), 'Elon Musk and xAI sue OpenAI and Sam Altman', 'Elon Musk et xAI poursuivent OpenAI et Sam Altman en justice'],
-      ['an announced product', fact('product.announced', { data: { organization: 'org:openai', name: 'Sora', features: [], status: 'announced' } }), 'OpenAI announces Sora', 'OpenAI annonce Sora'],
+      [
+        'an interim appointment',
+        fact('executive.appointed', { data: { ...VALID['executive.appointed'].data, interim: true } }),
+        'Kevin Weil appointed interim Chief Product Officer at OpenAI',
+        'OpenAI nomme Kevin Weil au poste de Chief Product Officer par intérim',
+      ],
+      [
+        'a departure with a destination',
+        fact('executive.departed', { data: { ...VALID['executive.departed'].data, destination: 'org:thinking-machines-lab' } }),
+        'Mira Murati leaves OpenAI as Chief Technology Officer to join Thinking Machines Lab',
+        'Mira Murati quitte OpenAI (Chief Technology Officer) pour rejoindre Thinking Machines Lab',
+      ],
+      [
+        'headcount by function only',
+        fact('headcount.reported', { data: { byFunction: { commercial: 300 } } }),
+        'OpenAI reports headcount by function (commercial: 300)',
+        'OpenAI publie ses effectifs par fonction (commercial : 300)',
+      ],
+      [
+        'a cumulative projected loss over a range',
+        fact('financial.loss_reported', {
+          data: { money: { amount: '440000000000', currency: 'USD' }, period: '2025/2029', basis: 'cumulative_projected' },
+        }),
+        'OpenAI projects cumulative losses of 440 billion USD for 2025–2029',
+        'OpenAI prévoit des pertes cumulées de 440 milliards USD entre 2025 et 2029',
+      ],
+      [
+        'annualized revenue for a quarter',
+        fact('revenue.reported', { data: { money: { amount: '1500000000', currency: 'EUR' }, period: '2024-Q3', basis: 'annualized' } }),
+        'OpenAI reports annualized revenue of 1.5 billion EUR for Q3 2024',
+        "OpenAI annonce un chiffre d'affaires annualisé de 1,5 milliard EUR au troisième trimestre 2024",
+      ],
+      [
+        'revenue for a day',
+        fact('revenue.reported', { data: { money: { amount: '250000', currency: 'USD' }, period: '2024-09-01', basis: 'actual' } }),
+        'OpenAI reports revenue of 250 thousand USD on September 1, 2024',
+        `OpenAI annonce un chiffre d'affaires de 250${NNBSP}000 USD le 1er septembre 2024`,
+      ],
+      [
+        'a dismissal with detail',
+        fact('lawsuit.status_changed', { data: { status: 'dismissed', detail: 'without prejudice' } }),
+        'Musk v. OpenAI: case dismissed (without prejudice)',
+        'Musk v. OpenAI : plainte rejetée (without prejudice)',
+      ],
+      [
+        'two plaintiffs',
+        fact('lawsuit.filed', { data: { ...VALID['lawsuit.filed'].data, plaintiffs: ['person:elon-musk', 'org:xai'], court: undefined } }),
+        'Elon Musk and xAI sue OpenAI and Sam Altman',
+        'Elon Musk et xAI poursuivent OpenAI et Sam Altman en justice',
+      ],
+      [
+        'an announced product',
+        fact('product.announced', { data: { organization: 'org:openai', name: 'Sora', features: [], status: 'announced' } }),
+        'OpenAI announces Sora',
+        'OpenAI annonce Sora',
+      ],
     ])('given %s, when rendered, then en and fr read naturally', (_what, event, en, fr) => {
       expect(renderHeadline(event, 'en')).toBe(en);
       expect(renderHeadline(event, 'fr')).toBe(fr);
@@ -115,10 +173,18 @@ describe('renderHeadline', () => {
       type: 'event.corrected',
       subject: 'person:mira-murati',
       occurredAt: null,
-      data: { targetEventId: '00000000-0000-4000-8000-000000000001', changes: { data: { role: 'Chief Technology Officer (CTO)' } }, reason: 'Title was incomplete' },
+      data: {
+        targetEventId: '00000000-0000-4000-8000-000000000001',
+        changes: { data: { role: 'Chief Technology Officer (CTO)' } },
+        reason: 'Title was incomplete',
+      },
       modality: 'reported',
     };
-    const retracted: HeadlineEvent = { ...corrected, type: 'event.retracted', data: { targetEventId: corrected.data.targetEventId, reason: 'Hoax' } };
+    const retracted: HeadlineEvent = {
+      ...corrected,
+      type: 'event.retracted',
+      data: { targetEventId: corrected.data.targetEventId, reason: 'Hoax' },
+    };
 
     it.each([
       ['en', 'Correction: Mira Murati leaves OpenAI as Chief Technology Officer (CTO)'],
@@ -135,7 +201,11 @@ describe('renderHeadline', () => {
     });
 
     it.each([
-      ['en', 'Retracted: Mira Murati leaves OpenAI as Chief Technology Officer', 'Retracted: earlier report on Mira Murati withdrawn (Hoax)'],
+      [
+        'en',
+        'Retracted: Mira Murati leaves OpenAI as Chief Technology Officer',
+        'Retracted: earlier report on Mira Murati withdrawn (Hoax)',
+      ],
       ['fr', 'Retrait : Mira Murati quitte OpenAI (Chief Technology Officer)', 'Retrait : information sur Mira Murati retirée (Hoax)'],
     ] as const)('given a retraction, when rendered in %s, then it is marked retracted', (lang, withTarget, alone) => {
       expect(renderHeadline(retracted, lang, { target })).toBe(withTarget);

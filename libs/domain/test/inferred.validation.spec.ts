@@ -30,9 +30,16 @@ describe('inferred: the fields a source does not state', () => {
     ['an optional field the event leaves out', 'data.destination', 'data.destination names no field of this event'],
     ['a field below a string', 'data.role.title', 'data.role.title names no field of this event'],
   ])('given %s, when validated, then 400 on inferred[i].path', (_what, path, message) => {
-    expect(errorsOf(envelope('executive.departed', { inferred: [{ path: 'occurredAt', note }, { path, note }] }))).toEqual([
-      { path: 'inferred[1].path', message },
-    ]);
+    expect(
+      errorsOf(
+        envelope('executive.departed', {
+          inferred: [
+            { path: 'occurredAt', note },
+            { path, note },
+          ],
+        }),
+      ),
+    ).toEqual([{ path: 'inferred[1].path', message }]);
   });
 
   it.each([
@@ -48,11 +55,22 @@ describe('inferred: the fields a source does not state', () => {
   });
 
   it('given a path listed twice, a missing note, an unknown key or too many items, when validated, then each is a field error', () => {
-    expect(errorsOf(envelope('executive.departed', { inferred: [{ path: 'occurredAt', note }, { path: 'occurredAt', note }] }))).toEqual([
-      { path: 'inferred[1].path', message: 'occurredAt is listed twice' },
+    expect(
+      errorsOf(
+        envelope('executive.departed', {
+          inferred: [
+            { path: 'occurredAt', note },
+            { path: 'occurredAt', note },
+          ],
+        }),
+      ),
+    ).toEqual([{ path: 'inferred[1].path', message: 'occurredAt is listed twice' }]);
+    expect(errorsOf(envelope('executive.departed', { inferred: [{ path: 'occurredAt' }] }))).toEqual([
+      { path: 'inferred[0].note', message: 'required' },
     ]);
-    expect(errorsOf(envelope('executive.departed', { inferred: [{ path: 'occurredAt' }] }))).toEqual([{ path: 'inferred[0].note', message: 'required' }]);
-    expect(errorsOf(envelope('executive.departed', { inferred: [{ path: 'occurredAt', note, by: 'x' }] }))).toEqual([{ path: 'inferred[0].by', message: 'unknown field' }]);
+    expect(errorsOf(envelope('executive.departed', { inferred: [{ path: 'occurredAt', note, by: 'x' }] }))).toEqual([
+      { path: 'inferred[0].by', message: 'unknown field' },
+    ]);
     const many = Array.from({ length: 21 }, () => ({ path: 'occurredAt', note }));
     expect(errorsOf(envelope('executive.departed', { inferred: many })).map((e) => e.path)).toContain('inferred');
   });
@@ -63,7 +81,9 @@ describe('inferred: the fields a source does not state', () => {
     expect(validateStoryRequest({ story, events: [event] }).ok).toBe(true);
     const bad = { ...event, inferred: [{ path: 'data.destination', note }] };
     const result = validateStoryRequest({ story, events: [bad] });
-    expect(result.ok ? [] : result.errors).toEqual([{ path: 'events[0].inferred[0].path', message: 'data.destination names no field of this event' }]);
+    expect(result.ok ? [] : result.errors).toEqual([
+      { path: 'events[0].inferred[0].path', message: 'data.destination names no field of this event' },
+    ]);
   });
 
   it('given a valid submission with inferred, when decided, then the new event carries it; without, it carries none', () => {

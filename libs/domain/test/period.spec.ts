@@ -79,9 +79,12 @@ describe('parsePeriod', () => {
   });
 
   // Found by tests/e2e/fuzz-write: the end of 9999 is "+010000-01-01T00:00:00.000Z", which Postgres refuses (a 500).
-  it.each(['9999', '9999-H2', '9999-Q4', '9999-12', '9999-12-31', '9999-12-31T23:59:59Z', '9998/9999', '0999'])('given %s, when parsed, then it is invalid', (text) => {
-    expect(parsePeriod(text)).toBeNull();
-  });
+  it.each(['9999', '9999-H2', '9999-Q4', '9999-12', '9999-12-31', '9999-12-31T23:59:59Z', '9998/9999', '0999'])(
+    'given %s, when parsed, then it is invalid',
+    (text) => {
+      expect(parsePeriod(text)).toBeNull();
+    },
+  );
 
   it('given an instant whose offset moves it past 9998, when parsed, then its end is still storable', () => {
     expect(parsePeriod('9998-12-31T23:59:59-23:59')?.end).toBe('9999-01-01T23:58:59.001Z');

@@ -27,7 +27,12 @@ describe('prototype keys in input', () => {
 
   it('given such keys at the top, in arrays and in sources, then each is named once, in one walk', () => {
     const input = JSON.parse('{"__proto__":{},"a":[{"constructor":1}],"b":{"c":{"prototype":{"__proto__":2}}}}');
-    expect(unstorableTextErrors(input).map((e) => e.path)).toEqual(['__proto__', 'a[0].constructor', 'b.c.prototype', 'b.c.prototype.__proto__']);
+    expect(unstorableTextErrors(input).map((e) => e.path)).toEqual([
+      '__proto__',
+      'a[0].constructor',
+      'b.c.prototype',
+      'b.c.prototype.__proto__',
+    ]);
   });
 
   it('given ordinary keys that only contain those words, then they are fine', () => {
@@ -47,7 +52,10 @@ describe('mergePatch with prototype keys (defence in depth)', () => {
   });
 
   it('given constructor/prototype keys, then they are plain own values and the target is untouched', () => {
-    const merged = mergePatch(target, JSON.parse('{"constructor":{"prototype":{"polluted":1}},"money":{"__proto__":null}}')) as Record<string, unknown>;
+    const merged = mergePatch(target, JSON.parse('{"constructor":{"prototype":{"polluted":1}},"money":{"__proto__":null}}')) as Record<
+      string,
+      unknown
+    >;
     expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(merged.money).toEqual({ amount: '1', currency: 'USD' });

@@ -50,7 +50,13 @@ describe('retraction request', () => {
 });
 
 describe('story request', () => {
-  const story = { outlet: 'Example Daily', url: 'https://example.org/a', title: 'La transformation commerciale', language: 'fr', publishedAt: '2024-10-02' };
+  const story = {
+    outlet: 'Example Daily',
+    url: 'https://example.org/a',
+    title: 'La transformation commerciale',
+    language: 'fr',
+    publishedAt: '2024-10-02',
+  };
   const withoutSources = (e: Record<string, unknown>) => {
     delete e.sources;
     return e;
@@ -67,7 +73,7 @@ describe('story request', () => {
     expect(submissions.map((s) => s.modality)).toEqual(['reported', 'reported']);
   });
 
-  it('given events with quotes, when expanded, then each quote is in that event\'s copy of the story source only', () => {
+  it("given events with quotes, when expanded, then each quote is in that event's copy of the story source only", () => {
     const quoted = { ...withoutSources(envelope('executive.departed')), quote: 'le départ soudain de la directrice technique' };
     const plain = withoutSources(envelope('headcount.reported'));
     const result = validateStoryRequest({ story, events: [quoted, plain] });
@@ -91,8 +97,16 @@ describe('story request', () => {
   it.each([
     ['no events', { story, events: [] }, ['events']],
     ['a story without title', { story: { ...story, title: undefined }, events: [envelope('executive.departed')] }, ['story.title']],
-    ['a story without publishedAt', { story: { ...story, publishedAt: undefined }, events: [envelope('executive.departed')] }, ['story.publishedAt']],
-    ['a story with a bad language', { story: { ...story, language: 'french' }, events: [envelope('executive.departed')] }, ['story.language']],
+    [
+      'a story without publishedAt',
+      { story: { ...story, publishedAt: undefined }, events: [envelope('executive.departed')] },
+      ['story.publishedAt'],
+    ],
+    [
+      'a story with a bad language',
+      { story: { ...story, language: 'french' }, events: [envelope('executive.departed')] },
+      ['story.language'],
+    ],
     ['an unknown story field', { story: { ...story, author: 'x' }, events: [envelope('executive.departed')] }, ['story.author']],
     ['no story', { events: [envelope('executive.departed')] }, ['story']],
     [
@@ -100,10 +114,21 @@ describe('story request', () => {
       { story, events: [envelope('executive.departed'), envelope('revenue.target_set', { subject: 'person:sam-altman' })] },
       ['events[1].subject'],
     ],
-    ['a float amount in an event', { story, events: [envelope('revenue.reported', { data: { money: { amount: 1, currency: 'USD' }, period: '2024', basis: 'actual' } })] }, ['events[0].data.money.amount']],
+    [
+      'a float amount in an event',
+      {
+        story,
+        events: [envelope('revenue.reported', { data: { money: { amount: 1, currency: 'USD' }, period: '2024', basis: 'actual' } })],
+      },
+      ['events[0].data.money.amount'],
+    ],
     ['over 1000 events', { story, events: Array.from({ length: 1001 }, () => envelope('executive.departed')) }, ['events']],
     ['a blank quote', { story, events: [{ ...envelope('executive.departed'), quote: ' ' }] }, ['events[0].quote']],
-    ['a quote over 2000 characters', { story, events: [{ ...envelope('executive.departed'), quote: 'x'.repeat(2001) }] }, ['events[0].quote']],
+    [
+      'a quote over 2000 characters',
+      { story, events: [{ ...envelope('executive.departed'), quote: 'x'.repeat(2001) }] },
+      ['events[0].quote'],
+    ],
   ])('given %s, when validated, then the errors are at the expected paths', (_what, body, paths) => {
     expect(pathsOf(validateStoryRequest(body))).toEqual(paths);
   });

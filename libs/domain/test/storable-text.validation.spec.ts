@@ -47,7 +47,11 @@ describe('every request refuses unstorable text with the field path', () => {
 
   it.each([
     ['data', { ...departed, data: { ...departed.data, role: NUL } }, 'data.role'],
-    ['an array item in data', { ...envelope('executive.appointed'), data: { ...envelope('executive.appointed').data, previously: ['ok', HIGH] } }, 'data.previously[1]'],
+    [
+      'an array item in data',
+      { ...envelope('executive.appointed'), data: { ...envelope('executive.appointed').data, previously: ['ok', HIGH] } },
+      'data.previously[1]',
+    ],
     ['a source', { ...departed, sources: [{ ...SOURCE, quote: LOW }] }, 'sources[0].quote'],
     ['the subject', { ...departed, subject: 'person:mira\u0000' }, 'subject'],
     ['the type', { ...departed, type: 'executive.departed\u0000' }, 'type'],
@@ -64,7 +68,10 @@ describe('every request refuses unstorable text with the field path', () => {
   });
 
   it('given a story title with a lone surrogate, then story.title is invalid', () => {
-    const body = { story: { outlet: 'Le Monde', title: HIGH, language: 'fr', publishedAt: '2024-10-02' }, events: [{ ...departed, sources: undefined }] };
+    const body = {
+      story: { outlet: 'Le Monde', title: HIGH, language: 'fr', publishedAt: '2024-10-02' },
+      events: [{ ...departed, sources: undefined }],
+    };
     expect(pathsOf(validateStoryRequest(body))).toEqual(['story.title']);
   });
 

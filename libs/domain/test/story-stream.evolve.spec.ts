@@ -18,7 +18,11 @@ describe('initialStreamState', () => {
 
 describe('evolve', () => {
   it('given a state, when an event is applied, then the input state is left untouched', () => {
-    const [first, second] = streamOf(MIRA, ['executive.departed', departed.data, '2024-09-25'], correction(1, { data: { reason: 'fired' } }));
+    const [first, second] = streamOf(
+      MIRA,
+      ['executive.departed', departed.data, '2024-09-25'],
+      correction(1, { data: { reason: 'fired' } }),
+    );
     const before = evolve(initialStreamState(MIRA), first);
     const snapshot = structuredClone({ ...before, events: [...before.events] });
     const after = evolve(before, second);
@@ -35,13 +39,22 @@ describe('evolve', () => {
   it('given a story event, when applied, then it is current with its data and the version moves', () => {
     const state = foldStream(MIRA, streamOf(MIRA, ['executive.departed', departed.data, '2024-09-25']));
     expect(state.version).toBe(1);
-    expect(state.events.get(eventId(1))).toEqual({ type: 'executive.departed', status: 'current', occurredAt: '2024-09-25', data: departed.data });
+    expect(state.events.get(eventId(1))).toEqual({
+      type: 'executive.departed',
+      status: 'current',
+      occurredAt: '2024-09-25',
+      data: departed.data,
+    });
   });
 
   it('given a correction, when applied, then the target is corrected with merged data and the new occurredAt', () => {
     const state = foldStream(
       MIRA,
-      streamOf(MIRA, ['executive.departed', departed.data, '2024-09-25'], correction(1, { occurredAt: '2024-09-26', data: { reason: null, destination: 'org:thinking-machines' } })),
+      streamOf(
+        MIRA,
+        ['executive.departed', departed.data, '2024-09-25'],
+        correction(1, { occurredAt: '2024-09-26', data: { reason: null, destination: 'org:thinking-machines' } }),
+      ),
     );
     const { reason: _dropped, ...rest } = departed.data;
     expect(state.events.get(eventId(1))).toEqual({
@@ -57,13 +70,21 @@ describe('evolve', () => {
   it('given two corrections, when applied, then both patches accumulate', () => {
     const state = foldStream(
       MIRA,
-      streamOf(MIRA, ['executive.departed', departed.data], correction(1, { data: { reason: 'fired' } }), correction(1, { data: { role: 'CTO' } })),
+      streamOf(
+        MIRA,
+        ['executive.departed', departed.data],
+        correction(1, { data: { reason: 'fired' } }),
+        correction(1, { data: { role: 'CTO' } }),
+      ),
     );
     expect(state.events.get(eventId(1))?.data).toMatchObject({ reason: 'fired', role: 'CTO' });
   });
 
   it('given a retraction after a correction, when applied, then the target is retracted', () => {
-    const state = foldStream(MIRA, streamOf(MIRA, ['executive.departed', departed.data], correction(1, { data: { reason: 'fired' } }), retraction(1)));
+    const state = foldStream(
+      MIRA,
+      streamOf(MIRA, ['executive.departed', departed.data], correction(1, { data: { reason: 'fired' } }), retraction(1)),
+    );
     expect(state.events.get(eventId(1))?.status).toBe('retracted');
   });
 
@@ -92,10 +113,18 @@ describe('evolve', () => {
     it.each([
       ['a filing', [filed()], { filed: true, status: null }],
       ['a filing and two steps', [filed(), status('motion_filed'), status('dismissed')], { filed: true, status: 'dismissed' }],
-      ['a retracted last step', [filed(), status('injunction_sought'), status('dismissed'), retraction(3)], { filed: true, status: 'injunction_sought' }],
+      [
+        'a retracted last step',
+        [filed(), status('injunction_sought'), status('dismissed'), retraction(3)],
+        { filed: true, status: 'injunction_sought' },
+      ],
       ['a retracted only step', [filed(), status('settled'), retraction(2)], { filed: true, status: null }],
       ['a retracted filing', [filed(), retraction(1)], { filed: false, status: null }],
-      ['a corrected step', [filed(), status('dismissed'), correction(2, { data: { status: 'withdrawn' } })], { filed: true, status: 'withdrawn' }],
+      [
+        'a corrected step',
+        [filed(), status('dismissed'), correction(2, { data: { status: 'withdrawn' } })],
+        { filed: true, status: 'withdrawn' },
+      ],
     ])('given %s, when folded, then the lawsuit state is derived from the standing events', (_what, specs, expected) => {
       expect(foldStream(CASE, streamOf(CASE, ...specs)).lawsuit).toEqual(expected);
     });

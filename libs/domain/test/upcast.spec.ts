@@ -2,7 +2,9 @@ import { DomainError, createUpcaster, inferRoleCategory, upcast } from '@newsroo
 
 describe('upcast', () => {
   it('given a v0 departure with free text, when upcast, then it becomes v1 with an org subject, inferred category and unknown reason', () => {
-    expect(upcast({ type: 'executive.departed', schemaVersion: 0, data: { organization: 'OpenAI', role: 'Chief Technology Officer' } })).toEqual({
+    expect(
+      upcast({ type: 'executive.departed', schemaVersion: 0, data: { organization: 'OpenAI', role: 'Chief Technology Officer' } }),
+    ).toEqual({
       type: 'executive.departed',
       schemaVersion: 1,
       data: { organization: 'org:openai', role: 'Chief Technology Officer', roleCategory: 'c-suite', reason: 'unknown' },
@@ -10,7 +12,11 @@ describe('upcast', () => {
   });
 
   it('given a v0 departure already naming a subject and a known reason, when upcast, then both are kept', () => {
-    const { data } = upcast({ type: 'executive.departed', schemaVersion: 0, data: { organization: 'org:openai', role: 'Head of Preparedness', reason: 'leave' } });
+    const { data } = upcast({
+      type: 'executive.departed',
+      schemaVersion: 0,
+      data: { organization: 'org:openai', role: 'Head of Preparedness', reason: 'leave' },
+    });
     expect(data).toEqual({ organization: 'org:openai', role: 'Head of Preparedness', roleCategory: 'safety', reason: 'leave' });
   });
 
@@ -21,7 +27,11 @@ describe('upcast', () => {
 
   it('given a current event, when upcast, then it is returned unchanged', () => {
     const data = { status: 'dismissed' };
-    expect(upcast({ type: 'lawsuit.status_changed', schemaVersion: 1, data })).toEqual({ type: 'lawsuit.status_changed', schemaVersion: 1, data });
+    expect(upcast({ type: 'lawsuit.status_changed', schemaVersion: 1, data })).toEqual({
+      type: 'lawsuit.status_changed',
+      schemaVersion: 1,
+      data,
+    });
   });
 
   it('given a version above current, when upcast, then it throws', () => {
@@ -30,22 +40,34 @@ describe('upcast', () => {
   });
 
   it('given an unknown type, when upcast, then it throws EVENT.UNKNOWN_TYPE', () => {
-    expect(() => upcast({ type: 'executive.promoted', schemaVersion: 1, data: {} })).toThrow(expect.objectContaining({ code: 'EVENT.UNKNOWN_TYPE' }));
+    expect(() => upcast({ type: 'executive.promoted', schemaVersion: 1, data: {} })).toThrow(
+      expect.objectContaining({ code: 'EVENT.UNKNOWN_TYPE' }),
+    );
   });
 
   it('given a version with no upcaster, when upcast, then it throws', () => {
-    expect(() => upcast({ type: 'revenue.reported', schemaVersion: 0, data: {} })).toThrow(expect.objectContaining({ code: 'EVENT.UNKNOWN_SCHEMA_VERSION' }));
+    expect(() => upcast({ type: 'revenue.reported', schemaVersion: 0, data: {} })).toThrow(
+      expect.objectContaining({ code: 'EVENT.UNKNOWN_SCHEMA_VERSION' }),
+    );
   });
 
   it('given a registry with two steps, when upcast from v0, then the steps run in order up to the current version', () => {
     const up = createUpcaster(
       [
-        { type: 'revenue.reported', fromVersion: 1, up: (d) => ({ ...(d as { trail: string[] }), trail: [...(d as { trail: string[] }).trail, 'v2'] }) },
+        {
+          type: 'revenue.reported',
+          fromVersion: 1,
+          up: (d) => ({ ...(d as { trail: string[] }), trail: [...(d as { trail: string[] }).trail, 'v2'] }),
+        },
         { type: 'revenue.reported', fromVersion: 0, up: (d) => ({ ...(d as object), trail: ['v1'] }) },
       ],
       { 'revenue.reported': 2 },
     );
-    expect(up({ type: 'revenue.reported', schemaVersion: 0, data: {} })).toEqual({ type: 'revenue.reported', schemaVersion: 2, data: { trail: ['v1', 'v2'] } });
+    expect(up({ type: 'revenue.reported', schemaVersion: 0, data: {} })).toEqual({
+      type: 'revenue.reported',
+      schemaVersion: 2,
+      data: { trail: ['v1', 'v2'] },
+    });
   });
 
   it('given two upcasters for the same step, when the registry is built, then it throws', () => {

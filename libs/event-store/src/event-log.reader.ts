@@ -46,7 +46,10 @@ export class EventLogReader {
       where += ` AND ($${params.length}::bigint IS NULL OR global_position < $${params.length})`;
     }
     params.push(range.limit);
-    const rows = await this.rows<EventRow>(`SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE ${where} ORDER BY global_position LIMIT $${params.length}`, params);
+    const rows = await this.rows<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE ${where} ORDER BY global_position LIMIT $${params.length}`,
+      params,
+    );
     return rows.map(toStoredEvent);
   }
 
@@ -68,7 +71,9 @@ export class EventLogReader {
   /** The events at these positions (those the store holds; a hole or a position past the head is absent). */
   async readByPositions(positions: ReadonlyArray<string | bigint>): Promise<StoredEvent[]> {
     if (!positions.length) return [];
-    const rows = await this.rows<EventRow>(`SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE global_position = ANY($1::bigint[])`, [positions.map(String)]);
+    const rows = await this.rows<EventRow>(`SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE global_position = ANY($1::bigint[])`, [
+      positions.map(String),
+    ]);
     return rows.map(toStoredEvent);
   }
 
@@ -89,7 +94,10 @@ export class EventLogReader {
 
   /** How many events of a stream were recorded after a position. */
   async countInStreamAfter(streamId: string, after: string | bigint): Promise<number> {
-    const [row] = await this.rows(`SELECT count(*)::int AS n FROM event_store.events WHERE stream_id = $1 AND global_position > $2`, [streamId, String(after)]);
+    const [row] = await this.rows(`SELECT count(*)::int AS n FROM event_store.events WHERE stream_id = $1 AND global_position > $2`, [
+      streamId,
+      String(after),
+    ]);
     return Number(row.n);
   }
 

@@ -40,7 +40,11 @@ export class EventStoreUnavailableError extends Error {
 
 /** The append or write-read queue is full: refused at once, nothing was recorded. Transient. */
 export class EventStoreBusyError extends EventStoreUnavailableError {
-  constructor(readonly queue: 'append' | 'write-reads', limit: string, retryAfterSeconds = 1) {
+  constructor(
+    readonly queue: 'append' | 'write-reads',
+    limit: string,
+    retryAfterSeconds = 1,
+  ) {
     super(null, { nothingRecorded: true, retryAfterSeconds, message: `event store busy: the ${queue} queue is full (${limit})` });
     this.name = 'EventStoreBusyError';
   }

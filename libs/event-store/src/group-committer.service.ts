@@ -197,7 +197,13 @@ function appendGroupArgs(group: Submission[]): unknown[] {
   );
   const e = ev.events;
   return [
-    sub, stream, expected, count, ev.sub, ev.stream, ev.offset,
+    sub,
+    stream,
+    expected,
+    count,
+    ev.sub,
+    ev.stream,
+    ev.offset,
     e.map((x) => x.eventId),
     e.map((x) => x.type),
     e.map((x) => x.schemaVersion),

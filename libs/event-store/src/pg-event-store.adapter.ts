@@ -41,7 +41,12 @@ export class PgEventStore {
       maxEvents: l.appendQueueEvents,
       retryAfterSeconds: l.busyRetryAfterSeconds,
     });
-    this.writeReads = new WriteReadCoalescer((sql, params) => this.query(sql, params), undefined, l.writeReadsQueue, l.busyRetryAfterSeconds);
+    this.writeReads = new WriteReadCoalescer(
+      (sql, params) => this.query(sql, params),
+      undefined,
+      l.writeReadsQueue,
+      l.busyRetryAfterSeconds,
+    );
     this.log = new EventLogReader(pool);
   }
 
@@ -118,4 +123,3 @@ export class PgEventStore {
     return translateStoreError(error);
   }
 }
-

@@ -37,7 +37,12 @@ export function translateStoreError(error: unknown): Error {
   if (code === PG_QUERY_CANCELED || code === PG_LOCK_NOT_AVAILABLE) return new EventStoreTimeoutError(error, true);
   if (PG_ROLLED_BACK.includes(code)) return new EventStoreUnavailableError(error, { nothingRecorded: true, retryAfterSeconds: 1 });
   // Never connected: the statement was not sent.
-  if (code === 'ECONNREFUSED' || code === '53300' || code === '57P03' || /timeout exceeded when trying to connect|due to connection timeout/i.test(message)) {
+  if (
+    code === 'ECONNREFUSED' ||
+    code === '53300' ||
+    code === '57P03' ||
+    /timeout exceeded when trying to connect|due to connection timeout/i.test(message)
+  ) {
     return new EventStoreUnavailableError(error, { nothingRecorded: true });
   }
   // The client's last resort (query_timeout): the statement may still be committing on the server.

@@ -39,15 +39,26 @@ describe('content hash: RFC 8785 canonical JSON, the same bytes as the hashes al
   it('gives the hashes stored before the library (pinned vectors)', () => {
     const vectors: Array<[unknown, string]> = [
       [
-        { subject: 'person:jane', type: 'executive.departed', occurredAt: '2024-09', data: { organization: 'org:acme', role: 'CTO', reason: 'resigned' }, sources: [{ outlet: 'Example', language: 'fr', url: 'https://example.org/a?b=1&c=2' }], modality: 'reported' },
+        {
+          subject: 'person:jane',
+          type: 'executive.departed',
+          occurredAt: '2024-09',
+          data: { organization: 'org:acme', role: 'CTO', reason: 'resigned' },
+          sources: [{ outlet: 'Example', language: 'fr', url: 'https://example.org/a?b=1&c=2' }],
+          modality: 'reported',
+        },
         '9c46d2077cd28fd83329ed6c3454cfe4e7fff294976e4dc1daf097aa828e28ef',
       ],
       [
-        { kind: 'correction', targetEventId: '0b5cbd2e-2f59-4f0e-9a57-5d0e7f3b1c11', req: { reason: 'typo', data: { total: 1.5e21, ratio: 0.1, neg: -0, small: 1e-7 }, note: undefined } },
+        {
+          kind: 'correction',
+          targetEventId: '0b5cbd2e-2f59-4f0e-9a57-5d0e7f3b1c11',
+          req: { reason: 'typo', data: { total: 1.5e21, ratio: 0.1, neg: -0, small: 1e-7 }, note: undefined },
+        },
         '2a8ca128c7bab1227d97011563c36ab56a151849347ae1f5f963dcab75bc44ec',
       ],
       [
-        { 'é': 1, e: 2, Z: 3, '\u{1F600}': 4, '\uFFFF': 5, '': 6, a: [null, true, false, 'x\u2028y\n"q"\\', undefined] },
+        { é: 1, e: 2, Z: 3, '\u{1F600}': 4, '\uFFFF': 5, '': 6, a: [null, true, false, 'x\u2028y\n"q"\\', undefined] },
         '0044f03088549523a967629ce7305f897e5cdfbd794e3025eefdbf6a44eb6823',
       ],
     ];
@@ -70,7 +81,11 @@ describe('content hash: RFC 8785 canonical JSON, the same bytes as the hashes al
       fc.property(fc.jsonValue({ stringUnit: 'binary' }), (value) => {
         const reparsed = JSON.parse(JSON.stringify(value));
         expect(canonicalJson(reparsed)).toBe(legacyCanonicalJson(reparsed));
-        const reversed = JSON.parse(JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v)));
+        const reversed = JSON.parse(
+          JSON.stringify(value, (_k, v) =>
+            v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v,
+          ),
+        );
         expect(contentHash(reversed)).toBe(contentHash(reparsed));
       }),
       { numRuns: 1500 },

@@ -14,7 +14,8 @@ describe('EventLogReader: the reads of the log, on a pg pool or a TypeORM-style 
     db = await createTestDatabase('event_log_reader');
     store = new PgEventStore(db.pool);
     const appended = [];
-    for (let i = 0; i < 7; i++) appended.push(...(await store.append({ streamId: `org:r${i % 2}`, expectedVersion: 'any', events: [event()] })));
+    for (let i = 0; i < 7; i++)
+      appended.push(...(await store.append({ streamId: `org:r${i % 2}`, expectedVersion: 'any', events: [event()] })));
     positions = appended.map((a) => a.globalPosition);
   });
   afterAll(() => db.drop());
@@ -27,8 +28,12 @@ describe('EventLogReader: the reads of the log, on a pg pool or a TypeORM-style 
     expect(await log.head()).toBe(positions[6]);
     expect((await log.readAll({ after: 0, limit: 100 })).map((e) => e.globalPosition)).toEqual(positions);
     expect((await log.readAll({ after: positions[1], limit: 2 })).map((e) => e.globalPosition)).toEqual(positions.slice(2, 4));
-    expect((await log.readAll({ after: positions[1], upTo: positions[3], limit: 100 })).map((e) => e.globalPosition)).toEqual(positions.slice(2, 4));
-    expect((await log.readAll({ after: positions[1], before: positions[3], limit: 100 })).map((e) => e.globalPosition)).toEqual([positions[2]]);
+    expect((await log.readAll({ after: positions[1], upTo: positions[3], limit: 100 })).map((e) => e.globalPosition)).toEqual(
+      positions.slice(2, 4),
+    );
+    expect((await log.readAll({ after: positions[1], before: positions[3], limit: 100 })).map((e) => e.globalPosition)).toEqual([
+      positions[2],
+    ]);
     expect((await log.readAll({ after: positions[4], before: null, limit: 100 })).map((e) => e.globalPosition)).toEqual(positions.slice(5));
     const pages: string[][] = [];
     for await (const page of log.pages({ after: 0, before: null, pageSize: 3 })) pages.push(page.map((e) => e.globalPosition));

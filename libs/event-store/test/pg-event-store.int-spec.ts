@@ -38,8 +38,12 @@ describe('PgEventStore against the real Postgres', () => {
 
   it('refuses a stale expected version and records nothing', async () => {
     await store.append({ streamId: 'org:stale', expectedVersion: 0, events: [event()] });
-    await expect(store.append({ streamId: 'org:stale', expectedVersion: 0, events: [event()] })).rejects.toBeInstanceOf(WrongExpectedVersionError);
-    await expect(store.append({ streamId: 'org:stale', expectedVersion: 5, events: [event()] })).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    await expect(store.append({ streamId: 'org:stale', expectedVersion: 0, events: [event()] })).rejects.toBeInstanceOf(
+      WrongExpectedVersionError,
+    );
+    await expect(store.append({ streamId: 'org:stale', expectedVersion: 5, events: [event()] })).rejects.toBeInstanceOf(
+      WrongExpectedVersionError,
+    );
     expect(await store.readStream('org:stale')).toHaveLength(1);
   });
 
@@ -111,7 +115,9 @@ describe('PgEventStore against the real Postgres', () => {
     ]);
     const contended = outcomes.slice(0, 10);
     expect(contended.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-    contended.filter((o): o is PromiseRejectedResult => o.status === 'rejected').forEach((o) => expect(o.reason).toBeInstanceOf(WrongExpectedVersionError));
+    contended
+      .filter((o): o is PromiseRejectedResult => o.status === 'rejected')
+      .forEach((o) => expect(o.reason).toBeInstanceOf(WrongExpectedVersionError));
     expect(outcomes.slice(10, 20).every((o) => o.status === 'fulfilled')).toBe(true);
     const reuser = outcomes[20] as PromiseRejectedResult;
     expect(reuser.reason).toBeInstanceOf(DuplicateEventIdError);
@@ -147,7 +153,9 @@ describe('PgEventStore against the real Postgres', () => {
 
   it('serves concurrent reads for writes from shared queries, each caller getting exactly its streams and ids', async () => {
     const ids = Array.from({ length: 40 }, () => randomUUID());
-    await Promise.all(ids.map((id, i) => store.append({ streamId: `org:reads-${i % 8}`, expectedVersion: 'any', events: [event({ eventId: id })] })));
+    await Promise.all(
+      ids.map((id, i) => store.append({ streamId: `org:reads-${i % 8}`, expectedVersion: 'any', events: [event({ eventId: id })] })),
+    );
     const queries = jest.spyOn(db.pool, 'query');
     try {
       const asks = ids.map((id, i) => ({ streams: [`org:reads-${i % 8}`, `org:reads-missing-${i}`], ids: [id, randomUUID()] }));
@@ -155,7 +163,8 @@ describe('PgEventStore against the real Postgres', () => {
       expect(queries.mock.calls.length).toBeLessThan(asks.length / 4);
       for (const [k, a] of asks.entries()) {
         expect([...got[k].streams.keys()]).toEqual(a.streams);
-        for (const s of a.streams) expect(got[k].streams.get(s)!.map((e) => e.eventId)).toEqual((await store.readStream(s)).map((e) => e.eventId));
+        for (const s of a.streams)
+          expect(got[k].streams.get(s)!.map((e) => e.eventId)).toEqual((await store.readStream(s)).map((e) => e.eventId));
         expect([...got[k].existing.keys()]).toEqual([a.ids[0]]);
         expect(got[k].existing.get(a.ids[0])!.streamId).toBe(a.streams[0]);
       }

@@ -1,6 +1,11 @@
 import {
-  DuplicateEventIdError, EventStoreBusyError, EventStoreTimeoutError, EventStoreUnavailableError, isTransientStoreError,
-  translateStoreError, WrongExpectedVersionError,
+  DuplicateEventIdError,
+  EventStoreBusyError,
+  EventStoreTimeoutError,
+  EventStoreUnavailableError,
+  isTransientStoreError,
+  translateStoreError,
+  WrongExpectedVersionError,
 } from '@newsroom/event-store';
 
 const pg = (code: string, message = 'x', extra: Record<string, unknown> = {}) => Object.assign(new Error(message), { code, ...extra });
@@ -38,8 +43,12 @@ describe('store errors: transient or about the data, and whether nothing was rec
   });
 
   it('given unique violations, then they become the duplicate-id and version errors', () => {
-    expect(translateStoreError(pg('23505', 'dup', { constraint: 'events_event_id_key', detail: 'Key (event_id)=(abc) already exists.' }))).toBeInstanceOf(DuplicateEventIdError);
-    expect(translateStoreError(pg('23505', 'dup', { constraint: 'events_stream_id_stream_version_key' }))).toBeInstanceOf(WrongExpectedVersionError);
+    expect(
+      translateStoreError(pg('23505', 'dup', { constraint: 'events_event_id_key', detail: 'Key (event_id)=(abc) already exists.' })),
+    ).toBeInstanceOf(DuplicateEventIdError);
+    expect(translateStoreError(pg('23505', 'dup', { constraint: 'events_stream_id_stream_version_key' }))).toBeInstanceOf(
+      WrongExpectedVersionError,
+    );
   });
 
   it('given a full queue, then the busy error is transient, certain that nothing was recorded, with its Retry-After', () => {

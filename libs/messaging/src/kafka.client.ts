@@ -16,11 +16,17 @@ export interface KafkaSasl {
  * The SASL options from a service's settings: none when KAFKA_SASL_MECHANISM is empty; a mechanism without a
  * user or password is a configuration error (the service would otherwise connect unauthenticated and be refused).
  */
-export function kafkaSasl(config: { KAFKA_SASL_MECHANISM?: string; KAFKA_SASL_USERNAME?: string; KAFKA_SASL_PASSWORD?: string }): KafkaSasl | undefined {
+export function kafkaSasl(config: {
+  KAFKA_SASL_MECHANISM?: string;
+  KAFKA_SASL_USERNAME?: string;
+  KAFKA_SASL_PASSWORD?: string;
+}): KafkaSasl | undefined {
   const mechanism = config.KAFKA_SASL_MECHANISM ?? '';
   if (!mechanism) return undefined;
-  if (!['scram-sha-512', 'scram-sha-256', 'plain'].includes(mechanism)) throw new Error(`KAFKA_SASL_MECHANISM ${mechanism} is not one of scram-sha-512, scram-sha-256, plain`);
-  if (!config.KAFKA_SASL_USERNAME || !config.KAFKA_SASL_PASSWORD) throw new Error('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required');
+  if (!['scram-sha-512', 'scram-sha-256', 'plain'].includes(mechanism))
+    throw new Error(`KAFKA_SASL_MECHANISM ${mechanism} is not one of scram-sha-512, scram-sha-256, plain`);
+  if (!config.KAFKA_SASL_USERNAME || !config.KAFKA_SASL_PASSWORD)
+    throw new Error('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required');
   return { mechanism: mechanism as KafkaSasl['mechanism'], username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD };
 }
 
@@ -36,13 +42,15 @@ export interface KafkaClientOptions {
 
 const kafkaLogger = new Logger('kafkajs');
 const MAX_MESSAGE_BYTES = 'max.message.bytes';
-const toNestLog = () => ({ level, log }: { level: logLevel; log: { message: string; [k: string]: unknown } }) => {
-  const { message, timestamp: _t, logger: _l, ...rest } = log;
-  const line = `${message} ${Object.keys(rest).length ? JSON.stringify(rest) : ''}`.trim();
-  if (level === logLevel.ERROR) kafkaLogger.error(line);
-  else if (level === logLevel.WARN) kafkaLogger.warn(line);
-  else kafkaLogger.debug(line);
-};
+const toNestLog =
+  () =>
+  ({ level, log }: { level: logLevel; log: { message: string; [k: string]: unknown } }) => {
+    const { message, timestamp: _t, logger: _l, ...rest } = log;
+    const line = `${message} ${Object.keys(rest).length ? JSON.stringify(rest) : ''}`.trim();
+    if (level === logLevel.ERROR) kafkaLogger.error(line);
+    else if (level === logLevel.WARN) kafkaLogger.warn(line);
+    else kafkaLogger.debug(line);
+  };
 
 /**
  * Owns one kafkajs client per process: a lazily connected producer, an admin for topics and readiness, and
@@ -156,12 +164,25 @@ export class KafkaClient implements Publisher {
       if (current && Number(current.configValue) >= wanted) continue;
       // Only the topic's own overrides (source DYNAMIC_TOPIC_CONFIG = 1) are resent; the rest are defaults.
       const overrides = resource.configEntries
-        .filter((c) => (c as { configSource?: number }).configSource === 1 && !c.isDefault && !c.readOnly && !c.isSensitive && c.configName !== MAX_MESSAGE_BYTES)
+        .filter(
+          (c) =>
+            (c as { configSource?: number }).configSource === 1 &&
+            !c.isDefault &&
+            !c.readOnly &&
+            !c.isSensitive &&
+            c.configName !== MAX_MESSAGE_BYTES,
+        )
         .map((c) => ({ name: c.configName, value: c.configValue }));
       try {
         await admin.alterConfigs({
           validateOnly: false,
-          resources: [{ type: ConfigResourceTypes.TOPIC, name: resource.resourceName, configEntries: [...overrides, { name: MAX_MESSAGE_BYTES, value: String(wanted) }] }],
+          resources: [
+            {
+              type: ConfigResourceTypes.TOPIC,
+              name: resource.resourceName,
+              configEntries: [...overrides, { name: MAX_MESSAGE_BYTES, value: String(wanted) }],
+            },
+          ],
         });
         kafkaLogger.log(`raised ${MAX_MESSAGE_BYTES} of topic ${resource.resourceName} from ${current?.configValue ?? '?'} to ${wanted}`);
       } catch (error) {

@@ -19,7 +19,11 @@ const runningGauge = () =>
     labelNames: ['group'],
   });
 const restartsCounter = () =>
-  metric('counter', { name: 'messaging_consumer_restarts_total', help: 'Consumers replaced after a crash or an unexpected stop', labelNames: ['group'] });
+  metric('counter', {
+    name: 'messaging_consumer_restarts_total',
+    help: 'Consumers replaced after a crash or an unexpected stop',
+    labelNames: ['group'],
+  });
 
 /**
  * A consumer group member that is always either running or on its way back, with exactly one kafkajs consumer

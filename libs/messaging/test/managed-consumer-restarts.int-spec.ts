@@ -39,7 +39,9 @@ describe('ManagedConsumer across broker kill -9 and restarts (own broker)', () =
   };
   const members = () => withAdmin(async (a) => (await a.describeGroups([groupId])).groups[0]);
   const brokerSockets = () =>
-    ((process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles()).filter((h) => h instanceof Socket && !h.destroyed && h.remotePort === brokerPort).length;
+    (process as unknown as { _getActiveHandles(): unknown[] })
+      ._getActiveHandles()
+      .filter((h) => h instanceof Socket && !h.destroyed && h.remotePort === brokerPort).length;
   const send = async (value: string) => {
     if (!producer) {
       producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -87,10 +89,20 @@ describe('ManagedConsumer across broker kill -9 and restarts (own broker)', () =
     own = await ownBroker('consumer-restarts');
     brokerPort = own.port;
     await own.start();
-    kafka = new Kafka({ clientId: 'restarts-test', brokers: [`127.0.0.1:${brokerPort}`], logLevel: logLevel.NOTHING, retry: { retries: 2 } });
+    kafka = new Kafka({
+      clientId: 'restarts-test',
+      brokers: [`127.0.0.1:${brokerPort}`],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 2 },
+    });
     client = new KafkaClient({ clientId: 'restarts-consumer', brokers: [`127.0.0.1:${brokerPort}`] });
     await client.ensureTopics([{ topic, partitions: 3 }]);
-    consumer = client.consumer({ groupId, topics: [topic], sessionTimeout, handler: async (b) => void handled.push(...b.messages.map((m) => m.value.toString())) });
+    consumer = client.consumer({
+      groupId,
+      topics: [topic],
+      sessionTimeout,
+      handler: async (b) => void handled.push(...b.messages.map((m) => m.value.toString())),
+    });
     sampler = setInterval(() => void running().then((n) => (maxGauge = Math.max(maxGauge, n))), 50);
     await consumer.start();
   }, 120000);
@@ -119,7 +131,10 @@ describe('ManagedConsumer across broker kill -9 and restarts (own broker)', () =
 
     // Down for longer than the session timeout: the consumer gives up on the old session and must say so.
     await own.kill();
-    await pollUntil(() => consumer.state !== 'running', { timeoutMs: 30000, what: 'readiness to stop claiming running while the broker is down' });
+    await pollUntil(() => consumer.state !== 'running', {
+      timeoutMs: 30000,
+      what: 'readiness to stop claiming running while the broker is down',
+    });
     await new Promise((r) => setTimeout(r, sessionTimeout + 2000));
     await own.start();
     await expectRecovered('long outage');

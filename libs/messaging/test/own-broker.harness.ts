@@ -40,14 +40,17 @@ export async function ownBroker(label: string): Promise<OwnBroker> {
     kill: async () => {
       const p = pid();
       process.kill(p, 'SIGKILL');
-      await pollUntil(() => {
-        try {
-          process.kill(p, 0);
-          return false;
-        } catch {
-          return true;
-        }
-      }, { what: 'broker process gone' });
+      await pollUntil(
+        () => {
+          try {
+            process.kill(p, 0);
+            return false;
+          } catch {
+            return true;
+          }
+        },
+        { what: 'broker process gone' },
+      );
     },
     freeze: () => process.kill(pid(), 'SIGSTOP'),
     thaw: () => process.kill(pid(), 'SIGCONT'),

@@ -1,7 +1,14 @@
 export * from './config/load-config.util';
 export * from './config/limits.config';
 export { loggingModule } from './logging/logging.module';
-export { createPgPool, pgTimeoutsFromEnv, pgTimeoutOptions, DEFAULT_PG_TIMEOUTS, LONG_RUNNING_PG_TIMEOUTS, type PgTimeouts } from './database/pg-pool.factory';
+export {
+  createPgPool,
+  pgTimeoutsFromEnv,
+  pgTimeoutOptions,
+  DEFAULT_PG_TIMEOUTS,
+  LONG_RUNNING_PG_TIMEOUTS,
+  type PgTimeouts,
+} from './database/pg-pool.factory';
 export * from './health/readiness.util';
 export { HealthModule } from './health/health.module';
 export { HealthController } from './health/health.controller';

@@ -25,10 +25,25 @@ export { isVisible, occurredBy, factStatusOf, changesState } from './facts/visib
 export { leadershipModel, roleKeyOf } from './leadership/leadership.model';
 export { LeadershipProjection } from './leadership/leadership.adapter';
 export { RUN_COLUMNS, runEndsSql } from './leadership/leadership-runs.util';
-export { tenuresOf, rosterAt, tenureKey, compareTenureKeys, type LeadershipRow, type Tenure, type TenureBound } from './leadership/tenures.report';
+export {
+  tenuresOf,
+  rosterAt,
+  tenureKey,
+  compareTenureKeys,
+  type LeadershipRow,
+  type Tenure,
+  type TenureBound,
+} from './leadership/tenures.report';
 export { departuresModel } from './departures/departures.model';
 export { DeparturesProjection } from './departures/departures.adapter';
-export { groupDepartures, bucketOf, DEPARTURE_GROUPINGS, type DepartureGrouping, type DepartureRow, type DepartureGroup } from './departures/departure-groups.report';
+export {
+  groupDepartures,
+  bucketOf,
+  DEPARTURE_GROUPINGS,
+  type DepartureGrouping,
+  type DepartureRow,
+  type DepartureGroup,
+} from './departures/departure-groups.report';
 export { lawsuitsModel } from './lawsuits/lawsuits.model';
 export { LawsuitsProjection } from './lawsuits/lawsuits.adapter';
 export { summarizeCase, type LawsuitRow, type CaseSummary, type CaseStep } from './lawsuits/case-summary.report';

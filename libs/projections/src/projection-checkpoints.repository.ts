@@ -12,7 +12,10 @@ export async function lockCheckpoints(manager: EntityManager, topic: string, par
     [topic, partition],
   );
   return new Map(
-    rows.map((r: { projection: string; last_position: string; last_offset: string }) => [r.projection, { position: BigInt(r.last_position), offset: BigInt(r.last_offset) }]),
+    rows.map((r: { projection: string; last_position: string; last_offset: string }) => [
+      r.projection,
+      { position: BigInt(r.last_position), offset: BigInt(r.last_offset) },
+    ]),
   );
 }
 

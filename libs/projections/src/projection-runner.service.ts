@@ -50,7 +50,12 @@ class BatchFailed extends Error {
  */
 type Item = { message: IncomingMessage; position: bigint; event: ProjectedEvent | null; identity: EventIdentity; error?: unknown };
 /** What one projection takes of the items: those above its checkpoint it handles (by index), those it fails, and where it ends. */
-type Plan = { projection: Projection; take: Array<{ at: number; event: ProjectedEvent }>; fail: number[]; end: { position: bigint; offset: string } | null };
+type Plan = {
+  projection: Projection;
+  take: Array<{ at: number; event: ProjectedEvent }>;
+  fail: number[];
+  end: { position: bigint; offset: string } | null;
+};
 type Dead = { message: IncomingMessage; error: unknown };
 
 /**
@@ -97,7 +102,12 @@ export class ProjectionRunner {
       }
       try {
         const event = parseWireEvent(message.value, this.upcast);
-        items.push({ message, position: BigInt(event.globalPosition), event, identity: { position: event.globalPosition, id: event.id, type: event.type } });
+        items.push({
+          message,
+          position: BigInt(event.globalPosition),
+          event,
+          identity: { position: event.globalPosition, id: event.id, type: event.type },
+        });
       } catch (error) {
         const identity = identifyMessage(message.value, message.headers);
         if (identity) items.push({ message, position: BigInt(identity.position), event: null, identity, error });
@@ -129,13 +139,18 @@ export class ProjectionRunner {
     const counts = new Map<ForgedReason, number>();
     for (const { item, reason } of refused) {
       counts.set(reason, (counts.get(reason) ?? 0) + 1);
-      dead.push({ message: item.message, error: new Error(`refused as forged (${reason}): position ${item.position} is not the event store's record`) });
+      dead.push({
+        message: item.message,
+        error: new Error(`refused as forged (${reason}): position ${item.position} is not the event store's record`),
+      });
     }
     for (const [reason, n] of counts) this.options.onForged?.(reason, n);
     if (Date.now() - this.forgedLoggedAt >= 10_000) {
       this.forgedLoggedAt = Date.now();
       const summary = [...counts].map(([reason, n]) => `${n} ${reason}`).join(', ');
-      this.logger.warn(`partition ${partition}: refused ${refused.length} message(s) the event store does not vouch for (${summary}), e.g. position ${refused[0].item.position}; who else writes to this topic?`);
+      this.logger.warn(
+        `partition ${partition}: refused ${refused.length} message(s) the event store does not vouch for (${summary}), e.g. position ${refused[0].item.position}; who else writes to this topic?`,
+      );
     }
     const out = new Set(refused.map((r) => r.item));
     return items.filter((i) => !out.has(i));
@@ -168,7 +183,11 @@ export class ProjectionRunner {
    * records, and a new event at or below the checkpoint's offset comes from a recreated topic: either way the
    * store may hold events of this partition the topic never delivered. One comparison per projection and batch.
    */
-  private findGap(items: Item[], checkpoints: Checkpoints, firstOffset: bigint): { after: bigint; before: bigint | null; offset: bigint } | null {
+  private findGap(
+    items: Item[],
+    checkpoints: Checkpoints,
+    firstOffset: bigint,
+  ): { after: bigint; before: bigint | null; offset: bigint } | null {
     let gap: { after: bigint; before: bigint | null; offset: bigint } | null = null;
     for (const cp of checkpoints.values()) {
       const next = items.find((i) => i.position > cp.position);
@@ -202,12 +221,22 @@ export class ProjectionRunner {
       await this.applyItems(manager, items, running, moved, careful, null);
       filled += page.length;
     }
-    if (filled) this.logger.warn(`partition ${partition}: ${filled} events in (${gap.after}, ${gap.before ?? 'head'}) were missing from the topic; applied from the event store`);
+    if (filled)
+      this.logger.warn(
+        `partition ${partition}: ${filled} events in (${gap.after}, ${gap.before ?? 'head'}) were missing from the topic; applied from the event store`,
+      );
     this.options.onGapFilled?.(partition, filled);
   }
 
   private itemFromStore(e: StoredEvent, topic: string, partition: number, offset: string): Item {
-    const message: IncomingMessage = { topic, partition, offset, key: e.streamId, value: Buffer.from(JSON.stringify(e)), headers: { 'global-position': e.globalPosition, 'event-id': e.eventId, 'event-type': e.type } };
+    const message: IncomingMessage = {
+      topic,
+      partition,
+      offset,
+      key: e.streamId,
+      value: Buffer.from(JSON.stringify(e)),
+      headers: { 'global-position': e.globalPosition, 'event-id': e.eventId, 'event-type': e.type },
+    };
     const identity = { position: e.globalPosition, id: e.eventId, type: e.type };
     try {
       return { message, position: BigInt(e.globalPosition), event: projectedFromStored(e, this.upcast), identity };
@@ -217,10 +246,18 @@ export class ProjectionRunner {
   }
 
   /** Applies items in order above each projection's running checkpoint, records the unreadable ones, moves ends. */
-  private async applyItems(manager: EntityManager, items: Item[], running: Map<string, bigint>, moved: Moved, careful: boolean, lastOffset: string | null): Promise<void> {
+  private async applyItems(
+    manager: EntityManager,
+    items: Item[],
+    running: Map<string, bigint>,
+    moved: Moved,
+    careful: boolean,
+    lastOffset: string | null,
+  ): Promise<void> {
     const plans = this.plan(items, running);
     // Carefully: the whole batch just failed, so it starts with its halves.
-    if (careful || !this.projections.every((p) => p.applyMany !== undefined)) await this.applyRange(manager, items, plans, 0, items.length, !careful);
+    if (careful || !this.projections.every((p) => p.applyMany !== undefined))
+      await this.applyRange(manager, items, plans, 0, items.length, !careful);
     else await this.applyWhole(manager, plans);
     await this.recordUnreadable(manager, items, plans);
     for (const { projection, end } of plans) {
@@ -235,7 +272,10 @@ export class ProjectionRunner {
     for (const { projection, take } of plans) {
       if (!take.length) continue;
       try {
-        await projection.applyMany!(manager, take.map((t) => t.event));
+        await projection.applyMany!(
+          manager,
+          take.map((t) => t.event),
+        );
       } catch (error) {
         throw this.isTransient(error) ? error : new BatchFailed(error);
       }
@@ -314,7 +354,13 @@ export class ProjectionRunner {
         if (this.isTransient(error)) throw error; // the whole batch is retried by the consumer
       }
     }
-    await this.deadLetter(manager, [projection.name], message, { position: event.globalPosition, id: event.id, type: event.type }, lastError);
+    await this.deadLetter(
+      manager,
+      [projection.name],
+      message,
+      { position: event.globalPosition, id: event.id, type: event.type },
+      lastError,
+    );
   }
 
   /** Postgres down, a timeout, a lock wait or a rollback: the whole batch is retried, nothing is dead-lettered. */
@@ -322,12 +368,19 @@ export class ProjectionRunner {
     return isTransientStoreError(translateStoreError(error));
   }
 
-
   /** The DLQ message, and a failure row per projection (none for a message without a position: it cannot block). */
-  private async deadLetter(manager: EntityManager, projections: string[], message: IncomingMessage, identity: EventIdentity | null, error: unknown) {
+  private async deadLetter(
+    manager: EntityManager,
+    projections: string[],
+    message: IncomingMessage,
+    identity: EventIdentity | null,
+    error: unknown,
+  ) {
     const reason = (error as Error)?.message ?? String(error);
     const label = projections.length ? projections.join(',') : '*';
-    this.logger.error(`dead-lettering ${identity ? `position ${identity.position} (${identity.id ?? 'no id'})` : `offset ${message.offset}`} for ${label}: ${reason}`);
+    this.logger.error(
+      `dead-lettering ${identity ? `position ${identity.position} (${identity.id ?? 'no id'})` : `offset ${message.offset}`} for ${label}: ${reason}`,
+    );
     // Published before the checkpoint commits: a crash in between can dead-letter twice, never zero times.
     await this.publisher.publish(this.options.dlqTopic, [
       {
@@ -350,7 +403,8 @@ export class ProjectionRunner {
         [projections, identity.position, identity.id, identity.type, reason.slice(0, 2000)],
       );
     }
-    for (const projection of projections.length ? projections : ['*']) this.options.onDeadLettered?.(projection, identity?.position ?? '', reason);
+    for (const projection of projections.length ? projections : ['*'])
+      this.options.onDeadLettered?.(projection, identity?.position ?? '', reason);
   }
 
   /**
@@ -361,7 +415,8 @@ export class ProjectionRunner {
     if (!this.storeId) {
       this.storeId = new EventLogReader(this.dataSource).storeId().then(
         (id) => {
-          if (id === null) this.logger.warn('this database has no event store identity (migration not run): messages are not checked for their store');
+          if (id === null)
+            this.logger.warn('this database has no event store identity (migration not run): messages are not checked for their store');
           return id;
         },
         (error: unknown) => {
@@ -377,6 +432,8 @@ export class ProjectionRunner {
     this.options.onForeign?.(storeId, messages);
     if (Date.now() - this.foreignLoggedAt < 10_000) return;
     this.foreignLoggedAt = Date.now();
-    this.logger.warn(`skipped ${messages} message(s) on partition ${partition} published from another event store (store-id ${storeId}); is this projector pointed at the right topic?`);
+    this.logger.warn(
+      `skipped ${messages} message(s) on partition ${partition} published from another event store (store-id ${storeId}); is this projector pointed at the right topic?`,
+    );
   }
 }

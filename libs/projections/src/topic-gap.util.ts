@@ -10,7 +10,13 @@ export function partitionOfKey(key: string, partitions: number): number {
   const partitioner = DEFAULT_PARTITIONER;
   const partitionMetadata =
     PARTITION_METADATA[partitions] ??
-    (PARTITION_METADATA[partitions] = Array.from({ length: partitions }, (_, i) => ({ partitionErrorCode: 0, partitionId: i, leader: 0, replicas: [0], isr: [0] })));
+    (PARTITION_METADATA[partitions] = Array.from({ length: partitions }, (_, i) => ({
+      partitionErrorCode: 0,
+      partitionId: i,
+      leader: 0,
+      replicas: [0],
+      isr: [0],
+    })));
   return partitioner({ topic: '', partitionMetadata, message: { key, value: null } });
 }
 const DEFAULT_PARTITIONER = Partitioners.DefaultPartitioner();

@@ -1,5 +1,12 @@
 import {
-  evolveEntities, productsModel, regulatoryModel, sourceIdOf, sourceRecordsOf, sourcesModel, StoredFactRow, timelineModel,
+  evolveEntities,
+  productsModel,
+  regulatoryModel,
+  sourceIdOf,
+  sourceRecordsOf,
+  sourcesModel,
+  StoredFactRow,
+  timelineModel,
 } from '@newsroom/projections';
 import { InMemoryFactTable } from './support/in-memory-fact-table.fixture';
 import { correction, departed, event, recordedAtOf, resetClock, retraction } from './support/events.builder';
@@ -10,23 +17,38 @@ describe('products, regulatory interventions, timeline, sources and entities: ev
   beforeEach(() => resetClock());
 
   it('products keep organization, name, features and status; a correction updates the status', () => {
-    const launch = event('product.announced', 'product:chatgpt', '2024', { organization: 'org:openai', name: 'ChatGPT', features: ['search'], status: 'announced' });
+    const launch = event('product.announced', 'product:chatgpt', '2024', {
+      organization: 'org:openai',
+      name: 'ChatGPT',
+      features: ['search'],
+      status: 'announced',
+    });
     const t = new InMemoryFactTable(productsModel).applyAll([launch, correction(launch, { data: { status: 'launched' } })]);
-    expect(t.visible<Row>().map((r) => [r.organization, r.name, r.features, r.status, r.version])).toEqual([['org:openai', 'ChatGPT', ['search'], 'launched', 2]]);
+    expect(t.visible<Row>().map((r) => [r.organization, r.name, r.features, r.status, r.version])).toEqual([
+      ['org:openai', 'ChatGPT', ['search'], 'launched', 2],
+    ]);
   });
 
   it('regulatory interventions keep target, requester, authority and request', () => {
     const t = new InMemoryFactTable(regulatoryModel).applyAll([
-      event('regulatory.intervention_requested', 'org:openai', '2024-12', { by: 'person:mark-zuckerberg', authority: 'authority:california-attorney-general', request: 'Stop it' }),
+      event('regulatory.intervention_requested', 'org:openai', '2024-12', {
+        by: 'person:mark-zuckerberg',
+        authority: 'authority:california-attorney-general',
+        request: 'Stop it',
+      }),
     ]);
-    expect(t.visible<Row>().map((r) => [r.target, r.requested_by, r.authority])).toEqual([['org:openai', 'person:mark-zuckerberg', 'authority:california-attorney-general']]);
+    expect(t.visible<Row>().map((r) => [r.target, r.requested_by, r.authority])).toEqual([
+      ['org:openai', 'person:mark-zuckerberg', 'authority:california-attorney-general'],
+    ]);
   });
 
   it('the timeline has one row per subject a fact mentions, with headlines re-rendered after a correction', () => {
     const dep = departed('person:jan-leike', 'Superalignment Co-Lead', '2024-05', { destination: 'org:anthropic' });
     const t = new InMemoryFactTable(timelineModel).applyAll([dep]);
     expect(t.visible<Row>().map((r) => [r.mention, r.mention_role, r.is_primary])).toEqual([
-      ['person:jan-leike', 'subject', true], ['org:openai', 'organization', false], ['org:anthropic', 'destination', false],
+      ['person:jan-leike', 'subject', true],
+      ['org:openai', 'organization', false],
+      ['org:anthropic', 'destination', false],
     ]);
     expect(t.visible<Row>()[0].headline_en).toMatch(/Jan Leike leaves OpenAI/);
     t.apply(correction(dep, { data: { destination: null } }));
@@ -43,7 +65,10 @@ describe('products, regulatory interventions, timeline, sources and entities: ev
     const dep = departed('person:a', 'CTO', '2024-09');
     dep.sources = sources;
     const t = new InMemoryFactTable(sourcesModel).applyAll([dep]);
-    expect(t.visible<Row>().map((r) => [r.source_id, r.quote])).toEqual([[sourceIdOf(sources[0]), 'le départ'], [sourceIdOf(sources[1]), null]]);
+    expect(t.visible<Row>().map((r) => [r.source_id, r.quote])).toEqual([
+      [sourceIdOf(sources[0]), 'le départ'],
+      [sourceIdOf(sources[1]), null],
+    ]);
     t.apply(retraction(dep));
     expect(t.visible()).toEqual([]);
   });
@@ -55,14 +80,24 @@ describe('products, regulatory interventions, timeline, sources and entities: ev
     expect(sourceIdOf(a)).not.toBe(sourceIdOf({ ...a, title: 'B' }));
     expect(sourceIdOf(a)).toMatch(/^[0-9a-f]{24}$/);
     expect(sourceRecordsOf([a], '7', recordedAtOf(7))).toEqual([
-      { id: sourceIdOf(a), outlet: 'Example Daily', url: 'https://example.org/a', title: 'A', language: 'fr', publishedAt: null, firstPosition: '7', firstRecordedAt: recordedAtOf(7) },
+      {
+        id: sourceIdOf(a),
+        outlet: 'Example Daily',
+        url: 'https://example.org/a',
+        title: 'A',
+        language: 'fr',
+        publishedAt: null,
+        firstPosition: '7',
+        firstRecordedAt: recordedAtOf(7),
+      },
     ]);
   });
 
   it('entities: every subject an event names is seen, with its display name; a correction can add one', () => {
     const dep = departed('person:mira-murati', 'CTO', '2024-09');
     expect(evolveEntities(dep).map((s) => [s.subject, s.kind, s.displayName])).toEqual([
-      ['person:mira-murati', 'person', 'Mira Murati'], ['org:openai', 'org', 'OpenAI'],
+      ['person:mira-murati', 'person', 'Mira Murati'],
+      ['org:openai', 'org', 'OpenAI'],
     ]);
     const fix = correction(dep, { data: { destination: 'org:thinking-machines-lab' } });
     expect(evolveEntities(fix).map((s) => s.subject)).toEqual(['person:mira-murati', 'org:thinking-machines-lab']);

@@ -36,12 +36,16 @@ describe('corroboration read model: incremental equals rebuild with attached sou
     const departed = envelopes.find((e) => e.type === 'executive.departed');
     if (!departed) throw new Error('the seed story has a departure');
     target = { id: departed.id, subject: departed.subject, outlet: departed.sources[0].outlet };
-    await store.append(sourcingAppend(target.subject, target.id, { outlet: 'Second Wire', language: 'en', publishedAt: '2024-09-26' }, 'confirms'));
-    await store.append(sourcingAppend(target.subject, target.id, { outlet: 'Regional Herald', language: 'en', via: 'Second Wire' }, 'confirms'));
+    await store.append(
+      sourcingAppend(target.subject, target.id, { outlet: 'Second Wire', language: 'en', publishedAt: '2024-09-26' }, 'confirms'),
+    );
+    await store.append(
+      sourcingAppend(target.subject, target.id, { outlet: 'Regional Herald', language: 'en', via: 'Second Wire' }, 'confirms'),
+    );
     await store.append(sourcingAppend(target.subject, target.id, { outlet: 'Skeptic Post', language: 'fr' }, 'denies'));
     // Applied event by event, in log order (what the live projector does per partition).
     const projections = createProjections();
-    for (let after = '0'; ; ) {
+    for (let after = '0'; ;) {
       const page = await store.readAll(after, 100);
       if (!page.length) break;
       await ds.transaction(async (m) => {
@@ -67,7 +71,9 @@ describe('corroboration read model: incremental equals rebuild with attached sou
       ['skeptic post', 'denies'],
     ]);
     expect(corroborationOf(entries)).toMatchObject({ outlets: 3, confirms: 2, denies: 1 });
-    const [view] = await ds.query(`SELECT outlets::int, confirms::int, denies::int FROM reporting.fact_corroboration WHERE fact_id = $1`, [target.id]);
+    const [view] = await ds.query(`SELECT outlets::int, confirms::int, denies::int FROM reporting.fact_corroboration WHERE fact_id = $1`, [
+      target.id,
+    ]);
     expect(view).toEqual({ outlets: 3, confirms: 2, denies: 1 });
   });
 
@@ -75,13 +81,23 @@ describe('corroboration read model: incremental equals rebuild with attached sou
     const items: Array<{ target_event_id: string; corroboration: CorroborationRecord[]; headline_en: string }> = await ds.query(
       `SELECT target_event_id, corroboration, headline_en FROM read_model.feed_items WHERE type = 'event.sourced' ORDER BY position`,
     );
-    expect(items.map((i) => [i.target_event_id, i.corroboration.length])).toEqual([[target.id, 2], [target.id, 3], [target.id, 4]]);
+    expect(items.map((i) => [i.target_event_id, i.corroboration.length])).toEqual([
+      [target.id, 2],
+      [target.id, 3],
+      [target.id, 4],
+    ]);
     expect(items[2].headline_en).toMatch(/^Skeptic Post denies: /);
   });
 
   it('a rebuild from the event store gives the same tables as the incremental fold', async () => {
     const incremental = await snapshot();
-    await new ProjectionRebuilder(ds).rebuild({ projections: PROJECTION_NAMES, topic: 'corroboration-test', partitions: [0], concurrency: 2, batchSize: 7 });
+    await new ProjectionRebuilder(ds).rebuild({
+      projections: PROJECTION_NAMES,
+      topic: 'corroboration-test',
+      partitions: [0],
+      concurrency: 2,
+      batchSize: 7,
+    });
     expect(await snapshot()).toEqual(incremental);
   });
 });

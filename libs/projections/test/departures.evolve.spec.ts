@@ -11,7 +11,10 @@ describe('departures: evolve and grouping', () => {
   beforeEach(() => resetClock());
 
   it('keeps departures only, one row each', () => {
-    const t = new InMemoryFactTable(departuresModel).applyAll([appointed('person:a', 'CTO', '2020'), departed('person:b', 'CFO', '2024-05')]);
+    const t = new InMemoryFactTable(departuresModel).applyAll([
+      appointed('person:a', 'CTO', '2020'),
+      departed('person:b', 'CFO', '2024-05'),
+    ]);
     expect(t.visible().map((r) => r.subject)).toEqual(['person:b']);
   });
 
@@ -22,7 +25,13 @@ describe('departures: evolve and grouping', () => {
       departed('person:c', 'CTO', '2024-09'),
       departed('person:d', 'Head', '2023-12/2024-12'),
     ]);
-    expect(groups(t, 'quarter')).toEqual({ groups: [['2024-Q2', ['person:a', 'person:b']], ['2024-Q3', ['person:c']]], unplaced: ['person:d'] });
+    expect(groups(t, 'quarter')).toEqual({
+      groups: [
+        ['2024-Q2', ['person:a', 'person:b']],
+        ['2024-Q3', ['person:c']],
+      ],
+      unplaced: ['person:d'],
+    });
     expect(groups(t, 'year')).toEqual({ groups: [['2024', ['person:a', 'person:b', 'person:c']]], unplaced: ['person:d'] });
     expect(groups(t, 'month').groups.map(([k]) => k)).toEqual(['2024-05', '2024-09']);
   });
@@ -32,7 +41,10 @@ describe('departures: evolve and grouping', () => {
       departed('person:a', 'CTO', '2024-09'),
       departed('person:b', 'Researcher', '2024-05', { roleCategory: 'research' }),
     ]);
-    expect(groups(t, 'roleCategory').groups).toEqual([['c-suite', ['person:a']], ['research', ['person:b']]]);
+    expect(groups(t, 'roleCategory').groups).toEqual([
+      ['c-suite', ['person:a']],
+      ['research', ['person:b']],
+    ]);
   });
 
   it('when a date is corrected, the departure moves quarter; knownAt before the correction still shows the old quarter', () => {

@@ -6,8 +6,18 @@ describe('entity links: the pure evolve, the graph, and the feed item of an enti
   const unmerged = event('entity.unmerged', 'person:samuel-altman', null, { from: 'person:sam-altman', reason: 'apart' });
 
   it('given a merge and its reversal, then a link starts and the same link ends', () => {
-    expect(evolveEntityLinks(merged)).toMatchObject({ op: 'link', link: 'merge', subject: 'person:samuel-altman', target: 'person:sam-altman' });
-    expect(evolveEntityLinks(unmerged)).toMatchObject({ op: 'unlink', link: 'merge', subject: 'person:samuel-altman', target: 'person:sam-altman' });
+    expect(evolveEntityLinks(merged)).toMatchObject({
+      op: 'link',
+      link: 'merge',
+      subject: 'person:samuel-altman',
+      target: 'person:sam-altman',
+    });
+    expect(evolveEntityLinks(unmerged)).toMatchObject({
+      op: 'unlink',
+      link: 'merge',
+      subject: 'person:samuel-altman',
+      target: 'person:sam-altman',
+    });
   });
 
   it('given a chain and a racing opposite merge, then the graph follows the chain and leaves out the merge that closes a cycle', () => {

@@ -68,7 +68,18 @@ describe('event data typed end to end', () => {
 
   it('a model reads the typed data of its own types', () => {
     const e = departed('person:mira-murati', 'CTO', '2024-09');
-    const fact = { ...e, factId: e.id, version: 1, validFrom: null, validTo: null, recordedFrom: e.recordedAt, positionFrom: e.globalPosition, factPosition: e.globalPosition, changeReason: null, inferred: [] } as FactVersion<'executive.departed'>;
+    const fact = {
+      ...e,
+      factId: e.id,
+      version: 1,
+      validFrom: null,
+      validTo: null,
+      recordedFrom: e.recordedAt,
+      positionFrom: e.globalPosition,
+      factPosition: e.globalPosition,
+      changeReason: null,
+      inferred: [],
+    } as FactVersion<'executive.departed'>;
     expect(departuresModel.rows(fact)[0].columns.organization).toBe('org:openai');
   });
 });

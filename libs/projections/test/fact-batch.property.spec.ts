@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import {
-  amendmentTargets, departuresModel, FactModel, financialsModel, lawsuitsModel, leadershipModel, planFactBatch, ProjectedEvent,
-  sourcesModel, timelineModel,
+  amendmentTargets,
+  departuresModel,
+  FactModel,
+  financialsModel,
+  lawsuitsModel,
+  leadershipModel,
+  planFactBatch,
+  ProjectedEvent,
+  sourcesModel,
+  timelineModel,
 } from '@newsroom/projections';
 import { appointed, correction, resetClock, retraction } from './support/events.builder';
 import { InMemoryFactTable } from './support/in-memory-fact-table.fixture';
@@ -32,7 +40,9 @@ describe('property: a batch planned at once writes what applying its events one 
           const delivered = deliveries(buildLog(steps), picks, redeliver);
           for (const [name, model] of Object.entries(MODELS)) {
             const oneByOne = new InMemoryFactTable(model).applyAll(delivered).snapshot();
-            const batched = batches(delivered, sizes).reduce((t, b) => t.applyBatch(b), new InMemoryFactTable(model)).snapshot();
+            const batched = batches(delivered, sizes)
+              .reduce((t, b) => t.applyBatch(b), new InMemoryFactTable(model))
+              .snapshot();
             expect({ name, rows: batched }).toEqual({ name, rows: oneByOne });
           }
         },
@@ -47,8 +57,14 @@ describe('property: a batch planned at once writes what applying its events one 
     const fix = correction(fact, { occurredAt: '2024-06' });
     const gone = retraction(fact);
     const plan = planFactBatch(leadershipModel, [fact, fix, gone], new Map());
-    expect(plan.opens.map((o) => [o.fact.version, o.fact.occurredAt])).toEqual([[1, '2024-05'], [2, '2024-06']]);
-    expect(plan.closes.map((c) => [c.version, c.by, c.positionTo])).toEqual([[1, 'corrected', fix.globalPosition], [2, 'retracted', gone.globalPosition]]);
+    expect(plan.opens.map((o) => [o.fact.version, o.fact.occurredAt])).toEqual([
+      [1, '2024-05'],
+      [2, '2024-06'],
+    ]);
+    expect(plan.closes.map((c) => [c.version, c.by, c.positionTo])).toEqual([
+      [1, 'corrected', fix.globalPosition],
+      [2, 'retracted', gone.globalPosition],
+    ]);
     expect(amendmentTargets([fact, fix, gone, { ...fix, data: { targetEventId: 'not-a-uuid' } } as ProjectedEvent])).toEqual([fact.id]);
   });
 

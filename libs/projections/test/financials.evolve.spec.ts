@@ -4,7 +4,8 @@ import { correction, event, recordedAtOf, resetClock, retraction } from './suppo
 
 const usd = (amount: string) => ({ amount, currency: 'USD' });
 const points = (t: InMemoryFactTable, knownAt: string | null = null) =>
-  t.visible<StoredFactRow & Record<string, unknown>>(knownAt)
+  t
+    .visible<StoredFactRow & Record<string, unknown>>(knownAt)
     .map((r) => [r.metric, r.basis, r.amount ?? r.count, r.period])
     .sort((a, b) => (String(a) < String(b) ? -1 : 1));
 
@@ -34,9 +35,17 @@ describe('financials: evolve', () => {
   });
 
   it('a corrected figure shows its new value now and its old value with knownAt before the correction', () => {
-    const loss = event('financial.loss_reported', 'org:openai', '2024-12', { money: usd('440000000000'), period: '2025/2029', basis: 'cumulative_projected' });
+    const loss = event('financial.loss_reported', 'org:openai', '2024-12', {
+      money: usd('440000000000'),
+      period: '2025/2029',
+      basis: 'cumulative_projected',
+    });
     const t = new InMemoryFactTable(financialsModel).applyAll([loss]);
-    t.apply(correction(loss, { data: { money: { amount: '44000000000' } } }, 'scale error', { sources: [{ outlet: 'Other', language: 'en', quote: '$44bn' }] }));
+    t.apply(
+      correction(loss, { data: { money: { amount: '44000000000' } } }, 'scale error', {
+        sources: [{ outlet: 'Other', language: 'en', quote: '$44bn' }],
+      }),
+    );
     expect(points(t)).toEqual([['loss', 'cumulative_projected', '44000000000', '2025/2029']]);
     expect(points(t, recordedAtOf(1))).toEqual([['loss', 'cumulative_projected', '440000000000', '2025/2029']]);
     const [now] = t.visible();

@@ -17,7 +17,11 @@ describe('identifyMessage: where a message the projector cannot read sits in the
   });
 
   it('falls back to the relay headers when the value is not JSON', () => {
-    expect(identifyMessage(Buffer.from('garbage'), { 'global-position': '13', 'event-id': id, 'event-type': 'x.y' })).toEqual({ position: '13', id, type: 'x.y' });
+    expect(identifyMessage(Buffer.from('garbage'), { 'global-position': '13', 'event-id': id, 'event-type': 'x.y' })).toEqual({
+      position: '13',
+      id,
+      type: 'x.y',
+    });
   });
 
   it('keeps the position when the id is not a uuid, and gives up without any position', () => {

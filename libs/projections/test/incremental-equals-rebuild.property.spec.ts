@@ -1,7 +1,20 @@
 import fc from 'fast-check';
 import {
-  departuresModel, EntityGraph, EntityLinkRow, EntitySighting, evolveEntities, evolveEntityLinks, evolveFeed, FactModel, FeedItemRow, financialsModel, lawsuitsModel, leadershipModel, ProjectedEvent,
-  sourcesModel, timelineModel,
+  departuresModel,
+  EntityGraph,
+  EntityLinkRow,
+  EntitySighting,
+  evolveEntities,
+  evolveEntityLinks,
+  evolveFeed,
+  FactModel,
+  FeedItemRow,
+  financialsModel,
+  lawsuitsModel,
+  leadershipModel,
+  ProjectedEvent,
+  sourcesModel,
+  timelineModel,
 } from '@newsroom/projections';
 import { InMemoryFactTable } from './support/in-memory-fact-table.fixture';
 import { buildLog, deliveries, stepArb, STREAMS } from './support/random-story.fixture';
@@ -28,11 +41,26 @@ class InMemoryEntityLinks {
     const c = evolveEntityLinks(e);
     if (!c) return this;
     if (c.op === 'link') {
-      if (!this.rows.has(c.eventId)) this.rows.set(c.eventId, { event_id: c.eventId, subject: c.subject, link: c.link, target: c.target, linked_position: c.position, unlinked_position: null });
+      if (!this.rows.has(c.eventId))
+        this.rows.set(c.eventId, {
+          event_id: c.eventId,
+          subject: c.subject,
+          link: c.link,
+          target: c.target,
+          linked_position: c.position,
+          unlinked_position: null,
+        });
       return this;
     }
     const open = [...this.rows.values()]
-      .filter((r) => r.subject === c.subject && r.link === c.link && r.target === c.target && r.unlinked_position === null && Number(r.linked_position) < Number(c.position))
+      .filter(
+        (r) =>
+          r.subject === c.subject &&
+          r.link === c.link &&
+          r.target === c.target &&
+          r.unlinked_position === null &&
+          Number(r.linked_position) < Number(c.position),
+      )
       .sort((a, b) => Number(b.linked_position) - Number(a.linked_position))[0];
     if (open) open.unlinked_position = c.position;
     return this;
@@ -48,7 +76,8 @@ class InMemoryEntityLinks {
 class InMemoryFeed {
   readonly items = new Map<string, FeedItemRow>();
   apply(e: ProjectedEvent): this {
-    const targetId = e.type === 'event.sourced' || e.type === 'event.corrected' || e.type === 'event.retracted' ? e.data.targetEventId : null;
+    const targetId =
+      e.type === 'event.sourced' || e.type === 'event.corrected' || e.type === 'event.retracted' ? e.data.targetEventId : null;
     for (const change of evolveFeed(e, targetId ? this.items.get(targetId) : null)) {
       if (change.kind === 'insert' && !this.items.has(change.item.eventId)) this.items.set(change.item.eventId, change.item);
       if (change.kind === 'corroboration') {
@@ -68,19 +97,25 @@ const fold = (model: FactModel, events: ProjectedEvent[]) => new InMemoryFactTab
 describe('property: incremental projection equals a rebuild, and redelivery changes nothing', () => {
   it('for random valid streams, any partition interleaving with replays gives the rebuild state', () => {
     fc.assert(
-      fc.property(fc.array(stepArb, { minLength: 1, maxLength: 40 }), fc.array(fc.nat(), { maxLength: 80 }), fc.array(fc.nat(), { maxLength: 80 }), (steps, picks, redeliver) => {
-        const log = buildLog(steps);
-        const incremental = deliveries(log, picks, redeliver);
-        for (const [name, model] of Object.entries(MODELS)) {
-          expect({ name, rows: fold(model, incremental) }).toEqual({ name, rows: fold(model, log) });
-        }
-        const entities = (events: ProjectedEvent[]) => [...events.reduce((m, e) => m.apply(e), new InMemoryEntities()).rows.entries()].sort();
-        expect(entities(incremental)).toEqual(entities(log));
-        const links = (events: ProjectedEvent[]) => events.reduce((m, e) => m.apply(e), new InMemoryEntityLinks()).snapshot();
-        expect(links(incremental)).toEqual(links(log));
-        const feed = (events: ProjectedEvent[]) => events.reduce((f, e) => f.apply(e), new InMemoryFeed()).corroboration();
-        expect(feed(incremental)).toEqual(feed(log));
-      }),
+      fc.property(
+        fc.array(stepArb, { minLength: 1, maxLength: 40 }),
+        fc.array(fc.nat(), { maxLength: 80 }),
+        fc.array(fc.nat(), { maxLength: 80 }),
+        (steps, picks, redeliver) => {
+          const log = buildLog(steps);
+          const incremental = deliveries(log, picks, redeliver);
+          for (const [name, model] of Object.entries(MODELS)) {
+            expect({ name, rows: fold(model, incremental) }).toEqual({ name, rows: fold(model, log) });
+          }
+          const entities = (events: ProjectedEvent[]) =>
+            [...events.reduce((m, e) => m.apply(e), new InMemoryEntities()).rows.entries()].sort();
+          expect(entities(incremental)).toEqual(entities(log));
+          const links = (events: ProjectedEvent[]) => events.reduce((m, e) => m.apply(e), new InMemoryEntityLinks()).snapshot();
+          expect(links(incremental)).toEqual(links(log));
+          const feed = (events: ProjectedEvent[]) => events.reduce((f, e) => f.apply(e), new InMemoryFeed()).corroboration();
+          expect(feed(incremental)).toEqual(feed(log));
+        },
+      ),
       { numRuns: 150 },
     );
   });

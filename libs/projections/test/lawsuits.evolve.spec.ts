@@ -3,7 +3,12 @@ import { InMemoryFactTable } from './support/in-memory-fact-table.fixture';
 import { correction, event, recordedAtOf, resetClock, retraction } from './support/events.builder';
 
 const filed = (c: string, occurredAt: string) =>
-  event('lawsuit.filed', c, occurredAt, { title: 'Musk v. OpenAI', plaintiffs: ['person:elon-musk'], defendants: ['org:openai'], claims: ['breach'] });
+  event('lawsuit.filed', c, occurredAt, {
+    title: 'Musk v. OpenAI',
+    plaintiffs: ['person:elon-musk'],
+    defendants: ['org:openai'],
+    claims: ['breach'],
+  });
 const status = (c: string, s: string, occurredAt: string, modality = 'reported') =>
   event('lawsuit.status_changed', c, occurredAt, { status: s }, { modality: modality as never });
 
@@ -11,7 +16,12 @@ function cases(t: InMemoryFactTable, knownAt: string | null = null) {
   const rows = t.visible<LawsuitRow>(knownAt);
   return rows
     .filter((r) => r.kind === 'filed')
-    .map((f) => summarizeCase(f, rows.filter((r) => r.kind === 'status' && r.subject === f.subject)))
+    .map((f) =>
+      summarizeCase(
+        f,
+        rows.filter((r) => r.kind === 'status' && r.subject === f.subject),
+      ),
+    )
     .map((c) => ({ case: c.case, status: c.status, steps: c.history.map((h) => h.status) }));
 }
 

@@ -59,9 +59,23 @@ describe('leadership: evolve and tenures', () => {
   });
 
   it('a denied appointment never makes anyone a role holder', () => {
-    const t = given(appointed('person:e', 'CEO', '2024-01', {}), event('executive.appointed', 'person:f', '2024-02', { organization: 'org:openai', role: 'CEO', roleCategory: 'c-suite' }, { modality: 'denied' }));
+    const t = given(
+      appointed('person:e', 'CEO', '2024-01', {}),
+      event(
+        'executive.appointed',
+        'person:f',
+        '2024-02',
+        { organization: 'org:openai', role: 'CEO', roleCategory: 'c-suite' },
+        { modality: 'denied' },
+      ),
+    );
     expect(roster(t).map((x) => x.person)).toEqual(['person:e']);
-    expect(t.visible().map((r) => r.modality).sort()).toEqual(['denied', 'reported']);
+    expect(
+      t
+        .visible()
+        .map((r) => r.modality)
+        .sort(),
+    ).toEqual(['denied', 'reported']);
   });
 
   it('ignores an amendment of a retracted fact, of a fact it does not hold, and of an unknown id', () => {
@@ -70,7 +84,11 @@ describe('leadership: evolve and tenures', () => {
     const before = t.snapshot();
     expect(evolveFact(leadershipModel, t.stateOf(dep.id), correction(dep, { occurredAt: '2024-06' }))).toEqual([]);
     const headcount = event('headcount.reported', 'org:openai', '2024', { total: 3 });
-    t.applyAll([headcount, correction(headcount, { data: { total: 4 } }), retraction({ ...dep, id: '00000000-0000-4000-8000-000000000000' })]);
+    t.applyAll([
+      headcount,
+      correction(headcount, { data: { total: 4 } }),
+      retraction({ ...dep, id: '00000000-0000-4000-8000-000000000000' }),
+    ]);
     expect(t.snapshot()).toEqual(before);
   });
 

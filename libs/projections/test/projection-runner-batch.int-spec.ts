@@ -21,7 +21,12 @@ class PickyProjection implements Projection {
 }
 
 const message = (e: ProjectedEvent, offset: number, topic: string): IncomingMessage => ({
-  topic, partition: 0, offset: String(offset), key: e.subject, value: Buffer.from(JSON.stringify(e)), headers: {},
+  topic,
+  partition: 0,
+  offset: String(offset),
+  key: e.subject,
+  value: Buffer.from(JSON.stringify(e)),
+  headers: {},
 });
 
 /** The projector applies only what the event store holds: these hand-made events are recorded at their positions first. */
@@ -57,7 +62,12 @@ describe('projection runner: a whole batch at once, falling back to event by eve
   });
 
   const checkpoint = async (name: string) =>
-    (await ds.query(`SELECT last_position::text AS p FROM read_model.projection_checkpoints WHERE projection = $1 AND topic = $2`, [name, topics.events]))[0]?.p;
+    (
+      await ds.query(`SELECT last_position::text AS p FROM read_model.projection_checkpoints WHERE projection = $1 AND topic = $2`, [
+        name,
+        topics.events,
+      ])
+    )[0]?.p;
 
   it('applies a batch whole; when one event fails, redoes it event by event and dead-letters only that one', async () => {
     resetClock(100);
@@ -67,9 +77,13 @@ describe('projection runner: a whole batch at once, falling back to event by eve
     const picky = new PickyProjection(events[1].id);
     const runner = new ProjectionRunner(ds, [new LeadershipProjection(), picky], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
     await runner.handleBatch({ topic: topics.events, partition: 0, messages: events.map((e, i) => message(e, i, topics.events)) });
-    expect((await ds.query(`SELECT subject FROM read_model.leadership_events ORDER BY subject`)).map((r: { subject: string }) => r.subject)).toEqual(['person:a', 'person:b', 'person:c']);
+    expect(
+      (await ds.query(`SELECT subject FROM read_model.leadership_events ORDER BY subject`)).map((r: { subject: string }) => r.subject),
+    ).toEqual(['person:a', 'person:b', 'person:c']);
     expect(picky.seen.slice(-2)).toEqual(['101', '103']);
-    expect(await ds.query(`SELECT projection, position::text FROM read_model.projection_failures`)).toEqual([{ projection: 'picky', position: '102' }]);
+    expect(await ds.query(`SELECT projection, position::text FROM read_model.projection_failures`)).toEqual([
+      { projection: 'picky', position: '102' },
+    ]);
     expect([await checkpoint('leadership'), await checkpoint('picky')]).toEqual(['103', '103']);
   });
 
@@ -86,7 +100,9 @@ describe('projection runner: a whole batch at once, falling back to event by eve
     await runner.handleBatch({ topic: topics.events, partition: 1, messages: events.map((e, i) => message(e, i, topics.events)) });
     const rows = await ds.query(`SELECT count(*)::int AS n FROM read_model.leadership_events WHERE subject LIKE 'person:big-%'`);
     expect(rows[0].n).toBe(64);
-    expect(await ds.query(`SELECT position::text FROM read_model.projection_failures WHERE position > 300`)).toEqual([{ position: events[41].globalPosition }]);
+    expect(await ds.query(`SELECT position::text FROM read_model.projection_failures WHERE position > 300`)).toEqual([
+      { position: events[41].globalPosition },
+    ]);
     // 1 whole + 2 per halving level (6 levels for 64) + the poison event alone; never 64 single events.
     expect(leadershipBatches).toBeLessThanOrEqual(14);
     expect(picky.batches).toBeLessThanOrEqual(13);
@@ -98,10 +114,18 @@ describe('projection runner: a whole batch at once, falling back to event by eve
     await recordInStore(ds, [d, e]);
     const old = first; // position 101 again: a relay republish
     const runner = new ProjectionRunner(ds, [new LeadershipProjection()], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
-    await runner.handleBatch({ topic: topics.events, partition: 0, messages: [message(d, 10, topics.events), message(old, 11, topics.events), message(e, 12, topics.events)] });
+    await runner.handleBatch({
+      topic: topics.events,
+      partition: 0,
+      messages: [message(d, 10, topics.events), message(old, 11, topics.events), message(e, 12, topics.events)],
+    });
     expect(await checkpoint('leadership')).toBe('202');
     expect((await ds.query(`SELECT count(*)::int AS n FROM read_model.leadership_events WHERE subject = 'person:a'`))[0].n).toBe(1);
-    await runner.handleBatch({ topic: topics.events, partition: 0, messages: [message(old, 13, topics.events), message(d, 14, topics.events)] });
+    await runner.handleBatch({
+      topic: topics.events,
+      partition: 0,
+      messages: [message(old, 13, topics.events), message(d, 14, topics.events)],
+    });
     expect(await checkpoint('leadership')).toBe('202');
   });
 });

@@ -3,7 +3,14 @@ import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
 import { createProjections, PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
 import { createTestDatabase, TestDatabase } from '@newsroom/testing';
-import { amendmentAppend, laterCorrections, laterEnvelopes, seedEnvelopes, storyAppends, toAppend } from '../../../tests/fixtures/story.fixture';
+import {
+  amendmentAppend,
+  laterCorrections,
+  laterEnvelopes,
+  seedEnvelopes,
+  storyAppends,
+  toAppend,
+} from '../../../tests/fixtures/story.fixture';
 
 const TABLES = createProjections().flatMap((p) => p.tables ?? []);
 
@@ -30,7 +37,16 @@ describe('rebuild fold: groups side by side, bad events set aside (real Postgres
     const store = new PgEventStore(db.pool);
     await store.appendMany(storyAppends(seedEnvelopes()));
     // A departure without a role: the feed and the timeline take it, leadership and departures (role NOT NULL) cannot.
-    await store.append(toAppend({ id: poisonId, type: 'executive.departed', subject: 'person:no-role', occurredAt: '2025-01', data: { organization: 'org:openai', roleCategory: 'other' }, sources: [{ outlet: 'Odd Wire', language: 'en' }] }));
+    await store.append(
+      toAppend({
+        id: poisonId,
+        type: 'executive.departed',
+        subject: 'person:no-role',
+        occurredAt: '2025-01',
+        data: { organization: 'org:openai', roleCategory: 'other' },
+        sources: [{ outlet: 'Odd Wire', language: 'en' }],
+      }),
+    );
     await store.appendMany(storyAppends(laterEnvelopes()));
     const [fix] = laterCorrections();
     await store.append(amendmentAppend('org:openai', 'corrected', fix.targetEventId, fix, fix.id));
@@ -43,7 +59,11 @@ describe('rebuild fold: groups side by side, bad events set aside (real Postgres
   it('sets the bad event aside for the read models that cannot take it, and folds everything else', async () => {
     const result = await rebuild(3, 5);
     expect(result.failures).toBe(2);
-    expect((await ds.query(`SELECT projection FROM read_model.projection_failures WHERE event_id = $1 ORDER BY 1`, [poisonId])).map((r: { projection: string }) => r.projection)).toEqual(['departures', 'leadership']);
+    expect(
+      (await ds.query(`SELECT projection FROM read_model.projection_failures WHERE event_id = $1 ORDER BY 1`, [poisonId])).map(
+        (r: { projection: string }) => r.projection,
+      ),
+    ).toEqual(['departures', 'leadership']);
     expect(await ds.query(`SELECT count(*)::int AS n FROM read_model.feed_items WHERE event_id = $1`, [poisonId])).toEqual([{ n: 1 }]);
     expect(await ds.query(`SELECT count(*)::int AS n FROM read_model.timeline_facts WHERE fact_id = $1`, [poisonId])).toEqual([{ n: 2 }]);
   });

@@ -32,7 +32,12 @@ describe('set-based batches write exactly what event-by-event application writes
 
   it('for random stories delivered with replays and cut into random batches', async () => {
     const cases = fc.sample(
-      fc.tuple(fc.array(stepArb, { minLength: 5, maxLength: 40 }), fc.array(fc.nat(), { maxLength: 60 }), fc.array(fc.nat(), { maxLength: 60 }), fc.array(fc.integer({ min: 1, max: 15 }), { minLength: 1, maxLength: 6 })),
+      fc.tuple(
+        fc.array(stepArb, { minLength: 5, maxLength: 40 }),
+        fc.array(fc.nat(), { maxLength: 60 }),
+        fc.array(fc.nat(), { maxLength: 60 }),
+        fc.array(fc.integer({ min: 1, max: 15 }), { minLength: 1, maxLength: 6 }),
+      ),
       { numRuns: 25, seed: 6 },
     );
     for (const [steps, picks, redeliver, sizes] of cases) {

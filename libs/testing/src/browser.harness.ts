@@ -41,7 +41,11 @@ export async function launchChromium(): Promise<HeadlessChromium> {
   // Loaded here, not at the top: most tests import @newsroom/testing and never need a browser.
   const { chromium } = await import('playwright-core');
   const userDataDir = mkdtempSync(join(tmpdir(), 'newsroom-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
   return {
     context,
     close: async () => {

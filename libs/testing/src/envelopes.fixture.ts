@@ -8,7 +8,9 @@ export function departedEnvelope(overrides: Record<string, unknown> = {}) {
     subject: `person:test-${randomUUID().slice(0, 8)}`,
     occurredAt: '2024-09-25',
     data: { organization: 'org:openai', role: 'Chief Technology Officer', roleCategory: 'c-suite', reason: 'resigned' },
-    sources: [{ outlet: 'Example Daily', url: 'https://example.org/a', language: 'fr', publishedAt: '2024-10-02', quote: 'le départ soudain' }],
+    sources: [
+      { outlet: 'Example Daily', url: 'https://example.org/a', language: 'fr', publishedAt: '2024-10-02', quote: 'le départ soudain' },
+    ],
     modality: 'reported',
     ...overrides,
   };

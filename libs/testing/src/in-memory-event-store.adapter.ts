@@ -1,5 +1,11 @@
 import {
-  AppendedEvent, DuplicateEventIdError, PgEventStore, StoredEvent, StreamAppend, WriteReads, WrongExpectedVersionError,
+  AppendedEvent,
+  DuplicateEventIdError,
+  PgEventStore,
+  StoredEvent,
+  StreamAppend,
+  WriteReads,
+  WrongExpectedVersionError,
 } from '@newsroom/event-store';
 
 /** The part of the store the write and read use cases call (what apps/ingest injects as its event store). */
@@ -45,12 +51,14 @@ export class InMemoryEventStore implements EventLogApi {
       }
     }
     const nonEmpty = requests.filter((r) => r.events.length > 0);
-    if (new Set(nonEmpty.map((r) => r.streamId)).size !== nonEmpty.length) throw new Error('appendMany got a stream twice; merge its events into one request');
+    if (new Set(nonEmpty.map((r) => r.streamId)).size !== nonEmpty.length)
+      throw new Error('appendMany got a stream twice; merge its events into one request');
     // Every check before any write: all or nothing.
     const ids = new Set<string>();
     for (const r of nonEmpty) {
       const actual = this.streams.get(r.streamId)?.length ?? 0;
-      if (r.expectedVersion !== 'any' && r.expectedVersion !== actual) throw new WrongExpectedVersionError(r.streamId, r.expectedVersion, actual || null);
+      if (r.expectedVersion !== 'any' && r.expectedVersion !== actual)
+        throw new WrongExpectedVersionError(r.streamId, r.expectedVersion, actual || null);
       for (const e of r.events) {
         if (this.byId.has(e.eventId) || ids.has(e.eventId)) throw new DuplicateEventIdError(e.eventId);
         ids.add(e.eventId);
@@ -82,7 +90,13 @@ export class InMemoryEventStore implements EventLogApi {
         stream.push(stored);
         this.log.push(stored);
         this.byId.set(stored.eventId, stored);
-        appended.push({ eventId: stored.eventId, streamId: stored.streamId, streamVersion: stored.streamVersion, globalPosition: stored.globalPosition, recordedAt });
+        appended.push({
+          eventId: stored.eventId,
+          streamId: stored.streamId,
+          streamVersion: stored.streamVersion,
+          globalPosition: stored.globalPosition,
+          recordedAt,
+        });
       }
     }
     return appended;

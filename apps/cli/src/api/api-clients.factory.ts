@@ -34,23 +34,39 @@ export function serviceFetch(service: string, baseUrl: string): (input: Request)
 const authHeaders = (key: string | undefined): Record<string, string> => (key ? { authorization: `Bearer ${key}` } : {});
 
 export function ingestClient(config: CliConfig): IngestClient {
-  return createClient<IngestPaths>({ baseUrl: config.ingestUrl, headers: authHeaders(config.key), fetch: serviceFetch('ingest', config.ingestUrl) });
+  return createClient<IngestPaths>({
+    baseUrl: config.ingestUrl,
+    headers: authHeaders(config.key),
+    fetch: serviceFetch('ingest', config.ingestUrl),
+  });
 }
 
 export function queryClient(config: CliConfig): QueryClient {
-  return createClient<QueryPaths>({ baseUrl: config.queryUrl, headers: authHeaders(config.key), fetch: serviceFetch('query', config.queryUrl) });
+  return createClient<QueryPaths>({
+    baseUrl: config.queryUrl,
+    headers: authHeaders(config.key),
+    fetch: serviceFetch('query', config.queryUrl),
+  });
 }
 
 /** A problem+json answer as a CliError: status, code, detail, field errors, and the next step for the usual ones. */
 export function problemError(response: Response, body: unknown, config: CliConfig): CliError {
-  const p = (body && typeof body === 'object' ? body : {}) as { code?: string; title?: string; detail?: string; errors?: { path?: string; message?: string }[] };
+  const p = (body && typeof body === 'object' ? body : {}) as {
+    code?: string;
+    title?: string;
+    detail?: string;
+    errors?: { path?: string; message?: string }[];
+  };
   const fields = (p.errors ?? []).map((e) => `\n  ${e.path || '(body)'}: ${e.message}`).join('');
   const text = `${response.status} ${p.code ?? response.statusText}${p.detail ? `: ${p.detail}` : p.title ? `: ${p.title}` : ''}${fields}`;
   let hint: string | undefined;
   if (response.status === 401)
-    hint = config.key ? `the key from ${config.keySource} was refused: check it against NEWSROOM_API_KEYS` : 'send a key: --key <secret> or NEWSROOM_API_KEY (npm start prints a development key and keeps it in .run/dev-api-key)';
+    hint = config.key
+      ? `the key from ${config.keySource} was refused: check it against NEWSROOM_API_KEYS`
+      : 'send a key: --key <secret> or NEWSROOM_API_KEY (npm start prints a development key and keeps it in .run/dev-api-key)';
   else if (response.status === 403) hint = `the key from ${config.keySource} lacks the scope: writes need a write or admin key`;
-  else if (response.status === 404 && p.code === 'EVENT.NOT_FOUND') hint = 'check the event id (newsroom tail or GET /v1/events/{id} shows ids)';
+  else if (response.status === 404 && p.code === 'EVENT.NOT_FOUND')
+    hint = 'check the event id (newsroom tail or GET /v1/events/{id} shows ids)';
   else if (response.status === 429 || response.status === 503) hint = `retry in ${response.headers.get('retry-after') ?? 'a few'} s`;
   return new CliError(text, hint, 1);
 }

@@ -23,21 +23,34 @@ export function registerCorrect(program: Command, config: () => CliConfig): void
     .argument('<eventId>', 'the id of the event to correct')
     .requiredOption('--reason <text>', 'why it changes (kept in the history)')
     .option('--occurred-at <period>', 'the corrected date or period (YYYY, YYYY-Q3, YYYY-MM-DD, ...)')
-    .option('--set <path=value>', 'one data field (dotted path; the value is JSON when it parses, else text); repeatable', (v: string, all: string[]) => [...all, v], [])
+    .option(
+      '--set <path=value>',
+      'one data field (dotted path; the value is JSON when it parses, else text); repeatable',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
     .option('--data <json>', 'a JSON merge patch over the event data')
     .option('--source <json>', 'the source of the correction, e.g. {"outlet":"Example Daily","language":"en"}')
     .option('--idempotency-key <uuid>', 'the correction event id: a retry with the same key is answered as a duplicate')
-    .addHelpText('after', '\n  newsroom correct 0193b7f0-... --occurred-at 2024-09-26 --reason "the memo was dated the 26th"\n  newsroom correct 0193b7f0-... --set reason=resigned --reason "confirmed by her statement"')
+    .addHelpText(
+      'after',
+      '\n  newsroom correct 0193b7f0-... --occurred-at 2024-09-26 --reason "the memo was dated the 26th"\n  newsroom correct 0193b7f0-... --set reason=resigned --reason "confirmed by her statement"',
+    )
     .action(async (eventId: string, o: CorrectOptions) => {
       const c = config();
       const changes: CorrectionBody['changes'] = {};
       if (o.occurredAt) changes.occurredAt = o.occurredAt;
       const data = dataPatch(o.data, o.set);
       if (data) changes.data = data;
-      if (!changes.occurredAt && !changes.data) throw new CliError('nothing to correct', 'give --occurred-at, --set path=value or --data <json patch>');
+      if (!changes.occurredAt && !changes.data)
+        throw new CliError('nothing to correct', 'give --occurred-at, --set path=value or --data <json patch>');
       const body: CorrectionBody = { changes, reason: o.reason };
       if (o.source) body.sources = [parseJson(o.source, '--source') as NonNullable<CorrectionBody['sources']>[number]];
-      const { data: event, error, response } = await ingestClient(c).POST('/v1/events/{id}/corrections', {
+      const {
+        data: event,
+        error,
+        response,
+      } = await ingestClient(c).POST('/v1/events/{id}/corrections', {
         params: { path: { id: eventId }, header: o.idempotencyKey ? { 'Idempotency-Key': o.idempotencyKey } : undefined },
         body,
       });

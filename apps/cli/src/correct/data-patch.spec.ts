@@ -2,7 +2,12 @@ import { dataPatch } from './data-patch.util';
 
 describe('dataPatch', () => {
   it('merges --data with --set paths; values are JSON when they parse, else text', () => {
-    expect(dataPatch('{"role":"CTO"}', ['reason=resigned', 'money.amount="100"', 'interim=true'])).toEqual({ role: 'CTO', reason: 'resigned', money: { amount: '100' }, interim: true });
+    expect(dataPatch('{"role":"CTO"}', ['reason=resigned', 'money.amount="100"', 'interim=true'])).toEqual({
+      role: 'CTO',
+      reason: 'resigned',
+      money: { amount: '100' },
+      interim: true,
+    });
     expect(dataPatch(undefined, [])).toBeUndefined();
   });
 

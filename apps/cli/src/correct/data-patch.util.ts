@@ -10,7 +10,8 @@ export function dataPatch(json: string | undefined, sets: string[]): Record<stri
     } catch (error) {
       throw new CliError(`--data is not JSON: ${(error as Error).message}`, `quote it for the shell, e.g. --data '{"reason": "resigned"}'`);
     }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new CliError('--data must be a JSON object (a merge patch over the event data)');
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+      throw new CliError('--data must be a JSON object (a merge patch over the event data)');
     patch = value as Record<string, unknown>;
   }
   for (const set of sets) {

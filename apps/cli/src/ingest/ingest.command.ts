@@ -50,8 +50,10 @@ content, so an import stopped half-way can simply be run again. Exits 1 when any
 async function runIngest(file: string, o: IngestOptions, config: CliConfig): Promise<IngestSummary> {
   if (!existsSync(file)) throw new CliError(`no such file: ${file}`, 'give the path of an .ndjson or .json file of envelopes');
   const batchSize = Number(o.batchSize);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) throw new CliError('--batch-size must be an integer from 1 to 1000');
-  if (!config.key) throw new CliError('writing needs a key', 'pass --key <secret> or set NEWSROOM_API_KEY (npm start prints a development key)');
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000)
+    throw new CliError('--batch-size must be an integer from 1 to 1000');
+  if (!config.key)
+    throw new CliError('writing needs a key', 'pass --key <secret> or set NEWSROOM_API_KEY (npm start prints a development key)');
   const client = ingestClient(config);
   const bar = new ProgressBar('lines');
   const summary: IngestSummary = { created: 0, duplicate: 0, rejected: 0 };
@@ -105,7 +107,12 @@ function prepare(record: InputRecord, contentIds: boolean): { line: number; enve
   return { line: record.line, envelope };
 }
 
-type BatchResult = { status?: Status; id?: string | null; globalPosition?: string; error?: { code?: string; message?: string; errors?: { path: string; message: string }[] } };
+type BatchResult = {
+  status?: Status;
+  id?: string | null;
+  globalPosition?: string;
+  error?: { code?: string; message?: string; errors?: { path: string; message: string }[] };
+};
 
 function rejection(error: BatchResult['error']): string {
   if (!error) return 'no result for this line';

@@ -20,7 +20,10 @@ describe('parseRecord / parseJsonFile', () => {
   });
 
   it('a .json file: an array, {events} or one envelope, numbered from 1', () => {
-    expect(parseJsonFile('[{"a":1},2]')).toEqual([{ line: 1, envelope: { a: 1 } }, { line: 2, error: 'not a JSON object' }]);
+    expect(parseJsonFile('[{"a":1},2]')).toEqual([
+      { line: 1, envelope: { a: 1 } },
+      { line: 2, error: 'not a JSON object' },
+    ]);
     expect(parseJsonFile('{"events":[{"a":1}]}')).toEqual([{ line: 1, envelope: { a: 1 } }]);
     expect(parseJsonFile('{"a":1}')).toEqual([{ line: 1, envelope: { a: 1 } }]);
   });

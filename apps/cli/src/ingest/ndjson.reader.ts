@@ -3,7 +3,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 
 /** One event of an input file: its line (NDJSON) or index + 1 (a JSON array), and the envelope or why it is unreadable. */
-export type InputRecord = { line: number; envelope: Record<string, unknown>; error?: undefined } | { line: number; envelope?: undefined; error: string };
+export type InputRecord =
+  { line: number; envelope: Record<string, unknown>; error?: undefined } | { line: number; envelope?: undefined; error: string };
 
 /** Splits chunks of text into lines; keeps the unfinished tail for the next chunk. Blank lines are skipped. */
 export class LineSplitter {
@@ -102,6 +103,14 @@ export function parseJsonFile(text: string): InputRecord[] {
   } catch (error) {
     return [{ line: 1, error: `not JSON: ${(error as Error).message}` }];
   }
-  const list = Array.isArray(value) ? value : value && typeof value === 'object' && Array.isArray((value as { events?: unknown }).events) ? (value as { events: unknown[] }).events : [value];
-  return list.map((v, i) => (v && typeof v === 'object' && !Array.isArray(v) ? { line: i + 1, envelope: v as Record<string, unknown> } : { line: i + 1, error: 'not a JSON object' }));
+  const list = Array.isArray(value)
+    ? value
+    : value && typeof value === 'object' && Array.isArray((value as { events?: unknown }).events)
+      ? (value as { events: unknown[] }).events
+      : [value];
+  return list.map((v, i) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? { line: i + 1, envelope: v as Record<string, unknown> }
+      : { line: i + 1, error: 'not a JSON object' },
+  );
 }

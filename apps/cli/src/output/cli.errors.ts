@@ -10,7 +10,8 @@ export class CliError extends Error {
 }
 
 export function describeError(error: unknown): { text: string; exitCode: number } {
-  if (error instanceof CliError) return { text: `error: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}`, exitCode: error.exitCode };
+  if (error instanceof CliError)
+    return { text: `error: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}`, exitCode: error.exitCode };
   const e = error as Error;
   return { text: `error: ${e?.message ?? String(error)}`, exitCode: 1 };
 }

@@ -9,11 +9,18 @@ describe('progress: rate and ETA', () => {
   });
 
   it('durations read like a terminal tool: 42s, 3m05s, 1h02m', () => {
-    expect([formatDuration(41_600), formatDuration(185_000), formatDuration(3_725_000), formatDuration(NaN)]).toEqual(['42s', '3m05s', '1h02m', '?']);
+    expect([formatDuration(41_600), formatDuration(185_000), formatDuration(3_725_000), formatDuration(NaN)]).toEqual([
+      '42s',
+      '3m05s',
+      '1h02m',
+      '?',
+    ]);
   });
 
   it('draws the bar with percentage, label, rate and ETA, and "done" at the end', () => {
-    expect(renderBar({ done: 250, total: 1000, elapsedMs: 500 }, 'events', '250 lines', 8)).toBe('[##------]  25%  250 lines  500 events/s  ETA 2s');
+    expect(renderBar({ done: 250, total: 1000, elapsedMs: 500 }, 'events', '250 lines', 8)).toBe(
+      '[##------]  25%  250 lines  500 events/s  ETA 2s',
+    );
     expect(renderBar({ done: 1000, total: 1000, elapsedMs: 500 }, 'events', 'x', 4)).toBe('[####] 100%  x  2000 events/s  done');
   });
 

@@ -2,8 +2,20 @@ import { cell, formatTable } from './table.renderer';
 
 describe('formatTable', () => {
   it('aligns columns under a header and a rule, one line per row, long cells cut', () => {
-    const t = formatTable(['name', 'role'], [['Mira Murati', 'CTO'], ['Bob', 'a very long role title\nover two lines']], 16);
-    expect(t.split('\n')).toEqual(['name         role', '-----------  ----------------', 'Mira Murati  CTO', 'Bob          a very long rol…']);
+    const t = formatTable(
+      ['name', 'role'],
+      [
+        ['Mira Murati', 'CTO'],
+        ['Bob', 'a very long role title\nover two lines'],
+      ],
+      16,
+    );
+    expect(t.split('\n')).toEqual([
+      'name         role',
+      '-----------  ----------------',
+      'Mira Murati  CTO',
+      'Bob          a very long rol…',
+    ]);
   });
 });
 

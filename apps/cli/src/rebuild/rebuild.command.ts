@@ -52,7 +52,10 @@ function runWithBar(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     child.on('close', (code) => {
       if (tail) onLine(tail);
       bar.done();
-      if (code !== 0) process.stderr.write('rebuild failed: is Postgres up and DATABASE_URL (or --database-url) the stack\'s database? `newsroom stack status` shows the stack\n');
+      if (code !== 0)
+        process.stderr.write(
+          "rebuild failed: is Postgres up and DATABASE_URL (or --database-url) the stack's database? `newsroom stack status` shows the stack\n",
+        );
       resolve(code ?? 1);
     });
   });

@@ -3,7 +3,20 @@ import { cell, formatTable } from '../output/table.renderer';
 /** The columns worth a terminal for each report, in order; a report's other fields stay in --json and --csv. */
 export const REPORT_COLUMNS: Record<string, string[]> = {
   leadership: ['personName', 'role', 'roleCategory', 'interim', 'start', 'end', 'reason', 'certain'],
-  departures: ['occurredAt', 'personName', 'person', 'role', 'roleCategory', 'reason', 'destination', 'organizationName', 'modality', 'status', 'key', 'count'],
+  departures: [
+    'occurredAt',
+    'personName',
+    'person',
+    'role',
+    'roleCategory',
+    'reason',
+    'destination',
+    'organizationName',
+    'modality',
+    'status',
+    'key',
+    'count',
+  ],
   lawsuits: ['caseName', 'title', 'status', 'filed', 'plaintiffs', 'defendants', 'court'],
   financials: ['period', 'metric', 'basis', 'amount', 'currency', 'count', 'modality', 'status', 'sources'],
   timeline: ['occurredAt', 'type', 'subject', 'headline', 'modality', 'status'],
@@ -24,5 +37,8 @@ export function reportTable(name: string, body: unknown): string {
   const present = (k: string) => rows.some((r) => r[k] !== undefined && r[k] !== null && r[k] !== '');
   let columns = (REPORT_COLUMNS[name] ?? []).filter(present);
   if (!columns.length) columns = Object.keys(rows[0]).filter((k) => rows.some((r) => typeof r[k] !== 'object' || r[k] === null));
-  return formatTable(columns, rows.map((r) => columns.map((c) => cell(r[c]))));
+  return formatTable(
+    columns,
+    rows.map((r) => columns.map((c) => cell(r[c]))),
+  );
 }

@@ -57,7 +57,10 @@ export function registerReport(program: Command, config: () => CliConfig): void 
     .option('--cursor <cursor>', 'the next page (printed under the table when there is one)')
     .option('--csv', 'CSV as the service writes it (RFC 4180, header row)')
     .option('--json', 'the JSON answer as it is')
-    .addHelpText('after', '\n  newsroom report leadership --as-of 2024-06-01\n  newsroom report financials --metric loss --csv > losses.csv\n  newsroom report departures --group-by quarter --known-at 2024-10-01T00:00:00Z')
+    .addHelpText(
+      'after',
+      '\n  newsroom report leadership --as-of 2024-06-01\n  newsroom report financials --metric loss --csv > losses.csv\n  newsroom report departures --group-by quarter --known-at 2024-10-01T00:00:00Z',
+    )
     .action(async (name: string, o: ReportOptions) => {
       if (!(REPORTS as readonly string[]).includes(name)) throw new CliError(`no report named "${name}"`, `one of: ${REPORTS.join(', ')}`);
       if (o.csv && o.json) throw new CliError('--csv and --json: choose one');
@@ -88,12 +91,23 @@ function fetchReport(client: QueryClient, name: ReportName, o: ReportOptions) {
   switch (name) {
     case 'leadership':
       return client.GET('/v1/reports/leadership', {
-        params: { query: { ...common, organization: o.organization ?? 'org:openai', show: o.show as Q<'/v1/reports/leadership'>['show'], format } },
+        params: {
+          query: { ...common, organization: o.organization ?? 'org:openai', show: o.show as Q<'/v1/reports/leadership'>['show'], format },
+        },
         parseAs,
       });
     case 'departures':
       return client.GET('/v1/reports/departures', {
-        params: { query: { ...common, organization: o.organization, from: o.from, to: o.to, groupBy: o.groupBy as Q<'/v1/reports/departures'>['groupBy'], format } },
+        params: {
+          query: {
+            ...common,
+            organization: o.organization,
+            from: o.from,
+            to: o.to,
+            groupBy: o.groupBy as Q<'/v1/reports/departures'>['groupBy'],
+            format,
+          },
+        },
         parseAs,
       });
     case 'lawsuits':
@@ -118,7 +132,17 @@ function fetchReport(client: QueryClient, name: ReportName, o: ReportOptions) {
       });
     case 'timeline':
       return client.GET('/v1/reports/timeline', {
-        params: { query: { ...common, subject: o.subject, from: o.from, to: o.to, types: o.types, lang: o.lang as Q<'/v1/reports/timeline'>['lang'], format } },
+        params: {
+          query: {
+            ...common,
+            subject: o.subject,
+            from: o.from,
+            to: o.to,
+            types: o.types,
+            lang: o.lang as Q<'/v1/reports/timeline'>['lang'],
+            format,
+          },
+        },
         parseAs,
       });
     case 'sources':

@@ -12,7 +12,11 @@ export function registerRetract(program: Command, config: () => CliConfig): void
     .addHelpText('after', '\n  newsroom retract 0193b7f0-... --reason "the outlet withdrew the story"')
     .action(async (eventId: string, o: { reason: string; idempotencyKey?: string }) => {
       const c = config();
-      const { data: event, error, response } = await ingestClient(c).POST('/v1/events/{id}/retractions', {
+      const {
+        data: event,
+        error,
+        response,
+      } = await ingestClient(c).POST('/v1/events/{id}/retractions', {
         params: { path: { id: eventId }, header: o.idempotencyKey ? { 'Idempotency-Key': o.idempotencyKey } : undefined },
         body: { reason: o.reason },
       });

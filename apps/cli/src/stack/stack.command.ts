@@ -39,7 +39,10 @@ export function registerStack(program: Command): void {
   const cmd = program
     .command('stack')
     .description('the local stack `npm start` runs (broker, database, the four services, the seed story): up, down, status')
-    .addHelpText('after', '\n  newsroom stack up       # in the background; output in .run/stack.log\n  newsroom stack status\n  newsroom stack down');
+    .addHelpText(
+      'after',
+      '\n  newsroom stack up       # in the background; output in .run/stack.log\n  newsroom stack status\n  newsroom stack down',
+    );
   cmd
     .command('up')
     .description('start the stack in the background (`npm start`) and wait until every service is ready')
@@ -55,15 +58,25 @@ export function registerStack(program: Command): void {
 async function up(timeoutMs: number): Promise<void> {
   const pid = runningPid();
   if (pid) {
-    process.stderr.write(`the stack is already running (pid ${pid}): \`newsroom stack status\` shows it, \`newsroom stack down\` stops it\n`);
+    process.stderr.write(
+      `the stack is already running (pid ${pid}): \`newsroom stack status\` shows it, \`newsroom stack down\` stops it\n`,
+    );
     return;
   }
   const health = await Promise.all(stack.SERVICES.map((s) => serviceHealth(s.name, serviceUrl(s), 1000)));
   if (health.some((h) => h.state !== 'not answering'))
-    throw new CliError('services already answer on the stack ports (an `npm start` in another terminal?)', '`newsroom stack status` shows them; stop that stack first (Ctrl-C in its terminal)');
+    throw new CliError(
+      'services already answer on the stack ports (an `npm start` in another terminal?)',
+      '`newsroom stack status` shows them; stop that stack first (Ctrl-C in its terminal)',
+    );
   mkdirSync(runDir(), { recursive: true });
   const out = openSync(logFile(), 'w');
-  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.js')], { cwd: ROOT, env: process.env, stdio: ['ignore', out, out], detached: true });
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.js')], {
+    cwd: ROOT,
+    env: process.env,
+    stdio: ['ignore', out, out],
+    detached: true,
+  });
   closeSync(out);
   child.unref();
   writeFileSync(pidFile(), `${child.pid}\n`);
@@ -83,7 +96,11 @@ async function up(timeoutMs: number): Promise<void> {
       throw new CliError(`the stack did not start:\n${log.split('\n').slice(-15).join('\n')}`, `the whole output is in ${logFile()}`, 1);
     }
   }
-  throw new CliError(`the stack is not ready after ${timeoutMs / 1000} s; it goes on starting in the background`, `see ${logFile()}; \`newsroom stack down\` stops it`, 1);
+  throw new CliError(
+    `the stack is not ready after ${timeoutMs / 1000} s; it goes on starting in the background`,
+    `see ${logFile()}; \`newsroom stack down\` stops it`,
+    1,
+  );
 }
 
 async function down(): Promise<void> {
@@ -92,7 +109,11 @@ async function down(): Promise<void> {
     rmSync(pidFile(), { force: true });
     const health = await Promise.all(stack.SERVICES.map((s) => serviceHealth(s.name, serviceUrl(s), 1000)));
     if (health.some((h) => h.state !== 'not answering'))
-      throw new CliError('services answer, but not from a stack `newsroom stack up` started', 'stop that one where it runs (Ctrl-C on its `npm start`)', 1);
+      throw new CliError(
+        'services answer, but not from a stack `newsroom stack up` started',
+        'stop that one where it runs (Ctrl-C on its `npm start`)',
+        1,
+      );
     process.stdout.write('the stack is not running\n');
     return;
   }
@@ -120,7 +141,11 @@ async function status(): Promise<void> {
   const pid = runningPid();
   if (pid) process.stdout.write(`background stack: pid ${pid}, output in ${logFile()}\n`);
   if (health.some((h) => h.state !== 'ready')) {
-    process.stdout.write(health.every((h) => h.state === 'not answering') ? 'the stack is down: `newsroom stack up` starts it\n' : 'not every service is ready\n');
+    process.stdout.write(
+      health.every((h) => h.state === 'not answering')
+        ? 'the stack is down: `newsroom stack up` starts it\n'
+        : 'not every service is ready\n',
+    );
     process.exitCode = 1;
   }
 }

@@ -18,7 +18,15 @@ describe('SseParser', () => {
 
 describe('feedLine', () => {
   it('position, date, type, subject, headline, status and the event id', () => {
-    const line = feedLine({ position: '42', occurredAt: '2024-09-25', type: 'executive.departed', subject: 'person:mira-murati', headline: 'Mira Murati left', status: 'corrected', eventId: 'e1' });
+    const line = feedLine({
+      position: '42',
+      occurredAt: '2024-09-25',
+      type: 'executive.departed',
+      subject: 'person:mira-murati',
+      headline: 'Mira Murati left',
+      status: 'corrected',
+      eventId: 'e1',
+    });
     expect(line).toMatch(/^ {4}42 {2}2024-09-25 {2}executive\.departed +person:mira-murati +Mira Murati left {2}\[corrected\] {2}\(e1\)$/);
   });
 });

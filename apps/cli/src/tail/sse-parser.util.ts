@@ -22,7 +22,8 @@ export class SseParser {
       const line = this.buffer.slice(0, nl);
       this.buffer = this.buffer.slice(nl + (this.buffer.startsWith('\r\n', nl) ? 2 : 1));
       if (line === '') {
-        if (this.data.length || this.id !== undefined || this.retry !== undefined) out.push({ id: this.id, event: this.event || 'message', data: this.data.join('\n'), retry: this.retry });
+        if (this.data.length || this.id !== undefined || this.retry !== undefined)
+          out.push({ id: this.id, event: this.event || 'message', data: this.data.join('\n'), retry: this.retry });
         this.data = [];
         this.event = '';
         this.id = undefined;

@@ -43,7 +43,8 @@ connection is resumed the same way.
     )
     .action(async (o: TailOptions) => {
       if (o.lang && o.lang !== 'en' && o.lang !== 'fr') throw new CliError('--lang must be en or fr');
-      if (o.from !== undefined && !/^\d+$/.test(o.from)) throw new CliError('--from must be a position (a whole number, 0 for the beginning)');
+      if (o.from !== undefined && !/^\d+$/.test(o.from))
+        throw new CliError('--from must be a position (a whole number, 0 for the beginning)');
       const count = o.count === undefined ? Infinity : Number(o.count);
       if (!(count > 0)) throw new CliError('--count must be a positive number');
       await tail(o, config(), count);
@@ -66,7 +67,13 @@ async function tail(o: TailOptions, c: CliConfig, count: number): Promise<void> 
       try {
         const { data, error, response } = await client.GET('/v1/feed/stream', {
           params: {
-            query: { after, types: o.types, subjects: o.subject.length ? o.subject.join(',') : undefined, organization: o.organization, lang: o.lang },
+            query: {
+              after,
+              types: o.types,
+              subjects: o.subject.length ? o.subject.join(',') : undefined,
+              organization: o.organization,
+              lang: o.lang,
+            },
             header: { 'Last-Event-ID': after },
           },
           parseAs: 'stream',
@@ -100,7 +107,9 @@ async function tail(o: TailOptions, c: CliConfig, count: number): Promise<void> 
         failure = error;
       }
       if (stop.signal.aborted) return;
-      process.stderr.write(`tail: stream ended${failure ? ` (${(failure as Error).message})` : ''}; reconnecting after position ${after} in ${retryMs} ms\n`);
+      process.stderr.write(
+        `tail: stream ended${failure ? ` (${(failure as Error).message})` : ''}; reconnecting after position ${after} in ${retryMs} ms\n`,
+      );
       await new Promise((r) => setTimeout(r, retryMs));
     }
   } finally {

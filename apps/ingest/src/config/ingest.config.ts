@@ -4,9 +4,15 @@ import { commonEnvSchema, defaultBodyLimitBytes, loadConfig, port } from '@newsr
 const ingestEnvSchema = commonEnvSchema.extend({
   INGEST_PORT: port(3001),
   /** Unset: derived from NEWSROOM_MAX_EVENT_BYTES (twice the largest event, 2048kb at the default; limits.config.ts). */
-  INGEST_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).optional(),
+  INGEST_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(kb|mb)$/)
+    .optional(),
   INGEST_SUBMISSIONS_GROUP_ID: z.string().min(1).default('newsroom-ingest-submissions'),
-  INGEST_CONSUME_SUBMISSIONS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  INGEST_CONSUME_SUBMISSIONS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   // Bounds of the event store's waiting queues; past them a write is refused at once with 503 + Retry-After.
   INGEST_APPEND_QUEUE_MAX_SUBMISSIONS: z.coerce.number().int().min(1).default(5000),
   INGEST_APPEND_QUEUE_MAX_EVENTS: z.coerce.number().int().min(1).default(20000),

@@ -19,7 +19,11 @@ export function AmendmentEndpoint(kind: 'correction' | 'retraction' | 'source', 
     }),
     ApiBody({ schema: bodySchema }),
     ApiResponse({ status: 201, description: `The ${kind} event`, schema: AMENDMENT_EVENT_SCHEMA }),
-    ApiResponse({ status: 200, description: `Duplicate: this Idempotency-Key already recorded this ${kind}`, schema: AMENDMENT_EVENT_SCHEMA }),
+    ApiResponse({
+      status: 200,
+      description: `Duplicate: this Idempotency-Key already recorded this ${kind}`,
+      schema: AMENDMENT_EVENT_SCHEMA,
+    }),
     ApiProblems(400, 401, 403, 404, 409, 413, 422),
   );
 }

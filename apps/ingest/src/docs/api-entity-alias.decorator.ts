@@ -20,7 +20,11 @@ export function EntityAliasEndpoint(path: string, summary: string) {
     }),
     ApiBody({ schema: entityAliasRequestJsonSchema() }),
     ApiResponse({ status: 201, description: 'The entity.merged, entity.unmerged or entity.aliased event', schema: AMENDMENT_EVENT_SCHEMA }),
-    ApiResponse({ status: 200, description: 'Duplicate: this Idempotency-Key already recorded this request', schema: AMENDMENT_EVENT_SCHEMA }),
+    ApiResponse({
+      status: 200,
+      description: 'Duplicate: this Idempotency-Key already recorded this request',
+      schema: AMENDMENT_EVENT_SCHEMA,
+    }),
     ApiProblems(400, 401, 403, 409, 413, 422),
   );
 }

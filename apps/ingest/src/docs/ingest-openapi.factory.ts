@@ -11,7 +11,7 @@ export function ingestOpenApi(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Newsroom ingest API')
     .setDescription(
-      'Record, correct and retract story events; read an event with its history and a subject\'s stream. ' +
+      "Record, correct and retract story events; read an event with its history and a subject's stream. " +
         'Writes need a key with the write scope ("Authorization: Bearer <key>" or "X-API-Key"); reads are open unless NEWSROOM_REQUIRE_READ_KEY=true. ' +
         'Send X-Correlation-Id / X-Causation-Id to trace a request into event metadata and Kafka headers.',
     )

@@ -49,7 +49,11 @@ export const EVENT_VIEW_SCHEMA: SchemaObject = {
     inferred: {
       type: 'array',
       description: 'The fields its sources do not state ("occurredAt" or "data.<field path>"), each with a note',
-      items: { type: 'object', required: ['path', 'note'], properties: { path: { type: 'string', example: 'occurredAt' }, note: { type: 'string' } } },
+      items: {
+        type: 'object',
+        required: ['path', 'note'],
+        properties: { path: { type: 'string', example: 'occurredAt' }, note: { type: 'string' } },
+      },
     },
   },
 };
@@ -63,7 +67,11 @@ export const EVENT_DETAIL_SCHEMA: SchemaObject = {
       type: 'object',
       properties: {
         status: STATUS,
-        current: { type: 'object', description: 'occurredAt and data after every correction', properties: { occurredAt: { type: 'string', nullable: true }, data: { type: 'object' } } },
+        current: {
+          type: 'object',
+          description: 'occurredAt and data after every correction',
+          properties: { occurredAt: { type: 'string', nullable: true }, data: { type: 'object' } },
+        },
         history: {
           type: 'array',
           items: {
@@ -100,7 +108,12 @@ export const STREAM_PAGE_SCHEMA: SchemaObject = {
 
 export const RECORDED_SCHEMA: SchemaObject = {
   type: 'object',
-  properties: { id: { type: 'string', format: 'uuid' }, status: { type: 'string', enum: ['created', 'duplicate'] }, subject: { type: 'string' }, ...SERVER_FIELDS },
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    status: { type: 'string', enum: ['created', 'duplicate'] },
+    subject: { type: 'string' },
+    ...SERVER_FIELDS,
+  },
 };
 
 const RESULT_ITEM: SchemaObject = {
@@ -111,13 +124,26 @@ const RESULT_ITEM: SchemaObject = {
     status: { type: 'string', enum: ['created', 'duplicate', 'rejected'] },
     streamVersion: { type: 'integer' },
     globalPosition: { type: 'string' },
-    error: { type: 'object', properties: { status: { type: 'integer' }, code: { type: 'string' }, message: { type: 'string' }, errors: PROBLEM_SCHEMA.properties!.errors } },
+    error: {
+      type: 'object',
+      properties: {
+        status: { type: 'integer' },
+        code: { type: 'string' },
+        message: { type: 'string' },
+        errors: PROBLEM_SCHEMA.properties!.errors,
+      },
+    },
   },
 };
 
 export const BATCH_RESULT_SCHEMA: SchemaObject = {
   type: 'object',
-  properties: { results: { type: 'array', items: RESULT_ITEM }, created: { type: 'integer' }, duplicates: { type: 'integer' }, rejected: { type: 'integer' } },
+  properties: {
+    results: { type: 'array', items: RESULT_ITEM },
+    created: { type: 'integer' },
+    duplicates: { type: 'integer' },
+    rejected: { type: 'integer' },
+  },
 };
 
 export const STORY_RESULT_SCHEMA: SchemaObject = {

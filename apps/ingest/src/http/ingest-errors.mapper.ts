@@ -1,6 +1,10 @@
 import { DomainError } from '@newsroom/domain';
 import {
-  DuplicateEventIdError, EventStoreBusyError, EventStoreTimeoutError, EventStoreUnavailableError, WrongExpectedVersionError,
+  DuplicateEventIdError,
+  EventStoreBusyError,
+  EventStoreTimeoutError,
+  EventStoreUnavailableError,
+  WrongExpectedVersionError,
 } from '@newsroom/event-store';
 import { ErrorMapper, ProblemError, problems } from '@newsroom/platform';
 import { fromDomainError } from '../events/shared/event-writer.service';
@@ -10,7 +14,9 @@ import { rejectionProblem } from './outcome.response';
 export const mapIngestError: ErrorMapper = (error) => {
   if (error instanceof DomainError) return rejectionProblem(fromDomainError(error));
   if (error instanceof WrongExpectedVersionError) {
-    return new ProblemError(409, 'STREAM.VERSION_MISMATCH', 'Conflict', error.message, [{ path: 'expectedVersion', message: error.message }]);
+    return new ProblemError(409, 'STREAM.VERSION_MISMATCH', 'Conflict', error.message, [
+      { path: 'expectedVersion', message: error.message },
+    ]);
   }
   if (error instanceof DuplicateEventIdError) {
     return new ProblemError(409, 'EVENT.ID_CONFLICT', 'Conflict', error.message, [{ path: 'id', message: 'already used' }]);
@@ -30,7 +36,12 @@ export function storeUnavailableProblem(error: EventStoreUnavailableError) {
     : 'the write may or may not have been recorded. Retry with the same event ids (or Idempotency-Key): a recorded event answers as a duplicate.';
   const extensions = { recorded: error.nothingRecorded ? false : 'unknown' };
   if (error instanceof EventStoreBusyError) {
-    return problems.unavailable(`Too many writes are waiting for the event store; ${outcome}`, error.retryAfterSeconds, 'STORE.BUSY', extensions);
+    return problems.unavailable(
+      `Too many writes are waiting for the event store; ${outcome}`,
+      error.retryAfterSeconds,
+      'STORE.BUSY',
+      extensions,
+    );
   }
   if (error instanceof EventStoreTimeoutError) {
     return problems.unavailable(`The event store did not answer in time; ${outcome}`, error.retryAfterSeconds, 'STORE.TIMEOUT', extensions);

@@ -34,13 +34,31 @@ describe('event detail, derived from the stream by the domain fold', () => {
   it('given a corrected event, when described, then status is corrected, current shows the patch and history the correction', () => {
     const stream = [
       stored(ID(1), 'executive.departed', DEPARTED),
-      stored(ID(2), 'event.corrected', { targetEventId: ID(1), changes: { occurredAt: '2024-09-25', data: { reason: 'unknown' } }, reason: 'The date is known' }),
+      stored(ID(2), 'event.corrected', {
+        targetEventId: ID(1),
+        changes: { occurredAt: '2024-09-25', data: { reason: 'unknown' } },
+        reason: 'The date is known',
+      }),
     ];
     const detail = toEventDetail(ID(1), stream, foldStoredStream(SUBJECT, stream))!;
-    expect(detail).toMatchObject({ id: ID(1), status: 'corrected', occurredAt: '2024-09', data: DEPARTED, streamVersion: 1, globalPosition: '1' });
+    expect(detail).toMatchObject({
+      id: ID(1),
+      status: 'corrected',
+      occurredAt: '2024-09',
+      data: DEPARTED,
+      streamVersion: 1,
+      globalPosition: '1',
+    });
     expect(detail.current).toEqual({ occurredAt: '2024-09-25', data: { ...DEPARTED, reason: 'unknown' } });
     expect(detail.history).toEqual([
-      { id: ID(2), type: 'event.corrected', recordedAt: stream[1].recordedAt, globalPosition: '2', reason: 'The date is known', changes: { occurredAt: '2024-09-25', data: { reason: 'unknown' } } },
+      {
+        id: ID(2),
+        type: 'event.corrected',
+        recordedAt: stream[1].recordedAt,
+        globalPosition: '2',
+        reason: 'The date is known',
+        changes: { occurredAt: '2024-09-25', data: { reason: 'unknown' } },
+      },
     ]);
   });
 
@@ -52,7 +70,10 @@ describe('event detail, derived from the stream by the domain fold', () => {
     ];
     const detail = toEventDetail(ID(1), stream, foldStoredStream(SUBJECT, stream))!;
     expect(detail.status).toBe('retracted');
-    expect(detail.history.map((h) => [h.type, h.reason])).toEqual([['event.corrected', 'r1'], ['event.retracted', 'Hoax']]);
+    expect(detail.history.map((h) => [h.type, h.reason])).toEqual([
+      ['event.corrected', 'r1'],
+      ['event.retracted', 'Hoax'],
+    ]);
     expect(detail.history[1]).not.toHaveProperty('changes');
   });
 

@@ -15,5 +15,4 @@ const projectorEnvSchema = commonEnvSchema.extend({
 
 export type ProjectorConfig = z.infer<typeof projectorEnvSchema>;
 export const PROJECTOR_CONFIG = Symbol('PROJECTOR_CONFIG');
-export const loadProjectorConfig = (env: NodeJS.ProcessEnv = process.env): ProjectorConfig =>
-  loadConfig(projectorEnvSchema, env);
+export const loadProjectorConfig = (env: NodeJS.ProcessEnv = process.env): ProjectorConfig => loadConfig(projectorEnvSchema, env);

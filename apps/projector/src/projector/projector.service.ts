@@ -26,10 +26,24 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     name: 'projector_stall_restarts_total',
     help: 'Consumers replaced because the feed watermark stood still behind the store head',
   });
-  private readonly applied = metric('counter', { name: 'projector_events_applied_total', help: 'Events applied', labelNames: ['projection'] });
-  private readonly deadLettered = metric('counter', { name: 'projector_events_dead_lettered_total', help: 'Events sent to the DLQ', labelNames: ['projection'] });
-  private readonly gapFilled = metric('counter', { name: 'projector_gap_events_filled_total', help: 'Events the topic no longer held (retention, recreated topic), read from the event store instead' });
-  private readonly foreign = metric('counter', { name: 'projector_foreign_messages_skipped_total', help: 'Messages published from another event store (store-id header), skipped' });
+  private readonly applied = metric('counter', {
+    name: 'projector_events_applied_total',
+    help: 'Events applied',
+    labelNames: ['projection'],
+  });
+  private readonly deadLettered = metric('counter', {
+    name: 'projector_events_dead_lettered_total',
+    help: 'Events sent to the DLQ',
+    labelNames: ['projection'],
+  });
+  private readonly gapFilled = metric('counter', {
+    name: 'projector_gap_events_filled_total',
+    help: 'Events the topic no longer held (retention, recreated topic), read from the event store instead',
+  });
+  private readonly foreign = metric('counter', {
+    name: 'projector_foreign_messages_skipped_total',
+    help: 'Messages published from another event store (store-id header), skipped',
+  });
   private readonly forged = metric('counter', {
     name: 'projector_forged_messages_refused_total',
     help: 'Messages on the events topic the event store does not vouch for (position beyond its head or a hole, other id or content), refused and dead-lettered',
@@ -39,7 +53,11 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     name: 'projector_failed_positions',
     help: 'Positions a projection gave up on and that no replay has resolved yet (npm run replay -- --from-dlq)',
     labelNames: ['projection'],
-    collect: () => this.failures().then(() => undefined, () => undefined),
+    collect: () =>
+      this.failures().then(
+        () => undefined,
+        () => undefined,
+      ),
   });
 
   constructor(
@@ -54,8 +72,16 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     const topics = topicNames(this.config.KAFKA_TOPIC_PREFIX);
     await this.kafka
       .ensureTopics([
-        { topic: topics.events, partitions: this.config.KAFKA_EVENTS_PARTITIONS, ...topicDurability(this.config, topicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES)) },
-        { topic: topics.eventsDlq, partitions: 1, ...topicDurability(this.config, dlqTopicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES)) },
+        {
+          topic: topics.events,
+          partitions: this.config.KAFKA_EVENTS_PARTITIONS,
+          ...topicDurability(this.config, topicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES)),
+        },
+        {
+          topic: topics.eventsDlq,
+          partitions: 1,
+          ...topicDurability(this.config, dlqTopicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES)),
+        },
       ])
       .catch((e) => {
         // A topic too small for NEWSROOM_MAX_EVENT_BYTES that could not be raised fails readiness until fixed.
@@ -75,7 +101,9 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
         try {
           return (await this.kafka.topicOffsets(topic)).length;
         } catch (error) {
-          this.logger.warn(`could not ask the broker for ${topic}'s partitions (${(error as Error).message}); assuming ${this.config.KAFKA_EVENTS_PARTITIONS}`);
+          this.logger.warn(
+            `could not ask the broker for ${topic}'s partitions (${(error as Error).message}); assuming ${this.config.KAFKA_EVENTS_PARTITIONS}`,
+          );
           return this.config.KAFKA_EVENTS_PARTITIONS;
         }
       },
@@ -141,12 +169,18 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     return [
       { name: 'postgres', check: async () => void (await this.db.query('SELECT 1')) },
       { name: 'kafka', check: async () => this.kafka.ping() },
-      { name: 'topics', check: async () => { if (this.topicsProblem) throw new Error(this.topicsProblem); } },
+      {
+        name: 'topics',
+        check: async () => {
+          if (this.topicsProblem) throw new Error(this.topicsProblem);
+        },
+      },
       {
         name: 'consumer',
         check: async () => {
           const c = this.consumer;
-          if (!c || c.state !== 'running') throw new Error(`consumer ${c?.state ?? 'not started'}${c?.lastError ? `: ${c.lastError}` : ''}`);
+          if (!c || c.state !== 'running')
+            throw new Error(`consumer ${c?.state ?? 'not started'}${c?.lastError ? `: ${c.lastError}` : ''}`);
           return { state: c.state };
         },
       },
@@ -156,7 +190,11 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
         name: 'failed-positions',
         check: async () => {
           const byProjection = await this.failures();
-          return { unresolved: Object.values(byProjection).reduce((a, b) => a + b, 0), byProjection, replay: 'npm run replay -- --from-dlq' };
+          return {
+            unresolved: Object.values(byProjection).reduce((a, b) => a + b, 0),
+            byProjection,
+            replay: 'npm run replay -- --from-dlq',
+          };
         },
       },
     ];

@@ -52,7 +52,11 @@ export async function runRebuild(config: ProjectorConfig, options: RebuildComman
   // Groups of read models are folded side by side (Postgres writes several tables at once while Node computes
   // rows), one connection each, plus one reading the log ahead of them.
   const concurrency = config.PROJECTOR_REBUILD_CONCURRENCY;
-  const db = await new DataSource({ type: 'postgres', url: config.DATABASE_URL, extra: { max: concurrency + 1, application_name: 'rebuild' } }).initialize();
+  const db = await new DataSource({
+    type: 'postgres',
+    url: config.DATABASE_URL,
+    extra: { max: concurrency + 1, application_name: 'rebuild' },
+  }).initialize();
   try {
     const topic = topicNames(config.KAFKA_TOPIC_PREFIX).events;
     const partitions = await partitionsOf(config, db, topic);

@@ -8,7 +8,8 @@ async function main() {
   const batch = args.find((a) => a.startsWith('--batch='));
   const targets = args.filter((a) => !a.startsWith('--'));
   const batchSize = batch ? Number(batch.slice('--batch='.length)) : undefined;
-  if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= 100_000)) throw new Error('--batch must be an integer from 1 to 100000');
+  if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= 100_000))
+    throw new Error('--batch must be an integer from 1 to 100000');
   await runRebuild(loadProjectorConfig(), { targets, batchSize });
 }
 

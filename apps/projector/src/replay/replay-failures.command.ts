@@ -68,7 +68,10 @@ export async function replayFailures(ds: DataSource, options: ReplayOptions = {}
         await m.query('SAVEPOINT replay_event');
         try {
           // Still unresolved (another replay may have done it meanwhile): the row is taken in this transaction.
-          const taken = await m.query(`DELETE FROM read_model.projection_failures WHERE projection = $1 AND position = $2 RETURNING 1`, [f.projection, position]);
+          const taken = await m.query(`DELETE FROM read_model.projection_failures WHERE projection = $1 AND position = $2 RETURNING 1`, [
+            f.projection,
+            position,
+          ]);
           if (taken.length) await projection.apply(m, projectedFromStored(event, options.upcast));
           await m.query('RELEASE SAVEPOINT replay_event');
           if (taken.length) done.push(which);
@@ -76,7 +79,11 @@ export async function replayFailures(ds: DataSource, options: ReplayOptions = {}
           await m.query('ROLLBACK TO SAVEPOINT replay_event');
           if (isTransient(error)) throw error;
           const reason = (error as Error)?.message ?? String(error);
-          await m.query(`UPDATE read_model.projection_failures SET error = $3, failed_at = now() WHERE projection = $1 AND position = $2`, [f.projection, position, reason.slice(0, 2000)]);
+          await m.query(`UPDATE read_model.projection_failures SET error = $3, failed_at = now() WHERE projection = $1 AND position = $2`, [
+            f.projection,
+            position,
+            reason.slice(0, 2000),
+          ]);
           failed.push({ ...which, error: reason });
         }
       }
@@ -87,10 +94,13 @@ export async function replayFailures(ds: DataSource, options: ReplayOptions = {}
       // Applied late: a later event of its stream (a correction of it, say) was applied without it.
       const later = await log.countInStreamAfter(event.streamId, position);
       if (later > 0) {
-        write(`[replay] note: ${later} later event(s) of ${event.streamId} were applied before it; if they depend on it, run npm run rebuild -- ${[...new Set(outcome.done.map((r) => r.projection))].join(' ')}`);
+        write(
+          `[replay] note: ${later} later event(s) of ${event.streamId} were applied before it; if they depend on it, run npm run rebuild -- ${[...new Set(outcome.done.map((r) => r.projection))].join(' ')}`,
+        );
       }
     }
-    for (const r of outcome.failed) write(`[replay] still fails: position ${position} (${r.type} ${r.eventId ?? 'no id'}) for ${r.projection}: ${r.error}`);
+    for (const r of outcome.failed)
+      write(`[replay] still fails: position ${position} (${r.type} ${r.eventId ?? 'no id'}) for ${r.projection}: ${r.error}`);
     result.replayed.push(...outcome.done);
     result.failed.push(...outcome.failed);
   }

@@ -11,7 +11,11 @@ async function main(): Promise<number> {
     throw new Error('usage: npm run replay -- --from-dlq');
   }
   const config = loadProjectorConfig();
-  const db = await new DataSource({ type: 'postgres', url: config.DATABASE_URL, extra: { max: 2, application_name: 'replay' } }).initialize();
+  const db = await new DataSource({
+    type: 'postgres',
+    url: config.DATABASE_URL,
+    extra: { max: 2, application_name: 'replay' },
+  }).initialize();
   try {
     const result = await replayFailures(db);
     return result.failed.length ? 1 : 0;

@@ -8,7 +8,11 @@ import { createProjections, projectedFromStored } from '@newsroom/projections';
  * (`<table>_cmp`) of the projections' tables; returns each table's rows, live and rebuilt, sorted the same way
  * (timestamps of the write itself left out).
  */
-export async function liveAndRebuilt(ds: DataSource, names: string[], upcast?: UpcastFn): Promise<Array<{ table: string; live: unknown[]; rebuilt: unknown[] }>> {
+export async function liveAndRebuilt(
+  ds: DataSource,
+  names: string[],
+  upcast?: UpcastFn,
+): Promise<Array<{ table: string; live: unknown[]; rebuilt: unknown[] }>> {
   const tables = createProjections(names).flatMap((p) => [...(p.tables ?? [])]);
   await ds.transaction(async (m) => {
     for (const t of tables) {

@@ -8,7 +8,7 @@ const H = 140;
 const PAD = { l: 4, r: 4, t: 8, b: 18 };
 const COLORS = ['#1f5fbf', '#b3261e', '#2e7d32', '#7b3fa0', '#8a5a00', '#00696f'];
 
-const pointValue = (p: FinancialPoint) => (p.amount !== null ? Number(p.amount) : p.count ?? 0);
+const pointValue = (p: FinancialPoint) => (p.amount !== null ? Number(p.amount) : (p.count ?? 0));
 const pointText = (p: FinancialPoint) => (p.amount !== null ? money(p.amount, p.currency) : (p.count ?? 0).toLocaleString('en'));
 
 const pointFact = (p: FinancialPoint): Fact => ({
@@ -81,7 +81,10 @@ function PeriodChart({ title, points, onOpen }: { title: string; points: Financi
           <li key={p.factId + p.basis}>
             <span class="key" style={{ background: colorOf(p) }} aria-hidden="true" />
             <button type="button" class="link" onClick={() => onOpen(pointFact(p))}>
-              {pointText(p)} <span class="muted">{p.period} · {p.metric === 'revenue_target' ? 'target' : p.basis}</span>
+              {pointText(p)}{' '}
+              <span class="muted">
+                {p.period} · {p.metric === 'revenue_target' ? 'target' : p.basis}
+              </span>
               {p.status !== 'current' && <span class={`badge ${p.status}`}>{p.status}</span>}
             </button>
           </li>
@@ -100,7 +103,11 @@ function QuarterChart({ groups, unplaced }: { groups: DepartureGroup[]; unplaced
       {groups.length === 0 ? (
         <p class="muted">No dated departure on record.</p>
       ) : (
-        <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Departures by quarter: ${groups.map((g) => `${g.key}: ${g.count}`).join(', ')}`}>
+        <svg
+          viewBox={`0 0 ${W} ${H}`}
+          role="img"
+          aria-label={`Departures by quarter: ${groups.map((g) => `${g.key}: ${g.count}`).join(', ')}`}
+        >
           <line x1={PAD.l} x2={W - PAD.r} y1={H - PAD.b} y2={H - PAD.b} class="axis-line" />
           {groups.map((g, i) => {
             const h = (g.count / max) * (H - PAD.t - PAD.b - 12);
@@ -134,14 +141,21 @@ interface DeparturesReport {
 
 export function Charts(props: { organization: string; asOf: string; knownAt: string | null; refresh: number; onOpen: (f: Fact) => void }) {
   const { organization, knownAt, refresh, onOpen } = props;
-  const fin = useReport<FinancialsReport>(`/v1/reports/financials${qs({ organization, metric: 'revenue,revenue_target,loss,headcount', knownAt, limit: '1000' })}`, refresh);
+  const fin = useReport<FinancialsReport>(
+    `/v1/reports/financials${qs({ organization, metric: 'revenue,revenue_target,loss,headcount', knownAt, limit: '1000' })}`,
+    refresh,
+  );
   const dep = useReport<DeparturesReport>(`/v1/reports/departures${qs({ organization, groupBy: 'quarter', knownAt })}`, refresh);
   const items = fin.data?.items ?? [];
   const of = (...metrics: string[]) => items.filter((p) => metrics.includes(p.metric));
   return (
     <section class="card charts" aria-labelledby="charts-title">
       <h2 id="charts-title">Figures</h2>
-      {(fin.error || dep.error) && <p role="alert" class="error">{fin.error ?? dep.error}</p>}
+      {(fin.error || dep.error) && (
+        <p role="alert" class="error">
+          {fin.error ?? dep.error}
+        </p>
+      )}
       <div class="chart-grid">
         <PeriodChart title="Revenue and revenue targets" points={of('revenue', 'revenue_target')} onOpen={onOpen} />
         <PeriodChart title="Losses by basis" points={of('loss')} onOpen={onOpen} />

@@ -42,7 +42,8 @@ export function FactDialog({ fact, onClose }: { fact: Fact | null; onClose: () =
             </button>
           </header>
           <p class="meta">
-            <span class={`badge ${fact.status}`}>{fact.status}</span> <span class="badge">{fact.modality}</span> occurred {fact.occurredAt ?? 'unknown'} · recorded {instant(fact.recordedAt)}
+            <span class={`badge ${fact.status}`}>{fact.status}</span> <span class="badge">{fact.modality}</span> occurred{' '}
+            {fact.occurredAt ?? 'unknown'} · recorded {instant(fact.recordedAt)}
           </p>
           <h3>Sources</h3>
           {fact.sources.length === 0 && <p>No source on this item.</p>}
@@ -51,15 +52,16 @@ export function FactDialog({ fact, onClose }: { fact: Fact | null; onClose: () =
               <li key={i}>
                 <p>
                   <strong>{s.outlet}</strong>
-                  {s.title && <> · <cite>{s.title}</cite></>}
+                  {s.title && (
+                    <>
+                      {' '}
+                      · <cite>{s.title}</cite>
+                    </>
+                  )}
                   {s.publishedAt && <> · {s.publishedAt}</>}
                   {s.language && <> · {s.language}</>}
                 </p>
-                {s.quote && (
-                  <blockquote lang={s.language ?? undefined}>
-                    {s.quote}
-                  </blockquote>
-                )}
+                {s.quote && <blockquote lang={s.language ?? undefined}>{s.quote}</blockquote>}
                 <p class="actions">
                   {s.url && (
                     <a href={s.url} rel="noopener noreferrer" target="_blank">
@@ -75,7 +77,11 @@ export function FactDialog({ fact, onClose }: { fact: Fact | null; onClose: () =
               </li>
             ))}
           </ul>
-          {error && <p role="alert" class="error">{error}</p>}
+          {error && (
+            <p role="alert" class="error">
+              {error}
+            </p>
+          )}
           {story && (
             <section aria-label={`Facts backed by ${story.outlet}`}>
               <h3>
@@ -84,7 +90,10 @@ export function FactDialog({ fact, onClose }: { fact: Fact | null; onClose: () =
               <ul class="story">
                 {story.items.map((f) => (
                   <li key={f.factId}>
-                    {f.headline} <span class="muted">({f.occurredAt ?? '?'}, {f.status})</span>
+                    {f.headline}{' '}
+                    <span class="muted">
+                      ({f.occurredAt ?? '?'}, {f.status})
+                    </span>
                   </li>
                 ))}
               </ul>

@@ -33,7 +33,8 @@ export function applyItem(rows: Row[], item: FeedItem): Row[] {
     const i = rows.findIndex((r) => r.item.eventId === item.targetEventId);
     if (i !== -1) {
       const next = rows.slice();
-      const target = item.type === 'event.sourced' && item.corroboration ? { ...rows[i].item, corroboration: item.corroboration } : rows[i].item;
+      const target =
+        item.type === 'event.sourced' && item.corroboration ? { ...rows[i].item, corroboration: item.corroboration } : rows[i].item;
       next[i] = { ...rows[i], item: target, status: item.targetStatus ?? rows[i].status, amendments: [...rows[i].amendments, item] };
       return next;
     }
@@ -71,7 +72,12 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
     const open = () => {
       if (stopped) return;
       setConnection(attempt === 0 ? 'connecting' : 'reconnecting');
-      source = new EventSource(streamUrl({ types: filters.types, subjects: filters.subjects, organization: filters.organization, lang: filters.lang }, last.current));
+      source = new EventSource(
+        streamUrl(
+          { types: filters.types, subjects: filters.subjects, organization: filters.organization, lang: filters.lang },
+          last.current,
+        ),
+      );
       source.onopen = () => {
         attempt = 0;
         setConnection('live');

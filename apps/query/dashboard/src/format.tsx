@@ -25,7 +25,11 @@ export const instant = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$|Z
 
 export const typeLabel = (type: string) => type.replace(/[._]/g, ' ');
 
-export const pretty = (slug: string) => slug.replace(/^[a-z]+:/, '').replace(/-/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase());
+export const pretty = (slug: string) =>
+  slug
+    .replace(/^[a-z]+:/, '')
+    .replace(/-/g, ' ')
+    .replace(/\b\w/g, (c) => c.toUpperCase());
 
 export const EVENT_TYPES = [
   'executive.appointed',

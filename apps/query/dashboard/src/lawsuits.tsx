@@ -21,7 +21,11 @@ export function Lawsuits(props: { knownAt: string | null; asOf: string; refresh:
   return (
     <section class="card lawsuits" aria-labelledby="lawsuits-title">
       <h2 id="lawsuits-title">Lawsuits</h2>
-      {report.error && <p role="alert" class="error">{report.error}</p>}
+      {report.error && (
+        <p role="alert" class="error">
+          {report.error}
+        </p>
+      )}
       {report.data?.items.length === 0 && <p class="muted">No case on record.</p>}
       <div class="cases">
         {report.data?.items.map((c) => (
@@ -41,7 +45,11 @@ export function Lawsuits(props: { knownAt: string | null; asOf: string; refresh:
                   <span class="when">{s.occurredAt}</span> {s.status.replace('_', ' ')}
                   {s.detail && <span class="muted">: {s.detail}</span>}{' '}
                   <button type="button" class="link" onClick={() => onOpen(stepFact(c, s))}>
-                    Sources<span class="sr-only"> for {c.caseName} {s.status}</span>
+                    Sources
+                    <span class="sr-only">
+                      {' '}
+                      for {c.caseName} {s.status}
+                    </span>
                   </button>
                 </li>
               ))}

@@ -58,7 +58,9 @@ function App() {
     setKeyVersion((v) => v + 1);
     setRefresh((r) => r + 1);
   };
-  const knownText = knownAt ? `${knownAt.replace('T', ' ').replace('Z', ' UTC')} (${step + 1} of ${instants.length} recordings)` : 'now (everything recorded)';
+  const knownText = knownAt
+    ? `${knownAt.replace('T', ' ').replace('Z', ' UTC')} (${step + 1} of ${instants.length} recordings)`
+    : 'now (everything recorded)';
 
   return (
     <>
@@ -73,7 +75,11 @@ function App() {
           <form class="filters" onSubmit={(e) => e.preventDefault()}>
             <label>
               Organization
-              <input name="report-organization" value={organization} onChange={(e) => setOrganization(e.currentTarget.value.trim() || 'org:openai')} />
+              <input
+                name="report-organization"
+                value={organization}
+                onChange={(e) => setOrganization(e.currentTarget.value.trim() || 'org:openai')}
+              />
             </label>
             <label>
               As of (what was true then)

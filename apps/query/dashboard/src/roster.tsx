@@ -26,7 +26,10 @@ const t = (iso: string) => Date.parse(iso);
 export function Roster(props: { organization: string; asOf: string; knownAt: string | null; refresh: number; onOpen: (f: Fact) => void }) {
   const { organization, asOf, knownAt, refresh, onOpen } = props;
   const roster = useReport<LeadershipReport>(`/v1/reports/leadership${qs({ organization, asOf, knownAt })}`, refresh);
-  const tenures = useReport<LeadershipReport>(`/v1/reports/leadership${qs({ organization, show: 'tenures', knownAt, limit: '200' })}`, refresh);
+  const tenures = useReport<LeadershipReport>(
+    `/v1/reports/leadership${qs({ organization, show: 'tenures', knownAt, limit: '200' })}`,
+    refresh,
+  );
 
   return (
     <section class="card roster" aria-labelledby="roster-title">
@@ -34,7 +37,11 @@ export function Roster(props: { organization: string; asOf: string; knownAt: str
       <p class="muted">
         {asOf ? `As of ${asOf}` : 'Today'}, {knownAt ? `as known at ${instant(knownAt)}` : 'with everything recorded so far'}.
       </p>
-      {roster.error && <p role="alert" class="error">{roster.error}</p>}
+      {roster.error && (
+        <p role="alert" class="error">
+          {roster.error}
+        </p>
+      )}
       <table data-testid="roster">
         <caption class="sr-only">Who holds which role</caption>
         <thead>
@@ -64,9 +71,20 @@ export function Roster(props: { organization: string; asOf: string; knownAt: str
               </td>
               <td>
                 {r.start?.occurredAt ?? 'unknown'}
-                {r.certain === false && <span class="badge" title="The date is imprecise or the start is unknown"> uncertain</span>}
+                {r.certain === false && (
+                  <span class="badge" title="The date is imprecise or the start is unknown">
+                    {' '}
+                    uncertain
+                  </span>
+                )}
               </td>
-              <td>{r.start && <button type="button" class="link" onClick={() => onOpen(tenureFact(r, r.start!, 'appointed'))}>Sources<span class="sr-only"> for {r.personName}</span></button>}</td>
+              <td>
+                {r.start && (
+                  <button type="button" class="link" onClick={() => onOpen(tenureFact(r, r.start!, 'appointed'))}>
+                    Sources<span class="sr-only"> for {r.personName}</span>
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -109,9 +127,18 @@ function TenureBars({ items, asOf, onOpen }: { items: Tenure[]; asOf: string; on
               <span class="who">
                 {i.personName} <span class="muted">{i.role}</span>
               </span>
-              <button type="button" class="track" aria-label={`${label}. Open sources.`} disabled={!fact} onClick={() => fact && onOpen(fact)}>
+              <button
+                type="button"
+                class="track"
+                aria-label={`${label}. Open sources.`}
+                disabled={!fact}
+                onClick={() => fact && onOpen(fact)}
+              >
                 {asOf && <span class="asof" style={{ left: pct(t(asOf)) }} />}
-                <span class={`bar ${i.start ? '' : 'unknown-start'} ${i.end ? 'ended' : 'current'}`} style={{ left: pct(start), width: width(start, Math.max(endFrom, start + day)) }} />
+                <span
+                  class={`bar ${i.start ? '' : 'unknown-start'} ${i.end ? 'ended' : 'current'}`}
+                  style={{ left: pct(start), width: width(start, Math.max(endFrom, start + day)) }}
+                />
                 {i.end && endTo > endFrom && <span class="bar fuzzy" style={{ left: pct(endFrom), width: width(endFrom, endTo) }} />}
               </button>
             </li>
@@ -119,7 +146,12 @@ function TenureBars({ items, asOf, onOpen }: { items: Tenure[]; asOf: string; on
         })}
       </ul>
       <p class="legend muted">
-        <span class="key unknown-start" /> start not on record <span class="key fuzzy" /> end known only to a period {asOf && <><span class="key asof" /> the date picked</>}
+        <span class="key unknown-start" /> start not on record <span class="key fuzzy" /> end known only to a period{' '}
+        {asOf && (
+          <>
+            <span class="key asof" /> the date picked
+          </>
+        )}
       </p>
     </div>
   );

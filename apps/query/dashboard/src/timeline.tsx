@@ -74,11 +74,21 @@ export function Timeline(props: { keyVersion: number; onOpen: (f: Fact) => void;
         </label>
         <label>
           Subject
-          <input name="subjects" placeholder="person:mira-murati" value={filters.subjects ?? ''} onChange={(e) => set({ subjects: e.currentTarget.value.trim() || undefined })} />
+          <input
+            name="subjects"
+            placeholder="person:mira-murati"
+            value={filters.subjects ?? ''}
+            onChange={(e) => set({ subjects: e.currentTarget.value.trim() || undefined })}
+          />
         </label>
         <label>
           Organization
-          <input name="organization" placeholder="org:openai" value={filters.organization ?? ''} onChange={(e) => set({ organization: e.currentTarget.value.trim() || undefined })} />
+          <input
+            name="organization"
+            placeholder="org:openai"
+            value={filters.organization ?? ''}
+            onChange={(e) => set({ organization: e.currentTarget.value.trim() || undefined })}
+          />
         </label>
         <label>
           Headlines
@@ -94,14 +104,24 @@ export function Timeline(props: { keyVersion: number; onOpen: (f: Fact) => void;
           .slice()
           .reverse()
           .map((row) => (
-            <li key={row.item.position} class={`item ${row.status}`} data-position={row.item.position} data-event-id={row.item.eventId} data-status={row.status}>
+            <li
+              key={row.item.position}
+              class={`item ${row.status}`}
+              data-position={row.item.position}
+              data-event-id={row.item.eventId}
+              data-status={row.status}
+            >
               <div class="item-head">
                 <span class="when">{row.item.occurredAt ?? instant(row.item.recordedAt)}</span>
                 <span class="type">{typeLabel(row.item.type)}</span>
                 {row.status !== 'current' && <span class={`badge ${row.status}`}>{row.status}</span>}
                 {row.item.modality !== 'reported' && <span class="badge">{row.item.modality}</span>}
                 {row.item.corroboration && row.item.corroboration.outlets > 1 && (
-                  <span class="badge" data-testid="outlets" title={`${row.item.corroboration.confirms} confirm, ${row.item.corroboration.denies} deny`}>
+                  <span
+                    class="badge"
+                    data-testid="outlets"
+                    title={`${row.item.corroboration.confirms} confirm, ${row.item.corroboration.denies} deny`}
+                  >
                     {row.item.corroboration.outlets} outlets{row.item.corroboration.denies ? `, ${row.item.corroboration.denies} deny` : ''}
                   </span>
                 )}

@@ -108,7 +108,17 @@ export interface DepartureGroup {
   from: string;
   to: string;
   count: number;
-  items: Array<{ personName: string; role: string; factId: string; occurredAt: string; modality: string; status: string; recordedAt: string; sources: Source[]; history: FactVersion[] }>;
+  items: Array<{
+    personName: string;
+    role: string;
+    factId: string;
+    occurredAt: string;
+    modality: string;
+    status: string;
+    recordedAt: string;
+    sources: Source[];
+    history: FactVersion[];
+  }>;
 }
 
 export interface CaseStep {

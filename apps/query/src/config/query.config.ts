@@ -12,7 +12,12 @@ const queryEnvSchema = commonEnvSchema.extend({
   /** A subscriber whose socket has taken nothing for this long (history or live) is disconnected as stalled. */
   FEED_STALL_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3600000).default(60000),
   /** Bytes a connection (SSE or WebSocket) may have waiting in its socket buffer before items queue instead. */
-  FEED_SOCKET_HIGH_WATER_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(64 * 1024),
+  FEED_SOCKET_HIGH_WATER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(64 * 1024),
   /** HTTP requests a client IP may make per second on the query API (token bucket; 0 = no limit). */
   QUERY_READ_RATE_PER_IP: z.coerce.number().min(0).max(1000000).default(100),
   /** Requests a client IP may make at once before the rate applies. */

@@ -44,7 +44,10 @@ describe('dashboard build and assets', () => {
     const assets = new DashboardAssets(out);
     expect(assets.built).toBe(true);
     expect(assets.index()).toMatchObject({ type: 'text/html; charset=utf-8', cacheControl: 'no-cache' });
-    expect(assets.asset(built.js.file)).toMatchObject({ type: 'text/javascript; charset=utf-8', cacheControl: 'public, max-age=31536000, immutable' });
+    expect(assets.asset(built.js.file)).toMatchObject({
+      type: 'text/javascript; charset=utf-8',
+      cacheControl: 'public, max-age=31536000, immutable',
+    });
     expect(assets.asset(built.css.file)?.type).toBe('text/css; charset=utf-8');
     expect(assets.asset(built.js.file)?.etag).toMatch(/^"[\w-]{27}"$/);
     for (const name of ['index.html', '../package.json', `../${built.js.file}`, 'nope.js']) expect(assets.asset(name)).toBeUndefined();

@@ -21,7 +21,12 @@ export class ReadDatabaseModule {
           provide: READ_DB,
           useFactory: () =>
             retryUntilReady('postgres', () =>
-              new DataSource({ type: 'postgres', url: config.DATABASE_URL, synchronize: false, extra: { max: config.DATABASE_POOL_MAX, application_name: 'query', ...pgTimeoutOptions() } }).initialize(),
+              new DataSource({
+                type: 'postgres',
+                url: config.DATABASE_URL,
+                synchronize: false,
+                extra: { max: config.DATABASE_POOL_MAX, application_name: 'query', ...pgTimeoutOptions() },
+              }).initialize(),
             ),
         },
       ],

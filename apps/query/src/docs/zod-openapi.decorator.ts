@@ -55,7 +55,12 @@ const problemContent = () => ({ 'application/problem+json': { schema: openApiSch
 export function ApiParams(schema: ParamShape, options: { path?: readonly string[] } = {}) {
   const decorators = Object.entries(schema.shape).map(([name, field]) => {
     const { description, example, ...fieldSchema } = openApiSchema(field, 'input');
-    const documented = { name, schema: fieldSchema, ...(description ? { description } : {}), ...(example !== undefined ? { example } : {}) };
+    const documented = {
+      name,
+      schema: fieldSchema,
+      ...(description ? { description } : {}),
+      ...(example !== undefined ? { example } : {}),
+    };
     if (options.path?.includes(name)) return ApiParam(documented);
     // Required when the schema refuses the parameter's absence.
     return ApiQuery({ ...documented, required: !field.safeParse(undefined).success });
@@ -75,9 +80,15 @@ export function ApiReport(description: string, schema: z.ZodType, ...alternative
   const json = openApiSchema(schema, 'output');
   return applyDecorators(
     ApiOkResponse({
-      description: [description, ...alternatives.map((a) => a.description), 'Also as CSV with ?format=csv or Accept: text/csv (RFC 4180, header row).'].join(' '),
+      description: [
+        description,
+        ...alternatives.map((a) => a.description),
+        'Also as CSV with ?format=csv or Accept: text/csv (RFC 4180, header row).',
+      ].join(' '),
       content: {
-        'application/json': { schema: alternatives.length ? { oneOf: [json, ...alternatives.map((a) => openApiSchema(a.schema, 'output'))] } : json },
+        'application/json': {
+          schema: alternatives.length ? { oneOf: [json, ...alternatives.map((a) => openApiSchema(a.schema, 'output'))] } : json,
+        },
         'text/csv': { schema: { type: 'string' } },
       },
     }),

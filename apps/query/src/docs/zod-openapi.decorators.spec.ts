@@ -11,7 +11,16 @@ import { timelineParams, timelineReportSchema } from '../reports/timeline/timeli
 import { openApiSchema, problemSchema } from './zod-openapi.decorator';
 
 /** Keywords of JSON Schema that OpenAPI 3.0's Schema Object does not have. */
-const NOT_OPENAPI_30 = ['$schema', '$defs', 'const', 'examples', 'prefixItems', 'unevaluatedProperties', 'propertyNames', 'contentEncoding'];
+const NOT_OPENAPI_30 = [
+  '$schema',
+  '$defs',
+  'const',
+  'examples',
+  'prefixItems',
+  'unevaluatedProperties',
+  'propertyNames',
+  'contentEncoding',
+];
 
 function keywordsOf(node: unknown, found = new Set<string>()): Set<string> {
   if (Array.isArray(node)) node.forEach((n) => keywordsOf(n, found));
@@ -25,12 +34,28 @@ function keywordsOf(node: unknown, found = new Set<string>()): Set<string> {
 }
 
 const responses: Record<string, z.ZodType> = {
-  leadershipReportSchema, departuresReportSchema, financialsReportSchema, lawsuitsReportSchema, timelineReportSchema, entitySchema,
-  sourcesListSchema, sourceDetailSchema, feedPageSchema, problemSchema,
+  leadershipReportSchema,
+  departuresReportSchema,
+  financialsReportSchema,
+  lawsuitsReportSchema,
+  timelineReportSchema,
+  entitySchema,
+  sourcesListSchema,
+  sourceDetailSchema,
+  feedPageSchema,
+  problemSchema,
 };
 const params: Record<string, z.ZodObject<Record<string, z.ZodType>>> = {
-  leadershipParams, departuresParams, financialsParams, lawsuitsParams, timelineParams, entityParams, sourcesListParams, sourceDetailParams,
-  feedQuerySchema, feedStreamParams,
+  leadershipParams,
+  departuresParams,
+  financialsParams,
+  lawsuitsParams,
+  timelineParams,
+  entityParams,
+  sourcesListParams,
+  sourceDetailParams,
+  feedQuerySchema,
+  feedStreamParams,
 };
 
 describe('OpenAPI 3.0 from the zod schemas', () => {
@@ -48,7 +73,9 @@ describe('OpenAPI 3.0 from the zod schemas', () => {
   });
 
   it('given a nullable enum, then null is one of its values (OpenAPI 3.0.3, and what validators check)', () => {
-    expect(openApiSchema(z.object({ s: z.enum(['a', 'b']).nullable() }), 'output')).toMatchObject({ properties: { s: { nullable: true, enum: ['a', 'b', null] } } });
+    expect(openApiSchema(z.object({ s: z.enum(['a', 'b']).nullable() }), 'output')).toMatchObject({
+      properties: { s: { nullable: true, enum: ['a', 'b', null] } },
+    });
   });
 
   it('given a response with a field the schema does not name, then the OpenAPI form refuses it (additionalProperties: false)', () => {

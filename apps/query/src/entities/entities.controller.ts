@@ -19,11 +19,21 @@ export class EntitiesController {
   @ApiParams(entityParams, { path: ['subject'] })
   @ApiReport('The entity and a page of related facts (items, next).', entitySchema)
   @ApiProblemNotFound('No standing fact names this subject (at knownAt).')
-  async find(@Param('subject') subject: string, @Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async find(
+    @Param('subject') subject: string,
+    @Query() raw: Record<string, unknown>,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const q = readReportParams(entityParams, raw, { path: { subject } });
     const format = formatOf(q.format, accept);
     const body = await this.repository.find({ ...q, from: null, to: null });
     if (!body) throw problems.notFound(`No standing fact names ${subject}${q.knownAt ? ` as known at ${q.knownAt}` : ''}.`);
-    return respond(res, format, body, () => ({ filename: subject.replace(':', '-'), rows: body.items, next: body.next, columns: TIMELINE_CSV }));
+    return respond(res, format, body, () => ({
+      filename: subject.replace(':', '-'),
+      rows: body.items,
+      next: body.next,
+      columns: TIMELINE_CSV,
+    }));
   }
 }

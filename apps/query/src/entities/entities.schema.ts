@@ -15,9 +15,11 @@ export const entitySchema = z.object({
   canonicalSubject: z.string().meta({ description: 'The subject the entity is shown under (the one others were merged into)' }),
   kind: z.enum(['org', 'person', 'case', 'product', 'authority']),
   displayName: z.string().meta({ description: "The canonical subject's display name" }),
-  mergedSubjects: z.array(z.object({ subject: z.string(), displayName: z.string() })).meta({ description: 'Subjects recorded as the same entity (entity.merged, at knownAt)' }),
+  mergedSubjects: z
+    .array(z.object({ subject: z.string(), displayName: z.string() }))
+    .meta({ description: 'Subjects recorded as the same entity (entity.merged, at knownAt)' }),
   aliases: z.array(z.string()).meta({ description: 'Alias names recorded for the entity (entity.aliased, at knownAt)' }),
-  names: z.array(z.string()).meta({ description: 'Every name the entity goes by: its subjects\' display names, then its aliases' }),
+  names: z.array(z.string()).meta({ description: "Every name the entity goes by: its subjects' display names, then its aliases" }),
   firstSeenAt: instantText(),
   lastSeenAt: instantText(),
   ...timeTravelShape,

@@ -33,8 +33,16 @@ export class FeedConnections {
   tooMany(): ProblemError {
     const max = this.config.FEED_MAX_CONNECTIONS_PER_IP;
     const retryAfter = Math.max(1, Math.ceil(this.config.FEED_RETRY_MS / 1000));
-    return new ProblemError(429, 'FEED.TOO_MANY_CONNECTIONS', 'Too many live connections', `this address already holds ${max} live feed connections (SSE and WebSocket) on this instance`, undefined, { retryAfter }, {
-      'Retry-After': String(retryAfter),
-    });
+    return new ProblemError(
+      429,
+      'FEED.TOO_MANY_CONNECTIONS',
+      'Too many live connections',
+      `this address already holds ${max} live feed connections (SSE and WebSocket) on this instance`,
+      undefined,
+      { retryAfter },
+      {
+        'Retry-After': String(retryAfter),
+      },
+    );
   }
 }

@@ -26,7 +26,13 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     // A broadcast lands in every live client's socket at once; at most half the bound per burst means a client
     // that keeps up is never pushed over it by the size of a read, only by not reading.
     const burst = Math.max(1, Math.min(1000, Math.floor(config.FEED_MAX_BUFFERED_ITEMS / 2)));
-    this.tail = new FeedTail(this.repository, config.DATABASE_URL, config.FEED_POLL_MS, (items, position) => this.broadcast(items, position), burst);
+    this.tail = new FeedTail(
+      this.repository,
+      config.DATABASE_URL,
+      config.FEED_POLL_MS,
+      (items, position) => this.broadcast(items, position),
+      burst,
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {

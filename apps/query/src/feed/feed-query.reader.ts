@@ -26,7 +26,10 @@ const commaList = (description: string) =>
     .optional()
     .catch(undefined)
     .transform((v) => {
-      const items = (Array.isArray(v) ? v.join(',') : (v ?? '')).split(',').map((x) => x.trim()).filter(Boolean);
+      const items = (Array.isArray(v) ? v.join(',') : (v ?? ''))
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
       return items.length ? [...new Set(items)] : null;
     })
     .meta({ description });
@@ -50,12 +53,15 @@ export const feedQuerySchema = z.object({
     .optional()
     .transform((v) => v ?? 100)
     .meta({ description: '1..1000, default 100 (history only)' }),
-  types: commaList('Comma-separated event types; also takes corrections and retractions of events of those types').transform((types, ctx) => {
-    types?.forEach((t, i) => {
-      if (!(EVENT_TYPES as readonly string[]).includes(t)) ctx.issues.push({ code: 'custom', message: `unknown event type "${t}"`, input: t, path: [i] });
-    });
-    return types;
-  }),
+  types: commaList('Comma-separated event types; also takes corrections and retractions of events of those types').transform(
+    (types, ctx) => {
+      types?.forEach((t, i) => {
+        if (!(EVENT_TYPES as readonly string[]).includes(t))
+          ctx.issues.push({ code: 'custom', message: `unknown event type "${t}"`, input: t, path: [i] });
+      });
+      return types;
+    },
+  ),
   subjects: commaList('Comma-separated subjects, e.g. person:mira-murati (their corrections included)').transform((subjects, ctx) => {
     if (subjects && subjects.length > 100) ctx.issues.push({ code: 'custom', message: 'at most 100 subjects', input: subjects });
     subjects?.forEach((s, i) => {
@@ -76,14 +82,23 @@ export const feedQuerySchema = z.object({
     .meta({ description: 'Language of headlines' }),
 });
 
-const pathOf = (path: readonly PropertyKey[]) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+const pathOf = (path: readonly PropertyKey[]) =>
+  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 
 /** Parses query parameters (or a WebSocket subscribe message); throws a 400 problem naming each bad field. */
 export function parseFeedQuery(raw: Record<string, unknown>): FeedQuery {
   // null stands for an absent field (a JSON message may send it).
-  const input = Object.fromEntries(Object.keys(feedQuerySchema.shape).filter((k) => raw[k] != null).map((k) => [k, raw[k]]));
+  const input = Object.fromEntries(
+    Object.keys(feedQuerySchema.shape)
+      .filter((k) => raw[k] != null)
+      .map((k) => [k, raw[k]]),
+  );
   const parsed = feedQuerySchema.safeParse(input);
-  if (!parsed.success) throw problems.validation(parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message })), 'The feed query is not valid.');
+  if (!parsed.success)
+    throw problems.validation(
+      parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message })),
+      'The feed query is not valid.',
+    );
   return parsed.data;
 }
 

@@ -1,7 +1,12 @@
 import { ProblemError } from '@newsroom/platform';
 import { compileFilter, parseFeedQuery } from './feed-query.reader';
 
-const item = (type: string, subject: string, organizations: string[] = [], targetType: string | null = null) => ({ type, subject, organizations, targetType });
+const item = (type: string, subject: string, organizations: string[] = [], targetType: string | null = null) => ({
+  type,
+  subject,
+  organizations,
+  targetType,
+});
 
 describe('feed filters', () => {
   it('given a type filter, then it takes events of those types and the corrections and retractions of such events, nothing else', () => {
@@ -13,7 +18,7 @@ describe('feed filters', () => {
     expect(matches(item('headcount.reported', 'org:openai'))).toBe(false);
   });
 
-  it('given a subject filter, then a correction of that subject\'s event matches (it lives in the same stream)', () => {
+  it("given a subject filter, then a correction of that subject's event matches (it lives in the same stream)", () => {
     const matches = compileFilter(parseFeedQuery({ subjects: ['person:mira-murati', 'person:sam-altman'] }));
     expect(matches(item('executive.departed', 'person:mira-murati'))).toBe(true);
     expect(matches(item('event.corrected', 'person:mira-murati', [], 'executive.departed'))).toBe(true);

@@ -30,11 +30,26 @@ export interface SubscriptionHooks {
 }
 
 export const END = {
-  slow: (max: number): EndReason => ({ code: 'FEED.SLOW_CONSUMER', message: `more than ${max} items waiting for this client; reconnect with the last position to resume` }),
-  stalled: (ms: number): EndReason => ({ code: 'FEED.STALLED', message: `the connection took nothing for ${ms} ms; reconnect with the last position to resume` }),
-  unavailable: (): EndReason => ({ code: 'FEED.UNAVAILABLE', message: 'the feed could not be read; reconnect with the last position to resume' }),
-  shuttingDown: (): EndReason => ({ code: 'FEED.SHUTTING_DOWN', message: 'this instance is restarting; reconnect with the last position to resume' }),
-  tooMany: (): EndReason => ({ code: 'FEED.TOO_MANY_SUBSCRIBERS', message: 'this instance is at its subscriber limit; retry later or on another instance' }),
+  slow: (max: number): EndReason => ({
+    code: 'FEED.SLOW_CONSUMER',
+    message: `more than ${max} items waiting for this client; reconnect with the last position to resume`,
+  }),
+  stalled: (ms: number): EndReason => ({
+    code: 'FEED.STALLED',
+    message: `the connection took nothing for ${ms} ms; reconnect with the last position to resume`,
+  }),
+  unavailable: (): EndReason => ({
+    code: 'FEED.UNAVAILABLE',
+    message: 'the feed could not be read; reconnect with the last position to resume',
+  }),
+  shuttingDown: (): EndReason => ({
+    code: 'FEED.SHUTTING_DOWN',
+    message: 'this instance is restarting; reconnect with the last position to resume',
+  }),
+  tooMany: (): EndReason => ({
+    code: 'FEED.TOO_MANY_SUBSCRIBERS',
+    message: 'this instance is at its subscriber limit; retry later or on another instance',
+  }),
 };
 
 /**
@@ -149,7 +164,7 @@ export class FeedSubscription {
   private async pump(startBlocked: boolean): Promise<void> {
     this.pumping = true;
     try {
-      for (let blocked = startBlocked; ; ) {
+      for (let blocked = startBlocked; ;) {
         if (blocked) await this.waitForDrain();
         const next = this.queue.shift();
         if (this.closed || !next) return;

@@ -4,7 +4,15 @@ import { FeedRow } from './feed.repository';
 import { EndReason, FeedSink, FeedSubscription, SubscriptionHooks } from './feed-subscription.service';
 
 const row = (position: number, type = 'executive.departed', subject = 'person:a'): FeedRow =>
-  ({ position: String(position), pos: BigInt(position), type, subject, organizations: ['org:openai'], targetType: null, recordedMs: 0 }) as FeedRow;
+  ({
+    position: String(position),
+    pos: BigInt(position),
+    type,
+    subject,
+    organizations: ['org:openai'],
+    targetType: null,
+    recordedMs: 0,
+  }) as FeedRow;
 
 const noFilter: FeedFilter = { types: null, subjects: null, organization: null };
 
@@ -52,7 +60,7 @@ function mulberry32(seed: number) {
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) % n);
+    return ((t ^ (t >>> 14)) >>> 0) % n;
   };
 }
 
@@ -67,14 +75,19 @@ const flushMicrotasks = () => new Promise<void>((resolve) => setImmediate(resolv
 class World {
   watermark = 0;
   private pending: Array<() => void> = [];
-  constructor(readonly items: FeedRow[], private readonly subscription: () => FeedSubscription) {}
+  constructor(
+    readonly items: FeedRow[],
+    private readonly subscription: () => FeedSubscription,
+  ) {}
   readonly source = {
     page: (filter: FeedFilter, after: string, limit: number) =>
       new Promise<{ items: FeedRow[] }>((resolve) => {
         // The read happens when the test lets it: it sees the watermark of that moment.
         this.pending.push(() => {
           const w = this.watermark;
-          const items = this.items.filter((i) => i.pos > BigInt(after) && i.pos <= BigInt(w) && (!filter.types || filter.types.includes(i.type)));
+          const items = this.items.filter(
+            (i) => i.pos > BigInt(after) && i.pos <= BigInt(w) && (!filter.types || filter.types.includes(i.type)),
+          );
           resolve({ items: items.slice(0, limit) });
         });
       }),

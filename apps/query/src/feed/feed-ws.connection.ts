@@ -38,7 +38,15 @@ export class FeedWsConnection {
     onClosed: (connection: FeedWsConnection) => void,
   ) {
     this.subscribeTimer = setTimeout(
-      () => this.reject(new ProblemError(400, 'FEED.SUBSCRIBE_EXPECTED', 'Subscribe expected', `send a subscribe message within ${subscribeTimeoutMs} ms of connecting`)),
+      () =>
+        this.reject(
+          new ProblemError(
+            400,
+            'FEED.SUBSCRIBE_EXPECTED',
+            'Subscribe expected',
+            `send a subscribe message within ${subscribeTimeoutMs} ms of connecting`,
+          ),
+        ),
       subscribeTimeoutMs,
     );
     this.subscribeTimer.unref();

@@ -61,7 +61,10 @@ export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationS
     // Origin and are judged by their key alone.
     const origin = req.headers.origin;
     if (origin && !originAllowed(origin, req.headers.host, this.config.NEWSROOM_CORS_ORIGINS)) {
-      return refuse(socket, new ProblemError(403, 'AUTH.ORIGIN_REFUSED', 'Origin not allowed', `Pages from ${origin} may not open this WebSocket.`));
+      return refuse(
+        socket,
+        new ProblemError(403, 'AUTH.ORIGIN_REFUSED', 'Origin not allowed', `Pages from ${origin} may not open this WebSocket.`),
+      );
     }
     // As on the SSE stream: `?key=` (any letter case) becomes X-API-Key unless a key header came, and leaves the
     // URL, so from here on the request carries no secret in its URL (for anything that logs it).
@@ -80,10 +83,16 @@ export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationS
         ws.send(JSON.stringify({ type: 'error', problem: problem.toBody(WS_PATH) }));
         return ws.close(WS_CLOSE_CODES[problem.code] ?? 1013, problem.code);
       }
-      const connection = new FeedWsConnection(ws, this.hub, this.config.FEED_SOCKET_HIGH_WATER_BYTES, this.config.FEED_WS_SUBSCRIBE_TIMEOUT_MS, (c) => {
-        release();
-        this.connections.delete(c);
-      });
+      const connection = new FeedWsConnection(
+        ws,
+        this.hub,
+        this.config.FEED_SOCKET_HIGH_WATER_BYTES,
+        this.config.FEED_WS_SUBSCRIBE_TIMEOUT_MS,
+        (c) => {
+          release();
+          this.connections.delete(c);
+        },
+      );
       this.connections.add(connection);
     });
   };
@@ -101,7 +110,12 @@ function originAllowed(origin: string, host: string | undefined, allowed: readon
 /** Answers an upgrade request with a problem+json HTTP response instead of switching protocols. */
 function refuse(socket: Duplex, problem: ProblemError): void {
   const body = JSON.stringify(problem.toBody(WS_PATH));
-  const headers = { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close', ...problem.headers };
+  const headers = {
+    'Content-Type': PROBLEM_CONTENT_TYPE,
+    'Content-Length': String(Buffer.byteLength(body)),
+    Connection: 'close',
+    ...problem.headers,
+  };
   const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
   socket.end(`HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\n${lines.join('\r\n')}\r\n\r\n${body}`);
 }

@@ -23,7 +23,10 @@ export class FeedController {
   @Get()
   @ApiOperation({ summary: 'Feed history by position: {items, next}; pass next as `after` to read on.' })
   @ApiParams(feedQuerySchema)
-  @ApiOkResponse({ description: 'A page of items in position order.', content: { 'application/json': { schema: openApiSchema(feedPageSchema, 'output') } } })
+  @ApiOkResponse({
+    description: 'A page of items in position order.',
+    content: { 'application/json': { schema: openApiSchema(feedPageSchema, 'output') } },
+  })
   @ApiProblemBadRequest('A parameter is not valid; `errors` names each one.')
   async history(@Query() raw: Record<string, unknown>) {
     const q = parseFeedQuery(raw);
@@ -44,7 +47,10 @@ export class FeedController {
       'When reads need a key, EventSource (which cannot send headers) may pass it as `?key=`. ' +
       'The same feed is served over WebSocket at /v1/feed/ws (see the README).',
   })
-  @ApiOkResponse({ description: 'An endless text/event-stream: history, then live items.', content: { 'text/event-stream': { schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    description: 'An endless text/event-stream: history, then live items.',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   @ApiParams(feedStreamParams)
   @ApiProblemBadRequest('A parameter is not valid; `errors` names each one.')
   @ApiHeader({ name: 'Last-Event-ID', required: false })

@@ -11,8 +11,16 @@ const LAG_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
  * (as 0) before the first client; the hot path uses pre-bound children, not label lookups.
  */
 export class FeedMetrics {
-  private readonly open = metric('gauge', { name: 'feed_subscriptions_open', help: 'Open feed subscriptions on this instance', labelNames: ['transport'] });
-  private readonly delivered = metric('counter', { name: 'feed_items_delivered_total', help: 'Feed items written to subscribers (history and live)', labelNames: ['transport'] });
+  private readonly open = metric('gauge', {
+    name: 'feed_subscriptions_open',
+    help: 'Open feed subscriptions on this instance',
+    labelNames: ['transport'],
+  });
+  private readonly delivered = metric('counter', {
+    name: 'feed_items_delivered_total',
+    help: 'Feed items written to subscribers (history and live)',
+    labelNames: ['transport'],
+  });
   private readonly dropped = metric('counter', {
     name: 'feed_subscribers_dropped_total',
     help: 'Subscribers the server disconnected, by reason (FEED.SLOW_CONSUMER and FEED.STALLED are clients too slow to keep up)',
@@ -29,10 +37,22 @@ export class FeedMetrics {
     help: 'Time from an event being recorded to this instance tailing it from the read model',
     buckets: LAG_BUCKETS,
   });
-  private readonly queuePeak = metric('gauge', { name: 'feed_queue_peak_items', help: 'Most items any subscriber has had waiting since start (bounded by FEED_MAX_BUFFERED_ITEMS)' });
-  private readonly tailPosition = metric('gauge', { name: 'feed_tail_position', help: 'Position up to which this instance has broadcast the feed' });
-  private readonly historyActive = metric('gauge', { name: 'feed_history_reads_active', help: 'Subscriptions reading their history (catch-up) now' });
-  private readonly historyPeak = metric('gauge', { name: 'feed_history_reads_peak', help: 'Most history reads running at once since start' });
+  private readonly queuePeak = metric('gauge', {
+    name: 'feed_queue_peak_items',
+    help: 'Most items any subscriber has had waiting since start (bounded by FEED_MAX_BUFFERED_ITEMS)',
+  });
+  private readonly tailPosition = metric('gauge', {
+    name: 'feed_tail_position',
+    help: 'Position up to which this instance has broadcast the feed',
+  });
+  private readonly historyActive = metric('gauge', {
+    name: 'feed_history_reads_active',
+    help: 'Subscriptions reading their history (catch-up) now',
+  });
+  private readonly historyPeak = metric('gauge', {
+    name: 'feed_history_reads_peak',
+    help: 'Most history reads running at once since start',
+  });
   private readonly historyTotal = metric('counter', { name: 'feed_history_reads_total', help: 'History reads (catch-ups) started' });
   private reading = 0;
   private readingPeak = 0;

@@ -19,7 +19,12 @@ const FROM = `read_model.feed_items f LEFT JOIN read_model.feed_items t ON t.eve
 
 function toRow(r: FeedItemDbRow & { target_type?: string | null }): FeedRow {
   const row = toFeedItemRow(r);
-  return { ...row, targetType: typeof r.target_type === 'string' ? r.target_type : null, pos: BigInt(row.position), recordedMs: Date.parse(row.recordedAt) };
+  return {
+    ...row,
+    targetType: typeof r.target_type === 'string' ? r.target_type : null,
+    pos: BigInt(row.position),
+    recordedMs: Date.parse(row.recordedAt),
+  };
 }
 
 /** Reads the feed read model; everything is bounded by the watermark so no reader ever sees a gap. */

@@ -22,9 +22,17 @@ export const feedItemSchema = z.object({
   inferred: z.array(inferredFieldSchema).meta({ description: 'The fields its sources do not state, each with a note ([] when none)' }),
   modality: z.enum(MODALITIES),
   status: z.enum(['current', 'corrected', 'retracted']),
-  targetEventId: z.string().meta({ format: 'uuid', description: 'An amendment: the event it corrects or retracts; an attached source (event.sourced): the fact it backs or denies' }).optional(),
+  targetEventId: z
+    .string()
+    .meta({
+      format: 'uuid',
+      description: 'An amendment: the event it corrects or retracts; an attached source (event.sourced): the fact it backs or denies',
+    })
+    .optional(),
   targetStatus: z.enum(['corrected', 'retracted']).meta({ description: 'An amendment: the status it gave its target' }).optional(),
-  corroboration: corroborationSchema.meta({ description: "The fact's outlets; on an event.sourced item, its target's after the source was attached" }),
+  corroboration: corroborationSchema.meta({
+    description: "The fact's outlets; on an event.sourced item, its target's after the source was attached",
+  }),
 });
 
 export const feedPageSchema = z.object({

@@ -17,7 +17,11 @@ export class SourcesController {
   @ApiOperation({ summary: 'Stories (sources) that back at least one standing fact, in the order first recorded.' })
   @ApiParams(sourcesListParams)
   @ApiReport('A page of sources (items, next).', sourcesListSchema)
-  async list(@Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async list(
+    @Query() raw: Record<string, unknown>,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const f = readReportParams(sourcesListParams, raw);
     const format = formatOf(f.format, accept);
     const body = await this.repository.list(f);
@@ -26,8 +30,12 @@ export class SourcesController {
       rows: body.items,
       next: body.next,
       columns: [
-        { header: 'id', value: (s) => s.id }, { header: 'outlet', value: (s) => s.outlet }, { header: 'title', value: (s) => s.title },
-        { header: 'url', value: (s) => s.url }, { header: 'language', value: (s) => s.language }, { header: 'published_at', value: (s) => s.publishedAt },
+        { header: 'id', value: (s) => s.id },
+        { header: 'outlet', value: (s) => s.outlet },
+        { header: 'title', value: (s) => s.title },
+        { header: 'url', value: (s) => s.url },
+        { header: 'language', value: (s) => s.language },
+        { header: 'published_at', value: (s) => s.publishedAt },
         { header: 'first_recorded_at', value: (s) => s.firstRecordedAt },
       ],
     }));
@@ -38,7 +46,12 @@ export class SourcesController {
   @ApiParams(sourceDetailParams, { path: ['id'] })
   @ApiReport('The source and a page of the facts it backs (items, next).', sourceDetailSchema)
   @ApiProblemNotFound('Unknown source, or it backs no standing fact (at knownAt).')
-  async find(@Param('id') id: string, @Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async find(
+    @Param('id') id: string,
+    @Query() raw: Record<string, unknown>,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const f = readReportParams(sourceDetailParams, raw, { path: { id } });
     const format = formatOf(f.format, accept);
     const body = await this.repository.find(id, f);
@@ -48,9 +61,15 @@ export class SourcesController {
       rows: body.items,
       next: body.next,
       columns: [
-        { header: 'occurred_at', value: (x) => x.occurredAt }, { header: 'type', value: (x) => x.type }, { header: 'subject', value: (x) => x.subject },
-        { header: 'headline', value: (x) => x.headline }, { header: 'quote', value: (x) => x.quote }, { header: 'modality', value: (x) => x.modality },
-        { header: 'status', value: (x) => x.status }, { header: 'recorded_at', value: (x) => x.recordedAt }, { header: 'fact_id', value: (x) => x.factId },
+        { header: 'occurred_at', value: (x) => x.occurredAt },
+        { header: 'type', value: (x) => x.type },
+        { header: 'subject', value: (x) => x.subject },
+        { header: 'headline', value: (x) => x.headline },
+        { header: 'quote', value: (x) => x.quote },
+        { header: 'modality', value: (x) => x.modality },
+        { header: 'status', value: (x) => x.status },
+        { header: 'recorded_at', value: (x) => x.recordedAt },
+        { header: 'fact_id', value: (x) => x.factId },
       ],
     }));
   }

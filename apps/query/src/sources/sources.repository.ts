@@ -35,7 +35,12 @@ interface SourceRow {
 }
 
 const sourceDto = (r: SourceRow) => ({
-  id: r.id, outlet: r.outlet, url: r.url, title: r.title, language: r.language, publishedAt: r.published_at,
+  id: r.id,
+  outlet: r.outlet,
+  url: r.url,
+  title: r.title,
+  language: r.language,
+  publishedAt: r.published_at,
   firstRecordedAt: new Date(r.first_recorded_at).toISOString(),
 });
 
@@ -62,7 +67,13 @@ export class SourcesRepository {
     );
     const page = rows.slice(0, f.limit).map(sourceDto);
     const last = page[page.length - 1];
-    return { outlet: f.outlet, asOf: f.asOf, knownAt: f.knownAt, items: page, next: rows.length > f.limit ? encodeCursor([last.firstRecordedAt, last.id]) : null };
+    return {
+      outlet: f.outlet,
+      asOf: f.asOf,
+      knownAt: f.knownAt,
+      items: page,
+      next: rows.length > f.limit ? encodeCursor([last.firstRecordedAt, last.id]) : null,
+    };
   }
 
   /** One source and a page of the facts it backs; null when it backs none (at knownAt). */
@@ -84,11 +95,22 @@ export class SourcesRepository {
     const page = rows.slice(0, f.limit);
     const history = await loadHistory(this.db, 'read_model.source_facts', page, f.knownAt);
     const items = page.map((r) => ({
-      type: r.event_type, subject: r.subject, subjectName: displayNameOf(r.subject), headline: f.lang === 'fr' ? r.headline_fr : r.headline_en,
-      quote: r.quote, data: r.data, ...factFields(r, history),
+      type: r.event_type,
+      subject: r.subject,
+      subjectName: displayNameOf(r.subject),
+      headline: f.lang === 'fr' ? r.headline_fr : r.headline_en,
+      quote: r.quote,
+      data: r.data,
+      ...factFields(r, history),
     }));
     const last = page[page.length - 1];
-    return { ...sourceDto(source), asOf: f.asOf, knownAt: f.knownAt, items, next: rows.length > f.limit ? encodeCursor([last.fact_position]) : null };
+    return {
+      ...sourceDto(source),
+      asOf: f.asOf,
+      knownAt: f.knownAt,
+      items,
+      next: rows.length > f.limit ? encodeCursor([last.fact_position]) : null,
+    };
   }
 }
 

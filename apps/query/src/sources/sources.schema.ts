@@ -24,13 +24,26 @@ const sourceFields = {
   firstRecordedAt: instantText(),
 };
 
-export const sourcesListSchema = z.object({ outlet: nullableText(), ...timeTravelShape, items: z.array(z.object(sourceFields)), next: nextCursor() });
+export const sourcesListSchema = z.object({
+  outlet: nullableText(),
+  ...timeTravelShape,
+  items: z.array(z.object(sourceFields)),
+  next: nextCursor(),
+});
 
 export const sourceDetailSchema = z.object({
   ...sourceFields,
   ...timeTravelShape,
   items: z.array(
-    z.object({ type: z.enum(EVENT_TYPES), subject: z.string(), subjectName: z.string(), headline: z.string(), quote: nullableText(), data: anyJson(), ...factFieldsShape }),
+    z.object({
+      type: z.enum(EVENT_TYPES),
+      subject: z.string(),
+      subjectName: z.string(),
+      headline: z.string(),
+      quote: nullableText(),
+      data: anyJson(),
+      ...factFieldsShape,
+    }),
   ),
   next: nextCursor(),
 });

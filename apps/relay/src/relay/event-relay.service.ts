@@ -31,7 +31,6 @@ export interface RelayStatus {
   published: number;
 }
 
-
 /**
  * Copies the event log to Kafka in position order, checkpointing in Postgres after each acknowledged batch.
  * A crash between publish and checkpoint republishes that batch: consumers skip by position, so at-least-once
@@ -134,7 +133,11 @@ export class EventRelay {
     for (const chunk of chunks) {
       if (chunk.length === 1 && chunk[0].bytes > this.budgetBytes) throw this.tooLarge(chunk[0].event, chunk[0].bytes);
       if (session !== this.pool && session !== this.lockClient) throw new Error('relay lost its leadership');
-      await this.publisher.publish(topic, chunk.map((m) => m.message), { withinBudget: true });
+      await this.publisher.publish(
+        topic,
+        chunk.map((m) => m.message),
+        { withinBudget: true },
+      );
       const last = chunk[chunk.length - 1].event.globalPosition;
       await this.checkpoints.save(topic, last, session).catch((e) => this.onSessionError(session, e));
       this.status.checkpoint = last;

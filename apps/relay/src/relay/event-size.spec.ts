@@ -15,8 +15,14 @@ const stored = (subject: string, e: EventToAppend): StoredEvent => ({
 describe('event size: what ingest measures bounds the record the relay publishes', () => {
   const cases: Array<[string, EventToAppend]> = [
     ['small', eventToAppend()],
-    ['long subject and ids', eventToAppend({ metadata: { correlationId: 'c'.repeat(128), causationId: 'k'.repeat(128), actor: 'a'.repeat(64) } })],
-    ['large data, multibyte text', eventToAppend({ data: { note: 'é€😀'.repeat(20000) }, sources: [{ outlet: 'Ünïcode', language: 'fr', quote: 'ß'.repeat(2000) }] })],
+    [
+      'long subject and ids',
+      eventToAppend({ metadata: { correlationId: 'c'.repeat(128), causationId: 'k'.repeat(128), actor: 'a'.repeat(64) } }),
+    ],
+    [
+      'large data, multibyte text',
+      eventToAppend({ data: { note: 'é€😀'.repeat(20000) }, sources: [{ outlet: 'Ünïcode', language: 'fr', quote: 'ß'.repeat(2000) }] }),
+    ],
     ['null causation, no occurredAt', eventToAppend({ occurredAt: null, occurredStart: null, occurredEnd: null })],
   ];
 

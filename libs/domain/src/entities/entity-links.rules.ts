@@ -35,7 +35,9 @@ const RECORD = { occurredAt: null, modality: 'reported' } as const;
 export function decideMerge(alias: StreamState, canonical: StreamState, reason: string): NewEvent<'entity.merged'> {
   const into = canonical.subject;
   if (alias.subject === into) {
-    throw new DomainError(CODES.ENTITY_SELF_MERGE, 'validation', `${into} cannot be merged into itself`, [{ path: 'subject', message: 'must be another subject' }]);
+    throw new DomainError(CODES.ENTITY_SELF_MERGE, 'validation', `${into} cannot be merged into itself`, [
+      { path: 'subject', message: 'must be another subject' },
+    ]);
   }
   const [from, to] = [parseSubject(alias.subject)?.kind, parseSubject(into)?.kind];
   if (from !== to) {
@@ -51,7 +53,14 @@ export function decideMerge(alias: StreamState, canonical: StreamState, reason: 
   if (above !== null) {
     throw new DomainError(CODES.ENTITY_NOT_CANONICAL, 'rule', `${into} is itself merged into ${above}: merge into ${above} instead`);
   }
-  return { ...RECORD, sources: [], type: 'entity.merged', subject: alias.subject, data: { into, reason }, schemaVersion: CURRENT_SCHEMA_VERSION['entity.merged'] };
+  return {
+    ...RECORD,
+    sources: [],
+    type: 'entity.merged',
+    subject: alias.subject,
+    data: { into, reason },
+    schemaVersion: CURRENT_SCHEMA_VERSION['entity.merged'],
+  };
 }
 
 /** The reversal: `alias` stands apart from `canonical` again; it must be merged into it now. */
@@ -60,7 +69,14 @@ export function decideUnmerge(alias: StreamState, canonical: string, reason: str
   if (current !== canonical) {
     throw new DomainError(CODES.ENTITY_NOT_MERGED, 'rule', `${alias.subject} is not merged into ${canonical}`);
   }
-  return { ...RECORD, sources: [], type: 'entity.unmerged', subject: alias.subject, data: { from: canonical, reason }, schemaVersion: CURRENT_SCHEMA_VERSION['entity.unmerged'] };
+  return {
+    ...RECORD,
+    sources: [],
+    type: 'entity.unmerged',
+    subject: alias.subject,
+    data: { from: canonical, reason },
+    schemaVersion: CURRENT_SCHEMA_VERSION['entity.unmerged'],
+  };
 }
 
 /** A display name becomes one of the subject's aliases (`removed`: it stops being one). */
@@ -73,5 +89,12 @@ export function decideAliasName(state: StreamState, name: string, removed: boole
     throw new DomainError(CODES.ENTITY_ALIAS_UNKNOWN, 'rule', `"${name}" is not an alias of ${state.subject}`);
   }
   const data = { name, ...(removed ? { removed: true } : {}), ...(reason ? { reason } : {}) };
-  return { ...RECORD, sources: [], type: 'entity.aliased', subject: state.subject, data, schemaVersion: CURRENT_SCHEMA_VERSION['entity.aliased'] };
+  return {
+    ...RECORD,
+    sources: [],
+    type: 'entity.aliased',
+    subject: state.subject,
+    data,
+    schemaVersion: CURRENT_SCHEMA_VERSION['entity.aliased'],
+  };
 }

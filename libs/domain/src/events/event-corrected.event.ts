@@ -37,4 +37,3 @@ export const eventCorrectedEvent = defineEvent({
     reason: textSchema,
   }),
 });
-

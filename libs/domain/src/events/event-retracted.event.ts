@@ -13,4 +13,3 @@ export const eventRetractedEvent = defineEvent({
     reason: textSchema,
   }),
 });
-

@@ -19,4 +19,3 @@ export const executiveAppointedEvent = defineEvent({
     previously: boundedArray(nameSchema).optional(),
   }),
 });
-

@@ -23,4 +23,3 @@ export const executiveDepartedEvent = defineEvent({
     destination: nameSchema.optional(),
   }),
 });
-

@@ -18,4 +18,3 @@ export const financialLossReportedEvent = defineEvent({
     basis: enumOf(LOSS_BASES),
   }),
 });
-

@@ -16,4 +16,3 @@ export const fundingRoundClosedEvent = defineEvent({
     leadInvestor: nameSchema.optional(),
   }),
 });
-

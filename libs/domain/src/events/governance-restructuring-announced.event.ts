@@ -14,4 +14,3 @@ export const governanceRestructuringAnnouncedEvent = defineEvent({
     detail: textSchema.optional(),
   }),
 });
-

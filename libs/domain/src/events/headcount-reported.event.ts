@@ -27,4 +27,3 @@ export const headcountReportedEvent = defineEvent({
     })
     .meta({ anyOf: [{ required: ['total'] }, { required: ['byFunction'] }] }),
 });
-

@@ -17,4 +17,3 @@ export const lawsuitFiledEvent = defineEvent({
     claims: boundedArray(textSchema, 1),
   }),
 });
-

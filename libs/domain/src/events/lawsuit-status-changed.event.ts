@@ -31,4 +31,3 @@ export const lawsuitStatusChangedEvent = defineEvent({
     detail: textSchema.optional(),
   }),
 });
-

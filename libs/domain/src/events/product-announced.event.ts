@@ -19,4 +19,3 @@ export const productAnnouncedEvent = defineEvent({
     status: enumOf(PRODUCT_STATUSES),
   }),
 });
-

@@ -15,4 +15,3 @@ export const regulatoryInterventionRequestedEvent = defineEvent({
     request: textSchema,
   }),
 });
-

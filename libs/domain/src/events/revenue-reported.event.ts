@@ -18,4 +18,3 @@ export const revenueReportedEvent = defineEvent({
     basis: enumOf(REVENUE_BASES),
   }),
 });
-

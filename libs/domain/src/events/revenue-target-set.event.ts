@@ -16,4 +16,3 @@ export const revenueTargetSetEvent = defineEvent({
     setBy: subjectOfKind('person').optional(),
   }),
 });
-

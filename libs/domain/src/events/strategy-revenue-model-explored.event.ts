@@ -15,4 +15,3 @@ export const strategyRevenueModelExploredEvent = defineEvent({
     models: boundedArray(nameSchema.meta({ examples: [...KNOWN_REVENUE_MODELS] }), 1),
   }),
 });
-

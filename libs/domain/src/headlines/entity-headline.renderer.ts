@@ -12,11 +12,16 @@ export function renderEntityHeadline(event: HeadlineEvent<EntityEventType>, lang
   const fr = lang === 'fr';
   switch (event.type) {
     case 'entity.merged':
-      return fr ? `${name} et ${displayNameOf(event.data.into)} : une même entité` : `${name} is the same entity as ${displayNameOf(event.data.into)}`;
+      return fr
+        ? `${name} et ${displayNameOf(event.data.into)} : une même entité`
+        : `${name} is the same entity as ${displayNameOf(event.data.into)}`;
     case 'entity.unmerged':
-      return fr ? `${name} et ${displayNameOf(event.data.from)} : entités distinctes` : `${name} is no longer merged with ${displayNameOf(event.data.from)}`;
+      return fr
+        ? `${name} et ${displayNameOf(event.data.from)} : entités distinctes`
+        : `${name} is no longer merged with ${displayNameOf(event.data.from)}`;
     case 'entity.aliased':
-      if (event.data.removed) return fr ? `« ${event.data.name} » n'est plus un autre nom de ${name}` : `"${event.data.name}" is no longer an alias of ${name}`;
+      if (event.data.removed)
+        return fr ? `« ${event.data.name} » n'est plus un autre nom de ${name}` : `"${event.data.name}" is no longer an alias of ${name}`;
       return fr ? `« ${event.data.name} » : autre nom de ${name}` : `"${event.data.name}" is an alias of ${name}`;
   }
 }

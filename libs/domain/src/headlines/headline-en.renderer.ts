@@ -4,11 +4,17 @@ import type { HeadlineRenderers } from './headline.types';
 import { formatMoney, formatNumber } from './money.format';
 import { periodPhrase } from './period.format';
 
-
 const LAWSUIT_STATUS: Readonly<Record<string, string>> = {
-  amended: 'complaint amended', motion_filed: 'motion filed', injunction_sought: 'injunction sought',
-  injunction_denied: 'injunction denied', injunction_granted: 'injunction granted', dismissed: 'case dismissed',
-  withdrawn: 'case withdrawn', settled: 'case settled', ruled: 'ruling issued', appealed: 'appeal filed',
+  amended: 'complaint amended',
+  motion_filed: 'motion filed',
+  injunction_sought: 'injunction sought',
+  injunction_denied: 'injunction denied',
+  injunction_granted: 'injunction granted',
+  dismissed: 'case dismissed',
+  withdrawn: 'case withdrawn',
+  settled: 'case settled',
+  ruled: 'ruling issued',
+  appealed: 'appeal filed',
 };
 const REVENUE_MODELS: Readonly<Record<string, string>> = { api: 'API' };
 
@@ -32,13 +38,17 @@ export const EN_HEADLINES: Readonly<HeadlineRenderers> = {
     return `${name} reports headcount of ${formatNumber(data.total, 'en')}${breakdown ? ` (${breakdown})` : ''}`;
   },
   'revenue.reported': ({ data }, name) => {
-    const what = { actual: 'reports revenue', annualized: 'reports annualized revenue', projected: 'projects revenue' }[data.basis as string] ?? 'reports revenue';
+    const what =
+      { actual: 'reports revenue', annualized: 'reports annualized revenue', projected: 'projects revenue' }[data.basis as string] ??
+      'reports revenue';
     return `${name} ${what} of ${money(data.money)} ${period(data.period)}`;
   },
   'revenue.target_set': ({ data }, name) =>
     `${name} reports revenue target of ${money(data.money)} ${period(data.targetPeriod)}${data.setBy ? `, set by ${labelOf(data.setBy)}` : ''}`,
   'financial.loss_reported': ({ data }, name) => {
-    const what = { actual: 'reports loss', projected: 'projects loss', cumulative_projected: 'projects cumulative losses' }[data.basis as string] ?? 'reports loss';
+    const what =
+      { actual: 'reports loss', projected: 'projects loss', cumulative_projected: 'projects cumulative losses' }[data.basis as string] ??
+      'reports loss';
     return `${name} ${what} of ${money(data.money)} ${period(data.period)}`;
   },
   'funding.round_closed': ({ data }, name) =>
@@ -57,8 +67,10 @@ export const EN_HEADLINES: Readonly<HeadlineRenderers> = {
     return `${labelOf(data.organization)} ${data.status === 'launched' ? 'launches' : 'announces'} ${data.name}${features ? ` with ${features}` : ''}`;
   },
   'strategy.revenue_model_explored': ({ data }, name) =>
-    `${name} explores revenue models: ${listOf((data.models ?? []).map((m: string) => REVENUE_MODELS[m] ?? m), 'en', 5)}`,
-  'governance.restructuring_announced': ({ data }, name) =>
-    `${name} announces restructuring from ${data.from} to ${data.to}`,
+    `${name} explores revenue models: ${listOf(
+      (data.models ?? []).map((m: string) => REVENUE_MODELS[m] ?? m),
+      'en',
+      5,
+    )}`,
+  'governance.restructuring_announced': ({ data }, name) => `${name} announces restructuring from ${data.from} to ${data.to}`,
 };
-

@@ -4,14 +4,23 @@ import type { HeadlineRenderers } from './headline.types';
 import { formatMoney, formatNumber } from './money.format';
 import { periodPhrase } from './period.format';
 
-
 const LAWSUIT_STATUS: Readonly<Record<string, string>> = {
-  amended: 'plainte modifiée', motion_filed: 'requête déposée', injunction_sought: 'injonction demandée',
-  injunction_denied: 'injonction refusée', injunction_granted: 'injonction accordée', dismissed: 'plainte rejetée',
-  withdrawn: 'plainte retirée', settled: 'accord conclu', ruled: 'jugement rendu', appealed: 'appel interjeté',
+  amended: 'plainte modifiée',
+  motion_filed: 'requête déposée',
+  injunction_sought: 'injonction demandée',
+  injunction_denied: 'injonction refusée',
+  injunction_granted: 'injonction accordée',
+  dismissed: 'plainte rejetée',
+  withdrawn: 'plainte retirée',
+  settled: 'accord conclu',
+  ruled: 'jugement rendu',
+  appealed: 'appel interjeté',
 };
 const REVENUE_MODELS: Readonly<Record<string, string>> = {
-  advertising: 'publicité', enterprise: 'entreprises', api: 'API', subscriptions: 'abonnements',
+  advertising: 'publicité',
+  enterprise: 'entreprises',
+  api: 'API',
+  subscriptions: 'abonnements',
 };
 
 const money = (m: unknown) => formatMoney(m as never, 'fr');
@@ -34,21 +43,23 @@ export const FR_HEADLINES: Readonly<HeadlineRenderers> = {
     return `${name} compte ${formatNumber(data.total, 'fr')} employés${breakdown ? ` (${breakdown})` : ''}`;
   },
   'revenue.reported': ({ data }, name) => {
-    const what = {
-      actual: "annonce un chiffre d'affaires",
-      annualized: "annonce un chiffre d'affaires annualisé",
-      projected: "prévoit un chiffre d'affaires",
-    }[data.basis as string] ?? "annonce un chiffre d'affaires";
+    const what =
+      {
+        actual: "annonce un chiffre d'affaires",
+        annualized: "annonce un chiffre d'affaires annualisé",
+        projected: "prévoit un chiffre d'affaires",
+      }[data.basis as string] ?? "annonce un chiffre d'affaires";
     return `${name} ${what} de ${money(data.money)} ${period(data.period)}`;
   },
   'revenue.target_set': ({ data }, name) =>
     `${name} vise un chiffre d'affaires de ${money(data.money)} ${period(data.targetPeriod)}${data.setBy ? ` (objectif fixé par ${labelOf(data.setBy)})` : ''}`,
   'financial.loss_reported': ({ data }, name) => {
-    const what = {
-      actual: 'enregistre une perte',
-      projected: 'prévoit une perte',
-      cumulative_projected: 'prévoit des pertes cumulées',
-    }[data.basis as string] ?? 'enregistre une perte';
+    const what =
+      {
+        actual: 'enregistre une perte',
+        projected: 'prévoit une perte',
+        cumulative_projected: 'prévoit des pertes cumulées',
+      }[data.basis as string] ?? 'enregistre une perte';
     return `${name} ${what} de ${money(data.money)} ${period(data.period)}`;
   },
   'funding.round_closed': ({ data }, name) =>
@@ -69,7 +80,10 @@ export const FR_HEADLINES: Readonly<HeadlineRenderers> = {
     return `${labelOf(data.organization)} ${data.status === 'launched' ? 'lance' : 'annonce'} ${data.name}${features ? ` avec ${features}` : ''}`;
   },
   'strategy.revenue_model_explored': ({ data }, name) =>
-    `${name} explore de nouveaux modèles de revenus : ${listOf((data.models ?? []).map((m: string) => REVENUE_MODELS[m] ?? m), 'fr', 5)}`,
-  'governance.restructuring_announced': ({ data }, name) =>
-    `${name} annonce une restructuration : ${data.from} → ${data.to}`,
+    `${name} explore de nouveaux modèles de revenus : ${listOf(
+      (data.models ?? []).map((m: string) => REVENUE_MODELS[m] ?? m),
+      'fr',
+      5,
+    )}`,
+  'governance.restructuring_announced': ({ data }, name) => `${name} annonce une restructuration : ${data.from} → ${data.to}`,
 };

@@ -26,7 +26,10 @@ export interface HeadlineOptions {
 
 function renderFact(event: HeadlineEvent, lang: HeadlineLang): string {
   if (isEntityEvent(event)) return renderEntityHeadline(event, lang);
-  const text = isAmendment(event) || event.type === 'event.sourced' ? `${event.type}: ${displayNameOf(event.subject)}` : renderStory(RENDERERS[lang], event, displayNameOf(event.subject));
+  const text =
+    isAmendment(event) || event.type === 'event.sourced'
+      ? `${event.type}: ${displayNameOf(event.subject)}`
+      : renderStory(RENDERERS[lang], event, displayNameOf(event.subject));
   const prefix = event.modality === 'rumored' || event.modality === 'denied' ? PREFIX[lang][event.modality] : '';
   return prefix + text;
 }

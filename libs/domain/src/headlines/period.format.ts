@@ -30,9 +30,7 @@ function bare(text: string, lang: HeadlineLang): string {
       return `${MONTHS[lang][n - 1]} ${year}`;
     default: {
       const d = Number(day);
-      return lang === 'fr'
-        ? `${d === 1 ? '1er' : d} ${MONTHS.fr[n - 1]} ${year}`
-        : `${MONTHS.en[n - 1]} ${d}, ${year}`;
+      return lang === 'fr' ? `${d === 1 ? '1er' : d} ${MONTHS.fr[n - 1]} ${year}` : `${MONTHS.en[n - 1]} ${d}, ${year}`;
     }
   }
 }

@@ -21,9 +21,12 @@ import type { NewEvent, StreamEventState, StreamState } from './stream-state.typ
 /** Decides a new story event from a validated submission against its subject's stream. Throws DomainError. */
 export function decideRecord(state: StreamState, submission: Submission): NewEvent {
   if (!isRecordableEventType(submission.type)) {
-    throw new DomainError(DOMAIN_ERROR_CODES.EVENT_TYPE_NOT_RECORDABLE, 'validation', `${textOf((submission as { type: unknown }).type)} cannot be recorded directly`, [
-      { path: 'type', message: 'must be a recordable event type' },
-    ]);
+    throw new DomainError(
+      DOMAIN_ERROR_CODES.EVENT_TYPE_NOT_RECORDABLE,
+      'validation',
+      `${textOf((submission as { type: unknown }).type)} cannot be recorded directly`,
+      [{ path: 'type', message: 'must be a recordable event type' }],
+    );
   }
   if (submission.subject !== state.subject) {
     throw new DomainError(DOMAIN_ERROR_CODES.STREAM_SUBJECT_MISMATCH, 'validation', 'the submission belongs to another stream', [
@@ -64,8 +67,17 @@ function findAmendableTarget(state: StreamState, targetEventId: string): StreamE
   if (!target) {
     throw new DomainError(DOMAIN_ERROR_CODES.EVENT_NOT_FOUND, 'not_found', `event ${targetEventId} is not in stream ${state.subject}`);
   }
-  if (target.type === 'event.corrected' || target.type === 'event.retracted' || target.type === 'event.sourced' || target.type.startsWith('entity.')) {
-    throw new DomainError(DOMAIN_ERROR_CODES.EVENT_NOT_CORRECTABLE, 'rule', `event ${targetEventId} is a ${target.type} and cannot be amended`);
+  if (
+    target.type === 'event.corrected' ||
+    target.type === 'event.retracted' ||
+    target.type === 'event.sourced' ||
+    target.type.startsWith('entity.')
+  ) {
+    throw new DomainError(
+      DOMAIN_ERROR_CODES.EVENT_NOT_CORRECTABLE,
+      'rule',
+      `event ${targetEventId} is a ${target.type} and cannot be amended`,
+    );
   }
   if (target.status === 'retracted') {
     throw new DomainError(DOMAIN_ERROR_CODES.EVENT_RETRACTED, 'rule', `event ${targetEventId} is retracted`);

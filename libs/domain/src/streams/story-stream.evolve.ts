@@ -15,7 +15,9 @@ function apply(draft: StreamState, raw: RecordedEvent): void {
   }
   // Old stored versions are read through the upcasters so corrections always merge over current shapes.
   const event: StoryEvent =
-    raw.schemaVersion === CURRENT_SCHEMA_VERSION[raw.type] ? raw : upcast({ type: raw.type, schemaVersion: raw.schemaVersion, data: raw.data });
+    raw.schemaVersion === CURRENT_SCHEMA_VERSION[raw.type]
+      ? raw
+      : upcast({ type: raw.type, schemaVersion: raw.schemaVersion, data: raw.data });
   draft.version = Math.max(draft.version, raw.streamVersion);
   draft.events.set(raw.eventId, standing(event, raw.occurredAt));
 
@@ -25,7 +27,8 @@ function apply(draft: StreamState, raw: RecordedEvent): void {
     const target = draft.events.get(data?.targetEventId);
     // Tolerate a dangling target: the log is history and folding it must not fail.
     if (target && target.status !== 'retracted') {
-      const updated = event.type === 'event.retracted' ? { ...target, status: 'retracted' as const } : corrected(target, event.data.changes);
+      const updated =
+        event.type === 'event.retracted' ? { ...target, status: 'retracted' as const } : corrected(target, event.data.changes);
       draft.events.set(data.targetEventId, updated);
       touchesLawsuit = LAWSUIT_TYPES.has(target.type);
     }

@@ -22,7 +22,10 @@ export const entityAliasRequestSchema = z
   })
   .meta({
     description: 'Another subject of the same entity, or a display name it goes by; exactly one of the two',
-    examples: [{ subject: 'person:samuel-altman', reason: 'Same person, two slugs' }, { name: 'Samuel H. Altman', reason: 'Full name in filings' }],
+    examples: [
+      { subject: 'person:samuel-altman', reason: 'Same person, two slugs' },
+      { name: 'Samuel H. Altman', reason: 'Full name in filings' },
+    ],
   });
 
 export type EntityAliasRequest = { reason: string } & ({ subject: string; name?: undefined } | { name: string; subject?: undefined });
@@ -31,4 +34,3 @@ export function validateEntityAliasRequest(input: unknown): Validation<EntityAli
   if (!isPlainObject(input)) return { ok: false, errors: [{ path: '', message: 'must be a JSON object' }] };
   return runInputSchema<EntityAliasRequest>(entityAliasRequestSchema, input);
 }
-

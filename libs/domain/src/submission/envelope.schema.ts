@@ -28,25 +28,27 @@ function unionError(iss: z.core.$ZodRawIssue): string | undefined {
  */
 export function buildEnvelopeUnion(options: { sourcesRequired: boolean; quote?: boolean }) {
   const branches = RECORDABLE.map((def) =>
-    z.strictObject({
-      id: z.uuid('must be a UUID').optional(),
-      type: z.literal(def.type),
-      subject: subjectOfKind(def.subjectKind!),
-      occurredAt: periodSchema,
-      data: def.data,
-      sources: options.sourcesRequired ? sourcesSchema : sourcesSchema.optional(),
-      // Most news is reported, not confirmed: that is the default.
-      modality: modalitySchema.default('reported'),
-      expectedVersion: z.int('must be a whole number').min(0, 'must be 0 or more').optional(),
-      ...(options.quote ? { quote: textSchema.optional() } : {}),
-      // The fields the sources do not state; each path must name a field this very event has.
-      inferred: inferredSchema.optional(),
-    }).superRefine((envelope, ctx) => {
-      if (!envelope.inferred?.length) return;
-      for (const { index, message } of inferredPathErrors(envelope, envelope.inferred)) {
-        ctx.addIssue({ code: 'custom', path: ['inferred', index, 'path'], message });
-      }
-    }),
+    z
+      .strictObject({
+        id: z.uuid('must be a UUID').optional(),
+        type: z.literal(def.type),
+        subject: subjectOfKind(def.subjectKind!),
+        occurredAt: periodSchema,
+        data: def.data,
+        sources: options.sourcesRequired ? sourcesSchema : sourcesSchema.optional(),
+        // Most news is reported, not confirmed: that is the default.
+        modality: modalitySchema.default('reported'),
+        expectedVersion: z.int('must be a whole number').min(0, 'must be 0 or more').optional(),
+        ...(options.quote ? { quote: textSchema.optional() } : {}),
+        // The fields the sources do not state; each path must name a field this very event has.
+        inferred: inferredSchema.optional(),
+      })
+      .superRefine((envelope, ctx) => {
+        if (!envelope.inferred?.length) return;
+        for (const { index, message } of inferredPathErrors(envelope, envelope.inferred)) {
+          ctx.addIssue({ code: 'custom', path: ['inferred', index, 'path'], message });
+        }
+      }),
   );
   return z.discriminatedUnion('type', branches as unknown as [(typeof branches)[number], ...(typeof branches)[number][]], {
     error: unionError,

@@ -22,7 +22,10 @@ const currencySchema = z.enum(ISO_4217_CODES, {
 
 /** { amount: "100000000000", currency: "USD" } */
 export const moneySchema = z
-  .strictObject({ amount: amountSchema, currency: currencySchema }, { error: (iss) => (iss.input === undefined ? 'required' : 'money must be an object {amount, currency}') })
+  .strictObject(
+    { amount: amountSchema, currency: currencySchema },
+    { error: (iss) => (iss.input === undefined ? 'required' : 'money must be an object {amount, currency}') },
+  )
   .meta({ description: 'An amount of money', examples: [{ amount: '100000000000', currency: 'USD' }] });
 
 export type Money = z.infer<typeof moneySchema>;

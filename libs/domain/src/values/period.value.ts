@@ -118,15 +118,17 @@ export function parsePeriod(s: string): Period | null {
   return { text: s, precision: 'range', start: from.start, end: to.end };
 }
 
-const PERIOD_HELP =
-  'must be a date or period: YYYY, YYYY-H1|H2, YYYY-Q1..Q4, YYYY-MM, YYYY-MM-DD, an RFC 3339 date-time, or start/end';
+const PERIOD_HELP = 'must be a date or period: YYYY, YYYY-H1|H2, YYYY-Q1..Q4, YYYY-MM, YYYY-MM-DD, an RFC 3339 date-time, or start/end';
 
 /** A period string; the refinement is invisible to JSON Schema, so the description documents it. */
 export const periodSchema = z
   .string({ error: (iss) => (iss.input === undefined ? 'required' : PERIOD_HELP) })
   .max(100)
   .refine((s) => parsePeriod(s) !== null, { error: (iss) => periodError(String(iss.input)) })
-  .meta({ description: `A date or period: ${PERIOD_HELP.slice('must be a date or period: '.length)}`, examples: ['2024-09-25', '2024-H1', '2025/2029'] });
+  .meta({
+    description: `A date or period: ${PERIOD_HELP.slice('must be a date or period: '.length)}`,
+    examples: ['2024-09-25', '2024-H1', '2025/2029'],
+  });
 
 function periodError(input: string): string {
   const parts = input.split('/');

@@ -117,7 +117,9 @@ export function identifyMessage(value: Buffer | string, headers: Record<string, 
     raw = null;
   }
   const envelope = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  const position = [envelope.globalPosition, headers[EVENT_HEADERS.globalPosition]].map((p) => (typeof p === 'string' || typeof p === 'number' ? String(p) : '')).find((p) => POSITION.test(p));
+  const position = [envelope.globalPosition, headers[EVENT_HEADERS.globalPosition]]
+    .map((p) => (typeof p === 'string' || typeof p === 'number' ? String(p) : ''))
+    .find((p) => POSITION.test(p));
   if (!position) return null;
   const id = [envelope.id, headers[EVENT_HEADERS.eventId]].find((v): v is string => typeof v === 'string' && UUID.test(v)) ?? null;
   const type = [envelope.type, headers[EVENT_HEADERS.type]].find((v): v is string => typeof v === 'string' && v.length > 0) ?? 'unknown';

@@ -30,8 +30,7 @@ export class ApiKeyGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const needed =
-      this.reflector.getAllAndOverride<Scope | 'public'>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]) ?? null;
+    const needed = this.reflector.getAllAndOverride<Scope | 'public'>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]) ?? null;
     if (needed === 'public') return true;
     const req = context.switchToHttp().getRequest<Request & { actor?: string }>();
     const held = this.ring.identify(presentedKey(req));

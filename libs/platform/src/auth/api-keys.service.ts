@@ -69,7 +69,12 @@ export class ApiKeyRing {
 export function apiKeyRingFromConfig(config: { NEWSROOM_API_KEYS: string; NEWSROOM_API_KEYS_FILE?: string }): ApiKeyRing {
   const file = config.NEWSROOM_API_KEYS_FILE;
   const load = () => {
-    const lines = file ? readFileSync(file, 'utf8').split('\n').filter((l) => !l.trim().startsWith('#')).join('\n') : '';
+    const lines = file
+      ? readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((l) => !l.trim().startsWith('#'))
+          .join('\n')
+      : '';
     return [...parseApiKeys(config.NEWSROOM_API_KEYS), ...parseApiKeys(lines)];
   };
   const ring = new ApiKeyRing(load());

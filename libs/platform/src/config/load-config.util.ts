@@ -11,14 +11,17 @@ export function loadConfig<T extends z.ZodTypeAny>(schema: T, env: NodeJS.Proces
   return parsed.data;
 }
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const origins = z
   .string()
   .default('')
-  .transform((s) => s.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean));
+  .transform((s) =>
+    s
+      .split(',')
+      .map((o) => o.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+  );
 
 /** HTTP hardening every service shares; read by bootstrapHttp (and the WebSocket gateway for the Origin list). */
 export function httpEnvShape() {
@@ -47,8 +50,16 @@ export const commonEnvSchema = z.object({
   KAFKA_BROKERS: z
     .string()
     .default('127.0.0.1:9092')
-    .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    ),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/)
+    .default(''),
   KAFKA_EVENTS_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   /** The largest Kafka record one event may become; every size limit derives from it (config/limits.config.ts). */
   NEWSROOM_MAX_EVENT_BYTES: maxEventBytesSetting,

@@ -49,7 +49,8 @@ export function pgTimeoutsFromEnv(env: NodeJS.ProcessEnv = process.env, defaults
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < 0) throw new Error(`invalid configuration: ${name} must be a whole number of milliseconds (0 = off), got "${raw}"`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new Error(`invalid configuration: ${name} must be a whole number of milliseconds (0 = off), got "${raw}"`);
     out[field] = value;
   }
   if (env[ENV_KEYS.queryTimeoutMs] === undefined || env[ENV_KEYS.queryTimeoutMs] === '') {

@@ -13,7 +13,9 @@ describe('database timeouts from the environment', () => {
   });
 
   it('given a client timeout not above the statement timeout, or a bad number, then it refuses to start', () => {
-    expect(() => pgTimeoutsFromEnv({ DATABASE_STATEMENT_TIMEOUT_MS: '5000', DATABASE_QUERY_TIMEOUT_MS: '5000' })).toThrow(/DATABASE_QUERY_TIMEOUT_MS/);
+    expect(() => pgTimeoutsFromEnv({ DATABASE_STATEMENT_TIMEOUT_MS: '5000', DATABASE_QUERY_TIMEOUT_MS: '5000' })).toThrow(
+      /DATABASE_QUERY_TIMEOUT_MS/,
+    );
     expect(() => pgTimeoutsFromEnv({ DATABASE_LOCK_TIMEOUT_MS: 'soon' })).toThrow(/DATABASE_LOCK_TIMEOUT_MS/);
   });
 

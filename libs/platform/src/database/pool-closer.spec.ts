@@ -17,7 +17,9 @@ describe('poolCloserProvider', () => {
   });
 
   it('given a pool that fails to end, when the app closes, then shutdown still completes', async () => {
-    @Module({ providers: [{ provide: POOL, useValue: { end: async () => Promise.reject(new Error('already ended')) } }, poolCloserProvider(POOL)] })
+    @Module({
+      providers: [{ provide: POOL, useValue: { end: async () => Promise.reject(new Error('already ended')) } }, poolCloserProvider(POOL)],
+    })
     class AppModule {}
     const app = (await Test.createTestingModule({ imports: [AppModule] }).compile()).createNestApplication();
     await app.init();

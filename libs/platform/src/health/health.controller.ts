@@ -14,7 +14,10 @@ type Outcome = { ok: true; result: HealthCheckResult } | { ok: false; error: unk
 @Controller('health')
 export class HealthController {
   private readonly logger = new Logger(HealthController.name);
-  private readonly checksRun = metric('counter', { name: 'health_readiness_checks_total', help: 'Readiness checks run against the dependencies' });
+  private readonly checksRun = metric('counter', {
+    name: 'health_readiness_checks_total',
+    help: 'Readiness checks run against the dependencies',
+  });
   private inFlight: Promise<Outcome> | null = null;
   private last: { at: number; outcome: Outcome } | null = null;
 

@@ -6,7 +6,8 @@ import { READINESS_CACHE_MS, READINESS_CHECKS, ReadinessCheck } from './readines
 function readinessCacheMs(env: NodeJS.ProcessEnv): number {
   const raw = env.HEALTH_READY_CACHE_MS ?? '1000';
   const ms = Number(raw);
-  if (!/^\d+$/.test(raw) || ms > 60000) throw new Error('invalid configuration:\n  HEALTH_READY_CACHE_MS: a whole number of milliseconds from 0 to 60000');
+  if (!/^\d+$/.test(raw) || ms > 60000)
+    throw new Error('invalid configuration:\n  HEALTH_READY_CACHE_MS: a whole number of milliseconds from 0 to 60000');
   return ms;
 }
 

@@ -121,7 +121,11 @@ function answerClientError(error: NodeJS.ErrnoException, socket: import('node:st
         ? [408, 'REQUEST.TIMEOUT', 'Request Timeout']
         : [400, 'REQUEST.MALFORMED_HTTP', 'Bad Request'];
   const detail =
-    status === 431 ? 'The request line and headers are over 16 KiB; send long filters in fewer, shorter parameters.' : status === 408 ? 'The request did not arrive in time.' : 'The request is not valid HTTP.';
+    status === 431
+      ? 'The request line and headers are over 16 KiB; send long filters in fewer, shorter parameters.'
+      : status === 408
+        ? 'The request did not arrive in time.'
+        : 'The request is not valid HTTP.';
   const body = JSON.stringify(new ProblemError(status, code, title, detail).toBody());
   socket.end(
     `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

@@ -55,16 +55,31 @@ export const problems = {
     new ProblemError(413, 'REQUEST.TOO_LARGE', 'Request body too large', `The body exceeds the limit of ${limit}.`, [
       { path: '', message: `body larger than ${limit}` },
     ]),
-  unsupportedMediaType: () =>
-    new ProblemError(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'Send application/json.'),
+  unsupportedMediaType: () => new ProblemError(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'Send application/json.'),
   unauthorized: () =>
-    new ProblemError(401, 'AUTH.KEY_REQUIRED', 'API key required', 'Send a key as "Authorization: Bearer <key>" or "X-API-Key".', undefined, {}, { 'WWW-Authenticate': 'Bearer' }),
+    new ProblemError(
+      401,
+      'AUTH.KEY_REQUIRED',
+      'API key required',
+      'Send a key as "Authorization: Bearer <key>" or "X-API-Key".',
+      undefined,
+      {},
+      { 'WWW-Authenticate': 'Bearer' },
+    ),
   forbidden: (scope: string) =>
     new ProblemError(403, 'AUTH.SCOPE_MISSING', 'Key lacks scope', `This operation needs a key with the "${scope}" scope.`),
   notFound: (what: string) => new ProblemError(404, 'RESOURCE.NOT_FOUND', 'Not found', what),
   /** 503 with Retry-After (whole seconds, at least 1): the client should come back, nothing is wrong with its request. */
   unavailable: (what: string, retryAfterSeconds = 2, code = 'SERVICE.UNAVAILABLE', extensions: Record<string, unknown> = {}) =>
-    new ProblemError(503, code, 'Service unavailable', what, undefined, { retryAfter: Math.max(1, Math.ceil(retryAfterSeconds)), ...extensions }, {
-      'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
-    }),
+    new ProblemError(
+      503,
+      code,
+      'Service unavailable',
+      what,
+      undefined,
+      { retryAfter: Math.max(1, Math.ceil(retryAfterSeconds)), ...extensions },
+      {
+        'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+      },
+    ),
 };

@@ -9,7 +9,10 @@ export type ErrorMapper = (error: unknown) => ProblemError | null;
 export function sendProblem(res: Response, problem: ProblemError, instance?: string): void {
   if (res.headersSent) return;
   for (const [k, v] of Object.entries(problem.headers)) res.setHeader(k, v);
-  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.toBody(instance)));
+  res
+    .status(problem.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(problem.toBody(instance)));
 }
 
 export const NOT_UTF8 = 'Body is not valid UTF-8';

@@ -44,7 +44,13 @@ export function loggingModule(service: string, level: string) {
       level,
       base: { service },
       // Headers are logged lower-cased; a key parameter in the URL or the parsed query is redacted by the serializer.
-      redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["proxy-authorization"]', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      redact: [
+        'req.headers.authorization',
+        'req.headers["x-api-key"]',
+        'req.headers["proxy-authorization"]',
+        'req.headers.cookie',
+        'res.headers["set-cookie"]',
+      ],
       serializers: {
         req: (req: { url?: string; query?: unknown }) => {
           if (typeof req.url === 'string') req.url = redactUrl(req.url);

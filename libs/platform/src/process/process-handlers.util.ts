@@ -32,8 +32,11 @@ export function installProcessHandlers(options: ProcessHandlersOptions): void {
   }
   installed = options;
   const logger = new Logger('process');
-  const rejections = metric('counter', { name: 'process_unhandled_rejections_total', help: 'Promise rejections nobody handled (logged, process kept)' });
-  const describe = (e: unknown) => (e instanceof Error ? e.stack ?? `${e.name}: ${e.message}` : `non-error value: ${safeString(e)}`);
+  const rejections = metric('counter', {
+    name: 'process_unhandled_rejections_total',
+    help: 'Promise rejections nobody handled (logged, process kept)',
+  });
+  const describe = (e: unknown) => (e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : `non-error value: ${safeString(e)}`);
 
   process.on('unhandledRejection', (reason) => {
     rejections.inc();
@@ -60,7 +63,7 @@ export function installProcessHandlers(options: ProcessHandlersOptions): void {
 
 function safeString(v: unknown): string {
   try {
-    return typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+    return typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
   } catch {
     return String(v);
   }

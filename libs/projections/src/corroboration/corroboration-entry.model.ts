@@ -13,7 +13,15 @@ export interface CorroborationRecord extends CorroborationEntry {
 
 function record(id: string, source: Source, stance: Stance, recordedAt: string): CorroborationRecord {
   const via = source.via ?? null;
-  return { id, key: outletKey({ outlet: source.outlet, via }), outlet: source.outlet, via, stance, reportedAt: source.publishedAt ?? recordedAt, recordedAt };
+  return {
+    id,
+    key: outletKey({ outlet: source.outlet, via }),
+    outlet: source.outlet,
+    via,
+    stance,
+    reportedAt: source.publishedAt ?? recordedAt,
+    recordedAt,
+  };
 }
 
 /** The entries a story event brings to its own fact: each of its sources confirms it. */
@@ -28,7 +36,10 @@ export function attachedEntries(event: ProjectedEvent): { targetEventId: string;
     return { targetEventId: event.data.targetEventId, entries: [record(event.id, event.data.source, event.data.stance, event.recordedAt)] };
   }
   if (event.type === 'event.corrected' && event.sources?.length) {
-    return { targetEventId: event.data.targetEventId, entries: event.sources.map((s, i) => record(`${event.id}:${i}`, s, 'confirms', event.recordedAt)) };
+    return {
+      targetEventId: event.data.targetEventId,
+      entries: event.sources.map((s, i) => record(`${event.id}:${i}`, s, 'confirms', event.recordedAt)),
+    };
   }
   return null;
 }

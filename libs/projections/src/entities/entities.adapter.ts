@@ -50,8 +50,13 @@ export class EntitiesProjection implements Projection {
        WHERE EXCLUDED.first_position < e.first_position OR EXCLUDED.first_recorded_at < e.first_recorded_at
           OR EXCLUDED.last_position > e.last_position OR EXCLUDED.last_recorded_at > e.last_recorded_at`,
       [
-        rows.map((s) => s.subject), rows.map((s) => s.kind), rows.map((s) => s.displayName), rows.map((s) => s.position),
-        rows.map((s) => s.recordedAt), rows.map((s) => s.lastPosition), rows.map((s) => s.lastRecordedAt),
+        rows.map((s) => s.subject),
+        rows.map((s) => s.kind),
+        rows.map((s) => s.displayName),
+        rows.map((s) => s.position),
+        rows.map((s) => s.recordedAt),
+        rows.map((s) => s.lastPosition),
+        rows.map((s) => s.lastRecordedAt),
       ],
     );
   }

@@ -2,10 +2,29 @@ import type { ProjectedEvent } from '../projected-event.mapper';
 
 /** What one entity record does to the links read model: a link starts, or the standing one ends. */
 export type EntityLinkChange =
-  | { op: 'link'; eventId: string; subject: string; link: 'merge' | 'name'; target: string; reason: string | null; position: string; at: string }
-  | { op: 'unlink'; eventId: string; subject: string; link: 'merge' | 'name'; target: string; reason: string | null; position: string; at: string };
+  | {
+      op: 'link';
+      eventId: string;
+      subject: string;
+      link: 'merge' | 'name';
+      target: string;
+      reason: string | null;
+      position: string;
+      at: string;
+    }
+  | {
+      op: 'unlink';
+      eventId: string;
+      subject: string;
+      link: 'merge' | 'name';
+      target: string;
+      reason: string | null;
+      position: string;
+      at: string;
+    };
 
-export const isEntityLinkEvent = (event: { type: string }) => event.type === 'entity.merged' || event.type === 'entity.unmerged' || event.type === 'entity.aliased';
+export const isEntityLinkEvent = (event: { type: string }) =>
+  event.type === 'entity.merged' || event.type === 'entity.unmerged' || event.type === 'entity.aliased';
 
 /**
  * Pure: the change an entity.merged / entity.unmerged / entity.aliased makes; null for every other event. A merge
@@ -19,7 +38,13 @@ export function evolveEntityLinks(event: ProjectedEvent): EntityLinkChange | nul
     case 'entity.unmerged':
       return { ...base, op: 'unlink', link: 'merge', target: event.data.from, reason: event.data.reason };
     case 'entity.aliased':
-      return { ...base, op: event.data.removed ? 'unlink' : 'link', link: 'name', target: event.data.name, reason: event.data.reason ?? null };
+      return {
+        ...base,
+        op: event.data.removed ? 'unlink' : 'link',
+        link: 'name',
+        target: event.data.name,
+        reason: event.data.reason ?? null,
+      };
     default:
       return null;
   }

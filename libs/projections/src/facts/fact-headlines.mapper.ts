@@ -17,7 +17,13 @@ const rendered = new WeakMap<object, Rendered>();
 export function factHeadlines(event: HeadlineEvent): { en: string; fr: string } {
   const data = event.data;
   const known = data && typeof data === 'object' ? rendered.get(data) : undefined;
-  if (known && known.type === event.type && known.subject === event.subject && known.occurredAt === event.occurredAt && known.modality === event.modality) {
+  if (
+    known &&
+    known.type === event.type &&
+    known.subject === event.subject &&
+    known.occurredAt === event.occurredAt &&
+    known.modality === event.modality
+  ) {
     return { en: known.en, fr: known.fr };
   }
   const fresh = { en: renderHeadline(event, 'en'), fr: renderHeadline(event, 'fr') };

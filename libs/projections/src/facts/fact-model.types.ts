@@ -19,6 +19,9 @@ export interface FactModel<T extends RecordableEventType = RecordableEventType> 
 }
 
 /** Is the event of one of the model's own types? */
-export function isModelEvent<T extends RecordableEventType>(model: FactModel<T>, event: ProjectedEvent): event is Extract<ProjectedEvent, { type: T }> {
+export function isModelEvent<T extends RecordableEventType>(
+  model: FactModel<T>,
+  event: ProjectedEvent,
+): event is Extract<ProjectedEvent, { type: T }> {
   return (model.types as readonly string[]).includes(event.type);
 }

@@ -81,9 +81,26 @@ export interface StoredFactRow {
 }
 
 export const COMMON_FACT_COLUMNS = [
-  'fact_id', 'version', 'part', 'event_type', 'subject', 'modality', 'occurred_at', 'valid_from', 'valid_to',
-  'recorded_from', 'recorded_to', 'position_from', 'position_to', 'fact_position', 'superseded_by', 'change_reason',
-  'end_reason', 'data', 'sources', 'inferred',
+  'fact_id',
+  'version',
+  'part',
+  'event_type',
+  'subject',
+  'modality',
+  'occurred_at',
+  'valid_from',
+  'valid_to',
+  'recorded_from',
+  'recorded_to',
+  'position_from',
+  'position_to',
+  'fact_position',
+  'superseded_by',
+  'change_reason',
+  'end_reason',
+  'data',
+  'sources',
+  'inferred',
 ] as const;
 
 /** The stored rows a version opens. */

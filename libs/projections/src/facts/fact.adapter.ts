@@ -87,10 +87,22 @@ export class FactProjection implements Projection {
   private async insert(manager: EntityManager, opens: FactBatchPlan['opens']): Promise<void> {
     for (let at = 0; at < opens.length; at += FACTS_PER_STATEMENT) {
       const doc = opens.slice(at, at + FACTS_PER_STATEMENT).map(({ fact: f, rows }) => ({
-        fact_id: f.factId, version: f.version, event_type: f.type, subject: f.subject, modality: f.modality,
-        occurred_at: f.occurredAt, valid_from: f.validFrom, valid_to: f.validTo, recorded_from: f.recordedFrom,
-        position_from: f.positionFrom, fact_position: f.factPosition, change_reason: f.changeReason, data: f.data,
-        sources: f.sources, inferred: f.inferred, rows: rows.map((r) => ({ part: r.part, ...r.columns })),
+        fact_id: f.factId,
+        version: f.version,
+        event_type: f.type,
+        subject: f.subject,
+        modality: f.modality,
+        occurred_at: f.occurredAt,
+        valid_from: f.validFrom,
+        valid_to: f.validTo,
+        recorded_from: f.recordedFrom,
+        position_from: f.positionFrom,
+        fact_position: f.factPosition,
+        change_reason: f.changeReason,
+        data: f.data,
+        sources: f.sources,
+        inferred: f.inferred,
+        rows: rows.map((r) => ({ part: r.part, ...r.columns })),
       }));
       await manager.query(this.insertSql, [JSON.stringify(doc)]);
     }
@@ -99,7 +111,12 @@ export class FactProjection implements Projection {
   private async close(manager: EntityManager, closes: FactClose[]): Promise<void> {
     if (!closes.length) return;
     const doc = closes.map((c) => ({
-      fact_id: c.factId, version: c.version, recorded_to: c.recordedTo, position_to: c.positionTo, superseded_by: c.by, end_reason: c.reason,
+      fact_id: c.factId,
+      version: c.version,
+      recorded_to: c.recordedTo,
+      position_to: c.positionTo,
+      superseded_by: c.by,
+      end_reason: c.reason,
     }));
     await manager.query(this.closeSql, [JSON.stringify(doc)]);
   }

@@ -1,4 +1,12 @@
-import { inferredOf, isAmendment, mergePatch, parsePeriod, type CorrectionChanges, type EventDataMap, type RecordableEventType } from '@newsroom/domain';
+import {
+  inferredOf,
+  isAmendment,
+  mergePatch,
+  parsePeriod,
+  type CorrectionChanges,
+  type EventDataMap,
+  type RecordableEventType,
+} from '@newsroom/domain';
 import type { ProjectedEvent } from '../projected-event.mapper';
 import { isModelEvent, type FactModel } from './fact-model.types';
 import type { FactChange, FactState, FactVersion } from './fact-version.types';
@@ -41,8 +49,13 @@ export function evolveFact(model: FactModel, state: FactState | null, event: Pro
   if (BigInt(event.globalPosition) <= BigInt(state.lastPosition)) return [];
   const reason: string | null = event.data?.reason ?? null;
   const close: FactChange = {
-    kind: 'close', factId: state.factId, version: state.version, recordedTo: event.recordedAt,
-    positionTo: event.globalPosition, by: event.type === 'event.retracted' ? 'retracted' : 'corrected', reason,
+    kind: 'close',
+    factId: state.factId,
+    version: state.version,
+    recordedTo: event.recordedAt,
+    positionTo: event.globalPosition,
+    by: event.type === 'event.retracted' ? 'retracted' : 'corrected',
+    reason,
   };
   if (event.type === 'event.retracted') return [close];
   const fact = nextVersion(state, event, event.data?.changes ?? {}, reason);
@@ -68,7 +81,12 @@ function firstVersion<T extends RecordableEventType>(event: ProjectedEvent<T>): 
   };
 }
 
-function nextVersion<T extends RecordableEventType>(state: FactState<T>, event: ProjectedEvent, changes: CorrectionChanges, reason: string | null): FactVersion<T> {
+function nextVersion<T extends RecordableEventType>(
+  state: FactState<T>,
+  event: ProjectedEvent,
+  changes: CorrectionChanges,
+  reason: string | null,
+): FactVersion<T> {
   const occurredAt: string | null = changes.occurredAt ?? state.occurredAt;
   const fact: FactVersion<T> = {
     ...state,

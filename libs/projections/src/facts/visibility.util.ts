@@ -13,7 +13,8 @@ export function occurredBy(row: Pick<StoredFactRow, 'valid_from'>, asOf: string 
 }
 
 /** "current" for a fact still as first recorded, "corrected" once a correction replaced it. */
-export const factStatusOf = (row: Pick<StoredFactRow, 'version'>): 'current' | 'corrected' => (Number(row.version) > 1 ? 'corrected' : 'current');
+export const factStatusOf = (row: Pick<StoredFactRow, 'version'>): 'current' | 'corrected' =>
+  Number(row.version) > 1 ? 'corrected' : 'current';
 
 /** Denied facts are listed with their modality but never change a state (a roster, a case status). */
 export const changesState = (row: Pick<StoredFactRow, 'modality'>): boolean => row.modality !== 'denied';

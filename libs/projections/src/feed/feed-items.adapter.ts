@@ -91,9 +91,21 @@ export class FeedItemsProjection implements Projection {
   private async insert(manager: EntityManager, items: FeedItemRow[]): Promise<void> {
     for (let at = 0; at < items.length; at += ITEMS_PER_STATEMENT) {
       const doc = items.slice(at, at + ITEMS_PER_STATEMENT).map((i) => ({
-        position: i.position, event_id: i.eventId, type: i.type, subject: i.subject, organizations: i.organizations,
-        occurred_at: i.occurredAt, recorded_at: i.recordedAt, headline_en: i.headlineEn, headline_fr: i.headlineFr, data: i.data,
-        sources: i.sources, modality: i.modality, status: i.status, target_event_id: i.targetEventId, correlation_id: i.correlationId,
+        position: i.position,
+        event_id: i.eventId,
+        type: i.type,
+        subject: i.subject,
+        organizations: i.organizations,
+        occurred_at: i.occurredAt,
+        recorded_at: i.recordedAt,
+        headline_en: i.headlineEn,
+        headline_fr: i.headlineFr,
+        data: i.data,
+        sources: i.sources,
+        modality: i.modality,
+        status: i.status,
+        target_event_id: i.targetEventId,
+        correlation_id: i.correlationId,
         inferred: i.inferred,
         corroboration: i.corroboration,
       }));

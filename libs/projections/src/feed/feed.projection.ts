@@ -31,10 +31,12 @@ export function organizationsOf(event: ProjectedEvent, target?: Pick<FeedItemRow
 export function evolveFeed(event: ProjectedEvent, target?: FeedItemRow | null): FeedChange[] {
   const amendment = isAmendment(event);
   const sourced = event.type === 'event.sourced';
-  const targetEventId: string | null = amendment || sourced ? event.data?.targetEventId ?? null : null;
+  const targetEventId: string | null = amendment || sourced ? (event.data?.targetEventId ?? null) : null;
   const fact = amendment || sourced ? null : factHeadlines(event);
   const prefix = (lang: 'en' | 'fr') =>
-    event.type === 'event.sourced' ? sourcedHeadlinePrefix(event.data, lang) : AMENDMENT_PREFIX[event.type as keyof typeof AMENDMENT_PREFIX][lang];
+    event.type === 'event.sourced'
+      ? sourcedHeadlinePrefix(event.data, lang)
+      : AMENDMENT_PREFIX[event.type as keyof typeof AMENDMENT_PREFIX][lang];
   const headline = (lang: 'en' | 'fr') =>
     fact ? fact[lang] : target ? prefix(lang) + (lang === 'fr' ? target.headlineFr : target.headlineEn) : renderHeadline(event, lang);
   // An attached source (or a correction's sources) adds to its target's entries; the item carries the result.

@@ -50,15 +50,17 @@ function pointsOf(f: FactVersion<FinancialType>): Point[] {
       return [{ part: '', metric: 'loss', basis: d.basis, money: d.money, period: d.period }];
     case 'headcount.reported': {
       const points: Point[] = [];
-      if (d.total !== undefined && d.total !== null) points.push({ part: 'total', metric: 'headcount', basis: 'total', count: d.total, period: f.occurredAt });
-      for (const [fn, n] of Object.entries((d.byFunction ?? {}))) {
+      if (d.total !== undefined && d.total !== null)
+        points.push({ part: 'total', metric: 'headcount', basis: 'total', count: d.total, period: f.occurredAt });
+      for (const [fn, n] of Object.entries(d.byFunction ?? {})) {
         points.push({ part: `function:${fn}`, metric: 'headcount', basis: fn, count: n, period: f.occurredAt });
       }
       return points;
     }
     case 'funding.round_closed': {
       const points: Point[] = [{ part: 'round', metric: 'funding', basis: 'round', money: d.money, period: f.occurredAt }];
-      if (d.valuation) points.push({ part: 'valuation', metric: 'valuation', basis: 'post_money', money: d.valuation, period: f.occurredAt });
+      if (d.valuation)
+        points.push({ part: 'valuation', metric: 'valuation', basis: 'post_money', money: d.valuation, period: f.occurredAt });
       return points;
     }
     default:
@@ -69,8 +71,15 @@ function pointsOf(f: FactVersion<FinancialType>): Point[] {
 export const financialsModel: FactModel<FinancialType> = {
   types: ['revenue.reported', 'revenue.target_set', 'financial.loss_reported', 'headcount.reported', 'funding.round_closed'],
   columns: {
-    organization: 'plain', metric: 'plain', basis: 'plain', amount: 'plain', currency: 'plain', count: 'plain', period: 'plain',
-    period_start: 'plain', period_end: 'plain',
+    organization: 'plain',
+    metric: 'plain',
+    basis: 'plain',
+    amount: 'plain',
+    currency: 'plain',
+    count: 'plain',
+    period: 'plain',
+    period_start: 'plain',
+    period_end: 'plain',
   },
   rows: (f) => {
     const points = pointsOf(f);

@@ -44,8 +44,15 @@ export interface CaseSummary {
 }
 
 const step = (r: LawsuitRow, status: string): CaseStep => ({
-  eventId: r.fact_id, status, detail: r.detail, occurredAt: r.occurred_at, modality: r.modality, factStatus: factStatusOf(r),
-  recordedAt: r.recorded_from, sources: r.sources, inferred: r.inferred ?? [],
+  eventId: r.fact_id,
+  status,
+  detail: r.detail,
+  occurredAt: r.occurred_at,
+  modality: r.modality,
+  factStatus: factStatusOf(r),
+  recordedAt: r.recorded_from,
+  sources: r.sources,
+  inferred: r.inferred ?? [],
 });
 
 /** Pure: one case from its visible filing and status changes, steps in recording (stream) order. */
@@ -62,7 +69,7 @@ export function summarizeCase(filed: LawsuitRow, steps: LawsuitRow[]): CaseSumma
     court: filed.court,
     claims: filed.claims ?? [],
     filed: history[0],
-    status: standing.length ? standing[standing.length - 1].status ?? 'filed' : 'filed',
+    status: standing.length ? (standing[standing.length - 1].status ?? 'filed') : 'filed',
     history,
   };
 }

@@ -4,12 +4,32 @@ import type { FactModel } from '../facts/fact-model.types';
 export const lawsuitsModel: FactModel<'lawsuit.filed' | 'lawsuit.status_changed'> = {
   types: ['lawsuit.filed', 'lawsuit.status_changed'],
   columns: {
-    kind: 'plain', title: 'plain', plaintiffs: 'array', defendants: 'array', parties: 'array', court: 'plain', claims: 'json',
-    status: 'plain', detail: 'plain',
+    kind: 'plain',
+    title: 'plain',
+    plaintiffs: 'array',
+    defendants: 'array',
+    parties: 'array',
+    court: 'plain',
+    claims: 'json',
+    status: 'plain',
+    detail: 'plain',
   },
   rows: (f) => {
     if (f.type === 'lawsuit.status_changed') {
-      return [{ part: '', columns: { kind: 'status', status: f.data.status, detail: f.data.detail ?? null, plaintiffs: [], defendants: [], parties: [], claims: [] } }];
+      return [
+        {
+          part: '',
+          columns: {
+            kind: 'status',
+            status: f.data.status,
+            detail: f.data.detail ?? null,
+            plaintiffs: [],
+            defendants: [],
+            parties: [],
+            claims: [],
+          },
+        },
+      ];
     }
     const plaintiffs: string[] = f.data.plaintiffs ?? [];
     const defendants: string[] = f.data.defendants ?? [];
@@ -17,8 +37,15 @@ export const lawsuitsModel: FactModel<'lawsuit.filed' | 'lawsuit.status_changed'
       {
         part: '',
         columns: {
-          kind: 'filed', title: f.data.title ?? null, plaintiffs, defendants, parties: [...new Set([...plaintiffs, ...defendants])],
-          court: f.data.court ?? null, claims: f.data.claims ?? [], status: null, detail: null,
+          kind: 'filed',
+          title: f.data.title ?? null,
+          plaintiffs,
+          defendants,
+          parties: [...new Set([...plaintiffs, ...defendants])],
+          court: f.data.court ?? null,
+          claims: f.data.claims ?? [],
+          status: null,
+          detail: null,
         },
       },
     ];

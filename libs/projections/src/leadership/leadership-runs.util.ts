@@ -5,8 +5,23 @@
  * between change nothing, so `tenuresOf` over these rows equals `tenuresOf` over all of them.
  */
 export const RUN_COLUMNS = [
-  'organization', 'subject', 'role_key', 'fact_id', 'version', 'modality', 'occurred_at', 'fact_position', 'kind', 'role',
-  'role_category', 'interim', 'reason', 'destination', 'valid_from', 'valid_to', 'recorded_from',
+  'organization',
+  'subject',
+  'role_key',
+  'fact_id',
+  'version',
+  'modality',
+  'occurred_at',
+  'fact_position',
+  'kind',
+  'role',
+  'role_category',
+  'interim',
+  'reason',
+  'destination',
+  'valid_from',
+  'valid_to',
+  'recorded_from',
 ] as const;
 
 /**

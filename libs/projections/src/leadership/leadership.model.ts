@@ -8,8 +8,14 @@ export const roleKeyOf = (role: unknown): string => textOf(role).trim().replace(
 export const leadershipModel: FactModel<'executive.appointed' | 'executive.departed'> = {
   types: ['executive.appointed', 'executive.departed'],
   columns: {
-    organization: 'plain', kind: 'plain', role: 'plain', role_key: 'plain', role_category: 'plain', interim: 'plain',
-    reason: 'plain', destination: 'plain',
+    organization: 'plain',
+    kind: 'plain',
+    role: 'plain',
+    role_key: 'plain',
+    role_category: 'plain',
+    interim: 'plain',
+    reason: 'plain',
+    destination: 'plain',
   },
   rows: (f) => {
     const appointed = f.type === 'executive.appointed' ? f.data : null;

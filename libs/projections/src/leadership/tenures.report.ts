@@ -48,8 +48,16 @@ export interface Tenure {
 }
 
 const bound = (r: LeadershipRow): TenureBound => ({
-  eventId: r.fact_id, version: Number(r.version), occurredAt: r.occurred_at, from: r.valid_from, to: r.valid_to, modality: r.modality,
-  status: factStatusOf(r), recordedAt: r.recorded_from, sources: r.sources, inferred: r.inferred ?? [],
+  eventId: r.fact_id,
+  version: Number(r.version),
+  occurredAt: r.occurred_at,
+  from: r.valid_from,
+  to: r.valid_to,
+  modality: r.modality,
+  status: factStatusOf(r),
+  recordedAt: r.recorded_from,
+  sources: r.sources,
+  inferred: r.inferred ?? [],
 });
 
 const time = (iso: string | null, fallback: number) => (iso === null ? fallback : Date.parse(iso));
@@ -81,12 +89,34 @@ export function tenuresOf(rows: LeadershipRow[]): Tenure[] {
       if (r.kind === 'appointed') {
         if (open) open.interim = r.interim;
         else {
-          open = { person: r.subject, personName: nameOf(r.subject), organization: r.organization, role: r.role, roleCategory: r.role_category, interim: r.interim, start: bound(r), end: null, reason: null, destination: null };
+          open = {
+            person: r.subject,
+            personName: nameOf(r.subject),
+            organization: r.organization,
+            role: r.role,
+            roleCategory: r.role_category,
+            interim: r.interim,
+            start: bound(r),
+            end: null,
+            reason: null,
+            destination: null,
+          };
           tenures.push(open);
         }
         continue;
       }
-      const closing: Tenure = open ?? { person: r.subject, personName: nameOf(r.subject), organization: r.organization, role: r.role, roleCategory: r.role_category, interim: false, start: null, end: null, reason: null, destination: null };
+      const closing: Tenure = open ?? {
+        person: r.subject,
+        personName: nameOf(r.subject),
+        organization: r.organization,
+        role: r.role,
+        roleCategory: r.role_category,
+        interim: false,
+        start: null,
+        end: null,
+        reason: null,
+        destination: null,
+      };
       if (!open) tenures.push(closing);
       Object.assign(closing, { end: bound(r), reason: r.reason, destination: r.destination });
       open = null;
@@ -103,7 +133,14 @@ export function tenuresOf(rows: LeadershipRow[]): Tenure[] {
  * Where a tenure is listed: by role category, role, start, person, then its two facts (which no two tenures
  * share), so the order is total and a page cursor (the key of the last tenure served) is exact.
  */
-export const tenureKey = (t: Tenure): string[] => [t.roleCategory, t.role, t.start?.from ?? '', t.person, t.start?.eventId ?? '', t.end?.eventId ?? ''];
+export const tenureKey = (t: Tenure): string[] => [
+  t.roleCategory,
+  t.role,
+  t.start?.from ?? '',
+  t.person,
+  t.start?.eventId ?? '',
+  t.end?.eventId ?? '',
+];
 
 /** Orders keys element by element, comparing strings by code unit (as JavaScript's < does). */
 export function compareTenureKeys(a: readonly string[], b: readonly string[]): number {

@@ -1,7 +1,6 @@
 import { FactProjection } from '../facts/fact.adapter';
 import { productsModel } from './products.model';
 
-
 export class ProductsProjection extends FactProjection {
   constructor(tableSuffix = '') {
     super('products', productsModel, 'products', tableSuffix);

@@ -37,7 +37,13 @@ export class LogFold {
    * pace (at most `LOOKAHEAD` pages ahead of the slowest, which bounds memory); a page counts once every group has
    * applied it.
    */
-  async foldUpTo(groups: Projection[][], after: string, head: string, pageSize: number, onPage: (position: string) => void): Promise<string> {
+  async foldUpTo(
+    groups: Projection[][],
+    after: string,
+    head: string,
+    pageSize: number,
+    onPage: (position: string) => void,
+  ): Promise<string> {
     const pages = new PageReader((from) => this.readPage(from, head, pageSize), after, head);
     const done = groups.map(() => -1);
     let counted = -1;
@@ -183,7 +189,11 @@ class PageReader {
   /** Drops a page's events (every group has applied it); only its last position is kept for the next read. */
   release(k: number): void {
     const page = this.pages.get(k);
-    if (page) this.pages.set(k, page.then((events) => events.slice(-1)));
+    if (page)
+      this.pages.set(
+        k,
+        page.then((events) => events.slice(-1)),
+      );
     this.pages.delete(k - 1);
   }
 }

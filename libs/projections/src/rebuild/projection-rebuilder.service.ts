@@ -102,7 +102,14 @@ export class ProjectionRebuilder {
           // Waits for in-flight projector batches to commit, and holds new ones back until the swap commits.
           await m.query(`LOCK TABLE read_model.projection_checkpoints IN EXCLUSIVE MODE`);
           const head = await this.head(m);
-          options.onProgress?.({ phase: 'swap', position: after, head, events: this.fold.events, failures: this.fold.failures, elapsedMs: Date.now() - this.started });
+          options.onProgress?.({
+            phase: 'swap',
+            position: after,
+            head,
+            events: this.fold.events,
+            failures: this.fold.failures,
+            elapsedMs: Date.now() - this.started,
+          });
           const events = await this.fold.readPage(after, head, Number.MAX_SAFE_INTEGER, m);
           await this.fold.applyWithin(m, projections, events);
           this.fold.events += events.length;

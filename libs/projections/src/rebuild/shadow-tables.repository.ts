@@ -28,12 +28,17 @@ export async function createShadowTables(manager: EntityManager, tables: readonl
 }
 
 /** The live tables' other indexes, built on the shadow tables (`concurrency` at once). */
-export async function buildShadowIndexes(run: <T>(work: (m: EntityManager) => Promise<T>) => Promise<T>, tables: readonly string[], concurrency = 1): Promise<void> {
+export async function buildShadowIndexes(
+  run: <T>(work: (m: EntityManager) => Promise<T>) => Promise<T>,
+  tables: readonly string[],
+  concurrency = 1,
+): Promise<void> {
   const builds: string[] = [];
   for (const t of tables.map(checked)) {
     const shadow = new Set((await run((m) => indexesOf(m, `${t}${SUFFIX}`))).map((i) => i.def));
     for (const index of await run((m) => indexesOf(m, t))) {
-      if (!shadow.has(index.def)) builds.push(index.def.replace(/^CREATE (UNIQUE )?INDEX ON /, `CREATE $1INDEX ON read_model.${t}${SUFFIX} `));
+      if (!shadow.has(index.def))
+        builds.push(index.def.replace(/^CREATE (UNIQUE )?INDEX ON /, `CREATE $1INDEX ON read_model.${t}${SUFFIX} `));
     }
   }
   const next = async (): Promise<void> => {

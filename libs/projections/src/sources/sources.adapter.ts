@@ -2,7 +2,6 @@ import { EntityManager } from 'typeorm';
 import { AppliedChanges, FactProjection } from '../facts/fact.adapter';
 import { SourceRecord, sourceRecordsOf, sourcesModel } from './sources.model';
 
-
 /** Source facts (bitemporal) plus the registry of stories; the registry keeps each story's first sighting. */
 export class SourcesProjection extends FactProjection {
   private readonly registry: string;
@@ -45,7 +44,16 @@ export class SourcesProjection extends FactProjection {
          first_position = LEAST(r.first_position, EXCLUDED.first_position),
          first_recorded_at = LEAST(r.first_recorded_at, EXCLUDED.first_recorded_at)
        WHERE EXCLUDED.first_position < r.first_position OR EXCLUDED.first_recorded_at < r.first_recorded_at`,
-      [col('id'), col('outlet'), col('url'), col('title'), col('language'), col('publishedAt'), col('firstPosition'), col('firstRecordedAt')],
+      [
+        col('id'),
+        col('outlet'),
+        col('url'),
+        col('title'),
+        col('language'),
+        col('publishedAt'),
+        col('firstPosition'),
+        col('firstRecordedAt'),
+      ],
     );
   }
 }

@@ -7,10 +7,18 @@ export interface Mention {
 
 /** Subject-valued fields of event data and the role they give the subject they name. */
 const FIELDS: Array<[string, string]> = [
-  ['organization', 'organization'], ['by', 'requested_by'], ['authority', 'authority'], ['setBy', 'set_by'],
-  ['destination', 'destination'], ['leadInvestor', 'lead_investor'],
+  ['organization', 'organization'],
+  ['by', 'requested_by'],
+  ['authority', 'authority'],
+  ['setBy', 'set_by'],
+  ['destination', 'destination'],
+  ['leadInvestor', 'lead_investor'],
 ];
-const LISTS: Array<[string, string]> = [['plaintiffs', 'plaintiff'], ['defendants', 'defendant'], ['investors', 'investor']];
+const LISTS: Array<[string, string]> = [
+  ['plaintiffs', 'plaintiff'],
+  ['defendants', 'defendant'],
+  ['investors', 'investor'],
+];
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 

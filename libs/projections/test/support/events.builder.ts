@@ -11,10 +11,16 @@ export function resetClock(start = 0): void {
 
 export const recordedAtOf = (p: number) => new Date(base + p * 60_000).toISOString();
 
-export function event(type: string, subject: string, occurredAt: string | null, data: unknown, extra: Partial<ProjectedEvent> = {}): ProjectedEvent {
+export function event(
+  type: string,
+  subject: string,
+  occurredAt: string | null,
+  data: unknown,
+  extra: Partial<ProjectedEvent> = {},
+): ProjectedEvent {
   position++;
   // Test events may carry any data (malformed on purpose too): the projections under test must cope.
-  return ({
+  return {
     id: randomUUID(),
     type: type as ProjectedEvent['type'],
     subject,
@@ -28,7 +34,7 @@ export function event(type: string, subject: string, occurredAt: string | null, 
     schemaVersion: 1,
     metadata: {},
     ...extra,
-  }) as ProjectedEvent;
+  } as ProjectedEvent;
 }
 
 export const correction = (target: ProjectedEvent, changes: unknown, reason = 'fixed', extra: Partial<ProjectedEvent> = {}) =>
@@ -41,4 +47,10 @@ export const appointed = (person: string, role: string, occurredAt: string, extr
   event('executive.appointed', person, occurredAt, { organization: 'org:openai', role, roleCategory: 'c-suite', ...extra });
 
 export const departed = (person: string, role: string, occurredAt: string, extra: Record<string, unknown> = {}) =>
-  event('executive.departed', person, occurredAt, { organization: 'org:openai', role, roleCategory: 'c-suite', reason: 'resigned', ...extra });
+  event('executive.departed', person, occurredAt, {
+    organization: 'org:openai',
+    role,
+    roleCategory: 'c-suite',
+    reason: 'resigned',
+    ...extra,
+  });

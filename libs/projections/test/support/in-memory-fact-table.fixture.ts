@@ -1,7 +1,17 @@
 import { isAmendment } from '@newsroom/domain';
 import {
-  amendmentTargets, concerns, evolveFact, FactChange, FactModel, FactState, isVisible, planFactBatch, ProjectedEvent, stateFromRow,
-  StoredFactRow, toStoredRows,
+  amendmentTargets,
+  concerns,
+  evolveFact,
+  FactChange,
+  FactModel,
+  FactState,
+  isVisible,
+  planFactBatch,
+  ProjectedEvent,
+  stateFromRow,
+  StoredFactRow,
+  toStoredRows,
 } from '@newsroom/projections';
 
 /** The fact-version table of one model kept in memory, applying the same changes the SQL adapter writes. */

@@ -23,7 +23,15 @@ function factData(subject: string, n: number, position: number): { type: string;
   if (subject.startsWith('person:')) {
     return n % 2
       ? { type: 'executive.appointed', data: { organization: 'org:openai', role: `Role ${n % 3}`, roleCategory: 'c-suite' } }
-      : { type: 'executive.departed', data: { organization: 'org:openai', role: `Role ${n % 3}`, roleCategory: 'c-suite', destination: n % 4 ? undefined : 'org:anthropic' } };
+      : {
+          type: 'executive.departed',
+          data: {
+            organization: 'org:openai',
+            role: `Role ${n % 3}`,
+            roleCategory: 'c-suite',
+            destination: n % 4 ? undefined : 'org:anthropic',
+          },
+        };
   }
   if (subject.startsWith('org:')) {
     return n % 2
@@ -38,11 +46,16 @@ function factData(subject: string, n: number, position: number): { type: string;
 /** A valid merge patch for the target's type. */
 function dataPatch(target: ProjectedEvent, n: number): Record<string, unknown> {
   switch (target.type) {
-    case 'headcount.reported': return { total: n, byFunction: n % 3 ? null : { research: n } };
-    case 'revenue.reported': return { money: { amount: String(n) } };
-    case 'lawsuit.filed': return { title: `Case ${n}`, defendants: ['org:openai', 'person:b'] };
-    case 'lawsuit.status_changed': return { status: 'dismissed' };
-    default: return { role: `Role ${n % 3}`, destination: n % 2 ? 'org:anthropic' : null };
+    case 'headcount.reported':
+      return { total: n, byFunction: n % 3 ? null : { research: n } };
+    case 'revenue.reported':
+      return { money: { amount: String(n) } };
+    case 'lawsuit.filed':
+      return { title: `Case ${n}`, defendants: ['org:openai', 'person:b'] };
+    case 'lawsuit.status_changed':
+      return { status: 'dismissed' };
+    default:
+      return { role: `Role ${n % 3}`, destination: n % 2 ? 'org:anthropic' : null };
   }
 }
 
@@ -58,7 +71,14 @@ export function buildLog(steps: Step[]): ProjectedEvent[] {
     const subject = STREAMS[s.stream];
     const facts = standing.get(subject)!;
     const position = log.length + 1;
-    const base = { subject, streamVersion: 0, globalPosition: String(position), recordedAt: recordedAtOf(position), schemaVersion: 1, metadata: {} };
+    const base = {
+      subject,
+      streamVersion: 0,
+      globalPosition: String(position),
+      recordedAt: recordedAtOf(position),
+      schemaVersion: 1,
+      metadata: {},
+    };
     const sources = [{ outlet: s.outlet, language: 'en', quote: `q${i}` }];
     if (s.action === 'entity') {
       log.push(entityRecord(subject, base, s.n, mergedInto, aliases));
@@ -67,8 +87,17 @@ export function buildLog(steps: Step[]): ProjectedEvent[] {
     if (s.action === 'fact' || facts.length === 0) {
       const { type, data } = factData(subject, s.n, subject.startsWith('case:') ? log.filter((e) => e.subject === subject).length : 1);
       // Some facts say their date is not from their sources (ingest keeps that in the metadata).
-    const metadata = s.n % 3 === 0 ? { inferred: [{ path: 'occurredAt', note: `n${s.n}` }] } : {};
-    const e = { ...base, metadata, id: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`, type, occurredAt: s.date, data, sources, modality: s.modality } as ProjectedEvent;
+      const metadata = s.n % 3 === 0 ? { inferred: [{ path: 'occurredAt', note: `n${s.n}` }] } : {};
+      const e = {
+        ...base,
+        metadata,
+        id: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
+        type,
+        occurredAt: s.date,
+        data,
+        sources,
+        modality: s.modality,
+      } as ProjectedEvent;
       facts.push(e);
       log.push(e);
       continue;
@@ -77,15 +106,42 @@ export function buildLog(steps: Step[]): ProjectedEvent[] {
     const id = `00000000-0000-4000-9000-${String(position).padStart(12, '0')}`;
     if (s.action === 'source') {
       // Another outlet on the fact: a syndicated copy of the first outlet now and then, confirming or denying.
-      const source = s.n % 3 === 0 ? { outlet: `Reprint ${s.n % 5}`, language: 'en', via: s.outlet } : { outlet: s.outlet, language: 'fr', publishedAt: s.date };
+      const source =
+        s.n % 3 === 0
+          ? { outlet: `Reprint ${s.n % 5}`, language: 'en', via: s.outlet }
+          : { outlet: s.outlet, language: 'fr', publishedAt: s.date };
       const stance = s.n % 4 === 0 ? 'denies' : 'confirms';
-      log.push({ ...base, id, type: 'event.sourced', occurredAt: null, data: { targetEventId: target.id, source, stance }, sources: [source], modality: stance === 'denies' ? 'denied' : 'reported' } as ProjectedEvent);
+      log.push({
+        ...base,
+        id,
+        type: 'event.sourced',
+        occurredAt: null,
+        data: { targetEventId: target.id, source, stance },
+        sources: [source],
+        modality: stance === 'denies' ? 'denied' : 'reported',
+      } as ProjectedEvent);
     } else if (s.action === 'retract') {
       facts.splice(facts.indexOf(target), 1);
-      log.push({ ...base, id, type: 'event.retracted', occurredAt: null, data: { targetEventId: target.id, reason: 'wrong' }, sources: [], modality: 'reported' });
+      log.push({
+        ...base,
+        id,
+        type: 'event.retracted',
+        occurredAt: null,
+        data: { targetEventId: target.id, reason: 'wrong' },
+        sources: [],
+        modality: 'reported',
+      });
     } else {
       const changes = s.n % 2 ? { occurredAt: s.date } : { data: dataPatch(target, s.n) };
-      log.push({ ...base, id, type: 'event.corrected', occurredAt: null, data: { targetEventId: target.id, changes, reason: 'fix' }, sources, modality: 'reported' });
+      log.push({
+        ...base,
+        id,
+        type: 'event.corrected',
+        occurredAt: null,
+        data: { targetEventId: target.id, changes, reason: 'fix' },
+        sources,
+        modality: 'reported',
+      });
     }
   }
   return log;
@@ -95,7 +151,13 @@ type Base = Pick<ProjectedEvent, 'subject' | 'streamVersion' | 'globalPosition' 
 
 // A valid entity record: a person is merged into the other (if neither way is already standing) or unmerged;
 // other subjects get an alias name, or lose one they have.
-function entityRecord(subject: string, base: Base, n: number, mergedInto: Map<string, string>, aliases: Map<string, Set<string>>): ProjectedEvent {
+function entityRecord(
+  subject: string,
+  base: Base,
+  n: number,
+  mergedInto: Map<string, string>,
+  aliases: Map<string, Set<string>>,
+): ProjectedEvent {
   const id = `00000000-0000-4000-a000-${base.globalPosition.padStart(12, '0')}`;
   const record = { ...base, id, occurredAt: null, sources: [], modality: 'reported' as const };
   const other = subject === 'person:a' ? 'person:b' : subject === 'person:b' ? 'person:a' : null;
@@ -132,8 +194,7 @@ export function deliveries(log: ProjectedEvent[], picks: number[], redeliver: nu
     const p = live[(picks[k] ?? 0) % live.length];
     out.push(partitions[p][cursor[p]++]);
     const again = redeliver[k++] ?? 0;
-    if (again % 4 === 0) out.push(...partitions[p].slice(0, again % cursor[p] + 1)); // a consumer restart replays a prefix
+    if (again % 4 === 0) out.push(...partitions[p].slice(0, (again % cursor[p]) + 1)); // a consumer restart replays a prefix
   }
   return out;
 }
-

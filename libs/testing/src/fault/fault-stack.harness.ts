@@ -153,7 +153,8 @@ export class FaultStack {
     const out: Array<{ name: AppName; i: number; code: number | null; signal: string | null; output: string }> = [];
     for (const name of APP_NAMES) {
       this.instances[name].forEach((a, i) => {
-        if (a.process.exitCode !== null || a.process.signalCode !== null) out.push({ name, i, code: a.process.exitCode, signal: a.process.signalCode, output: a.output.join('').slice(-1500) });
+        if (a.process.exitCode !== null || a.process.signalCode !== null)
+          out.push({ name, i, code: a.process.exitCode, signal: a.process.signalCode, output: a.output.join('').slice(-1500) });
       });
     }
     return out;
@@ -182,7 +183,10 @@ export class FaultStack {
     if (options.deleteTopics === false) return;
     const kafka = testKafka('fault-cleanup', this.options.brokers);
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([kafka.deleteTopics(Object.values(this.topics)).catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 15000)))]);
+    await Promise.race([
+      kafka.deleteTopics(Object.values(this.topics)).catch(() => undefined),
+      new Promise((r) => (timer = setTimeout(r, 15000))),
+    ]);
     clearTimeout(timer);
     await kafka.close().catch(() => undefined);
   }

@@ -28,7 +28,10 @@ export async function createFaultWorld(label: string, options: { ownPostgres?: b
     await Promise.allSettled([pg?.destroy(), broker?.destroy()]);
   };
   try {
-    const [a, b] = await Promise.allSettled([options.ownPostgres ? PgCluster.create(label) : undefined, options.ownBroker ? KafkaBroker.start(label) : undefined]);
+    const [a, b] = await Promise.allSettled([
+      options.ownPostgres ? PgCluster.create(label) : undefined,
+      options.ownBroker ? KafkaBroker.start(label) : undefined,
+    ]);
     if (a.status === 'fulfilled') pg = a.value;
     if (b.status === 'fulfilled') broker = b.value;
     if (a.status === 'rejected') throw a.reason;

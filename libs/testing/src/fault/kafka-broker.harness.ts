@@ -98,7 +98,14 @@ export class KafkaBroker {
   /** Polls until a metadata request answers (after a restart or a thaw); returns the wait in ms. */
   async waitReady(timeoutMs = 90000): Promise<number> {
     const started = Date.now();
-    const kafka = new Kafka({ clientId: 'fault-broker-ready', brokers: this.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 2000, requestTimeout: 5000, retry: { retries: 0 } });
+    const kafka = new Kafka({
+      clientId: 'fault-broker-ready',
+      brokers: this.brokers,
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 2000,
+      requestTimeout: 5000,
+      retry: { retries: 0 },
+    });
     for (;;) {
       const admin = kafka.admin();
       try {
@@ -109,7 +116,8 @@ export class KafkaBroker {
         if (cluster.brokers.length > 0) return Date.now() - started;
       } catch (error) {
         await admin.disconnect().catch(() => undefined);
-        if (Date.now() - started > timeoutMs) throw new Error(`broker on ${this.port} not ready after ${timeoutMs} ms: ${(error as Error).message}`);
+        if (Date.now() - started > timeoutMs)
+          throw new Error(`broker on ${this.port} not ready after ${timeoutMs} ms: ${(error as Error).message}`);
       }
       await sleep(300);
     }

@@ -36,7 +36,11 @@ export interface KafkaClusterOptions {
  * never the shared broker. Nodes can be killed with SIGKILL and started again; stop() removes everything.
  */
 export class KafkaCluster {
-  private constructor(readonly nodes: KafkaNode[], private readonly dir: string, private readonly timeoutS: number) {}
+  private constructor(
+    readonly nodes: KafkaNode[],
+    private readonly dir: string,
+    private readonly timeoutS: number,
+  ) {}
 
   /** KAFKA_BROKERS for the apps: the advertised addresses. */
   get brokers(): string {

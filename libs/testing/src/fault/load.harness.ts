@@ -47,12 +47,34 @@ export function loadEnvelope(n: number, tag = 'fault'): Record<string, unknown> 
   switch (n % 5) {
     case 0:
     case 1:
-      return { id: randomUUID(), type: 'executive.departed', subject: person, occurredAt: `2024-${month}`, data: { organization: org, role, roleCategory, reason: 'resigned' }, sources: [source] };
+      return {
+        id: randomUUID(),
+        type: 'executive.departed',
+        subject: person,
+        occurredAt: `2024-${month}`,
+        data: { organization: org, role, roleCategory, reason: 'resigned' },
+        sources: [source],
+      };
     case 2:
     case 3:
-      return { id: randomUUID(), type: 'executive.appointed', subject: person, occurredAt: `2023-${month}`, data: { organization: org, role, roleCategory }, sources: [source], modality: 'confirmed' };
+      return {
+        id: randomUUID(),
+        type: 'executive.appointed',
+        subject: person,
+        occurredAt: `2023-${month}`,
+        data: { organization: org, role, roleCategory },
+        sources: [source],
+        modality: 'confirmed',
+      };
     default:
-      return { id: randomUUID(), type: 'headcount.reported', subject: org, occurredAt: `2024-${month}`, data: { total: 100 + n }, sources: [source] };
+      return {
+        id: randomUUID(),
+        type: 'headcount.reported',
+        subject: org,
+        occurredAt: `2024-${month}`,
+        data: { total: 100 + n },
+        sources: [source],
+      };
   }
 }
 
@@ -110,7 +132,8 @@ export class LoadGenerator {
   async reached(count: number, timeoutMs = 60000): Promise<void> {
     const started = Date.now();
     while (this.attemptedCount() < count) {
-      if (Date.now() - started > timeoutMs) throw new Error(`load reached only ${this.attemptedCount()} of ${count} events in ${timeoutMs} ms`);
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`load reached only ${this.attemptedCount()} of ${count} events in ${timeoutMs} ms`);
       if (this.running && this.stopping) return;
       await sleep(50);
     }
@@ -173,7 +196,16 @@ export class LoadGenerator {
   }
 
   /** Counts of attempts by outcome class, and of distinct events. */
-  counts(): { events: number; attempts: number; ack: number; c4xx: number; c5xx: number; network: number; timeout: number; retried: number } {
+  counts(): {
+    events: number;
+    attempts: number;
+    ack: number;
+    c4xx: number;
+    c5xx: number;
+    network: number;
+    timeout: number;
+    retried: number;
+  } {
     const c = { events: 0, attempts: 0, ack: 0, c4xx: 0, c5xx: 0, network: 0, timeout: 0, retried: 0 };
     for (const s of this.submissions.values()) {
       if (!s.attempts.length) continue;
@@ -225,7 +257,12 @@ export class LoadGenerator {
     } catch (error) {
       const e = error as Error & { cause?: Error };
       const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
-      return { outcome: timedOut ? 'timeout' : 'network', at, ms: Date.now() - at, detail: `${e.message}${e.cause ? `: ${e.cause.message}` : ''}` };
+      return {
+        outcome: timedOut ? 'timeout' : 'network',
+        at,
+        ms: Date.now() - at,
+        detail: `${e.message}${e.cause ? `: ${e.cause.message}` : ''}`,
+      };
     }
   }
 }

@@ -26,7 +26,8 @@ export interface OracleResult<S = Record<string, number>> {
 }
 
 const MAX_LISTED = 10;
-const list = (items: string[]) => (items.length > MAX_LISTED ? `${items.slice(0, MAX_LISTED).join(', ')} … (+${items.length - MAX_LISTED})` : items.join(', '));
+const list = (items: string[]) =>
+  items.length > MAX_LISTED ? `${items.slice(0, MAX_LISTED).join(', ')} … (+${items.length - MAX_LISTED})` : items.join(', ');
 
 async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
@@ -41,11 +42,18 @@ async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promis
 
 /** Stored events (id and position) in position order. */
 export async function storedEvents(storeUrl: string): Promise<Array<{ id: string; position: string }>> {
-  return withClient(storeUrl, async (c) => (await c.query(`SELECT event_id::text AS id, global_position::text AS position FROM event_store.events ORDER BY global_position`)).rows);
+  return withClient(
+    storeUrl,
+    async (c) =>
+      (await c.query(`SELECT event_id::text AS id, global_position::text AS position FROM event_store.events ORDER BY global_position`))
+        .rows,
+  );
 }
 
 export async function storeHead(storeUrl: string): Promise<string> {
-  return withClient(storeUrl, async (c) => String((await c.query(`SELECT coalesce(max(global_position), 0)::text AS head FROM event_store.events`)).rows[0].head));
+  return withClient(storeUrl, async (c) =>
+    String((await c.query(`SELECT coalesce(max(global_position), 0)::text AS head FROM event_store.events`)).rows[0].head),
+  );
 }
 
 // ------------------------------------------------------------------------------------------------------ (a)
@@ -64,7 +72,11 @@ export interface StoreStats {
  * the store holds no event the load did not send, except `otherIds` (events the test wrote another way) or
  * all unknown ones when `allowUnknown`.
  */
-export async function checkStore(storeUrl: string, load: LoadGenerator | Iterable<Submission>, options: { otherIds?: Iterable<string>; allowUnknown?: boolean } = {}): Promise<OracleResult<StoreStats>> {
+export async function checkStore(
+  storeUrl: string,
+  load: LoadGenerator | Iterable<Submission>,
+  options: { otherIds?: Iterable<string>; allowUnknown?: boolean } = {},
+): Promise<OracleResult<StoreStats>> {
   const submissions = new Map<string, Submission>();
   for (const s of load instanceof LoadGenerator ? load.submissions.values() : load) if (s.attempts.length) submissions.set(s.id, s);
   const others = new Set(options.otherIds ?? []);
@@ -90,20 +102,24 @@ export async function checkStore(storeUrl: string, load: LoadGenerator | Iterabl
       acknowledged++;
       if (n === 0) lost.push(`${s.id} (answered ${acks[0].outcome} at ${new Date(acks[0].at).toISOString()})`);
       const answered = acks.find((a) => a.globalPosition !== undefined)?.globalPosition;
-      if (n > 0 && answered !== undefined && String(answered) !== positionOf.get(s.id)) moved.push(`${s.id} answered position ${answered}, stored at ${positionOf.get(s.id)}`);
+      if (n > 0 && answered !== undefined && String(answered) !== positionOf.get(s.id))
+        moved.push(`${s.id} answered position ${answered}, stored at ${positionOf.get(s.id)}`);
     } else if (n > 0) {
       storedWithoutAck++;
       if (s.attempts.every((a) => isClientError(a.outcome))) after4xx.push(`${s.id} (${s.attempts.map((a) => a.outcome).join(',')})`);
       else if (s.attempts.length < 2) notRetried.push(`${s.id} (${s.attempts.map((a) => a.outcome).join(',')})`);
     }
   }
-  const unknown = options.allowUnknown ? [] : rows.filter((r) => !submissions.has(r.id) && !others.has(r.id)).map((r) => `${r.id}@${r.position}`);
+  const unknown = options.allowUnknown
+    ? []
+    : rows.filter((r) => !submissions.has(r.id) && !others.has(r.id)).map((r) => `${r.id}@${r.position}`);
   const problems: string[] = [];
   if (lost.length) problems.push(`${lost.length} events answered 2xx are not in the store: ${list(lost)}`);
   if (duplicated.length) problems.push(`${duplicated.length} events are stored more than once: ${list(duplicated)}`);
   if (moved.length) problems.push(`${moved.length} events are stored at another position than answered: ${list(moved)}`);
   if (after4xx.length) problems.push(`${after4xx.length} events answered only 4xx are in the store: ${list(after4xx)}`);
-  if (notRetried.length) problems.push(`${notRetried.length} events never answered 2xx and never retried are in the store: ${list(notRetried)}`);
+  if (notRetried.length)
+    problems.push(`${notRetried.length} events never answered 2xx and never retried are in the store: ${list(notRetried)}`);
   if (unknown.length) problems.push(`${unknown.length} events in the store were never sent by this test: ${list(unknown)}`);
   return { problems, stats: { stored: rows.length, acknowledged, attempted: submissions.size, storedWithoutAck } };
 }
@@ -124,7 +140,12 @@ export interface KafkaStats {
  * Reads the whole topic from the beginning with a fresh consumer group (up to the high watermarks taken first).
  * Messages of events the store does not hold are counted in `stats.notInStore` (a problem only with `strict`).
  */
-export async function checkKafka(storeUrl: string, brokers: string[], topic: string, options: { timeoutMs?: number; strict?: boolean } = {}): Promise<OracleResult<KafkaStats>> {
+export async function checkKafka(
+  storeUrl: string,
+  brokers: string[],
+  topic: string,
+  options: { timeoutMs?: number; strict?: boolean } = {},
+): Promise<OracleResult<KafkaStats>> {
   const stored = await storedEvents(storeUrl);
   const seen = await readTopic(brokers, topic, options.timeoutMs ?? 60000);
   const missing: string[] = [];
@@ -142,20 +163,39 @@ export async function checkKafka(storeUrl: string, brokers: string[], topic: str
   if (options.strict && foreign.length) problems.push(`${foreign.length} events on ${topic} are not in the store: ${list(foreign)}`);
   let redelivered = 0;
   for (const positions of seen.byId.values()) redelivered += positions.length - 1;
-  return { problems, stats: { stored: stored.length, messages: seen.messages, distinct: seen.byId.size, redelivered, notInStore: foreign.length } };
+  return {
+    problems,
+    stats: { stored: stored.length, messages: seen.messages, distinct: seen.byId.size, redelivered, notInStore: foreign.length },
+  };
 }
 
 /** Every message of a topic (event-id and global-position headers), read from the beginning up to the current end. */
 /** Whatever the message, with its partition: what a reader of a whole topic is handed. */
-export type TopicMessage = { partition: number; offset: string; key: Buffer | null; headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> };
+export type TopicMessage = {
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  headers: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+};
 
 /**
  * Reads a topic from the beginning up to its end as it is now (the high watermark of each partition when the
  * call starts), with a consumer group of its own, handing each message to `onMessage` in offset order per
  * partition. Throws when the end is not reached within `timeoutMs`.
  */
-export async function forEachTopicMessage(brokers: string[], topic: string, onMessage: (m: TopicMessage) => void, timeoutMs = 60000): Promise<void> {
-  const kafka = new Kafka({ clientId: 'fault-oracle', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3000, requestTimeout: 10000 });
+export async function forEachTopicMessage(
+  brokers: string[],
+  topic: string,
+  onMessage: (m: TopicMessage) => void,
+  timeoutMs = 60000,
+): Promise<void> {
+  const kafka = new Kafka({
+    clientId: 'fault-oracle',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    requestTimeout: 10000,
+  });
   const admin = kafka.admin();
   await admin.connect();
   let ends: Array<{ partition: number; high: string; low: string }>;
@@ -166,7 +206,11 @@ export async function forEachTopicMessage(brokers: string[], topic: string, onMe
   }
   const pending = new Map(ends.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]));
   if (!pending.size) return;
-  const consumer = kafka.consumer({ groupId: `fault-oracle-${randomBytes(6).toString('hex')}`, sessionTimeout: 10000, heartbeatInterval: 1000 });
+  const consumer = kafka.consumer({
+    groupId: `fault-oracle-${randomBytes(6).toString('hex')}`,
+    sessionTimeout: 10000,
+    heartbeatInterval: 1000,
+  });
   let finished!: () => void;
   const done = new Promise<void>((r) => (finished = r));
   let timer: NodeJS.Timeout | undefined;
@@ -179,14 +223,20 @@ export async function forEachTopicMessage(brokers: string[], topic: string, onMe
         for (const m of batch.messages) {
           const high = pending.get(batch.partition);
           if (high === undefined || BigInt(m.offset) >= high) continue;
-          onMessage({ partition: batch.partition, offset: m.offset, key: m.key, headers: (m.headers ?? {}) });
+          onMessage({ partition: batch.partition, offset: m.offset, key: m.key, headers: m.headers ?? {} });
           if (BigInt(m.offset) + 1n >= high) pending.delete(batch.partition);
         }
         if (!pending.size) finished();
       },
     });
     const expired = new Promise<void>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`reading ${topic} did not reach its end within ${timeoutMs} ms (partitions left: ${[...pending.keys()].join(',')})`)), timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(`reading ${topic} did not reach its end within ${timeoutMs} ms (partitions left: ${[...pending.keys()].join(',')})`),
+          ),
+        timeoutMs,
+      );
     });
     await Promise.race([done, expired]);
   } finally {
@@ -196,7 +246,11 @@ export async function forEachTopicMessage(brokers: string[], topic: string, onMe
 }
 
 /** Every message of the topic as it is now: how many, and the positions each event id was published at. */
-export async function readTopic(brokers: string[], topic: string, timeoutMs = 60000): Promise<{ messages: number; byId: Map<string, string[]> }> {
+export async function readTopic(
+  brokers: string[],
+  topic: string,
+  timeoutMs = 60000,
+): Promise<{ messages: number; byId: Map<string, string[]> }> {
   const byId = new Map<string, string[]>();
   let messages = 0;
   await forEachTopicMessage(
@@ -227,7 +281,15 @@ export async function waitCaughtUp(storeUrl: string, timeoutMs = 60000, atLeast?
   let last = '';
   for (;;) {
     try {
-      const row = await withClient(storeUrl, async (c) => (await c.query(`SELECT (SELECT coalesce(max(global_position), 0) FROM event_store.events)::text AS head, (SELECT position FROM read_model.feed_watermark WHERE id = 1)::text AS watermark`)).rows[0]);
+      const row = await withClient(
+        storeUrl,
+        async (c) =>
+          (
+            await c.query(
+              `SELECT (SELECT coalesce(max(global_position), 0) FROM event_store.events)::text AS head, (SELECT position FROM read_model.feed_watermark WHERE id = 1)::text AS watermark`,
+            )
+          ).rows[0],
+      );
       last = `watermark ${row.watermark}, head ${row.head}`;
       if (atLeast !== undefined ? BigInt(row.watermark) >= BigInt(atLeast) : row.watermark === row.head) return Date.now() - started;
     } catch (error) {
@@ -256,7 +318,10 @@ export const READ_MODEL_TABLES: readonly string[] = createProjections().flatMap(
  * (as jsonb, without `ignoreColumns`, in a deterministic order). Also names feed items whose event is not in the
  * store (ghosts). Call waitCaughtUp first.
  */
-export async function checkReadModels(storeUrl: string, options: { ignoreColumns?: string[]; label?: string } = {}): Promise<OracleResult<ReadModelStats>> {
+export async function checkReadModels(
+  storeUrl: string,
+  options: { ignoreColumns?: string[]; label?: string } = {},
+): Promise<OracleResult<ReadModelStats>> {
   const ignore = options.ignoreColumns ?? ['updated_at'];
   const server = new URL(storeUrl);
   server.pathname = '/postgres';
@@ -288,7 +353,8 @@ export async function checkReadModels(storeUrl: string, options: { ignoreColumns
         problems.push(...(await ghostProblems(live)));
         stats.liveFailures = Number((await live.query(`SELECT count(*)::int AS n FROM read_model.projection_failures`)).rows[0].n);
         const rebuiltFailures = Number((await fresh.query(`SELECT count(*)::int AS n FROM read_model.projection_failures`)).rows[0].n);
-        if (stats.liveFailures !== rebuiltFailures) problems.push(`the live projector set aside ${stats.liveFailures} events (projection_failures), a rebuild ${rebuiltFailures}`);
+        if (stats.liveFailures !== rebuiltFailures)
+          problems.push(`the live projector set aside ${stats.liveFailures} events (projection_failures), a rebuild ${rebuiltFailures}`);
       });
     });
   } finally {
@@ -300,8 +366,14 @@ export async function checkReadModels(storeUrl: string, options: { ignoreColumns
 
 /** Feed items of events the store does not hold (e.g. an old store's events replayed from Kafka after a reset). */
 async function ghostProblems(live: Client): Promise<string[]> {
-  const ghosts = (await live.query(`SELECT f.position::text AS p, f.event_id::text AS id FROM read_model.feed_items f WHERE NOT EXISTS (SELECT 1 FROM event_store.events e WHERE e.event_id = f.event_id) ORDER BY f.position`)).rows;
-  return ghosts.length ? [`${ghosts.length} feed items are of events the store does not hold (ghosts): ${list(ghosts.map((g) => `${g.id}@${g.p}`))}`] : [];
+  const ghosts = (
+    await live.query(
+      `SELECT f.position::text AS p, f.event_id::text AS id FROM read_model.feed_items f WHERE NOT EXISTS (SELECT 1 FROM event_store.events e WHERE e.event_id = f.event_id) ORDER BY f.position`,
+    )
+  ).rows;
+  return ghosts.length
+    ? [`${ghosts.length} feed items are of events the store does not hold (ghosts): ${list(ghosts.map((g) => `${g.id}@${g.p}`))}`]
+    : [];
 }
 
 /** The ghost part of (c) alone: usable when the projector has not caught up (and the full comparison would only show lag). */
@@ -315,14 +387,17 @@ async function copyLog(fromUrl: string, toUrl: string, pageSize = 2000): Promise
   let copied = 0;
   await withClient(fromUrl, (from) =>
     withClient(toUrl, async (to) => {
-      for (let after = '0'; ; ) {
+      for (let after = '0'; ;) {
         const { rows } = await from.query(
           `SELECT json_agg(e ORDER BY e.global_position)::text AS page, count(*)::int AS n, max(e.global_position)::text AS last
            FROM (SELECT * FROM event_store.events WHERE global_position > $1 ORDER BY global_position LIMIT $2) e`,
           [after, pageSize],
         );
         if (!rows[0].n) return;
-        await to.query(`INSERT INTO event_store.events OVERRIDING SYSTEM VALUE SELECT * FROM json_populate_recordset(NULL::event_store.events, $1::json)`, [rows[0].page]);
+        await to.query(
+          `INSERT INTO event_store.events OVERRIDING SYSTEM VALUE SELECT * FROM json_populate_recordset(NULL::event_store.events, $1::json)`,
+          [rows[0].page],
+        );
         copied += rows[0].n;
         after = rows[0].last;
       }
@@ -354,7 +429,7 @@ function diffSorted(a: string[], b: string[]): { onlyLive: string[]; onlyRebuilt
 /** Positions of the feed items matching `query` after `after` (GET /v1/feed, page by page). */
 export async function feedPositions(queryUrl: string, query = '', after = '0', headers: Record<string, string> = {}): Promise<string[]> {
   const out: string[] = [];
-  for (let cursor = after; ; ) {
+  for (let cursor = after; ;) {
     const p = new URLSearchParams(query);
     p.set('after', cursor);
     p.set('limit', '1000');
@@ -384,9 +459,18 @@ export function checkSubscriber(subscriber: ResumingSseSubscriber, expected: str
   const problems: string[] = [];
   const counts = new Map<string, number>();
   for (const s of seen) counts.set(s.position, (counts.get(s.position) ?? 0) + 1);
-  const dupes = [...counts].filter(([, n]) => n > 1).map(([p, n]) => `${p} ×${n} (connections ${seen.filter((s) => s.position === p).map((s) => s.connection).join(',')})`);
+  const dupes = [...counts]
+    .filter(([, n]) => n > 1)
+    .map(
+      ([p, n]) =>
+        `${p} ×${n} (connections ${seen
+          .filter((s) => s.position === p)
+          .map((s) => s.connection)
+          .join(',')})`,
+    );
   const disorder: string[] = [];
-  for (let i = 1; i < seen.length; i++) if (BigInt(seen[i].position) <= BigInt(seen[i - 1].position)) disorder.push(`${seen[i - 1].position} then ${seen[i].position}`);
+  for (let i = 1; i < seen.length; i++)
+    if (BigInt(seen[i].position) <= BigInt(seen[i - 1].position)) disorder.push(`${seen[i - 1].position} then ${seen[i].position}`);
   const want = new Set(expected);
   const missing = expected.filter((p) => !counts.has(p));
   const extra = [...counts.keys()].filter((p) => !want.has(p));

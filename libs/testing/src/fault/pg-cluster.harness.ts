@@ -175,7 +175,8 @@ export class PgCluster {
         return Date.now() - started;
       } catch (error) {
         await client.end().catch(() => undefined);
-        if (Date.now() - started > timeoutMs) throw new Error(`cluster on ${this.port} not accepting after ${timeoutMs} ms: ${(error as Error).message}`);
+        if (Date.now() - started > timeoutMs)
+          throw new Error(`cluster on ${this.port} not accepting after ${timeoutMs} ms: ${(error as Error).message}`);
         await sleep(200);
       }
     }

@@ -60,7 +60,10 @@ export class ResumingSseSubscriber {
     const target = BigInt(position);
     const started = Date.now();
     while (!this.items.some((i) => BigInt(i.position) >= target)) {
-      if (Date.now() - started > timeoutMs) throw new Error(`subscriber did not reach position ${position} in ${timeoutMs} ms (last ${this.lastId}, ${this.connections.length} connections: ${this.connections.join(',')})`);
+      if (Date.now() - started > timeoutMs)
+        throw new Error(
+          `subscriber did not reach position ${position} in ${timeoutMs} ms (last ${this.lastId}, ${this.connections.length} connections: ${this.connections.join(',')})`,
+        );
       await sleep(100);
     }
   }
@@ -78,7 +81,10 @@ export class ResumingSseSubscriber {
       try {
         const headers: Record<string, string> = { accept: 'text/event-stream', ...this.headers };
         if (this.lastId !== undefined) headers['last-event-id'] = this.lastId;
-        const res = await fetch(`${this.url()}/v1/feed/stream${this.query ? `?${this.query}` : ''}`, { headers, signal: this.controller.signal });
+        const res = await fetch(`${this.url()}/v1/feed/stream${this.query ? `?${this.query}` : ''}`, {
+          headers,
+          signal: this.controller.signal,
+        });
         this.connections.push(res.status);
         if (res.ok && res.body) await this.read(res.body, connection);
         else await res.body?.cancel().catch(() => undefined);

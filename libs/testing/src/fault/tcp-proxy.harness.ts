@@ -24,7 +24,11 @@ export class TcpProxy {
   /** Where connections go; may be set after start (e.g. a broker that must advertise the proxy's port first). */
   targetPort: number;
 
-  private constructor(private readonly server: Server, readonly port: number, targetPort: number) {
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+    targetPort: number,
+  ) {
     this.targetPort = targetPort;
   }
 

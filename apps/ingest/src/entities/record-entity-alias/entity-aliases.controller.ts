@@ -18,24 +18,43 @@ export class EntityAliasesController {
 
   @EntityAliasEndpoint(
     '',
-    'Record that another subject is the same entity (entity.merged, in that subject\'s stream; same kind, not itself, no cycle) or that a display name is one of its aliases (entity.aliased).',
+    "Record that another subject is the same entity (entity.merged, in that subject's stream; same kind, not itself, no cycle) or that a display name is one of its aliases (entity.aliased).",
   )
-  add(@Param('subject') subject: string, @Headers('idempotency-key') key: string | undefined, @Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  add(
+    @Param('subject') subject: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @Body() body: unknown,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.record(subject, key, body, false, req, res);
   }
 
-  @EntityAliasEndpoint('removals', 'Reverse an alias: the other subject stands apart again (entity.unmerged) or the name is no longer an alias (entity.aliased with removed).')
-  remove(@Param('subject') subject: string, @Headers('idempotency-key') key: string | undefined, @Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  @EntityAliasEndpoint(
+    'removals',
+    'Reverse an alias: the other subject stands apart again (entity.unmerged) or the name is no longer an alias (entity.aliased with removed).',
+  )
+  remove(
+    @Param('subject') subject: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @Body() body: unknown,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.record(subject, key, body, true, req, res);
   }
 
   private async record(subject: string, key: string | undefined, body: unknown, removal: boolean, req: Request, res: Response) {
     if (!isSubject(subject)) {
-      throw problems.validation([{ path: 'subject', message: 'must be "<kind>:<slug>" with kind org, person, case, product or authority' }]);
+      throw problems.validation([
+        { path: 'subject', message: 'must be "<kind>:<slug>" with kind org, person, case, product or authority' },
+      ]);
     }
     const valid = validateEntityAliasRequest(body);
     if (!valid.ok) throw problems.validation(valid.errors);
-    const result = await this.commands.execute(new RecordEntityAliasCommand(subject, valid.value, removal, requestMeta(req), idempotencyKey(key)));
+    const result = await this.commands.execute(
+      new RecordEntityAliasCommand(subject, valid.value, removal, requestMeta(req), idempotencyKey(key)),
+    );
     return amendedBody(result, res);
   }
 }

@@ -15,8 +15,10 @@ describe('RecordEntityAliasHandler on an in-memory store', () => {
   let handler: RecordEntityAliasHandler;
   const merge = (subject: string, alias: string, key?: string, reason = 'same person') =>
     handler.execute(new RecordEntityAliasCommand(subject, { subject: alias, reason }, false, meta, key));
-  const unmerge = (subject: string, alias: string) => handler.execute(new RecordEntityAliasCommand(subject, { subject: alias, reason: 'two people' }, true, meta));
-  const name = (subject: string, req: EntityAliasRequest, removal = false) => handler.execute(new RecordEntityAliasCommand(subject, req, removal, meta));
+  const unmerge = (subject: string, alias: string) =>
+    handler.execute(new RecordEntityAliasCommand(subject, { subject: alias, reason: 'two people' }, true, meta));
+  const name = (subject: string, req: EntityAliasRequest, removal = false) =>
+    handler.execute(new RecordEntityAliasCommand(subject, req, removal, meta));
 
   beforeEach(() => {
     store = new InMemoryEventStore();
@@ -25,7 +27,10 @@ describe('RecordEntityAliasHandler on an in-memory store', () => {
 
   it('given two people, when one is merged into the other, then entity.merged is recorded in the stream of the subject merged away', async () => {
     const result = await merge(SAM, SAMUEL);
-    expect(result).toMatchObject({ status: 'created', event: { type: 'entity.merged', streamId: SAMUEL, streamVersion: 1, data: { into: SAM, reason: 'same person' } } });
+    expect(result).toMatchObject({
+      status: 'created',
+      event: { type: 'entity.merged', streamId: SAMUEL, streamVersion: 1, data: { into: SAM, reason: 'same person' } },
+    });
     expect(store.events).toHaveLength(1);
   });
 
@@ -33,7 +38,10 @@ describe('RecordEntityAliasHandler on an in-memory store', () => {
     const key = randomUUID();
     expect(await merge(SAM, SAMUEL, key)).toMatchObject({ status: 'created', event: { eventId: key } });
     expect(await merge(SAM, SAMUEL, key)).toMatchObject({ status: 'duplicate', event: { eventId: key } });
-    expect(await merge(SAM, SAMUEL, key, 'another reason')).toMatchObject({ status: 'rejected', error: { status: 409, code: 'EVENT.ID_CONFLICT' } });
+    expect(await merge(SAM, SAMUEL, key, 'another reason')).toMatchObject({
+      status: 'rejected',
+      error: { status: 409, code: 'EVENT.ID_CONFLICT' },
+    });
     expect(store.events).toHaveLength(1);
   });
 
@@ -52,15 +60,27 @@ describe('RecordEntityAliasHandler on an in-memory store', () => {
 
   it('given a merge, when it is reversed, then entity.unmerged follows it in the same stream; reversing again is 422 ENTITY.NOT_MERGED', async () => {
     await merge(SAM, SAMUEL);
-    expect(await unmerge(SAM, SAMUEL)).toMatchObject({ status: 'created', event: { type: 'entity.unmerged', streamId: SAMUEL, streamVersion: 2, data: { from: SAM } } });
+    expect(await unmerge(SAM, SAMUEL)).toMatchObject({
+      status: 'created',
+      event: { type: 'entity.unmerged', streamId: SAMUEL, streamVersion: 2, data: { from: SAM } },
+    });
     expect(await unmerge(SAM, SAMUEL)).toMatchObject({ status: 'rejected', error: { status: 422, code: 'ENTITY.NOT_MERGED' } });
     expect(store.events.map((e) => e.type)).toEqual(['entity.merged', 'entity.unmerged']);
   });
 
   it('given an alias name, when added and removed, then entity.aliased events go into the entity stream', async () => {
-    expect(await name(SAM, { name: 'Samuel H. Altman', reason: 'filings' })).toMatchObject({ status: 'created', event: { type: 'entity.aliased', streamId: SAM, data: { name: 'Samuel H. Altman' } } });
-    expect(await name(SAM, { name: 'Samuel H. Altman', reason: 'again' })).toMatchObject({ status: 'rejected', error: { status: 409, code: 'ENTITY.ALIAS_EXISTS' } });
-    expect(await name(SAM, { name: 'Samuel H. Altman', reason: 'wrong' }, true)).toMatchObject({ status: 'created', event: { data: { name: 'Samuel H. Altman', removed: true } } });
+    expect(await name(SAM, { name: 'Samuel H. Altman', reason: 'filings' })).toMatchObject({
+      status: 'created',
+      event: { type: 'entity.aliased', streamId: SAM, data: { name: 'Samuel H. Altman' } },
+    });
+    expect(await name(SAM, { name: 'Samuel H. Altman', reason: 'again' })).toMatchObject({
+      status: 'rejected',
+      error: { status: 409, code: 'ENTITY.ALIAS_EXISTS' },
+    });
+    expect(await name(SAM, { name: 'Samuel H. Altman', reason: 'wrong' }, true)).toMatchObject({
+      status: 'created',
+      event: { data: { name: 'Samuel H. Altman', removed: true } },
+    });
     expect(store.events).toHaveLength(2);
   });
 });

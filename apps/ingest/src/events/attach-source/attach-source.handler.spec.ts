@@ -22,8 +22,12 @@ describe('AttachSourceHandler on an in-memory store', () => {
   let writer: EventWriter;
   let handler: AttachSourceHandler;
   let target: ReturnType<typeof departedEnvelope>;
-  const request = sourcing({ source: { outlet: 'Second Wire', language: 'en', url: 'https://wire.example/b', via: 'Example Daily' }, stance: 'confirms' });
-  const attach = (req: SourceRequest, key?: string, targetId: string = target.id) => handler.execute(new AttachSourceCommand(targetId, req, meta, key));
+  const request = sourcing({
+    source: { outlet: 'Second Wire', language: 'en', url: 'https://wire.example/b', via: 'Example Daily' },
+    stance: 'confirms',
+  });
+  const attach = (req: SourceRequest, key?: string, targetId: string = target.id) =>
+    handler.execute(new AttachSourceCommand(targetId, req, meta, key));
 
   beforeEach(async () => {
     store = new InMemoryEventStore();
@@ -39,7 +43,13 @@ describe('AttachSourceHandler on an in-memory store', () => {
     const result = await attach(request);
     expect(result).toMatchObject({
       status: 'created',
-      event: { type: 'event.sourced', streamId: target.subject, streamVersion: 2, data: { targetEventId: target.id, ...request }, sources: [request.source] },
+      event: {
+        type: 'event.sourced',
+        streamId: target.subject,
+        streamVersion: 2,
+        data: { targetEventId: target.id, ...request },
+        sources: [request.source],
+      },
     });
     expect(store.events).toHaveLength(2);
   });
@@ -82,6 +92,9 @@ describe('AttachSourceHandler on an in-memory store', () => {
   it('given an attached source as the target, then it cannot be sourced in turn', async () => {
     const first = await attach(request);
     if (first.status === 'rejected') throw new Error('not recorded');
-    await expect(attach(request, undefined, first.event.eventId)).resolves.toMatchObject({ status: 'rejected', error: { status: 422, code: 'EVENT.NOT_CORRECTABLE' } });
+    await expect(attach(request, undefined, first.event.eventId)).resolves.toMatchObject({
+      status: 'rejected',
+      error: { status: 422, code: 'EVENT.NOT_CORRECTABLE' },
+    });
   });
 });

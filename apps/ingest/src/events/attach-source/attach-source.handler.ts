@@ -22,7 +22,13 @@ export class AttachSourceHandler implements ICommandHandler<AttachSourceCommand,
   ) {}
 
   execute({ targetEventId, request, meta, sourcingId }: AttachSourceCommand): Promise<AmendResult> {
-    return amendEvent(this.store, this.writer, targetEventId, (subject) => sourcingIntent(subject, targetEventId, request, sourcingId), meta);
+    return amendEvent(
+      this.store,
+      this.writer,
+      targetEventId,
+      (subject) => sourcingIntent(subject, targetEventId, request, sourcingId),
+      meta,
+    );
   }
 }
 

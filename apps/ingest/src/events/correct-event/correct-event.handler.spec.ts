@@ -20,8 +20,12 @@ describe('CorrectEventHandler on an in-memory store', () => {
   let writer: EventWriter;
   let handler: CorrectEventHandler;
   let target: ReturnType<typeof departedEnvelope>;
-  const request = correction({ changes: { occurredAt: '2024-09-25', data: { reason: 'unknown' } }, reason: 'The source misread the statement' });
-  const correct = (req: CorrectionRequest, key?: string, targetId = target.id) => handler.execute(new CorrectEventCommand(targetId, req, meta, key));
+  const request = correction({
+    changes: { occurredAt: '2024-09-25', data: { reason: 'unknown' } },
+    reason: 'The source misread the statement',
+  });
+  const correct = (req: CorrectionRequest, key?: string, targetId = target.id) =>
+    handler.execute(new CorrectEventCommand(targetId, req, meta, key));
 
   beforeEach(async () => {
     store = new InMemoryEventStore();
@@ -35,7 +39,10 @@ describe('CorrectEventHandler on an in-memory store', () => {
 
   it("given a correction, then it is recorded in the target's stream and read back", async () => {
     const result = await correct(request);
-    expect(result).toMatchObject({ status: 'created', event: { type: 'event.corrected', streamId: target.subject, streamVersion: 2, data: { targetEventId: target.id, ...request } } });
+    expect(result).toMatchObject({
+      status: 'created',
+      event: { type: 'event.corrected', streamId: target.subject, streamVersion: 2, data: { targetEventId: target.id, ...request } },
+    });
     expect(store.events).toHaveLength(2);
   });
 

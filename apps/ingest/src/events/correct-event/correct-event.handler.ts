@@ -22,7 +22,13 @@ export class CorrectEventHandler implements ICommandHandler<CorrectEventCommand,
   ) {}
 
   execute({ targetEventId, request, meta, correctionId }: CorrectEventCommand): Promise<AmendResult> {
-    return amendEvent(this.store, this.writer, targetEventId, (subject) => correctionIntent(subject, targetEventId, request, correctionId), meta);
+    return amendEvent(
+      this.store,
+      this.writer,
+      targetEventId,
+      (subject) => correctionIntent(subject, targetEventId, request, correctionId),
+      meta,
+    );
   }
 }
 

@@ -16,7 +16,12 @@ import { CorrectEventCommand } from './correct-event.command';
 export class CorrectionsController {
   constructor(private readonly commands: CommandBus) {}
 
-  @AmendmentEndpoint('correction', 'correct', 'Correct an event: changes.occurredAt and/or changes.data (a JSON merge patch over its current data), with a reason.', correctionRequestJsonSchema())
+  @AmendmentEndpoint(
+    'correction',
+    'correct',
+    'Correct an event: changes.occurredAt and/or changes.data (a JSON merge patch over its current data), with a reason.',
+    correctionRequestJsonSchema(),
+  )
   async correct(
     @Param('id') id: string,
     @Headers('idempotency-key') key: string | undefined,

@@ -16,7 +16,10 @@ export class GetEventController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':id')
-  @ApiOperation({ summary: 'One event: envelope and server fields, status (current, corrected, retracted), current occurredAt/data and its correction history.' })
+  @ApiOperation({
+    summary:
+      'One event: envelope and server fields, status (current, corrected, retracted), current occurredAt/data and its correction history.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ schema: EVENT_DETAIL_SCHEMA })
   @ApiProblems(400, 401, 403, 404)

@@ -25,6 +25,11 @@ describe('GetEventHandler on an in-memory store', () => {
     await writer.write([recordIntent(valid.value)], meta, true);
     await new CorrectEventHandler(store, writer).execute(new CorrectEventCommand(envelope.id, fix.value, meta));
     const detail = await new GetEventHandler(store).execute(new GetEventQuery(envelope.id));
-    expect(detail).toMatchObject({ id: envelope.id, status: 'corrected', current: { data: { ...envelope.data, reason: 'unknown' } }, history: [{ type: 'event.corrected', reason: 'misread' }] });
+    expect(detail).toMatchObject({
+      id: envelope.id,
+      status: 'corrected',
+      current: { data: { ...envelope.data, reason: 'unknown' } },
+      history: [{ type: 'event.corrected', reason: 'misread' }],
+    });
   });
 });

@@ -22,15 +22,32 @@ export class EventsController {
   @Post()
   @HttpCode(200)
   @RequireScope('write')
-  @ApiOperation({ summary: 'Record one story event (201 created, 200 duplicate) or a batch {events: [...]} of up to 1000 (200 with per-item results).' })
-  @ApiBody({ schema: { oneOf: [submissionJsonSchema(), { type: 'object', properties: { events: { type: 'array', maxItems: MAX_BATCH, items: submissionJsonSchema() as object } }, required: ['events'] }] } })
+  @ApiOperation({
+    summary: 'Record one story event (201 created, 200 duplicate) or a batch {events: [...]} of up to 1000 (200 with per-item results).',
+  })
+  @ApiBody({
+    schema: {
+      oneOf: [
+        submissionJsonSchema(),
+        {
+          type: 'object',
+          properties: { events: { type: 'array', maxItems: MAX_BATCH, items: submissionJsonSchema() as object } },
+          required: ['events'],
+        },
+      ],
+    },
+  })
   @ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Stored in event metadata and Kafka headers; made up when absent' })
   @ApiHeader({ name: 'X-Causation-Id', required: false, description: 'Stored in event metadata and Kafka headers' })
   @ApiResponse({ status: 201, description: 'One event: created', schema: RECORDED_SCHEMA })
-  @ApiResponse({ status: 200, description: 'One event: duplicate (same id, same content); a batch: per-item results', schema: { oneOf: [RECORDED_SCHEMA, BATCH_RESULT_SCHEMA] } })
+  @ApiResponse({
+    status: 200,
+    description: 'One event: duplicate (same id, same content); a batch: per-item results',
+    schema: { oneOf: [RECORDED_SCHEMA, BATCH_RESULT_SCHEMA] },
+  })
   @ApiProblems(400, 401, 403, 409, 413, 422)
   async record(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    if (body && typeof body === 'object' && !Array.isArray(body) && 'events' in body) return this.recordBatch((body).events, req);
+    if (body && typeof body === 'object' && !Array.isArray(body) && 'events' in body) return this.recordBatch(body.events, req);
     const valid = validateSubmission(body);
     if (!valid.ok) throw problems.validation(valid.errors);
     const [outcome] = await this.commands.execute(new RecordEventsCommand([valid.value], requestMeta(req), true));

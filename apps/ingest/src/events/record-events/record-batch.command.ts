@@ -4,7 +4,12 @@ import { RequestMeta } from '../shared/write.types';
 
 export type BatchItemResult =
   | { index: number; id: string; status: 'created' | 'duplicate'; globalPosition: string; streamVersion: number }
-  | { index: number; id: string | null; status: 'rejected'; error: { status: number; code: string; message?: string; errors?: FieldError[] } };
+  | {
+      index: number;
+      id: string | null;
+      status: 'rejected';
+      error: { status: number; code: string; message?: string; errors?: FieldError[] };
+    };
 
 /** The body of a batch answer (PRODUCT.md): one result per item, in order, and the counts. */
 export interface BatchResult {

@@ -22,7 +22,12 @@ describe('RecordBatchHandler on an in-memory store', () => {
     const bad = { ...departedEnvelope(), occurredAt: 'yesterday' };
     const result = await record([good, bad, 'not an object']);
     expect(result.results[0]).toMatchObject({ index: 0, id: good.id, status: 'created', streamVersion: 1 });
-    expect(result.results[1]).toMatchObject({ index: 1, id: bad.id, status: 'rejected', error: { status: 400, code: 'REQUEST.INVALID', errors: [expect.objectContaining({ path: 'occurredAt' })] } });
+    expect(result.results[1]).toMatchObject({
+      index: 1,
+      id: bad.id,
+      status: 'rejected',
+      error: { status: 400, code: 'REQUEST.INVALID', errors: [expect.objectContaining({ path: 'occurredAt' })] },
+    });
     expect(result.results[2]).toMatchObject({ index: 2, id: null, status: 'rejected', error: { code: 'REQUEST.INVALID' } });
     expect(result).toMatchObject({ created: 1, duplicates: 0, rejected: 2 });
     expect(store.events).toHaveLength(1);
@@ -41,13 +46,24 @@ describe('RecordBatchHandler on an in-memory store', () => {
     const recorded = departedEnvelope();
     await record([recorded]);
     const result = await record([{ ...recorded, occurredAt: '2024-10' }, departedEnvelope()]);
-    expect(result.results[0]).toMatchObject({ status: 'rejected', id: recorded.id, error: { status: 409, code: 'EVENT.ID_CONFLICT', message: expect.any(String) } });
+    expect(result.results[0]).toMatchObject({
+      status: 'rejected',
+      id: recorded.id,
+      error: { status: 409, code: 'EVENT.ID_CONFLICT', message: expect.any(String) },
+    });
     expect(result.results[1].status).toBe('created');
     expect(store.events).toHaveLength(2);
   });
 
   it('given a rule broken by one item, then it is rejected with the rule and the others are recorded', async () => {
-    const ruled = { id: randomUUID(), type: 'lawsuit.status_changed', subject: `case:none-${randomUUID().slice(0, 6)}`, occurredAt: '2024-08', data: { status: 'dismissed' }, sources: [{ outlet: 'Example', language: 'en' }] };
+    const ruled = {
+      id: randomUUID(),
+      type: 'lawsuit.status_changed',
+      subject: `case:none-${randomUUID().slice(0, 6)}`,
+      occurredAt: '2024-08',
+      data: { status: 'dismissed' },
+      sources: [{ outlet: 'Example', language: 'en' }],
+    };
     const result = await record([ruled, departedEnvelope()]);
     expect(result.results[0]).toMatchObject({ status: 'rejected', error: { status: 422, code: 'CASE.NOT_FILED' } });
     expect(result).toMatchObject({ created: 1, rejected: 1 });

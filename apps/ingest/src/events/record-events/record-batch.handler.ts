@@ -15,15 +15,25 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, B
     items.forEach((item, index) => {
       const v = validateSubmission(item);
       if (v.ok) valid.push({ index, submission: v.value });
-      else results[index] = { index, id: idOf(item), status: 'rejected', error: { status: 400, code: 'REQUEST.INVALID', errors: v.errors } };
+      else
+        results[index] = { index, id: idOf(item), status: 'rejected', error: { status: 400, code: 'REQUEST.INVALID', errors: v.errors } };
     });
     if (valid.length) {
-      const outcomes = await this.writer.write(valid.map((v) => recordIntent(v.submission)), meta, false);
+      const outcomes = await this.writer.write(
+        valid.map((v) => recordIntent(v.submission)),
+        meta,
+        false,
+      );
       outcomes.forEach((o, i) => {
         const index = valid[i].index;
         results[index] =
           o.status === 'rejected'
-            ? { index, id: o.eventId, status: 'rejected', error: { status: o.error.status, code: o.error.code, message: o.error.message, errors: o.error.errors } }
+            ? {
+                index,
+                id: o.eventId,
+                status: 'rejected',
+                error: { status: o.error.status, code: o.error.code, message: o.error.message, errors: o.error.errors },
+              }
             : { index, id: o.eventId, status: o.status, globalPosition: o.globalPosition, streamVersion: o.streamVersion };
       });
     }

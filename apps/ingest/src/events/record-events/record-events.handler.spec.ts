@@ -18,7 +18,8 @@ function submission(envelope: Record<string, unknown>): Submission {
 describe('RecordEventsHandler on an in-memory store', () => {
   let store: InMemoryEventStore;
   let handler: RecordEventsHandler;
-  const record = (submissions: Submission[], atomic = true, itemMeta?: RequestMeta[]) => handler.execute(new RecordEventsCommand(submissions, meta, atomic, itemMeta));
+  const record = (submissions: Submission[], atomic = true, itemMeta?: RequestMeta[]) =>
+    handler.execute(new RecordEventsCommand(submissions, meta, atomic, itemMeta));
 
   beforeEach(() => {
     store = new InMemoryEventStore();
@@ -85,7 +86,14 @@ describe('RecordEventsHandler on an in-memory store', () => {
   });
 
   it('given a batch (not atomic), when one item breaks a rule, then it alone is rejected and the others are recorded', async () => {
-    const ruled = submission({ id: randomUUID(), type: 'lawsuit.status_changed', subject: `case:none-${randomUUID().slice(0, 6)}`, occurredAt: '2024-08', data: { status: 'dismissed' }, sources: [{ outlet: 'Example', language: 'en' }] });
+    const ruled = submission({
+      id: randomUUID(),
+      type: 'lawsuit.status_changed',
+      subject: `case:none-${randomUUID().slice(0, 6)}`,
+      occurredAt: '2024-08',
+      data: { status: 'dismissed' },
+      sources: [{ outlet: 'Example', language: 'en' }],
+    });
     const outcomes = await record([submission(departedEnvelope()), ruled], false);
     expect(outcomes.map((o) => o.status)).toEqual(['created', 'rejected']);
     expect(outcomes[1]).toMatchObject({ error: { status: 422, code: 'CASE.NOT_FILED' } });
@@ -95,7 +103,10 @@ describe('RecordEventsHandler on an in-memory store', () => {
   it('given per-item meta (Kafka), then each event carries its own correlation id', async () => {
     const a = submission(departedEnvelope());
     const b = submission(departedEnvelope());
-    await record([a, b], false, [{ ...meta, correlationId: 'msg-a' }, { ...meta, correlationId: 'msg-b' }]);
+    await record([a, b], false, [
+      { ...meta, correlationId: 'msg-a' },
+      { ...meta, correlationId: 'msg-b' },
+    ]);
     expect(store.events.map((e) => e.metadata.correlationId)).toEqual(['msg-a', 'msg-b']);
   });
 

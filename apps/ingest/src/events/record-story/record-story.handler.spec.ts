@@ -8,8 +8,18 @@ import { RecordStoryHandler } from './record-story.handler';
 
 const meta: RequestMeta = { correlationId: 'corr-1', causationId: null, actor: 'test' };
 const story = { outlet: 'Example Daily', title: 'Une histoire', language: 'fr', publishedAt: '2024-12' };
-const storyEvent = (overrides: Record<string, unknown> = {}) => ({ ...departedEnvelope(overrides), sources: undefined, quote: 'le départ soudain' });
-const unfiledCaseEvent = () => ({ id: randomUUID(), type: 'lawsuit.status_changed', subject: `case:none-${randomUUID().slice(0, 6)}`, occurredAt: '2024-08', data: { status: 'dismissed' } });
+const storyEvent = (overrides: Record<string, unknown> = {}) => ({
+  ...departedEnvelope(overrides),
+  sources: undefined,
+  quote: 'le départ soudain',
+});
+const unfiledCaseEvent = () => ({
+  id: randomUUID(),
+  type: 'lawsuit.status_changed',
+  subject: `case:none-${randomUUID().slice(0, 6)}`,
+  occurredAt: '2024-08',
+  data: { status: 'dismissed' },
+});
 
 function storyRequest(events: unknown[]): StoryRequest {
   const valid = validateStoryRequest({ story, events });
@@ -30,14 +40,31 @@ describe('RecordStoryHandler on an in-memory store', () => {
   it('given a story, then every event is recorded with the story (and its quote) as first source', async () => {
     const request = storyRequest([storyEvent(), storyEvent()]);
     const result = await record(request);
-    expect(result).toMatchObject({ status: 'recorded', created: true, body: { story, results: [{ index: 0, status: 'created' }, { index: 1, status: 'created' }] } });
+    expect(result).toMatchObject({
+      status: 'recorded',
+      created: true,
+      body: {
+        story,
+        results: [
+          { index: 0, status: 'created' },
+          { index: 1, status: 'created' },
+        ],
+      },
+    });
     expect(store.events).toHaveLength(2);
     expect(store.events[0].sources[0]).toEqual({ ...story, quote: 'le départ soudain' });
   });
 
   it('given one event that breaks a rule, then nothing of the story is recorded and the rejection names that event', async () => {
     const result = await record(storyRequest([storyEvent(), unfiledCaseEvent()]));
-    expect(result).toMatchObject({ status: 'rejected', rejection: { status: 422, code: 'CASE.NOT_FILED', errors: [expect.objectContaining({ path: expect.stringMatching(/^events\[1\]/) })] } });
+    expect(result).toMatchObject({
+      status: 'rejected',
+      rejection: {
+        status: 422,
+        code: 'CASE.NOT_FILED',
+        errors: [expect.objectContaining({ path: expect.stringMatching(/^events\[1\]/) })],
+      },
+    });
     if (result.status === 'rejected') expect(result.rejection.message).toMatch(/^No event of the story was recorded: /);
     expect(store.events).toHaveLength(0);
     expect(store.appendCalls).toBe(0);
@@ -47,7 +74,10 @@ describe('RecordStoryHandler on an in-memory store', () => {
     const taken = storyEvent();
     await record(storyRequest([taken]));
     const result = await record(storyRequest([storyEvent(), { ...taken, occurredAt: '2024-10' }]));
-    expect(result).toMatchObject({ status: 'rejected', rejection: { status: 409, code: 'EVENT.ID_CONFLICT', errors: [expect.objectContaining({ path: 'events[1].id' })] } });
+    expect(result).toMatchObject({
+      status: 'rejected',
+      rejection: { status: 409, code: 'EVENT.ID_CONFLICT', errors: [expect.objectContaining({ path: 'events[1].id' })] },
+    });
     expect(store.events).toHaveLength(1);
   });
 
@@ -55,7 +85,11 @@ describe('RecordStoryHandler on an in-memory store', () => {
     const request = storyRequest([storyEvent(), storyEvent()]);
     const first = await record(request);
     const second = await record(request);
-    expect(second).toMatchObject({ status: 'recorded', created: false, body: { results: [{ status: 'duplicate' }, { status: 'duplicate' }] } });
+    expect(second).toMatchObject({
+      status: 'recorded',
+      created: false,
+      body: { results: [{ status: 'duplicate' }, { status: 'duplicate' }] },
+    });
     if (first.status === 'recorded' && second.status === 'recorded') {
       expect(second.body.results.map((r) => ('id' in r ? r.id : null))).toEqual(first.body.results.map((r) => ('id' in r ? r.id : null)));
     }
@@ -66,10 +100,26 @@ describe('RecordStoryHandler on an in-memory store', () => {
     const subject = `person:race-${randomUUID().slice(0, 8)}`;
     store.beforeAppend = async () => {
       store.beforeAppend = null;
-      await handler.execute(new RecordStoryCommand(storyRequest([storyEvent({ subject, data: { organization: 'org:other', role: 'CEO', roleCategory: 'c-suite', reason: 'resigned' } })]), meta));
+      await handler.execute(
+        new RecordStoryCommand(
+          storyRequest([
+            storyEvent({ subject, data: { organization: 'org:other', role: 'CEO', roleCategory: 'c-suite', reason: 'resigned' } }),
+          ]),
+          meta,
+        ),
+      );
     };
     const result = await record(storyRequest([storyEvent({ subject }), storyEvent()]));
-    expect(result).toMatchObject({ status: 'recorded', created: true, body: { results: [{ status: 'created', streamVersion: 2 }, { status: 'created', streamVersion: 1 }] } });
+    expect(result).toMatchObject({
+      status: 'recorded',
+      created: true,
+      body: {
+        results: [
+          { status: 'created', streamVersion: 2 },
+          { status: 'created', streamVersion: 1 },
+        ],
+      },
+    });
     expect(store.events).toHaveLength(3);
   });
 });

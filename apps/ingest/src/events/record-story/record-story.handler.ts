@@ -10,15 +10,27 @@ export class RecordStoryHandler implements ICommandHandler<RecordStoryCommand, S
   constructor(private readonly writer: EventWriter) {}
 
   async execute({ request, meta }: RecordStoryCommand): Promise<StoryResult> {
-    const outcomes = await this.writer.write(storyToSubmissions(request).map((s) => recordIntent(s)), meta, true);
+    const outcomes = await this.writer.write(
+      storyToSubmissions(request).map((s) => recordIntent(s)),
+      meta,
+      true,
+    );
     // The events that were fine are reported as BATCH.NOT_RECORDED; the reasons are the others'.
-    const rejected = outcomes.flatMap((o, index) => (o.status === 'rejected' && o.error.code !== 'BATCH.NOT_RECORDED' ? [{ index, error: o.error }] : []));
+    const rejected = outcomes.flatMap((o, index) =>
+      o.status === 'rejected' && o.error.code !== 'BATCH.NOT_RECORDED' ? [{ index, error: o.error }] : [],
+    );
     if (rejected.length) {
       const errors = rejected.flatMap(({ index, error }) =>
-        (error.errors ?? [{ path: '', message: error.message }]).map((e) => ({ path: `events[${index}]${e.path ? `.${e.path}` : ''}`, message: e.message })),
+        (error.errors ?? [{ path: '', message: error.message }]).map((e) => ({
+          path: `events[${index}]${e.path ? `.${e.path}` : ''}`,
+          message: e.message,
+        })),
       );
       const first = rejected[0].error;
-      return { status: 'rejected', rejection: { status: first.status, code: first.code, message: `No event of the story was recorded: ${first.message}`, errors } };
+      return {
+        status: 'rejected',
+        rejection: { status: first.status, code: first.code, message: `No event of the story was recorded: ${first.message}`, errors },
+      };
     }
     const results = outcomes.map((o, index) =>
       o.status === 'rejected'

@@ -19,7 +19,8 @@ export class StoriesController {
   @HttpCode(201)
   @RequireScope('write')
   @ApiOperation({
-    summary: "Record a story and the events it backs (up to 1000), all or nothing; the story becomes each event's source, with the event's quote.",
+    summary:
+      "Record a story and the events it backs (up to 1000), all or nothing; the story becomes each event's source, with the event's quote.",
   })
   @ApiBody({ schema: storyRequestJsonSchema() as object })
   @ApiResponse({ status: 201, description: 'At least one event created (the rest duplicates)', schema: STORY_RESULT_SCHEMA })

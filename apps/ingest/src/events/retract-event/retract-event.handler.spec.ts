@@ -21,7 +21,8 @@ describe('RetractEventHandler on an in-memory store', () => {
   let handler: RetractEventHandler;
   let target: ReturnType<typeof departedEnvelope>;
   const request = retraction({ reason: 'The report was a hoax' });
-  const retract = (req: RetractionRequest, key?: string, targetId = target.id) => handler.execute(new RetractEventCommand(targetId, req, meta, key));
+  const retract = (req: RetractionRequest, key?: string, targetId = target.id) =>
+    handler.execute(new RetractEventCommand(targetId, req, meta, key));
 
   beforeEach(async () => {
     store = new InMemoryEventStore();
@@ -45,7 +46,10 @@ describe('RetractEventHandler on an in-memory store', () => {
   it('given an Idempotency-Key already used for another request, then it is an id conflict', async () => {
     const key = randomUUID();
     await retract(request, key);
-    expect(await retract(retraction({ reason: 'other' }), key)).toMatchObject({ status: 'rejected', error: { status: 409, code: 'EVENT.ID_CONFLICT' } });
+    expect(await retract(retraction({ reason: 'other' }), key)).toMatchObject({
+      status: 'rejected',
+      error: { status: 409, code: 'EVENT.ID_CONFLICT' },
+    });
     expect(store.events).toHaveLength(2);
   });
 

@@ -22,7 +22,13 @@ export class RetractEventHandler implements ICommandHandler<RetractEventCommand,
   ) {}
 
   execute({ targetEventId, request, meta, retractionId }: RetractEventCommand): Promise<AmendResult> {
-    return amendEvent(this.store, this.writer, targetEventId, (subject) => retractionIntent(subject, targetEventId, request, retractionId), meta);
+    return amendEvent(
+      this.store,
+      this.writer,
+      targetEventId,
+      (subject) => retractionIntent(subject, targetEventId, request, retractionId),
+      meta,
+    );
   }
 }
 

@@ -16,7 +16,12 @@ import { RetractEventCommand } from './retract-event.command';
 export class RetractionsController {
   constructor(private readonly commands: CommandBus) {}
 
-  @AmendmentEndpoint('retraction', 'retract', 'Retract an event: it stays in the log but no longer counts as a fact.', retractionRequestJsonSchema())
+  @AmendmentEndpoint(
+    'retraction',
+    'retract',
+    'Retract an event: it stays in the log but no longer counts as a fact.',
+    retractionRequestJsonSchema(),
+  )
   async retract(
     @Param('id') id: string,
     @Headers('idempotency-key') key: string | undefined,

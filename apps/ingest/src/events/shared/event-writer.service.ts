@@ -1,7 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { DomainError, evolve, foldStream, NewEvent, parsePeriod, StreamState } from '@newsroom/domain';
 import {
-  DuplicateEventIdError, EventToAppend, isTransientStoreError, StoredEvent, StreamAppend, WrongExpectedVersionError,
+  DuplicateEventIdError,
+  EventToAppend,
+  isTransientStoreError,
+  StoredEvent,
+  StreamAppend,
+  WrongExpectedVersionError,
 } from '@newsroom/event-store';
 import { DEFAULT_MAX_EVENT_BYTES, eventRecordBytes } from '@newsroom/platform';
 import { IngestEventStore } from './event-store.port';
@@ -49,7 +54,12 @@ export class EventWriter {
 
   private async writeIsolated(intents: WriteIntent[], meta: RequestMeta, error: unknown): Promise<WriteOutcome[]> {
     if (intents.length === 1) {
-      this.logger.error({ msg: 'the event store refused an event', eventId: intents[0].eventId, correlationId: meta.correlationId, error: (error as Error)?.message });
+      this.logger.error({
+        msg: 'the event store refused an event',
+        eventId: intents[0].eventId,
+        correlationId: meta.correlationId,
+        error: (error as Error)?.message,
+      });
       return [reject(intents[0], storeRejection(error))];
     }
     const half = intents.length >> 1;
@@ -138,7 +148,13 @@ export class EventWriter {
       const a = byId.get(intent.eventId);
       if (!a) return outcomes[first]!; // a repeat of an item that was itself rejected
 
-      return { status: first === i ? 'created' : 'duplicate', eventId: a.eventId, globalPosition: a.globalPosition, streamVersion: a.streamVersion, recordedAt: a.recordedAt };
+      return {
+        status: first === i ? 'created' : 'duplicate',
+        eventId: a.eventId,
+        globalPosition: a.globalPosition,
+        streamVersion: a.streamVersion,
+        recordedAt: a.recordedAt,
+      };
     });
   }
 
@@ -158,7 +174,13 @@ export class EventWriter {
 
   private replayOutcome(intent: WriteIntent, stored: StoredEvent): WriteOutcome {
     if (stored.contentHash !== intent.contentHash) return reject(intent, idConflict(intent.eventId));
-    return { status: 'duplicate', eventId: stored.eventId, globalPosition: stored.globalPosition, streamVersion: stored.streamVersion, recordedAt: stored.recordedAt };
+    return {
+      status: 'duplicate',
+      eventId: stored.eventId,
+      globalPosition: stored.globalPosition,
+      streamVersion: stored.streamVersion,
+      recordedAt: stored.recordedAt,
+    };
   }
 
   private toAppend(intent: WriteIntent, e: NewEvent, requestMeta: RequestMeta): EventToAppend {
@@ -175,7 +197,12 @@ export class EventWriter {
       sources: e.sources,
       modality: e.modality,
       // In the metadata, which the store keeps and the relay publishes as they are: no new column, same wire form.
-      metadata: { correlationId: meta.correlationId, causationId: meta.causationId, actor: meta.actor, ...(e.inferred?.length ? { inferred: e.inferred } : {}) },
+      metadata: {
+        correlationId: meta.correlationId,
+        causationId: meta.causationId,
+        actor: meta.actor,
+        ...(e.inferred?.length ? { inferred: e.inferred } : {}),
+      },
       contentHash: intent.contentHash,
     };
   }
@@ -199,8 +226,14 @@ export class EventWriter {
 
   /** In an atomic request that failed, the items that were fine are reported as not recorded, not as created. */
   private fillUnrecorded(intents: WriteIntent[], outcomes: (WriteOutcome | undefined)[]): WriteOutcome[] {
-    return intents.map((intent, i) =>
-      outcomes[i] ?? reject(intent, { status: 422, code: 'BATCH.NOT_RECORDED', message: 'not recorded because another event of this request was rejected' }),
+    return intents.map(
+      (intent, i) =>
+        outcomes[i] ??
+        reject(intent, {
+          status: 422,
+          code: 'BATCH.NOT_RECORDED',
+          message: 'not recorded because another event of this request was rejected',
+        }),
     );
   }
 }
@@ -208,7 +241,12 @@ export class EventWriter {
 const STATUS_OF_KIND: Record<DomainError['kind'], number> = { validation: 400, rule: 422, conflict: 409, not_found: 404 };
 
 export function fromDomainError(error: DomainError): WriteRejection {
-  return { status: STATUS_OF_KIND[error.kind], code: error.code, message: error.message, ...(error.errors?.length ? { errors: error.errors } : {}) };
+  return {
+    status: STATUS_OF_KIND[error.kind],
+    code: error.code,
+    message: error.message,
+    ...(error.errors?.length ? { errors: error.errors } : {}),
+  };
 }
 
 function idConflict(eventId: string): WriteRejection {

@@ -20,7 +20,11 @@ describe('ReadStreamHandler on an in-memory store', () => {
       if (!v.ok) throw new Error('bad fixture');
       return v.value;
     });
-    await new EventWriter(store).write(submissions.map((s) => recordIntent(s)), meta, true);
+    await new EventWriter(store).write(
+      submissions.map((s) => recordIntent(s)),
+      meta,
+      true,
+    );
     const handler = new ReadStreamHandler(store);
     const first = await handler.execute(new ReadStreamQuery(subject, 1, 2));
     expect(first).toMatchObject({ subject, version: 5, next: 3 });

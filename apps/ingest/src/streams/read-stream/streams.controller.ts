@@ -13,7 +13,8 @@ export const MAX_STREAM_PAGE = 1000;
 function positiveInt(raw: string | undefined, name: string, fallback: number, max: number): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > max) throw problems.validation([{ path: name, message: `must be a whole number from 1 to ${max}` }]);
+  if (!/^\d+$/.test(raw) || n < 1 || n > max)
+    throw problems.validation([{ path: name, message: `must be a whole number from 1 to ${max}` }]);
   return n;
 }
 
@@ -33,12 +34,21 @@ export class StreamsController {
   @ApiProblems(400, 401, 403, 404)
   async read(@Param('subject') subject: string, @Query('fromVersion') from?: string, @Query('limit') limit?: string): Promise<StreamPage> {
     if (!isSubject(subject)) {
-      throw problems.validation([{ path: 'subject', message: 'must be "<kind>:<slug>" with kind org, person, case, product or authority' }]);
+      throw problems.validation([
+        { path: 'subject', message: 'must be "<kind>:<slug>" with kind org, person, case, product or authority' },
+      ]);
     }
     const page = await this.queries.execute(
-      new ReadStreamQuery(subject, positiveInt(from, 'fromVersion', 1, Number.MAX_SAFE_INTEGER), positiveInt(limit, 'limit', 100, MAX_STREAM_PAGE)),
+      new ReadStreamQuery(
+        subject,
+        positiveInt(from, 'fromVersion', 1, Number.MAX_SAFE_INTEGER),
+        positiveInt(limit, 'limit', 100, MAX_STREAM_PAGE),
+      ),
     );
-    if (!page) throw new ProblemError(404, 'STREAM.NOT_FOUND', 'Not found', `No event was recorded for ${subject}.`, [{ path: 'subject', message: 'no such stream' }]);
+    if (!page)
+      throw new ProblemError(404, 'STREAM.NOT_FOUND', 'Not found', `No event was recorded for ${subject}.`, [
+        { path: 'subject', message: 'no such stream' },
+      ]);
     return page;
   }
 }

@@ -38,7 +38,15 @@ describe('SubmissionBatchProcessor on an in-memory store', () => {
   });
 
   it('given a bad message among good ones, then it alone goes to the dead-letter topic with its reason', async () => {
-    await processor.handleBatch({ topic: TOPIC, partition: 0, messages: [message(departedEnvelope(), 1), message('{not json', 2), message(headcountEnvelope(5, { subject: `org:k-${randomUUID().slice(0, 6)}` }), 3)] });
+    await processor.handleBatch({
+      topic: TOPIC,
+      partition: 0,
+      messages: [
+        message(departedEnvelope(), 1),
+        message('{not json', 2),
+        message(headcountEnvelope(5, { subject: `org:k-${randomUUID().slice(0, 6)}` }), 3),
+      ],
+    });
     expect(store.events).toHaveLength(2);
     expect(dead).toHaveLength(1);
     expect(dead[0].headers).toMatchObject({ 'error-code': 'REQUEST.MALFORMED_JSON', 'source-offset': '2' });

@@ -76,14 +76,22 @@ export class SubmissionBatchProcessor {
       return await this.record(this.commandFor(messages, valid));
     } catch (error) {
       if (isTransientStoreError(error)) {
-        const wait = Math.min(TRANSIENT_PAUSE_MS.max, Math.max(TRANSIENT_PAUSE_MS.min, ((error as { retryAfterSeconds?: number }).retryAfterSeconds ?? 1) * 1000));
+        const wait = Math.min(
+          TRANSIENT_PAUSE_MS.max,
+          Math.max(TRANSIENT_PAUSE_MS.min, ((error as { retryAfterSeconds?: number }).retryAfterSeconds ?? 1) * 1000),
+        );
         this.logger.warn({ msg: 'submissions batch not recorded, will be retried', error: (error as Error).message, retryInMs: wait });
         await new Promise((r) => setTimeout(r, wait));
         throw error;
       }
       if (valid.length === 1) {
         const m = messages[valid[0].index];
-        this.logger.error({ msg: 'the event store refused a submission', partition: m.partition, offset: m.offset, error: (error as Error)?.message });
+        this.logger.error({
+          msg: 'the event store refused a submission',
+          partition: m.partition,
+          offset: m.offset,
+          error: (error as Error)?.message,
+        });
         return [{ status: 'rejected', eventId: valid[0].submission.id ?? null, error: storeRejection(error) }];
       }
       const half = valid.length >> 1;
@@ -97,7 +105,16 @@ export class SubmissionBatchProcessor {
   private commandFor(messages: IncomingMessage[], valid: ValidSubmission[]): RecordEventsCommand {
     // The command's own meta only names the chunk in logs; every event carries its message's meta.
     const first = messages[valid[0].index];
-    const chunkMeta = { correlationId: `${first.topic}/${first.partition}/${first.offset}`, causationId: null, actor: `kafka:${first.topic}` };
-    return new RecordEventsCommand(valid.map((v) => v.submission), chunkMeta, false, valid.map((v) => v.meta));
+    const chunkMeta = {
+      correlationId: `${first.topic}/${first.partition}/${first.offset}`,
+      causationId: null,
+      actor: `kafka:${first.topic}`,
+    };
+    return new RecordEventsCommand(
+      valid.map((v) => v.submission),
+      chunkMeta,
+      false,
+      valid.map((v) => v.meta),
+    );
   }
 }

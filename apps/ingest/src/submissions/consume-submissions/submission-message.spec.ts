@@ -15,7 +15,11 @@ describe('a Kafka submission message', () => {
   it('given a valid envelope with trace headers, when parsed, then they become its metadata with a kafka actor', () => {
     const envelope = departedEnvelope();
     const parsed = parseSubmissionMessage(message(envelope, { 'correlation-id': 'corr-1', 'causation-id': 'cause-1' }));
-    expect(parsed).toMatchObject({ ok: true, submission: { id: envelope.id, subject: envelope.subject }, meta: { correlationId: 'corr-1', causationId: 'cause-1', actor: 'kafka:newsroom.submissions.v1' } });
+    expect(parsed).toMatchObject({
+      ok: true,
+      submission: { id: envelope.id, subject: envelope.subject },
+      meta: { correlationId: 'corr-1', causationId: 'cause-1', actor: 'kafka:newsroom.submissions.v1' },
+    });
   });
 
   it('given an envelope without id, when parsed twice from the same offset, then it gets the same id both times', () => {
@@ -35,21 +39,43 @@ describe('a Kafka submission message', () => {
   });
 
   it('given a value that is not JSON, when parsed, then it is rejected as malformed JSON with status 400', () => {
-    expect(parseSubmissionMessage(message('{"type":'))).toMatchObject({ ok: false, rejection: { status: 400, code: 'REQUEST.MALFORMED_JSON' } });
+    expect(parseSubmissionMessage(message('{"type":'))).toMatchObject({
+      ok: false,
+      rejection: { status: 400, code: 'REQUEST.MALFORMED_JSON' },
+    });
   });
 
   // Found by tests/e2e/fuzz-kafka: the bytes were decoded with U+FFFD in place of the bad ones and recorded.
   it('given a value with bytes that are not UTF-8 inside a text field, when parsed, then it is rejected as malformed', () => {
-    const [before, after] = JSON.stringify(departedEnvelope({ data: { organization: 'org:openai', role: 'ROLE', roleCategory: 'c-suite', reason: 'resigned' } })).split('ROLE');
+    const [before, after] = JSON.stringify(
+      departedEnvelope({ data: { organization: 'org:openai', role: 'ROLE', roleCategory: 'c-suite', reason: 'resigned' } }),
+    ).split('ROLE');
     const bytes = { ...message({}), value: Buffer.concat([Buffer.from(before), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(after)]) };
-    expect(parseSubmissionMessage(bytes)).toMatchObject({ ok: false, rejection: { status: 400, code: 'REQUEST.MALFORMED_JSON', message: 'message value is not valid UTF-8' } });
+    expect(parseSubmissionMessage(bytes)).toMatchObject({
+      ok: false,
+      rejection: { status: 400, code: 'REQUEST.MALFORMED_JSON', message: 'message value is not valid UTF-8' },
+    });
     // Valid multi-byte UTF-8 is fine.
-    const ok = { ...message({}), value: Buffer.from(JSON.stringify(departedEnvelope({ data: { organization: 'org:openai', role: 'Directrice générale 🚀', roleCategory: 'c-suite', reason: 'resigned' } }))) };
+    const ok = {
+      ...message({}),
+      value: Buffer.from(
+        JSON.stringify(
+          departedEnvelope({
+            data: { organization: 'org:openai', role: 'Directrice générale 🚀', roleCategory: 'c-suite', reason: 'resigned' },
+          }),
+        ),
+      ),
+    };
     expect(parseSubmissionMessage(ok)).toMatchObject({ ok: true, submission: { data: { role: 'Directrice générale 🚀' } } });
   });
 
   it('given an envelope with a float amount, when parsed, then it is rejected with the field path', () => {
-    const bad = { ...departedEnvelope(), type: 'revenue.reported', subject: 'org:openai', data: { money: { amount: 1.5, currency: 'USD' }, period: '2024', basis: 'actual' } };
+    const bad = {
+      ...departedEnvelope(),
+      type: 'revenue.reported',
+      subject: 'org:openai',
+      data: { money: { amount: 1.5, currency: 'USD' }, period: '2024', basis: 'actual' },
+    };
     const parsed = parseSubmissionMessage(message(bad));
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;

@@ -9,9 +9,7 @@ const TRACE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 // Fatal: bytes that are not UTF-8 are refused, never replaced by U+FFFD (which would store other text than was sent).
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-export type ParsedSubmission =
-  | { ok: true; submission: Submission; meta: RequestMeta }
-  | { ok: false; rejection: WriteRejection };
+export type ParsedSubmission = { ok: true; submission: Submission; meta: RequestMeta } | { ok: false; rejection: WriteRejection };
 
 /**
  * A submission without an id gets one derived from where it sits in the log (topic, partition, offset): a
@@ -29,17 +27,26 @@ export function parseSubmissionMessage(message: IncomingMessage): ParsedSubmissi
     text = UTF8.decode(message.value);
   } catch {
     const detail = 'message value is not valid UTF-8';
-    return { ok: false, rejection: { status: 400, code: 'REQUEST.MALFORMED_JSON', message: detail, errors: [{ path: '', message: detail }] } };
+    return {
+      ok: false,
+      rejection: { status: 400, code: 'REQUEST.MALFORMED_JSON', message: detail, errors: [{ path: '', message: detail }] },
+    };
   }
   try {
     body = JSON.parse(text);
   } catch (error) {
     const detail = `message value is not valid JSON: ${(error as Error).message}`;
-    return { ok: false, rejection: { status: 400, code: 'REQUEST.MALFORMED_JSON', message: detail, errors: [{ path: '', message: detail }] } };
+    return {
+      ok: false,
+      rejection: { status: 400, code: 'REQUEST.MALFORMED_JSON', message: detail, errors: [{ path: '', message: detail }] },
+    };
   }
   const valid = validateSubmission(body);
   if (!valid.ok) {
-    return { ok: false, rejection: { status: 400, code: 'REQUEST.INVALID', message: 'The submission does not match the schema.', errors: valid.errors } };
+    return {
+      ok: false,
+      rejection: { status: 400, code: 'REQUEST.INVALID', message: 'The submission does not match the schema.', errors: valid.errors },
+    };
   }
   const submission = { ...valid.value, id: valid.value.id ?? submissionIdFor(message) };
   const correlation = message.headers['correlation-id'];

@@ -35,17 +35,30 @@ export class SubmissionsConsumer implements OnApplicationBootstrap, OnApplicatio
     // A broker that is down now is not fatal: HTTP writes go on and the consumer keeps retrying.
     await this.kafka
       .ensureTopics([
-        { topic: topics.submissions, partitions: this.config.KAFKA_EVENTS_PARTITIONS, ...topicDurability(this.config, topicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES)) },
-        { topic: topics.submissionsDlq, partitions: 1, ...topicDurability(this.config, dlqTopicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES)) },
+        {
+          topic: topics.submissions,
+          partitions: this.config.KAFKA_EVENTS_PARTITIONS,
+          ...topicDurability(this.config, topicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES)),
+        },
+        {
+          topic: topics.submissionsDlq,
+          partitions: 1,
+          ...topicDurability(this.config, dlqTopicSizeConfig(this.config.NEWSROOM_MAX_EVENT_BYTES)),
+        },
       ])
       .catch((e) => {
         // A topic too small for NEWSROOM_MAX_EVENT_BYTES that could not be raised fails readiness until fixed.
         if (/max\.message\.bytes/.test(e.message)) this.topicsProblem = e.message;
         this.logger.warn(`could not ensure submission topics yet: ${e.message}`);
       });
-    const processor = new SubmissionBatchProcessor((command) => this.commands.execute(command), this.kafka, topics.submissionsDlq, (outcome, n) => {
-      if (n > 0) this.submissions.inc({ outcome }, n);
-    });
+    const processor = new SubmissionBatchProcessor(
+      (command) => this.commands.execute(command),
+      this.kafka,
+      topics.submissionsDlq,
+      (outcome, n) => {
+        if (n > 0) this.submissions.inc({ outcome }, n);
+      },
+    );
     this.consumer = this.kafka.consumer({
       groupId: this.config.INGEST_SUBMISSIONS_GROUP_ID,
       topics: [topics.submissions],
