@@ -71,13 +71,16 @@ async function main() {
   const i = `http://127.0.0.1:${port(stack.SERVICES[0])}`;
   process.stdout.write(`
 Newsroom is up.
+  dashboard  ${q}/           the live timeline, roster, charts and lawsuits in a browser
   query      ${q}            feed: ${q}/v1/feed   live: curl -N ${q}/v1/feed/stream   docs: ${q}/docs
+             Atom: ${q}/v1/feed.atom   AsyncAPI: ${q}/docs/asyncapi.json
   ingest     ${i}            POST ${i}/v1/events                docs: ${i}/docs
   projector  http://127.0.0.1:${port(stack.SERVICES[2])}/health/ready
   relay      http://127.0.0.1:${port(stack.SERVICES[1])}/health/ready
   Kafka      ${env.KAFKA_BROKERS}    Postgres ${env.DATABASE_URL}
   seed story ${seed}
   ${devKey ? `development key (write + admin): ${devKey}\n  e.g. curl -H "Authorization: Bearer ${devKey}" -H 'content-type: application/json' -d @event.json ${i}/v1/events` : 'keys: from NEWSROOM_API_KEYS'}
+  CLI        npx newsroom --help   (e.g. npx newsroom tail, npx newsroom report leadership)
   logs       ${logDir}
 Ctrl-C stops everything.
 `);
