@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { validateSubmission } from '@newsroom/domain';
 import { departedEnvelope } from '@newsroom/testing';
@@ -9,7 +8,7 @@ import { departedEnvelope } from '@newsroom/testing';
  */
 
 /** Fixed seed so a run is repeatable; FUZZ_SEED=<n> tries another. fast-check prints the seed and path on failure. */
-export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261129);
+const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 
 /** fc.assert options: fixed seed, a run count and a time budget (the property stops early, not failing, when out of time). */
 export const fuzzOptions = (numRuns: number, budgetMs: number) => ({
@@ -45,11 +44,11 @@ export const INJECTIONS = [
 ];
 
 /** Text Postgres cannot store or that is malformed UTF-16. */
-export const UNSTORABLE = ['\u0000', 'a\u0000b', '\uD800', 'x\uDC00y', '\uDFFF\uD800', 'ok\uD83D'];
+const UNSTORABLE = ['\u0000', 'a\u0000b', '\uD800', 'x\uDC00y', '\uDFFF\uD800', 'ok\uD83D'];
 
-export const CONTROL = ['\u0007\u001b[31mred', '\r\n\r\nHTTP/1.1 200 OK', '\t', '\u0085\u2028\u2029', '\b\f\v'];
+const CONTROL = ['\u0007\u001b[31mred', '\r\n\r\nHTTP/1.1 200 OK', '\t', '\u0085\u2028\u2029', '\b\f\v'];
 
-export const BAD_DATES = [
+const BAD_DATES = [
   '2024-13',
   '2024-02-30',
   '0000-00-00',
@@ -92,7 +91,7 @@ export const EDGE_AMOUNTS = [
   '-1',
 ];
 
-export const BAD_AMOUNTS = ['1e999', '-1', 'NaN', '0x10', '1'.repeat(400), '3.5e-400', ' 12', '12 ', '١٢٣', '1_000'];
+const BAD_AMOUNTS = ['1e999', '-1', 'NaN', '0x10', '1'.repeat(400), '3.5e-400', ' 12', '12 ', '١٢٣', '1_000'];
 
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(...INJECTIONS),
@@ -125,13 +124,13 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((ti
 })).v;
 
 /** Sets an own enumerable property even for "__proto__" (plain assignment would set the prototype). */
-export function withOwnKey<T extends object>(target: T, key: string, value: unknown): T {
+function withOwnKey<T extends object>(target: T, key: string, value: unknown): T {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   return target;
 }
 
 /** Deep copy with `value` put at `path` (or the key removed when `value` is REMOVE). */
-export const REMOVE = Symbol('remove');
+const REMOVE = Symbol('remove');
 export function setPath(root: unknown, path: (string | number)[], value: unknown): unknown {
   if (!path.length) return value;
   const copy = (Array.isArray(root) ? [...root] : root && typeof root === 'object' ? { ...root } : {}) as Record<string | number, unknown>;
@@ -318,5 +317,3 @@ export function revalidate(detail: StoredEventFields): { ok: boolean; errors?: u
   });
   return v.ok ? { ok: true } : { ok: false, errors: v.errors };
 }
-
-export const freshId = () => randomUUID();

@@ -53,10 +53,10 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
   };
   const read = async (id: string) => {
     const res = await fetch(`${url}/v1/events/${encodeURIComponent(id)}`);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an event stored from hostile input, or the text of a refusal: the checks find out which
     return {
       status: res.status,
       type: res.headers.get('content-type') ?? '',
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an event stored from hostile input, or the text of a refusal: the checks find out which
       json: (res.status === 200 ? await res.json() : await res.text()) as any,
     };
   };

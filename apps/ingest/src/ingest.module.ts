@@ -44,8 +44,6 @@ import { EventWriter } from './events/shared/event-writer.service';
 import { mapIngestError } from './http/ingest-errors.mapper';
 import { WriteDeadlineInterceptor } from './http/write-deadline.interceptor';
 
-export { EVENT_STORE, KAFKA, PG_POOL } from './ingest.tokens';
-
 @Global()
 @Module({})
 class IngestCoreModule {

@@ -22,7 +22,7 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { FeedModule } from './feed/feed.module';
 import { ReportsModule } from './reports/reports.module';
 
-export const KAFKA = Symbol('KAFKA');
+const KAFKA = Symbol('KAFKA');
 
 @Global()
 @Module({})

@@ -8,7 +8,7 @@ export type IngestClient = Client<IngestPaths>;
 export type QueryClient = Client<QueryPaths>;
 
 /** What to do when a service does not answer: the stack is most likely not running. */
-export const notAnswering = (service: string, url: string, cause: unknown) =>
+const notAnswering = (service: string, url: string, cause: unknown) =>
   new CliError(
     `${service} is not answering at ${url} (${causeText(cause)})`,
     `run \`newsroom stack up\` (or \`npm start\`), or point the CLI at it with --${service}-url / NEWSROOM_${service.toUpperCase()}_URL`,
@@ -20,7 +20,7 @@ function causeText(error: unknown): string {
 }
 
 /** fetch that turns a refused or failed connection into a CliError naming the service and what to run. */
-export function serviceFetch(service: string, baseUrl: string): (input: Request) => Promise<Response> {
+function serviceFetch(service: string, baseUrl: string): (input: Request) => Promise<Response> {
   return async (input) => {
     try {
       return await fetch(input);

@@ -60,7 +60,7 @@ export function registerCorrect(program: Command, config: () => CliConfig): void
     });
 }
 
-export function parseJson(text: string, flag: string): unknown {
+function parseJson(text: string, flag: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -17,7 +17,7 @@ interface IngestOptions {
   contentIds: boolean;
 }
 
-export interface IngestSummary {
+interface IngestSummary {
   created: number;
   duplicate: number;
   rejected: number;

@@ -1,7 +1,7 @@
 import { cell, formatTable } from '../output/table.renderer';
 
 /** The columns worth a terminal for each report, in order; a report's other fields stay in --json and --csv. */
-export const REPORT_COLUMNS: Record<string, string[]> = {
+const REPORT_COLUMNS: Record<string, string[]> = {
   leadership: ['personName', 'role', 'roleCategory', 'interim', 'start', 'end', 'reason', 'certain'],
   departures: [
     'occurredAt',

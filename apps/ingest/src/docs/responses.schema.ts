@@ -30,7 +30,7 @@ const SERVER_FIELDS: Record<string, SchemaObject> = {
   recordedAt: { type: 'string', format: 'date-time', description: 'Transaction time' },
 };
 
-export const EVENT_VIEW_SCHEMA: SchemaObject = {
+const EVENT_VIEW_SCHEMA: SchemaObject = {
   type: 'object',
   properties: {
     id: { type: 'string', format: 'uuid' },

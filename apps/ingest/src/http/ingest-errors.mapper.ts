@@ -30,7 +30,7 @@ export const mapIngestError: ErrorMapper = (error) => {
  * (refused before running, or cancelled by the server's statement_timeout / lock_timeout); after a lost
  * connection or the client's last-resort timeout the write may have committed, and a retry with the same ids tells.
  */
-export function storeUnavailableProblem(error: EventStoreUnavailableError) {
+function storeUnavailableProblem(error: EventStoreUnavailableError) {
   const outcome = error.nothingRecorded
     ? 'nothing was recorded. Retry.'
     : 'the write may or may not have been recorded. Retry with the same event ids (or Idempotency-Key): a recorded event answers as a duplicate.';

@@ -21,7 +21,7 @@ export interface EventView {
 }
 
 /** One correction or retraction of an event, oldest first. */
-export interface AmendmentView {
+interface AmendmentView {
   id: string;
   type: 'event.corrected' | 'event.retracted';
   recordedAt: string;

@@ -11,7 +11,7 @@ export interface RebuildCommandOptions {
 }
 
 /** "all" or a list of known projection names; throws with the known names otherwise. */
-export function resolveTargets(targets: string[]): string[] {
+function resolveTargets(targets: string[]): string[] {
   if (targets.length === 0 || targets.includes('all')) return [...PROJECTION_NAMES];
   const unknown = targets.filter((t) => !PROJECTION_NAMES.includes(t));
   if (unknown.length) throw new Error(`unknown projection ${unknown.join(', ')}; known: all, ${PROJECTION_NAMES.join(', ')}`);

@@ -11,7 +11,7 @@ export interface ReplayOptions {
   write?: (line: string) => void;
 }
 
-export interface ReplayedFailure {
+interface ReplayedFailure {
   projection: string;
   position: string;
   eventId: string | null;

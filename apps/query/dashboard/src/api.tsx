@@ -21,7 +21,7 @@ export function saveKey(key: string): void {
   }
 }
 
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,

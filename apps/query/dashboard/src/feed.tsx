@@ -27,7 +27,7 @@ const MAX_ROWS = 500;
  * (event.sourced, which carries the target's new corroboration) updates the row of its target when that row is shown, and is a row of its own otherwise; anything else is appended. Positions only
  * grow on one stream, and an item already seen (a resume overlap) is ignored.
  */
-export function applyItem(rows: Row[], item: FeedItem): Row[] {
+function applyItem(rows: Row[], item: FeedItem): Row[] {
   if (rows.some((r) => r.item.position === item.position || r.amendments.some((a) => a.position === item.position))) return rows;
   if (item.targetEventId && (item.targetStatus || item.type === 'event.sourced')) {
     const i = rows.findIndex((r) => r.item.eventId === item.targetEventId);

@@ -8,7 +8,7 @@ interface LeadershipReport {
   items: Tenure[];
 }
 
-export const tenureFact = (t: Tenure, end: TenureEnd, what: string): Fact => ({
+const tenureFact = (t: Tenure, end: TenureEnd, what: string): Fact => ({
   title: `${t.personName}, ${t.role}: ${what}`,
   eventId: end.eventId,
   occurredAt: end.occurredAt,

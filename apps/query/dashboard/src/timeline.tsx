@@ -29,7 +29,7 @@ function changedFields(changes: any, prefix = ''): string {
     .join(', ');
 }
 
-export const rowFact = (row: Row): Fact => ({
+const rowFact = (row: Row): Fact => ({
   title: row.item.headline,
   eventId: row.item.eventId,
   occurredAt: row.item.occurredAt,

@@ -10,7 +10,7 @@ export interface Source {
   quote?: string | null;
 }
 
-export interface FactVersion {
+interface FactVersion {
   version: number;
   occurredAt: string | null;
   data: unknown;
@@ -52,7 +52,7 @@ export interface FeedItem {
   corroboration?: Corroboration;
 }
 
-export interface Corroboration {
+interface Corroboration {
   outlets: number;
   confirms: number;
   denies: number;

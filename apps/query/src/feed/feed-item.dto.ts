@@ -28,5 +28,3 @@ export function toFeedItemDto(row: FeedItemRow, lang: 'en' | 'fr') {
     corroboration: corroborationOf(row.corroboration),
   };
 }
-
-export type FeedItemDto = ReturnType<typeof toFeedItemDto>;

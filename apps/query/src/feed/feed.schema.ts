@@ -9,7 +9,7 @@ export const feedStreamParams = feedQuerySchema.omit({ limit: true }).extend({
 });
 
 /** A feed item as the history endpoint, SSE and WebSocket send it (PRODUCT.md). */
-export const feedItemSchema = z.object({
+const feedItemSchema = z.object({
   position: z.string().meta({ description: 'Global position (a decimal string)', pattern: '^[0-9]+$' }),
   eventId: z.string().meta({ format: 'uuid' }),
   type: z.enum(EVENT_TYPES),

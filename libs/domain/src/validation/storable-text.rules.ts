@@ -32,7 +32,7 @@ const PROTOTYPE_KEY_MESSAGE = 'field name is not allowed (__proto__, constructor
  * refused here: a body of a few hundred kilobytes can nest 100 000 levels, which would overflow the stack of any
  * recursive walk (this one, the schema's) and turn a bad request into a 500.
  */
-export const MAX_INPUT_DEPTH = 32;
+const MAX_INPUT_DEPTH = 32;
 const DEPTH_MESSAGE = `nested too deeply (at most ${MAX_INPUT_DEPTH} levels)`;
 
 const MESSAGE = 'must not contain NUL (\\u0000) or unpaired UTF-16 surrogates';
@@ -79,7 +79,7 @@ function walk(value: unknown, path: string, errors: FieldError[], depth: number)
 }
 
 /** Puts the storable-text errors first (the most specific message for their path) and drops schema errors on the same paths. */
-export function mergeErrors(first: FieldError[], rest: FieldError[]): FieldError[] {
+function mergeErrors(first: FieldError[], rest: FieldError[]): FieldError[] {
   if (!first.length) return rest;
   const seen = new Set(first.map((e) => e.path));
   return [...first, ...rest.filter((e) => !seen.has(e.path))];

@@ -4,7 +4,7 @@ import type { FieldError, Validation } from './validation.types';
 type PathSegment = PropertyKey;
 
 /** Renders ["sources", 0, "language"] as "sources[0].language" (and [] as ""). */
-export function formatPath(segments: readonly PathSegment[]): string {
+function formatPath(segments: readonly PathSegment[]): string {
   let out = '';
   for (const segment of segments) {
     if (typeof segment === 'number') out += `[${segment}]`;
@@ -21,7 +21,7 @@ export function joinPath(prefix: string, path: string): string {
 }
 
 /** Flattens zod issues into FieldErrors: unknown keys get their own path, one message per path. */
-export function toFieldErrors(issues: readonly z.core.$ZodIssue[], prefix = ''): FieldError[] {
+function toFieldErrors(issues: readonly z.core.$ZodIssue[], prefix = ''): FieldError[] {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   const push = (path: string, message: string) => {

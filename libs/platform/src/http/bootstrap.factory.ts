@@ -9,9 +9,9 @@ import { installProcessHandlers } from '../process/process-handlers.util';
 import { httpEnvSchema, loadConfig } from '../config/load-config.util';
 
 /** The JSON API: nothing may be loaded, framed or run from a response. */
-export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 /** The Swagger UI page: its own scripts, stylesheet (plus its inline <style>), images and API calls, nothing else. */
-export const DOCS_CSP =
+const DOCS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
   "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const CORS_HEADERS = 'Authorization, Content-Type, X-Api-Key, Idempotency-Key, Last-Event-ID';
@@ -22,7 +22,7 @@ const CORS_EXPOSE = 'Retry-After, Location, ETag, Link, X-Request-Id';
  * CORS closed unless the Origin is in NEWSROOM_CORS_ORIGINS: only then are the Access-Control headers set and a
  * preflight answered (204); any other Origin gets no CORS header, so a browser keeps the response from the page.
  */
-export function securityHeaders(corsOrigins: readonly string[]) {
+function securityHeaders(corsOrigins: readonly string[]) {
   const allowed = new Set(corsOrigins);
   return (req: Request, res: Response, next: NextFunction) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');

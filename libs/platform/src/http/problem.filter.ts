@@ -15,7 +15,7 @@ export function sendProblem(res: Response, problem: ProblemError, instance?: str
     .send(JSON.stringify(problem.toBody(instance)));
 }
 
-export const NOT_UTF8 = 'Body is not valid UTF-8';
+const NOT_UTF8 = 'Body is not valid UTF-8';
 
 /**
  * The body parser's `verify` hook: a JSON body whose bytes are not UTF-8 is refused (a 400), never decoded with
@@ -43,7 +43,7 @@ export function bodyParserProblem(cause: unknown, limit: string): ProblemError |
  * A failed readiness check (terminus answers 503 with `{ status: 'error', details: { <check>: {...} } }`): the
  * problem names each check and its state (up/down) only; causes are logged by the health controller, never sent.
  */
-export function readinessProblem(response: unknown): ProblemError | null {
+function readinessProblem(response: unknown): ProblemError | null {
   const r = response as { status?: unknown; details?: Record<string, { status?: unknown }> } | null;
   if (typeof r !== 'object' || r === null || r.status !== 'error' || typeof r.details !== 'object' || r.details === null) return null;
   const checks: Record<string, string> = {};

@@ -119,7 +119,7 @@ export function buildLog(steps: Step[]): ProjectedEvent[] {
         data: { targetEventId: target.id, source, stance },
         sources: [source],
         modality: stance === 'denies' ? 'denied' : 'reported',
-      } as ProjectedEvent);
+      });
     } else if (s.action === 'retract') {
       facts.splice(facts.indexOf(target), 1);
       log.push({

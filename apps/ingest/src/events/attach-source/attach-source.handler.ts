@@ -32,7 +32,7 @@ export class AttachSourceHandler implements ICommandHandler<AttachSourceCommand,
   }
 }
 
-export function sourcingIntent(subject: string, targetEventId: string, req: SourceRequest, id?: string): WriteIntent {
+function sourcingIntent(subject: string, targetEventId: string, req: SourceRequest, id?: string): WriteIntent {
   return {
     eventId: normaliseId(id) ?? uuidv7(),
     idFromClient: id !== undefined,

@@ -32,7 +32,7 @@ export class CorrectEventHandler implements ICommandHandler<CorrectEventCommand,
   }
 }
 
-export function correctionIntent(subject: string, targetEventId: string, req: CorrectionRequest, id?: string): WriteIntent {
+function correctionIntent(subject: string, targetEventId: string, req: CorrectionRequest, id?: string): WriteIntent {
   return {
     eventId: normaliseId(id) ?? uuidv7(),
     idFromClient: id !== undefined,

@@ -11,7 +11,7 @@ import { requestMeta } from '../../http/request-meta.util';
 import { BatchResult, RecordBatchCommand } from './record-batch.command';
 import { RecordEventsCommand } from './record-events.command';
 
-export const MAX_BATCH = 1000;
+const MAX_BATCH = 1000;
 
 @ApiTags('events')
 @ApiSecurity('bearer')

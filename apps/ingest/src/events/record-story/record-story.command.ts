@@ -2,7 +2,7 @@ import { Command } from '@nestjs/cqrs';
 import { Story, StoryRequest } from '@newsroom/domain';
 import { RequestMeta, WriteRejection } from '../shared/write.types';
 
-export type StoryItemResult =
+type StoryItemResult =
   | { index: number; id: string; status: 'created' | 'duplicate'; globalPosition: string; streamVersion: number }
   | { index: number; status: 'rejected' };
 

@@ -32,7 +32,7 @@ export class RetractEventHandler implements ICommandHandler<RetractEventCommand,
   }
 }
 
-export function retractionIntent(subject: string, targetEventId: string, req: RetractionRequest, id?: string): WriteIntent {
+function retractionIntent(subject: string, targetEventId: string, req: RetractionRequest, id?: string): WriteIntent {
   return {
     eventId: normaliseId(id) ?? uuidv7(),
     idFromClient: id !== undefined,

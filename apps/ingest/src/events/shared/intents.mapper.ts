@@ -5,7 +5,7 @@ import { WriteIntent } from './event-writer.service';
 import { RequestMeta } from './write.types';
 
 /** The content an idempotency key is bound to: everything the client said except the key and the version check. */
-export function submissionFingerprint(s: Submission): string {
+function submissionFingerprint(s: Submission): string {
   const { id: _id, expectedVersion: _v, ...content } = s;
   return contentHash({ ...content, modality: content.modality ?? 'reported' });
 }

@@ -8,7 +8,7 @@ import { STREAM_PAGE_SCHEMA } from '../../docs/responses.schema';
 import { ReadStreamQuery } from './read-stream.query';
 import { StreamPage } from './stream-page.mapper';
 
-export const MAX_STREAM_PAGE = 1000;
+const MAX_STREAM_PAGE = 1000;
 
 function positiveInt(raw: string | undefined, name: string, fallback: number, max: number): number {
   if (raw === undefined || raw === '') return fallback;

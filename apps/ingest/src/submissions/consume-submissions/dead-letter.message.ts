@@ -1,7 +1,7 @@
 import { IncomingMessage, OutgoingMessage } from '@newsroom/messaging';
 import { WriteRejection } from '../../events/shared/write.types';
 
-export const DLQ_HEADERS = {
+const DLQ_HEADERS = {
   code: 'error-code',
   message: 'error-message',
   status: 'error-status',

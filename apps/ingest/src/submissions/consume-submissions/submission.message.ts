@@ -4,7 +4,7 @@ import { uuidv5 } from '@newsroom/platform';
 import { RequestMeta, WriteRejection } from '../../events/shared/write.types';
 
 // Fixed namespace of the ids made for submissions sent without one (RFC 9562 name-based ids).
-export const SUBMISSION_ID_NAMESPACE = '5b0c1e2a-7d4f-4c1b-9a55-6e6577737364';
+const SUBMISSION_ID_NAMESPACE = '5b0c1e2a-7d4f-4c1b-9a55-6e6577737364';
 const TRACE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 // Fatal: bytes that are not UTF-8 are refused, never replaced by U+FFFD (which would store other text than was sent).
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

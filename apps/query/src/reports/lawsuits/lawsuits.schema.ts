@@ -4,7 +4,7 @@ import { list, reportParams, subject, minOutletsParam } from '../shared/report-p
 import { corroborationSchema, factStatusSchema, factVersionSchema, instantText, nextCursor, nullableText, sourceSchema, timeTravelShape, uuidText } from '../shared/fact.schema';
 
 /** A case's current status: "filed" before any change. */
-export const CASE_STATUSES = ['filed', ...LAWSUIT_STATUSES];
+const CASE_STATUSES = ['filed', ...LAWSUIT_STATUSES];
 
 export const lawsuitsParams = reportParams({
   party: subject({ example: 'person:elon-musk', description: 'A plaintiff or defendant' }).optional().transform((v) => v ?? null),

@@ -52,6 +52,3 @@ export function factFields(r: StoredFactRow, history: Map<string, FactVersionDto
     corroboration: corroborationIn(corroboration, r.fact_id),
   };
 }
-
-/** The outlets of a fact, for CSV cells. */
-export const outletsOf = (r: StoredFactRow) => [...new Set((r.sources ?? []).map((s: RecordedSource) => s.outlet))];

@@ -18,7 +18,7 @@ const once = (iss: { input?: unknown }) => (iss.input === undefined ? 'required'
 const orNull = <T extends z.ZodType>(schema: T) => schema.optional().transform((v): z.output<T> | null => v ?? null);
 
 /** One value of text Postgres can take (NUL and lone surrogates would fail the query: a 400 here, never a 500). */
-export const text = () => z.string({ error: once }).refine(isStorableText, { message: NOT_STORABLE, abort: true });
+const text = () => z.string({ error: once }).refine(isStorableText, { message: NOT_STORABLE, abort: true });
 
 export const optionalText = (description?: string) => orNull(text()).meta(description ? { description } : {});
 
@@ -75,7 +75,7 @@ export function list(description: string, values?: readonly string[]) {
 const MAX_LIMIT = 1000;
 
 /** The parameters every report, entity and source page takes besides its own. */
-export const commonParams = {
+const commonParams = {
   asOf: instant('Valid time: only what had occurred by that date'),
   knownAt: instant('Transaction time: the state as recorded at that instant (a date, period start or RFC 3339 date-time)'),
   modality: list(`Comma-separated: ${MODALITIES.join(', ')}`, MODALITIES),
