@@ -22,6 +22,13 @@ module.exports = {
       to: { path: '^apps/' },
     },
     {
+      name: 'cli-stands-alone',
+      comment: 'bin/newsroom.js runs the compiled CLI without the monorepo path aliases: it talks to the apps over HTTP only.',
+      severity: 'error',
+      from: { path: '^apps/cli/src/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^libs/' },
+    },
+    {
       name: 'apps-do-not-import-each-other',
       severity: 'error',
       from: { path: '^apps/([^/]+)/' },

@@ -1,4 +1,4 @@
-import { textOf } from '@newsroom/domain';
+import { textOf } from '../output/text.util';
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { ingestClient, IngestClient, problemError } from '../api/api-clients.factory';

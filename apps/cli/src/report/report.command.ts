@@ -1,4 +1,4 @@
-import { textOf } from '@newsroom/domain';
+import { textOf } from '../output/text.util';
 import { Command } from 'commander';
 import { queryClient, QueryClient, problemError } from '../api/api-clients.factory';
 import type { paths } from '../api/generated/query-api';

@@ -1,4 +1,4 @@
-import { textOf } from '@newsroom/domain';
+import { textOf } from '../output/text.util';
 /** A feed item as one terminal line: position, date, type, subject, headline, status, and the event id to act on. */
 export function feedLine(item: Record<string, unknown>): string {
   const status = item.status && item.status !== 'current' ? `  [${textOf(item.status)}]` : '';
