@@ -74,7 +74,8 @@ describe('newsroom stack up / status / down', () => {
   it('up starts the stack in the background and prints its URLs; status shows it ready; down stops it', async () => {
     const up = await newsroom(['stack', 'up', '--timeout', '420'], env, 450_000);
     expect(up.err).toMatch(/starting the stack in the background \(pid \d+\)/);
-    expect(up.out).toMatch(new RegExp(`^Newsroom is up\\.\\n\\s+query\\s+http://127\\.0\\.0\\.1:${env.QUERY_PORT}`, 'm'));
+    expect(up.out).toMatch(new RegExp(`^Newsroom is up\\.\\n\\s+dashboard\\s+http://127\\.0\\.0\\.1:${env.QUERY_PORT}/\\s`, 'm'));
+    expect(up.out).toMatch(new RegExp(`^\\s+query\\s+http://127\\.0\\.0\\.1:${env.QUERY_PORT}\\s`, 'm'));
     expect(up.out).toMatch(/seed story \d+ events/);
     expect(up.code).toBe(0);
 
