@@ -62,7 +62,7 @@ export { upcast, createUpcaster, UPCASTERS, type UpcastFn } from './upcasting/up
 export { inferRoleCategory } from './upcasting/role-category.util';
 
 export type { HeadlineEvent, HeadlineLang } from './headlines/headline.types';
-export { renderHeadline, sourcedHeadlinePrefix, resolvedHeadlinePrefix, type HeadlineOptions } from './headlines/headline.renderer';
+export { renderHeadline, sourcedHeadlinePrefix, resolvedHeadline, type HeadlineOptions } from './headlines/headline.renderer';
 export { displayNameOf } from './headlines/display-name.format';
 export { formatMoney } from './headlines/money.format';
 export { periodPhrase } from './headlines/period.format';

@@ -85,15 +85,15 @@ const RESOLVED = {
   fr: { prefix: 'Contradiction tranchée : ', stands: ' est retenu', on: (name: string) => `contradiction sur ${name} tranchée` },
 } as const;
 
-/** "Conflict resolved: " / "Contradiction tranchée : ", put before the standing fact's headline. */
-export function resolvedHeadlinePrefix(lang: HeadlineLang): string {
-  return RESOLVED[lang].prefix;
+/** "Conflict resolved: <the standing fact's headline> stands (reason)", in English or French. */
+export function resolvedHeadline(standingHeadline: string, reason: unknown, lang: HeadlineLang): string {
+  return RESOLVED[lang].prefix + standingHeadline + RESOLVED[lang].stands + parenthesized(reason);
 }
 
 // An editor's word on a contradiction: the fact that stands (or the subject without it) and the reason.
 function renderResolution(event: HeadlineEvent<'conflict.resolved'>, lang: HeadlineLang, target?: HeadlineEvent): string {
-  const what = target ? renderFact(target, lang) + RESOLVED[lang].stands : RESOLVED[lang].on(displayNameOf(event.subject));
-  return RESOLVED[lang].prefix + what + parenthesized(event.data?.reason);
+  if (target) return resolvedHeadline(renderFact(target, lang), event.data?.reason, lang);
+  return RESOLVED[lang].prefix + RESOLVED[lang].on(displayNameOf(event.subject)) + parenthesized(event.data?.reason);
 }
 
 /** A one-line headline in English or French, built from the event's data. */
