@@ -110,7 +110,7 @@ describe('conflicts: two outlets disagree, the report, conflictsWith, the feed, 
     expect(frame.conflictUpdates).toEqual([{ conflictId, change: 'opened', closedBy: null, eventIds: [first.id, second.id] }]);
   });
 
-  it('refuses a resolution without a key (401), with a side that is not one (400 on standingEventId), of an unknown conflict (404)', async () => {
+  it('refuses a resolution without a key (401), naming an unknown fact (404), with a bad body (400 with the field paths), of an unknown conflict (404)', async () => {
     expect((await resolve(conflictId, { standingEventId: first.id, reason: 'x' }, {}, '')).status).toBe(401);
     const notASide = await resolve(conflictId, { standingEventId: randomUUID(), reason: 'x' });
     expect(notASide.status).toBe(404);
