@@ -40,7 +40,7 @@ export * from './events/event-sourced.event';
 export * from './corroboration/corroboration.rules';
 export * from './events/conflict-resolved.event';
 export * from './conflicts/conflict.rules';
-export { conflictsOfStream, decideResolution, type StreamConflict } from './conflicts/conflict-resolution.decider';
+export { conflictsOfStream, decideResolution } from './conflicts/conflict-resolution.decider';
 
 export * from './submission/submission.schema';
 export * from './submission/story-request.schema';

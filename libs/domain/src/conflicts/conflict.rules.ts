@@ -49,7 +49,7 @@ type Data = Record<string, unknown>;
 type MoneyLike = { amount?: unknown; currency?: unknown };
 
 /** A free-text value as compared: a per-language value by its English (else first) text; case and spacing folded. */
-export function comparableText(value: unknown): string {
+function comparableText(value: unknown): string {
   let text = '';
   if (typeof value === 'string') text = value;
   else if (value && typeof value === 'object') {

@@ -19,5 +19,3 @@ export const conflictResolvedEvent = defineEvent({
     reason: textSchema,
   }),
 });
-
-export type ConflictResolvedData = z.infer<typeof conflictResolvedEvent.data>;
