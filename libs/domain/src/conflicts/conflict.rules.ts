@@ -60,7 +60,7 @@ function comparableText(value: unknown): string {
   return text.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
-/** A period as a key part: its interval when it parses ("2024-H1" and "2024-01-01/2024-07-01" are one period). */
+/** A period as a key part: its interval when it parses ("2024-H1" and "2024-01-01/2024-06-30" are one period). */
 function periodKey(period: unknown): string | null {
   if (typeof period !== 'string' || !period) return null;
   const p = parsePeriod(period);
