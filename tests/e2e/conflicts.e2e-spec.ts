@@ -84,7 +84,14 @@ describe('conflicts: two outlets disagree, the report, conflictsWith, the feed, 
     expect(report.items).toHaveLength(1);
     const [c] = report.items;
     conflictId = c.conflictId;
-    expect(c).toMatchObject({ kind: 'financial', subject: organization, fields: ['amount'], status: 'open', closedAt: null, resolution: null });
+    expect(c).toMatchObject({
+      kind: 'financial',
+      subject: organization,
+      fields: ['amount'],
+      status: 'open',
+      closedAt: null,
+      resolution: null,
+    });
     expect(c.sides.map((s) => [s.eventId, s.value.amount, s.sources[0].outlet])).toEqual([
       [first.id, '5000000000', 'Example Daily'],
       [second.id, '3000000000', 'Second Wire'],
@@ -106,7 +113,10 @@ describe('conflicts: two outlets disagree, the report, conflictsWith, the feed, 
   });
 
   it('pushes the opening on the live feed: the second figure frame carries the opened conflict', async () => {
-    const frame = await pollUntil(() => items().find((i) => i.eventId === second.id), { timeoutMs: 30000, what: 'the second figure frame' });
+    const frame = await pollUntil(() => items().find((i) => i.eventId === second.id), {
+      timeoutMs: 30000,
+      what: 'the second figure frame',
+    });
     expect(frame.conflictUpdates).toEqual([{ conflictId, change: 'opened', closedBy: null, eventIds: [first.id, second.id] }]);
   });
 
@@ -127,12 +137,20 @@ describe('conflicts: two outlets disagree, the report, conflictsWith, the feed, 
     const body = { standingEventId: first.id, reason: 'the audited accounts say 5 billion' };
     const created = await resolve(conflictId, body, { 'idempotency-key': key });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: key, type: 'conflict.resolved', subject: organization, data: { conflictId, standingEventId: first.id, otherEventId: second.id } });
-    expect((await resolve(conflictId, body, { 'idempotency-key': key })).status).toBe(200);
-    const report = await pollUntil(async () => ((await conflicts('&status=resolved')).items.length ? conflicts('&status=resolved') : null), {
-      timeoutMs: 30000,
-      what: 'the conflict to be resolved',
+    expect(created.body).toMatchObject({
+      id: key,
+      type: 'conflict.resolved',
+      subject: organization,
+      data: { conflictId, standingEventId: first.id, otherEventId: second.id },
     });
+    expect((await resolve(conflictId, body, { 'idempotency-key': key })).status).toBe(200);
+    const report = await pollUntil(
+      async () => ((await conflicts('&status=resolved')).items.length ? conflicts('&status=resolved') : null),
+      {
+        timeoutMs: 30000,
+        what: 'the conflict to be resolved',
+      },
+    );
     expect(report.items[0]).toMatchObject({
       conflictId,
       status: 'resolved',
@@ -157,7 +175,10 @@ describe('conflicts: two outlets disagree, the report, conflictsWith, the feed, 
     expect(open.items.map((c) => c.sides[1].eventId)).toEqual([third.id, third.id]);
     const retraction = await post(`${ingest}/v1/events/${third.id}/retractions`, { reason: 'the outlet withdrew the figure' }, stack.key);
     expect(retraction.status).toBe(201);
-    await pollUntil(async () => (await conflicts('&status=open')).items.length === 0, { timeoutMs: 30000, what: 'the retraction to close them' });
+    await pollUntil(async () => (await conflicts('&status=open')).items.length === 0, {
+      timeoutMs: 30000,
+      what: 'the retraction to close them',
+    });
     const closed = (await conflicts('&status=resolved')).items.filter((c) => mine.includes(c.conflictId));
     expect(closed.map((c) => c.resolution)).toEqual([
       expect.objectContaining({ by: 'retraction', standingEventId: null, reason: 'the outlet withdrew the figure' }),
@@ -177,7 +198,11 @@ describe('conflicts: two outlets disagree, the report, conflictsWith, the feed, 
     const resumed = await SseClient.connect(`${query}/v1/feed/stream?subjects=${organization}`, { 'last-event-id': items()[0].position });
     await pollUntil(() => resumed.items.length === items().length - 1, { timeoutMs: 30000, what: 'the resumed frames' });
     resumed.close();
-    expect(resumed.items.map((i) => i.position)).toEqual(items().slice(1).map((i) => i.position));
+    expect(resumed.items.map((i) => i.position)).toEqual(
+      items()
+        .slice(1)
+        .map((i) => i.position),
+    );
   });
 
   it('documents the resolution endpoint and the conflicts report in the OpenAPI documents', async () => {

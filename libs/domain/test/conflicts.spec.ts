@@ -40,7 +40,9 @@ describe('claims: what a standing fact says about which thing', () => {
 
   it('given a departure, then its key is person, organization and role (case and spacing folded, a per-language role by its English)', () => {
     const [a] = claimsOf(fact(departed('2024-09'), 'person:mira-murati'));
-    const [b] = claimsOf(fact(departed('2024-09', undefined, { en: 'chief  technology officer', fr: 'directrice technique' }), 'person:mira-murati'));
+    const [b] = claimsOf(
+      fact(departed('2024-09', undefined, { en: 'chief  technology officer', fr: 'directrice technique' }), 'person:mira-murati'),
+    );
     expect(a.key).toBe('departure|person:mira-murati|org:openai|chief technology officer');
     expect(b.key).toBe(a.key);
   });
@@ -75,7 +77,9 @@ describe('disagreement: which claims of one key contradict each other', () => {
 
   it('given two destinations, then they disagree; one side silent on it does not', () => {
     const p = 'person:mira-murati';
-    expect(disagreement(one(departed('2024-09', 'org:anthropic'), p), one(departed('2024-09', 'Thinking Machines'), p))).toEqual(['destination']);
+    expect(disagreement(one(departed('2024-09', 'org:anthropic'), p), one(departed('2024-09', 'Thinking Machines'), p))).toEqual([
+      'destination',
+    ]);
     expect(disagreement(one(departed('2024-09', 'org:anthropic'), p), one(departed('2024-09'), p))).toEqual([]);
   });
 
@@ -89,9 +93,7 @@ describe('disagreement: which claims of one key contradict each other', () => {
 
 describe('contradictions and conflicts of a stream', () => {
   it('given three figures A, B, B, then A conflicts with each B and the two Bs agree', () => {
-    const pairs = contradictions(
-      [loss('5'), loss('3'), loss('3')].map((s, i) => ({ factId: eventId(i + 1), ...fact(s) })),
-    );
+    const pairs = contradictions([loss('5'), loss('3'), loss('3')].map((s, i) => ({ factId: eventId(i + 1), ...fact(s) })));
     expect(pairs.map((p) => [p.a.factId, p.b.factId])).toEqual([
       [eventId(1), eventId(2)],
       [eventId(1), eventId(3)],
@@ -105,7 +107,12 @@ describe('contradictions and conflicts of a stream', () => {
   it('given one side retracted or corrected to agree, then the stream has no conflict left', () => {
     expect(conflictsOfStream(given('org:openai', loss('5'), loss('3')), idOf)).toHaveLength(1);
     expect(conflictsOfStream(given('org:openai', loss('5'), loss('3'), retraction(2)), idOf)).toEqual([]);
-    expect(conflictsOfStream(given('org:openai', loss('5'), loss('3'), correction(2, { data: { money: { amount: '5', currency: 'USD' } } })), idOf)).toEqual([]);
+    expect(
+      conflictsOfStream(
+        given('org:openai', loss('5'), loss('3'), correction(2, { data: { money: { amount: '5', currency: 'USD' } } })),
+        idOf,
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -134,6 +141,8 @@ describe('decideResolution', () => {
 
   it('given the conflict closed by a retraction, then it can no longer be resolved', () => {
     const closed = given('org:openai', loss('5000000000'), loss('3000000000'), retraction(1));
-    expect(thrown(() => decideResolution(closed, conflict.id, { standingEventId: eventId(2), reason: 'x' }, idOf)).code).toBe('CONFLICT.NOT_FOUND');
+    expect(thrown(() => decideResolution(closed, conflict.id, { standingEventId: eventId(2), reason: 'x' }, idOf)).code).toBe(
+      'CONFLICT.NOT_FOUND',
+    );
   });
 });

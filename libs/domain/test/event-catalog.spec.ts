@@ -30,7 +30,14 @@ describe('event catalog', () => {
 
   it('given the recordable types, then they are all but corrections, retractions, attached sources and the entity records', () => {
     expect(RECORDABLE_EVENT_TYPES).toEqual(
-      EVENT_TYPES.filter((t) => t !== 'event.corrected' && t !== 'event.retracted' && t !== 'event.sourced' && t !== 'conflict.resolved' && !t.startsWith('entity.')),
+      EVENT_TYPES.filter(
+        (t) =>
+          t !== 'event.corrected' &&
+          t !== 'event.retracted' &&
+          t !== 'event.sourced' &&
+          t !== 'conflict.resolved' &&
+          !t.startsWith('entity.'),
+      ),
     );
   });
 

@@ -72,14 +72,24 @@ describe('conflicts read model: incremental equals rebuild (real Postgres)', () 
     await store.append(loss(other, '5000000000', 'Second Wire'));
     await store.append(loss(agreeing, '30000000000', 'Third Post'));
     await store.append(loss(later, '7000000000', 'Fourth Daily'));
-    await store.append(amendmentAppend('org:openai', 'corrected', later, { changes: { data: { money: { amount: '30000000000', currency: 'USD' } } }, reason: 'misread' }));
+    await store.append(
+      amendmentAppend('org:openai', 'corrected', later, {
+        changes: { data: { money: { amount: '30000000000', currency: 'USD' } } },
+        reason: 'misread',
+      }),
+    );
     await store.append(
       toAppend({
         id: resolution,
         type: 'conflict.resolved',
         subject: 'org:openai',
         occurredAt: null,
-        data: { conflictId: conflictIdOf(conflictName(H1_KEY, SEED_LOSS, other)), standingEventId: SEED_LOSS, otherEventId: other, reason: 'the filing' },
+        data: {
+          conflictId: conflictIdOf(conflictName(H1_KEY, SEED_LOSS, other)),
+          standingEventId: SEED_LOSS,
+          otherEventId: other,
+          reason: 'the filing',
+        },
         sources: [],
       }),
     );
@@ -117,12 +127,26 @@ describe('conflicts read model: incremental equals rebuild (real Postgres)', () 
 
   it('opens one conflict per disagreeing pair and closes each the way it ended', async () => {
     const byPair = new Map((await rows()).map((r) => [[r.a_event_id, r.b_event_id].join(' '), r]));
-    expect(byPair.get(`${SEED_LOSS} ${other}`)).toMatchObject({ status: 'resolved', closed_by: 'editor', standing_event_id: SEED_LOSS, resolution_reason: 'the filing', fields: ['amount'] });
+    expect(byPair.get(`${SEED_LOSS} ${other}`)).toMatchObject({
+      status: 'resolved',
+      closed_by: 'editor',
+      standing_event_id: SEED_LOSS,
+      resolution_reason: 'the filing',
+      fields: ['amount'],
+    });
     // The seed and Third Post agree: no conflict between them; Third Post and Second Wire do, until the retraction.
     expect(byPair.has(`${SEED_LOSS} ${agreeing}`)).toBe(false);
-    expect(byPair.get(`${other} ${agreeing}`)).toMatchObject({ status: 'resolved', closed_by: 'retraction', resolution_reason: 'the outlet withdrew it' });
+    expect(byPair.get(`${other} ${agreeing}`)).toMatchObject({
+      status: 'resolved',
+      closed_by: 'retraction',
+      resolution_reason: 'the outlet withdrew it',
+    });
     // Fourth Daily disagreed with the seed and Third Post until its correction; with Second Wire it still disagreed, until the retraction.
-    expect(byPair.get(`${SEED_LOSS} ${later}`)).toMatchObject({ status: 'resolved', closed_by: 'correction', resolution_reason: 'misread' });
+    expect(byPair.get(`${SEED_LOSS} ${later}`)).toMatchObject({
+      status: 'resolved',
+      closed_by: 'correction',
+      resolution_reason: 'misread',
+    });
     expect(byPair.get(`${agreeing} ${later}`)).toMatchObject({ status: 'resolved', closed_by: 'correction' });
     expect(byPair.get(`${other} ${later}`)).toMatchObject({ status: 'resolved', closed_by: 'retraction' });
     expect(byPair.get(`${MIRA} ${miraLate}`)).toMatchObject({ status: 'open', fields: ['occurredAt'] });
@@ -136,7 +160,13 @@ describe('conflicts read model: incremental equals rebuild (real Postgres)', () 
 
   it('a rebuild from the event store gives the same tables as the incremental fold', async () => {
     const incremental = await snapshot();
-    await new ProjectionRebuilder(ds).rebuild({ projections: PROJECTION_NAMES, topic: 'conflicts-test', partitions: [0], concurrency: 2, batchSize: 5 });
+    await new ProjectionRebuilder(ds).rebuild({
+      projections: PROJECTION_NAMES,
+      topic: 'conflicts-test',
+      partitions: [0],
+      concurrency: 2,
+      batchSize: 5,
+    });
     expect(await snapshot()).toEqual(incremental);
   });
 });

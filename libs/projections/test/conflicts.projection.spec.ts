@@ -22,7 +22,8 @@ function event(type: string, data: unknown, over: Partial<ProjectedEvent> = {}):
     ...over,
   } as ProjectedEvent;
 }
-const loss = (amount: string) => event('financial.loss_reported', { money: { amount, currency: 'USD' }, period: '2024-H1', basis: 'actual' });
+const loss = (amount: string) =>
+  event('financial.loss_reported', { money: { amount, currency: 'USD' }, period: '2024-H1', basis: 'actual' });
 
 describe('evolveConflicts (pure, over the facts a batch shares claim keys with)', () => {
   beforeEach(() => (position = 0));
@@ -35,7 +36,13 @@ describe('evolveConflicts (pure, over the facts a batch shares claim keys with)'
     evolveConflicts(set, b, idOf);
     const [c] = [...set.conflicts.values()];
     expect(set.conflicts.size).toBe(1);
-    expect(c).toMatchObject({ status: 'open', fields: ['amount'], openedEventId: b.id, a: { eventId: a.id, value: { amount: '5' } }, b: { eventId: b.id } });
+    expect(c).toMatchObject({
+      status: 'open',
+      fields: ['amount'],
+      openedEventId: b.id,
+      a: { eventId: a.id, value: { amount: '5' } },
+      b: { eventId: b.id },
+    });
   });
 
   it('given the same event twice (a redelivery), then nothing changes the second time', () => {
@@ -52,9 +59,18 @@ describe('evolveConflicts (pure, over the facts a batch shares claim keys with)'
     const a = loss('5');
     const b = loss('3');
     for (const e of [a, b]) evolveConflicts(set, e, idOf);
-    const fix = event('event.corrected', { targetEventId: b.id, changes: { data: { money: { amount: '5', currency: 'USD' } } }, reason: 'misread' });
+    const fix = event('event.corrected', {
+      targetEventId: b.id,
+      changes: { data: { money: { amount: '5', currency: 'USD' } } },
+      reason: 'misread',
+    });
     evolveConflicts(set, fix, idOf);
-    expect([...set.conflicts.values()][0]).toMatchObject({ status: 'resolved', closedBy: 'correction', closedEventId: fix.id, reason: 'misread' });
+    expect([...set.conflicts.values()][0]).toMatchObject({
+      status: 'resolved',
+      closedBy: 'correction',
+      closedEventId: fix.id,
+      reason: 'misread',
+    });
   });
 
   it('given a correction that leaves them disagreeing, then it stays open with the new value', () => {
@@ -62,7 +78,11 @@ describe('evolveConflicts (pure, over the facts a batch shares claim keys with)'
     const a = loss('5');
     const b = loss('3');
     for (const e of [a, b]) evolveConflicts(set, e, idOf);
-    evolveConflicts(set, event('event.corrected', { targetEventId: b.id, changes: { data: { money: { amount: '4', currency: 'USD' } } }, reason: 'x' }), idOf);
+    evolveConflicts(
+      set,
+      event('event.corrected', { targetEventId: b.id, changes: { data: { money: { amount: '4', currency: 'USD' } } }, reason: 'x' }),
+      idOf,
+    );
     expect([...set.conflicts.values()][0]).toMatchObject({ status: 'open', b: { value: { amount: '4' } } });
   });
 
@@ -73,7 +93,12 @@ describe('evolveConflicts (pure, over the facts a batch shares claim keys with)'
     const c = loss('4');
     for (const e of [a, b, c]) evolveConflicts(set, e, idOf);
     const ab = [...set.conflicts.values()].find((x) => x.b.eventId === b.id)!;
-    const resolution = event('conflict.resolved', { conflictId: ab.conflictId, standingEventId: a.id, otherEventId: b.id, reason: 'filing' });
+    const resolution = event('conflict.resolved', {
+      conflictId: ab.conflictId,
+      standingEventId: a.id,
+      otherEventId: b.id,
+      reason: 'filing',
+    });
     evolveConflicts(set, resolution, idOf);
     evolveConflicts(set, event('event.retracted', { targetEventId: b.id, reason: 'withdrawn' }), idOf);
     const byPair = new Map([...set.conflicts.values()].map((x) => [`${x.a.eventId}>${x.b.eventId}`, x]));

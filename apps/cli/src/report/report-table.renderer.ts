@@ -25,14 +25,23 @@ const REPORT_COLUMNS: Record<string, string[]> = {
 };
 
 interface ConflictSide {
-  value?: { amount?: string | null; currency?: string | null; count?: number | null; occurredAt?: string | null; destination?: string | null; status?: string | null };
+  value?: {
+    amount?: string | null;
+    currency?: string | null;
+    count?: number | null;
+    occurredAt?: string | null;
+    destination?: string | null;
+    status?: string | null;
+  };
   sources?: Array<{ outlet?: string }>;
 }
 
 /** One side of a conflict in a cell: its value and its outlets ("5000000000 USD (Example Daily)"). */
 function sideCell(side: ConflictSide | undefined): string {
   const v = side?.value ?? {};
-  const value = v.amount ? `${v.amount} ${v.currency ?? ''}`.trim() : (v.count ?? v.status ?? [v.occurredAt, v.destination].filter(Boolean).join(' '));
+  const value = v.amount
+    ? `${v.amount} ${v.currency ?? ''}`.trim()
+    : (v.count ?? v.status ?? [v.occurredAt, v.destination].filter(Boolean).join(' '));
   const outlets = (side?.sources ?? []).map((s) => s.outlet).filter(Boolean);
   return `${String(value)}${outlets.length ? ` (${outlets.join(', ')})` : ''}`;
 }

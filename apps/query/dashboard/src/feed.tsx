@@ -38,7 +38,8 @@ function applyConflictUpdates(rows: Row[], updates: NonNullable<FeedItem['confli
     const mine = updates.filter((u) => u.eventIds.includes(r.item.eventId));
     if (!mine.length) return r;
     let ids = r.item.conflictsWith ?? [];
-    for (const u of mine) ids = u.change === 'opened' ? [...ids.filter((id) => id !== u.conflictId), u.conflictId] : ids.filter((id) => id !== u.conflictId);
+    for (const u of mine)
+      ids = u.change === 'opened' ? [...ids.filter((id) => id !== u.conflictId), u.conflictId] : ids.filter((id) => id !== u.conflictId);
     return { ...r, item: { ...r.item, conflictsWith: ids } };
   });
 }

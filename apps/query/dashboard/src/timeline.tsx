@@ -117,7 +117,11 @@ export function Timeline(props: { keyVersion: number; onOpen: (f: Fact) => void;
                 {row.status !== 'current' && <span class={`badge ${row.status}`}>{row.status}</span>}
                 {row.item.modality !== 'reported' && <span class="badge">{row.item.modality}</span>}
                 {(row.item.conflictsWith?.length ?? 0) > 0 && (
-                  <span class="badge conflict" data-testid="conflict" title={`In contradiction with another fact (${row.item.conflictsWith!.length})`}>
+                  <span
+                    class="badge conflict"
+                    data-testid="conflict"
+                    title={`In contradiction with another fact (${row.item.conflictsWith!.length})`}
+                  >
                     conflict
                   </span>
                 )}

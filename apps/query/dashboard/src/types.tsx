@@ -56,7 +56,7 @@ export interface FeedItem {
   conflictUpdates?: ConflictUpdate[];
 }
 
-export interface ConflictUpdate {
+interface ConflictUpdate {
   conflictId: string;
   change: 'opened' | 'closed';
   closedBy: string | null;
@@ -68,7 +68,14 @@ export interface ConflictSide {
   type: string;
   occurredAt: string | null;
   headline: string | null;
-  value: { amount?: string | null; currency?: string | null; count?: number | null; occurredAt?: string | null; destination?: string | null; status?: string | null };
+  value: {
+    amount?: string | null;
+    currency?: string | null;
+    count?: number | null;
+    occurredAt?: string | null;
+    destination?: string | null;
+    status?: string | null;
+  };
   sources: Source[];
 }
 

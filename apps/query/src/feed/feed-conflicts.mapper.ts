@@ -1,5 +1,5 @@
 /** A conflict opened or closed by the event of a feed item: what a subscriber updates on the items it shows. */
-export interface ConflictUpdate {
+interface ConflictUpdate {
   conflictId: string;
   change: 'opened' | 'closed';
   /** How it closed: an editor's resolution, a correction that made the sides agree, a retraction. */

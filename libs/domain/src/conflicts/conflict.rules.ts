@@ -1,4 +1,3 @@
-import type { EventType } from '../events/event-catalog.registry';
 import type { LawsuitStatus } from '../events/lawsuit-status-changed.event';
 import { parsePeriod } from '../values/period.value';
 
@@ -29,7 +28,7 @@ export interface Claim {
 
 /** A fact as the rules read it: its type, stream subject, date and (corrected) data. */
 export interface ClaimFact {
-  type: EventType | string;
+  type: string;
   subject: string;
   occurredAt: string | null;
   data: unknown;
@@ -118,7 +117,9 @@ export function claimsOf(f: ClaimFact): Claim[] {
     const role = comparableText(d.role);
     if (!role || typeof d.organization !== 'string') return [];
     const destination = d.destination === undefined || d.destination === null ? null : comparableText(d.destination);
-    return [{ kind: 'departure', key: `departure|${f.subject}|${d.organization}|${role}`, value: { occurredAt: f.occurredAt, destination } }];
+    return [
+      { kind: 'departure', key: `departure|${f.subject}|${d.organization}|${role}`, value: { occurredAt: f.occurredAt, destination } },
+    ];
   }
   if (f.type === 'lawsuit.status_changed') {
     const group = LAWSUIT_GROUPS[d.status as LawsuitStatus];

@@ -23,7 +23,7 @@ export interface ConflictSide {
 }
 
 /** How a conflict stopped being open: an editor's resolution, a correction that made the sides agree, a retraction. */
-export type ConflictClosedBy = 'editor' | 'correction' | 'retraction';
+type ConflictClosedBy = 'editor' | 'correction' | 'retraction';
 
 /** One row of read_model.conflicts. */
 export interface ConflictRow {

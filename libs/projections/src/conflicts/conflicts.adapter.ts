@@ -1,4 +1,12 @@
-import { CONFLICT_ID_NAMESPACE, canClaim, claimsOf, isRecordableEventType, mergePatch, type ClaimKind, type Source } from '@newsroom/domain';
+import {
+  CONFLICT_ID_NAMESPACE,
+  canClaim,
+  claimsOf,
+  isRecordableEventType,
+  mergePatch,
+  type ClaimKind,
+  type Source,
+} from '@newsroom/domain';
 import { uuidv5 } from '@newsroom/platform';
 import { EntityManager } from 'typeorm';
 import type { Projection } from '../projection.types';
@@ -186,7 +194,9 @@ export class ConflictsProjection implements Projection {
             ),
           ],
         );
-        const claimRows = kept.flatMap((f) => [...new Set(claimsOf(f).map((c) => c.key))].map((key) => ({ claim_key: key, fact_id: f.factId })));
+        const claimRows = kept.flatMap((f) =>
+          [...new Set(claimsOf(f).map((c) => c.key))].map((key) => ({ claim_key: key, fact_id: f.factId })),
+        );
         if (claimRows.length) {
           await manager.query(
             `INSERT INTO ${this.claims} (claim_key, fact_id) SELECT claim_key, fact_id FROM jsonb_to_recordset($1::jsonb) AS x(claim_key text, fact_id uuid)

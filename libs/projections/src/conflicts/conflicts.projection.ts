@@ -73,7 +73,16 @@ function openAgainst(set: ConflictSet, fact: ConflictFactRow, event: ProjectedEv
         touch(set, { ...known, ...sides });
       } else {
         // New, or closed by a correction that made the sides agree and disagreeing again: open from this event.
-        touch(set, { conflictId, key: claim.key, kind: claim.kind, subject: fact.subject, ...sides, status: 'open', ...opened(event), ...notClosed });
+        touch(set, {
+          conflictId,
+          key: claim.key,
+          kind: claim.kind,
+          subject: fact.subject,
+          ...sides,
+          status: 'open',
+          ...opened(event),
+          ...notClosed,
+        });
       }
     }
   }
@@ -136,7 +145,10 @@ export function evolveConflicts(set: ConflictSet, event: ProjectedEvent, idOf: (
       const fields = mine && theirs ? disagreement(theirs, mine) : [];
       if (!fields.length) close(set, row, event, 'correction');
       else {
-        const sides = row.a.eventId === fact.factId ? { a: side(fact, mine!.value), b: side(other!, theirs!.value) } : { a: side(other!, theirs!.value), b: side(fact, mine!.value) };
+        const sides =
+          row.a.eventId === fact.factId
+            ? { a: side(fact, mine!.value), b: side(other!, theirs!.value) }
+            : { a: side(other!, theirs!.value), b: side(fact, mine!.value) };
         touch(set, { ...row, ...sides, fields });
       }
     }

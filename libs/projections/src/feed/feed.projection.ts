@@ -33,7 +33,8 @@ export function evolveFeed(event: ProjectedEvent, target?: FeedItemRow | null): 
   const sourced = event.type === 'event.sourced';
   // An editor's resolution of a conflict points at the fact that stands.
   const resolved = event.type === 'conflict.resolved';
-  const targetEventId: string | null = amendment || sourced ? (event.data?.targetEventId ?? null) : resolved ? (event.data?.standingEventId ?? null) : null;
+  const targetEventId: string | null =
+    amendment || sourced ? (event.data?.targetEventId ?? null) : resolved ? (event.data?.standingEventId ?? null) : null;
   const fact = amendment || sourced || resolved ? null : factHeadlines(event);
   const prefix = (lang: 'en' | 'fr') =>
     event.type === 'event.sourced'

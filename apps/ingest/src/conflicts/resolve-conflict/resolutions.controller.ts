@@ -32,7 +32,11 @@ export class ResolutionsController {
   })
   @ApiBody({ schema: resolutionRequestJsonSchema() })
   @ApiResponse({ status: 201, description: 'The conflict.resolved event', schema: AMENDMENT_EVENT_SCHEMA })
-  @ApiResponse({ status: 200, description: 'Duplicate: this Idempotency-Key already recorded this resolution', schema: AMENDMENT_EVENT_SCHEMA })
+  @ApiResponse({
+    status: 200,
+    description: 'Duplicate: this Idempotency-Key already recorded this resolution',
+    schema: AMENDMENT_EVENT_SCHEMA,
+  })
   @ApiProblems(400, 401, 403, 404, 409, 413, 422)
   async resolve(
     @Param('id') id: string,
@@ -45,7 +49,9 @@ export class ResolutionsController {
     const valid = validateResolutionRequest(body);
     if (!valid.ok) throw problems.validation(valid.errors);
     const request = { ...valid.value, standingEventId: valid.value.standingEventId.toLowerCase() };
-    const result = await this.commands.execute(new ResolveConflictCommand(id.toLowerCase(), request, requestMeta(req), idempotencyKey(key)));
+    const result = await this.commands.execute(
+      new ResolveConflictCommand(id.toLowerCase(), request, requestMeta(req), idempotencyKey(key)),
+    );
     return amendedBody(result, res);
   }
 }

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { CONFLICT_ID_NAMESPACE, claimsOf, conflictName, validateResolutionRequest, validateRetractionRequest, validateSubmission } from '@newsroom/domain';
+import {
+  CONFLICT_ID_NAMESPACE,
+  claimsOf,
+  conflictName,
+  validateResolutionRequest,
+  validateRetractionRequest,
+  validateSubmission,
+} from '@newsroom/domain';
 import { uuidv5 } from '@newsroom/platform';
 import { InMemoryEventStore } from '@newsroom/testing';
 import { RetractEventCommand } from '../../events/retract-event/retract-event.command';
@@ -64,7 +71,10 @@ describe('ResolveConflictHandler on an in-memory store', () => {
     const key = randomUUID();
     expect(await resolve(conflictId, first.id, key)).toMatchObject({ status: 'created', event: { eventId: key } });
     expect(await resolve(conflictId, first.id, key)).toMatchObject({ status: 'duplicate', event: { eventId: key } });
-    expect(await resolve(conflictId, second.id, key)).toMatchObject({ status: 'rejected', error: { status: 409, code: 'EVENT.ID_CONFLICT' } });
+    expect(await resolve(conflictId, second.id, key)).toMatchObject({
+      status: 'rejected',
+      error: { status: 409, code: 'EVENT.ID_CONFLICT' },
+    });
     expect(store.events).toHaveLength(3);
   });
 
@@ -74,7 +84,10 @@ describe('ResolveConflictHandler on an in-memory store', () => {
   });
 
   it('given an unknown standing event, then EVENT.NOT_FOUND on standingEventId', async () => {
-    await expect(resolve(conflictId, randomUUID())).rejects.toMatchObject({ code: 'EVENT.NOT_FOUND', errors: [{ path: 'standingEventId' }] });
+    await expect(resolve(conflictId, randomUUID())).rejects.toMatchObject({
+      code: 'EVENT.NOT_FOUND',
+      errors: [{ path: 'standingEventId' }],
+    });
   });
 
   it('given one side retracted, then the conflict is gone: CONFLICT.NOT_FOUND', async () => {
