@@ -36,6 +36,8 @@ import { RetractionsController } from './events/retract-event/retractions.contro
 import { EntityAliasesController } from './entities/record-entity-alias/entity-aliases.controller';
 import { RecordEntityAliasHandler } from './entities/record-entity-alias/record-entity-alias.handler';
 import { EVENT_STORE, KAFKA, PG_POOL } from './ingest.tokens';
+import { ResolutionsController } from './conflicts/resolve-conflict/resolutions.controller';
+import { ResolveConflictHandler } from './conflicts/resolve-conflict/resolve-conflict.handler';
 import { ReadStreamHandler } from './streams/read-stream/read-stream.handler';
 import { StreamsController } from './streams/read-stream/streams.controller';
 import { SubmissionsConsumer } from './submissions/consume-submissions/submissions.consumer';
@@ -117,6 +119,7 @@ export class IngestModule {
         RetractionsController,
         EntityAliasesController,
         SourcesController,
+        ResolutionsController,
         GetEventController,
         StreamsController,
       ],
@@ -128,6 +131,7 @@ export class IngestModule {
         RetractEventHandler,
         RecordEntityAliasHandler,
         AttachSourceHandler,
+        ResolveConflictHandler,
         GetEventHandler,
         ReadStreamHandler,
         { provide: APP_FILTER, useValue: new ProblemFilter(mapIngestError) },

@@ -38,6 +38,9 @@ export * from './events/entity-unmerged.event';
 export * from './events/entity-aliased.event';
 export * from './events/event-sourced.event';
 export * from './corroboration/corroboration.rules';
+export * from './events/conflict-resolved.event';
+export * from './conflicts/conflict.rules';
+export { conflictsOfStream, decideResolution } from './conflicts/conflict-resolution.decider';
 
 export * from './submission/submission.schema';
 export * from './submission/story-request.schema';
@@ -45,6 +48,7 @@ export * from './submission/correction-request.schema';
 export * from './submission/retraction-request.schema';
 export * from './submission/entity-alias-request.schema';
 export * from './submission/source-request.schema';
+export * from './submission/resolution-request.schema';
 export * from './submission/json-schema.util';
 
 export * from './streams/stream-state.types';
@@ -58,7 +62,7 @@ export { upcast, createUpcaster, UPCASTERS, type UpcastFn } from './upcasting/up
 export { inferRoleCategory } from './upcasting/role-category.util';
 
 export type { HeadlineEvent, HeadlineLang } from './headlines/headline.types';
-export { renderHeadline, sourcedHeadlinePrefix, type HeadlineOptions } from './headlines/headline.renderer';
+export { renderHeadline, sourcedHeadlinePrefix, resolvedHeadline, type HeadlineOptions } from './headlines/headline.renderer';
 export { displayNameOf } from './headlines/display-name.format';
 export { formatMoney } from './headlines/money.format';
 export { periodPhrase } from './headlines/period.format';

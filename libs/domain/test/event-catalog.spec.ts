@@ -23,13 +23,21 @@ describe('event catalog', () => {
         'entity.unmerged',
         'entity.aliased',
         'event.sourced',
+        'conflict.resolved',
       ].sort(),
     );
   });
 
   it('given the recordable types, then they are all but corrections, retractions, attached sources and the entity records', () => {
     expect(RECORDABLE_EVENT_TYPES).toEqual(
-      EVENT_TYPES.filter((t) => t !== 'event.corrected' && t !== 'event.retracted' && t !== 'event.sourced' && !t.startsWith('entity.')),
+      EVENT_TYPES.filter(
+        (t) =>
+          t !== 'event.corrected' &&
+          t !== 'event.retracted' &&
+          t !== 'event.sourced' &&
+          t !== 'conflict.resolved' &&
+          !t.startsWith('entity.'),
+      ),
     );
   });
 
@@ -59,6 +67,7 @@ describe('event catalog', () => {
       'entity.unmerged': null,
       'entity.aliased': null,
       'event.sourced': null,
+      'conflict.resolved': null,
     });
   });
 

@@ -63,6 +63,9 @@ export { sourcesModel, sourceRecordsOf, type SourceRecord } from './sources/sour
 export { SourcesProjection } from './sources/sources.adapter';
 export { evolveEntities, type EntitySighting } from './entities/entities.projection';
 export { EntitiesProjection } from './entities/entities.adapter';
+export { evolveConflicts, emptyConflictSet, addFact as addConflictFact } from './conflicts/conflicts.projection';
+export { conflictIdOf, toConflictRow } from './conflicts/conflicts.adapter';
+export type { ConflictSide, ConflictFactRow } from './conflicts/conflict-row.types';
 
 export { PROJECTION_FACTORIES, PROJECTION_NAMES, createProjections } from './projection.registry';
 export { ProjectionRebuilder, type RebuildOptions, type RebuildProgress, type RebuildResult } from './rebuild/projection-rebuilder.service';

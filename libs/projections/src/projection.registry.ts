@@ -1,3 +1,4 @@
+import { ConflictsProjection } from './conflicts/conflicts.adapter';
 import { DeparturesProjection } from './departures/departures.adapter';
 import { EntitiesProjection } from './entities/entities.adapter';
 import { EntityLinksProjection } from './entities/entity-links.adapter';
@@ -24,6 +25,7 @@ export const PROJECTION_FACTORIES: Readonly<Record<string, (tableSuffix?: string
   sources: (s) => new SourcesProjection(s),
   entities: (s) => new EntitiesProjection(s),
   'entity-links': (s) => new EntityLinksProjection(s),
+  conflicts: (s) => new ConflictsProjection(s),
 };
 
 export const PROJECTION_NAMES: readonly string[] = Object.keys(PROJECTION_FACTORIES);

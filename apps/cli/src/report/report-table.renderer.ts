@@ -21,7 +21,39 @@ const REPORT_COLUMNS: Record<string, string[]> = {
   financials: ['period', 'metric', 'basis', 'amount', 'currency', 'count', 'modality', 'status', 'sources'],
   timeline: ['occurredAt', 'type', 'subject', 'headline', 'modality', 'status'],
   sources: ['publishedAt', 'outlet', 'title', 'language', 'url', 'id'],
+  conflicts: ['openedAt', 'kind', 'subject', 'fields', 'status', 'a', 'b', 'resolvedBy', 'reason', 'conflictId'],
 };
+
+interface ConflictSide {
+  value?: {
+    amount?: string | null;
+    currency?: string | null;
+    count?: number | null;
+    occurredAt?: string | null;
+    destination?: string | null;
+    status?: string | null;
+  };
+  sources?: Array<{ outlet?: string }>;
+}
+
+/** One side of a conflict in a cell: its value and its outlets ("5000000000 USD (Example Daily)"). */
+function sideCell(side: ConflictSide | undefined): string {
+  const v = side?.value ?? {};
+  const value = v.amount
+    ? `${v.amount} ${v.currency ?? ''}`.trim()
+    : (v.count ?? v.status ?? [v.occurredAt, v.destination].filter(Boolean).join(' '));
+  const outlets = (side?.sources ?? []).map((s) => s.outlet).filter(Boolean);
+  return `${String(value)}${outlets.length ? ` (${outlets.join(', ')})` : ''}`;
+}
+
+/** The conflicts report's rows flattened for a table: both sides side by side, the resolution in two columns. */
+function conflictRows(rows: Record<string, unknown>[]): Record<string, unknown>[] {
+  return rows.map((r) => {
+    const sides = (r.sides ?? []) as ConflictSide[];
+    const resolution = r.resolution as { by?: string; reason?: string | null } | null;
+    return { ...r, a: sideCell(sides[0]), b: sideCell(sides[1]), resolvedBy: resolution?.by ?? null, reason: resolution?.reason ?? null };
+  });
+}
 
 /** Rows of a report answer: its `items`, or `groups` (departures grouped by period), or the answer itself. */
 export function reportRows(body: unknown): Record<string, unknown>[] {
@@ -32,7 +64,7 @@ export function reportRows(body: unknown): Record<string, unknown>[] {
 
 /** The report as a table: the known columns that occur, else every scalar field of the rows. */
 export function reportTable(name: string, body: unknown): string {
-  const rows = reportRows(body);
+  const rows = name === 'conflicts' ? conflictRows(reportRows(body)) : reportRows(body);
   if (!rows.length) return '(no rows)';
   const present = (k: string) => rows.some((r) => r[k] !== undefined && r[k] !== null && r[k] !== '');
   let columns = (REPORT_COLUMNS[name] ?? []).filter(present);

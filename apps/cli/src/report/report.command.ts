@@ -25,12 +25,13 @@ interface ReportOptions {
   show?: string;
   modality?: string;
   outlet?: string;
+  kind?: string;
   cursor?: string;
   csv?: boolean;
   json?: boolean;
 }
 
-const REPORTS = ['leadership', 'departures', 'lawsuits', 'financials', 'timeline', 'sources'] as const;
+const REPORTS = ['leadership', 'departures', 'lawsuits', 'financials', 'timeline', 'sources', 'conflicts'] as const;
 type ReportName = (typeof REPORTS)[number];
 
 export function registerReport(program: Command, config: () => CliConfig): void {
@@ -46,11 +47,12 @@ export function registerReport(program: Command, config: () => CliConfig): void 
     .option('--group-by <by>', 'departures: month, quarter, year or roleCategory')
     .option('--metric <metric>', 'financials: revenue, revenue_target, loss, headcount, funding, valuation', 'revenue')
     .option('--basis <basis>', 'financials: actual, annualized, projected, ...')
-    .option('--subject <subject>', 'timeline: one subject in any role')
+    .option('--subject <subject>', 'timeline: one subject in any role; conflicts: the stream of the two facts')
     .option('--party <subject>', 'lawsuits: a plaintiff or defendant')
-    .option('--status <status>', 'lawsuits: the current status')
+    .option('--status <status>', 'lawsuits: the current status; conflicts: open or resolved')
+    .option('--kind <kind>', 'conflicts: financial, departure or lawsuit')
     .option('--types <list>', 'timeline: comma-separated event types')
-    .option('--lang <en|fr>', 'timeline: language of the headlines')
+    .option('--lang <en|fr>', 'timeline, conflicts: language of the headlines')
     .option('--show <roster|tenures>', 'leadership: the roster (default) or every tenure')
     .option('--modality <list>', 'comma-separated: reported, confirmed, denied, rumored')
     .option('--outlet <name>', 'sources: one outlet')
@@ -59,7 +61,7 @@ export function registerReport(program: Command, config: () => CliConfig): void 
     .option('--json', 'the JSON answer as it is')
     .addHelpText(
       'after',
-      '\n  newsroom report leadership --as-of 2024-06-01\n  newsroom report financials --metric loss --csv > losses.csv\n  newsroom report departures --group-by quarter --known-at 2024-10-01T00:00:00Z',
+      '\n  newsroom report leadership --as-of 2024-06-01\n  newsroom report financials --metric loss --csv > losses.csv\n  newsroom report departures --group-by quarter --known-at 2024-10-01T00:00:00Z\n  newsroom report conflicts --status open',
     )
     .action(async (name: string, o: ReportOptions) => {
       if (!(REPORTS as readonly string[]).includes(name)) throw new CliError(`no report named "${name}"`, `one of: ${REPORTS.join(', ')}`);
@@ -147,5 +149,21 @@ function fetchReport(client: QueryClient, name: ReportName, o: ReportOptions) {
       });
     case 'sources':
       return client.GET('/v1/sources', { params: { query: { ...common, outlet: o.outlet, format } }, parseAs });
+    case 'conflicts':
+      // A conflict is between facts as recorded: knownAt applies, asOf and modality do not.
+      return client.GET('/v1/reports/conflicts', {
+        params: {
+          query: {
+            knownAt: o.knownAt,
+            cursor: o.cursor,
+            subject: o.subject,
+            status: o.status as Q<'/v1/reports/conflicts'>['status'],
+            kind: o.kind as Q<'/v1/reports/conflicts'>['kind'],
+            lang: o.lang as Q<'/v1/reports/conflicts'>['lang'],
+            format,
+          },
+        },
+        parseAs,
+      });
   }
 }

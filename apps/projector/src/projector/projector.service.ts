@@ -15,7 +15,7 @@ export const READ_DB = Symbol('READ_DB');
 export class ProjectorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ProjectorService.name);
   // Every read model (PROJECTION_NAMES): feed, leadership, departures, lawsuits, financials, products, regulatory,
-  // timeline, sources, entities. One added to a running system sees only new events: `npm run rebuild -- <name>`
+  // timeline, sources, entities, entity-links, conflicts. One added to a running system sees only new events: `npm run rebuild -- <name>`
   // fills it from the log.
   private readonly projections: Projection[] = createProjections();
   private consumer: ManagedConsumer | null = null;

@@ -28,6 +28,23 @@ const MAX_ROWS = 500;
  * grow on one stream, and an item already seen (a resume overlap) is ignored.
  */
 function applyItem(rows: Row[], item: FeedItem): Row[] {
+  const next = placeItem(rows, item);
+  return next === rows || !item.conflictUpdates?.length ? next : applyConflictUpdates(next, item.conflictUpdates);
+}
+
+/** A conflict opened or closed: the rows of its two facts gain or lose its id (their marker follows). */
+function applyConflictUpdates(rows: Row[], updates: NonNullable<FeedItem['conflictUpdates']>): Row[] {
+  return rows.map((r) => {
+    const mine = updates.filter((u) => u.eventIds.includes(r.item.eventId));
+    if (!mine.length) return r;
+    let ids = r.item.conflictsWith ?? [];
+    for (const u of mine)
+      ids = u.change === 'opened' ? [...ids.filter((id) => id !== u.conflictId), u.conflictId] : ids.filter((id) => id !== u.conflictId);
+    return { ...r, item: { ...r.item, conflictsWith: ids } };
+  });
+}
+
+function placeItem(rows: Row[], item: FeedItem): Row[] {
   if (rows.some((r) => r.item.position === item.position || r.amendments.some((a) => a.position === item.position))) return rows;
   if (item.targetEventId && (item.targetStatus || item.type === 'event.sourced')) {
     const i = rows.findIndex((r) => r.item.eventId === item.targetEventId);

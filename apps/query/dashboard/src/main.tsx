@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { readKey, saveKey } from './api';
 import { Charts } from './charts';
 import { FactDialog } from './fact-dialog';
+import { Conflicts } from './conflicts';
 import { Lawsuits } from './lawsuits';
 import { Roster } from './roster';
 import { Timeline } from './timeline';
@@ -112,6 +113,7 @@ function App() {
         <Roster organization={organization} asOf={asOf} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
         <Charts organization={organization} asOf={asOf} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
         <Lawsuits asOf={asOf} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
+        <Conflicts knownAt={knownAt} refresh={refresh} onOpen={setFact} />
       </main>
       <footer class="muted">
         Data from this service's API (<a href="/docs">/docs</a>). Every figure opens its sources.

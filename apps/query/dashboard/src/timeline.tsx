@@ -116,6 +116,15 @@ export function Timeline(props: { keyVersion: number; onOpen: (f: Fact) => void;
                 <span class="type">{typeLabel(row.item.type)}</span>
                 {row.status !== 'current' && <span class={`badge ${row.status}`}>{row.status}</span>}
                 {row.item.modality !== 'reported' && <span class="badge">{row.item.modality}</span>}
+                {(row.item.conflictsWith?.length ?? 0) > 0 && (
+                  <span
+                    class="badge conflict"
+                    data-testid="conflict"
+                    title={`In contradiction with another fact (${row.item.conflictsWith!.length})`}
+                  >
+                    conflict
+                  </span>
+                )}
                 {row.item.corroboration && row.item.corroboration.outlets > 1 && (
                   <span
                     class="badge"

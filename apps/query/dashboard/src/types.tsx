@@ -50,6 +50,46 @@ export interface FeedItem {
   targetStatus?: 'corrected' | 'retracted';
   /** Distinct outlets on the fact; an event.sourced item carries its target's, updated. */
   corroboration?: Corroboration;
+  /** Open conflicts of the fact (of the target, on an amendment, source or resolution item). */
+  conflictsWith?: string[];
+  /** The conflicts this item's event opened or closed: the rows of both facts are updated. */
+  conflictUpdates?: ConflictUpdate[];
+}
+
+interface ConflictUpdate {
+  conflictId: string;
+  change: 'opened' | 'closed';
+  closedBy: string | null;
+  eventIds: string[];
+}
+
+export interface ConflictSide {
+  eventId: string;
+  type: string;
+  occurredAt: string | null;
+  headline: string | null;
+  value: {
+    amount?: string | null;
+    currency?: string | null;
+    count?: number | null;
+    occurredAt?: string | null;
+    destination?: string | null;
+    status?: string | null;
+  };
+  sources: Source[];
+}
+
+export interface Conflict {
+  conflictId: string;
+  kind: string;
+  subject: string;
+  subjectName: string;
+  fields: string[];
+  status: 'open' | 'resolved';
+  openedAt: string;
+  closedAt: string | null;
+  resolution: { by: string; eventId: string; standingEventId: string | null; reason: string | null } | null;
+  sides: ConflictSide[];
 }
 
 interface Corroboration {

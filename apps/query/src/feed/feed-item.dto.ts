@@ -1,5 +1,6 @@
 import { corroborationOf } from '@newsroom/domain';
 import { FeedItemRow } from '@newsroom/projections';
+import type { FeedConflictFields } from './feed-conflicts.mapper';
 
 const TARGET_STATUS = { 'event.corrected': 'corrected', 'event.retracted': 'retracted' } as const;
 
@@ -7,7 +8,7 @@ const TARGET_STATUS = { 'event.corrected': 'corrected', 'event.retracted': 'retr
  * The public shape of a feed item (PRODUCT.md): the headline is rendered in the requested language. An amendment
  * names its target and the status it gave the target, so a client can update the item it already shows.
  */
-export function toFeedItemDto(row: FeedItemRow, lang: 'en' | 'fr') {
+export function toFeedItemDto(row: FeedItemRow & Partial<FeedConflictFields>, lang: 'en' | 'fr') {
   const targetStatus = TARGET_STATUS[row.type as keyof typeof TARGET_STATUS];
   return {
     position: row.position,
@@ -26,5 +27,9 @@ export function toFeedItemDto(row: FeedItemRow, lang: 'en' | 'fr') {
     ...(row.targetEventId && targetStatus ? { targetStatus } : {}),
     // A fact's outlets; an attached source's item carries its target's, updated, so clients update that item.
     corroboration: corroborationOf(row.corroboration),
+    // Open conflicts of the fact (of the target, on an amendment, source or resolution item); the conflicts this
+    // item's event opened or closed, so a client marks or unmarks the items it shows.
+    conflictsWith: row.conflictsWith ?? [],
+    ...(row.conflictUpdates?.length ? { conflictUpdates: row.conflictUpdates } : {}),
   };
 }

@@ -3,24 +3,27 @@ import { DataSource } from 'typeorm';
 import { READ_DB } from '../database/read-database.module';
 import { FEED_ITEM_COLUMNS, FeedItemDbRow, FeedItemRow, toFeedItemRow } from '@newsroom/projections';
 import { FeedFilter } from './feed-query.reader';
+import { CONFLICT_COLUMNS, conflictFieldsOf, type ConflictDbFields, type FeedConflictFields } from './feed-conflicts.mapper';
 
 /**
  * A feed item as the query side reads it: with the type of the event an amendment targets (for filtering) and
  * its position and recording time parsed once, since every subscriber compares and measures them.
  */
-export type FeedRow = FeedItemRow & { targetType: string | null; pos: bigint; recordedMs: number };
+export type FeedRow = FeedItemRow & FeedConflictFields & { targetType: string | null; pos: bigint; recordedMs: number };
 
-const COLUMNS = FEED_ITEM_COLUMNS.split(',')
-  .map((c) => `f.${c.trim()}`)
-  .join(', ');
+const COLUMNS =
+  FEED_ITEM_COLUMNS.split(',')
+    .map((c) => `f.${c.trim()}`)
+    .join(', ') + `, ${CONFLICT_COLUMNS}`;
 
 // Amendments (corrections, retractions) are joined to their target once, by its unique event id.
 const FROM = `read_model.feed_items f LEFT JOIN read_model.feed_items t ON t.event_id = f.target_event_id`;
 
-function toRow(r: FeedItemDbRow & { target_type?: string | null }): FeedRow {
+function toRow(r: FeedItemDbRow & ConflictDbFields & { target_type?: string | null }): FeedRow {
   const row = toFeedItemRow(r);
   return {
     ...row,
+    ...conflictFieldsOf(r),
     targetType: typeof r.target_type === 'string' ? r.target_type : null,
     pos: BigInt(row.position),
     recordedMs: Date.parse(row.recordedAt),

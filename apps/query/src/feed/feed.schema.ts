@@ -26,13 +26,29 @@ const feedItemSchema = z.object({
     .string()
     .meta({
       format: 'uuid',
-      description: 'An amendment: the event it corrects or retracts; an attached source (event.sourced): the fact it backs or denies',
+      description:
+        'An amendment: the event it corrects or retracts; an attached source (event.sourced): the fact it backs or denies; a conflict resolution (conflict.resolved): the fact that stands',
     })
     .optional(),
   targetStatus: z.enum(['corrected', 'retracted']).meta({ description: 'An amendment: the status it gave its target' }).optional(),
   corroboration: corroborationSchema.meta({
     description: "The fact's outlets; on an event.sourced item, its target's after the source was attached",
   }),
+  conflictsWith: z.array(z.string().meta({ format: 'uuid' })).meta({
+    description:
+      'Ids of the open conflicts (GET /v1/reports/conflicts) of this fact, or of the target of an amendment, source or resolution item; [] when none. As of now, like status.',
+  }),
+  conflictUpdates: z
+    .array(
+      z.object({
+        conflictId: z.string().meta({ format: 'uuid' }),
+        change: z.enum(['opened', 'closed']),
+        closedBy: z.enum(['editor', 'correction', 'retraction']).nullable(),
+        eventIds: z.array(z.string().meta({ format: 'uuid' })).meta({ description: 'The two facts in contradiction' }),
+      }),
+    )
+    .meta({ description: 'The conflicts this event opened or closed (absent when none): a client marks or unmarks the two facts it shows' })
+    .optional(),
 });
 
 export const feedPageSchema = z.object({

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { EntitiesModule } from '../entities/entities.module';
 import { SourcesModule } from '../sources/sources.module';
+import { ConflictsController } from './conflicts/conflicts.controller';
+import { ConflictsRepository } from './conflicts/conflicts.repository';
 import { DeparturesController } from './departures/departures.controller';
 import { DeparturesRepository } from './departures/departures.repository';
 import { FinancialsController } from './financials/financials.controller';
@@ -12,6 +15,7 @@ import { LeadershipRepository } from './leadership/leadership.repository';
 import { TimelineController } from './timeline/timeline.controller';
 import { TimelineRepository } from './timeline/timeline.repository';
 import { EntityLinksRepository } from './shared/entity-links.repository';
+import { ConflictsWithInterceptor } from './shared/conflicts-with.interceptor';
 
 /**
  * The analysts' read side besides the feed: reports, entities and sources, as JSON or CSV, with valid-time (asOf)
@@ -19,7 +23,7 @@ import { EntityLinksRepository } from './shared/entity-links.repository';
  */
 @Module({
   imports: [EntitiesModule, SourcesModule],
-  controllers: [LeadershipController, DeparturesController, LawsuitsController, FinancialsController, TimelineController],
-  providers: [LeadershipRepository, DeparturesRepository, LawsuitsRepository, FinancialsRepository, TimelineRepository, EntityLinksRepository],
+  controllers: [LeadershipController, DeparturesController, LawsuitsController, FinancialsController, TimelineController, ConflictsController],
+  providers: [LeadershipRepository, DeparturesRepository, LawsuitsRepository, FinancialsRepository, TimelineRepository, EntityLinksRepository, ConflictsRepository, { provide: APP_INTERCEPTOR, useClass: ConflictsWithInterceptor }],
 })
 export class ReportsModule {}

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { SubjectKind } from '../values/subject.value';
 import type { EventDefinition } from './event-definition.factory';
+import { conflictResolvedEvent } from './conflict-resolved.event';
 import { eventCorrectedEvent } from './event-corrected.event';
 import { entityAliasedEvent } from './entity-aliased.event';
 import { entityMergedEvent } from './entity-merged.event';
@@ -42,6 +43,7 @@ export const EVENT_DEFINITIONS = [
   entityUnmergedEvent,
   entityAliasedEvent,
   eventSourcedEvent,
+  conflictResolvedEvent,
 ] as const;
 
 type AnyDefinition = (typeof EVENT_DEFINITIONS)[number];
@@ -50,8 +52,8 @@ export type EventType = AnyDefinition['type'];
 export type CorrectionEventType = 'event.corrected' | 'event.retracted';
 /** Editors' records about entities themselves (made by the entity aliases endpoint), not story facts. */
 export type EntityEventType = 'entity.merged' | 'entity.unmerged' | 'entity.aliased';
-/** Made only by their own endpoints (corrections, retractions, attached sources, entity aliases), never through POST /v1/events. */
-export type EndpointOnlyEventType = CorrectionEventType | 'event.sourced' | EntityEventType;
+/** Made only by their own endpoints (corrections, retractions, attached sources, entity aliases, conflict resolutions), never through POST /v1/events. */
+export type EndpointOnlyEventType = CorrectionEventType | 'event.sourced' | EntityEventType | 'conflict.resolved';
 export type RecordableEventType = Exclude<EventType, EndpointOnlyEventType>;
 
 /** The data shape of each type, e.g. EventDataMap['executive.departed']. */

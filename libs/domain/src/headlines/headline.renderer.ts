@@ -27,7 +27,7 @@ export interface HeadlineOptions {
 function renderFact(event: HeadlineEvent, lang: HeadlineLang): string {
   if (isEntityEvent(event)) return renderEntityHeadline(event, lang);
   const text =
-    isAmendment(event) || event.type === 'event.sourced'
+    isAmendment(event) || event.type === 'event.sourced' || event.type === 'conflict.resolved'
       ? `${event.type}: ${displayNameOf(event.subject)}`
       : renderStory(RENDERERS[lang], event, displayNameOf(event.subject));
   const prefix = event.modality === 'rumored' || event.modality === 'denied' ? PREFIX[lang][event.modality] : '';
@@ -80,9 +80,26 @@ function renderSourcing(event: HeadlineEvent<'event.sourced'>, lang: HeadlineLan
   return sourcedHeadlinePrefix(event.data, lang) + (target ? renderFact(target, lang) : displayNameOf(event.subject));
 }
 
+const RESOLVED = {
+  en: { prefix: 'Conflict resolved: ', stands: ' stands', on: (name: string) => `conflict on ${name} settled` },
+  fr: { prefix: 'Contradiction tranchée : ', stands: ' est retenu', on: (name: string) => `contradiction sur ${name} tranchée` },
+} as const;
+
+/** "Conflict resolved: <the standing fact's headline> stands (reason)", in English or French. */
+export function resolvedHeadline(standingHeadline: string, reason: unknown, lang: HeadlineLang): string {
+  return RESOLVED[lang].prefix + standingHeadline + RESOLVED[lang].stands + parenthesized(reason);
+}
+
+// An editor's word on a contradiction: the fact that stands (or the subject without it) and the reason.
+function renderResolution(event: HeadlineEvent<'conflict.resolved'>, lang: HeadlineLang, target?: HeadlineEvent): string {
+  if (target) return resolvedHeadline(renderFact(target, lang), event.data?.reason, lang);
+  return RESOLVED[lang].prefix + RESOLVED[lang].on(displayNameOf(event.subject)) + parenthesized(event.data?.reason);
+}
+
 /** A one-line headline in English or French, built from the event's data. */
 export function renderHeadline(event: HeadlineEvent, lang: HeadlineLang, options: HeadlineOptions = {}): string {
   if (isAmendment(event)) return renderAmendment(event, lang, options.target);
   if (event.type === 'event.sourced') return renderSourcing(event, lang, options.target);
+  if (event.type === 'conflict.resolved') return renderResolution(event, lang, options.target);
   return renderFact(event, lang);
 }

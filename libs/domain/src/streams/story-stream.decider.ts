@@ -71,6 +71,7 @@ function findAmendableTarget(state: StreamState, targetEventId: string): StreamE
     target.type === 'event.corrected' ||
     target.type === 'event.retracted' ||
     target.type === 'event.sourced' ||
+    target.type === 'conflict.resolved' ||
     target.type.startsWith('entity.')
   ) {
     throw new DomainError(

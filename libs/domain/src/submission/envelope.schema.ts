@@ -17,6 +17,7 @@ function unionError(iss: z.core.$ZodRawIssue): string | undefined {
   if (type === 'event.corrected' || type === 'event.retracted') {
     return `${type} is made only by the corrections and retractions endpoints`;
   }
+  if (type === 'conflict.resolved') return 'conflict.resolved is made only by the resolution endpoint (POST /v1/conflicts/{id}/resolution)';
   if (type === 'event.sourced') return 'event.sourced is made only by the sources endpoint (POST /v1/events/{id}/sources)';
   return `must be one of ${RECORDABLE_EVENT_TYPES.join(', ')}`;
 }

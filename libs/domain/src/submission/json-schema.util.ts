@@ -3,6 +3,7 @@ import { correctionRequestSchema } from './correction-request.schema';
 import { entityAliasRequestSchema } from './entity-alias-request.schema';
 import { retractionRequestSchema } from './retraction-request.schema';
 import { sourceRequestSchema } from './source-request.schema';
+import { resolutionRequestSchema } from './resolution-request.schema';
 import { storyRequestSchema } from './story-request.schema';
 import { submissionSchema } from './submission.schema';
 
@@ -41,4 +42,8 @@ export function entityAliasRequestJsonSchema(options?: JsonSchemaOptions): Recor
 
 export function sourceRequestJsonSchema(options?: JsonSchemaOptions): Record<string, unknown> {
   return convert(sourceRequestSchema, options);
+}
+
+export function resolutionRequestJsonSchema(options?: JsonSchemaOptions): Record<string, unknown> {
+  return convert(resolutionRequestSchema, options);
 }

@@ -11,7 +11,11 @@ import type { CorroborationRecord } from '../corroboration/corroboration-entry.m
 
 /** The feed item an event reads: the target of an amendment or of an attached source. */
 const targetOf = (e: ProjectedEvent): string | null =>
-  isAmendment(e) || e.type === 'event.sourced' ? (e.data?.targetEventId ?? null) : null;
+  isAmendment(e) || e.type === 'event.sourced'
+    ? (e.data?.targetEventId ?? null)
+    : e.type === 'conflict.resolved'
+      ? (e.data?.standingEventId ?? null)
+      : null;
 
 // One JSON document per statement; a few thousand items keep it to a few megabytes.
 const ITEMS_PER_STATEMENT = 2000;

@@ -1,4 +1,4 @@
-import { inferredOf, isAmendment, renderHeadline, sourcedHeadlinePrefix } from '@newsroom/domain';
+import { inferredOf, isAmendment, renderHeadline, resolvedHeadline, sourcedHeadlinePrefix } from '@newsroom/domain';
 import { attachedEntries, mergeEntries, ownEntries } from '../corroboration/corroboration-entry.model';
 import { factHeadlines } from '../facts/fact-headlines.mapper';
 import { ProjectedEvent } from '../projected-event.mapper';
@@ -31,14 +31,24 @@ export function organizationsOf(event: ProjectedEvent, target?: Pick<FeedItemRow
 export function evolveFeed(event: ProjectedEvent, target?: FeedItemRow | null): FeedChange[] {
   const amendment = isAmendment(event);
   const sourced = event.type === 'event.sourced';
-  const targetEventId: string | null = amendment || sourced ? (event.data?.targetEventId ?? null) : null;
-  const fact = amendment || sourced ? null : factHeadlines(event);
+  // An editor's resolution of a conflict points at the fact that stands.
+  const resolved = event.type === 'conflict.resolved';
+  const targetEventId: string | null =
+    amendment || sourced ? (event.data?.targetEventId ?? null) : resolved ? (event.data?.standingEventId ?? null) : null;
+  const fact = amendment || sourced || resolved ? null : factHeadlines(event);
   const prefix = (lang: 'en' | 'fr') =>
     event.type === 'event.sourced'
       ? sourcedHeadlinePrefix(event.data, lang)
       : AMENDMENT_PREFIX[event.type as keyof typeof AMENDMENT_PREFIX][lang];
+  const targetHeadline = (lang: 'en' | 'fr') => (lang === 'fr' ? target!.headlineFr : target!.headlineEn);
   const headline = (lang: 'en' | 'fr') =>
-    fact ? fact[lang] : target ? prefix(lang) + (lang === 'fr' ? target.headlineFr : target.headlineEn) : renderHeadline(event, lang);
+    fact
+      ? fact[lang]
+      : target && event.type === 'conflict.resolved'
+        ? resolvedHeadline(targetHeadline(lang), event.data?.reason, lang)
+        : target
+          ? prefix(lang) + targetHeadline(lang)
+          : renderHeadline(event, lang);
   // An attached source (or a correction's sources) adds to its target's entries; the item carries the result.
   const attached = attachedEntries(event);
   const targetEntries = attached && target ? mergeEntries(target.corroboration, attached.entries) : null;

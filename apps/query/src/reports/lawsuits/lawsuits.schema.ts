@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { inferredFieldSchema, LAWSUIT_STATUSES } from '@newsroom/domain';
 import { list, reportParams, subject, minOutletsParam } from '../shared/report-params.schema';
-import { corroborationSchema, factStatusSchema, factVersionSchema, instantText, nextCursor, nullableText, sourceSchema, timeTravelShape, uuidText } from '../shared/fact.schema';
+import { conflictsWithSchema, corroborationSchema, factStatusSchema, factVersionSchema, instantText, nextCursor, nullableText, sourceSchema, timeTravelShape, uuidText } from '../shared/fact.schema';
 
 /** A case's current status: "filed" before any change. */
 const CASE_STATUSES = ['filed', ...LAWSUIT_STATUSES];
@@ -24,6 +24,7 @@ const step = z.object({
   inferred: z.array(inferredFieldSchema),
   history: z.array(factVersionSchema),
   corroboration: corroborationSchema,
+  conflictsWith: conflictsWithSchema,
 });
 
 const caseSchema = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { inferredFieldSchema } from '@newsroom/domain';
 import { oneOf, reportParams, subject, minOutletsParam } from '../shared/report-params.schema';
-import { corroborationSchema, factStatusSchema, factVersionSchema, instantOrNull, nextCursor, nullableText, sourceSchema, timeTravelShape, uuidText } from '../shared/fact.schema';
+import { conflictsWithSchema, corroborationSchema, factStatusSchema, factVersionSchema, instantOrNull, nextCursor, nullableText, sourceSchema, timeTravelShape, uuidText } from '../shared/fact.schema';
 import { LEADERSHIP_VIEWS } from './leadership.repository';
 
 export const leadershipParams = reportParams({
@@ -26,6 +26,7 @@ const bound = (description: string) =>
       inferred: z.array(inferredFieldSchema),
       history: z.array(factVersionSchema),
       corroboration: corroborationSchema,
+      conflictsWith: conflictsWithSchema,
     })
     .nullable()
     .meta({ description });

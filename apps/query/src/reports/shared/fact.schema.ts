@@ -45,6 +45,11 @@ export const corroborationSchema = z.object({
   latestReportedAt: nullableText('Latest report'),
 });
 
+/** The conflicts a fact is a side of (open at knownAt): their ids in GET /v1/reports/conflicts. */
+export const conflictsWithSchema = z.array(uuidText()).meta({
+  description: 'Ids of the conflicts (GET /v1/reports/conflicts) this fact is a side of, open at knownAt (now without it); [] when none',
+});
+
 /** What every fact in a report carries. */
 export const factFieldsShape = {
   factId: uuidText(),
@@ -58,6 +63,7 @@ export const factFieldsShape = {
   inferred: z.array(inferredFieldSchema).meta({ description: 'The fields its sources do not state, each with a note ([] when none)' }),
   history: z.array(factVersionSchema),
   corroboration: corroborationSchema,
+  conflictsWith: conflictsWithSchema,
 };
 
 /** The time-travel header of a report answer. */

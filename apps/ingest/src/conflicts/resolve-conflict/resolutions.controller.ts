@@ -1,0 +1,57 @@
+import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { resolutionRequestJsonSchema, validateResolutionRequest } from '@newsroom/domain';
+import { isUuid, problems, RequireScope } from '@newsroom/platform';
+import { ApiProblems } from '../../docs/api-problems.decorator';
+import { AMENDMENT_EVENT_SCHEMA } from '../../docs/responses.schema';
+import { amendedBody } from '../../http/outcome.response';
+import { idempotencyKey } from '../../http/path-params.util';
+import { requestMeta } from '../../http/request-meta.util';
+import { ResolveConflictCommand } from './resolve-conflict.command';
+
+@ApiTags('conflicts')
+@ApiSecurity('bearer')
+@Controller('v1/conflicts/:id/resolution')
+export class ResolutionsController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @RequireScope('write')
+  @ApiOperation({
+    summary:
+      'Record which side of a conflict stands and why (GET /v1/reports/conflicts on query lists them): a conflict.resolved event in the stream of its two facts. A later resolution replaces it.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The conflict (conflictId in the conflicts report)' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A UUID, used as the resolution event id: a retry answers 200 with the same event, other content 409.',
+  })
+  @ApiBody({ schema: resolutionRequestJsonSchema() })
+  @ApiResponse({ status: 201, description: 'The conflict.resolved event', schema: AMENDMENT_EVENT_SCHEMA })
+  @ApiResponse({
+    status: 200,
+    description: 'Duplicate: this Idempotency-Key already recorded this resolution',
+    schema: AMENDMENT_EVENT_SCHEMA,
+  })
+  @ApiProblems(400, 401, 403, 404, 409, 413, 422)
+  async resolve(
+    @Param('id') id: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @Body() body: unknown,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (!isUuid(id)) throw problems.validation([{ path: 'id', message: 'must be a UUID' }], 'The conflict id in the path is not a UUID.');
+    const valid = validateResolutionRequest(body);
+    if (!valid.ok) throw problems.validation(valid.errors);
+    const request = { ...valid.value, standingEventId: valid.value.standingEventId.toLowerCase() };
+    const result = await this.commands.execute(
+      new ResolveConflictCommand(id.toLowerCase(), request, requestMeta(req), idempotencyKey(key)),
+    );
+    return amendedBody(result, res);
+  }
+}

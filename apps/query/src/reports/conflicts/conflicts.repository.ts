@@ -1,0 +1,96 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { displayNameOf } from '@newsroom/domain';
+import { toConflictRow, type ConflictSide } from '@newsroom/projections';
+import { READ_DB } from '../../database/read-database.module';
+import { openAtSql } from '../shared/conflicts-with.repository';
+import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
+import { sourceDto } from '../shared/fact.dto';
+import { anyOf, SqlParams } from '../shared/sql.builder';
+
+export interface ConflictsQuery {
+  status: 'open' | 'resolved' | null;
+  kind: string | null;
+  subject: string | null;
+  knownAt: string | null;
+  lang: 'en' | 'fr';
+  limit: number;
+  cursor: string | null;
+}
+
+type Row = Parameters<typeof toConflictRow>[0] & { a_headline: string | null; b_headline: string | null };
+
+const sideDto = (s: ConflictSide, headline: string | null) => ({
+  eventId: s.eventId,
+  type: s.type,
+  occurredAt: s.occurredAt,
+  headline,
+  value: s.value,
+  sources: (s.sources ?? []).map(sourceDto),
+});
+
+function conflictDto(r: Row, knownAt: string | null) {
+  const c = toConflictRow(r);
+  // At knownAt a conflict closed later was still open: its resolution was not known yet.
+  const closed = c.closedAt !== null && (!knownAt || Date.parse(c.closedAt) <= Date.parse(knownAt));
+  return {
+    conflictId: c.conflictId,
+    kind: c.kind,
+    subject: c.subject,
+    subjectName: displayNameOf(c.subject),
+    key: c.key,
+    fields: c.fields,
+    status: closed ? ('resolved' as const) : ('open' as const),
+    openedAt: c.openedAt,
+    openedEventId: c.openedEventId,
+    closedAt: closed ? c.closedAt : null,
+    resolution:
+      closed && c.closedBy && c.closedEventId
+        ? { by: c.closedBy, eventId: c.closedEventId, standingEventId: c.standingEventId, reason: c.reason }
+        : null,
+    sides: [sideDto(c.a, r.a_headline), sideDto(c.b, r.b_headline)],
+  };
+}
+
+export type ConflictDto = ReturnType<typeof conflictDto>;
+
+/** Pairs of standing facts that contradict each other, open and resolved, in the order they opened. */
+@Injectable()
+export class ConflictsRepository {
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+
+  async report(q: ConflictsQuery) {
+    const p = new SqlParams();
+    const after = decodeCursor(q.cursor, ['position', 'text']);
+    const known = q.knownAt ? `c.opened_at <= ${p.add(q.knownAt, '::timestamptz')}` : 'true';
+    const status =
+      q.status === 'open' ? openAtSql(q.knownAt, p) : q.status === 'resolved' ? `NOT (${openAtSql(q.knownAt, p)})` : 'true';
+    const where = [
+      known,
+      status,
+      anyOf('c.kind', q.kind ? [q.kind] : null, p),
+      q.subject ? `c.subject = ${p.add(q.subject)}` : 'true',
+      after ? `(c.opened_position, c.conflict_id::text) > (${p.add(after[0], '::bigint')}, ${p.add(after[1])})` : 'true',
+    ];
+    const headline = q.lang === 'fr' ? 'headline_fr' : 'headline_en';
+    const rows: Row[] = await this.db.query(
+      `SELECT c.*, fa.${headline} AS a_headline, fb.${headline} AS b_headline
+       FROM read_model.conflicts c
+       LEFT JOIN read_model.feed_items fa ON fa.event_id = c.a_event_id
+       LEFT JOIN read_model.feed_items fb ON fb.event_id = c.b_event_id
+       WHERE ${where.join(' AND ')}
+       ORDER BY c.opened_position, c.conflict_id::text LIMIT ${p.add(q.limit + 1)}`,
+      p.values,
+    );
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return {
+      status: q.status,
+      kind: q.kind,
+      subject: q.subject,
+      knownAt: q.knownAt,
+      items: page.map((r) => conflictDto(r, q.knownAt)),
+      next: rows.length > q.limit ? encodeCursor([String(last.opened_position), last.conflict_id]) : null,
+    };
+  }
+}

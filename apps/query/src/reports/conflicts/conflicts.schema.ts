@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { langParam, oneOf, reportParams, subject } from '../shared/report-params.schema';
+import { instantOrNull, instantText, nextCursor, nullableText, sourceSchema, uuidText } from '../shared/fact.schema';
+
+const STATUSES = ['open', 'resolved'] as const;
+const KINDS = ['financial', 'departure', 'lawsuit'] as const;
+
+// asOf and modality do not apply: a conflict is between the facts as recorded (transaction time, knownAt).
+export const conflictsParams = reportParams({
+  status: oneOf(STATUSES, 'open: both facts stand and disagree; resolved: an editor chose a side, or a correction or retraction ended it')
+    .optional()
+    .transform((v) => v ?? null),
+  kind: oneOf(KINDS, 'financial: a figure for one organization, metric, basis and period; departure: one person leaving one role; lawsuit: one case outcome at one date')
+    .optional()
+    .transform((v) => v ?? null),
+  subject: subject({ example: 'org:openai', description: 'The stream of the two facts (organization, person or case)' }).optional().transform((v) => v ?? null),
+  lang: langParam(),
+}).omit({ asOf: true, modality: true });
+
+const claimValueSchema = z
+  .object({
+    metric: z.string().optional(),
+    basis: z.string().optional(),
+    period: z.string().nullable().optional(),
+    amount: z.string().nullable().optional(),
+    currency: z.string().nullable().optional(),
+    count: z.number().nullable().optional(),
+    occurredAt: z.string().nullable().optional(),
+    destination: z.string().nullable().optional(),
+    status: z.string().nullable().optional(),
+  })
+  .meta({ description: 'What the fact claims for the key: a figure (metric, basis, period, amount and currency or count), a departure (occurredAt, destination) or a case outcome (status, occurredAt)' });
+
+const sideSchema = z.object({
+  eventId: uuidText(),
+  type: z.string(),
+  occurredAt: nullableText(),
+  headline: nullableText('The fact as the feed shows it, in `lang`'),
+  value: claimValueSchema,
+  sources: z.array(sourceSchema),
+});
+
+const conflictSchema = z.object({
+  conflictId: uuidText(),
+  kind: z.enum(KINDS),
+  subject: z.string(),
+  subjectName: z.string(),
+  key: z.string().meta({ description: 'What both facts speak of, e.g. financial|org:openai|loss|actual|<period>' }),
+  fields: z.array(z.string()).meta({ description: 'Where they disagree: amount, count, occurredAt, destination, status' }),
+  status: z.enum(STATUSES).meta({ description: 'At knownAt (now without it)' }),
+  openedAt: instantText('When the second fact was recorded (or a correction made them disagree again)'),
+  openedEventId: uuidText(),
+  closedAt: instantOrNull('When it was resolved; null while open'),
+  resolution: z
+    .object({
+      by: z.enum(['editor', 'correction', 'retraction']),
+      eventId: uuidText(),
+      standingEventId: nullableText('An editor\'s resolution: the fact that stands'),
+      reason: nullableText("The editor's reason, or the correction's or retraction's"),
+    })
+    .nullable(),
+  sides: z.array(sideSchema).meta({ description: 'The two facts, the one recorded first first' }),
+});
+
+export const conflictsReportSchema = z.object({
+  status: z.enum(STATUSES).nullable(),
+  kind: z.enum(KINDS).nullable(),
+  subject: nullableText(),
+  knownAt: instantOrNull(),
+  items: z.array(conflictSchema),
+  next: nextCursor(),
+});

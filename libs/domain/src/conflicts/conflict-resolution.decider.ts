@@ -1,0 +1,52 @@
+import { DOMAIN_ERROR_CODES, DomainError } from '../errors/domain.errors';
+import { CURRENT_SCHEMA_VERSION } from '../events/event-catalog.registry';
+import type { NewEvent, StreamState } from '../streams/stream-state.types';
+import type { ResolutionRequest } from '../submission/resolution-request.schema';
+import { canClaim, conflictName, contradictions, type ContradictionPair } from './conflict.rules';
+
+/** A conflict of a stream as it stands now: its id (made by `idOf` from its name) and its pair. */
+export interface StreamConflict extends ContradictionPair {
+  id: string;
+}
+
+/** The contradictions among the stream's standing facts (not retracted), with their ids. `idOf` makes a UUIDv5. */
+export function conflictsOfStream(state: StreamState, idOf: (name: string) => string): StreamConflict[] {
+  const facts = [...state.events]
+    .filter(([, e]) => e.status !== 'retracted' && canClaim(e.type))
+    .map(([factId, e]) => ({ factId, type: e.type, subject: state.subject, occurredAt: e.occurredAt, data: e.data }));
+  return contradictions(facts).map((pair) => ({ ...pair, id: idOf(conflictName(pair.key, pair.a.factId, pair.b.factId)) }));
+}
+
+/**
+ * Decides a conflict.resolved in the stream of the two facts: the conflict must stand now (both facts stand and
+ * still disagree) and the side named must be one of the two. A later resolution of the same conflict replaces it.
+ */
+export function decideResolution(
+  state: StreamState,
+  conflictId: string,
+  req: ResolutionRequest,
+  idOf: (name: string) => string,
+): NewEvent<'conflict.resolved'> {
+  const conflict = conflictsOfStream(state, idOf).find((c) => c.id === conflictId);
+  if (!conflict) {
+    throw new DomainError(
+      DOMAIN_ERROR_CODES.CONFLICT_NOT_FOUND,
+      'not_found',
+      `conflict ${conflictId} is not open between ${req.standingEventId} and another standing fact of ${state.subject}`,
+    );
+  }
+  const sides = [conflict.a.factId, conflict.b.factId];
+  if (!sides.includes(req.standingEventId)) {
+    throw DomainError.validation([{ path: 'standingEventId', message: `must be one of the conflict's facts: ${sides.join(', ')}` }]);
+  }
+  const otherEventId = sides.find((s) => s !== req.standingEventId)!;
+  return {
+    type: 'conflict.resolved',
+    subject: state.subject,
+    occurredAt: null,
+    data: { conflictId, standingEventId: req.standingEventId, otherEventId, reason: req.reason },
+    sources: [],
+    modality: 'reported',
+    schemaVersion: CURRENT_SCHEMA_VERSION['conflict.resolved'],
+  };
+}

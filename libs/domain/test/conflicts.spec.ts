@@ -1,0 +1,148 @@
+import { claimsOf, conflictName, conflictsOfStream, contradictions, decideResolution, disagreement } from '@newsroom/domain';
+import { given, thrown } from './fixtures/decider.fixture';
+import { correction, eventId, retraction, type EventSpec } from './fixtures/stream.fixture';
+
+const loss = (amount: string, period = '2024-H1', basis = 'actual'): EventSpec => [
+  'financial.loss_reported',
+  { money: { amount, currency: 'USD' }, period, basis },
+];
+const departed = (occurredAt: string, destination?: string, role: unknown = 'Chief Technology Officer'): EventSpec => [
+  'executive.departed',
+  { organization: 'org:openai', role, roleCategory: 'c-suite', ...(destination ? { destination } : {}) },
+  occurredAt,
+];
+const fact = (spec: EventSpec, subject = 'org:openai') => ({ type: spec[0], subject, occurredAt: spec[2] ?? '2024', data: spec[1] });
+// Any function of the name will do for the rules; ingest and the read model use UUIDv5.
+const idOf = (name: string) => `id(${name})`;
+
+describe('claims: what a standing fact says about which thing', () => {
+  it('given a loss, then its key is organization, metric, basis and period (the period as an interval)', () => {
+    const [a] = claimsOf(fact(loss('5000000000', '2024-H1')));
+    const [b] = claimsOf(fact(loss('5000000000', '2024-01-01/2024-06-30')));
+    expect(a.key).toBe('financial|org:openai|loss|actual|2024-01-01T00:00:00.000Z/2024-07-01T00:00:00.000Z');
+    expect(b.key).toBe(a.key);
+    expect(a.value).toMatchObject({ metric: 'loss', basis: 'actual', amount: '5000000000', currency: 'USD' });
+  });
+
+  it('given another basis or another period, then it is another thing', () => {
+    const [a] = claimsOf(fact(loss('1', '2024-H1', 'actual')));
+    expect(claimsOf(fact(loss('1', '2024-H1', 'projected')))[0].key).not.toBe(a.key);
+    expect(claimsOf(fact(loss('1', '2024-H2')))[0].key).not.toBe(a.key);
+  });
+
+  it('given a headcount, then the total and each function are claims at its date', () => {
+    const claims = claimsOf(fact(['headcount.reported', { total: 1600, byFunction: { Commercial: 300 } }, '2024-12']));
+    expect(claims.map((c) => c.key)).toEqual([
+      'financial|org:openai|headcount|total|2024-12-01T00:00:00.000Z/2025-01-01T00:00:00.000Z',
+      'financial|org:openai|headcount|commercial|2024-12-01T00:00:00.000Z/2025-01-01T00:00:00.000Z',
+    ]);
+  });
+
+  it('given a departure, then its key is person, organization and role (case and spacing folded, a per-language role by its English)', () => {
+    const [a] = claimsOf(fact(departed('2024-09'), 'person:mira-murati'));
+    const [b] = claimsOf(
+      fact(departed('2024-09', undefined, { en: 'chief  technology officer', fr: 'directrice technique' }), 'person:mira-murati'),
+    );
+    expect(a.key).toBe('departure|person:mira-murati|org:openai|chief technology officer');
+    expect(b.key).toBe(a.key);
+  });
+
+  it('given case steps, then only outcomes that exclude one another make claims', () => {
+    expect(claimsOf(fact(['lawsuit.status_changed', { status: 'dismissed' }, '2025-03-04'], 'case:musk-v-openai'))[0].key).toBe(
+      'lawsuit|case:musk-v-openai|outcome',
+    );
+    expect(claimsOf(fact(['lawsuit.status_changed', { status: 'motion_filed' }, '2025-03-04'], 'case:musk-v-openai'))).toEqual([]);
+    expect(claimsOf(fact(['product.announced', { product: 'product:sora', name: 'Sora' }]))).toEqual([]);
+  });
+});
+
+describe('disagreement: which claims of one key contradict each other', () => {
+  const one = (spec: EventSpec, subject?: string) => claimsOf(fact(spec, subject))[0];
+
+  it('given two amounts for the same half-year, then they disagree on the amount; the same amount written otherwise agrees', () => {
+    expect(disagreement(one(loss('5000000000')), one(loss('3000000000')))).toEqual(['amount']);
+    expect(disagreement(one(loss('5000000000')), one(loss('5000000000.00')))).toEqual([]);
+  });
+
+  it('given amounts in two currencies, then they are not compared', () => {
+    const eur = one(['financial.loss_reported', { money: { amount: '1', currency: 'EUR' }, period: '2024-H1', basis: 'actual' }]);
+    expect(disagreement(one(loss('5')), eur)).toEqual([]);
+  });
+
+  it('given departure dates that cannot both be true, then they disagree; a month and a day in it agree', () => {
+    const p = 'person:mira-murati';
+    expect(disagreement(one(departed('2024-09'), p), one(departed('2024-10-02'), p))).toEqual(['occurredAt']);
+    expect(disagreement(one(departed('2024-09'), p), one(departed('2024-09-25'), p))).toEqual([]);
+  });
+
+  it('given two destinations, then they disagree; one side silent on it does not', () => {
+    const p = 'person:mira-murati';
+    expect(disagreement(one(departed('2024-09', 'org:anthropic'), p), one(departed('2024-09', 'Thinking Machines'), p))).toEqual([
+      'destination',
+    ]);
+    expect(disagreement(one(departed('2024-09', 'org:anthropic'), p), one(departed('2024-09'), p))).toEqual([]);
+  });
+
+  it('given two outcomes on the same date, then they disagree; on different dates they follow each other', () => {
+    const c = 'case:musk-v-openai';
+    const step = (s: string, at: string) => one(['lawsuit.status_changed', { status: s }, at], c);
+    expect(disagreement(step('dismissed', '2025-03-04'), step('settled', '2025-03-04'))).toEqual(['status']);
+    expect(disagreement(step('dismissed', '2025-03-04'), step('settled', '2025-06-01'))).toEqual([]);
+  });
+});
+
+describe('contradictions and conflicts of a stream', () => {
+  it('given three figures A, B, B, then A conflicts with each B and the two Bs agree', () => {
+    const pairs = contradictions([loss('5'), loss('3'), loss('3')].map((s, i) => ({ factId: eventId(i + 1), ...fact(s) })));
+    expect(pairs.map((p) => [p.a.factId, p.b.factId])).toEqual([
+      [eventId(1), eventId(2)],
+      [eventId(1), eventId(3)],
+    ]);
+  });
+
+  it('given a conflict name, then it does not depend on the order of its facts', () => {
+    expect(conflictName('k', eventId(2), eventId(1))).toBe(conflictName('k', eventId(1), eventId(2)));
+  });
+
+  it('given one side retracted or corrected to agree, then the stream has no conflict left', () => {
+    expect(conflictsOfStream(given('org:openai', loss('5'), loss('3')), idOf)).toHaveLength(1);
+    expect(conflictsOfStream(given('org:openai', loss('5'), loss('3'), retraction(2)), idOf)).toEqual([]);
+    expect(
+      conflictsOfStream(
+        given('org:openai', loss('5'), loss('3'), correction(2, { data: { money: { amount: '5', currency: 'USD' } } })),
+        idOf,
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('decideResolution', () => {
+  const state = given('org:openai', loss('5000000000'), loss('3000000000'));
+  const [conflict] = conflictsOfStream(state, idOf);
+
+  it('given an open conflict and one of its sides, then a conflict.resolved names the standing side, the other and the reason', () => {
+    const event = decideResolution(state, conflict.id, { standingEventId: eventId(2), reason: 'the filing says 3 billion' }, idOf);
+    expect(event).toMatchObject({
+      type: 'conflict.resolved',
+      subject: 'org:openai',
+      data: { conflictId: conflict.id, standingEventId: eventId(2), otherEventId: eventId(1), reason: 'the filing says 3 billion' },
+    });
+  });
+
+  it('given an unknown conflict, then CONFLICT.NOT_FOUND (not_found)', () => {
+    const e = thrown(() => decideResolution(state, 'nope', { standingEventId: eventId(2), reason: 'x' }, idOf));
+    expect(e).toMatchObject({ code: 'CONFLICT.NOT_FOUND', kind: 'not_found' });
+  });
+
+  it('given a fact that is not a side, then a validation error on standingEventId', () => {
+    const e = thrown(() => decideResolution(state, conflict.id, { standingEventId: eventId(9), reason: 'x' }, idOf));
+    expect(e.errors).toEqual([expect.objectContaining({ path: 'standingEventId' })]);
+  });
+
+  it('given the conflict closed by a retraction, then it can no longer be resolved', () => {
+    const closed = given('org:openai', loss('5000000000'), loss('3000000000'), retraction(1));
+    expect(thrown(() => decideResolution(closed, conflict.id, { standingEventId: eventId(2), reason: 'x' }, idOf)).code).toBe(
+      'CONFLICT.NOT_FOUND',
+    );
+  });
+});

@@ -1,0 +1,64 @@
+import type { ClaimKind, ClaimValue, Source } from '@newsroom/domain';
+
+/** A standing fact that can make claims, as the conflicts read model keeps it (its data as corrected). */
+export interface ConflictFactRow {
+  factId: string;
+  subject: string;
+  type: string;
+  occurredAt: string | null;
+  data: unknown;
+  sources: Source[];
+  /** The position of the last event applied to it (the fact itself or its latest correction). */
+  position: string;
+  recordedAt: string;
+}
+
+/** One side of a conflict: the fact, what it claims, its sources. */
+export interface ConflictSide {
+  eventId: string;
+  type: string;
+  occurredAt: string | null;
+  value: ClaimValue;
+  sources: Source[];
+}
+
+/** How a conflict stopped being open: an editor's resolution, a correction that made the sides agree, a retraction. */
+type ConflictClosedBy = 'editor' | 'correction' | 'retraction';
+
+/** One row of read_model.conflicts. */
+export interface ConflictRow {
+  conflictId: string;
+  key: string;
+  kind: ClaimKind;
+  subject: string;
+  /** The fields the two sides disagree on (amount, count, occurredAt, destination, status). */
+  fields: string[];
+  /** `a` was recorded first. */
+  a: ConflictSide;
+  b: ConflictSide;
+  status: 'open' | 'resolved';
+  openedEventId: string;
+  openedPosition: string;
+  openedAt: string;
+  closedEventId: string | null;
+  closedPosition: string | null;
+  closedAt: string | null;
+  closedBy: ConflictClosedBy | null;
+  /** An editor's resolution: the side that stands and why. */
+  standingEventId: string | null;
+  reason: string | null;
+}
+
+/**
+ * The part of the read model one batch works on: the facts sharing a claim key with the batch's events, and their
+ * conflicts. `null` marks a fact retracted in the batch. The evolve functions change it; the adapter writes what
+ * they marked.
+ */
+export interface ConflictSet {
+  facts: Map<string, ConflictFactRow | null>;
+  /** claim key -> fact ids holding it. */
+  byKey: Map<string, Set<string>>;
+  conflicts: Map<string, ConflictRow>;
+  dirtyFacts: Set<string>;
+  dirtyConflicts: Set<string>;
+}

@@ -1,0 +1,249 @@
+import {
+  CONFLICT_ID_NAMESPACE,
+  canClaim,
+  claimsOf,
+  isRecordableEventType,
+  mergePatch,
+  type ClaimKind,
+  type Source,
+} from '@newsroom/domain';
+import { uuidv5 } from '@newsroom/platform';
+import { EntityManager } from 'typeorm';
+import type { Projection } from '../projection.types';
+import type { ProjectedEvent } from '../projected-event.mapper';
+import type { ConflictFactRow, ConflictRow, ConflictSet, ConflictSide } from './conflict-row.types';
+import { addFact, emptyConflictSet, evolveConflicts, isConflictEvent } from './conflicts.projection';
+
+/** A conflict's id: UUIDv5 of its name, the same one ingest computes to check a resolution. */
+export const conflictIdOf = (name: string): string => uuidv5(name, CONFLICT_ID_NAMESPACE);
+
+interface FactDbRow {
+  fact_id: string;
+  subject: string;
+  type: string;
+  occurred_at: string | null;
+  data: unknown;
+  sources: Source[] | null;
+  position: string | number;
+  recorded_at: Date | string;
+}
+
+interface ConflictDbRow {
+  conflict_id: string;
+  claim_key: string;
+  kind: ClaimKind;
+  subject: string;
+  fields: string[];
+  side_a: ConflictSide;
+  side_b: ConflictSide;
+  status: 'open' | 'resolved';
+  opened_event_id: string;
+  opened_position: string | number;
+  opened_at: Date | string;
+  closed_event_id: string | null;
+  closed_position: string | number | null;
+  closed_at: Date | string | null;
+  closed_by: ConflictRow['closedBy'];
+  standing_event_id: string | null;
+  resolution_reason: string | null;
+}
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+const toFact = (r: FactDbRow): ConflictFactRow => ({
+  factId: r.fact_id,
+  subject: r.subject,
+  type: r.type,
+  occurredAt: r.occurred_at,
+  data: r.data,
+  sources: r.sources ?? [],
+  position: String(r.position),
+  recordedAt: iso(r.recorded_at),
+});
+
+export const toConflictRow = (r: ConflictDbRow): ConflictRow => ({
+  conflictId: r.conflict_id,
+  key: r.claim_key,
+  kind: r.kind,
+  subject: r.subject,
+  fields: r.fields,
+  a: r.side_a,
+  b: r.side_b,
+  status: r.status,
+  openedEventId: r.opened_event_id,
+  openedPosition: String(r.opened_position),
+  openedAt: iso(r.opened_at),
+  closedEventId: r.closed_event_id,
+  closedPosition: r.closed_position === null ? null : String(r.closed_position),
+  closedAt: r.closed_at === null ? null : iso(r.closed_at),
+  closedBy: r.closed_by,
+  standingEventId: r.standing_event_id,
+  reason: r.resolution_reason,
+});
+
+/**
+ * read_model.conflicts (with conflict_facts and conflict_claims, the standing facts that can claim and their claim
+ * keys). A batch loads the facts sharing a claim key with its events and their conflicts, folds the events in order
+ * over them (evolveConflicts, pure), and writes what changed. The two facts of a conflict are in one stream (the
+ * organization, person or case), so they reach the projector in order on one partition.
+ */
+export class ConflictsProjection implements Projection {
+  readonly name = 'conflicts';
+  readonly tables = ['conflicts', 'conflict_facts', 'conflict_claims'] as const;
+  private readonly conflicts: string;
+  private readonly facts: string;
+  private readonly claims: string;
+
+  constructor(tableSuffix = '') {
+    this.conflicts = `read_model.conflicts${tableSuffix}`;
+    this.facts = `read_model.conflict_facts${tableSuffix}`;
+    this.claims = `read_model.conflict_claims${tableSuffix}`;
+  }
+
+  handles(event: ProjectedEvent): boolean {
+    return isConflictEvent(event);
+  }
+
+  async apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
+    await this.applyMany(manager, [event]);
+  }
+
+  async applyMany(manager: EntityManager, all: ProjectedEvent[]): Promise<void> {
+    const events = all.filter(isConflictEvent);
+    if (!events.length) return;
+    const set = await this.load(manager, events);
+    for (const event of events) evolveConflicts(set, event, conflictIdOf);
+    await this.save(manager, set);
+  }
+
+  /** The facts and conflicts the batch can touch: its amendments' targets, and whatever shares a claim key with it. */
+  private async load(manager: EntityManager, events: ProjectedEvent[]): Promise<ConflictSet> {
+    const set = emptyConflictSet();
+    const targets = events.flatMap((e) => (e.type === 'event.corrected' || e.type === 'event.retracted' ? [e.data.targetEventId] : []));
+    const known = new Map<string, ConflictFactRow>();
+    if (targets.length) {
+      const rows: FactDbRow[] = await manager.query(`SELECT * FROM ${this.facts} WHERE fact_id = ANY($1::uuid[])`, [[...new Set(targets)]]);
+      for (const r of rows) known.set(r.fact_id, toFact(r));
+    }
+    // Every key the batch's facts claim, before and after each correction in it.
+    const keys = new Set<string>();
+    const draft = new Map(known);
+    for (const e of events) {
+      let fact: Pick<ConflictFactRow, 'type' | 'subject' | 'occurredAt' | 'data'> | undefined;
+      if (e.type === 'event.corrected') {
+        const t = draft.get(e.data.targetEventId);
+        if (!t) continue;
+        for (const c of claimsOf(t)) keys.add(c.key);
+        const ch = e.data.changes ?? {};
+        const next = { ...t, occurredAt: ch.occurredAt ?? t.occurredAt, data: ch.data ? mergePatch(t.data, ch.data) : t.data };
+        draft.set(t.factId, next);
+        fact = next;
+      } else if (e.type === 'event.retracted') {
+        fact = draft.get(e.data.targetEventId);
+      } else if (isRecordableEventType(e.type) && canClaim(e.type)) {
+        fact = { type: e.type, subject: e.subject, occurredAt: e.occurredAt, data: e.data };
+        draft.set(e.id, { ...fact, factId: e.id, sources: [], position: e.globalPosition, recordedAt: e.recordedAt });
+      }
+      for (const c of fact ? claimsOf(fact) : []) keys.add(c.key);
+    }
+    const keyList = [...keys];
+    if (keyList.length) {
+      const rows: FactDbRow[] = await manager.query(
+        `SELECT f.* FROM ${this.facts} f WHERE f.fact_id IN (SELECT c.fact_id FROM ${this.claims} c WHERE c.claim_key = ANY($1::text[]))`,
+        [keyList],
+      );
+      for (const r of rows) if (!known.has(r.fact_id)) known.set(r.fact_id, toFact(r));
+    }
+    for (const fact of known.values()) addFact(set, fact);
+    const resolutions = events.flatMap((e) => (e.type === 'conflict.resolved' ? [e.data.conflictId] : []));
+    if (keyList.length || resolutions.length) {
+      const rows: ConflictDbRow[] = await manager.query(
+        `SELECT * FROM ${this.conflicts} WHERE claim_key = ANY($1::text[]) OR conflict_id = ANY($2::uuid[])`,
+        [keyList, resolutions],
+      );
+      for (const r of rows) set.conflicts.set(r.conflict_id, toConflictRow(r));
+    }
+    return set;
+  }
+
+  private async save(manager: EntityManager, set: ConflictSet): Promise<void> {
+    const dirty = [...set.dirtyFacts];
+    if (dirty.length) {
+      await manager.query(`DELETE FROM ${this.claims} WHERE fact_id = ANY($1::uuid[])`, [dirty]);
+      const gone = dirty.filter((id) => set.facts.get(id) === null);
+      if (gone.length) await manager.query(`DELETE FROM ${this.facts} WHERE fact_id = ANY($1::uuid[])`, [gone]);
+      const kept = dirty.map((id) => set.facts.get(id)).filter((f): f is ConflictFactRow => !!f);
+      if (kept.length) {
+        await manager.query(
+          `INSERT INTO ${this.facts} (fact_id, subject, type, occurred_at, data, sources, position, recorded_at)
+           SELECT fact_id, subject, type, occurred_at, data, sources, position, recorded_at
+           FROM jsonb_to_recordset($1::jsonb) AS x(fact_id uuid, subject text, type text, occurred_at text, data jsonb, sources jsonb, position bigint, recorded_at timestamptz)
+           ON CONFLICT (fact_id) DO UPDATE SET occurred_at = EXCLUDED.occurred_at, data = EXCLUDED.data, position = EXCLUDED.position`,
+          [
+            JSON.stringify(
+              kept.map((f) => ({
+                fact_id: f.factId,
+                subject: f.subject,
+                type: f.type,
+                occurred_at: f.occurredAt,
+                data: f.data,
+                sources: f.sources,
+                position: f.position,
+                recorded_at: f.recordedAt,
+              })),
+            ),
+          ],
+        );
+        const claimRows = kept.flatMap((f) =>
+          [...new Set(claimsOf(f).map((c) => c.key))].map((key) => ({ claim_key: key, fact_id: f.factId })),
+        );
+        if (claimRows.length) {
+          await manager.query(
+            `INSERT INTO ${this.claims} (claim_key, fact_id) SELECT claim_key, fact_id FROM jsonb_to_recordset($1::jsonb) AS x(claim_key text, fact_id uuid)
+             ON CONFLICT DO NOTHING`,
+            [JSON.stringify(claimRows)],
+          );
+        }
+      }
+    }
+    const rows = [...set.dirtyConflicts].map((id) => set.conflicts.get(id)!);
+    if (!rows.length) return;
+    await manager.query(
+      `INSERT INTO ${this.conflicts} (conflict_id, claim_key, kind, subject, fields, side_a, side_b, a_event_id, b_event_id, status,
+         opened_event_id, opened_position, opened_at, closed_event_id, closed_position, closed_at, closed_by, standing_event_id, resolution_reason)
+       SELECT conflict_id, claim_key, kind, subject, fields, side_a, side_b, (side_a->>'eventId')::uuid, (side_b->>'eventId')::uuid, status,
+         opened_event_id, opened_position, opened_at, closed_event_id, closed_position, closed_at, closed_by, standing_event_id, resolution_reason
+       FROM jsonb_to_recordset($1::jsonb) AS x(conflict_id uuid, claim_key text, kind text, subject text, fields text[], side_a jsonb, side_b jsonb,
+         status text, opened_event_id uuid, opened_position bigint, opened_at timestamptz, closed_event_id uuid, closed_position bigint,
+         closed_at timestamptz, closed_by text, standing_event_id uuid, resolution_reason text)
+       ON CONFLICT (conflict_id) DO UPDATE SET fields = EXCLUDED.fields, side_a = EXCLUDED.side_a, side_b = EXCLUDED.side_b,
+         a_event_id = EXCLUDED.a_event_id, b_event_id = EXCLUDED.b_event_id, status = EXCLUDED.status,
+         opened_event_id = EXCLUDED.opened_event_id, opened_position = EXCLUDED.opened_position, opened_at = EXCLUDED.opened_at,
+         closed_event_id = EXCLUDED.closed_event_id, closed_position = EXCLUDED.closed_position, closed_at = EXCLUDED.closed_at,
+         closed_by = EXCLUDED.closed_by, standing_event_id = EXCLUDED.standing_event_id, resolution_reason = EXCLUDED.resolution_reason`,
+      [
+        JSON.stringify(
+          rows.map((c) => ({
+            conflict_id: c.conflictId,
+            claim_key: c.key,
+            kind: c.kind,
+            subject: c.subject,
+            fields: c.fields,
+            side_a: c.a,
+            side_b: c.b,
+            status: c.status,
+            opened_event_id: c.openedEventId,
+            opened_position: c.openedPosition,
+            opened_at: c.openedAt,
+            closed_event_id: c.closedEventId,
+            closed_position: c.closedPosition,
+            closed_at: c.closedAt,
+            closed_by: c.closedBy,
+            standing_event_id: c.standingEventId,
+            resolution_reason: c.reason,
+          })),
+        ),
+      ],
+    );
+  }
+}

@@ -1,0 +1,188 @@
+import { canClaim, claimsOf, conflictName, disagreement, isRecordableEventType, mergePatch, type Claim } from '@newsroom/domain';
+import type { ProjectedEvent } from '../projected-event.mapper';
+import type { ConflictFactRow, ConflictRow, ConflictSet, ConflictSide } from './conflict-row.types';
+
+/** Does this event concern the conflicts read model? Facts that can claim, amendments, resolutions. */
+export function isConflictEvent(event: { type: string }): boolean {
+  return (
+    (isRecordableEventType(event.type) && canClaim(event.type)) ||
+    event.type === 'event.corrected' ||
+    event.type === 'event.retracted' ||
+    event.type === 'conflict.resolved'
+  );
+}
+
+export function emptyConflictSet(): ConflictSet {
+  return { facts: new Map(), byKey: new Map(), conflicts: new Map(), dirtyFacts: new Set(), dirtyConflicts: new Set() };
+}
+
+const claims = (f: ConflictFactRow): Claim[] => claimsOf(f);
+
+/** Adds a fact to the set (as loaded or as recorded), indexed by its claim keys. */
+export function addFact(set: ConflictSet, fact: ConflictFactRow): void {
+  set.facts.set(fact.factId, fact);
+  for (const c of claims(fact)) {
+    const ids = set.byKey.get(c.key) ?? new Set<string>();
+    ids.add(fact.factId);
+    set.byKey.set(c.key, ids);
+  }
+}
+
+function removeFact(set: ConflictSet, fact: ConflictFactRow): void {
+  for (const c of claims(fact)) set.byKey.get(c.key)?.delete(fact.factId);
+}
+
+function side(fact: ConflictFactRow, value: Claim['value']): ConflictSide {
+  return { eventId: fact.factId, type: fact.type, occurredAt: fact.occurredAt, value, sources: fact.sources };
+}
+
+const claimOf = (fact: ConflictFactRow, key: string) => claims(fact).find((c) => c.key === key) ?? null;
+
+function touch(set: ConflictSet, row: ConflictRow): void {
+  set.conflicts.set(row.conflictId, row);
+  set.dirtyConflicts.add(row.conflictId);
+}
+
+const opened = (event: ProjectedEvent) => ({ openedEventId: event.id, openedPosition: event.globalPosition, openedAt: event.recordedAt });
+const notClosed = { closedEventId: null, closedPosition: null, closedAt: null, closedBy: null, standingEventId: null, reason: null };
+
+// The fact recorded first is side a.
+const ordered = (x: ConflictFactRow, y: ConflictFactRow) => (BigInt(x.position) <= BigInt(y.position) ? [x, y] : [y, x]);
+
+/** Opens (or keeps up to date) a conflict for every fact of the set that disagrees with `fact` on a claim. */
+function openAgainst(set: ConflictSet, fact: ConflictFactRow, event: ProjectedEvent, idOf: (name: string) => string): void {
+  for (const claim of claims(fact)) {
+    for (const otherId of set.byKey.get(claim.key) ?? []) {
+      const other = otherId === fact.factId ? null : set.facts.get(otherId);
+      const otherClaim = other ? claimOf(other, claim.key) : null;
+      if (!other || !otherClaim) continue;
+      const fields = disagreement(otherClaim, claim);
+      if (!fields.length) continue;
+      const conflictId = idOf(conflictName(claim.key, fact.factId, other.factId));
+      const [first, second] = ordered(other, fact);
+      const sides = {
+        a: side(first, first === fact ? claim.value : otherClaim.value),
+        b: side(second, second === fact ? claim.value : otherClaim.value),
+        fields,
+      };
+      const known = set.conflicts.get(conflictId);
+      if (known && known.status === 'resolved' && known.closedBy === 'editor') {
+        // An editor's word on the pair stands; the sides shown follow the facts.
+        touch(set, { ...known, ...sides });
+      } else if (known && known.status === 'open') {
+        touch(set, { ...known, ...sides });
+      } else {
+        // New, or closed by a correction that made the sides agree and disagreeing again: open from this event.
+        touch(set, {
+          conflictId,
+          key: claim.key,
+          kind: claim.kind,
+          subject: fact.subject,
+          ...sides,
+          status: 'open',
+          ...opened(event),
+          ...notClosed,
+        });
+      }
+    }
+  }
+}
+
+function close(set: ConflictSet, row: ConflictRow, event: ProjectedEvent, closedBy: 'correction' | 'retraction'): void {
+  touch(set, {
+    ...row,
+    status: 'resolved',
+    closedEventId: event.id,
+    closedPosition: event.globalPosition,
+    closedAt: event.recordedAt,
+    closedBy,
+    standingEventId: null,
+    // The correction's or retraction's own reason.
+    reason: readReason(event),
+  });
+}
+
+const readReason = (event: ProjectedEvent): string | null => {
+  const reason = (event.data as { reason?: unknown } | undefined)?.reason;
+  return typeof reason === 'string' ? reason : null;
+};
+
+const involving = (set: ConflictSet, factId: string) =>
+  [...set.conflicts.values()].filter((c) => c.status === 'open' && (c.a.eventId === factId || c.b.eventId === factId));
+
+/**
+ * Pure over the set: what one event does to the conflicts. A fact opens a conflict with every standing fact that
+ * claims something else for the same key; a correction re-compares its fact's open conflicts (closing those whose
+ * sides now agree or no longer speak of the same thing) and may open new ones; a retraction closes its fact's open
+ * conflicts; an editor's resolution closes one, naming the side that stands (a later one replaces it). Applying an
+ * event twice changes nothing: a fact already in the set and a correction at or below its fact's position are skipped.
+ */
+export function evolveConflicts(set: ConflictSet, event: ProjectedEvent, idOf: (name: string) => string): void {
+  if (event.type === 'event.corrected' || event.type === 'event.retracted') {
+    const target = set.facts.get(event.data.targetEventId);
+    if (!target || BigInt(event.globalPosition) <= BigInt(target.position)) return;
+    removeFact(set, target);
+    if (event.type === 'event.retracted') {
+      set.facts.set(target.factId, null);
+      set.dirtyFacts.add(target.factId);
+      for (const row of involving(set, target.factId)) close(set, row, event, 'retraction');
+      return;
+    }
+    const changes = event.data.changes ?? {};
+    const fact: ConflictFactRow = {
+      ...target,
+      occurredAt: changes.occurredAt ?? target.occurredAt,
+      data: changes.data ? mergePatch(target.data, changes.data) : target.data,
+      position: event.globalPosition,
+    };
+    addFact(set, fact);
+    set.dirtyFacts.add(fact.factId);
+    for (const row of involving(set, fact.factId)) {
+      const otherId = row.a.eventId === fact.factId ? row.b.eventId : row.a.eventId;
+      const other = set.facts.get(otherId);
+      const mine = claimOf(fact, row.key);
+      const theirs = other ? claimOf(other, row.key) : null;
+      const fields = mine && theirs ? disagreement(theirs, mine) : [];
+      if (!fields.length) close(set, row, event, 'correction');
+      else {
+        const sides =
+          row.a.eventId === fact.factId
+            ? { a: side(fact, mine!.value), b: side(other!, theirs!.value) }
+            : { a: side(other!, theirs!.value), b: side(fact, mine!.value) };
+        touch(set, { ...row, ...sides, fields });
+      }
+    }
+    openAgainst(set, fact, event, idOf);
+    return;
+  }
+  if (event.type === 'conflict.resolved') {
+    const row = set.conflicts.get(event.data.conflictId);
+    // Ingest refuses a resolution of a conflict that no longer stands; one arriving anyway (a replay) changes nothing.
+    if (!row || (row.status === 'resolved' && row.closedBy !== 'editor')) return;
+    touch(set, {
+      ...row,
+      status: 'resolved',
+      closedEventId: event.id,
+      closedPosition: event.globalPosition,
+      closedAt: event.recordedAt,
+      closedBy: 'editor',
+      standingEventId: event.data.standingEventId,
+      reason: event.data.reason,
+    });
+    return;
+  }
+  if (!isRecordableEventType(event.type) || !canClaim(event.type) || set.facts.has(event.id)) return;
+  const fact: ConflictFactRow = {
+    factId: event.id,
+    subject: event.subject,
+    type: event.type,
+    occurredAt: event.occurredAt,
+    data: event.data,
+    sources: event.sources ?? [],
+    position: event.globalPosition,
+    recordedAt: event.recordedAt,
+  };
+  addFact(set, fact);
+  set.dirtyFacts.add(fact.factId);
+  openAgainst(set, fact, event, idOf);
+}

@@ -1,0 +1,127 @@
+import { addConflictFact, emptyConflictSet, evolveConflicts, type ConflictFactRow, type ProjectedEvent } from '@newsroom/projections';
+
+const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const idOf = (name: string) => `id(${name})`;
+let position = 0;
+
+function event(type: string, data: unknown, over: Partial<ProjectedEvent> = {}): ProjectedEvent {
+  position += 1;
+  return {
+    id: id(position),
+    type,
+    subject: 'org:openai',
+    occurredAt: type.startsWith('event.') || type.startsWith('conflict.') ? null : '2024-H1',
+    data,
+    sources: [{ outlet: `Outlet ${position}`, language: 'en' }],
+    modality: 'reported',
+    streamVersion: position,
+    globalPosition: String(position),
+    recordedAt: new Date(Date.UTC(2024, 0, position)).toISOString(),
+    schemaVersion: 1,
+    metadata: {},
+    ...over,
+  } as ProjectedEvent;
+}
+const loss = (amount: string) =>
+  event('financial.loss_reported', { money: { amount, currency: 'USD' }, period: '2024-H1', basis: 'actual' });
+
+describe('evolveConflicts (pure, over the facts a batch shares claim keys with)', () => {
+  beforeEach(() => (position = 0));
+
+  it('given two figures for one half-year, then the second opens a conflict with both sides, the first recorded as a', () => {
+    const set = emptyConflictSet();
+    const a = loss('5');
+    const b = loss('3');
+    evolveConflicts(set, a, idOf);
+    evolveConflicts(set, b, idOf);
+    const [c] = [...set.conflicts.values()];
+    expect(set.conflicts.size).toBe(1);
+    expect(c).toMatchObject({
+      status: 'open',
+      fields: ['amount'],
+      openedEventId: b.id,
+      a: { eventId: a.id, value: { amount: '5' } },
+      b: { eventId: b.id },
+    });
+  });
+
+  it('given the same event twice (a redelivery), then nothing changes the second time', () => {
+    const set = emptyConflictSet();
+    const a = loss('5');
+    const b = loss('3');
+    for (const e of [a, b, b]) evolveConflicts(set, e, idOf);
+    expect(set.conflicts.size).toBe(1);
+    expect([...set.facts.keys()]).toEqual([a.id, b.id]);
+  });
+
+  it('given a correction that makes the sides agree, then the conflict closes by correction with its reason', () => {
+    const set = emptyConflictSet();
+    const a = loss('5');
+    const b = loss('3');
+    for (const e of [a, b]) evolveConflicts(set, e, idOf);
+    const fix = event('event.corrected', {
+      targetEventId: b.id,
+      changes: { data: { money: { amount: '5', currency: 'USD' } } },
+      reason: 'misread',
+    });
+    evolveConflicts(set, fix, idOf);
+    expect([...set.conflicts.values()][0]).toMatchObject({
+      status: 'resolved',
+      closedBy: 'correction',
+      closedEventId: fix.id,
+      reason: 'misread',
+    });
+  });
+
+  it('given a correction that leaves them disagreeing, then it stays open with the new value', () => {
+    const set = emptyConflictSet();
+    const a = loss('5');
+    const b = loss('3');
+    for (const e of [a, b]) evolveConflicts(set, e, idOf);
+    evolveConflicts(
+      set,
+      event('event.corrected', { targetEventId: b.id, changes: { data: { money: { amount: '4', currency: 'USD' } } }, reason: 'x' }),
+      idOf,
+    );
+    expect([...set.conflicts.values()][0]).toMatchObject({ status: 'open', b: { value: { amount: '4' } } });
+  });
+
+  it('given a retraction of one side, then its open conflicts close by retraction; a resolved one stays as the editor left it', () => {
+    const set = emptyConflictSet();
+    const a = loss('5');
+    const b = loss('3');
+    const c = loss('4');
+    for (const e of [a, b, c]) evolveConflicts(set, e, idOf);
+    const ab = [...set.conflicts.values()].find((x) => x.b.eventId === b.id)!;
+    const resolution = event('conflict.resolved', {
+      conflictId: ab.conflictId,
+      standingEventId: a.id,
+      otherEventId: b.id,
+      reason: 'filing',
+    });
+    evolveConflicts(set, resolution, idOf);
+    evolveConflicts(set, event('event.retracted', { targetEventId: b.id, reason: 'withdrawn' }), idOf);
+    const byPair = new Map([...set.conflicts.values()].map((x) => [`${x.a.eventId}>${x.b.eventId}`, x]));
+    expect(byPair.get(`${a.id}>${b.id}`)).toMatchObject({ closedBy: 'editor', standingEventId: a.id, reason: 'filing' });
+    expect(byPair.get(`${b.id}>${c.id}`)).toMatchObject({ status: 'resolved', closedBy: 'retraction' });
+    expect(byPair.get(`${a.id}>${c.id}`)).toMatchObject({ status: 'open' });
+    expect(set.facts.get(b.id)).toBeNull();
+  });
+
+  it('given a fact loaded from the read model, then a new figure is compared with it', () => {
+    const set = emptyConflictSet();
+    const stored: ConflictFactRow = {
+      factId: id(99),
+      subject: 'org:openai',
+      type: 'financial.loss_reported',
+      occurredAt: '2024-H1',
+      data: { money: { amount: '30', currency: 'USD' }, period: '2024-01-01/2024-06-30', basis: 'actual' },
+      sources: [],
+      position: '0',
+      recordedAt: '2024-01-01T00:00:00.000Z',
+    };
+    addConflictFact(set, stored);
+    evolveConflicts(set, loss('31'), idOf);
+    expect([...set.conflicts.values()][0]).toMatchObject({ a: { eventId: id(99) }, fields: ['amount'] });
+  });
+});
