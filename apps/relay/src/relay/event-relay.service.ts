@@ -37,7 +37,7 @@ export interface RelayStatus {
 }
 
 /** RELAY_BATCH_MAX_BYTES's default: 1 MiB, below the broker's default message.max.bytes (1 MiB + 12 bytes). */
-export const DEFAULT_RELAY_BATCH_MAX_BYTES = 1024 * 1024;
+const DEFAULT_RELAY_BATCH_MAX_BYTES = 1024 * 1024;
 /** A read holds about this many produce requests' worth of events (so at most twice that is held, with the read-ahead). */
 const READ_REQUESTS = 4;
 
