@@ -8,6 +8,8 @@ export {
   toWireEvent,
   encodeWireValue,
   toWireMessage,
+  encodeWireMessage,
+  type EncodedWireMessage,
   decodeWireEvent,
   identifyMessage,
   wireMismatch,

@@ -1,6 +1,6 @@
 export * from './config/load-config.util';
 export * from './config/limits.config';
-export { loggingModule } from './logging/logging.module';
+export { loggingModule, requestLogMiddleware, ROOT_LOGGER } from './logging/logging.module';
 export {
   createPgPool,
   pgTimeoutsFromEnv,

@@ -6,6 +6,14 @@ const relayEnvSchema = commonEnvSchema.extend({
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
   RELAY_IDLE_WAIT_MS: z.coerce.number().int().min(10).max(60000).default(1000),
   RELAY_MAX_BACKOFF_MS: z.coerce.number().int().min(100).max(120000).default(5000),
+  // The records of one produce request add up to at most this (1 MiB: below the broker's default message.max.bytes);
+  // capped at what one topic batch takes under NEWSROOM_MAX_EVENT_BYTES. A larger event goes in a request of its own.
+  RELAY_BATCH_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(16 * 1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
 });
 
 export type RelayConfig = z.infer<typeof relayEnvSchema>;

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { EVENTS_CHANNEL, PgEventStore, StoredEvent } from '@newsroom/event-store';
-import { Publisher, toWireMessage } from '@newsroom/messaging';
-import { chunkByBytes, DEFAULT_MAX_EVENT_BYTES, publishBudgetBytes, recordBytes } from '@newsroom/platform';
+import { encodeWireMessage, Publisher } from '@newsroom/messaging';
+import { chunkByBytes, DEFAULT_MAX_EVENT_BYTES, publishBudgetBytes } from '@newsroom/platform';
 import { Queryable, RelayCheckpoints } from './relay-checkpoints.repository';
 
 export interface EventRelayOptions {
@@ -14,6 +14,11 @@ export interface EventRelayOptions {
   leaderLockKey: number;
   /** NEWSROOM_MAX_EVENT_BYTES: bounds what one produce request carries (config/limits.config.ts). */
   maxEventBytes?: number;
+  /**
+   * RELAY_BATCH_MAX_BYTES: the records of one produce request add up to at most this (an event larger than it
+   * goes alone). Never above what one topic batch takes under NEWSROOM_MAX_EVENT_BYTES.
+   */
+  batchMaxBytes?: number;
   /**
    * Runs after leadership is taken, before the first publish, until it succeeds: the service ensures the topic
    * and its max.message.bytes there. A failure is the relay's lastError (readiness says what to set).
@@ -30,6 +35,11 @@ export interface RelayStatus {
   lastLoopAt: number;
   published: number;
 }
+
+/** RELAY_BATCH_MAX_BYTES's default: 1 MiB, below the broker's default message.max.bytes (1 MiB + 12 bytes). */
+const DEFAULT_RELAY_BATCH_MAX_BYTES = 1024 * 1024;
+/** A read holds about this many produce requests' worth of events (so at most twice that is held, with the read-ahead). */
+const READ_REQUESTS = 4;
 
 /**
  * Copies the event log to Kafka in position order, checkpointing in Postgres after each acknowledged batch.
@@ -49,6 +59,10 @@ export class EventRelay {
   /** Events per read: the batch size, lowered while events are large so one read holds a few requests' worth. */
   private readLimit: number;
   private readonly budgetBytes: number;
+  /** What one produce request carries at most: RELAY_BATCH_MAX_BYTES, capped by the byte budget. */
+  private readonly batchBytes: number;
+  /** The read of the next batch, started while the current one is in flight (at most one batch ahead). */
+  private ahead: { after: string; events: Promise<StoredEvent[]> } | null = null;
   onPublished: (count: number, checkpoint: string) => void = () => undefined;
   private storeId: string | null | undefined;
 
@@ -61,6 +75,7 @@ export class EventRelay {
   ) {
     this.readLimit = options.batchSize;
     this.budgetBytes = publishBudgetBytes(options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES);
+    this.batchBytes = Math.min(options.batchMaxBytes ?? DEFAULT_RELAY_BATCH_MAX_BYTES, this.budgetBytes);
   }
 
   start(): void {
@@ -73,6 +88,8 @@ export class EventRelay {
     this.running = false;
     this.wake?.();
     await this.loop;
+    // A read-ahead still running holds a pooled client: let it finish before the pool may be ended.
+    await this.ahead?.events.catch(() => undefined);
     await this.releaseClients();
   }
 
@@ -100,6 +117,7 @@ export class EventRelay {
         backoff = 200;
         if (published === 0) await this.sleep(this.options.idleWaitMs);
       } catch (error) {
+        this.ahead = null;
         this.status.lastError = (error as Error).message;
         this.logger.warn(`relay iteration failed, retrying in ${backoff} ms: ${this.status.lastError}`);
         if (this.isConnectionLoss(error)) await this.releaseClients();
@@ -112,40 +130,85 @@ export class EventRelay {
   /**
    * Publishes the next events after the checkpoint; returns how many went out. The loop passes the leader's
    * lock session: the checkpoint is read and saved on it, so a lost lease fails the cycle (no extra query).
-   * What one read returns is split into produce requests of at most the byte budget, each checkpointed once
-   * acknowledged; one request in flight, so order per partition holds.
+   *
+   * What one read returns is split into produce requests of at most `batchMaxBytes`, sent one after the other
+   * (one request in flight, so order per partition, hence per key, holds). Each is checkpointed once the broker
+   * acknowledged it: the save of one request's checkpoint runs while the next request is in flight, but it only
+   * starts after that request's own acknowledgement, and saves go in order on the one lock session (and the
+   * statement keeps the greater position), so the checkpoint never passes an event Kafka has not acknowledged.
+   * When a read came back full, the next one is started before the first request leaves (read-ahead, at most one
+   * batch ahead): the next cycle finds its events read while this one was in flight to Kafka.
    */
   async publishOnce(session: Queryable = this.pool): Promise<number> {
     const { topic } = this.options;
     const checkpoint = await this.checkpoints.load(topic, session).catch((e) => this.onSessionError(session, e));
     this.status.checkpoint = checkpoint;
-    const events = await this.store.readAll(checkpoint, this.readLimit);
+    const limit = this.readLimit;
+    const events = await this.read(checkpoint, limit);
     if (events.length === 0) return 0;
     // The store's identity, read once: consumers of another store skip these (null on a schema from before it: no header).
     this.storeId ??= await this.store.storeId();
     const storeId = this.storeId;
-    const messages = events.map((e) => ({ event: e, message: toWireMessage(e, storeId), bytes: 0 }));
+    // The wire JSON of each event is built once, as the bytes the producer sends, and measured from them.
+    const messages = events.map((event) => ({ event, ...encodeWireMessage(event, storeId) }));
     let total = 0;
-    for (const m of messages) total += m.bytes = recordBytes(m.message);
-    this.readLimit = Math.max(1, Math.min(this.options.batchSize, Math.floor((4 * this.budgetBytes) / (total / events.length))));
-    const chunks = total <= this.budgetBytes ? [messages] : chunkByBytes(messages, this.budgetBytes, (m) => m.bytes);
+    for (const m of messages) total += m.bytes;
+    if (events.length >= limit) this.readAhead(events[events.length - 1].globalPosition, limit);
+    this.readLimit = Math.max(1, Math.min(this.options.batchSize, Math.floor((READ_REQUESTS * this.batchBytes) / (total / events.length))));
+    const chunks = total <= this.batchBytes ? [messages] : chunkByBytes(messages, this.batchBytes, (m) => m.bytes);
     let published = 0;
-    for (const chunk of chunks) {
-      if (chunk.length === 1 && chunk[0].bytes > this.budgetBytes) throw this.tooLarge(chunk[0].event, chunk[0].bytes);
-      if (session !== this.pool && session !== this.lockClient) throw new Error('relay lost its leadership');
-      await this.publisher.publish(
-        topic,
-        chunk.map((m) => m.message),
-        { withinBudget: true },
-      );
-      const last = chunk[chunk.length - 1].event.globalPosition;
-      await this.checkpoints.save(topic, last, session).catch((e) => this.onSessionError(session, e));
-      this.status.checkpoint = last;
-      this.status.published += chunk.length;
-      published += chunk.length;
-      this.onPublished(chunk.length, last);
+    let saving: Promise<void> | null = null;
+    try {
+      for (const chunk of chunks) {
+        // Alone above the batch bound is fine (it goes in a request of its own); above what a topic batch takes is not.
+        if (chunk.length === 1 && chunk[0].bytes > this.budgetBytes) throw this.tooLarge(chunk[0].event, chunk[0].bytes);
+        if (session !== this.pool && session !== this.lockClient) throw new Error('relay lost its leadership');
+        await this.publisher.publish(
+          topic,
+          chunk.map((m) => m.message),
+          { withinBudget: true },
+        );
+        const last = chunk[chunk.length - 1].event.globalPosition;
+        // The previous save is awaited before this one starts: a failed save stops the cycle at the next request.
+        if (saving) await saving;
+        saving = this.saveCheckpoint(topic, last, chunk.length, session);
+        published += chunk.length;
+      }
+    } finally {
+      // Whatever happened after it, an acknowledged request's checkpoint is saved (or its error surfaces).
+      if (saving) await saving;
     }
     return published;
+  }
+
+  private async saveCheckpoint(topic: string, position: string, count: number, session: Queryable): Promise<void> {
+    await this.checkpoints.save(topic, position, session).catch((e) => this.onSessionError(session, e));
+    this.status.checkpoint = position;
+    this.status.published += count;
+    this.onPublished(count, position);
+  }
+
+  /** The events after `after`: the read-ahead when it was for that position and found some, else a read now. */
+  private async read(after: string, limit: number): Promise<StoredEvent[]> {
+    const ahead = this.ahead;
+    this.ahead = null;
+    if (ahead && ahead.after === after) {
+      const events = await ahead.events;
+      // Empty when it ran before the next appends committed: read again rather than wait out the idle poll.
+      if (events.length > 0) return events;
+    }
+    return this.store.readAll(after, limit);
+  }
+
+  /**
+   * Starts reading the batch after `after` now. The log only grows past a committed position (positions become
+   * visible in commit order), so what it returns is still exactly the next events when the cycle takes it; a
+   * failure surfaces there (and fails that cycle), never as an unhandled rejection.
+   */
+  private readAhead(after: string, limit: number): void {
+    const events = this.store.readAll(after, limit);
+    events.catch(() => undefined);
+    this.ahead = { after, events };
   }
 
   /** Any error of a query on the lock session (closed, terminated, read timeout) is lost leadership. */
@@ -215,6 +278,7 @@ export class EventRelay {
     }
     this.lockClient = null;
     this.listenClient = null;
+    this.ahead = null;
     this.status.leader = false;
   }
 

@@ -32,6 +32,7 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
       maxBackoffMs: config.RELAY_MAX_BACKOFF_MS,
       leaderLockKey: 0x72656c61, // "rela"
       maxEventBytes: config.NEWSROOM_MAX_EVENT_BYTES,
+      batchMaxBytes: config.RELAY_BATCH_MAX_BYTES,
       // Run by the leader before it publishes, retried until it succeeds: creates the topics, or raises an
       // existing topic's max.message.bytes, or fails readiness (relay lastError) saying what to set.
       prepare: () => this.ensureTopics(),

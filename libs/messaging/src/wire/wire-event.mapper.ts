@@ -1,4 +1,5 @@
 import { canonicalJson, type StoredEvent } from '@newsroom/event-store';
+import { recordBytes } from '@newsroom/platform';
 import type { Headers, OutgoingMessage } from '../messaging.types';
 import { EVENT_HEADERS } from '../topics.config';
 import { CLOUDEVENTS_HEADERS, CLOUDEVENTS_SPEC_VERSION, cloudEventsSource } from './cloud-events.const';
@@ -59,6 +60,26 @@ export function encodeWireValue(e: StoredEvent): string {
  * (binary mode), so off-the-shelf consumers understand the events; store-vouching compares values only.
  */
 export function toWireMessage(e: StoredEvent, storeId: string | null = null): OutgoingMessage {
+  return { key: e.streamId, value: encodeWireValue(e), headers: wireHeaders(e, storeId) };
+}
+
+/** A message as the relay publishes it, with its size inside a Kafka record batch (an upper bound, uncompressed). */
+export interface EncodedWireMessage {
+  message: OutgoingMessage & { value: Buffer };
+  bytes: number;
+}
+
+/**
+ * `toWireMessage` for publishing: the envelope's JSON is built once, straight into the bytes the producer sends
+ * (kafkajs copies a Buffer value as is; a string would be measured and encoded again), and the record's size is
+ * taken from those bytes, so no second pass over the JSON measures it.
+ */
+export function encodeWireMessage(e: StoredEvent, storeId: string | null = null): EncodedWireMessage {
+  const message = { key: e.streamId, value: Buffer.from(encodeWireValue(e)), headers: wireHeaders(e, storeId) };
+  return { message, bytes: recordBytes(message) };
+}
+
+function wireHeaders(e: StoredEvent, storeId: string | null): Headers {
   const headers: Headers = {
     [EVENT_HEADERS.eventId]: e.eventId,
     [EVENT_HEADERS.type]: e.type,
@@ -77,7 +98,7 @@ export function toWireMessage(e: StoredEvent, storeId: string | null = null): Ou
     [CLOUDEVENTS_HEADERS.contentType]: 'application/json',
   };
   if (storeId) headers[STORE_ID_HEADER] = storeId;
-  return { key: e.streamId, value: encodeWireValue(e), headers };
+  return headers;
 }
 
 /**

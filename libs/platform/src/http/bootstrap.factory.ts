@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { bodyParserProblem, rejectNonUtf8Body, sendProblem } from './problem.filter';
 import { PROBLEM_CONTENT_TYPE, ProblemError } from './problem.errors';
 import { installProcessHandlers } from '../process/process-handlers.util';
+import { requestLogMiddleware, ROOT_LOGGER } from '../logging/logging.module';
 import { httpEnvSchema, loadConfig } from '../config/load-config.util';
 
 /** The JSON API: nothing may be loaded, framed or run from a response. */
@@ -68,6 +69,8 @@ export async function bootstrapHttp(module: Type<unknown> | DynamicModule, optio
   app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   const http = loadConfig(httpEnvSchema, process.env);
+  // First, so every answer (a body refused by the parser too) carries its request id and gets its log line.
+  app.use(requestLogMiddleware(app.get(ROOT_LOGGER)));
   app.use(securityHeaders(http.NEWSROOM_CORS_ORIGINS));
   const limit = options.bodyLimit ?? '2mb';
   // Bodies that are not UTF-8 are refused (400), never decoded with replacement characters and stored altered.

@@ -159,9 +159,10 @@ export class EventWriter {
   }
 
   // Correlation and causation ids in the log line tie it to the request and to the Kafka headers of the events.
+  // An HTTP request has its own line (request id = correlation id, status, key): this one is then a debug line.
   private logOutcomes(outcomes: WriteOutcome[], meta: RequestMeta): void {
     const count = (status: WriteOutcome['status']) => outcomes.filter((o) => o.status === status).length;
-    this.logger.log({
+    this.logger[meta.requestLogged ? 'debug' : 'log']({
       msg: 'write handled',
       correlationId: meta.correlationId,
       causationId: meta.causationId,

@@ -5,6 +5,8 @@ export interface RequestMeta {
   correlationId: string;
   causationId: string | null;
   actor: string;
+  /** Set for HTTP requests, which log their own line as they end: the writer's line then goes to debug. */
+  requestLogged?: boolean;
 }
 
 export interface WriteRejection {
