@@ -29,7 +29,9 @@ const LAWSUIT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['lawsuit.filed
  * - aliasNames: for each name that is an alias now, the `entity.aliased` that made it one, in that order.
  * So those entries are kept, and every other fact (story facts, corrections, retractions, attached sources) is
  * dropped: the state grows with a case's standing steps and an entity's current aliases, never with the stream.
- * Pure; the entries kept are the very objects of `state`, and each rule answers the same on the result.
+ * Pure; the entries kept are the very objects of `state`, and each rule answers the same on the result. Entity
+ * events are never amended (the deciders refuse it: EVENT.NOT_CORRECTABLE), so an entity entry dropped here never
+ * comes back through an amendment of it.
  */
 export function compactStreamState(state: StreamState): StreamState {
   const lawsuit: Array<[string, StreamEventState]> = [];
