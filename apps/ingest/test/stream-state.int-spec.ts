@@ -46,23 +46,32 @@ interface EventsTouched {
   rowsRead: number;
 }
 
+/** The backend's counters of event_store.events (sequential scans, rows they read, rows fetched through indexes). */
+async function eventsCounters(client: PoolClient): Promise<EventsTouched> {
+  const { rows } = await client.query(
+    `SELECT seq_scan, seq_tup_read, coalesce(idx_tup_fetch, 0) AS idx_tup_fetch FROM pg_stat_xact_user_tables
+      WHERE relid = 'event_store.events'::regclass`,
+  );
+  return { seqScans: Number(rows[0].seq_scan), rowsRead: Number(rows[0].seq_tup_read) + Number(rows[0].idx_tup_fetch) };
+}
+
 /**
- * The ingest write path (store, writer, handlers) on one connection inside one transaction, so that
- * `pg_stat_xact_user_tables` counts exactly the rows of `event_store.events` the write's statements read: sequential
- * scans' rows and rows fetched through indexes, inside append_group too.
+ * The ingest write path (store, writer, handlers) on one connection inside one transaction, so that the counters of
+ * `pg_stat_xact_user_tables`, taken before and after, differ by exactly the rows of `event_store.events` the write's
+ * statements read: sequential scans' rows and rows fetched through indexes, inside append_group too. (Since
+ * Postgres 15 those counters also hold earlier transactions of the session not yet flushed to the shared
+ * statistics, hence the difference; nothing is flushed inside a transaction.)
  */
 async function measured<T>(db: TestDatabase, work: (w: { writer: EventWriter; store: PgEventStore }) => Promise<T>) {
   const client: PoolClient = await db.pool.connect();
   try {
     await client.query('BEGIN');
+    const before = await eventsCounters(client);
     const store = new PgEventStore({ query: (sql: string, params?: unknown[]) => client.query(sql, params) } as unknown as Pool);
     const result = await work({ writer: new EventWriter(store), store });
-    const { rows } = await client.query(
-      `SELECT seq_scan, seq_tup_read, coalesce(idx_tup_fetch, 0) AS idx_tup_fetch FROM pg_stat_xact_user_tables
-        WHERE relid = 'event_store.events'::regclass`,
-    );
+    const after = await eventsCounters(client);
     await client.query('COMMIT');
-    const touched: EventsTouched = { seqScans: Number(rows[0].seq_scan), rowsRead: Number(rows[0].seq_tup_read) + Number(rows[0].idx_tup_fetch) };
+    const touched: EventsTouched = { seqScans: after.seqScans - before.seqScans, rowsRead: after.rowsRead - before.rowsRead };
     return { result, touched };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

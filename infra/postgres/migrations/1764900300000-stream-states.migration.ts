@@ -10,9 +10,11 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   at an older version, and a reader takes such a row (or one of another schema, or none: every stream recorded
  *   before this migration) as no row: it folds the stream from its events, and its next append rewrites the row.
  *   No backfill: rows appear as streams are written.
- * - `events_amendment_target_idx`: the corrections and retractions of an event, found by the event they name
- *   (a correction or retraction decides on its target's current state: the target and what amended it). Partial,
- *   so only those two types pay for it on insert. Building it reads the log once, at this migration.
+ * - `events_target_event_idx`: the events naming another one (`data.targetEventId`: corrections, retractions,
+ *   attached sources), found by the event they name: an amendment decides on its target's current state, the target
+ *   and what amended it. Partial, so only those types pay for it on insert; its predicate (`data ? 'targetEventId'`)
+ *   is one no other index serves, so a query that repeats it can only be answered through this index (or a scan of
+ *   the whole table, never cheaper on a log of any size). Building it reads the log once, at this migration.
  * - `append_group` with two more arrays (the states and their schema, one entry per submission and stream); the
  *   twenty-argument one stays for an older ingest still running during a deploy (its appends leave rows behind,
  *   which is safe, as above).
@@ -28,8 +30,7 @@ export class StreamStates1764900300000 implements MigrationInterface {
       state jsonb NOT NULL,
       updated_at timestamptz NOT NULL DEFAULT now()
     )`);
-    await q.query(`CREATE INDEX events_amendment_target_idx ON event_store.events ((data->>'targetEventId'))
-      WHERE type IN ('event.corrected', 'event.retracted')`);
+    await q.query(`CREATE INDEX events_target_event_idx ON event_store.events ((data->>'targetEventId')) WHERE data ? 'targetEventId'`);
     await q.query(`CREATE FUNCTION event_store.append_group(
         p_submission integer[], p_stream text[], p_expected integer[], p_count integer[],
         e_submission integer[], e_stream text[], e_offset integer[], e_event_id uuid[], e_type text[], e_schema_version integer[],
@@ -89,7 +90,7 @@ export class StreamStates1764900300000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION event_store.append_group(integer[], text[], integer[], integer[], integer[], text[], integer[], uuid[], text[],
       integer[], text[], timestamptz[], timestamptz[], jsonb[], jsonb[], text[], jsonb[], text[], bigint, text, jsonb[], integer[])`);
-    await q.query(`DROP INDEX event_store.events_amendment_target_idx`);
+    await q.query(`DROP INDEX event_store.events_target_event_idx`);
     await q.query(`DROP TABLE event_store.stream_states`);
   }
 }

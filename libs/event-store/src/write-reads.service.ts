@@ -42,10 +42,15 @@ type StreamsRow = EventRow & { in_stream: boolean; by_id: boolean };
 /**
  * One statement, one snapshot, for the three questions of StateAsk: `head` rows (no event columns) for the asked
  * streams, `id` rows for the asked event ids, `named` rows for the named events and the amendments naming them.
- * Each branch is an index lookup (streams and stream_states by primary key, events by event_id, amendments by the
- * partial index on their target), so it reads what it returns and never a stream's events.
+ * Each branch is an index lookup (streams and stream_states by primary key, events by event_id, the events naming
+ * another by the partial index events_target_event_idx), so it reads what it returns and never a stream's events.
+ * `naming` repeats that index's predicate and is materialized so that the type filter stays outside it: inside, the
+ * index on (type, global_position) could serve `type IN (...)` and read every amendment of the log.
  */
-const STATE_SQL = `SELECT NULL::bigint AS global_position, NULL::uuid AS event_id, s.id AS stream_id, NULL::integer AS stream_version,
+const STATE_SQL = `WITH naming AS MATERIALIZED (
+  SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE data ? 'targetEventId' AND data->>'targetEventId' = ANY($3::text[])
+)
+SELECT NULL::bigint AS global_position, NULL::uuid AS event_id, s.id AS stream_id, NULL::integer AS stream_version,
     NULL::text AS type, NULL::integer AS schema_version, NULL::text AS occurred_at, NULL::timestamptz AS occurred_start,
     NULL::timestamptz AS occurred_end, NULL::timestamptz AS recorded_at, NULL::jsonb AS data, NULL::jsonb AS sources,
     NULL::text AS modality, NULL::jsonb AS metadata, NULL::text AS content_hash,
@@ -59,8 +64,8 @@ SELECT ${EVENT_COLUMNS}, 'id', NULL, NULL, NULL, NULL, NULL FROM event_store.eve
 UNION ALL
 SELECT ${EVENT_COLUMNS}, 'named', event_id::text, NULL, NULL, NULL, NULL FROM event_store.events WHERE event_id = ANY($3::text[]::uuid[])
 UNION ALL
-SELECT ${EVENT_COLUMNS}, 'named', data->>'targetEventId', NULL, NULL, NULL, NULL FROM event_store.events
-  WHERE type IN ('event.corrected', 'event.retracted') AND data->>'targetEventId' = ANY($3::text[])`;
+SELECT ${EVENT_COLUMNS}, 'named', data->>'targetEventId', NULL, NULL, NULL, NULL FROM naming
+  WHERE type IN ('event.corrected', 'event.retracted')`;
 
 /** A row of STATE_SQL: the event's columns (null on head rows), its kind and the head's fields. */
 type StateRow = EventRow & {
