@@ -45,7 +45,15 @@ const envelope = (subject, total) => ({
   subject,
   occurredAt: '2024-10',
   data: { total, byFunction: { commercial: 300, research: 700, engineering: 600 } },
-  sources: [{ outlet: 'Example Daily', url: 'https://example.org/business/2024/10/02/headcount', language: 'fr', publishedAt: '2024-10-02', quote: QUOTE }],
+  sources: [
+    {
+      outlet: 'Example Daily',
+      url: 'https://example.org/business/2024/10/02/headcount',
+      language: 'fr',
+      publishedAt: '2024-10-02',
+      quote: QUOTE,
+    },
+  ],
 });
 
 const meta = { correlationId: 'stream-length-bench', causationId: null, actor: 'bench' };
@@ -77,7 +85,9 @@ async function measure(label, length, writeOne) {
   }
   times.sort((a, b) => a - b);
   const row = { path: label, length, p50: quantile(times, 0.5), p99: quantile(times, 0.99), load: Math.max(load, os.loadavg()[0]) };
-  process.stdout.write(`${label.padEnd(6)} ${String(length).padStart(7)} events  p50 ${row.p50.toFixed(1)} ms  p99 ${row.p99.toFixed(1)} ms  load ${row.load.toFixed(2)}\n`);
+  process.stdout.write(
+    `${label.padEnd(6)} ${String(length).padStart(7)} events  p50 ${row.p50.toFixed(1)} ms  p99 ${row.p99.toFixed(1)} ms  load ${row.load.toFixed(2)}\n`,
+  );
   return row;
 }
 
@@ -95,7 +105,12 @@ async function startIngest(url) {
     LOG_LEVEL: 'silent',
   });
   initMetrics('ingest-stream-length-bench');
-  const app = await bootstrapHttp(IngestModule.forRoot(config), { service: 'ingest', port: 0, host: '127.0.0.1', bodyLimit: config.INGEST_BODY_LIMIT });
+  const app = await bootstrapHttp(IngestModule.forRoot(config), {
+    service: 'ingest',
+    port: 0,
+    host: '127.0.0.1',
+    bodyLimit: config.INGEST_BODY_LIMIT,
+  });
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const post = async (body) => {
     const res = await fetch(`${base}/v1/events`, {
@@ -142,7 +157,9 @@ async function main() {
     await pool.end();
     await dropDatabase(url.toString());
   }
-  process.stdout.write('\n| path | stream length | p50 ms | p99 ms | p50 / shortest | p99 / shortest | load avg (1 min) |\n|---|---:|---:|---:|---:|---:|---:|\n');
+  process.stdout.write(
+    '\n| path | stream length | p50 ms | p99 ms | p50 / shortest | p99 / shortest | load avg (1 min) |\n|---|---:|---:|---:|---:|---:|---:|\n',
+  );
   for (const r of rows) {
     const base = rows.find((b) => b.path === r.path && b.length === Math.min(...LENGTHS));
     process.stdout.write(

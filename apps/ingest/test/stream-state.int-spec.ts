@@ -98,13 +98,13 @@ describe('ingest writes on a kept stream state (event_store.stream_states) again
     );
   const correction = (target: string, changes: object) =>
     correct.execute(new CorrectEventCommand(target, valid(validateCorrectionRequest({ changes, reason: 'fixed' })), meta));
-  const retraction = (target: string) => retract.execute(new RetractEventCommand(target, valid(validateRetractionRequest({ reason: 'wrong' })), meta));
+  const retraction = (target: string) =>
+    retract.execute(new RetractEventCommand(target, valid(validateRetractionRequest({ reason: 'wrong' })), meta));
   const alias = (subject: string, body: object, removal = false) =>
     aliases.execute(new RecordEntityAliasCommand(subject, valid(validateEntityAliasRequest(body)), removal, meta));
   const row = async (subject: string) =>
     (await db.pool.query('SELECT version, state_schema, state FROM event_store.stream_states WHERE stream_id = $1', [subject])).rows[0] as
-      | { version: number; state_schema: number; state: unknown }
-      | undefined;
+      { version: number; state_schema: number; state: unknown } | undefined;
   /** The whole stream folded, compacted: what the row must hold. */
   const folded = async (subject: string) => compactStreamState(foldStream(subject, (await store.readStream(subject)).map(toRecordedEvent)));
 
@@ -128,9 +128,11 @@ describe('ingest writes on a kept stream state (event_store.stream_states) again
     );
     await db.pool.query('INSERT INTO event_store.streams (stream_id, version) VALUES ($1, $2)', [BUSY, PREFILL]);
     await db.pool.query('ANALYZE event_store.events');
-    prefilled = (await db.pool.query('SELECT event_id FROM event_store.events WHERE stream_id = $1 AND stream_version <= 10 ORDER BY stream_version', [BUSY])).rows.map(
-      (r: { event_id: string }) => r.event_id,
-    );
+    prefilled = (
+      await db.pool.query('SELECT event_id FROM event_store.events WHERE stream_id = $1 AND stream_version <= 10 ORDER BY stream_version', [
+        BUSY,
+      ])
+    ).rows.map((r: { event_id: string }) => r.event_id);
   });
   afterAll(() => db.drop());
 
@@ -146,7 +148,9 @@ describe('ingest writes on a kept stream state (event_store.stream_states) again
 
   it('given the kept state, then a write on the 20,000-event stream reads a handful of rows of the log, and none by a sequential scan', async () => {
     for (const envelope of [headcountEnvelope(1800, { subject: BUSY }), headcountEnvelope(1900, { subject: BUSY, id: randomUUID() })]) {
-      const { result, touched } = await measured(db, ({ writer: w }) => w.write([recordIntent(valid(validateSubmission(envelope)))], meta, true));
+      const { result, touched } = await measured(db, ({ writer: w }) =>
+        w.write([recordIntent(valid(validateSubmission(envelope)))], meta, true),
+      );
       expect(result[0].status).toBe('created');
       expect(touched).toEqual({ seqScans: 0, rowsRead: expect.any(Number) });
       expect(touched.rowsRead).toBeLessThanOrEqual(2);
@@ -166,10 +170,16 @@ describe('ingest writes on a kept stream state (event_store.stream_states) again
     await correction(prefilled[1], { occurredAt: '2023' });
     await correction(prefilled[1], { data: { total: 2 } });
     await retraction(prefilled[1]);
-    expect(await correction(prefilled[1], { occurredAt: '2022' })).toMatchObject({ status: 'rejected', error: { code: 'EVENT.RETRACTED' } });
+    expect(await correction(prefilled[1], { occurredAt: '2022' })).toMatchObject({
+      status: 'rejected',
+      error: { code: 'EVENT.RETRACTED' },
+    });
     await retraction(prefilled[2]);
     // Alias names: the prefill's are known from the fold, so adding one again is refused from the row.
-    expect(await alias(BUSY, { name: `Busy ${ALIAS_EVERY}`, reason: 'r' })).toMatchObject({ status: 'rejected', error: { code: 'ENTITY.ALIAS_EXISTS' } });
+    expect(await alias(BUSY, { name: `Busy ${ALIAS_EVERY}`, reason: 'r' })).toMatchObject({
+      status: 'rejected',
+      error: { code: 'ENTITY.ALIAS_EXISTS' },
+    });
     await alias(BUSY, { name: `Busy ${ALIAS_EVERY}`, reason: 'r' }, true);
     await alias(BUSY, { name: 'Busy Corp', reason: 'r' });
     // A merge of another subject into the busy one checks the busy one's kept state (it is not merged anywhere).
@@ -218,14 +228,18 @@ describe('ingest writes on a kept stream state (event_store.stream_states) again
 
   it('given a row of an older state schema, then it is ignored: the write folds the stream, rewrites the row, and the next write reads a handful again', async () => {
     await db.pool.query('UPDATE event_store.stream_states SET state_schema = state_schema - 1 WHERE stream_id = $1', [BUSY]);
-    const first = await measured(db, ({ writer: w }) => w.write([recordIntent(valid(validateSubmission(headcountEnvelope(4000, { subject: BUSY }))))], meta, true));
+    const first = await measured(db, ({ writer: w }) =>
+      w.write([recordIntent(valid(validateSubmission(headcountEnvelope(4000, { subject: BUSY }))))], meta, true),
+    );
     expect(first.result[0].status).toBe('created');
     expect(first.touched.rowsRead).toBeGreaterThanOrEqual(PREFILL);
     const kept = await row(BUSY);
     expect(kept).toMatchObject({ version: created(first.result[0]).streamVersion, state_schema: STREAM_STATE_SCHEMA_VERSION });
     expect(decodeStreamState(BUSY, kept!.state, kept!.state_schema)).toEqual(await folded(BUSY));
 
-    const next = await measured(db, ({ writer: w }) => w.write([recordIntent(valid(validateSubmission(headcountEnvelope(4001, { subject: BUSY }))))], meta, true));
+    const next = await measured(db, ({ writer: w }) =>
+      w.write([recordIntent(valid(validateSubmission(headcountEnvelope(4001, { subject: BUSY }))))], meta, true),
+    );
     expect(next.touched).toEqual({ seqScans: 0, rowsRead: expect.any(Number) });
     expect(next.touched.rowsRead).toBeLessThanOrEqual(2);
   });
@@ -255,7 +269,7 @@ describe('ingest writes on a kept stream state (event_store.stream_states) again
     expect((await row(BUSY))!.version).toBe(version);
     const { result, touched } = await measured(db, ({ writer: w, store: s }) =>
       new CorrectEventHandler(s, w).execute(
-        new CorrectEventCommand(target.eventId!, valid(validateCorrectionRequest({ changes: { data: { total: 1 } }, reason: 'r' })), meta),
+        new CorrectEventCommand(target.eventId, valid(validateCorrectionRequest({ changes: { data: { total: 1 } }, reason: 'r' })), meta),
       ),
     );
     expect(result).toMatchObject({ status: 'rejected', error: { code: 'EVENT.RETRACTED' } });

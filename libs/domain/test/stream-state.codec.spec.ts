@@ -43,7 +43,10 @@ function decisionState(subject: string, log: RecordedEvent[], n: number, ids: st
   const row = decodeStreamState(subject, stored(foldStream(subject, log.slice(0, n))), STREAM_STATE_SCHEMA_VERSION)!;
   const own = log
     .slice(0, n)
-    .filter((e) => ids.includes(e.eventId) || ((e.type === "event.corrected" || e.type === "event.retracted") && ids.includes(e.data.targetEventId)));
+    .filter(
+      (e) =>
+        ids.includes(e.eventId) || ((e.type === 'event.corrected' || e.type === 'event.retracted') && ids.includes(e.data.targetEventId)),
+    );
   return withNamedEvents(row, ids, own);
 }
 
@@ -98,12 +101,36 @@ function randomLog(subject: string, seed: number, length: number): RecordedEvent
 
 describe('compactStreamState', () => {
   it('keeps the standing lawsuit steps, the last merge or unmerge and the current aliases; drops every other fact', () => {
-    const caseState = foldStream(CASE, streamOf(CASE, filed(), status('amended'), status('dismissed'), retraction(3), sourced(2), correction(2, { data: { status: 'ruled' } })));
+    const caseState = foldStream(
+      CASE,
+      streamOf(
+        CASE,
+        filed(),
+        status('amended'),
+        status('dismissed'),
+        retraction(3),
+        sourced(2),
+        correction(2, { data: { status: 'ruled' } }),
+      ),
+    );
     expect([...compactStreamState(caseState).events.keys()]).toEqual([eventId(1), eventId(2)]);
     expect(compactStreamState(caseState).events.get(eventId(2))).toMatchObject({ status: 'corrected', data: { status: 'ruled' } });
     expect(compactStreamState(caseState).lawsuit).toEqual({ filed: true, status: 'ruled' });
 
-    const person = foldStream(SAM, streamOf(SAM, departed(), named('A'), named('B'), merged('person:sama'), named('A', true), unmerged('person:sama'), named('A'), correction(1, { occurredAt: '2023' })));
+    const person = foldStream(
+      SAM,
+      streamOf(
+        SAM,
+        departed(),
+        named('A'),
+        named('B'),
+        merged('person:sama'),
+        named('A', true),
+        unmerged('person:sama'),
+        named('A'),
+        correction(1, { occurredAt: '2023' }),
+      ),
+    );
     const kept = compactStreamState(person);
     expect([...kept.events.keys()]).toEqual([eventId(6), eventId(3), eventId(7)]);
     expect(aliasNames(kept)).toEqual(aliasNames(person));
@@ -121,7 +148,10 @@ describe('compactStreamState', () => {
 
 describe('encodeStreamState / decodeStreamState', () => {
   it('given a folded stream, when stored as JSON and read back, then it is the compacted state, Map order included', () => {
-    const state = foldStream(CASE, streamOf(CASE, filed(), status('amended'), correction(2, { data: { status: 'ruled' } }), status('appealed')));
+    const state = foldStream(
+      CASE,
+      streamOf(CASE, filed(), status('amended'), correction(2, { data: { status: 'ruled' } }), status('appealed')),
+    );
     const back = decodeStreamState(CASE, stored(state), STREAM_STATE_SCHEMA_VERSION);
     expect(back).toEqual(compactStreamState(state));
     expect([...back!.events.keys()]).toEqual([...compactStreamState(state).events.keys()]);
@@ -144,7 +174,10 @@ describe('encodeStreamState / decodeStreamState', () => {
     ['a negative version', { subject: SAM, version: -1, events: [] }],
     ['events not a list', { subject: SAM, version: 1, events: {} }],
     ['an entry without status', { subject: SAM, version: 1, events: [['x', { type: 'entity.aliased', occurredAt: null, data: {} }]] }],
-    ['an entry without data', { subject: SAM, version: 1, events: [['x', { type: 'entity.aliased', status: 'current', occurredAt: null }]] }],
+    [
+      'an entry without data',
+      { subject: SAM, version: 1, events: [['x', { type: 'entity.aliased', status: 'current', occurredAt: null }]] },
+    ],
     ['a case state on a person', { subject: SAM, version: 1, events: [], lawsuit: { filed: true, status: null } }],
     ['a null', null],
     ['a list', []],
@@ -154,7 +187,13 @@ describe('encodeStreamState / decodeStreamState', () => {
 
   it('given a case stream stored without its case state, then it is not used', () => {
     expect(decodeStreamState(CASE, { subject: CASE, version: 0, events: [] }, STREAM_STATE_SCHEMA_VERSION)).toBeNull();
-    expect(decodeStreamState(CASE, { subject: CASE, version: 0, events: [], lawsuit: { filed: 'yes', status: null } }, STREAM_STATE_SCHEMA_VERSION)).toBeNull();
+    expect(
+      decodeStreamState(
+        CASE,
+        { subject: CASE, version: 0, events: [], lawsuit: { filed: 'yes', status: null } },
+        STREAM_STATE_SCHEMA_VERSION,
+      ),
+    ).toBeNull();
   });
 
   it('pins the event schema versions the kept entries were written at: a new upcaster or version bumps STREAM_STATE_SCHEMA_VERSION', () => {
@@ -197,7 +236,9 @@ describe('a stored state plus the events a write names decides as the whole stre
         expect(withTarget.events.get(target)).toEqual(full.events.get(target));
         const fix = { changes: { data: { status: 'settled' } }, reason: 'r' };
         expect(outcome(() => decideCorrection(withTarget, target, fix))).toEqual(outcome(() => decideCorrection(full, target, fix)));
-        expect(outcome(() => decideRetraction(withTarget, target, { reason: 'r' }))).toEqual(outcome(() => decideRetraction(full, target, { reason: 'r' })));
+        expect(outcome(() => decideRetraction(withTarget, target, { reason: 'r' }))).toEqual(
+          outcome(() => decideRetraction(full, target, { reason: 'r' })),
+        );
       }
       if (n < log.length) {
         // The state the append stores: the next event evolved over what the write read, compacted.

@@ -102,7 +102,9 @@ describe('PgEventStore: kept stream states (event_store.stream_states) and the r
   it('shares one query between concurrent writers asking for heads, ids and named events', async () => {
     const queries = jest.spyOn(db.pool, 'query');
     try {
-      const got = await Promise.all(Array.from({ length: 40 }, (_, i) => store.readWriteState([`org:kept`, `org:c-${i}`], [randomUUID()], [randomUUID()])));
+      const got = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => store.readWriteState([`org:kept`, `org:c-${i}`], [randomUUID()], [randomUUID()])),
+      );
       expect(queries.mock.calls.length).toBeLessThan(10);
       got.forEach((g, i) => expect([...g.heads.keys()]).toEqual(['org:kept', `org:c-${i}`]));
     } finally {

@@ -129,7 +129,8 @@ export class InMemoryEventStore implements EventLogApi {
           recordedAt,
         });
       }
-      if (r.state) this.states.set(r.streamId, { version: stream.length, schema: r.state.schema, data: JSON.parse(JSON.stringify(r.state.data)) });
+      if (r.state)
+        this.states.set(r.streamId, { version: stream.length, schema: r.state.schema, data: JSON.parse(JSON.stringify(r.state.data)) });
     }
     return appended;
   }

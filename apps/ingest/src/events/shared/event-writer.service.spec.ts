@@ -57,9 +57,11 @@ describe('EventWriter: the kept stream state', () => {
     );
   const correction = (target: string, changes: object) =>
     correct.execute(new CorrectEventCommand(target, valid(validateCorrectionRequest({ changes, reason: 'fixed' })), meta));
-  const retraction = (target: string) => retract.execute(new RetractEventCommand(target, valid(validateRetractionRequest({ reason: 'wrong' })), meta));
+  const retraction = (target: string) =>
+    retract.execute(new RetractEventCommand(target, valid(validateRetractionRequest({ reason: 'wrong' })), meta));
   /** The state a fold of the whole stream gives, as it would be stored. */
-  const folded = async (subject: string) => JSON.parse(JSON.stringify(encodeStreamState(foldStream(subject, (await store.readStream(subject)).map(toRecordedEvent)))));
+  const folded = async (subject: string) =>
+    JSON.parse(JSON.stringify(encodeStreamState(foldStream(subject, (await store.readStream(subject)).map(toRecordedEvent)))));
 
   beforeEach(() => {
     store = new InMemoryEventStore();
@@ -87,7 +89,10 @@ describe('EventWriter: the kept stream state', () => {
     await record(...Array.from({ length: 20 }, () => departedEnvelope({ subject })));
     await correction(first.eventId!, { data: { reason: 'fired' } });
     await retraction(first.eventId!);
-    expect(await correction(first.eventId!, { occurredAt: '2024' })).toMatchObject({ status: 'rejected', error: { code: 'EVENT.RETRACTED' } });
+    expect(await correction(first.eventId!, { occurredAt: '2024' })).toMatchObject({
+      status: 'rejected',
+      error: { code: 'EVENT.RETRACTED' },
+    });
     expect(store.streamReads).toBe(0);
   });
 
@@ -128,7 +133,11 @@ describe('EventWriter: the kept stream state', () => {
     const [dismissal] = await record(step('dismissed'));
     const row = store.states.get(CASE)!;
     // An old row that, if it were believed, would let a step through on a closed case.
-    store.states.set(CASE, { ...row, schema: STREAM_STATE_SCHEMA_VERSION - 1, data: { subject: CASE, version: 2, events: [], lawsuit: { filed: true, status: null } } });
+    store.states.set(CASE, {
+      ...row,
+      schema: STREAM_STATE_SCHEMA_VERSION - 1,
+      data: { subject: CASE, version: 2, events: [], lawsuit: { filed: true, status: null } },
+    });
     expect((await record(step('amended')))[0]).toMatchObject({ status: 'rejected', error: { code: 'CASE.CLOSED' } });
     expect(store.streamReads).toBe(1);
     await retraction(dismissal.eventId!);
@@ -149,7 +158,10 @@ describe('EventWriter: the kept stream state', () => {
       },
     ]);
     expect(store.states.get(subject)!.version).toBe(1);
-    expect(await correction(first.eventId!, { occurredAt: '2024' })).toMatchObject({ status: 'rejected', error: { code: 'EVENT.RETRACTED' } });
+    expect(await correction(first.eventId!, { occurredAt: '2024' })).toMatchObject({
+      status: 'rejected',
+      error: { code: 'EVENT.RETRACTED' },
+    });
     expect(store.streamReads).toBe(1);
   });
 

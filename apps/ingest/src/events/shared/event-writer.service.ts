@@ -181,7 +181,8 @@ export class EventWriter {
     if (atomic && outcomes.some((o) => o?.status === 'rejected')) return this.fillUnrecorded(intents, outcomes);
     // Each stream's state after its new events goes with them: the append keeps it in the same transaction.
     for (const append of appends.values()) {
-      if (append.events.length) append.state = { schema: STREAM_STATE_SCHEMA_VERSION, data: encodeStreamState(states.get(append.streamId)!) };
+      if (append.events.length)
+        append.state = { schema: STREAM_STATE_SCHEMA_VERSION, data: encodeStreamState(states.get(append.streamId)!) };
     }
     const appended = await this.store.appendMany([...appends.values()]);
     const byId = new Map(appended.map((a) => [a.eventId, a]));
