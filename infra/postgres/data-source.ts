@@ -13,6 +13,7 @@ import { EntityLinks1764700600000 } from './migrations/1764700600000-entity-link
 import { InferredColumns1764800000000 } from './migrations/1764800000000-inferred-columns.migration';
 import { Corroboration1764800100000 } from './migrations/1764800100000-corroboration.migration';
 import { Conflicts1764900000000 } from './migrations/1764900000000-conflicts.migration';
+import { StreamStates1764900300000 } from './migrations/1764900300000-stream-states.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   InferredColumns1764800000000,
   Corroboration1764800100000,
   Conflicts1764900000000,
+  StreamStates1764900300000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -53,6 +53,14 @@ export * from './submission/json-schema.util';
 
 export * from './streams/stream-state.types';
 export { evolve, foldStream } from './streams/story-stream.evolve';
+export {
+  STREAM_STATE_SCHEMA_VERSION,
+  compactStreamState,
+  decodeStreamState,
+  encodeStreamState,
+  withNamedEvents,
+  type StreamStateJson,
+} from './streams/stream-state.codec';
 export { decideRecord, decideCorrection, decideRetraction, decideSourcing } from './streams/story-stream.decider';
 export { mergePatch } from './streams/merge-patch.util';
 export { aliasNames, decideAliasName, decideMerge, decideUnmerge, mergedInto } from './entities/entity-links.rules';

@@ -59,6 +59,30 @@ export interface StreamAppend {
   streamId: string;
   expectedVersion: ExpectedVersion;
   events: EventToAppend[];
+  /**
+   * The writer's decision state of the stream once these events are in (opaque JSON to the store), kept in
+   * `event_store.stream_states` by the same transaction as the events, at the version they bring the stream to.
+   * Without it the stream's row (if any) is left behind at an older version, which readers take as no row.
+   */
+  state?: StreamStateToSave;
+}
+
+/** A stream's decision state as the writer hands it over: its JSON and the version of the writer's state schema. */
+export interface StreamStateToSave {
+  schema: number;
+  data: unknown;
+}
+
+/** A stream's row of `event_store.stream_states`: the state as of `version` (the stream version it reflects). */
+export interface StoredStreamState extends StreamStateToSave {
+  version: number;
+}
+
+/** A stream as a write first reads it: its version (0 when it has no event) and its kept state, if any. */
+export interface StreamHead {
+  version: number;
+  /** Trust it only when `state.version === version` (an append without a state leaves it behind). */
+  state: StoredStreamState | null;
 }
 
 export interface AppendedEvent {

@@ -37,8 +37,9 @@ export const DEFAULT_APPEND_QUEUE_LIMITS: AppendQueueLimits = { maxSubmissions: 
  * so they become visible in commit order and "every event after P" never skips a late commit; but that makes
  * commits serial. So appends that arrive while commits are in flight wait and go together in the next group,
  * and a group is one statement (event_store.append_group): the version checks (each submission in its own
- * subtransaction, so a stale expected version fails only that submission), the lock, the insert and the
- * notification, one round trip, one commit, one fsync. Two groups are in flight at once, on streams of their own:
+ * subtransaction, so a stale expected version fails only that submission), the kept stream states of the
+ * submissions that passed (event_store.stream_states), the lock, the insert and the notification, one round trip,
+ * one commit, one fsync. Two groups are in flight at once, on streams of their own:
  * the second checks its versions while the first holds the lock and commits, then takes the lock in turn (the
  * lock is the last thing a group takes, so the two never wait on each other in a cycle). A lone append does not
  * wait for company. If a group fails (a reused event id), each submission is retried alone so one bad append
@@ -169,17 +170,22 @@ interface AppendGroupRow {
   o_recorded_at: Date;
 }
 
-/** One statement, so one round trip and one transaction per group: see the append_group migration. */
+/** One statement, so one round trip and one transaction per group: see the append_group migrations (1764500200000, and 1764900300000 for the kept states). */
 const APPEND_GROUP_SQL = `SELECT * FROM event_store.append_group($1::int[], $2::text[], $3::int[], $4::int[], $5::int[], $6::text[],
   $7::int[], $8::uuid[], $9::text[], $10::int[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::jsonb[], $15::jsonb[],
-  $16::text[], $17::jsonb[], $18::text[], $19::bigint, $20::text)`;
+  $16::text[], $17::jsonb[], $18::text[], $19::bigint, $20::text, $21::jsonb[], $22::int[])`;
 
-/** The group as arrays: one entry per (submission, stream) for the checks, one per event (in the caller's order) for the insert. */
+/**
+ * The group as arrays: one entry per (submission, stream) for the checks and the kept states, one per event (in the
+ * caller's order) for the insert.
+ */
 function appendGroupArgs(group: Submission[]): unknown[] {
   const sub: number[] = [];
   const stream: string[] = [];
   const expected: number[] = [];
   const count: number[] = [];
+  const state: (string | null)[] = [];
+  const stateSchema: (number | null)[] = [];
   const ev = { sub: [] as number[], stream: [] as string[], offset: [] as number[], events: [] as EventToAppend[] };
   group.forEach((s, i) =>
     s.requests.forEach((r) => {
@@ -187,6 +193,8 @@ function appendGroupArgs(group: Submission[]): unknown[] {
       stream.push(r.streamId);
       expected.push(r.expectedVersion === 'any' ? -1 : r.expectedVersion);
       count.push(r.events.length);
+      state.push(r.state ? JSON.stringify(r.state.data) : null);
+      stateSchema.push(r.state ? r.state.schema : null);
       r.events.forEach((event, k) => {
         ev.sub.push(i);
         ev.stream.push(r.streamId);
@@ -217,5 +225,7 @@ function appendGroupArgs(group: Submission[]): unknown[] {
     e.map((x) => x.contentHash),
     APPEND_LOCK_KEY,
     EVENTS_CHANNEL,
+    state,
+    stateSchema,
   ];
 }

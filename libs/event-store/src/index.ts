@@ -4,4 +4,4 @@ export { PgEventStore, APPEND_LOCK_KEY, EVENTS_CHANNEL, DEFAULT_EVENT_STORE_LIMI
 export { translateStoreError } from './store-error.mapper';
 export { EventLogReader, EVENT_LOG_SQL, type LogConnection, type LogRange } from './event-log.reader';
 export { contentHash, canonicalJson } from './content-hash.util';
-export type { WriteReads } from './write-reads.service';
+export type { WriteReads, WriteStateReads } from './write-reads.service';

@@ -4,7 +4,7 @@ export { APPEND_LOCK_KEY, EVENTS_CHANNEL } from './group-committer.service';
 import { translateStoreError } from './store-error.mapper';
 import { AppendedEvent, StoredEvent, StreamAppend } from './event-store.types';
 import { EventLogReader } from './event-log.reader';
-import { WriteReadCoalescer, WriteReads } from './write-reads.service';
+import { WriteReadCoalescer, WriteReads, WriteStateReads } from './write-reads.service';
 
 /** Bounds of the store's waiting queues (see GroupCommitter and WriteReadCoalescer). */
 export interface EventStoreLimits {
@@ -51,8 +51,18 @@ export class PgEventStore {
   }
 
   /**
-   * What a write reads before deciding: its streams and the events already stored under its ids, in one query
-   * shared with concurrent writers (see WriteReadCoalescer).
+   * What a write reads first, the same amount however long its streams are: each stream's version and kept
+   * decision state (`event_store.stream_states`), the events already stored under its ids, and the events its
+   * decisions name with the corrections and retractions naming them; one query shared with concurrent writers
+   * (see WriteReadCoalescer).
+   */
+  readWriteState(streamIds: string[], eventIds: string[], namedIds: string[] = []): Promise<WriteStateReads> {
+    return this.writeReads.readState(streamIds, eventIds, namedIds);
+  }
+
+  /**
+   * Whole streams and the events already stored under some ids, in one query shared with concurrent writers: what a
+   * write folds when a stream has no kept state it can use (none yet, or one of another state schema).
    */
   readForWrite(streamIds: string[], eventIds: string[]): Promise<WriteReads> {
     return this.writeReads.read(streamIds, eventIds);

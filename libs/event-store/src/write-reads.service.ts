@@ -1,29 +1,83 @@
 import { EventStoreBusyError } from './event-store.errors';
 import { EVENT_COLUMNS, EventRow, toStoredEvent } from './event-rows.mapper';
-import { StoredEvent } from './event-store.types';
+import { StoredEvent, StreamHead } from './event-store.types';
 
-/** What a write reads first: its subjects' streams (whole, in version order) and any events already stored under its ids. */
+/** What a write reads when it folds: its subjects' streams (whole, in version order) and any events already stored under its ids. */
 export interface WriteReads {
   streams: Map<string, StoredEvent[]>;
   existing: Map<string, StoredEvent>;
 }
 
-interface Waiter {
-  streamIds: string[];
-  eventIds: string[];
-  resolve: (reads: WriteReads) => void;
-  reject: (error: unknown) => void;
+/**
+ * What a write reads first, a constant amount however long its streams are: each stream's head (its version and
+ * its kept decision state), the events already stored under its ids, and the events its decisions name (each
+ * asked id: the event with that id and the corrections and retractions naming it, in any order and any stream;
+ * the caller keeps those of the stream it decides on).
+ */
+export interface WriteStateReads {
+  heads: Map<string, StreamHead>;
+  existing: Map<string, StoredEvent>;
+  named: Map<string, StoredEvent[]>;
 }
 
-/** A row of the read: the event's columns and which of the two questions it answers. */
-type WriteReadRow = EventRow & { in_stream: boolean; by_id: boolean };
+interface StreamsAsk {
+  streamIds: string[];
+  eventIds: string[];
+}
 
-type Query = (sql: string, params: unknown[]) => Promise<{ rows: WriteReadRow[] }>;
+interface StateAsk extends StreamsAsk {
+  namedIds: string[];
+}
+
+type Query = (sql: string, params: unknown[]) => Promise<{ rows: unknown[] }>;
 
 // One statement for both: rows of the asked streams, then rows with the asked ids (a row may match both).
-const SQL = `SELECT ${EVENT_COLUMNS}, (stream_id = ANY($1::text[])) AS in_stream, (event_id = ANY($2::uuid[])) AS by_id
+const STREAMS_SQL = `SELECT ${EVENT_COLUMNS}, (stream_id = ANY($1::text[])) AS in_stream, (event_id = ANY($2::uuid[])) AS by_id
   FROM event_store.events WHERE stream_id = ANY($1::text[]) OR event_id = ANY($2::uuid[])
   ORDER BY stream_id, stream_version`;
+
+/** A row of STREAMS_SQL: the event's columns and which of the two questions it answers. */
+type StreamsRow = EventRow & { in_stream: boolean; by_id: boolean };
+
+/**
+ * One statement, one snapshot, for the three questions of StateAsk: `head` rows (no event columns) for the asked
+ * streams, `id` rows for the asked event ids, `named` rows for the named events and the amendments naming them.
+ * Each branch is an index lookup (streams and stream_states by primary key, events by event_id, the events naming
+ * another by the partial index events_target_event_idx), so it reads what it returns and never a stream's events.
+ * `naming` repeats that index's predicate and is materialized so that the type filter stays outside it: inside, the
+ * index on (type, global_position) could serve `type IN (...)` and read every amendment of the log.
+ */
+const STATE_SQL = `WITH naming AS MATERIALIZED (
+  SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE data ? 'targetEventId' AND data->>'targetEventId' = ANY($3::text[])
+)
+SELECT NULL::bigint AS global_position, NULL::uuid AS event_id, s.id AS stream_id, NULL::integer AS stream_version,
+    NULL::text AS type, NULL::integer AS schema_version, NULL::text AS occurred_at, NULL::timestamptz AS occurred_start,
+    NULL::timestamptz AS occurred_end, NULL::timestamptz AS recorded_at, NULL::jsonb AS data, NULL::jsonb AS sources,
+    NULL::text AS modality, NULL::jsonb AS metadata, NULL::text AS content_hash,
+    'head'::text AS kind, NULL::text AS named_id, coalesce(h.version, 0) AS head_version, st.version AS state_version,
+    st.state_schema, st.state
+  FROM unnest($1::text[]) AS s(id)
+  LEFT JOIN event_store.streams h ON h.stream_id = s.id
+  LEFT JOIN event_store.stream_states st ON st.stream_id = s.id
+UNION ALL
+SELECT ${EVENT_COLUMNS}, 'id', NULL, NULL, NULL, NULL, NULL FROM event_store.events WHERE event_id = ANY($2::uuid[])
+UNION ALL
+SELECT ${EVENT_COLUMNS}, 'named', event_id::text, NULL, NULL, NULL, NULL FROM event_store.events WHERE event_id = ANY($3::text[]::uuid[])
+UNION ALL
+SELECT ${EVENT_COLUMNS}, 'named', data->>'targetEventId', NULL, NULL, NULL, NULL FROM naming
+  WHERE type IN ('event.corrected', 'event.retracted')`;
+
+/** A row of STATE_SQL: the event's columns (null on head rows), its kind and the head's fields. */
+type StateRow = EventRow & {
+  kind: 'head' | 'id' | 'named';
+  named_id: string | null;
+  head_version: number | null;
+  state_version: number | null;
+  state_schema: number | null;
+  state: unknown;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Reads for writes, coalesced: concurrent writers (each HTTP request reads its streams and checks its ids before
@@ -32,49 +86,34 @@ const SQL = `SELECT ${EVENT_COLUMNS}, (stream_id = ANY($1::text[])) AS in_stream
  * the append checks the versions that were read.
  */
 export class WriteReadCoalescer {
-  private queue: Waiter[] = [];
-  private inFlight = 0;
+  private readonly streams: Coalesced<StreamsAsk, WriteReads>;
+  private readonly states: Coalesced<StateAsk, WriteStateReads>;
 
   constructor(
     private readonly query: Query,
-    private readonly maxInFlight = 2,
+    maxInFlight = 2,
     /** Readers that may wait for the next query; past it a read is refused at once (EventStoreBusyError). */
-    private readonly maxWaiting = 5000,
-    private readonly retryAfterSeconds = 1,
-  ) {}
+    maxWaiting = 5000,
+    retryAfterSeconds = 1,
+  ) {
+    this.streams = new Coalesced((asks) => this.readStreams(asks), maxInFlight, maxWaiting, retryAfterSeconds);
+    this.states = new Coalesced((asks) => this.readStates(asks), maxInFlight, maxWaiting, retryAfterSeconds);
+  }
 
+  /** Whole streams and ids: what a write folds when a stream has no usable kept state. */
   read(streamIds: string[], eventIds: string[]): Promise<WriteReads> {
-    if (this.queue.length >= this.maxWaiting) {
-      return Promise.reject(new EventStoreBusyError('write-reads', `${this.queue.length} readers waiting`, this.retryAfterSeconds));
-    }
-    return new Promise((resolve, reject) => {
-      this.queue.push({ streamIds, eventIds, resolve, reject });
-      this.dispatch();
-    });
+    return this.streams.ask({ streamIds, eventIds });
   }
 
-  private dispatch(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length) {
-      const batch = this.queue;
-      this.queue = [];
-      this.inFlight++;
-      void this.run(batch).finally(() => {
-        this.inFlight--;
-        this.dispatch();
-      });
-    }
+  /** Heads, ids and named events: what a write reads first (see WriteStateReads). */
+  readState(streamIds: string[], eventIds: string[], namedIds: string[]): Promise<WriteStateReads> {
+    return this.states.ask({ streamIds, eventIds, namedIds });
   }
 
-  private async run(batch: Waiter[]): Promise<void> {
+  private async readStreams(batch: StreamsAsk[]): Promise<WriteReads[]> {
     const streamIds = [...new Set(batch.flatMap((w) => w.streamIds))];
     const eventIds = [...new Set(batch.flatMap((w) => w.eventIds))];
-    let rows: WriteReadRow[];
-    try {
-      rows = streamIds.length || eventIds.length ? (await this.query(SQL, [streamIds, eventIds])).rows : [];
-    } catch (error) {
-      batch.forEach((w) => w.reject(error));
-      return;
-    }
+    const rows = streamIds.length || eventIds.length ? ((await this.query(STREAMS_SQL, [streamIds, eventIds])).rows as StreamsRow[]) : [];
     const streams = new Map<string, StoredEvent[]>();
     const byId = new Map<string, StoredEvent>();
     for (const row of rows) {
@@ -86,13 +125,105 @@ export class WriteReadCoalescer {
       }
       if (row.by_id) byId.set(event.eventId, event);
     }
-    for (const w of batch) {
-      const existing = new Map<string, StoredEvent>();
-      for (const id of w.eventIds) {
-        const e = byId.get(id);
-        if (e) existing.set(id, e);
+    return batch.map((w) => ({
+      streams: new Map(w.streamIds.map((id) => [id, streams.get(id) ?? []])),
+      existing: pick(byId, w.eventIds),
+    }));
+  }
+
+  private async readStates(batch: StateAsk[]): Promise<WriteStateReads[]> {
+    const streamIds = [...new Set(batch.flatMap((w) => w.streamIds))];
+    const eventIds = [...new Set(batch.flatMap((w) => w.eventIds))];
+    // Only a UUID can be an event id; another string names nothing (and would fail the cast).
+    const namedIds = [...new Set(batch.flatMap((w) => w.namedIds))].filter((id) => UUID.test(id));
+    const asked = streamIds.length || eventIds.length || namedIds.length;
+    const rows = asked ? ((await this.query(STATE_SQL, [streamIds, eventIds, namedIds])).rows as StateRow[]) : [];
+    const heads = new Map<string, StreamHead>();
+    const byId = new Map<string, StoredEvent>();
+    const named = new Map<string, StoredEvent[]>();
+    for (const row of rows) {
+      if (row.kind === 'head') {
+        heads.set(row.stream_id, {
+          version: Number(row.head_version),
+          state:
+            row.state_version === null ? null : { version: Number(row.state_version), schema: Number(row.state_schema), data: row.state },
+        });
+        continue;
       }
-      w.resolve({ streams: new Map(w.streamIds.map((id) => [id, streams.get(id) ?? []])), existing });
+      const event = toStoredEvent(row);
+      if (row.kind === 'id') byId.set(event.eventId, event);
+      else {
+        const key = row.named_id!;
+        const list = named.get(key);
+        if (list) list.push(event);
+        else named.set(key, [event]);
+      }
     }
+    return batch.map((w) => ({
+      heads: new Map(w.streamIds.map((id) => [id, heads.get(id) ?? { version: 0, state: null }])),
+      existing: pick(byId, w.eventIds),
+      named: new Map(w.namedIds.flatMap((id) => (named.has(id) ? [[id, named.get(id)!] as const] : []))),
+    }));
+  }
+}
+
+function pick(byId: Map<string, StoredEvent>, ids: string[]): Map<string, StoredEvent> {
+  const out = new Map<string, StoredEvent>();
+  for (const id of ids) {
+    const e = byId.get(id);
+    if (e) out.set(id, e);
+  }
+  return out;
+}
+
+interface Waiter<A, R> {
+  ask: A;
+  resolve: (answer: R) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Asks that arrive while queries are in flight wait and go together in the next one: one answer per ask, in order. */
+class Coalesced<A, R> {
+  private queue: Waiter<A, R>[] = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly run: (asks: A[]) => Promise<R[]>,
+    private readonly maxInFlight: number,
+    private readonly maxWaiting: number,
+    private readonly retryAfterSeconds: number,
+  ) {}
+
+  ask(ask: A): Promise<R> {
+    if (this.queue.length >= this.maxWaiting) {
+      return Promise.reject(new EventStoreBusyError('write-reads', `${this.queue.length} readers waiting`, this.retryAfterSeconds));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ask, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length) {
+      const batch = this.queue;
+      this.queue = [];
+      this.inFlight++;
+      void this.runBatch(batch).finally(() => {
+        this.inFlight--;
+        this.dispatch();
+      });
+    }
+  }
+
+  private async runBatch(batch: Waiter<A, R>[]): Promise<void> {
+    let answers: R[];
+    try {
+      answers = await this.run(batch.map((w) => w.ask));
+    } catch (error) {
+      batch.forEach((w) => w.reject(error));
+      return;
+    }
+    batch.forEach((w, i) => w.resolve(answers[i]));
   }
 }

@@ -3,13 +3,15 @@ import {
   DuplicateEventIdError,
   PgEventStore,
   StoredEvent,
+  StoredStreamState,
   StreamAppend,
   WriteReads,
+  WriteStateReads,
   WrongExpectedVersionError,
 } from '@newsroom/event-store';
 
 /** The part of the store the write and read use cases call (what apps/ingest injects as its event store). */
-export type EventLogApi = Pick<PgEventStore, 'readForWrite' | 'appendMany' | 'findEvent' | 'readStream'>;
+export type EventLogApi = Pick<PgEventStore, 'readWriteState' | 'readForWrite' | 'appendMany' | 'findEvent' | 'readStream'>;
 
 /**
  * The event log in memory, with the Postgres store's guarantees that the write path relies on: an append is all or
@@ -21,6 +23,13 @@ export class InMemoryEventStore implements EventLogApi {
   private readonly log: StoredEvent[] = [];
   private readonly byId = new Map<string, StoredEvent>();
   private readonly streams = new Map<string, StoredEvent[]>();
+  /**
+   * The kept stream states (`event_store.stream_states`), as JSON went through a database: written with an append
+   * that carries one, at the version it brings the stream to. A test may change or delete one.
+   */
+  readonly states = new Map<string, StoredStreamState>();
+  /** How many whole streams were read (readForWrite and readStream): what a write on a kept state never does. */
+  streamReads = 0;
   /** Called at the start of every appendMany (an append made from inside it does not call it again). */
   beforeAppend: ((requests: StreamAppend[]) => Promise<void> | void) | null = null;
   appendCalls = 0;
@@ -31,13 +40,35 @@ export class InMemoryEventStore implements EventLogApi {
     return this.log;
   }
 
+  async readWriteState(streamIds: string[], eventIds: string[], namedIds: string[] = []): Promise<WriteStateReads> {
+    const named = new Map<string, StoredEvent[]>();
+    for (const id of namedIds) {
+      const own = this.log.filter(
+        (e) =>
+          e.eventId === id ||
+          ((e.type === 'event.corrected' || e.type === 'event.retracted') && (e.data as { targetEventId?: unknown }).targetEventId === id),
+      );
+      if (own.length) named.set(id, own.map(clone));
+    }
+    const heads = streamIds.map((id) => {
+      const state = this.states.get(id);
+      return [id, { version: this.streams.get(id)?.length ?? 0, state: state ? clone(state) : null }] as const;
+    });
+    return { heads: new Map(heads), existing: this.existing(eventIds), named };
+  }
+
   async readForWrite(streamIds: string[], eventIds: string[]): Promise<WriteReads> {
+    this.streamReads += streamIds.length;
+    return { streams: new Map(streamIds.map((id) => [id, (this.streams.get(id) ?? []).map(clone)])), existing: this.existing(eventIds) };
+  }
+
+  private existing(eventIds: string[]): Map<string, StoredEvent> {
     const existing = new Map<string, StoredEvent>();
     for (const id of eventIds) {
       const e = this.byId.get(id);
       if (e) existing.set(id, clone(e));
     }
-    return { streams: new Map(streamIds.map((id) => [id, (this.streams.get(id) ?? []).map(clone)])), existing };
+    return existing;
   }
 
   async appendMany(requests: StreamAppend[]): Promise<AppendedEvent[]> {
@@ -98,11 +129,14 @@ export class InMemoryEventStore implements EventLogApi {
           recordedAt,
         });
       }
+      if (r.state)
+        this.states.set(r.streamId, { version: stream.length, schema: r.state.schema, data: JSON.parse(JSON.stringify(r.state.data)) });
     }
     return appended;
   }
 
   async readStream(streamId: string, fromVersion = 1): Promise<StoredEvent[]> {
+    this.streamReads++;
     return (this.streams.get(streamId) ?? []).filter((e) => e.streamVersion >= fromVersion).map(clone);
   }
 

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { decideAliasName, decideMerge, decideUnmerge, foldStream, StreamState } from '@newsroom/domain';
+import { decideAliasName, decideMerge, decideUnmerge } from '@newsroom/domain';
 import { contentHash } from '@newsroom/event-store';
 import { uuidv7 } from '@newsroom/platform';
 import { EVENT_STORE } from '../../ingest.tokens';
@@ -8,7 +8,6 @@ import { AmendResult } from '../../events/shared/amend-event.util';
 import { IngestEventStore } from '../../events/shared/event-store.port';
 import { EventWriter, WriteIntent } from '../../events/shared/event-writer.service';
 import { normaliseId } from '../../events/shared/intents.mapper';
-import { toRecordedEvent } from '../../events/shared/stored-to-recorded.mapper';
 import { RecordEntityAliasCommand } from './record-entity-alias.command';
 
 /**
@@ -45,11 +44,8 @@ export class RecordEntityAliasHandler implements ICommandHandler<RecordEntityAli
     }
     const alias = request.subject;
     if (removal) return { ...base, subject: alias, decide: (state) => decideUnmerge(state, subject, request.reason) };
-    const canonical = await this.fold(subject);
+    // Its kept state (mergedInto reads what the state keeps), not its whole stream: a canonical subject is often a busy one.
+    const canonical = await this.writer.currentState(subject);
     return { ...base, subject: alias, decide: (state) => decideMerge(state, canonical, request.reason) };
-  }
-
-  private async fold(subject: string): Promise<StreamState> {
-    return foldStream(subject, (await this.store.readStream(subject)).map(toRecordedEvent));
   }
 }

@@ -38,6 +38,7 @@ function sourcingIntent(subject: string, targetEventId: string, req: SourceReque
     idFromClient: id !== undefined,
     contentHash: contentHash({ kind: 'sourcing', targetEventId, req }),
     subject,
+    namedEvents: [targetEventId],
     decide: (state) => decideSourcing(state, targetEventId, req),
   };
 }

@@ -38,6 +38,7 @@ function correctionIntent(subject: string, targetEventId: string, req: Correctio
     idFromClient: id !== undefined,
     contentHash: contentHash({ kind: 'correction', targetEventId, req }),
     subject,
+    namedEvents: [targetEventId],
     decide: (state) => decideCorrection(state, targetEventId, req),
   };
 }

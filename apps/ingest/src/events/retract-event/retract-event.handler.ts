@@ -38,6 +38,7 @@ function retractionIntent(subject: string, targetEventId: string, req: Retractio
     idFromClient: id !== undefined,
     contentHash: contentHash({ kind: 'retraction', targetEventId, req }),
     subject,
+    namedEvents: [targetEventId],
     decide: (state) => decideRetraction(state, targetEventId, req),
   };
 }

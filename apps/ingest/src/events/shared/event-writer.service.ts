@@ -1,11 +1,25 @@
 import { Logger } from '@nestjs/common';
-import { DomainError, evolve, foldStream, NewEvent, parsePeriod, StreamState } from '@newsroom/domain';
+import {
+  decodeStreamState,
+  DomainError,
+  encodeStreamState,
+  evolve,
+  foldStream,
+  initialStreamState,
+  NewEvent,
+  parsePeriod,
+  STREAM_STATE_SCHEMA_VERSION,
+  StreamState,
+  withNamedEvents,
+} from '@newsroom/domain';
 import {
   DuplicateEventIdError,
   EventToAppend,
   isTransientStoreError,
   StoredEvent,
   StreamAppend,
+  StreamHead,
+  WriteStateReads,
   WrongExpectedVersionError,
 } from '@newsroom/event-store';
 import { DEFAULT_MAX_EVENT_BYTES, eventRecordBytes } from '@newsroom/platform';
@@ -19,6 +33,12 @@ export interface WriteIntent {
   idFromClient: boolean;
   contentHash: string;
   subject: string;
+  /**
+   * The events of its stream the decision looks up by id (a correction's, retraction's or attached source's target).
+   * `decide` gets the stream's kept state (what the stream's rules iterate: see compactStreamState) plus these: an
+   * id it reads in `state.events` without naming it here is absent.
+   */
+  namedEvents?: string[];
   decide(state: StreamState): NewEvent;
   /** Overrides the request's meta for this one event (each Kafka submission has its own correlation id). */
   meta?: RequestMeta;
@@ -27,10 +47,17 @@ export interface WriteIntent {
 const MAX_ATTEMPTS = 12;
 
 /**
- * The write path every command shares: idempotency by event id, load and fold each subject's stream, decide
- * in order, append all streams in one transaction with the versions that were read. A concurrent writer makes
- * the append fail on version; then everything is re-read and re-decided, so rules always see the latest state.
+ * The write path every command shares: idempotency by event id, load each subject's decision state, decide in
+ * order, append all streams in one transaction with the versions that were read. A concurrent writer makes the
+ * append fail on version; then everything is re-read and re-decided, so rules always see the latest state.
  * `atomic`: any rejection rejects the whole request (stories); otherwise each item stands alone (batches).
+ *
+ * The decision state is read, not folded: each stream keeps its state (compacted: see compactStreamState) in
+ * `event_store.stream_states`, written by the append that brings the stream to the version it reflects, in the same
+ * transaction; the events a decision names (an amendment's target) are read by id with their own amendments. So a
+ * write reads the same amount on a stream of 10 events or of 100,000. A stream without a usable row (none yet: every
+ * stream recorded before the table; or a row of another STREAM_STATE_SCHEMA_VERSION, or left behind by an append
+ * without a state) is folded from its events as before, and its append writes the row again.
  */
 export class EventWriter {
   private readonly logger = new Logger(EventWriter.name);
@@ -91,13 +118,22 @@ export class EventWriter {
     }
   }
 
+  /** A subject's decision state now (kept, or folded when it has none usable): what a merge checks its target against. */
+  async currentState(subject: string): Promise<StreamState> {
+    const reads = await this.store.readWriteState([subject], [], []);
+    return (await this.decisionStates([subject], [], reads)).get(subject)!;
+  }
+
   private async attempt(intents: WriteIntent[], meta: RequestMeta, atomic: boolean): Promise<WriteOutcome[]> {
     const outcomes: (WriteOutcome | undefined)[] = new Array(intents.length);
-    // The idempotency check and the streams in one query, shared with concurrent requests.
-    const { existing, streams } = await this.store.readForWrite(
+    // The idempotency check, the streams' heads and kept states, and the events named, in one query shared with
+    // concurrent requests.
+    const reads = await this.store.readWriteState(
       [...new Set(intents.map((i) => i.subject))],
       [...new Set(intents.filter((i) => i.idFromClient).map((i) => i.eventId))],
+      [...new Set(intents.flatMap((i) => i.namedEvents ?? []))],
     );
+    const existing = reads.existing;
     const firstIndexOf = new Map<string, number>();
     const pending: number[] = [];
     intents.forEach((intent, i) => {
@@ -113,13 +149,15 @@ export class EventWriter {
     });
 
     const appends = new Map<string, StreamAppend>();
-    const states = new Map<string, StreamState>();
+    const states = await this.decisionStates(
+      [...new Set(pending.map((i) => intents[i].subject))],
+      pending.map((i) => intents[i]),
+      reads,
+    );
     for (const i of pending) {
       const intent = intents[i];
-      let state = states.get(intent.subject);
-      if (!state) {
-        state = foldStream(intent.subject, streams.get(intent.subject)!.map(toRecordedEvent));
-        states.set(intent.subject, state);
+      let state = states.get(intent.subject)!;
+      if (!appends.has(intent.subject)) {
         appends.set(intent.subject, { streamId: intent.subject, expectedVersion: state.version, events: [] });
       }
       try {
@@ -132,7 +170,8 @@ export class EventWriter {
         }
         const append = appends.get(intent.subject)!;
         append.events.push(event);
-        states.set(intent.subject, evolve(state, { ...decided, eventId: intent.eventId, streamVersion: state.version + 1 }));
+        state = evolve(state, { ...decided, eventId: intent.eventId, streamVersion: state.version + 1 });
+        states.set(intent.subject, state);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         outcomes[i] = reject(intent, fromDomainError(error));
@@ -140,6 +179,11 @@ export class EventWriter {
     }
 
     if (atomic && outcomes.some((o) => o?.status === 'rejected')) return this.fillUnrecorded(intents, outcomes);
+    // Each stream's state after its new events goes with them: the append keeps it in the same transaction.
+    for (const append of appends.values()) {
+      if (append.events.length)
+        append.state = { schema: STREAM_STATE_SCHEMA_VERSION, data: encodeStreamState(states.get(append.streamId)!) };
+    }
     const appended = await this.store.appendMany([...appends.values()]);
     const byId = new Map(appended.map((a) => [a.eventId, a]));
     return intents.map((intent, i) => {
@@ -156,6 +200,32 @@ export class EventWriter {
         recordedAt: a.recordedAt,
       };
     });
+  }
+
+  /**
+   * The state each subject's decisions start from: its kept row when that reflects the stream's current version
+   * under today's state schema, plus the events its intents name (read in the same statement as the row, so from
+   * the same snapshot); otherwise the whole stream folded (read now: the fold's version is what the append checks).
+   */
+  private async decisionStates(subjects: string[], intents: WriteIntent[], reads: WriteStateReads): Promise<Map<string, StreamState>> {
+    const states = new Map<string, StreamState>();
+    const unkept: string[] = [];
+    for (const subject of subjects) {
+      const kept = keptState(subject, reads.heads.get(subject) ?? { version: 0, state: null });
+      if (!kept) {
+        unkept.push(subject);
+        continue;
+      }
+      const ids = [...new Set(intents.filter((i) => i.subject === subject).flatMap((i) => i.namedEvents ?? []))];
+      const own = ids.flatMap((id) => reads.named.get(id) ?? []).filter((e) => e.streamId === subject);
+      states.set(subject, ids.length ? withNamedEvents(kept, ids, own.map(toRecordedEvent)) : kept);
+    }
+    if (unkept.length) {
+      this.logger.debug({ msg: 'no usable kept state: folding the streams', streams: unkept });
+      const { streams } = await this.store.readForWrite(unkept, []);
+      for (const subject of unkept) states.set(subject, foldStream(subject, streams.get(subject)!.map(toRecordedEvent)));
+    }
+    return states;
   }
 
   // Correlation and causation ids in the log line tie it to the request and to the Kafka headers of the events.
@@ -237,6 +307,18 @@ export class EventWriter {
         }),
     );
   }
+}
+
+/**
+ * The kept state of a stream, or null when the write must fold the stream: no row, a row behind the stream's version
+ * (an append without a state came after it), or one the domain does not take (another state schema, another shape).
+ * A stream with no event needs no row.
+ */
+function keptState(subject: string, head: StreamHead): StreamState | null {
+  if (head.version === 0) return initialStreamState(subject);
+  if (!head.state || head.state.version !== head.version) return null;
+  const state = decodeStreamState(subject, head.state.data, head.state.schema);
+  return state && state.version === head.version ? state : null;
 }
 
 const STATUS_OF_KIND: Record<DomainError['kind'], number> = { validation: 400, rule: 422, conflict: 409, not_found: 404 };

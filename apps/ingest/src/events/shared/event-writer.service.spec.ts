@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import {
+  decideRetraction,
+  decodeStreamState,
+  encodeStreamState,
+  foldStream,
+  STREAM_STATE_SCHEMA_VERSION,
+  validateCorrectionRequest,
+  validateRetractionRequest,
+  validateSubmission,
+} from '@newsroom/domain';
+import { departedEnvelope, eventToAppend, InMemoryEventStore } from '@newsroom/testing';
+import { CorrectEventCommand } from '../correct-event/correct-event.command';
+import { CorrectEventHandler } from '../correct-event/correct-event.handler';
+import { RetractEventCommand } from '../retract-event/retract-event.command';
+import { RetractEventHandler } from '../retract-event/retract-event.handler';
+import { EventWriter } from './event-writer.service';
+import { recordIntent } from './intents.mapper';
+import { toRecordedEvent } from './stored-to-recorded.mapper';
+import { RequestMeta, WriteOutcome } from './write.types';
+
+const meta: RequestMeta = { correlationId: 'corr-1', causationId: null, actor: 'test' };
+const CASE = 'case:musk-v-openai';
+
+function valid<T>(result: { ok: true; value: T } | { ok: false; errors: unknown }): T {
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.value;
+}
+
+const filing = () => ({
+  id: randomUUID(),
+  type: 'lawsuit.filed',
+  subject: CASE,
+  occurredAt: '2024-08-05',
+  data: { title: 'Musk v. OpenAI', plaintiffs: ['person:elon-musk'], defendants: ['org:openai'], claims: ['breach'] },
+  sources: [{ outlet: 'Example Daily', language: 'en' }],
+});
+const step = (status: string) => ({
+  id: randomUUID(),
+  type: 'lawsuit.status_changed',
+  subject: CASE,
+  occurredAt: '2024-11',
+  data: { status },
+  sources: [{ outlet: 'Example Daily', language: 'en' }],
+});
+
+describe('EventWriter: the kept stream state', () => {
+  let store: InMemoryEventStore;
+  let writer: EventWriter;
+  let correct: CorrectEventHandler;
+  let retract: RetractEventHandler;
+  const record = async (...envelopes: object[]): Promise<WriteOutcome[]> =>
+    writer.write(
+      envelopes.map((e) => recordIntent(valid(validateSubmission(e)))),
+      meta,
+      false,
+    );
+  const correction = (target: string, changes: object) =>
+    correct.execute(new CorrectEventCommand(target, valid(validateCorrectionRequest({ changes, reason: 'fixed' })), meta));
+  const retraction = (target: string) =>
+    retract.execute(new RetractEventCommand(target, valid(validateRetractionRequest({ reason: 'wrong' })), meta));
+  /** The state a fold of the whole stream gives, as it would be stored. */
+  const folded = async (subject: string) =>
+    JSON.parse(JSON.stringify(encodeStreamState(foldStream(subject, (await store.readStream(subject)).map(toRecordedEvent)))));
+
+  beforeEach(() => {
+    store = new InMemoryEventStore();
+    writer = new EventWriter(store);
+    correct = new CorrectEventHandler(store, writer);
+    retract = new RetractEventHandler(store, writer);
+  });
+
+  it('given writes to a stream, then each append keeps the state of the whole stream at its version, compacted', async () => {
+    const subject = 'person:kept-state';
+    const [first] = await record(departedEnvelope({ subject }));
+    await record(departedEnvelope({ subject, occurredAt: '2024-10' }), departedEnvelope({ subject, occurredAt: '2024-11' }));
+    await correction(first.eventId!, { occurredAt: '2024-08' });
+    await retraction(first.eventId!);
+    const row = store.states.get(subject)!;
+    expect(row).toMatchObject({ version: 5, schema: STREAM_STATE_SCHEMA_VERSION });
+    expect(store.streamReads).toBe(0);
+    expect(row.data).toEqual(await folded(subject));
+    expect((row.data as { events: unknown[] }).events).toEqual([]); // story facts are not kept
+  });
+
+  it('given a stream with a kept state, when written, then no whole stream is read: the decision starts from the row', async () => {
+    const subject = 'person:no-reads';
+    const [first] = await record(departedEnvelope({ subject }));
+    await record(...Array.from({ length: 20 }, () => departedEnvelope({ subject })));
+    await correction(first.eventId!, { data: { reason: 'fired' } });
+    await retraction(first.eventId!);
+    expect(await correction(first.eventId!, { occurredAt: '2024' })).toMatchObject({
+      status: 'rejected',
+      error: { code: 'EVENT.RETRACTED' },
+    });
+    expect(store.streamReads).toBe(0);
+  });
+
+  it('given a case, then its rules see the steps still standing: a retracted dismissal lets the case go on, as on the whole stream', async () => {
+    await record(filing());
+    const [, dismissal] = await record(step('injunction_sought'), step('dismissed'));
+    expect((await record(step('injunction_granted')))[0]).toMatchObject({ status: 'rejected', error: { code: 'CASE.CLOSED' } });
+    await retraction(dismissal.eventId!);
+    expect((await record(step('injunction_granted')))[0]).toMatchObject({ status: 'created', streamVersion: 5 });
+    expect(store.states.get(CASE)!.data).toEqual(await folded(CASE));
+    expect(store.states.get(CASE)!.data).toMatchObject({ lawsuit: { filed: true, status: 'injunction_granted' } });
+  });
+
+  it('given a correction of a step, then the case state follows it', async () => {
+    await record(filing());
+    const [settled] = await record(step('settled'));
+    await correction(settled.eventId!, { data: { status: 'motion_filed' } });
+    expect((await record(step('injunction_sought')))[0]).toMatchObject({ status: 'created' });
+    expect(store.states.get(CASE)!.data).toEqual(await folded(CASE));
+    expect(store.streamReads).toBe(1); // the check of `folded` above, never the writes
+  });
+
+  it('given no kept state (a stream recorded before the table), then the write folds the stream and the append writes the row', async () => {
+    const subject = 'person:recorded-before';
+    const [first] = await record(departedEnvelope({ subject }), departedEnvelope({ subject }));
+    store.states.delete(subject);
+    expect(await correction(first.eventId!, { data: { reason: 'fired' } })).toMatchObject({ status: 'created' });
+    expect(store.streamReads).toBe(1);
+    expect(store.states.get(subject)).toMatchObject({ version: 3, schema: STREAM_STATE_SCHEMA_VERSION });
+    expect(store.states.get(subject)!.data).toEqual(await folded(subject));
+    const reads = store.streamReads;
+    await record(departedEnvelope({ subject }));
+    expect(store.streamReads).toBe(reads);
+  });
+
+  it('given a row of an older state schema, then it is ignored: the stream is folded and the row rewritten under today’s', async () => {
+    await record(filing());
+    const [dismissal] = await record(step('dismissed'));
+    const row = store.states.get(CASE)!;
+    // An old row that, if it were believed, would let a step through on a closed case.
+    store.states.set(CASE, {
+      ...row,
+      schema: STREAM_STATE_SCHEMA_VERSION - 1,
+      data: { subject: CASE, version: 2, events: [], lawsuit: { filed: true, status: null } },
+    });
+    expect((await record(step('amended')))[0]).toMatchObject({ status: 'rejected', error: { code: 'CASE.CLOSED' } });
+    expect(store.streamReads).toBe(1);
+    await retraction(dismissal.eventId!);
+    expect(store.streamReads).toBe(2); // still the old row: the rejected write appended nothing, so rewrote nothing
+    expect(store.states.get(CASE)).toMatchObject({ version: 3, schema: STREAM_STATE_SCHEMA_VERSION });
+    expect(store.states.get(CASE)!.data).toEqual(await folded(CASE));
+  });
+
+  it('given a row an append without a state left behind, then it is not believed', async () => {
+    const subject = 'person:left-behind';
+    const [first] = await record(departedEnvelope({ subject }));
+    // Another writer (an older ingest during a deploy) retracts it without keeping the state.
+    await store.appendMany([
+      {
+        streamId: subject,
+        expectedVersion: 1,
+        events: [eventToAppend({ type: 'event.retracted', data: { targetEventId: first.eventId, reason: 'x' }, occurredAt: null })],
+      },
+    ]);
+    expect(store.states.get(subject)!.version).toBe(1);
+    expect(await correction(first.eventId!, { occurredAt: '2024' })).toMatchObject({
+      status: 'rejected',
+      error: { code: 'EVENT.RETRACTED' },
+    });
+    expect(store.streamReads).toBe(1);
+  });
+
+  it('given an unreadable row, then it is not believed either', async () => {
+    const subject = 'person:garbled';
+    await record(departedEnvelope({ subject }));
+    store.states.set(subject, { version: 1, schema: STREAM_STATE_SCHEMA_VERSION, data: { nonsense: true } });
+    expect((await record(departedEnvelope({ subject })))[0]).toMatchObject({ status: 'created', streamVersion: 2 });
+    expect(store.streamReads).toBe(1);
+    expect(decodeStreamState(subject, store.states.get(subject)!.data, STREAM_STATE_SCHEMA_VERSION)).toMatchObject({ version: 2 });
+  });
+
+  it('given a target in another stream, when a write on this stream names it, then EVENT.NOT_FOUND, as on the whole stream', async () => {
+    const [elsewhere] = await record(departedEnvelope());
+    const subject = 'person:here';
+    await record(departedEnvelope({ subject }));
+    const req = valid(validateRetractionRequest({ reason: 'x' }));
+    const [outcome] = await writer.write(
+      [
+        {
+          eventId: randomUUID(),
+          idFromClient: false,
+          contentHash: 'h',
+          subject,
+          namedEvents: [elsewhere.eventId!],
+          decide: (state) => decideRetraction(state, elsewhere.eventId!, req),
+        },
+      ],
+      meta,
+      true,
+    );
+    expect(outcome).toMatchObject({ status: 'rejected', error: { code: 'EVENT.NOT_FOUND' } });
+  });
+});
