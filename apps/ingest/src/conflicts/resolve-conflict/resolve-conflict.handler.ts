@@ -46,6 +46,8 @@ function resolutionIntent(subject: string, conflictId: string, req: ResolutionRe
     idFromClient: id !== undefined,
     contentHash: contentHash({ kind: 'resolution', conflictId, req }),
     subject,
+    // The decider looks through every standing fact of the stream for the disagreeing pair: the kept state has none.
+    wholeStream: true,
     decide: (state) => decideResolution(state, conflictId, req, idOf),
   };
 }

@@ -39,6 +39,11 @@ export interface WriteIntent {
    * id it reads in `state.events` without naming it here is absent.
    */
   namedEvents?: string[];
+  /**
+   * The decision reads every standing fact of its stream (a conflict's resolution looks for the pair that disagrees),
+   * so the stream is folded whole, as before there were kept states. For rare editorial acts only.
+   */
+  wholeStream?: boolean;
   decide(state: StreamState): NewEvent;
   /** Overrides the request's meta for this one event (each Kafka submission has its own correlation id). */
   meta?: RequestMeta;
@@ -210,8 +215,9 @@ export class EventWriter {
   private async decisionStates(subjects: string[], intents: WriteIntent[], reads: WriteStateReads): Promise<Map<string, StreamState>> {
     const states = new Map<string, StreamState>();
     const unkept: string[] = [];
+    const whole = new Set(intents.filter((i) => i.wholeStream).map((i) => i.subject));
     for (const subject of subjects) {
-      const kept = keptState(subject, reads.heads.get(subject) ?? { version: 0, state: null });
+      const kept = whole.has(subject) ? null : keptState(subject, reads.heads.get(subject) ?? { version: 0, state: null });
       if (!kept) {
         unkept.push(subject);
         continue;
