@@ -10,6 +10,12 @@ export interface Source {
   quote?: string | null;
 }
 
+/** A field its sources do not state, with why it is there. */
+export interface InferredField {
+  path: string;
+  note: string;
+}
+
 interface FactVersion {
   version: number;
   occurredAt: string | null;
@@ -19,6 +25,7 @@ interface FactVersion {
   supersededBy: 'corrected' | 'retracted' | null;
   changeReason: string | null;
   endReason: string | null;
+  inferred?: InferredField[];
 }
 
 /** What every report fact carries, enough to open its sources and history. */
@@ -32,6 +39,8 @@ export interface Fact {
   recordedAt: string;
   sources: Source[];
   history: FactVersion[];
+  corroboration?: Corroboration;
+  inferred?: InferredField[];
 }
 
 export interface FeedItem {
@@ -50,9 +59,10 @@ export interface FeedItem {
   targetStatus?: 'corrected' | 'retracted';
   /** Distinct outlets on the fact; an event.sourced item carries its target's, updated. */
   corroboration?: Corroboration;
+  inferred?: InferredField[];
 }
 
-interface Corroboration {
+export interface Corroboration {
   outlets: number;
   confirms: number;
   denies: number;
@@ -70,6 +80,8 @@ export interface TenureEnd {
   recordedAt: string;
   sources: Source[];
   history: FactVersion[];
+  corroboration?: Corroboration;
+  inferred?: InferredField[];
 }
 
 export interface Tenure {
@@ -101,6 +113,8 @@ export interface FinancialPoint {
   recordedAt: string;
   sources: Source[];
   history: FactVersion[];
+  corroboration?: Corroboration;
+  inferred?: InferredField[];
 }
 
 export interface DepartureGroup {
@@ -118,6 +132,8 @@ export interface DepartureGroup {
     recordedAt: string;
     sources: Source[];
     history: FactVersion[];
+    corroboration?: Corroboration;
+    inferred?: InferredField[];
   }>;
 }
 
@@ -131,6 +147,8 @@ export interface CaseStep {
   recordedAt: string;
   sources: Source[];
   history: FactVersion[];
+  corroboration?: Corroboration;
+  inferred?: InferredField[];
 }
 
 export interface LawsuitCase {
