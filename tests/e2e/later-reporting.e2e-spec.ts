@@ -30,7 +30,11 @@ interface Item {
 /** A script of the repository as a user runs it (node scripts/<name>.js): its output and exit code. */
 function script(name: string, env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'scripts', name)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'scripts', name)], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -64,14 +68,18 @@ describe('later reporting from several outlets on top of the seed: corroboration
     const again = await script('later-reporting.js', env);
     expect(again).toMatchObject({ code: 0 });
     expect(again.out).toContain('0 created, 8 duplicate, 0 rejected');
-    expect(again.out).toMatch(/^source {2}duplicate {2}0193b7f0-0000-7000-8000-000000000302 {2}Regional Herald via Second Wire confirms/m);
+    expect(again.out).toMatch(/^source {2}duplicate 0193b7f0-0000-7000-8000-000000000302 {2}Regional Herald via Second Wire confirms/m);
   });
 
   it('counts distinct outlets in the reports (the syndicated copy once), with confirms and denies, and minOutlets filters', async () => {
-    await pollUntil(async () => (await get('/v1/reports/financials?organization=org:openai&metric=revenue_target')).some((i) => i.corroboration.denies === 1), {
-      timeoutMs: 30000,
-      what: 'the last attached source in the reports',
-    });
+    await pollUntil(
+      async () =>
+        (await get('/v1/reports/financials?organization=org:openai&metric=revenue_target')).some((i) => i.corroboration.denies === 1),
+      {
+        timeoutMs: 30000,
+        what: 'the last attached source in the reports',
+      },
+    );
     const departures = await get('/v1/reports/departures?organization=org:openai');
     // The seed's outlet, Second Wire (Regional Herald reprints it: no new outlet), Le Quotidien Tech.
     expect(departures.find((d) => d.factId === MIRA_DEPARTED)?.corroboration).toMatchObject({ outlets: 3, confirms: 3, denies: 0 });
@@ -96,7 +104,16 @@ describe('later reporting from several outlets on top of the seed: corroboration
     expect((await get('/v1/reports/timeline?minOutlets=2&limit=100')).map((i) => i.factId).sort()).toEqual(
       [MIRA_DEPARTED, HEADCOUNT, TARGET_2029, LOSS_H1].sort(),
     );
-    const rows = timeline.map((i) => [i.factId.slice(-3), i.type ?? '', String(i.corroboration.outlets), String(i.corroboration.confirms), String(i.corroboration.denies), i.headline ?? '']);
+    const rows = [...timeline]
+      .sort((a, b) => a.factId.localeCompare(b.factId))
+      .map((i) => [
+        i.factId.slice(-3),
+        i.type ?? '',
+        String(i.corroboration.outlets),
+        String(i.corroboration.confirms),
+        String(i.corroboration.denies),
+        i.headline ?? '',
+      ]);
     const header = ['fact', 'type', 'outlets', 'confirms', 'denies', 'headline'];
     const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
     const line = (cells: string[]) => cells.map((v, c) => (c === cells.length - 1 ? v : v.padEnd(widths[c]))).join('  ');
