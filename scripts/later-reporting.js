@@ -26,7 +26,8 @@ async function send(url, key, body, headers = {}) {
   return { status: res.status, body: await res.json().catch(() => ({})) };
 }
 
-const problem = (body) => `${body.code ?? 'ERROR'}: ${body.detail ?? body.title ?? ''}${(body.errors ?? []).map((e) => ` ${e.path}: ${e.message}`).join(';')}`;
+const problem = (body) =>
+  `${body.code ?? 'ERROR'}: ${body.detail ?? body.title ?? ''}${(body.errors ?? []).map((e) => ` ${e.path}: ${e.message}`).join(';')}`;
 
 /** Records the file's events, then its attached sources; one line each through `print`. Resolves to the counts. */
 async function loadLaterReporting(file, ingestUrl, key, print = (line) => process.stdout.write(`${line}\n`)) {
@@ -39,15 +40,24 @@ async function loadLaterReporting(file, ingestUrl, key, print = (line) => proces
     for (const r of res.body.results) {
       const e = events[r.index];
       counts[r.status]++;
-      print(`event   ${r.status.padEnd(9)} ${e.id}  ${e.type} ${e.subject} (${e.sources.map((s) => s.outlet).join(', ')})${r.error ? `  ${problem(r.error)}` : ''}`);
+      print(
+        `event   ${r.status.padEnd(9)} ${e.id}  ${e.type} ${e.subject} (${e.sources.map((s) => s.outlet).join(', ')})${r.error ? `  ${problem(r.error)}` : ''}`,
+      );
     }
   }
   for (const s of fixture.sources ?? []) {
-    const res = await send(`${ingestUrl}/v1/events/${s.targetEventId}/sources`, key, { source: s.source, stance: s.stance }, { 'idempotency-key': s.id });
+    const res = await send(
+      `${ingestUrl}/v1/events/${s.targetEventId}/sources`,
+      key,
+      { source: s.source, stance: s.stance },
+      { 'idempotency-key': s.id },
+    );
     const status = res.status === 201 ? 'created' : res.status === 200 ? 'duplicate' : 'rejected';
     counts[status]++;
     const outlet = s.source.via ? `${s.source.outlet} via ${s.source.via}` : s.source.outlet;
-    print(`source  ${status.padEnd(9)} ${s.id}  ${outlet} ${s.stance} ${s.targetEventId}${status === 'rejected' ? `  ${res.status} ${problem(res.body)}` : ''}`);
+    print(
+      `source  ${status.padEnd(9)} ${s.id}  ${outlet} ${s.stance} ${s.targetEventId}${status === 'rejected' ? `  ${res.status} ${problem(res.body)}` : ''}`,
+    );
   }
   return counts;
 }
@@ -59,7 +69,9 @@ if (require.main === module) {
   const url = process.env.NEWSROOM_INGEST_URL || process.env.INGEST_URL || 'http://127.0.0.1:3001';
   loadLaterReporting(file, url, defaultKey())
     .then((c) => {
-      process.stdout.write(`${path.relative(process.cwd(), file)}: ${c.created} created, ${c.duplicate} duplicate, ${c.rejected} rejected\n`);
+      process.stdout.write(
+        `${path.relative(process.cwd(), file)}: ${c.created} created, ${c.duplicate} duplicate, ${c.rejected} rejected\n`,
+      );
       process.exit(c.rejected ? 1 : 0);
     })
     .catch((error) => {

@@ -110,7 +110,8 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await expectText(row('0193b7f0-0000-7000-8000-000000000004'), /Not in the sources: role\*/);
 
     // A second outlet and a syndicated copy of it: one more outlet, pushed live to the row.
-    const attach = (source: object) => post(`${stack.apps.ingest.url}/v1/events/${MIRA_DEPARTED}/sources`, { source, stance: 'confirms' }, stack.key);
+    const attach = (source: object) =>
+      post(`${stack.apps.ingest.url}/v1/events/${MIRA_DEPARTED}/sources`, { source, stance: 'confirms' }, stack.key);
     expect((await attach({ outlet: 'Second Wire', language: 'en', publishedAt: '2024-09-25' })).status).toBe(201);
     expect((await attach({ outlet: 'Regional Herald', via: 'Second Wire', language: 'en' })).status).toBe(201);
     await expectText(mira.getByTestId('outlets'), /^2 outlets$/);

@@ -29,7 +29,14 @@ const orgFacts = (org: string, amount: string) => [
 
 /** The fields of the financials, lawsuits and feed answers the org test reads. */
 interface OrgAnswer {
-  items: Array<{ organization?: string; canonicalOrganization?: string; amount?: string; case?: string; canonicalDefendants?: string[]; subject?: string }>;
+  items: Array<{
+    organization?: string;
+    canonicalOrganization?: string;
+    amount?: string;
+    case?: string;
+    canonicalDefendants?: string[];
+    subject?: string;
+  }>;
 }
 
 /** The fields of the entity page and the reports this test reads. */
@@ -189,7 +196,10 @@ describe('one entity, many names: POST /v1/entities/{subject}/aliases through th
     expect(cases.every((c) => c.canonicalDefendants?.[0] === ACME)).toBe(true);
     // Asked by the merged slug: the same entity.
     expect((await read(`/v1/reports/financials?organization=${ACME_LABS}&metric=loss`)).items).toHaveLength(2);
-    await pollUntil(async () => (await feed()).items.some((i) => i.subject === ACME_LABS), { timeoutMs: 30000, what: 'the feed by organization' });
+    await pollUntil(async () => (await feed()).items.some((i) => i.subject === ACME_LABS), {
+      timeoutMs: 30000,
+      what: 'the feed by organization',
+    });
     expect(new Set((await feed()).items.map((i) => i.subject))).toEqual(
       new Set([ACME, ACME_LABS, 'case:authors-v-acme-ai', 'case:authors-v-acme-ai-labs']),
     );
@@ -202,7 +212,10 @@ describe('one entity, many names: POST /v1/entities/{subject}/aliases through th
     expect(apart.status).toBe(201);
     await pollUntil(async () => (await financials()).items.length === 1, { timeoutMs: 30000, what: 'the unmerge in financials' });
     expect((await lawsuits()).items.map((c) => c.case)).toEqual(['case:authors-v-acme-ai']);
-    await pollUntil(async () => !(await feed()).items.some((i) => i.subject === ACME_LABS), { timeoutMs: 30000, what: 'the unmerge in the feed' });
+    await pollUntil(async () => !(await feed()).items.some((i) => i.subject === ACME_LABS), {
+      timeoutMs: 30000,
+      what: 'the unmerge in the feed',
+    });
     const whileMerged = encodeURIComponent(new Date(Date.parse(apart.body.recordedAt) - 1).toISOString());
     expect((await financials(`&knownAt=${whileMerged}`)).items).toHaveLength(2);
   });

@@ -160,7 +160,15 @@ describe('entity links: merged subjects in the entity page and the reports, with
     expect(await losses(beforeOrgMerge)).toEqual([]);
     expect(await losses(null)).toEqual([['org:openai-inc', 'org:openai', '5000000000']]);
     // Asked by the merged slug, the entity is the same: its canonical subject's figures come too.
-    const byAlias = await financials.report({ ...page, knownAt: null, organization: 'org:openai-inc', metric: ['loss'], basis: null, from: null, to: null });
+    const byAlias = await financials.report({
+      ...page,
+      knownAt: null,
+      organization: 'org:openai-inc',
+      metric: ['loss'],
+      basis: null,
+      from: null,
+      to: null,
+    });
     expect(byAlias.items.length).toBeGreaterThan(1);
 
     const lawsuits = new LawsuitsRepository(ds, links);

@@ -44,7 +44,9 @@ describe('inferred fields changed by corrections: reports, history, feed, rebuil
     const [first] = await store.append(amendmentAppend(MIRA, 'corrected', MIRA_DEPARTED, day));
     const reason = { changes: { data: { reason: 'resigned' }, inferred: BLOG }, reason: 'She said so herself' };
     const [second] = await store.append(amendmentAppend(MIRA, 'corrected', MIRA_DEPARTED, reason));
-    const [plain] = await store.append(amendmentAppend(MIRA, 'corrected', MIRA_DEPARTED, { changes: { data: { role: 'CTO' } }, reason: 'x' }));
+    const [plain] = await store.append(
+      amendmentAppend(MIRA, 'corrected', MIRA_DEPARTED, { changes: { data: { role: 'CTO' } }, reason: 'x' }),
+    );
     Object.assign(at, { seeded: seeded.recordedAt, first: first.recordedAt, second: second.recordedAt, plain: plain.recordedAt });
     // Applied event by event, in log order (the live projector's way).
     const projections = createProjections();
@@ -88,7 +90,12 @@ describe('inferred fields changed by corrections: reports, history, feed, rebuil
 
   it('a rebuild from the event store gives the same tables as the incremental fold', async () => {
     const incremental = await snapshot();
-    await new ProjectionRebuilder(ds).rebuild({ projections: PROJECTION_NAMES, topic: 'inferred-corrections-test', partitions: [0], batchSize: 5 });
+    await new ProjectionRebuilder(ds).rebuild({
+      projections: PROJECTION_NAMES,
+      topic: 'inferred-corrections-test',
+      partitions: [0],
+      batchSize: 5,
+    });
     expect(await snapshot()).toEqual(incremental);
   });
 });

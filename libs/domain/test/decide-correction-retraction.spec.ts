@@ -70,13 +70,26 @@ describe('decideCorrection', () => {
   });
 
   it.each([
-    ['a field the event does not have', { inferred: [{ path: 'data.destination', note: 'n' }] }, 'data.destination names no field of this event'],
+    [
+      'a field the event does not have',
+      { inferred: [{ path: 'data.destination', note: 'n' }] },
+      'data.destination names no field of this event',
+    ],
     [
       'a field the same correction removes',
       { data: { reason: null }, inferred: [{ path: 'data.reason', note: 'n' }] },
       'data.reason names no field of this event',
     ],
-    ['a path given twice', { inferred: [{ path: 'data.role', note: 'a' }, { path: 'data.role', note: 'b' }] }, 'data.role is listed twice'],
+    [
+      'a path given twice',
+      {
+        inferred: [
+          { path: 'data.role', note: 'a' },
+          { path: 'data.role', note: 'b' },
+        ],
+      },
+      'data.role is listed twice',
+    ],
   ])('given an inferred list naming %s, when corrected, then 400 on changes.inferred[i].path', (_what, changes, message) => {
     const error = thrown(() => decideCorrection(given(MIRA, departed()), eventId(1), { changes, reason: 'x' }));
     expect(error.kind).toBe('validation');

@@ -31,7 +31,11 @@ describe('correction request', () => {
     ['an unknown top-level field', { changes: { occurredAt: '2024' }, reason: 'x', by: 'me' }, ['by']],
     ['empty sources', { changes: { occurredAt: '2024' }, reason: 'x', sources: [] }, ['sources']],
     ['an inferred item without a note', { changes: { inferred: [{ path: 'occurredAt' }] }, reason: 'x' }, ['changes.inferred[0].note']],
-    ['an inferred path off the event', { changes: { inferred: [{ path: 'subject', note: 'n' }] }, reason: 'x' }, ['changes.inferred[0].path']],
+    [
+      'an inferred path off the event',
+      { changes: { inferred: [{ path: 'subject', note: 'n' }] }, reason: 'x' },
+      ['changes.inferred[0].path'],
+    ],
   ])('given %s, when validated, then the errors are at the expected paths', (_what, body, paths) => {
     expect(pathsOf(validateCorrectionRequest(body))).toEqual(paths);
   });

@@ -58,7 +58,7 @@ describe('departures: evolve and grouping', () => {
   it('when a correction gives a new inferred list, the new version carries it, knownAt before shows the old, a plain correction keeps it', () => {
     const note = (n: string) => [{ path: 'occurredAt', note: n }];
     const dep = departed('person:a', 'CTO', '2024-09', {});
-    dep.metadata = { ...dep.metadata, inferred: note('month from other reporting') } as typeof dep.metadata;
+    dep.metadata = { ...dep.metadata, inferred: note('month from other reporting') };
     const t = new InMemoryFactTable(departuresModel).applyAll([dep]);
     t.apply(correction(dep, { occurredAt: '2024-09-25', inferred: [] }, 'the outlet states the day'));
     expect(t.visible<DepartureRow>().map((r) => r.inferred)).toEqual([[]]);

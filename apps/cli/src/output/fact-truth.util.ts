@@ -9,19 +9,22 @@ const inferredList = (fact: Json): Array<{ path: string; note: string }> =>
   Array.isArray(fact.inferred) ? (fact.inferred as Array<{ path: string; note: string }>) : [];
 
 /** "3" when all confirm, "3: 2 confirm, 1 deny" otherwise; '' without corroboration. */
-export function outletsText(fact: Json): string {
+function outletsText(fact: Json): string {
   const c = fact.corroboration as { outlets?: number; confirms?: number; denies?: number } | undefined;
   if (!c || typeof c.outlets !== 'number') return '';
   return c.denies ? `${c.outlets}: ${c.confirms ?? 0} confirm, ${c.denies} deny` : String(c.outlets);
 }
 
 /** The inferred paths, "occurredAt, data.role"; '' when none. */
-export const inferredText = (fact: Json): string => inferredList(fact).map((i) => i.path).join(', ');
+export const inferredText = (fact: Json): string =>
+  inferredList(fact)
+    .map((i) => i.path)
+    .join(', ');
 
 /** The fact's date, with a `*` when its sources do not state it. */
 export function markedDate(fact: Json): unknown {
   const date = fact.occurredAt;
-  return date && inferredList(fact).some((i) => i.path === 'occurredAt') ? `${String(date)}*` : date;
+  return typeof date === 'string' && inferredList(fact).some((i) => i.path === 'occurredAt') ? `${date}*` : date;
 }
 
 /** A report row with `outlets` and `inferred` columns and its dates marked (a tenure's bounds, a case's filing too). */

@@ -10,7 +10,9 @@ export function feedLine(item: Record<string, unknown>): string {
   const c = item.corroboration as { outlets?: number; confirms?: number; denies?: number } | undefined;
   const stances = c?.denies ? `: ${c.confirms ?? 0} confirm, ${c.denies} deny` : '';
   const outlets = c && ((c.outlets ?? 0) > 1 || (c.denies ?? 0) > 0) ? `  [${c.outlets} outlets${stances}]` : '';
-  const others = inferredText({ inferred: (Array.isArray(item.inferred) ? item.inferred : []).filter((i: { path: string }) => i.path !== 'occurredAt') });
+  const others = inferredText({
+    inferred: (Array.isArray(item.inferred) ? item.inferred : []).filter((i: { path: string }) => i.path !== 'occurredAt'),
+  });
   const inferred = others ? `  [inferred: ${others}]` : '';
   const status = (item.status && item.status !== 'current' ? `  [${textOf(item.status)}]` : '') + outlets + inferred;
   const target = item.targetEventId ? `  -> ${textOf(item.targetEventId)}` : '';

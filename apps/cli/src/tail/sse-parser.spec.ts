@@ -47,7 +47,20 @@ describe('feedLine with corroboration and inferred fields', () => {
         { path: 'data.role', note: 'title from the company' },
       ],
     });
-    expect(line).toMatch(/^ {5}1 {2}2024-09\* {4}executive\.departed .* Mira Murati leaves OpenAI {2}\[3 outlets: 2 confirm, 1 deny\] {2}\[inferred: data\.role\] {2}\(e1\)$/);
-    expect(feedLine({ position: '2', occurredAt: '2024', type: 't', subject: 's', headline: 'h', eventId: 'e2', corroboration: { outlets: 1, confirms: 1, denies: 0 }, inferred: [] })).not.toMatch(/outlets|inferred|\*/);
+    expect(line).toMatch(
+      /^ {5}1 {2}2024-09\* {4}executive\.departed .* Mira Murati leaves OpenAI {2}\[3 outlets: 2 confirm, 1 deny\] {2}\[inferred: data\.role\] {2}\(e1\)$/,
+    );
+    expect(
+      feedLine({
+        position: '2',
+        occurredAt: '2024',
+        type: 't',
+        subject: 's',
+        headline: 'h',
+        eventId: 'e2',
+        corroboration: { outlets: 1, confirms: 1, denies: 0 },
+        inferred: [],
+      }),
+    ).not.toMatch(/outlets|inferred|\*/);
   });
 });

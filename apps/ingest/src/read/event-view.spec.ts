@@ -66,8 +66,14 @@ describe('event detail, derived from the stream by the domain fold', () => {
     const recorded = [{ path: 'occurredAt', note: 'month from other reporting' }];
     const later = [{ path: 'data.reason', note: 'the reason is the desk’s reading' }];
     const stream = [
-      stored(ID(1), 'executive.departed', DEPARTED, { metadata: { correlationId: 'c', causationId: null, actor: 't', inferred: recorded } }),
-      stored(ID(2), 'event.corrected', { targetEventId: ID(1), changes: { occurredAt: '2024-09-25', inferred: later }, reason: 'day stated' }),
+      stored(ID(1), 'executive.departed', DEPARTED, {
+        metadata: { correlationId: 'c', causationId: null, actor: 't', inferred: recorded },
+      }),
+      stored(ID(2), 'event.corrected', {
+        targetEventId: ID(1),
+        changes: { occurredAt: '2024-09-25', inferred: later },
+        reason: 'day stated',
+      }),
       stored(ID(3), 'event.corrected', { targetEventId: ID(1), changes: { data: { role: 'CTO' } }, reason: 'short title' }),
     ];
     const detail = toEventDetail(ID(1), stream, foldStoredStream(SUBJECT, stream))!;

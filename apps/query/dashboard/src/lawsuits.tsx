@@ -58,7 +58,9 @@ export function Lawsuits(props: { knownAt: string | null; asOf: string; refresh:
                     </InferredMark>
                   </span>{' '}
                   {s.status.replace('_', ' ')}
-                  <OutletsBadge c={s.corroboration && (s.corroboration.outlets > 1 || s.corroboration.denies) ? s.corroboration : undefined} />
+                  <OutletsBadge
+                    c={s.corroboration && (s.corroboration.outlets > 1 || s.corroboration.denies) ? s.corroboration : undefined}
+                  />
                   {s.detail && <span class="muted">: {s.detail}</span>}{' '}
                   <button type="button" class="link" onClick={() => onOpen(stepFact(c, s))}>
                     Sources

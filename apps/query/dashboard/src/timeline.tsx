@@ -35,7 +35,10 @@ function changedFields(changes: any, prefix = ''): string {
 
 /** The fields a row's sources do not state: as recorded, or as the latest correction that gave a list has them. */
 const inferredOf = (row: Row): InferredField[] =>
-  row.amendments.reduce<InferredField[]>((list, a) => (a.type === 'event.corrected' && a.data?.changes?.inferred) || list, row.item.inferred ?? []);
+  row.amendments.reduce<InferredField[]>(
+    (list, a) => (a.type === 'event.corrected' && a.data?.changes?.inferred) || list,
+    row.item.inferred ?? [],
+  );
 
 const rowFact = (row: Row): Fact => ({
   title: row.item.headline,

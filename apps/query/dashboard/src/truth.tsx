@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import type { Corroboration, InferredField } from './types';
 
-const concerns = (item: InferredField, paths: string[]) => paths.some((p) => item.path === p || item.path.startsWith(`${p}.`) || item.path.startsWith(`${p}[`));
+const concerns = (item: InferredField, paths: string[]) =>
+  paths.some((p) => item.path === p || item.path.startsWith(`${p}.`) || item.path.startsWith(`${p}[`));
 
 /** "3 outlets · 2 confirm · 1 denies": how many distinct outlets back a fact (a syndicated copy counts once). */
 export function OutletsBadge({ c }: { c?: Corroboration }) {

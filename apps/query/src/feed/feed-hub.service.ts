@@ -95,14 +95,21 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
       this.metrics.droppedFor(reason.code);
       return null;
     }
-    const subscription: FeedSubscription = new FeedSubscription(filter, BigInt(after), sink, this.config.FEED_MAX_BUFFERED_ITEMS, {
-      written: (item, live) => this.metrics.written(transport, item, live, live ? Date.now() : 0),
-      queued: (length) => this.metrics.queued(length),
-      ended: (reason) => {
-        if (reason.code !== END.shuttingDown().code) this.metrics.droppedFor(reason.code);
-        this.unsubscribe(subscription);
+    const subscription: FeedSubscription = new FeedSubscription(
+      filter,
+      BigInt(after),
+      sink,
+      this.config.FEED_MAX_BUFFERED_ITEMS,
+      {
+        written: (item, live) => this.metrics.written(transport, item, live, live ? Date.now() : 0),
+        queued: (length) => this.metrics.queued(length),
+        ended: (reason) => {
+          if (reason.code !== END.shuttingDown().code) this.metrics.droppedFor(reason.code);
+          this.unsubscribe(subscription);
+        },
       },
-    }, scopeFeedFilter(filter, this.links.graph()));
+      scopeFeedFilter(filter, this.links.graph()),
+    );
     this.subscriptions.set(subscription, transport);
     this.metrics.opened(transport);
     this.metrics.historyStarted();
