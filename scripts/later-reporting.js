@@ -3,7 +3,7 @@
 // fixed ids) and other outlets' words on facts already on record (POST /v1/events/{id}/sources, each with a fixed
 // Idempotency-Key), so loading it again records nothing twice. The CLI's `ingest` takes envelopes only.
 // Usage: node scripts/later-reporting.js [file]     default file: infra/seed/fixtures/later-reporting.fixture.json
-// Env: NEWSROOM_INGEST_URL (or INGEST_URL; default http://127.0.0.1:3001), NEWSROOM_API_KEY (default: .run/dev-api-key).
+// Env: NEWSROOM_INGEST_URL (or INGEST_URL; default http://127.0.0.1:$INGEST_PORT, 3001), NEWSROOM_API_KEY (default: .run/dev-api-key).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -66,7 +66,7 @@ module.exports = { loadLaterReporting, FIXTURE };
 
 if (require.main === module) {
   const file = path.resolve(process.argv[2] ?? FIXTURE);
-  const url = process.env.NEWSROOM_INGEST_URL || process.env.INGEST_URL || 'http://127.0.0.1:3001';
+  const url = process.env.NEWSROOM_INGEST_URL || process.env.INGEST_URL || `http://127.0.0.1:${process.env.INGEST_PORT || 3001}`;
   loadLaterReporting(file, url, defaultKey())
     .then((c) => {
       process.stdout.write(
