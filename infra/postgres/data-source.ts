@@ -14,6 +14,7 @@ import { InferredColumns1764800000000 } from './migrations/1764800000000-inferre
 import { Corroboration1764800100000 } from './migrations/1764800100000-corroboration.migration';
 import { Conflicts1764900000000 } from './migrations/1764900000000-conflicts.migration';
 import { StreamStates1764900300000 } from './migrations/1764900300000-stream-states.migration';
+import { EntityLinksView1764900200000 } from './migrations/1764900200000-entity-links-view.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   InferredColumns1764800000000,
   Corroboration1764800100000,
   Conflicts1764900000000,
+  EntityLinksView1764900200000,
   StreamStates1764900300000,
 ];
 

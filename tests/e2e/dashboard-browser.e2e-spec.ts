@@ -23,6 +23,7 @@ const { loadSeed } = require('../../scripts/seed.js') as {
 };
 
 const LOSS_EVENT = '0193b7f0-0000-7000-8000-000000000008'; // the seed's $440 bn cumulative projection
+const MIRA_DEPARTED = '0193b7f0-0000-7000-8000-000000000001'; // dated by other reporting (inferred)
 const RESTRUCTURING_EVENT = '0193b7f0-0000-7000-8000-000000000013'; // the seed's restructuring
 const appointment = {
   type: 'executive.appointed',
@@ -95,6 +96,31 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await expectText(dialog, /Kevin Weil, le responsable produit d'OpenAI/);
     await dialog.getByRole('button', { name: 'Everything this story backs' }).first().click();
     await expectText(dialog, /13 facts/);
+    await page.keyboard.press('Escape');
+    await pollUntil(async () => !(await dialog.isVisible()), { what: 'the dialog closed by Escape' });
+  });
+
+  it("shows each item's outlets and what its sources do not state: a mark on the value, the note on hover and in the dialog", async () => {
+    const mira = row(MIRA_DEPARTED);
+    await expectText(mira.getByTestId('outlets'), /^1 outlet$/);
+    const date = mira.getByTestId('inferred').first();
+    expect(await date.innerText()).toMatch(/^2024-09\*/);
+    expect(await date.getAttribute('title')).toMatch(/Not stated by the sources — occurredAt: .*quelques jours auparavant/);
+    // The product chief's title is not the article's: named under the headline.
+    await expectText(row('0193b7f0-0000-7000-8000-000000000004'), /Not in the sources: role\*/);
+
+    // A second outlet and a syndicated copy of it: one more outlet, pushed live to the row.
+    const attach = (source: object) =>
+      post(`${stack.apps.ingest.url}/v1/events/${MIRA_DEPARTED}/sources`, { source, stance: 'confirms' }, stack.key);
+    expect((await attach({ outlet: 'Second Wire', language: 'en', publishedAt: '2024-09-25' })).status).toBe(201);
+    expect((await attach({ outlet: 'Regional Herald', via: 'Second Wire', language: 'en' })).status).toBe(201);
+    await expectText(mira.getByTestId('outlets'), /^2 outlets$/);
+    expect(await timeline().count()).toBe(13);
+
+    await mira.getByRole('button', { name: /^Sources/ }).click();
+    const dialog = page.getByRole('dialog');
+    await expectText(dialog.getByTestId('corroboration'), /2 outlets 2 confirm, 0 deny/);
+    await expectText(dialog.getByTestId('inferred-notes'), /occurredAt: The article says only "quelques jours auparavant"/);
     await page.keyboard.press('Escape');
     await pollUntil(async () => !(await dialog.isVisible()), { what: 'the dialog closed by Escape' });
   });

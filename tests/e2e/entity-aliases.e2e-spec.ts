@@ -6,6 +6,38 @@ import { post, startStack, TestStack } from './stack.harness';
 const SAM = 'person:sam-altman';
 const SAMUEL = 'person:samuel-altman';
 const source = { outlet: 'Fixture Wire', language: 'en' };
+const ACME = 'org:acme-ai';
+const ACME_LABS = 'org:acme-ai-labs';
+
+/** A loss figure and a lawsuit naming one of the two org subjects. */
+const orgFacts = (org: string, amount: string) => [
+  {
+    type: 'financial.loss_reported',
+    subject: org,
+    occurredAt: '2024-10',
+    data: { money: { amount, currency: 'USD' }, period: '2024', basis: 'projected' },
+    sources: [source],
+  },
+  {
+    type: 'lawsuit.filed',
+    subject: `case:authors-v-${org.slice(4)}`,
+    occurredAt: '2024-07',
+    data: { title: `Authors v. ${org}`, plaintiffs: ['person:some-author'], defendants: [org], claims: ['copyright'] },
+    sources: [source],
+  },
+];
+
+/** The fields of the financials, lawsuits and feed answers the org test reads. */
+interface OrgAnswer {
+  items: Array<{
+    organization?: string;
+    canonicalOrganization?: string;
+    amount?: string;
+    case?: string;
+    canonicalDefendants?: string[];
+    subject?: string;
+  }>;
+}
 
 /** The fields of the entity page and the reports this test reads. */
 interface Answer {
@@ -61,6 +93,8 @@ describe('one entity, many names: POST /v1/entities/{subject}/aliases through th
         data: { organization: 'org:openai', role: 'Chief Executive Officer', roleCategory: 'c-suite', reason: 'fired' },
         sources: [source],
       },
+      ...orgFacts(ACME, '1000000000'),
+      ...orgFacts(ACME_LABS, '2000000000'),
     ];
     const res = await post<{ results: Array<{ status: string }> }>(`${ingest}/v1/events`, { events }, stack.key);
     expect(res.body.results.every((r) => r.status === 'created')).toBe(true);
@@ -138,6 +172,52 @@ describe('one entity, many names: POST /v1/entities/{subject}/aliases through th
     expect((await entity(SAM)).body).toMatchObject({ mergedSubjects: [], aliases: ['Samuel H. Altman'] });
     const whileMerged = new Date(Date.parse(apart.body.recordedAt) - 1).toISOString();
     expect((await entity(SAMUEL, whileMerged)).body).toMatchObject({ canonicalSubject: SAM });
+  });
+
+  it('two org subjects merged: the financials, lawsuits and feed of one take in the other; knownAt before and an unmerge part them', async () => {
+    const read = async (path: string) => (await (await fetch(`${q}${path}`)).json()) as OrgAnswer;
+    const financials = (params = '') => read(`/v1/reports/financials?organization=${ACME}&metric=loss${params}`);
+    const lawsuits = (params = '') => read(`/v1/reports/lawsuits?party=${ACME}${params}`);
+    const feed = () => read(`/v1/feed?organization=${ACME}&limit=1000`);
+    await pollUntil(async () => (await financials()).items.length === 1 && (await lawsuits()).items.length === 1, {
+      timeoutMs: 30000,
+      what: 'the two org facts in the reports',
+    });
+
+    const merged = await alias(ACME, { subject: ACME_LABS, reason: 'the lab is the same company' });
+    expect(merged.status).toBe(201);
+    await pollUntil(async () => (await financials()).items.length === 2, { timeoutMs: 30000, what: 'the merged figure in financials' });
+    expect((await financials()).items.map((i) => [i.organization, i.canonicalOrganization, i.amount]).sort()).toEqual([
+      [ACME, ACME, '1000000000'],
+      [ACME_LABS, ACME, '2000000000'],
+    ]);
+    const cases = (await lawsuits()).items;
+    expect(cases.map((c) => c.case).sort()).toEqual(['case:authors-v-acme-ai', 'case:authors-v-acme-ai-labs']);
+    expect(cases.every((c) => c.canonicalDefendants?.[0] === ACME)).toBe(true);
+    // Asked by the merged slug: the same entity.
+    expect((await read(`/v1/reports/financials?organization=${ACME_LABS}&metric=loss`)).items).toHaveLength(2);
+    await pollUntil(async () => (await feed()).items.some((i) => i.subject === ACME_LABS), {
+      timeoutMs: 30000,
+      what: 'the feed by organization',
+    });
+    expect(new Set((await feed()).items.map((i) => i.subject))).toEqual(
+      new Set([ACME, ACME_LABS, 'case:authors-v-acme-ai', 'case:authors-v-acme-ai-labs']),
+    );
+
+    const before = encodeURIComponent(new Date(Date.parse(merged.body.recordedAt) - 1).toISOString());
+    expect((await financials(`&knownAt=${before}`)).items).toHaveLength(1);
+    expect((await lawsuits(`&knownAt=${before}`)).items).toHaveLength(1);
+
+    const apart = await alias(ACME, { subject: ACME_LABS, reason: 'two companies after all' }, { removal: true });
+    expect(apart.status).toBe(201);
+    await pollUntil(async () => (await financials()).items.length === 1, { timeoutMs: 30000, what: 'the unmerge in financials' });
+    expect((await lawsuits()).items.map((c) => c.case)).toEqual(['case:authors-v-acme-ai']);
+    await pollUntil(async () => !(await feed()).items.some((i) => i.subject === ACME_LABS), {
+      timeoutMs: 30000,
+      what: 'the unmerge in the feed',
+    });
+    const whileMerged = encodeURIComponent(new Date(Date.parse(apart.body.recordedAt) - 1).toISOString());
+    expect((await financials(`&knownAt=${whileMerged}`)).items).toHaveLength(2);
   });
 
   it('the OpenAPI documents describe the write endpoints and the new fields', async () => {

@@ -271,7 +271,7 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
       streamVersion: 1,
       schemaVersion: 1,
     });
-    expect(detail.body.current).toEqual({ occurredAt: '2024-09-25', data: { ...envelope.data, reason: 'unknown' } });
+    expect(detail.body.current).toEqual({ occurredAt: '2024-09-25', data: { ...envelope.data, reason: 'unknown' }, inferred: [] });
     expect(detail.body.history).toEqual([
       expect.objectContaining({ id: key, type: 'event.corrected', reason: correction.reason, changes: correction.changes }),
     ]);

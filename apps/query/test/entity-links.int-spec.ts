@@ -5,6 +5,10 @@ import { createTestDatabase, TestDatabase } from '@newsroom/testing';
 import { seedEnvelopes, storyAppends, toAppend } from '../../../tests/fixtures/story.fixture';
 import { EntitiesRepository } from '../src/entities/entities.repository';
 import { DeparturesRepository } from '../src/reports/departures/departures.repository';
+import { FeedRepository } from '../src/feed/feed.repository';
+import { scopeFeedFilter } from '../src/feed/feed-query.reader';
+import { FinancialsRepository } from '../src/reports/financials/financials.repository';
+import { LawsuitsRepository } from '../src/reports/lawsuits/lawsuits.repository';
 import { EntityLinksRepository } from '../src/reports/shared/entity-links.repository';
 import { TimelineRepository } from '../src/reports/timeline/timeline.repository';
 
@@ -36,16 +40,35 @@ describe('entity links: merged subjects in the entity page and the reports, with
         data: { organization: 'org:openai-inc', role: 'CTO', roleCategory: 'c-suite' },
       }),
     );
+    // A figure and a lawsuit recorded under the other slug of OpenAI, before the merge.
+    await store.append(
+      toAppend({
+        type: 'financial.loss_reported',
+        subject: 'org:openai-inc',
+        occurredAt: '2024-10',
+        sources: [SOURCE],
+        data: { money: { amount: '5000000000', currency: 'USD' }, period: '2024', basis: 'projected' },
+      }),
+    );
+    await store.append(
+      toAppend({
+        type: 'lawsuit.filed',
+        subject: 'case:authors-v-openai-inc',
+        occurredAt: '2024-07',
+        sources: [SOURCE],
+        data: { title: 'Authors v. OpenAI Inc', plaintiffs: ['person:some-author'], defendants: ['org:openai-inc'], claims: ['copyright'] },
+      }),
+    );
     const record = async (subject: string, type: string, data: object) =>
       (await store.append(toAppend({ type, subject, occurredAt: null, data })))[0];
     const person = await record('person:m-murati', 'entity.merged', { into: 'person:mira-murati', reason: 'same person' });
-    await record('org:openai-inc', 'entity.merged', { into: 'org:openai', reason: 'same company' });
+    const org = await record('org:openai-inc', 'entity.merged', { into: 'org:openai', reason: 'same company' });
     await record('person:mira-murati', 'entity.aliased', { name: 'Ermira Murati' });
     const apart = await record('person:m-murati', 'entity.unmerged', {
       from: 'person:mira-murati',
       reason: 'checked: not the same record',
     });
-    Object.assign(at, { departed: departed.recordedAt, merged: person.recordedAt, unmerged: apart.recordedAt });
+    Object.assign(at, { departed: departed.recordedAt, merged: person.recordedAt, orgMerged: org.recordedAt, unmerged: apart.recordedAt });
     await new ProjectionRebuilder(ds).rebuild({ projections: PROJECTION_NAMES, topic: 'entity-links-test', partitions: [0] });
     links = new EntityLinksRepository(ds);
     departures = new DeparturesRepository(ds, links);
@@ -124,6 +147,88 @@ describe('entity links: merged subjects in the entity page and the reports, with
     expect(await report(null)).toEqual([
       ['person:mira-murati', 'person:mira-murati', 'org:openai'],
       ['person:m-murati', 'person:m-murati', 'org:openai-inc'],
+    ]);
+  });
+
+  it('financials and lawsuits take in the organization merged with the one asked for, from when the merge is known', async () => {
+    const financials = new FinancialsRepository(ds, links);
+    const losses = async (knownAt: string | null) =>
+      (await financials.report({ ...page, knownAt, organization: 'org:openai', metric: ['loss'], basis: null, from: null, to: null })).items
+        .filter((i) => i.basis === 'projected')
+        .map((i) => [i.organization, i.canonicalOrganization, i.amount]);
+    const beforeOrgMerge = new Date(Date.parse(at.orgMerged) - 1).toISOString();
+    expect(await losses(beforeOrgMerge)).toEqual([]);
+    expect(await losses(null)).toEqual([['org:openai-inc', 'org:openai', '5000000000']]);
+    // Asked by the merged slug, the entity is the same: its canonical subject's figures come too.
+    const byAlias = await financials.report({
+      ...page,
+      knownAt: null,
+      organization: 'org:openai-inc',
+      metric: ['loss'],
+      basis: null,
+      from: null,
+      to: null,
+    });
+    expect(byAlias.items.length).toBeGreaterThan(1);
+
+    const lawsuits = new LawsuitsRepository(ds, links);
+    const cases = async (knownAt: string | null) =>
+      (await lawsuits.report({ ...page, knownAt, party: 'org:openai', status: null })).items.map((c) => [c.case, c.canonicalDefendants]);
+    expect((await cases(beforeOrgMerge)).map(([c]) => c)).not.toContain('case:authors-v-openai-inc');
+    expect(await cases(null)).toContainEqual(['case:authors-v-openai-inc', ['org:openai']]);
+  });
+
+  it('the feed filters take in merged subjects: organization= and subjects= as the entity', async () => {
+    const feed = new FeedRepository(ds);
+    // The rebuild leaves the live feed's watermark to the projector: readers see up to it, so move it to the end.
+    await ds.query(`UPDATE read_model.feed_watermark SET position = (SELECT max(position) FROM read_model.feed_items) WHERE id = 1`);
+    const graph = await links.graph(null);
+    const scoped = scopeFeedFilter({ types: null, subjects: null, organization: 'org:openai' }, graph);
+    expect(scoped.organizations).toEqual(['org:openai', 'org:openai-inc']);
+    const { items } = await feed.page(scoped, '0', 1000);
+    expect(items.map((i) => i.subject)).toEqual(expect.arrayContaining(['org:openai-inc', 'case:authors-v-openai-inc', 'org:openai']));
+    const unscoped = await feed.page({ types: null, subjects: null, organization: 'org:openai' }, '0', 1000);
+    expect(unscoped.items.map((i) => i.subject)).not.toContain('org:openai-inc');
+    const bySubject = await feed.page(scopeFeedFilter({ types: null, subjects: ['org:openai'], organization: null }, graph), '0', 1000);
+    expect(new Set(bySubject.items.map((i) => i.subject))).toEqual(new Set(['org:openai', 'org:openai-inc']));
+  });
+
+  it('reporting.entity_links shows each link, when it was known and reversed, and the canonical subject of a standing merge', async () => {
+    const rows = await ds.query(
+      `SELECT subject, subject_name, link, target, target_name, canonical_subject, standing, unlinked_at IS NOT NULL AS ended
+       FROM reporting.entity_links ORDER BY linked_position`,
+    );
+    expect(rows).toEqual([
+      {
+        subject: 'person:m-murati',
+        subject_name: 'M Murati',
+        link: 'merge',
+        target: 'person:mira-murati',
+        target_name: 'Mira Murati',
+        canonical_subject: null,
+        standing: false,
+        ended: true,
+      },
+      {
+        subject: 'org:openai-inc',
+        subject_name: 'OpenAI Inc.',
+        link: 'merge',
+        target: 'org:openai',
+        target_name: 'OpenAI',
+        canonical_subject: 'org:openai',
+        standing: true,
+        ended: false,
+      },
+      {
+        subject: 'person:mira-murati',
+        subject_name: 'Mira Murati',
+        link: 'name',
+        target: 'Ermira Murati',
+        target_name: 'Ermira Murati',
+        canonical_subject: null,
+        standing: true,
+        ended: false,
+      },
     ]);
   });
 

@@ -111,7 +111,7 @@ describe('reports over the seed story and later events (real Postgres)', () => {
   });
 
   it('lawsuits: a suit filed, withdrawn, then refiled is two cases, each with its own status', async () => {
-    const repo = new LawsuitsRepository(ds);
+    const repo = new LawsuitsRepository(ds, new EntityLinksRepository(ds));
     const all = await repo.report({ ...page, party: 'person:elon-musk', status: null });
     expect(all.items.map((c) => [c.case, c.status, c.history.map((s) => s.status)])).toEqual([
       ['case:musk-v-altman', 'filed', ['filed']],
@@ -125,7 +125,7 @@ describe('reports over the seed story and later events (real Postgres)', () => {
   });
 
   it('financials: a figure corrected later shows the old value known before the correction and the new one after, with its history', async () => {
-    const repo = new FinancialsRepository(ds);
+    const repo = new FinancialsRepository(ds, new EntityLinksRepository(ds));
     const loss = (knownAt: string | null) =>
       repo.report({
         ...page,
@@ -172,7 +172,7 @@ describe('reports over the seed story and later events (real Postgres)', () => {
 
   it('inferred: every report item shows the fields the seed story does not state, and so do the reporting views', async () => {
     const paths = (list: Array<{ path: string }>) => list.map((i) => i.path);
-    const loss = await new FinancialsRepository(ds).report({
+    const loss = await new FinancialsRepository(ds, new EntityLinksRepository(ds)).report({
       ...page,
       organization: 'org:openai',
       metric: ['loss'],
@@ -211,7 +211,11 @@ describe('reports over the seed story and later events (real Postgres)', () => {
       modality: null,
     });
     expect(paths(weil.items.find((t) => t.person === 'person:kevin-weil')!.start!.inferred)).toEqual(['occurredAt', 'data.role']);
-    const cases = await new LawsuitsRepository(ds).report({ ...page, party: 'person:elon-musk', status: null });
+    const cases = await new LawsuitsRepository(ds, new EntityLinksRepository(ds)).report({
+      ...page,
+      party: 'person:elon-musk',
+      status: null,
+    });
     expect(paths(cases.items.find((c) => c.case === 'case:musk-v-openai')!.filed.inferred)).toEqual(['occurredAt']);
     const chatgpt = await new TimelineRepository(ds, new EntityLinksRepository(ds)).page({
       ...page,

@@ -60,6 +60,47 @@ describe('decideCorrection', () => {
     expect(error.errors?.map((e) => e.path)).toEqual(paths);
   });
 
+  it('given a new inferred list alone, when corrected, then it is decided and kept in the changes', () => {
+    const changes = { inferred: [{ path: 'occurredAt', note: 'the day is from the company blog' }] };
+    const decided = decideCorrection(given(MIRA, departed()), eventId(1), { changes, reason: 'The article gives only the month' });
+    expect(decided.data).toEqual({ targetEventId: eventId(1), changes, reason: 'The article gives only the month' });
+    expect(decideCorrection(given(MIRA, departed()), eventId(1), { changes: { inferred: [] }, reason: 'sourced now' }).type).toBe(
+      'event.corrected',
+    );
+  });
+
+  it.each([
+    [
+      'a field the event does not have',
+      { inferred: [{ path: 'data.destination', note: 'n' }] },
+      'data.destination names no field of this event',
+    ],
+    [
+      'a field the same correction removes',
+      { data: { reason: null }, inferred: [{ path: 'data.reason', note: 'n' }] },
+      'data.reason names no field of this event',
+    ],
+    [
+      'a path given twice',
+      {
+        inferred: [
+          { path: 'data.role', note: 'a' },
+          { path: 'data.role', note: 'b' },
+        ],
+      },
+      'data.role is listed twice',
+    ],
+  ])('given an inferred list naming %s, when corrected, then 400 on changes.inferred[i].path', (_what, changes, message) => {
+    const error = thrown(() => decideCorrection(given(MIRA, departed()), eventId(1), { changes, reason: 'x' }));
+    expect(error.kind).toBe('validation');
+    expect(error.errors).toEqual([{ path: expect.stringMatching(/^changes\.inferred\[\d\]\.path$/), message }]);
+  });
+
+  it('given a field the same correction adds, when it is marked inferred, then it is accepted', () => {
+    const changes = { data: { destination: 'org:thinking-machines' }, inferred: [{ path: 'data.destination', note: 'from her own post' }] };
+    expect(decideCorrection(given(MIRA, departed()), eventId(1), { changes, reason: 'x' }).type).toBe('event.corrected');
+  });
+
   it('given a nested money patch with a float, when corrected, then the error path goes into money', () => {
     const state = given('org:openai', ['revenue.reported', envelope('revenue.reported').data]);
     const error = thrown(() => decideCorrection(state, eventId(1), { changes: { data: { money: { amount: 5 } } }, reason: 'x' }));

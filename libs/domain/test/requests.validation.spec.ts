@@ -14,6 +14,8 @@ describe('correction request', () => {
     ['a data patch', { changes: { data: { reason: 'fired' } }, reason: 'The source misread the statement' }],
     ['a new occurredAt', { changes: { occurredAt: '2024-09-26' }, reason: 'Wrong day' }],
     ['both and sources', { changes: { occurredAt: '2024-09', data: { role: 'CTO' } }, reason: 'x', sources: [SOURCE] }],
+    ['a new inferred list alone', { changes: { inferred: [{ path: 'occurredAt', note: 'date from the company' }] }, reason: 'x' }],
+    ['an emptied inferred list', { changes: { inferred: [] }, reason: 'The outlet now states the date' }],
   ])('given %s, when validated, then it is accepted', (_what, body) => {
     expect(validateCorrectionRequest(body)).toEqual({ ok: true, value: body });
   });
@@ -28,6 +30,12 @@ describe('correction request', () => {
     ['data that is not an object', { changes: { data: 'x' }, reason: 'x' }, ['changes.data']],
     ['an unknown top-level field', { changes: { occurredAt: '2024' }, reason: 'x', by: 'me' }, ['by']],
     ['empty sources', { changes: { occurredAt: '2024' }, reason: 'x', sources: [] }, ['sources']],
+    ['an inferred item without a note', { changes: { inferred: [{ path: 'occurredAt' }] }, reason: 'x' }, ['changes.inferred[0].note']],
+    [
+      'an inferred path off the event',
+      { changes: { inferred: [{ path: 'subject', note: 'n' }] }, reason: 'x' },
+      ['changes.inferred[0].path'],
+    ],
   ])('given %s, when validated, then the errors are at the expected paths', (_what, body, paths) => {
     expect(pathsOf(validateCorrectionRequest(body))).toEqual(paths);
   });

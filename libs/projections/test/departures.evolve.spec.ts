@@ -55,6 +55,19 @@ describe('departures: evolve and grouping', () => {
     expect(groups(t, 'quarter', recordedAtOf(1)).groups).toEqual([['2024-Q1', ['person:a']]]);
   });
 
+  it('when a correction gives a new inferred list, the new version carries it, knownAt before shows the old, a plain correction keeps it', () => {
+    const note = (n: string) => [{ path: 'occurredAt', note: n }];
+    const dep = departed('person:a', 'CTO', '2024-09', {});
+    dep.metadata = { ...dep.metadata, inferred: note('month from other reporting') };
+    const t = new InMemoryFactTable(departuresModel).applyAll([dep]);
+    t.apply(correction(dep, { occurredAt: '2024-09-25', inferred: [] }, 'the outlet states the day'));
+    expect(t.visible<DepartureRow>().map((r) => r.inferred)).toEqual([[]]);
+    expect(t.visible<DepartureRow>(recordedAtOf(1)).map((r) => r.inferred)).toEqual([note('month from other reporting')]);
+    t.apply(correction(dep, { inferred: note('the day is the company blog') }));
+    t.apply(correction(dep, { data: { reason: 'fired' } }));
+    expect(t.visible<DepartureRow>().map((r) => [r.reason, r.inferred])).toEqual([['fired', note('the day is the company blog')]]);
+  });
+
   it('when a departure is retracted, it leaves every grouping', () => {
     const dep = departed('person:a', 'CTO', '2024-03');
     const t = new InMemoryFactTable(departuresModel).applyAll([dep, retraction(dep)]);

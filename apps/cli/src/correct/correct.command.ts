@@ -13,6 +13,7 @@ interface CorrectOptions {
   set: string[];
   data?: string;
   source?: string;
+  inferred?: string;
   idempotencyKey?: string;
 }
 
@@ -30,6 +31,10 @@ export function registerCorrect(program: Command, config: () => CliConfig): void
       [],
     )
     .option('--data <json>', 'a JSON merge patch over the event data')
+    .option(
+      '--inferred <json>',
+      'the new list of fields its sources do not state, replacing the old ([] when all now are), e.g. \'[{"path":"occurredAt","note":"from the company"}]\'',
+    )
     .option('--source <json>', 'the source of the correction, e.g. {"outlet":"Example Daily","language":"en"}')
     .option('--idempotency-key <uuid>', 'the correction event id: a retry with the same key is answered as a duplicate')
     .addHelpText(
@@ -42,8 +47,9 @@ export function registerCorrect(program: Command, config: () => CliConfig): void
       if (o.occurredAt) changes.occurredAt = o.occurredAt;
       const data = dataPatch(o.data, o.set);
       if (data) changes.data = data;
-      if (!changes.occurredAt && !changes.data)
-        throw new CliError('nothing to correct', 'give --occurred-at, --set path=value or --data <json patch>');
+      if (o.inferred) changes.inferred = parseJson(o.inferred, '--inferred') as CorrectionBody['changes']['inferred'];
+      if (!changes.occurredAt && !changes.data && !changes.inferred)
+        throw new CliError('nothing to correct', 'give --occurred-at, --set path=value, --data <json patch> or --inferred <json list>');
       const body: CorrectionBody = { changes, reason: o.reason };
       if (o.source) body.sources = [parseJson(o.source, '--source') as NonNullable<CorrectionBody['sources']>[number]];
       const {

@@ -1,3 +1,4 @@
+import { withTruth } from '../output/fact-truth.util';
 import { cell, formatTable } from '../output/table.renderer';
 
 /** The columns worth a terminal for each report, in order; a report's other fields stay in --json and --csv. */
@@ -14,12 +15,14 @@ const REPORT_COLUMNS: Record<string, string[]> = {
     'organizationName',
     'modality',
     'status',
+    'outlets',
+    'inferred',
     'key',
     'count',
   ],
-  lawsuits: ['caseName', 'title', 'status', 'filed', 'plaintiffs', 'defendants', 'court'],
-  financials: ['period', 'metric', 'basis', 'amount', 'currency', 'count', 'modality', 'status', 'sources'],
-  timeline: ['occurredAt', 'type', 'subject', 'headline', 'modality', 'status'],
+  lawsuits: ['caseName', 'title', 'status', 'filed', 'plaintiffs', 'defendants', 'court', 'outlets', 'inferred'],
+  financials: ['period', 'metric', 'basis', 'amount', 'currency', 'count', 'modality', 'status', 'sources', 'outlets', 'inferred'],
+  timeline: ['occurredAt', 'type', 'subject', 'headline', 'modality', 'status', 'outlets', 'inferred'],
   sources: ['publishedAt', 'outlet', 'title', 'language', 'url', 'id'],
   conflicts: ['openedAt', 'kind', 'subject', 'fields', 'status', 'a', 'b', 'resolvedBy', 'reason', 'conflictId'],
 };
@@ -62,9 +65,12 @@ export function reportRows(body: unknown): Record<string, unknown>[] {
   return Array.isArray(body) ? (body as Record<string, unknown>[]) : [b];
 }
 
-/** The report as a table: the known columns that occur, else every scalar field of the rows. */
+/**
+ * The report as a table: the known columns that occur, else every scalar field of the rows. Each fact shows its
+ * distinct outlets (`outlets`), the fields its sources do not state (`inferred`), and a `*` on a date they do not.
+ */
 export function reportTable(name: string, body: unknown): string {
-  const rows = name === 'conflicts' ? conflictRows(reportRows(body)) : reportRows(body);
+  const rows = name === 'conflicts' ? conflictRows(reportRows(body)) : reportRows(body).map(withTruth);
   if (!rows.length) return '(no rows)';
   const present = (k: string) => rows.some((r) => r[k] !== undefined && r[k] !== null && r[k] !== '');
   let columns = (REPORT_COLUMNS[name] ?? []).filter(present);

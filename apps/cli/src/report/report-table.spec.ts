@@ -58,6 +58,26 @@ describe('reportTable', () => {
     expect(row).toContain('editor');
   });
 
+  it('each fact with its distinct outlets, its inferred fields, and a * on a date its sources do not state', () => {
+    const body = {
+      items: [
+        {
+          occurredAt: '2024-09',
+          personName: 'Mira Murati',
+          corroboration: { outlets: 3, confirms: 2, denies: 1 },
+          inferred: [{ path: 'occurredAt', note: 'from other reporting' }],
+        },
+        { occurredAt: '2024-06', personName: 'Kevin Weil', corroboration: { outlets: 1, confirms: 1, denies: 0 }, inferred: [] },
+      ],
+    };
+    expect(reportTable('departures', body).split('\n')).toEqual([
+      'occurredAt  personName   outlets               inferred',
+      '----------  -----------  --------------------  ----------',
+      '2024-09*    Mira Murati  3: 2 confirm, 1 deny  occurredAt',
+      '2024-06     Kevin Weil   1',
+    ]);
+  });
+
   it('grouped departures, and any other shape by its scalar fields', () => {
     expect(reportRows({ groups: [{ key: '2024-Q3', count: 2 }], unplaced: [] })).toEqual([{ key: '2024-Q3', count: 2 }]);
     expect(reportTable('other', { items: [{ a: 1, b: { c: 1 } }] })).toBe('a\n-\n1');

@@ -30,3 +30,37 @@ describe('feedLine', () => {
     expect(line).toMatch(/^ {4}42 {2}2024-09-25 {2}executive\.departed +person:mira-murati +Mira Murati left {2}\[corrected\] {2}\(e1\)$/);
   });
 });
+
+describe('feedLine with corroboration and inferred fields', () => {
+  it('marks an inferred date with *, names the other inferred fields and counts outlets when more than one', () => {
+    const line = feedLine({
+      position: '1',
+      occurredAt: '2024-09',
+      type: 'executive.departed',
+      subject: 'person:mira-murati',
+      headline: 'Mira Murati leaves OpenAI',
+      status: 'current',
+      eventId: 'e1',
+      corroboration: { outlets: 3, confirms: 2, denies: 1 },
+      inferred: [
+        { path: 'occurredAt', note: 'month from other reporting' },
+        { path: 'data.role', note: 'title from the company' },
+      ],
+    });
+    expect(line).toMatch(
+      /^ {5}1 {2}2024-09\* {4}executive\.departed .* Mira Murati leaves OpenAI {2}\[3 outlets: 2 confirm, 1 deny\] {2}\[inferred: data\.role\] {2}\(e1\)$/,
+    );
+    expect(
+      feedLine({
+        position: '2',
+        occurredAt: '2024',
+        type: 't',
+        subject: 's',
+        headline: 'h',
+        eventId: 'e2',
+        corroboration: { outlets: 1, confirms: 1, denies: 0 },
+        inferred: [],
+      }),
+    ).not.toMatch(/outlets|inferred|\*/);
+  });
+});

@@ -30,6 +30,16 @@ const SERVER_FIELDS: Record<string, SchemaObject> = {
   recordedAt: { type: 'string', format: 'date-time', description: 'Transaction time' },
 };
 
+const INFERRED: SchemaObject = {
+  type: 'array',
+  description: 'The fields its sources do not state ("occurredAt" or "data.<field path>"), each with a note',
+  items: {
+    type: 'object',
+    required: ['path', 'note'],
+    properties: { path: { type: 'string', example: 'occurredAt' }, note: { type: 'string' } },
+  },
+};
+
 const EVENT_VIEW_SCHEMA: SchemaObject = {
   type: 'object',
   properties: {
@@ -46,15 +56,7 @@ const EVENT_VIEW_SCHEMA: SchemaObject = {
       type: 'object',
       properties: { correlationId: { type: 'string' }, causationId: { type: 'string', nullable: true }, actor: { type: 'string' } },
     },
-    inferred: {
-      type: 'array',
-      description: 'The fields its sources do not state ("occurredAt" or "data.<field path>"), each with a note',
-      items: {
-        type: 'object',
-        required: ['path', 'note'],
-        properties: { path: { type: 'string', example: 'occurredAt' }, note: { type: 'string' } },
-      },
-    },
+    inferred: INFERRED,
   },
 };
 
@@ -69,8 +71,8 @@ export const EVENT_DETAIL_SCHEMA: SchemaObject = {
         status: STATUS,
         current: {
           type: 'object',
-          description: 'occurredAt and data after every correction',
-          properties: { occurredAt: { type: 'string', nullable: true }, data: { type: 'object' } },
+          description: 'occurredAt, data and the inferred fields after every correction',
+          properties: { occurredAt: { type: 'string', nullable: true }, data: { type: 'object' }, inferred: INFERRED },
         },
         history: {
           type: 'array',
@@ -82,7 +84,7 @@ export const EVENT_DETAIL_SCHEMA: SchemaObject = {
               recordedAt: { type: 'string', format: 'date-time' },
               globalPosition: { type: 'string' },
               reason: { type: 'string' },
-              changes: { type: 'object', properties: { occurredAt: { type: 'string' }, data: { type: 'object' } } },
+              changes: { type: 'object', properties: { occurredAt: { type: 'string' }, data: { type: 'object' }, inferred: INFERRED } },
               sources: { type: 'array', items: { type: 'object' } },
             },
           },

@@ -27,14 +27,14 @@ interface AmendmentView {
   recordedAt: string;
   globalPosition: string;
   reason: string;
-  changes?: { occurredAt?: string; data?: Record<string, unknown> };
+  changes?: { occurredAt?: string; data?: Record<string, unknown>; inferred?: InferredField[] };
   sources?: unknown[];
 }
 
 export interface EventDetailView extends EventView {
   status: EventStatus;
-  /** occurredAt and data after every correction (equal to the recorded ones when never corrected). */
-  current: { occurredAt: string | null; data: unknown };
+  /** occurredAt, data and inferred after every correction (the recorded ones when never corrected). */
+  current: { occurredAt: string | null; data: unknown; inferred: InferredField[] };
   history: AmendmentView[];
 }
 
@@ -82,10 +82,13 @@ export function toEventDetail(eventId: string, stream: StoredEvent[], state: Str
   const stored = stream.find((e) => e.eventId === eventId);
   const folded = state.events.get(eventId);
   if (!stored || !folded) return null;
+  const history = stream.filter((e) => isAmendmentOf(e, eventId)).map(toAmendment);
+  // The latest correction that gave a list wins; without one the list is the recorded one.
+  const inferred = history.reduce((list, a) => a.changes?.inferred ?? list, inferredOf(stored.metadata));
   return {
     ...toEventView(stored),
     status: folded.status,
-    current: { occurredAt: folded.occurredAt, data: folded.data },
-    history: stream.filter((e) => isAmendmentOf(e, eventId)).map(toAmendment),
+    current: { occurredAt: folded.occurredAt, data: folded.data, inferred },
+    history,
   };
 }

@@ -49,7 +49,7 @@ describe('event detail, derived from the stream by the domain fold', () => {
       streamVersion: 1,
       globalPosition: '1',
     });
-    expect(detail.current).toEqual({ occurredAt: '2024-09-25', data: { ...DEPARTED, reason: 'unknown' } });
+    expect(detail.current).toEqual({ occurredAt: '2024-09-25', data: { ...DEPARTED, reason: 'unknown' }, inferred: [] });
     expect(detail.history).toEqual([
       {
         id: ID(2),
@@ -60,6 +60,26 @@ describe('event detail, derived from the stream by the domain fold', () => {
         changes: { occurredAt: '2024-09-25', data: { reason: 'unknown' } },
       },
     ]);
+  });
+
+  it('given corrections that change the inferred list, when described, then current has the latest list given and history each change', () => {
+    const recorded = [{ path: 'occurredAt', note: 'month from other reporting' }];
+    const later = [{ path: 'data.reason', note: 'the reason is the desk’s reading' }];
+    const stream = [
+      stored(ID(1), 'executive.departed', DEPARTED, {
+        metadata: { correlationId: 'c', causationId: null, actor: 't', inferred: recorded },
+      }),
+      stored(ID(2), 'event.corrected', {
+        targetEventId: ID(1),
+        changes: { occurredAt: '2024-09-25', inferred: later },
+        reason: 'day stated',
+      }),
+      stored(ID(3), 'event.corrected', { targetEventId: ID(1), changes: { data: { role: 'CTO' } }, reason: 'short title' }),
+    ];
+    const detail = toEventDetail(ID(1), stream, foldStoredStream(SUBJECT, stream))!;
+    expect(detail.inferred).toEqual(recorded);
+    expect(detail.current.inferred).toEqual(later);
+    expect(detail.history.map((h) => h.changes?.inferred)).toEqual([later, undefined]);
   });
 
   it('given a corrected then retracted event, when described, then status is retracted and the history lists both in order', () => {

@@ -1,6 +1,7 @@
 import { qs } from './api';
 import { exactMoney, money } from './format';
 import { useReport } from './use-report';
+import { InferredMark, OutletsBadge } from './truth';
 import type { DepartureGroup, Fact, FinancialPoint } from './types';
 
 const W = 320;
@@ -20,6 +21,8 @@ const pointFact = (p: FinancialPoint): Fact => ({
   recordedAt: p.recordedAt,
   sources: p.sources,
   history: p.history,
+  corroboration: p.corroboration,
+  inferred: p.inferred,
 });
 
 /**
@@ -81,10 +84,16 @@ function PeriodChart({ title, points, onOpen }: { title: string; points: Financi
           <li key={p.factId + p.basis}>
             <span class="key" style={{ background: colorOf(p) }} aria-hidden="true" />
             <button type="button" class="link" onClick={() => onOpen(pointFact(p))}>
-              {pointText(p)}{' '}
+              <InferredMark inferred={p.inferred} paths={['data.money', 'data.total', 'data.count', 'data.byFunction']}>
+                {pointText(p)}
+              </InferredMark>{' '}
               <span class="muted">
-                {p.period} · {p.metric === 'revenue_target' ? 'target' : p.basis}
+                <InferredMark inferred={p.inferred} paths={['data.period', 'data.targetPeriod', 'occurredAt']}>
+                  {p.period}
+                </InferredMark>{' '}
+                · {p.metric === 'revenue_target' ? 'target' : p.basis}
               </span>
+              <OutletsBadge c={p.corroboration && (p.corroboration.outlets > 1 || p.corroboration.denies) ? p.corroboration : undefined} />
               {p.status !== 'current' && <span class={`badge ${p.status}`}>{p.status}</span>}
             </button>
           </li>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getJson } from './api';
 import { instant } from './format';
+import { FactTruth, InferredMark } from './truth';
 import type { Fact, Source } from './types';
 
 interface StoryFacts {
@@ -43,8 +44,12 @@ export function FactDialog({ fact, onClose }: { fact: Fact | null; onClose: () =
           </header>
           <p class="meta">
             <span class={`badge ${fact.status}`}>{fact.status}</span> <span class="badge">{fact.modality}</span> occurred{' '}
-            {fact.occurredAt ?? 'unknown'} · recorded {instant(fact.recordedAt)}
+            <InferredMark inferred={fact.inferred} paths={['occurredAt']}>
+              {fact.occurredAt ?? 'unknown'}
+            </InferredMark>{' '}
+            · recorded {instant(fact.recordedAt)}
           </p>
+          <FactTruth corroboration={fact.corroboration} inferred={fact.inferred} />
           <h3>Sources</h3>
           {fact.sources.length === 0 && <p>No source on this item.</p>}
           <ul class="sources">
@@ -109,6 +114,7 @@ export function FactDialog({ fact, onClose }: { fact: Fact | null; onClose: () =
                     {v.recordedTo && <> until {instant(v.recordedTo)}</>}
                     {v.supersededBy && <> · {v.supersededBy}</>}
                     {v.endReason && <>: “{v.endReason}”</>}
+                    {v.inferred && v.inferred.length > 0 && <> · not in the sources: {v.inferred.map((i) => i.path).join(', ')}</>}
                     <pre>{JSON.stringify(v.data, null, 1)}</pre>
                   </li>
                 ))}

@@ -1,6 +1,7 @@
 import { qs } from './api';
 import { pretty } from './format';
 import { useReport } from './use-report';
+import { InferredMark, OutletsBadge } from './truth';
 import type { CaseStep, Fact, LawsuitCase } from './types';
 
 const stepFact = (c: LawsuitCase, s: CaseStep): Fact => ({
@@ -12,6 +13,8 @@ const stepFact = (c: LawsuitCase, s: CaseStep): Fact => ({
   recordedAt: s.recordedAt,
   sources: s.sources,
   history: s.history,
+  corroboration: s.corroboration,
+  inferred: s.inferred,
 });
 
 /** One card per case: parties, claims, the current status and every step with its sources. */
@@ -31,6 +34,13 @@ export function Lawsuits(props: { knownAt: string | null; asOf: string; refresh:
         {report.data?.items.map((c) => (
           <article key={c.case} class="case" aria-labelledby={`case-${c.case}`}>
             <h3 id={`case-${c.case}`}>{c.caseName}</h3>
+            {c.title && (
+              <p class="title">
+                <InferredMark inferred={c.filed?.inferred} paths={['data.title']}>
+                  {c.title}
+                </InferredMark>
+              </p>
+            )}
             <p>
               <span class={`badge status-${c.status}`}>{c.status.replace('_', ' ')}</span>
               {c.court && <span class="muted"> {c.court}</span>}
@@ -42,7 +52,15 @@ export function Lawsuits(props: { knownAt: string | null; asOf: string; refresh:
             <ol class="steps" aria-label="Status history">
               {c.history.map((s) => (
                 <li key={s.eventId}>
-                  <span class="when">{s.occurredAt}</span> {s.status.replace('_', ' ')}
+                  <span class="when">
+                    <InferredMark inferred={s.inferred} paths={['occurredAt']}>
+                      {s.occurredAt}
+                    </InferredMark>
+                  </span>{' '}
+                  {s.status.replace('_', ' ')}
+                  <OutletsBadge
+                    c={s.corroboration && (s.corroboration.outlets > 1 || s.corroboration.denies) ? s.corroboration : undefined}
+                  />
                   {s.detail && <span class="muted">: {s.detail}</span>}{' '}
                   <button type="button" class="link" onClick={() => onOpen(stepFact(c, s))}>
                     Sources

@@ -2,6 +2,7 @@ import { useMemo } from 'preact/hooks';
 import { qs } from './api';
 import { instant } from './format';
 import { useReport } from './use-report';
+import { InferredMark, OutletsBadge } from './truth';
 import type { Fact, Tenure, TenureEnd } from './types';
 
 interface LeadershipReport {
@@ -17,6 +18,8 @@ const tenureFact = (t: Tenure, end: TenureEnd, what: string): Fact => ({
   recordedAt: end.recordedAt,
   sources: end.sources,
   history: end.history,
+  corroboration: end.corroboration,
+  inferred: end.inferred,
 });
 
 const day = 86400000;
@@ -66,11 +69,16 @@ export function Roster(props: { organization: string; asOf: string; knownAt: str
             <tr key={`${r.person}|${r.role}`}>
               <td>{r.personName}</td>
               <td>
-                {r.role}
+                <InferredMark inferred={r.start?.inferred} paths={['data.role']}>
+                  {r.role}
+                </InferredMark>
                 {r.interim && ' (interim)'}
               </td>
               <td>
-                {r.start?.occurredAt ?? 'unknown'}
+                <InferredMark inferred={r.start?.inferred} paths={['occurredAt']}>
+                  {r.start?.occurredAt ?? 'unknown'}
+                </InferredMark>
+                <OutletsBadge c={r.start?.corroboration && r.start.corroboration.outlets > 1 ? r.start.corroboration : undefined} />
                 {r.certain === false && (
                   <span class="badge" title="The date is imprecise or the start is unknown">
                     {' '}

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { EVENT_TYPES, instant, typeLabel } from './format';
 import { Connection, FeedFilters, Row, useFeed } from './feed';
-import type { Fact, FeedItem } from './types';
+import { InferredList, InferredMark, OutletsBadge } from './truth';
+import type { Fact, FeedItem, InferredField } from './types';
 
 const CONNECTION_TEXT: Record<Connection, string> = {
   connecting: 'Connecting…',
@@ -18,16 +19,26 @@ const amendmentText = (a: FeedItem) => {
   return `Corrected${reason}${changes}`;
 };
 
-/** {data: {money: {amount: "44000000000"}}} -> "money.amount = 44000000000" */
+/** {data: {money: {amount: "44000000000"}}} -> "money.amount = 44000000000"; a new inferred list by its paths. */
 function changedFields(changes: any, prefix = ''): string {
   return Object.entries(changes ?? {})
     .map(([k, v]) => {
+      if (k === 'inferred' && !prefix && Array.isArray(v)) {
+        return `not in the sources = ${v.length ? v.map((i: InferredField) => i.path).join(', ') : 'nothing'}`;
+      }
       const path = prefix && prefix !== 'data' ? `${prefix}.${k}` : k === 'data' ? '' : k;
       return v && typeof v === 'object' && !Array.isArray(v) ? changedFields(v, path || k) : `${path || k} = ${JSON.stringify(v)}`;
     })
     .filter(Boolean)
     .join(', ');
 }
+
+/** The fields a row's sources do not state: as recorded, or as the latest correction that gave a list has them. */
+const inferredOf = (row: Row): InferredField[] =>
+  row.amendments.reduce<InferredField[]>(
+    (list, a) => (a.type === 'event.corrected' && a.data?.changes?.inferred) || list,
+    row.item.inferred ?? [],
+  );
 
 const rowFact = (row: Row): Fact => ({
   title: row.item.headline,
@@ -38,6 +49,8 @@ const rowFact = (row: Row): Fact => ({
   recordedAt: row.item.recordedAt,
   sources: [...row.item.sources, ...row.amendments.flatMap((a) => a.sources)],
   history: [],
+  corroboration: row.item.corroboration,
+  inferred: inferredOf(row),
 });
 
 export function Timeline(props: { keyVersion: number; onOpen: (f: Fact) => void; onActivity: () => void }) {
@@ -112,7 +125,11 @@ export function Timeline(props: { keyVersion: number; onOpen: (f: Fact) => void;
               data-status={row.status}
             >
               <div class="item-head">
-                <span class="when">{row.item.occurredAt ?? instant(row.item.recordedAt)}</span>
+                <span class="when">
+                  <InferredMark inferred={inferredOf(row)} paths={['occurredAt']}>
+                    {row.item.occurredAt ?? instant(row.item.recordedAt)}
+                  </InferredMark>
+                </span>
                 <span class="type">{typeLabel(row.item.type)}</span>
                 {row.status !== 'current' && <span class={`badge ${row.status}`}>{row.status}</span>}
                 {row.item.modality !== 'reported' && <span class="badge">{row.item.modality}</span>}
@@ -125,19 +142,12 @@ export function Timeline(props: { keyVersion: number; onOpen: (f: Fact) => void;
                     conflict
                   </span>
                 )}
-                {row.item.corroboration && row.item.corroboration.outlets > 1 && (
-                  <span
-                    class="badge"
-                    data-testid="outlets"
-                    title={`${row.item.corroboration.confirms} confirm, ${row.item.corroboration.denies} deny`}
-                  >
-                    {row.item.corroboration.outlets} outlets{row.item.corroboration.denies ? `, ${row.item.corroboration.denies} deny` : ''}
-                  </span>
-                )}
+                <OutletsBadge c={row.item.corroboration} />
               </div>
               <p class="headline" lang={filters.lang}>
                 {row.item.headline}
               </p>
+              <InferredList inferred={inferredOf(row)} except={['occurredAt']} />
               {row.amendments.map((a) => (
                 <p key={a.position} class="amendment">
                   {amendmentText(a)}

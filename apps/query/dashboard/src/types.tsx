@@ -10,6 +10,12 @@ export interface Source {
   quote?: string | null;
 }
 
+/** A field its sources do not state, with why it is there. */
+export interface InferredField {
+  path: string;
+  note: string;
+}
+
 interface FactVersion {
   version: number;
   occurredAt: string | null;
@@ -19,6 +25,7 @@ interface FactVersion {
   supersededBy: 'corrected' | 'retracted' | null;
   changeReason: string | null;
   endReason: string | null;
+  inferred?: InferredField[];
 }
 
 /** What every report fact carries, enough to open its sources and history. */
@@ -32,6 +39,8 @@ export interface Fact {
   recordedAt: string;
   sources: Source[];
   history: FactVersion[];
+  corroboration?: Corroboration;
+  inferred?: InferredField[];
 }
 
 export interface FeedItem {
@@ -50,6 +59,7 @@ export interface FeedItem {
   targetStatus?: 'corrected' | 'retracted';
   /** Distinct outlets on the fact; an event.sourced item carries its target's, updated. */
   corroboration?: Corroboration;
+  inferred?: InferredField[];
   /** Open conflicts of the fact (of the target, on an amendment, source or resolution item). */
   conflictsWith?: string[];
   /** The conflicts this item's event opened or closed: the rows of both facts are updated. */
@@ -92,7 +102,7 @@ export interface Conflict {
   sides: ConflictSide[];
 }
 
-interface Corroboration {
+export interface Corroboration {
   outlets: number;
   confirms: number;
   denies: number;
@@ -110,6 +120,8 @@ export interface TenureEnd {
   recordedAt: string;
   sources: Source[];
   history: FactVersion[];
+  corroboration?: Corroboration;
+  inferred?: InferredField[];
 }
 
 export interface Tenure {
@@ -141,6 +153,8 @@ export interface FinancialPoint {
   recordedAt: string;
   sources: Source[];
   history: FactVersion[];
+  corroboration?: Corroboration;
+  inferred?: InferredField[];
 }
 
 export interface DepartureGroup {
@@ -158,6 +172,8 @@ export interface DepartureGroup {
     recordedAt: string;
     sources: Source[];
     history: FactVersion[];
+    corroboration?: Corroboration;
+    inferred?: InferredField[];
   }>;
 }
 
@@ -171,6 +187,8 @@ export interface CaseStep {
   recordedAt: string;
   sources: Source[];
   history: FactVersion[];
+  corroboration?: Corroboration;
+  inferred?: InferredField[];
 }
 
 export interface LawsuitCase {

@@ -1,10 +1,12 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
-import { FeedFilter } from './feed-query.reader';
+import { EntityLinksRepository } from '../reports/shared/entity-links.repository';
+import { FeedFilter, scopeFeedFilter } from './feed-query.reader';
 import { FeedRepository, FeedRow } from './feed.repository';
 import { FeedMetrics, Transport } from './feed.metrics';
 import { END, FeedSink, FeedSubscription } from './feed-subscription.service';
 import { FeedTail } from './feed-tail.service';
+import { LiveEntityLinks } from './live-entity-links.util';
 
 /**
  * Fans the tail out to this instance's subscribers, SSE and WebSocket alike. One tail (one database reader) and
@@ -16,12 +18,14 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   private readonly subscriptions = new Map<FeedSubscription, Transport>();
   private readonly tickListeners: Array<(now: number) => void> = [];
   private readonly metrics = new FeedMetrics();
+  private readonly links = new LiveEntityLinks();
   private ticker: NodeJS.Timeout | null = null;
   private stopping = false;
 
   constructor(
     @Inject(QUERY_CONFIG) private readonly config: QueryConfig,
     readonly repository: FeedRepository,
+    private readonly entityLinks: EntityLinksRepository,
   ) {
     // A broadcast lands in every live client's socket at once; at most half the bound per burst means a client
     // that keeps up is never pushed over it by the size of a read, only by not reading.
@@ -37,6 +41,8 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
 
   async onApplicationBootstrap(): Promise<void> {
     await this.tail.start();
+    // After the tail starts: every merge up to its position is in the table, later ones come as items.
+    this.links.reset(await this.entityLinks.standing(null));
     this.ticker = setInterval(() => this.tick(), this.config.FEED_HEARTBEAT_MS);
     this.ticker.unref();
   }
@@ -63,6 +69,11 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     return { position: this.tail.broadcastPosition, lastError: this.tail.lastError, subscribers: this.subscriptions.size };
   }
 
+  /** The filter as matched for a history read: subjects and organization standing for their entities now. */
+  async scope(filter: FeedFilter): Promise<FeedFilter> {
+    return filter.subjects || filter.organization ? scopeFeedFilter(filter, await this.entityLinks.graph(null)) : filter;
+  }
+
   /** Runs on the hub's single timer, every FEED_HEARTBEAT_MS (WebSocket pings use it). */
   onTick(listener: (now: number) => void): void {
     this.tickListeners.push(listener);
@@ -84,14 +95,21 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
       this.metrics.droppedFor(reason.code);
       return null;
     }
-    const subscription: FeedSubscription = new FeedSubscription(filter, BigInt(after), sink, this.config.FEED_MAX_BUFFERED_ITEMS, {
-      written: (item, live) => this.metrics.written(transport, item, live, live ? Date.now() : 0),
-      queued: (length) => this.metrics.queued(length),
-      ended: (reason) => {
-        if (reason.code !== END.shuttingDown().code) this.metrics.droppedFor(reason.code);
-        this.unsubscribe(subscription);
+    const subscription: FeedSubscription = new FeedSubscription(
+      filter,
+      BigInt(after),
+      sink,
+      this.config.FEED_MAX_BUFFERED_ITEMS,
+      {
+        written: (item, live) => this.metrics.written(transport, item, live, live ? Date.now() : 0),
+        queued: (length) => this.metrics.queued(length),
+        ended: (reason) => {
+          if (reason.code !== END.shuttingDown().code) this.metrics.droppedFor(reason.code);
+          this.unsubscribe(subscription);
+        },
       },
-    });
+      scopeFeedFilter(filter, this.links.graph()),
+    );
     this.subscriptions.set(subscription, transport);
     this.metrics.opened(transport);
     this.metrics.historyStarted();
@@ -111,6 +129,11 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   private broadcast(items: FeedRow[], position: string): void {
     this.metrics.broadcast(items, position, Date.now());
     for (const item of items) {
+      // A merge widens (an unmerge narrows) the subscriptions naming either subject, from this very item on.
+      if (this.links.apply(item)) {
+        const graph = this.links.graph();
+        for (const subscription of this.subscriptions.keys()) subscription.rescope(scopeFeedFilter(subscription.filter, graph));
+      }
       for (const subscription of this.subscriptions.keys()) subscription.offer(item);
     }
   }

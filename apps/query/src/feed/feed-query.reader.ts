@@ -7,6 +7,24 @@ export interface FeedFilter {
   types: string[] | null;
   subjects: string[] | null;
   organization: string | null;
+  /** `organization` and every subject merged with it (set by scopeFeedFilter); absent: the organization alone. */
+  organizations?: string[] | null;
+}
+
+/** The organizations an item may name to match: the entity's subjects once scoped, else the one asked for. */
+export const organizationsOf = (filter: FeedFilter): string[] | null =>
+  filter.organizations ?? (filter.organization ? [filter.organization] : null);
+
+/**
+ * One entity, many names: each subject and the organization asked for stand for their whole entity (every subject
+ * merged with them), as the reports do. `filter` is the one the client gave; the result is what is matched.
+ */
+export function scopeFeedFilter(filter: FeedFilter, graph: { membersOf(subject: string): string[] }): FeedFilter {
+  return {
+    ...filter,
+    subjects: filter.subjects ? [...new Set(filter.subjects.flatMap((s) => graph.membersOf(s)))] : null,
+    organizations: filter.organization ? graph.membersOf(filter.organization) : null,
+  };
 }
 
 export interface FeedQuery extends FeedFilter {
@@ -119,11 +137,11 @@ export interface MatchableItem {
 export function compileFilter(filter: FeedFilter): (item: MatchableItem) => boolean {
   const types = filter.types ? new Set(filter.types) : null;
   const subjects = filter.subjects ? new Set(filter.subjects) : null;
-  const organization = filter.organization;
+  const organizations = organizationsOf(filter);
   return (item) => {
     if (types && !types.has(item.type) && !(item.targetType && types.has(item.targetType))) return false;
     if (subjects && !subjects.has(item.subject)) return false;
-    if (organization && !item.organizations.includes(organization)) return false;
+    if (organizations && !organizations.some((o) => item.organizations.includes(o))) return false;
     return true;
   };
 }

@@ -62,7 +62,7 @@ export const END = {
  * and stall detection for every subscription.
  */
 export class FeedSubscription {
-  private readonly matches: ReturnType<typeof compileFilter>;
+  private matches: ReturnType<typeof compileFilter>;
   private queue: FeedRow[] = [];
   private live = false;
   private overflowed = false;
@@ -79,8 +79,16 @@ export class FeedSubscription {
     private readonly sink: FeedSink,
     private readonly maxQueued: number,
     private readonly hooks: SubscriptionHooks,
+    /** What is matched: `filter` with its subjects and organization standing for their entities (the hub scopes it). */
+    private scoped: FeedFilter = filter,
   ) {
-    this.matches = compileFilter(filter);
+    this.matches = compileFilter(scoped);
+  }
+
+  /** A merge or unmerge changed the entities: match against the new scope from the next item on. */
+  rescope(scoped: FeedFilter): void {
+    this.scoped = scoped;
+    this.matches = compileFilter(scoped);
   }
 
   get position(): string {
@@ -102,7 +110,7 @@ export class FeedSubscription {
       do {
         this.overflowed = false;
         for (;;) {
-          const { items } = await source.page(this.filter, this.position, pageSize);
+          const { items } = await source.page(this.scoped, this.position, pageSize);
           for (const item of items) {
             if (this.closed) return;
             if (!this.write(item, false)) await this.waitForDrain();

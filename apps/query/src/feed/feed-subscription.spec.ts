@@ -253,4 +253,19 @@ describe('FeedSubscription: history, then live, no gap and no duplicate', () => 
     expect(sink.ended?.code).toBe('FEED.UNAVAILABLE');
     expect(ended).toHaveLength(1);
   });
+
+  it('given a live subscription by subject, when a merge rescopes it, then items of the merged subject flow from then on', async () => {
+    const sink = new RecordingSink();
+    const filter: FeedFilter = { ...noFilter, subjects: ['person:sam-altman'] };
+    const subscription = new FeedSubscription(filter, 0n, sink, 100, hooks());
+    const seen: FeedFilter[] = [];
+    await subscription.run({ page: async (f) => (seen.push(f), { items: [] }) });
+    expect(seen[0]).toBe(filter);
+    subscription.offer(row(1, 'executive.departed', 'person:samuel-altman'));
+    subscription.rescope({ ...filter, subjects: ['person:sam-altman', 'person:samuel-altman'] });
+    subscription.offer(row(2, 'entity.merged', 'person:samuel-altman'));
+    subscription.offer(row(3, 'executive.departed', 'person:sam-altman'));
+    expect(sink.positions).toEqual([2, 3]);
+    expect(subscription.filter).toBe(filter);
+  });
 });

@@ -30,7 +30,7 @@ export class FeedController {
   @ApiProblemBadRequest('A parameter is not valid; `errors` names each one.')
   async history(@Query() raw: Record<string, unknown>) {
     const q = parseFeedQuery(raw);
-    const { items, watermark } = await this.hub.repository.page(q, q.after, q.limit);
+    const { items, watermark } = await this.hub.repository.page(await this.hub.scope(q), q.after, q.limit);
     // A short page means everything up to the watermark (of the same snapshot) was considered: resume from there.
     const last = items.length ? items[items.length - 1].position : q.after;
     const next = items.length < q.limit && BigInt(watermark) > BigInt(last) ? watermark : last;

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../database/read-database.module';
 import { FEED_ITEM_COLUMNS, FeedItemDbRow, FeedItemRow, toFeedItemRow } from '@newsroom/projections';
-import { FeedFilter } from './feed-query.reader';
+import { FeedFilter, organizationsOf } from './feed-query.reader';
 import { CONFLICT_COLUMNS, conflictFieldsOf, type ConflictDbFields, type FeedConflictFields } from './feed-conflicts.mapper';
 
 /**
@@ -55,12 +55,12 @@ export class FeedRepository {
          WHERE f.position > $1 AND f.position <= w.position
            AND ($2::text[] IS NULL OR f.type = ANY($2) OR t.type = ANY($2))
            AND ($3::text[] IS NULL OR f.subject = ANY($3))
-           AND ($4::text IS NULL OR f.organizations @> ARRAY[$4::text])
+           AND ($4::text[] IS NULL OR f.organizations && $4::text[])
          ORDER BY f.position
          LIMIT $5
        ) p ON true
        ORDER BY p.position`,
-      [after, filter.types, filter.subjects, filter.organization, limit],
+      [after, filter.types, filter.subjects, organizationsOf(filter), limit],
     );
     const watermark = String(rows[0]?.watermark ?? 0);
     return { items: rows.filter((r: Record<string, unknown>) => r.position !== null).map(toRow), watermark };

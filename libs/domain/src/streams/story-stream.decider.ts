@@ -12,6 +12,7 @@ import type { RetractionRequest } from '../submission/retraction-request.schema'
 import type { SourceRequest } from '../submission/source-request.schema';
 import type { Submission } from '../submission/submission.schema';
 import { runSchema } from '../validation/zod-issues.mapper';
+import { inferredPathErrors } from '../values/inferred.value';
 import { parsePeriod } from '../values/period.value';
 import { parseSubject } from '../values/subject.value';
 import { assertLawsuitRules } from './lawsuit.rules';
@@ -89,18 +90,23 @@ function findAmendableTarget(state: StreamState, targetEventId: string): StreamE
 /** Decides an event.corrected in the target's stream; the patched data must still fit the target's type. */
 export function decideCorrection(state: StreamState, targetEventId: string, req: CorrectionRequest): NewEvent {
   const target = findAmendableTarget(state, targetEventId);
-  const { occurredAt, data } = req.changes ?? {};
+  const { occurredAt, data, inferred } = req.changes ?? {};
   const hasData = data !== undefined && data !== null && Object.keys(data).length > 0;
-  if (occurredAt === undefined && !hasData) {
-    throw DomainError.validation([{ path: 'changes', message: 'must change occurredAt or data' }]);
+  if (occurredAt === undefined && !hasData && inferred === undefined) {
+    throw DomainError.validation([{ path: 'changes', message: 'must change occurredAt, data or inferred' }]);
   }
   if (occurredAt !== undefined && parsePeriod(occurredAt) === null) {
     throw DomainError.validation([{ path: 'changes.occurredAt', message: 'must be a date or period' }]);
   }
+  const corrected = hasData ? mergePatch(target.data, data) : target.data;
   if (hasData) {
-    const merged = mergePatch(target.data, data);
-    const checked = runSchema(eventDefinitionOf(target.type).data, merged, 'changes.data');
+    const checked = runSchema(eventDefinitionOf(target.type).data, corrected, 'changes.data');
     if (!checked.ok) throw DomainError.validation(checked.errors, `the corrected data is not a valid ${target.type}`);
+  }
+  // The new list names fields of the fact as corrected (its date and data after this correction).
+  const pathErrors = inferred ? inferredPathErrors({ occurredAt: occurredAt ?? target.occurredAt, data: corrected }, inferred) : [];
+  if (pathErrors.length) {
+    throw DomainError.validation(pathErrors.map((e) => ({ path: `changes.inferred[${e.index}].path`, message: e.message })));
   }
   return {
     type: 'event.corrected',

@@ -96,6 +96,8 @@ function nextVersion<T extends RecordableEventType>(
     // The patched data still fits the fact's type: the correction was checked against its schema when decided.
     data: changes.data ? (mergePatch(state.data, changes.data) as EventDataMap[T]) : state.data,
     sources: mergeSources(state.sources, event.sources ?? []),
+    // A correction may replace the list of fields its sources do not state; without one it stays as it was.
+    inferred: changes.inferred ?? state.inferred,
     recordedFrom: event.recordedAt,
     positionFrom: event.globalPosition,
     changeReason: reason,

@@ -132,7 +132,10 @@ export function buildLog(steps: Step[]): ProjectedEvent[] {
         modality: 'reported',
       });
     } else {
-      const changes = s.n % 2 ? { occurredAt: s.date } : { data: dataPatch(target, s.n) };
+      const changed = s.n % 2 ? { occurredAt: s.date } : { data: dataPatch(target, s.n) };
+      // Now and then the correction also says which fields its sources do not state (or that all now are).
+      const inferred = s.n % 5 === 0 ? { inferred: s.n % 10 === 0 ? [] : [{ path: 'occurredAt', note: `c${s.n}` }] } : {};
+      const changes = { ...changed, ...inferred };
       log.push({
         ...base,
         id,

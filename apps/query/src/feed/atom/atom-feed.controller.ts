@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { ApiParams, ApiProblemBadRequest } from '../../docs/zod-openapi.decorator';
 import { parseFeedQuery } from '../feed-query.reader';
 import { buildAtomFeed } from './atom-feed.builder';
+import { FeedHub } from '../feed-hub.service';
 import { AtomFeedRepository } from './atom-feed.repository';
 import { atomFeedParams } from './atom-feed.schema';
 import { toXml } from './xml.writer';
@@ -11,7 +12,10 @@ import { toXml } from './xml.writer';
 @ApiTags('feed')
 @Controller('v1')
 export class AtomFeedController {
-  constructor(private readonly repository: AtomFeedRepository) {}
+  constructor(
+    private readonly repository: AtomFeedRepository,
+    private readonly hub: FeedHub,
+  ) {}
 
   @Get('feed.atom')
   @ApiOperation({
@@ -28,7 +32,7 @@ export class AtomFeedController {
     // The feed's parsing (and its 400s) without `after`, which the Atom feed does not take.
     const { after: _after, ...rest } = raw;
     const q = parseFeedQuery(rest);
-    const source = await this.repository.newest(q, q.limit);
+    const source = await this.repository.newest(await this.hub.scope(q), q.limit);
     const baseUrl = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     const xml = toXml(buildAtomFeed(source, { selfUrl: baseUrl + req.originalUrl, baseUrl, lang: q.lang, filter: q }));
     res.setHeader('Content-Type', 'application/atom+xml; charset=utf-8');

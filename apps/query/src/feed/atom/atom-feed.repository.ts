@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { FEED_ITEM_COLUMNS, FeedItemDbRow, FeedItemRow, toFeedItemRow } from '@newsroom/projections';
 import { READ_DB } from '../../database/read-database.module';
-import { FeedFilter } from '../feed-query.reader';
+import { FeedFilter, organizationsOf } from '../feed-query.reader';
 
 const COLUMNS = FEED_ITEM_COLUMNS.split(',')
   .map((c) => `f.${c.trim()}`)
@@ -27,9 +27,9 @@ export class AtomFeedRepository {
        WHERE f.position <= w.position AND f.target_event_id IS NULL
          AND ($1::text[] IS NULL OR f.type = ANY($1))
          AND ($2::text[] IS NULL OR f.subject = ANY($2))
-         AND ($3::text IS NULL OR f.organizations @> ARRAY[$3::text])
+         AND ($3::text[] IS NULL OR f.organizations && $3::text[])
        ORDER BY f.position DESC LIMIT $4`,
-      [filter.types, filter.subjects, filter.organization, limit],
+      [filter.types, filter.subjects, organizationsOf(filter), limit],
     );
     const rows = events.map(toFeedItemRow);
     const amendments = new Map<string, FeedItemRow[]>();

@@ -4,6 +4,7 @@ import { READ_DB } from '../../database/read-database.module';
 import { displayNameOf } from '@newsroom/domain';
 import { normalizeRow, StoredFactRow } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
+import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { loadCorroboration, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { loadHistory } from '../shared/fact-history.repository';
 import { factFields, FactVersionDto } from '../shared/fact.dto';
@@ -25,6 +26,7 @@ export interface FinancialsQuery {
 }
 
 interface PointRow extends StoredFactRow {
+  organization: string;
   metric: string;
   basis: string;
   amount: string | null;
@@ -35,8 +37,8 @@ interface PointRow extends StoredFactRow {
   period_end: string | null;
 }
 
-const pointDto = (r: PointRow, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap) => ({
-  metric: r.metric, basis: r.basis, period: r.period, periodStart: r.period_start, periodEnd: r.period_end,
+const pointDto = (r: PointRow, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap, canonical: (s: string) => string) => ({
+  organization: r.organization, canonicalOrganization: canonical(r.organization), metric: r.metric, basis: r.basis, period: r.period, periodStart: r.period_start, periodEnd: r.period_end,
   amount: r.amount === null ? null : String(r.amount), currency: r.currency, count: r.count === null ? null : Number(r.count),
   ...factFields(r, history, corroboration),
 });
@@ -46,14 +48,20 @@ export type PointDto = ReturnType<typeof pointDto>;
 /** A time series of money and headcount points ordered by the figure's period, each with its sources. */
 @Injectable()
 export class FinancialsRepository {
-  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+  constructor(
+    @Inject(READ_DB) private readonly db: DataSource,
+    private readonly links: EntityLinksRepository,
+  ) {}
 
   async report(q: FinancialsQuery) {
     const p = new SqlParams();
+    // The organization stands for its whole entity: figures recorded under any subject merged with it (at knownAt).
+    const graph = await this.links.graph(q.knownAt);
+    const organizations = graph.membersOf(q.organization);
     const after = decodeCursor(q.cursor, ['instant', 'position', 'text']);
     // Valid-time filters use the figure's own period here: "revenue for 2024" is about 2024, whenever reported.
     const where = [
-      `t.organization = ${p.add(q.organization)}`, `t.basis <> 'none'`, visibleAt('t', q.knownAt, p), anyOf('t.metric', q.metric, p),
+      organizations.length > 1 ? `t.organization = ANY(${p.add(organizations, '::text[]')})` : `t.organization = ${p.add(q.organization)}`, `t.basis <> 'none'`, visibleAt('t', q.knownAt, p), anyOf('t.metric', q.metric, p),
       anyOf('t.basis', q.basis, p), anyOf('t.modality', q.modality, p), occurredByAsOf('t', q.asOf, p), minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p),
       q.from ? `t.period_end > ${p.add(q.from, '::timestamptz')}` : 'true', q.to ? `t.period_start < ${p.add(q.to, '::timestamptz')}` : 'true',
       after ? `(t.period_start, t.fact_position, t.part) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')}, ${p.add(after[2])})` : 'true',
@@ -71,7 +79,7 @@ export class FinancialsRepository {
     const last = page[page.length - 1];
     return {
       organization: q.organization, organizationName: displayNameOf(q.organization), metric: q.metric, basis: q.basis,
-      asOf: q.asOf, knownAt: q.knownAt, items: page.map((r) => pointDto(r, history, corroboration)),
+      asOf: q.asOf, knownAt: q.knownAt, items: page.map((r) => pointDto(r, history, corroboration, (s) => graph.canonicalOf(s))),
       next: rows.length > q.limit ? encodeCursor([last.period_start, last.fact_position, last.part]) : null,
     };
   }

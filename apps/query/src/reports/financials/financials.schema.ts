@@ -13,6 +13,8 @@ export const financialsParams = reportParams({
 });
 
 const point = z.object({
+  organization: z.string().meta({ description: 'The organization the figure was recorded under' }),
+  canonicalOrganization: z.string().meta({ description: 'The entity it belongs to (merged subjects resolved, at knownAt)' }),
   metric: z.enum(FINANCIAL_METRICS),
   basis: z.string().meta({
     description:

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { READ_DB } from '../../database/read-database.module';
 import { CaseStep, LawsuitRow, normalizeRow, summarizeCase } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
+import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { loadHistory } from '../shared/fact-history.repository';
 import { FactVersionDto, sourceDto } from '../shared/fact.dto';
 import { corroborationIn, loadCorroboration, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
@@ -27,10 +28,17 @@ const stepDto = (s: CaseStep, history: Map<string, FactVersionDto[]>, corroborat
 /** Cases with their current status and history; a refiled suit is its own case. */
 @Injectable()
 export class LawsuitsRepository {
-  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+  constructor(
+    @Inject(READ_DB) private readonly db: DataSource,
+    private readonly links: EntityLinksRepository,
+  ) {}
 
   async report(q: LawsuitsQuery) {
     const p = new SqlParams();
+    // A party stands for its whole entity: cases naming any subject merged with it (at knownAt).
+    const graph = await this.links.graph(q.knownAt);
+    const parties = q.party ? graph.membersOf(q.party) : [];
+    const canonical = (subjects: string[]) => [...new Set(subjects.map((s) => graph.canonicalOf(s)))];
     const after = decodeCursor(q.cursor, ['text']);
     // The current status is computed in SQL too, so the status filter and the pages agree.
     const stepVisible = `${visibleAt('st', q.knownAt, p)} AND ${occurredByAsOf('st', q.asOf, p)}`;
@@ -39,7 +47,7 @@ export class LawsuitsRepository {
         SELECT DISTINCT ON (t.subject) t.* FROM read_model.lawsuit_events t
         WHERE t.kind = 'filed' AND ${visibleAt('t', q.knownAt, p)} AND ${occurredByAsOf('t', q.asOf, p)}
           AND ${anyOf('t.modality', q.modality, p)}
-          AND ${q.party ? `t.parties @> ARRAY[${p.add(q.party)}]::text[]` : 'true'}
+          AND ${q.party ? `t.parties && ${p.add(parties, '::text[]')}` : 'true'}
           AND ${after ? `t.subject > ${p.add(after[0])}` : 'true'}
           AND ${minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p)}
         ORDER BY t.subject, t.fact_position
@@ -59,7 +67,13 @@ export class LawsuitsRepository {
     const corroboration = await loadCorroboration(this.db, [...page, ...steps].map((r) => r.fact_id), q.knownAt);
     const items = page.map((filed) => {
       const c = summarizeCase(filed, steps.filter((s) => s.subject === filed.subject));
-      return { ...c, filed: stepDto(c.filed, history, corroboration), history: c.history.map((s) => stepDto(s, history, corroboration)) };
+      return {
+        ...c,
+        canonicalPlaintiffs: canonical(c.plaintiffs),
+        canonicalDefendants: canonical(c.defendants),
+        filed: stepDto(c.filed, history, corroboration),
+        history: c.history.map((s) => stepDto(s, history, corroboration)),
+      };
     });
     return {
       party: q.party, status: q.status, asOf: q.asOf, knownAt: q.knownAt, items,

@@ -33,6 +33,8 @@ const caseSchema = z.object({
   title: nullableText(),
   plaintiffs: z.array(z.string()),
   defendants: z.array(z.string()),
+  canonicalPlaintiffs: z.array(z.string()).meta({ description: 'The plaintiffs as entities (merged subjects resolved, at knownAt)' }),
+  canonicalDefendants: z.array(z.string()).meta({ description: 'The defendants as entities (merged subjects resolved, at knownAt)' }),
   court: nullableText(),
   claims: z.array(z.string()),
   filed: step,

@@ -12,11 +12,15 @@ export class EntityLinksRepository {
   constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
   async graph(knownAt: string | null): Promise<EntityGraph> {
+    return new EntityGraph(await this.standing(knownAt));
+  }
+
+  /** The merges and alias names standing at `knownAt` (now without it). */
+  async standing(knownAt: string | null): Promise<EntityLinkRow[]> {
     const standing = knownAt ? `linked_at <= $1::timestamptz AND (unlinked_at IS NULL OR unlinked_at > $1::timestamptz)` : 'unlinked_position IS NULL';
-    const rows: EntityLinkRow[] = await this.db.query(
+    return this.db.query(
       `SELECT subject, link, target, linked_position::text AS linked_position FROM read_model.entity_links WHERE ${standing}`,
       knownAt ? [knownAt] : [],
     );
-    return new EntityGraph(rows);
   }
 }

@@ -16,7 +16,7 @@ export async function loadHistory(db: DataSource, table: string, rows: StoredFac
   const shown = new Map(corrected.map((r) => [r.fact_id, Number(r.version)]));
   const found = await db.query(
     `SELECT DISTINCT ON (fact_id, version) fact_id, version, occurred_at, data, recorded_from, recorded_to, superseded_by,
-       change_reason, end_reason
+       change_reason, end_reason, inferred
      FROM ${table} WHERE fact_id = ANY($1::uuid[]) AND ($2::timestamptz IS NULL OR recorded_from <= $2::timestamptz)
      ORDER BY fact_id, version DESC`,
     [[...shown.keys()], knownAt],
@@ -34,6 +34,7 @@ export async function loadHistory(db: DataSource, table: string, rows: StoredFac
       supersededBy: closedLater ? null : raw.superseded_by,
       changeReason: raw.change_reason,
       endReason: closedLater ? null : raw.end_reason,
+      inferred: raw.inferred ?? [],
     });
     history.set(raw.fact_id, list);
   }

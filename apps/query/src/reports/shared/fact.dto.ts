@@ -1,3 +1,4 @@
+import type { InferredField } from '@newsroom/domain';
 import { factStatusOf, sourceIdOf, StoredFactRow } from '@newsroom/projections';
 import { corroborationIn, type CorroborationMap } from './corroboration.repository';
 
@@ -34,6 +35,8 @@ export interface FactVersionDto {
   supersededBy: 'corrected' | 'retracted' | null;
   changeReason: string | null;
   endReason: string | null;
+  /** The fields this version's sources did not state (a correction may change the list). */
+  inferred: InferredField[];
 }
 
 /** The fields every fact in a report carries: when, how sure, its standing, its sources and its history. */

@@ -32,6 +32,7 @@ export const factVersionSchema = z.object({
   supersededBy: z.enum(['corrected', 'retracted']).nullable(),
   changeReason: nullableText(),
   endReason: nullableText(),
+  inferred: z.array(inferredFieldSchema).meta({ description: "This version's fields its sources did not state" }),
 });
 
 export const factStatusSchema = z.enum(['current', 'corrected']);

@@ -1,0 +1,122 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pollUntil } from '@newsroom/testing';
+import { startStack, TestStack } from './stack.harness';
+
+const ROOT = join(__dirname, '..', '..');
+const MIRA_DEPARTED = '0193b7f0-0000-7000-8000-000000000001';
+const HEADCOUNT = '0193b7f0-0000-7000-8000-000000000005';
+const TARGET_2029 = '0193b7f0-0000-7000-8000-000000000006';
+const LOSS_H1 = '0193b7f0-0000-7000-8000-000000000007';
+const OTHER_LOSS_H1 = '0193b7f0-0000-7000-8000-000000000201';
+const OTHER_DEPARTURE = '0193b7f0-0000-7000-8000-000000000202';
+
+interface Corroboration {
+  outlets: number;
+  confirms: number;
+  denies: number;
+}
+interface Item {
+  factId: string;
+  type?: string;
+  headline?: string;
+  occurredAt: string | null;
+  period?: string;
+  basis?: string;
+  amount?: string;
+  corroboration: Corroboration;
+}
+
+/** A script of the repository as a user runs it (node scripts/<name>.js): its output and exit code. */
+function script(name: string, env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'scripts', name)], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+/** The seed story, then the later-reporting fixture loaded the documented way, then the counts the reports show. */
+describe('later reporting from several outlets on top of the seed: corroboration counts and minOutlets (e2e)', () => {
+  let stack: TestStack;
+  let env: Record<string, string>;
+  const get = async (path: string) => ((await (await fetch(`${stack.apps.query.url}${path}`)).json()) as { items: Item[] }).items;
+
+  beforeAll(async () => {
+    stack = await startStack('later_reporting');
+    env = { INGEST_URL: stack.apps.ingest.url, NEWSROOM_INGEST_URL: stack.apps.ingest.url, NEWSROOM_API_KEY: stack.key };
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('loads the seed, then the fixture (8 records); loading the fixture again records nothing twice', async () => {
+    const seed = await script('seed.js', env);
+    expect(seed).toMatchObject({ code: 0, out: 'seed story: 13 events, 13 new\n' });
+    const first = await script('later-reporting.js', env);
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('8 created, 0 duplicate, 0 rejected');
+    const again = await script('later-reporting.js', env);
+    expect(again).toMatchObject({ code: 0 });
+    expect(again.out).toContain('0 created, 8 duplicate, 0 rejected');
+    expect(again.out).toMatch(/^source {2}duplicate 0193b7f0-0000-7000-8000-000000000302 {2}Regional Herald via Second Wire confirms/m);
+  });
+
+  it('counts distinct outlets in the reports (the syndicated copy once), with confirms and denies, and minOutlets filters', async () => {
+    await pollUntil(
+      async () =>
+        (await get('/v1/reports/financials?organization=org:openai&metric=revenue_target')).some((i) => i.corroboration.denies === 1),
+      {
+        timeoutMs: 30000,
+        what: 'the last attached source in the reports',
+      },
+    );
+    const departures = await get('/v1/reports/departures?organization=org:openai');
+    // The seed's outlet, Second Wire (Regional Herald reprints it: no new outlet), Le Quotidien Tech.
+    expect(departures.find((d) => d.factId === MIRA_DEPARTED)?.corroboration).toMatchObject({ outlets: 3, confirms: 3, denies: 0 });
+    expect((await get('/v1/reports/departures?organization=org:openai&minOutlets=2')).map((d) => d.factId)).toEqual([MIRA_DEPARTED]);
+    expect((await get('/v1/reports/departures?organization=org:openai&minOutlets=3')).map((d) => d.factId)).toEqual([MIRA_DEPARTED]);
+    expect(await get('/v1/reports/departures?organization=org:openai&minOutlets=4')).toEqual([]);
+
+    const losses = await get('/v1/reports/financials?organization=org:openai&metric=loss&basis=actual');
+    // The disagreement is on record: two figures for the same organization, metric, basis and period.
+    expect(losses.map((l) => [l.factId, l.period, l.amount]).sort()).toEqual([
+      [LOSS_H1, '2024-H1', '30000000000'],
+      [OTHER_LOSS_H1, '2024-H1', '3000000000'],
+    ]);
+    expect((await get('/v1/reports/financials?organization=org:openai&metric=loss&minOutlets=2')).map((l) => l.factId)).toEqual([LOSS_H1]);
+    const target = (await get('/v1/reports/financials?organization=org:openai&metric=revenue_target'))[0];
+    expect(target.corroboration).toMatchObject({ outlets: 2, confirms: 1, denies: 1 });
+    // The other date for the same departure stands beside the seed's, with its one outlet.
+    const other = departures.find((d) => d.factId === OTHER_DEPARTURE);
+    expect(other).toMatchObject({ occurredAt: '2024-10', corroboration: { outlets: 1, confirms: 1, denies: 0 } });
+
+    const timeline = await get('/v1/reports/timeline?limit=100');
+    expect((await get('/v1/reports/timeline?minOutlets=2&limit=100')).map((i) => i.factId).sort()).toEqual(
+      [MIRA_DEPARTED, HEADCOUNT, TARGET_2029, LOSS_H1].sort(),
+    );
+    const rows = [...timeline]
+      .sort((a, b) => a.factId.localeCompare(b.factId))
+      .map((i) => [
+        i.factId.slice(-3),
+        i.type ?? '',
+        String(i.corroboration.outlets),
+        String(i.corroboration.confirms),
+        String(i.corroboration.denies),
+        i.headline ?? '',
+      ]);
+    const header = ['fact', 'type', 'outlets', 'confirms', 'denies', 'headline'];
+    const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+    const line = (cells: string[]) => cells.map((v, c) => (c === cells.length - 1 ? v : v.padEnd(widths[c]))).join('  ');
+    process.stdout.write(`[later-reporting] corroboration after seed + fixture\n${[header, ...rows].map(line).join('\n')}\n`);
+  });
+});
