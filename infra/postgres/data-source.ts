@@ -12,6 +12,7 @@ import { DropEventTransactionId1764700500000 } from './migrations/1764700500000-
 import { EntityLinks1764700600000 } from './migrations/1764700600000-entity-links.migration';
 import { InferredColumns1764800000000 } from './migrations/1764800000000-inferred-columns.migration';
 import { Corroboration1764800100000 } from './migrations/1764800100000-corroboration.migration';
+import { LocalizedText1764900100000 } from './migrations/1764900100000-localized-text.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   EntityLinks1764700600000,
   InferredColumns1764800000000,
   Corroboration1764800100000,
+  LocalizedText1764900100000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -2,7 +2,7 @@ import { cell, formatTable } from '../output/table.renderer';
 
 /** The columns worth a terminal for each report, in order; a report's other fields stay in --json and --csv. */
 const REPORT_COLUMNS: Record<string, string[]> = {
-  leadership: ['personName', 'role', 'roleCategory', 'interim', 'start', 'end', 'reason', 'certain'],
+  leadership: ['personName', 'role', 'roleCategory', 'interim', 'start', 'end', 'reason', 'certain', 'fallbacks'],
   departures: [
     'occurredAt',
     'personName',
@@ -16,10 +16,11 @@ const REPORT_COLUMNS: Record<string, string[]> = {
     'status',
     'key',
     'count',
+    'fallbacks',
   ],
-  lawsuits: ['caseName', 'title', 'status', 'filed', 'plaintiffs', 'defendants', 'court'],
+  lawsuits: ['caseName', 'title', 'status', 'filed', 'plaintiffs', 'defendants', 'court', 'fallbacks'],
   financials: ['period', 'metric', 'basis', 'amount', 'currency', 'count', 'modality', 'status', 'sources'],
-  timeline: ['occurredAt', 'type', 'subject', 'headline', 'modality', 'status'],
+  timeline: ['occurredAt', 'type', 'subject', 'headline', 'modality', 'status', 'fallbacks'],
   sources: ['publishedAt', 'outlet', 'title', 'language', 'url', 'id'],
 };
 
@@ -34,7 +35,8 @@ export function reportRows(body: unknown): Record<string, unknown>[] {
 export function reportTable(name: string, body: unknown): string {
   const rows = reportRows(body);
   if (!rows.length) return '(no rows)';
-  const present = (k: string) => rows.some((r) => r[k] !== undefined && r[k] !== null && r[k] !== '');
+  // An empty list is absent too: the fallbacks column shows only when some text fell back to the other language.
+  const present = (k: string) => rows.some((r) => r[k] !== undefined && r[k] !== null && r[k] !== '' && !(Array.isArray(r[k]) && r[k].length === 0));
   let columns = (REPORT_COLUMNS[name] ?? []).filter(present);
   if (!columns.length) columns = Object.keys(rows[0]).filter((k) => rows.some((r) => typeof r[k] !== 'object' || r[k] === null));
   return formatTable(

@@ -3,6 +3,7 @@ import { qs } from './api';
 import { instant } from './format';
 import { useReport } from './use-report';
 import type { Fact, Tenure, TenureEnd } from './types';
+import { FallbackMark, type Lang } from './fallback';
 
 interface LeadershipReport {
   items: Tenure[];
@@ -23,11 +24,11 @@ const day = 86400000;
 const t = (iso: string) => Date.parse(iso);
 
 /** The roster on `asOf` as known at `knownAt`, and every tenure on record as bars on a time axis. */
-export function Roster(props: { organization: string; asOf: string; knownAt: string | null; refresh: number; onOpen: (f: Fact) => void }) {
-  const { organization, asOf, knownAt, refresh, onOpen } = props;
-  const roster = useReport<LeadershipReport>(`/v1/reports/leadership${qs({ organization, asOf, knownAt })}`, refresh);
+export function Roster(props: { lang: Lang; organization: string; asOf: string; knownAt: string | null; refresh: number; onOpen: (f: Fact) => void }) {
+  const { lang, organization, asOf, knownAt, refresh, onOpen } = props;
+  const roster = useReport<LeadershipReport>(`/v1/reports/leadership${qs({ organization, asOf, knownAt, lang })}`, refresh);
   const tenures = useReport<LeadershipReport>(
-    `/v1/reports/leadership${qs({ organization, show: 'tenures', knownAt, limit: '200' })}`,
+    `/v1/reports/leadership${qs({ organization, show: 'tenures', knownAt, limit: '200', lang })}`,
     refresh,
   );
 
@@ -66,7 +67,7 @@ export function Roster(props: { organization: string; asOf: string; knownAt: str
             <tr key={`${r.person}|${r.role}`}>
               <td>{r.personName}</td>
               <td>
-                {r.role}
+                <span lang={lang}>{r.role}</span> <FallbackMark lang={lang} fallbacks={r.fallbacks} field="role" />
                 {r.interim && ' (interim)'}
               </td>
               <td>

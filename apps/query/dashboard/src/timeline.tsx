@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { EVENT_TYPES, instant, typeLabel } from './format';
 import { Connection, FeedFilters, Row, useFeed } from './feed';
 import type { Fact, FeedItem } from './types';
+import { FallbackMark, type Lang } from './fallback';
 
 const CONNECTION_TEXT: Record<Connection, string> = {
   connecting: 'Connecting…',
@@ -40,9 +41,11 @@ const rowFact = (row: Row): Fact => ({
   history: [],
 });
 
-export function Timeline(props: { keyVersion: number; onOpen: (f: Fact) => void; onActivity: () => void }) {
-  const { keyVersion, onOpen, onActivity } = props;
-  const [filters, setFilters] = useState<FeedFilters>({ lang: 'en' });
+export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fact) => void; onActivity: () => void }) {
+  const { lang, keyVersion, onOpen, onActivity } = props;
+  const [filters, setFilters] = useState<FeedFilters>({ lang });
+  // The dashboard's language switch drives the feed's language (a change starts the feed over).
+  useEffect(() => setFilters((f) => (f.lang === lang ? f : { ...f, lang })), [lang]);
   const { rows, connection, closeReason, version } = useFeed(filters, keyVersion);
   // New items mean the reports may have changed too (the projector writes both in one transaction).
   useEffect(() => {
@@ -90,13 +93,6 @@ export function Timeline(props: { keyVersion: number; onOpen: (f: Fact) => void;
             onChange={(e) => set({ organization: e.currentTarget.value.trim() || undefined })}
           />
         </label>
-        <label>
-          Headlines
-          <select name="lang" value={filters.lang} onChange={(e) => set({ lang: e.currentTarget.value as 'en' | 'fr' })}>
-            <option value="en">English</option>
-            <option value="fr">Français</option>
-          </select>
-        </label>
       </form>
       {rows.length === 0 && <p class="muted">{connection === 'live' ? 'Nothing matches these filters yet.' : 'Waiting for the feed…'}</p>}
       <ol class="items" aria-live="polite" aria-relevant="additions text" aria-label="Timeline items, newest first">
@@ -127,7 +123,7 @@ export function Timeline(props: { keyVersion: number; onOpen: (f: Fact) => void;
                 )}
               </div>
               <p class="headline" lang={filters.lang}>
-                {row.item.headline}
+                {row.item.headline} <FallbackMark lang={filters.lang} fallbacks={row.item.fallbacks} />
               </p>
               {row.amendments.map((a) => (
                 <p key={a.position} class="amendment">

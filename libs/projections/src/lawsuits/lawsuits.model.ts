@@ -1,4 +1,6 @@
+import { textOf } from '@newsroom/domain';
 import type { FactModel } from '../facts/fact-model.types';
+import { localizedColumn, localizedListColumn } from '../facts/localized-column.util';
 
 /** A case's filing and its status changes, one row per fact version. */
 export const lawsuitsModel: FactModel<'lawsuit.filed' | 'lawsuit.status_changed'> = {
@@ -13,6 +15,10 @@ export const lawsuitsModel: FactModel<'lawsuit.filed' | 'lawsuit.status_changed'
     claims: 'json',
     status: 'plain',
     detail: 'plain',
+    title_i18n: 'json',
+    court_i18n: 'json',
+    claims_i18n: 'json',
+    detail_i18n: 'json',
   },
   rows: (f) => {
     if (f.type === 'lawsuit.status_changed') {
@@ -22,7 +28,8 @@ export const lawsuitsModel: FactModel<'lawsuit.filed' | 'lawsuit.status_changed'
           columns: {
             kind: 'status',
             status: f.data.status,
-            detail: f.data.detail ?? null,
+            detail: f.data.detail !== undefined ? textOf(f.data.detail) : null,
+            detail_i18n: localizedColumn(f.data.detail),
             plaintiffs: [],
             defendants: [],
             parties: [],
@@ -38,12 +45,15 @@ export const lawsuitsModel: FactModel<'lawsuit.filed' | 'lawsuit.status_changed'
         part: '',
         columns: {
           kind: 'filed',
-          title: f.data.title ?? null,
+          title: f.data.title !== undefined ? textOf(f.data.title) : null,
+          title_i18n: localizedColumn(f.data.title),
           plaintiffs,
           defendants,
           parties: [...new Set([...plaintiffs, ...defendants])],
-          court: f.data.court ?? null,
-          claims: f.data.claims ?? [],
+          court: f.data.court !== undefined ? textOf(f.data.court) : null,
+          court_i18n: localizedColumn(f.data.court),
+          claims: (f.data.claims ?? []).map(textOf),
+          claims_i18n: localizedListColumn(f.data.claims),
           status: null,
           detail: null,
         },
