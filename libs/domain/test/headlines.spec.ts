@@ -147,7 +147,7 @@ describe('renderHeadline', () => {
         'a dismissal with detail',
         fact('lawsuit.status_changed', { data: { status: 'dismissed', detail: 'without prejudice' } }),
         'Musk v. OpenAI: case dismissed (without prejudice)',
-        'Musk v. OpenAI : plainte rejetée (without prejudice)',
+        'Musk v. OpenAI : plainte rejetée (without prejudice [en])',
       ],
       [
         'two plaintiffs',

@@ -70,7 +70,7 @@ export const EN_HEADLINES: Readonly<HeadlineRenderers> = {
   },
   'strategy.revenue_model_explored': ({ data }, name) =>
     `${name} explores revenue models: ${listOf(
-      (data.models ?? []).map((m) => (typeof m === 'string' ? (REVENUE_MODELS[m] ?? m) : m)),
+      (data.models ?? []).map((m) => REVENUE_MODELS[text(m)] ?? text(m)),
       'en',
       5,
     )}`,
