@@ -56,7 +56,9 @@ const NOT_IN_THE_ARTICLE: ReadonlyArray<[string, string, string]> = [
 function frenchValues(value: unknown, path: string): Array<[string, string]> {
   if (Array.isArray(value)) return value.flatMap((v, i) => frenchValues(v, `${path}[${i}]`));
   if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([k, v]) => (k === 'fr' && typeof v === 'string' ? [[path, v] as [string, string]] : frenchValues(v, `${path}.${k}`)));
+  return Object.entries(value).flatMap(([k, v]) =>
+    k === 'fr' && typeof v === 'string' ? [[path, v] as [string, string]] : frenchValues(v, `${path}.${k}`),
+  );
 }
 
 /** The French values that are not the article's words verbatim, and why. */
@@ -107,7 +109,7 @@ describe('the seed story against its article', () => {
     expect(seed.story.title).toMatch(/^Article sans titre/);
   });
 
-  it('given the seed, when its French values are looked up in the article, then each is the article\'s own words (or listed with why not)', () => {
+  it("given the seed, when its French values are looked up in the article, then each is the article's own words (or listed with why not)", () => {
     const text = normalise(article);
     const french = events.flatMap((e) => frenchValues(e.data, 'data').map(([path, fr]) => ({ key: `${e.id.slice(-2)} ${path}`, fr })));
     expect(french.length).toBeGreaterThanOrEqual(15);

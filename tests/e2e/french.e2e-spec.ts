@@ -45,12 +45,14 @@ describe('French in French: per-language text, lang on the feed and reports, vis
     return (await res.json()) as T;
   };
   const feed = (lang: string) => get<{ items: FeedItem[] }>(`/v1/feed?organization=${organization}&lang=${lang}`);
-  const byId = <T extends { eventId?: string; factId?: string }>(items: T[], id: string) => items.find((i) => (i.eventId ?? i.factId) === id)!;
+  const byId = <T extends { eventId?: string; factId?: string }>(items: T[], id: string) =>
+    items.find((i) => (i.eventId ?? i.factId) === id)!;
 
   beforeAll(async () => {
     stack = await startStack('french');
     query = stack.apps.query.url;
-    for (const e of [both, englishOnly, glossary]) expect((await post(`${stack.apps.ingest.url}/v1/events`, e, stack.key)).status).toBe(201);
+    for (const e of [both, englishOnly, glossary])
+      expect((await post(`${stack.apps.ingest.url}/v1/events`, e, stack.key)).status).toBe(201);
     await pollUntil(async () => (await feed('fr')).items.length === 3, { timeoutMs: 30000, what: 'the three departures in the feed' });
   });
   afterAll(async () => {
@@ -64,9 +66,13 @@ describe('French in French: per-language text, lang on the feed and reports, vis
     expect(JSON.stringify(res.body)).toContain('data.role.de');
   });
 
-  it('serves the feed in French: the French role as given, the glossary\'s where it knows the English, [en] and fallbacks otherwise', async () => {
+  it("serves the feed in French: the French role as given, the glossary's where it knows the English, [en] and fallbacks otherwise", async () => {
     const items = (await feed('fr')).items;
-    expect(byId(items, both.id)).toMatchObject({ lang: 'fr', fallbacks: [], data: { role: { en: 'Chief Technology Officer', fr: 'directrice technique' } } });
+    expect(byId(items, both.id)).toMatchObject({
+      lang: 'fr',
+      fallbacks: [],
+      data: { role: { en: 'Chief Technology Officer', fr: 'directrice technique' } },
+    });
     expect(byId(items, both.id).headline).toMatch(/\(directrice technique\)$/);
     expect(byId(items, glossary.id)).toMatchObject({ fallbacks: [] });
     expect(byId(items, glossary.id).headline).toMatch(/\(responsable produit\)$/);
@@ -81,7 +87,8 @@ describe('French in French: per-language text, lang on the feed and reports, vis
   });
 
   it('serves the reports in the requested language, listing the fields that fell back', async () => {
-    const departures = (lang: string) => get<{ lang: string; items: Departure[] }>(`/v1/reports/departures?organization=${organization}&lang=${lang}`);
+    const departures = (lang: string) =>
+      get<{ lang: string; items: Departure[] }>(`/v1/reports/departures?organization=${organization}&lang=${lang}`);
     const fr = await departures('fr');
     expect(fr.lang).toBe('fr');
     expect(byId(fr.items, both.id)).toMatchObject({ role: 'directrice technique', fallbacks: [] });
@@ -91,7 +98,9 @@ describe('French in French: per-language text, lang on the feed and reports, vis
     expect(byId(en.items, both.id)).toMatchObject({ role: 'Chief Technology Officer', fallbacks: [] });
     expect(byId(en.items, englishOnly.id)).toMatchObject({ role: 'Sora video model lead', fallbacks: [] });
 
-    const leadership = await get<{ lang: string; items: Tenure[] }>(`/v1/reports/leadership?organization=${organization}&show=tenures&lang=fr`);
+    const leadership = await get<{ lang: string; items: Tenure[] }>(
+      `/v1/reports/leadership?organization=${organization}&show=tenures&lang=fr`,
+    );
     expect(leadership.lang).toBe('fr');
     const tenure = (subject: string) => leadership.items.find((t) => t.person === subject)!;
     expect(tenure(both.subject)).toMatchObject({ role: 'directrice technique', lang: 'fr', fallbacks: [] });

@@ -206,7 +206,11 @@ describe('renderHeadline', () => {
         'Retracted: Mira Murati leaves OpenAI as Chief Technology Officer',
         'Retracted: earlier report on Mira Murati withdrawn (Hoax)',
       ],
-      ['fr', 'Retrait : Mira Murati quitte OpenAI (directeur ou directrice technique)', 'Retrait : information sur Mira Murati retirée (Hoax)'],
+      [
+        'fr',
+        'Retrait : Mira Murati quitte OpenAI (directeur ou directrice technique)',
+        'Retrait : information sur Mira Murati retirée (Hoax)',
+      ],
     ] as const)('given a retraction, when rendered in %s, then it is marked retracted', (lang, withTarget, alone) => {
       expect(renderHeadline(retracted, lang, { target })).toBe(withTarget);
       expect(renderHeadline(retracted, lang)).toBe(alone);

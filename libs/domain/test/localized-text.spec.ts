@@ -34,13 +34,23 @@ describe('text given per language', () => {
     });
 
     it('given English only and a term the glossary does not know, when asked in French, then the English text is a visible fallback', () => {
-      expect(textIn({ en: 'Sora video model lead' }, 'fr')).toEqual({ text: 'Sora video model lead', lang: 'en', via: 'fallback', fallback: true });
+      expect(textIn({ en: 'Sora video model lead' }, 'fr')).toEqual({
+        text: 'Sora video model lead',
+        lang: 'en',
+        via: 'fallback',
+        fallback: true,
+      });
       expect(textIn('Sora video model lead', 'fr').fallback).toBe(true);
       expect(markedTextIn('Sora video model lead', 'fr')).toBe('Sora video model lead [en]');
     });
 
     it('given French only, when asked in English, then the glossary translates a known term and marks an unknown one', () => {
-      expect(textIn({ fr: 'responsable produit' }, 'en')).toEqual({ text: 'Chief Product Officer', lang: 'en', via: 'glossary', fallback: false });
+      expect(textIn({ fr: 'responsable produit' }, 'en')).toEqual({
+        text: 'Chief Product Officer',
+        lang: 'en',
+        via: 'glossary',
+        fallback: false,
+      });
       expect(textIn({ fr: 'super application' }, 'en')).toEqual({ text: 'super application', lang: 'fr', via: 'fallback', fallback: true });
       expect(markedTextIn({ fr: 'super application' }, 'en')).toBe('super application [fr]');
     });
@@ -124,20 +134,33 @@ describe('text given per language', () => {
         },
       } as HeadlineEvent;
       expect(renderHeadline(product, 'fr')).toBe('OpenAI annonce ChatGPT avec recherche en temps réel, voix avancée et canvas [en]');
-      const models = { ...VALID['strategy.revenue_model_explored'], type: 'strategy.revenue_model_explored', modality: 'reported', data: { models: ['advertising', { en: 'api', fr: 'interfaces API' }] } };
-      expect(renderHeadline(models as HeadlineEvent, 'fr')).toBe('OpenAI explore de nouveaux modèles de revenus : publicité et interfaces API');
+      const models = {
+        ...VALID['strategy.revenue_model_explored'],
+        type: 'strategy.revenue_model_explored',
+        modality: 'reported',
+        data: { models: ['advertising', { en: 'api', fr: 'interfaces API' }] },
+      };
+      expect(renderHeadline(models as HeadlineEvent, 'fr')).toBe(
+        'OpenAI explore de nouveaux modèles de revenus : publicité et interfaces API',
+      );
       expect(renderHeadline(models as HeadlineEvent, 'en')).toBe('OpenAI explores revenue models: advertising and API');
     });
 
     it('given an authority, when rendered in French, then it is named in French with its article', () => {
-      const request = { ...VALID['regulatory.intervention_requested'], type: 'regulatory.intervention_requested', modality: 'reported' } as HeadlineEvent;
+      const request = {
+        ...VALID['regulatory.intervention_requested'],
+        type: 'regulatory.intervention_requested',
+        modality: 'reported',
+      } as HeadlineEvent;
       expect(renderHeadline(request, 'fr')).toBe("Mark Zuckerberg demande au procureur général de Californie d'intervenir contre OpenAI");
     });
   });
 
   describe('fallbacksIn', () => {
     it('given an event, then it lists the paths of the free text that has no text in the language (subjects are not text)', () => {
-      expect(fallbacksIn('executive.departed', { role: { en: 'Sora video model lead' }, destination: 'org:anthropic' }, 'fr')).toEqual(['data.role']);
+      expect(fallbacksIn('executive.departed', { role: { en: 'Sora video model lead' }, destination: 'org:anthropic' }, 'fr')).toEqual([
+        'data.role',
+      ]);
       expect(fallbacksIn('executive.departed', { role: { en: 'Sora video model lead' } }, 'en')).toEqual([]);
       expect(fallbacksIn('executive.departed', { role: 'Chief Technology Officer' }, 'fr')).toEqual([]);
       expect(fallbacksIn('product.announced', { features: ['advanced voice', 'canvas'] }, 'fr')).toEqual(['data.features[1]']);

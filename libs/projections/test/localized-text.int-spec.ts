@@ -72,7 +72,11 @@ describe('read models: text per language, incremental equals rebuild (real Postg
     });
     const [product] = await ds.query(`SELECT features, features_i18n FROM read_model.products WHERE recorded_to IS NULL`);
     expect(product.features).toEqual(['real-time search', 'advanced voice', 'maps integration']);
-    expect(product.features_i18n.map((f: { fr: string }) => f.fr)).toEqual(['recherche en temps réel', 'voix avancée', 'intégration de cartes']);
+    expect(product.features_i18n.map((f: { fr: string }) => f.fr)).toEqual([
+      'recherche en temps réel',
+      'voix avancée',
+      'intégration de cartes',
+    ]);
     const [request] = await ds.query(`SELECT request, request_i18n FROM read_model.regulatory_interventions`);
     expect(request.request).toMatch(/^Prevent OpenAI/);
     expect(request.request_i18n.fr).toBe("empêcher cette transformation, estimant qu'elle créerait un dangereux précédent");
@@ -80,7 +84,10 @@ describe('read models: text per language, incremental equals rebuild (real Postg
       `SELECT subject, display_names FROM reporting.entities WHERE subject IN ('authority:california-attorney-general', 'person:mira-murati') ORDER BY subject`,
     );
     expect(names).toEqual([
-      { subject: 'authority:california-attorney-general', display_names: { en: 'California Attorney General', fr: 'procureur général de Californie' } },
+      {
+        subject: 'authority:california-attorney-general',
+        display_names: { en: 'California Attorney General', fr: 'procureur général de Californie' },
+      },
       { subject: 'person:mira-murati', display_names: { en: 'Mira Murati', fr: 'Mira Murati' } },
     ]);
   });
@@ -91,7 +98,13 @@ describe('read models: text per language, incremental equals rebuild (real Postg
       [englishOnly.id],
     );
     expect(versions).toEqual([
-      { version: 1, role: 'Head of Go-To-Market', role_i18n: { en: 'Head of Go-To-Market' }, destination: 'org:anthropic', destination_i18n: null },
+      {
+        version: 1,
+        role: 'Head of Go-To-Market',
+        role_i18n: { en: 'Head of Go-To-Market' },
+        destination: 'org:anthropic',
+        destination_i18n: null,
+      },
       {
         version: 2,
         role: 'Head of Go-To-Market',
@@ -104,7 +117,10 @@ describe('read models: text per language, incremental equals rebuild (real Postg
 
   it('shows the text per language in the reporting views, after their existing columns', async () => {
     const [row] = await ds.query(`SELECT role, role_i18n FROM reporting.departures WHERE fact_id = $1`, [SORA_LEAD]);
-    expect(row).toEqual({ role: 'Sora video model lead', role_i18n: { en: 'Sora video model lead', fr: 'responsable du modèle de génération vidéo Sora' } });
+    expect(row).toEqual({
+      role: 'Sora video model lead',
+      role_i18n: { en: 'Sora video model lead', fr: 'responsable du modèle de génération vidéo Sora' },
+    });
     const columns = async (view: string) =>
       (
         await ds.query(

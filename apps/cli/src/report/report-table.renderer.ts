@@ -36,7 +36,8 @@ export function reportTable(name: string, body: unknown): string {
   const rows = reportRows(body);
   if (!rows.length) return '(no rows)';
   // An empty list is absent too: the fallbacks column shows only when some text fell back to the other language.
-  const present = (k: string) => rows.some((r) => r[k] !== undefined && r[k] !== null && r[k] !== '' && !(Array.isArray(r[k]) && r[k].length === 0));
+  const present = (k: string) =>
+    rows.some((r) => r[k] !== undefined && r[k] !== null && r[k] !== '' && !(Array.isArray(r[k]) && r[k].length === 0));
   let columns = (REPORT_COLUMNS[name] ?? []).filter(present);
   if (!columns.length) columns = Object.keys(rows[0]).filter((k) => rows.some((r) => typeof r[k] !== 'object' || r[k] === null));
   return formatTable(

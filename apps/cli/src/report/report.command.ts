@@ -50,7 +50,10 @@ export function registerReport(program: Command, config: () => CliConfig): void 
     .option('--party <subject>', 'lawsuits: a plaintiff or defendant')
     .option('--status <status>', 'lawsuits: the current status')
     .option('--types <list>', 'timeline: comma-separated event types')
-    .option('--lang <en|fr>', 'language of headlines and free text (roles, features, claims...); text missing in it shows in the other language, listed in the fallbacks column')
+    .option(
+      '--lang <en|fr>',
+      'language of headlines and free text (roles, features, claims...); text missing in it shows in the other language, listed in the fallbacks column',
+    )
     .option('--show <roster|tenures>', 'leadership: the roster (default) or every tenure')
     .option('--modality <list>', 'comma-separated: reported, confirmed, denied, rumored')
     .option('--outlet <name>', 'sources: one outlet')

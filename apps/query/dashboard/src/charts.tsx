@@ -139,7 +139,14 @@ interface DeparturesReport {
   unplaced?: { count: number };
 }
 
-export function Charts(props: { lang: 'en' | 'fr'; organization: string; asOf: string; knownAt: string | null; refresh: number; onOpen: (f: Fact) => void }) {
+export function Charts(props: {
+  lang: 'en' | 'fr';
+  organization: string;
+  asOf: string;
+  knownAt: string | null;
+  refresh: number;
+  onOpen: (f: Fact) => void;
+}) {
   const { lang, organization, knownAt, refresh, onOpen } = props;
   const fin = useReport<FinancialsReport>(
     `/v1/reports/financials${qs({ organization, metric: 'revenue,revenue_target,loss,headcount', knownAt, limit: '1000', lang })}`,

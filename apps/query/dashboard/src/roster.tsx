@@ -24,7 +24,14 @@ const day = 86400000;
 const t = (iso: string) => Date.parse(iso);
 
 /** The roster on `asOf` as known at `knownAt`, and every tenure on record as bars on a time axis. */
-export function Roster(props: { lang: Lang; organization: string; asOf: string; knownAt: string | null; refresh: number; onOpen: (f: Fact) => void }) {
+export function Roster(props: {
+  lang: Lang;
+  organization: string;
+  asOf: string;
+  knownAt: string | null;
+  refresh: number;
+  onOpen: (f: Fact) => void;
+}) {
   const { lang, organization, asOf, knownAt, refresh, onOpen } = props;
   const roster = useReport<LeadershipReport>(`/v1/reports/leadership${qs({ organization, asOf, knownAt, lang })}`, refresh);
   const tenures = useReport<LeadershipReport>(

@@ -44,7 +44,10 @@ export class EntitiesRepository {
       canonicalSubject: canonical,
       kind: parseSubject(q.subject)!.kind,
       displayName: nameIn(canonical),
-      displayNames: { en: nameOf(canonical), fr: displayNameIn(canonical, 'fr') === displayNameOf(canonical) ? nameOf(canonical) : displayNameIn(canonical, 'fr') },
+      displayNames: {
+        en: nameOf(canonical),
+        fr: displayNameIn(canonical, 'fr') === displayNameOf(canonical) ? nameOf(canonical) : displayNameIn(canonical, 'fr'),
+      },
       lang: q.lang,
       mergedSubjects: members.slice(1).map((s) => ({ subject: s, displayName: nameIn(s) })),
       aliases,

@@ -21,7 +21,7 @@ const feedItemSchema = z.object({
   }),
   lang: textLangSchema,
   fallbacks: fallbacksSchema,
-  data: z.unknown().meta({ description: "The event's data as recorded (free text as given: a string, or {\"en\", \"fr\"})" }),
+  data: z.unknown().meta({ description: 'The event\'s data as recorded (free text as given: a string, or {"en", "fr"})' }),
   sources: z.array(sourceSchema),
   inferred: z.array(inferredFieldSchema).meta({ description: 'The fields its sources do not state, each with a note ([] when none)' }),
   modality: z.enum(MODALITIES),

@@ -69,7 +69,9 @@ export function displayNameIn(subject: string, lang: TextLang): string {
 /** An authority after a French verb, with its article when the glossary knows it: "au procureur général de Californie". */
 export function frenchRecipientOf(subject: string): string {
   const name = displayNameOf(subject);
-  return (parseSubject(subject)?.kind === 'authority' ? glossaryEntryOf(name, 'en')?.frTo : undefined) ?? `à ${displayNameIn(subject, 'fr')}`;
+  return (
+    (parseSubject(subject)?.kind === 'authority' ? glossaryEntryOf(name, 'en')?.frTo : undefined) ?? `à ${displayNameIn(subject, 'fr')}`
+  );
 }
 
 /**

@@ -75,7 +75,6 @@ export const FR_HEADLINES: Readonly<HeadlineRenderers> = {
     const features = listOf(data.features, 'fr');
     return `${labelOf(data.organization)} ${data.status === 'launched' ? 'lance' : 'annonce'} ${data.name}${features ? ` avec ${features}` : ''}`;
   },
-  'strategy.revenue_model_explored': ({ data }, name) =>
-    `${name} explore de nouveaux modèles de revenus : ${listOf(data.models, 'fr', 5)}`,
+  'strategy.revenue_model_explored': ({ data }, name) => `${name} explore de nouveaux modèles de revenus : ${listOf(data.models, 'fr', 5)}`,
   'governance.restructuring_announced': ({ data }, name) => `${name} annonce une restructuration : ${text(data.from)} → ${text(data.to)}`,
 };

@@ -77,9 +77,22 @@ export const BILINGUAL_GLOSSARY: readonly GlossaryEntry[] = [
   { kind: 'role', en: 'Head of AGI Readiness', fr: "responsable de la préparation à l'AGI" },
   { kind: 'role', en: 'Chief Scientist', fr: 'scientifique en chef' },
   // Authorities.
-  { kind: 'authority', en: 'FTC', fr: 'FTC', frTo: 'à la FTC', enAlso: ['Federal Trade Commission'], frAlso: ['Commission fédérale du commerce'] },
+  {
+    kind: 'authority',
+    en: 'FTC',
+    fr: 'FTC',
+    frTo: 'à la FTC',
+    enAlso: ['Federal Trade Commission'],
+    frAlso: ['Commission fédérale du commerce'],
+  },
   { kind: 'authority', en: 'CNIL', fr: 'CNIL', frTo: 'à la CNIL', frAlso: ["Commission nationale de l'informatique et des libertés"] },
-  { kind: 'authority', en: 'European Commission', fr: 'Commission européenne', frTo: 'à la Commission européenne', enAlso: ['EU Commission'] },
+  {
+    kind: 'authority',
+    en: 'European Commission',
+    fr: 'Commission européenne',
+    frTo: 'à la Commission européenne',
+    enAlso: ['EU Commission'],
+  },
   {
     kind: 'authority',
     en: 'California Attorney General',
@@ -88,7 +101,13 @@ export const BILINGUAL_GLOSSARY: readonly GlossaryEntry[] = [
     enAlso: ['Attorney General of California'],
   },
   { kind: 'authority', en: 'SEC', fr: 'SEC', frTo: 'à la SEC', enAlso: ['Securities and Exchange Commission'] },
-  { kind: 'authority', en: 'DOJ', fr: 'ministère américain de la Justice', frTo: 'au ministère américain de la Justice', enAlso: ['US Department of Justice', 'Department of Justice'] },
+  {
+    kind: 'authority',
+    en: 'DOJ',
+    fr: 'ministère américain de la Justice',
+    frTo: 'au ministère américain de la Justice',
+    enAlso: ['US Department of Justice', 'Department of Justice'],
+  },
   { kind: 'authority', en: 'CMA', fr: 'CMA', frTo: 'à la CMA', enAlso: ['Competition and Markets Authority'] },
   // ChatGPT's features and the revenue models, in the article's words.
   { kind: 'feature', en: 'real-time search', fr: 'recherche en temps réel' },

@@ -16,7 +16,13 @@ export interface TextIn {
   fallback: boolean;
 }
 
-const keyOf = (s: string) => s.normalize('NFC').trim().replace(/\s+/g, ' ').replace(/[\u2019\u2018]/g, "'").toLowerCase();
+const keyOf = (s: string) =>
+  s
+    .normalize('NFC')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .replace(/[\u2019\u2018]/g, "'")
+    .toLowerCase();
 
 // Each spelling of each language points at its entry; built once.
 const INDEX: Readonly<Record<TextLang, Map<string, GlossaryEntry>>> = (() => {

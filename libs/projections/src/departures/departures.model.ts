@@ -5,7 +5,12 @@ import { localizedColumn } from '../facts/localized-column.util';
 /** Departures, one row per fact version, grouped by period or role category at query time. */
 export const departuresModel: FactModel<'executive.departed'> = {
   types: ['executive.departed'],
-  columns: { organization: 'plain', role: 'plain', role_category: 'plain', reason: 'plain', destination: 'plain',
+  columns: {
+    organization: 'plain',
+    role: 'plain',
+    role_category: 'plain',
+    reason: 'plain',
+    destination: 'plain',
     role_i18n: 'json',
     destination_i18n: 'json',
   },

@@ -21,7 +21,11 @@ function nameOf(subject: string): Named | null {
   if (known === undefined) {
     const parsed = parseSubject(subject);
     known = parsed
-      ? { kind: parsed.kind, displayName: displayNameOf(subject), displayNames: { en: displayNameIn(subject, 'en'), fr: displayNameIn(subject, 'fr') } }
+      ? {
+          kind: parsed.kind,
+          displayName: displayNameOf(subject),
+          displayNames: { en: displayNameIn(subject, 'en'), fr: displayNameIn(subject, 'fr') },
+        }
       : null;
     if (named.size >= 50_000) named.clear();
     named.set(subject, known);
