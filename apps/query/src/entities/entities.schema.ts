@@ -17,11 +17,9 @@ export const entitySchema = z.object({
   displayName: z
     .string()
     .meta({ description: "The canonical subject's display name in `lang` (an authority's from the glossary in French)" }),
-  displayNames: z
-    .object({ en: z.string(), fr: z.string() })
-    .meta({
-      description: 'The display name per language: proper names read the same in both; authorities the glossary knows are translated',
-    }),
+  displayNames: z.object({ en: z.string(), fr: z.string() }).meta({
+    description: 'The display name per language: proper names read the same in both; authorities the glossary knows are translated',
+  }),
   lang: z.enum(['en', 'fr']),
   mergedSubjects: z
     .array(z.object({ subject: z.string(), displayName: z.string() }))
