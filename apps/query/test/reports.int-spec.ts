@@ -210,7 +210,7 @@ describe('reports over the seed story and later events (real Postgres)', () => {
       knownAt: at.corrected,
       modality: null,
     });
-    expect(paths(weil.items.find((t) => t.person === 'person:kevin-weil')!.start!.inferred)).toEqual(['occurredAt', 'data.role']);
+    expect(paths(weil.items.find((t) => t.person === 'person:kevin-weil')!.start!.inferred)).toEqual(['occurredAt', 'data.role.en']);
     const cases = await new LawsuitsRepository(ds).report({ ...page, party: 'person:elon-musk', status: null });
     expect(paths(cases.items.find((c) => c.case === 'case:musk-v-openai')!.filed.inferred)).toEqual(['occurredAt']);
     const chatgpt = await new TimelineRepository(ds, new EntityLinksRepository(ds)).page({
