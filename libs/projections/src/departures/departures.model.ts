@@ -1,6 +1,5 @@
-import { textOf } from '@newsroom/domain';
 import type { FactModel } from '../facts/fact-model.types';
-import { localizedColumn } from '../facts/localized-column.util';
+import { localizedColumn, plainTextColumn } from '../facts/localized-column.util';
 
 /** Departures, one row per fact version, grouped by period or role category at query time. */
 export const departuresModel: FactModel<'executive.departed'> = {
@@ -19,10 +18,10 @@ export const departuresModel: FactModel<'executive.departed'> = {
       part: '',
       columns: {
         organization: f.data.organization,
-        role: textOf(f.data.role),
+        role: plainTextColumn(f.data.role),
         role_category: f.data.roleCategory ?? 'other',
         reason: f.data.reason ?? null,
-        destination: f.data.destination !== undefined ? textOf(f.data.destination) : null,
+        destination: plainTextColumn(f.data.destination),
         role_i18n: localizedColumn(f.data.role),
         destination_i18n: localizedColumn(f.data.destination),
       },

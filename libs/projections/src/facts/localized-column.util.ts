@@ -1,4 +1,4 @@
-import { isSubject, perLanguageOf } from '@newsroom/domain';
+import { isSubject, perLanguageOf, textOf } from '@newsroom/domain';
 
 /**
  * The `*_i18n` column of a free-text value: its text per language (a plain string as `{"en": ...}`); null when
@@ -12,4 +12,9 @@ export function localizedColumn(value: unknown): { en?: string; fr?: string } | 
 /** The `*_i18n` column of a list of free-text values (claims, features). */
 export function localizedListColumn(values: readonly unknown[] | undefined): Array<{ en?: string; fr?: string } | null> {
   return (values ?? []).map(localizedColumn);
+}
+
+/** The plain text column of a free-text value (its English text, else its French); null when absent, as before. */
+export function plainTextColumn(value: unknown): string | null {
+  return value === null || value === undefined ? null : textOf(value);
 }

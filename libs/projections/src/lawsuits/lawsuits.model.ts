@@ -1,6 +1,6 @@
 import { textOf } from '@newsroom/domain';
 import type { FactModel } from '../facts/fact-model.types';
-import { localizedColumn, localizedListColumn } from '../facts/localized-column.util';
+import { localizedColumn, localizedListColumn, plainTextColumn } from '../facts/localized-column.util';
 
 /** A case's filing and its status changes, one row per fact version. */
 export const lawsuitsModel: FactModel<'lawsuit.filed' | 'lawsuit.status_changed'> = {
@@ -28,7 +28,7 @@ export const lawsuitsModel: FactModel<'lawsuit.filed' | 'lawsuit.status_changed'
           columns: {
             kind: 'status',
             status: f.data.status,
-            detail: f.data.detail !== undefined ? textOf(f.data.detail) : null,
+            detail: plainTextColumn(f.data.detail),
             detail_i18n: localizedColumn(f.data.detail),
             plaintiffs: [],
             defendants: [],
@@ -45,12 +45,12 @@ export const lawsuitsModel: FactModel<'lawsuit.filed' | 'lawsuit.status_changed'
         part: '',
         columns: {
           kind: 'filed',
-          title: f.data.title !== undefined ? textOf(f.data.title) : null,
+          title: plainTextColumn(f.data.title),
           title_i18n: localizedColumn(f.data.title),
           plaintiffs,
           defendants,
           parties: [...new Set([...plaintiffs, ...defendants])],
-          court: f.data.court !== undefined ? textOf(f.data.court) : null,
+          court: plainTextColumn(f.data.court),
           court_i18n: localizedColumn(f.data.court),
           claims: (f.data.claims ?? []).map(textOf),
           claims_i18n: localizedListColumn(f.data.claims),

@@ -1,6 +1,6 @@
-import { textIn, textOf } from '@newsroom/domain';
+import { textIn } from '@newsroom/domain';
 import type { FactModel } from '../facts/fact-model.types';
-import { localizedColumn } from '../facts/localized-column.util';
+import { localizedColumn, plainTextColumn } from '../facts/localized-column.util';
 
 /**
  * Roles compare without case or spacing differences ("Chief  technology officer" is the same role), by their English
@@ -32,12 +32,12 @@ export const leadershipModel: FactModel<'executive.appointed' | 'executive.depar
         columns: {
           organization: f.data.organization,
           kind: f.type === 'executive.appointed' ? 'appointed' : 'departed',
-          role: textOf(f.data.role),
+          role: plainTextColumn(f.data.role),
           role_key: roleKeyOf(f.data.role),
           role_category: f.data.roleCategory ?? 'other',
           interim: appointed?.interim === true,
           reason: departed?.reason ?? null,
-          destination: departed?.destination !== undefined ? textOf(departed.destination) : null,
+          destination: plainTextColumn(departed?.destination),
           role_i18n: localizedColumn(f.data.role),
           destination_i18n: localizedColumn(departed?.destination),
         },

@@ -1,6 +1,5 @@
-import { textOf } from '@newsroom/domain';
 import type { FactModel } from '../facts/fact-model.types';
-import { localizedColumn } from '../facts/localized-column.util';
+import { localizedColumn, plainTextColumn } from '../facts/localized-column.util';
 
 /** Requests that an authority act against an organization (the subject is the target). */
 export const regulatoryModel: FactModel<'regulatory.intervention_requested'> = {
@@ -13,7 +12,7 @@ export const regulatoryModel: FactModel<'regulatory.intervention_requested'> = {
         target: f.subject,
         requested_by: f.data.by,
         authority: f.data.authority,
-        request: textOf(f.data.request),
+        request: plainTextColumn(f.data.request),
         request_i18n: localizedColumn(f.data.request),
       },
     },
