@@ -13,6 +13,7 @@ import { EntityLinks1764700600000 } from './migrations/1764700600000-entity-link
 import { InferredColumns1764800000000 } from './migrations/1764800000000-inferred-columns.migration';
 import { Corroboration1764800100000 } from './migrations/1764800100000-corroboration.migration';
 import { Conflicts1764900000000 } from './migrations/1764900000000-conflicts.migration';
+import { LocalizedText1764900100000 } from './migrations/1764900100000-localized-text.migration';
 import { StreamStates1764900300000 } from './migrations/1764900300000-stream-states.migration';
 import { EntityLinksView1764900200000 } from './migrations/1764900200000-entity-links-view.migration';
 
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   InferredColumns1764800000000,
   Corroboration1764800100000,
   Conflicts1764900000000,
+  LocalizedText1764900100000,
   EntityLinksView1764900200000,
   StreamStates1764900300000,
 ];

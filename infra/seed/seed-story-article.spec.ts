@@ -39,7 +39,7 @@ const NOT_IN_THE_ARTICLE: ReadonlyArray<[string, string, string]> = [
   ['02', 'occurredAt', '"au cours de l\'année écoulée": relative to an undated article'],
   ['03', 'occurredAt', 'idem'],
   ['04', 'occurredAt', 'the article says neither that nor when Weil was appointed'],
-  ['04', 'data.role', '"responsable produit", not the title Chief Product Officer'],
+  ['04', 'data.role.en', '"responsable produit" (the French role), not the title Chief Product Officer'],
   ['05', 'occurredAt', '"désormais": the story month, itself inferred'],
   ['06', 'occurredAt', 'when the target was set'],
   ['08', 'occurredAt', 'the story month, itself inferred'],
@@ -51,6 +51,20 @@ const NOT_IN_THE_ARTICLE: ReadonlyArray<[string, string, string]> = [
   ['12', 'occurredAt', 'the story month, itself inferred'],
   ['13', 'occurredAt', 'no announcement and no date, a transition underway'],
 ];
+
+/** Every French text of the seed (`data.<path>.fr`), found by walking its data. */
+function frenchValues(value: unknown, path: string): Array<[string, string]> {
+  if (Array.isArray(value)) return value.flatMap((v, i) => frenchValues(v, `${path}[${i}]`));
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) =>
+    k === 'fr' && typeof v === 'string' ? [[path, v] as [string, string]] : frenchValues(v, `${path}.${k}`),
+  );
+}
+
+/** The French values that are not the article's words verbatim, and why. */
+const FRENCH_NOT_VERBATIM: Readonly<Record<string, string>> = {
+  '03 data.role': 'the article\'s plural "des responsables du modèle de génération vidéo Sora" in the singular of the one event',
+};
 
 describe('the seed story against its article', () => {
   it('given the seed, when its quotes are looked up in the article (whitespace and quote marks normalised), then each is there verbatim', () => {
@@ -93,5 +107,24 @@ describe('the seed story against its article', () => {
     expect(byNumber('11').data.status).toBe('announced');
     expect(String(byNumber('13').data.detail)).toMatch(/^Not an announcement/);
     expect(seed.story.title).toMatch(/^Article sans titre/);
+  });
+
+  it("given the seed, when its French values are looked up in the article, then each is the article's own words (or listed with why not)", () => {
+    const text = normalise(article);
+    const french = events.flatMap((e) => frenchValues(e.data, 'data').map(([path, fr]) => ({ key: `${e.id.slice(-2)} ${path}`, fr })));
+    expect(french.length).toBeGreaterThanOrEqual(15);
+    const notVerbatim = french.filter((v) => !text.includes(normalise(v.fr))).map((v) => v.key);
+    expect(notVerbatim).toEqual(Object.keys(FRENCH_NOT_VERBATIM));
+  });
+
+  it('given the words the issue names, then the seed carries each in French and each is verbatim in the article', () => {
+    const text = normalise(article);
+    const french = events.flatMap((e) => frenchValues(e.data, 'data').map(([, fr]) => fr));
+    for (const words of ['directrice technique', 'responsable produit', 'recherche en temps réel', 'voix avancée', 'cartes']) {
+      expect(text).toContain(words);
+      expect(french.some((fr) => fr.includes(words))).toBe(true);
+    }
+    expect(byNumber('01').data.role).toEqual({ en: 'Chief Technology Officer', fr: 'directrice technique' });
+    expect(byNumber('04').data.role).toEqual({ en: 'Chief Product Officer', fr: 'responsable produit' });
   });
 });

@@ -150,6 +150,10 @@ describe('the newsroom CLI against the running apps', () => {
     const json = await newsroom(['report', 'departures', '--organization', 'org:openai', '--json'], env);
     expect((JSON.parse(json.out) as { items: unknown[] }).items).toHaveLength(4);
 
+    // --lang fr: the role in French (the glossary's both forms for a gendered role given in English only).
+    const fr = await newsroom(['report', 'departures', '--organization', 'org:openai', '--lang', 'fr'], env);
+    expect(fr.out).toMatch(/person:cli-ada\s+directeur ou directrice technique\s+c-suite/);
+
     const asOf = await newsroom(['report', 'departures', '--organization', 'org:openai', '--known-at', '2000-01-01', '--json'], env);
     expect((JSON.parse(asOf.out) as { items: unknown[] }).items).toHaveLength(0);
   });

@@ -80,10 +80,13 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await expectText(page.locator('.charts'), /\$440 bn/);
     await expectText(page.locator('.charts'), /1,600/);
     await expectText(page.locator('.lawsuits'), /Musk v\. OpenAI/);
-    // Headlines in French: the stream starts over in the other language.
-    await page.getByLabel('Headlines').selectOption('fr');
-    await expectText(row('0193b7f0-0000-7000-8000-000000000001'), /Mira Murati quitte OpenAI/);
-    await page.getByLabel('Headlines').selectOption('en');
+    // The language switch drives every call: the stream starts over in French, the roster shows the French roles,
+    // and text the seed gives in English only is marked as such.
+    await page.getByLabel('Language / Langue').selectOption('fr');
+    await expectText(row('0193b7f0-0000-7000-8000-000000000001'), /Mira Murati quitte OpenAI \(directrice technique\)/);
+    await expectText(roster(), /responsable produit/);
+    await expectText(row('0193b7f0-0000-7000-8000-000000000013'), /laboratoire d'IA à but non lucratif/);
+    await page.getByLabel('Language / Langue').selectOption('en');
     await expectText(row('0193b7f0-0000-7000-8000-000000000001'), /leaves OpenAI/);
     await pollUntil(async () => (await timeline().count()) === 13, { what: 'the 13 items again, once each' });
   });

@@ -210,7 +210,7 @@ describe('reports over the seed story and later events (real Postgres)', () => {
       knownAt: at.corrected,
       modality: null,
     });
-    expect(paths(weil.items.find((t) => t.person === 'person:kevin-weil')!.start!.inferred)).toEqual(['occurredAt', 'data.role']);
+    expect(paths(weil.items.find((t) => t.person === 'person:kevin-weil')!.start!.inferred)).toEqual(['occurredAt', 'data.role.en']);
     const cases = await new LawsuitsRepository(ds, new EntityLinksRepository(ds)).report({
       ...page,
       party: 'person:elon-musk',

@@ -14,6 +14,10 @@ export * from './values/role-category.value';
 export * from './values/source.value';
 export * from './values/inferred.value';
 export { LIMITS } from './values/text.value';
+export * from './values/localized-text.value';
+export { textIn, markedTextIn, glossaryTranslation, type TextIn } from './values/localized-text.rules';
+export { BILINGUAL_GLOSSARY, type GlossaryEntry } from './values/bilingual-glossary.const';
+export { LOCALIZED_FIELDS, localizedValuesOf, fallbacksIn } from './events/localized-fields.registry';
 
 export type { EventDefinition } from './events/event-definition.factory';
 export * from './events/event-catalog.registry';
@@ -71,7 +75,7 @@ export { inferRoleCategory } from './upcasting/role-category.util';
 
 export type { HeadlineEvent, HeadlineLang } from './headlines/headline.types';
 export { renderHeadline, sourcedHeadlinePrefix, resolvedHeadline, type HeadlineOptions } from './headlines/headline.renderer';
-export { displayNameOf } from './headlines/display-name.format';
+export { displayNameOf, displayNameIn } from './headlines/display-name.format';
 export { formatMoney } from './headlines/money.format';
 export { periodPhrase } from './headlines/period.format';
 export { isStorableText, unstorableTextErrors } from './validation/storable-text.rules';

@@ -47,6 +47,12 @@ describe('claims: what a standing fact says about which thing', () => {
     expect(b.key).toBe(a.key);
   });
 
+  it('given a role in French only, then the glossary gives its English and the key is the same thing', () => {
+    const [a] = claimsOf(fact(departed('2024-09'), 'person:mira-murati'));
+    const [b] = claimsOf(fact(departed('2024-10', undefined, { fr: 'directrice technique' }), 'person:mira-murati'));
+    expect(b.key).toBe(a.key);
+  });
+
   it('given case steps, then only outcomes that exclude one another make claims', () => {
     expect(claimsOf(fact(['lawsuit.status_changed', { status: 'dismissed' }, '2025-03-04'], 'case:musk-v-openai'))[0].key).toBe(
       'lawsuit|case:musk-v-openai|outcome',

@@ -76,7 +76,9 @@ const INVALID: Array<[RecordableEventType, string, Record<string, unknown>, stri
   ['regulatory.intervention_requested', 'missing request', { request: undefined }, ['data.request']],
   ['product.announced', 'bad status', { status: 'beta' }, ['data.status']],
   ['product.announced', 'missing organization', { organization: undefined }, ['data.organization']],
-  ['product.announced', 'features not text', { features: [{ name: 'voice' }] }, ['data.features[0]']],
+  // An object is taken for text per language: its unknown key is named, and the missing en/fr.
+  ['product.announced', 'features not text', { features: [{ name: 'voice' }] }, ['data.features[0].name', 'data.features[0]']],
+  ['product.announced', 'a feature neither text nor an object', { features: [42] }, ['data.features[0]']],
   ['strategy.revenue_model_explored', 'no models', { models: [] }, ['data.models']],
   ['strategy.revenue_model_explored', 'models not text', { models: [1] }, ['data.models[0]']],
   ['governance.restructuring_announced', 'missing to', { to: undefined }, ['data.to']],

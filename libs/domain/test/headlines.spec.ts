@@ -19,11 +19,11 @@ const fact = (
 const EXPECTED: Record<RecordableEventType, { en: string; fr: string }> = {
   'executive.appointed': {
     en: 'Kevin Weil appointed Chief Product Officer at OpenAI',
-    fr: 'OpenAI nomme Kevin Weil au poste de Chief Product Officer',
+    fr: 'OpenAI nomme Kevin Weil au poste de responsable produit',
   },
   'executive.departed': {
     en: 'Mira Murati leaves OpenAI as Chief Technology Officer',
-    fr: 'Mira Murati quitte OpenAI (Chief Technology Officer)',
+    fr: 'Mira Murati quitte OpenAI (directeur ou directrice technique)',
   },
   'headcount.reported': {
     en: 'OpenAI reports headcount of 1,600 (commercial: 300)',
@@ -47,7 +47,7 @@ const EXPECTED: Record<RecordableEventType, { en: string; fr: string }> = {
   },
   'lawsuit.filed': {
     en: 'Elon Musk sues OpenAI and Sam Altman in N.D. Cal.',
-    fr: 'Elon Musk poursuit OpenAI et Sam Altman en justice devant N.D. Cal.',
+    fr: 'Elon Musk poursuit OpenAI et Sam Altman en justice devant N.D. Cal. [en]',
   },
   'lawsuit.status_changed': {
     en: 'Musk v. OpenAI: injunction sought',
@@ -55,19 +55,19 @@ const EXPECTED: Record<RecordableEventType, { en: string; fr: string }> = {
   },
   'regulatory.intervention_requested': {
     en: 'Mark Zuckerberg asks California Attorney General to intervene against OpenAI',
-    fr: "Mark Zuckerberg demande à California Attorney General d'intervenir contre OpenAI",
+    fr: "Mark Zuckerberg demande au procureur général de Californie d'intervenir contre OpenAI",
   },
   'product.announced': {
     en: 'OpenAI launches ChatGPT search with real-time search',
-    fr: 'OpenAI lance ChatGPT search avec real-time search',
+    fr: 'OpenAI lance ChatGPT search avec recherche en temps réel',
   },
   'strategy.revenue_model_explored': {
     en: 'OpenAI explores revenue models: advertising, enterprise and API',
-    fr: 'OpenAI explore de nouveaux modèles de revenus : publicité, entreprises et API',
+    fr: 'OpenAI explore de nouveaux modèles de revenus : publicité, services aux entreprises et interfaces API',
   },
   'governance.restructuring_announced': {
     en: 'OpenAI announces restructuring from non-profit controlled to public benefit corporation',
-    fr: 'OpenAI annonce une restructuration : non-profit controlled → public benefit corporation',
+    fr: 'OpenAI annonce une restructuration : non-profit controlled [en] → public benefit corporation [en]',
   },
 };
 
@@ -96,8 +96,8 @@ describe('renderHeadline', () => {
   it.each([
     ['rumored', 'en', 'Rumor: Mira Murati leaves OpenAI as Chief Technology Officer'],
     ['denied', 'en', 'Denied: Mira Murati leaves OpenAI as Chief Technology Officer'],
-    ['rumored', 'fr', 'Rumeur : Mira Murati quitte OpenAI (Chief Technology Officer)'],
-    ['denied', 'fr', 'Démenti : Mira Murati quitte OpenAI (Chief Technology Officer)'],
+    ['rumored', 'fr', 'Rumeur : Mira Murati quitte OpenAI (directeur ou directrice technique)'],
+    ['denied', 'fr', 'Démenti : Mira Murati quitte OpenAI (directeur ou directrice technique)'],
     ['confirmed', 'en', 'Mira Murati leaves OpenAI as Chief Technology Officer'],
   ] as const)('given modality %s, when rendered in %s, then the headline is prefixed accordingly', (modality, lang, expected) => {
     expect(renderHeadline(fact('executive.departed', { modality }), lang)).toBe(expected);
@@ -109,13 +109,13 @@ describe('renderHeadline', () => {
         'an interim appointment',
         fact('executive.appointed', { data: { ...VALID['executive.appointed'].data, interim: true } }),
         'Kevin Weil appointed interim Chief Product Officer at OpenAI',
-        'OpenAI nomme Kevin Weil au poste de Chief Product Officer par intérim',
+        'OpenAI nomme Kevin Weil au poste de responsable produit par intérim',
       ],
       [
         'a departure with a destination',
         fact('executive.departed', { data: { ...VALID['executive.departed'].data, destination: 'org:thinking-machines-lab' } }),
         'Mira Murati leaves OpenAI as Chief Technology Officer to join Thinking Machines Lab',
-        'Mira Murati quitte OpenAI (Chief Technology Officer) pour rejoindre Thinking Machines Lab',
+        'Mira Murati quitte OpenAI (directeur ou directrice technique) pour rejoindre Thinking Machines Lab',
       ],
       [
         'headcount by function only',
@@ -147,7 +147,7 @@ describe('renderHeadline', () => {
         'a dismissal with detail',
         fact('lawsuit.status_changed', { data: { status: 'dismissed', detail: 'without prejudice' } }),
         'Musk v. OpenAI: case dismissed (without prejudice)',
-        'Musk v. OpenAI : plainte rejetée (without prejudice)',
+        'Musk v. OpenAI : plainte rejetée (without prejudice [en])',
       ],
       [
         'two plaintiffs',
@@ -188,7 +188,7 @@ describe('renderHeadline', () => {
 
     it.each([
       ['en', 'Correction: Mira Murati leaves OpenAI as Chief Technology Officer (CTO)'],
-      ['fr', 'Correction : Mira Murati quitte OpenAI (Chief Technology Officer (CTO))'],
+      ['fr', 'Correction : Mira Murati quitte OpenAI (Chief Technology Officer (CTO) [en])'],
     ] as const)('given a correction and its target, when rendered in %s, then it repeats the corrected headline', (lang, expected) => {
       expect(renderHeadline(corrected, lang, { target })).toBe(expected);
     });
@@ -206,7 +206,11 @@ describe('renderHeadline', () => {
         'Retracted: Mira Murati leaves OpenAI as Chief Technology Officer',
         'Retracted: earlier report on Mira Murati withdrawn (Hoax)',
       ],
-      ['fr', 'Retrait : Mira Murati quitte OpenAI (Chief Technology Officer)', 'Retrait : information sur Mira Murati retirée (Hoax)'],
+      [
+        'fr',
+        'Retrait : Mira Murati quitte OpenAI (directeur ou directrice technique)',
+        'Retrait : information sur Mira Murati retirée (Hoax)',
+      ],
     ] as const)('given a retraction, when rendered in %s, then it is marked retracted', (lang, withTarget, alone) => {
       expect(renderHeadline(retracted, lang, { target })).toBe(withTarget);
       expect(renderHeadline(retracted, lang)).toBe(alone);

@@ -24,5 +24,6 @@ export function cell(value: unknown): string {
   if (typeof o.outlet === 'string') return o.outlet;
   if ('occurredAt' in o) return cell(o.occurredAt);
   if (typeof o.en === 'string') return o.en;
+  if (typeof o.fr === 'string') return o.fr;
   return JSON.stringify(o);
 }

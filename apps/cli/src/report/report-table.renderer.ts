@@ -3,7 +3,7 @@ import { cell, formatTable } from '../output/table.renderer';
 
 /** The columns worth a terminal for each report, in order; a report's other fields stay in --json and --csv. */
 const REPORT_COLUMNS: Record<string, string[]> = {
-  leadership: ['personName', 'role', 'roleCategory', 'interim', 'start', 'end', 'reason', 'certain'],
+  leadership: ['personName', 'role', 'roleCategory', 'interim', 'start', 'end', 'reason', 'certain', 'fallbacks'],
   departures: [
     'occurredAt',
     'personName',
@@ -19,10 +19,11 @@ const REPORT_COLUMNS: Record<string, string[]> = {
     'inferred',
     'key',
     'count',
+    'fallbacks',
   ],
-  lawsuits: ['caseName', 'title', 'status', 'filed', 'plaintiffs', 'defendants', 'court', 'outlets', 'inferred'],
+  lawsuits: ['caseName', 'title', 'status', 'filed', 'plaintiffs', 'defendants', 'court', 'outlets', 'inferred', 'fallbacks'],
   financials: ['period', 'metric', 'basis', 'amount', 'currency', 'count', 'modality', 'status', 'sources', 'outlets', 'inferred'],
-  timeline: ['occurredAt', 'type', 'subject', 'headline', 'modality', 'status', 'outlets', 'inferred'],
+  timeline: ['occurredAt', 'type', 'subject', 'headline', 'modality', 'status', 'outlets', 'inferred', 'fallbacks'],
   sources: ['publishedAt', 'outlet', 'title', 'language', 'url', 'id'],
   conflicts: ['openedAt', 'kind', 'subject', 'fields', 'status', 'a', 'b', 'resolvedBy', 'reason', 'conflictId'],
 };
@@ -72,7 +73,9 @@ export function reportRows(body: unknown): Record<string, unknown>[] {
 export function reportTable(name: string, body: unknown): string {
   const rows = name === 'conflicts' ? conflictRows(reportRows(body)) : reportRows(body).map(withTruth);
   if (!rows.length) return '(no rows)';
-  const present = (k: string) => rows.some((r) => r[k] !== undefined && r[k] !== null && r[k] !== '');
+  // An empty list is absent too: the fallbacks column shows only when some text fell back to the other language.
+  const present = (k: string) =>
+    rows.some((r) => r[k] !== undefined && r[k] !== null && r[k] !== '' && !(Array.isArray(r[k]) && r[k].length === 0));
   let columns = (REPORT_COLUMNS[name] ?? []).filter(present);
   if (!columns.length) columns = Object.keys(rows[0]).filter((k) => rows.some((r) => typeof r[k] !== 'object' || r[k] === null));
   return formatTable(

@@ -52,7 +52,10 @@ export function registerReport(program: Command, config: () => CliConfig): void 
     .option('--status <status>', 'lawsuits: the current status; conflicts: open or resolved')
     .option('--kind <kind>', 'conflicts: financial, departure or lawsuit')
     .option('--types <list>', 'timeline: comma-separated event types')
-    .option('--lang <en|fr>', 'timeline, conflicts: language of the headlines')
+    .option(
+      '--lang <en|fr>',
+      'language of headlines and free text (roles, features, claims...); text missing in it shows in the other language, listed in the fallbacks column',
+    )
     .option('--show <roster|tenures>', 'leadership: the roster (default) or every tenure')
     .option('--modality <list>', 'comma-separated: reported, confirmed, denied, rumored')
     .option('--outlet <name>', 'sources: one outlet')
@@ -61,7 +64,7 @@ export function registerReport(program: Command, config: () => CliConfig): void 
     .option('--json', 'the JSON answer as it is')
     .addHelpText(
       'after',
-      '\n  newsroom report leadership --as-of 2024-06-01\n  newsroom report financials --metric loss --csv > losses.csv\n  newsroom report departures --group-by quarter --known-at 2024-10-01T00:00:00Z\n  newsroom report conflicts --status open',
+      '\n  newsroom report leadership --as-of 2024-06-01\n  newsroom report leadership --lang fr --show tenures\n  newsroom report financials --metric loss --csv > losses.csv\n  newsroom report departures --group-by quarter --known-at 2024-10-01T00:00:00Z\n  newsroom report conflicts --status open',
     )
     .action(async (name: string, o: ReportOptions) => {
       if (!(REPORTS as readonly string[]).includes(name)) throw new CliError(`no report named "${name}"`, `one of: ${REPORTS.join(', ')}`);
@@ -94,7 +97,13 @@ function fetchReport(client: QueryClient, name: ReportName, o: ReportOptions) {
     case 'leadership':
       return client.GET('/v1/reports/leadership', {
         params: {
-          query: { ...common, organization: o.organization ?? 'org:openai', show: o.show as Q<'/v1/reports/leadership'>['show'], format },
+          query: {
+            ...common,
+            organization: o.organization ?? 'org:openai',
+            show: o.show as Q<'/v1/reports/leadership'>['show'],
+            lang: o.lang as Q<'/v1/reports/leadership'>['lang'],
+            format,
+          },
         },
         parseAs,
       });
@@ -107,6 +116,7 @@ function fetchReport(client: QueryClient, name: ReportName, o: ReportOptions) {
             from: o.from,
             to: o.to,
             groupBy: o.groupBy as Q<'/v1/reports/departures'>['groupBy'],
+            lang: o.lang as Q<'/v1/reports/departures'>['lang'],
             format,
           },
         },
@@ -114,7 +124,7 @@ function fetchReport(client: QueryClient, name: ReportName, o: ReportOptions) {
       });
     case 'lawsuits':
       return client.GET('/v1/reports/lawsuits', {
-        params: { query: { ...common, party: o.party, status: o.status, format } },
+        params: { query: { ...common, party: o.party, status: o.status, lang: o.lang as Q<'/v1/reports/lawsuits'>['lang'], format } },
         parseAs,
       });
     case 'financials':
@@ -127,6 +137,7 @@ function fetchReport(client: QueryClient, name: ReportName, o: ReportOptions) {
             basis: o.basis,
             from: o.from,
             to: o.to,
+            lang: o.lang as Q<'/v1/reports/financials'>['lang'],
             format,
           },
         },

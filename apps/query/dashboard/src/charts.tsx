@@ -148,13 +148,20 @@ interface DeparturesReport {
   unplaced?: { count: number };
 }
 
-export function Charts(props: { organization: string; asOf: string; knownAt: string | null; refresh: number; onOpen: (f: Fact) => void }) {
-  const { organization, knownAt, refresh, onOpen } = props;
+export function Charts(props: {
+  lang: 'en' | 'fr';
+  organization: string;
+  asOf: string;
+  knownAt: string | null;
+  refresh: number;
+  onOpen: (f: Fact) => void;
+}) {
+  const { lang, organization, knownAt, refresh, onOpen } = props;
   const fin = useReport<FinancialsReport>(
-    `/v1/reports/financials${qs({ organization, metric: 'revenue,revenue_target,loss,headcount', knownAt, limit: '1000' })}`,
+    `/v1/reports/financials${qs({ organization, metric: 'revenue,revenue_target,loss,headcount', knownAt, limit: '1000', lang })}`,
     refresh,
   );
-  const dep = useReport<DeparturesReport>(`/v1/reports/departures${qs({ organization, groupBy: 'quarter', knownAt })}`, refresh);
+  const dep = useReport<DeparturesReport>(`/v1/reports/departures${qs({ organization, groupBy: 'quarter', knownAt, lang })}`, refresh);
   const items = fin.data?.items ?? [];
   const of = (...metrics: string[]) => items.filter((p) => metrics.includes(p.metric));
   return (

@@ -3,6 +3,7 @@ import { pretty } from './format';
 import { useReport } from './use-report';
 import { InferredMark, OutletsBadge } from './truth';
 import type { CaseStep, Fact, LawsuitCase } from './types';
+import { FallbackMark, type Lang } from './fallback';
 
 const stepFact = (c: LawsuitCase, s: CaseStep): Fact => ({
   title: `${c.caseName}: ${s.status}`,
@@ -18,9 +19,9 @@ const stepFact = (c: LawsuitCase, s: CaseStep): Fact => ({
 });
 
 /** One card per case: parties, claims, the current status and every step with its sources. */
-export function Lawsuits(props: { knownAt: string | null; asOf: string; refresh: number; onOpen: (f: Fact) => void }) {
-  const { knownAt, asOf, refresh, onOpen } = props;
-  const report = useReport<{ items: LawsuitCase[] }>(`/v1/reports/lawsuits${qs({ knownAt, asOf, limit: '100' })}`, refresh);
+export function Lawsuits(props: { lang: Lang; knownAt: string | null; asOf: string; refresh: number; onOpen: (f: Fact) => void }) {
+  const { lang, knownAt, asOf, refresh, onOpen } = props;
+  const report = useReport<{ items: LawsuitCase[] }>(`/v1/reports/lawsuits${qs({ knownAt, asOf, limit: '100', lang })}`, refresh);
   return (
     <section class="card lawsuits" aria-labelledby="lawsuits-title">
       <h2 id="lawsuits-title">Lawsuits</h2>
@@ -48,7 +49,11 @@ export function Lawsuits(props: { knownAt: string | null; asOf: string; refresh:
             <p class="parties">
               {c.plaintiffs.map(pretty).join(', ')} <span class="muted">v.</span> {c.defendants.map(pretty).join(', ')}
             </p>
-            {c.claims.length > 0 && <p class="claims">{c.claims.join('; ')}</p>}
+            {c.claims.length > 0 && (
+              <p class="claims" lang={lang}>
+                {c.claims.join('; ')} <FallbackMark lang={lang} fallbacks={c.fallbacks} field="claims" />
+              </p>
+            )}
             <ol class="steps" aria-label="Status history">
               {c.history.map((s) => (
                 <li key={s.eventId}>

@@ -9,10 +9,11 @@ import { Roster } from './roster';
 import { Timeline } from './timeline';
 import { useReport } from './use-report';
 import type { Fact, FeedItem } from './types';
+import type { Lang } from './fallback';
 
 /** The instants the newsroom recorded something: the steps of the "what we knew at" picker. */
-function useRecordedInstants(refresh: number): string[] {
-  const feed = useReport<{ items: FeedItem[] }>('/v1/feed?after=0&limit=1000', refresh);
+function useRecordedInstants(refresh: number, lang: Lang): string[] {
+  const feed = useReport<{ items: FeedItem[] }>(`/v1/feed?after=0&limit=1000&lang=${lang}`, refresh);
   return useMemo(() => [...new Set((feed.data?.items ?? []).map((i) => i.recordedAt))].sort(), [feed.data]);
 }
 
@@ -40,13 +41,15 @@ function KeyField({ onSaved }: { onSaved: () => void }) {
 
 function App() {
   const [organization, setOrganization] = useState('org:openai');
+  // Drives `lang` on every call: headlines, roles, features... in that language, fallbacks marked.
+  const [lang, setLang] = useState<Lang>(() => (document.documentElement.lang === 'fr' ? 'fr' : 'en'));
   const [asOf, setAsOf] = useState('');
   const [knownStep, setKnownStep] = useState<number | null>(null); // null: now
   const [refresh, setRefresh] = useState(0);
   const [keyVersion, setKeyVersion] = useState(0);
   const [fact, setFact] = useState<Fact | null>(null);
   const timer = useRef<number | undefined>(undefined);
-  const instants = useRecordedInstants(refresh);
+  const instants = useRecordedInstants(refresh, lang);
   const knownAt = knownStep === null || knownStep >= instants.length ? null : instants[knownStep];
   const step = knownStep ?? instants.length;
 
@@ -67,10 +70,17 @@ function App() {
     <>
       <header class="top">
         <h1>Newsroom dashboard</h1>
+        <label class="lang-switch">
+          Language / Langue{' '}
+          <select name="dashboard-lang" value={lang} onChange={(e) => setLang(e.currentTarget.value as Lang)}>
+            <option value="en">English</option>
+            <option value="fr">Français</option>
+          </select>
+        </label>
         <KeyField onSaved={keySaved} />
       </header>
       <main>
-        <Timeline keyVersion={keyVersion} onOpen={setFact} onActivity={onActivity} />
+        <Timeline lang={lang} keyVersion={keyVersion} onOpen={setFact} onActivity={onActivity} />
         <section class="card pickers" aria-labelledby="pickers-title">
           <h2 id="pickers-title">Time travel</h2>
           <form class="filters" onSubmit={(e) => e.preventDefault()}>
@@ -110,9 +120,9 @@ function App() {
             </button>
           </form>
         </section>
-        <Roster organization={organization} asOf={asOf} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
-        <Charts organization={organization} asOf={asOf} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
-        <Lawsuits asOf={asOf} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
+        <Roster lang={lang} organization={organization} asOf={asOf} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
+        <Charts lang={lang} organization={organization} asOf={asOf} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
+        <Lawsuits lang={lang} asOf={asOf} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
         <Conflicts knownAt={knownAt} refresh={refresh} onOpen={setFact} />
       </main>
       <footer class="muted">

@@ -4,6 +4,7 @@ import { instant } from './format';
 import { useReport } from './use-report';
 import { InferredMark, OutletsBadge } from './truth';
 import type { Fact, Tenure, TenureEnd } from './types';
+import { FallbackMark, type Lang } from './fallback';
 
 interface LeadershipReport {
   items: Tenure[];
@@ -26,11 +27,18 @@ const day = 86400000;
 const t = (iso: string) => Date.parse(iso);
 
 /** The roster on `asOf` as known at `knownAt`, and every tenure on record as bars on a time axis. */
-export function Roster(props: { organization: string; asOf: string; knownAt: string | null; refresh: number; onOpen: (f: Fact) => void }) {
-  const { organization, asOf, knownAt, refresh, onOpen } = props;
-  const roster = useReport<LeadershipReport>(`/v1/reports/leadership${qs({ organization, asOf, knownAt })}`, refresh);
+export function Roster(props: {
+  lang: Lang;
+  organization: string;
+  asOf: string;
+  knownAt: string | null;
+  refresh: number;
+  onOpen: (f: Fact) => void;
+}) {
+  const { lang, organization, asOf, knownAt, refresh, onOpen } = props;
+  const roster = useReport<LeadershipReport>(`/v1/reports/leadership${qs({ organization, asOf, knownAt, lang })}`, refresh);
   const tenures = useReport<LeadershipReport>(
-    `/v1/reports/leadership${qs({ organization, show: 'tenures', knownAt, limit: '200' })}`,
+    `/v1/reports/leadership${qs({ organization, show: 'tenures', knownAt, limit: '200', lang })}`,
     refresh,
   );
 
@@ -70,8 +78,9 @@ export function Roster(props: { organization: string; asOf: string; knownAt: str
               <td>{r.personName}</td>
               <td>
                 <InferredMark inferred={r.start?.inferred} paths={['data.role']}>
-                  {r.role}
-                </InferredMark>
+                  <span lang={lang}>{r.role}</span>
+                </InferredMark>{' '}
+                <FallbackMark lang={lang} fallbacks={r.fallbacks} field="role" />
                 {r.interim && ' (interim)'}
               </td>
               <td>

@@ -3,6 +3,7 @@ import { EVENT_TYPES, instant, typeLabel } from './format';
 import { Connection, FeedFilters, Row, useFeed } from './feed';
 import { InferredList, InferredMark, OutletsBadge } from './truth';
 import type { Fact, FeedItem, InferredField } from './types';
+import { FallbackMark, type Lang } from './fallback';
 
 const CONNECTION_TEXT: Record<Connection, string> = {
   connecting: 'Connecting…',
@@ -53,9 +54,11 @@ const rowFact = (row: Row): Fact => ({
   inferred: inferredOf(row),
 });
 
-export function Timeline(props: { keyVersion: number; onOpen: (f: Fact) => void; onActivity: () => void }) {
-  const { keyVersion, onOpen, onActivity } = props;
-  const [filters, setFilters] = useState<FeedFilters>({ lang: 'en' });
+export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fact) => void; onActivity: () => void }) {
+  const { lang, keyVersion, onOpen, onActivity } = props;
+  const [filters, setFilters] = useState<FeedFilters>({ lang });
+  // The dashboard's language switch drives the feed's language (a change starts the feed over).
+  useEffect(() => setFilters((f) => (f.lang === lang ? f : { ...f, lang })), [lang]);
   const { rows, connection, closeReason, version } = useFeed(filters, keyVersion);
   // New items mean the reports may have changed too (the projector writes both in one transaction).
   useEffect(() => {
@@ -103,13 +106,6 @@ export function Timeline(props: { keyVersion: number; onOpen: (f: Fact) => void;
             onChange={(e) => set({ organization: e.currentTarget.value.trim() || undefined })}
           />
         </label>
-        <label>
-          Headlines
-          <select name="lang" value={filters.lang} onChange={(e) => set({ lang: e.currentTarget.value as 'en' | 'fr' })}>
-            <option value="en">English</option>
-            <option value="fr">Français</option>
-          </select>
-        </label>
       </form>
       {rows.length === 0 && <p class="muted">{connection === 'live' ? 'Nothing matches these filters yet.' : 'Waiting for the feed…'}</p>}
       <ol class="items" aria-live="polite" aria-relevant="additions text" aria-label="Timeline items, newest first">
@@ -145,7 +141,7 @@ export function Timeline(props: { keyVersion: number; onOpen: (f: Fact) => void;
                 <OutletsBadge c={row.item.corroboration} />
               </div>
               <p class="headline" lang={filters.lang}>
-                {row.item.headline}
+                {row.item.headline} <FallbackMark lang={filters.lang} fallbacks={row.item.fallbacks} />
               </p>
               <InferredList inferred={inferredOf(row)} except={['occurredAt']} />
               {row.amendments.map((a) => (

@@ -51,6 +51,9 @@ export interface FeedItem {
   occurredAt: string | null;
   recordedAt: string;
   headline: string;
+  /** The language of headline and free text, and the fields shown in the other one (see FallbackMark). */
+  lang?: 'en' | 'fr';
+  fallbacks?: string[];
   data: any;
   sources: Source[];
   modality: string;
@@ -135,6 +138,7 @@ export interface Tenure {
   reason: string | null;
   destination: string | null;
   certain?: boolean;
+  fallbacks?: string[];
 }
 
 export interface FinancialPoint {
@@ -199,6 +203,7 @@ export interface LawsuitCase {
   defendants: string[];
   court: string | null;
   claims: string[];
+  fallbacks?: string[];
   status: string;
   filed: CaseStep | null;
   history: CaseStep[];

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../database/read-database.module';
-import { displayNameOf, parseSubject } from '@newsroom/domain';
+import { displayNameIn, displayNameOf, parseSubject } from '@newsroom/domain';
 import { EntityLinksRepository } from '../reports/shared/entity-links.repository';
 import { SqlParams, visibleAt } from '../reports/shared/sql.builder';
 import { TimelineQuery, TimelineRepository } from '../reports/timeline/timeline.repository';
@@ -35,14 +35,21 @@ export class EntitiesRepository {
       [members],
     );
     const nameOf = (s: string) => registered.find((r) => r.subject === s)?.display_name ?? displayNameOf(s);
+    // An authority's name in French from the glossary ("procureur général de Californie"); proper names stay as they are.
+    const nameIn = (s: string) => (q.lang === 'fr' && nameOf(s) === displayNameOf(s) ? displayNameIn(s, 'fr') : nameOf(s));
     const aliases = graph.aliasNamesOf(canonical);
     const page = await this.timeline.page(q);
     return {
       subject: q.subject,
       canonicalSubject: canonical,
       kind: parseSubject(q.subject)!.kind,
-      displayName: nameOf(canonical),
-      mergedSubjects: members.slice(1).map((s) => ({ subject: s, displayName: nameOf(s) })),
+      displayName: nameIn(canonical),
+      displayNames: {
+        en: nameOf(canonical),
+        fr: displayNameIn(canonical, 'fr') === displayNameOf(canonical) ? nameOf(canonical) : displayNameIn(canonical, 'fr'),
+      },
+      lang: q.lang,
+      mergedSubjects: members.slice(1).map((s) => ({ subject: s, displayName: nameIn(s) })),
       aliases,
       names: [...new Set([...members.map(nameOf), ...aliases])],
       firstSeenAt: new Date(seen.first_seen).toISOString(),

@@ -14,7 +14,13 @@ export const entitySchema = z.object({
   subject: z.string(),
   canonicalSubject: z.string().meta({ description: 'The subject the entity is shown under (the one others were merged into)' }),
   kind: z.enum(['org', 'person', 'case', 'product', 'authority']),
-  displayName: z.string().meta({ description: "The canonical subject's display name" }),
+  displayName: z
+    .string()
+    .meta({ description: "The canonical subject's display name in `lang` (an authority's from the glossary in French)" }),
+  displayNames: z.object({ en: z.string(), fr: z.string() }).meta({
+    description: 'The display name per language: proper names read the same in both; authorities the glossary knows are translated',
+  }),
+  lang: z.enum(['en', 'fr']),
   mergedSubjects: z
     .array(z.object({ subject: z.string(), displayName: z.string() }))
     .meta({ description: 'Subjects recorded as the same entity (entity.merged, at knownAt)' }),

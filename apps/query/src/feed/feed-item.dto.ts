@@ -1,4 +1,4 @@
-import { corroborationOf } from '@newsroom/domain';
+import { corroborationOf, fallbacksIn } from '@newsroom/domain';
 import { FeedItemRow } from '@newsroom/projections';
 import type { FeedConflictFields } from './feed-conflicts.mapper';
 
@@ -18,6 +18,9 @@ export function toFeedItemDto(row: FeedItemRow & Partial<FeedConflictFields>, la
     occurredAt: row.occurredAt,
     recordedAt: row.recordedAt,
     headline: lang === 'fr' ? row.headlineFr : row.headlineEn,
+    lang,
+    // The free text of `data` with no text in `lang` (the headline shows it in the other language, marked "[en]").
+    fallbacks: fallbacksIn(row.type, row.data, lang),
     data: row.data,
     sources: row.sources,
     inferred: row.inferred,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES, inferredFieldSchema, MODALITIES, sourceSchema } from '@newsroom/domain';
-import { corroborationSchema } from '../reports/shared/fact.schema';
+import { corroborationSchema, fallbacksSchema, textLangSchema } from '../reports/shared/fact.schema';
 import { feedQuerySchema } from './feed-query.reader';
 
 /** The SSE stream's parameters: the feed filters (no page size) and the read key for clients that cannot send headers. */
@@ -16,8 +16,12 @@ const feedItemSchema = z.object({
   subject: z.string(),
   occurredAt: z.string().nullable(),
   recordedAt: z.string().meta({ format: 'date-time' }),
-  headline: z.string().meta({ description: 'In the requested language' }),
-  data: z.unknown().meta({ description: "The event's data as recorded" }),
+  headline: z.string().meta({
+    description: 'In the requested language; free text the event does not give in it shows in the other, marked "[en]" / "[fr]"',
+  }),
+  lang: textLangSchema,
+  fallbacks: fallbacksSchema,
+  data: z.unknown().meta({ description: 'The event\'s data as recorded (free text as given: a string, or {"en", "fr"})' }),
   sources: z.array(sourceSchema),
   inferred: z.array(inferredFieldSchema).meta({ description: 'The fields its sources do not state, each with a note ([] when none)' }),
   modality: z.enum(MODALITIES),

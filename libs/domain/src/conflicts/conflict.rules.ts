@@ -1,4 +1,5 @@
 import type { LawsuitStatus } from '../events/lawsuit-status-changed.event';
+import { textIn } from '../values/localized-text.rules';
 import { parsePeriod } from '../values/period.value';
 
 /** What a claim is about: a figure, a departure, a case's outcome. */
@@ -49,14 +50,10 @@ type MoneyLike = { amount?: unknown; currency?: unknown };
 
 /** A free-text value as compared: a per-language value by its English (else first) text; case and spacing folded. */
 function comparableText(value: unknown): string {
-  let text = '';
-  if (typeof value === 'string') text = value;
-  else if (value && typeof value === 'object') {
-    const v = value as Record<string, unknown>;
-    const first = typeof v.en === 'string' ? v.en : Object.values(v).find((x) => typeof x === 'string');
-    text = typeof first === 'string' ? first : '';
-  }
-  return text.trim().replace(/\s+/g, ' ').toLowerCase();
+  // In English, through the glossary when only French is given ("directrice technique" and "Chief Technology
+  // Officer" are one role), so a French-only value claims the same thing as its English form.
+  const text = value === null || value === undefined ? '' : textIn(value, 'en').text;
+  return (text ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 /** A period as a key part: its interval when it parses ("2024-H1" and "2024-01-01/2024-06-30" are one period). */

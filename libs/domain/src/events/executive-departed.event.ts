@@ -3,6 +3,7 @@ import { enumOf } from '../values/enum.value';
 import { roleCategorySchema } from '../values/role-category.value';
 import { subjectOfKind } from '../values/subject.value';
 import { nameSchema } from '../values/text.value';
+import { localized } from '../values/localized-text.value';
 import { defineEvent } from './event-definition.factory';
 
 export const DEPARTURE_REASONS = ['resigned', 'fired', 'retired', 'leave', 'unknown'] as const;
@@ -16,10 +17,10 @@ export const executiveDepartedEvent = defineEvent({
   recordable: true,
   data: z.strictObject({
     organization: subjectOfKind('org'),
-    role: nameSchema,
+    role: localized(nameSchema, 'The role as the story gives it'),
     roleCategory: roleCategorySchema,
     reason: enumOf(DEPARTURE_REASONS).optional(),
     // A subject ("org:anthropic") or a plain name when the destination is not tracked.
-    destination: nameSchema.optional(),
+    destination: localized(nameSchema, 'A subject or a plain name').optional(),
   }),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { textSchema } from '../values/text.value';
+import { localized } from '../values/localized-text.value';
 import { defineEvent } from './event-definition.factory';
 
 /** A change of legal or governance structure, e.g. from a non-profit-controlled entity to a public benefit corporation. */
@@ -9,8 +10,8 @@ export const governanceRestructuringAnnouncedEvent = defineEvent({
   schemaVersion: 1,
   recordable: true,
   data: z.strictObject({
-    from: textSchema,
-    to: textSchema,
-    detail: textSchema.optional(),
+    from: localized(textSchema),
+    to: localized(textSchema),
+    detail: localized(textSchema).optional(),
   }),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { subjectSchema } from '../values/subject.value';
 import { boundedArray, nameSchema, textSchema, titleSchema } from '../values/text.value';
+import { localized } from '../values/localized-text.value';
 import { defineEvent } from './event-definition.factory';
 
 /** Opens a case; the case subject is the stream, parties are subjects of any kind. */
@@ -10,10 +11,10 @@ export const lawsuitFiledEvent = defineEvent({
   schemaVersion: 1,
   recordable: true,
   data: z.strictObject({
-    title: titleSchema,
+    title: localized(titleSchema),
     plaintiffs: boundedArray(subjectSchema, 1),
     defendants: boundedArray(subjectSchema, 1),
-    court: nameSchema.optional(),
-    claims: boundedArray(textSchema, 1),
+    court: localized(nameSchema).optional(),
+    claims: boundedArray(localized(textSchema), 1),
   }),
 });

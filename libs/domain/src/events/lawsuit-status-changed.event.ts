@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { enumOf } from '../values/enum.value';
 import { textSchema } from '../values/text.value';
+import { localized } from '../values/localized-text.value';
 import { defineEvent } from './event-definition.factory';
 
 export const LAWSUIT_STATUSES = [
@@ -28,6 +29,6 @@ export const lawsuitStatusChangedEvent = defineEvent({
   recordable: true,
   data: z.strictObject({
     status: enumOf(LAWSUIT_STATUSES),
-    detail: textSchema.optional(),
+    detail: localized(textSchema).optional(),
   }),
 });

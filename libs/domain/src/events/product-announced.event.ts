@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { enumOf } from '../values/enum.value';
 import { subjectOfKind } from '../values/subject.value';
 import { boundedArray, nameSchema, textSchema } from '../values/text.value';
+import { localized } from '../values/localized-text.value';
 import { defineEvent } from './event-definition.factory';
 
 export const PRODUCT_STATUSES = ['announced', 'launched'] as const;
@@ -15,7 +16,7 @@ export const productAnnouncedEvent = defineEvent({
   data: z.strictObject({
     organization: subjectOfKind('org'),
     name: nameSchema,
-    features: boundedArray(textSchema),
+    features: boundedArray(localized(textSchema)),
     status: enumOf(PRODUCT_STATUSES),
   }),
 });

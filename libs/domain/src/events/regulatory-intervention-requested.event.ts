@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { subjectOfKind, subjectSchema } from '../values/subject.value';
 import { textSchema } from '../values/text.value';
+import { localized } from '../values/localized-text.value';
 import { defineEvent } from './event-definition.factory';
 
 /** Someone asks an authority to act against the subject organization (the stream is the target). */
@@ -12,6 +13,6 @@ export const regulatoryInterventionRequestedEvent = defineEvent({
   data: z.strictObject({
     by: subjectSchema,
     authority: subjectOfKind('authority'),
-    request: textSchema,
+    request: localized(textSchema, 'What the authority is asked to do'),
   }),
 });

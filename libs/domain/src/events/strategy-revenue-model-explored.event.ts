@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boundedArray, nameSchema } from '../values/text.value';
+import { localized } from '../values/localized-text.value';
 import { defineEvent } from './event-definition.factory';
 
 // The usual models; the list stays open because strategies outrun any enum.
@@ -12,6 +13,6 @@ export const strategyRevenueModelExploredEvent = defineEvent({
   schemaVersion: 1,
   recordable: true,
   data: z.strictObject({
-    models: boundedArray(nameSchema.meta({ examples: [...KNOWN_REVENUE_MODELS] }), 1),
+    models: boundedArray(localized(nameSchema.meta({ examples: [...KNOWN_REVENUE_MODELS] })), 1),
   }),
 });

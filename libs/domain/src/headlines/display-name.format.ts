@@ -1,3 +1,5 @@
+import { glossaryEntryOf, glossaryTranslation, markedTextIn } from '../values/localized-text.rules';
+import { isPerLanguage, type TextLang } from '../values/localized-text.value';
 import { isSubject, parseSubject } from '../values/subject.value';
 
 // Slugs lose capitals; these words get them back. Small on purpose: anything else is title-cased.
@@ -53,8 +55,30 @@ export function displayNameOf(subject: string): string {
     .join(' ');
 }
 
-/** A subject's display name, or the plain name as given (destinations and investors may be either). */
-export function labelOf(value: unknown): string {
-  if (typeof value !== 'string') return '';
-  return isSubject(value) ? displayNameOf(value) : value;
+/**
+ * A subject's display name in a language. Proper names (people, organizations, products, cases) read the same in
+ * both; an authority's name is translated when the glossary knows it ("California Attorney General" ->
+ * "procureur général de Californie").
+ */
+export function displayNameIn(subject: string, lang: TextLang): string {
+  const name = displayNameOf(subject);
+  if (lang === 'en' || parseSubject(subject)?.kind !== 'authority') return name;
+  return glossaryTranslation(name, 'en', lang) ?? name;
+}
+
+/** An authority after a French verb, with its article when the glossary knows it: "au procureur général de Californie". */
+export function frenchRecipientOf(subject: string): string {
+  const name = displayNameOf(subject);
+  return (
+    (parseSubject(subject)?.kind === 'authority' ? glossaryEntryOf(name, 'en')?.frTo : undefined) ?? `à ${displayNameIn(subject, 'fr')}`
+  );
+}
+
+/**
+ * A subject's display name, or a name or text as given (destinations and investors may be either), in `lang`:
+ * text given per language in that language, else the glossary's, else the other language's marked "[en]"/"[fr]".
+ */
+export function labelOf(value: unknown, lang: TextLang = 'en'): string {
+  if (typeof value === 'string') return isSubject(value) ? displayNameIn(value, lang) : value && markedTextIn(value, lang);
+  return isPerLanguage(value) ? markedTextIn(value, lang) : '';
 }

@@ -19,6 +19,8 @@ const LAWSUIT_STATUS: Readonly<Record<string, string>> = {
 const REVENUE_MODELS: Readonly<Record<string, string>> = { api: 'API' };
 
 const money = (m: unknown) => formatMoney(m as never, 'en');
+// Free text in English: as given, else the glossary's, else the French text marked "[fr]".
+const text = (v: unknown) => labelOf(v, 'en');
 const period = (p: unknown) => periodPhrase(p as string, 'en');
 
 function functions(byFunction: unknown): string {
@@ -29,9 +31,9 @@ function functions(byFunction: unknown): string {
 /** English headline per recordable type; `name` is the subject's display name. */
 export const EN_HEADLINES: Readonly<HeadlineRenderers> = {
   'executive.appointed': ({ data }, name) =>
-    `${name} appointed ${data.interim ? 'interim ' : ''}${data.role} at ${labelOf(data.organization)}`,
+    `${name} appointed ${data.interim ? 'interim ' : ''}${text(data.role)} at ${labelOf(data.organization)}`,
   'executive.departed': ({ data }, name) =>
-    `${name} leaves ${labelOf(data.organization)} as ${data.role}${data.destination ? ` to join ${labelOf(data.destination)}` : ''}`,
+    `${name} leaves ${labelOf(data.organization)} as ${text(data.role)}${data.destination ? ` to join ${text(data.destination)}` : ''}`,
   'headcount.reported': ({ data }, name) => {
     const breakdown = data.byFunction && Object.keys(data.byFunction).length ? functions(data.byFunction) : '';
     if (data.total === undefined) return `${name} reports headcount by function (${breakdown})`;
@@ -56,10 +58,10 @@ export const EN_HEADLINES: Readonly<HeadlineRenderers> = {
   'lawsuit.filed': ({ data }) => {
     const plaintiffs = Array.isArray(data.plaintiffs) ? data.plaintiffs : [];
     const verb = plaintiffs.length > 1 ? 'sue' : 'sues';
-    return `${listOf(plaintiffs, 'en')} ${verb} ${listOf(data.defendants, 'en')}${data.court ? ` in ${data.court}` : ''}`;
+    return `${listOf(plaintiffs, 'en')} ${verb} ${listOf(data.defendants, 'en')}${data.court ? ` in ${text(data.court)}` : ''}`;
   },
   'lawsuit.status_changed': ({ data }, name) =>
-    `${name}: ${LAWSUIT_STATUS[data.status] ?? String(data.status)}${parenthesized(data.detail)}`,
+    `${name}: ${LAWSUIT_STATUS[data.status] ?? String(data.status)}${parenthesized(text(data.detail))}`,
   'regulatory.intervention_requested': ({ data }, name) =>
     `${labelOf(data.by)} asks ${labelOf(data.authority)} to intervene against ${name}`,
   'product.announced': ({ data }) => {
@@ -68,9 +70,9 @@ export const EN_HEADLINES: Readonly<HeadlineRenderers> = {
   },
   'strategy.revenue_model_explored': ({ data }, name) =>
     `${name} explores revenue models: ${listOf(
-      (data.models ?? []).map((m: string) => REVENUE_MODELS[m] ?? m),
+      (data.models ?? []).map((m) => REVENUE_MODELS[text(m)] ?? text(m)),
       'en',
       5,
     )}`,
-  'governance.restructuring_announced': ({ data }, name) => `${name} announces restructuring from ${data.from} to ${data.to}`,
+  'governance.restructuring_announced': ({ data }, name) => `${name} announces restructuring from ${text(data.from)} to ${text(data.to)}`,
 };

@@ -1,4 +1,4 @@
-import { labelOf } from './display-name.format';
+import { frenchRecipientOf, labelOf } from './display-name.format';
 import { listOf, truncate } from './headline-parts.util';
 import type { HeadlineRenderers } from './headline.types';
 import { formatMoney, formatNumber } from './money.format';
@@ -16,14 +16,10 @@ const LAWSUIT_STATUS: Readonly<Record<string, string>> = {
   ruled: 'jugement rendu',
   appealed: 'appel interjeté',
 };
-const REVENUE_MODELS: Readonly<Record<string, string>> = {
-  advertising: 'publicité',
-  enterprise: 'entreprises',
-  api: 'API',
-  subscriptions: 'abonnements',
-};
 
 const money = (m: unknown) => formatMoney(m as never, 'fr');
+// Free text in French: as given, else the glossary's (revenue models, roles...), else the English text marked "[en]".
+const text = (v: unknown) => labelOf(v, 'fr');
 const period = (p: unknown) => periodPhrase(p as string, 'fr');
 
 function functions(byFunction: unknown): string {
@@ -34,9 +30,9 @@ function functions(byFunction: unknown): string {
 /** French headline per recordable type (French typography: a space before ":"). */
 export const FR_HEADLINES: Readonly<HeadlineRenderers> = {
   'executive.appointed': ({ data }, name) =>
-    `${labelOf(data.organization)} nomme ${name} au poste de ${data.role}${data.interim ? ' par intérim' : ''}`,
+    `${labelOf(data.organization)} nomme ${name} au poste de ${text(data.role)}${data.interim ? ' par intérim' : ''}`,
   'executive.departed': ({ data }, name) =>
-    `${name} quitte ${labelOf(data.organization)} (${data.role})${data.destination ? ` pour rejoindre ${labelOf(data.destination)}` : ''}`,
+    `${name} quitte ${labelOf(data.organization)} (${text(data.role)})${data.destination ? ` pour rejoindre ${text(data.destination)}` : ''}`,
   'headcount.reported': ({ data }, name) => {
     const breakdown = data.byFunction && Object.keys(data.byFunction).length ? functions(data.byFunction) : '';
     if (data.total === undefined) return `${name} publie ses effectifs par fonction (${breakdown})`;
@@ -67,23 +63,18 @@ export const FR_HEADLINES: Readonly<HeadlineRenderers> = {
   'lawsuit.filed': ({ data }) => {
     const plaintiffs = Array.isArray(data.plaintiffs) ? data.plaintiffs : [];
     const verb = plaintiffs.length > 1 ? 'poursuivent' : 'poursuit';
-    return `${listOf(plaintiffs, 'fr')} ${verb} ${listOf(data.defendants, 'fr')} en justice${data.court ? ` devant ${data.court}` : ''}`;
+    return `${listOf(plaintiffs, 'fr')} ${verb} ${listOf(data.defendants, 'fr')} en justice${data.court ? ` devant ${text(data.court)}` : ''}`;
   },
   'lawsuit.status_changed': ({ data }, name) => {
-    const detail = truncate(data.detail);
+    const detail = truncate(text(data.detail));
     return `${name} : ${LAWSUIT_STATUS[data.status] ?? String(data.status)}${detail ? ` (${detail})` : ''}`;
   },
   'regulatory.intervention_requested': ({ data }, name) =>
-    `${labelOf(data.by)} demande à ${labelOf(data.authority)} d'intervenir contre ${name}`,
+    `${labelOf(data.by, 'fr')} demande ${frenchRecipientOf(data.authority)} d'intervenir contre ${name}`,
   'product.announced': ({ data }) => {
     const features = listOf(data.features, 'fr');
     return `${labelOf(data.organization)} ${data.status === 'launched' ? 'lance' : 'annonce'} ${data.name}${features ? ` avec ${features}` : ''}`;
   },
-  'strategy.revenue_model_explored': ({ data }, name) =>
-    `${name} explore de nouveaux modèles de revenus : ${listOf(
-      (data.models ?? []).map((m: string) => REVENUE_MODELS[m] ?? m),
-      'fr',
-      5,
-    )}`,
-  'governance.restructuring_announced': ({ data }, name) => `${name} annonce une restructuration : ${data.from} → ${data.to}`,
+  'strategy.revenue_model_explored': ({ data }, name) => `${name} explore de nouveaux modèles de revenus : ${listOf(data.models, 'fr', 5)}`,
+  'governance.restructuring_announced': ({ data }, name) => `${name} annonce une restructuration : ${text(data.from)} → ${text(data.to)}`,
 };

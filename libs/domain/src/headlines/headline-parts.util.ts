@@ -1,9 +1,12 @@
 import type { HeadlineLang } from './headline.types';
 import { labelOf } from './display-name.format';
 
-/** "A", "A and B", "A, B and C" (fr: "et"); names that are subjects are shown by display name. */
+/**
+ * "A", "A and B", "A, B and C" (fr: "et"); names that are subjects are shown by display name, text given per
+ * language in `lang` (marked when it falls back).
+ */
 export function listOf(values: unknown, lang: HeadlineLang, max = 3): string {
-  const items = (Array.isArray(values) ? values : []).map(labelOf).filter((s) => s !== '');
+  const items = (Array.isArray(values) ? values : []).map((v) => labelOf(v, lang)).filter((s) => s !== '');
   const shown = items.slice(0, max);
   if (items.length > max) shown.push(lang === 'fr' ? 'autres' : 'others');
   const and = lang === 'fr' ? ' et ' : ' and ';

@@ -1,9 +1,14 @@
 import { z } from 'zod';
+import { defaultTextOf, isPerLanguage } from './localized-text.value';
 
-/** Display text of a value read from JSON: strings and numbers as they are, nothing as '', anything else as JSON. */
+/**
+ * Display text of a value read from JSON: strings and numbers as they are, text given per language
+ * (`{"en", "fr"}`) in the default language (see `textIn` for another), nothing as '', anything else as JSON.
+ */
 export function textOf(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
+  if (isPerLanguage(value)) return defaultTextOf(value);
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
 }

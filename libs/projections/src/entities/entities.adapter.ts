@@ -34,9 +34,9 @@ export class EntitiesProjection implements Projection {
     // A sighting inside the stored bounds changes nothing: filtered out first, so it takes no row lock (the bounds
     // only ever widen, so what is inside them stays inside).
     await manager.query(
-      `INSERT INTO ${this.table} AS e (subject, kind, display_name, first_position, first_recorded_at, last_position, last_recorded_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::bigint[], $7::timestamptz[])
-         AS s(subject, kind, display_name, first_position, first_recorded_at, last_position, last_recorded_at)
+      `INSERT INTO ${this.table} AS e (subject, kind, display_name, first_position, first_recorded_at, last_position, last_recorded_at, display_names)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::bigint[], $7::timestamptz[], $8::jsonb[])
+         AS s(subject, kind, display_name, first_position, first_recorded_at, last_position, last_recorded_at, display_names)
        WHERE NOT EXISTS (
          SELECT 1 FROM ${this.table} k WHERE k.subject = s.subject
            AND k.first_position <= s.first_position AND k.first_recorded_at <= s.first_recorded_at
@@ -57,6 +57,7 @@ export class EntitiesProjection implements Projection {
         rows.map((s) => s.recordedAt),
         rows.map((s) => s.lastPosition),
         rows.map((s) => s.lastRecordedAt),
+        rows.map((s) => JSON.stringify(s.displayNames)),
       ],
     );
   }

@@ -1,4 +1,4 @@
-import { displayNameOf, parseSubject } from '@newsroom/domain';
+import { displayNameIn, displayNameOf, parseSubject } from '@newsroom/domain';
 import type { ProjectedEvent } from '../projected-event.mapper';
 import { mentionsOf } from '../timeline/mentions.mapper';
 
@@ -6,18 +6,27 @@ export interface EntitySighting {
   subject: string;
   kind: string;
   displayName: string;
+  /** The display name per language (an authority's French name from the glossary; proper names the same in both). */
+  displayNames: { en: string; fr: string };
   position: string;
   recordedAt: string;
 }
 
 // The same few subjects recur in every batch: their kind and name are worked out once (bounded; cleared when full).
-const named = new Map<string, { kind: string; displayName: string } | null>();
+type Named = { kind: string; displayName: string; displayNames: { en: string; fr: string } };
+const named = new Map<string, Named | null>();
 
-function nameOf(subject: string): { kind: string; displayName: string } | null {
+function nameOf(subject: string): Named | null {
   let known = named.get(subject);
   if (known === undefined) {
     const parsed = parseSubject(subject);
-    known = parsed ? { kind: parsed.kind, displayName: displayNameOf(subject) } : null;
+    known = parsed
+      ? {
+          kind: parsed.kind,
+          displayName: displayNameOf(subject),
+          displayNames: { en: displayNameIn(subject, 'en'), fr: displayNameIn(subject, 'fr') },
+        }
+      : null;
     if (named.size >= 50_000) named.clear();
     named.set(subject, known);
   }

@@ -1,4 +1,6 @@
+import { textOf } from '@newsroom/domain';
 import type { FactModel } from '../facts/fact-model.types';
+import { localizedColumn, localizedListColumn, plainTextColumn } from '../facts/localized-column.util';
 
 /** A case's filing and its status changes, one row per fact version. */
 export const lawsuitsModel: FactModel<'lawsuit.filed' | 'lawsuit.status_changed'> = {
@@ -13,6 +15,10 @@ export const lawsuitsModel: FactModel<'lawsuit.filed' | 'lawsuit.status_changed'
     claims: 'json',
     status: 'plain',
     detail: 'plain',
+    title_i18n: 'json',
+    court_i18n: 'json',
+    claims_i18n: 'json',
+    detail_i18n: 'json',
   },
   rows: (f) => {
     if (f.type === 'lawsuit.status_changed') {
@@ -22,7 +28,8 @@ export const lawsuitsModel: FactModel<'lawsuit.filed' | 'lawsuit.status_changed'
           columns: {
             kind: 'status',
             status: f.data.status,
-            detail: f.data.detail ?? null,
+            detail: plainTextColumn(f.data.detail),
+            detail_i18n: localizedColumn(f.data.detail),
             plaintiffs: [],
             defendants: [],
             parties: [],
@@ -38,12 +45,15 @@ export const lawsuitsModel: FactModel<'lawsuit.filed' | 'lawsuit.status_changed'
         part: '',
         columns: {
           kind: 'filed',
-          title: f.data.title ?? null,
+          title: plainTextColumn(f.data.title),
+          title_i18n: localizedColumn(f.data.title),
           plaintiffs,
           defendants,
           parties: [...new Set([...plaintiffs, ...defendants])],
-          court: f.data.court ?? null,
-          claims: f.data.claims ?? [],
+          court: plainTextColumn(f.data.court),
+          court_i18n: localizedColumn(f.data.court),
+          claims: (f.data.claims ?? []).map(textOf),
+          claims_i18n: localizedListColumn(f.data.claims),
           status: null,
           detail: null,
         },

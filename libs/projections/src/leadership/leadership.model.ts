@@ -1,8 +1,12 @@
-import { textOf } from '@newsroom/domain';
+import { textIn } from '@newsroom/domain';
 import type { FactModel } from '../facts/fact-model.types';
+import { localizedColumn, plainTextColumn } from '../facts/localized-column.util';
 
-/** Roles compare without case or spacing differences ("Chief  technology officer" is the same role). */
-export const roleKeyOf = (role: unknown): string => textOf(role).trim().replace(/\s+/g, ' ').toLowerCase();
+/**
+ * Roles compare without case or spacing differences ("Chief  technology officer" is the same role), by their English
+ * text (a role given in French only pairs through the glossary: "directrice technique" is Chief Technology Officer).
+ */
+export const roleKeyOf = (role: unknown): string => textIn(role, 'en').text.trim().replace(/\s+/g, ' ').toLowerCase();
 
 /** Appointments and departures, one row per fact version; tenures are paired from them at query time. */
 export const leadershipModel: FactModel<'executive.appointed' | 'executive.departed'> = {
@@ -16,6 +20,8 @@ export const leadershipModel: FactModel<'executive.appointed' | 'executive.depar
     interim: 'plain',
     reason: 'plain',
     destination: 'plain',
+    role_i18n: 'json',
+    destination_i18n: 'json',
   },
   rows: (f) => {
     const appointed = f.type === 'executive.appointed' ? f.data : null;
@@ -26,12 +32,14 @@ export const leadershipModel: FactModel<'executive.appointed' | 'executive.depar
         columns: {
           organization: f.data.organization,
           kind: f.type === 'executive.appointed' ? 'appointed' : 'departed',
-          role: f.data.role,
+          role: plainTextColumn(f.data.role),
           role_key: roleKeyOf(f.data.role),
           role_category: f.data.roleCategory ?? 'other',
           interim: appointed?.interim === true,
           reason: departed?.reason ?? null,
-          destination: departed?.destination ?? null,
+          destination: plainTextColumn(departed?.destination),
+          role_i18n: localizedColumn(f.data.role),
+          destination_i18n: localizedColumn(departed?.destination),
         },
       },
     ];

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../../database/read-database.module';
-import { displayNameOf } from '@newsroom/domain';
+import { displayNameOf, type TextLang } from '@newsroom/domain';
 import { DepartureGrouping, DepartureRow, groupDepartures } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { loadCorroboration, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { loadHistory } from '../shared/fact-history.repository';
 import { factFields, FactVersionDto } from '../shared/fact.dto';
+import { textsIn } from '../shared/localized-text.mapper';
 import { anyOf, factColumns, occurredByAsOf, overlaps, SqlParams, visibleAt } from '../shared/sql.builder';
 
 export interface DeparturesQuery {
@@ -22,15 +23,23 @@ export interface DeparturesQuery {
   modality: string[] | null;
   limit: number;
   cursor: string | null;
+  /** The language of free text (role, destination); default en. */
+  lang?: TextLang;
 }
+
+/** A departure row with its per-language columns (null on rows written before them). */
+type LocalizedDepartureRow = DepartureRow & { role_i18n?: unknown; destination_i18n?: unknown };
 
 // Grouping needs every matching departure; more than this is refused rather than answered slowly.
 const GROUP_CAP = 50_000;
 
-const departureDto = (r: DepartureRow, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap, canonical: (s: string) => string = (s) => s) => ({
-  person: r.subject, personName: displayNameOf(r.subject), canonicalPerson: canonical(r.subject), canonicalPersonName: displayNameOf(canonical(r.subject)), organization: r.organization, role: r.role, roleCategory: r.role_category,
-  reason: r.reason, destination: r.destination, ...factFields(r, history, corroboration),
-});
+const departureDto = (r: LocalizedDepartureRow, lang: TextLang, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap, canonical: (s: string) => string = (s) => s) => {
+  const { texts, fallbacks } = textsIn(lang, { role: { i18n: r.role_i18n, plain: r.role }, destination: { i18n: r.destination_i18n, plain: r.destination } });
+  return {
+    person: r.subject, personName: displayNameOf(r.subject), canonicalPerson: canonical(r.subject), canonicalPersonName: displayNameOf(canonical(r.subject)), organization: r.organization, role: texts.role ?? r.role, roleCategory: r.role_category,
+    reason: r.reason, destination: texts.destination, lang, fallbacks, ...factFields(r, history, corroboration),
+  };
+};
 
 export type DepartureDto = ReturnType<typeof departureDto>;
 
@@ -56,21 +65,22 @@ export class DeparturesRepository {
       after ? `(t.valid_from, t.fact_position) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')})` : 'true',
     ];
     const limit = q.groupBy ? GROUP_CAP : q.limit + 1;
-    const columns = factColumns('t', { plain: ['organization', 'role', 'role_category', 'reason', 'destination'] });
-    const rows: DepartureRow[] = await this.db.query(
+    const columns = factColumns('t', { plain: ['organization', 'role', 'role_category', 'reason', 'destination', 'role_i18n', 'destination_i18n'] });
+    const lang = q.lang ?? 'en';
+    const rows: LocalizedDepartureRow[] = await this.db.query(
       `SELECT ${columns} FROM read_model.departures t WHERE ${where.join(' AND ')} ORDER BY t.valid_from, t.fact_position LIMIT ${p.add(limit)}`,
       p.values,
     );
-    const header = { organization: q.organization, from: q.from, to: q.to, asOf: q.asOf, knownAt: q.knownAt };
+    const header = { organization: q.organization, from: q.from, to: q.to, asOf: q.asOf, knownAt: q.knownAt, lang };
     if (q.groupBy) {
       const history = await loadHistory(this.db, 'read_model.departures', rows, q.knownAt);
       const corroboration = await loadCorroboration(this.db, rows.map((r) => r.fact_id), q.knownAt);
-      return { ...header, groupBy: q.groupBy, ...groupDepartures(rows, q.groupBy, (r) => departureDto(r, history, corroboration, canonical)) };
+      return { ...header, groupBy: q.groupBy, ...groupDepartures(rows, q.groupBy, (r) => departureDto(r, lang, history, corroboration, canonical)) };
     }
     const page = rows.slice(0, q.limit);
     const history = await loadHistory(this.db, 'read_model.departures', page, q.knownAt);
     const corroboration = await loadCorroboration(this.db, page.map((r) => r.fact_id), q.knownAt);
     const last = page[page.length - 1];
-    return { ...header, items: page.map((r) => departureDto(r, history, corroboration, canonical)), next: rows.length > q.limit ? encodeCursor([last.valid_from, last.fact_position]) : null };
+    return { ...header, items: page.map((r) => departureDto(r, lang, history, corroboration, canonical)), next: rows.length > q.limit ? encodeCursor([last.valid_from, last.fact_position]) : null };
   }
 }

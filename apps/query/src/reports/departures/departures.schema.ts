@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEPARTURE_GROUPINGS } from '@newsroom/projections';
-import { instant, oneOf, reportParams, subject, minOutletsParam } from '../shared/report-params.schema';
-import { factFieldsShape, instantOrNull, nextCursor, nullableText } from '../shared/fact.schema';
+import { instant, langParam, oneOf, reportParams, subject, minOutletsParam } from '../shared/report-params.schema';
+import { factFieldsShape, fallbacksSchema, instantOrNull, nextCursor, nullableText, textLangSchema } from '../shared/fact.schema';
 
 export const departuresParams = reportParams({
   organization: subject({ kind: 'org', example: 'org:openai' }).optional().transform((v) => v ?? null),
@@ -9,6 +9,7 @@ export const departuresParams = reportParams({
   to: instant('End of the [from, to) window', 'end'),
   groupBy: oneOf(DEPARTURE_GROUPINGS).optional().transform((v) => v ?? null),
   minOutlets: minOutletsParam(),
+  lang: langParam(),
 });
 
 const departure = z.object({
@@ -17,14 +18,16 @@ const departure = z.object({
   canonicalPerson: z.string().meta({ description: 'The subject the person is shown under: `person`, or the subject it was merged into' }),
   canonicalPersonName: z.string(),
   organization: z.string(),
-  role: z.string(),
+  role: z.string().meta({ description: 'In `lang` (see fallbacks)' }),
   roleCategory: z.string(),
   reason: nullableText(),
-  destination: nullableText(),
+  destination: nullableText('A subject, or a name in `lang`'),
+  lang: textLangSchema,
+  fallbacks: fallbacksSchema,
   ...factFieldsShape,
 });
 
-const header = { organization: nullableText(), from: instantOrNull(), to: instantOrNull(), asOf: instantOrNull(), knownAt: instantOrNull() };
+const header = { organization: nullableText(), from: instantOrNull(), to: instantOrNull(), asOf: instantOrNull(), knownAt: instantOrNull(), lang: textLangSchema };
 
 export const departuresReportSchema = z.union([
   z.object({ ...header, items: z.array(departure), next: nextCursor() }),

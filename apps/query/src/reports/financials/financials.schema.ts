@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FINANCIAL_METRICS } from '@newsroom/projections';
-import { instant, list, reportParams, subject, minOutletsParam } from '../shared/report-params.schema';
+import { instant, list, oneOf, reportParams, subject, minOutletsParam } from '../shared/report-params.schema';
 import { factFieldsShape, instantOrNull, nextCursor, nullableText, timeTravelShape } from '../shared/fact.schema';
 
 export const financialsParams = reportParams({
@@ -10,6 +10,9 @@ export const financialsParams = reportParams({
   from: instant('Points whose period overlaps [from, to)'),
   to: instant('End of the [from, to) window', 'end'),
   minOutlets: minOutletsParam(),
+  lang: oneOf(['en', 'fr'], 'Accepted for symmetry with the other reports: financial points carry no free text')
+    .optional()
+    .transform((v) => v ?? 'en'),
 });
 
 const point = z.object({

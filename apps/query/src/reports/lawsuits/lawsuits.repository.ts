@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../../database/read-database.module';
+import type { TextLang } from '@newsroom/domain';
 import { CaseStep, LawsuitRow, normalizeRow, summarizeCase } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
@@ -8,6 +9,7 @@ import { loadHistory } from '../shared/fact-history.repository';
 import { FactVersionDto, sourceDto } from '../shared/fact.dto';
 import { corroborationIn, loadCorroboration, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { anyOf, occurredByAsOf, SqlParams, visibleAt } from '../shared/sql.builder';
+import { listIn, textsIn } from '../shared/localized-text.mapper';
 
 export interface LawsuitsQuery {
   party: string | null;
@@ -19,11 +21,26 @@ export interface LawsuitsQuery {
   modality: string[] | null;
   limit: number;
   cursor: string | null;
+  /** The language of free text (title, court, claims, details); default en. */
+  lang?: TextLang;
 }
 
-const stepDto = (s: CaseStep, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap) => ({
-  ...s, sources: s.sources.map(sourceDto), history: history.get(s.eventId) ?? [], corroboration: corroborationIn(corroboration, s.eventId),
-});
+/** A lawsuit row with its per-language columns (null on rows written before them). */
+type LocalizedLawsuitRow = LawsuitRow & { title_i18n?: unknown; court_i18n?: unknown; claims_i18n?: unknown; detail_i18n?: unknown };
+
+const stepDto = (s: CaseStep, lang: TextLang, rows: Map<string, LocalizedLawsuitRow>, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap) => {
+  const { texts, fallbacks } = textsIn(lang, { detail: { i18n: rows.get(s.eventId)?.detail_i18n, plain: s.detail } });
+  return {
+    ...s, detail: texts.detail, fallbacks, sources: s.sources.map(sourceDto), history: history.get(s.eventId) ?? [], corroboration: corroborationIn(corroboration, s.eventId),
+  };
+};
+
+/** A case's title, court and claims in `lang`, and which of them fell back to the other language. */
+function caseTexts(filed: LocalizedLawsuitRow, lang: TextLang) {
+  const one = textsIn(lang, { title: { i18n: filed.title_i18n, plain: filed.title }, court: { i18n: filed.court_i18n, plain: filed.court } });
+  const claims = listIn(lang, 'claims', filed.claims_i18n, filed.claims);
+  return { title: one.texts.title, court: one.texts.court, claims: claims.texts, fallbacks: [...one.fallbacks, ...claims.fallbacks] };
+}
 
 /** Cases with their current status and history; a refiled suit is its own case. */
 @Injectable()
@@ -60,28 +77,33 @@ export class LawsuitsRepository {
       ) s ON true
       WHERE ${anyOf(`coalesce(s.status, 'filed')`, q.status, p)}
       ORDER BY c.subject LIMIT ${p.add(q.limit + 1)}`;
-    const found: LawsuitRow[] = (await this.db.query(sql, p.values)).map((r: Record<string, unknown>) => normalizeRow<LawsuitRow>(r));
+    const found: LocalizedLawsuitRow[] = (await this.db.query(sql, p.values)).map((r: Record<string, unknown>) => normalizeRow<LawsuitRow>(r));
     const page = found.slice(0, q.limit);
     const steps = await this.steps(page.map((c) => c.subject), q);
     const history = await loadHistory(this.db, 'read_model.lawsuit_events', [...page, ...steps], q.knownAt);
     const corroboration = await loadCorroboration(this.db, [...page, ...steps].map((r) => r.fact_id), q.knownAt);
+    const lang = q.lang ?? 'en';
+    const rows = new Map([...page, ...steps].map((r) => [r.fact_id, r]));
     const items = page.map((filed) => {
       const c = summarizeCase(filed, steps.filter((s) => s.subject === filed.subject));
+      const step = (s: CaseStep) => stepDto(s, lang, rows, history, corroboration);
       return {
         ...c,
+        ...caseTexts(filed, lang),
+        lang,
         canonicalPlaintiffs: canonical(c.plaintiffs),
         canonicalDefendants: canonical(c.defendants),
-        filed: stepDto(c.filed, history, corroboration),
-        history: c.history.map((s) => stepDto(s, history, corroboration)),
+        filed: step(c.filed),
+        history: c.history.map(step),
       };
     });
     return {
-      party: q.party, status: q.status, asOf: q.asOf, knownAt: q.knownAt, items,
+      party: q.party, status: q.status, asOf: q.asOf, knownAt: q.knownAt, lang, items,
       next: found.length > q.limit ? encodeCursor([page[page.length - 1].subject]) : null,
     };
   }
 
-  private async steps(cases: string[], q: LawsuitsQuery): Promise<LawsuitRow[]> {
+  private async steps(cases: string[], q: LawsuitsQuery): Promise<LocalizedLawsuitRow[]> {
     if (!cases.length) return [];
     const p = new SqlParams();
     const rows = await this.db.query(
@@ -89,7 +111,7 @@ export class LawsuitsRepository {
          AND ${visibleAt('st', q.knownAt, p)} AND ${occurredByAsOf('st', q.asOf, p)}`,
       p.values,
     );
-    return rows.map((r: Record<string, unknown>) => normalizeRow<LawsuitRow>(r));
+    return rows.map((r: Record<string, unknown>) => normalizeRow<LocalizedLawsuitRow>(r));
   }
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { inferredFieldSchema, LAWSUIT_STATUSES } from '@newsroom/domain';
-import { list, reportParams, subject, minOutletsParam } from '../shared/report-params.schema';
-import { conflictsWithSchema, corroborationSchema, factStatusSchema, factVersionSchema, instantText, nextCursor, nullableText, sourceSchema, timeTravelShape, uuidText } from '../shared/fact.schema';
+import { langParam, list, reportParams, subject, minOutletsParam } from '../shared/report-params.schema';
+import { conflictsWithSchema, corroborationSchema, fallbacksSchema, textLangSchema, factStatusSchema, factVersionSchema, instantText, nextCursor, nullableText, sourceSchema, timeTravelShape, uuidText } from '../shared/fact.schema';
 
 /** A case's current status: "filed" before any change. */
 const CASE_STATUSES = ['filed', ...LAWSUIT_STATUSES];
@@ -10,12 +10,14 @@ export const lawsuitsParams = reportParams({
   party: subject({ example: 'person:elon-musk', description: 'A plaintiff or defendant' }).optional().transform((v) => v ?? null),
   status: list(`Current status, comma-separated: ${CASE_STATUSES.join(', ')}`, CASE_STATUSES),
   minOutlets: minOutletsParam(),
+  lang: langParam(),
 });
 
 const step = z.object({
   eventId: uuidText(),
   status: z.string(),
-  detail: nullableText(),
+  detail: nullableText('In `lang` (see fallbacks)'),
+  fallbacks: fallbacksSchema,
   occurredAt: nullableText(),
   modality: z.string(),
   factStatus: factStatusSchema,
@@ -30,13 +32,15 @@ const step = z.object({
 const caseSchema = z.object({
   case: z.string(),
   caseName: z.string(),
-  title: nullableText(),
+  title: nullableText('In `lang` (see fallbacks)'),
   plaintiffs: z.array(z.string()),
   defendants: z.array(z.string()),
   canonicalPlaintiffs: z.array(z.string()).meta({ description: 'The plaintiffs as entities (merged subjects resolved, at knownAt)' }),
   canonicalDefendants: z.array(z.string()).meta({ description: 'The defendants as entities (merged subjects resolved, at knownAt)' }),
   court: nullableText(),
-  claims: z.array(z.string()),
+  claims: z.array(z.string()).meta({ description: 'In `lang` (see fallbacks: claims[i])' }),
+  lang: textLangSchema,
+  fallbacks: fallbacksSchema,
   filed: step,
   status: z.string().meta({ description: 'The latest standing status, "filed" before any change; denied steps never count' }),
   history: z.array(step),
@@ -46,6 +50,7 @@ export const lawsuitsReportSchema = z.object({
   party: nullableText(),
   status: z.array(z.string()).nullable(),
   ...timeTravelShape,
+  lang: textLangSchema,
   items: z.array(caseSchema),
   next: nextCursor(),
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../../database/read-database.module';
-import { displayNameOf } from '@newsroom/domain';
+import { displayNameOf, type TextLang } from '@newsroom/domain';
 import { compareTenureKeys, LeadershipRow, rosterAt, RUN_COLUMNS, runEndsSql, StoredFactRow, Tenure, TenureBound, tenureKey, tenuresOf } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
@@ -9,6 +9,7 @@ import { loadHistory } from '../shared/fact-history.repository';
 import { FactVersionDto, sourceDto } from '../shared/fact.dto';
 import { corroborationIn, loadCorroboration, type CorroborationMap } from '../shared/corroboration.repository';
 import { anyOf, isoText, SqlParams, visibleAt } from '../shared/sql.builder';
+import { textsIn } from '../shared/localized-text.mapper';
 
 export const LEADERSHIP_VIEWS = ['roster', 'tenures'] as const;
 
@@ -23,7 +24,12 @@ export interface LeadershipQuery {
   minOutlets?: number | null;
   limit?: number;
   cursor?: string | null;
+  /** The language of free text (role, destination); default en. */
+  lang?: TextLang;
 }
+
+/** The per-language role and destination of each bound's fact (by event id), read with the page's sources. */
+type TextsById = Map<string, { role_i18n: unknown; destination_i18n: unknown }>;
 
 const TABLE = 'read_model.leadership_events';
 
@@ -38,11 +44,25 @@ const boundDto = (b: TenureBound | null, history: Map<string, FactVersionDto[]>,
 
 const boundIds = (tenures: Tenure[]) => tenures.flatMap((t) => [t.start?.eventId, t.end?.eventId]).filter((id): id is string => id !== undefined);
 
-const tenureDto = (t: Tenure, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap, canonical: (s: string) => string = (s) => s) => ({
-  person: t.person, personName: t.personName, canonicalPerson: canonical(t.person), canonicalPersonName: displayNameOf(canonical(t.person)), role: t.role, roleCategory: t.roleCategory, interim: t.interim,
-  start: boundDto(t.start, history, corroboration), end: boundDto(t.end, history, corroboration), reason: t.reason, destination: t.destination,
-  ...(t.certain !== undefined ? { certain: t.certain } : {}),
-});
+// The role as the appointment gives it (else the departure), the destination as the departure gives it.
+const tenureTexts = (t: Tenure, lang: TextLang, byId: TextsById) => {
+  const start = t.start ? byId.get(t.start.eventId) : undefined;
+  const end = t.end ? byId.get(t.end.eventId) : undefined;
+  return textsIn(lang, {
+    role: { i18n: start?.role_i18n ?? end?.role_i18n, plain: t.role },
+    destination: { i18n: end?.destination_i18n, plain: t.destination },
+  });
+};
+
+const tenureDto = (t: Tenure, lang: TextLang, byId: TextsById, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap, canonical: (s: string) => string = (s) => s) => {
+  const { texts, fallbacks } = tenureTexts(t, lang, byId);
+  return {
+    person: t.person, personName: t.personName, canonicalPerson: canonical(t.person), canonicalPersonName: displayNameOf(canonical(t.person)), role: texts.role ?? t.role, roleCategory: t.roleCategory, interim: t.interim,
+    start: boundDto(t.start, history, corroboration), end: boundDto(t.end, history, corroboration), reason: t.reason, destination: texts.destination,
+    lang, fallbacks,
+    ...(t.certain !== undefined ? { certain: t.certain } : {}),
+  };
+};
 
 export type TenureDto = ReturnType<typeof tenureDto>;
 
@@ -72,7 +92,8 @@ export class LeadershipRepository {
     const from = after ? listed.findIndex((t) => compareTenureKeys(tenureKey(t), after) > 0) : 0;
     const page = from < 0 ? [] : listed.slice(from, from + limit);
     const more = from >= 0 && listed.length > from + limit;
-    const history = await this.attachSources(page, q.knownAt);
+    const { history, texts } = await this.attachSources(page, q.knownAt);
+    const lang = q.lang ?? 'en';
     const corroboration = await loadCorroboration(this.db, boundIds(page), q.knownAt);
     return {
       organization: q.organization,
@@ -80,7 +101,8 @@ export class LeadershipRepository {
       asOf: q.asOf,
       knownAt: q.knownAt,
       show,
-      items: page.map((t) => tenureDto(t, history, corroboration, (s) => graph.canonicalOf(s))),
+      lang,
+      items: page.map((t) => tenureDto(t, lang, texts, history, corroboration, (s) => graph.canonicalOf(s))),
       next: more ? encodeCursor(tenureKey(page[page.length - 1])) : null,
     };
   }
@@ -102,13 +124,13 @@ export class LeadershipRepository {
   }
 
   /** Reads the sources of the page's bounds (one lookup by key) and their earlier versions. */
-  private async attachSources(page: Tenure[], knownAt: string | null): Promise<Map<string, FactVersionDto[]>> {
+  private async attachSources(page: Tenure[], knownAt: string | null): Promise<{ history: Map<string, FactVersionDto[]>; texts: TextsById }> {
     const bounds = page.flatMap((t) => [t.start, t.end]).filter((b): b is TenureBound => b !== null);
-    if (!bounds.length) return new Map();
+    if (!bounds.length) return { history: new Map(), texts: new Map() };
     const ids = bounds.map((b) => b.eventId);
     const versions = bounds.map((b) => b.version);
-    const found: Array<{ fact_id: string; version: number; sources: TenureBound['sources']; inferred: TenureBound['inferred'] }> = await this.db.query(
-      `SELECT t.fact_id, t.version, t.sources, t.inferred FROM ${TABLE} t
+    const found: Array<{ fact_id: string; version: number; sources: TenureBound['sources']; inferred: TenureBound['inferred']; role_i18n: unknown; destination_i18n: unknown }> = await this.db.query(
+      `SELECT t.fact_id, t.version, t.sources, t.inferred, t.role_i18n, t.destination_i18n FROM ${TABLE} t
        JOIN unnest($1::uuid[], $2::int[]) AS k(fact_id, version) ON t.fact_id = k.fact_id AND t.version = k.version AND t.part = ''`,
       [ids, versions],
     );
@@ -118,7 +140,8 @@ export class LeadershipRepository {
       b.sources = row?.sources ?? [];
       b.inferred = row?.inferred ?? [];
     }
+    const texts: TextsById = new Map(found.map((r) => [r.fact_id, { role_i18n: r.role_i18n, destination_i18n: r.destination_i18n }]));
     const rows = bounds.map((b) => ({ fact_id: b.eventId, version: b.version }) as StoredFactRow);
-    return loadHistory(this.db, TABLE, rows, knownAt);
+    return { history: await loadHistory(this.db, TABLE, rows, knownAt), texts };
   }
 }

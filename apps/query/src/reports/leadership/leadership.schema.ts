@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { inferredFieldSchema } from '@newsroom/domain';
-import { oneOf, reportParams, subject, minOutletsParam } from '../shared/report-params.schema';
-import { conflictsWithSchema, corroborationSchema, factStatusSchema, factVersionSchema, instantOrNull, nextCursor, nullableText, sourceSchema, timeTravelShape, uuidText } from '../shared/fact.schema';
+import { langParam, oneOf, reportParams, subject, minOutletsParam } from '../shared/report-params.schema';
+import { conflictsWithSchema, corroborationSchema, fallbacksSchema, factStatusSchema, factVersionSchema, instantOrNull, nextCursor, nullableText, sourceSchema, textLangSchema, timeTravelShape, uuidText } from '../shared/fact.schema';
 import { LEADERSHIP_VIEWS } from './leadership.repository';
 
 export const leadershipParams = reportParams({
@@ -10,6 +10,7 @@ export const leadershipParams = reportParams({
     .optional()
     .transform((v) => v ?? 'roster'),
   minOutlets: minOutletsParam(),
+  lang: langParam(),
 });
 
 const bound = (description: string) =>
@@ -36,13 +37,15 @@ const tenure = z.object({
   personName: z.string(),
   canonicalPerson: z.string().meta({ description: 'The subject the person is shown under: `person`, or the subject it was merged into' }),
   canonicalPersonName: z.string(),
-  role: z.string(),
+  role: z.string().meta({ description: 'In `lang` (see fallbacks)' }),
   roleCategory: z.string(),
   interim: z.boolean(),
   start: bound('The appointment; null when only the departure is on record (start unknown)'),
   end: bound('The departure; null while the tenure is open'),
   reason: nullableText(),
-  destination: nullableText(),
+  destination: nullableText('A subject, or a name in `lang`'),
+  lang: textLangSchema,
+  fallbacks: fallbacksSchema,
   certain: z.boolean().meta({ description: 'Roster only: false when asOf falls inside an imprecise start or end date, or the start is unknown' }),
 });
 
@@ -51,6 +54,7 @@ export const leadershipReportSchema = z.object({
   organizationName: z.string(),
   ...timeTravelShape,
   show: z.enum(LEADERSHIP_VIEWS),
+  lang: textLangSchema,
   items: z.array(tenure),
   next: nextCursor(),
 });

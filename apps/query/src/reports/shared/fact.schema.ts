@@ -69,3 +69,12 @@ export const factFieldsShape = {
 
 /** The time-travel header of a report answer. */
 export const timeTravelShape = { asOf: instantOrNull(), knownAt: instantOrNull() };
+
+/** The language of an answer's free text and where it fell back (issue 14.4). */
+export const textLangSchema = z.enum(['en', 'fr']).meta({ description: 'The language free text (roles, features, requests...) is shown in: `lang`' });
+export const fallbacksSchema = z.array(z.string()).meta({
+  description:
+    'The fields shown in the other language because the event gives no text in `lang` and the glossary does not know it ' +
+    '(e.g. ["role"] or ["data.features[1]"]); [] when everything is in `lang`. Headlines mark such text with "[en]" / "[fr]".',
+  examples: [['role']],
+});

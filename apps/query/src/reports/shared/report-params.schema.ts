@@ -99,7 +99,14 @@ export const minOutletsParam = () =>
     .meta({ description: 'Only facts with at least this many distinct outlets (syndicated copies count once, as the outlet they reprint)' });
 
 export const typesParam = () => list('Comma-separated event types', EVENT_TYPES);
-export const langParam = () => oneOf(['en', 'fr'], 'Language of headlines').optional().transform((v) => v ?? 'en');
+export const langParam = () =>
+  oneOf(
+    ['en', 'fr'],
+    'Language of headlines and free text (roles, features, requests...), default en. Text the event does not give in it ' +
+      "(and the glossary does not know) shows in the other language: listed in each item's `fallbacks`, marked [en] / [fr] in headlines",
+  )
+    .optional()
+    .transform((v) => v ?? 'en');
 
 /** Parameters the reader knows before the endpoint's own (the order of the "allowed" list in messages). */
 const LEADING = ['format', 'knownAt', 'asOf', 'modality'];

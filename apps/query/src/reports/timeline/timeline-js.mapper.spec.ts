@@ -6,7 +6,8 @@ const item = (over: Partial<TimelineItemDto> = {}): TimelineItemDto => ({
     type: 'executive.departed', subject: 'person:mira-murati', subjectName: 'Mira Murati', role: 'subject', headline: 'Mira <b> leaves',
     data: {}, factId: 'f-1', occurredAt: '2024-09-25', validFrom: '2024-09-25T00:00:00.000Z', validTo: null, modality: 'reported',
     status: 'current', recordedAt: '2026-01-01T00:00:00.000Z', sources: [{ id: 's', outlet: 'A & B', url: 'https://e.org/?a=1&b="2"', title: null, language: 'en', publishedAt: null, quote: null }],
-    history: [], inferred: [], corroboration: { outlets: 1, confirms: 1, denies: 0, firstReportedAt: null, latestReportedAt: null }, canonicalSubject: 'person:mira-murati', ...over,
+    history: [], inferred: [], corroboration: { outlets: 1, confirms: 1, denies: 0, firstReportedAt: null, latestReportedAt: null }, canonicalSubject: 'person:mira-murati',
+    lang: 'en', fallbacks: [], ...over,
   });
 
 describe('TimelineJS mapper', () => {

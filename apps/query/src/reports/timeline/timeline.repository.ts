@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../../database/read-database.module';
-import { displayNameOf } from '@newsroom/domain';
+import { displayNameIn, fallbacksIn } from '@newsroom/domain';
 import { normalizeRow, StoredFactRow } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
@@ -34,8 +34,8 @@ interface TimelineRow extends StoredFactRow {
 }
 
 const itemDto = (r: TimelineRow, lang: 'en' | 'fr', history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap, canonical: (s: string) => string) => ({
-  type: r.event_type, subject: r.subject, subjectName: displayNameOf(r.subject), canonicalSubject: canonical(r.subject), role: r.mention_role,
-  headline: lang === 'fr' ? r.headline_fr : r.headline_en, data: r.data, ...factFields(r, history, corroboration),
+  type: r.event_type, subject: r.subject, subjectName: displayNameIn(r.subject, lang), canonicalSubject: canonical(r.subject), role: r.mention_role,
+  headline: lang === 'fr' ? r.headline_fr : r.headline_en, lang, fallbacks: fallbacksIn(r.event_type, r.data, lang), data: r.data, ...factFields(r, history, corroboration),
 });
 
 export type TimelineItemDto = ReturnType<typeof itemDto>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '@newsroom/domain';
 import { instant, langParam, oneOf, reportParams, subject, typesParam, minOutletsParam } from '../shared/report-params.schema';
-import { anyJson, factFieldsShape, instantOrNull, nextCursor, nullableText, timeTravelShape } from '../shared/fact.schema';
+import { anyJson, factFieldsShape, fallbacksSchema, instantOrNull, nextCursor, nullableText, textLangSchema, timeTravelShape } from '../shared/fact.schema';
 
 export const timelineParams = reportParams({
   subject: subject({ example: 'org:openai' }).optional().transform((v) => v ?? null),
@@ -23,7 +23,9 @@ export const timelineItemSchema = z.object({
   subjectName: z.string(),
   canonicalSubject: z.string().meta({ description: 'The subject the entity is shown under: the recorded subject, or the one it was merged into' }),
   role: z.string().meta({ description: 'How the fact names the subject asked for: subject, organization, plaintiff, defendant, destination, requested_by...' }),
-  headline: z.string(),
+  headline: z.string().meta({ description: 'In `lang`; free text the event does not give in it shows in the other, marked "[en]" / "[fr]"' }),
+  lang: textLangSchema,
+  fallbacks: fallbacksSchema,
   data: anyJson(),
   ...factFieldsShape,
 });

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { departedEnvelope, pollUntil } from '@newsroom/testing';
+import { post, startStack, TestStack } from './stack.harness';
+
+interface FeedItem {
+  eventId: string;
+  headline: string;
+  lang: string;
+  fallbacks: string[];
+  data: { role: unknown };
+}
+interface Tenure {
+  person: string;
+  role: string;
+  lang: string;
+  fallbacks: string[];
+}
+interface Departure {
+  factId: string;
+  role: string;
+  fallbacks: string[];
+}
+
+/**
+ * French in French through the public API: a departure with its role in English and French, one in English only
+ * (unknown to the glossary) and one the glossary knows; the feed and the reports in fr and en, with the visible
+ * fallback (`fallbacks` and "[en]" in the headline) only where the French text is missing.
+ */
+describe('French in French: per-language text, lang on the feed and reports, visible fallback (e2e)', () => {
+  let stack: TestStack;
+  let query: string;
+  const organization = `org:french-${randomUUID().slice(0, 8)}`;
+  const departure = (name: string, role: unknown) => {
+    const e = departedEnvelope({ subject: `person:${name}-${randomUUID().slice(0, 8)}` });
+    return { ...e, data: { ...e.data, organization, role } };
+  };
+  const both = departure('both', { en: 'Chief Technology Officer', fr: 'directrice technique' });
+  const englishOnly = departure('english', { en: 'Sora video model lead' });
+  // In English only, but the glossary knows it (an epicene French role).
+  const glossary = departure('glossary', 'Chief Product Officer');
+
+  const get = async <T>(path: string): Promise<T> => {
+    const res = await fetch(`${query}${path}`);
+    expect(res.status).toBe(200);
+    return (await res.json()) as T;
+  };
+  const feed = (lang: string) => get<{ items: FeedItem[] }>(`/v1/feed?organization=${organization}&lang=${lang}`);
+  const byId = <T extends { eventId?: string; factId?: string }>(items: T[], id: string) =>
+    items.find((i) => (i.eventId ?? i.factId) === id)!;
+
+  beforeAll(async () => {
+    stack = await startStack('french');
+    query = stack.apps.query.url;
+    for (const e of [both, englishOnly, glossary])
+      expect((await post(`${stack.apps.ingest.url}/v1/events`, e, stack.key)).status).toBe(201);
+    await pollUntil(async () => (await feed('fr')).items.length === 3, { timeoutMs: 30000, what: 'the three departures in the feed' });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('refuses a per-language value with another language in it, naming the field', async () => {
+    const bad = departure('bad', { en: 'CTO', de: 'Technischer Direktor' });
+    const res = await post(`${stack.apps.ingest.url}/v1/events`, bad, stack.key);
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain('data.role.de');
+  });
+
+  it("serves the feed in French: the French role as given, the glossary's where it knows the English, [en] and fallbacks otherwise", async () => {
+    const items = (await feed('fr')).items;
+    expect(byId(items, both.id)).toMatchObject({
+      lang: 'fr',
+      fallbacks: [],
+      data: { role: { en: 'Chief Technology Officer', fr: 'directrice technique' } },
+    });
+    expect(byId(items, both.id).headline).toMatch(/\(directrice technique\)$/);
+    expect(byId(items, glossary.id)).toMatchObject({ fallbacks: [] });
+    expect(byId(items, glossary.id).headline).toMatch(/\(responsable produit\)$/);
+    expect(byId(items, englishOnly.id)).toMatchObject({ lang: 'fr', fallbacks: ['data.role'] });
+    expect(byId(items, englishOnly.id).headline).toMatch(/\(Sora video model lead \[en\]\)$/);
+  });
+
+  it('serves the feed in English with no fallback', async () => {
+    const items = (await feed('en')).items;
+    expect(byId(items, both.id).headline).toMatch(/as Chief Technology Officer$/);
+    expect(items.every((i) => i.lang === 'en' && i.fallbacks.length === 0)).toBe(true);
+  });
+
+  it('serves the reports in the requested language, listing the fields that fell back', async () => {
+    const departures = (lang: string) =>
+      get<{ lang: string; items: Departure[] }>(`/v1/reports/departures?organization=${organization}&lang=${lang}`);
+    const fr = await departures('fr');
+    expect(fr.lang).toBe('fr');
+    expect(byId(fr.items, both.id)).toMatchObject({ role: 'directrice technique', fallbacks: [] });
+    expect(byId(fr.items, glossary.id)).toMatchObject({ role: 'responsable produit', fallbacks: [] });
+    expect(byId(fr.items, englishOnly.id)).toMatchObject({ role: 'Sora video model lead', fallbacks: ['role'] });
+    const en = await departures('en');
+    expect(byId(en.items, both.id)).toMatchObject({ role: 'Chief Technology Officer', fallbacks: [] });
+    expect(byId(en.items, englishOnly.id)).toMatchObject({ role: 'Sora video model lead', fallbacks: [] });
+
+    const leadership = await get<{ lang: string; items: Tenure[] }>(
+      `/v1/reports/leadership?organization=${organization}&show=tenures&lang=fr`,
+    );
+    expect(leadership.lang).toBe('fr');
+    const tenure = (subject: string) => leadership.items.find((t) => t.person === subject)!;
+    expect(tenure(both.subject)).toMatchObject({ role: 'directrice technique', lang: 'fr', fallbacks: [] });
+    expect(tenure(englishOnly.subject)).toMatchObject({ role: 'Sora video model lead', fallbacks: ['role'] });
+  });
+
+  it('refuses a language it does not serve', async () => {
+    const res = await fetch(`${query}/v1/reports/departures?organization=${organization}&lang=de`);
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toContain('lang');
+  });
+});
