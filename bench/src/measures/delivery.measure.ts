@@ -45,12 +45,15 @@ export async function measureDelivery(options: {
   deliveryWaitMs: number;
   write: (n: number) => Promise<number>;
 }): Promise<DeliveryRun> {
-  await options.clients.stats(true);
+  // Only items recorded from now on count (every item this run writes is recorded after this instant).
+  await options.clients.stats(true, Date.now());
   let written = 0;
   const load = await pacedLoop(
     { ratePerSecond: options.ratePerSecond, durationMs: options.durationMs, maxBatch: 100, maxInFlight: 16, tickMs: 50 },
     async (n) => {
-      written += await options.write(n);
+      // Read `written` only after the write: `written += await ...` would add to a value read before it.
+      const done = await options.write(n);
+      written += done;
     },
   );
   if (load.errors) throw new Error(`the writer failed ${load.errors} times: ${load.firstError}`);

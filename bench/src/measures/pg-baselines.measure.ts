@@ -97,13 +97,17 @@ export async function measureCopy(pool: Pool, url: string, files: string[], rows
   return { rate: (rows * 1000) / ms, ms };
 }
 
+/** Runs of the INSERT baseline so far: each writes streams of its own (it is taken twice, A B A B). */
+let insertRuns = 0;
+
 /** One INSERT per row in its own transaction, from `clients` connections at once: the ceiling of single appends. */
 export async function measureInserts(pool: Pool, clients: number, timing: { warmupMs: number; measureMs: number }): Promise<LoadResult> {
   const sql = `INSERT INTO bench.events_inserts (${EVENT_COLUMNS.join(', ')})
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`;
+  const run = insertRuns++;
   let n = 0;
   return closedLoop({ concurrency: clients, ...timing }, async () => {
-    await pool.query(sql, eventValues(n++, 'ins', 5000));
+    await pool.query(sql, eventValues(n++, `ins${run}r`, 5000));
     return 1;
   });
 }

@@ -66,7 +66,7 @@ export async function measureFanout(options: {
   const clients = await SseClients.open(options.url, options.subscribers, options.processes);
   try {
     await settle(clients);
-    await clients.stats(true);
+    await clients.stats(true, Date.now());
     const expected = options.events * options.subscribers;
     const started = performance.now();
     const injecting = options.inject();

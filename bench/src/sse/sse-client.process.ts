@@ -10,7 +10,7 @@ import { LatencyHistogram } from '../support/stats';
  */
 export type ClientCommand =
   | { cmd: 'connect'; url: string; count: number; concurrency: number; subscribe?: string }
-  | { cmd: 'stats'; reset: boolean }
+  | { cmd: 'stats'; reset: boolean; since?: number }
   | { cmd: 'close' };
 
 export interface ClientStats {
@@ -30,6 +30,8 @@ let bytes = 0;
 let open = 0;
 let closedByServer = 0;
 let closing = false;
+/** Items recorded before this instant (epoch ms) are not counted: they belong to an earlier measurement. */
+let since = 0;
 const MARK = Buffer.from('"recordedAt":"');
 const STAMP = 24; // 2024-10-02T12:34:56.789Z
 const WINDOW = MARK.length + STAMP;
@@ -44,9 +46,11 @@ function scan(carry: Buffer, chunk: Buffer): Buffer {
   let at = data.indexOf(MARK);
   while (at >= 0 && at + WINDOW <= data.length) {
     if (at + WINDOW > carry.length) {
-      frames++;
       const sent = Date.parse(data.toString('latin1', at + MARK.length, at + WINDOW));
-      if (Number.isFinite(sent)) histogram.record(Date.now() - sent);
+      if (!(sent < since)) {
+        frames++;
+        if (Number.isFinite(sent)) histogram.record(Date.now() - sent);
+      }
     }
     at = data.indexOf(MARK, at + 1);
   }
@@ -137,6 +141,7 @@ const onMessage = async (m: ClientCommand) => {
   } else if (m.cmd === 'stats') {
     const stats: ClientStats = { type: 'stats', frames, bytes, open, closedByServer, latency: histogram.toSparse() };
     if (m.reset) {
+      since = m.since ?? 0;
       histogram.reset();
       frames = 0;
       bytes = 0;

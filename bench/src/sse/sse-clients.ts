@@ -48,9 +48,12 @@ export class SseClients {
     return fleet;
   }
 
-  /** Totals over every process; `reset` starts counting (frames and latencies) afresh. */
-  async stats(reset = false): Promise<FleetStats> {
-    const all = await Promise.all(this.children.map((c) => this.ask<ClientStats>(c, { cmd: 'stats', reset }, 'stats')));
+  /**
+   * Totals over every process; `reset` starts counting (frames and latencies) afresh, from then on only items
+   * recorded at or after `since` (epoch ms; frames of an earlier measurement still arriving are not counted).
+   */
+  async stats(reset = false, since?: number): Promise<FleetStats> {
+    const all = await Promise.all(this.children.map((c) => this.ask<ClientStats>(c, { cmd: 'stats', reset, since }, 'stats')));
     const latency = new LatencyHistogram();
     for (const s of all) latency.addSparse(s.latency);
     return {
