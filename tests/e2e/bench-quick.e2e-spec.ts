@@ -66,5 +66,5 @@ describe('npm run bench -- --quick (smoke)', () => {
     for (const t of TARGETS) expect(table).toContain(`| ${t.ratio ?? t.absolute}`);
     expect(table).toContain('| figure | ours | baseline | ratio | target | met? |');
     for (const ratio of RATIOS) expect(table).toContain(`| ${ratio.name} |`);
-  }, 360_000);
+  }, 600_000);
 });

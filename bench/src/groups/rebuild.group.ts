@@ -46,8 +46,9 @@ export async function rebuildGroup(ctx: GroupContext): Promise<void> {
   });
   ctx.log(`event store filled with ${head} events in ${round((performance.now() - filling) / 1000)} s`);
 
-  // The window leaves the reports their minimum; past it the rebuild is stopped and counted as not finished.
-  const windowMs = Math.max(10_000, ctx.remainingMs() - (afterMs - plan.reportPhaseMs));
+  // The window leaves the reports their minimum; past it the rebuild is stopped and counted as not finished. A
+  // quick run's small log gets a generous floor (its budget is mostly spent by then; a loaded machine is slow).
+  const windowMs = Math.max(plan.mode === 'quick' ? 90_000 : 30_000, ctx.remainingMs() - (afterMs - plan.reportPhaseMs));
   const command = rebuildCommandOf(config.rebuildCommand, ctx.profiles('self') ? ctx.input.profile!.dir : null);
   const run = command
     ? await runRebuildCommand(command, ctx.appEnv(s.env), head, windowMs, (l) => ctx.log(l))
