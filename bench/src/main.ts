@@ -6,8 +6,8 @@ import { BenchConfig, loadBenchConfig, ROOT } from './config/bench.config';
 import { GroupInput, GroupOutput, ProfileRequest } from './groups/group-context';
 import type { GroupMessage } from './groups/group-runner';
 import { benchPlan, BenchPlan } from './plan/bench-plan';
-import { Figure, FIGURE_IDS, FigureId, GROUPS, GroupName } from './report/figures';
-import { loadNow, machineInfo } from './report/machine';
+import { Curve, Figure, FIGURE_IDS, FigureId, GROUPS, GroupName } from './report/figures';
+import { loadNow, machineInfo, runSettings } from './report/machine';
 import { absoluteRows, BenchResults, figureEntries } from './report/markdown';
 import { summarizeProfile } from './report/profile-summary';
 import { computeRatios, slowestRatio } from './report/ratios';
@@ -22,6 +22,7 @@ interface RunState {
   runId: string;
   deadline: number;
   figures: Figure[];
+  curves: Curve[];
   notes: string[];
   failures: string[];
 }
@@ -41,8 +42,9 @@ function runGroup(state: RunState, group: GroupName, profile: ProfileRequest | n
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   current = child;
-  // A group may run past the run's deadline by a little (it winds down its apps), never by a whole budget.
-  const hardLimit = Math.max(120_000, state.deadline - Date.now() + 60_000);
+  // A group may run past the run's deadline by a little (it winds down its apps), never by a whole budget; a
+  // group of a short (quick) run still gets four minutes, so a loaded machine gives low figures rather than none.
+  const hardLimit = Math.max(240_000, state.deadline - Date.now() + 60_000);
   return new Promise((resolve) => {
     let result: GroupMessage | null = null;
     const timer = setTimeout(() => {
@@ -55,7 +57,7 @@ function runGroup(state: RunState, group: GroupName, profile: ProfileRequest | n
       clearTimeout(timer);
       current = null;
       const r = result;
-      if (!r) resolve({ figures: [], notes: [], profiles: [], error: `${group} exited (${signal ?? code}) without results` });
+      if (!r) resolve({ figures: [], curves: [], notes: [], profiles: [], error: `${group} exited (${signal ?? code}) without results` });
       else resolve(r.ok ? r.output : { ...r.output, error: r.error });
     });
     child.send(input);
@@ -68,8 +70,9 @@ async function main(): Promise<number> {
   const started = Date.now();
   const date = new Date(started).toISOString().slice(0, 10);
   const runId = `${date}-${plan.mode}-${randomBytes(3).toString('hex')}`;
-  const state: RunState = { config, plan, runId, deadline: started + plan.budgetMs, figures: [], notes: [], failures: [] };
+  const state: RunState = { config, plan, runId, deadline: started + plan.budgetMs, figures: [], curves: [], notes: [], failures: [] };
   const machine = await machineInfo(config.serverUrl);
+  const settings = await runSettings(config.serverUrl, config.kafkaBrokers);
   const groups = config.only.length ? GROUPS.filter((g) => config.only.includes(g)) : GROUPS;
   say(
     'main',
@@ -80,6 +83,7 @@ async function main(): Promise<number> {
     if (stopping) break;
     const out = await runGroup(state, group, null);
     state.figures.push(...out.figures);
+    state.curves.push(...(out.curves ?? []));
     state.notes.push(...out.notes);
     if (out.error) {
       state.failures.push(`${group}: ${out.error}`);
@@ -116,7 +120,8 @@ async function main(): Promise<number> {
     };
   }
 
-  const missing = groups.length === GROUPS.length ? FIGURE_IDS.filter((id) => !Number.isFinite(values[id])) : [];
+  // Infinity is a measured value (a p99 among frames that never came); NaN or nothing is a missing figure.
+  const missing = groups.length === GROUPS.length ? FIGURE_IDS.filter((id) => values[id] === undefined || Number.isNaN(values[id])) : [];
   if (missing.length) state.failures.push(`figures missing: ${missing.join(', ')}`);
   machine.loadEnd = loadNow();
   const results: BenchResults = {
@@ -125,6 +130,7 @@ async function main(): Promise<number> {
     mode: plan.mode,
     durationSeconds: Math.round((Date.now() - started) / 1000),
     machine,
+    settings,
     event: eventShape(),
     plan,
     reportPath: config.reportPath,
@@ -132,6 +138,7 @@ async function main(): Promise<number> {
     figures: figureEntries(state.figures),
     ratios: ratios.map(({ spec: _s, ...row }) => row),
     absoluteTargets: absoluteRows(values, plan),
+    curves: mergeCurves(state.curves),
     notes: state.notes,
     failures: state.failures,
     profile,
@@ -142,6 +149,20 @@ async function main(): Promise<number> {
     `done in ${results.durationSeconds} s: ${files.markdown} and ${files.json}${state.failures.length ? `; ${state.failures.length} failure(s)` : ''}`,
   );
   return state.failures.length ? 1 : 0;
+}
+
+/** Curves of one id from several groups (the projector's log-size points) become one table, rows in order. */
+function mergeCurves(curves: Curve[]): Curve[] {
+  const byId = new Map<string, Curve>();
+  for (const c of curves) {
+    const seen = byId.get(c.id);
+    if (!seen) byId.set(c.id, { ...c, rows: [...c.rows] });
+    else {
+      seen.rows.push(...c.rows);
+      seen.note ??= c.note;
+    }
+  }
+  return [...byId.values()];
 }
 
 /** The one event every figure uses, and its size as submitted and as published. */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { measureHttpBatches, measureHttpSingles } from '../measures/http-appends.measure';
-import { createBaselineTables, measureCopy, measureInserts } from '../measures/pg-baselines.measure';
+import { createBaselineTables, measureCopy, measureInserts, writeCopyFiles } from '../measures/pg-baselines.measure';
 import {
   measureEmmettBatches,
   measureEmmettSingles,
@@ -8,13 +8,16 @@ import {
   measureStoreSingles,
   openEmmett,
 } from '../measures/store-appends.measure';
+import { measureStreamLengths } from '../measures/stream-length.measure';
+import { HttpClient } from '../support/http-client';
 import { benchStack } from './bench-stack';
 import { GroupContext } from './group-context';
 
 /**
- * Appends next to their ceilings, on one database: raw INSERTs, PgEventStore, emmett and HTTP for single events
- * at 16 clients; then COPY, PgEventStore, emmett and HTTP for batches of 100. Neighbours in time share the
- * machine's mood, which is what keeps the ratios meaningful on a busy machine.
+ * Appends next to their ceilings, on one database, each measurement taken twice in alternation (A B A B), so a
+ * pair's ours and baseline share the machine's mood: raw INSERTs, PgEventStore, emmett and HTTP for single
+ * events at 16 clients; COPY (4 sessions and 1), PgEventStore, emmett and HTTP for batches of 100 at 4 clients.
+ * Then the curve of append latency against the length of the stream written to.
  */
 export async function appendsGroup(ctx: GroupContext): Promise<void> {
   const { plan, config } = ctx;
@@ -27,25 +30,90 @@ export async function appendsGroup(ctx: GroupContext): Promise<void> {
     DATABASE_POOL_MAX: String(plan.singleClients),
     INGEST_CONSUME_SUBMISSIONS: 'false',
   });
+  const emmett = await openEmmett(db.url, plan.singleClients);
+  ctx.onCleanup(() => emmett.close());
   const clients = `${plan.singleClients} clients`;
   const batches = `${plan.batchClients} clients x ${plan.batchSize} events, one new stream per batch`;
 
-  ctx.add('pg.inserts16', (await measureInserts(db.pool, plan.singleClients, timing)).rate, clients);
-  ctx.add('appends.direct.single16', (await measureStoreSingles(db.pool, plan.singleClients, plan.streamsPerClient, timing)).rate, clients);
-  const emmett = await openEmmett(db.url, plan.singleClients);
-  ctx.onCleanup(() => emmett.close());
-  ctx.add('emmett.single16', (await measureEmmettSingles(emmett.store, plan.singleClients, plan.streamsPerClient, timing)).rate, clients);
+  await ctx.rounds([
+    { id: 'pg.inserts16', note: clients, run: async () => (await measureInserts(db.pool, plan.singleClients, timing)).rate },
+    {
+      id: 'appends.direct.single16',
+      note: clients,
+      run: async () => (await measureStoreSingles(db.pool, plan.singleClients, plan.streamsPerClient, timing)).rate,
+    },
+    {
+      id: 'emmett.single16',
+      note: clients,
+      run: async () => (await measureEmmettSingles(emmett.store, plan.singleClients, plan.streamsPerClient, timing)).rate,
+    },
+    {
+      id: 'appends.http.single16',
+      note: clients,
+      run: async () => (await measureHttpSingles(ingest.url, key, plan.singleClients, plan.streamsPerClient, timing)).rate,
+    },
+  ]);
 
-  const copy = await measureCopy(db.url, plan.copyRows, join(config.tmpDir, ctx.input.runId));
-  ctx.add('pg.copy', copy.rate, `${plan.copyRows} rows, one session`);
-  ctx.add('appends.direct.batch100', (await measureStoreBatches(db.pool, plan.batchClients, plan.batchSize, timing)).rate, batches);
-  ctx.add('emmett.batch100', (await measureEmmettBatches(emmett.store, plan.batchClients, plan.batchSize, timing)).rate, batches);
+  const tmp = join(config.tmpDir, ctx.input.runId);
+  const copyAll = writeCopyFiles(plan.copyRows, plan.copySessions, tmp);
+  ctx.onCleanup(() => copyAll.remove());
+  const copyOne = writeCopyFiles(plan.copyRows, 1, join(tmp, 'one'));
+  ctx.onCleanup(() => copyOne.remove());
+  await ctx.rounds([
+    {
+      id: 'pg.copy4',
+      note: `${plan.copyRows} rows in ${plan.copySessions} psql sessions at once (the batch clients' count)`,
+      run: async () => (await measureCopy(db.pool, db.url, copyAll.files, plan.copyRows)).rate,
+    },
+    {
+      id: 'appends.direct.batch100',
+      note: batches,
+      run: async () => (await measureStoreBatches(db.pool, plan.batchClients, plan.batchSize, timing)).rate,
+    },
+    {
+      id: 'appends.http.batch100',
+      note: batches,
+      run: async () => (await measureHttpBatches(ingest.url, key, plan.batchClients, plan.batchSize, timing)).rate,
+    },
+    {
+      id: 'emmett.batch100',
+      note: batches,
+      run: async () => (await measureEmmettBatches(emmett.store, plan.batchClients, plan.batchSize, timing)).rate,
+    },
+    {
+      id: 'pg.copy',
+      note: `${plan.copyRows} rows, one psql session`,
+      run: async () => (await measureCopy(db.pool, db.url, copyOne.files, plan.copyRows)).rate,
+    },
+  ]);
   await emmett.close();
 
-  ctx.add(
-    'appends.http.single16',
-    (await measureHttpSingles(ingest.url, key, plan.singleClients, plan.streamsPerClient, timing)).rate,
-    clients,
-  );
-  ctx.add('appends.http.batch100', (await measureHttpBatches(ingest.url, key, plan.batchClients, plan.batchSize, timing)).rate, batches);
+  const http = new HttpClient(ingest.url, { authorization: `Bearer ${key}` }, 1);
+  ctx.onCleanup(() => http.close());
+  const curve = await measureStreamLengths({
+    pool: db.pool,
+    http,
+    lengths: plan.streamLengths,
+    samples: plan.lengthSamples,
+    pointMs: plan.lengthPointMs,
+  });
+  const ms = (x: number) => Math.round(x * 10) / 10;
+  ctx.curve({
+    id: 'append-stream-length',
+    title: 'Append latency against the length of the stream written to',
+    note: `One writer, one event per append, sequential (${plan.lengthSamples} appends or ${plan.lengthPointMs / 1000} s per point, at least 3, after one warm-up). Streams pre-filled in SQL (events and stream row only: the warm-up append is where such a stream gets any decision state the writer keeps, as every stream written through the store has). PgEventStore appends carry the expected version; HTTP appends go through the ingest app's decision.`,
+    columns: ['events in the stream', 'PgEventStore p50 ms', 'PgEventStore p99 ms', 'HTTP p50 ms', 'HTTP p99 ms', 'appends (store / HTTP)'],
+    rows: curve.map((p) => [
+      p.length,
+      ms(p.direct.p50),
+      ms(p.direct.p99),
+      ms(p.http.p50),
+      ms(p.http.p99),
+      `${p.direct.samples} / ${p.http.samples}`,
+    ]),
+  });
+  const short = curve[0];
+  const long = curve[curve.length - 1];
+  ctx.add('appends.http.p99.short', short.http.p99, `${short.http.samples} sequential appends to a stream of ${short.length} events`);
+  ctx.add('appends.http.p99.long', long.http.p99, `${long.http.samples} sequential appends to a stream of ${long.length} events`);
 }

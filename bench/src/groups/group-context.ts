@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { BenchConfig } from '../config/bench.config';
 import { BenchPlan } from '../plan/bench-plan';
-import { Figure, FigureId } from '../report/figures';
+import { Curve, Figure, FigureId } from '../report/figures';
 import { AppName, BenchApp, startApp } from '../support/bench-apps';
 import { say } from '../support/say';
 
@@ -20,12 +20,13 @@ export interface GroupInput {
   /** Epoch ms by which the whole run should be done; the last group fits its time-boxed part into it. */
   deadline: number;
   profile: ProfileRequest | null;
-  /** Figures of earlier groups this one builds on (the sustained rate sets the latency run's rate). */
+  /** Figures of earlier groups (context only: no load rate is derived from our own results). */
   known: Partial<Record<FigureId, number>>;
 }
 
 export interface GroupOutput {
   figures: Figure[];
+  curves: Curve[];
   notes: string[];
   profiles: string[];
 }
@@ -35,6 +36,7 @@ type Cleanup = () => Promise<void> | void;
 /** Shared plumbing of a group: figures, clean-ups run in reverse order, and apps started with the right env. */
 export class GroupContext {
   readonly figures: Figure[] = [];
+  readonly curves: Curve[] = [];
   readonly notes: string[] = [];
   private readonly cleanups: Cleanup[] = [];
   private readonly apps: BenchApp[] = [];
@@ -58,9 +60,34 @@ export class GroupContext {
     say(this.input.group, message);
   }
 
-  add(id: FigureId, value: number, note?: string): void {
-    this.figures.push({ id, value, ...(note ? { note } : {}) });
-    this.log(`${id} = ${Number.isFinite(value) ? Math.round(value * 10) / 10 : value}${note ? ` (${note})` : ''}`);
+  add(id: FigureId, value: number, note?: string, samples?: number[]): void {
+    this.figures.push({ id, value, ...(note ? { note } : {}), ...(samples ? { samples } : {}) });
+    const shown = (x: number) => (Number.isFinite(x) ? Math.round(x * 10) / 10 : x === Infinity ? '∞' : x);
+    this.log(`${id} = ${shown(value)}${samples ? ` [${samples.map(shown).join(', ')}]` : ''}${note ? ` (${note})` : ''}`);
+  }
+
+  /**
+   * Runs each measurement `rounds` times, round-robin (A B C A B C: every ours/baseline pair alternates), and adds
+   * each figure with the mean of its runs and every run as its samples (the spread the results print).
+   */
+  async rounds(measures: Array<{ id: FigureId; note: string; run: () => Promise<number> }>, rounds = 2): Promise<void> {
+    const samples = new Map<FigureId, number[]>(measures.map((m) => [m.id, []]));
+    for (let r = 0; r < rounds; r++) {
+      for (const m of measures) {
+        const value = await m.run();
+        samples.get(m.id)!.push(value);
+        this.log(`${m.id} run ${r + 1}: ${Math.round(value * 10) / 10}`);
+      }
+    }
+    for (const m of measures) {
+      const all = samples.get(m.id)!;
+      this.add(m.id, all.reduce((a, b) => a + b, 0) / all.length, m.note, all);
+    }
+  }
+
+  curve(curve: Curve): void {
+    this.curves.push(curve);
+    this.log(`curve ${curve.id}: ${curve.rows.map((r) => r.join(' ')).join('; ')}`);
   }
 
   note(text: string): void {

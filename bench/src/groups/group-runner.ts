@@ -28,7 +28,7 @@ export type GroupMessage =
  */
 process.once('message', (input: GroupInput) => {
   const ctx = new GroupContext(input);
-  const output = (): GroupOutput => ({ figures: ctx.figures, notes: ctx.notes, profiles: [] });
+  const output = (): GroupOutput => ({ figures: ctx.figures, curves: ctx.curves, notes: ctx.notes, profiles: [] });
   let interrupted = false;
   const onInterrupt = async () => {
     if (interrupted) return;

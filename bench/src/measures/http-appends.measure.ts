@@ -3,6 +3,9 @@ import { HttpClient } from '../support/http-client';
 import { closedLoop, LoadResult } from '../support/load';
 import { AppendTiming } from './store-appends.measure';
 
+/** Runs so far in this process: each run writes streams of its own (a measurement is taken twice, A B A B). */
+let runs = 0;
+
 /** POST /v1/events with one envelope, `clients` keep-alive connections at once, each on streams of its own. */
 export async function measureHttpSingles(
   ingestUrl: string,
@@ -12,9 +15,10 @@ export async function measureHttpSingles(
   timing: AppendTiming,
 ): Promise<LoadResult> {
   const http = new HttpClient(ingestUrl, { authorization: `Bearer ${key}` }, clients);
+  const run = runs++;
   try {
     return await closedLoop({ concurrency: clients, ...timing }, async (w, i) => {
-      const subject = benchSubject(`hs${w}`, i % streamsPerClient);
+      const subject = benchSubject(`hs${run}r${w}`, i % streamsPerClient);
       const res = await http.post('/v1/events', benchEnvelope(w * 1_000_000 + i, subject));
       if (res.status !== 201) throw new Error(`POST /v1/events answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
       return 1;
@@ -33,9 +37,10 @@ export async function measureHttpBatches(
   timing: AppendTiming,
 ): Promise<LoadResult> {
   const http = new HttpClient(ingestUrl, { authorization: `Bearer ${key}` }, clients);
+  const run = runs++;
   try {
     return await closedLoop({ concurrency: clients, ...timing }, async (w, i) => {
-      const created = await postBatch(http, benchSubject(`hb${w}`, i), batch, i * batch);
+      const created = await postBatch(http, benchSubject(`hb${run}r${w}`, i), batch, i * batch);
       return created.count;
     });
   } finally {

@@ -71,35 +71,43 @@ function runPsql(url: string, sql: string, stdinFile?: string): Promise<number> 
   });
 }
 
-/**
- * COPY FROM STDIN of `rows` event rows, as psql sends it (the CSV is written to a file first; its generation is
- * not timed). psql's own start-up, measured with a no-op, is subtracted.
- */
-export async function measureCopy(url: string, rows: number, tmpDir: string): Promise<{ rate: number; ms: number }> {
+/** The CSV of `rows` event rows, split into `parts` files (one per COPY session); written once, reused by every run. */
+export function writeCopyFiles(rows: number, parts: number, tmpDir: string): { files: string[]; remove(): void } {
   mkdirSync(tmpDir, { recursive: true });
-  const file = join(tmpDir, `copy-${process.pid}.csv`);
-  writeFileSync(file, '');
+  const files = Array.from({ length: parts }, (_, p) => join(tmpDir, `copy-${process.pid}-${p}.csv`));
+  files.forEach((f) => writeFileSync(f, ''));
   for (let from = 0; from < rows; from += 10_000) {
-    const lines: string[] = [];
-    for (let i = from; i < Math.min(rows, from + 10_000); i++) lines.push(eventValues(i, 'copy', 1000).map(csvField).join(','));
-    appendFileSync(file, lines.join('\n') + '\n');
+    const lines: string[][] = files.map(() => []);
+    for (let i = from; i < Math.min(rows, from + 10_000); i++) lines[i % parts].push(eventValues(i, 'copy', 1000).map(csvField).join(','));
+    lines.forEach((l, p) => l.length && appendFileSync(files[p], l.join('\n') + '\n'));
   }
-  try {
-    const overhead = await runPsql(url, 'SELECT 1');
-    const ms = (await runPsql(url, `COPY bench.events_copy (${EVENT_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv)`, file)) - overhead;
-    return { rate: (rows * 1000) / ms, ms };
-  } finally {
-    rmSync(file, { force: true });
-  }
+  return { files, remove: () => files.forEach((f) => rmSync(f, { force: true })) };
 }
+
+/**
+ * COPY FROM STDIN of the rows in `files`, one psql session per file, all at once (the table emptied first, not
+ * timed): wall time from the first start to the last exit, minus psql's own start-up (measured with a no-op).
+ */
+export async function measureCopy(pool: Pool, url: string, files: string[], rows: number): Promise<{ rate: number; ms: number }> {
+  await pool.query('TRUNCATE bench.events_copy');
+  const overhead = await runPsql(url, 'SELECT 1');
+  const started = performance.now();
+  await Promise.all(files.map((f) => runPsql(url, `COPY bench.events_copy (${EVENT_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv)`, f)));
+  const ms = performance.now() - started - overhead;
+  return { rate: (rows * 1000) / ms, ms };
+}
+
+/** Runs of the INSERT baseline so far: each writes streams of its own (it is taken twice, A B A B). */
+let insertRuns = 0;
 
 /** One INSERT per row in its own transaction, from `clients` connections at once: the ceiling of single appends. */
 export async function measureInserts(pool: Pool, clients: number, timing: { warmupMs: number; measureMs: number }): Promise<LoadResult> {
   const sql = `INSERT INTO bench.events_inserts (${EVENT_COLUMNS.join(', ')})
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`;
+  const run = insertRuns++;
   let n = 0;
   return closedLoop({ concurrency: clients, ...timing }, async () => {
-    await pool.query(sql, eventValues(n++, 'ins', 5000));
+    await pool.query(sql, eventValues(n++, `ins${run}r`, 5000));
     return 1;
   });
 }

@@ -2,8 +2,8 @@ import { Pool } from 'pg';
 import { SseClients } from '../sse/sse-clients';
 import { benchSubject } from '../support/event-shape';
 import { HttpClient } from '../support/http-client';
-import { pacedLoop } from '../support/load';
 import { sleep } from '../support/say';
+import { DeliveryRun, measureDelivery, settle } from './delivery.measure';
 import { postBatch } from './http-appends.measure';
 
 /** The feed watermark: every event at or below it is in the read model. */
@@ -75,71 +75,58 @@ export async function drained(pool: Pool, position: bigint, timeoutMs: number): 
   return false;
 }
 
-export interface LatencyRun {
-  p50: number;
-  p95: number;
-  p99: number;
+export interface E2eStep {
   rate: number;
-  delivered: number;
-  expected: number;
-  closedByServer: number;
+  run: DeliveryRun;
+  /** Fewer than 99% delivered within the wait, or p99 over a second: past this rate the pipeline keeps no pace. */
+  broke: boolean;
 }
 
 /**
  * End-to-end latency from HTTP accept (the event's recordedAt, stamped by Postgres on this machine's clock) to
- * the SSE frame arriving at a subscriber, with `subscribers` live subscribers, the writer posting at a fixed rate.
+ * the SSE frame arriving at a subscriber, with `subscribers` live subscribers: a warm-up, the fixed rate for
+ * `durationMs`, then the sweep's rates for `stepMs` each until one breaks. Rates are fixed by the plan, never
+ * derived from our own results. Missing frames count as infinitely late.
  */
-export async function measureLatency(options: {
+export async function measureE2e(options: {
   pool: Pool;
   http: HttpClient;
   streamUrl: string;
   subscribers: number;
   processes: number;
-  ratePerSecond: number;
+  rate: number;
+  sweep: number[];
   warmupMs: number;
   durationMs: number;
-}): Promise<LatencyRun> {
+  stepMs: number;
+  deliveryWaitMs: number;
+}): Promise<{ fixed: DeliveryRun; steps: E2eStep[] }> {
   const after = await feedWatermark(options.pool);
   const clients = await SseClients.open(`${options.streamUrl}?after=${after}`, options.subscribers, options.processes);
+  let seq = 0;
+  const write = async (n: number) => (await postBatch(options.http, benchSubject(`lat${options.subscribers}`, seq++), n, seq * 100)).count;
+  const run = (rate: number, durationMs: number) =>
+    measureDelivery({
+      clients,
+      subscribers: options.subscribers,
+      ratePerSecond: rate,
+      durationMs,
+      deliveryWaitMs: options.deliveryWaitMs,
+      write,
+    });
   try {
-    let seq = 0;
-    let counted = 0;
-    let measuring = false;
-    const warm = setTimeout(() => {
-      measuring = true;
-      void clients.stats(true);
-    }, options.warmupMs);
-    const load = await pacedLoop(
-      {
-        ratePerSecond: options.ratePerSecond,
-        durationMs: options.warmupMs + options.durationMs,
-        maxBatch: 100,
-        maxInFlight: 16,
-        tickMs: 50,
-      },
-      async (n) => {
-        const counts = measuring;
-        const r = await postBatch(options.http, benchSubject('lat', seq++), n, seq * 100);
-        if (counts) counted += r.count;
-      },
-    );
-    clearTimeout(warm);
-    if (load.errors) throw new Error(`the latency writer failed ${load.errors} times: ${load.firstError}`);
-    // Let the last items reach everyone before reading the latencies.
-    let stats = await clients.stats();
-    for (let i = 0; i < 40 && stats.frames < counted * options.subscribers; i++) {
-      await sleep(250);
-      stats = await clients.stats();
+    await run(options.rate, options.warmupMs);
+    await settle(clients);
+    const fixed = await run(options.rate, options.durationMs);
+    const steps: E2eStep[] = [];
+    for (const rate of options.sweep) {
+      await settle(clients, 500, options.deliveryWaitMs);
+      const r = await run(rate, options.stepMs);
+      const broke = r.deliveredPercent < 99 || r.p99 > 1_000;
+      steps.push({ rate, run: r, broke });
+      if (broke) break;
     }
-    return {
-      p50: stats.latency.percentile(50),
-      p95: stats.latency.percentile(95),
-      p99: stats.latency.percentile(99),
-      rate: (load.sent * 1000) / (options.warmupMs + options.durationMs),
-      delivered: stats.frames,
-      expected: counted * options.subscribers,
-      closedByServer: stats.closedByServer,
-    };
+    return { fixed, steps };
   } finally {
     await clients.close();
   }

@@ -1,4 +1,5 @@
 import { SseClients } from '../sse/sse-clients';
+import { settle } from './delivery.measure';
 import { rssKiB } from '../support/bench-apps';
 import { sleep } from '../support/say';
 import { percentile } from '../support/stats';
@@ -64,8 +65,8 @@ export async function measureFanout(options: {
 }): Promise<FanoutResult> {
   const clients = await SseClients.open(options.url, options.subscribers, options.processes);
   try {
-    await sleep(500);
-    await clients.stats(true);
+    await settle(clients);
+    await clients.stats(true, Date.now());
     const expected = options.events * options.subscribers;
     const started = performance.now();
     const injecting = options.inject();
@@ -82,7 +83,7 @@ export async function measureFanout(options: {
       delivered: stats.frames,
       expected,
       ms,
-      p99: stats.latency.percentile(99),
+      p99: stats.latency.percentile(99, expected),
       closedByServer: stats.closedByServer,
     };
   } finally {

@@ -16,6 +16,11 @@ export class StageGate {
     return new StageGate(client);
   }
 
+  /** A query inside the gate's transaction: the one session that can read the locked table while it is closed. */
+  async query<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.client.query(sql, params)).rows as T[];
+  }
+
   async open(): Promise<number> {
     try {
       await this.client.query('COMMIT');

@@ -10,11 +10,15 @@ export interface AppendTiming {
   measureMs: number;
 }
 
+/** Runs so far in this process: each run writes streams of its own (a measurement is taken twice, A B A B). */
+let runs = 0;
+
 /** Each client cycles through streams of its own, tracking their versions like a writer that read them. */
 function streamCycler(scope: string, streamsPerClient: number) {
   const versions = new Map<string, number>();
+  const run = runs++;
   return (worker: number, iteration: number) => {
-    const subject = benchSubject(`${scope}${worker}`, iteration % streamsPerClient);
+    const subject = benchSubject(`${scope}${run}r${worker}`, iteration % streamsPerClient);
     const version = versions.get(subject) ?? 0;
     return { subject, version, done: () => versions.set(subject, version + 1), index: worker * 1_000_000 + iteration };
   };
@@ -40,8 +44,9 @@ export async function measureStoreSingles(
 /** PgEventStore.append of `batch` events to a new stream (expected version 0), `clients` at once. */
 export async function measureStoreBatches(pool: Pool, clients: number, batch: number, timing: AppendTiming): Promise<LoadResult> {
   const store = new PgEventStore(pool);
+  const run = runs++;
   return closedLoop({ concurrency: clients, ...timing }, async (w, i) => {
-    const subject = benchSubject(`db${w}`, i);
+    const subject = benchSubject(`db${run}r${w}`, i);
     const events = Array.from({ length: batch }, (_, j) => toAppend(benchEnvelope(i * batch + j, subject), 'bench'));
     await store.append({ streamId: subject, expectedVersion: 0, events });
     return batch;
@@ -95,8 +100,9 @@ export async function measureEmmettBatches(
   batch: number,
   timing: AppendTiming,
 ): Promise<LoadResult> {
+  const run = runs++;
   return closedLoop({ concurrency: clients, ...timing }, async (w, i) => {
-    const subject = benchSubject(`eb${w}`, i);
+    const subject = benchSubject(`eb${run}r${w}`, i);
     const events = Array.from({ length: batch }, (_, j) => emmettEvent(benchEnvelope(i * batch + j, subject)));
     await store.appendToStream(subject, events, { expectedStreamVersion: STREAM_DOES_NOT_EXIST });
     return batch;

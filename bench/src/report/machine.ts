@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { ROOT } from '../config/bench.config';
 
@@ -45,3 +47,106 @@ export async function machineInfo(serverUrl: string): Promise<MachineInfo> {
 }
 
 export const loadNow = load;
+
+/** The commit measured, Postgres' settings that move write and read figures, and the broker's configuration. */
+export interface RunSettings {
+  commit: string;
+  dirty: boolean;
+  postgres: Record<string, string>;
+  kafka: Record<string, string>;
+}
+
+const PG_SETTINGS = [
+  'shared_buffers',
+  'effective_cache_size',
+  'work_mem',
+  'maintenance_work_mem',
+  'synchronous_commit',
+  'fsync',
+  'full_page_writes',
+  'wal_level',
+  'wal_buffers',
+  'wal_compression',
+  'wal_writer_delay',
+  'commit_delay',
+  'max_wal_size',
+  'checkpoint_timeout',
+  'max_connections',
+  'max_parallel_workers',
+  'max_parallel_maintenance_workers',
+  'jit',
+  'random_page_cost',
+];
+
+const KAFKA_SETTINGS = [
+  'num.partitions',
+  'default.replication.factor',
+  'min.insync.replicas',
+  'num.network.threads',
+  'num.io.threads',
+  'log.flush.interval.messages',
+  'log.flush.interval.ms',
+  'log.segment.bytes',
+  'log.retention.ms',
+  'log.retention.hours',
+  'compression.type',
+  'message.max.bytes',
+  'socket.send.buffer.bytes',
+  'socket.receive.buffer.bytes',
+  'group.initial.rebalance.delay.ms',
+  'auto.create.topics.enable',
+];
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+}
+
+export async function runSettings(serverUrl: string, brokers: string[]): Promise<RunSettings> {
+  const postgres: Record<string, string> = {};
+  const client = new Client({ connectionString: serverUrl });
+  try {
+    await client.connect();
+    const { rows } = await client.query('SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1) ORDER BY name', [PG_SETTINGS]);
+    for (const r of rows) postgres[r.name] = unitOf(r.setting, r.unit);
+  } catch (error) {
+    postgres.error = (error as Error).message;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const kafka: Record<string, string> = { brokers: brokers.join(',') };
+  const admin = new Kafka({ clientId: 'bench-settings', brokers, logLevel: logLevel.NOTHING }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    kafka.brokerCount = String(cluster.brokers.length);
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.BROKER, name: String(cluster.brokers[0].nodeId), configNames: KAFKA_SETTINGS }],
+    });
+    for (const entry of described.resources[0]?.configEntries ?? []) kafka[entry.configName] = entry.configValue ?? 'null';
+  } catch (error) {
+    kafka.error = (error as Error).message;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+  kafka.benchTopics = 'events topics of 6 partitions, replication 1; producers acks=all';
+  return { commit: git(['rev-parse', 'HEAD']) || 'unknown', dirty: git(['status', '--porcelain']) !== '', postgres, kafka };
+}
+
+/** pg_settings gives sizes in units of 8 kB blocks and the like: show them as a person would set them. */
+function unitOf(setting: string, unit: string | null): string {
+  const n = Number(setting);
+  if (!unit || !Number.isFinite(n)) return setting;
+  const bytes = { B: 1, kB: 1024, '8kB': 8192, MB: 2 ** 20 }[unit];
+  if (bytes === undefined) return `${setting}${unit}`;
+  const total = n * bytes;
+  return total >= 2 ** 30 && total % 2 ** 30 === 0
+    ? `${total / 2 ** 30}GB`
+    : total >= 2 ** 20
+      ? `${Math.round(total / 2 ** 20)}MB`
+      : `${Math.round(total / 1024)}kB`;
+}

@@ -1,8 +1,20 @@
 import { BenchPlan } from '../plan/bench-plan';
-import { Figure, FIGURE_IDS, figureSpec, FigureId } from './figures';
-import { ABSOLUTE_TARGETS, meets, RatioRow, Target } from './ratios';
-import { MachineInfo } from './machine';
+import { Curve, Figure, FIGURE_IDS, figureSpec, FigureId } from './figures';
+import { ABSOLUTE_TARGETS, meets, RatioRow, shortBy, Target, TARGETS } from './ratios';
+import { MachineInfo, RunSettings } from './machine';
 import { ProfileSummary } from './profile-summary';
+
+interface FigureEntry {
+  /** null when infinite (JSON has no Infinity): see `infinite`. */
+  value: number | null;
+  infinite?: true;
+  unit: string;
+  label: string;
+  note?: string;
+  samples?: number[];
+  /** (largest - smallest) / mean of the samples, in percent. */
+  spreadPercent?: number;
+}
 
 export interface BenchResults {
   date: string;
@@ -10,19 +22,23 @@ export interface BenchResults {
   mode: 'quick' | 'full';
   durationSeconds: number;
   machine: MachineInfo;
+  /** What the figures ran on besides the hardware: the commit, Postgres settings, the broker's configuration. */
+  settings: RunSettings;
   event: { type: string; submittedBytes: number; wireBytes: number };
   plan: BenchPlan;
   reportPath: string;
   rebuildCommand: string;
-  figures: Partial<Record<FigureId, { value: number; unit: string; label: string; note?: string }>>;
+  figures: Partial<Record<FigureId, FigureEntry>>;
   ratios: Array<Omit<RatioRow, 'spec'>>;
   absoluteTargets: Array<{ name: string; figure: FigureId; value: number | null; target: Target; met: boolean | null; at: string }>;
+  curves: Curve[];
   notes: string[];
   failures: string[];
   profile: { ratio: string; processes: string[]; files: string[]; summaries: ProfileSummary[] } | null;
 }
 
 const num = (x: number | null | undefined, digits = 0): string => {
+  if (x === Infinity) return '∞';
   if (x === null || x === undefined || !Number.isFinite(x)) return 'n/a';
   const d = Math.abs(x) < 10 && digits === 0 ? 1 : digits;
   return x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: 0 });
@@ -30,36 +46,55 @@ const num = (x: number | null | undefined, digits = 0): string => {
 const targetText = (t: Target | null, unit = '') =>
   t ? `${t.op === '>=' ? '≥' : t.op === '<=' ? '≤' : '<'} ${num(t.value, 2)}${unit}` : '-';
 const metText = (m: boolean | null) => (m === null ? '-' : m ? 'yes' : '**no**');
+const shortText = (v: number | null, t: Target) => {
+  if (v === null || Number.isNaN(v)) return '-';
+  if (v === Infinity) return '∞';
+  const s = shortBy(v, t);
+  return s === 0 ? '-' : `${num(s * 100, 0)}%`;
+};
 
 /** The conditions a target is stated at, next to what this run used (quick runs use fewer). */
 function conditionOf(at: string, plan: BenchPlan): string {
-  if (at === 'subscribers') return `at ${num(plan.subscribers)} subscribers`;
-  if (at === 'idleSubscribers') return `at ${num(plan.idleSubscribers)} subscribers`;
-  if (at === 'rebuildEvents') return `at ${num(plan.rebuildEvents)} events`;
+  if (at === 'idleSubscribers') return `measured at ${num(plan.idleSubscribers)} subscribers`;
+  if (at === 'rebuildEvents') return `log of ${num(plan.rebuildEvents)} events planned (the notes say what was built)`;
   return '';
 }
 
 export function absoluteRows(values: Partial<Record<FigureId, number>>, plan: BenchPlan): BenchResults['absoluteTargets'] {
   return ABSOLUTE_TARGETS.map((a) => {
     const v = values[a.figure];
-    const has = v !== undefined && Number.isFinite(v);
+    const has = v !== undefined && !Number.isNaN(v);
+    const delivered = a.delivered ? values[a.delivered] : undefined;
+    const allDelivered = a.delivered ? delivered !== undefined && delivered >= 100 : true;
     return {
       name: a.name,
       figure: a.figure,
       value: has ? v : null,
       target: a.target,
-      met: has ? meets(v, a.target) : null,
-      at: conditionOf(a.at, plan),
+      met: has ? meets(v, a.target) && allDelivered : null,
+      at: [conditionOf(a.at, plan), a.delivered ? `${num(delivered ?? null, 2)}% delivered` : ''].filter(Boolean).join('; '),
     };
   });
 }
 
 export function renderMarkdown(r: BenchResults): string {
   const m = r.machine;
+  const s = r.settings;
   const out: string[] = [];
   out.push(`# Benchmark ${r.date} (${r.mode})`, '');
   out.push(
     `Machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB RAM, ${m.os}; Node ${m.node}, PostgreSQL ${m.postgres}, Kafka ${m.kafka}.`,
+  );
+  out.push(`Code: commit \`${s.commit}\`${s.dirty ? ' with uncommitted changes' : ''}.`);
+  out.push(
+    `Postgres: ${Object.entries(s.postgres)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}.`,
+  );
+  out.push(
+    `Kafka broker: ${Object.entries(s.kafka)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}.`,
   );
   out.push(
     `Every figure uses one event shape: \`${r.event.type}\` with two sources, ${r.event.submittedBytes} bytes of JSON as submitted, ${r.event.wireBytes} on the wire.`,
@@ -67,28 +102,53 @@ export function renderMarkdown(r: BenchResults): string {
   out.push(`Load average at start ${m.loadStart.join(' / ')}, at end ${m.loadEnd.join(' / ')}; run took ${num(r.durationSeconds)} s.`);
   if (r.mode === 'quick')
     out.push('', '_Quick mode: small sizes, short windows; not representative. Targets are stated for the full run._');
-  out.push('', '## Ratios (each stage against its own baseline, same run)', '');
+
+  out.push('', '## Targets (issue 15)', '');
+  out.push('| figure | last run | this run | target | met? | short by |', '|---|---:|---:|---:|:---:|---:|');
+  for (const t of TARGETS) {
+    if (t.ratio) {
+      const row = r.ratios.find((x) => x.name === t.ratio);
+      const shown = row
+        ? `${num(row.ratio, 2)} (${num(row.oursValue)} / ${num(row.baselineValue)} ${figureSpec(row.ours).unit})`
+        : 'missing';
+      const target = row?.target ?? null;
+      out.push(
+        `| ${t.ratio} | ${t.lastRun} | ${shown} | ${targetText(target)} | ${metText(row?.met ?? null)} | ${row && target ? shortText(row.ratio, target) : '-'} |`,
+      );
+    } else {
+      const a = r.absoluteTargets.find((x) => x.name === t.absolute)!;
+      const unit = figureSpec(a.figure).unit;
+      out.push(
+        `| ${a.name}${a.at ? ` (${a.at})` : ''} | ${t.lastRun} | ${num(a.value)} ${unit} | ${targetText(a.target, ` ${unit}`)} | ${metText(a.met)} | ${shortText(a.value, a.target)} |`,
+      );
+    }
+  }
+
+  const others = r.ratios.filter((row) => !TARGETS.some((t) => t.ratio === row.name));
+  out.push('', '## Other ratios (each stage against its own ceiling, same run)', '');
   out.push('| figure | ours | baseline | ratio | target | met? |', '|---|---:|---:|---:|---:|:---:|');
-  for (const row of r.ratios) {
+  for (const row of others) {
     const ours = figureSpec(row.ours);
     const base = figureSpec(row.baseline);
     out.push(
       `| ${row.name} | ${num(row.oursValue)} ${ours.unit} | ${num(row.baselineValue)} ${base.unit} (${base.label}) | ${num(row.ratio, 2)} | ${targetText(row.target)} | ${metText(row.met)} |`,
     );
   }
-  out.push('', '## Absolute targets', '', '| figure | value | baseline | ratio | target | met? |', '|---|---:|---:|---:|---:|:---:|');
-  for (const a of r.absoluteTargets) {
-    const unit = figureSpec(a.figure).unit;
-    out.push(
-      `| ${a.name}${a.at ? ` (${a.at})` : ''} | ${num(a.value)} ${unit} | - | - | ${targetText(a.target, ` ${unit}`)} | ${metText(a.met)} |`,
-    );
+
+  if (r.curves.length) out.push('', '## Curves');
+  for (const c of r.curves) {
+    out.push('', `### ${c.title}`, '');
+    if (c.note) out.push(c.note, '');
+    out.push(`| ${c.columns.join(' | ')} |`, `|${c.columns.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+    for (const row of c.rows) out.push(`| ${row.map((v) => (typeof v === 'number' ? num(v) : (v ?? '-'))).join(' | ')} |`);
   }
-  out.push('', '## Every figure', '', '| figure | value | kind | conditions |', '|---|---:|---|---|');
+
+  out.push('', '## Every figure', '', '| figure | value | spread (A B A B) | kind | conditions |', '|---|---:|---:|---|---|');
   for (const id of FIGURE_IDS) {
     const f = r.figures[id];
-    out.push(
-      `| ${figureSpec(id).label} (\`${id}\`) | ${f ? `${num(f.value)} ${f.unit}` : 'missing'} | ${figureSpec(id).kind} | ${f?.note ?? ''} |`,
-    );
+    const value = f ? `${f.infinite ? '∞' : num(f.value)} ${f.unit}` : 'missing';
+    const spread = f?.samples ? `${f.samples.map((x) => num(x)).join(' / ')} (${num(f.spreadPercent ?? null)}%)` : '';
+    out.push(`| ${figureSpec(id).label} (\`${id}\`) | ${value} | ${spread} | ${figureSpec(id).kind} | ${f?.note ?? ''} |`);
   }
   out.push(
     '',
@@ -125,7 +185,23 @@ function renderProfile(p: NonNullable<BenchResults['profile']>): string[] {
 
 export function figureEntries(figures: Figure[]): BenchResults['figures'] {
   const out: BenchResults['figures'] = {};
-  for (const f of figures)
-    out[f.id] = { value: f.value, unit: figureSpec(f.id).unit, label: figureSpec(f.id).label, ...(f.note ? { note: f.note } : {}) };
+  for (const f of figures) {
+    const spec = figureSpec(f.id);
+    const finite = f.samples?.filter((x) => Number.isFinite(x)) ?? [];
+    const mean = finite.length ? finite.reduce((a, b) => a + b, 0) / finite.length : NaN;
+    const spread =
+      f.samples && f.samples.length > 1 && finite.length === f.samples.length && mean > 0
+        ? ((Math.max(...finite) - Math.min(...finite)) / mean) * 100
+        : undefined;
+    out[f.id] = {
+      value: Number.isFinite(f.value) ? f.value : null,
+      ...(f.value === Infinity ? { infinite: true as const } : {}),
+      unit: spec.unit,
+      label: spec.label,
+      ...(f.note ? { note: f.note } : {}),
+      ...(f.samples ? { samples: f.samples } : {}),
+      ...(spread !== undefined ? { spreadPercent: Math.round(spread * 10) / 10 } : {}),
+    };
+  }
   return out;
 }

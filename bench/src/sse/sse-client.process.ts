@@ -1,13 +1,17 @@
 import { ClientRequest, get, IncomingMessage } from 'node:http';
+import { WebSocket } from 'ws';
 import { LatencyHistogram } from '../support/stats';
 
 /**
- * A process holding many SSE connections (forked by SseClients). It counts data frames and, for each, the delay
- * from the item's `recordedAt` (set where the event was accepted) to its arrival here. It decodes nothing else,
- * so that one client process keeps up with thousands of streams.
+ * A process holding many live-feed connections (forked by SseClients): SSE streams, or WebSockets that send
+ * `subscribe` once open. It counts items and, for each, the delay from the item's `recordedAt` (set where the
+ * event was accepted) to its arrival here. It decodes nothing else, so one client process keeps up with
+ * thousands of connections.
  */
 export type ClientCommand =
-  { cmd: 'connect'; url: string; count: number; concurrency: number } | { cmd: 'stats'; reset: boolean } | { cmd: 'close' };
+  | { cmd: 'connect'; url: string; count: number; concurrency: number; subscribe?: string }
+  | { cmd: 'stats'; reset: boolean; since?: number }
+  | { cmd: 'close' };
 
 export interface ClientStats {
   type: 'stats';
@@ -20,11 +24,14 @@ export interface ClientStats {
 
 const histogram = new LatencyHistogram();
 const requests = new Set<ClientRequest>();
+const sockets = new Set<WebSocket>();
 let frames = 0;
 let bytes = 0;
 let open = 0;
 let closedByServer = 0;
 let closing = false;
+/** Items recorded before this instant (epoch ms) are not counted: they belong to an earlier measurement. */
+let since = 0;
 const MARK = Buffer.from('"recordedAt":"');
 const STAMP = 24; // 2024-10-02T12:34:56.789Z
 const WINDOW = MARK.length + STAMP;
@@ -39,9 +46,11 @@ function scan(carry: Buffer, chunk: Buffer): Buffer {
   let at = data.indexOf(MARK);
   while (at >= 0 && at + WINDOW <= data.length) {
     if (at + WINDOW > carry.length) {
-      frames++;
       const sent = Date.parse(data.toString('latin1', at + MARK.length, at + WINDOW));
-      if (Number.isFinite(sent)) histogram.record(Date.now() - sent);
+      if (!(sent < since)) {
+        frames++;
+        if (Number.isFinite(sent)) histogram.record(Date.now() - sent);
+      }
     }
     at = data.indexOf(MARK, at + 1);
   }
@@ -74,14 +83,50 @@ function connectOne(url: string): Promise<boolean> {
   });
 }
 
-async function connect(url: string, count: number, concurrency: number): Promise<{ connected: number; failed: number }> {
+/** A WebSocket subscriber: open, send the subscribe message, count items from the `subscribed` answer on. */
+function connectWs(url: string, subscribe: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    let settled = false;
+    const settle = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
+      if (ok) open++;
+      resolve(ok);
+    };
+    ws.on('open', () => ws.send(subscribe));
+    ws.on('message', (raw, isBinary) => {
+      if (isBinary) return;
+      // binaryType is 'nodebuffer' (the default): every message is one Buffer.
+      const data = raw as Buffer;
+      if (!settled) return settle(data.includes('"subscribed"'));
+      bytes += data.length;
+      scan(Buffer.alloc(0), data);
+    });
+    ws.on('error', () => settle(false));
+    ws.on('close', () => {
+      if (!settled) return settle(false);
+      open--;
+      if (!closing) closedByServer++;
+      sockets.delete(ws);
+    });
+    sockets.add(ws);
+  });
+}
+
+async function connect(
+  url: string,
+  count: number,
+  concurrency: number,
+  subscribe?: string,
+): Promise<{ connected: number; failed: number }> {
   let next = 0;
   let connected = 0;
   let failed = 0;
   const worker = async () => {
     while (next < count) {
       next++;
-      if (await connectOne(url)) connected++;
+      if (await (subscribe === undefined ? connectOne(url) : connectWs(url, subscribe))) connected++;
       else failed++;
     }
   };
@@ -91,11 +136,12 @@ async function connect(url: string, count: number, concurrency: number): Promise
 
 const onMessage = async (m: ClientCommand) => {
   if (m.cmd === 'connect') {
-    const result = await connect(m.url, m.count, m.concurrency);
+    const result = await connect(m.url, m.count, m.concurrency, m.subscribe);
     process.send!({ type: 'connected', ...result });
   } else if (m.cmd === 'stats') {
     const stats: ClientStats = { type: 'stats', frames, bytes, open, closedByServer, latency: histogram.toSparse() };
     if (m.reset) {
+      since = m.since ?? 0;
       histogram.reset();
       frames = 0;
       bytes = 0;
@@ -104,6 +150,7 @@ const onMessage = async (m: ClientCommand) => {
   } else if (m.cmd === 'close') {
     closing = true;
     for (const req of requests) req.destroy();
+    for (const ws of sockets) ws.terminate();
     process.exit(0);
   }
 };

@@ -12,11 +12,14 @@ export interface FleetStats {
   latency: LatencyHistogram;
 }
 
-/** SSE subscribers spread over a few processes (one process cannot hold 10,000 sockets and read them all fast). */
+/**
+ * Live-feed subscribers spread over a few processes (one process cannot hold 10,000 sockets and read them all
+ * fast): SSE streams, or WebSockets when `subscribe` (the message sent once open) is given.
+ */
 export class SseClients {
   private constructor(private readonly children: ChildProcess[]) {}
 
-  static async open(url: string, count: number, processes: number): Promise<SseClients> {
+  static async open(url: string, count: number, processes: number, subscribe?: string): Promise<SseClients> {
     const n = Math.max(1, Math.min(processes, count));
     const children = Array.from({ length: n }, () =>
       fork(join(__dirname, 'sse-client.process.js'), [], {
@@ -31,13 +34,13 @@ export class SseClients {
         children.map((c, i) =>
           fleet.ask<{ connected: number; failed: number }>(
             c,
-            { cmd: 'connect', url, count: Math.floor(count / n) + (i < count % n ? 1 : 0), concurrency: 50 },
+            { cmd: 'connect', url, count: Math.floor(count / n) + (i < count % n ? 1 : 0), concurrency: 50, subscribe },
             'connected',
           ),
         ),
       );
       const connected = results.reduce((s, r) => s + r.connected, 0);
-      if (connected < count) throw new Error(`only ${connected} of ${count} SSE subscribers could connect to ${url}`);
+      if (connected < count) throw new Error(`only ${connected} of ${count} subscribers could connect to ${url}`);
     } catch (error) {
       await fleet.close();
       throw error;
@@ -45,9 +48,12 @@ export class SseClients {
     return fleet;
   }
 
-  /** Totals over every process; `reset` starts counting (frames and latencies) afresh. */
-  async stats(reset = false): Promise<FleetStats> {
-    const all = await Promise.all(this.children.map((c) => this.ask<ClientStats>(c, { cmd: 'stats', reset }, 'stats')));
+  /**
+   * Totals over every process; `reset` starts counting (frames and latencies) afresh, from then on only items
+   * recorded at or after `since` (epoch ms; frames of an earlier measurement still arriving are not counted).
+   */
+  async stats(reset = false, since?: number): Promise<FleetStats> {
+    const all = await Promise.all(this.children.map((c) => this.ask<ClientStats>(c, { cmd: 'stats', reset, since }, 'stats')));
     const latency = new LatencyHistogram();
     for (const s of all) latency.addSparse(s.latency);
     return {

@@ -40,3 +40,24 @@ export async function dropTopics(brokers: string[], topics: BenchTopics): Promis
     await admin.disconnect().catch(() => undefined);
   }
 }
+
+/**
+ * Waits until a consumer group is Stable with `members` members (every projector instance joined and assigned),
+ * or `timeoutMs` passes; true when it is.
+ */
+export async function waitGroupStable(brokers: string[], groupId: string, members: number, timeoutMs: number): Promise<boolean> {
+  const admin = new Kafka({ clientId: 'bench-group-watch', brokers, logLevel: logLevel.NOTHING }).admin();
+  const deadline = Date.now() + timeoutMs;
+  try {
+    await admin.connect();
+    while (Date.now() < deadline) {
+      const { groups } = await admin.describeGroups([groupId]);
+      const g = groups[0];
+      if (g && g.state === 'Stable' && g.members.length === members && g.members.every((m) => m.memberAssignment.length > 0)) return true;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

@@ -29,9 +29,15 @@ export class LatencyHistogram {
     }
   }
 
-  percentile(p: number): number {
-    if (this.count === 0) return NaN;
-    const rank = Math.ceil((p / 100) * this.count);
+  /**
+   * Nearest-rank percentile. With `expected` (how many samples there should have been), each missing one counts
+   * as infinitely late: a p99 with fewer than 99% of them delivered is Infinity.
+   */
+  percentile(p: number, expected = this.count): number {
+    const total = Math.max(expected, this.count);
+    if (total === 0) return NaN;
+    const rank = Math.ceil((p / 100) * total);
+    if (rank > this.count) return Infinity;
     let seen = 0;
     for (let ms = 0; ms < this.counts.length; ms++) {
       seen += this.counts[ms];

@@ -1,0 +1,77 @@
+import { SseClients } from '../sse/sse-clients';
+import { pacedLoop } from '../support/load';
+import { sleep } from '../support/say';
+
+export interface DeliveryRun {
+  p50: number;
+  p95: number;
+  /** Infinity when fewer than 99% of the expected frames arrived (a missing frame counts as infinitely late). */
+  p99: number;
+  /** Frames received / items written x subscribers, in percent. */
+  deliveredPercent: number;
+  delivered: number;
+  expected: number;
+  /** Items actually written per second (below the asked rate when the writer could not keep up). */
+  achievedRate: number;
+  closedByServer: number;
+}
+
+/** Waits until the subscribers' frame count has not moved for `quietMs` (at most `maxMs`): nothing left in flight. */
+export async function settle(clients: SseClients, quietMs = 500, maxMs = 10_000): Promise<void> {
+  const started = performance.now();
+  let last = (await clients.stats()).frames;
+  let since = performance.now();
+  while (performance.now() - started < maxMs) {
+    await sleep(100);
+    const frames = (await clients.stats()).frames;
+    if (frames !== last) {
+      last = frames;
+      since = performance.now();
+    } else if (performance.now() - since >= quietMs) return;
+  }
+}
+
+/**
+ * Live delivery at a fixed rate: `write(n)` puts n items in (over HTTP or straight into the read model) and
+ * resolves with how many it wrote; every subscriber should receive each of them. Counting starts from zero
+ * (call `settle` first so nothing earlier is still arriving); after writing stops the frames get
+ * `deliveryWaitMs` to arrive, and every frame still missing then counts as never delivered.
+ */
+export async function measureDelivery(options: {
+  clients: SseClients;
+  subscribers: number;
+  ratePerSecond: number;
+  durationMs: number;
+  deliveryWaitMs: number;
+  write: (n: number) => Promise<number>;
+}): Promise<DeliveryRun> {
+  // Only items recorded from now on count (every item this run writes is recorded after this instant).
+  await options.clients.stats(true, Date.now());
+  let written = 0;
+  const load = await pacedLoop(
+    { ratePerSecond: options.ratePerSecond, durationMs: options.durationMs, maxBatch: 100, maxInFlight: 16, tickMs: 50 },
+    async (n) => {
+      // Read `written` only after the write: `written += await ...` would add to a value read before it.
+      const done = await options.write(n);
+      written += done;
+    },
+  );
+  if (load.errors) throw new Error(`the writer failed ${load.errors} times: ${load.firstError}`);
+  const expected = written * options.subscribers;
+  const waitUntil = performance.now() + options.deliveryWaitMs;
+  let stats = await options.clients.stats();
+  while (stats.frames < expected && performance.now() < waitUntil && stats.open > 0) {
+    await sleep(100);
+    stats = await options.clients.stats();
+  }
+  return {
+    p50: stats.latency.percentile(50, expected),
+    p95: stats.latency.percentile(95, expected),
+    p99: stats.latency.percentile(99, expected),
+    deliveredPercent: expected ? Math.min(100, (stats.frames / expected) * 100) : 0,
+    delivered: stats.frames,
+    expected,
+    achievedRate: (written * 1000) / options.durationMs,
+    closedByServer: stats.closedByServer,
+  };
+}
