@@ -35,6 +35,8 @@ describe('newsroom stack up / status / down', () => {
       PROJECTOR_PORT: String(projector),
       QUERY_PORT: String(query),
       LOG_LEVEL: 'warn',
+      // The test command has just built dist/ (run `npm run build` first when running this file alone).
+      NEWSROOM_SKIP_BUILD: '1',
     };
   });
   afterAll(async () => {
