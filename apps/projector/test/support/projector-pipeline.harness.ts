@@ -25,7 +25,7 @@ export async function publishAll(relay: EventRelay): Promise<void> {
   while ((await relay.publishOnce()) > 0);
 }
 
-export interface ProjectorOptions {
+interface ProjectorOptions {
   /** Options of the runner beyond the DLQ topic and 2 attempts (callbacks, the partition count, an upcaster). */
   runner?: Partial<ProjectionRunnerOptions>;
   /** The consumer group (default: a fresh one). */
