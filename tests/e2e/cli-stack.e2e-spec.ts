@@ -1,34 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, freePort, TestDatabase, testApiKey, testKafka, testTopics } from '@newsroom/testing';
+import { newsroomCli } from './newsroom-cli.harness';
 
-const ROOT = join(__dirname, '..', '..');
-
-function newsroom(
-  args: string[],
-  env: Record<string, string>,
-  timeoutMs: number,
-): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'newsroom.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-  });
-}
+const newsroom = (args: string[], env: Record<string, string>, timeoutMs: number) => newsroomCli(args, { env, timeoutMs });
 
 // `newsroom stack up|down` runs the real `npm start` machinery (scripts/start.js) in the background, here on a
 // database, topics, consumer groups and ports of its own, so the shared Postgres and broker are only used, never
@@ -59,6 +35,8 @@ describe('newsroom stack up / status / down', () => {
       PROJECTOR_PORT: String(projector),
       QUERY_PORT: String(query),
       LOG_LEVEL: 'warn',
+      // The test command has just built dist/ (run `npm run build` first when running this file alone).
+      NEWSROOM_SKIP_BUILD: '1',
     };
   });
   afterAll(async () => {

@@ -1,37 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { departedEnvelope, freePort, pollUntil } from '@newsroom/testing';
+import { newsroomCli } from './newsroom-cli.harness';
 import { post, Recorded, startStack, TestStack } from './stack.harness';
 
-const ROOT = join(__dirname, '..', '..');
 const tmp = mkdtempSync(join(tmpdir(), 'newsroom-cli-'));
 
-/** The real binary (bin/newsroom.js, the compiled CLI) as a user runs it: what it prints and how it exits. */
-function newsroom(
-  args: string[],
-  env: Record<string, string> = {},
-  timeoutMs = 60_000,
-): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'newsroom.js'), ...args], {
-      cwd: tmp,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-  });
-}
+/** The CLI run from a folder of its own. */
+const newsroom = (args: string[], env: Record<string, string> = {}, timeoutMs = 60_000) => newsroomCli(args, { env, cwd: tmp, timeoutMs });
 
 const ndjson = (lines: unknown[]) => lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n';
 const idOnLine = (out: string, line: number) => new RegExp(`^line ${line}\\s+\\w+\\s+([0-9a-f-]{36})`, 'm').exec(out)?.[1];

@@ -47,8 +47,11 @@ export async function startStack(label: string, extraEnv: Record<string, string>
   try {
     // The relay creates the topics, so it goes first; the rest start side by side.
     apps.relay = await startApp('relay', env);
-    const [ingest, projector, query] = await Promise.all([startApp('ingest', env), startApp('projector', env), startApp('query', env)]);
-    Object.assign(apps, { ingest, projector, query });
+    // Settled, not Promise.all: when one fails to start, the others that did are stopped below, not left running.
+    const started = await Promise.allSettled((['ingest', 'projector', 'query'] as const).map((name) => startApp(name, env)));
+    for (const result of started) if (result.status === 'fulfilled') apps[result.value.name] = result.value;
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   } catch (error) {
     await Promise.all(Object.values(apps).map((a) => a.stop()));
     await db.drop();

@@ -1,20 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EventToAppend, PgEventStore } from '@newsroom/event-store';
-import { KafkaClient, ManagedConsumer, toWireMessage } from '@newsroom/messaging';
-import { createProjections, ProjectionRunner } from '@newsroom/projections';
-import {
-  createTestDatabase,
-  eventToAppend,
-  forEachTopicMessage,
-  pollUntil,
-  TEST_KAFKA_BROKERS,
-  TestDatabase,
-  testKafka,
-  testTopics,
-} from '@newsroom/testing';
-import { EventRelay } from '../../relay/src/relay/event-relay.service';
-import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints.repository';
+import { KafkaClient, toWireMessage, TopicNames } from '@newsroom/messaging';
+import { createProjections } from '@newsroom/projections';
+import { eventToAppend, forEachTopicMessage, pollUntil, TEST_KAFKA_BROKERS } from '@newsroom/testing';
+import { ProjectorPipeline, startPipeline } from './support/projector-pipeline.harness';
 import { liveAndRebuilt } from './support/read-models.harness';
 
 // Issue 11, point 3: anyone who can write to the events topic could move every checkpoint past every real event
@@ -26,19 +16,14 @@ const departed = (role: string): EventToAppend =>
   eventToAppend({ data: { organization: 'org:openai', role, roleCategory: 'c-suite', reason: 'resigned' } });
 
 describe('Projector: a message the event store does not vouch for is refused', () => {
-  let db: TestDatabase;
+  let p: ProjectorPipeline;
   let ds: DataSource;
   let store: PgEventStore;
   let kafka: KafkaClient;
-  let relay: EventRelay;
-  let consumer: ManagedConsumer;
-  const { topics } = testTopics('forged');
+  let topics: TopicNames;
   const forged = new Map<string, number>();
   const realIds: string[] = [];
 
-  const publishAll = async () => {
-    while ((await relay.publishOnce()) > 0);
-  };
   const append = async (count: number) => {
     for (let i = 0; i < count; i++) {
       const event = departed(`Chief Officer ${realIds.length}`);
@@ -48,50 +33,22 @@ describe('Projector: a message the event store does not vouch for is refused', (
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase('forged');
-    ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
-    store = new PgEventStore(db.pool);
-    kafka = testKafka('forged-test');
-    await kafka.ensureTopics([
-      { topic: topics.events, partitions: 2 },
-      { topic: topics.eventsDlq, partitions: 1 },
-    ]);
-    relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), {
-      topic: topics.events,
-      batchSize: 100,
-      idleWaitMs: 50,
-      maxBackoffMs: 500,
-      leaderLockKey: 1,
-    });
-    const projections = createProjections(NAMES);
-    const runner = new ProjectionRunner(ds, projections, kafka, {
-      dlqTopic: topics.eventsDlq,
-      maxAttempts: 2,
-      onForged: (reason, n) => void forged.set(reason, (forged.get(reason) ?? 0) + n),
-    });
-    consumer = kafka.consumer({
-      groupId: `forged-${randomUUID()}`,
-      topics: [topics.events],
+    p = await startPipeline('forged', { partitions: 2 });
+    ({ ds, store, kafka, topics } = p);
+    await p.startProjector(createProjections(NAMES), {
+      runner: { onForged: (reason, n) => void forged.set(reason, (forged.get(reason) ?? 0) + n) },
       partitionsConsumedConcurrently: 2,
-      handler: async (batch) => {
-        await runner.handleBatch(batch);
-        for (const p of projections) await p.afterCommit?.(ds.manager);
-      },
+      afterCommit: true,
     });
-    await consumer.start();
   });
 
   afterAll(async () => {
-    await consumer?.stop();
-    await kafka?.deleteTopics([topics.events, topics.eventsDlq]).catch(() => undefined);
-    await kafka?.close();
-    await ds?.destroy();
-    await db?.drop();
+    await p?.close();
   });
 
   it('applies every real event, keeps checkpoints within the store, and dead-letters the forged messages', async () => {
     await append(4);
-    await publishAll();
+    await p.publishAll();
     // Recorded but not yet relayed: the forgeries get to the partition before the real events.
     await append(4);
     const [target] = await store.readAll('4', 1);
@@ -99,9 +56,9 @@ describe('Projector: a message the event store does not vouch for is refused', (
     const altered = toWireMessage({ ...target, data: { ...(target.data as object), role: 'Forged Officer', reason: 'fired' } });
     const huge = toWireMessage({ ...target, eventId: randomUUID(), globalPosition: '1000000000000000', streamVersion: 99 });
     await kafka.publish(topics.events, [altered, huge]);
-    await publishAll();
+    await p.publishAll();
     await append(2);
-    await publishAll();
+    await p.publishAll();
 
     const head = await store.headPosition();
     const feedIds = async () =>

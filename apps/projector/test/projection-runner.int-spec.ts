@@ -1,77 +1,44 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EventToAppend, PgEventStore } from '@newsroom/event-store';
-import { IncomingMessage, KafkaClient, ManagedConsumer } from '@newsroom/messaging';
+import { IncomingMessage, KafkaClient, TopicNames } from '@newsroom/messaging';
 import { FeedItemsProjection, ProjectionRunner } from '@newsroom/projections';
-import { createTestDatabase, eventToAppend, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { EventRelay } from '../../relay/src/relay/event-relay.service';
-import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints.repository';
+import { eventToAppend, pollUntil, TestDatabase } from '@newsroom/testing';
+import { ProjectorPipeline, startPipeline } from './support/projector-pipeline.harness';
 
 const departed = (_subject: string, role = 'Chief Technology Officer'): EventToAppend =>
   eventToAppend({ data: { organization: 'org:openai', role, roleCategory: 'c-suite', reason: 'resigned' } });
 
 describe('Projector: real Kafka -> feed read model, exactly-once in effect', () => {
+  let p: ProjectorPipeline;
   let db: TestDatabase;
   let ds: DataSource;
   let store: PgEventStore;
   let kafka: KafkaClient;
-  let relay: EventRelay;
-  let consumer: ManagedConsumer;
-  const batches: Array<{ topic: string; partition: number; messages: IncomingMessage[] }> = [];
-  const { topics } = testTopics('projector');
+  let topics: TopicNames;
   let runner: ProjectionRunner;
+  const batches: Array<{ topic: string; partition: number; messages: IncomingMessage[] }> = [];
 
   const feedRows = () => ds.query('SELECT position, event_id, status, headline_en FROM read_model.feed_items ORDER BY position');
   const checkpoints = () =>
     ds.query('SELECT projection, partition, last_position, last_offset FROM read_model.projection_checkpoints ORDER BY partition');
-  const watermark = async () => String((await ds.query('SELECT position FROM read_model.feed_watermark'))[0].position);
-  const publishAll = async () => {
-    while ((await relay.publishOnce()) > 0);
-  };
 
   beforeAll(async () => {
-    db = await createTestDatabase('projector');
-    ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
-    store = new PgEventStore(db.pool);
-    kafka = testKafka('projector-test');
-    await kafka.ensureTopics([
-      { topic: topics.events, partitions: 6 },
-      { topic: topics.eventsDlq, partitions: 1 },
-    ]);
-    relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), {
-      topic: topics.events,
-      batchSize: 100,
-      idleWaitMs: 50,
-      maxBackoffMs: 500,
-      leaderLockKey: 1,
-    });
-    runner = new ProjectionRunner(ds, [new FeedItemsProjection()], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
-    consumer = kafka.consumer({
-      groupId: `projector-${randomUUID()}`,
-      topics: [topics.events],
-      partitionsConsumedConcurrently: 3,
-      handler: async (batch) => {
-        await runner.handleBatch(batch);
-        batches.push(batch);
-      },
-    });
-    await consumer.start();
+    p = await startPipeline('projector', { partitions: 6 });
+    ({ db, ds, store, kafka, topics } = p);
+    ({ runner } = await p.startProjector([new FeedItemsProjection()], { onBatch: (batch) => batches.push(batch) }));
   });
 
   afterAll(async () => {
-    await consumer.stop();
-    await kafka.deleteTopics([topics.events, topics.eventsDlq]).catch(() => undefined);
-    await kafka.close();
-    await ds.destroy();
-    await db.drop();
+    await p?.close();
   });
 
   it('folds every event into the feed with English and French headlines and advances the watermark', async () => {
     for (let i = 0; i < 40; i++)
       await store.append({ streamId: `person:p-${i % 10}`, expectedVersion: 'any', events: [departed(`person:p-${i % 10}`)] });
-    await publishAll();
+    await p.publishAll();
     const head = await store.headPosition();
-    await pollUntil(async () => (await watermark()) === head, { timeoutMs: 30000, what: 'feed watermark to reach the head' });
+    await pollUntil(async () => (await p.watermark()) === head, { timeoutMs: 30000, what: 'feed watermark to reach the head' });
     const rows = await feedRows();
     expect(rows).toHaveLength(40);
     expect(rows[0].headline_en).toMatch(/Chief Technology Officer/);
@@ -88,7 +55,7 @@ describe('Projector: real Kafka -> feed read model, exactly-once in effect', () 
     const before = await feedRows();
     const offsetsBefore = await kafka.topicOffsets(topics.events);
     await db.pool.query('UPDATE event_store.relay_checkpoints SET position = 0');
-    await publishAll();
+    await p.publishAll();
     const total = (o: { high: string }[]) => o.reduce((n, p) => n + Number(p.high), 0);
     expect(total(await kafka.topicOffsets(topics.events))).toBe(total(offsetsBefore) + 40);
     await pollUntil(
@@ -120,7 +87,7 @@ describe('Projector: real Kafka -> feed read model, exactly-once in effect', () 
       data: { targetEventId: original.eventId, changes: { occurredAt: '2024-09-25' }, reason: 'exact date confirmed' },
     };
     await store.append({ streamId: 'person:fix-me', expectedVersion: 1, events: [correction] });
-    await publishAll();
+    await p.publishAll();
     const status = async () =>
       (await ds.query('SELECT status FROM read_model.feed_items WHERE event_id = $1', [original.eventId]))[0]?.status;
     await pollUntil(async () => (await status()) === 'corrected', { timeoutMs: 20000, what: 'the original to be marked corrected' });
@@ -135,7 +102,7 @@ describe('Projector: real Kafka -> feed read model, exactly-once in effect', () 
     await kafka.publish(topics.events, [{ key: 'person:poison', value: 'this is not json' }]);
     const after = departed('person:poison');
     await store.append({ streamId: 'person:poison', expectedVersion: 0, events: [after] });
-    await publishAll();
+    await p.publishAll();
     await pollUntil(async () => (await ds.query('SELECT 1 FROM read_model.feed_items WHERE event_id = $1', [after.eventId])).length === 1, {
       timeoutMs: 20000,
       what: 'the event after the poison one',

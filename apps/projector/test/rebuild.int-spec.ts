@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
-import { KafkaClient, ManagedConsumer } from '@newsroom/messaging';
-import { createProjections, PROJECTION_NAMES, ProjectionRebuilder, ProjectionRunner } from '@newsroom/projections';
-import { createTestDatabase, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { EventRelay } from '../../relay/src/relay/event-relay.service';
-import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints.repository';
+import { TopicNames } from '@newsroom/messaging';
+import { createProjections, PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
+import { pollUntil, TestDatabase } from '@newsroom/testing';
 import {
   amendmentAppend,
   laterEnvelopes,
@@ -16,6 +14,7 @@ import {
 } from '../../../tests/fixtures/story.fixture';
 import { loadProjectorConfig } from '../src/config/projector.config';
 import { runRebuild } from '../src/rebuild/rebuild.command';
+import { ProjectorPipeline, startPipeline } from './support/projector-pipeline.harness';
 
 const TABLES = createProjections().flatMap((p) => p.tables ?? []);
 const departure = (person: string, occurredAt = '2025-02') => ({
@@ -29,21 +28,17 @@ const departure = (person: string, occurredAt = '2025-02') => ({
 });
 
 describe('rebuild: blue-green from the event store while the live projector runs (real Postgres and Kafka)', () => {
+  let p: ProjectorPipeline;
   let db: TestDatabase;
   let ds: DataSource;
   let store: PgEventStore;
-  let kafka: KafkaClient;
-  let relay: EventRelay;
-  let consumer: ManagedConsumer;
-  const { prefix, topics } = testTopics('rebuild');
+  let prefix: string;
+  let topics: TopicNames;
+  const publishAll = () => p.publishAll();
 
-  const publishAll = async () => {
-    while ((await relay.publishOnce()) > 0);
-  };
-  const watermark = async () => String((await ds.query('SELECT position FROM read_model.feed_watermark'))[0].position);
   const caughtUp = async () => {
     const head = await store.headPosition();
-    await pollUntil(async () => (await watermark()) === head, { timeoutMs: 30000, what: `the live projector to reach ${head}` });
+    await pollUntil(async () => (await p.watermark()) === head, { timeoutMs: 30000, what: `the live projector to reach ${head}` });
   };
   const snapshot = async () => {
     const out: Record<string, unknown[]> = {};
@@ -58,29 +53,9 @@ describe('rebuild: blue-green from the event store while the live projector runs
     );
 
   beforeAll(async () => {
-    db = await createTestDatabase('rebuild');
-    ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
-    store = new PgEventStore(db.pool);
-    kafka = testKafka('rebuild-test');
-    await kafka.ensureTopics([
-      { topic: topics.events, partitions: 6 },
-      { topic: topics.eventsDlq, partitions: 1 },
-    ]);
-    relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), {
-      topic: topics.events,
-      batchSize: 100,
-      idleWaitMs: 50,
-      maxBackoffMs: 500,
-      leaderLockKey: 1,
-    });
-    const runner = new ProjectionRunner(ds, createProjections(), kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
-    consumer = kafka.consumer({
-      groupId: `projector-${prefix}`,
-      topics: [topics.events],
-      partitionsConsumedConcurrently: 3,
-      handler: (b) => runner.handleBatch(b),
-    });
-    await consumer.start();
+    p = await startPipeline('rebuild', { partitions: 6 });
+    ({ db, ds, store, prefix, topics } = p);
+    await p.startProjector(createProjections(), { groupId: `projector-${prefix}` });
     await store.appendMany(storyAppends(seedEnvelopes()));
     await store.appendMany(storyAppends(laterEnvelopes()));
     // Other outlets on the seed's first departure: a confirmation, a syndicated copy of it and a denial.
@@ -95,11 +70,7 @@ describe('rebuild: blue-green from the event store while the live projector runs
   });
 
   afterAll(async () => {
-    await consumer?.stop();
-    await kafka?.deleteTopics([topics.events, topics.eventsDlq]).catch(() => undefined);
-    await kafka?.close();
-    await ds?.destroy();
-    await db?.drop();
+    await p?.close();
   });
 
   it('swaps in rebuilt tables identical to the incremental ones, including an event the live projector applied during the rebuild', async () => {

@@ -1,21 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
-import { KafkaClient, ManagedConsumer, toWireMessage } from '@newsroom/messaging';
-import { FeedItemsProjection, ProjectionRunner } from '@newsroom/projections';
-import { createTestDatabase, eventToAppend, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
+import { KafkaClient, toWireMessage, TopicNames } from '@newsroom/messaging';
+import { FeedItemsProjection } from '@newsroom/projections';
+import { createTestDatabase, eventToAppend, pollUntil, TestDatabase } from '@newsroom/testing';
 import { EventRelay } from '../../relay/src/relay/event-relay.service';
-import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints.repository';
+import { ProjectorPipeline, publishAll, startPipeline, testRelay } from './support/projector-pipeline.harness';
 
 // A database reset (or a second stack) against a broker still holding another store's events: positions collide,
 // so without the store's identity those ghosts would take the place of this store's own events in the read models.
 describe("Projector: only its own event store's events reach the read models", () => {
-  const { topics } = testTopics('store-id');
+  let p: ProjectorPipeline;
   let a: TestDatabase;
   let b: TestDatabase;
   let ds: DataSource;
   let kafka: KafkaClient;
-  let consumer: ManagedConsumer;
+  let topics: TopicNames;
   const stores = {} as Record<'a' | 'b', { store: PgEventStore; relay: EventRelay; ids: string[] }>;
   let foreign = 0;
 
@@ -29,54 +28,21 @@ describe("Projector: only its own event store's events reach the read models", (
       ids.push(event.eventId);
     }
   };
-  const publish = async (which: 'a' | 'b') => {
-    while ((await stores[which].relay.publishOnce()) > 0);
-  };
-  const watermark = async () => String((await ds.query('SELECT position FROM read_model.feed_watermark'))[0].position);
+  const publish = (which: 'a' | 'b') => publishAll(stores[which].relay);
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([createTestDatabase('store_a'), createTestDatabase('store_b')]);
-    kafka = testKafka('store-id-test');
-    await kafka.ensureTopics([
-      { topic: topics.events, partitions: 3 },
-      { topic: topics.eventsDlq, partitions: 1 },
-    ]);
-    for (const [which, db] of [
-      ['a', a],
-      ['b', b],
-    ] as const) {
-      const store = new PgEventStore(db.pool);
-      const relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), {
-        topic: topics.events,
-        batchSize: 50,
-        idleWaitMs: 50,
-        maxBackoffMs: 500,
-        leaderLockKey: 1,
-      });
-      stores[which] = { store, relay, ids: [] };
-    }
-    ds = await new DataSource({ type: 'postgres', url: b.url }).initialize();
-    const feed = new FeedItemsProjection();
-    const runner = new ProjectionRunner(ds, [feed], kafka, {
-      dlqTopic: topics.eventsDlq,
-      maxAttempts: 2,
-      onForeign: (_id, n) => void (foreign += n),
-    });
-    consumer = kafka.consumer({
-      groupId: `store-id-${randomUUID()}`,
-      topics: [topics.events],
-      partitionsConsumedConcurrently: 3,
-      handler: (batch) => runner.handleBatch(batch),
-    });
-    await consumer.start();
+    // The projector's own store is B; A is another database whose relay publishes to the same topic.
+    [p, a] = await Promise.all([startPipeline('store-id', { partitions: 3, relayBatchSize: 50 }), createTestDatabase('store_a')]);
+    ({ db: b, ds, kafka, topics } = p);
+    const storeA = new PgEventStore(a.pool);
+    stores.a = { store: storeA, relay: testRelay(a, storeA, kafka, topics.events, 50), ids: [] };
+    stores.b = { store: p.store, relay: p.relay, ids: [] };
+    await p.startProjector([new FeedItemsProjection()], { runner: { onForeign: (_id, n) => void (foreign += n) } });
   });
 
   afterAll(async () => {
-    await consumer?.stop();
-    await kafka?.deleteTopics([topics.events, topics.eventsDlq]).catch(() => undefined);
-    await kafka?.close();
-    await ds?.destroy();
-    await Promise.all([a?.drop(), b?.drop()]);
+    await p?.close();
+    await a?.drop();
   });
 
   it("never shows store A's events on store B's projector, and shows all of B's", async () => {
@@ -95,11 +61,11 @@ describe("Projector: only its own event store's events reach the read models", (
     await append('b', 1);
     const [older] = await stores.b.store.readAll(20, 1);
     await kafka.publish(topics.events, [toWireMessage(older)]);
-    await pollUntil(async () => (await watermark()) === '21', { timeoutMs: 30000, what: "the feed watermark to reach B's head" });
+    await pollUntil(async () => (await p.watermark()) === '21', { timeoutMs: 30000, what: "the feed watermark to reach B's head" });
     await publish('b');
     await append('b', 9);
     await publish('b');
-    await pollUntil(async () => (await watermark()) === '30', { timeoutMs: 30000, what: "the feed watermark to reach B's head" });
+    await pollUntil(async () => (await p.watermark()) === '30', { timeoutMs: 30000, what: "the feed watermark to reach B's head" });
     const feed = await ds.query('SELECT event_id FROM read_model.feed_items ORDER BY position');
     expect(feed.map((r: { event_id: string }) => r.event_id)).toEqual(stores.b.ids);
     expect(foreign).toBeGreaterThan(0);

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventToAppend, PgEventStore } from '@newsroom/event-store';
-import { KafkaClient, ManagedConsumer } from '@newsroom/messaging';
-import { advanceFeedWatermark, createProjections, partitionOfKey, ProjectionRunner } from '@newsroom/projections';
-import { createTestDatabase, eventToAppend, pollUntil, TEST_KAFKA_BROKERS, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { EventRelay } from '../../relay/src/relay/event-relay.service';
-import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints.repository';
+import { KafkaClient, ManagedConsumer, TopicNames } from '@newsroom/messaging';
+import { advanceFeedWatermark, createProjections, partitionOfKey } from '@newsroom/projections';
+import { eventToAppend, pollUntil, TEST_KAFKA_BROKERS } from '@newsroom/testing';
+import { ProjectorPipeline, startPipeline } from './support/projector-pipeline.harness';
 import { liveAndRebuilt } from './support/read-models.harness';
 
 // Stall 8: Kafka forgets (retention, a recreated topic); the event store does not. A projector whose next events
@@ -17,14 +16,13 @@ const departed = (n: number): EventToAppend =>
   eventToAppend({ data: { organization: `org:o-${n % 7}`, role: `Officer ${n}`, roleCategory: 'c-suite', reason: 'resigned' } });
 
 describe('Projector: events the topic no longer holds are read from the event store', () => {
-  let db: TestDatabase;
+  let p: ProjectorPipeline;
   let ds: DataSource;
   let store: PgEventStore;
   let kafka: KafkaClient;
+  let topics: TopicNames;
   let admin: Admin;
-  let relay: EventRelay;
   let consumer: ManagedConsumer | null = null;
-  const { topics } = testTopics('topic-gap');
   const groupId = `topic-gap-${randomUUID()}`;
   let appended = 0;
   const filled: number[] = [];
@@ -32,23 +30,17 @@ describe('Projector: events the topic no longer holds are read from the event st
   const append = async (count: number) => {
     for (let i = 0; i < count; i++, appended++)
       await store.append({ streamId: `person:p-${appended % 23}`, expectedVersion: 'any', events: [departed(appended)] });
-    while ((await relay.publishOnce()) > 0);
+    await p.publishAll();
   };
   const start = async () => {
-    const projections = createProjections(NAMES);
-    const runner = new ProjectionRunner(ds, projections, kafka, {
-      dlqTopic: topics.eventsDlq,
-      maxAttempts: 2,
-      partitionCount: async (topic) => (await kafka.topicOffsets(topic)).length,
-      onGapFilled: (_partition, events) => void filled.push(events),
-    });
-    consumer = kafka.consumer({
+    ({ consumer } = await p.startProjector(createProjections(NAMES), {
       groupId,
-      topics: [topics.events],
       partitionsConsumedConcurrently: PARTITIONS,
-      handler: (batch) => runner.handleBatch(batch),
-    });
-    await consumer.start();
+      runner: {
+        partitionCount: async (topic) => (await kafka.topicOffsets(topic)).length,
+        onGapFilled: (_partition, events) => void filled.push(events),
+      },
+    }));
   };
   const stop = async () => {
     await consumer?.stop();
@@ -69,32 +61,15 @@ describe('Projector: events the topic no longer holds are read from the event st
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase('topic_gap');
-    ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
-    store = new PgEventStore(db.pool);
-    kafka = testKafka('topic-gap-test');
+    p = await startPipeline('topic-gap', { partitions: PARTITIONS, relayBatchSize: 50 });
+    ({ ds, store, kafka, topics } = p);
     admin = new Kafka({ clientId: 'topic-gap-admin', brokers: TEST_KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    await kafka.ensureTopics([
-      { topic: topics.events, partitions: PARTITIONS },
-      { topic: topics.eventsDlq, partitions: 1 },
-    ]);
-    relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), {
-      topic: topics.events,
-      batchSize: 50,
-      idleWaitMs: 50,
-      maxBackoffMs: 500,
-      leaderLockKey: 1,
-    });
   });
 
   afterAll(async () => {
-    await stop();
-    await kafka?.deleteTopics([topics.events, topics.eventsDlq]).catch(() => undefined);
     await admin?.disconnect().catch(() => undefined);
-    await kafka?.close();
-    await ds?.destroy();
-    await db?.drop();
+    await p?.close();
   });
 
   it('puts a key on the partition the relay producer put it on (kafkajs DefaultPartitioner)', async () => {

@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createUpcaster, CURRENT_SCHEMA_VERSION, UPCASTERS } from '@newsroom/domain';
 import { EventToAppend, PgEventStore } from '@newsroom/event-store';
-import { KafkaClient, ManagedConsumer } from '@newsroom/messaging';
-import { createProjections, ProjectionRunner } from '@newsroom/projections';
-import { createTestDatabase, eventToAppend, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { EventRelay } from '../../relay/src/relay/event-relay.service';
-import { RelayCheckpoints } from '../../relay/src/relay/relay-checkpoints.repository';
+import { KafkaClient, TopicNames } from '@newsroom/messaging';
+import { createProjections } from '@newsroom/projections';
+import { eventToAppend, pollUntil } from '@newsroom/testing';
 import { replayFailures } from '../src/replay/replay-failures.command';
+import { ProjectorPipeline, startPipeline } from './support/projector-pipeline.harness';
 import { liveAndRebuilt } from './support/read-models.harness';
 
 // Stall 2: an event the running projector cannot read (a newer schema version from a newer ingest) must not stop
@@ -25,56 +23,21 @@ const knowsV2 = createUpcaster([...UPCASTERS, { type: 'executive.departed', from
 });
 
 describe('Projector: an event it cannot read is recorded as failed and the feed moves past it', () => {
-  let db: TestDatabase;
+  let p: ProjectorPipeline;
   let ds: DataSource;
   let store: PgEventStore;
   let kafka: KafkaClient;
-  let relay: EventRelay;
-  let consumer: ManagedConsumer;
-  const { topics } = testTopics('unreadable');
+  let topics: TopicNames;
   const newer = departed('newer', 2);
 
-  const watermark = async () => String((await ds.query('SELECT position FROM read_model.feed_watermark'))[0].position);
-  const publishAll = async () => {
-    while ((await relay.publishOnce()) > 0);
-  };
-
   beforeAll(async () => {
-    db = await createTestDatabase('unreadable');
-    ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
-    store = new PgEventStore(db.pool);
-    kafka = testKafka('unreadable-test');
-    await kafka.ensureTopics([
-      { topic: topics.events, partitions: 3 },
-      { topic: topics.eventsDlq, partitions: 1 },
-    ]);
-    relay = new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), {
-      topic: topics.events,
-      batchSize: 100,
-      idleWaitMs: 50,
-      maxBackoffMs: 500,
-      leaderLockKey: 1,
-    });
-    const projections = createProjections(NAMES);
-    const runner = new ProjectionRunner(ds, projections, kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
-    consumer = kafka.consumer({
-      groupId: `unreadable-${randomUUID()}`,
-      topics: [topics.events],
-      partitionsConsumedConcurrently: 3,
-      handler: async (batch) => {
-        await runner.handleBatch(batch);
-        for (const p of projections) await p.afterCommit?.(ds.manager);
-      },
-    });
-    await consumer.start();
+    p = await startPipeline('unreadable', { partitions: 3 });
+    ({ ds, store, kafka, topics } = p);
+    await p.startProjector(createProjections(NAMES), { afterCommit: true });
   });
 
   afterAll(async () => {
-    await consumer?.stop();
-    await kafka?.deleteTopics([topics.events, topics.eventsDlq]).catch(() => undefined);
-    await kafka?.close();
-    await ds?.destroy();
-    await db?.drop();
+    await p?.close();
   });
 
   it('records the unreadable event as failed for every projection, and the watermark passes it', async () => {
@@ -83,11 +46,11 @@ describe('Projector: an event it cannot read is recorded as failed and the feed 
     await store.append({ streamId: 'person:newer', expectedVersion: 'any', events: [newer] });
     for (let i = 0; i < 6; i++)
       await store.append({ streamId: `person:after-${i}`, expectedVersion: 'any', events: [departed(`after-${i}`)] });
-    await publishAll();
+    await p.publishAll();
     // A message with no position at all is still only dead-lettered, and blocks nothing.
     await kafka.publish(topics.events, [{ key: 'person:after-0', value: 'garbage' }]);
     const head = await store.headPosition();
-    await pollUntil(async () => (await watermark()) === head, {
+    await pollUntil(async () => (await p.watermark()) === head, {
       timeoutMs: 30000,
       what: 'the feed watermark to pass the unreadable event',
     });

@@ -25,5 +25,6 @@ export * from './auth/api-key.guard';
 export { retryUntilReady } from './database/retry.util';
 export * from './http/rate-limit.util';
 export * from './http/read-key.middleware';
+export { openApiSchema, toOpenApi30 } from './http/zod-openapi.util';
 export { uuidv5, uuidv7, isUuid } from './ids/uuid.util';
 export { PoolCloser, poolCloserProvider } from './database/pool-closer.service';

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject } from '@nestjs/swagger';
+import { toOpenApi30 } from '@newsroom/platform';
 import { PROBLEM_SCHEMA } from './responses.schema';
 
 /**
@@ -30,20 +31,4 @@ export function ingestOpenApi(app: INestApplication): OpenAPIObject {
     }
   }
   return toOpenApi30(doc) as OpenAPIObject;
-}
-
-/**
- * The domain's schemas carry JSON Schema `examples` arrays, which OpenAPI 3.0 does not know: each becomes the
- * single `example` it allows. (An OpenAPI `examples` map, on a media type or parameter, is an object and stays.)
- */
-function toOpenApi30(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(toOpenApi30);
-  if (!node || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'examples' && Array.isArray(value)) {
-      if (value.length && !('example' in node)) out.example = value[0];
-    } else out[key] = key === 'enum' || key === 'example' || key === 'default' ? value : toOpenApi30(value);
-  }
-  return out;
 }

@@ -1,37 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiQuery } from '@nestjs/swagger';
-import type { SchemaObject } from '@nestjs/swagger';
+import { openApiSchema } from '@newsroom/platform';
 import { z } from 'zod';
-
-/**
- * OpenAPI 3.0 from the zod schemas: parameters from an endpoint's parameter schema (as clients send them: io
- * "input"), responses from its response schema (as the server answers: io "output", so unknown fields are
- * refused with additionalProperties: false). The openapi-3.0 target spells "or null" as `nullable` and literals
- * as one-value enums, so the served document stays valid OpenAPI 3.0.
- */
-export function openApiSchema(schema: z.ZodType, io: 'input' | 'output'): SchemaObject {
-  const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
-  delete json.$schema;
-  return toOpenApi30(json) as SchemaObject;
-}
-
-/**
- * What zod's openapi-3.0 target leaves to do: a JSON Schema `examples` array (from a schema's metadata, e.g. the
- * domain's) becomes OpenAPI 3.0's single `example`; and a nullable enum lists null itself (OpenAPI 3.0.3:
- * `nullable` does not widen an `enum`, and validators such as ajv hold to that).
- */
-function toOpenApi30(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(toOpenApi30);
-  if (!node || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'examples' && Array.isArray(value)) {
-      if (value.length && !('example' in node)) out.example = value[0];
-    } else out[key] = key === 'enum' || key === 'example' || key === 'default' ? value : toOpenApi30(value);
-  }
-  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
-  return out;
-}
 
 /** An endpoint's parameters: one zod object, a field per parameter. */
 type ParamShape = z.ZodObject<Record<string, z.ZodType>>;

@@ -8,7 +8,8 @@ import { financialsParams, financialsReportSchema } from '../reports/financials/
 import { lawsuitsParams, lawsuitsReportSchema } from '../reports/lawsuits/lawsuits.schema';
 import { leadershipParams, leadershipReportSchema } from '../reports/leadership/leadership.schema';
 import { timelineParams, timelineReportSchema } from '../reports/timeline/timeline.schema';
-import { openApiSchema, problemSchema } from './zod-openapi.decorator';
+import { openApiSchema } from '@newsroom/platform';
+import { problemSchema } from './zod-openapi.decorator';
 
 /** Keywords of JSON Schema that OpenAPI 3.0's Schema Object does not have. */
 const NOT_OPENAPI_30 = [

@@ -1,11 +1,11 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { clientIp } from '@newsroom/platform';
+import { clientIp, openApiSchema } from '@newsroom/platform';
 import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
 import { FeedConnections } from './feed-connections.service';
 import { FeedHub } from './feed-hub.service';
-import { ApiParams, ApiProblemBadRequest, openApiSchema } from '../docs/zod-openapi.decorator';
+import { ApiParams, ApiProblemBadRequest } from '../docs/zod-openapi.decorator';
 import { feedQuerySchema, parseFeedQuery } from './feed-query.reader';
 import { feedPageSchema, feedStreamParams } from './feed.schema';
 import { toFeedItemDto } from './feed-item.dto';
