@@ -119,4 +119,52 @@ describe('later reporting from several outlets on top of the seed: corroboration
     const line = (cells: string[]) => cells.map((v, c) => (c === cells.length - 1 ? v : v.padEnd(widths[c]))).join('  ');
     process.stdout.write(`[later-reporting] corroboration after seed + fixture\n${[header, ...rows].map(line).join('\n')}\n`);
   });
+
+  it('lists the two disagreements with the seed as open conflicts, each side with its outlets, and marks the facts', async () => {
+    interface Side {
+      eventId: string;
+      value: Record<string, unknown>;
+      sources: Array<{ outlet?: string }>;
+    }
+    interface ConflictItem {
+      conflictId: string;
+      kind: string;
+      subject: string;
+      fields: string[];
+      status: string;
+      sides: Side[];
+    }
+    const conflicts = await pollUntil(
+      async () => {
+        const items = (
+          (await (await fetch(`${stack.apps.query.url}/v1/reports/conflicts?status=open`)).json()) as { items: ConflictItem[] }
+        ).items;
+        return items.length >= 2 ? items : undefined;
+      },
+      { timeoutMs: 30000, what: 'both conflicts in the report' },
+    );
+    const pairs = conflicts.map((c) => [c.kind, c.sides.map((x) => x.eventId).sort()]).sort();
+    expect(pairs).toEqual(
+      [
+        ['departure', [MIRA_DEPARTED, OTHER_DEPARTURE].sort()],
+        ['financial', [LOSS_H1, OTHER_LOSS_H1].sort()],
+      ].sort(),
+    );
+    expect(conflicts.find((c) => c.kind === 'financial')?.fields).toEqual(['amount']);
+    expect(conflicts.find((c) => c.kind === 'departure')?.fields).toEqual(['occurredAt']);
+    const losses = (await get('/v1/reports/financials?organization=org:openai&metric=loss&basis=actual')) as Array<
+      Item & { conflictsWith?: string[] }
+    >;
+    const financial = conflicts.find((c) => c.kind === 'financial')!;
+    for (const l of losses) expect(l.conflictsWith).toEqual([financial.conflictId]);
+
+    const value = (v: Record<string, unknown>) => String(v.amount ?? v.occurredAt ?? v.count ?? v.status ?? '');
+    const rows = conflicts.map((c) => [
+      c.kind,
+      c.subject,
+      c.fields.join(','),
+      ...c.sides.map((x) => `${value(x.value)} (${[...new Set(x.sources.map((src) => src.outlet ?? '?'))].join(', ')})`),
+    ]);
+    process.stdout.write(`[later-reporting] open conflicts after seed + fixture\n${rows.map((r) => r.join('  |  ')).join('\n')}\n`);
+  });
 });

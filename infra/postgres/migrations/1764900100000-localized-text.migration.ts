@@ -46,9 +46,13 @@ function viewsFunction(): string {
   const entities = VIEWS.find((v) => v.name === 'entities')!;
   const registry = `CREATE OR REPLACE VIEW reporting.entities AS SELECT subject, kind, display_name, first_recorded_at, last_recorded_at, display_names
     FROM read_model.entities;\n  COMMENT ON VIEW reporting.entities IS ${quote(`${entities.comment} display_names: the name per language ({"en", "fr"}).`)};`;
-  // The views made before stay as they were; those above are replaced with their columns plus the new ones.
+  // The views made before stay as they were; those above are replaced with their columns plus the new ones. They
+  // are dropped first: the older bodies recreate them with fewer columns, which a view cannot lose in place, so a
+  // later migration calling create_views() on a database that has them would fail. No view reads another.
+  const widened = [...Object.keys(VIEW_COLUMNS), 'entities'].map((v) => `reporting.${v}`).join(', ');
   return `CREATE FUNCTION reporting.create_views() RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
+  DROP VIEW IF EXISTS ${widened};
   PERFORM reporting.create_views_before_i18n();
   ${body}
   ${registry}
