@@ -6,30 +6,29 @@ import { FeedGroups } from './feed-groups.registry';
 import { FeedHub } from './feed-hub.service';
 import { EndReason, FeedSink } from './feed-subscription.service';
 
-const item = (position: number, over: Partial<FeedRow> = {}): FeedRow =>
-  ({
-    position: String(position),
-    pos: BigInt(position),
-    eventId: `e-${position}`,
-    type: 'executive.departed',
-    subject: 'person:a',
-    organizations: ['org:openai'],
-    occurredAt: null,
-    recordedAt: '2026-11-29T12:00:00.000Z',
-    recordedMs: Date.now() - 20,
-    headlineEn: `Item ${position} departs`,
-    headlineFr: `L'élément ${position} s'en va — départ`,
-    data: {},
-    sources: [],
-    inferred: [],
-    modality: 'reported',
-    status: 'current',
-    targetEventId: null,
-    correlationId: null,
-    corroboration: [],
-    targetType: null,
-    ...over,
-  });
+const item = (position: number, over: Partial<FeedRow> = {}): FeedRow => ({
+  position: String(position),
+  pos: BigInt(position),
+  eventId: `e-${position}`,
+  type: 'executive.departed',
+  subject: 'person:a',
+  organizations: ['org:openai'],
+  occurredAt: null,
+  recordedAt: '2026-11-29T12:00:00.000Z',
+  recordedMs: Date.now() - 20,
+  headlineEn: `Item ${position} departs`,
+  headlineFr: `L'élément ${position} s'en va — départ`,
+  data: {},
+  sources: [],
+  inferred: [],
+  modality: 'reported',
+  status: 'current',
+  targetEventId: null,
+  correlationId: null,
+  corroboration: [],
+  targetType: null,
+  ...over,
+});
 
 /** A sink recording its writes: each entry is the positions one transport write carried. */
 class Sink implements FeedSink {
@@ -93,15 +92,17 @@ describe('FeedGroups', () => {
   });
 });
 
+const hubConfig = {
+  DATABASE_URL: 'postgres://unused',
+  FEED_POLL_MS: 1000,
+  FEED_MAX_BUFFERED_ITEMS: 2000,
+  FEED_MAX_SUBSCRIBERS: 100000,
+  FEED_HEARTBEAT_MS: 15000,
+  FEED_STALL_TIMEOUT_MS: 60000,
+};
+
 describe('FeedHub: one write per subscriber per burst', () => {
-  const config = {
-    DATABASE_URL: 'postgres://unused',
-    FEED_POLL_MS: 1000,
-    FEED_MAX_BUFFERED_ITEMS: 2000,
-    FEED_MAX_SUBSCRIBERS: 100000,
-    FEED_HEARTBEAT_MS: 15000,
-    FEED_STALL_TIMEOUT_MS: 60000,
-  } as QueryConfig;
+  const config = hubConfig as QueryConfig;
   const empty = { page: async () => ({ items: [], watermark: '0' }) } as unknown as FeedRepository;
   const lagCount = async (transport: string) => {
     const metric = (await metricsRegistry.getSingleMetric('feed_delivery_lag_seconds')!.get()).values;
@@ -179,5 +180,37 @@ describe('FeedHub: one write per subscriber per burst', () => {
       [1, 2],
       [3, 4, 5],
     ]);
+  });
+});
+
+describe('FeedHub: a client resuming at the head', () => {
+  it('given the tail is running at position 10, when a client subscribes after 10, then no history is read and it is live at once; after 9 it reads history', async () => {
+    let reads = 0;
+    const repository = {
+      watermark: async () => '10',
+      page: async () => {
+        reads++;
+        return { items: [item(10)], watermark: '10' };
+      },
+    } as unknown as FeedRepository;
+    const hub = new FeedHub({ ...hubConfig, FEED_POLL_MS: 60000 } as QueryConfig, repository);
+    const tail = hub['tail'];
+    tail['listen'] = async () => undefined; // no LISTEN connection in a unit test
+    await tail.start();
+    try {
+      const head = new Sink();
+      const subscription = hub.subscribe({ types: null, subjects: null, organization: null, lang: 'en' }, '10', head, 'sse');
+      expect(subscription?.isLive).toBe(true);
+      expect(reads).toBe(0);
+      const behind = new Sink();
+      hub.subscribe({ types: null, subjects: null, organization: null, lang: 'en' }, '9', behind, 'sse');
+      await flush();
+      expect(reads).toBe(1);
+      hub['broadcast']([item(11)], '11');
+      expect(head.positions).toEqual([11]);
+      expect(behind.positions).toEqual([10, 11]);
+    } finally {
+      await tail.stop();
+    }
   });
 });

@@ -105,6 +105,12 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     });
     this.subscriptions.set(subscription, { transport, group: this.groups.join(subscription, filter, query.lang) });
     this.metrics.opened(transport);
+    // Every item after the tail's position will be broadcast to it (it is registered now): a client resuming at
+    // or past that position, as most reconnects do, has no history to read, and costs no database read.
+    if (this.tail.isRunning && BigInt(after) >= BigInt(this.tail.broadcastPosition)) {
+      subscription.goLive();
+      return subscription;
+    }
     this.metrics.historyStarted();
     subscription.catchUp = subscription.run(this.repository).finally(() => this.metrics.historyEnded());
     return subscription;

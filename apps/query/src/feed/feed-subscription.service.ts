@@ -131,6 +131,11 @@ export class FeedSubscription {
     }
   }
 
+  /** Live at once, with no history to read: the hub broadcasts every item after the client's position. */
+  goLive(): void {
+    this.live = true;
+  }
+
   /**
    * Called by the hub with every burst of its group, in position order. A live client whose socket is not full
    * gets the burst at once, in one write (returns true); items only wait while its socket is full (or history is

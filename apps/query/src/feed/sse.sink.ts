@@ -31,7 +31,6 @@ export class SseSink implements FeedSink {
     res.flushHeaders();
     res.socket?.setNoDelay(true);
     res.write(`retry: ${retryMs}\n: connected\n\n`);
-    res.on('drain', () => this.release());
   }
 
   write(items: readonly FeedRow[], from: number): number {
@@ -83,12 +82,15 @@ export class SseSink implements FeedSink {
 
   drained(): Promise<void> {
     if (!this.full) return Promise.resolve();
+    // Listened to only while someone waits: an idle stream holds no listener of ours.
+    if (!this.waiters) this.res.once('drain', this.release);
     return new Promise((resolve) => (this.waiters ??= []).push(resolve));
   }
 
-  private release(): void {
+  private readonly release = (): void => {
+    this.res.off('drain', this.release);
     const waiters = this.waiters;
     this.waiters = null;
     waiters?.forEach((resolve) => resolve());
-  }
+  };
 }
