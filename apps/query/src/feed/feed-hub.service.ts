@@ -7,15 +7,25 @@ import { FeedMetrics, Transport } from './feed.metrics';
 import { END, FeedSink, FeedSubscription } from './feed-subscription.service';
 import { FeedTail } from './feed-tail.service';
 import { LiveEntityLinks } from './live-entity-links.util';
+import { Lang } from './feed-burst.builder';
+import { FeedGroup, FeedGroups } from './feed-groups.registry';
+
+interface Member {
+  transport: Transport;
+  group: FeedGroup<FeedSubscription>;
+}
 
 /**
  * Fans the tail out to this instance's subscribers, SSE and WebSocket alike. One tail (one database reader) and
  * one timer per instance, whatever the number of clients: an idle subscription is a few objects, no timer.
+ * Subscribers are grouped by language and filter: each burst the tail reads is matched and encoded once per
+ * group, then written to each member in one write.
  */
 @Injectable()
 export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly tail: FeedTail;
-  private readonly subscriptions = new Map<FeedSubscription, Transport>();
+  private readonly subscriptions = new Map<FeedSubscription, Member>();
+  private readonly groups = new FeedGroups<FeedSubscription>();
   private readonly tickListeners: Array<(now: number) => void> = [];
   private readonly metrics = new FeedMetrics();
   private readonly links = new LiveEntityLinks();
@@ -84,7 +94,7 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
    * queue, so the handover from history to live has no gap; the subscription drops what it already sent.
    * Returns null when the subscription was refused (the sink has been closed with the reason).
    */
-  subscribe(filter: FeedFilter, after: string, sink: FeedSink, transport: Transport): FeedSubscription | null {
+  subscribe(query: FeedFilter & { lang: Lang }, after: string, sink: FeedSink, transport: Transport): FeedSubscription | null {
     if (this.stopping) {
       sink.close(END.shuttingDown());
       return null;
@@ -95,23 +105,31 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
       this.metrics.droppedFor(reason.code);
       return null;
     }
+    const filter: FeedFilter = { types: query.types, subjects: query.subjects, organization: query.organization };
+    const graph = this.links.graph();
     const subscription: FeedSubscription = new FeedSubscription(
       filter,
       BigInt(after),
       sink,
       this.config.FEED_MAX_BUFFERED_ITEMS,
       {
-        written: (item, live) => this.metrics.written(transport, item, live, live ? Date.now() : 0),
+        written: (count, lagFromMs) => this.metrics.written(transport, count, lagFromMs),
         queued: (length) => this.metrics.queued(length),
         ended: (reason) => {
           if (reason.code !== END.shuttingDown().code) this.metrics.droppedFor(reason.code);
           this.unsubscribe(subscription);
         },
       },
-      scopeFeedFilter(filter, this.links.graph()),
+      scopeFeedFilter(filter, graph),
     );
-    this.subscriptions.set(subscription, transport);
+    this.subscriptions.set(subscription, { transport, group: this.groups.join(subscription, filter, query.lang, graph) });
     this.metrics.opened(transport);
+    // Every item after the tail's position will be broadcast to it (it is registered now): a client resuming at
+    // or past that position, as most reconnects do, has no history to read, and costs no database read.
+    if (this.tail.isRunning && BigInt(after) >= BigInt(this.tail.broadcastPosition)) {
+      subscription.goLive();
+      return subscription;
+    }
     this.metrics.historyStarted();
     subscription.catchUp = subscription.run(this.repository).finally(() => this.metrics.historyEnded());
     return subscription;
@@ -119,22 +137,47 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
 
   /** Frees a subscription (its client went away, or it was ended); safe to call more than once. */
   unsubscribe(subscription: FeedSubscription): void {
-    const transport = this.subscriptions.get(subscription);
-    if (!transport) return;
+    const member = this.subscriptions.get(subscription);
+    if (!member) return;
     this.subscriptions.delete(subscription);
+    this.groups.leave(subscription, member.group);
     subscription.close();
-    this.metrics.closed(transport);
+    this.metrics.closed(member.transport);
   }
 
+  /**
+   * One burst of the tail, group by group: matched and encoded once per group, one write per member. Delivery lag
+   * is sampled once per group and transport, when the group's writes are done (its last member is its latest).
+   */
   private broadcast(items: FeedRow[], position: string): void {
     this.metrics.broadcast(items, position, Date.now());
-    for (const item of items) {
-      // A merge widens (an unmerge narrows) the subscriptions naming either subject, from this very item on.
-      if (this.links.apply(item)) {
-        const graph = this.links.graph();
-        for (const subscription of this.subscriptions.keys()) subscription.rescope(scopeFeedFilter(subscription.filter, graph));
+    // A merge widens (an unmerge narrows) the subscriptions naming either subject, from that very item on: the
+    // burst is cut at each item that moves the merges, and the groups are scoped again before the rest goes out.
+    let start = 0;
+    for (let i = 0; i < items.length; i++) {
+      if (!this.links.apply(items[i])) continue;
+      if (i > start) this.deliver(items.slice(start, i));
+      start = i;
+      const graph = this.links.graph();
+      for (const group of this.groups.values()) group.rescope(graph);
+      for (const subscription of this.subscriptions.keys()) subscription.rescope(scopeFeedFilter(subscription.filter, graph));
+    }
+    this.deliver(start === 0 ? items : items.slice(start));
+  }
+
+  private deliver(items: FeedRow[]): void {
+    for (const group of this.groups.values()) {
+      const burst = group.burst(items);
+      if (!burst) continue;
+      let sse = false;
+      let ws = false;
+      for (const subscription of group.members) {
+        if (!subscription.offer(burst)) continue;
+        if (this.subscriptions.get(subscription)?.transport === 'ws') ws = true;
+        else sse = true;
       }
-      for (const subscription of this.subscriptions.keys()) subscription.offer(item);
+      if (sse) this.metrics.sampleLag('sse', burst.oldestRecordedMs);
+      if (ws) this.metrics.sampleLag('ws', burst.oldestRecordedMs);
     }
   }
 

@@ -1,5 +1,6 @@
-import { compileFilter, FeedFilter } from './feed-query.reader';
+import { FeedFilter } from './feed-query.reader';
 import { FeedRow } from './feed.repository';
+import { FeedBurst } from './feed-burst.builder';
 
 /** Why the server ended a subscription; sent to the client before its connection is closed. */
 export interface EndReason {
@@ -9,12 +10,19 @@ export interface EndReason {
 
 /** Where a subscription writes: an SSE response or a WebSocket. */
 export interface FeedSink {
-  /** Writes one item; false when the transport is full: write nothing more until `drained()` resolves. */
-  write(item: FeedRow): boolean;
+  /**
+   * Writes items[from], items[from + 1]... in one transport write, stopping after the item that takes the socket
+   * to its high-water mark (at least one item is written); returns the index after the last item written.
+   */
+  write(items: readonly FeedRow[], from: number): number;
+  /** Writes a group's burst from item `from` to its end, in one transport write (a burst is bounded in items). */
+  writeBurst(burst: FeedBurst, from: number): void;
+  /** The transport holds its high-water mark: write nothing more until `drained()` resolves. */
+  readonly full: boolean;
   heartbeat(): void;
   /** Tells the client why and closes the connection (a client that stopped reading is cut off after a grace). */
   close(reason: EndReason): void;
-  /** Resolves when the transport can take more after a `false` from `write`, or when it is gone. */
+  /** Resolves when the transport can take more, or when it is gone. */
   drained(): Promise<void>;
 }
 
@@ -23,7 +31,11 @@ export interface CatchUpSource {
 }
 
 export interface SubscriptionHooks {
-  written(item: FeedRow, live: boolean): void;
+  /**
+   * `count` items went out in one transport write; `lagFromMs` is the recording time of the oldest live item among
+   * them when this write's delivery lag is to be sampled, else 0 (history, or a burst the hub samples itself).
+   */
+  written(count: number, lagFromMs: number): void;
   queued(length: number): void;
   /** The server ended the subscription (too slow, stalled, feed unreadable). */
   ended(reason: EndReason): void;
@@ -54,20 +66,21 @@ export const END = {
 
 /**
  * One client's subscription: history from the read model, then live items from the tail, with no gap and no
- * duplicate. The hub registers it before history is read, so every item the tail broadcasts from then on is
- * offered here; they wait in a bounded queue while history is sent, and the position of the last item sent
- * decides what is a duplicate. If that queue overflows during a long catch-up it is emptied and history is read
- * on from the database (the items are there); once live, an overflow means the client is too slow: it is
- * dropped with a reason and resumes by position. Nothing here holds a timer: the hub's tick drives heartbeats
- * and stall detection for every subscription.
+ * duplicate. The hub registers it before history is read, so every burst the tail broadcasts from then on is
+ * offered here (already matched to its filter by its group); while history is sent the items wait in a bounded
+ * queue, and the position of the last item sent decides what is a duplicate. If that queue overflows during a
+ * long catch-up it is emptied and history is read on from the database (the items are there); once live, an
+ * overflow means the client is too slow: it is dropped with a reason and resumes by position. A live client that
+ * keeps up gets each burst in one write; a queue is written out in writes that fill the socket to its mark.
+ * Nothing here holds a timer: the hub's tick drives heartbeats and stall detection for every subscription.
  */
 export class FeedSubscription {
-  private matches: ReturnType<typeof compileFilter>;
-  private queue: FeedRow[] = [];
+  /** Items waiting for the transport (or for history to be sent); allocated when the first one waits. */
+  private queue: FeedRow[] | null = null;
   private live = false;
   private overflowed = false;
   private pumping = false;
-  /** When the transport last refused a write and we started waiting for it; 0 when not waiting. */
+  /** When the transport last refused more and we started waiting for it; 0 when not waiting. */
   private blockedSince = 0;
   closed = false;
   /** Settles when the history read (and the first drain of what queued meanwhile) is over; set by the hub. */
@@ -79,16 +92,13 @@ export class FeedSubscription {
     private readonly sink: FeedSink,
     private readonly maxQueued: number,
     private readonly hooks: SubscriptionHooks,
-    /** What is matched: `filter` with its subjects and organization standing for their entities (the hub scopes it). */
+    /** What history is read with: `filter` with its subjects and organization standing for their entities (the hub scopes it). */
     private scoped: FeedFilter = filter,
-  ) {
-    this.matches = compileFilter(scoped);
-  }
+  ) {}
 
-  /** A merge or unmerge changed the entities: match against the new scope from the next item on. */
+  /** A merge or unmerge changed the entities: history pages read from now on use the new scope (live items are matched by the group). */
   rescope(scoped: FeedFilter): void {
     this.scoped = scoped;
-    this.matches = compileFilter(scoped);
   }
 
   get position(): string {
@@ -111,9 +121,10 @@ export class FeedSubscription {
         this.overflowed = false;
         for (;;) {
           const { items } = await source.page(this.scoped, this.position, pageSize);
-          for (const item of items) {
+          for (let i = 0; i < items.length;) {
             if (this.closed) return;
-            if (!this.write(item, false)) await this.waitForDrain();
+            i = this.send(items, i, false);
+            if (this.sink.full) await this.waitForDrain();
           }
           if (this.closed || items.length < pageSize) break;
         }
@@ -127,24 +138,30 @@ export class FeedSubscription {
     }
   }
 
+  /** Live at once, with no history to read: the hub broadcasts every item after the client's position. */
+  goLive(): void {
+    this.live = true;
+  }
+
   /**
-   * Called by the hub for every new item, in position order. A live client whose socket takes it gets it at
-   * once; items only wait while its socket is full (or history is still being sent), up to the bound.
+   * Called by the hub with every burst of its group, in position order. A live client whose socket is not full
+   * gets the burst at once, in one write (returns true); items only wait while its socket is full (or history is
+   * still being sent), up to the bound.
    */
-  offer(item: FeedRow): void {
-    if (this.closed || item.pos <= this.lastSent || !this.matches(item)) return;
+  offer(burst: FeedBurst): boolean {
+    if (this.closed) return false;
+    const items = burst.items;
+    const from = burst.firstAfter(this.lastSent);
+    if (from === items.length) return false;
     if (this.live && !this.pumping) {
-      if (!this.write(item, true)) void this.pump(true);
-      return;
+      this.lastSent = items[items.length - 1].pos;
+      this.sink.writeBurst(burst, from);
+      this.hooks.written(items.length - from, 0);
+      if (this.sink.full) void this.pump(true);
+      return true;
     }
-    if (this.queue.length >= this.maxQueued) {
-      if (this.live) return this.end(END.slow(this.maxQueued));
-      this.overflowed = true;
-      this.queue = [];
-      return;
-    }
-    this.queue.push(item);
-    this.hooks.queued(this.queue.length);
+    for (let i = from; i < items.length && !this.closed; i++) this.enqueue(items[i]);
+    return false;
   }
 
   /** The hub's periodic tick: a heartbeat, or the end of a client that has taken nothing for too long. */
@@ -157,7 +174,7 @@ export class FeedSubscription {
   /** The client went away or the hub let go: stop sending and free the queue. */
   close(): void {
     this.closed = true;
-    this.queue = [];
+    this.queue = null;
   }
 
   /** The server ends the subscription: tell the client why, then close. */
@@ -168,15 +185,30 @@ export class FeedSubscription {
     this.hooks.ended(reason);
   }
 
+  private enqueue(item: FeedRow): void {
+    const queue = (this.queue ??= []);
+    if (queue.length >= this.maxQueued) {
+      if (this.live) return this.end(END.slow(this.maxQueued));
+      this.overflowed = true;
+      this.queue = [];
+      return;
+    }
+    queue.push(item);
+    this.hooks.queued(queue.length);
+  }
+
   /** Writes the queue out, waiting whenever the socket is full; while it runs, live items queue behind it. */
   private async pump(startBlocked: boolean): Promise<void> {
     this.pumping = true;
     try {
       for (let blocked = startBlocked; ;) {
         if (blocked) await this.waitForDrain();
-        const next = this.queue.shift();
-        if (this.closed || !next) return;
-        blocked = !this.write(next, true);
+        const queue = this.queue;
+        if (this.closed || !queue?.length) return;
+        const next = this.send(queue, 0, true);
+        // Offers only happen between awaits: nothing was added to the queue during the write.
+        this.queue = next < queue.length ? queue.slice(next) : null;
+        blocked = this.sink.full;
       }
     } catch {
       this.end(END.unavailable());
@@ -185,13 +217,19 @@ export class FeedSubscription {
     }
   }
 
-  /** Writes an item unless already sent; false when the transport is full. */
-  private write(item: FeedRow, live: boolean): boolean {
-    if (item.pos <= this.lastSent) return true;
-    this.lastSent = item.pos;
-    const more = this.sink.write(item);
-    this.hooks.written(item, live);
-    return more;
+  /** One write of items[from..], skipping what was already sent; returns the index after the last one written. */
+  private send(items: readonly FeedRow[], from: number, live: boolean): number {
+    while (from < items.length && items[from].pos <= this.lastSent) from++;
+    if (from === items.length) return from;
+    const next = this.sink.write(items, from);
+    this.lastSent = items[next - 1].pos;
+    let oldest = 0;
+    if (live) {
+      oldest = Infinity;
+      for (let i = from; i < next; i++) if (items[i].recordedMs < oldest) oldest = items[i].recordedMs;
+    }
+    this.hooks.written(next - from, oldest);
+    return next;
   }
 
   private async waitForDrain(): Promise<void> {

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
-import { FeedFilter } from './feed-query.reader';
+import { FeedFilter, scopeFeedFilter } from './feed-query.reader';
 import { FeedRow } from './feed.repository';
 import { EndReason, FeedSink, FeedSubscription, SubscriptionHooks } from './feed-subscription.service';
+import { FeedBurst } from './feed-burst.builder';
+import { FeedGroup } from './feed-groups.registry';
 
 const row = (position: number, type = 'executive.departed', subject = 'person:a'): FeedRow =>
   ({
@@ -16,16 +18,28 @@ const row = (position: number, type = 'executive.departed', subject = 'person:a'
 
 const noFilter: FeedFilter = { types: null, subjects: null, organization: null };
 
-/** A sink that records what it got; `full` makes writes refuse until `drain()` is called. */
+/**
+ * A sink that records what it got, and each write; `full` makes a write take one item only (as a socket at its
+ * mark does) and `drained()` wait until `drain()` is called.
+ */
 class RecordingSink implements FeedSink {
   readonly positions: number[] = [];
+  readonly writes: number[][] = [];
   ended: EndReason | null = null;
   full = false;
   heartbeats = 0;
   private waiting: Array<() => void> = [];
-  write(item: FeedRow) {
-    this.positions.push(Number(item.position));
-    return !this.full;
+  write(items: readonly FeedRow[], from: number) {
+    const next = this.full ? from + 1 : items.length;
+    this.record(items.slice(from, next));
+    return next;
+  }
+  writeBurst(burst: FeedBurst, from: number) {
+    this.record(burst.items.slice(from));
+  }
+  private record(items: readonly FeedRow[]) {
+    this.writes.push(items.map((i) => Number(i.position)));
+    this.positions.push(...items.map((i) => Number(i.position)));
   }
   heartbeat() {
     this.heartbeats++;
@@ -75,10 +89,14 @@ const flushMicrotasks = () => new Promise<void>((resolve) => setImmediate(resolv
 class World {
   watermark = 0;
   private pending: Array<() => void> = [];
+  private readonly group: FeedGroup<FeedSubscription>;
   constructor(
     readonly items: FeedRow[],
     private readonly subscription: () => FeedSubscription,
-  ) {}
+    filter: FeedFilter = noFilter,
+  ) {
+    this.group = new FeedGroup('test', filter, 'en', { membersOf: (subject: string) => [subject] });
+  }
   readonly source = {
     page: (filter: FeedFilter, after: string, limit: number) =>
       new Promise<{ items: FeedRow[] }>((resolve) => {
@@ -95,7 +113,9 @@ class World {
   advance(by: number, max: number) {
     const from = this.watermark;
     this.watermark = Math.min(max, this.watermark + by);
-    for (const item of this.items) if (item.pos > BigInt(from) && item.pos <= BigInt(this.watermark)) this.subscription().offer(item);
+    // One broadcast, as the tail makes it: the items the watermark uncovered, matched once for the group.
+    const burst = this.group.burst(this.items.filter((i) => i.pos > BigInt(from) && i.pos <= BigInt(this.watermark)));
+    if (burst) this.subscription().offer(burst);
   }
   completeRead(): boolean {
     const next = this.pending.shift();
@@ -122,7 +142,7 @@ describe('FeedSubscription: history, then live, no gap and no duplicate', () => 
           const sink = new RecordingSink();
           const ended: EndReason[] = [];
           // The watermark already moved before the client came: history exists.
-          const world: World = new World(items, () => subscription);
+          const world: World = new World(items, () => subscription, filter);
           world.watermark = rand(max);
           const subscription = new FeedSubscription(filter, BigInt(after), sink, maxQueued, hooks(ended));
           const run = subscription.run(world.source, pageSize);
@@ -200,7 +220,7 @@ describe('FeedSubscription: history, then live, no gap and no duplicate', () => 
     await subscription.run({ page: async () => ({ items: [] }) });
     sink.full = true;
     for (let p = 1; p <= 20; p++) {
-      subscription.offer(row(p));
+      subscription.offer(new FeedBurst([row(p)], 'en'));
       await flushMicrotasks();
     }
     expect(ended).toEqual([expect.objectContaining({ code: 'FEED.SLOW_CONSUMER' })]);
@@ -254,17 +274,26 @@ describe('FeedSubscription: history, then live, no gap and no duplicate', () => 
     expect(ended).toHaveLength(1);
   });
 
-  it('given a live subscription by subject, when a merge rescopes it, then items of the merged subject flow from then on', async () => {
+  it('given a live subscription by subject, when a merge rescopes its group, then items of the merged subject flow from then on', async () => {
     const sink = new RecordingSink();
     const filter: FeedFilter = { ...noFilter, subjects: ['person:sam-altman'] };
+    const sam = ['person:sam-altman', 'person:samuel-altman'];
+    const alone = { membersOf: (subject: string) => [subject] };
+    const merged = { membersOf: (subject: string) => (sam.includes(subject) ? sam : [subject]) };
+    const group = new FeedGroup<FeedSubscription>('test', filter, 'en', alone);
     const subscription = new FeedSubscription(filter, 0n, sink, 100, hooks());
     const seen: FeedFilter[] = [];
     await subscription.run({ page: async (f) => (seen.push(f), { items: [] }) });
     expect(seen[0]).toBe(filter);
-    subscription.offer(row(1, 'executive.departed', 'person:samuel-altman'));
-    subscription.rescope({ ...filter, subjects: ['person:sam-altman', 'person:samuel-altman'] });
-    subscription.offer(row(2, 'entity.merged', 'person:samuel-altman'));
-    subscription.offer(row(3, 'executive.departed', 'person:sam-altman'));
+    const offer = (r: FeedRow) => {
+      const burst = group.burst([r]);
+      if (burst) subscription.offer(burst);
+    };
+    offer(row(1, 'executive.departed', 'person:samuel-altman'));
+    group.rescope(merged);
+    subscription.rescope(scopeFeedFilter(filter, merged));
+    offer(row(2, 'entity.merged', 'person:samuel-altman'));
+    offer(row(3, 'executive.departed', 'person:sam-altman'));
     expect(sink.positions).toEqual([2, 3]);
     expect(subscription.filter).toBe(filter);
   });

@@ -32,9 +32,15 @@ export class FeedTail {
     return this.position;
   }
 
+  /** Started and not stopped: from here on every item after `broadcastPosition` will be broadcast. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
   async start(): Promise<void> {
-    this.running = true;
+    // Positioned first: `isRunning` promises that every item after `broadcastPosition` is still to be broadcast.
     this.position = await this.repository.watermark();
+    this.running = true;
     await this.listen();
     this.timer = setInterval(() => this.poke(), this.pollMs);
     this.timer.unref();

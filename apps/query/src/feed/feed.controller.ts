@@ -5,6 +5,7 @@ import { clientIp, openApiSchema } from '@newsroom/platform';
 import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
 import { FeedConnections } from './feed-connections.service';
 import { FeedHub } from './feed-hub.service';
+import { FeedSubscription } from './feed-subscription.service';
 import { ApiParams, ApiProblemBadRequest } from '../docs/zod-openapi.decorator';
 import { feedQuerySchema, parseFeedQuery } from './feed-query.reader';
 import { feedPageSchema, feedStreamParams } from './feed.schema';
@@ -60,13 +61,16 @@ export class FeedController {
     // One slot of this client's live-connection cap, held until the response closes.
     const release = this.connections.acquire(clientIp(res.req));
     if (!release) throw this.connections.tooMany();
-    res.on('close', release);
-    const sink = new SseSink(res, q.lang, this.config.FEED_RETRY_MS, this.config.FEED_SOCKET_HIGH_WATER_BYTES);
-    const subscription = this.hub.subscribe(q, q.after, sink, 'sse');
-    // The response's close event (not the request's) tells us the client is gone (dust-tt/dust PR 24357).
-    res.on('close', () => {
-      sink.gone();
+    let sink: SseSink | null = null;
+    let subscription: FeedSubscription | null = null;
+    // The response's close event (not the request's) tells us the client is gone (dust-tt/dust PR 24357). One
+    // listener for all of it, registered first so the slot is released whatever happens next.
+    res.once('close', () => {
+      release();
+      sink?.gone();
       if (subscription) this.hub.unsubscribe(subscription);
     });
+    sink = new SseSink(res, q.lang, this.config.FEED_RETRY_MS, this.config.FEED_SOCKET_HIGH_WATER_BYTES);
+    subscription = this.hub.subscribe(q, q.after, sink, 'sse');
   }
 }

@@ -28,7 +28,7 @@ export class FeedMetrics {
   });
   private readonly lag = metric('histogram', {
     name: 'feed_delivery_lag_seconds',
-    help: 'Live items: time from the event being recorded to its being written to a subscriber',
+    help: 'Live items: time from the event being recorded to its being written to a subscriber (sampled: once per burst per subscriber group, and once per write from a queue)',
     labelNames: ['transport'],
     buckets: LAG_BUCKETS,
   });
@@ -56,7 +56,7 @@ export class FeedMetrics {
   private readonly historyTotal = metric('counter', { name: 'feed_history_reads_total', help: 'History reads (catch-ups) started' });
   private reading = 0;
   private readingPeak = 0;
-  private readonly bound: Record<Transport, { delivered: { inc(): void }; lag: { observe(v: number): void } }>;
+  private readonly bound: Record<Transport, { delivered: { inc(n?: number): void }; lag: { observe(v: number): void } }>;
   private peak = 0;
 
   constructor() {
@@ -83,11 +83,19 @@ export class FeedMetrics {
     this.open.dec({ transport });
   }
 
-  written(transport: Transport, item: FeedRow, live: boolean, now: number): void {
+  /**
+   * One transport write of `count` items. Delivery lag is sampled, not observed per delivery: the hub samples each
+   * burst once per group, and a write from a queue (`lagFromMs`, its oldest item's recording time) once per write.
+   */
+  written(transport: Transport, count: number, lagFromMs: number): void {
     const b = this.bound[transport];
-    b.delivered.inc();
-    // History items would measure how old the history is, not how late we are: only live items count.
-    if (live) b.lag.observe(Math.max(0, (now - item.recordedMs) / 1000));
+    b.delivered.inc(count);
+    // History items would measure how old the history is, not how late we are: only live writes pass a time.
+    if (lagFromMs) b.lag.observe(Math.max(0, (Date.now() - lagFromMs) / 1000));
+  }
+
+  sampleLag(transport: Transport, recordedMs: number): void {
+    this.bound[transport].lag.observe(Math.max(0, (Date.now() - recordedMs) / 1000));
   }
 
   historyStarted(): void {

@@ -1,23 +1,25 @@
 import type { Response } from 'express';
 import { FeedRow } from './feed.repository';
-import { feedItemJson } from './feed-item.serializer';
+import { FeedBurst, Lang, sseFrame } from './feed-burst.builder';
 import { EndReason, FeedSink } from './feed-subscription.service';
 
 /** How long a closed stream may take to hand over its last bytes before its socket is destroyed. */
 const CLOSE_GRACE_MS = { default: 10000, shutdown: 1000 };
 
+const HEARTBEAT = Buffer.from(': heartbeat\n\n');
+
 /**
  * Writes feed items as SSE frames; `id:` carries the global position so EventSource resumes by itself with
  * Last-Event-ID. Back-pressure: once the response holds FEED_SOCKET_HIGH_WATER_BYTES not yet taken by the
- * kernel, `write` answers false and the subscription waits for 'drain' (items queue meanwhile, up to the bound).
+ * kernel, the sink is `full` and the subscription waits for 'drain' (items queue meanwhile, up to the bound).
  */
 export class SseSink implements FeedSink {
   private done = false;
-  private readonly waiters: Array<() => void> = [];
+  private waiters: Array<() => void> | null = null;
 
   constructor(
     private readonly res: Response,
-    private readonly lang: 'en' | 'fr',
+    private readonly lang: Lang,
     retryMs: number,
     private readonly highWaterBytes: number,
   ) {
@@ -29,20 +31,36 @@ export class SseSink implements FeedSink {
     res.flushHeaders();
     res.socket?.setNoDelay(true);
     res.write(`retry: ${retryMs}\n: connected\n\n`);
-    res.on('drain', () => this.release());
   }
 
-  write(item: FeedRow): boolean {
-    if (this.done) return true;
-    this.res.write(`id: ${item.position}\ndata: ${feedItemJson(item, this.lang)}\n\n`);
-    // Past Node's own 16 KiB mark we keep writing up to ours, so a burst does not queue items for a reader
-    // that keeps up; 'drain' still comes once the buffer is empty.
-    return this.res.writableLength < this.highWaterBytes;
+  write(items: readonly FeedRow[], from: number): number {
+    if (this.done) return items.length;
+    // Past Node's own 16 KiB mark we keep writing up to ours, so a burst does not queue items for a reader that
+    // keeps up; 'drain' still comes once the buffer is empty.
+    let room = this.highWaterBytes - this.res.writableLength;
+    let text = '';
+    let next = from;
+    do {
+      const frame = sseFrame(items[next++], this.lang);
+      text += frame;
+      room -= frame.length;
+    } while (next < items.length && room > 0);
+    this.res.write(text);
+    return next;
+  }
+
+  writeBurst(burst: FeedBurst, from: number): void {
+    // The same Buffer goes to every member of the group: the socket keeps a reference to what it has not sent.
+    if (!this.done) this.res.write(burst.sseFrom(from));
+  }
+
+  get full(): boolean {
+    return !this.done && this.res.writableLength >= this.highWaterBytes;
   }
 
   heartbeat(): void {
     // A socket with bytes still waiting needs no keep-alive, and must not grow.
-    if (!this.done && !this.res.writableNeedDrain) this.res.write(': heartbeat\n\n');
+    if (!this.done && !this.res.writableNeedDrain) this.res.write(HEARTBEAT);
   }
 
   close(reason: EndReason): void {
@@ -63,11 +81,16 @@ export class SseSink implements FeedSink {
   }
 
   drained(): Promise<void> {
-    if (this.done || this.res.writableLength < this.highWaterBytes) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
+    if (!this.full) return Promise.resolve();
+    // Listened to only while someone waits: an idle stream holds no listener of ours.
+    if (!this.waiters) this.res.once('drain', this.release);
+    return new Promise((resolve) => (this.waiters ??= []).push(resolve));
   }
 
-  private release(): void {
-    while (this.waiters.length) this.waiters.pop()!();
-  }
+  private readonly release = (): void => {
+    this.res.off('drain', this.release);
+    const waiters = this.waiters;
+    this.waiters = null;
+    waiters?.forEach((resolve) => resolve());
+  };
 }
