@@ -4,7 +4,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Contradictions (issue 14.2). `conflicts`: one row per pair of standing facts of one stream claiming different
  * values for the same thing (its claim key), open or resolved (by an editor, a correction or a retraction), with
  * both sides as they stand. `conflict_facts` and `conflict_claims` are the projection's own state: the standing
- * facts that can claim (their data as corrected) and their claim keys. Lookups during a rebuild's fold use only
+ * facts that can claim (their data as corrected; a retracted one stays as a tombstone, so a replay of it is
+ * recognised and never brings it back) and their claim keys. Lookups during a rebuild's fold use only
  * unique indexes (the others are built after it), hence the primary keys led by the claim key.
  * The reporting schema gains one view, `conflicts`; the views already there keep their columns.
  */
@@ -20,7 +21,8 @@ export class Conflicts1764900000000 implements MigrationInterface {
       data jsonb NOT NULL,
       sources jsonb NOT NULL DEFAULT '[]',
       position bigint NOT NULL,
-      recorded_at timestamptz NOT NULL
+      recorded_at timestamptz NOT NULL,
+      retracted boolean NOT NULL DEFAULT false
     )`);
     await q.query(`CREATE TABLE read_model.conflict_claims (
       claim_key text NOT NULL,

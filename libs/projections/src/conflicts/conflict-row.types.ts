@@ -55,7 +55,10 @@ export interface ConflictRow {
  * they marked.
  */
 export interface ConflictSet {
+  /** null: retracted (a tombstone, so a replay of the fact is recognised). */
   facts: Map<string, ConflictFactRow | null>;
+  /** The facts retracted in this set, as they stood: written as tombstones. */
+  retracted: Map<string, ConflictFactRow>;
   /** claim key -> fact ids holding it. */
   byKey: Map<string, Set<string>>;
   conflicts: Map<string, ConflictRow>;

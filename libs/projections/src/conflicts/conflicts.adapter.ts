@@ -26,6 +26,7 @@ interface FactDbRow {
   sources: Source[] | null;
   position: string | number;
   recorded_at: Date | string;
+  retracted?: boolean;
 }
 
 interface ConflictDbRow {
@@ -119,11 +120,22 @@ export class ConflictsProjection implements Projection {
   /** The facts and conflicts the batch can touch: its amendments' targets, and whatever shares a claim key with it. */
   private async load(manager: EntityManager, events: ProjectedEvent[]): Promise<ConflictSet> {
     const set = emptyConflictSet();
-    const targets = events.flatMap((e) => (e.type === 'event.corrected' || e.type === 'event.retracted' ? [e.data.targetEventId] : []));
+    // The amendments' targets, and the batch's own facts: one already on record (standing, or retracted and kept as a
+    // tombstone) is a replay, which evolveConflicts recognises by finding it in the set.
+    const targets = events.flatMap((e) =>
+      e.type === 'event.corrected' || e.type === 'event.retracted'
+        ? [e.data.targetEventId]
+        : isRecordableEventType(e.type) && canClaim(e.type)
+          ? [e.id]
+          : [],
+    );
     const known = new Map<string, ConflictFactRow>();
     if (targets.length) {
       const rows: FactDbRow[] = await manager.query(`SELECT * FROM ${this.facts} WHERE fact_id = ANY($1::uuid[])`, [[...new Set(targets)]]);
-      for (const r of rows) known.set(r.fact_id, toFact(r));
+      for (const r of rows) {
+        if (r.retracted) set.facts.set(r.fact_id, null);
+        else known.set(r.fact_id, toFact(r));
+      }
     }
     // Every key the batch's facts claim, before and after each correction in it.
     const keys = new Set<string>();
@@ -149,7 +161,7 @@ export class ConflictsProjection implements Projection {
     const keyList = [...keys];
     if (keyList.length) {
       const rows: FactDbRow[] = await manager.query(
-        `SELECT f.* FROM ${this.facts} f WHERE f.fact_id IN (SELECT c.fact_id FROM ${this.claims} c WHERE c.claim_key = ANY($1::text[]))`,
+        `SELECT f.* FROM ${this.facts} f WHERE NOT f.retracted AND f.fact_id IN (SELECT c.fact_id FROM ${this.claims} c WHERE c.claim_key = ANY($1::text[]))`,
         [keyList],
       );
       for (const r of rows) if (!known.has(r.fact_id)) known.set(r.fact_id, toFact(r));
@@ -170,18 +182,19 @@ export class ConflictsProjection implements Projection {
     const dirty = [...set.dirtyFacts];
     if (dirty.length) {
       await manager.query(`DELETE FROM ${this.claims} WHERE fact_id = ANY($1::uuid[])`, [dirty]);
-      const gone = dirty.filter((id) => set.facts.get(id) === null);
-      if (gone.length) await manager.query(`DELETE FROM ${this.facts} WHERE fact_id = ANY($1::uuid[])`, [gone]);
+      // A retracted fact stays as a tombstone, as it stood (recorded and retracted in one batch: inserted as one).
+      const gone = dirty.flatMap((id) => (set.facts.get(id) === null && set.retracted.has(id) ? [set.retracted.get(id)!] : []));
       const kept = dirty.map((id) => set.facts.get(id)).filter((f): f is ConflictFactRow => !!f);
-      if (kept.length) {
+      const written = [...kept.map((f) => ({ f, retracted: false })), ...gone.map((f) => ({ f, retracted: true }))];
+      if (written.length) {
         await manager.query(
-          `INSERT INTO ${this.facts} (fact_id, subject, type, occurred_at, data, sources, position, recorded_at)
-           SELECT fact_id, subject, type, occurred_at, data, sources, position, recorded_at
-           FROM jsonb_to_recordset($1::jsonb) AS x(fact_id uuid, subject text, type text, occurred_at text, data jsonb, sources jsonb, position bigint, recorded_at timestamptz)
-           ON CONFLICT (fact_id) DO UPDATE SET occurred_at = EXCLUDED.occurred_at, data = EXCLUDED.data, position = EXCLUDED.position`,
+          `INSERT INTO ${this.facts} (fact_id, subject, type, occurred_at, data, sources, position, recorded_at, retracted)
+           SELECT fact_id, subject, type, occurred_at, data, sources, position, recorded_at, retracted
+           FROM jsonb_to_recordset($1::jsonb) AS x(fact_id uuid, subject text, type text, occurred_at text, data jsonb, sources jsonb, position bigint, recorded_at timestamptz, retracted boolean)
+           ON CONFLICT (fact_id) DO UPDATE SET occurred_at = EXCLUDED.occurred_at, data = EXCLUDED.data, position = EXCLUDED.position, retracted = EXCLUDED.retracted`,
           [
             JSON.stringify(
-              kept.map((f) => ({
+              written.map(({ f, retracted }) => ({
                 fact_id: f.factId,
                 subject: f.subject,
                 type: f.type,
@@ -190,6 +203,7 @@ export class ConflictsProjection implements Projection {
                 sources: f.sources,
                 position: f.position,
                 recorded_at: f.recordedAt,
+                retracted,
               })),
             ),
           ],

@@ -13,7 +13,14 @@ export function isConflictEvent(event: { type: string }): boolean {
 }
 
 export function emptyConflictSet(): ConflictSet {
-  return { facts: new Map(), byKey: new Map(), conflicts: new Map(), dirtyFacts: new Set(), dirtyConflicts: new Set() };
+  return {
+    facts: new Map(),
+    retracted: new Map(),
+    byKey: new Map(),
+    conflicts: new Map(),
+    dirtyFacts: new Set(),
+    dirtyConflicts: new Set(),
+  };
 }
 
 const claims = (f: ConflictFactRow): Claim[] => claimsOf(f);
@@ -124,6 +131,7 @@ export function evolveConflicts(set: ConflictSet, event: ProjectedEvent, idOf: (
     removeFact(set, target);
     if (event.type === 'event.retracted') {
       set.facts.set(target.factId, null);
+      set.retracted.set(target.factId, target);
       set.dirtyFacts.add(target.factId);
       for (const row of involving(set, target.factId)) close(set, row, event, 'retraction');
       return;
