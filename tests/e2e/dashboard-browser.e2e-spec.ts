@@ -109,8 +109,8 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     const date = mira.getByTestId('inferred').first();
     expect(await date.innerText()).toMatch(/^2024-09\*/);
     expect(await date.getAttribute('title')).toMatch(/Not stated by the sources — occurredAt: .*quelques jours auparavant/);
-    // The product chief's title is not the article's: named under the headline.
-    await expectText(row('0193b7f0-0000-7000-8000-000000000004'), /Not in the sources: role\*/);
+    // The product chief's English title is not the article's (its French one is): named under the headline.
+    await expectText(row('0193b7f0-0000-7000-8000-000000000004'), /Not in the sources: role \(en\)\*/);
 
     // A second outlet and a syndicated copy of it: one more outlet, pushed live to the row.
     const attach = (source: object) =>

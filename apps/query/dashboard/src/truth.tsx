@@ -47,7 +47,7 @@ export function InferredList({ inferred, except = [] }: { inferred?: InferredFie
         <span key={i.path}>
           {n > 0 && ', '}
           <span class="inferred" title={i.note} data-testid="inferred" tabIndex={0}>
-            {i.path.replace(/^data\./, '')}
+            {i.path.replace(/^data\./, '').replace(/\.(en|fr)$/, ' ($1)')}
             <sup aria-hidden="true">*</sup>
           </span>
         </span>

@@ -26,7 +26,7 @@ function factNodes(value: unknown, found: Json[] = []): Json[] {
 }
 
 /**
- * `conflictsWith` on every fact of every report and source page (a fact is a node carrying `corroboration`: items, tenure bounds,
+ * `conflictsWith` on every fact of every report, source page and entity page (a fact is a node carrying `corroboration`: items, tenure bounds,
  * case steps): the ids of the conflicts it is a side of, open at the report's `knownAt` (now without it), as
  * GET /v1/reports/conflicts lists them. One query per answer, for every fact of the page, after the report is
  * built: each report's own code stays as it was. CSV answers (strings) pass through.
@@ -37,7 +37,7 @@ export class ConflictsWithInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const path = context.switchToHttp().getRequest<Request>()?.path ?? '';
-    const reportsFacts = path.startsWith('/v1/reports/') || path.startsWith('/v1/sources');
+    const reportsFacts = path.startsWith('/v1/reports/') || path.startsWith('/v1/sources') || path.startsWith('/v1/entities/');
     if (!reportsFacts || path.startsWith('/v1/reports/conflicts')) return next.handle();
     return next.handle().pipe(switchMap((body) => from(this.attach(body))));
   }
