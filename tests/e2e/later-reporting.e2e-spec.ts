@@ -158,12 +158,13 @@ describe('later reporting from several outlets on top of the seed: corroboration
     const financial = conflicts.find((c) => c.kind === 'financial')!;
     for (const l of losses) expect(l.conflictsWith).toEqual([financial.conflictId]);
 
-    const value = (v: Record<string, unknown>) => String(v.amount ?? v.occurredAt ?? v.count ?? v.status ?? '');
+    const value = (v: Record<string, unknown>) =>
+      [v.amount, v.occurredAt, v.count, v.status].find((x) => typeof x === 'string' || typeof x === 'number') ?? '';
     const rows = conflicts.map((c) => [
       c.kind,
       c.subject,
       c.fields.join(','),
-      ...c.sides.map((x) => `${value(x.value)} (${[...new Set(x.sources.map((src) => src.outlet ?? '?'))].join(', ')})`),
+      ...c.sides.map((x) => `${String(value(x.value))} (${[...new Set(x.sources.map((src) => src.outlet ?? '?'))].join(', ')})`),
     ]);
     process.stdout.write(`[later-reporting] open conflicts after seed + fixture\n${rows.map((r) => r.join('  |  ')).join('\n')}\n`);
   });
