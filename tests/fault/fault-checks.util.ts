@@ -63,8 +63,8 @@ export async function checkStoreStreamOrder(storeUrl: string): Promise<string[]>
 }
 
 /** One Prometheus metric from /metrics, summed over the label sets that match `labels`. */
-export async function metricValue(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10000) })).text();
+export async function metricValue(url: string, name: string, labels: Record<string, string> = {}, timeoutMs = 10000): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(timeoutMs) })).text();
   let sum = 0;
   let found = false;
   for (const line of text.split('\n')) {

@@ -176,7 +176,8 @@ describe('FeedSubscription: history, then live, no gap and no duplicate', () => 
       ),
       { numRuns: 300 },
     );
-  });
+    // 300 random runs: about 2 s alone, several times that beside other test files on two cores.
+  }, 60000);
 
   it('given a long history and a tiny queue, when the live queue overflows during catch-up, then history is read on from the database and nothing is lost', async () => {
     const items = Array.from({ length: 50 }, (_, i) => row(i + 1));
