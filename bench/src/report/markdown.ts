@@ -62,16 +62,19 @@ function conditionOf(at: string, plan: BenchPlan): string {
 
 export function absoluteRows(values: Partial<Record<FigureId, number>>, plan: BenchPlan): BenchResults['absoluteTargets'] {
   return ABSOLUTE_TARGETS.map((a) => {
-    const v = values[a.figure];
+    const raw: number | null | undefined = values[a.figure];
+    // An infinite figure (a rebuild that never finished, a frame that never came) is stored as null: never met.
+    const infinite = raw === null || raw === Infinity;
+    const v = infinite ? Infinity : raw;
     const has = v !== undefined && !Number.isNaN(v);
     const delivered = a.delivered ? values[a.delivered] : undefined;
     const allDelivered = a.delivered ? delivered !== undefined && delivered >= 100 : true;
     return {
       name: a.name,
       figure: a.figure,
-      value: has ? v : null,
+      value: has && !infinite ? v : null,
       target: a.target,
-      met: has ? meets(v, a.target) && allDelivered : null,
+      met: infinite ? false : has ? meets(v, a.target) && allDelivered : null,
       at: [conditionOf(a.at, plan), a.delivered ? `${num(delivered ?? null, 2)}% delivered` : ''].filter(Boolean).join('; '),
     };
   });
@@ -119,7 +122,7 @@ export function renderMarkdown(r: BenchResults): string {
       const a = r.absoluteTargets.find((x) => x.name === t.absolute)!;
       const unit = figureSpec(a.figure).unit;
       out.push(
-        `| ${a.name}${a.at ? ` (${a.at})` : ''} | ${t.lastRun} | ${num(a.value)} ${unit} | ${targetText(a.target, ` ${unit}`)} | ${metText(a.met)} | ${shortText(a.value, a.target)} |`,
+        `| ${a.name}${a.at ? ` (${a.at})` : ''} | ${t.lastRun} | ${a.value === null && a.met === false ? '∞' : num(a.value)} ${unit} | ${targetText(a.target, ` ${unit}`)} | ${metText(a.met)} | ${shortText(a.value, a.target)} |`,
       );
     }
   }
