@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { EventToAppend, PgEventStore } from '@newsroom/event-store';
+import { EventToAppend } from '@newsroom/event-store';
 import { EVENT_HEADERS, IncomingMessage, KafkaClient, OutgoingMessage, Publisher } from '@newsroom/messaging';
 import { recordBytes } from '@newsroom/platform';
-import { createTestDatabase, eventToAppend, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
+import { eventToAppend, pollUntil } from '@newsroom/testing';
 import { EventRelay } from '../src/relay/event-relay.service';
+import { relayWorld } from './support/relay-world.harness';
 import { RelayCheckpoints } from '../src/relay/relay-checkpoints.repository';
 
 /** RELAY_BATCH_MAX_BYTES at its minimum, so a few ordinary events fill a request. */
@@ -26,35 +27,20 @@ class RecordingPublisher implements Publisher {
 }
 
 describe('EventRelay: produce requests bounded by RELAY_BATCH_MAX_BYTES', () => {
-  let db: TestDatabase;
-  let store: PgEventStore;
-  let kafka: KafkaClient;
-  const { topics } = testTopics('relay-bytes');
-
-  beforeAll(async () => {
-    db = await createTestDatabase('relay_bytes');
-    store = new PgEventStore(db.pool);
-    kafka = testKafka('relay-bytes-test');
-    await kafka.ensureTopics([{ topic: topics.events, partitions: 3 }]);
-  });
-  afterAll(async () => {
-    await kafka.deleteTopics([topics.events]).catch(() => undefined);
-    await kafka.close();
-    await db.drop();
-  });
+  const w = relayWorld('relay-bytes', 3);
 
   it('splits a read into requests of at most the bound, an event above it alone, every event once and in order', async () => {
     const subjects = ['org:a', 'org:b', 'org:c', 'org:d'];
     // 60 events of about 3 KiB (five or so to a request), and one of 40 KiB in the middle: above the batch bound,
     // far below the event limit, so it must go in a request of its own and not stop the relay.
-    for (let i = 0; i < 30; i++) await store.append({ streamId: subjects[i % 4], expectedVersion: 'any', events: [event(i, 3000)] });
-    await store.append({ streamId: 'org:big', expectedVersion: 'any', events: [event(1000, 40 * 1024)] });
-    for (let i = 30; i < 60; i++) await store.append({ streamId: subjects[i % 4], expectedVersion: 'any', events: [event(i, 3000)] });
-    const head = await store.headPosition();
+    for (let i = 0; i < 30; i++) await w.store.append({ streamId: subjects[i % 4], expectedVersion: 'any', events: [event(i, 3000)] });
+    await w.store.append({ streamId: 'org:big', expectedVersion: 'any', events: [event(1000, 40 * 1024)] });
+    for (let i = 30; i < 60; i++) await w.store.append({ streamId: subjects[i % 4], expectedVersion: 'any', events: [event(i, 3000)] });
+    const head = await w.store.headPosition();
 
-    const publisher = new RecordingPublisher(kafka);
-    const relay = new EventRelay(db.pool, store, publisher, new RelayCheckpoints(db.pool), {
-      topic: topics.events,
+    const publisher = new RecordingPublisher(w.kafka);
+    const relay = new EventRelay(w.db.pool, w.store, publisher, new RelayCheckpoints(w.db.pool), {
+      topic: w.topic,
       batchSize: 500,
       idleWaitMs: 50,
       maxBackoffMs: 200,
@@ -62,7 +48,7 @@ describe('EventRelay: produce requests bounded by RELAY_BATCH_MAX_BYTES', () => 
       batchMaxBytes: BATCH_MAX_BYTES,
     });
     relay.start();
-    await pollUntil(async () => (await new RelayCheckpoints(db.pool).load(topics.events)) === head, {
+    await pollUntil(async () => (await new RelayCheckpoints(w.db.pool).load(w.topic)) === head, {
       timeoutMs: 30000,
       what: `relay to publish everything (status ${JSON.stringify(relay.getStatus())})`,
     });
@@ -81,9 +67,9 @@ describe('EventRelay: produce requests bounded by RELAY_BATCH_MAX_BYTES', () => 
     expect(publisher.requests.flatMap((r) => r.positions)).toEqual(Array.from({ length: 61 }, (_, i) => i + 1));
 
     const received: IncomingMessage[] = [];
-    const consumer = kafka.consumer({
+    const consumer = w.kafka.consumer({
       groupId: `check-${randomUUID()}`,
-      topics: [topics.events],
+      topics: [w.topic],
       fromBeginning: true,
       handler: async (b) => void received.push(...b.messages),
     });

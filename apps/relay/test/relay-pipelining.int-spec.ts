@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { PgEventStore, StoredEvent } from '@newsroom/event-store';
+import { StoredEvent } from '@newsroom/event-store';
 import { EVENT_HEADERS, IncomingMessage, KafkaClient, OutgoingMessage, Publisher } from '@newsroom/messaging';
-import { createTestDatabase, eventToAppend, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
+import { eventToAppend, pollUntil } from '@newsroom/testing';
 import { EventRelay } from '../src/relay/event-relay.service';
+import { relayWorld } from './support/relay-world.harness';
 import { Queryable, RelayCheckpoints } from '../src/relay/relay-checkpoints.repository';
 
 const TOTAL = 120;
@@ -42,26 +43,11 @@ class SlowPublisher implements Publisher {
 }
 
 describe('EventRelay: reading ahead while a batch is in flight keeps the checkpoint behind the acknowledgements', () => {
-  let db: TestDatabase;
-  let store: PgEventStore;
-  let kafka: KafkaClient;
-  const { topics } = testTopics('relay-pipe');
-
-  beforeAll(async () => {
-    db = await createTestDatabase('relay_pipe');
-    store = new PgEventStore(db.pool);
-    kafka = testKafka('relay-pipe-test');
-    await kafka.ensureTopics([{ topic: topics.events, partitions: 6 }]);
-  });
-  afterAll(async () => {
-    await kafka.deleteTopics([topics.events]).catch(() => undefined);
-    await kafka.close();
-    await db.drop();
-  });
+  const w = relayWorld('relay-pipe', 6);
 
   it('saves checkpoints in order, never past an acknowledged event, reads overlap publishing, and a failure loses nothing', async () => {
     for (let i = 0; i < TOTAL; i += 10) {
-      await store.appendMany(
+      await w.store.appendMany(
         Array.from({ length: 10 }, (_, k) => ({
           streamId: `org:s${k}`,
           expectedVersion: 'any' as const,
@@ -69,10 +55,10 @@ describe('EventRelay: reading ahead while a batch is in flight keeps the checkpo
         })),
       );
     }
-    const head = await store.headPosition();
+    const head = await w.store.headPosition();
     expect(head).toBe(String(TOTAL));
 
-    const publisher = new SlowPublisher(kafka, 4);
+    const publisher = new SlowPublisher(w.kafka, 4);
     const saved: Array<{ position: number; ackedWhenSaved: number }> = [];
     class WatchedCheckpoints extends RelayCheckpoints {
       override async save(name: string, position: string, db?: Queryable): Promise<void> {
@@ -80,8 +66,8 @@ describe('EventRelay: reading ahead while a batch is in flight keeps the checkpo
         await super.save(name, position, db);
       }
     }
-    const readAll = store.readAll.bind(store);
-    jest.spyOn(store, 'readAll').mockImplementation(async (after: string | number, limit: number): Promise<StoredEvent[]> => {
+    const readAll = w.store.readAll.bind(w.store);
+    jest.spyOn(w.store, 'readAll').mockImplementation(async (after: string | number, limit: number): Promise<StoredEvent[]> => {
       publisher.readsPending++;
       try {
         return await readAll(after, limit);
@@ -90,8 +76,8 @@ describe('EventRelay: reading ahead while a batch is in flight keeps the checkpo
       }
     });
 
-    const relay = new EventRelay(db.pool, store, publisher, new WatchedCheckpoints(db.pool), {
-      topic: topics.events,
+    const relay = new EventRelay(w.db.pool, w.store, publisher, new WatchedCheckpoints(w.db.pool), {
+      topic: w.topic,
       batchSize: 10,
       idleWaitMs: 50,
       maxBackoffMs: 200,
@@ -100,8 +86,8 @@ describe('EventRelay: reading ahead while a batch is in flight keeps the checkpo
     relay.start();
     await pollUntil(() => publisher.failed, { timeoutMs: 20000, what: 'the injected failure' });
     // The failed request's events were not acknowledged: the checkpoint stays at or behind what was.
-    expect(Number(await new RelayCheckpoints(db.pool).load(topics.events))).toBeLessThanOrEqual(publisher.acked);
-    await pollUntil(async () => (await new RelayCheckpoints(db.pool).load(topics.events)) === head, {
+    expect(Number(await new RelayCheckpoints(w.db.pool).load(w.topic))).toBeLessThanOrEqual(publisher.acked);
+    await pollUntil(async () => (await new RelayCheckpoints(w.db.pool).load(w.topic)) === head, {
       timeoutMs: 30000,
       what: `relay to publish everything (status ${JSON.stringify(relay.getStatus())})`,
     });
@@ -120,9 +106,9 @@ describe('EventRelay: reading ahead while a batch is in flight keeps the checkpo
 
     // At least once: every event reached Kafka (the failed request's again, after the retry), in order per key.
     const received: IncomingMessage[] = [];
-    const consumer = kafka.consumer({
+    const consumer = w.kafka.consumer({
       groupId: `check-${randomUUID()}`,
-      topics: [topics.events],
+      topics: [w.topic],
       fromBeginning: true,
       handler: async (b) => void received.push(...b.messages),
     });
