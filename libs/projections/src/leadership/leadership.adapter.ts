@@ -32,6 +32,8 @@ export class LeadershipProjection extends FactProjection {
     await manager.query(`DELETE FROM ${this.runs}`);
     const where = `t.recorded_to IS NULL AND t.modality <> 'denied'`;
     await manager.query(`INSERT INTO ${this.runs} (${RUN_COLUMNS.join(', ')}) ${runEndsSql(this.table, where)}`);
+    // Filled after the rebuild's statistics were taken: its own now, before the catch-up and the swap plan on it.
+    await manager.query(`ANALYZE ${this.runs}`);
     this.folding = false;
   }
 
@@ -60,7 +62,11 @@ export class LeadershipProjection extends FactProjection {
       `DELETE FROM ${this.runs} r USING (${groups}) g WHERE r.organization = g.organization AND r.subject = g.subject AND r.role_key = g.role_key`,
       [factIds],
     );
-    const where = `(t.organization, t.subject, t.role_key) IN (${groups}) AND t.recorded_to IS NULL AND t.modality <> 'denied'`;
+    // Compared in the "C" collation of the runs index (leadership_events_runs), so the index finds each group's rows;
+    // with the default collation only its first column served and every standing row of the organization was read.
+    // Equality is the same in both: every collation here is deterministic.
+    const collated = `SELECT DISTINCT organization, subject COLLATE "C", role_key COLLATE "C" FROM ${this.table} WHERE fact_id = ANY($1::uuid[])`;
+    const where = `(t.organization, t.subject COLLATE "C", t.role_key COLLATE "C") IN (${collated}) AND t.recorded_to IS NULL AND t.modality <> 'denied'`;
     await manager.query(`INSERT INTO ${this.runs} (${RUN_COLUMNS.join(', ')}) ${runEndsSql(this.table, where)}`, [factIds]);
   }
 }
