@@ -172,6 +172,11 @@ describe('ingest HTTP on Fastify: body parsing, errors, headers, docs', () => {
       expect(res.headers.get('x-correlation-id')).toBeTruthy();
     }
     expectProblem(await send('/no/such/route'), 404, 'HTTP.404');
+    // Refused by Fastify's router before any hook (fuzz-write found it): still a problem with the headers.
+    const badUrl = await post('/v1/events/%ED%A0%80/retractions', '{}');
+    expectProblem(badUrl, 400, 'HTTP.400');
+    expect(badUrl.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(badUrl.headers.get('x-correlation-id')).toBeTruthy();
   });
 
   it('needs a write key to write and a read key to read (401, 403 problem+json)', async () => {

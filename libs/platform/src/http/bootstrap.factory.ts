@@ -101,7 +101,7 @@ async function createExpressApp(module: Type<unknown> | DynamicModule, limit: st
  */
 async function createFastifyApp(module: Type<unknown> | DynamicModule, limit: string, corsOrigins: readonly string[]) {
   const bodyLimit = bodyLimitBytes(limit);
-  const adapter = fastifyAdapter({ bodyLimit, clientErrorHandler: answerClientError });
+  const adapter = fastifyAdapter({ bodyLimit, corsOrigins, clientErrorHandler: answerClientError });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   installFastifyHttp(adapter.getInstance(), { logger: app.get(ROOT_LOGGER), corsOrigins, bodyLimit, limitText: limit });

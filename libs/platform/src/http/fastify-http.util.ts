@@ -1,10 +1,11 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as PinoRoot } from 'pino';
 import { logRequestEnd, requestIdOf } from '../logging/logging.module';
 import { ProblemError, problems } from './problem.errors';
+import { sendProblem } from './problem.filter';
 import { securityHeaders } from './security-headers.util';
 
 /** '2mb', '2048kb', '512b', '1024' as bytes (1 kb = 1024 bytes, as Express's `bytes` counts). */
@@ -24,8 +25,10 @@ export function bodyLimitBytes(limit: string): number {
  */
 export function fastifyAdapter(options: {
   bodyLimit: number;
+  corsOrigins: readonly string[];
   clientErrorHandler: (error: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => void;
 }): FastifyAdapter {
+  const headers = securityHeaders(options.corsOrigins);
   return new FastifyAdapter({
     logger: false,
     // Only a bound for Fastify's own parsers; ours (below) reads the body and applies the same limit.
@@ -34,6 +37,16 @@ export function fastifyAdapter(options: {
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     clientErrorHandler: options.clientErrorHandler,
+    // URLs the router refuses before any hook or Nest runs (a percent-encoding that is not UTF-8, a parameter
+    // over maxParamLength): Fastify would answer its own JSON; they get a problem with our headers, as on Express
+    // (whose URIError Nest turns into a 400).
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      reply.raw.setHeader('x-correlation-id', request.id);
+      headers(request, reply.raw);
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      const title = status === 414 ? 'URI Too Long' : 'Bad Request';
+      sendProblem(reply, new ProblemError(status, `HTTP.${status}`, title, 'The URL is not valid: a path parameter is too long or not UTF-8.'), request.url);
+    },
   });
 }
 
