@@ -130,9 +130,9 @@ describe('ingest HTTP on Fastify: body parsing, errors, headers, docs', () => {
       'REQUEST.UNSUPPORTED_MEDIA_TYPE',
     );
     expectProblem(await post('/v1/events', body, { 'content-encoding': 'gzip' }), 415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE');
-    expect((await post('/v1/events', JSON.stringify(departedEnvelope()), { 'content-type': 'application/json; charset=utf-8' })).status).toBe(
-      201,
-    );
+    expect(
+      (await post('/v1/events', JSON.stringify(departedEnvelope()), { 'content-type': 'application/json; charset=utf-8' })).status,
+    ).toBe(201);
   });
 
   it('refuses a body over the limit with 413 problem+json, from Content-Length and from a chunked body', async () => {
@@ -144,7 +144,10 @@ describe('ingest HTTP on Fastify: body parsing, errors, headers, docs', () => {
     const chunked = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
       const req = httpRequest(
         `${url}/v1/events`,
-        { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${WRITE}`, 'transfer-encoding': 'chunked' } },
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${WRITE}`, 'transfer-encoding': 'chunked' },
+        },
         (r) => {
           let text = '';
           r.on('data', (c: Buffer) => (text += c.toString()));

@@ -51,7 +51,10 @@ export async function bootstrapHttp(module: Type<unknown> | DynamicModule, optio
   installProcessHandlers({ service: options.service, beforeExit: () => app?.close() ?? Promise.resolve() });
   const http = loadConfig(httpEnvSchema, process.env);
   const limit = options.bodyLimit ?? '2mb';
-  app = options.adapter === 'fastify' ? await createFastifyApp(module, limit, http.NEWSROOM_CORS_ORIGINS) : await createExpressApp(module, limit, http.NEWSROOM_CORS_ORIGINS);
+  app =
+    options.adapter === 'fastify'
+      ? await createFastifyApp(module, limit, http.NEWSROOM_CORS_ORIGINS)
+      : await createExpressApp(module, limit, http.NEWSROOM_CORS_ORIGINS);
   // With a key file, SIGHUP means "read the keys again" (auth/api-keys.service.ts), not "shut down" as in Nest's defaults.
   const reloadsKeys = Boolean(process.env.NEWSROOM_API_KEYS_FILE);
   app.enableShutdownHooks(Object.values(ShutdownSignal).filter((s) => !(reloadsKeys && s === ShutdownSignal.SIGHUP)));

@@ -45,7 +45,11 @@ export function fastifyAdapter(options: {
       headers(request, reply.raw);
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
       const title = status === 414 ? 'URI Too Long' : 'Bad Request';
-      sendProblem(reply, new ProblemError(status, `HTTP.${status}`, title, 'The URL is not valid: a path parameter is too long or not UTF-8.'), request.url);
+      sendProblem(
+        reply,
+        new ProblemError(status, `HTTP.${status}`, title, 'The URL is not valid: a path parameter is too long or not UTF-8.'),
+        request.url,
+      );
     },
   });
 }
@@ -180,5 +184,7 @@ export function installFastifyHttp(fastify: FastifyInstance, options: FastifyHtt
   const json = jsonBodyParser(options.bodyLimit, options.limitText);
   fastify.addContentTypeParser('application/json', json);
   fastify.addContentTypeParser(/^application\/[^;\s]+\+json(?:;|$)/, json);
-  fastify.addContentTypeParser('*', (_request: FastifyRequest, _payload: IncomingMessage, done: Done) => done(problems.unsupportedMediaType()));
+  fastify.addContentTypeParser('*', (_request: FastifyRequest, _payload: IncomingMessage, done: Done) =>
+    done(problems.unsupportedMediaType()),
+  );
 }

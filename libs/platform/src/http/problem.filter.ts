@@ -21,7 +21,7 @@ interface FastifyLikeReply {
 export type ProblemResponse = Response | FastifyLikeReply;
 
 function isFastifyReply(res: ProblemResponse): res is FastifyLikeReply {
-  return 'raw' in res && typeof (res as FastifyLikeReply).code === 'function';
+  return 'raw' in res && typeof res.code === 'function';
 }
 
 export function sendProblem(res: ProblemResponse, problem: ProblemError, instance?: string): void {

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { API_KEY_RING, presentedKey, REQUIRE_READ_KEY } from '../auth/api-key.guard';
+import { API_KEY_RING, keyInHeaders, presentedKey, REQUIRE_READ_KEY } from '../auth/api-key.guard';
 import { ApiKeyRing } from '../auth/api-keys.service';
 import { problems } from './problem.errors';
 import { sendProblem } from './problem.filter';
@@ -43,7 +43,7 @@ export function requireReadKeyOn(app: INestApplication, paths: string[]): void {
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const url = request.url;
     if (!under(paths, url)) return done();
-    const held = ring.identify(presentedKey(request));
+    const held = ring.identify(keyInHeaders(request.headers));
     if (!held) return sendProblem(reply, problems.unauthorized(), url);
     if (!ApiKeyRing.satisfies(held.scope, 'read')) return sendProblem(reply, problems.forbidden('read'), url);
     done();

@@ -117,7 +117,14 @@ export function requestLogMiddleware(logger: PinoRoot) {
     res.setHeader('x-correlation-id', id);
     const started = performance.now();
     res.once('finish', () =>
-      logRequestEnd(logger, { id, method: req.method, url: req.originalUrl ?? req.url ?? '', status: res.statusCode, ms: performance.now() - started, actor: req.actor }),
+      logRequestEnd(logger, {
+        id,
+        method: req.method,
+        url: req.originalUrl ?? req.url ?? '',
+        status: res.statusCode,
+        ms: performance.now() - started,
+        actor: req.actor,
+      }),
     );
     next();
   };
