@@ -57,6 +57,7 @@ describe('ingest: NEWSROOM_MAX_EVENT_BYTES bounds each event (413 with the path,
       port: 0,
       host: '127.0.0.1',
       bodyLimit: config.INGEST_BODY_LIMIT,
+      adapter: 'fastify',
     });
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   });

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { IngestReply } from './http.types';
 import { ProblemError } from '@newsroom/platform';
 import { EventView, toEventView } from '../read/event-view.mapper';
 import { AmendResult } from '../events/shared/amend-event.util';
@@ -29,8 +29,8 @@ export function recordedBody(o: Extract<WriteOutcome, { eventId: string; globalP
 }
 
 /** 201 with the new correction or retraction event, 200 with it when the Idempotency-Key was already used for it. */
-export function amendedBody(result: AmendResult, res: Response): EventView & { status: 'created' | 'duplicate' } {
+export function amendedBody(result: AmendResult, res: IngestReply): EventView & { status: 'created' | 'duplicate' } {
   if (result.status === 'rejected') throw rejectionProblem(result.error);
-  res.status(result.status === 'created' ? 201 : 200).setHeader('Location', `/v1/events/${result.event.eventId}`);
+  res.status(result.status === 'created' ? 201 : 200).header('Location', `/v1/events/${result.event.eventId}`);
   return { ...toEventView(result.event), status: result.status };
 }

@@ -1,5 +1,5 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import type { Request } from 'express';
+import type { IngestRequest } from './http.types';
 import { catchError, Observable, throwError, timeout, TimeoutError } from 'rxjs';
 import { EventStoreTimeoutError } from '@newsroom/event-store';
 
@@ -14,7 +14,7 @@ export class WriteDeadlineInterceptor implements NestInterceptor {
   constructor(private readonly deadlineMs: number) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<IngestRequest>();
     if (this.deadlineMs <= 0 || req.method !== 'POST') return next.handle();
     return next.handle().pipe(
       timeout(this.deadlineMs),

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Request } from 'express';
 import { ApiKeyRing, Scope } from './api-keys.service';
 import { problems } from '../http/problem.errors';
@@ -14,9 +15,14 @@ export const RequireScope = (scope: Scope) => SetMetadata(REQUIRED_SCOPE, scope)
 export const Public = () => SetMetadata(REQUIRED_SCOPE, 'public');
 
 export function presentedKey(req: Request): string | undefined {
-  const auth = req.headers.authorization;
+  return keyInHeaders(req.headers);
+}
+
+/** The key in a request's headers: Express's request and Fastify's both carry Node's headers. */
+export function keyInHeaders(headers: IncomingHttpHeaders): string | undefined {
+  const auth = headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
-  const header = req.headers['x-api-key'];
+  const header = headers['x-api-key'];
   return typeof header === 'string' ? header : undefined;
 }
 
@@ -32,8 +38,8 @@ export class ApiKeyGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const needed = this.reflector.getAllAndOverride<Scope | 'public'>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]) ?? null;
     if (needed === 'public') return true;
-    const req = context.switchToHttp().getRequest<Request & { actor?: string }>();
-    const held = this.ring.identify(presentedKey(req));
+    const req = context.switchToHttp().getRequest<{ headers: IncomingHttpHeaders; actor?: string }>();
+    const held = this.ring.identify(keyInHeaders(req.headers));
     if (held) req.actor = held.id; // named in event metadata, even on open routes
     const scope = needed ?? (this.requireReadKey ? 'read' : null);
     if (!scope) return true;

@@ -1,47 +1,24 @@
 import { DynamicModule, INestApplication, Logger as NestLogger, ShutdownSignal, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { json, NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { bodyParserProblem, rejectNonUtf8Body, sendProblem } from './problem.filter';
 import { PROBLEM_CONTENT_TYPE, ProblemError } from './problem.errors';
 import { installProcessHandlers } from '../process/process-handlers.util';
+import { bodyLimitBytes, fastifyAdapter, installFastifyHttp } from './fastify-http.util';
+import { securityHeaders } from './security-headers.util';
 import { requestLogMiddleware, ROOT_LOGGER } from '../logging/logging.module';
 import { httpEnvSchema, loadConfig } from '../config/load-config.util';
 
-/** The JSON API: nothing may be loaded, framed or run from a response. */
-const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-/** The Swagger UI page: its own scripts, stylesheet (plus its inline <style>), images and API calls, nothing else. */
-const DOCS_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
-  "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-const CORS_HEADERS = 'Authorization, Content-Type, X-Api-Key, Idempotency-Key, Last-Event-ID';
-const CORS_EXPOSE = 'Retry-After, Location, ETag, Link, X-Request-Id';
-
-/**
- * Security headers on every response (a few lines instead of helmet: four fixed headers, no new dependency), and
- * CORS closed unless the Origin is in NEWSROOM_CORS_ORIGINS: only then are the Access-Control headers set and a
- * preflight answered (204); any other Origin gets no CORS header, so a browser keeps the response from the page.
- */
-function securityHeaders(corsOrigins: readonly string[]) {
-  const allowed = new Set(corsOrigins);
+/** Express's side of `securityHeaders` (security-headers.util.ts): a listed Origin's preflight is answered 204. */
+function expressSecurityHeaders(corsOrigins: readonly string[]) {
+  const apply = securityHeaders(corsOrigins);
   return (req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Content-Security-Policy', req.path === '/docs' || req.path.startsWith('/docs/') ? DOCS_CSP : API_CSP);
-    const origin = req.headers.origin;
-    if (allowed.size > 0) res.vary('Origin');
-    if (origin && allowed.has(origin)) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Access-Control-Expose-Headers', CORS_EXPOSE);
-      if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
-        res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, POST, OPTIONS');
-        res.setHeader('Access-Control-Allow-Headers', CORS_HEADERS);
-        res.setHeader('Access-Control-Max-Age', '600');
-        res.status(204).end();
-        return;
-      }
+    if (apply(req, res)) {
+      res.status(204).end();
+      return;
     }
     next();
   };
@@ -52,8 +29,14 @@ export interface HttpBootstrapOptions {
   port: number;
   host?: string;
   bodyLimit?: string;
+  /**
+   * The HTTP server under Nest: Express (the default: query, relay, projector) or Fastify (ingest, whose request
+   * rate is CPU-bound: Fastify's routing, hooks and reply cost about half of Express's per request). Both give
+   * the same answers: request ids, security headers, CORS, body limits, problem+json errors, client errors.
+   */
+  adapter?: 'express' | 'fastify';
   /** Called after the app is created and before it listens (swagger, websockets...). */
-  configure?: (app: NestExpressApplication) => void | Promise<void>;
+  configure?: (app: NestExpressApplication & NestFastifyApplication) => void | Promise<void>;
 }
 
 /**
@@ -64,27 +47,18 @@ export interface HttpBootstrapOptions {
 export async function bootstrapHttp(module: Type<unknown> | DynamicModule, options: HttpBootstrapOptions): Promise<INestApplication> {
   // Installed first, so a rejection or exception while the app starts is logged too (through Nest's Logger, which
   // is the app's pino logger once useLogger has run).
-  let app: NestExpressApplication | null = null;
+  let app: INestApplication | null = null;
   installProcessHandlers({ service: options.service, beforeExit: () => app?.close() ?? Promise.resolve() });
-  app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
-  app.useLogger(app.get(Logger));
   const http = loadConfig(httpEnvSchema, process.env);
-  // First, so every answer (a body refused by the parser too) carries its request id and gets its log line.
-  app.use(requestLogMiddleware(app.get(ROOT_LOGGER)));
-  app.use(securityHeaders(http.NEWSROOM_CORS_ORIGINS));
   const limit = options.bodyLimit ?? '2mb';
-  // Bodies that are not UTF-8 are refused (400), never decoded with replacement characters and stored altered.
-  app.use(json({ limit, type: ['application/json', 'application/*+json'], verify: rejectNonUtf8Body }));
-  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
-    const problem = bodyParserProblem(error, limit);
-    if (!problem) return next(error);
-    sendProblem(res, problem, req.originalUrl);
-  });
-  app.disable('x-powered-by');
+  app =
+    options.adapter === 'fastify'
+      ? await createFastifyApp(module, limit, http.NEWSROOM_CORS_ORIGINS)
+      : await createExpressApp(module, limit, http.NEWSROOM_CORS_ORIGINS);
   // With a key file, SIGHUP means "read the keys again" (auth/api-keys.service.ts), not "shut down" as in Nest's defaults.
   const reloadsKeys = Boolean(process.env.NEWSROOM_API_KEYS_FILE);
   app.enableShutdownHooks(Object.values(ShutdownSignal).filter((s) => !(reloadsKeys && s === ShutdownSignal.SIGHUP)));
-  await options.configure?.(app);
+  await options.configure?.(app as NestExpressApplication & NestFastifyApplication);
   // Idle keep-alive sockets are closed by the server after 65 s, not Node's 5 s: longer than the idle timeouts of
   // clients and load balancers (60 s is common), so a client never sends on a socket the server is closing (a
   // reset the client cannot tell from a lost request). Headers must arrive within that time too (66 s by default):
@@ -99,10 +73,41 @@ export async function bootstrapHttp(module: Type<unknown> | DynamicModule, optio
   server.requestTimeout = Math.max(http.NEWSROOM_HTTP_REQUEST_TIMEOUT_MS, http.NEWSROOM_HTTP_HEADERS_TIMEOUT_MS);
   (server as { connectionsCheckingInterval?: number }).connectionsCheckingInterval = 1000;
   if (http.NEWSROOM_HTTP_MAX_CONNECTIONS > 0) server.maxConnections = http.NEWSROOM_HTTP_MAX_CONNECTIONS;
-  server.on('clientError', answerClientError);
+  // Fastify got answerClientError as its clientErrorHandler (it installs one of its own otherwise).
+  if (options.adapter !== 'fastify') server.on('clientError', answerClientError);
   await app.listen(options.port, options.host ?? '0.0.0.0');
   const url = await app.getUrl();
   new NestLogger(options.service).log(`${options.service} listening on ${url.replace('[::1]', '127.0.0.1')}`);
+  return app;
+}
+
+async function createExpressApp(module: Type<unknown> | DynamicModule, limit: string, corsOrigins: readonly string[]) {
+  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  // First, so every answer (a body refused by the parser too) carries its request id and gets its log line.
+  app.use(requestLogMiddleware(app.get(ROOT_LOGGER)));
+  app.use(expressSecurityHeaders(corsOrigins));
+  // Bodies that are not UTF-8 are refused (400), never decoded with replacement characters and stored altered.
+  app.use(json({ limit, type: ['application/json', 'application/*+json'], verify: rejectNonUtf8Body }));
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    const problem = bodyParserProblem(error, limit);
+    if (!problem) return next(error);
+    sendProblem(res, problem, req.originalUrl);
+  });
+  app.disable('x-powered-by');
+  return app;
+}
+
+/**
+ * The same on Fastify (fastify-http.util.ts): hooks instead of middleware, and a JSON parser of our own with
+ * body-parser's answers. Nest's own body parsers stay off (`bodyParser: false`): ours is the only one.
+ */
+async function createFastifyApp(module: Type<unknown> | DynamicModule, limit: string, corsOrigins: readonly string[]) {
+  const bodyLimit = bodyLimitBytes(limit);
+  const adapter = fastifyAdapter({ bodyLimit, corsOrigins, clientErrorHandler: answerClientError });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  installFastifyHttp(adapter.getInstance(), { logger: app.get(ROOT_LOGGER), corsOrigins, bodyLimit, limitText: limit });
   return app;
 }
 

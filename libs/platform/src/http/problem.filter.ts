@@ -1,18 +1,42 @@
 import { isUtf8 } from 'node:buffer';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { Response } from 'express';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problems } from './problem.errors';
 
 /** Maps an app's own errors (domain, store) to problems; returns null for errors it does not know. */
 export type ErrorMapper = (error: unknown) => ProblemError | null;
 
-export function sendProblem(res: Response, problem: ProblemError, instance?: string): void {
+/** Fastify's reply, as far as a problem needs it (libs/platform must not need Fastify to serve the Express apps). */
+interface FastifyLikeReply {
+  readonly raw: ServerResponse;
+  readonly sent: boolean;
+  header(name: string, value: string): unknown;
+  code(status: number): unknown;
+  type(contentType: string): unknown;
+  send(payload: string): unknown;
+}
+
+/** Express's response or Fastify's reply: both are answered (the ingest app runs on Fastify, the others on Express). */
+export type ProblemResponse = Response | FastifyLikeReply;
+
+function isFastifyReply(res: ProblemResponse): res is FastifyLikeReply {
+  return 'raw' in res && typeof res.code === 'function';
+}
+
+export function sendProblem(res: ProblemResponse, problem: ProblemError, instance?: string): void {
+  const body = JSON.stringify(problem.toBody(instance));
+  if (isFastifyReply(res)) {
+    if (res.sent || res.raw.headersSent) return;
+    for (const [k, v] of Object.entries(problem.headers)) res.header(k, v);
+    res.code(problem.status);
+    res.type(PROBLEM_CONTENT_TYPE);
+    res.send(body);
+    return;
+  }
   if (res.headersSent) return;
   for (const [k, v] of Object.entries(problem.headers)) res.setHeader(k, v);
-  res
-    .status(problem.status)
-    .type(PROBLEM_CONTENT_TYPE)
-    .send(JSON.stringify(problem.toBody(instance)));
+  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }
 
 const NOT_UTF8 = 'Body is not valid UTF-8';
@@ -62,9 +86,10 @@ export class ProblemFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const ctx = host.switchToHttp();
-    const req = ctx.getRequest<Request>();
-    const res = ctx.getResponse<Response>();
-    sendProblem(res, this.toProblem(exception), req.originalUrl);
+    // Express's request and response, or Fastify's request and reply: both have `originalUrl`.
+    const req = ctx.getRequest<{ originalUrl?: string; url?: string }>();
+    const res = ctx.getResponse<ProblemResponse>();
+    sendProblem(res, this.toProblem(exception), req.originalUrl ?? req.url);
   }
 
   toProblem(exception: unknown): ProblemError {

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { ProblemError } from './problem.errors';
 
 /**
@@ -92,7 +92,7 @@ export function tooManyRequests(detail: string, retryAfterMs: number, code = 'RA
 }
 
 /** Sets the RateLimit-* headers (draft-ietf-httpapi-ratelimit-headers, as express-rate-limit's `draft-6`). */
-export function setRateLimitHeaders(res: Response, result: TakeResult): void {
+export function setRateLimitHeaders(res: ServerResponse, result: TakeResult): void {
   if (res.headersSent) return;
   res.setHeader('RateLimit-Limit', String(result.limit));
   res.setHeader('RateLimit-Remaining', String(result.remaining));
@@ -112,14 +112,22 @@ export const SkipRateLimit = () => SetMetadata(SKIP_RATE_LIMIT, true);
 export interface RateLimitPolicy {
   buckets: TokenBuckets;
   /** Which requests count; all when absent. */
-  applies?: (req: Request) => boolean;
+  applies?: (req: LimitedRequest) => boolean;
   /** The identity a request is counted against: the API key's id when there is one, else the client's IP. */
   by: 'key' | 'ip';
   what: string;
 }
 
+/** What the guard reads of a request: Express's request and Fastify's both have these. */
+export interface LimitedRequest {
+  method: string;
+  headers: IncomingHttpHeaders;
+  socket?: { remoteAddress?: string };
+  actor?: string;
+}
+
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-export const isWrite = (req: Request) => WRITE_METHODS.has(req.method);
+export const isWrite = (req: LimitedRequest) => WRITE_METHODS.has(req.method);
 
 /**
  * A global guard that takes a token per request from the client's bucket; past the limit it answers 429. Register
@@ -136,11 +144,13 @@ export class RateLimitGuard implements CanActivate {
     const policy = this.policy;
     if (context.getType() !== 'http' || !policy.buckets.enabled) return true;
     if (this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT, [context.getHandler(), context.getClass()])) return true;
-    const req = context.switchToHttp().getRequest<Request & { actor?: string }>();
+    const req = context.switchToHttp().getRequest<LimitedRequest>();
     if (policy.applies && !policy.applies(req)) return true;
     const id = policy.by === 'key' && req.actor ? req.actor : `ip:${clientIp(req)}`;
     const result = policy.buckets.take(id);
-    setRateLimitHeaders(context.switchToHttp().getResponse<Response>(), result);
+    // On Node's response itself: Express's `res` is one, Fastify's reply holds it as `raw` (and merges its headers).
+    const res = context.switchToHttp().getResponse<ServerResponse | { raw: ServerResponse }>();
+    setRateLimitHeaders('raw' in res ? res.raw : res, result);
     if (!result.allowed) throw tooManyRequests(`more than ${policy.what}; retry after the time in Retry-After`, result.retryAfterMs);
     return true;
   }

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { API_KEY_RING, presentedKey, REQUIRE_READ_KEY } from '../auth/api-key.guard';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { API_KEY_RING, keyInHeaders, presentedKey, REQUIRE_READ_KEY } from '../auth/api-key.guard';
 import { ApiKeyRing } from '../auth/api-keys.service';
 import { problems } from './problem.errors';
 import { sendProblem } from './problem.filter';
@@ -19,7 +20,32 @@ export function readKeyMiddleware(ring: ApiKeyRing, required: boolean) {
   };
 }
 
-/** Puts `paths` of a Nest app behind the read key, using the app's own key ring and setting. */
-export function requireReadKeyOn(app: Pick<INestApplication, 'get' | 'use'>, paths: string[]): void {
-  app.use(paths, readKeyMiddleware(app.get(API_KEY_RING), app.get(REQUIRE_READ_KEY)));
+/** A request for one of `paths` (a path, or under it), as Express mounts middleware at a path. */
+function under(paths: readonly string[], url: string): boolean {
+  return paths.some((p) => url.startsWith(p) && (url.length === p.length || url[p.length] === '/' || url[p.length] === '?'));
+}
+
+/**
+ * Puts `paths` of a Nest app behind the read key, using the app's own key ring and setting. On Express, middleware
+ * mounted at the paths; on Fastify (ingest), an onRequest hook, which runs before any route (Swagger's too) and
+ * for unknown URLs under the paths alike. Call it before the app listens.
+ */
+export function requireReadKeyOn(app: INestApplication, paths: string[]): void {
+  const ring = app.get<ApiKeyRing>(API_KEY_RING);
+  const required = app.get<boolean>(REQUIRE_READ_KEY);
+  const adapter = app.getHttpAdapter();
+  if (adapter.getType() !== 'fastify') {
+    app.use(paths, readKeyMiddleware(ring, required));
+    return;
+  }
+  if (!required) return;
+  const fastify = adapter.getInstance() as FastifyInstance;
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const url = request.url;
+    if (!under(paths, url)) return done();
+    const held = ring.identify(keyInHeaders(request.headers));
+    if (!held) return sendProblem(reply, problems.unauthorized(), url);
+    if (!ApiKeyRing.satisfies(held.scope, 'read')) return sendProblem(reply, problems.forbidden('read'), url);
+    done();
+  });
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Logger, PARAMS_PROVIDER_TOKEN, type Params, PinoLogger } from 'nestjs-pino';
@@ -63,39 +63,69 @@ export function loggingModule(service: string, level: string): DynamicModule {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** A request's id: the client's X-Correlation-Id when it is a sane token, else a new UUID. */
+export function requestIdOf(headers: IncomingHttpHeaders): string {
+  const given = headers['x-correlation-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** What the line of a finished request says; `ms` is how long it took. */
+export interface RequestEnd {
+  id: string;
+  method: string | undefined;
+  url: string;
+  status: number;
+  ms: number;
+  actor?: string;
+}
+
+/**
+ * The one line of a finished request (both adapters call it: the Express middleware below and the Fastify
+ * onResponse hook in fastify-http.util.ts). 5xx at error, 4xx at warn, the rest at debug (so a served request
+ * writes nothing at the default info level: at 16 clients one synchronous stdout write per request was 6% of
+ * ingest's CPU). Health probes and metric scrapes are not logged. Nothing is built for a line its level drops.
+ */
+export function logRequestEnd(logger: PinoRoot, end: RequestEnd): void {
+  const status = end.status;
+  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'debug';
+  if (!logger.isLevelEnabled(level)) return;
+  const url = end.url;
+  if (url.startsWith('/health') || url === '/metrics') return;
+  logger[level](
+    {
+      req: { id: end.id, method: end.method, url: redactUrl(url) },
+      res: { statusCode: status },
+      responseTime: Math.round(end.ms),
+      ...(end.actor ? { actor: end.actor } : {}),
+    },
+    status >= 500 ? 'request errored' : 'request completed',
+  );
+}
+
 type LoggedRequest = IncomingMessage & { id?: string; actor?: string; originalUrl?: string };
 
 /**
- * Request ids and the one log line of a request. The id is the client's X-Correlation-Id when it is a sane token,
- * else a new UUID; it is echoed in the response header and kept on `req.id` (ingest stores it as the events'
- * correlation id). When the response ends, one line: method, URL (secret parameters redacted), status, duration,
- * request id and the key's id; 5xx at error, 4xx at warn, the rest at debug (so a served request writes nothing
- * at the default info level: at 16 clients one synchronous stdout write per request was 6% of ingest's CPU).
- * Health probes and metric scrapes are not logged. Nothing is built for a line its level drops.
+ * Request ids and the one log line of a request, on Express (ingest runs on Fastify: its hooks do the same, see
+ * fastify-http.util.ts). The id (`requestIdOf`) is echoed in the response header and kept on `req.id` (ingest
+ * stores it as the events' correlation id). When the response ends, one line (`logRequestEnd`): method, URL
+ * (secret parameters redacted), status, duration, request id and the key's id.
  */
 export function requestLogMiddleware(logger: PinoRoot) {
   return (req: LoggedRequest, res: ServerResponse, next: () => void): void => {
-    const given = req.headers['x-correlation-id'];
-    const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    const id = requestIdOf(req.headers);
     req.id = id;
     res.setHeader('x-correlation-id', id);
     const started = performance.now();
-    res.once('finish', () => {
-      const status = res.statusCode;
-      const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'debug';
-      if (!logger.isLevelEnabled(level)) return;
-      const url = req.originalUrl ?? req.url ?? '';
-      if (url.startsWith('/health') || url === '/metrics') return;
-      logger[level](
-        {
-          req: { id, method: req.method, url: redactUrl(url) },
-          res: { statusCode: status },
-          responseTime: Math.round(performance.now() - started),
-          ...(req.actor ? { actor: req.actor } : {}),
-        },
-        status >= 500 ? 'request errored' : 'request completed',
-      );
-    });
+    res.once('finish', () =>
+      logRequestEnd(logger, {
+        id,
+        method: req.method,
+        url: req.originalUrl ?? req.url ?? '',
+        status: res.statusCode,
+        ms: performance.now() - started,
+        actor: req.actor,
+      }),
+    );
     next();
   };
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { resolutionRequestJsonSchema, validateResolutionRequest } from '@newsroom/domain';
 import { isUuid, problems, RequireScope } from '@newsroom/platform';
 import { ApiProblems } from '../../docs/api-problems.decorator';
@@ -42,8 +42,8 @@ export class ResolutionsController {
     @Param('id') id: string,
     @Headers('idempotency-key') key: string | undefined,
     @Body() body: unknown,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: IngestRequest,
+    @Res({ passthrough: true }) res: IngestReply,
   ) {
     if (!isUuid(id)) throw problems.validation([{ path: 'id', message: 'must be a UUID' }], 'The conflict id in the path is not a UUID.');
     const valid = validateResolutionRequest(body);

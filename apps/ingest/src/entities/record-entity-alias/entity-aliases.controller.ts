@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, Param, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { isSubject, validateEntityAliasRequest } from '@newsroom/domain';
 import { problems } from '@newsroom/platform';
 import { EntityAliasEndpoint } from '../../docs/api-entity-alias.decorator';
@@ -24,8 +24,8 @@ export class EntityAliasesController {
     @Param('subject') subject: string,
     @Headers('idempotency-key') key: string | undefined,
     @Body() body: unknown,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: IngestRequest,
+    @Res({ passthrough: true }) res: IngestReply,
   ) {
     return this.record(subject, key, body, false, req, res);
   }
@@ -38,13 +38,13 @@ export class EntityAliasesController {
     @Param('subject') subject: string,
     @Headers('idempotency-key') key: string | undefined,
     @Body() body: unknown,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: IngestRequest,
+    @Res({ passthrough: true }) res: IngestReply,
   ) {
     return this.record(subject, key, body, true, req, res);
   }
 
-  private async record(subject: string, key: string | undefined, body: unknown, removal: boolean, req: Request, res: Response) {
+  private async record(subject: string, key: string | undefined, body: unknown, removal: boolean, req: IngestRequest, res: IngestReply) {
     if (!isSubject(subject)) {
       throw problems.validation([
         { path: 'subject', message: 'must be "<kind>:<slug>" with kind org, person, case, product or authority' },

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, Param, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { sourceRequestJsonSchema, validateSourceRequest } from '@newsroom/domain';
 import { problems } from '@newsroom/platform';
 import { AmendmentEndpoint } from '../../docs/api-amendment.decorator';
@@ -26,8 +26,8 @@ export class SourcesController {
     @Param('id') id: string,
     @Headers('idempotency-key') key: string | undefined,
     @Body() body: unknown,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: IngestRequest,
+    @Res({ passthrough: true }) res: IngestReply,
   ) {
     const targetId = eventIdParam(id);
     const valid = validateSourceRequest(body);

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { submissionJsonSchema, validateSubmission } from '@newsroom/domain';
 import { problems, RequireScope } from '@newsroom/platform';
 import { ApiProblems } from '../../docs/api-problems.decorator';
@@ -46,17 +46,17 @@ export class EventsController {
     schema: { oneOf: [RECORDED_SCHEMA, BATCH_RESULT_SCHEMA] },
   })
   @ApiProblems(400, 401, 403, 409, 413, 422)
-  async record(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async record(@Body() body: unknown, @Req() req: IngestRequest, @Res({ passthrough: true }) res: IngestReply) {
     if (body && typeof body === 'object' && !Array.isArray(body) && 'events' in body) return this.recordBatch(body.events, req);
     const valid = validateSubmission(body);
     if (!valid.ok) throw problems.validation(valid.errors);
     const [outcome] = await this.commands.execute(new RecordEventsCommand([valid.value], requestMeta(req), true));
     if (outcome.status === 'rejected') throw rejectionProblem(outcome.error);
-    res.status(outcome.status === 'created' ? 201 : 200).setHeader('Location', `/v1/events/${outcome.eventId}`);
+    res.status(outcome.status === 'created' ? 201 : 200).header('Location', `/v1/events/${outcome.eventId}`);
     return recordedBody(outcome, valid.value.subject);
   }
 
-  private recordBatch(events: unknown, req: Request): Promise<BatchResult> {
+  private recordBatch(events: unknown, req: IngestRequest): Promise<BatchResult> {
     if (!Array.isArray(events)) throw problems.validation([{ path: 'events', message: 'must be an array' }]);
     if (events.length === 0 || events.length > MAX_BATCH) {
       throw problems.validation([{ path: 'events', message: `must hold 1 to ${MAX_BATCH} events` }]);

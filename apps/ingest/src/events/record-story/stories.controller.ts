@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { storyRequestJsonSchema, validateStoryRequest } from '@newsroom/domain';
 import { ProblemError, problems, RequireScope } from '@newsroom/platform';
 import { ApiProblems } from '../../docs/api-problems.decorator';
@@ -26,7 +26,7 @@ export class StoriesController {
   @ApiResponse({ status: 201, description: 'At least one event created (the rest duplicates)', schema: STORY_RESULT_SCHEMA })
   @ApiResponse({ status: 200, description: 'Every event was already recorded (duplicates)', schema: STORY_RESULT_SCHEMA })
   @ApiProblems(400, 401, 403, 409, 413, 422)
-  async record(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async record(@Body() body: unknown, @Req() req: IngestRequest, @Res({ passthrough: true }) res: IngestReply) {
     const valid = validateStoryRequest(body);
     if (!valid.ok) throw problems.validation(valid.errors);
     const result = await this.commands.execute(new RecordStoryCommand(valid.value, requestMeta(req)));

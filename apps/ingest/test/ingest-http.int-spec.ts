@@ -1,0 +1,235 @@
+import { request as httpRequest } from 'node:http';
+import { INestApplication } from '@nestjs/common';
+import { bootstrapHttp, initMetrics } from '@newsroom/platform';
+import { createTestDatabase, departedEnvelope, TestDatabase } from '@newsroom/testing';
+import { loadIngestConfig } from '../src/config/ingest.config';
+import { IngestModule } from '../src/ingest.module';
+
+/** The fields of an answer these tests read. */
+interface Answer {
+  status: number;
+  headers: Headers;
+  type: string;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- problem bodies and event views, read field by field
+  json: any;
+}
+
+const WRITE = 'ingest-http-test-write';
+const READ = 'ingest-http-test-read';
+const LISTED = 'https://desk.example';
+
+/**
+ * Ingest on Fastify (issue 15) answers as it did on Express: the body parser's refusals as problem+json (413 from
+ * Content-Length and from a chunked body, 400 for malformed JSON and non-UTF-8 bytes, 415 for other media types),
+ * an own `__proto__` key validated by its path, request ids, security headers and CORS on every answer, the read
+ * key on /docs, the Idempotency-Key check, /health, /metrics and the OpenAPI document.
+ */
+describe('ingest HTTP on Fastify: body parsing, errors, headers, docs', () => {
+  let db: TestDatabase;
+  let app: INestApplication;
+  let url: string;
+  const savedCors = process.env.NEWSROOM_CORS_ORIGINS;
+
+  const send = async (path: string, init: RequestInit = {}): Promise<Answer> => {
+    const res = await fetch(`${url}${path}`, init);
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+    return { status: res.status, headers: res.headers, type: res.headers.get('content-type') ?? '', text, json };
+  };
+  const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
+    send(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${WRITE}`, ...headers },
+      body,
+    });
+  const expectProblem = (res: Answer, status: number, code: string) => {
+    expect([res.status, res.json?.code]).toEqual([status, code]);
+    expect(res.type).toMatch(/^application\/problem\+json/);
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('ingest_http');
+    process.env.NEWSROOM_CORS_ORIGINS = LISTED;
+    const config = loadIngestConfig({
+      DATABASE_URL: db.url,
+      INGEST_PORT: '0',
+      INGEST_CONSUME_SUBMISSIONS: 'false',
+      NEWSROOM_API_KEYS: `${WRITE}:write,${READ}:read`,
+      NEWSROOM_REQUIRE_READ_KEY: 'true',
+      INGEST_BODY_LIMIT: '64kb',
+      LOG_LEVEL: 'silent',
+    });
+    initMetrics('ingest-http-test');
+    const { requireReadKeyOn } = await import('@newsroom/platform');
+    const { SwaggerModule } = await import('@nestjs/swagger');
+    const { ingestOpenApi } = await import('../src/docs/ingest-openapi.factory');
+    app = await bootstrapHttp(IngestModule.forRoot(config), {
+      service: 'ingest',
+      port: 0,
+      host: '127.0.0.1',
+      bodyLimit: config.INGEST_BODY_LIMIT,
+      adapter: 'fastify',
+      configure: (a) => {
+        requireReadKeyOn(a, ['/docs']);
+        SwaggerModule.setup('docs', a, () => ingestOpenApi(a), { jsonDocumentUrl: 'docs/openapi.json' });
+      },
+    });
+    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  });
+  afterAll(async () => {
+    if (savedCors === undefined) delete process.env.NEWSROOM_CORS_ORIGINS;
+    else process.env.NEWSROOM_CORS_ORIGINS = savedCors;
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('records an event: 201, Location, the client correlation id echoed and stored', async () => {
+    const event = departedEnvelope();
+    const res = await post('/v1/events', JSON.stringify(event), { 'x-correlation-id': 'fastify-corr-1' });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('location')).toBe(`/v1/events/${event.id}`);
+    expect(res.headers.get('x-correlation-id')).toBe('fastify-corr-1');
+    const { rows } = await db.pool.query(`SELECT metadata->>'correlationId' AS c FROM event_store.events WHERE event_id = $1`, [event.id]);
+    expect(rows[0].c).toBe('fastify-corr-1');
+    const again = await post('/v1/events/', JSON.stringify(event)); // a trailing slash routes as on Express
+    expect(again.status).toBe(200);
+    expect(again.json.status).toBe('duplicate');
+    expect(again.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('refuses malformed JSON, a scalar body and non-UTF-8 bytes with 400 problem+json', async () => {
+    expectProblem(await post('/v1/events', '{not json'), 400, 'REQUEST.MALFORMED_JSON');
+    expectProblem(await post('/v1/events', '"a string"'), 400, 'REQUEST.MALFORMED_JSON');
+    const latin1 = Buffer.from(JSON.stringify(departedEnvelope()).replace('Example', 'Exampl\u00e9'), 'latin1');
+    const res = await post('/v1/events', latin1);
+    expectProblem(res, 400, 'REQUEST.MALFORMED_JSON');
+    expect(res.json.detail).toBe('Body is not valid UTF-8');
+  });
+
+  it('validates an empty body as {} and names an own __proto__ key by its path', async () => {
+    const empty = await post('/v1/events', '');
+    expectProblem(empty, 400, 'REQUEST.INVALID');
+    const hostile = JSON.stringify(departedEnvelope()).replace('"data":{', '"data":{"__proto__":{"role":"x"},');
+    const res = await post('/v1/events', hostile);
+    expectProblem(res, 400, 'REQUEST.INVALID');
+    expect(JSON.stringify(res.json.errors)).toContain('data.__proto__');
+  });
+
+  it('refuses other media types, charsets and encodings with 415 problem+json', async () => {
+    const body = JSON.stringify(departedEnvelope());
+    expectProblem(await post('/v1/events', body, { 'content-type': 'text/plain' }), 415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE');
+    expectProblem(
+      await post('/v1/events', body, { 'content-type': 'application/json; charset=latin1' }),
+      415,
+      'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+    );
+    expectProblem(await post('/v1/events', body, { 'content-encoding': 'gzip' }), 415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE');
+    expect(
+      (await post('/v1/events', JSON.stringify(departedEnvelope()), { 'content-type': 'application/json; charset=utf-8' })).status,
+    ).toBe(201);
+  });
+
+  it('refuses a body over the limit with 413 problem+json, from Content-Length and from a chunked body', async () => {
+    const big = JSON.stringify({ events: [departedEnvelope({ data: { pad: 'x'.repeat(70 * 1024) } })] });
+    const res = await post('/v1/events', big);
+    expectProblem(res, 413, 'REQUEST.TOO_LARGE');
+    expect(res.json.detail).toContain('64kb');
+    // No Content-Length: the parser counts the bytes as they come.
+    const chunked = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+      const req = httpRequest(
+        `${url}/v1/events`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${WRITE}`, 'transfer-encoding': 'chunked' },
+        },
+        (r) => {
+          let text = '';
+          r.on('data', (c: Buffer) => (text += c.toString()));
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, type: String(r.headers['content-type']), body: text }));
+        },
+      );
+      req.on('error', reject);
+      for (let i = 0; i < 10; i++) req.write('x'.repeat(8 * 1024));
+      req.end();
+    });
+    expect(chunked.status).toBe(413);
+    expect(chunked.type).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(chunked.body).code).toBe('REQUEST.TOO_LARGE');
+    // The server still answers on new connections.
+    expect((await post('/v1/events', JSON.stringify(departedEnvelope()))).status).toBe(201);
+  });
+
+  it('answers errors and unknown routes as problem+json with the security headers and a request id', async () => {
+    for (const res of [await send('/no/such/route'), await post('/v1/events', '{not json'), await send('/v1/events/not-a-uuid')]) {
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.type).toMatch(/^application\/problem\+json/);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
+      expect(res.headers.get('x-correlation-id')).toBeTruthy();
+    }
+    expectProblem(await send('/no/such/route'), 404, 'HTTP.404');
+    // Refused by Fastify's router before any hook (fuzz-write found it): still a problem with the headers.
+    const badUrl = await post('/v1/events/%ED%A0%80/retractions', '{}');
+    expectProblem(badUrl, 400, 'HTTP.400');
+    expect(badUrl.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(badUrl.headers.get('x-correlation-id')).toBeTruthy();
+  });
+
+  it('needs a write key to write and a read key to read (401, 403 problem+json)', async () => {
+    const body = JSON.stringify(departedEnvelope());
+    const none = await send('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expectProblem(none, 401, 'AUTH.KEY_REQUIRED');
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+    expectProblem(await post('/v1/events', body, { authorization: `Bearer ${READ}` }), 403, 'AUTH.SCOPE_MISSING');
+    expectProblem(await send('/metrics'), 401, 'AUTH.KEY_REQUIRED');
+    const metrics = await send('/metrics', { headers: { 'x-api-key': READ } });
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toMatch(/^# HELP/m);
+    expect((await send('/health/live')).status).toBe(200);
+  });
+
+  it('checks the Idempotency-Key of a retraction (400 naming the header)', async () => {
+    const event = departedEnvelope();
+    expect((await post('/v1/events', JSON.stringify(event))).status).toBe(201);
+    const res = await post(`/v1/events/${event.id}/retractions`, JSON.stringify({ reason: 'test' }), { 'idempotency-key': 'nope' });
+    expectProblem(res, 400, 'REQUEST.INVALID');
+    expect(res.json.errors[0].path).toBe('Idempotency-Key');
+  });
+
+  it('answers a CORS preflight from a listed Origin with 204, and none from another', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${url}/v1/events`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      });
+    const listed = await preflight(LISTED);
+    expect(listed.status).toBe(204);
+    expect(listed.headers.get('access-control-allow-origin')).toBe(LISTED);
+    expect(listed.headers.get('access-control-allow-methods')).toMatch(/POST/);
+    expect(listed.headers.get('vary')).toMatch(/Origin/);
+    const foreign = await preflight('https://evil.example');
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('serves /docs and its OpenAPI document behind the read key, with the docs policy', async () => {
+    expectProblem(await send('/docs/openapi.json'), 401, 'AUTH.KEY_REQUIRED');
+    expectProblem(await send('/docs'), 401, 'AUTH.KEY_REQUIRED');
+    const auth = { headers: { authorization: `Bearer ${READ}` } };
+    const doc = await send('/docs/openapi.json', auth);
+    expect(doc.status).toBe(200);
+    expect(Object.keys(doc.json.paths)).toContain('/v1/events');
+    const page = await send('/docs', auth);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    const assets = [...page.text.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+    expect(assets.length).toBeGreaterThanOrEqual(3);
+    for (const asset of assets) expect([asset, (await send(new URL(asset, `${url}/docs`).pathname, auth)).status]).toEqual([asset, 200]);
+  });
+});
