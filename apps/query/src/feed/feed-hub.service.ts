@@ -4,11 +4,14 @@ import { EntityLinksRepository } from '../reports/shared/entity-links.repository
 import { FeedFilter, scopeFeedFilter } from './feed-query.reader';
 import { FeedRepository, FeedRow } from './feed.repository';
 import { FeedMetrics, Transport } from './feed.metrics';
-import { END, FeedSink, FeedSubscription } from './feed-subscription.service';
+import { END, FeedSink, FeedSubscription, SubscriptionHooks } from './feed-subscription.service';
 import { FeedTail } from './feed-tail.service';
 import { LiveEntityLinks } from './live-entity-links.util';
 import { Lang } from './feed-burst.builder';
 import { FeedGroup, FeedGroups } from './feed-groups.registry';
+
+/** Subjects and organization stand for their entities (merges): only a filter naming one needs a scope of its own. */
+const scoped = (filter: FeedFilter): boolean => Boolean(filter.subjects || filter.organization);
 
 interface Member {
   transport: Transport;
@@ -31,6 +34,8 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   private readonly links = new LiveEntityLinks();
   private ticker: NodeJS.Timeout | null = null;
   private stopping = false;
+  /** One hooks object per transport, shared by its subscriptions: an idle subscription holds no closures of its own. */
+  private readonly hooks: Record<Transport, SubscriptionHooks> = { sse: this.hooksOf('sse'), ws: this.hooksOf('ws') };
 
   constructor(
     @Inject(QUERY_CONFIG) private readonly config: QueryConfig,
@@ -107,20 +112,13 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     }
     const filter: FeedFilter = { types: query.types, subjects: query.subjects, organization: query.organization };
     const graph = this.links.graph();
-    const subscription: FeedSubscription = new FeedSubscription(
+    const subscription = new FeedSubscription(
       filter,
       BigInt(after),
       sink,
       this.config.FEED_MAX_BUFFERED_ITEMS,
-      {
-        written: (count, lagFromMs) => this.metrics.written(transport, count, lagFromMs),
-        queued: (length) => this.metrics.queued(length),
-        ended: (reason) => {
-          if (reason.code !== END.shuttingDown().code) this.metrics.droppedFor(reason.code);
-          this.unsubscribe(subscription);
-        },
-      },
-      scopeFeedFilter(filter, graph),
+      this.hooks[transport],
+      scoped(filter) ? scopeFeedFilter(filter, graph) : filter,
     );
     this.subscriptions.set(subscription, { transport, group: this.groups.join(subscription, filter, query.lang, graph) });
     this.metrics.opened(transport);
@@ -160,7 +158,8 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
       start = i;
       const graph = this.links.graph();
       for (const group of this.groups.values()) group.rescope(graph);
-      for (const subscription of this.subscriptions.keys()) subscription.rescope(scopeFeedFilter(subscription.filter, graph));
+      for (const subscription of this.subscriptions.keys())
+        if (scoped(subscription.filter)) subscription.rescope(scopeFeedFilter(subscription.filter, graph));
     }
     this.deliver(start === 0 ? items : items.slice(start));
   }
@@ -179,6 +178,17 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
       if (sse) this.metrics.sampleLag('sse', burst.oldestRecordedMs);
       if (ws) this.metrics.sampleLag('ws', burst.oldestRecordedMs);
     }
+  }
+
+  private hooksOf(transport: Transport): SubscriptionHooks {
+    return {
+      written: (count, lagFromMs) => this.metrics.written(transport, count, lagFromMs),
+      queued: (length) => this.metrics.queued(length),
+      ended: (reason, subscription) => {
+        if (reason.code !== END.shuttingDown().code) this.metrics.droppedFor(reason.code);
+        this.unsubscribe(subscription);
+      },
+    };
   }
 
   private tick(): void {

@@ -38,7 +38,7 @@ export interface SubscriptionHooks {
   written(count: number, lagFromMs: number): void;
   queued(length: number): void;
   /** The server ended the subscription (too slow, stalled, feed unreadable). */
-  ended(reason: EndReason): void;
+  ended(reason: EndReason, subscription: FeedSubscription): void;
 }
 
 export const END = {
@@ -91,8 +91,12 @@ export class FeedSubscription {
     private lastSent: bigint,
     private readonly sink: FeedSink,
     private readonly maxQueued: number,
+    /** Shared by every subscription of a transport (the hub's), so a subscription holds no closures of its own. */
     private readonly hooks: SubscriptionHooks,
-    /** What history is read with: `filter` with its subjects and organization standing for their entities (the hub scopes it). */
+    /**
+     * What history is read with: `filter` with its subjects and organization standing for their entities (the hub
+     * scopes it); `filter` itself when it names neither, so an unfiltered subscription holds no second filter.
+     */
     private scoped: FeedFilter = filter,
   ) {}
 
@@ -182,7 +186,7 @@ export class FeedSubscription {
     if (this.closed) return;
     this.close();
     this.sink.close(reason);
-    this.hooks.ended(reason);
+    this.hooks.ended(reason, this);
   }
 
   private enqueue(item: FeedRow): void {

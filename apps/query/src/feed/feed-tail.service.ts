@@ -2,6 +2,10 @@ import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { FEED_CHANNEL } from '@newsroom/projections';
 import { FeedRepository, FeedRow } from './feed.repository';
+import { FeedFilter } from './feed-query.reader';
+
+/** The tail reads every item: subscribers are matched to their filters in process. */
+const EVERYTHING: FeedFilter = { types: null, subjects: null, organization: null };
 
 /**
  * One tail per query instance: it follows the feed watermark (woken by the projector's NOTIFY, with a poll as a
@@ -75,16 +79,21 @@ export class FeedTail {
       });
   }
 
+  /**
+   * Reads on until the watermark: one statement per page, which reads the watermark and the items up to it in one
+   * snapshot (a wake-up costs one round trip, not a watermark read and then a range read).
+   */
   private async advance(): Promise<void> {
-    const watermark = await this.repository.watermark();
-    this.lastError = null;
-    while (BigInt(watermark) > BigInt(this.position)) {
-      const items = await this.repository.range(this.position, watermark, this.pageSize);
+    for (;;) {
+      const { items, watermark } = await this.repository.page(EVERYTHING, this.position, this.pageSize);
+      this.lastError = null;
+      if (BigInt(watermark) <= BigInt(this.position)) return;
       // Positions between items with no row are gaps (aborted appends); jump to the watermark after the last page.
       const next = items.length === this.pageSize ? items[items.length - 1].position : watermark;
       this.position = next;
       this.lastAdvanceAt = Date.now();
       if (items.length) this.onItems(items, next);
+      if (next === watermark) return;
     }
   }
 

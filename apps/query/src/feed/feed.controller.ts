@@ -64,8 +64,9 @@ export class FeedController {
     let sink: SseSink | null = null;
     let subscription: FeedSubscription | null = null;
     // The response's close event (not the request's) tells us the client is gone (dust-tt/dust PR 24357). One
-    // listener for all of it, registered first so the slot is released whatever happens next.
-    res.once('close', () => {
+    // listener for all of it, registered first so the slot is released whatever happens next. `on`, not `once`: a
+    // response closes once, and `once` would hold a wrapper and a bound function per idle stream.
+    res.on('close', () => {
       release();
       sink?.gone();
       if (subscription) this.hub.unsubscribe(subscription);

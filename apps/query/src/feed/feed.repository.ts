@@ -65,14 +65,4 @@ export class FeedRepository {
     const watermark = String(rows[0]?.watermark ?? 0);
     return { items: rows.filter((r: Record<string, unknown>) => r.position !== null).map(toRow), watermark };
   }
-
-  /** Every item in (from, to], for the live tail. */
-  async range(from: string, to: string, limit: number): Promise<FeedRow[]> {
-    const rows = await this.db.query(
-      `SELECT ${COLUMNS}, t.type AS target_type FROM ${FROM}
-       WHERE f.position > $1 AND f.position <= $2 ORDER BY f.position LIMIT $3`,
-      [from, to, limit],
-    );
-    return rows.map(toRow);
-  }
 }

@@ -16,6 +16,8 @@ const HEARTBEAT = Buffer.from(': heartbeat\n\n');
 export class SseSink implements FeedSink {
   private done = false;
   private waiters: Array<() => void> | null = null;
+  /** The 'drain' listener, made the first time a writer waits: an idle stream holds no function of its own. */
+  private onDrain: (() => void) | null = null;
 
   constructor(
     private readonly res: Response,
@@ -83,14 +85,14 @@ export class SseSink implements FeedSink {
   drained(): Promise<void> {
     if (!this.full) return Promise.resolve();
     // Listened to only while someone waits: an idle stream holds no listener of ours.
-    if (!this.waiters) this.res.once('drain', this.release);
+    if (!this.waiters) this.res.once('drain', (this.onDrain ??= () => this.release()));
     return new Promise((resolve) => (this.waiters ??= []).push(resolve));
   }
 
-  private readonly release = (): void => {
-    this.res.off('drain', this.release);
+  private release(): void {
+    if (this.onDrain) this.res.off('drain', this.onDrain);
     const waiters = this.waiters;
     this.waiters = null;
     waiters?.forEach((resolve) => resolve());
-  };
+  }
 }

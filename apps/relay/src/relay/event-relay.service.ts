@@ -53,6 +53,11 @@ export class EventRelay {
   private lockClient: PoolClient | null = null;
   private listenClient: PoolClient | null = null;
   private wake: (() => void) | null = null;
+  /**
+   * An append's NOTIFY that came while the relay was not sleeping (reading or publishing): the next idle wait is
+   * skipped, so an append committed just after a read found nothing is not left waiting for the idle poll.
+   */
+  private woken = false;
   private readonly status: RelayStatus = { leader: false, checkpoint: '0', lastError: null, lastLoopAt: 0, published: 0 };
   private prepared = false;
   private lostLeadershipAt = 0;
@@ -115,7 +120,7 @@ export class EventRelay {
         const published = await this.publishOnce(lock);
         this.status.lastError = null;
         backoff = 200;
-        if (published === 0) await this.sleep(this.options.idleWaitMs);
+        if (published === 0) await this.idle();
       } catch (error) {
         this.ahead = null;
         this.status.lastError = (error as Error).message;
@@ -141,6 +146,8 @@ export class EventRelay {
    */
   async publishOnce(session: Queryable = this.pool): Promise<number> {
     const { topic } = this.options;
+    // What this cycle reads covers every append notified so far.
+    this.woken = false;
     const checkpoint = await this.checkpoints.load(topic, session).catch((e) => this.onSessionError(session, e));
     this.status.checkpoint = checkpoint;
     const limit = this.readLimit;
@@ -264,7 +271,10 @@ export class EventRelay {
   private async listen(): Promise<void> {
     const client = await this.pool.connect();
     client.on('error', () => undefined);
-    client.on('notification', () => this.wake?.());
+    client.on('notification', () => {
+      if (this.wake) this.wake();
+      else this.woken = true;
+    });
     await client.query(`LISTEN ${EVENTS_CHANNEL}`);
     this.listenClient = client;
   }
@@ -293,6 +303,15 @@ export class EventRelay {
       /terminat|ECONNREFUSED|ECONNRESET|Connection|unavailable|not queryable|lost its leadership/i.test(e?.message ?? '') ||
       (typeof e?.code === 'string' && e.code.startsWith('08'))
     );
+  }
+
+  /** The wait after a cycle that found nothing: none when an append was notified since that cycle began. */
+  private idle(): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return this.sleep(this.options.idleWaitMs);
   }
 
   private sleep(ms: number): Promise<void> {
