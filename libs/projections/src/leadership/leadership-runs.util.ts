@@ -49,7 +49,7 @@ const FORWARD = 's.valid_from NULLS FIRST, s.fact_position';
  * order (valid_from NULLS FIRST, fact_position), `x` itself excluded; at most one row of `columns`. Each branch is
  * a bounded scan of the `leadership_events_runs` index that stops at its first row, however long the group.
  */
-export function neighbourSql(table: string, x: string, side: 'before' | 'after', columns: string): string {
+function neighbourSql(table: string, x: string, side: 'before' | 'after', columns: string): string {
   const branch = (where: string, order: string) =>
     `(SELECT s.* FROM ${table} s WHERE ${sameGroup(x)} AND ${where} ORDER BY ${order} LIMIT 1)`;
   const row = `(s.valid_from, s.fact_position)`;
