@@ -34,7 +34,9 @@ class ProjectorCoreModule {
                 type: 'postgres',
                 url: config.DATABASE_URL,
                 synchronize: false,
-                extra: { max: config.DATABASE_POOL_MAX, application_name: 'projector', ...pgTimeoutOptions() },
+                // No JIT: a batch's statements are short index work whose row estimates (fresh tables, unnest arrays) can
+                // still pass jit_above_cost, and compiling them costs more than running them (seconds per batch).
+                extra: { max: config.DATABASE_POOL_MAX, application_name: 'projector', options: '-c jit=off', ...pgTimeoutOptions() },
               }).initialize(),
             ),
         },

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { AppliedChanges, FactProjection } from '../facts/fact.adapter';
-import { RUN_COLUMNS, runEndsSql } from './leadership-runs.util';
+import { refreshRunsSql, RUN_COLUMNS, runEndsSql } from './leadership-runs.util';
 import { leadershipModel } from './leadership.model';
 
 // The two-key advisory lock space (class, group hash) never meets the one-key locks of the store and the relay.
@@ -14,10 +14,12 @@ const RUNS_LOCK_CLASS = 0x4c52;
  */
 export class LeadershipProjection extends FactProjection {
   private readonly runs: string;
+  private readonly refreshSql: string;
 
   constructor(tableSuffix = '') {
     super('leadership', leadershipModel, 'leadership_events', tableSuffix, ['leadership_runs']);
     this.runs = `read_model.leadership_runs${tableSuffix}`;
+    this.refreshSql = refreshRunsSql(this.table, this.runs);
   }
 
   /** True while a rebuild folds the log: the runs are computed once at the end (`completeFold`). */
@@ -45,19 +47,36 @@ export class LeadershipProjection extends FactProjection {
   }
 
   /**
-   * Recomputes the run rows of every group any version of these facts belongs to (a correction may move a fact
-   * from one group to another: both are redone). Partitions apply in parallel and a correction travels on its own
-   * stream, so two transactions may redo one group: each locks its groups first, in one global order, and reads
+   * Facts per batch from which the runs are kept incrementally (`refreshRunsSql`: cost by changed row, not by group
+   * size, but a statement that takes milliseconds to plan); smaller batches redo their groups whole, which is cheaper
+   * while groups are short. Both give the rows `runEndsSql` gives (leadership-runs.int-spec checks the incremental
+   * path with 1).
+   */
+  incrementalFrom = 32;
+
+  /**
+   * Brings the run rows of every group any version of these facts belongs to up to date (a correction may move a
+   * fact from one group to another: both are done). Partitions apply in parallel and a correction travels on its own
+   * stream, so two transactions may touch one group: each locks its groups first, in one global order, and reads
    * after the lock, so the later one sees what the earlier committed.
    */
   async refreshRuns(manager: EntityManager, factIds: string[]): Promise<void> {
     const groups = `SELECT DISTINCT organization, subject, role_key FROM ${this.table} WHERE fact_id = ANY($1::uuid[])`;
+    // JIT off for the rest of the transaction (set_config(..., true) is SET LOCAL), in the same round trip: the
+    // refresh's row estimates on young tables pass jit_above_cost, and compiling it costs seconds where running it
+    // costs milliseconds.
     await manager.query(
-      `SELECT pg_advisory_xact_lock(${RUNS_LOCK_CLASS}, k) FROM (
-         SELECT DISTINCT hashtext(organization || '|' || subject || '|' || role_key) AS k FROM (${groups}) g ORDER BY k
-       ) s`,
+      `SELECT set_config('jit', 'off', true) AS jit, (SELECT count(*) FROM (
+         SELECT pg_advisory_xact_lock(${RUNS_LOCK_CLASS}, k) FROM (
+           SELECT DISTINCT hashtext(organization || '|' || subject || '|' || role_key) AS k FROM (${groups}) g ORDER BY k
+         ) s
+       ) l) AS locked`,
       [factIds],
     );
+    if (factIds.length >= this.incrementalFrom) {
+      await manager.query(this.refreshSql, [factIds]);
+      return;
+    }
     await manager.query(
       `DELETE FROM ${this.runs} r USING (${groups}) g WHERE r.organization = g.organization AND r.subject = g.subject AND r.role_key = g.role_key`,
       [factIds],
