@@ -94,9 +94,9 @@ async function measure(label, length, writeOne) {
 async function startIngest(url) {
   const key = 'stream-length-bench';
   process.env.LOG_LEVEL = 'silent';
-  const { bootstrapHttp, initMetrics } = dist('libs/platform/src/index.js');
+  const { initMetrics } = dist('libs/platform/src/index.js');
   const { loadIngestConfig } = dist('apps/ingest/src/config/ingest.config.js');
-  const { IngestModule } = dist('apps/ingest/src/ingest.module.js');
+  const { startIngestHttp } = dist('apps/ingest/src/ingest-http.factory.js');
   const config = loadIngestConfig({
     DATABASE_URL: url,
     INGEST_PORT: '0',
@@ -105,12 +105,8 @@ async function startIngest(url) {
     LOG_LEVEL: 'silent',
   });
   initMetrics('ingest-stream-length-bench');
-  const app = await bootstrapHttp(IngestModule.forRoot(config), {
-    service: 'ingest',
-    port: 0,
-    host: '127.0.0.1',
-    bodyLimit: config.INGEST_BODY_LIMIT,
-  });
+  // Started as the ingest process starts it (Fastify, /docs): the curve measures the server that runs.
+  const app = await startIngestHttp(config, { port: 0, host: '127.0.0.1' });
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const post = async (body) => {
     const res = await fetch(`${base}/v1/events`, {

@@ -1,8 +1,8 @@
 import { INestApplication } from '@nestjs/common';
-import { bootstrapHttp, initMetrics } from '@newsroom/platform';
+import { initMetrics } from '@newsroom/platform';
 import { createTestDatabase, departedEnvelope, TestDatabase } from '@newsroom/testing';
 import { loadIngestConfig } from '../src/config/ingest.config';
-import { IngestModule } from '../src/ingest.module';
+import { startIngestHttp } from '../src/ingest-http.factory';
 
 /** The fields of a problem or batch answer these tests read. */
 interface ResponseBody {
@@ -52,13 +52,7 @@ describe('ingest: NEWSROOM_MAX_EVENT_BYTES bounds each event (413 with the path,
       LOG_LEVEL: 'silent',
     });
     initMetrics('ingest-size-test');
-    app = await bootstrapHttp(IngestModule.forRoot(config), {
-      service: 'ingest',
-      port: 0,
-      host: '127.0.0.1',
-      bodyLimit: config.INGEST_BODY_LIMIT,
-      adapter: 'fastify',
-    });
+    app = await startIngestHttp(config, { port: 0, host: '127.0.0.1' });
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   });
   afterAll(async () => {

@@ -1,9 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import { INestApplication } from '@nestjs/common';
-import { bootstrapHttp, initMetrics } from '@newsroom/platform';
+import { initMetrics } from '@newsroom/platform';
 import { createTestDatabase, departedEnvelope, TestDatabase } from '@newsroom/testing';
 import { loadIngestConfig } from '../src/config/ingest.config';
-import { IngestModule } from '../src/ingest.module';
+import { startIngestHttp } from '../src/ingest-http.factory';
 
 /** The fields of an answer these tests read. */
 interface Answer {
@@ -66,20 +66,7 @@ describe('ingest HTTP on Fastify: body parsing, errors, headers, docs', () => {
       LOG_LEVEL: 'silent',
     });
     initMetrics('ingest-http-test');
-    const { requireReadKeyOn } = await import('@newsroom/platform');
-    const { SwaggerModule } = await import('@nestjs/swagger');
-    const { ingestOpenApi } = await import('../src/docs/ingest-openapi.factory');
-    app = await bootstrapHttp(IngestModule.forRoot(config), {
-      service: 'ingest',
-      port: 0,
-      host: '127.0.0.1',
-      bodyLimit: config.INGEST_BODY_LIMIT,
-      adapter: 'fastify',
-      configure: (a) => {
-        requireReadKeyOn(a, ['/docs']);
-        SwaggerModule.setup('docs', a, () => ingestOpenApi(a), { jsonDocumentUrl: 'docs/openapi.json' });
-      },
-    });
+    app = await startIngestHttp(config, { port: 0, host: '127.0.0.1' });
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   });
   afterAll(async () => {
