@@ -9,8 +9,9 @@ const projectorEnvSchema = commonEnvSchema.extend({
   PROJECTOR_STALL_RESTART_MS: z.coerce.number().int().min(0).max(3600000).default(30000),
   // Batches of different partitions applied at once (one transaction each): as many as the topic has by default.
   PROJECTOR_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
-  // Rebuilds: groups of read models folded side by side, each on its own connection.
-  PROJECTOR_REBUILD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
+  // Rebuilds: groups of read models folded side by side, each on its own connection (five: the four heavy read
+  // models each get their own, the light ones share the fifth).
+  PROJECTOR_REBUILD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(5),
 });
 
 export type ProjectorConfig = z.infer<typeof projectorEnvSchema>;

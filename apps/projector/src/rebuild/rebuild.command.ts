@@ -55,7 +55,9 @@ export async function runRebuild(config: ProjectorConfig, options: RebuildComman
   const db = await new DataSource({
     type: 'postgres',
     url: config.DATABASE_URL,
-    extra: { max: concurrency + 1, application_name: 'rebuild' },
+    // A fold's commit need not wait for its WAL to reach the disk: a crash before the swap loses only shadow tables
+    // the next run recreates. The swap itself commits synchronously (SET LOCAL in its transaction).
+    extra: { max: concurrency + 1, application_name: 'rebuild', options: '-c synchronous_commit=off' },
   }).initialize();
   try {
     const topic = topicNames(config.KAFKA_TOPIC_PREFIX).events;

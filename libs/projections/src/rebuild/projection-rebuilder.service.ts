@@ -21,7 +21,7 @@ export interface RebuildOptions {
   topic: string;
   partitions: readonly number[];
   batchSize?: number;
-  /** Connections folding side by side, each into its own group of projections (default 4). */
+  /** Connections folding side by side, each into its own group of projections (default 5). */
   concurrency?: number;
   onProgress?: (progress: RebuildProgress) => void;
   /** Called once the log has been folded, before catching up and swapping (tests append events here). */
@@ -55,7 +55,7 @@ export class ProjectionRebuilder {
   async rebuild(options: RebuildOptions): Promise<RebuildResult> {
     const batchSize = options.batchSize ?? 2000;
     const projections = createProjections(options.projections, SHADOW_SUFFIX);
-    const groups = groupsOf(projections, options.concurrency ?? 4);
+    const groups = groupsOf(projections, options.concurrency ?? 5);
     const tables = projections.flatMap((p) => p.tables ?? []);
     const fold = (this.fold = new LogFold(this.ds));
     this.started = Date.now();
@@ -99,6 +99,8 @@ export class ProjectionRebuilder {
       try {
         return await this.ds.transaction(async (m) => {
           await m.query(`SET LOCAL lock_timeout = '30s'`);
+          // Durable before the rebuild reports it done, whatever the session's setting (the command turns it off).
+          await m.query(`SET LOCAL synchronous_commit = on`);
           // Waits for in-flight projector batches to commit, and holds new ones back until the swap commits.
           await m.query(`LOCK TABLE read_model.projection_checkpoints IN EXCLUSIVE MODE`);
           const head = await this.head(m);
