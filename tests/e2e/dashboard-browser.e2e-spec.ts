@@ -166,6 +166,15 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
 
   it('the knownAt picker goes back to before the appointment and the correction; the asOf picker to before an appointment and after a departure', async () => {
     const slider = page.getByLabel(/What we knew at/);
+    // The slider has a step per recording: wait until it holds every one so far (the retraction's comes with the
+    // timeline's next refresh), or the steps below count from one recording short.
+    const recordings = await page.evaluate(async () => {
+      const feed = (await (await fetch('/v1/feed?after=0&limit=1000')).json()) as { items: Array<{ recordedAt: string }> };
+      return new Set(feed.items.map((i) => i.recordedAt)).size;
+    });
+    await pollUntil(async () => (await slider.getAttribute('max')) === String(recordings), {
+      what: `the slider's ${recordings} recordings`,
+    });
     await slider.focus();
     await page.keyboard.press('End');
     // One step back per recording: the retraction, the correction, the appointment; then the seed's last recording.
