@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { claimsOf, conflictName } from '@newsroom/domain';
 import { PgEventStore } from '@newsroom/event-store';
-import { conflictIdOf, createProjections, PROJECTION_NAMES, ProjectionRebuilder, projectedFromStored } from '@newsroom/projections';
+import { conflictIdOf, PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
 import { createTestDatabase, TestDatabase } from '@newsroom/testing';
+import { applyLog, readModelSnapshot } from './support/log-replay.util';
 import { amendmentAppend, seedEnvelopes, storyAppends, toAppend } from '../../../tests/fixtures/story.fixture';
 
-const TABLES = createProjections().flatMap((p) => p.tables ?? []);
 const SEED_LOSS = '0193b7f0-0000-7000-8000-000000000007'; // 30 billion USD, 2024-H1, actual
 const MIRA = '0193b7f0-0000-7000-8000-000000000001'; // departed 2024-09
 const H1_KEY = claimsOf({
@@ -53,11 +53,6 @@ describe('conflicts read model: incremental equals rebuild (real Postgres)', () 
   const miraLate = randomUUID();
   const resolution = randomUUID();
 
-  const snapshot = async () => {
-    const out: Record<string, unknown[]> = {};
-    for (const t of TABLES) out[t] = await ds.query(`SELECT * FROM read_model.${t} t ORDER BY t::text`);
-    return out;
-  };
   const rows = async (): Promise<Row[]> =>
     ds.query(
       `SELECT conflict_id, status, closed_by, a_event_id, b_event_id, fields, standing_event_id, resolution_reason
@@ -105,20 +100,7 @@ describe('conflicts read model: incremental equals rebuild (real Postgres)', () 
       }),
     );
     // Applied in batches of three, in log order (what the live projector does per partition).
-    const projections = createProjections();
-    for (let after = '0'; ;) {
-      const page = await store.readAll(after, 3);
-      if (!page.length) break;
-      await ds.transaction(async (m) => {
-        const events = page.map((s) => projectedFromStored(s));
-        for (const p of projections) {
-          const mine = events.filter((e) => !p.handles || p.handles(e));
-          if (p.applyMany) await p.applyMany(m, mine);
-          else for (const e of mine) await p.apply(m, e);
-        }
-      });
-      after = page[page.length - 1].globalPosition;
-    }
+    await applyLog(store, ds, { pageSize: 3, batched: true });
   });
   afterAll(async () => {
     await ds?.destroy();
@@ -159,7 +141,7 @@ describe('conflicts read model: incremental equals rebuild (real Postgres)', () 
   });
 
   it('a rebuild from the event store gives the same tables as the incremental fold', async () => {
-    const incremental = await snapshot();
+    const incremental = await readModelSnapshot(ds);
     await new ProjectionRebuilder(ds).rebuild({
       projections: PROJECTION_NAMES,
       topic: 'conflicts-test',
@@ -167,6 +149,6 @@ describe('conflicts read model: incremental equals rebuild (real Postgres)', () 
       concurrency: 2,
       batchSize: 5,
     });
-    expect(await snapshot()).toEqual(incremental);
+    expect(await readModelSnapshot(ds)).toEqual(incremental);
   });
 });

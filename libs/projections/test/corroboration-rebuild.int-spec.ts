@@ -1,11 +1,10 @@
 import { DataSource } from 'typeorm';
 import { corroborationOf } from '@newsroom/domain';
 import { PgEventStore } from '@newsroom/event-store';
-import { createProjections, CorroborationRecord, PROJECTION_NAMES, ProjectionRebuilder, projectedFromStored } from '@newsroom/projections';
+import { CorroborationRecord, PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
 import { createTestDatabase, TestDatabase } from '@newsroom/testing';
+import { applyLog, readModelSnapshot } from './support/log-replay.util';
 import { seedEnvelopes, sourcingAppend, storyAppends } from '../../../tests/fixtures/story.fixture';
-
-const TABLES = createProjections().flatMap((p) => p.tables ?? []);
 
 /**
  * Attached sources (event.sourced) on real Postgres: applying the log event by event and rebuilding it from the
@@ -17,11 +16,6 @@ describe('corroboration read model: incremental equals rebuild with attached sou
   let store: PgEventStore;
   let target: { id: string; subject: string; outlet: string };
 
-  const snapshot = async () => {
-    const out: Record<string, unknown[]> = {};
-    for (const t of TABLES) out[t] = await ds.query(`SELECT * FROM read_model.${t} t ORDER BY t::text`);
-    return out;
-  };
   const entriesOf = async (eventId: string): Promise<CorroborationRecord[]> =>
     (await ds.query(`SELECT corroboration FROM read_model.feed_items WHERE event_id = $1`, [eventId]))[0].corroboration;
 
@@ -44,18 +38,7 @@ describe('corroboration read model: incremental equals rebuild with attached sou
     );
     await store.append(sourcingAppend(target.subject, target.id, { outlet: 'Skeptic Post', language: 'fr' }, 'denies'));
     // Applied event by event, in log order (what the live projector does per partition).
-    const projections = createProjections();
-    for (let after = '0'; ;) {
-      const page = await store.readAll(after, 100);
-      if (!page.length) break;
-      await ds.transaction(async (m) => {
-        for (const stored of page) {
-          const event = projectedFromStored(stored);
-          for (const p of projections) if (!p.handles || p.handles(event)) await p.apply(m, event);
-        }
-      });
-      after = page[page.length - 1].globalPosition;
-    }
+    await applyLog(store, ds, { pageSize: 100, batched: false });
   });
   afterAll(async () => {
     await ds?.destroy();
@@ -90,7 +73,7 @@ describe('corroboration read model: incremental equals rebuild with attached sou
   });
 
   it('a rebuild from the event store gives the same tables as the incremental fold', async () => {
-    const incremental = await snapshot();
+    const incremental = await readModelSnapshot(ds);
     await new ProjectionRebuilder(ds).rebuild({
       projections: PROJECTION_NAMES,
       topic: 'corroboration-test',
@@ -98,6 +81,6 @@ describe('corroboration read model: incremental equals rebuild with attached sou
       concurrency: 2,
       batchSize: 7,
     });
-    expect(await snapshot()).toEqual(incremental);
+    expect(await readModelSnapshot(ds)).toEqual(incremental);
   });
 });

@@ -1,10 +1,10 @@
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
-import { createProjections, PROJECTION_NAMES, ProjectionRebuilder, projectedFromStored } from '@newsroom/projections';
+import { PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
 import { createTestDatabase, TestDatabase } from '@newsroom/testing';
+import { applyLog, readModelSnapshot } from './support/log-replay.util';
 import { amendmentAppend, seedEnvelopes, storyAppends, toAppend } from '../../../tests/fixtures/story.fixture';
 
-const TABLES = createProjections().flatMap((p) => p.tables ?? []);
 const MURATI = '0193b7f0-0000-7000-8000-000000000001';
 const SORA_LEAD = '0193b7f0-0000-7000-8000-000000000003';
 
@@ -27,12 +27,6 @@ describe('read models: text per language, incremental equals rebuild (real Postg
     sources: [{ outlet: 'Example Daily', language: 'en' }],
   };
 
-  const snapshot = async () => {
-    const out: Record<string, unknown[]> = {};
-    for (const t of TABLES) out[t] = await ds.query(`SELECT * FROM read_model.${t} t ORDER BY t::text`);
-    return out;
-  };
-
   beforeAll(async () => {
     db = await createTestDatabase('localized_text');
     ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
@@ -45,18 +39,7 @@ describe('read models: text per language, incremental equals rebuild (real Postg
         reason: 'The French role from the French edition',
       }),
     );
-    const projections = createProjections();
-    for (let after = '0'; ;) {
-      const page = await store.readAll(after, 100);
-      if (!page.length) break;
-      await ds.transaction(async (m) => {
-        for (const stored of page) {
-          const event = projectedFromStored(stored);
-          for (const p of projections) if (!p.handles || p.handles(event)) await p.apply(m, event);
-        }
-      });
-      after = page[page.length - 1].globalPosition;
-    }
+    await applyLog(store, ds, { pageSize: 100, batched: false });
   });
   afterAll(async () => {
     await ds?.destroy();
@@ -134,7 +117,7 @@ describe('read models: text per language, incremental equals rebuild (real Postg
   });
 
   it('a rebuild from the event store gives the same tables as the incremental fold', async () => {
-    const incremental = await snapshot();
+    const incremental = await readModelSnapshot(ds);
     await new ProjectionRebuilder(ds).rebuild({
       projections: PROJECTION_NAMES,
       topic: 'localized-text-test',
@@ -142,7 +125,7 @@ describe('read models: text per language, incremental equals rebuild (real Postg
       concurrency: 2,
       batchSize: 5,
     });
-    expect(await snapshot()).toEqual(incremental);
+    expect(await readModelSnapshot(ds)).toEqual(incremental);
     const [after] = await ds.query(`SELECT role_i18n FROM reporting.leadership_events WHERE fact_id = $1`, [MURATI]);
     expect(after.role_i18n).toEqual({ en: 'Chief Technology Officer', fr: 'directrice technique' });
   });
