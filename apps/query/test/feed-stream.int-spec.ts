@@ -203,7 +203,11 @@ describe('Live feed over SSE and WebSocket (query service in process, real Postg
     const clients: Array<{ filter: FeedFilterParams; after: string; items: () => Array<{ position: string }>; close: () => void }> = [];
     let recording = true;
     const writer = (async () => {
-      for (let i = 0; recording || i < 60; i++) {
+      // At least ten more rounds once the last subscriber is in (every subject and both organizations again), so
+      // each one, whatever its filter and start, has items after it: it used to be none when the subscribers took
+      // longer to join than the writer's 60 rounds.
+      let extra = 0;
+      for (let i = 0; recording || i < 60 || extra++ < 10; i++) {
         const subject = person(`s-${i % 5}`);
         const appended = await record(subject, [departed(subject, i % 3 ? 'org:openai' : 'org:anthropic'), departed(subject)]);
         recorded.push(...appended.map((a) => a.globalPosition));
