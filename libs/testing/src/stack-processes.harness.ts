@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { pollUntil } from './poll-until.util';
@@ -39,13 +39,18 @@ export async function startApp(name: AppName, env: Record<string, string>): Prom
   const port = env[PORT_VAR[name]] ? Number(env[PORT_VAR[name]]) : await freePort();
   const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts', 'register-paths.js'), main], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env, [PORT_VAR[name]]: String(port) },
+    env: { ...process.env, LOG_LEVEL: process.env.TEST_APP_LOG_LEVEL ?? 'warn', NODE_ENV: 'test', ...env, [PORT_VAR[name]]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
+  // TEST_APP_LOG_DIR keeps each app's whole output (the in-memory tail holds the last 200 chunks), for diagnosis.
+  const logDir = process.env.TEST_APP_LOG_DIR;
+  const logFile = logDir ? join(logDir, `${name}-${port}-${child.pid}.log`) : null;
+  if (logDir) mkdirSync(logDir, { recursive: true });
   const keep = (b: Buffer) => {
     output.push(b.toString());
     if (output.length > 200) output.shift();
+    if (logFile) appendFileSync(logFile, b);
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
