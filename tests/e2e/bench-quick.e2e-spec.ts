@@ -54,9 +54,24 @@ describe('npm run bench -- --quick (smoke)', () => {
     expect(results.machine.cpus).toBeGreaterThan(0);
     expect(results.settings.commit).toMatch(/^[0-9a-f]{40}$/);
     expect(results.settings.postgres.synchronous_commit).toBeDefined();
-    expect(results.curves.map((c: { id: string }) => c.id).sort()).toEqual(
-      ['append-stream-length', 'e2e-sweep', 'live-delivery', 'projector-instances', 'projector-log-size'].sort(),
-    );
+    const curves: Array<{ id: string; rows: unknown[][] }> = results.curves;
+    expect(
+      curves
+        .filter((c) => !c.id.startsWith('cpu-'))
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(['append-stream-length', 'e2e-sweep', 'live-delivery', 'projector-instances', 'projector-log-size'].sort());
+    // Where the CPU went in each latency-bound window: every app and Postgres had its share measured.
+    const cpu = curves.filter((c) => c.id.startsWith('cpu-'));
+    expect(cpu.map((c) => c.id.replace(/\d+$/, '')).sort()).toEqual([
+      'cpu-e2e',
+      'cpu-e2e',
+      'cpu-pipeline',
+      'cpu-reports-idle',
+      'cpu-reports-load',
+    ]);
+    for (const c of cpu.filter((x) => x.id === 'cpu-pipeline'))
+      expect(c.rows.map((r) => r[0])).toEqual(expect.arrayContaining(['postgres', 'ingest', 'relay', 'projector', 'query']));
     // Measured twice, alternating: the pairs carry both runs.
     expect(results.figures['appends.http.batch100'].samples).toHaveLength(2);
     expect(results.figures['pg.copy4'].samples).toHaveLength(2);

@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
 import { createBaselineTables, measureUpserts } from '../measures/pg-baselines.measure';
 import { drained, measureE2e, measureSustained } from '../measures/pipeline.measure';
+import { cpuCurve, snapshotCpu } from '../support/cpu-accounting';
 import { measureProjectorBulk } from '../measures/projector-bulk.measure';
 import {
   committedEvents,
@@ -162,6 +163,7 @@ export async function pipelineGroup(ctx: GroupContext): Promise<void> {
   ]);
   const http = new HttpClient(ingest.url, { authorization: `Bearer ${live.key}` }, plan.pipelineClients + 16);
   ctx.onCleanup(() => http.close());
+  const sustainedFrom = snapshotCpu();
   const sustained = await measureSustained({
     pool: live.db.pool,
     http,
@@ -176,6 +178,7 @@ export async function pipelineGroup(ctx: GroupContext): Promise<void> {
     sustained.rate,
     `${plan.pipelineClients} writers x ${plan.batchSize} events, at most ${plan.pipelineMaxLag} accepted events not yet in the read model; HTTP accepted ${round(sustained.acceptedRate, 0)}/s`,
   );
+  ctx.curve(cpuCurve('pipeline', 'the sustained pipeline (warm-up and window)', sustainedFrom, snapshotCpu()));
   if (!(await drained(live.db.pool, sustained.maxAccepted, 60_000)))
     ctx.note('the pipeline had not drained 60 s after the sustained run; latency was measured with a backlog');
 
@@ -195,6 +198,7 @@ export async function pipelineGroup(ctx: GroupContext): Promise<void> {
       deliveryWaitMs: plan.deliveryWaitMs,
     });
     const f = e2e.fixed;
+    ctx.curve(cpuCurve(`e2e${subscribers}`, `end to end, ${subscribers} subscribers at ${plan.e2eRate} events/s`, ...e2e.fixedCpu));
     const conditions = `${subscribers} SSE subscribers, ${plan.e2eRate} events/s for ${round(plan.latencyMs / 1000)} s (${round(f.achievedRate, 0)}/s written); ${f.delivered} of ${f.expected} frames within ${round(plan.deliveryWaitMs / 1000)} s of the last write (a missing frame counts as ∞); p50 ${ms(f.p50)} ms, p95 ${ms(f.p95)} ms${f.closedByServer ? `; ${f.closedByServer} subscribers dropped` : ''}`;
     const last = i === plan.e2eSubscribers.length - 1;
     if (i === 0) {

@@ -8,6 +8,7 @@ import { benchSubject } from '../support/event-shape';
 import { HttpClient } from '../support/http-client';
 import { pacedLoop } from '../support/load';
 import { round } from '../support/stats';
+import { cpuCurve, snapshotCpu } from '../support/cpu-accounting';
 import { benchStack } from './bench-stack';
 import { GroupContext } from './group-context';
 
@@ -107,7 +108,9 @@ export async function rebuildGroup(ctx: GroupContext): Promise<void> {
   await sampleReport(reader, path, 10);
   // Each phase is bounded in time too, so a slow report shortens its sample instead of overrunning the run.
   const phaseMs = Math.max(5_000, Math.min(plan.reportPhaseMs, (ctx.remainingMs() - 10_000) / 2));
+  const idleFrom = snapshotCpu();
   const idle = await sampleReport(reader, path, plan.reportSamples, phaseMs);
+  ctx.curve(cpuCurve('reports-idle', 'reports, idle', idleFrom, snapshotCpu()));
   const at = `${path} over the read models the rebuild of ${head} events built`;
   ctx.add('reports.idleP95', p95(idle), `${idle.length} sequential requests, ${at}`);
 
@@ -122,7 +125,9 @@ export async function rebuildGroup(ctx: GroupContext): Promise<void> {
   );
   await new Promise((r) => setTimeout(r, 1_000));
   const started = performance.now();
+  const loadFrom = snapshotCpu();
   const loaded = await sampleReport(reader, path, plan.reportSamples, phaseMs).finally(() => (sampling = false));
+  ctx.curve(cpuCurve('reports-load', `reports while writing ${rate} events/s`, loadFrom, snapshotCpu()));
   const seconds = (performance.now() - started + 1_000) / 1000;
   const written = await load;
   if (written.errors) throw new Error(`the write load failed ${written.errors} times: ${written.firstError}`);

@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import { SseClients } from '../sse/sse-clients';
+import { CpuSnapshot, snapshotCpu } from '../support/cpu-accounting';
 import { benchSubject } from '../support/event-shape';
 import { HttpClient } from '../support/http-client';
 import { sleep } from '../support/say';
@@ -100,7 +101,7 @@ export async function measureE2e(options: {
   durationMs: number;
   stepMs: number;
   deliveryWaitMs: number;
-}): Promise<{ fixed: DeliveryRun; steps: E2eStep[] }> {
+}): Promise<{ fixed: DeliveryRun; fixedCpu: [CpuSnapshot, CpuSnapshot]; steps: E2eStep[] }> {
   const after = await feedWatermark(options.pool);
   const clients = await SseClients.open(`${options.streamUrl}?after=${after}`, options.subscribers, options.processes);
   let seq = 0;
@@ -117,7 +118,9 @@ export async function measureE2e(options: {
   try {
     await run(options.rate, options.warmupMs);
     await settle(clients);
+    const cpuFrom = snapshotCpu();
     const fixed = await run(options.rate, options.durationMs);
+    const fixedCpu: [CpuSnapshot, CpuSnapshot] = [cpuFrom, snapshotCpu()];
     const steps: E2eStep[] = [];
     for (const rate of options.sweep) {
       await settle(clients, 500, options.deliveryWaitMs);
@@ -126,7 +129,7 @@ export async function measureE2e(options: {
       steps.push({ rate, run: r, broke });
       if (broke) break;
     }
-    return { fixed, steps };
+    return { fixed, fixedCpu, steps };
   } finally {
     await clients.close();
   }

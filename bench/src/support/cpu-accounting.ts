@@ -1,0 +1,136 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { Curve } from '../report/figures';
+
+/**
+ * Where the machine's CPU went during a window, by kind of process: the time each kind ran (utime + stime of
+ * every thread, /proc/<pid>/stat) and the time its threads were runnable but waited for a CPU (the scheduler's
+ * run-queue delay, the second field of /proc/<pid>/task/<tid>/schedstat). On a machine where everything shares
+ * two cores, the wait is the part of a latency no code change in that process removes: it is the other
+ * processes' CPU. Processes that exit inside the window are not counted (the bench's are long-lived).
+ */
+interface ProcSample {
+  kind: string;
+  ticks: number;
+  waitNs: number;
+  runNs: number;
+}
+
+export interface CpuSnapshot {
+  at: number;
+  procs: Map<number, ProcSample>;
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+function kindOf(pid: number): string | null {
+  let cmd: string;
+  try {
+    cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return null;
+  }
+  if (!cmd) return null;
+  const app = /dist\/apps\/(ingest|relay|projector|query)\//.exec(cmd);
+  if (app) return app[1];
+  if (/^postgres[: ]|\/postgres /.test(cmd) || cmd.startsWith('postgres')) return 'postgres';
+  if (/kafka\.Kafka|kafka-server|infra\/kafka/.test(cmd) && cmd.includes('java')) return 'kafka';
+  if (cmd.includes('sse-client.process')) return 'bench clients';
+  if (cmd.includes('bench/') || cmd.includes('group-runner')) return 'bench (load, probes)';
+  return 'other';
+}
+
+function readTasks(pid: number): { waitNs: number; runNs: number } {
+  let waitNs = 0;
+  let runNs = 0;
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return { waitNs, runNs };
+  }
+  for (const tid of tids) {
+    try {
+      const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+      runNs += run || 0;
+      waitNs += wait || 0;
+    } catch {
+      // a thread that ended between the listing and the read
+    }
+  }
+  return { waitNs, runNs };
+}
+
+export function snapshotCpu(): CpuSnapshot {
+  const procs = new Map<number, ProcSample>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    const kind = kindOf(pid);
+    if (!kind) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command (which may hold spaces) start after the last ')'; utime and stime are 14 and 15.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      procs.set(pid, { kind, ticks, ...readTasks(pid) });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return { at: performance.now(), procs };
+}
+
+interface CpuShare {
+  kind: string;
+  cpuSeconds: number;
+  /** Of the machine's capacity over the window (all cores). */
+  sharePercent: number;
+  waitSeconds: number;
+  /** Waited / (ran + waited): how much of the time it wanted a CPU it did not get one. */
+  waitPercent: number;
+}
+
+function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): { seconds: number; cores: number; shares: CpuShare[]; idlePercent: number } {
+  const seconds = (b.at - a.at) / 1000;
+  const cores = cpus().length;
+  const byKind = new Map<string, { ticks: number; waitNs: number; runNs: number }>();
+  for (const [pid, end] of b.procs) {
+    const start = a.procs.get(pid);
+    const k = byKind.get(end.kind) ?? { ticks: 0, waitNs: 0, runNs: 0 };
+    k.ticks += end.ticks - (start?.ticks ?? 0);
+    k.waitNs += end.waitNs - (start?.waitNs ?? 0);
+    k.runNs += end.runNs - (start?.runNs ?? 0);
+    byKind.set(end.kind, k);
+  }
+  const shares = [...byKind]
+    .map(([kind, k]) => {
+      const cpuSeconds = k.ticks / TICKS_PER_SECOND;
+      return {
+        kind,
+        cpuSeconds,
+        sharePercent: seconds > 0 ? (100 * cpuSeconds) / (seconds * cores) : 0,
+        waitSeconds: k.waitNs / 1e9,
+        waitPercent: k.runNs + k.waitNs > 0 ? (100 * k.waitNs) / (k.runNs + k.waitNs) : 0,
+      };
+    })
+    .filter((s) => s.cpuSeconds > 0 || s.waitSeconds > 0)
+    .sort((x, y) => y.cpuSeconds - x.cpuSeconds);
+  const busy = shares.reduce((sum, s) => sum + s.sharePercent, 0);
+  return { seconds, cores, shares, idlePercent: Math.max(0, 100 - busy) };
+}
+
+/** Where the CPU went between two snapshots, as a results table. */
+export function cpuCurve(id: string, title: string, a: CpuSnapshot, b: CpuSnapshot): Curve {
+  const { seconds, cores, shares, idlePercent } = cpuBetween(a, b);
+  const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+  return {
+    id: `cpu-${id}`,
+    title: `Where the CPU went: ${title}`,
+    note:
+      `${round(seconds)} s on ${cores} cores; the machine was idle ${round(idlePercent)}% of it. CPU from /proc/<pid>/stat (every thread); ` +
+      `"waited" is the scheduler's run-queue delay (/proc/<pid>/task/*/schedstat): time a thread was ready to run and no core was free.`,
+    columns: ['processes', 'CPU s', 'share of the machine %', 'waited for a core s', 'waited / (ran + waited) %'],
+    rows: shares.map((s) => [s.kind, ...[s.cpuSeconds, s.sharePercent, s.waitSeconds, s.waitPercent].map((x) => round(x).toFixed(1))]),
+  };
+}
