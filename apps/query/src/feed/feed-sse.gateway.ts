@@ -27,6 +27,8 @@ type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** The paths Express routes to the stream: any letter case, one optional trailing slash (path-to-regexp 8). */
 const STREAM_ROUTE = /^\/v1\/feed\/stream\/?$/i;
+/** What sends parseurl to url.parse instead of its fast path (parseurl 1.3, `fastparse`). */
+const SLOW_PARSE = /[\t\n\f\r #\u00a0\ufeff]/;
 
 /**
  * GET /v1/feed/stream, taken from the HTTP server's 'request' event before Express sees it. An idle stream then
@@ -73,8 +75,9 @@ export class FeedSseGateway implements OnApplicationBootstrap {
     if (req.method !== 'GET' || (req.headers['content-length'] ?? '0') !== '0' || req.headers['transfer-encoding']) return false;
     let url = req.url ?? '';
     const q = url.indexOf('?');
-    // A fragment (no client sends one) would have Express parse the URL otherwise than we do here: its business.
-    if (!STREAM_ROUTE.test(q === -1 ? url : url.slice(0, q)) || url.includes('#')) return false;
+    // Characters that make Express's URL parser (parseurl) leave its fast path, a fragment among them (no client
+    // sends one): Express might read that URL otherwise than we do here, so it is Express's to answer.
+    if (!STREAM_ROUTE.test(q === -1 ? url : url.slice(0, q)) || SLOW_PARSE.test(url)) return false;
     // As feedKeyParam does first on Express (it finds nothing left to move when the request is handed on).
     if (q !== -1 && /key/i.test(url.slice(q))) {
       const taken = takeKeyParam(url);
