@@ -10,12 +10,13 @@ import {
   loggingModule,
   MetricsModule,
   ProblemFilter,
+  RateLimitPolicy,
   rateLimitGuardProvider,
   REQUIRE_READ_KEY,
   TokenBuckets,
 } from '@newsroom/platform';
 import { mapQueryError } from './query-errors.mapper';
-import { QUERY_CONFIG, QueryConfig } from './config/query.config';
+import { QUERY_CONFIG, QUERY_READ_LIMIT, QueryConfig } from './config/query.config';
 import { READ_DB, ReadDatabaseModule } from './database/read-database.module';
 import { FeedHub } from './feed/feed-hub.service';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -27,11 +28,13 @@ const KAFKA = Symbol('KAFKA');
 @Global()
 @Module({})
 class QueryCoreModule {
-  static forRoot(config: QueryConfig): DynamicModule {
+  static forRoot(config: QueryConfig, readLimit: RateLimitPolicy): DynamicModule {
     return {
       module: QueryCoreModule,
       providers: [
         { provide: QUERY_CONFIG, useValue: config },
+        // The rate-limit guard's policy, shared with the SSE stream's lean route (feed-sse.gateway.ts): one bucket per IP.
+        { provide: QUERY_READ_LIMIT, useValue: readLimit },
         {
           provide: KAFKA,
           useFactory: () => new KafkaClient({ clientId: 'newsroom-query', brokers: config.KAFKA_BROKERS, sasl: kafkaSasl(config) }),
@@ -39,7 +42,7 @@ class QueryCoreModule {
         { provide: API_KEY_RING, useValue: apiKeyRingFromConfig(config) },
         { provide: REQUIRE_READ_KEY, useValue: config.NEWSROOM_REQUIRE_READ_KEY },
       ],
-      exports: [QUERY_CONFIG, KAFKA, API_KEY_RING, REQUIRE_READ_KEY],
+      exports: [QUERY_CONFIG, QUERY_READ_LIMIT, KAFKA, API_KEY_RING, REQUIRE_READ_KEY],
     };
   }
 }
@@ -47,10 +50,16 @@ class QueryCoreModule {
 @Module({})
 export class QueryModule {
   static forRoot(config: QueryConfig): DynamicModule {
+    // Every HTTP read (SSE streams included) is counted per client IP; health and metrics are not.
+    const readLimit: RateLimitPolicy = {
+      buckets: new TokenBuckets({ rate: config.QUERY_READ_RATE_PER_IP, burst: config.QUERY_READ_BURST_PER_IP }),
+      by: 'ip',
+      what: `${config.QUERY_READ_RATE_PER_IP} requests a second (burst ${config.QUERY_READ_BURST_PER_IP}) from this address`,
+    };
     return {
       module: QueryModule,
       imports: [
-        QueryCoreModule.forRoot(config),
+        QueryCoreModule.forRoot(config, readLimit),
         ReadDatabaseModule.forRoot(config),
         loggingModule('query', config.LOG_LEVEL),
         MetricsModule,
@@ -77,12 +86,7 @@ export class QueryModule {
       providers: [
         { provide: APP_FILTER, useValue: new ProblemFilter(mapQueryError) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
-        // Every HTTP read (SSE streams included) is counted per client IP; health and metrics are not.
-        rateLimitGuardProvider({
-          buckets: new TokenBuckets({ rate: config.QUERY_READ_RATE_PER_IP, burst: config.QUERY_READ_BURST_PER_IP }),
-          by: 'ip',
-          what: `${config.QUERY_READ_RATE_PER_IP} requests a second (burst ${config.QUERY_READ_BURST_PER_IP}) from this address`,
-        }),
+        rateLimitGuardProvider(readLimit),
       ],
     };
   }

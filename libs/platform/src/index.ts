@@ -1,6 +1,6 @@
 export * from './config/load-config.util';
 export * from './config/limits.config';
-export { loggingModule, requestLogMiddleware, ROOT_LOGGER } from './logging/logging.module';
+export { loggingModule, logRequestEnd, requestIdOf, requestLogMiddleware, ROOT_LOGGER } from './logging/logging.module';
 export {
   createPgPool,
   pgTimeoutsFromEnv,
@@ -17,6 +17,7 @@ export * from './http/problem.errors';
 export { ProblemFilter, sendProblem, bodyParserProblem, rejectNonUtf8Body } from './http/problem.filter';
 export type { ErrorMapper } from './http/problem.filter';
 export { bootstrapHttp } from './http/bootstrap.factory';
+export { securityHeaders } from './http/security-headers.util';
 export { installProcessHandlers } from './process/process-handlers.util';
 export type { ProcessHandlersOptions } from './process/process-handlers.util';
 export type { HttpBootstrapOptions } from './http/bootstrap.factory';

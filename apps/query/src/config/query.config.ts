@@ -30,4 +30,6 @@ const queryEnvSchema = commonEnvSchema.extend({
 
 export type QueryConfig = z.infer<typeof queryEnvSchema>;
 export const QUERY_CONFIG = Symbol('QUERY_CONFIG');
+/** The read rate-limit policy (RateLimitPolicy) of the query service's guard and of the SSE stream's lean route. */
+export const QUERY_READ_LIMIT = Symbol('QUERY_READ_LIMIT');
 export const loadQueryConfig = (env: NodeJS.ProcessEnv = process.env): QueryConfig => loadConfig(queryEnvSchema, env);

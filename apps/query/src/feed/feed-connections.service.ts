@@ -13,12 +13,16 @@ export class FeedConnections {
 
   constructor(@Inject(QUERY_CONFIG) private readonly config: QueryConfig) {}
 
+  /** `ip` holds its cap: `acquire` would refuse it. */
+  atCap(ip: string): boolean {
+    const max = this.config.FEED_MAX_CONNECTIONS_PER_IP;
+    return max > 0 && (this.perIp.get(ip) ?? 0) >= max;
+  }
+
   /** Takes a slot for `ip`; returns the release function (call it once), or null when the IP is at its cap. */
   acquire(ip: string): (() => void) | null {
-    const max = this.config.FEED_MAX_CONNECTIONS_PER_IP;
-    const held = this.perIp.get(ip) ?? 0;
-    if (max > 0 && held >= max) return null;
-    this.perIp.set(ip, held + 1);
+    if (this.atCap(ip)) return null;
+    this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
     let released = false;
     return () => {
       if (released) return;

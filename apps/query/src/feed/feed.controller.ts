@@ -1,16 +1,14 @@
-import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { clientIp, openApiSchema } from '@newsroom/platform';
-import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
 import { FeedConnections } from './feed-connections.service';
 import { FeedHub } from './feed-hub.service';
-import { FeedSubscription } from './feed-subscription.service';
+import { FeedSseStreams } from './feed-sse-streams.service';
 import { ApiParams, ApiProblemBadRequest } from '../docs/zod-openapi.decorator';
 import { feedQuerySchema, parseFeedQuery } from './feed-query.reader';
 import { feedPageSchema, feedStreamParams } from './feed.schema';
 import { toFeedItemDto } from './feed-item.dto';
-import { SseSink } from './sse.sink';
 
 @ApiTags('feed')
 @Controller('v1/feed')
@@ -18,7 +16,7 @@ export class FeedController {
   constructor(
     private readonly hub: FeedHub,
     private readonly connections: FeedConnections,
-    @Inject(QUERY_CONFIG) private readonly config: QueryConfig,
+    private readonly streams: FeedSseStreams,
   ) {}
 
   @Get()
@@ -56,22 +54,10 @@ export class FeedController {
   @ApiProblemBadRequest('A parameter is not valid; `errors` names each one.')
   @ApiHeader({ name: 'Last-Event-ID', required: false })
   stream(@Query() raw: Record<string, unknown>, @Headers('last-event-id') lastEventId: string | undefined, @Res() res: Response): void {
+    // Accepted streams are served before Express (feed-sse.gateway.ts); what arrives here is refused on the way
+    // (key, rate limit, parameters, cap), or a request that route hands on (HEAD, one with a body).
     // A reconnecting EventSource repeats its URL (with the old `after`) and sends the newest position it saw.
     const q = parseFeedQuery({ ...raw, after: lastEventId?.trim() || raw.after });
-    // One slot of this client's live-connection cap, held until the response closes.
-    const release = this.connections.acquire(clientIp(res.req));
-    if (!release) throw this.connections.tooMany();
-    let sink: SseSink | null = null;
-    let subscription: FeedSubscription | null = null;
-    // The response's close event (not the request's) tells us the client is gone (dust-tt/dust PR 24357). One
-    // listener for all of it, registered first so the slot is released whatever happens next. `on`, not `once`: a
-    // response closes once, and `once` would hold a wrapper and a bound function per idle stream.
-    res.on('close', () => {
-      release();
-      sink?.gone();
-      if (subscription) this.hub.unsubscribe(subscription);
-    });
-    sink = new SseSink(res, q.lang, this.config.FEED_RETRY_MS, this.config.FEED_SOCKET_HIGH_WATER_BYTES);
-    subscription = this.hub.subscribe(q, q.after, sink, 'sse');
+    if (!this.streams.open(res, q, clientIp(res.req))) throw this.connections.tooMany();
   }
 }

@@ -6,13 +6,24 @@ import { FeedController } from './feed.controller';
 import { FeedHub } from './feed-hub.service';
 import { FeedRepository } from './feed.repository';
 import { FeedWsGateway } from './feed-ws.gateway';
+import { FeedSseGateway } from './feed-sse.gateway';
+import { FeedSseStreams } from './feed-sse-streams.service';
 import { EntityLinksRepository } from '../reports/shared/entity-links.repository';
 
 // Global: readiness (in the health module) reports the feed tail.
 @Global()
 @Module({
   controllers: [FeedController, AtomFeedController],
-  providers: [FeedRepository, AtomFeedRepository, FeedHub, FeedWsGateway, FeedConnections, EntityLinksRepository],
+  providers: [
+    FeedRepository,
+    AtomFeedRepository,
+    FeedHub,
+    FeedSseStreams,
+    FeedSseGateway,
+    FeedWsGateway,
+    FeedConnections,
+    EntityLinksRepository,
+  ],
   exports: [FeedHub],
 })
 export class FeedModule {}

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { FeedRow } from './feed.repository';
 import { FeedBurst, Lang, sseFrame } from './feed-burst.builder';
 import { EndReason, FeedSink } from './feed-subscription.service';
@@ -20,12 +20,13 @@ export class SseSink implements FeedSink {
   private onDrain: (() => void) | null = null;
 
   constructor(
-    private readonly res: Response,
+    /** Node's response: the lean route's own, or Express's (which is one). */
+    private readonly res: ServerResponse,
     private readonly lang: Lang,
     retryMs: number,
     private readonly highWaterBytes: number,
   ) {
-    res.status(200);
+    res.statusCode = 200;
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
     res.setHeader('Connection', 'keep-alive');

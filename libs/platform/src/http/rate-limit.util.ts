@@ -144,16 +144,25 @@ export class RateLimitGuard implements CanActivate {
     const policy = this.policy;
     if (context.getType() !== 'http' || !policy.buckets.enabled) return true;
     if (this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT, [context.getHandler(), context.getClass()])) return true;
-    const req = context.switchToHttp().getRequest<LimitedRequest>();
-    if (policy.applies && !policy.applies(req)) return true;
-    const id = policy.by === 'key' && req.actor ? req.actor : `ip:${clientIp(req)}`;
-    const result = policy.buckets.take(id);
+    const result = takeRateLimitToken(policy, context.switchToHttp().getRequest<LimitedRequest>());
+    if (!result) return true;
     // On Node's response itself: Express's `res` is one, Fastify's reply holds it as `raw` (and merges its headers).
     const res = context.switchToHttp().getResponse<ServerResponse | { raw: ServerResponse }>();
     setRateLimitHeaders('raw' in res ? res.raw : res, result);
     if (!result.allowed) throw tooManyRequests(`more than ${policy.what}; retry after the time in Retry-After`, result.retryAfterMs);
     return true;
   }
+}
+
+/**
+ * The guard's rule for one request: the token it takes from its client's bucket, or null when the policy does not
+ * count it. For a route served outside Nest's pipeline (the query service's SSE stream) with the guard's own policy.
+ * A refused take changes nothing that a second take at the same instant would not (the bucket only refills), so a
+ * caller may hand a refused request on to the guard.
+ */
+export function takeRateLimitToken(policy: RateLimitPolicy, req: LimitedRequest): TakeResult | null {
+  if (!policy.buckets.enabled || (policy.applies && !policy.applies(req))) return null;
+  return policy.buckets.take(policy.by === 'key' && req.actor ? req.actor : `ip:${clientIp(req)}`);
 }
 
 /** The APP_GUARD provider of a rate-limit policy. */
