@@ -122,7 +122,9 @@ export class ProjectionRunner {
     const firstOffset = batch.messages.length ? BigInt(batch.messages[0].offset) : null;
     try {
       // The common case costs no savepoint: every projection takes the batch whole, in one transaction.
-      await this.transaction(batch, (m, checkpoints) => this.applyBatch(m, batch, checkpoints, items, dead, firstOffset, lastOffset, false));
+      await this.transaction(batch, (m, checkpoints) =>
+        this.applyBatch(m, batch, checkpoints, items, dead, firstOffset, lastOffset, false),
+      );
     } catch (error) {
       if (this.isTransient(error) || !(error instanceof BatchFailed)) throw error;
       await this.transaction(batch, (m, checkpoints) => this.applyBatch(m, batch, checkpoints, items, dead, firstOffset, lastOffset, true));
