@@ -1,33 +1,48 @@
-import { EntityManager } from 'typeorm';
-
 /** A partition's checkpoints by projection: the last position each has applied, and the offset it came at. */
 export type Checkpoints = Map<string, { position: bigint; offset: bigint }>;
 export type Moved = Map<string, { position: bigint; offset: string }>;
 
-/** Reads the partition's checkpoints and locks them for the batch's transaction (one batch per partition at once). */
-export async function lockCheckpoints(manager: EntityManager, topic: string, partition: number): Promise<Checkpoints> {
-  const rows = await manager.query(
-    `SELECT projection, last_position, last_offset FROM read_model.projection_checkpoints
-     WHERE topic = $1 AND partition = $2 FOR UPDATE`,
-    [topic, partition],
-  );
-  return new Map(
-    rows.map((r: { projection: string; last_position: string; last_offset: string }) => [
-      r.projection,
-      { position: BigInt(r.last_position), offset: BigInt(r.last_offset) },
-    ]),
-  );
+/*
+ * These statements travel in one query string with the batch transaction's BEGIN and COMMIT (one round trip each
+ * instead of two), and such a string cannot carry bind parameters: every value is checked and written as a literal.
+ * Topic and projection names are plain identifiers ([A-Za-z0-9._-], as Kafka allows for topics), positions and
+ * offsets decimal integers; anything else is refused before it reaches the SQL.
+ */
+const NAME = /^[A-Za-z0-9._-]{1,249}$/;
+const INTEGER = /^-?\d{1,19}$/;
+
+function name(value: string): string {
+  if (!NAME.test(value)) throw new Error(`checkpoints: refusing the name ${JSON.stringify(value)}`);
+  return `'${value}'`;
 }
 
-/** Every moved checkpoint of the partition in one statement, in the batch's transaction. */
-export async function saveCheckpoints(manager: EntityManager, topic: string, partition: number, moved: Moved): Promise<void> {
-  if (!moved.size) return;
+function integer(value: bigint | number | string): string {
+  const text = String(value);
+  if (!INTEGER.test(text)) throw new Error(`checkpoints: refusing the integer ${JSON.stringify(text)}`);
+  return text;
+}
+
+const list = (values: string[]) => `ARRAY[${values.join(', ')}]`;
+
+/** Reads the partition's checkpoints and locks them for the batch's transaction (one batch per partition at once). */
+export function lockCheckpointsSql(topic: string, partition: number): string {
+  return `SELECT projection, last_position, last_offset FROM read_model.projection_checkpoints
+     WHERE topic = ${name(topic)} AND partition = ${integer(partition)} FOR UPDATE`;
+}
+
+/** The rows `lockCheckpointsSql` returned, by projection. */
+export function checkpointsFrom(rows: Array<{ projection: string; last_position: string; last_offset: string }>): Checkpoints {
+  return new Map(rows.map((r) => [r.projection, { position: BigInt(r.last_position), offset: BigInt(r.last_offset) }]));
+}
+
+/** Every moved checkpoint of the partition in one statement, in the batch's transaction (null when none moved). */
+export function saveCheckpointsSql(topic: string, partition: number, moved: Moved): string | null {
+  if (!moved.size) return null;
   const names = [...moved.keys()];
-  await manager.query(
-    `INSERT INTO read_model.projection_checkpoints (projection, topic, partition, last_position, last_offset)
-     SELECT c.projection, $2, $3, c.position, c.offset_ FROM unnest($1::text[], $4::bigint[], $5::bigint[]) AS c(projection, position, offset_)
+  return `INSERT INTO read_model.projection_checkpoints (projection, topic, partition, last_position, last_offset)
+     SELECT c.projection, ${name(topic)}, ${integer(partition)}, c.position, c.offset_
+     FROM unnest(${list(names.map(name))}::text[], ${list(names.map((n) => integer(moved.get(n)!.position)))}::bigint[],
+       ${list(names.map((n) => integer(moved.get(n)!.offset)))}::bigint[]) AS c(projection, position, offset_)
      ON CONFLICT (projection, topic, partition)
-     DO UPDATE SET last_position = EXCLUDED.last_position, last_offset = EXCLUDED.last_offset, updated_at = now()`,
-    [names, topic, partition, names.map((n) => moved.get(n)!.position.toString()), names.map((n) => moved.get(n)!.offset)],
-  );
+     DO UPDATE SET last_position = EXCLUDED.last_position, last_offset = EXCLUDED.last_offset, updated_at = now()`;
 }

@@ -5,7 +5,7 @@ import { EventLogReader, isTransientStoreError, translateStoreError, type Stored
 import { ForgedReason, unvouched } from './store-vouching.util';
 import { EventIdentity, identifyMessage, IncomingMessage, Publisher, STORE_ID_HEADER } from '@newsroom/messaging';
 import { Projection } from './projection.types';
-import { Checkpoints, lockCheckpoints, Moved, saveCheckpoints } from './projection-checkpoints.repository';
+import { Checkpoints, checkpointsFrom, lockCheckpointsSql, Moved, saveCheckpointsSql } from './projection-checkpoints.repository';
 import { parseWireEvent, ProjectedEvent, projectedFromStored } from './projected-event.mapper';
 import { eventsMissingFromPartition } from './topic-gap.util';
 
@@ -122,10 +122,12 @@ export class ProjectionRunner {
     const firstOffset = batch.messages.length ? BigInt(batch.messages[0].offset) : null;
     try {
       // The common case costs no savepoint: every projection takes the batch whole, in one transaction.
-      await this.dataSource.transaction((m) => this.applyBatch(m, batch, items, dead, firstOffset, lastOffset, false));
+      await this.transaction(batch, (m, checkpoints) =>
+        this.applyBatch(m, batch, checkpoints, items, dead, firstOffset, lastOffset, false),
+      );
     } catch (error) {
       if (this.isTransient(error) || !(error instanceof BatchFailed)) throw error;
-      await this.dataSource.transaction((m) => this.applyBatch(m, batch, items, dead, firstOffset, lastOffset, true));
+      await this.transaction(batch, (m, checkpoints) => this.applyBatch(m, batch, checkpoints, items, dead, firstOffset, lastOffset, true));
     }
     for (const projection of this.projections) {
       if (projection.afterCommit) await projection.afterCommit(this.dataSource.manager);
@@ -156,17 +158,45 @@ export class ProjectionRunner {
     return items.filter((i) => !out.has(i));
   }
 
-  /** One transaction: checkpoints locked, a gap filled from the store, events applied, checkpoints moved. */
+  /**
+   * The batch's transaction, on a connection of its own: BEGIN goes in one query string with the statement locking
+   * the partition's checkpoints, and COMMIT with the one moving them, so the transaction costs the projections'
+   * statements plus two round trips, not four. Any failure rolls it back.
+   */
+  private async transaction(
+    { topic, partition }: { topic: string; partition: number },
+    work: (manager: EntityManager, checkpoints: Checkpoints) => Promise<Moved>,
+  ): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      // The driver's client: TypeORM's query() keeps only a single statement's rows.
+      const client = (await runner.connect()) as { query(sql: string): Promise<Array<{ rows: unknown[] }>> };
+      try {
+        const [, locked] = await client.query(`BEGIN;\n${lockCheckpointsSql(topic, partition)}`);
+        const moved = await work(runner.manager, checkpointsFrom(locked.rows as Parameters<typeof checkpointsFrom>[0]));
+        const save = saveCheckpointsSql(topic, partition, moved);
+        await client.query(save ? `${save};\nCOMMIT` : 'COMMIT');
+      } catch (error) {
+        // Also after a failed BEGIN or COMMIT string: whatever part of it ran, no transaction is left open.
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Inside the transaction: a gap filled from the store, events applied; returns the checkpoints to move. */
   private async applyBatch(
     manager: EntityManager,
     { topic, partition }: { topic: string; partition: number },
+    checkpoints: Checkpoints,
     items: Item[],
     dead: Dead[],
     firstOffset: bigint | null,
     lastOffset: string | null,
     careful: boolean,
-  ): Promise<void> {
-    const checkpoints = await lockCheckpoints(manager, topic, partition);
+  ): Promise<Moved> {
     const running = new Map<string, bigint>();
     for (const [name, cp] of checkpoints) running.set(name, cp.position);
     const moved: Moved = new Map();
@@ -174,7 +204,7 @@ export class ProjectionRunner {
     if (gap) await this.fillGap(manager, topic, partition, gap, running, moved, careful);
     await this.applyItems(manager, items, running, moved, careful, lastOffset);
     for (const { message, error } of dead) await this.deadLetter(manager, [], message, null, error);
-    await saveCheckpoints(manager, topic, partition, moved);
+    return moved;
   }
 
   /**

@@ -73,14 +73,14 @@ function neighbourSql(table: string, x: string, side: 'before' | 'after', column
  * Whether a row is a run end turns only on its own kind and the kinds of its two standing neighbours. So when rows
  * of some facts are added, closed or moved, only those rows and the standing neighbours of their positions can
  * change: this statement deletes their run rows and inserts again those that are run ends, reading a few index
- * entries per changed row instead of every row of its group. `$1` is the facts' ids (uuid[]); the rows of `runs`
- * then equal `runEndsSql` over the whole table.
+ * entries per changed row instead of every row of its group. `ids` is the facts' ids (a uuid[] expression, `$1` by
+ * default); the rows of `runs` then equal `runEndsSql` over the whole table.
  */
-export function refreshRunsSql(table: string, runs: string): string {
+export function refreshRunsSql(table: string, runs: string, ids = '$1::uuid[]'): string {
   const cols = RUN_COLUMNS.join(', ');
   const key = 's.fact_id, s.version, s.organization, s.subject, s.role_key';
   return `WITH changed AS (
-      SELECT t.* FROM unnest($1::uuid[]) AS f(id) CROSS JOIN LATERAL (
+      SELECT t.* FROM unnest(${ids}) AS f(id) CROSS JOIN LATERAL (
         SELECT t.fact_id, t.version, t.organization, t.subject, t.role_key, t.valid_from, t.fact_position FROM ${table} t WHERE t.fact_id = f.id OFFSET 0
       ) t
     ),

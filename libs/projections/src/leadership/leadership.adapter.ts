@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { AppliedChanges, FactProjection } from '../facts/fact.adapter';
+import { isUuid } from '../facts/fact-batch.util';
 import { refreshRunsSql, RUN_COLUMNS, runEndsSql } from './leadership-runs.util';
 import { leadershipModel } from './leadership.model';
 
@@ -14,12 +15,10 @@ const RUNS_LOCK_CLASS = 0x4c52;
  */
 export class LeadershipProjection extends FactProjection {
   private readonly runs: string;
-  private readonly refreshSql: string;
 
   constructor(tableSuffix = '') {
     super('leadership', leadershipModel, 'leadership_events', tableSuffix, ['leadership_runs']);
     this.runs = `read_model.leadership_runs${tableSuffix}`;
-    this.refreshSql = refreshRunsSql(this.table, this.runs);
   }
 
   /** True while a rebuild folds the log: the runs are computed once at the end (`completeFold`). */
@@ -49,8 +48,7 @@ export class LeadershipProjection extends FactProjection {
   /**
    * Facts per batch from which the runs are kept incrementally (`refreshRunsSql`: cost by changed row, not by group
    * size, but a statement that takes milliseconds to plan); smaller batches redo their groups whole, which is cheaper
-   * while groups are short. Both give the rows `runEndsSql` gives (leadership-runs.int-spec checks the incremental
-   * path with 1).
+   * while groups are short. Both give the rows `runEndsSql` gives (leadership-runs.int-spec checks both paths).
    */
   incrementalFrom = 32;
 
@@ -59,33 +57,36 @@ export class LeadershipProjection extends FactProjection {
    * fact from one group to another: both are done). Partitions apply in parallel and a correction travels on its own
    * stream, so two transactions may touch one group: each locks its groups first, in one global order, and reads
    * after the lock, so the later one sees what the earlier committed.
+   *
+   * The lock and the refresh go in ONE round trip: statements of a multi-statement query string, which Postgres runs
+   * one after the other, each on a snapshot of its own taken when it starts (read committed), so the reads still
+   * follow the lock. Such a string cannot carry bind parameters: the ids go in as a uuid[] literal, each checked to
+   * be a uuid first (they are the batch's event ids), so nothing else can reach the SQL.
    */
   async refreshRuns(manager: EntityManager, factIds: string[]): Promise<void> {
-    const groups = `SELECT DISTINCT organization, subject, role_key FROM ${this.table} WHERE fact_id = ANY($1::uuid[])`;
-    // JIT off for the rest of the transaction (set_config(..., true) is SET LOCAL), in the same round trip: the
-    // refresh's row estimates on young tables pass jit_above_cost, and compiling it costs seconds where running it
-    // costs milliseconds.
-    await manager.query(
-      `SELECT set_config('jit', 'off', true) AS jit, (SELECT count(*) FROM (
+    const bad = factIds.find((id) => !isUuid(id));
+    if (bad !== undefined) throw new Error(`leadership runs: fact id ${JSON.stringify(bad)} is not a uuid`);
+    const ids = `'{${factIds.join(',')}}'::uuid[]`;
+    const groups = `SELECT DISTINCT organization, subject, role_key FROM ${this.table} WHERE fact_id = ANY(${ids})`;
+    // JIT off for the rest of the transaction (set_config(..., true) is SET LOCAL): the refresh's row estimates on
+    // young tables pass jit_above_cost, and compiling it costs seconds where running it costs milliseconds.
+    const lock = `SELECT set_config('jit', 'off', true) AS jit, (SELECT count(*) FROM (
          SELECT pg_advisory_xact_lock(${RUNS_LOCK_CLASS}, k) FROM (
            SELECT DISTINCT hashtext(organization || '|' || subject || '|' || role_key) AS k FROM (${groups}) g ORDER BY k
          ) s
-       ) l) AS locked`,
-      [factIds],
-    );
+       ) l) AS locked`;
     if (factIds.length >= this.incrementalFrom) {
-      await manager.query(this.refreshSql, [factIds]);
+      await manager.query(`${lock};\n${refreshRunsSql(this.table, this.runs, ids)}`);
       return;
     }
-    await manager.query(
-      `DELETE FROM ${this.runs} r USING (${groups}) g WHERE r.organization = g.organization AND r.subject = g.subject AND r.role_key = g.role_key`,
-      [factIds],
-    );
+    const clear = `DELETE FROM ${this.runs} r USING (${groups}) g
+      WHERE r.organization = g.organization AND r.subject = g.subject AND r.role_key = g.role_key`;
     // Compared in the "C" collation of the runs index (leadership_events_runs), so the index finds each group's rows;
     // with the default collation only its first column served and every standing row of the organization was read.
     // Equality is the same in both: every collation here is deterministic.
-    const collated = `SELECT DISTINCT organization, subject COLLATE "C", role_key COLLATE "C" FROM ${this.table} WHERE fact_id = ANY($1::uuid[])`;
+    const collated = `SELECT DISTINCT organization, subject COLLATE "C", role_key COLLATE "C" FROM ${this.table} WHERE fact_id = ANY(${ids})`;
     const where = `(t.organization, t.subject COLLATE "C", t.role_key COLLATE "C") IN (${collated}) AND t.recorded_to IS NULL AND t.modality <> 'denied'`;
-    await manager.query(`INSERT INTO ${this.runs} (${RUN_COLUMNS.join(', ')}) ${runEndsSql(this.table, where)}`, [factIds]);
+    const fill = `INSERT INTO ${this.runs} (${RUN_COLUMNS.join(', ')}) ${runEndsSql(this.table, where)}`;
+    await manager.query(`${lock};\n${clear};\n${fill}`);
   }
 }
