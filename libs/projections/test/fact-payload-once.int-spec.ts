@@ -65,15 +65,22 @@ describe('fact payload once per version: lead rows, readers and the migration on
 
   it('down fills every row from its lead row and up thins them again; readers and views see the same rows throughout', async () => {
     const migration = new FactPayloadOnce1764900400000();
-    const before = { views: await views(), ...Object.fromEntries(await Promise.all(TABLES.map(async ([t, m]) => [t, await joined(t, m)]))) };
+    const before = {
+      views: await views(),
+      ...Object.fromEntries(await Promise.all(TABLES.map(async ([t, m]) => [t, await joined(t, m)]))),
+    };
     const runner = ds.createQueryRunner();
     try {
       await migration.down(runner);
       // The schema as before the migration: every row carries the payload (a database the migration finds filled).
       for (const [table] of TABLES) {
-        const [{ thin }] = await ds.query(`SELECT count(*)::int AS thin FROM read_model.${table} WHERE num_nulls(data, sources, inferred, headline_en, headline_fr) > 0`);
+        const [{ thin }] = await ds.query(
+          `SELECT count(*)::int AS thin FROM read_model.${table} WHERE num_nulls(data, sources, inferred, headline_en, headline_fr) > 0`,
+        );
         expect(thin).toBe(0);
-        expect(await ds.query(`SELECT * FROM read_model.${table} ORDER BY fact_id, version, part`)).toEqual(await joined(table, TABLES.find(([t]) => t === table)![1]));
+        expect(await ds.query(`SELECT * FROM read_model.${table} ORDER BY fact_id, version, part`)).toEqual(
+          await joined(table, TABLES.find(([t]) => t === table)![1]),
+        );
       }
       expect(await views()).toEqual(before.views);
       await migration.up(runner);
