@@ -16,6 +16,7 @@ import { Conflicts1764900000000 } from './migrations/1764900000000-conflicts.mig
 import { LocalizedText1764900100000 } from './migrations/1764900100000-localized-text.migration';
 import { StreamStates1764900300000 } from './migrations/1764900300000-stream-states.migration';
 import { EntityLinksView1764900200000 } from './migrations/1764900200000-entity-links-view.migration';
+import { FactPayloadOnce1764900400000 } from './migrations/1764900400000-fact-payload-once.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -36,6 +37,7 @@ export const MIGRATIONS = [
   LocalizedText1764900100000,
   EntityLinksView1764900200000,
   StreamStates1764900300000,
+  FactPayloadOnce1764900400000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -19,6 +19,7 @@ export { planFactBatch, amendmentTargets, type FactBatchPlan } from './facts/fac
 export { factHeadlines } from './facts/fact-headlines.mapper';
 export { sourceIdOf, mergeSources } from './facts/source-id.util';
 export { normalizeRow } from './facts/stored-row.mapper';
+export { withLeadRowPayload } from './facts/lead-row-join.util';
 export { isVisible, occurredBy, factStatusOf, changesState } from './facts/visibility.util';
 
 // Read models: each a pure evolve plus its adapter, and the pure report logic over their rows.

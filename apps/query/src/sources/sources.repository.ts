@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../database/read-database.module';
 import { displayNameOf } from '@newsroom/domain';
-import { normalizeRow, StoredFactRow } from '@newsroom/projections';
+import { normalizeRow, sourcesModel, StoredFactRow, withLeadRowPayload } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../reports/shared/cursor.codec';
 import { loadHistory } from '../reports/shared/fact-history.repository';
 import { factFields } from '../reports/shared/fact.dto';
@@ -84,10 +84,16 @@ export class SourcesRepository {
     const after = decodeCursor(f.cursor, ['position']);
     const rows: SourceFactRow[] = (
       await this.db.query(
-        `SELECT * FROM read_model.source_facts t WHERE t.source_id = ${p.add(id)} AND ${visibleAt('t', f.knownAt, p)}
-           AND ${anyOf('t.modality', f.modality, p)} AND ${occurredByAsOf('t', f.asOf, p)}
-           AND ${after ? `t.fact_position > ${p.add(after[0], '::bigint')}` : 'true'}
-         ORDER BY t.fact_position LIMIT ${p.add(f.limit + 1)}`,
+        // Source links are keys: each page row gets its version's payload and headlines from the version's lead row.
+        withLeadRowPayload(
+          sourcesModel,
+          'read_model.source_facts',
+          `SELECT * FROM read_model.source_facts t WHERE t.source_id = ${p.add(id)} AND ${visibleAt('t', f.knownAt, p)}
+             AND ${anyOf('t.modality', f.modality, p)} AND ${occurredByAsOf('t', f.asOf, p)}
+             AND ${after ? `t.fact_position > ${p.add(after[0], '::bigint')}` : 'true'}
+           ORDER BY t.fact_position LIMIT ${p.add(f.limit + 1)}`,
+          'k.fact_position',
+        ),
         p.values,
       )
     ).map((r: Record<string, unknown>) => normalizeRow<SourceFactRow>(r));

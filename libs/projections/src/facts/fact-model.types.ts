@@ -16,6 +16,13 @@ export interface FactModel<T extends RecordableEventType = RecordableEventType> 
    * fact's type, so a field renamed in the event's schema fails to compile here.
    */
   rows(fact: FactVersion<T>): FactRow[];
+  /**
+   * Storage only, for models with several rows per version (a mention, a source link each): when set, the version's
+   * first row (its lead row) alone keeps the payload, its data, sources and inferred fields and these own columns;
+   * the other rows keep keys and NULL there, and readers join the lead row (`leadRowJoin`). One copy of the payload
+   * per version instead of one per row. `rows` still returns every column on every row.
+   */
+  readonly leadRowColumns?: readonly string[];
 }
 
 /** Is the event of one of the model's own types? */

@@ -103,6 +103,9 @@ export const COMMON_FACT_COLUMNS = [
   'inferred',
 ] as const;
 
+/** The common columns only a version's lead row keeps in a model with `leadRowColumns` (see FactModel). */
+export const LEAD_ROW_PAYLOAD: readonly string[] = ['data', 'sources', 'inferred'];
+
 /** The stored rows a version opens. */
 export function toStoredRows(fact: FactVersion, rows: FactRow[]): StoredFactRow[] {
   return rows.map((r) => ({

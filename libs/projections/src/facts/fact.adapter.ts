@@ -4,7 +4,7 @@ import type { ProjectedEvent } from '../projected-event.mapper';
 import type { FactModel } from './fact-model.types';
 import { AppliedChanges, amendmentTargets, FactBatchPlan, FactClose, isUuid, planFactBatch } from './fact-batch.util';
 import { concerns } from './fact.projection';
-import { COMMON_FACT_COLUMNS, FactState, stateFromRow } from './fact-version.types';
+import { COMMON_FACT_COLUMNS, FactState, LEAD_ROW_PAYLOAD, stateFromRow } from './fact-version.types';
 import { normalizeRow } from './stored-row.mapper';
 
 export type { AppliedChanges } from './fact-batch.util';
@@ -24,6 +24,9 @@ export class FactProjection implements Projection {
   protected readonly table: string;
   private readonly insertSql: string;
   private readonly closeSql: string;
+  /** Whether only a version's lead row keeps the payload, and which of the model's own columns it keeps too. */
+  private readonly leadRow: boolean;
+  private readonly leadOnly: ReadonlySet<string>;
 
   constructor(
     readonly name: string,
@@ -36,12 +39,16 @@ export class FactProjection implements Projection {
     this.table = `read_model.${baseTable}${tableSuffix}`;
     const own = Object.keys(model.columns);
     const factColumns = COMMON_FACT_COLUMNS.filter((c) => c !== 'part');
+    this.leadRow = model.leadRowColumns !== undefined;
+    this.leadOnly = new Set(model.leadRowColumns ?? []);
+    // With a lead row, the payload goes on a version's first row only (ordinality 1); the others keep NULL there.
+    const common = (c: string) => (this.leadRow && LEAD_ROW_PAYLOAD.includes(c) ? `CASE WHEN r.ordinality = 1 THEN f.${c} END` : `f.${c}`);
     // Each fact's common columns (its data and sources among them) are sent and parsed once, whatever its row count.
     this.insertSql = `INSERT INTO ${this.table} (${[...factColumns, 'part', ...own].join(', ')})
-      SELECT ${[...factColumns.map((c) => `f.${c}`), 'r.part', ...own.map((c) => `r.${c}`)].join(', ')}
+      SELECT ${[...factColumns.map(common), 'r.part', ...own.map((c) => `r.${c}`)].join(', ')}
       FROM jsonb_array_elements($1::jsonb) AS e(doc)
       CROSS JOIN LATERAL jsonb_populate_record(NULL::${this.table}, e.doc) AS f
-      CROSS JOIN LATERAL jsonb_populate_recordset(NULL::${this.table}, e.doc->'rows') AS r
+      CROSS JOIN LATERAL jsonb_populate_recordset(NULL::${this.table}, e.doc->'rows') WITH ORDINALITY AS r
       ON CONFLICT (fact_id, version, part) DO NOTHING`;
     this.closeSql = `UPDATE ${this.table} AS t
       SET recorded_to = c.recorded_to, position_to = c.position_to, superseded_by = c.superseded_by, end_reason = c.end_reason
@@ -71,10 +78,11 @@ export class FactProjection implements Projection {
   /** Hook for models that keep something besides fact versions (a registry); called after the rows are written. */
   protected async afterChanges(_manager: EntityManager, _applied: AppliedChanges[]): Promise<void> {}
 
-  /** The latest stored version of each fact (any of its rows: they share the common columns). */
+  /** The latest stored version of each fact (any of its rows that keeps the payload: with a lead row, that one). */
   async loadStates(manager: EntityManager, factIds: string[]): Promise<Map<string, FactState>> {
     const rows = await manager.query(
-      `SELECT DISTINCT ON (fact_id) * FROM ${this.table} WHERE fact_id = ANY($1::uuid[]) ORDER BY fact_id, version DESC`,
+      `SELECT DISTINCT ON (fact_id) * FROM ${this.table} WHERE fact_id = ANY($1::uuid[]) AND data IS NOT NULL
+       ORDER BY fact_id, version DESC`,
       [factIds],
     );
     return new Map(rows.map((r: Record<string, unknown>) => [String(r.fact_id), stateFromRow(normalizeRow(r))]));
@@ -102,10 +110,16 @@ export class FactProjection implements Projection {
         data: f.data,
         sources: f.sources,
         inferred: f.inferred,
-        rows: rows.map((r) => ({ part: r.part, ...r.columns })),
+        rows: rows.map((r, i) => ({ part: r.part, ...(i === 0 ? r.columns : this.keyColumns(r.columns)) })),
       }));
       await manager.query(this.insertSql, [JSON.stringify(doc)]);
     }
+  }
+
+  /** A row's own columns but those only the lead row keeps (absent keys are stored as NULL). */
+  private keyColumns(columns: Record<string, unknown>): Record<string, unknown> {
+    if (!this.leadOnly.size) return columns;
+    return Object.fromEntries(Object.entries(columns).filter(([c]) => !this.leadOnly.has(c)));
   }
 
   private async close(manager: EntityManager, closes: FactClose[]): Promise<void> {

@@ -7,6 +7,8 @@ import { sourceIdOf } from '../facts/source-id.util';
 export const sourcesModel: FactModel = {
   types: RECORDABLE_EVENT_TYPES,
   columns: { source_id: 'plain', quote: 'plain', headline_en: 'plain', headline_fr: 'plain' },
+  // The first source's row keeps the payload and headlines; the other source links are keys and their quote.
+  leadRowColumns: ['headline_en', 'headline_fr'],
   rows: (f) => {
     const headlines = headlinesOf(f);
     const rows = f.sources.map((s) => {

@@ -14,6 +14,8 @@ export function headlinesOf(f: FactVersion): { headline_en: string; headline_fr:
 export const timelineModel: FactModel = {
   types: RECORDABLE_EVENT_TYPES,
   columns: { mention: 'plain', mention_role: 'plain', is_primary: 'plain', headline_en: 'plain', headline_fr: 'plain' },
+  // The subject's row (first, is_primary) keeps the payload and headlines; the other mentions are keys.
+  leadRowColumns: ['headline_en', 'headline_fr'],
   rows: (f) => {
     const headlines = headlinesOf(f);
     return mentionsOf(f.subject, f.data).map((m) => ({

@@ -6,7 +6,8 @@ const TABLE = /^read_model\.[a-z_]+$/;
 
 /**
  * Earlier versions of the given facts as recorded at `knownAt` (all of them when null), newest first; the
- * version a report shows is left out. A version closed after `knownAt` is shown as still open then.
+ * version a report shows is left out. A version closed after `knownAt` is shown as still open then. Read from a
+ * row that keeps the payload (in a table with lead rows, only those do).
  */
 export async function loadHistory(db: DataSource, table: string, rows: StoredFactRow[], knownAt: string | null): Promise<Map<string, FactVersionDto[]>> {
   if (!TABLE.test(table)) throw new Error(`odd table ${table}`);
@@ -18,6 +19,7 @@ export async function loadHistory(db: DataSource, table: string, rows: StoredFac
     `SELECT DISTINCT ON (fact_id, version) fact_id, version, occurred_at, data, recorded_from, recorded_to, superseded_by,
        change_reason, end_reason, inferred
      FROM ${table} WHERE fact_id = ANY($1::uuid[]) AND ($2::timestamptz IS NULL OR recorded_from <= $2::timestamptz)
+       AND data IS NOT NULL
      ORDER BY fact_id, version DESC`,
     [[...shown.keys()], knownAt],
   );

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../../database/read-database.module';
 import { displayNameIn, fallbacksIn } from '@newsroom/domain';
-import { normalizeRow, StoredFactRow } from '@newsroom/projections';
+import { normalizeRow, StoredFactRow, timelineModel, withLeadRowPayload } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { loadCorroboration, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
@@ -62,7 +62,13 @@ export class TimelineRepository {
     const rows: TimelineRow[] = (
       await this.db.query(
         // A fact naming two subjects of one entity is one item.
-        `SELECT ${members.length > 1 ? 'DISTINCT ON (t.valid_from, t.fact_position)' : ''} * FROM read_model.timeline_facts t WHERE ${where.join(' AND ')} ORDER BY t.valid_from, t.fact_position LIMIT ${p.add(q.limit + 1)}`,
+        // Mention rows are keys: each page row gets its version's payload and headlines from the subject's row.
+        withLeadRowPayload(
+          timelineModel,
+          'read_model.timeline_facts',
+          `SELECT ${members.length > 1 ? 'DISTINCT ON (t.valid_from, t.fact_position)' : ''} * FROM read_model.timeline_facts t WHERE ${where.join(' AND ')} ORDER BY t.valid_from, t.fact_position LIMIT ${p.add(q.limit + 1)}`,
+          'k.valid_from, k.fact_position',
+        ),
         p.values,
       )
     ).map((r: Record<string, unknown>) => normalizeRow<TimelineRow>(r));
