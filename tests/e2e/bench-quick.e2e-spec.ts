@@ -71,7 +71,7 @@ describe('npm run bench -- --quick (smoke)', () => {
       'cpu-reports-load',
     ]);
     for (const c of cpu.filter((x) => x.id === 'cpu-pipeline'))
-      expect(c.rows.map((r) => r[0])).toEqual(expect.arrayContaining(['postgres', 'ingest', 'relay', 'projector', 'query']));
+      expect(c.rows.map((r) => r[0])).toEqual(expect.arrayContaining(['postgres (queries)', 'ingest', 'relay', 'projector', 'query']));
     // Measured twice, alternating: the pairs carry both runs.
     expect(results.figures['appends.http.batch100'].samples).toHaveLength(2);
     expect(results.figures['pg.copy4'].samples).toHaveLength(2);

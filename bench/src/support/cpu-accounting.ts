@@ -33,7 +33,12 @@ function kindOf(pid: number): string | null {
   if (!cmd) return null;
   const app = /dist\/apps\/(ingest|relay|projector|query)\//.exec(cmd);
   if (app) return app[1];
-  if (/^postgres[: ]|\/postgres /.test(cmd) || cmd.startsWith('postgres')) return 'postgres';
+  if (/^postgres[: ]|\/postgres /.test(cmd) || cmd.startsWith('postgres')) {
+    // Backends are named "postgres: <cluster>: <user> <db> ...", the server's own workers by their role.
+    if (cmd.includes('autovacuum')) return 'postgres (autovacuum)';
+    if (/: (walwriter|checkpointer|background writer|wal writer)/.test(cmd)) return 'postgres (WAL, checkpoints)';
+    return 'postgres (queries)';
+  }
   if (/kafka\.Kafka|kafka-server|infra\/kafka/.test(cmd) && cmd.includes('java')) return 'kafka';
   if (cmd.includes('sse-client.process')) return 'bench clients';
   if (cmd.includes('bench/') || cmd.includes('group-runner')) return 'bench (load, probes)';
