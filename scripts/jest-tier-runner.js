@@ -5,6 +5,7 @@
 // brokers, recovery times measured against bounds) never run two at once, while the unit, int and e2e files, which
 // mostly wait on Postgres, Kafka and the apps' child processes, share the pool.
 'use strict';
+const { join } = require('node:path');
 const { default: TestRunner, EmittingTestRunner } = require('jest-runner');
 
 const projectOf = (test) => {
@@ -18,14 +19,17 @@ class TierRunner extends EmittingTestRunner {
     // Never more than the run allows: `--maxWorkers=1` / `--runInBand` keep everything serial.
     const workers = Math.max(1, Math.min(Number(options.workers) || globalConfig.maxWorkers, globalConfig.maxWorkers));
     this.alone = new Set(options.alone ?? []);
+    // Files of other projects that also take the lane (paths relative to the root dir): see jest.config.js.
+    this.aloneFiles = (options.aloneFiles ?? []).map((f) => join(globalConfig.rootDir, f));
     this.alongside = options.alongside !== false;
     this.pool = new TestRunner({ ...globalConfig, maxWorkers: workers }, context);
     this.lane = new TestRunner({ ...globalConfig, maxWorkers: 1 }, context);
   }
 
   async runTests(tests, watcher, options) {
-    const lane = tests.filter((t) => this.alone.has(projectOf(t)));
-    const pool = tests.filter((t) => !this.alone.has(projectOf(t)));
+    const inLane = (t) => this.alone.has(projectOf(t)) || this.aloneFiles.includes(t.path);
+    const lane = tests.filter(inLane);
+    const pool = tests.filter((t) => !inLane(t));
     const runPool = async () => pool.length && (await this.pool.runTests(pool, watcher, options));
     const runLane = async () => lane.length && (await this.lane.runTests(lane, watcher, options));
     // In band (one file, or --runInBand) everything runs in this process: one file after the other.
