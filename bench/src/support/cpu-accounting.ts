@@ -33,7 +33,7 @@ function kindOf(pid: number): string | null {
   if (!cmd) return null;
   const app = /dist\/apps\/(ingest|relay|projector|query)\//.exec(cmd);
   if (app) return app[1];
-  if (/^postgres[: ]|\/postgres /.test(cmd) || cmd.startsWith('postgres')) {
+  if (cmd.startsWith('postgres') || cmd.includes('/postgres ')) {
     // Backends are named "postgres: <cluster>: <user> <db> ...", the server's own workers by their role.
     if (cmd.includes('autovacuum')) return 'postgres (autovacuum)';
     if (/: (walwriter|checkpointer|background writer|wal writer)/.test(cmd)) return 'postgres (WAL, checkpoints)';
