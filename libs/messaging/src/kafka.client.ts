@@ -30,12 +30,53 @@ export function kafkaSasl(config: {
   return { mechanism: mechanism as KafkaSasl['mechanism'], username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD };
 }
 
+/** How long ensureTopics waits for every partition of a topic it created to have a leader. */
+export const TOPIC_LEADER_WAIT_MS = 30_000;
+const LEADER_SETTLING_ERRORS = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']);
+
+/**
+ * Polls topic metadata until every partition of each topic (as many as its spec asks) has an elected leader.
+ * Right after CreateTopics a broker can answer UNKNOWN_TOPIC_OR_PARTITION or LEADER_NOT_AVAILABLE for a while;
+ * those are waited out, any other error is thrown, and so is a wait longer than `timeoutMs`.
+ */
+export async function waitForPartitionLeaders(
+  admin: Pick<Admin, 'fetchTopicMetadata'>,
+  topics: Pick<TopicSpec, 'topic' | 'partitions'>[],
+  timeoutMs: number,
+  pauseMs = 100,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastProblem = 'no metadata yet';
+  for (;;) {
+    try {
+      const { topics: described } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+      const unsettled = topics.filter((spec) => {
+        const found = described.find((d) => d.name === spec.topic);
+        const led = found?.partitions.filter((p) => p.leader >= 0).length ?? 0;
+        return led < spec.partitions;
+      });
+      if (unsettled.length === 0) return;
+      lastProblem = `partitions without a leader in ${unsettled.map((t) => t.topic).join(', ')}`;
+    } catch (error) {
+      // kafkajs' retrier hands back the protocol error itself, or wraps it once its retries run out.
+      const type = (error as { type?: string }).type ?? (error as { cause?: { type?: string } }).cause?.type;
+      if (!type || !LEADER_SETTLING_ERRORS.has(type)) throw error;
+      lastProblem = `${type}: ${(error as Error).message}`;
+    }
+    if (Date.now() >= deadline)
+      throw new Error(`Kafka topics created but not led after ${timeoutMs} ms (${lastProblem})`);
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  }
+}
+
 export interface KafkaClientOptions {
   clientId: string;
   brokers: string[];
   /** SASL (over plaintext: the broker is reached on a private network) for a broker with users and ACLs. */
   sasl?: KafkaSasl;
   connectionTimeoutMs?: number;
+  /** How long ensureTopics waits for the partitions of the topics it created to have leaders (TOPIC_LEADER_WAIT_MS). */
+  topicLeaderWaitMs?: number;
   /** NEWSROOM_MAX_EVENT_BYTES: one send carries at most a topic batch's worth of it (config/limits.config.ts). */
   maxEventBytes?: number;
 }
@@ -137,8 +178,11 @@ export class KafkaClient implements Publisher {
       const existing = new Set(await admin.listTopics());
       const missing = topics.filter((t) => !existing.has(t.topic));
       if (missing.length > 0) {
+        // kafkajs' own waitForLeaders retries LEADER_NOT_AVAILABLE only: a broker whose metadata has not yet
+        // caught up with the controller answers UNKNOWN_TOPIC_OR_PARTITION, and kafkajs gives up on it (CI failed
+        // so on a loaded machine). The wait below tolerates both, bounded.
         await admin.createTopics({
-          waitForLeaders: true,
+          waitForLeaders: false,
           topics: missing.map((t) => ({
             topic: t.topic,
             numPartitions: t.partitions,
@@ -146,6 +190,7 @@ export class KafkaClient implements Publisher {
             configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
           })),
         });
+        await waitForPartitionLeaders(admin, missing, this.options.topicLeaderWaitMs ?? TOPIC_LEADER_WAIT_MS);
       }
       const sized = topics.filter((t) => existing.has(t.topic) && t.config?.[MAX_MESSAGE_BYTES] !== undefined);
       if (sized.length > 0) await this.raiseMaxMessageBytes(admin, sized);
