@@ -46,9 +46,7 @@ describe('waitForPartitionLeaders: a topic just created is usable only once each
 
   it('throws any other error at once', async () => {
     const { admin, calls } = adminAnswering([protocolError('TOPIC_AUTHORIZATION_FAILED')]);
-    await expect(waitForPartitionLeaders(admin, [{ topic: 't', partitions: 1 }], 5_000, 1)).rejects.toThrow(
-      'TOPIC_AUTHORIZATION_FAILED',
-    );
+    await expect(waitForPartitionLeaders(admin, [{ topic: 't', partitions: 1 }], 5_000, 1)).rejects.toThrow('TOPIC_AUTHORIZATION_FAILED');
     expect(calls()).toBe(1);
   });
 

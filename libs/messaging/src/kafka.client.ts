@@ -63,8 +63,7 @@ export async function waitForPartitionLeaders(
       if (!type || !LEADER_SETTLING_ERRORS.has(type)) throw error;
       lastProblem = `${type}: ${(error as Error).message}`;
     }
-    if (Date.now() >= deadline)
-      throw new Error(`Kafka topics created but not led after ${timeoutMs} ms (${lastProblem})`);
+    if (Date.now() >= deadline) throw new Error(`Kafka topics created but not led after ${timeoutMs} ms (${lastProblem})`);
     await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
 }
