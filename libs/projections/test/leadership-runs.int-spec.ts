@@ -114,6 +114,39 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
     }
   });
 
+  // The refresh is a prepared statement, planned once per connection: after a rebuild's swap puts other tables under
+  // the same names, the next refresh on that connection must read and write the new tables, not the old ones (kept
+  // under other names here, as the swap keeps them, so a refresh that wrote there would leave the new ones behind).
+  it('keeps refreshing the right tables on a connection whose prepared refresh outlived a swap of the tables', async () => {
+    const one = await new DataSource({ type: 'postgres', url: db.url, extra: { max: 1 } }).initialize();
+    try {
+      await one.query('TRUNCATE read_model.leadership_events, read_model.leadership_runs');
+      resetClock(2000);
+      for (const from of [1000, 1]) {
+        projection.incrementalFrom = from;
+        await one.transaction((m) => projection.applyMany(m, [appointed('person:p7', 'Role 1', '2024-01')]));
+      }
+      for (const t of ['leadership_events', 'leadership_runs']) {
+        await one.query(`ALTER TABLE read_model.${t} RENAME TO ${t}_old`);
+        await one.query(`CREATE TABLE read_model.${t} (LIKE read_model.${t}_old INCLUDING ALL)`);
+        await one.query(`INSERT INTO read_model.${t} SELECT * FROM read_model.${t}_old`);
+      }
+      for (const from of [1000, 1]) {
+        projection.incrementalFrom = from;
+        await one.transaction((m) =>
+          projection.applyMany(m, [
+            departed('person:p7', 'Role 1', from === 1 ? '2024-09' : '2024-06'),
+            appointed('person:p8', 'Role 2', '2024-02'),
+          ]),
+        );
+      }
+    } finally {
+      await one.destroy();
+    }
+    expect(await kept()).toEqual(await full());
+    expect((await kept()).filter((r: { subject: string }) => r.subject === 'person:p7')).toHaveLength(4); // a run's first and last appointments, two departures
+  });
+
   // The lock and the refresh share one round trip (a multi-statement query): the refresh must still read after the
   // lock, on a snapshot of its own, or the later of two transactions on one group would miss the earlier one's rows.
   it.each([
