@@ -31,7 +31,7 @@ export function kafkaSasl(config: {
 }
 
 /** How long ensureTopics waits for every partition of a topic it created to have a leader. */
-export const TOPIC_LEADER_WAIT_MS = 30_000;
+const TOPIC_LEADER_WAIT_MS = 30_000;
 const LEADER_SETTLING_ERRORS = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']);
 
 /**
