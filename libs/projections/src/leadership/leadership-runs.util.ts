@@ -75,21 +75,37 @@ function neighbourSql(table: string, x: string, side: 'before' | 'after', column
  * change: this statement deletes their run rows and inserts again those that are run ends, reading a few index
  * entries per changed row instead of every row of its group. `ids` is the facts' ids (a uuid[] expression, `$1` by
  * default); the rows of `runs` then equal `runEndsSql` over the whole table.
+ *
+ * The neighbours of a changed row are looked up once (`around`): they are what the refresh must redo, and their
+ * kinds are the changed row's own previous and next kinds, so only the neighbours that did not change themselves
+ * look their own neighbours up (about half the index probes of a new fact).
  */
 export function refreshRunsSql(table: string, runs: string, ids = '$1::uuid[]'): string {
   const cols = RUN_COLUMNS.join(', ');
-  const key = 's.fact_id, s.version, s.organization, s.subject, s.role_key';
+  const near = 's.fact_id, s.version, s.kind';
+  const rowOf = (x: string) => `SELECT t.* FROM ${table} t WHERE t.fact_id = ${x}.fact_id AND t.version = ${x}.version OFFSET 0`;
   return `WITH changed AS (
-      SELECT t.* FROM unnest(${ids}) AS f(id) CROSS JOIN LATERAL (
-        SELECT t.fact_id, t.version, t.organization, t.subject, t.role_key, t.valid_from, t.fact_position FROM ${table} t WHERE t.fact_id = f.id OFFSET 0
+      SELECT t.* FROM (SELECT DISTINCT id FROM unnest(${ids}) AS u(id)) f CROSS JOIN LATERAL (
+        SELECT t.fact_id, t.version, t.organization, t.subject, t.role_key, t.valid_from, t.fact_position,
+          t.recorded_to IS NULL AND t.modality <> 'denied' AS standing
+        FROM ${table} t WHERE t.fact_id = f.id OFFSET 0
       ) t
+    ),
+    around AS (
+      SELECT c.*, p.fact_id AS p_fact, p.version AS p_version, p.kind AS p_kind, n.fact_id AS n_fact, n.version AS n_version, n.kind AS n_kind
+      FROM changed c
+      LEFT JOIN LATERAL (${neighbourSql(table, 'c', 'before', near)}) p ON true
+      LEFT JOIN LATERAL (${neighbourSql(table, 'c', 'after', near)}) n ON true
+    ),
+    neighbours AS (
+      SELECT DISTINCT x.fact_id, x.version, a.organization, a.subject, a.role_key
+      FROM around a CROSS JOIN LATERAL (VALUES (a.p_fact, a.p_version), (a.n_fact, a.n_version)) x(fact_id, version)
+      WHERE x.fact_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM changed c WHERE c.fact_id = x.fact_id AND c.version = x.version)
     ),
     affected AS (
       SELECT fact_id, version, organization, subject, role_key FROM changed
-      UNION
-      SELECT n.* FROM changed c CROSS JOIN LATERAL (
-        (${neighbourSql(table, 'c', 'before', key)}) UNION ALL (${neighbourSql(table, 'c', 'after', key)})
-      ) n
+      UNION ALL
+      SELECT fact_id, version, organization, subject, role_key FROM neighbours
     ),
     gone AS (
       DELETE FROM ${runs} r WHERE r.ctid = ANY (ARRAY(
@@ -101,8 +117,12 @@ export function refreshRunsSql(table: string, runs: string, ids = '$1::uuid[]'):
     )
     INSERT INTO ${runs} (${cols})
     SELECT ${cols} FROM (
+      SELECT t.*, a.p_kind AS prev_kind, a.n_kind AS next_kind
+      FROM around a CROSS JOIN LATERAL (${rowOf('a')}) t
+      WHERE a.standing
+      UNION ALL
       SELECT t.*, p.kind AS prev_kind, n.kind AS next_kind
-      FROM affected a CROSS JOIN LATERAL (SELECT t.* FROM ${table} t WHERE t.fact_id = a.fact_id AND t.version = a.version OFFSET 0) t
+      FROM neighbours x CROSS JOIN LATERAL (${rowOf('x')}) t
       LEFT JOIN LATERAL (${neighbourSql(table, 't', 'before', 's.kind')}) p ON true
       LEFT JOIN LATERAL (${neighbourSql(table, 't', 'after', 's.kind')}) n ON true
       WHERE t.recorded_to IS NULL AND t.modality <> 'denied'
