@@ -108,6 +108,27 @@ describe('projection runner: a whole batch at once, falling back to event by eve
     expect(picky.batches).toBeLessThanOrEqual(13);
   });
 
+  it('keeps a batch invisible to other connections until it commits, leadership runs refresh included', async () => {
+    resetClock(500);
+    const events = Array.from({ length: 40 }, (_, i) => appointed(`person:peek-${i}`, 'CTO', `2024-0${1 + (i % 9)}`));
+    await recordInStore(ds, events);
+    // Applied after the leadership projection, in the batch's transaction: counts what another connection sees.
+    const seenOutside: number[] = [];
+    const peek: Projection = {
+      name: 'peek',
+      apply: async () => undefined,
+      applyMany: async () => {
+        const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM read_model.leadership_runs WHERE subject LIKE 'person:peek-%'`);
+        seenOutside.push(n);
+      },
+    };
+    const runner = new ProjectionRunner(ds, [new LeadershipProjection(), peek], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
+    await runner.handleBatch({ topic: topics.events, partition: 2, messages: events.map((e, i) => message(e, i, topics.events)) });
+    expect(seenOutside).toEqual([0]);
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM read_model.leadership_runs WHERE subject LIKE 'person:peek-%'`);
+    expect(n).toBeGreaterThan(0);
+  });
+
   it('skips what it applied before and never moves a checkpoint back when a republished batch mixes old and new', async () => {
     resetClock(200);
     const [d, e] = [appointed('person:d', 'CTO', '2025'), appointed('person:e', 'CTO', '2025')];

@@ -72,8 +72,11 @@ export class LeadershipProjection extends FactProjection {
   async refreshRuns(manager: EntityManager, factIds: string[]): Promise<void> {
     const bad = factIds.find((id) => !isUuid(id));
     if (bad !== undefined) throw new Error(`leadership runs: fact id ${JSON.stringify(bad)} is not a uuid`);
-    // The lock, the setting and the refresh live as long as a transaction: outside one, each statement would be its own.
-    if (!manager.queryRunner?.isTransactionActive) return manager.transaction((m) => this.refreshRuns(m, factIds));
+    // The lock, the setting and the refresh live as long as a transaction. A manager with a query runner is the
+    // caller's transaction (the projection runner opens its own with a BEGIN string, which TypeORM does not see, so
+    // isTransactionActive cannot tell: a nested manager.transaction() there would COMMIT the batch half-way). A bare
+    // manager runs each statement on its own: it gets a transaction here.
+    if (!manager.queryRunner) return manager.transaction((m) => this.refreshRuns(m, factIds));
     const lock = `SELECT set_config('jit', 'off', true) AS jit, set_config('${RUN_FACTS_SETTING}', $1::uuid[]::text, true) AS facts,
        (SELECT count(*) FROM (
          SELECT pg_advisory_xact_lock(${RUNS_LOCK_CLASS}, k) FROM (
