@@ -50,8 +50,9 @@ export class LeadershipProjection extends FactProjection {
 
   /**
    * Facts per batch from which the runs are kept incrementally (`refreshRunsSql`: cost by changed row, not by group
-   * size, but a statement that takes milliseconds to plan); smaller batches redo their groups whole, which is cheaper
-   * while groups are short. Both give the rows `runEndsSql` gives (leadership-runs.int-spec checks both paths).
+   * size, but a dozen index probes a fact); smaller batches redo their groups whole, which is cheaper while groups are
+   * short (3-fact batches on a 100,000-fact table: 1.1-1.4 ms against 2.0-2.2). Both give the rows `runEndsSql` gives
+   * (leadership-runs.int-spec checks both paths).
    */
   incrementalFrom = 32;
 
