@@ -10,8 +10,11 @@ export const WS_PATH = '/v1/feed/ws';
 /**
  * One WebSocket client. It sends `{"after","types","subjects","organization","lang"}` to subscribe (again, with
  * a new `after`, to restart from there); a message that does not parse gets an error frame with the problem and
- * the socket is closed with 1008. Liveness: the gateway calls `tick` on the hub's timer; an idle socket that did
- * not answer the previous ping is terminated, so dead peers are freed within two heartbeat intervals. A socket
+ * the socket is closed with 1008. Liveness: the gateway calls `tick` on the hub's timer and pings; a socket whose
+ * ping stays unanswered through two more ticks is terminated, so dead peers are freed within three heartbeat
+ * intervals. A peer is judged on what it had time to answer: after the event loop itself stalled (a timer runs
+ * before the loop reads its sockets, so a late tick would find the pong unread), the verdict waits until the
+ * sockets have been read (setImmediate), and one missed tick is forgiven. A socket
  * that has not subscribed within FEED_WS_SUBSCRIBE_TIMEOUT_MS is closed (FEED.SUBSCRIBE_EXPECTED).
  *
  * One history read per socket at a time: a subscribe that arrives while the previous subscription is still
@@ -24,6 +27,8 @@ export class FeedWsConnection {
   private subscription: FeedSubscription | null = null;
   private sink: WsSink | null = null;
   private alive = true;
+  /** Ticks that found the last ping unanswered. */
+  private missed = 0;
   /** The subscribe waiting for the current history read to end (the newest one only). */
   private pending: FeedQuery | null = null;
   private reading = false;
@@ -66,9 +71,18 @@ export class FeedWsConnection {
     // A socket whose subscription waits for it to drain has our ping queued behind its backlog: the stall
     // timeout (with a close reason) judges it instead.
     if (this.subscription?.isBlocked) return;
-    if (!this.alive) return void this.ws.terminate();
-    this.alive = false;
-    this.ws.ping();
+    if (this.alive) {
+      this.alive = false;
+      this.missed = 0;
+      this.ws.ping();
+      return;
+    }
+    // Unanswered since the last tick. Terminate on the second miss, and only once the sockets have been read: a
+    // tick that fires late because this process stalled must not condemn a pong that is waiting to be read.
+    if (++this.missed < 2) return;
+    setImmediate(() => {
+      if (!this.alive && !this.closed) this.ws.terminate();
+    });
   }
 
   shutdown(): void {
