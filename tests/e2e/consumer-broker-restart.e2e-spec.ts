@@ -51,6 +51,7 @@ describe('projector across a broker kill -9 (own broker, app as a process)', () 
       KAFKA_TOPIC_PREFIX: prefix,
       KAFKA_EVENTS_PARTITIONS: '3',
       PROJECTOR_GROUP_ID: groupId,
+      KAFKA_SESSION_TIMEOUT_MS: '10000',
       NEWSROOM_API_KEYS: `${testApiKey()}:admin`,
     });
   }, 180000);
@@ -71,7 +72,7 @@ describe('projector across a broker kill -9 (own broker, app as a process)', () 
     await own.start();
     const back = Date.now();
     // A crashed kafkajs consumer comes back as a new member: the broker completes the rebalance once the old
-    // member's session (30 s in the apps) has expired, so this takes up to the session timeout.
+    // member's session (KAFKA_SESSION_TIMEOUT_MS: 30 s by default, 10 s here) has expired, so this takes up to it.
     await expectOneConsumer('after the broker restart');
     process.stdout.write(
       `[consumer-broker-restart e2e] readiness 503 ${notReady} ms after kill -9; ready with one consumer ${Date.now() - back} ms after the broker was ready again\n`,

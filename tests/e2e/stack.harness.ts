@@ -41,6 +41,7 @@ export async function startStack(label: string, extraEnv: Record<string, string>
     INGEST_SUBMISSIONS_GROUP_ID: `submissions-${prefix}`,
     RELAY_IDLE_WAIT_MS: '200',
     FEED_POLL_MS: '200',
+    KAFKA_SESSION_TIMEOUT_MS: '10000',
     ...extraEnv,
   };
   const apps = {} as TestStack['apps'];

@@ -82,6 +82,7 @@ class IngestCoreModule {
               brokers: config.KAFKA_BROKERS,
               sasl: kafkaSasl(config),
               maxEventBytes: config.NEWSROOM_MAX_EVENT_BYTES,
+              sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
             }),
         },
         { provide: API_KEY_RING, useValue: apiKeyRingFromConfig(config) },

@@ -48,6 +48,7 @@ class ProjectorCoreModule {
               brokers: config.KAFKA_BROKERS,
               sasl: kafkaSasl(config),
               maxEventBytes: config.NEWSROOM_MAX_EVENT_BYTES,
+              sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
             }),
         },
         ProjectorService,

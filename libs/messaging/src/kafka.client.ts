@@ -78,6 +78,8 @@ export interface KafkaClientOptions {
   topicLeaderWaitMs?: number;
   /** NEWSROOM_MAX_EVENT_BYTES: one send carries at most a topic batch's worth of it (config/limits.config.ts). */
   maxEventBytes?: number;
+  /** KAFKA_SESSION_TIMEOUT_MS: the session timeout of the consumers this client makes, unless one sets its own. */
+  sessionTimeoutMs?: number;
 }
 
 const kafkaLogger = new Logger('kafkajs');
@@ -259,7 +261,7 @@ export class KafkaClient implements Publisher {
   }
 
   consumer(options: ConsumerOptions): ManagedConsumer {
-    const consumer = new ManagedConsumer(this.kafka, options);
+    const consumer = new ManagedConsumer(this.kafka, { sessionTimeout: this.options.sessionTimeoutMs, ...options });
     this.consumers.push(consumer);
     return consumer;
   }

@@ -61,6 +61,14 @@ export const commonEnvSchema = z.object({
     .regex(/^[A-Za-z0-9._-]*$/)
     .default(''),
   KAFKA_EVENTS_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  /**
+   * How long a consumer group waits for a member that stopped heartbeating (a process killed -9, a host gone)
+   * before its partitions go to the others. kafkajs has no static membership: a restarted process joins as a new
+   * member, and the group's rebalance waits out the old one's session, so this bounds how soon a crashed
+   * projector or ingest consumes again. Lower is faster failover and less tolerance of a stalled process; the
+   * broker accepts 6 s to 30 min by default (group.min/max.session.timeout.ms).
+   */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(1800000).default(30000),
   /** The largest Kafka record one event may become; every size limit derives from it (config/limits.config.ts). */
   NEWSROOM_MAX_EVENT_BYTES: maxEventBytesSetting,
   /** Replicas of each topic the apps create (3 on a three-broker cluster); existing topics are left as they are. */

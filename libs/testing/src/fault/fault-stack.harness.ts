@@ -50,6 +50,8 @@ export class FaultStack {
       INGEST_SUBMISSIONS_GROUP_ID: `submissions-${this.prefix}`,
       RELAY_IDLE_WAIT_MS: '200',
       FEED_POLL_MS: '200',
+      // A process killed -9 leaves a group member behind; the group reassigns its partitions after this.
+      KAFKA_SESSION_TIMEOUT_MS: '10000',
       ...options.extraEnv,
     };
   }
