@@ -23,7 +23,7 @@ import { checkStoreStreamOrder, checkTopicStreamOrder, seconds } from './fault-c
 /**
  * Issue 10, scenario 2: every connection of the apps to the broker and to Postgres goes through a TCP proxy
  * (the broker of its own advertises the proxy's port, so clients use it after bootstrapping too). Under added
- * latency, connection resets, a 30 s broker blackhole and a 20 s Postgres blackhole, while events are ingested:
+ * latency, connection resets, a 30 s broker blackhole and a 14 s Postgres blackhole, while events are ingested:
  * writes answer 2xx or a clean 503 and never hang past the client's timeout, nothing crashes, and after healing
  * everything catches up, in order per stream, and the oracle holds.
  */
@@ -31,7 +31,7 @@ const WRITE_TIMEOUT_MS = 15_000;
 const BROKER_BLACKHOLE_MS = 30_000;
 // Longer than a write may take: the apps get timeouts well below it (DATABASE_*_TIMEOUT_MS; ignored by a build
 // without them), so a write answers 503 in time instead of hanging for as long as the partition lasts.
-const PG_BLACKHOLE_MS = 20_000;
+const PG_BLACKHOLE_MS = 14_000;
 const PG_TIMEOUTS = {
   DATABASE_CONNECT_TIMEOUT_MS: '3000',
   DATABASE_STATEMENT_TIMEOUT_MS: '5000',
@@ -101,7 +101,7 @@ describe('fault: latency, resets and blackholes between the apps and the broker 
     try {
       await load.reached(100);
       await phase('baseline', 4000);
-      await phase('latency 100 ms', 8000, () => {
+      await phase('latency 100 ms', 5000, () => {
         kafkaProxy!.setLatency(100);
         pgProxy!.setLatency(100);
       });

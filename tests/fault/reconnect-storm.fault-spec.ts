@@ -18,7 +18,7 @@ import { checkSequence, metricValue, seconds, StormClient } from './fault-checks
  * memory within a generous bound (read from its /metrics).
  */
 const CLIENTS = 50;
-const STORM_MS = 20_000;
+const STORM_MS = 12_000;
 const MB = 1024 * 1024;
 // Handles that may legitimately stay after the storm: idle Postgres clients (pool max 10, closed after 30 s idle)
 // and a few timers. A leak grows with the 1000+ connections of the storm, far past this.
