@@ -18,7 +18,7 @@ const common = {
  * files side by side take little more than one. Nothing they make collides: each file has its own database and topics
  * (random names), consumer groups and free ports (port 0). The fault files run one at a time in a lane of their own,
  * beside the pool: they start Postgres clusters and brokers of their own and mostly wait (kills, freezes, outages of
- * fixed length). `--maxWorkers=1` (or `--runInBand`) runs every file one after the other again; JEST_POOL_WORKERS
+ * fixed length); `poolFiles` names the short ones that share the pool instead. `--maxWorkers=1` (or `--runInBand`) runs every file one after the other again; JEST_POOL_WORKERS
  * sizes the pool, JEST_FAULT_ALONGSIDE=false runs the fault lane after the pool instead of beside it.
  */
 const POOL = Number(process.env.JEST_POOL_WORKERS) || 2;
@@ -32,6 +32,13 @@ const lanes = {
       // rehearsal its quick pipeline committed no event in its window, kafkajs sent 278 records/s), so it takes
       // the fault lane, one file at a time, like them.
       aloneFiles: ['tests/e2e/bench-quick.e2e-spec.ts'],
+      // Fault files that take the pool: a Postgres cluster of their own and the shared broker, 20-30 s each, no
+      // broker restarts and no fixed outage; in the lane they only lengthened its critical path (about 75 s of it).
+      poolFiles: [
+        'tests/fault/harness.fault-spec.ts',
+        'tests/fault/database-reset.fault-spec.ts',
+        'tests/fault/postgres-restart.fault-spec.ts',
+      ],
       alongside: process.env.JEST_FAULT_ALONGSIDE !== 'false',
     },
   ],

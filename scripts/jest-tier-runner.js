@@ -21,13 +21,15 @@ class TierRunner extends EmittingTestRunner {
     this.alone = new Set(options.alone ?? []);
     // Files of other projects that also take the lane (paths relative to the root dir): see jest.config.js.
     this.aloneFiles = (options.aloneFiles ?? []).map((f) => join(globalConfig.rootDir, f));
+    // Files of those projects that share the pool instead (short, and nothing of theirs waits on a fixed outage).
+    this.poolFiles = (options.poolFiles ?? []).map((f) => join(globalConfig.rootDir, f));
     this.alongside = options.alongside !== false;
     this.pool = new TestRunner({ ...globalConfig, maxWorkers: workers }, context);
     this.lane = new TestRunner({ ...globalConfig, maxWorkers: 1 }, context);
   }
 
   async runTests(tests, watcher, options) {
-    const inLane = (t) => this.alone.has(projectOf(t)) || this.aloneFiles.includes(t.path);
+    const inLane = (t) => (this.alone.has(projectOf(t)) && !this.poolFiles.includes(t.path)) || this.aloneFiles.includes(t.path);
     const lane = tests.filter(inLane);
     const pool = tests.filter((t) => !inLane(t));
     const runPool = async () => pool.length && (await this.pool.runTests(pool, watcher, options));
