@@ -18,8 +18,9 @@ const common = {
  * files side by side take little more than one. Nothing they make collides: each file has its own database and topics
  * (random names), consumer groups and free ports (port 0). The fault files run one at a time in a lane of their own,
  * beside the pool: they start Postgres clusters and brokers of their own and mostly wait (kills, freezes, outages of
- * fixed length); `poolFiles` names the short ones that share the pool instead. `--maxWorkers=1` (or `--runInBand`) runs every file one after the other again; JEST_POOL_WORKERS
- * sizes the pool, JEST_FAULT_ALONGSIDE=false runs the fault lane after the pool instead of beside it.
+ * fixed length); `poolFiles` names the short ones that share the pool instead. `--maxWorkers=1` (or `--runInBand`)
+ * runs every file one after the other again; JEST_POOL_WORKERS sizes the pool, JEST_FAULT_ALONGSIDE=false runs the
+ * fault lane after the pool instead of beside it.
  */
 const POOL = Number(process.env.JEST_POOL_WORKERS) || 2;
 const lanes = {
