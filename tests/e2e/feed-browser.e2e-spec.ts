@@ -62,7 +62,7 @@ async function startQueryAt(url: string, env: Record<string, string>): Promise<R
     },
     { timeoutMs: 60000, intervalMs: 200, what: 'query ready again' },
   );
-  return { name: 'query', url, process: child, output, stop };
+  return { name: 'query', url, process: child, output, notable: [], stop };
 }
 
 describeWithChromium('live feed in a real browser: EventSource in headless Chromium receives and resumes', () => {

@@ -224,7 +224,10 @@ export function checkSequence(who: string, seen: string[], expected: string[]): 
  * Where the pipeline stands, for a failure message: store head, relay checkpoint, feed watermark, and what relay
  * and projector say on /health/ready, with the last lines they logged.
  */
-export async function describePipeline(storeUrl: string, apps: Array<{ name: string; url: string; output: string[] }>): Promise<string> {
+export async function describePipeline(
+  storeUrl: string,
+  apps: Array<{ name: string; url: string; output: string[]; notable?: string[] }>,
+): Promise<string> {
   const parts: string[] = [];
   const client = new Client({ connectionString: storeUrl });
   try {
@@ -243,7 +246,13 @@ export async function describePipeline(storeUrl: string, apps: Array<{ name: str
   for (const app of apps) {
     const res = await fetch(`${app.url}/health/ready`, { signal: AbortSignal.timeout(5000) }).catch((e: Error) => e);
     const ready = res instanceof Error ? res.message : `${res.status} ${(await res.text()).slice(0, 600)}`;
-    parts.push(`${app.name} ready: ${ready}\n${app.name} log tail: ${app.output.join('').slice(-1500)}`);
+    // kafkajs repeats its connection errors every few hundred ms: the app's own warnings (consumer restarts, the
+    // watchdog) are listed apart so the tail does not hide what the service decided and when.
+    const own = app.notable ?? [];
+    parts.push(
+      `${app.name} ready: ${ready}\n${app.name} own warnings (last ${Math.min(own.length, 25)}):\n${own.slice(-25).join('\n')}\n` +
+        `${app.name} log tail: ${app.output.join('').slice(-1500)}`,
+    );
   }
   return parts.join('\n');
 }

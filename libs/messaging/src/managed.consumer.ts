@@ -55,6 +55,8 @@ export class ManagedConsumer {
   private lastSignOfLife = 0;
   private inHandler = 0;
   private readonly staleAfterMs: number;
+  private readonly replaceSilentAfterMs: number;
+  private silenceTimer: NodeJS.Timeout | null = null;
   lastError: string | null = null;
 
   constructor(
@@ -66,6 +68,7 @@ export class ManagedConsumer {
     // An idle member fetches every maxWaitTimeInMs and heartbeats every heartbeatInterval; silence for several of
     // those (but less than the session timeout) means the broker is gone or the consumer is stuck.
     this.staleAfterMs = Math.max(5000, Math.min(10000, session / 2), 3 * (options.maxWaitTimeInMs ?? 100));
+    this.replaceSilentAfterMs = options.replaceSilentAfterMs ?? 90_000;
   }
 
   /** starting | running | stalled (joined but silent: broker away) | restarting | stopped. */
@@ -79,7 +82,21 @@ export class ManagedConsumer {
     if (!this.stopping) return;
     this.stopping = false;
     this.phase = 'starting';
+    if (this.replaceSilentAfterMs > 0) {
+      this.silenceTimer = setInterval(() => this.replaceIfSilent(), Math.min(5000, this.replaceSilentAfterMs / 3));
+      this.silenceTimer.unref();
+    }
     await this.launch();
+  }
+
+  /**
+   * The last resort: a joined member silent for replaceSilentAfterMs is replaced, as after a crash. Only a joined
+   * one: a member still joining is left to kafkajs' own retries (disconnecting it mid-join orphans its runner).
+   */
+  private replaceIfSilent(): void {
+    if (this.stopping || this.restartTimer || this.state !== 'stalled') return;
+    const silentMs = Date.now() - this.lastSignOfLife;
+    if (silentMs >= this.replaceSilentAfterMs) this.replace(this.generation, new Error(`no sign of life for ${silentMs} ms`));
   }
 
   private launch(): Promise<void> {
@@ -238,6 +255,8 @@ export class ManagedConsumer {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
+    if (this.silenceTimer) clearInterval(this.silenceTimer);
+    this.silenceTimer = null;
     await this.launching?.catch(() => undefined);
     this.generation++;
     const consumer = this.consumer;

@@ -44,6 +44,12 @@ export interface ConsumerOptions {
   maxWaitTimeInMs?: number;
   /** Broker-side session timeout (default 30 s): how long a member that stopped heartbeating stays in the group. */
   sessionTimeout?: number;
+  /**
+   * A joined member that shows no sign of life (no fetch, heartbeat or batch) for this long is replaced: the last
+   * resort for a kafkajs consumer that hangs without crashing (kafkajs issues 659, 1443). Above kafkajs' rebalance
+   * timeout (60 s), through which a rejoining member is legitimately silent. Default 90 s; 0 turns it off.
+   */
+  replaceSilentAfterMs?: number;
 }
 
 /** `stalled`: joined, but no fetch, heartbeat or batch for a while (the broker is away); readiness fails. */

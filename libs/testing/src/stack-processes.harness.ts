@@ -25,6 +25,8 @@ export interface RunningApp {
   url: string;
   process: ChildProcess;
   output: string[];
+  /** The app's own warnings and errors (not kafkajs' repeated connection errors), the last 100: what it decided and when. */
+  notable: string[];
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -47,10 +49,20 @@ export async function startApp(name: AppName, env: Record<string, string>): Prom
   const logDir = process.env.TEST_APP_LOG_DIR;
   const logFile = logDir ? join(logDir, `${name}-${port}-${child.pid}.log`) : null;
   if (logDir) mkdirSync(logDir, { recursive: true });
+  const notable: string[] = [];
+  let partial = '';
   const keep = (b: Buffer) => {
-    output.push(b.toString());
+    const text = b.toString();
+    output.push(text);
     if (output.length > 200) output.shift();
     if (logFile) appendFileSync(logFile, b);
+    const lines = (partial + text).split('\n');
+    partial = lines.pop()!.slice(-4000);
+    for (const line of lines) {
+      if (!/"level":(4|5|6)0/.test(line) || line.includes('"context":"kafkajs"')) continue;
+      notable.push(line.slice(0, 400));
+      if (notable.length > 100) notable.shift();
+    }
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
@@ -60,6 +72,7 @@ export async function startApp(name: AppName, env: Record<string, string>): Prom
     url,
     process: child,
     output,
+    notable,
     stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
         // Already gone (exited, or killed by a signal: then exitCode stays null and 'exit' will not fire again).

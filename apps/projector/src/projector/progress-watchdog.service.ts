@@ -10,10 +10,16 @@ export class ProgressWatchdog {
 
   constructor(private readonly stallMs: number) {}
 
-  /** True when the consumer should be replaced now. */
-  observe(head: bigint, watermark: bigint, now: number): boolean {
+  /**
+   * True when the consumer should be replaced now. `running` is false while the consumer is not a group member
+   * that has shown a sign of life (starting, rejoining, restarting, silent): the clock starts again from the
+   * moment it is, so a member that has just joined gets `stallMs` to make progress. Counting the time it spent
+   * joining replaced a consumer the moment it joined after a partition leader was killed (a CI failure): the
+   * join had waited out the dead member's session, and the replacement had to wait it out again.
+   */
+  observe(head: bigint, watermark: bigint, now: number, running = true): boolean {
     if (this.stallMs <= 0) return false;
-    if (this.watermark === null || watermark !== this.watermark || head <= watermark) {
+    if (!running || this.watermark === null || watermark !== this.watermark || head <= watermark) {
       this.watermark = watermark;
       this.since = now;
       return false;

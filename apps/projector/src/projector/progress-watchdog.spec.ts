@@ -21,6 +21,17 @@ describe('the projector progress watchdog', () => {
     expect(w.observe(500n, 500n, 600_000)).toBe(false);
   });
 
+  it('given a consumer that was not running (joining after a broker died), then the stall time counts from when it runs', () => {
+    const w = new ProgressWatchdog(30_000);
+    expect(w.observe(4000n, 304n, 0)).toBe(false);
+    // Rejoining for 70 s, the watermark still: never fires while not running...
+    for (let t = 5_000; t <= 70_000; t += 5_000) expect(w.observe(4000n, 304n, t, false)).toBe(false);
+    // ...and from the last time it was seen not running it gets the whole stall time to move the watermark.
+    expect(w.observe(4000n, 304n, 75_000, true)).toBe(false);
+    expect(w.observe(4000n, 304n, 99_999, true)).toBe(false);
+    expect(w.observe(4000n, 304n, 100_000, true)).toBe(true);
+  });
+
   it('given a stall time of 0, then it is off', () => {
     expect(new ProgressWatchdog(0).observe(10n, 1n, 1e9)).toBe(false);
   });

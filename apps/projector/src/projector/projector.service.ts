@@ -127,9 +127,9 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   private async checkProgress(): Promise<void> {
     try {
       const [row] = await this.db.query(`SELECT position::text AS watermark FROM read_model.feed_watermark WHERE id = 1`);
-      if (row?.watermark == null || this.consumer?.state !== 'running') return;
+      if (row?.watermark == null || !this.consumer) return;
       const head = await new EventLogReader(this.db).head();
-      if (!this.watchdog.observe(BigInt(head), BigInt(row.watermark), Date.now())) return;
+      if (!this.watchdog.observe(BigInt(head), BigInt(row.watermark), Date.now(), this.consumer.state === 'running')) return;
       this.logger.warn(
         `no progress for ${this.config.PROJECTOR_STALL_RESTART_MS} ms: feed watermark ${row.watermark}, store head ${head}; replacing the consumer`,
       );

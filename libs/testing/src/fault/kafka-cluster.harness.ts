@@ -166,6 +166,21 @@ export class KafkaCluster {
     }
   }
 
+  /**
+   * The node coordinating a consumer group: the leader of the group's partition of __consumer_offsets, which Kafka
+   * picks as Utils.abs(groupId.hashCode()) modulo that topic's partition count (GroupCoordinator partitionFor).
+   * The topic exists once some group has looked up its coordinator.
+   */
+  async groupCoordinator(groupId: string): Promise<number> {
+    const partitions = await this.partitions('__consumer_offsets');
+    let hash = 0;
+    for (let i = 0; i < groupId.length; i++) hash = (Math.imul(31, hash) + groupId.charCodeAt(i)) | 0;
+    const abs = hash === -2147483648 ? 0 : Math.abs(hash);
+    const partition = partitions.find((p) => p.partition === abs % partitions.length);
+    if (!partition) throw new Error(`no partition ${abs % partitions.length} in __consumer_offsets`);
+    return partition.leader;
+  }
+
   /** Stops every node (SIGTERM, then SIGKILL) and deletes the data. Safe to call twice. */
   async stop(): Promise<void> {
     await Promise.all(

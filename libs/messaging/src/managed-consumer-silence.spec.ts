@@ -1,0 +1,104 @@
+import { EventEmitter } from 'node:events';
+import { Logger } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { ManagedConsumer } from './managed.consumer';
+
+/** A stand-in for a kafkajs consumer: joins when run, then says nothing unless the test makes it. */
+class FakeConsumer extends EventEmitter {
+  readonly events = {
+    CONNECT: 'connect',
+    DISCONNECT: 'disconnect',
+    GROUP_JOIN: 'group_join',
+    FETCH: 'fetch',
+    HEARTBEAT: 'heartbeat',
+    END_BATCH_PROCESS: 'end_batch_process',
+    CRASH: 'crash',
+    STOP: 'stop',
+  };
+  disconnected = false;
+  async connect(): Promise<void> {
+    this.emit(this.events.CONNECT);
+  }
+  async subscribe(): Promise<void> {}
+  async run(): Promise<void> {
+    this.emit(this.events.GROUP_JOIN, { payload: {} });
+  }
+  async disconnect(): Promise<void> {
+    this.disconnected = true;
+    this.emit(this.events.DISCONNECT);
+  }
+}
+
+describe('ManagedConsumer: a joined member that falls silent', () => {
+  const made: FakeConsumer[] = [];
+  const kafka = {
+    consumer: () => {
+      const c = new FakeConsumer();
+      made.push(c);
+      return c;
+    },
+  } as unknown as Kafka;
+  const flush = async () => {
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+  };
+
+  beforeEach(() => {
+    made.length = 0;
+    jest.useFakeTimers({ now: 1_000_000 });
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('given no fetch, heartbeat or batch for replaceSilentAfterMs, then it is replaced by a new member, once', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const consumer = new ManagedConsumer(kafka, {
+      groupId: 'g',
+      topics: ['t'],
+      handler: async () => undefined,
+      replaceSilentAfterMs: 90_000,
+    });
+    await consumer.start();
+    expect(consumer.state).toBe('running');
+    await jest.advanceTimersByTimeAsync(15_000);
+    // Silent but not for long: readiness says stalled, the member is kept (it may be rejoining).
+    expect(consumer.state).toBe('stalled');
+    await jest.advanceTimersByTimeAsync(70_000);
+    expect(made).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(11_000);
+    await flush();
+    expect(made[0].disconnected).toBe(true);
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+      expect.stringMatching(/^consumer stopped \(no sign of life for 9\d{4} ms\)/),
+    ]);
+    expect(made).toHaveLength(2);
+    expect(consumer.state).toBe('running');
+    await consumer.stop();
+    warn.mockRestore();
+  });
+
+  it('given a member that heartbeats, then it is never replaced however long it runs', async () => {
+    const consumer = new ManagedConsumer(kafka, {
+      groupId: 'g',
+      topics: ['t'],
+      handler: async () => undefined,
+      replaceSilentAfterMs: 90_000,
+    });
+    await consumer.start();
+    for (let t = 0; t < 300_000; t += 3_000) {
+      made[0].emit(made[0].events.HEARTBEAT);
+      await jest.advanceTimersByTimeAsync(3_000);
+    }
+    expect(made).toHaveLength(1);
+    expect(consumer.state).toBe('running');
+    await consumer.stop();
+  });
+
+  it('given replaceSilentAfterMs 0, then a silent member is kept (readiness still says stalled)', async () => {
+    const consumer = new ManagedConsumer(kafka, { groupId: 'g', topics: ['t'], handler: async () => undefined, replaceSilentAfterMs: 0 });
+    await consumer.start();
+    await jest.advanceTimersByTimeAsync(600_000);
+    expect(made).toHaveLength(1);
+    expect(consumer.state).toBe('stalled');
+    await consumer.stop();
+    expect(made[0].disconnected).toBe(true);
+  });
+});
