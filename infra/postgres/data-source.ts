@@ -17,6 +17,7 @@ import { LocalizedText1764900100000 } from './migrations/1764900100000-localized
 import { StreamStates1764900300000 } from './migrations/1764900300000-stream-states.migration';
 import { EntityLinksView1764900200000 } from './migrations/1764900200000-entity-links-view.migration';
 import { FactPayloadOnce1764900400000 } from './migrations/1764900400000-fact-payload-once.migration';
+import { EntitiesLastSeen1764900500000 } from './migrations/1764900500000-entities-last-seen.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   EntityLinksView1764900200000,
   StreamStates1764900300000,
   FactPayloadOnce1764900400000,
+  EntitiesLastSeen1764900500000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
