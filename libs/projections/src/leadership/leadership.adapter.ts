@@ -91,13 +91,14 @@ export class LeadershipProjection extends FactProjection {
       await queryPrepared(manager, refreshRunsSql(this.table, this.runs, ids), []);
       return;
     }
-    // Each touched group is read through the indexes, one group at a time, whatever the planner estimates: the
-    // statement is planned once per connection and cannot see how many facts the batch holds (it guesses hundreds of
-    // groups from the array), so as a join it hashed every standing row of the table (35 ms a batch of one new fact
-    // on a 30,000-fact table, growing with it; 82% of Postgres's active time at 50 events/s with 1,000 subscribers)
-    // and seq-scanned the runs. A LATERAL subquery holding a window function cannot be flattened into a join, so the
+    // Each touched group is read through the indexes, one group at a time: the statement is planned once per
+    // connection and cannot see how many facts the batch holds (it guesses hundreds of groups from the array), so as
+    // a join, on a table grown since its last ANALYZE, it hashed every standing row (35 ms a batch of one new fact on
+    // a 30,000-fact table, growing with it; 82% of Postgres's active time at 50 events/s with 1,000 subscribers) and
+    // seq-scanned the runs. A LATERAL subquery holding a window function cannot be flattened into a join, so the
     // events are an index-only scan of `leadership_events_runs` per group (0.24 ms in all); the old run rows are
-    // found through `leadership_runs_i1` per group and deleted by their row ids.
+    // found through `leadership_runs_i1` per group and deleted by their row ids. (A plan made while the tables were
+    // nearly empty still scans them, per group, until autovacuum's ANALYZE has them replanned.)
     const groups = `SELECT DISTINCT organization, subject, role_key FROM ${this.table} WHERE fact_id = ANY(${ids})`;
     const clear = `DELETE FROM ${this.runs} r WHERE r.ctid = ANY (ARRAY(
         SELECT x.ctid FROM (${groups}) g CROSS JOIN LATERAL (
