@@ -38,6 +38,8 @@ describe('ManagedConsumer: a joined member that falls silent', () => {
       return c;
     },
   } as unknown as Kafka;
+  const member = (replaceSilentAfterMs: number) =>
+    new ManagedConsumer(kafka, { groupId: 'g', topics: ['t'], handler: async () => undefined, replaceSilentAfterMs });
   const flush = async () => {
     for (let i = 0; i < 10; i++) await Promise.resolve();
   };
@@ -50,12 +52,7 @@ describe('ManagedConsumer: a joined member that falls silent', () => {
 
   it('given no fetch, heartbeat or batch for replaceSilentAfterMs, then it is replaced by a new member, once', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    const consumer = new ManagedConsumer(kafka, {
-      groupId: 'g',
-      topics: ['t'],
-      handler: async () => undefined,
-      replaceSilentAfterMs: 90_000,
-    });
+    const consumer = member(90_000);
     await consumer.start();
     expect(consumer.state).toBe('running');
     await jest.advanceTimersByTimeAsync(15_000);
@@ -76,12 +73,7 @@ describe('ManagedConsumer: a joined member that falls silent', () => {
   });
 
   it('given a member that heartbeats, then it is never replaced however long it runs', async () => {
-    const consumer = new ManagedConsumer(kafka, {
-      groupId: 'g',
-      topics: ['t'],
-      handler: async () => undefined,
-      replaceSilentAfterMs: 90_000,
-    });
+    const consumer = member(90_000);
     await consumer.start();
     for (let t = 0; t < 300_000; t += 3_000) {
       made[0].emit(made[0].events.HEARTBEAT);
@@ -93,7 +85,7 @@ describe('ManagedConsumer: a joined member that falls silent', () => {
   });
 
   it('given replaceSilentAfterMs 0, then a silent member is kept (readiness still says stalled)', async () => {
-    const consumer = new ManagedConsumer(kafka, { groupId: 'g', topics: ['t'], handler: async () => undefined, replaceSilentAfterMs: 0 });
+    const consumer = member(0);
     await consumer.start();
     await jest.advanceTimersByTimeAsync(600_000);
     expect(made).toHaveLength(1);
