@@ -95,7 +95,8 @@ describe('fault: kill -9 the partition leader of a three-broker cluster', () => 
       const { relayMs, projectorMs } = await waitRelayAndProjector(db!.url, killedAt, 90000).catch(async (error) => {
         const state = await describePipeline(db!.url, [stack!.app('relay'), stack!.app('projector')]);
         report(`cluster-leader-kill: NOT caught up 90 s after the load stopped (killed node ${victim}):\n${state}`);
-        throw error;
+        // In the error too: CI shows a failure's message, not always the reports printed before it.
+        throw new Error(`${(error as Error).message}; killed node ${victim} ${seconds(Date.now() - killedAt)} s ago\n${state}`);
       });
       await waitCaughtUp(db!.url, 10000);
       const counts = load.counts();

@@ -186,8 +186,16 @@ export class ManagedConsumer {
       if (connected) runningGauge().dec({ group: groupId });
       connected = false;
     });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
       if (!current()) return;
+      const { duration, memberAssignment } = event.payload as { duration: number; memberAssignment: Record<string, number[]> };
+      const assigned = Object.entries(memberAssignment ?? {})
+        .map(([topic, partitions]) => `${topic} [${partitions.join(',')}]`)
+        .join(', ');
+      // After a restart at warn, like the restart itself: the two lines bound the outage in the log.
+      const line = `joined the group in ${duration} ms${this.attempts ? ` after ${this.attempts} restart(s)` : ''}: ${assigned || 'no partitions'}`;
+      if (this.attempts) this.logger.warn(line);
+      else this.logger.log(line);
       this.phase = 'running';
       this.lastSignOfLife = Date.now();
       this.attempts = 0;

@@ -25,7 +25,7 @@ export interface RunningApp {
   url: string;
   process: ChildProcess;
   output: string[];
-  /** The app's own warnings and errors (not kafkajs' repeated connection errors), the last 100: what it decided and when. */
+  /** The app's warnings and errors but kafkajs' repeated connection errors, the last 100: what it decided and when. */
   notable: string[];
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -59,7 +59,12 @@ export async function startApp(name: AppName, env: Record<string, string>): Prom
     const lines = (partial + text).split('\n');
     partial = lines.pop()!.slice(-4000);
     for (const line of lines) {
-      if (!/"level":(4|5|6)0/.test(line) || line.includes('"context":"kafkajs"')) continue;
+      // kafkajs' own lines only when they are not its connection errors (a crash, a group coordinator's answer).
+      if (
+        !/"level":(4|5|6)0/.test(line) ||
+        (line.includes('"context":"kafkajs"') && /Connection error|ECONNREFUSED|Connection timeout/.test(line))
+      )
+        continue;
       notable.push(line.slice(0, 400));
       if (notable.length > 100) notable.shift();
     }
