@@ -21,7 +21,7 @@ class FakeConsumer extends EventEmitter {
   }
   async subscribe(): Promise<void> {}
   async run(): Promise<void> {
-    this.emit(this.events.GROUP_JOIN, { payload: {} });
+    this.emit(this.events.GROUP_JOIN, { payload: { duration: 40, memberAssignment: { t: [0, 1] } } });
   }
   async disconnect(): Promise<void> {
     this.disconnected = true;
@@ -65,6 +65,8 @@ describe('ManagedConsumer: a joined member that falls silent', () => {
     expect(made[0].disconnected).toBe(true);
     expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
       expect.stringMatching(/^consumer stopped \(no sign of life for 9\d{4} ms\)/),
+      // The new member's join, at warn after a restart: the two lines bound the outage in the log.
+      'joined the group in 40 ms after 1 restart(s): t [0,1]',
     ]);
     expect(made).toHaveLength(2);
     expect(consumer.state).toBe('running');
