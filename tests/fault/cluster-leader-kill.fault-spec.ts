@@ -92,9 +92,15 @@ describe('fault: kill -9 the partition leader of a three-broker cluster', () => 
       await sleep(Math.max(0, 10000 - (Date.now() - killedAt)));
       await load.stop();
       const stoppedAt = Date.now();
-      const { relayMs, projectorMs } = await waitRelayAndProjector(db!.url, killedAt, 90000).catch(async (error) => {
+      // The window is the recovery bound the README gives for this fault, each wait a mechanism of its own that a run
+      // may meet in turn: the member crashes after kafkajs' retries (up to about 40 s), its replacement waits out the
+      // dead member's 30 s session at the new coordinator, a partition left fetching from the dead leader costs one
+      // progress-watchdog replacement (PROJECTOR_STALL_RESTART_MS 30 s and its 5 s check), and the catch-up itself.
+      // (90 s, shorter than their sum, failed two CI runs that this machine's runs never reproduced: 17-44 s here.)
+      const windowMs = 40_000 + 30_000 + 35_000 + 25_000;
+      const { relayMs, projectorMs } = await waitRelayAndProjector(db!.url, killedAt, windowMs).catch(async (error) => {
         const state = await describePipeline(db!.url, [stack!.app('relay'), stack!.app('projector')]);
-        report(`cluster-leader-kill: NOT caught up 90 s after the load stopped (killed node ${victim}):\n${state}`);
+        report(`cluster-leader-kill: NOT caught up ${seconds(windowMs)} s after the load stopped (killed node ${victim}):\n${state}`);
         // In the error too: CI shows a failure's message, not always the reports printed before it.
         throw new Error(`${(error as Error).message}; killed node ${victim} ${seconds(Date.now() - killedAt)} s ago\n${state}`);
       });
@@ -132,5 +138,5 @@ describe('fault: kill -9 the partition leader of a three-broker cluster', () => 
       await load.stop();
       await sub.stop();
     }
-  }, 330_000);
+  }, 480_000);
 });
