@@ -19,6 +19,10 @@ export async function queryPrepared(manager: EntityManager, text: string, values
   const runner = manager.queryRunner as unknown as { connect?: () => Promise<PgClient> } | undefined;
   if (!runner?.connect) return manager.query(text, values);
   const client = await runner.connect();
-  const name = `newsroom_${createHash('sha1').update(text).digest('hex').slice(0, 32)}`;
-  return (await client.query({ name, text, values })).rows;
+  return (await client.query({ name: preparedName(text), text, values })).rows;
+}
+
+/** The name `queryPrepared` gives a statement's text on a connection. */
+export function preparedName(text: string): string {
+  return `newsroom_${createHash('sha1').update(text).digest('hex').slice(0, 32)}`;
 }

@@ -8,6 +8,7 @@ import { Projection } from './projection.types';
 import { Checkpoints, checkpointsFrom, lockCheckpointsSql, Moved, saveCheckpointsSql } from './projection-checkpoints.repository';
 import { parseWireEvent, ProjectedEvent, projectedFromStored } from './projected-event.mapper';
 import { eventsMissingFromPartition } from './topic-gap.util';
+import { dropHeldWrites, holdWrites, ownWrites, sendHeldWrites } from './write-pipeline.util';
 
 export interface ProjectionRunnerOptions {
   dlqTopic: string;
@@ -121,9 +122,12 @@ export class ProjectionRunner {
     const lastOffset = batch.messages.length ? batch.messages[batch.messages.length - 1].offset : null;
     const firstOffset = batch.messages.length ? BigInt(batch.messages[0].offset) : null;
     try {
-      // The common case costs no savepoint: every projection takes the batch whole, in one transaction.
-      await this.transaction(batch, (m, checkpoints) =>
-        this.applyBatch(m, batch, checkpoints, items, dead, firstOffset, lastOffset, false),
+      // The common case costs no savepoint: every projection takes the batch whole, in one transaction, and their
+      // writes go out together with the checkpoints and the COMMIT (one round trip).
+      await this.transaction(
+        batch,
+        (m, checkpoints) => this.applyBatch(m, batch, checkpoints, items, dead, firstOffset, lastOffset, false),
+        true,
       );
     } catch (error) {
       if (this.isTransient(error) || !(error instanceof BatchFailed)) throw error;
@@ -160,12 +164,16 @@ export class ProjectionRunner {
 
   /**
    * The batch's transaction, on a connection of its own: BEGIN goes in one query string with the statement locking
-   * the partition's checkpoints, and COMMIT with the one moving them, so the transaction costs the projections'
-   * statements plus two round trips, not four. Any failure rolls it back.
+   * the partition's checkpoints, and COMMIT with the one moving them. With `pipelined`, the projections' writes are
+   * held (write-pipeline.util) and sent in one round trip with the checkpoints and the COMMIT; a read sends those
+   * held before it first. So a batch of new events costs the BEGIN, the projections' reads, and one round trip for
+   * everything it writes, not one per statement. Any failure rolls it back; a write that fails there (not a
+   * transient error) fails the batch as it would have failed its projection: it is redone carefully.
    */
   private async transaction(
     { topic, partition }: { topic: string; partition: number },
     work: (manager: EntityManager, checkpoints: Checkpoints) => Promise<Moved>,
+    pipelined = false,
   ): Promise<void> {
     const runner = this.dataSource.createQueryRunner();
     try {
@@ -173,10 +181,16 @@ export class ProjectionRunner {
       const client = (await runner.connect()) as { query(sql: string): Promise<Array<{ rows: unknown[] }>> };
       try {
         const [, locked] = await client.query(`BEGIN;\n${lockCheckpointsSql(topic, partition)}`);
-        const moved = await work(runner.manager, checkpointsFrom(locked.rows as Parameters<typeof checkpointsFrom>[0]));
+        const manager = pipelined ? holdWrites(runner.manager) : runner.manager;
+        const moved = await work(manager, checkpointsFrom(locked.rows as Parameters<typeof checkpointsFrom>[0]));
         const save = saveCheckpointsSql(topic, partition, moved);
-        await client.query(save ? `${save};\nCOMMIT` : 'COMMIT');
+        if (!pipelined) await client.query(save ? `${save};\nCOMMIT` : 'COMMIT');
+        else
+          await sendHeldWrites(runner.manager, save ? [save, 'COMMIT'] : ['COMMIT']).catch((error: unknown) => {
+            throw this.isTransient(error) ? error : new BatchFailed(error);
+          });
       } catch (error) {
+        dropHeldWrites(runner.manager);
         // Also after a failed BEGIN or COMMIT string: whatever part of it ran, no transaction is left open.
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
@@ -302,8 +316,9 @@ export class ProjectionRunner {
     for (const { projection, take } of plans) {
       if (!take.length) continue;
       try {
+        // Its reads wait only for its own held writes (write-pipeline.util: a read model reads only its own tables).
         await projection.applyMany!(
-          manager,
+          ownWrites(manager, projection.name),
           take.map((t) => t.event),
         );
       } catch (error) {

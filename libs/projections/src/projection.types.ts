@@ -10,7 +10,11 @@ export interface Projection {
   /** The read_model tables it owns (base names), which a rebuild recreates and swaps in. */
   readonly tables?: readonly string[];
   apply(manager: EntityManager, event: ProjectedEvent): Promise<void>;
-  /** Optional fast path: the same effect as `apply` on each event in order, with fewer round trips. */
+  /**
+   * Optional fast path: the same effect as `apply` on each event in order, with fewer round trips. Statements run for
+   * their effect go through `write` (write-pipeline.util), which the runner holds and sends with the batch's COMMIT;
+   * its reads must name only the tables this read model owns (another's held writes are not sent before them).
+   */
   applyMany?(manager: EntityManager, events: ProjectedEvent[]): Promise<void>;
   /** False when the event cannot change this model: the runner then skips it (its checkpoint still moves). */
   handles?(event: ProjectedEvent): boolean;

@@ -13,6 +13,7 @@ import type { Projection } from '../projection.types';
 import type { ProjectedEvent } from '../projected-event.mapper';
 import type { ConflictFactRow, ConflictRow, ConflictSet, ConflictSide } from './conflict-row.types';
 import { addFact, emptyConflictSet, evolveConflicts, isConflictEvent } from './conflicts.projection';
+import { write } from '../write-pipeline.util';
 
 /** A conflict's id: UUIDv5 of its name, the same one ingest computes to check a resolution. */
 export const conflictIdOf = (name: string): string => uuidv5(name, CONFLICT_ID_NAMESPACE);
@@ -181,13 +182,14 @@ export class ConflictsProjection implements Projection {
   private async save(manager: EntityManager, set: ConflictSet): Promise<void> {
     const dirty = [...set.dirtyFacts];
     if (dirty.length) {
-      await manager.query(`DELETE FROM ${this.claims} WHERE fact_id = ANY($1::uuid[])`, [dirty]);
+      await write(manager, `DELETE FROM ${this.claims} WHERE fact_id = ANY($1::uuid[])`, [dirty]);
       // A retracted fact stays as a tombstone, as it stood (recorded and retracted in one batch: inserted as one).
       const gone = dirty.flatMap((id) => (set.facts.get(id) === null && set.retracted.has(id) ? [set.retracted.get(id)!] : []));
       const kept = dirty.map((id) => set.facts.get(id)).filter((f): f is ConflictFactRow => !!f);
       const written = [...kept.map((f) => ({ f, retracted: false })), ...gone.map((f) => ({ f, retracted: true }))];
       if (written.length) {
-        await manager.query(
+        await write(
+          manager,
           `INSERT INTO ${this.facts} (fact_id, subject, type, occurred_at, data, sources, position, recorded_at, retracted)
            SELECT fact_id, subject, type, occurred_at, data, sources, position, recorded_at, retracted
            FROM jsonb_to_recordset($1::jsonb) AS x(fact_id uuid, subject text, type text, occurred_at text, data jsonb, sources jsonb, position bigint, recorded_at timestamptz, retracted boolean)
@@ -212,7 +214,8 @@ export class ConflictsProjection implements Projection {
           [...new Set(claimsOf(f).map((c) => c.key))].map((key) => ({ claim_key: key, fact_id: f.factId })),
         );
         if (claimRows.length) {
-          await manager.query(
+          await write(
+            manager,
             `INSERT INTO ${this.claims} (claim_key, fact_id) SELECT claim_key, fact_id FROM jsonb_to_recordset($1::jsonb) AS x(claim_key text, fact_id uuid)
              ON CONFLICT DO NOTHING`,
             [JSON.stringify(claimRows)],
@@ -222,7 +225,8 @@ export class ConflictsProjection implements Projection {
     }
     const rows = [...set.dirtyConflicts].map((id) => set.conflicts.get(id)!);
     if (!rows.length) return;
-    await manager.query(
+    await write(
+      manager,
       `INSERT INTO ${this.conflicts} (conflict_id, claim_key, kind, subject, fields, side_a, side_b, a_event_id, b_event_id, status,
          opened_event_id, opened_position, opened_at, closed_event_id, closed_position, closed_at, closed_by, standing_event_id, resolution_reason)
        SELECT conflict_id, claim_key, kind, subject, fields, side_a, side_b, (side_a->>'eventId')::uuid, (side_b->>'eventId')::uuid, status,

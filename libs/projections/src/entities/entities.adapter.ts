@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import type { Projection } from '../projection.types';
 import type { ProjectedEvent } from '../projected-event.mapper';
 import { EntitySighting, evolveEntities } from './entities.projection';
+import { write } from '../write-pipeline.util';
 
 /** Every subject seen, with its display name and first sighting (the last is read from the timeline rows). */
 export class EntitiesProjection implements Projection {
@@ -32,7 +33,8 @@ export class EntitiesProjection implements Projection {
     // partition's). The last sighting is not kept here (migration 1764900500000): every batch naming `org:openai`
     // updated that row and held its lock to commit, so partitions queued on it. A sighting at or after the stored
     // first one is filtered out before the insert, so it takes no row lock.
-    await manager.query(
+    await write(
+      manager,
       `INSERT INTO ${this.table} AS e (subject, kind, display_name, first_position, first_recorded_at, display_names)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::jsonb[])
          AS s(subject, kind, display_name, first_position, first_recorded_at, display_names)

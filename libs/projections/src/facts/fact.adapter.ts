@@ -6,6 +6,7 @@ import { AppliedChanges, amendmentTargets, FactBatchPlan, FactClose, isUuid, pla
 import { concerns } from './fact.projection';
 import { COMMON_FACT_COLUMNS, FactState, LEAD_ROW_PAYLOAD, stateFromRow } from './fact-version.types';
 import { normalizeRow } from './stored-row.mapper';
+import { write } from '../write-pipeline.util';
 
 export type { AppliedChanges } from './fact-batch.util';
 
@@ -112,7 +113,7 @@ export class FactProjection implements Projection {
         inferred: f.inferred,
         rows: rows.map((r, i) => ({ part: r.part, ...(i === 0 ? r.columns : this.keyColumns(r.columns)) })),
       }));
-      await manager.query(this.insertSql, [JSON.stringify(doc)]);
+      await write(manager, this.insertSql, [JSON.stringify(doc)]);
     }
   }
 
@@ -132,6 +133,6 @@ export class FactProjection implements Projection {
       superseded_by: c.by,
       end_reason: c.reason,
     }));
-    await manager.query(this.closeSql, [JSON.stringify(doc)]);
+    await write(manager, this.closeSql, [JSON.stringify(doc)]);
   }
 }

@@ -8,6 +8,7 @@ import { FeedItemRow } from './feed-item.types';
 import { FEED_ITEM_COLUMNS, FeedItemDbRow, toFeedItemRow } from './feed-item.mapper';
 import { FeedWatermark } from './feed-watermark.repository';
 import type { CorroborationRecord } from '../corroboration/corroboration-entry.model';
+import { write } from '../write-pipeline.util';
 
 /** The feed item an event reads: the target of an amendment or of an attached source. */
 const targetOf = (e: ProjectedEvent): string | null =>
@@ -67,14 +68,16 @@ export class FeedItemsProjection implements Projection {
     await this.insert(manager, items);
     if (statuses.size) {
       const [ids, values] = [[...statuses.keys()], [...statuses.values()]];
-      await manager.query(
+      await write(
+        manager,
         `UPDATE ${this.table} AS f SET status = CASE WHEN f.status = 'retracted' THEN f.status ELSE s.status END
          FROM unnest($1::uuid[], $2::text[]) AS s(event_id, status) WHERE f.event_id = s.event_id`,
         [ids, values],
       );
     }
     if (entries.size) {
-      await manager.query(
+      await write(
+        manager,
         `UPDATE ${this.table} AS f SET corroboration = s.entries
          FROM jsonb_to_recordset($1::jsonb) AS s(event_id uuid, entries jsonb) WHERE f.event_id = s.event_id`,
         [JSON.stringify([...entries].map(([eventId, list]) => ({ event_id: eventId, entries: list })))],
@@ -113,7 +116,8 @@ export class FeedItemsProjection implements Projection {
         inferred: i.inferred,
         corroboration: i.corroboration,
       }));
-      await manager.query(
+      await write(
+        manager,
         `INSERT INTO ${this.table} (${FEED_ITEM_COLUMNS})
          SELECT ${FEED_ITEM_COLUMNS} FROM jsonb_populate_recordset(NULL::${this.table}, $1::jsonb)
          ON CONFLICT (position) DO NOTHING`,

@@ -3,7 +3,7 @@ import { AppliedChanges, FactProjection } from '../facts/fact.adapter';
 import { isUuid } from '../facts/fact-batch.util';
 import { refreshRunsSql, RUN_COLUMNS, runEndsSql } from './leadership-runs.util';
 import { leadershipModel } from './leadership.model';
-import { queryPrepared } from '../prepared-query.util';
+import { write } from '../write-pipeline.util';
 
 // The two-key advisory lock space (class, group hash) never meets the one-key locks of the store and the relay.
 const RUNS_LOCK_CLASS = 0x4c52;
@@ -85,10 +85,10 @@ export class LeadershipProjection extends FactProjection {
            FROM ${this.table} WHERE fact_id = ANY($1::uuid[]) ORDER BY k
          ) s
        ) l) AS locked`;
-    await queryPrepared(manager, lock, [factIds]);
+    await write(manager, lock, [factIds], { prepared: true });
     const ids = `current_setting('${RUN_FACTS_SETTING}')::uuid[]`;
     if (factIds.length >= this.incrementalFrom) {
-      await queryPrepared(manager, refreshRunsSql(this.table, this.runs, ids), []);
+      await write(manager, refreshRunsSql(this.table, this.runs, ids), [], { prepared: true });
       return;
     }
     // Each touched group is read through the indexes, one group at a time: the statement is planned once per
@@ -120,6 +120,6 @@ export class LeadershipProjection extends FactProjection {
         WINDOW w AS (ORDER BY t.valid_from NULLS FIRST, t.fact_position)
       ) t
       WHERE t.kind = 'departed' OR t.prev_kind IS DISTINCT FROM 'appointed' OR t.next_kind IS DISTINCT FROM 'appointed'`;
-    await queryPrepared(manager, redo, []);
+    await write(manager, redo, [], { prepared: true });
   }
 }

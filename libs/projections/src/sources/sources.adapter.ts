@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { AppliedChanges, FactProjection } from '../facts/fact.adapter';
 import { SourceRecord, sourceRecordsOf, sourcesModel } from './sources.model';
+import { write } from '../write-pipeline.util';
 
 /** Source facts (bitemporal) plus the registry of stories; the registry keeps each story's first sighting. */
 export class SourcesProjection extends FactProjection {
@@ -31,7 +32,8 @@ export class SourcesProjection extends FactProjection {
     // already known from an earlier sighting is filtered out first: no new row version, and no row lock held to the
     // end of the batch (concurrent partitions citing the same story would queue on it). Safe: first sightings only
     // ever move earlier, so a stored one at or before ours stays so.
-    await manager.query(
+    await write(
+      manager,
       `INSERT INTO ${this.registry} AS r (id, outlet, url, title, language, published_at, first_position, first_recorded_at)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::timestamptz[])
          AS s(id, outlet, url, title, language, published_at, first_position, first_recorded_at)
