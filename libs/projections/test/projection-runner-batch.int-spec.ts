@@ -1,8 +1,9 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { IncomingMessage, KafkaClient } from '@newsroom/messaging';
+import { KafkaClient } from '@newsroom/messaging';
 import { LeadershipProjection, ProjectedEvent, Projection, ProjectionRunner } from '@newsroom/projections';
 import { createTestDatabase, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
 import { appointed, resetClock } from './support/events.builder';
+import { message, recordInStore } from './support/runner-input.util';
 
 /** A projection that cannot apply one given event (a poison event for it), whatever path applies it. */
 class PickyProjection implements Projection {
@@ -18,27 +19,6 @@ class PickyProjection implements Projection {
     this.batches++;
     for (const e of events) await this.apply(m, e);
   }
-}
-
-const message = (e: ProjectedEvent, offset: number, topic: string): IncomingMessage => ({
-  topic,
-  partition: 0,
-  offset: String(offset),
-  key: e.subject,
-  value: Buffer.from(JSON.stringify(e)),
-  headers: {},
-});
-
-/** The projector applies only what the event store holds: these hand-made events are recorded at their positions first. */
-async function recordInStore(ds: DataSource, events: ProjectedEvent[]): Promise<void> {
-  await ds.query(
-    `INSERT INTO event_store.events (global_position, event_id, stream_id, stream_version, type, schema_version, occurred_at,
-       recorded_at, data, sources, modality, metadata, content_hash) OVERRIDING SYSTEM VALUE
-     SELECT (e->>'globalPosition')::bigint, (e->>'id')::uuid, e->>'subject', (e->>'streamVersion')::int, e->>'type',
-       (e->>'schemaVersion')::int, e->>'occurredAt', (e->>'recordedAt')::timestamptz, e->'data', e->'sources', e->>'modality',
-       e->'metadata', 'test' FROM jsonb_array_elements($1::jsonb) AS e`,
-    [JSON.stringify(events)],
-  );
 }
 
 describe('projection runner: a whole batch at once, falling back to event by event', () => {

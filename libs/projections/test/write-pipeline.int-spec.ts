@@ -1,29 +1,10 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { IncomingMessage, KafkaClient } from '@newsroom/messaging';
+import { KafkaClient } from '@newsroom/messaging';
 import { createProjections, ProjectedEvent, Projection, ProjectionRunner } from '@newsroom/projections';
 import { checkReadModels, createTestDatabase, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
 import { write } from '../src/write-pipeline.util';
 import { appointed, departed, event, resetClock } from './support/events.builder';
-
-const message = (e: ProjectedEvent, offset: number, topic: string, partition: number): IncomingMessage => ({
-  topic,
-  partition,
-  offset: String(offset),
-  key: e.subject,
-  value: Buffer.from(JSON.stringify(e)),
-  headers: {},
-});
-
-async function recordInStore(ds: DataSource, events: ProjectedEvent[]): Promise<void> {
-  await ds.query(
-    `INSERT INTO event_store.events (global_position, event_id, stream_id, stream_version, type, schema_version, occurred_at,
-       recorded_at, data, sources, modality, metadata, content_hash) OVERRIDING SYSTEM VALUE
-     SELECT (e->>'globalPosition')::bigint, (e->>'id')::uuid, e->>'subject', (e->>'streamVersion')::int, e->>'type',
-       (e->>'schemaVersion')::int, e->>'occurredAt', (e->>'recordedAt')::timestamptz, e->'data', e->'sources', e->>'modality',
-       e->'metadata', 'test' FROM jsonb_array_elements($1::jsonb) AS e`,
-    [JSON.stringify(events)],
-  );
-}
+import { message, recordInStore } from './support/runner-input.util';
 
 /** A read model of its own whose table refuses one subject: a write Postgres fails, inside the pipeline. */
 class ProbeProjection implements Projection {
