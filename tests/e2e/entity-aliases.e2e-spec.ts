@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { pollUntil } from '@newsroom/testing';
+import { headcountEnvelope, pollUntil, SseClient } from '@newsroom/testing';
 import { seedEnvelopes } from '../fixtures/story.fixture';
-import { post, startStack, TestStack } from './stack.harness';
+import { post, Recorded as Written, startStack, TestStack } from './stack.harness';
+import { untilReached } from './feed.client';
 
 const SAM = 'person:sam-altman';
 const SAMUEL = 'person:samuel-altman';
@@ -203,6 +204,18 @@ describe('one entity, many names: POST /v1/entities/{subject}/aliases through th
     expect(new Set((await feed()).items.map((i) => i.subject))).toEqual(
       new Set([ACME, ACME_LABS, 'case:authors-v-acme-ai', 'case:authors-v-acme-ai-labs']),
     );
+    // No one subscribed when the merge went in, so the query service's tail read only what moves merges: the merge
+    // still stands for its live clients. One at the head asking for ACME takes a new item of ACME_LABS.
+    const { next: head } = (await (await fetch(`${q}/v1/feed?limit=1000`)).json()) as { next: string };
+    const live = await SseClient.connect(`${q}/v1/feed/stream?organization=${ACME}&after=${head}`);
+    try {
+      const staff = await post<Written>(`${ingest}/v1/events`, headcountEnvelope(120, { subject: ACME_LABS }), stack.key);
+      expect(staff.status).toBe(201);
+      await untilReached(() => live.items, staff.body.globalPosition, 'the merged subject live, merged while no one subscribed');
+      expect(live.items.map((i) => [i.subject, i.type])).toEqual([[ACME_LABS, 'headcount.reported']]);
+    } finally {
+      live.close();
+    }
 
     const before = encodeURIComponent(new Date(Date.parse(merged.body.recordedAt) - 1).toISOString());
     expect((await financials(`&knownAt=${before}`)).items).toHaveLength(1);

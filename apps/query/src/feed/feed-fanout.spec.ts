@@ -221,3 +221,79 @@ describe('FeedHub: a client resuming at the head', () => {
     }
   });
 });
+
+describe('FeedHub: the tail while no one subscribes', () => {
+  const merge = (position: number) => item(position, { type: 'entity.merged', subject: 'org:openai-global', data: { into: 'org:openai' } });
+  /** A repository whose reads answer from a log of items cut at `watermark`, as FeedRepository.page does. */
+  const logOf = (log: FeedRow[], watermark: string) => {
+    const reads: Array<{ types: string[] | null; after: string }> = [];
+    let gate: Promise<void> | null = null;
+    const repository = {
+      watermark: async () => '0',
+      page: async (filter: { types: string[] | null }, after: string) => {
+        reads.push({ types: filter.types, after });
+        if (gate) await gate;
+        const items = log.filter((i) => i.pos > BigInt(after) && (!filter.types || filter.types.includes(i.type)));
+        return { items, watermark };
+      },
+    } as unknown as FeedRepository;
+    return { repository, reads, hold: (until: Promise<void>) => (gate = until), release: () => (gate = null) };
+  };
+  const started = async (repository: FeedRepository) => {
+    const hub = new FeedHub({ ...hubConfig, FEED_POLL_MS: 60000 } as QueryConfig, repository, noLinks);
+    const tail = hub['tail'];
+    tail['listen'] = async () => undefined; // no LISTEN connection in a unit test
+    await hub.onApplicationBootstrap();
+    return { hub, tail, stop: () => hub.onApplicationShutdown().then(() => hub.beforeApplicationShutdown()) };
+  };
+
+  it('given no subscriber, when items arrive, then the tail reads only merges and unmerges, moves to the watermark, and a merge read then widens a later subscriber', async () => {
+    const log = logOf([item(1), merge(2), item(3, { subject: 'org:openai-global', organizations: ['org:openai-global'] })], '3');
+    const { hub, tail, stop } = await started(log.repository);
+    try {
+      tail.poke();
+      await tail['busy'];
+      expect(log.reads).toEqual([{ types: ['entity.merged', 'entity.unmerged'], after: '0' }]);
+      expect(tail.broadcastPosition).toBe('3');
+      // The merge read while no one listened stands: a subscriber to org:openai now takes its merged subject's items.
+      const sink = new Sink();
+      hub.subscribe({ types: null, subjects: null, organization: 'org:openai', lang: 'en' }, '3', sink, 'sse');
+      hub['broadcast']([item(4, { subject: 'org:openai-global', organizations: ['org:openai-global'] })], '4');
+      expect(sink.positions).toEqual([4]);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('given a client subscribes at the head while the tail is reading with no one subscribed, then that range is read again whole and the client gets all of it', async () => {
+    const log = logOf([item(1), item(2), merge(3), item(4)], '4');
+    let open: () => void = () => undefined;
+    log.hold(new Promise<void>((resolve) => (open = resolve)));
+    const { hub, tail, stop } = await started(log.repository);
+    try {
+      tail.poke();
+      await flush();
+      expect(log.reads).toEqual([{ types: ['entity.merged', 'entity.unmerged'], after: '0' }]);
+      // The tail is still at 0: the client goes live there, with no history to read.
+      const sink = new Sink();
+      const subscription = hub.subscribe(
+        { types: null, subjects: null, organization: null, lang: 'en' },
+        tail.broadcastPosition,
+        sink,
+        'sse',
+      );
+      expect(subscription?.isLive).toBe(true);
+      log.release();
+      open();
+      await tail['busy'];
+      expect(log.reads).toEqual([
+        { types: ['entity.merged', 'entity.unmerged'], after: '0' },
+        { types: null, after: '0' },
+      ]);
+      expect(sink.positions).toEqual([1, 2, 3, 4]);
+      expect(tail.broadcastPosition).toBe('4');
+    } finally {
+      await stop();
+    }
+  });
+});

@@ -51,6 +51,8 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
       config.FEED_POLL_MS,
       (items, position) => this.broadcast(items, position),
       burst,
+      // With no subscriber, only what moves the merges: nothing else of a burst would reach anyone.
+      { when: () => this.subscriptions.size === 0, filter: { types: [...LiveEntityLinks.TYPES], subjects: null, organization: null } },
     );
   }
 
@@ -165,6 +167,7 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   }
 
   private deliver(items: FeedRow[]): void {
+    if (!items.length) return;
     for (const group of this.groups.values()) {
       const burst = group.burst(items);
       if (!burst) continue;

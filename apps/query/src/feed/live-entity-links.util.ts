@@ -15,6 +15,8 @@ interface LinkItem {
  * one the load already saw, changes nothing.
  */
 export class LiveEntityLinks {
+  /** The only item types that move the merges (the tail reads these even when no one subscribes). */
+  static readonly TYPES = ['entity.merged', 'entity.unmerged'] as const;
   private merges = new Map<string, EntityLinkRow>();
   private cached: EntityGraph | null = null;
 
