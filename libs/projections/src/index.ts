@@ -25,9 +25,11 @@ export { isVisible, occurredBy, factStatusOf, changesState } from './facts/visib
 // Read models: each a pure evolve plus its adapter, and the pure report logic over their rows.
 export { leadershipModel, roleKeyOf } from './leadership/leadership.model';
 export { LeadershipProjection } from './leadership/leadership.adapter';
-export { RUN_COLUMNS, runEndsSql } from './leadership/leadership-runs.util';
+export { RUN_COLUMNS, runEndsSql, tenuresPageSql, type TenuresView } from './leadership/leadership-runs.util';
 export {
   tenuresOf,
+  tenureOfRow,
+  type TenureRow,
   rosterAt,
   tenureKey,
   compareTenureKeys,

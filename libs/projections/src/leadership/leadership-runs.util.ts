@@ -37,6 +37,74 @@ export function runEndsSql(table: string, where: string, columns: string = RUN_C
     WHERE t.kind = 'departed' OR t.prev_kind IS DISTINCT FROM 'appointed' OR t.next_kind IS DISTINCT FROM 'appointed'`;
 }
 
+/** The columns of a run row a tenure's bound shows (valid and recorded times as ISO text). */
+const BOUND_COLUMNS = ['fact_id', 'version', 'occurred_at', 'valid_from', 'valid_to', 'modality', 'recorded_from'] as const;
+/** Also read from the bound rows: the times `asOf` is compared with, as timestamps. */
+const BOUND_TIMES = ['valid_from_at', 'valid_to_at'] as const;
+
+/** Which tenures a page lists: every one on record, or the roster (those in force now, or as of `asOf`, an SQL expression). */
+export type TenuresView = { show: 'tenures' } | { show: 'roster'; asOf: string | null };
+
+/**
+ * SQL for one page of tenures, paired, filtered, ordered and cut in Postgres, so that a page reads its own rows and
+ * not every run of the organization. `runs` is a FROM item (aliased `r` here) of the rows pairing turns on (see
+ * `runEndsSql`; `leadership_runs` holds them as recorded now) with RUN_COLUMNS, `valid_from`, `valid_to` and
+ * `recorded_from` as ISO text, and `valid_from_at`, `valid_to_at` as the timestamps.
+ *
+ * Over those rows, in each (organization, person, role key) group in valid-time order, pairing is local: a row
+ * whose previous row is not an appointment starts a tenure. An appointment opens one; the run it opens holds at
+ * most one more row (its last appointment, whose `interim` stands), then the departure that closes it, if any. A
+ * departure there starts a tenure with an unknown start. So each tenure is one row and its next two, as
+ * `tenuresOf` pairs them; for the roster the tenure is then kept or not, and `certain` set, as `rosterAt` does.
+ *
+ * Listed in `tenureKey` order, strings compared by code point (COLLATE "C"; JavaScript's `<` compares UTF-16
+ * units, which differs only between characters above U+FFFF and those from U+E000 to U+FFFF). `after` (the six
+ * elements of the last key served) and `limit` are SQL expressions (parameters).
+ */
+export function tenuresPageSql(runs: string, view: TenuresView, after: readonly string[] | null, limit: string): string {
+  const lead = (c: string, n: number) => `lead(r.${c}, ${n}) OVER w`;
+  // The departure closing an appointment's tenure: the next row, or the one after the run's last appointment.
+  const closing = (c: string) =>
+    `CASE WHEN ${lead('kind', 1)} = 'departed' THEN ${lead(c, 1)} WHEN ${lead('kind', 1)} = 'appointed' AND ${lead('kind', 2)} = 'departed' THEN ${lead(c, 2)} END`;
+  const opens = `r.kind = 'appointed'`;
+  const bound = [...BOUND_COLUMNS, ...BOUND_TIMES];
+  const paired = `SELECT r.subject, r.organization, r.role, r.role_category,
+      lag(r.kind) OVER w IS DISTINCT FROM 'appointed' AS starts,
+      CASE WHEN ${opens} THEN coalesce(CASE WHEN ${lead('kind', 1)} = 'appointed' THEN ${lead('interim', 1)} END, r.interim) ELSE false END AS interim,
+      ${bound.map((c) => `CASE WHEN ${opens} THEN r.${c} END AS start_${c}`).join(',\n      ')},
+      ${[...bound, 'reason', 'destination'].map((c) => `CASE WHEN ${opens} THEN ${closing(c)} ELSE r.${c} END AS end_${c}`).join(',\n      ')}
+    FROM ${runs}
+    WINDOW w AS (PARTITION BY r.organization, r.subject COLLATE "C", r.role_key COLLATE "C" ORDER BY r.valid_from_at NULLS FIRST, r.fact_position)`;
+  const where = ['t.starts'];
+  let certain = 'NULL::boolean';
+  if (view.show === 'roster' && view.asOf === null) {
+    where.push('t.end_fact_id IS NULL');
+    certain = 't.start_fact_id IS NOT NULL';
+  } else if (view.show === 'roster') {
+    const at = `${view.asOf}::timestamptz`;
+    // Begun by then (or unknown), and not fully passed: as rosterAt compares the bounds' intervals.
+    where.push(`(t.start_valid_from_at IS NULL OR t.start_valid_from_at <= ${at})`);
+    where.push(
+      `(t.end_fact_id IS NULL OR coalesce(t.end_valid_to_at, t.end_valid_from_at) IS NULL OR coalesce(t.end_valid_to_at, t.end_valid_from_at) > ${at})`,
+    );
+    certain = `t.start_fact_id IS NOT NULL AND coalesce(coalesce(t.start_valid_to_at, t.start_valid_from_at) <= ${at}, true)
+      AND (t.end_fact_id IS NULL OR coalesce(t.end_valid_from_at > ${at}, true))`;
+  }
+  const key = [
+    't.role_category',
+    't.role',
+    "coalesce(t.start_valid_from, '')",
+    't.subject',
+    "coalesce(t.start_fact_id::text, '')",
+    "coalesce(t.end_fact_id::text, '')",
+  ].map((c) => `${c} COLLATE "C"`);
+  if (after) where.push(`(${key.join(', ')}) > (${after.join(', ')})`);
+  return `SELECT t.*, ${certain} AS certain FROM (${paired}) t
+    WHERE ${where.join(' AND ')}
+    ORDER BY ${key.join(', ')}
+    LIMIT ${limit}`;
+}
+
 /** The standing rows of `table` (aliased `s`) in the same (organization, person, role key) group as the row `x`. */
 const sameGroup = (x: string) =>
   `s.organization = ${x}.organization AND s.subject COLLATE "C" = ${x}.subject AND s.role_key COLLATE "C" = ${x}.role_key

@@ -129,6 +129,54 @@ export function tenuresOf(rows: LeadershipRow[]): Tenure[] {
     .map(({ t }) => t);
 }
 
+/** A row of `tenuresPageSql`: the tenure's own fields, and each bound's (all null for a bound not on record). */
+export type TenureRow = Pick<LeadershipRow, 'subject' | 'organization' | 'role' | 'role_category' | 'interim'> & {
+  certain: boolean | null;
+} & {
+  [K in `${'start' | 'end'}_${'fact_id' | 'version' | 'occurred_at' | 'valid_from' | 'valid_to' | 'modality' | 'recorded_from'}`]:
+    string | null;
+} & {
+  end_reason: string | null;
+  end_destination: string | null;
+};
+
+function boundOfRow(r: TenureRow, side: 'start' | 'end'): TenureBound | null {
+  const id = r[`${side}_fact_id`];
+  if (id === null) return null;
+  const version = Number(r[`${side}_version`]);
+  return {
+    eventId: id,
+    version,
+    occurredAt: r[`${side}_occurred_at`],
+    from: r[`${side}_valid_from`],
+    to: r[`${side}_valid_to`],
+    modality: r[`${side}_modality`]!,
+    status: factStatusOf({ version }),
+    recordedAt: r[`${side}_recorded_from`]!,
+    sources: [],
+    inferred: [],
+  };
+}
+
+/** A tenure as `tenuresPageSql` paired it (its bounds' sources are read for the page afterwards, as for `tenuresOf`'s). */
+export function tenureOfRow(r: TenureRow): Tenure {
+  const start = boundOfRow(r, 'start');
+  const end = boundOfRow(r, 'end');
+  return {
+    person: r.subject,
+    personName: displayNameOf(r.subject),
+    organization: r.organization,
+    role: r.role,
+    roleCategory: r.role_category,
+    interim: r.interim,
+    start,
+    end,
+    reason: end ? r.end_reason : null,
+    destination: end ? r.end_destination : null,
+    ...(r.certain === null ? {} : { certain: r.certain }),
+  };
+}
+
 /**
  * Where a tenure is listed: by role category, role, start, person, then its two facts (which no two tenures
  * share), so the order is total and a page cursor (the key of the last tenure served) is exact.
