@@ -237,7 +237,16 @@ describe('FeedHub: the tail while no one subscribes', () => {
         return { items, watermark };
       },
     } as unknown as FeedRepository;
-    return { repository, reads, hold: (until: Promise<void>) => (gate = until), release: () => (gate = null) };
+    return {
+      repository,
+      reads,
+      hold: (until: Promise<void>) => {
+        gate = until;
+      },
+      release: () => {
+        gate = null;
+      },
+    };
   };
   const started = async (repository: FeedRepository) => {
     const hub = new FeedHub({ ...hubConfig, FEED_POLL_MS: 60000 } as QueryConfig, repository, noLinks);

@@ -103,9 +103,9 @@ export class FeedTail {
   private async advance(): Promise<void> {
     for (;;) {
       const quiet = this.quiet?.when() === true;
-      const { items, watermark } = await this.repository.page(quiet ? this.quiet!.filter : EVERYTHING, this.position, this.pageSize);
+      const { items, watermark } = await this.repository.page(quiet ? this.quiet.filter : EVERYTHING, this.position, this.pageSize);
       this.lastError = null;
-      if (quiet && !this.quiet!.when()) continue;
+      if (quiet && !this.quiet.when()) continue;
       if (BigInt(watermark) <= BigInt(this.position)) return;
       // Positions between items with no row are gaps (aborted appends); jump to the watermark after the last page.
       const next = items.length === this.pageSize ? items[items.length - 1].position : watermark;
