@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { LeadershipProjection, LeadershipRow, rosterAt, Tenure, tenuresOf } from '@newsroom/projections';
 import { createTestDatabase, TestDatabase } from '@newsroom/testing';
+import { outletKey } from '@newsroom/domain';
 import { EntityLinksRepository } from '../src/reports/shared/entity-links.repository';
+import { corroborationIn, loadCorroboration } from '../src/reports/shared/corroboration.repository';
 import { factColumns, SqlParams, visibleAt } from '../src/reports/shared/sql.builder';
 import { LeadershipQuery, LeadershipRepository } from '../src/reports/leadership/leadership.repository';
 
@@ -26,6 +28,14 @@ const ROLES = [
 ];
 const DAYS = [null, '2024-01-01', '2024-03-01', '2024-03-01', '2024-06-15', '2024-09-01', '2025-01-01'];
 const MODALITIES = ['reported', 'reported', 'confirmed', 'denied', 'rumored'];
+// Outlets a fact's corroboration names: two spellings of one outlet, and a syndicated copy of another.
+const OUTLETS = [
+  { outlet: 'Wire' },
+  { outlet: 'Daily' },
+  { outlet: ' daily ' },
+  { outlet: 'Courier' },
+  { outlet: 'Local Copy', via: 'Wire' },
+];
 const T0 = Date.parse('2025-06-01T00:00:00.000Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
 
@@ -97,7 +107,31 @@ class History {
       else rows.push(this.version(factId, 1, position, recorded, null, null));
     }
     await this.db.pool.query(INSERT, [JSON.stringify(rows)]);
+    await this.corroborate(ids, rows[0] ? Number(rows[0][10]) : 0);
     return ids;
+  }
+
+  /** Each fact's item in the feed read model, with 0 to 3 outlets' words on it, some recorded later than the fact. */
+  private async corroborate(ids: string[], firstPosition: number): Promise<void> {
+    const items = ids.map((id, i) => {
+      const words = Array.from({ length: Math.floor(this.r.next() * 4) }, (_, k) => {
+        const outlet = this.r.pick(OUTLETS);
+        return {
+          id: `${id}:${k}`,
+          ...outlet,
+          key: outletKey(outlet),
+          stance: 'confirms',
+          recordedAt: at(this.clock - this.r.next() * this.clock + this.r.pick([0, 0, 30])),
+        };
+      });
+      return [firstPosition + i, id, words];
+    });
+    await this.db.pool.query(
+      `INSERT INTO read_model.feed_items (position, event_id, type, subject, recorded_at, headline_en, headline_fr, data, sources, modality, corroboration)
+       SELECT (x->>0)::bigint, (x->>1)::uuid, 'executive.appointed', 'person:p0', now(), '', '', '{}', '[]', 'reported', x->2
+       FROM jsonb_array_elements($1::jsonb) AS x`,
+      [JSON.stringify(items)],
+    );
   }
 
   /** Corrects (two in three) or retracts `count` standing facts now; returns their ids. */
@@ -139,7 +173,12 @@ async function expected(ds: DataSource, q: LeadershipQuery): Promise<Tenure[]> {
     p.values,
   );
   const tenures = tenuresOf(rows);
-  return q.show === 'tenures' ? tenures : rosterAt(tenures, q.asOf);
+  const shown = q.show === 'tenures' ? tenures : rosterAt(tenures, q.asOf);
+  if (!q.minOutlets) return shown;
+  // As the report filtered before it paged in SQL: each bound's corroboration counted in JavaScript.
+  const bounds = (t: Tenure) => [t.start, t.end].flatMap((b) => (b ? [b.eventId] : []));
+  const counts = await loadCorroboration(ds, shown.flatMap(bounds), q.knownAt);
+  return shown.filter((t) => bounds(t).some((id) => corroborationIn(counts, id).outlets >= q.minOutlets!));
 }
 
 type Listed = Pick<Tenure, 'person' | 'role' | 'roleCategory' | 'interim' | 'reason' | 'destination' | 'certain'> & {
@@ -187,8 +226,12 @@ describe('leadership report: pairing only the rows that matter, paged, equals pa
         for (const asOf of show === 'roster'
           ? [null, '2024-03-01T00:00:00.000Z', '2024-07-01T00:00:00.000Z', '2025-02-01T00:00:00.000Z']
           : [null])
-          for (const [knownAt, modality] of [...knownAts.map((k) => [k, null] as const), [null, ['reported', 'confirmed']] as const]) {
-            const q: LeadershipQuery = { organization, show, asOf, knownAt, modality: modality && [...modality] };
+          for (const [knownAt, modality, minOutlets] of [
+            ...knownAts.map((k) => [k, null, null] as const),
+            [null, ['reported', 'confirmed'], null] as const,
+            ...knownAts.map((k) => [k, null, 2] as const),
+          ]) {
+            const q: LeadershipQuery = { organization, show, asOf, knownAt, modality: modality && [...modality], minOutlets };
             const want = (await expected(ds, q)).map(brief);
             expect({ q, listed: await allPages(repo, q) }).toEqual({ q, listed: want });
             compared += want.length;

@@ -42,8 +42,12 @@ const BOUND_COLUMNS = ['fact_id', 'version', 'occurred_at', 'valid_from', 'valid
 /** Also read from the bound rows: the times `asOf` is compared with, as timestamps. */
 const BOUND_TIMES = ['valid_from_at', 'valid_to_at'] as const;
 
-/** Which tenures a page lists: every one on record, or the roster (those in force now, or as of `asOf`, an SQL expression). */
-export type TenuresView = { show: 'tenures' } | { show: 'roster'; asOf: string | null };
+/**
+ * Which tenures a page lists: every one on record, or the roster (those in force now, or as of `asOf`, an SQL
+ * expression). `bounds`, when given, keeps only the tenures one of whose bounds it holds for: it maps a bound's fact
+ * id (an SQL expression, null for a bound not on record) to an SQL condition.
+ */
+export type TenuresView = ({ show: 'tenures' } | { show: 'roster'; asOf: string | null }) & { bounds?: (factId: string) => string };
 
 /**
  * SQL for one page of tenures, paired, filtered, ordered and cut in Postgres, so that a page reads its own rows and
@@ -98,6 +102,7 @@ export function tenuresPageSql(runs: string, view: TenuresView, after: readonly 
     "coalesce(t.start_fact_id::text, '')",
     "coalesce(t.end_fact_id::text, '')",
   ].map((c) => `${c} COLLATE "C"`);
+  if (view.bounds) where.push(`(${view.bounds('t.start_fact_id')} OR ${view.bounds('t.end_fact_id')})`);
   if (after) where.push(`(${key.join(', ')}) > (${after.join(', ')})`);
   return `SELECT t.*, ${certain} AS certain FROM (${paired}) t
     WHERE ${where.join(' AND ')}

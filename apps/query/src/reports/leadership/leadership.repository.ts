@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../../database/read-database.module';
 import { displayNameOf, type TextLang } from '@newsroom/domain';
-import { compareTenureKeys, LeadershipRow, rosterAt, RUN_COLUMNS, runEndsSql, StoredFactRow, Tenure, TenureBound, tenureKey, TenureRow, tenureOfRow, tenuresOf, tenuresPageSql, type TenuresView } from '@newsroom/projections';
+import { RUN_COLUMNS, runEndsSql, StoredFactRow, Tenure, TenureBound, tenureKey, TenureRow, tenureOfRow, tenuresPageSql, type TenuresView } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { loadHistory } from '../shared/fact-history.repository';
 import { FactVersionDto, sourceDto } from '../shared/fact.dto';
-import { corroborationIn, loadCorroboration, type CorroborationMap } from '../shared/corroboration.repository';
+import { corroborationIn, loadCorroboration, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { anyOf, isoText, SqlParams, visibleAt } from '../shared/sql.builder';
 import { textsIn } from '../shared/localized-text.mapper';
 
@@ -36,10 +36,15 @@ const TABLE = 'read_model.leadership_events';
 /** A page of tenures, and whether more follow it. */
 type Page = { page: Tenure[]; more: boolean };
 
-/** What pairing and the listed bounds read; sources and data are left in the heap until the page is known. */
-const SELECTED = RUN_COLUMNS.map((c) => (['valid_from', 'valid_to', 'recorded_from'].includes(c) ? isoText(`t.${c}`) : `t.${c}`)).join(', ');
-/** What `tenuresPageSql` reads of each run row: the same, and the valid times as timestamps too. */
-const PAGED = `${SELECTED}, t.valid_from AS valid_from_at, t.valid_to AS valid_to_at`;
+/**
+ * What `tenuresPageSql` reads of each run row: the run columns, valid and recorded times as ISO text and the valid
+ * times as timestamps too; sources and data are left in the heap until the page is known.
+ */
+const RUN_ROW = [
+  ...RUN_COLUMNS.map((c) => (['valid_from', 'valid_to', 'recorded_from'].includes(c) ? isoText(`t.${c}`) : `t.${c}`)),
+  't.valid_from AS valid_from_at',
+  't.valid_to AS valid_to_at',
+].join(', ');
 
 const boundDto = (b: TenureBound | null, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap) => {
   if (!b) return null;
@@ -75,9 +80,9 @@ export type TenureDto = ReturnType<typeof tenureDto>;
  * Who holds which role: the organization's appointments and departures as recorded, paired into tenures, paged.
  * Pairing turns only on some rows (`runEndsSql`): as recorded now, `leadership_runs`, which the projection keeps;
  * at a `knownAt` or for some modalities, one window pass over the matching rows. Over those, the tenures are paired,
- * filtered (the roster as of a date), ordered and cut to the page in Postgres (`tenuresPageSql`), so a page reads
- * its own rows; only `minOutlets`, which needs every tenure's corroboration, pairs them all here. The served page
- * then reads its sources and earlier versions.
+ * filtered (the roster as of a date, `minOutlets`), ordered and cut to the page in Postgres (`tenuresPageSql`), so a
+ * page reads its own rows whatever the organization's history. The served page then reads its sources and earlier
+ * versions.
  */
 @Injectable()
 export class LeadershipRepository {
@@ -93,10 +98,7 @@ export class LeadershipRepository {
     const organizations = graph.membersOf(q.organization);
     const limit = q.limit ?? 100;
     const after = decodeCursor(q.cursor ?? null, ['text', 'text', 'text', 'text', 'text', 'text']) as string[] | null;
-    // Paired and cut to the page in Postgres; only a corroboration filter, which needs every tenure's counts, pairs here.
-    const { page, more } = q.minOutlets
-      ? await this.corroboratedPage(q, show, q.minOutlets, organizations, after, limit)
-      : await this.pageOf(q, show, organizations, after, limit);
+    const { page, more } = await this.pageOf(q, show, organizations, after, limit);
     const { history, texts } = await this.attachSources(page, q.knownAt);
     const lang = q.lang ?? 'en';
     const corroboration = await loadCorroboration(this.db, boundIds(page), q.knownAt);
@@ -112,46 +114,24 @@ export class LeadershipRepository {
     };
   }
 
-  /**
-   * One page of the tenures with at least `minOutlets` outlets on either bound: every tenure of the view is paired
-   * here from the rows pairing turns on, as the filter needs each one's corroboration, then the page is cut.
-   */
-  private async corroboratedPage(q: LeadershipQuery, show: string, minOutlets: number, organizations: string[], after: string[] | null, limit: number): Promise<Page> {
-    const tenures = tenuresOf(await this.runEnds(q, organizations));
-    const listed = await this.corroborated(show === 'roster' ? rosterAt(tenures, q.asOf) : tenures, minOutlets, q.knownAt);
-    const from = after ? listed.findIndex((t) => compareTenureKeys(tenureKey(t), after) > 0) : 0;
-    const page = from < 0 ? [] : listed.slice(from, from + limit);
-    return { page, more: from >= 0 && listed.length > from + limit };
-  }
-
-  /**
-   * One page of tenures paired, filtered, ordered and cut by one statement (`tenuresPageSql`), so that a page reads
-   * its own rows whatever the organization's history (pairing here parses every run row of it).
-   */
+  /** One page of tenures, paired, filtered, ordered and cut by one statement (`tenuresPageSql`). */
   private async pageOf(q: LeadershipQuery, show: string, organizations: string[], after: string[] | null, limit: number): Promise<Page> {
     const p = new SqlParams();
     const runs = `(${this.runEndsSql(q, organizations, p)}) r`;
     const view: TenuresView = show === 'roster' ? { show: 'roster', asOf: q.asOf ? p.add(q.asOf) : null } : { show: 'tenures' };
+    // At least minOutlets distinct outlets (as recorded at knownAt) on the appointment or the departure.
+    if (q.minOutlets) view.bounds = (factId) => minOutletsSql(factId, q.minOutlets, q.knownAt, p);
     const keyset = after ? after.map((v) => p.add(v, '::text')) : null;
     const rows: TenureRow[] = await this.db.query(tenuresPageSql(runs, view, keyset, p.add(limit + 1, '::int')), p.values);
     return { page: rows.slice(0, limit).map(tenureOfRow), more: rows.length > limit };
   }
 
-  /** The tenures whose appointment or departure has at least `minOutlets` distinct outlets (as recorded at knownAt). */
-  private async corroborated(tenures: Tenure[], minOutlets: number, knownAt: string | null): Promise<Tenure[]> {
-    const counts = await loadCorroboration(this.db, boundIds(tenures), knownAt);
-    const enough = (id: string | undefined) => id !== undefined && corroborationIn(counts, id).outlets >= minOutlets;
-    return tenures.filter((t) => enough(t.start?.eventId) || enough(t.end?.eventId));
-  }
-
-  /** The rows pairing turns on, denied facts left out as they never change a roster. */
-  private async runEnds(q: LeadershipQuery, organizations: string[]): Promise<LeadershipRow[]> {
-    const p = new SqlParams();
-    return this.db.query(this.runEndsSql(q, organizations, p, SELECTED), p.values);
-  }
-
-  /** SQL for those rows (`columns` over `t`): as recorded now, `leadership_runs`; else one window pass over the matching rows. */
-  private runEndsSql(q: LeadershipQuery, organizations: string[], p: SqlParams, columns = PAGED): string {
+  /**
+   * SQL for the rows pairing turns on, denied facts left out as they never change a roster: as recorded now,
+   * `leadership_runs`; else one window pass over the matching rows.
+   */
+  private runEndsSql(q: LeadershipQuery, organizations: string[], p: SqlParams): string {
+    const columns = RUN_ROW;
     const organization = organizations.length > 1 ? `t.organization = ANY(${p.add(organizations, '::text[]')})` : `t.organization = ${p.add(q.organization)}`;
     if (!q.knownAt && !q.modality) return `SELECT ${columns} FROM read_model.leadership_runs t WHERE ${organization}`;
     const where = [organization, visibleAt('t', q.knownAt, p), anyOf('t.modality', q.modality, p), `t.modality <> 'denied'`];
