@@ -66,6 +66,8 @@ const time = (iso: string | null, fallback: number) => (iso === null ? fallback 
  * Pairs the visible appointments and departures of each person, organization and role into tenures, in
  * valid-time order: an appointment opens a tenure (a repeat while open confirms it), a departure closes the
  * open one, or stands alone as a tenure with an unknown start. Denied facts never open or close a tenure.
+ * The definition of pairing: the report pages with `tenuresPageSql`, which `leadership.int-spec.ts` holds equal to
+ * this (and `rosterAt`) page by page.
  */
 export function tenuresOf(rows: LeadershipRow[]): Tenure[] {
   const groups = new Map<string, LeadershipRow[]>();
