@@ -95,10 +95,14 @@ describe('corroboration: attached sources, counts in reports and the feed, minOu
 
   it('shows the counts in a report: 3 distinct outlets (the syndicated copy counts once), 2 confirm, 1 denies', async () => {
     const expected = { outlets: 3, confirms: 2, denies: 1 };
-    await pollUntil(async () => (await departures()).items.find((d) => d.factId === fact.id)?.corroboration.denies === 1, {
-      timeoutMs: 30000,
-      what: 'the departure to show its attached sources',
-    });
+    // Both facts: `single` is on a partition of its own, which the projector may apply after the attachments' one.
+    await pollUntil(
+      async () => {
+        const items = (await departures()).items;
+        return items.find((d) => d.factId === fact.id)?.corroboration.denies === 1 && items.some((d) => d.factId === single.id);
+      },
+      { timeoutMs: 30000, what: 'the departure to show its attached sources, and the other departure' },
+    );
     const report = await departures();
     expect(report.items.find((d) => d.factId === fact.id)?.corroboration).toMatchObject(expected);
     expect(report.items.find((d) => d.factId === single.id)?.corroboration).toMatchObject({ outlets: 1, confirms: 1, denies: 0 });
