@@ -104,7 +104,18 @@ export function tenuresPageSql(runs: string, view: TenuresView, after: readonly 
   ].map((c) => `${c} COLLATE "C"`);
   if (view.bounds) where.push(`(${view.bounds('t.start_fact_id')} OR ${view.bounds('t.end_fact_id')})`);
   if (after) where.push(`(${key.join(', ')}) > (${after.join(', ')})`);
-  return `SELECT t.*, ${certain} AS certain FROM (${paired}) t
+  // What a tenure shows (TenureRow): not the timestamps the filters compare, nor `starts`.
+  const shown = [
+    'subject',
+    'organization',
+    'role',
+    'role_category',
+    'interim',
+    ...['start', 'end'].flatMap((side) => BOUND_COLUMNS.map((c) => `${side}_${c}`)),
+    'end_reason',
+    'end_destination',
+  ];
+  return `SELECT ${shown.map((c) => `t.${c}`).join(', ')}, ${certain} AS certain FROM (${paired}) t
     WHERE ${where.join(' AND ')}
     ORDER BY ${key.join(', ')}
     LIMIT ${limit}`;

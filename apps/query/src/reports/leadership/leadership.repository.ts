@@ -131,11 +131,10 @@ export class LeadershipRepository {
    * `leadership_runs`; else one window pass over the matching rows.
    */
   private runEndsSql(q: LeadershipQuery, organizations: string[], p: SqlParams): string {
-    const columns = RUN_ROW;
     const organization = organizations.length > 1 ? `t.organization = ANY(${p.add(organizations, '::text[]')})` : `t.organization = ${p.add(q.organization)}`;
-    if (!q.knownAt && !q.modality) return `SELECT ${columns} FROM read_model.leadership_runs t WHERE ${organization}`;
+    if (!q.knownAt && !q.modality) return `SELECT ${RUN_ROW} FROM read_model.leadership_runs t WHERE ${organization}`;
     const where = [organization, visibleAt('t', q.knownAt, p), anyOf('t.modality', q.modality, p), `t.modality <> 'denied'`];
-    return runEndsSql(TABLE, where.join(' AND '), columns);
+    return runEndsSql(TABLE, where.join(' AND '), RUN_ROW);
   }
 
   /** Reads the sources of the page's bounds (one lookup by key) and their earlier versions. */
