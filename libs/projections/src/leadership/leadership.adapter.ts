@@ -9,6 +9,8 @@ import { write } from '../write-pipeline.util';
 const RUNS_LOCK_CLASS = 0x4c52;
 /** Transaction-local setting carrying a batch's fact ids from the lock statement to the refresh. */
 const RUN_FACTS_SETTING = 'newsroom.leadership_run_facts';
+/** The runs statements are planned again each time the facts an instance has refreshed double, from this many. */
+const PLAN_AGAIN_FROM = 256;
 
 /** Pure: what an event does to the leadership facts. */
 
@@ -69,7 +71,24 @@ export class LeadershipProjection extends FactProjection {
    * has them as a bind parameter, sets. The lock statement also turns JIT off for the transaction before the refresh
    * is first planned: the refresh's row estimates on young tables pass jit_above_cost, and compiling it costs
    * seconds where running it costs milliseconds.
+   *
+   * A plan is only as good as the table it was made on, and a prepared statement without parameters keeps its plan
+   * until the table's statistics change (autovacuum's ANALYZE, at most once a minute and after 10% growth). A
+   * projector starting on new read models (a new deployment, the bench's drain) made its plans on nearly empty
+   * tables and kept them while they grew by tens of thousands of facts a minute: over 60,000 events, leadership
+   * alone took 149-188 µs of Postgres CPU an event with them, 100-104 µs planned again as below
+   * (`npm run bench:projector-cost`). So the statements are planned again (new names: the text carries a generation)
+   * each time the facts this instance has refreshed double, from 256: a dozen plans per connection over a million
+   * facts. Planning estimates from the table's current size, so a new plan fits even before the next ANALYZE.
    */
+  private refreshed = 0;
+
+  /** The statement's text for the current plan generation (`queryPrepared` names a statement by its text). */
+  private planned(sql: string): string {
+    const generation = Math.floor(Math.log2(1 + this.refreshed / PLAN_AGAIN_FROM));
+    return generation ? `${sql}\n/* plan generation ${generation} */` : sql;
+  }
+
   async refreshRuns(manager: EntityManager, factIds: string[]): Promise<void> {
     const bad = factIds.find((id) => !isUuid(id));
     if (bad !== undefined) throw new Error(`leadership runs: fact id ${JSON.stringify(bad)} is not a uuid`);
@@ -85,10 +104,11 @@ export class LeadershipProjection extends FactProjection {
            FROM ${this.table} WHERE fact_id = ANY($1::uuid[]) ORDER BY k
          ) s
        ) l) AS locked`;
-    await write(manager, lock, [factIds], { prepared: true });
+    this.refreshed += factIds.length;
+    await write(manager, this.planned(lock), [factIds], { prepared: true });
     const ids = `current_setting('${RUN_FACTS_SETTING}')::uuid[]`;
     if (factIds.length >= this.incrementalFrom) {
-      await write(manager, refreshRunsSql(this.table, this.runs, ids), [], { prepared: true });
+      await write(manager, this.planned(refreshRunsSql(this.table, this.runs, ids)), [], { prepared: true });
       return;
     }
     // Each touched group is read through the indexes, one group at a time: the statement is planned once per
@@ -120,6 +140,6 @@ export class LeadershipProjection extends FactProjection {
         WINDOW w AS (ORDER BY t.valid_from NULLS FIRST, t.fact_position)
       ) t
       WHERE t.kind = 'departed' OR t.prev_kind IS DISTINCT FROM 'appointed' OR t.next_kind IS DISTINCT FROM 'appointed'`;
-    await write(manager, redo, [], { prepared: true });
+    await write(manager, this.planned(redo), [], { prepared: true });
   }
 }
