@@ -7,14 +7,15 @@
 // `--root` is a checkout whose dist/ is built (default: this one). Fills a database of its own with `--events`
 // bench events (the bench's shape: an `executive.appointed` with two sources, in SQL), builds the Kafka messages the
 // relay would publish for them (its encoding, the store's id; the Kafka client and broker are left out), spreads
-// them over 6 partitions by subject, and hands them to the projector's ProjectionRunner as the consumer would:
-// the 6 partitions at once, `--batch` messages a batch. It does that once per configuration, each on a copy of the
+// them over 6 partitions by subject, and hands them to the projector's ProjectionRunner as the consumer would: the
+// 6 partitions at once, `--batch` messages a batch. It does that once per configuration, each on a copy of the
 // filled database (its read models as a new deployment has them: empty, never analyzed) with a fresh connection
-// pool: no read model at all (what every batch costs whatever the read models: parsing,
-// the store's vouching read, the transaction and checkpoints), each read model alone, and all of them. For each it
-// takes the wall time, this process's CPU (the runner, pg's client side, GC) and the CPU of every Postgres
-// process (/proc), and counts the rows the read models hold after it. Rounds alternate the configurations
-// (round 2 runs them in reverse order), and the table gives the mean and the spread.
+// pool: no read model at all (what every batch costs whatever the read models: parsing, the store's vouching read,
+// the transaction and checkpoints), each read model alone, and all of them. A configuration lasts seconds, so
+// autovacuum's ANALYZE rarely comes during one, as it may during a longer drain. For each it takes the wall time,
+// this process's CPU (the runner, pg's client side, GC) and the CPU of every Postgres process (/proc), and counts
+// the rows the read models hold after it. Rounds alternate the order of the configurations (every other round runs
+// them in reverse), and the table gives the mean and the spread.
 //
 // Prints a table, per read model: rows per event, events/s alone, CPU per event (runner, Postgres, both) and what
 // that read model adds to the configuration without any, with its share of the sum; the JSON of it on the last
@@ -63,14 +64,11 @@ const { encodeWireMessage } = dist('libs/messaging/src/index.js');
 const BOOKKEEPING = /checkpoint|watermark|failure/;
 const TOPIC = 'projector-cost.events';
 
-/** Seconds of CPU of the Postgres processes and of this one between two /proc snapshots. */
-function cpuBetween(a, b) {
-  const sum = (kind) => {
-    let ticks = 0;
-    for (const [pid, end] of b.procs) if (kind(end.kind, pid)) ticks += end.ticks - (a.procs.get(pid)?.ticks ?? 0);
-    return ticks / 100;
-  };
-  return { postgres: sum((k) => k.startsWith('postgres')) };
+/** Seconds of CPU of every Postgres process between two /proc snapshots (this process's own is process.cpuUsage). */
+function postgresCpuBetween(a, b) {
+  let ticks = 0;
+  for (const [pid, end] of b.procs) if (end.kind.startsWith('postgres')) ticks += end.ticks - (a.procs.get(pid)?.ticks ?? 0);
+  return ticks / 100;
 }
 
 async function messagesOf(ds) {
@@ -165,7 +163,7 @@ async function runOnce(url, partitions, names) {
     const snap1 = snapshotCpu();
     const own = process.cpuUsage(cpu0);
     const timed = partitions.reduce((n, msgs) => n + Math.max(0, msgs.length - 1), 0);
-    return { seconds, events: timed, runnerCpu: (own.user + own.system) / 1e6, postgresCpu: cpuBetween(snap0, snap1).postgres };
+    return { seconds, events: timed, runnerCpu: (own.user + own.system) / 1e6, postgresCpu: postgresCpuBetween(snap0, snap1) };
   } finally {
     await ds.destroy();
   }

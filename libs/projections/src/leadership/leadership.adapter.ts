@@ -59,27 +59,15 @@ export class LeadershipProjection extends FactProjection {
   incrementalFrom = 32;
 
   /**
-   * Brings the run rows of every group any version of these facts belongs to up to date (a correction may move a
-   * fact from one group to another: both are done). Partitions apply in parallel and a correction travels on its own
-   * stream, so two transactions may touch one group: each locks its groups first, in one global order, and the
-   * refresh is a statement of its own after the lock, on a snapshot taken after it (read committed), so the later
-   * one sees what the earlier committed.
-   *
-   * The refresh is planned once per connection, not once per batch (it took about 8 ms to plan and 1 ms to run on a
-   * 100,000-fact table): it is a prepared statement (`queryPrepared`) without parameters, which Postgres plans once
-   * and reuses, and it reads the batch's fact ids from a transaction-local setting that the lock statement, which
-   * has them as a bind parameter, sets. The lock statement also turns JIT off for the transaction before the refresh
-   * is first planned: the refresh's row estimates on young tables pass jit_above_cost, and compiling it costs
-   * seconds where running it costs milliseconds.
-   *
    * A plan is only as good as the table it was made on, and a prepared statement without parameters keeps its plan
    * until the table's statistics change (autovacuum's ANALYZE, at most once a minute and after 10% growth). A
    * projector starting on new read models (a new deployment, the bench's drain) made its plans on nearly empty
-   * tables and kept them while they grew by tens of thousands of facts a minute: over 60,000 events, leadership
-   * alone took 149-188 µs of Postgres CPU an event with them, 100-104 µs planned again as below
-   * (`npm run bench:projector-cost`). So the statements are planned again (new names: the text carries a generation)
-   * each time the facts this instance has refreshed double, from 256: a dozen plans per connection over a million
-   * facts. Planning estimates from the table's current size, so a new plan fits even before the next ANALYZE.
+   * tables and kept them while they grew until autovacuum came: over 60,000 events with no ANALYZE, leadership alone
+   * took 149-188 µs of Postgres CPU an event with them and 100-104 µs with plans made again as here (`npm run
+   * bench:projector-cost`; the bench's longer drain, which autovacuum reaches, showed no change). So the statements
+   * are planned again (new names: the text carries a generation) each time the facts this instance has refreshed
+   * double, from 256: a dozen generations over a million facts. Planning estimates from the table's current size, so
+   * a new plan fits even before the next ANALYZE.
    */
   private refreshed = 0;
 
@@ -89,6 +77,20 @@ export class LeadershipProjection extends FactProjection {
     return generation ? `${sql}\n/* plan generation ${generation} */` : sql;
   }
 
+  /**
+   * Brings the run rows of every group any version of these facts belongs to up to date (a correction may move a
+   * fact from one group to another: both are done). Partitions apply in parallel and a correction travels on its own
+   * stream, so two transactions may touch one group: each locks its groups first, in one global order, and the
+   * refresh is a statement of its own after the lock, on a snapshot taken after it (read committed), so the later
+   * one sees what the earlier committed.
+   *
+   * The refresh is planned once per connection and plan generation (see `refreshed`), not once per batch (it took
+   * about 8 ms to plan and 1 ms to run on a 100,000-fact table): it is a prepared statement (`queryPrepared`) without
+   * parameters, which Postgres plans once and reuses, and it reads the batch's fact ids from a transaction-local
+   * setting that the lock statement, which has them as a bind parameter, sets. The lock statement also turns JIT off
+   * for the transaction before the refresh is first planned: the refresh's row estimates on young tables pass
+   * jit_above_cost, and compiling it costs seconds where running it costs milliseconds.
+   */
   async refreshRuns(manager: EntityManager, factIds: string[]): Promise<void> {
     const bad = factIds.find((id) => !isUuid(id));
     if (bad !== undefined) throw new Error(`leadership runs: fact id ${JSON.stringify(bad)} is not a uuid`);
