@@ -16,10 +16,7 @@ const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { createServer } = require('node:net');
 
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] && !process.argv[i + 1].startsWith('--') ? process.argv[i + 1] : fallback;
-}
+const { option } = require('./script-options');
 
 const HERE = path.join(__dirname, '..');
 const ROOTS = option('roots', HERE)

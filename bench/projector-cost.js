@@ -28,10 +28,7 @@ const { writeFileSync } = require('node:fs');
 const { randomBytes } = require('node:crypto');
 const { execFileSync } = require('node:child_process');
 
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] && !process.argv[i + 1].startsWith('--') ? process.argv[i + 1] : fallback;
-}
+const { option } = require('./script-options');
 
 const ROOT = path.resolve(option('root', path.join(__dirname, '..')));
 const EVENTS = Number(option('events', '60000'));

@@ -16,10 +16,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { randomUUID, randomBytes } = require('node:crypto');
 
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] && !process.argv[i + 1].startsWith('--') ? process.argv[i + 1] : fallback;
-}
+const { option } = require('./script-options');
 
 const ROOT = path.resolve(option('root', path.join(__dirname, '..')));
 const LENGTHS = option('lengths', '10,1000,20000').split(',').map(Number);
