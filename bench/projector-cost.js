@@ -48,7 +48,7 @@ for (const [name, value] of [
 
 require(path.join(ROOT, 'scripts', 'register-paths.js'));
 const dist = (p) => require(path.join(ROOT, 'dist', p));
-const { Pool } = require('pg');
+const { Client, Pool } = require('pg');
 const { DataSource } = require('typeorm');
 const { prepareDatabase, dropDatabase } = dist('infra/postgres/database.js');
 const { fillEventStore } = dist('bench/src/support/event-fill.js');
@@ -100,27 +100,29 @@ function databaseUrl(name) {
   return url.toString();
 }
 
+/**
+ * A client of its own for `work`, ended (its connection closed, not only asked to close) before this resolves: the
+ * database it reads is dropped WITH (FORCE) right after, and a backend still on its way out would be terminated, its
+ * client told so, and the error thrown where no one listens.
+ */
+async function withClient(url, work) {
+  const client = new Client({ connectionString: url });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
 /** `sql` on the server's maintenance database. */
-async function onServer(sql) {
-  const pool = new Pool({ connectionString: SERVER, max: 1 });
-  try {
-    await pool.query(sql);
-  } finally {
-    await pool.end();
-  }
-}
+const onServer = (sql) => withClient(SERVER, (client) => client.query(sql));
 
-async function rowsPerEvent(url) {
-  const pool = new Pool({ connectionString: url, max: 1 });
-  try {
-    return await countRows(pool);
-  } finally {
-    await pool.end();
-  }
-}
+const rowsPerEvent = (url) => withClient(url, countRows);
 
-async function countRows(pool) {
-  const { rows } = await pool.query(
+async function countRows(db) {
+  const { rows } = await db.query(
     `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = 'read_model' AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1`,
   );
@@ -128,7 +130,7 @@ async function countRows(pool) {
   const tables = {};
   for (const { name } of rows) {
     if (BOOKKEEPING.test(name)) continue;
-    const [{ n }] = (await pool.query(`SELECT count(*)::int AS n FROM read_model."${name}"`)).rows;
+    const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM read_model."${name}"`)).rows;
     if (n) tables[name] = n / EVENTS;
     total += n;
   }
@@ -177,6 +179,8 @@ async function main() {
   await prepareDatabase(filled);
   try {
     const pool = new Pool({ connectionString: filled, max: 2 });
+    // Ended before the copies are made from its database; a late error from a connection on its way out is not ours.
+    pool.on('error', () => undefined);
     await fillEventStore(pool, { events: EVENTS, streams: Math.max(1, Math.floor(EVENTS / 3)), scope: 'cost' });
     await pool.end();
     const boot = await new DataSource({ type: 'postgres', url: filled, extra: { max: 1 } }).initialize();
