@@ -82,6 +82,18 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
       `SELECT * FROM (${runEndsSql('read_model.leadership_events', `t.recorded_to IS NULL AND t.modality <> 'denied'`)}) t ORDER BY t::text`,
     );
 
+  // Tuples read from the two tables so far in `m`'s transaction: pg_stat_xact_user_tables, read before and after a
+  // batch (the view also holds what earlier transactions of the connection have not yet reported).
+  const tuplesRead = async (m: EntityManager) =>
+    Number(
+      (
+        await m.query(
+          `SELECT coalesce(sum(seq_tup_read + coalesce(idx_tup_fetch, 0)), 0)::int AS n FROM pg_stat_xact_user_tables
+           WHERE schemaname = 'read_model' AND relname IN ('leadership_events', 'leadership_runs')`,
+        )
+      )[0].n,
+    );
+
   // 1: every batch incremental; 1000: every batch redoes its groups (the path of 1-2 event batches at a low rate);
   // 4: both, batch by batch (batches of 1 to 12 events).
   it.each([
@@ -127,17 +139,6 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
     const filler = Array.from({ length: 3000 }, (_, i) => appointed(`person:q${i % 1000}`, `Role ${i % 3}`, `2024-0${1 + (i % 9)}`));
     for (let i = 0; i < filler.length; i += 500) await ds.transaction((m) => projection.applyMany(m, filler.slice(i, i + 500)));
     projection.incrementalFrom = from;
-    // Tuples read from the two tables by this batch: pg_stat_xact_user_tables before and after it, in its transaction
-    // (the view also holds what earlier transactions of the connection have not yet reported).
-    const tuplesRead = async (m: EntityManager) =>
-      Number(
-        (
-          await m.query(
-            `SELECT coalesce(sum(seq_tup_read + coalesce(idx_tup_fetch, 0)), 0)::int AS n FROM pg_stat_xact_user_tables
-             WHERE schemaname = 'read_model' AND relname IN ('leadership_events', 'leadership_runs')`,
-          )
-        )[0].n,
-      );
     // A connection of its own, so the refresh is planned now, on the grown table (the pool's connections hold plans
     // made on the small tables of the tests above, which a scan of three thousand rows does not tell apart).
     const fresh = await new DataSource({ type: 'postgres', url: db.url, extra: { max: 1 } }).initialize();
@@ -158,7 +159,6 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
   // kept those plans while they grew (a one-fact batch then read 36,000 tuples here). Its statements are planned
   // again each time the facts it has refreshed double.
   it('an instance whose plans were made on empty tables plans again as they grow: a one-fact batch on 3,000 facts reads its group, not the table', async () => {
-    const from = projection.incrementalFrom;
     const grown = new LeadershipProjection();
     grown.incrementalFrom = 1;
     const one = await new DataSource({ type: 'postgres', url: db.url, extra: { max: 1 } }).initialize();
@@ -171,24 +171,14 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
       const filler = Array.from({ length: 3000 }, (_, i) => appointed(`person:r${i % 1000}`, `Role ${i % 3}`, `2024-0${1 + (i % 9)}`));
       for (let i = 0; i < filler.length; i += 500) await one.transaction((m) => grown.applyMany(m, filler.slice(i, i + 500)));
       const read = await one.transaction(async (m) => {
-        const tuples = async () =>
-          Number(
-            (
-              await m.query(
-                `SELECT coalesce(sum(seq_tup_read + coalesce(idx_tup_fetch, 0)), 0)::int AS n FROM pg_stat_xact_user_tables
-                 WHERE schemaname = 'read_model' AND relname IN ('leadership_events', 'leadership_runs')`,
-              )
-            )[0].n,
-          );
-        const before = await tuples();
+        const before = await tuplesRead(m);
         await grown.applyMany(m, [appointed('person:r7', 'Role 1', '2024-12')]);
-        return (await tuples()) - before;
+        return (await tuplesRead(m)) - before;
       });
       // The group holds a handful of facts; the table 3,001 and the runs about 1,000 rows.
       expect(read).toBeLessThan(200);
     } finally {
       await one.destroy();
-      projection.incrementalFrom = from;
     }
     expect(await kept()).toEqual(await full());
   });
