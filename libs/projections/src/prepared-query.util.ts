@@ -26,3 +26,29 @@ export async function queryPrepared(manager: EntityManager, text: string, values
 export function preparedName(text: string): string {
   return `newsroom_${createHash('sha1').update(text).digest('hex').slice(0, 32)}`;
 }
+
+/**
+ * Plan generations for a prepared statement whose best plan depends on the size of the tables it reads. A prepared
+ * statement keeps its plan until the table's statistics change (autovacuum's ANALYZE: at most once a minute, and
+ * after 10% growth), so a projector starting on new read models (a new deployment, the bench's drain) would keep
+ * plans made on nearly empty tables while they grow: sequential scans where an index now pays. `text` gives the
+ * statement a new name (its text carries the generation) each time the rows this instance has written with it
+ * doubled, from `from`: a dozen generations over a million rows. Planning estimates from the table's current size,
+ * so a new plan fits even before the next ANALYZE.
+ */
+export class PlanGenerations {
+  private rows = 0;
+
+  constructor(private readonly from = 256) {}
+
+  /** Counts rows this instance writes to the tables the statements read. */
+  grow(rows: number): void {
+    this.rows += rows;
+  }
+
+  /** The statement's text for the current generation (`queryPrepared` names a statement by its text). */
+  text(sql: string): string {
+    const generation = Math.floor(Math.log2(1 + this.rows / this.from));
+    return generation ? `${sql}\n/* plan generation ${generation} */` : sql;
+  }
+}

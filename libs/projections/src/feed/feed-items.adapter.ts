@@ -9,6 +9,7 @@ import { FEED_ITEM_COLUMNS, FeedItemDbRow, toFeedItemRow } from './feed-item.map
 import { FeedWatermark } from './feed-watermark.repository';
 import type { CorroborationRecord } from '../corroboration/corroboration-entry.model';
 import { write } from '../write-pipeline.util';
+import { PlanGenerations } from '../prepared-query.util';
 
 /** The feed item an event reads: the target of an amendment or of an attached source. */
 const targetOf = (e: ProjectedEvent): string | null =>
@@ -30,7 +31,9 @@ export class FeedItemsProjection implements Projection {
   readonly name = 'feed';
   readonly tables = ['feed_items'] as const;
   private readonly table: string;
-  private readonly watermark = new FeedWatermark();
+  /** The watermark's walk probes the feed's rows: planned again as this instance's inserts double them. */
+  private readonly plans = new PlanGenerations();
+  private readonly watermark = new FeedWatermark(this.plans);
 
   /** `tableSuffix` points the adapter at a shadow table (`_next`) during a rebuild. */
   constructor(tableSuffix = '') {
@@ -96,6 +99,7 @@ export class FeedItemsProjection implements Projection {
   }
 
   private async insert(manager: EntityManager, items: FeedItemRow[]): Promise<void> {
+    this.plans.grow(items.length);
     for (let at = 0; at < items.length; at += ITEMS_PER_STATEMENT) {
       const doc = items.slice(at, at + ITEMS_PER_STATEMENT).map((i) => ({
         position: i.position,
@@ -116,12 +120,14 @@ export class FeedItemsProjection implements Projection {
         inferred: i.inferred,
         corroboration: i.corroboration,
       }));
+      // Prepared, as the facts' insert is (fact.adapter.ts): a plan that does not depend on the table's size.
       await write(
         manager,
         `INSERT INTO ${this.table} (${FEED_ITEM_COLUMNS})
          SELECT ${FEED_ITEM_COLUMNS} FROM jsonb_populate_recordset(NULL::${this.table}, $1::jsonb)
          ON CONFLICT (position) DO NOTHING`,
         [JSON.stringify(doc)],
+        { prepared: true },
       );
     }
   }

@@ -1,13 +1,8 @@
 import { EntityManager } from 'typeorm';
 import { EVENT_LOG_SQL } from '@newsroom/event-store';
+import { PlanGenerations, queryPrepared } from '../prepared-query.util';
 
 export const FEED_CHANNEL = 'newsroom_feed';
-
-/**
- * The log's positions above the watermark, from the event store's statement pieces: the walk below must stay one
- * statement with the feed tables (see EVENT_LOG_SQL), so it is the one read of the log not made by a reader call.
- */
-const WINDOW = EVENT_LOG_SQL.positionsAfter('SELECT position FROM w', '$1');
 
 /**
  * Advances the feed watermark: the highest position P such that every event recorded with a position <= P is in
@@ -24,11 +19,33 @@ const WINDOW = EVENT_LOG_SQL.positionsAfter('SELECT position FROM w', '$1');
  * next call makes again; it never points past a lost row, as WAL is flushed in order. One fsync less per batch
  * on the path of every live frame.
  */
-export async function advanceFeedWatermark(manager: EntityManager, window = 5000): Promise<string> {
-  const rows = await manager.query(
-    `WITH w AS (SELECT position FROM read_model.feed_watermark WHERE id = 1),
+export async function advanceFeedWatermark(manager: EntityManager, window = 5000, plans?: PlanGenerations): Promise<string> {
+  if (!Number.isSafeInteger(window) || window < 1) throw new Error(`feed watermark: window ${window} is not a positive integer`);
+  // A prepared statement on a connection of its own (planned once per connection and plan generation: planning it
+  // cost twice what running it does), with its constants in its text: with them as bind parameters, Postgres kept
+  // choosing a custom plan, made again at every call.
+  const text = watermarkSql(window);
+  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  try {
+    const rows = (await queryPrepared(runner.manager, plans ? plans.text(text) : text, [])) as Array<{
+      moved: string | null;
+      previous: string;
+    }>;
+    return String(rows[0].moved ?? rows[0].previous);
+  } finally {
+    if (runner !== manager.queryRunner) await runner.release();
+  }
+}
+
+/**
+ * The log's positions above the watermark come from the event store's statement pieces: the walk must stay one
+ * statement with the feed tables (see EVENT_LOG_SQL), so it is the one read of the log not made by a reader call.
+ */
+function watermarkSql(window: number): string {
+  const positions = EVENT_LOG_SQL.positionsAfter('SELECT position FROM w', String(window));
+  return `WITH w AS (SELECT position FROM read_model.feed_watermark WHERE id = 1),
      gap AS (
-       SELECT e.p FROM (${WINDOW}) e
+       SELECT e.p FROM (${positions}) e
        -- A scalar subquery, not NOT EXISTS: the planner must probe per event, in order, rather than anti-join the feed.
        WHERE NOT (SELECT EXISTS (SELECT 1 FROM read_model.feed_items f WHERE f.position = e.p)
                       OR EXISTS (SELECT 1 FROM read_model.projection_failures x WHERE x.projection = 'feed' AND x.position = e.p))
@@ -37,7 +54,7 @@ export async function advanceFeedWatermark(manager: EntityManager, window = 5000
      next AS (
        SELECT coalesce(
          (SELECT p - 1 FROM gap),
-         (SELECT max(p) FROM (${WINDOW}) s)
+         (SELECT max(p) FROM (${positions}) s)
        ) AS p
      ),
      moved AS (
@@ -45,12 +62,9 @@ export async function advanceFeedWatermark(manager: EntityManager, window = 5000
        WHERE id = 1 AND (SELECT p FROM next) > position
        RETURNING position
      ),
-     notified AS (SELECT pg_notify($2, position::text) FROM moved)
+     notified AS (SELECT pg_notify('${FEED_CHANNEL}', position::text) FROM moved)
      SELECT (SELECT position FROM moved) AS moved, (SELECT position FROM w) AS previous, (SELECT count(*) FROM notified) AS notified,
-       set_config('synchronous_commit', 'off', true) AS async`,
-    [window, FEED_CHANNEL],
-  );
-  return String(rows[0].moved ?? rows[0].previous);
+       set_config('synchronous_commit', 'off', true) AS async`;
 }
 
 /**
@@ -61,6 +75,9 @@ export class FeedWatermark {
   private running: Promise<void> | null = null;
   private again = false;
 
+  /** `plans`: the generations of the feed's rows this instance writes (the walk probes them). */
+  constructor(private readonly plans?: PlanGenerations) {}
+
   advance(manager: EntityManager, window?: number): Promise<void> {
     if (this.running) {
       this.again = true;
@@ -70,7 +87,7 @@ export class FeedWatermark {
       try {
         do {
           this.again = false;
-          await advanceFeedWatermark(manager, window);
+          await advanceFeedWatermark(manager, window, this.plans);
         } while (this.again);
       } finally {
         this.running = null;

@@ -4,13 +4,12 @@ import { isUuid } from '../facts/fact-batch.util';
 import { refreshRunsSql, RUN_COLUMNS, runEndsSql } from './leadership-runs.util';
 import { leadershipModel } from './leadership.model';
 import { write } from '../write-pipeline.util';
+import { PlanGenerations } from '../prepared-query.util';
 
 // The two-key advisory lock space (class, group hash) never meets the one-key locks of the store and the relay.
 const RUNS_LOCK_CLASS = 0x4c52;
 /** Transaction-local setting carrying a batch's fact ids from the lock statement to the refresh. */
 const RUN_FACTS_SETTING = 'newsroom.leadership_run_facts';
-/** The runs statements are planned again each time the facts an instance has refreshed double, from this many. */
-const PLAN_AGAIN_FROM = 256;
 
 /** Pure: what an event does to the leadership facts. */
 
@@ -59,23 +58,12 @@ export class LeadershipProjection extends FactProjection {
   incrementalFrom = 32;
 
   /**
-   * A plan is only as good as the table it was made on, and a prepared statement without parameters keeps its plan
-   * until the table's statistics change (autovacuum's ANALYZE, at most once a minute and after 10% growth). A
-   * projector starting on new read models (a new deployment, the bench's drain) made its plans on nearly empty
-   * tables and kept them while they grew until autovacuum came: over 60,000 events with no ANALYZE, leadership alone
-   * took 149-188 µs of Postgres CPU an event with them and 100-104 µs with plans made again as here (`npm run
-   * bench:projector-cost`; the bench's longer drain, which autovacuum reaches, showed no change). So the statements
-   * are planned again (new names: the text carries a generation) each time the facts this instance has refreshed
-   * double, from 256: a dozen generations over a million facts. Planning estimates from the table's current size, so
-   * a new plan fits even before the next ANALYZE.
+   * A plan is only as good as the table it was made on: over 60,000 events into new read models with no ANALYZE,
+   * leadership alone took 149-188 µs of Postgres CPU an event with plans made on the nearly empty tables and 100-104
+   * µs with plans made again as the facts this instance refreshed doubled (`PlanGenerations`; `npm run
+   * bench:projector-cost`; the bench's longer drain, which autovacuum reaches, showed no change).
    */
-  private refreshed = 0;
-
-  /** The statement's text for the current plan generation (`queryPrepared` names a statement by its text). */
-  private planned(sql: string): string {
-    const generation = Math.floor(Math.log2(1 + this.refreshed / PLAN_AGAIN_FROM));
-    return generation ? `${sql}\n/* plan generation ${generation} */` : sql;
-  }
+  private readonly plans = new PlanGenerations();
 
   /**
    * Brings the run rows of every group any version of these facts belongs to up to date (a correction may move a
@@ -84,12 +72,12 @@ export class LeadershipProjection extends FactProjection {
    * refresh is a statement of its own after the lock, on a snapshot taken after it (read committed), so the later
    * one sees what the earlier committed.
    *
-   * The refresh is planned once per connection and plan generation (see `refreshed`), not once per batch (it took
+   * The refresh is planned once per connection and plan generation (see `plans`), not once per batch (it took
    * about 8 ms to plan and 1 ms to run on a 100,000-fact table): it is a prepared statement (`queryPrepared`) without
    * parameters, which Postgres plans once and reuses, and it reads the batch's fact ids from a transaction-local
-   * setting that the lock statement, which has them as a bind parameter, sets. The lock statement also turns JIT off
-   * for the transaction before the refresh is first planned: the refresh's row estimates on young tables pass
-   * jit_above_cost, and compiling it costs seconds where running it costs milliseconds.
+   * setting that the statement before the lock, which has them as a bind parameter, sets. That statement also turns
+   * JIT off for the transaction before the lock and the refresh are first planned: the refresh's row estimates on
+   * young tables pass jit_above_cost, and compiling it costs seconds where running it costs milliseconds.
    */
   async refreshRuns(manager: EntityManager, factIds: string[]): Promise<void> {
     const bad = factIds.find((id) => !isUuid(id));
@@ -99,18 +87,27 @@ export class LeadershipProjection extends FactProjection {
     // isTransactionActive cannot tell: a nested manager.transaction() there would COMMIT the batch half-way). A bare
     // manager runs each statement on its own: it gets a transaction here.
     if (!manager.queryRunner) return manager.transaction((m) => this.refreshRuns(m, factIds));
-    const lock = `SELECT set_config('jit', 'off', true) AS jit, set_config('${RUN_FACTS_SETTING}', $1::uuid[]::text, true) AS facts,
-       (SELECT count(*) FROM (
-         SELECT pg_advisory_xact_lock(${RUNS_LOCK_CLASS}, k) FROM (
-           SELECT DISTINCT hashtext(organization || '|' || subject || '|' || role_key) AS k
-           FROM ${this.table} WHERE fact_id = ANY($1::uuid[]) ORDER BY k
-         ) s
-       ) l) AS locked`;
-    this.refreshed += factIds.length;
-    await write(manager, this.planned(lock), [factIds], { prepared: true });
+    // The setting first, then the lock, which reads the ids from it: with the ids as its bind parameter, the lock was
+    // planned anew at every batch (Postgres kept choosing a custom plan for the array at hand), which cost more than
+    // running it. The setting's statement reads no table, so its planning costs next to nothing. The lock finds each
+    // fact through the primary key, one at a time (a LATERAL subquery with OFFSET 0 is not flattened into a join): as
+    // `fact_id = ANY(...)` over the setting, whose length a plan cannot see, it guessed a third of a table analysed
+    // while empty and scanned all of it.
+    const setting = `SELECT set_config('jit', 'off', true) AS jit, set_config('${RUN_FACTS_SETTING}', $1::uuid[]::text, true) AS facts`;
     const ids = `current_setting('${RUN_FACTS_SETTING}')::uuid[]`;
+    const lock = `SELECT count(*) AS locked FROM (
+         SELECT pg_advisory_xact_lock(${RUNS_LOCK_CLASS}, k) FROM (
+           SELECT DISTINCT hashtext(t.organization || '|' || t.subject || '|' || t.role_key) AS k
+           FROM unnest(${ids}) AS u(fact_id) CROSS JOIN LATERAL (
+             SELECT organization, subject, role_key FROM ${this.table} t WHERE t.fact_id = u.fact_id OFFSET 0
+           ) t ORDER BY k
+         ) s
+       ) l`;
+    this.plans.grow(factIds.length);
+    await write(manager, setting, [factIds], { prepared: true });
+    await write(manager, this.plans.text(lock), [], { prepared: true });
     if (factIds.length >= this.incrementalFrom) {
-      await write(manager, this.planned(refreshRunsSql(this.table, this.runs, ids)), [], { prepared: true });
+      await write(manager, this.plans.text(refreshRunsSql(this.table, this.runs, ids)), [], { prepared: true });
       return;
     }
     // Each touched group is read through the indexes, one group at a time: the statement is planned once per
@@ -142,6 +139,6 @@ export class LeadershipProjection extends FactProjection {
         WINDOW w AS (ORDER BY t.valid_from NULLS FIRST, t.fact_position)
       ) t
       WHERE t.kind = 'departed' OR t.prev_kind IS DISTINCT FROM 'appointed' OR t.next_kind IS DISTINCT FROM 'appointed'`;
-    await write(manager, this.planned(redo), [], { prepared: true });
+    await write(manager, this.plans.text(redo), [], { prepared: true });
   }
 }
