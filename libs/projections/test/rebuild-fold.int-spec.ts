@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
-import { createProjections, PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
+import { createProjections, FEED_CHANNEL, PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
 import { createTestDatabase, TestDatabase } from '@newsroom/testing';
 import {
   amendmentAppend,
@@ -74,5 +75,26 @@ describe('rebuild fold: groups side by side, bad events set aside (real Postgres
     await rebuild(1, 1000);
     expect(await snapshot()).toEqual(three);
     expect(three.leadership_events.length).toBeGreaterThan(5);
+  });
+
+  // A log no projector has seen (a new deployment over an imported log): the rebuilt feed holds every event up to the
+  // head, so readers are served all of it at once, not as the projector's walk creeps up 5,000 events a call.
+  it('given a watermark that never moved, when the feed is rebuilt, then the watermark is at the head and query instances hear of it', async () => {
+    await ds.query(`UPDATE read_model.feed_watermark SET position = 0 WHERE id = 1`);
+    const listener = new Client({ connectionString: db.url });
+    await listener.connect();
+    try {
+      const heard: string[] = [];
+      listener.on('notification', (n) => n.channel === FEED_CHANNEL && heard.push(String(n.payload)));
+      await listener.query(`LISTEN ${FEED_CHANNEL}`);
+      const result = await rebuild(2, 50);
+      const [{ head }] = await ds.query(`SELECT max(global_position)::text AS head FROM event_store.events`);
+      expect(result.head).toBe(head);
+      expect(await ds.query(`SELECT position::text AS position FROM read_model.feed_watermark WHERE id = 1`)).toEqual([{ position: head }]);
+      for (let i = 0; i < 50 && !heard.length; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(heard).toEqual([head]);
+    } finally {
+      await listener.end();
+    }
   });
 });
