@@ -24,7 +24,7 @@ describe('prepared statements of the projector (real Postgres)', () => {
     Array.from({ length: n }, (_, i) => appointed(`person:s${from + i}`, `Role ${i % 3}`, '2024-05', {})).map((e, i) => ({
       ...e,
       sources: [{ outlet: 'Example Daily', url: `https://example.org/story-${from + i}`, title: 'A story', language: 'en' }],
-    })) as ProjectedEvent[];
+    }));
 
   const tuplesRead = async (m: EntityManager, tables: string[]) =>
     Number(
