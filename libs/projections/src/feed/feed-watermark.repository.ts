@@ -38,6 +38,20 @@ export async function advanceFeedWatermark(manager: EntityManager, window = 5000
 }
 
 /**
+ * Moves the watermark up to `position` (never down) in the caller's transaction and notifies query instances when it
+ * moved: for a caller that knows every event up to `position` is in the feed, as a rebuild's swap does.
+ */
+export async function moveFeedWatermarkTo(manager: EntityManager, position: string): Promise<void> {
+  await manager.query(
+    `WITH moved AS (
+       UPDATE read_model.feed_watermark SET position = $1, updated_at = now() WHERE id = 1 AND position < $1 RETURNING position
+     )
+     SELECT pg_notify($2, position::text) FROM moved`,
+    [position, FEED_CHANNEL],
+  );
+}
+
+/**
  * The log's positions above the watermark come from the event store's statement pieces: the walk must stay one
  * statement with the feed tables (see EVENT_LOG_SQL), so it is the one read of the log not made by a reader call.
  */

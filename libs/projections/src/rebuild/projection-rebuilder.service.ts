@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { EventLogReader } from '@newsroom/event-store';
 import type { Projection } from '../projection.types';
 import { createProjections } from '../projection.registry';
-import { FEED_CHANNEL } from '../feed/feed-watermark.repository';
+import { moveFeedWatermarkTo } from '../feed/feed-watermark.repository';
 import { groupsOf, LogFold } from './log-fold.service';
 import { buildShadowIndexes, createShadowTables, dropShadowTables, SHADOW_SUFFIX, swapShadowTables } from './shadow-tables.repository';
 
@@ -128,14 +128,7 @@ export class ProjectionRebuilder {
           // moves there now, and query instances hear of it. Left to the projector's walk, it crept up 5,000 events a
           // call after a rebuild of a log it had never seen: a million-event log took about 200 calls of 65-115 ms of
           // Postgres, and the live feed served nothing new until the walk was through.
-          if (options.projections.includes('feed'))
-            await m.query(
-              `WITH moved AS (
-                 UPDATE read_model.feed_watermark SET position = $1, updated_at = now() WHERE id = 1 AND position < $1 RETURNING position
-               )
-               SELECT pg_notify($2, position::text) FROM moved`,
-              [head, FEED_CHANNEL],
-            );
+          if (options.projections.includes('feed')) await moveFeedWatermarkTo(m, head);
           return head;
         });
       } catch (error) {
