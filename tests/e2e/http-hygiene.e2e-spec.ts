@@ -191,23 +191,41 @@ describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body l
     const sockets: ReturnType<typeof connect>[] = [];
     try {
       const url = new URL(capped.url);
-      // Each socket asks for /health/live and stays open (keep-alive); the answer proves it was served.
+      // Each socket asks for /health/live and stays open (keep-alive); a 200 proves it was served and holds a slot.
+      type Asked = { socket: ReturnType<typeof connect>; served: boolean; status: number; closed: boolean };
       const ask = () =>
-        new Promise<{ socket: ReturnType<typeof connect>; served: boolean }>((resolve) => {
+        new Promise<Asked>((resolve) => {
           const socket = connect(Number(url.port), url.hostname);
           sockets.push(socket);
+          const asked: Asked = { socket, served: false, status: 0, closed: false };
           socket.on('error', () => undefined);
-          socket.once('data', () => resolve({ socket, served: true }));
-          socket.once('close', () => resolve({ socket, served: false }));
+          socket.once('data', (chunk: Buffer) => {
+            asked.served = true;
+            asked.status = Number(/^HTTP\/1\.1 (\d{3})/.exec(chunk.toString('latin1'))?.[1] ?? 0);
+            resolve(asked);
+          });
+          socket.once('close', () => {
+            asked.closed = true;
+            resolve(asked);
+          });
           socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n');
         });
-      // The readiness probe's keep-alive socket may still hold a slot: fill up to the cap whatever it holds.
-      const served: Array<{ socket: ReturnType<typeof connect>; served: boolean }> = [];
-      for (let i = 0; i < 4; i++) served.push(await ask());
-      const over = served.find((s) => !s.served) ?? (await ask());
-      expect(over.served).toBe(false);
-      const open = served.filter((s) => s.served);
+      const holding = (a: Asked) => a.served && a.status === 200 && !a.closed;
+      // Asks until one is refused, up to twice the cap. The readiness probe's keep-alive socket may hold a slot. And a
+      // socket the server answered and closed holds none: one whole-suite run on a loaded machine served a fifth socket
+      // after four, most likely because one of the four got a 408 and was closed (requestTimeout is 3 s here and the
+      // fresh process can stall that long); only open sockets served with a 200 are counted as holding a slot.
+      const served: Asked[] = [];
+      let over: Asked | undefined;
+      for (let i = 0; i < 8 && !over; i++) {
+        const asked = await ask();
+        if (asked.served) served.push(asked);
+        else over = asked;
+      }
+      expect(over?.served).toBe(false);
+      const open = served.filter(holding);
       expect(open.length).toBeGreaterThanOrEqual(3);
+      expect(open.length).toBeLessThanOrEqual(4);
       open[0].socket.destroy();
       await pollUntil(async () => (await ask()).served, { timeoutMs: 10000, what: 'a freed slot serves again' });
     } finally {
