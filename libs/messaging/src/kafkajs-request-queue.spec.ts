@@ -1,12 +1,9 @@
-import { createRequire } from 'node:module';
-import { kafkaIdleLoopPatch, PATCHED_KAFKAJS_VERSION, patchKafkajsIdleLoop } from './kafkajs-request-queue.util';
+import { kafkaIdleLoopPatch, PATCHED_KAFKAJS_VERSION, patchKafkajsIdleLoop, requireFromKafkajs as req } from './kafkajs-request-queue.util';
 import { KafkaClient } from './kafka.client';
 
 /** kafkajs' own RequestQueue, the class every broker connection holds (what the patch changes). */
-const req = createRequire(require.resolve('kafkajs'));
 const RequestQueue = req('./src/network/requestQueue/index.js') as new (options: object) => {
   pending: unknown[];
-  inflight: Map<number, unknown>;
   throttleCheckTimeoutId: NodeJS.Timeout | null;
   push(request: { entry: { correlationId: number }; expectResponse: boolean; sendRequest: () => void }): void;
   fulfillRequest(response: { correlationId: number; payload: Buffer | null; size: number }): void;

@@ -22,6 +22,8 @@ export const PATCHED_KAFKAJS_VERSION = '2.2.4';
 /** kafkajs' CHECK_PENDING_REQUESTS_INTERVAL (not exported). */
 const CHECK_PENDING_REQUESTS_INTERVAL = 10;
 const PATCHED = Symbol.for('newsroom.kafkajs.idle-loop-patched');
+/** `require` from inside the kafkajs this package resolves (its package.json and its internal modules). */
+export const requireFromKafkajs = createRequire(require.resolve('kafkajs'));
 
 interface RequestQueueLike {
   throttledUntil: number;
@@ -34,10 +36,11 @@ interface RequestQueueLike {
 export type IdleLoopPatchOutcome = 'patched' | 'already patched' | `left alone: kafkajs ${string}`;
 
 export function patchKafkajsIdleLoop(): IdleLoopPatchOutcome {
-  const req = createRequire(require.resolve('kafkajs'));
-  const version = (req('./package.json') as { version: string }).version;
+  const version = (requireFromKafkajs('./package.json') as { version: string }).version;
   if (version !== PATCHED_KAFKAJS_VERSION) return `left alone: kafkajs ${version}`;
-  const RequestQueue = req('./src/network/requestQueue/index.js') as { prototype: RequestQueueLike & Record<symbol, boolean> };
+  const RequestQueue = requireFromKafkajs('./src/network/requestQueue/index.js') as {
+    prototype: RequestQueueLike & Record<symbol, boolean>;
+  };
   const proto = RequestQueue.prototype;
   if (proto[PATCHED]) return 'already patched';
   proto.scheduleCheckPendingRequests = function scheduleCheckPendingRequests(this: RequestQueueLike): void {
