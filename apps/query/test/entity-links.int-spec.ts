@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { EventLogReader, PgEventStore } from '@newsroom/event-store';
 import { createProjections, PROJECTION_NAMES, ProjectionRebuilder, projectedFromStored } from '@newsroom/projections';
-import { createTestDatabase, TestDatabase } from '@newsroom/testing';
+import { createTestDatabase, pastMillisecondOf, TestDatabase } from '@newsroom/testing';
 import { seedEnvelopes, storyAppends, toAppend } from '../../../tests/fixtures/story.fixture';
 import { EntitiesRepository } from '../src/entities/entities.repository';
 import { DeparturesRepository } from '../src/reports/departures/departures.repository';
@@ -59,8 +59,12 @@ describe('entity links: merged subjects in the entity page and the reports, with
         data: { title: 'Authors v. OpenAI Inc', plaintiffs: ['person:some-author'], defendants: ['org:openai-inc'], claims: ['copyright'] },
       }),
     );
-    const record = async (subject: string, type: string, data: object) =>
-      (await store.append(toAppend({ type, subject, occurredAt: null, data })))[0];
+    // Each link in a millisecond of its own: the cases below ask at the millisecond before one.
+    const record = async (subject: string, type: string, data: object) => {
+      const [stored] = await store.append(toAppend({ type, subject, occurredAt: null, data }));
+      await pastMillisecondOf(stored.recordedAt);
+      return stored;
+    };
     const person = await record('person:m-murati', 'entity.merged', { into: 'person:mira-murati', reason: 'same person' });
     const org = await record('org:openai-inc', 'entity.merged', { into: 'org:openai', reason: 'same company' });
     await record('person:mira-murati', 'entity.aliased', { name: 'Ermira Murati' });
@@ -108,6 +112,13 @@ describe('entity links: merged subjects in the entity page and the reports, with
         ['person:mira-murati', 'person:mira-murati'],
       ]),
     );
+  });
+
+  it('asked at the recordedAt an event came back with, the report includes that event (recordedAt is to the millisecond)', async () => {
+    const asked = async (knownAt: string, subject: string) =>
+      (await entities.find({ ...page, knownAt, subject, from: null, to: null, types: null, lang: 'en' }))?.canonicalSubject;
+    expect(await asked(at.merged, 'person:m-murati')).toBe('person:mira-murati');
+    expect(await asked(at.unmerged, 'person:m-murati')).toBe('person:m-murati');
   });
 
   it('before the merge was known they are apart; after the unmerge they are apart again; the org merge still joins the report', async () => {

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
 import { createProjections, PROJECTION_NAMES, ProjectionRebuilder, projectedFromStored } from '@newsroom/projections';
-import { createTestDatabase, TestDatabase } from '@newsroom/testing';
+import { createTestDatabase, pastMillisecondOf, TestDatabase } from '@newsroom/testing';
 import { amendmentAppend, seedEnvelopes, storyAppends } from '../../../tests/fixtures/story.fixture';
 import { DeparturesRepository } from '../src/reports/departures/departures.repository';
 import { EntityLinksRepository } from '../src/reports/shared/entity-links.repository';
@@ -39,9 +39,13 @@ describe('inferred fields changed by corrections: reports, history, feed, rebuil
     db = await createTestDatabase('inferred_corrections');
     ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
     store = new PgEventStore(db.pool);
-    const [seeded] = await store.appendMany(storyAppends(seedEnvelopes()));
+    // Each correction in a later millisecond than the step before: the cases ask just before them.
+    const seededAll = await store.appendMany(storyAppends(seedEnvelopes()));
+    const [seeded] = seededAll;
+    await pastMillisecondOf(seededAll.at(-1)!.recordedAt);
     const day = { changes: { occurredAt: '2024-09-25', inferred: [] }, reason: 'A second outlet gives the day' };
     const [first] = await store.append(amendmentAppend(MIRA, 'corrected', MIRA_DEPARTED, day));
+    await pastMillisecondOf(first.recordedAt);
     const reason = { changes: { data: { reason: 'resigned' }, inferred: BLOG }, reason: 'She said so herself' };
     const [second] = await store.append(amendmentAppend(MIRA, 'corrected', MIRA_DEPARTED, reason));
     const [plain] = await store.append(

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
 import { PROJECTION_NAMES, ProjectionRebuilder, sourceIdOf } from '@newsroom/projections';
-import { createTestDatabase, TestDatabase } from '@newsroom/testing';
+import { createTestDatabase, pastMillisecondOf, TestDatabase } from '@newsroom/testing';
 import { amendmentAppend, laterCorrections, laterEnvelopes, seedEnvelopes, storyAppends } from '../../../tests/fixtures/story.fixture';
 import { EntitiesRepository } from '../src/entities/entities.repository';
 import { SourcesRepository } from '../src/sources/sources.repository';
@@ -27,10 +27,14 @@ describe('reports over the seed story and later events (real Postgres)', () => {
     db = await createTestDatabase('reports');
     ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
     store = new PgEventStore(db.pool);
+    // Each step in later milliseconds than the one before: the cases ask just before some of them.
     const seed = await store.appendMany(storyAppends(seedEnvelopes()));
+    await pastMillisecondOf(seed.at(-1)!.recordedAt);
     const later = await store.appendMany(storyAppends(laterEnvelopes()));
+    await pastMillisecondOf(later.at(-1)!.recordedAt);
     const [fix] = laterCorrections();
     const [corrected] = await store.append(amendmentAppend('org:openai', 'corrected', fix.targetEventId, fix, fix.id));
+    await pastMillisecondOf(corrected.recordedAt);
     const [retracted] = await store.append(
       amendmentAppend('person:kevin-weil', 'retracted', WEIL_APPOINTED, { reason: 'Not an appointment: he held the role already.' }),
     );

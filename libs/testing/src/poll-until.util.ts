@@ -22,3 +22,14 @@ export async function pollUntil<T>(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/**
+ * Resolves once the clock has left the millisecond of `recordedAt`, so the next event is recorded in a later one.
+ * recordedAt is given to the millisecond: a test that asks about the instant just before an event (`knownAt`) needs
+ * the events it expects known then to be recorded in an earlier millisecond than that event. Postgres and this
+ * process read the same clock (the database is on loopback).
+ */
+export async function pastMillisecondOf(recordedAt: string): Promise<void> {
+  const ms = Date.parse(recordedAt);
+  while (Date.now() <= ms) await new Promise((resolve) => setTimeout(resolve, 1));
+}
