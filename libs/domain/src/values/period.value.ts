@@ -27,19 +27,56 @@ const MIN_YEAR = 1000;
 const MAX_YEAR = 9998;
 const MS_PER_MINUTE = 60_000;
 
-// setUTCFullYear avoids Date.UTC's mapping of years 0..99 to 1900..1999.
-function utc(year: number, monthIndex: number, day = 1): number {
-  const d = new Date(0);
-  d.setUTCFullYear(year, monthIndex, day);
-  return d.getTime();
+/** A period's precision and bounds, [start, end) in epoch milliseconds: what parsing decides, before any text is made. */
+interface Bounds {
+  precision: PeriodPrecision;
+  start: number;
+  end: number;
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
+// Every year reaching here is checked to be at least MIN_YEAR first, so Date.UTC's mapping of years 0..99 to
+// 1900..1999 never applies; month and day overflow (month 12, day 32) roll over as the period ends need.
+const utc = (year: number, monthIndex: number, day = 1): number => Date.UTC(year, monthIndex, day);
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+const pad3 = (n: number): string => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * `new Date(ms).toISOString()`, computed (days to civil date, H. Hinnant's algorithm) rather than through a Date:
+ * toISOString cost about a microsecond a call, twice per period, and every event's period is parsed by ingest and
+ * again by each read model. Years outside 0-9999, which toISOString writes with a sign, go through Date.
+ */
+export function isoInstant(ms: number): string {
+  const days = Math.floor(ms / MS_PER_DAY);
+  let rest = ms - days * MS_PER_DAY;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1_460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  if (!Number.isInteger(ms) || year < 0 || year > 9999) return new Date(ms).toISOString();
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const mi = Math.floor(rest / 60_000);
+  rest -= mi * 60_000;
+  const sec = Math.floor(rest / 1000);
+  const y = year < 1000 ? String(year).padStart(4, '0') : String(year);
+  return `${y}-${pad2(month)}-${pad2(day)}T${pad2(h)}:${pad2(mi)}:${pad2(sec)}.${pad3(rest - sec * 1000)}Z`;
 }
 
-function daysInMonth(year: number, month: number): number {
-  return new Date(utc(year, month, 0)).getUTCDate();
+const iso = isoInstant;
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (y: number): boolean => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+
+/** Days in month `month` (1-12) of year `y`. */
+function daysInMonth(y: number, month: number): number {
+  return month === 2 && isLeapYear(y) ? 29 : DAYS_IN_MONTH[month - 1];
 }
 
 function validYear(y: number): boolean {
@@ -50,11 +87,7 @@ function validDay(y: number, m: number, d: number): boolean {
   return validYear(y) && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 }
 
-function span(text: string, precision: PeriodPrecision, start: number, end: number): Period {
-  return { text, precision, start: iso(start), end: iso(end) };
-}
-
-function parseDateTime(text: string): Period | null {
+function parseDateTime(text: string): Bounds | null {
   const m = DATE_TIME.exec(text);
   if (!m) return null;
   const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
@@ -71,34 +104,49 @@ function parseDateTime(text: string): Period | null {
   const millis = m[7] ? Number(m[7].slice(1, 4).padEnd(3, '0')) : 0;
   const start = utc(y, mo - 1, d) + ((h * 60 + mi) * 60 + s) * 1000 + millis - offsetMinutes * MS_PER_MINUTE;
   // An instant is the smallest representable interval, so overlap queries still find it.
-  return span(text, 'instant', start, start + 1);
+  return { precision: 'instant', start, end: start + 1 };
 }
 
-function parseSingle(text: string): Period | null {
+function parseSingle(text: string): Bounds | null {
+  // Each form has one length (a date-time at least 20): only the forms of this length are tried.
   let m: RegExpExecArray | null;
+  const n = text.length;
+  if (n !== 4 && n !== 7 && n !== 10) return parseDateTime(text);
   if ((m = YEAR.exec(text))) {
     const y = Number(m[1]);
-    return validYear(y) ? span(text, 'year', utc(y, 0), utc(y + 1, 0)) : null;
+    return validYear(y) ? { precision: 'year', start: utc(y, 0), end: utc(y + 1, 0) } : null;
   }
   if ((m = HALF.exec(text))) {
     const y = Number(m[1]);
     const first = (Number(m[2]) - 1) * 6;
-    return validYear(y) ? span(text, 'half', utc(y, first), utc(y, first + 6)) : null;
+    return validYear(y) ? { precision: 'half', start: utc(y, first), end: utc(y, first + 6) } : null;
   }
   if ((m = QUARTER.exec(text))) {
     const y = Number(m[1]);
     const first = (Number(m[2]) - 1) * 3;
-    return validYear(y) ? span(text, 'quarter', utc(y, first), utc(y, first + 3)) : null;
+    return validYear(y) ? { precision: 'quarter', start: utc(y, first), end: utc(y, first + 3) } : null;
   }
   if ((m = MONTH.exec(text))) {
     const [y, mo] = [Number(m[1]), Number(m[2])];
-    return validYear(y) && mo >= 1 && mo <= 12 ? span(text, 'month', utc(y, mo - 1), utc(y, mo)) : null;
+    return validYear(y) && mo >= 1 && mo <= 12 ? { precision: 'month', start: utc(y, mo - 1), end: utc(y, mo) } : null;
   }
   if ((m = DAY.exec(text))) {
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    return validDay(y, mo, d) ? span(text, 'day', utc(y, mo - 1, d), utc(y, mo - 1, d + 1)) : null;
+    return validDay(y, mo, d) ? { precision: 'day', start: utc(y, mo - 1, d), end: utc(y, mo - 1, d + 1) } : null;
   }
   return parseDateTime(text);
+}
+
+/** The bounds of a period's text (see parsePeriod); null when invalid. */
+function boundsOf(s: string): Bounds | null {
+  if (typeof s !== 'string' || s.length > 100) return null;
+  const slash = s.indexOf('/');
+  if (slash < 0) return parseSingle(s);
+  if (s.indexOf('/', slash + 1) >= 0) return null;
+  const from = parseSingle(s.slice(0, slash));
+  const to = parseSingle(s.slice(slash + 1));
+  if (!from || !to || to.start < from.start) return null;
+  return { precision: 'range', start: from.start, end: to.end };
 }
 
 /**
@@ -106,16 +154,13 @@ function parseSingle(text: string): Period | null {
  * A range spans from the start of its first part to the end of its second; null when invalid.
  */
 export function parsePeriod(s: string): Period | null {
-  if (typeof s !== 'string' || s.length > 100) return null;
-  const parts = s.split('/');
-  if (parts.length === 1) return parseSingle(s);
-  if (parts.length !== 2) return null;
-  const from = parseSingle(parts[0]);
-  const to = parseSingle(parts[1]);
-  if (!from || !to) return null;
-  // Compare as numbers: the ISO text of year 10000 (end of 9999) does not sort lexically.
-  if (Date.parse(to.start) < Date.parse(from.start)) return null;
-  return { text: s, precision: 'range', start: from.start, end: to.end };
+  const b = boundsOf(s);
+  return b && { text: s, precision: b.precision, start: iso(b.start), end: iso(b.end) };
+}
+
+/** Whether `s` is a period parsePeriod accepts, without making its ISO bounds (validation runs this per field). */
+export function isPeriod(s: string): boolean {
+  return boundsOf(s) !== null;
 }
 
 const PERIOD_HELP = 'must be a date or period: YYYY, YYYY-H1|H2, YYYY-Q1..Q4, YYYY-MM, YYYY-MM-DD, an RFC 3339 date-time, or start/end';
@@ -124,7 +169,7 @@ const PERIOD_HELP = 'must be a date or period: YYYY, YYYY-H1|H2, YYYY-Q1..Q4, YY
 export const periodSchema = z
   .string({ error: (iss) => (iss.input === undefined ? 'required' : PERIOD_HELP) })
   .max(100)
-  .refine((s) => parsePeriod(s) !== null, { error: (iss) => periodError(String(iss.input)) })
+  .refine(isPeriod, { error: (iss) => periodError(String(iss.input)) })
   .meta({
     description: `A date or period: ${PERIOD_HELP.slice('must be a date or period: '.length)}`,
     examples: ['2024-09-25', '2024-H1', '2025/2029'],
