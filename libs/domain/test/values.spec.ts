@@ -53,4 +53,13 @@ describe('language tags', () => {
   it.each(['', 'english', 'en_US', '12', 'x-private', 'e', 'fr-'])('given %j, then it is not accepted', (tag) => {
     expect(isLanguageTag(tag)).toBe(false);
   });
+
+  it('answers the same when asked again, also after more distinct tags than it remembers', () => {
+    const asked = ['fr', 'english', 'en-US', 'fr-'];
+    const first = asked.map(isLanguageTag);
+    expect(asked.map(isLanguageTag)).toEqual(first);
+    for (let i = 0; i < 1500; i++) isLanguageTag(`x${i.toString(36)}`);
+    expect(asked.map(isLanguageTag)).toEqual([true, false, true, false]);
+    expect(isLanguageTag(42 as unknown as string)).toBe(false);
+  });
 });

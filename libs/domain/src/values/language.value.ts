@@ -1,11 +1,26 @@
 import { z } from 'zod';
 
+/** Tags already checked and the answer: a newsroom uses a handful, and Intl's check costs microseconds a call. */
+const checked = new Map<string, boolean>();
+/** Bounded: hostile input of ever-new tags empties the map rather than growing it. */
+const MAX_CHECKED = 512;
+
 /**
  * A BCP 47 tag, checked with Intl (plain, deterministic JS). Intl accepts 5-8 letter primary subtags
  * ("english") that no registered language uses, so the primary subtag must also be 2-3 letters.
  */
 export function isLanguageTag(tag: string): boolean {
-  if (typeof tag !== 'string' || !/^[A-Za-z]{2,3}(-|$)/.test(tag)) return false;
+  if (typeof tag !== 'string') return false;
+  const known = checked.get(tag);
+  if (known !== undefined) return known;
+  const ok = checkLanguageTag(tag);
+  if (checked.size >= MAX_CHECKED) checked.clear();
+  checked.set(tag, ok);
+  return ok;
+}
+
+function checkLanguageTag(tag: string): boolean {
+  if (!/^[A-Za-z]{2,3}(-|$)/.test(tag)) return false;
   try {
     return Intl.getCanonicalLocales(tag).length === 1;
   } catch {
