@@ -56,7 +56,7 @@ export * from './submission/resolution-request.schema';
 export * from './submission/json-schema.util';
 
 export * from './streams/stream-state.types';
-export { evolve, foldStream } from './streams/story-stream.evolve';
+export { evolve, evolveOwned, foldStream } from './streams/story-stream.evolve';
 export {
   STREAM_STATE_SCHEMA_VERSION,
   compactStreamState,

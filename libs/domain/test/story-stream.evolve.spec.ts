@@ -1,4 +1,4 @@
-import { evolve, foldStream, initialStreamState, type RecordedEvent } from '@newsroom/domain';
+import { evolve, evolveOwned, foldStream, initialStreamState, type RecordedEvent } from '@newsroom/domain';
 import { VALID } from './fixtures/submissions.fixture';
 import { correction, eventId, filed, retraction, status, streamOf } from './fixtures/stream.fixture';
 
@@ -29,6 +29,16 @@ describe('evolve', () => {
     expect({ ...before, events: [...before.events] }).toEqual(snapshot);
     expect(after).not.toBe(before);
     expect(after.events.get(eventId(1))?.status).toBe('corrected');
+  });
+
+  it('given a copy evolve made, when the next events are applied in place (evolveOwned), then it equals evolving each, and the state read first is untouched', () => {
+    const events = streamOf(CASE, filed(), status('dismissed'), correction(2, { data: { status: 'settled' } }), retraction(1));
+    const read = foldStream(CASE, events.slice(0, 1));
+    const snapshot = structuredClone({ ...read, events: [...read.events] });
+    let owned = evolve(read, events[1]);
+    for (const e of events.slice(2)) owned = evolveOwned(owned, e);
+    expect(owned).toEqual(events.slice(1).reduce(evolve, read));
+    expect({ ...read, events: [...read.events] }).toEqual(snapshot);
   });
 
   it('given events, when folded, then the result equals applying evolve one by one', () => {

@@ -63,6 +63,16 @@ export function evolve(state: StreamState, event: RecordedEvent): StreamState {
   return next;
 }
 
+/**
+ * Applies the event to `draft` itself and returns it, for a caller that owns the state: one `evolve` gave it a copy
+ * of its own. A writer deciding a batch of events on one stream then copies the state once, not once per event (a
+ * copy costs as much as the events the state holds: 100 events on a new stream were 5,000 entries copied).
+ */
+export function evolveOwned(draft: StreamState, event: RecordedEvent): StreamState {
+  apply(draft, event);
+  return draft;
+}
+
 /** Folds a whole stream, in stream order, from the empty state. */
 export function foldStream(subject: string, events: RecordedEvent[]): StreamState {
   const state = initialStreamState(subject);

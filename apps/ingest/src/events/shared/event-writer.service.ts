@@ -4,6 +4,7 @@ import {
   DomainError,
   encodeStreamState,
   evolve,
+  evolveOwned,
   foldStream,
   initialStreamState,
   NewEvent,
@@ -159,6 +160,9 @@ export class EventWriter {
       pending.map((i) => intents[i]),
       reads,
     );
+    // Subjects whose state here is a copy of this write's own (its first event was applied with evolve): the
+    // states read for the write stay as read, and the next events of the batch are applied in place.
+    const owned = new Set<string>();
     for (const i of pending) {
       const intent = intents[i];
       let state = states.get(intent.subject)!;
@@ -175,7 +179,9 @@ export class EventWriter {
         }
         const append = appends.get(intent.subject)!;
         append.events.push(event);
-        state = evolve(state, { ...decided, eventId: intent.eventId, streamVersion: state.version + 1 });
+        const recorded = { ...decided, eventId: intent.eventId, streamVersion: state.version + 1 };
+        state = owned.has(intent.subject) ? evolveOwned(state, recorded) : evolve(state, recorded);
+        owned.add(intent.subject);
         states.set(intent.subject, state);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
