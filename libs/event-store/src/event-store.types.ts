@@ -14,6 +14,18 @@ export interface EventToAppend {
   metadata: EventMetadata;
   /** Hash of the submitted content, so a retried id can be told apart from a reused one. */
   contentHash: string;
+  /**
+   * `JSON.stringify` of `data`, `sources` and `metadata`, when the caller has made it already (ingest has, to measure
+   * the event's Kafka record): the store sends these instead of serializing the same values again.
+   */
+  json?: EventJson;
+}
+
+/** The JSON texts of an event's payload members (see EventToAppend.json). */
+export interface EventJson {
+  data: string;
+  sources: string;
+  metadata: string;
 }
 
 export interface EventMetadata {

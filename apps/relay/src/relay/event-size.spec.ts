@@ -34,6 +34,9 @@ describe('event size: what ingest measures bounds the record the relay publishes
     expect(measured).toBeGreaterThanOrEqual(real);
     // ... and not wastefully: the reserve is a small, fixed amount.
     expect(measured - real).toBeLessThan(1024);
+    // Counted from the JSON the writer made of data, sources and metadata (which the store then sends): the same.
+    const json = { data: JSON.stringify(e.data), sources: JSON.stringify(e.sources), metadata: JSON.stringify(e.metadata) };
+    expect(eventRecordBytes({ subject, ...e }, e.metadata, json)).toBe(measured);
   });
 
   it('keeps one event at the limit inside one produce request and one topic batch', () => {

@@ -122,14 +122,40 @@ export interface EventForSize {
   [field: string]: unknown;
 }
 
+/** The JSON text of an event's payload members, made once by the writer (the store's EventJson). */
+export type PayloadJson = Partial<Record<'data' | 'sources' | 'metadata', string>>;
+
+/**
+ * Bytes of `JSON.stringify(e)`. `json`, when given, holds the JSON text some members of `e` (object values) already
+ * have: those are counted from it and not serialized again. An object's JSON is its members' texts side by side,
+ * so counting a member as the placeholder 0 (one byte) and adding its own text's bytes less one is exact.
+ */
+function jsonBytes(e: EventForSize, json?: PayloadJson): number {
+  if (!json) return Buffer.byteLength(JSON.stringify(e));
+  const rest: Record<string, unknown> = { ...e };
+  let made = 0;
+  for (const [member, text] of Object.entries(json)) {
+    const value = rest[member];
+    if (text === undefined || value === null || typeof value !== 'object') continue;
+    rest[member] = 0;
+    made += Buffer.byteLength(text) - 1;
+  }
+  return Buffer.byteLength(JSON.stringify(rest)) + made;
+}
+
 /**
  * Upper bound of the Kafka record the relay will publish for this event: its JSON as appended (data, sources,
  * metadata, ids, occurredAt...) + the subject twice (body and key) + the values repeated in headers (twice: ours and ce_*) + the
- * envelope reserve for server fields and names. Computed once per accepted event, on the write path.
+ * envelope reserve for server fields and names. Computed once per accepted event, on the write path; `json` as
+ * jsonBytes takes it (the writer's JSON of data, sources and metadata, which the store then sends as it is).
  */
-export function eventRecordBytes(e: EventForSize, metadata?: { correlationId?: string | null; causationId?: string | null }): number {
+export function eventRecordBytes(
+  e: EventForSize,
+  metadata?: { correlationId?: string | null; causationId?: string | null },
+  json?: PayloadJson,
+): number {
   return (
-    Buffer.byteLength(JSON.stringify(e)) +
+    jsonBytes(e, json) +
     Buffer.byteLength(e.subject) +
     Buffer.byteLength(e.eventId) +
     Buffer.byteLength(e.type) +

@@ -15,6 +15,7 @@ import {
 } from '@newsroom/domain';
 import {
   DuplicateEventIdError,
+  EventMetadata,
   EventToAppend,
   isTransientStoreError,
   StoredEvent,
@@ -269,6 +270,13 @@ export class EventWriter {
   private toAppend(intent: WriteIntent, e: NewEvent, requestMeta: RequestMeta): EventToAppend {
     const period = e.occurredAt ? parsePeriod(e.occurredAt) : null;
     const meta = intent.meta ?? requestMeta;
+    // In the metadata, which the store keeps and the relay publishes as they are: no new column, same wire form.
+    const metadata: EventMetadata = {
+      correlationId: meta.correlationId,
+      causationId: meta.causationId,
+      actor: meta.actor,
+      ...(e.inferred?.length ? { inferred: e.inferred } : {}),
+    };
     return {
       eventId: intent.eventId,
       type: e.type,
@@ -279,14 +287,10 @@ export class EventWriter {
       data: e.data,
       sources: e.sources,
       modality: e.modality,
-      // In the metadata, which the store keeps and the relay publishes as they are: no new column, same wire form.
-      metadata: {
-        correlationId: meta.correlationId,
-        causationId: meta.causationId,
-        actor: meta.actor,
-        ...(e.inferred?.length ? { inferred: e.inferred } : {}),
-      },
+      metadata,
       contentHash: intent.contentHash,
+      // Made once: the size check counts it and the store sends it.
+      json: { data: JSON.stringify(e.data), sources: JSON.stringify(e.sources), metadata: JSON.stringify(metadata) },
     };
   }
 
@@ -294,8 +298,8 @@ export class EventWriter {
    * Every accepted event must fit the Kafka topics (sized from the same setting), or the relay could never
    * publish it. Measured on what is about to be appended, with the server fields at their widest.
    */
-  private sizeRejection(subject: string, e: EventToAppend): WriteRejection | null {
-    const bytes = eventRecordBytes({ subject, ...e }, e.metadata);
+  private sizeRejection(subject: string, { json, ...e }: EventToAppend): WriteRejection | null {
+    const bytes = eventRecordBytes({ subject, ...e }, e.metadata, json);
     if (bytes <= this.maxEventBytes) return null;
     const fields = { data: e.data, sources: e.sources, metadata: e.metadata, subject };
     const path = Object.entries(fields).sort((a, b) => JSON.stringify(b[1] ?? '').length - JSON.stringify(a[1] ?? '').length)[0][0];
