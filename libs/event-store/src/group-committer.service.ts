@@ -170,10 +170,26 @@ interface AppendGroupRow {
   o_recorded_at: Date;
 }
 
+/**
+ * The events' data, sources and metadata each come as one JSON array (a single jsonb parameter) turned into the
+ * function's jsonb[] here, in the array's order. As a jsonb[] parameter, node-postgres escaped every quote of every
+ * event's JSON as an array element (5% of ingest's CPU under batches of 100) and Postgres unescaped it again.
+ */
+const jsonbArrayOf = (param: string) =>
+  `ARRAY(SELECT x.e FROM jsonb_array_elements(${param}::jsonb) WITH ORDINALITY AS x(e, i) ORDER BY x.i)`;
+
 /** One statement, so one round trip and one transaction per group: see the append_group migrations (1764500200000, and 1764900300000 for the kept states). */
 const APPEND_GROUP_SQL = `SELECT * FROM event_store.append_group($1::int[], $2::text[], $3::int[], $4::int[], $5::int[], $6::text[],
-  $7::int[], $8::uuid[], $9::text[], $10::int[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::jsonb[], $15::jsonb[],
-  $16::text[], $17::jsonb[], $18::text[], $19::bigint, $20::text, $21::jsonb[], $22::int[])`;
+  $7::int[], $8::uuid[], $9::text[], $10::int[], $11::text[], $12::timestamptz[], $13::timestamptz[], ${jsonbArrayOf('$14')},
+  ${jsonbArrayOf('$15')}, $16::text[], ${jsonbArrayOf('$17')}, $18::text[], $19::bigint, $20::text, $21::jsonb[], $22::int[])`;
+
+/** Each event's JSON text of one member, as one JSON array. A member with no JSON form (undefined) is refused. */
+function jsonArrayOf(events: EventToAppend[], member: 'data' | 'sources' | 'metadata'): string {
+  const texts = events.map((x) => x.json?.[member] ?? JSON.stringify(x[member]));
+  const missing = texts.findIndex((t) => t === undefined);
+  if (missing >= 0) throw new TypeError(`event ${events[missing].eventId}: its ${member} is not a JSON value`);
+  return `[${texts.join(',')}]`;
+}
 
 /**
  * The group as arrays: one entry per (submission, stream) for the checks and the kept states, one per event (in the
@@ -218,10 +234,10 @@ function appendGroupArgs(group: Submission[]): unknown[] {
     e.map((x) => x.occurredAt),
     e.map((x) => x.occurredStart),
     e.map((x) => x.occurredEnd),
-    e.map((x) => x.json?.data ?? JSON.stringify(x.data)),
-    e.map((x) => x.json?.sources ?? JSON.stringify(x.sources)),
+    jsonArrayOf(e, 'data'),
+    jsonArrayOf(e, 'sources'),
     e.map((x) => x.modality),
-    e.map((x) => x.json?.metadata ?? JSON.stringify(x.metadata)),
+    jsonArrayOf(e, 'metadata'),
     e.map((x) => x.contentHash),
     APPEND_LOCK_KEY,
     EVENTS_CHANNEL,

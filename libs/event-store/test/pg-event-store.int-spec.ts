@@ -124,6 +124,27 @@ describe('PgEventStore against the real Postgres', () => {
     expect(await store.streamVersion('org:reuser')).toBe(0);
   });
 
+  it('stores each event of a group with its own payload, as given or as the JSON its writer made, and refuses one without JSON', async () => {
+    const many = Array.from({ length: 30 }, (_, i) => {
+      const e = event({ data: { total: i, note: `"quoted" \\ back\\slash é ${i}` }, sources: [{ outlet: `Outlet ${i}` }] });
+      // Every other one as ingest gives it: with its JSON made already.
+      return i % 2
+        ? { ...e, json: { data: JSON.stringify(e.data), sources: JSON.stringify(e.sources), metadata: JSON.stringify(e.metadata) } }
+        : e;
+    });
+    const outcomes = await Promise.allSettled([
+      ...many.map((e, i) => store.append({ streamId: `org:payload-${i}`, expectedVersion: 0, events: [e] })),
+      store.append({ streamId: 'org:payload-bad', expectedVersion: 0, events: [event({ data: undefined })] }),
+    ]);
+    expect(outcomes.slice(0, 30).every((o) => o.status === 'fulfilled')).toBe(true);
+    expect(String((outcomes[30] as PromiseRejectedResult).reason)).toMatch(/data is not a JSON value/);
+    expect(await store.streamVersion('org:payload-bad')).toBe(0);
+    for (const [i, e] of many.entries()) {
+      const [stored] = await store.readStream(`org:payload-${i}`);
+      expect([stored.data, stored.sources, stored.metadata]).toEqual([e.data, e.sources, e.metadata]);
+    }
+  });
+
   it('keeps a stream in submission order while groups are in flight, and notifies the new head', async () => {
     const listener = await db.pool.connect();
     const heads: string[] = [];
