@@ -108,33 +108,35 @@ function parseDateTime(text: string): Bounds | null {
 }
 
 function parseSingle(text: string): Bounds | null {
-  // Each form has one length (a date-time at least 20): only the forms of this length are tried.
+  // Each form has one length (a date-time at least 20, a half, quarter or month 7, told apart by their sixth
+  // character): a text is only tried against the form its length and that character leave.
   let m: RegExpExecArray | null;
-  const n = text.length;
-  if (n !== 4 && n !== 7 && n !== 10) return parseDateTime(text);
-  if ((m = YEAR.exec(text))) {
-    const y = Number(m[1]);
-    return validYear(y) ? { precision: 'year', start: utc(y, 0), end: utc(y + 1, 0) } : null;
+  switch (text.length) {
+    case 4:
+      if (!(m = YEAR.exec(text))) return null;
+      return year(Number(m[1]));
+    case 7:
+      if (text[5] === 'H') return (m = HALF.exec(text)) ? months(Number(m[1]), (Number(m[2]) - 1) * 6, 6, 'half') : null;
+      if (text[5] === 'Q') return (m = QUARTER.exec(text)) ? months(Number(m[1]), (Number(m[2]) - 1) * 3, 3, 'quarter') : null;
+      if (!(m = MONTH.exec(text))) return null;
+      return Number(m[2]) >= 1 && Number(m[2]) <= 12 ? months(Number(m[1]), Number(m[2]) - 1, 1, 'month') : null;
+    case 10: {
+      if (!(m = DAY.exec(text))) return null;
+      const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      return validDay(y, mo, d) ? { precision: 'day', start: utc(y, mo - 1, d), end: utc(y, mo - 1, d + 1) } : null;
+    }
+    default:
+      return parseDateTime(text);
   }
-  if ((m = HALF.exec(text))) {
-    const y = Number(m[1]);
-    const first = (Number(m[2]) - 1) * 6;
-    return validYear(y) ? { precision: 'half', start: utc(y, first), end: utc(y, first + 6) } : null;
-  }
-  if ((m = QUARTER.exec(text))) {
-    const y = Number(m[1]);
-    const first = (Number(m[2]) - 1) * 3;
-    return validYear(y) ? { precision: 'quarter', start: utc(y, first), end: utc(y, first + 3) } : null;
-  }
-  if ((m = MONTH.exec(text))) {
-    const [y, mo] = [Number(m[1]), Number(m[2])];
-    return validYear(y) && mo >= 1 && mo <= 12 ? { precision: 'month', start: utc(y, mo - 1), end: utc(y, mo) } : null;
-  }
-  if ((m = DAY.exec(text))) {
-    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    return validDay(y, mo, d) ? { precision: 'day', start: utc(y, mo - 1, d), end: utc(y, mo - 1, d + 1) } : null;
-  }
-  return parseDateTime(text);
+}
+
+function year(y: number): Bounds | null {
+  return validYear(y) ? { precision: 'year', start: utc(y, 0), end: utc(y + 1, 0) } : null;
+}
+
+/** `count` months from month index `first` of year `y`. */
+function months(y: number, first: number, count: number, precision: PeriodPrecision): Bounds | null {
+  return validYear(y) ? { precision, start: utc(y, first), end: utc(y, first + count) } : null;
 }
 
 /** The bounds of a period's text (see parsePeriod); null when invalid. */
