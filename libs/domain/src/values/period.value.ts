@@ -116,8 +116,14 @@ function parseSingle(text: string): Bounds | null {
       if (!(m = YEAR.exec(text))) return null;
       return year(Number(m[1]));
     case 7:
-      if (text[5] === 'H') return (m = HALF.exec(text)) ? months(Number(m[1]), (Number(m[2]) - 1) * 6, 6, 'half') : null;
-      if (text[5] === 'Q') return (m = QUARTER.exec(text)) ? months(Number(m[1]), (Number(m[2]) - 1) * 3, 3, 'quarter') : null;
+      if (text[5] === 'H') {
+        if (!(m = HALF.exec(text))) return null;
+        return months(Number(m[1]), (Number(m[2]) - 1) * 6, 6, 'half');
+      }
+      if (text[5] === 'Q') {
+        if (!(m = QUARTER.exec(text))) return null;
+        return months(Number(m[1]), (Number(m[2]) - 1) * 3, 3, 'quarter');
+      }
       if (!(m = MONTH.exec(text))) return null;
       return Number(m[2]) >= 1 && Number(m[2]) <= 12 ? months(Number(m[1]), Number(m[2]) - 1, 1, 'month') : null;
     case 10: {
