@@ -42,7 +42,7 @@ export class PgEventStore {
       retryAfterSeconds: l.busyRetryAfterSeconds,
     });
     this.writeReads = new WriteReadCoalescer(
-      (sql, params) => this.query(sql, params),
+      (sql, params, name) => this.query(sql, params, name),
       undefined,
       l.writeReadsQueue,
       l.busyRetryAfterSeconds,
@@ -121,9 +121,10 @@ export class PgEventStore {
     }
   }
 
-  private async query(sql: string, params: unknown[] = []) {
+  /** `name`: a statement prepared once per connection under that name (parsed and planned once, then reused). */
+  private async query(sql: string, params: unknown[] = [], name?: string) {
     try {
-      return await this.pool.query(sql, params);
+      return await (name ? this.pool.query({ name, text: sql, values: params }) : this.pool.query(sql, params));
     } catch (error) {
       throw this.translate(error);
     }
