@@ -69,8 +69,6 @@ export function isoInstant(ms: number): string {
   return `${y}-${pad2(month)}-${pad2(day)}T${pad2(h)}:${pad2(mi)}:${pad2(sec)}.${pad3(rest - sec * 1000)}Z`;
 }
 
-const iso = isoInstant;
-
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const isLeapYear = (y: number): boolean => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
 
@@ -163,7 +161,7 @@ function boundsOf(s: string): Bounds | null {
  */
 export function parsePeriod(s: string): Period | null {
   const b = boundsOf(s);
-  return b && { text: s, precision: b.precision, start: iso(b.start), end: iso(b.end) };
+  return b && { text: s, precision: b.precision, start: isoInstant(b.start), end: isoInstant(b.end) };
 }
 
 /** Whether `s` is a period parsePeriod accepts, without making its ISO bounds (validation runs this per field). */
