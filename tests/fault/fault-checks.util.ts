@@ -238,6 +238,29 @@ export async function describePipeline(
               (SELECT position FROM read_model.feed_watermark WHERE id = 1)::text AS watermark`,
     );
     parts.push(`store head ${rows[0].head}, relay checkpoint ${rows[0].relay}, feed watermark ${rows[0].watermark}`);
+    // What tells a stall's causes apart: which partitions' feed checkpoints stand still (a partition no fetcher
+    // serves), the first position the feed lacks, and sessions waiting or idle in a transaction (a lock held).
+    const feed = await client.query(
+      `SELECT string_agg(partition || ':' || last_offset || '@' || last_position || ' ' ||
+                         round(extract(epoch FROM now() - updated_at))::text || 's ago', ', ' ORDER BY partition) AS checkpoints,
+              (SELECT min(e.global_position) FROM event_store.events e
+                WHERE e.global_position > (SELECT position FROM read_model.feed_watermark WHERE id = 1)
+                  AND NOT EXISTS (SELECT 1 FROM read_model.feed_items f WHERE f.position = e.global_position))::text AS missing
+         FROM read_model.projection_checkpoints WHERE projection = 'feed'`,
+    );
+    parts.push(
+      `feed checkpoints (partition:offset@position, last moved): ${feed.rows[0].checkpoints}; first position not in the feed: ${feed.rows[0].missing}`,
+    );
+    const sessions = await client.query(
+      `SELECT application_name, state, wait_event_type, wait_event,
+              round(extract(epoch FROM now() - coalesce(xact_start, query_start)))::int AS seconds, left(query, 100) AS query
+         FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
+        ORDER BY xact_start NULLS LAST LIMIT 8`,
+    );
+    parts.push(
+      `sessions not idle: ${sessions.rows.length ? sessions.rows.map((r) => `[${r.application_name} ${r.state} ${r.wait_event_type ?? ''}/${r.wait_event ?? ''} ${r.seconds}s: ${String(r.query).replace(/\s+/g, ' ')}]`).join(' ') : 'none'}`,
+    );
   } catch (error) {
     parts.push(`store: ${(error as Error).message}`);
   } finally {
@@ -246,6 +269,12 @@ export async function describePipeline(
   for (const app of apps) {
     const res = await fetch(`${app.url}/health/ready`, { signal: AbortSignal.timeout(5000) }).catch((e: Error) => e);
     const ready = res instanceof Error ? res.message : `${res.status} ${(await res.text()).slice(0, 600)}`;
+    // The restarts the app counted (consumer replacements, the projector's watchdog), from its metrics.
+    const metrics = await fetch(`${app.url}/metrics`, { signal: AbortSignal.timeout(5000) })
+      .then(async (r) => (await r.text()).split('\n'))
+      .catch(() => [] as string[]);
+    const restarts = metrics.filter((l) => /^(messaging_consumer_restarts_total|projector_stall_restarts_total)/.test(l));
+    if (restarts.length) parts.push(`${app.name} restarts: ${restarts.join('; ')}`);
     // kafkajs repeats its connection errors every few hundred ms: the app's own warnings (consumer restarts, the
     // watchdog) are listed apart so the tail does not hide what the service decided and when.
     const own = app.notable ?? [];
