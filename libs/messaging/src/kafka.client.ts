@@ -1,10 +1,11 @@
 import { Admin, ConfigResourceTypes, Kafka, logLevel, Producer, Partitioners, CompressionTypes, type SASLOptions } from 'kafkajs';
 import './kafkajs-request-queue.util';
 import { Logger } from '@nestjs/common';
-import { chunkByBytes, DEFAULT_MAX_EVENT_BYTES, publishBudgetBytes, recordBytes } from '@newsroom/platform';
+import { chunkByBytes, DEFAULT_MAX_EVENT_BYTES, metric, publishBudgetBytes, recordBytes } from '@newsroom/platform';
 import { OutgoingMessage, Publisher, TopicSpec } from './messaging.types';
 import { ManagedConsumer } from './managed.consumer';
 import { ConsumerOptions } from './messaging.types';
+import { PartitionsChosen, recordingPartitioner, UnacknowledgedSendError, unacknowledgedPartitions } from './acknowledged-partitions.util';
 
 /** SASL credentials of one service (KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD). */
 export interface KafkaSasl {
@@ -84,6 +85,12 @@ export interface KafkaClientOptions {
 }
 
 const kafkaLogger = new Logger('kafkajs');
+const unacknowledgedSends = () =>
+  metric('counter', {
+    name: 'messaging_unacknowledged_sends_total',
+    help: 'Sends kafkajs resolved with partitions it never wrote (dropped on a retry after a leader moved), failed and made again',
+    labelNames: ['topic'],
+  });
 const MAX_MESSAGE_BYTES = 'max.message.bytes';
 const toNestLog =
   () =>
@@ -104,6 +111,8 @@ export class KafkaClient implements Publisher {
   private producer: Producer | null = null;
   private producerConnecting: Promise<Producer> | null = null;
   private readonly consumers: ManagedConsumer[] = [];
+  /** The partition kafkajs chose for each message object sent (acknowledged-partitions.util). */
+  private readonly chosen: PartitionsChosen = new WeakMap();
 
   constructor(private readonly options: KafkaClientOptions) {
     this.kafka = new Kafka({
@@ -129,7 +138,7 @@ export class KafkaClient implements Publisher {
         allowAutoTopicCreation: false,
         idempotent: false,
         maxInFlightRequests: 1,
-        createPartitioner: Partitioners.DefaultPartitioner,
+        createPartitioner: recordingPartitioner(Partitioners.DefaultPartitioner, this.chosen),
       });
       producer.on(producer.events.DISCONNECT, () => {
         if (this.producer === producer) this.producer = null;
@@ -161,7 +170,13 @@ export class KafkaClient implements Publisher {
   private async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
     const producer = await this.getProducer();
     try {
-      await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+      const answer = await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+      // kafkajs can resolve a send it wrote only part of (acknowledged-partitions.util): then it failed.
+      const missing = unacknowledgedPartitions(topic, messages, this.chosen, answer);
+      if (missing.length) {
+        unacknowledgedSends().inc({ topic });
+        throw new UnacknowledgedSendError(topic, missing, messages.length);
+      }
     } catch (error) {
       // Drop the producer so the next attempt reconnects from scratch instead of reusing a broken one.
       if (this.producer === producer) this.producer = null;

@@ -1,0 +1,147 @@
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { KafkaClient } from '@newsroom/messaging';
+import { freePort, pollUntil, report } from '@newsroom/testing';
+import { KafkaCluster } from '../../libs/testing/src/fault/kafka-cluster.harness';
+import { TcpProxy } from '../../libs/testing/src/fault/tcp-proxy.harness';
+
+/**
+ * A send in flight when a partition leader dies, whose partitions then move to a broker that already answered
+ * the same send: kafkajs 2.2.4 retries only to brokers that have not answered, so it writes nothing for the moved
+ * partitions and still resolves (acknowledged-partitions.util). A leader-kill run of the whole pipeline lost
+ * event 315 so: the relay checkpointed past it, every partition was consumed to its end, and the feed watermark
+ * stood still before it for good.
+ *
+ * Made to happen on purpose, on a cluster of its own (three nodes, the topics on two of them): node 2 is reached through a TCP proxy. With the
+ * proxy silent, node 2 is killed and its partition moves to node 1, while the clients still hold node 2 as its
+ * leader. A send to both partitions then gets node 1's answer, and node 2's request is reset by the proxy:
+ * kafkajs refreshes its metadata, finds node 1 leading both partitions, and, node 1 having answered, sends nothing.
+ */
+describe('fault: a send whose failed partition moves to a broker that already answered it', () => {
+  let cluster: KafkaCluster | undefined;
+  let proxy: TcpProxy | undefined;
+  const suffix = `${Date.now()}`;
+  const raw = `t.retry-loss.raw.${suffix}`;
+  const ours = `t.retry-loss.ours.${suffix}`;
+
+  beforeAll(async () => {
+    const node2Port = await freePort();
+    proxy = await TcpProxy.start(node2Port);
+    const node1Port = await freePort();
+    const node3Port = await freePort();
+    // Three nodes for the controller quorum (two of three survive node 2); the topics live on nodes 1 and 2 only.
+    cluster = await KafkaCluster.start({
+      size: 3,
+      ports: [node1Port, node2Port, node3Port],
+      advertisedPorts: [node1Port, proxy.port, node3Port],
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    proxy?.heal();
+    await proxy?.close();
+    await cluster?.stop();
+  }, 90_000);
+
+  it('loses the moved partition with kafkajs alone, and fails then writes it through KafkaClient', async () => {
+    const brokers = cluster!.brokers.split(',');
+    const kafka = new Kafka({ clientId: 'retry-loss', brokers, logLevel: logLevel.NOTHING, retry: { initialRetryTime: 200, retries: 5 } });
+    const admin = kafka.admin();
+    await admin.connect();
+    // Partition 0 led by node 1, partition 1 by node 2, each with the other node as follower; one in-sync replica
+    // is enough to write, so node 1 alone takes both once node 2 is gone.
+    await admin.createTopics({
+      topics: [raw, ours].map((topic) => ({
+        topic,
+        replicaAssignment: [
+          { partition: 0, replicas: [1, 2] },
+          { partition: 1, replicas: [2, 1] },
+        ],
+        configEntries: [{ name: 'min.insync.replicas', value: '1' }],
+      })),
+      waitForLeaders: true,
+    });
+    const keys = keysFor([0, 1]);
+    const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const client = new KafkaClient({ clientId: 'retry-loss-ours', brokers });
+    try {
+      // Both clients know both leaders and hold a connection to each.
+      const first = [0, 1].map((p) => ({ key: keys[p], value: `first ${p}` }));
+      await producer.send({ topic: raw, acks: -1, messages: first });
+      await client.publish(ours, first);
+      await pollUntil(async () => (await cluster!.partitions(ours)).every((p) => p.isr.length === 2), {
+        timeoutMs: 30000,
+        intervalMs: 250,
+        what: 'both replicas in sync',
+      });
+
+      proxy!.blackhole();
+      await cluster!.kill(2);
+      await pollUntil(
+        async () => {
+          const [a, b] = await Promise.all([cluster!.leaders(raw), cluster!.leaders(ours)]);
+          return a.get(1) === 1 && b.get(1) === 1;
+        },
+        { timeoutMs: 60000, intervalMs: 250, what: "node 2's partitions led by node 1" },
+      );
+
+      const second = [0, 1].map((p) => ({ key: keys[p], value: `second ${p}` }));
+      const rawSend = producer.send({ topic: raw, acks: -1, messages: second }).then(
+        (answer) => ({ ok: true as const, partitions: answer.map((r) => r.partition).sort() }),
+        (error: Error) => ({ ok: false as const, error }),
+      );
+      const ourSend = client.publish(ours, second).then(
+        () => ({ ok: true as const }),
+        (error: Error) => ({ ok: false as const, error }),
+      );
+      // Node 1 answers at once; node 2's requests wait in the proxy until it resets them.
+      await new Promise((r) => setTimeout(r, 1500));
+      proxy!.resetAll();
+      const [rawResult, ourResult] = await Promise.all([rawSend, ourSend]);
+      report(
+        `produce-retry-loss: kafkajs alone ${rawResult.ok ? `resolved, acknowledging partitions ${rawResult.partitions.join(', ')}` : `failed: ${rawResult.error.message}`}; ` +
+          `KafkaClient ${ourResult.ok ? 'resolved' : `failed: ${ourResult.error.message}`}`,
+      );
+
+      // kafkajs alone: resolved, and partition 1 never got the second message.
+      expect(rawResult).toEqual({ ok: true, partitions: [0] });
+      expect(await highs(admin, raw)).toEqual([2, 1]);
+      // KafkaClient: the same send failed, so the caller (the relay) makes it again, and then it is all there.
+      expect(ourResult.ok).toBe(false);
+      expect(!ourResult.ok && ourResult.error.name).toBe('UnacknowledgedSendError');
+      await client.publish(ours, second);
+      const [p0, p1] = await highs(admin, ours);
+      expect(p1).toBe(2);
+      // Partition 0 has the second message twice (at least once; consumers skip by position).
+      expect(p0).toBe(3);
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+      await client.close();
+      await admin.disconnect().catch(() => undefined);
+    }
+  }, 300_000);
+});
+
+/** Keys the default partitioner puts on each of the given partitions of a two-partition topic. */
+function keysFor(partitions: number[]): Record<number, string> {
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata = [0, 1].map((partitionId) => ({
+    partitionId,
+    leader: partitionId + 1,
+    partitionErrorCode: 0,
+    replicas: [],
+    isr: [],
+  }));
+  const found: Record<number, string> = {};
+  for (let i = 0; Object.keys(found).length < partitions.length; i++) {
+    const key = `stream-${i}`;
+    const p = partitioner({ topic: 't', partitionMetadata, message: { key, value: '' } });
+    if (partitions.includes(p) && !(p in found)) found[p] = key;
+  }
+  return found;
+}
+
+async function highs(admin: ReturnType<Kafka['admin']>, topic: string): Promise<number[]> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return offsets.sort((a, b) => a.partition - b.partition).map((o) => Number(o.high));
+}
