@@ -94,8 +94,15 @@ describe('fault: a send whose failed partition moves to a broker that already an
         () => ({ ok: true as const }),
         (error: Error) => ({ ok: false as const, error }),
       );
-      // Node 1 answers at once; node 2's requests wait in the proxy until it resets them.
-      await new Promise((r) => setTimeout(r, 1500));
+      // Node 1 writes partition 0 at once (it is the only in-sync replica left) and answers; node 2's requests wait in
+      // the proxy until it resets them. The reset waits for node 1's writes, so that both clients hold its answer
+      // when they retry, however loaded the machine.
+      await pollUntil(async () => (await highs(admin, raw))[0] === 2 && (await highs(admin, ours))[0] === 2, {
+        timeoutMs: 30000,
+        intervalMs: 100,
+        what: "node 1's writes of partition 0",
+      });
+      await new Promise((r) => setTimeout(r, 500));
       proxy!.resetAll();
       const [rawResult, ourResult] = await Promise.all([rawSend, ourSend]);
       report(
