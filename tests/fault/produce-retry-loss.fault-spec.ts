@@ -1,5 +1,6 @@
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { KafkaClient } from '@newsroom/messaging';
+import { partitionOfKey } from '@newsroom/projections';
 import { freePort, pollUntil, report } from '@newsroom/testing';
 import { KafkaCluster } from '../../libs/testing/src/fault/kafka-cluster.harness';
 import { TcpProxy } from '../../libs/testing/src/fault/tcp-proxy.harness';
@@ -141,20 +142,12 @@ describe('fault: a send whose failed partition moves to a broker that already an
   }, 300_000);
 });
 
-/** Keys the default partitioner puts on each of the given partitions of a two-partition topic. */
+/** Keys the relay's producer puts on each of the given partitions of a two-partition topic. */
 function keysFor(partitions: number[]): Record<number, string> {
-  const partitioner = Partitioners.DefaultPartitioner();
-  const partitionMetadata = [0, 1].map((partitionId) => ({
-    partitionId,
-    leader: partitionId + 1,
-    partitionErrorCode: 0,
-    replicas: [],
-    isr: [],
-  }));
   const found: Record<number, string> = {};
   for (let i = 0; Object.keys(found).length < partitions.length; i++) {
     const key = `stream-${i}`;
-    const p = partitioner({ topic: 't', partitionMetadata, message: { key, value: '' } });
+    const p = partitionOfKey(key, 2);
     if (partitions.includes(p) && !(p in found)) found[p] = key;
   }
   return found;
