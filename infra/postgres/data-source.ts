@@ -18,6 +18,7 @@ import { StreamStates1764900300000 } from './migrations/1764900300000-stream-sta
 import { EntityLinksView1764900200000 } from './migrations/1764900200000-entity-links-view.migration';
 import { FactPayloadOnce1764900400000 } from './migrations/1764900400000-fact-payload-once.migration';
 import { EntitiesLastSeen1764900500000 } from './migrations/1764900500000-entities-last-seen.migration';
+import { LeadershipRunsOrder1764900600000 } from './migrations/1764900600000-leadership-runs-order.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   StreamStates1764900300000,
   FactPayloadOnce1764900400000,
   EntitiesLastSeen1764900500000,
+  LeadershipRunsOrder1764900600000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { LeadershipProjection, ProjectedEvent, RUN_COLUMNS, runEndsSql } from '@newsroom/projections';
 import { createTestDatabase, TestDatabase } from '@newsroom/testing';
 import { appointed, correction, departed, event, resetClock, retraction } from './support/events.builder';
+import { LeadershipRunsOrder1764900600000 } from '../../../infra/postgres/migrations/1764900600000-leadership-runs-order.migration';
 
 // Dates that sort around each other, and none (a fact without a date sorts first in its group).
 const DATES = [null, null, '2023', '2024-05', '2024-05', '2024-09-25', '2023-12/2024-12'];
@@ -124,6 +125,65 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
       }
       expect(await kept()).toEqual(await full());
     }
+  });
+
+  // A correction that keeps a fact's date and group closes its version and opens the next at the same position. The
+  // closed version's view of its neighbours lacks the new version between them, so the appointment before it would
+  // be judged followed by the departure after it, and kept as the last of its run: it must be judged from the new
+  // version's view, where an appointment follows it.
+  it('a correction that keeps the fact at its place in the group judges its neighbours with the new version between them', async () => {
+    projection.incrementalFrom = 1;
+    await ds.query('TRUNCATE read_model.leadership_events, read_model.leadership_runs');
+    resetClock(9000);
+    const story = [
+      appointed('person:p5', 'Role 1', '2022'),
+      appointed('person:p5', 'Role 1', '2023'),
+      appointed('person:p5', 'Role 1', '2024-05'),
+      departed('person:p5', 'Role 1', '2024-09'),
+    ];
+    await ds.transaction((m) => projection.applyMany(m, story));
+    await ds.transaction((m) => projection.applyMany(m, [correction(story[2], { data: { role: 'Role 1' } })]));
+    expect(await kept()).toEqual(await full());
+    // The run's first appointment, its last (the corrected one's new version) and the departure.
+    expect(await kept()).toHaveLength(3);
+  });
+
+  // Migration 1764900600000 rebuilds the two indexes in the order the passes now write; down gives back the old ones.
+  it('the order migration goes down and up again, and the runs stay kept on the indexes it leaves', async () => {
+    const defs = async () =>
+      (
+        await ds.query(
+          `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'read_model'
+           AND indexname IN ('leadership_events_runs', 'leadership_runs_i1') ORDER BY 1`,
+        )
+      ).map((r: { indexdef: string }) => r.indexdef);
+    const migration = new LeadershipRunsOrder1764900600000();
+    const runner = ds.createQueryRunner();
+    try {
+      await migration.down(runner);
+      expect(await defs()).toEqual([
+        expect.stringMatching(/\(organization, subject COLLATE "C", role_key COLLATE "C", valid_from NULLS FIRST, fact_position\) INCLUDE/),
+        expect.stringMatching(/\(organization, subject, role_key\)$/),
+      ]);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await defs()).toEqual([
+      expect.stringMatching(/\(organization COLLATE "C", subject COLLATE "C", role_key COLLATE "C", COALESCE\(valid_from, '-infinity'/),
+      expect.stringMatching(/\(organization, subject, role_key, fact_id, version\)$/),
+    ]);
+    projection.incrementalFrom = 1;
+    await ds.query('TRUNCATE read_model.leadership_events, read_model.leadership_runs');
+    resetClock(11000);
+    await ds.transaction((m) =>
+      projection.applyMany(m, [
+        appointed('person:p6', 'Role 1', '2023'),
+        appointed('person:p6', 'Role 1', '2024'),
+        departed('person:p6', 'Role 1', '2025'),
+      ]),
+    );
+    expect(await kept()).toEqual(await full());
   });
 
   // The refresh is planned once per connection and cannot see how many facts a batch holds: as a join, the redo

@@ -25,6 +25,14 @@ export const RUN_COLUMNS = [
 ] as const;
 
 /**
+ * A row's place in its group's valid-time order: its valid time's start, undated first (no valid time starts at
+ * -infinity: every date names a period), then its fact's position. The `leadership_events_runs` index is in this
+ * order; every pass in it writes the key as this expression, so Postgres reads the index in order, with no sort, and
+ * a neighbour is one bounded scan of it where `valid_from NULLS FIRST` took three (dated, undated, and the switch).
+ */
+export const validKey = (alias: string): string => `coalesce(${alias}.valid_from, '-infinity'::timestamptz)`;
+
+/**
  * SQL selecting those rows among the rows of `table` (aliased `t`) that match `where`; `columns` is the select list
  * over `t`. One window pass in the order of the `leadership_events_runs` index, which it scans without sorting.
  */
@@ -32,7 +40,7 @@ export function runEndsSql(table: string, where: string, columns: string = RUN_C
   return `SELECT ${columns} FROM (
       SELECT t.*, lag(t.kind) OVER w AS prev_kind, lead(t.kind) OVER w AS next_kind
       FROM ${table} t WHERE ${where}
-      WINDOW w AS (PARTITION BY t.organization, t.subject COLLATE "C", t.role_key COLLATE "C" ORDER BY t.valid_from NULLS FIRST, t.fact_position)
+      WINDOW w AS (PARTITION BY t.organization COLLATE "C", t.subject COLLATE "C", t.role_key COLLATE "C" ORDER BY ${validKey('t')}, t.fact_position)
     ) t
     WHERE t.kind = 'departed' OR t.prev_kind IS DISTINCT FROM 'appointed' OR t.next_kind IS DISTINCT FROM 'appointed'`;
 }
@@ -123,73 +131,74 @@ export function tenuresPageSql(runs: string, view: TenuresView, after: readonly 
 
 /** The standing rows of `table` (aliased `s`) in the same (organization, person, role key) group as the row `x`. */
 const sameGroup = (x: string) =>
-  `s.organization = ${x}.organization AND s.subject COLLATE "C" = ${x}.subject AND s.role_key COLLATE "C" = ${x}.role_key
+  `s.organization COLLATE "C" = ${x}.organization AND s.subject COLLATE "C" = ${x}.subject AND s.role_key COLLATE "C" = ${x}.role_key
    AND s.recorded_to IS NULL AND s.modality <> 'denied'`;
-const BACKWARD = 's.valid_from DESC NULLS LAST, s.fact_position DESC';
-const FORWARD = 's.valid_from NULLS FIRST, s.fact_position';
 
 /**
- * SQL for the standing row right before (`before`) or right after the position of row `x` in its group's valid-time
- * order (valid_from NULLS FIRST, fact_position), `x` itself excluded; at most one row of `columns`. Each branch is
- * a bounded scan of the `leadership_events_runs` index that stops at its first row, however long the group.
+ * SQL for the (at most) two standing rows nearest before (`before`) or after the place of row `x` in its group's
+ * order (`validKey`, then fact_position), rows at `x`'s own place left out: RUN_COLUMNS and `side` (-1 before, 1
+ * after). One bounded scan of the `leadership_events_runs` index, which holds every run column, stopping at its
+ * second row however long the group.
  */
-function neighbourSql(table: string, x: string, side: 'before' | 'after', columns: string): string {
-  const branch = (where: string, order: string) =>
-    `(SELECT s.* FROM ${table} s WHERE ${sameGroup(x)} AND ${where} ORDER BY ${order} LIMIT 1)`;
-  const row = `(s.valid_from, s.fact_position)`;
-  const at = `(${x}.valid_from, ${x}.fact_position)`;
-  const branches =
-    side === 'before'
-      ? [
-          branch(`${row} < ${at}`, BACKWARD),
-          branch(`${x}.valid_from IS NULL AND s.valid_from IS NULL AND s.fact_position < ${x}.fact_position`, BACKWARD),
-          branch(`${x}.valid_from IS NOT NULL AND s.valid_from IS NULL`, BACKWARD),
-        ]
-      : [
-          branch(`${row} > ${at}`, FORWARD),
-          branch(`${x}.valid_from IS NULL AND s.valid_from IS NULL AND s.fact_position > ${x}.fact_position`, FORWARD),
-          branch(`${x}.valid_from IS NULL AND s.valid_from IS NOT NULL`, FORWARD),
-        ];
-  return `SELECT ${columns} FROM (${branches.join(' UNION ALL ')}) s ORDER BY ${side === 'before' ? BACKWARD : FORWARD} LIMIT 1`;
+function nearestSql(table: string, x: string, side: 'before' | 'after'): string {
+  const cols = RUN_COLUMNS.map((c) => `s.${c}`).join(', ');
+  const [cmp, dir, sign] = side === 'before' ? ['<', ' DESC', -1] : ['>', '', 1];
+  return `SELECT ${cols}, ${sign} AS side FROM ${table} s
+    WHERE ${sameGroup(x)} AND (${validKey('s')}, s.fact_position) ${cmp} (${validKey(x)}, ${x}.fact_position)
+    ORDER BY ${validKey('s')}${dir}, s.fact_position${dir} LIMIT 2`;
 }
 
 /**
  * Whether a row is a run end turns only on its own kind and the kinds of its two standing neighbours. So when rows
- * of some facts are added, closed or moved, only those rows and the standing neighbours of their positions can
+ * of some facts are added, closed or moved, only those rows and the standing neighbours of their places can
  * change: this statement deletes their run rows and inserts again those that are run ends, reading a few index
  * entries per changed row instead of every row of its group. `ids` is the facts' ids (a uuid[] expression, `$1` by
  * default); the rows of `runs` then equal `runEndsSql` over the whole table.
  *
- * The neighbours of a changed row are looked up once (`around`): they are what the refresh must redo, and their
- * kinds are the changed row's own previous and next kinds, so only the neighbours that did not change themselves
- * look their own neighbours up (about half the index probes of a new fact).
+ * Each changed row reads the two standing rows nearest before its place and the two nearest after it (`seq`): with
+ * the row itself when it stands, they are consecutive in its group's order, so the nearest neighbour on each side
+ * has both its own neighbours in view and is judged there, with no lookup of its own. The rows at a changed row's
+ * own place, left out of its view, are other versions of the same fact (a fact's position is its first event's,
+ * and only one version of a fact stands), which are changed rows too. So a closed version's view lacks a row
+ * between its neighbours only when its fact's standing version has the same place: that version's view holds the
+ * same neighbours, and a neighbour is judged from the view of a standing row when it has one.
  */
 export function refreshRunsSql(table: string, runs: string, ids = '$1::uuid[]'): string {
   const cols = RUN_COLUMNS.join(', ');
-  const near = 's.fact_id, s.version, s.kind';
-  const rowOf = (x: string) => `SELECT t.* FROM ${table} t WHERE t.fact_id = ${x}.fact_id AND t.version = ${x}.version OFFSET 0`;
+  const of = (x: string) => RUN_COLUMNS.map((c) => `${x}.${c}`).join(', ');
   return `WITH changed AS (
       SELECT t.* FROM (SELECT DISTINCT id FROM unnest(${ids}) AS u(id)) f CROSS JOIN LATERAL (
-        SELECT t.fact_id, t.version, t.organization, t.subject, t.role_key, t.valid_from, t.fact_position,
-          t.recorded_to IS NULL AND t.modality <> 'denied' AS standing
+        SELECT ${of('t')}, t.recorded_to IS NULL AND t.modality <> 'denied' AS standing
         FROM ${table} t WHERE t.fact_id = f.id OFFSET 0
       ) t
     ),
-    around AS (
-      SELECT c.*, p.fact_id AS p_fact, p.version AS p_version, p.kind AS p_kind, n.fact_id AS n_fact, n.version AS n_version, n.kind AS n_kind
-      FROM changed c
-      LEFT JOIN LATERAL (${neighbourSql(table, 'c', 'before', near)}) p ON true
-      LEFT JOIN LATERAL (${neighbourSql(table, 'c', 'after', near)}) n ON true
+    seq AS (
+      SELECT c.fact_id AS c_fact, c.version AS c_version, c.standing AS c_standing, s.*
+      FROM changed c CROSS JOIN LATERAL (
+        (${nearestSql(table, 'c', 'before')})
+        UNION ALL
+        SELECT ${of('c')}, 0 WHERE c.standing
+        UNION ALL
+        (${nearestSql(table, 'c', 'after')})
+      ) s
     ),
-    neighbours AS (
-      SELECT DISTINCT x.fact_id, x.version, a.organization, a.subject, a.role_key
-      FROM around a CROSS JOIN LATERAL (VALUES (a.p_fact, a.p_version), (a.n_fact, a.n_version)) x(fact_id, version)
-      WHERE x.fact_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM changed c WHERE c.fact_id = x.fact_id AND c.version = x.version)
+    judged AS (
+      SELECT s.*, lag(s.kind) OVER w AS prev_kind, lead(s.kind) OVER w AS next_kind,
+        lag(s.side) OVER w AS prev_side, lead(s.side) OVER w AS next_side
+      FROM seq s WINDOW w AS (PARTITION BY s.c_fact, s.c_version ORDER BY ${validKey('s')}, s.fact_position)
+    ),
+    candidates AS (
+      SELECT * FROM judged WHERE side = 0
+      UNION ALL
+      (SELECT DISTINCT ON (j.fact_id, j.version) j.* FROM judged j
+        WHERE (j.side = -1 AND j.next_side IS DISTINCT FROM -1 OR j.side = 1 AND j.prev_side IS DISTINCT FROM 1)
+          AND NOT EXISTS (SELECT 1 FROM changed c WHERE c.fact_id = j.fact_id AND c.version = j.version)
+        ORDER BY j.fact_id, j.version, j.c_standing DESC)
     ),
     affected AS (
       SELECT fact_id, version, organization, subject, role_key FROM changed
       UNION ALL
-      SELECT fact_id, version, organization, subject, role_key FROM neighbours
+      SELECT fact_id, version, organization, subject, role_key FROM candidates WHERE side <> 0
     ),
     gone AS (
       DELETE FROM ${runs} r WHERE r.ctid = ANY (ARRAY(
@@ -200,16 +209,6 @@ export function refreshRunsSql(table: string, runs: string, ids = '$1::uuid[]'):
       ))
     )
     INSERT INTO ${runs} (${cols})
-    SELECT ${cols} FROM (
-      SELECT t.*, a.p_kind AS prev_kind, a.n_kind AS next_kind
-      FROM around a CROSS JOIN LATERAL (${rowOf('a')}) t
-      WHERE a.standing
-      UNION ALL
-      SELECT t.*, p.kind AS prev_kind, n.kind AS next_kind
-      FROM neighbours x CROSS JOIN LATERAL (${rowOf('x')}) t
-      LEFT JOIN LATERAL (${neighbourSql(table, 't', 'before', 's.kind')}) p ON true
-      LEFT JOIN LATERAL (${neighbourSql(table, 't', 'after', 's.kind')}) n ON true
-      WHERE t.recorded_to IS NULL AND t.modality <> 'denied'
-    ) t
+    SELECT ${cols} FROM candidates t
     WHERE t.kind = 'departed' OR t.prev_kind IS DISTINCT FROM 'appointed' OR t.next_kind IS DISTINCT FROM 'appointed'`;
 }

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { AppliedChanges, FactProjection } from '../facts/fact.adapter';
 import { isUuid } from '../facts/fact-batch.util';
-import { refreshRunsSql, RUN_COLUMNS, runEndsSql } from './leadership-runs.util';
+import { refreshRunsSql, RUN_COLUMNS, runEndsSql, validKey } from './leadership-runs.util';
 import { leadershipModel } from './leadership.model';
 import { write } from '../write-pipeline.util';
 import { PlanGenerations } from '../prepared-query.util';
@@ -51,9 +51,10 @@ export class LeadershipProjection extends FactProjection {
 
   /**
    * Facts per batch from which the runs are kept incrementally (`refreshRunsSql`: cost by changed row, not by group
-   * size, but a dozen index probes a fact); smaller batches redo their groups whole, which is cheaper while groups are
-   * short (3-fact batches on a 100,000-fact table: 1.1-1.4 ms against 2.0-2.2). Both give the rows `runEndsSql` gives
-   * (leadership-runs.int-spec checks both paths).
+   * size: a primary-key probe, a bounded index scan each way and a probe per run row deleted); smaller batches redo
+   * their groups whole, which was cheaper while groups are short (3-fact batches on a 100,000-fact table: 1.1-1.4 ms
+   * against 2.0-2.2, measured when the incremental refresh looked its neighbours' neighbours up, three index scans
+   * a side). Both give the rows `runEndsSql` gives (leadership-runs.int-spec checks both paths).
    */
   incrementalFrom = 32;
 
@@ -127,16 +128,16 @@ export class LeadershipProjection extends FactProjection {
     // Compared in the "C" collation of the runs index (leadership_events_runs), so the index finds each group's rows.
     // Equality is the same in both: every collation here is deterministic. The window is the group's own, in the
     // index's order: the rows runEndsSql gives for these groups.
-    const collated = `SELECT DISTINCT organization, subject COLLATE "C", role_key COLLATE "C" FROM ${this.table} WHERE fact_id = ANY(${ids})`;
+    const collated = `SELECT DISTINCT organization COLLATE "C", subject COLLATE "C", role_key COLLATE "C" FROM ${this.table} WHERE fact_id = ANY(${ids})`;
     // One statement: the insert does not see the rows the delete removes (both read the statement's snapshot), and
     // the delete does not see the rows the insert adds.
     const redo = `WITH gone AS (${clear}) INSERT INTO ${this.runs} (${RUN_COLUMNS.join(', ')})
       SELECT ${RUN_COLUMNS.map((c) => `t.${c}`).join(', ')} FROM (${collated}) g (organization, subject, role_key)
       CROSS JOIN LATERAL (
         SELECT t.*, lag(t.kind) OVER w AS prev_kind, lead(t.kind) OVER w AS next_kind FROM ${this.table} t
-        WHERE t.organization = g.organization AND t.subject COLLATE "C" = g.subject AND t.role_key COLLATE "C" = g.role_key
+        WHERE t.organization COLLATE "C" = g.organization AND t.subject COLLATE "C" = g.subject AND t.role_key COLLATE "C" = g.role_key
           AND t.recorded_to IS NULL AND t.modality <> 'denied'
-        WINDOW w AS (ORDER BY t.valid_from NULLS FIRST, t.fact_position)
+        WINDOW w AS (ORDER BY ${validKey('t')}, t.fact_position)
       ) t
       WHERE t.kind = 'departed' OR t.prev_kind IS DISTINCT FROM 'appointed' OR t.next_kind IS DISTINCT FROM 'appointed'`;
     await write(manager, this.plans.text(redo), [], { prepared: true });

@@ -133,7 +133,8 @@ export class LeadershipRepository {
   private runEndsSql(q: LeadershipQuery, organizations: string[], p: SqlParams): string {
     const organization = organizations.length > 1 ? `t.organization = ANY(${p.add(organizations, '::text[]')})` : `t.organization = ${p.add(q.organization)}`;
     if (!q.knownAt && !q.modality) return `SELECT ${RUN_ROW} FROM read_model.leadership_runs t WHERE ${organization}`;
-    const where = [organization, visibleAt('t', q.knownAt, p), anyOf('t.modality', q.modality, p), `t.modality <> 'denied'`];
+    // Compared bytewise, as the runs index (leadership_events_runs) holds the organization: the pass reads it in order.
+    const where = [organization.replace('t.organization', 't.organization COLLATE "C"'), visibleAt('t', q.knownAt, p), anyOf('t.modality', q.modality, p), `t.modality <> 'denied'`];
     return runEndsSql(TABLE, where.join(' AND '), RUN_ROW);
   }
 
