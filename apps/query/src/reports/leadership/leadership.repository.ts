@@ -131,10 +131,10 @@ export class LeadershipRepository {
    * `leadership_runs`; else one window pass over the matching rows.
    */
   private runEndsSql(q: LeadershipQuery, organizations: string[], p: SqlParams): string {
-    const organization = organizations.length > 1 ? `t.organization = ANY(${p.add(organizations, '::text[]')})` : `t.organization = ${p.add(q.organization)}`;
-    if (!q.knownAt && !q.modality) return `SELECT ${RUN_ROW} FROM read_model.leadership_runs t WHERE ${organization}`;
+    const organization = organizations.length > 1 ? `ANY(${p.add(organizations, '::text[]')})` : p.add(q.organization);
+    if (!q.knownAt && !q.modality) return `SELECT ${RUN_ROW} FROM read_model.leadership_runs t WHERE t.organization = ${organization}`;
     // Compared bytewise, as the runs index (leadership_events_runs) holds the organization: the pass reads it in order.
-    const where = [organization.replace('t.organization', 't.organization COLLATE "C"'), visibleAt('t', q.knownAt, p), anyOf('t.modality', q.modality, p), `t.modality <> 'denied'`];
+    const where = [`t.organization COLLATE "C" = ${organization}`, visibleAt('t', q.knownAt, p), anyOf('t.modality', q.modality, p), `t.modality <> 'denied'`];
     return runEndsSql(TABLE, where.join(' AND '), RUN_ROW);
   }
 
