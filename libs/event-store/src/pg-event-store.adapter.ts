@@ -83,7 +83,11 @@ export class PgEventStore {
     const ids = new Set(nonEmpty.map((r) => r.streamId));
     // One request per stream: two would each claim the same versions, and their expected versions could not both hold.
     if (ids.size !== nonEmpty.length) throw new Error('appendMany got a stream twice; merge its events into one request');
-    return this.committer.submit(nonEmpty);
+    const appended = await this.committer.submit(nonEmpty);
+    let head = 0;
+    for (const e of appended) head = Math.max(head, Number(e.globalPosition));
+    this.writeReads.sawPosition(head);
+    return appended;
   }
 
   async streamVersion(streamId: string): Promise<number> {
