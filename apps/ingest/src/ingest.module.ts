@@ -2,7 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { Pool } from 'pg';
-import { PgEventStore } from '@newsroom/event-store';
+import { EVENT_STORE_SERVER_SETTINGS, PgEventStore } from '@newsroom/event-store';
 import { KafkaClient, kafkaSasl } from '@newsroom/messaging';
 import {
   API_KEY_RING,
@@ -54,7 +54,11 @@ class IngestCoreModule {
       module: IngestCoreModule,
       providers: [
         { provide: INGEST_CONFIG, useValue: config },
-        { provide: PG_POOL, useFactory: () => createPgPool(config.DATABASE_URL, config.DATABASE_POOL_MAX, 'ingest') },
+        // The store's write statements planned once per connection, not at every write (EVENT_STORE_SERVER_SETTINGS).
+        {
+          provide: PG_POOL,
+          useFactory: () => createPgPool(config.DATABASE_URL, config.DATABASE_POOL_MAX, 'ingest', undefined, EVENT_STORE_SERVER_SETTINGS),
+        },
         {
           provide: PgEventStore,
           inject: [PG_POOL],

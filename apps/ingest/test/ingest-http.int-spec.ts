@@ -2,7 +2,9 @@ import { request as httpRequest } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { initMetrics } from '@newsroom/platform';
 import { createTestDatabase, departedEnvelope, TestDatabase } from '@newsroom/testing';
+import { Pool } from 'pg';
 import { loadIngestConfig } from '../src/config/ingest.config';
+import { PG_POOL } from '../src/ingest.tokens';
 import { startIngestHttp } from '../src/ingest-http.factory';
 
 /** The fields of an answer these tests read. */
@@ -88,6 +90,11 @@ describe('ingest HTTP on Fastify: body parsing, errors, headers, docs', () => {
     expect(again.status).toBe(200);
     expect(again.json.status).toBe('duplicate');
     expect(again.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('runs its writes on connections that plan the store statements once (EVENT_STORE_SERVER_SETTINGS)', async () => {
+    const pool = app.get<Pool>(PG_POOL);
+    expect((await pool.query('SHOW plan_cache_mode')).rows[0].plan_cache_mode).toBe('force_generic_plan');
   });
 
   it('refuses malformed JSON, a scalar body and non-UTF-8 bytes with 400 problem+json', async () => {

@@ -46,7 +46,10 @@ type StreamsRow = EventRow & { in_stream: boolean; by_id: boolean };
  * Each branch is an index lookup (streams and stream_states by primary key, events by event_id, the events naming
  * another by the partial index events_target_event_idx), so it reads what it returns and never a stream's events.
  * `naming` repeats that index's predicate and is materialized so that the type filter stays outside it: inside, the
- * index on (type, global_position) could serve `type IN (...)` and read every amendment of the log.
+ * index on (type, global_position) could serve `type IN (...)` and read every amendment of the log. The heads are
+ * lateral subqueries with LIMIT 1 (at most one row by the primary key anyway), which Postgres does not fold into a
+ * join: each asked stream is one probe. As joins, the generic plan (EVENT_STORE_SERVER_SETTINGS), which assumes ten
+ * asked streams, hashed the whole streams table while it was small: 1,400 rows read for a one-stream write.
  */
 const STATE_SQL = `WITH naming AS MATERIALIZED (
   SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE data ? 'targetEventId' AND data->>'targetEventId' = ANY($3::text[])
@@ -58,8 +61,8 @@ SELECT NULL::bigint AS global_position, NULL::uuid AS event_id, s.id AS stream_i
     'head'::text AS kind, NULL::text AS named_id, coalesce(h.version, 0) AS head_version, st.version AS state_version,
     st.state_schema, st.state
   FROM unnest($1::text[]) AS s(id)
-  LEFT JOIN event_store.streams h ON h.stream_id = s.id
-  LEFT JOIN event_store.stream_states st ON st.stream_id = s.id
+  LEFT JOIN LATERAL (SELECT version FROM event_store.streams WHERE stream_id = s.id LIMIT 1) h ON true
+  LEFT JOIN LATERAL (SELECT version, state_schema, state FROM event_store.stream_states WHERE stream_id = s.id LIMIT 1) st ON true
 UNION ALL
 SELECT ${EVENT_COLUMNS}, 'id', NULL, NULL, NULL, NULL, NULL FROM event_store.events WHERE event_id = ANY($2::uuid[])
 UNION ALL

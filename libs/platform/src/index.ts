@@ -8,6 +8,7 @@ export {
   DEFAULT_PG_TIMEOUTS,
   LONG_RUNNING_PG_TIMEOUTS,
   type PgTimeouts,
+  type PgServerSettings,
 } from './database/pg-pool.factory';
 export * from './health/readiness.util';
 export { HealthModule } from './health/health.module';

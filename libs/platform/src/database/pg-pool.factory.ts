@@ -74,13 +74,45 @@ export function pgTimeoutOptions(t: PgTimeouts = pgTimeoutsFromEnv()): PoolConfi
   };
 }
 
+/** Server settings a pool's connections start with (`SET name = value` for the whole session). */
+export type PgServerSettings = Readonly<Record<string, string>>;
+
+const SETTING_NAME = /^[a-z_][a-z0-9_.]*$/;
+const SETTING_VALUE = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * `url` with `settings` in its `options` parameter (`-c name=value`, which Postgres applies at connection start:
+ * no round trip), after any options the URL already carries. In the URL, not in the pool's config: node-postgres
+ * lets a connection string's parameters override the config's, so an `options` given beside a URL holding one
+ * would be lost. Names and values are plain words, as the constants that use this are; anything else is refused.
+ */
+export function withServerSettings(url: string, settings: PgServerSettings): string {
+  const entries = Object.entries(settings);
+  if (entries.length === 0) return url;
+  for (const [name, value] of entries) {
+    if (!SETTING_NAME.test(name) || !SETTING_VALUE.test(value)) throw new Error(`not a plain server setting: ${name}=${value}`);
+  }
+  const parsed = new URL(url);
+  const ours = entries.map(([name, value]) => `-c ${name}=${value}`).join(' ');
+  const given = parsed.searchParams.get('options');
+  parsed.searchParams.set('options', given ? `${given} ${ours}` : ours);
+  return parsed.toString();
+}
+
 /**
  * A pg pool whose idle-client errors are logged instead of crashing the process (pg emits them on the pool), with
- * the timeouts of `timeouts` (by default from the environment, see pgTimeoutsFromEnv).
+ * the timeouts of `timeouts` (by default from the environment, see pgTimeoutsFromEnv) and the server settings of
+ * `settings` on every connection (see withServerSettings).
  */
-export function createPgPool(url: string, max: number, name: string, timeouts: PgTimeouts = pgTimeoutsFromEnv()): Pool {
+export function createPgPool(
+  url: string,
+  max: number,
+  name: string,
+  timeouts: PgTimeouts = pgTimeoutsFromEnv(),
+  settings: PgServerSettings = {},
+): Pool {
   const pool = new Pool({
-    connectionString: url,
+    connectionString: withServerSettings(url, settings),
     max,
     idleTimeoutMillis: 30000,
     application_name: name,

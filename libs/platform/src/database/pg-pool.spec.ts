@@ -1,4 +1,4 @@
-import { DEFAULT_PG_TIMEOUTS, pgTimeoutOptions, pgTimeoutsFromEnv } from './pg-pool.factory';
+import { DEFAULT_PG_TIMEOUTS, pgTimeoutOptions, pgTimeoutsFromEnv, withServerSettings } from './pg-pool.factory';
 
 describe('database timeouts from the environment', () => {
   it('given nothing, then the defaults, with the client timeout above the statement timeout', () => {
@@ -26,5 +26,21 @@ describe('database timeouts from the environment', () => {
       idle_in_transaction_session_timeout: 60000,
       query_timeout: 35000,
     });
+  });
+});
+
+describe('server settings on every connection of a pool', () => {
+  it('given settings, then they go in the URL options, after any the URL carries', () => {
+    const url = withServerSettings('postgres://u@db.example:5432/newsroom?sslmode=require', { plan_cache_mode: 'force_generic_plan' });
+    expect(new URL(url).searchParams.get('options')).toBe('-c plan_cache_mode=force_generic_plan');
+    expect(new URL(url).searchParams.get('sslmode')).toBe('require');
+    const both = withServerSettings('postgres://u@db/n?options=-c%20search_path%3Dnews', { plan_cache_mode: 'auto' });
+    expect(new URL(both).searchParams.get('options')).toBe('-c search_path=news -c plan_cache_mode=auto');
+  });
+
+  it('given none, then the URL unchanged; given a setting that is not a plain word, then it is refused', () => {
+    expect(withServerSettings('postgres://u@db/n', {})).toBe('postgres://u@db/n');
+    expect(() => withServerSettings('postgres://u@db/n', { plan_cache_mode: 'auto -c role=admin' })).toThrow(/not a plain server setting/);
+    expect(() => withServerSettings('postgres://u@db/n', { 'x y': 'auto' })).toThrow(/not a plain server setting/);
   });
 });
