@@ -5,11 +5,11 @@ import { EventToAppend, PgEventStore } from '@newsroom/event-store';
 import { KafkaClient, ManagedConsumer, TopicNames } from '@newsroom/messaging';
 import { advanceFeedWatermark, createProjections, partitionOfKey } from '@newsroom/projections';
 import { eventToAppend, pollUntil, TEST_KAFKA_BROKERS } from '@newsroom/testing';
-import { ProjectorPipeline, startPipeline } from './support/projector-pipeline.harness';
+import { publishAll, ProjectorPipeline, startPipeline, testRelay } from './support/projector-pipeline.harness';
 import { liveAndRebuilt } from './support/read-models.harness';
 
-// Stall 8: Kafka forgets (retention, a recreated topic); the event store does not. A projector whose next events
-// are gone from the topic fills the gap from the store.
+// Stall 8: Kafka forgets (retention, a recreated topic, a broker that loses acknowledged records); the event store
+// does not. A projector whose next events are gone from the topic fills the gap from the store.
 const NAMES = ['feed', 'departures'];
 const PARTITIONS = 3;
 const departed = (n: number): EventToAppend =>
@@ -130,5 +130,48 @@ describe('Projector: events the topic no longer holds are read from the event st
     await caughtUp();
     expect(filled.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     await expectEqualToRebuild();
+  });
+
+  it('fills from the store what the broker lost after acknowledging it (the relay partition chain)', async () => {
+    await stop();
+    filled.length = 0;
+    // Recorded, then published by a relay whose broker acknowledges three of them and keeps none: on the topic the
+    // offsets run on without a hole, so only the relay's partition-prev-position shows what is missing.
+    const from = Number(await store.headPosition());
+    for (let i = 0; i < 60; i++, appended++)
+      await store.append({ streamId: `person:p-${appended % 23}`, expectedVersion: 'any', events: [departed(appended)] });
+    const rows: Array<{ position: string; stream_id: string }> = await ds.query(
+      'SELECT global_position::text AS position, stream_id FROM event_store.events WHERE global_position > $1 ORDER BY global_position',
+      [from],
+    );
+    // One early, one in the middle, one late: each has a later event on its partition, which shows the gap.
+    const lost = new Set(
+      [5, 29, 50].map((i) => {
+        const p = partitionOfKey(rows[i].stream_id, PARTITIONS);
+        expect(rows.slice(i + 1).some((r) => partitionOfKey(r.stream_id, PARTITIONS) === p)).toBe(true);
+        return rows[i].position;
+      }),
+    );
+    const dropped: string[] = [];
+    const losing = testRelay(p.db, store, kafka, topics.events, 50, {
+      publisher: {
+        publish: (topic, messages, options) =>
+          kafka.publish(
+            topic,
+            messages.filter((m) => !(lost.has(m.headers!['global-position']) && dropped.push(m.headers!['global-position']))),
+            options,
+          ),
+      },
+    });
+    await publishAll(losing);
+    expect(dropped.sort()).toEqual([...lost].sort());
+    await start();
+    await caughtUp();
+    expect(filled.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(lost.size);
+    await expectEqualToRebuild();
+    const inFeed = await ds.query('SELECT position::text AS position FROM read_model.feed_items WHERE position = ANY($1::bigint[])', [
+      [...lost],
+    ]);
+    expect(inFeed.map((r: { position: string }) => r.position).sort()).toEqual([...lost].sort());
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PgEventStore, EventToAppend } from '@newsroom/event-store';
-import { EVENT_HEADERS, KafkaClient, IncomingMessage } from '@newsroom/messaging';
+import { EVENT_HEADERS, KafkaClient, IncomingMessage, partitionOfKey, Publisher } from '@newsroom/messaging';
 import { createTestDatabase, eventToAppend, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
 import { EventRelay } from '../src/relay/event-relay.service';
 import { RelayCheckpoints } from '../src/relay/relay-checkpoints.repository';
@@ -101,5 +101,83 @@ describe('EventRelay: event store -> real Kafka', () => {
     await a.stop();
     await pollUntil(() => b.getStatus().leader, { timeoutMs: 10000, what: 'b to take over' });
     await b.stop();
+  });
+
+  it("links every message to the log's previous event on its partition (partition-prev-position), across a failed cycle and a restart", async () => {
+    const { topics: own } = testTopics('relay-chain');
+    await kafka.ensureTopics([{ topic: own.events, partitions: 3 }]);
+    try {
+      let calls = 0;
+      // The third produce request fails after its first half went out: the relay reads again from its checkpoint.
+      const flaky: Publisher = {
+        publish: async (topic, messages, options) => {
+          if (++calls !== 3) return kafka.publish(topic, messages, options);
+          await kafka.publish(topic, messages.slice(0, Math.ceil(messages.length / 2)), options);
+          throw new Error('broker went away mid-request');
+        },
+      };
+      const chained = (publisher: Publisher) =>
+        new EventRelay(db.pool, store, publisher, new RelayCheckpoints(db.pool), {
+          topic: own.events,
+          batchSize: 10,
+          idleWaitMs: 50,
+          maxBackoffMs: 100,
+          leaderLockKey: Math.floor(Math.random() * 1e9),
+          partitionCount: async () => (await kafka.topicOffsets(own.events)).length,
+        });
+      const head = async () => (await new RelayCheckpoints(db.pool).load(own.events)) === (await store.headPosition());
+      // From the log's start (this topic's checkpoint is 0), the first test's 30 events included.
+      for (let i = 1; i <= 40; i++) await store.append({ streamId: `org:c${i % 7}`, expectedVersion: 'any', events: [event(i)] });
+      const first = chained(flaky);
+      first.start();
+      await pollUntil(head, { what: 'the first relay to catch up' });
+      await first.stop();
+      expect(calls).toBeGreaterThan(3);
+      // A restart: the new relay seeds its chain from the store.
+      for (let i = 41; i <= 60; i++) await store.append({ streamId: `org:c${i % 7}`, expectedVersion: 'any', events: [event(i)] });
+      const second = chained(kafka);
+      second.start();
+      await pollUntil(head, { what: 'the second relay to catch up' });
+      await second.stop();
+
+      const log: Array<{ position: string; stream_id: string }> = await db.pool
+        .query('SELECT global_position::text AS position, stream_id FROM event_store.events ORDER BY global_position')
+        .then((r) => r.rows);
+      const expected = new Map<string, string>();
+      const last = new Map<number, string>();
+      for (const { position, stream_id } of log) {
+        const p = partitionOfKey(stream_id, 3);
+        expected.set(position, last.get(p) ?? '0');
+        last.set(p, position);
+      }
+      const received: IncomingMessage[] = [];
+      const consumer = kafka.consumer({
+        groupId: `chain-${randomUUID()}`,
+        topics: [own.events],
+        handler: async (b) => void received.push(...b.messages),
+      });
+      await consumer.start();
+      const published = new Set<string>();
+      await pollUntil(
+        () => {
+          for (const m of received) published.add(m.headers[EVENT_HEADERS.globalPosition]);
+          return published.size >= log.length;
+        },
+        { timeoutMs: 30000, what: 'the chained messages' },
+      );
+      await consumer.stop();
+      // Every message, duplicates from the failed cycle included, names the previous event of the log on its partition.
+      for (const m of received) {
+        const position = m.headers[EVENT_HEADERS.globalPosition];
+        expect({ position, partition: m.partition, prev: m.headers[EVENT_HEADERS.partitionPrevPosition] }).toEqual({
+          position,
+          partition: partitionOfKey(m.key!, 3),
+          prev: expected.get(position),
+        });
+      }
+      expect(received.length).toBeGreaterThan(published.size); // the failed cycle's first half went out twice
+    } finally {
+      await kafka.deleteTopics([own.events]).catch(() => undefined);
+    }
   });
 });

@@ -101,6 +101,18 @@ export class EventLogReader {
     return Number(row.n);
   }
 
+  /**
+   * The streams of the latest events at or below `upTo`, newest first, at most `limit` (position and stream only, by
+   * the primary key backwards): where the relay finds each partition's last event when it starts a partition chain.
+   */
+  async latestStreams(upTo: string | number | bigint, limit: number): Promise<Array<{ position: string; streamId: string }>> {
+    const rows = await this.rows<{ p: string; s: string }>(
+      `SELECT global_position::text AS p, stream_id AS s FROM event_store.events WHERE global_position <= $1 ORDER BY global_position DESC LIMIT $2`,
+      [String(upTo), limit],
+    );
+    return rows.map((r) => ({ position: r.p, streamId: r.s }));
+  }
+
   /** The highest committed position, '0' for an empty log. */
   async head(): Promise<string> {
     const [row] = await this.rows('SELECT coalesce(max(global_position), 0)::text AS head FROM event_store.events');

@@ -119,6 +119,11 @@ export class PgEventStore {
     return this.translated(this.log.readAll({ after: afterPosition, limit }));
   }
 
+  /** The streams of the latest events at or below `upTo`, newest first (EventLogReader.latestStreams). */
+  async latestStreams(upTo: string, limit: number): Promise<Array<{ position: string; streamId: string }>> {
+    return this.translated(this.log.latestStreams(upTo, limit));
+  }
+
   async findEvent(eventId: string): Promise<StoredEvent | null> {
     return this.translated(this.log.readById(eventId));
   }

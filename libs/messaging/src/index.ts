@@ -3,6 +3,7 @@ export { KafkaClient, kafkaSasl } from './kafka.client';
 export type { KafkaClientOptions, KafkaSasl } from './kafka.client';
 export { ManagedConsumer, decodeHeaders } from './managed.consumer';
 export * from './topics.config';
+export { partitionOfKey, partitionPrevPosition, PartitionChain } from './partitioning.util';
 export {
   STORE_ID_HEADER,
   toWireEvent,

@@ -39,6 +39,8 @@ export const EVENT_HEADERS = {
   correlationId: 'correlation-id',
   causationId: 'causation-id',
   streamVersion: 'stream-version',
+  /** The position of the log's previous event on the same partition ('0': none); absent when the relay does not know it. */
+  partitionPrevPosition: 'partition-prev-position',
 } as const;
 
 /** Trace headers an external producer may set on newsroom.submissions.v1; they become the event's metadata. */

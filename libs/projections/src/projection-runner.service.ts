@@ -7,7 +7,7 @@ import { EventIdentity, identifyMessage, IncomingMessage, Publisher, STORE_ID_HE
 import { Projection } from './projection.types';
 import { Checkpoints, checkpointsFrom, lockCheckpointsSql, Moved, saveCheckpointsSql } from './projection-checkpoints.repository';
 import { parseWireEvent, ProjectedEvent, projectedFromStored } from './projected-event.mapper';
-import { eventsMissingFromPartition } from './topic-gap.util';
+import { chainGaps, eventsMissingFromPartition } from './topic-gap.util';
 import { dropHeldWrites, holdWrites, ownWrites, sendHeldWrites } from './write-pipeline.util';
 
 export interface ProjectionRunnerOptions {
@@ -58,6 +58,9 @@ type Plan = {
   end: { position: bigint; offset: string } | null;
 };
 type Dead = { message: IncomingMessage; error: unknown };
+/** Events of the partition in (after, before) the topic did not deliver; `offset`: the last message's before them. */
+type Gap = { after: bigint; before: bigint | null; offset: bigint };
+const MAX_POSITION = 2n ** 63n - 1n;
 
 /**
  * Applies one Kafka batch (one partition) to every projection in ONE transaction, together with each
@@ -214,9 +217,32 @@ export class ProjectionRunner {
     const running = new Map<string, bigint>();
     for (const [name, cp] of checkpoints) running.set(name, cp.position);
     const moved: Moved = new Map();
+    // Where the store holds events of this partition the topic did not deliver before an item: after deleted records
+    // or a recreated topic (offsets), and where the relay's partition chain says an event is missing (a broker that
+    // lost acknowledged records). Each is filled from the store right before that item, so all apply in log order.
+    const gaps = new Map<number, Gap>();
     const gap = firstOffset === null ? null : this.findGap(items, checkpoints, firstOffset);
-    if (gap) await this.fillGap(manager, topic, partition, gap, running, moved, careful);
-    await this.applyItems(manager, items, running, moved, careful, lastOffset);
+    if (gap)
+      gaps.set(
+        Math.max(
+          0,
+          items.findIndex((i) => i.position > gap.after),
+        ),
+        gap,
+      );
+    const lowest = checkpoints.size ? [...checkpoints.values()].reduce((m, cp) => (cp.position < m ? cp.position : m), MAX_POSITION) : -1n;
+    for (const { at, after, before } of chainGaps(items, lowest)) {
+      const known = gaps.get(at);
+      const offset = at > 0 ? BigInt(items[at - 1].message.offset) : BigInt(items[0].message.offset) - 1n;
+      if (!known || after < known.after) gaps.set(at, { after, before, offset: known?.offset ?? offset });
+    }
+    let from = 0;
+    for (const [at, missing] of [...gaps].sort((a, b) => a[0] - b[0])) {
+      if (at > from) await this.applyItems(manager, items.slice(from, at), running, moved, careful, null);
+      await this.fillGap(manager, topic, partition, missing, running, moved, careful);
+      from = at;
+    }
+    await this.applyItems(manager, from ? items.slice(from) : items, running, moved, careful, lastOffset);
     for (const { message, error } of dead) await this.deadLetter(manager, [], message, null, error);
     return moved;
   }
@@ -227,12 +253,8 @@ export class ProjectionRunner {
    * records, and a new event at or below the checkpoint's offset comes from a recreated topic: either way the
    * store may hold events of this partition the topic never delivered. One comparison per projection and batch.
    */
-  private findGap(
-    items: Item[],
-    checkpoints: Checkpoints,
-    firstOffset: bigint,
-  ): { after: bigint; before: bigint | null; offset: bigint } | null {
-    let gap: { after: bigint; before: bigint | null; offset: bigint } | null = null;
+  private findGap(items: Item[], checkpoints: Checkpoints, firstOffset: bigint): Gap | null {
+    let gap: Gap | null = null;
     for (const cp of checkpoints.values()) {
       const next = items.find((i) => i.position > cp.position);
       const deleted = firstOffset > cp.offset + 1n;
@@ -249,7 +271,7 @@ export class ProjectionRunner {
     manager: EntityManager,
     topic: string,
     partition: number,
-    gap: { after: bigint; before: bigint | null; offset: bigint },
+    gap: Gap,
     running: Map<string, bigint>,
     moved: Moved,
     careful: boolean,

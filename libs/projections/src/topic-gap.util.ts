@@ -1,26 +1,8 @@
-import { Partitioners, type PartitionMetadata } from 'kafkajs';
 import { EntityManager } from 'typeorm';
 import { EventLogReader, type StoredEvent } from '@newsroom/event-store';
+import { partitionOfKey, partitionPrevPosition } from '@newsroom/messaging';
 
-/**
- * The partition the relay's producer puts a key on: kafkajs's DefaultPartitioner (the Java client's murmur2 of the
- * key, made positive, modulo the partition count), called as the producer calls it.
- */
-export function partitionOfKey(key: string, partitions: number): number {
-  const partitioner = DEFAULT_PARTITIONER;
-  const partitionMetadata =
-    PARTITION_METADATA[partitions] ??
-    (PARTITION_METADATA[partitions] = Array.from({ length: partitions }, (_, i) => ({
-      partitionErrorCode: 0,
-      partitionId: i,
-      leader: 0,
-      replicas: [0],
-      isr: [0],
-    })));
-  return partitioner({ topic: '', partitionMetadata, message: { key, value: null } });
-}
-const DEFAULT_PARTITIONER = Partitioners.DefaultPartitioner();
-const PARTITION_METADATA: Record<number, PartitionMetadata[]> = {};
+export { partitionOfKey };
 
 /** Events read from the store per query while a gap is filled. */
 const GAP_PAGE = 5000;
@@ -39,4 +21,26 @@ export async function* eventsMissingFromPartition(
     const mine = page.filter((e) => partitionOfKey(e.streamId, partitions) === partition);
     if (mine.length) yield mine;
   }
+}
+
+/**
+ * Where the relay's partition chain shows events missing before a message of a batch (one partition's, in offset
+ * order): its `partition-prev-position` is above every position seen before it there (the lowest checkpoint of the
+ * partition's projections, -1 when none has one, then the batch's items). The events in (after, before) of this
+ * partition are then in the store and not on the topic. A message without the header (an older relay, or one that
+ * did not know the partition count) or with '0' (nothing before it) shows none. One comparison per message.
+ */
+export function chainGaps(
+  items: ReadonlyArray<{ position: bigint; message: { headers: Record<string, string | undefined> } }>,
+  lowest: bigint,
+): Array<{ at: number; after: bigint; before: bigint }> {
+  const gaps: Array<{ at: number; after: bigint; before: bigint }> = [];
+  let seen = lowest;
+  items.forEach((item, at) => {
+    const previous = partitionPrevPosition(item.message.headers);
+    if (previous !== null && previous > 0n && previous > seen && item.position > previous)
+      gaps.push({ at, after: seen, before: item.position });
+    if (item.position > seen) seen = item.position;
+  });
+  return gaps;
 }

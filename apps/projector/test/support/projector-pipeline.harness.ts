@@ -1,22 +1,36 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
-import { IncomingMessage, KafkaClient, ManagedConsumer, TopicNames } from '@newsroom/messaging';
+import { IncomingMessage, KafkaClient, ManagedConsumer, Publisher, TopicNames } from '@newsroom/messaging';
 import { Projection, ProjectionRunner, ProjectionRunnerOptions } from '@newsroom/projections';
 import { createTestDatabase, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { EventRelay } from '../../../relay/src/relay/event-relay.service';
+import { EventRelay, EventRelayOptions } from '../../../relay/src/relay/event-relay.service';
 import { RelayCheckpoints } from '../../../relay/src/relay/relay-checkpoints.repository';
 
 type Batch = { topic: string; partition: number; messages: IncomingMessage[] };
 
-/** The relay of one database, publishing to `topic`; tests drive it with publishAll instead of its loop. */
-export function testRelay(db: TestDatabase, store: PgEventStore, kafka: KafkaClient, topic: string, batchSize = 100): EventRelay {
-  return new EventRelay(db.pool, store, kafka, new RelayCheckpoints(db.pool), {
+/**
+ * The relay of one database, publishing to `topic` (through `publisher`, the client itself unless a test puts
+ * something between them), with the partition chain the relay service gives it (the broker's partition count);
+ * tests drive it with publishAll instead of its loop.
+ */
+export function testRelay(
+  db: TestDatabase,
+  store: PgEventStore,
+  kafka: KafkaClient,
+  topic: string,
+  batchSize = 100,
+  options: Partial<EventRelayOptions> & { publisher?: Publisher } = {},
+): EventRelay {
+  const { publisher = kafka, ...rest } = options;
+  return new EventRelay(db.pool, store, publisher, new RelayCheckpoints(db.pool), {
     topic,
     batchSize,
     idleWaitMs: 50,
     maxBackoffMs: 500,
     leaderLockKey: 1,
+    partitionCount: async () => (await kafka.topicOffsets(topic)).length,
+    ...rest,
   });
 }
 

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { EVENTS_CHANNEL, PgEventStore, StoredEvent } from '@newsroom/event-store';
-import { encodeWireMessage, Publisher } from '@newsroom/messaging';
+import { encodeWireMessage, PartitionChain, Publisher } from '@newsroom/messaging';
 import { chunkByBytes, DEFAULT_MAX_EVENT_BYTES, publishBudgetBytes } from '@newsroom/platform';
 import { Queryable, RelayCheckpoints } from './relay-checkpoints.repository';
 
@@ -26,6 +26,13 @@ export interface EventRelayOptions {
   prepare?: () => Promise<unknown>;
   /** How often a standby tries the lock, and how long a deposed leader waits before it tries again (2 s). */
   standbyPollMs?: number;
+  /**
+   * The events topic's partition count (the broker's answer): with it every message carries `partition-prev-position`
+   * (PartitionChain), by which a projector finds an event the topic lost. Without it (or while it fails) no message does.
+   */
+  partitionCount?: () => Promise<number>;
+  /** How long a partition chain is used before it is made again from the store and the count asked again (60 s). */
+  chainMaxAgeMs?: number;
 }
 
 export interface RelayStatus {
@@ -40,6 +47,8 @@ export interface RelayStatus {
 const DEFAULT_RELAY_BATCH_MAX_BYTES = 1024 * 1024;
 /** A read holds about this many produce requests' worth of events (so at most twice that is held, with the read-ahead). */
 const READ_REQUESTS = 4;
+/** How far back a new partition chain looks for each partition's last event (one indexed read, newest first). */
+const CHAIN_SEED_EVENTS = 10_000;
 
 /**
  * Copies the event log to Kafka in position order, checkpointing in Postgres after each acknowledged batch.
@@ -70,6 +79,9 @@ export class EventRelay {
   private ahead: { after: string; events: Promise<StoredEvent[]> } | null = null;
   onPublished: (count: number, checkpoint: string) => void = () => undefined;
   private storeId: string | null | undefined;
+  /** Where each partition stands in the log, up to the last event encoded (see chainAt). */
+  private chain: PartitionChain | null = null;
+  private chainWarnedAt = 0;
 
   constructor(
     private readonly pool: Pool,
@@ -156,8 +168,12 @@ export class EventRelay {
     // The store's identity, read once: consumers of another store skip these (null on a schema from before it: no header).
     this.storeId ??= await this.store.storeId();
     const storeId = this.storeId;
+    const chain = await this.chainAt(checkpoint);
     // The wire JSON of each event is built once, as the bytes the producer sends, and measured from them.
-    const messages = events.map((event) => ({ event, ...encodeWireMessage(event, storeId) }));
+    const messages = events.map((event) => ({
+      event,
+      ...encodeWireMessage(event, storeId, chain ? chain.next(event.streamId, event.globalPosition) : null),
+    }));
     let total = 0;
     for (const m of messages) total += m.bytes;
     if (events.length >= limit) this.readAhead(events[events.length - 1].globalPosition, limit);
@@ -186,6 +202,36 @@ export class EventRelay {
       if (saving) await saving;
     }
     return published;
+  }
+
+  /**
+   * The partition chain for a read after `after`: the one kept when it ends there and is young enough, else a new one
+   * from the store's latest events at or below `after` and the broker's partition count (asked again each time, so a
+   * topic given more partitions is followed within chainMaxAgeMs). A chain covers every event up to its end, in log
+   * order: a cycle that failed part-way reads again from the checkpoint, below the kept chain's end, and so gets a new
+   * one. When the count cannot be had, the messages go without the header (publishing does not wait for it).
+   */
+  private async chainAt(after: string): Promise<PartitionChain | null> {
+    const { partitionCount, chainMaxAgeMs = 60_000 } = this.options;
+    if (!partitionCount) return null;
+    const kept = this.chain;
+    if (kept && kept.upTo === after && Date.now() - kept.seededAt < chainMaxAgeMs) return kept;
+    this.chain = null;
+    let partitions: number;
+    try {
+      partitions = await partitionCount();
+    } catch (error) {
+      if (Date.now() - this.chainWarnedAt >= 60_000) {
+        this.chainWarnedAt = Date.now();
+        this.logger.warn(
+          `publishing without partition-prev-position: the topic's partition count is unknown (${(error as Error).message})`,
+        );
+      }
+      return null;
+    }
+    const recent = after === '0' ? [] : await this.store.latestStreams(after, CHAIN_SEED_EVENTS);
+    this.chain = PartitionChain.seed(partitions, after, recent, CHAIN_SEED_EVENTS);
+    return this.chain;
   }
 
   private async saveCheckpoint(topic: string, position: string, count: number, session: Queryable): Promise<void> {

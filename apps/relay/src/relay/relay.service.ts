@@ -36,6 +36,8 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
       // Run by the leader before it publishes, retried until it succeeds: creates the topics, or raises an
       // existing topic's max.message.bytes, or fails readiness (relay lastError) saying what to set.
       prepare: () => this.ensureTopics(),
+      // The broker's count, not the config's: the header must follow where the producer puts each key.
+      partitionCount: async () => (await this.kafka.topicOffsets(this.topics.events)).length,
     });
     this.relay.onPublished = (n) => this.published.inc(n);
     const relay = this.relay;

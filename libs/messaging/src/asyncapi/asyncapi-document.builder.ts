@@ -42,6 +42,10 @@ const EVENT_HEADER_SCHEMAS: Record<string, Schema> = {
   [EVENT_HEADERS.streamVersion]: text('Version in the stream (decimal)'),
   [EVENT_HEADERS.correlationId]: text('Correlation id of the request that recorded it ("" when none)'),
   [EVENT_HEADERS.causationId]: text('Causation id ("" when none)'),
+  [EVENT_HEADERS.partitionPrevPosition]: text(
+    "Position of the log's previous event on the same partition (decimal; 0: none before it). A consumer that has not seen it there is missing an event the topic lost (read it from the store); absent when the relay does not know it",
+    { pattern: '^(0|[1-9][0-9]*)$' },
+  ),
   [STORE_ID_HEADER]: text('Identity of the event store the event came from (a projector of another store skips it)', { format: 'uuid' }),
   [CLOUDEVENTS_HEADERS.specversion]: text('CloudEvents spec version', { const: CLOUDEVENTS_SPEC_VERSION }),
   [CLOUDEVENTS_HEADERS.id]: text('CloudEvents id: the event id', { format: 'uuid' }),

@@ -72,10 +72,13 @@ export interface EncodedWireMessage {
 /**
  * `toWireMessage` for publishing: the envelope's JSON is built once, straight into the bytes the producer sends
  * (kafkajs copies a Buffer value as is; a string would be measured and encoded again), and the record's size is
- * taken from those bytes, so no second pass over the JSON measures it.
+ * taken from those bytes, so no second pass over the JSON measures it. `partitionPrev`: the `partition-prev-position`
+ * header (the relay's PartitionChain), when known.
  */
-export function encodeWireMessage(e: StoredEvent, storeId: string | null = null): EncodedWireMessage {
-  const message = { key: e.streamId, value: Buffer.from(encodeWireValue(e)), headers: wireHeaders(e, storeId) };
+export function encodeWireMessage(e: StoredEvent, storeId: string | null = null, partitionPrev: string | null = null): EncodedWireMessage {
+  const headers = wireHeaders(e, storeId);
+  if (partitionPrev !== null) headers[EVENT_HEADERS.partitionPrevPosition] = partitionPrev;
+  const message = { key: e.streamId, value: Buffer.from(encodeWireValue(e)), headers };
   return { message, bytes: recordBytes(message) };
 }
 
