@@ -64,6 +64,26 @@ export default tseslint.config(
     },
   },
 
+  // Ingest's HTTP controllers send commands through WriteCommands (apps/ingest/src/http/write-deadline.service.ts), which
+  // bounds every write by INGEST_WRITE_DEADLINE_MS; the CommandBus itself would leave a new write route unbounded.
+  {
+    files: ['apps/ingest/src/**/*.controller.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@nestjs/cqrs',
+              importNames: ['CommandBus'],
+              message: 'Take WriteCommands: it bounds each write by the write deadline.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+
   // Tests: jest mocks and `expect.any(...)` make unbound methods and empty stubs normal.
   {
     files: [

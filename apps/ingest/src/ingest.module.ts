@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import { EVENT_STORE_SERVER_SETTINGS, PgEventStore } from '@newsroom/event-store';
@@ -44,7 +44,7 @@ import { SubmissionsConsumer } from './submissions/consume-submissions/submissio
 import { IngestEventStore } from './events/shared/event-store.port';
 import { EventWriter } from './events/shared/event-writer.service';
 import { mapIngestError } from './http/ingest-errors.mapper';
-import { WriteDeadlineInterceptor } from './http/write-deadline.interceptor';
+import { WriteCommands, WriteDeadline } from './http/write-deadline.service';
 
 @Global()
 @Module({})
@@ -140,7 +140,8 @@ export class IngestModule {
         GetEventHandler,
         ReadStreamHandler,
         { provide: APP_FILTER, useValue: new ProblemFilter(mapIngestError) },
-        { provide: APP_INTERCEPTOR, useValue: new WriteDeadlineInterceptor(config.INGEST_WRITE_DEADLINE_MS) },
+        { provide: WriteDeadline, useValue: new WriteDeadline(config.INGEST_WRITE_DEADLINE_MS) },
+        WriteCommands,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         // After the key guard (guards run in order), which names the key: writes are counted per key.
         rateLimitGuardProvider({

@@ -1,5 +1,4 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { resolutionRequestJsonSchema, validateResolutionRequest } from '@newsroom/domain';
@@ -10,12 +9,13 @@ import { amendedBody } from '../../http/outcome.response';
 import { idempotencyKey } from '../../http/path-params.util';
 import { requestMeta } from '../../http/request-meta.util';
 import { ResolveConflictCommand } from './resolve-conflict.command';
+import { WriteCommands } from '../../http/write-deadline.service';
 
 @ApiTags('conflicts')
 @ApiSecurity('bearer')
 @Controller('v1/conflicts/:id/resolution')
 export class ResolutionsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(private readonly commands: WriteCommands) {}
 
   @Post()
   @HttpCode(201)

@@ -1,5 +1,4 @@
 import { Body, Controller, Headers, Param, Req, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { correctionRequestJsonSchema, validateCorrectionRequest } from '@newsroom/domain';
@@ -9,12 +8,13 @@ import { amendedBody } from '../../http/outcome.response';
 import { eventIdParam, idempotencyKey } from '../../http/path-params.util';
 import { requestMeta } from '../../http/request-meta.util';
 import { CorrectEventCommand } from './correct-event.command';
+import { WriteCommands } from '../../http/write-deadline.service';
 
 @ApiTags('events')
 @ApiSecurity('bearer')
 @Controller('v1/events/:id/corrections')
 export class CorrectionsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(private readonly commands: WriteCommands) {}
 
   @AmendmentEndpoint(
     'correction',

@@ -1,5 +1,4 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { submissionJsonSchema, validateSubmission } from '@newsroom/domain';
@@ -10,6 +9,7 @@ import { recordedBody, rejectionProblem } from '../../http/outcome.response';
 import { requestMeta } from '../../http/request-meta.util';
 import { BatchResult, RecordBatchCommand } from './record-batch.command';
 import { RecordEventsCommand } from './record-events.command';
+import { WriteCommands } from '../../http/write-deadline.service';
 
 const MAX_BATCH = 1000;
 
@@ -17,7 +17,7 @@ const MAX_BATCH = 1000;
 @ApiSecurity('bearer')
 @Controller('v1/events')
 export class EventsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(private readonly commands: WriteCommands) {}
 
   @Post()
   @HttpCode(200)

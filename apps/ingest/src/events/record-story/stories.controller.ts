@@ -1,5 +1,4 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { storyRequestJsonSchema, validateStoryRequest } from '@newsroom/domain';
@@ -8,12 +7,13 @@ import { ApiProblems } from '../../docs/api-problems.decorator';
 import { STORY_RESULT_SCHEMA } from '../../docs/responses.schema';
 import { requestMeta } from '../../http/request-meta.util';
 import { RecordStoryCommand } from './record-story.command';
+import { WriteCommands } from '../../http/write-deadline.service';
 
 @ApiTags('events')
 @ApiSecurity('bearer')
 @Controller('v1/stories')
 export class StoriesController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(private readonly commands: WriteCommands) {}
 
   @Post()
   @HttpCode(201)
