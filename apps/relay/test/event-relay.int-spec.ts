@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PgEventStore, EventToAppend } from '@newsroom/event-store';
 import { EVENT_HEADERS, KafkaClient, IncomingMessage, partitionOfKey, Publisher } from '@newsroom/messaging';
 import { createTestDatabase, eventToAppend, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { EventRelay } from '../src/relay/event-relay.service';
+import { EventRelay, EventRelayOptions } from '../src/relay/event-relay.service';
 import { RelayCheckpoints } from '../src/relay/relay-checkpoints.repository';
 
 const event = (i: number): EventToAppend =>
@@ -31,13 +31,14 @@ describe('EventRelay: event store -> real Kafka', () => {
     await db.drop();
   });
 
-  const relayWith = (publisher: KafkaClient) =>
+  const relayWith = (publisher: Publisher, options: Partial<EventRelayOptions> = {}) =>
     new EventRelay(db.pool, store, publisher, new RelayCheckpoints(db.pool), {
       topic: topics.events,
       batchSize: 50,
       idleWaitMs: 50,
       maxBackoffMs: 200,
       leaderLockKey: Math.floor(Math.random() * 1e9),
+      ...options,
     });
 
   it('keeps accepting appends while Kafka is down, then publishes everything in order per stream with headers', async () => {
@@ -118,12 +119,10 @@ describe('EventRelay: event store -> real Kafka', () => {
         },
       };
       const chained = (publisher: Publisher) =>
-        new EventRelay(db.pool, store, publisher, new RelayCheckpoints(db.pool), {
+        relayWith(publisher, {
           topic: own.events,
           batchSize: 10,
-          idleWaitMs: 50,
           maxBackoffMs: 100,
-          leaderLockKey: Math.floor(Math.random() * 1e9),
           partitionCount: async () => {
             seeded++;
             return (await kafka.topicOffsets(own.events)).length;
