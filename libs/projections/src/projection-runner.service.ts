@@ -217,9 +217,25 @@ export class ProjectionRunner {
     const running = new Map<string, bigint>();
     for (const [name, cp] of checkpoints) running.set(name, cp.position);
     const moved: Moved = new Map();
-    // Where the store holds events of this partition the topic did not deliver before an item: after deleted records
-    // or a recreated topic (offsets), and where the relay's partition chain says an event is missing (a broker that
-    // lost acknowledged records). Each is filled from the store right before that item, so all apply in log order.
+    const gaps = this.gapsBefore(items, checkpoints, firstOffset);
+    let from = 0;
+    for (const [at, missing] of gaps) {
+      if (at > from) await this.applyItems(manager, items.slice(from, at), running, moved, careful, null);
+      await this.fillGap(manager, topic, partition, missing, running, moved, careful);
+      from = at;
+    }
+    await this.applyItems(manager, from ? items.slice(from) : items, running, moved, careful, lastOffset);
+    for (const { message, error } of dead) await this.deadLetter(manager, [], message, null, error);
+    return moved;
+  }
+
+  /**
+   * Where the store holds events of this partition the topic did not deliver, by the index of the item they go before,
+   * in item order: after deleted records or a recreated topic (offsets, `findGap`), and where the relay's partition
+   * chain says an event is missing (a broker that lost acknowledged records, `chainGaps`). Filled right before that
+   * item, everything applies in log order.
+   */
+  private gapsBefore(items: Item[], checkpoints: Checkpoints, firstOffset: bigint | null): Array<[number, Gap]> {
     const gaps = new Map<number, Gap>();
     const gap = firstOffset === null ? null : this.findGap(items, checkpoints, firstOffset);
     if (gap)
@@ -230,21 +246,14 @@ export class ProjectionRunner {
         ),
         gap,
       );
-    const lowest = checkpoints.size ? [...checkpoints.values()].reduce((m, cp) => (cp.position < m ? cp.position : m), MAX_POSITION) : -1n;
+    let lowest = checkpoints.size ? MAX_POSITION : -1n;
+    for (const cp of checkpoints.values()) if (cp.position < lowest) lowest = cp.position;
     for (const { at, after, before } of chainGaps(items, lowest)) {
       const known = gaps.get(at);
       const offset = at > 0 ? BigInt(items[at - 1].message.offset) : BigInt(items[0].message.offset) - 1n;
       if (!known || after < known.after) gaps.set(at, { after, before, offset: known?.offset ?? offset });
     }
-    let from = 0;
-    for (const [at, missing] of [...gaps].sort((a, b) => a[0] - b[0])) {
-      if (at > from) await this.applyItems(manager, items.slice(from, at), running, moved, careful, null);
-      await this.fillGap(manager, topic, partition, missing, running, moved, careful);
-      from = at;
-    }
-    await this.applyItems(manager, from ? items.slice(from) : items, running, moved, careful, lastOffset);
-    for (const { message, error } of dead) await this.deadLetter(manager, [], message, null, error);
-    return moved;
+    return [...gaps].sort((a, b) => a[0] - b[0]);
   }
 
   /**
