@@ -3,7 +3,7 @@ import { Admin, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventToAppend, PgEventStore } from '@newsroom/event-store';
 import { KafkaClient, ManagedConsumer, TopicNames } from '@newsroom/messaging';
-import { advanceFeedWatermark, createProjections, partitionOfKey } from '@newsroom/projections';
+import { advanceFeedWatermark, createProjections, partitionOfKey, ProjectionRunner } from '@newsroom/projections';
 import { eventToAppend, pollUntil, TEST_KAFKA_BROKERS } from '@newsroom/testing';
 import { publishAll, ProjectorPipeline, startPipeline, testRelay } from './support/projector-pipeline.harness';
 import { liveAndRebuilt } from './support/read-models.harness';
@@ -23,6 +23,7 @@ describe('Projector: events the topic no longer holds are read from the event st
   let topics: TopicNames;
   let admin: Admin;
   let consumer: ManagedConsumer | null = null;
+  let runner: ProjectionRunner | null = null;
   const groupId = `topic-gap-${randomUUID()}`;
   let appended = 0;
   const filled: number[] = [];
@@ -33,7 +34,7 @@ describe('Projector: events the topic no longer holds are read from the event st
     await p.publishAll();
   };
   const start = async () => {
-    ({ consumer } = await p.startProjector(createProjections(NAMES), {
+    ({ consumer, runner } = await p.startProjector(createProjections(NAMES), {
       groupId,
       partitionsConsumedConcurrently: PARTITIONS,
       runner: {
@@ -173,5 +174,51 @@ describe('Projector: events the topic no longer holds are read from the event st
       [...lost],
     ]);
     expect(inFeed.map((r: { position: string }) => r.position).sort()).toEqual([...lost].sort());
+  });
+
+  it("fills from the store a lost record no later message shows, its partition's last (the projector's progress check)", async () => {
+    await stop();
+    filled.length = 0;
+    const from = Number(await store.headPosition());
+    for (let i = 0; i < 30; i++, appended++)
+      await store.append({ streamId: `person:p-${appended % 23}`, expectedVersion: 'any', events: [departed(appended)] });
+    const rows: Array<{ position: string }> = await ds.query(
+      'SELECT global_position::text AS position FROM event_store.events WHERE global_position > $1 ORDER BY global_position',
+      [from],
+    );
+    // The last event recorded: no later message on its partition carries a partition-prev-position pointing past it.
+    const lost = rows[rows.length - 1].position;
+    const dropped: string[] = [];
+    const losing = testRelay(p.db, store, kafka, topics.events, 50, {
+      publisher: {
+        publish: (topic, messages, options) =>
+          kafka.publish(
+            topic,
+            messages.filter((m) => !(m.headers!['global-position'] === lost && dropped.push(lost))),
+            options,
+          ),
+      },
+    });
+    await publishAll(losing);
+    expect(dropped).toEqual([lost]);
+    const offsets = () => kafka.topicOffsets(topics.events);
+
+    // While the partition still has messages to deliver, nothing is taken from the store: the consumer is behind.
+    const idle = new ProjectionRunner(ds, createProjections(NAMES), kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
+    expect(await idle.fillLostTail(topics.events, offsets)).toBe(0);
+    expect((await ds.query('SELECT count(*)::int AS n FROM read_model.feed_items'))[0].n).toBe(appended - rows.length);
+
+    // Every message delivered, the watermark waits before the lost one; the progress check finds and fills it.
+    await start();
+    const waitsAt = rows[rows.length - 2].position;
+    await pollUntil(async () => (await advanceFeedWatermark(ds.manager)) === waitsAt, {
+      timeoutMs: 60000,
+      what: `the watermark at ${waitsAt}`,
+    });
+    expect(await runner!.fillLostTail(topics.events, offsets)).toBe(1);
+    expect(await advanceFeedWatermark(ds.manager)).toBe(lost);
+    expect(await runner!.fillLostTail(topics.events, offsets)).toBe(0);
+    expect(filled).toEqual([1]);
+    await expectEqualToRebuild();
   });
 });

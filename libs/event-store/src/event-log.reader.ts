@@ -113,6 +113,15 @@ export class EventLogReader {
     return rows.map((r) => ({ position: r.p, streamId: r.s }));
   }
 
+  /**
+   * How far the relay has published the log to `topic` (its checkpoint, moved only after the broker acknowledged
+   * everything up to it), '0' before its first cycle.
+   */
+  async publishedUpTo(topic: string): Promise<string> {
+    const [row] = await this.rows<{ p: string }>('SELECT position::text AS p FROM event_store.relay_checkpoints WHERE name = $1', [topic]);
+    return row?.p ?? '0';
+  }
+
   /** The highest committed position, '0' for an empty log. */
   async head(): Promise<string> {
     const [row] = await this.rows('SELECT coalesce(max(global_position), 0)::text AS head FROM event_store.events');

@@ -7,7 +7,8 @@ import { EventIdentity, identifyMessage, IncomingMessage, Publisher, STORE_ID_HE
 import { Projection } from './projection.types';
 import { Checkpoints, checkpointsFrom, lockCheckpointsSql, Moved, saveCheckpointsSql } from './projection-checkpoints.repository';
 import { parseWireEvent, ProjectedEvent, projectedFromStored } from './projected-event.mapper';
-import { chainGaps, eventsMissingFromPartition } from './topic-gap.util';
+import { chainGaps, eventsMissingFromPartition, partitionOfKey } from './topic-gap.util';
+import { eventAwaited } from './feed/feed-watermark.repository';
 import { dropHeldWrites, holdWrites, ownWrites, sendHeldWrites } from './write-pipeline.util';
 
 export interface ProjectionRunnerOptions {
@@ -81,6 +82,8 @@ export class ProjectionRunner {
   private storeId: Promise<string | null> | null = null;
   private foreignLoggedAt = 0;
   private forgedLoggedAt = 0;
+  /** The last offset this instance applied per `topic:partition`: whether it has had every message of one. */
+  private readonly handled = new Map<string, bigint>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -136,9 +139,65 @@ export class ProjectionRunner {
       if (this.isTransient(error) || !(error instanceof BatchFailed)) throw error;
       await this.transaction(batch, (m, checkpoints) => this.applyBatch(m, batch, checkpoints, items, dead, firstOffset, lastOffset, true));
     }
+    if (lastOffset !== null) this.handled.set(`${batch.topic}:${batch.partition}`, BigInt(lastOffset));
     for (const projection of this.projections) {
       if (projection.afterCommit) await projection.afterCommit(this.dataSource.manager);
     }
+  }
+
+  /**
+   * For the projector's progress check, when the feed watermark stands still behind the store's head. A record the
+   * broker lost after acknowledging it shows in the next message of its partition (`partition-prev-position`), but
+   * when it was its partition's last, no message shows it, and the watermark would wait before it until the next
+   * event lands there. So: the event the watermark waits for, if the relay has published it (`eventAwaited`), is
+   * looked for on its partition. When every message of that partition has been applied (this instance handled its
+   * last offset, or every projection's checkpoint is there) and it is still not, the topic lost it: the partition's
+   * events up to it are read from the store and applied in one transaction with the checkpoints, which keep their
+   * offsets. Returns how many were applied: 0 when nothing waits, the partition has messages still to deliver (a
+   * consumer behind), or a projection has no checkpoint there yet (then the watchdog's restart is what is left).
+   * The checkpoints' row locks keep it from racing the partition's batches, in this instance or another.
+   */
+  async fillLostTail(topic: string, offsets: () => Promise<ReadonlyArray<{ partition: number; high: string }>>): Promise<number> {
+    const awaited = await eventAwaited(this.dataSource, topic);
+    if (!awaited) return 0;
+    const highs = await offsets();
+    const partition = partitionOfKey(awaited.streamId, highs.length);
+    const high = highs.find((o) => o.partition === partition)?.high;
+    if (high === undefined) return 0;
+    const last = BigInt(high) - 1n;
+    const handled = this.handled.get(`${topic}:${partition}`);
+    let filled = 0;
+    const fill = (careful: boolean) =>
+      this.transaction(
+        { topic, partition },
+        async (manager, checkpoints) => {
+          const running = new Map<string, bigint>();
+          const moved: Moved = new Map();
+          let lowest = MAX_POSITION;
+          const applied = handled !== undefined && handled >= last;
+          for (const { name } of this.projections) {
+            const cp = checkpoints.get(name);
+            if (!cp) return moved;
+            running.set(name, cp.position);
+            if (cp.position < lowest) lowest = cp.position;
+          }
+          const delivered = applied || this.projections.every(({ name }) => checkpoints.get(name)!.offset >= last);
+          if (!delivered || awaited.position <= lowest) return moved;
+          const gap = { after: lowest, before: awaited.position + 1n, offset: last };
+          filled = await this.fillGap(manager, topic, partition, gap, running, moved, careful, highs.length);
+          return moved;
+        },
+        !careful,
+      );
+    try {
+      await fill(false);
+    } catch (error) {
+      if (this.isTransient(error) || !(error instanceof BatchFailed)) throw error;
+      await fill(true);
+    }
+    if (filled)
+      for (const projection of this.projections) if (projection.afterCommit) await projection.afterCommit(this.dataSource.manager);
+    return filled;
   }
 
   /** Messages the event store does not vouch for (store-vouching.util.ts) are dead-lettered, counted, never applied. */
@@ -284,12 +343,13 @@ export class ProjectionRunner {
     running: Map<string, bigint>,
     moved: Moved,
     careful: boolean,
-  ): Promise<void> {
-    if (!this.options.partitionCount) {
+    known?: number,
+  ): Promise<number> {
+    if (!known && !this.options.partitionCount) {
       this.logger.warn(`partition ${partition}: offsets jumped past the checkpoint, and no partition count to fill the gap from the store`);
-      return;
+      return 0;
     }
-    const partitions = await this.options.partitionCount(topic);
+    const partitions = known ?? (await this.options.partitionCount!(topic));
     let filled = 0;
     for await (const page of eventsMissingFromPartition(manager, { after: gap.after, before: gap.before, partition, partitions })) {
       const items = page.map((e) => this.itemFromStore(e, topic, partition, gap.offset.toString()));
@@ -301,6 +361,7 @@ export class ProjectionRunner {
         `partition ${partition}: ${filled} events in (${gap.after}, ${gap.before ?? 'head'}) were missing from the topic; applied from the event store`,
       );
     this.options.onGapFilled?.(partition, filled);
+    return filled;
   }
 
   private itemFromStore(e: StoredEvent, topic: string, partition: number, offset: string): Item {

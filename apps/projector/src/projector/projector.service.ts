@@ -19,6 +19,10 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   // fills it from the log.
   private readonly projections: Projection[] = createProjections();
   private consumer: ManagedConsumer | null = null;
+  private runner: ProjectionRunner | null = null;
+  /** The feed watermark at the last progress check: standing still behind the head twice running, a lost record is looked for. */
+  private lastWatermark: bigint | null = null;
+  private lookingForLost = false;
   private tick: NodeJS.Timeout | null = null;
   private watchdogTimer: NodeJS.Timeout | null = null;
   private readonly watchdog: ProgressWatchdog;
@@ -88,7 +92,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
         if (/max\.message\.bytes/.test(e.message)) this.topicsProblem = e.message;
         this.logger.warn(`could not ensure topics yet: ${e.message}`);
       });
-    const runner = new ProjectionRunner(this.db, this.projections, this.kafka, {
+    const runner = (this.runner = new ProjectionRunner(this.db, this.projections, this.kafka, {
       dlqTopic: topics.eventsDlq,
       maxAttempts: this.config.PROJECTOR_MAX_ATTEMPTS,
       onApplied: (projection, events) => this.applied.inc({ projection }, events),
@@ -107,7 +111,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
           return this.config.KAFKA_EVENTS_PARTITIONS;
         }
       },
-    });
+    }));
     this.consumer = this.kafka.consumer({
       groupId: this.config.PROJECTOR_GROUP_ID,
       topics: [topics.events],
@@ -123,18 +127,34 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     this.watchdogTimer.unref();
   }
 
-  /** A consumer that heartbeats but no longer moves the feed watermark behind the store's head is replaced. */
+  /**
+   * A consumer that heartbeats but no longer moves the feed watermark behind the store's head is replaced. Short of
+   * that, a watermark that stood still since the last check is asked whether it waits for a record the topic lost
+   * (its partition's last, which no later message's partition chain shows, and no restart would bring): that one is
+   * read from the store (`ProjectionRunner.fillLostTail`). One look at a time; the restart never waits for it.
+   */
   private async checkProgress(): Promise<void> {
     try {
       const [row] = await this.db.query(`SELECT position::text AS watermark FROM read_model.feed_watermark WHERE id = 1`);
       if (row?.watermark == null || !this.consumer) return;
-      const head = await new EventLogReader(this.db).head();
-      if (!this.watchdog.observe(BigInt(head), BigInt(row.watermark), Date.now(), this.consumer.state === 'running')) return;
-      this.logger.warn(
-        `no progress for ${this.config.PROJECTOR_STALL_RESTART_MS} ms: feed watermark ${row.watermark}, store head ${head}; replacing the consumer`,
-      );
-      this.stallRestarts.inc();
-      this.consumer.restart('no progress behind the store head');
+      const head = BigInt(await new EventLogReader(this.db).head());
+      const watermark = BigInt(row.watermark);
+      const still = watermark === this.lastWatermark;
+      this.lastWatermark = watermark;
+      if (this.watchdog.observe(head, watermark, Date.now(), this.consumer.state === 'running')) {
+        this.logger.warn(
+          `no progress for ${this.config.PROJECTOR_STALL_RESTART_MS} ms: feed watermark ${watermark}, store head ${head}; replacing the consumer`,
+        );
+        this.stallRestarts.inc();
+        this.consumer.restart('no progress behind the store head');
+      } else if (still && head > watermark && this.runner && !this.lookingForLost) {
+        this.lookingForLost = true;
+        const topic = topicNames(this.config.KAFKA_TOPIC_PREFIX).events;
+        await this.runner
+          .fillLostTail(topic, () => this.kafka.topicOffsets(topic))
+          .catch((error: Error) => this.logger.debug(`looking for a lost record failed: ${error.message}`))
+          .finally(() => (this.lookingForLost = false));
+      }
     } catch (error) {
       this.logger.debug(`progress check failed: ${(error as Error).message}`);
     }

@@ -1,0 +1,92 @@
+import { PgEventStore } from '@newsroom/event-store';
+import { KafkaClient } from '@newsroom/messaging';
+import {
+  createTestDatabase,
+  eventToAppend,
+  pollUntil,
+  RunningApp,
+  startApp,
+  TEST_KAFKA_BROKERS,
+  TestDatabase,
+  testApiKey,
+  testKafka,
+  testTopics,
+} from '@newsroom/testing';
+import { publishAll, testRelay } from '../../apps/projector/test/support/projector-pipeline.harness';
+
+/**
+ * The projector as a process: a record the broker acknowledged and lost, the last of its partition (no later
+ * message's partition-prev-position shows it), is found by the app's progress check and read from the store, in
+ * seconds and without a consumer restart. (The runner's side, and a consumer still behind: topic-gap.int-spec.ts.)
+ */
+describe('projector app: a lost record that was its partition’s last', () => {
+  const { prefix, topics } = testTopics('lost-record');
+  let db: TestDatabase;
+  let kafka: KafkaClient;
+  let app: RunningApp | null = null;
+
+  const metric = async (name: string) => {
+    const text = await (await fetch(`${app!.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+    return line ? Number(line.split(' ').pop()) : 0;
+  };
+  const watermark = async () => String((await db.pool.query('SELECT position::text AS p FROM read_model.feed_watermark')).rows[0].p);
+
+  beforeAll(async () => {
+    db = await createTestDatabase('lost_record');
+    kafka = testKafka('lost-record-e2e');
+    app = await startApp('projector', {
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_EVENTS_PARTITIONS: '3',
+      PROJECTOR_GROUP_ID: `projector-${prefix}`,
+      NEWSROOM_API_KEYS: `${testApiKey()}:admin`,
+    });
+    await pollUntil(async () => (await fetch(`${app!.url}/health/ready`).catch(() => null))?.status === 200, {
+      timeoutMs: 60000,
+      intervalMs: 200,
+      what: 'the projector ready',
+    });
+  }, 120000);
+
+  afterAll(async () => {
+    await Promise.race([app?.stop('SIGKILL'), new Promise((r) => setTimeout(r, 10000).unref())]).catch(() => undefined);
+    await kafka?.deleteTopics([topics.events, topics.eventsDlq]).catch(() => undefined);
+    await kafka?.close().catch(() => undefined);
+    await db?.drop().catch(() => undefined);
+  }, 60000);
+
+  it('reads it from the store within a few progress checks, with no consumer restart', async () => {
+    const store = new PgEventStore(db.pool);
+    for (let i = 0; i < 20; i++)
+      await store.append({
+        streamId: `person:p-${i % 7}`,
+        expectedVersion: 'any',
+        events: [eventToAppend({ data: { organization: 'org:o', role: `Officer ${i}`, roleCategory: 'c-suite', reason: 'resigned' } })],
+      });
+    const head = await store.headPosition();
+    const dropped: string[] = [];
+    const losing = testRelay(db, store, kafka, topics.events, 50, {
+      publisher: {
+        publish: (topic, messages, options) =>
+          kafka.publish(
+            topic,
+            messages.filter((m) => !(m.headers!['global-position'] === head && dropped.push(head))),
+            options,
+          ),
+      },
+    });
+    await publishAll(losing);
+    await losing.stop();
+    expect(dropped).toEqual([head]);
+
+    const published = Date.now();
+    await pollUntil(async () => (await watermark()) === head, { timeoutMs: 30000, intervalMs: 200, what: `the feed watermark at ${head}` });
+    process.stdout.write(`[lost-record e2e] the lost record was in the feed ${Date.now() - published} ms after the relay published\n`);
+    const feed = await db.pool.query('SELECT count(*)::int AS n FROM read_model.feed_items WHERE position = $1', [head]);
+    expect(feed.rows[0].n).toBe(1);
+    expect(await metric('projector_gap_events_filled_total')).toBe(1);
+    expect(await metric('projector_stall_restarts_total')).toBe(0);
+  });
+});
