@@ -81,6 +81,8 @@ export class EventRelay {
   private storeId: string | null | undefined;
   /** Where each partition stands in the log, up to the last event encoded (see chainAt). */
   private chain: PartitionChain | null = null;
+  /** The partition count the broker last gave: what a chain is made with while it cannot be asked. */
+  private knownPartitions: number | null = null;
   private chainWarnedAt = 0;
 
   constructor(
@@ -209,7 +211,9 @@ export class EventRelay {
    * from the store's latest events at or below `after` and the broker's partition count (asked again each time, so a
    * topic given more partitions is followed within chainMaxAgeMs). A chain covers every event up to its end, in log
    * order: a cycle that failed part-way reads again from the checkpoint, below the kept chain's end, and so gets a new
-   * one. When the count cannot be had, the messages go without the header (publishing does not wait for it).
+   * one. When the count cannot be had, the last one the broker gave is used (a count gone stale can only make a
+   * projector read the store for nothing); before the first answer, the messages go without the header (publishing
+   * does not wait for it).
    */
   private async chainAt(after: string): Promise<PartitionChain | null> {
     const { partitionCount, chainMaxAgeMs = 60_000 } = this.options;
@@ -219,15 +223,18 @@ export class EventRelay {
     this.chain = null;
     let partitions: number;
     try {
-      partitions = await partitionCount();
+      partitions = this.knownPartitions = await partitionCount();
     } catch (error) {
       if (Date.now() - this.chainWarnedAt >= 60_000) {
         this.chainWarnedAt = Date.now();
         this.logger.warn(
-          `publishing without partition-prev-position: the topic's partition count is unknown (${(error as Error).message})`,
+          this.knownPartitions === null
+            ? `publishing without partition-prev-position: the topic's partition count is unknown (${(error as Error).message})`
+            : `the topic's partition count could not be asked (${(error as Error).message}); chaining with the last known, ${this.knownPartitions}`,
         );
       }
-      return null;
+      if (this.knownPartitions === null) return null;
+      partitions = this.knownPartitions;
     }
     const recent = after === '0' ? [] : await this.store.latestStreams(after, CHAIN_SEED_EVENTS);
     this.chain = PartitionChain.seed(partitions, after, recent, CHAIN_SEED_EVENTS);
