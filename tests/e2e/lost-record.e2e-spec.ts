@@ -12,7 +12,7 @@ import {
   testKafka,
   testTopics,
 } from '@newsroom/testing';
-import { publishAll, testRelay } from '../../apps/projector/test/support/projector-pipeline.harness';
+import { losingRelay, publishAll } from '../../apps/projector/test/support/projector-pipeline.harness';
 
 /**
  * The projector as a process: a record the broker acknowledged and lost, the last of its partition (no later
@@ -66,17 +66,7 @@ describe('projector app: a lost record that was its partition’s last', () => {
         events: [eventToAppend({ data: { organization: 'org:o', role: `Officer ${i}`, roleCategory: 'c-suite', reason: 'resigned' } })],
       });
     const head = await store.headPosition();
-    const dropped: string[] = [];
-    const losing = testRelay(db, store, kafka, topics.events, 50, {
-      publisher: {
-        publish: (topic, messages, options) =>
-          kafka.publish(
-            topic,
-            messages.filter((m) => !(m.headers!['global-position'] === head && dropped.push(head))),
-            options,
-          ),
-      },
-    });
+    const { relay: losing, dropped } = losingRelay(db, store, kafka, topics.events, new Set([head]));
     await publishAll(losing);
     await losing.stop();
     expect(dropped).toEqual([head]);

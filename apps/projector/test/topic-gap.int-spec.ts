@@ -5,7 +5,7 @@ import { EventToAppend, PgEventStore } from '@newsroom/event-store';
 import { KafkaClient, ManagedConsumer, TopicNames } from '@newsroom/messaging';
 import { advanceFeedWatermark, createProjections, partitionOfKey, ProjectionRunner } from '@newsroom/projections';
 import { eventToAppend, pollUntil, TEST_KAFKA_BROKERS } from '@newsroom/testing';
-import { publishAll, ProjectorPipeline, startPipeline, testRelay } from './support/projector-pipeline.harness';
+import { losingRelay, publishAll, ProjectorPipeline, startPipeline } from './support/projector-pipeline.harness';
 import { liveAndRebuilt } from './support/read-models.harness';
 
 // Stall 8: Kafka forgets (retention, a recreated topic, a broker that loses acknowledged records); the event store
@@ -32,6 +32,16 @@ describe('Projector: events the topic no longer holds are read from the event st
     for (let i = 0; i < count; i++, appended++)
       await store.append({ streamId: `person:p-${appended % 23}`, expectedVersion: 'any', events: [departed(appended)] });
     await p.publishAll();
+  };
+  /** Appends `count` events to the store only (nothing published) and returns them in log order. */
+  const record = async (count: number): Promise<Array<{ position: string; stream_id: string }>> => {
+    const from = Number(await store.headPosition());
+    for (let i = 0; i < count; i++, appended++)
+      await store.append({ streamId: `person:p-${appended % 23}`, expectedVersion: 'any', events: [departed(appended)] });
+    return ds.query(
+      'SELECT global_position::text AS position, stream_id FROM event_store.events WHERE global_position > $1 ORDER BY global_position',
+      [from],
+    );
   };
   const start = async () => {
     ({ consumer, runner } = await p.startProjector(createProjections(NAMES), {
@@ -138,13 +148,7 @@ describe('Projector: events the topic no longer holds are read from the event st
     filled.length = 0;
     // Recorded, then published by a relay whose broker acknowledges three of them and keeps none: on the topic the
     // offsets run on without a hole, so only the relay's partition-prev-position shows what is missing.
-    const from = Number(await store.headPosition());
-    for (let i = 0; i < 60; i++, appended++)
-      await store.append({ streamId: `person:p-${appended % 23}`, expectedVersion: 'any', events: [departed(appended)] });
-    const rows: Array<{ position: string; stream_id: string }> = await ds.query(
-      'SELECT global_position::text AS position, stream_id FROM event_store.events WHERE global_position > $1 ORDER BY global_position',
-      [from],
-    );
+    const rows = await record(60);
     // One early, one in the middle, one late: each has a later event on its partition, which shows the gap.
     const lost = new Set(
       [5, 29, 50].map((i) => {
@@ -153,17 +157,7 @@ describe('Projector: events the topic no longer holds are read from the event st
         return rows[i].position;
       }),
     );
-    const dropped: string[] = [];
-    const losing = testRelay(p.db, store, kafka, topics.events, 50, {
-      publisher: {
-        publish: (topic, messages, options) =>
-          kafka.publish(
-            topic,
-            messages.filter((m) => !(lost.has(m.headers!['global-position']) && dropped.push(m.headers!['global-position']))),
-            options,
-          ),
-      },
-    });
+    const { relay: losing, dropped } = losingRelay(p.db, store, kafka, topics.events, lost);
     await publishAll(losing);
     expect(dropped.sort()).toEqual([...lost].sort());
     await start();
@@ -179,26 +173,10 @@ describe('Projector: events the topic no longer holds are read from the event st
   it("fills from the store a lost record no later message shows, its partition's last (the projector's progress check)", async () => {
     await stop();
     filled.length = 0;
-    const from = Number(await store.headPosition());
-    for (let i = 0; i < 30; i++, appended++)
-      await store.append({ streamId: `person:p-${appended % 23}`, expectedVersion: 'any', events: [departed(appended)] });
-    const rows: Array<{ position: string }> = await ds.query(
-      'SELECT global_position::text AS position FROM event_store.events WHERE global_position > $1 ORDER BY global_position',
-      [from],
-    );
+    const rows = await record(30);
     // The last event recorded: no later message on its partition carries a partition-prev-position pointing past it.
     const lost = rows[rows.length - 1].position;
-    const dropped: string[] = [];
-    const losing = testRelay(p.db, store, kafka, topics.events, 50, {
-      publisher: {
-        publish: (topic, messages, options) =>
-          kafka.publish(
-            topic,
-            messages.filter((m) => !(m.headers!['global-position'] === lost && dropped.push(lost))),
-            options,
-          ),
-      },
-    });
+    const { relay: losing, dropped } = losingRelay(p.db, store, kafka, topics.events, new Set([lost]));
     await publishAll(losing);
     expect(dropped).toEqual([lost]);
     const offsets = () => kafka.topicOffsets(topics.events);

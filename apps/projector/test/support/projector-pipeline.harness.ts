@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
-import { IncomingMessage, KafkaClient, ManagedConsumer, Publisher, TopicNames } from '@newsroom/messaging';
+import { EVENT_HEADERS, IncomingMessage, KafkaClient, ManagedConsumer, OutgoingMessage, Publisher, TopicNames } from '@newsroom/messaging';
 import { Projection, ProjectionRunner, ProjectionRunnerOptions } from '@newsroom/projections';
 import { createTestDatabase, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
 import { EventRelay, EventRelayOptions } from '../../../relay/src/relay/event-relay.service';
@@ -32,6 +32,30 @@ export function testRelay(
     partitionCount: async () => (await kafka.topicOffsets(topic)).length,
     ...rest,
   });
+}
+
+/**
+ * A relay whose broker acknowledges the records of the `lost` positions and keeps none of them (a crash with them
+ * still in the page cache): on the topic the offsets run on without a hole. `dropped` lists what it dropped.
+ */
+export function losingRelay(
+  db: TestDatabase,
+  store: PgEventStore,
+  kafka: KafkaClient,
+  topic: string,
+  lost: ReadonlySet<string>,
+): { relay: EventRelay; dropped: string[] } {
+  const dropped: string[] = [];
+  const keeps = (m: OutgoingMessage) => {
+    const position = m.headers?.[EVENT_HEADERS.globalPosition];
+    if (position === undefined || !lost.has(position)) return true;
+    dropped.push(position);
+    return false;
+  };
+  const relay = testRelay(db, store, kafka, topic, 50, {
+    publisher: { publish: (t, messages, options) => kafka.publish(t, messages.filter(keeps), options) },
+  });
+  return { relay, dropped };
 }
 
 /** Publishes everything the relay has not published yet. */
