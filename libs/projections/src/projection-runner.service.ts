@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { upcast as shippedUpcast, type UpcastFn } from '@newsroom/domain';
 import { EventLogReader, isTransientStoreError, translateStoreError, type StoredEvent } from '@newsroom/event-store';
 import { ForgedReason, unvouched } from './store-vouching.util';
-import { EventIdentity, identifyMessage, IncomingMessage, Publisher, STORE_ID_HEADER } from '@newsroom/messaging';
+import { EVENT_HEADERS, EventIdentity, identifyMessage, IncomingMessage, Publisher, STORE_ID_HEADER } from '@newsroom/messaging';
 import { Projection } from './projection.types';
 import { Checkpoints, checkpointsFrom, lockCheckpointsSql, Moved, saveCheckpointsSql } from './projection-checkpoints.repository';
 import { parseWireEvent, ProjectedEvent, projectedFromStored } from './projected-event.mapper';
@@ -50,7 +50,15 @@ class BatchFailed extends Error {
  * A message with a place in the log: parsed (`event`), or unreadable (`event` null: unknown type, newer schema
  * version, broken JSON with the relay's headers), which every projection not past it records as failed.
  */
-type Item = { message: IncomingMessage; position: bigint; event: ProjectedEvent | null; identity: EventIdentity; error?: unknown };
+type Item = {
+  message: IncomingMessage;
+  position: bigint;
+  event: ProjectedEvent | null;
+  identity: EventIdentity;
+  error?: unknown;
+  /** Placed by its `global-position` header, its value not parsed: the event is the store's record once vouched for. */
+  byHeader?: true;
+};
 /** What one projection takes of the items: those above its checkpoint it handles (by index), those it fails, and where it ends. */
 type Plan = {
   projection: Projection;
@@ -62,6 +70,15 @@ type Dead = { message: IncomingMessage; error: unknown };
 /** Events of the partition in (after, before) the topic did not deliver; `offset`: the last message's before them. */
 type Gap = { after: bigint; before: bigint | null; offset: bigint };
 const MAX_POSITION = 2n ** 63n - 1n;
+const POSITION_HEADER = /^[1-9]\d{0,18}$/;
+
+/** The position a message's `global-position` header gives (the relay sets it), or null when it gives none usable. */
+function headerPosition(headers: IncomingMessage['headers']): bigint | null {
+  const text = headers[EVENT_HEADERS.globalPosition];
+  if (!text || !POSITION_HEADER.test(text)) return null;
+  const position = BigInt(text);
+  return position <= MAX_POSITION ? position : null;
+}
 
 /**
  * Applies one Kafka batch (one partition) to every projection in ONE transaction, together with each
@@ -105,6 +122,13 @@ export class ProjectionRunner {
       if (from && own && from !== own) {
         foreign = from;
         foreignCount++;
+        continue;
+      }
+      // The relay's messages say where they sit: the store's record at that position, read to vouch for the message
+      // anyway, is the event (refuseForged), so the value is parsed only when no header says it.
+      const position = headerPosition(message.headers);
+      if (position !== null) {
+        items.push({ message, position, event: null, identity: { position: String(position), id: null, type: 'unknown' }, byHeader: true });
         continue;
       }
       try {
@@ -202,7 +226,9 @@ export class ProjectionRunner {
 
   /** Messages the event store does not vouch for (store-vouching.util.ts) are dead-lettered, counted, never applied. */
   private async refuseForged(items: Item[], dead: Dead[], partition: number): Promise<Item[]> {
-    const refused = await unvouched(this.dataSource, items);
+    const { refused, records } = await unvouched(this.dataSource, items);
+    const out = new Set(refused.map((r) => r.item));
+    for (const item of items) if (item.byHeader && !out.has(item)) this.readRecord(item, records.get(item.position.toString())!);
     if (!refused.length) return items;
     const counts = new Map<ForgedReason, number>();
     for (const { item, reason } of refused) {
@@ -220,8 +246,20 @@ export class ProjectionRunner {
         `partition ${partition}: refused ${refused.length} message(s) the event store does not vouch for (${summary}), e.g. position ${refused[0].item.position}; who else writes to this topic?`,
       );
     }
-    const out = new Set(refused.map((r) => r.item));
     return items.filter((i) => !out.has(i));
+  }
+
+  /**
+   * A vouched message placed by its header takes its event from the store's record (the same event), upcast as a
+   * parsed one would be; an event it cannot read (unknown type, newer schema version) is recorded as failed.
+   */
+  private readRecord(item: Item, record: StoredEvent): void {
+    item.identity = { position: record.globalPosition, id: record.eventId, type: record.type };
+    try {
+      item.event = projectedFromStored(record, this.upcast);
+    } catch (error) {
+      item.error = error;
+    }
   }
 
   /**

@@ -12,9 +12,14 @@ type Checked = { position: bigint; message: { value: Buffer | string } };
  * store's `EventLogReader`), compared byte for byte with the relay's encoding (`wireMismatch`). A position
  * the store does not hold (beyond its head, or a hole: the relay publishes only committed events, so never
  * legitimate) or an id or content other than the record's is returned with its reason; the rest are vouched for.
+ * The records read come back too, by position: a vouched message is its record, so a reader can take the record's
+ * parsed event instead of parsing the message.
  */
-export async function unvouched<T extends Checked>(db: LogConnection, items: T[]): Promise<Array<{ item: T; reason: ForgedReason }>> {
-  if (!items.length) return [];
+export async function unvouched<T extends Checked>(
+  db: LogConnection,
+  items: T[],
+): Promise<{ refused: Array<{ item: T; reason: ForgedReason }>; records: Map<string, StoredEvent> }> {
+  if (!items.length) return { refused: [], records: new Map() };
   const log = new EventLogReader(db);
   const positions = [...new Set(items.map((i) => i.position.toString()))];
   const stored = new Map<string, StoredEvent>();
@@ -29,5 +34,5 @@ export async function unvouched<T extends Checked>(db: LogConnection, items: T[]
     const head = await log.head();
     for (const r of refused) if (r.reason === 'not-in-store' && r.item.position > BigInt(head)) r.reason = 'beyond-head';
   }
-  return refused;
+  return { refused, records: stored };
 }
