@@ -183,7 +183,7 @@ describe('Projector: events the topic no longer holds are read from the event st
 
     // While the partition still has messages to deliver, nothing is taken from the store: the consumer is behind.
     const idle = new ProjectionRunner(ds, createProjections(NAMES), kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
-    expect(await idle.fillLostTail(topics.events, offsets)).toBe(0);
+    expect(await idle.fillLostTail(topics.events, await p.watermark(), offsets)).toBe(0);
     expect((await ds.query('SELECT count(*)::int AS n FROM read_model.feed_items'))[0].n).toBe(appended - rows.length);
 
     // Every message delivered, the watermark waits before the lost one; the progress check finds and fills it.
@@ -193,9 +193,9 @@ describe('Projector: events the topic no longer holds are read from the event st
       timeoutMs: 60000,
       what: `the watermark at ${waitsAt}`,
     });
-    expect(await runner!.fillLostTail(topics.events, offsets)).toBe(1);
+    expect(await runner!.fillLostTail(topics.events, await p.watermark(), offsets)).toBe(1);
     expect(await advanceFeedWatermark(ds.manager)).toBe(lost);
-    expect(await runner!.fillLostTail(topics.events, offsets)).toBe(0);
+    expect(await runner!.fillLostTail(topics.events, await p.watermark(), offsets)).toBe(0);
     expect(filled).toEqual([1]);
     await expectEqualToRebuild();
   });

@@ -13,6 +13,7 @@ export {
   type EncodedWireMessage,
   decodeWireEvent,
   identifyMessage,
+  headerPosition,
   wireMismatch,
   type WireEvent,
   type EventIdentity,

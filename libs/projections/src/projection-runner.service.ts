@@ -3,12 +3,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import { upcast as shippedUpcast, type UpcastFn } from '@newsroom/domain';
 import { EventLogReader, isTransientStoreError, translateStoreError, type StoredEvent } from '@newsroom/event-store';
 import { ForgedReason, unvouched } from './store-vouching.util';
-import { EVENT_HEADERS, EventIdentity, identifyMessage, IncomingMessage, Publisher, STORE_ID_HEADER } from '@newsroom/messaging';
+import { EventIdentity, headerPosition, identifyMessage, IncomingMessage, Publisher, STORE_ID_HEADER } from '@newsroom/messaging';
 import { Projection } from './projection.types';
 import { Checkpoints, checkpointsFrom, lockCheckpointsSql, Moved, saveCheckpointsSql } from './projection-checkpoints.repository';
 import { parseWireEvent, ProjectedEvent, projectedFromStored } from './projected-event.mapper';
 import { chainGaps, eventsMissingFromPartition, partitionOfKey } from './topic-gap.util';
-import { eventAwaited } from './feed/feed-watermark.repository';
 import { dropHeldWrites, holdWrites, ownWrites, sendHeldWrites } from './write-pipeline.util';
 
 export interface ProjectionRunnerOptions {
@@ -70,15 +69,6 @@ type Dead = { message: IncomingMessage; error: unknown };
 /** Events of the partition in (after, before) the topic did not deliver; `offset`: the last message's before them. */
 type Gap = { after: bigint; before: bigint | null; offset: bigint };
 const MAX_POSITION = 2n ** 63n - 1n;
-const POSITION_HEADER = /^[1-9]\d{0,18}$/;
-
-/** The position a message's `global-position` header gives (the relay sets it), or null when it gives none usable. */
-function headerPosition(headers: IncomingMessage['headers']): bigint | null {
-  const text = headers[EVENT_HEADERS.globalPosition];
-  if (!text || !POSITION_HEADER.test(text)) return null;
-  const position = BigInt(text);
-  return position <= MAX_POSITION ? position : null;
-}
 
 /**
  * Applies one Kafka batch (one partition) to every projection in ONE transaction, together with each
@@ -173,23 +163,30 @@ export class ProjectionRunner {
    * For the projector's progress check, when the feed watermark stands still behind the store's head. A record the
    * broker lost after acknowledging it shows in the next message of its partition (`partition-prev-position`), but
    * when it was its partition's last, no message shows it, and the watermark would wait before it until the next
-   * event lands there. So: the event the watermark waits for, if the relay has published it (`eventAwaited`), is
-   * looked for on its partition. When every message of that partition has been applied (this instance handled its
+   * event lands there. So: the event the feed `watermark` waits for (the first above it), if the relay has published
+   * it (its checkpoint is past it), is looked for on its partition. When every message of that partition has been applied (this instance handled its
    * last offset, or every projection's checkpoint is there) and it is still not, the topic lost it: the partition's
    * events up to it are read from the store and applied in one transaction with the checkpoints, which keep their
    * offsets. Returns how many were applied: 0 when nothing waits, the partition has messages still to deliver (a
    * consumer behind), or a projection has no checkpoint there yet (then the watchdog's restart is what is left).
    * The checkpoints' row locks keep it from racing the partition's batches, in this instance or another.
    */
-  async fillLostTail(topic: string, offsets: () => Promise<ReadonlyArray<{ partition: number; high: string }>>): Promise<number> {
-    const awaited = await eventAwaited(this.dataSource, topic);
-    if (!awaited) return 0;
+  async fillLostTail(
+    topic: string,
+    watermark: string | bigint,
+    offsets: () => Promise<ReadonlyArray<{ partition: number; high: string }>>,
+  ): Promise<number> {
+    const log = new EventLogReader(this.dataSource);
+    const [next] = await log.readAll({ after: watermark, limit: 1 });
+    if (!next || BigInt(await log.publishedUpTo(topic)) < BigInt(next.globalPosition)) return 0;
+    const awaited = { position: BigInt(next.globalPosition), streamId: next.streamId };
     const highs = await offsets();
     const partition = partitionOfKey(awaited.streamId, highs.length);
     const high = highs.find((o) => o.partition === partition)?.high;
     if (high === undefined) return 0;
     const last = BigInt(high) - 1n;
     const handled = this.handled.get(`${topic}:${partition}`);
+    const applied = handled !== undefined && handled >= last;
     let filled = 0;
     const fill = (careful: boolean) =>
       this.transaction(
@@ -198,7 +195,6 @@ export class ProjectionRunner {
           const running = new Map<string, bigint>();
           const moved: Moved = new Map();
           let lowest = MAX_POSITION;
-          const applied = handled !== undefined && handled >= last;
           for (const { name } of this.projections) {
             const cp = checkpoints.get(name);
             if (!cp) return moved;

@@ -151,7 +151,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
         this.lookingForLost = true;
         const topic = topicNames(this.config.KAFKA_TOPIC_PREFIX).events;
         await this.runner
-          .fillLostTail(topic, () => this.kafka.topicOffsets(topic))
+          .fillLostTail(topic, watermark, () => this.kafka.topicOffsets(topic))
           .catch((error: Error) => this.logger.debug(`looking for a lost record failed: ${error.message}`))
           .finally(() => (this.lookingForLost = false));
       }

@@ -127,6 +127,15 @@ export interface EventIdentity {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const POSITION = /^[1-9]\d{0,18}$/;
+const MAX_POSITION = 2n ** 63n - 1n;
+
+/** The position a message's `global-position` header gives (the relay sets it), or null when it gives none usable. */
+export function headerPosition(headers: Record<string, string | undefined>): bigint | null {
+  const text = headers[EVENT_HEADERS.globalPosition];
+  if (!text || !POSITION.test(text)) return null;
+  const position = BigInt(text);
+  return position <= MAX_POSITION ? position : null;
+}
 
 /**
  * The position, id and type of a message a reader refused: from its envelope when it is JSON (an unknown type or a

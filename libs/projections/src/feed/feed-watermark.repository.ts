@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { EVENT_LOG_SQL, EventLogReader, type LogConnection } from '@newsroom/event-store';
+import { EVENT_LOG_SQL } from '@newsroom/event-store';
 import { PlanGenerations, queryPrepared } from '../prepared-query.util';
 
 export const FEED_CHANNEL = 'newsroom_feed';
@@ -35,22 +35,6 @@ export async function advanceFeedWatermark(manager: EntityManager, window = 5000
   } finally {
     if (runner !== manager.queryRunner) await runner.release();
   }
-}
-
-/**
- * The event the feed watermark waits for (the first one above it), once the relay has published it to `topic`: null
- * when the feed is at the store's head or the relay has not got that far (then it is the relay's to deliver). Where
- * the projector looks for a record the topic lost (`ProjectionRunner.fillLostTail`). Three reads by primary key.
- */
-export async function eventAwaited(db: LogConnection, topic: string): Promise<{ position: bigint; streamId: string } | null> {
-  const result = (await db.query('SELECT position::text AS position FROM read_model.feed_watermark WHERE id = 1')) as
-    Array<{ position: string }> | { rows: Array<{ position: string }> };
-  const [watermark] = Array.isArray(result) ? result : result.rows;
-  if (!watermark) return null;
-  const log = new EventLogReader(db);
-  const [next] = await log.readAll({ after: watermark.position, limit: 1 });
-  if (!next || BigInt(await log.publishedUpTo(topic)) < BigInt(next.globalPosition)) return null;
-  return { position: BigInt(next.globalPosition), streamId: next.streamId };
 }
 
 /**
