@@ -30,6 +30,21 @@ export function lockCheckpointsSql(topic: string, partition: number): string {
      WHERE topic = ${name(topic)} AND partition = ${integer(partition)} FOR UPDATE`;
 }
 
+/*
+ * A projection with no checkpoint on a partition yet (the partition's first batch, or a projection just added) has no
+ * row for FOR UPDATE to lock, so two transactions on that partition (two instances across a rebalance, or a batch and
+ * the progress check's fill) would both apply its events. Those transactions also take this lock, one per topic and
+ * partition, and then read the checkpoints again: the second sees the rows the first saved. Two-key advisory locks of
+ * this class meet no other lock (leadership's runs use another class; the store and the relay take one-key locks).
+ */
+const FIRST_BATCH_LOCK_CLASS = 0x4350;
+
+/** The lock for a partition whose checkpoints are not all there, then the checkpoints read and locked again. */
+export function lockMissingCheckpointsSql(topic: string, partition: number): string {
+  return `SELECT pg_advisory_xact_lock(${FIRST_BATCH_LOCK_CLASS}, hashtext(${name(topic)} || ':' || ${integer(partition)}));
+${lockCheckpointsSql(topic, partition)}`;
+}
+
 /** The rows `lockCheckpointsSql` returned, by projection. */
 export function checkpointsFrom(rows: Array<{ projection: string; last_position: string; last_offset: string }>): Checkpoints {
   return new Map(rows.map((r) => [r.projection, { position: BigInt(r.last_position), offset: BigInt(r.last_offset) }]));

@@ -5,7 +5,14 @@ import { EventLogReader, isTransientStoreError, translateStoreError, type Stored
 import { ForgedReason, unvouched } from './store-vouching.util';
 import { EventIdentity, headerPosition, identifyMessage, IncomingMessage, Publisher, STORE_ID_HEADER } from '@newsroom/messaging';
 import { Projection } from './projection.types';
-import { Checkpoints, checkpointsFrom, lockCheckpointsSql, Moved, saveCheckpointsSql } from './projection-checkpoints.repository';
+import {
+  Checkpoints,
+  checkpointsFrom,
+  lockCheckpointsSql,
+  lockMissingCheckpointsSql,
+  Moved,
+  saveCheckpointsSql,
+} from './projection-checkpoints.repository';
 import { parseWireEvent, ProjectedEvent, projectedFromStored } from './projected-event.mapper';
 import { chainGaps, eventsMissingFromPartition, partitionOfKey } from './topic-gap.util';
 import { dropHeldWrites, holdWrites, ownWrites, sendHeldWrites } from './write-pipeline.util';
@@ -167,9 +174,11 @@ export class ProjectionRunner {
    * it (its checkpoint is past it), is looked for on its partition. When every message of that partition has been applied (this instance handled its
    * last offset, or every projection's checkpoint is there) and it is still not, the topic lost it: the partition's
    * events up to it are read from the store and applied in one transaction with the checkpoints, which keep their
-   * offsets. Returns how many were applied: 0 when nothing waits, the partition has messages still to deliver (a
-   * consumer behind), or a projection has no checkpoint there yet (then the watchdog's restart is what is left).
-   * The checkpoints' row locks keep it from racing the partition's batches, in this instance or another.
+   * offsets. A partition the topic never held a message on has no checkpoints: its lost records are filled from its
+   * start. Returns how many were applied: 0 when nothing waits, the partition has messages still to deliver (a
+   * consumer behind), or a projection has no checkpoint on a partition that has had messages (a projection added
+   * later sees new events only; the watchdog's restart is what is left). The checkpoints' row locks, or the
+   * partition's lock where there are none, keep it from racing the partition's batches, in this instance or another.
    */
   async fillLostTail(
     topic: string,
@@ -197,11 +206,15 @@ export class ProjectionRunner {
           let lowest = MAX_POSITION;
           for (const { name } of this.projections) {
             const cp = checkpoints.get(name);
-            if (!cp) return moved;
-            running.set(name, cp.position);
-            if (cp.position < lowest) lowest = cp.position;
+            // No checkpoint: nothing of this partition applied yet. Where the topic never held a message, its lost
+            // first records are filled from the partition's start; elsewhere (a projection added to a running system,
+            // which sees new events only) nothing is.
+            if (!cp && last >= 0n) return moved;
+            const position = cp?.position ?? -1n;
+            running.set(name, position);
+            if (position < lowest) lowest = position;
           }
-          const delivered = applied || this.projections.every(({ name }) => checkpoints.get(name)!.offset >= last);
+          const delivered = applied || this.projections.every(({ name }) => (checkpoints.get(name)?.offset ?? -1n) >= last);
           if (!delivered || awaited.position <= lowest) return moved;
           const gap = { after: lowest, before: awaited.position + 1n, offset: last };
           filled = await this.fillGap(manager, topic, partition, gap, running, moved, careful, highs.length);
@@ -277,8 +290,14 @@ export class ProjectionRunner {
       const client = (await runner.connect()) as { query(sql: string): Promise<Array<{ rows: unknown[] }>> };
       try {
         const [, locked] = await client.query(`BEGIN;\n${lockCheckpointsSql(topic, partition)}`);
+        let checkpoints = checkpointsFrom(locked.rows as Parameters<typeof checkpointsFrom>[0]);
+        if (this.projections.some(({ name }) => !checkpoints.has(name))) {
+          // Rows that are not there cannot be locked: the partition's lock instead (projection-checkpoints.repository).
+          const [, relocked] = await client.query(lockMissingCheckpointsSql(topic, partition));
+          checkpoints = checkpointsFrom(relocked.rows as Parameters<typeof checkpointsFrom>[0]);
+        }
         const manager = pipelined ? holdWrites(runner.manager) : runner.manager;
-        const moved = await work(manager, checkpointsFrom(locked.rows as Parameters<typeof checkpointsFrom>[0]));
+        const moved = await work(manager, checkpoints);
         const save = saveCheckpointsSql(topic, partition, moved);
         if (!pipelined) await client.query(save ? `${save};\nCOMMIT` : 'COMMIT');
         else

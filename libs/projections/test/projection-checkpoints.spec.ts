@@ -1,4 +1,4 @@
-import { lockCheckpointsSql, saveCheckpointsSql } from '../src/projection-checkpoints.repository';
+import { lockCheckpointsSql, lockMissingCheckpointsSql, saveCheckpointsSql } from '../src/projection-checkpoints.repository';
 
 // The checkpoint statements share a query string with BEGIN and COMMIT, so they carry literals, never parameters:
 // only plain names and integers get in.
@@ -8,6 +8,7 @@ describe('checkpoint statements written with literals', () => {
   it('given plain names and integers, then they are written as literals', () => {
     expect(lockCheckpointsSql('newsroom.events', 3)).toContain(`topic = 'newsroom.events' AND partition = 3 FOR UPDATE`);
     expect(saveCheckpointsSql('newsroom.events', 3, moved('17'))).toContain(`unnest(ARRAY['feed']::text[], ARRAY[42]::bigint[]`);
+    expect(lockMissingCheckpointsSql('newsroom.events', 3)).toContain(`hashtext('newsroom.events' || ':' || 3)`);
   });
 
   it('given nothing moved, then there is no statement', () => {
@@ -17,6 +18,7 @@ describe('checkpoint statements written with literals', () => {
   it.each([
     ['a quote in the topic', () => lockCheckpointsSql(`t'; DROP TABLE x; --`, 0)],
     ['a partition that is not an integer', () => lockCheckpointsSql('t', 1.5)],
+    ['a quote in the topic of the partition lock', () => lockMissingCheckpointsSql(`t' || pg_sleep(1) || '`, 0)],
     ['an offset that is not an integer', () => saveCheckpointsSql('t', 0, moved('1 OR 1=1'))],
   ])('given %s, then it is refused', (_what, write) => {
     expect(write).toThrow(/refusing/);
