@@ -105,6 +105,40 @@ const SERVICES = [
 ];
 
 /**
+ * Whether the process `pid` runs: it exists and is not a zombie, one that died and whose parent has not reaped it
+ * yet (a detached stack's parent is init, and a container's init may never reap). Without /proc (macOS), kill's
+ * answer stands.
+ */
+function processRunning(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if (error.code !== 'EPERM') return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
+  }
+}
+
+/**
+ * Calls `onGone` once the process `pid` is gone, checked every second (the timer keeps nothing running). While it is
+ * this process's parent, gone means being handed to another parent (a dead process's pid can be reused); otherwise
+ * it no longer running. The services do the same in TypeScript (libs/platform supervisor-watch.util).
+ */
+function watchProcess(pid, onGone) {
+  const wasParent = process.ppid === pid;
+  const timer = setInterval(() => {
+    if (wasParent ? process.ppid === pid : processRunning(pid)) return;
+    clearInterval(timer);
+    onGone();
+  }, 1000);
+  timer.unref();
+}
+
+/**
  * Spawns one compiled service; its JSON log goes to a file as it is, and to the console made readable
  * (scripts/pretty-log.js: one line each, level and service first; NEWSROOM_CONSOLE_LEVEL, info by default).
  * `detached`: the service gets its own process group, so a Ctrl-C in the terminal reaches only the supervisor.
@@ -157,6 +191,8 @@ async function waitReady(url, timeoutMs = 120000) {
 }
 
 module.exports = {
+  processRunning,
+  watchProcess,
   ROOT,
   RUN_DIR,
   SERVICES,

@@ -16,6 +16,8 @@ async function main() {
     NODE_ENV: process.env.NODE_ENV || 'development',
     DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/newsroom',
     KAFKA_BROKERS: process.env.KAFKA_BROKERS || '127.0.0.1:9092',
+    // The services stop themselves when this process is gone, even killed with -9 (it then runs no handler).
+    NEWSROOM_SUPERVISOR_PID: String(process.pid),
   };
   let devKey = null;
   if (!env.NEWSROOM_API_KEYS) {
@@ -54,6 +56,13 @@ async function main() {
     process.exit(code);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopAll(0));
+  // Started by a process that names itself as this one's supervisor (a test): once it is gone, stop as on Ctrl-C.
+  const parent = Number(process.env.NEWSROOM_SUPERVISOR_PID);
+  if (parent > 1)
+    stack.watchProcess(parent, () => {
+      stack.say(`the process that started this stack (pid ${parent}) is gone; stopping.`);
+      void stopAll(0);
+    });
   // The services have their own process groups: never leave them behind, whatever ends this process.
   process.on('exit', () => supervisor.killAll());
   stopCurrent = () => supervisor.stop();

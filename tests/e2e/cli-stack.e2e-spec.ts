@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, freePort, TestDatabase, testApiKey, testKafka, testTopics } from '@newsroom/testing';
+import { createTestDatabase, freePort, pollUntil, TestDatabase, testApiKey, testKafka, testTopics } from '@newsroom/testing';
 import { newsroomCli } from './newsroom-cli.harness';
 
 const newsroom = (args: string[], env: Record<string, string>, timeoutMs: number) => newsroomCli(args, { env, timeoutMs });
@@ -37,6 +37,8 @@ describe('newsroom stack up / status / down', () => {
       LOG_LEVEL: 'warn',
       // The test command has just built dist/ (run `npm run build` first when running this file alone).
       NEWSROOM_SKIP_BUILD: '1',
+      // Should this test's process die before afterAll, the stack it started stops itself.
+      NEWSROOM_SUPERVISOR_PID: String(process.pid),
     };
   });
   afterAll(async () => {
@@ -75,4 +77,24 @@ describe('newsroom stack up / status / down', () => {
     // The shared broker is still there.
     expect(after.out).toMatch(/^kafka\s+answers/m);
   }, 700_000);
+
+  it('a stack whose supervisor is killed with -9 leaves no service behind, and starts again', async () => {
+    expect((await newsroom(['stack', 'up', '--timeout', '300'], env, 330_000)).code).toBe(0);
+    // npm start killed hard (kill -9, the OOM killer): it runs no handler, so it cannot stop its services. They
+    // notice it gone and shut down, freeing their ports for the next start.
+    const supervisor = Number(readFileSync(join(runDir, 'stack.pid'), 'utf8'));
+    process.kill(supervisor, 'SIGKILL');
+    const killedAt = Date.now();
+    await pollUntil(async () => /the stack is down/.test((await newsroom(['stack', 'status'], env, 30_000)).out), {
+      timeoutMs: 30_000,
+      intervalMs: 500,
+      what: 'every service gone after its supervisor was killed',
+    });
+    process.stdout.write(`[cli-stack e2e] services gone ${Date.now() - killedAt} ms after kill -9 of their supervisor\n`);
+
+    const again = await newsroom(['stack', 'up', '--timeout', '300'], env, 330_000);
+    expect(again.out).toMatch(/^Newsroom is up\./m);
+    expect(again.code).toBe(0);
+    expect((await newsroom(['stack', 'down'], env, 90_000)).code).toBe(0);
+  }, 800_000);
 });

@@ -41,7 +41,15 @@ export async function startApp(name: AppName, env: Record<string, string>): Prom
   const port = env[PORT_VAR[name]] ? Number(env[PORT_VAR[name]]) : await freePort();
   const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts', 'register-paths.js'), main], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: process.env.TEST_APP_LOG_LEVEL ?? 'warn', NODE_ENV: 'test', ...env, [PORT_VAR[name]]: String(port) },
+    // This test process is its supervisor: if it dies without stopping the app, the app stops itself.
+    env: {
+      ...process.env,
+      LOG_LEVEL: process.env.TEST_APP_LOG_LEVEL ?? 'warn',
+      NODE_ENV: 'test',
+      NEWSROOM_SUPERVISOR_PID: String(process.pid),
+      ...env,
+      [PORT_VAR[name]]: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

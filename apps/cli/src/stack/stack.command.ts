@@ -12,6 +12,7 @@ import { serviceHealth } from './stack-health.util';
 const stack = require(join(ROOT, 'scripts', 'stack.js')) as {
   SERVICES: { name: string; portVar: string; port: number }[];
   canConnect(hostPort: string, timeoutMs?: number): Promise<boolean>;
+  processRunning(pid: number): boolean;
 };
 
 /** Where `stack up` keeps the background stack's pid and its terminal output (NEWSROOM_RUN_DIR, else .run/). */
@@ -20,14 +21,8 @@ const pidFile = () => join(runDir(), 'stack.pid');
 const logFile = () => join(runDir(), 'stack.log');
 const serviceUrl = (s: { portVar: string; port: number }) => `http://127.0.0.1:${process.env[s.portVar] || s.port}`;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** A stack killed with -9 may stay a zombie until init reaps it: that is not running (stack.js processRunning). */
+const alive = (pid: number): boolean => stack.processRunning(pid);
 
 function runningPid(): number | null {
   if (!existsSync(pidFile())) return null;

@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { bodyParserProblem, rejectNonUtf8Body, sendProblem } from './problem.filter';
 import { PROBLEM_CONTENT_TYPE, ProblemError } from './problem.errors';
 import { installProcessHandlers } from '../process/process-handlers.util';
+import { watchSupervisor } from '../process/supervisor-watch.util';
 import { bodyLimitBytes, fastifyAdapter, installFastifyHttp } from './fastify-http.util';
 import { securityHeaders } from './security-headers.util';
 import { requestLogMiddleware, ROOT_LOGGER } from '../logging/logging.module';
@@ -41,8 +42,8 @@ export interface HttpBootstrapOptions {
 
 /**
  * Creates and starts an HTTP service the same way everywhere: structured logs, a bounded JSON body whose
- * parser errors leave as problem+json (413, 400), shutdown hooks so Ctrl-C and SIGTERM drain cleanly, and the
- * process-level handlers (unhandledRejection logged and counted, uncaughtException logged then exit 1).
+ * parser errors leave as problem+json (413, 400), shutdown hooks so Ctrl-C and SIGTERM drain cleanly (and the loss
+ * of the supervisor named in NEWSROOM_SUPERVISOR_PID, supervisor-watch.util), and the process-level handlers (unhandledRejection logged and counted, uncaughtException logged then exit 1).
  */
 export async function bootstrapHttp(module: Type<unknown> | DynamicModule, options: HttpBootstrapOptions): Promise<INestApplication> {
   // Installed first, so a rejection or exception while the app starts is logged too (through Nest's Logger, which
@@ -58,6 +59,12 @@ export async function bootstrapHttp(module: Type<unknown> | DynamicModule, optio
   // With a key file, SIGHUP means "read the keys again" (auth/api-keys.service.ts), not "shut down" as in Nest's defaults.
   const reloadsKeys = Boolean(process.env.NEWSROOM_API_KEYS_FILE);
   app.enableShutdownHooks(Object.values(ShutdownSignal).filter((s) => !(reloadsKeys && s === ShutdownSignal.SIGHUP)));
+  const supervisor = http.NEWSROOM_SUPERVISOR_PID;
+  if (supervisor)
+    watchSupervisor(supervisor, () => {
+      new NestLogger(options.service).warn(`the supervisor that started this service (pid ${supervisor}) is gone: shutting down`);
+      process.kill(process.pid, 'SIGTERM');
+    });
   await options.configure?.(app as NestExpressApplication & NestFastifyApplication);
   // Idle keep-alive sockets are closed by the server after 65 s, not Node's 5 s: longer than the idle timeouts of
   // clients and load balancers (60 s is common), so a client never sends on a socket the server is closing (a
