@@ -43,3 +43,9 @@ export async function liveAndRebuilt(
   }
   return out;
 }
+
+/** Every table of the `names` read models holds what a rebuild by the same code gives (`liveAndRebuilt`). */
+export async function expectLikeRebuild(ds: DataSource, names: string[], upcast?: UpcastFn): Promise<void> {
+  for (const { table, live, rebuilt } of await liveAndRebuilt(ds, names, upcast))
+    expect({ table, rows: live }).toEqual({ table, rows: rebuilt });
+}
