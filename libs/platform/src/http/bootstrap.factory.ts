@@ -43,7 +43,8 @@ export interface HttpBootstrapOptions {
 /**
  * Creates and starts an HTTP service the same way everywhere: structured logs, a bounded JSON body whose
  * parser errors leave as problem+json (413, 400), shutdown hooks so Ctrl-C and SIGTERM drain cleanly (and the loss
- * of the supervisor named in NEWSROOM_SUPERVISOR_PID, supervisor-watch.util), and the process-level handlers (unhandledRejection logged and counted, uncaughtException logged then exit 1).
+ * of the supervisor named in NEWSROOM_SUPERVISOR_PID, supervisor-watch.util), and the process-level handlers
+ * (unhandledRejection logged and counted, uncaughtException logged then exit 1).
  */
 export async function bootstrapHttp(module: Type<unknown> | DynamicModule, options: HttpBootstrapOptions): Promise<INestApplication> {
   // Installed first, so a rejection or exception while the app starts is logged too (through Nest's Logger, which

@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
 
+export interface SupervisorWatchOptions {
+  intervalMs?: number;
+  /** For tests: the process's parent now, and whether a pid exists. */
+  parentPid?: () => number;
+  exists?: (pid: number) => boolean;
+}
+
 /**
  * A service started by a supervisor (`npm start`'s scripts/start.js, the e2e tests' harness) is told its pid in
  * `NEWSROOM_SUPERVISOR_PID`, and shuts down (draining, as on SIGTERM) once that process is gone. A supervisor killed
@@ -9,13 +16,6 @@ import { readFileSync } from 'node:fs';
  * While the supervisor is this process's parent, "gone" is this process being handed to another parent (the pid of a
  * dead process can be reused; a parent once lost does not come back); otherwise it is the pid no longer existing.
  */
-export interface SupervisorWatchOptions {
-  intervalMs?: number;
-  /** For tests: the process's parent now, and whether a pid exists. */
-  parentPid?: () => number;
-  exists?: (pid: number) => boolean;
-}
-
 export function watchSupervisor(pid: number, onGone: () => void, options: SupervisorWatchOptions = {}): () => void {
   const parentPid = options.parentPid ?? (() => process.ppid);
   const exists = options.exists ?? processExists;
