@@ -44,7 +44,14 @@ export async function startApp(name: AppName, launch: AppLaunch): Promise<BenchA
   const profile = launch.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${launch.cpuProfDir}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, '-r', join(ROOT, 'scripts', 'register-paths.js'), main], {
     cwd: ROOT,
-    env: { NODE_ENV: 'production', LOG_LEVEL: 'warn', ...launch.env, [PORT_VAR[name]]: String(port) },
+    // The bench is their supervisor: killed before its clean-up, it leaves no app running.
+    env: {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      NEWSROOM_SUPERVISOR_PID: String(process.pid),
+      ...launch.env,
+      [PORT_VAR[name]]: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = createWriteStream(join(launch.logDir, `${name}-${port}.log`));
