@@ -65,11 +65,6 @@ describe('Projector: events the topic no longer holds are read from the event st
       what: `the feed watermark to reach ${head}`,
     });
   };
-  const expectEqualToRebuild = async () => {
-    const feed = await ds.query('SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS d FROM read_model.feed_items');
-    expect(feed[0]).toEqual({ n: appended, d: appended });
-    await expectLikeRebuild(ds, NAMES);
-  };
 
   beforeAll(async () => {
     p = await startPipeline('topic-gap', { partitions: PARTITIONS, relayBatchSize: 50 });
@@ -118,7 +113,7 @@ describe('Projector: events the topic no longer holds are read from the event st
     await start();
     await caughtUp();
     expect(filled.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    await expectEqualToRebuild();
+    await expectLikeRebuild(ds, NAMES, { feedEvents: appended });
   });
 
   it('fills from the store what a recreated topic never delivered', async () => {
@@ -140,7 +135,7 @@ describe('Projector: events the topic no longer holds are read from the event st
     await start();
     await caughtUp();
     expect(filled.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    await expectEqualToRebuild();
+    await expectLikeRebuild(ds, NAMES, { feedEvents: appended });
   });
 
   it('fills from the store what the broker lost after acknowledging it (the relay partition chain)', async () => {
@@ -163,7 +158,7 @@ describe('Projector: events the topic no longer holds are read from the event st
     await start();
     await caughtUp();
     expect(filled.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(lost.size);
-    await expectEqualToRebuild();
+    await expectLikeRebuild(ds, NAMES, { feedEvents: appended });
     const inFeed = await ds.query('SELECT position::text AS position FROM read_model.feed_items WHERE position = ANY($1::bigint[])', [
       [...lost],
     ]);
@@ -197,6 +192,6 @@ describe('Projector: events the topic no longer holds are read from the event st
     expect(await advanceFeedWatermark(ds.manager)).toBe(lost);
     expect(await runner!.fillLostTail(topics.events, await p.watermark(), offsets)).toBe(0);
     expect(filled).toEqual([1]);
-    await expectEqualToRebuild();
+    await expectLikeRebuild(ds, NAMES, { feedEvents: appended });
   });
 });

@@ -44,8 +44,19 @@ export async function liveAndRebuilt(
   return out;
 }
 
-/** Every table of the `names` read models holds what a rebuild by the same code gives (`liveAndRebuilt`). */
-export async function expectLikeRebuild(ds: DataSource, names: string[], upcast?: UpcastFn): Promise<void> {
+/**
+ * Every table of the `names` read models holds what a rebuild by the same code gives (`liveAndRebuilt`); with
+ * `feedEvents`, the feed also holds exactly that many items, each event once.
+ */
+export async function expectLikeRebuild(
+  ds: DataSource,
+  names: string[],
+  { upcast, feedEvents }: { upcast?: UpcastFn; feedEvents?: number } = {},
+): Promise<void> {
+  if (feedEvents !== undefined) {
+    const feed = await ds.query('SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS d FROM read_model.feed_items');
+    expect(feed[0]).toEqual({ n: feedEvents, d: feedEvents });
+  }
   for (const { table, live, rebuilt } of await liveAndRebuilt(ds, names, upcast))
     expect({ table, rows: live }).toEqual({ table, rows: rebuilt });
 }
