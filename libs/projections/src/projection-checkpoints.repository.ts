@@ -31,24 +31,6 @@ export function lockCheckpointsSql(topic: string, partition: number): string {
 }
 
 /*
- * A batch's commit does not wait for the WAL to reach the disk (synchronous_commit off for its own transaction).
- * What a Postgres or machine crash can take back is the last fraction of a second of batches, whole (the WAL is
- * lost as a suffix: the read models and their checkpoints go back together, and no feed watermark can stay ahead of
- * them). The store's events are committed synchronously and stay, so the projector reads them again: the
- * partition's next message shows the gap (`partition-prev-position` above the checkpoint), and a partition with no
- * next message is found by the progress check (`fillLostTail`). The one batch that commits synchronously is the one
- * writing a partition's first checkpoints (`lockMissingCheckpointsSql`): lost, it would leave a partition with
- * messages and no checkpoint, which looks like a read model added later and is not filled.
- */
-
-/** BEGIN, the batch's asynchronous commit, and its partition's checkpoints read and locked: three results. */
-export function beginBatchSql(topic: string, partition: number): string {
-  return `BEGIN;
-SET LOCAL synchronous_commit = off;
-${lockCheckpointsSql(topic, partition)}`;
-}
-
-/*
  * A projection with no checkpoint on a partition yet (the partition's first batch, or a projection just added) has no
  * row for FOR UPDATE to lock, so two transactions on that partition (two instances across a rebalance, or a batch and
  * the progress check's fill) would both apply its events. Those transactions also take this lock, one per topic and
@@ -57,13 +39,9 @@ ${lockCheckpointsSql(topic, partition)}`;
  */
 const FIRST_BATCH_LOCK_CLASS = 0x4350;
 
-/**
- * The lock for a partition whose checkpoints are not all there, a synchronous commit (see `beginBatchSql`), then the
- * checkpoints read and locked again: three results.
- */
+/** The lock for a partition whose checkpoints are not all there, then the checkpoints read and locked again. */
 export function lockMissingCheckpointsSql(topic: string, partition: number): string {
   return `SELECT pg_advisory_xact_lock(${FIRST_BATCH_LOCK_CLASS}, hashtext(${name(topic)} || ':' || ${integer(partition)}));
-SET LOCAL synchronous_commit = on;
 ${lockCheckpointsSql(topic, partition)}`;
 }
 

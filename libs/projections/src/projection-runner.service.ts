@@ -8,7 +8,7 @@ import { Projection } from './projection.types';
 import {
   Checkpoints,
   checkpointsFrom,
-  beginBatchSql,
+  lockCheckpointsSql,
   lockMissingCheckpointsSql,
   Moved,
   saveCheckpointsSql,
@@ -273,9 +273,7 @@ export class ProjectionRunner {
 
   /**
    * The batch's transaction, on a connection of its own: BEGIN goes in one query string with the statement locking
-   * the partition's checkpoints, and COMMIT with the one moving them. Its commit does not wait for the WAL's flush
-   * unless it writes the partition's first checkpoints (projection-checkpoints.repository: what a crash can take
-   * back, and how it is read again from the store). With `pipelined`, the projections' writes are
+   * the partition's checkpoints, and COMMIT with the one moving them. With `pipelined`, the projections' writes are
    * held (write-pipeline.util) and sent in one round trip with the checkpoints and the COMMIT; a read sends those
    * held before it first. So a batch of new events costs the BEGIN, the projections' reads, and one round trip for
    * everything it writes, not one per statement. Any failure rolls it back; a write that fails there (not a
@@ -291,11 +289,11 @@ export class ProjectionRunner {
       // The driver's client: TypeORM's query() keeps only a single statement's rows.
       const client = (await runner.connect()) as { query(sql: string): Promise<Array<{ rows: unknown[] }>> };
       try {
-        const [, , locked] = await client.query(beginBatchSql(topic, partition));
+        const [, locked] = await client.query(`BEGIN;\n${lockCheckpointsSql(topic, partition)}`);
         let checkpoints = checkpointsFrom(locked.rows as Parameters<typeof checkpointsFrom>[0]);
         if (this.projections.some(({ name }) => !checkpoints.has(name))) {
           // Rows that are not there cannot be locked: the partition's lock instead (projection-checkpoints.repository).
-          const [, , relocked] = await client.query(lockMissingCheckpointsSql(topic, partition));
+          const [, relocked] = await client.query(lockMissingCheckpointsSql(topic, partition));
           checkpoints = checkpointsFrom(relocked.rows as Parameters<typeof checkpointsFrom>[0]);
         }
         const manager = pipelined ? holdWrites(runner.manager) : runner.manager;

@@ -1,4 +1,4 @@
-import { beginBatchSql, lockCheckpointsSql, lockMissingCheckpointsSql, saveCheckpointsSql } from '../src/projection-checkpoints.repository';
+import { lockCheckpointsSql, lockMissingCheckpointsSql, saveCheckpointsSql } from '../src/projection-checkpoints.repository';
 
 // The checkpoint statements share a query string with BEGIN and COMMIT, so they carry literals, never parameters:
 // only plain names and integers get in.
@@ -9,15 +9,6 @@ describe('checkpoint statements written with literals', () => {
     expect(lockCheckpointsSql('newsroom.events', 3)).toContain(`topic = 'newsroom.events' AND partition = 3 FOR UPDATE`);
     expect(saveCheckpointsSql('newsroom.events', 3, moved('17'))).toContain(`unnest(ARRAY['feed']::text[], ARRAY[42]::bigint[]`);
     expect(lockMissingCheckpointsSql('newsroom.events', 3)).toContain(`hashtext('newsroom.events' || ':' || 3)`);
-  });
-
-  it("given a batch, then its commit does not wait for the flush, unless it writes the partition's first checkpoints", () => {
-    const begin = beginBatchSql('newsroom.events', 3).split(';\n');
-    expect(begin.slice(0, 2)).toEqual(['BEGIN', 'SET LOCAL synchronous_commit = off']);
-    expect(begin[2]).toBe(lockCheckpointsSql('newsroom.events', 3));
-    const first = lockMissingCheckpointsSql('newsroom.events', 3).split(';\n');
-    expect(first[1]).toBe('SET LOCAL synchronous_commit = on');
-    expect(first[2]).toBe(lockCheckpointsSql('newsroom.events', 3));
   });
 
   it('given nothing moved, then there is no statement', () => {
