@@ -39,6 +39,7 @@ const lanes = {
         'tests/fault/harness.fault-spec.ts',
         'tests/fault/database-reset.fault-spec.ts',
         'tests/fault/postgres-restart.fault-spec.ts',
+        'tests/fault/postgres-crash.fault-spec.ts',
       ],
       alongside: process.env.JEST_FAULT_ALONGSIDE !== 'false',
     },

@@ -19,7 +19,10 @@ export interface FaultWorld {
  * (the shared broker, or a broker of its own with `ownBroker`). Only what is the scenario's own may be faulted.
  * `destroy()` (afterAll) drops and stops everything it made, even after a failure.
  */
-export async function createFaultWorld(label: string, options: { ownPostgres?: boolean; ownBroker?: boolean } = {}): Promise<FaultWorld> {
+export async function createFaultWorld(
+  label: string,
+  options: { ownPostgres?: boolean; ownBroker?: boolean; pgSettings?: readonly string[] } = {},
+): Promise<FaultWorld> {
   let pg: PgCluster | undefined;
   let broker: KafkaBroker | undefined;
   let db: TestDatabase | undefined;
@@ -29,7 +32,7 @@ export async function createFaultWorld(label: string, options: { ownPostgres?: b
   };
   try {
     const [a, b] = await Promise.allSettled([
-      options.ownPostgres ? PgCluster.create(label) : undefined,
+      options.ownPostgres ? PgCluster.create(label, options.pgSettings) : undefined,
       options.ownBroker ? KafkaBroker.start(label) : undefined,
     ]);
     if (a.status === 'fulfilled') pg = a.value;

@@ -26,15 +26,18 @@ export class PgCluster {
     readonly dir: string,
     readonly port: number,
     private readonly asOtherUser: boolean,
+    private readonly settings: readonly string[],
   ) {}
 
-  /** initdb + start; ready for connections when it resolves. */
-  static async create(label = 'fault'): Promise<PgCluster> {
+  /** initdb + start; ready for connections when it resolves. `settings` (`name=value`) are given to every start. */
+  static async create(label = 'fault', settings: readonly string[] = []): Promise<PgCluster> {
+    for (const s of settings)
+      if (!/^[a-z_]+=[A-Za-z0-9_.]+$/.test(s)) throw new Error(`PgCluster: refusing the setting ${JSON.stringify(s)}`);
     const root = mkdtempSync(join(tmpdir(), `newsroom-pg-${label.replace(/[^a-z0-9]/gi, '-').slice(0, 20)}-`));
     const asOtherUser = userInfo().uid === 0;
     const dir = join(root, 'data');
     const port = await freePort();
-    const cluster = new PgCluster(dir, port, asOtherUser);
+    const cluster = new PgCluster(dir, port, asOtherUser, settings);
     cluster.root = root;
     try {
       if (asOtherUser) {
@@ -87,6 +90,7 @@ export class PgCluster {
       `-c shared_buffers=64MB`,
       // Crash recovery after a kill stays short.
       `-c checkpoint_timeout=60s`,
+      ...this.settings.map((setting) => `-c ${setting}`),
     ].join(' ');
     try {
       await this.pg('pg_ctl', ['-D', this.dir, '-o', opts, '-l', join(this.dir, '..', 'postgres.log'), '-w', '-t', '60', 'start']);
@@ -135,6 +139,27 @@ export class PgCluster {
     const children = childrenOf(pid);
     for (const c of children) signal(c, 'SIGSTOP');
     this.frozen = [pid, ...children];
+  }
+
+  /**
+   * SIGSTOP of the WAL writer alone: commits made without waiting for the flush (synchronous_commit off) then stay in
+   * Postgres's memory until a synchronous commit writes the WAL before it, and a `kill()` takes them back, as a crash
+   * a moment after them would. The next `kill()` or `stop()` ends it.
+   */
+  pauseWalWriter(): number {
+    const pid = this.pid;
+    if (!pid) throw new Error('cluster not running');
+    const walWriter = childrenOf(pid).find((c) => {
+      try {
+        return readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('walwriter');
+      } catch {
+        return false;
+      }
+    });
+    if (!walWriter) throw new Error('no walwriter process under the postmaster');
+    signal(walWriter, 'SIGSTOP');
+    this.frozen.push(walWriter);
+    return walWriter;
   }
 
   /** SIGCONT of what freeze stopped (backends first, the postmaster last). */
