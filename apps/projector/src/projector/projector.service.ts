@@ -149,14 +149,33 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
         this.consumer.restart('no progress behind the store head');
       } else if (still && head > watermark && this.runner && !this.lookingForLost) {
         this.lookingForLost = true;
-        const topic = topicNames(this.config.KAFKA_TOPIC_PREFIX).events;
-        await this.runner
-          .fillLostTail(topic, watermark, () => this.kafka.topicOffsets(topic))
-          .catch((error: Error) => this.logger.debug(`looking for a lost record failed: ${error.message}`))
-          .finally(() => (this.lookingForLost = false));
+        await this.fillLostTails(this.runner, watermark).finally(() => (this.lookingForLost = false));
       }
     } catch (error) {
       this.logger.debug(`progress check failed: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Lost last records one partition after another, in one check: a broker that loses what it had not flushed (a
+   * single broker's host crash) loses the tail of every partition at once. After each fill the watermark moves on to
+   * the next event it waits for, which is looked for at once rather than at the check after next (10 s a partition);
+   * at most one look per partition.
+   */
+  private async fillLostTails(runner: ProjectionRunner, watermark: bigint): Promise<void> {
+    const topic = topicNames(this.config.KAFKA_TOPIC_PREFIX).events;
+    let at = watermark;
+    for (let look = 0; look < this.config.KAFKA_EVENTS_PARTITIONS; look++) {
+      const filled = await runner
+        .fillLostTail(topic, at, () => this.kafka.topicOffsets(topic))
+        .catch((error: Error) => {
+          this.logger.debug(`looking for a lost record failed: ${error.message}`);
+          return 0;
+        });
+      if (!filled) return;
+      const [row] = await this.db.query(`SELECT position::text AS watermark FROM read_model.feed_watermark WHERE id = 1`);
+      if (row?.watermark == null || BigInt(row.watermark) <= at) return;
+      at = this.lastWatermark = BigInt(row.watermark);
     }
   }
 
