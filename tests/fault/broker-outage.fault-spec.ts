@@ -1,18 +1,4 @@
-import {
-  checkAll,
-  createFaultWorld,
-  FaultStack,
-  FaultWorld,
-  isAck,
-  LoadGenerator,
-  loadEnvelope,
-  pollUntil,
-  report,
-  ResumingSseSubscriber,
-  sleep,
-  storeHead,
-  waitCaughtUp,
-} from '@newsroom/testing';
+import { checkAll, faultScenario, isAck, loadEnvelope, pollUntil, report, sleep, storeHead, waitCaughtUp } from '@newsroom/testing';
 
 /**
  * Scenario 3 of issue 10: the broker (this test's own) is killed -9, later frozen (SIGSTOP) for 15 s, while events
@@ -21,24 +7,11 @@ import {
  * the oracle holds. Measures broker back -> every app ready, and broker back -> read models caught up.
  */
 describe('fault: broker kill -9 and SIGSTOP during ingestion', () => {
-  let world: FaultWorld;
-  let stack: FaultStack;
-  let load: LoadGenerator | undefined;
-  let sub: ResumingSseSubscriber | undefined;
-
-  beforeAll(async () => {
-    world = await createFaultWorld('broker-outage', { ownBroker: true });
-    stack = await FaultStack.start({ label: 'broker-outage', databaseUrl: world.db.url, brokers: world.brokers });
-  }, 150000);
-  afterAll(async () => {
-    await load?.stop();
-    await sub?.stop();
-    await stack?.stop();
-    await world?.destroy();
-  }, 60000);
+  const scenario = faultScenario('broker-outage', { ownBroker: true, setupTimeoutMs: 150000 });
 
   /** From the broker's return: every app ready again, and the read models past the head recorded at that moment. */
   async function recovery(backAt: number): Promise<{ readyS: number; caughtUpS: number }> {
+    const { world, stack } = scenario;
     const head = await storeHead(world.db.url);
     await stack.waitAllReady(90000);
     const readyS = (Date.now() - backAt) / 1000;
@@ -47,16 +20,10 @@ describe('fault: broker kill -9 and SIGSTOP during ingestion', () => {
   }
 
   it('keeps answering 2xx, recovers by itself, and the oracle holds', async () => {
+    const { world, stack } = scenario;
     const broker = world.broker!;
-    sub = new ResumingSseSubscriber(() => stack.url('query')).start();
-    load = new LoadGenerator({
-      url: () => stack.url('ingest'),
-      key: stack.key,
-      writers: 3,
-      total: 20000,
-      pauseMs: 60,
-      timeoutMs: 10000,
-    }).start();
+    const sub = scenario.subscribe();
+    const load = scenario.startLoad({ writers: 3, total: 20000, pauseMs: 60, timeoutMs: 10000 });
     await load.reached(60);
 
     // kill -9, down for 5 s, started again on the same data.
@@ -93,12 +60,9 @@ describe('fault: broker kill -9 and SIGSTOP during ingestion', () => {
     );
 
     const result = await checkAll({
-      storeUrl: world.db.url,
-      brokers: world.brokers,
-      topic: stack.topics.events,
+      ...stack.oracleOf(world),
       load,
       otherIds: [String(submitted.id)],
-      queryUrl: stack.url('query'),
       subscribers: [{ subscriber: sub }],
     });
     expect(result.problems).toEqual([]);

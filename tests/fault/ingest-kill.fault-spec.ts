@@ -1,4 +1,4 @@
-import { checkAll, createFaultWorld, FaultStack, FaultWorld, LoadGenerator, report, ResumingSseSubscriber } from '@newsroom/testing';
+import { checkAll, faultScenario, report } from '@newsroom/testing';
 
 /**
  * Scenario 1 of issue 10: kill -9 of ingest while a load runs (requests in flight), restart it, then retry every
@@ -6,22 +6,13 @@ import { checkAll, createFaultWorld, FaultStack, FaultWorld, LoadGenerator, repo
  * retried one once (answered as a duplicate when the killed process had committed it), nothing else.
  */
 describe('fault: kill -9 of ingest mid-request, restart, retry with the same ids', () => {
-  let world: FaultWorld;
-  let stack: FaultStack;
-
-  beforeAll(async () => {
-    world = await createFaultWorld('ingest-kill');
-    stack = await FaultStack.start({ label: 'ingest-kill', databaseUrl: world.db.url, brokers: world.brokers });
-  }, 90000);
-  afterAll(async () => {
-    await stack?.stop();
-    await world?.destroy();
-  }, 60000);
+  const scenario = faultScenario('ingest-kill', { setupTimeoutMs: 90000 });
 
   it('stores every event exactly once and the oracle holds', async () => {
-    const all = new ResumingSseSubscriber(() => stack.url('query')).start();
-    const departures = new ResumingSseSubscriber(() => stack.url('query'), 'types=executive.departed').start();
-    const load = new LoadGenerator({ url: () => stack.url('ingest'), key: stack.key, writers: 8, total: 600, timeoutMs: 10000 }).start();
+    const { world, stack } = scenario;
+    const all = scenario.subscribe();
+    const departures = scenario.subscribe('types=executive.departed');
+    const load = scenario.startLoad({ writers: 8, total: 600, timeoutMs: 10000 });
     const restarts: number[] = [];
     for (const at of [150, 400]) {
       await load.reached(at);
@@ -36,11 +27,8 @@ describe('fault: kill -9 of ingest mid-request, restart, retry with the same ids
     expect(stillUnanswered).toBe(0);
 
     const result = await checkAll({
-      storeUrl: world.db.url,
-      brokers: world.brokers,
-      topic: stack.topics.events,
+      ...stack.oracleOf(world),
       load,
-      queryUrl: stack.url('query'),
       subscribers: [{ subscriber: all }, { subscriber: departures, query: 'types=executive.departed' }],
     });
     expect(result.problems).toEqual([]);

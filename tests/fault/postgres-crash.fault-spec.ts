@@ -1,16 +1,5 @@
 import { Client } from 'pg';
-import {
-  checkAll,
-  createFaultWorld,
-  FaultStack,
-  FaultWorld,
-  LoadGenerator,
-  report,
-  ResumingSseSubscriber,
-  sleep,
-  storeHead,
-  waitCaughtUp,
-} from '@newsroom/testing';
+import { checkAll, faultScenario, report, sleep, storeHead, waitCaughtUp } from '@newsroom/testing';
 
 /**
  * A 2xx means the event is durable: this test's own Postgres cluster is killed -9 (every process, as an OOM kill or a
@@ -21,29 +10,15 @@ import {
  * rebuild and a subscriber that was there through it got every feed item once.
  */
 describe('fault: Postgres killed -9 during ingestion', () => {
-  let world: FaultWorld;
-  let stack: FaultStack;
-  let load: LoadGenerator | undefined;
-  let sub: ResumingSseSubscriber | undefined;
-
-  beforeAll(async () => {
-    world = await createFaultWorld('pg-crash', {
-      ownPostgres: true,
-      // Nothing but the commits themselves writes the WAL before the kill: no timed checkpoint, background writer or
-      // autovacuum.
-      pgSettings: ['checkpoint_timeout=1800', 'bgwriter_lru_maxpages=0', 'autovacuum=off'],
-    });
-    stack = await FaultStack.start({ label: 'pg-crash', databaseUrl: world.db.url, brokers: world.brokers });
-  }, 120000);
-  afterAll(async () => {
-    await load?.stop();
-    await sub?.stop();
-    await stack?.stop();
-    await world?.destroy();
-  }, 60000);
+  const scenario = faultScenario('pg-crash', {
+    ownPostgres: true,
+    // Nothing but the commits themselves writes the WAL before the kill: no timed checkpoint, background writer or
+    // autovacuum.
+    pgSettings: ['checkpoint_timeout=1800', 'bgwriter_lru_maxpages=0', 'autovacuum=off'],
+  });
 
   const storedIds = async (): Promise<Set<string>> => {
-    const client = new Client({ connectionString: world.db.url });
+    const client = new Client({ connectionString: scenario.world.db.url });
     await client.connect();
     try {
       return new Set((await client.query(`SELECT event_id::text AS id FROM event_store.events`)).rows.map((r) => r.id as string));
@@ -53,17 +28,10 @@ describe('fault: Postgres killed -9 during ingestion', () => {
   };
 
   it('keeps every event answered 2xx through the crash recovery, and the oracle holds', async () => {
+    const { world, stack } = scenario;
     const pg = world.pg!;
-    sub = new ResumingSseSubscriber(() => stack.url('query')).start();
-    load = new LoadGenerator({
-      url: () => stack.url('ingest'),
-      key: stack.key,
-      writers: 4,
-      total: 20000,
-      pauseMs: 10,
-      timeoutMs: 10000,
-      pauseAfterFailureMs: 100,
-    }).start();
+    const sub = scenario.subscribe();
+    const load = scenario.startLoad({ writers: 4, total: 20000, pauseMs: 10, timeoutMs: 10000, pauseAfterFailureMs: 100 });
     await load.reached(60);
     pg.pauseWalWriter();
     await load.reached(200);
@@ -87,11 +55,8 @@ describe('fault: Postgres killed -9 during ingestion', () => {
     const head = await storeHead(world.db.url);
     await waitCaughtUp(world.db.url, 90000, head);
     const result = await checkAll({
-      storeUrl: world.db.url,
-      brokers: world.brokers,
-      topic: stack.topics.events,
+      ...stack.oracleOf(world),
       load,
-      queryUrl: stack.url('query'),
       subscribers: [{ subscriber: sub }],
     });
     expect(result.problems).toEqual([]);

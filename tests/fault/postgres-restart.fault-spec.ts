@@ -1,16 +1,4 @@
-import {
-  checkAll,
-  createFaultWorld,
-  FaultStack,
-  FaultWorld,
-  isAck,
-  LoadGenerator,
-  report,
-  ResumingSseSubscriber,
-  sleep,
-  storeHead,
-  waitCaughtUp,
-} from '@newsroom/testing';
+import { checkAll, faultScenario, isAck, report, sleep, storeHead, waitCaughtUp } from '@newsroom/testing';
 
 /**
  * Scenario 4 of issue 10: this test's own Postgres cluster is restarted (pg_ctl stop -m fast, down ~5 s, start)
@@ -19,34 +7,13 @@ import {
  * with the same ids, the oracle holds. Measures Postgres back -> every app ready and -> read models caught up.
  */
 describe('fault: Postgres restart during ingestion', () => {
-  let world: FaultWorld;
-  let stack: FaultStack;
-  let load: LoadGenerator | undefined;
-  let sub: ResumingSseSubscriber | undefined;
-
-  beforeAll(async () => {
-    world = await createFaultWorld('pg-restart', { ownPostgres: true });
-    stack = await FaultStack.start({ label: 'pg-restart', databaseUrl: world.db.url, brokers: world.brokers });
-  }, 120000);
-  afterAll(async () => {
-    await load?.stop();
-    await sub?.stop();
-    await stack?.stop();
-    await world?.destroy();
-  }, 60000);
+  const scenario = faultScenario('pg-restart', { ownPostgres: true });
 
   it('answers 503 problem+json while down, recovers by itself, and the oracle holds', async () => {
+    const { world, stack } = scenario;
     const pg = world.pg!;
-    sub = new ResumingSseSubscriber(() => stack.url('query')).start();
-    load = new LoadGenerator({
-      url: () => stack.url('ingest'),
-      key: stack.key,
-      writers: 3,
-      total: 20000,
-      pauseMs: 20,
-      timeoutMs: 10000,
-      pauseAfterFailureMs: 100,
-    }).start();
+    const sub = scenario.subscribe();
+    const load = scenario.startLoad({ writers: 3, total: 20000, pauseMs: 20, timeoutMs: 10000, pauseAfterFailureMs: 100 });
     await load.reached(80);
 
     const stoppingAt = Date.now();
@@ -86,11 +53,8 @@ describe('fault: Postgres restart during ingestion', () => {
     // The refused writes, retried with the same ids, land once; nothing answered 2xx was lost.
     expect(await load.retryUnanswered({ rounds: 10, pauseMs: 500 })).toBe(0);
     const result = await checkAll({
-      storeUrl: world.db.url,
-      brokers: world.brokers,
-      topic: stack.topics.events,
+      ...stack.oracleOf(world),
       load,
-      queryUrl: stack.url('query'),
       subscribers: [{ subscriber: sub }],
     });
     expect(result.problems).toEqual([]);

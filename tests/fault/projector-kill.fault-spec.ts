@@ -1,16 +1,5 @@
 import { Client } from 'pg';
-import {
-  checkAll,
-  createFaultWorld,
-  FaultStack,
-  FaultWorld,
-  LoadGenerator,
-  loadEnvelope,
-  pollUntil,
-  report,
-  ResumingSseSubscriber,
-  waitCaughtUp,
-} from '@newsroom/testing';
+import { checkAll, faultScenario, loadEnvelope, LoadGenerator, pollUntil, report, waitCaughtUp } from '@newsroom/testing';
 
 /**
  * Scenario 5 of issue 10: kill -9 of a projector mid-batch, then a rebalance storm (three instances in one group,
@@ -22,23 +11,10 @@ import {
  * test kills it at that point.
  */
 describe('fault: kill -9 of a projector mid-batch and a rebalance storm', () => {
-  let world: FaultWorld;
-  let stack: FaultStack;
-  let load: LoadGenerator | undefined;
-  let sub: ResumingSseSubscriber | undefined;
-
-  beforeAll(async () => {
-    world = await createFaultWorld('projector-kill');
-    stack = await FaultStack.start({ label: 'projector-kill', databaseUrl: world.db.url, brokers: world.brokers });
-  }, 90000);
-  afterAll(async () => {
-    await load?.stop();
-    await sub?.stop();
-    await stack?.stop();
-    await world?.destroy();
-  }, 60000);
+  const scenario = faultScenario('projector-kill', { setupTimeoutMs: 90000 });
 
   async function killMidBatch(load: LoadGenerator): Promise<number> {
+    const { world, stack } = scenario;
     const lock = new Client({ connectionString: world.db.url });
     await lock.connect();
     try {
@@ -66,8 +42,9 @@ describe('fault: kill -9 of a projector mid-batch and a rebalance storm', () => 
   }
 
   it('resumes every partition from its checkpoint: read models equal a rebuild', async () => {
-    sub = new ResumingSseSubscriber(() => stack.url('query')).start();
-    load = new LoadGenerator({ url: () => stack.url('ingest'), key: stack.key, writers: 3, total: 20000, pauseMs: 40 }).start();
+    const { world, stack } = scenario;
+    const sub = scenario.subscribe();
+    const load = scenario.startLoad({ writers: 3, total: 20000, pauseMs: 40 });
     await load.reached(100);
     const restartMs = await killMidBatch(load);
 
@@ -86,11 +63,8 @@ describe('fault: kill -9 of a projector mid-batch and a rebalance storm', () => 
     const caughtUpMs = await waitCaughtUp(world.db.url, 90000, lastHead);
 
     const result = await checkAll({
-      storeUrl: world.db.url,
-      brokers: world.brokers,
-      topic: stack.topics.events,
+      ...stack.oracleOf(world),
       load,
-      queryUrl: stack.url('query'),
       subscribers: [{ subscriber: sub }],
     });
     expect(result.problems).toEqual([]);

@@ -1,15 +1,5 @@
 import { Client } from 'pg';
-import {
-  checkAll,
-  createFaultWorld,
-  FaultStack,
-  FaultWorld,
-  LoadGenerator,
-  loadEnvelope,
-  pollUntil,
-  report,
-  ResumingSseSubscriber,
-} from '@newsroom/testing';
+import { checkAll, faultScenario, loadEnvelope, LoadGenerator, pollUntil, report } from '@newsroom/testing';
 
 /**
  * Scenario 2 of issue 10: kill -9 of the relay between the broker's acknowledgement and its checkpoint, repeatedly
@@ -20,20 +10,11 @@ import {
  * is killed -9 as well: a live subscriber resumes with Last-Event-ID and sees every item once, in order.
  */
 describe('fault: kill -9 of the relay between the broker ack and the checkpoint', () => {
-  let world: FaultWorld;
-  let stack: FaultStack;
-
-  beforeAll(async () => {
-    world = await createFaultWorld('relay-kill');
-    stack = await FaultStack.start({ label: 'relay-kill', databaseUrl: world.db.url, brokers: world.brokers });
-  }, 90000);
-  afterAll(async () => {
-    await stack?.stop();
-    await world?.destroy();
-  }, 60000);
+  const scenario = faultScenario('relay-kill', { setupTimeoutMs: 90000 });
 
   /** Locks the checkpoint row, waits until the relay blocks on saving it (after a publish), kills it there. */
   async function killBetweenAckAndCheckpoint(load: LoadGenerator): Promise<{ checkpoint: string; restartMs: number }> {
+    const { world, stack } = scenario;
     const topic = stack.topics.events;
     await pollUntil(
       async () => (await world.db.pool.query('SELECT 1 FROM event_store.relay_checkpoints WHERE name = $1', [topic])).rowCount,
@@ -68,8 +49,9 @@ describe('fault: kill -9 of the relay between the broker ack and the checkpoint'
   }
 
   it('republishes what was acknowledged but not checkpointed; every event reaches Kafka, read models equal a rebuild', async () => {
-    const sub = new ResumingSseSubscriber(() => stack.url('query')).start();
-    const load = new LoadGenerator({ url: () => stack.url('ingest'), key: stack.key, writers: 4, total: 600 }).start();
+    const { world, stack } = scenario;
+    const sub = scenario.subscribe();
+    const load = scenario.startLoad({ writers: 4, total: 600 });
     const kills: Array<{ checkpoint: string; restartMs: number }> = [];
     let queryRestartMs = 0;
     for (const at of [100, 250, 400]) {
@@ -84,11 +66,8 @@ describe('fault: kill -9 of the relay between the broker ack and the checkpoint'
     expect(load.counts().ack).toBeGreaterThanOrEqual(600);
 
     const result = await checkAll({
-      storeUrl: world.db.url,
-      brokers: world.brokers,
-      topic: stack.topics.events,
+      ...stack.oracleOf(world),
       load,
-      queryUrl: stack.url('query'),
       subscribers: [{ subscriber: sub }],
     });
     expect(result.problems).toEqual([]);

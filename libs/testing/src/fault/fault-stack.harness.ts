@@ -81,6 +81,11 @@ export class FaultStack {
     return this.app(name, i).url;
   }
 
+  /** What the oracle (`checkAll`) reads of this stack in `world`: its store, brokers, events topic and query service. */
+  oracleOf(world: { db: { url: string }; brokers: string[] }): { storeUrl: string; brokers: string[]; topic: string; queryUrl: string } {
+    return { storeUrl: world.db.url, brokers: world.brokers, topic: this.topics.events, queryUrl: this.url('query') };
+  }
+
   /** Starts one more instance (its own port); waits for /health/ready. */
   async startInstance(name: AppName, extraEnv: Record<string, string> = {}): Promise<RunningApp> {
     const env = { ...this.env, ...extraEnv, [PORT_VAR[name]]: extraEnv[PORT_VAR[name]] ?? String(await freePort()) };

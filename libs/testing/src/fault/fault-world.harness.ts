@@ -19,10 +19,14 @@ export interface FaultWorld {
  * (the shared broker, or a broker of its own with `ownBroker`). Only what is the scenario's own may be faulted.
  * `destroy()` (afterAll) drops and stops everything it made, even after a failure.
  */
-export async function createFaultWorld(
-  label: string,
-  options: { ownPostgres?: boolean; ownBroker?: boolean; pgSettings?: readonly string[] } = {},
-): Promise<FaultWorld> {
+export interface FaultWorldOptions {
+  ownPostgres?: boolean;
+  ownBroker?: boolean;
+  /** Settings (`name=value`) of the own Postgres cluster, given to each of its starts. */
+  pgSettings?: readonly string[];
+}
+
+export async function createFaultWorld(label: string, options: FaultWorldOptions = {}): Promise<FaultWorld> {
   let pg: PgCluster | undefined;
   let broker: KafkaBroker | undefined;
   let db: TestDatabase | undefined;

@@ -6,3 +6,4 @@ export * from './load.harness';
 export * from './resuming-sse.client';
 export * from './oracle.util';
 export * from './fault-world.harness';
+export * from './fault-scenario.harness';
