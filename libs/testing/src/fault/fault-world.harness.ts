@@ -14,11 +14,6 @@ export interface FaultWorld {
   destroy(): Promise<void>;
 }
 
-/**
- * A fresh migrated database (on the shared server, or on a throwaway cluster with `ownPostgres`) and a broker list
- * (the shared broker, or a broker of its own with `ownBroker`). Only what is the scenario's own may be faulted.
- * `destroy()` (afterAll) drops and stops everything it made, even after a failure.
- */
 export interface FaultWorldOptions {
   ownPostgres?: boolean;
   ownBroker?: boolean;
@@ -26,6 +21,11 @@ export interface FaultWorldOptions {
   pgSettings?: readonly string[];
 }
 
+/**
+ * A fresh migrated database (on the shared server, or on a throwaway cluster with `ownPostgres`) and a broker list
+ * (the shared broker, or a broker of its own with `ownBroker`). Only what is the scenario's own may be faulted.
+ * `destroy()` (afterAll) drops and stops everything it made, even after a failure.
+ */
 export async function createFaultWorld(label: string, options: FaultWorldOptions = {}): Promise<FaultWorld> {
   let pg: PgCluster | undefined;
   let broker: KafkaBroker | undefined;
