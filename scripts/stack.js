@@ -8,7 +8,8 @@ const path = require('node:path');
 const { consoleLevel, formatLogLine } = require('./pretty-log');
 
 const ROOT = path.join(__dirname, '..');
-const RUN_DIR = path.join(ROOT, '.run');
+// The stack's run folder: the development key and the services' logs (NEWSROOM_RUN_DIR, as `newsroom stack` reads it).
+const RUN_DIR = process.env.NEWSROOM_RUN_DIR ? path.resolve(process.env.NEWSROOM_RUN_DIR) : path.join(ROOT, '.run');
 const say = (msg) => process.stdout.write(`[newsroom] ${msg}\n`);
 
 function run(cmd, args, opts = {}) {

@@ -92,13 +92,39 @@ const unacknowledgedSends = () =>
     labelNames: ['topic'],
   });
 const MAX_MESSAGE_BYTES = 'max.message.bytes';
+/**
+ * Protocol errors a broker answers while its metadata settles: a topic just created before its partitions have
+ * leaders, a leader that moved, the group coordinator before `__consumer_offsets` exists or loads. kafkajs logs each such answer as an
+ * ERROR ("Response Metadata(...)") and then retries it itself; when its retries run out the failure reaches our code,
+ * which logs it. By their messages, as kafkajs' log entry carries only the message (protocol/error.js).
+ */
+const SETTLING_ANSWERS = new Set([
+  'This server does not host this topic-partition', // UNKNOWN_TOPIC_OR_PARTITION
+  'There is no leader for this topic-partition as we are in the middle of a leadership election', // LEADER_NOT_AVAILABLE
+  'This server is not the leader for that topic-partition', // NOT_LEADER_FOR_PARTITION (a leader moved)
+  'The group coordinator is not available', // GROUP_COORDINATOR_NOT_AVAILABLE
+  "The coordinator is loading and hence can't process requests for this group", // GROUP_LOAD_IN_PROGRESS
+  'This is not the correct coordinator for this group', // NOT_COORDINATOR_FOR_GROUP
+]);
+
+/**
+ * The level a kafkajs log entry is written at: its own, except a broker's settling answer to a request (see
+ * SETTLING_ANSWERS), which is DEBUG. A first `npm start` otherwise shows a row of ERROR lines while the topics it
+ * just created get their leaders, though nothing failed.
+ */
+export function kafkajsLogLevel(level: logLevel, log: { message: string; error?: unknown }): logLevel {
+  if (level === logLevel.ERROR && log.message.startsWith('Response ') && SETTLING_ANSWERS.has(String(log.error))) return logLevel.DEBUG;
+  return level;
+}
+
 const toNestLog =
   () =>
   ({ level, log }: { level: logLevel; log: { message: string; [k: string]: unknown } }) => {
     const { message, timestamp: _t, logger: _l, ...rest } = log;
     const line = `${message} ${Object.keys(rest).length ? JSON.stringify(rest) : ''}`.trim();
-    if (level === logLevel.ERROR) kafkaLogger.error(line);
-    else if (level === logLevel.WARN) kafkaLogger.warn(line);
+    const at = kafkajsLogLevel(level, log);
+    if (at === logLevel.ERROR) kafkaLogger.error(line);
+    else if (at === logLevel.WARN) kafkaLogger.warn(line);
     else kafkaLogger.debug(line);
   };
 
