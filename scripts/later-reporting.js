@@ -13,7 +13,10 @@ const FIXTURE = path.join(ROOT, 'infra', 'seed', 'fixtures', 'later-reporting.fi
 
 function defaultKey() {
   if (process.env.NEWSROOM_API_KEY) return process.env.NEWSROOM_API_KEY;
-  const file = path.join(ROOT, '.run', 'dev-api-key');
+  const file = path.join(
+    process.env.NEWSROOM_RUN_DIR ? path.resolve(process.env.NEWSROOM_RUN_DIR) : path.join(ROOT, '.run'),
+    'dev-api-key',
+  );
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
 }
 

@@ -32,5 +32,12 @@ describe('resolveConfig', () => {
     mkdirSync(join(root, '.run'));
     writeFileSync(join(root, '.run', 'dev-api-key'), 'dev-123\n');
     expect(resolveConfig({}, {}, root)).toMatchObject({ key: 'dev-123', keySource: '.run/dev-api-key' });
+    // A stack started with NEWSROOM_RUN_DIR keeps its key there.
+    mkdirSync(join(root, 'elsewhere'));
+    writeFileSync(join(root, 'elsewhere', 'dev-api-key'), 'dev-456\n');
+    expect(resolveConfig({}, { NEWSROOM_RUN_DIR: join(root, 'elsewhere') }, root)).toMatchObject({
+      key: 'dev-456',
+      keySource: join(root, 'elsewhere', 'dev-api-key'),
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** The repository root (the compiled CLI runs from dist/apps/cli/src). */
 export const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -24,7 +24,7 @@ const trim = (u: string) => u.replace(/\/+$/, '');
 /**
  * Flags win over the environment: --ingest-url / NEWSROOM_INGEST_URL and --query-url / NEWSROOM_QUERY_URL per
  * service, --url / NEWSROOM_URL for one base URL serving both (a proxy in front), else the ports `npm start` uses.
- * The key: --key, NEWSROOM_API_KEY, else the development key `npm start` keeps in .run/dev-api-key.
+ * The key: --key, NEWSROOM_API_KEY, else the development key `npm start` keeps in .run/dev-api-key (NEWSROOM_RUN_DIR).
  */
 export function resolveConfig(o: GlobalOptions, env: NodeJS.ProcessEnv = process.env, root = ROOT): CliConfig {
   const base = o.url ?? env.NEWSROOM_URL;
@@ -32,7 +32,9 @@ export function resolveConfig(o: GlobalOptions, env: NodeJS.ProcessEnv = process
   const queryUrl = trim(o.queryUrl ?? env.NEWSROOM_QUERY_URL ?? base ?? `http://127.0.0.1:${env.QUERY_PORT || 3000}`);
   if (o.key) return { ingestUrl, queryUrl, key: o.key, keySource: '--key' };
   if (env.NEWSROOM_API_KEY) return { ingestUrl, queryUrl, key: env.NEWSROOM_API_KEY, keySource: 'NEWSROOM_API_KEY' };
-  const devKey = join(root, '.run', 'dev-api-key');
-  if (existsSync(devKey)) return { ingestUrl, queryUrl, key: readFileSync(devKey, 'utf8').trim(), keySource: '.run/dev-api-key' };
+  const runDir = env.NEWSROOM_RUN_DIR ? resolve(env.NEWSROOM_RUN_DIR) : join(root, '.run');
+  const devKey = join(runDir, 'dev-api-key');
+  const keySource = env.NEWSROOM_RUN_DIR ? devKey : '.run/dev-api-key';
+  if (existsSync(devKey)) return { ingestUrl, queryUrl, key: readFileSync(devKey, 'utf8').trim(), keySource };
   return { ingestUrl, queryUrl, key: undefined, keySource: 'none' };
 }
