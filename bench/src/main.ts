@@ -71,7 +71,7 @@ async function main(): Promise<number> {
   const date = new Date(started).toISOString().slice(0, 10);
   const runId = `${date}-${plan.mode}-${randomBytes(3).toString('hex')}`;
   const state: RunState = { config, plan, runId, deadline: started + plan.budgetMs, figures: [], curves: [], notes: [], failures: [] };
-  const machine = await machineInfo(config.serverUrl);
+  const machine = await machineInfo(config.serverUrl, config.kafkaBrokers);
   const settings = await runSettings(config.serverUrl, config.kafkaBrokers);
   const groups = config.only.length ? GROUPS.filter((g) => config.only.includes(g)) : GROUPS;
   say(

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { ROOT } from '../config/bench.config';
@@ -21,7 +21,44 @@ export interface MachineInfo {
 
 const load = () => loadavg().map((l) => Math.round(l * 100) / 100);
 
-export async function machineInfo(serverUrl: string): Promise<MachineInfo> {
+/**
+ * The Kafka release of the broker listening on `port` on this machine, read from its process: a broker of
+ * `infra/kafka` (this checkout's or another's) runs `kafka.Kafka` with its server.properties as an argument and its
+ * jars from `.cache/<version>/lib`. Null when no such process listens there (a broker elsewhere, or in a container).
+ */
+export function localBrokerVersion(port: number, procRoot = '/proc'): string | null {
+  let pids: string[];
+  try {
+    pids = readdirSync(procRoot).filter((name) => /^\d+$/.test(name));
+  } catch {
+    return null;
+  }
+  for (const pid of pids) {
+    let args: string[];
+    try {
+      args = readFileSync(join(procRoot, pid, 'cmdline'), 'utf8').split('\0');
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    const main = args.indexOf('kafka.Kafka');
+    const properties = main >= 0 ? args[main + 1] : undefined;
+    if (!properties) continue;
+    let listeners = '';
+    try {
+      listeners = /^listeners=(.*)$/m.exec(readFileSync(properties, 'utf8'))?.[1] ?? '';
+    } catch {
+      continue;
+    }
+    if (!listeners.split(',').some((l) => l.endsWith(`:${port}`) && !l.startsWith('CONTROLLER:'))) continue;
+    const fromJars = args.map((a) => /\/\.cache\/([^/]+)\/lib\//.exec(a)?.[1]).find(Boolean);
+    if (fromJars) return fromJars;
+    const versionFile = join(dirname(properties), 'kafka.version');
+    return existsSync(versionFile) ? readFileSync(versionFile, 'utf8').trim() : null;
+  }
+  return null;
+}
+
+export async function machineInfo(serverUrl: string, brokers: string[] = []): Promise<MachineInfo> {
   let postgres = 'unknown';
   const client = new Client({ connectionString: serverUrl });
   try {
@@ -32,6 +69,9 @@ export async function machineInfo(serverUrl: string): Promise<MachineInfo> {
   } finally {
     await client.end().catch(() => undefined);
   }
+  // The broker's own release where it runs here; else the one this checkout's infra/kafka last started.
+  const port = Number(/:(\d+)$/.exec(brokers[0] ?? '')?.[1]);
+  const running = Number.isFinite(port) && port > 0 ? localBrokerVersion(port) : null;
   const versionFile = join(ROOT, 'infra', 'kafka', '.data', 'kafka.version');
   return {
     cpus: cpus().length,
@@ -40,7 +80,7 @@ export async function machineInfo(serverUrl: string): Promise<MachineInfo> {
     os: `${type()} ${release()}`,
     node: process.version,
     postgres,
-    kafka: existsSync(versionFile) ? readFileSync(versionFile, 'utf8').trim() : 'unknown',
+    kafka: running ?? (existsSync(versionFile) ? readFileSync(versionFile, 'utf8').trim() : 'unknown'),
     loadStart: load(),
     loadEnd: [],
   };
