@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { departedEnvelope, freePort, pollUntil } from '@newsroom/testing';
+import { departedEnvelope, freePort, pollUntil, startApp } from '@newsroom/testing';
 import { newsroomCli } from './newsroom-cli.harness';
 import { post, Recorded, startStack, TestStack } from './stack.harness';
 
@@ -135,8 +135,23 @@ describe('the newsroom CLI against the running apps', () => {
     expect((JSON.parse(asOf.out) as { items: unknown[] }).items).toHaveLength(0);
   });
 
-  it('rebuild: the projector rebuild, with progress, leaving the same report', async () => {
+  it('rebuild: a read model added later is named by the projector at start, and the rebuild, with progress, fills it with the same report', async () => {
     const before = (await newsroom(['report', 'departures', '--organization', 'org:openai', '--json'], env)).out;
+    // A new version brings a read model: its table is made empty by a migration and it has no checkpoint. The
+    // projector says so at start and names the command; the read model has none of the history until it is run.
+    expect(stack.apps.projector.notable.join('\n')).not.toMatch(/is new to this database/); // a new system: all are new
+    await stack.apps.projector.stop();
+    await stack.db.pool.query(`DELETE FROM read_model.projection_checkpoints WHERE projection = 'departures'`);
+    await stack.db.pool.query(`TRUNCATE read_model.departures`);
+    stack.apps.projector = await startApp('projector', stack.env);
+    expect(stack.apps.projector.notable.join('\n')).toMatch(
+      /read model departures is new to this database: it gets the events from now on, not those up to position \d+ .*`npx newsroom rebuild departures`/,
+    );
+    expect(stack.apps.projector.notable.join('\n')).not.toMatch(/read model (feed|timeline|leadership) is new/);
+    const empty = JSON.parse((await newsroom(['report', 'departures', '--organization', 'org:openai', '--json'], env)).out) as {
+      items: unknown[];
+    };
+    expect(empty.items).toHaveLength(0);
     const r = await newsroom(
       ['rebuild', 'departures'],
       { DATABASE_URL: stack.db.url, KAFKA_BROKERS: stack.env.KAFKA_BROKERS, KAFKA_TOPIC_PREFIX: stack.env.KAFKA_TOPIC_PREFIX },

@@ -1,3 +1,5 @@
+import type { EntityManager } from 'typeorm';
+
 /** A partition's checkpoints by projection: the last position each has applied, and the offset it came at. */
 export type Checkpoints = Map<string, { position: bigint; offset: bigint }>;
 export type Moved = Map<string, { position: bigint; offset: string }>;
@@ -60,4 +62,26 @@ export function saveCheckpointsSql(topic: string, partition: number, moved: Move
        ${list(names.map((n) => integer(moved.get(n)!.offset)))}::bigint[]) AS c(projection, position, offset_)
      ON CONFLICT (projection, topic, partition)
      DO UPDATE SET last_position = EXCLUDED.last_position, last_offset = EXCLUDED.last_offset, updated_at = now()`;
+}
+
+/**
+ * Read models among `names` with no checkpoint on `topic` while others already have some: added to a system whose
+ * events the others have applied up to `position`. Such a read model gets the events from its first batch on; its
+ * history is a rebuild's work. None on a new system (no read model has a checkpoint yet).
+ */
+export async function readModelsWithoutHistory(
+  manager: Pick<EntityManager, 'query'>,
+  topic: string,
+  names: readonly string[],
+): Promise<{ names: string[]; position: string } | null> {
+  const rows: Array<{ projection: string; position: string }> = await manager.query(
+    `SELECT projection, max(last_position)::text AS position FROM read_model.projection_checkpoints WHERE topic = $1 GROUP BY projection`,
+    [topic],
+  );
+  if (!rows.length) return null;
+  const known = new Set(rows.map((r) => r.projection));
+  const missing = names.filter((n) => !known.has(n));
+  if (!missing.length) return null;
+  const position = rows.reduce((max, r) => (BigInt(r.position) > max ? BigInt(r.position) : max), 0n);
+  return { names: missing, position: String(position) };
 }

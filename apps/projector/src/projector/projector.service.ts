@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { EventLogReader } from '@newsroom/event-store';
 import { KafkaClient, ManagedConsumer, topicDurability, topicNames } from '@newsroom/messaging';
 import { dlqTopicSizeConfig, metric, ReadinessCheck, topicSizeConfig } from '@newsroom/platform';
-import { createProjections, Projection, ProjectionRunner } from '@newsroom/projections';
+import { createProjections, Projection, ProjectionRunner, readModelsWithoutHistory } from '@newsroom/projections';
 import { PROJECTOR_CONFIG, ProjectorConfig } from '../config/projector.config';
 import { ProgressWatchdog } from './progress-watchdog.service';
 
@@ -92,6 +92,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
         if (/max\.message\.bytes/.test(e.message)) this.topicsProblem = e.message;
         this.logger.warn(`could not ensure topics yet: ${e.message}`);
       });
+    await this.warnOfReadModelsWithoutHistory(topics.events);
     const runner = (this.runner = new ProjectionRunner(this.db, this.projections, this.kafka, {
       dlqTopic: topics.eventsDlq,
       maxAttempts: this.config.PROJECTOR_MAX_ATTEMPTS,
@@ -186,6 +187,27 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private topicsProblem: string | null = null;
+
+  /**
+   * A read model added to a running system (a new version brings one) gets the events from its first batch on, not
+   * the ones the other read models already hold: said once, at start, with the command that folds its history.
+   */
+  private async warnOfReadModelsWithoutHistory(topic: string): Promise<void> {
+    try {
+      const found = await readModelsWithoutHistory(
+        this.db,
+        topic,
+        this.projections.map((p) => p.name),
+      );
+      for (const name of found?.names ?? [])
+        this.logger.warn(
+          `read model ${name} is new to this database: it gets the events from now on, not those up to position ${found!.position} ` +
+            `the other read models hold; fold its history into it with \`npx newsroom rebuild ${name}\` (or \`npm run rebuild -- ${name}\`)`,
+        );
+    } catch (error) {
+      this.logger.debug(`could not compare the read models' checkpoints: ${(error as Error).message}`);
+    }
+  }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.tick) clearInterval(this.tick);
