@@ -72,5 +72,11 @@ export { conflictIdOf, toConflictRow } from './conflicts/conflicts.adapter';
 export type { ConflictSide, ConflictFactRow } from './conflicts/conflict-row.types';
 
 export { PROJECTION_FACTORIES, PROJECTION_NAMES, createProjections } from './projection.registry';
-export { ProjectionRebuilder, type RebuildOptions, type RebuildProgress, type RebuildResult } from './rebuild/projection-rebuilder.service';
+export {
+  ProjectionRebuilder,
+  RebuildRunningError,
+  type RebuildOptions,
+  type RebuildProgress,
+  type RebuildResult,
+} from './rebuild/projection-rebuilder.service';
 export { SHADOW_SUFFIX } from './rebuild/shadow-tables.repository';

@@ -29,6 +29,24 @@ export interface RebuildOptions {
   beforeSwap?: () => Promise<void>;
 }
 
+/**
+ * Two rebuilds of one read model at once would share its shadow tables: the second drops and recreates what the first
+ * is folding into, and the first then swaps in a table missing the rows it folded before. Each rebuild holds, for its
+ * whole run, a session lock per read model it rebuilds (two-key advisory locks of this class meet no other lock of
+ * the system: the first batches', the leadership runs' and the relay's are of other classes or one-key).
+ */
+const REBUILD_LOCK_CLASS = 0x5242;
+
+/** Thrown when another rebuild holds one of the read models asked for. */
+export class RebuildRunningError extends Error {
+  constructor(
+    readonly projection: string,
+    readonly holder: string,
+  ) {
+    super(`a rebuild of ${projection} is already running (${holder}); wait for it to finish, or stop it first`);
+  }
+}
+
 export interface RebuildResult {
   projections: readonly string[];
   head: string;
@@ -54,6 +72,45 @@ export class ProjectionRebuilder {
   }
 
   async rebuild(options: RebuildOptions): Promise<RebuildResult> {
+    const release = await this.lockProjections(options.projections);
+    try {
+      return await this.rebuildLocked(options);
+    } finally {
+      await release();
+    }
+  }
+
+  /** The read models' rebuild locks, on a connection of their own held until `release`; refused if one is held. */
+  private async lockProjections(names: readonly string[]): Promise<() => Promise<void>> {
+    const runner = this.ds.createQueryRunner();
+    await runner.connect();
+    const release = async () => {
+      await runner.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+      await runner.release();
+    };
+    try {
+      for (const name of [...new Set(names)].sort()) {
+        const [row] = await runner.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [REBUILD_LOCK_CLASS, name]);
+        if (row.ok) continue;
+        const [who] = await runner.query(
+          `SELECT a.pid, a.application_name, a.client_addr::text AS client, a.backend_start FROM pg_locks l
+           JOIN pg_stat_activity a ON a.pid = l.pid
+           WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objid = hashtext($2)::oid AND l.objsubid = 2 AND l.granted`,
+          [REBUILD_LOCK_CLASS, name],
+        );
+        const holder = who
+          ? `Postgres backend ${who.pid}${who.application_name ? ` of ${who.application_name}` : ''}${who.client ? ` from ${who.client}` : ''}, since ${new Date(who.backend_start).toISOString()}`
+          : 'its holder has just let go; try again';
+        throw new RebuildRunningError(name, holder);
+      }
+    } catch (error) {
+      await release();
+      throw error;
+    }
+    return release;
+  }
+
+  private async rebuildLocked(options: RebuildOptions): Promise<RebuildResult> {
     const batchSize = options.batchSize ?? 2000;
     const projections = createProjections(options.projections, SHADOW_SUFFIX);
     const groups = groupsOf(projections, options.concurrency ?? 5);
