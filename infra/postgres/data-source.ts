@@ -19,6 +19,7 @@ import { EntityLinksView1764900200000 } from './migrations/1764900200000-entity-
 import { FactPayloadOnce1764900400000 } from './migrations/1764900400000-fact-payload-once.migration';
 import { EntitiesLastSeen1764900500000 } from './migrations/1764900500000-entities-last-seen.migration';
 import { LeadershipRunsOrder1764900600000 } from './migrations/1764900600000-leadership-runs-order.migration';
+import { ProjectionBackfills1764900700000 } from './migrations/1764900700000-projection-backfills.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -42,6 +43,7 @@ export const MIGRATIONS = [
   FactPayloadOnce1764900400000,
   EntitiesLastSeen1764900500000,
   LeadershipRunsOrder1764900600000,
+  ProjectionBackfills1764900700000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

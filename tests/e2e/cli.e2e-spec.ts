@@ -135,23 +135,42 @@ describe('the newsroom CLI against the running apps', () => {
     expect((JSON.parse(asOf.out) as { items: unknown[] }).items).toHaveLength(0);
   });
 
-  it('rebuild: a read model added later is named by the projector at start, and the rebuild, with progress, fills it with the same report', async () => {
-    const before = (await newsroom(['report', 'departures', '--organization', 'org:openai', '--json'], env)).out;
-    // A new version brings a read model: its table is made empty by a migration and it has no checkpoint. The
-    // projector says so at start and names the command; the read model has none of the history until it is run.
+  it('rebuild: a read model added later is named by the projector at start and backfilled, and the rebuild, with progress, leaves the same report', async () => {
+    const report = async () => (await newsroom(['report', 'departures', '--organization', 'org:openai', '--json'], env)).out;
+    const before = await report();
+    const items = (out: string) => (JSON.parse(out) as { items: unknown[] }).items;
+    expect(items(before).length).toBeGreaterThan(0);
     expect(stack.apps.projector.notable.join('\n')).not.toMatch(/is new to this database/); // a new system: all are new
+    // A new version brings a read model: its table is made empty by a migration and it has no checkpoint.
+    const restartProjector = async (env: Record<string, string> = {}) => {
+      await stack.apps.projector.stop();
+      stack.apps.projector = await startApp('projector', { ...stack.env, ...env });
+      return stack.apps.projector;
+    };
     await stack.apps.projector.stop();
     await stack.db.pool.query(`DELETE FROM read_model.projection_checkpoints WHERE projection = 'departures'`);
     await stack.db.pool.query(`TRUNCATE read_model.departures`);
-    stack.apps.projector = await startApp('projector', stack.env);
-    expect(stack.apps.projector.notable.join('\n')).toMatch(
+    // Backfill off: the projector names the rebuild to run, and the read model has none of the history.
+    let projector = await restartProjector({ PROJECTOR_BACKFILL: 'false' });
+    expect(projector.notable.join('\n')).toMatch(
       /read model departures is new to this database: it gets the events from now on, not those up to position \d+ .*`npx newsroom rebuild departures`/,
     );
-    expect(stack.apps.projector.notable.join('\n')).not.toMatch(/read model (feed|timeline|leadership) is new/);
-    const empty = JSON.parse((await newsroom(['report', 'departures', '--organization', 'org:openai', '--json'], env)).out) as {
-      items: unknown[];
-    };
-    expect(empty.items).toHaveLength(0);
+    expect(projector.notable.join('\n')).not.toMatch(/read model (feed|timeline|leadership) is new/);
+    expect(items(await report())).toHaveLength(0);
+    // On (the default): the projector folds the history in by itself.
+    projector = await restartProjector();
+    expect(projector.notable.join('\n')).toMatch(
+      /read model departures is new to this database: .*folding its history into it in the background/,
+    );
+    await pollUntil(async () => (await report()) === before, { timeoutMs: 60_000, what: 'the departures report backfilled' });
+    expect((await stack.db.pool.query('SELECT * FROM read_model.projection_backfills')).rows).toEqual([]);
+    // A backfill cut short (its intent recorded, the history not yet swapped in) is taken up at the next start.
+    await stack.apps.projector.stop();
+    await stack.db.pool.query(`INSERT INTO read_model.projection_backfills (projection, reason) VALUES ('departures', 'test')`);
+    await stack.db.pool.query(`TRUNCATE read_model.departures`);
+    await restartProjector();
+    await pollUntil(async () => (await report()) === before, { timeoutMs: 60_000, what: 'the departures report backfilled again' });
+    expect((await stack.db.pool.query('SELECT * FROM read_model.projection_backfills')).rows).toEqual([]);
     const r = await newsroom(
       ['rebuild', 'departures'],
       { DATABASE_URL: stack.db.url, KAFKA_BROKERS: stack.env.KAFKA_BROKERS, KAFKA_TOPIC_PREFIX: stack.env.KAFKA_TOPIC_PREFIX },

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 
 /** Read-model tables that are bookkeeping, not projection output: never part of the baseline. */
-const BOOKKEEPING = /checkpoint|watermark|failure/;
+const BOOKKEEPING = /checkpoint|watermark|failure|backfill/;
 
 export interface BulkRun {
   rate: number;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnvSchema, loadConfig, port } from '@newsroom/platform';
+import { commonEnvSchema, envBoolean, loadConfig, port } from '@newsroom/platform';
 
 const projectorEnvSchema = commonEnvSchema.extend({
   PROJECTOR_PORT: port(3002),
@@ -12,6 +12,9 @@ const projectorEnvSchema = commonEnvSchema.extend({
   // Rebuilds: groups of read models folded side by side, each on its own connection (five: the four heavy read
   // models each get their own, the light ones share the fifth).
   PROJECTOR_REBUILD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(5),
+  // A read model added to a running system gets its history folded in by the projector, in the background (a
+  // rebuild); off, the projector only names the rebuild to run.
+  PROJECTOR_BACKFILL: envBoolean.default(true),
 });
 
 export type ProjectorConfig = z.infer<typeof projectorEnvSchema>;

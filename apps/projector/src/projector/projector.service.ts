@@ -3,9 +3,10 @@ import { DataSource } from 'typeorm';
 import { EventLogReader } from '@newsroom/event-store';
 import { KafkaClient, ManagedConsumer, topicDurability, topicNames } from '@newsroom/messaging';
 import { dlqTopicSizeConfig, metric, ReadinessCheck, topicSizeConfig } from '@newsroom/platform';
-import { createProjections, Projection, ProjectionRunner, readModelsWithoutHistory } from '@newsroom/projections';
+import { createProjections, Projection, ProjectionRunner } from '@newsroom/projections';
 import { PROJECTOR_CONFIG, ProjectorConfig } from '../config/projector.config';
 import { ProgressWatchdog } from './progress-watchdog.service';
+import { ReadModelBackfill } from './read-model-backfill.service';
 
 export const KAFKA = Symbol('KAFKA');
 export const READ_DB = Symbol('READ_DB');
@@ -15,9 +16,10 @@ export const READ_DB = Symbol('READ_DB');
 export class ProjectorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ProjectorService.name);
   // Every read model (PROJECTION_NAMES): feed, leadership, departures, lawsuits, financials, products, regulatory,
-  // timeline, sources, entities, entity-links, conflicts. One added to a running system sees only new events: `npm run rebuild -- <name>`
-  // fills it from the log.
+  // timeline, sources, entities, entity-links, conflicts. One added to a running system gets its history from the
+  // backfill (read-model-backfill.service.ts).
   private readonly projections: Projection[] = createProjections();
+  private backfill: ReadModelBackfill | null = null;
   private consumer: ManagedConsumer | null = null;
   private runner: ProjectionRunner | null = null;
   /** The feed watermark at the last progress check: standing still behind the head twice running, a lost record is looked for. */
@@ -92,7 +94,15 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
         if (/max\.message\.bytes/.test(e.message)) this.topicsProblem = e.message;
         this.logger.warn(`could not ensure topics yet: ${e.message}`);
       });
-    await this.warnOfReadModelsWithoutHistory(topics.events);
+    // Before the first batch: a read model new to this database has no checkpoint yet (read-model-backfill.service.ts).
+    this.backfill = new ReadModelBackfill(
+      this.config,
+      this.db,
+      this.projections.map((p) => p.name),
+    );
+    await this.backfill
+      .prepare(topics.events)
+      .catch((error: Error) => this.logger.warn(`could not compare the read models' checkpoints: ${error.message}`));
     const runner = (this.runner = new ProjectionRunner(this.db, this.projections, this.kafka, {
       dlqTopic: topics.eventsDlq,
       maxAttempts: this.config.PROJECTOR_MAX_ATTEMPTS,
@@ -126,6 +136,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     this.tick.unref();
     this.watchdogTimer = setInterval(() => void this.checkProgress(), 5000);
     this.watchdogTimer.unref();
+    this.backfill.start();
   }
 
   /**
@@ -188,30 +199,10 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
 
   private topicsProblem: string | null = null;
 
-  /**
-   * A read model added to a running system (a new version brings one) gets the events from its first batch on, not
-   * the ones the other read models already hold: said once, at start, with the command that folds its history.
-   */
-  private async warnOfReadModelsWithoutHistory(topic: string): Promise<void> {
-    try {
-      const found = await readModelsWithoutHistory(
-        this.db,
-        topic,
-        this.projections.map((p) => p.name),
-      );
-      for (const name of found?.names ?? [])
-        this.logger.warn(
-          `read model ${name} is new to this database: it gets the events from now on, not those up to position ${found!.position} ` +
-            `the other read models hold; fold its history into it with \`npx newsroom rebuild ${name}\` (or \`npm run rebuild -- ${name}\`)`,
-        );
-    } catch (error) {
-      this.logger.debug(`could not compare the read models' checkpoints: ${(error as Error).message}`);
-    }
-  }
-
   async onApplicationShutdown(): Promise<void> {
     if (this.tick) clearInterval(this.tick);
     if (this.watchdogTimer) clearInterval(this.watchdogTimer);
+    await this.backfill?.close();
     await this.kafka.close();
     if (this.db.isInitialized) await this.db.destroy();
   }

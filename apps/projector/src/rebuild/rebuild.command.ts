@@ -8,6 +8,10 @@ export interface RebuildCommandOptions {
   targets: string[];
   batchSize?: number;
   write?: (line: string) => void;
+  /** Aborted: the rebuild's connections are closed, so it fails at once (a projector shutting down mid-backfill). */
+  signal?: AbortSignal;
+  /** application_name of its connections (default `rebuild`). */
+  applicationName?: string;
 }
 
 /** "all" or a list of known projection names; throws with the known names otherwise. */
@@ -57,9 +61,12 @@ export async function runRebuild(config: ProjectorConfig, options: RebuildComman
     url: config.DATABASE_URL,
     // A fold's commit need not wait for its WAL to reach the disk: a crash before the swap loses only shadow tables
     // the next run recreates. The swap itself commits synchronously (SET LOCAL in its transaction).
-    extra: { max: concurrency + 1, application_name: 'rebuild', options: '-c synchronous_commit=off' },
+    extra: { max: concurrency + 2, application_name: options.applicationName ?? 'rebuild', options: '-c synchronous_commit=off' },
   }).initialize();
+  const abort = () => void db.destroy().catch(() => undefined);
+  options.signal?.addEventListener('abort', abort, { once: true });
   try {
+    if (options.signal?.aborted) throw new Error('the rebuild was stopped before it began');
     const topic = topicNames(config.KAFKA_TOPIC_PREFIX).events;
     const partitions = await partitionsOf(config, db, topic);
     write(`[rebuild] ${names.join(', ')} from the event store into shadow tables (topic ${topic}, partitions ${partitions.join(',')})`);
@@ -79,6 +86,7 @@ export async function runRebuild(config: ProjectorConfig, options: RebuildComman
     write(`[rebuild] done: swapped in ${names.join(', ')} at position ${result.head}; the live projector continues after it`);
     return result;
   } finally {
-    await db.destroy();
+    options.signal?.removeEventListener('abort', abort);
+    if (db.isInitialized) await db.destroy();
   }
 }

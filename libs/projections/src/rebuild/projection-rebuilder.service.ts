@@ -181,6 +181,8 @@ export class ProjectionRebuilder {
              DO UPDATE SET last_position = GREATEST(projection_checkpoints.last_position, EXCLUDED.last_position), updated_at = now()`,
             [options.projections, options.topic, options.partitions, head],
           );
+          // Their history is folded now: a backfill asked for them (a read model added to a running system) is done.
+          await m.query(`DELETE FROM read_model.projection_backfills WHERE projection = ANY($1::text[])`, [options.projections]);
           // The rebuilt feed holds every event up to the head (or its failure, in projection_failures): the watermark
           // moves there now, and query instances hear of it. Left to the projector's walk, it crept up 5,000 events a
           // call after a rebuild of a log it had never seen: a million-event log took about 200 calls of 65-115 ms of
