@@ -84,9 +84,10 @@ export class ProjectionRebuilder {
   private async lockProjections(names: readonly string[]): Promise<() => Promise<void>> {
     const runner = this.ds.createQueryRunner();
     await runner.connect();
+    // Never throws: a connection already gone (the rebuild's pool closed under it) took its session locks with it.
     const release = async () => {
       await runner.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
-      await runner.release();
+      await runner.release().catch(() => undefined);
     };
     try {
       for (const name of [...new Set(names)].sort()) {
