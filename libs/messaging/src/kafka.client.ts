@@ -109,11 +109,16 @@ const SETTLING_ANSWERS = new Set([
 
 /**
  * The level a kafkajs log entry is written at: its own, except a broker's settling answer to a request (see
- * SETTLING_ANSWERS), which is DEBUG. A first `npm start` otherwise shows a row of ERROR lines while the topics it
+ * SETTLING_ANSWERS) and a topic creation's answer, which are DEBUG. A first `npm start` otherwise shows a row of ERROR lines while the topics it
  * just created get their leaders, though nothing failed.
  */
 export function kafkajsLogLevel(level: logLevel, log: { message: string; error?: unknown }): logLevel {
-  if (level === logLevel.ERROR && log.message.startsWith('Response ') && SETTLING_ANSWERS.has(String(log.error))) return logLevel.DEBUG;
+  if (level !== logLevel.ERROR || !log.message.startsWith('Response ')) return level;
+  if (SETTLING_ANSWERS.has(String(log.error))) return logLevel.DEBUG;
+  // Two services creating the same topics at once: the broker answers TOPIC_ALREADY_EXISTS to one, inside this
+  // aggregate, and kafkajs' createTopics takes that as done. Any other topic error rejects createTopics, and
+  // ensureTopics reports it ("could not ensure topics yet").
+  if (log.message.startsWith('Response CreateTopics(') && log.error === 'Topic creation errors') return logLevel.DEBUG;
   return level;
 }
 

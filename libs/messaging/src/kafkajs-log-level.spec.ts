@@ -18,6 +18,12 @@ describe('kafkajs log levels: a broker settling its metadata is not an error', (
     expect(kafkajsLogLevel(logLevel.ERROR, answer(code))).toBe(logLevel.DEBUG);
   });
 
+  it("a topic creation's errors are DEBUG: kafkajs takes TOPIC_ALREADY_EXISTS as done, and rejects on the others", () => {
+    expect(kafkajsLogLevel(logLevel.ERROR, { message: 'Response CreateTopics(key: 19, version: 3)', error: 'Topic creation errors' })).toBe(
+      logLevel.DEBUG,
+    );
+  });
+
   it('other error answers, and errors that are not answers, stay ERROR', () => {
     expect(kafkajsLogLevel(logLevel.ERROR, answer(29))).toBe(logLevel.ERROR); // TOPIC_AUTHORIZATION_FAILED
     expect(kafkajsLogLevel(logLevel.ERROR, answer(10))).toBe(logLevel.ERROR); // MESSAGE_TOO_LARGE
