@@ -8,15 +8,12 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const ROOT = path.join(__dirname, '..');
+const { ROOT, RUN_DIR } = require('./stack');
 const FIXTURE = path.join(ROOT, 'infra', 'seed', 'fixtures', 'later-reporting.fixture.json');
 
 function defaultKey() {
   if (process.env.NEWSROOM_API_KEY) return process.env.NEWSROOM_API_KEY;
-  const file = path.join(
-    process.env.NEWSROOM_RUN_DIR ? path.resolve(process.env.NEWSROOM_RUN_DIR) : path.join(ROOT, '.run'),
-    'dev-api-key',
-  );
+  const file = path.join(RUN_DIR, 'dev-api-key');
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
 }
 

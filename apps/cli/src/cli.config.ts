@@ -21,6 +21,11 @@ export interface CliConfig {
 
 const trim = (u: string) => u.replace(/\/+$/, '');
 
+/** The run folder of `npm start` and `newsroom stack` (development key, logs, stack pid): NEWSROOM_RUN_DIR, else .run/. */
+export function runDirOf(env: NodeJS.ProcessEnv = process.env, root = ROOT): string {
+  return env.NEWSROOM_RUN_DIR ? resolve(env.NEWSROOM_RUN_DIR) : join(root, '.run');
+}
+
 /**
  * Flags win over the environment: --ingest-url / NEWSROOM_INGEST_URL and --query-url / NEWSROOM_QUERY_URL per
  * service, --url / NEWSROOM_URL for one base URL serving both (a proxy in front), else the ports `npm start` uses.
@@ -32,8 +37,7 @@ export function resolveConfig(o: GlobalOptions, env: NodeJS.ProcessEnv = process
   const queryUrl = trim(o.queryUrl ?? env.NEWSROOM_QUERY_URL ?? base ?? `http://127.0.0.1:${env.QUERY_PORT || 3000}`);
   if (o.key) return { ingestUrl, queryUrl, key: o.key, keySource: '--key' };
   if (env.NEWSROOM_API_KEY) return { ingestUrl, queryUrl, key: env.NEWSROOM_API_KEY, keySource: 'NEWSROOM_API_KEY' };
-  const runDir = env.NEWSROOM_RUN_DIR ? resolve(env.NEWSROOM_RUN_DIR) : join(root, '.run');
-  const devKey = join(runDir, 'dev-api-key');
+  const devKey = join(runDirOf(env, root), 'dev-api-key');
   const keySource = env.NEWSROOM_RUN_DIR ? devKey : '.run/dev-api-key';
   if (existsSync(devKey)) return { ingestUrl, queryUrl, key: readFileSync(devKey, 'utf8').trim(), keySource };
   return { ingestUrl, queryUrl, key: undefined, keySource: 'none' };

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { ROOT } from '../cli.config';
+import { ROOT, runDirOf } from '../cli.config';
 import { CliError } from '../output/cli.errors';
 import { formatTable } from '../output/table.renderer';
 import { serviceHealth } from './stack-health.util';
@@ -16,7 +16,7 @@ const stack = require(join(ROOT, 'scripts', 'stack.js')) as {
 };
 
 /** Where `stack up` keeps the background stack's pid and its terminal output (NEWSROOM_RUN_DIR, else .run/). */
-const runDir = () => process.env.NEWSROOM_RUN_DIR ?? join(ROOT, '.run');
+const runDir = () => runDirOf();
 const pidFile = () => join(runDir(), 'stack.pid');
 const logFile = () => join(runDir(), 'stack.log');
 const serviceUrl = (s: { portVar: string; port: number }) => `http://127.0.0.1:${process.env[s.portVar] || s.port}`;
