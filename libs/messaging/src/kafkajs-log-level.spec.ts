@@ -24,6 +24,16 @@ describe('kafkajs log levels: a broker settling its metadata is not an error', (
     );
   });
 
+  it("a consumer's crash on a settling answer is a WARN (the ManagedConsumer replaces it); on any other, an ERROR", () => {
+    const crash = (code: number) => ({ message: `Crash: KafkaJSProtocolError: ${createErrorFromCode(code).message}`, groupId: 'g' });
+    expect(kafkajsLogLevel(logLevel.ERROR, crash(14))).toBe(logLevel.WARN); // GROUP_LOAD_IN_PROGRESS, seen at a first start
+    expect(kafkajsLogLevel(logLevel.ERROR, crash(15))).toBe(logLevel.WARN);
+    expect(kafkajsLogLevel(logLevel.ERROR, crash(30))).toBe(logLevel.ERROR); // GROUP_AUTHORIZATION_FAILED
+    expect(kafkajsLogLevel(logLevel.ERROR, { message: 'Crash: KafkaJSConnectionError: Connection error: connect ECONNREFUSED' })).toBe(
+      logLevel.ERROR,
+    );
+  });
+
   it('other error answers, and errors that are not answers, stay ERROR', () => {
     expect(kafkajsLogLevel(logLevel.ERROR, answer(29))).toBe(logLevel.ERROR); // TOPIC_AUTHORIZATION_FAILED
     expect(kafkajsLogLevel(logLevel.ERROR, answer(10))).toBe(logLevel.ERROR); // MESSAGE_TOO_LARGE
