@@ -9,6 +9,8 @@ export interface BenchConfig {
   /** Overrides the run's time budget (15 minutes full, 3 quick); the rebuild gets what is left of it. */
   budgetMinutes: number | undefined;
   cpuProf: boolean;
+  /** Times each end-to-end item at the relay's checkpoint and the feed's watermark too (polled: it adds load). */
+  e2eStages: boolean;
   outDir: string;
   /** Scratch space (git-ignored): app logs, payload files, CPU profiles. */
   tmpDir: string;
@@ -54,7 +56,9 @@ function openFilesLimit(): number {
 }
 
 export function loadBenchConfig(argv = process.argv.slice(2), env = process.env): BenchConfig {
-  const unknown = argv.filter((a) => !/^--(quick|scale|budget-minutes|cpu-prof|out-dir|report-path|rebuild-command|only)(=|$)/.test(a));
+  const unknown = argv.filter(
+    (a) => !/^--(quick|scale|budget-minutes|cpu-prof|e2e-stages|out-dir|report-path|rebuild-command|only)(=|$)/.test(a),
+  );
   if (unknown.length) throw new Error(`unknown option(s): ${unknown.join(' ')} (see bench/README.md)`);
   const scale = Number(flag(argv, 'scale') ?? '1');
   if (!(scale > 0 && scale <= 10)) throw new Error('--scale must be a number in (0, 10]');
@@ -70,6 +74,7 @@ export function loadBenchConfig(argv = process.argv.slice(2), env = process.env)
     scale,
     budgetMinutes,
     cpuProf: flag(argv, 'cpu-prof') === 'true',
+    e2eStages: flag(argv, 'e2e-stages') === 'true',
     outDir: flag(argv, 'out-dir') ?? join(ROOT, 'bench', 'results'),
     tmpDir: env.BENCH_TMP_DIR ?? join(ROOT, 'bench', 'tmp'),
     serverUrl: env.BENCH_DATABASE_SERVER_URL ?? env.TEST_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',

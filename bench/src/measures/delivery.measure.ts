@@ -1,6 +1,7 @@
 import { SseClients } from '../sse/sse-clients';
 import { pacedLoop } from '../support/load';
 import { sleep } from '../support/say';
+import { percentile } from '../support/stats';
 
 export interface DeliveryRun {
   p50: number;
@@ -14,6 +15,26 @@ export interface DeliveryRun {
   /** Items actually written per second (below the asked rate when the writer could not keep up). */
   achievedRate: number;
   closedByServer: number;
+  /**
+   * Where the delay is, item by item: `first` is each item's earliest frame (accepted -> the first subscriber: the
+   * pipeline up to the query service's fan-out), `spread` its latest frame's delay beyond that (the fan-out to every
+   * subscriber, and the client processes reading). Over the frames that arrived (missing ones are in p99 above).
+   */
+  split: { items: number; firstP50: number; firstP99: number; spreadP50: number; spreadP99: number };
+}
+
+/** Items' earliest delays and their spread to the latest frame, from the subscribers' per-item view. */
+export function deliverySplit(items: Map<string, [number, number]> | undefined): DeliveryRun['split'] {
+  const all = [...(items?.values() ?? [])];
+  const first = all.map(([f]) => f);
+  const spread = all.map(([f, l]) => l - f);
+  return {
+    items: all.length,
+    firstP50: percentile(first, 50),
+    firstP99: percentile(first, 99),
+    spreadP50: percentile(spread, 50),
+    spreadP99: percentile(spread, 99),
+  };
 }
 
 /** Waits until the subscribers' frame count has not moved for `quietMs` (at most `maxMs`): nothing left in flight. */
@@ -64,7 +85,9 @@ export async function measureDelivery(options: {
     await sleep(100);
     stats = await options.clients.stats();
   }
+  const { items } = await options.clients.stats(false, undefined, true);
   return {
+    split: deliverySplit(items),
     p50: stats.latency.percentile(50, expected),
     p95: stats.latency.percentile(95, expected),
     p99: stats.latency.percentile(99, expected),

@@ -10,7 +10,7 @@ import { LatencyHistogram } from '../support/stats';
  */
 export type ClientCommand =
   | { cmd: 'connect'; url: string; count: number; concurrency: number; subscribe?: string }
-  | { cmd: 'stats'; reset: boolean; since?: number }
+  | { cmd: 'stats'; reset: boolean; since?: number; items?: boolean }
   | { cmd: 'close' };
 
 export interface ClientStats {
@@ -20,9 +20,13 @@ export interface ClientStats {
   open: number;
   closedByServer: number;
   latency: Array<[number, number]>;
+  /** With `items`: per item (its `recordedAt`), the earliest and latest delay of its frames here, in ms. */
+  items?: Array<[string, number, number]>;
 }
 
 const histogram = new LatencyHistogram();
+/** Per item (its `recordedAt` stamp): [earliest, latest] delay of its frames in this process. */
+let items = new Map<string, [number, number]>();
 const requests = new Set<ClientRequest>();
 const sockets = new Set<WebSocket>();
 let frames = 0;
@@ -46,10 +50,18 @@ function scan(carry: Buffer, chunk: Buffer): Buffer {
   let at = data.indexOf(MARK);
   while (at >= 0 && at + WINDOW <= data.length) {
     if (at + WINDOW > carry.length) {
-      const sent = Date.parse(data.toString('latin1', at + MARK.length, at + WINDOW));
+      const stamp = data.toString('latin1', at + MARK.length, at + WINDOW);
+      const sent = Date.parse(stamp);
       if (!(sent < since)) {
         frames++;
-        if (Number.isFinite(sent)) histogram.record(Date.now() - sent);
+        if (Number.isFinite(sent)) {
+          const delay = Date.now() - sent;
+          histogram.record(delay);
+          const seen = items.get(stamp);
+          if (!seen) items.set(stamp, [delay, delay]);
+          else if (delay < seen[0]) seen[0] = delay;
+          else if (delay > seen[1]) seen[1] = delay;
+        }
       }
     }
     at = data.indexOf(MARK, at + 1);
@@ -139,10 +151,19 @@ const onMessage = async (m: ClientCommand) => {
     const result = await connect(m.url, m.count, m.concurrency, m.subscribe);
     process.send!({ type: 'connected', ...result });
   } else if (m.cmd === 'stats') {
-    const stats: ClientStats = { type: 'stats', frames, bytes, open, closedByServer, latency: histogram.toSparse() };
+    const stats: ClientStats = {
+      type: 'stats',
+      frames,
+      bytes,
+      open,
+      closedByServer,
+      latency: histogram.toSparse(),
+      ...(m.items ? { items: [...items].map(([stamp, [first, last]]) => [stamp, first, last] as [string, number, number]) } : {}),
+    };
     if (m.reset) {
       since = m.since ?? 0;
       histogram.reset();
+      items = new Map();
       frames = 0;
       bytes = 0;
     }

@@ -10,6 +10,8 @@ export interface FleetStats {
   open: number;
   closedByServer: number;
   latency: LatencyHistogram;
+  /** With `items`: per item (its `recordedAt`), the earliest and latest delay of its frames over every process. */
+  items?: Map<string, [number, number]>;
 }
 
 /**
@@ -51,12 +53,25 @@ export class SseClients {
   /**
    * Totals over every process; `reset` starts counting (frames and latencies) afresh, from then on only items
    * recorded at or after `since` (epoch ms; frames of an earlier measurement still arriving are not counted).
+   * `withItems` adds each item's earliest and latest delay (see DeliveryRun's `split`).
    */
-  async stats(reset = false, since?: number): Promise<FleetStats> {
-    const all = await Promise.all(this.children.map((c) => this.ask<ClientStats>(c, { cmd: 'stats', reset, since }, 'stats')));
+  async stats(reset = false, since?: number, withItems = false): Promise<FleetStats> {
+    const all = await Promise.all(
+      this.children.map((c) => this.ask<ClientStats>(c, { cmd: 'stats', reset, since, items: withItems }, 'stats')),
+    );
     const latency = new LatencyHistogram();
     for (const s of all) latency.addSparse(s.latency);
+    let items: Map<string, [number, number]> | undefined;
+    if (withItems) {
+      items = new Map();
+      for (const [stamp, first, last] of all.flatMap((s) => s.items ?? [])) {
+        const seen = items.get(stamp);
+        if (!seen) items.set(stamp, [first, last]);
+        else items.set(stamp, [Math.min(seen[0], first), Math.max(seen[1], last)]);
+      }
+    }
     return {
+      ...(items ? { items } : {}),
       frames: all.reduce((s, x) => s + x.frames, 0),
       bytes: all.reduce((s, x) => s + x.bytes, 0),
       open: all.reduce((s, x) => s + x.open, 0),
