@@ -21,6 +21,8 @@ export interface DeliveryRun {
    * subscriber, and the client processes reading). Over the frames that arrived (missing ones are in p99 above).
    */
   split: { items: number; firstP50: number; firstP99: number; spreadP50: number; spreadP99: number };
+  /** Per item (its `recordedAt`), the earliest and latest delay of its frames, over every subscriber. */
+  items: Map<string, [number, number]>;
 }
 
 /** Items' earliest delays and their spread to the latest frame, from the subscribers' per-item view. */
@@ -85,9 +87,10 @@ export async function measureDelivery(options: {
     await sleep(100);
     stats = await options.clients.stats();
   }
-  const { items } = await options.clients.stats(false, undefined, true);
+  const items = (await options.clients.stats(false, undefined, true)).items ?? new Map<string, [number, number]>();
   return {
     split: deliverySplit(items),
+    items,
     p50: stats.latency.percentile(50, expected),
     p95: stats.latency.percentile(95, expected),
     p99: stats.latency.percentile(99, expected),

@@ -100,7 +100,7 @@ async function maintenanceCounters(pool: Pool): Promise<Maintenance> {
   return { checkpoints: Number(c[0].n), autovacuums: Number(t[0].v), autoanalyzes: Number(t[0].a) };
 }
 
-/** Each item's way from accepted to the first subscriber, in three legs (ms, p50 and p99 over the items). */
+/** Each item's way from accepted to the first subscriber, in four legs (ms, p50 and p99 over the items). */
 export interface E2eStages {
   items: number;
   pollMs: number;
@@ -115,9 +115,10 @@ export interface E2eStages {
 }
 
 /**
- * Polls the relay's checkpoint and the feed's watermark every `pollMs` while a window runs; `finish` turns the
- * moments each position was first seen passed into legs, for the items the subscribers received (keyed by their
- * `recordedAt`, as the frames carry it). The polls are queries on the measured Postgres: an opt-in diagnostic.
+ * Polls the store's head, the relay's checkpoint and the feed's watermark every `pollMs` while a window runs; the
+ * function it returns stops the polls and turns the moments each position was first seen passed into legs, for the
+ * items the subscribers received (keyed by their `recordedAt`, as the frames carry it). The polls are queries on the
+ * measured Postgres: an opt-in diagnostic.
  */
 function stageTracer(pool: Pool, pollMs: number) {
   const seen: Array<{ at: number; head: bigint; relay: bigint; feed: bigint }> = [];
@@ -189,7 +190,7 @@ export async function measureE2e(options: {
   durationMs: number;
   stepMs: number;
   deliveryWaitMs: number;
-  /** Poll the relay's checkpoint and the feed's watermark in the fixed window, to split each item's delay. */
+  /** Poll the store's head, the relay's checkpoint and the feed's watermark in the fixed window (see E2eStages). */
   stages?: boolean;
 }): Promise<{
   fixed: DeliveryRun;
@@ -218,7 +219,7 @@ export async function measureE2e(options: {
     const maintenanceFrom = await maintenanceCounters(options.pool);
     const trace = options.stages ? stageTracer(options.pool, 5) : null;
     const fixed = await run(options.rate, options.durationMs);
-    const stages = trace ? await trace((await clients.stats(false, undefined, true)).items) : null;
+    const stages = trace ? await trace(fixed.items) : null;
     const fixedCpu: [CpuSnapshot, CpuSnapshot] = [cpuFrom, snapshotCpu()];
     const maintenanceTo = await maintenanceCounters(options.pool);
     const maintenance: Maintenance = {
