@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import { createBaselineTables, measureUpserts } from '../measures/pg-baselines.measure';
+import { deliverySplit } from '../measures/delivery.measure';
 import { drained, measureE2e, measureSustained } from '../measures/pipeline.measure';
 import { cpuCurve, snapshotCpu } from '../support/cpu-accounting';
 import { measureProjectorBulk } from '../measures/projector-bulk.measure';
@@ -199,6 +200,7 @@ export async function pipelineGroup(ctx: GroupContext): Promise<void> {
       stages: ctx.config.e2eStages,
     });
     const f = e2e.fixed;
+    const split = deliverySplit(f.items);
     if (e2e.stages) {
       const t = e2e.stages;
       const leg = ([p50, p99]: [number, number]) => `${ms(p50)} / ${ms(p99)}`;
@@ -207,7 +209,7 @@ export async function pipelineGroup(ctx: GroupContext): Promise<void> {
       );
     }
     ctx.curve(cpuCurve(`e2e${subscribers}`, `end to end, ${subscribers} subscribers at ${plan.e2eRate} events/s`, ...e2e.fixedCpu));
-    const conditions = `${subscribers} SSE subscribers, ${plan.e2eRate} events/s for ${round(plan.latencyMs / 1000)} s (${round(f.achievedRate, 0)}/s written); ${f.delivered} of ${f.expected} frames within ${round(plan.deliveryWaitMs / 1000)} s of the last write (a missing frame counts as ∞); p50 ${ms(f.p50)} ms, p95 ${ms(f.p95)} ms${f.closedByServer ? `; ${f.closedByServer} subscribers dropped` : ''}; item by item, the first frame p50 / p99 ${ms(f.split.firstP50)} / ${ms(f.split.firstP99)} ms (accepted -> the first subscriber) and the last frame after it p50 / p99 ${ms(f.split.spreadP50)} / ${ms(f.split.spreadP99)} ms (the fan-out to every subscriber); Postgres in the window: ${e2e.maintenance.checkpoints} checkpoint(s) completed, ${e2e.maintenance.autovacuums} autovacuum(s), ${e2e.maintenance.autoanalyzes} autoanalyze(s)`;
+    const conditions = `${subscribers} SSE subscribers, ${plan.e2eRate} events/s for ${round(plan.latencyMs / 1000)} s (${round(f.achievedRate, 0)}/s written); ${f.delivered} of ${f.expected} frames within ${round(plan.deliveryWaitMs / 1000)} s of the last write (a missing frame counts as ∞); p50 ${ms(f.p50)} ms, p95 ${ms(f.p95)} ms${f.closedByServer ? `; ${f.closedByServer} subscribers dropped` : ''}; item by item, the first frame p50 / p99 ${ms(split.firstP50)} / ${ms(split.firstP99)} ms (accepted -> the first subscriber) and the last frame after it p50 / p99 ${ms(split.spreadP50)} / ${ms(split.spreadP99)} ms (the fan-out to every subscriber); Postgres in the window: ${e2e.maintenance.checkpoints} checkpoint(s) completed, ${e2e.maintenance.autovacuums} autovacuum(s), ${e2e.maintenance.autoanalyzes} autoanalyze(s)`;
     const last = i === plan.e2eSubscribers.length - 1;
     if (i === 0) {
       ctx.add('e2e.sse100.p99', f.p99, conditions);

@@ -15,18 +15,25 @@ export interface DeliveryRun {
   /** Items actually written per second (below the asked rate when the writer could not keep up). */
   achievedRate: number;
   closedByServer: number;
-  /**
-   * Where the delay is, item by item: `first` is each item's earliest frame (accepted -> the first subscriber: the
-   * pipeline up to the query service's fan-out), `spread` its latest frame's delay beyond that (the fan-out to every
-   * subscriber, and the client processes reading). Over the frames that arrived (missing ones are in p99 above).
-   */
-  split: { items: number; firstP50: number; firstP99: number; spreadP50: number; spreadP99: number };
   /** Per item (its `recordedAt`), the earliest and latest delay of its frames, over every subscriber. */
   items: Map<string, [number, number]>;
 }
 
-/** Items' earliest delays and their spread to the latest frame, from the subscribers' per-item view. */
-export function deliverySplit(items: Map<string, [number, number]> | undefined): DeliveryRun['split'] {
+/**
+ * Where the delay is, item by item: `first` is each item's earliest frame (accepted -> the first subscriber: the
+ * pipeline up to the query service's fan-out), `spread` its latest frame's delay beyond that (the fan-out to every
+ * subscriber, and the client processes reading). Over the frames that arrived (missing ones are in a run's p99).
+ */
+export interface DeliverySplit {
+  items: number;
+  firstP50: number;
+  firstP99: number;
+  spreadP50: number;
+  spreadP99: number;
+}
+
+/** Items' earliest delays and their spread to the latest frame, from a run's per-item view (DeliveryRun's `items`). */
+export function deliverySplit(items: Map<string, [number, number]> | undefined): DeliverySplit {
   const all = [...(items?.values() ?? [])];
   const first = all.map(([f]) => f);
   const spread = all.map(([f, l]) => l - f);
@@ -89,7 +96,6 @@ export async function measureDelivery(options: {
   }
   const items = (await options.clients.stats(false, undefined, true)).items ?? new Map<string, [number, number]>();
   return {
-    split: deliverySplit(items),
     items,
     p50: stats.latency.percentile(50, expected),
     p95: stats.latency.percentile(95, expected),

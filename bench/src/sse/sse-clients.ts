@@ -67,7 +67,10 @@ export class SseClients {
       for (const [stamp, first, last] of all.flatMap((s) => s.items ?? [])) {
         const seen = items.get(stamp);
         if (!seen) items.set(stamp, [first, last]);
-        else items.set(stamp, [Math.min(seen[0], first), Math.max(seen[1], last)]);
+        else {
+          seen[0] = Math.min(seen[0], first);
+          seen[1] = Math.max(seen[1], last);
+        }
       }
     }
     return {

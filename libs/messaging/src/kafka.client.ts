@@ -109,8 +109,9 @@ const SETTLING_ANSWERS = new Set([
 
 /**
  * The level a kafkajs log entry is written at: its own, except a broker's settling answer to a request (see
- * SETTLING_ANSWERS) and a topic creation's answer, which are DEBUG, and a consumer's crash on a settling answer, WARN. A first `npm start` otherwise shows a row of ERROR lines while the topics it
- * just created get their leaders, though nothing failed.
+ * SETTLING_ANSWERS) and a topic creation's answer, which are DEBUG, and a consumer's crash on a settling answer,
+ * WARN. A first `npm start` otherwise shows a row of ERROR lines while the topics it just created get their
+ * leaders, though nothing failed.
  */
 export function kafkajsLogLevel(level: logLevel, log: { message: string; error?: unknown }): logLevel {
   if (level !== logLevel.ERROR) return level;
