@@ -53,6 +53,13 @@ describe('live feed end to end: a client that stops reading is dropped at the bo
       batches++;
       metrics = await (await fetch(`${query}/metrics`)).text();
     }
+    // The stalled clients read again at once: the server destroys a dropped client's socket 10 s after its closing
+    // words if they are not taken (sse.sink.ts), and a whole-suite CI run, waiting for the fast clients first, lost them.
+    slowSse.resume();
+    (slowWs.ws as WebSocketWithSocket)._socket.resume();
+    await pollUntil(() => slowSse.ended, { timeoutMs: 20000, what: 'the slow SSE stream to end' });
+    expect(await slowWs.closedPromise).toBe(4000);
+
     // The bound held: no subscriber ever had more than BOUND items waiting on the server.
     expect(metricValue(metrics, 'feed_queue_peak_items')).toBeLessThanOrEqual(BOUND);
 
@@ -71,11 +78,7 @@ describe('live feed end to end: a client that stops reading is dropped at the bo
     expect(fastSse.closed).toBe(false);
     expect(fastWs.closeCode).toBeNull();
 
-    // The stalled clients, reading again, find a gapless prefix and then the reason they were dropped.
-    slowSse.resume();
-    (slowWs.ws as WebSocketWithSocket)._socket.resume();
-    await pollUntil(() => slowSse.ended, { timeoutMs: 20000, what: 'the slow SSE stream to end' });
-    expect(await slowWs.closedPromise).toBe(4000);
+    // The stalled clients, reading again, found a gapless prefix and then the reason they were dropped.
     expect(slowSse.closeEvent).toMatchObject({ code: 'FEED.SLOW_CONSUMER' });
     expect(slowWs.closeFrame).toMatchObject({ type: 'close', code: 'FEED.SLOW_CONSUMER' });
     for (const slow of [slowSse.items, slowWs.items]) {
