@@ -93,6 +93,46 @@ describe('EventRelay: event store -> real Kafka', () => {
     expect(new Set(received.map((m) => m.headers[EVENT_HEADERS.eventId])).size).toBe(30);
   });
 
+  it('publishes each append on its NOTIFY with one read of its checkpoint and the log, not a second that could only come back empty', async () => {
+    // An idle poll far beyond the test: only the appends' NOTIFYs can make the relay read.
+    const relay = relayWith(kafka, { idleWaitMs: 600_000 });
+    relay.start();
+    const checkpoint = () => new RelayCheckpoints(db.pool).load(topics.events);
+    await pollUntil(async () => relay.getStatus().leader && (await checkpoint()) === (await store.headPosition()), {
+      what: 'relay to catch up',
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    // Every read of the log or of the checkpoint the relay makes.
+    const reads: string[] = [];
+    const checkpoints = (relay as unknown as { checkpoints: RelayCheckpoints }).checkpoints;
+    const readAll = store.readAll.bind(store);
+    const load = checkpoints.load.bind(checkpoints);
+    const loadWithEvents = checkpoints.loadWithEvents.bind(checkpoints);
+    const spies = [
+      jest.spyOn(store, 'readAll').mockImplementation(async (after, limit) => (reads.push('events'), readAll(after, limit))),
+      jest.spyOn(checkpoints, 'load').mockImplementation(async (...a) => (reads.push('checkpoint'), load(...a))),
+      jest
+        .spyOn(checkpoints, 'loadWithEvents')
+        .mockImplementation(async (...a) => (reads.push('checkpoint and events'), loadWithEvents(...a))),
+    ];
+    try {
+      for (let i = 1; i <= 5; i++) {
+        const [appended] = await store.append({ streamId: 'org:notified', expectedVersion: 'any', events: [event(100 + i)] });
+        await pollUntil(async () => (await checkpoint()) === appended.globalPosition, {
+          timeoutMs: 10_000,
+          what: `event ${appended.globalPosition} published on its NOTIFY`,
+        });
+        await new Promise((r) => setTimeout(r, 100));
+        // One read per append, the checkpoint and the event in one statement: it found the event (a batch short of
+        // its limit), and the relay went back to waiting.
+        expect(reads).toEqual(Array(i).fill('checkpoint and events'));
+      }
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+      await relay.stop();
+    }
+  });
+
   it('lets only one relay per database publish (advisory-lock leadership)', async () => {
     const a = relayWith(kafka);
     const key = (a as unknown as { options: { leaderLockKey: number } }).options.leaderLockKey;

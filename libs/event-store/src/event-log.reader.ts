@@ -122,6 +122,24 @@ export class EventLogReader {
     return row?.p ?? '0';
   }
 
+  /**
+   * The relay's checkpoint for `topic` ('0' before its first save) and the committed events after it, at most
+   * `limit`, in one statement: what a relay cycle reads first, in one round trip instead of two (read on the relay
+   * leader's lock session, so a lost lease fails it as the checkpoint's own read did).
+   */
+  async unpublished(topic: string, limit: number): Promise<{ checkpoint: string; events: StoredEvent[] }> {
+    const rows = await this.rows<EventRow & { checkpoint: string }>(
+      `WITH c AS (SELECT coalesce((SELECT position FROM event_store.relay_checkpoints WHERE name = $1), 0) AS position)
+       SELECT c.position::text AS checkpoint, e.* FROM c LEFT JOIN LATERAL (
+         SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE global_position > c.position ORDER BY global_position LIMIT $2
+       ) e ON true`,
+      [topic, limit],
+    );
+    const checkpoint = rows[0]?.checkpoint ?? '0';
+    // No event after the checkpoint: the one row is the checkpoint's, its event columns null.
+    return { checkpoint, events: rows[0]?.global_position == null ? [] : rows.map(toStoredEvent) };
+  }
+
   /** The highest committed position, '0' for an empty log. */
   async head(): Promise<string> {
     const [row] = await this.rows('SELECT coalesce(max(global_position), 0)::text AS head FROM event_store.events');

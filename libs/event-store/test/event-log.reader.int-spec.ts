@@ -48,6 +48,18 @@ describe('EventLogReader: the reads of the log, on a pg pool or a TypeORM-style 
     expect(await log.storeId()).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("reads a relay's checkpoint and the events after it in one statement (none saved yet, partway, at the head)", async () => {
+    const log = new EventLogReader(db.pool);
+    const topic = `relay-topic-${Date.now()}`;
+    const all = await log.readAll({ after: 0, limit: 100 });
+    expect(await log.unpublished(topic, 3)).toEqual({ checkpoint: '0', events: all.slice(0, 3) });
+    await db.pool.query('INSERT INTO event_store.relay_checkpoints (name, position) VALUES ($1, $2)', [topic, positions[4]]);
+    expect(await log.unpublished(topic, 100)).toEqual({ checkpoint: positions[4], events: all.slice(5) });
+    await db.pool.query('UPDATE event_store.relay_checkpoints SET position = $2 WHERE name = $1', [topic, positions[6]]);
+    expect(await log.unpublished(topic, 100)).toEqual({ checkpoint: positions[6], events: [] });
+    expect(await log.publishedUpTo(topic)).toBe(positions[6]);
+  });
+
   it('answers the same events as the store it reads for', async () => {
     expect(await new EventLogReader(db.pool).readAll({ after: 0, limit: 100 })).toEqual(await store.readAll(0, 100));
     expect(await store.storeId()).toBe(await new EventLogReader(db.pool).storeId());

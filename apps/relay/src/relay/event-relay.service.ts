@@ -67,6 +67,12 @@ export class EventRelay {
    * skipped, so an append committed just after a read found nothing is not left waiting for the idle poll.
    */
   private woken = false;
+  /**
+   * The last cycle's read came back short of its limit: it held every event committed before it began, so the next
+   * appends are announced by their NOTIFY (or found by the idle poll) and the loop waits for that instead of
+   * reading again at once (a read that could only find what committed during the publish, which woke it anyway).
+   */
+  private caughtUp = false;
   private readonly status: RelayStatus = { leader: false, checkpoint: '0', lastError: null, lastLoopAt: 0, published: 0 };
   private prepared = false;
   private lostLeadershipAt = 0;
@@ -134,7 +140,7 @@ export class EventRelay {
         const published = await this.publishOnce(lock);
         this.status.lastError = null;
         backoff = 200;
-        if (published === 0) await this.idle();
+        if (published === 0 || this.caughtUp) await this.idle();
       } catch (error) {
         this.ahead = null;
         this.status.lastError = (error as Error).message;
@@ -148,7 +154,8 @@ export class EventRelay {
 
   /**
    * Publishes the next events after the checkpoint; returns how many went out. The loop passes the leader's
-   * lock session: the checkpoint is read and saved on it, so a lost lease fails the cycle (no extra query).
+   * lock session: the checkpoint is read and saved on it, so a lost lease fails the cycle (no extra query); a cycle
+   * with no read-ahead waiting reads the events after the checkpoint in the same statement (one round trip).
    *
    * What one read returns is split into produce requests of at most `batchMaxBytes`, sent one after the other
    * (one request in flight, so order per partition, hence per key, holds). Each is checkpointed once the broker
@@ -162,10 +169,10 @@ export class EventRelay {
     const { topic } = this.options;
     // What this cycle reads covers every append notified so far.
     this.woken = false;
-    const checkpoint = await this.checkpoints.load(topic, session).catch((e) => this.onSessionError(session, e));
-    this.status.checkpoint = checkpoint;
     const limit = this.readLimit;
-    const events = await this.read(checkpoint, limit);
+    const { checkpoint, events } = await this.next(session, limit);
+    this.status.checkpoint = checkpoint;
+    this.caughtUp = events.length < limit;
     if (events.length === 0) return 0;
     // The store's identity, read once: consumers of another store skip these (null on a schema from before it: no header).
     this.storeId ??= await this.store.storeId();
@@ -246,6 +253,17 @@ export class EventRelay {
     this.status.checkpoint = position;
     this.status.published += count;
     this.onPublished(count, position);
+  }
+
+  /**
+   * The checkpoint (read on `session`) and the events after it. With no read-ahead waiting (a relay keeping up,
+   * woken by each append), both in one statement on the session; else the checkpoint, then the read-ahead's events.
+   */
+  private async next(session: Queryable, limit: number): Promise<{ checkpoint: string; events: StoredEvent[] }> {
+    const { topic } = this.options;
+    if (!this.ahead) return this.checkpoints.loadWithEvents(topic, limit, session).catch((e) => this.onSessionError(session, e));
+    const checkpoint = await this.checkpoints.load(topic, session).catch((e) => this.onSessionError(session, e));
+    return { checkpoint, events: await this.read(checkpoint, limit) };
   }
 
   /** The events after `after`: the read-ahead when it was for that position and found some, else a read now. */

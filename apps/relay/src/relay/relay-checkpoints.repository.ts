@@ -1,4 +1,5 @@
 import { textOf } from '@newsroom/domain';
+import { EventLogReader, StoredEvent } from '@newsroom/event-store';
 import { Pool } from 'pg';
 
 /** Anything that runs a query: the pool, or the relay leader's lock session (so a dead session fails the cycle). */
@@ -23,6 +24,12 @@ export class RelayCheckpoints {
       query_timeout: QUERY_TIMEOUT_MS,
     });
     return rows.length ? textOf(rows[0].position) : '0';
+  }
+
+  /** The checkpoint and the committed events after it, at most `limit`, in one statement (EventLogReader.unpublished). */
+  async loadWithEvents(name: string, limit: number, db: Queryable = this.pool): Promise<{ checkpoint: string; events: StoredEvent[] }> {
+    const reader = new EventLogReader({ query: (text, values) => db.query({ text, values, query_timeout: QUERY_TIMEOUT_MS }) });
+    return reader.unpublished(name, limit);
   }
 
   async save(name: string, position: string, db: Queryable = this.pool): Promise<void> {
