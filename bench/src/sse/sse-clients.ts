@@ -53,7 +53,7 @@ export class SseClients {
   /**
    * Totals over every process; `reset` starts counting (frames and latencies) afresh, from then on only items
    * recorded at or after `since` (epoch ms; frames of an earlier measurement still arriving are not counted).
-   * `withItems` adds each item's earliest and latest delay (see DeliveryRun's `split`).
+   * `withItems` adds each item's earliest and latest delay (DeliveryRun's `items`, split by `deliverySplit`).
    */
   async stats(reset = false, since?: number, withItems = false): Promise<FleetStats> {
     const all = await Promise.all(
