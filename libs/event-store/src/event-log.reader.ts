@@ -177,23 +177,4 @@ export const EVENT_LOG_SQL = {
   /** `SELECT global_position AS p` of the first `limit` positions above `after` (both SQL expressions), in order. */
   positionsAfter: (after: string, limit: string) =>
     `SELECT global_position AS p FROM event_store.events WHERE global_position > (${after}) ORDER BY global_position LIMIT ${limit}`,
-  /**
-   * The records at these positions, the positions written into the text (each checked to be a non-negative integer,
-   * so nothing else can enter it): for a read that travels in one query string with other statements, where bind
-   * parameters cannot go (the projector's vouching read goes with its batch's BEGIN). Its rows are read with
-   * `storedEventsFrom`, as `readByPositions` reads its own.
-   */
-  byPositions: (positions: ReadonlyArray<string | bigint>) => {
-    const list = positions.map((p) => {
-      const text = String(p);
-      if (!/^[0-9]{1,19}$/.test(text)) throw new Error(`event log: position ${JSON.stringify(text).slice(0, 40)} is not an integer`);
-      return text;
-    });
-    return `SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE global_position = ANY('{${list.join(',')}}'::bigint[])`;
-  },
 } as const;
-
-/** The events of rows read with one of EVENT_LOG_SQL's record statements (`byPositions`). */
-export function storedEventsFrom(rows: ReadonlyArray<unknown>): StoredEvent[] {
-  return (rows as EventRow[]).map(toStoredEvent);
-}

@@ -9,6 +9,6 @@ export {
   type EventStoreLimits,
 } from './pg-event-store.adapter';
 export { translateStoreError } from './store-error.mapper';
-export { EventLogReader, EVENT_LOG_SQL, storedEventsFrom, type LogConnection, type LogRange } from './event-log.reader';
+export { EventLogReader, EVENT_LOG_SQL, type LogConnection, type LogRange } from './event-log.reader';
 export { contentHash, canonicalJson } from './content-hash.util';
 export type { WriteReads, WriteStateReads } from './write-reads.service';

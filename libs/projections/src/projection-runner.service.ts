@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { upcast as shippedUpcast, type UpcastFn } from '@newsroom/domain';
 import { EventLogReader, isTransientStoreError, translateStoreError, type StoredEvent } from '@newsroom/event-store';
-import { ForgedReason, unvouched, vouchingSql } from './store-vouching.util';
+import { ForgedReason, unvouched } from './store-vouching.util';
 import { EventIdentity, headerPosition, identifyMessage, IncomingMessage, Publisher, STORE_ID_HEADER } from '@newsroom/messaging';
 import { Projection } from './projection.types';
 import {
@@ -143,16 +143,9 @@ export class ProjectionRunner {
       }
     }
     if (foreign) this.reportForeign(foreign, foreignCount, batch.partition);
-    // Only what the store vouches for moves a checkpoint or reaches a read model: its records at the batch's positions
-    // are read in the transaction's first query string, with the BEGIN and the checkpoints' lock (one round trip for
-    // the three), and checked once; a careful redo takes the items as they were vouched for.
-    let vouched = !items.length;
-    const vouch = async (manager: EntityManager, rows: ReadonlyArray<unknown> | undefined) => {
-      if (vouched) return;
-      const kept = await this.refuseForged(manager, items, dead, batch.partition, rows);
-      items.splice(0, items.length, ...kept);
-      vouched = true;
-    };
+    // Only what the store vouches for moves a checkpoint or reaches a read model (one query per batch).
+    const vouched = await this.refuseForged(items, dead, batch.partition);
+    items.splice(0, items.length, ...vouched);
     const lastOffset = batch.messages.length ? batch.messages[batch.messages.length - 1].offset : null;
     const firstOffset = batch.messages.length ? BigInt(batch.messages[0].offset) : null;
     try {
@@ -160,19 +153,12 @@ export class ProjectionRunner {
       // writes go out together with the checkpoints and the COMMIT (one round trip).
       await this.transaction(
         batch,
-        async (m, checkpoints, rows) => {
-          await vouch(m, rows);
-          return this.applyBatch(m, batch, checkpoints, items, dead, firstOffset, lastOffset, false);
-        },
+        (m, checkpoints) => this.applyBatch(m, batch, checkpoints, items, dead, firstOffset, lastOffset, false),
         true,
-        vouchingSql(items),
       );
     } catch (error) {
       if (this.isTransient(error) || !(error instanceof BatchFailed)) throw error;
-      await this.transaction(batch, async (m, checkpoints) => {
-        await vouch(m, undefined);
-        return this.applyBatch(m, batch, checkpoints, items, dead, firstOffset, lastOffset, true);
-      });
+      await this.transaction(batch, (m, checkpoints) => this.applyBatch(m, batch, checkpoints, items, dead, firstOffset, lastOffset, true));
     }
     if (lastOffset !== null) this.handled.set(`${batch.topic}:${batch.partition}`, BigInt(lastOffset));
     for (const projection of this.projections) {
@@ -248,14 +234,8 @@ export class ProjectionRunner {
   }
 
   /** Messages the event store does not vouch for (store-vouching.util.ts) are dead-lettered, counted, never applied. */
-  private async refuseForged(
-    manager: EntityManager,
-    items: Item[],
-    dead: Dead[],
-    partition: number,
-    rows: ReadonlyArray<unknown> | undefined,
-  ): Promise<Item[]> {
-    const { refused, records } = await unvouched(manager, items, rows);
+  private async refuseForged(items: Item[], dead: Dead[], partition: number): Promise<Item[]> {
+    const { refused, records } = await unvouched(this.dataSource, items);
     const out = new Set(refused.map((r) => r.item));
     for (const item of items) if (item.byHeader && !out.has(item)) this.readRecord(item, records.get(item.position.toString())!);
     if (!refused.length) return items;
@@ -293,8 +273,7 @@ export class ProjectionRunner {
 
   /**
    * The batch's transaction, on a connection of its own: BEGIN goes in one query string with the statement locking
-   * the partition's checkpoints (and `prelude`, a read whose rows `work` is handed: the batch's vouching read), and
-   * COMMIT with the one moving them. With `pipelined`, the projections' writes are
+   * the partition's checkpoints, and COMMIT with the one moving them. With `pipelined`, the projections' writes are
    * held (write-pipeline.util) and sent in one round trip with the checkpoints and the COMMIT; a read sends those
    * held before it first. So a batch of new events costs the BEGIN, the projections' reads, and one round trip for
    * everything it writes, not one per statement. Any failure rolls it back; a write that fails there (not a
@@ -302,16 +281,15 @@ export class ProjectionRunner {
    */
   private async transaction(
     { topic, partition }: { topic: string; partition: number },
-    work: (manager: EntityManager, checkpoints: Checkpoints, preludeRows?: ReadonlyArray<unknown>) => Promise<Moved>,
+    work: (manager: EntityManager, checkpoints: Checkpoints) => Promise<Moved>,
     pipelined = false,
-    prelude: string | null = null,
   ): Promise<void> {
     const runner = this.dataSource.createQueryRunner();
     try {
       // The driver's client: TypeORM's query() keeps only a single statement's rows.
       const client = (await runner.connect()) as { query(sql: string): Promise<Array<{ rows: unknown[] }>> };
       try {
-        const [, locked, read] = await client.query(`BEGIN;\n${lockCheckpointsSql(topic, partition)}${prelude ? `;\n${prelude}` : ''}`);
+        const [, locked] = await client.query(`BEGIN;\n${lockCheckpointsSql(topic, partition)}`);
         let checkpoints = checkpointsFrom(locked.rows as Parameters<typeof checkpointsFrom>[0]);
         if (this.projections.some(({ name }) => !checkpoints.has(name))) {
           // Rows that are not there cannot be locked: the partition's lock instead (projection-checkpoints.repository).
@@ -319,7 +297,7 @@ export class ProjectionRunner {
           checkpoints = checkpointsFrom(relocked.rows as Parameters<typeof checkpointsFrom>[0]);
         }
         const manager = pipelined ? holdWrites(runner.manager) : runner.manager;
-        const moved = await work(manager, checkpoints, read?.rows);
+        const moved = await work(manager, checkpoints);
         const save = saveCheckpointsSql(topic, partition, moved);
         if (!pipelined) await client.query(save ? `${save};\nCOMMIT` : 'COMMIT');
         else

@@ -1,4 +1,4 @@
-import { EVENT_LOG_SQL, EventLogReader, storedEventsFrom, type LogConnection, type StoredEvent } from '@newsroom/event-store';
+import { EventLogReader, type LogConnection, type StoredEvent } from '@newsroom/event-store';
 import { wireMismatch } from '@newsroom/messaging';
 
 /** Why the event store does not vouch for a message of the events topic. */
@@ -7,34 +7,23 @@ export type ForgedReason = 'beyond-head' | 'not-in-store' | 'id-mismatch' | 'con
 type Checked = { position: bigint; message: { value: Buffer | string } };
 
 /**
- * The statement reading the store's records at the items' positions (ONE indexed read per batch, by primary key),
- * with the positions in its text so that it can travel in one query string with others: the projector sends it
- * with its batch's BEGIN and the checkpoints' lock, one round trip for the three. Null when there is nothing to read.
- */
-export function vouchingSql(items: ReadonlyArray<Checked>): string | null {
-  if (!items.length) return null;
-  return EVENT_LOG_SQL.byPositions([...new Set(items.map((i) => i.position.toString()))]);
-}
-
-/**
  * Kafka is only the transport, and anyone who can write to the topic could put a message on it: each message is
- * checked against the store's record at its position, compared byte for byte with the relay's encoding
- * (`wireMismatch`). `rows` are what `vouchingSql` read; without them the records are read here, through the store's
- * `EventLogReader`. A position the store does not hold (beyond its head, or a hole: the relay publishes only
- * committed events, so never legitimate) or an id or content other than the record's is returned with its reason;
- * the rest are vouched for. The records read come back too, by position: a vouched message is its record, so a
- * reader can take the record's parsed event instead of parsing the message.
+ * checked against the store's record at its position (ONE indexed read per batch, by primary key, through the
+ * store's `EventLogReader`), compared byte for byte with the relay's encoding (`wireMismatch`). A position
+ * the store does not hold (beyond its head, or a hole: the relay publishes only committed events, so never
+ * legitimate) or an id or content other than the record's is returned with its reason; the rest are vouched for.
+ * The records read come back too, by position: a vouched message is its record, so a reader can take the record's
+ * parsed event instead of parsing the message.
  */
 export async function unvouched<T extends Checked>(
   db: LogConnection,
   items: T[],
-  rows?: ReadonlyArray<unknown>,
 ): Promise<{ refused: Array<{ item: T; reason: ForgedReason }>; records: Map<string, StoredEvent> }> {
   if (!items.length) return { refused: [], records: new Map() };
   const log = new EventLogReader(db);
-  const records = rows ? storedEventsFrom(rows) : await log.readByPositions([...new Set(items.map((i) => i.position.toString()))]);
+  const positions = [...new Set(items.map((i) => i.position.toString()))];
   const stored = new Map<string, StoredEvent>();
-  for (const e of records) stored.set(e.globalPosition, e);
+  for (const e of await log.readByPositions(positions)) stored.set(e.globalPosition, e);
   const refused: Array<{ item: T; reason: ForgedReason }> = [];
   for (const item of items) {
     const record = stored.get(item.position.toString());

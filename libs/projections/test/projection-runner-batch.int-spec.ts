@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { KafkaClient } from '@newsroom/messaging';
 import { LeadershipProjection, ProjectedEvent, Projection, ProjectionRunner } from '@newsroom/projections';
@@ -108,46 +107,6 @@ describe('projection runner: a whole batch at once, falling back to event by eve
     expect(seenOutside).toEqual([0]);
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM read_model.leadership_runs WHERE subject LIKE 'person:peek-%'`);
     expect(n).toBeGreaterThan(0);
-  });
-
-  it('costs two round trips to Postgres for a batch of new events: the BEGIN with the lock and the vouching read, then the writes with the COMMIT', async () => {
-    resetClock(700);
-    const events = Array.from({ length: 6 }, (_, i) => appointed(`person:trip-${i}`, 'CTO', '2024'));
-    await recordInStore(ds, events);
-    const applied: string[] = [];
-    const quiet: Projection = {
-      name: 'quiet',
-      apply: async () => undefined,
-      applyMany: async (_m, e) => void applied.push(...e.map((x) => x.globalPosition)),
-    };
-    const runner = new ProjectionRunner(ds, [quiet], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
-    // The partition's first batch also takes its lock for the checkpoints that are not there yet: not counted.
-    await runner.handleBatch({
-      topic: topics.events,
-      partition: 3,
-      messages: events.slice(0, 3).map((e, i) => message(e, i, topics.events)),
-    });
-    const sent: string[] = [];
-    const original = Client.prototype.query;
-    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
-      sent.push(typeof args[0] === 'string' ? args[0] : 'pipeline');
-      return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
-    });
-    try {
-      await runner.handleBatch({
-        topic: topics.events,
-        partition: 3,
-        messages: events.slice(3).map((e, i) => message(e, 3 + i, topics.events)),
-      });
-    } finally {
-      spy.mockRestore();
-    }
-    expect(applied).toEqual(events.map((e) => e.globalPosition));
-    expect(sent).toHaveLength(2);
-    // The store's records at the batch's positions are read in the same query string as the BEGIN and the lock.
-    expect(sent[0]).toMatch(/^BEGIN;[\s\S]*FOR UPDATE;[\s\S]*FROM event_store\.events WHERE global_position = ANY\('\{704,705,706\}'/);
-    expect(sent[1]).toBe('pipeline');
-    expect(await checkpoint('quiet')).toBe(events[5].globalPosition);
   });
 
   it('skips what it applied before and never moves a checkpoint back when a republished batch mixes old and new', async () => {
