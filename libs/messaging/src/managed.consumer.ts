@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Consumer, Kafka } from 'kafkajs';
-import { metric } from '@newsroom/platform';
+import { metric, withTimeout } from '@newsroom/platform';
 import { ConsumerOptions, ConsumerState, Headers, IncomingMessage } from './messaging.types';
 
 const headerValue = (v: unknown): string =>
@@ -286,17 +286,10 @@ export class ManagedConsumer {
     // so a broker that is away cannot hold the shutdown (the offsets are then delivered again).
     const flush = this.flushCommits;
     this.flushCommits = null;
-    if (flush && this.consumer) {
-      let timer: NodeJS.Timeout | undefined;
-      const bounded = new Promise<void>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer in ${STOP_COMMIT_TIMEOUT_MS} ms`)), STOP_COMMIT_TIMEOUT_MS);
-      });
-      await Promise.race([flush(), bounded])
-        .catch((e: unknown) =>
-          this.logger.warn(`committing the last offsets failed (they will be delivered again): ${(e as Error).message}`),
-        )
-        .finally(() => clearTimeout(timer));
-    }
+    if (flush && this.consumer)
+      await withTimeout(flush(), STOP_COMMIT_TIMEOUT_MS, 'the offset commit').catch((e: unknown) =>
+        this.logger.warn(`committing the last offsets failed (they will be delivered again): ${(e as Error).message}`),
+      );
     this.generation++;
     const consumer = this.consumer;
     this.consumer = null;
