@@ -1,5 +1,5 @@
 import { Consumer, Kafka } from 'kafkajs';
-import { KafkaClient, ManagedConsumer } from '@newsroom/messaging';
+import { KafkaClient } from '@newsroom/messaging';
 import { pollUntil, TEST_KAFKA_BROKERS, testKafka, testTopics } from '@newsroom/testing';
 
 /**
@@ -32,13 +32,13 @@ describe('ManagedConsumer: offsets committed at most once a second, and on stop'
 
   it('handles a batch at a time and commits at most once a second, then commits the last one when stopped', async () => {
     const handled: string[] = [];
-    let member: ManagedConsumer | null = kafka.consumer({
+    const member = kafka.consumer({
       groupId,
       topics: [topic],
       handler: async (batch) => void handled.push(...batch.messages.map((m) => m.offset)),
     });
     await member.start();
-    await pollUntil(async () => member!.state === 'running', { what: 'the member to join' });
+    await pollUntil(async () => member.state === 'running', { what: 'the member to join' });
     const commits: number[] = [];
     const inner = (member as unknown as { consumer: Consumer }).consumer;
     inner.on(inner.events.COMMIT_OFFSETS, () => void commits.push(Date.now()));
@@ -58,7 +58,6 @@ describe('ManagedConsumer: offsets committed at most once a second, and on stop'
 
     // The last messages came after the last commit: stop() commits them, so a new member starts after them.
     await member.stop();
-    member = null;
     expect(await committed()).toBe('40');
     const again: string[] = [];
     const next = kafka.consumer({ groupId, topics: [topic], handler: async (b) => void again.push(...b.messages.map((m) => m.offset)) });
