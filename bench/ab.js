@@ -58,7 +58,9 @@ function checkLockfile(commit) {
 function runLogged(cmd, args, { cwd, env, log }) {
   return new Promise((resolve) => {
     const out = fs.openSync(log, 'a');
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', out, out] });
+    // A process group of its own: Ctrl-C reaches this tool alone, which passes one SIGINT on (the bench stops
+    // cleanly on its first SIGINT and at once on a second, leaving its databases and topics behind).
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', out, out], detached: true });
     running.add(child);
     child.on('exit', (code, signal) => {
       running.delete(child);
@@ -183,25 +185,28 @@ async function main() {
 }
 
 let stopping = false;
-/** Ctrl-C: the runs get the signal and their own clean-up (databases, topics, apps), then the worktrees go. */
-async function stopAll(signal) {
+/** Ctrl-C or SIGTERM: the run gets one SIGINT and its own clean-up (databases, topics, apps), then the worktrees go. */
+async function stopAll() {
   if (stopping) return;
   stopping = true;
   const exits = [...running].map((child) => new Promise((resolve) => child.once('exit', resolve)));
-  for (const child of running) child.kill(signal);
+  for (const child of running) child.kill('SIGINT');
   await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 30_000))]);
   removeWorktrees();
   process.exit(130);
 }
-process.on('SIGINT', () => void stopAll('SIGINT'));
-process.on('SIGTERM', () => void stopAll('SIGTERM'));
+process.on('SIGINT', () => void stopAll());
+process.on('SIGTERM', () => void stopAll());
 
+// Once stopping, stopAll ends the process (the run it stopped wrote no results: not a failure to report).
 main()
   .then((code) => {
+    if (stopping) return;
     removeWorktrees();
     process.exit(code);
   })
   .catch((error) => {
+    if (stopping) return;
     removeWorktrees();
     process.stderr.write(`[bench:ab] failed: ${error.message}\n`);
     process.exit(1);

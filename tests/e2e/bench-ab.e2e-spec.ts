@@ -1,11 +1,15 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 
-function abTool(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function abTool(
+  args: string[],
+  env: Record<string, string>,
+  onStdout?: (child: ChildProcess, stdout: string) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(ROOT, 'bench', 'ab.js'), ...args], {
       cwd: ROOT,
@@ -14,7 +18,10 @@ function abTool(args: string[], env: Record<string, string>): Promise<{ code: nu
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
+    child.stdout.on('data', (c) => {
+      stdout += c;
+      onStdout?.(child, stdout);
+    });
     child.stderr.on('data', (c) => (stderr += c));
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
@@ -82,6 +89,48 @@ describe('npm run bench:ab (its runs stood in for)', () => {
     expect(existsSync(b1)).toBe(false);
     expect(existsSync(a1)).toBe(false);
     expect(execFileSync('git', ['worktree', 'list'], { cwd: ROOT, encoding: 'utf8' })).not.toContain(b1);
+  });
+
+  it('on Ctrl-C, hands the running bench one SIGINT, waits for its clean-up and removes the worktrees', async () => {
+    // A bench that cleans up on its first SIGINT, as the real one does, and records each SIGINT it gets.
+    const marker = join(dir, 'signals.log');
+    writeFileSync(
+      join(dir, 'slow-bench.js'),
+      `const fs = require('node:fs');
+       fs.writeFileSync(${JSON.stringify(join(dir, 'slow-cwd'))}, process.cwd());
+       process.on('SIGINT', () => { fs.appendFileSync(${JSON.stringify(marker)}, 'SIGINT\\n'); setTimeout(() => process.exit(0), 300); });
+       setTimeout(() => process.exit(1), 60000);`,
+    );
+    let sent = false;
+    const result = await abTool(
+      [
+        '--before',
+        'HEAD',
+        '--after',
+        'HEAD',
+        '--rounds',
+        '1',
+        '--no-build',
+        `--bench-command=node ${join(dir, 'slow-bench.js')}`,
+        `--out-dir=${join(dir, 'stopped')}`,
+      ],
+      {},
+      (child, stdout) => {
+        if (sent || !stdout.includes('round 1 of 1: before')) return;
+        sent = true;
+        // Once the bench has started (it wrote where it runs).
+        const poll = setInterval(() => {
+          if (!existsSync(join(dir, 'slow-cwd'))) return;
+          clearInterval(poll);
+          child.kill('SIGINT');
+        }, 50);
+      },
+    );
+    expect(result.code).toBe(130);
+    expect(readFileSync(marker, 'utf8')).toBe('SIGINT\n');
+    const cwd = readFileSync(join(dir, 'slow-cwd'), 'utf8');
+    expect(existsSync(cwd)).toBe(false);
+    expect(execFileSync('git', ['worktree', 'list'], { cwd: ROOT, encoding: 'utf8' })).not.toContain(cwd);
   });
 
   it('refuses a revision that is not a commit, before it checks anything out', async () => {
