@@ -1,7 +1,7 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -38,7 +38,7 @@ fs.appendFileSync(log, JSON.stringify({ cwd: process.cwd(), head, linked: fs.lst
 fs.writeFileSync(require('node:path').join(process.env.BENCH_OUT_DIR, 'r.json'), JSON.stringify({ figures: { order: { value: n + 1, unit: 'run' } }, curves: [] }));
 `;
 
-// npm run bench:ab: both commits in worktrees of their own, run before, after, before, after, and gone afterwards.
+// npm run bench:ab: both commits in worktrees of their own, run before, after, after, before, and gone afterwards.
 describe('npm run bench:ab (its runs stood in for)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'newsroom-bench-ab-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,8 +69,10 @@ describe('npm run bench:ab (its runs stood in for)', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as { cwd: string; head: string; linked: boolean });
     expect(runs).toHaveLength(4);
-    // before, after, before, after: two worktrees, used in turn, neither of them this checkout.
-    const [b1, a1, b2, a2] = runs.map((r) => r.cwd);
+    // before, after, then after, before (a round's second run has a bias of its own): two worktrees, neither of them
+    // this checkout.
+    expect(runs.map((r) => basename(r.cwd))).toEqual(['before', 'after', 'after', 'before']);
+    const [b1, a1, a2, b2] = runs.map((r) => r.cwd);
     expect(b1).toBe(b2);
     expect(a1).toBe(a2);
     expect(new Set([b1, a1, ROOT]).size).toBe(3);
@@ -82,7 +84,8 @@ describe('npm run bench:ab (its runs stood in for)', () => {
 
     const md = readFileSync(join(out, 'ab.md'), 'utf8');
     expect(md).toContain(`Before: \`${head}\` (HEAD); after: \`${head}\``);
-    expect(md).toContain('| order (run) | 1 | 2 | 3 | 4 | 2 | 3 | 1.50 | overlap |');
+    expect(md).toContain('| figure | before 1 | after 1 | after 2 | before 2 | mean before | mean after | after / before | verdict |');
+    expect(md).toContain('| order (run) | 1 | 2 | 3 | 4 | 2.5 | 2.5 | 1.00 | overlap |');
     expect(result.stdout).toContain('| order (run) |');
 
     // The worktrees are gone, from the disk and from git's list.
