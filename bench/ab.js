@@ -25,13 +25,7 @@ const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
 
-const { option: spaced } = require('./script-options');
-
-/** `--name=value` (the form for values that start with `--`, as `--args` does), else `--name value`. */
-function option(name, fallback) {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return hit ? hit.slice(name.length + 3) : spaced(name, fallback);
-}
+const { option } = require('./script-options');
 
 const ROOT = path.join(__dirname, '..');
 const stack = require('../scripts/stack');
@@ -146,21 +140,12 @@ async function main() {
         const started = Date.now();
         const code = benchCommand
           ? await runLogged('bash', ['-c', benchCommand], { cwd: side.dir, env: runEnv, log: path.join(dir, 'log') })
-          : await runLogged(
-              'bash',
-              // The bench's own limit raise (bench/run.js): 10,000 SSE subscribers need as many sockets.
-              [
-                '-c',
-                'ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 65536 2>/dev/null; exec "$0" "$@"',
-                process.execPath,
-                '-r',
-                './scripts/register-paths.js',
-                'dist/bench/src/main.js',
-                ...benchArgs,
-                `--out-dir=${dir}`,
-              ],
-              { cwd: side.dir, env: runEnv, log: path.join(dir, 'log') },
-            );
+          : // The worktree's own `npm run bench` (bench/run.js: the open-files limit, one SIGINT passed on), on its build.
+            await runLogged(process.execPath, ['bench/run.js', ...benchArgs, `--out-dir=${dir}`], {
+              cwd: side.dir,
+              env: { ...runEnv, NEWSROOM_SKIP_BUILD: '1' },
+              log: path.join(dir, 'log'),
+            });
         fs.rmSync(path.join(dir, 'tmp'), { recursive: true, force: true });
         const json = fs.readdirSync(dir).find((f) => f.endsWith('.json'));
         if (!json) throw new Error(`${side.name} round ${round} wrote no results (exit ${code}): ${path.join(dir, 'log')}`);
