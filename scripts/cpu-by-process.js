@@ -106,7 +106,9 @@ function main(argv) {
   const started = Date.now();
   const s = sampler();
   const child = spawn(argv[0], argv.slice(1), { stdio: 'inherit' });
-  process.on('SIGINT', () => child.kill('SIGINT'));
+  // Ctrl-C reaches the command from the terminal (same process group); passing it on as well would be a second SIGINT
+  // (the bench and npm stop their clean-up on a second). Here it only waits for the command to end, then prints.
+  process.on('SIGINT', () => undefined);
   child.on('exit', (code, signal) => {
     const rows = summarize(s.stop());
     process.stdout.write(`\n${table(rows, (Date.now() - started) / 1000)}\n`);
