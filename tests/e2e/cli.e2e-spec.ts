@@ -133,6 +133,14 @@ describe('the newsroom CLI against the running apps', () => {
 
     const asOf = await newsroom(['report', 'departures', '--organization', 'org:openai', '--known-at', '2000-01-01', '--json'], env);
     expect((JSON.parse(asOf.out) as { items: unknown[] }).items).toHaveLength(0);
+
+    // --min-position: the report waits for a write it was given the position of (here one long recorded).
+    const head = String((await stack.db.pool.query('SELECT max(global_position) AS p FROM event_store.events')).rows[0].p);
+    const own = await newsroom(['report', 'departures', '--organization', 'org:openai', '--min-position', head, '--json'], env);
+    expect((JSON.parse(own.out) as { items: unknown[] }).items).toHaveLength(4);
+    const bad = await newsroom(['report', 'departures', '--min-position', 'soon'], env);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/minPosition/);
   });
 
   it('rebuild: a read model added later is named by the projector at start and backfilled, and the rebuild, with progress, leaves the same report', async () => {
@@ -157,6 +165,16 @@ describe('the newsroom CLI against the running apps', () => {
     );
     expect(projector.notable.join('\n')).not.toMatch(/read model (feed|timeline|leadership) is new/);
     expect(items(await report())).toHaveLength(0);
+    // Its reports say they are partial (the query service reads the backfills at most a second late), others do not.
+    const partialOf = async (path: string) => (await fetch(`${stack.apps.query.url}${path}`)).headers.get('newsroom-partial');
+    await pollUntil(async () => (await partialOf('/v1/reports/departures?organization=org:openai')) === 'departures' || null, {
+      timeoutMs: 10_000,
+      what: 'the departures report marked partial',
+    });
+    expect(await partialOf('/v1/reports/leadership?organization=org:openai')).toBeNull();
+    const partial = await newsroom(['report', 'departures', '--organization', 'org:openai', '--json'], env);
+    expect(partial.err).toMatch(/partial: the history of departures is still being folded in/);
+    expect(items(partial.out)).toHaveLength(0);
     // On (the default): the projector folds the history in by itself.
     projector = await restartProjector();
     expect(projector.notable.join('\n')).toMatch(
@@ -164,6 +182,11 @@ describe('the newsroom CLI against the running apps', () => {
     );
     await pollUntil(async () => (await report()) === before, { timeoutMs: 60_000, what: 'the departures report backfilled' });
     expect((await stack.db.pool.query('SELECT * FROM read_model.projection_backfills')).rows).toEqual([]);
+    await pollUntil(async () => (await partialOf('/v1/reports/departures?organization=org:openai')) === null || null, {
+      timeoutMs: 10_000,
+      what: 'the departures report whole again',
+    });
+    expect((await newsroom(['report', 'departures', '--organization', 'org:openai'], env)).err).not.toMatch(/partial/);
     // A backfill cut short (its intent recorded, the history not yet swapped in) is taken up at the next start.
     await stack.apps.projector.stop();
     await stack.db.pool.query(`INSERT INTO read_model.projection_backfills (projection, reason) VALUES ('departures', 'test')`);

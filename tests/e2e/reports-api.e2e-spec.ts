@@ -67,7 +67,8 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     doc.paths[templateOf(path)].get.responses[status].content[media].schema;
 
   beforeAll(async () => {
-    stack = await startStack('reports');
+    // A short wait for minPosition, so the test of a position never reached takes 1.5 s, not the default 5.
+    stack = await startStack('reports', { QUERY_MIN_POSITION_WAIT_MS: '1500' });
     q = stack.apps.query.url;
     for (const events of [seedEnvelopes(), laterEnvelopes()]) {
       const res = await post<BatchAnswer>(`${stack.apps.ingest.url}/v1/events`, { events }, stack.key);
@@ -194,6 +195,58 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     expect(csv.slice(1).map((r) => r[csv[0].indexOf('amount')])).toEqual(['30000000000', '44000000000']);
   });
 
+  it('reads its own writes: with minPosition the report holds the event just written, and every answer says its position', async () => {
+    const appointment = {
+      type: 'executive.appointed',
+      subject: 'person:own-write',
+      occurredAt: '2026-11',
+      data: { role: { en: 'Chief Read-Your-Writes Officer' }, organization: 'org:openai', roleCategory: 'c-suite' },
+      sources: [{ outlet: 'Example', language: 'en', publishedAt: '2026-11', title: 'Example story', quote: 'named today' }],
+    };
+    const posted = await post<{ globalPosition: string }>(`${stack.apps.ingest.url}/v1/events`, appointment, stack.key);
+    expect(posted.status).toBe(201);
+    const written = BigInt(posted.body.globalPosition);
+    const positionOf = (res: { headers: Headers }) => BigInt(res.headers.get('newsroom-position') ?? '-1');
+    // At once, no polling: the query service answers when its read models hold the write.
+    const roster = await get(`/v1/reports/leadership?organization=org:openai&minPosition=${written}`);
+    expect(roster.status).toBe(200);
+    expect(positionOf(roster)).toBeGreaterThanOrEqual(written);
+    expect(roster.json<Roster>().items.map((i) => i.person)).toContain('person:own-write');
+    expect(roster.headers.get('newsroom-partial')).toBeNull();
+    const csv = await get(`/v1/reports/timeline?subject=person:own-write&minPosition=${written}&format=csv`);
+    expect(csv.status).toBe(200);
+    expect(positionOf(csv)).toBeGreaterThanOrEqual(written);
+    expect(parseCsv(csv.text)).toHaveLength(2);
+    // Every report, entity and source answer says the position it holds every event up to.
+    for (const path of [
+      '/v1/reports/departures?organization=org:openai',
+      '/v1/reports/lawsuits',
+      '/v1/reports/financials?organization=org:openai',
+      '/v1/reports/conflicts',
+      '/v1/entities/person:own-write',
+      '/v1/sources',
+      `/v1/sources/${sourceId}`,
+    ]) {
+      const res = await get(path);
+      expect({ path, status: res.status, position: positionOf(res) >= written }).toEqual({ path, status: 200, position: true });
+    }
+    // A position the store has not recorded: 503 after the bounded wait (QUERY_MIN_POSITION_WAIT_MS, 1.5 s here).
+    const ahead = written + 1_000_000n;
+    const started = Date.now();
+    const behind = await get(`/v1/reports/departures?organization=org:openai&minPosition=${ahead}`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+    expect({ status: behind.status, type: behind.type, retryAfter: behind.headers.get('retry-after') }).toEqual({
+      status: 503,
+      type: expect.stringMatching(/application\/problem\+json/),
+      retryAfter: '1',
+    });
+    const problem = behind.json<Problem & { position: string; minPosition: string }>();
+    expect(problem.code).toBe('READ_MODEL.BEHIND');
+    expect(problem.minPosition).toBe(String(ahead));
+    expect(BigInt(problem.position)).toBeGreaterThanOrEqual(written);
+    expect(problemsOf(problem, schemaOf('/v1/reports/departures', '503', 'application/problem+json'))).toEqual([]);
+  });
+
   it('answers 400 problem+json naming each bad parameter, and 404 for an entity no standing fact names', async () => {
     const cases: Array<[string, string[]]> = [
       ['/v1/reports/leadership', ['organization']],
@@ -202,6 +255,9 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
       ['/v1/reports/financials?organization=org:openai&metric=profit&organisation=x', ['organisation', 'metric[0]']],
       ['/v1/reports/timeline?cursor=bogus', ['cursor']],
       ['/v1/reports/lawsuits?knownAt=2024/2025&limit=5000', ['knownAt', 'limit']],
+      ['/v1/reports/conflicts?minPosition=-1', ['minPosition']],
+      ['/v1/sources?minPosition=9223372036854775808', ['minPosition']],
+      ['/v1/reports/timeline?minPosition=1.5&minPosition=2', ['minPosition']],
       ['/v1/sources/not-an-id', ['id']],
       ['/v1/entities/nobody', ['subject']],
     ];

@@ -85,3 +85,15 @@ export async function readModelsWithoutHistory(
   const position = rows.reduce((max, r) => (BigInt(r.position) > max ? BigInt(r.position) : max), 0n);
   return { names: missing, position: String(position) };
 }
+
+/**
+ * Read models whose history is still being folded into them (a row of `read_model.projection_backfills`: one added
+ * to a running system, until its rebuild's swap): their reports hold the events from their first batch on, not
+ * the ones before.
+ */
+export async function readModelsBackfilling(manager: Pick<EntityManager, 'query'>): Promise<string[]> {
+  const rows: Array<{ projection: string }> = await manager.query(
+    'SELECT projection FROM read_model.projection_backfills ORDER BY projection',
+  );
+  return rows.map((r) => r.projection);
+}

@@ -27,6 +27,7 @@ interface ReportOptions {
   outlet?: string;
   kind?: string;
   cursor?: string;
+  minPosition?: string;
   csv?: boolean;
   json?: boolean;
 }
@@ -60,6 +61,10 @@ export function registerReport(program: Command, config: () => CliConfig): void 
     .option('--modality <list>', 'comma-separated: reported, confirmed, denied, rumored')
     .option('--outlet <name>', 'sources: one outlet')
     .option('--cursor <cursor>', 'the next page (printed under the table when there is one)')
+    .option(
+      '--min-position <position>',
+      "read your own writes: wait (a few seconds at most) until the report holds every event up to this global position (a write's globalPosition)",
+    )
     .option('--csv', 'CSV as the service writes it (RFC 4180, header row)')
     .option('--json', 'the JSON answer as it is')
     .addHelpText(
@@ -72,6 +77,12 @@ export function registerReport(program: Command, config: () => CliConfig): void 
       const c = config();
       const { data, error, response } = await fetchReport(queryClient(c), name as ReportName, o);
       if (data === undefined) throw problemError(response, error, c);
+      // On stderr, so --csv and --json stay clean for a pipe.
+      const partial = response.headers.get('newsroom-partial');
+      if (partial)
+        process.stderr.write(
+          `note: partial: the history of ${partial} is still being folded in (a backfill), so this report lacks older events\n`,
+        );
       if (o.csv) {
         process.stdout.write(textOf(data));
         return;
@@ -91,7 +102,7 @@ export function registerReport(program: Command, config: () => CliConfig): void 
 /** One typed call per report, so a parameter renamed or removed in the OpenAPI document fails the build. */
 function fetchReport(client: QueryClient, name: ReportName, o: ReportOptions) {
   const format = o.csv ? 'csv' : undefined;
-  const common = { asOf: o.asOf, knownAt: o.knownAt, modality: o.modality, cursor: o.cursor };
+  const common = { asOf: o.asOf, knownAt: o.knownAt, modality: o.modality, cursor: o.cursor, minPosition: o.minPosition };
   const parseAs = o.csv ? ('text' as const) : ('json' as const);
   switch (name) {
     case 'leadership':
@@ -167,6 +178,7 @@ function fetchReport(client: QueryClient, name: ReportName, o: ReportOptions) {
           query: {
             knownAt: o.knownAt,
             cursor: o.cursor,
+            minPosition: o.minPosition,
             subject: o.subject,
             status: o.status as Q<'/v1/reports/conflicts'>['status'],
             kind: o.kind as Q<'/v1/reports/conflicts'>['kind'],

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { metric } from '@newsroom/platform';
-import { PROJECTION_NAMES, readModelsWithoutHistory, RebuildRunningError } from '@newsroom/projections';
+import { PROJECTION_NAMES, readModelsBackfilling, readModelsWithoutHistory, RebuildRunningError } from '@newsroom/projections';
 import type { ProjectorConfig } from '../config/projector.config';
 import { runRebuild } from '../rebuild/rebuild.command';
 
@@ -41,17 +41,22 @@ export class ReadModelBackfill {
     for (const name of found?.names ?? []) {
       const fold = this.config.PROJECTOR_BACKFILL
         ? 'folding its history into it in the background (a rebuild; the live projection goes on)'
-        : `fold its history into it with \`npx newsroom rebuild ${name}\` (or \`npm run rebuild -- ${name}\`)`;
+        : `fold its history into it with \`npx newsroom rebuild ${name}\` (or \`npm run rebuild -- ${name}\`); its reports say they are partial until then`;
       this.logger.warn(
         `read model ${name} is new to this database: it gets the events from now on, not those up to position ${found!.position} the other read models hold; ${fold}`,
       );
     }
-    if (!this.config.PROJECTOR_BACKFILL || !found) return;
-    await this.db.query(
-      `INSERT INTO read_model.projection_backfills (projection, reason) SELECT name, $2 FROM unnest($1::text[]) AS name
-       ON CONFLICT (projection) DO NOTHING`,
-      [found.names, `no checkpoint while the others were at position ${found.position}`],
-    );
+    // The intent is recorded with PROJECTOR_BACKFILL off too: until a rebuild's swap deletes it, the reports drawing
+    // on the read model say they are partial (the query service's Newsroom-Partial), and a start with it on takes it
+    // up (the read model has checkpoints by then, so it would no longer be found new).
+    if (found)
+      await this.db.query(
+        `INSERT INTO read_model.projection_backfills (projection, reason) SELECT name, $2 FROM unnest($1::text[]) AS name
+         ON CONFLICT (projection) DO NOTHING`,
+        [found.names, `no checkpoint while the others were at position ${found.position}`],
+      );
+    if (!this.config.PROJECTOR_BACKFILL)
+      this.pending.set((await readModelsBackfilling(this.db)).filter((n) => PROJECTION_NAMES.includes(n)).length);
   }
 
   /** Runs the recorded backfills now and looks again every minute while any is left (PROJECTOR_BACKFILL on). */
@@ -78,10 +83,7 @@ export class ReadModelBackfill {
   private async backfill(): Promise<void> {
     let names: string[];
     try {
-      const rows: Array<{ projection: string }> = await this.db.query(
-        'SELECT projection FROM read_model.projection_backfills ORDER BY projection',
-      );
-      names = rows.map((r) => r.projection).filter((n) => PROJECTION_NAMES.includes(n));
+      names = (await readModelsBackfilling(this.db)).filter((n) => PROJECTION_NAMES.includes(n));
       this.pending.set(names.length);
     } catch (error) {
       this.logger.debug(`could not read the pending backfills: ${(error as Error).message}`);

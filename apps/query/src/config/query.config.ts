@@ -24,6 +24,11 @@ const queryEnvSchema = commonEnvSchema.extend({
   QUERY_READ_BURST_PER_IP: z.coerce.number().int().min(1).max(1000000).default(200),
   /** Live connections (SSE streams + WebSockets, subscribed or not) one IP may hold on an instance; 0 = no cap. */
   FEED_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1000000).default(1000),
+  /**
+   * How long a report asked for `minPosition` waits for the read models to hold every event up to it before it
+   * answers 503 READ_MODEL.BEHIND (0: it never waits).
+   */
+  QUERY_MIN_POSITION_WAIT_MS: z.coerce.number().int().min(0).max(60000).default(5000),
   /** A WebSocket that has not sent a subscribe message within this time is closed (FEED.SUBSCRIBE_EXPECTED). */
   FEED_WS_SUBSCRIBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600000).default(10000),
 });

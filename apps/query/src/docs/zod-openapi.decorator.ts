@@ -1,5 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiQuery } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiParam,
+  ApiQuery,
+  ApiServiceUnavailableResponse,
+} from '@nestjs/swagger';
 import { openApiSchema } from '@newsroom/platform';
 import { z } from 'zod';
 
@@ -19,7 +26,16 @@ export const problemSchema = z
   })
   .meta({ description: 'RFC 9457 problem details with a stable code and field errors.' });
 
-const problemContent = () => ({ 'application/problem+json': { schema: openApiSchema(problemSchema, 'output') } });
+/** The 503 of a report: come back after Retry-After; READ_MODEL.BEHIND also says where the read models are. */
+const unavailableSchema = problemSchema
+  .extend({
+    retryAfter: z.number().int().meta({ description: 'Seconds to wait, as in the Retry-After header' }),
+    position: z.string().optional().meta({ description: 'READ_MODEL.BEHIND: the position the read models hold every event up to' }),
+    minPosition: z.string().optional().meta({ description: 'READ_MODEL.BEHIND: the position asked for' }),
+  })
+  .meta({ description: 'RFC 9457 problem details of a 503, with the seconds to wait.' });
+
+const problemContent = (schema: z.ZodType = problemSchema) => ({ 'application/problem+json': { schema: openApiSchema(schema, 'output') } });
 
 /** The endpoint's query (and path) parameters, each from its field of the parameter schema. */
 export function ApiParams(schema: ParamShape, options: { path?: readonly string[] } = {}) {
@@ -61,8 +77,26 @@ export function ApiReport(description: string, schema: z.ZodType, ...alternative
         },
         'text/csv': { schema: { type: 'string' } },
       },
+      headers: {
+        'Newsroom-Position': {
+          description: 'Every event recorded up to this global position is in the answer (see the `minPosition` parameter).',
+          schema: { type: 'string', example: '1234' },
+        },
+        'Newsroom-Partial': {
+          description:
+            'Present when a read model the answer draws on is still being backfilled (its history folded in after it was ' +
+            'added to a running system): the read models named, comma-separated. The answer lacks their older events.',
+          schema: { type: 'string', example: 'departures' },
+        },
+      },
     }),
     ApiBadRequestResponse({ description: 'A parameter is not valid; `errors` names each one.', content: problemContent() }),
+    ApiServiceUnavailableResponse({
+      description:
+        'READ_MODEL.BEHIND: `minPosition` was not reached in time (Retry-After); READ_DB.UNAVAILABLE or READ_DB.TIMEOUT: ' +
+        'the read database is not reachable or too slow.',
+      content: problemContent(unavailableSchema),
+    }),
   );
 }
 

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { problems } from '@newsroom/platform';
 import { formatOf, readReportParams } from '../reports/shared/report-params.schema';
 import { respond } from '../reports/shared/report.response';
+import { READ_MODELS, ReadModelFreshness } from '../reports/shared/read-model-freshness.service';
 import { ApiParams, ApiProblemNotFound, ApiReport } from '../docs/zod-openapi.decorator';
 import { TIMELINE_CSV } from '../reports/timeline/timeline-csv.writer';
 import { EntitiesRepository } from './entities.repository';
@@ -12,7 +13,10 @@ import { entityParams, entitySchema } from './entities.schema';
 @ApiTags('entities')
 @Controller('v1/entities')
 export class EntitiesController {
-  constructor(private readonly repository: EntitiesRepository) {}
+  constructor(
+    private readonly repository: EntitiesRepository,
+    private readonly freshness: ReadModelFreshness,
+  ) {}
 
   @Get(':subject')
   @ApiOperation({ summary: 'A subject: its display name and the standing facts that name it, in valid-time order.' })
@@ -26,6 +30,7 @@ export class EntitiesController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const q = readReportParams(entityParams, raw, { path: { subject } });
+    await this.freshness.settle(res, q.minPosition, READ_MODELS.entities);
     const format = formatOf(q.format, accept);
     const body = await this.repository.find({ ...q, from: null, to: null });
     if (!body) throw problems.notFound(`No standing fact names ${subject}${q.knownAt ? ` as known at ${q.knownAt}` : ''}.`);

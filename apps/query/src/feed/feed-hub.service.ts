@@ -86,6 +86,19 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     return { position: this.tail.broadcastPosition, lastError: this.tail.lastError, subscribers: this.subscriptions.size };
   }
 
+  /**
+   * The position every read model holds every event up to (the feed watermark as this instance's tail last read
+   * it; the projector moves it only after the batch's read models committed): a lower bound on what a read made
+   * from now on sees. `listener` hears each move.
+   */
+  get position(): string {
+    return this.tail.broadcastPosition;
+  }
+
+  onPositionMoved(listener: (position: string) => void): void {
+    this.tail.onMoved(listener);
+  }
+
   /** The filter as matched for a history read: subjects and organization standing for their entities now. */
   async scope(filter: FeedFilter): Promise<FeedFilter> {
     return filter.subjects || filter.organization ? scopeFeedFilter(filter, await this.entityLinks.graph(null)) : filter;

@@ -32,6 +32,8 @@ export class FeedTail {
   private again = false;
   lastError: string | null = null;
   lastAdvanceAt = 0;
+  /** Called each time the position moves (reads waiting for a position: ReadModelFreshness). */
+  private readonly movedListeners: Array<(position: string) => void> = [];
 
   constructor(
     private readonly repository: FeedRepository,
@@ -45,6 +47,11 @@ export class FeedTail {
 
   get broadcastPosition(): string {
     return this.position;
+  }
+
+  /** `listener` is called with the new position each time it moves, after the items up to it were handed on. */
+  onMoved(listener: (position: string) => void): void {
+    this.movedListeners.push(listener);
   }
 
   /** Started and not stopped: from here on every item after `broadcastPosition` will be broadcast. */
@@ -113,6 +120,7 @@ export class FeedTail {
       this.lastAdvanceAt = Date.now();
       // A quiet page with nothing in it still moves the position the hub reports.
       if (items.length || quiet) this.onItems(items, next);
+      for (const listener of this.movedListeners) listener(next);
       if (next === watermark) return;
     }
   }

@@ -9,8 +9,9 @@ import { FeedWsGateway } from './feed-ws.gateway';
 import { FeedSseGateway } from './feed-sse.gateway';
 import { FeedSseStreams } from './feed-sse-streams.service';
 import { EntityLinksRepository } from '../reports/shared/entity-links.repository';
+import { ReadModelFreshness } from '../reports/shared/read-model-freshness.service';
 
-// Global: readiness (in the health module) reports the feed tail.
+// Global: readiness (in the health module) reports the feed tail; every report says how fresh it is from it.
 @Global()
 @Module({
   controllers: [FeedController, AtomFeedController],
@@ -23,7 +24,8 @@ import { EntityLinksRepository } from '../reports/shared/entity-links.repository
     FeedWsGateway,
     FeedConnections,
     EntityLinksRepository,
+    ReadModelFreshness,
   ],
-  exports: [FeedHub],
+  exports: [FeedHub, ReadModelFreshness],
 })
 export class FeedModule {}

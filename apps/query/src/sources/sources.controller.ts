@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { problems } from '@newsroom/platform';
 import { formatOf, readReportParams } from '../reports/shared/report-params.schema';
 import { respond } from '../reports/shared/report.response';
+import { READ_MODELS, ReadModelFreshness } from '../reports/shared/read-model-freshness.service';
 import { ApiParams, ApiProblemNotFound, ApiReport } from '../docs/zod-openapi.decorator';
 import { SourceDto, SourceFactDto, SourcesRepository } from './sources.repository';
 import { sourceDetailParams, sourceDetailSchema, sourcesListParams, sourcesListSchema } from './sources.schema';
@@ -11,7 +12,10 @@ import { sourceDetailParams, sourceDetailSchema, sourcesListParams, sourcesListS
 @ApiTags('sources')
 @Controller('v1/sources')
 export class SourcesController {
-  constructor(private readonly repository: SourcesRepository) {}
+  constructor(
+    private readonly repository: SourcesRepository,
+    private readonly freshness: ReadModelFreshness,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Stories (sources) that back at least one standing fact, in the order first recorded.' })
@@ -23,6 +27,7 @@ export class SourcesController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const f = readReportParams(sourcesListParams, raw);
+    await this.freshness.settle(res, f.minPosition, READ_MODELS.sources);
     const format = formatOf(f.format, accept);
     const body = await this.repository.list(f);
     return respond<SourceDto>(res, format, body, () => ({
@@ -53,6 +58,7 @@ export class SourcesController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const f = readReportParams(sourceDetailParams, raw, { path: { id } });
+    await this.freshness.settle(res, f.minPosition, READ_MODELS.sources);
     const format = formatOf(f.format, accept);
     const body = await this.repository.find(id, f);
     if (!body) throw problems.notFound(`No source ${id} backing a standing fact${f.knownAt ? ` as known at ${f.knownAt}` : ''}.`);

@@ -7,7 +7,7 @@ const DOCS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
   "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const CORS_HEADERS = 'Authorization, Content-Type, X-Api-Key, Idempotency-Key, Last-Event-ID';
-const CORS_EXPOSE = 'Retry-After, Location, ETag, Link, X-Request-Id';
+const CORS_EXPOSE = 'Retry-After, Location, ETag, Link, X-Request-Id, X-Next-Cursor, Newsroom-Position, Newsroom-Partial';
 /** /docs, /docs/..., /docs?...: the Swagger page and its assets. */
 const DOCS_PATH = /^\/docs(?:[/?]|$)/;
 

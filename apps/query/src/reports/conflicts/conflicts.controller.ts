@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
 import { formatOf, readReportParams } from '../shared/report-params.schema';
 import { respond } from '../shared/report.response';
+import { READ_MODELS, ReadModelFreshness } from '../shared/read-model-freshness.service';
 import { ConflictDto, ConflictsRepository } from './conflicts.repository';
 import { conflictsParams, conflictsReportSchema } from './conflicts.schema';
 
@@ -15,7 +16,10 @@ const value = (c: ConflictDto, i: 0 | 1) => {
 @ApiTags('reports')
 @Controller('v1/reports/conflicts')
 export class ConflictsController {
-  constructor(private readonly repository: ConflictsRepository) {}
+  constructor(
+    private readonly repository: ConflictsRepository,
+    private readonly freshness: ReadModelFreshness,
+  ) {}
 
   @Get()
   @ApiOperation({
@@ -26,6 +30,7 @@ export class ConflictsController {
   @ApiReport('A page of conflicts (items, next).', conflictsReportSchema)
   async report(@Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     const q = readReportParams(conflictsParams, raw);
+    await this.freshness.settle(res, q.minPosition, READ_MODELS.conflicts);
     const format = formatOf(q.format, accept);
     const body = await this.repository.report(q);
     return respond<ConflictDto>(res, format, body, () => ({

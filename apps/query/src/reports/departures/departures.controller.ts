@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { formatOf, fromBeforeTo, readReportParams } from '../shared/report-params.schema';
 import { respond } from '../shared/report.response';
+import { READ_MODELS, ReadModelFreshness } from '../shared/read-model-freshness.service';
 import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
 import { DepartureDto, DeparturesRepository } from './departures.repository';
 import { departuresParams, departuresReportSchema } from './departures.schema';
@@ -12,7 +13,10 @@ type CsvRow = DepartureDto & { group?: string };
 @ApiTags('reports')
 @Controller('v1/reports/departures')
 export class DeparturesController {
-  constructor(private readonly repository: DeparturesRepository) {}
+  constructor(
+    private readonly repository: DeparturesRepository,
+    private readonly freshness: ReadModelFreshness,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Departures in valid-time order, or grouped by month, quarter, year or role category.' })
@@ -20,6 +24,7 @@ export class DeparturesController {
   @ApiReport('A page of departures (items, next), or groups with counts when groupBy is given.', departuresReportSchema)
   async report(@Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     const q = readReportParams(departuresParams, raw, { cross: fromBeforeTo });
+    await this.freshness.settle(res, q.minPosition, READ_MODELS.departures);
     const format = formatOf(q.format, accept);
     const body = await this.repository.report(q);
     const rows: CsvRow[] =

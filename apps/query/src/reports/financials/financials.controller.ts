@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { formatOf, readReportParams } from '../shared/report-params.schema';
 import { respond } from '../shared/report.response';
+import { READ_MODELS, ReadModelFreshness } from '../shared/read-model-freshness.service';
 import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
 import { FinancialsRepository, PointDto } from './financials.repository';
 import { financialsParams, financialsReportSchema } from './financials.schema';
@@ -10,7 +11,10 @@ import { financialsParams, financialsReportSchema } from './financials.schema';
 @ApiTags('reports')
 @Controller('v1/reports/financials')
 export class FinancialsController {
-  constructor(private readonly repository: FinancialsRepository) {}
+  constructor(
+    private readonly repository: FinancialsRepository,
+    private readonly freshness: ReadModelFreshness,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'A time series of revenue, targets, losses, headcount, funding or valuation, each point with its sources.' })
@@ -18,6 +22,7 @@ export class FinancialsController {
   @ApiReport('A page of points ordered by period (items, next).', financialsReportSchema)
   async report(@Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     const q = readReportParams(financialsParams, raw);
+    await this.freshness.settle(res, q.minPosition, READ_MODELS.financials);
     const format = formatOf(q.format, accept);
     const body = await this.repository.report(q);
     return respond<PointDto>(res, format, body, () => ({

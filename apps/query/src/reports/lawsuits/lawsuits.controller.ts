@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { formatOf, readReportParams } from '../shared/report-params.schema';
 import { respond } from '../shared/report.response';
+import { READ_MODELS, ReadModelFreshness } from '../shared/read-model-freshness.service';
 import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
 import { CaseDto, LawsuitsRepository } from './lawsuits.repository';
 import { lawsuitsParams, lawsuitsReportSchema } from './lawsuits.schema';
@@ -10,7 +11,10 @@ import { lawsuitsParams, lawsuitsReportSchema } from './lawsuits.schema';
 @ApiTags('reports')
 @Controller('v1/reports/lawsuits')
 export class LawsuitsController {
-  constructor(private readonly repository: LawsuitsRepository) {}
+  constructor(
+    private readonly repository: LawsuitsRepository,
+    private readonly freshness: ReadModelFreshness,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Cases, their current status and history; filter by party and current status.' })
@@ -18,6 +22,7 @@ export class LawsuitsController {
   @ApiReport('A page of cases (items, next).', lawsuitsReportSchema)
   async report(@Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     const q = readReportParams(lawsuitsParams, raw);
+    await this.freshness.settle(res, q.minPosition, READ_MODELS.lawsuits);
     const format = formatOf(q.format, accept);
     const body = await this.repository.report(q);
     return respond<CaseDto>(res, format, body, () => ({

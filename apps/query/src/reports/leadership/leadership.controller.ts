@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { formatOf, readReportParams } from '../shared/report-params.schema';
 import { respond } from '../shared/report.response';
+import { READ_MODELS, ReadModelFreshness } from '../shared/read-model-freshness.service';
 import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
 import { LeadershipRepository, TenureDto } from './leadership.repository';
 import { leadershipParams, leadershipReportSchema } from './leadership.schema';
@@ -10,7 +11,10 @@ import { leadershipParams, leadershipReportSchema } from './leadership.schema';
 @ApiTags('reports')
 @Controller('v1/reports/leadership')
 export class LeadershipController {
-  constructor(private readonly repository: LeadershipRepository) {}
+  constructor(
+    private readonly repository: LeadershipRepository,
+    private readonly freshness: ReadModelFreshness,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Who holds which role at an organization, as of a date (valid time) and as known at an instant (transaction time).' })
@@ -18,6 +22,7 @@ export class LeadershipController {
   @ApiReport('One page of tenures (items) in role order, and the cursor of the next page.', leadershipReportSchema)
   async report(@Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     const q = readReportParams(leadershipParams, raw);
+    await this.freshness.settle(res, q.minPosition, READ_MODELS.leadership);
     const format = formatOf(q.format, accept);
     const body = await this.repository.report(q);
     return respond<TenureDto>(res, format, body, () => ({

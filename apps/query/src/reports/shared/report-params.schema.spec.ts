@@ -16,7 +16,7 @@ describe('report query parameters (zod)', () => {
     const q = readReportParams(schema, { asOf: '2024-12', knownAt: '2025-01-02T03:04:05Z', to: '2024-Q3', modality: 'reported,confirmed', limit: '5' });
     expect(q).toEqual({
       to: '2024-10-01T00:00:00.000Z', asOf: '2024-12-01T00:00:00.000Z', knownAt: '2025-01-02T03:04:05.000Z', modality: ['reported', 'confirmed'],
-      limit: 5, cursor: null, format: null,
+      limit: 5, cursor: null, format: null, minPosition: null,
     });
     expect(formatOf(q.format, 'text/csv')).toBe('csv');
     expect(formatOf(q.format, 'application/json')).toBe('json');
@@ -29,7 +29,7 @@ describe('report query parameters (zod)', () => {
     expect(problem.status).toBe(400);
     expect(problem.code).toBe('REQUEST.INVALID');
     expect(problem.errors?.map((e) => e.path)).toEqual(['organisation', 'organization', 'asOf', 'modality[0]', 'limit', 'format']);
-    expect(problem.errors?.[0].message).toBe('unknown parameter (allowed: format, knownAt, asOf, modality, organization, limit, cursor)');
+    expect(problem.errors?.[0].message).toBe('unknown parameter (allowed: format, knownAt, asOf, modality, organization, minPosition, limit, cursor)');
     expect(problem.errors?.[1].message).toBe('must be a org subject such as "org:openai"');
     expect(problem.errors?.[3].message).toBe('"sure" is not one of reported, confirmed, denied, rumored');
   });
@@ -41,6 +41,16 @@ describe('report query parameters (zod)', () => {
       { path: 'knownAt', message: expect.stringMatching(/date or period/) },
     ]);
     expect(problemOf(() => readReportParams(schema, { organization: ['org:a', 'org:b'] })).errors).toEqual([{ path: 'organization', message: 'must be given once' }]);
+  });
+
+  it('takes minPosition as a global position (a Postgres bigint), kept as text', () => {
+    const schema = reportParams({});
+    expect(readReportParams(schema, { minPosition: '0' }).minPosition).toBe('0');
+    expect(readReportParams(schema, { minPosition: '9223372036854775807' }).minPosition).toBe('9223372036854775807');
+    for (const bad of ['-1', '1.5', '1e3', '9223372036854775808', '00000000000000000001'])
+      expect(problemOf(() => readReportParams(schema, { minPosition: bad })).errors).toEqual([
+        { path: 'minPosition', message: expect.stringMatching(/global position/) },
+      ]);
   });
 
   it('checks from before to among the valid parameters, before the format', () => {

@@ -73,6 +73,8 @@ export function list(description: string, values?: readonly string[]) {
 }
 
 const MAX_LIMIT = 1000;
+/** Global positions are Postgres bigints. */
+const MAX_POSITION = 9223372036854775807n;
 
 /** The parameters every report, entity and source page takes besides its own. */
 const commonParams = {
@@ -87,6 +89,17 @@ const commonParams = {
     .meta({ description: `1..${MAX_LIMIT}, default 100` }),
   cursor: optionalText('The `next` of the previous page'),
   format: oneOf(['json', 'csv']).optional().transform((v) => v ?? null),
+  minPosition: orNull(
+    text().refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_POSITION, {
+      message: 'must be a global position: an integer from 0 to 9223372036854775807',
+    }),
+  ).meta({
+    description:
+      "Read your own writes: answer only once the read models hold every event up to this global position (a write's " +
+      '`globalPosition`), waiting for it up to a few seconds (503 READ_MODEL.BEHIND with Retry-After after that). ' +
+      'Every answer says the position it holds every event up to in its `Newsroom-Position` header.',
+    example: '1234',
+  }),
 };
 
 /** Only facts reported by at least this many distinct outlets (a syndicated copy counts as the outlet it reprints). */
@@ -110,7 +123,7 @@ export const langParam = () =>
 
 /** Parameters the reader knows before the endpoint's own (the order of the "allowed" list in messages). */
 const LEADING = ['format', 'knownAt', 'asOf', 'modality'];
-const TRAILING = ['limit', 'cursor'];
+const TRAILING = ['minPosition', 'limit', 'cursor'];
 
 /** An endpoint's parameter schema: its own parameters (and path parameters), then the common ones. */
 export function reportParams<S extends z.ZodRawShape>(own: S) {

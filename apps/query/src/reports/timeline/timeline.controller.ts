@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { formatOf, fromBeforeTo, readReportParams } from '../shared/report-params.schema';
 import { respond } from '../shared/report.response';
+import { READ_MODELS, ReadModelFreshness } from '../shared/read-model-freshness.service';
 import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
 import { toTimelineJs } from './timeline-js.mapper';
 import { TIMELINE_CSV } from './timeline-csv.writer';
@@ -12,7 +13,10 @@ import { timelineJsSchema, timelineParams, timelineReportSchema } from './timeli
 @ApiTags('reports')
 @Controller('v1/reports/timeline')
 export class TimelineController {
-  constructor(private readonly repository: TimelineRepository) {}
+  constructor(
+    private readonly repository: TimelineRepository,
+    private readonly freshness: ReadModelFreshness,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Story facts in the order they happened, for one subject (any role) or all.' })
@@ -24,6 +28,7 @@ export class TimelineController {
   })
   async report(@Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     const q = readReportParams(timelineParams, raw, { cross: fromBeforeTo });
+    await this.freshness.settle(res, q.minPosition, READ_MODELS.timeline);
     const page = await this.repository.page(q);
     if (q.format === 'timelinejs') {
       res.setHeader('Vary', 'Accept');

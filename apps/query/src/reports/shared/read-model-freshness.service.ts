@@ -1,0 +1,124 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { readModelsBackfilling } from '@newsroom/projections';
+import { problems, ProblemError } from '@newsroom/platform';
+import { QUERY_CONFIG, QueryConfig } from '../../config/query.config';
+import { READ_DB } from '../../database/read-database.module';
+import { FeedHub } from '../../feed/feed-hub.service';
+
+/** Every event recorded up to this global position is in the answer. */
+const POSITION_HEADER = 'Newsroom-Position';
+/** Read models the answer draws on whose history is still being folded into them (a backfill): it lacks older events. */
+const PARTIAL_HEADER = 'Newsroom-Partial';
+
+/** Reads of `read_model.projection_backfills` are shared for this long: a backfill lasts seconds to minutes. */
+const BACKFILLS_TTL_MS = 1000;
+/** Requests waiting for a position at once on an instance; past it, 503 at once rather than more timers. */
+const MAX_WAITERS = 10_000;
+
+/** Facts carry their corroboration (feed), their entities' names and merges (entity links) and `conflictsWith`. */
+const FACTS = ['feed', 'entity-links', 'conflicts'] as const;
+
+/** The read models (projection names) each answer draws on. */
+export const READ_MODELS = {
+  leadership: ['leadership', ...FACTS],
+  departures: ['departures', ...FACTS],
+  lawsuits: ['lawsuits', ...FACTS],
+  financials: ['financials', ...FACTS],
+  timeline: ['timeline', ...FACTS],
+  conflicts: ['conflicts', 'feed'],
+  entities: ['entities', 'timeline', 'entity-links', 'conflicts'],
+  sources: ['sources', 'conflicts'],
+} as const satisfies Record<string, readonly string[]>;
+
+interface Waiter {
+  position: bigint;
+  done: () => void;
+}
+
+/**
+ * How fresh a report is, and reading one's own writes. Every report, entity and source answer says which position
+ * of the log it holds every event up to (`Newsroom-Position`: the feed watermark, which the projector moves only
+ * after the read models of a batch committed, read before the report's own query) and which of its read models are
+ * still being backfilled (`Newsroom-Partial`). A client that wrote an event (its `globalPosition`) and asks with
+ * `minPosition` gets an answer that holds it: the read waits until the position is reached, up to
+ * QUERY_MIN_POSITION_WAIT_MS, woken by the feed tail's moves (no polling), else 503 READ_MODEL.BEHIND.
+ */
+@Injectable()
+export class ReadModelFreshness {
+  private readonly waiters = new Set<Waiter>();
+  private backfills: { at: number; names: ReadonlySet<string> } | null = null;
+  private backfillsRead: Promise<ReadonlySet<string>> | null = null;
+
+  constructor(
+    @Inject(QUERY_CONFIG) private readonly config: QueryConfig,
+    @Inject(READ_DB) private readonly db: DataSource,
+    private readonly hub: FeedHub,
+  ) {
+    hub.onPositionMoved((position) => this.moved(BigInt(position)));
+  }
+
+  /** Before a report's read: waits for `minPosition` (when given), then sets the answer's freshness headers. */
+  async settle(res: Response, minPosition: string | null, readModels: readonly string[]): Promise<void> {
+    if (minPosition !== null) await this.reach(BigInt(minPosition));
+    const partial = await this.partial(readModels);
+    res.setHeader(POSITION_HEADER, this.hub.position);
+    if (partial.length) res.setHeader(PARTIAL_HEADER, partial.join(', '));
+  }
+
+  /** Those of `readModels` whose history is still being folded into them. */
+  async partial(readModels: readonly string[]): Promise<string[]> {
+    const backfilling = await this.backfilling();
+    return readModels.filter((name) => backfilling.has(name));
+  }
+
+  private reach(target: bigint): Promise<void> {
+    if (BigInt(this.hub.position) >= target) return Promise.resolve();
+    const waitMs = this.config.QUERY_MIN_POSITION_WAIT_MS;
+    if (waitMs === 0 || this.waiters.size >= MAX_WAITERS) return Promise.reject(this.behind(target, 0));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(this.behind(target, waitMs));
+      }, waitMs);
+      const waiter: Waiter = {
+        position: target,
+        done: () => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve();
+        },
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  private moved(position: bigint): void {
+    for (const waiter of this.waiters) if (position >= waiter.position) waiter.done();
+  }
+
+  private behind(target: bigint, waitedMs: number): ProblemError {
+    const position = this.hub.position;
+    const waited = waitedMs ? ` within ${waitedMs} ms` : '';
+    return problems.unavailable(
+      `The read models hold every event up to position ${position}, not yet up to ${target}${waited}. Retry shortly ` +
+        '(a position the event store never recorded is never reached).',
+      1,
+      'READ_MODEL.BEHIND',
+      { position, minPosition: String(target) },
+    );
+  }
+
+  private backfilling(): Promise<ReadonlySet<string>> {
+    const now = Date.now();
+    if (this.backfills && now - this.backfills.at < BACKFILLS_TTL_MS) return Promise.resolve(this.backfills.names);
+    this.backfillsRead ??= readModelsBackfilling(this.db)
+      .then((names) => {
+        this.backfills = { at: now, names: new Set(names) };
+        return this.backfills.names;
+      })
+      .finally(() => (this.backfillsRead = null));
+    return this.backfillsRead;
+  }
+}
