@@ -230,6 +230,34 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await page.setViewportSize({ width: 1400, height: 1000 });
   });
 
+  it('says the reports drawing on a read model still being backfilled are partial, and stops once it is whole', async () => {
+    const notice = () => page.locator('.notice.partial');
+    // The intent the projector records for a read model added to a running system, until its rebuild's swap.
+    await stack.db.pool.query(`INSERT INTO read_model.projection_backfills (projection, reason) VALUES ('leadership', 'dashboard test')`);
+    try {
+      // The query service reads the intents at most a second late; the roster's answer carries the header.
+      await pollUntil(
+        async () => {
+          await page.reload();
+          await expectText(roster(), /Kevin Weil/);
+          return (await notice().count()) > 0 || null;
+        },
+        { timeoutMs: 15000, what: 'the partial notice' },
+      );
+      await expectText(notice(), /history of leadership is still being folded in/);
+    } finally {
+      await stack.db.pool.query(`DELETE FROM read_model.projection_backfills WHERE reason = 'dashboard test'`);
+    }
+    await pollUntil(
+      async () => {
+        await page.reload();
+        await expectText(roster(), /Kevin Weil/);
+        return (await notice().count()) === 0 || null;
+      },
+      { timeoutMs: 15000, what: 'the partial notice gone' },
+    );
+  });
+
   it('when the service starts requiring a read key: shows it is not live, then resumes by position once the key is entered', async () => {
     const port = new URL(stack.apps.query.url).port;
     await stack.apps.query.stop();

@@ -38,9 +38,37 @@ export function qs(params: Record<string, string | undefined | null>): string {
   return s ? `?${s}` : '';
 }
 
+/**
+ * Read models still being backfilled, as the last answer of each report said (its Newsroom-Partial header): their
+ * reports lack older events until the backfill's swap. The page shows the union in a notice.
+ */
+const partialByReport = new Map<string, string>();
+const partialListeners = new Set<(names: string[]) => void>();
+
+export function partialReadModels(): string[] {
+  const names = [...partialByReport.values()].flatMap((h) => h.split(',').map((n) => n.trim()));
+  return [...new Set(names.filter(Boolean))].sort();
+}
+
+/** Calls `listener` with the read models partial now whenever an answer changes them; returns the unsubscribe. */
+export function onPartialReadModels(listener: (names: string[]) => void): () => void {
+  partialListeners.add(listener);
+  return () => partialListeners.delete(listener);
+}
+
+function notePartial(path: string, header: string | null): void {
+  const report = path.split('?')[0];
+  if ((partialByReport.get(report) ?? null) === header) return;
+  if (header) partialByReport.set(report, header);
+  else partialByReport.delete(report);
+  const names = partialReadModels();
+  for (const listener of partialListeners) listener(names);
+}
+
 export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   const key = readKey();
   const res = await fetch(path, { headers: { accept: 'application/json', ...(key ? { 'x-api-key': key } : {}) }, signal });
+  if (res.ok) notePartial(path, res.headers.get('newsroom-partial'));
   if (!res.ok) {
     const problem = await res.json().catch(() => null);
     const detail = problem?.detail ?? problem?.title ?? res.statusText;

@@ -7,7 +7,7 @@ import { Conflicts } from './conflicts';
 import { Lawsuits } from './lawsuits';
 import { Roster } from './roster';
 import { Timeline } from './timeline';
-import { useReport } from './use-report';
+import { usePartialReadModels, useReport } from './use-report';
 import type { Fact, FeedItem } from './types';
 import type { Lang } from './fallback';
 
@@ -62,6 +62,7 @@ function App() {
     setKeyVersion((v) => v + 1);
     setRefresh((r) => r + 1);
   };
+  const partial = usePartialReadModels();
   const knownText = knownAt
     ? `${knownAt.replace('T', ' ').replace('Z', ' UTC')} (${step + 1} of ${instants.length} recordings)`
     : 'now (everything recorded)';
@@ -79,6 +80,12 @@ function App() {
         </label>
         <KeyField onSaved={keySaved} />
       </header>
+      {partial.length > 0 && (
+        <p class="notice partial" role="status">
+          Partial: the history of {partial.join(', ')} is still being folded in (a backfill); the reports drawing on it lack older events
+          until it is done.
+        </p>
+      )}
       <main>
         <Timeline lang={lang} keyVersion={keyVersion} onOpen={setFact} onActivity={onActivity} />
         <section class="card pickers" aria-labelledby="pickers-title">

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { getJson } from './api';
+import { getJson, onPartialReadModels, partialReadModels } from './api';
 
 /** Loads a report whenever its URL or the refresh counter changes; keeps the last answer while the next loads. */
 export function useReport<T>(url: string | null, refresh: number) {
@@ -20,4 +20,11 @@ export function useReport<T>(url: string | null, refresh: number) {
     return () => abort.abort();
   }, [url, refresh]);
   return { data, error };
+}
+
+/** The read models whose history is still being folded in, as the reports on the page last said (Newsroom-Partial). */
+export function usePartialReadModels(): string[] {
+  const [names, setNames] = useState<string[]>(partialReadModels());
+  useEffect(() => onPartialReadModels(setNames), []);
+  return names;
 }
