@@ -58,7 +58,7 @@ describe('projector across a broker kill -9 (own broker, app as a process)', () 
 
   afterAll(async () => {
     // Each step on its own, so a failing one never leaves the broker or the database behind.
-    await Promise.race([app?.stop('SIGKILL'), new Promise((r) => setTimeout(r, 10000))]).catch(() => undefined);
+    await Promise.race([app?.stop('SIGKILL'), new Promise((r) => setTimeout(r, 10000).unref())]).catch(() => undefined);
     await own?.remove().catch(() => undefined);
     await db?.drop().catch(() => undefined);
   }, 60000);

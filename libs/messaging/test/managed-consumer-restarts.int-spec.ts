@@ -110,7 +110,12 @@ describe('ManagedConsumer across broker kill -9 and restarts (own broker)', () =
   afterAll(async () => {
     if (sampler) clearInterval(sampler);
     if (recoveries.length) process.stdout.write(`[managed-consumer-restarts] ${recoveries.join('; ')}\n`);
-    const within = (p: Promise<unknown> | undefined) => Promise.race([p?.catch(() => undefined), new Promise((r) => setTimeout(r, 15000))]);
+    // At most 15 s each; the timer is cleared once the step is done (left running, it held jest open after the file).
+    const within = async (p: Promise<unknown> | undefined) => {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([p?.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 15000)))]);
+      clearTimeout(timer);
+    };
     try {
       await within(producer?.disconnect());
       await within(consumer?.stop());
