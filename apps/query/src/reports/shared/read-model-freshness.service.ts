@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -64,7 +65,13 @@ export class ReadModelFreshness {
     if (minPosition !== null) await this.reach(BigInt(minPosition));
     const partial = await this.partial(readModels);
     res.setHeader(POSITION_HEADER, this.hub.position);
-    if (partial.length) res.setHeader(PARTIAL_HEADER, partial.join(', '));
+    if (partial.length) {
+      res.setHeader(PARTIAL_HEADER, partial.join(', '));
+      // Express tags an answer by its body alone and answers 304 when the tag matches, and an HTTP cache keeps the
+      // stored headers a 304 leaves out: a whole answer revalidated after a backfill would still say partial in a
+      // browser (and a backfill changes the body at one position). A partial answer gets a tag nothing matches.
+      res.setHeader('ETag', `W/"partial-${randomUUID()}"`);
+    }
   }
 
   /** Those of `readModels` whose history is still being folded into them. */

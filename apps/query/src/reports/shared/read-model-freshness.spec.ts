@@ -74,4 +74,16 @@ describe('ReadModelFreshness', () => {
     expect(await freshness.partial(READ_MODELS.leadership)).toEqual([]);
     expect(reads.count).toBe(1);
   });
+
+  it('tags a partial answer so no revalidation of it is ever answered 304, and leaves whole answers to Express', async () => {
+    const first = setUp(200, ['leadership']);
+    await first.freshness.settle(first.res, null, READ_MODELS.leadership);
+    const second = setUp(200, ['leadership']);
+    await second.freshness.settle(second.res, null, READ_MODELS.leadership);
+    expect(first.headers.ETag).toMatch(/^W\/"partial-[\w-]+"$/);
+    expect(second.headers.ETag).not.toBe(first.headers.ETag);
+    const whole = setUp(200, []);
+    await whole.freshness.settle(whole.res, null, READ_MODELS.leadership);
+    expect(whole.headers.ETag).toBeUndefined();
+  });
 });
