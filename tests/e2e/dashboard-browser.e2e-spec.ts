@@ -149,10 +149,14 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
 
   it('an event posted to ingest appears live; a correction and a retraction change their items in place', async () => {
     await page.evaluate(() => ((globalThis as PageGlobal).sameDocument = true)); // gone if the page reloaded
+    expect(await page.getByTestId('timeline-announcement').innerText()).toBe('');
     const created = await post<Recorded>(`${stack.apps.ingest.url}/v1/events`, appointment, stack.key);
     expect(created.status).toBe(201);
     await expectText(row(created.body.id), /Fidji Simo appointed CEO of Applications at OpenAI/);
     expect(await timeline().count()).toBe(14);
+    // A screen reader hears the live item, one line, and never heard the replay of the 13 seed items.
+    await expectText(page.getByTestId('timeline-announcement'), /^New: Fidji Simo appointed CEO of Applications at OpenAI$/);
+    expect(await page.locator('ol.items[aria-live]').count()).toBe(0);
     await expectText(roster(), /Fidji Simo/);
 
     const fix = await post(
@@ -210,6 +214,8 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await pollUntil(async () => /Mira Murati/.test(await roster().innerText()) && !/Kevin Weil/.test(await roster().innerText()), {
       what: 'the roster on 2024-03-01',
     });
+    // The figures too: the headcount of 1,600 was reported for 2024-12.
+    await pollUntil(async () => !/1,600/.test(await page.locator('.charts').innerText()), { what: 'the figures as of 2024-03-01' });
     await page.getByLabel(/As of/).fill('2024-12-31');
     await pollUntil(async () => /Kevin Weil/.test(await roster().innerText()) && !/Mira Murati/.test(await roster().innerText()), {
       what: 'the roster on 2024-12-31',
@@ -217,6 +223,7 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     expect(/Fidji Simo/.test(await roster().innerText())).toBe(false);
     await page.getByRole('button', { name: 'Back to now' }).click();
     await expectText(roster(), /Fidji Simo/);
+    await expectText(page.locator('.charts'), /1,600/);
   });
 
   it('is usable at phone width', async () => {
@@ -248,14 +255,9 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     } finally {
       await stack.db.pool.query(`DELETE FROM read_model.projection_backfills WHERE reason = 'dashboard test'`);
     }
-    await pollUntil(
-      async () => {
-        await page.reload();
-        await expectText(roster(), /Kevin Weil/);
-        return (await notice().count()) === 0 || null;
-      },
-      { timeoutMs: 15000, what: 'the partial notice gone' },
-    );
+    // No reload, no new item: the page asks again by itself while a report says it is partial.
+    await pollUntil(async () => (await notice().count()) === 0 || null, { timeoutMs: 15000, what: 'the partial notice gone by itself' });
+    await expectText(roster(), /Kevin Weil/);
   });
 
   it('when the service starts requiring a read key: shows it is not live, then resumes by position once the key is entered', async () => {
@@ -280,12 +282,52 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await expectText(roster(), /Second Hire/);
   });
 
+  it("the knownAt slider reaches recordings past the feed's first page of 1,000 items", async () => {
+    // 1,000 appointments in one batch (one recording or a few), then one more: its recording is past the first page.
+    const events = Array.from({ length: 1000 }, (_, i) => ({
+      ...appointment,
+      subject: `person:bulk-hire-${i}`,
+      data: { ...appointment.data, role: `Bulk role ${i}` },
+    }));
+    const batch = await post(`${stack.apps.ingest.url}/v1/events`, { events }, stack.key);
+    expect(batch.status).toBe(200);
+    const last = await post<Recorded>(`${stack.apps.ingest.url}/v1/events`, { ...appointment, subject: 'person:last-hire' }, stack.key);
+    expect(last.status).toBe(201);
+    await expectText(row(last.body.id), /Last Hire appointed/, 30000);
+    const recordings = await page.evaluate(async (key) => {
+      const instants = new Set<string>();
+      for (let after = '0'; ;) {
+        const res = await fetch(`/v1/feed?after=${after}&limit=1000`, { headers: { 'x-api-key': key } });
+        const page = (await res.json()) as { items: Array<{ recordedAt: string; position: string }> };
+        page.items.forEach((i) => instants.add(i.recordedAt));
+        if (page.items.length < 1000) return { count: instants.size, newest: [...instants].sort().pop()! };
+        after = page.items[page.items.length - 1].position;
+      }
+    }, stack.readKey);
+    const slider = page.getByLabel(/What we knew at/);
+    await pollUntil(async () => (await slider.getAttribute('max')) === String(recordings.count), {
+      what: `the slider's ${recordings.count} recordings`,
+    });
+    // One step back from now is the newest recording of all, the last hire's.
+    await slider.focus();
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    const shown = recordings.newest.replace('T', ' ').replace('Z', ' UTC');
+    await expectText(
+      page.locator('output[for="knownAt"]'),
+      new RegExp(`^${escapeRegExp(shown)} \\(${recordings.count} of ${recordings.count} recordings\\)$`),
+    );
+    await page.getByRole('button', { name: 'Back to now' }).click();
+  });
+
   it('loaded nothing from any other origin and broke no content security rule', () => {
     const origin = new URL(stack.apps.query.url).origin;
     expect(requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:'))).toEqual([]);
     expect(violations).toEqual([]);
   });
 });
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function expectText(locator: ReturnType<Page['locator']>, pattern: RegExp, timeoutMs = 15000): Promise<void> {
   await pollUntil(async () => pattern.test(await locator.innerText({ timeout: 1000 }).catch(() => '')), {

@@ -156,12 +156,15 @@ export function Charts(props: {
   refresh: number;
   onOpen: (f: Fact) => void;
 }) {
-  const { lang, organization, knownAt, refresh, onOpen } = props;
+  const { lang, organization, asOf, knownAt, refresh, onOpen } = props;
   const fin = useReport<FinancialsReport>(
-    `/v1/reports/financials${qs({ organization, metric: 'revenue,revenue_target,loss,headcount', knownAt, limit: '1000', lang })}`,
+    `/v1/reports/financials${qs({ organization, metric: 'revenue,revenue_target,loss,headcount', asOf, knownAt, limit: '1000', lang })}`,
     refresh,
   );
-  const dep = useReport<DeparturesReport>(`/v1/reports/departures${qs({ organization, groupBy: 'quarter', knownAt, lang })}`, refresh);
+  const dep = useReport<DeparturesReport>(
+    `/v1/reports/departures${qs({ organization, groupBy: 'quarter', asOf, knownAt, lang })}`,
+    refresh,
+  );
   const items = fin.data?.items ?? [];
   const of = (...metrics: string[]) => items.filter((p) => metrics.includes(p.metric));
   return (

@@ -17,19 +17,31 @@ export function FactDialog({ fact, onClose }: { fact: Fact | null; onClose: () =
   const [story, setStory] = useState<StoryFacts | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  // The story asked for last: a click on another source, another fact or a close cancels the one before.
+  const storyRequest = useRef<AbortController | null>(null);
+
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
+    storyRequest.current?.abort();
     setStory(null);
     setError(null);
     if (fact && !dialog.open) dialog.showModal();
     if (!fact && dialog.open) dialog.close();
   }, [fact]);
+  useEffect(() => () => storyRequest.current?.abort(), []);
 
   const openStory = (s: Source) => {
     if (!s.id) return;
+    storyRequest.current?.abort();
+    const request = new AbortController();
+    storyRequest.current = request;
+    setStory(null);
     setError(null);
-    getJson<StoryFacts>(`/v1/sources/${encodeURIComponent(s.id)}`).then(setStory, (e: Error) => setError(e.message));
+    getJson<StoryFacts>(`/v1/sources/${encodeURIComponent(s.id)}`, request.signal).then(
+      (answer) => request.signal.aborted || setStory(answer),
+      (e: Error) => request.signal.aborted || setError(e.message),
+    );
   };
 
   return (

@@ -1,20 +1,49 @@
 import { render } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { readKey, saveKey } from './api';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { getJson, readKey, saveKey } from './api';
 import { Charts } from './charts';
 import { FactDialog } from './fact-dialog';
 import { Conflicts } from './conflicts';
 import { Lawsuits } from './lawsuits';
 import { Roster } from './roster';
 import { Timeline } from './timeline';
-import { usePartialReadModels, useReport } from './use-report';
+import { usePartialReadModels } from './use-report';
 import type { Fact, FeedItem } from './types';
 import type { Lang } from './fallback';
 
-/** The instants the newsroom recorded something: the steps of the "what we knew at" picker. */
-function useRecordedInstants(refresh: number, lang: Lang): string[] {
-  const feed = useReport<{ items: FeedItem[] }>(`/v1/feed?after=0&limit=1000&lang=${lang}`, refresh);
-  return useMemo(() => [...new Set((feed.data?.items ?? []).map((i) => i.recordedAt))].sort(), [feed.data]);
+/** Pages of the feed read per refresh when walking it for the recording instants (1,000 items a page). */
+const MAX_PAGES_PER_REFRESH = 20;
+/** The longest a steady stream of live items holds back the reports' refresh. */
+const MAX_REFRESH_WAIT_MS = 2000;
+/** How often the reports are asked again while they say a read model is partial. */
+const PARTIAL_RECHECK_MS = 5000;
+
+/**
+ * The instants the newsroom recorded something: the steps of the "what we knew at" picker. The whole feed, walked
+ * page by page following `next` once, then only what came after the last position read at each refresh (a live item,
+ * a key): a long-running newsroom's later recordings are never cut off at the first page.
+ */
+function useRecordedInstants(refresh: number): string[] {
+  const [instants, setInstants] = useState<string[]>([]);
+  const walked = useRef<{ after: string; seen: Set<string> }>({ after: '0', seen: new Set() });
+  useEffect(() => {
+    const abort = new AbortController();
+    (async () => {
+      const state = walked.current;
+      let added = false;
+      for (let page = 0; page < MAX_PAGES_PER_REFRESH; page++) {
+        const feed = await getJson<{ items: FeedItem[]; next: string | null }>(`/v1/feed?after=${state.after}&limit=1000`, abort.signal);
+        for (const item of feed.items) {
+          if (!state.seen.has(item.recordedAt)) (state.seen.add(item.recordedAt), (added = true));
+          state.after = item.position;
+        }
+        if (feed.items.length < 1000) break;
+      }
+      if (added) setInstants([...state.seen].sort());
+    })().catch(() => undefined); // an aborted or refused walk resumes from its last position at the next refresh
+    return () => abort.abort();
+  }, [refresh]);
+  return instants;
 }
 
 function KeyField({ onSaved }: { onSaved: () => void }) {
@@ -49,13 +78,21 @@ function App() {
   const [keyVersion, setKeyVersion] = useState(0);
   const [fact, setFact] = useState<Fact | null>(null);
   const timer = useRef<number | undefined>(undefined);
-  const instants = useRecordedInstants(refresh, lang);
+  const instants = useRecordedInstants(refresh);
   const knownAt = knownStep === null || knownStep >= instants.length ? null : instants[knownStep];
   const step = knownStep ?? instants.length;
 
+  // Live items refresh the reports 300 ms after the last one, and at least every 2 s under a steady stream.
+  const pendingSince = useRef<number | null>(null);
   const onActivity = () => {
+    const now = Date.now();
+    pendingSince.current ??= now;
     window.clearTimeout(timer.current);
-    timer.current = window.setTimeout(() => setRefresh((r) => r + 1), 300);
+    const wait = Math.max(0, Math.min(300, pendingSince.current + MAX_REFRESH_WAIT_MS - now));
+    timer.current = window.setTimeout(() => {
+      pendingSince.current = null;
+      setRefresh((r) => r + 1);
+    }, wait);
   };
   useEffect(() => () => window.clearTimeout(timer.current), []);
   const keySaved = () => {
@@ -63,6 +100,12 @@ function App() {
     setRefresh((r) => r + 1);
   };
   const partial = usePartialReadModels();
+  // A backfill's end is no feed event: while reports say they are partial, ask again every few seconds.
+  useEffect(() => {
+    if (partial.length === 0) return;
+    const poll = window.setInterval(() => setRefresh((r) => r + 1), PARTIAL_RECHECK_MS);
+    return () => window.clearInterval(poll);
+  }, [partial.length > 0]);
   const knownText = knownAt
     ? `${knownAt.replace('T', ' ').replace('Z', ' UTC')} (${step + 1} of ${instants.length} recordings)`
     : 'now (everything recorded)';

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { EVENT_TYPES, instant, typeLabel } from './format';
 import { Connection, FeedFilters, Row, useFeed } from './feed';
 import { InferredList, InferredMark, OutletsBadge } from './truth';
@@ -54,6 +54,42 @@ const rowFact = (row: Row): Fact => ({
   inferred: inferredOf(row),
 });
 
+/** How long the stream stays quiet before its replay of history counts as done and new items are announced. */
+const REPLAY_QUIET_MS = 1000;
+
+/**
+ * What a screen reader hears of the timeline: items that arrive live, one short line each, never the replay of
+ * history a (re)started stream sends first (up to 500 items). The replay is over once the stream has been quiet
+ * for a second; from then on a new row is announced by its headline, several at once by their count.
+ */
+function useLiveAnnouncement(rows: Row[], version: number, filters: FeedFilters, keyVersion: number): string {
+  const [text, setText] = useState('');
+  const seen = useRef<{ settled: boolean; newest: bigint }>({ settled: false, newest: 0n });
+  const quiet = useRef<number | undefined>(undefined);
+  useEffect(() => {
+    seen.current = { settled: false, newest: 0n };
+    setText('');
+  }, [filters.types, filters.subjects, filters.organization, filters.lang, keyVersion]);
+  useEffect(() => {
+    const newest = rows.length ? BigInt(rows[rows.length - 1].item.position) : 0n;
+    const state = seen.current;
+    if (!state.settled) {
+      window.clearTimeout(quiet.current);
+      quiet.current = window.setTimeout(() => {
+        state.settled = true;
+        state.newest = rows.length ? BigInt(rows[rows.length - 1].item.position) : 0n;
+      }, REPLAY_QUIET_MS);
+      return;
+    }
+    const fresh = rows.filter((r) => BigInt(r.item.position) > state.newest);
+    state.newest = newest > state.newest ? newest : state.newest;
+    if (fresh.length === 1) setText(`New: ${fresh[0].item.headline}`);
+    else if (fresh.length > 1) setText(`${fresh.length} new items; the latest: ${fresh[fresh.length - 1].item.headline}`);
+  }, [version]);
+  useEffect(() => () => window.clearTimeout(quiet.current), []);
+  return text;
+}
+
 export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fact) => void; onActivity: () => void }) {
   const { lang, keyVersion, onOpen, onActivity } = props;
   const [filters, setFilters] = useState<FeedFilters>({ lang });
@@ -65,6 +101,7 @@ export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fa
     if (version > 0) onActivity();
   }, [version]);
   const set = (patch: Partial<FeedFilters>) => setFilters((f) => ({ ...f, ...patch }));
+  const announcement = useLiveAnnouncement(rows, version, filters, keyVersion);
 
   return (
     <section class="card timeline" aria-labelledby="timeline-title">
@@ -108,7 +145,10 @@ export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fa
         </label>
       </form>
       {rows.length === 0 && <p class="muted">{connection === 'live' ? 'Nothing matches these filters yet.' : 'Waiting for the feed…'}</p>}
-      <ol class="items" aria-live="polite" aria-relevant="additions text" aria-label="Timeline items, newest first">
+      <p class="sr-only" role="status" aria-live="polite" data-testid="timeline-announcement">
+        {announcement}
+      </p>
+      <ol class="items" aria-label="Timeline items, newest first">
         {rows
           .slice()
           .reverse()
