@@ -89,6 +89,13 @@ describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body l
     expect(preflight.headers.get('access-control-allow-origin')).toBe(LISTED);
     expect(preflight.headers.get('access-control-allow-methods')).toMatch(/POST/);
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/i);
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/If-None-Match/i);
+    // A report varies by Accept too: both names, neither replacing the other; the headers a script needs exposed.
+    const report = await fetch(`${query}/v1/reports/leadership?organization=org:openai`, { headers: { origin: LISTED } });
+    expect(report.status).toBe(200);
+    expect(report.headers.get('vary')).toMatch(/Origin/i);
+    expect(report.headers.get('vary')).toMatch(/Accept/i);
+    expect(report.headers.get('access-control-expose-headers')).toMatch(/Newsroom-Position.*Content-Disposition.*RateLimit-Remaining/);
   });
 
   const wsOpen = (headers: Record<string, string>) =>

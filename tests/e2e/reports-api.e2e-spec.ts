@@ -1,3 +1,4 @@
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
@@ -38,6 +39,15 @@ const problemsOf = (value: unknown, schema: object): string[] => {
   const validate = ajv.compile(schema);
   return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '$'} ${e.message} ${JSON.stringify(e.params)}`);
 };
+
+/** A GET with If-None-Match and nothing else, as an HTTP cache revalidates. */
+const conditionalGet = (url: string, etag: string) =>
+  new Promise<{ status: number; headers: IncomingHttpHeaders }>((resolve, reject) => {
+    httpGet(url, { headers: { 'if-none-match': etag } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+    }).on('error', reject);
+  });
 
 /** RFC 4180 with csv-parse: quoted fields, doubled quotes, CRLF records; every record the same number of fields. */
 const parseCsv = (text: string): string[][] => parse(text, { record_delimiter: '\r\n' });
@@ -162,6 +172,33 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     const quote = rows.map((r) => r[header.indexOf('quote')]).find((x) => x.includes('départs, notamment'));
     expect(quote).toContain("Au cours de l'année écoulée, OpenAI a subi une vague de départs, notamment ceux de la directrice technique");
     expect(res.text).toContain('"Au cours de l\'année écoulée, OpenAI a subi une vague de départs, notamment');
+  });
+
+  it('answers caches right: no-cache, Vary on Accept, a CSV page tagged with its cursor, TimelineJS with its cursor, Accept weights', async () => {
+    const json = await get('/v1/reports/timeline?subject=org:openai&limit=2');
+    expect(json.headers.get('cache-control')).toBe('no-cache');
+    expect(json.headers.get('vary')).toMatch(/\bAccept\b/);
+    const jsonTag = json.headers.get('etag')!;
+    // A CSV page with a next page: its tag covers the cursor, so no revalidation answers 304 with a stale cursor.
+    const csv = await get('/v1/reports/timeline?subject=org:openai&limit=2&format=csv');
+    const cursor = csv.headers.get('x-next-cursor');
+    expect(cursor).toBeTruthy();
+    expect(csv.headers.get('etag')).toMatch(/^W\/"next-/);
+    expect(csv.headers.get('etag')).not.toBe(jsonTag);
+    // As a browser's cache revalidates (fetch would add Cache-Control: no-cache to a hand-set If-None-Match).
+    const again = await conditionalGet(`${q}/v1/reports/timeline?subject=org:openai&limit=2&format=csv`, csv.headers.get('etag')!);
+    expect(again.status).toBe(304);
+    expect(again.headers['x-next-cursor']).toBe(cursor);
+    // The last page has no cursor and a tag of the body alone: a page that had one is never 304 on it.
+    const lastCsv = await get('/v1/reports/timeline?subject=org:openai&limit=1000&format=csv');
+    expect(lastCsv.headers.get('x-next-cursor')).toBeNull();
+    expect(lastCsv.headers.get('etag')).not.toMatch(/next-/);
+    // TimelineJS's JSON has no room for the cursor: the header carries it.
+    const tl = await get('/v1/reports/timeline?subject=org:openai&limit=2&format=timelinejs');
+    expect(tl.headers.get('x-next-cursor')).toBe(cursor);
+    // Accept's weights: CSV wanted, JSON only as a fallback.
+    const weighted = await get('/v1/reports/timeline?subject=org:openai&limit=2', { accept: 'text/csv, application/json;q=0.1' });
+    expect(weighted.type).toMatch(/^text\/csv/);
   });
 
   it('answers the roster between a departure and the successor, departures by quarter, the refiled lawsuit', async () => {

@@ -114,6 +114,21 @@ describe('reports over the seed story and later events (real Postgres)', () => {
     expect(rest.next).toBeNull();
   });
 
+  it('departures grouped: more than the cap refuses with 400 naming groupBy, instead of counting a part as the whole', async () => {
+    const repo = new DeparturesRepository(ds, new EntityLinksRepository(ds));
+    const query = { ...page, organization: 'org:openai', from: null, to: null, groupBy: 'quarter' as const };
+    const all = await repo.report(query);
+    const total = 'groups' in all ? all.groups.reduce((n, g) => n + g.count, 0) + all.unplaced.count : 0;
+    expect(total).toBeGreaterThan(2);
+    repo.groupCap = total;
+    await expect(repo.report(query)).resolves.toBeDefined();
+    repo.groupCap = total - 1;
+    await expect(repo.report(query)).rejects.toMatchObject({
+      status: 400,
+      errors: [{ path: 'groupBy', message: expect.stringMatching(/more than \d+ departures match/) }],
+    });
+  });
+
   it('lawsuits: a suit filed, withdrawn, then refiled is two cases, each with its own status', async () => {
     const repo = new LawsuitsRepository(ds, new EntityLinksRepository(ds));
     const all = await repo.report({ ...page, party: 'person:elon-musk', status: null });

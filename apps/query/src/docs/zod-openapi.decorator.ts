@@ -88,6 +88,10 @@ export function ApiReport(description: string, schema: z.ZodType, ...alternative
             'added to a running system): the read models named, comma-separated. The answer lacks their older events.',
           schema: { type: 'string', example: 'departures' },
         },
+        'X-Next-Cursor': {
+          description: "CSV and TimelineJS answers, which have no room for `next` in the body: the next page's cursor, when there is one.",
+          schema: { type: 'string' },
+        },
       },
     }),
     ApiBadRequestResponse({ description: 'A parameter is not valid; `errors` names each one.', content: problemContent() }),

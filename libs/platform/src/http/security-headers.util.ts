@@ -6,8 +6,10 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; fo
 const DOCS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
   "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-const CORS_HEADERS = 'Authorization, Content-Type, X-Api-Key, Idempotency-Key, Last-Event-ID';
-const CORS_EXPOSE = 'Retry-After, Location, ETag, Link, X-Request-Id, X-Next-Cursor, Newsroom-Position, Newsroom-Partial';
+const CORS_HEADERS = 'Authorization, Content-Type, X-Api-Key, Idempotency-Key, Last-Event-ID, If-None-Match';
+const CORS_EXPOSE =
+  'Retry-After, Location, ETag, Link, X-Request-Id, X-Next-Cursor, Newsroom-Position, Newsroom-Partial, Content-Disposition, ' +
+  'RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset';
 /** /docs, /docs/..., /docs?...: the Swagger page and its assets. */
 const DOCS_PATH = /^\/docs(?:[/?]|$)/;
 
@@ -28,6 +30,10 @@ export function securityHeaders(corsOrigins: readonly string[]) {
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Content-Security-Policy', DOCS_PATH.test(req.url ?? '') ? DOCS_CSP : API_CSP);
+    // Answers are the read models' state at one position, and some need a key: a cache (a browser's, a proxy's) may
+    // keep them but must ask again each time (ETag, 304), so a key is checked and the freshness headers are current.
+    // Routes with a policy of their own (the dashboard's assets, the streams) set theirs over it.
+    res.setHeader('Cache-Control', 'no-cache');
     if (vary) res.setHeader('Vary', 'Origin');
     const origin = req.headers.origin;
     if (!origin || !allowed.has(origin)) return false;

@@ -36,7 +36,7 @@ export class AtomFeedController {
     const baseUrl = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     const xml = toXml(buildAtomFeed(source, { selfUrl: baseUrl + req.originalUrl, baseUrl, lang: q.lang, filter: q }));
     res.setHeader('Content-Type', 'application/atom+xml; charset=utf-8');
-    res.setHeader('Vary', 'Accept');
+    res.vary('Accept');
     return xml;
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { problems } from '@newsroom/platform';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../../database/read-database.module';
 import { displayNameOf, type TextLang } from '@newsroom/domain';
@@ -30,7 +31,7 @@ export interface DeparturesQuery {
 /** A departure row with its per-language columns (null on rows written before them). */
 type LocalizedDepartureRow = DepartureRow & { role_i18n?: unknown; destination_i18n?: unknown };
 
-// Grouping needs every matching departure; more than this is refused rather than answered slowly.
+// Grouping needs every matching departure; more than this is refused (400) rather than counted in part.
 const GROUP_CAP = 50_000;
 
 const departureDto = (r: LocalizedDepartureRow, lang: TextLang, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap, canonical: (s: string) => string = (s) => s) => {
@@ -46,6 +47,9 @@ export type DepartureDto = ReturnType<typeof departureDto>;
 /** Departures in valid-time order, paged, or grouped by calendar period or role category. */
 @Injectable()
 export class DeparturesRepository {
+  /** The most departures one grouped answer counts (a test lowers it). */
+  groupCap = GROUP_CAP;
+
   constructor(
     @Inject(READ_DB) private readonly db: DataSource,
     private readonly links: EntityLinksRepository,
@@ -64,7 +68,7 @@ export class DeparturesRepository {
       minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p),
       after ? `(t.valid_from, t.fact_position) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')})` : 'true',
     ];
-    const limit = q.groupBy ? GROUP_CAP : q.limit + 1;
+    const limit = q.groupBy ? this.groupCap + 1 : q.limit + 1;
     const columns = factColumns('t', { plain: ['organization', 'role', 'role_category', 'reason', 'destination', 'role_i18n', 'destination_i18n'] });
     const lang = q.lang ?? 'en';
     const rows: LocalizedDepartureRow[] = await this.db.query(
@@ -73,6 +77,12 @@ export class DeparturesRepository {
     );
     const header = { organization: q.organization, from: q.from, to: q.to, asOf: q.asOf, knownAt: q.knownAt, lang };
     if (q.groupBy) {
+      if (rows.length > this.groupCap) {
+        throw problems.validation(
+          [{ path: 'groupBy', message: `more than ${this.groupCap} departures match: narrow them with from/to, organization or modality` }],
+          'Too many departures to group in one answer; a partial count would pass for a whole one.',
+        );
+      }
       const history = await loadHistory(this.db, 'read_model.departures', rows, q.knownAt);
       const corroboration = await loadCorroboration(this.db, rows.map((r) => r.fact_id), q.knownAt);
       return { ...header, groupBy: q.groupBy, ...groupDepartures(rows, q.groupBy, (r) => departureDto(r, lang, history, corroboration, canonical)) };

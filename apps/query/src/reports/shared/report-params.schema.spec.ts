@@ -23,6 +23,19 @@ describe('report query parameters (zod)', () => {
     expect(formatOf('json', 'text/csv')).toBe('json');
   });
 
+  it('takes the format Accept prefers, by quality and the most specific range', () => {
+    expect(formatOf(null, undefined)).toBe('json');
+    expect(formatOf(null, '*/*')).toBe('json');
+    expect(formatOf(null, 'text/csv, application/json;q=0.1')).toBe('csv'); // JSON as a fallback only
+    expect(formatOf(null, 'text/csv, application/json;q=0')).toBe('csv');
+    expect(formatOf(null, 'text/csv;q=0.5, application/json')).toBe('json');
+    expect(formatOf(null, 'text/csv, application/json')).toBe('json'); // a tie: JSON
+    expect(formatOf(null, 'text/*, */*;q=0.1')).toBe('csv');
+    expect(formatOf(null, 'TEXT/CSV; charset=utf-8')).toBe('csv');
+    expect(formatOf(null, 'text/csv;q=0, */*')).toBe('json');
+    expect(formatOf(null, 'text/html')).toBe('json'); // neither acceptable: JSON, as before
+  });
+
   it('collects every bad parameter into one 400 problem with field paths, unknown parameters first', () => {
     const schema = reportParams({ organization: subject({ kind: 'org' }) });
     const problem = problemOf(() => readReportParams(schema, { organisation: 'org:openai', organization: 'person:x', asOf: 'yesterday', modality: 'sure', limit: '0', format: 'xml' }));

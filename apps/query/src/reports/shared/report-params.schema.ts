@@ -180,10 +180,32 @@ function validParts<S extends ParamShape>(schema: S, input: Record<string, unkno
   return parts as Partial<z.output<S>>;
 }
 
-/** `format` when given, else CSV when Accept asks for text/csv and not JSON. */
+/**
+ * `format` when given, else what Accept prefers (RFC 9110 12.5.1): each of JSON and CSV takes the quality of the
+ * most specific range that matches it (`text/csv` over `text/*` over the any-type range); CSV when its quality is higher, JSON
+ * otherwise (also on a tie, with no Accept, or when neither is acceptable).
+ */
 export function formatOf(format: 'json' | 'csv' | null, accept: string | undefined): 'json' | 'csv' {
   if (format) return format;
-  return /\btext\/csv\b/i.test(accept ?? '') && !/\bapplication\/json\b/i.test(accept ?? '') ? 'csv' : 'json';
+  if (!accept) return 'json';
+  const ranges = accept
+    .slice(0, 1024)
+    .split(',')
+    .map((part) => {
+      const [range, ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+      const q = params.find((p) => p.startsWith('q='));
+      const quality = q ? Number(q.slice(2)) : 1;
+      return { range, quality: Number.isFinite(quality) ? Math.min(Math.max(quality, 0), 1) : 0 };
+    });
+  const qualityOf = (type: string, subtype: string) => {
+    let best = { specificity: -1, quality: 0 };
+    for (const { range, quality } of ranges) {
+      const specificity = range === `${type}/${subtype}` ? 2 : range === `${type}/*` ? 1 : range === '*/*' ? 0 : -1;
+      if (specificity > best.specificity) best = { specificity, quality };
+    }
+    return best.quality;
+  };
+  return qualityOf('text', 'csv') > qualityOf('application', 'json') ? 'csv' : 'json';
 }
 
 /** A from/to pair must be in order (both are instants: `to` already the end of its period). */

@@ -31,7 +31,9 @@ export class TimelineController {
     await this.freshness.settle(res, q.minPosition, READ_MODELS.timeline);
     const page = await this.repository.page(q);
     if (q.format === 'timelinejs') {
-      res.setHeader('Vary', 'Accept');
+      res.vary('Accept');
+      // TimelineJS's JSON has no room for it: the next page's cursor goes in a header, as for CSV.
+      if (page.next) res.setHeader('X-Next-Cursor', page.next);
       return toTimelineJs(page, q);
     }
     const format = formatOf(q.format, accept);
