@@ -196,6 +196,7 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     // TimelineJS's JSON has no room for the cursor: the header carries it.
     const tl = await get('/v1/reports/timeline?subject=org:openai&limit=2&format=timelinejs');
     expect(tl.headers.get('x-next-cursor')).toBe(cursor);
+    expect(tl.headers.get('etag')).toMatch(/^W\/"next-/);
     // Accept's weights: CSV wanted, JSON only as a fallback.
     const weighted = await get('/v1/reports/timeline?subject=org:openai&limit=2', { accept: 'text/csv, application/json;q=0.1' });
     expect(weighted.type).toMatch(/^text\/csv/);

@@ -18,16 +18,19 @@ export function respond<T>(res: Response, format: 'json' | 'csv', json: unknown,
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${view.filename}.csv"`);
   const body = toCsv(view.columns, view.rows);
-  if (view.next) {
-    res.setHeader('X-Next-Cursor', view.next);
-    // Express tags the body alone, and a cache keeps the headers a 304 leaves out: with the cursor in the tag, a
-    // page whose next page came or went is never revalidated as 304 with a stale X-Next-Cursor.
-    res.setHeader('ETag', nextAwareTag(body, view.next));
-  }
+  if (view.next) sendCursor(res, body, view.next);
   return body;
 }
 
-/** A weak tag over a CSV page and its next page's cursor (Express's own tags cover the body alone). */
-function nextAwareTag(body: string, next: string): string {
-  return `W/"next-${createHash('sha1').update(body).update('\n').update(next).digest('base64url')}"`;
+/**
+ * For answers with no room for `next` in their body (CSV, TimelineJS): the next page's cursor in X-Next-Cursor, and
+ * the cursor in the answer's tag. Express tags the body alone and a cache keeps the headers a 304 leaves out, so
+ * without it a page whose next page came or went would be revalidated as 304 with a stale cursor. A tag already set
+ * (a partial answer's, which nothing matches) stays.
+ */
+export function sendCursor(res: Response, body: string, next: string): void {
+  res.setHeader('X-Next-Cursor', next);
+  if (!res.getHeader('ETag')) {
+    res.setHeader('ETag', `W/"next-${createHash('sha1').update(body).update('\n').update(next).digest('base64url')}"`);
+  }
 }

@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { formatOf, fromBeforeTo, readReportParams } from '../shared/report-params.schema';
-import { respond } from '../shared/report.response';
+import { respond, sendCursor } from '../shared/report.response';
 import { READ_MODELS, ReadModelFreshness } from '../shared/read-model-freshness.service';
 import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
 import { toTimelineJs } from './timeline-js.mapper';
@@ -32,9 +32,9 @@ export class TimelineController {
     const page = await this.repository.page(q);
     if (q.format === 'timelinejs') {
       res.vary('Accept');
-      // TimelineJS's JSON has no room for it: the next page's cursor goes in a header, as for CSV.
-      if (page.next) res.setHeader('X-Next-Cursor', page.next);
-      return toTimelineJs(page, q);
+      const timeline = toTimelineJs(page, q);
+      if (page.next) sendCursor(res, JSON.stringify(timeline), page.next); // TimelineJS's JSON has no room for it
+      return timeline;
     }
     const format = formatOf(q.format, accept);
     const body = { subject: q.subject, from: q.from, to: q.to, types: q.types, asOf: q.asOf, knownAt: q.knownAt, ...page };
