@@ -161,7 +161,13 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
 
     const fix = await post(
       `${stack.apps.ingest.url}/v1/events/${LOSS_EVENT}/corrections`,
-      { changes: { data: { money: { amount: '44000000000', currency: 'USD' } } }, reason: 'Scale error in the article' },
+      {
+        changes: { data: { money: { amount: '44000000000', currency: 'USD' } } },
+        reason: 'Scale error in the article',
+        sources: [
+          { outlet: 'Corrections Desk', language: 'en', publishedAt: '2026-11', title: 'The figure, checked', quote: '44 billion' },
+        ],
+      },
       stack.key,
     );
     expect(fix.status).toBe(201);
@@ -170,6 +176,8 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     });
     await expectText(row(LOSS_EVENT), /Corrected: Scale error in the article \(changed: money\.amount = "44000000000"/);
     await expectText(page.locator('.charts'), /\$44 bn/);
+    // The correction's source counts for the fact it corrects: one more outlet on its row, live.
+    await expectText(row(LOSS_EVENT).getByTestId('outlets'), /^2 outlets$/);
 
     const retraction = await post(
       `${stack.apps.ingest.url}/v1/events/${RESTRUCTURING_EVENT}/retractions`,

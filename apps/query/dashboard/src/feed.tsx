@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { streamUrl } from './api';
+import { getJson, streamUrl } from './api';
 import type { FeedItem } from './types';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -72,6 +72,8 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
   const [version, setVersion] = useState(0);
   const last = useRef('0');
   const shown = useRef('');
+  const shownRows = useRef<Row[]>([]);
+  shownRows.current = rows;
 
   useEffect(() => {
     // New filters or language: start over from the beginning. A new key only reconnects, from the last position.
@@ -105,6 +107,7 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
         last.current = e.lastEventId || item.position;
         setRows((rs) => applyItem(rs, item));
         setVersion((v) => v + 1);
+        if (item.type === 'event.corrected' && item.sources.length && item.targetEventId) refreshOutlets(item.targetEventId, item.subject);
       };
       source.addEventListener('close', (e) => {
         const data = JSON.parse((e as MessageEvent).data ?? '{}');
@@ -122,6 +125,23 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
         setConnection('offline');
         timer = window.setTimeout(open, BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)]);
       };
+    };
+
+    // A correction's sources count for the fact it corrects, but its feed item carries its own entries: the shown row
+    // of the target is read again (the feed's row for it holds the merged count once the correction is in).
+    const refreshOutlets = (targetEventId: string, subject: string) => {
+      const target = shownRows.current.find((r) => r.item.eventId === targetEventId);
+      if (!target) return;
+      const after = String(BigInt(target.item.position) - 1n);
+      getJson<{ items: FeedItem[] }>(`/v1/feed?subjects=${encodeURIComponent(subject)}&after=${after}&limit=1`).then(
+        ({ items: [fresh] }) => {
+          if (stopped || fresh?.eventId !== targetEventId || !fresh.corroboration) return;
+          setRows((rs) =>
+            rs.map((r) => (r.item.eventId === targetEventId ? { ...r, item: { ...r.item, corroboration: fresh.corroboration } } : r)),
+          );
+        },
+        () => undefined, // the count stays as it was until the next load
+      );
     };
 
     const goneOffline = () => setConnection('offline');
