@@ -37,7 +37,9 @@ describe('npm run cpu-by-process (where the CPU of a command and the processes i
   });
 
   it('runs a command, passes its exit code on, and counts the CPU of a process it started', () => {
-    const busy = 'const t = Date.now(); while (Date.now() - t < 1500); process.exit(3)';
+    // 1.5 s of its own CPU, not of wall time: on a busy machine (the suite's other lanes) a wall-time loop got 0.5 s.
+    const busy =
+      'const t = Date.now(); const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; while (cpu() < 1500 && Date.now() - t < 20000); process.exit(3)';
     const r = spawnSync(process.execPath, [join(__dirname, '..', '..', 'scripts', 'cpu-by-process.js'), process.execPath, '-e', busy], {
       encoding: 'utf8',
       timeout: 30000,
