@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson, contentId, LineSplitter, parseJsonFile, parseRecord, readEvents } from './ndjson.reader';
@@ -45,7 +45,11 @@ describe('readEvents', () => {
     const file = join(dir, 'e.ndjson');
     writeFileSync(file, '{"a":1}\nnope\n{"a":2}');
     const seen = [];
-    for await (const r of readEvents(file)) seen.push(r);
+    try {
+      for await (const r of readEvents(file)) seen.push(r);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect(seen.map((s) => s.record.line)).toEqual([1, 2, 3]);
     expect(seen[1].record.error).toMatch(/not JSON/);
     expect(seen[2]).toMatchObject({ bytesRead: 20, totalBytes: 20 });
