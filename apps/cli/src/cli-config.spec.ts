@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from './cli.config';
 
 describe('resolveConfig', () => {
   const root = mkdtempSync(join(tmpdir(), 'cli-root-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('defaults to the ports npm start uses and no key', () => {
     expect(resolveConfig({}, {}, root)).toEqual({
