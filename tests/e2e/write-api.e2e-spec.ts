@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IncomingMessage, ManagedConsumer, topicNames } from '@newsroom/messaging';
-import { departedEnvelope, pollUntil, testKafka } from '@newsroom/testing';
+import { departedEnvelope, pollUntil, startApp, testKafka } from '@newsroom/testing';
 import { BatchAnswer, post, Problem, Recorded, startStack, TestStack } from './stack.harness';
 
 /** The answers below, as far as the checks read them (PRODUCT.md, write API). */
@@ -138,6 +138,47 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     expect((answers.find((a) => a.status === 409)!.body as Problem).code).toMatch(/^STREAM\.VERSION_(MISMATCH|CONFLICT)$/);
     const stream = await read<StreamPage>(`/v1/streams/${subject}`);
     expect(stream.body.events).toHaveLength(1);
+  });
+
+  it('records every one of 120 writes racing on one subject through two ingest instances and Kafka: no 409 nobody asked for, nothing dead-lettered', async () => {
+    const second = await startApp('ingest', stack.env);
+    try {
+      const busy = `person:busy-${randomUUID().slice(0, 8)}`;
+      const envelopes = Array.from({ length: 120 }, () => departedEnvelope({ subject: busy }));
+      const overHttp = envelopes.slice(0, 80);
+      const overKafka = envelopes.slice(80);
+      // A client honours 503 + Retry-After (the contract for every transient answer) and retries with the same id.
+      const send = async (target: string, envelope: object) => {
+        for (let tries = 0; ; tries++) {
+          const res = await post<Recorded | Problem>(`${target}/v1/events`, envelope, stack.key);
+          if (res.status !== 503 || tries >= 5) return res;
+          expect((res.body as Problem).code).toBe('STREAM.CONTENDED');
+          await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+        }
+      };
+      await kafka.publish(
+        topicNames(stack.env.KAFKA_TOPIC_PREFIX).submissions,
+        overKafka.map((e) => ({ key: busy, value: JSON.stringify(e) })),
+      );
+      const answers = await Promise.all(overHttp.map((e, i) => send(i % 2 ? second.url : url, e)));
+      expect(answers.map((a) => a.status)).toEqual(overHttp.map(() => 201));
+      const versions = await pollUntil(
+        async () => {
+          const { rows } = await stack.db.pool.query('SELECT stream_version FROM event_store.events WHERE stream_id = $1 ORDER BY 1', [
+            busy,
+          ]);
+          return rows.length >= envelopes.length ? rows.map((r) => Number(r.stream_version)) : null;
+        },
+        { what: 'all 120 events on the busy stream', timeoutMs: 60000 },
+      );
+      expect(versions).toEqual(envelopes.map((_, i) => i + 1));
+      for (const app of [url, second.url]) {
+        const metrics = await (await fetch(`${app}/metrics`)).text();
+        expect(metrics).not.toMatch(/ingest_submissions_total\{[^}]*outcome="rejected"[^}]*\} [1-9]/);
+      }
+    } finally {
+      await second.stop();
+    }
   });
 
   it('records a story all or nothing: one bad event refuses the whole story and appends nothing', async () => {

@@ -61,6 +61,26 @@ export class EventStoreTimeoutError extends EventStoreUnavailableError {
   }
 }
 
+/**
+ * Writers on one stream kept appending between this write's read and its append, past the writer's retry budget
+ * (other ingest instances: one instance takes turns per stream). Nothing was recorded; retrying later is safe and
+ * will most likely pass, so it is transient: 503 + Retry-After over HTTP, a retried batch over Kafka.
+ */
+export class StreamContendedError extends EventStoreUnavailableError {
+  constructor(
+    readonly streamIds: string[],
+    readonly attempts: number,
+    retryAfterSeconds = 1,
+  ) {
+    super(null, {
+      nothingRecorded: true,
+      retryAfterSeconds,
+      message: `stream ${streamIds.join(', ')} kept changing under this write (${attempts} attempts): other writers are busy on it`,
+    });
+    this.name = 'StreamContendedError';
+  }
+}
+
 /** Transient errors: the same write may succeed later. Everything else is about the data and will fail again. */
 export function isTransientStoreError(error: unknown): boolean {
   return error instanceof EventStoreUnavailableError;

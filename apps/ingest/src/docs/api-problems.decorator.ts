@@ -10,7 +10,7 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'Conflict: expectedVersion mismatch, or an id / Idempotency-Key reused with other content',
   413: 'Body larger than INGEST_BODY_LIMIT',
   422: 'A rule refused it (e.g. CASE.NOT_FILED, EVENT.RETRACTED)',
-  503: 'The event store is unavailable, timed out or too busy (STORE.BUSY, STORE.TIMEOUT); Retry-After says when to retry. `recorded`: false when nothing was recorded, "unknown" when a retry with the same ids must tell',
+  503: 'The event store is unavailable, timed out or too busy (STORE.BUSY, STORE.TIMEOUT), or other writers kept the stream busy (STREAM.CONTENDED); Retry-After says when to retry. `recorded`: false when nothing was recorded, "unknown" when a retry with the same ids must tell',
 };
 
 /** Documents the given statuses as application/problem+json responses (the Problem schema is added at build). */

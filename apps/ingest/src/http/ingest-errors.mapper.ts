@@ -4,6 +4,7 @@ import {
   EventStoreBusyError,
   EventStoreTimeoutError,
   EventStoreUnavailableError,
+  StreamContendedError,
   WrongExpectedVersionError,
 } from '@newsroom/event-store';
 import { ErrorMapper, ProblemError, problems } from '@newsroom/platform';
@@ -35,6 +36,14 @@ function storeUnavailableProblem(error: EventStoreUnavailableError) {
     ? 'nothing was recorded. Retry.'
     : 'the write may or may not have been recorded. Retry with the same event ids (or Idempotency-Key): a recorded event answers as a duplicate.';
   const extensions = { recorded: error.nothingRecorded ? false : 'unknown' };
+  if (error instanceof StreamContendedError) {
+    return problems.unavailable(
+      `Other writers kept appending to ${error.streamIds.join(', ')} while this write was decided; nothing was recorded. Retry.`,
+      error.retryAfterSeconds,
+      'STREAM.CONTENDED',
+      extensions,
+    );
+  }
   if (error instanceof EventStoreBusyError) {
     return problems.unavailable(
       `Too many writes are waiting for the event store; ${outcome}`,

@@ -43,6 +43,7 @@ export function decideRecord(state: StreamState, submission: Submission): NewEve
       DOMAIN_ERROR_CODES.STREAM_VERSION_MISMATCH,
       'conflict',
       `expected version ${submission.expectedVersion} but ${state.subject} is at ${state.version}`,
+      [{ path: 'expectedVersion', message: `the stream is at version ${state.version}` }],
     );
   }
   assertLawsuitRules(state, submission);

@@ -65,9 +65,13 @@ describe('CorrectEventHandler on an in-memory store', () => {
   });
 
   it('given a concurrent append to the stream, when the first try fails on version, then the correction is retried and recorded after it', async () => {
+    // Another ingest instance (a writer of its own: one instance takes turns per subject, so never races itself).
+    const other = new CorrectEventHandler(store, new EventWriter(store));
     store.beforeAppend = async () => {
       store.beforeAppend = null;
-      await correct(correction({ changes: { occurredAt: '2024-09-24' }, reason: 'first fix' }));
+      await other.execute(
+        new CorrectEventCommand(target.id, correction({ changes: { occurredAt: '2024-09-24' }, reason: 'first fix' }), meta),
+      );
     };
     const result = await correct(request);
     expect(result).toMatchObject({ status: 'created', event: { streamVersion: 3 } });

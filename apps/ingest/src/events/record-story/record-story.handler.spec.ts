@@ -98,9 +98,11 @@ describe('RecordStoryHandler on an in-memory store', () => {
 
   it('given a concurrent append to one of its streams, then the story is re-decided and recorded after it, whole', async () => {
     const subject = `person:race-${randomUUID().slice(0, 8)}`;
+    // Another ingest instance (a writer of its own: one instance takes turns per subject, so never races itself).
+    const other = new RecordStoryHandler(new EventWriter(store));
     store.beforeAppend = async () => {
       store.beforeAppend = null;
-      await handler.execute(
+      await other.execute(
         new RecordStoryCommand(
           storyRequest([
             storyEvent({ subject, data: { organization: 'org:other', role: 'CEO', roleCategory: 'c-suite', reason: 'resigned' } }),

@@ -61,9 +61,11 @@ describe('RetractEventHandler on an in-memory store', () => {
   });
 
   it('given a concurrent retraction after the read, when retried, then the rules see it: the second is rejected', async () => {
+    // Another ingest instance (a writer of its own: one instance takes turns per subject, so never races itself).
+    const other = new RetractEventHandler(store, new EventWriter(store));
     store.beforeAppend = async () => {
       store.beforeAppend = null;
-      await retract(retraction({ reason: 'first' }));
+      await other.execute(new RetractEventCommand(target.id, retraction({ reason: 'first' }), meta));
     };
     const result = await retract(request);
     expect(result).toMatchObject({ status: 'rejected', error: { status: 422 } });

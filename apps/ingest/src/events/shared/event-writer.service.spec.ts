@@ -9,6 +9,7 @@ import {
   validateRetractionRequest,
   validateSubmission,
 } from '@newsroom/domain';
+import { isTransientStoreError, StreamContendedError } from '@newsroom/event-store';
 import { departedEnvelope, eventToAppend, InMemoryEventStore } from '@newsroom/testing';
 import { CorrectEventCommand } from '../correct-event/correct-event.command';
 import { CorrectEventHandler } from '../correct-event/correct-event.handler';
@@ -194,5 +195,62 @@ describe('EventWriter: the kept stream state', () => {
       true,
     );
     expect(outcome).toMatchObject({ status: 'rejected', error: { code: 'EVENT.NOT_FOUND' } });
+  });
+});
+
+describe('EventWriter: many writers on one subject', () => {
+  const record = (writer: EventWriter, envelope: object) => writer.write([recordIntent(valid(validateSubmission(envelope)))], meta, false);
+
+  it('given 60 writes to one subject at once, then each is recorded at its own version and none loses a race', async () => {
+    const store = new InMemoryEventStore();
+    const writer = new EventWriter(store);
+    let lost = 0;
+    const append = store.appendMany.bind(store);
+    store.appendMany = async (requests) => {
+      try {
+        return await append(requests);
+      } catch (error) {
+        lost++;
+        throw error;
+      }
+    };
+    const subject = 'person:busy';
+    const outcomes = (await Promise.all(Array.from({ length: 60 }, () => record(writer, departedEnvelope({ subject }))))).flat();
+    expect(outcomes.map((o) => o.status)).toEqual(outcomes.map(() => 'created'));
+    expect(outcomes.map((o) => (o.status === 'rejected' ? 0 : o.streamVersion)).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 60 }, (_, i) => i + 1),
+    );
+    expect(lost).toBe(0);
+  });
+
+  it('given another instance appending before every append, then the write retries and gives up transient (503), recording nothing', async () => {
+    const store = new InMemoryEventStore();
+    const subject = 'person:contended';
+    store.beforeAppend = async () => {
+      await store.appendMany([{ streamId: subject, expectedVersion: 'any', events: [eventToAppend()] }]);
+    };
+    const writer = new EventWriter(store, undefined, { minAttempts: 4, budgetMs: 30, maxPauseMs: 5 });
+    const envelope = departedEnvelope({ subject });
+    const error = await record(writer, envelope).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StreamContendedError);
+    expect(isTransientStoreError(error)).toBe(true);
+    expect((error as StreamContendedError).attempts).toBeGreaterThanOrEqual(4);
+    expect(await store.findEvent((envelope as { id: string }).id)).toBeNull();
+  });
+
+  it('given a stream another instance wrote once meanwhile, then the retry decides on the new state and records', async () => {
+    const store = new InMemoryEventStore();
+    const subject = 'person:raced-once';
+    let raced = false;
+    store.beforeAppend = async () => {
+      if (raced) return;
+      raced = true;
+      await store.appendMany([{ streamId: subject, expectedVersion: 'any', events: [eventToAppend()] }]);
+    };
+    const [outcome] = await record(new EventWriter(store), departedEnvelope({ subject }));
+    expect(outcome).toMatchObject({ status: 'created', streamVersion: 2 });
   });
 });

@@ -20,6 +20,7 @@ import {
   isTransientStoreError,
   StoredEvent,
   StreamAppend,
+  StreamContendedError,
   StreamHead,
   WriteStateReads,
   WrongExpectedVersionError,
@@ -27,6 +28,7 @@ import {
 import { DEFAULT_MAX_EVENT_BYTES, eventRecordBytes } from '@newsroom/platform';
 import { IngestEventStore } from './event-store.port';
 import { toRecordedEvent } from './stored-to-recorded.mapper';
+import { SubjectLocks } from './subject-locks.util';
 import { RequestMeta, WriteOutcome, WriteRejection } from './write.types';
 
 /** One event someone wants recorded: its id, its idempotency fingerprint, and how to decide it on its stream. */
@@ -51,7 +53,13 @@ export interface WriteIntent {
   meta?: RequestMeta;
 }
 
-const MAX_ATTEMPTS = 12;
+/**
+ * A write that loses the race for its stream (another instance appended between its read and its append) reads and
+ * decides again, for at least this many attempts and this long after its first loss; then it gives up with
+ * StreamContendedError (503 + Retry-After; a Kafka batch is retried later), never with a version error the client
+ * did not ask for. Waiting for this instance's own turns on a subject (SubjectLocks) is not counted: it loses nothing.
+ */
+export const WRITE_RETRY_LIMITS = { minAttempts: 12, budgetMs: 3000, maxPauseMs: 100 };
 
 /**
  * The write path every command shares: idempotency by event id, load each subject's decision state, decide in
@@ -68,11 +76,13 @@ const MAX_ATTEMPTS = 12;
  */
 export class EventWriter {
   private readonly logger = new Logger(EventWriter.name);
+  private readonly locks = new SubjectLocks();
 
   /** maxEventBytes: NEWSROOM_MAX_EVENT_BYTES; an event whose Kafka record would be larger is rejected (413). */
   constructor(
     private readonly store: IngestEventStore,
     private readonly maxEventBytes = DEFAULT_MAX_EVENT_BYTES,
+    private readonly retry = WRITE_RETRY_LIMITS,
   ) {}
 
   async write(intents: WriteIntent[], meta: RequestMeta, atomic: boolean): Promise<WriteOutcome[]> {
@@ -111,16 +121,26 @@ export class EventWriter {
   }
 
   private async writeWithRetries(intents: WriteIntent[], meta: RequestMeta, atomic: boolean): Promise<WriteOutcome[]> {
+    const subjects = [...new Set(intents.map((i) => i.subject))];
+    let firstLoss: number | null = null;
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcomes = await this.attempt(intents, meta, atomic);
+        // One write at a time per subject in this instance: each reads what the one before it appended.
+        const outcomes = await this.locks.run(subjects, () => this.attempt(intents, meta, atomic));
         this.logOutcomes(outcomes, meta);
         return outcomes;
       } catch (error) {
-        const retriable = error instanceof WrongExpectedVersionError || error instanceof DuplicateEventIdError;
-        if (!retriable || attempt >= MAX_ATTEMPTS) throw error;
-        // Jittered pause so writers racing on one stream do not collide again in lockstep.
-        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+        const lostRace = error instanceof WrongExpectedVersionError;
+        if (!lostRace && !(error instanceof DuplicateEventIdError)) throw error;
+        firstLoss ??= Date.now();
+        const spent = Date.now() - firstLoss;
+        if (attempt >= this.retry.minAttempts && spent >= this.retry.budgetMs) {
+          if (!lostRace) throw error;
+          this.logger.warn({ msg: 'stream contended past the retry budget', streams: [error.streamId], attempts: attempt, ms: spent });
+          throw new StreamContendedError([error.streamId], attempt);
+        }
+        // Jittered, growing pause so writers of other instances racing on one stream do not collide again in lockstep.
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(this.retry.maxPauseMs, 5 * attempt)));
       }
     }
   }
@@ -357,7 +377,7 @@ function idConflict(eventId: string): WriteRejection {
   };
 }
 
-/** Not transient, not a race the retries handle: an error about this data, which will fail again. */
+/** Not transient (contention past the budget is), not a race the retries handle: an error about this data, which will fail again. */
 function isIsolatable(error: unknown): boolean {
   return !isTransientStoreError(error) && !(error instanceof WrongExpectedVersionError) && !(error instanceof DuplicateEventIdError);
 }
