@@ -189,7 +189,7 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
       story,
       events: [good, statusChanged(`case:none-${randomUUID().slice(0, 6)}`, 'dismissed')],
     });
-    expectProblem(ruled, 422, 'CASE.NOT_FILED', 'events[1]');
+    expectProblem(ruled, 422, 'CASE.NOT_FILED', 'events[1].subject');
     const invalid = await write('/v1/stories', { story, events: [good, { ...departedEnvelope(), occurredAt: 'yesterday' }] });
     expectProblem(invalid, 400, 'REQUEST.INVALID', 'events[1].occurredAt');
     expect(await eventCount()).toBe(before);
@@ -295,7 +295,17 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
       await write(`/v1/events/${envelope.id}/corrections`, { ...correction, reason: 'other' }, { 'idempotency-key': key }),
       409,
       'EVENT.ID_CONFLICT',
+      'Idempotency-Key',
     );
+    // Removing a field the event does not have (a typo) would change nothing and still mark the event corrected.
+    const versionBefore = (await read<StreamPage>(`/v1/streams/${envelope.subject}`)).body.version;
+    expectProblem(
+      await write(`/v1/events/${envelope.id}/corrections`, { changes: { data: { destinaton: null } }, reason: 'x' }),
+      400,
+      'VALIDATION.FAILED',
+      'changes.data.destinaton',
+    );
+    expect((await read<StreamPage>(`/v1/streams/${envelope.subject}`)).body.version).toBe(versionBefore);
     expectProblem(
       await write(`/v1/events/${envelope.id}/corrections`, { changes: { data: { roleCategory: 'chef' } }, reason: 'x' }),
       400,
@@ -351,10 +361,10 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
 
   it('enforces the lawsuit lifecycle over HTTP: not filed -> 422; filed, withdrawn, then only appealed', async () => {
     const subject = `case:musk-${randomUUID().slice(0, 8)}`;
-    expectProblem(await write('/v1/events', statusChanged(subject, 'injunction_sought')), 422, 'CASE.NOT_FILED');
+    expectProblem(await write('/v1/events', statusChanged(subject, 'injunction_sought')), 422, 'CASE.NOT_FILED', 'subject');
     expect((await write('/v1/events', filed(subject))).status).toBe(201);
     expect((await write('/v1/events', statusChanged(subject, 'withdrawn'))).status).toBe(201);
-    expectProblem(await write('/v1/events', statusChanged(subject, 'settled')), 422, 'CASE.CLOSED');
+    expectProblem(await write('/v1/events', statusChanged(subject, 'settled')), 422, 'CASE.CLOSED', 'data.status');
     expect((await write('/v1/events', statusChanged(subject, 'appealed'))).status).toBe(201);
   });
 

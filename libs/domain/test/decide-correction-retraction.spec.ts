@@ -44,6 +44,16 @@ describe('decideCorrection', () => {
     expect(error).toMatchObject({ code: 'EVENT.NOT_CORRECTABLE', kind: 'rule' });
   });
 
+  it.each([
+    ['a misspelt field', { destinaton: null }, ['changes.data.destinaton']],
+    ['a field nested under one the event lacks', { money: { currency: null } }, ['changes.data.money.currency']],
+    ['two of them beside a real change', { reason: 'fired', nope: null, nada: null }, ['changes.data.nope', 'changes.data.nada']],
+  ])('given a patch removing %s, when corrected, then 400 names it and nothing is decided', (_what, data, paths) => {
+    const error = thrown(() => decideCorrection(given(MIRA, departed()), eventId(1), { changes: { data }, reason: 'x' }));
+    expect(error).toMatchObject({ code: 'VALIDATION.FAILED', kind: 'validation' });
+    expect(error.errors?.map((e) => e.path)).toEqual(paths);
+  });
+
   it('given an already corrected target, when corrected again, then it is accepted', () => {
     const state = given(MIRA, departed(), correction(1, { data: { reason: 'fired' } }));
     expect(decideCorrection(state, eventId(1), { changes: { data: { reason: 'retired' } }, reason: 'x' }).type).toBe('event.corrected');

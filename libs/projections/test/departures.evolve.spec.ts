@@ -68,6 +68,22 @@ describe('departures: evolve and grouping', () => {
     expect(t.visible<DepartureRow>().map((r) => [r.reason, r.inferred])).toEqual([['fired', note('the day is the company blog')]]);
   });
 
+  it('when a correction removes a field its inferred list names, the list no longer names it', () => {
+    const dep = departed('person:a', 'CTO', '2024-09', { reason: 'resigned' });
+    dep.metadata = {
+      ...dep.metadata,
+      inferred: [
+        { path: 'data.reason', note: 'from the tone of the memo' },
+        { path: 'occurredAt', note: 'month from other reporting' },
+      ],
+    };
+    const t = new InMemoryFactTable(departuresModel).applyAll([dep]);
+    t.apply(correction(dep, { data: { reason: null } }, 'no outlet gives a reason'));
+    expect(t.visible<DepartureRow>().map((r) => [r.reason ?? null, r.inferred])).toEqual([
+      [null, [{ path: 'occurredAt', note: 'month from other reporting' }]],
+    ]);
+  });
+
   it('when a departure is retracted, it leaves every grouping', () => {
     const dep = departed('person:a', 'CTO', '2024-03');
     const t = new InMemoryFactTable(departuresModel).applyAll([dep, retraction(dep)]);

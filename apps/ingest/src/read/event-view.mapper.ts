@@ -1,4 +1,13 @@
-import { AmendmentEvent, EventStatus, foldStream, InferredField, inferredOf, isAmendment, StreamState } from '@newsroom/domain';
+import {
+  AmendmentEvent,
+  EventStatus,
+  foldStream,
+  InferredField,
+  inferredOf,
+  isAmendment,
+  namesAField,
+  StreamState,
+} from '@newsroom/domain';
 import { EventMetadata, StoredEvent } from '@newsroom/event-store';
 import { toRecordedEvent } from '../events/shared/stored-to-recorded.mapper';
 
@@ -83,8 +92,11 @@ export function toEventDetail(eventId: string, stream: StoredEvent[], state: Str
   const folded = state.events.get(eventId);
   if (!stored || !folded) return null;
   const history = stream.filter((e) => isAmendmentOf(e, eventId)).map(toAmendment);
-  // The latest correction that gave a list wins; without one the list is the recorded one.
-  const inferred = history.reduce((list, a) => a.changes?.inferred ?? list, inferredOf(stored.metadata));
+  // The latest correction that gave a list wins; without one the list is the recorded one, less any field a correction
+  // removed (as the read models keep it).
+  const inferred = history
+    .reduce((list, a) => a.changes?.inferred ?? list, inferredOf(stored.metadata))
+    .filter((i) => namesAField({ occurredAt: folded.occurredAt, data: folded.data }, i.path));
   return {
     ...toEventView(stored),
     status: folded.status,

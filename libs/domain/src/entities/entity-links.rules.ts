@@ -83,10 +83,14 @@ export function decideUnmerge(alias: StreamState, canonical: string, reason: str
 export function decideAliasName(state: StreamState, name: string, removed: boolean, reason?: string): NewEvent<'entity.aliased'> {
   const known = aliasNames(state).includes(name);
   if (!removed && known) {
-    throw new DomainError(CODES.ENTITY_ALIAS_EXISTS, 'conflict', `"${name}" is already an alias of ${state.subject}`);
+    throw new DomainError(CODES.ENTITY_ALIAS_EXISTS, 'conflict', `"${name}" is already an alias of ${state.subject}`, [
+      { path: 'name', message: `already an alias of ${state.subject}` },
+    ]);
   }
   if (removed && !known) {
-    throw new DomainError(CODES.ENTITY_ALIAS_UNKNOWN, 'rule', `"${name}" is not an alias of ${state.subject}`);
+    throw new DomainError(CODES.ENTITY_ALIAS_UNKNOWN, 'rule', `"${name}" is not an alias of ${state.subject}`, [
+      { path: 'name', message: `not an alias of ${state.subject}` },
+    ]);
   }
   const data = { name, ...(removed ? { removed: true } : {}), ...(reason ? { reason } : {}) };
   return {

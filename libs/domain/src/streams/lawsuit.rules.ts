@@ -7,13 +7,22 @@ import type { StreamState } from './stream-state.types';
 export function assertLawsuitRules(state: StreamState, event: StoryEvent): void {
   const lawsuit = state.lawsuit ?? { filed: false, status: null };
   if (event.type === 'lawsuit.filed' && lawsuit.filed) {
-    throw new DomainError(DOMAIN_ERROR_CODES.CASE_ALREADY_FILED, 'rule', `${state.subject} is already filed; a refiled suit is a new case`);
+    throw new DomainError(
+      DOMAIN_ERROR_CODES.CASE_ALREADY_FILED,
+      'rule',
+      `${state.subject} is already filed; a refiled suit is a new case`,
+      [{ path: 'subject', message: 'this case is already filed: a refiled suit is a new case subject' }],
+    );
   }
   if (event.type !== 'lawsuit.status_changed') return;
   if (!lawsuit.filed) {
-    throw new DomainError(DOMAIN_ERROR_CODES.CASE_NOT_FILED, 'rule', `${state.subject} has no lawsuit.filed event on record`);
+    throw new DomainError(DOMAIN_ERROR_CODES.CASE_NOT_FILED, 'rule', `${state.subject} has no lawsuit.filed event on record`, [
+      { path: 'subject', message: 'no lawsuit.filed is on record for this case' },
+    ]);
   }
   if (lawsuit.status && CLOSED_LAWSUIT_STATUSES.includes(lawsuit.status) && event.data.status !== 'appealed') {
-    throw new DomainError(DOMAIN_ERROR_CODES.CASE_CLOSED, 'rule', `${state.subject} is ${lawsuit.status}; only appealed may follow`);
+    throw new DomainError(DOMAIN_ERROR_CODES.CASE_CLOSED, 'rule', `${state.subject} is ${lawsuit.status}; only appealed may follow`, [
+      { path: 'data.status', message: `the case is ${lawsuit.status}: only appealed may follow` },
+    ]);
   }
 }

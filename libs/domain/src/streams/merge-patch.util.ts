@@ -27,3 +27,23 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   }
   return result;
 }
+
+/**
+ * The paths a patch removes (null) that its target does not have: a correction that "removes" a misspelt field
+ * would otherwise be accepted, change nothing and still mark the event corrected. Paths are dotted from the patch's
+ * root (`destinaton`, `money.currncy`).
+ */
+export function absentRemovals(target: unknown, patch: unknown, prefix = ''): string[] {
+  if (!isObject(patch)) return [];
+  const paths: string[] = [];
+  for (const key of Object.keys(patch)) {
+    const value = patch[key];
+    const present = isObject(target) && own(target, key);
+    if (value === null) {
+      if (!present) paths.push(`${prefix}${key}`);
+    } else if (isObject(value)) {
+      paths.push(...absentRemovals(present ? target[key] : undefined, value, `${prefix}${key}.`));
+    }
+  }
+  return paths;
+}

@@ -16,7 +16,7 @@ import { inferredPathErrors } from '../values/inferred.value';
 import { parsePeriod } from '../values/period.value';
 import { parseSubject } from '../values/subject.value';
 import { assertLawsuitRules } from './lawsuit.rules';
-import { mergePatch } from './merge-patch.util';
+import { absentRemovals, mergePatch } from './merge-patch.util';
 import type { NewEvent, StreamEventState, StreamState } from './stream-state.types';
 
 /** Decides a new story event from a validated submission against its subject's stream. Throws DomainError. */
@@ -98,6 +98,13 @@ export function decideCorrection(state: StreamState, targetEventId: string, req:
   }
   if (occurredAt !== undefined && parsePeriod(occurredAt) === null) {
     throw DomainError.validation([{ path: 'changes.occurredAt', message: 'must be a date or period' }]);
+  }
+  const absent = hasData ? absentRemovals(target.data, data) : [];
+  if (absent.length) {
+    throw DomainError.validation(
+      absent.map((path) => ({ path: `changes.data.${path}`, message: `the event has no ${path} to remove` })),
+      `the correction removes fields the ${target.type} does not have`,
+    );
   }
   const corrected = hasData ? mergePatch(target.data, data) : target.data;
   if (hasData) {

@@ -2,6 +2,7 @@ import {
   inferredOf,
   isAmendment,
   mergePatch,
+  namesAField,
   parsePeriod,
   type CorrectionChanges,
   type EventDataMap,
@@ -88,16 +89,18 @@ function nextVersion<T extends RecordableEventType>(
   reason: string | null,
 ): FactVersion<T> {
   const occurredAt: string | null = changes.occurredAt ?? state.occurredAt;
+  const data = changes.data ? (mergePatch(state.data, changes.data) as EventDataMap[T]) : state.data;
   const fact: FactVersion<T> = {
     ...state,
     version: state.version + 1,
     occurredAt,
     ...validInterval(occurredAt),
     // The patched data still fits the fact's type: the correction was checked against its schema when decided.
-    data: changes.data ? (mergePatch(state.data, changes.data) as EventDataMap[T]) : state.data,
+    data,
     sources: mergeSources(state.sources, event.sources ?? []),
-    // A correction may replace the list of fields its sources do not state; without one it stays as it was.
-    inferred: changes.inferred ?? state.inferred,
+    // A correction may replace the list of fields its sources do not state; without one it stays as it was, less
+    // the fields this correction removed (a list never names a field the fact no longer has).
+    inferred: (changes.inferred ?? state.inferred).filter((i) => namesAField({ occurredAt, data }, i.path)),
     recordedFrom: event.recordedAt,
     positionFrom: event.globalPosition,
     changeReason: reason,

@@ -44,6 +44,7 @@ function resolutionIntent(subject: string, conflictId: string, req: ResolutionRe
   return {
     eventId: normaliseId(id) ?? uuidv7(),
     idFromClient: id !== undefined,
+    idField: 'Idempotency-Key',
     contentHash: contentHash({ kind: 'resolution', conflictId, req }),
     subject,
     // The decider looks through every standing fact of the stream for the disagreeing pair: the kept state has none.

@@ -36,6 +36,7 @@ export class RecordEntityAliasHandler implements ICommandHandler<RecordEntityAli
     const base = {
       eventId: normaliseId(aliasId) ?? uuidv7(),
       idFromClient: aliasId !== undefined,
+      idField: 'Idempotency-Key' as const,
       contentHash: contentHash({ kind: removal ? 'entity-alias-removal' : 'entity-alias', subject, request }),
     };
     if (request.name !== undefined) {

@@ -36,6 +36,7 @@ function sourcingIntent(subject: string, targetEventId: string, req: SourceReque
   return {
     eventId: normaliseId(id) ?? uuidv7(),
     idFromClient: id !== undefined,
+    idField: 'Idempotency-Key',
     contentHash: contentHash({ kind: 'sourcing', targetEventId, req }),
     subject,
     namedEvents: [targetEventId],

@@ -36,6 +36,7 @@ function correctionIntent(subject: string, targetEventId: string, req: Correctio
   return {
     eventId: normaliseId(id) ?? uuidv7(),
     idFromClient: id !== undefined,
+    idField: 'Idempotency-Key',
     contentHash: contentHash({ kind: 'correction', targetEventId, req }),
     subject,
     namedEvents: [targetEventId],

@@ -36,6 +36,7 @@ function retractionIntent(subject: string, targetEventId: string, req: Retractio
   return {
     eventId: normaliseId(id) ?? uuidv7(),
     idFromClient: id !== undefined,
+    idField: 'Idempotency-Key',
     contentHash: contentHash({ kind: 'retraction', targetEventId, req }),
     subject,
     namedEvents: [targetEventId],

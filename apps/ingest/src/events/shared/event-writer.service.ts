@@ -35,6 +35,8 @@ import { RequestMeta, WriteOutcome, WriteRejection } from './write.types';
 export interface WriteIntent {
   eventId: string;
   idFromClient: boolean;
+  /** Where the client's id came from, named when it was used for other content: `id` (the body) unless a header. */
+  idField?: 'id' | 'Idempotency-Key';
   contentHash: string;
   subject: string;
   /**
@@ -168,7 +170,7 @@ export class EventWriter {
       if (stored) outcomes[i] = this.replayOutcome(intent, stored);
       else if (firstIndexOf.has(intent.eventId)) {
         const first = intents[firstIndexOf.get(intent.eventId)!];
-        if (first.contentHash !== intent.contentHash) outcomes[i] = reject(intent, idConflict(intent.eventId));
+        if (first.contentHash !== intent.contentHash) outcomes[i] = reject(intent, idConflict(intent));
       } else {
         firstIndexOf.set(intent.eventId, i);
         pending.push(i);
@@ -277,7 +279,7 @@ export class EventWriter {
   }
 
   private replayOutcome(intent: WriteIntent, stored: StoredEvent): WriteOutcome {
-    if (stored.contentHash !== intent.contentHash) return reject(intent, idConflict(intent.eventId));
+    if (stored.contentHash !== intent.contentHash) return reject(intent, idConflict(intent));
     return {
       status: 'duplicate',
       eventId: stored.eventId,
@@ -368,12 +370,13 @@ export function fromDomainError(error: DomainError): WriteRejection {
   };
 }
 
-function idConflict(eventId: string): WriteRejection {
+function idConflict({ eventId, idField = 'id' }: WriteIntent): WriteRejection {
+  const what = idField === 'id' ? `event id ${eventId}` : `${idField} ${eventId}`;
   return {
     status: 409,
     code: 'EVENT.ID_CONFLICT',
-    message: `event id ${eventId} was already used for different content`,
-    errors: [{ path: 'id', message: 'already used for different content' }],
+    message: `${what} was already used for different content`,
+    errors: [{ path: idField, message: 'already used for different content' }],
   };
 }
 
