@@ -101,6 +101,19 @@ describe('decideAliasName', () => {
     });
     expect(thrown(() => decideAliasName(given(SAM), 'Sama', true))).toMatchObject({ code: 'ENTITY.ALIAS_UNKNOWN', kind: 'rule' });
   });
+
+  it('given names that differ only in case, spaces or Unicode form, then they are one alias: kept clean, removed as recorded', () => {
+    const decomposed = 'Jose\u0301 Garci\u0301a'; // "José García" with combining accents (NFD)
+    expect(decideAliasName(given(SAM), `  ${decomposed}   `, false).data.name).toBe('Jos\u00e9 Garc\u00eda');
+    expect(thrown(() => decideAliasName(given(SAM, named('Sama')), ' sama ', false))).toMatchObject({ code: 'ENTITY.ALIAS_EXISTS' });
+    expect(thrown(() => decideAliasName(given(SAM, named('Jos\u00e9 Garc\u00eda')), decomposed, false))).toMatchObject({
+      code: 'ENTITY.ALIAS_EXISTS',
+      errors: [{ path: 'name' }],
+    });
+    const removal = decideAliasName(given(SAM, named('Sam  Altman')), 'SAM ALTMAN', true);
+    expect(removal.data).toEqual({ name: 'Sam  Altman', removed: true });
+    expect(aliasNames(given(SAM, named('Sam  Altman'), named('Sam  Altman', true)))).toEqual([]);
+  });
 });
 
 describe('validateEntityAliasRequest', () => {
@@ -112,6 +125,11 @@ describe('validateEntityAliasRequest', () => {
       errors: [{ path: 'subject' }],
     });
     expect(validateEntityAliasRequest({ reason: 'x' })).toMatchObject({ ok: false });
+    // Only zero-width and format characters: blank, as spaces are.
+    expect(validateEntityAliasRequest({ name: '\u200b\u200d\ufeff', reason: 'x' })).toMatchObject({
+      ok: false,
+      errors: [{ path: 'name' }],
+    });
     expect(validateEntityAliasRequest({ subject: 'samuel', reason: 'x' })).toMatchObject({ ok: false, errors: [{ path: 'subject' }] });
   });
 });

@@ -73,7 +73,7 @@ function legacyParsePeriod(s: string): Period | null {
   const from = legacySingle(parts[0]);
   const to = legacySingle(parts[1]);
   if (!from || !to) return null;
-  if (Date.parse(to.start) < Date.parse(from.start)) return null;
+  if (Date.parse(to.end) <= Date.parse(from.start)) return null;
   return { text: s, precision: 'range', start: from.start, end: to.end };
 }
 

@@ -28,6 +28,9 @@ describe('parsePeriod', () => {
       ['2024-09-25/2024-10-02', '2024-09-25T00:00:00.000Z', '2024-10-03T00:00:00.000Z'],
       ['2024-09-25T10:00:00Z/2024-09-25T12:00:00Z', '2024-09-25T10:00:00.000Z', '2024-09-25T12:00:00.001Z'],
       ['2024-Q1/2024-02', '2024-01-01T00:00:00.000Z', '2024-03-01T00:00:00.000Z'],
+      // The second part's end bounds the range, not its start: to the end of 2024, and late on 31 December (UTC-5) to the next day.
+      ['2024-06-15/2024', '2024-06-15T00:00:00.000Z', '2025-01-01T00:00:00.000Z'],
+      ['2024-12-31T23:00:00-05:00/2025-01-01', '2025-01-01T04:00:00.000Z', '2025-01-02T00:00:00.000Z'],
     ])('given the range %s, when parsed, then it spans the start of the first to the end of the second', (text, start, end) => {
       expect(parsePeriod(text)).toEqual({ text, precision: 'range', start, end });
     });

@@ -80,14 +80,25 @@ export function decideUnmerge(alias: StreamState, canonical: string, reason: str
 }
 
 /** A display name becomes one of the subject's aliases (`removed`: it stops being one). */
-export function decideAliasName(state: StreamState, name: string, removed: boolean, reason?: string): NewEvent<'entity.aliased'> {
-  const known = aliasNames(state).includes(name);
-  if (!removed && known) {
+/** A display name as kept: NFC, no edge or repeated spaces (`Sam  Altman ` is `Sam Altman`). */
+function cleanName(name: string): string {
+  return name.normalize('NFC').replace(/\s+/gu, ' ').trim();
+}
+
+/** How two display names are compared: clean, and without case (`OpenAI` and `Openai` name one alias). */
+const nameKey = (name: string) => cleanName(name).toLowerCase();
+
+export function decideAliasName(state: StreamState, given: string, removed: boolean, reason?: string): NewEvent<'entity.aliased'> {
+  const key = nameKey(given);
+  const known = aliasNames(state).find((n) => nameKey(n) === key);
+  // A removal names the alias as it was recorded, so the fold drops that very name; an addition is kept clean.
+  const name = known ?? cleanName(given);
+  if (!removed && known !== undefined) {
     throw new DomainError(CODES.ENTITY_ALIAS_EXISTS, 'conflict', `"${name}" is already an alias of ${state.subject}`, [
       { path: 'name', message: `already an alias of ${state.subject}` },
     ]);
   }
-  if (removed && !known) {
+  if (removed && known === undefined) {
     throw new DomainError(CODES.ENTITY_ALIAS_UNKNOWN, 'rule', `"${name}" is not an alias of ${state.subject}`, [
       { path: 'name', message: `not an alias of ${state.subject}` },
     ]);

@@ -151,7 +151,9 @@ function boundsOf(s: string): Bounds | null {
   if (s.indexOf('/', slash + 1) >= 0) return null;
   const from = parseSingle(s.slice(0, slash));
   const to = parseSingle(s.slice(slash + 1));
-  if (!from || !to || to.start < from.start) return null;
+  // A range runs from its first part's start to its second's end, so it is empty only when that end is not after
+  // that start: `2024-06-15/2024` (to the end of 2024) and a date-time late on 31 December to the next day are ranges.
+  if (!from || !to || to.end <= from.start) return null;
   return { precision: 'range', start: from.start, end: to.end };
 }
 

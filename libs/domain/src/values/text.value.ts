@@ -16,7 +16,8 @@ export function textOf(value: unknown): string {
 // Every string and array is bounded so a single submission has a bounded size.
 export const LIMITS = { name: 200, title: 500, text: 2000, items: 100, url: 2048 } as const;
 
-const notBlank = /\S/;
+// Something visible: not only spaces, nor only zero-width and other format characters (U+200B, U+200D, U+FEFF...).
+const notBlank = /[^\s\p{Cf}]/u;
 
 function boundedString(max: number, what: string) {
   return z

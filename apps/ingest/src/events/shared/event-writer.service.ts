@@ -61,7 +61,7 @@ export interface WriteIntent {
  * StreamContendedError (503 + Retry-After; a Kafka batch is retried later), never with a version error the client
  * did not ask for. Waiting for this instance's own turns on a subject (SubjectLocks) is not counted: it loses nothing.
  */
-export const WRITE_RETRY_LIMITS = { minAttempts: 12, budgetMs: 3000, maxPauseMs: 100 };
+const WRITE_RETRY_LIMITS = { minAttempts: 12, budgetMs: 3000, maxPauseMs: 100 };
 
 /**
  * The write path every command shares: idempotency by event id, load each subject's decision state, decide in
