@@ -124,6 +124,10 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     expect(batch.status).toBe(200);
     expect(batch.body.results.map((r) => r.status)).toEqual(['created', 'duplicate', 'duplicate', 'rejected']);
     expect(batch.body.results[3].error).toMatchObject({ status: 409, code: 'EVENT.ID_CONFLICT' });
+    // A batch is {events} alone: a stray key (a typo, a field meant for each envelope) is refused, nothing recorded.
+    const count = await eventCount();
+    expectProblem(await write('/v1/events', { events: [departedEnvelope()], sources: [SOURCE] }), 400, 'REQUEST.INVALID', 'sources');
+    expect(await eventCount()).toBe(count);
     expect(await eventCount()).toBe(before + 1);
   });
 

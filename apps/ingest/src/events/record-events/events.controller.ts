@@ -33,6 +33,7 @@ export class EventsController {
           type: 'object',
           properties: { events: { type: 'array', maxItems: MAX_BATCH, items: submissionJsonSchema() as object } },
           required: ['events'],
+          additionalProperties: false,
         },
       ],
     },
@@ -47,7 +48,12 @@ export class EventsController {
   })
   @ApiProblems(400, 401, 403, 409, 413, 422)
   async record(@Body() body: unknown, @Req() req: IngestRequest, @Res({ passthrough: true }) res: IngestReply) {
-    if (body && typeof body === 'object' && !Array.isArray(body) && 'events' in body) return this.recordBatch(body.events, req);
+    if (body && typeof body === 'object' && !Array.isArray(body) && 'events' in body) {
+      // A batch is {events} alone: another key is a typo or a misplaced envelope field, refused like one in an envelope.
+      const extra = Object.keys(body).filter((k) => k !== 'events');
+      if (extra.length) throw problems.validation(extra.map((path) => ({ path, message: 'unknown field: a batch is {"events": [...]}' })));
+      return this.recordBatch(body.events, req);
+    }
     const valid = validateSubmission(body);
     if (!valid.ok) throw problems.validation(valid.errors);
     const [outcome] = await this.commands.execute(new RecordEventsCommand([valid.value], requestMeta(req), true));
