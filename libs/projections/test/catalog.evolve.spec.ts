@@ -79,6 +79,11 @@ describe('products, regulatory interventions, timeline, sources and entities: ev
     expect(sourceIdOf(a)).toBe(sourceIdOf(sameSourceOtherQuote));
     expect(sourceIdOf(a)).not.toBe(sourceIdOf({ ...a, title: 'B' }));
     expect(sourceIdOf(a)).toMatch(/^[0-9a-f]{24}$/);
+    // Kept by key as well as by object, boundedly: after more stories than it keeps, the first one's id is the same.
+    const first = sourceIdOf({ outlet: 'Kept', title: 'story 0' });
+    for (let i = 1; i <= 12_000; i++) sourceIdOf({ outlet: 'Kept', title: `story ${i}` });
+    expect(sourceIdOf({ outlet: ' Kept ', title: 'story 0' })).toBe(first);
+    expect(new Set(Array.from({ length: 50 }, (_, i) => sourceIdOf({ outlet: 'Kept', title: `story ${i}` }))).size).toBe(50);
     expect(sourceRecordsOf([a], '7', recordedAtOf(7))).toEqual([
       {
         id: sourceIdOf(a),

@@ -3,13 +3,24 @@ import { createHash } from 'node:crypto';
 
 // Every read model hashes the same source objects of an event; the id is kept per object (sources are never mutated).
 const ids = new WeakMap<object, string>();
+// A report parses its rows afresh on every request, so the objects are new each time while the stories are the same
+// few: ids are also kept by key, the most recent KEPT_KEYS of them (a sha256 a source was 6.7% of the leadership
+// report's CPU in the twenty-sixth session's profile).
+const KEPT_KEYS = 10_000;
+const byKey = new Map<string, string>();
 
 /** A story's stable id: a hash of outlet, url and title, so the same article cited twice is one source. */
 export function sourceIdOf(source: { outlet?: unknown; url?: unknown; title?: unknown }): string {
   const known = typeof source === 'object' && source !== null ? ids.get(source) : undefined;
   if (known !== undefined) return known;
   const key = JSON.stringify([textOf(source.outlet).trim(), source.url ?? null, source.title ?? null]);
-  const id = createHash('sha256').update(key).digest('hex').slice(0, 24);
+  let id = byKey.get(key);
+  if (id === undefined) {
+    id = createHash('sha256').update(key).digest('hex').slice(0, 24);
+    // The oldest key goes first (a Map keeps insertion order), so memory stays bounded however many stories there are.
+    if (byKey.size >= KEPT_KEYS) byKey.delete(byKey.keys().next().value!);
+    byKey.set(key, id);
+  }
   if (typeof source === 'object' && source !== null) ids.set(source, id);
   return id;
 }
