@@ -9,7 +9,7 @@ import {
   validateRetractionRequest,
   validateSubmission,
 } from '@newsroom/domain';
-import { isTransientStoreError, StreamContendedError } from '@newsroom/event-store';
+import { contentHash, isTransientStoreError, StreamContendedError } from '@newsroom/event-store';
 import { departedEnvelope, eventToAppend, InMemoryEventStore } from '@newsroom/testing';
 import { CorrectEventCommand } from '../correct-event/correct-event.command';
 import { CorrectEventHandler } from '../correct-event/correct-event.handler';
@@ -252,5 +252,35 @@ describe('EventWriter: many writers on one subject', () => {
     };
     const [outcome] = await record(new EventWriter(store), departedEnvelope({ subject }));
     expect(outcome).toMatchObject({ status: 'created', streamVersion: 2 });
+  });
+});
+
+describe('EventWriter: one content, one fingerprint', () => {
+  const intentOf = (envelope: object) => recordIntent(valid(validateSubmission(envelope)));
+
+  it('given an event sent with inferred: [], when retried with no inferred (or the other way), then it is a duplicate', async () => {
+    const writer = new EventWriter(new InMemoryEventStore());
+    const envelope = departedEnvelope();
+    const [first] = await writer.write([intentOf({ ...envelope, inferred: [] })], meta, true);
+    const [again] = await writer.write([intentOf(envelope)], meta, true);
+    expect([first.status, again.status]).toEqual(['created', 'duplicate']);
+    const other = departedEnvelope();
+    await writer.write([intentOf(other)], meta, true);
+    expect((await writer.write([intentOf({ ...other, inferred: [] })], meta, true))[0].status).toBe('duplicate');
+  });
+
+  it('given an event recorded under the old fingerprint of inferred: [], when retried either way, then it is a duplicate, and other content still conflicts', async () => {
+    const store = new InMemoryEventStore();
+    const writer = new EventWriter(store);
+    const envelope = departedEnvelope();
+    const { id: _id, ...content } = valid(validateSubmission({ ...envelope, inferred: [] }));
+    const legacy = { ...intentOf(envelope), contentHash: contentHash({ ...content, modality: content.modality ?? 'reported' }) };
+    expect((await writer.write([legacy], meta, true))[0].status).toBe('created');
+    expect((await writer.write([intentOf(envelope)], meta, true))[0].status).toBe('duplicate');
+    expect((await writer.write([intentOf({ ...envelope, inferred: [] })], meta, true))[0].status).toBe('duplicate');
+    expect((await writer.write([intentOf({ ...envelope, occurredAt: '2023' })], meta, true))[0]).toMatchObject({
+      status: 'rejected',
+      error: { code: 'EVENT.ID_CONFLICT' },
+    });
   });
 });

@@ -38,6 +38,11 @@ export interface WriteIntent {
   /** Where the client's id came from, named when it was used for other content: `id` (the body) unless a header. */
   idField?: 'id' | 'Idempotency-Key';
   contentHash: string;
+  /**
+   * Whether an event stored with this hash is this content too, when the hash was taken of another form of it (a
+   * fingerprint made before the form was normalised). Asked only when the hashes differ.
+   */
+  sameContentAs?: (storedHash: string) => boolean;
   subject: string;
   /**
    * The events of its stream the decision looks up by id (a correction's, retraction's or attached source's target).
@@ -279,7 +284,7 @@ export class EventWriter {
   }
 
   private replayOutcome(intent: WriteIntent, stored: StoredEvent): WriteOutcome {
-    if (stored.contentHash !== intent.contentHash) return reject(intent, idConflict(intent));
+    if (stored.contentHash !== intent.contentHash && !intent.sameContentAs?.(stored.contentHash)) return reject(intent, idConflict(intent));
     return {
       status: 'duplicate',
       eventId: stored.eventId,
