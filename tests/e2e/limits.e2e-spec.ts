@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { departedEnvelope, pollUntil, startApp, testApiKey } from '@newsroom/testing';
 import { RawSseClient, WsFeedClient } from './feed.client';
 import { BatchAnswer, post, Problem, Recorded, startStack, TestStack } from './stack.harness';
@@ -128,6 +129,61 @@ describe('rate limits and per-client caps (running apps)', () => {
       },
       { timeoutMs: 10000, intervalMs: 200, what: 'a slot freed' },
     );
+  });
+
+  it('answers a malformed WebSocket upgrade with 400 and keeps serving; handshakes that fail never keep a slot of the per-IP cap', async () => {
+    const { port } = new URL(stack.apps.query.url);
+    // Raw bytes on a socket: what a fuzzer or a broken client sends, with the read key so the cap is in play.
+    const exchange = (head: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = net.createConnection({ host: '127.0.0.1', port: Number(port) }, () => socket.write(head));
+        let answer = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (d: string) => (answer += d));
+        socket.on('close', () => resolve(answer));
+        socket.on('error', reject);
+        socket.setTimeout(10000, () => socket.destroy(new Error(`no answer to ${head.split('\r\n')[0]}`)));
+      });
+    const upgrade = (target: string, extra = '') =>
+      `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-API-Key: ${readKey}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n${extra}\r\n`;
+    // An absolute-form target that is not a URL: the parser lets it through, the URL parser throws.
+    const malformed = await exchange(upgrade('http://['));
+    expect(malformed).toMatch(/^HTTP\/1\.1 400 /);
+    expect(malformed).toContain('application/problem+json');
+    expect(JSON.parse(malformed.slice(malformed.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      code: 'REQUEST.INVALID',
+      errors: [{ path: 'url' }],
+    });
+    // Twice the cap of handshakes that pass our checks but that ws refuses (no Sec-WebSocket-Key, wrong version).
+    for (let i = 0; i < CAP; i++) {
+      expect(await exchange(upgrade('/v1/feed/ws'))).toMatch(/^HTTP\/1\.1 400 /);
+      expect(
+        await exchange(upgrade('/v1/feed/ws', 'Sec-WebSocket-Version: 99\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n')),
+      ).toMatch(/^HTTP\/1\.1 (400|426) /);
+    }
+    // The process is alive and every slot is free: CAP live connections open at once.
+    const wsUrl = `${stack.apps.query.url.replace('http', 'ws')}/v1/feed/ws`;
+    const held: Array<{ close(): void }> = [];
+    try {
+      for (let i = 0; i < CAP; i++) {
+        const c = await pollUntil(
+          async () => {
+            const sse = await RawSseClient.connect(`${stack.apps.query.url}/v1/feed/stream`, auth);
+            if (sse.status === 200) return sse;
+            sse.close();
+            return null;
+          },
+          { timeoutMs: 10000, intervalMs: 200, what: `live connection ${i + 1} of ${CAP}` },
+        );
+        held.push(c);
+      }
+      // And the cap still holds: the one over is refused.
+      const over = new WsFeedClient(wsUrl, auth);
+      held.push(over);
+      expect(await over.closedPromise).toBe(1013);
+    } finally {
+      held.forEach((c) => c.close());
+    }
   });
 
   it('runs at most one history read per socket however many subscribe messages it sends, and the last one wins', async () => {

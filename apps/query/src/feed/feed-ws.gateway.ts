@@ -50,7 +50,17 @@ export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const url = new URL(req.url ?? '/', 'http://query.local');
+    // First of all: a client that resets mid-answer must not become an unhandled 'error' on a bare socket.
+    socket.on('error', () => undefined);
+    let url: URL;
+    try {
+      // An absolute-form target is legal HTTP (`GET http://host/path`) and Node's parser lets a malformed one
+      // through (`http://[`): parsing it throws, and a throw in an 'upgrade' listener would take the process down.
+      url = new URL(req.url ?? '/', 'http://query.local');
+    } catch {
+      const detail = 'the request target is not a valid URL';
+      return refuse(socket, problems.validation([{ path: 'url', message: detail }], detail));
+    }
     if (url.pathname !== WS_PATH) {
       // Another upgrade handler may own that path; when there is none, answer rather than leave it hanging.
       if (this.server?.listenerCount('upgrade') === 1) refuse(socket, problems.notFound(`no WebSocket endpoint at ${url.pathname}`));
@@ -73,10 +83,13 @@ export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationS
     req.url = taken.url;
     const problem = readAccessProblem(this.ring, this.requireReadKey, req, new URL(req.url, 'http://query.local'));
     if (problem) return refuse(socket, problem);
-    socket.on('error', () => undefined);
     // The slot is taken from the upgrade on, subscribed or not; over the cap the socket is accepted only to be
     // closed with the reason (1013 Try Again Later), which a browser's WebSocket can read (it cannot read a 429).
     const release = this.slots.acquire(clientIp(req));
+    // The socket's end frees the slot whatever happened: \`ws\` answers a bad handshake (no Sec-WebSocket-Key, a
+    // wrong version) with a 400 itself and never calls back, and a client may vanish mid-handshake. Release is
+    // idempotent, so the connection's own release on close is harmless.
+    if (release) socket.once('close', release);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       if (!release) {
         const problem = this.slots.tooMany();
