@@ -37,12 +37,16 @@ const MAX_POSITION = 9223372036854775807n;
 const POSITION = 'must be a position (a non-negative integer)';
 const LIMIT = 'must be an integer from 1 to 1000';
 
-/** A comma-separated list, or an array (a repeated parameter, a WebSocket message); anything else is no filter. */
+const LIST = 'must be a comma-separated string or an array of strings';
+
+/**
+ * A comma-separated list, or an array of strings (a repeated parameter, a WebSocket message). Anything else is a
+ * 400 naming the field: a filter of the wrong type silently read as no filter would send the client everything.
+ */
 const commaList = (description: string) =>
   z
-    .union([z.string(), z.array(z.unknown())])
+    .union([z.string(), z.array(z.string())], { error: LIST })
     .optional()
-    .catch(undefined)
     .transform((v) => {
       const items = (Array.isArray(v) ? v.join(',') : (v ?? ''))
         .split(',')

@@ -49,4 +49,21 @@ describe('feed filters', () => {
     expect(() => parseFeedQuery({ after: '9223372036854775808' })).toThrow(ProblemError);
     expect(parseFeedQuery({ after: '9223372036854775807' }).after).toBe('9223372036854775807');
   });
+
+  it('given a filter of the wrong type (a number, an object, an array holding a non-string), then a 400 names it: never read as no filter', () => {
+    const pathsOf = (raw: Record<string, unknown>) => {
+      try {
+        parseFeedQuery(raw);
+      } catch (error) {
+        return (error as ProblemError).errors!.map((e) => `${e.path}: ${e.message}`);
+      }
+      return 'accepted';
+    };
+    expect(pathsOf({ types: 42 })).toEqual(['types: must be a comma-separated string or an array of strings']);
+    expect(pathsOf({ subjects: { 0: 'person:a' } })).toEqual(['subjects: must be a comma-separated string or an array of strings']);
+    expect(pathsOf({ subjects: ['person:a', 7] })).toEqual(['subjects: must be a comma-separated string or an array of strings']);
+    expect(pathsOf({ types: true, subjects: 'person:a' })).toEqual(['types: must be a comma-separated string or an array of strings']);
+    // An empty list still means no filter, as an absent one does.
+    expect(parseFeedQuery({ types: '', subjects: [] })).toMatchObject({ types: null, subjects: null });
+  });
 });
