@@ -57,8 +57,13 @@ export class SseSink implements FeedSink {
     if (!this.done) this.res.write(burst.sseFrom(from));
   }
 
+  /**
+   * Full at our mark, but only once Node owes a 'drain' (a write returned false): below Node's own mark (16 KiB) no
+   * 'drain' ever comes, and a writer waiting for one would hang until the stall timer cut a healthy client. So a
+   * mark set under Node's acts as Node's.
+   */
   get full(): boolean {
-    return !this.done && this.res.writableLength >= this.highWaterBytes;
+    return !this.done && this.res.writableNeedDrain && this.res.writableLength >= this.highWaterBytes;
   }
 
   heartbeat(): void {
