@@ -168,6 +168,29 @@ describe('live feed end to end: SSE and WebSocket clients that come and go while
     expect(firstData).toMatchObject({ position: expected[0].position, eventId: expected[0].eventId, type: 'executive.departed' });
   });
 
+  it('answers HEAD on the stream with its head and opens no subscription; a Last-Event-ID that is not a position is a 400 naming it', async () => {
+    const query = stack.apps.query.url;
+    const open = async () => {
+      const text = await (await fetch(`${query}/metrics`)).text();
+      return Number(text.match(/^feed_subscriptions_open(?:\{[^}]*\})? (\S+)$/m)?.[1] ?? NaN);
+    };
+    const before = await open();
+    const heads = await Promise.all(Array.from({ length: 20 }, () => fetch(`${query}/v1/feed/stream?after=0`, { method: 'HEAD' })));
+    for (const head of heads) {
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    }
+    // Give a leaked subscription the time to show; the gauge counts this instance's subscriptions.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await open()).toBe(before);
+    // The same checks a GET gets: a bad parameter is a 400 for HEAD too.
+    expect((await fetch(`${query}/v1/feed/stream?types=nope`, { method: 'HEAD' })).status).toBe(400);
+    const bad = await fetch(`${query}/v1/feed/stream?after=5`, { headers: { 'Last-Event-ID': 'abc' } });
+    expect(bad.status).toBe(400);
+    const problem = (await bad.json()) as { errors: Array<{ path: string }> };
+    expect(problem.errors.map((e) => e.path)).toEqual(['Last-Event-ID']);
+  });
+
   it('pushes a correction and a retraction, made through the write API, to subscribers that already received the original', async () => {
     const query = stack.apps.query.url;
     const subject = 'person:mira-murati';

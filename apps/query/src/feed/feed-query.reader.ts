@@ -104,6 +104,17 @@ export const feedQuerySchema = z.object({
     .meta({ description: 'Language of headlines' }),
 });
 
+/**
+ * The Last-Event-ID header (a reconnecting EventSource's newest position) as a position; undefined when absent or
+ * blank. One that is not a position is a 400 naming the header, not `after`, which the client may not have sent.
+ */
+export function lastEventIdOf(header: string | undefined): string | undefined {
+  const v = header?.trim();
+  if (!v) return undefined;
+  if (/^\d{1,19}$/.test(v) && BigInt(v) <= MAX_POSITION) return v;
+  throw problems.validation([{ path: 'Last-Event-ID', message: POSITION }], 'The feed query is not valid.');
+}
+
 const pathOf = (path: readonly PropertyKey[]) =>
   path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 

@@ -20,7 +20,7 @@ import {
 import { QUERY_CONFIG, QUERY_READ_LIMIT, QueryConfig } from '../config/query.config';
 import { FeedConnections } from './feed-connections.service';
 import { takeKeyParam } from './feed-key-param.middleware';
-import { FeedQuery, parseFeedQuery } from './feed-query.reader';
+import { FeedQuery, lastEventIdOf, parseFeedQuery } from './feed-query.reader';
 import { FeedSseStreams } from './feed-sse-streams.service';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -113,7 +113,7 @@ export class FeedSseGateway implements OnApplicationBootstrap {
     const raw: Record<string, unknown> = q === -1 ? {} : parseQueryString(url.slice(q + 1));
     const lastEventId = req.headers['last-event-id'];
     try {
-      return parseFeedQuery({ ...raw, after: (typeof lastEventId === 'string' && lastEventId.trim()) || raw.after });
+      return parseFeedQuery({ ...raw, after: lastEventIdOf(typeof lastEventId === 'string' ? lastEventId : undefined) ?? raw.after });
     } catch {
       return null;
     }

@@ -6,7 +6,7 @@ import { FeedConnections } from './feed-connections.service';
 import { FeedHub } from './feed-hub.service';
 import { FeedSseStreams } from './feed-sse-streams.service';
 import { ApiParams, ApiProblemBadRequest } from '../docs/zod-openapi.decorator';
-import { feedQuerySchema, parseFeedQuery } from './feed-query.reader';
+import { feedQuerySchema, lastEventIdOf, parseFeedQuery } from './feed-query.reader';
 import { feedPageSchema, feedStreamParams } from './feed.schema';
 import { toFeedItemDto } from './feed-item.dto';
 
@@ -57,7 +57,15 @@ export class FeedController {
     // Accepted streams are served before Express (feed-sse.gateway.ts); what arrives here is refused on the way
     // (key, rate limit, parameters, cap), or a request that route hands on (HEAD, one with a body).
     // A reconnecting EventSource repeats its URL (with the old `after`) and sends the newest position it saw.
-    const q = parseFeedQuery({ ...raw, after: lastEventId?.trim() || raw.after });
-    if (!this.streams.open(res, q, clientIp(res.req))) throw this.connections.tooMany();
+    const q = parseFeedQuery({ ...raw, after: lastEventIdOf(lastEventId) ?? raw.after });
+    const ip = clientIp(res.req);
+    // Express routes HEAD here too: the same checks and head a GET would get, and no subscription (a monitor's
+    // HEAD must not hold a slot, read history or wait for a tick that writes into a bodiless response).
+    if (res.req.method === 'HEAD') {
+      if (this.connections.atCap(ip)) throw this.connections.tooMany();
+      res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform' });
+      return void res.end();
+    }
+    if (!this.streams.open(res, q, ip)) throw this.connections.tooMany();
   }
 }
