@@ -73,7 +73,9 @@ export async function bootstrapHttp(module: Type<unknown> | DynamicModule, optio
   // (headers + body); Node stops that clock once the request is read, so long SSE responses and upgraded
   // WebSockets are not cut by it. Node checks both every connectionsCheckingInterval (30 s by default, set before
   // listen: the timer starts on 'listening'); 1 s keeps the cut close to the bound. maxConnections caps the
-  // sockets one process holds open (above the feed's own subscriber cap, which answers 503 first).
+  // sockets one process holds open; set it above the feed's subscriber cap (FEED_MAX_SUBSCRIBERS, 20,000), which
+  // is met first and refuses in words: an SSE stream is ended with an `event: close` frame FEED.TOO_MANY_SUBSCRIBERS,
+  // a WebSocket closed with that reason. A socket over maxConnections is closed unanswered.
   const server = app.getHttpServer();
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = http.NEWSROOM_HTTP_HEADERS_TIMEOUT_MS;
