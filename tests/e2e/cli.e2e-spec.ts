@@ -239,5 +239,11 @@ describe('the newsroom CLI against the running apps', () => {
     const help = await newsroom(['tail', '--help'], env);
     expect(help.out).toMatch(/--state <file>/);
     expect(help.code).toBe(0);
+    // Usage errors are 2, as the README says: an unknown option, a missing argument, an unknown command.
+    for (const args of [['tail', '--bogus'], ['retract'], ['nope']]) {
+      const usage = await newsroom(args, env);
+      expect({ args, code: usage.code }).toEqual({ args, code: 2 });
+      expect(usage.err).toMatch(/error: |add --help/);
+    }
   });
 });

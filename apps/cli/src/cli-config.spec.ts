@@ -30,6 +30,16 @@ describe('resolveConfig', () => {
       key: 'k',
       keySource: '--key',
     });
+    // Any flag beats any variable: --url over the per-service variables, a per-service flag over --url.
+    const both = { NEWSROOM_INGEST_URL: 'http://i-env:1', NEWSROOM_QUERY_URL: 'http://q-env:1' };
+    expect(resolveConfig({ url: 'https://proxy.example/' }, both, root)).toMatchObject({
+      ingestUrl: 'https://proxy.example',
+      queryUrl: 'https://proxy.example',
+    });
+    expect(resolveConfig({ url: 'https://proxy.example', ingestUrl: 'http://i-flag:2' }, both, root)).toMatchObject({
+      ingestUrl: 'http://i-flag:2',
+      queryUrl: 'https://proxy.example',
+    });
     mkdirSync(join(root, '.run'));
     writeFileSync(join(root, '.run', 'dev-api-key'), 'dev-123\n');
     expect(resolveConfig({}, {}, root)).toMatchObject({ key: 'dev-123', keySource: '.run/dev-api-key' });

@@ -27,14 +27,17 @@ export function runDirOf(env: NodeJS.ProcessEnv = process.env, root = ROOT): str
 }
 
 /**
- * Flags win over the environment: --ingest-url / NEWSROOM_INGEST_URL and --query-url / NEWSROOM_QUERY_URL per
- * service, --url / NEWSROOM_URL for one base URL serving both (a proxy in front), else the ports `npm start` uses.
+ * Flags win over the environment, any flag over any variable: --ingest-url, then --url, then NEWSROOM_INGEST_URL,
+ * then NEWSROOM_URL (likewise for the query service; the --url/NEWSROOM_URL pair is one base serving both, a proxy in
+ * front), else the ports `npm start` uses.
  * The key: --key, NEWSROOM_API_KEY, else the development key `npm start` keeps in .run/dev-api-key (NEWSROOM_RUN_DIR).
  */
 export function resolveConfig(o: GlobalOptions, env: NodeJS.ProcessEnv = process.env, root = ROOT): CliConfig {
-  const base = o.url ?? env.NEWSROOM_URL;
-  const ingestUrl = trim(o.ingestUrl ?? env.NEWSROOM_INGEST_URL ?? base ?? `http://127.0.0.1:${env.INGEST_PORT || 3001}`);
-  const queryUrl = trim(o.queryUrl ?? env.NEWSROOM_QUERY_URL ?? base ?? `http://127.0.0.1:${env.QUERY_PORT || 3000}`);
+  // Any flag beats any variable: `--url` typed now wins over a NEWSROOM_INGEST_URL exported last week.
+  const ingestUrl = trim(
+    o.ingestUrl ?? o.url ?? env.NEWSROOM_INGEST_URL ?? env.NEWSROOM_URL ?? `http://127.0.0.1:${env.INGEST_PORT || 3001}`,
+  );
+  const queryUrl = trim(o.queryUrl ?? o.url ?? env.NEWSROOM_QUERY_URL ?? env.NEWSROOM_URL ?? `http://127.0.0.1:${env.QUERY_PORT || 3000}`);
   if (o.key) return { ingestUrl, queryUrl, key: o.key, keySource: '--key' };
   if (env.NEWSROOM_API_KEY) return { ingestUrl, queryUrl, key: env.NEWSROOM_API_KEY, keySource: 'NEWSROOM_API_KEY' };
   const devKey = join(runDirOf(env, root), 'dev-api-key');

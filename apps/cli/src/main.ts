@@ -18,7 +18,10 @@ export function buildProgram(): Command {
     .option('--url <url>', 'one base URL serving both, e.g. behind a proxy (env NEWSROOM_URL)')
     .option('--key <secret>', 'API key (env NEWSROOM_API_KEY; default: the development key in .run/dev-api-key)')
     .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', "\nRun `newsroom <command> --help` for a command's options and examples.");
+    .addHelpText('after', "\nRun `newsroom <command> --help` for a command's options and examples.")
+    // Before the subcommands exist: they copy it when made, so their usage errors throw to run() too instead of
+    // exiting the process with commander's own code.
+    .exitOverride();
   const config = (): CliConfig => resolveConfig(program.opts<GlobalOptions>());
   registerIngest(program, config);
   registerCorrect(program, config);
@@ -31,13 +34,14 @@ export function buildProgram(): Command {
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const program = buildProgram().exitOverride();
+  const program = buildProgram();
   try {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and version end with 0; usage errors were already printed by commander.
-      process.exitCode = error.exitCode;
+      // Help and version end with 0; usage errors (printed by commander) end with 2 as the README says, not
+      // commander's 1, which scripts would read as a refused request.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
     const { text, exitCode } = describeError(error);
