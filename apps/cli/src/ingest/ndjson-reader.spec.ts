@@ -54,4 +54,32 @@ describe('readEvents', () => {
     expect(seen[1].record.error).toMatch(/not JSON/);
     expect(seen[2]).toMatchObject({ bytesRead: 20, totalBytes: 20 });
   });
+
+  it('given files saved with a byte-order mark (Notepad, Excel), then the first event reads like the others, NDJSON and .json alike', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ndjson-'));
+    const ndjson = join(dir, 'bom.ndjson');
+    const json = join(dir, 'bom.json');
+    writeFileSync(ndjson, '\uFEFF{"a":1}\r\n{"a":2}\r\n');
+    writeFileSync(json, '\uFEFF[{"a":1},{"a":2}]');
+    const read = async (file: string) => {
+      const out = [];
+      for await (const r of readEvents(file)) out.push(r.record);
+      return out;
+    };
+    try {
+      for (const file of [ndjson, json])
+        expect(await read(file)).toEqual([
+          { line: 1, envelope: { a: 1 } },
+          { line: 2, envelope: { a: 2 } },
+        ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Only a mark that opens the text is dropped: one inside a line is that line's content (and not JSON).
+    const splitter = new LineSplitter();
+    expect(splitter.push('{"a":1}\n\uFEFF{"a":2}\n').map((l) => parseRecord(l.line, l.text).error ?? 'ok')).toEqual([
+      'ok',
+      expect.stringMatching(/not JSON/),
+    ]);
+  });
 });

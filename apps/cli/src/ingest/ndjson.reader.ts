@@ -6,12 +6,25 @@ import { stat } from 'node:fs/promises';
 export type InputRecord =
   { line: number; envelope: Record<string, unknown>; error?: undefined } | { line: number; envelope?: undefined; error: string };
 
-/** Splits chunks of text into lines; keeps the unfinished tail for the next chunk. Blank lines are skipped. */
+const BOM = '\uFEFF';
+
+/** Without the byte-order mark Windows editors (Notepad, Excel's "UTF-8" export) put first: JSON.parse refuses it. */
+const withoutBom = (text: string) => (text.startsWith(BOM) ? text.slice(1) : text);
+
+/**
+ * Splits chunks of text into lines; keeps the unfinished tail for the next chunk. Blank lines are skipped; a
+ * byte-order mark opening the text is dropped.
+ */
 export class LineSplitter {
   private tail = '';
   private lineNo = 0;
+  private started = false;
 
   push(chunk: string): { line: number; text: string }[] {
+    if (!this.started && chunk) {
+      this.started = true;
+      chunk = withoutBom(chunk);
+    }
     const parts = (this.tail + chunk).split('\n');
     this.tail = parts.pop() ?? '';
     return this.collect(parts);
@@ -95,11 +108,11 @@ export async function* readEvents(file: string): AsyncGenerator<{ record: InputR
   for (const l of splitter.end()) yield { record: parseRecord(l.line, l.text), bytesRead: totalBytes, totalBytes };
 }
 
-/** A whole `.json` file: an array, `{events: [...]}` or one envelope; entries numbered from 1. */
+/** A whole `.json` file (a byte-order mark first is dropped): an array, `{events: [...]}` or one envelope; entries numbered from 1. */
 export function parseJsonFile(text: string): InputRecord[] {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(withoutBom(text));
   } catch (error) {
     return [{ line: 1, error: `not JSON: ${(error as Error).message}` }];
   }
