@@ -126,6 +126,14 @@ describe('the newsroom CLI against the running apps', () => {
     expect(csv.out.trim().split(/\r?\n/)).toHaveLength(5);
     const json = await newsroom(['report', 'departures', '--organization', 'org:openai', '--json'], env);
     expect((JSON.parse(json.out) as { items: unknown[] }).items).toHaveLength(4);
+    // Pages of one row: --csv still writes the whole report (X-Next-Cursor followed), under one header row.
+    const paged = await newsroom(['report', 'departures', '--organization', 'org:openai', '--csv', '--limit', '1'], env);
+    expect(paged.code).toBe(0);
+    expect(paged.out).toBe(csv.out);
+    // --json shows the page asked for and says on stderr how to read on.
+    const onePage = await newsroom(['report', 'departures', '--organization', 'org:openai', '--json', '--limit', '1'], env);
+    expect((JSON.parse(onePage.out) as { items: unknown[] }).items).toHaveLength(1);
+    expect(onePage.err).toMatch(/^more: newsroom report departures --cursor \S+ --json/m);
 
     // --lang fr: the role in French (the glossary's both forms for a gendered role given in English only).
     const fr = await newsroom(['report', 'departures', '--organization', 'org:openai', '--lang', 'fr'], env);

@@ -27,6 +27,7 @@ interface ReportOptions {
   outlet?: string;
   kind?: string;
   cursor?: string;
+  limit?: string;
   minPosition?: string;
   csv?: boolean;
   json?: boolean;
@@ -61,6 +62,7 @@ export function registerReport(program: Command, config: () => CliConfig): void 
     .option('--modality <list>', 'comma-separated: reported, confirmed, denied, rumored')
     .option('--outlet <name>', 'sources: one outlet')
     .option('--cursor <cursor>', 'the next page (printed under the table when there is one)')
+    .option('--limit <n>', 'rows per page, 1..1000 (default 100); --csv fetches every page whatever the size')
     .option(
       '--min-position <position>',
       "read your own writes: wait (a few seconds at most) until the report holds every event up to this global position (a write's globalPosition)",
@@ -85,10 +87,23 @@ export function registerReport(program: Command, config: () => CliConfig): void 
         );
       if (o.csv) {
         process.stdout.write(textOf(data));
+        // CSV has no room for `next`: the service sends it as X-Next-Cursor. A CSV file is the whole report, so
+        // every page is fetched and written under the one header row.
+        const seen = new Set<string>();
+        for (let cursor = response.headers.get('x-next-cursor'); cursor;) {
+          if (seen.has(cursor)) throw new CliError(`the ${name} report sent the cursor ${cursor} twice`, 'report it: a page loop');
+          seen.add(cursor);
+          const page = await fetchReport(queryClient(c), name as ReportName, { ...o, cursor });
+          if (page.data === undefined) throw problemError(page.response, page.error, c);
+          process.stdout.write(withoutHeaderRow(textOf(page.data)));
+          cursor = page.response.headers.get('x-next-cursor');
+        }
         return;
       }
       if (o.json) {
         process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+        const next = (data as { next?: string | null }).next;
+        if (next) process.stderr.write(`more: newsroom report ${name} --cursor ${next} --json (same flags)\n`);
         return;
       }
       process.stdout.write(`${reportTable(name, data)}\n`);
@@ -99,10 +114,16 @@ export function registerReport(program: Command, config: () => CliConfig): void 
     });
 }
 
+/** A page of CSV after the first, without its header row (header cells hold no line break; rows end in CRLF). */
+function withoutHeaderRow(csv: string): string {
+  const end = csv.indexOf('\n');
+  return end === -1 ? '' : csv.slice(end + 1);
+}
+
 /** One typed call per report, so a parameter renamed or removed in the OpenAPI document fails the build. */
 function fetchReport(client: QueryClient, name: ReportName, o: ReportOptions) {
   const format = o.csv ? 'csv' : undefined;
-  const common = { asOf: o.asOf, knownAt: o.knownAt, modality: o.modality, cursor: o.cursor, minPosition: o.minPosition };
+  const common = { asOf: o.asOf, knownAt: o.knownAt, modality: o.modality, cursor: o.cursor, limit: o.limit, minPosition: o.minPosition };
   const parseAs = o.csv ? ('text' as const) : ('json' as const);
   switch (name) {
     case 'leadership':
