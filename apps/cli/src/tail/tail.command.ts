@@ -4,7 +4,7 @@ import { CliConfig } from '../cli.config';
 import { CliError } from '../output/cli.errors';
 import { feedLine } from './feed-line.renderer';
 import { SseParser } from './sse-parser.util';
-import { loadPosition, savePosition, statePath } from './tail-position.util';
+import { filterKey, loadPosition, savePosition, statePath } from './tail-position.util';
 
 interface TailOptions {
   types?: string;
@@ -51,19 +51,46 @@ connection is resumed the same way.
     });
 }
 
+/** Busy or restarting (429, 5xx) once the stream has worked: come back when told (Retry-After), not an error. */
+class ComeBackLater extends Error {
+  constructor(
+    readonly problem: CliError,
+    readonly waitMs: number,
+  ) {
+    super(problem.message);
+  }
+}
+
+const retryAfterMs = (response: Response) => {
+  const seconds = Number(response.headers.get('retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 60) * 1000 : 0;
+};
+
 async function tail(o: TailOptions, c: CliConfig, count: number): Promise<void> {
   const file = statePath(o.state);
-  let after = o.from ?? (o.resume ? loadPosition(file, c.queryUrl) : undefined) ?? '0';
+  // A filter keeps its own position: an unfiltered tail must not go on from where a filtered one stopped.
+  const key = filterKey({ types: o.types, subjects: o.subject, organization: o.organization });
+  let after = o.from ?? (o.resume ? loadPosition(file, c.queryUrl, key) : undefined) ?? '0';
   const client = queryClient(c);
   const stop = new AbortController();
   let seen = 0;
   let retryMs = 2000;
+  // The stream has answered 200 once: from then on a drop, a refusal or a 429/5xx is a stream to resume.
+  let connected = false;
+  let outputError: NodeJS.ErrnoException | undefined;
   const onSigint = () => stop.abort();
+  // The reader went away (`newsroom tail | head -3`: EPIPE): stop quietly, and an item it never took is not saved.
+  const onOutputError = (error: NodeJS.ErrnoException) => {
+    outputError ??= error;
+    stop.abort();
+  };
   process.once('SIGINT', onSigint);
-  process.stderr.write(`tail: ${c.queryUrl}/v1/feed/stream after position ${after} (saved in ${file})\n`);
+  process.stdout.on('error', onOutputError);
+  process.stderr.write(`tail: ${c.queryUrl}/v1/feed/stream after position ${after} (saved in ${file}${key ? ` for ${key}` : ''})\n`);
   try {
-    for (let connects = 0; !stop.signal.aborted; connects++) {
+    while (!stop.signal.aborted) {
       let failure: unknown;
+      let toldMs = 0;
       try {
         const { data, error, response } = await client.GET('/v1/feed/stream', {
           params: {
@@ -79,7 +106,12 @@ async function tail(o: TailOptions, c: CliConfig, count: number): Promise<void> 
           parseAs: 'stream',
           signal: stop.signal,
         });
-        if (!data) throw problemError(response, error, c);
+        if (!data) {
+          const problem = problemError(response, error, c);
+          if (connected && (response.status === 429 || response.status >= 500)) throw new ComeBackLater(problem, retryAfterMs(response));
+          throw problem;
+        }
+        connected = true;
         const parser = new SseParser();
         const decoder = new TextDecoder();
         for await (const chunk of data as unknown as AsyncIterable<Uint8Array>) {
@@ -91,28 +123,47 @@ async function tail(o: TailOptions, c: CliConfig, count: number): Promise<void> 
             }
             if (m.event !== 'message' || !m.data) continue;
             const item = JSON.parse(m.data) as Record<string, unknown>;
-            process.stdout.write(o.json ? `${m.data}\n` : `${feedLine(item)}\n`);
-            after = m.id ?? String(item.position);
-            savePosition(file, c.queryUrl, after);
+            const position = m.id ?? String(item.position);
+            // Saved once the line is written out (callbacks come in order), so the position never runs ahead of
+            // what the reader was given.
+            process.stdout.write(o.json ? `${m.data}\n` : `${feedLine(item)}\n`, (failed) => {
+              if (!failed && !outputError) savePosition(file, c.queryUrl, position, key);
+            });
+            after = position;
             if (++seen >= count) {
               stop.abort();
               return;
             }
           }
+          if (stop.signal.aborted) return;
         }
       } catch (error) {
         if (stop.signal.aborted) return;
-        // The first connection failing is an error to act on; later ones are a dropped stream to resume.
-        if (connects === 0 || (error instanceof CliError && error.exitCode !== 2)) throw error;
+        // The first connection failing is an error to act on; after that, a dropped stream, a service not
+        // answering and a 429/5xx are resumed, while a refusal (400, 401, 403...) is final.
+        if (!connected) throw error instanceof ComeBackLater ? error.problem : error;
+        if (error instanceof ComeBackLater) toldMs = error.waitMs;
+        else if (error instanceof CliError && error.exitCode !== 2) throw error;
         failure = error;
       }
       if (stop.signal.aborted) return;
+      // The stream's own retry hint (read as it went), or longer when the service said when to come back.
+      const waitMs = Math.max(retryMs, toldMs);
       process.stderr.write(
-        `tail: stream ended${failure ? ` (${(failure as Error).message})` : ''}; reconnecting after position ${after} in ${retryMs} ms\n`,
+        `tail: stream ended${failure ? ` (${(failure as Error).message})` : ''}; reconnecting after position ${after} in ${waitMs} ms\n`,
       );
-      await new Promise((r) => setTimeout(r, retryMs));
+      // Ctrl-C during the wait ends it at once.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, waitMs);
+        stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      });
     }
   } finally {
     process.removeListener('SIGINT', onSigint);
+    // The output's listener stays: an EPIPE may still be reported after the last write, and unheard it would crash.
+    if (outputError && outputError.code !== 'EPIPE') {
+      process.stderr.write(`error: cannot write the output: ${outputError.message}\n`);
+      process.exitCode = 1;
+    }
   }
 }

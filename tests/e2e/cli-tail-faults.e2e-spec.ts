@@ -1,0 +1,135 @@
+import { spawn } from 'node:child_process';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newsroomCli } from './newsroom-cli.harness';
+
+jest.setTimeout(60_000);
+
+const ROOT = join(__dirname, '..', '..');
+
+/**
+ * `newsroom tail` against a feed that misbehaves on cue, which the real query service cannot be made to do at an
+ * exact moment: a stream cut mid-way, a 503 while it restarts, a reader that leaves the pipe. Loopback only.
+ */
+describe('newsroom tail when the stream or its reader fails', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'newsroom-tail-'));
+  let server: Server;
+  let url: string;
+  /** One handler per connection, in order; the requests as they came. */
+  let script: Array<(req: IncomingMessage, res: ServerResponse) => void> = [];
+  const requests: Array<{ after: string | null; lastEventId: string | undefined }> = [];
+
+  const item = (position: number) =>
+    `id: ${position}\ndata: ${JSON.stringify({
+      position: String(position),
+      eventId: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
+      type: 'executive.departed',
+      subject: `person:p${position}`,
+      occurredAt: '2024-09-25',
+      headline: `item ${position}`,
+      status: 'current',
+    })}\n\n`;
+  const stream = (res: ServerResponse) => {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+    res.write('retry: 200\n\n');
+  };
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const u = new URL(req.url ?? '/', 'http://x');
+      requests.push({ after: u.searchParams.get('after'), lastEventId: req.headers['last-event-id'] as string | undefined });
+      const next = script.shift();
+      if (next) next(req, res);
+      else res.writeHead(500).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(tmp, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    requests.length = 0;
+  });
+
+  const saved = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as { position?: string; filtered?: Record<string, string> };
+
+  it('given the stream cut mid-way, then a 503 with Retry-After, then it resumes from the last item printed: each item once, exit 0', async () => {
+    const state = join(tmp, 'resume');
+    script = [
+      (_req, res) => {
+        stream(res);
+        res.write(item(1) + item(2));
+        // The connection drops without a close frame (a proxy, a crash).
+        setTimeout(() => res.socket?.destroy(), 100);
+      },
+      (_req, res) =>
+        res.writeHead(503, { 'Content-Type': 'application/problem+json', 'Retry-After': '1' }).end('{"code":"SERVICE.UNAVAILABLE"}'),
+      (_req, res) => {
+        stream(res);
+        res.write(item(3));
+      },
+    ];
+    const started = Date.now();
+    const run = await newsroomCli(['tail', '--from', '0', '--state', state, '--count', '3'], {
+      env: { NEWSROOM_QUERY_URL: url },
+      cwd: tmp,
+    });
+    expect(run.code).toBe(0);
+    expect([...run.out.matchAll(/^\s*(\d+) {2}/gm)].map((m) => m[1])).toEqual(['1', '2', '3']);
+    expect(run.err).toMatch(/reconnecting after position 2/);
+    expect(run.err).toMatch(/503 SERVICE.UNAVAILABLE.*reconnecting after position 2 in 1000 ms/);
+    // Retry-After (1 s) was honoured over the stream's 200 ms retry hint.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(requests.map((r) => r.lastEventId)).toEqual(['0', '2', '2']);
+    expect(saved(state).position).toBe('3');
+  });
+
+  it('given a refusal after a reconnect (401), then it stops with that error rather than retrying for ever', async () => {
+    script = [
+      (_req, res) => {
+        stream(res);
+        res.write(item(1));
+        setTimeout(() => res.end(), 50);
+      },
+      (_req, res) => res.writeHead(401, { 'Content-Type': 'application/problem+json' }).end('{"code":"AUTH.KEY_REQUIRED"}'),
+    ];
+    const run = await newsroomCli(['tail', '--from', '0', '--state', join(tmp, 'refused')], { env: { NEWSROOM_QUERY_URL: url }, cwd: tmp });
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/401 AUTH.KEY_REQUIRED/);
+  });
+
+  it('given a reader that leaves (| head -1), then tail ends quietly with 0 and has not saved an item the pipe refused', async () => {
+    const state = join(tmp, 'piped');
+    script = [
+      (_req, res) => {
+        stream(res);
+        res.write(item(1));
+        // By then head has printed its line and gone: the next writes meet a closed pipe.
+        setTimeout(() => res.write(item(2) + item(3)), 500);
+        setTimeout(() => res.write(item(4)), 800);
+      },
+    ];
+    const shell = spawn(
+      'bash',
+      ['-c', `node ${join(ROOT, 'bin', 'newsroom.js')} tail --from 0 --state ${state} | head -1; echo "status=\${PIPESTATUS[0]}" >&2`],
+      { cwd: tmp, env: { ...process.env, NEWSROOM_QUERY_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    shell.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    shell.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => shell.kill('SIGKILL'), 20_000);
+    await new Promise((resolve) => shell.on('close', resolve));
+    clearTimeout(timer);
+    expect(out.trim().split('\n')).toHaveLength(1);
+    expect(err).toMatch(/status=0/);
+    expect(err).not.toMatch(/EPIPE|at .*\.js:\d+/);
+    expect(saved(state).position).toBe('1');
+  });
+});
