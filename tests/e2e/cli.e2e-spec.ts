@@ -254,4 +254,29 @@ describe('the newsroom CLI against the running apps', () => {
       expect(usage.err).toMatch(/error: |add --help/);
     }
   });
+
+  it('ingest: batches too large for the service are sent in halves, an envelope too large alone is rejected on its line, results in file order', async () => {
+    // An ingest of its own with a 24 KB body limit: a batch of 60 departures (about 700 bytes each) is over it.
+    const small = await startApp('ingest', { ...stack.env, INGEST_BODY_LIMIT: '24kb' });
+    try {
+      const events = Array.from({ length: 60 }, (_, i) => departedEnvelope({ subject: `person:cli-split-${i}` }));
+      const huge = { ...departedEnvelope({ subject: 'person:cli-huge' }), padding: 'x'.repeat(30_000) };
+      const lines = [...events.slice(0, 10), 'not json', ...events.slice(10, 40), huge, ...events.slice(40)];
+      const file = join(tmp, 'split.ndjson');
+      writeFileSync(file, ndjson(lines));
+      const r = await newsroom(['ingest', '--batch-size', '100', file], { ...env, NEWSROOM_INGEST_URL: small.url });
+      expect(r.out).toMatch(/split\.ndjson: 62 lines, 60 created, 0 duplicate, 2 rejected in/);
+      expect(r.out).toMatch(/^line 11\s+rejected\s+-\s+not JSON/m);
+      expect(r.out).toMatch(/^line 42\s+rejected\s+[0-9a-f-]{36}\s+REQUEST\.TOO_LARGE/m);
+      const order = [...r.out.matchAll(/^line (\d+)/gm)].map((m) => Number(m[1]));
+      expect(order).toEqual(Array.from({ length: 62 }, (_, i) => i + 1));
+      expect(r.code).toBe(1);
+      const count = await stack.db.pool.query(
+        `SELECT count(*)::int AS n FROM event_store.events WHERE stream_id LIKE 'person:cli-split-%'`,
+      );
+      expect(count.rows[0].n).toBe(60);
+    } finally {
+      await small.stop();
+    }
+  });
 });

@@ -65,19 +65,28 @@ async function runIngest(file: string, o: IngestOptions, config: CliConfig): Pro
     process.stdout.write(`line ${String(line).padEnd(6)} ${status.padEnd(9)} ${id.padEnd(36)}  ${detail}\n`.replace(/ +\n$/, '\n'));
   };
 
-  let chunk: { line: number; envelope: Record<string, unknown> }[] = [];
+  // Lines in file order, unreadable ones among them, so the results print in the order of the file.
+  let pending: Array<{ line: number; envelope: Record<string, unknown> } | { line: number; error: string }> = [];
+  let toSend = 0;
   let lines = 0;
   let progress = { bytesRead: 0, totalBytes: 1 };
   const flush = async () => {
-    if (!chunk.length) return;
-    const results = await postBatch(client, chunk, config);
-    chunk.forEach((item, i) => {
-      const r = results[i];
+    if (!pending.length) return;
+    const sent = pending.filter((p): p is { line: number; envelope: Record<string, unknown> } => 'envelope' in p);
+    const results = await sendBatch(client, sent, config);
+    let i = 0;
+    for (const item of pending) {
+      if (!('envelope' in item)) {
+        print(item.line, 'rejected', '-', item.error);
+        continue;
+      }
+      const r = results[i++];
       const id = textOf(r?.id ?? item.envelope.id ?? '-');
       if (r?.status === 'created' || r?.status === 'duplicate') print(item.line, r.status, id, `position ${r.globalPosition ?? '?'}`);
       else print(item.line, 'rejected', id, rejection(r?.error));
-    });
-    chunk = [];
+    }
+    pending = [];
+    toSend = 0;
     bar.update(progress.bytesRead, progress.totalBytes, `${lines} lines`, lines);
   };
 
@@ -85,9 +94,10 @@ async function runIngest(file: string, o: IngestOptions, config: CliConfig): Pro
     lines++;
     progress = { bytesRead, totalBytes };
     const ready = prepare(record, o.contentIds);
-    if ('error' in ready) print(record.line, 'rejected', '-', ready.error);
-    else chunk.push(ready);
-    if (chunk.length >= batchSize) await flush();
+    pending.push('error' in ready ? { line: record.line, error: ready.error } : ready);
+    if ('envelope' in ready) toSend++;
+    // Bounded either way: a file of unreadable lines must not pile up unprinted.
+    if (toSend >= batchSize || pending.length >= 10 * batchSize) await flush();
   }
   await flush();
   bar.update(progress.totalBytes, progress.totalBytes, `${lines} lines`, lines);
@@ -120,18 +130,50 @@ function rejection(error: BatchResult['error']): string {
   return `${error.code ?? 'REJECTED'}: ${fields || error.message || ''}`;
 }
 
-/** One batch; retried with the same ids (so never recorded twice) while the service answers 429 or 503. */
-async function postBatch(client: IngestClient, chunk: { envelope: Record<string, unknown> }[], config: CliConfig): Promise<BatchResult[]> {
+/**
+ * One batch. Too large for the service (413): sent in halves, down to the one envelope that is too large alone,
+ * which is rejected on its line. Busy (429, 503): retried with the same ids, so never recorded twice; a line with
+ * no id (--no-content-ids) has nothing to make a retry safe, so then a 503 is retried only when the service says
+ * nothing was recorded.
+ */
+async function sendBatch(client: IngestClient, chunk: { envelope: Record<string, unknown> }[], config: CliConfig): Promise<BatchResult[]> {
+  if (!chunk.length) return [];
+  const results = await postBatch(client, chunk, config);
+  if (results !== TOO_LARGE) return results;
+  if (chunk.length === 1)
+    return [{ status: 'rejected', error: { code: 'REQUEST.TOO_LARGE', message: 'this envelope alone is larger than the service takes' } }];
+  const half = Math.ceil(chunk.length / 2);
+  return [...(await sendBatch(client, chunk.slice(0, half), config)), ...(await sendBatch(client, chunk.slice(half), config))];
+}
+
+const TOO_LARGE = Symbol('413');
+
+async function postBatch(
+  client: IngestClient,
+  chunk: { envelope: Record<string, unknown> }[],
+  config: CliConfig,
+): Promise<BatchResult[] | typeof TOO_LARGE> {
   // The file's envelopes are not checked here: the server validates each one and answers per item.
   const body = { events: chunk.map((c) => c.envelope) } as unknown as BatchBody;
+  const allHaveIds = chunk.every((c) => c.envelope.id !== undefined);
   for (let attempt = 1; ; attempt++) {
     const { data, error, response } = await client.POST('/v1/events', { body });
     if (data && 'results' in data && data.results) return data.results;
-    if ((response.status === 429 || response.status === 503) && attempt < 6) {
+    if (response.status === 413) return TOO_LARGE;
+    const nothingRecorded = (error as { recorded?: unknown } | undefined)?.recorded === false;
+    const safe = response.status === 429 || (response.status === 503 && (allHaveIds || nothingRecorded));
+    if (safe && attempt < 6) {
       const wait = Number(response.headers.get('retry-after')) || attempt;
       await new Promise((r) => setTimeout(r, Math.min(30, wait) * 1000));
       continue;
     }
-    throw problemError(response, error, config);
+    const problem = problemError(response, error, config);
+    if (response.status === 503 && !allHaveIds)
+      throw new CliError(
+        problem.message,
+        'not retried: lines sent without an id (--no-content-ids) might be recorded twice. Check with `newsroom tail`, then send the rest',
+        1,
+      );
+    throw problem;
   }
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newsroomCli } from './newsroom-cli.harness';
@@ -11,10 +11,11 @@ jest.setTimeout(60_000);
 const ROOT = join(__dirname, '..', '..');
 
 /**
- * `newsroom tail` against a feed that misbehaves on cue, which the real query service cannot be made to do at an
- * exact moment: a stream cut mid-way, a 503 while it restarts, a reader that leaves the pipe. Loopback only.
+ * The CLI against a service that misbehaves on cue, which the real services cannot be made to do at an exact
+ * moment: a stream cut mid-way, a 503 while it restarts, a reader that leaves the pipe, a write whose fate is
+ * unknown. Loopback only.
  */
-describe('newsroom tail when the stream or its reader fails', () => {
+describe('newsroom tail and ingest when the service or the reader fails', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'newsroom-tail-'));
   let server: Server;
   let url: string;
@@ -131,5 +132,41 @@ describe('newsroom tail when the stream or its reader fails', () => {
     expect(err).toMatch(/status=0/);
     expect(err).not.toMatch(/EPIPE|at .*\.js:\d+/);
     expect(saved(state).position).toBe('1');
+  });
+
+  it('given a 503 whose write may have happened, then ingest retries lines with ids and never lines sent without one (--no-content-ids)', async () => {
+    const file = join(tmp, 'two.ndjson');
+    writeFileSync(
+      file,
+      ['{"type":"executive.departed","subject":"person:a"}', '{"type":"executive.departed","subject":"person:b"}'].join('\n') + '\n',
+    );
+    const unknown = (_req: IncomingMessage, res: ServerResponse) =>
+      res
+        .writeHead(503, { 'Content-Type': 'application/problem+json', 'Retry-After': '1' })
+        .end('{"code":"STORE.TIMEOUT","detail":"the write may or may not have been recorded","recorded":"unknown"}');
+    const recorded = (req: IncomingMessage, res: ServerResponse) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        const { events } = JSON.parse(body) as { events: Array<{ id: string }> };
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ results: events.map((e, i) => ({ status: 'created', id: e.id, globalPosition: String(i + 1) })) }));
+      });
+    };
+    const env = { NEWSROOM_INGEST_URL: url, NEWSROOM_API_KEY: 'k' };
+
+    script = [unknown, recorded];
+    const withIds = await newsroomCli(['ingest', file], { env, cwd: tmp });
+    expect(withIds.out).toMatch(/2 lines, 2 created, 0 duplicate, 0 rejected/);
+    expect(withIds.code).toBe(0);
+    expect(requests).toHaveLength(2);
+
+    requests.length = 0;
+    script = [unknown, recorded];
+    const withoutIds = await newsroomCli(['ingest', '--no-content-ids', file], { env, cwd: tmp });
+    expect(requests).toHaveLength(1);
+    expect(withoutIds.code).toBe(1);
+    expect(withoutIds.err).toMatch(/503 STORE.TIMEOUT[\s\S]*not retried: lines sent without an id/);
+    script = [];
   });
 });
