@@ -116,10 +116,13 @@ export class FeedTail {
       if (BigInt(watermark) <= BigInt(this.position)) return;
       // Positions between items with no row are gaps (aborted appends); jump to the watermark after the last page.
       const next = items.length === this.pageSize ? items[items.length - 1].position : watermark;
+      // Handed on first, then moved (no await between, so no subscriber sees the position in between): if the
+      // broadcast throws, the position stays and the next wake-up reads the range again, so a live subscriber is
+      // never skipped past items it did not get (each skips what it already has). A quiet page with nothing in
+      // it still moves the position the hub reports.
+      if (items.length || quiet) this.onItems(items, next);
       this.position = next;
       this.lastAdvanceAt = Date.now();
-      // A quiet page with nothing in it still moves the position the hub reports.
-      if (items.length || quiet) this.onItems(items, next);
       for (const listener of this.movedListeners) listener(next);
       if (next === watermark) return;
     }
