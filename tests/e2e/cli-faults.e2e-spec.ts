@@ -169,4 +169,22 @@ describe('newsroom tail and ingest when the service or the reader fails', () => 
     expect(withoutIds.err).toMatch(/503 STORE.TIMEOUT[\s\S]*not retried: lines sent without an id/);
     script = [];
   });
+
+  it('given a stack.pid left behind whose number now belongs to another process, then stack down leaves that process alone', async () => {
+    const runDir = mkdtempSync(join(tmp, 'run-'));
+    const stranger = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      writeFileSync(join(runDir, 'stack.pid'), `${stranger.pid}\n`);
+      // Ports nothing answers on (the server above is HTTP but not ours: /health/ready answers 500, so use port 1).
+      const ports = { INGEST_PORT: '1', RELAY_PORT: '1', PROJECTOR_PORT: '1', QUERY_PORT: '1' };
+      const run = await newsroomCli(['stack', 'down'], { env: { NEWSROOM_RUN_DIR: runDir, ...ports }, cwd: tmp });
+      expect(run.out).toMatch(/the stack is not running/);
+      expect(run.code).toBe(0);
+      expect(stranger.exitCode).toBeNull();
+      expect(stranger.signalCode).toBeNull();
+      expect(() => readFileSync(join(runDir, 'stack.pid'))).toThrow();
+    } finally {
+      stranger.kill('SIGKILL');
+    }
+  });
 });

@@ -24,10 +24,28 @@ const serviceUrl = (s: { portVar: string; port: number }) => `http://127.0.0.1:$
 /** A stack killed with -9 may stay a zombie until init reaps it: that is not running (stack.js processRunning). */
 const alive = (pid: number): boolean => stack.processRunning(pid);
 
+/**
+ * The pid is `scripts/start.js` of this checkout, not a process that got the number after a reboot or a crash left
+ * the file behind (`stack down` would signal it). Read from /proc where there is one; elsewhere being alive is all
+ * there is to go on.
+ */
+function isOurStack(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .includes(join(ROOT, 'scripts', 'start.js'));
+  } catch {
+    return !existsSync('/proc/self/cmdline');
+  }
+}
+
+/** The background stack's pid; a pid file naming anything else is stale and is removed. */
 function runningPid(): number | null {
   if (!existsSync(pidFile())) return null;
   const pid = Number(readFileSync(pidFile(), 'utf8').trim());
-  return pid > 0 && alive(pid) ? pid : null;
+  if (pid > 0 && alive(pid) && isOurStack(pid)) return pid;
+  rmSync(pidFile(), { force: true });
+  return null;
 }
 
 export function registerStack(program: Command): void {
