@@ -34,6 +34,8 @@ export interface FeedQuery extends FeedFilter {
 }
 
 const MAX_POSITION = 9223372036854775807n;
+/** A global position: a Postgres bigint, so anything longer would fail in SQL instead of here. */
+const isPosition = (v: string) => /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_POSITION;
 const POSITION = 'must be a position (a non-negative integer)';
 const LIMIT = 'must be an integer from 1 to 1000';
 
@@ -65,7 +67,7 @@ export const feedQuerySchema = z.object({
   // Positions are Postgres bigints: anything longer would fail in SQL instead of here.
   after: z.coerce
     .string()
-    .refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_POSITION, { message: POSITION })
+    .refine(isPosition, { message: POSITION })
     .optional()
     .transform((v) => v ?? '0')
     .meta({ description: 'Position to read after (exclusive)' }),
@@ -111,7 +113,7 @@ export const feedQuerySchema = z.object({
 export function lastEventIdOf(header: string | undefined): string | undefined {
   const v = header?.trim();
   if (!v) return undefined;
-  if (/^\d{1,19}$/.test(v) && BigInt(v) <= MAX_POSITION) return v;
+  if (isPosition(v)) return v;
   throw problems.validation([{ path: 'Last-Event-ID', message: POSITION }], 'The feed query is not valid.');
 }
 
