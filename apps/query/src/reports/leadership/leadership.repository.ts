@@ -10,7 +10,6 @@ import { FactVersionDto, sourceDto } from '../shared/fact.dto';
 import { corroborationIn, loadCorroboration, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { anyOf, isoText, SqlParams, visibleAt } from '../shared/sql.builder';
 import { textsIn } from '../shared/localized-text.mapper';
-import { conflictsWithIn, loadConflictsWith, type ConflictsWithMap } from '../shared/conflicts-with.repository';
 
 export const LEADERSHIP_VIEWS = ['roster', 'tenures'] as const;
 
@@ -47,16 +46,10 @@ const RUN_ROW = [
   't.valid_to AS valid_to_at',
 ].join(', ');
 
-const boundDto = (b: TenureBound | null, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap, conflicts: ConflictsWithMap) => {
+const boundDto = (b: TenureBound | null, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap) => {
   if (!b) return null;
   const { version: _version, ...shown } = b;
-  return {
-    ...shown,
-    sources: b.sources.map(sourceDto),
-    history: history.get(b.eventId) ?? [],
-    corroboration: corroborationIn(corroboration, b.eventId),
-    conflictsWith: conflictsWithIn(conflicts, b.eventId),
-  };
+  return { ...shown, sources: b.sources.map(sourceDto), history: history.get(b.eventId) ?? [], corroboration: corroborationIn(corroboration, b.eventId) };
 };
 
 const boundIds = (tenures: Tenure[]) => tenures.flatMap((t) => [t.start?.eventId, t.end?.eventId]).filter((id): id is string => id !== undefined);
@@ -71,11 +64,11 @@ const tenureTexts = (t: Tenure, lang: TextLang, byId: TextsById) => {
   });
 };
 
-const tenureDto = (t: Tenure, lang: TextLang, byId: TextsById, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap, conflicts: ConflictsWithMap, canonical: (s: string) => string = (s) => s) => {
+const tenureDto = (t: Tenure, lang: TextLang, byId: TextsById, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap, canonical: (s: string) => string = (s) => s) => {
   const { texts, fallbacks } = tenureTexts(t, lang, byId);
   return {
     person: t.person, personName: t.personName, canonicalPerson: canonical(t.person), canonicalPersonName: displayNameOf(canonical(t.person)), role: texts.role ?? t.role, roleCategory: t.roleCategory, interim: t.interim,
-    start: boundDto(t.start, history, corroboration, conflicts), end: boundDto(t.end, history, corroboration, conflicts), reason: t.reason, destination: texts.destination,
+    start: boundDto(t.start, history, corroboration), end: boundDto(t.end, history, corroboration), reason: t.reason, destination: texts.destination,
     lang, fallbacks,
     ...(t.certain !== undefined ? { certain: t.certain } : {}),
   };
@@ -106,15 +99,9 @@ export class LeadershipRepository {
     const limit = q.limit ?? 100;
     const after = decodeCursor(q.cursor ?? null, ['text', 'text', 'text', 'text', 'text', 'text']) as string[] | null;
     const { page, more } = await this.pageOf(q, show, organizations, after, limit);
-    // The page's sources, earlier versions, corroboration and conflicts are read at once, each on a connection of its
-    // own: a report waits for one round trip after its page instead of four (under write load each waits for a core).
-    // The bounds carry their conflictsWith, so ConflictsWithInterceptor has nothing left to read.
-    const [{ history, texts }, corroboration, conflicts] = await Promise.all([
-      this.attachSources(page, q.knownAt),
-      loadCorroboration(this.db, boundIds(page), q.knownAt),
-      loadConflictsWith(this.db, boundIds(page), q.knownAt),
-    ]);
+    const { history, texts } = await this.attachSources(page, q.knownAt);
     const lang = q.lang ?? 'en';
+    const corroboration = await loadCorroboration(this.db, boundIds(page), q.knownAt);
     return {
       organization: q.organization,
       organizationName: displayNameOf(q.organization),
@@ -122,7 +109,7 @@ export class LeadershipRepository {
       knownAt: q.knownAt,
       show,
       lang,
-      items: page.map((t) => tenureDto(t, lang, texts, history, corroboration, conflicts, (s) => graph.canonicalOf(s))),
+      items: page.map((t) => tenureDto(t, lang, texts, history, corroboration, (s) => graph.canonicalOf(s))),
       next: more ? encodeCursor(tenureKey(page[page.length - 1])) : null,
     };
   }
@@ -151,24 +138,17 @@ export class LeadershipRepository {
     return runEndsSql(TABLE, where.join(' AND '), RUN_ROW);
   }
 
-  /** Reads the sources of the page's bounds (one lookup by key) and, at the same time, their earlier versions. */
+  /** Reads the sources of the page's bounds (one lookup by key) and their earlier versions. */
   private async attachSources(page: Tenure[], knownAt: string | null): Promise<{ history: Map<string, FactVersionDto[]>; texts: TextsById }> {
     const bounds = page.flatMap((t) => [t.start, t.end]).filter((b): b is TenureBound => b !== null);
     if (!bounds.length) return { history: new Map(), texts: new Map() };
     const ids = bounds.map((b) => b.eventId);
     const versions = bounds.map((b) => b.version);
-    const rows = bounds.map((b) => ({ fact_id: b.eventId, version: b.version }) as StoredFactRow);
-    const [found, history]: [
-      Array<{ fact_id: string; version: number; sources: TenureBound['sources']; inferred: TenureBound['inferred']; role_i18n: unknown; destination_i18n: unknown }>,
-      Map<string, FactVersionDto[]>,
-    ] = await Promise.all([
-      this.db.query(
-        `SELECT t.fact_id, t.version, t.sources, t.inferred, t.role_i18n, t.destination_i18n FROM ${TABLE} t
-         JOIN unnest($1::uuid[], $2::int[]) AS k(fact_id, version) ON t.fact_id = k.fact_id AND t.version = k.version AND t.part = ''`,
-        [ids, versions],
-      ),
-      loadHistory(this.db, TABLE, rows, knownAt),
-    ]);
+    const found: Array<{ fact_id: string; version: number; sources: TenureBound['sources']; inferred: TenureBound['inferred']; role_i18n: unknown; destination_i18n: unknown }> = await this.db.query(
+      `SELECT t.fact_id, t.version, t.sources, t.inferred, t.role_i18n, t.destination_i18n FROM ${TABLE} t
+       JOIN unnest($1::uuid[], $2::int[]) AS k(fact_id, version) ON t.fact_id = k.fact_id AND t.version = k.version AND t.part = ''`,
+      [ids, versions],
+    );
     const byKey = new Map(found.map((r) => [`${r.fact_id}/${r.version}`, r]));
     for (const b of bounds) {
       const row = byKey.get(`${b.eventId}/${b.version}`);
@@ -176,6 +156,7 @@ export class LeadershipRepository {
       b.inferred = row?.inferred ?? [];
     }
     const texts: TextsById = new Map(found.map((r) => [r.fact_id, { role_i18n: r.role_i18n, destination_i18n: r.destination_i18n }]));
-    return { history, texts };
+    const rows = bounds.map((b) => ({ fact_id: b.eventId, version: b.version }) as StoredFactRow);
+    return { history: await loadHistory(this.db, TABLE, rows, knownAt), texts };
   }
 }

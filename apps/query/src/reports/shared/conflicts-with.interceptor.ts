@@ -29,8 +29,7 @@ function factNodes(value: unknown, found: Json[] = []): Json[] {
  * `conflictsWith` on every fact of every report, source page and entity page (a fact is a node carrying `corroboration`: items, tenure bounds,
  * case steps): the ids of the conflicts it is a side of, open at the report's `knownAt` (now without it), as
  * GET /v1/reports/conflicts lists them. One query per answer, for every fact of the page, after the report is
- * built: each report's own code stays as it was. A node that has `conflictsWith` already is left as it is (the
- * leadership report reads them beside its other reads). CSV answers (strings) pass through.
+ * built: each report's own code stays as it was. CSV answers (strings) pass through.
  */
 @Injectable()
 export class ConflictsWithInterceptor implements NestInterceptor {
@@ -45,8 +44,7 @@ export class ConflictsWithInterceptor implements NestInterceptor {
 
   private async attach(body: unknown): Promise<unknown> {
     if (!isObject(body)) return body;
-    // A report that read its facts' conflicts with its other reads (at the same time) has set them already.
-    const nodes = factNodes(body).filter((n) => !('conflictsWith' in n));
+    const nodes = factNodes(body);
     if (!nodes.length) return body;
     const knownAt = typeof body.knownAt === 'string' ? body.knownAt : null;
     const map = await loadConflictsWith(this.db, nodes.map((n) => factIdOf(n)!), knownAt);
