@@ -134,6 +134,68 @@ describe('newsroom tail and ingest when the service or the reader fails', () => 
     expect(saved(state).position).toBe('1');
   });
 
+  it('given another tail saving to the same state file at that moment, then each keeps the other\'s position (the file is locked while read and written)', async () => {
+    const state = join(tmp, 'shared');
+    const lock = `${state}.lock`;
+    script = [
+      (_req, res) => {
+        stream(res);
+        res.write(item(1));
+      },
+    ];
+    // The other tail (unfiltered, at 5) holds the lock: it has read the file and is about to write its position.
+    writeFileSync(state, JSON.stringify({ queryUrl: url, position: '5' }));
+    writeFileSync(lock, String(process.pid));
+    const tail = spawn(process.execPath, [join(ROOT, 'bin', 'newsroom.js'), 'tail', '--types', 'executive.departed', '--state', state, '--count', '1'], {
+      cwd: tmp,
+      env: { ...process.env, NEWSROOM_QUERY_URL: url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    tail.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const printed = new Promise<void>((resolve) =>
+      tail.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) resolve();
+      }),
+    );
+    const closed = new Promise<number | null>((resolve) => tail.on('close', resolve));
+    const timer = setTimeout(() => tail.kill('SIGKILL'), 20_000);
+    await printed;
+    // The filtered tail printed item 1 and now saves; the other tail writes its position (7) and lets go of the lock.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    writeFileSync(state, JSON.stringify({ queryUrl: url, position: '7' }));
+    rmSync(lock);
+    const code = await closed;
+    clearTimeout(timer);
+    expect({ code, err: err.replace(/^tail: .*after position.*\n/m, '') }).toEqual({ code: 0, err: '' });
+    expect(saved(state)).toEqual({ queryUrl: url, position: '7', filtered: { 'types=executive.departed': '1' } });
+    expect(() => readFileSync(lock)).toThrow();
+  });
+
+  it('given a lock left by a tail that died, then the next save takes it over at once', async () => {
+    const state = join(tmp, 'orphan');
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((resolve) => dead.on('close', resolve));
+    writeFileSync(`${state}.lock`, String(dead.pid));
+    script = [
+      (_req, res) => {
+        stream(res);
+        res.write(item(3));
+      },
+    ];
+    const tail = spawn(process.execPath, [join(ROOT, 'bin', 'newsroom.js'), 'tail', '--from', '0', '--state', state, '--count', '1'], {
+      cwd: tmp,
+      env: { ...process.env, NEWSROOM_QUERY_URL: url },
+      stdio: 'ignore',
+    });
+    expect(await new Promise((resolve) => tail.on('close', resolve))).toBe(0);
+    expect(saved(state).position).toBe('3');
+    // Taken over and released, not waited out and left behind.
+    expect(() => readFileSync(`${state}.lock`)).toThrow();
+  });
+
   it('given a 503 whose write may have happened, then ingest retries lines with ids and never lines sent without one (--no-content-ids)', async () => {
     const file = join(tmp, 'two.ndjson');
     writeFileSync(

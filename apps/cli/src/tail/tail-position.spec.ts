@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { filterKey, loadPosition, savePosition } from './tail-position.util';
+import { filterKey, loadPosition, savePosition, withFileLock } from './tail-position.util';
 
 describe('tail positions', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tail-position-'));
@@ -44,5 +44,17 @@ describe('tail positions', () => {
     expect(Object.keys(saved.filtered)).toHaveLength(100);
     expect(saved.filtered['subjects=person:p119']).toBe('119');
     expect(saved.filtered['subjects=person:p0']).toBeUndefined();
+  });
+
+  it('holds <file>.lock while it saves and lets it go; a live holder is waited for, then the save goes ahead and leaves its lock', () => {
+    const file = join(dir, 'locked');
+    expect(withFileLock(file, () => existsSync(`${file}.lock`))).toBe(true);
+    expect(existsSync(`${file}.lock`)).toBe(false);
+    // Held by a process that runs (this one): waited for, not taken over, never a stalled tail.
+    writeFileSync(`${file}.lock`, String(process.pid));
+    const started = Date.now();
+    expect(withFileLock(file, () => 'saved', 50)).toBe('saved');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    expect(readFileSync(`${file}.lock`, 'utf8')).toBe(String(process.pid));
   });
 });

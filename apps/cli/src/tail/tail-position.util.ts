@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -74,11 +74,86 @@ export function loadPosition(file: string, queryUrl: string, key: string | null 
   return isPosition(saved.position) ? saved.position : undefined;
 }
 
+/** How long a save waits for another tail's lock on the file before it saves anyway (a tail never stalls on it). */
+const LOCK_WAIT_MS = 2_000;
+/** A lock older than this is a crashed tail's (a save holds it for a read and a rename). */
+const STALE_LOCK_MS = 10_000;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** The lock file's holder is gone: its process no longer runs, or it has held the lock far longer than a save takes. */
+function stale(lock: string): boolean {
+  try {
+    const pid = Number(readFileSync(lock, 'utf8'));
+    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) return true;
+    return Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS;
+  } catch {
+    return false; // released meanwhile, or being written: look again
+  }
+}
+
 /**
- * Saves the position for the unfiltered tail (key null) or a filter, keeping the others (read just before, so two
- * tails on one file lose little). Written to a temporary file then renamed: a Ctrl-C mid-write never leaves half.
+ * Runs `save` holding `<file>.lock` (created exclusively, holding this process's id), so two tails on one file never
+ * read the same state and write over each other's position (which would repeat items on the next start). A lock left
+ * by a dead tail is taken over; past LOCK_WAIT_MS the save goes ahead without it rather than hold up the output.
+ */
+export function withFileLock<T>(file: string, save: () => T, waitMs = LOCK_WAIT_MS): T {
+  const lock = `${file}.lock`;
+  const until = Date.now() + waitMs;
+  let held = false;
+  for (;;) {
+    try {
+      const fd = openSync(lock, 'wx');
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      held = true;
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') break; // a directory we cannot write to: save as before
+      if (stale(lock)) {
+        try {
+          unlinkSync(lock);
+        } catch {
+          // another tail took it over first
+        }
+        continue;
+      }
+      if (Date.now() >= until) break;
+      Atomics.wait(pause, 0, 0, 5);
+    }
+  }
+  try {
+    return save();
+  } finally {
+    if (held) {
+      try {
+        unlinkSync(lock);
+      } catch {
+        // taken over as stale meanwhile: nothing of ours left
+      }
+    }
+  }
+}
+
+/**
+ * Saves the position for the unfiltered tail (key null) or a filter, keeping the others: read and written under the
+ * file's lock (`withFileLock`), so two tails on one file keep each other's. Written to a temporary file then
+ * renamed: a Ctrl-C mid-write never leaves half.
  */
 export function savePosition(file: string, queryUrl: string, position: string, key: string | null = null): void {
+  mkdirSync(dirname(file), { recursive: true });
+  withFileLock(file, () => write(file, queryUrl, position, key));
+}
+
+function write(file: string, queryUrl: string, position: string, key: string | null): void {
   const old = read(file);
   const saved: Saved = old.queryUrl === queryUrl ? old : {};
   saved.queryUrl = queryUrl;
@@ -87,7 +162,6 @@ export function savePosition(file: string, queryUrl: string, position: string, k
     const filtered = Object.entries(saved.filtered ?? {}).filter(([k, v]) => k !== key && isPosition(v));
     saved.filtered = Object.fromEntries([...filtered.slice(-(MAX_FILTERS - 1)), [key, position]]);
   }
-  mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(saved)}\n`);
   renameSync(tmp, file);
