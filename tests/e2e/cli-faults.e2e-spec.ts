@@ -134,7 +134,7 @@ describe('newsroom tail and ingest when the service or the reader fails', () => 
     expect(saved(state).position).toBe('1');
   });
 
-  it('given another tail saving to the same state file at that moment, then each keeps the other\'s position (the file is locked while read and written)', async () => {
+  it("given another tail saving to the same state file at that moment, then each keeps the other's position (the file is locked while read and written)", async () => {
     const state = join(tmp, 'shared');
     const lock = `${state}.lock`;
     script = [
@@ -146,11 +146,15 @@ describe('newsroom tail and ingest when the service or the reader fails', () => 
     // The other tail (unfiltered, at 5) holds the lock: it has read the file and is about to write its position.
     writeFileSync(state, JSON.stringify({ queryUrl: url, position: '5' }));
     writeFileSync(lock, String(process.pid));
-    const tail = spawn(process.execPath, [join(ROOT, 'bin', 'newsroom.js'), 'tail', '--types', 'executive.departed', '--state', state, '--count', '1'], {
-      cwd: tmp,
-      env: { ...process.env, NEWSROOM_QUERY_URL: url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const tail = spawn(
+      process.execPath,
+      [join(ROOT, 'bin', 'newsroom.js'), 'tail', '--types', 'executive.departed', '--state', state, '--count', '1'],
+      {
+        cwd: tmp,
+        env: { ...process.env, NEWSROOM_QUERY_URL: url },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     tail.stderr.on('data', (d: Buffer) => (err += d.toString()));

@@ -161,10 +161,18 @@ describe('later reporting from several outlets on top of the seed: corroboration
     // every other bound none.
     const departure = conflicts.find((c) => c.kind === 'departure')!;
     type Bound = { eventId: string; conflictsWith?: string[] } | null;
-    const tenures = (await get('/v1/reports/leadership?organization=org:openai&show=tenures&limit=500')) as unknown as Array<{ start: Bound; end: Bound }>;
+    const tenures = (await get('/v1/reports/leadership?organization=org:openai&show=tenures&limit=500')) as unknown as Array<{
+      start: Bound;
+      end: Bound;
+    }>;
     const bounds = tenures.flatMap((t) => [t.start, t.end]).filter((b): b is NonNullable<Bound> => b !== null);
     const sides = new Set(departure.sides.map((x) => x.eventId));
-    expect(bounds.filter((b) => sides.has(b.eventId)).map((b) => b.eventId).sort()).toEqual([...sides].sort());
+    expect(
+      bounds
+        .filter((b) => sides.has(b.eventId))
+        .map((b) => b.eventId)
+        .sort(),
+    ).toEqual([...sides].sort());
     for (const b of bounds) expect(b.conflictsWith).toEqual(sides.has(b.eventId) ? [departure.conflictId] : []);
 
     const value = (v: Record<string, unknown>) =>
