@@ -89,14 +89,27 @@ const alive = (pid: number): boolean => {
   }
 };
 
-/** The lock file's holder is gone: its process no longer runs, or it has held the lock far longer than a save takes. */
-function stale(lock: string): boolean {
+/**
+ * The lock file's content when its holder is gone (its process no longer runs, or it has held the lock far longer than
+ * a save takes), else null.
+ */
+function staleHolder(lock: string): string | null {
   try {
-    const pid = Number(readFileSync(lock, 'utf8'));
-    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) return true;
-    return Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS;
+    const holder = readFileSync(lock, 'utf8');
+    const pid = Number(holder);
+    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) return holder;
+    return Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS ? holder : null;
   } catch {
-    return false; // released meanwhile, or being written: look again
+    return null; // released meanwhile, or being written: look again
+  }
+}
+
+/** Removes a stale lock unless another tail has taken it over since (its own lock holds another pid). */
+function takeOver(lock: string, holder: string): void {
+  try {
+    if (readFileSync(lock, 'utf8') === holder) unlinkSync(lock);
+  } catch {
+    // gone already
   }
 }
 
@@ -118,12 +131,9 @@ export function withFileLock<T>(file: string, save: () => T, waitMs = LOCK_WAIT_
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') break; // a directory we cannot write to: save as before
-      if (stale(lock)) {
-        try {
-          unlinkSync(lock);
-        } catch {
-          // another tail took it over first
-        }
+      const holder = staleHolder(lock);
+      if (holder !== null) {
+        takeOver(lock, holder);
         continue;
       }
       if (Date.now() >= until) break;
