@@ -34,11 +34,27 @@ export interface RunningApp {
  * Runs the compiled apps (dist/, built by the test command) as real processes, on free ports, against the
  * given database and topic prefix: e2e tests exercise exactly what `npm start` runs.
  */
-export async function startApp(name: AppName, env: Record<string, string>): Promise<RunningApp> {
+export async function startApp(
+  name: AppName,
+  env: Record<string, string>,
+  pickPort: () => Promise<number> = freePort,
+): Promise<RunningApp> {
   const main = join(ROOT, 'dist', 'apps', name, 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run the test command (it builds first) or npm run build`);
   // A port given in env (e.g. to restart an app where its clients expect it) is kept; otherwise a free one.
-  const port = env[PORT_VAR[name]] ? Number(env[PORT_VAR[name]]) : await freePort();
+  if (env[PORT_VAR[name]]) return startAppOn(name, env, main, Number(env[PORT_VAR[name]]));
+  // A port found free can be taken before the app binds it (another test file's app or broker, or an outgoing
+  // connection's ephemeral port from the same range): then the app is started again on another one.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAppOn(name, env, main, await pickPort());
+    } catch (error) {
+      if (attempt >= 3 || !/EADDRINUSE/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startAppOn(name: AppName, env: Record<string, string>, main: string, port: number): Promise<RunningApp> {
   const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts', 'register-paths.js'), main], {
     cwd: ROOT,
     // This test process is its supervisor: if it dies without stopping the app, the app stops itself.
@@ -52,6 +68,7 @@ export async function startApp(name: AppName, env: Record<string, string>): Prom
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const closed = new Promise((resolve) => child.once('close', resolve));
   const output: string[] = [];
   // TEST_APP_LOG_DIR keeps each app's whole output (the in-memory tail holds the last 200 chunks), for diagnosis.
   const logDir = process.env.TEST_APP_LOG_DIR;
@@ -99,14 +116,20 @@ export async function startApp(name: AppName, env: Record<string, string>): Prom
       }),
   };
   try {
-    await pollUntil(
+    // An app that exits while starting (a port taken, a bad setting) is reported at once, not after the timeout.
+    const state = await pollUntil(
       async () => {
-        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${output.join('').slice(-2000)}`);
-        const res = await fetch(`${url}/health/ready`).catch(() => null);
-        return res?.ok;
+        if (child.exitCode !== null || child.signalCode !== null) return 'exited';
+        // Bounded: whatever else holds the port may take the connection and never answer.
+        const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
+        return res?.ok ? 'ready' : null;
       },
       { timeoutMs: 60000, intervalMs: 200, what: `${name} ready` },
     );
+    if (state === 'exited') {
+      await closed; // its last words are in `output`
+      throw new Error(`${name} exited with ${child.exitCode ?? child.signalCode} before it was ready`);
+    }
   } catch (error) {
     await app.stop('SIGKILL');
     throw new Error(`${(error as Error).message}\n${output.join('').slice(-3000)}`);
