@@ -25,21 +25,28 @@ const PARTIAL_RECHECK_MS = 5000;
  */
 function useRecordedInstants(refresh: number): string[] {
   const [instants, setInstants] = useState<string[]>([]);
-  const walked = useRef<{ after: string; seen: Set<string> }>({ after: '0', seen: new Set() });
+  // `shown`: how many of `seen` were handed to the picker. A walk replaced by a newer one may have added instants it
+  // never showed: the newer walk shows them, even when it finds nothing new itself.
+  const walked = useRef<{ after: string; seen: Set<string>; shown: number }>({ after: '0', seen: new Set(), shown: 0 });
   useEffect(() => {
     const abort = new AbortController();
     (async () => {
       const state = walked.current;
-      let added = false;
       for (let page = 0; page < MAX_PAGES_PER_REFRESH; page++) {
         const feed = await getJson<{ items: FeedItem[]; next: string | null }>(`/v1/feed?after=${state.after}&limit=1000`, abort.signal);
+        // Replaced while its page was on the way: the newer walk has read from the same position, so this one stops
+        // before it moves the position twice.
+        if (abort.signal.aborted) return;
         for (const item of feed.items) {
-          if (!state.seen.has(item.recordedAt)) (state.seen.add(item.recordedAt), (added = true));
+          state.seen.add(item.recordedAt);
           state.after = item.position;
         }
         if (feed.items.length < 1000) break;
       }
-      if (added) setInstants([...state.seen].sort());
+      if (state.seen.size !== state.shown) {
+        state.shown = state.seen.size;
+        setInstants([...state.seen].sort());
+      }
     })().catch(() => undefined); // an aborted or refused walk resumes from its last position at the next refresh
     return () => abort.abort();
   }, [refresh]);
