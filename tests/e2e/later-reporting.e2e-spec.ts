@@ -157,8 +157,8 @@ describe('later reporting from several outlets on top of the seed: corroboration
     >;
     const financial = conflicts.find((c) => c.kind === 'financial')!;
     for (const l of losses) expect(l.conflictsWith).toEqual([financial.conflictId]);
-    // The leadership report reads its bounds' conflicts beside its other reads: both departures carry the conflict,
-    // every other bound none.
+    // The leadership report's bounds are facts too (ConflictsWithInterceptor marks them): both departures carry the
+    // conflict, every other bound none.
     const departure = conflicts.find((c) => c.kind === 'departure')!;
     type Bound = { eventId: string; conflictsWith?: string[] } | null;
     const tenures = (await get('/v1/reports/leadership?organization=org:openai&show=tenures&limit=500')) as unknown as Array<{
