@@ -12,6 +12,8 @@ const RUNS_LOCK_CLASS = 0x4c52;
 const RUN_FACTS_SETTING = 'newsroom.leadership_run_facts';
 /** Transaction-local setting keeping `enable_seqscan` as it was before a small batch's refresh turned it off. */
 const SEQSCAN_WAS_SETTING = 'newsroom.seqscan_was';
+/** Puts `enable_seqscan` back as it was for the rest of the transaction, after a small batch's refresh. */
+const RESTORE_SEQSCAN = `SELECT set_config('enable_seqscan', current_setting('${SEQSCAN_WAS_SETTING}'), true) AS seqscan`;
 
 /** Pure: what an event does to the leadership facts. */
 
@@ -128,16 +130,16 @@ export class LeadershipProjection extends FactProjection {
     // a 30,000-fact table, growing with it; 82% of Postgres's active time at 50 events/s with 1,000 subscribers) and
     // seq-scanned the runs. A LATERAL subquery holding a window function cannot be flattened into a join, so the
     // events are an index-only scan of `leadership_events_runs` per group (0.24 ms in all); the old run rows are
-    // found through `leadership_runs_i1` per group and deleted by their row ids. (A plan made while the tables were
-    // nearly empty still scans them, per group, until autovacuum's ANALYZE has them replanned.)
+    // found through `leadership_runs_i1` per group and deleted by their row ids.
     //
-    // The old rows go by their row ids (`ctid = ANY(...)`), whose count a plan cannot see (it guesses 10): a plan made
-    // while the runs table was under about ten pages read all of it instead, and kept doing so as it grew until the
-    // statement was planned again, which only an ANALYZE or this instance's next plan generation brings; on a server
-    // without autovacuum, or with the rows written by other partitions and instances, a batch read every run row,
-    // live and dead (4.6 ms a batch of 25 with about 2,300 run rows, against 0.3 ms by row id: a third of Postgres's statement time
-    // writing 500 events/s). Planned with sequential scans off, the delete reads the rows by id at any size, the
-    // groups by their indexes, and nothing else changes: every other step of this plan already goes by index.
+    // Those row ids are an array whose length a plan cannot see (it guesses 10): a plan made while the runs table was
+    // under about ten pages read all of it instead, and kept doing so as it grew until the statement was planned
+    // again, which only an ANALYZE or this instance's next plan generation brings. On a server without autovacuum, or
+    // with the rows written by other partitions and instances, a batch read every run row, live and dead (4.6 ms a
+    // batch of 25 with about 2,300 run rows, against 0.3 ms by row id: a third of Postgres's statement time writing
+    // 500 events/s). Planned with sequential scans off, the delete reads the rows by id at any size; every other step
+    // of this plan goes by index already.
+    //
     // The batch's facts (every version), each found through the primary key as the lock finds them: as
     // `fact_id = ANY(...)` a plan made on a nearly empty table walked a whole index in group order to skip the sort.
     const facts = `SELECT t.organization, t.subject, t.role_key FROM unnest(${ids}) AS u(fact_id) CROSS JOIN LATERAL (
@@ -165,8 +167,6 @@ export class LeadershipProjection extends FactProjection {
       ) t
       WHERE t.kind = 'departed' OR t.prev_kind IS DISTINCT FROM 'appointed' OR t.next_kind IS DISTINCT FROM 'appointed'`;
     await write(manager, this.plans.text(redo), [], { prepared: true });
-    await write(manager, `SELECT set_config('enable_seqscan', current_setting('${SEQSCAN_WAS_SETTING}'), true) AS seqscan`, [], {
-      prepared: true,
-    });
+    await write(manager, RESTORE_SEQSCAN, [], { prepared: true });
   }
 }
