@@ -101,19 +101,22 @@ export class LeadershipProjection extends FactProjection {
     // fact through the primary key, one at a time (a LATERAL subquery with OFFSET 0 is not flattened into a join): as
     // `fact_id = ANY(...)` over the setting, whose length a plan cannot see, it guessed a third of a table analysed
     // while empty and scanned all of it.
-    const setting = `SELECT set_config('jit', 'off', true) AS jit, set_config('${RUN_FACTS_SETTING}', $1::uuid[]::text, true) AS facts`;
+    const factsSetting = `set_config('${RUN_FACTS_SETTING}', $1::uuid[]::text, true) AS facts`;
+    const setting = `SELECT set_config('jit', 'off', true) AS jit, ${factsSetting}`;
     // A small batch's refresh is also planned with sequential scans off (see the refresh below); the setting's value
     // before is kept (the select list is evaluated in order) and put back after the refresh, so the statements the
     // other read models send next in the transaction are planned as usual.
     const scanless = `SELECT set_config('jit', 'off', true) AS jit, set_config('${SEQSCAN_WAS_SETTING}', current_setting('enable_seqscan'), true) AS was,
-       set_config('enable_seqscan', 'off', true) AS seqscan, set_config('${RUN_FACTS_SETTING}', $1::uuid[]::text, true) AS facts`;
+       set_config('enable_seqscan', 'off', true) AS seqscan, ${factsSetting}`;
     const ids = `current_setting('${RUN_FACTS_SETTING}')::uuid[]`;
+    // The batch's facts (every version), each found through the primary key; the lock and a small batch's refresh
+    // read them so.
+    const facts = `SELECT t.organization, t.subject, t.role_key FROM unnest(${ids}) AS u(fact_id) CROSS JOIN LATERAL (
+        SELECT organization, subject, role_key FROM ${this.table} t WHERE t.fact_id = u.fact_id OFFSET 0
+      ) t`;
     const lock = `SELECT count(*) AS locked FROM (
          SELECT pg_advisory_xact_lock(${RUNS_LOCK_CLASS}, k) FROM (
-           SELECT DISTINCT hashtext(t.organization || '|' || t.subject || '|' || t.role_key) AS k
-           FROM unnest(${ids}) AS u(fact_id) CROSS JOIN LATERAL (
-             SELECT organization, subject, role_key FROM ${this.table} t WHERE t.fact_id = u.fact_id OFFSET 0
-           ) t ORDER BY k
+           SELECT DISTINCT hashtext(t.organization || '|' || t.subject || '|' || t.role_key) AS k FROM (${facts}) t ORDER BY k
          ) s
        ) l`;
     this.plans.grow(factIds.length);
@@ -140,11 +143,8 @@ export class LeadershipProjection extends FactProjection {
     // 500 events/s). Planned with sequential scans off, the delete reads the rows by id at any size; every other step
     // of this plan goes by index already.
     //
-    // The batch's facts (every version), each found through the primary key as the lock finds them: as
-    // `fact_id = ANY(...)` a plan made on a nearly empty table walked a whole index in group order to skip the sort.
-    const facts = `SELECT t.organization, t.subject, t.role_key FROM unnest(${ids}) AS u(fact_id) CROSS JOIN LATERAL (
-        SELECT organization, subject, role_key FROM ${this.table} t WHERE t.fact_id = u.fact_id OFFSET 0
-      ) t`;
+    // The groups come from the batch's facts found by key (`facts`, as the lock finds them): as `fact_id = ANY(...)`
+    // a plan made on a nearly empty table walked a whole index in group order to skip the sort.
     const groups = `SELECT DISTINCT organization, subject, role_key FROM (${facts}) f`;
     const clear = `DELETE FROM ${this.runs} r WHERE r.ctid = ANY (ARRAY(
         SELECT x.ctid FROM (${groups}) g CROSS JOIN LATERAL (
