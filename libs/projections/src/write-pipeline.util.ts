@@ -12,6 +12,9 @@ interface PgConnection {
   execute(msg: { portal?: string; rows?: number }): void;
   sync(): void;
   sendCopyFail(msg: string): void;
+  query(text: string): void;
+  sendCopyFromChunk(chunk: Buffer): void;
+  endCopyFrom(): void;
   stream: { cork?: () => void; uncork?: () => void };
   parsedStatements: Record<string, string>;
 }
@@ -79,6 +82,74 @@ class Pipeline {
   handleReadyForQuery(): void {
     if (!this.failed) this.settle.resolve();
   }
+}
+
+/**
+ * `COPY ... FROM STDIN` with its rows, on the simple protocol (a COPY cannot share a Sync with other statements: in
+ * copy-in mode Postgres takes nothing but the copy's own messages). The rows go out when Postgres answers the COPY
+ * with CopyInResponse; an error before that (a missing table) fails it with nothing sent.
+ */
+class CopyIn {
+  private failed = false;
+  private settle!: { resolve: () => void; reject: (e: Error) => void };
+  readonly done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+
+  constructor(
+    private readonly text: string,
+    private readonly rows: Buffer,
+  ) {}
+
+  submit(connection: PgConnection): null {
+    connection.query(this.text);
+    return null;
+  }
+
+  handleCopyInResponse(connection: PgConnection): void {
+    connection.stream.cork?.();
+    try {
+      // CopyData messages of at most 1 MiB each: Postgres takes any split of the rows.
+      for (let at = 0; at < this.rows.length; at += COPY_CHUNK) connection.sendCopyFromChunk(this.rows.subarray(at, at + COPY_CHUNK));
+      connection.endCopyFrom();
+    } finally {
+      connection.stream.uncork?.();
+    }
+  }
+
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handlePortalSuspended(): void {}
+  handleCopyData(): void {}
+  handleEmptyQuery(): void {}
+  handleCommandComplete(): void {}
+
+  handleError(error: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    error.message = `${error.message} (${this.text.slice(0, 120)})`;
+    this.settle.reject(error);
+  }
+
+  handleReadyForQuery(): void {
+    if (!this.failed) this.settle.resolve();
+  }
+}
+
+const COPY_CHUNK = 1 << 20;
+
+/**
+ * Writes `rows` (COPY's text format, `CopyBody`) into `table`'s `columns` with one COPY, after whatever the
+ * transaction holds (`holdWrites`). No conflict handling: for tables the caller alone fills, once per row (a
+ * rebuild's fold into fresh shadow tables). An error (a constraint) fails the whole COPY, as it would an INSERT.
+ */
+export async function copyRows(manager: EntityManager, table: string, columns: readonly string[], rows: Buffer): Promise<void> {
+  if (!rows.length) return;
+  const runner = manager.queryRunner;
+  if (runner && held.get(runner)?.length) await sendHeldWrites(manager);
+  const client = await clientOf(manager);
+  if (!client) throw new Error("a COPY needs a node-postgres connection (a transaction's query runner)");
+  const copy = new CopyIn(`COPY ${table} (${columns.join(', ')}) FROM STDIN`, rows);
+  client.query(copy);
+  await copy.done;
 }
 
 /** Writes held back per transaction (its query runner), each with the read model that wrote it (null: the runner). */

@@ -6,7 +6,8 @@ import { AppliedChanges, amendmentTargets, FactBatchPlan, FactClose, isUuid, pla
 import { concerns } from './fact.projection';
 import { COMMON_FACT_COLUMNS, FactState, LEAD_ROW_PAYLOAD, stateFromRow } from './fact-version.types';
 import { normalizeRow } from './stored-row.mapper';
-import { write } from '../write-pipeline.util';
+import { copyRows, write } from '../write-pipeline.util';
+import { CopyBody, CopyKind } from '../copy-text.util';
 
 export type { AppliedChanges } from './fact-batch.util';
 
@@ -28,6 +29,11 @@ export class FactProjection implements Projection {
   /** Whether only a version's lead row keeps the payload, and which of the model's own columns it keeps too. */
   private readonly leadRow: boolean;
   private readonly leadOnly: ReadonlySet<string>;
+  /** The insert's columns in its order, and how each is written in a fold's COPY. */
+  private readonly columns: readonly string[];
+  private readonly kinds: readonly CopyKind[];
+  /** True while a rebuild folds the log into fresh tables: versions go in by COPY (`beginFold`). */
+  private copying = false;
 
   constructor(
     readonly name: string,
@@ -42,6 +48,8 @@ export class FactProjection implements Projection {
     const factColumns = COMMON_FACT_COLUMNS.filter((c) => c !== 'part');
     this.leadRow = model.leadRowColumns !== undefined;
     this.leadOnly = new Set(model.leadRowColumns ?? []);
+    this.columns = [...factColumns, 'part', ...own];
+    this.kinds = this.columns.map((c) => (LEAD_ROW_PAYLOAD.includes(c) ? 'json' : (model.columns[c] ?? 'plain')));
     // With a lead row, the payload goes on a version's first row only (ordinality 1); the others keep NULL there.
     const common = (c: string) => (this.leadRow && LEAD_ROW_PAYLOAD.includes(c) ? `CASE WHEN r.ordinality = 1 THEN f.${c} END` : `f.${c}`);
     // Each fact's common columns (its data and sources among them) are sent and parsed once, whatever its row count.
@@ -55,6 +63,19 @@ export class FactProjection implements Projection {
       SET recorded_to = c.recorded_to, position_to = c.position_to, superseded_by = c.superseded_by, end_reason = c.end_reason
       FROM jsonb_populate_recordset(NULL::${this.table}, $1::jsonb) AS c
       WHERE t.fact_id = c.fact_id AND t.version = c.version AND t.recorded_to IS NULL`;
+  }
+
+  /**
+   * A rebuild's fold applies each event once, in order, into fresh tables: a version's rows cannot be there already,
+   * so they go in with COPY, which Postgres takes at about half the cost of the same rows parsed from a JSON document
+   * (timeline_facts of a 200,000-event log: 3.3-3.6 s against 7.3-7.4 s). Until `completeFold`.
+   */
+  beginFold(): void {
+    this.copying = true;
+  }
+
+  async completeFold(_manager: EntityManager): Promise<void> {
+    this.copying = false;
   }
 
   handles(event: ProjectedEvent): boolean {
@@ -94,23 +115,10 @@ export class FactProjection implements Projection {
   }
 
   private async insert(manager: EntityManager, opens: FactBatchPlan['opens']): Promise<void> {
+    if (this.copying) return this.copy(manager, opens);
     for (let at = 0; at < opens.length; at += FACTS_PER_STATEMENT) {
       const doc = opens.slice(at, at + FACTS_PER_STATEMENT).map(({ fact: f, rows }) => ({
-        fact_id: f.factId,
-        version: f.version,
-        event_type: f.type,
-        subject: f.subject,
-        modality: f.modality,
-        occurred_at: f.occurredAt,
-        valid_from: f.validFrom,
-        valid_to: f.validTo,
-        recorded_from: f.recordedFrom,
-        position_from: f.positionFrom,
-        fact_position: f.factPosition,
-        change_reason: f.changeReason,
-        data: f.data,
-        sources: f.sources,
-        inferred: f.inferred,
+        ...commonValues(f),
         rows: rows.map((r, i) => ({ part: r.part, ...(i === 0 ? r.columns : this.keyColumns(r.columns)) })),
       }));
       // Prepared (parsed and planned once per connection): its plan reads the document and probes the primary key for
@@ -119,6 +127,34 @@ export class FactProjection implements Projection {
       // depends on the table's size: it is planned each time.
       await write(manager, this.insertSql, [JSON.stringify(doc)], { prepared: true });
     }
+  }
+
+  /**
+   * The rows the INSERT above would store, by COPY: the same columns and values, NULL where its document has no
+   * value, the payload on the lead row only, and of rows sharing a key the first (the INSERT's DO NOTHING keeps it).
+   */
+  private async copy(manager: EntityManager, opens: FactBatchPlan['opens']): Promise<void> {
+    const body = new CopyBody(this.kinds);
+    const columns = this.columns;
+    // Of rows sharing a key, the first stays (the INSERT's DO NOTHING keeps it).
+    const seen = new Set<string>();
+    for (const { fact: f, rows } of opens) {
+      const common: Record<string, unknown> = commonValues(f);
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i];
+        const key = `${f.factId}|${f.version}|${r.part}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const lead = i === 0 || !this.leadRow;
+        const own = i === 0 ? r.columns : this.keyColumns(r.columns);
+        for (const column of columns) {
+          if (column === 'part') body.add(r.part);
+          else if (!(column in common)) body.add(own[column]);
+          else body.add(lead || !LEAD_ROW_PAYLOAD.includes(column) ? common[column] : null);
+        }
+      }
+    }
+    await copyRows(manager, this.table, columns, body.bytes());
   }
 
   /** A row's own columns but those only the lead row keeps (absent keys are stored as NULL). */
@@ -139,4 +175,25 @@ export class FactProjection implements Projection {
     }));
     await write(manager, this.closeSql, [JSON.stringify(doc)]);
   }
+}
+
+/** A version's common columns as its rows store them (those absent: NULL, as `recorded_to` of a version just opened). */
+function commonValues(f: FactBatchPlan['opens'][number]['fact']) {
+  return {
+    fact_id: f.factId,
+    version: f.version,
+    event_type: f.type,
+    subject: f.subject,
+    modality: f.modality,
+    occurred_at: f.occurredAt,
+    valid_from: f.validFrom,
+    valid_to: f.validTo,
+    recorded_from: f.recordedFrom,
+    position_from: f.positionFrom,
+    fact_position: f.factPosition,
+    change_reason: f.changeReason,
+    data: f.data,
+    sources: f.sources,
+    inferred: f.inferred,
+  };
 }

@@ -8,7 +8,8 @@ import { FeedItemRow } from './feed-item.types';
 import { FEED_ITEM_COLUMNS, FeedItemDbRow, toFeedItemRow } from './feed-item.mapper';
 import { FeedWatermark } from './feed-watermark.repository';
 import type { CorroborationRecord } from '../corroboration/corroboration-entry.model';
-import { write } from '../write-pipeline.util';
+import { copyRows, write } from '../write-pipeline.util';
+import { CopyBody, CopyKind } from '../copy-text.util';
 import { PlanGenerations } from '../prepared-query.util';
 
 /** The feed item an event reads: the target of an amendment or of an attached source. */
@@ -21,6 +22,28 @@ const targetOf = (e: ProjectedEvent): string | null =>
 
 // One JSON document per statement; a few thousand items keep it to a few megabytes.
 const ITEMS_PER_STATEMENT = 2000;
+
+/** The insert's columns (FEED_ITEM_COLUMNS) and how a fold's COPY writes each. */
+const COPY_COLUMNS: readonly [string, CopyKind][] = [
+  ['position', 'plain'],
+  ['event_id', 'plain'],
+  ['type', 'plain'],
+  ['subject', 'plain'],
+  ['organizations', 'array'],
+  ['occurred_at', 'plain'],
+  ['recorded_at', 'plain'],
+  ['headline_en', 'plain'],
+  ['headline_fr', 'plain'],
+  ['data', 'json'],
+  ['sources', 'json'],
+  ['modality', 'plain'],
+  ['status', 'plain'],
+  ['target_event_id', 'plain'],
+  ['correlation_id', 'plain'],
+  ['inferred', 'json'],
+  ['corroboration', 'json'],
+];
+const COPY_KINDS = COPY_COLUMNS.map(([, kind]) => kind);
 
 /**
  * Persists the feed set-based: every item of a batch in one INSERT keyed by position (a replay does nothing), then
@@ -35,9 +58,20 @@ export class FeedItemsProjection implements Projection {
   private readonly plans = new PlanGenerations();
   private readonly watermark = new FeedWatermark(this.plans);
 
+  /** True while a rebuild folds the log into a fresh table: items go in by COPY (see FactProjection's `beginFold`). */
+  private copying = false;
+
   /** `tableSuffix` points the adapter at a shadow table (`_next`) during a rebuild. */
   constructor(tableSuffix = '') {
     this.table = `read_model.feed_items${tableSuffix}`;
+  }
+
+  beginFold(): void {
+    this.copying = true;
+  }
+
+  async completeFold(_manager: EntityManager): Promise<void> {
+    this.copying = false;
   }
 
   async apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
@@ -100,6 +134,7 @@ export class FeedItemsProjection implements Projection {
 
   private async insert(manager: EntityManager, items: FeedItemRow[]): Promise<void> {
     this.plans.grow(items.length);
+    if (this.copying) return this.copy(manager, items);
     for (let at = 0; at < items.length; at += ITEMS_PER_STATEMENT) {
       const doc = items.slice(at, at + ITEMS_PER_STATEMENT).map((i) => ({
         position: i.position,
@@ -130,5 +165,42 @@ export class FeedItemsProjection implements Projection {
         { prepared: true },
       );
     }
+  }
+
+  /** The items the INSERT above would store, by COPY; of items sharing a position, the first (as DO NOTHING keeps). */
+  private async copy(manager: EntityManager, items: FeedItemRow[]): Promise<void> {
+    const seen = new Set<string>();
+    const body = new CopyBody(COPY_KINDS);
+    for (const i of items) {
+      const position = String(i.position);
+      if (seen.has(position)) continue;
+      seen.add(position);
+      for (const value of [
+        i.position,
+        i.eventId,
+        i.type,
+        i.subject,
+        i.organizations,
+        i.occurredAt,
+        i.recordedAt,
+        i.headlineEn,
+        i.headlineFr,
+        i.data,
+        i.sources,
+        i.modality,
+        i.status,
+        i.targetEventId,
+        i.correlationId,
+        i.inferred,
+        i.corroboration,
+      ])
+        body.add(value);
+    }
+    await copyRows(
+      manager,
+      this.table,
+      COPY_COLUMNS.map(([c]) => c),
+      body.bytes(),
+    );
   }
 }

@@ -32,12 +32,14 @@ export class LeadershipProjection extends FactProjection {
   /** True while a rebuild folds the log: the runs are computed once at the end (`completeFold`). */
   private folding = false;
 
-  beginFold(): void {
+  override beginFold(): void {
+    super.beginFold();
     this.folding = true;
   }
 
   /** Every group at once: one window pass over the standing rows, in the order of the runs index once it is built. */
-  async completeFold(manager: EntityManager): Promise<void> {
+  override async completeFold(manager: EntityManager): Promise<void> {
+    await super.completeFold(manager);
     await manager.query(`DELETE FROM ${this.runs}`);
     const where = `t.recorded_to IS NULL AND t.modality <> 'denied'`;
     await manager.query(`INSERT INTO ${this.runs} (${RUN_COLUMNS.join(', ')}) ${runEndsSql(this.table, where)}`);
