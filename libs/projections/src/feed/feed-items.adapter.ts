@@ -23,27 +23,37 @@ const targetOf = (e: ProjectedEvent): string | null =>
 // One JSON document per statement; a few thousand items keep it to a few megabytes.
 const ITEMS_PER_STATEMENT = 2000;
 
-/** The insert's columns (FEED_ITEM_COLUMNS) and how a fold's COPY writes each. */
-const COPY_COLUMNS: readonly [string, CopyKind][] = [
-  ['position', 'plain'],
-  ['event_id', 'plain'],
-  ['type', 'plain'],
-  ['subject', 'plain'],
-  ['organizations', 'array'],
-  ['occurred_at', 'plain'],
-  ['recorded_at', 'plain'],
-  ['headline_en', 'plain'],
-  ['headline_fr', 'plain'],
-  ['data', 'json'],
-  ['sources', 'json'],
-  ['modality', 'plain'],
-  ['status', 'plain'],
-  ['target_event_id', 'plain'],
-  ['correlation_id', 'plain'],
-  ['inferred', 'json'],
-  ['corroboration', 'json'],
-];
-const COPY_KINDS = COPY_COLUMNS.map(([, kind]) => kind);
+/** The columns the feed's writes name (FEED_ITEM_COLUMNS), and how a fold's COPY writes each. */
+const COLUMNS = FEED_ITEM_COLUMNS.split(',').map((c) => c.trim());
+const NOT_PLAIN: Readonly<Record<string, CopyKind>> = {
+  organizations: 'array',
+  data: 'json',
+  sources: 'json',
+  inferred: 'json',
+  corroboration: 'json',
+};
+const COPY_KINDS = COLUMNS.map((c) => NOT_PLAIN[c] ?? 'plain');
+
+/** An item as the feed's writes store it: a value per column of FEED_ITEM_COLUMNS. */
+const itemValues = (i: FeedItemRow): Record<string, unknown> => ({
+  position: i.position,
+  event_id: i.eventId,
+  type: i.type,
+  subject: i.subject,
+  organizations: i.organizations,
+  occurred_at: i.occurredAt,
+  recorded_at: i.recordedAt,
+  headline_en: i.headlineEn,
+  headline_fr: i.headlineFr,
+  data: i.data,
+  sources: i.sources,
+  modality: i.modality,
+  status: i.status,
+  target_event_id: i.targetEventId,
+  correlation_id: i.correlationId,
+  inferred: i.inferred,
+  corroboration: i.corroboration,
+});
 
 /**
  * Persists the feed set-based: every item of a batch in one INSERT keyed by position (a replay does nothing), then
@@ -136,25 +146,7 @@ export class FeedItemsProjection implements Projection {
     this.plans.grow(items.length);
     if (this.copying) return this.copy(manager, items);
     for (let at = 0; at < items.length; at += ITEMS_PER_STATEMENT) {
-      const doc = items.slice(at, at + ITEMS_PER_STATEMENT).map((i) => ({
-        position: i.position,
-        event_id: i.eventId,
-        type: i.type,
-        subject: i.subject,
-        organizations: i.organizations,
-        occurred_at: i.occurredAt,
-        recorded_at: i.recordedAt,
-        headline_en: i.headlineEn,
-        headline_fr: i.headlineFr,
-        data: i.data,
-        sources: i.sources,
-        modality: i.modality,
-        status: i.status,
-        target_event_id: i.targetEventId,
-        correlation_id: i.correlationId,
-        inferred: i.inferred,
-        corroboration: i.corroboration,
-      }));
+      const doc = items.slice(at, at + ITEMS_PER_STATEMENT).map(itemValues);
       // Prepared, as the facts' insert is (fact.adapter.ts): a plan that does not depend on the table's size.
       await write(
         manager,
@@ -175,32 +167,9 @@ export class FeedItemsProjection implements Projection {
       const position = String(i.position);
       if (seen.has(position)) continue;
       seen.add(position);
-      for (const value of [
-        i.position,
-        i.eventId,
-        i.type,
-        i.subject,
-        i.organizations,
-        i.occurredAt,
-        i.recordedAt,
-        i.headlineEn,
-        i.headlineFr,
-        i.data,
-        i.sources,
-        i.modality,
-        i.status,
-        i.targetEventId,
-        i.correlationId,
-        i.inferred,
-        i.corroboration,
-      ])
-        body.add(value);
+      const values = itemValues(i);
+      for (const column of COLUMNS) body.add(values[column]);
     }
-    await copyRows(
-      manager,
-      this.table,
-      COPY_COLUMNS.map(([c]) => c),
-      body.bytes(),
-    );
+    await copyRows(manager, this.table, COLUMNS, body.bytes());
   }
 }
