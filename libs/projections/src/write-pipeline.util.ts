@@ -13,9 +13,8 @@ interface PgConnection {
   sync(): void;
   sendCopyFail(msg: string): void;
   query(text: string): void;
-  sendCopyFromChunk(chunk: Buffer): void;
   endCopyFrom(): void;
-  stream: { cork?: () => void; uncork?: () => void };
+  stream: { cork?: () => void; uncork?: () => void; writable: boolean; write(chunk: Buffer): boolean };
   parsedStatements: Record<string, string>;
 }
 interface PgClient {
@@ -105,13 +104,24 @@ class CopyIn {
   }
 
   handleCopyInResponse(connection: PgConnection): void {
-    connection.stream.cork?.();
+    const stream = connection.stream;
+    stream.cork?.();
     try {
-      // CopyData messages of at most 1 MiB each: Postgres takes any split of the rows.
-      for (let at = 0; at < this.rows.length; at += COPY_CHUNK) connection.sendCopyFromChunk(this.rows.subarray(at, at + COPY_CHUNK));
+      // CopyData messages of at most 1 MiB each (Postgres takes any split of the rows), each its 5-byte header and a
+      // view of the rows written out together: node-postgres' sendCopyFromChunk would copy every chunk into a
+      // message buffer of its own first.
+      if (stream.writable)
+        for (let at = 0; at < this.rows.length; at += COPY_CHUNK) {
+          const chunk = this.rows.subarray(at, at + COPY_CHUNK);
+          const header = Buffer.allocUnsafe(5);
+          header[0] = COPY_DATA;
+          header.writeInt32BE(chunk.length + 4, 1);
+          stream.write(header);
+          stream.write(chunk);
+        }
       connection.endCopyFrom();
     } finally {
-      connection.stream.uncork?.();
+      stream.uncork?.();
     }
   }
 
@@ -135,6 +145,8 @@ class CopyIn {
 }
 
 const COPY_CHUNK = 1 << 20;
+/** The frontend's CopyData message type ('d'). */
+const COPY_DATA = 0x64;
 
 /**
  * Writes `rows` (COPY's text format, `CopyBody`) into `table`'s `columns` with one COPY, after whatever the

@@ -20,6 +20,13 @@ describe("COPY's text format: fields and bodies", () => {
     expect(copyField([], 'json')).toBe('[]');
   });
 
+  it('writes no raw tab, newline or carriage return in a jsonb field: JSON escapes every control character', () => {
+    const field = copyField({ t: 'a\tb\r\n\u0001', '\n': ['\t'] }, 'json');
+    expect(field).not.toMatch(/[\t\n\r]/);
+    // COPY reads each doubled backslash as one: what it stores is the value's JSON.
+    expect(field.replace(/\\\\/g, '\\')).toBe(JSON.stringify({ t: 'a\tb\r\n\u0001', '\n': ['\t'] }));
+  });
+
   it('writes plain columns as jsonb_populate_record would store them: numbers, booleans, dates and objects', () => {
     expect(copyField(12, 'plain')).toBe('12');
     expect(copyField(true, 'plain')).toBe('true');
@@ -46,6 +53,21 @@ describe("COPY's text format: fields and bodies", () => {
     body.add([]);
     expect(body.rows).toBe(2);
     expect(body.bytes().toString('utf8')).toBe(`a\\tb\t{"x":1}\t{"y"}\n${long}\t\\N\t{}\n`);
+  });
+
+  it("reuses a released body's buffer for the next body, which holds only its own rows", () => {
+    const first = new CopyBody(['plain']);
+    const long = 'x'.repeat(100_000);
+    first.add(long);
+    expect(first.bytes().length).toBe(100_001);
+    first.release();
+    expect(first.bytes().length).toBe(0);
+    const second = new CopyBody(['plain', 'json']);
+    second.add('short');
+    second.add({ a: 'b\\c' });
+    expect(second.bytes().toString('utf8')).toBe('short\t{"a":"b\\\\\\\\c"}\n');
+    second.release();
+    second.release();
   });
 
   it('refuses to hand over a body whose last row is incomplete', () => {

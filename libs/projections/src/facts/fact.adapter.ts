@@ -14,6 +14,12 @@ export type { AppliedChanges } from './fact-batch.util';
 // One JSON document per statement; a few thousand facts keep it to a few megabytes.
 const FACTS_PER_STATEMENT = 2000;
 
+/** Where a fold's COPY takes a column's value from, and whether only a version's first row keeps it. */
+const PART = 0;
+const COMMON = 1;
+const OWN = 2;
+type CopyField = { from: typeof PART | typeof COMMON | typeof OWN; name: string; leadOnly: boolean };
+
 /**
  * The thin persistence adapter shared by the bitemporal read models. A batch is planned in memory by the pure
  * `planFactBatch` (after one query for the latest versions its amendments target) and written set-based: one
@@ -32,6 +38,7 @@ export class FactProjection implements Projection {
   /** The insert's columns in its order, and how each is written in a fold's COPY. */
   private readonly columns: readonly string[];
   private readonly kinds: readonly CopyKind[];
+  private readonly copyFields: readonly CopyField[];
   /** True while a rebuild folds the log into fresh tables: versions go in by COPY (`beginFold`). */
   private copying = false;
 
@@ -50,6 +57,14 @@ export class FactProjection implements Projection {
     this.leadOnly = new Set(model.leadRowColumns ?? []);
     this.columns = [...factColumns, 'part', ...own];
     this.kinds = this.columns.map((c) => (LEAD_ROW_PAYLOAD.includes(c) ? 'json' : (model.columns[c] ?? 'plain')));
+    // Where COPY takes each column from, worked out once: a row's part, the version's common values, or the row's own
+    // columns; NULL on a row after the first for the payload (with a lead row) and the columns only the lead keeps.
+    const commonNames = new Set<string>(factColumns);
+    this.copyFields = this.columns.map((name) => {
+      const from = name === 'part' ? PART : commonNames.has(name) ? COMMON : OWN;
+      const leadOnly = from === COMMON ? this.leadRow && LEAD_ROW_PAYLOAD.includes(name) : from === OWN && this.leadOnly.has(name);
+      return { from, name, leadOnly };
+    });
     // With a lead row, the payload goes on a version's first row only (ordinality 1); the others keep NULL there.
     const common = (c: string) => (this.leadRow && LEAD_ROW_PAYLOAD.includes(c) ? `CASE WHEN r.ordinality = 1 THEN f.${c} END` : `f.${c}`);
     // Each fact's common columns (its data and sources among them) are sent and parsed once, whatever its row count.
@@ -135,26 +150,29 @@ export class FactProjection implements Projection {
    */
   private async copy(manager: EntityManager, opens: FactBatchPlan['opens']): Promise<void> {
     const body = new CopyBody(this.kinds);
-    const columns = this.columns;
+    const fields = this.copyFields;
     // Of rows sharing a key, the first stays (the INSERT's DO NOTHING keeps it).
     const seen = new Set<string>();
-    for (const { fact: f, rows } of opens) {
-      const common: Record<string, unknown> = commonValues(f);
-      for (let i = 0; i < rows.length; i++) {
-        const r = rows[i];
-        const key = `${f.factId}|${f.version}|${r.part}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const lead = i === 0 || !this.leadRow;
-        const own = i === 0 ? r.columns : this.keyColumns(r.columns);
-        for (const column of columns) {
-          if (column === 'part') body.add(r.part);
-          else if (!(column in common)) body.add(own[column]);
-          else body.add(lead || !LEAD_ROW_PAYLOAD.includes(column) ? common[column] : null);
+    try {
+      for (const { fact: f, rows } of opens) {
+        const common: Record<string, unknown> = commonValues(f);
+        for (let i = 0; i < rows.length; i++) {
+          const r = rows[i];
+          const key = `${f.factId}|${f.version}|${r.part}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const lead = i === 0;
+          for (const { from, name, leadOnly } of fields) {
+            if (from === PART) body.add(r.part);
+            else if (leadOnly && !lead) body.add(null);
+            else body.add(from === COMMON ? common[name] : r.columns[name]);
+          }
         }
       }
+      await copyRows(manager, this.table, this.columns, body.bytes());
+    } finally {
+      body.release();
     }
-    await copyRows(manager, this.table, columns, body.bytes());
   }
 
   /** A row's own columns but those only the lead row keeps (absent keys are stored as NULL). */

@@ -27,6 +27,8 @@ export function sourceIdOf(source: { outlet?: unknown; url?: unknown; title?: un
 
 /** Sources merged in order, without repeating a story (a later citation of the same story adds its quote). */
 export function mergeSources<S extends { outlet?: unknown; url?: unknown; title?: unknown; quote?: unknown }>(base: S[], extra: S[]): S[] {
+  // One source and nothing to add: nothing can repeat (most events; every read model merges each event's sources).
+  if (extra.length === 0 && base.length < 2) return base;
   const seen = new Map<string, number>();
   const out: S[] = [];
   for (const s of [...base, ...extra]) {

@@ -163,13 +163,17 @@ export class FeedItemsProjection implements Projection {
   private async copy(manager: EntityManager, items: FeedItemRow[]): Promise<void> {
     const seen = new Set<string>();
     const body = new CopyBody(COPY_KINDS);
-    for (const i of items) {
-      const position = String(i.position);
-      if (seen.has(position)) continue;
-      seen.add(position);
-      const values = itemValues(i);
-      for (const column of COLUMNS) body.add(values[column]);
+    try {
+      for (const i of items) {
+        const position = String(i.position);
+        if (seen.has(position)) continue;
+        seen.add(position);
+        const values = itemValues(i);
+        for (const column of COLUMNS) body.add(values[column]);
+      }
+      await copyRows(manager, this.table, COLUMNS, body.bytes());
+    } finally {
+      body.release();
     }
-    await copyRows(manager, this.table, COLUMNS, body.bytes());
   }
 }
