@@ -52,10 +52,16 @@ export function copyField(value: unknown, kind: CopyKind): string {
 }
 
 // Buffers given back by bodies already sent: a fold has one body in flight per session side by side (five by default).
+// Dropped when a rebuild ends (`dropSpareCopyBuffers`), so a projector that ran a backfill does not keep them.
 const SPARE: Buffer[] = [];
 const SPARE_COUNT = 8;
 const SPARE_MAX_BYTES = 32 << 20;
 const EMPTY = Buffer.alloc(0);
+
+/** Lets go of the buffers bodies gave back (a rebuild calls it when it ends). */
+export function dropSpareCopyBuffers(): void {
+  SPARE.length = 0;
+}
 
 /**
  * The body of a `COPY ... FROM STDIN` (text format), built row by row: each row's fields tab-separated, a line each,

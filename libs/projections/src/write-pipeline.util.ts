@@ -152,6 +152,9 @@ const COPY_DATA = 0x64;
  * Writes `rows` (COPY's text format, `CopyBody`) into `table`'s `columns` with one COPY, after whatever the
  * transaction holds (`holdWrites`). No conflict handling: for tables the caller alone fills, once per row (a
  * rebuild's fold into fresh shadow tables). An error (a constraint) fails the whole COPY, as it would an INSERT.
+ * `rows` is sent as it is, not copied: it must not change until the returned promise settles. Once it has resolved,
+ * Postgres has read all of it (it answers a COPY only after its CopyDone); after a failure, what was still queued is
+ * dropped by Postgres whatever it holds, as the protocol drops copy data after an error.
  */
 export async function copyRows(manager: EntityManager, table: string, columns: readonly string[], rows: Buffer): Promise<void> {
   if (!rows.length) return;

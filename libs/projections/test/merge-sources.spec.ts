@@ -1,12 +1,13 @@
 import { mergeSources, sourceIdOf } from '../src/facts/source-id.util';
 
 describe("mergeSources: an event's sources and a correction's, without repeating a story", () => {
-  const story = { outlet: 'Le Monde', url: 'https://www.lemonde.fr/a', title: 'OpenAI' };
+  type Source = { outlet: string; url: string | null; title: string | null; quote?: string };
+  const story: Source = { outlet: 'Le Monde', url: 'https://www.lemonde.fr/a', title: 'OpenAI' };
 
   it('gives back the same array when there is nothing to merge (one source, or several distinct ones)', () => {
     const one = [story];
     expect(mergeSources(one, [])).toBe(one);
-    const none: (typeof story)[] = [];
+    const none: Source[] = [];
     expect(mergeSources(none, [])).toBe(none);
     const two = [story, { ...story, url: 'https://www.lemonde.fr/b' }];
     expect(mergeSources(two, [])).toBe(two);

@@ -18,7 +18,7 @@ const FACTS_PER_STATEMENT = 2000;
 const PART = 0;
 const COMMON = 1;
 const OWN = 2;
-type CopyField = { from: typeof PART | typeof COMMON | typeof OWN; name: string; leadOnly: boolean };
+type ColumnSource = { from: typeof PART | typeof COMMON | typeof OWN; name: string; leadOnly: boolean };
 
 /**
  * The thin persistence adapter shared by the bitemporal read models. A batch is planned in memory by the pure
@@ -38,7 +38,7 @@ export class FactProjection implements Projection {
   /** The insert's columns in its order, and how each is written in a fold's COPY. */
   private readonly columns: readonly string[];
   private readonly kinds: readonly CopyKind[];
-  private readonly copyFields: readonly CopyField[];
+  private readonly sources: readonly ColumnSource[];
   /** True while a rebuild folds the log into fresh tables: versions go in by COPY (`beginFold`). */
   private copying = false;
 
@@ -60,7 +60,7 @@ export class FactProjection implements Projection {
     // Where COPY takes each column from, worked out once: a row's part, the version's common values, or the row's own
     // columns; NULL on a row after the first for the payload (with a lead row) and the columns only the lead keeps.
     const commonNames = new Set<string>(factColumns);
-    this.copyFields = this.columns.map((name) => {
+    this.sources = this.columns.map((name) => {
       const from = name === 'part' ? PART : commonNames.has(name) ? COMMON : OWN;
       const leadOnly = from === COMMON ? this.leadRow && LEAD_ROW_PAYLOAD.includes(name) : from === OWN && this.leadOnly.has(name);
       return { from, name, leadOnly };
@@ -150,7 +150,7 @@ export class FactProjection implements Projection {
    */
   private async copy(manager: EntityManager, opens: FactBatchPlan['opens']): Promise<void> {
     const body = new CopyBody(this.kinds);
-    const fields = this.copyFields;
+    const sources = this.sources;
     // Of rows sharing a key, the first stays (the INSERT's DO NOTHING keeps it).
     const seen = new Set<string>();
     try {
@@ -162,7 +162,7 @@ export class FactProjection implements Projection {
           if (seen.has(key)) continue;
           seen.add(key);
           const lead = i === 0;
-          for (const { from, name, leadOnly } of fields) {
+          for (const { from, name, leadOnly } of sources) {
             if (from === PART) body.add(r.part);
             else if (leadOnly && !lead) body.add(null);
             else body.add(from === COMMON ? common[name] : r.columns[name]);

@@ -4,6 +4,7 @@ import { EventLogReader } from '@newsroom/event-store';
 import type { Projection } from '../projection.types';
 import { createProjections } from '../projection.registry';
 import { moveFeedWatermarkTo } from '../feed/feed-watermark.repository';
+import { dropSpareCopyBuffers } from '../copy-text.util';
 import { groupsOf, LogFold } from './log-fold.service';
 import { buildShadowIndexes, createShadowTables, dropShadowTables, SHADOW_SUFFIX, swapShadowTables } from './shadow-tables.repository';
 
@@ -76,6 +77,7 @@ export class ProjectionRebuilder {
     try {
       return await this.rebuildLocked(options);
     } finally {
+      dropSpareCopyBuffers();
       await release();
     }
   }
