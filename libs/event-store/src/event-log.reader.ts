@@ -77,6 +77,16 @@ export class EventLogReader {
     return rows.map(toStoredEvent);
   }
 
+  /** The positions of the events recorded under these ids (an id the store does not hold is absent). */
+  async positionsOf(eventIds: readonly string[]): Promise<Map<string, string>> {
+    if (!eventIds.length) return new Map();
+    const rows = await this.rows<{ id: string; p: string }>(
+      `SELECT event_id::text AS id, global_position::text AS p FROM event_store.events WHERE event_id = ANY($1::uuid[])`,
+      [eventIds],
+    );
+    return new Map(rows.map((r) => [r.id, r.p]));
+  }
+
   /** The event recorded under an id, or null. */
   async readById(eventId: string): Promise<StoredEvent | null> {
     const rows = await this.rows<EventRow>(`SELECT ${EVENT_COLUMNS} FROM event_store.events WHERE event_id = $1`, [eventId]);

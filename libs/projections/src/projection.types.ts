@@ -2,6 +2,17 @@ import { EntityManager } from 'typeorm';
 import { ProjectedEvent } from './projected-event.mapper';
 
 /**
+ * A unique key of a read model's table that a rebuild's fold goes without (`Projection.foldKeys`): the key's columns
+ * as its index lists them, and the columns of a plain index the fold finds rows by instead, whose values come in log
+ * order (so its inserts append at its end).
+ */
+export interface FoldKey {
+  table: string;
+  columns: readonly string[];
+  lookup?: readonly string[];
+}
+
+/**
  * A read model's persistence adapter. `apply` runs inside the projector's transaction, next to the checkpoint,
  * and must be idempotent: the same event applied twice leaves the same rows.
  */
@@ -27,4 +38,13 @@ export interface Projection {
    */
   beginFold?(): void;
   completeFold?(manager: EntityManager): Promise<void>;
+  /**
+   * Unique keys whose values come in random order (event ids): a fold of a million events inserted rows all over
+   * their indexes, which outgrow the shared buffers, and Postgres wrote each page it touched whole to the WAL again
+   * after every checkpoint. A rebuild's shadow tables go without them while the log is folded (each event is folded
+   * once into empty tables, so nothing can collide) and get them back, each by one sort, once it is; the swap then
+   * checks every row against them. Between `beginFold` and `completeFold` the model finds its rows by `lookup` or by
+   * another key, never by these.
+   */
+  readonly foldKeys?: readonly FoldKey[];
 }

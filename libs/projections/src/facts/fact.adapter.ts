@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
-import type { Projection } from '../projection.types';
+import { EventLogReader } from '@newsroom/event-store';
+import type { FoldKey, Projection } from '../projection.types';
 import type { ProjectedEvent } from '../projected-event.mapper';
 import type { FactModel } from './fact-model.types';
 import { AppliedChanges, amendmentTargets, FactBatchPlan, FactClose, isUuid, planFactBatch } from './fact-batch.util';
@@ -29,9 +30,17 @@ type ColumnSource = { from: typeof PART | typeof COMMON | typeof OWN; name: stri
  */
 export class FactProjection implements Projection {
   readonly tables: readonly string[];
+  /**
+   * A rebuild folds without the primary key (fact_id, version, part): fact ids are event ids, random, so their index
+   * took inserts all over (a fold of a million events: over a third of its WAL, most of it whole pages written again after
+   * each checkpoint). A fact's rows are found by `fact_position` instead, its event's position, which the fold
+   * appends in order.
+   */
+  readonly foldKeys: readonly FoldKey[];
   protected readonly table: string;
   private readonly insertSql: string;
   private readonly closeSql: string;
+  private readonly foldCloseSql: string;
   /** Whether only a version's lead row keeps the payload, and which of the model's own columns it keeps too. */
   private readonly leadRow: boolean;
   private readonly leadOnly: ReadonlySet<string>;
@@ -50,6 +59,7 @@ export class FactProjection implements Projection {
     extraTables: readonly string[] = [],
   ) {
     this.tables = [baseTable, ...extraTables];
+    this.foldKeys = [{ table: baseTable, columns: ['fact_id', 'version', 'part'], lookup: ['fact_position'] }];
     this.table = `read_model.${baseTable}${tableSuffix}`;
     const own = Object.keys(model.columns);
     const factColumns = COMMON_FACT_COLUMNS.filter((c) => c !== 'part');
@@ -78,6 +88,10 @@ export class FactProjection implements Projection {
       SET recorded_to = c.recorded_to, position_to = c.position_to, superseded_by = c.superseded_by, end_reason = c.end_reason
       FROM jsonb_populate_recordset(NULL::${this.table}, $1::jsonb) AS c
       WHERE t.fact_id = c.fact_id AND t.version = c.version AND t.recorded_to IS NULL`;
+    this.foldCloseSql = this.closeSql.replace(
+      'WHERE t.fact_id = c.fact_id',
+      'WHERE t.fact_position = c.fact_position AND t.fact_id = c.fact_id',
+    );
   }
 
   /**
@@ -115,12 +129,18 @@ export class FactProjection implements Projection {
   /** Hook for models that keep something besides fact versions (a registry); called after the rows are written. */
   protected async afterChanges(_manager: EntityManager, _applied: AppliedChanges[]): Promise<void> {}
 
-  /** The latest stored version of each fact (any of its rows that keeps the payload: with a lead row, that one). */
+  /**
+   * The latest stored version of each fact (any of its rows that keeps the payload: with a lead row, that one). In a
+   * fold, found by the positions of the facts' events (the primary key comes back after it: `foldKeys`).
+   */
   async loadStates(manager: EntityManager, factIds: string[]): Promise<Map<string, FactState>> {
+    const [by, keys] = this.copying
+      ? ['fact_position = ANY($1::bigint[])', [...(await this.positionsOf(manager, factIds)).values()]]
+      : ['fact_id = ANY($1::uuid[])', factIds];
     const rows = await manager.query(
-      `SELECT DISTINCT ON (fact_id) * FROM ${this.table} WHERE fact_id = ANY($1::uuid[]) AND data IS NOT NULL
+      `SELECT DISTINCT ON (fact_id) * FROM ${this.table} WHERE ${by} AND data IS NOT NULL
        ORDER BY fact_id, version DESC`,
-      [factIds],
+      [keys],
     );
     return new Map(rows.map((r: Record<string, unknown>) => [String(r.fact_id), stateFromRow(normalizeRow(r))]));
   }
@@ -181,9 +201,16 @@ export class FactProjection implements Projection {
     return Object.fromEntries(Object.entries(columns).filter(([c]) => !this.leadOnly.has(c)));
   }
 
+  private positionsOf(manager: EntityManager, factIds: readonly string[]): Promise<Map<string, string>> {
+    return new EventLogReader(manager).positionsOf(factIds);
+  }
+
   private async close(manager: EntityManager, closes: FactClose[]): Promise<void> {
     if (!closes.length) return;
+    // In a fold, each version is found by its fact's position (see `loadStates`).
+    const positions = this.copying ? await this.positionsOf(manager, [...new Set(closes.map((c) => c.factId))]) : null;
     const doc = closes.map((c) => ({
+      ...(positions ? { fact_position: positions.get(c.factId) ?? null } : {}),
       fact_id: c.factId,
       version: c.version,
       recorded_to: c.recordedTo,
@@ -191,7 +218,7 @@ export class FactProjection implements Projection {
       superseded_by: c.by,
       end_reason: c.reason,
     }));
-    await write(manager, this.closeSql, [JSON.stringify(doc)]);
+    await write(manager, positions ? this.foldCloseSql : this.closeSql, [JSON.stringify(doc)]);
   }
 }
 

@@ -1,7 +1,8 @@
 import { isAmendment } from '@newsroom/domain';
 import { EntityManager } from 'typeorm';
+import { EventLogReader } from '@newsroom/event-store';
 import { isUuid } from '../facts/fact-batch.util';
-import { Projection } from '../projection.types';
+import { FoldKey, Projection } from '../projection.types';
 import { ProjectedEvent } from '../projected-event.mapper';
 import { evolveFeed } from './feed.projection';
 import { FeedItemRow } from './feed-item.types';
@@ -63,6 +64,8 @@ const itemValues = (i: FeedItemRow): Record<string, unknown> => ({
 export class FeedItemsProjection implements Projection {
   readonly name = 'feed';
   readonly tables = ['feed_items'] as const;
+  /** A rebuild folds without the unique event id (random: see `Projection.foldKeys`); items are found by position. */
+  readonly foldKeys: readonly FoldKey[] = [{ table: 'feed_items', columns: ['event_id'] }];
   private readonly table: string;
   /** The watermark's walk probes the feed's rows: planned again as this instance's inserts double them. */
   private readonly plans = new PlanGenerations();
@@ -113,21 +116,25 @@ export class FeedItemsProjection implements Projection {
       }
     }
     await this.insert(manager, items);
-    if (statuses.size) {
-      const [ids, values] = [[...statuses.keys()], [...statuses.values()]];
+    // Targets are updated by position, the primary key (a fold goes without the event id's key): an item neither
+    // stored nor in this batch has none, and an update by its id would have found nothing either.
+    const at = (eventId: string) => (stored.get(eventId) ?? inBatch.get(eventId))?.position;
+    const changed = [...statuses].filter(([id]) => at(id) !== undefined);
+    if (changed.length) {
       await write(
         manager,
         `UPDATE ${this.table} AS f SET status = CASE WHEN f.status = 'retracted' THEN f.status ELSE s.status END
-         FROM unnest($1::uuid[], $2::text[]) AS s(event_id, status) WHERE f.event_id = s.event_id`,
-        [ids, values],
+         FROM unnest($1::bigint[], $2::text[]) AS s(position, status) WHERE f.position = s.position`,
+        [changed.map(([id]) => String(at(id))), changed.map(([, status]) => status)],
       );
     }
-    if (entries.size) {
+    const attached = [...entries].filter(([id]) => at(id) !== undefined);
+    if (attached.length) {
       await write(
         manager,
         `UPDATE ${this.table} AS f SET corroboration = s.entries
-         FROM jsonb_to_recordset($1::jsonb) AS s(event_id uuid, entries jsonb) WHERE f.event_id = s.event_id`,
-        [JSON.stringify([...entries].map(([eventId, list]) => ({ event_id: eventId, entries: list })))],
+         FROM jsonb_to_recordset($1::jsonb) AS s(position bigint, entries jsonb) WHERE f.position = s.position`,
+        [JSON.stringify(attached.map(([id, list]) => ({ position: String(at(id)), entries: list })))],
       );
     }
   }
@@ -137,8 +144,13 @@ export class FeedItemsProjection implements Projection {
     await this.watermark.advance(manager);
   }
 
+  /** The stored items of these events: by event id, or in a fold by their events' positions (see `foldKeys`). */
   private async find(manager: EntityManager, eventIds: string[]): Promise<Map<string, FeedItemRow>> {
-    const rows = await manager.query(`SELECT ${FEED_ITEM_COLUMNS} FROM ${this.table} WHERE event_id = ANY($1::uuid[])`, [eventIds]);
+    const rows = this.copying
+      ? await manager.query(`SELECT ${FEED_ITEM_COLUMNS} FROM ${this.table} WHERE position = ANY($1::bigint[])`, [
+          [...(await new EventLogReader(manager).positionsOf(eventIds)).values()],
+        ])
+      : await manager.query(`SELECT ${FEED_ITEM_COLUMNS} FROM ${this.table} WHERE event_id = ANY($1::uuid[])`, [eventIds]);
     return new Map(rows.map((r: FeedItemDbRow) => [String(r.event_id), toFeedItemRow(r)]));
   }
 

@@ -118,6 +118,7 @@ export class ProjectionRebuilder {
     const projections = createProjections(options.projections, SHADOW_SUFFIX);
     const groups = groupsOf(projections, options.concurrency ?? 5);
     const tables = projections.flatMap((p) => p.tables ?? []);
+    const foldKeys = projections.flatMap((p) => p.foldKeys ?? []);
     const fold = (this.fold = new LogFold(this.ds));
     this.started = Date.now();
     const progress = (phase: RebuildProgress['phase'], position: string, head: string) =>
@@ -132,7 +133,7 @@ export class ProjectionRebuilder {
       return after;
     };
 
-    await this.ds.transaction((m) => createShadowTables(m, tables));
+    await this.ds.transaction((m) => createShadowTables(m, tables, foldKeys));
     try {
       const head = await this.head(this.ds.manager);
       projections.forEach((p) => p.beginFold?.());
@@ -140,7 +141,7 @@ export class ProjectionRebuilder {
       await options.beforeSwap?.();
       after = await catchUp(after);
       progress('index', after, head);
-      await buildShadowIndexes((work) => this.ds.transaction(work), tables, groups.length);
+      await buildShadowIndexes((work) => this.ds.transaction(work), tables, groups.length, foldKeys);
       // Derived tables left during the fold, computed in one pass now that the indexes exist; per batch from here.
       for (const p of projections) if (p.completeFold) await this.ds.transaction((m) => p.completeFold!(m));
       after = await catchUp(after);
