@@ -84,14 +84,13 @@ export class FactProjection implements Projection {
       CROSS JOIN LATERAL jsonb_populate_record(NULL::${this.table}, e.doc) AS f
       CROSS JOIN LATERAL jsonb_populate_recordset(NULL::${this.table}, e.doc->'rows') WITH ORDINALITY AS r
       ON CONFLICT (fact_id, version, part) DO NOTHING`;
-    this.closeSql = `UPDATE ${this.table} AS t
+    // A version to close is found by its key, or in a fold (which goes without it: `foldKeys`) by its fact's position.
+    const close = (found: string) => `UPDATE ${this.table} AS t
       SET recorded_to = c.recorded_to, position_to = c.position_to, superseded_by = c.superseded_by, end_reason = c.end_reason
       FROM jsonb_populate_recordset(NULL::${this.table}, $1::jsonb) AS c
-      WHERE t.fact_id = c.fact_id AND t.version = c.version AND t.recorded_to IS NULL`;
-    this.foldCloseSql = this.closeSql.replace(
-      'WHERE t.fact_id = c.fact_id',
-      'WHERE t.fact_position = c.fact_position AND t.fact_id = c.fact_id',
-    );
+      WHERE ${found} AND t.version = c.version AND t.recorded_to IS NULL`;
+    this.closeSql = close('t.fact_id = c.fact_id');
+    this.foldCloseSql = close('t.fact_position = c.fact_position AND t.fact_id = c.fact_id');
   }
 
   /**
