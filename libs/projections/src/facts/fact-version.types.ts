@@ -45,6 +45,8 @@ export type FactChange =
   | {
       kind: 'close';
       factId: string;
+      /** The position of the fact's event: how a rebuild's fold finds the version (it goes without the key). */
+      factPosition: string;
       version: number;
       recordedTo: string;
       positionTo: string;

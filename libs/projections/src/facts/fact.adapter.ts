@@ -134,7 +134,7 @@ export class FactProjection implements Projection {
    */
   async loadStates(manager: EntityManager, factIds: string[]): Promise<Map<string, FactState>> {
     const [by, keys] = this.copying
-      ? ['fact_position = ANY($1::bigint[])', [...(await this.positionsOf(manager, factIds)).values()]]
+      ? ['fact_position = ANY($1::bigint[])', [...(await new EventLogReader(manager).positionsOf(factIds)).values()]]
       : ['fact_id = ANY($1::uuid[])', factIds];
     const rows = await manager.query(
       `SELECT DISTINCT ON (fact_id) * FROM ${this.table} WHERE ${by} AND data IS NOT NULL
@@ -200,24 +200,19 @@ export class FactProjection implements Projection {
     return Object.fromEntries(Object.entries(columns).filter(([c]) => !this.leadOnly.has(c)));
   }
 
-  private positionsOf(manager: EntityManager, factIds: readonly string[]): Promise<Map<string, string>> {
-    return new EventLogReader(manager).positionsOf(factIds);
-  }
-
   private async close(manager: EntityManager, closes: FactClose[]): Promise<void> {
     if (!closes.length) return;
-    // In a fold, each version is found by its fact's position (see `loadStates`).
-    const positions = this.copying ? await this.positionsOf(manager, [...new Set(closes.map((c) => c.factId))]) : null;
     const doc = closes.map((c) => ({
-      ...(positions ? { fact_position: positions.get(c.factId) ?? null } : {}),
       fact_id: c.factId,
+      fact_position: c.factPosition,
       version: c.version,
       recorded_to: c.recordedTo,
       position_to: c.positionTo,
       superseded_by: c.by,
       end_reason: c.reason,
     }));
-    await write(manager, positions ? this.foldCloseSql : this.closeSql, [JSON.stringify(doc)]);
+    // In a fold, each version is found by its fact's position (see `loadStates`).
+    await write(manager, this.copying ? this.foldCloseSql : this.closeSql, [JSON.stringify(doc)]);
   }
 }
 

@@ -52,6 +52,7 @@ export function evolveFact(model: FactModel, state: FactState | null, event: Pro
   const close: FactChange = {
     kind: 'close',
     factId: state.factId,
+    factPosition: state.factPosition,
     version: state.version,
     recordedTo: event.recordedAt,
     positionTo: event.globalPosition,
