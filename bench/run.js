@@ -17,7 +17,10 @@ async function main() {
   // `npm run bench --quick` (no `--`) hands the flag to npm, which passes it on as npm_config_quick.
   const args = process.argv.slice(2);
   if (process.env.npm_config_quick === 'true' && !args.includes('--quick')) args.push('--quick');
-  if (process.env.npm_config_cpu_prof === 'true' && !args.includes('--cpu-prof')) args.push('--cpu-prof');
+  // `npm run bench --cpu-prof` gives npm_config_cpu_prof=true, `--cpu-prof=missed` gives missed.
+  const prof = process.env.npm_config_cpu_prof;
+  if (prof && !args.some((a) => a === '--cpu-prof' || a.startsWith('--cpu-prof=')))
+    args.push(prof === 'true' ? '--cpu-prof' : `--cpu-prof=${prof}`);
   const register = path.join(stack.ROOT, 'scripts', 'register-paths.js');
   // Node cannot raise its own limit: a shell does, then becomes node (children inherit the limit).
   const script = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 65536 2>/dev/null; exec "$0" "$@"';

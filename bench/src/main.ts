@@ -3,14 +3,14 @@ import { ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { BenchConfig, loadBenchConfig, ROOT } from './config/bench.config';
-import { GroupInput, GroupOutput, ProfileRequest } from './groups/group-context';
+import { GroupInput, GroupOutput, profiledProcessOf, ProfileRequest } from './groups/group-context';
 import type { GroupMessage } from './groups/group-runner';
 import { benchPlan, BenchPlan } from './plan/bench-plan';
 import { Curve, Figure, FIGURE_IDS, FigureId, GROUPS, GroupName } from './report/figures';
 import { loadNow, machineInfo, runSettings } from './report/machine';
 import { absoluteRows, BenchResults, figureEntries } from './report/markdown';
 import { summarizeProfile } from './report/profile-summary';
-import { computeRatios, slowestRatio } from './report/ratios';
+import { computeRatios, missedStages, ProfileJob, slowestRatio } from './report/ratios';
 import { writeResults } from './report/results';
 import { toWireEvent } from '@newsroom/messaging';
 import { benchEnvelope, toStored } from './support/event-shape';
@@ -94,30 +94,39 @@ async function main(): Promise<number> {
   const values: Partial<Record<FigureId, number>> = {};
   for (const f of state.figures) values[f.id] = f.value;
   const ratios = computeRatios(values);
-  let profile: BenchResults['profile'] = null;
-  const slowest = config.cpuProf && !stopping ? slowestRatio(ratios) : null;
-  if (slowest) {
-    const dir = join(config.tmpDir, runId, 'profiles');
-    mkdirSync(dir, { recursive: true });
+  const profiles: BenchResults['profiles'] = [];
+  const jobs: ProfileJob[] = [];
+  if (config.cpuProf === 'missed' && !stopping) jobs.push(...missedStages(ratios));
+  const slowest = config.cpuProf === 'slowest' && !stopping ? slowestRatio(ratios) : null;
+  if (slowest) jobs.push({ ...slowest.spec.profile, ratios: [slowest.name] });
+  if (slowest) say('main', `--cpu-prof: slowest ratio is "${slowest.name}" (${slowest.ratio.toFixed(2)})`);
+  if (config.cpuProf === 'missed')
     say(
       'main',
-      `--cpu-prof: slowest ratio is "${slowest.name}" (${slowest.ratio.toFixed(2)}); re-running ${slowest.spec.profile.group} with ${slowest.spec.profile.processes.join(', ')} profiled`,
+      `--cpu-prof=missed: ${jobs.length ? jobs.map((j) => `${j.group} (${j.ratios.length})`).join(', ') : 'every target met, nothing to profile'}`,
     );
-    const out = await runGroup(
-      { ...state, deadline: Date.now() + plan.budgetMs, figures: [...state.figures] },
-      slowest.spec.profile.group,
-      { processes: slowest.spec.profile.processes, dir },
-    );
-    if (out.error) state.failures.push(`profiling run of ${slowest.spec.profile.group}: ${out.error}`);
+  for (const job of jobs) {
+    if (stopping) break;
+    const dir = join(config.tmpDir, runId, 'profiles', job.group);
+    mkdirSync(dir, { recursive: true });
+    say('main', `--cpu-prof: re-running ${job.group} with ${job.processes.join(', ')} profiled`);
+    // Each profiling run gets a whole budget of its own: the figures are not what it is for.
+    const out = await runGroup({ ...state, deadline: Date.now() + plan.budgetMs, figures: [...state.figures] }, job.group, {
+      processes: job.processes,
+      dir,
+    });
+    if (out.error) state.failures.push(`profiling run of ${job.group}: ${out.error}`);
     const files = readdirSync(dir)
       .filter((f) => f.endsWith('.cpuprofile'))
       .map((f) => join(dir, f));
-    profile = {
-      ratio: slowest.name,
-      processes: slowest.spec.profile.processes,
+    profiles.push({
+      why: config.cpuProf === 'missed' ? 'missed' : 'slowest',
+      group: job.group,
+      ratios: job.ratios,
+      processes: job.processes,
       files: files.map((f) => relative(ROOT, f)),
-      summaries: files.map((f) => ({ ...summarizeProfile(f), file: relative(ROOT, f) })),
-    };
+      summaries: files.map((f) => ({ ...summarizeProfile(f), file: relative(ROOT, f), process: profiledProcessOf(f) })),
+    });
   }
 
   // Infinity is a measured value (a p99 among frames that never came); NaN or nothing is a missing figure.
@@ -141,7 +150,7 @@ async function main(): Promise<number> {
     curves: mergeCurves(state.curves),
     notes: state.notes,
     failures: state.failures,
-    profile,
+    profiles,
   };
   const files = writeResults(config.outDir, results);
   say(

@@ -8,7 +8,12 @@ export interface BenchConfig {
   scale: number;
   /** Overrides the run's time budget (15 minutes full, 3 quick); the rebuild gets what is left of it. */
   budgetMinutes: number | undefined;
-  cpuProf: boolean;
+  /**
+   * `--cpu-prof` (`slowest`): after the run, its group again with the process doing the work of the ratio furthest
+   * below its target under `node --cpu-prof`. `--cpu-prof=missed`: every group with a missed target, once each, with
+   * the processes of all its missed ratios profiled. `off`: no profile.
+   */
+  cpuProf: CpuProfMode;
   /** Times each end-to-end item at the relay's checkpoint and the feed's watermark too (polled: it adds load). */
   e2eStages: boolean;
   outDir: string;
@@ -34,6 +39,8 @@ export interface BenchConfig {
   /** Base environment for spawned processes (PATH and friends). */
   baseEnv: Record<string, string>;
 }
+
+export type CpuProfMode = 'off' | 'slowest' | 'missed';
 
 export const ROOT = join(__dirname, '..', '..', '..', '..');
 
@@ -65,6 +72,8 @@ export function loadBenchConfig(argv = process.argv.slice(2), env = process.env)
   const reportPath = flag(argv, 'report-path') ?? env.BENCH_REPORT_PATH ?? 'auto';
   if (reportPath !== 'auto' && !reportPath.startsWith('/'))
     throw new Error('--report-path must be auto or start with / (e.g. /v1/reports/leadership?organization={org})');
+  const prof = flag(argv, 'cpu-prof');
+  if (prof !== undefined && !['true', 'slowest', 'missed'].includes(prof)) throw new Error('--cpu-prof takes no value, slowest or missed');
   const budget = flag(argv, 'budget-minutes');
   const budgetMinutes = budget === undefined ? undefined : Number(budget);
   if (budgetMinutes !== undefined && !(budgetMinutes >= 1 && budgetMinutes <= 600))
@@ -73,7 +82,7 @@ export function loadBenchConfig(argv = process.argv.slice(2), env = process.env)
     quick: flag(argv, 'quick') === 'true',
     scale,
     budgetMinutes,
-    cpuProf: flag(argv, 'cpu-prof') === 'true',
+    cpuProf: prof === undefined ? 'off' : prof === 'missed' ? 'missed' : 'slowest',
     e2eStages: flag(argv, 'e2e-stages') === 'true',
     outDir: flag(argv, 'out-dir') ?? join(ROOT, 'bench', 'results'),
     tmpDir: env.BENCH_TMP_DIR ?? join(ROOT, 'bench', 'tmp'),

@@ -1,9 +1,28 @@
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { BenchConfig } from '../config/bench.config';
 import { BenchPlan } from '../plan/bench-plan';
 import { Curve, Figure, FigureId } from '../report/figures';
 import { AppName, BenchApp, startApp } from '../support/bench-apps';
 import { say } from '../support/say';
+
+/** The file beside a profile directory's profiles saying which process `pid` was (see `profiledProcessOf`). */
+const labelFile = (dir: string, pid: number) => join(dir, `${pid}.process`);
+
+export function labelProfiledProcess(dir: string, pid: number, name: string): void {
+  writeFileSync(labelFile(dir, pid), name);
+}
+
+/** Which process wrote a profile (`CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile`), when it was labelled. */
+export function profiledProcessOf(file: string): string | null {
+  const pid = Number(basename(file).split('.')[3]);
+  if (!Number.isInteger(pid)) return null;
+  try {
+    return readFileSync(labelFile(dirname(file), pid), 'utf8');
+  } catch {
+    return null;
+  }
+}
 
 /** Which processes to run under `node --cpu-prof` ('self' is the group process, for in-process stages). */
 export interface ProfileRequest {
@@ -128,6 +147,8 @@ export class GroupContext {
     if (this.closing) throw new Error('the group is stopping');
     const cpuProfDir = this.profiles(name) ? this.input.profile!.dir : null;
     const app = await startApp(name, { env: this.appEnv(env), logDir: this.logDir, cpuProfDir });
+    // Node names a profile by its process id only: the summary reads which app it was from here.
+    if (cpuProfDir) labelProfiledProcess(cpuProfDir, app.pid, name);
     this.apps.push(app);
     this.onCleanup(() => app.stop());
     this.log(`${name} up at ${app.url}${cpuProfDir ? ' (under --cpu-prof)' : ''}`);

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { GroupName } from '../report/figures';
 import { appendsGroup } from './appends.group';
 import { fanoutGroup } from './fanout.group';
-import { GroupContext, GroupInput, GroupOutput } from './group-context';
+import { GroupContext, GroupInput, GroupOutput, labelProfiledProcess } from './group-context';
 import { kafkaGroup } from './kafka.group';
 import { pipelineGroup } from './pipeline.group';
 import { rebuildGroup } from './rebuild.group';
@@ -28,6 +28,7 @@ export type GroupMessage =
  */
 process.once('message', (input: GroupInput) => {
   const ctx = new GroupContext(input);
+  if (input.profile?.processes.includes('self')) labelProfiledProcess(input.profile.dir, process.pid, 'bench group (in process)');
   const output = (): GroupOutput => ({ figures: ctx.figures, curves: ctx.curves, notes: ctx.notes, profiles: [] });
   let interrupted = false;
   const onInterrupt = async () => {

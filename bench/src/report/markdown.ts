@@ -34,7 +34,18 @@ export interface BenchResults {
   curves: Curve[];
   notes: string[];
   failures: string[];
-  profile: { ratio: string; processes: string[]; files: string[]; summaries: ProfileSummary[] } | null;
+  /**
+   * `--cpu-prof`'s profiles: one entry per group run again under `node --cpu-prof` (`slowest`: the group of the
+   * ratio furthest below its target; `missed`: each group with a missed target), with the ratios it was run for.
+   */
+  profiles: Array<{
+    why: 'slowest' | 'missed';
+    group: string;
+    ratios: string[];
+    processes: string[];
+    files: string[];
+    summaries: ProfileSummary[];
+  }>;
 }
 
 const num = (x: number | null | undefined, digits = 0): string => {
@@ -157,22 +168,25 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     `Settings: \`--report-path=${r.reportPath}\`, \`--rebuild-command=${r.rebuildCommand}\` (what they resolved to is in the conditions above).`,
   );
-  if (r.profile) out.push(...renderProfile(r.profile));
+  for (const p of r.profiles ?? []) out.push(...renderProfile(p));
   if (r.notes.length) out.push('', '## Notes', '', ...r.notes.map((n) => `- ${n}`));
   if (r.failures.length) out.push('', '## Failures', '', ...r.failures.map((f) => `- ${f.split('\n')[0]}`));
   return out.join('\n') + '\n';
 }
 
-function renderProfile(p: NonNullable<BenchResults['profile']>): string[] {
+function renderProfile(p: BenchResults['profiles'][number]): string[] {
+  const heading = p.why === 'slowest' ? `the slowest ratio: ${p.ratios[0]}` : `the ${p.group} group, for its missed targets`;
   const out = [
     '',
-    `## CPU profile of the slowest ratio: ${p.ratio}`,
+    `## CPU profile of ${heading}`,
     '',
-    `Profiled: ${p.processes.join(', ')} (a second run of its group under \`node --cpu-prof\`).`,
+    `Profiled: ${p.processes.join(', ')} (a second run of the ${p.group} group under \`node --cpu-prof\`).`,
   ];
+  if (p.why === 'missed') out.push('', `Missed there: ${p.ratios.join('; ')}.`);
   if (!p.summaries.length) out.push('', 'No profile was written.');
   for (const s of p.summaries) {
-    out.push('', `\`${s.file}\` (${num(s.sampledMs / 1000)} s sampled; open it in Chrome DevTools or speedscope)`, '');
+    const who = s.process ? `${s.process}, ` : '';
+    out.push('', `\`${s.file}\` (${who}${num(s.sampledMs / 1000)} s sampled; open it in Chrome DevTools or speedscope)`, '');
     // (idle) is time the process spent waiting: on Postgres, Kafka or sockets, which a CPU profile cannot see into.
     out.push(
       `Self time by origin: ${s.byOrigin

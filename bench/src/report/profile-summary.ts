@@ -8,6 +8,8 @@ interface ProfileNode {
 
 export interface ProfileSummary {
   file: string;
+  /** Which process wrote it (the app's name), when the bench labelled it. */
+  process?: string | null;
   sampledMs: number;
   /** Self time by where the code lives: our apps and libs, each dependency, Node itself, GC, idle. */
   byOrigin: Array<{ origin: string; percent: number }>;

@@ -234,6 +234,30 @@ export function computeRatios(values: Partial<Record<FigureId, number>>): RatioR
   return rows;
 }
 
+/** A group run again with some of its processes profiled, for the ratios named. */
+export interface ProfileJob {
+  group: GroupName;
+  processes: Array<AppName | 'self'>;
+  ratios: string[];
+}
+
+/**
+ * What `--cpu-prof=missed` profiles: every ratio that misses its target, by the group that measures it, each group
+ * once with the processes of all its missed ratios (in the order the ratios come); none when every target is met.
+ */
+export function missedStages(rows: RatioRow[]): ProfileJob[] {
+  const jobs = new Map<GroupName, ProfileJob>();
+  for (const r of rows) {
+    if (r.met !== false) continue;
+    const { group, processes } = r.spec.profile;
+    const job = jobs.get(group) ?? { group, processes: [], ratios: [] };
+    for (const p of processes) if (!job.processes.includes(p)) job.processes.push(p);
+    job.ratios.push(r.name);
+    jobs.set(group, job);
+  }
+  return [...jobs.values()];
+}
+
 /** The ratio furthest below its target (or below parity): the stage `--cpu-prof` profiles. */
 export function slowestRatio(rows: RatioRow[]): RatioRow | null {
   const scored = rows.filter((r) => !Number.isNaN(r.score));
