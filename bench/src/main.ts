@@ -10,7 +10,7 @@ import { Curve, Figure, FIGURE_IDS, FigureId, GROUPS, GroupName } from './report
 import { loadNow, machineInfo, runSettings } from './report/machine';
 import { absoluteRows, BenchResults, figureEntries } from './report/markdown';
 import { summarizeProfile } from './report/profile-summary';
-import { computeRatios, missedStages, ProfileJob, slowestRatio } from './report/ratios';
+import { computeRatios, missedStages, ProfileJob, slowestRatio, targetOutcomes } from './report/ratios';
 import { writeResults } from './report/results';
 import { toWireEvent } from '@newsroom/messaging';
 import { benchEnvelope, toStored } from './support/event-shape';
@@ -96,7 +96,7 @@ async function main(): Promise<number> {
   const ratios = computeRatios(values);
   const profiles: BenchResults['profiles'] = [];
   const jobs: ProfileJob[] = [];
-  if (config.cpuProf === 'missed' && !stopping) jobs.push(...missedStages(ratios));
+  if (config.cpuProf === 'missed' && !stopping) jobs.push(...missedStages(targetOutcomes(ratios, absoluteRows(values, plan))));
   const slowest = config.cpuProf === 'slowest' && !stopping ? slowestRatio(ratios) : null;
   if (slowest) jobs.push({ ...slowest.spec.profile, ratios: [slowest.name] });
   if (slowest) say('main', `--cpu-prof: slowest ratio is "${slowest.name}" (${slowest.ratio.toFixed(2)})`);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadBenchConfig } from '../../bench/src/config/bench.config';
 import { labelProfiledProcess, profiledProcessOf } from '../../bench/src/groups/group-context';
 import { FigureId } from '../../bench/src/report/figures';
-import { computeRatios, missedStages, slowestRatio } from '../../bench/src/report/ratios';
+import { ABSOLUTE_TARGETS, computeRatios, missedStages, slowestRatio, targetOutcomes } from '../../bench/src/report/ratios';
 
 // This machine's thirty-fifth-session run: six of thirteen met; the misses are measured by the appends and pipeline groups.
 const values: Partial<Record<FigureId, number>> = {
@@ -22,10 +22,15 @@ const values: Partial<Record<FigureId, number>> = {
   'reports.idleP95': 23,
 };
 
+/** The absolute targets as absoluteRows gives them: these names missed, the others met. */
+const absolute = (...missed: string[]) => ABSOLUTE_TARGETS.map((a) => ({ name: a.name, met: !missed.includes(a.name) }));
+
 // `npm run bench --cpu-prof=missed`: a profile of each missed stage (issue 15's "where the time goes"), in one run.
 describe('bench --cpu-prof=missed: which groups run again, with which processes profiled', () => {
   it('runs each group with a missed target once, profiling the processes of all its missed ratios', () => {
-    const jobs = missedStages(computeRatios(values));
+    const jobs = missedStages(
+      targetOutcomes(computeRatios(values), absolute('projector, events/s', 'pipeline sustained through HTTP, events/s')),
+    );
     expect(jobs.map((j) => j.group)).toEqual(['appends', 'pipeline']);
     const [appends, pipeline] = jobs;
     expect(appends.processes).toEqual(['ingest']);
@@ -36,7 +41,19 @@ describe('bench --cpu-prof=missed: which groups run again, with which processes 
     ]);
     // The projector's own ratio and the pipeline's share the group: its four processes, each once.
     expect(pipeline.processes).toEqual(['projector', 'ingest', 'relay', 'query']);
-    expect(pipeline.ratios).toEqual(['projector / the same rows bulk-upserted', 'pipeline / slowest stage alone']);
+    expect(pipeline.ratios).toEqual([
+      'projector / the same rows bulk-upserted',
+      'pipeline / slowest stage alone',
+      'projector, events/s',
+      'pipeline sustained through HTTP, events/s',
+    ]);
+  });
+
+  it('profiles the stage of a missed absolute target too: the rebuild of a million runs its command profiled', () => {
+    const met = { ...values, 'appends.http.single16': 4_000, 'appends.http.batch100': 30_000, 'appends.http.p99.long': 6 };
+    Object.assign(met, { projector: 9_000, 'pipeline.sustained': 8_000 });
+    const jobs = missedStages(targetOutcomes(computeRatios(met), absolute('rebuild of 1,000,000 events through the swap')));
+    expect(jobs).toEqual([{ group: 'rebuild', processes: ['self'], ratios: ['rebuild of 1,000,000 events through the swap'] }]);
   });
 
   it('profiles nothing when every target is met, and never a ratio without a target', () => {
@@ -46,7 +63,7 @@ describe('bench --cpu-prof=missed: which groups run again, with which processes 
     const rows = computeRatios({ ...met, 'pg.copy': 51_477 });
     expect(rows.filter((r) => r.target && !r.met)).toEqual([]);
     expect(slowestRatio(rows)).toMatchObject({ ours: 'appends.http.batch100', baseline: 'pg.copy', target: null });
-    expect(missedStages(rows)).toEqual([]);
+    expect(missedStages(targetOutcomes(rows, absolute()))).toEqual([]);
   });
 
   it('reads --cpu-prof as slowest, --cpu-prof=missed as missed, and refuses anything else', () => {
