@@ -98,12 +98,14 @@ async function main(): Promise<number> {
   const jobs: ProfileJob[] = [];
   if (config.cpuProf === 'missed' && !stopping) jobs.push(...missedStages(targetOutcomes(ratios, absoluteRows(values, plan))));
   const slowest = config.cpuProf === 'slowest' && !stopping ? slowestRatio(ratios) : null;
-  if (slowest) jobs.push({ ...slowest.spec.profile, ratios: [slowest.name] });
-  if (slowest) say('main', `--cpu-prof: slowest ratio is "${slowest.name}" (${slowest.ratio.toFixed(2)})`);
+  if (slowest) {
+    jobs.push({ ...slowest.spec.profile, targets: [slowest.name] });
+    say('main', `--cpu-prof: slowest ratio is "${slowest.name}" (${slowest.ratio.toFixed(2)})`);
+  }
   if (config.cpuProf === 'missed')
     say(
       'main',
-      `--cpu-prof=missed: ${jobs.length ? jobs.map((j) => `${j.group} (${j.ratios.length})`).join(', ') : 'every target met, nothing to profile'}`,
+      `--cpu-prof=missed: ${jobs.length ? jobs.map((j) => `${j.group} (${j.targets.length})`).join(', ') : 'every target met, nothing to profile'}`,
     );
   for (const job of jobs) {
     if (stopping) break;
@@ -122,7 +124,7 @@ async function main(): Promise<number> {
     profiles.push({
       why: config.cpuProf === 'missed' ? 'missed' : 'slowest',
       group: job.group,
-      ratios: job.ratios,
+      targets: job.targets,
       processes: job.processes,
       files: files.map((f) => relative(ROOT, f)),
       summaries: files.map((f) => ({ ...summarizeProfile(f), file: relative(ROOT, f), process: profiledProcessOf(f) })),

@@ -27,21 +27,21 @@ const absolute = (...missed: string[]) => ABSOLUTE_TARGETS.map((a) => ({ name: a
 
 // `npm run bench --cpu-prof=missed`: a profile of each missed stage (issue 15's "where the time goes"), in one run.
 describe('bench --cpu-prof=missed: which groups run again, with which processes profiled', () => {
-  it('runs each group with a missed target once, profiling the processes of all its missed ratios', () => {
+  it('runs each group with a missed target once, profiling the processes of all its missed targets', () => {
     const jobs = missedStages(
       targetOutcomes(computeRatios(values), absolute('projector, events/s', 'pipeline sustained through HTTP, events/s')),
     );
     expect(jobs.map((j) => j.group)).toEqual(['appends', 'pipeline']);
     const [appends, pipeline] = jobs;
     expect(appends.processes).toEqual(['ingest']);
-    expect(appends.ratios).toEqual([
+    expect(appends.targets).toEqual([
       'HTTP single appends / raw INSERTs at 16 clients',
       'HTTP batched appends / COPY at the same session count (4)',
       'append p99 on the long stream / on a stream of 10 (HTTP)',
     ]);
     // The projector's own ratio and the pipeline's share the group: its four processes, each once.
     expect(pipeline.processes).toEqual(['projector', 'ingest', 'relay', 'query']);
-    expect(pipeline.ratios).toEqual([
+    expect(pipeline.targets).toEqual([
       'projector / the same rows bulk-upserted',
       'pipeline / slowest stage alone',
       'projector, events/s',
@@ -53,7 +53,7 @@ describe('bench --cpu-prof=missed: which groups run again, with which processes 
     const met = { ...values, 'appends.http.single16': 4_000, 'appends.http.batch100': 30_000, 'appends.http.p99.long': 6 };
     Object.assign(met, { projector: 9_000, 'pipeline.sustained': 8_000 });
     const jobs = missedStages(targetOutcomes(computeRatios(met), absolute('rebuild of 1,000,000 events through the swap')));
-    expect(jobs).toEqual([{ group: 'rebuild', processes: ['self'], ratios: ['rebuild of 1,000,000 events through the swap'] }]);
+    expect(jobs).toEqual([{ group: 'rebuild', processes: ['self'], targets: ['rebuild of 1,000,000 events through the swap'] }]);
   });
 
   it('profiles nothing when every target is met, and never a ratio without a target', () => {

@@ -11,7 +11,7 @@ export interface BenchConfig {
   /**
    * `--cpu-prof` (`slowest`): after the run, its group again with the process doing the work of the ratio furthest
    * below its target under `node --cpu-prof`. `--cpu-prof=missed`: every group with a missed target, once each, with
-   * the processes of all its missed ratios profiled. `off`: no profile.
+   * the processes of all its missed targets profiled. `off`: no profile.
    */
   cpuProf: CpuProfMode;
   /** Times each end-to-end item at the relay's checkpoint and the feed's watermark too (polled: it adds load). */

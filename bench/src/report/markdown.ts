@@ -36,12 +36,12 @@ export interface BenchResults {
   failures: string[];
   /**
    * `--cpu-prof`'s profiles: one entry per group run again under `node --cpu-prof` (`slowest`: the group of the
-   * ratio furthest below its target; `missed`: each group with a missed target), with the ratios it was run for.
+   * ratio furthest below its target; `missed`: each group with a missed target), with the targets it was run for.
    */
   profiles: Array<{
     why: 'slowest' | 'missed';
     group: string;
-    ratios: string[];
+    targets: string[];
     processes: string[];
     files: string[];
     summaries: ProfileSummary[];
@@ -175,14 +175,14 @@ export function renderMarkdown(r: BenchResults): string {
 }
 
 function renderProfile(p: BenchResults['profiles'][number]): string[] {
-  const heading = p.why === 'slowest' ? `the slowest ratio: ${p.ratios[0]}` : `the ${p.group} group, for its missed targets`;
+  const heading = p.why === 'slowest' ? `the slowest ratio: ${p.targets[0]}` : `the ${p.group} group, for its missed targets`;
   const out = [
     '',
     `## CPU profile of ${heading}`,
     '',
     `Profiled: ${p.processes.join(', ')} (a second run of the ${p.group} group under \`node --cpu-prof\`).`,
   ];
-  if (p.why === 'missed') out.push('', `Missed there: ${p.ratios.join('; ')}.`);
+  if (p.why === 'missed') out.push('', `Missed there: ${p.targets.join('; ')}.`);
   if (!p.summaries.length) out.push('', 'No profile was written.');
   for (const s of p.summaries) {
     const who = s.process ? `${s.process}, ` : '';

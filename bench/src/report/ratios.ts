@@ -271,8 +271,8 @@ export function computeRatios(values: Partial<Record<FigureId, number>>): RatioR
 export interface ProfileJob {
   group: GroupName;
   processes: Array<AppName | 'self'>;
-  /** The targets (ratios or absolute figures) it is run for. */
-  ratios: string[];
+  /** The targets (ratios or absolute figures) it is run for, by name. */
+  targets: string[];
 }
 
 /** A target as `--cpu-prof=missed` reads it: met or not, and where the work behind its figure is done. */
@@ -300,9 +300,9 @@ export function missedStages(targets: TargetOutcome[]): ProfileJob[] {
   for (const t of targets) {
     if (t.met !== false) continue;
     const { group, processes } = t.profile;
-    const job = jobs.get(group) ?? { group, processes: [], ratios: [] };
+    const job = jobs.get(group) ?? { group, processes: [], targets: [] };
     for (const p of processes) if (!job.processes.includes(p)) job.processes.push(p);
-    job.ratios.push(t.name);
+    job.targets.push(t.name);
     jobs.set(group, job);
   }
   return [...jobs.values()];
