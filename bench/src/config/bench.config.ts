@@ -40,7 +40,7 @@ export interface BenchConfig {
   baseEnv: Record<string, string>;
 }
 
-export type CpuProfMode = 'off' | 'slowest' | 'missed';
+type CpuProfMode = 'off' | 'slowest' | 'missed';
 
 export const ROOT = join(__dirname, '..', '..', '..', '..');
 
