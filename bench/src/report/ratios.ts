@@ -16,6 +16,11 @@ export interface RatioSpec {
   profile: { group: GroupName; processes: Array<AppName | 'self'> };
 }
 
+/** Where the work of a figure is done: its group, and the processes `--cpu-prof` runs under the profiler there. */
+type ProfileSpec = RatioSpec['profile'];
+/** Every stage an event passes through HTTP to the live feed: what the pipeline's figures measure. */
+const PIPELINE_STAGES: ProfileSpec = { group: 'pipeline', processes: ['ingest', 'relay', 'projector', 'query'] };
+
 /**
  * Every ratio the run computes. The first ones are issue 15's targets (see TARGETS for the table in its order);
  * the rest have no target of their own and are there to read the stages against their ceilings.
@@ -54,7 +59,7 @@ export const RATIOS: RatioSpec[] = [
     ours: 'pipeline.sustained',
     baseline: ['appends.http.batch100', 'relay', 'projector'],
     target: { op: '>=', value: 0.7 },
-    profile: { group: 'pipeline', processes: ['ingest', 'relay', 'projector', 'query'] },
+    profile: PIPELINE_STAGES,
   },
   {
     name: 'report p95 writing 500 events/s / idle',
@@ -136,10 +141,6 @@ export const RATIOS: RatioSpec[] = [
 ];
 
 /** Targets on a figure itself; `at` names the condition the issue sets; `delivered`: all frames must arrive too. */
-/** Where the work of a figure is done: its group, and the processes `--cpu-prof` runs under the profiler there. */
-type ProfileSpec = RatioSpec['profile'];
-const PIPELINE_STAGES: ProfileSpec = { group: 'pipeline', processes: ['ingest', 'relay', 'projector', 'query'] };
-
 export const ABSOLUTE_TARGETS: Array<{
   name: string;
   figure: FigureId;
