@@ -5,11 +5,12 @@ import { createHash } from 'node:crypto';
 const ids = new WeakMap<object, string>();
 // A report parses its rows afresh on every request, so the objects are new each time while the stories are the same
 // few: ids are also kept by key (a sha256 a source was 6.7% of the leadership report's CPU in the twenty-sixth
-// session's profile). The most recent keys are kept in two generations of KEPT_KEYS each: when the young one is
-// full it becomes the old one and the old one goes, so a new key costs the same however many came before. (Dropping
-// the oldest key of one Map, one at a time, cost 5-9 µs a new story: V8's Map iterator walks past every deleted
-// entry from the start until the table is rebuilt, and the projector and the rebuild see new stories all the time.)
-const KEPT_KEYS = 5_000;
+// session's profile). The most recent keys are kept in two generations of KEPT_KEYS each (so at least the KEPT_KEYS
+// most recent, at most twice that): when the young one is full it becomes the old one and the old one goes, so a new
+// key costs the same however many came before. (Dropping the oldest key of one Map, one at a time, cost 5-9 µs a new
+// story: V8's Map iterator walks past every deleted entry from the start until the table is rebuilt, and the
+// projector and the rebuild see new stories all the time.)
+const KEPT_KEYS = 10_000;
 let young = new Map<string, string>();
 let old = new Map<string, string>();
 
