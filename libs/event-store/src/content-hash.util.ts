@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 /**
@@ -18,5 +18,6 @@ export function canonicalJson(value: unknown): string {
 
 /** The idempotency fingerprint of a submission: same id and same hash is a duplicate, another hash a 409. */
 export function contentHash(content: unknown): string {
-  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+  // crypto.hash (Node 20.12): the same digest as createHash().update().digest(), without a Hash object each call.
+  return hash('sha256', canonicalJson(content), 'hex');
 }

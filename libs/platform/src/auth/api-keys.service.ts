@@ -1,4 +1,4 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { Logger } from '@nestjs/common';
 
@@ -26,7 +26,8 @@ export function parseApiKeys(spec: string): ApiKey[] {
     });
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
+// crypto.hash: one call, no Hash object per request (the key is checked on every request).
+const digest = (s: string) => hash('sha256', s, 'buffer');
 
 export class ApiKeyRing {
   private keys: Array<{ digest: Buffer; scope: Scope; id: string }> = [];

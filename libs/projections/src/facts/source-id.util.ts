@@ -1,5 +1,5 @@
 import { textOf } from '@newsroom/domain';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 // Every read model hashes the same source objects of an event; the id is kept per object (sources are never mutated).
 const ids = new WeakMap<object, string>();
@@ -37,7 +37,7 @@ export function sourceIdOf(source: { outlet?: unknown; url?: unknown; title?: un
   const key = JSON.stringify([textOf(source.outlet).trim(), source.url ?? null, source.title ?? null]);
   let id = keptId(key);
   if (id === undefined) {
-    id = createHash('sha256').update(key).digest('hex').slice(0, 24);
+    id = hash('sha256', key, 'hex').slice(0, 24);
     keep(key, id);
   }
   if (typeof source === 'object' && source !== null) ids.set(source, id);
