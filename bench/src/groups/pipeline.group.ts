@@ -171,7 +171,8 @@ export async function pipelineGroup(ctx: GroupContext): Promise<void> {
     clients: plan.pipelineClients,
     batch: plan.batchSize,
     maxLag: plan.pipelineMaxLag,
-    warmupMs: Math.max(plan.warmupMs, 1_000),
+    // The four apps were just started: the load runs untimed until they are warm (see appWarmupMs).
+    warmupMs: Math.max(plan.warmupMs, plan.appWarmupMs),
     measureMs: plan.pipelineMs,
   });
   ctx.add(
