@@ -9,8 +9,9 @@ export interface BenchPlan {
   warmupMs: number;
   /**
    * Untimed load an app takes right after the bench starts it, before its first timed run: a fresh process runs
-   * unoptimised code at first (a fresh ingest ramped from 750 to 2,250 single appends/s over its first 7 s, while
-   * the baselines, in the bench's own warm process, lost 0-5% on their first run). A deployed service is warm.
+   * unoptimised code at first: a fresh ingest ramped from 750 to 2,250 single appends/s over its first 7 s, and the
+   * first of its two timed runs came out 18-25% below the second, where the baselines' first runs, in the bench's
+   * own warm process, moved either way (-9% to +7%). A deployed service is warm.
    */
   appWarmupMs: number;
   singleClients: number;
