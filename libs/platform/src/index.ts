@@ -29,4 +29,5 @@ export * from './http/rate-limit.util';
 export * from './http/read-key.middleware';
 export { openApiSchema, toOpenApi30 } from './http/zod-openapi.util';
 export { uuidv5, uuidv7, isUuid } from './ids/uuid.util';
+export { RecentMap } from './cache/recent-map.util';
 export { PoolCloser, poolCloserProvider } from './database/pool-closer.service';

@@ -1,44 +1,25 @@
 import { textOf } from '@newsroom/domain';
+import { RecentMap } from '@newsroom/platform';
 import { hash } from 'node:crypto';
 
 // Every read model hashes the same source objects of an event; the id is kept per object (sources are never mutated).
 const ids = new WeakMap<object, string>();
 // A report parses its rows afresh on every request, so the objects are new each time while the stories are the same
 // few: ids are also kept by key (a sha256 a source was 6.7% of the leadership report's CPU in the twenty-sixth
-// session's profile). The most recent keys are kept in two generations of KEPT_KEYS each (so at least the KEPT_KEYS
-// most recent, at most twice that): when the young one is full it becomes the old one and the old one goes, so a new
-// key costs the same however many came before. (Dropping the oldest key of one Map, one at a time, cost 5-9 µs a new
-// story: V8's Map iterator walks past every deleted entry from the start until the table is rebuilt, and the
-// projector and the rebuild see new stories all the time.)
+// session's profile), the KEPT_KEYS most recent at least (RecentMap: a new key costs the same however many came
+// before, and the projector and the rebuild see new stories all the time).
 const KEPT_KEYS = 10_000;
-let young = new Map<string, string>();
-let old = new Map<string, string>();
-
-function keptId(key: string): string | undefined {
-  const id = young.get(key);
-  if (id !== undefined) return id;
-  const older = old.get(key);
-  if (older !== undefined) keep(key, older);
-  return older;
-}
-
-function keep(key: string, id: string): void {
-  if (young.size >= KEPT_KEYS) {
-    old = young;
-    young = new Map();
-  }
-  young.set(key, id);
-}
+const byKey = new RecentMap<string, string>(KEPT_KEYS);
 
 /** A story's stable id: a hash of outlet, url and title, so the same article cited twice is one source. */
 export function sourceIdOf(source: { outlet?: unknown; url?: unknown; title?: unknown }): string {
   const known = typeof source === 'object' && source !== null ? ids.get(source) : undefined;
   if (known !== undefined) return known;
   const key = JSON.stringify([textOf(source.outlet).trim(), source.url ?? null, source.title ?? null]);
-  let id = keptId(key);
+  let id = byKey.get(key);
   if (id === undefined) {
     id = hash('sha256', key, 'hex').slice(0, 24);
-    keep(key, id);
+    byKey.set(key, id);
   }
   if (typeof source === 'object' && source !== null) ids.set(source, id);
   return id;
