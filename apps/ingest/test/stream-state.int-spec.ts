@@ -244,6 +244,51 @@ describe('ingest writes on a kept stream state (event_store.stream_states) again
     expect(next.touched.rowsRead).toBeLessThanOrEqual(2);
   });
 
+  it('given two instances writing one case in turn, then each decides on what the other appended, and replays on kept streams are answered as replays', async () => {
+    const subject = `case:two-instances-${randomUUID()}`;
+    const other = new EventWriter(new PgEventStore(db.pool));
+    const write = (w: EventWriter, envelope: object) => w.write([recordIntent(valid(validateSubmission(envelope)))], meta, false);
+    const filing = {
+      type: 'lawsuit.filed',
+      subject,
+      occurredAt: '2024-08-05',
+      data: { title: 'A v. B', plaintiffs: ['person:a'], defendants: ['org:b'], claims: ['breach'] },
+      sources: [{ outlet: 'Example Daily', language: 'en' }],
+    };
+    const step = (status: string) => ({
+      id: randomUUID(),
+      type: 'lawsuit.status_changed',
+      subject,
+      occurredAt: '2024-11',
+      data: { status },
+      sources: filing.sources,
+    });
+    await write(writer, { id: randomUUID(), ...filing });
+    await write(writer, step('injunction_sought')); // this instance now keeps the case at version 2
+    const dismissal = step('dismissed');
+    expect((await write(other, dismissal))[0]).toMatchObject({ status: 'created', streamVersion: 3 });
+    // Decided on version 2, the append fails on the version; read again, the case is closed.
+    expect((await write(writer, step('injunction_granted')))[0]).toMatchObject({ status: 'rejected', error: { code: 'CASE.CLOSED' } });
+    expect((await write(writer, dismissal))[0]).toMatchObject({ status: 'duplicate', streamVersion: 3 });
+    const kept = (await row(subject))!;
+    expect(decodeStreamState(subject, kept.state, kept.state_schema)).toEqual(await folded(subject));
+
+    // Kept streams written at once, one of them with a replay: the replay's reused id fails its group's statement,
+    // the others are committed on their own, and the replay is answered as one.
+    const people = Array.from({ length: 6 }, (_, i) => `org:kept-${i}-${randomUUID()}`);
+    const firsts = await Promise.all(
+      people.map((p) => headcountEnvelope(1, { subject: p })).map(async (e) => [e, (await record(e))[0]] as const),
+    );
+    const again = await Promise.all([
+      record(firsts[0][0]),
+      ...people.slice(1).map((p, i) => record(headcountEnvelope(10 + i, { subject: p }))),
+    ]);
+    expect(again[0][0]).toMatchObject({ status: 'duplicate', eventId: firsts[0][1].eventId, streamVersion: 1 });
+    expect(again.slice(1).map(([o]) => o)).toEqual(
+      people.slice(1).map(() => expect.objectContaining({ status: 'created', streamVersion: 2 })),
+    );
+  });
+
   it('given an append that kept no state (an older ingest during a deploy), then the row left behind is not believed', async () => {
     const target = created((await record(headcountEnvelope(5000, { subject: BUSY })))[0]);
     const version = target.streamVersion;

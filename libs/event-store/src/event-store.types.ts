@@ -83,6 +83,8 @@ export interface StreamAppend {
 export interface StreamStateToSave {
   schema: number;
   data: unknown;
+  /** `data` as JSON text, when the writer made it already (the store then sends it as it is). */
+  json?: string;
 }
 
 /** A stream's row of `event_store.stream_states`: the state as of `version` (the stream version it reflects). */

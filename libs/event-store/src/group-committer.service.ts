@@ -218,7 +218,7 @@ function appendGroupArgs(group: Submission[]): unknown[] {
       stream.push(r.streamId);
       expected.push(r.expectedVersion === 'any' ? -1 : r.expectedVersion);
       count.push(r.events.length);
-      state.push(r.state ? JSON.stringify(r.state.data) : null);
+      state.push(r.state ? (r.state.json ?? JSON.stringify(r.state.data)) : null);
       stateSchema.push(r.state ? r.state.schema : null);
       r.events.forEach((event, k) => {
         ev.sub.push(i);

@@ -30,6 +30,8 @@ export class InMemoryEventStore implements EventLogApi {
   readonly states = new Map<string, StoredStreamState>();
   /** How many whole streams were read (readForWrite and readStream): what a write on a kept state never does. */
   streamReads = 0;
+  /** How many times a write's state was read (readWriteState): what a write on a stream its writer kept skips. */
+  stateReads = 0;
   /** Called at the start of every appendMany (an append made from inside it does not call it again). */
   beforeAppend: ((requests: StreamAppend[]) => Promise<void> | void) | null = null;
   appendCalls = 0;
@@ -41,6 +43,7 @@ export class InMemoryEventStore implements EventLogApi {
   }
 
   async readWriteState(streamIds: string[], eventIds: string[], namedIds: string[] = []): Promise<WriteStateReads> {
+    this.stateReads++;
     const named = new Map<string, StoredEvent[]>();
     for (const id of namedIds) {
       const own = this.log.filter(

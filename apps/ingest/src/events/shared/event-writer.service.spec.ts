@@ -170,6 +170,8 @@ describe('EventWriter: the kept stream state', () => {
     const subject = 'person:garbled';
     await record(departedEnvelope({ subject }));
     store.states.set(subject, { version: 1, schema: STREAM_STATE_SCHEMA_VERSION, data: { nonsense: true } });
+    // As another instance (or this one restarted) reads it: this writer kept the row its own append wrote.
+    writer = new EventWriter(store);
     expect((await record(departedEnvelope({ subject })))[0]).toMatchObject({ status: 'created', streamVersion: 2 });
     expect(store.streamReads).toBe(1);
     expect(decodeStreamState(subject, store.states.get(subject)!.data, STREAM_STATE_SCHEMA_VERSION)).toMatchObject({ version: 2 });
@@ -252,6 +254,73 @@ describe('EventWriter: many writers on one subject', () => {
     };
     const [outcome] = await record(new EventWriter(store), departedEnvelope({ subject }));
     expect(outcome).toMatchObject({ status: 'created', streamVersion: 2 });
+  });
+});
+
+describe('EventWriter: the streams it keeps', () => {
+  const record = (writer: EventWriter, ...envelopes: object[]) =>
+    writer.write(
+      envelopes.map((e) => recordIntent(valid(validateSubmission(e)))),
+      meta,
+      false,
+    );
+
+  it('given a stream it appended to, when written again, then it reads nothing and keeps the same row a read would have given', async () => {
+    const store = new InMemoryEventStore();
+    const writer = new EventWriter(store);
+    await record(writer, filing());
+    expect(store.stateReads).toBe(1);
+    const outcomes = await record(writer, step('injunction_sought'), step('dismissed'));
+    expect(store.stateReads).toBe(1);
+    // Refused on the kept row, a write with a client id is decided again after the read (a replay would be answered as one).
+    expect((await record(writer, step('injunction_granted')))[0]).toMatchObject({ status: 'rejected', error: { code: 'CASE.CLOSED' } });
+    expect(store.stateReads).toBe(2);
+    expect(outcomes.map((o) => (o.status === 'rejected' ? 0 : o.streamVersion))).toEqual([2, 3]);
+    const fold = foldStream(CASE, (await store.readStream(CASE)).map(toRecordedEvent));
+    expect(store.states.get(CASE)!.data).toEqual(JSON.parse(JSON.stringify(encodeStreamState(fold))));
+  });
+
+  it('given another writer moved the stream on, then the append fails on its version, and the write reads and decides on the new state', async () => {
+    const store = new InMemoryEventStore();
+    const [here, there] = [new EventWriter(store), new EventWriter(store)];
+    await record(here, filing());
+    await record(there, step('dismissed'));
+    expect((await record(here, step('injunction_granted')))[0]).toMatchObject({ status: 'rejected', error: { code: 'CASE.CLOSED' } });
+    expect((await record(here, step('appealed')))[0]).toMatchObject({ status: 'created', streamVersion: 3 });
+    expect(store.events.map((e) => e.streamVersion)).toEqual([1, 2, 3]);
+  });
+
+  it('given a client id sent again on a kept stream, then it is a replay (or a 409 for other content), and the next client ids are read first', async () => {
+    const store = new InMemoryEventStore();
+    const writer = new EventWriter(store);
+    const subject = 'person:replayed';
+    const envelope = departedEnvelope({ subject });
+    const [first] = await record(writer, envelope);
+    await record(writer, departedEnvelope({ subject }));
+    expect(await record(writer, envelope)).toEqual([{ ...first, status: 'duplicate' }]);
+    expect((await record(writer, { ...envelope, occurredAt: '2023' }))[0]).toMatchObject({
+      error: { status: 409, code: 'EVENT.ID_CONFLICT' },
+    });
+    const reads = store.stateReads;
+    await record(writer, departedEnvelope({ subject }));
+    expect(store.stateReads).toBe(reads + 1);
+    expect(store.events).toHaveLength(3);
+  });
+
+  it('given a replay its stream’s rules would now refuse, then it is still a replay', async () => {
+    const store = new InMemoryEventStore();
+    const writer = new EventWriter(store);
+    const dismissal = step('dismissed');
+    await record(writer, filing());
+    const [first] = await record(writer, dismissal);
+    expect(await record(writer, dismissal)).toEqual([{ ...first, status: 'duplicate' }]);
+  });
+
+  it('given keptStreams 0, then every write reads', async () => {
+    const store = new InMemoryEventStore();
+    const writer = new EventWriter(store, undefined, undefined, 0);
+    for (let i = 0; i < 3; i++) await record(writer, departedEnvelope({ subject: 'person:unkept' }));
+    expect(store.stateReads).toBe(3);
   });
 });
 

@@ -25,7 +25,7 @@ import {
   WriteStateReads,
   WrongExpectedVersionError,
 } from '@newsroom/event-store';
-import { DEFAULT_MAX_EVENT_BYTES, eventRecordBytes } from '@newsroom/platform';
+import { DEFAULT_MAX_EVENT_BYTES, eventRecordBytes, RecentMap } from '@newsroom/platform';
 import { IngestEventStore } from './event-store.port';
 import { toRecordedEvent } from './stored-to-recorded.mapper';
 import { SubjectLocks } from './subject-locks.util';
@@ -68,6 +68,23 @@ export interface WriteIntent {
  */
 const WRITE_RETRY_LIMITS = { minAttempts: 12, budgetMs: 3000, maxPauseMs: 100 };
 
+/** Streams whose head a writer keeps (see EventWriter.keptReads), per generation of its RecentMap: 2 to 5 MB at most. */
+const KEPT_STREAMS = 10_000;
+
+/**
+ * After a write that skipped its read (see EventWriter.keptReads) met an event id already stored, this many next writes
+ * with client ids read them first: a client replaying what it sent (a bot re-sending a file) then costs one shared read
+ * a request, not a failed group commit and a retry each.
+ */
+const ID_READS_AFTER_REUSE = 1000;
+
+/** A stream as this writer's last append left it: its version and kept state, the row that append wrote. */
+interface KeptHead {
+  version: number;
+  schema: number;
+  json: string;
+}
+
 /**
  * The write path every command shares: idempotency by event id, load each subject's decision state, decide in
  * order, append all streams in one transaction with the versions that were read. A concurrent writer makes the
@@ -79,18 +96,29 @@ const WRITE_RETRY_LIMITS = { minAttempts: 12, budgetMs: 3000, maxPauseMs: 100 };
  * transaction; the events a decision names (an amendment's target) are read by id with their own amendments. So a
  * write reads the same amount on a stream of 10 events or of 100,000. A stream without a usable row (none yet: every
  * stream recorded before the table; or a row of another STREAM_STATE_SCHEMA_VERSION, or left behind by an append
- * without a state) is folded from its events as before, and its append writes the row again.
+ * without a state) is folded from its events as before, and its append writes the row again. On the streams this
+ * writer appended to most recently, the read is skipped: it decides on what its own append left (keptReads).
  */
 export class EventWriter {
   private readonly logger = new Logger(EventWriter.name);
   private readonly locks = new SubjectLocks();
+  /** The streams this writer appended to most recently, as its appends left them (see keptReads). */
+  private readonly kept: RecentMap<string, KeptHead>;
+  /** Writes with client ids still to read them first, after a skipped read met a stored id (ID_READS_AFTER_REUSE). */
+  private idReadsOwed = 0;
 
-  /** maxEventBytes: NEWSROOM_MAX_EVENT_BYTES; an event whose Kafka record would be larger is rejected (413). */
+  /**
+   * maxEventBytes: NEWSROOM_MAX_EVENT_BYTES; an event whose Kafka record would be larger is rejected (413).
+   * keptStreams: streams whose head is kept per generation (KEPT_STREAMS); 0 reads before every write.
+   */
   constructor(
     private readonly store: IngestEventStore,
     private readonly maxEventBytes = DEFAULT_MAX_EVENT_BYTES,
     private readonly retry = WRITE_RETRY_LIMITS,
-  ) {}
+    keptStreams = KEPT_STREAMS,
+  ) {
+    this.kept = new RecentMap(keptStreams);
+  }
 
   async write(intents: WriteIntent[], meta: RequestMeta, atomic: boolean): Promise<WriteOutcome[]> {
     try {
@@ -137,6 +165,10 @@ export class EventWriter {
         this.logOutcomes(outcomes, meta);
         return outcomes;
       } catch (error) {
+        // Whatever went wrong, the next write on these streams reads them: an append that failed may still have
+        // committed (a timeout), another writer may have appended (a lost race), an id may be stored already.
+        subjects.forEach((subject) => this.kept.delete(subject));
+        if (error instanceof DuplicateEventIdError) this.idReadsOwed = ID_READS_AFTER_REUSE;
         const lostRace = error instanceof WrongExpectedVersionError;
         if (!lostRace && !(error instanceof DuplicateEventIdError)) throw error;
         firstLoss ??= Date.now();
@@ -158,15 +190,19 @@ export class EventWriter {
     return (await this.decisionStates([subject], [], reads)).get(subject)!;
   }
 
-  private async attempt(intents: WriteIntent[], meta: RequestMeta, atomic: boolean): Promise<WriteOutcome[]> {
+  private async attempt(intents: WriteIntent[], meta: RequestMeta, atomic: boolean, mayKeep = true): Promise<WriteOutcome[]> {
     const outcomes: (WriteOutcome | undefined)[] = new Array(intents.length);
+    const subjects = [...new Set(intents.map((i) => i.subject))];
     // The idempotency check, the streams' heads and kept states, and the events named, in one query shared with
-    // concurrent requests.
-    const reads = await this.store.readWriteState(
-      [...new Set(intents.map((i) => i.subject))],
-      [...new Set(intents.filter((i) => i.idFromClient).map((i) => i.eventId))],
-      [...new Set(intents.flatMap((i) => i.namedEvents ?? []))],
-    );
+    // concurrent requests; or, on streams this writer appended to last, what its appends left (keptReads).
+    const kept = mayKeep ? this.keptReads(subjects, intents) : null;
+    const reads =
+      kept ??
+      (await this.store.readWriteState(
+        subjects,
+        [...new Set(intents.filter((i) => i.idFromClient).map((i) => i.eventId))],
+        [...new Set(intents.flatMap((i) => i.namedEvents ?? []))],
+      ));
     const existing = reads.existing;
     const firstIndexOf = new Map<string, number>();
     const pending: number[] = [];
@@ -217,13 +253,23 @@ export class EventWriter {
       }
     }
 
+    // A replay is answered as one, whatever the stream's rules say of it now (a merge made twice is refused the second
+    // time): a client id refused without its read is decided again, after the read.
+    if (kept && intents.some((intent, i) => intent.idFromClient && outcomes[i]?.status === 'rejected')) {
+      return this.attempt(intents, meta, atomic, false);
+    }
     if (atomic && outcomes.some((o) => o?.status === 'rejected')) return this.fillUnrecorded(intents, outcomes);
     // Each stream's state after its new events goes with them: the append keeps it in the same transaction.
     for (const append of appends.values()) {
-      if (append.events.length)
-        append.state = { schema: STREAM_STATE_SCHEMA_VERSION, data: encodeStreamState(states.get(append.streamId)!) };
+      if (!append.events.length) continue;
+      const data = encodeStreamState(states.get(append.streamId)!);
+      append.state = { schema: STREAM_STATE_SCHEMA_VERSION, data, json: JSON.stringify(data) };
     }
     const appended = await this.store.appendMany([...appends.values()]);
+    for (const { streamId, expectedVersion, events, state } of appends.values()) {
+      if (state && typeof expectedVersion === 'number')
+        this.kept.set(streamId, { version: expectedVersion + events.length, schema: state.schema, json: state.json! });
+    }
     const byId = new Map(appended.map((a) => [a.eventId, a]));
     return intents.map((intent, i) => {
       if (outcomes[i]) return outcomes[i];
@@ -239,6 +285,35 @@ export class EventWriter {
         recordedAt: a.recordedAt,
       };
     });
+  }
+
+  /**
+   * What a write would read, from what this writer's own appends left, when that is all it needs: every subject is a
+   * stream this writer appended to last (its version and the state row that append wrote, parsed as a read parses
+   * it), no decision names an event or folds a whole stream, and no client id needs checking. Else null: read.
+   *
+   * It skips the read a write starts with, on the streams an instance keeps writing to (measured, ingest alone under
+   * single appends over HTTP: 0.20 → 0.15 ms of ingest's CPU a request and a quarter more requests a second). It
+   * decides nothing on stale state: each append still checks the version it was decided on, so a stream another
+   * writer moved on fails it (WrongExpectedVersionError), is forgotten here and read again. It does not read the ids:
+   * an id already stored fails the append (DuplicateEventIdError, the events table's unique key), and the retry reads
+   * it and answers as a replay (200, or 409 for other content); after that, client ids are read first for a while
+   * (ID_READS_AFTER_REUSE). And a write with a client id that its decision refuses is decided again after the read:
+   * a replay is answered as one even where the rules would now refuse it.
+   */
+  private keptReads(subjects: string[], intents: WriteIntent[]): WriteStateReads | null {
+    if (intents.some((i) => i.wholeStream || i.namedEvents?.length)) return null;
+    const heads = new Map<string, StreamHead>();
+    for (const subject of subjects) {
+      const kept = this.kept.get(subject);
+      if (!kept) return null;
+      heads.set(subject, { version: kept.version, state: { version: kept.version, schema: kept.schema, data: JSON.parse(kept.json) } });
+    }
+    if (this.idReadsOwed > 0 && intents.some((i) => i.idFromClient)) {
+      this.idReadsOwed--;
+      return null;
+    }
+    return { heads, existing: new Map(), named: new Map() };
   }
 
   /**
