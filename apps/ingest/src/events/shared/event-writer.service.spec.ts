@@ -10,6 +10,7 @@ import {
   validateSubmission,
 } from '@newsroom/domain';
 import { contentHash, isTransientStoreError, StreamContendedError } from '@newsroom/event-store';
+import { metricsRegistry } from '@newsroom/platform';
 import { departedEnvelope, eventToAppend, InMemoryEventStore } from '@newsroom/testing';
 import { CorrectEventCommand } from '../correct-event/correct-event.command';
 import { CorrectEventHandler } from '../correct-event/correct-event.handler';
@@ -314,6 +315,16 @@ describe('EventWriter: the streams it keeps', () => {
     await record(writer, filing());
     const [first] = await record(writer, dismissal);
     expect(await record(writer, dismissal)).toEqual([{ ...first, status: 'duplicate' }]);
+  });
+
+  it('given writes on kept streams, then /metrics counts their attempts by where the state came from', async () => {
+    const count = async (source: string) =>
+      (await metricsRegistry.getSingleMetric('ingest_write_states_total')!.get()).values.find((v) => v.labels.source === source)?.value ??
+      0;
+    const [read, kept] = [await count('read'), await count('kept')];
+    const writer = new EventWriter(new InMemoryEventStore());
+    for (let i = 0; i < 3; i++) await record(writer, departedEnvelope({ subject: 'person:counted' }));
+    expect([(await count('read')) - read, (await count('kept')) - kept]).toEqual([1, 2]);
   });
 
   it('given keptStreams 0, then every write reads', async () => {

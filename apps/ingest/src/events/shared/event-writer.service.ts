@@ -25,7 +25,7 @@ import {
   WriteStateReads,
   WrongExpectedVersionError,
 } from '@newsroom/event-store';
-import { DEFAULT_MAX_EVENT_BYTES, eventRecordBytes, RecentMap } from '@newsroom/platform';
+import { DEFAULT_MAX_EVENT_BYTES, eventRecordBytes, metric, RecentMap } from '@newsroom/platform';
 import { IngestEventStore } from './event-store.port';
 import { toRecordedEvent } from './stored-to-recorded.mapper';
 import { SubjectLocks } from './subject-locks.util';
@@ -77,6 +77,14 @@ const KEPT_STREAMS = 10_000;
  * a request, not a failed group commit and a retry each.
  */
 const ID_READS_AFTER_REUSE = 1000;
+
+/** Each attempt of a write, by where its decision state came from: `read` (the store) or `kept` (keptReads). */
+const writeStates = metric('counter', {
+  name: 'ingest_write_states_total',
+  help: 'Write attempts by where their decision state came from: read from the store, or kept from this instance’s own append',
+  labelNames: ['source'],
+});
+const [statesRead, statesKept] = [writeStates.labels('read'), writeStates.labels('kept')];
 
 /** A stream as this writer's last append left it: its version and kept state, the row that append wrote. */
 interface KeptHead {
@@ -196,6 +204,7 @@ export class EventWriter {
     // The idempotency check, the streams' heads and kept states, and the events named, in one query shared with
     // concurrent requests; or, on streams this writer appended to last, what its appends left (keptReads).
     const kept = mayKeep ? this.keptReads(subjects, intents) : null;
+    (kept ? statesKept : statesRead).inc();
     const reads =
       kept ??
       (await this.store.readWriteState(
