@@ -10,7 +10,7 @@ import {
   validateSubmission,
 } from '@newsroom/domain';
 import { PgEventStore } from '@newsroom/event-store';
-import { createTestDatabase, headcountEnvelope, TestDatabase } from '@newsroom/testing';
+import { createTestDatabase, headcountEnvelope, lawsuitFiledEnvelope, lawsuitStepEnvelope, TestDatabase } from '@newsroom/testing';
 import { Pool, PoolClient } from 'pg';
 import { RecordEntityAliasCommand } from '../src/entities/record-entity-alias/record-entity-alias.command';
 import { RecordEntityAliasHandler } from '../src/entities/record-entity-alias/record-entity-alias.handler';
@@ -248,22 +248,8 @@ describe('ingest writes on a kept stream state (event_store.stream_states) again
     const subject = `case:two-instances-${randomUUID()}`;
     const other = new EventWriter(new PgEventStore(db.pool));
     const write = (w: EventWriter, envelope: object) => w.write([recordIntent(valid(validateSubmission(envelope)))], meta, false);
-    const filing = {
-      type: 'lawsuit.filed',
-      subject,
-      occurredAt: '2024-08-05',
-      data: { title: 'A v. B', plaintiffs: ['person:a'], defendants: ['org:b'], claims: ['breach'] },
-      sources: [{ outlet: 'Example Daily', language: 'en' }],
-    };
-    const step = (status: string) => ({
-      id: randomUUID(),
-      type: 'lawsuit.status_changed',
-      subject,
-      occurredAt: '2024-11',
-      data: { status },
-      sources: filing.sources,
-    });
-    await write(writer, { id: randomUUID(), ...filing });
+    const step = (status: string) => lawsuitStepEnvelope(subject, status);
+    await write(writer, lawsuitFiledEnvelope(subject));
     await write(writer, step('injunction_sought')); // this instance now keeps the case at version 2
     const dismissal = step('dismissed');
     expect((await write(other, dismissal))[0]).toMatchObject({ status: 'created', streamVersion: 3 });

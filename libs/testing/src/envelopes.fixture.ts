@@ -28,6 +28,32 @@ export function headcountEnvelope(total: number, overrides: Record<string, unkno
   };
 }
 
+/** A valid lawsuit.filed envelope opening the case `subject`; override any field. */
+export function lawsuitFiledEnvelope(subject: string, overrides: Record<string, unknown> = {}) {
+  return {
+    id: randomUUID(),
+    type: 'lawsuit.filed',
+    subject,
+    occurredAt: '2024-08-05',
+    data: { title: 'Musk v. OpenAI', plaintiffs: ['person:elon-musk'], defendants: ['org:openai'], claims: ['breach'] },
+    sources: [{ outlet: 'Example Daily', language: 'en' }],
+    ...overrides,
+  };
+}
+
+/** A valid lawsuit.status_changed envelope: the case `subject` moves to `status`. */
+export function lawsuitStepEnvelope(subject: string, status: string, overrides: Record<string, unknown> = {}) {
+  return {
+    id: randomUUID(),
+    type: 'lawsuit.status_changed',
+    subject,
+    occurredAt: '2024-11',
+    data: { status },
+    sources: [{ outlet: 'Example Daily', language: 'en' }],
+    ...overrides,
+  };
+}
+
 /**
  * An event ready for PgEventStore.append (what the write side hands the store): an executive departure from
  * OpenAI by default; override any field, e.g. `{ type: 'headcount.reported', data: { total: 1 } }`.

@@ -11,7 +11,7 @@ import {
 } from '@newsroom/domain';
 import { contentHash, isTransientStoreError, StreamContendedError } from '@newsroom/event-store';
 import { metricsRegistry } from '@newsroom/platform';
-import { departedEnvelope, eventToAppend, InMemoryEventStore } from '@newsroom/testing';
+import { departedEnvelope, eventToAppend, InMemoryEventStore, lawsuitFiledEnvelope, lawsuitStepEnvelope } from '@newsroom/testing';
 import { CorrectEventCommand } from '../correct-event/correct-event.command';
 import { CorrectEventHandler } from '../correct-event/correct-event.handler';
 import { RetractEventCommand } from '../retract-event/retract-event.command';
@@ -29,22 +29,8 @@ function valid<T>(result: { ok: true; value: T } | { ok: false; errors: unknown 
   return result.value;
 }
 
-const filing = () => ({
-  id: randomUUID(),
-  type: 'lawsuit.filed',
-  subject: CASE,
-  occurredAt: '2024-08-05',
-  data: { title: 'Musk v. OpenAI', plaintiffs: ['person:elon-musk'], defendants: ['org:openai'], claims: ['breach'] },
-  sources: [{ outlet: 'Example Daily', language: 'en' }],
-});
-const step = (status: string) => ({
-  id: randomUUID(),
-  type: 'lawsuit.status_changed',
-  subject: CASE,
-  occurredAt: '2024-11',
-  data: { status },
-  sources: [{ outlet: 'Example Daily', language: 'en' }],
-});
+const filing = () => lawsuitFiledEnvelope(CASE);
+const step = (status: string) => lawsuitStepEnvelope(CASE, status);
 
 describe('EventWriter: the kept stream state', () => {
   let store: InMemoryEventStore;
