@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { jsonbParam } from '@newsroom/event-store';
 import type { Projection } from '../projection.types';
 import type { ProjectedEvent } from '../projected-event.mapper';
 import { EntitySighting, evolveEntities } from './entities.projection';
@@ -49,7 +50,7 @@ export class EntitiesProjection implements Projection {
       manager,
       this.plans.text(this.upsertSql),
       [
-        JSON.stringify(
+        jsonbParam(
           rows.map((s) => ({
             subject: s.subject,
             kind: s.kind,

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { jsonbParam } from '@newsroom/event-store';
 import { AppliedChanges, FactProjection } from '../facts/fact.adapter';
 import { SourceRecord, sourceRecordsOf, sourcesModel } from './sources.model';
 import { write } from '../write-pipeline.util';
@@ -53,7 +54,7 @@ export class SourcesProjection extends FactProjection {
       manager,
       this.plans.text(this.upsertSql),
       [
-        JSON.stringify(
+        jsonbParam(
           records.map((r) => ({
             id: r.id,
             outlet: r.outlet,
