@@ -1,7 +1,6 @@
 import { Pool } from 'pg';
 import { EventStoreBusyError, isTransientStoreError, WrongExpectedVersionError } from './event-store.errors';
 import { AppendedEvent, EventToAppend, StreamAppend } from './event-store.types';
-import { jsonbArrayParam } from './jsonb-param.util';
 
 export const APPEND_LOCK_KEY = 0x6e657773; // "news"
 export const EVENTS_CHANNEL = 'newsroom_events';
@@ -193,16 +192,12 @@ const APPEND_GROUP_SQL = `SELECT * FROM event_store.append_group($1::int[], $2::
  */
 const APPEND_GROUP_STATEMENT = 'newsroom_append_group_v1';
 
-/**
- * Each event's JSON text of one member, as one JSON array in a jsonb parameter (`jsonbArrayParam`: a group's sources
- * reach hundreds of kilobytes, past which one string of them cost more to encode than to make). A member with no JSON
- * form (undefined) is refused.
- */
-function jsonArrayOf(events: EventToAppend[], member: 'data' | 'sources' | 'metadata'): Buffer {
+/** Each event's JSON text of one member, as one JSON array. A member with no JSON form (undefined) is refused. */
+function jsonArrayOf(events: EventToAppend[], member: 'data' | 'sources' | 'metadata'): string {
   const texts = events.map((x) => x.json?.[member] ?? JSON.stringify(x[member]));
   const missing = texts.findIndex((t) => t === undefined);
   if (missing >= 0) throw new TypeError(`event ${events[missing].eventId}: its ${member} is not a JSON value`);
-  return jsonbArrayParam(texts);
+  return `[${texts.join(',')}]`;
 }
 
 /**

@@ -12,4 +12,3 @@ export { translateStoreError } from './store-error.mapper';
 export { EventLogReader, EVENT_LOG_SQL, type LogConnection, type LogRange } from './event-log.reader';
 export { contentHash, canonicalJson } from './content-hash.util';
 export type { WriteReads, WriteStateReads } from './write-reads.service';
-export { jsonbParam, jsonbArrayParam } from './jsonb-param.util';

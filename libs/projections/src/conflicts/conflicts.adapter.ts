@@ -8,7 +8,6 @@ import {
   type Source,
 } from '@newsroom/domain';
 import { uuidv5 } from '@newsroom/platform';
-import { jsonbParam } from '@newsroom/event-store';
 import { EntityManager } from 'typeorm';
 import type { Projection } from '../projection.types';
 import type { ProjectedEvent } from '../projected-event.mapper';
@@ -196,7 +195,7 @@ export class ConflictsProjection implements Projection {
            FROM jsonb_to_recordset($1::jsonb) AS x(fact_id uuid, subject text, type text, occurred_at text, data jsonb, sources jsonb, position bigint, recorded_at timestamptz, retracted boolean)
            ON CONFLICT (fact_id) DO UPDATE SET occurred_at = EXCLUDED.occurred_at, data = EXCLUDED.data, position = EXCLUDED.position, retracted = EXCLUDED.retracted`,
           [
-            jsonbParam(
+            JSON.stringify(
               written.map(({ f, retracted }) => ({
                 fact_id: f.factId,
                 subject: f.subject,
@@ -219,7 +218,7 @@ export class ConflictsProjection implements Projection {
             manager,
             `INSERT INTO ${this.claims} (claim_key, fact_id) SELECT claim_key, fact_id FROM jsonb_to_recordset($1::jsonb) AS x(claim_key text, fact_id uuid)
              ON CONFLICT DO NOTHING`,
-            [jsonbParam(claimRows)],
+            [JSON.stringify(claimRows)],
           );
         }
       }
@@ -241,7 +240,7 @@ export class ConflictsProjection implements Projection {
          closed_event_id = EXCLUDED.closed_event_id, closed_position = EXCLUDED.closed_position, closed_at = EXCLUDED.closed_at,
          closed_by = EXCLUDED.closed_by, standing_event_id = EXCLUDED.standing_event_id, resolution_reason = EXCLUDED.resolution_reason`,
       [
-        jsonbParam(
+        JSON.stringify(
           rows.map((c) => ({
             conflict_id: c.conflictId,
             claim_key: c.key,

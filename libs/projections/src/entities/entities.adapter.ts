@@ -1,5 +1,4 @@
 import { EntityManager } from 'typeorm';
-import { jsonbParam } from '@newsroom/event-store';
 import type { Projection } from '../projection.types';
 import type { ProjectedEvent } from '../projected-event.mapper';
 import { EntitySighting, evolveEntities } from './entities.projection';
@@ -50,7 +49,7 @@ export class EntitiesProjection implements Projection {
       manager,
       this.plans.text(this.upsertSql),
       [
-        jsonbParam(
+        JSON.stringify(
           rows.map((s) => ({
             subject: s.subject,
             kind: s.kind,

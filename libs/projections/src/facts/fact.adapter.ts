@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { EventLogReader, jsonbParam } from '@newsroom/event-store';
+import { EventLogReader } from '@newsroom/event-store';
 import type { FoldKey, Projection } from '../projection.types';
 import type { ProjectedEvent } from '../projected-event.mapper';
 import type { FactModel } from './fact-model.types';
@@ -159,7 +159,7 @@ export class FactProjection implements Projection {
       // the conflict, whatever the table's size, so a plan made on an empty table stays right. At the small batches
       // of a quiet desk, planning it cost about as much as running it. The close below joins the table, and its plan
       // depends on the table's size: it is planned each time.
-      await write(manager, this.insertSql, [jsonbParam(doc)], { prepared: true });
+      await write(manager, this.insertSql, [JSON.stringify(doc)], { prepared: true });
     }
   }
 
@@ -212,7 +212,7 @@ export class FactProjection implements Projection {
       end_reason: c.reason,
     }));
     // In a fold, each version is found by its fact's position (see `loadStates`).
-    await write(manager, this.copying ? this.foldCloseSql : this.closeSql, [jsonbParam(doc)]);
+    await write(manager, this.copying ? this.foldCloseSql : this.closeSql, [JSON.stringify(doc)]);
   }
 }
 

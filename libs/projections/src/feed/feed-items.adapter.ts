@@ -1,6 +1,6 @@
 import { isAmendment } from '@newsroom/domain';
 import { EntityManager } from 'typeorm';
-import { EventLogReader, jsonbParam } from '@newsroom/event-store';
+import { EventLogReader } from '@newsroom/event-store';
 import { isUuid } from '../facts/fact-batch.util';
 import { FoldKey, Projection } from '../projection.types';
 import { ProjectedEvent } from '../projected-event.mapper';
@@ -134,7 +134,7 @@ export class FeedItemsProjection implements Projection {
         manager,
         `UPDATE ${this.table} AS f SET corroboration = s.entries
          FROM jsonb_to_recordset($1::jsonb) AS s(position bigint, entries jsonb) WHERE f.position = s.position`,
-        [jsonbParam(attached.map(([id, list]) => ({ position: String(at(id)), entries: list })))],
+        [JSON.stringify(attached.map(([id, list]) => ({ position: String(at(id)), entries: list })))],
       );
     }
   }
@@ -165,7 +165,7 @@ export class FeedItemsProjection implements Projection {
         `INSERT INTO ${this.table} (${FEED_ITEM_COLUMNS})
          SELECT ${FEED_ITEM_COLUMNS} FROM jsonb_populate_recordset(NULL::${this.table}, $1::jsonb)
          ON CONFLICT (position) DO NOTHING`,
-        [jsonbParam(doc)],
+        [JSON.stringify(doc)],
         { prepared: true },
       );
     }

@@ -1,5 +1,4 @@
 import { EntityManager } from 'typeorm';
-import { jsonbParam } from '@newsroom/event-store';
 import { AppliedChanges, FactProjection } from '../facts/fact.adapter';
 import { SourceRecord, sourceRecordsOf, sourcesModel } from './sources.model';
 import { write } from '../write-pipeline.util';
@@ -54,7 +53,7 @@ export class SourcesProjection extends FactProjection {
       manager,
       this.plans.text(this.upsertSql),
       [
-        jsonbParam(
+        JSON.stringify(
           records.map((r) => ({
             id: r.id,
             outlet: r.outlet,
