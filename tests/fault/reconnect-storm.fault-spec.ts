@@ -94,7 +94,9 @@ describe('fault: SSE and WebSocket reconnect storm with resume', () => {
           rss: await metricValue(query, 'process_resident_memory_bytes'),
         };
         if (after.open === 0 && closedMs < 0) closedMs = Date.now() - stoppedAt;
-        return after.open === 0 && after.handles <= base.handles + HANDLES_SLACK;
+        // Memory as well: on a machine busy with other test files the heap a storm grew is given back by V8's
+        // idle-time GC seconds after it, not at once (CI once read 414 MB here, the same run alone 156-158).
+        return after.open === 0 && after.handles <= base.handles + HANDLES_SLACK && after.rss < base.rss + 200 * MB;
       },
       { timeoutMs: 45000, intervalMs: 500, what: 'query instance back to its baseline' },
     ).catch(() => undefined); // asserted below with the figures
@@ -105,7 +107,7 @@ describe('fault: SSE and WebSocket reconnect storm with resume', () => {
       `reconnect-storm: ${CLIENTS} clients made ${connections} connections in ${seconds(STORM_MS)} s during ${counts.ack} writes (${expected.length} items); ` +
         `peak open ${peak.open}, handles ${base.handles} -> peak ${peak.handles} -> ${after.handles}, ` +
         `rss ${(base.rss / MB).toFixed(0)} -> peak ${(peak.rss / MB).toFixed(0)} -> ${(after.rss / MB).toFixed(0)} MB, ` +
-        `subscriptions all closed ${seconds(closedMs)} s and handles back ${seconds(Date.now() - stoppedAt)} s after the last client left; ` +
+        `subscriptions all closed ${seconds(closedMs)} s and handles and memory back ${seconds(Date.now() - stoppedAt)} s after the last client left; ` +
         `attempts that did not connect ${JSON.stringify([...notConnected])}`,
     );
 
