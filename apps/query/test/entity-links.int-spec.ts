@@ -9,6 +9,7 @@ import { FeedRepository } from '../src/feed/feed.repository';
 import { scopeFeedFilter } from '../src/feed/feed-query.reader';
 import { FinancialsRepository } from '../src/reports/financials/financials.repository';
 import { LawsuitsRepository } from '../src/reports/lawsuits/lawsuits.repository';
+import { LeadershipRepository } from '../src/reports/leadership/leadership.repository';
 import { EntityLinksRepository } from '../src/reports/shared/entity-links.repository';
 import { TimelineRepository } from '../src/reports/timeline/timeline.repository';
 
@@ -187,6 +188,23 @@ describe('entity links: merged subjects in the entity page and the reports, with
       (await lawsuits.report({ ...page, knownAt, party: 'org:openai', status: null })).items.map((c) => [c.case, c.canonicalDefendants]);
     expect((await cases(beforeOrgMerge)).map(([c]) => c)).not.toContain('case:authors-v-openai-inc');
     expect(await cases(null)).toContainEqual(['case:authors-v-openai-inc', ['org:openai']]);
+  });
+
+  it('the leadership report takes in the organization merged with the one asked for, asked by either slug', async () => {
+    // The report reads the page for the slug alone beside the merges, and again for the entity when one stands.
+    const leadership = new LeadershipRepository(ds, links);
+    const tenures = async (organization: string, knownAt: string | null) =>
+      (await leadership.report({ organization, knownAt, asOf: null, modality: null, show: 'tenures' })).items
+        .filter((t) => t.person === 'person:m-murati')
+        .map((t) => [t.person, t.end?.eventId !== undefined]);
+    const beforeOrgMerge = new Date(Date.parse(at.orgMerged) - 1).toISOString();
+    expect(await tenures('org:openai', beforeOrgMerge)).toEqual([]);
+    expect(await tenures('org:openai', null)).toEqual([['person:m-murati', true]]);
+    expect(await tenures('org:openai-inc', null)).toEqual([['person:m-murati', true]]);
+    expect(await tenures('org:openai-inc', beforeOrgMerge)).toEqual([['person:m-murati', true]]);
+    const byAlias = await leadership.report({ organization: 'org:openai-inc', knownAt: null, asOf: null, modality: null, show: 'tenures' });
+    const byCanonical = await leadership.report({ organization: 'org:openai', knownAt: null, asOf: null, modality: null, show: 'tenures' });
+    expect(byAlias.items).toEqual(byCanonical.items);
   });
 
   it('the feed filters take in merged subjects: organization= and subjects= as the entity', async () => {

@@ -93,15 +93,13 @@ export class LeadershipRepository {
 
   async report(q: LeadershipQuery) {
     const show = q.show ?? 'roster';
-    // The organization stands for its whole entity (subjects merged with it, at knownAt).
-    const graph = await this.links.graph(q.knownAt);
-    const organizations = graph.membersOf(q.organization);
     const limit = q.limit ?? 100;
     const after = decodeCursor(q.cursor ?? null, ['text', 'text', 'text', 'text', 'text', 'text']) as string[] | null;
-    const { page, more } = await this.pageOf(q, show, organizations, after, limit);
-    const { history, texts } = await this.attachSources(page, q.knownAt);
+    // The organization stands for its whole entity (subjects merged with it, at knownAt).
+    const { graph, result: { page, more } } = await this.links.readForEntity(q.knownAt, q.organization, (organizations) => this.pageOf(q, show, organizations, after, limit));
+    // The page's sources, earlier versions and corroboration are independent reads: sent at once, on three connections.
+    const [{ history, texts }, corroboration] = await Promise.all([this.attachSources(page, q.knownAt), loadCorroboration(this.db, boundIds(page), q.knownAt)]);
     const lang = q.lang ?? 'en';
-    const corroboration = await loadCorroboration(this.db, boundIds(page), q.knownAt);
     return {
       organization: q.organization,
       organizationName: displayNameOf(q.organization),
@@ -131,24 +129,28 @@ export class LeadershipRepository {
    * `leadership_runs`; else one window pass over the matching rows.
    */
   private runEndsSql(q: LeadershipQuery, organizations: string[], p: SqlParams): string {
-    const organization = organizations.length > 1 ? `ANY(${p.add(organizations, '::text[]')})` : p.add(q.organization);
+    const organization = organizations.length > 1 ? `ANY(${p.add(organizations, '::text[]')})` : p.add(organizations[0]);
     if (!q.knownAt && !q.modality) return `SELECT ${RUN_ROW} FROM read_model.leadership_runs t WHERE t.organization = ${organization}`;
     // Compared bytewise, as the runs index (leadership_events_runs) holds the organization: the pass reads it in order.
     const where = [`t.organization COLLATE "C" = ${organization}`, visibleAt('t', q.knownAt, p), anyOf('t.modality', q.modality, p), `t.modality <> 'denied'`];
     return runEndsSql(TABLE, where.join(' AND '), RUN_ROW);
   }
 
-  /** Reads the sources of the page's bounds (one lookup by key) and their earlier versions. */
+  /** Reads the sources of the page's bounds (one lookup by key) and, at the same time, their earlier versions. */
   private async attachSources(page: Tenure[], knownAt: string | null): Promise<{ history: Map<string, FactVersionDto[]>; texts: TextsById }> {
     const bounds = page.flatMap((t) => [t.start, t.end]).filter((b): b is TenureBound => b !== null);
     if (!bounds.length) return { history: new Map(), texts: new Map() };
     const ids = bounds.map((b) => b.eventId);
     const versions = bounds.map((b) => b.version);
-    const found: Array<{ fact_id: string; version: number; sources: TenureBound['sources']; inferred: TenureBound['inferred']; role_i18n: unknown; destination_i18n: unknown }> = await this.db.query(
-      `SELECT t.fact_id, t.version, t.sources, t.inferred, t.role_i18n, t.destination_i18n FROM ${TABLE} t
-       JOIN unnest($1::uuid[], $2::int[]) AS k(fact_id, version) ON t.fact_id = k.fact_id AND t.version = k.version AND t.part = ''`,
-      [ids, versions],
-    );
+    const rows = bounds.map((b) => ({ fact_id: b.eventId, version: b.version }) as StoredFactRow);
+    const [found, history]: [Array<{ fact_id: string; version: number; sources: TenureBound['sources']; inferred: TenureBound['inferred']; role_i18n: unknown; destination_i18n: unknown }>, Map<string, FactVersionDto[]>] = await Promise.all([
+      this.db.query(
+        `SELECT t.fact_id, t.version, t.sources, t.inferred, t.role_i18n, t.destination_i18n FROM ${TABLE} t
+         JOIN unnest($1::uuid[], $2::int[]) AS k(fact_id, version) ON t.fact_id = k.fact_id AND t.version = k.version AND t.part = ''`,
+        [ids, versions],
+      ),
+      loadHistory(this.db, TABLE, rows, knownAt),
+    ]);
     const byKey = new Map(found.map((r) => [`${r.fact_id}/${r.version}`, r]));
     for (const b of bounds) {
       const row = byKey.get(`${b.eventId}/${b.version}`);
@@ -156,7 +158,6 @@ export class LeadershipRepository {
       b.inferred = row?.inferred ?? [];
     }
     const texts: TextsById = new Map(found.map((r) => [r.fact_id, { role_i18n: r.role_i18n, destination_i18n: r.destination_i18n }]));
-    const rows = bounds.map((b) => ({ fact_id: b.eventId, version: b.version }) as StoredFactRow);
-    return { history: await loadHistory(this.db, TABLE, rows, knownAt), texts };
+    return { history, texts };
   }
 }
