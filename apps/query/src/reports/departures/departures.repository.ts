@@ -34,6 +34,9 @@ type LocalizedDepartureRow = DepartureRow & { role_i18n?: unknown; destination_i
 // Grouping needs every matching departure; more than this is refused (400) rather than counted in part.
 const GROUP_CAP = 50_000;
 
+/** A departure row's columns, its free text's per-language columns among them. */
+const COLUMNS = factColumns('t', { plain: ['organization', 'role', 'role_category', 'reason', 'destination', 'role_i18n', 'destination_i18n'] });
+
 const departureDto = (r: LocalizedDepartureRow, lang: TextLang, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap, canonical: (s: string) => string = (s) => s) => {
   const { texts, fallbacks } = textsIn(lang, { role: { i18n: r.role_i18n, plain: r.role }, destination: { i18n: r.destination_i18n, plain: r.destination } });
   return {
@@ -56,25 +59,24 @@ export class DeparturesRepository {
   ) {}
 
   async report(q: DeparturesQuery) {
-    const p = new SqlParams();
-    // An organization stands for its whole entity: departures recorded under any subject merged with it.
-    const graph = await this.links.graph(q.knownAt);
-    const canonical = (s: string) => graph.canonicalOf(s);
-    const organizations = q.organization ? graph.membersOf(q.organization) : [];
     const after = q.groupBy ? null : decodeCursor(q.cursor, ['instant', 'position']);
-    const where = [
-      q.organization ? `t.organization = ANY(${p.add(organizations, '::text[]')})` : 'true',
-      visibleAt('t', q.knownAt, p), anyOf('t.modality', q.modality, p), overlaps('t', q.from, q.to, p, 'read_model.departures'), occurredByAsOf('t', q.asOf, p),
-      minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p),
-      after ? `(t.valid_from, t.fact_position) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')})` : 'true',
-    ];
     const limit = q.groupBy ? this.groupCap + 1 : q.limit + 1;
-    const columns = factColumns('t', { plain: ['organization', 'role', 'role_category', 'reason', 'destination', 'role_i18n', 'destination_i18n'] });
+    // An organization stands for its whole entity: departures recorded under any subject merged with it.
+    const { graph, result: rows } = await this.links.readForEntity(q.knownAt, q.organization, (organizations): Promise<LocalizedDepartureRow[]> => {
+      const p = new SqlParams();
+      const where = [
+        q.organization ? `t.organization = ANY(${p.add(organizations, '::text[]')})` : 'true',
+        visibleAt('t', q.knownAt, p), anyOf('t.modality', q.modality, p), overlaps('t', q.from, q.to, p, 'read_model.departures'), occurredByAsOf('t', q.asOf, p),
+        minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p),
+        after ? `(t.valid_from, t.fact_position) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')})` : 'true',
+      ];
+      return this.db.query(
+        `SELECT ${COLUMNS} FROM read_model.departures t WHERE ${where.join(' AND ')} ORDER BY t.valid_from, t.fact_position LIMIT ${p.add(limit)}`,
+        p.values,
+      );
+    });
+    const canonical = (s: string) => graph.canonicalOf(s);
     const lang = q.lang ?? 'en';
-    const rows: LocalizedDepartureRow[] = await this.db.query(
-      `SELECT ${columns} FROM read_model.departures t WHERE ${where.join(' AND ')} ORDER BY t.valid_from, t.fact_position LIMIT ${p.add(limit)}`,
-      p.values,
-    );
     const header = { organization: q.organization, from: q.from, to: q.to, asOf: q.asOf, knownAt: q.knownAt, lang };
     if (q.groupBy) {
       if (rows.length > this.groupCap) {
@@ -83,13 +85,17 @@ export class DeparturesRepository {
           'Too many departures to group in one answer; a partial count would pass for a whole one.',
         );
       }
-      const history = await loadHistory(this.db, 'read_model.departures', rows, q.knownAt);
-      const corroboration = await loadCorroboration(this.db, rows.map((r) => r.fact_id), q.knownAt);
+      const [history, corroboration] = await Promise.all([
+        loadHistory(this.db, 'read_model.departures', rows, q.knownAt),
+        loadCorroboration(this.db, rows.map((r) => r.fact_id), q.knownAt),
+      ]);
       return { ...header, groupBy: q.groupBy, ...groupDepartures(rows, q.groupBy, (r) => departureDto(r, lang, history, corroboration, canonical)) };
     }
     const page = rows.slice(0, q.limit);
-    const history = await loadHistory(this.db, 'read_model.departures', page, q.knownAt);
-    const corroboration = await loadCorroboration(this.db, page.map((r) => r.fact_id), q.knownAt);
+    const [history, corroboration] = await Promise.all([
+      loadHistory(this.db, 'read_model.departures', page, q.knownAt),
+      loadCorroboration(this.db, page.map((r) => r.fact_id), q.knownAt),
+    ]);
     const last = page[page.length - 1];
     return { ...header, items: page.map((r) => departureDto(r, lang, history, corroboration, canonical)), next: rows.length > q.limit ? encodeCursor([last.valid_from, last.fact_position]) : null };
   }

@@ -54,28 +54,30 @@ export class FinancialsRepository {
   ) {}
 
   async report(q: FinancialsQuery) {
-    const p = new SqlParams();
-    // The organization stands for its whole entity: figures recorded under any subject merged with it (at knownAt).
-    const graph = await this.links.graph(q.knownAt);
-    const organizations = graph.membersOf(q.organization);
     const after = decodeCursor(q.cursor, ['instant', 'position', 'text']);
-    // Valid-time filters use the figure's own period here: "revenue for 2024" is about 2024, whenever reported.
-    const where = [
-      organizations.length > 1 ? `t.organization = ANY(${p.add(organizations, '::text[]')})` : `t.organization = ${p.add(q.organization)}`, `t.basis <> 'none'`, visibleAt('t', q.knownAt, p), anyOf('t.metric', q.metric, p),
-      anyOf('t.basis', q.basis, p), anyOf('t.modality', q.modality, p), occurredByAsOf('t', q.asOf, p), minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p),
-      q.from ? `t.period_end > ${p.add(q.from, '::timestamptz')}` : 'true', q.to ? `t.period_start < ${p.add(q.to, '::timestamptz')}` : 'true',
-      after ? `(t.period_start, t.fact_position, t.part) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')}, ${p.add(after[2])})` : 'true',
-    ];
-    const rows: PointRow[] = (
-      await this.db.query(
-        `SELECT * FROM read_model.financial_points t WHERE ${where.join(' AND ')}
-         ORDER BY t.period_start, t.fact_position, t.part LIMIT ${p.add(q.limit + 1)}`,
-        p.values,
-      )
-    ).map((r: Record<string, unknown>) => normalizeRow<PointRow>(r));
+    // The organization stands for its whole entity: figures recorded under any subject merged with it (at knownAt).
+    const { graph, result: rows } = await this.links.readForEntity(q.knownAt, q.organization, async (organizations): Promise<PointRow[]> => {
+      const p = new SqlParams();
+      // Valid-time filters use the figure's own period here: "revenue for 2024" is about 2024, whenever reported.
+      const where = [
+        organizations.length > 1 ? `t.organization = ANY(${p.add(organizations, '::text[]')})` : `t.organization = ${p.add(organizations[0])}`, `t.basis <> 'none'`, visibleAt('t', q.knownAt, p), anyOf('t.metric', q.metric, p),
+        anyOf('t.basis', q.basis, p), anyOf('t.modality', q.modality, p), occurredByAsOf('t', q.asOf, p), minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p),
+        q.from ? `t.period_end > ${p.add(q.from, '::timestamptz')}` : 'true', q.to ? `t.period_start < ${p.add(q.to, '::timestamptz')}` : 'true',
+        after ? `(t.period_start, t.fact_position, t.part) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')}, ${p.add(after[2])})` : 'true',
+      ];
+      return (
+        await this.db.query(
+          `SELECT * FROM read_model.financial_points t WHERE ${where.join(' AND ')}
+           ORDER BY t.period_start, t.fact_position, t.part LIMIT ${p.add(q.limit + 1)}`,
+          p.values,
+        )
+      ).map((r: Record<string, unknown>) => normalizeRow<PointRow>(r));
+    });
     const page = rows.slice(0, q.limit);
-    const history = await loadHistory(this.db, 'read_model.financial_points', page, q.knownAt);
-    const corroboration = await loadCorroboration(this.db, page.map((r) => r.fact_id), q.knownAt);
+    const [history, corroboration] = await Promise.all([
+      loadHistory(this.db, 'read_model.financial_points', page, q.knownAt),
+      loadCorroboration(this.db, page.map((r) => r.fact_id), q.knownAt),
+    ]);
     const last = page[page.length - 1];
     return {
       organization: q.organization, organizationName: displayNameOf(q.organization), metric: q.metric, basis: q.basis,

@@ -51,37 +51,39 @@ export class LawsuitsRepository {
   ) {}
 
   async report(q: LawsuitsQuery) {
-    const p = new SqlParams();
-    // A party stands for its whole entity: cases naming any subject merged with it (at knownAt).
-    const graph = await this.links.graph(q.knownAt);
-    const parties = q.party ? graph.membersOf(q.party) : [];
-    const canonical = (subjects: string[]) => [...new Set(subjects.map((s) => graph.canonicalOf(s)))];
     const after = decodeCursor(q.cursor, ['text']);
-    // The current status is computed in SQL too, so the status filter and the pages agree.
-    const stepVisible = `${visibleAt('st', q.knownAt, p)} AND ${occurredByAsOf('st', q.asOf, p)}`;
-    const sql = `
-      WITH cases AS (
-        SELECT DISTINCT ON (t.subject) t.* FROM read_model.lawsuit_events t
-        WHERE t.kind = 'filed' AND ${visibleAt('t', q.knownAt, p)} AND ${occurredByAsOf('t', q.asOf, p)}
-          AND ${anyOf('t.modality', q.modality, p)}
-          AND ${q.party ? `t.parties && ${p.add(parties, '::text[]')}` : 'true'}
-          AND ${after ? `t.subject > ${p.add(after[0])}` : 'true'}
-          AND ${minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p)}
-        ORDER BY t.subject, t.fact_position
-      )
-      SELECT c.*, coalesce(s.status, 'filed') AS current_status FROM cases c
-      LEFT JOIN LATERAL (
-        SELECT st.status FROM read_model.lawsuit_events st
-        WHERE st.subject = c.subject AND st.kind = 'status' AND st.modality <> 'denied' AND ${stepVisible}
-        ORDER BY st.fact_position DESC LIMIT 1
-      ) s ON true
-      WHERE ${anyOf(`coalesce(s.status, 'filed')`, q.status, p)}
-      ORDER BY c.subject LIMIT ${p.add(q.limit + 1)}`;
-    const found: LocalizedLawsuitRow[] = (await this.db.query(sql, p.values)).map((r: Record<string, unknown>) => normalizeRow<LawsuitRow>(r));
+    // A party stands for its whole entity: cases naming any subject merged with it (at knownAt).
+    const { graph, result: found } = await this.links.readForEntity(q.knownAt, q.party, async (parties): Promise<LocalizedLawsuitRow[]> => {
+      const p = new SqlParams();
+      // The current status is computed in SQL too, so the status filter and the pages agree.
+      const stepVisible = `${visibleAt('st', q.knownAt, p)} AND ${occurredByAsOf('st', q.asOf, p)}`;
+      const sql = `
+        WITH cases AS (
+          SELECT DISTINCT ON (t.subject) t.* FROM read_model.lawsuit_events t
+          WHERE t.kind = 'filed' AND ${visibleAt('t', q.knownAt, p)} AND ${occurredByAsOf('t', q.asOf, p)}
+            AND ${anyOf('t.modality', q.modality, p)}
+            AND ${q.party ? `t.parties && ${p.add(parties, '::text[]')}` : 'true'}
+            AND ${after ? `t.subject > ${p.add(after[0])}` : 'true'}
+            AND ${minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p)}
+          ORDER BY t.subject, t.fact_position
+        )
+        SELECT c.*, coalesce(s.status, 'filed') AS current_status FROM cases c
+        LEFT JOIN LATERAL (
+          SELECT st.status FROM read_model.lawsuit_events st
+          WHERE st.subject = c.subject AND st.kind = 'status' AND st.modality <> 'denied' AND ${stepVisible}
+          ORDER BY st.fact_position DESC LIMIT 1
+        ) s ON true
+        WHERE ${anyOf(`coalesce(s.status, 'filed')`, q.status, p)}
+        ORDER BY c.subject LIMIT ${p.add(q.limit + 1)}`;
+      return (await this.db.query(sql, p.values)).map((r: Record<string, unknown>) => normalizeRow<LawsuitRow>(r));
+    });
+    const canonical = (subjects: string[]) => [...new Set(subjects.map((s) => graph.canonicalOf(s)))];
     const page = found.slice(0, q.limit);
     const steps = await this.steps(page.map((c) => c.subject), q);
-    const history = await loadHistory(this.db, 'read_model.lawsuit_events', [...page, ...steps], q.knownAt);
-    const corroboration = await loadCorroboration(this.db, [...page, ...steps].map((r) => r.fact_id), q.knownAt);
+    const [history, corroboration] = await Promise.all([
+      loadHistory(this.db, 'read_model.lawsuit_events', [...page, ...steps], q.knownAt),
+      loadCorroboration(this.db, [...page, ...steps].map((r) => r.fact_id), q.knownAt),
+    ]);
     const lang = q.lang ?? 'en';
     const rows = new Map([...page, ...steps].map((r) => [r.fact_id, r]));
     const items = page.map((filed) => {

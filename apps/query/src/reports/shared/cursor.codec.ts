@@ -1,7 +1,7 @@
 import { isStorableText } from '@newsroom/domain';
 import { problems } from '@newsroom/platform';
 
-type CursorValue = string | number | null;
+export type CursorValue = string | number | null;
 
 /**
  * What each value of a cursor must be before it reaches SQL: an `instant` (ISO UTC text as we write it, a real

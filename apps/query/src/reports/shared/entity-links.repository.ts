@@ -16,14 +16,14 @@ export class EntityLinksRepository {
   }
 
   /**
-   * The graph at `knownAt` and `read`'s answer for every subject of `subject`'s entity, in one round trip's time
-   * when the subject stands alone (most do): `read` runs for the subject alone beside the graph's own read, and
-   * again with the entity's members when the graph shows others merged with it.
+   * The graph at `knownAt` and `read`'s answer for every subject of `subject`'s entity (no subject: `read([])`), in
+   * one round trip's time when the subject stands alone (most do): `read` runs for the subject alone beside the
+   * graph's own read, and again with the entity's members when the graph shows others merged with it.
    */
-  async readForEntity<T>(knownAt: string | null, subject: string, read: (members: string[]) => Promise<T>): Promise<{ graph: EntityGraph; members: string[]; result: T }> {
-    const [graph, alone] = await Promise.all([this.graph(knownAt), read([subject])]);
-    const members = graph.membersOf(subject);
-    const result = members.length === 1 && members[0] === subject ? alone : await read(members);
+  async readForEntity<T>(knownAt: string | null, subject: string | null | undefined, read: (members: string[]) => Promise<T>): Promise<{ graph: EntityGraph; members: string[]; result: T }> {
+    const [graph, alone] = await Promise.all([this.graph(knownAt), read(subject ? [subject] : [])]);
+    const members = subject ? graph.membersOf(subject) : [];
+    const result = !subject || (members.length === 1 && members[0] === subject) ? alone : await read(members);
     return { graph, members, result };
   }
 

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { READ_DB } from '../../database/read-database.module';
 import { displayNameIn, fallbacksIn } from '@newsroom/domain';
 import { normalizeRow, StoredFactRow, timelineModel, withLeadRowPayload } from '@newsroom/projections';
-import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
+import { decodeCursor, encodeCursor, type CursorValue } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { loadCorroboration, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { loadHistory } from '../shared/fact-history.repository';
@@ -49,17 +49,30 @@ export class TimelineRepository {
   ) {}
 
   async page(q: TimelineQuery) {
-    const p = new SqlParams();
-    // A subject asked for stands for its whole entity: facts recorded under any subject merged with it.
-    const graph = await this.links.graph(q.knownAt);
-    const members = q.subject ? graph.membersOf(q.subject) : [];
     const after = decodeCursor(q.cursor, ['instant', 'position']);
+    // A subject asked for stands for its whole entity: facts recorded under any subject merged with it.
+    const { graph, result: rows } = await this.links.readForEntity(q.knownAt, q.subject, (members) => this.rowsOf(q, members, after));
+    const page = rows.slice(0, q.limit);
+    const [history, corroboration] = await Promise.all([
+      loadHistory(this.db, 'read_model.timeline_facts', page, q.knownAt),
+      loadCorroboration(this.db, page.map((r) => r.fact_id), q.knownAt),
+    ]);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => itemDto(r, q.lang, history, corroboration, (s) => graph.canonicalOf(s))),
+      next: rows.length > q.limit ? encodeCursor([last.valid_from, last.fact_position]) : null,
+    };
+  }
+
+  /** The page's rows (one more than the limit) among the facts naming any of `members` (none: primary rows). */
+  private async rowsOf(q: TimelineQuery, members: string[], after: CursorValue[] | null): Promise<TimelineRow[]> {
+    const p = new SqlParams();
     const where = [
-      q.subject ? (members.length > 1 ? `t.mention = ANY(${p.add(members, '::text[]')})` : `t.mention = ${p.add(q.subject)}`) : 't.is_primary', visibleAt('t', q.knownAt, p), anyOf('t.event_type', q.types, p),
+      q.subject ? (members.length > 1 ? `t.mention = ANY(${p.add(members, '::text[]')})` : `t.mention = ${p.add(members[0])}`) : 't.is_primary', visibleAt('t', q.knownAt, p), anyOf('t.event_type', q.types, p),
       anyOf('t.modality', q.modality, p), overlaps('t', q.from, q.to, p, 'read_model.timeline_facts'), occurredByAsOf('t', q.asOf, p), minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p),
       after ? `(t.valid_from, t.fact_position) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')})` : 'true',
     ];
-    const rows: TimelineRow[] = (
+    return (
       await this.db.query(
         // A fact naming two subjects of one entity is one item.
         // Mention rows are keys: each page row gets its version's payload and headlines from the subject's row.
@@ -72,13 +85,5 @@ export class TimelineRepository {
         p.values,
       )
     ).map((r: Record<string, unknown>) => normalizeRow<TimelineRow>(r));
-    const page = rows.slice(0, q.limit);
-    const history = await loadHistory(this.db, 'read_model.timeline_facts', page, q.knownAt);
-    const corroboration = await loadCorroboration(this.db, page.map((r) => r.fact_id), q.knownAt);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((r) => itemDto(r, q.lang, history, corroboration, (s) => graph.canonicalOf(s))),
-      next: rows.length > q.limit ? encodeCursor([last.valid_from, last.fact_position]) : null,
-    };
   }
 }
