@@ -81,8 +81,8 @@ export type TenureDto = ReturnType<typeof tenureDto>;
  * Pairing turns only on some rows (`runEndsSql`): as recorded now, `leadership_runs`, which the projection keeps;
  * at a `knownAt` or for some modalities, one window pass over the matching rows. Over those, the tenures are paired,
  * filtered (the roster as of a date, `minOutlets`), ordered and cut to the page in Postgres (`tenuresPageSql`), so a
- * page reads its own rows whatever the organization's history. The served page then reads its sources and earlier
- * versions.
+ * page reads its own rows whatever the organization's history; it is read beside the entity graph (`readForEntity`).
+ * The served page then reads its sources, earlier versions and corroboration, all three at once.
  */
 @Injectable()
 export class LeadershipRepository {
