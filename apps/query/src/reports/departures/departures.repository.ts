@@ -6,8 +6,8 @@ import { displayNameOf, type TextLang } from '@newsroom/domain';
 import { DepartureGrouping, DepartureRow, groupDepartures } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
-import { loadCorroboration, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
-import { loadHistory } from '../shared/fact-history.repository';
+import { minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
+import { loadFactExtras } from '../shared/fact-history.repository';
 import { factFields, FactVersionDto } from '../shared/fact.dto';
 import { textsIn } from '../shared/localized-text.mapper';
 import { anyOf, factColumns, occurredByAsOf, overlaps, SqlParams, visibleAt } from '../shared/sql.builder';
@@ -85,17 +85,11 @@ export class DeparturesRepository {
           'Too many departures to group in one answer; a partial count would pass for a whole one.',
         );
       }
-      const [history, corroboration] = await Promise.all([
-        loadHistory(this.db, 'read_model.departures', rows, q.knownAt),
-        loadCorroboration(this.db, rows.map((r) => r.fact_id), q.knownAt),
-      ]);
+      const { history, corroboration } = await loadFactExtras(this.db, 'read_model.departures', rows, q.knownAt);
       return { ...header, groupBy: q.groupBy, ...groupDepartures(rows, q.groupBy, (r) => departureDto(r, lang, history, corroboration, canonical)) };
     }
     const page = rows.slice(0, q.limit);
-    const [history, corroboration] = await Promise.all([
-      loadHistory(this.db, 'read_model.departures', page, q.knownAt),
-      loadCorroboration(this.db, page.map((r) => r.fact_id), q.knownAt),
-    ]);
+    const { history, corroboration } = await loadFactExtras(this.db, 'read_model.departures', page, q.knownAt);
     const last = page[page.length - 1];
     return { ...header, items: page.map((r) => departureDto(r, lang, history, corroboration, canonical)), next: rows.length > q.limit ? encodeCursor([last.valid_from, last.fact_position]) : null };
   }

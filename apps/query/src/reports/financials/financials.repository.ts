@@ -5,8 +5,8 @@ import { displayNameOf } from '@newsroom/domain';
 import { normalizeRow, StoredFactRow } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
-import { loadCorroboration, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
-import { loadHistory } from '../shared/fact-history.repository';
+import { minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
+import { loadFactExtras } from '../shared/fact-history.repository';
 import { factFields, FactVersionDto } from '../shared/fact.dto';
 import { anyOf, occurredByAsOf, SqlParams, visibleAt } from '../shared/sql.builder';
 
@@ -74,10 +74,7 @@ export class FinancialsRepository {
       ).map((r: Record<string, unknown>) => normalizeRow<PointRow>(r));
     });
     const page = rows.slice(0, q.limit);
-    const [history, corroboration] = await Promise.all([
-      loadHistory(this.db, 'read_model.financial_points', page, q.knownAt),
-      loadCorroboration(this.db, page.map((r) => r.fact_id), q.knownAt),
-    ]);
+    const { history, corroboration } = await loadFactExtras(this.db, 'read_model.financial_points', page, q.knownAt);
     const last = page[page.length - 1];
     return {
       organization: q.organization, organizationName: displayNameOf(q.organization), metric: q.metric, basis: q.basis,

@@ -5,9 +5,9 @@ import type { TextLang } from '@newsroom/domain';
 import { CaseStep, LawsuitRow, normalizeRow, summarizeCase } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
-import { loadHistory } from '../shared/fact-history.repository';
+import { loadFactExtras } from '../shared/fact-history.repository';
 import { FactVersionDto, sourceDto } from '../shared/fact.dto';
-import { corroborationIn, loadCorroboration, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
+import { corroborationIn, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { anyOf, occurredByAsOf, SqlParams, visibleAt } from '../shared/sql.builder';
 import { listIn, textsIn } from '../shared/localized-text.mapper';
 
@@ -80,10 +80,7 @@ export class LawsuitsRepository {
     const canonical = (subjects: string[]) => [...new Set(subjects.map((s) => graph.canonicalOf(s)))];
     const page = found.slice(0, q.limit);
     const steps = await this.steps(page.map((c) => c.subject), q);
-    const [history, corroboration] = await Promise.all([
-      loadHistory(this.db, 'read_model.lawsuit_events', [...page, ...steps], q.knownAt),
-      loadCorroboration(this.db, [...page, ...steps].map((r) => r.fact_id), q.knownAt),
-    ]);
+    const { history, corroboration } = await loadFactExtras(this.db, 'read_model.lawsuit_events', [...page, ...steps], q.knownAt);
     const lang = q.lang ?? 'en';
     const rows = new Map([...page, ...steps].map((r) => [r.fact_id, r]));
     const items = page.map((filed) => {

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { normalizeRow, StoredFactRow } from '@newsroom/projections';
 import { FactVersionDto } from './fact.dto';
+import { loadCorroboration, type CorroborationMap } from './corroboration.repository';
 
 const TABLE = /^read_model\.[a-z_]+$/;
 
@@ -41,4 +42,15 @@ export async function loadHistory(db: DataSource, table: string, rows: StoredFac
     history.set(raw.fact_id, list);
   }
   return history;
+}
+
+/** A page's earlier versions and corroboration (`loadHistory`, `loadCorroboration`), both read at once. */
+export async function loadFactExtras(
+  db: DataSource,
+  table: string,
+  rows: StoredFactRow[],
+  knownAt: string | null,
+): Promise<{ history: Map<string, FactVersionDto[]>; corroboration: CorroborationMap }> {
+  const [history, corroboration] = await Promise.all([loadHistory(db, table, rows, knownAt), loadCorroboration(db, rows.map((r) => r.fact_id), knownAt)]);
+  return { history, corroboration };
 }

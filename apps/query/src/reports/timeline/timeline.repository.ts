@@ -5,8 +5,8 @@ import { displayNameIn, fallbacksIn } from '@newsroom/domain';
 import { normalizeRow, StoredFactRow, timelineModel, withLeadRowPayload } from '@newsroom/projections';
 import { decodeCursor, encodeCursor, type CursorValue } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
-import { loadCorroboration, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
-import { loadHistory } from '../shared/fact-history.repository';
+import { minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
+import { loadFactExtras } from '../shared/fact-history.repository';
 import { factFields, FactVersionDto } from '../shared/fact.dto';
 import { anyOf, occurredByAsOf, overlaps, SqlParams, visibleAt } from '../shared/sql.builder';
 
@@ -53,10 +53,7 @@ export class TimelineRepository {
     // A subject asked for stands for its whole entity: facts recorded under any subject merged with it.
     const { graph, result: rows } = await this.links.readForEntity(q.knownAt, q.subject, (members) => this.rowsOf(q, members, after));
     const page = rows.slice(0, q.limit);
-    const [history, corroboration] = await Promise.all([
-      loadHistory(this.db, 'read_model.timeline_facts', page, q.knownAt),
-      loadCorroboration(this.db, page.map((r) => r.fact_id), q.knownAt),
-    ]);
+    const { history, corroboration } = await loadFactExtras(this.db, 'read_model.timeline_facts', page, q.knownAt);
     const last = page[page.length - 1];
     return {
       items: page.map((r) => itemDto(r, q.lang, history, corroboration, (s) => graph.canonicalOf(s))),
