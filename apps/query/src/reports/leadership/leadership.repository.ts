@@ -33,6 +33,9 @@ type TextsById = Map<string, { role_i18n: unknown; destination_i18n: unknown }>;
 
 const TABLE = 'read_model.leadership_events';
 
+/** What a tenure's bound shows beyond its run row: its sources, inferred fields and per-language texts. */
+type BoundRow = { fact_id: string; version: number; sources: TenureBound['sources']; inferred: TenureBound['inferred']; role_i18n: unknown; destination_i18n: unknown };
+
 /** A page of tenures, and whether more follow it. */
 type Page = { page: Tenure[]; more: boolean };
 
@@ -143,8 +146,8 @@ export class LeadershipRepository {
     const ids = bounds.map((b) => b.eventId);
     const versions = bounds.map((b) => b.version);
     const rows = bounds.map((b) => ({ fact_id: b.eventId, version: b.version }) as StoredFactRow);
-    const [found, history]: [Array<{ fact_id: string; version: number; sources: TenureBound['sources']; inferred: TenureBound['inferred']; role_i18n: unknown; destination_i18n: unknown }>, Map<string, FactVersionDto[]>] = await Promise.all([
-      this.db.query(
+    const [found, history] = await Promise.all([
+      this.db.query<BoundRow[]>(
         `SELECT t.fact_id, t.version, t.sources, t.inferred, t.role_i18n, t.destination_i18n FROM ${TABLE} t
          JOIN unnest($1::uuid[], $2::int[]) AS k(fact_id, version) ON t.fact_id = k.fact_id AND t.version = k.version AND t.part = ''`,
         [ids, versions],

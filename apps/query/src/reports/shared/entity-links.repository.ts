@@ -20,11 +20,11 @@ export class EntityLinksRepository {
    * one round trip's time when the subject stands alone (most do): `read` runs for the subject alone beside the
    * graph's own read, and again with the entity's members when the graph shows others merged with it.
    */
-  async readForEntity<T>(knownAt: string | null, subject: string | null | undefined, read: (members: string[]) => Promise<T>): Promise<{ graph: EntityGraph; members: string[]; result: T }> {
+  async readForEntity<T>(knownAt: string | null, subject: string | null | undefined, read: (members: string[]) => Promise<T>): Promise<{ graph: EntityGraph; result: T }> {
     const [graph, alone] = await Promise.all([this.graph(knownAt), read(subject ? [subject] : [])]);
     const members = subject ? graph.membersOf(subject) : [];
     const result = !subject || (members.length === 1 && members[0] === subject) ? alone : await read(members);
-    return { graph, members, result };
+    return { graph, result };
   }
 
   /** The merges and alias names standing at `knownAt` (now without it). */
