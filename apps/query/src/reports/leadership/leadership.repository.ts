@@ -5,9 +5,9 @@ import { displayNameOf, type TextLang } from '@newsroom/domain';
 import { RUN_COLUMNS, runEndsSql, StoredFactRow, Tenure, TenureBound, tenureKey, TenureRow, tenureOfRow, tenuresPageSql, type TenuresView } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
-import { loadHistory } from '../shared/fact-history.repository';
+import { loadFactExtras } from '../shared/fact-history.repository';
 import { FactVersionDto, sourceDto } from '../shared/fact.dto';
-import { corroborationIn, loadCorroboration, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
+import { corroborationIn, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { anyOf, isoText, SqlParams, visibleAt } from '../shared/sql.builder';
 import { textsIn } from '../shared/localized-text.mapper';
 
@@ -55,8 +55,6 @@ const boundDto = (b: TenureBound | null, history: Map<string, FactVersionDto[]>,
   return { ...shown, sources: b.sources.map(sourceDto), history: history.get(b.eventId) ?? [], corroboration: corroborationIn(corroboration, b.eventId) };
 };
 
-const boundIds = (tenures: Tenure[]) => tenures.flatMap((t) => [t.start?.eventId, t.end?.eventId]).filter((id): id is string => id !== undefined);
-
 // The role as the appointment gives it (else the departure), the destination as the departure gives it.
 const tenureTexts = (t: Tenure, lang: TextLang, byId: TextsById) => {
   const start = t.start ? byId.get(t.start.eventId) : undefined;
@@ -100,8 +98,7 @@ export class LeadershipRepository {
     const after = decodeCursor(q.cursor ?? null, ['text', 'text', 'text', 'text', 'text', 'text']) as string[] | null;
     // The organization stands for its whole entity (subjects merged with it, at knownAt).
     const { graph, result: { page, more } } = await this.links.readForEntity(q.knownAt, q.organization, (organizations) => this.pageOf(q, show, organizations, after, limit));
-    // The page's sources, earlier versions and corroboration are independent reads: sent at once, on three connections.
-    const [{ history, texts }, corroboration] = await Promise.all([this.attachSources(page, q.knownAt), loadCorroboration(this.db, boundIds(page), q.knownAt)]);
+    const { history, corroboration, texts } = await this.attachSources(page, q.knownAt);
     const lang = q.lang ?? 'en';
     return {
       organization: q.organization,
@@ -139,20 +136,23 @@ export class LeadershipRepository {
     return runEndsSql(TABLE, where.join(' AND '), RUN_ROW);
   }
 
-  /** Reads the sources of the page's bounds (one lookup by key) and, at the same time, their earlier versions. */
-  private async attachSources(page: Tenure[], knownAt: string | null): Promise<{ history: Map<string, FactVersionDto[]>; texts: TextsById }> {
+  /**
+   * Reads the sources of the page's bounds (one lookup by key) and, at the same time, their earlier versions and
+   * corroboration (`loadFactExtras`): independent reads, sent at once on three connections.
+   */
+  private async attachSources(page: Tenure[], knownAt: string | null): Promise<{ history: Map<string, FactVersionDto[]>; corroboration: CorroborationMap; texts: TextsById }> {
     const bounds = page.flatMap((t) => [t.start, t.end]).filter((b): b is TenureBound => b !== null);
-    if (!bounds.length) return { history: new Map(), texts: new Map() };
+    if (!bounds.length) return { history: new Map(), corroboration: new Map(), texts: new Map() };
     const ids = bounds.map((b) => b.eventId);
     const versions = bounds.map((b) => b.version);
     const rows = bounds.map((b) => ({ fact_id: b.eventId, version: b.version }) as StoredFactRow);
-    const [found, history] = await Promise.all([
+    const [found, { history, corroboration }] = await Promise.all([
       this.db.query<BoundRow[]>(
         `SELECT t.fact_id, t.version, t.sources, t.inferred, t.role_i18n, t.destination_i18n FROM ${TABLE} t
          JOIN unnest($1::uuid[], $2::int[]) AS k(fact_id, version) ON t.fact_id = k.fact_id AND t.version = k.version AND t.part = ''`,
         [ids, versions],
       ),
-      loadHistory(this.db, TABLE, rows, knownAt),
+      loadFactExtras(this.db, TABLE, rows, knownAt),
     ]);
     const byKey = new Map(found.map((r) => [`${r.fact_id}/${r.version}`, r]));
     for (const b of bounds) {
@@ -161,6 +161,6 @@ export class LeadershipRepository {
       b.inferred = row?.inferred ?? [];
     }
     const texts: TextsById = new Map(found.map((r) => [r.fact_id, { role_i18n: r.role_i18n, destination_i18n: r.destination_i18n }]));
-    return { history, texts };
+    return { history, corroboration, texts };
   }
 }
