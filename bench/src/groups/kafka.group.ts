@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toWireEvent, toWireMessage } from '@newsroom/messaging';
 import { consumerPerformance, producerPerformance } from '../measures/kafka-tools.measure';
-import { kafkajsConsumer, kafkajsProducer } from '../measures/kafkajs.measure';
+import { bareKafkajsConsumer, bareKafkajsProducer } from '../measures/kafkajs.measure';
 import { benchKafka, benchTopics, dropTopics, EVENTS_PARTITIONS } from '../support/bench-kafka';
 import { benchEnvelope, benchSubject, toStored } from '../support/event-shape';
 import { GroupContext } from './group-context';
@@ -42,7 +42,7 @@ export async function kafkaGroup(ctx: GroupContext): Promise<void> {
     `${records} records`,
   );
 
-  const produced = await kafkajsProducer({
+  const produced = await bareKafkajsProducer({
     brokers: config.kafkaBrokers,
     topic: kafkajsTopic,
     messages: stored.map((e) => toWireMessage(e)),
@@ -50,7 +50,7 @@ export async function kafkaGroup(ctx: GroupContext): Promise<void> {
     timing: { warmupMs: plan.warmupMs, measureMs: plan.measureMs },
   });
   ctx.add('kafkajs.producer', produced.rate, `sendBatch of ${plan.batchSize}, keys and headers, maxInFlightRequests 1`);
-  const consumed = await kafkajsConsumer({
+  const consumed = await bareKafkajsConsumer({
     brokers: config.kafkaBrokers,
     topic: kafkajsTopic,
     expected: produced.total,

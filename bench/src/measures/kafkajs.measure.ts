@@ -1,4 +1,8 @@
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
 import { CompressionTypes, Kafka, logLevel, Message, Partitioners } from 'kafkajs';
+import { ROOT } from '../config/bench.config';
+import type { BareKafkajsAnswer, BareKafkajsCommand } from './kafkajs-bare.process';
 import { closedLoop, LoadResult } from '../support/load';
 import { sleep } from '../support/say';
 
@@ -75,3 +79,28 @@ export async function kafkajsConsumer(options: {
   if (count <= firstCount || last <= first) throw new Error(`kafkajs consumer read ${count} of ${options.expected} messages`);
   return ((count - firstCount) * 1000) / (last - first);
 }
+
+/** Runs one measure above in a process that loads kafkajs alone (`kafkajs-bare.process.ts` says why). */
+function inBareProcess<T>(command: BareKafkajsCommand): Promise<T> {
+  const child = fork(join(__dirname, 'kafkajs-bare.process.js'), [], {
+    cwd: ROOT,
+    execArgv: ['-r', join(ROOT, 'scripts', 'register-paths.js')],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise<T>((resolve, reject) => {
+    let answered = false;
+    child.once('message', (answer: BareKafkajsAnswer) => {
+      answered = true;
+      if (answer.ok) resolve(answer.value as T);
+      else reject(new Error(`bare kafkajs ${command.kind}: ${answer.error}`));
+    });
+    child.once('exit', (code) => {
+      if (!answered) reject(new Error(`bare kafkajs ${command.kind} exited (${code}) without an answer`));
+    });
+    child.send(command);
+  });
+}
+
+export const bareKafkajsProducer = (options: Parameters<typeof kafkajsProducer>[0]) =>
+  inBareProcess<Awaited<ReturnType<typeof kafkajsProducer>>>({ kind: 'producer', options });
+export const bareKafkajsConsumer = (options: Parameters<typeof kafkajsConsumer>[0]) => inBareProcess<number>({ kind: 'consumer', options });
