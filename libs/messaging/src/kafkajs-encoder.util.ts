@@ -1,4 +1,4 @@
-import { PATCHED_KAFKAJS_VERSION, requireFromKafkajs } from './kafkajs-request-queue.util';
+import { type KafkajsPatchOutcome, patchPinnedKafkajs } from './kafkajs-request-queue.util';
 
 /**
  * kafkajs 2.2.4's protocol `Encoder` makes every buffer it writes into with `Buffer.alloc`, zero-filled and with a
@@ -19,7 +19,6 @@ import { PATCHED_KAFKAJS_VERSION, requireFromKafkajs } from './kafkajs-request-q
  * writes fills the bytes it moves `offset` past (`kafkajs-encoder.spec.ts` checks each writer, byte for byte
  * against the original, with the new buffers filled with garbage first). Another kafkajs version is left alone.
  */
-const PATCHED = Symbol.for('newsroom.kafkajs.encoder-patched');
 /** What `new Encoder()` gave as shipped (`nextPowerOfTwo(511)`). */
 const FIRST_CAPACITY = 512;
 const SEVEN_BITS = 0x7f;
@@ -36,46 +35,40 @@ interface EncoderLike {
 }
 export interface EncoderClass {
   new (initialSize?: number): EncoderLike & { readonly buffer: Buffer };
-  prototype: EncoderLike & Record<symbol, boolean>;
-  nextPowerOfTwo(value: number): number;
+  prototype: EncoderLike;
+  /** Static, and uses no `this`: kafkajs calls it as `Encoder.nextPowerOfTwo`, the patch keeps it to call alone. */
+  nextPowerOfTwo(this: void, value: number): number;
 }
 
-export type EncoderPatchOutcome = 'patched' | 'already patched' | `left alone: kafkajs ${string}`;
-
-/** kafkajs' own power of two above a length (its `Encoder.nextPowerOfTwo`, kept for growing). */
-const powerOfTwoAbove = (value: number) => 1 << (31 - Math.clz32(value) + 1);
-
-export function patchKafkajsEncoder(): EncoderPatchOutcome {
-  const version = (requireFromKafkajs('./package.json') as { version: string }).version;
-  if (version !== PATCHED_KAFKAJS_VERSION) return `left alone: kafkajs ${version}`;
-  const Encoder = requireFromKafkajs('./src/protocol/encoder.js') as EncoderClass;
-  const proto = Encoder.prototype;
-  if (proto[PATCHED]) return 'already patched';
-  proto.ensureAvailable = function ensureAvailable(this: EncoderLike, length: number): void {
-    const needed = this.offset + length;
-    if (needed <= this.buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(FIRST_CAPACITY, powerOfTwoAbove(needed)));
-    this.buf.copy(grown, 0, 0, this.offset);
-    this.buf = grown;
-  };
-  proto.writeUVarInt = function writeUVarInt(this: EncoderLike, value: number): EncoderLike {
-    this.ensureAvailable(MAX_VARINT_BYTES);
-    const buf = this.buf;
-    let at = this.offset;
-    // kafkajs' loop as shipped (`value` may arrive beyond 32 bits: `&` and `>>>` take it as they did there).
-    while ((value & ABOVE_SEVEN_BITS) !== 0) {
-      buf[at++] = (value & SEVEN_BITS) | MORE;
-      value >>>= 7;
-    }
-    buf[at++] = value & SEVEN_BITS;
-    this.offset = at;
-    return this;
-  };
-  // Only the constructor calls it now: `Buffer.alloc(0)`, no backing store, no zeroing.
-  Encoder.nextPowerOfTwo = () => 0;
-  Object.defineProperty(proto, PATCHED, { value: true });
-  return 'patched';
+export function patchKafkajsEncoder(): KafkajsPatchOutcome {
+  return patchPinnedKafkajs<EncoderClass>('./src/protocol/encoder.js', 'encoder-patched', (Encoder) => {
+    // kafkajs' own power of two above a length, kept for growing before the constructor's use of it is replaced.
+    const powerOfTwoAbove = Encoder.nextPowerOfTwo;
+    const proto = Encoder.prototype;
+    proto.ensureAvailable = function ensureAvailable(this: EncoderLike, length: number): void {
+      const needed = this.offset + length;
+      if (needed <= this.buf.length) return;
+      const grown = Buffer.allocUnsafe(Math.max(FIRST_CAPACITY, powerOfTwoAbove(needed)));
+      this.buf.copy(grown, 0, 0, this.offset);
+      this.buf = grown;
+    };
+    proto.writeUVarInt = function writeUVarInt(this: EncoderLike, value: number): EncoderLike {
+      this.ensureAvailable(MAX_VARINT_BYTES);
+      const buf = this.buf;
+      let at = this.offset;
+      // kafkajs' loop as shipped (`value` may arrive beyond 32 bits: `&` and `>>>` take it as they did there).
+      while ((value & ABOVE_SEVEN_BITS) !== 0) {
+        buf[at++] = (value & SEVEN_BITS) | MORE;
+        value >>>= 7;
+      }
+      buf[at++] = value & SEVEN_BITS;
+      this.offset = at;
+      return this;
+    };
+    // Only the constructor calls it now: `Buffer.alloc(0)`, no backing store, no zeroing.
+    Encoder.nextPowerOfTwo = () => 0;
+  });
 }
 
 /** What the import did, for the spec and for anyone asking. */
-export const kafkaEncoderPatch: EncoderPatchOutcome = patchKafkajsEncoder();
+export const kafkaEncoderPatch: KafkajsPatchOutcome = patchKafkajsEncoder();

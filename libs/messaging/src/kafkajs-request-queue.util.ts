@@ -21,7 +21,6 @@ import { createRequire } from 'node:module';
 export const PATCHED_KAFKAJS_VERSION = '2.2.4';
 /** kafkajs' CHECK_PENDING_REQUESTS_INTERVAL (not exported). */
 const CHECK_PENDING_REQUESTS_INTERVAL = 10;
-const PATCHED = Symbol.for('newsroom.kafkajs.idle-loop-patched');
 /** `require` from inside the kafkajs this package resolves (its package.json and its internal modules). */
 export const requireFromKafkajs = createRequire(require.resolve('kafkajs'));
 
@@ -33,29 +32,46 @@ interface RequestQueueLike {
   scheduleCheckPendingRequests(): void;
 }
 
-export type IdleLoopPatchOutcome = 'patched' | 'already patched' | `left alone: kafkajs ${string}`;
+export type KafkajsPatchOutcome = 'patched' | 'already patched' | `left alone: kafkajs ${string}`;
 
-export function patchKafkajsIdleLoop(): IdleLoopPatchOutcome {
+/**
+ * One patch of a kafkajs class, the way this package patches them all: on the pinned version only (another is left
+ * alone, and the patch's spec fails there), once (a mark on the class's prototype), on the class kafkajs already
+ * loaded (`modulePath` inside kafkajs), so the order modules load in does not matter.
+ */
+export function patchPinnedKafkajs<C extends { prototype: object }>(
+  modulePath: string,
+  mark: string,
+  apply: (target: C) => void,
+): KafkajsPatchOutcome {
   const version = (requireFromKafkajs('./package.json') as { version: string }).version;
   if (version !== PATCHED_KAFKAJS_VERSION) return `left alone: kafkajs ${version}`;
-  const RequestQueue = requireFromKafkajs('./src/network/requestQueue/index.js') as {
-    prototype: RequestQueueLike & Record<symbol, boolean>;
-  };
-  const proto = RequestQueue.prototype;
-  if (proto[PATCHED]) return 'already patched';
-  proto.scheduleCheckPendingRequests = function scheduleCheckPendingRequests(this: RequestQueueLike): void {
-    if (this.throttleCheckTimeoutId) return;
-    let scheduleAt = this.throttledUntil - Date.now();
-    if (this.pending.length > 0) scheduleAt = scheduleAt > 0 ? scheduleAt : CHECK_PENDING_REQUESTS_INTERVAL;
-    else if (scheduleAt <= 0) return;
-    this.throttleCheckTimeoutId = setTimeout(() => {
-      this.throttleCheckTimeoutId = null;
-      this.checkPendingRequests();
-    }, scheduleAt);
-  };
-  Object.defineProperty(proto, PATCHED, { value: true });
+  const target = requireFromKafkajs(modulePath) as C;
+  const marked = Symbol.for(`newsroom.kafkajs.${mark}`);
+  if ((target.prototype as Record<symbol, boolean>)[marked]) return 'already patched';
+  apply(target);
+  Object.defineProperty(target.prototype, marked, { value: true });
   return 'patched';
 }
 
+export function patchKafkajsIdleLoop(): KafkajsPatchOutcome {
+  return patchPinnedKafkajs<{ prototype: RequestQueueLike }>(
+    './src/network/requestQueue/index.js',
+    'idle-loop-patched',
+    ({ prototype: proto }) => {
+      proto.scheduleCheckPendingRequests = function scheduleCheckPendingRequests(this: RequestQueueLike): void {
+        if (this.throttleCheckTimeoutId) return;
+        let scheduleAt = this.throttledUntil - Date.now();
+        if (this.pending.length > 0) scheduleAt = scheduleAt > 0 ? scheduleAt : CHECK_PENDING_REQUESTS_INTERVAL;
+        else if (scheduleAt <= 0) return;
+        this.throttleCheckTimeoutId = setTimeout(() => {
+          this.throttleCheckTimeoutId = null;
+          this.checkPendingRequests();
+        }, scheduleAt);
+      };
+    },
+  );
+}
+
 /** What the import did, for the spec and for anyone asking (`kafkaIdleLoopPatch`). */
-export const kafkaIdleLoopPatch: IdleLoopPatchOutcome = patchKafkajsIdleLoop();
+export const kafkaIdleLoopPatch: KafkajsPatchOutcome = patchKafkajsIdleLoop();
