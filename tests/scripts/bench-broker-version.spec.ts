@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { localBrokerVersion } from '../../bench/src/report/machine';
+import { brokerAgeLine, WARM_BROKER_SECONDS } from '../../bench/src/report/markdown';
+import { localBrokerUptimeSeconds, localBrokerVersion } from '../../bench/src/report/machine';
 
 // The bench records which Kafka it measured. A broker started from another checkout has no version file in this
 // one, so the bench reads it from the broker's own process: its arguments and its server.properties.
@@ -59,5 +60,26 @@ describe('bench: the Kafka release of the broker listening on a port, from the p
       ['java', '-cp', '/opt/kafka/libs/*', 'kafka.Kafka', join(data, 'server.properties')].join('\0'),
     );
     expect(localBrokerVersion(9092, proc())).toBe('4.1.0');
+  });
+
+  // A broker's first minutes run slower (its JIT compiling): the results say how long it had run, from /proc.
+  it("tells how long that broker has run: the machine's uptime less the process start, in clock ticks", () => {
+    broker(300, 'other-checkout', '4.4.0', 9092);
+    writeFileSync(join(proc(), 'uptime'), '1000.42 1900.10\n');
+    // pid (comm) state, then fields 4..21, then field 22 (starttime) = 93,000 ticks: started 930 s after boot.
+    const fields = ['S', ...Array.from({ length: 18 }, (_, i) => String(i + 4)), '93000', '1', '2'];
+    writeFileSync(join(proc(), '300', 'stat'), `300 (java main) ${fields.join(' ')}\n`);
+    expect(localBrokerUptimeSeconds(9092, proc())).toBe(70);
+    expect(localBrokerUptimeSeconds(19092, proc())).toBeNull();
+  });
+});
+
+describe("bench: the broker's age in the results header", () => {
+  it('says how long the broker had run, and warns while it was still warming', () => {
+    expect(brokerAgeLine(70)).toMatch(/^The Kafka broker had run 1 min 10 s when the run started\. A broker this young is still warming/);
+    expect(brokerAgeLine(WARM_BROKER_SECONDS + 5)).toBe('The Kafka broker had run 10 min 5 s when the run started.');
+    expect(brokerAgeLine(3 * 3600 + 100)).toBe('The Kafka broker had run 3 h when the run started.');
+    expect(brokerAgeLine(null)).toBeNull();
+    expect(brokerAgeLine(undefined)).toBeNull();
   });
 });

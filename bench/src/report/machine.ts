@@ -15,18 +15,27 @@ export interface MachineInfo {
   node: string;
   postgres: string;
   kafka: string;
+  /**
+   * How long the broker on this machine had run when the run started, in seconds (null for a broker elsewhere): a
+   * broker's first minutes run slower while its JIT compiles (bench/README, "A broker just started").
+   */
+  kafkaUptimeSeconds?: number | null;
   loadStart: number[];
   loadEnd: number[];
 }
 
 const load = () => loadavg().map((l) => Math.round(l * 100) / 100);
 
-/**
- * The Kafka release of the broker listening on `port` on this machine, read from its process: a broker of
- * `infra/kafka` (this checkout's or another's) runs `kafka.Kafka` with its server.properties as an argument and its
- * jars from `.cache/<version>/lib`. Null when no such process listens there (a broker elsewhere, or in a container).
- */
-export function localBrokerVersion(port: number, procRoot = '/proc'): string | null {
+/** USER_HZ on Linux: /proc counts process times in hundredths of a second. */
+const TICKS_PER_SECOND = 100;
+
+/** The broker process of `infra/kafka` (this checkout's or another's) listening on `port` here, and its release. */
+interface LocalBroker {
+  pid: string;
+  version: string | null;
+}
+
+function findLocalBroker(port: number, procRoot: string): LocalBroker | null {
   let pids: string[];
   try {
     pids = readdirSync(procRoot).filter((name) => /^\d+$/.test(name));
@@ -51,11 +60,39 @@ export function localBrokerVersion(port: number, procRoot = '/proc'): string | n
     }
     if (!listeners.split(',').some((l) => l.endsWith(`:${port}`) && !l.startsWith('CONTROLLER:'))) continue;
     const fromJars = args.map((a) => /\/\.cache\/([^/]+)\/lib\//.exec(a)?.[1]).find(Boolean);
-    if (fromJars) return fromJars;
+    if (fromJars) return { pid, version: fromJars };
     const versionFile = join(dirname(properties), 'kafka.version');
-    return existsSync(versionFile) ? readFileSync(versionFile, 'utf8').trim() : null;
+    return { pid, version: existsSync(versionFile) ? readFileSync(versionFile, 'utf8').trim() : null };
   }
   return null;
+}
+
+/**
+ * The Kafka release of the broker listening on `port` on this machine, read from its process: a broker of
+ * `infra/kafka` (this checkout's or another's) runs `kafka.Kafka` with its server.properties as an argument and its
+ * jars from `.cache/<version>/lib`. Null when no such process listens there (a broker elsewhere, or in a container).
+ */
+export function localBrokerVersion(port: number, procRoot = '/proc'): string | null {
+  return findLocalBroker(port, procRoot)?.version ?? null;
+}
+
+/**
+ * How long the broker listening on `port` here has run, in whole seconds: the machine's uptime less the process's
+ * start (field 22 of /proc/<pid>/stat, in clock ticks since boot). Null when no broker of `infra/kafka` listens there.
+ */
+export function localBrokerUptimeSeconds(port: number, procRoot = '/proc'): number | null {
+  const broker = findLocalBroker(port, procRoot);
+  if (!broker) return null;
+  try {
+    const machineUp = Number(readFileSync(join(procRoot, 'uptime'), 'utf8').split(/\s+/)[0]);
+    const stat = readFileSync(join(procRoot, broker.pid, 'stat'), 'utf8');
+    // The fields after the command (which may hold spaces) start after the last ')', at field 3: field 22 is [19].
+    const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    if (!Number.isFinite(machineUp) || !Number.isFinite(startTicks)) return null;
+    return Math.max(0, Math.round(machineUp - startTicks / TICKS_PER_SECOND));
+  } catch {
+    return null;
+  }
 }
 
 export async function machineInfo(serverUrl: string, brokers: string[] = []): Promise<MachineInfo> {
@@ -71,7 +108,8 @@ export async function machineInfo(serverUrl: string, brokers: string[] = []): Pr
   }
   // The broker's own release where it runs here; else the one this checkout's infra/kafka last started.
   const port = Number(/:(\d+)$/.exec(brokers[0] ?? '')?.[1]);
-  const running = Number.isFinite(port) && port > 0 ? localBrokerVersion(port) : null;
+  const local = Number.isFinite(port) && port > 0;
+  const running = local ? localBrokerVersion(port) : null;
   const versionFile = join(ROOT, 'infra', 'kafka', '.data', 'kafka.version');
   return {
     cpus: cpus().length,
@@ -81,6 +119,7 @@ export async function machineInfo(serverUrl: string, brokers: string[] = []): Pr
     node: process.version,
     postgres,
     kafka: running ?? (existsSync(versionFile) ? readFileSync(versionFile, 'utf8').trim() : 'unknown'),
+    kafkaUptimeSeconds: local ? localBrokerUptimeSeconds(port) : null,
     loadStart: load(),
     loadEnd: [],
   };

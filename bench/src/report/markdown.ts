@@ -91,6 +91,25 @@ export function absoluteRows(values: Partial<Record<FigureId, number>>, plan: Be
   });
 }
 
+/** Below this age a broker is still warming: its JIT compiles the hot paths in its first minutes of load. */
+export const WARM_BROKER_SECONDS = 600;
+
+/** How long the broker had run when the run started, as a sentence for the header (null: not a broker of this machine). */
+export function brokerAgeLine(seconds: number | null | undefined): string | null {
+  if (seconds === null || seconds === undefined) return null;
+  const age =
+    seconds < 60
+      ? `${seconds} s`
+      : seconds < 7200
+        ? `${Math.floor(seconds / 60)} min ${seconds % 60} s`
+        : `${Math.round(seconds / 3600)} h`;
+  const warming =
+    seconds < WARM_BROKER_SECONDS
+      ? ' A broker this young is still warming (its JIT compiling): its own tools run slower, and on some runs the end-to-end tail was longer (bench/README, "A broker just started").'
+      : '';
+  return `The Kafka broker had run ${age} when the run started.${warming}`;
+}
+
 export function renderMarkdown(r: BenchResults): string {
   const m = r.machine;
   const s = r.settings;
@@ -114,6 +133,8 @@ export function renderMarkdown(r: BenchResults): string {
     `Every figure uses one event shape: \`${r.event.type}\` with two sources, ${r.event.submittedBytes} bytes of JSON as submitted, ${r.event.wireBytes} on the wire.`,
   );
   out.push(`Load average at start ${m.loadStart.join(' / ')}, at end ${m.loadEnd.join(' / ')}; run took ${num(r.durationSeconds)} s.`);
+  const brokerAge = brokerAgeLine(m.kafkaUptimeSeconds);
+  if (brokerAge) out.push(brokerAge);
   if (r.mode === 'quick')
     out.push('', '_Quick mode: small sizes, short windows; not representative. Targets are stated for the full run._');
 
