@@ -82,10 +82,13 @@ export function localBrokerVersion(port: number, procRoot = '/proc'): string | n
  */
 export function localBrokerUptimeSeconds(port: number, procRoot = '/proc'): number | null {
   const broker = findLocalBroker(port, procRoot);
-  if (!broker) return null;
+  return broker ? uptimeSecondsOf(broker.pid, procRoot) : null;
+}
+
+function uptimeSecondsOf(pid: string, procRoot: string): number | null {
   try {
     const machineUp = Number(readFileSync(join(procRoot, 'uptime'), 'utf8').split(/\s+/)[0]);
-    const stat = readFileSync(join(procRoot, broker.pid, 'stat'), 'utf8');
+    const stat = readFileSync(join(procRoot, pid, 'stat'), 'utf8');
     // The fields after the command (which may hold spaces) start after the last ')', at field 3: field 22 is [19].
     const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
     if (!Number.isFinite(machineUp) || !Number.isFinite(startTicks)) return null;
@@ -108,8 +111,8 @@ export async function machineInfo(serverUrl: string, brokers: string[] = []): Pr
   }
   // The broker's own release where it runs here; else the one this checkout's infra/kafka last started.
   const port = Number(/:(\d+)$/.exec(brokers[0] ?? '')?.[1]);
-  const local = Number.isFinite(port) && port > 0;
-  const running = local ? localBrokerVersion(port) : null;
+  const broker = Number.isFinite(port) && port > 0 ? findLocalBroker(port, '/proc') : null;
+  const running = broker?.version ?? null;
   const versionFile = join(ROOT, 'infra', 'kafka', '.data', 'kafka.version');
   return {
     cpus: cpus().length,
@@ -119,7 +122,7 @@ export async function machineInfo(serverUrl: string, brokers: string[] = []): Pr
     node: process.version,
     postgres,
     kafka: running ?? (existsSync(versionFile) ? readFileSync(versionFile, 'utf8').trim() : 'unknown'),
-    kafkaUptimeSeconds: local ? localBrokerUptimeSeconds(port) : null,
+    kafkaUptimeSeconds: broker ? uptimeSecondsOf(broker.pid, '/proc') : null,
     loadStart: load(),
     loadEnd: [],
   };
