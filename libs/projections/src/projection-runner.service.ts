@@ -40,6 +40,14 @@ export interface ProjectionRunnerOptions {
   onForged?: (reason: ForgedReason, messages: number) => void;
   /** The upcaster events are read with (tests hand one that knows a newer schema version). */
   upcast?: UpcastFn;
+  /**
+   * Batches of at most this many messages that arrive together (the partitions of one fetch, handed to concurrent
+   * handlers) share one transaction and one write per read model: at low rates each partition's batch holds a few
+   * events, and its fixed cost (the checkpoints' round trips, a dozen read models' statements, the watermark's
+   * update) is paid once for all of them rather than once each. Larger batches keep a transaction of their own
+   * (and their parallelism). 0: every batch alone. Default 100.
+   */
+  groupBatchesUpTo?: number;
 }
 
 /** Why a message was refused as not the store's: `beyond-head`, `not-in-store` (a hole), `id-mismatch`, `content-mismatch`. */
@@ -73,6 +81,14 @@ type Plan = {
   end: { position: bigint; offset: string } | null;
 };
 type Dead = { message: IncomingMessage; error: unknown };
+type Batch = { topic: string; partition: number; messages: IncomingMessage[] };
+/** A batch read and vouched for, ready for its transaction. */
+type Prepared = { batch: Batch; items: Item[]; dead: Dead[]; firstOffset: bigint | null; lastOffset: string | null };
+/** A batch waiting for the others of its fetch (`groupBatchesUpTo`). */
+type Waiting = { batch: Batch; resolve: () => void; reject: (error: unknown) => void };
+
+/** A grouped batch needs what only its own transaction does (a gap, an unreadable or refused message): each goes alone. */
+class NotPlain extends Error {}
 /** Events of the partition in (after, before) the topic did not deliver; `offset`: the last message's before them. */
 type Gap = { after: bigint; before: bigint | null; offset: bigint };
 const MAX_POSITION = 2n ** 63n - 1n;
@@ -98,6 +114,11 @@ export class ProjectionRunner {
   private forgedLoggedAt = 0;
   /** The last offset this instance applied per `topic:partition`: whether it has had every message of one. */
   private readonly handled = new Map<string, bigint>();
+  /** Small batches of this turn of the event loop, to be applied together (`joinGroup`). */
+  private waiting: Waiting[] = [];
+  private groupScheduled = false;
+  /** The partitions of the groups being applied. */
+  private readonly busy = new Set<string>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -108,7 +129,97 @@ export class ProjectionRunner {
     this.upcast = options.upcast ?? shippedUpcast;
   }
 
-  async handleBatch(batch: { topic: string; partition: number; messages: IncomingMessage[] }): Promise<void> {
+  async handleBatch(batch: Batch): Promise<void> {
+    const upTo = this.options.groupBatchesUpTo ?? 100;
+    if (upTo > 0 && batch.messages.length <= upTo) return this.joinGroup(batch);
+    const prepared = await this.prepare(batch);
+    await this.refuseForged([prepared]);
+    await this.applyAlone(prepared);
+  }
+
+  /**
+   * The small batches handed over in one turn of the event loop (kafkajs gives each partition of a fetch to a
+   * handler of its own, all at once) are applied together once that turn ends. A partition never has two batches in
+   * one transaction or in two at once: its later batch waits until the group holding the earlier one is done.
+   */
+  private joinGroup(batch: Batch): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ batch, resolve, reject });
+      this.scheduleGroup();
+    });
+  }
+
+  private scheduleGroup(): void {
+    if (this.groupScheduled) return;
+    this.groupScheduled = true;
+    setImmediate(() => {
+      this.groupScheduled = false;
+      this.startGroup();
+    });
+  }
+
+  private startGroup(): void {
+    const group: Waiting[] = [];
+    const later: Waiting[] = [];
+    const partitions = new Set<string>();
+    for (const w of this.waiting) {
+      const key = `${w.batch.topic}:${w.batch.partition}`;
+      if (partitions.has(key) || this.busy.has(key)) {
+        later.push(w);
+        continue;
+      }
+      partitions.add(key);
+      group.push(w);
+    }
+    this.waiting = later;
+    if (!group.length) return;
+    for (const key of partitions) this.busy.add(key);
+    void this.applyGroup(group).finally(() => {
+      for (const key of partitions) this.busy.delete(key);
+      if (this.waiting.length) this.scheduleGroup();
+    });
+  }
+
+  /**
+   * A group's batches in ONE transaction: their checkpoints locked in one round trip, each read model's events of all
+   * of them in one `applyMany` (in log order: the partitions split the log by stream, and every read model already
+   * takes streams interleaved), every checkpoint moved with the COMMIT. When one of them needs its own transaction
+   * (a gap to fill, an unreadable or refused message) or a write fails, each batch is applied alone, as a batch
+   * that came alone would be; a transient failure fails every batch of the group, which the consumer retries.
+   */
+  private async applyGroup(group: Waiting[]): Promise<void> {
+    let prepared: Prepared[];
+    try {
+      prepared = [];
+      for (const { batch } of group) prepared.push(await this.prepare(batch));
+      await this.refuseForged(prepared);
+    } catch (error) {
+      for (const w of group) w.reject(error);
+      return;
+    }
+    if (prepared.length > 1) {
+      try {
+        await this.transaction(
+          prepared.map((p) => p.batch),
+          (m, checkpoints) => this.applyTogether(m, prepared, checkpoints),
+          true,
+        );
+        for (const p of prepared) this.markHandled(p);
+        await this.afterCommit();
+        for (const w of group) w.resolve();
+        return;
+      } catch (error) {
+        if (!(error instanceof NotPlain) && (this.isTransient(error) || !(error instanceof BatchFailed))) {
+          for (const w of group) w.reject(error);
+          return;
+        }
+      }
+    }
+    for (const [i, w] of group.entries()) await this.applyAlone(prepared[i]).then(w.resolve, w.reject);
+  }
+
+  /** Reads a batch's messages into items: their place in the log, the event parsed where no header places it. */
+  private async prepare(batch: Batch): Promise<Prepared> {
     const own = await this.ownStoreId();
     const items: Item[] = [];
     const dead: Dead[] = [];
@@ -143,27 +254,78 @@ export class ProjectionRunner {
       }
     }
     if (foreign) this.reportForeign(foreign, foreignCount, batch.partition);
-    // Only what the store vouches for moves a checkpoint or reaches a read model (one query per batch).
-    const vouched = await this.refuseForged(items, dead, batch.partition);
-    items.splice(0, items.length, ...vouched);
     const lastOffset = batch.messages.length ? batch.messages[batch.messages.length - 1].offset : null;
     const firstOffset = batch.messages.length ? BigInt(batch.messages[0].offset) : null;
+    return { batch, items, dead, firstOffset, lastOffset };
+  }
+
+  /** One batch in a transaction of its own: pipelined, and redone carefully when a write fails. */
+  private async applyAlone(prepared: Prepared): Promise<void> {
+    const { batch, items, dead, firstOffset, lastOffset } = prepared;
+    const apply = (careful: boolean) =>
+      this.transaction(
+        [batch],
+        async (m, [checkpoints]) => [await this.applyBatch(m, batch, checkpoints, items, dead, firstOffset, lastOffset, careful)],
+        !careful,
+      );
     try {
       // The common case costs no savepoint: every projection takes the batch whole, in one transaction, and their
       // writes go out together with the checkpoints and the COMMIT (one round trip).
-      await this.transaction(
-        batch,
-        (m, checkpoints) => this.applyBatch(m, batch, checkpoints, items, dead, firstOffset, lastOffset, false),
-        true,
-      );
+      await apply(false);
     } catch (error) {
       if (this.isTransient(error) || !(error instanceof BatchFailed)) throw error;
-      await this.transaction(batch, (m, checkpoints) => this.applyBatch(m, batch, checkpoints, items, dead, firstOffset, lastOffset, true));
+      await apply(true);
     }
+    this.markHandled(prepared);
+    await this.afterCommit();
+  }
+
+  private markHandled({ batch, lastOffset }: Prepared): void {
     if (lastOffset !== null) this.handled.set(`${batch.topic}:${batch.partition}`, BigInt(lastOffset));
+  }
+
+  private async afterCommit(): Promise<void> {
     for (const projection of this.projections) {
       if (projection.afterCommit) await projection.afterCommit(this.dataSource.manager);
     }
+  }
+
+  /** Inside a group's transaction: every projection's events of all its batches at once; the checkpoints to move. */
+  private async applyTogether(manager: EntityManager, group: Prepared[], checkpoints: Checkpoints[]): Promise<Moved[]> {
+    if (!this.projections.every((p) => p.applyMany !== undefined)) throw new NotPlain();
+    const plans = group.map(({ items, dead, firstOffset }, i) => {
+      if (dead.length || this.gapsBefore(items, checkpoints[i], firstOffset).length) throw new NotPlain();
+      const running = new Map<string, bigint>();
+      for (const [name, cp] of checkpoints[i]) running.set(name, cp.position);
+      const planned = this.plan(items, running);
+      if (planned.some((p) => p.fail.length)) throw new NotPlain();
+      return planned;
+    });
+    const applied: Array<[string, number]> = [];
+    for (const [j, projection] of this.projections.entries()) {
+      const take = group.flatMap(({ items }, i) => plans[i][j].take.map(({ at, event }) => ({ position: items[at].position, event })));
+      if (!take.length) continue;
+      take.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+      try {
+        // Its reads wait only for its own held writes (write-pipeline.util: a read model reads only its own tables).
+        await projection.applyMany!(
+          ownWrites(manager, projection.name),
+          take.map((t) => t.event),
+        );
+      } catch (error) {
+        throw this.isTransient(error) ? error : new BatchFailed(error);
+      }
+      applied.push([projection.name, take.length]);
+    }
+    for (const [name, events] of applied) this.options.onApplied?.(name, events);
+    return group.map(({ lastOffset }, i) => {
+      const moved: Moved = new Map();
+      for (const { projection, end } of plans[i]) {
+        // The offset of the batch's last message, so duplicates or skipped messages at its end leave no hole.
+        if (end) moved.set(projection.name, { position: end.position, offset: lastOffset ?? end.offset });
+      }
+      return moved;
+    });
   }
 
   /**
@@ -197,65 +359,71 @@ export class ProjectionRunner {
     const handled = this.handled.get(`${topic}:${partition}`);
     const applied = handled !== undefined && handled >= last;
     let filled = 0;
+    const fillIn = async (manager: EntityManager, checkpoints: Checkpoints, careful: boolean): Promise<Moved> => {
+      const running = new Map<string, bigint>();
+      const moved: Moved = new Map();
+      let lowest = MAX_POSITION;
+      for (const { name } of this.projections) {
+        const cp = checkpoints.get(name);
+        // No checkpoint: nothing of this partition applied yet. Where the topic never held a message, its lost
+        // first records are filled from the partition's start; elsewhere (a projection added to a running system,
+        // which sees new events only) nothing is.
+        if (!cp && last >= 0n) return moved;
+        const position = cp?.position ?? -1n;
+        running.set(name, position);
+        if (position < lowest) lowest = position;
+      }
+      const delivered = applied || this.projections.every(({ name }) => (checkpoints.get(name)?.offset ?? -1n) >= last);
+      if (!delivered || awaited.position <= lowest) return moved;
+      const gap = { after: lowest, before: awaited.position + 1n, offset: last };
+      filled = await this.fillGap(manager, topic, partition, gap, running, moved, careful, highs.length);
+      return moved;
+    };
     const fill = (careful: boolean) =>
-      this.transaction(
-        { topic, partition },
-        async (manager, checkpoints) => {
-          const running = new Map<string, bigint>();
-          const moved: Moved = new Map();
-          let lowest = MAX_POSITION;
-          for (const { name } of this.projections) {
-            const cp = checkpoints.get(name);
-            // No checkpoint: nothing of this partition applied yet. Where the topic never held a message, its lost
-            // first records are filled from the partition's start; elsewhere (a projection added to a running system,
-            // which sees new events only) nothing is.
-            if (!cp && last >= 0n) return moved;
-            const position = cp?.position ?? -1n;
-            running.set(name, position);
-            if (position < lowest) lowest = position;
-          }
-          const delivered = applied || this.projections.every(({ name }) => (checkpoints.get(name)?.offset ?? -1n) >= last);
-          if (!delivered || awaited.position <= lowest) return moved;
-          const gap = { after: lowest, before: awaited.position + 1n, offset: last };
-          filled = await this.fillGap(manager, topic, partition, gap, running, moved, careful, highs.length);
-          return moved;
-        },
-        !careful,
-      );
+      this.transaction([{ topic, partition }], async (manager, [checkpoints]) => [await fillIn(manager, checkpoints, careful)], !careful);
     try {
       await fill(false);
     } catch (error) {
       if (this.isTransient(error) || !(error instanceof BatchFailed)) throw error;
       await fill(true);
     }
-    if (filled)
-      for (const projection of this.projections) if (projection.afterCommit) await projection.afterCommit(this.dataSource.manager);
+    if (filled) await this.afterCommit();
     return filled;
   }
 
-  /** Messages the event store does not vouch for (store-vouching.util.ts) are dead-lettered, counted, never applied. */
-  private async refuseForged(items: Item[], dead: Dead[], partition: number): Promise<Item[]> {
-    const { refused, records } = await unvouched(this.dataSource, items);
+  /**
+   * Messages the event store does not vouch for (store-vouching.util.ts) are dead-lettered, counted, never applied:
+   * they leave each batch's items for its dead. One read of the store for all the batches.
+   */
+  private async refuseForged(batches: Prepared[]): Promise<void> {
+    const { refused, records } = await unvouched(
+      this.dataSource,
+      batches.flatMap((b) => b.items),
+    );
     const out = new Set(refused.map((r) => r.item));
-    for (const item of items) if (item.byHeader && !out.has(item)) this.readRecord(item, records.get(item.position.toString())!);
-    if (!refused.length) return items;
+    for (const { items } of batches)
+      for (const item of items) if (item.byHeader && !out.has(item)) this.readRecord(item, records.get(item.position.toString())!);
+    if (!refused.length) return;
     const counts = new Map<ForgedReason, number>();
-    for (const { item, reason } of refused) {
-      counts.set(reason, (counts.get(reason) ?? 0) + 1);
-      dead.push({
-        message: item.message,
-        error: new Error(`refused as forged (${reason}): position ${item.position} is not the event store's record`),
-      });
+    for (const { reason } of refused) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+    for (const prepared of batches) {
+      for (const { item, reason } of refused)
+        if (prepared.items.includes(item))
+          prepared.dead.push({
+            message: item.message,
+            error: new Error(`refused as forged (${reason}): position ${item.position} is not the event store's record`),
+          });
+      prepared.items = prepared.items.filter((i) => !out.has(i));
     }
     for (const [reason, n] of counts) this.options.onForged?.(reason, n);
     if (Date.now() - this.forgedLoggedAt >= 10_000) {
       this.forgedLoggedAt = Date.now();
       const summary = [...counts].map(([reason, n]) => `${n} ${reason}`).join(', ');
+      const partitions = [...new Set(refused.map((r) => r.item.message.partition))].join(', ');
       this.logger.warn(
-        `partition ${partition}: refused ${refused.length} message(s) the event store does not vouch for (${summary}), e.g. position ${refused[0].item.position}; who else writes to this topic?`,
+        `partition ${partitions}: refused ${refused.length} message(s) the event store does not vouch for (${summary}), e.g. position ${refused[0].item.position}; who else writes to this topic?`,
       );
     }
-    return items.filter((i) => !out.has(i));
   }
 
   /**
@@ -272,36 +440,45 @@ export class ProjectionRunner {
   }
 
   /**
-   * The batch's transaction, on a connection of its own: BEGIN goes in one query string with the statement locking
-   * the partition's checkpoints, and COMMIT with the one moving them. With `pipelined`, the projections' writes are
-   * held (write-pipeline.util) and sent in one round trip with the checkpoints and the COMMIT; a read sends those
-   * held before it first. So a batch of new events costs the BEGIN, the projections' reads, and one round trip for
-   * everything it writes, not one per statement. Any failure rolls it back; a write that fails there (not a
-   * transient error) fails the batch as it would have failed its projection: it is redone carefully.
+   * The batches' transaction, on a connection of its own: BEGIN goes in one query string with the statements locking
+   * the partitions' checkpoints (in partition order, so two transactions never wait for each other's), and COMMIT
+   * with the ones moving them. With `pipelined`, the projections' writes are held (write-pipeline.util) and sent in
+   * one round trip with the checkpoints and the COMMIT; a read sends those held before it first. So a transaction
+   * of new events costs the BEGIN, the projections' reads, and one round trip for everything it writes, not one per
+   * statement. Any failure rolls it back; a write that fails there (not a transient error) fails the batch as it
+   * would have failed its projection: it is redone carefully. `work` gets the checkpoints and returns the moves of
+   * each partition, in the order of `partitions`.
    */
   private async transaction(
-    { topic, partition }: { topic: string; partition: number },
-    work: (manager: EntityManager, checkpoints: Checkpoints) => Promise<Moved>,
+    partitions: Array<{ topic: string; partition: number }>,
+    work: (manager: EntityManager, checkpoints: Checkpoints[]) => Promise<Moved[]>,
     pipelined = false,
   ): Promise<void> {
+    const order = partitions.map((_, i) => i).sort((x, y) => partitions[x].partition - partitions[y].partition);
     const runner = this.dataSource.createQueryRunner();
     try {
       // The driver's client: TypeORM's query() keeps only a single statement's rows.
       const client = (await runner.connect()) as { query(sql: string): Promise<Array<{ rows: unknown[] }>> };
       try {
-        const [, locked] = await client.query(`BEGIN;\n${lockCheckpointsSql(topic, partition)}`);
-        let checkpoints = checkpointsFrom(locked.rows as Parameters<typeof checkpointsFrom>[0]);
-        if (this.projections.some(({ name }) => !checkpoints.has(name))) {
-          // Rows that are not there cannot be locked: the partition's lock instead (projection-checkpoints.repository).
-          const [, relocked] = await client.query(lockMissingCheckpointsSql(topic, partition));
-          checkpoints = checkpointsFrom(relocked.rows as Parameters<typeof checkpointsFrom>[0]);
+        const locks = order.map((i) => lockCheckpointsSql(partitions[i].topic, partitions[i].partition));
+        const [, ...locked] = await client.query(`BEGIN;\n${locks.join(';\n')}`);
+        const checkpoints: Checkpoints[] = [];
+        order.forEach((i, k) => (checkpoints[i] = checkpointsFrom(locked[k].rows as Parameters<typeof checkpointsFrom>[0])));
+        // Rows that are not there cannot be locked: the partition's lock instead (projection-checkpoints.repository).
+        const missing = order.filter((i) => this.projections.some(({ name }) => !checkpoints[i].has(name)));
+        if (missing.length) {
+          const relocked = await client.query(
+            missing.map((i) => lockMissingCheckpointsSql(partitions[i].topic, partitions[i].partition)).join(';\n'),
+          );
+          // Two statements each: the lock, then the checkpoints read again.
+          missing.forEach((i, k) => (checkpoints[i] = checkpointsFrom(relocked[2 * k + 1].rows as Parameters<typeof checkpointsFrom>[0])));
         }
         const manager = pipelined ? holdWrites(runner.manager) : runner.manager;
         const moved = await work(manager, checkpoints);
-        const save = saveCheckpointsSql(topic, partition, moved);
-        if (!pipelined) await client.query(save ? `${save};\nCOMMIT` : 'COMMIT');
+        const saves = partitions.flatMap(({ topic, partition }, i) => saveCheckpointsSql(topic, partition, moved[i]) ?? []);
+        if (!pipelined) await client.query([...saves, 'COMMIT'].join(';\n'));
         else
-          await sendHeldWrites(runner.manager, save ? [save, 'COMMIT'] : ['COMMIT']).catch((error: unknown) => {
+          await sendHeldWrites(runner.manager, [...saves, 'COMMIT']).catch((error: unknown) => {
             throw this.isTransient(error) ? error : new BatchFailed(error);
           });
       } catch (error) {

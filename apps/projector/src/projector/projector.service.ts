@@ -106,6 +106,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     const runner = (this.runner = new ProjectionRunner(this.db, this.projections, this.kafka, {
       dlqTopic: topics.eventsDlq,
       maxAttempts: this.config.PROJECTOR_MAX_ATTEMPTS,
+      groupBatchesUpTo: this.config.PROJECTOR_GROUP_BATCHES_UP_TO,
       onApplied: (projection, events) => this.applied.inc({ projection }, events),
       onDeadLettered: (projection) => this.deadLettered.inc({ projection }),
       onGapFilled: (_partition, events) => this.gapFilled.inc(events),
