@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Where the projector's time goes, read model by read model (issue 15: the projector is the slowest stage):
 //
-//   npm run build && npm run bench:projector-cost -- [--root <checkout>] [--events 60000] [--rounds 2] [--batch 500] [--out <file.md>]
+//   npm run build && npm run bench:projector-cost -- [--root <checkout>] [--events 60000] [--rounds 2] [--batch 500] [--group 0] [--out <file.md>]
 //     [--only leadership,all] (the run without read models always runs: it is what the others are compared with)
 //
 // `--root` is a checkout whose dist/ is built (default: this one). Fills a database of its own with `--events`
@@ -34,6 +34,8 @@ const ROOT = path.resolve(option('root', path.join(__dirname, '..')));
 const EVENTS = Number(option('events', '60000'));
 const ROUNDS = Number(option('rounds', '2'));
 const BATCH = Number(option('batch', '500'));
+// The runner's `groupBatchesUpTo` (PROJECTOR_GROUP_BATCHES_UP_TO): 0, the projector's default, applies every batch alone.
+const GROUP = Number(option('group', '0'));
 const OUT = option('out', null);
 const ONLY = option('only', null)?.split(',');
 const PARTITIONS = 6;
@@ -42,6 +44,7 @@ for (const [name, value] of [
   ['events', EVENTS],
   ['rounds', ROUNDS],
   ['batch', BATCH],
+  ['group', GROUP],
 ]) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
 }
@@ -144,7 +147,7 @@ async function runOnce(url, partitions, names) {
       ds,
       createProjections(names),
       { publish: async () => undefined },
-      { dlqTopic: `${TOPIC}.dlq`, maxAttempts: 2 },
+      { dlqTopic: `${TOPIC}.dlq`, maxAttempts: 2, groupBatchesUpTo: GROUP },
     );
     // One batch first, not timed: the connections open and the prepared statements are parsed, as in a running projector.
     const warm = partitions.map((msgs) => msgs.slice(0, 1));

@@ -79,6 +79,7 @@ describe('projection runner: small batches of one fetch applied together', () =>
     const runner = new ProjectionRunner(ds, [new LeadershipProjection(), counting], kafka, {
       dlqTopic: topics.eventsDlq,
       maxAttempts: 2,
+      groupBatchesUpTo: 100,
       onApplied: (name, n) => applied.push([name, n]),
     });
     // Positions 101..109 spread over three partitions as a relay would (each partition in log order).
@@ -106,7 +107,11 @@ describe('projection runner: small batches of one fetch applied together', () =>
     await recordInStore(ds, events);
     const counting = new CountingProjection();
     counting.poison = events[4].id; // position 205, on partition 1
-    const runner = new ProjectionRunner(ds, [new LeadershipProjection(), counting], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
+    const runner = new ProjectionRunner(ds, [new LeadershipProjection(), counting], kafka, {
+      dlqTopic: topics.eventsDlq,
+      maxAttempts: 2,
+      groupBatchesUpTo: 100,
+    });
     await handTogether(runner, 'poison', [
       [events[0], events[3]],
       [events[1], events[4]],
@@ -126,7 +131,11 @@ describe('projection runner: small batches of one fetch applied together', () =>
     const unreadable = { ...events[1], schemaVersion: 99 };
     await recordInStore(ds, [events[0], unreadable, events[2], events[3]]);
     const counting = new CountingProjection();
-    const runner = new ProjectionRunner(ds, [new LeadershipProjection(), counting], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
+    const runner = new ProjectionRunner(ds, [new LeadershipProjection(), counting], kafka, {
+      dlqTopic: topics.eventsDlq,
+      maxAttempts: 2,
+      groupBatchesUpTo: 100,
+    });
     await handTogether(runner, 'unreadable', [[events[0], events[2]], [unreadable], [events[3]]]);
     expect(await subjects('person:odd-%')).toEqual(['person:odd-0', 'person:odd-2', 'person:odd-3']);
     expect(
@@ -143,7 +152,11 @@ describe('projection runner: small batches of one fetch applied together', () =>
     const events = Array.from({ length: 4 }, (_, i) => appointed(`person:twice-${i}`, 'CTO', `2024-0${i + 1}`));
     await recordInStore(ds, events);
     const counting = new CountingProjection();
-    const runner = new ProjectionRunner(ds, [new LeadershipProjection(), counting], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
+    const runner = new ProjectionRunner(ds, [new LeadershipProjection(), counting], kafka, {
+      dlqTopic: topics.eventsDlq,
+      maxAttempts: 2,
+      groupBatchesUpTo: 100,
+    });
     const batch = (from: number, to: number, partition: number) => ({
       topic: topic('twice'),
       partition,
@@ -154,12 +167,12 @@ describe('projection runner: small batches of one fetch applied together', () =>
     expect(await checkpoints('counting', 'twice')).toEqual({ '0': '403', '1': '404' });
   });
 
-  it('applies every batch alone when grouping is off (groupBatchesUpTo 0)', async () => {
+  it('applies every batch alone when grouping is off (groupBatchesUpTo 0, the default)', async () => {
     resetClock(500);
     const events = Array.from({ length: 3 }, (_, i) => appointed(`person:alone-${i}`, 'CTO', '2024'));
     await recordInStore(ds, events);
     const counting = new CountingProjection();
-    const runner = new ProjectionRunner(ds, [counting], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2, groupBatchesUpTo: 0 });
+    const runner = new ProjectionRunner(ds, [counting], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
     await handTogether(
       runner,
       'off',

@@ -10,8 +10,9 @@ const projectorEnvSchema = commonEnvSchema.extend({
   // Batches of different partitions applied at once (one transaction each): as many as the topic has by default.
   PROJECTOR_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
   // Batches of at most this many messages that one fetch hands over together share one transaction (their fixed
-  // cost paid once: low rates make batches of a few events); larger ones keep their own. 0 = every batch alone.
-  PROJECTOR_GROUP_BATCHES_UP_TO: z.coerce.number().int().min(0).max(100000).default(100),
+  // cost paid once: low rates make batches of a few events); larger ones keep their own. 0 = every batch alone, the
+  // default: measured in the stack it saved nothing (README, Performance, the reports' line).
+  PROJECTOR_GROUP_BATCHES_UP_TO: z.coerce.number().int().min(0).max(100000).default(0),
   // Rebuilds: groups of read models folded side by side, each on its own connection (five: the four heavy read
   // models each get their own, the light ones share the fifth).
   PROJECTOR_REBUILD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(5),
