@@ -308,15 +308,11 @@ export class ProjectionRunner {
       const take = group.flatMap(({ items }, i) => plans[i][j].take.map(({ at, event }) => ({ position: items[at].position, event })));
       if (!take.length) continue;
       take.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
-      try {
-        // Its reads wait only for its own held writes (write-pipeline.util: a read model reads only its own tables).
-        await projection.applyMany!(
-          ownWrites(manager, projection.name),
-          take.map((t) => t.event),
-        );
-      } catch (error) {
-        throw this.isTransient(error) ? error : new BatchFailed(error);
-      }
+      await this.applyOne(
+        manager,
+        projection,
+        take.map((t) => t.event),
+      );
       applied.push([projection.name, take.length]);
     }
     for (const [name, events] of applied) this.options.onApplied?.(name, events);
@@ -639,17 +635,23 @@ export class ProjectionRunner {
   private async applyWhole(manager: EntityManager, plans: Plan[]): Promise<void> {
     for (const { projection, take } of plans) {
       if (!take.length) continue;
-      try {
-        // Its reads wait only for its own held writes (write-pipeline.util: a read model reads only its own tables).
-        await projection.applyMany!(
-          ownWrites(manager, projection.name),
-          take.map((t) => t.event),
-        );
-      } catch (error) {
-        throw this.isTransient(error) ? error : new BatchFailed(error);
-      }
+      await this.applyOne(
+        manager,
+        projection,
+        take.map((t) => t.event),
+      );
     }
     for (const { projection, take } of plans) if (take.length) this.options.onApplied?.(projection.name, take.length);
+  }
+
+  /** One projection's events at once, set-based; a write that fails fails the batch (it is redone carefully). */
+  private async applyOne(manager: EntityManager, projection: Projection, events: ProjectedEvent[]): Promise<void> {
+    try {
+      // Its reads wait only for its own held writes (write-pipeline.util: a read model reads only its own tables).
+      await projection.applyMany!(ownWrites(manager, projection.name), events);
+    } catch (error) {
+      throw this.isTransient(error) ? error : new BatchFailed(error);
+    }
   }
 
   /** The items each projection takes: those above its checkpoint (as it moves through them) that it handles. */

@@ -1,9 +1,7 @@
-import { DataSource, EntityManager } from 'typeorm';
-import { KafkaClient } from '@newsroom/messaging';
+import { EntityManager } from 'typeorm';
 import { LeadershipProjection, ProjectedEvent, Projection, ProjectionRunner } from '@newsroom/projections';
-import { createTestDatabase, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
 import { appointed, resetClock } from './support/events.builder';
-import { message, recordInStore } from './support/runner-input.util';
+import { message, recordInStore, runnerTestBed } from './support/runner-input.util';
 
 /** A projection that cannot apply one given event (a poison event for it), whatever path applies it. */
 class PickyProjection implements Projection {
@@ -23,27 +21,12 @@ class PickyProjection implements Projection {
 
 describe('projection runner: a whole batch at once, falling back to event by event', () => {
   let first: ProjectedEvent;
-  let db: TestDatabase;
-  let ds: DataSource;
-  let kafka: KafkaClient;
-  const { topics } = testTopics('runner-batch');
-
-  beforeAll(async () => {
-    db = await createTestDatabase('runner_batch');
-    ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
-    kafka = testKafka('runner-batch');
-    await kafka.ensureTopics([{ topic: topics.eventsDlq, partitions: 1 }]);
-  });
-  afterAll(async () => {
-    await kafka.deleteTopics([topics.eventsDlq]).catch(() => undefined);
-    await kafka.close();
-    await ds.destroy();
-    await db.drop();
-  });
+  const bed = runnerTestBed('runner-batch');
+  const { topics } = bed;
 
   const checkpoint = async (name: string) =>
     (
-      await ds.query(`SELECT last_position::text AS p FROM read_model.projection_checkpoints WHERE projection = $1 AND topic = $2`, [
+      await bed.ds.query(`SELECT last_position::text AS p FROM read_model.projection_checkpoints WHERE projection = $1 AND topic = $2`, [
         name,
         topics.events,
       ])
@@ -52,16 +35,19 @@ describe('projection runner: a whole batch at once, falling back to event by eve
   it('applies a batch whole; when one event fails, redoes it event by event and dead-letters only that one', async () => {
     resetClock(100);
     const events = [appointed('person:a', 'CTO', '2024'), appointed('person:b', 'CFO', '2024'), appointed('person:c', 'COO', '2024')];
-    await recordInStore(ds, events);
+    await recordInStore(bed.ds, events);
     first = events[0];
     const picky = new PickyProjection(events[1].id);
-    const runner = new ProjectionRunner(ds, [new LeadershipProjection(), picky], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
+    const runner = new ProjectionRunner(bed.ds, [new LeadershipProjection(), picky], bed.kafka, {
+      dlqTopic: topics.eventsDlq,
+      maxAttempts: 2,
+    });
     await runner.handleBatch({ topic: topics.events, partition: 0, messages: events.map((e, i) => message(e, i, topics.events)) });
     expect(
-      (await ds.query(`SELECT subject FROM read_model.leadership_events ORDER BY subject`)).map((r: { subject: string }) => r.subject),
+      (await bed.ds.query(`SELECT subject FROM read_model.leadership_events ORDER BY subject`)).map((r: { subject: string }) => r.subject),
     ).toEqual(['person:a', 'person:b', 'person:c']);
     expect(picky.seen.slice(-2)).toEqual(['101', '103']);
-    expect(await ds.query(`SELECT projection, position::text FROM read_model.projection_failures`)).toEqual([
+    expect(await bed.ds.query(`SELECT projection, position::text FROM read_model.projection_failures`)).toEqual([
       { projection: 'picky', position: '102' },
     ]);
     expect([await checkpoint('leadership'), await checkpoint('picky')]).toEqual(['103', '103']);
@@ -70,17 +56,17 @@ describe('projection runner: a whole batch at once, falling back to event by eve
   it('finds a poison event in a large batch by halving it: the rest is applied set-based, only that one is dead-lettered', async () => {
     resetClock(300);
     const events = Array.from({ length: 64 }, (_, i) => appointed(`person:big-${i}`, 'CTO', '2024'));
-    await recordInStore(ds, events);
+    await recordInStore(bed.ds, events);
     const picky = new PickyProjection(events[41].id);
     const leadership = new LeadershipProjection();
     let leadershipBatches = 0;
     const applyMany = leadership.applyMany.bind(leadership);
     leadership.applyMany = async (m, e) => void (leadershipBatches++, await applyMany(m, e));
-    const runner = new ProjectionRunner(ds, [leadership, picky], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
+    const runner = new ProjectionRunner(bed.ds, [leadership, picky], bed.kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
     await runner.handleBatch({ topic: topics.events, partition: 1, messages: events.map((e, i) => message(e, i, topics.events)) });
-    const rows = await ds.query(`SELECT count(*)::int AS n FROM read_model.leadership_events WHERE subject LIKE 'person:big-%'`);
+    const rows = await bed.ds.query(`SELECT count(*)::int AS n FROM read_model.leadership_events WHERE subject LIKE 'person:big-%'`);
     expect(rows[0].n).toBe(64);
-    expect(await ds.query(`SELECT position::text FROM read_model.projection_failures WHERE position > 300`)).toEqual([
+    expect(await bed.ds.query(`SELECT position::text FROM read_model.projection_failures WHERE position > 300`)).toEqual([
       { position: events[41].globalPosition },
     ]);
     // 1 whole + 2 per halving level (6 levels for 64) + the poison event alone; never 64 single events.
@@ -91,37 +77,40 @@ describe('projection runner: a whole batch at once, falling back to event by eve
   it('keeps a batch invisible to other connections until it commits, leadership runs refresh included', async () => {
     resetClock(500);
     const events = Array.from({ length: 40 }, (_, i) => appointed(`person:peek-${i}`, 'CTO', `2024-0${1 + (i % 9)}`));
-    await recordInStore(ds, events);
+    await recordInStore(bed.ds, events);
     // Applied after the leadership projection, in the batch's transaction: counts what another connection sees.
     const seenOutside: number[] = [];
     const peek: Projection = {
       name: 'peek',
       apply: async () => undefined,
       applyMany: async () => {
-        const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM read_model.leadership_runs WHERE subject LIKE 'person:peek-%'`);
+        const [{ n }] = await bed.ds.query(`SELECT count(*)::int AS n FROM read_model.leadership_runs WHERE subject LIKE 'person:peek-%'`);
         seenOutside.push(n);
       },
     };
-    const runner = new ProjectionRunner(ds, [new LeadershipProjection(), peek], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
+    const runner = new ProjectionRunner(bed.ds, [new LeadershipProjection(), peek], bed.kafka, {
+      dlqTopic: topics.eventsDlq,
+      maxAttempts: 2,
+    });
     await runner.handleBatch({ topic: topics.events, partition: 2, messages: events.map((e, i) => message(e, i, topics.events)) });
     expect(seenOutside).toEqual([0]);
-    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM read_model.leadership_runs WHERE subject LIKE 'person:peek-%'`);
+    const [{ n }] = await bed.ds.query(`SELECT count(*)::int AS n FROM read_model.leadership_runs WHERE subject LIKE 'person:peek-%'`);
     expect(n).toBeGreaterThan(0);
   });
 
   it('skips what it applied before and never moves a checkpoint back when a republished batch mixes old and new', async () => {
     resetClock(200);
     const [d, e] = [appointed('person:d', 'CTO', '2025'), appointed('person:e', 'CTO', '2025')];
-    await recordInStore(ds, [d, e]);
+    await recordInStore(bed.ds, [d, e]);
     const old = first; // position 101 again: a relay republish
-    const runner = new ProjectionRunner(ds, [new LeadershipProjection()], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
+    const runner = new ProjectionRunner(bed.ds, [new LeadershipProjection()], bed.kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
     await runner.handleBatch({
       topic: topics.events,
       partition: 0,
       messages: [message(d, 10, topics.events), message(old, 11, topics.events), message(e, 12, topics.events)],
     });
     expect(await checkpoint('leadership')).toBe('202');
-    expect((await ds.query(`SELECT count(*)::int AS n FROM read_model.leadership_events WHERE subject = 'person:a'`))[0].n).toBe(1);
+    expect((await bed.ds.query(`SELECT count(*)::int AS n FROM read_model.leadership_events WHERE subject = 'person:a'`))[0].n).toBe(1);
     await runner.handleBatch({
       topic: topics.events,
       partition: 0,

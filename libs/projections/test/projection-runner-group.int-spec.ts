@@ -1,9 +1,7 @@
-import { DataSource, EntityManager } from 'typeorm';
-import { KafkaClient } from '@newsroom/messaging';
+import { EntityManager } from 'typeorm';
 import { LeadershipProjection, ProjectedEvent, Projection, ProjectionRunner } from '@newsroom/projections';
-import { createTestDatabase, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
 import { appointed, resetClock } from './support/events.builder';
-import { message, recordInStore } from './support/runner-input.util';
+import { message, recordInStore, runnerTestBed } from './support/runner-input.util';
 
 /** Counts the runner's calls and what each held; refuses one event when told to (a poison event for it). */
 class CountingProjection implements Projection {
@@ -25,37 +23,22 @@ class CountingProjection implements Projection {
  * group's other batches are applied all the same.
  */
 describe('projection runner: small batches of one fetch applied together', () => {
-  let db: TestDatabase;
-  let ds: DataSource;
-  let kafka: KafkaClient;
-  const { topics } = testTopics('runner-group');
-
-  beforeAll(async () => {
-    db = await createTestDatabase('runner_group');
-    ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
-    kafka = testKafka('runner-group');
-    await kafka.ensureTopics([{ topic: topics.eventsDlq, partitions: 1 }]);
-  });
-  afterAll(async () => {
-    await kafka.deleteTopics([topics.eventsDlq]).catch(() => undefined);
-    await kafka.close();
-    await ds.destroy();
-    await db.drop();
-  });
+  const bed = runnerTestBed('runner-group');
+  const { topics } = bed;
 
   // Each test its own topic: its checkpoints start empty, and its offsets need not follow another test's.
   const topic = (test: string) => `${topics.events}.${test}`;
   const checkpoints = async (name: string, test: string): Promise<Record<string, string>> =>
     Object.fromEntries(
       (
-        await ds.query(
+        await bed.ds.query(
           `SELECT partition, last_position::text AS p FROM read_model.projection_checkpoints WHERE projection = $1 AND topic = $2`,
           [name, topic(test)],
         )
       ).map((r: { partition: number; p: string }) => [String(r.partition), r.p]),
     );
   const subjects = async (like: string): Promise<string[]> =>
-    (await ds.query(`SELECT subject FROM read_model.leadership_events WHERE subject LIKE $1 ORDER BY subject`, [like])).map(
+    (await bed.ds.query(`SELECT subject FROM read_model.leadership_events WHERE subject LIKE $1 ORDER BY subject`, [like])).map(
       (r: { subject: string }) => r.subject,
     );
   /** Three partitions' batches, handed over at once as kafkajs's concurrent handlers do. */
@@ -73,10 +56,10 @@ describe('projection runner: small batches of one fetch applied together', () =>
   it('applies the batches of one fetch in one write per read model, in log order, and moves every partition on', async () => {
     resetClock(100);
     const events = Array.from({ length: 9 }, (_, i) => appointed(`person:group-${i}`, 'CTO', '2024'));
-    await recordInStore(ds, events);
+    await recordInStore(bed.ds, events);
     const counting = new CountingProjection();
     const applied: Array<[string, number]> = [];
-    const runner = new ProjectionRunner(ds, [new LeadershipProjection(), counting], kafka, {
+    const runner = new ProjectionRunner(bed.ds, [new LeadershipProjection(), counting], bed.kafka, {
       dlqTopic: topics.eventsDlq,
       maxAttempts: 2,
       groupBatchesUpTo: 100,
@@ -104,10 +87,10 @@ describe('projection runner: small batches of one fetch applied together', () =>
   it('applies a poisoned batch alone and carefully: the other partitions keep every event, only the poison is dead-lettered', async () => {
     resetClock(200);
     const events = Array.from({ length: 6 }, (_, i) => appointed(`person:poison-${i}`, 'CFO', '2024'));
-    await recordInStore(ds, events);
+    await recordInStore(bed.ds, events);
     const counting = new CountingProjection();
     counting.poison = events[4].id; // position 205, on partition 1
-    const runner = new ProjectionRunner(ds, [new LeadershipProjection(), counting], kafka, {
+    const runner = new ProjectionRunner(bed.ds, [new LeadershipProjection(), counting], bed.kafka, {
       dlqTopic: topics.eventsDlq,
       maxAttempts: 2,
       groupBatchesUpTo: 100,
@@ -118,7 +101,7 @@ describe('projection runner: small batches of one fetch applied together', () =>
       [events[2], events[5]],
     ]);
     expect(await subjects('person:poison-%')).toHaveLength(6);
-    expect(await ds.query(`SELECT projection, position::text FROM read_model.projection_failures WHERE position > 200`)).toEqual([
+    expect(await bed.ds.query(`SELECT projection, position::text FROM read_model.projection_failures WHERE position > 200`)).toEqual([
       { projection: 'counting', position: '205' },
     ]);
     expect(await checkpoints('counting', 'poison')).toEqual({ '0': '204', '1': '205', '2': '206' });
@@ -129,9 +112,9 @@ describe('projection runner: small batches of one fetch applied together', () =>
     const events = Array.from({ length: 4 }, (_, i) => appointed(`person:odd-${i}`, 'COO', '2024'));
     // A schema version this build cannot read: the projections record it as failed and move past it.
     const unreadable = { ...events[1], schemaVersion: 99 };
-    await recordInStore(ds, [events[0], unreadable, events[2], events[3]]);
+    await recordInStore(bed.ds, [events[0], unreadable, events[2], events[3]]);
     const counting = new CountingProjection();
-    const runner = new ProjectionRunner(ds, [new LeadershipProjection(), counting], kafka, {
+    const runner = new ProjectionRunner(bed.ds, [new LeadershipProjection(), counting], bed.kafka, {
       dlqTopic: topics.eventsDlq,
       maxAttempts: 2,
       groupBatchesUpTo: 100,
@@ -139,7 +122,7 @@ describe('projection runner: small batches of one fetch applied together', () =>
     await handTogether(runner, 'unreadable', [[events[0], events[2]], [unreadable], [events[3]]]);
     expect(await subjects('person:odd-%')).toEqual(['person:odd-0', 'person:odd-2', 'person:odd-3']);
     expect(
-      await ds.query(`SELECT projection, position::text FROM read_model.projection_failures WHERE position > 300 ORDER BY projection`),
+      await bed.ds.query(`SELECT projection, position::text FROM read_model.projection_failures WHERE position > 300 ORDER BY projection`),
     ).toEqual([
       { projection: 'counting', position: '302' },
       { projection: 'leadership', position: '302' },
@@ -150,9 +133,9 @@ describe('projection runner: small batches of one fetch applied together', () =>
   it('never puts two batches of one partition in one transaction: the later waits for the next group, in order', async () => {
     resetClock(400);
     const events = Array.from({ length: 4 }, (_, i) => appointed(`person:twice-${i}`, 'CTO', `2024-0${i + 1}`));
-    await recordInStore(ds, events);
+    await recordInStore(bed.ds, events);
     const counting = new CountingProjection();
-    const runner = new ProjectionRunner(ds, [new LeadershipProjection(), counting], kafka, {
+    const runner = new ProjectionRunner(bed.ds, [new LeadershipProjection(), counting], bed.kafka, {
       dlqTopic: topics.eventsDlq,
       maxAttempts: 2,
       groupBatchesUpTo: 100,
@@ -170,9 +153,9 @@ describe('projection runner: small batches of one fetch applied together', () =>
   it('applies every batch alone when grouping is off (groupBatchesUpTo 0, the default)', async () => {
     resetClock(500);
     const events = Array.from({ length: 3 }, (_, i) => appointed(`person:alone-${i}`, 'CTO', '2024'));
-    await recordInStore(ds, events);
+    await recordInStore(bed.ds, events);
     const counting = new CountingProjection();
-    const runner = new ProjectionRunner(ds, [counting], kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
+    const runner = new ProjectionRunner(bed.ds, [counting], bed.kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
     await handTogether(
       runner,
       'off',

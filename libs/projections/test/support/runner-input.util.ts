@@ -1,5 +1,6 @@
-import type { DataSource } from 'typeorm';
-import type { IncomingMessage } from '@newsroom/messaging';
+import { DataSource } from 'typeorm';
+import type { IncomingMessage, KafkaClient, TopicNames } from '@newsroom/messaging';
+import { createTestDatabase, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
 import type { ProjectedEvent } from '@newsroom/projections';
 
 /** An event as the projector receives it from the topic (no relay headers: the runner reads the JSON). */
@@ -22,4 +23,27 @@ export async function recordInStore(ds: DataSource, events: ProjectedEvent[]): P
        e->'metadata', 'test' FROM jsonb_array_elements($1::jsonb) AS e`,
     [JSON.stringify(events)],
   );
+}
+
+/**
+ * A runner's test bed for the describe it is called in: a database of its own and a client for the broker, with the
+ * DLQ topic the runner publishes to; all of it removed after the tests. Read `ds` and `kafka` inside the tests.
+ */
+export function runnerTestBed(label: string): { readonly ds: DataSource; readonly kafka: KafkaClient; topics: TopicNames } {
+  const { topics } = testTopics(label);
+  let db: TestDatabase;
+  const bed = { ds: undefined as unknown as DataSource, kafka: undefined as unknown as KafkaClient, topics };
+  beforeAll(async () => {
+    db = await createTestDatabase(label.replace(/-/g, '_'));
+    bed.ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
+    bed.kafka = testKafka(label);
+    await bed.kafka.ensureTopics([{ topic: topics.eventsDlq, partitions: 1 }]);
+  });
+  afterAll(async () => {
+    await bed.kafka.deleteTopics([topics.eventsDlq]).catch(() => undefined);
+    await bed.kafka.close();
+    await bed.ds.destroy();
+    await db.drop();
+  });
+  return bed;
 }
