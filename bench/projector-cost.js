@@ -44,10 +44,10 @@ for (const [name, value] of [
   ['events', EVENTS],
   ['rounds', ROUNDS],
   ['batch', BATCH],
-  ['group', GROUP],
 ]) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
 }
+if (!Number.isInteger(GROUP) || GROUP < 0) throw new Error('--group must be a whole number, 0 or more');
 
 require(path.join(ROOT, 'scripts', 'register-paths.js'));
 const dist = (p) => require(path.join(ROOT, 'dist', p));
