@@ -123,10 +123,10 @@ export class ManagedConsumer {
     const consumer = this.kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
-      // By default a fetch returns as soon as anything is there (minBytes 1), so an idle consumer adds no latency;
-      // under load batches grow by themselves while the previous fetch is applied, up to 1 MB (about 850 events) a
-      // partition. Larger caps (2-4 MB) measured no faster in the bench: the per-batch cost is already spread thin.
-      minBytes: this.options.minBytes ?? 1,
+      // A fetch returns as soon as anything is there (minBytes 1), so an idle consumer adds no latency; under load
+      // batches grow by themselves while the previous fetch is applied, up to 1 MB (about 850 events) a partition.
+      // Larger caps (2-4 MB) measured no faster in the bench: the per-batch cost is already spread thin.
+      minBytes: 1,
       maxBytesPerPartition: 1024 * 1024,
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 100,
       sessionTimeout: session,

@@ -42,11 +42,6 @@ export interface ConsumerOptions {
   handler: BatchHandler;
   partitionsConsumedConcurrently?: number;
   maxWaitTimeInMs?: number;
-  /**
-   * The bytes a fetch waits for, across its partitions, before the broker answers (default 1: at once). Above 1, a
-   * fetch on a quiet topic waits up to `maxWaitTimeInMs`, so what arrives meanwhile on every partition comes in one.
-   */
-  minBytes?: number;
   /** Broker-side session timeout (default 30 s): how long a member that stopped heartbeating stays in the group. */
   sessionTimeout?: number;
   /**

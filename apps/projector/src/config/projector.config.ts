@@ -13,15 +13,6 @@ const projectorEnvSchema = commonEnvSchema.extend({
   // cost paid once: low rates make batches of a few events); larger ones keep their own. 0 = every batch alone, the
   // default: measured in the stack it saved nothing (README, Performance, the reports' line).
   PROJECTOR_GROUP_BATCHES_UP_TO: z.coerce.number().int().min(0).max(100000).default(0),
-  // A fetch waits for this many bytes across its partitions (1 = answered as soon as any partition has a message),
-  // at most PROJECTOR_FETCH_MAX_WAIT_MS: a wait collects every partition's messages of that time into one fetch.
-  PROJECTOR_FETCH_MIN_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(64 * 1024 * 1024)
-    .default(1),
-  PROJECTOR_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(1).max(10000).default(100),
   // Rebuilds: groups of read models folded side by side, each on its own connection (five: the four heavy read
   // models each get their own, the light ones share the fifth).
   PROJECTOR_REBUILD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(5),

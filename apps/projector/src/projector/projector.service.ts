@@ -129,8 +129,6 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
       topics: [topics.events],
       fromBeginning: true,
       partitionsConsumedConcurrently: this.config.PROJECTOR_PARTITIONS_CONCURRENCY,
-      minBytes: this.config.PROJECTOR_FETCH_MIN_BYTES,
-      maxWaitTimeInMs: this.config.PROJECTOR_FETCH_MAX_WAIT_MS,
       handler: (batch) => runner.handleBatch(batch),
     });
     await this.consumer.start();
