@@ -6,7 +6,7 @@ import { ProjectorModule } from './projector.module';
 async function main() {
   const config = loadProjectorConfig();
   initMetrics('projector');
-  await bootstrapHttp(ProjectorModule.forRoot(config), { service: 'projector', port: config.PROJECTOR_PORT });
+  await bootstrapHttp(ProjectorModule.forRoot(config), { service: 'projector', port: config.PROJECTOR_PORT, nice: config.PROJECTOR_NICE });
 }
 
 main().catch((error) => {

@@ -8,7 +8,7 @@ import { RelayModule } from './relay.module';
 async function main() {
   const config = loadRelayConfig();
   initMetrics('relay');
-  await bootstrapHttp(RelayModule.forRoot(config), { service: 'relay', port: config.RELAY_PORT });
+  await bootstrapHttp(RelayModule.forRoot(config), { service: 'relay', port: config.RELAY_PORT, nice: config.RELAY_NICE });
 }
 
 main().catch((error) => {

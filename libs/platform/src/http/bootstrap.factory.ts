@@ -8,6 +8,7 @@ import { bodyParserProblem, rejectNonUtf8Body, sendProblem } from './problem.fil
 import { PROBLEM_CONTENT_TYPE, ProblemError } from './problem.errors';
 import { installProcessHandlers } from '../process/process-handlers.util';
 import { watchSupervisor } from '../process/supervisor-watch.util';
+import { lowerProcessPriority, PriorityOutcome } from '../process/process-priority.util';
 import { securityHeaders } from './security-headers.util';
 import { requestLogMiddleware, ROOT_LOGGER } from '../logging/logging.module';
 import { httpEnvSchema, loadConfig } from '../config/load-config.util';
@@ -35,6 +36,11 @@ export interface HttpBootstrapOptions {
    * the same answers: request ids, security headers, CORS, body limits, problem+json errors, client errors.
    */
   adapter?: 'express' | 'fastify';
+  /**
+   * A nice value (1-19) for a worker whose work may wait a few milliseconds behind the services readers wait on
+   * (process-priority.util.ts); 0 or absent: the process keeps its priority.
+   */
+  nice?: number;
   /** Called after the app is created and before it listens (swagger, websockets...). */
   configure?: (app: NestExpressApplication & NestFastifyApplication) => void | Promise<void>;
 }
@@ -51,6 +57,8 @@ export async function bootstrapHttp(module: Type<unknown> | DynamicModule, optio
   let app: INestApplication | null = null;
   installProcessHandlers({ service: options.service, beforeExit: () => app?.close() ?? Promise.resolve() });
   const http = loadConfig(httpEnvSchema, process.env);
+  // Before the app's own threads and connections: threads made later inherit the main thread's priority.
+  const priority: PriorityOutcome | null = options.nice ? lowerProcessPriority(options.nice) : null;
   const limit = options.bodyLimit ?? '2mb';
   app =
     options.adapter === 'fastify'
@@ -86,7 +94,13 @@ export async function bootstrapHttp(module: Type<unknown> | DynamicModule, optio
   if (options.adapter !== 'fastify') server.on('clientError', answerClientError);
   await app.listen(options.port, options.host ?? '0.0.0.0');
   const url = await app.getUrl();
-  new NestLogger(options.service).log(`${options.service} listening on ${url.replace('[::1]', '127.0.0.1')}`);
+  const logger = new NestLogger(options.service);
+  logger.log(`${options.service} listening on ${url.replace('[::1]', '127.0.0.1')}`);
+  if (priority)
+    logger[priority.refused ? 'warn' : 'log'](
+      `runs at nice ${priority.nice}, below the query service and ingest when cores are short: ${priority.threads} thread(s) set` +
+        (priority.refused ? `, ${priority.refused} refused (${priority.error})` : ''),
+    );
   return app;
 }
 
