@@ -36,6 +36,15 @@ onLinux('lowerProcessPriority', () => {
     expect(new Set(niceOfThreads(child.pid!))).toEqual(new Set([7]));
   });
 
+  it('only ever lowers: threads already lower than asked (a process started under nice) keep their value', () => {
+    lowerProcessPriority(12, `/proc/${child.pid}/task`);
+
+    const outcome = lowerProcessPriority(7, `/proc/${child.pid}/task`);
+
+    expect(outcome.refused).toBe(0);
+    expect(new Set(niceOfThreads(child.pid!))).toEqual(new Set([12]));
+  });
+
   it('leaves the process alone at 0, and refuses a value outside 0-19 before touching anything', () => {
     expect(lowerProcessPriority(0, `/proc/${child.pid}/task`)).toEqual({ nice: 0, threads: 0, refused: 0 });
     expect(() => lowerProcessPriority(20, `/proc/${child.pid}/task`)).toThrow(RangeError);

@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 
 export interface PriorityOutcome {
   /** The nice value asked for. */
   nice: number;
-  /** Threads set to it (Linux: every thread the process had; elsewhere the process as one). */
+  /** Threads at it or below it now (Linux: every thread the process had; elsewhere the process as one). */
   threads: number;
   /** Threads that refused (gone meanwhile, or a nice value this user may not take), with the first error. */
   refused: number;
@@ -18,8 +18,9 @@ export interface PriorityOutcome {
  *
  * On Linux each thread has its own nice value and `setpriority` on a process id reaches only its main thread, so
  * every thread the process has now (V8's and libuv's included) is set one by one; threads made later inherit it
- * from the thread that makes them. Lowering needs no privilege; raising it back later would, so this is for a
- * process's entry point, never for a library or a test runner. Never throws: a refusal is reported, not fatal.
+ * from the thread that makes them. A thread already lower (the process started under `nice`) is left as it is: this
+ * only ever lowers. Lowering needs no privilege; raising it back later would, so this is for a process's entry
+ * point, never for a library or a test runner. Never throws: a refusal is reported, not fatal.
  */
 export function lowerProcessPriority(nice: number, taskDir = '/proc/self/task'): PriorityOutcome {
   if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new RangeError(`a nice value is a whole number from 0 to 19, not ${nice}`);
@@ -35,7 +36,7 @@ export function lowerProcessPriority(nice: number, taskDir = '/proc/self/task'):
   let error: string | undefined;
   for (const tid of tids) {
     try {
-      setPriority(tid, nice);
+      if (getPriority(tid) < nice) setPriority(tid, nice);
       threads++;
     } catch (e) {
       refused++;
