@@ -4,8 +4,9 @@ import { commonEnvSchema, envBoolean, loadConfig, port } from '@newsroom/platfor
 const projectorEnvSchema = commonEnvSchema.extend({
   PROJECTOR_PORT: port(3002),
   // The nice value this worker runs at (0-19): its work may wait a few milliseconds when the cores are all busy, the
-  // reports and writes a person waits on may not (README, Configuration). 0 = the priority it was started with.
-  PROJECTOR_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  // reports and writes a person waits on may not. 0, the default: the priority it was started with; on a machine
+  // saturated for long a lowered worker falls seconds behind (README, Configuration).
+  PROJECTOR_NICE: z.coerce.number().int().min(0).max(19).default(0),
   PROJECTOR_GROUP_ID: z.string().min(1).default('newsroom-projector'),
   PROJECTOR_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /** Replace the consumer when the feed watermark stands still this long behind the store's head (0 = never). */

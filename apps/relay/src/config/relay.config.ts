@@ -4,8 +4,9 @@ import { commonEnvSchema, loadConfig, port } from '@newsroom/platform';
 const relayEnvSchema = commonEnvSchema.extend({
   RELAY_PORT: port(3003),
   // The nice value this worker runs at (0-19): its work may wait a few milliseconds when the cores are all busy, the
-  // reports and writes a person waits on may not (README, Configuration). 0 = the priority it was started with.
-  RELAY_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  // reports and writes a person waits on may not. 0, the default: the priority it was started with; on a machine
+  // saturated for long a lowered worker falls seconds behind (README, Configuration).
+  RELAY_NICE: z.coerce.number().int().min(0).max(19).default(0),
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
   RELAY_IDLE_WAIT_MS: z.coerce.number().int().min(10).max(60000).default(1000),
   RELAY_MAX_BACKOFF_MS: z.coerce.number().int().min(100).max(120000).default(5000),
