@@ -20,7 +20,6 @@ export type { ErrorMapper } from './http/problem.filter';
 export { bootstrapHttp } from './http/bootstrap.factory';
 export { securityHeaders } from './http/security-headers.util';
 export { installProcessHandlers } from './process/process-handlers.util';
-export { lowerProcessPriority, type PriorityOutcome } from './process/process-priority.util';
 export type { ProcessHandlersOptions } from './process/process-handlers.util';
 export type { HttpBootstrapOptions } from './http/bootstrap.factory';
 export * from './auth/api-keys.service';

@@ -8,7 +8,7 @@ import { bodyParserProblem, rejectNonUtf8Body, sendProblem } from './problem.fil
 import { PROBLEM_CONTENT_TYPE, ProblemError } from './problem.errors';
 import { installProcessHandlers } from '../process/process-handlers.util';
 import { watchSupervisor } from '../process/supervisor-watch.util';
-import { lowerProcessPriority, PriorityOutcome } from '../process/process-priority.util';
+import { lowerProcessPriority } from '../process/process-priority.util';
 import { securityHeaders } from './security-headers.util';
 import { requestLogMiddleware, ROOT_LOGGER } from '../logging/logging.module';
 import { httpEnvSchema, loadConfig } from '../config/load-config.util';
@@ -58,7 +58,7 @@ export async function bootstrapHttp(module: Type<unknown> | DynamicModule, optio
   installProcessHandlers({ service: options.service, beforeExit: () => app?.close() ?? Promise.resolve() });
   const http = loadConfig(httpEnvSchema, process.env);
   // Before the app's own threads and connections: threads made later inherit the main thread's priority.
-  const priority: PriorityOutcome | null = options.nice ? lowerProcessPriority(options.nice) : null;
+  const priority = options.nice ? lowerProcessPriority(options.nice) : null;
   const limit = options.bodyLimit ?? '2mb';
   app =
     options.adapter === 'fastify'
