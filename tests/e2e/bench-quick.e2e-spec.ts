@@ -67,11 +67,20 @@ describe('npm run bench -- --quick (smoke)', () => {
       'cpu-e2e',
       'cpu-e2e',
       'cpu-pipeline',
+      'cpu-projector',
       'cpu-reports-idle',
       'cpu-reports-load',
     ]);
     for (const c of cpu.filter((x) => x.id === 'cpu-pipeline'))
       expect(c.rows.map((r) => r[0])).toEqual(expect.arrayContaining(['postgres (queries)', 'ingest', 'relay', 'projector', 'query']));
+    // The throughput windows say what an event cost the stack and how many cores the target's rate would keep busy.
+    for (const id of ['cpu-pipeline', 'cpu-projector']) {
+      const c = cpu.find((x) => x.id === id) as { columns: string[]; note: string } | undefined;
+      expect(c?.columns).toContain('CPU µs an event');
+      expect(c?.note).toMatch(
+        /\d+ events went through in it: \d+ µs of the stack's CPU an event .* would keep [\d.]+ cores busy; this machine has \d+\./,
+      );
+    }
     // Measured twice, alternating: the pairs carry both runs.
     expect(results.figures['appends.http.batch100'].samples).toHaveLength(2);
     expect(results.figures['pg.copy4'].samples).toHaveLength(2);

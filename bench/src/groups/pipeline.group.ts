@@ -2,7 +2,8 @@ import { Pool } from 'pg';
 import { createBaselineTables, measureUpserts } from '../measures/pg-baselines.measure';
 import { deliverySplit } from '../measures/delivery.measure';
 import { drained, measureE2e, measureSustained } from '../measures/pipeline.measure';
-import { cpuCurve, snapshotCpu } from '../support/cpu-accounting';
+import { CpuSnapshot, cpuCurve, snapshotCpu } from '../support/cpu-accounting';
+import { targetRateOf } from '../report/ratios';
 import { measureProjectorBulk } from '../measures/projector-bulk.measure';
 import {
   committedEvents,
@@ -65,6 +66,7 @@ export async function pipelineGroup(ctx: GroupContext): Promise<void> {
   // A B A B: the projector's drain, the bulk baseline, a chunk through one projector (the log a little longer),
   // the bulk baseline again. The projectors are stopped while the baseline runs (it must not share the CPU).
   let projectors: BenchApp[] = [];
+  const drain: { from?: CpuSnapshot } = {};
   const projector = await measureProjector({
     pool: stages.db.pool,
     topic,
@@ -75,7 +77,16 @@ export async function pipelineGroup(ctx: GroupContext): Promise<void> {
       return app;
     },
     windowMs,
+    onOpen: () => (drain.from = snapshotCpu()),
   });
+  // What the drain cost: the projector, Postgres and the broker it reads, an event.
+  if (drain.from)
+    ctx.curve(
+      cpuCurve('projector', 'the projector draining the pre-filled topic', drain.from, snapshotCpu(), {
+        events: projector.events,
+        target: targetRateOf('projector'),
+      }),
+    );
   if (!(await waitCommitted(stages.db.pool, topic, events, 10_000)))
     ctx.note('the projector had not committed the whole pre-filled log 10 s after its window; the first chunk drains the rest with it');
   const stopProjectors = async () => {
@@ -165,6 +176,9 @@ export async function pipelineGroup(ctx: GroupContext): Promise<void> {
   const http = new HttpClient(ingest.url, { authorization: `Bearer ${live.key}` }, plan.pipelineClients + 16);
   ctx.onCleanup(() => http.close());
   const sustainedFrom = snapshotCpu();
+  // Events in the read model at each end of the CPU window: what the stack's CPU carried (the few accepted but not yet
+  // projected at its end, at most the load's bound, count as CPU without events: the cost an event errs high).
+  const projectedBefore = await committedEvents(live.db.pool, live.topics.names.events);
   const sustained = await measureSustained({
     pool: live.db.pool,
     http,
@@ -180,7 +194,13 @@ export async function pipelineGroup(ctx: GroupContext): Promise<void> {
     sustained.rate,
     `${plan.pipelineClients} writers x ${plan.batchSize} events, at most ${plan.pipelineMaxLag} accepted events not yet in the read model; HTTP accepted ${round(sustained.acceptedRate, 0)}/s`,
   );
-  ctx.curve(cpuCurve('pipeline', 'the sustained pipeline (warm-up and window)', sustainedFrom, snapshotCpu()));
+  const sustainedTo = snapshotCpu();
+  ctx.curve(
+    cpuCurve('pipeline', 'the sustained pipeline (warm-up and window)', sustainedFrom, sustainedTo, {
+      events: (await committedEvents(live.db.pool, live.topics.names.events)) - projectedBefore,
+      target: targetRateOf('pipeline.sustained'),
+    }),
+  );
   if (!(await drained(live.db.pool, sustained.maxAccepted, 60_000)))
     ctx.note('the pipeline had not drained 60 s after the sustained run; latency was measured with a backlog');
 

@@ -95,10 +95,13 @@ export async function measureProjector(options: {
   events: number;
   start: () => Promise<BenchApp>;
   windowMs: number;
+  /** Called as the gate opens (the projector booted and waiting): where a CPU window over the drain starts. */
+  onOpen?: () => void;
 }): Promise<ProjectorRun> {
   const { gate } = await startBehindGate(options.pool, 'read_model.projection_checkpoints', options.start);
   // Read in the gate's own transaction (the table is locked to everyone else); nothing commits past the gate.
   const early = await committedEvents(gate, options.topic);
+  options.onOpen?.();
   const started = await gate.open();
   const samples: ProjectorRun['samples'] = [];
   const probe = async () => {

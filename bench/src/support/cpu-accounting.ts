@@ -125,17 +125,55 @@ function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): { seconds: number; cores: n
   return { seconds, cores, shares, idlePercent: Math.max(0, 100 - busy) };
 }
 
-/** Where the CPU went between two snapshots, as a results table. */
-export function cpuCurve(id: string, title: string, a: CpuSnapshot, b: CpuSnapshot): Curve {
+/**
+ * What a window carried, to put its CPU in terms of the work: `events` that went through the stages measured,
+ * and the rate a target asks of them (`target`, events/s). The bench's own processes (its load, probes and clients)
+ * are left out of the cost: a newsroom's writers and readers run elsewhere.
+ */
+export interface CpuWork {
+  events: number;
+  target?: { rate: number; name: string };
+}
+
+/** Kinds of process that are the bench's own, not the stack's. */
+const BENCH_KINDS = new Set(['bench (load, probes)', 'bench clients']);
+
+/**
+ * Where the CPU went between two snapshots, as a results table. With `work`, each process's CPU an event too, and
+ * the note says what the stack's CPU an event was and how many cores of that cost the target's rate would keep busy:
+ * a target that needs more cores than the machine has is out of reach of scheduling alone, whatever runs first.
+ */
+export function cpuCurve(id: string, title: string, a: CpuSnapshot, b: CpuSnapshot, work?: CpuWork): Curve {
   const { seconds, cores, shares, idlePercent } = cpuBetween(a, b);
   const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+  const perEvent = work && work.events > 0 ? (cpuSeconds: number) => (cpuSeconds * 1e6) / work.events : null;
+  const stackSeconds = shares.filter((s) => !BENCH_KINDS.has(s.kind)).reduce((sum, s) => sum + s.cpuSeconds, 0);
+  let cost = '';
+  if (work && perEvent) {
+    const us = perEvent(stackSeconds);
+    cost = ` ${work.events} events went through in it: ${Math.round(us)} µs of the stack's CPU an event (every process but the bench's own).`;
+    if (work.target)
+      cost += ` At that cost, the ${work.target.rate} events/s of the target "${work.target.name}" would keep ${round((work.target.rate * us) / 1e6, 2)} cores busy; this machine has ${cores}.`;
+  } else if (work) cost = ' No events went through in it.';
   return {
     id: `cpu-${id}`,
     title: `Where the CPU went: ${title}`,
     note:
-      `${round(seconds)} s on ${cores} cores; the machine was idle ${round(idlePercent)}% of it. CPU from /proc/<pid>/stat (every thread); ` +
+      `${round(seconds)} s on ${cores} cores; the machine was idle ${round(idlePercent)}% of it.${cost} CPU from /proc/<pid>/stat (every thread); ` +
       `"waited" is the scheduler's run-queue delay (/proc/<pid>/task/*/schedstat): time a thread was ready to run and no core was free.`,
-    columns: ['processes', 'CPU s', 'share of the machine %', 'waited for a core s', 'waited / (ran + waited) %'],
-    rows: shares.map((s) => [s.kind, ...[s.cpuSeconds, s.sharePercent, s.waitSeconds, s.waitPercent].map((x) => round(x).toFixed(1))]),
+    columns: [
+      'processes',
+      'CPU s',
+      ...(perEvent ? ['CPU µs an event'] : []),
+      'share of the machine %',
+      'waited for a core s',
+      'waited / (ran + waited) %',
+    ],
+    rows: shares.map((s) => [
+      s.kind,
+      round(s.cpuSeconds).toFixed(1),
+      ...(perEvent ? [Math.round(perEvent(s.cpuSeconds)).toString()] : []),
+      ...[s.sharePercent, s.waitSeconds, s.waitPercent].map((x) => round(x).toFixed(1)),
+    ]),
   };
 }
