@@ -9,6 +9,8 @@ import {
   openEmmett,
 } from '../measures/store-appends.measure';
 import { measureStreamLengths } from '../measures/stream-length.measure';
+import { RATIOS } from '../report/ratios';
+import { CpuSnapshot, cpuCurve, snapshotCpu } from '../support/cpu-accounting';
 import { HttpClient } from '../support/http-client';
 import { benchStack } from './bench-stack';
 import { GroupContext } from './group-context';
@@ -63,11 +65,15 @@ export async function appendsGroup(ctx: GroupContext): Promise<void> {
   ctx.onCleanup(() => copyAll.remove());
   const copyOne = writeCopyFiles(plan.copyRows, 1, join(tmp, 'one'));
   ctx.onCleanup(() => copyOne.remove());
+  // The CPU of the last round's HTTP batches (warm-up included) and the COPY rate of its pair, for what the ratio's
+  // line would take at that cost.
+  const last: { copy4?: number; batched?: { from: CpuSnapshot; to: CpuSnapshot; events: number } } = {};
+  const head = async () => Number((await db.pool.query('SELECT coalesce(max(global_position), 0) AS n FROM event_store.events')).rows[0].n);
   await ctx.rounds([
     {
       id: 'pg.copy4',
       note: `${plan.copyRows} rows in ${plan.copySessions} psql sessions at once (the batch clients' count)`,
-      run: async () => (await measureCopy(db.pool, db.url, copyAll.files, plan.copyRows)).rate,
+      run: async () => (last.copy4 = (await measureCopy(db.pool, db.url, copyAll.files, plan.copyRows)).rate),
     },
     {
       id: 'appends.direct.batch100',
@@ -77,7 +83,12 @@ export async function appendsGroup(ctx: GroupContext): Promise<void> {
     {
       id: 'appends.http.batch100',
       note: batches,
-      run: async () => (await measureHttpBatches(ingest.url, key, plan.batchClients, plan.batchSize, timing)).rate,
+      run: async () => {
+        const [before, from] = [await head(), snapshotCpu()];
+        const rate = (await measureHttpBatches(ingest.url, key, plan.batchClients, plan.batchSize, timing)).rate;
+        last.batched = { from, to: snapshotCpu(), events: (await head()) - before };
+        return rate;
+      },
     },
     {
       id: 'emmett.batch100',
@@ -91,6 +102,14 @@ export async function appendsGroup(ctx: GroupContext): Promise<void> {
     },
   ]);
   await emmett.close();
+  const line = RATIOS.find((r) => r.ours === 'appends.http.batch100' && r.baseline === 'pg.copy4')!;
+  if (last.batched && last.copy4 && line.target)
+    ctx.curve(
+      cpuCurve('appends-batched', `HTTP batched appends (${batches}), the last round's run`, last.batched.from, last.batched.to, {
+        events: last.batched.events,
+        target: { rate: Math.round(line.target.value * last.copy4), name: `${line.name}, at that round's COPY rate` },
+      }),
+    );
 
   const http = new HttpClient(ingest.url, { authorization: `Bearer ${key}` }, 1);
   ctx.onCleanup(() => http.close());

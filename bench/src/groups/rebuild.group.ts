@@ -9,6 +9,7 @@ import { HttpClient } from '../support/http-client';
 import { pacedLoop } from '../support/load';
 import { round } from '../support/stats';
 import { cpuCurve, snapshotCpu } from '../support/cpu-accounting';
+import { ABSOLUTE_TARGETS } from '../report/ratios';
 import { benchStack } from './bench-stack';
 import { GroupContext } from './group-context';
 
@@ -52,9 +53,18 @@ export async function rebuildGroup(ctx: GroupContext): Promise<void> {
   // quick run's small log gets a generous floor (its budget is mostly spent by then; a loaded machine is slow).
   const windowMs = Math.max(plan.mode === 'quick' ? 90_000 : 30_000, ctx.remainingMs() - (afterMs - plan.reportPhaseMs));
   const command = rebuildCommandOf(config.rebuildCommand, ctx.profiles('self') ? ctx.input.profile!.dir : null);
+  const rebuildFrom = snapshotCpu();
   const run = command
     ? await runRebuildCommand(command, ctx.appEnv(s.env), head, windowMs, (l) => ctx.log(l))
     : await foldIntoFreshTables(s.db, head, windowMs);
+  const rebuildLine = ABSOLUTE_TARGETS.find((t) => t.figure === 'rebuild.seconds1M')!;
+  ctx.curve(
+    cpuCurve('rebuild', 'the rebuild, from start to exit', rebuildFrom, snapshotCpu(), {
+      events: run.events,
+      exited: command ? 'rebuild command (exited; no wait figures)' : undefined,
+      target: { rate: Math.round(TARGET_LOG / rebuildLine.target.value), name: `${rebuildLine.name} in ${rebuildLine.target.value} s` },
+    }),
+  );
   const part = run.complete
     ? `${run.events} events`
     : `${run.events} of ${head} events (the ${round(windowMs / 1000, 0)} s window closed first)`;

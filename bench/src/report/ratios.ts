@@ -196,13 +196,13 @@ export const ABSOLUTE_TARGETS: Array<{
   },
 ];
 
-/** Issue 15's target table, in its order: each row a ratio (by name) or an absolute target, with the last run's figure. */
 /** The rate an absolute target asks of `figure` and the target's name, for the CPU a window's work would need. */
 export function targetRateOf(figure: FigureId): { rate: number; name: string } | undefined {
   const t = ABSOLUTE_TARGETS.find((a) => a.figure === figure && a.target.op === '>=');
   return t && { rate: t.target.value, name: t.name };
 }
 
+/** Issue 15's target table, in its order: each row a ratio (by name) or an absolute target, with the last run's figure. */
 export const TARGETS: Array<{ ratio?: string; absolute?: string; lastRun: string }> = [
   { ratio: RATIOS[0].name, lastRun: '0.10' },
   { ratio: RATIOS[1].name, lastRun: '0.29' },
