@@ -19,8 +19,6 @@ interface ProcSample {
 export interface CpuSnapshot {
   at: number;
   procs: Map<number, ProcSample>;
-  /** This process's children that exited and were waited for, all of their CPU so far (cutime + cstime). */
-  exitedChildrenTicks: number;
 }
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -33,6 +31,7 @@ function kindOf(pid: number): string | null {
     return null;
   }
   if (!cmd) return null;
+  if (cmd.includes('/rebuild/rebuild.main')) return 'rebuild command';
   const app = /dist\/apps\/(ingest|relay|projector|query)\//.exec(cmd);
   if (app) return app[1];
   if (cmd.startsWith('postgres') || cmd.includes('/postgres ')) {
@@ -85,18 +84,36 @@ export function snapshotCpu(): CpuSnapshot {
       // gone meanwhile
     }
   }
-  return { at: performance.now(), procs, exitedChildrenTicks: exitedChildrenTicks() };
+  return { at: performance.now(), procs };
 }
 
-/** cutime + cstime of /proc/self/stat: the CPU of every descendant that exited and was waited for. */
-function exitedChildrenTicks(): number {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[13]) + Number(fields[14]);
-  } catch {
-    return 0;
-  }
+/**
+ * A window over which processes come and go (a command run to its end, and the Postgres backends it connected): the
+ * machine is read every `everyMs` until `stop`, and the end snapshot keeps each process's last reading, so one that
+ * exited inside the window still counts, all but its last interval's CPU. A pid taken by a new process meanwhile
+ * (its CPU lower than the old one's last reading, or its kind another) keeps the old one's reading apart.
+ */
+export function trackCpu(everyMs = 500): { from: CpuSnapshot; stop(): CpuSnapshot } {
+  const from = snapshotCpu();
+  const seen = new Map(from.procs);
+  let gone = -1;
+  const take = () => {
+    for (const [pid, sample] of snapshotCpu().procs) {
+      const before = seen.get(pid);
+      if (before && (sample.ticks < before.ticks || sample.kind !== before.kind)) seen.set(gone--, before);
+      seen.set(pid, sample);
+    }
+  };
+  const timer = setInterval(take, everyMs);
+  timer.unref();
+  return {
+    from,
+    stop() {
+      clearInterval(timer);
+      take();
+      return { at: performance.now(), procs: seen };
+    },
+  };
 }
 
 interface CpuShare {
@@ -109,11 +126,7 @@ interface CpuShare {
   waitPercent: number;
 }
 
-function cpuBetween(
-  a: CpuSnapshot,
-  b: CpuSnapshot,
-  exited?: string,
-): { seconds: number; cores: number; shares: CpuShare[]; idlePercent: number } {
+function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): { seconds: number; cores: number; shares: CpuShare[]; idlePercent: number } {
   const seconds = (b.at - a.at) / 1000;
   const cores = cpus().length;
   const byKind = new Map<string, { ticks: number; waitNs: number; runNs: number }>();
@@ -125,8 +138,6 @@ function cpuBetween(
     k.runNs += end.runNs - (start?.runNs ?? 0);
     byKind.set(end.kind, k);
   }
-  // A child that ran and exited inside the window (a command the bench waited for) is in neither snapshot's list.
-  if (exited) byKind.set(exited, { ticks: b.exitedChildrenTicks - a.exitedChildrenTicks, waitNs: 0, runNs: 0 });
   const shares = [...byKind]
     .map(([kind, k]) => {
       const cpuSeconds = k.ticks / TICKS_PER_SECOND;
@@ -152,11 +163,6 @@ function cpuBetween(
 export interface CpuWork {
   events: number;
   target?: { rate: number; name: string };
-  /**
-   * The kind to count the bench's children that exited inside the window as (their CPU from the bench's own account
-   * of waited-for children; no wait figures): a command run to its end, as the rebuild's.
-   */
-  exited?: string;
 }
 
 /** Kinds of process that are the bench's own, not the stack's. */
@@ -168,7 +174,7 @@ const BENCH_KINDS = new Set(['bench (load, probes)', 'bench clients']);
  * a target that needs more cores than the machine has is out of reach of scheduling alone, whatever runs first.
  */
 export function cpuCurve(id: string, title: string, a: CpuSnapshot, b: CpuSnapshot, work?: CpuWork): Curve {
-  const { seconds, cores, shares, idlePercent } = cpuBetween(a, b, work?.exited);
+  const { seconds, cores, shares, idlePercent } = cpuBetween(a, b);
   const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
   const perEvent = work && work.events > 0 ? (cpuSeconds: number) => (cpuSeconds * 1e6) / work.events : null;
   const stackSeconds = shares.filter((s) => !BENCH_KINDS.has(s.kind)).reduce((sum, s) => sum + s.cpuSeconds, 0);
