@@ -55,9 +55,9 @@ export async function rebuildGroup(ctx: GroupContext): Promise<void> {
   const command = rebuildCommandOf(config.rebuildCommand, ctx.profiles('self') ? ctx.input.profile!.dir : null);
   // Read every half second: the command and its Postgres backends exit inside the window.
   const rebuildCpu = trackCpu();
-  const run = command
-    ? await runRebuildCommand(command, ctx.appEnv(s.env), head, windowMs, (l) => ctx.log(l))
-    : await foldIntoFreshTables(s.db, head, windowMs);
+  const run = await (
+    command ? runRebuildCommand(command, ctx.appEnv(s.env), head, windowMs, (l) => ctx.log(l)) : foldIntoFreshTables(s.db, head, windowMs)
+  ).finally(() => rebuildCpu.stop());
   const rebuildLine = ABSOLUTE_TARGETS.find((t) => t.figure === 'rebuild.seconds1M')!;
   ctx.curve(
     cpuCurve('rebuild', 'the rebuild, from start to exit', rebuildCpu.from, rebuildCpu.stop(), {

@@ -106,12 +106,17 @@ export function trackCpu(everyMs = 500): { from: CpuSnapshot; stop(): CpuSnapsho
   };
   const timer = setInterval(take, everyMs);
   timer.unref();
+  let end: CpuSnapshot | null = null;
   return {
     from,
+    /** Ends the readings (once; later calls return the same snapshot). */
     stop() {
-      clearInterval(timer);
-      take();
-      return { at: performance.now(), procs: seen };
+      if (!end) {
+        clearInterval(timer);
+        take();
+        end = { at: performance.now(), procs: seen };
+      }
+      return end;
     },
   };
 }
