@@ -76,10 +76,17 @@ describe('npm run bench -- --quick (smoke)', () => {
     for (const c of cpu.filter((x) => x.id === 'cpu-pipeline'))
       expect(c.rows.map((r) => r[0])).toEqual(expect.arrayContaining(['postgres (queries)', 'ingest', 'relay', 'projector', 'query']));
     // The throughput windows say what an event cost the stack and how many cores the target's rate would keep busy.
+    // A quick run on a busy machine may see no event through a short window (its pipeline has committed none in one
+    // rehearsal): the window then says so instead. The rebuild always folds its whole small log.
     for (const id of ['cpu-appends-batched', 'cpu-pipeline', 'cpu-projector', 'cpu-rebuild']) {
       const c = cpu.find((x) => x.id === id) as { columns: string[]; note: string } | undefined;
-      expect(c?.columns).toContain('CPU µs an event');
-      expect(c?.note).toMatch(
+      expect(c).toBeDefined();
+      if (id !== 'cpu-rebuild' && c!.note.includes('No events went through in it.')) {
+        expect(c!.columns).not.toContain('CPU µs an event');
+        continue;
+      }
+      expect(c!.columns).toContain('CPU µs an event');
+      expect(c!.note).toMatch(
         /\d+ events went through in it: \d+ µs of the stack's CPU an event .* would keep [\d.]+ cores busy; this machine has \d+\./,
       );
     }
