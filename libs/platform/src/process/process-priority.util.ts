@@ -20,7 +20,8 @@ export interface PriorityOutcome {
  * every thread the process has now (V8's and libuv's included) is set one by one; threads made later inherit it
  * from the thread that makes them. A thread already lower (the process started under `nice`) is left as it is: this
  * only ever lowers. Lowering needs no privilege; raising it back later would, so this is for a process's entry
- * point, never for a library or a test runner. Never throws: a refusal is reported, not fatal.
+ * point, never for a library or a test runner. A thread's refusal is reported, not thrown; only a value outside
+ * 0-19 throws (a caller's error: the apps' configs refuse it first).
  */
 export function lowerProcessPriority(nice: number, taskDir = '/proc/self/task'): PriorityOutcome {
   if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new RangeError(`a nice value is a whole number from 0 to 19, not ${nice}`);
