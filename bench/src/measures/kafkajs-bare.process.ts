@@ -17,3 +17,6 @@ process.once('message', (command: BareKafkajsCommand) => {
     (error: Error) => process.send!({ ok: false, error: error.stack ?? String(error) } satisfies BareKafkajsAnswer, () => process.exit(1)),
   );
 });
+
+// Started in a session of its own: a bench stopped half way closes the channel, and this process goes with it.
+process.on('disconnect', () => process.exit(0));

@@ -86,6 +86,9 @@ function inBareProcess<T>(command: BareKafkajsCommand): Promise<T> {
     cwd: ROOT,
     execArgv: ['-r', join(ROOT, 'scripts', 'register-paths.js')],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // A session of its own, as the relay and the projector it stands beside run in (`bench-apps.ts` says why); it
+    // exits when the bench's channel to it closes.
+    detached: true,
   });
   return new Promise<T>((resolve, reject) => {
     let answered = false;

@@ -19,6 +19,9 @@ export class BareSseServer {
       cwd: ROOT,
       execArgv: ['-r', join(ROOT, 'scripts', 'register-paths.js')],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // A session of its own, as the query service it stands beside runs in (`bench-apps.ts` says why); it exits
+      // when the bench's channel to it closes.
+      detached: true,
     });
     const port = await new Promise<number>((resolve, reject) => {
       child.once('message', (m: { type: string; port: number }) => resolve(m.port));

@@ -53,6 +53,11 @@ export async function startApp(name: AppName, launch: AppLaunch): Promise<BenchA
       [PORT_VAR[name]]: String(port),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A session of its own, as `npm start` starts each service and as a container runs it. Linux's autogroup scheduling
+    // (kernel.sched_autogroup_enabled, on by default) shares the cores between sessions first, and Postgres starts every
+    // backend in a session of its own: the apps in the bench's session would share one backend's part among them and
+    // the bench's load.
+    detached: true,
   });
   const log = createWriteStream(join(launch.logDir, `${name}-${port}.log`));
   child.stdout!.pipe(log);
