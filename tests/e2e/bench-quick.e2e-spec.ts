@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIGURE_IDS } from '../../bench/src/report/figures';
 import { RATIOS, TARGETS } from '../../bench/src/report/ratios';
+import { autogroupEnabled } from '../../bench/src/report/machine';
+import { schedulingLine } from '../../bench/src/report/markdown';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -98,6 +100,9 @@ describe('npm run bench -- --quick (smoke)', () => {
     expect(results.figures['pg.copy4'].samples).toHaveLength(2);
 
     const table = readFileSync(join(out, markdown!), 'utf8');
+    // The kernel's scheduling setting is recorded, and the header says where the apps ran.
+    expect(results.machine.autogroup).toBe(autogroupEnabled());
+    expect(table).toContain(schedulingLine(autogroupEnabled())!);
     expect(table).toContain('| figure | last run | this run | target | met? | short by |');
     for (const t of TARGETS) expect(table).toContain(`| ${t.ratio ?? t.absolute}`);
     expect(table).toContain('| figure | ours | baseline | ratio | target | met? |');

@@ -20,6 +20,12 @@ export interface MachineInfo {
    * broker's first minutes run slower while its JIT compiles (bench/README, "A broker just started").
    */
   kafkaUptimeSeconds?: number | null;
+  /**
+   * Whether Linux's autogroup scheduling was on (`/proc/sys/kernel/sched_autogroup_enabled`; null where there is no
+   * such file): it shares the cores between sessions first, so where each process runs matters (bench/README,
+   * "Sessions and the scheduler").
+   */
+  autogroup?: boolean | null;
   loadStart: number[];
   loadEnd: number[];
 }
@@ -98,6 +104,15 @@ function uptimeSecondsOf(pid: string, procRoot: string): number | null {
   }
 }
 
+/** Whether the kernel's autogroup scheduling is on; null where it cannot say (no such file: not Linux, or built without it). */
+export function autogroupEnabled(procRoot = '/proc'): boolean | null {
+  try {
+    return readFileSync(join(procRoot, 'sys', 'kernel', 'sched_autogroup_enabled'), 'utf8').trim() === '1';
+  } catch {
+    return null;
+  }
+}
+
 export async function machineInfo(serverUrl: string, brokers: string[] = []): Promise<MachineInfo> {
   let postgres = 'unknown';
   const client = new Client({ connectionString: serverUrl });
@@ -123,6 +138,7 @@ export async function machineInfo(serverUrl: string, brokers: string[] = []): Pr
     postgres,
     kafka: running ?? (existsSync(versionFile) ? readFileSync(versionFile, 'utf8').trim() : 'unknown'),
     kafkaUptimeSeconds: broker ? uptimeSecondsOf(broker.pid, '/proc') : null,
+    autogroup: autogroupEnabled(),
     loadStart: load(),
     loadEnd: [],
   };

@@ -110,6 +110,19 @@ export function brokerAgeLine(seconds: number | null | undefined): string | null
   return `The Kafka broker had run ${age} when the run started.${warming}`;
 }
 
+/**
+ * What the header says of the kernel's scheduling: with autogroup on, the cores are shared between sessions first,
+ * and the bench runs each app (as `npm start` does) in a session of its own. Nothing for a run that did not record it.
+ */
+export function schedulingLine(autogroup: boolean | null | undefined): string | null {
+  if (autogroup === undefined) return null;
+  if (autogroup === null)
+    return 'Scheduling: no autogroup setting found (not Linux, or a kernel without it); each app runs in a session of its own.';
+  return autogroup
+    ? 'Scheduling: autogroup on (the cores are shared between sessions first); each app, each bare server and each Postgres backend runs in a session of its own (bench/README, "Sessions and the scheduler").'
+    : 'Scheduling: autogroup off (the cores are shared between processes); each app runs in a session of its own.';
+}
+
 export function renderMarkdown(r: BenchResults): string {
   const m = r.machine;
   const s = r.settings;
@@ -118,6 +131,8 @@ export function renderMarkdown(r: BenchResults): string {
   out.push(
     `Machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB RAM, ${m.os}; Node ${m.node}, PostgreSQL ${m.postgres}, Kafka ${m.kafka}.`,
   );
+  const scheduling = schedulingLine(m.autogroup);
+  if (scheduling) out.push(scheduling);
   out.push(`Code: commit \`${s.commit}\`${s.dirty ? ' with uncommitted changes' : ''}.`);
   out.push(
     `Postgres: ${Object.entries(s.postgres)
