@@ -183,6 +183,13 @@ describe('ingest HTTP on Fastify: body parsing, errors, headers, docs', () => {
     expect(none.headers.get('www-authenticate')).toBe('Bearer');
     expectProblem(await post('/v1/events', body, { authorization: `Bearer ${READ}` }), 403, 'AUTH.SCOPE_MISSING');
     expectProblem(await send('/metrics'), 401, 'AUTH.KEY_REQUIRED');
+    // A key sent but unknown is said to be so, not asked for again.
+    const wrong = await post('/v1/events', body, { authorization: `Bearer ${WRITE}-typo` });
+    expectProblem(wrong, 401, 'AUTH.KEY_INVALID');
+    expect(wrong.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    expectProblem(await send('/metrics', { headers: { 'x-api-key': 'no-such-key' } }), 401, 'AUTH.KEY_INVALID');
+    // The scheme's name in any letter case (RFC 9110), and nothing was recorded by the refusals above.
+    expect((await post('/v1/events', body, { authorization: `bearer ${WRITE}` })).status).toBe(201);
     const metrics = await send('/metrics', { headers: { 'x-api-key': READ } });
     expect(metrics.status).toBe(200);
     expect(metrics.text).toMatch(/^# HELP/m);

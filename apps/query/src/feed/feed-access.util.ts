@@ -9,8 +9,9 @@ import { ApiKeyRing, presentedKey, ProblemError, problems } from '@newsroom/plat
  */
 export function readAccessProblem(ring: ApiKeyRing, requireReadKey: boolean, req: IncomingMessage, url: URL): ProblemError | null {
   if (!requireReadKey) return null;
-  const held = ring.identify(presentedKey(req as Request) ?? url.searchParams.get('key') ?? undefined);
-  if (!held) return problems.unauthorized();
+  const presented = presentedKey(req as Request) ?? (url.searchParams.get('key') || undefined);
+  const held = ring.identify(presented);
+  if (!held) return problems.unauthorized(presented !== undefined);
   if (!ApiKeyRing.satisfies(held.scope, 'read')) return problems.forbidden('read');
   return null;
 }

@@ -18,13 +18,18 @@ export function presentedKey(req: Request): string | undefined {
   return keyInHeaders(req.headers);
 }
 
-/** The key in a request's headers: Express's request and Fastify's both carry Node's headers. */
+/**
+ * The key in a request's headers: Express's request and Fastify's both carry Node's headers. The scheme's name is
+ * case-insensitive (RFC 9110 section 11.1: `bearer` and `BEARER` are `Bearer`). Undefined when none was sent.
+ */
 export function keyInHeaders(headers: IncomingHttpHeaders): string | undefined {
-  const auth = headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  const bearer = BEARER.exec(headers.authorization ?? '');
+  if (bearer) return bearer[1].trim() || undefined;
   const header = headers['x-api-key'];
-  return typeof header === 'string' ? header : undefined;
+  return typeof header === 'string' && header.trim() ? header : undefined;
 }
+
+const BEARER = /^bearer +(.*)$/i;
 
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -39,11 +44,12 @@ export class ApiKeyGuard implements CanActivate {
     const needed = this.reflector.getAllAndOverride<Scope | 'public'>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]) ?? null;
     if (needed === 'public') return true;
     const req = context.switchToHttp().getRequest<{ headers: IncomingHttpHeaders; actor?: string }>();
-    const held = this.ring.identify(keyInHeaders(req.headers));
+    const presented = keyInHeaders(req.headers);
+    const held = this.ring.identify(presented);
     if (held) req.actor = held.id; // named in event metadata, even on open routes
     const scope = needed ?? (this.requireReadKey ? 'read' : null);
     if (!scope) return true;
-    if (!held) throw problems.unauthorized();
+    if (!held) throw problems.unauthorized(presented !== undefined);
     if (!ApiKeyRing.satisfies(held.scope, scope)) throw problems.forbidden(scope);
     return true;
   }

@@ -56,16 +56,30 @@ export const problems = {
       { path: '', message: `body larger than ${limit}` },
     ]),
   unsupportedMediaType: () => new ProblemError(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'Send application/json.'),
-  unauthorized: () =>
-    new ProblemError(
-      401,
-      'AUTH.KEY_REQUIRED',
-      'API key required',
-      'Send a key as "Authorization: Bearer <key>" or "X-API-Key".',
-      undefined,
-      {},
-      { 'WWW-Authenticate': 'Bearer' },
-    ),
+  /**
+   * 401. `presented`: a key was sent but is not one of the service's (mistyped, revoked, another deployment's): said
+   * so, rather than asking for a key the client did send (RFC 6750's `invalid_token`).
+   */
+  unauthorized: (presented = false) =>
+    presented
+      ? new ProblemError(
+          401,
+          'AUTH.KEY_INVALID',
+          'API key not recognised',
+          "The key sent is not one of this service's keys: check it for typos, or ask for a new one.",
+          undefined,
+          {},
+          { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+        )
+      : new ProblemError(
+          401,
+          'AUTH.KEY_REQUIRED',
+          'API key required',
+          'Send a key as "Authorization: Bearer <key>" or "X-API-Key".',
+          undefined,
+          {},
+          { 'WWW-Authenticate': 'Bearer' },
+        ),
   forbidden: (scope: string) =>
     new ProblemError(403, 'AUTH.SCOPE_MISSING', 'Key lacks scope', `This operation needs a key with the "${scope}" scope.`),
   notFound: (what: string) => new ProblemError(404, 'RESOURCE.NOT_FOUND', 'Not found', what),

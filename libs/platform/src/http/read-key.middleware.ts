@@ -13,8 +13,9 @@ import { sendProblem } from './problem.filter';
 export function readKeyMiddleware(ring: ApiKeyRing, required: boolean) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!required) return next();
-    const held = ring.identify(presentedKey(req));
-    if (!held) return sendProblem(res, problems.unauthorized(), req.originalUrl);
+    const presented = presentedKey(req);
+    const held = ring.identify(presented);
+    if (!held) return sendProblem(res, problems.unauthorized(presented !== undefined), req.originalUrl);
     if (!ApiKeyRing.satisfies(held.scope, 'read')) return sendProblem(res, problems.forbidden('read'), req.originalUrl);
     next();
   };
@@ -43,8 +44,9 @@ export function requireReadKeyOn(app: INestApplication, paths: string[]): void {
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const url = request.url;
     if (!under(paths, url)) return done();
-    const held = ring.identify(keyInHeaders(request.headers));
-    if (!held) return sendProblem(reply, problems.unauthorized(), url);
+    const presented = keyInHeaders(request.headers);
+    const held = ring.identify(presented);
+    if (!held) return sendProblem(reply, problems.unauthorized(presented !== undefined), url);
     if (!ApiKeyRing.satisfies(held.scope, 'read')) return sendProblem(reply, problems.forbidden('read'), url);
     done();
   });
