@@ -196,6 +196,19 @@ describe('SSE stream served before Express: the Nest route contract', () => {
     for (const s of [lean, nest, ours]) s.close();
   });
 
+  it('refuses a parameter the feed history or the Atom feed does not take, naming it (400), as the reports do', async () => {
+    const history = await fetch(`${url}/v1/feed?type=executive.departed&limit=5`, { headers: auth });
+    const atom = await fetch(`${url}/v1/feed.atom?after=3&organisation=org:openai`, { headers: auth });
+    for (const r of [history, atom]) {
+      expect(r.status).toBe(400);
+      expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+    expect(((await history.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['type']);
+    expect(((await atom.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['after', 'organisation']);
+    expect((await fetch(`${url}/v1/feed?types=executive.departed&limit=5`, { headers: auth })).status).toBe(200);
+    expect((await fetch(`${url}/v1/feed.atom?types=executive.departed&limit=5`, { headers: auth })).status).toBe(200);
+  });
+
   it('leaves every refusal to the Nest route: its problem+json, and no stream opened', async () => {
     const opened = servedByExpress.length;
     const refused = [
@@ -203,13 +216,22 @@ describe('SSE stream served before Express: the Nest route contract', () => {
       await get(`${url}/v1/feed/stream?key=not-a-key-at-all-000`),
       await get(`${url}/v1/feed/stream?key=${readKey}&after=yesterday&types=no.such.type`),
       await get(`${url}/v1/feed/stream?lang=fr`, { ...auth, 'last-event-id': '-1' }),
+      await get(`${url}/v1/feed/stream?organisation=org:openai&type=executive.departed`, auth),
     ];
-    expect(refused.map((r) => r.status)).toEqual([401, 401, 400, 400]);
+    expect(refused.map((r) => r.status)).toEqual([401, 401, 400, 400, 400]);
     for (const r of refused) expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(refused[0].headers['www-authenticate']).toBe('Bearer');
     const bodies = await Promise.all(refused.map(async (r) => JSON.parse(await r.ended)));
-    expect(bodies.map((b) => b.code)).toEqual(['AUTH.KEY_REQUIRED', 'AUTH.KEY_REQUIRED', 'REQUEST.INVALID', 'REQUEST.INVALID']);
+    expect(bodies.map((b) => b.code)).toEqual([
+      'AUTH.KEY_REQUIRED',
+      'AUTH.KEY_INVALID',
+      'REQUEST.INVALID',
+      'REQUEST.INVALID',
+      'REQUEST.INVALID',
+    ]);
     expect(bodies[2].errors.map((e: { path: string }) => e.path)).toEqual(['after', 'types[0]']);
+    // A misspelt filter is refused, not answered with the whole feed as if it were the filtered one.
+    expect(bodies[4].errors.map((e: { path: string }) => e.path)).toEqual(['organisation', 'type']);
     // The key left the URL before anything could log it, on the lean route as on Express.
     expect(bodies[1].instance).toBe('/v1/feed/stream');
     expect(servedByExpress).toHaveLength(opened);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES, parseSubject } from '@newsroom/domain';
-import { problems } from '@newsroom/platform';
+import { FieldProblem, problems } from '@newsroom/platform';
 
 /** A validated feed filter, shared by the history endpoint, SSE and WebSocket. */
 export interface FeedFilter {
@@ -60,8 +60,8 @@ const commaList = (description: string) =>
 
 /**
  * The feed's parameters, for the history endpoint, the SSE stream and the WebSocket subscribe message alike.
- * Values are coerced as a JSON message may send them (`after: 42`). Unknown parameters are ignored (the stream
- * takes `key`, a message its own fields).
+ * Values are coerced as a JSON message may send them (`after: 42`). Unknown fields are the caller's to refuse
+ * (parseFeedQuery's `allowed`): the HTTP endpoints refuse them, a WebSocket message has fields of its own.
  */
 export const feedQuerySchema = z.object({
   // Positions are Postgres bigints: anything longer would fail in SQL instead of here.
@@ -110,30 +110,48 @@ export const feedQuerySchema = z.object({
  * The Last-Event-ID header (a reconnecting EventSource's newest position) as a position; undefined when absent or
  * blank. One that is not a position is a 400 naming the header, not `after`, which the client may not have sent.
  */
-export function lastEventIdOf(header: string | undefined): string | undefined {
+export function lastEventIdOf(header: string | undefined, path = 'Last-Event-ID'): string | undefined {
   const v = header?.trim();
   if (!v) return undefined;
   if (isPosition(v)) return v;
-  throw problems.validation([{ path: 'Last-Event-ID', message: POSITION }], 'The feed query is not valid.');
+  throw problems.validation([{ path, message: POSITION }], 'The feed query is not valid.');
+}
+
+/**
+ * The SSE stream's query: where to resume is the Last-Event-ID header (a reconnecting EventSource's newest
+ * position), else the `lastEventId` parameter, which EventSource polyfills that cannot send headers put in the URL
+ * instead, else `after` (which a reconnect repeats as it was). `allowed`: the stream's parameters, as parseFeedQuery.
+ */
+export function parseStreamQuery(raw: Record<string, unknown>, header: string | undefined, allowed: readonly string[]): FeedQuery {
+  const { lastEventId, ...rest } = raw;
+  // node:querystring gives a string, or an array when the parameter is repeated (not a position: a 400).
+  const inUrl = typeof lastEventId === 'string' ? lastEventId : Array.isArray(lastEventId) ? lastEventId.join(',') : undefined;
+  return parseFeedQuery({ ...rest, after: lastEventIdOf(header) ?? lastEventIdOf(inUrl, 'lastEventId') ?? rest.after }, allowed);
 }
 
 const pathOf = (path: readonly PropertyKey[]) =>
   path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 
-/** Parses query parameters (or a WebSocket subscribe message); throws a 400 problem naming each bad field. */
-export function parseFeedQuery(raw: Record<string, unknown>): FeedQuery {
+/**
+ * Parses query parameters (or a WebSocket subscribe message); throws a 400 problem naming each bad field. With
+ * `allowed` (an endpoint's parameters), any other parameter is refused too, as the reports refuse them: a typo such
+ * as `type=` or `organisation=` would otherwise answer the whole, unfiltered feed as if it were the filtered one.
+ */
+export function parseFeedQuery(raw: Record<string, unknown>, allowed?: readonly string[]): FeedQuery {
+  const unknown: FieldProblem[] = allowed
+    ? Object.keys(raw)
+        .filter((k) => !allowed.includes(k))
+        .map((k) => ({ path: k, message: `unknown parameter (allowed: ${allowed.join(', ')})` }))
+    : [];
   // null stands for an absent field (a JSON message may send it).
   const input = Object.fromEntries(
     Object.keys(feedQuerySchema.shape)
-      .filter((k) => raw[k] != null)
+      .filter((k) => raw[k] != null && (!allowed || allowed.includes(k)))
       .map((k) => [k, raw[k]]),
   );
   const parsed = feedQuerySchema.safeParse(input);
-  if (!parsed.success)
-    throw problems.validation(
-      parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message })),
-      'The feed query is not valid.',
-    );
+  const issues = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message }));
+  if (unknown.length || !parsed.success) throw problems.validation([...unknown, ...issues], 'The feed query is not valid.');
   return parsed.data;
 }
 

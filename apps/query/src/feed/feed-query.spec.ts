@@ -1,5 +1,5 @@
 import { ProblemError } from '@newsroom/platform';
-import { compileFilter, parseFeedQuery } from './feed-query.reader';
+import { compileFilter, parseFeedQuery, parseStreamQuery } from './feed-query.reader';
 
 const item = (type: string, subject: string, organizations: string[] = [], targetType: string | null = null) => ({
   type,
@@ -65,5 +65,48 @@ describe('feed filters', () => {
     expect(pathsOf({ types: true, subjects: 'person:a' })).toEqual(['types: must be a comma-separated string or an array of strings']);
     // An empty list still means no filter, as an absent one does.
     expect(parseFeedQuery({ types: '', subjects: [] })).toMatchObject({ types: null, subjects: null });
+  });
+
+  it("given an endpoint's parameters, then a typo or a parameter of another endpoint is a 400 naming it, beside the bad values", () => {
+    const problemOf = (raw: Record<string, unknown>, allowed: readonly string[]) => {
+      try {
+        parseFeedQuery(raw, allowed);
+      } catch (error) {
+        return (error as ProblemError).errors!.map((e) => `${e.path}: ${e.message}`);
+      }
+      return 'accepted';
+    };
+    const allowed = ['after', 'limit', 'types', 'subjects', 'organization', 'lang'];
+    // `type` for `types`, `organisation` for `organization`: never answered as the unfiltered feed.
+    expect(problemOf({ type: 'executive.departed', organisation: 'org:openai', lang: 'de' }, allowed)).toEqual([
+      'type: unknown parameter (allowed: after, limit, types, subjects, organization, lang)',
+      'organisation: unknown parameter (allowed: after, limit, types, subjects, organization, lang)',
+      'lang: must be "en" or "fr"',
+    ]);
+    // A field the endpoint does not take is refused even when the feed's schema knows it (the Atom feed's `after`).
+    expect(problemOf({ after: '5' }, ['limit', 'types', 'subjects', 'organization', 'lang'])).toEqual([
+      'after: unknown parameter (allowed: limit, types, subjects, organization, lang)',
+    ]);
+    expect(problemOf({ types: 'executive.departed', lang: 'fr' }, allowed)).toBe('accepted');
+    // Without `allowed` (a WebSocket message, whose fields are its own), other fields are left to the caller.
+    expect(parseFeedQuery({ type: 'subscribe', after: 3 }).after).toBe('3');
+  });
+
+  it("given a stream request, then it resumes from the Last-Event-ID header, else a polyfill's lastEventId parameter, else after", () => {
+    const params = ['after', 'types', 'subjects', 'organization', 'lang', 'key', 'lastEventId'];
+    expect(parseStreamQuery({ after: '5', lastEventId: '7' }, '9', params).after).toBe('9');
+    expect(parseStreamQuery({ after: '5', lastEventId: '7' }, undefined, params).after).toBe('7');
+    expect(parseStreamQuery({ after: '5' }, ' ', params).after).toBe('5');
+    const pathOf = (raw: Record<string, unknown>) => {
+      try {
+        parseStreamQuery(raw, undefined, params);
+      } catch (error) {
+        return (error as ProblemError).errors!.map((e) => e.path);
+      }
+      return 'accepted';
+    };
+    expect(pathOf({ lastEventId: 'x' })).toEqual(['lastEventId']);
+    expect(pathOf({ lastEventId: ['1', '2'] })).toEqual(['lastEventId']);
+    expect(pathOf({ limit: '10' })).toEqual(['limit']);
   });
 });

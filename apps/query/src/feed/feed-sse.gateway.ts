@@ -20,8 +20,9 @@ import {
 import { QUERY_CONFIG, QUERY_READ_LIMIT, QueryConfig } from '../config/query.config';
 import { FeedConnections } from './feed-connections.service';
 import { takeKeyParam } from './feed-key-param.middleware';
-import { FeedQuery, lastEventIdOf, parseFeedQuery } from './feed-query.reader';
+import { FeedQuery, parseStreamQuery } from './feed-query.reader';
 import { FeedSseStreams } from './feed-sse-streams.service';
+import { FEED_STREAM_PARAMS } from './feed.schema';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -113,7 +114,7 @@ export class FeedSseGateway implements OnApplicationBootstrap {
     const raw: Record<string, unknown> = q === -1 ? {} : parseQueryString(url.slice(q + 1));
     const lastEventId = req.headers['last-event-id'];
     try {
-      return parseFeedQuery({ ...raw, after: lastEventIdOf(typeof lastEventId === 'string' ? lastEventId : undefined) ?? raw.after });
+      return parseStreamQuery(raw, typeof lastEventId === 'string' ? lastEventId : undefined, FEED_STREAM_PARAMS);
     } catch {
       return null;
     }

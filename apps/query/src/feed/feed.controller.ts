@@ -6,8 +6,8 @@ import { FeedConnections } from './feed-connections.service';
 import { FeedHub } from './feed-hub.service';
 import { FeedSseStreams } from './feed-sse-streams.service';
 import { ApiParams, ApiProblemBadRequest } from '../docs/zod-openapi.decorator';
-import { feedQuerySchema, lastEventIdOf, parseFeedQuery } from './feed-query.reader';
-import { feedPageSchema, feedStreamParams } from './feed.schema';
+import { feedQuerySchema, parseFeedQuery, parseStreamQuery } from './feed-query.reader';
+import { FEED_HISTORY_PARAMS, FEED_STREAM_PARAMS, feedPageSchema, feedStreamParams } from './feed.schema';
 import { toFeedItemDto } from './feed-item.dto';
 
 @ApiTags('feed')
@@ -28,7 +28,7 @@ export class FeedController {
   })
   @ApiProblemBadRequest('A parameter is not valid; `errors` names each one.')
   async history(@Query() raw: Record<string, unknown>) {
-    const q = parseFeedQuery(raw);
+    const q = parseFeedQuery(raw, FEED_HISTORY_PARAMS);
     const { items, watermark } = await this.hub.repository.page(await this.hub.scope(q), q.after, q.limit);
     // A short page means everything up to the watermark (of the same snapshot) was considered: resume from there.
     const last = items.length ? items[items.length - 1].position : q.after;
@@ -57,7 +57,7 @@ export class FeedController {
     // Accepted streams are served before Express (feed-sse.gateway.ts); what arrives here is refused on the way
     // (key, rate limit, parameters, cap), or a request that route hands on (HEAD, one with a body).
     // A reconnecting EventSource repeats its URL (with the old `after`) and sends the newest position it saw.
-    const q = parseFeedQuery({ ...raw, after: lastEventIdOf(lastEventId) ?? raw.after });
+    const q = parseStreamQuery(raw, lastEventId, FEED_STREAM_PARAMS);
     const ip = clientIp(res.req);
     // Express routes HEAD here too: the same checks and head a GET would get, and no subscription (a monitor's
     // HEAD must not hold a slot, read history or wait for a tick that writes into a bodiless response).

@@ -6,7 +6,17 @@ import { feedQuerySchema } from './feed-query.reader';
 /** The SSE stream's parameters: the feed filters (no page size) and the read key for clients that cannot send headers. */
 export const feedStreamParams = feedQuerySchema.omit({ limit: true }).extend({
   key: z.string().optional().meta({ description: 'Read key, for clients that cannot send headers' }),
+  lastEventId: z
+    .string()
+    .optional()
+    .meta({
+      description: 'The newest position seen, for EventSource polyfills that cannot send the Last-Event-ID header (the header wins)',
+    }),
 });
+
+/** The parameters each endpoint takes; any other is refused (parseFeedQuery). */
+export const FEED_HISTORY_PARAMS: readonly string[] = Object.keys(feedQuerySchema.shape);
+export const FEED_STREAM_PARAMS: readonly string[] = Object.keys(feedStreamParams.shape);
 
 /** A feed item as the history endpoint, SSE and WebSocket send it (PRODUCT.md). */
 const feedItemSchema = z.object({

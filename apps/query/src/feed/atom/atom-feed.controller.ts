@@ -6,7 +6,7 @@ import { parseFeedQuery } from '../feed-query.reader';
 import { buildAtomFeed } from './atom-feed.builder';
 import { FeedHub } from '../feed-hub.service';
 import { AtomFeedRepository } from './atom-feed.repository';
-import { atomFeedParams } from './atom-feed.schema';
+import { ATOM_PARAMS, atomFeedParams } from './atom-feed.schema';
 import { toXml } from './xml.writer';
 
 @ApiTags('feed')
@@ -29,9 +29,8 @@ export class AtomFeedController {
   @ApiOkResponse({ description: 'An Atom feed document.', content: { 'application/atom+xml': { schema: { type: 'string' } } } })
   @ApiProblemBadRequest('A parameter is not valid; `errors` names each one.')
   async feed(@Query() raw: Record<string, unknown>, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
-    // The feed's parsing (and its 400s) without `after`, which the Atom feed does not take.
-    const { after: _after, ...rest } = raw;
-    const q = parseFeedQuery(rest);
+    // The feed's parsing and its 400s, for the Atom feed's own parameters (no `after`: it lists the newest events).
+    const q = parseFeedQuery(raw, ATOM_PARAMS);
     const source = await this.repository.newest(await this.hub.scope(q), q.limit);
     const baseUrl = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     const xml = toXml(buildAtomFeed(source, { selfUrl: baseUrl + req.originalUrl, baseUrl, lang: q.lang, filter: q }));

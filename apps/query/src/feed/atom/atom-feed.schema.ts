@@ -7,3 +7,6 @@ import { feedQuerySchema } from '../feed-query.reader';
 export const atomFeedParams = feedQuerySchema.omit({ after: true }).extend({
   limit: feedQuerySchema.shape.limit.meta({ description: 'Entries (the newest events), 1..1000, default 100' }),
 });
+
+/** The Atom feed's parameters; any other is refused (parseFeedQuery). */
+export const ATOM_PARAMS: readonly string[] = Object.keys(atomFeedParams.shape);

@@ -7,8 +7,8 @@ export const financialsParams = reportParams({
   organization: subject({ kind: 'org', example: 'org:openai' }),
   metric: list(`Comma-separated: ${FINANCIAL_METRICS.join(', ')}`, FINANCIAL_METRICS),
   basis: list('Comma-separated bases (see the point schema)'),
-  from: instant('Points whose period overlaps [from, to)'),
-  to: instant('End of the [from, to) window', 'end'),
+  from: instant('Points whose period overlaps the window, which starts where this date or period starts'),
+  to: instant("Through this date or period, included: the window ends where its period ends (to=2024-07 takes all of July, to=2024 the whole year; a date-time takes that instant)", 'end'),
   minOutlets: minOutletsParam(),
   lang: oneOf(['en', 'fr'], 'Accepted for symmetry with the other reports: financial points carry no free text')
     .optional()

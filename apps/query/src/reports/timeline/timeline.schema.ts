@@ -5,8 +5,8 @@ import { anyJson, factFieldsShape, fallbacksSchema, instantOrNull, nextCursor, n
 
 export const timelineParams = reportParams({
   subject: subject({ example: 'org:openai' }).optional().transform((v) => v ?? null),
-  from: instant('Facts whose date overlaps [from, to)'),
-  to: instant('End of the [from, to) window', 'end'),
+  from: instant('Facts whose date overlaps the window, which starts where this date or period starts'),
+  to: instant("Through this date or period, included: the window ends where its period ends (to=2024-07 takes all of July, to=2024 the whole year; a date-time takes that instant)", 'end'),
   types: typesParam(),
   lang: langParam(),
   minOutlets: minOutletsParam(),
