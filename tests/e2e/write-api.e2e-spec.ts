@@ -316,6 +316,9 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
       'VALIDATION.FAILED',
       'changes.data.roleCategory',
     );
+    // The same correction again without its key changes nothing: refused, rather than a second "correction" in the feed.
+    expectProblem(await write(`/v1/events/${envelope.id}/corrections`, correction), 422, 'CORRECTION.NO_CHANGE', 'changes');
+    expect((await read<StreamPage>(`/v1/streams/${envelope.subject}`)).body.version).toBe(versionBefore);
 
     const detail = await read<EventDetail>(`/v1/events/${envelope.id}`);
     expect(detail.status).toBe(200);

@@ -54,6 +54,24 @@ describe('decideCorrection', () => {
     expect(error.errors?.map((e) => e.path)).toEqual(paths);
   });
 
+  it.each([
+    ['a value set to what it already is', { changes: { data: { reason: 'resigned' } } }],
+    ['the date it already has', { changes: { occurredAt: '2024-09-25' } }],
+    ['both', { changes: { occurredAt: '2024-09-25', data: { reason: 'resigned' } } }],
+  ])('given a correction to %s, when decided, then 422 CORRECTION.NO_CHANGE and nothing is decided', (_what, req) => {
+    const state = given(MIRA, departed()); // resigned, on 2024-09-25
+    const error = thrown(() => decideCorrection(state, eventId(1), { ...req, reason: 'x' }));
+    expect(error).toMatchObject({ code: 'CORRECTION.NO_CHANGE', kind: 'rule', errors: [{ path: 'changes' }] });
+  });
+
+  it('given a correction that only gives the list of inferred fields, then it is a change (the list is not in the decision state)', () => {
+    const decided = decideCorrection(given(MIRA, departed()), eventId(1), {
+      changes: { occurredAt: '2024-09-25', inferred: [] },
+      reason: 'x',
+    });
+    expect(decided.type).toBe('event.corrected');
+  });
+
   it('given an already corrected target, when corrected again, then it is accepted', () => {
     const state = given(MIRA, departed(), correction(1, { data: { reason: 'fired' } }));
     expect(decideCorrection(state, eventId(1), { changes: { data: { reason: 'retired' } }, reason: 'x' }).type).toBe('event.corrected');

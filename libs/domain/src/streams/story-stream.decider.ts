@@ -16,7 +16,7 @@ import { inferredPathErrors } from '../values/inferred.value';
 import { parsePeriod } from '../values/period.value';
 import { parseSubject } from '../values/subject.value';
 import { assertLawsuitRules } from './lawsuit.rules';
-import { absentRemovals, mergePatch } from './merge-patch.util';
+import { absentRemovals, mergePatch, sameJsonValue } from './merge-patch.util';
 import type { NewEvent, StreamEventState, StreamState } from './stream-state.types';
 
 /** Decides a new story event from a validated submission against its subject's stream. Throws DomainError. */
@@ -107,6 +107,14 @@ export function decideCorrection(state: StreamState, targetEventId: string, req:
     );
   }
   const corrected = hasData ? mergePatch(target.data, data) : target.data;
+  // A correction that leaves the fact as it stands would still mark it corrected and announce a change in the feed
+  // and the reports' history (a retried request, or a value set to what it already is). `inferred` is not kept in the
+  // decision state, so a correction that gives it counts as a change.
+  if (inferred === undefined && (occurredAt === undefined || occurredAt === target.occurredAt) && sameJsonValue(corrected, target.data)) {
+    throw new DomainError(DOMAIN_ERROR_CODES.CORRECTION_NO_CHANGE, 'rule', `the correction leaves event ${targetEventId} as it stands`, [
+      { path: 'changes', message: 'changes nothing: the event already has these values' },
+    ]);
+  }
   if (hasData) {
     const checked = runSchema(eventDefinitionOf(target.type).data, corrected, 'changes.data');
     if (!checked.ok) throw DomainError.validation(checked.errors, `the corrected data is not a valid ${target.type}`);
