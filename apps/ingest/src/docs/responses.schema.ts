@@ -20,7 +20,9 @@ export const PROBLEM_SCHEMA: SchemaObject = {
         required: ['path', 'message'],
         properties: { path: { type: 'string', example: 'data.money.amount' }, message: { type: 'string' } },
       },
+      description: 'At most 100; `errorsOmitted` counts the rest.',
     },
+    errorsOmitted: { type: 'integer', minimum: 1, description: 'Field errors beyond the 100 listed in `errors` (absent when none)' },
   },
 };
 

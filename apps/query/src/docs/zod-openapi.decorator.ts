@@ -22,7 +22,16 @@ export const problemSchema = z
     code: z.string().meta({ description: 'Stable machine-readable code', example: 'REQUEST.INVALID' }),
     detail: z.string().optional(),
     instance: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'At most 100; `errorsOmitted` counts the rest.' }),
+    errorsOmitted: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: 'Field errors beyond the 100 listed in `errors` (absent when none)' }),
   })
   .meta({ description: 'RFC 9457 problem details with a stable code and field errors.' });
 
