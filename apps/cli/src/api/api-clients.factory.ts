@@ -1,6 +1,8 @@
 import createClient, { Client } from 'openapi-fetch';
 import { CliConfig } from '../cli.config';
 import { CliError } from '../output/cli.errors';
+import { terminalText } from '../output/terminal-text.util';
+import { textOf } from '../output/text.util';
 import type { paths as IngestPaths } from './generated/ingest-api';
 import type { paths as QueryPaths } from './generated/query-api';
 
@@ -49,7 +51,11 @@ export function queryClient(config: CliConfig): QueryClient {
   });
 }
 
-/** A problem+json answer as a CliError: status, code, detail, field errors, and the next step for the usual ones. */
+/**
+ * A problem+json answer as a CliError: status, code, detail, field errors, and the next step for the usual ones.
+ * What the service wrote is escaped (terminal-text.util), so a detail quoting a stored value with a line break or
+ * an ESC in it stays on its line; the line breaks between the fields are the CLI's own.
+ */
 export function problemError(response: Response, body: unknown, config: CliConfig): CliError {
   const p = (body && typeof body === 'object' ? body : {}) as {
     code?: string;
@@ -57,8 +63,10 @@ export function problemError(response: Response, body: unknown, config: CliConfi
     detail?: string;
     errors?: { path?: string; message?: string }[];
   };
-  const fields = (p.errors ?? []).map((e) => `\n  ${e.path || '(body)'}: ${e.message}`).join('');
-  const text = `${response.status} ${p.code ?? response.statusText}${p.detail ? `: ${p.detail}` : p.title ? `: ${p.title}` : ''}${fields}`;
+  const shown = (value: unknown) => terminalText(textOf(value));
+  const fields = (Array.isArray(p.errors) ? p.errors : []).map((e) => `\n  ${shown(e?.path) || '(body)'}: ${shown(e?.message)}`).join('');
+  const detail = p.detail ? `: ${shown(p.detail)}` : p.title ? `: ${shown(p.title)}` : '';
+  const text = `${response.status} ${shown(p.code ?? response.statusText)}${detail}${fields}`;
   let hint: string | undefined;
   if (response.status === 401)
     hint = config.key
@@ -67,6 +75,7 @@ export function problemError(response: Response, body: unknown, config: CliConfi
   else if (response.status === 403) hint = `the key from ${config.keySource} lacks the scope: writes need a write or admin key`;
   else if (response.status === 404 && p.code === 'EVENT.NOT_FOUND')
     hint = 'check the event id (newsroom tail or GET /v1/events/{id} shows ids)';
-  else if (response.status === 429 || response.status === 503) hint = `retry in ${response.headers.get('retry-after') ?? 'a few'} s`;
+  else if (response.status === 429 || response.status === 503)
+    hint = `retry in ${terminalText(response.headers.get('retry-after') ?? 'a few')} s`;
   return new CliError(text, hint, 1);
 }

@@ -3,6 +3,8 @@ import { ingestClient, problemError } from '../api/api-clients.factory';
 import type { paths } from '../api/generated/ingest-api';
 import { CliConfig } from '../cli.config';
 import { CliError } from '../output/cli.errors';
+import { terminalText } from '../output/terminal-text.util';
+import { textOf } from '../output/text.util';
 import { dataPatch } from './data-patch.util';
 
 type CorrectionBody = paths['/v1/events/{id}/corrections']['post']['requestBody']['content']['application/json'];
@@ -62,7 +64,9 @@ export function registerCorrect(program: Command, config: () => CliConfig): void
       });
       if (!event) throw problemError(response, error, c);
       const dup = response.status === 200 ? ' (duplicate: already recorded with this key)' : '';
-      process.stdout.write(`corrected ${eventId}: event.corrected ${event.id} at position ${event.globalPosition}${dup}\n`);
+      // The id given and what the service answered, escaped like all data the CLI prints (terminal-text.util).
+      const [target, id, position] = [eventId, event.id, event.globalPosition].map((v) => terminalText(textOf(v)));
+      process.stdout.write(`corrected ${target}: event.corrected ${id} at position ${position}${dup}\n`);
     });
 }
 

@@ -6,6 +6,7 @@ import type { paths } from '../api/generated/ingest-api';
 import { CliConfig } from '../cli.config';
 import { CliError } from '../output/cli.errors';
 import { ProgressBar } from '../output/progress-bar.renderer';
+import { terminalText } from '../output/terminal-text.util';
 import { contentId, InputRecord, readEvents } from './ndjson.reader';
 
 type BatchBody = Extract<paths['/v1/events']['post']['requestBody']['content']['application/json'], { events: unknown }>;
@@ -58,11 +59,14 @@ async function runIngest(file: string, o: IngestOptions, config: CliConfig): Pro
   const bar = new ProgressBar('lines');
   const summary: IngestSummary = { created: 0, duplicate: 0, rejected: 0 };
   const started = Date.now();
+  // The id and the detail come from the file (an envelope's id, a parser's message quoting the line) or from the
+  // service (its rejection messages): escaped, so each result stays one line and nothing in them runs in the terminal.
   const print = (line: number, status: Status, id: string, detail: string) => {
     summary[status]++;
     if (o.onlyRejected && status !== 'rejected') return;
     bar.clear();
-    process.stdout.write(`line ${String(line).padEnd(6)} ${status.padEnd(9)} ${id.padEnd(36)}  ${detail}\n`.replace(/ +\n$/, '\n'));
+    const shown = `line ${String(line).padEnd(6)} ${status.padEnd(9)} ${terminalText(id).padEnd(36)}  ${terminalText(detail)}`;
+    process.stdout.write(`${shown.replace(/ +$/, '')}\n`);
   };
 
   // Lines in file order, unreadable ones among them, so the results print in the order of the file.
@@ -105,7 +109,7 @@ async function runIngest(file: string, o: IngestOptions, config: CliConfig): Pro
   const seconds = (Date.now() - started) / 1000;
   const rate = seconds > 0 ? Math.round(lines / seconds) : lines;
   process.stdout.write(
-    `${file}: ${lines} lines, ${summary.created} created, ${summary.duplicate} duplicate, ${summary.rejected} rejected in ${seconds.toFixed(1)} s (${rate} lines/s)\n`,
+    `${terminalText(file)}: ${lines} lines, ${summary.created} created, ${summary.duplicate} duplicate, ${summary.rejected} rejected in ${seconds.toFixed(1)} s (${rate} lines/s)\n`,
   );
   return summary;
 }

@@ -1,7 +1,14 @@
-/** Plain-text tables for the terminal: a header row, a rule, aligned columns, long cells cut with an ellipsis. */
-export function formatTable(columns: string[], rows: string[][], maxCell = 60): string {
+import { terminalText } from './terminal-text.util';
+
+/**
+ * Plain-text tables for the terminal: a header row, a rule, aligned columns, long cells cut with an ellipsis.
+ * Cells and headers (a report's own field names when it has no known columns) hold data: their control characters
+ * are shown as escapes first, so a row stays one line, nothing runs in the terminal, and widths are what it shows.
+ */
+export function formatTable(headers: string[], rows: string[][], maxCell = 60): string {
   const cut = (s: string) => (s.length > maxCell ? `${s.slice(0, maxCell - 1)}…` : s);
-  const body = rows.map((r) => columns.map((_, i) => cut(oneLine(r[i] ?? ''))));
+  const columns = headers.map(terminalText);
+  const body = rows.map((r) => columns.map((_, i) => cut(terminalText(r[i] ?? ''))));
   const widths = columns.map((c, i) => Math.max(c.length, ...body.map((r) => r[i].length)));
   const line = (cells: string[]) =>
     cells
@@ -10,8 +17,6 @@ export function formatTable(columns: string[], rows: string[][], maxCell = 60): 
       .trimEnd();
   return [line(columns), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
-
-const oneLine = (s: string) => s.replace(/\s+/g, ' ');
 
 /** One cell from any JSON value of a report: money as "amount currency", sources as outlets, a date object by its date. */
 export function cell(value: unknown): string {

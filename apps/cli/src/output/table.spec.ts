@@ -19,6 +19,20 @@ describe('formatTable', () => {
   });
 });
 
+describe('formatTable and stored text', () => {
+  it('shows control characters in cells as escapes: one line per row, widths as shown', () => {
+    expect(formatTable(['role', 'x'], [['CTO\u001b[31m\r\n', 'y']]).split('\n')).toEqual([
+      'role             x',
+      '---------------  -',
+      'CTO\\x1b[31m\\r\\n  y',
+    ]);
+  });
+
+  it('leaves French spacing as it is (narrow no-break spaces are not collapsed)', () => {
+    expect(formatTable(['t'], [['Départ\u202f: «\u00a0oui\u00a0»']]).split('\n')[2]).toBe('Départ\u202f: «\u00a0oui\u00a0»');
+  });
+});
+
 describe('cell', () => {
   it('shows report values the way a reader expects', () => {
     expect(cell({ amount: '3700000000', currency: 'USD' })).toBe('3700000000 USD');

@@ -78,6 +78,29 @@ describe('reportTable', () => {
     ]);
   });
 
+  it('a row whose stored text holds control characters is one line, each of them shown as an escape', () => {
+    const body = {
+      items: [
+        {
+          occurredAt: '2024-09',
+          personName: 'Mira\u2066 Murati\u2069',
+          role: 'Boss\u001b[31mRED\u001b[0m\nline2\rCR',
+          reason: 'resigned\u001b]0;title\u0007\u009b\u007f\u2028',
+        },
+      ],
+    };
+    const lines = reportTable('departures', body).split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines.join('\n')).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/); // eslint-disable-line no-control-regex
+    expect(lines[2]).toBe(
+      '2024-09     Mira\\u2066 Murati\\u2069  Boss\\x1b[31mRED\\x1b[0m\\nline2\\rCR  resigned\\x1b]0;title\\x07\\x9b\\x7f\\u2028',
+    );
+  });
+
+  it('an unknown report shows its own field names escaped too', () => {
+    expect(reportTable('other', { items: [{ 'a\u001b[2J': 1 }] }).split('\n')).toEqual(['a\\x1b[2J', '--------', '1']);
+  });
+
   it('grouped departures, and any other shape by its scalar fields', () => {
     expect(reportRows({ groups: [{ key: '2024-Q3', count: 2 }], unplaced: [] })).toEqual([{ key: '2024-Q3', count: 2 }]);
     expect(reportTable('other', { items: [{ a: 1, b: { c: 1 } }] })).toBe('a\n-\n1');

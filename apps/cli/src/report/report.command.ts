@@ -4,6 +4,7 @@ import { queryClient, QueryClient, problemError } from '../api/api-clients.facto
 import type { paths } from '../api/generated/query-api';
 import { CliConfig } from '../cli.config';
 import { CliError } from '../output/cli.errors';
+import { terminalText } from '../output/terminal-text.util';
 import { reportTable } from './report-table.renderer';
 
 type Q<P extends keyof paths> = NonNullable<paths[P]['get']['parameters']['query']>;
@@ -83,7 +84,7 @@ export function registerReport(program: Command, config: () => CliConfig): void 
       const partial = response.headers.get('newsroom-partial');
       if (partial)
         process.stderr.write(
-          `note: partial: the history of ${partial} is still being folded in (a backfill), so this report lacks older events\n`,
+          `note: partial: the history of ${terminalText(partial)} is still being folded in (a backfill), so this report lacks older events\n`,
         );
       if (o.csv) {
         process.stdout.write(textOf(data));
@@ -103,14 +104,15 @@ export function registerReport(program: Command, config: () => CliConfig): void 
       if (o.json) {
         process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
         const next = (data as { next?: string | null }).next;
-        if (next) process.stderr.write(`more: newsroom report ${name} --cursor ${next} --json (same flags)\n`);
+        if (next) process.stderr.write(`more: newsroom report ${name} --cursor ${terminalText(textOf(next))} --json (same flags)\n`);
         return;
       }
       process.stdout.write(`${reportTable(name, data)}\n`);
       const unplaced = (data as { unplaced?: { count?: number } }).unplaced;
-      if (unplaced?.count) process.stdout.write(`unplaced: ${unplaced.count} dated more coarsely than a ${o.groupBy} (see --json)\n`);
+      if (unplaced?.count)
+        process.stdout.write(`unplaced: ${terminalText(textOf(unplaced.count))} dated more coarsely than a ${o.groupBy} (see --json)\n`);
       const next = (data as { next?: string | null }).next;
-      if (next) process.stdout.write(`more: newsroom report ${name} --cursor ${next} (same flags)\n`);
+      if (next) process.stdout.write(`more: newsroom report ${name} --cursor ${terminalText(textOf(next))} (same flags)\n`);
     });
 }
 

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { ingestClient, problemError } from '../api/api-clients.factory';
 import { CliConfig } from '../cli.config';
+import { terminalText } from '../output/terminal-text.util';
+import { textOf } from '../output/text.util';
 
 export function registerRetract(program: Command, config: () => CliConfig): void {
   program
@@ -22,6 +24,8 @@ export function registerRetract(program: Command, config: () => CliConfig): void
       });
       if (!event) throw problemError(response, error, c);
       const dup = response.status === 200 ? ' (duplicate: already recorded with this key)' : '';
-      process.stdout.write(`retracted ${eventId}: event.retracted ${event.id} at position ${event.globalPosition}${dup}\n`);
+      // The id given and what the service answered, escaped like all data the CLI prints (terminal-text.util).
+      const [target, id, position] = [eventId, event.id, event.globalPosition].map((v) => terminalText(textOf(v)));
+      process.stdout.write(`retracted ${target}: event.retracted ${id} at position ${position}${dup}\n`);
     });
 }

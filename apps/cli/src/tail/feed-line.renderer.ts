@@ -1,21 +1,26 @@
 import { inferredText, markedDate } from '../output/fact-truth.util';
+import { terminalText } from '../output/terminal-text.util';
 import { textOf } from '../output/text.util';
+
+/** A value of the item as display text, its control characters shown as escapes (stored data is anyone's). */
+const shown = (value: unknown): string => terminalText(textOf(value));
 
 /**
  * A feed item as one terminal line: position, date (`*` when the sources do not state it), type, subject, headline,
  * status, its outlets when more than one or any denies, the other fields its sources do not state, and the event id
- * to act on.
+ * to act on. Every value from the item goes through `shown` before it is padded, so the columns line up on what
+ * the terminal shows.
  */
 export function feedLine(item: Record<string, unknown>): string {
   const c = item.corroboration as { outlets?: number; confirms?: number; denies?: number } | undefined;
-  const stances = c?.denies ? `: ${c.confirms ?? 0} confirm, ${c.denies} deny` : '';
-  const outlets = c && ((c.outlets ?? 0) > 1 || (c.denies ?? 0) > 0) ? `  [${c.outlets} outlets${stances}]` : '';
+  const stances = c?.denies ? `: ${shown(c.confirms ?? 0)} confirm, ${shown(c.denies)} deny` : '';
+  const outlets = c && ((c.outlets ?? 0) > 1 || (c.denies ?? 0) > 0) ? `  [${shown(c.outlets)} outlets${stances}]` : '';
   const others = inferredText({
     inferred: (Array.isArray(item.inferred) ? item.inferred : []).filter((i: { path: string }) => i.path !== 'occurredAt'),
   });
-  const inferred = others ? `  [inferred: ${others}]` : '';
-  const status = (item.status && item.status !== 'current' ? `  [${textOf(item.status)}]` : '') + outlets + inferred;
-  const target = item.targetEventId ? `  -> ${textOf(item.targetEventId)}` : '';
-  const date = textOf(markedDate(item));
-  return `${textOf(item.position).padStart(6)}  ${date.padEnd(10)}  ${textOf(item.type).padEnd(34)}  ${textOf(item.subject).padEnd(28)}  ${textOf(item.headline)}${status}  (${textOf(item.eventId)})${target}`;
+  const inferred = others ? `  [inferred: ${shown(others)}]` : '';
+  const status = (item.status && item.status !== 'current' ? `  [${shown(item.status)}]` : '') + outlets + inferred;
+  const target = item.targetEventId ? `  -> ${shown(item.targetEventId)}` : '';
+  const date = shown(markedDate(item));
+  return `${shown(item.position).padStart(6)}  ${date.padEnd(10)}  ${shown(item.type).padEnd(34)}  ${shown(item.subject).padEnd(28)}  ${shown(item.headline)}${status}  (${shown(item.eventId)})${target}`;
 }

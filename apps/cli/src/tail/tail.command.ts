@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { queryClient, problemError } from '../api/api-clients.factory';
 import { CliConfig } from '../cli.config';
 import { CliError } from '../output/cli.errors';
+import { terminalText } from '../output/terminal-text.util';
 import { feedLine } from './feed-line.renderer';
 import { SseParser } from './sse-parser.util';
 import { filterKey, loadPosition, savePosition, statePath } from './tail-position.util';
@@ -118,7 +119,7 @@ async function tail(o: TailOptions, c: CliConfig, count: number): Promise<void> 
           for (const m of parser.push(decoder.decode(chunk, { stream: true }))) {
             if (m.retry) retryMs = m.retry;
             if (m.event === 'close') {
-              process.stderr.write(`tail: the server closed the stream: ${m.data}\n`);
+              process.stderr.write(`tail: the server closed the stream: ${terminalText(m.data)}\n`);
               continue;
             }
             if (m.event !== 'message' || !m.data) continue;
@@ -150,7 +151,7 @@ async function tail(o: TailOptions, c: CliConfig, count: number): Promise<void> 
       // The stream's own retry hint (read as it went), or longer when the service said when to come back.
       const waitMs = Math.max(retryMs, toldMs);
       process.stderr.write(
-        `tail: stream ended${failure ? ` (${(failure as Error).message})` : ''}; reconnecting after position ${after} in ${waitMs} ms\n`,
+        `tail: stream ended${failure ? ` (${terminalText(String((failure as Error).message))})` : ''}; reconnecting after position ${after} in ${waitMs} ms\n`,
       );
       // Ctrl-C during the wait ends it at once.
       await new Promise<void>((resolve) => {

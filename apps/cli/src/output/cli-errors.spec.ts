@@ -1,0 +1,27 @@
+import { problemError } from '../api/api-clients.factory';
+import { CliConfig } from '../cli.config';
+import { CliError, describeError } from './cli.errors';
+
+const config = { key: 'k', keySource: '--key' } as CliConfig;
+
+describe('describeError', () => {
+  it("keeps the CLI's own line breaks between message and hint, escapes control characters inside them", () => {
+    expect(describeError(new CliError('no such file: a\u001b[2Jb.ndjson', 'give\ra path')).text).toBe(
+      'error: no such file: a\\x1b[2Jb.ndjson\n  give\\ra path',
+    );
+    expect(describeError(new Error('Unexpected token \u001b]0;x\u0007')).text).toBe('error: Unexpected token \\x1b]0;x\\x07');
+  });
+
+  it("a service's problem answer: a line break in what it wrote stays escaped on its line, one line per field error", () => {
+    const body = {
+      code: 'VALIDATION\u001b[31m',
+      detail: 'role "Boss\nline2" is too long\u202e',
+      errors: [{ path: 'data.role', message: 'too\r\nlong' }],
+    };
+    const error = problemError(new Response(null, { status: 400 }), body, config);
+    expect(describeError(error).text.split('\n')).toEqual([
+      'error: 400 VALIDATION\\x1b[31m: role "Boss\\nline2" is too long\\u202e',
+      '  data.role: too\\r\\nlong',
+    ]);
+  });
+});

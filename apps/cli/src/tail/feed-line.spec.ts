@@ -1,0 +1,45 @@
+import { feedLine } from './feed-line.renderer';
+
+/** Any character a terminal acts on instead of showing: C0, DEL, C1, bidi controls, line and paragraph separators. */
+const RAW_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/; // eslint-disable-line no-control-regex
+
+describe('feedLine', () => {
+  const item = {
+    position: 42,
+    occurredAt: '2024-09-25',
+    type: 'executive.departed',
+    subject: 'person:x',
+    headline: 'Boss\u001b[31mRED\u001b[0m\nline2\rCR leaves\u202eyxes\u2069 \u001b]52;c;aGk=\u0007\u009b2J\u007f',
+    status: 'current',
+    eventId: '0193b7f0-0000-7000-8000-000000000001',
+  };
+
+  it('an item whose stored text holds control characters is one line, each of them shown as an escape', () => {
+    const line = feedLine(item);
+    expect(line).not.toMatch(RAW_CONTROL);
+    expect(line.split('\n')).toHaveLength(1);
+    expect(line).toContain('Boss\\x1b[31mRED\\x1b[0m\\nline2\\rCR leaves\\u202eyxes\\u2069 \\x1b]52;c;aGk=\\x07\\x9b2J\\x7f');
+    expect(line).toMatch(/\(0193b7f0-0000-7000-8000-000000000001\)$/);
+  });
+
+  it('pads the escaped text, so the columns line up on what the terminal shows', () => {
+    const line = feedLine({ ...item, subject: 'person:\u001bx', headline: 'Départ\u202f: «\u00a0démission\u00a0»' });
+    expect(line).toBe(
+      `    42  2024-09-25  ${'executive.departed'.padEnd(34)}  ${'person:\\x1bx'.padEnd(28)}  Départ\u202f: «\u00a0démission\u00a0»  (${item.eventId})`,
+    );
+  });
+
+  it('escapes the status, the outlets and the inferred fields too', () => {
+    const line = feedLine({
+      ...item,
+      headline: 'plain',
+      status: 'corr\u001b[8mected',
+      corroboration: { outlets: 2, confirms: 1, denies: 1 },
+      inferred: [{ path: 'data.\nrole', note: '' }],
+      targetEventId: 'a\rb',
+    });
+    expect(line).not.toMatch(RAW_CONTROL);
+    expect(line).toContain('[corr\\x1b[8mected]  [2 outlets: 1 confirm, 1 deny]  [inferred: data.\\nrole]');
+    expect(line).toContain('-> a\\rb');
+  });
+});
