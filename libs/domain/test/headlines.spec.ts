@@ -1,4 +1,12 @@
-import { displayNameOf, formatMoney, renderHeadline, type HeadlineEvent, type RecordableEventType } from '@newsroom/domain';
+import {
+  displayNameOf,
+  formatMoney,
+  periodPhrase,
+  renderHeadline,
+  resolvedHeadline,
+  type HeadlineEvent,
+  type RecordableEventType,
+} from '@newsroom/domain';
 import { VALID } from './fixtures/submissions.fixture';
 
 const NNBSP = '\u202f'; // French digit grouping as Intl writes it
@@ -140,8 +148,30 @@ describe('renderHeadline', () => {
       [
         'revenue for a day',
         fact('revenue.reported', { data: { money: { amount: '250000', currency: 'USD' }, period: '2024-09-01', basis: 'actual' } }),
-        'OpenAI reports revenue of 250 thousand USD on September 1, 2024',
+        'OpenAI reports revenue of 250,000 USD on September 1, 2024',
         `OpenAI annonce un chiffre d'affaires de 250${NNBSP}000 USD le 1er septembre 2024`,
+      ],
+      [
+        'annualized revenue over a range of days (D10)',
+        fact('revenue.reported', {
+          data: { money: { amount: '1', currency: 'USD' }, period: '2023-01-01T00:00:00Z/2023-06-30T00:00:00Z', basis: 'annualized' },
+        }),
+        'OpenAI reports annualized revenue of 1 USD for January 1–June 30, 2023',
+        "OpenAI annonce un chiffre d'affaires annualisé de 1 USD entre le 1er janvier et le 30 juin 2023",
+      ],
+      [
+        'a loss with cents (D10)',
+        fact('financial.loss_reported', { data: { money: { amount: '250000.50', currency: 'EUR' }, period: '2024-Q1', basis: 'actual' } }),
+        'OpenAI reports loss of 250,000.50 EUR for Q1 2024',
+        `OpenAI enregistre une perte de 250${NNBSP}000,50 EUR au premier trimestre 2024`,
+      ],
+      [
+        'a loss just under a million over months (D11)',
+        fact('financial.loss_reported', {
+          data: { money: { amount: '999999', currency: 'USD' }, period: '2024-03/2024-05', basis: 'projected' },
+        }),
+        'OpenAI projects loss of 999,999 USD for March–May 2024',
+        `OpenAI prévoit une perte de 999${NNBSP}999 USD entre mars et mai 2024`,
       ],
       [
         'a dismissal with detail',
@@ -226,17 +256,95 @@ describe('renderHeadline', () => {
 describe('formatMoney', () => {
   it.each([
     ['999', '999 USD', '999 USD'],
-    ['300000', '300 thousand USD', `300${NNBSP}000 USD`],
+    ['300000', '300,000 USD', `300${NNBSP}000 USD`],
+    ['999999', '999,999 USD', `999${NNBSP}999 USD`],
+    ['1234.56', '1,234.56 USD', `1${NNBSP}234,56 USD`],
+    ['250000.50', '250,000.50 USD', `250${NNBSP}000,50 USD`],
+    ['250000.00', '250,000 USD', `250${NNBSP}000 USD`],
+    ['12.5', '12.50 USD', '12,50 USD'],
+    ['0.125', '0.125 USD', '0,125 USD'],
+    ['-4.5', '-4.50 USD', '-4,50 USD'],
+    ['1000000', '1 million USD', '1 million USD'],
     ['2500000', '2.5 million USD', '2,5 millions USD'],
+    ['1234567', '1,234,567 USD', `1${NNBSP}234${NNBSP}567 USD`],
+    ['1234000', '1.234 million USD', '1,234 million USD'],
     ['1000000000', '1 billion USD', '1 milliard USD'],
-    ['999999999', '1 billion USD', '1 milliard USD'],
+    ['999999999', '999,999,999 USD', `999${NNBSP}999${NNBSP}999 USD`],
     ['1500000000', '1.5 billion USD', '1,5 milliard USD'],
     ['-30000000000', '-30 billion USD', '-30 milliards USD'],
     ['1200000000000', '1.2 trillion USD', '1,2 billion USD'],
-    ['12.5', '12.5 USD', '12,5 USD'],
+    ['1000000.5', '1,000,000.50 USD', `1${NNBSP}000${NNBSP}000,50 USD`],
   ])('given %s USD, then en reads %j and fr reads %j', (amount, en, fr) => {
     expect(formatMoney({ amount, currency: 'USD' }, 'en')).toBe(en);
     expect(formatMoney({ amount, currency: 'USD' }, 'fr')).toBe(fr);
+  });
+
+  it.each([
+    ['JPY', '1500.5', '1,500.5 JPY', `1${NNBSP}500,5 JPY`],
+    ['KWD', '12.5', '12.500 KWD', '12,500 KWD'],
+    ['EUR', '1234.56', '1,234.56 EUR', `1${NNBSP}234,56 EUR`],
+  ])('given an amount with a fraction in %s, then it shows the currency minor unit', (currency, amount, en, fr) => {
+    expect(formatMoney({ amount, currency }, 'en')).toBe(en);
+    expect(formatMoney({ amount, currency }, 'fr')).toBe(fr);
+  });
+
+  it('given an amount that is not a decimal, then it is shown as given', () => {
+    expect(formatMoney({ amount: 'lots', currency: 'USD' }, 'en')).toBe('lots USD');
+  });
+});
+
+describe('periodPhrase', () => {
+  it.each([
+    ['2029', 'for 2029', 'en 2029'],
+    ['2024-H1', 'for H1 2024', 'au premier semestre 2024'],
+    ['2024-Q3', 'for Q3 2024', 'au troisième trimestre 2024'],
+    ['2024-09', 'for September 2024', 'en septembre 2024'],
+    ['2024-09-01', 'on September 1, 2024', 'le 1er septembre 2024'],
+    ['2024-09-25T10:00:00Z', 'on September 25, 2024', 'le 25 septembre 2024'],
+    ['2025/2029', 'for 2025–2029', 'entre 2025 et 2029'],
+    ['2023-01-01T00:00:00Z/2023-06-30T00:00:00Z', 'for January 1–June 30, 2023', 'entre le 1er janvier et le 30 juin 2023'],
+    ['2023-12-15/2024-01-15', 'for December 15, 2023–January 15, 2024', 'entre le 15 décembre 2023 et le 15 janvier 2024'],
+    ['2024-01/2024-03', 'for January–March 2024', 'entre janvier et mars 2024'],
+    ['2023-11/2024-02', 'for November 2023–February 2024', 'entre novembre 2023 et février 2024'],
+    ['2024-Q1/2024-Q3', 'for Q1–Q3 2024', 'entre le premier et le troisième trimestre 2024'],
+    ['2024-H1/2025-H2', 'for H1 2024–H2 2025', 'entre le premier semestre 2024 et le second semestre 2025'],
+    ['2023/2024-Q2', 'for 2023–Q2 2024', 'entre 2023 et le deuxième trimestre 2024'],
+    ['2024-Q1/2024-06', 'for Q1 2024–June 2024', 'entre le premier trimestre 2024 et juin 2024'],
+    ['2024-06-15/2024', 'for June 15, 2024–end of 2024', 'entre le 15 juin 2024 et fin 2024'],
+    ['2024/2024-06', 'for start of 2024–June 2024', 'entre début 2024 et juin 2024'],
+    ['2024-03-10/2024-Q1', 'for March 10, 2024–end of Q1 2024', 'entre le 10 mars 2024 et fin du premier trimestre 2024'],
+    ['2024/2024', 'for 2024', 'en 2024'],
+    ['2024-05-01/2024-05-01T12:00:00Z', 'on May 1, 2024', 'le 1er mai 2024'],
+  ])('given %s, then en reads %j and fr reads %j', (period, en, fr) => {
+    expect(periodPhrase(period, 'en')).toBe(en);
+    expect(periodPhrase(period, 'fr')).toBe(fr);
+  });
+});
+
+describe('resolvedHeadline', () => {
+  it.each([
+    ['en', 'Conflict resolved: "OpenAI reports revenue of 1.2 million USD for 2024" stands (audited)'],
+    ['fr', "Contradiction tranchée : « OpenAI annonce un chiffre d'affaires de 1,2 million USD en 2024 » est retenu (audited)"],
+  ] as const)('given the standing fact, when rendered in %s, then its headline is quoted', (lang, expected) => {
+    const standing = renderHeadline(
+      fact('revenue.reported', { data: { money: { amount: '1200000', currency: 'USD' }, period: '2024', basis: 'actual' } }),
+      lang,
+    );
+    expect(resolvedHeadline(standing, 'audited', lang)).toBe(expected);
+  });
+
+  it.each([
+    ['en', 'Conflict resolved on OpenAI (audited)'],
+    ['fr', 'Contradiction tranchée sur OpenAI (audited)'],
+  ] as const)('given a resolution without its standing fact, when rendered in %s, then it names the subject', (lang, expected) => {
+    const resolution = {
+      type: 'conflict.resolved',
+      subject: 'org:openai',
+      occurredAt: null,
+      modality: 'reported',
+      data: { reason: 'audited' },
+    } as unknown as HeadlineEvent;
+    expect(renderHeadline(resolution, lang)).toBe(expected);
   });
 });
 

@@ -81,19 +81,26 @@ function renderSourcing(event: HeadlineEvent<'event.sourced'>, lang: HeadlineLan
 }
 
 const RESOLVED = {
-  en: { prefix: 'Conflict resolved: ', stands: ' stands', on: (name: string) => `conflict on ${name} settled` },
-  fr: { prefix: 'Contradiction tranchée : ', stands: ' est retenu', on: (name: string) => `contradiction sur ${name} tranchée` },
+  en: {
+    standing: (headline: string) => `Conflict resolved: "${headline}" stands`,
+    on: (name: string) => `Conflict resolved on ${name}`,
+  },
+  // The standing fact's headline is a clause: quoted, it can be the subject of "est retenu".
+  fr: {
+    standing: (headline: string) => `Contradiction tranchée : « ${headline} » est retenu`,
+    on: (name: string) => `Contradiction tranchée sur ${name}`,
+  },
 } as const;
 
-/** "Conflict resolved: <the standing fact's headline> stands (reason)", in English or French. */
+/** 'Conflict resolved: "<the standing fact's headline>" stands (reason)', in English or French. */
 export function resolvedHeadline(standingHeadline: string, reason: unknown, lang: HeadlineLang): string {
-  return RESOLVED[lang].prefix + standingHeadline + RESOLVED[lang].stands + parenthesized(reason);
+  return RESOLVED[lang].standing(standingHeadline) + parenthesized(reason);
 }
 
 // An editor's word on a contradiction: the fact that stands (or the subject without it) and the reason.
 function renderResolution(event: HeadlineEvent<'conflict.resolved'>, lang: HeadlineLang, target?: HeadlineEvent): string {
   if (target) return resolvedHeadline(renderFact(target, lang), event.data?.reason, lang);
-  return RESOLVED[lang].prefix + RESOLVED[lang].on(displayNameOf(event.subject)) + parenthesized(event.data?.reason);
+  return RESOLVED[lang].on(displayNameOf(event.subject)) + parenthesized(event.data?.reason);
 }
 
 /** A one-line headline in English or French, built from the event's data. */

@@ -115,6 +115,39 @@ describe('Atom feed builder', () => {
     expect(entry.category.map((c) => c['@term'])).toEqual(['executive.departed', 'retracted']);
   });
 
+  it('writes French with a space before each colon and says "Retrait" / "Retiré" for a retraction', () => {
+    const fr: AtomFeedOptions = {
+      ...options,
+      lang: 'fr',
+      filter: { types: null, subjects: null, organization: 'org:openai' },
+    };
+    const titled = item({ sources: [{ outlet: 'Le Quotidien', title: 'Départ', language: 'fr' }] });
+    const xml = toXml(buildAtomFeed({ events: [titled], amendments: new Map([[ID, [retraction('12', '2026-01-03T00:00:00.000Z')]]]) }, fr));
+    const { feed } = parse(xml) as Parsed & { feed: { title: { '#text': string } } };
+    expect(feed.title['#text']).toBe('Chronologie de la rédaction : org:openai');
+    const [entry] = feed.entry;
+    expect(entry.title['#text']).toBe('Retrait : Mira Murati quitte OpenAI (CTO)');
+    expect(entry.summary['#text']).toBe('Retiré (motif : did not happen) : Mira Murati quitte OpenAI (CTO)');
+    expect(entry.content['#text']).toContain('<strong>Statut : Retiré</strong> (2026-01-03T00:00:00.000Z) motif : did not happen');
+    expect(entry.content['#text']).toContain('<p>Date : 2024-09-25 · reported</p>');
+    expect(entry.content['#text']).toContain('<p>Sources :</p><ul><li>Le Quotidien : Départ</li></ul>');
+    expect(xml).not.toContain('Rétract');
+  });
+
+  it('keeps the English colons as they were', () => {
+    const titled = item({ sources: [{ outlet: 'Daily', title: 'Exit', language: 'en' }] });
+    const xml = toXml(
+      buildAtomFeed(
+        { events: [titled], amendments: new Map([[ID, [retraction('12', '2026-01-03T00:00:00.000Z')]]]) },
+        { ...options, filter: { types: null, subjects: null, organization: 'org:openai' } },
+      ),
+    );
+    const { feed } = parse(xml) as Parsed & { feed: { title: { '#text': string } } };
+    expect(feed.title['#text']).toBe('Newsroom timeline: org:openai');
+    expect(feed.entry[0].summary['#text']).toBe('Retracted (reason: did not happen): Mira Murati leaves OpenAI as CTO');
+    expect(feed.entry[0].content['#text']).toContain('<p>Sources:</p><ul><li>Daily: Exit</li></ul>');
+  });
+
   it('keeps hostile text from sources well-formed', () => {
     const hostile = item({ headlineEn: 'x ]]> <b>&\u0001', sources: [{ outlet: '"><entry>', title: ']]>\u0000', language: 'en' }] });
     const xml = toXml(buildAtomFeed({ events: [hostile], amendments: new Map() }, options));

@@ -28,17 +28,20 @@ const TEXT = {
     sources: 'Sources',
     none: 'no date',
     status: 'Status',
+    colon: ': ',
   },
+  // French typography: a space before ":" (as in the headlines, "Retrait : …").
   fr: {
     title: 'Chronologie de la rédaction',
     corrected: 'Corrigé',
-    retracted: 'Rétracté',
+    retracted: 'Retiré',
     retractedTitle: 'Retrait : ',
     reason: 'motif',
     occurred: 'Date',
     sources: 'Sources',
     none: 'sans date',
     status: 'Statut',
+    colon: ' : ',
   },
 } as const;
 
@@ -95,16 +98,16 @@ function contentHtml(c: CurrentItem, lang: 'en' | 'fr'): string {
   if (c.status !== 'current') {
     const what = c.status === 'retracted' ? t.retracted : t.corrected;
     parts.push(
-      `<p><strong>${t.status}: ${html(what)}</strong> (${html(c.updated)})${c.reason ? ` ${t.reason}: ${html(c.reason)}` : ''}</p>`,
+      `<p><strong>${t.status}${t.colon}${html(what)}</strong> (${html(c.updated)})${c.reason ? ` ${t.reason}${t.colon}${html(c.reason)}` : ''}</p>`,
     );
   }
-  parts.push(`<p>${t.occurred}: ${html(c.occurredAt ?? t.none)} · ${html(c.item.modality)}</p>`);
+  parts.push(`<p>${t.occurred}${t.colon}${html(c.occurredAt ?? t.none)} · ${html(c.item.modality)}</p>`);
   if (c.item.sources.length) {
     const li = c.item.sources.map((s) => {
-      const name = html(s.outlet) + (s.title ? `: ${html(s.title)}` : '');
+      const name = html(s.outlet) + (s.title ? `${t.colon}${html(s.title)}` : '');
       return `<li>${s.url ? `<a href="${html(s.url)}">${name}</a>` : name}</li>`;
     });
-    parts.push(`<p>${t.sources}:</p><ul>${li.join('')}</ul>`);
+    parts.push(`<p>${t.sources}${t.colon.trimEnd()}</p><ul>${li.join('')}</ul>`);
   }
   parts.push(`<pre>${html(JSON.stringify(c.data, null, 2) ?? 'null')}</pre>`);
   return parts.join('');
@@ -112,8 +115,9 @@ function contentHtml(c: CurrentItem, lang: 'en' | 'fr'): string {
 
 function summaryText(c: CurrentItem, lang: 'en' | 'fr'): string {
   const t = TEXT[lang];
-  if (c.status === 'retracted') return `${t.retracted}${c.reason ? ` (${t.reason}: ${c.reason})` : ''}: ${c.headline}`;
-  if (c.status === 'corrected') return `${t.corrected}${c.reason ? ` (${t.reason}: ${c.reason})` : ''}: ${c.headline}`;
+  const reason = c.reason ? ` (${t.reason}${t.colon}${c.reason})` : '';
+  if (c.status === 'retracted') return `${t.retracted}${reason}${t.colon}${c.headline}`;
+  if (c.status === 'corrected') return `${t.corrected}${reason}${t.colon}${c.headline}`;
   return c.headline;
 }
 
@@ -166,7 +170,7 @@ export function buildAtomFeed(source: AtomSource, options: AtomFeedOptions): Xml
     'feed',
     { xmlns: ATOM_NS, 'xml:lang': options.lang },
     el('id', {}, `urn:uuid:${uuidv5(canonicalFilter(options), FEED_NAMESPACE)}`),
-    el('title', { type: 'text' }, scope ? `${t.title}: ${scope}` : t.title),
+    el('title', { type: 'text' }, scope ? `${t.title}${t.colon}${scope}` : t.title),
     el('updated', {}, updated),
     el('link', { rel: 'self', type: 'application/atom+xml', href: options.selfUrl }),
     el('author', {}, el('name', {}, 'Newsroom event backbone')),

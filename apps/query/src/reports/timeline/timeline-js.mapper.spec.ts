@@ -31,4 +31,14 @@ describe('TimelineJS mapper', () => {
     expect(json.events[1].text.text).toContain('Corrigé');
     expect(json.events[1].text.text).toContain('Rumeur');
   });
+
+  it('writes French with a space before each colon, English without', () => {
+    const titled = item({ sources: [{ id: 's', outlet: 'Le Quotidien', url: null, title: 'Départ', language: 'fr', publishedAt: null, quote: null }] });
+    const fr = toTimelineJs({ items: [titled] }, { subject: 'org:openai', lang: 'fr' });
+    expect(fr.title.text.headline).toBe('Chronologie de la rédaction : OpenAI');
+    expect(fr.events[0].text.text).toBe('<p>Sources :</p><ul><li>Le Quotidien : Départ</li></ul>');
+    const en = toTimelineJs({ items: [titled] }, { subject: 'org:openai', lang: 'en' });
+    expect(en.title.text.headline).toBe('Newsroom timeline: OpenAI');
+    expect(en.events[0].text.text).toBe('<p>Sources:</p><ul><li>Le Quotidien: Départ</li></ul>');
+  });
 });

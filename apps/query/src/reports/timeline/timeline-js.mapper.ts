@@ -13,8 +13,9 @@ export interface TimelineJsDate {
 }
 
 const TEXT = {
-  en: { title: 'Newsroom timeline', corrected: 'Corrected', sources: 'Sources', rumored: 'Rumored', denied: 'Denied' },
-  fr: { title: 'Chronologie de la rédaction', corrected: 'Corrigé', sources: 'Sources', rumored: 'Rumeur', denied: 'Démenti' },
+  en: { title: 'Newsroom timeline', corrected: 'Corrected', sources: 'Sources', rumored: 'Rumored', denied: 'Denied', colon: ': ' },
+  // French typography: a space before ":" (as in the headlines).
+  fr: { title: 'Chronologie de la rédaction', corrected: 'Corrigé', sources: 'Sources', rumored: 'Rumeur', denied: 'Démenti', colon: ' : ' },
 } as const;
 
 const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -59,10 +60,10 @@ function eventText(item: TimelineItemDto, lang: 'en' | 'fr'): string {
   if (item.modality === 'rumored' || item.modality === 'denied') parts.push(`<p><em>${t[item.modality]}</em></p>`);
   if (item.status === 'corrected') parts.push(`<p><em>${t.corrected}</em></p>`);
   const sources = item.sources.map((s) => {
-    const name = html(s.outlet) + (s.title ? `: ${html(s.title)}` : '');
+    const name = html(s.outlet) + (s.title ? `${t.colon}${html(s.title)}` : '');
     return `<li>${s.url ? `<a href="${html(s.url)}">${name}</a>` : name}</li>`;
   });
-  if (sources.length) parts.push(`<p>${t.sources}:</p><ul>${sources.join('')}</ul>`);
+  if (sources.length) parts.push(`<p>${t.sources}${t.colon.trimEnd()}</p><ul>${sources.join('')}</ul>`);
   return parts.join('');
 }
 
@@ -73,7 +74,7 @@ function eventText(item: TimelineItemDto, lang: 'en' | 'fr'): string {
 export function toTimelineJs(page: { items: readonly TimelineItemDto[] }, q: { subject: string | null; lang: 'en' | 'fr' }) {
   const t = TEXT[q.lang];
   return {
-    title: { text: { headline: q.subject ? `${t.title}: ${displayNameOf(q.subject)}` : t.title, text: '' } },
+    title: { text: { headline: q.subject ? `${t.title}${t.colon}${displayNameOf(q.subject)}` : t.title, text: '' } },
     events: page.items.map((item) => ({
       ...timelineJsDates(item.occurredAt, item.validFrom ?? item.recordedAt),
       text: { headline: html(item.headline), text: eventText(item, q.lang) },
