@@ -20,6 +20,7 @@ import { FactPayloadOnce1764900400000 } from './migrations/1764900400000-fact-pa
 import { EntitiesLastSeen1764900500000 } from './migrations/1764900500000-entities-last-seen.migration';
 import { LeadershipRunsOrder1764900600000 } from './migrations/1764900600000-leadership-runs-order.migration';
 import { ProjectionBackfills1764900700000 } from './migrations/1764900700000-projection-backfills.migration';
+import { SourceStances1764900800000 } from './migrations/1764900800000-source-stances.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -44,6 +45,7 @@ export const MIGRATIONS = [
   EntitiesLastSeen1764900500000,
   LeadershipRunsOrder1764900600000,
   ProjectionBackfills1764900700000,
+  SourceStances1764900800000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -47,7 +47,7 @@ export class SourcesController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A story and the standing facts it backs, each with the quote it gives.' })
+  @ApiOperation({ summary: 'A story and the standing facts it backs, confirms or denies, each with the quote it gives.' })
   @ApiParams(sourceDetailParams, { path: ['id'] })
   @ApiReport('The source and a page of the facts it backs (items, next).', sourceDetailSchema)
   @ApiProblemNotFound('Unknown source, or it backs no standing fact (at knownAt).')
@@ -71,6 +71,7 @@ export class SourcesController {
         { header: 'type', value: (x) => x.type },
         { header: 'subject', value: (x) => x.subject },
         { header: 'headline', value: (x) => x.headline },
+        { header: 'stance', value: (x) => x.stance },
         { header: 'quote', value: (x) => x.quote },
         { header: 'modality', value: (x) => x.modality },
         { header: 'status', value: (x) => x.status },

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../database/read-database.module';
-import { displayNameOf } from '@newsroom/domain';
+import { displayNameIn, fallbacksIn, type Stance } from '@newsroom/domain';
 import { normalizeRow, sourcesModel, StoredFactRow, withLeadRowPayload } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../reports/shared/cursor.codec';
-import { loadHistory } from '../reports/shared/fact-history.repository';
+import { loadFactExtras } from '../reports/shared/fact-history.repository';
 import { factFields } from '../reports/shared/fact.dto';
 import { anyOf, occurredByAsOf, SqlParams, visibleAt } from '../reports/shared/sql.builder';
 
@@ -22,6 +22,13 @@ interface SourceFactRow extends StoredFactRow {
   headline_en: string;
   headline_fr: string;
 }
+
+/**
+ * How the story stands on the fact: a link row of a source attached later (POST /v1/events/{id}/sources) has part
+ * `<stance>:<story id>` (`attachedPart` in libs/projections/src/sources/sources.model.ts); the fact's own sources'
+ * rows (its event's, its corrections') have the story id alone, and confirm it.
+ */
+const stanceOf = (part: string): Stance => (part.startsWith('denies:') ? 'denies' : 'confirms');
 
 /** A row of read_model.sources. */
 interface SourceRow {
@@ -99,15 +106,19 @@ export class SourcesRepository {
     ).map((r: Record<string, unknown>) => normalizeRow<SourceFactRow>(r));
     if (!rows.length && !after) return null;
     const page = rows.slice(0, f.limit);
-    const history = await loadHistory(this.db, 'read_model.source_facts', page, f.knownAt);
+    // Corroboration as every report counts it (the feed's entries of each fact, at knownAt), and earlier versions.
+    const { history, corroboration } = await loadFactExtras(this.db, 'read_model.source_facts', page, f.knownAt);
     const items = page.map((r) => ({
       type: r.event_type,
       subject: r.subject,
-      subjectName: displayNameOf(r.subject),
+      subjectName: displayNameIn(r.subject, f.lang),
       headline: f.lang === 'fr' ? r.headline_fr : r.headline_en,
+      lang: f.lang,
+      fallbacks: fallbacksIn(r.event_type, r.data, f.lang),
+      stance: stanceOf(r.part),
       quote: r.quote,
       data: r.data,
-      ...factFields(r, history),
+      ...factFields(r, history, corroboration),
     }));
     const last = page[page.length - 1];
     return {

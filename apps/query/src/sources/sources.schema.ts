@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '@newsroom/domain';
-import { anyJson, factFieldsShape, instantText, nextCursor, nullableText, timeTravelShape } from '../reports/shared/fact.schema';
+import {
+  anyJson,
+  factFieldsShape,
+  fallbacksSchema,
+  instantText,
+  nextCursor,
+  nullableText,
+  textLangSchema,
+  timeTravelShape,
+} from '../reports/shared/fact.schema';
 import { langParam, optionalText, reportParams } from '../reports/shared/report-params.schema';
 
 export const sourcesListParams = reportParams({ outlet: optionalText() });
@@ -39,7 +48,15 @@ export const sourceDetailSchema = z.object({
       type: z.enum(EVENT_TYPES),
       subject: z.string(),
       subjectName: z.string(),
-      headline: z.string(),
+      headline: z
+        .string()
+        .meta({ description: 'In `lang`; free text the event does not give in it shows in the other, marked "[en]" / "[fr]"' }),
+      lang: textLangSchema,
+      fallbacks: fallbacksSchema,
+      stance: z.enum(['confirms', 'denies']).meta({
+        description:
+          'How the story stands on the fact: one of its sources (confirms), or attached later with POST /v1/events/{id}/sources (confirms or denies)',
+      }),
       quote: nullableText(),
       data: anyJson(),
       ...factFieldsShape,

@@ -1,15 +1,60 @@
 import { EntityManager } from 'typeorm';
+import { EventLogReader } from '@newsroom/event-store';
 import { AppliedChanges, FactProjection } from '../facts/fact.adapter';
-import { SourceRecord, sourceRecordsOf, sourcesModel } from './sources.model';
+import { isUuid } from '../facts/fact-batch.util';
+import type { ProjectedEvent } from '../projected-event.mapper';
+import { attachedPart, SourceRecord, sourceRecordsOf, sourcesModel } from './sources.model';
+import { sourceIdOf } from '../facts/source-id.util';
 import { write } from '../write-pipeline.util';
 import { PlanGenerations } from '../prepared-query.util';
 import { firstSightingUpsertSql } from '../first-sighting.util';
 
-/** Source facts (bitemporal) plus the registry of stories; the registry keeps each story's first sighting. */
+/** A source attached to a fact (event.sourced): the link row it stands for, per version standing from `position` on. */
+interface Attachment {
+  fact_id: string;
+  fact_position: string | null;
+  part: string;
+  source_id: string;
+  quote: string | null;
+  recorded_at: string;
+  position: string;
+}
+
+/** The link columns of an attached source's row; the version's own columns are the lead row's (`v`). */
+const LINK_COLUMNS = [
+  'fact_id',
+  'version',
+  'part',
+  'event_type',
+  'subject',
+  'modality',
+  'occurred_at',
+  'valid_from',
+  'valid_to',
+  'recorded_from',
+  'recorded_to',
+  'position_from',
+  'position_to',
+  'fact_position',
+  'superseded_by',
+  'change_reason',
+  'end_reason',
+  'source_id',
+  'quote',
+];
+
+/**
+ * Source facts (bitemporal) plus the registry of stories; the registry keeps each story's first sighting. A source
+ * attached later (`event.sourced`, confirming or denying) is a link row of the fact too, part `<stance>:<story>`:
+ * one per version standing since it was attached (a correction carries the links to the next version, a retraction
+ * closes them with the fact), keys only like the other rows after a version's lead row.
+ */
 export class SourcesProjection extends FactProjection {
   private readonly registry: string;
   private readonly plans = new PlanGenerations();
   private readonly upsertSql: string;
+  /** True while a rebuild folds the log (no primary key: rows are found by `fact_position`, see `foldKeys`). */
+  private folding = false;
 
   constructor(tableSuffix = '') {
     super('sources', sourcesModel, 'source_facts', tableSuffix, ['sources']);
@@ -32,17 +77,55 @@ export class SourcesProjection extends FactProjection {
     );
   }
 
+  override beginFold(): void {
+    super.beginFold();
+    this.folding = true;
+  }
+
+  override async completeFold(manager: EntityManager): Promise<void> {
+    await super.completeFold(manager);
+    this.folding = false;
+  }
+
+  override handles(event: ProjectedEvent): boolean {
+    return event.type === 'event.sourced' || super.handles(event);
+  }
+
+  override async applyMany(manager: EntityManager, events: ProjectedEvent[]): Promise<void> {
+    // Fact versions first (a correction carries the links stored before it: afterChanges), then this batch's attached
+    // sources, on every version of their fact standing from their position on (those this batch opened included).
+    await super.applyMany(manager, events);
+    const sourced = events.filter((e) => e.type === 'event.sourced' && e.data?.source && isUuid(e.data.targetEventId));
+    if (!sourced.length) return;
+    await this.attach(manager, sourced);
+    await this.register(
+      manager,
+      sourced.flatMap((e) => sourceRecordsOf(e.type === 'event.sourced' ? [e.data.source] : [], e.globalPosition, e.recordedAt)),
+    );
+  }
+
   protected override async afterChanges(manager: EntityManager, applied: AppliedChanges[]): Promise<void> {
-    // One row per story (an upsert may not touch a row twice); the earliest sighting wins, as LEAST does below.
-    const byId = new Map<string, SourceRecord>();
+    const records: SourceRecord[] = [];
+    const reopened: Array<{ fact_id: string; fact_position: string; version: number }> = [];
     for (const { event, changes } of applied) {
       for (const change of changes) {
         if (change.kind !== 'open') continue;
-        for (const s of sourceRecordsOf(change.fact.sources, event.globalPosition, event.recordedAt)) {
-          const seen = byId.get(s.id);
-          if (!seen || BigInt(s.firstPosition) < BigInt(seen.firstPosition)) byId.set(s.id, s);
-        }
+        records.push(...sourceRecordsOf(change.fact.sources, event.globalPosition, event.recordedAt));
+        const f = change.fact;
+        if (f.version > 1) reopened.push({ fact_id: f.factId, fact_position: f.factPosition, version: f.version });
       }
+    }
+    // Only a batch with corrections: the attached sources of a corrected fact back its new version too.
+    if (reopened.length) await this.carryLinks(manager, reopened);
+    await this.register(manager, records);
+  }
+
+  /** The stories in the registry; one row per story (an upsert may not touch a row twice), the earliest sighting. */
+  private async register(manager: EntityManager, sightings: SourceRecord[]): Promise<void> {
+    const byId = new Map<string, SourceRecord>();
+    for (const s of sightings) {
+      const seen = byId.get(s.id);
+      if (!seen || BigInt(s.firstPosition) < BigInt(seen.firstPosition)) byId.set(s.id, s);
     }
     // In id order: concurrent partitions upserting the same stories then lock them in the same order (no deadlock).
     const records = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -67,6 +150,96 @@ export class SourcesProjection extends FactProjection {
         ),
       ],
       { prepared: true },
+    );
+  }
+
+  /** Rows of a fact `alias` within the fact of `of` (by id; in a fold by its position too, which is indexed then). */
+  private sameFact(alias: string, of: string): string {
+    return `${alias}.fact_id = ${of}.fact_id${this.folding ? ` AND ${alias}.fact_position = ${of}.fact_position` : ''}`;
+  }
+
+  /** No link row of the story on that version yet (a story the fact cites itself stays its own source; first stance wins). */
+  private notLinked(version: string, sourceId: string): string {
+    return `NOT EXISTS (SELECT 1 FROM ${this.table} o WHERE ${this.sameFact('o', 'v')} AND o.version = ${version} AND o.source_id = ${sourceId})`;
+  }
+
+  /** Keyed like the fact's rows: a replay does nothing (a fold has no key but applies each event once). */
+  private get onConflict(): string {
+    return this.folding ? '' : 'ON CONFLICT (fact_id, version, part) DO NOTHING';
+  }
+
+  /**
+   * One link row per attached source and version of its fact standing at or after the attachment (recorded from the
+   * later of the two; closed with the version). One statement for the batch, only for batches that attach sources.
+   */
+  private async attach(manager: EntityManager, events: ProjectedEvent[]): Promise<void> {
+    const targets = new Set(events.flatMap((e) => (e.type === 'event.sourced' ? [e.data.targetEventId] : [])));
+    const positions = this.folding ? await new EventLogReader(manager).positionsOf([...targets]) : new Map<string, string>();
+    // The first attachment of a story to a fact in the batch (the statement does not see its own rows).
+    const byLink = new Map<string, Attachment>();
+    for (const e of [...events].sort((a, b) => (BigInt(a.globalPosition) < BigInt(b.globalPosition) ? -1 : 1))) {
+      if (e.type !== 'event.sourced') continue;
+      const sourceId = sourceIdOf(e.data.source);
+      const key = `${e.data.targetEventId}|${sourceId}`;
+      if (byLink.has(key)) continue;
+      byLink.set(key, {
+        fact_id: e.data.targetEventId,
+        fact_position: positions.get(e.data.targetEventId) ?? null,
+        part: attachedPart(e.data.stance, sourceId),
+        source_id: sourceId,
+        quote: e.data.source.quote ?? null,
+        recorded_at: e.recordedAt,
+        position: e.globalPosition,
+      });
+    }
+    const links = [...byLink.values()].filter((a) => !this.folding || a.fact_position !== null);
+    if (!links.length) return;
+    const own = LINK_COLUMNS.filter((c) => !['part', 'recorded_from', 'position_from', 'source_id', 'quote'].includes(c));
+    await write(
+      manager,
+      `INSERT INTO ${this.table} (${LINK_COLUMNS.join(', ')})
+       SELECT ${LINK_COLUMNS.map((c) =>
+         c === 'recorded_from'
+           ? 'GREATEST(v.recorded_from, a.recorded_at)'
+           : c === 'position_from'
+             ? 'GREATEST(v.position_from, a.position)'
+             : own.includes(c)
+               ? `v.${c}`
+               : `a.${c}`,
+       ).join(', ')}
+       FROM jsonb_to_recordset($1::jsonb) AS a(fact_id uuid, fact_position bigint, part text, source_id text, quote text,
+         recorded_at timestamptz, position bigint)
+       JOIN ${this.table} v ON ${this.sameFact('v', 'a')} AND v.data IS NOT NULL AND (v.position_to IS NULL OR v.position_to > a.position)
+       WHERE ${this.notLinked('v.version', 'a.source_id')}
+       ${this.onConflict}`,
+      [JSON.stringify(links)],
+    );
+  }
+
+  /**
+   * The new versions a batch's corrections opened get the attached sources' rows of their fact's earlier versions,
+   * recorded from the new version on. Earlier versions, not only the one before: those this batch opened are not
+   * seen by the statement, and every earlier link row was carried to each later version anyway.
+   */
+  private async carryLinks(
+    manager: EntityManager,
+    reopened: Array<{ fact_id: string; fact_position: string; version: number }>,
+  ): Promise<void> {
+    const own = LINK_COLUMNS.filter((c) => !['part', 'source_id', 'quote'].includes(c));
+    await write(
+      manager,
+      `INSERT INTO ${this.table} (${LINK_COLUMNS.join(', ')})
+       SELECT ${LINK_COLUMNS.map((c) => (own.includes(c) ? `v.${c}` : `l.${c}`)).join(', ')}
+       FROM jsonb_to_recordset($1::jsonb) AS n(fact_id uuid, fact_position bigint, version int)
+       JOIN ${this.table} v ON ${this.sameFact('v', 'n')} AND v.version = n.version AND v.data IS NOT NULL
+       JOIN LATERAL (
+         SELECT DISTINCT ON (e.source_id) e.part, e.source_id, e.quote FROM ${this.table} e
+         WHERE ${this.sameFact('e', 'n')} AND e.version < n.version AND e.part LIKE '%:%'
+         ORDER BY e.source_id, e.version
+       ) l ON true
+       WHERE ${this.notLinked('v.version', 'l.source_id')}
+       ${this.onConflict}`,
+      [JSON.stringify(reopened)],
     );
   }
 }

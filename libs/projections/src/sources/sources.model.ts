@@ -1,5 +1,5 @@
 import type { FactModel } from '../facts/fact-model.types';
-import { RECORDABLE_EVENT_TYPES, type Source } from '@newsroom/domain';
+import { RECORDABLE_EVENT_TYPES, type Source, type Stance } from '@newsroom/domain';
 import { headlinesOf } from '../timeline/timeline.model';
 import { sourceIdOf } from '../facts/source-id.util';
 
@@ -44,3 +44,12 @@ export function sourceRecordsOf(sources: readonly Source[], position: string, re
     firstRecordedAt: recordedAt,
   }));
 }
+
+/**
+ * The `part` of an attached source's link row (POST /v1/events/{id}/sources): its stance and the story. The fact's
+ * own sources' rows have the story id alone; an attached story's row says whether it confirms or denies the fact.
+ */
+export const attachedPart = (stance: Stance, sourceId: string): string => `${stance}:${sourceId}`;
+
+/** The stance of a link row by its part: an attached source's own, `confirms` for one of the fact's sources. */
+export const stanceOfPart = (part: string): Stance => (part.startsWith('denies:') ? 'denies' : 'confirms');
