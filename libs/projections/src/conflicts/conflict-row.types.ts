@@ -13,13 +13,19 @@ export interface ConflictFactRow {
   recordedAt: string;
 }
 
-/** One side of a conflict: the fact, what it claims, its sources. */
+/**
+ * One side of a conflict: the fact, what it claims, its sources. `occurredAt`, `value` and `data` are one state of
+ * the fact, taken together, so the report's headline (rendered from `data`) never says another figure or date than
+ * `value`. That state is the fact as it stands now (see `evolveConflicts`).
+ */
 export interface ConflictSide {
   eventId: string;
   type: string;
   occurredAt: string | null;
   value: ClaimValue;
   sources: Source[];
+  /** The fact's (corrected) data the side was taken from; absent on sides written before it was kept. Not served. */
+  data?: unknown;
 }
 
 /** How a conflict stopped being open: an editor's resolution, a correction that made the sides agree, a retraction. */

@@ -169,10 +169,15 @@ export class ConflictsProjection implements Projection {
     }
     for (const fact of known.values()) addFact(set, fact);
     const resolutions = events.flatMap((e) => (e.type === 'conflict.resolved' ? [e.data.conflictId] : []));
+    // A corrected fact's closed conflicts of a key it no longer claims: their sides follow the fact too.
+    const corrected = [
+      ...new Set(events.flatMap((e) => (e.type === 'event.corrected' && known.has(e.data.targetEventId) ? [e.data.targetEventId] : []))),
+    ];
     if (keyList.length || resolutions.length) {
+      const bySide = corrected.length ? ' OR a_event_id = ANY($3::uuid[]) OR b_event_id = ANY($3::uuid[])' : '';
       const rows: ConflictDbRow[] = await manager.query(
-        `SELECT * FROM ${this.conflicts} WHERE claim_key = ANY($1::text[]) OR conflict_id = ANY($2::uuid[])`,
-        [keyList, resolutions],
+        `SELECT * FROM ${this.conflicts} WHERE claim_key = ANY($1::text[]) OR conflict_id = ANY($2::uuid[])${bySide}`,
+        corrected.length ? [keyList, resolutions, corrected] : [keyList, resolutions],
       );
       for (const r of rows) set.conflicts.set(r.conflict_id, toConflictRow(r));
     }

@@ -40,10 +40,31 @@ function removeFact(set: ConflictSet, fact: ConflictFactRow): void {
 }
 
 function side(fact: ConflictFactRow, value: Claim['value']): ConflictSide {
-  return { eventId: fact.factId, type: fact.type, occurredAt: fact.occurredAt, value, sources: fact.sources };
+  return { eventId: fact.factId, type: fact.type, occurredAt: fact.occurredAt, value, sources: fact.sources, data: fact.data };
 }
 
 const claimOf = (fact: ConflictFactRow, key: string) => claims(fact).find((c) => c.key === key) ?? null;
+
+/**
+ * What a fact claims now in place of a conflict's claim: the claim of the same key, else (a correction made it speak
+ * of something else: another period or role) its claim of the same kind, and for a figure of the same metric and
+ * basis; null when it makes none.
+ */
+function claimInPlaceOf(fact: ConflictFactRow, row: ConflictRow): Claim | null {
+  const was = row.a.eventId === fact.factId ? row.a.value : row.b.value;
+  return (
+    claimOf(fact, row.key) ??
+    claims(fact).find((c) => c.kind === row.kind && c.value.metric === was.metric && c.value.basis === was.basis) ??
+    null
+  );
+}
+
+/** The conflict with the fact's side taken from the fact as it stands (unchanged when it claims nothing in its place). */
+function withCurrentSide(row: ConflictRow, fact: ConflictFactRow): ConflictRow {
+  const claim = claimInPlaceOf(fact, row);
+  if (!claim) return row;
+  return row.a.eventId === fact.factId ? { ...row, a: side(fact, claim.value) } : { ...row, b: side(fact, claim.value) };
+}
 
 function touch(set: ConflictSet, row: ConflictRow): void {
   set.conflicts.set(row.conflictId, row);
@@ -151,13 +172,23 @@ export function evolveConflicts(set: ConflictSet, event: ProjectedEvent, idOf: (
       const mine = claimOf(fact, row.key);
       const theirs = other ? claimOf(other, row.key) : null;
       const fields = mine && theirs ? disagreement(theirs, mine) : [];
-      if (!fields.length) close(set, row, event, 'correction');
+      if (!fields.length) close(set, withCurrentSide(row, fact), event, 'correction');
       else {
         const sides =
           row.a.eventId === fact.factId
             ? { a: side(fact, mine!.value), b: side(other!, theirs!.value) }
             : { a: side(other!, theirs!.value), b: side(fact, mine!.value) };
         touch(set, { ...row, ...sides, fields });
+      }
+    }
+    // The sides show the facts as they stand now (README), closed conflicts too: a conflict this correction closed
+    // shows the corrected fact (the sides now agree, which is why it closed; `fields` keeps what they disagreed on),
+    // and a later correction of a side of a closed one moves that side again. Value, date and the data the
+    // headline is rendered from are always taken together from one state, so they never disagree.
+    for (const row of set.conflicts.values()) {
+      if (row.status === 'resolved' && (row.a.eventId === fact.factId || row.b.eventId === fact.factId)) {
+        const next = withCurrentSide(row, fact);
+        if (next !== row) touch(set, next);
       }
     }
     openAgainst(set, fact, event, idOf);

@@ -1,10 +1,10 @@
-import { isAmendment } from '@newsroom/domain';
+import { isAmendment, type CorrectionChanges, type HeadlineEvent } from '@newsroom/domain';
 import { EntityManager } from 'typeorm';
 import { EventLogReader } from '@newsroom/event-store';
 import { isUuid } from '../facts/fact-batch.util';
 import { FoldKey, Projection } from '../projection.types';
 import { ProjectedEvent } from '../projected-event.mapper';
-import { evolveFeed } from './feed.projection';
+import { correctedFact, evolveFeed, factOfItem } from './feed.projection';
 import { FeedItemRow } from './feed-item.types';
 import { FEED_ITEM_COLUMNS, FeedItemDbRow, toFeedItemRow } from './feed-item.mapper';
 import { FeedWatermark } from './feed-watermark.repository';
@@ -20,6 +20,15 @@ const targetOf = (e: ProjectedEvent): string | null =>
     : e.type === 'conflict.resolved'
       ? (e.data?.standingEventId ?? null)
       : null;
+
+/** A correction of a target, as an amendment's item needs it to name the target's fact as it stood. */
+interface Correction {
+  position: bigint;
+  changes: CorrectionChanges | undefined;
+}
+
+// During a fold, the corrections seen so far by target (see `correctionsOf`), up to this many targets.
+const FOLD_CORRECTED_TARGETS = 200_000;
 
 // One JSON document per statement; a few thousand items keep it to a few megabytes.
 const ITEMS_PER_STATEMENT = 2000;
@@ -73,6 +82,11 @@ export class FeedItemsProjection implements Projection {
 
   /** True while a rebuild folds the log into a fresh table: items go in by COPY (see FactProjection's `beginFold`). */
   private copying = false;
+  /**
+   * While a fold runs: every correction it has applied, by target (the fold reads the whole log in order, so this is
+   * all of them). Saves the fold a search of its unindexed table; null when not folding or once it grew too big.
+   */
+  private foldCorrections: Map<string, Correction[]> | null = null;
 
   /** `tableSuffix` points the adapter at a shadow table (`_next`) during a rebuild. */
   constructor(tableSuffix = '') {
@@ -81,10 +95,12 @@ export class FeedItemsProjection implements Projection {
 
   beginFold(): void {
     this.copying = true;
+    this.foldCorrections = new Map();
   }
 
   async completeFold(_manager: EntityManager): Promise<void> {
     this.copying = false;
+    this.foldCorrections = null;
   }
 
   async apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
@@ -99,11 +115,24 @@ export class FeedItemsProjection implements Projection {
     const statuses = new Map<string, 'corrected' | 'retracted'>();
     // A target's entries as the events before in this batch left them (each attached source builds on the last).
     const entries = new Map<string, CorroborationRecord[]>();
+    // The corrections of the batch's targets in position order: those stored before (only a target whose item says it
+    // was corrected has any), then the batch's own as they come. Only amendments, attached sources and resolutions
+    // pay for this; a batch of plain facts reads nothing more.
+    const corrections = await this.correctionsOf(manager, stored);
     for (const event of events) {
       const targetId = targetOf(event);
       const known = targetId ? (stored.get(targetId) ?? inBatch.get(targetId) ?? null) : null;
       const target = known && targetId && entries.has(targetId) ? { ...known, corroboration: entries.get(targetId)! } : known;
-      for (const change of evolveFeed(event, target)) {
+      const position = BigInt(event.globalPosition);
+      const earlier = target && targetId ? corrections.get(targetId) : undefined;
+      const targetFact = target && earlier ? factBefore(target, earlier, position) : null;
+      if (targetId && event.type === 'event.corrected') {
+        const list = corrections.get(targetId) ?? [];
+        // A redelivered batch finds its own corrections stored already: each counts once.
+        if (!list.some((c) => c.position === position)) list.push({ position, changes: event.data?.changes });
+        corrections.set(targetId, list);
+      }
+      for (const change of evolveFeed(event, target, targetFact)) {
         if (change.kind === 'insert') {
           items.push(change.item);
           if (!inBatch.has(change.item.eventId)) inBatch.set(change.item.eventId, change.item);
@@ -116,6 +145,7 @@ export class FeedItemsProjection implements Projection {
       }
     }
     await this.insert(manager, items);
+    this.remember(corrections);
     // Targets are updated by position, the primary key (a fold goes without the event id's key): an item neither
     // stored nor in this batch has none, and an update by its id would have found nothing either.
     const at = (eventId: string) => (stored.get(eventId) ?? inBatch.get(eventId))?.position;
@@ -142,6 +172,45 @@ export class FeedItemsProjection implements Projection {
   /** Readers are served up to the watermark; it moves once the items below it are committed. */
   async afterCommit(manager: EntityManager): Promise<void> {
     await this.watermark.advance(manager);
+  }
+
+  /**
+   * The stored corrections of these targets, by target, in position order: only of targets whose item was corrected
+   * (a correction sets its status; a retraction after one keeps the corrections). A correction lives in its target's
+   * stream, so the subject index narrows the search; a fold has no such index and keeps what it applied instead.
+   */
+  private async correctionsOf(manager: EntityManager, stored: Map<string, FeedItemRow>): Promise<Map<string, Correction[]>> {
+    const out = new Map<string, Correction[]>();
+    const corrected = [...stored.values()].filter((t) => t.status !== 'current');
+    if (!corrected.length) return out;
+    const folded = this.foldCorrections;
+    if (folded) {
+      for (const t of corrected) {
+        const list = folded.get(t.eventId);
+        if (list) out.set(t.eventId, [...list]);
+      }
+      return out;
+    }
+    const rows: Array<{ target_event_id: string; position: string; changes: CorrectionChanges | null }> = await manager.query(
+      `SELECT target_event_id, position, data->'changes' AS changes FROM ${this.table}
+       WHERE subject = ANY($1::text[]) AND type = 'event.corrected' AND target_event_id = ANY($2::uuid[])
+       ORDER BY position`,
+      [[...new Set(corrected.map((t) => t.subject))], corrected.map((t) => t.eventId)],
+    );
+    for (const r of rows) {
+      const list = out.get(r.target_event_id) ?? [];
+      list.push({ position: BigInt(r.position), changes: r.changes ?? undefined });
+      out.set(r.target_event_id, list);
+    }
+    return out;
+  }
+
+  /** A fold keeps every correction it applied (bounded: past the bound it searches its table as the live feed does). */
+  private remember(corrections: Map<string, Correction[]>): void {
+    const folded = this.foldCorrections;
+    if (!folded || !corrections.size) return;
+    for (const [id, list] of corrections) folded.set(id, list);
+    if (folded.size > FOLD_CORRECTED_TARGETS) this.foldCorrections = null;
   }
 
   /** The stored items of these events: by event id, or in a fold by their events' positions (see `foldKeys`). */
@@ -188,4 +257,14 @@ export class FeedItemsProjection implements Projection {
       body.release();
     }
   }
+}
+
+/** A target's fact as its corrections below `position` left it; null when none did (its item still says it). */
+function factBefore(target: FeedItemRow, corrections: readonly Correction[], position: bigint): HeadlineEvent | null {
+  let fact: HeadlineEvent | null = null;
+  for (const c of corrections) {
+    if (c.position >= position) break;
+    fact = correctedFact(fact ?? factOfItem(target), c.changes);
+  }
+  return fact;
 }

@@ -1,4 +1,14 @@
-import { inferredOf, isAmendment, renderHeadline, resolvedHeadline, sourcedHeadlinePrefix } from '@newsroom/domain';
+import {
+  inferredOf,
+  isAmendment,
+  mergePatch,
+  renderHeadline,
+  resolvedHeadline,
+  sourcedHeadlinePrefix,
+  type CorrectionChanges,
+  type HeadlineEvent,
+  type Modality,
+} from '@newsroom/domain';
 import { attachedEntries, mergeEntries, ownEntries } from '../corroboration/corroboration-entry.model';
 import { factHeadlines } from '../facts/fact-headlines.mapper';
 import { ProjectedEvent } from '../projected-event.mapper';
@@ -6,7 +16,7 @@ import { FeedChange, FeedItemRow } from './feed-item.types';
 
 const AMENDMENT_PREFIX = {
   'event.corrected': { en: 'Correction: ', fr: 'Correction : ' },
-  'event.retracted': { en: 'Retracted: ', fr: 'Rétracté : ' },
+  'event.retracted': { en: 'Retracted: ', fr: 'Retrait : ' },
 } as const;
 
 const isOrg = (s: unknown): s is string => typeof s === 'string' && s.startsWith('org:');
@@ -24,11 +34,38 @@ export function organizationsOf(event: ProjectedEvent, target?: Pick<FeedItemRow
   return [...new Set([...found, ...(target?.organizations ?? [])])];
 }
 
+/** The fact a feed item shows, as its event recorded it (before any correction). */
+export function factOfItem(item: Pick<FeedItemRow, 'type' | 'subject' | 'occurredAt' | 'modality' | 'data'>): HeadlineEvent {
+  return {
+    type: item.type,
+    subject: item.subject,
+    occurredAt: item.occurredAt,
+    modality: item.modality as Modality,
+    data: item.data,
+  } as HeadlineEvent;
+}
+
+/** Pure: a fact with a correction's changes applied (a new object; the fact is not changed). */
+export function correctedFact(fact: HeadlineEvent, changes: CorrectionChanges | undefined): HeadlineEvent {
+  if (!changes) return fact;
+  return {
+    ...fact,
+    occurredAt: changes.occurredAt ?? fact.occurredAt,
+    // The patched data still fits the fact's type: the correction was checked against its schema when decided.
+    data: changes.data ? mergePatch(fact.data, changes.data) : fact.data,
+  } as HeadlineEvent;
+}
+
 /**
  * Pure: what one event does to the feed. A correction or retraction is an item of its own (so subscribers
- * see it) and changes the status of the item it targets. `target` is the targeted item, if already in the feed.
+ * see it) and changes the status of the item it targets. `target` is the targeted item, if already in the feed;
+ * `targetFact` is its fact as the corrections before this event left it (omitted or null: never corrected, so the
+ * target item's own headline still says it). An item names the fact as it stands once its event is applied: a
+ * correction's item the fact after that correction (each of several successive ones its own state), a retraction's,
+ * an attached source's or a resolution's the fact as it stood then. The item is made once, here, so the stored
+ * feed, its live stream and a rebuild all show the same words.
  */
-export function evolveFeed(event: ProjectedEvent, target?: FeedItemRow | null): FeedChange[] {
+export function evolveFeed(event: ProjectedEvent, target?: FeedItemRow | null, targetFact?: HeadlineEvent | null): FeedChange[] {
   const amendment = isAmendment(event);
   const sourced = event.type === 'event.sourced';
   // An editor's resolution of a conflict points at the fact that stands.
@@ -40,7 +77,14 @@ export function evolveFeed(event: ProjectedEvent, target?: FeedItemRow | null): 
     event.type === 'event.sourced'
       ? sourcedHeadlinePrefix(event.data, lang)
       : AMENDMENT_PREFIX[event.type as keyof typeof AMENDMENT_PREFIX][lang];
-  const targetHeadline = (lang: 'en' | 'fr') => (lang === 'fr' ? target!.headlineFr : target!.headlineEn);
+  // The target's fact as this item names it: after this correction, or as the corrections before left it.
+  const named =
+    target && event.type === 'event.corrected'
+      ? factHeadlines(correctedFact(targetFact ?? factOfItem(target), event.data?.changes))
+      : target && targetFact
+        ? factHeadlines(targetFact)
+        : null;
+  const targetHeadline = (lang: 'en' | 'fr') => (named ? named[lang] : lang === 'fr' ? target!.headlineFr : target!.headlineEn);
   const headline = (lang: 'en' | 'fr') =>
     fact
       ? fact[lang]

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { displayNameOf } from '@newsroom/domain';
+import { displayNameOf, renderHeadline, type HeadlineEvent } from '@newsroom/domain';
 import { toConflictRow, type ConflictSide } from '@newsroom/projections';
 import { READ_DB } from '../../database/read-database.module';
 import { openAtSql } from '../shared/conflicts-with.repository';
@@ -18,7 +18,23 @@ export interface ConflictsQuery {
   cursor: string | null;
 }
 
-type Row = Parameters<typeof toConflictRow>[0] & { a_headline: string | null; b_headline: string | null };
+type Row = Parameters<typeof toConflictRow>[0] & {
+  a_headline: string | null;
+  b_headline: string | null;
+  a_modality: string | null;
+  b_modality: string | null;
+};
+
+/**
+ * A side's headline, rendered from the same state of the fact as its `value` and `occurredAt` (the fact as it stands
+ * now: see `evolveConflicts`), so the words never say another figure or date than the value. A side written before
+ * the projection kept its data falls back to its event's feed headline (as first recorded) until a rebuild.
+ */
+function sideHeadline(s: ConflictSide, subject: string, modality: string | null, stored: string | null, lang: 'en' | 'fr') {
+  if (s.data === undefined) return stored;
+  const fact = { type: s.type, subject, occurredAt: s.occurredAt, modality: modality ?? 'reported', data: s.data } as HeadlineEvent;
+  return renderHeadline(fact, lang);
+}
 
 const sideDto = (s: ConflictSide, headline: string | null) => ({
   eventId: s.eventId,
@@ -29,7 +45,7 @@ const sideDto = (s: ConflictSide, headline: string | null) => ({
   sources: (s.sources ?? []).map(sourceDto),
 });
 
-function conflictDto(r: Row, knownAt: string | null) {
+function conflictDto(r: Row, knownAt: string | null, lang: 'en' | 'fr') {
   const c = toConflictRow(r);
   // At knownAt a conflict closed later was still open: its resolution was not known yet.
   const closed = c.closedAt !== null && (!knownAt || Date.parse(c.closedAt) <= Date.parse(knownAt));
@@ -48,7 +64,11 @@ function conflictDto(r: Row, knownAt: string | null) {
       closed && c.closedBy && c.closedEventId
         ? { by: c.closedBy, eventId: c.closedEventId, standingEventId: c.standingEventId, reason: c.reason }
         : null,
-    sides: [sideDto(c.a, r.a_headline), sideDto(c.b, r.b_headline)],
+    // Both facts of a conflict are in one stream: the conflict's subject is theirs.
+    sides: [
+      sideDto(c.a, sideHeadline(c.a, c.subject, r.a_modality, r.a_headline, lang)),
+      sideDto(c.b, sideHeadline(c.b, c.subject, r.b_modality, r.b_headline, lang)),
+    ],
   };
 }
 
@@ -74,7 +94,7 @@ export class ConflictsRepository {
     ];
     const headline = q.lang === 'fr' ? 'headline_fr' : 'headline_en';
     const rows: Row[] = await this.db.query(
-      `SELECT c.*, fa.${headline} AS a_headline, fb.${headline} AS b_headline
+      `SELECT c.*, fa.${headline} AS a_headline, fb.${headline} AS b_headline, fa.modality AS a_modality, fb.modality AS b_modality
        FROM read_model.conflicts c
        LEFT JOIN read_model.feed_items fa ON fa.event_id = c.a_event_id
        LEFT JOIN read_model.feed_items fb ON fb.event_id = c.b_event_id
@@ -89,7 +109,7 @@ export class ConflictsRepository {
       kind: q.kind,
       subject: q.subject,
       knownAt: q.knownAt,
-      items: page.map((r) => conflictDto(r, q.knownAt)),
+      items: page.map((r) => conflictDto(r, q.knownAt, q.lang)),
       next: rows.length > q.limit ? encodeCursor([String(last.opened_position), last.conflict_id]) : null,
     };
   }
