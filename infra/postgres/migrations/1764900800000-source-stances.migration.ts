@@ -14,7 +14,8 @@ const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
  *
  * A database that already holds attached sources gets its sources read model folded again in the background by the
  * projector (a `projection_backfills` intent, the blue-green rebuild `npx newsroom rebuild sources` runs), so those
- * stories reach `/v1/sources` without anyone running it.
+ * stories reach `/v1/sources` without anyone running it; one that holds corrections gets its feed and conflicts
+ * folded again the same way (BACKFILLS).
  */
 const VIEWS = [
   {
@@ -36,6 +37,13 @@ const VIEWS = [
   },
 ];
 
+/** The read models to fold again on a database that holds events of these types, and why. */
+const BACKFILLS: Array<[string, string[], string]> = [
+  ['sources', ['event.sourced'], 'stories attached to facts (event.sourced) are now rows of the sources read model'],
+  ['feed', ['event.corrected'], "amendments' items are now made from the fact as corrected before them"],
+  ['conflicts', ['event.corrected'], "conflict sides now keep the fact's data, so their headlines follow corrections"],
+];
+
 export class SourceStances1764900800000 implements MigrationInterface {
   name = 'SourceStances1764900800000';
 
@@ -48,13 +56,17 @@ BEGIN
   ${body.join('\n  ')}
 END $fn$`);
     await q.query(`SELECT reporting.create_views()`);
-    await q.query(
-      `INSERT INTO read_model.projection_backfills (projection, reason)
-       SELECT 'sources', 'stories attached to facts (event.sourced) are now rows of the sources read model'
-       WHERE EXISTS (SELECT 1 FROM event_store.events WHERE type = 'event.sourced')
-         AND EXISTS (SELECT 1 FROM read_model.projection_checkpoints WHERE projection = 'sources')
-       ON CONFLICT (projection) DO NOTHING`,
-    );
+    // Folded again in the background where what they hold changed: the stories attached to facts, and the feed's and
+    // conflicts' text made from a fact after its corrections (a correction's item used to repeat the first headline).
+    for (const [projection, types, reason] of BACKFILLS) {
+      await q.query(
+        `INSERT INTO read_model.projection_backfills (projection, reason)
+         SELECT $1::text, $3::text WHERE EXISTS (SELECT 1 FROM event_store.events WHERE type = ANY($2::text[]))
+           AND EXISTS (SELECT 1 FROM read_model.projection_checkpoints WHERE projection = $1::text)
+         ON CONFLICT (projection) DO NOTHING`,
+        [projection, types, reason],
+      );
+    }
   }
 
   async down(q: QueryRunner): Promise<void> {
