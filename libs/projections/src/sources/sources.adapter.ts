@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { EventLogReader } from '@newsroom/event-store';
 import { AppliedChanges, FactProjection } from '../facts/fact.adapter';
 import { isUuid } from '../facts/fact-batch.util';
+import { COMMON_FACT_COLUMNS, LEAD_ROW_PAYLOAD } from '../facts/fact-version.types';
 import type { ProjectedEvent } from '../projected-event.mapper';
 import { attachedPart, SourceRecord, sourceRecordsOf, sourcesModel } from './sources.model';
 import { sourceIdOf } from '../facts/source-id.util';
@@ -20,28 +21,8 @@ interface Attachment {
   position: string;
 }
 
-/** The link columns of an attached source's row; the version's own columns are the lead row's (`v`). */
-const LINK_COLUMNS = [
-  'fact_id',
-  'version',
-  'part',
-  'event_type',
-  'subject',
-  'modality',
-  'occurred_at',
-  'valid_from',
-  'valid_to',
-  'recorded_from',
-  'recorded_to',
-  'position_from',
-  'position_to',
-  'fact_position',
-  'superseded_by',
-  'change_reason',
-  'end_reason',
-  'source_id',
-  'quote',
-];
+/** The link columns of an attached source's row: a fact row's but the lead row's payload, plus the story and its quote. */
+const LINK_COLUMNS: readonly string[] = [...COMMON_FACT_COLUMNS.filter((c) => !LEAD_ROW_PAYLOAD.includes(c)), 'source_id', 'quote'];
 
 /**
  * Source facts (bitemporal) plus the registry of stories; the registry keeps each story's first sighting. A source
