@@ -63,7 +63,7 @@ export { EntityLinksProjection } from './entities/entity-links.adapter';
 export { EntityGraph, type EntityLinkRow } from './entities/entity-graph.report';
 export { timelineModel, headlinesOf } from './timeline/timeline.model';
 export { TimelineProjection } from './timeline/timeline.adapter';
-export { sourcesModel, sourceRecordsOf, type SourceRecord } from './sources/sources.model';
+export { sourcesModel, sourceRecordsOf, stanceOfPart, type SourceRecord } from './sources/sources.model';
 export { SourcesProjection } from './sources/sources.adapter';
 export { evolveEntities, type EntitySighting } from './entities/entities.projection';
 export { EntitiesProjection } from './entities/entities.adapter';

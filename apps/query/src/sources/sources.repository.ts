@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../database/read-database.module';
-import { displayNameIn, fallbacksIn, type Stance } from '@newsroom/domain';
-import { normalizeRow, sourcesModel, StoredFactRow, withLeadRowPayload } from '@newsroom/projections';
+import { displayNameIn, fallbacksIn } from '@newsroom/domain';
+import { normalizeRow, sourcesModel, stanceOfPart, StoredFactRow, withLeadRowPayload } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../reports/shared/cursor.codec';
 import { loadFactExtras } from '../reports/shared/fact-history.repository';
 import { factFields } from '../reports/shared/fact.dto';
@@ -22,13 +22,6 @@ interface SourceFactRow extends StoredFactRow {
   headline_en: string;
   headline_fr: string;
 }
-
-/**
- * How the story stands on the fact: a link row of a source attached later (POST /v1/events/{id}/sources) has part
- * `<stance>:<story id>` (`attachedPart` in libs/projections/src/sources/sources.model.ts); the fact's own sources'
- * rows (its event's, its corrections') have the story id alone, and confirm it.
- */
-const stanceOf = (part: string): Stance => (part.startsWith('denies:') ? 'denies' : 'confirms');
 
 /** A row of read_model.sources. */
 interface SourceRow {
@@ -115,7 +108,7 @@ export class SourcesRepository {
       headline: f.lang === 'fr' ? r.headline_fr : r.headline_en,
       lang: f.lang,
       fallbacks: fallbacksIn(r.event_type, r.data, f.lang),
-      stance: stanceOf(r.part),
+      stance: stanceOfPart(r.part),
       quote: r.quote,
       data: r.data,
       ...factFields(r, history, corroboration),
