@@ -110,7 +110,7 @@ export const feedQuerySchema = z.object({
  * The Last-Event-ID header (a reconnecting EventSource's newest position) as a position; undefined when absent or
  * blank. One that is not a position is a 400 naming the header, not `after`, which the client may not have sent.
  */
-export function lastEventIdOf(header: string | undefined, path = 'Last-Event-ID'): string | undefined {
+function lastEventIdOf(header: string | undefined, path = 'Last-Event-ID'): string | undefined {
   const v = header?.trim();
   if (!v) return undefined;
   if (isPosition(v)) return v;

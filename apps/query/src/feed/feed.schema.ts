@@ -6,12 +6,9 @@ import { feedQuerySchema } from './feed-query.reader';
 /** The SSE stream's parameters: the feed filters (no page size) and the read key for clients that cannot send headers. */
 export const feedStreamParams = feedQuerySchema.omit({ limit: true }).extend({
   key: z.string().optional().meta({ description: 'Read key, for clients that cannot send headers' }),
-  lastEventId: z
-    .string()
-    .optional()
-    .meta({
-      description: 'The newest position seen, for EventSource polyfills that cannot send the Last-Event-ID header (the header wins)',
-    }),
+  lastEventId: z.string().optional().meta({
+    description: 'The newest position seen, for EventSource polyfills that cannot send the Last-Event-ID header (the header wins)',
+  }),
 });
 
 /** The parameters each endpoint takes; any other is refused (parseFeedQuery). */

@@ -10,7 +10,7 @@ const TABLE = /^read_model\.[a-z_]+$/;
  * version a report shows is left out. A version closed after `knownAt` is shown as still open then. Read from a
  * row that keeps the payload (in a table with lead rows, only those do).
  */
-export async function loadHistory(db: DataSource, table: string, rows: StoredFactRow[], knownAt: string | null): Promise<Map<string, FactVersionDto[]>> {
+async function loadHistory(db: DataSource, table: string, rows: StoredFactRow[], knownAt: string | null): Promise<Map<string, FactVersionDto[]>> {
   if (!TABLE.test(table)) throw new Error(`odd table ${table}`);
   const corrected = rows.filter((r) => Number(r.version) > 1);
   const history = new Map<string, FactVersionDto[]>();
