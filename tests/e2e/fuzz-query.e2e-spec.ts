@@ -217,8 +217,10 @@ describe('fuzz: GET endpoints of the running query service and ingest (issue 11)
       fuzzOptions(1500, 25_000),
     );
     expect(runs).toBeGreaterThan(50);
-    // The fuzzing reached the reports (some answers 200), not only the parameter checks.
-    expect(statuses[200]).toBeGreaterThan(runs / 20);
+    // The fuzzing reached the reports (some answers 200), not only the parameter checks. Every endpoint refuses
+    // unknown parameters since the feed's joined the reports' (64 of 1,500 answered 200 in a run then, against more
+    // than 75 before), so one in forty.
+    expect(statuses[200]).toBeGreaterThan(runs / 40);
     process.stdout.write(`fuzz-query: ${runs} requests, statuses ${JSON.stringify(statuses)}\n`);
   });
 

@@ -204,7 +204,7 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
           '/v1/feed/stream/?key=',
           '/V1/Feed/Stream?key=',
           '/v1/feed/stream?KEY=',
-          '/v1/feed/stream?x=1&Key=',
+          '/v1/feed/stream?lang=en&Key=',
           '/v1/reports/timeline?key=',
           '/v1/feed?key=',
         ]) {

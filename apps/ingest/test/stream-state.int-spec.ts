@@ -158,7 +158,7 @@ describe('ingest writes on a kept stream state (event_store.stream_states) again
     // A correction reads its target and what amended it: still a handful.
     const { result, touched } = await measured(db, ({ writer: w, store: s }) =>
       new CorrectEventHandler(s, w).execute(
-        new CorrectEventCommand(prefilled[0], valid(validateCorrectionRequest({ changes: { data: { total: 1 } }, reason: 'r' })), meta),
+        new CorrectEventCommand(prefilled[0], valid(validateCorrectionRequest({ changes: { data: { total: 10 } }, reason: 'r' })), meta),
       ),
     );
     expect(result.status).toBe('created');
@@ -168,7 +168,7 @@ describe('ingest writes on a kept stream state (event_store.stream_states) again
 
   it('given a mix of records, corrections, retractions, aliases, attached duplicates and racing writers, then the row equals a fold of the whole stream', async () => {
     await correction(prefilled[1], { occurredAt: '2023' });
-    await correction(prefilled[1], { data: { total: 2 } });
+    await correction(prefilled[1], { data: { total: 20 } }); // the prefill's total is 2: a real change
     await retraction(prefilled[1]);
     expect(await correction(prefilled[1], { occurredAt: '2022' })).toMatchObject({
       status: 'rejected',
