@@ -337,8 +337,8 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     const retracted = await write(`/v1/events/${envelope.id}/retractions`, { reason: 'The report was a hoax' });
     expect(retracted.status).toBe(201);
     const before = await eventCount();
-    expectProblem(await write(`/v1/events/${envelope.id}/corrections`, correction), 422, 'EVENT.RETRACTED');
-    expectProblem(await write(`/v1/events/${envelope.id}/retractions`, { reason: 'again' }), 422, 'EVENT.RETRACTED');
+    expectProblem(await write(`/v1/events/${envelope.id}/corrections`, correction), 422, 'EVENT.RETRACTED', 'id');
+    expectProblem(await write(`/v1/events/${envelope.id}/retractions`, { reason: 'again' }), 422, 'EVENT.RETRACTED', 'id');
     expectProblem(await write(`/v1/events/${randomUUID()}/retractions`, { reason: 'x' }), 404, 'EVENT.NOT_FOUND', 'id');
     expectProblem(await write('/v1/events/not-a-uuid/corrections', correction), 400, 'REQUEST.INVALID', 'id');
     expectProblem(

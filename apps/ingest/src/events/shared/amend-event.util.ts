@@ -1,3 +1,4 @@
+import { DOMAIN_ERROR_CODES } from '@newsroom/domain';
 import { StoredEvent } from '@newsroom/event-store';
 import { IngestEventStore } from './event-store.port';
 import { EventWriter, WriteIntent } from './event-writer.service';
@@ -20,8 +21,20 @@ export async function amendEvent(
   const target = await store.findEvent(targetEventId);
   if (!target) throw eventNotFound(targetEventId);
   const [outcome] = await writer.write([intentFor(target.streamId)], meta, true);
-  if (outcome.status === 'rejected') return { status: 'rejected', error: outcome.error };
+  if (outcome.status === 'rejected') return { status: 'rejected', error: namingTheTarget(outcome.error) };
   const event = await store.findEvent(outcome.eventId);
   if (!event) throw new Error(`event ${outcome.eventId} was recorded but cannot be read back`);
   return { status: outcome.status, event };
+}
+
+/** The rules about the target event: its id in the path is what they are about. */
+const TARGET_RULES: ReadonlySet<string> = new Set([DOMAIN_ERROR_CODES.EVENT_RETRACTED, DOMAIN_ERROR_CODES.EVENT_NOT_CORRECTABLE]);
+
+/**
+ * A refusal because of the target (retracted, or not a story fact) names the path's `id`, as the 404 for an unknown
+ * one does: every 4xx says which field it is about.
+ */
+function namingTheTarget(error: WriteRejection): WriteRejection {
+  if (error.errors?.length || !TARGET_RULES.has(error.code)) return error;
+  return { ...error, errors: [{ path: 'id', message: error.message }] };
 }
