@@ -157,23 +157,27 @@ describe('later reporting from several outlets on top of the seed: corroboration
     >;
     const financial = conflicts.find((c) => c.kind === 'financial')!;
     for (const l of losses) expect(l.conflictsWith).toEqual([financial.conflictId]);
-    // The leadership report's bounds are facts too (ConflictsWithInterceptor marks them): both departures carry the
-    // conflict, every other bound none.
+    // The leadership report's bounds are facts too (ConflictsWithInterceptor marks them). The other outlet's date is
+    // another report of the same departure, not a second tenure: Mira Murati's tenure ends once, at the first date
+    // (the seed's), which carries the conflict; every other bound carries none.
     const departure = conflicts.find((c) => c.kind === 'departure')!;
     type Bound = { eventId: string; conflictsWith?: string[] } | null;
     const tenures = (await get('/v1/reports/leadership?organization=org:openai&show=tenures&limit=500')) as unknown as Array<{
+      person: string;
+      role: string;
       start: Bound;
       end: Bound;
     }>;
     const bounds = tenures.flatMap((t) => [t.start, t.end]).filter((b): b is NonNullable<Bound> => b !== null);
     const sides = new Set(departure.sides.map((x) => x.eventId));
-    expect(
-      bounds
-        .filter((b) => sides.has(b.eventId))
-        .map((b) => b.eventId)
-        .sort(),
-    ).toEqual([...sides].sort());
+    expect(bounds.filter((b) => sides.has(b.eventId)).map((b) => b.eventId)).toEqual([MIRA_DEPARTED]);
+    const mira = tenures.filter((t) => t.end?.eventId === MIRA_DEPARTED || t.end?.eventId === OTHER_DEPARTURE);
+    expect(mira).toHaveLength(1);
+    expect(tenures.filter((t) => t.person === mira[0].person && t.role === mira[0].role)).toHaveLength(1);
     for (const b of bounds) expect(b.conflictsWith).toEqual(sides.has(b.eventId) ? [departure.conflictId] : []);
+    // As of a day between the two dates, she is on the roster once (uncertain: the seed's date is a whole month).
+    const roster = (await get('/v1/reports/leadership?organization=org:openai&asOf=2024-09-30')) as unknown as Array<{ person: string }>;
+    expect(roster.filter((t) => t.person === mira[0].person)).toHaveLength(1);
 
     const value = (v: Record<string, unknown>) =>
       [v.amount, v.occurredAt, v.count, v.status].find((x) => typeof x === 'string' || typeof x === 'number') ?? '';

@@ -4,6 +4,7 @@ import { LeadershipProjection, ProjectedEvent, RUN_COLUMNS, runEndsSql } from '@
 import { createTestDatabase, TestDatabase } from '@newsroom/testing';
 import { appointed, correction, departed, event, resetClock, retraction } from './support/events.builder';
 import { LeadershipRunsOrder1764900600000 } from '../../../infra/postgres/migrations/1764900600000-leadership-runs-order.migration';
+import { LeadershipRepeatedDepartures1764901000000 } from '../../../infra/postgres/migrations/1764901000000-leadership-repeated-departures.migration';
 
 // Dates that sort around each other, and none (a fact without a date sorts first in its group).
 const DATES = [null, null, '2023', '2024-05', '2024-05', '2024-09-25', '2023-12/2024-12'];
@@ -146,6 +147,41 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
     expect(await kept()).toEqual(await full());
     // The run's first appointment, its last (the corrected one's new version) and the departure.
     expect(await kept()).toHaveLength(3);
+  });
+
+  // Migration 1764901000000 takes out of the runs a departure right after a departure (a second report of it), which
+  // runs kept before it held; down puts every standing departure back, as they were kept then.
+  it('the repeated-departures migration leaves, in runs kept the old way, the rows kept the new way; down gives the old rows back', async () => {
+    projection.incrementalFrom = 1;
+    await ds.query('TRUNCATE read_model.leadership_events, read_model.leadership_runs');
+    resetClock(12000);
+    await ds.transaction((m) =>
+      projection.applyMany(m, [
+        appointed('person:p10', 'Role 1', '2023'),
+        departed('person:p10', 'Role 1', '2024-05'),
+        departed('person:p10', 'Role 1', '2024-09-25'),
+        departed('person:p10', 'Role 1', null),
+        departed('person:p11', 'Role 1', '2024'),
+        departed('person:p11', 'Role 1', '2024'),
+        appointed('person:p11', 'Role 1', '2025'),
+        departed('person:p11', 'Role 1', '2025-05'),
+      ]),
+    );
+    const now = await kept();
+    expect(now).toEqual(await full());
+    const departures = (rows: Array<{ kind: string }>) => rows.filter((r) => r.kind === 'departed').length;
+    // p10's undated one (first in its group) and its 2024-05 after the appointment; p11's first of 2024 and its 2025-05.
+    expect(departures(now)).toBe(4);
+    const migration = new LeadershipRepeatedDepartures1764901000000();
+    const runner = ds.createQueryRunner();
+    try {
+      await migration.down(runner);
+      expect(departures(await kept())).toBe(6);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await kept()).toEqual(now);
   });
 
   // Migration 1764900600000 rebuilds the two indexes in the order the passes now write; down gives back the old ones.
@@ -301,7 +337,7 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
         projection.incrementalFrom = from;
         await one.transaction((m) =>
           projection.applyMany(m, [
-            departed('person:p7', 'Role 1', from === 1 ? '2024-09' : '2024-06'),
+            departed('person:p7', 'Role 1', from === 1 ? '2024-03' : '2024-06'),
             appointed('person:p8', 'Role 2', '2024-02'),
           ]),
         );
@@ -310,7 +346,14 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
       await one.destroy();
     }
     expect(await kept()).toEqual(await full());
-    expect((await kept()).filter((r: { subject: string }) => r.subject === 'person:p7')).toHaveLength(4); // a run's first and last appointments, two departures
+    // A run's first and last appointments, and its departure: the earlier report, which the later batch's refresh put
+    // in the place of the first batch's (another report of the same departure: the first in valid time stands).
+    const p7 = (await kept()).filter((r: { subject: string }) => r.subject === 'person:p7');
+    expect(p7.map((r: { kind: string; occurred_at: string }) => `${r.kind} ${r.occurred_at}`).sort()).toEqual([
+      'appointed 2024-01',
+      'appointed 2024-01',
+      'departed 2024-03',
+    ]);
   });
 
   // The lock and the refresh share one round trip (a multi-statement query): the refresh must still read after the

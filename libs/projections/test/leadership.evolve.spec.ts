@@ -49,6 +49,33 @@ describe('leadership: evolve and tenures', () => {
     expect(roster(t, '2024-06-01T00:00:00Z', beforeFix)).toHaveLength(0);
   });
 
+  it('a second report of a departure (another outlet, another date) is the same departure: one tenure, the first date stands, never two roster lines', () => {
+    const first = departed('person:m', 'CTO', '2024-09');
+    const second = departed('person:m', 'CTO', '2024-10', { reason: 'fired' });
+    const t = given(appointed('person:m', 'CTO', '2022-05'), first, second);
+    const tenures = tenuresOf(t.visible());
+    expect(tenures.map((x) => [x.start?.occurredAt, x.end?.eventId, x.reason])).toEqual([['2022-05', first.id, 'resigned']]);
+    // Between the two dates the person is listed once (uncertain: the first date is a whole month).
+    expect(roster(t, '2024-09-15T00:00:00Z')).toEqual([{ person: 'person:m', role: 'CTO', certain: false }]);
+    expect(roster(t, '2024-10-15T00:00:00Z')).toEqual([]);
+    // With no appointment on record, the two reports are one tenure of unknown start; retracting the first leaves the second.
+    const earlier = departed('person:n', 'CTO', '2024-09');
+    const alone = given(departed('person:n', 'CTO', '2024-10'), earlier);
+    expect(tenuresOf(alone.visible()).map((x) => [x.start, x.end?.occurredAt])).toEqual([[null, '2024-09']]);
+    alone.apply(retraction(earlier));
+    expect(tenuresOf(alone.visible()).map((x) => [x.start, x.end?.occurredAt])).toEqual([[null, '2024-10']]);
+    // A re-appointment between two departures makes them two tenures, as before.
+    const back = given(
+      departed('person:o', 'CTO', '2023-11-17'),
+      appointed('person:o', 'CTO', '2023-11-21'),
+      departed('person:o', 'CTO', '2025-01'),
+    );
+    expect(tenuresOf(back.visible()).map((x) => [x.start?.occurredAt ?? null, x.end?.occurredAt])).toEqual([
+      [null, '2023-11-17'],
+      ['2023-11-21', '2025-01'],
+    ]);
+  });
+
   it('when a departure is retracted, the person holds the role again; knownAt before the retraction shows them gone', () => {
     const dep = departed('person:d', 'COO', '2024-05');
     const t = given(appointed('person:d', 'COO', '2019'), dep);

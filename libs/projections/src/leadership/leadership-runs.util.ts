@@ -1,8 +1,9 @@
 /**
  * Pairing appointments with departures (see `tenuresOf`) only turns on some rows of each (organization, person,
- * role key) group in valid-time order: a departure, an appointment that opens a tenure (no appointment right
- * before it) and the last appointment of a run (its `interim` is the one that stands). Repeated appointments in
- * between change nothing, so `tenuresOf` over these rows equals `tenuresOf` over all of them.
+ * role key) group in valid-time order: a departure that does not follow another one, an appointment that opens a
+ * tenure (no appointment right before it) and the last appointment of a run (its `interim` is the one that stands).
+ * Repeated appointments in between change nothing, nor does a departure right after a departure (another report of
+ * the same departure: the first stands), so `tenuresOf` over these rows equals `tenuresOf` over all of them.
  */
 export const RUN_COLUMNS = [
   'organization',
@@ -33,6 +34,14 @@ export const RUN_COLUMNS = [
 export const validKey = (alias: string): string => `coalesce(${alias}.valid_from, '-infinity'::timestamptz)`;
 
 /**
+ * SQL: whether the row `alias`, with the kinds of its neighbours in its group's order as `prev_kind` and `next_kind`,
+ * is one of those rows. It turns on the row's own kind and its two neighbours' only, which `refreshRunsSql` relies on.
+ */
+export const runEndSql = (alias: string): string =>
+  `(${alias}.kind = 'departed' AND ${alias}.prev_kind IS DISTINCT FROM 'departed'
+    OR ${alias}.kind = 'appointed' AND (${alias}.prev_kind IS DISTINCT FROM 'appointed' OR ${alias}.next_kind IS DISTINCT FROM 'appointed'))`;
+
+/**
  * SQL selecting those rows among the rows of `table` (aliased `t`) that match `where`; `columns` is the select list
  * over `t`. One window pass in the order of the `leadership_events_runs` index, which it scans without sorting.
  */
@@ -42,7 +51,7 @@ export function runEndsSql(table: string, where: string, columns: string = RUN_C
       FROM ${table} t WHERE ${where}
       WINDOW w AS (PARTITION BY t.organization COLLATE "C", t.subject COLLATE "C", t.role_key COLLATE "C" ORDER BY ${validKey('t')}, t.fact_position)
     ) t
-    WHERE t.kind = 'departed' OR t.prev_kind IS DISTINCT FROM 'appointed' OR t.next_kind IS DISTINCT FROM 'appointed'`;
+    WHERE ${runEndSql('t')}`;
 }
 
 /** The columns of a run row a tenure's bound shows (valid and recorded times as ISO text). */
@@ -210,5 +219,5 @@ export function refreshRunsSql(table: string, runs: string, ids = '$1::uuid[]'):
     )
     INSERT INTO ${runs} (${cols})
     SELECT ${cols} FROM candidates t
-    WHERE t.kind = 'departed' OR t.prev_kind IS DISTINCT FROM 'appointed' OR t.next_kind IS DISTINCT FROM 'appointed'`;
+    WHERE ${runEndSql('t')}`;
 }

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { AppliedChanges, FactProjection } from '../facts/fact.adapter';
 import { isUuid } from '../facts/fact-batch.util';
-import { refreshRunsSql, RUN_COLUMNS, runEndsSql, validKey } from './leadership-runs.util';
+import { refreshRunsSql, RUN_COLUMNS, runEndSql, runEndsSql, validKey } from './leadership-runs.util';
 import { leadershipModel } from './leadership.model';
 import { write } from '../write-pipeline.util';
 import { PlanGenerations } from '../prepared-query.util';
@@ -167,7 +167,7 @@ export class LeadershipProjection extends FactProjection {
           AND t.recorded_to IS NULL AND t.modality <> 'denied'
         WINDOW w AS (ORDER BY ${validKey('t')}, t.fact_position)
       ) t
-      WHERE t.kind = 'departed' OR t.prev_kind IS DISTINCT FROM 'appointed' OR t.next_kind IS DISTINCT FROM 'appointed'`;
+      WHERE ${runEndSql('t')}`;
     await write(manager, this.plans.text(redo), [], { prepared: true });
     await write(manager, RESTORE_SEQSCAN, [], { prepared: true });
   }

@@ -65,7 +65,10 @@ const time = (iso: string | null, fallback: number) => (iso === null ? fallback 
 /**
  * Pairs the visible appointments and departures of each person, organization and role into tenures, in
  * valid-time order: an appointment opens a tenure (a repeat while open confirms it), a departure closes the
- * open one, or stands alone as a tenure with an unknown start. Denied facts never open or close a tenure.
+ * open one, or stands alone as a tenure with an unknown start. A departure right after a departure, with no
+ * appointment between, is another report of the same one (a second outlet recorded it, perhaps with another date:
+ * the conflicts report shows that): the first stands, and the person is not listed twice. Denied facts never open
+ * or close a tenure.
  * The definition of pairing: the report pages with `tenuresPageSql`, which `leadership.int-spec.ts` holds equal to
  * this (and `rosterAt`) page by page.
  */
@@ -87,7 +90,11 @@ export function tenuresOf(rows: LeadershipRow[]): Tenure[] {
     const keyed = group.map((r) => ({ r, at: time(r.valid_from, -Infinity), pos: Number(r.fact_position) }));
     keyed.sort((a, b) => a.at - b.at || a.pos - b.pos);
     let open: Tenure | null = null;
+    let previous: LeadershipRow['kind'] | null = null;
     for (const { r } of keyed) {
+      const repeatsDeparture = r.kind === 'departed' && previous === 'departed';
+      previous = r.kind;
+      if (repeatsDeparture) continue;
       if (r.kind === 'appointed') {
         if (open) open.interim = r.interim;
         else {

@@ -46,7 +46,7 @@ export const retraction = (target: ProjectedEvent, reason = 'wrong') =>
 export const appointed = (person: string, role: string, occurredAt: string, extra: Record<string, unknown> = {}) =>
   event('executive.appointed', person, occurredAt, { organization: 'org:openai', role, roleCategory: 'c-suite', ...extra });
 
-export const departed = (person: string, role: string, occurredAt: string, extra: Record<string, unknown> = {}) =>
+export const departed = (person: string, role: string, occurredAt: string | null, extra: Record<string, unknown> = {}) =>
   event('executive.departed', person, occurredAt, {
     organization: 'org:openai',
     role,

@@ -41,7 +41,7 @@ const tenure = z.object({
   roleCategory: z.string(),
   interim: z.boolean(),
   start: bound('The appointment; null when only the departure is on record (start unknown)'),
-  end: bound('The departure; null while the tenure is open'),
+  end: bound('The departure; null while the tenure is open. Of several departures with no appointment between (reports of the same one), the first in valid time'),
   reason: nullableText(),
   destination: nullableText('A subject, or a name in `lang`'),
   lang: textLangSchema,
