@@ -131,6 +131,37 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     expect(await eventCount()).toBe(before + 1);
   });
 
+  it('takes an Idempotency-Key on one event as its id: a retry is a duplicate, other content 409 naming the header; never on a batch', async () => {
+    const { id: _none, ...envelope } = departedEnvelope();
+    const key = randomUUID();
+    const before = await eventCount();
+    const created = await write<Recorded>('/v1/events', envelope, { 'idempotency-key': key.toUpperCase() });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: key, status: 'created' });
+    expect(created.headers.get('location')).toBe(`/v1/events/${key}`);
+    // The bot's retry after a lost answer: the same key and body, no second event.
+    const retried = await write<Recorded>('/v1/events', envelope, { 'idempotency-key': key });
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ id: key, status: 'duplicate', globalPosition: created.body.globalPosition });
+    // The same key in the body too is the same event.
+    expect((await write('/v1/events', { ...envelope, id: key }, { 'idempotency-key': key })).status).toBe(200);
+    expectProblem(
+      await write('/v1/events', { ...envelope, occurredAt: '2024-10' }, { 'idempotency-key': key }),
+      409,
+      'EVENT.ID_CONFLICT',
+      'Idempotency-Key',
+    );
+    expectProblem(await write('/v1/events', { ...envelope, id: randomUUID() }, { 'idempotency-key': key }), 400, 'REQUEST.INVALID', 'id');
+    expectProblem(await write('/v1/events', envelope, { 'idempotency-key': 'retry-1' }), 400, 'REQUEST.INVALID', 'Idempotency-Key');
+    expectProblem(
+      await write('/v1/events', { events: [departedEnvelope()] }, { 'idempotency-key': randomUUID() }),
+      400,
+      'REQUEST.INVALID',
+      'Idempotency-Key',
+    );
+    expect(await eventCount()).toBe(before + 1);
+  });
+
   it('lets exactly one of 50 concurrent appends at one expectedVersion win; the other 49 get 409', async () => {
     const subject = `person:race-${randomUUID().slice(0, 8)}`;
     const answers = await Promise.all(

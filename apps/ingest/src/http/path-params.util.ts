@@ -6,7 +6,7 @@ export function eventIdParam(id: string): string {
   return id.toLowerCase();
 }
 
-/** The optional Idempotency-Key header of corrections and retractions: it becomes the new event's id. */
+/** The optional Idempotency-Key header of single events, corrections, retractions and sources: it becomes the new event's id. */
 export function idempotencyKey(header: string | string[] | undefined): string | undefined {
   if (header === undefined) return undefined;
   if (typeof header !== 'string' || !isUuid(header.trim())) {

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { submissionJsonSchema, validateSubmission } from '@newsroom/domain';
@@ -7,6 +7,8 @@ import { ApiProblems } from '../../docs/api-problems.decorator';
 import { BATCH_RESULT_SCHEMA, RECORDED_SCHEMA } from '../../docs/responses.schema';
 import { recordedBody, rejectionProblem } from '../../http/outcome.response';
 import { requestMeta } from '../../http/request-meta.util';
+import { idempotencyKey } from '../../http/path-params.util';
+import { normaliseId } from '../shared/intents.mapper';
 import { BatchResult, RecordBatchCommand } from './record-batch.command';
 import { RecordEventsCommand } from './record-events.command';
 import { WriteCommands } from '../../http/write-deadline.service';
@@ -38,6 +40,12 @@ export class EventsController {
       ],
     },
   })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      "One event: a UUID that becomes its id when the body has none (the same as the body's `id` otherwise). A retry answers 200 duplicate; the key with other content 409. Not on a batch: give each event an `id`.",
+  })
   @ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Stored in event metadata and Kafka headers; made up when absent' })
   @ApiHeader({ name: 'X-Causation-Id', required: false, description: 'Stored in event metadata and Kafka headers' })
   @ApiResponse({ status: 201, description: 'One event: created', schema: RECORDED_SCHEMA })
@@ -47,16 +55,41 @@ export class EventsController {
     schema: { oneOf: [RECORDED_SCHEMA, BATCH_RESULT_SCHEMA] },
   })
   @ApiProblems(400, 401, 403, 409, 413, 422)
-  async record(@Body() body: unknown, @Req() req: IngestRequest, @Res({ passthrough: true }) res: IngestReply) {
+  async record(
+    @Body() body: unknown,
+    @Req() req: IngestRequest,
+    @Res({ passthrough: true }) res: IngestReply,
+    @Headers('idempotency-key') keyHeader: string | undefined,
+  ) {
     if (body && typeof body === 'object' && !Array.isArray(body) && 'events' in body) {
       // A batch is {events} alone: another key is a typo or a misplaced envelope field, refused like one in an envelope.
       const extra = Object.keys(body).filter((k) => k !== 'events');
       if (extra.length) throw problems.validation(extra.map((path) => ({ path, message: 'unknown field: a batch is {"events": [...]}' })));
+      // One key cannot name a thousand events: ignored, a retry of a batch without ids would record it twice.
+      if (keyHeader !== undefined) {
+        throw problems.validation(
+          [{ path: 'Idempotency-Key', message: 'not taken on a batch: give each event an `id`' }],
+          'A batch takes an id per event, not one Idempotency-Key.',
+        );
+      }
       return this.recordBatch(body.events, req);
     }
+    const key = idempotencyKey(keyHeader);
     const valid = validateSubmission(body);
     if (!valid.ok) throw problems.validation(valid.errors);
-    const [outcome] = await this.commands.execute(new RecordEventsCommand([valid.value], requestMeta(req), true));
+    let submission = valid.value;
+    if (key !== undefined) {
+      if (submission.id !== undefined && normaliseId(submission.id) !== key) {
+        throw problems.validation(
+          [{ path: 'id', message: 'differs from the Idempotency-Key header: send one of them, or the same UUID in both' }],
+          "The body's id and the Idempotency-Key header name two different events.",
+        );
+      }
+      // The key is the event's id, as on corrections: a retry is a duplicate, the key with other content a conflict.
+      submission = { ...submission, id: key };
+    }
+    const idField = key !== undefined && valid.value.id === undefined ? 'Idempotency-Key' : undefined;
+    const [outcome] = await this.commands.execute(new RecordEventsCommand([submission], requestMeta(req), true, undefined, idField));
     if (outcome.status === 'rejected') throw rejectionProblem(outcome.error);
     res.status(outcome.status === 'created' ? 201 : 200).header('Location', `/v1/events/${outcome.eventId}`);
     return recordedBody(outcome, valid.value.subject);

@@ -12,6 +12,8 @@ export class RecordEventsCommand extends Command<WriteOutcome[]> {
     readonly meta: RequestMeta,
     readonly atomic: boolean,
     readonly itemMeta?: RequestMeta[],
+    /** Where the client's ids came from when not the body's `id` (an HTTP Idempotency-Key): a conflict names it. */
+    readonly idField?: 'Idempotency-Key',
   ) {
     super();
   }

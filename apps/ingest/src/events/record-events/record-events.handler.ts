@@ -9,9 +9,13 @@ import { RecordEventsCommand } from './record-events.command';
 export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand, WriteOutcome[]> {
   constructor(private readonly writer: EventWriter) {}
 
-  execute({ submissions, meta, atomic, itemMeta }: RecordEventsCommand): Promise<WriteOutcome[]> {
+  execute({ submissions, meta, atomic, itemMeta, idField }: RecordEventsCommand): Promise<WriteOutcome[]> {
     return this.writer.write(
-      submissions.map((s, i) => recordIntent(s, itemMeta?.[i])),
+      submissions.map((s, i) => {
+        const intent = recordIntent(s, itemMeta?.[i]);
+        if (idField) intent.idField = idField;
+        return intent;
+      }),
       meta,
       atomic,
     );
