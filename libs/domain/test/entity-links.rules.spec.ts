@@ -45,6 +45,7 @@ describe('decideMerge', () => {
     expect(thrown(() => decideMerge(given(SAMUEL, merged(SAM)), given(SAMA), 'x'))).toMatchObject({
       code: 'ENTITY.ALREADY_MERGED',
       kind: 'conflict',
+      errors: [{ path: 'subject', message: `already merged into ${SAM}` }],
     });
   });
 
@@ -52,6 +53,7 @@ describe('decideMerge', () => {
     expect(thrown(() => decideMerge(given(SAM), given(SAMUEL, merged(SAM)), 'x'))).toMatchObject({
       code: 'ENTITY.NOT_CANONICAL',
       kind: 'rule',
+      errors: [{ path: 'subject', message: expect.stringContaining(`the subject in the URL, ${SAMUEL}, is merged into ${SAM}`) }],
     });
   });
 
@@ -75,7 +77,11 @@ describe('decideUnmerge and the merge state', () => {
   });
 
   it('given a subject not merged, or merged elsewhere, when unmerged, then ENTITY.NOT_MERGED', () => {
-    expect(thrown(() => decideUnmerge(given(SAMUEL), SAM, 'x'))).toMatchObject({ code: 'ENTITY.NOT_MERGED', kind: 'rule' });
+    expect(thrown(() => decideUnmerge(given(SAMUEL), SAM, 'x'))).toMatchObject({
+      code: 'ENTITY.NOT_MERGED',
+      kind: 'rule',
+      errors: [{ path: 'subject', message: `not merged into ${SAM}` }],
+    });
     expect(thrown(() => decideUnmerge(given(SAMUEL, merged(SAMA)), SAM, 'x'))).toMatchObject({ code: 'ENTITY.NOT_MERGED' });
   });
 

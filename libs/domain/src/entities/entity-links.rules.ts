@@ -47,11 +47,16 @@ export function decideMerge(alias: StreamState, canonical: StreamState, reason: 
   }
   const current = mergedInto(alias);
   if (current !== null) {
-    throw new DomainError(CODES.ENTITY_ALREADY_MERGED, 'conflict', `${alias.subject} is already merged into ${current}; unmerge it first`);
+    throw new DomainError(CODES.ENTITY_ALREADY_MERGED, 'conflict', `${alias.subject} is already merged into ${current}; unmerge it first`, [
+      { path: 'subject', message: `already merged into ${current}` },
+    ]);
   }
   const above = mergedInto(canonical);
   if (above !== null) {
-    throw new DomainError(CODES.ENTITY_NOT_CANONICAL, 'rule', `${into} is itself merged into ${above}: merge into ${above} instead`);
+    // The subject in the URL, which a client names there: the body's field of the same name is the other one.
+    throw new DomainError(CODES.ENTITY_NOT_CANONICAL, 'rule', `${into} is itself merged into ${above}: merge into ${above} instead`, [
+      { path: 'subject', message: `the subject in the URL, ${into}, is merged into ${above}: use ${above}` },
+    ]);
   }
   return {
     ...RECORD,
@@ -67,7 +72,9 @@ export function decideMerge(alias: StreamState, canonical: StreamState, reason: 
 export function decideUnmerge(alias: StreamState, canonical: string, reason: string): NewEvent<'entity.unmerged'> {
   const current = mergedInto(alias);
   if (current !== canonical) {
-    throw new DomainError(CODES.ENTITY_NOT_MERGED, 'rule', `${alias.subject} is not merged into ${canonical}`);
+    throw new DomainError(CODES.ENTITY_NOT_MERGED, 'rule', `${alias.subject} is not merged into ${canonical}`, [
+      { path: 'subject', message: `not merged into ${canonical}` },
+    ]);
   }
   return {
     ...RECORD,
