@@ -42,6 +42,38 @@ describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body l
     expectSecurityHeaders(await post(`${stack.apps.ingest.url}/v1/events`, '{not json', stack.key));
   });
 
+  it('a path that exists under other methods answers 405 with Allow (ingest on Fastify, query on Express); an unknown path 404', async () => {
+    const ask = async (url: string, method: string) => {
+      const res = await fetch(url, { method, headers: { authorization: `Bearer ${stack.key}` } });
+      return {
+        status: res.status,
+        allow: res.headers.get('allow'),
+        type: res.headers.get('content-type'),
+        body: (await res.json()) as { code: string; detail?: string },
+      };
+    };
+    const ingest = stack.apps.ingest.url;
+    const query = stack.apps.query.url;
+    expect(await ask(`${ingest}/v1/events`, 'PUT')).toMatchObject({
+      status: 405,
+      allow: 'POST',
+      type: expect.stringMatching(/^application\/problem\+json/),
+      body: { code: 'REQUEST.METHOD_NOT_ALLOWED', detail: 'PUT is not taken at /v1/events: it takes POST.' },
+    });
+    expect(await ask(`${ingest}/v1/events/0193b7f0-0000-7000-8000-000000000001`, 'DELETE')).toMatchObject({
+      status: 405,
+      allow: 'GET, HEAD',
+    });
+    expect(await ask(`${query}/v1/reports/timeline?limit=1`, 'DELETE')).toMatchObject({
+      status: 405,
+      allow: 'GET, HEAD',
+      body: { code: 'REQUEST.METHOD_NOT_ALLOWED' },
+    });
+    expect(await ask(`${query}/v1/entities/org:openai`, 'PATCH')).toMatchObject({ status: 405, allow: 'GET, HEAD' });
+    for (const url of [ingest, query]) expect((await ask(`${url}/no/such/route`, 'DELETE')).status).toBe(404);
+    expect((await ask(`${ingest}/v1/events/a/b`, 'GET')).status).toBe(404);
+  });
+
   it('the Swagger page has its own policy and loads: every script and stylesheet it names is served from itself', async () => {
     const res = await fetch(`${stack.apps.query.url}/docs`);
     expect(res.status).toBe(200);

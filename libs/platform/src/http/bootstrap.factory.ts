@@ -10,6 +10,7 @@ import { installProcessHandlers } from '../process/process-handlers.util';
 import { watchSupervisor } from '../process/supervisor-watch.util';
 import { lowerProcessPriority } from '../process/process-priority.util';
 import { securityHeaders } from './security-headers.util';
+import { attachRouteMethods, collectExpressRoutes, RouteMethods } from './route-methods.util';
 import { requestLogMiddleware, ROOT_LOGGER } from '../logging/logging.module';
 import { httpEnvSchema, loadConfig } from '../config/load-config.util';
 
@@ -92,6 +93,13 @@ export async function bootstrapHttp(module: Type<unknown> | DynamicModule, optio
   if (http.NEWSROOM_HTTP_MAX_CONNECTIONS > 0) server.maxConnections = http.NEWSROOM_HTTP_MAX_CONNECTIONS;
   // Fastify got answerClientError as its clientErrorHandler (it installs one of its own otherwise).
   if (options.adapter !== 'fastify') server.on('clientError', answerClientError);
+  await app.init();
+  // Express's routes exist once Nest has registered them (Fastify's are collected as registered: installFastifyHttp).
+  if (options.adapter !== 'fastify') {
+    const routes = new RouteMethods();
+    collectExpressRoutes(app.getHttpAdapter().getInstance(), routes);
+    attachRouteMethods(server, routes);
+  }
   await app.listen(options.port, options.host ?? '0.0.0.0');
   const url = await app.getUrl();
   const logger = new NestLogger(options.service);

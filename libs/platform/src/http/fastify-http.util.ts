@@ -6,6 +6,7 @@ import type { Logger as PinoRoot } from 'pino';
 import { logRequestEnd, requestIdOf } from '../logging/logging.module';
 import { ProblemError, problems } from './problem.errors';
 import { sendProblem } from './problem.filter';
+import { attachRouteMethods, RouteMethods } from './route-methods.util';
 import { securityHeaders } from './security-headers.util';
 
 /** '2mb', '2048kb', '512b', '1024' as bytes (1 kb = 1024 bytes, as Express's `bytes` counts). */
@@ -160,6 +161,10 @@ type ActorRequest = FastifyRequest & { actor?: string };
 export function installFastifyHttp(fastify: FastifyInstance, options: FastifyHttpOptions): void {
   const headers = securityHeaders(options.corsOrigins);
   const logger = options.logger;
+  // Every route as it is registered (Nest registers them at init, after this), for the 405s of the problem filter.
+  const routes = new RouteMethods();
+  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  attachRouteMethods(fastify.server, routes);
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const raw = reply.raw;
     raw.setHeader('x-correlation-id', request.id);

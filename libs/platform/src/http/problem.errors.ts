@@ -90,6 +90,17 @@ export const problems = {
   forbidden: (scope: string) =>
     new ProblemError(403, 'AUTH.SCOPE_MISSING', 'Key lacks scope', `This operation needs a key with the "${scope}" scope.`),
   notFound: (what: string) => new ProblemError(404, 'RESOURCE.NOT_FOUND', 'Not found', what),
+  /** 405 with `Allow`: the path exists, under other methods. */
+  methodNotAllowed: (method: string, path: string, allowed: readonly string[]) =>
+    new ProblemError(
+      405,
+      'REQUEST.METHOD_NOT_ALLOWED',
+      'Method not allowed',
+      `${method} is not taken at ${path}: it takes ${allowed.join(', ')}.`,
+      undefined,
+      {},
+      { Allow: allowed.join(', ') },
+    ),
   /** 503 with Retry-After (whole seconds, at least 1): the client should come back, nothing is wrong with its request. */
   unavailable: (what: string, retryAfterSeconds = 2, code = 'SERVICE.UNAVAILABLE', extensions: Record<string, unknown> = {}) =>
     new ProblemError(

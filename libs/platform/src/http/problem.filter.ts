@@ -1,8 +1,9 @@
 import { isUtf8 } from 'node:buffer';
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import type { Response } from 'express';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problems } from './problem.errors';
+import { routeMethodsOf } from './route-methods.util';
 
 /** Maps an app's own errors (domain, store) to problems; returns null for errors it does not know. */
 export type ErrorMapper = (error: unknown) => ProblemError | null;
@@ -87,9 +88,24 @@ export class ProblemFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const ctx = host.switchToHttp();
     // Express's request and response, or Fastify's request and reply: both have `originalUrl`.
-    const req = ctx.getRequest<{ originalUrl?: string; url?: string }>();
+    const req = ctx.getRequest<{ originalUrl?: string; url?: string; method?: string }>();
     const res = ctx.getResponse<ProblemResponse>();
-    sendProblem(res, this.toProblem(exception), req.originalUrl ?? req.url);
+    const url = req.originalUrl ?? req.url;
+    sendProblem(res, this.wrongMethod(exception, req, url) ?? this.toProblem(exception), url);
+  }
+
+  /**
+   * The router found no route for the request (Nest's own NotFoundException, "Cannot PUT /v1/events"), but the path
+   * has routes under other methods: 405 with them in `Allow`, not a 404 that says the resource does not exist.
+   */
+  private wrongMethod(exception: unknown, req: { method?: string }, url: string | undefined): ProblemError | null {
+    if (!(exception instanceof NotFoundException) || exception instanceof ProblemError || !req.method || !url) return null;
+    const response = exception.getResponse() as { message?: unknown } | string;
+    const message = typeof response === 'string' ? response : response.message;
+    if (typeof message !== 'string' || !message.startsWith(`Cannot ${req.method} `)) return null;
+    const allowed = routeMethodsOf(req)?.allowed(url) ?? [];
+    if (!allowed.length || allowed.includes(req.method)) return null;
+    return problems.methodNotAllowed(req.method, url.split('?')[0], allowed);
   }
 
   toProblem(exception: unknown): ProblemError {
