@@ -155,6 +155,43 @@ describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body l
     expect((await wsOpen({})).status).toBe(101);
   });
 
+  it('a write without a key is refused from its headers, before its body is read or parsed', async () => {
+    const ingest = stack.apps.ingest.url;
+    // Malformed JSON and no key: the key is what is missing (401), not a parse error that tells a stranger anything.
+    const malformed = await fetch(`${ingest}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    expect(malformed.status).toBe(401);
+    expect(((await malformed.json()) as { code: string }).code).toBe('AUTH.KEY_REQUIRED');
+    const wrong = await fetch(`${ingest}/v1/stories`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer not-a-key' },
+      body: '{not json',
+    });
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as { code: string }).code).toBe('AUTH.KEY_INVALID');
+    // A body announced and never sent: the answer is the 401, not the request timeout's 408 that waiting for it gives.
+    const url = new URL(ingest);
+    const socket = connect(Number(url.port), url.hostname);
+    let answer = '';
+    socket.on('data', (c) => (answer += c.toString()));
+    socket.on('error', () => undefined);
+    socket.write(
+      `POST /v1/events/0193b7f0-0000-7000-8000-000000000001/corrections HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"reason":`,
+    );
+    try {
+      await pollUntil(() => answer.includes('\r\n\r\n'), { timeoutMs: 10000, what: 'an answer without the body' });
+      expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+      expect(answer).toContain('AUTH.KEY_REQUIRED');
+    } finally {
+      socket.destroy();
+    }
+    // With the key, the same malformed body is the parser's 400.
+    expect((await post(`${ingest}/v1/events`, '{not json', stack.key)).status).toBe(400);
+  });
+
   it('a client trickling its headers one byte a second is cut within the headers timeout', async () => {
     const url = new URL(stack.apps.query.url);
     const socket = connect(Number(url.port), url.hostname);

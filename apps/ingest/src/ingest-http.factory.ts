@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { SwaggerModule } from '@nestjs/swagger';
-import { bootstrapHttp, requireReadKeyOn } from '@newsroom/platform';
+import { bootstrapHttp, requireReadKeyOn, requireWriteKeyBeforeBody } from '@newsroom/platform';
 import type { IngestConfig } from './config/ingest.config';
 import { ingestOpenApi } from './docs/ingest-openapi.factory';
 import { IngestModule } from './ingest.module';
@@ -22,6 +22,8 @@ export function startIngestHttp(config: IngestConfig, listen: { port?: number; h
       // Swagger is not behind Nest's guards; on Fastify the read-key check is an onRequest hook, so it must be
       // installed before the app listens.
       requireReadKeyOn(app, ['/docs']);
+      // A write's key is checked from its headers, before its body is read (the guard checks it again in the route).
+      requireWriteKeyBeforeBody(app, '/v1');
       SwaggerModule.setup('docs', app, () => ingestOpenApi(app), { jsonDocumentUrl: 'docs/openapi.json' });
     },
   });

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -49,5 +50,40 @@ export function requireReadKeyOn(app: INestApplication, paths: string[]): void {
     if (!held) return sendProblem(reply, problems.unauthorized(presented !== undefined), url);
     if (!ApiKeyRing.satisfies(held.scope, 'read')) return sendProblem(reply, problems.forbidden('read'), url);
     done();
+  });
+}
+
+/** The methods that carry a body to record something. */
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * On Fastify (ingest): a request with a write method under `prefix` without a key holding the write scope is refused
+ * (401, or 403 for a read key) from its headers, before its body is read or parsed: a stranger cannot make the
+ * service take in and parse bodies up to the body limit, and learns nothing from a parse error. Every route under the
+ * prefix taking such a method needs that scope (the OpenAPI document says so for each, and write-api.e2e holds it);
+ * the guard checks again in the route and names the key's actor. Call it before the app listens.
+ */
+export function requireWriteKeyBeforeBody(app: INestApplication, prefix: string): void {
+  const ring = app.get<ApiKeyRing>(API_KEY_RING);
+  const refusal = (method: string, url: string, headers: IncomingHttpHeaders) => {
+    if (!WRITE_METHODS.has(method) || !under([prefix], url)) return null;
+    const presented = keyInHeaders(headers);
+    const held = ring.identify(presented);
+    if (!held) return problems.unauthorized(presented !== undefined);
+    return ApiKeyRing.satisfies(held.scope, 'write') ? null : problems.forbidden('write');
+  };
+  const adapter = app.getHttpAdapter();
+  if (adapter.getType() !== 'fastify') {
+    // Express (the OpenAPI export builds the app on it): middleware, after the app's body parser.
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      const problem = refusal(req.method, req.originalUrl, req.headers);
+      return problem ? sendProblem(res, problem, req.originalUrl) : next();
+    });
+    return;
+  }
+  const fastify = adapter.getInstance() as FastifyInstance;
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const problem = refusal(request.method, request.url, request.headers);
+    return problem ? sendProblem(reply, problem, request.url) : done();
   });
 }
