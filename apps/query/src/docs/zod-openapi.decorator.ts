@@ -6,6 +6,7 @@ import {
   ApiParam,
   ApiQuery,
   ApiServiceUnavailableResponse,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { openApiSchema } from '@newsroom/platform';
 import { z } from 'zod';
@@ -104,6 +105,10 @@ export function ApiReport(description: string, schema: z.ZodType, ...alternative
       },
     }),
     ApiBadRequestResponse({ description: 'A parameter is not valid; `errors` names each one.', content: problemContent() }),
+    ApiTooManyRequestsResponse({
+      description: 'Over the per-address read rate (QUERY_READ_RATE_PER_IP, QUERY_READ_BURST_PER_IP); Retry-After says when to ask again.',
+      content: problemContent(),
+    }),
     ApiServiceUnavailableResponse({
       description:
         'READ_MODEL.BEHIND: `minPosition` was not reached in time (Retry-After); READ_DB.UNAVAILABLE or READ_DB.TIMEOUT: ' +
