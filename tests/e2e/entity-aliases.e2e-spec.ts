@@ -233,6 +233,43 @@ describe('one entity, many names: POST /v1/entities/{subject}/aliases through th
     expect((await financials(`&knownAt=${whileMerged}`)).items).toHaveLength(2);
   });
 
+  it('first seen is when the earliest standing fact naming the entity was first recorded: a correction moves last seen only', async () => {
+    const subject = `person:first-seen-${randomUUID().slice(0, 8)}`;
+    const first = await post<Written>(
+      `${ingest}/v1/events`,
+      {
+        type: 'executive.appointed',
+        subject,
+        occurredAt: '2024-02',
+        data: { organization: 'org:openai', role: 'Head of Seen', roleCategory: 'other' },
+        sources: [source],
+      },
+      stack.key,
+    );
+    expect(first.status).toBe(201);
+    const page = async (knownAt?: string) =>
+      (await fetch(`${q}/v1/entities/${subject}${knownAt ? `?knownAt=${knownAt}` : ''}`)).json() as Promise<{
+        firstSeenAt?: string;
+        lastSeenAt?: string;
+      }>;
+    const recorded = (await pollUntil(async () => (await page()).firstSeenAt, { timeoutMs: 30000, what: 'the entity page' }))!;
+    const fix = await post<Recorded>(
+      `${ingest}/v1/events/${first.body.id}/corrections`,
+      { changes: { occurredAt: '2024-03' }, reason: 'date' },
+      stack.key,
+    );
+    expect(fix.status).toBe(201);
+    const after = await pollUntil(async () => ((await page()).lastSeenAt === fix.body.recordedAt ? page() : undefined), {
+      timeoutMs: 30000,
+      what: 'the correction in the entity page',
+    });
+    expect(after).toMatchObject({ firstSeenAt: recorded, lastSeenAt: fix.body.recordedAt });
+    expect(Date.parse(recorded)).toBeLessThan(Date.parse(fix.body.recordedAt));
+    // Known just before the correction: the same first sighting, and it was also the last.
+    const before = new Date(Date.parse(fix.body.recordedAt) - 1).toISOString();
+    expect(await page(before)).toMatchObject({ firstSeenAt: recorded, lastSeenAt: recorded });
+  });
+
   it('the OpenAPI documents describe the write endpoints and the new fields', async () => {
     const ingestDoc = (await (await fetch(`${ingest}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(ingestDoc.paths)).toEqual(

@@ -24,9 +24,24 @@ export class EntitiesRepository {
     const members = graph.membersOf(q.subject);
     const canonical = members[0];
     const p = new SqlParams();
+    const mentions = p.add(members, '::text[]');
+    // First seen: when the earliest fact that still names the entity was first recorded, not its latest version (a
+    // correction made the entity look newer than it is). In the order of the (mention, recorded_from) index, the
+    // first row, of any version recorded by knownAt, whose fact has a version naming the entity visible at knownAt:
+    // one ordered index scan per subject of the entity (as `= ANY`, Postgres 15 reads every row of them and sorts),
+    // stopping at the first such row.
+    // Last seen: the newest version visible, read from the same index backwards.
+    const recordedBy = q.knownAt ? `AND v.recorded_from <= ${p.add(q.knownAt, '::timestamptz')}` : '';
     const [seen] = await this.db.query(
-      `SELECT min(t.recorded_from) AS first_seen, max(t.recorded_from) AS last_seen FROM read_model.timeline_facts t
-       WHERE t.mention = ANY(${p.add(members, '::text[]')}) AND ${visibleAt('t', q.knownAt, p)}`,
+      `SELECT (SELECT min(f.recorded_from) FROM unnest(${mentions}) AS m(mention) CROSS JOIN LATERAL (
+                SELECT v.recorded_from FROM read_model.timeline_facts v
+                WHERE v.mention = m.mention ${recordedBy}
+                  AND EXISTS (SELECT 1 FROM read_model.timeline_facts t WHERE t.fact_id = v.fact_id AND t.mention = v.mention
+                    AND ${visibleAt('t', q.knownAt, p)})
+                ORDER BY v.recorded_from LIMIT 1) f) AS first_seen,
+              (SELECT max(l.recorded_from) FROM unnest(${mentions}) AS m(mention) CROSS JOIN LATERAL (
+                SELECT t.recorded_from FROM read_model.timeline_facts t WHERE t.mention = m.mention AND ${visibleAt('t', q.knownAt, p)}
+                ORDER BY t.recorded_from DESC LIMIT 1) l) AS last_seen`,
       p.values,
     );
     if (!seen?.first_seen) return null;
