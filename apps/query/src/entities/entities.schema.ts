@@ -26,11 +26,10 @@ export const entitySchema = z.object({
     .meta({ description: 'Subjects recorded as the same entity (entity.merged, at knownAt)' }),
   aliases: z.array(z.string()).meta({ description: 'Alias names recorded for the entity (entity.aliased, at knownAt)' }),
   names: z.array(z.string()).meta({ description: "Every name the entity goes by: its subjects' display names, then its aliases" }),
-  firstSeenAt: instantText().meta({
-    description:
-      'When the earliest standing fact naming the entity was first recorded (at knownAt); a later correction of it does not move this',
-  }),
-  lastSeenAt: instantText().meta({ description: 'When the newest standing version of a fact naming the entity was recorded' }),
+  firstSeenAt: instantText(
+    'When the earliest standing fact naming the entity was first recorded (at knownAt); a later correction of it does not move this',
+  ),
+  lastSeenAt: instantText('When the newest standing version of a fact naming the entity was recorded'),
   ...timeTravelShape,
   items: z.array(timelineItemSchema),
   next: nextCursor(),
