@@ -131,7 +131,7 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     expect(await eventCount()).toBe(before + 1);
   });
 
-  it('takes an Idempotency-Key on one event as its id: a retry is a duplicate, other content 409 naming the header; never on a batch', async () => {
+  it('takes an Idempotency-Key on one event as its id: a retry is a duplicate, other content 409 naming the header', async () => {
     const { id: _none, ...envelope } = departedEnvelope();
     const key = randomUUID();
     const before = await eventCount();
@@ -153,13 +153,53 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     );
     expectProblem(await write('/v1/events', { ...envelope, id: randomUUID() }, { 'idempotency-key': key }), 400, 'REQUEST.INVALID', 'id');
     expectProblem(await write('/v1/events', envelope, { 'idempotency-key': 'retry-1' }), 400, 'REQUEST.INVALID', 'Idempotency-Key');
+    expect(await eventCount()).toBe(before + 1);
+  });
+
+  it('names the id-less events of a batch and of a story by their Idempotency-Key and place: the same request again records nothing twice', async () => {
+    const strip = ({ id: _id, ...e }: ReturnType<typeof departedEnvelope>) => e;
+    const own = departedEnvelope();
+    const events = [strip(departedEnvelope()), own, strip(departedEnvelope())];
+    const key = randomUUID();
+    const before = await eventCount();
+    const first = await write<BatchAnswer>('/v1/events', { events }, { 'idempotency-key': key });
+    expect(first.body.results.map((r) => r.status)).toEqual(['created', 'created', 'created']);
+    expect(first.body.results[1].id).toBe(own.id); // an event with its own id keeps it
+    // The bot's retry after a lost answer: every item a duplicate, with the ids of the first answer.
+    const again = await write<BatchAnswer>('/v1/events', { events }, { 'idempotency-key': key });
+    expect(again.body.results.map((r) => [r.status, r.id])).toEqual(first.body.results.map((r) => ['duplicate', r.id]));
+    // The key with other content at a place: that item is refused, naming the header; the others are duplicates.
+    const changed = await write<BatchAnswer>(
+      '/v1/events',
+      { events: [events[0], events[1], { ...events[2], occurredAt: '2024-10' }] },
+      { 'idempotency-key': key },
+    );
+    expect(changed.body.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'rejected']);
+    expect(changed.body.results[2].error).toMatchObject({ status: 409, code: 'EVENT.ID_CONFLICT', errors: [{ path: 'Idempotency-Key' }] });
+    // Another key names other events.
+    expect(
+      (await write<BatchAnswer>('/v1/events', { events: [events[0]] }, { 'idempotency-key': randomUUID() })).body.results[0].status,
+    ).toBe('created');
+    expect(await eventCount()).toBe(before + 4);
+
+    const story = { outlet: 'Example Daily', title: 'Une histoire à clé', language: 'fr', publishedAt: '2024-12' };
+    const storyEvents = [
+      { ...strip(departedEnvelope()), sources: undefined, quote: 'le départ' },
+      { ...strip(departedEnvelope()), sources: undefined },
+    ];
+    const storyKey = randomUUID();
+    const recorded = await write<StoryAnswer>('/v1/stories', { story, events: storyEvents }, { 'idempotency-key': storyKey });
+    expect(recorded.status).toBe(201);
+    const resent = await write<StoryAnswer>('/v1/stories', { story, events: storyEvents }, { 'idempotency-key': storyKey });
+    expect(resent.status).toBe(200);
+    expect(resent.body.results.map((r) => [r.status, r.id])).toEqual(recorded.body.results.map((r) => ['duplicate', r.id]));
     expectProblem(
-      await write('/v1/events', { events: [departedEnvelope()] }, { 'idempotency-key': randomUUID() }),
+      await write('/v1/stories', { story, events: storyEvents }, { 'idempotency-key': 'story-1' }),
       400,
       'REQUEST.INVALID',
       'Idempotency-Key',
     );
-    expect(await eventCount()).toBe(before + 1);
+    expect(await eventCount()).toBe(before + 6);
   });
 
   it('lets exactly one of 50 concurrent appends at one expectedVersion win; the other 49 get 409', async () => {

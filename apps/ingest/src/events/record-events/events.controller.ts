@@ -44,7 +44,7 @@ export class EventsController {
     name: 'Idempotency-Key',
     required: false,
     description:
-      "One event: a UUID that becomes its id when the body has none (the same as the body's `id` otherwise). A retry answers 200 duplicate; the key with other content 409. Not on a batch: give each event an `id`.",
+      "A UUID. One event: it becomes the event's id when the body has none (it must equal the body's `id` otherwise). A batch: each event without an `id` gets one named by the key and its index. A retry of the same request answers duplicate; the key with other content 409 (per item in a batch).",
   })
   @ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Stored in event metadata and Kafka headers; made up when absent' })
   @ApiHeader({ name: 'X-Causation-Id', required: false, description: 'Stored in event metadata and Kafka headers' })
@@ -65,14 +65,7 @@ export class EventsController {
       // A batch is {events} alone: another key is a typo or a misplaced envelope field, refused like one in an envelope.
       const extra = Object.keys(body).filter((k) => k !== 'events');
       if (extra.length) throw problems.validation(extra.map((path) => ({ path, message: 'unknown field: a batch is {"events": [...]}' })));
-      // One key cannot name a thousand events: ignored, a retry of a batch without ids would record it twice.
-      if (keyHeader !== undefined) {
-        throw problems.validation(
-          [{ path: 'Idempotency-Key', message: 'not taken on a batch: give each event an `id`' }],
-          'A batch takes an id per event, not one Idempotency-Key.',
-        );
-      }
-      return this.recordBatch(body.events, req);
+      return this.recordBatch(body.events, req, idempotencyKey(keyHeader));
     }
     const key = idempotencyKey(keyHeader);
     const valid = validateSubmission(body);
@@ -95,11 +88,11 @@ export class EventsController {
     return recordedBody(outcome, valid.value.subject);
   }
 
-  private recordBatch(events: unknown, req: IngestRequest): Promise<BatchResult> {
+  private recordBatch(events: unknown, req: IngestRequest, key: string | undefined): Promise<BatchResult> {
     if (!Array.isArray(events)) throw problems.validation([{ path: 'events', message: 'must be an array' }]);
     if (events.length === 0 || events.length > MAX_BATCH) {
       throw problems.validation([{ path: 'events', message: `must hold 1 to ${MAX_BATCH} events` }]);
     }
-    return this.commands.execute(new RecordBatchCommand(events, requestMeta(req)));
+    return this.commands.execute(new RecordBatchCommand(events, requestMeta(req), key));
   }
 }

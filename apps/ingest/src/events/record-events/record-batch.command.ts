@@ -24,6 +24,8 @@ export class RecordBatchCommand extends Command<BatchResult> {
   constructor(
     readonly items: readonly unknown[],
     readonly meta: RequestMeta,
+    /** The request's Idempotency-Key: it names the items that carry no id (`keyedRecordIntent`). */
+    readonly key?: string,
   ) {
     super();
   }

@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Submission, validateSubmission } from '@newsroom/domain';
 import { EventWriter } from '../shared/event-writer.service';
-import { recordIntent } from '../shared/intents.mapper';
+import { keyedRecordIntent } from '../shared/intents.mapper';
 import { BatchItemResult, BatchResult, RecordBatchCommand } from './record-batch.command';
 
 /** Validates each item, records the valid ones (each on its own, not all or nothing) and answers per item. */
@@ -9,7 +9,7 @@ import { BatchItemResult, BatchResult, RecordBatchCommand } from './record-batch
 export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, BatchResult> {
   constructor(private readonly writer: EventWriter) {}
 
-  async execute({ items, meta }: RecordBatchCommand): Promise<BatchResult> {
+  async execute({ items, meta, key }: RecordBatchCommand): Promise<BatchResult> {
     const results: BatchItemResult[] = new Array(items.length);
     const valid: Array<{ index: number; submission: Submission }> = [];
     items.forEach((item, index) => {
@@ -20,7 +20,7 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, B
     });
     if (valid.length) {
       const outcomes = await this.writer.write(
-        valid.map((v) => recordIntent(v.submission)),
+        valid.map((v) => keyedRecordIntent(v.submission, key, v.index)),
         meta,
         false,
       );

@@ -19,6 +19,8 @@ export class RecordStoryCommand extends Command<StoryResult> {
   constructor(
     readonly request: StoryRequest,
     readonly meta: RequestMeta,
+    /** The request's Idempotency-Key: it names the events that carry no id (`keyedRecordIntent`). */
+    readonly key?: string,
   ) {
     super();
   }

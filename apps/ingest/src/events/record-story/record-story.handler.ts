@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { storyToSubmissions } from '@newsroom/domain';
 import { EventWriter } from '../shared/event-writer.service';
-import { recordIntent } from '../shared/intents.mapper';
+import { keyedRecordIntent } from '../shared/intents.mapper';
 import { RecordStoryCommand, StoryResult } from './record-story.command';
 
 /** The story becomes each event's first source; the events are decided and appended in one transaction. */
@@ -9,9 +9,9 @@ import { RecordStoryCommand, StoryResult } from './record-story.command';
 export class RecordStoryHandler implements ICommandHandler<RecordStoryCommand, StoryResult> {
   constructor(private readonly writer: EventWriter) {}
 
-  async execute({ request, meta }: RecordStoryCommand): Promise<StoryResult> {
+  async execute({ request, meta, key }: RecordStoryCommand): Promise<StoryResult> {
     const outcomes = await this.writer.write(
-      storyToSubmissions(request).map((s) => recordIntent(s)),
+      storyToSubmissions(request).map((s, index) => keyedRecordIntent(s, key, index)),
       meta,
       true,
     );

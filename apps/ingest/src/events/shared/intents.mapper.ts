@@ -1,6 +1,6 @@
 import { decideRecord, Submission } from '@newsroom/domain';
 import { contentHash } from '@newsroom/event-store';
-import { uuidv7 } from '@newsroom/platform';
+import { uuidv5, uuidv7 } from '@newsroom/platform';
 import { WriteIntent } from './event-writer.service';
 import { RequestMeta } from './write.types';
 
@@ -43,4 +43,19 @@ export function recordIntent(s: Submission, meta?: RequestMeta): WriteIntent {
     decide: (state) => decideRecord(state, s),
     ...(meta ? { meta } : {}),
   };
+}
+
+/** The namespace of the ids an Idempotency-Key gives the events of a batch or a story that carry none of their own. */
+const KEYED_EVENT_NAMESPACE = '77711ec3-45f2-44b1-8ff9-82edae91c141';
+
+/**
+ * One event of a batch or story sent with an `Idempotency-Key`: when it has no `id`, its id is named by the key and its
+ * place in the request (a UUIDv5 of `<key>/<index>`), so the same request sent again names the same events and each
+ * answers as a duplicate; a conflict then names the header. An event with its own `id` keeps it.
+ */
+export function keyedRecordIntent(s: Submission, key: string | undefined, index: number): WriteIntent {
+  if (key === undefined || s.id !== undefined) return recordIntent(s);
+  const intent = recordIntent({ ...s, id: uuidv5(`${key}/${index}`, KEYED_EVENT_NAMESPACE) });
+  intent.idField = 'Idempotency-Key';
+  return intent;
 }
