@@ -252,7 +252,7 @@ describe('one entity, many names: POST /v1/entities/{subject}/aliases through th
         firstSeenAt?: string;
         lastSeenAt?: string;
       }>;
-    const recorded = (await pollUntil(async () => (await page()).firstSeenAt, { timeoutMs: 30000, what: 'the entity page' }))!;
+    const recorded = await pollUntil(async () => (await page()).firstSeenAt, { timeoutMs: 30000, what: 'the entity page' });
     const fix = await post<Recorded>(
       `${ingest}/v1/events/${first.body.id}/corrections`,
       { changes: { occurredAt: '2024-03' }, reason: 'date' },
