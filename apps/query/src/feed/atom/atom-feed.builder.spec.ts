@@ -129,7 +129,7 @@ describe('Atom feed builder', () => {
     expect(entry.title['#text']).toBe('Retrait : Mira Murati quitte OpenAI (CTO)');
     expect(entry.summary['#text']).toBe('Retiré (motif : did not happen) : Mira Murati quitte OpenAI (CTO)');
     expect(entry.content['#text']).toContain('<strong>Statut : Retiré</strong> (2026-01-03T00:00:00.000Z) motif : did not happen');
-    expect(entry.content['#text']).toContain('<p>Date : 2024-09-25 · reported</p>');
+    expect(entry.content['#text']).toContain('<p>Date : 2024-09-25 · rapporté</p>');
     expect(entry.content['#text']).toContain('<p>Sources :</p><ul><li>Le Quotidien : Départ</li></ul>');
     expect(xml).not.toContain('Rétract');
   });

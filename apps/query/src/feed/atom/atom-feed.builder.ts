@@ -29,6 +29,7 @@ const TEXT = {
     none: 'no date',
     status: 'Status',
     colon: ': ',
+    modality: { reported: 'reported', confirmed: 'confirmed', denied: 'denied', rumored: 'rumored' } as Record<string, string>,
   },
   // French typography: a space before ":" (as in the headlines, "Retrait : …").
   fr: {
@@ -42,6 +43,8 @@ const TEXT = {
     none: 'sans date',
     status: 'Statut',
     colon: ' : ',
+    // The modality in words of the reader's language (the JSON answers keep the codes).
+    modality: { reported: 'rapporté', confirmed: 'confirmé', denied: 'démenti', rumored: 'rumeur' } as Record<string, string>,
   },
 } as const;
 
@@ -101,7 +104,7 @@ function contentHtml(c: CurrentItem, lang: 'en' | 'fr'): string {
       `<p><strong>${t.status}${t.colon}${html(what)}</strong> (${html(c.updated)})${c.reason ? ` ${t.reason}${t.colon}${html(c.reason)}` : ''}</p>`,
     );
   }
-  parts.push(`<p>${t.occurred}${t.colon}${html(c.occurredAt ?? t.none)} · ${html(c.item.modality)}</p>`);
+  parts.push(`<p>${t.occurred}${t.colon}${html(c.occurredAt ?? t.none)} · ${html(t.modality[c.item.modality] ?? c.item.modality)}</p>`);
   if (c.item.sources.length) {
     const li = c.item.sources.map((s) => {
       const name = html(s.outlet) + (s.title ? `${t.colon}${html(s.title)}` : '');
