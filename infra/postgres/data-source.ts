@@ -21,7 +21,7 @@ import { EntitiesLastSeen1764900500000 } from './migrations/1764900500000-entiti
 import { LeadershipRunsOrder1764900600000 } from './migrations/1764900600000-leadership-runs-order.migration';
 import { ProjectionBackfills1764900700000 } from './migrations/1764900700000-projection-backfills.migration';
 import { SourceStances1764900800000 } from './migrations/1764900800000-source-stances.migration';
-import { LeadershipRepeatedDepartures1764901000000 } from './migrations/1764901000000-leadership-repeated-departures.migration';
+import { LeadershipIntervalOrder1764901000000 } from './migrations/1764901000000-leadership-interval-order.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -47,7 +47,7 @@ export const MIGRATIONS = [
   LeadershipRunsOrder1764900600000,
   ProjectionBackfills1764900700000,
   SourceStances1764900800000,
-  LeadershipRepeatedDepartures1764901000000,
+  LeadershipIntervalOrder1764901000000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -4,7 +4,7 @@ import { LeadershipProjection, ProjectedEvent, RUN_COLUMNS, runEndsSql } from '@
 import { createTestDatabase, TestDatabase } from '@newsroom/testing';
 import { appointed, correction, departed, event, resetClock, retraction } from './support/events.builder';
 import { LeadershipRunsOrder1764900600000 } from '../../../infra/postgres/migrations/1764900600000-leadership-runs-order.migration';
-import { LeadershipRepeatedDepartures1764901000000 } from '../../../infra/postgres/migrations/1764901000000-leadership-repeated-departures.migration';
+import { LeadershipIntervalOrder1764901000000 } from '../../../infra/postgres/migrations/1764901000000-leadership-interval-order.migration';
 
 // Dates that sort around each other, and none (a fact without a date sorts first in its group).
 const DATES = [null, null, '2023', '2024-05', '2024-05', '2024-09-25', '2023-12/2024-12'];
@@ -149,9 +149,9 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
     expect(await kept()).toHaveLength(3);
   });
 
-  // Migration 1764901000000 takes out of the runs a departure right after a departure (a second report of it), which
-  // runs kept before it held; down puts every standing departure back, as they were kept then.
-  it('the repeated-departures migration leaves, in runs kept the old way, the rows kept the new way; down gives the old rows back', async () => {
+  // Migration 1764901000000 orders a group by interval (an appointment at its start, a departure at its end) and takes
+  // out of the runs a departure right after a departure (a second report of it); down gives the runs kept before it.
+  it('the interval-order migration computes the runs kept the new way from runs kept the old way, and down gives the old ones back', async () => {
     projection.incrementalFrom = 1;
     await ds.query('TRUNCATE read_model.leadership_events, read_model.leadership_runs');
     resetClock(12000);
@@ -165,18 +165,30 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
         departed('person:p11', 'Role 1', '2024'),
         appointed('person:p11', 'Role 1', '2025'),
         departed('person:p11', 'Role 1', '2025-05'),
+        // A departure dated less precisely than the appointment it ends: after it in the new order, before it in the old.
+        appointed('person:p12', 'Role 1', '2024-05-10'),
+        departed('person:p12', 'Role 1', '2024-05'),
       ]),
     );
     const now = await kept();
     expect(now).toEqual(await full());
-    const departures = (rows: Array<{ kind: string }>) => rows.filter((r) => r.kind === 'departed').length;
-    // p10's undated one (first in its group) and its 2024-05 after the appointment; p11's first of 2024 and its 2025-05.
-    expect(departures(now)).toBe(4);
-    const migration = new LeadershipRepeatedDepartures1764901000000();
+    const rows = (subject: string, rows: Array<{ subject: string; kind: string; occurred_at: string | null }>) =>
+      rows
+        .filter((r) => r.subject === subject)
+        .map((r) => `${r.kind} ${r.occurred_at}`)
+        .sort();
+    // p10's undated departure (first in its group) and its 2024-05 after the appointment; p11's first of 2024 and its 2025-05.
+    expect(rows('person:p10', now)).toEqual(['appointed 2023', 'departed 2024-05', 'departed null']);
+    expect(rows('person:p11', now)).toEqual(['appointed 2025', 'departed 2024', 'departed 2025-05']);
+    expect(rows('person:p12', now)).toEqual(['appointed 2024-05-10', 'departed 2024-05']);
+    const migration = new LeadershipIntervalOrder1764901000000();
     const runner = ds.createQueryRunner();
     try {
       await migration.down(runner);
-      expect(departures(await kept())).toBe(6);
+      const old = await kept();
+      // Every standing departure again, and p12's departure before the appointment: the appointment ran on as its own run.
+      expect(old.filter((r: { kind: string }) => r.kind === 'departed')).toHaveLength(7);
+      expect(rows('person:p12', old)).toEqual(['appointed 2024-05-10', 'departed 2024-05']);
       await migration.up(runner);
     } finally {
       await runner.release();
@@ -209,6 +221,14 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
       expect.stringMatching(/\(organization COLLATE "C", subject COLLATE "C", role_key COLLATE "C", COALESCE\(valid_from, '-infinity'/),
       expect.stringMatching(/\(organization, subject, role_key, fact_id, version\)$/),
     ]);
+    // The later migration's index again (the interval order), which the passes are written for.
+    const later = ds.createQueryRunner();
+    try {
+      await new LeadershipIntervalOrder1764901000000().up(later);
+    } finally {
+      await later.release();
+    }
+    expect((await defs())[0]).toMatch(/role_key COLLATE "C", \(\s*CASE\s+WHEN \(kind = 'departed'/);
     projection.incrementalFrom = 1;
     await ds.query('TRUNCATE read_model.leadership_events, read_model.leadership_runs');
     resetClock(11000);

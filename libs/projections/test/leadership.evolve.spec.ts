@@ -76,6 +76,33 @@ describe('leadership: evolve and tenures', () => {
     ]);
   });
 
+  it('a departure dated less precisely than the appointment it ends still ends it: a date is an interval, a departure placed at its end', () => {
+    // Left in May, appointed on the 10th of May: one tenure of a few weeks, not an open one and a departure of unknown start.
+    const may = given(appointed('person:s', 'CEO', '2024-05-10'), departed('person:s', 'CEO', '2024-05'));
+    expect(tenuresOf(may.visible()).map((x) => [x.start?.occurredAt, x.end?.occurredAt])).toEqual([['2024-05-10', '2024-05']]);
+    expect(roster(may)).toEqual([]);
+    expect(roster(may, '2024-07-01T00:00:00Z')).toEqual([]);
+    expect(roster(may, '2021-03-15T00:00:00Z')).toEqual([]);
+    expect(roster(may, '2024-05-20T00:00:00Z')).toEqual([{ person: 'person:s', role: 'CEO', certain: false }]);
+    // Left in 2024, appointed on 2024-03-15; and both in the same month, the departure recorded first.
+    const year = given(departed('person:t', 'CFO', '2024'), appointed('person:t', 'CFO', '2024-03-15'));
+    expect(tenuresOf(year.visible()).map((x) => [x.start?.occurredAt, x.end?.occurredAt])).toEqual([['2024-03-15', '2024']]);
+    const same = given(departed('person:y', 'CFO', '2024-05'), appointed('person:y', 'CFO', '2024-05'));
+    expect(tenuresOf(same.visible()).map((x) => [x.start?.occurredAt, x.end?.occurredAt])).toEqual([['2024-05', '2024-05']]);
+    expect(roster(same)).toEqual([]);
+    // A departure that ends the day before a re-appointment comes first: two tenures, the person in office again.
+    const back = given(
+      appointed('person:u', 'CTO', '2020'),
+      appointed('person:u', 'CTO', '2024-05-11'),
+      departed('person:u', 'CTO', '2024-05-10'),
+    );
+    expect(tenuresOf(back.visible()).map((x) => [x.start?.occurredAt, x.end?.occurredAt ?? null])).toEqual([
+      ['2020', '2024-05-10'],
+      ['2024-05-11', null],
+    ]);
+    expect(roster(back)).toEqual([{ person: 'person:u', role: 'CTO', certain: true }]);
+  });
+
   it('when a departure is retracted, the person holds the role again; knownAt before the retraction shows them gone', () => {
     const dep = departed('person:d', 'COO', '2024-05');
     const t = given(appointed('person:d', 'COO', '2019'), dep);

@@ -26,12 +26,25 @@ export const RUN_COLUMNS = [
 ] as const;
 
 /**
- * A row's place in its group's valid-time order: its valid time's start, undated first (no valid time starts at
- * -infinity: every date names a period), then its fact's position. The `leadership_events_runs` index is in this
- * order; every pass in it writes the key as this expression, so Postgres reads the index in order, with no sort, and
- * a neighbour is one bounded scan of it where `valid_from NULLS FIRST` took three (dated, undated, and the switch).
+ * A row's place in its group's valid-time order, as the expressions to order by: an appointment at its valid time's
+ * start, a departure at its end (both undated first: no valid time starts at -infinity, every date names a period),
+ * a departure before an appointment at the same instant (a departure's end is exclusive: it was over when the other
+ * began), then its fact's position. A date is an interval, and the departure came after the appointment it ends:
+ * a departure dated "2024-05" ends the tenure of an appointment dated 2024-05-10, and one dated "2024" ends one of
+ * 2024-03-15, where ordering both by their start put the departure first (a tenure of unknown start, and the
+ * appointment's open for ever). The `leadership_events_runs` index is in this order; every pass in it writes the
+ * place as these expressions, so Postgres reads the index in order, with no sort, and a neighbour is one bounded
+ * scan of it. `from` and `to` name the valid time's columns (timestamps).
  */
-export const validKey = (alias: string): string => `coalesce(${alias}.valid_from, '-infinity'::timestamptz)`;
+export function placeOf(alias: string, from = 'valid_from', to = 'valid_to'): string[] {
+  const a = alias;
+  return [
+    `CASE WHEN ${a}.kind = 'departed' THEN coalesce(${a}.${to}, '-infinity'::timestamptz) ELSE coalesce(${a}.${from}, '-infinity'::timestamptz) END`,
+    `CASE WHEN ${a}.kind = 'departed' AND ${a}.${to} IS NOT NULL THEN 0 ELSE 1 END`,
+    `${a}.fact_position`,
+  ];
+}
+const place = (alias: string) => placeOf(alias).join(', ');
 
 /**
  * SQL: whether the row `alias`, with the kinds of its neighbours in its group's order as `prev_kind` and `next_kind`,
@@ -49,7 +62,7 @@ export function runEndsSql(table: string, where: string, columns: string = RUN_C
   return `SELECT ${columns} FROM (
       SELECT t.*, lag(t.kind) OVER w AS prev_kind, lead(t.kind) OVER w AS next_kind
       FROM ${table} t WHERE ${where}
-      WINDOW w AS (PARTITION BY t.organization COLLATE "C", t.subject COLLATE "C", t.role_key COLLATE "C" ORDER BY ${validKey('t')}, t.fact_position)
+      WINDOW w AS (PARTITION BY t.organization COLLATE "C", t.subject COLLATE "C", t.role_key COLLATE "C" ORDER BY ${place('t')})
     ) t
     WHERE ${runEndSql('t')}`;
 }
@@ -95,7 +108,7 @@ export function tenuresPageSql(runs: string, view: TenuresView, after: readonly 
       ${bound.map((c) => `CASE WHEN ${opens} THEN r.${c} END AS start_${c}`).join(',\n      ')},
       ${[...bound, 'reason', 'destination'].map((c) => `CASE WHEN ${opens} THEN ${closing(c)} ELSE r.${c} END AS end_${c}`).join(',\n      ')}
     FROM ${runs}
-    WINDOW w AS (PARTITION BY r.organization, r.subject COLLATE "C", r.role_key COLLATE "C" ORDER BY r.valid_from_at NULLS FIRST, r.fact_position)`;
+    WINDOW w AS (PARTITION BY r.organization, r.subject COLLATE "C", r.role_key COLLATE "C" ORDER BY ${placeOf('r', 'valid_from_at', 'valid_to_at').join(', ')})`;
   const where = ['t.starts'];
   let certain = 'NULL::boolean';
   if (view.show === 'roster' && view.asOf === null) {
@@ -145,7 +158,7 @@ const sameGroup = (x: string) =>
 
 /**
  * SQL for the (at most) two standing rows nearest before (`before`) or after the place of row `x` in its group's
- * order (`validKey`, then fact_position), rows at `x`'s own place left out: RUN_COLUMNS and `side` (-1 before, 1
+ * order (`placeOf`), rows at `x`'s own place left out: RUN_COLUMNS and `side` (-1 before, 1
  * after). One bounded scan of the `leadership_events_runs` index, which holds every run column, stopping at its
  * second row however long the group.
  */
@@ -153,8 +166,10 @@ function nearestSql(table: string, x: string, side: 'before' | 'after'): string 
   const cols = RUN_COLUMNS.map((c) => `s.${c}`).join(', ');
   const [cmp, dir, sign] = side === 'before' ? ['<', ' DESC', -1] : ['>', '', 1];
   return `SELECT ${cols}, ${sign} AS side FROM ${table} s
-    WHERE ${sameGroup(x)} AND (${validKey('s')}, s.fact_position) ${cmp} (${validKey(x)}, ${x}.fact_position)
-    ORDER BY ${validKey('s')}${dir}, s.fact_position${dir} LIMIT 2`;
+    WHERE ${sameGroup(x)} AND (${place('s')}) ${cmp} (${place(x)})
+    ORDER BY ${placeOf('s')
+      .map((e) => `${e}${dir}`)
+      .join(', ')} LIMIT 2`;
 }
 
 /**
@@ -194,7 +209,7 @@ export function refreshRunsSql(table: string, runs: string, ids = '$1::uuid[]'):
     judged AS (
       SELECT s.*, lag(s.kind) OVER w AS prev_kind, lead(s.kind) OVER w AS next_kind,
         lag(s.side) OVER w AS prev_side, lead(s.side) OVER w AS next_side
-      FROM seq s WINDOW w AS (PARTITION BY s.c_fact, s.c_version ORDER BY ${validKey('s')}, s.fact_position)
+      FROM seq s WINDOW w AS (PARTITION BY s.c_fact, s.c_version ORDER BY ${place('s')})
     ),
     candidates AS (
       SELECT * FROM judged WHERE side = 0

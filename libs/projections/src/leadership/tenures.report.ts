@@ -64,7 +64,8 @@ const time = (iso: string | null, fallback: number) => (iso === null ? fallback 
 
 /**
  * Pairs the visible appointments and departures of each person, organization and role into tenures, in
- * valid-time order: an appointment opens a tenure (a repeat while open confirms it), a departure closes the
+ * valid-time order (an imprecise date is an interval: an appointment is placed at its start, a departure at its end,
+ * so the departure a coarser date reports still comes after the appointment it ends): an appointment opens a tenure (a repeat while open confirms it), a departure closes the
  * open one, or stands alone as a tenure with an unknown start. A departure right after a departure, with no
  * appointment between, is another report of the same one (a second outlet recorded it, perhaps with another date:
  * the conflicts report shows that): the first stands, and the person is not listed twice. Denied facts never open
@@ -86,9 +87,14 @@ export function tenuresOf(rows: LeadershipRow[]): Tenure[] {
   const nameOf = (subject: string) => names.get(subject) ?? names.set(subject, displayNameOf(subject)).get(subject)!;
   const tenures: Tenure[] = [];
   for (const group of groups.values()) {
-    // Sort keys computed once: Date.parse inside the comparator dominates on large organizations.
-    const keyed = group.map((r) => ({ r, at: time(r.valid_from, -Infinity), pos: Number(r.fact_position) }));
-    keyed.sort((a, b) => a.at - b.at || a.pos - b.pos);
+    // Sort keys computed once: Date.parse inside the comparator dominates on large organizations. The order is
+    // `placeOf`'s: an appointment at its valid time's start, a departure at its end (a departure dated "2024-05" came
+    // after an appointment dated 2024-05-10), a departure first at the same instant, then the fact's position.
+    const keyed = group.map((r) => {
+      const ends = r.kind === 'departed' && r.valid_to !== null;
+      return { r, at: time(ends ? r.valid_to : r.valid_from, -Infinity), rank: ends ? 0 : 1, pos: Number(r.fact_position) };
+    });
+    keyed.sort((a, b) => a.at - b.at || a.rank - b.rank || a.pos - b.pos);
     let open: Tenure | null = null;
     let previous: LeadershipRow['kind'] | null = null;
     for (const { r } of keyed) {
