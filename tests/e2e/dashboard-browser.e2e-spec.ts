@@ -80,6 +80,12 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await expectText(page.locator('.charts'), /\$440 bn/);
     await expectText(page.locator('.charts'), /1,600/);
     await expectText(page.locator('.lawsuits'), /Musk v\. OpenAI/);
+    await expectText(page.locator('#lawsuits-title'), /org:openai a party/);
+    // The header's fields are readable: the language picked is not white on white.
+    const colours = await page
+      .getByLabel('Language / Langue')
+      .evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor]);
+    expect(colours[0]).not.toBe(colours[1]);
     // The language switch drives every call: the stream starts over in French, the roster shows the French roles,
     // and text the seed gives in English only is marked as such.
     await page.getByLabel('Language / Langue').selectOption('fr');

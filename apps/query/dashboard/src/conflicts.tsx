@@ -30,7 +30,7 @@ export function Conflicts(props: { knownAt: string | null; refresh: number; onOp
   const items = [...(report.data?.items ?? [])].sort((a, b) => (a.status === b.status ? 0 : a.status === 'open' ? -1 : 1));
   return (
     <section class="card conflicts" aria-labelledby="conflicts-title">
-      <h2 id="conflicts-title">Conflicts</h2>
+      <h2 id="conflicts-title">Conflicts (every subject)</h2>
       {report.error && (
         <p role="alert" class="error">
           {report.error}

@@ -19,12 +19,25 @@ const stepFact = (c: LawsuitCase, s: CaseStep): Fact => ({
 });
 
 /** One card per case: parties, claims, the current status and every step with its sources. */
-export function Lawsuits(props: { lang: Lang; knownAt: string | null; asOf: string; refresh: number; onOpen: (f: Fact) => void }) {
-  const { lang, knownAt, asOf, refresh, onOpen } = props;
-  const report = useReport<{ items: LawsuitCase[] }>(`/v1/reports/lawsuits${qs({ knownAt, asOf, limit: '100', lang })}`, refresh);
+export function Lawsuits(props: {
+  lang: Lang;
+  organization: string;
+  knownAt: string | null;
+  asOf: string;
+  refresh: number;
+  onOpen: (f: Fact) => void;
+}) {
+  const { lang, organization, knownAt, asOf, refresh, onOpen } = props;
+  // The cases the organization picked above is a party to, as the roster and figures follow it.
+  const report = useReport<{ items: LawsuitCase[] }>(
+    `/v1/reports/lawsuits${qs({ party: organization, knownAt, asOf, limit: '100', lang })}`,
+    refresh,
+  );
   return (
     <section class="card lawsuits" aria-labelledby="lawsuits-title">
-      <h2 id="lawsuits-title">Lawsuits</h2>
+      <h2 id="lawsuits-title">
+        Lawsuits <span class="muted">({organization} a party)</span>
+      </h2>
       {report.error && (
         <p role="alert" class="error">
           {report.error}

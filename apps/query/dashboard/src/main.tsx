@@ -179,7 +179,7 @@ function App() {
         </section>
         <Roster lang={lang} organization={organization} asOf={asOf} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
         <Charts lang={lang} organization={organization} asOf={asOf} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
-        <Lawsuits lang={lang} asOf={asOf} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
+        <Lawsuits lang={lang} organization={organization} asOf={asOf} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
         <Conflicts knownAt={knownAt} refresh={refresh} onOpen={setFact} />
       </main>
       <footer class="muted">
