@@ -239,9 +239,18 @@ describe('the newsroom CLI against the running apps', () => {
     const file = join(tmp, 'one.ndjson');
     writeFileSync(file, ndjson([departedEnvelope()]));
     const r = await newsroom(['ingest', file], { ...env, NEWSROOM_INGEST_URL: closed });
-    expect(r.err).toContain(`ingest is not answering at ${closed} (ECONNREFUSED)`);
+    expect(r.err).toContain(`ingest is not answering at ${closed} (ECONNREFUSED), the address NEWSROOM_INGEST_URL gives`);
     expect(r.err).toContain('run `newsroom stack up`');
     expect(r.code).toBe(2);
+    // One base for both: the hint names the variable that set it, not the per-service ones that did not.
+    const both = await newsroom(['report', 'departures'], { ...env, NEWSROOM_QUERY_URL: '', NEWSROOM_URL: closed });
+    expect(both.err).toContain(`query is not answering at ${closed} (ECONNREFUSED), the address NEWSROOM_URL gives`);
+    expect(both.err).toContain('check NEWSROOM_URL, which set it');
+    expect(both.code).toBe(2);
+    // Not a URL at all: a usage error naming the flag, not a fetch error about a path glued to it.
+    const bad = await newsroom(['--ingest-url', 'notaurl', 'retract', adaId, '--reason', 'x'], env);
+    expect(bad.err).toContain('error: --ingest-url "notaurl" is not an http(s) URL');
+    expect(bad.code).toBe(2);
     const noKey = await newsroom(['retract', adaId, '--reason', 'x'], { ...env, NEWSROOM_API_KEY: stack.readKey });
     expect(noKey.err).toMatch(/403 .*\n {2}the key from NEWSROOM_API_KEY lacks the scope/);
     const help = await newsroom(['tail', '--help'], env);

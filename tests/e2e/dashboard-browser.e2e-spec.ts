@@ -8,6 +8,7 @@ import { post, Recorded, startStack, TestStack } from './stack.harness';
 type PageGlobal = typeof globalThis & {
   sameDocument?: boolean;
   document: { documentElement: { scrollWidth: number; clientWidth: number } };
+  getComputedStyle(element: unknown): { color: string; backgroundColor: string };
 };
 
 const ROOT = join(__dirname, '..', '..');
@@ -82,9 +83,10 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await expectText(page.locator('.lawsuits'), /Musk v\. OpenAI/);
     await expectText(page.locator('#lawsuits-title'), /org:openai a party/);
     // The header's fields are readable: the language picked is not white on white.
-    const colours = await page
-      .getByLabel('Language / Langue')
-      .evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor]);
+    const colours = await page.getByLabel('Language / Langue').evaluate((el) => {
+      const style = (globalThis as PageGlobal).getComputedStyle(el);
+      return [style.color, style.backgroundColor];
+    });
     expect(colours[0]).not.toBe(colours[1]);
     // The language switch drives every call: the stream starts over in French, the roster shows the French roles,
     // and text the seed gives in English only is marked as such.

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from './cli.config';
+import { CliError } from './output/cli.errors';
 
 describe('resolveConfig', () => {
   const root = mkdtempSync(join(tmpdir(), 'cli-root-'));
@@ -11,6 +12,8 @@ describe('resolveConfig', () => {
     expect(resolveConfig({}, {}, root)).toEqual({
       ingestUrl: 'http://127.0.0.1:3001',
       queryUrl: 'http://127.0.0.1:3000',
+      ingestUrlSource: 'the default',
+      queryUrlSource: 'the default',
       key: undefined,
       keySource: 'none',
     });
@@ -35,7 +38,10 @@ describe('resolveConfig', () => {
     expect(resolveConfig({ url: 'https://proxy.example/' }, both, root)).toMatchObject({
       ingestUrl: 'https://proxy.example',
       queryUrl: 'https://proxy.example',
+      ingestUrlSource: '--url',
+      queryUrlSource: '--url',
     });
+    expect(resolveConfig({}, env, root)).toMatchObject({ ingestUrlSource: 'NEWSROOM_URL', queryUrlSource: 'NEWSROOM_QUERY_URL' });
     expect(resolveConfig({ url: 'https://proxy.example', ingestUrl: 'http://i-flag:2' }, both, root)).toMatchObject({
       ingestUrl: 'http://i-flag:2',
       queryUrl: 'https://proxy.example',
@@ -50,5 +56,19 @@ describe('resolveConfig', () => {
       key: 'dev-456',
       keySource: join(root, 'elsewhere', 'dev-api-key'),
     });
+  });
+
+  it('refuses a URL that is not http(s) as a usage error (exit 2), naming where it came from', () => {
+    const refused = (o: Parameters<typeof resolveConfig>[0], env: NodeJS.ProcessEnv) => {
+      try {
+        resolveConfig(o, env, root);
+      } catch (error) {
+        return { message: (error as CliError).message, exitCode: (error as CliError).exitCode };
+      }
+      return null;
+    };
+    expect(refused({ ingestUrl: 'notaurl' }, {})).toEqual({ message: '--ingest-url "notaurl" is not an http(s) URL', exitCode: 2 });
+    expect(refused({}, { NEWSROOM_URL: 'ftp://x' })).toEqual({ message: 'NEWSROOM_URL "ftp://x" is not an http(s) URL', exitCode: 2 });
+    expect(refused({ queryUrl: '127.0.0.1:3000' }, {})).toMatchObject({ exitCode: 2 });
   });
 });

@@ -10,10 +10,12 @@ export type IngestClient = Client<IngestPaths>;
 export type QueryClient = Client<QueryPaths>;
 
 /** What to do when a service does not answer: the stack is most likely not running. */
-const notAnswering = (service: string, url: string, cause: unknown) =>
+const notAnswering = (service: string, url: string, source: string, cause: unknown) =>
   new CliError(
-    `${service} is not answering at ${url} (${causeText(cause)})`,
-    `run \`newsroom stack up\` (or \`npm start\`), or point the CLI at it with --${service}-url / NEWSROOM_${service.toUpperCase()}_URL`,
+    `${service} is not answering at ${url} (${causeText(cause)})${source === 'the default' ? '' : `, the address ${source} gives`}`,
+    source === 'the default' || source === `--${service}-url` || source === `NEWSROOM_${service.toUpperCase()}_URL`
+      ? `run \`newsroom stack up\` (or \`npm start\`), or point the CLI at it with --${service}-url / NEWSROOM_${service.toUpperCase()}_URL`
+      : `check ${source}, which set it, or point the CLI at ${service} alone with --${service}-url / NEWSROOM_${service.toUpperCase()}_URL`,
   );
 
 function causeText(error: unknown): string {
@@ -22,13 +24,13 @@ function causeText(error: unknown): string {
 }
 
 /** fetch that turns a refused or failed connection into a CliError naming the service and what to run. */
-function serviceFetch(service: string, baseUrl: string): (input: Request) => Promise<Response> {
+function serviceFetch(service: string, baseUrl: string, source: string): (input: Request) => Promise<Response> {
   return async (input) => {
     try {
       return await fetch(input);
     } catch (error) {
       if ((error as Error)?.name === 'AbortError') throw error;
-      throw notAnswering(service, baseUrl, error);
+      throw notAnswering(service, baseUrl, source, error);
     }
   };
 }
@@ -39,7 +41,7 @@ export function ingestClient(config: CliConfig): IngestClient {
   return createClient<IngestPaths>({
     baseUrl: config.ingestUrl,
     headers: authHeaders(config.key),
-    fetch: serviceFetch('ingest', config.ingestUrl),
+    fetch: serviceFetch('ingest', config.ingestUrl, config.ingestUrlSource),
   });
 }
 
@@ -47,7 +49,7 @@ export function queryClient(config: CliConfig): QueryClient {
   return createClient<QueryPaths>({
     baseUrl: config.queryUrl,
     headers: authHeaders(config.key),
-    fetch: serviceFetch('query', config.queryUrl),
+    fetch: serviceFetch('query', config.queryUrl, config.queryUrlSource),
   });
 }
 
