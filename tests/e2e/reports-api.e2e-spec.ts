@@ -233,6 +233,47 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     expect(csv.slice(1).map((r) => r[csv[0].indexOf('amount')])).toEqual(['30000000000', '44000000000']);
   });
 
+  it('a case step reported late takes its place in valid time: status, asOf, the status filter and the history follow when steps happened', async () => {
+    const subject = 'case:late-v-report';
+    const src = [{ outlet: 'Example', language: 'en' }];
+    const step = (status: string, occurredAt: string) => ({
+      type: 'lawsuit.status_changed',
+      subject,
+      occurredAt,
+      data: { status },
+      sources: src,
+    });
+    const events = [
+      {
+        type: 'lawsuit.filed',
+        subject,
+        occurredAt: '2024-02-29',
+        data: { title: 'Late v. Report', plaintiffs: ['person:late-plaintiff'], defendants: ['org:late-defendant'], claims: ['x'] },
+        sources: src,
+      },
+      step('dismissed', '2024-09-30'),
+      step('appealed', '2024-10-05'),
+      step('ruled', '2025-Q1'),
+      step('amended', '2024-04-10'), // recorded last, happened first
+    ];
+    let position = '0';
+    for (const e of events) {
+      const posted = await post<{ globalPosition: string }>(`${stack.apps.ingest.url}/v1/events`, e, stack.key);
+      expect(posted.status).toBe(201);
+      position = posted.body.globalPosition;
+    }
+    type Cases = { items: Array<{ status: string; history: Array<{ status: string }> }> };
+    const lawsuits = async (params: string) =>
+      (await get(`/v1/reports/lawsuits?party=person:late-plaintiff&minPosition=${position}${params}`)).json<Cases>().items;
+    const [now] = await lawsuits('');
+    expect(now.status).toBe('ruled');
+    expect(now.history.map((h) => h.status)).toEqual(['filed', 'amended', 'dismissed', 'appealed', 'ruled']);
+    expect((await lawsuits('&asOf=2024-10-01'))[0].status).toBe('dismissed');
+    expect((await lawsuits('&asOf=2024-06-01'))[0].status).toBe('amended');
+    expect(await lawsuits('&status=amended')).toEqual([]);
+    expect(await lawsuits('&status=ruled')).toHaveLength(1);
+  });
+
   it('reads its own writes: with minPosition the report holds the event just written, and every answer says its position', async () => {
     const appointment = {
       type: 'executive.appointed',

@@ -41,6 +41,18 @@ describe('lawsuits: evolve and case summaries', () => {
     expect(t.visible<LawsuitRow>()[0].parties).toEqual(['person:elon-musk', 'org:openai']);
   });
 
+  it('a step reported late takes its place in valid time: the current status is the latest that happened, not the latest recorded', () => {
+    const t = new InMemoryFactTable(lawsuitsModel).applyAll([
+      filed('case:late', '2024-02-29'),
+      status('case:late', 'dismissed', '2024-09-30'),
+      status('case:late', 'appealed', '2024-10-05'),
+      status('case:late', 'ruled', '2025-Q1'),
+      // Recorded last, happened first.
+      status('case:late', 'amended', '2024-04-10'),
+    ]);
+    expect(cases(t)).toEqual([{ case: 'case:late', status: 'ruled', steps: ['filed', 'amended', 'dismissed', 'appealed', 'ruled'] }]);
+  });
+
   it('when a status change is retracted, the case falls back to its previous status', () => {
     const t = new InMemoryFactTable(lawsuitsModel).applyAll([filed('case:a', '2024-02'), status('case:a', 'motion_filed', '2024-03')]);
     const withdrawn = status('case:a', 'withdrawn', '2024-06');

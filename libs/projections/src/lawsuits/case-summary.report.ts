@@ -55,9 +55,19 @@ const step = (r: LawsuitRow, status: string): CaseStep => ({
   inferred: r.inferred ?? [],
 });
 
-/** Pure: one case from its visible filing and status changes, steps in recording (stream) order. */
+/** A step's place in valid time: the start of its date (undated first), then its fact's position. */
+const stepPlace = (r: LawsuitRow) => ({ at: r.valid_from === null ? -Infinity : Date.parse(r.valid_from), pos: Number(r.fact_position) });
+
+/**
+ * Pure: one case from its visible filing and status changes, steps in valid-time order (when each happened, as the
+ * timeline orders them), so a step reported late (the amendment of April recorded after the appeal of October) takes
+ * its place, and the current status is the latest step that happened, not the latest recorded.
+ */
 export function summarizeCase(filed: LawsuitRow, steps: LawsuitRow[]): CaseSummary {
-  const ordered = [...steps].sort((a, b) => Number(a.fact_position) - Number(b.fact_position));
+  const ordered = steps
+    .map((r) => ({ r, ...stepPlace(r) }))
+    .sort((a, b) => a.at - b.at || a.pos - b.pos)
+    .map(({ r }) => r);
   const history = [step(filed, 'filed'), ...ordered.map((r) => step(r, r.status ?? 'unknown'))];
   const standing = ordered.filter(changesState);
   return {

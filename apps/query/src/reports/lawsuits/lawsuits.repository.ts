@@ -55,7 +55,8 @@ export class LawsuitsRepository {
     // A party stands for its whole entity: cases naming any subject merged with it (at knownAt).
     const { graph, result: found } = await this.links.readForEntity(q.knownAt, q.party, async (parties): Promise<LocalizedLawsuitRow[]> => {
       const p = new SqlParams();
-      // The current status is computed in SQL too, so the status filter and the pages agree.
+      // The current status is computed in SQL too, so the status filter and the pages agree: the latest step in valid
+      // time (as summarizeCase orders them), not the latest recorded.
       const stepVisible = `${visibleAt('st', q.knownAt, p)} AND ${occurredByAsOf('st', q.asOf, p)}`;
       const sql = `
         WITH cases AS (
@@ -71,7 +72,7 @@ export class LawsuitsRepository {
         LEFT JOIN LATERAL (
           SELECT st.status FROM read_model.lawsuit_events st
           WHERE st.subject = c.subject AND st.kind = 'status' AND st.modality <> 'denied' AND ${stepVisible}
-          ORDER BY st.fact_position DESC LIMIT 1
+          ORDER BY coalesce(st.valid_from, '-infinity'::timestamptz) DESC, st.fact_position DESC LIMIT 1
         ) s ON true
         WHERE ${anyOf(`coalesce(s.status, 'filed')`, q.status, p)}
         ORDER BY c.subject LIMIT ${p.add(q.limit + 1)}`;
