@@ -233,6 +233,23 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     expect(csv.slice(1).map((r) => r[csv[0].indexOf('amount')])).toEqual(['30000000000', '44000000000']);
   });
 
+  it('every report answer says which language it is in', async () => {
+    for (const path of [
+      '/v1/reports/financials?organization=org:openai',
+      '/v1/reports/timeline?limit=1',
+      '/v1/reports/conflicts?limit=1',
+      '/v1/reports/departures?organization=org:openai',
+      '/v1/reports/lawsuits',
+      '/v1/reports/leadership?organization=org:openai',
+    ]) {
+      expect({ path, lang: (await get(`${path}&lang=fr`.replace(/^([^?]*)&/, '$1?'))).json<{ lang?: string }>().lang }).toEqual({
+        path,
+        lang: 'fr',
+      });
+      expect({ path, lang: (await get(path)).json<{ lang?: string }>().lang }).toEqual({ path, lang: 'en' });
+    }
+  });
+
   it('a case step reported late takes its place in valid time: status, asOf, the status filter and the history follow when steps happened', async () => {
     const subject = 'case:late-v-report';
     const src = [{ outlet: 'Example', language: 'en' }];

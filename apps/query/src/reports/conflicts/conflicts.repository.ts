@@ -109,6 +109,7 @@ export class ConflictsRepository {
       kind: q.kind,
       subject: q.subject,
       knownAt: q.knownAt,
+      lang: q.lang,
       items: page.map((r) => conflictDto(r, q.knownAt, q.lang)),
       next: rows.length > q.limit ? encodeCursor([String(last.opened_position), last.conflict_id]) : null,
     };

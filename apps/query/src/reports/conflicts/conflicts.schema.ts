@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { langParam, oneOf, reportParams, subject } from '../shared/report-params.schema';
-import { instantOrNull, instantText, nextCursor, nullableText, sourceSchema, uuidText } from '../shared/fact.schema';
+import { instantOrNull, instantText, nextCursor, nullableText, sourceSchema, textLangSchema, uuidText } from '../shared/fact.schema';
 
 const STATUSES = ['open', 'resolved'] as const;
 const KINDS = ['financial', 'departure', 'lawsuit'] as const;
@@ -67,6 +67,7 @@ export const conflictsReportSchema = z.object({
   kind: z.enum(KINDS).nullable(),
   subject: nullableText(),
   knownAt: instantOrNull(),
+  lang: textLangSchema,
   items: z.array(conflictSchema),
   next: nextCursor(),
 });

@@ -23,6 +23,8 @@ export interface FinancialsQuery {
   modality: string[] | null;
   limit: number;
   cursor: string | null;
+  /** The answer's language (figures carry no free text; the answer says which it was asked in). */
+  lang?: 'en' | 'fr';
 }
 
 interface PointRow extends StoredFactRow {
@@ -78,7 +80,7 @@ export class FinancialsRepository {
     const last = page[page.length - 1];
     return {
       organization: q.organization, organizationName: displayNameOf(q.organization), metric: q.metric, basis: q.basis,
-      asOf: q.asOf, knownAt: q.knownAt, items: page.map((r) => pointDto(r, history, corroboration, (s) => graph.canonicalOf(s))),
+      asOf: q.asOf, knownAt: q.knownAt, lang: q.lang ?? 'en', items: page.map((r) => pointDto(r, history, corroboration, (s) => graph.canonicalOf(s))),
       next: rows.length > q.limit ? encodeCursor([last.period_start, last.fact_position, last.part]) : null,
     };
   }

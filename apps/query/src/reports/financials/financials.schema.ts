@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FINANCIAL_METRICS } from '@newsroom/projections';
 import { instant, list, oneOf, reportParams, subject, minOutletsParam } from '../shared/report-params.schema';
-import { factFieldsShape, instantOrNull, nextCursor, nullableText, timeTravelShape } from '../shared/fact.schema';
+import { factFieldsShape, instantOrNull, nextCursor, nullableText, textLangSchema, timeTravelShape } from '../shared/fact.schema';
 
 export const financialsParams = reportParams({
   organization: subject({ kind: 'org', example: 'org:openai' }),
@@ -38,6 +38,7 @@ export const financialsReportSchema = z.object({
   metric: z.array(z.string()).nullable(),
   basis: z.array(z.string()).nullable(),
   ...timeTravelShape,
+  lang: textLangSchema,
   items: z.array(point),
   next: nextCursor(),
 });

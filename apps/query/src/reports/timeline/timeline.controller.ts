@@ -37,7 +37,7 @@ export class TimelineController {
       return timeline;
     }
     const format = formatOf(q.format, accept);
-    const body = { subject: q.subject, from: q.from, to: q.to, types: q.types, asOf: q.asOf, knownAt: q.knownAt, ...page };
+    const body = { subject: q.subject, from: q.from, to: q.to, types: q.types, asOf: q.asOf, knownAt: q.knownAt, lang: q.lang ?? 'en', ...page };
     return respond(res, format, body, () => ({ filename: 'timeline', rows: page.items, next: page.next, columns: TIMELINE_CSV }));
   }
 }

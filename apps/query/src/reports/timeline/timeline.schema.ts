@@ -36,6 +36,7 @@ export const timelineReportSchema = z.object({
   to: instantOrNull(),
   types: z.array(z.string()).nullable(),
   ...timeTravelShape,
+  lang: textLangSchema,
   items: z.array(timelineItemSchema),
   next: nextCursor(),
 });
