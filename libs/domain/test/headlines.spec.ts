@@ -186,6 +186,22 @@ describe('renderHeadline', () => {
         'Elon Musk et xAI poursuivent OpenAI et Sam Altman en justice',
       ],
       [
+        'a court named in French',
+        fact('lawsuit.filed', {
+          data: { ...VALID['lawsuit.filed'].data, court: { en: 'Superior Court of California', fr: 'Cour supérieure de Californie' } },
+        }),
+        'Elon Musk sues OpenAI and Sam Altman in Superior Court of California',
+        'Elon Musk poursuit OpenAI et Sam Altman en justice devant la Cour supérieure de Californie',
+      ],
+      [
+        'a court whose French name takes le',
+        fact('lawsuit.filed', {
+          data: { ...VALID['lawsuit.filed'].data, court: { en: 'Paris court', fr: 'Tribunal judiciaire de Paris' } },
+        }),
+        'Elon Musk sues OpenAI and Sam Altman in Paris court',
+        'Elon Musk poursuit OpenAI et Sam Altman en justice devant le Tribunal judiciaire de Paris',
+      ],
+      [
         'an announced product',
         fact('product.announced', { data: { organization: 'org:openai', name: 'Sora', features: [], status: 'announced' } }),
         'OpenAI announces Sora',

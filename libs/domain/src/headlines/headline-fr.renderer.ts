@@ -22,6 +22,19 @@ const money = (m: unknown) => formatMoney(m as never, 'fr');
 const text = (v: unknown) => labelOf(v, 'fr');
 const period = (p: unknown) => periodPhrase(p as string, 'fr');
 
+/** The article a court's French name takes after "devant", from its first word; none for a name it does not know. */
+const COURT_ARTICLES: ReadonlyArray<[RegExp, string]> = [
+  [/^(?:cour|chambre|juridiction|haute cour|commission)\b/iu, 'la '],
+  [/^(?:tribunal|conseil|juge|parquet)\b/iu, 'le '],
+  [/^(?:autorité|office|instance)\b/iu, "l'"],
+];
+
+/** "Cour supérieure de Californie" -> "la Cour supérieure de Californie"; a name with its article, or another, as is. */
+function withArticle(court: string): string {
+  if (/^(?:la|le|les)\s|^l['’]/iu.test(court)) return court;
+  return (COURT_ARTICLES.find(([first]) => first.test(court))?.[1] ?? '') + court;
+}
+
 function functions(byFunction: unknown): string {
   const entries = Object.entries((byFunction ?? {}) as Record<string, number>).slice(0, 3);
   return entries.map(([fn, n]) => `${fn} : ${formatNumber(n, 'fr')}`).join(', ');
@@ -63,7 +76,7 @@ export const FR_HEADLINES: Readonly<HeadlineRenderers> = {
   'lawsuit.filed': ({ data }) => {
     const plaintiffs = Array.isArray(data.plaintiffs) ? data.plaintiffs : [];
     const verb = plaintiffs.length > 1 ? 'poursuivent' : 'poursuit';
-    return `${listOf(plaintiffs, 'fr')} ${verb} ${listOf(data.defendants, 'fr')} en justice${data.court ? ` devant ${text(data.court)}` : ''}`;
+    return `${listOf(plaintiffs, 'fr')} ${verb} ${listOf(data.defendants, 'fr')} en justice${data.court ? ` devant ${withArticle(text(data.court))}` : ''}`;
   },
   'lawsuit.status_changed': ({ data }, name) => {
     const detail = truncate(text(data.detail));
