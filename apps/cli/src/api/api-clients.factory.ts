@@ -66,7 +66,13 @@ export function problemError(response: Response, body: unknown, config: CliConfi
     errors?: { path?: string; message?: string }[];
   };
   const shown = (value: unknown) => terminalText(textOf(value));
-  const fields = (Array.isArray(p.errors) ? p.errors : []).map((e) => `\n  ${shown(e?.path) || '(body)'}: ${shown(e?.message)}`).join('');
+  // A field error that only repeats the detail (a rule's refusal names its field with the same words) adds its path.
+  const fields = (Array.isArray(p.errors) ? p.errors : [])
+    .map((e) => {
+      const path = shown(e?.path) || '(body)';
+      return e?.message === p.detail ? `\n  (${path})` : `\n  ${path}: ${shown(e?.message)}`;
+    })
+    .join('');
   const detail = p.detail ? `: ${shown(p.detail)}` : p.title ? `: ${shown(p.title)}` : '';
   const text = `${response.status} ${shown(p.code ?? response.statusText)}${detail}${fields}`;
   let hint: string | undefined;

@@ -24,4 +24,13 @@ describe('describeError', () => {
       '  data.role: too\\r\\nlong',
     ]);
   });
+
+  it('a field error that repeats the detail adds its path only, not the same sentence twice', () => {
+    const detail = 'event 0193b7f0-0000-7000-8000-000000000001 is retracted';
+    const body = { code: 'EVENT.RETRACTED', detail, errors: [{ path: 'id', message: detail }] };
+    expect(describeError(problemError(new Response(null, { status: 422 }), body, config)).text.split('\n')).toEqual([
+      `error: 422 EVENT.RETRACTED: ${detail}`,
+      '  (id)',
+    ]);
+  });
 });

@@ -12,7 +12,7 @@ export function OutletsBadge({ c }: { c?: Corroboration }) {
     <span
       class={`badge outlets${c.denies ? ' denied' : ''}${c.outlets > 1 ? ' several' : ''}`}
       data-testid="outlets"
-      title={`${c.outlets} distinct outlets: ${c.confirms} confirm, ${c.denies} deny`}
+      title={`${c.outlets} distinct outlet${c.outlets === 1 ? '' : 's'}: ${c.confirms} confirm, ${c.denies} deny`}
     >
       {text}
     </span>
