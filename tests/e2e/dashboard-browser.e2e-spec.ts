@@ -147,9 +147,12 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await expectText(mira.getByTestId('outlets'), /^2 outlets$/);
     expect(await timeline().count()).toBe(13);
 
+    // The button counts every source the dialog lists: the article's and the two attached.
+    await expectText(mira.getByRole('button', { name: /^Sources/ }), /^Sources \(3\)/);
     await mira.getByRole('button', { name: /^Sources/ }).click();
     const dialog = page.getByRole('dialog');
     await expectText(dialog.getByTestId('corroboration'), /2 outlets 2 confirm, 0 deny/);
+    await expectText(dialog.locator('ul.sources'), /Second Wire\s*confirms/);
     await expectText(dialog.getByTestId('inferred-notes'), /occurredAt: The article says only "quelques jours auparavant"/);
     await page.keyboard.press('Escape');
     await pollUntil(async () => !(await dialog.isVisible()), { what: 'the dialog closed by Escape' });

@@ -69,6 +69,8 @@ export function FactDialog({ fact, onClose }: { fact: Fact | null; onClose: () =
               <li key={i}>
                 <p>
                   <strong>{s.outlet}</strong>
+                  {s.stance === 'denies' && <span class="badge denies">denies</span>}
+                  {s.stance === 'confirms' && <span class="badge">confirms</span>}
                   {s.title && (
                     <>
                       {' '}

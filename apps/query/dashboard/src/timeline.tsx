@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { EVENT_TYPES, instant, typeLabel } from './format';
 import { Connection, FeedFilters, Row, useFeed } from './feed';
 import { InferredList, InferredMark, OutletsBadge } from './truth';
-import type { Fact, FeedItem, InferredField } from './types';
+import type { Fact, FeedItem, InferredField, Source } from './types';
 import { FallbackMark, type Lang } from './fallback';
 
 const CONNECTION_TEXT: Record<Connection, string> = {
@@ -41,6 +41,16 @@ const inferredOf = (row: Row): InferredField[] =>
     row.item.inferred ?? [],
   );
 
+/** The item's sources, then its amendments': an outlet attached later carries its stance, so a denial reads as one. */
+const rowSources = (row: Row): Source[] => [
+  ...row.item.sources,
+  ...row.amendments.flatMap((a) => {
+    const stance: unknown = a.type === 'event.sourced' ? (a.data as { stance?: unknown } | null)?.stance : undefined;
+    if (stance !== 'confirms' && stance !== 'denies') return a.sources;
+    return a.sources.map((s): Source => ({ ...s, stance }));
+  }),
+];
+
 const rowFact = (row: Row): Fact => ({
   title: row.item.headline,
   eventId: row.item.eventId,
@@ -48,7 +58,7 @@ const rowFact = (row: Row): Fact => ({
   modality: row.item.modality,
   status: row.status,
   recordedAt: row.item.recordedAt,
-  sources: [...row.item.sources, ...row.amendments.flatMap((a) => a.sources)],
+  sources: rowSources(row),
   history: [],
   corroboration: row.item.corroboration,
   inferred: inferredOf(row),
@@ -190,7 +200,7 @@ export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fa
                 </p>
               ))}
               <button type="button" class="link" onClick={() => onOpen(rowFact(row))}>
-                Sources ({row.item.sources.length}) <span class="sr-only">for {row.item.headline}</span>
+                Sources ({rowSources(row).length}) <span class="sr-only">for {row.item.headline}</span>
               </button>
             </li>
           ))}

@@ -8,6 +8,8 @@ export interface Source {
   language?: string | null;
   publishedAt?: string | null;
   quote?: string | null;
+  /** An outlet attached to a fact later (`event.sourced`) says whether it confirms or denies it. */
+  stance?: 'confirms' | 'denies';
 }
 
 /** A field its sources do not state, with why it is there. */
