@@ -77,6 +77,14 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
     await db?.drop();
   });
 
+  /** Empty tables, the clock at `at`, then `events` in one batch taking the incremental path. */
+  const freshBatch = async (at: number, events: ProjectedEvent[]) => {
+    projection.incrementalFrom = 1;
+    await ds.query('TRUNCATE read_model.leadership_events, read_model.leadership_runs');
+    resetClock(at);
+    await ds.transaction((m) => projection.applyMany(m, events));
+  };
+
   const cols = RUN_COLUMNS.join(', ');
   const kept = () => ds.query(`SELECT ${cols} FROM read_model.leadership_runs t ORDER BY t::text`);
   const full = () =>
@@ -152,24 +160,19 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
   // Migration 1764901000000 orders a group by interval (an appointment at its start, a departure at its end) and takes
   // out of the runs a departure right after a departure (a second report of it); down gives the runs kept before it.
   it('the interval-order migration computes the runs kept the new way from runs kept the old way, and down gives the old ones back', async () => {
-    projection.incrementalFrom = 1;
-    await ds.query('TRUNCATE read_model.leadership_events, read_model.leadership_runs');
-    resetClock(12000);
-    await ds.transaction((m) =>
-      projection.applyMany(m, [
-        appointed('person:p10', 'Role 1', '2023'),
-        departed('person:p10', 'Role 1', '2024-05'),
-        departed('person:p10', 'Role 1', '2024-09-25'),
-        departed('person:p10', 'Role 1', null),
-        departed('person:p11', 'Role 1', '2024'),
-        departed('person:p11', 'Role 1', '2024'),
-        appointed('person:p11', 'Role 1', '2025'),
-        departed('person:p11', 'Role 1', '2025-05'),
-        // A departure dated less precisely than the appointment it ends: after it in the new order, before it in the old.
-        appointed('person:p12', 'Role 1', '2024-05-10'),
-        departed('person:p12', 'Role 1', '2024-05'),
-      ]),
-    );
+    await freshBatch(12000, [
+      appointed('person:p10', 'Role 1', '2023'),
+      departed('person:p10', 'Role 1', '2024-05'),
+      departed('person:p10', 'Role 1', '2024-09-25'),
+      departed('person:p10', 'Role 1', null),
+      departed('person:p11', 'Role 1', '2024'),
+      departed('person:p11', 'Role 1', '2024'),
+      appointed('person:p11', 'Role 1', '2025'),
+      departed('person:p11', 'Role 1', '2025-05'),
+      // A departure dated less precisely than the appointment it ends: after it in the new order, before it in the old.
+      appointed('person:p12', 'Role 1', '2024-05-10'),
+      departed('person:p12', 'Role 1', '2024-05'),
+    ]);
     const now = await kept();
     expect(now).toEqual(await full());
     const rows = (subject: string, rows: Array<{ subject: string; kind: string; occurred_at: string | null }>) =>
@@ -229,16 +232,11 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
       await later.release();
     }
     expect((await defs())[0]).toMatch(/role_key COLLATE "C", \(\s*CASE\s+WHEN \(kind = 'departed'/);
-    projection.incrementalFrom = 1;
-    await ds.query('TRUNCATE read_model.leadership_events, read_model.leadership_runs');
-    resetClock(11000);
-    await ds.transaction((m) =>
-      projection.applyMany(m, [
-        appointed('person:p6', 'Role 1', '2023'),
-        appointed('person:p6', 'Role 1', '2024'),
-        departed('person:p6', 'Role 1', '2025'),
-      ]),
-    );
+    await freshBatch(11000, [
+      appointed('person:p6', 'Role 1', '2023'),
+      appointed('person:p6', 'Role 1', '2024'),
+      departed('person:p6', 'Role 1', '2025'),
+    ]);
     expect(await kept()).toEqual(await full());
   });
 
