@@ -2,10 +2,18 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { API_KEY_RING, keyInHeaders, presentedKey, REQUIRE_READ_KEY } from '../auth/api-key.guard';
-import { ApiKeyRing } from '../auth/api-keys.service';
-import { problems } from './problem.errors';
+import { API_KEY_RING, keyInHeaders, REQUIRE_READ_KEY } from '../auth/api-key.guard';
+import { ApiKeyRing, type Scope } from '../auth/api-keys.service';
+import { ProblemError, problems } from './problem.errors';
 import { sendProblem } from './problem.filter';
+
+/** The answer to a request whose key (in `headers`) is missing, unknown or lacks `scope`; null when it may pass. */
+function keyRefusal(ring: ApiKeyRing, headers: IncomingHttpHeaders, scope: Scope): ProblemError | null {
+  const presented = keyInHeaders(headers);
+  const held = ring.identify(presented);
+  if (!held) return problems.unauthorized(presented !== undefined);
+  return ApiKeyRing.satisfies(held.scope, scope) ? null : problems.forbidden(scope);
+}
 
 /**
  * Routes mounted on Express directly (Swagger's /docs) never meet Nest's guards: this applies the read-key rule
@@ -13,12 +21,8 @@ import { sendProblem } from './problem.filter';
  */
 export function readKeyMiddleware(ring: ApiKeyRing, required: boolean) {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!required) return next();
-    const presented = presentedKey(req);
-    const held = ring.identify(presented);
-    if (!held) return sendProblem(res, problems.unauthorized(presented !== undefined), req.originalUrl);
-    if (!ApiKeyRing.satisfies(held.scope, 'read')) return sendProblem(res, problems.forbidden('read'), req.originalUrl);
-    next();
+    const problem = required ? keyRefusal(ring, req.headers, 'read') : null;
+    return problem ? sendProblem(res, problem, req.originalUrl) : next();
   };
 }
 
@@ -43,13 +47,8 @@ export function requireReadKeyOn(app: INestApplication, paths: string[]): void {
   if (!required) return;
   const fastify = adapter.getInstance() as FastifyInstance;
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    const url = request.url;
-    if (!under(paths, url)) return done();
-    const presented = keyInHeaders(request.headers);
-    const held = ring.identify(presented);
-    if (!held) return sendProblem(reply, problems.unauthorized(presented !== undefined), url);
-    if (!ApiKeyRing.satisfies(held.scope, 'read')) return sendProblem(reply, problems.forbidden('read'), url);
-    done();
+    const problem = under(paths, request.url) ? keyRefusal(ring, request.headers, 'read') : null;
+    return problem ? sendProblem(reply, problem, request.url) : done();
   });
 }
 
@@ -65,13 +64,8 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export function requireWriteKeyBeforeBody(app: INestApplication, prefix: string): void {
   const ring = app.get<ApiKeyRing>(API_KEY_RING);
-  const refusal = (method: string, url: string, headers: IncomingHttpHeaders) => {
-    if (!WRITE_METHODS.has(method) || !under([prefix], url)) return null;
-    const presented = keyInHeaders(headers);
-    const held = ring.identify(presented);
-    if (!held) return problems.unauthorized(presented !== undefined);
-    return ApiKeyRing.satisfies(held.scope, 'write') ? null : problems.forbidden('write');
-  };
+  const refusal = (method: string, url: string, headers: IncomingHttpHeaders) =>
+    WRITE_METHODS.has(method) && under([prefix], url) ? keyRefusal(ring, headers, 'write') : null;
   const adapter = app.getHttpAdapter();
   if (adapter.getType() !== 'fastify') {
     // Express (the OpenAPI export builds the app on it): middleware, after the app's body parser.
