@@ -446,6 +446,27 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     expect((await write('/v1/events', statusChanged(subject, 'appealed'))).status).toBe(201);
   });
 
+  it('judges the lawsuit lifecycle in valid time: a settlement reported late takes its place before the appeal, a step before the filing is refused', async () => {
+    const subject = `case:late-${randomUUID().slice(0, 8)}`;
+    const on = (body: Record<string, unknown>, occurredAt: string) => ({ ...body, occurredAt });
+    expect((await write('/v1/events', on(filed(subject), '2024-03-01'))).status).toBe(201);
+    expect((await write('/v1/events', on(statusChanged(subject, 'appealed'), '2025-01-20'))).status).toBe(201);
+    // Reported late: the case was settled in September, before the appeal of January.
+    expect((await write('/v1/events', on(statusChanged(subject, 'settled'), '2024-09'))).status).toBe(201);
+    // After the appeal the case is open: a motion of March 2025 is accepted (it was CASE.CLOSED in recording order).
+    expect((await write('/v1/events', on(statusChanged(subject, 'motion_filed'), '2025-03'))).status).toBe(201);
+    // Between the settlement and the appeal it was closed.
+    const before = await eventCount();
+    expectProblem(await write('/v1/events', on(statusChanged(subject, 'amended'), '2024-11')), 422, 'CASE.CLOSED', 'data.status');
+    expectProblem(
+      await write('/v1/events', on(statusChanged(subject, 'amended'), '2024-02')),
+      422,
+      'CASE.STEP_BEFORE_FILING',
+      'occurredAt',
+    );
+    expect(await eventCount()).toBe(before);
+  });
+
   const floatMoney = () => ({
     ...departedEnvelope(),
     type: 'revenue.reported',

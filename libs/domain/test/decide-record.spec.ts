@@ -1,6 +1,14 @@
-import { decideRecord, decideRetraction, evolve, type NewEvent, type RecordedEvent, type Submission } from '@newsroom/domain';
+import {
+  decideCorrection,
+  decideRecord,
+  decideRetraction,
+  evolve,
+  type NewEvent,
+  type RecordedEvent,
+  type Submission,
+} from '@newsroom/domain';
 import { given, submission, thrown } from './fixtures/decider.fixture';
-import { eventId, filed, retraction, status } from './fixtures/stream.fixture';
+import { eventId, filed, retraction, status, type EventSpec } from './fixtures/stream.fixture';
 
 const CASE = 'case:musk-v-openai';
 const MIRA = 'person:mira-murati';
@@ -89,6 +97,80 @@ describe('decideRecord', () => {
       const state = given(CASE, filed(), retraction(1));
       expect(thrown(() => decideRecord(state, statusChange('amended')))).toMatchObject({ code: 'CASE.NOT_FILED' });
       expect(decideRecord(state, submission({}, 'lawsuit.filed')).type).toBe('lawsuit.filed');
+    });
+
+    describe('in valid time (when each step happened, not when it was recorded)', () => {
+      const dated = (s: string, occurredAt: string): EventSpec => ['lawsuit.status_changed', { status: s }, occurredAt];
+      const step = (s: string, occurredAt: string, more: Record<string, unknown> = {}) =>
+        submission({ data: { status: s }, occurredAt, ...more });
+      const filedOn = (occurredAt: string): EventSpec => [filed()[0], filed()[1], occurredAt];
+
+      it('given an appeal of 2025 and then a settlement of 2024-09 reported late, when a motion of 2025-03 follows, then it is accepted (the appeal reopened the case)', () => {
+        const state = given(CASE, filedOn('2024-03'), dated('appealed', '2025-01'), dated('settled', '2024-09'));
+        expect(state.lawsuit).toEqual({ filed: true, status: 'appealed' });
+        expect(statusOf(decideRecord(state, step('motion_filed', '2025-03')))).toBe('motion_filed');
+      });
+
+      it('given a settlement of 2024-09, when a motion dated between it and a later appeal is recorded, then CASE.CLOSED names the settlement', () => {
+        const state = given(CASE, filedOn('2024-03'), dated('settled', '2024-09'), dated('appealed', '2025-01'));
+        const error = thrown(() => decideRecord(state, step('motion_filed', '2024-11')));
+        expect(error).toMatchObject({ code: 'CASE.CLOSED', errors: [{ path: 'data.status' }] });
+        expect(error.message).toContain('settled on 2024-09');
+      });
+
+      it('given a motion of 2025, when a settlement dated before it is reported, then CASE.CLOSED: the motion would follow a closed case', () => {
+        const state = given(CASE, filedOn('2024-03'), dated('motion_filed', '2025-02'));
+        const error = thrown(() => decideRecord(state, step('settled', '2024-09')));
+        expect(error).toMatchObject({ code: 'CASE.CLOSED', errors: [{ path: 'data.status' }] });
+        expect(error.message).toContain('motion_filed step on 2025-02');
+      });
+
+      it('given an appeal of 2025, when a settlement dated before it is reported, then it is accepted and the case stays appealed', () => {
+        const state = given(CASE, filedOn('2024-03'), dated('appealed', '2025-02'));
+        expect(statusOf(decideRecord(state, step('settled', '2024-09')))).toBe('settled');
+      });
+
+      it('given a case filed on 2024-05-10, when a step of 2024-04 is recorded, then CASE.STEP_BEFORE_FILING on occurredAt', () => {
+        const state = given(CASE, filedOn('2024-05-10'));
+        const error = thrown(() => decideRecord(state, step('amended', '2024-04')));
+        expect(error).toMatchObject({ code: 'CASE.STEP_BEFORE_FILING', kind: 'rule', errors: [{ path: 'occurredAt' }] });
+        expect(error.message).toContain('filed on 2024-05-10');
+      });
+
+      it('given a case filed on 2024-05-10, when a step dated 2024-05 (the month holding the filing) is recorded, then it is accepted', () => {
+        expect(statusOf(decideRecord(given(CASE, filedOn('2024-05-10')), step('amended', '2024-05')))).toBe('amended');
+      });
+
+      it('given a settled case, when a denied step or a denial of another settlement is recorded, then it is accepted and changes nothing', () => {
+        const state = given(CASE, filedOn('2024-03'), dated('settled', '2024-09'));
+        expect(statusOf(decideRecord(state, step('ruled', '2024-10', { modality: 'denied' })))).toBe('ruled');
+        const denied = given(CASE, filedOn('2024-03'), ['lawsuit.status_changed', { status: 'settled' }, '2024-09']);
+        const recorded: RecordedEvent = {
+          ...decideRecord(denied, step('dismissed', '2024-10', { modality: 'denied' })),
+          eventId: eventId(3),
+          streamVersion: 3,
+        };
+        expect(evolve(denied, recorded).lawsuit).toEqual({ filed: true, status: 'settled' });
+        expect(statusOf(decideRecord(evolve(denied, recorded), step('appealed', '2024-11')))).toBe('appealed');
+      });
+
+      it('given a settlement and a later motion, when the settlement is corrected to after the motion, then it is accepted; to a step that is not an appeal before the motion, CASE.CLOSED on changes.data.status', () => {
+        const state = given(CASE, filedOn('2024-03'), dated('amended', '2024-06'), dated('motion_filed', '2024-10'));
+        expect(decideCorrection(state, eventId(2), { changes: { occurredAt: '2024-11' }, reason: 'misdated' }).type).toBe(
+          'event.corrected',
+        );
+        const error = thrown(() => decideCorrection(state, eventId(2), { changes: { data: { status: 'settled' } }, reason: 'it settled' }));
+        expect(error).toMatchObject({ code: 'CASE.CLOSED', errors: [{ path: 'changes.data.status' }] });
+      });
+
+      it('given a step of 2024-06, when the filing is corrected to 2024-08, then CASE.STEP_BEFORE_FILING on changes.occurredAt', () => {
+        const state = given(CASE, filedOn('2024-03'), dated('amended', '2024-06'));
+        const error = thrown(() => decideCorrection(state, eventId(1), { changes: { occurredAt: '2024-08' }, reason: 'misdated' }));
+        expect(error).toMatchObject({ code: 'CASE.STEP_BEFORE_FILING', errors: [{ path: 'changes.occurredAt' }] });
+        expect(decideCorrection(state, eventId(1), { changes: { occurredAt: '2024-02' }, reason: 'misdated' }).type).toBe(
+          'event.corrected',
+        );
+      });
     });
 
     it('given a dismissal decided and then recorded, when evolved, then a retraction of it is decided against the new state', () => {

@@ -1,28 +1,178 @@
 import { DOMAIN_ERROR_CODES, DomainError } from '../errors/domain.errors';
-import { CLOSED_LAWSUIT_STATUSES } from '../events/lawsuit-status-changed.event';
+import { CLOSED_LAWSUIT_STATUSES, type LawsuitStatus } from '../events/lawsuit-status-changed.event';
 import type { StoryEvent } from '../events/story-event.types';
-import type { StreamState } from './stream-state.types';
+import { parsePeriod } from '../values/period.value';
+import type { StreamEventState, StreamState } from './stream-state.types';
 
-/** A case is filed once; status changes need a filed, open case (an appeal reopens a closed one). */
-export function assertLawsuitRules(state: StreamState, event: StoryEvent): void {
-  const lawsuit = state.lawsuit ?? { filed: false, status: null };
-  if (event.type === 'lawsuit.filed' && lawsuit.filed) {
+/** A standing step of a case, placed in valid time as the lawsuits report places it: its date's start, then stream order. */
+interface PlacedStep {
+  status: LawsuitStatus;
+  occurredAt: string | null;
+  start: number;
+  end: number;
+  order: number;
+  denied: boolean;
+}
+
+interface CaseOnRecord {
+  filing: { occurredAt: string | null; start: number } | null;
+  /** Every standing step, denied ones included, in valid-time order. */
+  steps: PlacedStep[];
+}
+
+const bounds = (occurredAt: string | null): { start: number; end: number } => {
+  const period = occurredAt === null ? null : parsePeriod(occurredAt);
+  // Undated steps come first, as in the report (only amendments' own events are undated; steps never are).
+  return period ? { start: Date.parse(period.start), end: Date.parse(period.end) } : { start: -Infinity, end: -Infinity };
+};
+
+const byPlace = (a: PlacedStep, b: PlacedStep): number => a.start - b.start || a.order - b.order;
+
+/** The case as its standing events tell it, leaving out the event `except` (the one a correction replaces). */
+function caseOnRecord(events: Map<string, StreamEventState>, except?: string): CaseOnRecord {
+  let filing: CaseOnRecord['filing'] = null;
+  const steps: PlacedStep[] = [];
+  let order = 0;
+  for (const [id, e] of events) {
+    order += 1;
+    if (e.status === 'retracted' || id === except) continue;
+    if (e.type === 'lawsuit.filed') filing = { occurredAt: e.occurredAt, start: bounds(e.occurredAt).start };
+    else if (e.type === 'lawsuit.status_changed' && e.data?.status) {
+      steps.push({ status: e.data.status, occurredAt: e.occurredAt, ...bounds(e.occurredAt), order, denied: e.denied === true });
+    }
+  }
+  return { filing, steps: steps.sort(byPlace) };
+}
+
+/** The status the case has after its last standing, not denied step in valid time (null: filed, nothing since). */
+export function latestCaseStatus(events: Map<string, StreamEventState>): LawsuitStatus | null {
+  const standing = caseOnRecord(events).steps.filter((s) => !s.denied);
+  return standing.length ? standing[standing.length - 1].status : null;
+}
+
+const isClosing = (status: LawsuitStatus): boolean => CLOSED_LAWSUIT_STATUSES.includes(status);
+const dated = (s: { occurredAt: string | null }): string => (s.occurredAt ? ` on ${s.occurredAt}` : '');
+
+/**
+ * A step must happen on or after its case's filing, and the case's steps in valid time must keep "after withdrawn,
+ * dismissed or settled, only appealed": the step just before a new one must not close the case (unless the new one
+ * is an appeal), and a new closing step must not come just before a step that is not an appeal. So a settlement of
+ * September reported after an appeal of the next year takes its place before the appeal, and the case stays open
+ * after the appeal. A denied step is on record but changes nothing: it neither closes the case nor is refused by a
+ * closed one. `prefix` names where the step's fields are in the request ('' for a new event, 'changes.' for a
+ * correction).
+ */
+function assertStepFits(subject: string, onRecord: CaseOnRecord, step: PlacedStep, prefix: string): void {
+  const { filing } = onRecord;
+  if (filing && step.end <= filing.start) {
     throw new DomainError(
-      DOMAIN_ERROR_CODES.CASE_ALREADY_FILED,
+      DOMAIN_ERROR_CODES.CASE_STEP_BEFORE_FILING,
       'rule',
-      `${state.subject} is already filed; a refiled suit is a new case`,
-      [{ path: 'subject', message: 'this case is already filed: a refiled suit is a new case subject' }],
+      `${subject} was filed${dated(filing)}; a step of the case cannot happen before its filing`,
+      [{ path: `${prefix}occurredAt`, message: `is before the case's filing${dated(filing)}` }],
     );
   }
-  if (event.type !== 'lawsuit.status_changed') return;
+  if (step.denied) return;
+  const standing = onRecord.steps.filter((s) => !s.denied);
+  const before = standing.filter((s) => byPlace(s, step) < 0);
+  const after = standing.filter((s) => byPlace(s, step) > 0);
+  const previous = before[before.length - 1];
+  if (previous && isClosing(previous.status) && step.status !== 'appealed') {
+    throw new DomainError(
+      DOMAIN_ERROR_CODES.CASE_CLOSED,
+      'rule',
+      `${subject} was ${previous.status}${dated(previous)}, before this step; only appealed may follow`,
+      [{ path: `${prefix}data.status`, message: `the case was ${previous.status}${dated(previous)}: only appealed may follow` }],
+    );
+  }
+  const next = after[0];
+  if (next && isClosing(step.status) && next.status !== 'appealed') {
+    throw new DomainError(
+      DOMAIN_ERROR_CODES.CASE_CLOSED,
+      'rule',
+      `${subject} has a ${next.status} step${dated(next)}, after this one; a ${step.status} case can only be appealed next`,
+      [
+        {
+          path: `${prefix}data.status`,
+          message: `would close the case before its ${next.status} step${dated(next)}: only appealed may follow ${step.status}`,
+        },
+      ],
+    );
+  }
+}
+
+/** A step of the filing's date must not precede it: a new or corrected filing date is checked against the steps. */
+function assertFilingFits(subject: string, onRecord: CaseOnRecord, occurredAt: string | null, path: string): void {
+  const start = bounds(occurredAt).start;
+  const early = onRecord.steps.find((s) => s.end <= start);
+  if (!early) return;
+  throw new DomainError(
+    DOMAIN_ERROR_CODES.CASE_STEP_BEFORE_FILING,
+    'rule',
+    `${subject} has a ${early.status} step${dated(early)}, before this filing date; a step cannot precede its case's filing`,
+    [{ path, message: `is after the case's ${early.status} step${dated(early)}` }],
+  );
+}
+
+/** A case is filed once; status changes need a filed, open case (an appeal reopens a closed one), all in valid time. */
+export function assertLawsuitRules(state: StreamState, event: StoryEvent & { occurredAt: string | null; modality?: string }): void {
+  if (event.type !== 'lawsuit.filed' && event.type !== 'lawsuit.status_changed') return;
+  const lawsuit = state.lawsuit ?? { filed: false, status: null };
+  if (event.type === 'lawsuit.filed') {
+    if (lawsuit.filed) {
+      throw new DomainError(
+        DOMAIN_ERROR_CODES.CASE_ALREADY_FILED,
+        'rule',
+        `${state.subject} is already filed; a refiled suit is a new case`,
+        [{ path: 'subject', message: 'this case is already filed: a refiled suit is a new case subject' }],
+      );
+    }
+    assertFilingFits(state.subject, caseOnRecord(state.events), event.occurredAt, 'occurredAt');
+    return;
+  }
   if (!lawsuit.filed) {
     throw new DomainError(DOMAIN_ERROR_CODES.CASE_NOT_FILED, 'rule', `${state.subject} has no lawsuit.filed event on record`, [
       { path: 'subject', message: 'no lawsuit.filed is on record for this case' },
     ]);
   }
-  if (lawsuit.status && CLOSED_LAWSUIT_STATUSES.includes(lawsuit.status) && event.data.status !== 'appealed') {
-    throw new DomainError(DOMAIN_ERROR_CODES.CASE_CLOSED, 'rule', `${state.subject} is ${lawsuit.status}; only appealed may follow`, [
-      { path: 'data.status', message: `the case is ${lawsuit.status}: only appealed may follow` },
-    ]);
+  const step: PlacedStep = {
+    status: event.data.status,
+    occurredAt: event.occurredAt,
+    ...bounds(event.occurredAt),
+    order: Infinity,
+    denied: event.modality === 'denied',
+  };
+  assertStepFits(state.subject, caseOnRecord(state.events), step, '');
+}
+
+/**
+ * A correction of a case's event must leave the case as the rules would have taken it: a step's new date or status
+ * is checked against the other standing steps (as if recorded in the step's place in the stream), a filing's new
+ * date against every step.
+ */
+export function assertCorrectedLawsuitRules(
+  state: StreamState,
+  targetEventId: string,
+  target: StreamEventState,
+  corrected: { occurredAt: string | null; data: unknown },
+): void {
+  if (target.type === 'lawsuit.filed') {
+    if (corrected.occurredAt !== target.occurredAt) {
+      assertFilingFits(state.subject, caseOnRecord(state.events, targetEventId), corrected.occurredAt, 'changes.occurredAt');
+    }
+    return;
   }
+  if (target.type !== 'lawsuit.status_changed') return;
+  const status = (corrected.data as { status?: LawsuitStatus }).status ?? target.data.status;
+  // A correction of the detail alone moves nothing: a case recorded before these rules is not judged again by it.
+  if (status === target.data.status && corrected.occurredAt === target.occurredAt) return;
+  const order = [...state.events.keys()].indexOf(targetEventId) + 1;
+  const step: PlacedStep = {
+    status,
+    occurredAt: corrected.occurredAt,
+    ...bounds(corrected.occurredAt),
+    order,
+    denied: target.denied === true,
+  };
+  assertStepFits(state.subject, caseOnRecord(state.events, targetEventId), step, 'changes.');
 }

@@ -15,7 +15,7 @@ import { runSchema } from '../validation/zod-issues.mapper';
 import { inferredPathErrors } from '../values/inferred.value';
 import { parsePeriod } from '../values/period.value';
 import { parseSubject } from '../values/subject.value';
-import { assertLawsuitRules } from './lawsuit.rules';
+import { assertCorrectedLawsuitRules, assertLawsuitRules } from './lawsuit.rules';
 import { absentRemovals, mergePatch, sameJsonValue } from './merge-patch.util';
 import type { NewEvent, StreamEventState, StreamState } from './stream-state.types';
 
@@ -119,6 +119,7 @@ export function decideCorrection(state: StreamState, targetEventId: string, req:
     const checked = runSchema(eventDefinitionOf(target.type).data, corrected, 'changes.data');
     if (!checked.ok) throw DomainError.validation(checked.errors, `the corrected data is not a valid ${target.type}`);
   }
+  assertCorrectedLawsuitRules(state, targetEventId, target, { occurredAt: occurredAt ?? target.occurredAt, data: corrected });
   // The new list names fields of the fact as corrected (its date and data after this correction).
   const pathErrors = inferred ? inferredPathErrors({ occurredAt: occurredAt ?? target.occurredAt, data: corrected }, inferred) : [];
   if (pathErrors.length) {

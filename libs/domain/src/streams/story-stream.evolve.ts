@@ -19,7 +19,7 @@ function apply(draft: StreamState, raw: RecordedEvent): void {
       ? raw
       : upcast({ type: raw.type, schemaVersion: raw.schemaVersion, data: raw.data });
   draft.version = Math.max(draft.version, raw.streamVersion);
-  draft.events.set(raw.eventId, standing(event, raw.occurredAt));
+  draft.events.set(raw.eventId, standing(event, raw.occurredAt, raw.modality === 'denied'));
 
   let touchesLawsuit = LAWSUIT_TYPES.has(event.type);
   if (isAmendment(event)) {
@@ -36,8 +36,10 @@ function apply(draft: StreamState, raw: RecordedEvent): void {
   if (touchesLawsuit && draft.lawsuit) draft.lawsuit = deriveLawsuitState(draft.events);
 }
 
-function standing<T extends EventType>(event: StoryEvent<T>, occurredAt: string | null): StreamEventState<T> {
-  return { type: event.type, status: 'current', occurredAt, data: event.data };
+function standing<T extends EventType>(event: StoryEvent<T>, occurredAt: string | null, denied: boolean): StreamEventState<T> {
+  const entry: StreamEventState<T> = { type: event.type, status: 'current', occurredAt, data: event.data };
+  if (denied) entry.denied = true;
+  return entry;
 }
 
 // The patched data still fits the target's type: the decider checked it against the type's schema.

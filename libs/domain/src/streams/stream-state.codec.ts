@@ -9,7 +9,8 @@ import { initialStreamState, type LawsuitState, type RecordedEvent, type StreamE
  * ignored: the stream is folded from its events, as before there were rows, and the next append rewrites the row.
  * (test/stream-state.codec.spec.ts pins the event schema versions next to it, so a new upcaster is noticed.)
  */
-export const STREAM_STATE_SCHEMA_VERSION = 1;
+// 2: lawsuit entries say whether they were denied, and the case rules read the steps' dates (valid time).
+export const STREAM_STATE_SCHEMA_VERSION = 2;
 
 /** The stored form (jsonb): a Map has no JSON form, so its entries are pairs, in the Map's order. */
 export interface StreamStateJson {

@@ -37,8 +37,14 @@ export type NewEvent<T extends EventType = EventType> = EventOf<
   }
 >;
 
-/** One event of a folded stream; after corrections, `occurredAt` and `data` are the corrected ones. */
-export type StreamEventState<T extends EventType = EventType> = EventOf<T, { status: EventStatus; occurredAt: string | null }>;
+/**
+ * One event of a folded stream; after corrections, `occurredAt` and `data` are the corrected ones. `denied` marks a
+ * fact recorded as denied (modality), which the case rules list but never count.
+ */
+export type StreamEventState<T extends EventType = EventType> = EventOf<
+  T,
+  { status: EventStatus; occurredAt: string | null; denied?: true }
+>;
 
 export interface LawsuitState {
   filed: boolean;
