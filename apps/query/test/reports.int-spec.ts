@@ -118,7 +118,7 @@ describe('reports over the seed story and later events (real Postgres)', () => {
     const repo = new DeparturesRepository(ds, new EntityLinksRepository(ds));
     const query = { ...page, organization: 'org:openai', from: null, to: null, groupBy: 'quarter' as const };
     const all = await repo.report(query);
-    const total = 'groups' in all ? all.groups.reduce((n, g) => n + g.count, 0) + all.unplaced.count : 0;
+    const total = 'groups' in all ? all.groups.reduce((n, g) => n + g.reports, 0) + all.unplaced.reports : 0;
     expect(total).toBeGreaterThan(2);
     repo.groupCap = total;
     await expect(repo.report(query)).resolves.toBeDefined();

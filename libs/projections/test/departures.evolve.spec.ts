@@ -36,6 +36,30 @@ describe('departures: evolve and grouping', () => {
     expect(groups(t, 'month').groups.map(([k]) => k)).toEqual(['2024-05', '2024-09']);
   });
 
+  it('counts departures, not reports: a denied report counts for nothing, two reports of one departure in a bucket count once; all are listed', () => {
+    const denied = departed('person:c', 'CFO', '2024-08');
+    const t = new InMemoryFactTable(departuresModel).applyAll([
+      departed('person:a', 'CTO', '2024-09'),
+      departed('person:a', 'cto', '2024-09-25'),
+      departed('person:b', 'CTO', '2024-09'),
+      { ...denied, modality: 'denied' },
+      departed('person:d', 'Head', '2023-12/2024-12'),
+      departed('person:d', 'Head', '2023-12/2024-12'),
+    ]);
+    const g = groupDepartures(t.visible<DepartureRow>(null), 'quarter', (r) => r.subject);
+    expect(g.groups.map((x) => [x.key, x.count, x.reports, x.items.length])).toEqual([['2024-Q3', 2, 4, 4]]);
+    expect([g.unplaced.count, g.unplaced.reports]).toEqual([1, 2]);
+    // The caller names a departure by canonical names: an alias of person:a is the same person.
+    const canonical = (r: DepartureRow) => (r.subject === 'person:b' ? 'person:a' : r.subject);
+    const merged = groupDepartures(
+      t.visible<DepartureRow>(null),
+      'quarter',
+      (r) => r.subject,
+      (r) => `${canonical(r)}|${r.role.toLowerCase()}`,
+    );
+    expect(merged.groups[0].count).toBe(1);
+  });
+
   it('groups by role category', () => {
     const t = new InMemoryFactTable(departuresModel).applyAll([
       departed('person:a', 'CTO', '2024-09'),

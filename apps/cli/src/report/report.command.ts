@@ -108,9 +108,10 @@ export function registerReport(program: Command, config: () => CliConfig): void 
         return;
       }
       process.stdout.write(`${reportTable(name, data)}\n`);
-      const unplaced = (data as { unplaced?: { count?: number } }).unplaced;
-      if (unplaced?.count)
-        process.stdout.write(`unplaced: ${terminalText(textOf(unplaced.count))} dated more coarsely than a ${o.groupBy} (see --json)\n`);
+      const unplaced = (data as { unplaced?: { count?: number; reports?: number } }).unplaced;
+      const unplacedReports = unplaced?.reports ?? unplaced?.count;
+      if (unplacedReports)
+        process.stdout.write(`unplaced: ${terminalText(textOf(unplacedReports))} dated more coarsely than a ${o.groupBy} (see --json)\n`);
       const next = (data as { next?: string | null }).next;
       if (next) process.stdout.write(`more: newsroom report ${name} --cursor ${terminalText(textOf(next))} (same flags)\n`);
     });

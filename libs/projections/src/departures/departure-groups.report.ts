@@ -16,7 +16,10 @@ export interface DepartureGroup<T> {
   /** The bucket's interval for calendar groupings; null for roleCategory. */
   from: string | null;
   to: string | null;
+  /** Departures: one for each person leaving one role of one organization, denied reports left out. */
   count: number;
+  /** Every report listed in `items`, denied ones and repeated reports of one departure included. */
+  reports: number;
   items: T[];
 }
 
@@ -38,10 +41,27 @@ export function bucketOf(iso: string, by: Exclude<DepartureGrouping, 'roleCatego
 /**
  * Groups departures by calendar bucket of their occurred interval, or by role category. A departure dated
  * more coarsely than the bucket (2023-12/2024-12 by quarter) is not guessed into one: it is `unplaced`.
+ * Every report is listed; `count` counts departures, not reports: a denied report counts for nothing, and two
+ * reports of one departure in one bucket (one person, one organization, one role, as `departureOf` names it: the
+ * caller gives the canonical names) count once.
  */
-export function groupDepartures<T>(rows: DepartureRow[], by: DepartureGrouping, toItem: (r: DepartureRow) => T) {
-  const groups = new Map<string, DepartureGroup<T>>();
-  const unplaced: T[] = [];
+export function groupDepartures<T>(
+  rows: DepartureRow[],
+  by: DepartureGrouping,
+  toItem: (r: DepartureRow) => T,
+  departureOf: (r: DepartureRow) => string = (r) => `${r.subject}\u0000${r.organization}\u0000${r.role.toLowerCase()}`,
+) {
+  const groups = new Map<string, DepartureGroup<T> & { seen: Set<string> }>();
+  const unplaced = { count: 0, reports: 0, items: [] as T[], seen: new Set<string>() };
+  const add = (bucket: { count: number; reports: number; items: T[]; seen: Set<string> }, r: DepartureRow) => {
+    bucket.reports++;
+    bucket.items.push(toItem(r));
+    if (r.modality === 'denied') return;
+    const departure = departureOf(r);
+    if (bucket.seen.has(departure)) return;
+    bucket.seen.add(departure);
+    bucket.count++;
+  };
   for (const r of rows) {
     let key: string;
     let from: string | null = null;
@@ -49,22 +69,24 @@ export function groupDepartures<T>(rows: DepartureRow[], by: DepartureGrouping, 
     if (by === 'roleCategory') key = r.role_category;
     else {
       if (!r.valid_from || !r.valid_to) {
-        unplaced.push(toItem(r));
+        add(unplaced, r);
         continue;
       }
       const first = bucketOf(r.valid_from, by);
       const last = bucketOf(new Date(Date.parse(r.valid_to) - 1).toISOString(), by);
       if (first.key !== last.key) {
-        unplaced.push(toItem(r));
+        add(unplaced, r);
         continue;
       }
       ({ key, from, to } = first);
     }
-    const group = groups.get(key) ?? { key, from, to, count: 0, items: [] };
-    group.count++;
-    group.items.push(toItem(r));
+    const group = groups.get(key) ?? { key, from, to, count: 0, reports: 0, items: [], seen: new Set<string>() };
+    add(group, r);
     groups.set(key, group);
   }
-  const sorted = [...groups.values()].sort((a, b) => (a.from && b.from ? a.from.localeCompare(b.from) : a.key.localeCompare(b.key)));
-  return { groups: sorted, unplaced: { count: unplaced.length, items: unplaced } };
+  const sorted = [...groups.values()]
+    .sort((a, b) => (a.from && b.from ? a.from.localeCompare(b.from) : a.key.localeCompare(b.key)))
+    .map(({ seen: _seen, ...group }): DepartureGroup<T> => group);
+  const { seen: _seen, ...rest } = unplaced;
+  return { groups: sorted, unplaced: rest };
 }

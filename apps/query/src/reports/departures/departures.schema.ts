@@ -39,12 +39,15 @@ export const departuresReportSchema = z.union([
         key: z.string().meta({ description: '2024-09, 2024-Q3, 2024 or a role category' }),
         from: instantOrNull(),
         to: instantOrNull(),
-        count: z.number().int(),
+        count: z.number().int().meta({
+          description: 'Departures: one per person leaving one role of one organization; denied reports and repeated reports of one departure count for nothing',
+        }),
+        reports: z.number().int().meta({ description: 'Every report listed in items, denied and repeated ones included' }),
         items: z.array(departure),
       }),
     ),
     unplaced: z
-      .object({ count: z.number().int(), items: z.array(departure) })
+      .object({ count: z.number().int(), reports: z.number().int(), items: z.array(departure) })
       .meta({ description: 'Departures dated too coarsely for one bucket (2023-12/2024-12 by quarter)' }),
   }),
 ]);
