@@ -346,6 +346,7 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
   it('answers 400 problem+json naming each bad parameter, and 404 for an entity no standing fact names', async () => {
     const cases: Array<[string, string[]]> = [
       ['/v1/reports/leadership', ['organization']],
+      ['/v1/reports/leadership?organization=org:openai&modality=denied', ['modality']],
       ['/v1/reports/leadership?organization=person:x&asOf=yesterday', ['organization', 'asOf']],
       ['/v1/reports/departures?groupBy=week&modality=sure', ['groupBy', 'modality[0]']],
       ['/v1/reports/financials?organization=org:openai&metric=profit&organisation=x', ['organisation', 'metric[0]']],

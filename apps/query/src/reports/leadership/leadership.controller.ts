@@ -21,7 +21,13 @@ export class LeadershipController {
   @ApiParams(leadershipParams)
   @ApiReport('One page of tenures (items) in role order, and the cursor of the next page.', leadershipReportSchema)
   async report(@Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
-    const q = readReportParams(leadershipParams, raw);
+    const q = readReportParams(leadershipParams, raw, {
+      // Denied facts never make or end a tenure: a roster of denied facts alone would always be empty, as if none were.
+      cross: ({ modality }) =>
+        modality?.length && modality.every((m) => m === 'denied')
+          ? [{ path: 'modality', message: 'denied facts never make or end a tenure: list them with /v1/reports/timeline?modality=denied (or departures)' }]
+          : [],
+    });
     await this.freshness.settle(res, q.minPosition, READ_MODELS.leadership);
     const format = formatOf(q.format, accept);
     const body = await this.repository.report(q);
