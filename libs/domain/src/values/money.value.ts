@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ISO_4217_CODES } from './currency-codes.const';
 
-const AMOUNT_RE = /^-?\d{1,30}(\.\d{1,10})?$/;
+const AMOUNT_RE = /^\d{1,30}(\.\d{1,10})?$/;
 
 // Amounts are decimal strings: a JSON number would already have lost precision before we see it.
 const amountSchema = z
@@ -13,7 +13,13 @@ const amountSchema = z
           ? 'money must be a decimal string such as "100000000000", not a JSON number'
           : 'must be a decimal string',
   })
-  .regex(AMOUNT_RE, 'must be a decimal string: optional minus, up to 30 digits, up to 10 decimals')
+  // Every amount a story event carries (revenue, a target, a loss, a round, a valuation) is a size: a loss is a
+  // financial.loss_reported with its positive amount, never a negative revenue.
+  .refine((s) => !s.startsWith('-'), {
+    message: 'must not be negative: every amount is a size (a loss is a financial.loss_reported of a positive amount)',
+    abort: true,
+  })
+  .regex(AMOUNT_RE, 'must be a decimal string: up to 30 digits, up to 10 decimals')
   .meta({ description: 'Decimal string, never a float', examples: ['100000000000', '3.7'] });
 
 const currencySchema = z.enum(ISO_4217_CODES, {
