@@ -1,6 +1,7 @@
 // Public API of @newsroom/domain: plain TypeScript, no framework, no clock, no random ids.
 
 export { textOf } from './values/text.value';
+export { withArticle } from './values/article.util';
 export * from './errors/domain.errors';
 export type { FieldError, Validation } from './validation/validation.types';
 

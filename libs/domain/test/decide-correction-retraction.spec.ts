@@ -42,6 +42,7 @@ describe('decideCorrection', () => {
       decideCorrection(given(MIRA, departed(), spec), eventId(2), { changes: { occurredAt: '2024' }, reason: 'x' }),
     );
     expect(error).toMatchObject({ code: 'EVENT.NOT_CORRECTABLE', kind: 'rule' });
+    expect(error.message).toMatch(/is an event\.(corrected|retracted) and cannot be amended/);
   });
 
   it.each([

@@ -22,7 +22,7 @@ describe('per-type data validation', () => {
       const result = validateSubmission(envelope(type, { subject: wrong }));
       expect(result.ok).toBe(false);
       if (!result.ok) {
-        expect(result.errors).toEqual([{ path: 'subject', message: expect.stringMatching(/must be a \w+ subject, got a \w+ subject/) }]);
+        expect(result.errors).toEqual([{ path: 'subject', message: expect.stringMatching(/must be an? \w+ subject, got an? \w+ subject/) }]);
       }
     });
 
@@ -51,6 +51,13 @@ const INVALID: Array<[RecordableEventType, string, Record<string, unknown>, stri
   ['headcount.reported', 'fractional total', { total: 10.5 }, ['data.total']],
   ['headcount.reported', 'fractional function count', { byFunction: { commercial: 1.5 } }, ['data.byFunction.commercial']],
   ['revenue.reported', 'float money', { money: { amount: 3.7e9, currency: 'USD' } }, ['data.money.amount']],
+  ['revenue.reported', 'negative revenue', { money: { amount: '-5000000000', currency: 'USD' } }, ['data.money.amount']],
+  [
+    'financial.loss_reported',
+    'a loss as a negative amount',
+    { money: { amount: '-1', currency: 'USD' }, period: '2024', basis: 'actual' },
+    ['data.money.amount'],
+  ],
   ['revenue.reported', 'bad currency', { money: { amount: '1', currency: 'XYZ' } }, ['data.money.currency']],
   ['revenue.reported', 'lower-case currency', { money: { amount: '1', currency: 'usd' } }, ['data.money.currency']],
   ['revenue.reported', 'bad period', { period: '2024-13' }, ['data.period']],

@@ -1,4 +1,4 @@
-import { ISO_4217_CODES, isLanguageTag, moneySchema, parseSubject } from '@newsroom/domain';
+import { withArticle, ISO_4217_CODES, isLanguageTag, moneySchema, parseSubject } from '@newsroom/domain';
 
 describe('parseSubject', () => {
   it.each([
@@ -20,11 +20,11 @@ describe('parseSubject', () => {
 });
 
 describe('money', () => {
-  it.each(['100000000000', '-5', '3.7', '0.0000000001', '1'.repeat(30)])('given amount %s, when parsed, then it is accepted', (amount) => {
+  it.each(['100000000000', '0', '3.7', '0.0000000001', '1'.repeat(30)])('given amount %s, when parsed, then it is accepted', (amount) => {
     expect(moneySchema.safeParse({ amount, currency: 'USD' }).success).toBe(true);
   });
 
-  it.each(['1e9', '1.', '.5', '1 000', '+5', '1'.repeat(31), '1.12345678901', ''])(
+  it.each(['1e9', '1.', '.5', '1 000', '+5', '1'.repeat(31), '1.12345678901', '', '-5', '-0'])(
     'given amount %j, when parsed, then it is rejected',
     (amount) => {
       expect(moneySchema.safeParse({ amount, currency: 'USD' }).success).toBe(false);
@@ -61,5 +61,17 @@ describe('language tags', () => {
     for (let i = 0; i < 1500; i++) isLanguageTag(`x${i.toString(36)}`);
     expect(asked.map(isLanguageTag)).toEqual([true, false, true, false]);
     expect(isLanguageTag(42 as unknown as string)).toBe(false);
+  });
+});
+
+describe('withArticle', () => {
+  it.each([
+    ['org', 'an org'],
+    ['event.corrected', 'an event.corrected'],
+    ['person', 'a person'],
+    ['amended', 'an amended'],
+    ['settled', 'a settled'],
+  ])('given %s, then %s', (word, expected) => {
+    expect(withArticle(word)).toBe(expected);
   });
 });

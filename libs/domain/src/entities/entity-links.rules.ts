@@ -1,4 +1,5 @@
 import { DOMAIN_ERROR_CODES as CODES, DomainError } from '../errors/domain.errors';
+import { withArticle } from '../values/article.util';
 import { CURRENT_SCHEMA_VERSION } from '../events/event-catalog.registry';
 import type { NewEvent, StreamState } from '../streams/stream-state.types';
 import { parseSubject } from '../values/subject.value';
@@ -39,11 +40,14 @@ export function decideMerge(alias: StreamState, canonical: StreamState, reason: 
       { path: 'subject', message: 'must be another subject' },
     ]);
   }
-  const [from, to] = [parseSubject(alias.subject)?.kind, parseSubject(into)?.kind];
+  const [from, to] = [parseSubject(alias.subject)?.kind ?? 'unknown', parseSubject(into)?.kind ?? 'unknown'];
   if (from !== to) {
-    throw new DomainError(CODES.ENTITY_KIND_MISMATCH, 'validation', `a ${from} subject cannot be merged into a ${to} subject`, [
-      { path: 'subject', message: `must be a ${to} subject` },
-    ]);
+    throw new DomainError(
+      CODES.ENTITY_KIND_MISMATCH,
+      'validation',
+      `${withArticle(from)} subject cannot be merged into ${withArticle(to)} subject`,
+      [{ path: 'subject', message: `must be ${withArticle(to)} subject` }],
+    );
   }
   const current = mergedInto(alias);
   if (current !== null) {

@@ -1,4 +1,5 @@
 import { DOMAIN_ERROR_CODES, DomainError } from '../errors/domain.errors';
+import { withArticle } from '../values/article.util';
 import { CLOSED_LAWSUIT_STATUSES, type LawsuitStatus } from '../events/lawsuit-status-changed.event';
 import type { StoryEvent } from '../events/story-event.types';
 import { parsePeriod } from '../values/period.value';
@@ -90,7 +91,7 @@ function assertStepFits(subject: string, onRecord: CaseOnRecord, step: PlacedSte
     throw new DomainError(
       DOMAIN_ERROR_CODES.CASE_CLOSED,
       'rule',
-      `${subject} has a ${next.status} step${dated(next)}, after this one; a ${step.status} case can only be appealed next`,
+      `${subject} has ${withArticle(next.status)} step${dated(next)}, after this one; ${withArticle(step.status)} case can only be appealed next`,
       [
         {
           path: `${prefix}data.status`,
@@ -109,7 +110,7 @@ function assertFilingFits(subject: string, onRecord: CaseOnRecord, occurredAt: s
   throw new DomainError(
     DOMAIN_ERROR_CODES.CASE_STEP_BEFORE_FILING,
     'rule',
-    `${subject} has a ${early.status} step${dated(early)}, before this filing date; a step cannot precede its case's filing`,
+    `${subject} has ${withArticle(early.status)} step${dated(early)}, before this filing date; a step cannot precede its case's filing`,
     [{ path, message: `is after the case's ${early.status} step${dated(early)}` }],
   );
 }

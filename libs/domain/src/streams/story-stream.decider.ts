@@ -1,4 +1,5 @@
 import { textOf } from '../values/text.value';
+import { withArticle } from '../values/article.util';
 import { DOMAIN_ERROR_CODES, DomainError } from '../errors/domain.errors';
 import {
   CURRENT_SCHEMA_VERSION,
@@ -36,7 +37,7 @@ export function decideRecord(state: StreamState, submission: Submission): NewEve
   }
   const kind = SUBJECT_KIND_BY_TYPE[submission.type];
   if (kind && parseSubject(submission.subject)?.kind !== kind) {
-    throw DomainError.validation([{ path: 'subject', message: `must be a ${kind} subject` }]);
+    throw DomainError.validation([{ path: 'subject', message: `must be ${withArticle(kind)} subject` }]);
   }
   if (submission.expectedVersion !== undefined && submission.expectedVersion !== state.version) {
     throw new DomainError(
@@ -79,7 +80,7 @@ function findAmendableTarget(state: StreamState, targetEventId: string): StreamE
     throw new DomainError(
       DOMAIN_ERROR_CODES.EVENT_NOT_CORRECTABLE,
       'rule',
-      `event ${targetEventId} is a ${target.type} and cannot be amended`,
+      `event ${targetEventId} is ${withArticle(target.type)} and cannot be amended`,
     );
   }
   if (target.status === 'retracted') {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withArticle } from './article.util';
 
 export const SUBJECT_KINDS = ['org', 'person', 'case', 'product', 'authority'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
@@ -33,12 +34,12 @@ export const subjectSchema = z
 export function subjectOfKind(kind: SubjectKind) {
   const pattern = new RegExp(`^${kind}:[a-z0-9-]{1,80}$`);
   return z
-    .string({ error: `must be a ${kind} subject string` })
+    .string({ error: `must be ${withArticle(kind)} subject string` })
     .max(100)
     .regex(pattern, {
       error: (issue) => {
         const parsed = parseSubject(String(issue.input));
-        return parsed ? `must be a ${kind} subject, got a ${parsed.kind} subject` : SUBJECT_FORMAT;
+        return parsed ? `must be ${withArticle(kind)} subject, got ${withArticle(parsed.kind)} subject` : SUBJECT_FORMAT;
       },
     })
     .meta({ description: `A ${kind} subject "${kind}:<slug>"` });

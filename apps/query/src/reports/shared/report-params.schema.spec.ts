@@ -43,7 +43,7 @@ describe('report query parameters (zod)', () => {
     expect(problem.code).toBe('REQUEST.INVALID');
     expect(problem.errors?.map((e) => e.path)).toEqual(['organisation', 'organization', 'asOf', 'modality[0]', 'limit', 'format']);
     expect(problem.errors?.[0].message).toBe('unknown parameter (allowed: format, knownAt, asOf, modality, organization, minPosition, limit, cursor)');
-    expect(problem.errors?.[1].message).toBe('must be a org subject such as "org:openai"');
+    expect(problem.errors?.[1].message).toBe('must be an org subject such as "org:openai"');
     expect(problem.errors?.[3].message).toBe('"sure" is not one of reported, confirmed, denied, rumored');
   });
 

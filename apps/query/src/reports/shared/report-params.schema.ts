@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_TYPES, isStorableText, MODALITIES, parsePeriod, parseSubject, SubjectKind } from '@newsroom/domain';
+import { EVENT_TYPES, isStorableText, MODALITIES, parsePeriod, parseSubject, SubjectKind, withArticle } from '@newsroom/domain';
 import { FieldProblem, problems } from '@newsroom/platform';
 
 /**
@@ -30,7 +30,7 @@ export function subject(options: { kind?: SubjectKind; example?: string; descrip
     .superRefine((v, ctx) => {
       const parsed = parseSubject(v);
       if (!parsed) ctx.addIssue({ code: 'custom', message: invalid });
-      else if (kind && parsed.kind !== kind) ctx.addIssue({ code: 'custom', message: `must be a ${kind} subject such as "${kind}:openai"` });
+      else if (kind && parsed.kind !== kind) ctx.addIssue({ code: 'custom', message: `must be ${withArticle(kind)} subject such as "${kind}:openai"` });
     })
     .meta({ ...(options.example ? { example: options.example } : {}), ...(options.description ? { description: options.description } : {}) });
 }
