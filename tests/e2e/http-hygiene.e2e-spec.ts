@@ -58,7 +58,11 @@ describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body l
       status: 405,
       allow: 'POST',
       type: expect.stringMatching(/^application\/problem\+json/),
-      body: { code: 'REQUEST.METHOD_NOT_ALLOWED', detail: 'PUT is not taken at /v1/events: it takes POST.' },
+      body: {
+        code: 'REQUEST.METHOD_NOT_ALLOWED',
+        detail: 'PUT is not taken at /v1/events: it takes POST.',
+        errors: [{ path: '', message: 'the method must be POST' }],
+      },
     });
     expect(await ask(`${ingest}/v1/events/0193b7f0-0000-7000-8000-000000000001`, 'DELETE')).toMatchObject({
       status: 405,
@@ -70,7 +74,9 @@ describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body l
       body: { code: 'REQUEST.METHOD_NOT_ALLOWED' },
     });
     expect(await ask(`${query}/v1/entities/org:openai`, 'PATCH')).toMatchObject({ status: 405, allow: 'GET, HEAD' });
-    for (const url of [ingest, query]) expect((await ask(`${url}/no/such/route`, 'DELETE')).status).toBe(404);
+    for (const url of [ingest, query]) {
+      expect(await ask(`${url}/no/such/route`, 'DELETE')).toMatchObject({ status: 404, body: { code: 'ROUTE.NOT_FOUND' } });
+    }
     expect((await ask(`${ingest}/v1/events/a/b`, 'GET')).status).toBe(404);
   });
 

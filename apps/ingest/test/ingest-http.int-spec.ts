@@ -123,7 +123,9 @@ describe('ingest HTTP on Fastify: body parsing, errors, headers, docs', () => {
       415,
       'REQUEST.UNSUPPORTED_MEDIA_TYPE',
     );
-    expectProblem(await post('/v1/events', body, { 'content-encoding': 'gzip' }), 415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE');
+    const gzip = await post('/v1/events', body, { 'content-encoding': 'gzip' });
+    expectProblem(gzip, 415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE');
+    expect(gzip.json.errors).toEqual([{ path: 'Content-Type', message: expect.stringContaining('application/json') }]);
     expect(
       (await post('/v1/events', JSON.stringify(departedEnvelope()), { 'content-type': 'application/json; charset=utf-8' })).status,
     ).toBe(201);
@@ -168,7 +170,9 @@ describe('ingest HTTP on Fastify: body parsing, errors, headers, docs', () => {
       expect(res.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
       expect(res.headers.get('x-correlation-id')).toBeTruthy();
     }
-    expectProblem(await send('/no/such/route'), 404, 'HTTP.404');
+    const nowhere = await send('/no/such/route');
+    expectProblem(nowhere, 404, 'ROUTE.NOT_FOUND');
+    expect(nowhere.json.detail).toBe('Nothing answers GET /no/such/route here; the API is described at /docs.');
     // Refused by Fastify's router before any hook (fuzz-write found it): still a problem with the headers.
     const badUrl = await post('/v1/events/%ED%A0%80/retractions', '{}');
     expectProblem(badUrl, 400, 'HTTP.400');
@@ -181,7 +185,13 @@ describe('ingest HTTP on Fastify: body parsing, errors, headers, docs', () => {
     const none = await send('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expectProblem(none, 401, 'AUTH.KEY_REQUIRED');
     expect(none.headers.get('www-authenticate')).toBe('Bearer');
-    expectProblem(await post('/v1/events', body, { authorization: `Bearer ${READ}` }), 403, 'AUTH.SCOPE_MISSING');
+    // Each refusal names the field a client fixes: the header that carries (or should carry) the key.
+    expect(none.json.errors).toEqual([{ path: 'Authorization', message: expect.stringContaining('required') }]);
+    const readOnly = await post('/v1/events', body, { authorization: `Bearer ${READ}` });
+    expectProblem(readOnly, 403, 'AUTH.SCOPE_MISSING');
+    expect(readOnly.json.errors).toEqual([{ path: 'Authorization', message: 'the key lacks the "write" scope' }]);
+    const viaHeader = await send('/metrics', { headers: { 'x-api-key': 'no-such-key' } });
+    expect(viaHeader.json.errors).toEqual([{ path: 'X-API-Key', message: "is not one of this service's keys" }]);
     expectProblem(await send('/metrics'), 401, 'AUTH.KEY_REQUIRED');
     // A key sent but unknown is said to be so, not asked for again.
     const wrong = await post('/v1/events', body, { authorization: `Bearer ${WRITE}-typo` });

@@ -31,6 +31,11 @@ export function keyInHeaders(headers: IncomingHttpHeaders): string | undefined {
 
 const BEARER = /^bearer +(.*)$/i;
 
+/** The header a refusal names as its field: the one that carried a key, else Authorization (where one belongs). */
+export function keyHeaderOf(headers: IncomingHttpHeaders): string {
+  return !BEARER.test(headers.authorization ?? '') && typeof headers['x-api-key'] === 'string' ? 'X-API-Key' : 'Authorization';
+}
+
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
@@ -49,8 +54,8 @@ export class ApiKeyGuard implements CanActivate {
     if (held) req.actor = held.id; // named in event metadata, even on open routes
     const scope = needed ?? (this.requireReadKey ? 'read' : null);
     if (!scope) return true;
-    if (!held) throw problems.unauthorized(presented !== undefined);
-    if (!ApiKeyRing.satisfies(held.scope, scope)) throw problems.forbidden(scope);
+    if (!held) throw problems.unauthorized(presented !== undefined, keyHeaderOf(req.headers));
+    if (!ApiKeyRing.satisfies(held.scope, scope)) throw problems.forbidden(scope, keyHeaderOf(req.headers));
     return true;
   }
 }

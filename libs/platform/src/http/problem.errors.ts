@@ -62,19 +62,23 @@ export const problems = {
     new ProblemError(413, 'REQUEST.TOO_LARGE', 'Request body too large', `The body exceeds the limit of ${limit}.`, [
       { path: '', message: `body larger than ${limit}` },
     ]),
-  unsupportedMediaType: () => new ProblemError(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'Send application/json.'),
+  unsupportedMediaType: () =>
+    new ProblemError(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'Send application/json.', [
+      { path: 'Content-Type', message: 'must be application/json (or application/*+json), in UTF-8, not compressed' },
+    ]),
   /**
    * 401. `presented`: a key was sent but is not one of the service's (mistyped, revoked, another deployment's): said
-   * so, rather than asking for a key the client did send (RFC 6750's `invalid_token`).
+   * so, rather than asking for a key the client did send (RFC 6750's `invalid_token`). `where`: the header (or
+   * parameter) that carried the key, the field path of the answer.
    */
-  unauthorized: (presented = false) =>
+  unauthorized: (presented = false, where = 'Authorization') =>
     presented
       ? new ProblemError(
           401,
           'AUTH.KEY_INVALID',
           'API key not recognised',
           "The key sent is not one of this service's keys: check it for typos, or ask for a new one.",
-          undefined,
+          [{ path: where, message: "is not one of this service's keys" }],
           {},
           { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
         )
@@ -83,13 +87,20 @@ export const problems = {
           'AUTH.KEY_REQUIRED',
           'API key required',
           'Send a key as "Authorization: Bearer <key>" or "X-API-Key".',
-          undefined,
+          [{ path: where, message: 'required: "Bearer <key>" (or an X-API-Key header)' }],
           {},
           { 'WWW-Authenticate': 'Bearer' },
         ),
-  forbidden: (scope: string) =>
-    new ProblemError(403, 'AUTH.SCOPE_MISSING', 'Key lacks scope', `This operation needs a key with the "${scope}" scope.`),
+  forbidden: (scope: string, where = 'Authorization') =>
+    new ProblemError(403, 'AUTH.SCOPE_MISSING', 'Key lacks scope', `This operation needs a key with the "${scope}" scope.`, [
+      { path: where, message: `the key lacks the "${scope}" scope` },
+    ]),
   notFound: (what: string) => new ProblemError(404, 'RESOURCE.NOT_FOUND', 'Not found', what),
+  /** 404 for a path no route of the service answers, under any method. */
+  noRoute: (method: string, path: string) =>
+    new ProblemError(404, 'ROUTE.NOT_FOUND', 'No such route', `Nothing answers ${method} ${path} here; the API is described at /docs.`, [
+      { path: '', message: 'no route has this path' },
+    ]),
   /** 405 with `Allow`: the path exists, under other methods. */
   methodNotAllowed: (method: string, path: string, allowed: readonly string[]) =>
     new ProblemError(
@@ -97,7 +108,7 @@ export const problems = {
       'REQUEST.METHOD_NOT_ALLOWED',
       'Method not allowed',
       `${method} is not taken at ${path}: it takes ${allowed.join(', ')}.`,
-      undefined,
+      [{ path: '', message: `the method must be ${allowed.join(' or ')}` }],
       {},
       { Allow: allowed.join(', ') },
     ),

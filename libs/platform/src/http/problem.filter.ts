@@ -91,20 +91,23 @@ export class ProblemFilter implements ExceptionFilter {
     const req = ctx.getRequest<{ originalUrl?: string; url?: string; method?: string }>();
     const res = ctx.getResponse<ProblemResponse>();
     const url = req.originalUrl ?? req.url;
-    sendProblem(res, this.wrongMethod(exception, req, url) ?? this.toProblem(exception), url);
+    sendProblem(res, this.missingRoute(exception, req, url) ?? this.toProblem(exception), url);
   }
 
   /**
-   * The router found no route for the request (Nest's own NotFoundException, "Cannot PUT /v1/events"), but the path
-   * has routes under other methods: 405 with them in `Allow`, not a 404 that says the resource does not exist.
+   * The router found no route for the request (Nest's own NotFoundException, "Cannot PUT /v1/events"): when the path
+   * has routes under other methods, 405 with them in `Allow`, not a 404 that says the resource does not exist; when
+   * it has none, 404 `ROUTE.NOT_FOUND`.
    */
-  private wrongMethod(exception: unknown, req: { method?: string }, url: string | undefined): ProblemError | null {
+  private missingRoute(exception: unknown, req: { method?: string }, url: string | undefined): ProblemError | null {
     if (!(exception instanceof NotFoundException) || exception instanceof ProblemError || !req.method || !url) return null;
     const response = exception.getResponse() as { message?: unknown } | string;
     const message = typeof response === 'string' ? response : response.message;
     if (typeof message !== 'string' || !message.startsWith(`Cannot ${req.method} `)) return null;
     const allowed = routeMethodsOf(req)?.allowed(url) ?? [];
-    if (!allowed.length || allowed.includes(req.method)) return null;
+    if (allowed.includes(req.method)) return null;
+    // No route at all: said in the API's own words (a code a client can switch on), not as Nest's "Cannot GET".
+    if (!allowed.length) return problems.noRoute(req.method, url.split('?')[0]);
     return problems.methodNotAllowed(req.method, url.split('?')[0], allowed);
   }
 

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { API_KEY_RING, keyInHeaders, REQUIRE_READ_KEY } from '../auth/api-key.guard';
+import { API_KEY_RING, keyHeaderOf, keyInHeaders, REQUIRE_READ_KEY } from '../auth/api-key.guard';
 import { ApiKeyRing, type Scope } from '../auth/api-keys.service';
 import { ProblemError, problems } from './problem.errors';
 import { sendProblem } from './problem.filter';
@@ -11,8 +11,8 @@ import { sendProblem } from './problem.filter';
 function keyRefusal(ring: ApiKeyRing, headers: IncomingHttpHeaders, scope: Scope): ProblemError | null {
   const presented = keyInHeaders(headers);
   const held = ring.identify(presented);
-  if (!held) return problems.unauthorized(presented !== undefined);
-  return ApiKeyRing.satisfies(held.scope, scope) ? null : problems.forbidden(scope);
+  if (!held) return problems.unauthorized(presented !== undefined, keyHeaderOf(headers));
+  return ApiKeyRing.satisfies(held.scope, scope) ? null : problems.forbidden(scope, keyHeaderOf(headers));
 }
 
 /**
