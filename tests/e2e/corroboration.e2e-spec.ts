@@ -132,6 +132,25 @@ describe('corroboration: attached sources, counts in reports and the feed, minOu
     expect(feed.items.find((i) => i.eventId === fact.id)?.corroboration).toMatchObject({ outlets: 3, confirms: 2, denies: 1 });
   });
 
+  it("gives a correction of the fact the fact's outlets in the feed, not the correction's own (none)", async () => {
+    const corrected = await post(
+      `${ingest}/v1/events/${fact.id}/corrections`,
+      { changes: { occurredAt: '2024-09-26' }, reason: 'the day' },
+      stack.key,
+    );
+    expect(corrected.status).toBe(201);
+    const id = (corrected.body as { id: string }).id;
+    let item: FeedItem | undefined;
+    await pollUntil(
+      async () => {
+        item = (await get<{ items: FeedItem[] }>(`/v1/feed?subjects=${fact.subject}`)).items.find((i) => i.eventId === id);
+        return item !== undefined;
+      },
+      { timeoutMs: 30_000, what: 'the correction in the feed' },
+    );
+    expect(item?.corroboration).toMatchObject({ outlets: 3, confirms: 2, denies: 1 });
+  });
+
   it('documents the endpoint, the stance and via in the OpenAPI documents, and minOutlets on the reports', async () => {
     const ingestDoc = (await (await fetch(`${ingest}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(ingestDoc.paths)).toContain('/v1/events/{id}/sources');

@@ -72,7 +72,8 @@ export function evolveFeed(event: ProjectedEvent, target?: FeedItemRow | null, t
   const resolved = event.type === 'conflict.resolved';
   const targetEventId: string | null =
     amendment || sourced ? (event.data?.targetEventId ?? null) : resolved ? (event.data?.standingEventId ?? null) : null;
-  const fact = amendment || sourced || resolved ? null : factHeadlines(event);
+  const onTarget = amendment || sourced || resolved;
+  const fact = onTarget ? null : factHeadlines(event);
   const prefix = (lang: 'en' | 'fr') =>
     event.type === 'event.sourced'
       ? sourcedHeadlinePrefix(event.data, lang)
@@ -113,7 +114,9 @@ export function evolveFeed(event: ProjectedEvent, target?: FeedItemRow | null, t
     status: 'current',
     targetEventId,
     correlationId: event.metadata?.correlationId ?? null,
-    corroboration: sourced ? (targetEntries ?? attached?.entries ?? []) : ownEntries(event),
+    // An item that names another fact (a correction, retraction, attached source or resolution) shows that fact's
+    // outlets: a correction's item said "0 outlets" of a fact three outlets reported.
+    corroboration: onTarget ? (targetEntries ?? target?.corroboration ?? attached?.entries ?? ownEntries(event)) : ownEntries(event),
   };
   const changes: FeedChange[] = [{ kind: 'insert', item }];
   if (targetEventId && amendment) {
