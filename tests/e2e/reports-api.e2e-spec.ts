@@ -27,7 +27,12 @@ interface Cases {
   items: Array<{ case: string }>;
 }
 interface Figures {
-  items: Array<{ amount: string; status: string; history: Array<{ data: { money: { amount: string } } }> }>;
+  items: Array<{
+    amount: string;
+    status: string;
+    corroboration: { outlets: number };
+    history: Array<{ data: { money: { amount: string } } }>;
+  }>;
 }
 
 /**
@@ -231,6 +236,13 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     const csv = parseCsv((await get('/v1/reports/financials?organization=org:openai&metric=loss&format=csv')).text);
     expect(csv[0].slice(0, 3)).toEqual(['metric', 'basis', 'period']);
     expect(csv.slice(1).map((r) => r[csv[0].indexOf('amount')])).toEqual(['30000000000', '44000000000']);
+    // How well each figure is sourced, as in the JSON: distinct outlets, confirms, denies, fields not stated.
+    expect(csv[0].slice(-4)).toEqual(['outlets', 'confirms', 'denies', 'inferred']);
+    const json = (await get('/v1/reports/financials?organization=org:openai&metric=loss')).json<Figures>();
+    expect(csv.slice(1).map((r) => Number(r[csv[0].indexOf('outlets')]))).toEqual(json.items.map((p) => p.corroboration.outlets));
+    expect(json.items.every((p) => p.corroboration.outlets >= 1)).toBe(true);
+    const roster = parseCsv((await get('/v1/reports/leadership?organization=org:openai&show=tenures&format=csv')).text);
+    expect(roster[0]).toEqual(expect.arrayContaining(['start_event_id', 'start_outlets', 'end_outlets', 'end_inferred']));
   });
 
   it('every report answer says which language it is in', async () => {

@@ -47,6 +47,7 @@ export class ConflictsController {
         { header: 'opened_at', value: (c) => c.openedAt }, { header: 'closed_at', value: (c) => c.closedAt },
         { header: 'resolved_by', value: (c) => c.resolution?.by ?? null }, { header: 'standing_event_id', value: (c) => c.resolution?.standingEventId ?? null },
         { header: 'reason', value: (c) => c.resolution?.reason ?? null },
+        { header: 'key', value: (c) => c.key },
       ],
     }));
   }

@@ -1,3 +1,4 @@
+import { factSourcingColumns } from '../shared/csv.writer';
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -41,6 +42,7 @@ export class DeparturesController {
         { header: 'destination', value: (d) => d.destination }, { header: 'occurred_at', value: (d) => d.occurredAt },
         { header: 'modality', value: (d) => d.modality }, { header: 'status', value: (d) => d.status },
         { header: 'recorded_at', value: (d) => d.recordedAt }, { header: 'sources', value: (d) => d.sources.map((s) => s.outlet) },
+        { header: 'fact_id', value: (d) => d.factId }, ...factSourcingColumns<CsvRow>((d) => d),
       ],
     }));
   }

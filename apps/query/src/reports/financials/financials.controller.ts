@@ -1,3 +1,4 @@
+import { factSourcingColumns } from '../shared/csv.writer';
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -36,6 +37,7 @@ export class FinancialsController {
         { header: 'occurred_at', value: (x) => x.occurredAt }, { header: 'modality', value: (x) => x.modality },
         { header: 'status', value: (x) => x.status }, { header: 'recorded_at', value: (x) => x.recordedAt },
         { header: 'sources', value: (x) => x.sources.map((s) => s.outlet) }, { header: 'fact_id', value: (x) => x.factId },
+        ...factSourcingColumns<PointDto>((x) => x),
       ],
     }));
   }

@@ -1,3 +1,4 @@
+import { factSourcingColumns } from '../shared/csv.writer';
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -42,6 +43,8 @@ export class LeadershipController {
         { header: 'end', value: (t) => t.end?.occurredAt ?? '' }, { header: 'certain', value: (t) => t.certain },
         { header: 'modality', value: (t) => t.start?.modality ?? t.end?.modality },
         { header: 'sources', value: (t) => [...new Set([...(t.start?.sources ?? []), ...(t.end?.sources ?? [])].map((s) => s.outlet))] },
+        { header: 'start_event_id', value: (t) => t.start?.eventId }, { header: 'end_event_id', value: (t) => t.end?.eventId },
+        ...factSourcingColumns<TenureDto>((t) => t.start, 'start_'), ...factSourcingColumns<TenureDto>((t) => t.end, 'end_'),
       ],
     }));
   }

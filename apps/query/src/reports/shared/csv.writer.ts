@@ -33,3 +33,24 @@ export function toCsv<T>(columns: readonly CsvColumn<T>[], rows: readonly T[]): 
   for (const row of rows) lines.push(columns.map((c) => csvField(c.value(row))).join(','));
   return lines.join('\r\n') + '\r\n';
 }
+
+/** What a fact's JSON carries beyond its values, as the CSV exports need it. */
+interface CsvFact {
+  corroboration: { outlets: number; confirms: number; denies: number };
+  inferred: ReadonlyArray<{ path: string }>;
+}
+
+/**
+ * The columns that say how well a fact is sourced, after its own: distinct outlets reporting it, how many confirm
+ * and deny, and the fields its sources do not state (`inferred`, their paths). Appended at the end, so a sheet that
+ * reads the earlier columns by place reads them as before. `prefix` names the fact of a row holding two (a tenure's
+ * `start_`, `end_`); a row without that fact leaves the cells empty.
+ */
+export function factSourcingColumns<T>(fact: (row: T) => CsvFact | null | undefined, prefix = ''): CsvColumn<T>[] {
+  return [
+    { header: `${prefix}outlets`, value: (r) => fact(r)?.corroboration.outlets },
+    { header: `${prefix}confirms`, value: (r) => fact(r)?.corroboration.confirms },
+    { header: `${prefix}denies`, value: (r) => fact(r)?.corroboration.denies },
+    { header: `${prefix}inferred`, value: (r) => fact(r)?.inferred.map((i) => i.path) },
+  ];
+}

@@ -1,4 +1,4 @@
-import { CsvColumn } from '../shared/csv.writer';
+import { CsvColumn, factSourcingColumns } from '../shared/csv.writer';
 import { TimelineItemDto } from './timeline.repository';
 
 /** CSV columns of a timeline page (also an entity's related events). */
@@ -7,4 +7,5 @@ export const TIMELINE_CSV: readonly CsvColumn<TimelineItemDto>[] = [
   { header: 'role', value: (i) => i.role }, { header: 'headline', value: (i) => i.headline }, { header: 'modality', value: (i) => i.modality },
   { header: 'status', value: (i) => i.status }, { header: 'recorded_at', value: (i) => i.recordedAt },
   { header: 'sources', value: (i) => i.sources.map((s) => s.outlet) }, { header: 'fact_id', value: (i) => i.factId },
+  ...factSourcingColumns<TimelineItemDto>((i) => i),
 ];
