@@ -80,7 +80,13 @@ describe('decideRecord', () => {
     });
 
     it('given a dismissed then appealed case, when a further step follows, then the case is open again', () => {
-      expect(statusOf(decideRecord(given(CASE, filed(), status('dismissed'), status('appealed')), statusChange('ruled')))).toBe('ruled');
+      const state = given(
+        CASE,
+        filed(),
+        ['lawsuit.status_changed', { status: 'dismissed' }, '2024-08-10'],
+        ['lawsuit.status_changed', { status: 'appealed' }, '2024-09'],
+      );
+      expect(statusOf(decideRecord(state, statusChange('ruled')))).toBe('ruled');
     });
 
     it('given a ruled case, when another step follows, then it is accepted (ruled does not close)', () => {
@@ -128,6 +134,28 @@ describe('decideRecord', () => {
       it('given an appeal of 2025, when a settlement dated before it is reported, then it is accepted and the case stays appealed', () => {
         const state = given(CASE, filedOn('2024-03'), dated('appealed', '2025-02'));
         expect(statusOf(decideRecord(state, step('settled', '2024-09')))).toBe('settled');
+      });
+
+      it('given a motion of 2024-06-10, when a settlement dated only "2024" is reported, then it is accepted and placed at the year\'s end: the case is settled, and a step of 2025-01 is CASE.CLOSED', () => {
+        const state = given(CASE, filedOn('2024-02-01'), dated('motion_filed', '2024-06-10'));
+        expect(statusOf(decideRecord(state, step('settled', '2024')))).toBe('settled');
+        const settled = given(CASE, filedOn('2024-02-01'), dated('motion_filed', '2024-06-10'), dated('settled', '2024'));
+        expect(settled.lawsuit).toEqual({ filed: true, status: 'settled' });
+        expect(thrown(() => decideRecord(settled, step('amended', '2025-01')))).toMatchObject({ code: 'CASE.CLOSED' });
+        expect(statusOf(decideRecord(settled, step('appealed', '2025-01')))).toBe('appealed');
+      });
+
+      it('given an appeal of 2025 was retracted, when a motion of 2025-03 follows the settlement of 2024-11, then CASE.CLOSED', () => {
+        const state = given(
+          CASE,
+          filedOn('2024-03-10'),
+          dated('settled', '2024-11-15'),
+          dated('appealed', '2025-01-20'),
+          dated('injunction_sought', '2024-04'),
+          retraction(3),
+        );
+        expect(state.lawsuit).toEqual({ filed: true, status: 'settled' });
+        expect(thrown(() => decideRecord(state, step('motion_filed', '2025-03')))).toMatchObject({ code: 'CASE.CLOSED' });
       });
 
       it('given a case filed on 2024-05-10, when a step of 2024-04 is recorded, then CASE.STEP_BEFORE_FILING on occurredAt', () => {

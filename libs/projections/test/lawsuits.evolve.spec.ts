@@ -41,6 +41,16 @@ describe('lawsuits: evolve and case summaries', () => {
     expect(t.visible<LawsuitRow>()[0].parties).toEqual(['person:elon-musk', 'org:openai']);
   });
 
+  it('a closing step dated coarsely is placed at its date\'s end: settled "2024" after a motion of 2024-06-10 leaves the case settled', () => {
+    const t = new InMemoryFactTable(lawsuitsModel).applyAll([
+      filed('case:coarse', '2024-02-01'),
+      status('case:coarse', 'motion_filed', '2024-06-10'),
+      status('case:coarse', 'settled', '2024'),
+      status('case:coarse', 'appealed', '2025-01'),
+    ]);
+    expect(cases(t)).toEqual([{ case: 'case:coarse', status: 'appealed', steps: ['filed', 'motion_filed', 'settled', 'appealed'] }]);
+  });
+
   it('a step reported late takes its place in valid time: the current status is the latest that happened, not the latest recorded', () => {
     const t = new InMemoryFactTable(lawsuitsModel).applyAll([
       filed('case:late', '2024-02-29'),

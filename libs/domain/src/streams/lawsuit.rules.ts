@@ -5,12 +5,17 @@ import type { StoryEvent } from '../events/story-event.types';
 import { parsePeriod } from '../values/period.value';
 import type { StreamEventState, StreamState } from './stream-state.types';
 
-/** A standing step of a case, placed in valid time as the lawsuits report places it: its date's start, then stream order. */
+/**
+ * A standing step of a case, placed in valid time as the lawsuits report places it (`at`, then stream order): at
+ * its date's end, when it had surely happened. A date is a period: "settled in 2024" came after a motion of
+ * 2024-06-10 unless the date says otherwise, and two steps dated alike keep the order they were recorded in.
+ */
 interface PlacedStep {
   status: LawsuitStatus;
   occurredAt: string | null;
   start: number;
   end: number;
+  at: number;
   order: number;
   denied: boolean;
 }
@@ -21,13 +26,21 @@ interface CaseOnRecord {
   steps: PlacedStep[];
 }
 
+const isClosing = (status: LawsuitStatus): boolean => CLOSED_LAWSUIT_STATUSES.includes(status);
+
 const bounds = (occurredAt: string | null): { start: number; end: number } => {
   const period = occurredAt === null ? null : parsePeriod(occurredAt);
   // Undated steps come first, as in the report (only amendments' own events are undated; steps never are).
   return period ? { start: Date.parse(period.start), end: Date.parse(period.end) } : { start: -Infinity, end: -Infinity };
 };
 
-const byPlace = (a: PlacedStep, b: PlacedStep): number => a.start - b.start || a.order - b.order;
+const byPlace = (a: PlacedStep, b: PlacedStep): number => a.at - b.at || a.order - b.order;
+
+/** A step of `status` dated `occurredAt`, `order` in its stream, with its place in valid time. */
+function placed(status: LawsuitStatus, occurredAt: string | null, order: number, denied: boolean): PlacedStep {
+  const { start, end } = bounds(occurredAt);
+  return { status, occurredAt, start, end, at: end, order, denied };
+}
 
 /** The case as its standing events tell it, leaving out the event `except` (the one a correction replaces). */
 function caseOnRecord(events: Map<string, StreamEventState>, except?: string): CaseOnRecord {
@@ -39,7 +52,7 @@ function caseOnRecord(events: Map<string, StreamEventState>, except?: string): C
     if (e.status === 'retracted' || id === except) continue;
     if (e.type === 'lawsuit.filed') filing = { occurredAt: e.occurredAt, start: bounds(e.occurredAt).start };
     else if (e.type === 'lawsuit.status_changed' && e.data?.status) {
-      steps.push({ status: e.data.status, occurredAt: e.occurredAt, ...bounds(e.occurredAt), order, denied: e.denied === true });
+      steps.push(placed(e.data.status, e.occurredAt, order, e.denied === true));
     }
   }
   return { filing, steps: steps.sort(byPlace) };
@@ -51,7 +64,6 @@ export function latestCaseStatus(events: Map<string, StreamEventState>): Lawsuit
   return standing.length ? standing[standing.length - 1].status : null;
 }
 
-const isClosing = (status: LawsuitStatus): boolean => CLOSED_LAWSUIT_STATUSES.includes(status);
 const dated = (s: { occurredAt: string | null }): string => (s.occurredAt ? ` on ${s.occurredAt}` : '');
 
 /**
@@ -136,13 +148,7 @@ export function assertLawsuitRules(state: StreamState, event: StoryEvent & { occ
       { path: 'subject', message: 'no lawsuit.filed is on record for this case' },
     ]);
   }
-  const step: PlacedStep = {
-    status: event.data.status,
-    occurredAt: event.occurredAt,
-    ...bounds(event.occurredAt),
-    order: Infinity,
-    denied: event.modality === 'denied',
-  };
+  const step = placed(event.data.status, event.occurredAt, Infinity, event.modality === 'denied');
   assertStepFits(state.subject, caseOnRecord(state.events), step, '');
 }
 
@@ -168,12 +174,6 @@ export function assertCorrectedLawsuitRules(
   // A correction of the detail alone moves nothing: a case recorded before these rules is not judged again by it.
   if (status === target.data.status && corrected.occurredAt === target.occurredAt) return;
   const order = [...state.events.keys()].indexOf(targetEventId) + 1;
-  const step: PlacedStep = {
-    status,
-    occurredAt: corrected.occurredAt,
-    ...bounds(corrected.occurredAt),
-    order,
-    denied: target.denied === true,
-  };
+  const step = placed(status, corrected.occurredAt, order, target.denied === true);
   assertStepFits(state.subject, caseOnRecord(state.events, targetEventId), step, 'changes.');
 }

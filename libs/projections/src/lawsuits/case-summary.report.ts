@@ -55,8 +55,12 @@ const step = (r: LawsuitRow, status: string): CaseStep => ({
   inferred: r.inferred ?? [],
 });
 
-/** A step's place in valid time: the start of its date (undated first), then its fact's position. */
-const stepPlace = (r: LawsuitRow) => ({ at: r.valid_from === null ? -Infinity : Date.parse(r.valid_from), pos: Number(r.fact_position) });
+/**
+ * A step's place in valid time, as the case rules place it (libs/domain lawsuit.rules): its date's end, when it
+ * had surely happened (undated first), then its fact's position. "Settled in 2024" comes after a motion of
+ * 2024-06-10, and two steps dated alike keep the order they were recorded in.
+ */
+const stepPlace = (r: LawsuitRow) => ({ at: r.valid_to === null ? -Infinity : Date.parse(r.valid_to), pos: Number(r.fact_position) });
 
 /**
  * Pure: one case from its visible filing and status changes, steps in valid-time order (when each happened, as the

@@ -72,7 +72,7 @@ export class LawsuitsRepository {
         LEFT JOIN LATERAL (
           SELECT st.status FROM read_model.lawsuit_events st
           WHERE st.subject = c.subject AND st.kind = 'status' AND st.modality <> 'denied' AND ${stepVisible}
-          ORDER BY coalesce(st.valid_from, '-infinity'::timestamptz) DESC, st.fact_position DESC LIMIT 1
+          ORDER BY coalesce(st.valid_to, '-infinity'::timestamptz) DESC, st.fact_position DESC LIMIT 1
         ) s ON true
         WHERE ${anyOf(`coalesce(s.status, 'filed')`, q.status, p)}
         ORDER BY c.subject LIMIT ${p.add(q.limit + 1)}`;
