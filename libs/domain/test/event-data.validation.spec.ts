@@ -22,7 +22,9 @@ describe('per-type data validation', () => {
       const result = validateSubmission(envelope(type, { subject: wrong }));
       expect(result.ok).toBe(false);
       if (!result.ok) {
-        expect(result.errors).toEqual([{ path: 'subject', message: expect.stringMatching(/must be an? \w+ subject, got an? \w+ subject/) }]);
+        expect(result.errors).toEqual([
+          { path: 'subject', message: expect.stringMatching(/must be an? \w+ subject, got an? \w+ subject/) },
+        ]);
       }
     });
 
