@@ -132,6 +132,41 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
     }
   });
 
+  it("given the third tester's inputs (round 51), then each is a 4xx problem naming its field, and a key in the URL is not echoed", async () => {
+    // A page size Number() would read but the reports refuse: hex, binary, exponent, sign, padding.
+    for (const limit of ['0x2', '0b11', '1e1', '+5', '%205', '5.0']) {
+      const res = await get(`${q}/v1/feed?limit=${limit}`);
+      expect({ limit, status: res.status, paths: JSON.parse(res.text).errors?.map((e: { path: string }) => e.path) }).toEqual({
+        limit,
+        status: 400,
+        paths: ['limit'],
+      });
+    }
+    expect((await get(`${q}/v1/feed?limit=2`)).status).toBe(200);
+    // A path segment that is not percent-encoded UTF-8: the API's own 400, with the field.
+    const undecodable = await get(`${q}/v1/entities/%ff`);
+    expect([undecodable.status, JSON.parse(undecodable.text).code, JSON.parse(undecodable.text).errors?.[0]?.path]).toEqual([
+      400,
+      'REQUEST.INVALID',
+      'url',
+    ]);
+    // A read key sent in the URL is not written back into the problem's instance.
+    const echoed = await get(`${q}/v1/feed?limit=0&key=${stack.readKey}`);
+    expect(echoed.status).toBe(400);
+    expect(echoed.text).not.toContain(stack.readKey);
+    expect(JSON.parse(echoed.text).instance).toContain('key=[Redacted]');
+    // A subscribe message with a field the feed does not take: closed 1008 naming it, never the whole feed.
+    const ws = new WebSocket(`${q.replace('http', 'ws')}/v1/feed/ws`);
+    const frames: Array<{ type: string; problem?: { errors?: Array<{ path: string }> } }> = [];
+    ws.on('message', (m) => frames.push(JSON.parse((m as Buffer).toString('utf8'))));
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(JSON.stringify({ after: '0', organisation: 'org:openai' }));
+    const code = await new Promise<number>((resolve) => ws.once('close', resolve));
+    expect(code).toBe(1008);
+    expect(frames.some((f) => f.type === 'item')).toBe(false);
+    expect(JSON.stringify(frames)).toContain('organisation');
+  });
+
   it('given a hand-made cursor on any paged endpoint, then 400 problem+json naming cursor (never a 500)', async () => {
     const bad: [string, unknown[]][] = [
       ['/v1/reports/timeline', ['x', 1]],

@@ -118,11 +118,13 @@ describe('ingest HTTP on Fastify: body parsing, errors, headers, docs', () => {
   it('refuses other media types, charsets and encodings with 415 problem+json', async () => {
     const body = JSON.stringify(departedEnvelope());
     expectProblem(await post('/v1/events', body, { 'content-type': 'text/plain' }), 415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE');
-    expectProblem(
-      await post('/v1/events', body, { 'content-type': 'application/json; charset=latin1' }),
-      415,
-      'REQUEST.UNSUPPORTED_MEDIA_TYPE',
-    );
+    for (const charset of ['latin1', 'utf-16', 'utf-7', 'utf-garbage']) {
+      expectProblem(
+        await post('/v1/events', body, { 'content-type': `application/json; charset=${charset}` }),
+        415,
+        'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+      );
+    }
     const gzip = await post('/v1/events', body, { 'content-encoding': 'gzip' });
     expectProblem(gzip, 415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE');
     expect(gzip.json.errors).toEqual([{ path: 'Content-Type', message: expect.stringContaining('application/json') }]);
@@ -175,7 +177,8 @@ describe('ingest HTTP on Fastify: body parsing, errors, headers, docs', () => {
     expect(nowhere.json.detail).toBe('Nothing answers GET /no/such/route here; the API is described at /docs.');
     // Refused by Fastify's router before any hook (fuzz-write found it): still a problem with the headers.
     const badUrl = await post('/v1/events/%ED%A0%80/retractions', '{}');
-    expectProblem(badUrl, 400, 'HTTP.400');
+    expectProblem(badUrl, 400, 'REQUEST.INVALID');
+    expect(badUrl.json.errors).toEqual([{ path: 'url', message: expect.stringContaining('not UTF-8') }]);
     expect(badUrl.headers.get('x-content-type-options')).toBe('nosniff');
     expect(badUrl.headers.get('x-correlation-id')).toBeTruthy();
   });
@@ -190,6 +193,9 @@ describe('ingest HTTP on Fastify: body parsing, errors, headers, docs', () => {
     const readOnly = await post('/v1/events', body, { authorization: `Bearer ${READ}` });
     expectProblem(readOnly, 403, 'AUTH.SCOPE_MISSING');
     expect(readOnly.json.errors).toEqual([{ path: 'Authorization', message: 'the key lacks the "write" scope' }]);
+    // Two different keys are no key, even when one of them is valid.
+    const twoKeys = await post('/v1/events', body, { authorization: `Bearer ${WRITE}`, 'x-api-key': `${WRITE}-other` });
+    expectProblem(twoKeys, 401, 'AUTH.KEY_INVALID');
     const viaHeader = await send('/metrics', { headers: { 'x-api-key': 'no-such-key' } });
     expect(viaHeader.json.errors).toEqual([{ path: 'X-API-Key', message: "is not one of this service's keys" }]);
     expectProblem(await send('/metrics'), 401, 'AUTH.KEY_REQUIRED');

@@ -67,7 +67,9 @@ export function problemError(response: Response, body: unknown, config: CliConfi
   };
   const shown = (value: unknown) => terminalText(textOf(value));
   // A field error that only repeats the detail (a rule's refusal names its field with the same words) adds its path.
-  const fields = (Array.isArray(p.errors) ? p.errors : [])
+  // A key's refusal names the header that carried it; the hint below names what the user set (--key, a variable).
+  const keyRefused = response.status === 401 || response.status === 403;
+  const fields = (Array.isArray(p.errors) && !keyRefused ? p.errors : [])
     .map((e) => {
       const path = shown(e?.path) || '(body)';
       return e?.message === p.detail ? `\n  (${path})` : `\n  ${path}: ${shown(e?.message)}`;

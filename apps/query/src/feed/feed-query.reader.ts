@@ -71,11 +71,14 @@ export const feedQuerySchema = z.object({
     .optional()
     .transform((v) => v ?? '0')
     .meta({ description: 'Position to read after (exclusive)' }),
-  limit: z.coerce
-    .number({ error: LIMIT })
-    .refine((n) => Number.isInteger(n) && n >= 1 && n <= 1000, { message: LIMIT })
+  // Decimal digits only, as the reports take it: Number() would also read "0x10", "1e1", "+5" and " 5".
+  limit: z
+    .union([z.number(), z.string()], { error: LIMIT })
+    .refine((v) => (typeof v === 'number' ? Number.isInteger(v) : /^\d{1,4}$/.test(v)) && Number(v) >= 1 && Number(v) <= 1000, {
+      message: LIMIT,
+    })
     .optional()
-    .transform((v) => v ?? 100)
+    .transform((v) => (v === undefined ? 100 : Number(v)))
     .meta({ description: '1..1000, default 100 (history only)' }),
   types: commaList('Comma-separated event types; also takes corrections and retractions of events of those types').transform(
     (types, ctx) => {
@@ -111,7 +114,8 @@ export const feedQuerySchema = z.object({
  * blank. One that is not a position is a 400 naming the header, not `after`, which the client may not have sent.
  */
 function lastEventIdOf(header: string | undefined, path = 'Last-Event-ID'): string | undefined {
-  const v = header?.trim();
+  // A header's value may carry spaces around it (HTTP's optional whitespace); a URL parameter is taken as sent.
+  const v = path === 'Last-Event-ID' ? header?.trim() : header;
   if (!v) return undefined;
   if (isPosition(v)) return v;
   throw problems.validation([{ path, message: POSITION }], 'The feed query is not valid.');

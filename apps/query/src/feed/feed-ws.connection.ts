@@ -2,6 +2,7 @@ import type { RawData, WebSocket } from 'ws';
 import { ProblemError, problems } from '@newsroom/platform';
 import { FeedHub } from './feed-hub.service';
 import { FeedQuery, parseFeedQuery } from './feed-query.reader';
+import { FEED_WS_FIELDS } from './feed.schema';
 import { FeedSubscription } from './feed-subscription.service';
 import { WS_CLOSE_CODES, WsSink } from './ws.sink';
 
@@ -105,7 +106,11 @@ export class FeedWsConnection {
         throw problems.malformedJson('the subscribe message is not JSON');
       }
       if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw problems.validation([{ path: '', message: 'must be an object' }]);
-      query = parseFeedQuery(raw as Record<string, unknown>);
+      const message = raw as Record<string, unknown>;
+      if (message.type !== undefined && message.type !== 'subscribe') {
+        throw problems.validation([{ path: 'type', message: 'must be "subscribe" (or absent)' }]);
+      }
+      query = parseFeedQuery(message, FEED_WS_FIELDS);
     } catch (error) {
       return this.reject(error instanceof ProblemError ? error : problems.validation([{ path: '', message: String(error) }]));
     }

@@ -14,6 +14,12 @@ export const feedStreamParams = feedQuerySchema.omit({ limit: true }).extend({
 /** The parameters each endpoint takes; any other is refused (parseFeedQuery). */
 export const FEED_HISTORY_PARAMS: readonly string[] = Object.keys(feedQuerySchema.shape);
 export const FEED_STREAM_PARAMS: readonly string[] = Object.keys(feedStreamParams.shape);
+/**
+ * The fields of a WebSocket subscribe message: the feed filters (no page size; the key goes in the upgrade request)
+ * and an optional `type` ("subscribe"). Any other is refused with close 1008, as the HTTP endpoints refuse unknown
+ * parameters: `{"organisation": ...}` would otherwise subscribe to the whole feed as if it were filtered.
+ */
+export const FEED_WS_FIELDS: readonly string[] = ['type', ...Object.keys(feedQuerySchema.omit({ limit: true }).shape)];
 
 /** A feed item as the history endpoint, SSE and WebSocket send it (PRODUCT.md). */
 const feedItemSchema = z.object({

@@ -33,6 +33,7 @@ export function decideResolution(
       DOMAIN_ERROR_CODES.CONFLICT_NOT_FOUND,
       'not_found',
       `conflict ${conflictId} is not open between ${req.standingEventId} and another standing fact of ${state.subject}`,
+      [{ path: 'id', message: `no open conflict with this id has ${req.standingEventId} as a side` }],
     );
   }
   const sides = [conflict.a.factId, conflict.b.factId];

@@ -8,6 +8,15 @@ describe('the key a request presents', () => {
     expect(keyInHeaders({ 'x-api-key': 's3cret' })).toBe('s3cret');
   });
 
+  it('given the same key in both headers, then it is the key; two different keys, then no key matches them', () => {
+    expect(keyInHeaders({ authorization: 'Bearer s3cret', 'x-api-key': 's3cret' })).toBe('s3cret');
+    const both = keyInHeaders({ authorization: 'Bearer s3cret', 'x-api-key': 'other-key' });
+    expect(both).toBeDefined();
+    expect(both).not.toBe('s3cret');
+    expect(both).not.toBe('other-key');
+    expect(keyInHeaders({ authorization: 'Basic dXNlcjpwYXNz', 'x-api-key': 's3cret' })).toBe('s3cret');
+  });
+
   it('given no key, an empty one or another scheme, then none was presented', () => {
     expect(keyInHeaders({})).toBeUndefined();
     expect(keyInHeaders({ authorization: 'Bearer ' })).toBeUndefined();

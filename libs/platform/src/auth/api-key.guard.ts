@@ -23,10 +23,14 @@ export function presentedKey(req: Request): string | undefined {
  * case-insensitive (RFC 9110 section 11.1: `bearer` and `BEARER` are `Bearer`). Undefined when none was sent.
  */
 export function keyInHeaders(headers: IncomingHttpHeaders): string | undefined {
-  const bearer = BEARER.exec(headers.authorization ?? '');
-  if (bearer) return bearer[1].trim() || undefined;
+  const bearer = BEARER.exec(headers.authorization ?? '')?.[1].trim() || undefined;
   const header = headers['x-api-key'];
-  return typeof header === 'string' && header.trim() ? header : undefined;
+  const apiKey = typeof header === 'string' && header.trim() ? header : undefined;
+  // Two different keys in one request are no key: answered as an unknown one (401), whichever of them is valid, so a
+  // proxy's or a client's stale second key is noticed rather than one of them chosen silently. A line break is in
+  // no key, so the pair identifies nothing.
+  if (bearer !== undefined && apiKey !== undefined && apiKey !== bearer) return `${bearer}\n${apiKey}`;
+  return bearer ?? apiKey;
 }
 
 const BEARER = /^bearer +(.*)$/i;

@@ -45,12 +45,16 @@ export function fastifyAdapter(options: {
       reply.raw.setHeader('x-correlation-id', request.id);
       headers(request, reply.raw);
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
-      const title = status === 414 ? 'URI Too Long' : 'Bad Request';
-      sendProblem(
-        reply,
-        new ProblemError(status, `HTTP.${status}`, title, 'The URL is not valid: a path parameter is too long or not UTF-8.'),
-        request.url,
-      );
+      const problem =
+        status === 414
+          ? new ProblemError(414, 'HTTP.414', 'URI Too Long', 'The URL is not valid: a path parameter is too long.', [
+              { path: 'url', message: 'a path parameter is too long' },
+            ])
+          : problems.validation(
+              [{ path: 'url', message: 'holds percent-escapes that are not UTF-8, or a path parameter too long' }],
+              'The URL is not valid: a path parameter is too long or not UTF-8.',
+            );
+      sendProblem(reply, problem, request.url);
     },
   });
 }
@@ -74,7 +78,8 @@ function jsonBodyParser(limit: number, limitText: string) {
   return (request: FastifyRequest, payload: IncomingMessage, done: Done): void => {
     const headers = request.headers;
     const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(headers['content-type'] ?? '');
-    if (charset && !charset[1].toLowerCase().startsWith('utf-')) return done(problems.unsupportedMediaType());
+    // UTF-8 alone: the body is decoded as UTF-8, so "utf-16" or "utf-7" would be read as other text than was sent.
+    if (charset && !['utf-8', 'utf8'].includes(charset[1].toLowerCase())) return done(problems.unsupportedMediaType());
     const encoding = headers['content-encoding'];
     if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return done(problems.unsupportedMediaType());
     const declared = headers['content-length'];

@@ -1,3 +1,4 @@
+import { redactUrl } from '../logging/logging.module';
 import { isUtf8 } from 'node:buffer';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
@@ -26,7 +27,8 @@ function isFastifyReply(res: ProblemResponse): res is FastifyLikeReply {
 }
 
 export function sendProblem(res: ProblemResponse, problem: ProblemError, instance?: string): void {
-  const body = JSON.stringify(problem.toBody(instance));
+  // The instance is the request's URL, as the logs write it: a read key sent as `?key=` is not echoed back.
+  const body = JSON.stringify(problem.toBody(instance === undefined ? undefined : redactUrl(instance)));
   if (isFastifyReply(res)) {
     if (res.sent || res.raw.headersSent) return;
     for (const [k, v] of Object.entries(problem.headers)) res.header(k, v);
@@ -123,6 +125,15 @@ export class ProblemFilter implements ExceptionFilter {
       if (readiness) return readiness;
       const response = exception.getResponse() as { message?: string | string[] } | string;
       const message = typeof response === 'string' ? response : [response.message].flat().join('; ');
+      // The router's and the parser's own refusals, said as ours: a Content-Type Fastify cannot read
+      // ("application/json, text/plain"), a path segment that is not percent-encoded UTF-8 ("%ff").
+      if (status === 415) return problems.unsupportedMediaType();
+      if (status === 400 && /^Failed to decode param|URL is not valid/i.test(message)) {
+        return problems.validation(
+          [{ path: 'url', message: 'holds percent-escapes that are not UTF-8' }],
+          'The URL is not valid: a path segment does not decode as UTF-8.',
+        );
+      }
       return new ProblemError(status, `HTTP.${status}`, exception.name.replace(/Exception$/, ''), message);
     }
     this.logger.error(`unhandled error: ${(exception as Error)?.stack ?? String(exception)}`);

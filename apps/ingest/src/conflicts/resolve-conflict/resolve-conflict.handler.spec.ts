@@ -79,7 +79,10 @@ describe('ResolveConflictHandler on an in-memory store', () => {
   });
 
   it('given an unknown conflict, then CONFLICT.NOT_FOUND (404) and nothing recorded', async () => {
-    expect(await resolve(randomUUID(), first.id)).toMatchObject({ status: 'rejected', error: { status: 404, code: 'CONFLICT.NOT_FOUND' } });
+    expect(await resolve(randomUUID(), first.id)).toMatchObject({
+      status: 'rejected',
+      error: { status: 404, code: 'CONFLICT.NOT_FOUND', errors: [{ path: 'id' }] },
+    });
     expect(store.events).toHaveLength(2);
   });
 
