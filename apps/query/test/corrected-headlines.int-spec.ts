@@ -143,7 +143,7 @@ describe('headlines of corrected facts: feed items and conflict sides (real Post
     expect(h[janeFix].fr).toContain('présidente-directrice générale');
     expect(h[jane].fr).not.toContain('présidente');
     expect(h[fiveFix].en).toMatch(/^Correction: .*5\.6 billion/);
-    expect(h[fiveFix].fr).toMatch(/^Correction : .*5,6 milliards/);
+    expect(h[fiveFix].fr).toMatch(/^Correction\u00a0: .*5,6\u00a0milliards/);
     expect(h[carlFix].en).toMatch(/^Correction: /);
     expect(h[carlFix].en).not.toMatch(/June|06-15/);
   });
@@ -155,8 +155,8 @@ describe('headlines of corrected facts: feed items and conflict sides (real Post
       expect(open.status).toBe('open');
       const corrected = open.sides.find((s) => s.eventId === fiveFour)!;
       expect(corrected.value.amount).toBe('5600000000');
-      expect(corrected.headline).toContain(lang === 'en' ? '5.6 billion' : '5,6 milliards');
-      expect(open.sides.find((s) => s.eventId === five)!.headline).toContain(lang === 'en' ? '5 billion' : '5 milliards');
+      expect(corrected.headline).toContain(lang === 'en' ? '5.6 billion' : '5,6\u00a0milliards');
+      expect(open.sides.find((s) => s.eventId === five)!.headline).toContain(lang === 'en' ? '5 billion' : '5\u00a0milliards');
     }
     const { items } = await conflicts('en', 'person:f3-carl');
     // Closed by the correction: the sides show the facts as they stand now (they agree, which is why it closed).
