@@ -132,7 +132,7 @@ describe('headlines of corrected facts: feed items and conflict sides (real Post
     const says = (text: string, n: '250' | '275' | '300') => new RegExp(`\\b${n}[ ,.\\u00a0\\u202f]?(000|thousand)`).test(text);
     expect(says(h[small].en, '250') && says(h[small].fr, '250')).toBe(true);
     for (const lang of ['en', 'fr'] as const) {
-      expect(h[fix1][lang]).toMatch(/^Correction ?: /);
+      expect(h[fix1][lang]).toMatch(lang === 'en' ? /^Correction: / : /^Correction\u00a0: /);
       expect([says(h[fix1][lang], '275'), says(h[fix1][lang], '250')]).toEqual([true, false]);
       expect([says(h[fix2][lang], '300'), says(h[fix2][lang], '275')]).toEqual([true, false]);
       // Between the two corrections an outlet confirmed the fact as it then stood; the retraction withdraws the last.
