@@ -230,7 +230,7 @@ describe('live feed end to end: SSE and WebSocket clients that come and go while
       ]);
       expect(positionsOf(c.items)).toEqual([original.body.globalPosition, corrected.body.globalPosition, retracted.body.globalPosition]);
     }
-    expect(bySubject.items[1].headline).toMatch(/^Correction : /);
+    expect(bySubject.items[1].headline).toMatch(/^Correction\u00a0: /);
     const history = await readWholeFeed(query, { subjects: [subject] });
     expect(history.find((i) => i.eventId === original.body.id)?.status).toBe('retracted');
     bySubject.close();

@@ -132,7 +132,7 @@ describe('headlines of corrected facts: feed items and conflict sides (real Post
     const says = (text: string, n: '250' | '275' | '300') => new RegExp(`\\b${n}[ ,.\\u00a0\\u202f]?(000|thousand)`).test(text);
     expect(says(h[small].en, '250') && says(h[small].fr, '250')).toBe(true);
     for (const lang of ['en', 'fr'] as const) {
-      expect(h[fix1][lang]).toMatch(/^Correction ?: /);
+      expect(h[fix1][lang]).toMatch(lang === 'en' ? /^Correction: / : /^Correction\u00a0: /);
       expect([says(h[fix1][lang], '275'), says(h[fix1][lang], '250')]).toEqual([true, false]);
       expect([says(h[fix2][lang], '300'), says(h[fix2][lang], '275')]).toEqual([true, false]);
       // Between the two corrections an outlet confirmed the fact as it then stood; the retraction withdraws the last.
@@ -143,7 +143,7 @@ describe('headlines of corrected facts: feed items and conflict sides (real Post
     expect(h[janeFix].fr).toContain('présidente-directrice générale');
     expect(h[jane].fr).not.toContain('présidente');
     expect(h[fiveFix].en).toMatch(/^Correction: .*5\.6 billion/);
-    expect(h[fiveFix].fr).toMatch(/^Correction : .*5,6 milliards/);
+    expect(h[fiveFix].fr).toMatch(/^Correction\u00a0: .*5,6\u00a0milliards/);
     expect(h[carlFix].en).toMatch(/^Correction: /);
     expect(h[carlFix].en).not.toMatch(/June|06-15/);
   });
@@ -155,8 +155,8 @@ describe('headlines of corrected facts: feed items and conflict sides (real Post
       expect(open.status).toBe('open');
       const corrected = open.sides.find((s) => s.eventId === fiveFour)!;
       expect(corrected.value.amount).toBe('5600000000');
-      expect(corrected.headline).toContain(lang === 'en' ? '5.6 billion' : '5,6 milliards');
-      expect(open.sides.find((s) => s.eventId === five)!.headline).toContain(lang === 'en' ? '5 billion' : '5 milliards');
+      expect(corrected.headline).toContain(lang === 'en' ? '5.6 billion' : '5,6\u00a0milliards');
+      expect(open.sides.find((s) => s.eventId === five)!.headline).toContain(lang === 'en' ? '5 billion' : '5\u00a0milliards');
     }
     const { items } = await conflicts('en', 'person:f3-carl');
     // Closed by the correction: the sides show the facts as they stand now (they agree, which is why it closed).

@@ -168,7 +168,7 @@ describe('Live feed over SSE and WebSocket (query service in process, real Postg
         }),
       ]);
     }
-    expect(bySubject.items.find((i) => i.eventId === correction.eventId)?.headline).toMatch(/^Correction : /);
+    expect(bySubject.items.find((i) => i.eventId === correction.eventId)?.headline).toMatch(/^Correction\u00a0: /);
     // The history agrees with the stream, and shows the original with the status it ended with.
     const history = await readWholeFeed(url, { types: ['executive.departed'] }, '0', auth);
     expect(history.find((i) => i.eventId === original.eventId)?.status).toBe('retracted');

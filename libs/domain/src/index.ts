@@ -79,4 +79,5 @@ export { renderHeadline, sourcedHeadlinePrefix, resolvedHeadline, type HeadlineO
 export { displayNameOf, displayNameIn } from './headlines/display-name.format';
 export { formatMoney } from './headlines/money.format';
 export { periodPhrase } from './headlines/period.format';
+export { FR_COLON, NBSP, NNBSP, frColon, frenchDigits, guillemets, withUnit } from './headlines/french-typography.util';
 export { isStorableText, unstorableTextErrors } from './validation/storable-text.rules';

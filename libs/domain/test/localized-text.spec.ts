@@ -12,6 +12,8 @@ import {
 } from '@newsroom/domain';
 import { VALID, withData } from './fixtures/submissions.fixture';
 
+const NBSP = '\u00a0'; // U+00A0 NO-BREAK SPACE: French, before a colon
+
 const departed = (role: unknown, extra: object = {}): HeadlineEvent =>
   ({
     type: 'executive.departed',
@@ -141,7 +143,7 @@ describe('text given per language', () => {
         data: { models: ['advertising', { en: 'api', fr: 'interfaces API' }] },
       };
       expect(renderHeadline(models as HeadlineEvent, 'fr')).toBe(
-        'OpenAI explore de nouveaux modèles de revenus : publicité et interfaces API',
+        `OpenAI explore de nouveaux modèles de revenus${NBSP}: publicité et interfaces API`,
       );
       expect(renderHeadline(models as HeadlineEvent, 'en')).toBe('OpenAI explores revenue models: advertising and API');
     });

@@ -9,9 +9,10 @@ export function FallbackMark(props: { lang: Lang; fallbacks?: string[]; field?: 
   const shown = field ? fallbacks.filter((f) => f === field || f.startsWith(`${field}[`)) : fallbacks;
   if (shown.length === 0) return null;
   const other = lang === 'fr' ? 'en' : 'fr';
+  // French typography as the API's French text: U+00A0 before the colon (libs/domain french-typography.util).
   const title =
     lang === 'fr'
-      ? `Pas de texte en français : affiché en anglais (${shown.join(', ')})`
+      ? `Pas de texte en français\u00a0: affiché en anglais (${shown.join(', ')})`
       : `No English text: shown in French (${shown.join(', ')})`;
   return (
     <span class="badge fallback" data-testid="fallback" title={title} lang={lang}>

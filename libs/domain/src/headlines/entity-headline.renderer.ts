@@ -1,5 +1,6 @@
 import type { EntityEventType } from '../events/event-catalog.registry';
 import { displayNameOf } from './display-name.format';
+import { frColon, guillemets } from './french-typography.util';
 import type { HeadlineEvent, HeadlineLang } from './headline.types';
 
 export function isEntityEvent<E extends { type: string }>(event: E): event is E & HeadlineEvent<EntityEventType> {
@@ -13,15 +14,17 @@ export function renderEntityHeadline(event: HeadlineEvent<EntityEventType>, lang
   switch (event.type) {
     case 'entity.merged':
       return fr
-        ? `${name} et ${displayNameOf(event.data.into)} : une même entité`
+        ? frColon(`${name} et ${displayNameOf(event.data.into)}`, 'une même entité')
         : `${name} is the same entity as ${displayNameOf(event.data.into)}`;
     case 'entity.unmerged':
       return fr
-        ? `${name} et ${displayNameOf(event.data.from)} : entités distinctes`
+        ? frColon(`${name} et ${displayNameOf(event.data.from)}`, 'entités distinctes')
         : `${name} is no longer merged with ${displayNameOf(event.data.from)}`;
     case 'entity.aliased':
       if (event.data.removed)
-        return fr ? `« ${event.data.name} » n'est plus un autre nom de ${name}` : `"${event.data.name}" is no longer an alias of ${name}`;
-      return fr ? `« ${event.data.name} » : autre nom de ${name}` : `"${event.data.name}" is an alias of ${name}`;
+        return fr
+          ? `${guillemets(event.data.name)} n'est plus un autre nom de ${name}`
+          : `"${event.data.name}" is no longer an alias of ${name}`;
+      return fr ? frColon(guillemets(event.data.name), `autre nom de ${name}`) : `"${event.data.name}" is an alias of ${name}`;
   }
 }

@@ -1,4 +1,5 @@
 import { frenchRecipientOf, labelOf } from './display-name.format';
+import { frColon, withUnit } from './french-typography.util';
 import { listOf, truncate } from './headline-parts.util';
 import type { HeadlineRenderers } from './headline.types';
 import { formatMoney, formatNumber } from './money.format';
@@ -37,10 +38,10 @@ function withArticle(court: string): string {
 
 function functions(byFunction: unknown): string {
   const entries = Object.entries((byFunction ?? {}) as Record<string, number>).slice(0, 3);
-  return entries.map(([fn, n]) => `${fn} : ${formatNumber(n, 'fr')}`).join(', ');
+  return entries.map(([fn, n]) => frColon(fn, formatNumber(n, 'fr'))).join(', ');
 }
 
-/** French headline per recordable type (French typography: a space before ":"). */
+/** French headline per recordable type, in French typography (french-typography.util: U+00A0 before ":" and after a figure). */
 export const FR_HEADLINES: Readonly<HeadlineRenderers> = {
   'executive.appointed': ({ data }, name) =>
     `${labelOf(data.organization)} nomme ${name} au poste de ${text(data.role)}${data.interim ? ' par intérim' : ''}`,
@@ -49,7 +50,7 @@ export const FR_HEADLINES: Readonly<HeadlineRenderers> = {
   'headcount.reported': ({ data }, name) => {
     const breakdown = data.byFunction && Object.keys(data.byFunction).length ? functions(data.byFunction) : '';
     if (data.total === undefined) return `${name} publie ses effectifs par fonction (${breakdown})`;
-    return `${name} compte ${formatNumber(data.total, 'fr')} employés${breakdown ? ` (${breakdown})` : ''}`;
+    return `${name} compte ${withUnit(formatNumber(data.total, 'fr'), 'employés')}${breakdown ? ` (${breakdown})` : ''}`;
   },
   'revenue.reported': ({ data }, name) => {
     const what =
@@ -80,7 +81,7 @@ export const FR_HEADLINES: Readonly<HeadlineRenderers> = {
   },
   'lawsuit.status_changed': ({ data }, name) => {
     const detail = truncate(text(data.detail));
-    return `${name} : ${LAWSUIT_STATUS[data.status] ?? String(data.status)}${detail ? ` (${detail})` : ''}`;
+    return frColon(name, `${LAWSUIT_STATUS[data.status] ?? String(data.status)}${detail ? ` (${detail})` : ''}`);
   },
   'regulatory.intervention_requested': ({ data }, name) =>
     `${labelOf(data.by, 'fr')} demande ${frenchRecipientOf(data.authority)} d'intervenir contre ${name}`,
@@ -88,6 +89,8 @@ export const FR_HEADLINES: Readonly<HeadlineRenderers> = {
     const features = listOf(data.features, 'fr');
     return `${labelOf(data.organization)} ${data.status === 'launched' ? 'lance' : 'annonce'} ${data.name}${features ? ` avec ${features}` : ''}`;
   },
-  'strategy.revenue_model_explored': ({ data }, name) => `${name} explore de nouveaux modèles de revenus : ${listOf(data.models, 'fr', 5)}`,
-  'governance.restructuring_announced': ({ data }, name) => `${name} annonce une restructuration : ${text(data.from)} → ${text(data.to)}`,
+  'strategy.revenue_model_explored': ({ data }, name) =>
+    frColon(`${name} explore de nouveaux modèles de revenus`, listOf(data.models, 'fr', 5)),
+  'governance.restructuring_announced': ({ data }, name) =>
+    frColon(`${name} annonce une restructuration`, `${text(data.from)} → ${text(data.to)}`),
 };

@@ -4,6 +4,7 @@ import { isAmendment, type AmendmentEvent } from '../events/story-event.types';
 import { mergePatch } from '../streams/merge-patch.util';
 import { displayNameOf } from './display-name.format';
 import { isEntityEvent, renderEntityHeadline } from './entity-headline.renderer';
+import { FR_COLON, guillemets } from './french-typography.util';
 import { FR_HEADLINES } from './headline-fr.renderer';
 import { EN_HEADLINES } from './headline-en.renderer';
 import { parenthesized } from './headline-parts.util';
@@ -13,7 +14,8 @@ const RENDERERS = { en: EN_HEADLINES, fr: FR_HEADLINES } as const;
 
 const PREFIX = {
   en: { rumored: 'Rumor: ', denied: 'Denied: ', corrected: 'Correction: ', retracted: 'Retracted: ' },
-  fr: { rumored: 'Rumeur : ', denied: 'Démenti : ', corrected: 'Correction : ', retracted: 'Retrait : ' },
+  // French typography: U+00A0 before the colon (french-typography.util).
+  fr: { rumored: `Rumeur${FR_COLON}`, denied: `Démenti${FR_COLON}`, corrected: `Correction${FR_COLON}`, retracted: `Retrait${FR_COLON}` },
 } as const;
 
 export interface HeadlineOptions {
@@ -65,7 +67,7 @@ function renderAmendment(event: HeadlineEvent & AmendmentEvent, lang: HeadlineLa
 
 const SOURCED = {
   en: { confirms: (o: string) => `${o} confirms: `, denies: (o: string) => `${o} denies: ` },
-  fr: { confirms: (o: string) => `${o} confirme : `, denies: (o: string) => `${o} dément : ` },
+  fr: { confirms: (o: string) => `${o} confirme${FR_COLON}`, denies: (o: string) => `${o} dément${FR_COLON}` },
 } as const;
 
 /** "Outlet confirms: " / "Outlet (via Other) denies: ", put before the target's headline. */
@@ -87,7 +89,7 @@ const RESOLVED = {
   },
   // The standing fact's headline is a clause: quoted, it can be the subject of "est retenu".
   fr: {
-    standing: (headline: string) => `Contradiction tranchée : « ${headline} » est retenu`,
+    standing: (headline: string) => `Contradiction tranchée${FR_COLON}${guillemets(headline)} est retenu`,
     on: (name: string) => `Contradiction tranchée sur ${name}`,
   },
 } as const;

@@ -1,4 +1,5 @@
 import { textOf } from '../values/text.value';
+import { frenchDigits, NBSP } from './french-typography.util';
 import type { HeadlineLang } from './headline.types';
 
 interface Scale {
@@ -24,17 +25,28 @@ const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
 const locale = (lang: HeadlineLang) => (lang === 'fr' ? 'fr-FR' : 'en-US');
 
+/** "1,600" / "1 600" (U+202F between the French digit groups, a decimal comma). */
 export function formatNumber(n: number, lang: HeadlineLang, maxFractionDigits = 2): string {
-  return new Intl.NumberFormat(locale(lang), { maximumFractionDigits: maxFractionDigits }).format(n);
+  const formatted = new Intl.NumberFormat(locale(lang), { maximumFractionDigits: maxFractionDigits }).format(n);
+  return lang === 'fr' ? frenchDigits(formatted) : formatted;
 }
 
 // Intl formats a decimal string exactly (no float on the way); TypeScript's lib still types the argument as a number.
 function formatDecimal(digits: string, lang: HeadlineLang, minFractionDigits: number): string {
   const fraction = digits.split('.')[1] ?? '';
-  return new Intl.NumberFormat(locale(lang), {
+  const formatted = new Intl.NumberFormat(locale(lang), {
     minimumFractionDigits: minFractionDigits,
     maximumFractionDigits: Math.max(minFractionDigits, fraction.length),
   }).format(digits as unknown as number);
+  return lang === 'fr' ? frenchDigits(formatted) : formatted;
+}
+
+/**
+ * A figure and what follows it ("milliards", "USD"): French keeps them on the figure's line with U+00A0
+ * ("30 milliards USD", "250 000 EUR"); English with plain spaces, as before.
+ */
+function amount(figure: string, words: readonly string[], lang: HeadlineLang): string {
+  return [figure, ...words].filter((w) => w !== '').join(lang === 'fr' ? NBSP : ' ');
 }
 
 /** Digits after the decimal point the currency's minor unit has (USD, EUR 2; JPY 0; KWD 3); 2 when unknown. */
@@ -64,7 +76,7 @@ export function formatMoney(money: { amount?: unknown; currency?: unknown } | un
   const currency = typeof money?.currency === 'string' ? money.currency : '';
   const raw = typeof money?.amount === 'string' ? money.amount.trim() : typeof money?.amount === 'number' ? String(money.amount) : '';
   const parts = DECIMAL.exec(raw);
-  if (!parts) return `${textOf(money?.amount ?? '?')} ${currency}`.trim();
+  if (!parts) return amount(textOf(money?.amount ?? '?').trim(), [currency], lang);
   const integer = parts[2].replace(/^0+(?=\d)/, '');
   const fraction = (parts[3] ?? '').replace(/0+$/, '');
   const sign = parts[1] && /[^0]/.test(integer + fraction) ? '-' : '';
@@ -75,10 +87,10 @@ export function formatMoney(money: { amount?: unknown; currency?: unknown } | un
       if (scaled === null) break;
       // French nouns take the plural from 2 on ("1,5 milliard", "2 milliards").
       const word = lang === 'fr' ? scale.fr[Number(scaled) >= 2 ? 1 : 0] : scale.en;
-      return `${sign}${formatDecimal(scaled, lang, 0)} ${word} ${currency}`.trim();
+      return amount(sign + formatDecimal(scaled, lang, 0), [word, currency], lang);
     }
-    return `${sign}${formatDecimal(integer, lang, 0)} ${currency}`.trim();
+    return amount(sign + formatDecimal(integer, lang, 0), [currency], lang);
   }
   const cents = currency ? minorUnitDigits(currency) : 2;
-  return `${sign}${formatDecimal(`${integer}.${fraction}`, lang, cents)} ${currency}`.trim();
+  return amount(sign + formatDecimal(`${integer}.${fraction}`, lang, cents), [currency], lang);
 }

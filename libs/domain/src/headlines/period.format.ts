@@ -1,4 +1,5 @@
 import { parsePeriod, type Period } from '../values/period.value';
+import { withUnit } from './french-typography.util';
 import type { HeadlineLang } from './headline.types';
 
 const MONTHS = {
@@ -32,7 +33,8 @@ function pointOf(text: string, p: Period, lang: HeadlineLang): Point {
       return { head: MONTHS[lang][n - 1], year, day: false };
     default: {
       const d = Number(dayText);
-      return { head: fr ? `le ${d === 1 ? '1er' : d} ${MONTHS.fr[n - 1]}` : `${MONTHS.en[n - 1]} ${d}`, year, day: true };
+      // French keeps the day on its month's line (U+00A0): "le 1er septembre".
+      return { head: fr ? `le ${withUnit(d === 1 ? '1er' : String(d), MONTHS.fr[n - 1])}` : `${MONTHS.en[n - 1]} ${d}`, year, day: true };
     }
   }
 }

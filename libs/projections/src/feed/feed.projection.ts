@@ -1,4 +1,5 @@
 import {
+  FR_COLON,
   inferredOf,
   isAmendment,
   mergePatch,
@@ -14,9 +15,10 @@ import { factHeadlines } from '../facts/fact-headlines.mapper';
 import { ProjectedEvent } from '../projected-event.mapper';
 import { FeedChange, FeedItemRow } from './feed-item.types';
 
+// French typography: U+00A0 before the colon, as in the headlines (french-typography.util).
 const AMENDMENT_PREFIX = {
-  'event.corrected': { en: 'Correction: ', fr: 'Correction : ' },
-  'event.retracted': { en: 'Retracted: ', fr: 'Retrait : ' },
+  'event.corrected': { en: 'Correction: ', fr: `Correction${FR_COLON}` },
+  'event.retracted': { en: 'Retracted: ', fr: `Retrait${FR_COLON}` },
 } as const;
 
 const isOrg = (s: unknown): s is string => typeof s === 'string' && s.startsWith('org:');

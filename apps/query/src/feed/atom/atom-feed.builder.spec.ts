@@ -3,6 +3,8 @@ import { FeedItemRow } from '@newsroom/projections';
 import { AtomFeedOptions, buildAtomFeed, currentItem } from './atom-feed.builder';
 import { toXml } from './xml.writer';
 
+const NBSP = '\u00a0'; // U+00A0 NO-BREAK SPACE: French, before a colon
+
 const ID = '0b6f4f59-6a53-4c36-9a3a-5f8a2cbb1a11';
 const item = (over: Partial<FeedItemRow> = {}): FeedItemRow => ({
   position: '10',
@@ -115,7 +117,7 @@ describe('Atom feed builder', () => {
     expect(entry.category.map((c) => c['@term'])).toEqual(['executive.departed', 'retracted']);
   });
 
-  it('writes French with a space before each colon and says "Retrait" / "Retiré" for a retraction', () => {
+  it('writes French with a no-break space (U+00A0) before each colon and says "Retrait" / "Retiré" for a retraction', () => {
     const fr: AtomFeedOptions = {
       ...options,
       lang: 'fr',
@@ -124,13 +126,15 @@ describe('Atom feed builder', () => {
     const titled = item({ sources: [{ outlet: 'Le Quotidien', title: 'Départ', language: 'fr' }] });
     const xml = toXml(buildAtomFeed({ events: [titled], amendments: new Map([[ID, [retraction('12', '2026-01-03T00:00:00.000Z')]]]) }, fr));
     const { feed } = parse(xml) as Parsed & { feed: { title: { '#text': string } } };
-    expect(feed.title['#text']).toBe('Chronologie de la rédaction : org:openai');
+    expect(feed.title['#text']).toBe(`Chronologie de la rédaction${NBSP}: org:openai`);
     const [entry] = feed.entry;
-    expect(entry.title['#text']).toBe('Retrait : Mira Murati quitte OpenAI (CTO)');
-    expect(entry.summary['#text']).toBe('Retiré (motif : did not happen) : Mira Murati quitte OpenAI (CTO)');
-    expect(entry.content['#text']).toContain('<strong>Statut : Retiré</strong> (2026-01-03T00:00:00.000Z) motif : did not happen');
-    expect(entry.content['#text']).toContain('<p>Date : 2024-09-25 · rapporté</p>');
-    expect(entry.content['#text']).toContain('<p>Sources :</p><ul><li>Le Quotidien : Départ</li></ul>');
+    expect(entry.title['#text']).toBe(`Retrait${NBSP}: Mira Murati quitte OpenAI (CTO)`);
+    expect(entry.summary['#text']).toBe(`Retiré (motif${NBSP}: did not happen)${NBSP}: Mira Murati quitte OpenAI (CTO)`);
+    expect(entry.content['#text']).toContain(
+      `<strong>Statut${NBSP}: Retiré</strong> (2026-01-03T00:00:00.000Z) motif${NBSP}: did not happen`,
+    );
+    expect(entry.content['#text']).toContain(`<p>Date${NBSP}: 2024-09-25 · rapporté</p>`);
+    expect(entry.content['#text']).toContain(`<p>Sources${NBSP}:</p><ul><li>Le Quotidien${NBSP}: Départ</li></ul>`);
     expect(xml).not.toContain('Rétract');
   });
 

@@ -1,5 +1,5 @@
 import { v5 as uuidv5 } from 'uuid';
-import { CorrectionChanges, HeadlineEvent, mergePatch, renderHeadline } from '@newsroom/domain';
+import { CorrectionChanges, FR_COLON, HeadlineEvent, mergePatch, renderHeadline } from '@newsroom/domain';
 import { FeedItemRow } from '@newsroom/projections';
 import { AtomSource } from './atom-feed.repository';
 import { el, XmlElement } from './xml.writer';
@@ -31,18 +31,18 @@ const TEXT = {
     colon: ': ',
     modality: { reported: 'reported', confirmed: 'confirmed', denied: 'denied', rumored: 'rumored' } as Record<string, string>,
   },
-  // French typography: a space before ":" (as in the headlines, "Retrait : …").
+  // French typography: U+00A0 before ":" (as in the headlines, "Retrait : …"; french-typography.util).
   fr: {
     title: 'Chronologie de la rédaction',
     corrected: 'Corrigé',
     retracted: 'Retiré',
-    retractedTitle: 'Retrait : ',
+    retractedTitle: `Retrait${FR_COLON}`,
     reason: 'motif',
     occurred: 'Date',
     sources: 'Sources',
     none: 'sans date',
     status: 'Statut',
-    colon: ' : ',
+    colon: FR_COLON,
     // The modality in words of the reader's language (the JSON answers keep the codes).
     modality: { reported: 'rapporté', confirmed: 'confirmé', denied: 'démenti', rumored: 'rumeur' } as Record<string, string>,
   },

@@ -2,6 +2,8 @@ import { timelineJsDates, toTimelineJs } from './timeline-js.mapper';
 import { timelineJsSchema } from './timeline.schema';
 import { TimelineItemDto } from './timeline.repository';
 
+const NBSP = '\u00a0'; // U+00A0 NO-BREAK SPACE: French, before a colon
+
 const item = (over: Partial<TimelineItemDto> = {}): TimelineItemDto => ({
     type: 'executive.departed', subject: 'person:mira-murati', subjectName: 'Mira Murati', role: 'subject', headline: 'Mira <b> leaves',
     data: {}, factId: 'f-1', occurredAt: '2024-09-25', validFrom: '2024-09-25T00:00:00.000Z', validTo: null, modality: 'reported',
@@ -32,11 +34,11 @@ describe('TimelineJS mapper', () => {
     expect(json.events[1].text.text).toContain('Rumeur');
   });
 
-  it('writes French with a space before each colon, English without', () => {
+  it('writes French with a no-break space (U+00A0) before each colon, English without', () => {
     const titled = item({ sources: [{ id: 's', outlet: 'Le Quotidien', url: null, title: 'Départ', language: 'fr', publishedAt: null, quote: null }] });
     const fr = toTimelineJs({ items: [titled] }, { subject: 'org:openai', lang: 'fr' });
-    expect(fr.title.text.headline).toBe('Chronologie de la rédaction : OpenAI');
-    expect(fr.events[0].text.text).toBe('<p>Sources :</p><ul><li>Le Quotidien : Départ</li></ul>');
+    expect(fr.title.text.headline).toBe(`Chronologie de la rédaction${NBSP}: OpenAI`);
+    expect(fr.events[0].text.text).toBe(`<p>Sources${NBSP}:</p><ul><li>Le Quotidien${NBSP}: Départ</li></ul>`);
     const en = toTimelineJs({ items: [titled] }, { subject: 'org:openai', lang: 'en' });
     expect(en.title.text.headline).toBe('Newsroom timeline: OpenAI');
     expect(en.events[0].text.text).toBe('<p>Sources:</p><ul><li>Le Quotidien: Départ</li></ul>');

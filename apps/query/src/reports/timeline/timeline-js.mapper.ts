@@ -1,4 +1,4 @@
-import { displayNameOf, parsePeriod } from '@newsroom/domain';
+import { displayNameOf, FR_COLON, parsePeriod } from '@newsroom/domain';
 import { TimelineItemDto } from './timeline.repository';
 
 /** A TimelineJS3 date: year always, then as much as the fact's date says (TimelineJS shows that precision). */
@@ -14,8 +14,8 @@ export interface TimelineJsDate {
 
 const TEXT = {
   en: { title: 'Newsroom timeline', corrected: 'Corrected', sources: 'Sources', rumored: 'Rumored', denied: 'Denied', colon: ': ' },
-  // French typography: a space before ":" (as in the headlines).
-  fr: { title: 'Chronologie de la rédaction', corrected: 'Corrigé', sources: 'Sources', rumored: 'Rumeur', denied: 'Démenti', colon: ' : ' },
+  // French typography: U+00A0 before ":" (as in the headlines; french-typography.util).
+  fr: { title: 'Chronologie de la rédaction', corrected: 'Corrigé', sources: 'Sources', rumored: 'Rumeur', denied: 'Démenti', colon: FR_COLON },
 } as const;
 
 const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
