@@ -465,6 +465,30 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
       'occurredAt',
     );
     expect(await eventCount()).toBe(before);
+    // A denied step changes nothing (the case stays open after the appeal), and modality= picks the steps listed.
+    expect((await write('/v1/events', { ...on(statusChanged(subject, 'dismissed'), '2025-04'), modality: 'denied' })).status).toBe(201);
+    expect((await write('/v1/events', on(statusChanged(subject, 'ruled'), '2025-05'))).status).toBe(201);
+    const q = stack.apps.query.url;
+    type Cases = { items: Array<{ case: string; status: string; history: Array<{ status: string; modality: string }> }> };
+    const caseIn = async (params: string) => {
+      let found: Cases['items'][number] | undefined;
+      await pollUntil(
+        async () => {
+          const body = (await (await fetch(`${q}/v1/reports/lawsuits?party=person:elon-musk&limit=1000${params}`)).json()) as Cases;
+          found = body.items.find((c) => c.case === subject);
+          return found?.status === 'ruled';
+        },
+        { timeoutMs: 30_000, what: `the case in the lawsuits report${params}` },
+      );
+      return found;
+    };
+    const all = await caseIn('');
+    expect(all?.history.map((h) => h.status)).toEqual(['filed', 'settled', 'appealed', 'motion_filed', 'dismissed', 'ruled']);
+    const denied = await caseIn('&modality=denied');
+    expect(denied?.history.map((h) => [h.status, h.modality])).toEqual([
+      ['filed', 'reported'],
+      ['dismissed', 'denied'],
+    ]);
   });
 
   const floatMoney = () => ({

@@ -62,7 +62,7 @@ export class LawsuitsRepository {
         WITH cases AS (
           SELECT DISTINCT ON (t.subject) t.* FROM read_model.lawsuit_events t
           WHERE t.kind = 'filed' AND ${visibleAt('t', q.knownAt, p)} AND ${occurredByAsOf('t', q.asOf, p)}
-            AND ${anyOf('t.modality', q.modality, p)}
+            AND ${this.modalitySql(q, p)}
             AND ${q.party ? `t.parties && ${p.add(parties, '::text[]')}` : 'true'}
             AND ${after ? `t.subject > ${p.add(after[0])}` : 'true'}
             AND ${minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p)}
@@ -94,13 +94,25 @@ export class LawsuitsRepository {
         canonicalPlaintiffs: canonical(c.plaintiffs),
         canonicalDefendants: canonical(c.defendants),
         filed: step(c.filed),
-        history: c.history.map(step),
+        // A modality filter picks the steps listed (the filing always heads them); the status stays the case's own.
+        history: c.history.filter((s, i) => i === 0 || !q.modality || q.modality.includes(s.modality)).map(step),
       };
     });
     return {
       party: q.party, status: q.status, asOf: q.asOf, knownAt: q.knownAt, lang, items,
       next: found.length > q.limit ? encodeCursor([page[page.length - 1].subject]) : null,
     };
+  }
+
+  /**
+   * `modality=` on cases: a case whose filing, or one of whose steps (visible at knownAt, happened by asOf), has one
+   * of the modalities. `modality=denied` finds the cases with a denied step, not none (filings are rarely denied).
+   */
+  private modalitySql(q: LawsuitsQuery, p: SqlParams): string {
+    if (!q.modality) return 'true';
+    const steps = `EXISTS (SELECT 1 FROM read_model.lawsuit_events sm WHERE sm.subject = t.subject AND sm.kind = 'status'
+      AND ${anyOf('sm.modality', q.modality, p)} AND ${visibleAt('sm', q.knownAt, p)} AND ${occurredByAsOf('sm', q.asOf, p)})`;
+    return `(${anyOf('t.modality', q.modality, p)} OR ${steps})`;
   }
 
   private async steps(cases: string[], q: LawsuitsQuery): Promise<LocalizedLawsuitRow[]> {
