@@ -26,6 +26,14 @@ describe('corroboration counts', () => {
     expect(outletKey({ outlet: 'Regional Herald', via: 'Example Daily' })).toBe('example daily');
   });
 
+  it('given one outlet written with invisible characters, a no-break space or full-width letters, then it counts once', () => {
+    const names = ['T3 Daily', 'T3\u200b Daily', 'T3\u00a0Daily', '\u202eT3 Daily', 'Ｔ3 Daily', ' t3  daily '];
+    expect(new Set(names.map((outlet) => outletKey({ outlet })))).toEqual(new Set(['t3 daily']));
+    expect(corroborationOf(names.map((outlet) => ({ outlet, stance: 'confirms' as const }))).outlets).toBe(1);
+    // Another script's look-alike letter is other text.
+    expect(outletKey({ outlet: '\u04223 Daily' })).not.toBe('t3 daily');
+  });
+
   it('given confirming and denying outlets, then each is counted per distinct outlet', () => {
     const c = corroborationOf([
       { outlet: 'A', stance: 'confirms' },

@@ -21,9 +21,18 @@ export interface Corroboration {
   latestReportedAt: string | null;
 }
 
-/** The outlet a source counts as: its `via` when it reprints another, case and spacing folded. */
+// Characters that show nothing (zero-width spaces and joiners, direction marks and overrides, soft hyphens, BOM):
+// "Le\u200bMonde" is Le Monde to a reader, so it counts as Le Monde.
+const INVISIBLE = /\p{Cf}/gu;
+
+/**
+ * The outlet a source counts as: its `via` when it reprints another, folded as a reader sees it: compatibility forms
+ * (NFKC: full-width letters, ligatures, a no-break space), invisible characters dropped, spacing and case folded.
+ * Look-alike letters of other scripts (a Cyrillic "Т") are not folded: they are other text.
+ */
 export function outletKey(entry: Pick<CorroborationEntry, 'outlet' | 'via'>): string {
-  return (entry.via?.trim() ? entry.via : entry.outlet).trim().replace(/\s+/g, ' ').toLowerCase();
+  const name = entry.via?.trim() ? entry.via : entry.outlet;
+  return name.normalize('NFKC').replace(INVISIBLE, '').trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 function instant(at: string | null | undefined): number | null {
