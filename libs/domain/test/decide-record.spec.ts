@@ -52,6 +52,44 @@ describe('decideRecord', () => {
     expect(thrown(() => decideRecord(given(CASE), smuggled))).toMatchObject({ code: 'EVENT.TYPE_NOT_RECORDABLE', kind: 'validation' });
   });
 
+  describe('figures and the date they were reported', () => {
+    const figure = (type: Submission['type'], occurredAt: string, data: Record<string, unknown>) => submission({ occurredAt, data }, type);
+    const money = { amount: '1000', currency: 'USD' };
+
+    it('given an actual revenue for 2026-Q4 reported in 2024-03, then 400 on data.period; projected, or a period begun, is accepted', () => {
+      const org = 'org:openai';
+      expect(
+        thrown(() => decideRecord(given(org), figure('revenue.reported', '2024-03', { money, period: '2026-Q4', basis: 'actual' }))),
+      ).toMatchObject({
+        code: 'VALIDATION.FAILED',
+        errors: [{ path: 'data.period' }],
+      });
+      expect(decideRecord(given(org), figure('revenue.reported', '2024-03', { money, period: '2026-Q4', basis: 'projected' })).type).toBe(
+        'revenue.reported',
+      );
+      expect(decideRecord(given(org), figure('revenue.reported', '2024-03', { money, period: '2024', basis: 'actual' })).type).toBe(
+        'revenue.reported',
+      );
+      expect(
+        thrown(() => decideRecord(given(org), figure('financial.loss_reported', '2024-03', { money, period: '2025-H1', basis: 'actual' }))),
+      ).toMatchObject({
+        errors: [{ path: 'data.period' }],
+      });
+    });
+
+    it('given a target for 2019 set in 2024-03, then 400 on data.targetPeriod; a target for the current or a later period is accepted', () => {
+      const org = 'org:openai';
+      expect(
+        thrown(() => decideRecord(given(org), figure('revenue.target_set', '2024-03', { money, targetPeriod: '2019' }))),
+      ).toMatchObject({
+        errors: [{ path: 'data.targetPeriod' }],
+      });
+      expect(decideRecord(given(org), figure('revenue.target_set', '2024-03', { money, targetPeriod: '2024' })).type).toBe(
+        'revenue.target_set',
+      );
+    });
+  });
+
   describe('lawsuit rules', () => {
     it('given a case with no filing, when a status change is recorded, then CASE.NOT_FILED', () => {
       expect(thrown(() => decideRecord(given(CASE), statusChange('motion_filed')))).toMatchObject({ code: 'CASE.NOT_FILED', kind: 'rule' });

@@ -24,6 +24,14 @@ export const headcountReportedEvent = defineEvent({
       if (data.total === undefined && !hasBreakdown) {
         ctx.addIssue({ code: 'custom', path: [], message: 'needs total or a non-empty byFunction' });
       }
+      // A breakdown may be partial (some functions only), never more than the whole.
+      // Only once the counts themselves are valid (zod runs this after their own issues, on whatever they were).
+      const counts = hasBreakdown ? Object.values(data.byFunction!) : [];
+      const valid = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+      const counted = counts.reduce((a, b) => a + b, 0);
+      if (valid(data.total) && counts.every(valid) && counted > data.total!) {
+        ctx.addIssue({ code: 'custom', path: ['byFunction'], message: `counts ${counted} people, more than the total of ${data.total}` });
+      }
     })
     .meta({ anyOf: [{ required: ['total'] }, { required: ['byFunction'] }] }),
 });

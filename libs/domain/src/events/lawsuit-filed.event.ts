@@ -4,17 +4,30 @@ import { boundedArray, nameSchema, textSchema, titleSchema } from '../values/tex
 import { localized } from '../values/localized-text.value';
 import { defineEvent } from './event-definition.factory';
 
-/** Opens a case; the case subject is the stream, parties are subjects of any kind. */
+/** A party sues or is sued: an organization, a person or an authority, never a case or a product. */
+const partySchema = subjectSchema.refine((s) => !/^(case|product):/.test(s), {
+  message: 'must be an org, person or authority subject: a case or a product is not a party',
+});
+
+/** Opens a case; the case subject is the stream, parties are organizations, people or authorities. */
 export const lawsuitFiledEvent = defineEvent({
   type: 'lawsuit.filed',
   subjectKind: 'case',
   schemaVersion: 1,
   recordable: true,
-  data: z.strictObject({
-    title: localized(titleSchema),
-    plaintiffs: boundedArray(subjectSchema, 1),
-    defendants: boundedArray(subjectSchema, 1),
-    court: localized(nameSchema).optional(),
-    claims: boundedArray(localized(textSchema), 1),
-  }),
+  data: z
+    .strictObject({
+      title: localized(titleSchema),
+      plaintiffs: boundedArray(partySchema, 1),
+      defendants: boundedArray(partySchema, 1),
+      court: localized(nameSchema).optional(),
+      claims: boundedArray(localized(textSchema), 1),
+    })
+    .superRefine((data, ctx) => {
+      const plaintiffs = new Set(data.plaintiffs);
+      data.defendants.forEach((d, i) => {
+        if (plaintiffs.has(d))
+          ctx.addIssue({ code: 'custom', path: ['defendants', i], message: 'is also a plaintiff: a party does not sue itself' });
+      });
+    }),
 });

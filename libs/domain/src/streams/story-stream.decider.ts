@@ -16,6 +16,7 @@ import { runSchema } from '../validation/zod-issues.mapper';
 import { inferredPathErrors } from '../values/inferred.value';
 import { parsePeriod } from '../values/period.value';
 import { parseSubject } from '../values/subject.value';
+import { assertFigureDates } from './figure-dates.rules';
 import { assertCorrectedLawsuitRules, assertLawsuitRules } from './lawsuit.rules';
 import { absentRemovals, mergePatch, sameJsonValue } from './merge-patch.util';
 import type { NewEvent, StreamEventState, StreamState } from './stream-state.types';
@@ -48,6 +49,7 @@ export function decideRecord(state: StreamState, submission: Submission): NewEve
     );
   }
   assertLawsuitRules(state, submission);
+  assertFigureDates(submission.type, submission.occurredAt, submission.data);
   return recordedFrom(submission);
 }
 
@@ -121,6 +123,7 @@ export function decideCorrection(state: StreamState, targetEventId: string, req:
     if (!checked.ok) throw DomainError.validation(checked.errors, `the corrected data is not a valid ${target.type}`);
   }
   assertCorrectedLawsuitRules(state, targetEventId, target, { occurredAt: occurredAt ?? target.occurredAt, data: corrected });
+  if (occurredAt !== undefined || hasData) assertFigureDates(target.type, occurredAt ?? target.occurredAt, corrected, 'changes.data.');
   // The new list names fields of the fact as corrected (its date and data after this correction).
   const pathErrors = inferred ? inferredPathErrors({ occurredAt: occurredAt ?? target.occurredAt, data: corrected }, inferred) : [];
   if (pathErrors.length) {
