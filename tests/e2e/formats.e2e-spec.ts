@@ -90,7 +90,8 @@ describe('the ecosystem formats: Atom feed, TimelineJS JSON', () => {
   };
 
   beforeAll(async () => {
-    stack = await startStack('formats');
+    // Links come from the configured public origin, never from the Host a client sends.
+    stack = await startStack('formats', { NEWSROOM_PUBLIC_URL: 'https://news.example.org/' });
     q = stack.apps.query.url;
     const res = await post<{ results: Array<{ status: string }> }>(
       `${stack.apps.ingest.url}/v1/events`,
@@ -115,6 +116,10 @@ describe('the ecosystem formats: Atom feed, TimelineJS JSON', () => {
     const mine = entries.find((e) => e.id === `urn:uuid:${departed.id}`)!;
     expect(mine.author[0].name).toBe('Hostile <Wire> & "Co" ]]>');
     expect(mine.content['#text']).toContain('Hostile &lt;Wire&gt; &amp; &quot;Co&quot; ]]&gt;');
+    // The links to this service (self, each entry's item) are from the public origin; sources keep their own URLs.
+    const own = [...res.text.matchAll(/href="([^"]+\/v1\/[^"]*)"/g)].map((m) => m[1]);
+    expect(own.length).toBeGreaterThan(1);
+    expect(own.filter((href) => !href.startsWith('https://news.example.org/v1/'))).toEqual([]);
   });
 
   it('takes the feed filters and lang', async () => {

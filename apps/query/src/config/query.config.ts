@@ -31,6 +31,14 @@ const queryEnvSchema = commonEnvSchema.extend({
   QUERY_MIN_POSITION_WAIT_MS: z.coerce.number().int().min(0).max(60000).default(5000),
   /** A WebSocket that has not sent a subscribe message within this time is closed (FEED.SUBSCRIBE_EXPECTED). */
   FEED_WS_SUBSCRIBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600000).default(10000),
+  /**
+   * The query service's public origin (`https://news.example.org`), for the links documents carry (Atom's self and
+   * entry links). Unset: the request's own Host, which a client chooses; behind a shared cache, set it.
+   */
+  NEWSROOM_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://news.example.org' })
+    .optional()
+    .transform((v) => v?.replace(/\/+$/, '')),
 });
 
 export type QueryConfig = z.infer<typeof queryEnvSchema>;

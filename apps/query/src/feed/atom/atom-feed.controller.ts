@@ -1,4 +1,5 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { QUERY_CONFIG, QueryConfig } from '../../config/query.config';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiParams, ApiProblemBadRequest } from '../../docs/zod-openapi.decorator';
@@ -15,6 +16,7 @@ export class AtomFeedController {
   constructor(
     private readonly repository: AtomFeedRepository,
     private readonly hub: FeedHub,
+    @Inject(QUERY_CONFIG) private readonly config: QueryConfig,
   ) {}
 
   @Get('feed.atom')
@@ -32,7 +34,8 @@ export class AtomFeedController {
     // The feed's parsing and its 400s, for the Atom feed's own parameters (no `after`: it lists the newest events).
     const q = parseFeedQuery(raw, ATOM_PARAMS);
     const source = await this.repository.newest(await this.hub.scope(q), q.limit);
-    const baseUrl = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    // Links from the configured public origin; without one, from the request's Host (see NEWSROOM_PUBLIC_URL).
+    const baseUrl = this.config.NEWSROOM_PUBLIC_URL ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     const xml = toXml(buildAtomFeed(source, { selfUrl: baseUrl + req.originalUrl, baseUrl, lang: q.lang, filter: q }));
     res.setHeader('Content-Type', 'application/atom+xml; charset=utf-8');
     res.vary('Accept');
