@@ -7,7 +7,7 @@ import { post, Recorded, startStack, TestStack } from './stack.harness';
 /** The page's global object as the checks below read it in the browser (the tests compile without the DOM lib). */
 type PageGlobal = typeof globalThis & {
   sameDocument?: boolean;
-  document: { documentElement: { scrollWidth: number; clientWidth: number } };
+  document: { documentElement: { scrollWidth: number; clientWidth: number; lang: string } };
   getComputedStyle(element: unknown): { color: string; backgroundColor: string };
 };
 
@@ -204,6 +204,73 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     expect(await timeline().count()).toBe(14);
     expect(await page.evaluate(() => (globalThis as PageGlobal).sameDocument)).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'dashboard-desktop.png'), fullPage: true });
+  });
+
+  it('in French the whole page speaks French: titles, badges, outlets, buttons, figures, dates, <html lang>; and back to English', async () => {
+    const NNBSP = '\u202f';
+    const htmlLang = () => page.evaluate(() => (globalThis as PageGlobal).document.documentElement.lang);
+    expect(await htmlLang()).toBe('en');
+    await page.getByLabel('Language / Langue').selectOption('fr');
+    await pollUntil(async () => (await htmlLang()) === 'fr', { what: '<html lang="fr">' });
+    expect(await page.title()).toBe('Tableau de bord de la rédaction');
+    await expectText(page.locator('h1'), /^Tableau de bord de la rédaction$/);
+    await expectText(page.locator('#timeline-title'), /^Fil en direct$/);
+    await expectText(page.locator('#pickers-title'), /^Voyage dans le temps$/);
+    await expectText(page.locator('#roster-title'), /^Équipe dirigeante$/);
+    await expectText(page.locator('#charts-title'), /^Chiffres$/);
+    await expectText(page.locator('#lawsuits-title'), /^Procédures judiciaires \(org:openai partie\)$/);
+    await expectText(page.locator('#conflicts-title'), /^Contradictions \(tous les sujets\)$/);
+    await expectText(connection(), /En direct/);
+    // The stream started over in French: the items again, once each, their status and outlets in French.
+    await pollUntil(async () => (await timeline().count()) === 14, { what: 'the 14 items in French' });
+    await expectText(row(MIRA_DEPARTED).getByTestId('outlets'), /^2 médias$/);
+    expect(await row(MIRA_DEPARTED).getByTestId('outlets').getAttribute('title')).toBe(
+      `2 médias distincts${NNBSP}: 2 confirment, 0 dément`,
+    );
+    expect(
+      await page
+        .getByTestId('outlets')
+        .filter({ hasText: /^1 média$/ })
+        .count(),
+    ).toBeGreaterThan(0);
+    await expectText(row(MIRA_DEPARTED).locator('.when'), /^septembre 2024\*/);
+    await expectText(row(LOSS_EVENT).locator('.badge.corrected'), /^corrigé$/);
+    await expectText(row(RESTRUCTURING_EVENT).locator('.badge.retracted'), /^retiré$/);
+    await expectText(row(RESTRUCTURING_EVENT), new RegExp(`Retiré${NNBSP}: Not in the article`));
+    await expectText(row(MIRA_DEPARTED).getByRole('button', { name: /^Sources/ }), /^Sources \(3\)/);
+    // Buttons, labels and the picker's text.
+    await expectText(page.getByRole('button', { name: 'Revenir à maintenant' }), /Revenir à maintenant/);
+    await expectText(page.locator('output[for="knownAt"]'), /^maintenant \(tout ce qui est enregistré\)$/);
+    expect(await page.getByLabel(/Ce que nous savions au/).count()).toBe(1);
+    // Figures the French way; the case's status in words.
+    await expectText(page.locator('.charts'), /44\sMd\s\$US/);
+    await expectText(page.locator('.charts'), /1\s600/);
+    await expectText(page.locator('.lawsuits .badge[class*="status-"]').first(), /^plainte déposée$/);
+    await expectText(page.locator('.lawsuits .parties').first(), /\sc\.\s/);
+    // The fact dialog: its modality badge, its buttons.
+    await roster()
+      .getByRole('button', { name: /Sources pour Kevin Weil/ })
+      .click();
+    const dialog = page.getByRole('dialog');
+    await expectText(dialog.locator('p.meta').first(), /en vigueur\s+rapporté\s+date des faits/);
+    await expectText(dialog.getByRole('button', { name: 'Fermer' }), /×/);
+    await dialog.getByRole('button', { name: 'Tout ce qu’étaye cet article' }).first().click();
+    await expectText(dialog.locator('section h3'), new RegExp(`${NNBSP}: \\d+ faits$`));
+    await page.keyboard.press('Escape');
+    await pollUntil(async () => !(await dialog.isVisible()), { what: 'the dialog closed by Escape' });
+
+    await page.getByLabel('Language / Langue').selectOption('en');
+    await pollUntil(async () => (await htmlLang()) === 'en', { what: '<html lang="en">' });
+    await expectText(page.locator('#timeline-title'), /^Live timeline$/);
+    await expectText(page.locator('#roster-title'), /^Leadership roster$/);
+    await expectText(page.locator('#lawsuits-title'), /org:openai a party/);
+    await expectText(connection(), /Live/);
+    await pollUntil(async () => (await timeline().count()) === 14, { what: 'the 14 items again in English' });
+    await expectText(row(MIRA_DEPARTED).getByTestId('outlets'), /^2 outlets$/);
+    await expectText(row(LOSS_EVENT).locator('.badge.corrected'), /^corrected$/);
+    await expectText(page.getByRole('button', { name: 'Back to now' }), /Back to now/);
+    await expectText(page.locator('.charts'), /\$44 bn/);
+    expect(await page.title()).toBe('Newsroom dashboard');
   });
 
   it('the knownAt picker goes back to before the appointment and the correction; the asOf picker to before an appointment and after a departure', async () => {

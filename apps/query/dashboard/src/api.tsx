@@ -2,6 +2,8 @@
 // NEWSROOM_REQUIRE_READ_KEY=true) lives in sessionStorage: it goes in X-API-Key on fetches, and as ?key= on the
 // SSE stream, the one route that takes it in the URL (EventSource cannot send headers).
 
+import { t, type Lang } from './i18n';
+
 const KEY_STORE = 'newsroom.readKey';
 
 export function readKey(): string {
@@ -21,13 +23,25 @@ export function saveKey(key: string): void {
   }
 }
 
-class ApiError extends Error {
+export class ApiError extends Error {
   constructor(
     readonly status: number,
-    message: string,
+    /** The problem's detail (or title) as the API words it. */
+    readonly detail: string,
   ) {
-    super(message);
+    super(`${status}: ${detail}.`);
   }
+
+  /** A refused key: the page says where to enter one. */
+  get needsKey(): boolean {
+    return this.status === 401 || this.status === 403;
+  }
+}
+
+/** What a panel shows of a failed call, in the page's language. */
+export function errorText(lang: Lang, error: Error): string {
+  if (!(error instanceof ApiError)) return error.message;
+  return t(lang, 'error.text', { status: error.status, detail: error.detail, hint: error.needsKey ? t(lang, 'error.hint') : '' });
 }
 
 /** Builds a query string, leaving out empty values. */
@@ -71,9 +85,7 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
   if (res.ok) notePartial(path, res.headers.get('newsroom-partial'));
   if (!res.ok) {
     const problem = await res.json().catch(() => null);
-    const detail = problem?.detail ?? problem?.title ?? res.statusText;
-    const hint = res.status === 401 || res.status === 403 ? ' Enter a read key under "Read key".' : '';
-    throw new ApiError(res.status, `${res.status}: ${detail}.${hint}`);
+    throw new ApiError(res.status, String(problem?.detail ?? problem?.title ?? res.statusText));
   }
   return res.json() as Promise<T>;
 }

@@ -1,5 +1,6 @@
-import { qs } from './api';
-import { exactMoney, money } from './format';
+import { errorText, qs } from './api';
+import { count, dateText, exactMoney, money } from './format';
+import { codeText, colon, t, tn, type Lang } from './i18n';
 import { useReport } from './use-report';
 import { InferredMark, OutletsBadge } from './truth';
 import type { DepartureGroup, Fact, FinancialPoint } from './types';
@@ -10,10 +11,17 @@ const PAD = { l: 4, r: 4, t: 8, b: 18 };
 const COLORS = ['#1f5fbf', '#b3261e', '#2e7d32', '#7b3fa0', '#8a5a00', '#00696f'];
 
 const pointValue = (p: FinancialPoint) => (p.amount !== null ? Number(p.amount) : (p.count ?? 0));
-const pointText = (p: FinancialPoint) => (p.amount !== null ? money(p.amount, p.currency) : (p.count ?? 0).toLocaleString('en'));
+const pointText = (lang: Lang, p: FinancialPoint) => (p.amount !== null ? money(lang, p.amount, p.currency) : count(lang, p.count ?? 0));
+/** The series a point belongs to: its basis, or "target" for a revenue target. */
+const seriesOf = (p: FinancialPoint) => (p.metric === 'revenue_target' ? 'target' : p.basis);
 
-const pointFact = (p: FinancialPoint): Fact => ({
-  title: `${p.metric.replace('_', ' ')} (${p.basis}), ${p.period}: ${p.amount !== null ? exactMoney(p.amount, p.currency ?? '') : p.count}`,
+const pointFact = (lang: Lang, p: FinancialPoint): Fact => ({
+  title: t(lang, 'charts.pointTitle', {
+    metric: codeText(lang, 'metric', p.metric),
+    basis: codeText(lang, 'basis', p.basis),
+    period: dateText(lang, p.period),
+    value: p.amount !== null ? exactMoney(lang, p.amount, p.currency ?? '') : count(lang, p.count ?? 0),
+  }),
   factId: p.factId,
   occurredAt: p.occurredAt,
   modality: p.modality,
@@ -30,21 +38,28 @@ const pointFact = (p: FinancialPoint): Fact => ({
  * spans five years), one colour per series. The SVG is a picture; the list under it is the same data, with a
  * button per point that opens its sources.
  */
-function PeriodChart({ title, points, onOpen }: { title: string; points: FinancialPoint[]; onOpen: (f: Fact) => void }) {
-  const series = [...new Set(points.map((p) => `${p.metric === 'revenue_target' ? 'target' : p.basis}`))];
-  const colorOf = (p: FinancialPoint) => COLORS[series.indexOf(p.metric === 'revenue_target' ? 'target' : p.basis) % COLORS.length];
+function PeriodChart(props: {
+  lang: Lang;
+  title: 'charts.revenue' | 'charts.losses' | 'charts.headcount';
+  points: FinancialPoint[];
+  onOpen: (f: Fact) => void;
+}) {
+  const { lang, points, onOpen } = props;
+  const title = t(lang, props.title);
+  const series = [...new Set(points.map(seriesOf))];
+  const colorOf = (p: FinancialPoint) => COLORS[series.indexOf(seriesOf(p)) % COLORS.length];
   if (points.length === 0)
     return (
       <figure class="chart">
         <figcaption>{title}</figcaption>
-        <p class="muted">No figure on record.</p>
+        <p class="muted">{t(lang, 'charts.noFigure')}</p>
       </figure>
     );
   const t0 = Math.min(...points.map((p) => Date.parse(p.periodStart)));
   const t1 = Math.max(...points.map((p) => Date.parse(p.periodEnd)));
   const max = Math.max(...points.map(pointValue), 1);
   const top = points.find((p) => pointValue(p) === max)!;
-  const maxText = top.amount !== null ? money(String(max), top.currency) : max.toLocaleString('en');
+  const maxText = top.amount !== null ? money(lang, String(max), top.currency) : count(lang, max);
   const x = (ms: number) => PAD.l + ((ms - t0) / (t1 - t0 || 1)) * (W - PAD.l - PAD.r);
   const y = (v: number) => H - PAD.b - (v / max) * (H - PAD.t - PAD.b);
   const y0 = new Date(t0).getUTCFullYear();
@@ -53,7 +68,11 @@ function PeriodChart({ title, points, onOpen }: { title: string; points: Financi
   return (
     <figure class="chart">
       <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}: ${points.map((p) => `${p.period} ${pointText(p)}`).join('; ')}`}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={colon(lang, title, points.map((p) => `${dateText(lang, p.period)} ${pointText(lang, p)}`).join('; '))}
+      >
         <line x1={PAD.l} x2={W - PAD.r} y1={H - PAD.b} y2={H - PAD.b} class="axis-line" />
         <line x1={PAD.l} x2={W - PAD.r} y1={PAD.t} y2={PAD.t} class="grid" />
         <text x={W - PAD.r - 2} y={PAD.t + 9} class="tick" text-anchor="end">
@@ -83,18 +102,21 @@ function PeriodChart({ title, points, onOpen }: { title: string; points: Financi
         {points.map((p) => (
           <li key={p.factId + p.basis}>
             <span class="key" style={{ background: colorOf(p) }} aria-hidden="true" />
-            <button type="button" class="link" onClick={() => onOpen(pointFact(p))}>
-              <InferredMark inferred={p.inferred} paths={['data.money', 'data.total', 'data.count', 'data.byFunction']}>
-                {pointText(p)}
+            <button type="button" class="link" onClick={() => onOpen(pointFact(lang, p))}>
+              <InferredMark lang={lang} inferred={p.inferred} paths={['data.money', 'data.total', 'data.count', 'data.byFunction']}>
+                {pointText(lang, p)}
               </InferredMark>{' '}
               <span class="muted">
-                <InferredMark inferred={p.inferred} paths={['data.period', 'data.targetPeriod', 'occurredAt']}>
-                  {p.period}
+                <InferredMark lang={lang} inferred={p.inferred} paths={['data.period', 'data.targetPeriod', 'occurredAt']}>
+                  {dateText(lang, p.period)}
                 </InferredMark>{' '}
-                · {p.metric === 'revenue_target' ? 'target' : p.basis}
+                · {codeText(lang, 'basis', seriesOf(p))}
               </span>
-              <OutletsBadge c={p.corroboration && (p.corroboration.outlets > 1 || p.corroboration.denies) ? p.corroboration : undefined} />
-              {p.status !== 'current' && <span class={`badge ${p.status}`}>{p.status}</span>}
+              <OutletsBadge
+                lang={lang}
+                c={p.corroboration && (p.corroboration.outlets > 1 || p.corroboration.denies) ? p.corroboration : undefined}
+              />
+              {p.status !== 'current' && <span class={`badge ${p.status}`}>{codeText(lang, 'status', p.status)}</span>}
             </button>
           </li>
         ))}
@@ -103,19 +125,20 @@ function PeriodChart({ title, points, onOpen }: { title: string; points: Financi
   );
 }
 
-function QuarterChart({ groups, unplaced }: { groups: DepartureGroup[]; unplaced: number }) {
+function QuarterChart({ lang, groups, unplaced }: { lang: Lang; groups: DepartureGroup[]; unplaced: number }) {
+  const title = t(lang, 'charts.departures');
   const max = Math.max(1, ...groups.map((g) => g.count));
   const bw = groups.length ? (W - PAD.l - PAD.r) / groups.length : 0;
   return (
     <figure class="chart">
-      <figcaption>Departures by quarter</figcaption>
+      <figcaption>{title}</figcaption>
       {groups.length === 0 ? (
-        <p class="muted">No dated departure on record.</p>
+        <p class="muted">{t(lang, 'charts.noDeparture')}</p>
       ) : (
         <svg
           viewBox={`0 0 ${W} ${H}`}
           role="img"
-          aria-label={`Departures by quarter: ${groups.map((g) => `${g.key}: ${g.count}`).join(', ')}`}
+          aria-label={colon(lang, title, groups.map((g) => colon(lang, dateText(lang, g.key), count(lang, g.count))).join(', '))}
         >
           <line x1={PAD.l} x2={W - PAD.r} y1={H - PAD.b} y2={H - PAD.b} class="axis-line" />
           {groups.map((g, i) => {
@@ -125,17 +148,17 @@ function QuarterChart({ groups, unplaced }: { groups: DepartureGroup[]; unplaced
               <g key={g.key}>
                 <rect x={bx} y={H - PAD.b - h} width={bw * 0.7} height={h} fill={COLORS[0]} />
                 <text x={bx + bw * 0.35} y={H - PAD.b - h - 3} class="value" text-anchor="middle">
-                  {g.count}
+                  {count(lang, g.count)}
                 </text>
                 <text x={bx + bw * 0.35} y={H - 5} class="tick" text-anchor="middle">
-                  {g.key}
+                  {dateText(lang, g.key)}
                 </text>
               </g>
             );
           })}
         </svg>
       )}
-      {unplaced > 0 && <p class="muted">{unplaced} more dated only to a longer span (not placed in a quarter).</p>}
+      {unplaced > 0 && <p class="muted">{tn(lang, 'charts.unplaced', unplaced)}</p>}
     </figure>
   );
 }
@@ -149,7 +172,7 @@ interface DeparturesReport {
 }
 
 export function Charts(props: {
-  lang: 'en' | 'fr';
+  lang: Lang;
   organization: string;
   asOf: string;
   knownAt: string | null;
@@ -169,17 +192,17 @@ export function Charts(props: {
   const of = (...metrics: string[]) => items.filter((p) => metrics.includes(p.metric));
   return (
     <section class="card charts" aria-labelledby="charts-title">
-      <h2 id="charts-title">Figures</h2>
+      <h2 id="charts-title">{t(lang, 'charts.title')}</h2>
       {(fin.error || dep.error) && (
         <p role="alert" class="error">
-          {fin.error ?? dep.error}
+          {errorText(lang, (fin.error ?? dep.error)!)}
         </p>
       )}
       <div class="chart-grid">
-        <PeriodChart title="Revenue and revenue targets" points={of('revenue', 'revenue_target')} onOpen={onOpen} />
-        <PeriodChart title="Losses by basis" points={of('loss')} onOpen={onOpen} />
-        <PeriodChart title="Headcount" points={of('headcount')} onOpen={onOpen} />
-        <QuarterChart groups={dep.data?.groups ?? []} unplaced={dep.data?.unplaced?.count ?? 0} />
+        <PeriodChart lang={lang} title="charts.revenue" points={of('revenue', 'revenue_target')} onOpen={onOpen} />
+        <PeriodChart lang={lang} title="charts.losses" points={of('loss')} onOpen={onOpen} />
+        <PeriodChart lang={lang} title="charts.headcount" points={of('headcount')} onOpen={onOpen} />
+        <QuarterChart lang={lang} groups={dep.data?.groups ?? []} unplaced={dep.data?.unplaced?.count ?? 0} />
       </div>
     </section>
   );

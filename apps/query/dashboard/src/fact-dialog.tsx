@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { getJson } from './api';
-import { instant } from './format';
+import { errorText, getJson } from './api';
+import { dateText, instant } from './format';
+import { codeText, t, tn, type Lang } from './i18n';
 import { FactTruth, InferredMark } from './truth';
 import type { Fact, Source } from './types';
 
@@ -12,10 +13,10 @@ interface StoryFacts {
 }
 
 /** A fact's sources with their quotes, its standing and its earlier versions; a source opens the story it comes from. */
-export function FactDialog({ fact, onClose }: { fact: Fact | null; onClose: () => void }) {
+export function FactDialog({ lang, fact, onClose }: { lang: Lang; fact: Fact | null; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
   const [story, setStory] = useState<StoryFacts | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Error | null>(null);
 
   // The story asked for last: a click on another source, another fact or a close cancels the one before.
   const storyRequest = useRef<AbortController | null>(null);
@@ -40,7 +41,7 @@ export function FactDialog({ fact, onClose }: { fact: Fact | null; onClose: () =
     setError(null);
     getJson<StoryFacts>(`/v1/sources/${encodeURIComponent(s.id)}`, request.signal).then(
       (answer) => request.signal.aborted || setStory(answer),
-      (e: Error) => request.signal.aborted || setError(e.message),
+      (e: Error) => request.signal.aborted || setError(e),
     );
   };
 
@@ -50,46 +51,47 @@ export function FactDialog({ fact, onClose }: { fact: Fact | null; onClose: () =
         <div>
           <header class="dialog-head">
             <h2 id="fact-title">{fact.title}</h2>
-            <button type="button" class="close" onClick={() => ref.current?.close()} aria-label="Close">
+            <button type="button" class="close" onClick={() => ref.current?.close()} aria-label={t(lang, 'dialog.close')}>
               ×
             </button>
           </header>
           <p class="meta">
-            <span class={`badge ${fact.status}`}>{fact.status}</span> <span class="badge">{fact.modality}</span> occurred{' '}
-            <InferredMark inferred={fact.inferred} paths={['occurredAt']}>
-              {fact.occurredAt ?? 'unknown'}
+            <span class={`badge ${fact.status}`}>{codeText(lang, 'status', fact.status)}</span>{' '}
+            <span class="badge">{codeText(lang, 'modality', fact.modality)}</span> {t(lang, 'dialog.occurred')}{' '}
+            <InferredMark lang={lang} inferred={fact.inferred} paths={['occurredAt']}>
+              {fact.occurredAt ? dateText(lang, fact.occurredAt) : t(lang, 'unknown')}
             </InferredMark>{' '}
-            · recorded {instant(fact.recordedAt)}
+            · {t(lang, 'dialog.recorded', { instant: instant(lang, fact.recordedAt) })}
           </p>
-          <FactTruth corroboration={fact.corroboration} inferred={fact.inferred} />
-          <h3>Sources</h3>
-          {fact.sources.length === 0 && <p>No source on this item.</p>}
+          <FactTruth lang={lang} corroboration={fact.corroboration} inferred={fact.inferred} />
+          <h3>{t(lang, 'dialog.sources')}</h3>
+          {fact.sources.length === 0 && <p>{t(lang, 'dialog.noSource')}</p>}
           <ul class="sources">
             {fact.sources.map((s, i) => (
               <li key={i}>
                 <p>
                   <strong>{s.outlet}</strong>
-                  {s.stance === 'denies' && <span class="badge denies">denies</span>}
-                  {s.stance === 'confirms' && <span class="badge">confirms</span>}
+                  {s.stance === 'denies' && <span class="badge denies">{t(lang, 'stance.denies')}</span>}
+                  {s.stance === 'confirms' && <span class="badge">{t(lang, 'stance.confirms')}</span>}
                   {s.title && (
                     <>
                       {' '}
                       · <cite>{s.title}</cite>
                     </>
                   )}
-                  {s.publishedAt && <> · {s.publishedAt}</>}
+                  {s.publishedAt && <> · {dateText(lang, s.publishedAt)}</>}
                   {s.language && <> · {s.language}</>}
                 </p>
                 {s.quote && <blockquote lang={s.language ?? undefined}>{s.quote}</blockquote>}
                 <p class="actions">
                   {s.url && (
                     <a href={s.url} rel="noopener noreferrer" target="_blank">
-                      Article
+                      {t(lang, 'dialog.article')}
                     </a>
                   )}
                   {s.id && (
                     <button type="button" onClick={() => openStory(s)}>
-                      Everything this story backs
+                      {t(lang, 'dialog.storyButton')}
                     </button>
                   )}
                 </p>
@@ -98,20 +100,18 @@ export function FactDialog({ fact, onClose }: { fact: Fact | null; onClose: () =
           </ul>
           {error && (
             <p role="alert" class="error">
-              {error}
+              {errorText(lang, error)}
             </p>
           )}
           {story && (
-            <section aria-label={`Facts backed by ${story.outlet}`}>
-              <h3>
-                {story.title ?? story.outlet}: {story.items.length} facts
-              </h3>
+            <section aria-label={t(lang, 'dialog.storyLabel', { outlet: story.outlet })}>
+              <h3>{tn(lang, 'dialog.storyFacts', story.items.length, { title: story.title ?? story.outlet })}</h3>
               <ul class="story">
                 {story.items.map((f) => (
                   <li key={f.factId}>
                     {f.headline}{' '}
                     <span class="muted">
-                      ({f.occurredAt ?? '?'}, {f.status})
+                      ({f.occurredAt ? dateText(lang, f.occurredAt) : t(lang, 'date.unknown')}, {codeText(lang, 'status', f.status)})
                     </span>
                   </li>
                 ))}
@@ -120,15 +120,17 @@ export function FactDialog({ fact, onClose }: { fact: Fact | null; onClose: () =
           )}
           {fact.history.length > 0 && (
             <>
-              <h3>Earlier versions</h3>
+              <h3>{t(lang, 'dialog.history')}</h3>
               <ol class="history">
                 {fact.history.map((v) => (
                   <li key={v.version}>
-                    v{v.version}, recorded {instant(v.recordedFrom)}
-                    {v.recordedTo && <> until {instant(v.recordedTo)}</>}
-                    {v.supersededBy && <> · {v.supersededBy}</>}
-                    {v.endReason && <>: “{v.endReason}”</>}
-                    {v.inferred && v.inferred.length > 0 && <> · not in the sources: {v.inferred.map((i) => i.path).join(', ')}</>}
+                    {t(lang, 'dialog.version', { version: v.version, instant: instant(lang, v.recordedFrom) })}
+                    {v.recordedTo && t(lang, 'dialog.until', { instant: instant(lang, v.recordedTo) })}
+                    {v.supersededBy && <> · {codeText(lang, 'status', v.supersededBy)}</>}
+                    {v.endReason && t(lang, 'dialog.endReason', { reason: v.endReason })}
+                    {v.inferred &&
+                      v.inferred.length > 0 &&
+                      t(lang, 'dialog.versionNotInSources', { paths: v.inferred.map((i) => i.path).join(', ') })}
                     <pre>{JSON.stringify(v.data, null, 1)}</pre>
                   </li>
                 ))}

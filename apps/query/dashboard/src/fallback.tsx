@@ -1,4 +1,6 @@
-export type Lang = 'en' | 'fr';
+import { t, type Lang } from './i18n';
+
+export type { Lang };
 
 /**
  * The visible mark of text shown in the other language: the service lists such fields in `fallbacks` (the event
@@ -9,13 +11,8 @@ export function FallbackMark(props: { lang: Lang; fallbacks?: string[]; field?: 
   const shown = field ? fallbacks.filter((f) => f === field || f.startsWith(`${field}[`)) : fallbacks;
   if (shown.length === 0) return null;
   const other = lang === 'fr' ? 'en' : 'fr';
-  // French typography as the API's French text: U+00A0 before the colon (libs/domain french-typography.util).
-  const title =
-    lang === 'fr'
-      ? `Pas de texte en français\u00a0: affiché en anglais (${shown.join(', ')})`
-      : `No English text: shown in French (${shown.join(', ')})`;
   return (
-    <span class="badge fallback" data-testid="fallback" title={title} lang={lang}>
+    <span class="badge fallback" data-testid="fallback" title={t(lang, 'fallback.title', { fields: shown.join(', ') })} lang={lang}>
       {other}
     </span>
   );

@@ -1,4 +1,6 @@
-// Display helpers: money stays a decimal string until it is drawn (never summed as floats).
+// Display helpers: money stays a decimal string until it is drawn (never summed as floats). English keeps the formats
+// it always had (ISO dates, "$30 bn", "1,600"); French writes dates, figures and amounts the French way, through Intl.
+import { codeText, locale, numberText, type Lang } from './i18n';
 
 const SCALES: Array<[number, string]> = [
   [1e12, 'tn'],
@@ -6,10 +8,19 @@ const SCALES: Array<[number, string]> = [
   [1e6, 'm'],
 ];
 
-/** "30000000000" USD -> "$30 bn" (approximate, for display; the exact amount is in the fact dialog). */
-export function money(amount: string | null, currency: string | null): string {
+/** "30000000000" USD -> "$30 bn" / "30 Md $US" (approximate, for display; the exact amount is in the fact dialog). */
+export function money(lang: Lang, amount: string | null, currency: string | null): string {
   if (amount === null) return '–';
   const n = Number(amount);
+  if (lang === 'fr') {
+    const options: Intl.NumberFormatOptions = { notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: 1 };
+    try {
+      if (currency) return new Intl.NumberFormat('fr-FR', { ...options, style: 'currency', currency }).format(n);
+    } catch {
+      /* not a currency Intl knows: the code after the figure */
+    }
+    return `${new Intl.NumberFormat('fr-FR', options).format(n)}${currency ? `\u00a0${currency}` : ''}`;
+  }
   const sign = currency === 'USD' ? '$' : '';
   const unit = currency && currency !== 'USD' ? ` ${currency}` : '';
   for (const [size, suffix] of SCALES) if (Math.abs(n) >= size) return `${sign}${trim(n / size)} ${suffix}${unit}`;
@@ -18,12 +29,43 @@ export function money(amount: string | null, currency: string | null): string {
 
 const trim = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
-export const exactMoney = (amount: string, currency: string) => `${BigInt(amount).toLocaleString('en')} ${currency}`;
+/** "44000000000" USD -> "44,000,000,000 USD" / "44 000 000 000 USD" (the currency after the figure, a no-break space). */
+export const exactMoney = (lang: Lang, amount: string, currency: string) =>
+  `${BigInt(amount).toLocaleString(locale(lang))}${lang === 'fr' ? '\u00a0' : ' '}${currency}`.trim();
 
-/** 2026-11-29T09:26:20.392Z -> "2026-11-29 09:26:20 UTC". */
-export const instant = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC');
+/** A count: "1,600" / "1 600". */
+export const count = numberText;
 
-export const typeLabel = (type: string) => type.replace(/[._]/g, ' ');
+/** 2026-11-29T09:26:20.392Z -> "2026-11-29 09:26:20 UTC" / "29 novembre 2026 à 09:26:20 UTC". */
+export function instant(lang: Lang, iso: string): string {
+  const date = new Date(iso);
+  if (lang === 'en' || Number.isNaN(date.getTime())) return iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC');
+  return `${new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'medium', timeZone: 'UTC' }).format(date)} UTC`;
+}
+
+const utcDate = (y: string, m: string, d = '01') => new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+
+/**
+ * A date or period as the API gives it ("2024", "2024-H1", "2024-Q3", "2024-09", "2024-09-25", a date-time, a range
+ * "a/b"): as is in English; in French "S1 2024", "T3 2024", "septembre 2024", "25 septembre 2024". Other text as is.
+ */
+export function dateText(lang: Lang, text: string): string {
+  if (lang === 'en') return text;
+  const range = text.split('/');
+  if (range.length === 2) return `${dateText(lang, range[0])} – ${dateText(lang, range[1])}`;
+  let m: RegExpExecArray | null;
+  if ((m = /^(\d{4})-H([12])$/.exec(text))) return `S${m[2]} ${m[1]}`;
+  if ((m = /^(\d{4})-Q([1-4])$/.exec(text))) return `T${m[2]} ${m[1]}`;
+  if ((m = /^(\d{4})-(\d{2})$/.exec(text)))
+    return new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(utcDate(m[1], m[2]));
+  if ((m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)))
+    return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'UTC' }).format(utcDate(m[1], m[2], m[3]));
+  if (/^\d{4}-\d{2}-\d{2}T/i.test(text)) return instant(lang, text);
+  return text;
+}
+
+/** An event type in words: "executive appointed" / "nomination de dirigeant". */
+export const typeLabel = (lang: Lang, type: string) => codeText(lang, 'type', type);
 
 export const pretty = (slug: string) =>
   slug

@@ -1,12 +1,13 @@
-import { qs } from './api';
-import { pretty } from './format';
+import { errorText, qs } from './api';
+import { dateText, pretty } from './format';
 import { useReport } from './use-report';
 import { InferredMark, OutletsBadge } from './truth';
 import type { CaseStep, Fact, LawsuitCase } from './types';
-import { FallbackMark, type Lang } from './fallback';
+import { FallbackMark } from './fallback';
+import { codeText, colon, t, type Lang } from './i18n';
 
-const stepFact = (c: LawsuitCase, s: CaseStep): Fact => ({
-  title: `${c.caseName}: ${s.status}`,
+const stepFact = (lang: Lang, c: LawsuitCase, s: CaseStep): Fact => ({
+  title: colon(lang, c.caseName, codeText(lang, 'lawsuit', s.status)),
   eventId: s.eventId,
   occurredAt: s.occurredAt,
   modality: s.modality,
@@ -36,56 +37,55 @@ export function Lawsuits(props: {
   return (
     <section class="card lawsuits" aria-labelledby="lawsuits-title">
       <h2 id="lawsuits-title">
-        Lawsuits <span class="muted">({organization} a party)</span>
+        {t(lang, 'lawsuits.title')} <span class="muted">{t(lang, 'lawsuits.party', { organization })}</span>
       </h2>
       {report.error && (
         <p role="alert" class="error">
-          {report.error}
+          {errorText(lang, report.error)}
         </p>
       )}
-      {report.data?.items.length === 0 && <p class="muted">No case on record.</p>}
+      {report.data?.items.length === 0 && <p class="muted">{t(lang, 'lawsuits.none')}</p>}
       <div class="cases">
         {report.data?.items.map((c) => (
           <article key={c.case} class="case" aria-labelledby={`case-${c.case}`}>
             <h3 id={`case-${c.case}`}>{c.caseName}</h3>
             {c.title && (
               <p class="title">
-                <InferredMark inferred={c.filed?.inferred} paths={['data.title']}>
+                <InferredMark lang={lang} inferred={c.filed?.inferred} paths={['data.title']}>
                   {c.title}
                 </InferredMark>
               </p>
             )}
             <p>
-              <span class={`badge status-${c.status}`}>{c.status.replace('_', ' ')}</span>
+              <span class={`badge status-${c.status}`}>{codeText(lang, 'lawsuit', c.status)}</span>
               {c.court && <span class="muted"> {c.court}</span>}
             </p>
             <p class="parties">
-              {c.plaintiffs.map(pretty).join(', ')} <span class="muted">v.</span> {c.defendants.map(pretty).join(', ')}
+              {c.plaintiffs.map(pretty).join(', ')} <span class="muted">{t(lang, 'lawsuits.versus')}</span>{' '}
+              {c.defendants.map(pretty).join(', ')}
             </p>
             {c.claims.length > 0 && (
               <p class="claims" lang={lang}>
                 {c.claims.join('; ')} <FallbackMark lang={lang} fallbacks={c.fallbacks} field="claims" />
               </p>
             )}
-            <ol class="steps" aria-label="Status history">
+            <ol class="steps" aria-label={t(lang, 'lawsuits.history')}>
               {c.history.map((s) => (
                 <li key={s.eventId}>
                   <span class="when">
-                    <InferredMark inferred={s.inferred} paths={['occurredAt']}>
-                      {s.occurredAt}
+                    <InferredMark lang={lang} inferred={s.inferred} paths={['occurredAt']}>
+                      {dateText(lang, s.occurredAt)}
                     </InferredMark>
                   </span>{' '}
-                  {s.status.replace('_', ' ')}
+                  {codeText(lang, 'lawsuit', s.status)}
                   <OutletsBadge
+                    lang={lang}
                     c={s.corroboration && (s.corroboration.outlets > 1 || s.corroboration.denies) ? s.corroboration : undefined}
                   />
-                  {s.detail && <span class="muted">: {s.detail}</span>}{' '}
-                  <button type="button" class="link" onClick={() => onOpen(stepFact(c, s))}>
-                    Sources
-                    <span class="sr-only">
-                      {' '}
-                      for {c.caseName} {s.status}
-                    </span>
+                  {s.detail && <span class="muted">{colon(lang, '', s.detail)}</span>}{' '}
+                  <button type="button" class="link" onClick={() => onOpen(stepFact(lang, c, s))}>
+                    {t(lang, 'sources.button')}
+                    <span class="sr-only">{t(lang, 'sources.for', { what: `${c.caseName} ${codeText(lang, 'lawsuit', s.status)}` })}</span>
                   </button>
                 </li>
               ))}

@@ -9,7 +9,8 @@ import { Roster } from './roster';
 import { Timeline } from './timeline';
 import { usePartialReadModels } from './use-report';
 import type { Fact, FeedItem } from './types';
-import type { Lang } from './fallback';
+import { t, tn, type Lang } from './i18n';
+import { count as countText, instant } from './format';
 
 /** Pages of the feed read per refresh when walking it for the recording instants (1,000 items a page). */
 const MAX_PAGES_PER_REFRESH = 20;
@@ -53,11 +54,14 @@ function useRecordedInstants(refresh: number): string[] {
   return instants;
 }
 
-function KeyField({ onSaved }: { onSaved: () => void }) {
+function KeyField({ lang, onSaved }: { lang: Lang; onSaved: () => void }) {
   const [value, setValue] = useState(readKey());
   return (
     <details class="key-field">
-      <summary>Read key{readKey() ? ' (set)' : ''}</summary>
+      <summary>
+        {t(lang, 'key.summary')}
+        {readKey() ? t(lang, 'key.set') : ''}
+      </summary>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -66,10 +70,10 @@ function KeyField({ onSaved }: { onSaved: () => void }) {
         }}
       >
         <label>
-          Key <span class="muted">(only when the service requires read keys; kept for this tab only)</span>
+          {t(lang, 'key.label')} <span class="muted">{t(lang, 'key.hint')}</span>
           <input type="password" name="key" autocomplete="off" value={value} onInput={(e) => setValue(e.currentTarget.value)} />
         </label>
-        <button type="submit">Use key</button>
+        <button type="submit">{t(lang, 'key.use')}</button>
       </form>
     </details>
   );
@@ -113,36 +117,44 @@ function App() {
     const poll = window.setInterval(() => setRefresh((r) => r + 1), PARTIAL_RECHECK_MS);
     return () => window.clearInterval(poll);
   }, [partial.length > 0]);
+  // English names the recording as the feed has it (to the millisecond), French as a French date.
   const knownText = knownAt
-    ? `${knownAt.replace('T', ' ').replace('Z', ' UTC')} (${step + 1} of ${instants.length} recordings)`
-    : 'now (everything recorded)';
+    ? tn(lang, 'travel.step', instants.length, {
+        instant: lang === 'en' ? knownAt.replace('T', ' ').replace('Z', ' UTC') : instant(lang, knownAt),
+        step: countText(lang, step + 1),
+      })
+    : t(lang, 'travel.now');
+  // The page says which language it is in (screen readers pronounce it so), and its title follows.
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = t(lang, 'app.title');
+  }, [lang]);
 
   return (
     <>
       <header class="top">
-        <h1>Newsroom dashboard</h1>
+        <h1>{t(lang, 'app.title')}</h1>
         <label class="lang-switch">
-          Language / Langue{' '}
+          {t(lang, 'app.language')}{' '}
           <select name="dashboard-lang" value={lang} onChange={(e) => setLang(e.currentTarget.value as Lang)}>
             <option value="en">English</option>
             <option value="fr">Français</option>
           </select>
         </label>
-        <KeyField onSaved={keySaved} />
+        <KeyField lang={lang} onSaved={keySaved} />
       </header>
       {partial.length > 0 && (
         <p class="notice partial" role="status">
-          Partial: the history of {partial.join(', ')} is still being folded in (a backfill); the reports drawing on it lack older events
-          until it is done.
+          {t(lang, 'app.partial', { names: partial.join(', ') })}
         </p>
       )}
       <main>
         <Timeline lang={lang} keyVersion={keyVersion} onOpen={setFact} onActivity={onActivity} />
         <section class="card pickers" aria-labelledby="pickers-title">
-          <h2 id="pickers-title">Time travel</h2>
+          <h2 id="pickers-title">{t(lang, 'travel.title')}</h2>
           <form class="filters" onSubmit={(e) => e.preventDefault()}>
             <label>
-              Organization
+              {t(lang, 'travel.organization')}
               <input
                 name="report-organization"
                 value={organization}
@@ -150,11 +162,11 @@ function App() {
               />
             </label>
             <label>
-              As of (what was true then)
+              {t(lang, 'travel.asOf')}
               <input type="date" name="asOf" value={asOf} onChange={(e) => setAsOf(e.currentTarget.value)} />
             </label>
             <div class="wide field">
-              <label for="knownAt">What we knew at</label>
+              <label for="knownAt">{t(lang, 'travel.knownAt')}</label>
               <output for="knownAt">{knownText}</output>
               <input
                 id="knownAt"
@@ -173,19 +185,21 @@ function App() {
               />
             </div>
             <button type="button" onClick={() => (setAsOf(''), setKnownStep(null))}>
-              Back to now
+              {t(lang, 'travel.back')}
             </button>
           </form>
         </section>
         <Roster lang={lang} organization={organization} asOf={asOf} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
         <Charts lang={lang} organization={organization} asOf={asOf} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
         <Lawsuits lang={lang} organization={organization} asOf={asOf} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
-        <Conflicts knownAt={knownAt} refresh={refresh} onOpen={setFact} />
+        <Conflicts lang={lang} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
       </main>
       <footer class="muted">
-        Data from this service's API (<a href="/docs">/docs</a>). Every figure opens its sources.
+        {t(lang, 'app.footerBefore')}
+        <a href="/docs">/docs</a>
+        {t(lang, 'app.footerAfter')}
       </footer>
-      <FactDialog fact={fact} onClose={() => setFact(null)} />
+      <FactDialog lang={lang} fact={fact} onClose={() => setFact(null)} />
     </>
   );
 }

@@ -1,17 +1,18 @@
 import { useMemo } from 'preact/hooks';
-import { qs } from './api';
-import { instant } from './format';
+import { errorText, qs } from './api';
+import { dateText, instant } from './format';
 import { useReport } from './use-report';
 import { InferredMark, OutletsBadge } from './truth';
 import type { Fact, Tenure, TenureEnd } from './types';
-import { FallbackMark, type Lang } from './fallback';
+import { FallbackMark } from './fallback';
+import { t, type Lang } from './i18n';
 
 interface LeadershipReport {
   items: Tenure[];
 }
 
-const tenureFact = (t: Tenure, end: TenureEnd, what: string): Fact => ({
-  title: `${t.personName}, ${t.role}: ${what}`,
+const tenureFact = (lang: Lang, tenure: Tenure, end: TenureEnd, what: 'tenure.appointed' | 'tenure.left'): Fact => ({
+  title: t(lang, 'tenure.title', { person: tenure.personName, role: tenure.role, what: t(lang, what) }),
   eventId: end.eventId,
   occurredAt: end.occurredAt,
   modality: end.modality,
@@ -24,7 +25,7 @@ const tenureFact = (t: Tenure, end: TenureEnd, what: string): Fact => ({
 });
 
 const day = 86400000;
-const t = (iso: string) => Date.parse(iso);
+const ms = (iso: string) => Date.parse(iso);
 
 /** The roster on `asOf` as known at `knownAt`, and every tenure on record as bars on a time axis. */
 export function Roster(props: {
@@ -44,24 +45,25 @@ export function Roster(props: {
 
   return (
     <section class="card roster" aria-labelledby="roster-title">
-      <h2 id="roster-title">Leadership roster</h2>
+      <h2 id="roster-title">{t(lang, 'roster.title')}</h2>
       <p class="muted">
-        {asOf ? `As of ${asOf}` : 'Today'}, {knownAt ? `as known at ${instant(knownAt)}` : 'with everything recorded so far'}.
+        {asOf ? t(lang, 'roster.asOf', { date: dateText(lang, asOf) }) : t(lang, 'roster.today')},{' '}
+        {knownAt ? t(lang, 'roster.knownAt', { instant: instant(lang, knownAt) }) : t(lang, 'roster.everything')}.
       </p>
       {roster.error && (
         <p role="alert" class="error">
-          {roster.error}
+          {errorText(lang, roster.error)}
         </p>
       )}
       <table data-testid="roster">
-        <caption class="sr-only">Who holds which role</caption>
+        <caption class="sr-only">{t(lang, 'roster.caption')}</caption>
         <thead>
           <tr>
-            <th scope="col">Person</th>
-            <th scope="col">Role</th>
-            <th scope="col">Since</th>
+            <th scope="col">{t(lang, 'roster.person')}</th>
+            <th scope="col">{t(lang, 'roster.role')}</th>
+            <th scope="col">{t(lang, 'roster.since')}</th>
             <th scope="col">
-              <span class="sr-only">Sources</span>
+              <span class="sr-only">{t(lang, 'sources.button')}</span>
             </th>
           </tr>
         </thead>
@@ -69,7 +71,7 @@ export function Roster(props: {
           {roster.data?.items.length === 0 && (
             <tr>
               <td colSpan={4} class="muted">
-                Nobody on record for this date.
+                {t(lang, 'roster.nobody')}
               </td>
             </tr>
           )}
@@ -77,28 +79,32 @@ export function Roster(props: {
             <tr key={`${r.person}|${r.role}`}>
               <td>{r.personName}</td>
               <td>
-                <InferredMark inferred={r.start?.inferred} paths={['data.role']}>
+                <InferredMark lang={lang} inferred={r.start?.inferred} paths={['data.role']}>
                   <span lang={lang}>{r.role}</span>
                 </InferredMark>{' '}
                 <FallbackMark lang={lang} fallbacks={r.fallbacks} field="role" />
-                {r.interim && ' (interim)'}
+                {r.interim && t(lang, 'roster.interim')}
               </td>
               <td>
-                <InferredMark inferred={r.start?.inferred} paths={['occurredAt']}>
-                  {r.start?.occurredAt ?? 'unknown'}
+                <InferredMark lang={lang} inferred={r.start?.inferred} paths={['occurredAt']}>
+                  {r.start?.occurredAt ? dateText(lang, r.start.occurredAt) : t(lang, 'unknown')}
                 </InferredMark>
-                <OutletsBadge c={r.start?.corroboration && r.start.corroboration.outlets > 1 ? r.start.corroboration : undefined} />
+                <OutletsBadge
+                  lang={lang}
+                  c={r.start?.corroboration && r.start.corroboration.outlets > 1 ? r.start.corroboration : undefined}
+                />
                 {r.certain === false && (
-                  <span class="badge" title="The date is imprecise or the start is unknown">
+                  <span class="badge" title={t(lang, 'roster.uncertainTitle')}>
                     {' '}
-                    uncertain
+                    {t(lang, 'roster.uncertain')}
                   </span>
                 )}
               </td>
               <td>
                 {r.start && (
-                  <button type="button" class="link" onClick={() => onOpen(tenureFact(r, r.start!, 'appointed'))}>
-                    Sources<span class="sr-only"> for {r.personName}</span>
+                  <button type="button" class="link" onClick={() => onOpen(tenureFact(lang, r, r.start!, 'tenure.appointed'))}>
+                    {t(lang, 'sources.button')}
+                    <span class="sr-only">{t(lang, 'sources.for', { what: r.personName })}</span>
                   </button>
                 )}
               </td>
@@ -106,15 +112,15 @@ export function Roster(props: {
           ))}
         </tbody>
       </table>
-      <h3>Tenures on record</h3>
-      <TenureBars items={tenures.data?.items ?? []} asOf={asOf} onOpen={onOpen} />
+      <h3>{t(lang, 'roster.tenures')}</h3>
+      <TenureBars lang={lang} items={tenures.data?.items ?? []} asOf={asOf} onOpen={onOpen} />
     </section>
   );
 }
 
-function TenureBars({ items, asOf, onOpen }: { items: Tenure[]; asOf: string; onOpen: (f: Fact) => void }) {
+function TenureBars({ lang, items, asOf, onOpen }: { lang: Lang; items: Tenure[]; asOf: string; onOpen: (f: Fact) => void }) {
   const axis = useMemo(() => {
-    const times = items.flatMap((i) => [i.start?.from, i.end?.from, i.end?.to].filter((x): x is string => !!x).map(t));
+    const times = items.flatMap((i) => [i.start?.from, i.end?.from, i.end?.to].filter((x): x is string => !!x).map(ms));
     const now = Date.now();
     const lo = new Date(Math.min(now - 365 * day, ...times)).getUTCFullYear();
     const hi = new Date(Math.max(now, ...times)).getUTCFullYear() + 1;
@@ -122,7 +128,7 @@ function TenureBars({ items, asOf, onOpen }: { items: Tenure[]; asOf: string; on
   }, [items]);
   const pct = (ms: number) => `${(((ms - axis.from) / (axis.to - axis.from)) * 100).toFixed(2)}%`;
   const width = (a: number, b: number) => `${(((b - a) / (axis.to - axis.from)) * 100).toFixed(2)}%`;
-  if (items.length === 0) return <p class="muted">No tenure on record.</p>;
+  if (items.length === 0) return <p class="muted">{t(lang, 'roster.noTenure')}</p>;
   return (
     <div class="tenures">
       <div class="axis" aria-hidden="true">
@@ -134,11 +140,17 @@ function TenureBars({ items, asOf, onOpen }: { items: Tenure[]; asOf: string; on
       </div>
       <ul>
         {items.map((i) => {
-          const start = i.start ? t(i.start.from) : axis.from;
-          const endFrom = i.end ? t(i.end.from) : Date.now();
-          const endTo = i.end ? t(i.end.to) : Date.now();
-          const label = `${i.personName}, ${i.role}: ${i.start ? `from ${i.start.occurredAt}` : 'start unknown'}${i.end ? `, left ${i.end.occurredAt}` : ', in office'}`;
-          const fact = i.end ? tenureFact(i, i.end, 'left') : i.start ? tenureFact(i, i.start, 'appointed') : null;
+          const start = i.start ? ms(i.start.from) : axis.from;
+          const endFrom = i.end ? ms(i.end.from) : Date.now();
+          const endTo = i.end ? ms(i.end.to) : Date.now();
+          const from = i.start ? t(lang, 'tenure.from', { date: dateText(lang, i.start.occurredAt) }) : t(lang, 'tenure.startUnknown');
+          const until = i.end ? t(lang, 'tenure.leftOn', { date: dateText(lang, i.end.occurredAt) }) : t(lang, 'tenure.inOffice');
+          const label = t(lang, 'tenure.title', { person: i.personName, role: i.role, what: `${from}${until}` });
+          const fact = i.end
+            ? tenureFact(lang, i, i.end, 'tenure.left')
+            : i.start
+              ? tenureFact(lang, i, i.start, 'tenure.appointed')
+              : null;
           return (
             <li key={`${i.person}|${i.role}`}>
               <span class="who">
@@ -147,11 +159,11 @@ function TenureBars({ items, asOf, onOpen }: { items: Tenure[]; asOf: string; on
               <button
                 type="button"
                 class="track"
-                aria-label={`${label}. Open sources.`}
+                aria-label={t(lang, 'tenure.open', { label })}
                 disabled={!fact}
                 onClick={() => fact && onOpen(fact)}
               >
-                {asOf && <span class="asof" style={{ left: pct(t(asOf)) }} />}
+                {asOf && <span class="asof" style={{ left: pct(ms(asOf)) }} />}
                 <span
                   class={`bar ${i.start ? '' : 'unknown-start'} ${i.end ? 'ended' : 'current'}`}
                   style={{ left: pct(start), width: width(start, Math.max(endFrom, start + day)) }}
@@ -163,10 +175,10 @@ function TenureBars({ items, asOf, onOpen }: { items: Tenure[]; asOf: string; on
         })}
       </ul>
       <p class="legend muted">
-        <span class="key unknown-start" /> start not on record <span class="key fuzzy" /> end known only to a period{' '}
+        <span class="key unknown-start" /> {t(lang, 'legend.unknownStart')} <span class="key fuzzy" /> {t(lang, 'legend.fuzzyEnd')}{' '}
         {asOf && (
           <>
-            <span class="key asof" /> the date picked
+            <span class="key asof" /> {t(lang, 'legend.asOf')}
           </>
         )}
       </p>

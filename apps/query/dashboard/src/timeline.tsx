@@ -1,34 +1,36 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { EVENT_TYPES, instant, typeLabel } from './format';
+import { dateText, EVENT_TYPES, instant, typeLabel } from './format';
 import { Connection, FeedFilters, Row, useFeed } from './feed';
 import { InferredList, InferredMark, OutletsBadge } from './truth';
 import type { Fact, FeedItem, InferredField, Source } from './types';
-import { FallbackMark, type Lang } from './fallback';
+import { FallbackMark } from './fallback';
+import { codeText, t, tn, type Lang } from './i18n';
 
-const CONNECTION_TEXT: Record<Connection, string> = {
-  connecting: 'Connecting…',
-  live: 'Live',
-  reconnecting: 'Reconnecting…',
-  offline: 'Offline',
+const CONNECTION_TEXT: Record<Connection, `connection.${Connection}`> = {
+  connecting: 'connection.connecting',
+  live: 'connection.live',
+  reconnecting: 'connection.reconnecting',
+  offline: 'connection.offline',
 };
 
-const amendmentText = (a: FeedItem) => {
+const amendmentText = (lang: Lang, a: FeedItem) => {
   if (a.type === 'event.sourced') return a.headline;
-  const reason = a.data?.reason ? `: ${a.data.reason}` : '';
-  if (a.targetStatus === 'retracted') return `Retracted${reason}`;
-  const changes = a.data?.changes ? ` (changed: ${changedFields(a.data.changes)})` : '';
-  return `Corrected${reason}${changes}`;
+  const reason = a.data?.reason ? t(lang, 'amend.reason', { reason: a.data.reason }) : '';
+  if (a.targetStatus === 'retracted') return `${t(lang, 'amend.retracted')}${reason}`;
+  const changes = a.data?.changes ? t(lang, 'amend.changes', { fields: changedFields(lang, a.data.changes) }) : '';
+  return `${t(lang, 'amend.corrected')}${reason}${changes}`;
 };
 
 /** {data: {money: {amount: "44000000000"}}} -> "money.amount = 44000000000"; a new inferred list by its paths. */
-function changedFields(changes: any, prefix = ''): string {
+function changedFields(lang: Lang, changes: any, prefix = ''): string {
   return Object.entries(changes ?? {})
     .map(([k, v]) => {
       if (k === 'inferred' && !prefix && Array.isArray(v)) {
-        return `not in the sources = ${v.length ? v.map((i: InferredField) => i.path).join(', ') : 'nothing'}`;
+        const paths = v.length ? v.map((i: InferredField) => i.path).join(', ') : t(lang, 'amend.nothing');
+        return t(lang, 'amend.notInSources', { paths });
       }
       const path = prefix && prefix !== 'data' ? `${prefix}.${k}` : k === 'data' ? '' : k;
-      return v && typeof v === 'object' && !Array.isArray(v) ? changedFields(v, path || k) : `${path || k} = ${JSON.stringify(v)}`;
+      return v && typeof v === 'object' && !Array.isArray(v) ? changedFields(lang, v, path || k) : `${path || k} = ${JSON.stringify(v)}`;
     })
     .filter(Boolean)
     .join(', ');
@@ -73,6 +75,7 @@ const REPLAY_QUIET_MS = 1000;
  * for a second; from then on a new row is announced by its headline, several at once by their count.
  */
 function useLiveAnnouncement(rows: Row[], version: number, filters: FeedFilters, keyVersion: number): string {
+  const lang = filters.lang;
   const [text, setText] = useState('');
   const seen = useRef<{ settled: boolean; newest: bigint }>({ settled: false, newest: 0n });
   const quiet = useRef<number | undefined>(undefined);
@@ -93,8 +96,8 @@ function useLiveAnnouncement(rows: Row[], version: number, filters: FeedFilters,
     }
     const fresh = rows.filter((r) => BigInt(r.item.position) > state.newest);
     state.newest = newest > state.newest ? newest : state.newest;
-    if (fresh.length === 1) setText(`New: ${fresh[0].item.headline}`);
-    else if (fresh.length > 1) setText(`${fresh.length} new items; the latest: ${fresh[fresh.length - 1].item.headline}`);
+    if (fresh.length === 1) setText(t(lang, 'timeline.new', { headline: fresh[0].item.headline }));
+    else if (fresh.length > 1) setText(tn(lang, 'timeline.newMany', fresh.length, { headline: fresh[fresh.length - 1].item.headline }));
   }, [version]);
   useEffect(() => () => window.clearTimeout(quiet.current), []);
   return text;
@@ -116,27 +119,27 @@ export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fa
   return (
     <section class="card timeline" aria-labelledby="timeline-title">
       <header class="card-head">
-        <h2 id="timeline-title">Live timeline</h2>
+        <h2 id="timeline-title">{t(lang, 'timeline.title')}</h2>
         <p class={`conn ${connection}`} role="status" data-testid="connection">
           <span class="dot" aria-hidden="true" />
-          {CONNECTION_TEXT[connection]}
+          {t(lang, CONNECTION_TEXT[connection])}
           {closeReason && connection !== 'live' && <span class="muted"> ({closeReason})</span>}
         </p>
       </header>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
         <label>
-          Type
+          {t(lang, 'timeline.type')}
           <select name="types" value={filters.types ?? ''} onChange={(e) => set({ types: e.currentTarget.value || undefined })}>
-            <option value="">All types</option>
-            {EVENT_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {typeLabel(t)}
+            <option value="">{t(lang, 'timeline.allTypes')}</option>
+            {EVENT_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {typeLabel(lang, type)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Subject
+          {t(lang, 'timeline.subject')}
           <input
             name="subjects"
             placeholder="person:mira-murati"
@@ -145,7 +148,7 @@ export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fa
           />
         </label>
         <label>
-          Organization
+          {t(lang, 'timeline.organization')}
           <input
             name="organization"
             placeholder="org:openai"
@@ -154,11 +157,11 @@ export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fa
           />
         </label>
       </form>
-      {rows.length === 0 && <p class="muted">{connection === 'live' ? 'Nothing matches these filters yet.' : 'Waiting for the feed…'}</p>}
+      {rows.length === 0 && <p class="muted">{t(lang, connection === 'live' ? 'timeline.empty' : 'timeline.waiting')}</p>}
       <p class="sr-only" role="status" aria-live="polite" data-testid="timeline-announcement">
         {announcement}
       </p>
-      <ol class="items" aria-label="Timeline items, newest first">
+      <ol class="items" aria-label={t(lang, 'timeline.items')}>
         {rows
           .slice()
           .reverse()
@@ -172,35 +175,36 @@ export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fa
             >
               <div class="item-head">
                 <span class="when">
-                  <InferredMark inferred={inferredOf(row)} paths={['occurredAt']}>
-                    {row.item.occurredAt ?? instant(row.item.recordedAt)}
+                  <InferredMark lang={lang} inferred={inferredOf(row)} paths={['occurredAt']}>
+                    {row.item.occurredAt ? dateText(lang, row.item.occurredAt) : instant(lang, row.item.recordedAt)}
                   </InferredMark>
                 </span>
-                <span class="type">{typeLabel(row.item.type)}</span>
-                {row.status !== 'current' && <span class={`badge ${row.status}`}>{row.status}</span>}
-                {row.item.modality !== 'reported' && <span class="badge">{row.item.modality}</span>}
+                <span class="type">{typeLabel(lang, row.item.type)}</span>
+                {row.status !== 'current' && <span class={`badge ${row.status}`}>{codeText(lang, 'status', row.status)}</span>}
+                {row.item.modality !== 'reported' && <span class="badge">{codeText(lang, 'modality', row.item.modality)}</span>}
                 {(row.item.conflictsWith?.length ?? 0) > 0 && (
                   <span
                     class="badge conflict"
                     data-testid="conflict"
-                    title={`In contradiction with another fact (${row.item.conflictsWith!.length})`}
+                    title={t(lang, 'timeline.conflictTitle', { count: row.item.conflictsWith!.length })}
                   >
-                    conflict
+                    {t(lang, 'timeline.conflict')}
                   </span>
                 )}
-                <OutletsBadge c={row.item.corroboration} />
+                <OutletsBadge lang={lang} c={row.item.corroboration} />
               </div>
               <p class="headline" lang={filters.lang}>
                 {row.item.headline} <FallbackMark lang={filters.lang} fallbacks={row.item.fallbacks} />
               </p>
-              <InferredList inferred={inferredOf(row)} except={['occurredAt']} />
+              <InferredList lang={lang} inferred={inferredOf(row)} except={['occurredAt']} />
               {row.amendments.map((a) => (
                 <p key={a.position} class="amendment">
-                  {amendmentText(a)}
+                  {amendmentText(lang, a)}
                 </p>
               ))}
               <button type="button" class="link" onClick={() => onOpen(rowFact(row))}>
-                Sources ({rowSources(row).length}) <span class="sr-only">for {row.item.headline}</span>
+                {t(lang, 'sources.count', { count: rowSources(row).length })}
+                <span class="sr-only">{t(lang, 'sources.for', { what: row.item.headline })}</span>
               </button>
             </li>
           ))}

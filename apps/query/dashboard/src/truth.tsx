@@ -1,18 +1,28 @@
 import type { ComponentChildren } from 'preact';
+import { dateText } from './format';
+import { colon, t, tn, type Lang } from './i18n';
 import type { Corroboration, InferredField } from './types';
 
 const concerns = (item: InferredField, paths: string[]) =>
   paths.some((p) => item.path === p || item.path.startsWith(`${p}.`) || item.path.startsWith(`${p}[`));
 
-/** "3 outlets · 2 confirm · 1 denies": how many distinct outlets back a fact (a syndicated copy counts once). */
-export function OutletsBadge({ c }: { c?: Corroboration }) {
+/** "2 confirm, 1 deny" / "2 confirment, 1 dément". */
+const stances = (lang: Lang, c: Corroboration, separator: string) =>
+  `${tn(lang, 'outlets.confirm', c.confirms)}${separator}${tn(lang, 'outlets.deny', c.denies)}`;
+
+/** "3 outlets · 2 confirm · 1 deny": how many distinct outlets back a fact (a syndicated copy counts once). */
+export function OutletsBadge({ lang, c }: { lang: Lang; c?: Corroboration }) {
   if (!c || c.outlets < 1) return null;
-  const text = `${c.outlets} ${c.outlets === 1 ? 'outlet' : 'outlets'}${c.denies ? ` · ${c.confirms} confirm · ${c.denies} deny` : ''}`;
+  const text = `${tn(lang, 'outlets.badge', c.outlets)}${c.denies ? ` · ${stances(lang, c, ' · ')}` : ''}`;
   return (
     <span
       class={`badge outlets${c.denies ? ' denied' : ''}${c.outlets > 1 ? ' several' : ''}`}
       data-testid="outlets"
-      title={`${c.outlets} distinct outlet${c.outlets === 1 ? '' : 's'}: ${c.confirms} confirm, ${c.denies} deny`}
+      title={t(lang, 'outlets.title', {
+        distinct: tn(lang, 'outlets.distinct', c.outlets),
+        confirms: tn(lang, 'outlets.confirm', c.confirms),
+        denies: tn(lang, 'outlets.deny', c.denies),
+      })}
     >
       {text}
     </span>
@@ -23,26 +33,36 @@ export function OutletsBadge({ c }: { c?: Corroboration }) {
  * A value its sources do not state: underlined with a mark, the note on hover (and for screen readers). `paths`
  * are the fields the value shows ("occurredAt", "data.money"); a field below one counts too.
  */
-export function InferredMark({ inferred, paths, children }: { inferred?: InferredField[]; paths: string[]; children: ComponentChildren }) {
+export function InferredMark({
+  lang,
+  inferred,
+  paths,
+  children,
+}: {
+  lang: Lang;
+  inferred?: InferredField[];
+  paths: string[];
+  children: ComponentChildren;
+}) {
   const found = (inferred ?? []).filter((i) => concerns(i, paths));
   if (!found.length) return <>{children}</>;
-  const note = found.map((i) => `${i.path}: ${i.note}`).join('\n');
+  const note = found.map((i) => colon(lang, i.path, i.note)).join('\n');
   return (
-    <span class="inferred" title={`Not stated by the sources — ${note}`} data-testid="inferred" tabIndex={0}>
+    <span class="inferred" title={t(lang, 'truth.notStatedTitle', { note })} data-testid="inferred" tabIndex={0}>
       {children}
       <sup aria-hidden="true">*</sup>
-      <span class="sr-only"> (not stated by the sources: {note})</span>
+      <span class="sr-only">{t(lang, 'truth.notStatedSr', { note })}</span>
     </span>
   );
 }
 
 /** The fields of an item its sources do not state, other than those marked on a shown value. */
-export function InferredList({ inferred, except = [] }: { inferred?: InferredField[]; except?: string[] }) {
+export function InferredList({ lang, inferred, except = [] }: { lang: Lang; inferred?: InferredField[]; except?: string[] }) {
   const rest = (inferred ?? []).filter((i) => !concerns(i, except));
   if (!rest.length) return null;
   return (
     <p class="inferred-list">
-      Not in the sources:{' '}
+      {t(lang, 'truth.notInSources')}{' '}
       {rest.map((i, n) => (
         <span key={i.path}>
           {n > 0 && ', '}
@@ -57,25 +77,29 @@ export function InferredList({ inferred, except = [] }: { inferred?: InferredFie
 }
 
 /** The fact dialog's account of how well a fact is backed: its outlets and what its sources do not say. */
-export function FactTruth({ corroboration, inferred }: { corroboration?: Corroboration; inferred?: InferredField[] }) {
+export function FactTruth({ lang, corroboration, inferred }: { lang: Lang; corroboration?: Corroboration; inferred?: InferredField[] }) {
   return (
     <>
       {corroboration && (
         <p class="meta" data-testid="corroboration">
-          <OutletsBadge c={corroboration} /> {corroboration.confirms} confirm, {corroboration.denies} deny
-          {corroboration.firstReportedAt && <> · first reported {corroboration.firstReportedAt}</>}
+          <OutletsBadge lang={lang} c={corroboration} /> {stances(lang, corroboration, ', ')}
+          {corroboration.firstReportedAt && (
+            <> · {t(lang, 'truth.firstReported', { date: dateText(lang, corroboration.firstReportedAt) })}</>
+          )}
           {corroboration.latestReportedAt && corroboration.latestReportedAt !== corroboration.firstReportedAt && (
-            <> · latest {corroboration.latestReportedAt}</>
+            <> · {t(lang, 'truth.latest', { date: dateText(lang, corroboration.latestReportedAt) })}</>
           )}
         </p>
       )}
       {inferred && inferred.length > 0 && (
         <>
-          <h3>Not stated by the sources</h3>
+          <h3>{t(lang, 'truth.notStated')}</h3>
           <ul class="inferred-notes" data-testid="inferred-notes">
             {inferred.map((i) => (
               <li key={i.path}>
-                <code>{i.path}</code>: {i.note}
+                <code>{i.path}</code>
+                {lang === 'fr' ? '\u202f: ' : ': '}
+                {i.note}
               </li>
             ))}
           </ul>

@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getJson, onPartialReadModels, partialReadModels } from './api';
 
-/** Loads a report whenever its URL or the refresh counter changes; keeps the last answer while the next loads. */
+/**
+ * Loads a report whenever its URL or the refresh counter changes; keeps the last answer while the next loads. The
+ * error is kept as thrown: the panel words it in the page's language (errorText).
+ */
 export function useReport<T>(url: string | null, refresh: number) {
   const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Error | null>(null);
   useEffect(() => {
     if (!url) return;
     const abort = new AbortController();
@@ -14,7 +17,7 @@ export function useReport<T>(url: string | null, refresh: number) {
         setError(null);
       },
       (e: Error) => {
-        if (e.name !== 'AbortError') setError(e.message);
+        if (e.name !== 'AbortError') setError(e);
       },
     );
     return () => abort.abort();
