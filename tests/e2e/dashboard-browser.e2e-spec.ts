@@ -207,7 +207,7 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
   });
 
   it('in French the whole page speaks French: titles, badges, outlets, buttons, figures, dates, <html lang>; and back to English', async () => {
-    const NNBSP = '\u202f';
+    const NBSP = '\u00a0'; // before a colon, as the API's French text
     const htmlLang = () => page.evaluate(() => (globalThis as PageGlobal).document.documentElement.lang);
     expect(await htmlLang()).toBe('en');
     await page.getByLabel('Language / Langue').selectOption('fr');
@@ -225,7 +225,7 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await pollUntil(async () => (await timeline().count()) === 14, { what: 'the 14 items in French' });
     await expectText(row(MIRA_DEPARTED).getByTestId('outlets'), /^2 médias$/);
     expect(await row(MIRA_DEPARTED).getByTestId('outlets').getAttribute('title')).toBe(
-      `2 médias distincts${NNBSP}: 2 confirment, 0 dément`,
+      `2 médias distincts${NBSP}: 2 confirment, 0 dément`,
     );
     expect(
       await page
@@ -236,7 +236,7 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await expectText(row(MIRA_DEPARTED).locator('.when'), /^septembre 2024\*/);
     await expectText(row(LOSS_EVENT).locator('.badge.corrected'), /^corrigé$/);
     await expectText(row(RESTRUCTURING_EVENT).locator('.badge.retracted'), /^retiré$/);
-    await expectText(row(RESTRUCTURING_EVENT), new RegExp(`Retiré${NNBSP}: Not in the article`));
+    await expectText(row(RESTRUCTURING_EVENT), new RegExp(`Retiré${NBSP}: Not in the article`));
     await expectText(row(MIRA_DEPARTED).getByRole('button', { name: /^Sources/ }), /^Sources \(3\)/);
     // Buttons, labels and the picker's text.
     await expectText(page.getByRole('button', { name: 'Revenir à maintenant' }), /Revenir à maintenant/);
@@ -255,7 +255,7 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await expectText(dialog.locator('p.meta').first(), /en vigueur\s+rapporté\s+date des faits/);
     await expectText(dialog.getByRole('button', { name: 'Fermer' }), /×/);
     await dialog.getByRole('button', { name: 'Tout ce qu’étaye cet article' }).first().click();
-    await expectText(dialog.locator('section h3'), new RegExp(`${NNBSP}: \\d+ faits$`));
+    await expectText(dialog.locator('section h3'), new RegExp(`${NBSP}: \\d+ faits$`));
     await page.keyboard.press('Escape');
     await pollUntil(async () => !(await dialog.isVisible()), { what: 'the dialog closed by Escape' });
 
