@@ -224,9 +224,7 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     // The stream started over in French: the items again, once each, their status and outlets in French.
     await pollUntil(async () => (await timeline().count()) === 14, { what: 'the 14 items in French' });
     await expectText(row(MIRA_DEPARTED).getByTestId('outlets'), /^2 médias$/);
-    expect(await row(MIRA_DEPARTED).getByTestId('outlets').getAttribute('title')).toBe(
-      `2 médias distincts${NBSP}: 2 confirment, 0 dément`,
-    );
+    expect(await row(MIRA_DEPARTED).getByTestId('outlets').getAttribute('title')).toBe(`2 médias distincts${NBSP}: 2 confirment, 0 dément`);
     expect(
       await page
         .getByTestId('outlets')
