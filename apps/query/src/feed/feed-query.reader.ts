@@ -65,8 +65,14 @@ const commaList = (description: string) =>
  */
 export const feedQuerySchema = z.object({
   // Positions are Postgres bigints: anything longer would fail in SQL instead of here.
-  after: z.coerce
-    .string()
+  // A JSON number above 2^53 has lost its last digits before it gets here: it must come as a string.
+  after: z
+    .union([z.string(), z.number()], { error: POSITION })
+    .refine((v) => typeof v === 'string' || Number.isSafeInteger(v), {
+      message: 'must be sent as a string: a number this large loses its last digits in JSON',
+      abort: true,
+    })
+    .transform(String)
     .refine(isPosition, { message: POSITION })
     .optional()
     .transform((v) => v ?? '0')

@@ -90,6 +90,15 @@ describe('feed filters', () => {
     expect(problemOf({ types: 'executive.departed', lang: 'fr' }, allowed)).toBe('accepted');
     // Without `allowed` (a WebSocket message, whose fields are its own), other fields are left to the caller.
     expect(parseFeedQuery({ type: 'subscribe', after: 3 }).after).toBe('3');
+    // Above 2^53 a JSON number has already lost digits: refused, not resumed elsewhere.
+    let refusal: unknown;
+    try {
+      parseFeedQuery({ after: 9007199254740993 });
+    } catch (e) {
+      refusal = e;
+    }
+    expect(refusal).toMatchObject({ errors: [{ path: 'after', message: expect.stringMatching(/sent as a string/) }] });
+    expect(parseFeedQuery({ after: '9007199254740993' }).after).toBe('9007199254740993');
   });
 
   it("given a stream request, then it resumes from the Last-Event-ID header, else a polyfill's lastEventId parameter, else after", () => {

@@ -25,14 +25,18 @@ const isOrg = (s: unknown): s is string => typeof s === 'string' && s.startsWith
 
 /** The organizations an event concerns, for the feed's `organization` filter. */
 export function organizationsOf(event: ProjectedEvent, target?: Pick<FeedItemRow, 'organizations'> | null): string[] {
-  const d = event.data ?? {};
-  const found = [
-    event.subject,
-    'organization' in d ? d.organization : undefined,
-    'by' in d ? d.by : undefined,
-    ...('plaintiffs' in d ? (d.plaintiffs ?? []) : []),
-    ...('defendants' in d ? (d.defendants ?? []) : []),
-  ].filter(isOrg);
+  const named = (d: Record<string, unknown>): unknown[] => [
+    d.organization,
+    d.by,
+    ...(Array.isArray(d.plaintiffs) ? d.plaintiffs : []),
+    ...(Array.isArray(d.defendants) ? d.defendants : []),
+  ];
+  const d = (event.data ?? {}) as Record<string, unknown>;
+  // A correction that moves its fact to another organization reaches that organization's readers too: the new value
+  // is in its changes, and the target's organizations are the ones it had.
+  const changes = event.type === 'event.corrected' ? (d.changes as { data?: unknown } | undefined)?.data : undefined;
+  const corrected = changes && typeof changes === 'object' ? named(changes as Record<string, unknown>) : [];
+  const found = [event.subject, ...named(d), ...corrected].filter(isOrg);
   return [...new Set([...found, ...(target?.organizations ?? [])])];
 }
 
