@@ -12,20 +12,12 @@ import {
   type HeadlineEvent,
   type RecordableEventType,
 } from '@newsroom/domain';
-import { VALID } from './fixtures/submissions.fixture';
+import { headlineFact, VALID } from './fixtures/submissions.fixture';
 
 /** The code points of a string, so a failure shows which space is where. */
 const codePoints = (s: string) => [...s].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
 
-const fact = (type: RecordableEventType, over: Partial<HeadlineEvent> & { data?: object } = {}): HeadlineEvent =>
-  ({
-    type,
-    subject: VALID[type].subject,
-    occurredAt: VALID[type].occurredAt,
-    data: VALID[type].data,
-    modality: 'reported',
-    ...over,
-  }) as HeadlineEvent;
+const fact = headlineFact;
 
 describe('French typography helper', () => {
   it('names U+202F and U+00A0', () => {

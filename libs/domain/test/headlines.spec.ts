@@ -7,23 +7,11 @@ import {
   type HeadlineEvent,
   type RecordableEventType,
 } from '@newsroom/domain';
-import { VALID } from './fixtures/submissions.fixture';
+import { headlineFact, VALID } from './fixtures/submissions.fixture';
 
 const NNBSP = '\u202f'; // U+202F NARROW NO-BREAK SPACE: French digit groups
 const NBSP = '\u00a0'; // U+00A0 NO-BREAK SPACE: French, before a colon and between a figure and its unit
-// Fixture data is checked by the renderers' output, not by the compiler: the cast lets a test override any field.
-const fact = (
-  type: RecordableEventType,
-  overrides: Partial<Omit<HeadlineEvent, 'type' | 'data'>> & { data?: object } = {},
-): HeadlineEvent =>
-  ({
-    type,
-    subject: VALID[type].subject,
-    occurredAt: VALID[type].occurredAt,
-    data: VALID[type].data,
-    modality: 'reported',
-    ...overrides,
-  }) as HeadlineEvent;
+const fact = headlineFact;
 
 const EXPECTED: Record<RecordableEventType, { en: string; fr: string }> = {
   'executive.appointed': {
