@@ -6,16 +6,14 @@ import { parsePeriod } from '../values/period.value';
 import type { StreamEventState, StreamState } from './stream-state.types';
 
 /**
- * A standing step of a case, placed in valid time as the lawsuits report places it (`at`, then stream order): at
+ * A standing step of a case, placed in valid time as the lawsuits report places it (`end`, then stream order): at
  * its date's end, when it had surely happened. A date is a period: "settled in 2024" came after a motion of
  * 2024-06-10 unless the date says otherwise, and two steps dated alike keep the order they were recorded in.
  */
 interface PlacedStep {
   status: LawsuitStatus;
   occurredAt: string | null;
-  start: number;
   end: number;
-  at: number;
   order: number;
   denied: boolean;
 }
@@ -34,12 +32,11 @@ const bounds = (occurredAt: string | null): { start: number; end: number } => {
   return period ? { start: Date.parse(period.start), end: Date.parse(period.end) } : { start: -Infinity, end: -Infinity };
 };
 
-const byPlace = (a: PlacedStep, b: PlacedStep): number => a.at - b.at || a.order - b.order;
+const byPlace = (a: PlacedStep, b: PlacedStep): number => a.end - b.end || a.order - b.order;
 
 /** A step of `status` dated `occurredAt`, `order` in its stream, with its place in valid time. */
 function placed(status: LawsuitStatus, occurredAt: string | null, order: number, denied: boolean): PlacedStep {
-  const { start, end } = bounds(occurredAt);
-  return { status, occurredAt, start, end, at: end, order, denied };
+  return { status, occurredAt, end: bounds(occurredAt).end, order, denied };
 }
 
 /** The case as its standing events tell it, leaving out the event `except` (the one a correction replaces). */
