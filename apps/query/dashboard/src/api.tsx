@@ -23,7 +23,7 @@ export function saveKey(key: string): void {
   }
 }
 
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(
     readonly status: number,
     /** The problem's detail (or title) as the API words it. */

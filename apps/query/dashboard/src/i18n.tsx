@@ -8,7 +8,7 @@
 export type Lang = 'en' | 'fr';
 
 /** A message shown with a count: `one` for the singular, `other` for the plural (French: 0 and 1 take `one`). */
-export interface Plural {
+interface Plural {
   readonly one: string;
   readonly other: string;
 }
@@ -212,9 +212,9 @@ const en = {
   'type.entity.unmerged': 'entity unmerged',
 } as const satisfies Record<string, string | Plural>;
 
-export type Key = keyof typeof en;
+type Key = keyof typeof en;
 /** Every language has every key, a plural where English has one: a key missing or extra is a type error. */
-export type Catalogue = { readonly [K in Key]: (typeof en)[K] extends Plural ? Plural : string };
+type Catalogue = { readonly [K in Key]: (typeof en)[K] extends Plural ? Plural : string };
 
 const fr: Catalogue = {
   'app.title': 'Tableau de bord de la rédaction',
@@ -404,6 +404,7 @@ const fr: Catalogue = {
   'type.entity.unmerged': 'fusion d’entités annulée',
 };
 
+/** @public Read by its unit test (apps/query/src/dashboard/dashboard-i18n.spec.ts, through esbuild, not an import). */
 export const CATALOGUES: Readonly<Record<Lang, Catalogue>> = { en, fr };
 
 type PluralKey = { [K in Key]: (typeof en)[K] extends Plural ? K : never }[Key];
@@ -433,7 +434,10 @@ export function t<K extends TextKey>(lang: Lang, key: K, ...values: Values<Names
 
 const pluralRules: Partial<Record<Lang, Intl.PluralRules>> = {};
 
-/** Which form a count takes: English's singular is 1 alone; French's is 0 and 1 (and what lies between: 1,5). */
+/**
+ * Which form a count takes: English's singular is 1 alone; French's is 0 and 1 (and what lies between: 1,5).
+ * @public Read by its unit test too (through esbuild).
+ */
 export function pluralForm(lang: Lang, count: number): keyof Plural {
   const rules = (pluralRules[lang] ??= new Intl.PluralRules(locale(lang)));
   return rules.select(count) === 'one' ? 'one' : 'other';
