@@ -50,10 +50,7 @@ export function fastifyAdapter(options: {
           ? new ProblemError(414, 'HTTP.414', 'URI Too Long', 'The URL is not valid: a path parameter is too long.', [
               { path: 'url', message: 'a path parameter is too long' },
             ])
-          : problems.validation(
-              [{ path: 'url', message: 'holds percent-escapes that are not UTF-8, or a path parameter too long' }],
-              'The URL is not valid: a path parameter is too long or not UTF-8.',
-            );
+          : problems.undecodableUrl();
       sendProblem(reply, problem, request.url);
     },
   });

@@ -96,6 +96,11 @@ export const problems = {
       { path: where, message: `the key lacks the "${scope}" scope` },
     ]),
   notFound: (what: string) => new ProblemError(404, 'RESOURCE.NOT_FOUND', 'Not found', what),
+  /** 400 for a URL whose path does not decode: percent-escapes that are not UTF-8 (the field is `url`). */
+  undecodableUrl: () =>
+    new ProblemError(400, 'REQUEST.INVALID', 'Invalid request', 'The URL is not valid: a path segment does not decode as UTF-8.', [
+      { path: 'url', message: 'holds percent-escapes that are not UTF-8' },
+    ]),
   /** 404 for a path no route of the service answers, under any method. */
   noRoute: (method: string, path: string) =>
     new ProblemError(404, 'ROUTE.NOT_FOUND', 'No such route', `Nothing answers ${method} ${path} here; the API is described at /docs.`, [

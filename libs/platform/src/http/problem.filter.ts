@@ -128,12 +128,7 @@ export class ProblemFilter implements ExceptionFilter {
       // The router's and the parser's own refusals, said as ours: a Content-Type Fastify cannot read
       // ("application/json, text/plain"), a path segment that is not percent-encoded UTF-8 ("%ff").
       if (status === 415) return problems.unsupportedMediaType();
-      if (status === 400 && /^Failed to decode param|URL is not valid/i.test(message)) {
-        return problems.validation(
-          [{ path: 'url', message: 'holds percent-escapes that are not UTF-8' }],
-          'The URL is not valid: a path segment does not decode as UTF-8.',
-        );
-      }
+      if (status === 400 && /^Failed to decode param/i.test(message)) return problems.undecodableUrl();
       return new ProblemError(status, `HTTP.${status}`, exception.name.replace(/Exception$/, ''), message);
     }
     this.logger.error(`unhandled error: ${(exception as Error)?.stack ?? String(exception)}`);

@@ -42,25 +42,23 @@ export function bucketOf(iso: string, by: Exclude<DepartureGrouping, 'roleCatego
  * Groups departures by calendar bucket of their occurred interval, or by role category. A departure dated
  * more coarsely than the bucket (2023-12/2024-12 by quarter) is not guessed into one: it is `unplaced`.
  * Every report is listed; `count` counts departures, not reports: a denied report counts for nothing, and two
- * reports of one departure in one bucket (one person, one organization, one role, as `departureOf` names it: the
- * caller gives the canonical names) count once.
+ * reports of one departure in one bucket (one person, one organization, one role; the people and organizations by
+ * `canonical`, so an alias is its entity) count once.
  */
 export function groupDepartures<T>(
   rows: DepartureRow[],
   by: DepartureGrouping,
   toItem: (r: DepartureRow) => T,
-  departureOf: (r: DepartureRow) => string = (r) => `${r.subject}\u0000${r.organization}\u0000${r.role.toLowerCase()}`,
+  canonical: (subject: string) => string = (s) => s,
 ) {
-  const groups = new Map<string, DepartureGroup<T> & { seen: Set<string> }>();
-  const unplaced = { count: 0, reports: 0, items: [] as T[], seen: new Set<string>() };
-  const add = (bucket: { count: number; reports: number; items: T[]; seen: Set<string> }, r: DepartureRow) => {
+  type Bucket = { reports: number; items: T[]; departures: Set<string> };
+  const groups = new Map<string, Bucket & Pick<DepartureGroup<T>, 'key' | 'from' | 'to'>>();
+  const unplaced: Bucket = { reports: 0, items: [], departures: new Set() };
+  const add = (bucket: Bucket, r: DepartureRow) => {
     bucket.reports++;
     bucket.items.push(toItem(r));
-    if (r.modality === 'denied') return;
-    const departure = departureOf(r);
-    if (bucket.seen.has(departure)) return;
-    bucket.seen.add(departure);
-    bucket.count++;
+    if (r.modality !== 'denied')
+      bucket.departures.add(`${canonical(r.subject)}\u0000${canonical(r.organization)}\u0000${r.role.toLowerCase()}`);
   };
   for (const r of rows) {
     let key: string;
@@ -80,13 +78,14 @@ export function groupDepartures<T>(
       }
       ({ key, from, to } = first);
     }
-    const group = groups.get(key) ?? { key, from, to, count: 0, reports: 0, items: [], seen: new Set<string>() };
+    const group = groups.get(key) ?? { key, from, to, reports: 0, items: [], departures: new Set<string>() };
     add(group, r);
     groups.set(key, group);
   }
+  // A bucket's count is the number of departures it holds: derived here, never kept beside them.
+  const counted = <B extends Bucket>({ departures, ...bucket }: B) => ({ ...bucket, count: departures.size });
   const sorted = [...groups.values()]
     .sort((a, b) => (a.from && b.from ? a.from.localeCompare(b.from) : a.key.localeCompare(b.key)))
-    .map(({ seen: _seen, ...group }): DepartureGroup<T> => group);
-  const { seen: _seen, ...rest } = unplaced;
-  return { groups: sorted, unplaced: rest };
+    .map((group): DepartureGroup<T> => counted(group));
+  return { groups: sorted, unplaced: counted(unplaced) };
 }

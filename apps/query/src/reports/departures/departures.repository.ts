@@ -86,8 +86,7 @@ export class DeparturesRepository {
         );
       }
       const { history, corroboration } = await loadFactExtras(this.db, 'read_model.departures', rows, q.knownAt);
-      const departureOf = (r: DepartureRow) => `${canonical(r.subject)}\u0000${canonical(r.organization)}\u0000${r.role.toLowerCase()}`;
-      return { ...header, groupBy: q.groupBy, ...groupDepartures(rows, q.groupBy, (r) => departureDto(r, lang, history, corroboration, canonical), departureOf) };
+      return { ...header, groupBy: q.groupBy, ...groupDepartures(rows, q.groupBy, (r) => departureDto(r, lang, history, corroboration, canonical), canonical) };
     }
     const page = rows.slice(0, q.limit);
     const { history, corroboration } = await loadFactExtras(this.db, 'read_model.departures', page, q.knownAt);
