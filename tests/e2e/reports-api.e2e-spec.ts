@@ -303,6 +303,39 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     expect(await lawsuits('&status=ruled')).toHaveLength(1);
   });
 
+  it("a case's steps reach its parties: their timeline (with their role in the case) and the feed's organization filter", async () => {
+    const subject = 'case:parties-v-steps';
+    const src = [{ outlet: 'Example', language: 'en' }];
+    const filed = {
+      type: 'lawsuit.filed',
+      subject,
+      occurredAt: '2024-03-01',
+      data: { title: 'Parties v. Steps', plaintiffs: ['person:steps-plaintiff'], defendants: ['org:steps-defendant'], claims: ['x'] },
+      sources: src,
+    };
+    const settled = { type: 'lawsuit.status_changed', subject, occurredAt: '2024-11-20', data: { status: 'settled' }, sources: src };
+    let position = '0';
+    for (const e of [filed, settled]) {
+      const posted = await post<{ globalPosition: string }>(`${stack.apps.ingest.url}/v1/events`, e, stack.key);
+      expect(posted.status).toBe(201);
+      position = posted.body.globalPosition;
+    }
+    type Timeline = { items: Array<{ type: string; subject: string; role: string; headline: string }> };
+    const timeline = (await get(`/v1/reports/timeline?subject=org:steps-defendant&minPosition=${position}`)).json<Timeline>().items;
+    expect(timeline.map((i) => [i.type, i.subject, i.role])).toEqual([
+      ['lawsuit.filed', subject, 'defendant'],
+      ['lawsuit.status_changed', subject, 'defendant'],
+    ]);
+    const plaintiff = (await get(`/v1/reports/timeline?subject=person:steps-plaintiff&types=lawsuit.status_changed`)).json<Timeline>()
+      .items;
+    expect(plaintiff.map((i) => i.role)).toEqual(['plaintiff']);
+    // The feed's organization filter: the settlement is delivered to the defendant's readers.
+    const feedTypes = async () =>
+      (await get(`/v1/feed?after=0&organization=org:steps-defendant`)).json<FeedPage>().items.map((i) => i.type);
+    await pollUntil(async () => (await feedTypes()).length === 2, { timeoutMs: 10000, what: 'the settlement in the feed' });
+    expect(await feedTypes()).toEqual(['lawsuit.filed', 'lawsuit.status_changed']);
+  });
+
   it('reads its own writes: with minPosition the report holds the event just written, and every answer says its position', async () => {
     const appointment = {
       type: 'executive.appointed',

@@ -4,7 +4,7 @@ import { EventLogReader } from '@newsroom/event-store';
 import { isUuid } from '../facts/fact-batch.util';
 import { FoldKey, Projection } from '../projection.types';
 import { ProjectedEvent } from '../projected-event.mapper';
-import { correctedFact, evolveFeed, factOfItem } from './feed.projection';
+import { casePartiesOf, correctedFact, evolveFeed, factOfItem } from './feed.projection';
 import { FeedItemRow } from './feed-item.types';
 import { FEED_ITEM_COLUMNS, FeedItemDbRow, toFeedItemRow } from './feed-item.mapper';
 import { FeedWatermark } from './feed-watermark.repository';
@@ -29,6 +29,11 @@ interface Correction {
 
 // During a fold, the corrections seen so far by target (see `correctionsOf`), up to this many targets.
 const FOLD_CORRECTED_TARGETS = 200_000;
+
+// During a fold, the filings seen so far by case (see `filingsOf`), up to this many cases.
+const FOLD_CASES = 200_000;
+
+const isStep = (e: ProjectedEvent): boolean => e.type === 'lawsuit.status_changed';
 
 // One JSON document per statement; a few thousand items keep it to a few megabytes.
 const ITEMS_PER_STATEMENT = 2000;
@@ -87,6 +92,8 @@ export class FeedItemsProjection implements Projection {
    * all of them). Saves the fold a search of its unindexed table; null when not folding or once it grew too big.
    */
   private foldCorrections: Map<string, Correction[]> | null = null;
+  /** While a fold runs: the filings it has applied, by case (as `foldCorrections`, for a case's steps). */
+  private foldFilings: Map<string, string[]> | null = null;
 
   /** `tableSuffix` points the adapter at a shadow table (`_next`) during a rebuild. */
   constructor(tableSuffix = '') {
@@ -96,11 +103,13 @@ export class FeedItemsProjection implements Projection {
   beginFold(): void {
     this.copying = true;
     this.foldCorrections = new Map();
+    this.foldFilings = new Map();
   }
 
   async completeFold(_manager: EntityManager): Promise<void> {
     this.copying = false;
     this.foldCorrections = null;
+    this.foldFilings = null;
   }
 
   async apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
@@ -108,7 +117,11 @@ export class FeedItemsProjection implements Projection {
   }
 
   async applyMany(manager: EntityManager, events: ProjectedEvent[]): Promise<void> {
-    const targetIds = [...new Set(events.map(targetOf).filter(isUuid))];
+    // A case's step reaches the organizations its filing names: the filings stored before are read with the targets.
+    // (A fold also reads them for a batch's new filings, so that what it keeps of a case stays whole.)
+    const cases = [...new Set(events.filter((e) => isStep(e) || (this.foldFilings && e.type === 'lawsuit.filed')).map((e) => e.subject))];
+    const filings = cases.length ? await this.filingsOf(manager, cases) : new Map<string, string[]>();
+    const targetIds = [...new Set([...events.map(targetOf), ...[...filings.values()].flat()].filter(isUuid))];
     const stored = targetIds.length ? await this.find(manager, targetIds) : new Map<string, FeedItemRow>();
     const inBatch = new Map<string, FeedItemRow>();
     const items: FeedItemRow[] = [];
@@ -132,7 +145,14 @@ export class FeedItemsProjection implements Projection {
         if (!list.some((c) => c.position === position)) list.push({ position, changes: event.data?.changes });
         corrections.set(targetId, list);
       }
-      for (const change of evolveFeed(event, target, targetFact)) {
+      if (event.type === 'lawsuit.filed') {
+        const list = filings.get(event.subject) ?? [];
+        if (!list.includes(event.id)) filings.set(event.subject, [...list, event.id]);
+      }
+      const parties = isStep(event)
+        ? this.partiesOf(filings.get(event.subject) ?? [], { stored, inBatch, statuses, corrections }, position)
+        : [];
+      for (const change of evolveFeed(event, target, targetFact, parties)) {
         if (change.kind === 'insert') {
           items.push(change.item);
           if (!inBatch.has(change.item.eventId)) inBatch.set(change.item.eventId, change.item);
@@ -146,6 +166,7 @@ export class FeedItemsProjection implements Projection {
     }
     await this.insert(manager, items);
     this.remember(corrections);
+    this.rememberFilings(filings);
     // Targets are updated by position, the primary key (a fold goes without the event id's key): an item neither
     // stored nor in this batch has none, and an update by its id would have found nothing either.
     const at = (eventId: string) => (stored.get(eventId) ?? inBatch.get(eventId))?.position;
@@ -203,6 +224,50 @@ export class FeedItemsProjection implements Projection {
       out.set(r.target_event_id, list);
     }
     return out;
+  }
+
+  /**
+   * The parties of a case as its standing filing names them at `position`: the latest filing not retracted, with the
+   * corrections before `position` applied. A case with no such filing reaches no one but its own readers.
+   */
+  private partiesOf(
+    filingIds: readonly string[],
+    seen: {
+      stored: Map<string, FeedItemRow>;
+      inBatch: Map<string, FeedItemRow>;
+      statuses: Map<string, 'corrected' | 'retracted'>;
+      corrections: Map<string, Correction[]>;
+    },
+    position: bigint,
+  ): string[] {
+    for (const id of [...filingIds].reverse()) {
+      const filing = seen.stored.get(id) ?? seen.inBatch.get(id);
+      if (!filing || filing.status === 'retracted' || seen.statuses.get(id) === 'retracted') continue;
+      const fact = factBefore(filing, seen.corrections.get(id) ?? [], position) ?? factOfItem(filing);
+      return casePartiesOf(fact);
+    }
+    return [];
+  }
+
+  /** The filings of these cases, by case, in position order: a fold keeps those it applied (see `foldFilings`). */
+  private async filingsOf(manager: EntityManager, cases: string[]): Promise<Map<string, string[]>> {
+    const folded = this.foldFilings;
+    if (folded) return new Map(cases.filter((c) => folded.has(c)).map((c) => [c, [...folded.get(c)!]]));
+    const rows: Array<{ subject: string; event_id: string }> = await manager.query(
+      `SELECT subject, event_id FROM ${this.table} WHERE subject = ANY($1::text[]) AND type = 'lawsuit.filed' ORDER BY position`,
+      [cases],
+    );
+    const out = new Map<string, string[]>();
+    for (const r of rows) out.set(r.subject, [...(out.get(r.subject) ?? []), String(r.event_id)]);
+    return out;
+  }
+
+  /** A fold keeps every filing it applied (bounded: past the bound it searches its table as the live feed does). */
+  private rememberFilings(filings: Map<string, string[]>): void {
+    const folded = this.foldFilings;
+    if (!folded || !filings.size) return;
+    for (const [c, list] of filings) folded.set(c, list);
+    if (folded.size > FOLD_CASES) this.foldFilings = null;
   }
 
   /** A fold keeps every correction it applied (bounded: past the bound it searches its table as the live feed does). */

@@ -23,21 +23,38 @@ const AMENDMENT_PREFIX = {
 
 const isOrg = (s: unknown): s is string => typeof s === 'string' && s.startsWith('org:');
 
-/** The organizations an event concerns, for the feed's `organization` filter. */
-export function organizationsOf(event: ProjectedEvent, target?: Pick<FeedItemRow, 'organizations'> | null): string[] {
-  const named = (d: Record<string, unknown>): unknown[] => [
-    d.organization,
-    d.by,
-    ...(Array.isArray(d.plaintiffs) ? d.plaintiffs : []),
-    ...(Array.isArray(d.defendants) ? d.defendants : []),
-  ];
+const named = (d: Record<string, unknown>): unknown[] => [
+  d.organization,
+  d.by,
+  ...(Array.isArray(d.plaintiffs) ? d.plaintiffs : []),
+  ...(Array.isArray(d.defendants) ? d.defendants : []),
+];
+
+/**
+ * The organizations a case's filing names as its parties, as the corrections before left it: a step of the case
+ * (`lawsuit.status_changed`, which names only its case) reaches their readers. None for a retracted filing.
+ */
+export function casePartiesOf(filing: Pick<HeadlineEvent, 'data'> | null): string[] {
+  const d = (filing?.data ?? {}) as Record<string, unknown>;
+  return [...new Set(named({ plaintiffs: d.plaintiffs, defendants: d.defendants }).filter(isOrg))];
+}
+
+/**
+ * The organizations an event concerns, for the feed's `organization` filter: those its data names, its target's
+ * (for an item naming another fact) and, for a case's step, its case's `parties` (see casePartiesOf).
+ */
+export function organizationsOf(
+  event: ProjectedEvent,
+  target?: Pick<FeedItemRow, 'organizations'> | null,
+  parties: readonly string[] = [],
+): string[] {
   const d = (event.data ?? {}) as Record<string, unknown>;
   // A correction that moves its fact to another organization reaches that organization's readers too: the new value
   // is in its changes, and the target's organizations are the ones it had.
   const changes = event.type === 'event.corrected' ? (d.changes as { data?: unknown } | undefined)?.data : undefined;
   const corrected = changes && typeof changes === 'object' ? named(changes as Record<string, unknown>) : [];
   const found = [event.subject, ...named(d), ...corrected].filter(isOrg);
-  return [...new Set([...found, ...(target?.organizations ?? [])])];
+  return [...new Set([...found, ...(target?.organizations ?? []), ...parties])];
 }
 
 /** The fact a feed item shows, as its event recorded it (before any correction). */
@@ -71,7 +88,12 @@ export function correctedFact(fact: HeadlineEvent, changes: CorrectionChanges | 
  * an attached source's or a resolution's the fact as it stood then. The item is made once, here, so the stored
  * feed, its live stream and a rebuild all show the same words.
  */
-export function evolveFeed(event: ProjectedEvent, target?: FeedItemRow | null, targetFact?: HeadlineEvent | null): FeedChange[] {
+export function evolveFeed(
+  event: ProjectedEvent,
+  target?: FeedItemRow | null,
+  targetFact?: HeadlineEvent | null,
+  parties: readonly string[] = [],
+): FeedChange[] {
   const amendment = isAmendment(event);
   const sourced = event.type === 'event.sourced';
   // An editor's resolution of a conflict points at the fact that stands.
@@ -108,7 +130,7 @@ export function evolveFeed(event: ProjectedEvent, target?: FeedItemRow | null, t
     eventId: event.id,
     type: event.type,
     subject: event.subject,
-    organizations: organizationsOf(event, target),
+    organizations: organizationsOf(event, target, parties),
     occurredAt: event.occurredAt,
     recordedAt: event.recordedAt,
     headlineEn: headline('en'),

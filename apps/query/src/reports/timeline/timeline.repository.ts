@@ -61,11 +61,33 @@ export class TimelineRepository {
     };
   }
 
-  /** The page's rows (one more than the limit) among the facts naming any of `members` (none: primary rows). */
-  private async rowsOf(q: TimelineQuery, members: string[], after: CursorValue[] | null): Promise<TimelineRow[]> {
+  /**
+   * The cases `members` are parties to, as their filings stood at `knownAt` (now without it), with the role the
+   * filing gives them: a case's steps name only the case, and belong on its parties' timelines too.
+   */
+  private async casesOf(members: string[], knownAt: string | null): Promise<Map<string, string>> {
     const p = new SqlParams();
+    const rows: Array<{ subject: string; mention_role: string }> = await this.db.query(
+      `SELECT DISTINCT ON (c.subject) c.subject, c.mention_role FROM read_model.timeline_facts c
+       WHERE c.mention = ANY(${p.add(members, '::text[]')}) AND c.event_type = 'lawsuit.filed'
+         AND c.mention_role IN ('plaintiff', 'defendant') AND ${visibleAt('c', knownAt, p)}
+       ORDER BY c.subject, c.mention_role`,
+      p.values,
+    );
+    return new Map(rows.map((r) => [r.subject, r.mention_role]));
+  }
+
+  /**
+   * The page's rows (one more than the limit) among the facts naming any of `members` (none: primary rows), and the
+   * steps of the cases they are parties to (their role: the party's, plaintiff or defendant).
+   */
+  private async rowsOf(q: TimelineQuery, members: string[], after: CursorValue[] | null): Promise<TimelineRow[]> {
+    const cases = q.subject ? await this.casesOf(members, q.knownAt) : new Map<string, string>();
+    const p = new SqlParams();
+    const mentions = [...members, ...[...cases.keys()].filter((c) => !members.includes(c))];
+    const stepsOnly = mentions.length > members.length ? ` AND (t.mention = ANY(${p.add(members, '::text[]')}) OR t.event_type = 'lawsuit.status_changed')` : '';
     const where = [
-      q.subject ? (members.length > 1 ? `t.mention = ANY(${p.add(members, '::text[]')})` : `t.mention = ${p.add(members[0])}`) : 't.is_primary', visibleAt('t', q.knownAt, p), anyOf('t.event_type', q.types, p),
+      q.subject ? (mentions.length > 1 ? `t.mention = ANY(${p.add(mentions, '::text[]')})${stepsOnly}` : `t.mention = ${p.add(mentions[0])}`) : 't.is_primary', visibleAt('t', q.knownAt, p), anyOf('t.event_type', q.types, p),
       anyOf('t.modality', q.modality, p), overlaps('t', q.from, q.to, p, 'read_model.timeline_facts'), occurredByAsOf('t', q.asOf, p), minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p),
       after ? `(t.valid_from, t.fact_position) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')})` : 'true',
     ];
@@ -76,11 +98,13 @@ export class TimelineRepository {
         withLeadRowPayload(
           timelineModel,
           'read_model.timeline_facts',
-          `SELECT ${members.length > 1 ? 'DISTINCT ON (t.valid_from, t.fact_position)' : ''} * FROM read_model.timeline_facts t WHERE ${where.join(' AND ')} ORDER BY t.valid_from, t.fact_position LIMIT ${p.add(q.limit + 1)}`,
+          `SELECT ${mentions.length > 1 ? 'DISTINCT ON (t.valid_from, t.fact_position)' : ''} * FROM read_model.timeline_facts t WHERE ${where.join(' AND ')} ORDER BY t.valid_from, t.fact_position LIMIT ${p.add(q.limit + 1)}`,
           'k.valid_from, k.fact_position',
         ),
         p.values,
       )
-    ).map((r: Record<string, unknown>) => normalizeRow<TimelineRow>(r));
+    )
+      .map((r: Record<string, unknown>) => normalizeRow<TimelineRow>(r))
+      .map((r: TimelineRow) => (!members.includes(r.mention) && cases.has(r.mention) ? { ...r, mention_role: cases.get(r.mention)! } : r));
   }
 }
