@@ -155,12 +155,23 @@ describe('rate limits and per-client caps (running apps)', () => {
       errors: [{ path: 'url' }],
     });
     // Twice the cap of handshakes that pass our checks but that ws refuses (no Sec-WebSocket-Key, wrong version).
+    // Each is answered with a problem naming the header at fault (ws's own answer was text/html).
+    const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
     for (let i = 0; i < CAP; i++) {
-      expect(await exchange(upgrade('/v1/feed/ws'))).toMatch(/^HTTP\/1\.1 400 /);
-      expect(
-        await exchange(upgrade('/v1/feed/ws', 'Sec-WebSocket-Version: 99\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n')),
-      ).toMatch(/^HTTP\/1\.1 (400|426) /);
+      const noKey = await exchange(upgrade('/v1/feed/ws'));
+      expect(noKey).toMatch(/^HTTP\/1\.1 400 /);
+      expect(noKey).toContain('application/problem+json');
+      expect(bodyOf(noKey)).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ path: 'Sec-WebSocket-Key' }] });
+      const version = await exchange(
+        upgrade('/v1/feed/ws', 'Sec-WebSocket-Version: 99\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n'),
+      );
+      expect(version).toMatch(/^HTTP\/1\.1 400 /);
+      expect(version).toMatch(/\r\nSec-WebSocket-Version: 13, 8\r\n/);
+      expect(bodyOf(version)).toMatchObject({ errors: [{ path: 'Sec-WebSocket-Version' }] });
     }
+    const posted = await exchange(upgrade('/v1/feed/ws').replace(/^GET/, 'POST'));
+    expect(posted).toMatch(/^HTTP\/1\.1 405 /);
+    expect(posted).toMatch(/\r\nAllow: GET\r\n/);
     // The process is alive and every slot is free: CAP live connections open at once.
     const wsUrl = `${stack.apps.query.url.replace('http', 'ws')}/v1/feed/ws`;
     const held: Array<{ close(): void }> = [];

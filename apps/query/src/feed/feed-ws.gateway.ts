@@ -35,6 +35,11 @@ export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
+    // A handshake `ws` refuses (no Sec-WebSocket-Key, another version, not GET) gets our problem+json, not its
+    // text/html: with a listener, `ws` hands the refusal here instead of answering itself.
+    this.wss.on('wsClientError', (error: Error, socket: Duplex, req: IncomingMessage) =>
+      refuse(socket, handshakeProblem(error.message, req.method)),
+    );
     this.server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     this.server.on('upgrade', this.onUpgrade);
     this.hub.onTick(() => this.connections.forEach((c) => c.tick()));
@@ -118,6 +123,24 @@ function originAllowed(origin: string, host: string | undefined, allowed: readon
   } catch {
     return false;
   }
+}
+
+/** The header each of `ws`'s handshake refusals is about, by its message (ws 8, websocket-server.js). */
+const HANDSHAKE_HEADERS: ReadonlyArray<[RegExp, string]> = [
+  [/Upgrade header/, 'Upgrade'],
+  [/Sec-WebSocket-Key/, 'Sec-WebSocket-Key'],
+  [/Sec-WebSocket-Version/, 'Sec-WebSocket-Version'],
+  [/Sec-WebSocket-Protocol/, 'Sec-WebSocket-Protocol'],
+  [/Sec-WebSocket-Extensions/, 'Sec-WebSocket-Extensions'],
+];
+
+/** A refused handshake as a problem: 405 for a method other than GET, else 400 naming the header at fault. */
+function handshakeProblem(message: string, method = 'This method'): ProblemError {
+  if (/HTTP method/.test(message)) return problems.methodNotAllowed(method, WS_PATH, ['GET']);
+  const header = HANDSHAKE_HEADERS.find(([pattern]) => pattern.test(message))?.[1] ?? 'headers';
+  const detail = `Not a WebSocket handshake: ${message.charAt(0).toLowerCase()}${message.slice(1)}.`;
+  const extra: Record<string, string> = header === 'Sec-WebSocket-Version' ? { 'Sec-WebSocket-Version': '13, 8' } : {};
+  return new ProblemError(400, 'REQUEST.INVALID', 'Invalid request', detail, [{ path: header, message }], {}, extra);
 }
 
 /** Answers an upgrade request with a problem+json HTTP response instead of switching protocols. */
