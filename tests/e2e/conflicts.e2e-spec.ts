@@ -21,6 +21,7 @@ interface Conflict {
   fields: string[];
   status: 'open' | 'resolved';
   openedAt: string;
+  openedEventId: string;
   closedAt: string | null;
   resolution: { by: string; eventId: string; standingEventId: string | null; reason: string | null } | null;
   sides: Side[];
@@ -192,6 +193,23 @@ describe('conflicts: two outlets disagree, the report, conflictsWith, the feed, 
       ['closed', 'retraction'],
       ['closed', 'retraction'],
     ]);
+  });
+
+  it("opens the editor's resolved conflict again when a correction changes the standing figure and the sides still disagree; the editor can decide again", async () => {
+    const correction = await post<{ id: string }>(
+      `${ingest}/v1/events/${first.id}/corrections`,
+      { changes: { data: { money: { amount: '5500000000', currency: 'USD' } } }, reason: 'restated' },
+      stack.key,
+    );
+    expect(correction.status).toBe(201);
+    const reopened = await pollUntil(async () => (await conflicts('&status=open')).items.find((c) => c.conflictId === conflictId) ?? null, {
+      timeoutMs: 30000,
+      what: 'the conflict to open again',
+    });
+    expect(reopened).toMatchObject({ status: 'open', resolution: null, openedEventId: correction.body.id });
+    expect(reopened.sides.map((s) => s.eventId)).toEqual([first.id, second.id]);
+    const again = await resolve(conflictId, { standingEventId: second.id, reason: 'the restatement is not sourced' }, {});
+    expect(again.status).toBe(201);
   });
 
   it('resumes the stream from Last-Event-ID with every conflict frame once', async () => {

@@ -86,6 +86,55 @@ describe('evolveConflicts (pure, over the facts a batch shares claim keys with)'
     expect([...set.conflicts.values()][0]).toMatchObject({ status: 'open', b: { value: { amount: '4' } } });
   });
 
+  it('given a correction of the first fact, then the sides keep their order: a is still the fact recorded first', () => {
+    const set = emptyConflictSet();
+    const a = loss('5');
+    const b = loss('3');
+    for (const e of [a, b]) evolveConflicts(set, e, idOf);
+    evolveConflicts(
+      set,
+      event('event.corrected', { targetEventId: a.id, changes: { data: { money: { amount: '6', currency: 'USD' } } }, reason: 'x' }),
+      idOf,
+    );
+    const [c] = [...set.conflicts.values()];
+    expect(c).toMatchObject({ status: 'open', a: { eventId: a.id, value: { amount: '6' } }, b: { eventId: b.id } });
+  });
+
+  it("given an editor's resolution, then a correction that changes a side's value and still disagrees opens it again; one that changes nothing claimed keeps it", () => {
+    const set = emptyConflictSet();
+    const a = loss('5');
+    const b = loss('3');
+    for (const e of [a, b]) evolveConflicts(set, e, idOf);
+    const [ab] = [...set.conflicts.values()];
+    evolveConflicts(
+      set,
+      event('conflict.resolved', { conflictId: ab.conflictId, standingEventId: a.id, otherEventId: b.id, reason: 'audited' }),
+      idOf,
+    );
+    // A correction of the sources' wording only (no claimed value moves): the editor's word stands.
+    evolveConflicts(
+      set,
+      event('event.corrected', { targetEventId: a.id, changes: { data: { note: 'restated' } }, reason: 'wording' }),
+      idOf,
+    );
+    expect(set.conflicts.get(ab.conflictId)).toMatchObject({ status: 'resolved', closedBy: 'editor', standingEventId: a.id });
+    const restated = event('event.corrected', {
+      targetEventId: a.id,
+      changes: { data: { money: { amount: '7', currency: 'USD' } } },
+      reason: 'restated',
+    });
+    evolveConflicts(set, restated, idOf);
+    expect(set.conflicts.get(ab.conflictId)).toMatchObject({
+      status: 'open',
+      openedEventId: restated.id,
+      closedBy: null,
+      standingEventId: null,
+      a: { eventId: a.id, value: { amount: '7' } },
+      b: { eventId: b.id, value: { amount: '3' } },
+      fields: ['amount'],
+    });
+  });
+
   it('given a retraction of one side, then its open conflicts close by retraction; a resolved one stays as the editor left it', () => {
     const set = emptyConflictSet();
     const a = loss('5');

@@ -74,8 +74,12 @@ function touch(set: ConflictSet, row: ConflictRow): void {
 const opened = (event: ProjectedEvent) => ({ openedEventId: event.id, openedPosition: event.globalPosition, openedAt: event.recordedAt });
 const notClosed = { closedEventId: null, closedPosition: null, closedAt: null, closedBy: null, standingEventId: null, reason: null };
 
-// The fact recorded first is side a.
-const ordered = (x: ConflictFactRow, y: ConflictFactRow) => (BigInt(x.position) <= BigInt(y.position) ? [x, y] : [y, x]);
+// The fact recorded first is side a: by when it was recorded (a corrected fact's position is its correction's), then
+// by position (facts of one append share their recording time).
+const ordered = (x: ConflictFactRow, y: ConflictFactRow) => {
+  const t = Date.parse(x.recordedAt) - Date.parse(y.recordedAt);
+  return t < 0 || (t === 0 && BigInt(x.position) <= BigInt(y.position)) ? [x, y] : [y, x];
+};
 
 /** Opens (or keeps up to date) a conflict for every fact of the set that disagrees with `fact` on a claim. */
 function openAgainst(set: ConflictSet, fact: ConflictFactRow, event: ProjectedEvent, idOf: (name: string) => string): void {
@@ -87,13 +91,14 @@ function openAgainst(set: ConflictSet, fact: ConflictFactRow, event: ProjectedEv
       const fields = disagreement(otherClaim, claim);
       if (!fields.length) continue;
       const conflictId = idOf(conflictName(claim.key, fact.factId, other.factId));
-      const [first, second] = ordered(other, fact);
+      const known = set.conflicts.get(conflictId);
+      // A conflict keeps its sides where they were: a is the fact recorded first.
+      const [first, second] = known ? (known.a.eventId === fact.factId ? [fact, other] : [other, fact]) : ordered(other, fact);
       const sides = {
         a: side(first, first === fact ? claim.value : otherClaim.value),
         b: side(second, second === fact ? claim.value : otherClaim.value),
         fields,
       };
-      const known = set.conflicts.get(conflictId);
       if (known && known.status === 'resolved' && known.closedBy === 'editor') {
         // An editor's word on the pair stands; the sides shown follow the facts.
         touch(set, { ...known, ...sides });
@@ -129,6 +134,9 @@ function close(set: ConflictSet, row: ConflictRow, event: ProjectedEvent, closed
     reason: readReason(event),
   });
 }
+
+const valueMoved = (before: ConflictRow, after: ConflictRow): boolean =>
+  JSON.stringify([before.a.value, before.b.value]) !== JSON.stringify([after.a.value, after.b.value]);
 
 const readReason = (event: ProjectedEvent): string | null => {
   const reason = (event.data as { reason?: unknown } | undefined)?.reason;
@@ -188,7 +196,15 @@ export function evolveConflicts(set: ConflictSet, event: ProjectedEvent, idOf: (
     for (const row of set.conflicts.values()) {
       if (row.status === 'resolved' && (row.a.eventId === fact.factId || row.b.eventId === fact.factId)) {
         const next = withCurrentSide(row, fact);
-        if (next !== row) touch(set, next);
+        if (next === row) continue;
+        // An editor chose a side between two values; a correction that changes a value and leaves the sides
+        // disagreeing makes a question nobody decided: it opens again, from the correction.
+        const otherId = row.a.eventId === fact.factId ? row.b.eventId : row.a.eventId;
+        const other = set.facts.get(otherId);
+        const mine = claimOf(fact, row.key);
+        const theirs = other ? claimOf(other, row.key) : null;
+        const fields = row.closedBy === 'editor' && valueMoved(row, next) && mine && theirs ? disagreement(theirs, mine) : [];
+        touch(set, fields.length ? { ...next, fields, status: 'open', ...opened(event), ...notClosed } : next);
       }
     }
     openAgainst(set, fact, event, idOf);
