@@ -11,7 +11,7 @@ interface ConflictUpdate {
 type Item = FeedItem & { conflictsWith: string[]; conflictUpdates?: ConflictUpdate[] };
 interface Side {
   eventId: string;
-  value: { amount?: string | null; currency?: string | null };
+  value: { amount?: string | null; currency?: string | null; status?: string };
   sources: Array<{ outlet: string }>;
 }
 interface Conflict {
@@ -221,6 +221,37 @@ describe('conflicts: two outlets disagree, the report, conflictsWith, the feed, 
         .slice(1)
         .map((i) => i.position),
     );
+  });
+
+  it("records a second outlet's rival outcome of a case (dismissed where another said settled, same day) and lists the pair as a conflict", async () => {
+    const subject = `case:rival-${randomUUID().slice(0, 8)}`;
+    const step = (status: string, outlet: string) => ({
+      type: 'lawsuit.status_changed',
+      subject,
+      occurredAt: '2024-05-20',
+      data: { status },
+      sources: [{ outlet, language: 'en' }],
+    });
+    const filed = {
+      type: 'lawsuit.filed',
+      subject,
+      occurredAt: '2024-01-10',
+      data: { title: 'Rival v. Accounts', plaintiffs: ['org:rival-plaintiff'], defendants: [organization], claims: ['fraud'] },
+      sources: [{ outlet: 'Example Daily', language: 'en' }],
+    };
+    for (const e of [filed, step('settled', 'Example Daily'), step('dismissed', 'Second Wire')]) {
+      expect((await post(`${ingest}/v1/events`, e, stack.key)).status).toBe(201);
+    }
+    // A later step that is not an appeal still finds the case closed.
+    const later = await post<Problem>(`${ingest}/v1/events`, { ...step('amended', 'Example Daily'), occurredAt: '2024-07' }, stack.key);
+    expect(later.status).toBe(422);
+    expect(later.body.code).toBe('CASE.CLOSED');
+    const rival = await pollUntil(
+      async () => (await get<{ items: Conflict[] }>(`/v1/reports/conflicts?subject=${subject}&status=open`)).items[0] ?? null,
+      { timeoutMs: 30000, what: 'the rival outcomes as a conflict' },
+    );
+    expect(rival).toMatchObject({ kind: 'lawsuit', fields: ['status'] });
+    expect(rival.sides.map((s) => s.value.status)).toEqual(['settled', 'dismissed']);
   });
 
   it('documents the resolution endpoint and the conflicts report in the OpenAPI documents', async () => {

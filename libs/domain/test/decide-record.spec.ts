@@ -162,6 +162,19 @@ describe('decideRecord', () => {
         expect(error.message).toContain('settled on 2024-09');
       });
 
+      it('given a settlement of 2024-05-20, when another outlet reports the case dismissed (or settled) on a date overlapping it, then it is accepted: a rival account of one outcome, not a step after it', () => {
+        const state = given(CASE, filedOn('2024-01-10'), dated('settled', '2024-05-20'));
+        expect(statusOf(decideRecord(state, step('dismissed', '2024-05-20')))).toBe('dismissed');
+        expect(statusOf(decideRecord(state, step('withdrawn', '2024-05')))).toBe('withdrawn');
+        expect(statusOf(decideRecord(state, step('settled', '2024')))).toBe('settled');
+        // A later outcome, or a step that is not an outcome, still finds the case closed.
+        expect(thrown(() => decideRecord(state, step('dismissed', '2024-06-02')))).toMatchObject({ code: 'CASE.CLOSED' });
+        expect(thrown(() => decideRecord(state, step('motion_filed', '2024-05-20')))).toMatchObject({ code: 'CASE.CLOSED' });
+        const rival = given(CASE, filedOn('2024-01-10'), dated('settled', '2024-05-20'), dated('dismissed', '2024-05-20'));
+        expect(thrown(() => decideRecord(rival, step('amended', '2024-07')))).toMatchObject({ code: 'CASE.CLOSED' });
+        expect(statusOf(decideRecord(rival, step('appealed', '2024-07')))).toBe('appealed');
+      });
+
       it('given a motion of 2025, when a settlement dated before it is reported, then CASE.CLOSED: the motion would follow a closed case', () => {
         const state = given(CASE, filedOn('2024-03'), dated('motion_filed', '2025-02'));
         const error = thrown(() => decideRecord(state, step('settled', '2024-09')));

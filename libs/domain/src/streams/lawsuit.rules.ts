@@ -13,6 +13,7 @@ import type { StreamEventState, StreamState } from './stream-state.types';
 interface PlacedStep {
   status: LawsuitStatus;
   occurredAt: string | null;
+  start: number;
   end: number;
   order: number;
   denied: boolean;
@@ -36,8 +37,16 @@ const byPlace = (a: PlacedStep, b: PlacedStep): number => a.end - b.end || a.ord
 
 /** A step of `status` dated `occurredAt`, `order` in its stream, with its place in valid time. */
 function placed(status: LawsuitStatus, occurredAt: string | null, order: number, denied: boolean): PlacedStep {
-  return { status, occurredAt, end: bounds(occurredAt).end, order, denied };
+  return { status, occurredAt, ...bounds(occurredAt), order, denied };
 }
+
+/**
+ * Two closing steps whose dates overlap are accounts of one outcome (the same one reported again, or a rival account:
+ * one outlet says settled, another dismissed), not a case that went on after it closed: both stand, and the conflicts
+ * report lists the rival pair.
+ */
+const sameOutcome = (a: PlacedStep, b: PlacedStep): boolean =>
+  isClosing(a.status) && isClosing(b.status) && a.start < b.end && b.start < a.end;
 
 /** The case as its standing events tell it, leaving out the event `except` (the one a correction replaces). */
 function caseOnRecord(events: Map<string, StreamEventState>, except?: string): CaseOnRecord {
@@ -87,7 +96,7 @@ function assertStepFits(subject: string, onRecord: CaseOnRecord, step: PlacedSte
   const before = standing.filter((s) => byPlace(s, step) < 0);
   const after = standing.filter((s) => byPlace(s, step) > 0);
   const previous = before[before.length - 1];
-  if (previous && isClosing(previous.status) && step.status !== 'appealed') {
+  if (previous && isClosing(previous.status) && step.status !== 'appealed' && !sameOutcome(previous, step)) {
     throw new DomainError(
       DOMAIN_ERROR_CODES.CASE_CLOSED,
       'rule',
@@ -96,7 +105,7 @@ function assertStepFits(subject: string, onRecord: CaseOnRecord, step: PlacedSte
     );
   }
   const next = after[0];
-  if (next && isClosing(step.status) && next.status !== 'appealed') {
+  if (next && isClosing(step.status) && next.status !== 'appealed' && !sameOutcome(step, next)) {
     throw new DomainError(
       DOMAIN_ERROR_CODES.CASE_CLOSED,
       'rule',
