@@ -301,6 +301,10 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     expect((await lawsuits('&asOf=2024-06-01'))[0].status).toBe('amended');
     expect(await lawsuits('&status=amended')).toEqual([]);
     expect(await lawsuits('&status=ruled')).toHaveLength(1);
+    // A step dated only by its quarter (ruled in 2025-Q1) is the status once the quarter is over, not from its first day.
+    expect((await lawsuits('&asOf=2025-02-15'))[0].status).toBe('appealed');
+    expect((await lawsuits('&asOf=2025-03-31'))[0].status).toBe('ruled');
+    expect((await lawsuits('&asOf=2024-09-30'))[0].status).toBe('dismissed');
   });
 
   it("a case's steps reach its parties: their timeline (with their role in the case) and the feed's organization filter", async () => {

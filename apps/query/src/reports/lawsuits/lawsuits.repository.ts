@@ -8,7 +8,7 @@ import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { loadFactExtras } from '../shared/fact-history.repository';
 import { FactVersionDto, sourceDto } from '../shared/fact.dto';
 import { corroborationIn, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
-import { anyOf, occurredByAsOf, SqlParams, visibleAt } from '../shared/sql.builder';
+import { anyOf, happenedByAsOf, occurredByAsOf, SqlParams, visibleAt } from '../shared/sql.builder';
 import { listIn, textsIn } from '../shared/localized-text.mapper';
 
 export interface LawsuitsQuery {
@@ -57,7 +57,7 @@ export class LawsuitsRepository {
       const p = new SqlParams();
       // The current status is computed in SQL too, so the status filter and the pages agree: the latest step in valid
       // time (as summarizeCase orders them), not the latest recorded.
-      const stepVisible = `${visibleAt('st', q.knownAt, p)} AND ${occurredByAsOf('st', q.asOf, p)}`;
+      const stepVisible = `${visibleAt('st', q.knownAt, p)} AND ${happenedByAsOf('st', q.asOf, p)}`;
       const sql = `
         WITH cases AS (
           SELECT DISTINCT ON (t.subject) t.* FROM read_model.lawsuit_events t
@@ -111,7 +111,7 @@ export class LawsuitsRepository {
   private modalitySql(q: LawsuitsQuery, p: SqlParams): string {
     if (!q.modality) return 'true';
     const steps = `EXISTS (SELECT 1 FROM read_model.lawsuit_events sm WHERE sm.subject = t.subject AND sm.kind = 'status'
-      AND ${anyOf('sm.modality', q.modality, p)} AND ${visibleAt('sm', q.knownAt, p)} AND ${occurredByAsOf('sm', q.asOf, p)})`;
+      AND ${anyOf('sm.modality', q.modality, p)} AND ${visibleAt('sm', q.knownAt, p)} AND ${happenedByAsOf('sm', q.asOf, p)})`;
     return `(${anyOf('t.modality', q.modality, p)} OR ${steps})`;
   }
 
@@ -120,7 +120,7 @@ export class LawsuitsRepository {
     const p = new SqlParams();
     const rows = await this.db.query(
       `SELECT * FROM read_model.lawsuit_events st WHERE st.subject = ANY(${p.add(cases, '::text[]')}) AND st.kind = 'status'
-         AND ${visibleAt('st', q.knownAt, p)} AND ${occurredByAsOf('st', q.asOf, p)}`,
+         AND ${visibleAt('st', q.knownAt, p)} AND ${happenedByAsOf('st', q.asOf, p)}`,
       p.values,
     );
     return rows.map((r: Record<string, unknown>) => normalizeRow<LocalizedLawsuitRow>(r));

@@ -18,6 +18,15 @@ export function visibleAt(alias: string, knownAt: string | null, p: SqlParams): 
   return `${alias}.recorded_from <= ${k} AND (${alias}.recorded_to IS NULL OR ${alias}.recorded_to > ${k})`;
 }
 
+/**
+ * Valid time, for a case's steps: those that had surely happened by the end of `asOf`'s day, their date's period over
+ * (the order the lawsuits report and the write rules place steps in): "settled in 2024" is not the status as of
+ * 2024-05, while a step of 2024-06-10 is the status as of that day.
+ */
+export function happenedByAsOf(alias: string, asOf: string | null, p: SqlParams): string {
+  return asOf ? `(${alias}.valid_to IS NULL OR ${alias}.valid_to <= ${p.add(asOf, '::timestamptz')} + interval '1 day')` : 'true';
+}
+
 /** Valid time: facts whose occurred interval had begun by `asOf`. */
 export function occurredByAsOf(alias: string, asOf: string | null, p: SqlParams): string {
   return asOf ? `(${alias}.valid_from IS NULL OR ${alias}.valid_from <= ${p.add(asOf, '::timestamptz')})` : 'true';
