@@ -340,6 +340,56 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     expect(await feedTypes()).toEqual(['lawsuit.filed', 'lawsuit.status_changed']);
   });
 
+  it('pages a report once each while facts are corrected between pages: later pages read the state the first page read', async () => {
+    const organization = 'org:paging-while-corrected';
+    const ids: string[] = [];
+    let position = '0';
+    for (const month of ['01', '02', '03', '04', '05', '06']) {
+      const posted = await post<{ id: string; globalPosition: string }>(
+        `${stack.apps.ingest.url}/v1/events`,
+        {
+          type: 'executive.departed',
+          subject: `person:pager-${month}`,
+          occurredAt: `2024-${month}-10`,
+          data: { organization, role: `VP ${month}`, roleCategory: 'other' },
+          sources: [{ outlet: 'Example Daily', language: 'en' }],
+        },
+        stack.key,
+      );
+      ids.push(posted.body.id);
+      position = posted.body.globalPosition;
+    }
+    type Page = { items: Array<{ factId: string }>; next: string | null };
+    const first = (await get(`/v1/reports/departures?organization=${organization}&limit=2&minPosition=${position}`)).json<Page>();
+    // While the reader pages: the last departure moves to January, the first to December.
+    for (const [id, occurredAt] of [
+      [ids[5], '2024-01-15'],
+      [ids[0], '2024-12-10'],
+    ]) {
+      const fix = await post<{ globalPosition: string }>(
+        `${stack.apps.ingest.url}/v1/events/${id}/corrections`,
+        { changes: { occurredAt }, reason: 'date' },
+        stack.key,
+      );
+      expect(fix.status).toBe(201);
+      position = fix.body.globalPosition;
+    }
+    await get(`/v1/reports/departures?organization=${organization}&minPosition=${position}`);
+    const seen = first.items.map((i) => i.factId);
+    for (let next = first.next; next;) {
+      const page = (await get(`/v1/reports/departures?organization=${organization}&limit=2&cursor=${next}`)).json<Page>();
+      seen.push(...page.items.map((i) => i.factId));
+      next = page.next;
+    }
+    expect(seen).toEqual(ids);
+    // A new first page reads now: the corrected order.
+    const now = (await get(`/v1/reports/departures?organization=${organization}`)).json<Page>().items.map((i) => i.factId);
+    expect(now).toEqual([ids[5], ids[1], ids[2], ids[3], ids[4], ids[0]]);
+    // A cursor of another report is refused.
+    const timeline = (await get(`/v1/reports/timeline?subject=${organization}&limit=1`)).json<Page>();
+    expect((await get(`/v1/reports/departures?organization=${organization}&cursor=${timeline.next}`)).status).toBe(400);
+  });
+
   it('reads its own writes: with minPosition the report holds the event just written, and every answer says its position', async () => {
     const appointment = {
       type: 'executive.appointed',

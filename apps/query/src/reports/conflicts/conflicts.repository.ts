@@ -4,7 +4,7 @@ import { displayNameOf, renderHeadline, type HeadlineEvent } from '@newsroom/dom
 import { toConflictRow, type ConflictSide } from '@newsroom/projections';
 import { READ_DB } from '../../database/read-database.module';
 import { openAtSql } from '../shared/conflicts-with.repository';
-import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
+import { openPage } from '../shared/cursor.codec';
 import { sourceDto } from '../shared/fact.dto';
 import { anyOf, SqlParams } from '../shared/sql.builder';
 
@@ -81,7 +81,9 @@ export class ConflictsRepository {
 
   async report(q: ConflictsQuery) {
     const p = new SqlParams();
-    const after = decodeCursor(q.cursor, ['position', 'text']);
+    const paging = openPage('conflicts', q.cursor, ['position', 'text'], q.knownAt, this.db);
+    const after = paging.after;
+    q = { ...q, knownAt: paging.knownAt };
     const known = q.knownAt ? `c.opened_at <= ${p.add(q.knownAt, '::timestamptz')}` : 'true';
     const status =
       q.status === 'open' ? openAtSql(q.knownAt, p) : q.status === 'resolved' ? `NOT (${openAtSql(q.knownAt, p)})` : 'true';
@@ -111,7 +113,7 @@ export class ConflictsRepository {
       knownAt: q.knownAt,
       lang: q.lang,
       items: page.map((r) => conflictDto(r, q.knownAt, q.lang)),
-      next: rows.length > q.limit ? encodeCursor([String(last.opened_position), last.conflict_id]) : null,
+      next: rows.length > q.limit ? await paging.next([String(last.opened_position), last.conflict_id]) : null,
     };
   }
 }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { READ_DB } from '../../database/read-database.module';
 import { displayNameOf, type TextLang } from '@newsroom/domain';
 import { DepartureGrouping, DepartureRow, groupDepartures } from '@newsroom/projections';
-import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
+import { openPage } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { loadFactExtras } from '../shared/fact-history.repository';
@@ -59,7 +59,9 @@ export class DeparturesRepository {
   ) {}
 
   async report(q: DeparturesQuery) {
-    const after = q.groupBy ? null : decodeCursor(q.cursor, ['instant', 'position']);
+    const paging = openPage('departures', q.groupBy ? null : q.cursor, ['instant', 'position'], q.knownAt, this.db);
+    const after = paging.after;
+    q = { ...q, knownAt: paging.knownAt };
     const limit = q.groupBy ? this.groupCap + 1 : q.limit + 1;
     // An organization stands for its whole entity: departures recorded under any subject merged with it.
     const { graph, result: rows } = await this.links.readForEntity(q.knownAt, q.organization, (organizations): Promise<LocalizedDepartureRow[]> => {
@@ -91,6 +93,6 @@ export class DeparturesRepository {
     const page = rows.slice(0, q.limit);
     const { history, corroboration } = await loadFactExtras(this.db, 'read_model.departures', page, q.knownAt);
     const last = page[page.length - 1];
-    return { ...header, items: page.map((r) => departureDto(r, lang, history, corroboration, canonical)), next: rows.length > q.limit ? encodeCursor([last.valid_from, last.fact_position]) : null };
+    return { ...header, items: page.map((r) => departureDto(r, lang, history, corroboration, canonical)), next: rows.length > q.limit ? await paging.next([last.valid_from, last.fact_position]) : null };
   }
 }

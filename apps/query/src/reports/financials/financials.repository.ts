@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { READ_DB } from '../../database/read-database.module';
 import { displayNameOf } from '@newsroom/domain';
 import { normalizeRow, StoredFactRow } from '@newsroom/projections';
-import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
+import { openPage } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { loadFactExtras } from '../shared/fact-history.repository';
@@ -56,7 +56,9 @@ export class FinancialsRepository {
   ) {}
 
   async report(q: FinancialsQuery) {
-    const after = decodeCursor(q.cursor, ['instant', 'position', 'text']);
+    const paging = openPage('financials', q.cursor, ['instant', 'position', 'text'], q.knownAt, this.db);
+    const after = paging.after;
+    q = { ...q, knownAt: paging.knownAt };
     // The organization stands for its whole entity: figures recorded under any subject merged with it (at knownAt).
     const { graph, result: rows } = await this.links.readForEntity(q.knownAt, q.organization, async (organizations): Promise<PointRow[]> => {
       const p = new SqlParams();
@@ -81,7 +83,7 @@ export class FinancialsRepository {
     return {
       organization: q.organization, organizationName: displayNameOf(q.organization), metric: q.metric, basis: q.basis,
       asOf: q.asOf, knownAt: q.knownAt, lang: q.lang ?? 'en', items: page.map((r) => pointDto(r, history, corroboration, (s) => graph.canonicalOf(s))),
-      next: rows.length > q.limit ? encodeCursor([last.period_start, last.fact_position, last.part]) : null,
+      next: rows.length > q.limit ? await paging.next([last.period_start, last.fact_position, last.part]) : null,
     };
   }
 }

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { READ_DB } from '../../database/read-database.module';
 import type { TextLang } from '@newsroom/domain';
 import { CaseStep, LawsuitRow, normalizeRow, summarizeCase } from '@newsroom/projections';
-import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
+import { openPage } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { loadFactExtras } from '../shared/fact-history.repository';
 import { FactVersionDto, sourceDto } from '../shared/fact.dto';
@@ -51,7 +51,9 @@ export class LawsuitsRepository {
   ) {}
 
   async report(q: LawsuitsQuery) {
-    const after = decodeCursor(q.cursor, ['text']);
+    const paging = openPage('lawsuits', q.cursor, ['text'], q.knownAt, this.db);
+    const after = paging.after;
+    q = { ...q, knownAt: paging.knownAt };
     // A party stands for its whole entity: cases naming any subject merged with it (at knownAt).
     const { graph, result: found } = await this.links.readForEntity(q.knownAt, q.party, async (parties): Promise<LocalizedLawsuitRow[]> => {
       const p = new SqlParams();
@@ -100,7 +102,7 @@ export class LawsuitsRepository {
     });
     return {
       party: q.party, status: q.status, asOf: q.asOf, knownAt: q.knownAt, lang, items,
-      next: found.length > q.limit ? encodeCursor([page[page.length - 1].subject]) : null,
+      next: found.length > q.limit ? await paging.next([page[page.length - 1].subject]) : null,
     };
   }
 

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { READ_DB } from '../../database/read-database.module';
 import { displayNameOf, type TextLang } from '@newsroom/domain';
 import { RUN_COLUMNS, runEndsSql, StoredFactRow, Tenure, TenureBound, tenureKey, TenureRow, tenureOfRow, tenuresPageSql, type TenuresView } from '@newsroom/projections';
-import { decodeCursor, encodeCursor } from '../shared/cursor.codec';
+import { openPage } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { loadFactExtras } from '../shared/fact-history.repository';
 import { FactVersionDto, sourceDto } from '../shared/fact.dto';
@@ -95,7 +95,9 @@ export class LeadershipRepository {
   async report(q: LeadershipQuery) {
     const show = q.show ?? 'roster';
     const limit = q.limit ?? 100;
-    const after = decodeCursor(q.cursor ?? null, ['text', 'text', 'text', 'text', 'text', 'text']) as string[] | null;
+    const paging = openPage('leadership', q.cursor ?? null, ['text', 'text', 'text', 'text', 'text', 'text'], q.knownAt, this.db);
+    const after = paging.after as string[] | null;
+    q = { ...q, knownAt: paging.knownAt };
     // The organization stands for its whole entity (subjects merged with it, at knownAt).
     const { graph, result: { page, more } } = await this.links.readForEntity(q.knownAt, q.organization, (organizations) => this.pageOf(q, show, organizations, after, limit));
     const { history, corroboration, texts } = await this.attachSources(page, q.knownAt);
@@ -108,7 +110,7 @@ export class LeadershipRepository {
       show,
       lang,
       items: page.map((t) => tenureDto(t, lang, texts, history, corroboration, (s) => graph.canonicalOf(s))),
-      next: more ? encodeCursor(tenureKey(page[page.length - 1])) : null,
+      next: more ? await paging.next(tenureKey(page[page.length - 1])) : null,
     };
   }
 

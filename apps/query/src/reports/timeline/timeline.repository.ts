@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { READ_DB } from '../../database/read-database.module';
 import { displayNameIn, fallbacksIn } from '@newsroom/domain';
 import { normalizeRow, StoredFactRow, timelineModel, withLeadRowPayload } from '@newsroom/projections';
-import { decodeCursor, encodeCursor, type CursorValue } from '../shared/cursor.codec';
+import { openPage, type CursorValue } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { loadFactExtras } from '../shared/fact-history.repository';
@@ -49,7 +49,9 @@ export class TimelineRepository {
   ) {}
 
   async page(q: TimelineQuery) {
-    const after = decodeCursor(q.cursor, ['instant', 'position']);
+    const paging = openPage('timeline', q.cursor, ['instant', 'position'], q.knownAt, this.db);
+    const after = paging.after;
+    q = { ...q, knownAt: paging.knownAt };
     // A subject asked for stands for its whole entity: facts recorded under any subject merged with it.
     const { graph, result: rows } = await this.links.readForEntity(q.knownAt, q.subject, (members) => this.rowsOf(q, members, after));
     const page = rows.slice(0, q.limit);
@@ -57,7 +59,7 @@ export class TimelineRepository {
     const last = page[page.length - 1];
     return {
       items: page.map((r) => itemDto(r, q.lang, history, corroboration, (s) => graph.canonicalOf(s))),
-      next: rows.length > q.limit ? encodeCursor([last.valid_from, last.fact_position]) : null,
+      next: rows.length > q.limit ? await paging.next([last.valid_from, last.fact_position]) : null,
     };
   }
 
