@@ -66,3 +66,27 @@ describe('French elision in headlines', () => {
     expect(renderHeadline(filed, 'fr')).toBe(expected);
   });
 });
+
+describe('French counted nouns in headlines', () => {
+  const headcount = (total: number) => headlineFact('headcount.reported', { subject: 'org:t3-acme', data: { total } });
+
+  it.each([
+    [0, 'T3 Acme compte 0\u00a0employé', 'T3 Acme reports headcount of 0'],
+    [1, 'T3 Acme compte 1\u00a0employé', 'T3 Acme reports headcount of 1'],
+    [2, 'T3 Acme compte 2\u00a0employés', 'T3 Acme reports headcount of 2'],
+    [1600, 'T3 Acme compte 1\u202f600\u00a0employés', 'T3 Acme reports headcount of 1,600'],
+  ])('given a headcount of %d, when rendered, then French takes the singular for 0 and 1 only', (total, fr, en) => {
+    expect(renderHeadline(headcount(total), 'fr')).toBe(fr);
+    expect(renderHeadline(headcount(total), 'en')).toBe(en);
+  });
+
+  it.each([
+    ['1000000', '1\u00a0million\u00a0USD', '1 million USD'],
+    ['1500000000', '1,5\u00a0milliard\u00a0USD', '1.5 billion USD'],
+    ['2000000000', '2\u00a0milliards\u00a0USD', '2 billion USD'],
+  ])('given funding of %s, when rendered, then the scale word agrees the same way', (amount, fr, en) => {
+    const funding = headlineFact('funding.round_closed', { subject: 'org:t3-acme', data: { money: { amount, currency: 'USD' } } });
+    expect(renderHeadline(funding, 'fr')).toBe(`T3 Acme lève ${fr}`);
+    expect(renderHeadline(funding, 'en')).toBe(`T3 Acme raises ${en}`);
+  });
+});

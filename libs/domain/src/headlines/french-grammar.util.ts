@@ -1,6 +1,6 @@
 /**
- * French grammar for the words this code writes before a value it does not choose (a role, a name): elision
- * ("d'OpenAI", "au poste d'ingénieure en chef").
+ * French grammar for the words this code writes around a value it does not choose (a role, a name, a count):
+ * elision ("d'OpenAI", "au poste d'ingénieure en chef") and a counted noun's number ("1 employé", "2 employés").
  * The apostrophe is U+0027, as in every other French word the headlines write ("chiffre d'affaires",
  * "d'intervenir", "l'autorité").
  */
@@ -70,4 +70,12 @@ function elidesBefore(next: string): boolean {
 export function elided(word: 'de' | 'le' | 'la' | 'que', next: string): string {
   if (!elidesBefore(next)) return `${word} ${next}`;
   return `${word.replace(/[ea]$/u, '')}'${next}`;
+}
+
+/**
+ * A counted noun's number in French: singular below 2, so for 0 and 1 ("0 employé", "1 employé", "1,5 milliard"),
+ * plural from 2 on ("2 employés"). English takes the singular for exactly 1 only.
+ */
+export function frenchNoun(n: number, [singular, plural]: readonly [string, string]): string {
+  return Math.abs(n) < 2 ? singular : plural;
 }

@@ -1,5 +1,5 @@
 import { frenchRecipientOf, labelOf } from './display-name.format';
-import { elided } from './french-grammar.util';
+import { elided, frenchNoun } from './french-grammar.util';
 import { frColon, withUnit } from './french-typography.util';
 import { listOf, truncate } from './headline-parts.util';
 import type { HeadlineRenderers } from './headline.types';
@@ -55,7 +55,8 @@ export const FR_HEADLINES: Readonly<HeadlineRenderers> = {
   'headcount.reported': ({ data }, name) => {
     const breakdown = data.byFunction && Object.keys(data.byFunction).length ? functions(data.byFunction) : '';
     if (data.total === undefined) return `${name} publie ses effectifs par fonction (${breakdown})`;
-    return `${name} compte ${withUnit(formatNumber(data.total, 'fr'), 'employés')}${breakdown ? ` (${breakdown})` : ''}`;
+    const employees = withUnit(formatNumber(data.total, 'fr'), frenchNoun(data.total, ['employé', 'employés']));
+    return `${name} compte ${employees}${breakdown ? ` (${breakdown})` : ''}`;
   },
   'revenue.reported': ({ data }, name) => {
     const what =
