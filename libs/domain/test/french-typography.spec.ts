@@ -93,7 +93,7 @@ describe('French text in French typography', () => {
 
   it('an alias: the name in guillemets with U+00A0 inside', () => {
     const aliased = { type: 'entity.aliased', subject: 'org:openai', occurredAt: null, modality: 'reported', data: { name: 'Open AI' } };
-    expect(renderHeadline(aliased as HeadlineEvent, 'fr')).toBe('\u00ab\u00a0Open AI\u00a0\u00bb\u00a0: autre nom de OpenAI');
+    expect(renderHeadline(aliased as HeadlineEvent, 'fr')).toBe("\u00ab\u00a0Open AI\u00a0\u00bb\u00a0: autre nom d'OpenAI");
   });
 
   it.each(Object.keys(VALID) as RecordableEventType[])('%s in French: no plain space before : ; ! ? » or after «', (type) => {

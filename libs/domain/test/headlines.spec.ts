@@ -51,7 +51,7 @@ const EXPECTED: Record<RecordableEventType, { en: string; fr: string }> = {
     fr: `Musk v. OpenAI${NBSP}: injonction demandée`,
   },
   'regulatory.intervention_requested': {
-    en: 'Mark Zuckerberg asks California Attorney General to intervene against OpenAI',
+    en: 'Mark Zuckerberg asks the California attorney general to intervene against OpenAI',
     fr: "Mark Zuckerberg demande au procureur général de Californie d'intervenir contre OpenAI",
   },
   'product.announced': {

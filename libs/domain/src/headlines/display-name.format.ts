@@ -1,4 +1,4 @@
-import { glossaryEntryOf, glossaryTranslation, markedTextIn } from '../values/localized-text.rules';
+import { glossaryEntryOf, glossarySpellingOf, glossaryTranslation, markedTextIn } from '../values/localized-text.rules';
 import { isPerLanguage, type TextLang } from '../values/localized-text.value';
 import { isSubject, parseSubject } from '../values/subject.value';
 
@@ -40,11 +40,24 @@ const KNOWN_WORDS: Readonly<Record<string, string>> = {
 };
 const SMALL_WORDS = new Set(['of', 'the', 'and', 'for', 'in', 'on', 'at', 'to', 'de', 'du', 'des', 'la', 'le', 'et']);
 
-/** "person:mira-murati" -> "Mira Murati", "org:openai" -> "OpenAI", "case:musk-v-openai" -> "Musk v. OpenAI". */
+// An authority's slug of one short word is taken for an acronym ("authority:arcep" -> "ARCEP", "the ARCEP").
+const ACRONYM_SLUG = /^[a-z]{2,5}$/;
+
+/**
+ * "person:mira-murati" -> "Mira Murati", "org:openai" -> "OpenAI", "case:musk-v-openai" -> "Musk v. OpenAI". An
+ * authority is spelt as the glossary spells it ("authority:cnil" -> "CNIL"), else an acronym-like slug upper case
+ * ("authority:arcep" -> "ARCEP"), else title-cased like any other name.
+ */
 export function displayNameOf(subject: string): string {
   const parsed = parseSubject(subject);
   if (!parsed) return subject;
-  return parsed.slug
+  const name = titleCased(parsed.slug);
+  if (parsed.kind !== 'authority') return name;
+  return glossarySpellingOf(name, 'en') ?? (ACRONYM_SLUG.test(parsed.slug) ? parsed.slug.toUpperCase() : name);
+}
+
+function titleCased(slug: string): string {
+  return slug
     .split('-')
     .filter((word) => word !== '')
     .map((word, i) => {
@@ -72,6 +85,18 @@ export function frenchRecipientOf(subject: string): string {
   return (
     (parseSubject(subject)?.kind === 'authority' ? glossaryEntryOf(name, 'en')?.frTo : undefined) ?? `à ${displayNameIn(subject, 'fr')}`
   );
+}
+
+/**
+ * An authority after an English verb, with its article when the glossary gives one ("the FTC", "the California
+ * attorney general"); one it does not know takes "the" when its slug reads as an acronym ("the ARCEP") and none
+ * otherwise ("Texas Railroad Commission"). Any other value: its label.
+ */
+export function englishRecipientOf(value: unknown): string {
+  const parsed = typeof value === 'string' && isSubject(value) ? parseSubject(value) : undefined;
+  if (parsed?.kind !== 'authority') return labelOf(value, 'en');
+  const name = displayNameOf(value as string);
+  return glossaryEntryOf(name, 'en')?.enTo ?? (ACRONYM_SLUG.test(parsed.slug) ? `the ${name}` : name);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { EntityEventType } from '../events/event-catalog.registry';
 import { displayNameOf } from './display-name.format';
+import { elided } from './french-grammar.util';
 import { frColon, guillemets } from './french-typography.util';
 import type { HeadlineEvent, HeadlineLang } from './headline.types';
 
@@ -23,8 +24,8 @@ export function renderEntityHeadline(event: HeadlineEvent<EntityEventType>, lang
     case 'entity.aliased':
       if (event.data.removed)
         return fr
-          ? `${guillemets(event.data.name)} n'est plus un autre nom de ${name}`
+          ? `${guillemets(event.data.name)} n'est plus un autre nom ${elided('de', name)}`
           : `"${event.data.name}" is no longer an alias of ${name}`;
-      return fr ? frColon(guillemets(event.data.name), `autre nom de ${name}`) : `"${event.data.name}" is an alias of ${name}`;
+      return fr ? frColon(guillemets(event.data.name), `autre nom ${elided('de', name)}`) : `"${event.data.name}" is an alias of ${name}`;
   }
 }

@@ -1,4 +1,4 @@
-import { labelOf } from './display-name.format';
+import { englishRecipientOf, labelOf } from './display-name.format';
 import { listOf, parenthesized } from './headline-parts.util';
 import type { HeadlineRenderers } from './headline.types';
 import { formatMoney, formatNumber } from './money.format';
@@ -63,7 +63,7 @@ export const EN_HEADLINES: Readonly<HeadlineRenderers> = {
   'lawsuit.status_changed': ({ data }, name) =>
     `${name}: ${LAWSUIT_STATUS[data.status] ?? String(data.status)}${parenthesized(text(data.detail))}`,
   'regulatory.intervention_requested': ({ data }, name) =>
-    `${labelOf(data.by)} asks ${labelOf(data.authority)} to intervene against ${name}`,
+    `${labelOf(data.by)} asks ${englishRecipientOf(data.authority)} to intervene against ${name}`,
   'product.announced': ({ data }) => {
     const features = listOf(data.features, 'en');
     return `${labelOf(data.organization)} ${data.status === 'launched' ? 'launches' : 'announces'} ${data.name}${features ? ` with ${features}` : ''}`;

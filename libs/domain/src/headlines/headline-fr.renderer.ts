@@ -1,4 +1,5 @@
 import { frenchRecipientOf, labelOf } from './display-name.format';
+import { elided, frenchNoun } from './french-grammar.util';
 import { frColon, withUnit } from './french-typography.util';
 import { listOf, truncate } from './headline-parts.util';
 import type { HeadlineRenderers } from './headline.types';
@@ -24,16 +25,20 @@ const text = (v: unknown) => labelOf(v, 'fr');
 const period = (p: unknown) => periodPhrase(p as string, 'fr');
 
 /** The article a court's French name takes after "devant", from its first word; none for a name it does not know. */
-const COURT_ARTICLES: ReadonlyArray<[RegExp, string]> = [
-  [/^(?:cour|chambre|juridiction|haute cour|commission)\b/iu, 'la '],
-  [/^(?:tribunal|conseil|juge|parquet)\b/iu, 'le '],
-  [/^(?:autorité|office|instance)\b/iu, "l'"],
+// The first word ends where letters do (`\b` is ASCII-only: it never ends a word on "é").
+const COURT_ARTICLES: ReadonlyArray<[RegExp, 'la' | 'le']> = [
+  [/^(?:cour|chambre|juridiction|haute cour|commission|autorité|instance)(?!\p{L})/iu, 'la'],
+  [/^(?:tribunal|conseil|juge|parquet|office)(?!\p{L})/iu, 'le'],
 ];
 
-/** "Cour supérieure de Californie" -> "la Cour supérieure de Californie"; a name with its article, or another, as is. */
+/**
+ * "Cour supérieure de Californie" -> "la Cour supérieure de Californie", "Autorité de la concurrence" ->
+ * "l'Autorité de la concurrence" (elided as any other "le"/"la"); a name with its article, or another, as is.
+ */
 function withArticle(court: string): string {
   if (/^(?:la|le|les)\s|^l['’]/iu.test(court)) return court;
-  return (COURT_ARTICLES.find(([first]) => first.test(court))?.[1] ?? '') + court;
+  const article = COURT_ARTICLES.find(([first]) => first.test(court))?.[1];
+  return article ? elided(article, court) : court;
 }
 
 function functions(byFunction: unknown): string {
@@ -44,13 +49,14 @@ function functions(byFunction: unknown): string {
 /** French headline per recordable type, in French typography (french-typography.util: U+00A0 before ":" and after a figure). */
 export const FR_HEADLINES: Readonly<HeadlineRenderers> = {
   'executive.appointed': ({ data }, name) =>
-    `${labelOf(data.organization)} nomme ${name} au poste de ${text(data.role)}${data.interim ? ' par intérim' : ''}`,
+    `${labelOf(data.organization)} nomme ${name} au poste ${elided('de', text(data.role))}${data.interim ? ' par intérim' : ''}`,
   'executive.departed': ({ data }, name) =>
     `${name} quitte ${labelOf(data.organization)} (${text(data.role)})${data.destination ? ` pour rejoindre ${text(data.destination)}` : ''}`,
   'headcount.reported': ({ data }, name) => {
     const breakdown = data.byFunction && Object.keys(data.byFunction).length ? functions(data.byFunction) : '';
     if (data.total === undefined) return `${name} publie ses effectifs par fonction (${breakdown})`;
-    return `${name} compte ${withUnit(formatNumber(data.total, 'fr'), 'employés')}${breakdown ? ` (${breakdown})` : ''}`;
+    const employees = withUnit(formatNumber(data.total, 'fr'), frenchNoun(data.total, ['employé', 'employés']));
+    return `${name} compte ${employees}${breakdown ? ` (${breakdown})` : ''}`;
   },
   'revenue.reported': ({ data }, name) => {
     const what =

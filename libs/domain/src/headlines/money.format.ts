@@ -1,4 +1,5 @@
 import { textOf } from '../values/text.value';
+import { frenchNoun } from './french-grammar.util';
 import { frenchDigits, NBSP } from './french-typography.util';
 import type { HeadlineLang } from './headline.types';
 
@@ -86,7 +87,7 @@ export function formatMoney(money: { amount?: unknown; currency?: unknown } | un
       const scaled = scaledDigits(integer, scale.exponent);
       if (scaled === null) break;
       // French nouns take the plural from 2 on ("1,5 milliard", "2 milliards").
-      const word = lang === 'fr' ? scale.fr[Number(scaled) >= 2 ? 1 : 0] : scale.en;
+      const word = lang === 'fr' ? frenchNoun(Number(scaled), scale.fr) : scale.en;
       return amount(sign + formatDecimal(scaled, lang, 0), [word, currency], lang);
     }
     return amount(sign + formatDecimal(integer, lang, 0), [currency], lang);

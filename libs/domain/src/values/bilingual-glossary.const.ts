@@ -21,6 +21,11 @@ export interface GlossaryEntry {
   frAlso?: readonly string[];
   /** An authority after "demande" in French, with its article: "à la FTC", "au procureur général de Californie". */
   frTo?: string;
+  /**
+   * An authority after "asks" in English, with its article, as a newspaper writes it: "the FTC", "the California
+   * attorney general". An authority without it is named bare.
+   */
+  enTo?: string;
 }
 
 export const BILINGUAL_GLOSSARY: readonly GlossaryEntry[] = [
@@ -82,15 +87,24 @@ export const BILINGUAL_GLOSSARY: readonly GlossaryEntry[] = [
     en: 'FTC',
     fr: 'FTC',
     frTo: 'à la FTC',
+    enTo: 'the FTC',
     enAlso: ['Federal Trade Commission'],
     frAlso: ['Commission fédérale du commerce'],
   },
-  { kind: 'authority', en: 'CNIL', fr: 'CNIL', frTo: 'à la CNIL', frAlso: ["Commission nationale de l'informatique et des libertés"] },
+  {
+    kind: 'authority',
+    en: 'CNIL',
+    fr: 'CNIL',
+    frTo: 'à la CNIL',
+    enTo: 'the CNIL',
+    frAlso: ["Commission nationale de l'informatique et des libertés"],
+  },
   {
     kind: 'authority',
     en: 'European Commission',
     fr: 'Commission européenne',
     frTo: 'à la Commission européenne',
+    enTo: 'the European Commission',
     enAlso: ['EU Commission'],
   },
   {
@@ -98,17 +112,19 @@ export const BILINGUAL_GLOSSARY: readonly GlossaryEntry[] = [
     en: 'California Attorney General',
     fr: 'procureur général de Californie',
     frTo: 'au procureur général de Californie',
+    enTo: 'the California attorney general',
     enAlso: ['Attorney General of California'],
   },
-  { kind: 'authority', en: 'SEC', fr: 'SEC', frTo: 'à la SEC', enAlso: ['Securities and Exchange Commission'] },
+  { kind: 'authority', en: 'SEC', fr: 'SEC', frTo: 'à la SEC', enTo: 'the SEC', enAlso: ['Securities and Exchange Commission'] },
   {
     kind: 'authority',
     en: 'DOJ',
     fr: 'ministère américain de la Justice',
     frTo: 'au ministère américain de la Justice',
+    enTo: 'the DOJ',
     enAlso: ['US Department of Justice', 'Department of Justice'],
   },
-  { kind: 'authority', en: 'CMA', fr: 'CMA', frTo: 'à la CMA', enAlso: ['Competition and Markets Authority'] },
+  { kind: 'authority', en: 'CMA', fr: 'CMA', frTo: 'à la CMA', enTo: 'the CMA', enAlso: ['Competition and Markets Authority'] },
   // ChatGPT's features and the revenue models, in the article's words.
   { kind: 'feature', en: 'real-time search', fr: 'recherche en temps réel' },
   { kind: 'feature', en: 'advanced voice', fr: 'voix avancée' },

@@ -40,6 +40,13 @@ export function glossaryTranslation(text: string, from: TextLang, to: TextLang):
   return INDEX[from].get(keyOf(text))?.[to];
 }
 
+/** The glossary's own spelling of a text given in `lang` (its capitals: "Cnil" -> "CNIL"), or undefined. */
+export function glossarySpellingOf(text: string, lang: TextLang): string | undefined {
+  const entry = INDEX[lang].get(keyOf(text));
+  const spellings = lang === 'en' ? [entry?.en, ...(entry?.enAlso ?? [])] : [entry?.fr, ...(entry?.frAlso ?? [])];
+  return spellings.find((s) => s !== undefined && keyOf(s) === keyOf(text));
+}
+
 /** The glossary's entry for a text given in `from`, or undefined. */
 export function glossaryEntryOf(text: string, from: TextLang): GlossaryEntry | undefined {
   return INDEX[from].get(keyOf(text));
