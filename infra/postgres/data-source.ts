@@ -23,6 +23,7 @@ import { ProjectionBackfills1764900700000 } from './migrations/1764900700000-pro
 import { SourceStances1764900800000 } from './migrations/1764900800000-source-stances.migration';
 import { LeadershipIntervalOrder1764901000000 } from './migrations/1764901000000-leadership-interval-order.migration';
 import { SourceLatestWord1764901100000 } from './migrations/1764901100000-source-latest-word.migration';
+import { SourceStoryKeys1764901200000 } from './migrations/1764901200000-source-story-keys.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -50,6 +51,7 @@ export const MIGRATIONS = [
   SourceStances1764900800000,
   LeadershipIntervalOrder1764901000000,
   SourceLatestWord1764901100000,
+  SourceStoryKeys1764901200000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

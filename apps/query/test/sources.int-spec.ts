@@ -60,6 +60,11 @@ describe('sources read model and endpoint (real Postgres, HTTP)', () => {
   // A story attached twice to Carol's fact, denying it, then (after a correction of the fact) confirming it.
   const flip = { outlet: 'T3 Flip', url: 'https://flip.example/1' };
   const carol = departedEnvelope({ subject: 'person:f2-carol', sources: [own] });
+  // One story written two ways (the same url), denied later in its second form; an outlet in capitals.
+  const daily = { outlet: 'T3 Daily', url: 'https://daily.example/1', language: 'en' };
+  const dailyAgain = { outlet: 't3  daily', url: 'https://daily.example/1', language: 'en' };
+  const herald = { outlet: 'T3 HERALD', url: 'https://herald.example/1', language: 'en' };
+  const dave = departedEnvelope({ subject: 'person:f2-dave', sources: [daily, herald] });
 
   const get = async <T>(path: string): Promise<{ status: number; body: T }> => {
     const res = await fetch(`${base}${path}`);
@@ -93,6 +98,10 @@ describe('sources read model and endpoint (real Postgres, HTTP)', () => {
     at.flipConfirmed = await step(sourcingAppend(carol.subject, carol.id, flip, 'confirms'));
     // Said again: the same word twice changes nothing.
     await step(sourcingAppend(carol.subject, carol.id, flip, 'confirms'));
+    const [daveStory] = await store.appendMany(storyAppends([dave]));
+    await pastMillisecondOf(daveStory.recordedAt);
+    at.dave = daveStory.recordedAt;
+    await step(sourcingAppend(dave.subject, dave.id, dailyAgain, 'denies'));
     // Live: pages of two events, so an attached source and a correction of its fact share a batch.
     await applyLog(store, ds, { pageSize: 2, batched: true });
 
@@ -156,6 +165,23 @@ describe('sources read model and endpoint (real Postgres, HTTP)', () => {
     const then = await page(flip, `?knownAt=${encodeURIComponent(at.flipDenied)}`);
     expect(then.items.map((i) => [i.factId, i.stance, i.status])).toEqual([[carol.id, 'denies', 'current']]);
     expect(then.items[0].corroboration).toMatchObject({ outlets: 2, confirms: 1, denies: 1 });
+  });
+
+  it('?outlet= matches outlets as corroboration compares them, and one story written two ways is one story', async () => {
+    expect(await outlets('&outlet=T3%20Herald')).toEqual(['T3 HERALD']);
+    expect(await outlets('&outlet=t3%20%20HERALD%20')).toEqual(['T3 HERALD']);
+    // "T3 Daily" and "t3  daily" citing one url: one story, as first written, whichever form is asked for.
+    const listed = (await get<{ items: Array<{ id: string; outlet: string }> }>('/v1/sources?outlet=T3%20Daily')).body.items;
+    expect(listed.map((s) => [s.id, s.outlet])).toEqual([[sourceIdOf(daily), 'T3 Daily']]);
+    for (const form of [daily, dailyAgain]) {
+      const story = await page(form);
+      expect([story.id, story.outlet]).toEqual([sourceIdOf(daily), 'T3 Daily']);
+      // Its latest word on the fact: the second form denied it, as the fact's corroboration counts the outlet.
+      expect(story.items.map((i) => [i.factId, i.stance])).toEqual([[dave.id, 'denies']]);
+      expect(story.items[0].corroboration).toMatchObject({ outlets: 2, confirms: 1, denies: 1 });
+    }
+    const before = await page(dailyAgain, `?knownAt=${encodeURIComponent(at.dave)}`);
+    expect(before.items.map((i) => [i.factId, i.stance])).toEqual([[dave.id, 'confirms']]);
   });
 
   it('an attached source follows its fact through knownAt, corrections and retractions (D2)', async () => {

@@ -5,7 +5,8 @@ import { isUuid } from '../facts/fact-batch.util';
 import { COMMON_FACT_COLUMNS, LEAD_ROW_PAYLOAD } from '../facts/fact-version.types';
 import type { ProjectedEvent } from '../projected-event.mapper';
 import { attachedPart, SourceRecord, sourceRecordsOf, sourcesModel } from './sources.model';
-import { sourceIdOf } from '../facts/source-id.util';
+import { sourceIdOf, storyKeyOf } from '../facts/source-id.util';
+import { outletKey } from '@newsroom/domain';
 import { write } from '../write-pipeline.util';
 import { PlanGenerations } from '../prepared-query.util';
 import { firstSightingUpsertSql } from '../first-sighting.util';
@@ -61,6 +62,8 @@ export class SourcesProjection extends FactProjection {
       {
         id: 'text',
         outlet: 'text',
+        outlet_key: 'text',
+        story_key: 'text',
         url: 'text',
         title: 'text',
         language: 'text',
@@ -135,6 +138,9 @@ export class SourcesProjection extends FactProjection {
           records.map((r) => ({
             id: r.id,
             outlet: r.outlet,
+            // Computed once per story of the batch (not per sighting): the outlet and story as a reader tells them apart.
+            outlet_key: outletKey({ outlet: r.outlet }),
+            story_key: storyKeyOf(r),
             url: r.url,
             title: r.title,
             language: r.language,
