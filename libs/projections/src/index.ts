@@ -18,7 +18,7 @@ export { evolveFact, validInterval, concerns } from './facts/fact.projection';
 export { FactProjection, type AppliedChanges } from './facts/fact.adapter';
 export { planFactBatch, amendmentTargets, type FactBatchPlan } from './facts/fact-batch.util';
 export { factHeadlines } from './facts/fact-headlines.mapper';
-export { sourceIdOf, storyKeyOf, mergeSources } from './facts/source-id.util';
+export { sourceIdOf, mergeSources } from './facts/source-id.util';
 export { normalizeRow } from './facts/stored-row.mapper';
 export { withLeadRowPayload } from './facts/lead-row-join.util';
 export { isVisible, occurredBy, factStatusOf, changesState } from './facts/visibility.util';

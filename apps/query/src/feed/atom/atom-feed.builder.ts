@@ -91,7 +91,7 @@ function corroborationOfItem(item: FeedItemRow): Corroboration {
 }
 
 /** "3 outlets: 2 confirm, 1 denies" in the feed's language. */
-export function corroborationLine(c: Pick<Corroboration, 'outlets' | 'confirms' | 'denies'>, lang: 'en' | 'fr'): string {
+function corroborationLine(c: Pick<Corroboration, 'outlets' | 'confirms' | 'denies'>, lang: 'en' | 'fr'): string {
   const t = TEXT[lang];
   return `${t.outlets(c.outlets)}${t.colon}${t.confirm(c.confirms)}, ${t.deny(c.denies)}`;
 }
