@@ -22,6 +22,8 @@ import { LeadershipRunsOrder1764900600000 } from './migrations/1764900600000-lea
 import { ProjectionBackfills1764900700000 } from './migrations/1764900700000-projection-backfills.migration';
 import { SourceStances1764900800000 } from './migrations/1764900800000-source-stances.migration';
 import { LeadershipIntervalOrder1764901000000 } from './migrations/1764901000000-leadership-interval-order.migration';
+import { SourceLatestWord1764901100000 } from './migrations/1764901100000-source-latest-word.migration';
+import { SourceStoryKeys1764901200000 } from './migrations/1764901200000-source-story-keys.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -48,6 +50,8 @@ export const MIGRATIONS = [
   ProjectionBackfills1764900700000,
   SourceStances1764900800000,
   LeadershipIntervalOrder1764901000000,
+  SourceLatestWord1764901100000,
+  SourceStoryKeys1764901200000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

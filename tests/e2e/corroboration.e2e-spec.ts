@@ -151,6 +151,40 @@ describe('corroboration: attached sources, counts in reports and the feed, minOu
     expect(item?.corroboration).toMatchObject({ outlets: 3, confirms: 2, denies: 1 });
   });
 
+  it('counts an outlet once however it is typed, and a story attached twice has its latest word on /v1/sources', async () => {
+    const org = `org:typed-${randomUUID().slice(0, 8)}`;
+    const typed = departedEnvelope({ subject: `person:typed-${randomUUID().slice(0, 8)}`, sources: [{ outlet: "L'Obs", language: 'fr' }] });
+    typed.data = { ...typed.data, organization: org };
+    expect((await post(`${ingest}/v1/events`, typed, stack.key)).status).toBe(201);
+    const flip = { outlet: 'T3 Flip', url: `https://flip.example/${randomUUID()}`, language: 'en' };
+    expect((await attach(typed.id, { source: { outlet: 'L\u2019Obs', language: 'fr' }, stance: 'confirms' })).status).toBe(201);
+    expect((await attach(typed.id, { source: flip, stance: 'denies' })).status).toBe(201);
+    expect((await attach(typed.id, { source: flip, stance: 'confirms' })).status).toBe(201);
+    // One spelling of the outlet in capitals and doubled spaces: the same outlet, the same story.
+    expect((await attach(typed.id, { source: { ...flip, outlet: 't3  FLIP' }, stance: 'confirms' })).status).toBe(201);
+    let item: Departure | undefined;
+    await pollUntil(
+      async () => {
+        item = (await get<{ items: Departure[] }>(`/v1/reports/departures?organization=${org}`)).items[0];
+        return item?.corroboration.confirms === 2;
+      },
+      { timeoutMs: 30_000, what: 'the attached sources in the departures report' },
+    );
+    // L'Obs and L’Obs are one outlet; T3 Flip's latest word confirms.
+    expect(item?.corroboration).toMatchObject({ outlets: 2, confirms: 2, denies: 0 });
+    type Story = { id: string; outlet: string };
+    let stories: Story[] = [];
+    await pollUntil(async () => (stories = (await get<{ items: Story[] }>('/v1/sources?outlet=t3%20flip&limit=1000')).items).length > 0, {
+      timeoutMs: 30_000,
+      what: 'the story under its outlet',
+    });
+    const mine = stories.filter((st) => st.outlet === 'T3 Flip');
+    expect(mine).toHaveLength(1);
+    const page = await get<{ outlet: string; items: Array<{ factId: string; stance: string }> }>(`/v1/sources/${mine[0].id}`);
+    expect(page.outlet).toBe('T3 Flip');
+    expect(page.items.map((i) => [i.factId, i.stance])).toEqual([[typed.id, 'confirms']]);
+  });
+
   it('documents the endpoint, the stance and via in the OpenAPI documents, and minOutlets on the reports', async () => {
     const ingestDoc = (await (await fetch(`${ingest}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(ingestDoc.paths)).toContain('/v1/events/{id}/sources');

@@ -7,7 +7,7 @@ import { post, startStack, TestStack } from './stack.harness';
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
-  isArray: (name) => ['entry', 'link', 'author', 'category'].includes(name),
+  isArray: (name) => ['entry', 'link', 'author', 'contributor', 'category'].includes(name),
 });
 interface AtomText {
   '#text': string;
@@ -24,6 +24,7 @@ interface AtomEntry {
   published: string;
   link: AtomLink[];
   author: { name: string }[];
+  contributor?: { name: string }[];
   content: AtomText;
   summary: AtomText;
   category: { '@term': string }[];
@@ -139,6 +140,25 @@ describe('the ecosystem formats: Atom feed, TimelineJS JSON', () => {
     const bad = await get('/v1/feed.atom?types=nope&lang=de');
     expect(bad.status).toBe(400);
     expect(bad.type).toMatch(/application\/problem\+json/);
+  });
+
+  it("counts an entry's outlets, attached ones and denials included, naming each outlet once", async () => {
+    const path = '/v1/feed.atom?organization=org:anthropic';
+    const attach = (outlet: string, stance: string) =>
+      post(`${stack.apps.ingest.url}/v1/events/${other.id}/sources`, { source: { outlet, language: 'en' }, stance }, stack.key);
+    expect((await attach('Skeptic Post', 'denies')).status).toBe(201);
+    // The same outlet again, written otherwise: one contributor, one outlet.
+    expect((await attach('SKEPTIC  POST', 'denies')).status).toBe(201);
+    let entry = await entryOf(path, other.id);
+    await pollUntil(async () => (entry = await entryOf(path, other.id)).content['#text'].includes('denies'), {
+      timeoutMs: 30000,
+      what: 'the attached denial in the Atom entry',
+    });
+    expect(entry.author.map((a) => a.name)).toEqual([other.sources[0].outlet]);
+    expect(entry.contributor?.map((c) => c.name)).toEqual(['Skeptic Post']);
+    expect(entry.content['#text']).toContain('2 outlets: 1 confirms, 1 denies');
+    const fr = await entryOf(`${path}&lang=fr`, other.id);
+    expect(fr.content['#text']).toContain('2 médias\u00a0: 1 confirme, 1 dément');
   });
 
   it('updates the entry when its event is corrected, and says when it is retracted', async () => {

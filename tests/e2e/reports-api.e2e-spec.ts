@@ -24,7 +24,10 @@ interface DeparturesByPeriod {
   unplaced: { count: number };
 }
 interface Cases {
-  items: Array<{ case: string }>;
+  items: Array<{
+    case: string;
+    filed: { corroboration: { outlets: number; confirms: number; denies: number }; inferred: Array<{ path: string }> };
+  }>;
 }
 interface Figures {
   items: Array<{
@@ -222,6 +225,19 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     expect(quarters.unplaced.count).toBe(2);
     const cases = (await get('/v1/reports/lawsuits?party=person:elon-musk&status=withdrawn')).json<Cases>();
     expect(cases.items.map((c) => c.case)).toEqual(['case:musk-v-openai-state-court']);
+    // The lawsuits CSV ends like the other reports': how the case's filing is sourced, as its JSON says.
+    const csv = parseCsv((await get('/v1/reports/lawsuits?party=person:elon-musk&status=withdrawn&format=csv')).text);
+    expect(csv[0].slice(-4)).toEqual(['outlets', 'confirms', 'denies', 'inferred']);
+    const [filed] = cases.items.map((c) => c.filed);
+    expect(csv.slice(1).map((r) => r.slice(-4))).toEqual([
+      [
+        String(filed.corroboration.outlets),
+        String(filed.corroboration.confirms),
+        String(filed.corroboration.denies),
+        filed.inferred.map((i) => i.path).join('; '),
+      ],
+    ]);
+    expect(filed.corroboration.outlets).toBeGreaterThanOrEqual(1);
   });
 
   it('shows a corrected figure with knownAt before and after the correction', async () => {

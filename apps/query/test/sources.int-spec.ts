@@ -57,6 +57,14 @@ describe('sources read model and endpoint (real Postgres, HTTP)', () => {
     data: { organization: 'org:f2-acme', role: 'Head of Zebra Research', roleCategory: 'research', reason: 'resigned' },
   });
   const bob = departedEnvelope({ subject: 'person:f2-bob', sources: [own] });
+  // A story attached twice to Carol's fact, denying it, then (after a correction of the fact) confirming it.
+  const flip = { outlet: 'T3 Flip', url: 'https://flip.example/1' };
+  const carol = departedEnvelope({ subject: 'person:f2-carol', sources: [own] });
+  // One story written two ways (the same url), denied later in its second form; an outlet in capitals.
+  const daily = { outlet: 'T3 Daily', url: 'https://daily.example/1', language: 'en' };
+  const dailyAgain = { outlet: 't3  daily', url: 'https://daily.example/1', language: 'en' };
+  const herald = { outlet: 'T3 HERALD', url: 'https://herald.example/1', language: 'en' };
+  const dave = departedEnvelope({ subject: 'person:f2-dave', sources: [daily, herald] });
 
   const get = async <T>(path: string): Promise<{ status: number; body: T }> => {
     const res = await fetch(`${base}${path}`);
@@ -75,7 +83,7 @@ describe('sources read model and endpoint (real Postgres, HTTP)', () => {
       await pastMillisecondOf(e.recordedAt);
       return e.recordedAt;
     };
-    const story = await store.appendMany(storyAppends([jane, bob]));
+    const story = await store.appendMany(storyAppends([jane, bob, carol]));
     await pastMillisecondOf(story.at(-1)!.recordedAt);
     at.story = story[0].recordedAt;
     at.confirmed = await step(sourcingAppend(jane.subject, jane.id, second, 'confirms'));
@@ -85,6 +93,15 @@ describe('sources read model and endpoint (real Postgres, HTTP)', () => {
     );
     at.bobSourced = await step(sourcingAppend(bob.subject, bob.id, later, 'confirms'));
     at.bobRetracted = await step(amendmentAppend(bob.subject, 'retracted', bob.id, { reason: 'He stays.' }));
+    at.flipDenied = await step(sourcingAppend(carol.subject, carol.id, flip, 'denies'));
+    await step(amendmentAppend(carol.subject, 'corrected', carol.id, { changes: { occurredAt: '2024-09-28' }, reason: 'A day off.' }));
+    at.flipConfirmed = await step(sourcingAppend(carol.subject, carol.id, flip, 'confirms'));
+    // Said again: the same word twice changes nothing.
+    await step(sourcingAppend(carol.subject, carol.id, flip, 'confirms'));
+    const [daveStory] = await store.appendMany(storyAppends([dave]));
+    await pastMillisecondOf(daveStory.recordedAt);
+    at.dave = daveStory.recordedAt;
+    await step(sourcingAppend(dave.subject, dave.id, dailyAgain, 'denies'));
     // Live: pages of two events, so an attached source and a correction of its fact share a batch.
     await applyLog(store, ds, { pageSize: 2, batched: true });
 
@@ -135,6 +152,36 @@ describe('sources read model and endpoint (real Postgres, HTTP)', () => {
     expect(denying.items.map((i) => [i.factId, i.stance])).toEqual([[jane.id, 'denies']]);
     // The fact's own source confirms it.
     expect((await page(own)).items.find((i) => i.factId === jane.id)!.stance).toBe('confirms');
+  });
+
+  it("a story attached twice has its latest word on the fact, as the fact's corroboration counts it", async () => {
+    const flipped = await page(flip);
+    expect(flipped.items.map((i) => [i.factId, i.stance, i.status])).toEqual([[carol.id, 'confirms', 'corrected']]);
+    expect(flipped.items[0].corroboration).toMatchObject({ outlets: 2, confirms: 2, denies: 0 });
+    // One story under the outlet, confirming.
+    const listed = (await get<{ items: Array<{ id: string; outlet: string }> }>('/v1/sources?outlet=T3%20Flip')).body.items;
+    expect(listed.map((s) => [s.id, s.outlet])).toEqual([[sourceIdOf(flip), 'T3 Flip']]);
+    // Before the second word, the denial, on the version that stood then.
+    const then = await page(flip, `?knownAt=${encodeURIComponent(at.flipDenied)}`);
+    expect(then.items.map((i) => [i.factId, i.stance, i.status])).toEqual([[carol.id, 'denies', 'current']]);
+    expect(then.items[0].corroboration).toMatchObject({ outlets: 2, confirms: 1, denies: 1 });
+  });
+
+  it('?outlet= matches outlets as corroboration compares them, and one story written two ways is one story', async () => {
+    expect(await outlets('&outlet=T3%20Herald')).toEqual(['T3 HERALD']);
+    expect(await outlets('&outlet=t3%20%20HERALD%20')).toEqual(['T3 HERALD']);
+    // "T3 Daily" and "t3  daily" citing one url: one story, as first written, whichever form is asked for.
+    const listed = (await get<{ items: Array<{ id: string; outlet: string }> }>('/v1/sources?outlet=T3%20Daily')).body.items;
+    expect(listed.map((s) => [s.id, s.outlet])).toEqual([[sourceIdOf(daily), 'T3 Daily']]);
+    for (const form of [daily, dailyAgain]) {
+      const story = await page(form);
+      expect([story.id, story.outlet]).toEqual([sourceIdOf(daily), 'T3 Daily']);
+      // Its latest word on the fact: the second form denied it, as the fact's corroboration counts the outlet.
+      expect(story.items.map((i) => [i.factId, i.stance])).toEqual([[dave.id, 'denies']]);
+      expect(story.items[0].corroboration).toMatchObject({ outlets: 2, confirms: 1, denies: 1 });
+    }
+    const before = await page(dailyAgain, `?knownAt=${encodeURIComponent(at.dave)}`);
+    expect(before.items.map((i) => [i.factId, i.stance])).toEqual([[dave.id, 'confirms']]);
   });
 
   it('an attached source follows its fact through knownAt, corrections and retractions (D2)', async () => {

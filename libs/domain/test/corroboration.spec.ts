@@ -34,6 +34,22 @@ describe('corroboration counts', () => {
     expect(outletKey({ outlet: '\u04223 Daily' })).not.toBe('t3 daily');
   });
 
+  it('given one outlet written with a typographic apostrophe or dash, then it counts once', () => {
+    const apostrophes = ["L'Obs", 'L\u2019Obs', 'L\u2018Obs', 'L\u02bcObs', 'L\u0060Obs', 'L\u00b4Obs', 'L\uff07Obs', 'l\u2019obs '];
+    expect(new Set(apostrophes.map((outlet) => outletKey({ outlet })))).toEqual(new Set(["l'obs"]));
+    const dashes = [
+      'Ouest-France',
+      ...[0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212].map((c) => `Ouest${String.fromCodePoint(c)}France`),
+      'Ouest\ufe58France',
+    ];
+    expect(new Set(dashes.map((outlet) => outletKey({ outlet })))).toEqual(new Set(['ouest-france']));
+    const c = corroborationOf([
+      { outlet: "L'Obs", stance: 'confirms' },
+      { outlet: 'L\u2019Obs', stance: 'confirms' },
+    ]);
+    expect(c).toMatchObject({ outlets: 1, confirms: 1, denies: 0 });
+  });
+
   it('given confirming and denying outlets, then each is counted per distinct outlet', () => {
     const c = corroborationOf([
       { outlet: 'A', stance: 'confirms' },

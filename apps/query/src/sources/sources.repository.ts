@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../database/read-database.module';
-import { displayNameIn, fallbacksIn } from '@newsroom/domain';
+import { displayNameIn, fallbacksIn, outletKey } from '@newsroom/domain';
 import { normalizeRow, sourcesModel, stanceOfPart, StoredFactRow, withLeadRowPayload } from '@newsroom/projections';
 import { decodeCursor, encodeCursor } from '../reports/shared/cursor.codec';
 import { loadFactExtras } from '../reports/shared/fact-history.repository';
@@ -34,6 +34,19 @@ interface SourceRow {
   first_recorded_at: string | Date;
 }
 
+/**
+ * SQL: the ids of the story of registry row `alias`, all written forms of it (one `story_key`: "T3 Daily" and
+ * "t3  daily" citing one url). A row registered before story keys were kept is a story of its own.
+ */
+const storyIds = (alias: string) =>
+  `(CASE WHEN ${alias}.story_key IS NULL THEN ARRAY[${alias}.id]
+     ELSE ARRAY(SELECT g.id FROM read_model.sources g WHERE g.story_key = ${alias}.story_key) END)`;
+
+/** SQL: registry row `alias` is its story's first sighting (the one listed: its id and outlet as first written). */
+const firstOfStory = (alias: string) =>
+  `(${alias}.story_key IS NULL OR NOT EXISTS (SELECT 1 FROM read_model.sources e WHERE e.story_key = ${alias}.story_key
+     AND (e.first_position, e.id) < (${alias}.first_position, ${alias}.id)))`;
+
 const sourceDto = (r: SourceRow) => ({
   id: r.id,
   outlet: r.outlet,
@@ -49,18 +62,22 @@ const sourceDto = (r: SourceRow) => ({
 export class SourcesRepository {
   constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
+  /** The story of `alias` (any of its written forms) backs a fact standing at knownAt. */
   private backs(alias: string, f: SourcesFilter, p: SqlParams): string {
-    return `EXISTS (SELECT 1 FROM read_model.source_facts t WHERE t.source_id = ${alias}.id AND ${visibleAt('t', f.knownAt, p)}
+    return `EXISTS (SELECT 1 FROM read_model.source_facts t WHERE t.source_id = ANY(${storyIds(alias)}) AND ${visibleAt('t', f.knownAt, p)}
       AND ${anyOf('t.modality', f.modality, p)} AND ${occurredByAsOf('t', f.asOf, p)})`;
   }
 
-  /** Sources backing at least one standing fact, in the order they were first recorded. */
+  /**
+   * Sources backing at least one standing fact, in the order they were first recorded, each story once (under its
+   * first sighting); `outlet` matches as corroboration compares outlets (outletKey: case, spacing, apostrophes...).
+   */
   async list(f: SourcesFilter & { outlet: string | null }) {
     const p = new SqlParams();
     const after = decodeCursor(f.cursor, ['instant', 'text']);
     const rows: SourceRow[] = await this.db.query(
       `SELECT s.* FROM read_model.sources s
-       WHERE ${f.outlet ? `s.outlet = ${p.add(f.outlet)}` : 'true'} AND ${this.backs('s', f, p)}
+       WHERE ${f.outlet ? this.outletIs('s', f.outlet, p) : 'true'} AND ${firstOfStory('s')} AND ${this.backs('s', f, p)}
          AND ${after ? `(s.first_recorded_at, s.id) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1])})` : 'true'}
        ORDER BY s.first_recorded_at, s.id LIMIT ${p.add(f.limit + 1)}`,
       p.values,
@@ -76,9 +93,23 @@ export class SourcesRepository {
     };
   }
 
-  /** One source and a page of the facts it backs; null when it backs none (at knownAt). */
+  /** Registry row `alias` is of the outlet as a reader reads it (a row without a key: as written). */
+  private outletIs(alias: string, outlet: string, p: SqlParams): string {
+    return `(${alias}.outlet_key = ${p.add(outletKey({ outlet }))} OR ${alias}.outlet_key IS NULL AND ${alias}.outlet = ${p.add(outlet)})`;
+  }
+
+  /**
+   * One source and a page of the facts its story backs (any of its written forms, see `storyIds`: the story is shown
+   * as first sighted), each fact once with the story's latest word on it; null when it backs none (at knownAt).
+   */
   async find(id: string, f: SourcesFilter & { lang: 'en' | 'fr' }) {
-    const [source] = await this.db.query(`SELECT * FROM read_model.sources WHERE id = $1`, [id]);
+    const [source]: Array<SourceRow & { ids: string[] }> = await this.db.query(
+      `SELECT f.*, ${storyIds('f')} AS ids FROM read_model.sources s
+       CROSS JOIN LATERAL (SELECT * FROM read_model.sources f WHERE f.id = s.id OR f.story_key = s.story_key
+         ORDER BY f.first_position, f.id LIMIT 1) f
+       WHERE s.id = $1`,
+      [id],
+    );
     if (!source) return null;
     const p = new SqlParams();
     const after = decodeCursor(f.cursor, ['position']);
@@ -88,9 +119,13 @@ export class SourcesRepository {
         withLeadRowPayload(
           sourcesModel,
           'read_model.source_facts',
-          `SELECT * FROM read_model.source_facts t WHERE t.source_id = ${p.add(id)} AND ${visibleAt('t', f.knownAt, p)}
+          // One row per fact (a version stands at knownAt): of two written forms on it, the latest word (an attached
+          // story's said_at; the fact's own source said it first).
+          `SELECT * FROM (SELECT DISTINCT ON (t.fact_position) * FROM read_model.source_facts t
+             WHERE t.source_id = ANY(${p.add(source.ids, '::text[]')}) AND ${visibleAt('t', f.knownAt, p)}
              AND ${anyOf('t.modality', f.modality, p)} AND ${occurredByAsOf('t', f.asOf, p)}
              AND ${after ? `t.fact_position > ${p.add(after[0], '::bigint')}` : 'true'}
+             ORDER BY t.fact_position, t.said_at DESC NULLS LAST) t
            ORDER BY t.fact_position LIMIT ${p.add(f.limit + 1)}`,
           'k.fact_position',
         ),

@@ -24,15 +24,22 @@ export interface Corroboration {
 // Characters that show nothing (zero-width spaces and joiners, direction marks and overrides, soft hyphens, BOM):
 // "Le\u200bMonde" is Le Monde to a reader, so it counts as Le Monde.
 const INVISIBLE = /\p{Cf}/gu;
+// Apostrophe and dash look-alikes a keyboard, a word processor or a CMS puts in one's place: "L’Obs" is L'Obs to a
+// reader. Folded before NFKC (which makes the acute accent U+00B4 a space and a combining accent) and after it (which
+// makes small and full-width forms such as U+FE58 dashes).
+const APOSTROPHES = /[\u2019\u2018\u02bc\u0060\u00b4\uff07]/g;
+const DASHES = /[\u2010-\u2015\u2212]/g;
+const foldMarks = (s: string) => s.replace(APOSTROPHES, "'").replace(DASHES, '-');
 
 /**
  * The outlet a source counts as: its `via` when it reprints another, folded as a reader sees it: compatibility forms
- * (NFKC: full-width letters, ligatures, a no-break space), invisible characters dropped, spacing and case folded.
+ * (NFKC: full-width letters, ligatures, a no-break space), apostrophe look-alikes (’ ‘ ʼ ` ´ ＇) as ' and dash
+ * look-alikes (U+2010–U+2015, −) as -, invisible characters dropped, spacing and case folded.
  * Look-alike letters of other scripts (a Cyrillic "Т") are not folded: they are other text.
  */
 export function outletKey(entry: Pick<CorroborationEntry, 'outlet' | 'via'>): string {
   const name = entry.via?.trim() ? entry.via : entry.outlet;
-  return name.normalize('NFKC').replace(INVISIBLE, '').trim().replace(/\s+/g, ' ').toLowerCase();
+  return foldMarks(foldMarks(name).normalize('NFKC')).replace(INVISIBLE, '').trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 function instant(at: string | null | undefined): number | null {

@@ -1,4 +1,4 @@
-import { textOf } from '@newsroom/domain';
+import { outletKey, textOf } from '@newsroom/domain';
 import { RecentMap } from '@newsroom/platform';
 import { hash } from 'node:crypto';
 
@@ -22,6 +22,26 @@ export function sourceIdOf(source: { outlet?: unknown; url?: unknown; title?: un
     byKey.set(key, id);
   }
   if (typeof source === 'object' && source !== null) ids.set(source, id);
+  return id;
+}
+
+const storyKeys = new RecentMap<string, string>(KEPT_KEYS);
+
+/**
+ * The story as a reader tells stories apart: its outlet folded as corroboration folds it (outletKey: case, spacing,
+ * invisible characters, compatibility forms, apostrophes and dashes), its url and title. "T3 Daily" and "t3  daily"
+ * citing one url are two ids (the id hashes the outlet as written, and stored ids stay as they are) but one story key:
+ * GET /v1/sources lists them as one story.
+ */
+export function storyKeyOf(source: { outlet?: unknown; url?: unknown; title?: unknown }): string {
+  // Kept by the story as written: the projector registers the same few stories batch after batch.
+  const written = JSON.stringify([textOf(source.outlet), source.url ?? null, source.title ?? null]);
+  let id = storyKeys.get(written);
+  if (id === undefined) {
+    const key = JSON.stringify([outletKey({ outlet: textOf(source.outlet) }), source.url ?? null, source.title ?? null]);
+    id = hash('sha256', key, 'hex').slice(0, 24);
+    storyKeys.set(written, id);
+  }
   return id;
 }
 

@@ -6,17 +6,18 @@ import { sourceIdOf } from '../facts/source-id.util';
 /** The stories (sources) behind each fact version, one row per source with the quote it gives. */
 export const sourcesModel: FactModel = {
   types: RECORDABLE_EVENT_TYPES,
-  columns: { source_id: 'plain', quote: 'plain', headline_en: 'plain', headline_fr: 'plain' },
+  // said_at: the position of an attached story's word (its event.sourced, see SourcesProjection); null on these rows.
+  columns: { source_id: 'plain', quote: 'plain', headline_en: 'plain', headline_fr: 'plain', said_at: 'plain' },
   // The first source's row keeps the payload and headlines; the other source links are keys and their quote.
   leadRowColumns: ['headline_en', 'headline_fr'],
   rows: (f) => {
     const headlines = headlinesOf(f);
     const rows = f.sources.map((s) => {
       const id = sourceIdOf(s);
-      return { part: id, columns: { source_id: id, quote: s.quote ?? null, ...headlines } };
+      return { part: id, columns: { source_id: id, quote: s.quote ?? null, said_at: null, ...headlines } };
     });
     // Sources are required on story events; a row without one still lets a correction find the fact.
-    return rows.length ? rows : [{ part: '', columns: { source_id: '', quote: null, ...headlines } }];
+    return rows.length ? rows : [{ part: '', columns: { source_id: '', quote: null, said_at: null, ...headlines } }];
   },
 };
 

@@ -57,6 +57,7 @@ interface Entry {
   published: string;
   updated: string;
   author: { name: string }[];
+  contributor?: { name: string }[];
   content: { '@type': string; '#text': string };
   summary: { '#text': string };
   category: { '@term': string }[];
@@ -68,7 +69,7 @@ const parse = (xml: string): Parsed =>
   new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@',
-    isArray: (name) => ['entry', 'link', 'author', 'category'].includes(name),
+    isArray: (name) => ['entry', 'link', 'author', 'contributor', 'category'].includes(name),
   }).parse(xml);
 
 describe('Atom feed builder', () => {
@@ -150,6 +151,43 @@ describe('Atom feed builder', () => {
     expect(feed.title['#text']).toBe('Newsroom timeline: org:openai');
     expect(feed.entry[0].summary['#text']).toBe('Retracted (reason: did not happen): Mira Murati leaves OpenAI as CTO');
     expect(feed.entry[0].content['#text']).toContain('<p>Sources:</p><ul><li>Daily: Exit</li></ul>');
+  });
+
+  it("names each outlet once and counts the fact's outlets, attached ones and denials included, in the entry's language", () => {
+    const word = (id: string, outlet: string, stance: 'confirms' | 'denies') => ({
+      id,
+      key: outlet.toLowerCase(),
+      outlet,
+      via: null,
+      stance,
+      reportedAt: '2026-01-01T10:00:00.000Z',
+      recordedAt: '2026-01-01T10:00:00.000Z',
+    });
+    const sourced = item({
+      sources: [
+        { outlet: 'T3 Daily', url: 'https://daily.example/1', language: 'en' },
+        { outlet: 't3  daily', url: 'https://daily.example/2', language: 'en' },
+      ],
+      corroboration: [
+        word(`${ID}:0`, 'T3 Daily', 'confirms'),
+        word(`${ID}:1`, 't3  daily', 'confirms'),
+        word('s-1', 'Second Wire', 'confirms'),
+        word('s-2', 'Skeptic Post', 'denies'),
+        word('s-3', 'SKEPTIC POST', 'denies'),
+      ],
+    });
+    const xml = toXml(buildAtomFeed({ events: [sourced], amendments: new Map() }, options));
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const [entry] = parse(xml).feed.entry;
+    expect(entry.author.map((a) => a.name)).toEqual(['T3 Daily']);
+    expect(entry.contributor?.map((a) => a.name)).toEqual(['Second Wire', 'Skeptic Post']);
+    expect(entry.content['#text']).toContain('<p>3 outlets: 2 confirm, 1 denies</p>');
+    const fr = parse(toXml(buildAtomFeed({ events: [sourced], amendments: new Map() }, { ...options, lang: 'fr' }))).feed.entry[0];
+    expect(fr.content['#text']).toContain(`<p>3 médias${NBSP}: 2 confirment, 1 dément</p>`);
+    // An item without entries (stored before they were kept): its own sources, each confirming.
+    const alone = parse(toXml(buildAtomFeed({ events: [item()], amendments: new Map() }, options))).feed.entry[0];
+    expect(alone.contributor).toBeUndefined();
+    expect(alone.content['#text']).toContain('<p>1 outlet: 1 confirms, 0 deny</p>');
   });
 
   it('keeps hostile text from sources well-formed', () => {

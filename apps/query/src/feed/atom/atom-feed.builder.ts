@@ -1,5 +1,14 @@
 import { v5 as uuidv5 } from 'uuid';
-import { CorrectionChanges, FR_COLON, HeadlineEvent, mergePatch, renderHeadline } from '@newsroom/domain';
+import {
+  type Corroboration,
+  corroborationOf,
+  CorrectionChanges,
+  FR_COLON,
+  HeadlineEvent,
+  mergePatch,
+  outletKey,
+  renderHeadline,
+} from '@newsroom/domain';
 import { FeedItemRow } from '@newsroom/projections';
 import { AtomSource } from './atom-feed.repository';
 import { el, XmlElement } from './xml.writer';
@@ -30,6 +39,10 @@ const TEXT = {
     status: 'Status',
     colon: ': ',
     modality: { reported: 'reported', confirmed: 'confirmed', denied: 'denied', rumored: 'rumored' } as Record<string, string>,
+    // "3 outlets: 2 confirm, 1 denies" (the verb agrees with its count).
+    outlets: (n: number) => `${n} ${n === 1 ? 'outlet' : 'outlets'}`,
+    confirm: (n: number) => `${n} ${n === 1 ? 'confirms' : 'confirm'}`,
+    deny: (n: number) => `${n} ${n === 1 ? 'denies' : 'deny'}`,
   },
   // French typography: U+00A0 before ":" (as in the headlines, "Retrait : …"; french-typography.util).
   fr: {
@@ -45,6 +58,10 @@ const TEXT = {
     colon: FR_COLON,
     // The modality in words of the reader's language (the JSON answers keep the codes).
     modality: { reported: 'rapporté', confirmed: 'confirmé', denied: 'démenti', rumored: 'rumeur' } as Record<string, string>,
+    // « 3 médias : 2 confirment, 1 dément » (0 and 1 take the singular in French).
+    outlets: (n: number) => `${n} ${n <= 1 ? 'média' : 'médias'}`,
+    confirm: (n: number) => `${n} ${n <= 1 ? 'confirme' : 'confirment'}`,
+    deny: (n: number) => `${n} ${n <= 1 ? 'dément' : 'démentent'}`,
   },
 } as const;
 
@@ -60,6 +77,23 @@ export interface CurrentItem {
   updated: string;
   /** The reason given by the newest amendment. */
   reason: string | null;
+}
+
+/**
+ * The fact's outlets as every report counts them (its feed item's entries: its own sources, the attached ones, its
+ * corrections'), else its own sources, each confirming it (an item stored before it kept entries).
+ */
+function corroborationOfItem(item: FeedItemRow): Corroboration {
+  const entries = item.corroboration?.length
+    ? item.corroboration
+    : item.sources.map((s) => ({ outlet: s.outlet, via: s.via ?? null, stance: 'confirms' as const }));
+  return corroborationOf(entries);
+}
+
+/** "3 outlets: 2 confirm, 1 denies" in the feed's language. */
+function corroborationLine(c: Pick<Corroboration, 'outlets' | 'confirms' | 'denies'>, lang: 'en' | 'fr'): string {
+  const t = TEXT[lang];
+  return `${t.outlets(c.outlets)}${t.colon}${t.confirm(c.confirms)}, ${t.deny(c.denies)}`;
 }
 
 const reasonOf = (a: FeedItemRow) => {
@@ -105,6 +139,7 @@ function contentHtml(c: CurrentItem, lang: 'en' | 'fr'): string {
     );
   }
   parts.push(`<p>${t.occurred}${t.colon}${html(c.occurredAt ?? t.none)} · ${html(t.modality[c.item.modality] ?? c.item.modality)}</p>`);
+  parts.push(`<p>${html(corroborationLine(corroborationOfItem(c.item), lang))}</p>`);
   if (c.item.sources.length) {
     const li = c.item.sources.map((s) => {
       const name = html(s.outlet) + (s.title ? `${t.colon}${html(s.title)}` : '');
@@ -127,7 +162,18 @@ function summaryText(c: CurrentItem, lang: 'en' | 'fr'): string {
 function entry(c: CurrentItem, options: AtomFeedOptions): XmlElement {
   const t = TEXT[options.lang];
   const title = c.status === 'retracted' ? t.retractedTitle + c.headline : c.headline;
-  const authors = [...new Map(c.item.sources.map((s) => [s.outlet, s])).values()];
+  // One author per outlet as a reader tells them apart (outletKey: "T3 Daily" and "t3  daily" are one), as first
+  // written; the outlets attached later (confirming or denying, see the content's count) are contributors.
+  const byKey = new Map<string, FeedItemRow['sources'][number]>();
+  for (const s of c.item.sources) {
+    const key = outletKey({ outlet: s.outlet });
+    if (!byKey.has(key)) byKey.set(key, s);
+  }
+  const contributors = new Map<string, string>();
+  for (const e of c.item.corroboration ?? []) {
+    const key = outletKey({ outlet: e.outlet });
+    if (!byKey.has(key) && !contributors.has(key)) contributors.set(key, e.outlet);
+  }
   const feedItem = `${options.baseUrl}/v1/feed?after=${BigInt(c.item.position) - 1n}&limit=1&lang=${options.lang}`;
   return el(
     'entry',
@@ -137,7 +183,8 @@ function entry(c: CurrentItem, options: AtomFeedOptions): XmlElement {
     el('updated', {}, c.updated),
     el('published', {}, c.item.recordedAt),
     // Outlets are the authors of what an entry reports; the feed's own author covers an entry without sources.
-    ...authors.map((s) => el('author', {}, el('name', {}, s.outlet), s.url ? el('uri', {}, s.url) : undefined)),
+    ...[...byKey.values()].map((s) => el('author', {}, el('name', {}, s.outlet), s.url ? el('uri', {}, s.url) : undefined)),
+    ...[...contributors.values()].map((name) => el('contributor', {}, el('name', {}, name))),
     el('link', { rel: 'alternate', type: 'application/json', href: feedItem }),
     ...c.item.sources.filter((s) => s.url).map((s) => el('link', { rel: 'related', type: 'text/html', href: s.url!, title: s.outlet })),
     el('category', { term: c.item.type }),

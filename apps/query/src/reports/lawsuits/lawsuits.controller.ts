@@ -1,6 +1,7 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { factSourcingColumns } from '../shared/csv.writer';
 import { formatOf, readReportParams } from '../shared/report-params.schema';
 import { respond } from '../shared/report.response';
 import { READ_MODELS, ReadModelFreshness } from '../shared/read-model-freshness.service';
@@ -35,6 +36,8 @@ export class LawsuitsController {
         { header: 'plaintiffs', value: (c) => c.plaintiffs }, { header: 'defendants', value: (c) => c.defendants },
         { header: 'court', value: (c) => c.court }, { header: 'steps', value: (c) => c.history.map((s) => `${s.status} ${s.occurredAt ?? ''}`.trim()) },
         { header: 'modality', value: (c) => c.filed.modality }, { header: 'sources', value: (c) => [...new Set(c.history.flatMap((s) => s.sources.map((x) => x.outlet)))] },
+        // A case is sourced as its filing (the fact ?minOutlets= reads too), as every other report's row ends.
+        ...factSourcingColumns<CaseDto>((c) => c.filed),
       ],
     }));
   }
