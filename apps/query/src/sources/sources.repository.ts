@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { READ_DB } from '../database/read-database.module';
 import { displayNameIn, fallbacksIn, outletKey } from '@newsroom/domain';
 import { normalizeRow, sourcesModel, stanceOfPart, StoredFactRow, withLeadRowPayload } from '@newsroom/projections';
-import { decodeCursor, encodeCursor } from '../reports/shared/cursor.codec';
+import { openPage } from '../reports/shared/cursor.codec';
 import { loadFactExtras } from '../reports/shared/fact-history.repository';
 import { factFields } from '../reports/shared/fact.dto';
 import { anyOf, occurredByAsOf, SqlParams, visibleAt } from '../reports/shared/sql.builder';
@@ -74,7 +74,9 @@ export class SourcesRepository {
    */
   async list(f: SourcesFilter & { outlet: string | null }) {
     const p = new SqlParams();
-    const after = decodeCursor(f.cursor, ['instant', 'text']);
+    const paging = openPage('sources', f.cursor, ['instant', 'text'], f.knownAt, this.db);
+    const after = paging.after;
+    f = { ...f, knownAt: paging.knownAt };
     const rows: SourceRow[] = await this.db.query(
       `SELECT s.* FROM read_model.sources s
        WHERE ${f.outlet ? this.outletIs('s', f.outlet, p) : 'true'} AND ${firstOfStory('s')} AND ${this.backs('s', f, p)}
@@ -89,7 +91,7 @@ export class SourcesRepository {
       asOf: f.asOf,
       knownAt: f.knownAt,
       items: page,
-      next: rows.length > f.limit ? encodeCursor([last.firstRecordedAt, last.id]) : null,
+      next: rows.length > f.limit ? await paging.next([last.firstRecordedAt, last.id]) : null,
     };
   }
 
@@ -112,7 +114,9 @@ export class SourcesRepository {
     );
     if (!source) return null;
     const p = new SqlParams();
-    const after = decodeCursor(f.cursor, ['position']);
+    const paging = openPage(`source:${source.id}`, f.cursor, ['position'], f.knownAt, this.db);
+    const after = paging.after;
+    f = { ...f, knownAt: paging.knownAt };
     const rows: SourceFactRow[] = (
       await this.db.query(
         // Source links are keys: each page row gets its version's payload and headlines from the version's lead row.
@@ -154,7 +158,7 @@ export class SourcesRepository {
       asOf: f.asOf,
       knownAt: f.knownAt,
       items,
-      next: rows.length > f.limit ? encodeCursor([last.fact_position]) : null,
+      next: rows.length > f.limit ? await paging.next([last.fact_position]) : null,
     };
   }
 }
