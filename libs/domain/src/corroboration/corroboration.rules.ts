@@ -30,6 +30,9 @@ const INVISIBLE = /\p{Cf}/gu;
 const APOSTROPHES = /[\u2019\u2018\u02bc\u0060\u00b4\uff07]/g;
 const DASHES = /[\u2010-\u2015\u2212]/g;
 const foldMarks = (s: string) => s.replace(APOSTROPHES, "'").replace(DASHES, '-');
+// Outlets are few and every report and projector batch folds the same ones again: their keys are kept, within a bound.
+const FOLDED_KEPT = 10_000;
+const folded = new Map<string, string>();
 
 /**
  * The outlet a source counts as: its `via` when it reprints another, folded as a reader sees it: compatibility forms
@@ -39,7 +42,13 @@ const foldMarks = (s: string) => s.replace(APOSTROPHES, "'").replace(DASHES, '-'
  */
 export function outletKey(entry: Pick<CorroborationEntry, 'outlet' | 'via'>): string {
   const name = entry.via?.trim() ? entry.via : entry.outlet;
-  return foldMarks(foldMarks(name).normalize('NFKC')).replace(INVISIBLE, '').trim().replace(/\s+/g, ' ').toLowerCase();
+  let key = folded.get(name);
+  if (key === undefined) {
+    key = foldMarks(foldMarks(name).normalize('NFKC')).replace(INVISIBLE, '').trim().replace(/\s+/g, ' ').toLowerCase();
+    if (folded.size >= FOLDED_KEPT) folded.clear();
+    folded.set(name, key);
+  }
+  return key;
 }
 
 function instant(at: string | null | undefined): number | null {

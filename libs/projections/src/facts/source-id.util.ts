@@ -26,19 +26,6 @@ export function sourceIdOf(source: { outlet?: unknown; url?: unknown; title?: un
 }
 
 const storyKeys = new RecentMap<string, string>(KEPT_KEYS);
-// Outlets are few and come back in every batch: each is folded once (outletKey normalizes and runs regexes).
-const outletKeys = new RecentMap<string, string>(KEPT_KEYS);
-
-/** The outlet as corroboration compares it (outletKey), kept by the name as written. */
-export function outletKeyOf(outlet: string): string {
-  let key = outletKeys.get(outlet);
-  if (key === undefined) {
-    key = outletKey({ outlet });
-    outletKeys.set(outlet, key);
-  }
-  return key;
-}
-
 /**
  * The story as a reader tells stories apart: its outlet folded as corroboration folds it (outletKey: case, spacing,
  * invisible characters, compatibility forms, apostrophes and dashes), its url and title. "T3 Daily" and "t3  daily"
@@ -50,7 +37,7 @@ export function storyKeyOf(source: { outlet?: unknown; url?: unknown; title?: un
   const written = JSON.stringify([textOf(source.outlet), source.url ?? null, source.title ?? null]);
   let id = storyKeys.get(written);
   if (id === undefined) {
-    const key = JSON.stringify([outletKeyOf(textOf(source.outlet)), source.url ?? null, source.title ?? null]);
+    const key = JSON.stringify([outletKey({ outlet: textOf(source.outlet) }), source.url ?? null, source.title ?? null]);
     id = hash('sha256', key, 'hex').slice(0, 24);
     storyKeys.set(written, id);
   }

@@ -5,7 +5,8 @@ import { isUuid } from '../facts/fact-batch.util';
 import { COMMON_FACT_COLUMNS, LEAD_ROW_PAYLOAD } from '../facts/fact-version.types';
 import type { ProjectedEvent } from '../projected-event.mapper';
 import { attachedPart, SourceRecord, sourceRecordsOf, sourcesModel } from './sources.model';
-import { outletKeyOf, sourceIdOf, storyKeyOf } from '../facts/source-id.util';
+import { outletKey } from '@newsroom/domain';
+import { sourceIdOf, storyKeyOf } from '../facts/source-id.util';
 import { write } from '../write-pipeline.util';
 import { PlanGenerations } from '../prepared-query.util';
 import { firstSightingUpsertSql } from '../first-sighting.util';
@@ -138,7 +139,7 @@ export class SourcesProjection extends FactProjection {
             id: r.id,
             outlet: r.outlet,
             // Computed once per story of the batch (not per sighting): the outlet and story as a reader tells them apart.
-            outlet_key: outletKeyOf(r.outlet),
+            outlet_key: outletKey({ outlet: r.outlet }),
             story_key: storyKeyOf(r),
             url: r.url,
             title: r.title,
