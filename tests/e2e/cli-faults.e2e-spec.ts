@@ -236,6 +236,44 @@ describe('newsroom tail and ingest when the service or the reader fails', () => 
     script = [];
   });
 
+  /** `newsroom <args> | head -<n>` in bash: what head printed, stderr, and the CLI's own exit status. */
+  const piped = async (args: string, lines: number, env: Record<string, string>) => {
+    const shell = spawn(
+      'bash',
+      ['-c', `node ${join(ROOT, 'bin', 'newsroom.js')} ${args} | head -${lines}; echo "status=\${PIPESTATUS[0]}" >&2`],
+      { cwd: tmp, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    shell.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    shell.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => shell.kill('SIGKILL'), 30_000);
+    await new Promise((resolve) => shell.on('close', resolve));
+    clearTimeout(timer);
+    return { out, err };
+  };
+
+  it('given a reader that leaves (| head), then report ends quietly with 0, table and --csv alike, and fetches no more pages', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `2024-09-25,person:p${i},item ${i}`).join('\r\n');
+    const csv = (_req: IncomingMessage, res: ServerResponse) =>
+      res.writeHead(200, { 'Content-Type': 'text/csv', 'X-Next-Cursor': 'next' }).end(`occurredAt,subject,headline\r\n${rows}\r\n`);
+    script = [csv, csv, csv];
+    const env = { NEWSROOM_QUERY_URL: url };
+    const head = await piped('report timeline --csv', 1, env);
+    expect(head.out).toBe('occurredAt,subject,headline\r\n');
+    expect(head.err).toMatch(/status=0/);
+    expect(head.err).not.toMatch(/EPIPE|Error|at .*\.js:\d+/);
+    expect(requests.length).toBeLessThanOrEqual(2);
+
+    const items = Array.from({ length: 5_000 }, (_, i) => ({ occurredAt: '2024-09-25', subject: `person:p${i}`, headline: `item ${i}` }));
+    script = [(_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ items, next: null }))];
+    const table = await piped('report timeline', 3, env);
+    expect(table.out.split('\n').filter(Boolean)).toHaveLength(3);
+    expect(table.err).toMatch(/status=0/);
+    expect(table.err).not.toMatch(/EPIPE|Error|at .*\.js:\d+/);
+    script = [];
+  });
+
   it('given a stack.pid left behind whose number now belongs to another process, then stack down leaves that process alone', async () => {
     const runDir = mkdtempSync(join(tmp, 'run-'));
     const stranger = spawn('sleep', ['30'], { stdio: 'ignore' });
