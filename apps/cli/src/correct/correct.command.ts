@@ -79,7 +79,7 @@ export function registerCorrect(program: Command, config: () => CliConfig): void
 }
 
 /** The flag's JSON; when it is not JSON, the usage error shows what the flag takes (`example`, quoted for the shell). */
-export function parseJson(text: string, flag: string, example: string): unknown {
+function parseJson(text: string, flag: string, example: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -45,7 +45,7 @@ function firstInvalidByte(b: Uint8Array): number {
   return b.length;
 }
 
-export const notUtf8 = (badByte: number, of = 'the line') =>
+const notUtf8 = (badByte: number, of = 'the line') =>
   `not valid UTF-8 at byte ${badByte} of ${of}; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8 in.ndjson > out.ndjson)`;
 
 /** A line of the file: its text, or why it has none; `end`: the byte offset just after it (for progress). */
