@@ -236,6 +236,144 @@ describe('newsroom tail and ingest when the service or the reader fails', () => 
     script = [];
   });
 
+  /** `newsroom <args> | head -<n>` in bash: what head printed, stderr, and the CLI's own exit status. */
+  const piped = async (args: string, lines: number, env: Record<string, string>) => {
+    const shell = spawn(
+      'bash',
+      ['-c', `node ${join(ROOT, 'bin', 'newsroom.js')} ${args} | head -${lines}; echo "status=\${PIPESTATUS[0]}" >&2`],
+      { cwd: tmp, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    shell.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    shell.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => shell.kill('SIGKILL'), 30_000);
+    await new Promise((resolve) => shell.on('close', resolve));
+    clearTimeout(timer);
+    return { out, err };
+  };
+
+  it('given a reader that leaves (| head), then report ends quietly with 0, table and --csv alike, and fetches no more pages', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `2024-09-25,person:p${i},item ${i}`).join('\r\n');
+    const csv = (_req: IncomingMessage, res: ServerResponse) =>
+      res.writeHead(200, { 'Content-Type': 'text/csv', 'X-Next-Cursor': 'next' }).end(`occurredAt,subject,headline\r\n${rows}\r\n`);
+    script = [csv, csv, csv];
+    const env = { NEWSROOM_QUERY_URL: url };
+    const head = await piped('report timeline --csv', 1, env);
+    expect(head.out).toBe('occurredAt,subject,headline\r\n');
+    expect(head.err).toMatch(/status=0/);
+    expect(head.err).not.toMatch(/EPIPE|Error|at .*\.js:\d+/);
+    expect(requests.length).toBeLessThanOrEqual(2);
+
+    const items = Array.from({ length: 5_000 }, (_, i) => ({ occurredAt: '2024-09-25', subject: `person:p${i}`, headline: `item ${i}` }));
+    script = [(_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ items, next: null }))];
+    const table = await piped('report timeline', 3, env);
+    expect(table.out.split('\n').filter(Boolean)).toHaveLength(3);
+    expect(table.err).toMatch(/status=0/);
+    expect(table.err).not.toMatch(/EPIPE|Error|at .*\.js:\d+/);
+    script = [];
+  });
+
+  it('given a reader that leaves (| head -1), then ingest stops reading and ends quietly: no stack trace, no summary', async () => {
+    const file = join(tmp, 'many.ndjson');
+    writeFileSync(
+      file,
+      Array.from({ length: 5_000 }, (_, i) => `{"type":"executive.departed","subject":"person:p${i}"}`).join('\n') + '\n',
+    );
+    const recorded = (req: IncomingMessage, res: ServerResponse) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        const { events } = JSON.parse(body) as { events: Array<{ id: string }> };
+        // Slow enough that head has left before the file is read through.
+        setTimeout(() => {
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ results: events.map((e, i) => ({ status: 'created', id: e.id, globalPosition: String(i + 1) })) }));
+        }, 50);
+      });
+    };
+    script = Array.from({ length: 100 }, () => recorded);
+    const run = await piped(`ingest --batch-size 50 ${file}`, 1, { NEWSROOM_INGEST_URL: url, NEWSROOM_API_KEY: 'k' });
+    expect(run.out).toMatch(/^line 1\s+created\s/);
+    expect(run.err).toMatch(/status=0/);
+    expect(run.err).not.toMatch(/EPIPE|Error|at .*\.js:\d+|5000 lines/);
+    expect(requests.length).toBeLessThan(100);
+    script = [];
+  });
+
+  it('given a service that answers 413 and closes the connection before reading the batch, then ingest reads the 413, learns the limit and sends the batch cut under it', async () => {
+    const file = join(tmp, 'wide.ndjson');
+    const line = (i: number) =>
+      JSON.stringify({
+        id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        type: 'executive.departed',
+        pad: 'x'.repeat(600_000),
+      });
+    writeFileSync(file, [1, 2, 3, 4].map(line).join('\n') + '\n');
+    const bodies: number[] = [];
+    const tooLarge = (req: IncomingMessage, res: ServerResponse) => {
+      bodies.push(Number(req.headers['content-length']));
+      res
+        .writeHead(413, { 'Content-Type': 'application/problem+json', Connection: 'close' })
+        .end('{"code":"REQUEST.TOO_LARGE","detail":"The body exceeds the limit of 1024kb."}');
+    };
+    const recorded = (req: IncomingMessage, res: ServerResponse) => {
+      bodies.push(Number(req.headers['content-length']));
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        const { events } = JSON.parse(body) as { events: Array<{ id: string }> };
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ results: events.map((e, i) => ({ status: 'created', id: e.id, globalPosition: String(i + 1) })) }));
+      });
+    };
+    script = [tooLarge, recorded, recorded, recorded, recorded];
+    const run = await newsroomCli(['ingest', file], { env: { NEWSROOM_INGEST_URL: url, NEWSROOM_API_KEY: 'k' }, cwd: tmp });
+    expect(run.err).not.toMatch(/error|EPIPE|ECONNRESET/);
+    expect(run.out).toMatch(/wide\.ndjson: 4 lines, 4 created, 0 duplicate, 0 rejected/);
+    expect(run.code).toBe(0);
+    // The first batch, cut under the default 2048kb (three lines, 1.8 MB), met the 413; then one line a batch,
+    // each under the 1024kb the answer named.
+    expect(bodies[0]).toBeGreaterThan(1024 * 1024);
+    expect(bodies.slice(1).every((n) => n <= 1024 * 1024)).toBe(true);
+    expect(bodies).toHaveLength(5);
+    script = [];
+  });
+
+  it('given a service that resets the connection on a large batch with no answer at all, then ingest sends it in halves (ids make the resend safe)', async () => {
+    const file = join(tmp, 'reset.ndjson');
+    const line = (i: number) =>
+      JSON.stringify({
+        id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        type: 'executive.departed',
+        pad: 'x'.repeat(600_000),
+      });
+    writeFileSync(file, [1, 2].map(line).join('\n') + '\n');
+    const sizes: number[] = [];
+    const reset = (req: IncomingMessage) => {
+      sizes.push(Number(req.headers['content-length']));
+      req.socket.resetAndDestroy();
+    };
+    const recorded = (req: IncomingMessage, res: ServerResponse) => {
+      sizes.push(Number(req.headers['content-length']));
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        const { events } = JSON.parse(body) as { events: Array<{ id: string }> };
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ results: events.map((e, i) => ({ status: 'created', id: e.id, globalPosition: String(i + 1) })) }));
+      });
+    };
+    script = [reset, recorded, recorded];
+    const run = await newsroomCli(['ingest', file], { env: { NEWSROOM_INGEST_URL: url, NEWSROOM_API_KEY: 'k' }, cwd: tmp });
+    expect(run.err).not.toMatch(/error/);
+    expect(run.out).toMatch(/reset\.ndjson: 2 lines, 2 created, 0 duplicate, 0 rejected/);
+    expect(run.code).toBe(0);
+    expect(sizes).toHaveLength(3);
+    expect(sizes[1] + sizes[2]).toBeLessThan(sizes[0] + 20);
+    script = [];
+  });
+
   it('given a stack.pid left behind whose number now belongs to another process, then stack down leaves that process alone', async () => {
     const runDir = mkdtempSync(join(tmp, 'run-'));
     const stranger = spawn('sleep', ['30'], { stdio: 'ignore' });

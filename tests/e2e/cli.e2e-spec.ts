@@ -56,7 +56,8 @@ describe('the newsroom CLI against the running apps', () => {
     const file = join(tmp, 'resumed.json');
     writeFileSync(file, JSON.stringify([a, b, c, d]));
     const r = await newsroom(['ingest', '--batch-size', '2', file], env);
-    expect(r.out).toMatch(new RegExp(`^line 1\\s+duplicate\\s+${adaId}`, 'm'));
+    // Results of a JSON array are labelled by element, with the file line it starts on.
+    expect(r.out).toMatch(new RegExp(`^element 1 \\(line 1\\) duplicate\\s+${adaId}`, 'm'));
     expect(r.out).toMatch(/resumed\.json: 4 lines, 1 created, 3 duplicate, 0 rejected in/);
     expect(r.code).toBe(0);
     const count = await stack.db.pool.query(`SELECT count(*)::int AS n FROM event_store.events WHERE stream_id LIKE 'person:cli-%'`);
@@ -287,5 +288,133 @@ describe('the newsroom CLI against the running apps', () => {
     } finally {
       await small.stop();
     }
+  });
+
+  it('ingest: a batch far over the body limit is cut under it before it is sent; an envelope over the limit alone is rejected on its line, unsent', async () => {
+    // 120 envelopes of about 37 kB (4.4 MB): the default batch of 200 would be twice the 2048kb limit.
+    const sources = Array.from({ length: 19 }, (_, k) => ({ outlet: `Outlet ${k}`, language: 'en', quote: 'q'.repeat(1900) }));
+    const big = Array.from({ length: 120 }, (_, i) => departedEnvelope({ id: undefined, subject: `person:cli-big-${i}`, sources }));
+    const file = join(tmp, 'big.ndjson');
+    writeFileSync(file, ndjson(big));
+    const r = await newsroom(['ingest', file], env, 120_000);
+    expect(r.err).not.toMatch(/error|EPIPE|ECONNRESET/);
+    expect(r.out.match(/^line \d+\s+created\s/gm)).toHaveLength(120);
+    expect(r.out).toMatch(/big\.ndjson: 120 lines, 120 created, 0 duplicate, 0 rejected in/);
+    expect(r.code).toBe(0);
+    // Told a limit above the service's, the CLI sends the 4.4 MB batch: the 413 is read (not a broken pipe), its
+    // limit learnt and the batch cut under it; nothing is recorded twice.
+    const again = await newsroom(['ingest', '--max-body', '8mb', file], env, 120_000);
+    expect(again.err).not.toMatch(/error|EPIPE|ECONNRESET/);
+    expect(again.out).toMatch(/big\.ndjson: 120 lines, 0 created, 120 duplicate, 0 rejected in/);
+    expect(again.code).toBe(0);
+    const count = await stack.db.pool.query(`SELECT count(*)::int AS n FROM event_store.events WHERE stream_id LIKE 'person:cli-big-%'`);
+    expect(count.rows[0].n).toBe(120);
+
+    // A 2.2 MB line between two small ones: rejected on its line without being sent; the others are recorded.
+    const huge = { ...departedEnvelope({ subject: 'person:cli-huge-alone' }), padding: 'x'.repeat(2_200_000) };
+    const mixed = join(tmp, 'huge.ndjson');
+    writeFileSync(
+      mixed,
+      ndjson([departedEnvelope({ subject: 'person:cli-beside-1' }), huge, departedEnvelope({ subject: 'person:cli-beside-2' })]),
+    );
+    const alone = await newsroom(['ingest', mixed], env, 60_000);
+    expect(alone.out).toMatch(/^line 1\s+created\s/m);
+    expect(alone.out).toMatch(
+      new RegExp(
+        `^line 2\\s+rejected\\s+${huge.id}\\s+REQUEST\\.TOO_LARGE: this envelope alone makes a body of \\d+ bytes, over the service's limit of 2097152 bytes \\(not sent\\)$`,
+        'm',
+      ),
+    );
+    expect(alone.out).toMatch(/^line 3\s+created\s/m);
+    expect(alone.code).toBe(1);
+    // Told a limit above the service's, the CLI sends the three in one batch: the 413 names the real limit, and
+    // the batch is cut under it, the huge line still rejected on its line.
+    const sent = await newsroom(['ingest', '--max-body', '8mb', mixed], env, 60_000);
+    expect(sent.err).not.toMatch(/error/);
+    expect(sent.out).toMatch(/^line 2\s+rejected\s+\S+\s+REQUEST\.TOO_LARGE: .*limit of 2097152 bytes/m);
+    expect(sent.out).toMatch(/huge\.ndjson: 3 lines, 0 created, 2 duplicate, 1 rejected/);
+    expect(sent.code).toBe(1);
+  });
+
+  it('ingest: a line that is not UTF-8 is rejected on its line, the others are recorded', async () => {
+    const file = join(tmp, 'latin1.ndjson');
+    const latin1 = JSON.stringify(
+      departedEnvelope({ subject: 'person:cli-latin1', data: { organization: 'org:openai', role: 'Réseau', roleCategory: 'other' } }),
+    );
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(ndjson([departedEnvelope({ subject: 'person:cli-utf8-1' })])),
+        Buffer.from(`${latin1}\n`, 'latin1'),
+        Buffer.from(ndjson([departedEnvelope({ subject: 'person:cli-utf8-2' })])),
+      ]),
+    );
+    const r = await newsroom(['ingest', file], env);
+    expect(r.out).toMatch(/^line 1\s+created\s/m);
+    const bad = Buffer.from(latin1, 'latin1').indexOf(0xe9) + 1;
+    expect(r.out).toMatch(
+      new RegExp(
+        `^line 2\\s+rejected\\s+-\\s+not valid UTF-8 at byte ${bad} of the line; convert the file to UTF-8 \\(e\\.g\\. iconv -f latin1 -t utf-8`,
+        'm',
+      ),
+    );
+    expect(r.out).toMatch(/^line 3\s+created\s/m);
+    expect(r.code).toBe(1);
+    const count = await stack.db.pool.query(`SELECT count(*)::int AS n FROM event_store.events WHERE stream_id = 'person:cli-latin1'`);
+    expect(count.rows[0].n).toBe(0);
+  });
+
+  it('ingest: progress follows the lines answered and ends at 100% with every line; a pretty JSON array is labelled by element', async () => {
+    const file = join(tmp, 'progress.ndjson');
+    writeFileSync(file, ndjson(Array.from({ length: 300 }, (_, i) => departedEnvelope({ subject: `person:cli-progress-${i}` }))));
+    const r = await newsroom(['ingest', '--batch-size', '50', file], env);
+    const progress = [...r.err.matchAll(/^progress: (\d+)% (\d+) lines/gm)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(progress.at(-1)).toEqual([100, 300]);
+    // Lines of one size: the percentage is the share of lines answered (never ahead of them).
+    for (const [pct, n] of progress) expect(pct).toBeLessThanOrEqual(Math.floor((n / 300) * 100) + 1);
+    expect(r.code).toBe(0);
+
+    const pretty = join(tmp, 'pretty.json');
+    writeFileSync(
+      pretty,
+      JSON.stringify([departedEnvelope({ subject: 'person:cli-pretty' }), departedEnvelope({ subject: 'nobody' })], null, 2),
+    );
+    const p = await newsroom(['ingest', pretty], env);
+    expect(p.out).toMatch(/^element 1 \(line 2\) created\s/m);
+    expect(p.out).toMatch(/^element 2 \(line 2\d\) rejected\s+\S+\s+REQUEST\.INVALID: subject/m);
+
+    const ndjsonInJson = join(tmp, 'lines.json');
+    writeFileSync(ndjsonInJson, ndjson([departedEnvelope(), departedEnvelope()]));
+    const n = await newsroom(['ingest', ndjsonInJson], env);
+    expect(n.out).toMatch(
+      /^line 1\s+rejected\s+-\s+not JSON: .*; the file looks like NDJSON \(one envelope a line\): rename it to \.ndjson$/m,
+    );
+    expect(n.code).toBe(1);
+  });
+
+  it('usage errors: a directory to ingest, a report flag the report does not take, --inferred that is not a JSON list', async () => {
+    const dir = await newsroom(['ingest', tmp], env);
+    expect(dir.err).toMatch(/^error: .* is a directory\n {2}give the path of an \.ndjson or \.json file/m);
+    expect(dir.err).not.toMatch(/EISDIR/);
+    expect(dir.code).toBe(2);
+    for (const [args, said] of [
+      [['report', 'departures', '--subject', 'person:x'], '--subject applies to timeline, conflicts, not departures'],
+      [
+        ['report', 'conflicts', '--as-of', '2024'],
+        '--as-of applies to leadership, departures, lawsuits, financials, timeline, sources, not conflicts',
+      ],
+      [
+        ['report', 'sources', '--kind', 'x', '--metric', 'loss', '--party', 'org:x'],
+        '--kind applies to conflicts, not sources; --metric applies to financials, not sources; --party applies to lawsuits, not sources',
+      ],
+    ] as const) {
+      const r = await newsroom([...args], env);
+      expect(r.err).toContain(`error: ${said}\n  newsroom report ${args[1]} takes `);
+      expect(r.out).toBe('');
+      expect(r.code).toBe(2);
+    }
+    const inferred = await newsroom(['correct', adaId, '--inferred', 'notjson', '--reason', 'x'], env);
+    expect(inferred.err).toContain(`e.g. --inferred '[{"path":"occurredAt","note":"from the company"}]' (or '[]')`);
+    expect(inferred.code).toBe(2);
   });
 });

@@ -1,3 +1,5 @@
+import { request as httpRequest, IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import createClient, { Client } from 'openapi-fetch';
 import { CliConfig } from '../cli.config';
 import { CliError } from '../output/cli.errors';
@@ -23,16 +25,86 @@ function causeText(error: unknown): string {
   return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
 }
 
-/** fetch that turns a refused or failed connection into a CliError naming the service and what to run. */
+/**
+ * fetch that turns a refused or failed connection into a CliError naming the service and what to run. A request with
+ * a body goes through `sendBody`, which reads an answer the service gives before it has read the whole body.
+ */
 function serviceFetch(service: string, baseUrl: string, source: string): (input: Request) => Promise<Response> {
   return async (input) => {
     try {
-      return await fetch(input);
+      return input.body ? await sendBody(input) : await fetch(input);
     } catch (error) {
       if ((error as Error)?.name === 'AbortError') throw error;
-      throw notAnswering(service, baseUrl, source, error);
+      const failure = notAnswering(service, baseUrl, source, error);
+      const { bodyCut, reset } = (error ?? {}) as BodyCut;
+      Object.assign(failure, { bodyCut, reset });
+      throw failure;
     }
   };
+}
+
+/**
+ * Marks a failure where the connection broke before the whole body was sent: the service cannot have acted on a
+ * request it did not read to the end, so sending it again (or in parts) records nothing twice. A service refusing a
+ * body too large may reset the connection so fast that its 413 is lost (the reset drops what was not yet read,
+ * even once the body was handed to the connection): ingest then sends the batch in halves when that is safe.
+ */
+export interface BodyCut {
+  bodyCut?: boolean;
+  /** The connection was reset or closed (EPIPE, ECONNRESET) with no answer, whether or not the body was all sent. */
+  reset?: boolean;
+}
+
+/** How long to wait for the answer after the body could not be written (EPIPE, ECONNRESET) before giving up on it. */
+const ANSWER_AFTER_WRITE_ERROR_MS = 2_000;
+
+/**
+ * A request with a body over node:http. A service refusing a body (413 from Content-Length) answers and closes the
+ * connection before reading it all: the write then fails with EPIPE or ECONNRESET, and fetch (undici) reports only
+ * that, losing the answer. Node's client still parses what came back, so the answer wins when there is one; with
+ * none (the connection dropped before any answer) the write error is the failure.
+ */
+async function sendBody(input: Request): Promise<Response> {
+  const body = Buffer.from(await input.arrayBuffer());
+  const url = new URL(input.url);
+  const headers: Record<string, string> = {};
+  input.headers.forEach((value, name) => (headers[name] = value));
+  headers['content-length'] = String(body.length);
+  return new Promise<Response>((resolve, reject) => {
+    let answered = false;
+    let writeError: Error | undefined;
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: input.method, headers, signal: input.signal });
+    req.on('response', (res: IncomingMessage) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      const done = () => {
+        const answer = new Headers();
+        for (const [name, value] of Object.entries(res.headers))
+          for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) answer.append(name, v);
+        const status = res.statusCode ?? 502;
+        const content = status === 204 || status === 304 || input.method === 'HEAD' ? null : Buffer.concat(chunks);
+        resolve(new Response(content, { status, statusText: res.statusMessage, headers: answer }));
+      };
+      res.on('end', done);
+      // The connection closing under a complete answer (it said `connection: close`) is not a failure.
+      res.on('error', (error) => (res.complete ? done() : reject(error)));
+      res.on('aborted', () => (res.complete ? done() : reject(writeError ?? new Error('the answer was cut'))));
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (answered) return;
+      if (error.name === 'AbortError') return reject(error);
+      const reset = error.code === 'EPIPE' || error.code === 'ECONNRESET';
+      const failure = Object.assign(new Error(error.message), { cause: error, bodyCut: reset && !sent, reset });
+      writeError = failure;
+      if (!reset) return reject(failure);
+      setTimeout(() => !answered && reject(failure), ANSWER_AFTER_WRITE_ERROR_MS);
+    });
+    // 'finish': the whole body went to the connection; an error before it means the service never read it all.
+    let sent = false;
+    req.on('finish', () => (sent = true));
+    req.end(body);
+  });
 }
 
 const authHeaders = (key: string | undefined): Record<string, string> => (key ? { authorization: `Bearer ${key}` } : {});

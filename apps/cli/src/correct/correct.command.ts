@@ -49,11 +49,19 @@ export function registerCorrect(program: Command, config: () => CliConfig): void
       if (o.occurredAt) changes.occurredAt = o.occurredAt;
       const data = dataPatch(o.data, o.set);
       if (data) changes.data = data;
-      if (o.inferred) changes.inferred = parseJson(o.inferred, '--inferred') as CorrectionBody['changes']['inferred'];
+      if (o.inferred)
+        changes.inferred = parseJson(
+          o.inferred,
+          '--inferred',
+          `'[{"path":"occurredAt","note":"from the company"}]' (or '[]')`,
+        ) as CorrectionBody['changes']['inferred'];
       if (!changes.occurredAt && !changes.data && !changes.inferred)
         throw new CliError('nothing to correct', 'give --occurred-at, --set path=value, --data <json patch> or --inferred <json list>');
       const body: CorrectionBody = { changes, reason: o.reason };
-      if (o.source) body.sources = [parseJson(o.source, '--source') as NonNullable<CorrectionBody['sources']>[number]];
+      if (o.source)
+        body.sources = [
+          parseJson(o.source, '--source', `'{"outlet":"Example Daily","language":"en"}'`) as NonNullable<CorrectionBody['sources']>[number],
+        ];
       const {
         data: event,
         error,
@@ -70,10 +78,11 @@ export function registerCorrect(program: Command, config: () => CliConfig): void
     });
 }
 
-function parseJson(text: string, flag: string): unknown {
+/** The flag's JSON; when it is not JSON, the usage error shows what the flag takes (`example`, quoted for the shell). */
+function parseJson(text: string, flag: string, example: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new CliError(`${flag} is not JSON: ${(error as Error).message}`, `quote it for the shell, e.g. ${flag} '{"key": "value"}'`);
+    throw new CliError(`${flag} is not JSON: ${(error as Error).message}`, `quote it for the shell, e.g. ${flag} ${example}`);
   }
 }

@@ -1,12 +1,14 @@
 import { textOf } from '../output/text.util';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { Command } from 'commander';
-import { ingestClient, IngestClient, problemError } from '../api/api-clients.factory';
+import { BodyCut, ingestClient, IngestClient, problemError } from '../api/api-clients.factory';
 import type { paths } from '../api/generated/ingest-api';
 import { CliConfig } from '../cli.config';
 import { CliError } from '../output/cli.errors';
+import { OutputWatch } from '../output/output-watch.util';
 import { ProgressBar } from '../output/progress-bar.renderer';
 import { terminalText } from '../output/terminal-text.util';
+import { batchBodyBytes, DEFAULT_BODY_LIMIT, limitOf413, packed, sizeBytes } from './body-limit.util';
 import { contentId, InputRecord, readEvents } from './ndjson.reader';
 
 type BatchBody = Extract<paths['/v1/events']['post']['requestBody']['content']['application/json'], { events: unknown }>;
@@ -14,6 +16,7 @@ type Status = 'created' | 'duplicate' | 'rejected';
 
 interface IngestOptions {
   batchSize: string;
+  maxBody?: string;
   onlyRejected?: boolean;
   contentIds: boolean;
 }
@@ -24,20 +27,31 @@ interface IngestSummary {
   rejected: number;
 }
 
+/** An envelope to send, with its encoded size (what it adds to a batch body). */
+type Sendable = { line: number; label?: string; envelope: Record<string, unknown>; bytes: number };
+type Unsendable = { line: number; label?: string; id?: string; error: string };
+
 export function registerIngest(program: Command, config: () => CliConfig): void {
   program
     .command('ingest')
     .description('record the events of an NDJSON file (one envelope a line) or a JSON file (an array, {"events": [...]} or one envelope)')
-    .argument('<file>', 'a .ndjson or .json file')
+    .argument('<file>', 'a .ndjson or .json file (UTF-8)')
     .option('--batch-size <n>', 'events per request to POST /v1/events (1-1000)', '200')
+    .option(
+      '--max-body <size>',
+      `the service's body limit, e.g. 2048kb or 2mb: batches are cut to stay under it (default: INGEST_BODY_LIMIT, else ${DEFAULT_BODY_LIMIT}; a smaller limit in a 413 answer is learnt)`,
+    )
     .option('--only-rejected', 'print only the lines that were rejected (and the summary)')
     .option('--no-content-ids', 'send envelopes without an id as they are (re-running the file then records them again)')
     .addHelpText(
       'after',
       `
-Each line gets one result: "line N  created|duplicate|rejected  <event id>  ...". Re-running is safe: an envelope
-with an "id" is recorded once (the write API is idempotent by id), and one without gets an id derived from its
-content, so an import stopped half-way can simply be run again. Exits 1 when any line was rejected.
+Each line gets one result: "line N  created|duplicate|rejected  <event id>  ..." (in a JSON array: "element N (line L)").
+Re-running is safe: an envelope with an "id" is recorded once (the write API is idempotent by id), and one without
+gets an id derived from its content, so an import stopped half-way can simply be run again. A batch is cut to stay
+under the body limit; an envelope larger than the limit alone is rejected on its line (REQUEST.TOO_LARGE) without
+being sent, and a line that is not UTF-8 is rejected on its line. Exits 1 when any line was rejected. A reader that
+leaves (| head) ends the import quietly: what was sent is recorded, run it again for the rest.
 
   newsroom ingest events.ndjson
   NEWSROOM_API_KEY=... newsroom ingest --only-rejected big.ndjson`,
@@ -50,61 +64,89 @@ content, so an import stopped half-way can simply be run again. Exits 1 when any
 
 async function runIngest(file: string, o: IngestOptions, config: CliConfig): Promise<IngestSummary> {
   if (!existsSync(file)) throw new CliError(`no such file: ${file}`, 'give the path of an .ndjson or .json file of envelopes');
+  if (statSync(file).isDirectory())
+    throw new CliError(`${file} is a directory`, 'give the path of an .ndjson or .json file of envelopes (one file per run)');
   const batchSize = Number(o.batchSize);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000)
     throw new CliError('--batch-size must be an integer from 1 to 1000');
+  const limitText = o.maxBody ?? process.env.INGEST_BODY_LIMIT ?? DEFAULT_BODY_LIMIT;
+  const given = sizeBytes(limitText);
+  if (given === null || given < 1024)
+    throw new CliError(
+      `${o.maxBody ? '--max-body' : 'INGEST_BODY_LIMIT'} ${limitText} is not a body limit`,
+      'give a size such as 2048kb or 2mb (at least 1kb)',
+    );
   if (!config.key)
     throw new CliError('writing needs a key', 'pass --key <secret> or set NEWSROOM_API_KEY (npm start prints a development key)');
   const client = ingestClient(config);
+  const limit = { bytes: given };
   const bar = new ProgressBar('lines');
   const summary: IngestSummary = { created: 0, duplicate: 0, rejected: 0 };
   const started = Date.now();
+  // The reader of the results left (| head): stop reading; what was sent is recorded, and nothing more is said.
+  const output = new OutputWatch();
   // The id and the detail come from the file (an envelope's id, a parser's message quoting the line) or from the
   // service (its rejection messages): escaped, so each result stays one line and nothing in them runs in the terminal.
-  const print = (line: number, status: Status, id: string, detail: string) => {
+  const print = (item: { line: number; label?: string }, status: Status, id: string, detail: string) => {
     summary[status]++;
-    if (o.onlyRejected && status !== 'rejected') return;
+    if (output.closed || (o.onlyRejected && status !== 'rejected')) return;
     bar.clear();
-    const shown = `line ${String(line).padEnd(6)} ${status.padEnd(9)} ${terminalText(id).padEnd(36)}  ${terminalText(detail)}`;
+    const where = item.label ?? `line ${String(item.line).padEnd(6)}`;
+    const shown = `${where} ${status.padEnd(9)} ${terminalText(id).padEnd(36)}  ${terminalText(detail)}`;
     process.stdout.write(`${shown.replace(/ +$/, '')}\n`);
   };
 
   // Lines in file order, unreadable ones among them, so the results print in the order of the file.
-  let pending: Array<{ line: number; envelope: Record<string, unknown> } | { line: number; error: string }> = [];
+  let pending: Array<Sendable | Unsendable> = [];
   let toSend = 0;
+  let pendingSizes: number[] = [];
   let lines = 0;
-  let progress = { bytesRead: 0, totalBytes: 1 };
+  let answered = 0;
+  let totalBytes = 0;
+  let end = 0;
   const flush = async () => {
     if (!pending.length) return;
-    const sent = pending.filter((p): p is { line: number; envelope: Record<string, unknown> } => 'envelope' in p);
-    const results = await sendBatch(client, sent, config);
+    const sent = pending.filter((p): p is Sendable => 'envelope' in p);
+    const results = await sendBatch(client, sent, config, limit);
     let i = 0;
     for (const item of pending) {
       if (!('envelope' in item)) {
-        print(item.line, 'rejected', '-', item.error);
+        print(item, 'rejected', item.id ?? '-', item.error);
         continue;
       }
       const r = results[i++];
       const id = textOf(r?.id ?? item.envelope.id ?? '-');
-      if (r?.status === 'created' || r?.status === 'duplicate') print(item.line, r.status, id, `position ${r.globalPosition ?? '?'}`);
-      else print(item.line, 'rejected', id, rejection(r?.error));
+      if (r?.status === 'created' || r?.status === 'duplicate') print(item, r.status, id, `position ${r.globalPosition ?? '?'}`);
+      else print(item, 'rejected', id, rejection(r?.error));
     }
+    answered += pending.length;
     pending = [];
+    pendingSizes = [];
     toSend = 0;
-    bar.update(progress.bytesRead, progress.totalBytes, `${lines} lines`, lines);
+    // Progress is what the service answered: the bytes of the lines answered so far, not of those read ahead.
+    if (!output.closed) bar.update(end, totalBytes, `${answered} lines`, answered);
   };
 
-  for await (const { record, bytesRead, totalBytes } of readEvents(file)) {
+  for await (const read of readEvents(file)) {
+    if (output.closed) break;
+    const { record } = read;
+    totalBytes = read.totalBytes;
     lines++;
-    progress = { bytesRead, totalBytes };
-    const ready = prepare(record, o.contentIds);
-    pending.push('error' in ready ? { line: record.line, error: ready.error } : ready);
-    if ('envelope' in ready) toSend++;
+    const ready = prepare(record, o.contentIds, limit.bytes);
+    // A batch stays under the body limit: one this envelope would push over it is sent first.
+    if ('envelope' in ready && pendingSizes.length && batchBodyBytes([...pendingSizes, ready.bytes]) > limit.bytes) await flush();
+    end = read.end;
+    pending.push(ready);
+    if ('envelope' in ready) {
+      toSend++;
+      pendingSizes.push(ready.bytes);
+    }
     // Bounded either way: a file of unreadable lines must not pile up unprinted.
     if (toSend >= batchSize || pending.length >= 10 * batchSize) await flush();
   }
   await flush();
-  bar.update(progress.totalBytes, progress.totalBytes, `${lines} lines`, lines);
+  if (output.closed) return summary;
+  bar.update(totalBytes, totalBytes, `${lines} lines`, lines);
   bar.done();
   const seconds = (Date.now() - started) / 1000;
   const rate = seconds > 0 ? Math.round(lines / seconds) : lines;
@@ -114,12 +156,25 @@ async function runIngest(file: string, o: IngestOptions, config: CliConfig): Pro
   return summary;
 }
 
-function prepare(record: InputRecord, contentIds: boolean): { line: number; envelope: Record<string, unknown> } | { error: string } {
-  if (record.error !== undefined) return { error: record.error };
-  const envelope = record.envelope;
-  if (envelope.id === undefined && contentIds) return { line: record.line, envelope: { id: contentId(envelope), ...envelope } };
-  return { line: record.line, envelope };
+/** The envelope to send (with an id from its content unless --no-content-ids), or why it is not sent. */
+function prepare(record: InputRecord, contentIds: boolean, limitBytes: number): Sendable | Unsendable {
+  const { line, label } = record;
+  if (record.error !== undefined) return { line, label, error: record.error };
+  const envelope =
+    record.envelope.id === undefined && contentIds ? { id: contentId(record.envelope), ...record.envelope } : record.envelope;
+  const bytes = Buffer.byteLength(JSON.stringify(envelope));
+  if (batchBodyBytes([bytes]) > limitBytes)
+    return {
+      line,
+      label,
+      id: textOf(envelope.id ?? '-'),
+      error: `REQUEST.TOO_LARGE: ${tooLargeAlone(batchBodyBytes([bytes]), limitBytes)}`,
+    };
+  return { line, label, envelope, bytes };
 }
+
+const tooLargeAlone = (bytes: number, limitBytes: number, sent = false) =>
+  `this envelope alone makes a body of ${bytes} bytes, over the service's limit of ${limitBytes} bytes${sent ? '' : ' (not sent)'}`;
 
 type BatchResult = {
   status?: Status;
@@ -135,35 +190,66 @@ function rejection(error: BatchResult['error']): string {
 }
 
 /**
- * One batch. Too large for the service (413): sent in halves, down to the one envelope that is too large alone,
- * which is rejected on its line. Busy (429, 503): retried with the same ids, so never recorded twice; a line with
- * no id (--no-content-ids) has nothing to make a retry safe, so then a 503 is retried only when the service says
- * nothing was recorded.
+ * One batch. Too large for the service (413: its limit is below the one the batches were cut for): the limit its
+ * answer names is learnt, for this batch (cut again under it) and the next ones; without one, the batch is sent in
+ * halves. An envelope too large alone is rejected on its line. Busy (429, 503): retried with the same ids, so never
+ * recorded twice; a line with no id (--no-content-ids) has nothing to make a retry safe, so then a 503 is retried
+ * only when the service says nothing was recorded.
  */
-async function sendBatch(client: IngestClient, chunk: { envelope: Record<string, unknown> }[], config: CliConfig): Promise<BatchResult[]> {
+async function sendBatch(client: IngestClient, chunk: Sendable[], config: CliConfig, limit: { bytes: number }): Promise<BatchResult[]> {
   if (!chunk.length) return [];
+  const alone = chunk.length === 1 ? batchBodyBytes([chunk[0].bytes]) : 0;
+  const tooLarge = (sent: boolean): BatchResult[] => [
+    { status: 'rejected', error: { code: 'REQUEST.TOO_LARGE', message: tooLargeAlone(alone, limit.bytes, sent) } },
+  ];
+  if (alone > limit.bytes) return tooLarge(false);
   const results = await postBatch(client, chunk, config);
-  if (results !== TOO_LARGE) return results;
-  if (chunk.length === 1)
-    return [{ status: 'rejected', error: { code: 'REQUEST.TOO_LARGE', message: 'this envelope alone is larger than the service takes' } }];
-  const half = Math.ceil(chunk.length / 2);
-  return [...(await sendBatch(client, chunk.slice(0, half), config)), ...(await sendBatch(client, chunk.slice(half), config))];
+  if (!(results instanceof TooLarge)) return results;
+  if (results.limitBytes !== null && results.limitBytes < limit.bytes) limit.bytes = results.limitBytes;
+  if (chunk.length === 1) return tooLarge(true);
+  const groups = packed(chunk, limit.bytes);
+  const parts = groups.length > 1 ? groups : [chunk.slice(0, Math.ceil(chunk.length / 2)), chunk.slice(Math.ceil(chunk.length / 2))];
+  const out: BatchResult[] = [];
+  for (const part of parts) out.push(...(await sendBatch(client, part, config, limit)));
+  return out;
 }
 
-const TOO_LARGE = Symbol('413');
+/** A 413, with the limit its problem names, if any. */
+class TooLarge {
+  constructor(readonly limitBytes: number | null) {}
+}
 
-async function postBatch(
-  client: IngestClient,
-  chunk: { envelope: Record<string, unknown> }[],
-  config: CliConfig,
-): Promise<BatchResult[] | typeof TOO_LARGE> {
+async function postBatch(client: IngestClient, chunk: Sendable[], config: CliConfig): Promise<BatchResult[] | TooLarge> {
   // The file's envelopes are not checked here: the server validates each one and answers per item.
   const body = { events: chunk.map((c) => c.envelope) } as unknown as BatchBody;
   const allHaveIds = chunk.every((c) => c.envelope.id !== undefined);
+  let cutOnce = false;
   for (let attempt = 1; ; attempt++) {
-    const { data, error, response } = await client.POST('/v1/events', { body });
+    let answer;
+    try {
+      answer = await client.POST('/v1/events', { body });
+    } catch (failure) {
+      // The connection was reset with no answer: most likely the service refused the size and its 413 was lost
+      // with the connection. Sending again is safe when the body was not all sent (nothing can be recorded) or
+      // every envelope has an id (a resend is answered duplicate). Several envelopes: sent in halves. One: tried
+      // once more.
+      const { bodyCut, reset } = failure as BodyCut;
+      if (!(bodyCut || (reset && allHaveIds))) throw failure;
+      if (chunk.length > 1) return new TooLarge(null);
+      if (!cutOnce) {
+        cutOnce = true;
+        continue;
+      }
+      const e = failure as CliError;
+      throw new CliError(
+        e.message,
+        `the connection closed while a ${batchBodyBytes([chunk[0].bytes])}-byte body was sent: if the service's body limit is lower, pass --max-body; else ${e.hint ?? 'check the service'}`,
+        e.exitCode,
+      );
+    }
+    const { data, error, response } = answer;
     if (data && 'results' in data && data.results) return data.results;
-    if (response.status === 413) return TOO_LARGE;
+    if (response.status === 413) return new TooLarge(limitOf413(error));
     const nothingRecorded = (error as { recorded?: unknown } | undefined)?.recorded === false;
     const safe = response.status === 429 || (response.status === 503 && (allHaveIds || nothingRecorded));
     if (safe && attempt < 6) {

@@ -1,14 +1,38 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canonicalJson, contentId, LineSplitter, parseJsonFile, parseRecord, readEvents } from './ndjson.reader';
+import { canonicalJson, contentId, decodeUtf8, elementLines, LineSplitter, parseJsonFile, parseRecord, readEvents } from './ndjson.reader';
 
 describe('LineSplitter', () => {
   it('numbers lines across chunk boundaries, drops CR and blank lines, keeps a last line without newline', () => {
     const s = new LineSplitter();
-    expect(s.push('{"a":1}\r\n{"b"')).toEqual([{ line: 1, text: '{"a":1}' }]);
-    expect(s.push(':2}\n\n   \n{"c":3}')).toEqual([{ line: 2, text: '{"b":2}' }]);
-    expect(s.end()).toEqual([{ line: 5, text: '{"c":3}' }]);
+    expect(s.push('{"a":1}\r\n{"b"')).toEqual([{ line: 1, end: 9, text: '{"a":1}' }]);
+    expect(s.push(':2}\n\n   \n{"c":3}')).toEqual([{ line: 2, end: 17, text: '{"b":2}' }]);
+    expect(s.end()).toEqual([{ line: 5, end: 29, text: '{"c":3}' }]);
+  });
+
+  it('refuses a line that is not UTF-8 on its line, naming the byte, and reads the others; a character cut by a chunk is whole', () => {
+    const s = new LineSplitter();
+    const latin1 = Buffer.from('{"a":"R\xe9seau"}\n', 'latin1');
+    const eAcute = Buffer.from('{"a":"\u00e9"}\n');
+    const out = [...s.push(Buffer.concat([eAcute.subarray(0, 7)])), ...s.push(Buffer.concat([eAcute.subarray(7), latin1]))];
+    expect(out).toEqual([
+      { line: 1, end: 11, text: '{"a":"\u00e9"}' },
+      {
+        line: 2,
+        end: 26,
+        error: expect.stringMatching(/^not valid UTF-8 at byte 8 of the line; convert the file to UTF-8 \(e\.g\. iconv -f latin1 -t utf-8/),
+      },
+    ]);
+  });
+});
+
+describe('decodeUtf8', () => {
+  it('names the first byte of the first sequence that is not UTF-8 (from 1)', () => {
+    expect(decodeUtf8(Buffer.from('Réseau'))).toEqual({ text: 'Réseau' });
+    expect(decodeUtf8(Buffer.from('R\xe9seau', 'latin1'))).toEqual({ badByte: 2 });
+    expect(decodeUtf8(Buffer.from([0x61, 0xed, 0xa0, 0x80]))).toEqual({ badByte: 2 }); // a surrogate
+    expect(decodeUtf8(Buffer.from([0x61, 0x62, 0xc3]))).toEqual({ badByte: 3 }); // cut at the end
   });
 });
 
@@ -21,11 +45,28 @@ describe('parseRecord / parseJsonFile', () => {
 
   it('a .json file: an array, {events} or one envelope, numbered from 1', () => {
     expect(parseJsonFile('[{"a":1},2]')).toEqual([
-      { line: 1, envelope: { a: 1 } },
-      { line: 2, error: 'not a JSON object' },
+      { line: 1, label: 'element 1 (line 1)', envelope: { a: 1 } },
+      { line: 2, label: 'element 2 (line 1)', error: 'not a JSON object' },
     ]);
-    expect(parseJsonFile('{"events":[{"a":1}]}')).toEqual([{ line: 1, envelope: { a: 1 } }]);
+    expect(parseJsonFile('{"events":[{"a":1}]}')).toEqual([{ line: 1, label: 'element 1 (line 1)', envelope: { a: 1 } }]);
     expect(parseJsonFile('{"a":1}')).toEqual([{ line: 1, envelope: { a: 1 } }]);
+  });
+
+  it('a pretty-printed array: each element labelled with the file line it starts on', () => {
+    const text = JSON.stringify({ note: 'x\ny', events: [{ a: '[{,' }, { b: [1, { c: 2 }] }, 3] }, null, 2);
+    expect(elementLines(text)).toEqual([4, 7, 15]);
+    expect(parseJsonFile(text).map((r) => r.label)).toEqual(['element 1 (line 4)', 'element 2 (line 7)', 'element 3 (line 15)']);
+    expect(parseJsonFile(JSON.stringify([{ a: 1 }, { a: 2 }], null, 2)).map((r) => r.label)).toEqual([
+      'element 1 (line 2)',
+      'element 2 (line 5)',
+    ]);
+  });
+
+  it('a .json file holding NDJSON: the error says to rename it', () => {
+    expect(parseJsonFile('{"a":1}\n{"a":2}\n')[0].error).toMatch(
+      /^not JSON: .*; the file looks like NDJSON \(one envelope a line\): rename it to \.ndjson$/,
+    );
+    expect(parseJsonFile('[{"a":1},')[0].error).not.toMatch(/NDJSON/);
   });
 });
 
@@ -40,7 +81,7 @@ describe('contentId', () => {
 });
 
 describe('readEvents', () => {
-  it('streams an NDJSON file with the bytes read so far', async () => {
+  it('streams an NDJSON file, each record with the byte offset just after it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ndjson-'));
     const file = join(dir, 'e.ndjson');
     writeFileSync(file, '{"a":1}\nnope\n{"a":2}');
@@ -52,7 +93,8 @@ describe('readEvents', () => {
     }
     expect(seen.map((s) => s.record.line)).toEqual([1, 2, 3]);
     expect(seen[1].record.error).toMatch(/not JSON/);
-    expect(seen[2]).toMatchObject({ bytesRead: 20, totalBytes: 20 });
+    expect(seen.map((s) => s.end)).toEqual([8, 13, 20]);
+    expect(seen[2]).toMatchObject({ totalBytes: 20 });
   });
 
   it('given files saved with a byte-order mark (Notepad, Excel), then the first event reads like the others, NDJSON and .json alike', async () => {
@@ -63,7 +105,7 @@ describe('readEvents', () => {
     writeFileSync(json, '\uFEFF[{"a":1},{"a":2}]');
     const read = async (file: string) => {
       const out = [];
-      for await (const r of readEvents(file)) out.push(r.record);
+      for await (const { record } of readEvents(file)) out.push({ line: record.line, envelope: record.envelope });
       return out;
     };
     try {
@@ -77,7 +119,7 @@ describe('readEvents', () => {
     }
     // Only a mark that opens the text is dropped: one inside a line is that line's content (and not JSON).
     const splitter = new LineSplitter();
-    expect(splitter.push('{"a":1}\n\uFEFF{"a":2}\n').map((l) => parseRecord(l.line, l.text).error ?? 'ok')).toEqual([
+    expect(splitter.push('{"a":1}\n\uFEFF{"a":2}\n').map((l) => parseRecord(l.line, l.text ?? '').error ?? 'ok')).toEqual([
       'ok',
       expect.stringMatching(/not JSON/),
     ]);

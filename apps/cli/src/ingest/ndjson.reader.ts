@@ -2,48 +2,101 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 
-/** One event of an input file: its line (NDJSON) or index + 1 (a JSON array), and the envelope or why it is unreadable. */
-export type InputRecord =
-  { line: number; envelope: Record<string, unknown>; error?: undefined } | { line: number; envelope?: undefined; error: string };
+/**
+ * One event of an input file: its line (NDJSON) or index + 1 (a JSON array), and the envelope or why it is unreadable.
+ * `label` names it in the results when "line N" would not (an element of a JSON array: "element 3 (line 12)").
+ */
+export type InputRecord = (
+  { line: number; envelope: Record<string, unknown>; error?: undefined } | { line: number; envelope?: undefined; error: string }
+) & { label?: string };
 
 const BOM = '\uFEFF';
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** Without the byte-order mark Windows editors (Notepad, Excel's "UTF-8" export) put first: JSON.parse refuses it. */
 const withoutBom = (text: string) => (text.startsWith(BOM) ? text.slice(1) : text);
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /**
- * Splits chunks of text into lines; keeps the unfinished tail for the next chunk. Blank lines are skipped; a
- * byte-order mark opening the text is dropped.
+ * The bytes as text, or where they stop being UTF-8 (the offset of the first byte of the first invalid sequence,
+ * from 1): the service refuses such a body, and decoding them leniently would record U+FFFD in place of the text.
+ */
+export function decodeUtf8(bytes: Uint8Array): { text: string } | { badByte: number } {
+  try {
+    return { text: strictUtf8.decode(bytes) };
+  } catch {
+    return { badByte: firstInvalidByte(bytes) + 1 };
+  }
+}
+
+/** The index of the first byte of the first sequence that is not UTF-8 (RFC 3629: no overlongs, surrogates or > U+10FFFF). */
+function firstInvalidByte(b: Uint8Array): number {
+  for (let i = 0; i < b.length;) {
+    const c = b[i];
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0 || i + n >= b.length) return i;
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    if (n > 0 && (b[i + 1] < lo || b[i + 1] > hi)) return i;
+    for (let k = 2; k <= n; k++) if (b[i + k] < 0x80 || b[i + k] > 0xbf) return i;
+    i += n + 1;
+  }
+  return b.length;
+}
+
+const notUtf8 = (badByte: number, of = 'the line') =>
+  `not valid UTF-8 at byte ${badByte} of ${of}; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8 in.ndjson > out.ndjson)`;
+
+/** A line of the file: its text, or why it has none; `end`: the byte offset just after it (for progress). */
+export type SplitLine = { line: number; end: number } & ({ text: string; error?: undefined } | { text?: undefined; error: string });
+
+/**
+ * Splits chunks of bytes into lines; keeps the unfinished tail for the next chunk. Each line is decoded on its own
+ * as strict UTF-8, so a line that is not UTF-8 is refused on its line and the others still read. Blank lines are
+ * skipped; a byte-order mark opening the file is dropped; a CR before the LF is dropped.
  */
 export class LineSplitter {
-  private tail = '';
+  private tail: Buffer = Buffer.alloc(0);
   private lineNo = 0;
+  private offset = 0;
   private started = false;
 
-  push(chunk: string): { line: number; text: string }[] {
-    if (!this.started && chunk) {
+  push(chunk: Buffer | string): SplitLine[] {
+    let bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (!this.started && bytes.length) {
       this.started = true;
-      chunk = withoutBom(chunk);
+      if (bytes.subarray(0, 3).equals(UTF8_BOM)) {
+        bytes = bytes.subarray(3);
+        this.offset += 3;
+      }
     }
-    const parts = (this.tail + chunk).split('\n');
-    this.tail = parts.pop() ?? '';
-    return this.collect(parts);
-  }
-
-  end(): { line: number; text: string }[] {
-    const last = this.tail;
-    this.tail = '';
-    return last ? this.collect([last]) : [];
-  }
-
-  private collect(parts: string[]) {
-    const out: { line: number; text: string }[] = [];
-    for (const raw of parts) {
-      this.lineNo++;
-      const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-      if (text.trim()) out.push({ line: this.lineNo, text });
+    const data = this.tail.length ? Buffer.concat([this.tail, bytes]) : bytes;
+    const out: SplitLine[] = [];
+    let from = 0;
+    for (let nl = data.indexOf(0x0a); nl !== -1; nl = data.indexOf(0x0a, from)) {
+      this.collect(data.subarray(from, nl), nl + 1 - from, out);
+      from = nl + 1;
     }
+    this.tail = Buffer.from(data.subarray(from));
     return out;
+  }
+
+  end(): SplitLine[] {
+    const last = this.tail;
+    this.tail = Buffer.alloc(0);
+    const out: SplitLine[] = [];
+    if (last.length) this.collect(last, last.length, out);
+    return out;
+  }
+
+  private collect(raw: Buffer, length: number, out: SplitLine[]): void {
+    this.lineNo++;
+    this.offset += length;
+    const bytes = raw.length && raw[raw.length - 1] === 0x0d ? raw.subarray(0, -1) : raw;
+    const decoded = decodeUtf8(bytes);
+    if ('badByte' in decoded) out.push({ line: this.lineNo, end: this.offset, error: notUtf8(decoded.badByte) });
+    else if (decoded.text.trim()) out.push({ line: this.lineNo, end: this.offset, text: decoded.text });
   }
 }
 
@@ -88,42 +141,107 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * Reads an input file as records with the bytes read so far (for progress): NDJSON streamed line by line, or a
- * `.json` file holding an array of envelopes, `{"events": [...]}` or one envelope.
+ * Reads an input file as records, each with `end`, the byte offset just after it (progress counts the bytes of the
+ * lines answered): NDJSON streamed line by line, or a `.json` file holding an array of envelopes, `{"events": [...]}`
+ * or one envelope.
  */
-export async function* readEvents(file: string): AsyncGenerator<{ record: InputRecord; bytesRead: number; totalBytes: number }> {
+export async function* readEvents(file: string): AsyncGenerator<{ record: InputRecord; end: number; totalBytes: number }> {
   const totalBytes = (await stat(file)).size;
   if (file.endsWith('.json')) {
     const { readFile } = await import('node:fs/promises');
-    const parsed = parseJsonFile(await readFile(file, 'utf8'));
-    for (const record of parsed) yield { record, bytesRead: Math.round((totalBytes * record.line) / parsed.length), totalBytes };
+    const bytes = await readFile(file);
+    const decoded = decodeUtf8(bytes);
+    if ('badByte' in decoded) {
+      const line = bytes.subarray(0, decoded.badByte - 1).filter((b) => b === 0x0a).length + 1;
+      yield { record: { line, error: notUtf8(decoded.badByte, 'the file') }, end: totalBytes, totalBytes };
+      return;
+    }
+    const parsed = parseJsonFile(decoded.text);
+    for (const [i, record] of parsed.entries()) yield { record, end: Math.round((totalBytes * (i + 1)) / parsed.length), totalBytes };
     return;
   }
   const splitter = new LineSplitter();
-  let bytesRead = 0;
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 64 * 1024 })) {
-    bytesRead += Buffer.byteLength(chunk as string);
-    for (const l of splitter.push(chunk as string)) yield { record: parseRecord(l.line, l.text), bytesRead, totalBytes };
-  }
-  for (const l of splitter.end()) yield { record: parseRecord(l.line, l.text), bytesRead: totalBytes, totalBytes };
+  const record = (l: SplitLine) => ({
+    record: l.error !== undefined ? { line: l.line, error: l.error } : parseRecord(l.line, l.text),
+    end: l.end,
+    totalBytes,
+  });
+  for await (const chunk of createReadStream(file, { highWaterMark: 64 * 1024 }))
+    for (const l of splitter.push(chunk as Buffer)) yield record(l);
+  for (const l of splitter.end()) yield record(l);
 }
 
-/** A whole `.json` file (a byte-order mark first is dropped): an array, `{events: [...]}` or one envelope; entries numbered from 1. */
+/**
+ * A whole `.json` file (a byte-order mark first is dropped): an array, `{events: [...]}` or one envelope. An
+ * element of an array is labelled "element N (line L)", L the file line it starts on.
+ */
 export function parseJsonFile(text: string): InputRecord[] {
   let value: unknown;
+  text = withoutBom(text);
   try {
-    value = JSON.parse(withoutBom(text));
+    value = JSON.parse(text);
   } catch (error) {
-    return [{ line: 1, error: `not JSON: ${(error as Error).message}` }];
+    const hint = looksLikeNdjson(text) ? '; the file looks like NDJSON (one envelope a line): rename it to .ndjson' : '';
+    return [{ line: 1, error: `not JSON: ${(error as Error).message}${hint}` }];
   }
-  const list = Array.isArray(value)
-    ? value
+  const isArray = Array.isArray(value);
+  const list = isArray
+    ? (value as unknown[])
     : value && typeof value === 'object' && Array.isArray((value as { events?: unknown }).events)
       ? (value as { events: unknown[] }).events
-      : [value];
-  return list.map((v, i) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? { line: i + 1, envelope: v as Record<string, unknown> }
-      : { line: i + 1, error: 'not a JSON object' },
-  );
+      : undefined;
+  if (!list) return [toRecord(value, 1)];
+  const starts = elementLines(text);
+  const lines = starts.length === list.length ? starts : undefined;
+  return list.map((v, i) => ({
+    ...toRecord(v, i + 1),
+    label: lines ? `element ${i + 1} (line ${lines[i]})` : `element ${i + 1}`,
+  }));
+}
+
+const toRecord = (v: unknown, line: number): InputRecord =>
+  v && typeof v === 'object' && !Array.isArray(v) ? { line, envelope: v as Record<string, unknown> } : { line, error: 'not a JSON object' };
+
+/** More than one line, and the first one (not blank) is a JSON object on its own. */
+function looksLikeNdjson(text: string): boolean {
+  const lines = text.split('\n').filter((l) => l.trim());
+  if (lines.length < 2) return false;
+  try {
+    const first: unknown = JSON.parse(lines[0]);
+    return !!first && typeof first === 'object' && !Array.isArray(first);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The line each element of the events array starts on (the top-level array, or the one under "events" in a
+ * top-level object), from a scan of text JSON.parse has accepted: strings skipped, lines counted outside them.
+ */
+export function elementLines(text: string): number[] {
+  const starts: number[] = [];
+  const stack: Array<{ target: boolean; expectValue: boolean; object: boolean }> = [];
+  let line = 1;
+  let lastTopKey: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\n') line++;
+    if (ch === '\n' || ch === ' ' || ch === '\t' || ch === '\r') continue;
+    const top = stack[stack.length - 1];
+    if (top?.target && top.expectValue && ch !== ']') {
+      starts.push(line);
+      top.expectValue = false;
+    }
+    if (ch === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (stack.length === 1 && stack[0].object) lastTopKey = text.slice(i + 1, j);
+      i = j;
+    } else if (ch === '[' || ch === '{') {
+      const target = ch === '[' && (stack.length === 0 || (stack.length === 1 && stack[0].object && lastTopKey === 'events'));
+      stack.push({ target, expectValue: true, object: ch === '{' });
+    } else if (ch === ']' || ch === '}') stack.pop();
+    else if (ch === ',' && top?.target) top.expectValue = true;
+  }
+  return starts;
 }

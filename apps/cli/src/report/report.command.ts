@@ -4,6 +4,7 @@ import { queryClient, QueryClient, problemError } from '../api/api-clients.facto
 import type { paths } from '../api/generated/query-api';
 import { CliConfig } from '../cli.config';
 import { CliError } from '../output/cli.errors';
+import { OutputWatch } from '../output/output-watch.util';
 import { terminalText } from '../output/terminal-text.util';
 import { reportTable } from './report-table.renderer';
 
@@ -37,18 +38,110 @@ interface ReportOptions {
 const REPORTS = ['leadership', 'departures', 'lawsuits', 'financials', 'timeline', 'sources', 'conflicts'] as const;
 type ReportName = (typeof REPORTS)[number];
 
+/** The flags that are query parameters, named as the parameters are (--as-of is asOf). */
+type QueryFlag = Exclude<keyof ReportOptions, 'csv' | 'json'>;
+
+/**
+ * The query parameters each report's endpoint takes, of those the CLI has flags for: one table the request is built
+ * from and the flags are checked against (a flag a report does not take is a usage error, not silently dropped).
+ * Typed against the OpenAPI client: a flag listed for a report whose endpoint lacks that parameter fails the build.
+ */
+const params = <P extends keyof paths>(path: P, flags: ReadonlyArray<QueryFlag & keyof Q<P>>) => ({
+  path,
+  flags: flags as readonly QueryFlag[],
+});
+const REPORT_PARAMS = {
+  leadership: params('/v1/reports/leadership', [
+    'organization',
+    'show',
+    'lang',
+    'asOf',
+    'knownAt',
+    'modality',
+    'limit',
+    'cursor',
+    'minPosition',
+  ]),
+  departures: params('/v1/reports/departures', [
+    'organization',
+    'from',
+    'to',
+    'groupBy',
+    'lang',
+    'asOf',
+    'knownAt',
+    'modality',
+    'limit',
+    'cursor',
+    'minPosition',
+  ]),
+  lawsuits: params('/v1/reports/lawsuits', ['party', 'status', 'lang', 'asOf', 'knownAt', 'modality', 'limit', 'cursor', 'minPosition']),
+  financials: params('/v1/reports/financials', [
+    'organization',
+    'metric',
+    'basis',
+    'from',
+    'to',
+    'lang',
+    'asOf',
+    'knownAt',
+    'modality',
+    'limit',
+    'cursor',
+    'minPosition',
+  ]),
+  timeline: params('/v1/reports/timeline', [
+    'subject',
+    'from',
+    'to',
+    'types',
+    'lang',
+    'asOf',
+    'knownAt',
+    'modality',
+    'limit',
+    'cursor',
+    'minPosition',
+  ]),
+  sources: params('/v1/sources', ['outlet', 'asOf', 'knownAt', 'modality', 'limit', 'cursor', 'minPosition']),
+  // A conflict is between facts as recorded: knownAt applies, asOf and modality do not.
+  conflicts: params('/v1/reports/conflicts', ['subject', 'status', 'kind', 'lang', 'knownAt', 'limit', 'cursor', 'minPosition']),
+} satisfies Record<ReportName, { path: keyof paths; flags: readonly QueryFlag[] }>;
+
+/** Defaults the CLI fills in when the flag is not given. */
+const DEFAULTS: Partial<Record<ReportName, Partial<Record<QueryFlag, string>>>> = {
+  leadership: { organization: 'org:openai' },
+  financials: { organization: 'org:openai', metric: 'revenue' },
+};
+
+const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/**
+ * The flags given on the command line that this report does not take, each with the reports that do, e.g.
+ * "--subject applies to timeline, conflicts, not departures"; empty when all apply.
+ */
+export function misplacedFlags(name: ReportName, given: readonly string[]): string[] {
+  const allowed: readonly string[] = REPORT_PARAMS[name].flags;
+  return given
+    .filter((key) => key !== 'csv' && key !== 'json' && !allowed.includes(key))
+    .map((key) => {
+      const takers = REPORTS.filter((r) => (REPORT_PARAMS[r].flags as readonly string[]).includes(key));
+      return `${flagName(key)} applies to ${takers.join(', ') || 'no report'}, not ${name}`;
+    });
+}
+
 export function registerReport(program: Command, config: () => CliConfig): void {
   program
     .command('report')
     .description(`a report from the query service as a table (or --csv, --json): ${REPORTS.join(', ')}`)
     .argument('<name>', REPORTS.join('|'))
     .option('--organization <org>', 'leadership, departures, financials (default for leadership and financials: org:openai)')
-    .option('--as-of <date>', 'valid time: what was true then (leadership: the roster on that date)')
+    .option('--as-of <date>', 'valid time: what was true then (leadership: the roster on that date); not conflicts')
     .option('--known-at <instant>', 'transaction time: what the newsroom had recorded at that instant')
     .option('--from <date>', 'departures, financials, timeline: facts from this date')
     .option('--to <date>', 'departures, financials, timeline: facts before this date')
     .option('--group-by <by>', 'departures: month, quarter, year or roleCategory')
-    .option('--metric <metric>', 'financials: revenue, revenue_target, loss, headcount, funding, valuation', 'revenue')
+    .option('--metric <metric>', 'financials: revenue (default), revenue_target, loss, headcount, funding, valuation')
     .option('--basis <basis>', 'financials: actual, annualized, projected, ...')
     .option('--subject <subject>', 'timeline: one subject in any role; conflicts: the stream of the two facts')
     .option('--party <subject>', 'lawsuits: a plaintiff or defendant')
@@ -57,10 +150,10 @@ export function registerReport(program: Command, config: () => CliConfig): void 
     .option('--types <list>', 'timeline: comma-separated event types')
     .option(
       '--lang <en|fr>',
-      'language of headlines and free text (roles, features, claims...); text missing in it shows in the other language, listed in the fallbacks column',
+      'language of headlines and free text (roles, features, claims...); text missing in it shows in the other language, listed in the fallbacks column; not sources',
     )
     .option('--show <roster|tenures>', 'leadership: the roster (default) or every tenure')
-    .option('--modality <list>', 'comma-separated: reported, confirmed, denied, rumored')
+    .option('--modality <list>', 'comma-separated: reported, confirmed, denied, rumored; not conflicts')
     .option('--outlet <name>', 'sources: one outlet')
     .option('--cursor <cursor>', 'the next page (printed under the table when there is one)')
     .option('--limit <n>', 'rows per page, 1..1000 (default 100); --csv fetches every page whatever the size')
@@ -72,49 +165,66 @@ export function registerReport(program: Command, config: () => CliConfig): void 
     .option('--json', 'the JSON answer as it is')
     .addHelpText(
       'after',
-      '\n  newsroom report leadership --as-of 2024-06-01\n  newsroom report leadership --lang fr --show tenures\n  newsroom report financials --metric loss --csv > losses.csv\n  newsroom report departures --group-by quarter --known-at 2024-10-01T00:00:00Z\n  newsroom report conflicts --status open',
+      '\nA flag the chosen report does not take (each flag above names its reports) is a usage error (exit 2), never\nsilently dropped.\n\n  newsroom report leadership --as-of 2024-06-01\n  newsroom report leadership --lang fr --show tenures\n  newsroom report financials --metric loss --csv > losses.csv\n  newsroom report departures --group-by quarter --known-at 2024-10-01T00:00:00Z\n  newsroom report conflicts --status open',
     )
-    .action(async (name: string, o: ReportOptions) => {
+    .action(async (name: string, o: ReportOptions, command: Command) => {
       if (!(REPORTS as readonly string[]).includes(name)) throw new CliError(`no report named "${name}"`, `one of: ${REPORTS.join(', ')}`);
       if (o.csv && o.json) throw new CliError('--csv and --json: choose one');
-      const c = config();
-      const { data, error, response } = await fetchReport(queryClient(c), name as ReportName, o);
-      if (data === undefined) throw problemError(response, error, c);
-      // On stderr, so --csv and --json stay clean for a pipe.
-      const partial = response.headers.get('newsroom-partial');
-      if (partial)
-        process.stderr.write(
-          `note: partial: the history of ${terminalText(partial)} is still being folded in (a backfill), so this report lacks older events\n`,
+      const given = Object.keys(o).filter((key) => command.getOptionValueSource(key) === 'cli');
+      const misplaced = misplacedFlags(name as ReportName, given);
+      if (misplaced.length)
+        throw new CliError(
+          misplaced.join('; '),
+          `newsroom report ${name} takes ${REPORT_PARAMS[name as ReportName].flags.map(flagName).join(', ')}, --csv, --json`,
         );
-      if (o.csv) {
-        process.stdout.write(textOf(data));
-        // CSV has no room for `next`: the service sends it as X-Next-Cursor. A CSV file is the whole report, so
-        // every page is fetched and written under the one header row.
-        const seen = new Set<string>();
-        for (let cursor = response.headers.get('x-next-cursor'); cursor;) {
-          if (seen.has(cursor)) throw new CliError(`the ${name} report sent the cursor ${cursor} twice`, 'report it: a page loop');
-          seen.add(cursor);
-          const page = await fetchReport(queryClient(c), name as ReportName, { ...o, cursor });
-          if (page.data === undefined) throw problemError(page.response, page.error, c);
-          process.stdout.write(withoutHeaderRow(textOf(page.data)));
-          cursor = page.response.headers.get('x-next-cursor');
-        }
-        return;
+      const c = config();
+      // A reader that leaves (| head -3) ends the report quietly, exit 0: no more pages are fetched.
+      const output = new OutputWatch();
+      try {
+        await writeReport(name as ReportName, o, c, output);
+      } finally {
+        output.finish();
       }
-      if (o.json) {
-        process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
-        const next = (data as { next?: string | null }).next;
-        if (next) process.stderr.write(`more: newsroom report ${name} --cursor ${terminalText(textOf(next))} --json (same flags)\n`);
-        return;
-      }
-      process.stdout.write(`${reportTable(name, data)}\n`);
-      const unplaced = (data as { unplaced?: { count?: number; reports?: number } }).unplaced;
-      const unplacedReports = unplaced?.reports ?? unplaced?.count;
-      if (unplacedReports)
-        process.stdout.write(`unplaced: ${terminalText(textOf(unplacedReports))} dated more coarsely than a ${o.groupBy} (see --json)\n`);
-      const next = (data as { next?: string | null }).next;
-      if (next) process.stdout.write(`more: newsroom report ${name} --cursor ${terminalText(textOf(next))} (same flags)\n`);
     });
+}
+
+async function writeReport(name: ReportName, o: ReportOptions, c: CliConfig, output: OutputWatch): Promise<void> {
+  const { data, error, response } = await fetchReport(queryClient(c), name, o);
+  if (data === undefined) throw problemError(response, error, c);
+  // On stderr, so --csv and --json stay clean for a pipe.
+  const partial = response.headers.get('newsroom-partial');
+  if (partial)
+    process.stderr.write(
+      `note: partial: the history of ${terminalText(partial)} is still being folded in (a backfill), so this report lacks older events\n`,
+    );
+  if (o.csv) {
+    process.stdout.write(textOf(data));
+    // CSV has no room for `next`: the service sends it as X-Next-Cursor. A CSV file is the whole report, so
+    // every page is fetched and written under the one header row.
+    const seen = new Set<string>();
+    for (let cursor = response.headers.get('x-next-cursor'); cursor && !output.closed;) {
+      if (seen.has(cursor)) throw new CliError(`the ${name} report sent the cursor ${cursor} twice`, 'report it: a page loop');
+      seen.add(cursor);
+      const page = await fetchReport(queryClient(c), name, { ...o, cursor });
+      if (page.data === undefined) throw problemError(page.response, page.error, c);
+      process.stdout.write(withoutHeaderRow(textOf(page.data)));
+      cursor = page.response.headers.get('x-next-cursor');
+    }
+    return;
+  }
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    const next = (data as { next?: string | null }).next;
+    if (next) process.stderr.write(`more: newsroom report ${name} --cursor ${terminalText(textOf(next))} --json (same flags)\n`);
+    return;
+  }
+  process.stdout.write(`${reportTable(name, data)}\n`);
+  const unplaced = (data as { unplaced?: { count?: number; reports?: number } }).unplaced;
+  const unplacedReports = unplaced?.reports ?? unplaced?.count;
+  if (unplacedReports)
+    process.stdout.write(`unplaced: ${terminalText(textOf(unplacedReports))} dated more coarsely than a ${o.groupBy} (see --json)\n`);
+  const next = (data as { next?: string | null }).next;
+  if (next) process.stdout.write(`more: newsroom report ${name} --cursor ${terminalText(textOf(next))} (same flags)\n`);
 }
 
 /** A page of CSV after the first, without its header row (header cells hold no line break; rows end in CRLF). */
@@ -123,94 +233,17 @@ function withoutHeaderRow(csv: string): string {
   return end === -1 ? '' : csv.slice(end + 1);
 }
 
-/** One typed call per report, so a parameter renamed or removed in the OpenAPI document fails the build. */
+/**
+ * The report's endpoint with the query its flags give (REPORT_PARAMS: the names are the parameters'; each was
+ * checked against the OpenAPI client when the table was typed), and format=csv for --csv.
+ */
 function fetchReport(client: QueryClient, name: ReportName, o: ReportOptions) {
-  const format = o.csv ? 'csv' : undefined;
-  const common = { asOf: o.asOf, knownAt: o.knownAt, modality: o.modality, cursor: o.cursor, limit: o.limit, minPosition: o.minPosition };
-  const parseAs = o.csv ? ('text' as const) : ('json' as const);
-  switch (name) {
-    case 'leadership':
-      return client.GET('/v1/reports/leadership', {
-        params: {
-          query: {
-            ...common,
-            organization: o.organization ?? 'org:openai',
-            show: o.show as Q<'/v1/reports/leadership'>['show'],
-            lang: o.lang as Q<'/v1/reports/leadership'>['lang'],
-            format,
-          },
-        },
-        parseAs,
-      });
-    case 'departures':
-      return client.GET('/v1/reports/departures', {
-        params: {
-          query: {
-            ...common,
-            organization: o.organization,
-            from: o.from,
-            to: o.to,
-            groupBy: o.groupBy as Q<'/v1/reports/departures'>['groupBy'],
-            lang: o.lang as Q<'/v1/reports/departures'>['lang'],
-            format,
-          },
-        },
-        parseAs,
-      });
-    case 'lawsuits':
-      return client.GET('/v1/reports/lawsuits', {
-        params: { query: { ...common, party: o.party, status: o.status, lang: o.lang as Q<'/v1/reports/lawsuits'>['lang'], format } },
-        parseAs,
-      });
-    case 'financials':
-      return client.GET('/v1/reports/financials', {
-        params: {
-          query: {
-            ...common,
-            organization: o.organization ?? 'org:openai',
-            metric: o.metric,
-            basis: o.basis,
-            from: o.from,
-            to: o.to,
-            lang: o.lang as Q<'/v1/reports/financials'>['lang'],
-            format,
-          },
-        },
-        parseAs,
-      });
-    case 'timeline':
-      return client.GET('/v1/reports/timeline', {
-        params: {
-          query: {
-            ...common,
-            subject: o.subject,
-            from: o.from,
-            to: o.to,
-            types: o.types,
-            lang: o.lang as Q<'/v1/reports/timeline'>['lang'],
-            format,
-          },
-        },
-        parseAs,
-      });
-    case 'sources':
-      return client.GET('/v1/sources', { params: { query: { ...common, outlet: o.outlet, format } }, parseAs });
-    case 'conflicts':
-      // A conflict is between facts as recorded: knownAt applies, asOf and modality do not.
-      return client.GET('/v1/reports/conflicts', {
-        params: {
-          query: {
-            knownAt: o.knownAt,
-            cursor: o.cursor,
-            minPosition: o.minPosition,
-            subject: o.subject,
-            status: o.status as Q<'/v1/reports/conflicts'>['status'],
-            kind: o.kind as Q<'/v1/reports/conflicts'>['kind'],
-            lang: o.lang as Q<'/v1/reports/conflicts'>['lang'],
-            format,
-          },
-        },
-        parseAs,
-      });
-  }
+  const { path, flags } = REPORT_PARAMS[name];
+  const query: Record<string, string | undefined> = { ...DEFAULTS[name], format: o.csv ? 'csv' : undefined };
+  for (const flag of flags) if (o[flag] !== undefined) query[flag] = o[flag];
+  // One path of the union: the query was built from the table, whose entries the compiler checked per path.
+  return client.GET(path as '/v1/reports/timeline', {
+    params: { query: query },
+    parseAs: o.csv ? ('text' as const) : ('json' as const),
+  });
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { filterKey, loadPosition, savePosition, withFileLock } from './tail-position.util';
+import { filterKey, loadPosition, savePosition, withFileLock, WrittenPosition } from './tail-position.util';
 
 describe('tail positions', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tail-position-'));
@@ -56,5 +56,22 @@ describe('tail positions', () => {
     expect(withFileLock(file, () => 'saved', 50)).toBe('saved');
     expect(Date.now() - started).toBeGreaterThanOrEqual(45);
     expect(readFileSync(`${file}.lock`, 'utf8')).toBe(String(process.pid));
+  });
+
+  it('saves the last position written once per turn, never one not yet written', () => {
+    const saves: string[] = [];
+    const turns: Array<() => void> = [];
+    const saved = new WrittenPosition(
+      (p) => saves.push(p),
+      (run) => turns.push(run),
+    );
+    for (const p of ['41', '42', '43']) saved.written(p);
+    expect(saves).toEqual([]);
+    expect(turns).toHaveLength(1);
+    turns.shift()!();
+    expect(saves).toEqual(['43']);
+    saved.written('44');
+    turns.shift()!();
+    expect(saves).toEqual(['43', '44']);
   });
 });

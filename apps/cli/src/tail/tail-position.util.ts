@@ -176,3 +176,30 @@ function write(file: string, queryUrl: string, position: string, key: string | n
   writeFileSync(tmp, `${JSON.stringify(saved)}\n`);
   renameSync(tmp, file);
 }
+
+/**
+ * The position of the last line written out, saved once per turn of the event loop: a line's write callback (the
+ * line has reached the pipe or terminal) marks its position, and one save writes the latest of them. Saving after
+ * each callback took a locked read, write and rename per line, so a burst of lines from one read of the stream
+ * went out long before their saves; a tail killed outright (kill -9) then repeated the whole burst. Now at most the
+ * lines written since the last save come again (the position is never saved ahead of what was written).
+ */
+export class WrittenPosition {
+  private latest: string | undefined;
+  private scheduled = false;
+
+  constructor(
+    private readonly save: (position: string) => void,
+    private readonly defer: (run: () => void) => void = (run) => void setImmediate(run),
+  ) {}
+
+  written(position: string): void {
+    this.latest = position;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.defer(() => {
+      this.scheduled = false;
+      if (this.latest !== undefined) this.save(this.latest);
+    });
+  }
+}

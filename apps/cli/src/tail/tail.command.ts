@@ -2,10 +2,11 @@ import { Command } from 'commander';
 import { queryClient, problemError } from '../api/api-clients.factory';
 import { CliConfig } from '../cli.config';
 import { CliError } from '../output/cli.errors';
+import { OutputWatch } from '../output/output-watch.util';
 import { terminalText } from '../output/terminal-text.util';
 import { feedLine } from './feed-line.renderer';
 import { SseParser } from './sse-parser.util';
-import { filterKey, loadPosition, savePosition, statePath } from './tail-position.util';
+import { filterKey, loadPosition, savePosition, statePath, WrittenPosition } from './tail-position.util';
 
 interface TailOptions {
   types?: string;
@@ -36,8 +37,9 @@ export function registerTail(program: Command, config: () => CliConfig): void {
       'after',
       `
 Each line: position, date, type, subject, headline, [status] and (event id) to pass to correct or retract.
-The last position printed is saved, so the next \`newsroom tail\` goes on from there without repeats; a dropped
-connection is resumed the same way.
+The position of the last line written out is saved, so the next \`newsroom tail\` goes on from there without
+repeats; a dropped connection is resumed the same way. A tail killed outright (kill -9) may not have saved its
+last few lines: the next run prints them again, each with its position, so a reader can drop repeats by position.
 
   newsroom tail --organization org:openai --lang fr
   newsroom tail --types executive.departed,executive.appointed --from 0`,
@@ -78,15 +80,11 @@ async function tail(o: TailOptions, c: CliConfig, count: number): Promise<void> 
   let retryMs = 2000;
   // The stream has answered 200 once: from then on a drop, a refusal or a 429/5xx is a stream to resume.
   let connected = false;
-  let outputError: NodeJS.ErrnoException | undefined;
   const onSigint = () => stop.abort();
   // The reader went away (`newsroom tail | head -3`: EPIPE): stop quietly, and an item it never took is not saved.
-  const onOutputError = (error: NodeJS.ErrnoException) => {
-    outputError ??= error;
-    stop.abort();
-  };
+  const output = new OutputWatch(() => stop.abort());
+  const saved = new WrittenPosition((position) => savePosition(file, c.queryUrl, position, key));
   process.once('SIGINT', onSigint);
-  process.stdout.on('error', onOutputError);
   process.stderr.write(`tail: ${c.queryUrl}/v1/feed/stream after position ${after} (saved in ${file}${key ? ` for ${key}` : ''})\n`);
   try {
     while (!stop.signal.aborted) {
@@ -126,9 +124,9 @@ async function tail(o: TailOptions, c: CliConfig, count: number): Promise<void> 
             const item = JSON.parse(m.data) as Record<string, unknown>;
             const position = m.id ?? String(item.position);
             // Saved once the line is written out (callbacks come in order), so the position never runs ahead of
-            // what the reader was given.
+            // what the reader was given; one save per turn of the event loop (WrittenPosition).
             process.stdout.write(o.json ? `${m.data}\n` : `${feedLine(item)}\n`, (failed) => {
-              if (!failed && !outputError) savePosition(file, c.queryUrl, position, key);
+              if (!failed && !output.closed) saved.written(position);
             });
             after = position;
             if (++seen >= count) {
@@ -161,10 +159,6 @@ async function tail(o: TailOptions, c: CliConfig, count: number): Promise<void> 
     }
   } finally {
     process.removeListener('SIGINT', onSigint);
-    // The output's listener stays: an EPIPE may still be reported after the last write, and unheard it would crash.
-    if (outputError && outputError.code !== 'EPIPE') {
-      process.stderr.write(`error: cannot write the output: ${outputError.message}\n`);
-      process.exitCode = 1;
-    }
+    output.finish();
   }
 }
