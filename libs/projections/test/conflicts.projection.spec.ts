@@ -118,6 +118,21 @@ describe('evolveConflicts (pure, over the facts a batch shares claim keys with)'
       idOf,
     );
     expect(set.conflicts.get(ab.conflictId)).toMatchObject({ status: 'resolved', closedBy: 'editor', standingEventId: a.id });
+    // The row as the read model gives it back (jsonb orders an object's keys its own way): a correction of the fields
+    // the sources do not state moves no value, and the decision stands.
+    const stored = set.conflicts.get(ab.conflictId)!;
+    const reordered = (v: object) => Object.fromEntries(Object.entries(v).reverse());
+    set.conflicts.set(ab.conflictId, {
+      ...stored,
+      a: { ...stored.a, value: reordered(stored.a.value) },
+      b: { ...stored.b, value: reordered(stored.b.value) },
+    });
+    evolveConflicts(
+      set,
+      event('event.corrected', { targetEventId: b.id, changes: { inferred: [] }, reason: 'the source gives the month' }),
+      idOf,
+    );
+    expect(set.conflicts.get(ab.conflictId)).toMatchObject({ status: 'resolved', closedBy: 'editor' });
     const restated = event('event.corrected', {
       targetEventId: a.id,
       changes: { data: { money: { amount: '7', currency: 'USD' } } },

@@ -135,8 +135,16 @@ function close(set: ConflictSet, row: ConflictRow, event: ProjectedEvent, closed
   });
 }
 
+/** JSON with object keys sorted: a stored side (jsonb orders keys its own way) compares equal to a fresh one. */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : x,
+  );
+
 const valueMoved = (before: ConflictRow, after: ConflictRow): boolean =>
-  JSON.stringify([before.a.value, before.b.value]) !== JSON.stringify([after.a.value, after.b.value]);
+  canonical([before.a.value, before.b.value]) !== canonical([after.a.value, after.b.value]);
 
 const readReason = (event: ProjectedEvent): string | null => {
   const reason = (event.data as { reason?: unknown } | undefined)?.reason;
