@@ -242,6 +242,12 @@ describe('decideRecord', () => {
         expect(error).toMatchObject({ code: 'CASE.CLOSED', errors: [{ path: 'changes.data.status' }] });
       });
 
+      it('given a motion and a later settlement, when the motion is moved after the settlement, then CASE.CLOSED on changes.occurredAt (the date is what moved)', () => {
+        const state = given(CASE, filedOn('2024-01-10'), dated('motion_filed', '2024-04-01'), dated('settled', '2024-05-10'));
+        const error = thrown(() => decideCorrection(state, eventId(2), { changes: { occurredAt: '2024-06-01' }, reason: 'misdated' }));
+        expect(error).toMatchObject({ code: 'CASE.CLOSED', errors: [{ path: 'changes.occurredAt' }] });
+      });
+
       it('given a step of 2024-06, when the filing is corrected to 2024-08, then CASE.STEP_BEFORE_FILING on changes.occurredAt', () => {
         const state = given(CASE, filedOn('2024-03'), dated('amended', '2024-06'));
         const error = thrown(() => decideCorrection(state, eventId(1), { changes: { occurredAt: '2024-08' }, reason: 'misdated' }));

@@ -81,7 +81,13 @@ const dated = (s: { occurredAt: string | null }): string => (s.occurredAt ? ` on
  * closed one. `prefix` names where the step's fields are in the request ('' for a new event, 'changes.' for a
  * correction).
  */
-function assertStepFits(subject: string, onRecord: CaseOnRecord, step: PlacedStep, prefix: string): void {
+function assertStepFits(
+  subject: string,
+  onRecord: CaseOnRecord,
+  step: PlacedStep,
+  prefix: string,
+  closedPath = `${prefix}data.status`,
+): void {
   const { filing } = onRecord;
   if (filing && step.end <= filing.start) {
     throw new DomainError(
@@ -101,7 +107,7 @@ function assertStepFits(subject: string, onRecord: CaseOnRecord, step: PlacedSte
       DOMAIN_ERROR_CODES.CASE_CLOSED,
       'rule',
       `${subject} was ${previous.status}${dated(previous)}, before this step; only appealed may follow`,
-      [{ path: `${prefix}data.status`, message: `the case was ${previous.status}${dated(previous)}: only appealed may follow` }],
+      [{ path: closedPath, message: `the case was ${previous.status}${dated(previous)}: only appealed may follow` }],
     );
   }
   const next = after[0];
@@ -112,7 +118,7 @@ function assertStepFits(subject: string, onRecord: CaseOnRecord, step: PlacedSte
       `${subject} has ${withArticle(next.status)} step${dated(next)}, after this one; ${withArticle(step.status)} case can only be appealed next`,
       [
         {
-          path: `${prefix}data.status`,
+          path: closedPath,
           message: `would close the case before its ${next.status} step${dated(next)}: only appealed may follow ${step.status}`,
         },
       ],
@@ -181,5 +187,7 @@ export function assertCorrectedLawsuitRules(
   if (status === target.data.status && corrected.occurredAt === target.occurredAt) return;
   const order = [...state.events.keys()].indexOf(targetEventId) + 1;
   const step = placed(status, corrected.occurredAt, order, target.denied === true);
-  assertStepFits(state.subject, caseOnRecord(state.events, targetEventId), step, 'changes.');
+  // A correction of the date alone is refused on the date; one of the status (with the date or not), on the status.
+  const closedPath = status === target.data.status ? 'changes.occurredAt' : 'changes.data.status';
+  assertStepFits(state.subject, caseOnRecord(state.events, targetEventId), step, 'changes.', closedPath);
 }
