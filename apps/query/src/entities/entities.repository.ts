@@ -53,7 +53,7 @@ export class EntitiesRepository {
     // An authority's name in French from the glossary ("procureur général de Californie"); proper names stay as they are.
     const nameIn = (s: string) => (q.lang === 'fr' && nameOf(s) === displayNameOf(s) ? displayNameIn(s, 'fr') : nameOf(s));
     const aliases = graph.aliasNamesOf(canonical);
-    const page = await this.timeline.page(q);
+    const page = await this.timeline.page(q, `entity:${q.subject}`);
     return {
       subject: q.subject,
       canonicalSubject: canonical,

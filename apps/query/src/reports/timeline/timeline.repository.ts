@@ -48,8 +48,9 @@ export class TimelineRepository {
     private readonly links: EntityLinksRepository,
   ) {}
 
-  async page(q: TimelineQuery) {
-    const paging = openPage('timeline', q.cursor, ['instant', 'position'], q.knownAt, this.db);
+  /** A page of the timeline; `endpoint` names the list its cursors belong to (an entity's page is its own list). */
+  async page(q: TimelineQuery, endpoint = 'timeline') {
+    const paging = openPage(endpoint, q.cursor, ['instant', 'position'], q.knownAt, this.db);
     const after = paging.after;
     q = { ...q, knownAt: paging.knownAt };
     // A subject asked for stands for its whole entity: facts recorded under any subject merged with it.
