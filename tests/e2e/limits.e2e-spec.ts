@@ -172,6 +172,12 @@ describe('rate limits and per-client caps (running apps)', () => {
     const posted = await exchange(upgrade('/v1/feed/ws').replace(/^GET/, 'POST'));
     expect(posted).toMatch(/^HTTP\/1\.1 405 /);
     expect(posted).toMatch(/\r\nAllow: GET\r\n/);
+    // A plain request there (no Connection: Upgrade, as a browser's address bar or curl sends) is told to upgrade.
+    const plain = await fetch(`${stack.apps.query.url}/v1/feed/ws`, { headers: auth });
+    expect(plain.status).toBe(426);
+    expect(plain.headers.get('upgrade')).toBe('websocket');
+    expect(await plain.json()).toMatchObject({ code: 'REQUEST.UPGRADE_REQUIRED', errors: [{ path: 'Upgrade' }] });
+    expect((await fetch(`${stack.apps.query.url}/v1/feed/ws`, { method: 'POST', headers: auth })).status).toBe(405);
     // The process is alive and every slot is free: CAP live connections open at once.
     const wsUrl = `${stack.apps.query.url.replace('http', 'ws')}/v1/feed/ws`;
     const held: Array<{ close(): void }> = [];

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { clientIp, openApiSchema } from '@newsroom/platform';
+import { clientIp, openApiSchema, ProblemError } from '@newsroom/platform';
 import { FeedConnections } from './feed-connections.service';
 import { FeedHub } from './feed-hub.service';
 import { FeedSseStreams } from './feed-sse-streams.service';
@@ -34,6 +34,25 @@ export class FeedController {
     const last = items.length ? items[items.length - 1].position : q.after;
     const next = items.length < q.limit && BigInt(watermark) > BigInt(last) ? watermark : last;
     return { items: items.map((i) => toFeedItemDto(i, q.lang)), next };
+  }
+
+  /**
+   * `/v1/feed/ws` is the WebSocket endpoint (FeedWsGateway takes its upgrades): a plain request there, without the
+   * `Connection: Upgrade` that makes Node hand it over as an upgrade, is told to upgrade (426, RFC 9110) rather than
+   * that no route exists; other methods get 405 with Allow: GET.
+   */
+  @Get('ws')
+  @ApiExcludeEndpoint()
+  upgradeRequired(): never {
+    throw new ProblemError(
+      426,
+      'REQUEST.UPGRADE_REQUIRED',
+      'Upgrade required',
+      'This is the live feed over WebSocket: open it with a WebSocket client (Connection: Upgrade, Upgrade: websocket). The same feed over plain HTTP is /v1/feed/stream (Server-Sent Events).',
+      [{ path: 'Upgrade', message: 'must be websocket, with Connection: Upgrade' }],
+      {},
+      { Upgrade: 'websocket' },
+    );
   }
 
   @Get('stream')
