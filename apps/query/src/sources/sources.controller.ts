@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { problems } from '@newsroom/platform';
 import { formatOf, readReportParams } from '../reports/shared/report-params.schema';
 import { respond } from '../reports/shared/report.response';
+import { factSourcingColumns } from '../reports/shared/csv.writer';
 import { READ_MODELS, ReadModelFreshness } from '../reports/shared/read-model-freshness.service';
 import { ApiParams, ApiProblemNotFound, ApiReport } from '../docs/zod-openapi.decorator';
 import { SourceDto, SourceFactDto, SourcesRepository } from './sources.repository';
@@ -77,6 +78,7 @@ export class SourcesController {
         { header: 'status', value: (x) => x.status },
         { header: 'recorded_at', value: (x) => x.recordedAt },
         { header: 'fact_id', value: (x) => x.factId },
+        ...factSourcingColumns<SourceFactDto>((x) => x),
       ],
     }));
   }
