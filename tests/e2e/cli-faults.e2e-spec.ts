@@ -178,6 +178,36 @@ describe('newsroom tail and ingest when the service or the reader fails', () => 
     expect(() => readFileSync(lock)).toThrow();
   });
 
+  it('given SIGTERM (a service manager stopping it) during a burst, then it ends with 0 and saves the last line written, as Ctrl-C does', async () => {
+    const state = join(tmp, 'sigterm');
+    script = [
+      (_req, res) => {
+        stream(res);
+        for (let n = 1; n <= 200; n++) res.write(item(n));
+      },
+    ];
+    const tail = spawn(process.execPath, [join(ROOT, 'bin', 'newsroom.js'), 'tail', '--from', '0', '--state', state], {
+      cwd: tmp,
+      env: { ...process.env, NEWSROOM_QUERY_URL: url },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let out = '';
+    const closed = new Promise<number | null>((resolve) => tail.on('close', resolve));
+    const timer = setTimeout(() => tail.kill('SIGKILL'), 20_000);
+    await new Promise<void>((resolve) =>
+      tail.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (/^\s*200 {2}/m.test(out)) resolve();
+      }),
+    );
+    tail.kill('SIGTERM');
+    const code = await closed;
+    clearTimeout(timer);
+    expect(code).toBe(0);
+    const last = [...out.matchAll(/^\s*(\d+) {2}/gm)].map((m) => m[1]).pop();
+    expect(saved(state).position).toBe(last);
+  });
+
   it('given a lock left by a tail that died, then the next save takes it over at once', async () => {
     const state = join(tmp, 'orphan');
     const dead = spawn(process.execPath, ['-e', '0']);

@@ -354,7 +354,7 @@ describe('the newsroom CLI against the running apps', () => {
     const bad = Buffer.from(latin1, 'latin1').indexOf(0xe9) + 1;
     expect(r.out).toMatch(
       new RegExp(
-        `^line 2\\s+rejected\\s+-\\s+not valid UTF-8 at byte ${bad} of the line; convert the file to UTF-8 \\(e\\.g\\. iconv -f latin1 -t utf-8`,
+        `^line 2\\s+rejected\\s+-\\s+not valid UTF-8 at byte ${bad} of the line; convert the file to UTF-8 \\(e\\.g\\. iconv -f windows-1252 -t utf-8`,
         'm',
       ),
     );

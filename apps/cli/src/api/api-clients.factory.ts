@@ -161,3 +161,46 @@ export function problemError(response: Response, body: unknown, config: CliConfi
     hint = `retry in ${terminalText(response.headers.get('retry-after') ?? 'a few')} s`;
   return new CliError(text, hint, 1);
 }
+
+/**
+ * The service's answer to the head of a POST of `bytes` bytes, its body never sent: a service that refuses that size
+ * answers 413 from the Content-Length alone (its problem names the limit), and nothing can be recorded since nothing
+ * was sent. Null when it answers nothing else within `waitMs` (it waits for a body it would take) or fails.
+ */
+export function probeBodySize(
+  config: CliConfig,
+  path: string,
+  bytes: number,
+  waitMs = 2_000,
+): Promise<{ status: number; problem: unknown } | null> {
+  const url = new URL(path, config.ingestUrl);
+  return new Promise((resolve) => {
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(bytes), ...authHeaders(config.key) },
+    });
+    const done = (answer: { status: number; problem: unknown } | null) => {
+      clearTimeout(timer);
+      req.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => done(null), waitMs);
+    req.on('error', () => done(null));
+    req.on('response', (res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        let problem: unknown = null;
+        try {
+          problem = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          /* not JSON: the status alone */
+        }
+        done({ status: res.statusCode ?? 0, problem });
+      });
+      res.on('error', () => done({ status: res.statusCode ?? 0, problem: null }));
+    });
+    // The headers only: the body is never written.
+    req.flushHeaders();
+  });
+}

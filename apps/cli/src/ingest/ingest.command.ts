@@ -1,7 +1,7 @@
 import { textOf } from '../output/text.util';
 import { existsSync, statSync } from 'node:fs';
 import { Command } from 'commander';
-import { BodyCut, ingestClient, IngestClient, problemError } from '../api/api-clients.factory';
+import { BodyCut, ingestClient, IngestClient, probeBodySize, problemError } from '../api/api-clients.factory';
 import type { paths } from '../api/generated/ingest-api';
 import { CliConfig } from '../cli.config';
 import { CliError } from '../output/cli.errors';
@@ -234,6 +234,14 @@ async function postBatch(client: IngestClient, chunk: Sendable[], config: CliCon
       // every envelope has an id (a resend is answered duplicate). Several envelopes: sent in halves. One: tried
       // once more.
       const { bodyCut, reset } = failure as BodyCut;
+      if (reset && !bodyCut && !allHaveIds) {
+        // The body was handed over whole, and lines without an id make a resend unsafe unless nothing was taken. Ask
+        // the service what it does with a body this size, sending none: a 413 says the reset was that refusal.
+        const bytes = batchBodyBytes(chunk.map((c) => c.bytes));
+        const probe = await probeBodySize(config, '/v1/events', bytes);
+        if (probe?.status === 413) return new TooLarge(limitOf413(probe.problem));
+        throw failure;
+      }
       if (!(bodyCut || (reset && allHaveIds))) throw failure;
       if (chunk.length > 1) return new TooLarge(null);
       if (!cutOnce) {

@@ -21,7 +21,9 @@ describe('LineSplitter', () => {
       {
         line: 2,
         end: 26,
-        error: expect.stringMatching(/^not valid UTF-8 at byte 8 of the line; convert the file to UTF-8 \(e\.g\. iconv -f latin1 -t utf-8/),
+        error: expect.stringMatching(
+          /^not valid UTF-8 at byte 8 of the line; convert the file to UTF-8 \(e\.g\. iconv -f windows-1252 -t utf-8/,
+        ),
       },
     ]);
   });

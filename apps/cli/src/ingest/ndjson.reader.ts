@@ -45,8 +45,10 @@ function firstInvalidByte(b: Uint8Array): number {
   return b.length;
 }
 
+// Windows-1252, not Latin-1: the same letters, and the curly quotes and euro sign (0x80-0x9F) a French newsroom's files
+// hold, which Latin-1 would turn into control characters.
 const notUtf8 = (badByte: number, of = 'the line') =>
-  `not valid UTF-8 at byte ${badByte} of ${of}; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8 in.ndjson > out.ndjson)`;
+  `not valid UTF-8 at byte ${badByte} of ${of}; convert the file to UTF-8 (e.g. iconv -f windows-1252 -t utf-8 <file> > <file>.utf8)`;
 
 /** A line of the file: its text, or why it has none; `end`: the byte offset just after it (for progress). */
 export type SplitLine = { line: number; end: number } & ({ text: string; error?: undefined } | { text?: undefined; error: string });

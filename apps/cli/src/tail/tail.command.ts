@@ -84,7 +84,9 @@ async function tail(o: TailOptions, c: CliConfig, count: number): Promise<void> 
   // The reader went away (`newsroom tail | head -3`: EPIPE): stop quietly, and an item it never took is not saved.
   const output = new OutputWatch(() => stop.abort());
   const saved = new WrittenPosition((position) => savePosition(file, c.queryUrl, position, key));
+  // Ctrl-C and a service manager's stop (SIGTERM) end it the same way: the last line written is saved.
   process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
   process.stderr.write(`tail: ${c.queryUrl}/v1/feed/stream after position ${after} (saved in ${file}${key ? ` for ${key}` : ''})\n`);
   try {
     while (!stop.signal.aborted) {
@@ -159,6 +161,7 @@ async function tail(o: TailOptions, c: CliConfig, count: number): Promise<void> 
     }
   } finally {
     process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGTERM', onSigint);
     output.finish();
   }
 }
