@@ -22,7 +22,9 @@ echo "[newsroom] installing Chromium (apt-get install chromium)..."
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 export DEBIAN_FRONTEND=noninteractive
-if ! { "${SUDO[@]}" apt-get update -qq && "${SUDO[@]}" apt-get install -y -qq chromium; } >"$log" 2>&1; then
+# An install stopped half-way (Ctrl-C of a test run during it) leaves dpkg "interrupted", and apt-get refuses to
+# install anything until it is finished: finish it first (nothing to do otherwise).
+if ! { "${SUDO[@]}" dpkg --configure -a && "${SUDO[@]}" apt-get update -qq && "${SUDO[@]}" apt-get install -y -qq chromium; } >"$log" 2>&1; then
   echo "[newsroom] apt-get could not install Chromium:" >&2
   tail -n 20 "$log" >&2
   exit 1
