@@ -287,10 +287,12 @@ describe('reports over the seed story and later events (real Postgres)', () => {
         lang: 'fr',
       })
     ).items;
-    expect(items.map((i) => [i.subject, i.role])).toEqual([
-      ['case:musk-v-openai', 'plaintiff'],
-      ['case:musk-v-openai-state-court', 'plaintiff'],
-      ['case:musk-v-altman', 'plaintiff'],
+    // A case's step names only its case; a party's timeline has it too, with the party's role in the case.
+    expect(items.map((i) => [i.subject, i.type, i.role])).toEqual([
+      ['case:musk-v-openai', 'lawsuit.filed', 'plaintiff'],
+      ['case:musk-v-openai-state-court', 'lawsuit.filed', 'plaintiff'],
+      ['case:musk-v-openai-state-court', 'lawsuit.status_changed', 'plaintiff'],
+      ['case:musk-v-altman', 'lawsuit.filed', 'plaintiff'],
     ]);
     expect(items[0].headline).toMatch(/Musk/);
   });
