@@ -195,6 +195,22 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
       status: 400,
       paths: ['outlet'],
     });
+    // A Latin-1 byte (the query parser reads it as U+FFFD) or a name longer than any outlet's: a 400, not an empty search.
+    for (const outlet of ['Le%e9Monde', '%ff', 'x'.repeat(201)]) {
+      const res = await get(`${q}/v1/sources?outlet=${outlet}`);
+      expect({
+        outlet,
+        status: res.status,
+        type: res.type,
+        paths: JSON.parse(res.text).errors?.map((e: { path: string }) => e.path),
+      }).toEqual({
+        outlet,
+        status: 400,
+        type: expect.stringMatching(/^application\/problem\+json/),
+        paths: ['outlet'],
+      });
+    }
+    expect((await get(`${q}/v1/sources?outlet=Le%C3%A9Monde`)).status).toBe(200);
     // A cursor the API gave back still works.
     const first = await get(`${q}/v1/reports/timeline?limit=1`);
     const next = JSON.parse(first.text).next;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_TYPES } from '@newsroom/domain';
+import { EVENT_TYPES, LIMITS } from '@newsroom/domain';
 import {
   anyJson,
   factFieldsShape,
@@ -10,9 +10,14 @@ import {
   textLangSchema,
   timeTravelShape,
 } from '../reports/shared/fact.schema';
-import { langParam, optionalText, reportParams } from '../reports/shared/report-params.schema';
+import { langParam, optionalName, reportParams } from '../reports/shared/report-params.schema';
 
-export const sourcesListParams = reportParams({ outlet: optionalText() });
+export const sourcesListParams = reportParams({
+  outlet: optionalName(
+    LIMITS.name,
+    'Only stories of this outlet, matched as corroboration folds outlet names (case, spacing, apostrophes)',
+  ),
+});
 
 /** `id` is the path parameter. */
 export const sourceDetailParams = reportParams({

@@ -1,5 +1,5 @@
 import { ProblemError } from '@newsroom/platform';
-import { formatOf, fromBeforeTo, instant, optionalText, readReportParams, reportParams, subject } from './report-params.schema';
+import { formatOf, fromBeforeTo, instant, optionalName, optionalText, readReportParams, reportParams, subject } from './report-params.schema';
 
 const problemOf = (fn: () => void): ProblemError => {
   try {
@@ -77,6 +77,16 @@ describe('report query parameters (zod)', () => {
     const problem = problemOf(() => readReportParams(schema, { outlet: 'Le\u0000Monde', cursor: 'a\ud800' }));
     expect(problem.status).toBe(400);
     expect(problem.errors!.map((e) => e.path)).toEqual(['outlet', 'cursor']);
+  });
+
+  it('refuses a searched name longer than any stored one, or one a byte that is not UTF-8 made U+FFFD, naming the parameter', () => {
+    const schema = reportParams({ outlet: optionalName(200) });
+    const long = problemOf(() => readReportParams(schema, { outlet: 'x'.repeat(201) }));
+    expect({ status: long.status, errors: long.errors }).toEqual({ status: 400, errors: [expect.objectContaining({ path: 'outlet', message: 'must be at most 200 characters' })] });
+    // What node:querystring makes of `outlet=Le%e9Monde` (Latin-1): the byte becomes U+FFFD.
+    const latin1 = problemOf(() => readReportParams(schema, { outlet: 'Le\uFFFDMonde' }));
+    expect(latin1.errors).toEqual([expect.objectContaining({ path: 'outlet', message: expect.stringMatching(/^must be UTF-8/) })]);
+    expect(readReportParams(schema, { outlet: 'L’Écho des Savanes'.padEnd(200, '.') }).outlet).toHaveLength(200);
   });
 
   it('takes an empty parameter as an absent one, and a path parameter beside the query', () => {

@@ -22,6 +22,20 @@ const text = () => z.string({ error: once }).refine(isStorableText, { message: N
 
 export const optionalText = (description?: string) => orNull(text()).meta(description ? { description } : {});
 
+/**
+ * A name searched for among stored names of at most `max` characters (an outlet): a longer one matches nothing, so it
+ * is the client's error, as is U+FFFD, what the query parser makes of a percent-encoded byte that is not UTF-8
+ * (`outlet=%ff`): the search would run for text no client meant. Both are 400s naming the parameter.
+ */
+export const optionalName = (max: number, description?: string) =>
+  orNull(
+    text()
+      .refine((v) => v.length <= max, { message: `must be at most ${max} characters`, abort: true })
+      .refine((v) => !v.includes('\uFFFD'), {
+        message: 'must be UTF-8: a percent-encoded byte that is not (%ff, or Latin-1 %e9 for é) reads as U+FFFD',
+      }),
+  ).meta({ maxLength: max, ...(description ? { description } : {}) });
+
 /** A subject "<kind>:<slug>", of the given kind when one is given. */
 export function subject(options: { kind?: SubjectKind; example?: string; description?: string; invalid?: string } = {}) {
   const { kind } = options;
