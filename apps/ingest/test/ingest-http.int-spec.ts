@@ -106,6 +106,18 @@ describe('ingest HTTP on Fastify: body parsing, errors, headers, docs', () => {
     expect(res.json.detail).toBe('Body is not valid UTF-8');
   });
 
+  it('refuses a name given twice in one object, naming its path, and records neither value', async () => {
+    const envelope = departedEnvelope();
+    const twice = JSON.stringify(envelope).replace('"data":{', '"data":{"role":"Chief Scientist",');
+    const res = await post('/v1/events', twice);
+    expectProblem(res, 400, 'REQUEST.MALFORMED_JSON');
+    expect(res.json.errors).toEqual([{ path: 'data.role', message: expect.stringContaining('given twice') }]);
+    const batch = await post('/v1/events', `{"events":[${JSON.stringify(departedEnvelope())},${twice}]}`);
+    expect(batch.json.errors).toEqual([{ path: 'events[1].data.role', message: expect.stringContaining('given twice') }]);
+    // Nothing was recorded: the same envelope sent once is created.
+    expect((await post('/v1/events', JSON.stringify(envelope))).status).toBe(201);
+  });
+
   it('validates an empty body as {} and names an own __proto__ key by its path', async () => {
     const empty = await post('/v1/events', '');
     expectProblem(empty, 400, 'REQUEST.INVALID');

@@ -15,6 +15,7 @@ export { HealthModule } from './health/health.module';
 export { HealthController } from './health/health.controller';
 export { metricsRegistry, initMetrics, metric, MetricsModule, MetricsController } from './metrics/metrics.module';
 export * from './http/problem.errors';
+export * from './http/json-duplicate-keys.util';
 export { ProblemFilter, sendProblem, bodyParserProblem, rejectNonUtf8Body } from './http/problem.filter';
 export type { ErrorMapper } from './http/problem.filter';
 export { bootstrapHttp } from './http/bootstrap.factory';

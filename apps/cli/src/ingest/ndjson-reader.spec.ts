@@ -43,6 +43,12 @@ describe('parseRecord / parseJsonFile', () => {
     expect(parseRecord(3, '{"type":"x"}')).toEqual({ line: 3, envelope: { type: 'x' } });
     expect(parseRecord(4, '{"type":').error).toMatch(/^not JSON: /);
     expect(parseRecord(5, '[1]').error).toMatch(/not a JSON object/);
+    expect(parseRecord(6, '{"type":"a","data":{"role":"CEO","role":"CFO"}}').error).toBe(
+      'data.role is given twice in one object: the service refuses it, as JSON.parse would drop one',
+    );
+    expect(parseJsonFile('{"events":[{"a":1},{"a":1,"a":2}]}')).toEqual([
+      { line: 1, error: expect.stringMatching(/^events\[1\]\.a is given twice/) },
+    ]);
   });
 
   it('a .json file: an array, {events} or one envelope, numbered from 1', () => {

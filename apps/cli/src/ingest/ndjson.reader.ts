@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+// Dependency-free, shared with the service's body parser, so both refuse the same texts (the CLI loads no @newsroom paths).
+import { duplicateKeyPath } from '../../../../libs/platform/src/http/json-duplicate-keys.util';
 
 /**
  * One event of an input file: its line (NDJSON) or index + 1 (a JSON array), and the envelope or why it is unreadable.
@@ -111,6 +113,9 @@ export function parseRecord(line: number, text: string): InputRecord {
     return { line, error: `not JSON: ${(error as Error).message}` };
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { line, error: 'not a JSON object (one envelope per line)' };
+  const repeated = duplicateKeyPath(text, value);
+  if (repeated !== null)
+    return { line, error: `${repeated} is given twice in one object: the service refuses it, as JSON.parse would drop one` };
   return { line, envelope: value as Record<string, unknown> };
 }
 
@@ -186,6 +191,10 @@ export function parseJsonFile(text: string): InputRecord[] {
     const hint = looksLikeNdjson(text) ? '; the file looks like NDJSON (one envelope a line): rename it to .ndjson' : '';
     return [{ line: 1, error: `not JSON: ${(error as Error).message}${hint}` }];
   }
+  // The whole file, as one body would be: nothing of a file that says two things at one place is sent.
+  const repeated = duplicateKeyPath(text, value);
+  if (repeated !== null)
+    return [{ line: 1, error: `${repeated} is given twice in one object: the service refuses it, as JSON.parse would drop one` }];
   const isArray = Array.isArray(value);
   const list = isArray
     ? (value as unknown[])

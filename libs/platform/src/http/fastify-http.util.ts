@@ -5,6 +5,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Logger as PinoRoot } from 'pino';
 import { logRequestEnd, requestIdOf } from '../logging/logging.module';
 import { ProblemError, problems } from './problem.errors';
+import { duplicateKeyPath } from './json-duplicate-keys.util';
 import { sendProblem } from './problem.filter';
 import { attachRouteMethods, RouteMethods } from './route-methods.util';
 import { securityHeaders } from './security-headers.util';
@@ -136,6 +137,8 @@ function parseJson(buf: Buffer, done: Done): void {
   } catch (error) {
     return done(problems.malformedJson(`Body is not valid JSON: ${(error as Error).message}`));
   }
+  const repeated = duplicateKeyPath(text, body);
+  if (repeated !== null) return done(problems.duplicateKey(repeated));
   done(null, body);
 }
 

@@ -58,6 +58,15 @@ export const problems = {
     new ProblemError(400, 'REQUEST.INVALID', 'Invalid request', detail, errors),
   malformedJson: (detail: string) =>
     new ProblemError(400, 'REQUEST.MALFORMED_JSON', 'Malformed JSON', detail, [{ path: '', message: detail }]),
+  /** A name given twice in one JSON object: JSON.parse would keep the last value and drop the other unseen. */
+  duplicateKey: (path: string) =>
+    new ProblemError(
+      400,
+      'REQUEST.MALFORMED_JSON',
+      'Malformed JSON',
+      `Body is not valid JSON for this API: the name at ${path} is given twice in one object (I-JSON, RFC 7493); one value would be dropped.`,
+      [{ path, message: 'given twice in one object: send each name once' }],
+    ),
   tooLarge: (limit: string) =>
     new ProblemError(413, 'REQUEST.TOO_LARGE', 'Request body too large', `The body exceeds the limit of ${limit}.`, [
       { path: '', message: `body larger than ${limit}` },

@@ -38,6 +38,18 @@ describe('a Kafka submission message', () => {
     expect(submissionIdFor({ topic: 't', partition: 0, offset: '0' })).toBe(submissionIdFor({ topic: 't', partition: 0, offset: '0' }));
   });
 
+  it('given a name twice in one object, when parsed, then it is rejected with the path, as over HTTP', () => {
+    const twice = JSON.stringify(departedEnvelope()).replace('"data":{', '"data":{"reason":"fired",');
+    expect(parseSubmissionMessage(message(twice))).toMatchObject({
+      ok: false,
+      rejection: {
+        status: 400,
+        code: 'REQUEST.MALFORMED_JSON',
+        errors: [{ path: 'data.reason', message: expect.stringContaining('given twice') }],
+      },
+    });
+  });
+
   it('given a value that is not JSON, when parsed, then it is rejected as malformed JSON with status 400', () => {
     expect(parseSubmissionMessage(message('{"type":'))).toMatchObject({
       ok: false,

@@ -1,6 +1,6 @@
 import { Submission, validateSubmission } from '@newsroom/domain';
 import { IncomingMessage } from '@newsroom/messaging';
-import { uuidv5 } from '@newsroom/platform';
+import { duplicateKeyPath, problems, uuidv5 } from '@newsroom/platform';
 import { RequestMeta, WriteRejection } from '../../events/shared/write.types';
 
 // Fixed namespace of the ids made for submissions sent without one (RFC 9562 name-based ids).
@@ -40,6 +40,11 @@ export function parseSubmissionMessage(message: IncomingMessage): ParsedSubmissi
       ok: false,
       rejection: { status: 400, code: 'REQUEST.MALFORMED_JSON', message: detail, errors: [{ path: '', message: detail }] },
     };
+  }
+  const repeated = duplicateKeyPath(text, body);
+  if (repeated !== null) {
+    const problem = problems.duplicateKey(repeated);
+    return { ok: false, rejection: { status: 400, code: problem.code, message: problem.detail!, errors: problem.errors! } };
   }
   const valid = validateSubmission(body);
   if (!valid.ok) {
