@@ -165,6 +165,29 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
     expect(code).toBe(1008);
     expect(frames.some((f) => f.type === 'item')).toBe(false);
     expect(JSON.stringify(frames)).toContain('organisation');
+    // A filter given empty (a client's list that happened to be empty) asks for nothing: a 400, never the whole feed.
+    for (const [path, param] of [
+      ['/v1/feed', 'subjects='],
+      ['/v1/feed', 'types=,'],
+      ['/v1/feed/stream', 'organization='],
+      ['/v1/feed.atom', 'subjects='],
+    ]) {
+      const res = await get(`${q}${path}?${param}`);
+      expect({ path, param, status: res.status, paths: JSON.parse(res.text).errors?.map((e: { path: string }) => e.path) }).toEqual({
+        path,
+        param,
+        status: 400,
+        paths: [param.split('=')[0]],
+      });
+    }
+    const empty = new WebSocket(`${q.replace('http', 'ws')}/v1/feed/ws`);
+    const emptyFrames: Array<{ type: string }> = [];
+    empty.on('message', (m) => emptyFrames.push(JSON.parse((m as Buffer).toString('utf8'))));
+    await new Promise((resolve) => empty.once('open', resolve));
+    empty.send(JSON.stringify({ after: '0', subjects: [] }));
+    expect(await new Promise<number>((resolve) => empty.once('close', resolve))).toBe(1008);
+    expect(emptyFrames.some((f) => f.type === 'item' || f.type === 'subscribed')).toBe(false);
+    expect(JSON.stringify(emptyFrames)).toContain('subjects');
   });
 
   it('given a hand-made cursor on any paged endpoint, then 400 problem+json naming cursor (never a 500)', async () => {

@@ -43,17 +43,22 @@ const LIST = 'must be a comma-separated string or an array of strings';
 
 /**
  * A comma-separated list, or an array of strings (a repeated parameter, a WebSocket message). Anything else is a
- * 400 naming the field: a filter of the wrong type silently read as no filter would send the client everything.
+ * 400 naming the field: a filter of the wrong type silently read as no filter would send the client everything. So
+ * is a list given empty (`subjects=`, `[]`, `","`): a client that built it from an empty list of its own asked for
+ * nothing, not for every item; leaving the parameter out is how to ask for every one.
  */
-const commaList = (description: string) =>
+const commaList = (description: string, what: string) =>
   z
     .union([z.string(), z.array(z.string())], { error: LIST })
     .optional()
-    .transform((v) => {
-      const items = (Array.isArray(v) ? v.join(',') : (v ?? ''))
+    .transform((v, ctx) => {
+      if (v === undefined) return null;
+      const items = (Array.isArray(v) ? v.join(',') : v)
         .split(',')
         .map((x) => x.trim())
         .filter(Boolean);
+      if (items.length === 0)
+        ctx.issues.push({ code: 'custom', message: `must name at least one ${what} (leave it out for every item)`, input: v });
       return items.length ? [...new Set(items)] : null;
     })
     .meta({ description });
@@ -86,7 +91,7 @@ export const feedQuerySchema = z.object({
     .optional()
     .transform((v) => (v === undefined ? 100 : Number(v)))
     .meta({ description: '1..1000, default 100 (history only)' }),
-  types: commaList('Comma-separated event types; also takes corrections and retractions of events of those types').transform(
+  types: commaList('Comma-separated event types; also takes corrections and retractions of events of those types', 'event type').transform(
     (types, ctx) => {
       types?.forEach((t, i) => {
         if (!(EVENT_TYPES as readonly string[]).includes(t))
@@ -95,16 +100,18 @@ export const feedQuerySchema = z.object({
       return types;
     },
   ),
-  subjects: commaList('Comma-separated subjects, e.g. person:mira-murati (their corrections included)').transform((subjects, ctx) => {
-    if (subjects && subjects.length > 100) ctx.issues.push({ code: 'custom', message: 'at most 100 subjects', input: subjects });
-    subjects?.forEach((s, i) => {
-      if (!parseSubject(s)) ctx.issues.push({ code: 'custom', message: 'not a subject "<kind>:<slug>"', input: s, path: [i] });
-    });
-    return subjects;
-  }),
+  subjects: commaList('Comma-separated subjects, e.g. person:mira-murati (their corrections included)', 'subject').transform(
+    (subjects, ctx) => {
+      if (subjects && subjects.length > 100) ctx.issues.push({ code: 'custom', message: 'at most 100 subjects', input: subjects });
+      subjects?.forEach((s, i) => {
+        if (!parseSubject(s)) ctx.issues.push({ code: 'custom', message: 'not a subject "<kind>:<slug>"', input: s, path: [i] });
+      });
+      return subjects;
+    },
+  ),
   organization: z.coerce
     .string()
-    .refine((v) => v === '' || parseSubject(v)?.kind === 'org', { message: 'must be an org subject like "org:openai"' })
+    .refine((v) => parseSubject(v)?.kind === 'org', { message: 'must be an org subject like "org:openai" (leave it out for every item)' })
     .optional()
     .transform((v) => v || null)
     .meta({ description: 'An org subject, e.g. org:openai', example: 'org:openai' }),

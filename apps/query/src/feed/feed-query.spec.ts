@@ -63,8 +63,14 @@ describe('feed filters', () => {
     expect(pathsOf({ subjects: { 0: 'person:a' } })).toEqual(['subjects: must be a comma-separated string or an array of strings']);
     expect(pathsOf({ subjects: ['person:a', 7] })).toEqual(['subjects: must be a comma-separated string or an array of strings']);
     expect(pathsOf({ types: true, subjects: 'person:a' })).toEqual(['types: must be a comma-separated string or an array of strings']);
-    // An empty list still means no filter, as an absent one does.
-    expect(parseFeedQuery({ types: '', subjects: [] })).toMatchObject({ types: null, subjects: null });
+    // An empty list asks for nothing, not for everything (a client's own list that happened to be empty): a 400 too.
+    expect(pathsOf({ types: '', subjects: [], organization: '' })).toEqual([
+      'types: must name at least one event type (leave it out for every item)',
+      'subjects: must name at least one subject (leave it out for every item)',
+      'organization: must be an org subject like "org:openai" (leave it out for every item)',
+    ]);
+    expect(pathsOf({ subjects: ' , ' })).toEqual(['subjects: must name at least one subject (leave it out for every item)']);
+    expect(parseFeedQuery({})).toMatchObject({ types: null, subjects: null, organization: null });
   });
 
   it("given an endpoint's parameters, then a typo or a parameter of another endpoint is a 400 naming it, beside the bad values", () => {
