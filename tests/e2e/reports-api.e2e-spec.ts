@@ -225,11 +225,12 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     expect(quarters.unplaced.count).toBe(2);
     const cases = (await get('/v1/reports/lawsuits?party=person:elon-musk&status=withdrawn')).json<Cases>();
     expect(cases.items.map((c) => c.case)).toEqual(['case:musk-v-openai-state-court']);
-    // The lawsuits CSV ends like the other reports': how the case's filing is sourced, as its JSON says.
+    // The lawsuits CSV has, like the other reports', how the case's filing is sourced, as its JSON says (columns 12-15;
+    // the ones added since follow them).
     const csv = parseCsv((await get('/v1/reports/lawsuits?party=person:elon-musk&status=withdrawn&format=csv')).text);
-    expect(csv[0].slice(-4)).toEqual(['outlets', 'confirms', 'denies', 'inferred']);
+    expect(csv[0].slice(11, 15)).toEqual(['outlets', 'confirms', 'denies', 'inferred']);
     const [filed] = cases.items.map((c) => c.filed);
-    expect(csv.slice(1).map((r) => r.slice(-4))).toEqual([
+    expect(csv.slice(1).map((r) => r.slice(11, 15))).toEqual([
       [
         String(filed.corroboration.outlets),
         String(filed.corroboration.confirms),
@@ -238,6 +239,34 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
       ],
     ]);
     expect(filed.corroboration.outlets).toBeGreaterThanOrEqual(1);
+  });
+
+  it('counts one departure for one person leaving one role written two ways ("Chief People Officer", " chief  people  officer "), in JSON and in CSV', async () => {
+    const org = 'org:e2e-people-co';
+    const leave = (role: string, occurredAt: string) => ({
+      type: 'executive.departed',
+      subject: 'person:e2e-pat',
+      occurredAt,
+      data: { organization: org, role, roleCategory: 'c-suite', reason: 'resigned' },
+      sources: [{ outlet: 'Example', language: 'en' }],
+    });
+    const posted = await post<BatchAnswer>(
+      `${stack.apps.ingest.url}/v1/events`,
+      { events: [leave('Chief People Officer', '2024-04-02'), leave(' chief  people  officer ', '2024-06-02')] },
+      stack.key,
+    );
+    expect(posted.body.results.map((r) => r.status)).toEqual(['created', 'created']);
+    const written = Math.max(...posted.body.results.map((r) => Number(r.globalPosition)));
+    const path = `/v1/reports/departures?organization=${org}&groupBy=year&minPosition=${written}`;
+    const byYear = (await get(path)).json<{ groups: Array<{ key: string; count: number; reports: number }> }>();
+    expect(byYear.groups.map((g) => [g.key, g.count, g.reports])).toEqual([['2024', 1, 2]]);
+    // The CSV: one row per report, each with its group's count of departures and of reports.
+    const [header, ...rows] = parseCsv((await get(`${path}&format=csv`)).text);
+    const at = (name: string) => header.indexOf(name);
+    expect(rows.map((r) => [r[at('group')], r[at('group_count')], r[at('group_reports')]])).toEqual([
+      ['2024', '1', '2'],
+      ['2024', '1', '2'],
+    ]);
   });
 
   it('shows a corrected figure with knownAt before and after the correction', async () => {
@@ -253,7 +282,7 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     expect(csv[0].slice(0, 3)).toEqual(['metric', 'basis', 'period']);
     expect(csv.slice(1).map((r) => r[csv[0].indexOf('amount')])).toEqual(['30000000000', '44000000000']);
     // How well each figure is sourced, as in the JSON: distinct outlets, confirms, denies, fields not stated.
-    expect(csv[0].slice(-4)).toEqual(['outlets', 'confirms', 'denies', 'inferred']);
+    expect(csv[0].slice(13, 17)).toEqual(['outlets', 'confirms', 'denies', 'inferred']);
     const json = (await get('/v1/reports/financials?organization=org:openai&metric=loss')).json<Figures>();
     expect(csv.slice(1).map((r) => Number(r[csv[0].indexOf('outlets')]))).toEqual(json.items.map((p) => p.corroboration.outlets));
     expect(json.items.every((p) => p.corroboration.outlets >= 1)).toBe(true);

@@ -175,7 +175,23 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
       { 'idempotency-key': key },
     );
     expect(changed.body.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'rejected']);
-    expect(changed.body.results[2].error).toMatchObject({ status: 409, code: 'EVENT.ID_CONFLICT', errors: [{ path: 'Idempotency-Key' }] });
+    expect(changed.body.results[2].error).toMatchObject({
+      status: 409,
+      code: 'EVENT.ID_CONFLICT',
+      // The key as the client sent it and the item's place; the id derived from them is none of the client's.
+      message: `Idempotency-Key ${key} at events[2] was already used for different content`,
+      errors: [{ path: 'Idempotency-Key' }],
+    });
+    expect(changed.body.results[2].id).toBeNull();
+    // An item a rule refuses has no id but its own: nothing was recorded under the one its key and place would name.
+    const unfiled = lawsuit(`case:unfiled-${randomUUID().slice(0, 8)}`, 'lawsuit.status_changed', { status: 'dismissed' });
+    const { id: _unfiledId, ...unkeyed } = unfiled;
+    const refused = await write<BatchAnswer>('/v1/events', { events: [unkeyed, unfiled] }, { 'idempotency-key': randomUUID() });
+    expect(refused.body.results.map((r) => [r.status, r.error?.code, r.id])).toEqual([
+      ['rejected', 'CASE.NOT_FILED', null],
+      ['rejected', 'CASE.NOT_FILED', unfiled.id],
+    ]);
+    expect((await read(`/v1/events/${unfiled.id}`)).status).toBe(404);
     // Another key names other events.
     expect(
       (await write<BatchAnswer>('/v1/events', { events: [events[0]] }, { 'idempotency-key': randomUUID() })).body.results[0].status,

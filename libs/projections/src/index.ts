@@ -42,6 +42,7 @@ export { departuresModel } from './departures/departures.model';
 export { DeparturesProjection } from './departures/departures.adapter';
 export {
   groupDepartures,
+  departureRoleKey,
   bucketOf,
   DEPARTURE_GROUPINGS,
   type DepartureGrouping,

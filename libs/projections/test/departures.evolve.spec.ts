@@ -1,4 +1,4 @@
-import { DepartureRow, departuresModel, groupDepartures } from '@newsroom/projections';
+import { departureRoleKey, DepartureRow, departuresModel, groupDepartures, roleKeyOf } from '@newsroom/projections';
 import { InMemoryFactTable } from './support/in-memory-fact-table.fixture';
 import { appointed, correction, departed, recordedAtOf, resetClock, retraction } from './support/events.builder';
 
@@ -53,6 +53,30 @@ describe('departures: evolve and grouping', () => {
     const canonical = (s: string) => (s === 'person:b' ? 'person:a' : s);
     const merged = groupDepartures(t.visible<DepartureRow>(null), 'quarter', (r) => r.subject, canonical);
     expect(merged.groups[0].count).toBe(1);
+  });
+
+  it('counts one departure for one role however its case and spacing differ, and for a French-only role the glossary names, as the roster and conflicts fold it', () => {
+    const t = new InMemoryFactTable(departuresModel).applyAll([
+      departed('person:a', 'Chief People Officer', '2024-04-02'),
+      departed('person:a', ' chief  people  officer ', '2024-06-02'),
+      departed('person:b', 'Chief Technology Officer', '2024-05'),
+      departed('person:b', { fr: 'directrice technique' } as unknown as string, '2024-05-20'),
+      departed('person:c', 'Chief People Officer', '2024-05'),
+    ]);
+    const g = groupDepartures(t.visible<DepartureRow>(null), 'year', (r) => r.subject);
+    expect(g.groups.map((x) => [x.key, x.count, x.reports])).toEqual([['2024', 3, 5]]);
+    expect(departureRoleKey({ role: ' chief  people  officer ', role_i18n: null })).toBe(roleKeyOf('Chief People Officer'));
+    // By quarter all five reports fall in 2024-Q2; by month person:a's two fall in April and June, and count in each.
+    expect(
+      groupDepartures(t.visible<DepartureRow>(null), 'quarter', (r) => r.subject).groups.map((x) => [x.key, x.count, x.reports]),
+    ).toEqual([['2024-Q2', 3, 5]]);
+    expect(
+      groupDepartures(t.visible<DepartureRow>(null), 'month', (r) => r.subject).groups.map((x) => [x.key, x.count, x.reports]),
+    ).toEqual([
+      ['2024-04', 1, 1],
+      ['2024-05', 2, 3],
+      ['2024-06', 1, 1],
+    ]);
   });
 
   it('groups by role category', () => {

@@ -124,7 +124,13 @@ const RESULT_ITEM: SchemaObject = {
   type: 'object',
   properties: {
     index: { type: 'integer' },
-    id: { type: 'string', format: 'uuid', nullable: true },
+    id: {
+      type: 'string',
+      format: 'uuid',
+      nullable: true,
+      description:
+        "created or duplicate: the recorded event's id (the envelope's own, or named by the Idempotency-Key and the index). rejected: the envelope's own id as sent, else null (nothing was recorded)",
+    },
     status: { type: 'string', enum: ['created', 'duplicate', 'rejected'] },
     streamVersion: { type: 'integer' },
     globalPosition: { type: 'string' },

@@ -79,6 +79,8 @@ export class SourcesController {
         { header: 'recorded_at', value: (x) => x.recordedAt },
         { header: 'fact_id', value: (x) => x.factId },
         ...factSourcingColumns<SourceFactDto>((x) => x),
+        // Added later, so at the end.
+        { header: 'subject_name', value: (x) => x.subjectName },
       ],
     }));
   }

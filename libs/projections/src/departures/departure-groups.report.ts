@@ -1,4 +1,5 @@
 import type { StoredFactRow } from '../facts/fact-version.types';
+import { roleKeyOf } from '../leadership/leadership.model';
 
 export const DEPARTURE_GROUPINGS = ['month', 'quarter', 'year', 'roleCategory'] as const;
 export type DepartureGrouping = (typeof DEPARTURE_GROUPINGS)[number];
@@ -9,7 +10,16 @@ export interface DepartureRow extends StoredFactRow {
   role_category: string;
   reason: string | null;
   destination: string | null;
+  /** The role per language (`{"en", "fr"}`); null on rows written before it, whose `role` is the text as sent. */
+  role_i18n?: unknown;
 }
+
+/**
+ * The role as departures are counted: the key the roster pairs tenures by and conflicts claim by (roleKeyOf: the
+ * English text, through the glossary for a French-only role, case and spacing folded), so " chief  people  officer "
+ * and "Chief People Officer" are one role. Taken from the per-language value the leadership model keys, else the text.
+ */
+export const departureRoleKey = (r: Pick<DepartureRow, 'role' | 'role_i18n'>): string => roleKeyOf(r.role_i18n ?? r.role);
 
 export interface DepartureGroup<T> {
   key: string;
@@ -43,7 +53,7 @@ export function bucketOf(iso: string, by: Exclude<DepartureGrouping, 'roleCatego
  * more coarsely than the bucket (2023-12/2024-12 by quarter) is not guessed into one: it is `unplaced`.
  * Every report is listed; `count` counts departures, not reports: a denied report counts for nothing, and two
  * reports of one departure in one bucket (one person, one organization, one role; the people and organizations by
- * `canonical`, so an alias is its entity) count once.
+ * `canonical`, so an alias is its entity; the role by departureRoleKey, its case and spacing folded) count once.
  */
 export function groupDepartures<T>(
   rows: DepartureRow[],
@@ -58,7 +68,7 @@ export function groupDepartures<T>(
     bucket.reports++;
     bucket.items.push(toItem(r));
     if (r.modality !== 'denied')
-      bucket.departures.add(`${canonical(r.subject)}\u0000${canonical(r.organization)}\u0000${r.role.toLowerCase()}`);
+      bucket.departures.add(`${canonical(r.subject)}\u0000${canonical(r.organization)}\u0000${departureRoleKey(r)}`);
   };
   for (const r of rows) {
     let key: string;

@@ -6,6 +6,7 @@ export type BatchItemResult =
   | { index: number; id: string; status: 'created' | 'duplicate'; globalPosition: string; streamVersion: number }
   | {
       index: number;
+      /** The item's own `id` as sent, else null: nothing was recorded under any id. */
       id: string | null;
       status: 'rejected';
       error: { status: number; code: string; message?: string; errors?: FieldError[] };

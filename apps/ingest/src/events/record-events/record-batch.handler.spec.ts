@@ -10,7 +10,7 @@ const meta: RequestMeta = { correlationId: 'corr-1', causationId: null, actor: '
 describe('RecordBatchHandler on an in-memory store', () => {
   let store: InMemoryEventStore;
   let handler: RecordBatchHandler;
-  const record = (items: unknown[]) => handler.execute(new RecordBatchCommand(items, meta));
+  const record = (items: unknown[], key?: string) => handler.execute(new RecordBatchCommand(items, meta, key));
 
   beforeEach(() => {
     store = new InMemoryEventStore();
@@ -65,7 +65,49 @@ describe('RecordBatchHandler on an in-memory store', () => {
       sources: [{ outlet: 'Example', language: 'en' }],
     };
     const result = await record([ruled, departedEnvelope()]);
-    expect(result.results[0]).toMatchObject({ status: 'rejected', error: { status: 422, code: 'CASE.NOT_FILED' } });
+    expect(result.results[0]).toMatchObject({ id: ruled.id, status: 'rejected', error: { status: 422, code: 'CASE.NOT_FILED' } });
     expect(result).toMatchObject({ created: 1, rejected: 1 });
+  });
+
+  it('given an Idempotency-Key, then an item refused by a rule has its own id, or null without one: never the derived id nothing was recorded under', async () => {
+    const key = randomUUID();
+    const unfiled = {
+      type: 'lawsuit.status_changed',
+      subject: `case:none-${randomUUID().slice(0, 6)}`,
+      occurredAt: '2024-08',
+      data: { status: 'dismissed' },
+      sources: [{ outlet: 'Example', language: 'en' }],
+    };
+    const own = { ...unfiled, id: randomUUID().toUpperCase() };
+    const { id: _k, ...keyed } = departedEnvelope();
+    const result = await record([unfiled, own, keyed, { ...keyed, occurredAt: 'yesterday' }], key);
+    expect(result.results.map((r) => [r.status, r.status === 'rejected' ? r.error.code : null, r.id])).toEqual([
+      ['rejected', 'CASE.NOT_FILED', null],
+      ['rejected', 'CASE.NOT_FILED', own.id],
+      ['created', null, expect.stringMatching(/^[0-9a-f-]{36}$/)],
+      ['rejected', 'REQUEST.INVALID', null],
+    ]);
+    expect(store.events.map((e) => e.eventId)).toEqual([result.results[2].id]);
+  });
+
+  it('given an Idempotency-Key reused for other content at a place, then the 409 names the key the client sent and the place, not the derived id', async () => {
+    const key = randomUUID();
+    const { id: _id, ...first } = departedEnvelope();
+    const { id: _o, ...other } = departedEnvelope();
+    const sent = await record([other, first], key);
+    const again = await record([other, { ...first, occurredAt: '2024-10' }], key);
+    expect(again.results.map((r) => r.status)).toEqual(['duplicate', 'rejected']);
+    const refused = again.results[1];
+    expect(refused).toMatchObject({
+      index: 1,
+      id: null,
+      error: {
+        status: 409,
+        code: 'EVENT.ID_CONFLICT',
+        message: `Idempotency-Key ${key} at events[1] was already used for different content`,
+        errors: [{ path: 'Idempotency-Key' }],
+      },
+    });
+    expect(refused.status === 'rejected' && refused.error.message).not.toContain(sent.results[1].id!);
   });
 });

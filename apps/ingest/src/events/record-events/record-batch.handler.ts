@@ -30,7 +30,9 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, B
           o.status === 'rejected'
             ? {
                 index,
-                id: o.eventId,
+                // Nothing was recorded under a refused item's id: the client's own, as sent, else none (a key-derived
+                // id would answer 404), as for an item refused by the schema.
+                id: valid[i].submission.id ?? null,
                 status: 'rejected',
                 error: { status: o.error.status, code: o.error.code, message: o.error.message, errors: o.error.errors },
               }
@@ -42,7 +44,7 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, B
   }
 }
 
-/** The id an invalid item was sent with, when it has a string one (echoed so the client can match the result). */
+/** The id an invalid item was sent with, when it has a string one (echoed so the client can match the result by it). */
 function idOf(item: unknown): string | null {
   const id = item && typeof item === 'object' ? (item as { id?: unknown }).id : undefined;
   return typeof id === 'string' ? id : null;

@@ -37,6 +37,11 @@ export interface WriteIntent {
   idFromClient: boolean;
   /** Where the client's id came from, named when it was used for other content: `id` (the body) unless a header. */
   idField?: 'id' | 'Idempotency-Key';
+  /**
+   * How a conflict names the id to the client, when the id is not what the client sent: an event of a batch or story
+   * named by its request's Idempotency-Key is named by that key and its place (`Idempotency-Key <key> at events[2]`).
+   */
+  idName?: string;
   contentHash: string;
   /**
    * Whether an event stored with this hash is this content too, when the hash was taken of another form of it (a
@@ -459,8 +464,8 @@ export function fromDomainError(error: DomainError): WriteRejection {
   };
 }
 
-function idConflict({ eventId, idField = 'id' }: WriteIntent): WriteRejection {
-  const what = idField === 'id' ? `event id ${eventId}` : `${idField} ${eventId}`;
+function idConflict({ eventId, idField = 'id', idName }: WriteIntent): WriteRejection {
+  const what = idName ?? (idField === 'id' ? `event id ${eventId}` : `${idField} ${eventId}`);
   return {
     status: 409,
     code: 'EVENT.ID_CONFLICT',

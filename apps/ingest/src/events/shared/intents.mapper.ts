@@ -51,11 +51,13 @@ const KEYED_EVENT_NAMESPACE = '77711ec3-45f2-44b1-8ff9-82edae91c141';
 /**
  * One event of a batch or story sent with an `Idempotency-Key`: when it has no `id`, its id is named by the key and its
  * place in the request (a UUIDv5 of `<key>/<index>`), so the same request sent again names the same events and each
- * answers as a duplicate; a conflict then names the header. An event with its own `id` keeps it.
+ * answers as a duplicate; a conflict then names the header, the key as the client sent it and the place (never the
+ * derived id, which the client never saw). An event with its own `id` keeps it.
  */
 export function keyedRecordIntent(s: Submission, key: string | undefined, index: number): WriteIntent {
   if (key === undefined || s.id !== undefined) return recordIntent(s);
   const intent = recordIntent({ ...s, id: uuidv5(`${key}/${index}`, KEYED_EVENT_NAMESPACE) });
   intent.idField = 'Idempotency-Key';
+  intent.idName = `Idempotency-Key ${key} at events[${index}]`;
   return intent;
 }

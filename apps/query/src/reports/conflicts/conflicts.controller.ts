@@ -48,6 +48,11 @@ export class ConflictsController {
         { header: 'resolved_by', value: (c) => c.resolution?.by ?? null }, { header: 'standing_event_id', value: (c) => c.resolution?.standingEventId ?? null },
         { header: 'reason', value: (c) => c.resolution?.reason ?? null },
         { header: 'key', value: (c) => c.key },
+        // Added later, so at the end: the subject's name, the event that opened it and the one that resolved it, and
+        // each side as the feed shows it.
+        { header: 'subject_name', value: (c) => c.subjectName }, { header: 'opened_event_id', value: (c) => c.openedEventId },
+        { header: 'resolution_event_id', value: (c) => c.resolution?.eventId ?? null },
+        { header: 'a_headline', value: (c) => c.sides[0].headline }, { header: 'b_headline', value: (c) => c.sides[1].headline },
       ],
     }));
   }

@@ -9,7 +9,8 @@ import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
 import { DepartureDto, DeparturesRepository } from './departures.repository';
 import { departuresParams, departuresReportSchema } from './departures.schema';
 
-type CsvRow = DepartureDto & { group?: string };
+/** A departure as a CSV row; grouped, with its group's key and the group's figures (the JSON's `count` and `reports`). */
+type CsvRow = DepartureDto & { group?: string; groupCount?: number; groupReports?: number };
 
 @ApiTags('reports')
 @Controller('v1/reports/departures')
@@ -28,8 +29,14 @@ export class DeparturesController {
     await this.freshness.settle(res, q.minPosition, READ_MODELS.departures);
     const format = formatOf(q.format, accept);
     const body = await this.repository.report(q);
+    // Grouped, a row is a report: each carries its group's count of departures and of reports, so a sheet counting
+    // rows (reports) can still read the departures, as the JSON's groups give them.
     const rows: CsvRow[] =
-      'groups' in body ? [...body.groups.flatMap((g) => g.items.map((i) => ({ ...i, group: g.key }))), ...body.unplaced.items.map((i) => ({ ...i, group: 'unplaced' }))] : body.items;
+      'groups' in body
+        ? [...body.groups.map((g) => ({ ...g, group: g.key })), { ...body.unplaced, group: 'unplaced' }].flatMap((g) =>
+            g.items.map((i) => ({ ...i, group: g.group, groupCount: g.count, groupReports: g.reports })),
+          )
+        : body.items;
     return respond<CsvRow>(res, format, body, () => ({
       filename: 'departures',
       rows,
@@ -43,6 +50,10 @@ export class DeparturesController {
         { header: 'modality', value: (d) => d.modality }, { header: 'status', value: (d) => d.status },
         { header: 'recorded_at', value: (d) => d.recordedAt }, { header: 'sources', value: (d) => d.sources.map((s) => s.outlet) },
         { header: 'fact_id', value: (d) => d.factId }, ...factSourcingColumns<CsvRow>((d) => d),
+        // Added later, so at the end: a sheet reading the columns above by place reads them as before.
+        { header: 'canonical_person', value: (d) => d.canonicalPerson }, { header: 'canonical_person_name', value: (d) => d.canonicalPersonName },
+        { header: 'fallbacks', value: (d) => d.fallbacks },
+        ...(q.groupBy ? [{ header: 'group_count', value: (d: CsvRow) => d.groupCount }, { header: 'group_reports', value: (d: CsvRow) => d.groupReports }] : []),
       ],
     }));
   }

@@ -38,6 +38,10 @@ export class FinancialsController {
         { header: 'status', value: (x) => x.status }, { header: 'recorded_at', value: (x) => x.recordedAt },
         { header: 'sources', value: (x) => x.sources.map((s) => s.outlet) }, { header: 'fact_id', value: (x) => x.factId },
         ...factSourcingColumns<PointDto>((x) => x),
+        // Added later, so at the end: who the figure was recorded under and the entity it belongs to (rows of merged
+        // subjects told apart, as the JSON's points are), and where its period ends.
+        { header: 'organization', value: (x) => x.organization }, { header: 'canonical_organization', value: (x) => x.canonicalOrganization },
+        { header: 'period_end', value: (x) => x.periodEnd },
       ],
     }));
   }

@@ -38,6 +38,10 @@ export class LawsuitsController {
         { header: 'modality', value: (c) => c.filed.modality }, { header: 'sources', value: (c) => [...new Set(c.history.flatMap((s) => s.sources.map((x) => x.outlet)))] },
         // A case is sourced as its filing (the fact ?minOutlets= reads too), as every other report's row ends.
         ...factSourcingColumns<CaseDto>((c) => c.filed),
+        // Added later, so at the end: the parties as entities (merged subjects resolved), the claims, and the fields
+        // shown in the other language.
+        { header: 'canonical_plaintiffs', value: (c) => c.canonicalPlaintiffs }, { header: 'canonical_defendants', value: (c) => c.canonicalDefendants },
+        { header: 'claims', value: (c) => c.claims }, { header: 'fallbacks', value: (c) => c.fallbacks },
       ],
     }));
   }

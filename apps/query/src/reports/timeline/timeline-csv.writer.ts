@@ -8,4 +8,6 @@ export const TIMELINE_CSV: readonly CsvColumn<TimelineItemDto>[] = [
   { header: 'status', value: (i) => i.status }, { header: 'recorded_at', value: (i) => i.recordedAt },
   { header: 'sources', value: (i) => i.sources.map((s) => s.outlet) }, { header: 'fact_id', value: (i) => i.factId },
   ...factSourcingColumns<TimelineItemDto>((i) => i),
+  // Added later, so at the end: the subject's name and the entity it is shown under (merged subjects resolved).
+  { header: 'subject_name', value: (i) => i.subjectName }, { header: 'canonical_subject', value: (i) => i.canonicalSubject },
 ];

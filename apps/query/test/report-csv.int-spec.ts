@@ -1,0 +1,364 @@
+import { INestApplication } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import { parse } from 'csv-parse/sync';
+import { DataSource } from 'typeorm';
+import { PgEventStore } from '@newsroom/event-store';
+import { PROJECTION_NAMES, ProjectionRebuilder, sourceIdOf } from '@newsroom/projections';
+import { ProblemFilter } from '@newsroom/platform';
+import { createTestDatabase, pastMillisecondOf, TestDatabase } from '@newsroom/testing';
+import { toAppend } from '../../../tests/fixtures/story.fixture';
+import { READ_DB } from '../src/database/read-database.module';
+import { EntitiesController } from '../src/entities/entities.controller';
+import { EntitiesRepository } from '../src/entities/entities.repository';
+import { mapQueryError } from '../src/query-errors.mapper';
+import { ConflictsController } from '../src/reports/conflicts/conflicts.controller';
+import { ConflictsRepository } from '../src/reports/conflicts/conflicts.repository';
+import { DeparturesController } from '../src/reports/departures/departures.controller';
+import { DeparturesRepository } from '../src/reports/departures/departures.repository';
+import { FinancialsController } from '../src/reports/financials/financials.controller';
+import { FinancialsRepository } from '../src/reports/financials/financials.repository';
+import { LawsuitsController } from '../src/reports/lawsuits/lawsuits.controller';
+import { LawsuitsRepository } from '../src/reports/lawsuits/lawsuits.repository';
+import { ConflictsWithInterceptor } from '../src/reports/shared/conflicts-with.interceptor';
+import { EntityLinksRepository } from '../src/reports/shared/entity-links.repository';
+import { ReadModelFreshness } from '../src/reports/shared/read-model-freshness.service';
+import { TimelineController } from '../src/reports/timeline/timeline.controller';
+import { TimelineRepository } from '../src/reports/timeline/timeline.repository';
+import { SourcesController } from '../src/sources/sources.controller';
+import { SourcesRepository } from '../src/sources/sources.repository';
+
+const SOURCE = { outlet: 'CSV Wire', url: 'https://csv.example/1', title: 'People leave', language: 'en' };
+const ORG = 'org:csv-acme';
+const ALIAS = 'org:csv-acme-inc';
+
+/** The headers each CSV had before the columns added at the end: a sheet reading them by place reads them as before. */
+const SOURCING = ['outlets', 'confirms', 'denies', 'inferred'];
+const BEFORE = {
+  departures: [
+    'person',
+    'person_name',
+    'organization',
+    'role',
+    'role_category',
+    'reason',
+    'destination',
+    'occurred_at',
+    'modality',
+    'status',
+    'recorded_at',
+    'sources',
+    'fact_id',
+    ...SOURCING,
+  ],
+  financials: [
+    'metric',
+    'basis',
+    'period',
+    'period_start',
+    'amount',
+    'currency',
+    'count',
+    'occurred_at',
+    'modality',
+    'status',
+    'recorded_at',
+    'sources',
+    'fact_id',
+    ...SOURCING,
+  ],
+  lawsuits: [
+    'case',
+    'case_name',
+    'title',
+    'status',
+    'filed_at',
+    'plaintiffs',
+    'defendants',
+    'court',
+    'steps',
+    'modality',
+    'sources',
+    ...SOURCING,
+  ],
+  timeline: ['occurred_at', 'type', 'subject', 'role', 'headline', 'modality', 'status', 'recorded_at', 'sources', 'fact_id', ...SOURCING],
+  conflicts: [
+    'conflict_id',
+    'kind',
+    'subject',
+    'fields',
+    'status',
+    'a_event_id',
+    'a_value',
+    'a_sources',
+    'b_event_id',
+    'b_value',
+    'b_sources',
+    'opened_at',
+    'closed_at',
+    'resolved_by',
+    'standing_event_id',
+    'reason',
+    'key',
+  ],
+  sources: ['id', 'outlet', 'title', 'url', 'language', 'published_at', 'first_recorded_at'],
+  source: ['occurred_at', 'type', 'subject', 'headline', 'stance', 'quote', 'modality', 'status', 'recorded_at', 'fact_id', ...SOURCING],
+};
+
+/** A CSV answer as a user's sheet reads it: the header, and each row as {header: cell}. */
+const sheet = (text: string) => {
+  const records: string[][] = parse(text, { record_delimiter: '\r\n' });
+  const [header, ...rows] = records;
+  return { header, rows: rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]]))) };
+};
+const cell = (values: string[]) => values.join('; ');
+
+interface Departure {
+  person: string;
+  canonicalPerson: string;
+  canonicalPersonName: string;
+  role: string;
+  factId: string;
+  fallbacks: string[];
+}
+interface Groups {
+  groups: Array<{ key: string; count: number; reports: number; items: Departure[] }>;
+  unplaced: { count: number; reports: number; items: Departure[] };
+}
+
+/**
+ * What a user sees of the reports over HTTP, JSON and CSV alike (the controllers and repositories in a Nest app, on
+ * read models rebuilt from a real Postgres log): a departure counted once however its role's case and spacing are
+ * written, as the conflicts fold it; and each CSV carrying what its JSON says a user needs to tell rows apart
+ * (merged subjects, a group's counts), its earlier columns where they were.
+ */
+describe('reports as a user sees them: departures counted by folded role, CSV columns against JSON (real Postgres, HTTP)', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let app: INestApplication;
+  let base: string;
+  let secondRecordedAt = '';
+
+  const get = (path: string) => fetch(`${base}${path}`);
+  const json = async <T>(path: string) => (await (await get(path)).json()) as T;
+  const csv = async (path: string) => {
+    const res = await get(`${path}${path.includes('?') ? '&' : '?'}format=csv`);
+    expect({ path, status: res.status }).toEqual({ path, status: 200 });
+    return sheet(await res.text());
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('report_csv');
+    ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
+    const store = new PgEventStore(db.pool);
+    const append = async (e: Parameters<typeof toAppend>[0]) => {
+      const [stored] = await store.append(toAppend(e));
+      await pastMillisecondOf(stored.recordedAt);
+      return stored.recordedAt;
+    };
+    const departed = (subject: string, organization: string, role: string, occurredAt: string) =>
+      append({
+        type: 'executive.departed',
+        subject,
+        occurredAt,
+        sources: [SOURCE],
+        data: { organization, role, roleCategory: 'c-suite', reason: 'resigned' },
+      });
+    // One person leaving one role of one organization, reported twice with the role written two ways (and dated two
+    // ways, which the conflicts report shows); another person leaving from the organization's other slug.
+    await departed('person:csv-pat', ORG, 'Chief People Officer', '2024-04-02');
+    secondRecordedAt = await departed('person:csv-pat', ORG, ' chief  people  officer ', '2024-06-02');
+    await departed('person:csv-lee', ALIAS, 'Chief Technology Officer', '2024-07');
+    await append({
+      type: 'financial.loss_reported',
+      subject: ALIAS,
+      occurredAt: '2024-10',
+      sources: [SOURCE],
+      data: { money: { amount: '5000000000', currency: 'USD' }, period: '2024', basis: 'projected' },
+    });
+    await append({
+      type: 'financial.loss_reported',
+      subject: ORG,
+      occurredAt: '2024-11',
+      sources: [SOURCE],
+      data: { money: { amount: '7000000000', currency: 'USD' }, period: '2025-H1', basis: 'projected' },
+    });
+    await append({
+      type: 'lawsuit.filed',
+      subject: 'case:csv-authors-v-acme',
+      occurredAt: '2024-07',
+      sources: [SOURCE],
+      data: {
+        title: 'Authors v. Acme',
+        plaintiffs: ['person:csv-author'],
+        defendants: [ALIAS],
+        claims: ['copyright', 'unjust enrichment'],
+      },
+    });
+    await append({ type: 'entity.merged', subject: ALIAS, occurredAt: null, sources: [], data: { into: ORG, reason: 'same company' } });
+    await new ProjectionRebuilder(ds).rebuild({ projections: PROJECTION_NAMES, topic: 'report-csv-test', partitions: [0] });
+
+    const moduleRef = await Test.createTestingModule({
+      controllers: [
+        DeparturesController,
+        FinancialsController,
+        LawsuitsController,
+        TimelineController,
+        ConflictsController,
+        SourcesController,
+        EntitiesController,
+      ],
+      providers: [
+        DeparturesRepository,
+        FinancialsRepository,
+        LawsuitsRepository,
+        TimelineRepository,
+        ConflictsRepository,
+        SourcesRepository,
+        EntitiesRepository,
+        EntityLinksRepository,
+        { provide: READ_DB, useValue: ds },
+        { provide: ReadModelFreshness, useValue: { settle: async () => undefined } },
+        { provide: APP_INTERCEPTOR, useClass: ConflictsWithInterceptor },
+        { provide: APP_FILTER, useValue: new ProblemFilter(mapQueryError) },
+      ],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('counts the two reports of one person leaving "Chief People Officer" and " chief  people  officer " as one departure, JSON and CSV, as the conflicts report pairs them', async () => {
+    const figures = (g: Groups) => g.groups.map((x) => [x.key, x.count, x.reports]);
+    const byYear = await json<Groups>(`/v1/reports/departures?organization=${ORG}&groupBy=year`);
+    expect(figures(byYear)).toEqual([['2024', 2, 3]]);
+    expect(figures(await json<Groups>(`/v1/reports/departures?organization=${ORG}&groupBy=quarter`))).toEqual([
+      ['2024-Q2', 1, 2],
+      ['2024-Q3', 1, 1],
+    ]);
+    // Each report is still listed, its role as written.
+    expect(byYear.groups[0].items.map((d) => d.role)).toEqual([
+      'Chief People Officer',
+      ' chief  people  officer ',
+      'Chief Technology Officer',
+    ]);
+    // knownAt keeps its meaning: before the second report, one report of one departure.
+    const before = new Date(Date.parse(secondRecordedAt) - 1).toISOString();
+    expect(figures(await json<Groups>(`/v1/reports/departures?organization=${ORG}&groupBy=year&knownAt=${before}`))).toEqual([
+      ['2024', 1, 1],
+    ]);
+    // The conflicts report pairs the two reports under one claim (their dates differ): the same departure.
+    const conflicts = await json<{ items: Array<{ kind: string; subject: string; fields: string[] }> }>(
+      '/v1/reports/conflicts?kind=departure',
+    );
+    expect(conflicts.items.map((c) => [c.subject, c.fields])).toEqual([['person:csv-pat', ['occurredAt']]]);
+
+    // The CSV: a row per report, each with its group's count of departures and of reports, after the earlier columns.
+    const { header, rows } = await csv(`/v1/reports/departures?organization=${ORG}&groupBy=year`);
+    expect(header.slice(0, BEFORE.departures.length + 1)).toEqual(['group', ...BEFORE.departures]);
+    expect(header.slice(-2)).toEqual(['group_count', 'group_reports']);
+    expect(rows.map((r) => [r.group, r.person, r.group_count, r.group_reports])).toEqual([
+      ['2024', 'person:csv-pat', '2', '3'],
+      ['2024', 'person:csv-pat', '2', '3'],
+      ['2024', 'person:csv-lee', '2', '3'],
+    ]);
+    const quarters = await csv(`/v1/reports/departures?organization=${ORG}&groupBy=quarter`);
+    expect(quarters.rows.map((r) => [r.group, r.group_count, r.group_reports])).toEqual([
+      ['2024-Q2', '1', '2'],
+      ['2024-Q2', '1', '2'],
+      ['2024-Q3', '1', '1'],
+    ]);
+    const earlier = await csv(`/v1/reports/departures?organization=${ORG}&groupBy=year&knownAt=${before}`);
+    expect(earlier.rows.map((r) => [r.group, r.group_count, r.group_reports])).toEqual([['2024', '1', '1']]);
+  });
+
+  it('departures CSV: the entity each person is shown under and the fallbacks, as the JSON items say; no group columns when not grouped', async () => {
+    const page = await json<{ items: Departure[] }>(`/v1/reports/departures?organization=${ORG}`);
+    const { header, rows } = await csv(`/v1/reports/departures?organization=${ORG}`);
+    expect(header).toEqual([...BEFORE.departures, 'canonical_person', 'canonical_person_name', 'fallbacks']);
+    expect(rows.map((r) => [r.fact_id, r.canonical_person, r.canonical_person_name, r.fallbacks])).toEqual(
+      page.items.map((d) => [d.factId, d.canonicalPerson, d.canonicalPersonName, cell(d.fallbacks)]),
+    );
+  });
+
+  it('financials CSV: the organization each figure was recorded under and its entity, so the rows of merged subjects are told apart, and where each period ends', async () => {
+    type Point = { organization: string; canonicalOrganization: string; periodEnd: string | null; amount: string };
+    const page = await json<{ items: Point[] }>(`/v1/reports/financials?organization=${ORG}`);
+    const { header, rows } = await csv(`/v1/reports/financials?organization=${ORG}`);
+    expect(header).toEqual([...BEFORE.financials, 'organization', 'canonical_organization', 'period_end']);
+    expect(rows.map((r) => [r.amount, r.organization, r.canonical_organization, r.period_end])).toEqual(
+      page.items.map((p) => [p.amount, p.organization, p.canonicalOrganization, p.periodEnd]),
+    );
+    expect(rows.map((r) => [r.amount, r.organization, r.canonical_organization])).toEqual([
+      ['5000000000', ALIAS, ORG],
+      ['7000000000', ORG, ORG],
+    ]);
+  });
+
+  it('lawsuits CSV: the parties as entities, the claims and the fallbacks, as the JSON case says', async () => {
+    type Case = { canonicalPlaintiffs: string[]; canonicalDefendants: string[]; claims: string[]; fallbacks: string[] };
+    const page = await json<{ items: Case[] }>(`/v1/reports/lawsuits?party=${ORG}`);
+    const { header, rows } = await csv(`/v1/reports/lawsuits?party=${ORG}`);
+    expect(header).toEqual([...BEFORE.lawsuits, 'canonical_plaintiffs', 'canonical_defendants', 'claims', 'fallbacks']);
+    expect(rows.map((r) => [r.defendants, r.canonical_plaintiffs, r.canonical_defendants, r.claims, r.fallbacks])).toEqual(
+      page.items.map((c) => [ALIAS, cell(c.canonicalPlaintiffs), cell(c.canonicalDefendants), cell(c.claims), cell(c.fallbacks)]),
+    );
+    expect(rows.map((r) => [r.canonical_defendants, r.claims])).toEqual([[ORG, 'copyright; unjust enrichment']]);
+  });
+
+  it("timeline and entity CSV: the subject's name and the entity it is shown under", async () => {
+    type Item = { factId: string; subjectName: string; canonicalSubject: string };
+    for (const path of [`/v1/reports/timeline?subject=${ORG}`, `/v1/entities/${ALIAS}`]) {
+      const page = await json<{ items: Item[] }>(path);
+      const { header, rows } = await csv(path);
+      expect({ path, header }).toEqual({ path, header: [...BEFORE.timeline, 'subject_name', 'canonical_subject'] });
+      expect(rows.map((r) => [r.fact_id, r.subject_name, r.canonical_subject])).toEqual(
+        page.items.map((i) => [i.factId, i.subjectName, i.canonicalSubject]),
+      );
+    }
+    const { rows } = await csv(`/v1/reports/timeline?subject=${ORG}&types=financial.loss_reported`);
+    expect(rows.map((r) => [r.subject, r.canonical_subject])).toEqual([
+      [ALIAS, ORG],
+      [ORG, ORG],
+    ]);
+  });
+
+  it("conflicts CSV: the subject's name, the events that opened and resolved it, each side's headline; the claim key stays where it was", async () => {
+    type Conflict = {
+      conflictId: string;
+      subjectName: string;
+      openedEventId: string;
+      resolution: { eventId: string } | null;
+      sides: Array<{ headline: string | null }>;
+    };
+    const page = await json<{ items: Conflict[] }>('/v1/reports/conflicts');
+    const { header, rows } = await csv('/v1/reports/conflicts');
+    expect(header).toEqual([...BEFORE.conflicts, 'subject_name', 'opened_event_id', 'resolution_event_id', 'a_headline', 'b_headline']);
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(rows.map((r) => [r.conflict_id, r.subject_name, r.opened_event_id, r.resolution_event_id, r.a_headline, r.b_headline])).toEqual(
+      page.items.map((c) => [
+        c.conflictId,
+        c.subjectName,
+        c.openedEventId,
+        c.resolution?.eventId ?? '',
+        c.sides[0].headline ?? '',
+        c.sides[1].headline ?? '',
+      ]),
+    );
+  });
+
+  it("sources CSV: the list already had every field of its JSON; a story's facts gain the subject's name", async () => {
+    expect((await csv('/v1/sources')).header).toEqual(BEFORE.sources);
+    const path = `/v1/sources/${sourceIdOf(SOURCE)}`;
+    const page = await json<{ items: Array<{ factId: string; subjectName: string }> }>(path);
+    const { header, rows } = await csv(path);
+    expect(header).toEqual([...BEFORE.source, 'subject_name']);
+    expect(rows.map((r) => [r.fact_id, r.subject_name])).toEqual(page.items.map((i) => [i.factId, i.subjectName]));
+  });
+});
