@@ -4,6 +4,7 @@ import { correction, eventId, retraction, type EventSpec } from './fixtures/stre
 import { envelope } from './fixtures/submissions.fixture';
 
 const MIRA = 'person:mira-murati';
+const OPENAI = 'org:openai';
 
 describe('decideCorrection', () => {
   const departed = (): EventSpec => ['executive.departed', envelope('executive.departed').data, '2024-09-25'];
@@ -63,6 +64,42 @@ describe('decideCorrection', () => {
     const state = given(MIRA, departed()); // resigned, on 2024-09-25
     const error = thrown(() => decideCorrection(state, eventId(1), { ...req, reason: 'x' }));
     expect(error).toMatchObject({ code: 'CORRECTION.NO_CHANGE', kind: 'rule', errors: [{ path: 'changes' }] });
+  });
+
+  it.each([
+    ['"30.0" to "30.00"', '30.0', '30.00'],
+    ['"007" to "7"', '007', '7'],
+    ['"30" to "30.0"', '30', '30.0'],
+  ])('given an amount corrected from %s, when decided, then 422 CORRECTION.NO_CHANGE: it is the same amount', (_what, was, now) => {
+    const state = given(OPENAI, ['revenue.reported', { ...envelope('revenue.reported').data, money: { amount: was, currency: 'USD' } }]);
+    const error = thrown(() => decideCorrection(state, eventId(1), { changes: { data: { money: { amount: now } } }, reason: 'x' }));
+    expect(error).toMatchObject({ code: 'CORRECTION.NO_CHANGE', kind: 'rule', errors: [{ path: 'changes' }] });
+  });
+
+  it('given an amount corrected to another amount or currency, when decided, then it is a change', () => {
+    const state = given(OPENAI, ['revenue.reported', { ...envelope('revenue.reported').data, money: { amount: '30', currency: 'USD' } }]);
+    for (const money of [{ amount: '30.01' }, { amount: '30.0', currency: 'EUR' }]) {
+      expect(decideCorrection(state, eventId(1), { changes: { data: { money } }, reason: 'x' }).type).toBe('event.corrected');
+    }
+  });
+
+  it.each([
+    ['funding.round_closed', { valuation: { amount: '1000000', currency: 'USD' } }, 'changes.data.valuation.amount'],
+    ['headcount.reported', { byFunction: { Total: 5 } }, 'changes.data.byFunction.Total'],
+    ['headcount.reported', { total: 1e20 }, 'changes.data.total'],
+    ['governance.restructuring_announced', { to: envelope('governance.restructuring_announced').data.from }, 'changes.data.to'],
+    ['regulatory.intervention_requested', { by: OPENAI }, 'changes.data.by'],
+  ] as const)('given a %s corrected into a fact that cannot be true (%j), when decided, then 400 on %s', (type, data, path) => {
+    const state = given(OPENAI, [type, envelope(type).data]);
+    const error = thrown(() => decideCorrection(state, eventId(1), { changes: { data }, reason: 'x' }));
+    expect(error).toMatchObject({ code: 'VALIDATION.FAILED', kind: 'validation', errors: [{ path }] });
+  });
+
+  it('given a case corrected to list a defendant twice, when decided, then 400 on the second listing', () => {
+    const state = given('case:musk-v-openai', ['lawsuit.filed', envelope('lawsuit.filed').data]);
+    const changes = { data: { defendants: ['org:openai', 'person:sam-altman', 'org:openai'] } };
+    const error = thrown(() => decideCorrection(state, eventId(1), { changes, reason: 'x' }));
+    expect(error).toMatchObject({ code: 'VALIDATION.FAILED', errors: [{ path: 'changes.data.defendants[2]' }] });
   });
 
   it('given a correction that only gives the list of inferred fields, then it is a change (the list is not in the decision state)', () => {

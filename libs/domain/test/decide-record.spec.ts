@@ -9,6 +9,7 @@ import {
 } from '@newsroom/domain';
 import { given, submission, thrown } from './fixtures/decider.fixture';
 import { eventId, filed, retraction, status, type EventSpec } from './fixtures/stream.fixture';
+import { envelope } from './fixtures/submissions.fixture';
 
 const CASE = 'case:musk-v-openai';
 const MIRA = 'person:mira-murati';
@@ -50,6 +51,21 @@ describe('decideRecord', () => {
   it('given a correction type smuggled in, when recording, then it is refused', () => {
     const smuggled = { ...submission({}), type: 'event.corrected' } as unknown as Submission;
     expect(thrown(() => decideRecord(given(CASE), smuggled))).toMatchObject({ code: 'EVENT.TYPE_NOT_RECORDABLE', kind: 'validation' });
+  });
+
+  describe('an intervention requested by its own target', () => {
+    it('given an organization asking for action against itself, then 400 on data.by; another party is accepted', () => {
+      const own = submission(
+        { data: { ...envelope('regulatory.intervention_requested').data, by: 'org:openai' } },
+        'regulatory.intervention_requested',
+      );
+      expect(thrown(() => decideRecord(given('org:openai'), own))).toMatchObject({
+        code: 'VALIDATION.FAILED',
+        errors: [{ path: 'data.by', message: expect.stringContaining('against itself') }],
+      });
+      const other = submission({}, 'regulatory.intervention_requested');
+      expect(decideRecord(given('org:openai'), other).type).toBe('regulatory.intervention_requested');
+    });
   });
 
   describe('figures and the date they were reported', () => {

@@ -56,3 +56,15 @@ export const moneySchema = z
   .meta({ description: 'An amount of money', examples: [{ amount: '100000000000', currency: 'USD' }] });
 
 export type Money = z.infer<typeof moneySchema>;
+
+/**
+ * Whether two objects are one sum of money: both `{amount, currency}` with valid amounts, the same currency and amounts
+ * equal as numbers ("30.0" and "30.00"; as conflicts compare them). Undefined when either is not money.
+ */
+export function sameMoney(a: object, b: object): boolean | undefined {
+  const isMoney = (m: object): m is { amount: string; currency: unknown } =>
+    Object.keys(m).length === 2 && 'amount' in m && 'currency' in m && typeof m.currency === 'string';
+  if (!isMoney(a) || !isMoney(b)) return undefined;
+  const order = compareAmounts(a.amount, b.amount);
+  return order === null ? undefined : order === 0 && a.currency === b.currency;
+}
