@@ -21,10 +21,14 @@ import { assertFigureDates } from './figure-dates.rules';
 import { assertCorrectedLawsuitRules, assertLawsuitRules } from './lawsuit.rules';
 import { absentRemovals, mergePatch, sameJsonValue } from './merge-patch.util';
 import { assertNotOwnTarget } from './own-target.rules';
+import { assertPublishedBy, sourcesAt } from './source-dates.rules';
 import type { NewEvent, StreamEventState, StreamState } from './stream-state.types';
 
-/** Decides a new story event from a validated submission against its subject's stream. Throws DomainError. */
-export function decideRecord(state: StreamState, submission: Submission): NewEvent {
+/**
+ * Decides a new story event from a validated submission against its subject's stream, at `now` (the write's clock: a
+ * source is not published after it). Throws DomainError.
+ */
+export function decideRecord(state: StreamState, submission: Submission, now: Date): NewEvent {
   if (!isRecordableEventType(submission.type)) {
     throw new DomainError(
       DOMAIN_ERROR_CODES.EVENT_TYPE_NOT_RECORDABLE,
@@ -53,6 +57,7 @@ export function decideRecord(state: StreamState, submission: Submission): NewEve
   assertLawsuitRules(state, submission);
   assertFigureDates(submission.type, submission.occurredAt, submission.data);
   assertNotOwnTarget(submission.type, submission.subject, submission.data);
+  assertPublishedBy(now, sourcesAt('sources', submission.sources));
   return recordedFrom(submission);
 }
 
@@ -95,7 +100,7 @@ function findAmendableTarget(state: StreamState, targetEventId: string): StreamE
 }
 
 /** Decides an event.corrected in the target's stream; the patched data must still fit the target's type. */
-export function decideCorrection(state: StreamState, targetEventId: string, req: CorrectionRequest): NewEvent {
+export function decideCorrection(state: StreamState, targetEventId: string, req: CorrectionRequest, now: Date): NewEvent {
   const target = findAmendableTarget(state, targetEventId);
   const { occurredAt, data, inferred } = req.changes ?? {};
   const hasData = data !== undefined && data !== null && Object.keys(data).length > 0;
@@ -129,6 +134,7 @@ export function decideCorrection(state: StreamState, targetEventId: string, req:
   assertCorrectedLawsuitRules(state, targetEventId, target, { occurredAt: occurredAt ?? target.occurredAt, data: corrected });
   if (occurredAt !== undefined || hasData) assertFigureDates(target.type, occurredAt ?? target.occurredAt, corrected, 'changes.data.');
   if (hasData) assertNotOwnTarget(target.type, state.subject, corrected, 'changes.data.');
+  assertPublishedBy(now, sourcesAt('sources', req.sources));
   // The new list names fields of the fact as corrected (its date and data after this correction).
   const pathErrors = inferred ? inferredPathErrors({ occurredAt: occurredAt ?? target.occurredAt, data: corrected }, inferred) : [];
   if (pathErrors.length) {
@@ -160,8 +166,9 @@ export function decideRetraction(state: StreamState, targetEventId: string, req:
 }
 
 /** Decides an event.sourced in the target's stream: another outlet confirming or denying a standing fact. */
-export function decideSourcing(state: StreamState, targetEventId: string, req: SourceRequest): NewEvent {
+export function decideSourcing(state: StreamState, targetEventId: string, req: SourceRequest, now: Date): NewEvent {
   findAmendableTarget(state, targetEventId);
+  assertPublishedBy(now, [{ path: 'source', publishedAt: req.source.publishedAt }]);
   return {
     type: 'event.sourced',
     subject: state.subject,
