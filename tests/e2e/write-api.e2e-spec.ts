@@ -453,6 +453,119 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     expectProblem(await read(`/v1/events/${randomUUID()}`), 404, 'EVENT.NOT_FOUND');
   });
 
+  it('refuses figures and facts that cannot be true, as recorded, corrected or sourced, naming the field and recording nothing', async () => {
+    const org = `org:implausible-${randomUUID().slice(0, 8)}`;
+    const usd = (amount: string) => ({ amount, currency: 'USD' });
+    const nextYear = String(new Date().getUTCFullYear() + 1);
+    const fact = (type: string, data: Record<string, unknown>, publishedAt = '2024-10-02') => ({
+      id: randomUUID(),
+      type,
+      subject: org,
+      occurredAt: '2024-10-02',
+      data,
+      sources: [{ ...SOURCE, publishedAt }],
+    });
+    const suit = filed(`case:implausible-${randomUUID().slice(0, 8)}`);
+    const refused: Array<[what: string, body: unknown, code: string, path: string, message: string]> = [
+      [
+        'a function named total',
+        fact('headcount.reported', { total: 10, byFunction: { total: 5 } }),
+        'REQUEST.INVALID',
+        'data.byFunction.total',
+        'basis of the headcount total',
+      ],
+      ['a headcount of 1e20', fact('headcount.reported', { total: 1e20 }), 'REQUEST.INVALID', 'data.total', 'at most 10000000'],
+      [
+        'a function above the bound',
+        fact('headcount.reported', { byFunction: { sales: 10_000_001 } }),
+        'REQUEST.INVALID',
+        'data.byFunction.sales',
+        'at most 10000000',
+      ],
+      [
+        'a valuation below the round',
+        fact('funding.round_closed', { money: usd('6600000000'), valuation: usd('157000000') }),
+        'REQUEST.INVALID',
+        'data.valuation.amount',
+        'below the 6600000000 USD raised',
+      ],
+      [
+        'a plaintiff listed twice',
+        { ...suit, data: { ...suit.data, plaintiffs: ['person:elon-musk', 'person:elon-musk'] } },
+        'REQUEST.INVALID',
+        'data.plaintiffs[1]',
+        'listed twice',
+      ],
+      [
+        'a restructuring to what it was',
+        fact('governance.restructuring_announced', { from: 'Non-profit', to: ' non-profit' }),
+        'REQUEST.INVALID',
+        'data.to',
+        'changes from',
+      ],
+      [
+        'an intervention its target asks for',
+        fact('regulatory.intervention_requested', { by: org, authority: 'authority:ftc', request: 'Stop it' }),
+        'VALIDATION.FAILED',
+        'data.by',
+        'against itself',
+      ],
+      [
+        'a source published next year',
+        fact('headcount.reported', { total: 10 }, nextYear),
+        'VALIDATION.FAILED',
+        'sources[0].publishedAt',
+        'in the future',
+      ],
+    ];
+    const before = await eventCount();
+    for (const [what, body, code, path, message] of refused) {
+      const res = await write('/v1/events', body);
+      expectProblem(res, 400, code, path);
+      expect({ what, errors: (res.body as Problem).errors }).toEqual({
+        what,
+        errors: [{ path, message: expect.stringContaining(message) }],
+      });
+    }
+    // A story published next year is named once, at the story.
+    const story = { outlet: 'Example Daily', title: 'Tomorrow', language: 'en', publishedAt: nextYear };
+    const storyRes = await write('/v1/stories', {
+      story,
+      events: [fact('headcount.reported', { total: 10 }), fact('headcount.reported', { total: 11 })].map(({ sources: _s, ...e }) => e),
+    });
+    expectProblem(storyRes, 400, 'VALIDATION.FAILED', 'story.publishedAt');
+    expect((storyRes.body as Problem).errors?.filter((e) => e.path === 'story.publishedAt')).toHaveLength(1);
+    expect(await eventCount()).toBe(before);
+    expectProblem(await read(`/v1/streams/${org}`), 404, 'STREAM.NOT_FOUND');
+
+    // A correction may not make such a fact, nor restate an amount in other digits; a source attached is dated alike.
+    const round = fact('funding.round_closed', { money: usd('30.0'), valuation: usd('157000000000') });
+    expect((await write('/v1/events', round)).status).toBe(201);
+    const corrections = `/v1/events/${round.id}/corrections`;
+    const wrong: Array<[body: unknown, status: number, code: string, path: string]> = [
+      [{ changes: { data: { money: { amount: '30.00' } } }, reason: 'x' }, 422, 'CORRECTION.NO_CHANGE', 'changes'],
+      [{ changes: { data: { money: { amount: '030' } } }, reason: 'x' }, 422, 'CORRECTION.NO_CHANGE', 'changes'],
+      [
+        { changes: { data: { money: usd('6600000000'), valuation: usd('66') } }, reason: 'x' },
+        400,
+        'VALIDATION.FAILED',
+        'changes.data.valuation.amount',
+      ],
+      [
+        { changes: { data: { money: usd('31') } }, reason: 'x', sources: [{ ...SOURCE, publishedAt: nextYear }] },
+        400,
+        'VALIDATION.FAILED',
+        'sources[0].publishedAt',
+      ],
+    ];
+    for (const [body, status, code, path] of wrong) expectProblem(await write(corrections, body), status, code, path);
+    const attach = { source: { ...SOURCE, outlet: 'Herald', publishedAt: `${nextYear}-06` }, stance: 'confirms' };
+    expectProblem(await write(`/v1/events/${round.id}/sources`, attach), 400, 'VALIDATION.FAILED', 'source.publishedAt');
+    expect((await read<StreamPage>(`/v1/streams/${org}`)).body.version).toBe(1);
+    expect((await read<EventDetail>(`/v1/events/${round.id}`)).body.status).toBe('current');
+    expect(await eventCount()).toBe(before + 1);
+  });
+
   it('enforces the lawsuit lifecycle over HTTP: not filed -> 422; filed, withdrawn, then only appealed', async () => {
     const subject = `case:musk-${randomUUID().slice(0, 8)}`;
     expectProblem(await write('/v1/events', statusChanged(subject, 'injunction_sought')), 422, 'CASE.NOT_FILED', 'subject');

@@ -1,5 +1,5 @@
 import { corroborationOf, decideSourcing, outletKey, validateSourceRequest, validateSubmission } from '@newsroom/domain';
-import { given, thrown } from './fixtures/decider.fixture';
+import { given, thrown, NOW } from './fixtures/decider.fixture';
 import { eventId, retraction, type EventSpec } from './fixtures/stream.fixture';
 import { envelope } from './fixtures/submissions.fixture';
 
@@ -110,7 +110,7 @@ describe('decideSourcing', () => {
   const source = { outlet: 'Herald', language: 'en', via: 'Example Daily' };
 
   it("given a standing fact, then an event.sourced is decided in its stream with the source as the event's source", () => {
-    expect(decideSourcing(given(MIRA, departed()), eventId(1), { source, stance: 'confirms' })).toEqual({
+    expect(decideSourcing(given(MIRA, departed()), eventId(1), { source, stance: 'confirms' }, NOW)).toEqual({
       type: 'event.sourced',
       subject: MIRA,
       occurredAt: null,
@@ -122,10 +122,12 @@ describe('decideSourcing', () => {
   });
 
   it('given an unknown target, then EVENT.NOT_FOUND; a retracted one, EVENT.RETRACTED', () => {
-    expect(thrown(() => decideSourcing(given(MIRA, departed()), eventId(5), { source, stance: 'denies' }))).toMatchObject({
+    expect(thrown(() => decideSourcing(given(MIRA, departed()), eventId(5), { source, stance: 'denies' }, NOW))).toMatchObject({
       code: 'EVENT.NOT_FOUND',
     });
-    expect(thrown(() => decideSourcing(given(MIRA, departed(), retraction(1)), eventId(1), { source, stance: 'denies' }))).toMatchObject({
+    expect(
+      thrown(() => decideSourcing(given(MIRA, departed(), retraction(1)), eventId(1), { source, stance: 'denies' }, NOW)),
+    ).toMatchObject({
       code: 'EVENT.RETRACTED',
     });
   });

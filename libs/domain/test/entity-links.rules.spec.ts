@@ -7,7 +7,7 @@ import {
   mergedInto,
   validateEntityAliasRequest,
 } from '@newsroom/domain';
-import { given, thrown } from './fixtures/decider.fixture';
+import { given, thrown, NOW } from './fixtures/decider.fixture';
 import { eventId, type EventSpec } from './fixtures/stream.fixture';
 
 const SAM = 'person:sam-altman';
@@ -86,7 +86,9 @@ describe('decideUnmerge and the merge state', () => {
   });
 
   it('given an entity.merged in the stream, when someone tries to correct it, then EVENT.NOT_CORRECTABLE: the reversal is an unmerge', () => {
-    const error = thrown(() => decideCorrection(given(SAMUEL, merged(SAM)), eventId(1), { changes: { occurredAt: '2024' }, reason: 'x' }));
+    const error = thrown(() =>
+      decideCorrection(given(SAMUEL, merged(SAM)), eventId(1), { changes: { occurredAt: '2024' }, reason: 'x' }, NOW),
+    );
     expect(error).toMatchObject({ code: 'EVENT.NOT_CORRECTABLE' });
   });
 });

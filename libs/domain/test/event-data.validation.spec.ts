@@ -95,6 +95,24 @@ const INVALID: Array<[RecordableEventType, string, Record<string, unknown>, stri
     { total: 100, byFunction: { engineering: 400, sales: 300 } },
     ['data.byFunction'],
   ],
+  ['headcount.reported', 'a function named total', { total: 10, byFunction: { total: 5 } }, ['data.byFunction.total']],
+  ['headcount.reported', 'a function named total in capitals', { byFunction: { ' Total ': 5, sales: 2 } }, ['data.byFunction. Total ']],
+  ['headcount.reported', 'a total above the bound', { total: 10_000_001 }, ['data.total']],
+  ['headcount.reported', 'a function above the bound', { total: undefined, byFunction: { sales: 20_000_000 } }, ['data.byFunction.sales']],
+  [
+    'funding.round_closed',
+    'a valuation below the money raised',
+    { money: { amount: '6600000000', currency: 'USD' }, valuation: { amount: '660000000.00', currency: 'USD' } },
+    ['data.valuation.amount'],
+  ],
+  [
+    'lawsuit.filed',
+    'a plaintiff listed twice',
+    { plaintiffs: ['person:elon-musk', 'org:xai', 'person:elon-musk'] },
+    ['data.plaintiffs[2]'],
+  ],
+  ['lawsuit.filed', 'a defendant listed twice', { defendants: ['org:openai', 'org:openai'] }, ['data.defendants[1]']],
+  ['governance.restructuring_announced', 'from and to the same', { from: 'Non-profit', to: { en: ' non-profit ' } }, ['data.to']],
   ['lawsuit.filed', 'missing title', { title: undefined }, ['data.title']],
   ['lawsuit.status_changed', 'bad status', { status: 'closed' }, ['data.status']],
   ['lawsuit.status_changed', 'detail too long', { detail: 'x'.repeat(2001) }, ['data.detail']],
@@ -125,6 +143,38 @@ describe('invalid data shapes', () => {
   it('given a fake currency, when validated, then the message names ISO 4217', () => {
     const result = validateSubmission(withData('revenue.reported', { money: { amount: '1', currency: 'XYZ' } }));
     expect(result).toEqual({ ok: false, errors: [{ path: 'data.money.currency', message: expect.stringContaining('ISO 4217') }] });
+  });
+
+  it('given a headcount too large to be exact, when validated, then the message states the bound, not that it is not whole', () => {
+    const result = validateSubmission(withData('headcount.reported', { total: 1e20 }));
+    expect(result).toEqual({ ok: false, errors: [{ path: 'data.total', message: expect.stringContaining('at most 10000000') }] });
+  });
+
+  it('given a headcount function named total, when validated, then the message says it is the total basis', () => {
+    const result = validateSubmission(withData('headcount.reported', { total: 10, byFunction: { TOTAL: 5 } }));
+    expect(result).toEqual({
+      ok: false,
+      errors: [{ path: 'data.byFunction.TOTAL', message: expect.stringContaining('basis of the headcount total') }],
+    });
+  });
+
+  it.each([
+    ['the bound itself', { total: 10_000_000, byFunction: { 'total revenue staff': 3 } }],
+    ['a valuation equal to the round', { money: { amount: '30.0', currency: 'USD' }, valuation: { amount: '30', currency: 'USD' } }],
+    [
+      'a valuation below the round in another currency',
+      { money: { amount: '30', currency: 'USD' }, valuation: { amount: '3', currency: 'EUR' } },
+    ],
+  ])('given %s, when validated, then it is accepted', (_what, patch) => {
+    const type = 'total' in patch ? 'headcount.reported' : 'funding.round_closed';
+    expect(validateSubmission(withData(type, patch)).ok).toBe(true);
+  });
+
+  it('given a governance change to what it was, spelt with other case and spacing, when validated, then it is refused on to', () => {
+    const result = validateSubmission(
+      withData('governance.restructuring_announced', { from: 'Public benefit corporation', to: 'public  benefit corporation' }),
+    );
+    expect(result).toEqual({ ok: false, errors: [{ path: 'data.to', message: expect.stringContaining('changes from') }] });
   });
 
   it('given a missing required field, when validated, then the message says required', () => {

@@ -1,4 +1,5 @@
 import { decideRecord, initialStreamState, inferredOf, namesAField, validateStoryRequest, validateSubmission } from '@newsroom/domain';
+import { NOW } from './fixtures/decider.fixture';
 import { envelope } from './fixtures/submissions.fixture';
 
 const errorsOf = (input: unknown) => {
@@ -90,10 +91,10 @@ describe('inferred: the fields a source does not state', () => {
     const inferred = [{ path: 'occurredAt', note }];
     const result = validateSubmission(envelope('executive.departed', { inferred }));
     if (!result.ok) throw new Error('invalid');
-    expect(decideRecord(initialStreamState('person:mira-murati'), result.value).inferred).toEqual(inferred);
+    expect(decideRecord(initialStreamState('person:mira-murati'), result.value, NOW).inferred).toEqual(inferred);
     const plain = validateSubmission(envelope('executive.departed'));
     if (!plain.ok) throw new Error('invalid');
-    expect(decideRecord(initialStreamState('person:mira-murati'), plain.value)).not.toHaveProperty('inferred');
+    expect(decideRecord(initialStreamState('person:mira-murati'), plain.value, NOW)).not.toHaveProperty('inferred');
   });
 
   it('given stored metadata, when read, then inferredOf answers its list or []', () => {

@@ -1,5 +1,5 @@
 import { decideCorrection, mergePatch, unstorableTextErrors, validateCorrectionRequest, validateSubmission } from '@newsroom/domain';
-import { given } from './fixtures/decider.fixture';
+import { given, NOW } from './fixtures/decider.fixture';
 import { eventId } from './fixtures/stream.fixture';
 import { envelope } from './fixtures/submissions.fixture';
 
@@ -64,6 +64,6 @@ describe('mergePatch with prototype keys (defence in depth)', () => {
 
   it('given the decider checks the merged data, then the hostile correction is refused (amount is really gone)', () => {
     const state = given('org:openai', ['revenue.reported', envelope('revenue.reported').data, '2024-10']);
-    expect(() => decideCorrection(state, eventId(1), { changes: HOSTILE.changes, reason: 'typo' })).toThrow();
+    expect(() => decideCorrection(state, eventId(1), { changes: HOSTILE.changes, reason: 'typo' }, NOW)).toThrow();
   });
 });

@@ -20,7 +20,7 @@ import {
   type RecordedEvent,
   type StreamState,
 } from '@newsroom/domain';
-import { submission } from './fixtures/decider.fixture';
+import { submission, NOW } from './fixtures/decider.fixture';
 import { correction, eventId, filed, retraction, status, streamOf, type EventSpec } from './fixtures/stream.fixture';
 import { envelope } from './fixtures/submissions.fixture';
 
@@ -226,16 +226,18 @@ describe('a stored state plus the events a write names decides as the whole stre
       expect(compact.lawsuit).toEqual(full.lawsuit);
       for (const s of LAWSUIT_STATUSES) {
         const step = submission({ subject: CASE, data: { status: s } });
-        expect(outcome(() => decideRecord(compact, step))).toEqual(outcome(() => decideRecord(full, step)));
+        expect(outcome(() => decideRecord(compact, step, NOW))).toEqual(outcome(() => decideRecord(full, step, NOW)));
       }
       const filing = submission({ subject: CASE }, 'lawsuit.filed');
-      expect(outcome(() => decideRecord(compact, filing))).toEqual(outcome(() => decideRecord(full, filing)));
+      expect(outcome(() => decideRecord(compact, filing, NOW))).toEqual(outcome(() => decideRecord(full, filing, NOW)));
       for (let k = 1; k <= n + 1; k++) {
         const target = eventId(k);
         const withTarget = decisionState(CASE, log, n, [target]);
         expect(withTarget.events.get(target)).toEqual(full.events.get(target));
         const fix = { changes: { data: { status: 'settled' } }, reason: 'r' };
-        expect(outcome(() => decideCorrection(withTarget, target, fix))).toEqual(outcome(() => decideCorrection(full, target, fix)));
+        expect(outcome(() => decideCorrection(withTarget, target, fix, NOW))).toEqual(
+          outcome(() => decideCorrection(full, target, fix, NOW)),
+        );
         expect(outcome(() => decideRetraction(withTarget, target, { reason: 'r' }))).toEqual(
           outcome(() => decideRetraction(full, target, { reason: 'r' })),
         );
@@ -269,9 +271,13 @@ describe('a stored state plus the events a write names decides as the whole stre
         const target = eventId(k);
         const withTarget = decisionState(SAM, log, n, [target]);
         const fix = { changes: { occurredAt: '2020' }, reason: 'r' };
-        expect(outcome(() => decideCorrection(withTarget, target, fix))).toEqual(outcome(() => decideCorrection(full, target, fix)));
+        expect(outcome(() => decideCorrection(withTarget, target, fix, NOW))).toEqual(
+          outcome(() => decideCorrection(full, target, fix, NOW)),
+        );
         const source = { source: { outlet: 'X', language: 'en' as const }, stance: 'denies' as const };
-        expect(outcome(() => decideSourcing(withTarget, target, source))).toEqual(outcome(() => decideSourcing(full, target, source)));
+        expect(outcome(() => decideSourcing(withTarget, target, source, NOW))).toEqual(
+          outcome(() => decideSourcing(full, target, source, NOW)),
+        );
       }
       if (n < log.length) {
         const nextEvent = log[n];

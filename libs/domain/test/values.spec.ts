@@ -1,4 +1,4 @@
-import { withArticle, ISO_4217_CODES, isLanguageTag, moneySchema, parseSubject } from '@newsroom/domain';
+import { canonicalAmount, compareAmounts, withArticle, ISO_4217_CODES, isLanguageTag, moneySchema, parseSubject } from '@newsroom/domain';
 
 describe('parseSubject', () => {
   it.each([
@@ -42,6 +42,34 @@ describe('money', () => {
   it('given the embedded ISO 4217 list, then every code is three capitals and unique', () => {
     expect(ISO_4217_CODES.every((c) => /^[A-Z]{3}$/.test(c))).toBe(true);
     expect(new Set(ISO_4217_CODES).size).toBe(ISO_4217_CODES.length);
+  });
+});
+
+describe('amounts compared', () => {
+  it.each([
+    ['30.0', '30', 0],
+    ['007', '7', 0],
+    ['30.00', '30.0', 0],
+    ['9.99', '10', -1],
+    ['100', '99.9999999999', 1],
+    ['0.5', '0.05', 1],
+    ['100000000000000000000000000000', '99999999999999999999999999999.9', 1],
+  ] as const)('given %s and %s, when compared, then %i', (a, b, order) => {
+    expect(compareAmounts(a, b)).toBe(order);
+    expect(compareAmounts(b, a)).toBe(order === 0 ? 0 : -order);
+  });
+
+  it.each([
+    [30, '30'],
+    ['-1', '1'],
+    ['1e3', '1000'],
+    [undefined, '1'],
+  ])('given %j and %j, when compared, then null', (a, b) => {
+    expect(compareAmounts(a, b)).toBeNull();
+  });
+
+  it('given amounts with padding zeros, when made canonical, then the zeros go', () => {
+    expect(['030.50', '0.0', '7'].map(canonicalAmount)).toEqual(['30.5', '0', '7']);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { LawsuitStatus } from '../events/lawsuit-status-changed.event';
-import { textIn } from '../values/localized-text.rules';
+import { comparableText } from '../values/localized-text.rules';
+import { canonicalAmount } from '../values/money.value';
 import { parsePeriod } from '../values/period.value';
 
 /** What a claim is about: a figure, a departure, a case's outcome. */
@@ -47,14 +48,6 @@ const LAWSUIT_GROUPS: Readonly<Partial<Record<LawsuitStatus, string>>> = {
 
 type Data = Record<string, unknown>;
 type MoneyLike = { amount?: unknown; currency?: unknown };
-
-/** A free-text value as compared: a per-language value by its English (else first) text; case and spacing folded. */
-function comparableText(value: unknown): string {
-  // In English, through the glossary when only French is given ("directrice technique" and "Chief Technology
-  // Officer" are one role), so a French-only value claims the same thing as its English form.
-  const text = value === null || value === undefined ? '' : textIn(value, 'en').text;
-  return (text ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
-}
 
 /** A period as a key part: its interval when it parses ("2024-H1" and "2024-01-01/2024-06-30" are one period). */
 function periodKey(period: unknown): string | null {
@@ -135,16 +128,6 @@ export function canClaim(type: string): boolean {
   );
 }
 
-/** A decimal string without sign noise, leading or trailing zeros ("030.50" and "30.5" are one amount). */
-function decimal(s: string): string {
-  const negative = s.startsWith('-');
-  const [whole, fraction = ''] = s.replace(/^-/, '').split('.');
-  const w = whole.replace(/^0+(?=\d)/, '');
-  const f = fraction.replace(/0+$/, '');
-  const text = f ? `${w}.${f}` : w;
-  return negative && text !== '0' ? `-${text}` : text;
-}
-
 function overlap(a: string | null | undefined, b: string | null | undefined): boolean | null {
   const pa = a ? parsePeriod(a) : null;
   const pb = b ? parsePeriod(b) : null;
@@ -164,7 +147,8 @@ export function disagreement(a: Claim, b: Claim): string[] {
   const y = b.value;
   if (a.kind === 'financial') {
     const fields: string[] = [];
-    if (x.amount && y.amount && x.currency && x.currency === y.currency && decimal(x.amount) !== decimal(y.amount)) fields.push('amount');
+    if (x.amount && y.amount && x.currency && x.currency === y.currency && canonicalAmount(x.amount) !== canonicalAmount(y.amount))
+      fields.push('amount');
     if (typeof x.count === 'number' && typeof y.count === 'number' && x.count !== y.count) fields.push('count');
     return fields;
   }

@@ -1,8 +1,29 @@
 import { z } from 'zod';
+import { comparableText } from '../values/localized-text.rules';
 import { LIMITS, nameSchema } from '../values/text.value';
 import { defineEvent } from './event-definition.factory';
 
-const countSchema = z.int({ error: 'must be a whole number' }).min(0, 'must be 0 or more');
+/**
+ * The most people a headcount may count. The largest employers (Walmart, Amazon) have about 2 to 3 million; ten
+ * million leaves room for any real one and refuses a figure mistyped by a few digits.
+ */
+export const MAX_HEADCOUNT = 10_000_000;
+
+const countSchema = z
+  .int({
+    // A whole number too large to be exact (1e20) is still a whole number: what is wrong with it is its size.
+    error: (iss) =>
+      typeof iss.input === 'number' && Number.isInteger(iss.input)
+        ? iss.input < 0
+          ? 'must be 0 or more'
+          : `must be at most ${MAX_HEADCOUNT}: no employer has that many people`
+        : 'must be a whole number',
+  })
+  .min(0, 'must be 0 or more')
+  .max(MAX_HEADCOUNT, `must be at most ${MAX_HEADCOUNT}: no employer has that many people`);
+
+/** A function named `total` would be a second point on the total's basis in the financials report. */
+const isTotalsName = (fn: string) => comparableText(fn) === 'total';
 
 /** Staff numbers: a total, a breakdown by function, or both. */
 export const headcountReportedEvent = defineEvent({
@@ -24,10 +45,18 @@ export const headcountReportedEvent = defineEvent({
       if (data.total === undefined && !hasBreakdown) {
         ctx.addIssue({ code: 'custom', path: [], message: 'needs total or a non-empty byFunction' });
       }
+      for (const fn of hasBreakdown ? Object.keys(data.byFunction!) : []) {
+        if (isTotalsName(fn))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['byFunction', fn],
+            message: 'names no function: "total" is the basis of the headcount total',
+          });
+      }
       // A breakdown may be partial (some functions only), never more than the whole.
       // Only once the counts themselves are valid (zod runs this after their own issues, on whatever they were).
       const counts = hasBreakdown ? Object.values(data.byFunction!) : [];
-      const valid = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+      const valid = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0 && (n as number) <= MAX_HEADCOUNT;
       const counted = counts.reduce((a, b) => a + b, 0);
       if (valid(data.total) && counts.every(valid) && counted > data.total!) {
         ctx.addIssue({ code: 'custom', path: ['byFunction'], message: `counts ${counted} people, more than the total of ${data.total}` });

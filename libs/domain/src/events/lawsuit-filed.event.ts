@@ -24,6 +24,12 @@ export const lawsuitFiledEvent = defineEvent({
       claims: boundedArray(localized(textSchema), 1),
     })
     .superRefine((data, ctx) => {
+      for (const side of ['plaintiffs', 'defendants'] as const) {
+        data[side].forEach((party, i) => {
+          const first = data[side].indexOf(party);
+          if (first < i) ctx.addIssue({ code: 'custom', path: [side, i], message: `is listed twice: it is ${side}[${first}] too` });
+        });
+      }
       const plaintiffs = new Set(data.plaintiffs);
       data.defendants.forEach((d, i) => {
         if (plaintiffs.has(d))

@@ -51,11 +51,14 @@ export function absentRemovals(target: unknown, patch: unknown, prefix = ''): st
 /**
  * Whether two JSON values are equal: the same scalars, arrays in the same order, objects with the same own keys in
  * any order. Prototypes are not compared (a folded state may hold objects made in another realm, structuredClone's).
+ * `same` may judge a pair of objects at any depth first (undefined: compared as JSON), e.g. two spellings of one amount.
  */
-export function sameJsonValue(a: unknown, b: unknown): boolean {
+export function sameJsonValue(a: unknown, b: unknown, same?: (a: object, b: object) => boolean | undefined): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const judged = same?.(a, b);
+  if (judged !== undefined) return judged;
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((k) => own(b, k) && sameJsonValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return keys.every((k) => own(b, k) && sameJsonValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], same));
 }

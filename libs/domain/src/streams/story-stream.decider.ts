@@ -14,15 +14,21 @@ import type { SourceRequest } from '../submission/source-request.schema';
 import type { Submission } from '../submission/submission.schema';
 import { runSchema } from '../validation/zod-issues.mapper';
 import { inferredPathErrors } from '../values/inferred.value';
+import { sameMoney } from '../values/money.value';
 import { parsePeriod } from '../values/period.value';
 import { parseSubject } from '../values/subject.value';
 import { assertFigureDates } from './figure-dates.rules';
 import { assertCorrectedLawsuitRules, assertLawsuitRules } from './lawsuit.rules';
 import { absentRemovals, mergePatch, sameJsonValue } from './merge-patch.util';
+import { assertNotOwnTarget } from './own-target.rules';
+import { assertPublishedBy, sourcesAt } from './source-dates.rules';
 import type { NewEvent, StreamEventState, StreamState } from './stream-state.types';
 
-/** Decides a new story event from a validated submission against its subject's stream. Throws DomainError. */
-export function decideRecord(state: StreamState, submission: Submission): NewEvent {
+/**
+ * Decides a new story event from a validated submission against its subject's stream, at `now` (the write's clock: a
+ * source is not published after it). Throws DomainError.
+ */
+export function decideRecord(state: StreamState, submission: Submission, now: Date): NewEvent {
   if (!isRecordableEventType(submission.type)) {
     throw new DomainError(
       DOMAIN_ERROR_CODES.EVENT_TYPE_NOT_RECORDABLE,
@@ -50,6 +56,8 @@ export function decideRecord(state: StreamState, submission: Submission): NewEve
   }
   assertLawsuitRules(state, submission);
   assertFigureDates(submission.type, submission.occurredAt, submission.data);
+  assertNotOwnTarget(submission.type, submission.subject, submission.data);
+  assertPublishedBy(now, sourcesAt('sources', submission.sources));
   return recordedFrom(submission);
 }
 
@@ -92,7 +100,7 @@ function findAmendableTarget(state: StreamState, targetEventId: string): StreamE
 }
 
 /** Decides an event.corrected in the target's stream; the patched data must still fit the target's type. */
-export function decideCorrection(state: StreamState, targetEventId: string, req: CorrectionRequest): NewEvent {
+export function decideCorrection(state: StreamState, targetEventId: string, req: CorrectionRequest, now: Date): NewEvent {
   const target = findAmendableTarget(state, targetEventId);
   const { occurredAt, data, inferred } = req.changes ?? {};
   const hasData = data !== undefined && data !== null && Object.keys(data).length > 0;
@@ -111,9 +119,10 @@ export function decideCorrection(state: StreamState, targetEventId: string, req:
   }
   const corrected = hasData ? mergePatch(target.data, data) : target.data;
   // A correction that leaves the fact as it stands would still mark it corrected and announce a change in the feed
-  // and the reports' history (a retried request, or a value set to what it already is). `inferred` is not kept in the
-  // decision state, so a correction that gives it counts as a change.
-  if (inferred === undefined && (occurredAt === undefined || occurredAt === target.occurredAt) && sameJsonValue(corrected, target.data)) {
+  // and the reports' history (a retried request, or a value set to what it already is, "30" as "30.0"). `inferred` is
+  // not kept in the decision state, so a correction that gives it counts as a change.
+  const sameData = sameJsonValue(corrected, target.data, sameMoney);
+  if (inferred === undefined && (occurredAt === undefined || occurredAt === target.occurredAt) && sameData) {
     throw new DomainError(DOMAIN_ERROR_CODES.CORRECTION_NO_CHANGE, 'rule', `the correction leaves event ${targetEventId} as it stands`, [
       { path: 'changes', message: 'changes nothing: the event already has these values' },
     ]);
@@ -124,6 +133,8 @@ export function decideCorrection(state: StreamState, targetEventId: string, req:
   }
   assertCorrectedLawsuitRules(state, targetEventId, target, { occurredAt: occurredAt ?? target.occurredAt, data: corrected });
   if (occurredAt !== undefined || hasData) assertFigureDates(target.type, occurredAt ?? target.occurredAt, corrected, 'changes.data.');
+  if (hasData) assertNotOwnTarget(target.type, state.subject, corrected, 'changes.data.');
+  assertPublishedBy(now, sourcesAt('sources', req.sources));
   // The new list names fields of the fact as corrected (its date and data after this correction).
   const pathErrors = inferred ? inferredPathErrors({ occurredAt: occurredAt ?? target.occurredAt, data: corrected }, inferred) : [];
   if (pathErrors.length) {
@@ -155,8 +166,9 @@ export function decideRetraction(state: StreamState, targetEventId: string, req:
 }
 
 /** Decides an event.sourced in the target's stream: another outlet confirming or denying a standing fact. */
-export function decideSourcing(state: StreamState, targetEventId: string, req: SourceRequest): NewEvent {
+export function decideSourcing(state: StreamState, targetEventId: string, req: SourceRequest, now: Date): NewEvent {
   findAmendableTarget(state, targetEventId);
+  assertPublishedBy(now, [{ path: 'source', publishedAt: req.source.publishedAt }]);
   return {
     type: 'event.sourced',
     subject: state.subject,

@@ -75,3 +75,11 @@ export function markedTextIn(value: unknown, lang: TextLang): string {
   const t = textIn(value, lang);
   return t.fallback ? `${t.text} [${t.lang}]` : t.text;
 }
+
+/** A free-text value as compared: a per-language value by its English (else first) text; case and spacing folded. */
+export function comparableText(value: unknown): string {
+  // In English, through the glossary when only French is given ("directrice technique" and "Chief Technology
+  // Officer" are one role), so a French-only value claims the same thing as its English form.
+  const text = value === null || value === undefined ? '' : textIn(value, 'en').text;
+  return (text ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
+}

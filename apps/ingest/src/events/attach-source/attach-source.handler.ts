@@ -40,6 +40,6 @@ function sourcingIntent(subject: string, targetEventId: string, req: SourceReque
     contentHash: contentHash({ kind: 'sourcing', targetEventId, req }),
     subject,
     namedEvents: [targetEventId],
-    decide: (state) => decideSourcing(state, targetEventId, req),
+    decide: (state, now) => decideSourcing(state, targetEventId, req, now),
   };
 }

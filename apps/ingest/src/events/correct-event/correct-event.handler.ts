@@ -40,6 +40,6 @@ function correctionIntent(subject: string, targetEventId: string, req: Correctio
     contentHash: contentHash({ kind: 'correction', targetEventId, req }),
     subject,
     namedEvents: [targetEventId],
-    decide: (state) => decideCorrection(state, targetEventId, req),
+    decide: (state, now) => decideCorrection(state, targetEventId, req, now),
   };
 }

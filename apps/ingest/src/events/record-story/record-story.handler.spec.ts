@@ -55,6 +55,24 @@ describe('RecordStoryHandler on an in-memory store', () => {
     expect(store.events[0].sources[0]).toEqual({ ...story, quote: 'le départ soudain' });
   });
 
+  it("given a story published after the writer's clock, then nothing is recorded and story.publishedAt is named once", async () => {
+    const early = new RecordStoryHandler(new EventWriter(store, undefined, undefined, undefined, () => new Date('2024-11-15T00:00:00Z')));
+    const own = { outlet: 'Herald', language: 'en', publishedAt: '2025' };
+    const result = await early.execute(new RecordStoryCommand(storyRequest([storyEvent(), { ...storyEvent(), sources: [own] }]), meta));
+    expect(result).toMatchObject({
+      status: 'rejected',
+      rejection: {
+        status: 400,
+        code: 'VALIDATION.FAILED',
+        errors: [
+          { path: 'story.publishedAt', message: expect.stringContaining('2024-11-15T00:00:00.000Z') },
+          { path: 'events[1].sources[0].publishedAt', message: expect.stringContaining('in the future') },
+        ],
+      },
+    });
+    expect(store.events).toHaveLength(0);
+  });
+
   it('given one event that breaks a rule, then nothing of the story is recorded and the rejection names that event', async () => {
     const result = await record(storyRequest([storyEvent(), unfiledCaseEvent()]));
     expect(result).toMatchObject({

@@ -21,15 +21,19 @@ export class RecordStoryHandler implements ICommandHandler<RecordStoryCommand, S
     );
     if (rejected.length) {
       const errors = rejected.flatMap(({ index, error }) =>
-        (error.errors ?? [{ path: '', message: error.message }]).map((e) => ({
-          path: `events[${index}]${e.path ? `.${e.path}` : ''}`,
-          message: e.message,
-        })),
+        (error.errors ?? [{ path: '', message: error.message }]).map((e) => ({ path: storyPath(index, e.path), message: e.message })),
       );
+      // The story is every event's first source: what is wrong with it is said once.
+      const once = errors.filter((e, i) => !e.path.startsWith('story.') || errors.findIndex((o) => o.path === e.path) === i);
       const first = rejected[0].error;
       return {
         status: 'rejected',
-        rejection: { status: first.status, code: first.code, message: `No event of the story was recorded: ${first.message}`, errors },
+        rejection: {
+          status: first.status,
+          code: first.code,
+          message: `No event of the story was recorded: ${first.message}`,
+          errors: once,
+        },
       };
     }
     const results = outcomes.map((o, index) =>
@@ -39,4 +43,15 @@ export class RecordStoryHandler implements ICommandHandler<RecordStoryCommand, S
     );
     return { status: 'recorded', created: results.some((r) => r.status === 'created'), body: { story: request.story, results } };
   }
+}
+
+/**
+ * Where an event's error is in the request: each event's sources are the story, then its own (`sources[0]` is the
+ * story, `sources[2]` the event's `sources[1]`).
+ */
+function storyPath(index: number, path: string): string {
+  const source = /^sources\[(\d+)\](.*)$/.exec(path);
+  if (source && source[1] === '0') return `story${source[2]}`;
+  const own = source ? `sources[${Number(source[1]) - 1}]${source[2]}` : path;
+  return `events[${index}]${own ? `.${own}` : ''}`;
 }

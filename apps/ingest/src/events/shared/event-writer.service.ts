@@ -60,7 +60,8 @@ export interface WriteIntent {
    * so the stream is folded whole, as before there were kept states. For rare editorial acts only.
    */
   wholeStream?: boolean;
-  decide(state: StreamState): NewEvent;
+  /** `now`: the writer's clock, read once per attempt (a source is not published after the moment it is recorded). */
+  decide(state: StreamState, now: Date): NewEvent;
   /** Overrides the request's meta for this one event (each Kafka submission has its own correlation id). */
   meta?: RequestMeta;
 }
@@ -123,12 +124,14 @@ export class EventWriter {
   /**
    * maxEventBytes: NEWSROOM_MAX_EVENT_BYTES; an event whose Kafka record would be larger is rejected (413).
    * keptStreams: streams whose head is kept per generation (KEPT_STREAMS); 0 reads before every write.
+   * clock: the instant a decision is taken at (tests fix it).
    */
   constructor(
     private readonly store: IngestEventStore,
     private readonly maxEventBytes = DEFAULT_MAX_EVENT_BYTES,
     private readonly retry = WRITE_RETRY_LIMITS,
     keptStreams = KEPT_STREAMS,
+    private readonly clock: () => Date = () => new Date(),
   ) {
     this.kept = new RecentMap(keptStreams);
   }
@@ -241,6 +244,7 @@ export class EventWriter {
     // Subjects whose state here is a copy of this write's own (its first event was applied with evolve): the
     // states read for the write stay as read, and the next events of the batch are applied in place.
     const owned = new Set<string>();
+    const now = this.clock();
     for (const i of pending) {
       const intent = intents[i];
       let state = states.get(intent.subject)!;
@@ -248,7 +252,7 @@ export class EventWriter {
         appends.set(intent.subject, { streamId: intent.subject, expectedVersion: state.version, events: [] });
       }
       try {
-        const decided = intent.decide(state);
+        const decided = intent.decide(state, now);
         const event = this.toAppend(intent, decided, meta);
         const tooLarge = this.sizeRejection(intent.subject, event);
         if (tooLarge) {

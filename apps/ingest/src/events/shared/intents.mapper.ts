@@ -40,7 +40,7 @@ export function recordIntent(s: Submission, meta?: RequestMeta): WriteIntent {
     contentHash: submissionFingerprint(s),
     sameContentAs: sameAsWithEmptyInferred(s),
     subject: s.subject,
-    decide: (state) => decideRecord(state, s),
+    decide: (state, now) => decideRecord(state, s, now),
     ...(meta ? { meta } : {}),
   };
 }
