@@ -8,7 +8,7 @@ export type BatchItemResult =
       index: number;
       id: string | null;
       status: 'rejected';
-      error: { status: number; code: string; message?: string; errors?: FieldError[] };
+      error: { status: number; code: string; message?: string; errors?: FieldError[]; errorsOmitted?: number };
     };
 
 /** The body of a batch answer (PRODUCT.md): one result per item, in order, and the counts. */
