@@ -1,4 +1,4 @@
-import { validateEntityAliasRequest, validateSubmission, validateStoryRequest } from '@newsroom/domain';
+import { entityAliasRequestJsonSchema, validateEntityAliasRequest, validateSubmission, validateStoryRequest } from '@newsroom/domain';
 import { SOURCE, withData } from './fixtures/submissions.fixture';
 
 const errorsOf = (result: { ok: true } | { ok: false; errors: Array<{ path: string; message: string }> }) =>
@@ -112,5 +112,39 @@ describe('record keys', () => {
       { path: `data.byFunction.${'k'.repeat(201)}`, message: 'key must be at most 200 characters' },
     ]);
     expect(byFunction({ ' ': 1 })).toEqual([{ path: 'data.byFunction. ', message: 'key: name must not be blank' }]);
+  });
+});
+
+describe('the JSON Schema of text', () => {
+  // One pattern per text field, the one the validator runs: a client that checks it agrees with the 400s.
+  const properties = entityAliasRequestJsonSchema().properties as Record<string, { pattern: string }>;
+  const name = new RegExp(properties.name.pattern, 'u');
+  const reason = new RegExp(properties.reason.pattern, 'u');
+
+  it.each([
+    ['Sam Altman', true, true],
+    ['  Sam  Altman  ', true, true],
+    ['Sam\tAltman', false, false],
+    ['Sam\nAltman', false, true],
+    ['Sam\r\nAltman', false, true],
+    ['Sam\rAltman', false, false],
+    ['Sam\u202eAltman', false, false],
+    ['Sam\u2028Altman', false, false],
+    ['Sam\u200bAltman', true, true],
+    ['\u200b \ufeff', false, false],
+    ['\n', false, false],
+  ])('given %j, then the name pattern says %s and the text pattern %s, as the validator does', (text, oneLine, lines) => {
+    expect([name.test(text), reason.test(text)]).toEqual([oneLine, lines]);
+    const valid = (field: 'name' | 'reason') => validateEntityAliasRequest({ name: 'Sam', reason: 'why', [field]: text }).ok;
+    expect([valid('name'), valid('reason')]).toEqual([oneLine, lines]);
+  });
+
+  it('given blank text, then the message says blank; given a control in blank text, then the control', () => {
+    expect(errorsOf(validateEntityAliasRequest({ name: ' \u200b ', reason: 'why' }))).toEqual([
+      { path: 'name', message: 'name must not be blank' },
+    ]);
+    expect(errorsOf(validateEntityAliasRequest({ name: 'Sam', reason: ' \t ' }))).toEqual([
+      { path: 'reason', message: 'must not contain control characters other than LF and CRLF: U+0009 at 1' },
+    ]);
   });
 });
