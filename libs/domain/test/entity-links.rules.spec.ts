@@ -141,3 +141,38 @@ describe('validateEntityAliasRequest', () => {
     expect(validateEntityAliasRequest({ subject: 'samuel', reason: 'x' })).toMatchObject({ ok: false, errors: [{ path: 'subject' }] });
   });
 });
+
+describe('alias names a reader cannot tell apart', () => {
+  it.each([
+    ['bobby\u200b t7', 'a zero-width space'],
+    ['Bobby\u2060 T7', 'a word joiner'],
+    ['\ufeffBobby T7', 'a byte order mark'],
+    ['Bob\u00adby T7', 'a soft hyphen'],
+    ['Bobby\u200c\u200d T7', 'a zero-width non-joiner and joiner'],
+    ['\u200eBobby T7\u200f', 'direction marks'],
+    ['Ｂｏｂｂｙ Ｔ７', 'full-width letters'],
+  ])('given %j (%s) where "Bobby T7" is an alias, when added, then ENTITY.ALIAS_EXISTS on name', (name) => {
+    expect(thrown(() => decideAliasName(given(SAM, named('Bobby T7')), name, false))).toMatchObject({
+      code: 'ENTITY.ALIAS_EXISTS',
+      errors: [{ path: 'name', message: `already an alias of ${SAM}` }],
+    });
+  });
+
+  it('given an alias recorded with an invisible character, when removed by its visible name, then the recorded name is removed', () => {
+    const removal = decideAliasName(given(SAM, named('bobby\u200b t7')), 'Bobby T7', true);
+    expect(removal.data).toEqual({ name: 'bobby\u200b t7', removed: true });
+    expect(aliasNames(given(SAM, named('bobby\u200b t7'), named('bobby\u200b t7', true)))).toEqual([]);
+  });
+
+  it('given a new name with an invisible character, then it is kept as written (NFC, single spaces) and compared without it', () => {
+    expect(decideAliasName(given(SAM), 'Sam\u200b  Altman', false).data.name).toBe('Sam\u200b Altman');
+    expect(decideAliasName(given(SAM), 'Bob\ufeffT7', false).data.name).toBe('Bob T7');
+    // The name as kept folds as the name as given: the same request again is ENTITY.ALIAS_EXISTS, not a second alias.
+    expect(thrown(() => decideAliasName(given(SAM, named('Bob T7')), 'Bob\ufeffT7', false))).toMatchObject({ code: 'ENTITY.ALIAS_EXISTS' });
+  });
+
+  it('given names that differ in visible letters, then they stay two aliases', () => {
+    expect(decideAliasName(given(SAM, named('Bobby T7')), 'Bobby T8', false).data.name).toBe('Bobby T8');
+    expect(decideAliasName(given(SAM, named('Sam Altman')), 'Sam\u200bAltman', false).data.name).toBe('Sam\u200bAltman');
+  });
+});

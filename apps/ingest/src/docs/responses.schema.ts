@@ -20,9 +20,10 @@ export const PROBLEM_SCHEMA: SchemaObject = {
         required: ['path', 'message'],
         properties: { path: { type: 'string', example: 'data.money.amount' }, message: { type: 'string' } },
       },
-      description: 'At most 100; `errorsOmitted` counts the rest.',
+      description:
+        'At most 100, and no more than 8 kB of JSON; `errorsOmitted` counts the rest. A path over 200 characters or a message over 300 is cut with "…" and its length in characters ("data.byFunction.kkk… (1500016 characters)").',
     },
-    errorsOmitted: { type: 'integer', minimum: 1, description: 'Field errors beyond the 100 listed in `errors` (absent when none)' },
+    errorsOmitted: { type: 'integer', minimum: 1, description: 'Field errors beyond those listed in `errors` (absent when none)' },
   },
 };
 
@@ -141,6 +142,7 @@ const RESULT_ITEM: SchemaObject = {
         code: { type: 'string' },
         message: { type: 'string' },
         errors: PROBLEM_SCHEMA.properties!.errors,
+        errorsOmitted: PROBLEM_SCHEMA.properties!.errorsOmitted,
       },
     },
   },

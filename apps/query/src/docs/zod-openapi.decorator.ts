@@ -26,13 +26,16 @@ export const problemSchema = z
     errors: z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
-      .meta({ description: 'At most 100; `errorsOmitted` counts the rest.' }),
+      .meta({
+        description:
+          'At most 100, and no more than 8 kB of JSON; `errorsOmitted` counts the rest. A path over 200 characters or a message over 300 is cut with "…" and its length in characters.',
+      }),
     errorsOmitted: z
       .number()
       .int()
       .min(1)
       .optional()
-      .meta({ description: 'Field errors beyond the 100 listed in `errors` (absent when none)' }),
+      .meta({ description: 'Field errors beyond those listed in `errors` (absent when none)' }),
   })
   .meta({ description: 'RFC 9457 problem details with a stable code and field errors.' });
 

@@ -1,5 +1,6 @@
 import type { Stance } from '../events/event-sourced.event';
 import { parsePeriod } from '../values/period.value';
+import { readerKey } from '../values/reader-key.util';
 
 /** One outlet's word on a fact: a source of the fact itself (it confirms) or one attached later. */
 export interface CorroborationEntry {
@@ -21,34 +22,12 @@ export interface Corroboration {
   latestReportedAt: string | null;
 }
 
-// Characters that show nothing (zero-width spaces and joiners, direction marks and overrides, soft hyphens, BOM):
-// "Le\u200bMonde" is Le Monde to a reader, so it counts as Le Monde.
-const INVISIBLE = /\p{Cf}/gu;
-// Apostrophe and dash look-alikes a keyboard, a word processor or a CMS puts in one's place: "L’Obs" is L'Obs to a
-// reader. Folded before NFKC (which makes the acute accent U+00B4 a space and a combining accent) and after it (which
-// makes small and full-width forms such as U+FE58 dashes).
-const APOSTROPHES = /[\u2019\u2018\u02bc\u0060\u00b4\uff07]/g;
-const DASHES = /[\u2010-\u2015\u2212]/g;
-const foldMarks = (s: string) => s.replace(APOSTROPHES, "'").replace(DASHES, '-');
-// Outlets are few and every report and projector batch folds the same ones again: their keys are kept, within a bound.
-const FOLDED_KEPT = 10_000;
-const folded = new Map<string, string>();
-
 /**
- * The outlet a source counts as: its `via` when it reprints another, folded as a reader sees it: compatibility forms
- * (NFKC: full-width letters, ligatures, a no-break space), apostrophe look-alikes (’ ‘ ʼ ` ´ ＇) as ' and dash
- * look-alikes (U+2010–U+2015, −) as -, invisible characters dropped, spacing and case folded.
- * Look-alike letters of other scripts (a Cyrillic "Т") are not folded: they are other text.
+ * The outlet a source counts as: its `via` when it reprints another, folded as a reader sees it (`readerKey`:
+ * compatibility forms, apostrophe and dash look-alikes, invisible characters, spacing and case).
  */
 export function outletKey(entry: Pick<CorroborationEntry, 'outlet' | 'via'>): string {
-  const name = entry.via?.trim() ? entry.via : entry.outlet;
-  let key = folded.get(name);
-  if (key === undefined) {
-    key = foldMarks(foldMarks(name).normalize('NFKC')).replace(INVISIBLE, '').trim().replace(/\s+/g, ' ').toLowerCase();
-    if (folded.size >= FOLDED_KEPT) folded.clear();
-    folded.set(name, key);
-  }
-  return key;
+  return readerKey(entry.via?.trim() ? entry.via : entry.outlet);
 }
 
 function instant(at: string | null | undefined): number | null {

@@ -3,6 +3,7 @@ import { withArticle } from '../values/article.util';
 import { CURRENT_SCHEMA_VERSION } from '../events/event-catalog.registry';
 import type { NewEvent, StreamState } from '../streams/stream-state.types';
 import { parseSubject } from '../values/subject.value';
+import { readerKey } from '../values/reader-key.util';
 
 /** The subject this stream's subject is merged into now, or null: the last merge unless an unmerge followed it. */
 export function mergedInto(state: StreamState): string | null {
@@ -90,15 +91,20 @@ export function decideUnmerge(alias: StreamState, canonical: string, reason: str
   };
 }
 
-/** A display name becomes one of the subject's aliases (`removed`: it stops being one). */
 /** A display name as kept: NFC, no edge or repeated spaces (`Sam  Altman ` is `Sam Altman`). */
 function cleanName(name: string): string {
   return name.normalize('NFC').replace(/\s+/gu, ' ').trim();
 }
 
-/** How two display names are compared: clean, and without case (`OpenAI` and `Openai` name one alias). */
-const nameKey = (name: string) => cleanName(name).toLowerCase();
+/**
+ * How two display names are compared: as corroboration compares outlets (`readerKey`), so names a reader cannot
+ * tell apart are one alias: without case (`OpenAI`, `Openai`), spacing, invisible characters (`bobby\u200b t7` is
+ * `Bobby T7`), compatibility forms, apostrophe and dash look-alikes (`O’Brien`, `O'Brien`). Folded as the name would
+ * be kept, so a name given again meets the alias it made (`Bob\ufeffT7` is kept as `Bob T7`: \s takes U+FEFF).
+ */
+const nameKey = (name: string) => readerKey(cleanName(name));
 
+/** A display name becomes one of the subject's aliases (`removed`: it stops being one). */
 export function decideAliasName(state: StreamState, given: string, removed: boolean, reason?: string): NewEvent<'entity.aliased'> {
   const key = nameKey(given);
   const known = aliasNames(state).find((n) => nameKey(n) === key);

@@ -20,6 +20,18 @@ export function joinPath(prefix: string, path: string): string {
   return path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
 }
 
+/**
+ * What is wrong with an object key that names something (a headcount's function), said as what a key must be: zod's
+ * own "Invalid key in record" does not say. The key's own schema gave the reason; lengths are said plainly.
+ */
+function keyMessage(issue: z.core.$ZodIssueInvalidKey): string {
+  const inner = issue.issues[0];
+  if (inner?.code === 'too_big' && inner.origin === 'string') return `key must be at most ${String(inner.maximum)} characters`;
+  if (inner?.code === 'too_small' && inner.origin === 'string') return 'key must not be empty';
+  if (!inner) return 'key is not valid';
+  return inner.message.startsWith('must ') ? `key ${inner.message}` : `key: ${inner.message}`;
+}
+
 /** Flattens zod issues into FieldErrors: unknown keys get their own path, one message per path. */
 function toFieldErrors(issues: readonly z.core.$ZodIssue[], prefix = ''): FieldError[] {
   const errors: FieldError[] = [];
@@ -34,6 +46,8 @@ function toFieldErrors(issues: readonly z.core.$ZodIssue[], prefix = ''): FieldE
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) push(formatPath([...issue.path, key]), 'unknown field');
+    } else if (issue.code === 'invalid_key') {
+      push(formatPath(issue.path), keyMessage(issue));
     } else if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
       // Schemas without a custom message (objects, arrays) would otherwise say "expected object, received undefined".
       push(formatPath(issue.path), 'required');

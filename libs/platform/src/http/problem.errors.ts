@@ -23,6 +23,52 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
  */
 export const MAX_PROBLEM_ERRORS = 100;
 
+/**
+ * The longest field path, message and detail a problem repeats in full. A path names the client's own keys, and a key
+ * of 1.5 million characters made a 1.5 MB answer: past the bound the text is cut, an ellipsis and its full length
+ * in characters follow (`data.byFunction.kkkk… (1500016 characters)`), so the client still sees where and how long.
+ */
+export const MAX_PROBLEM_PATH = 200;
+export const MAX_PROBLEM_MESSAGE = 300;
+export const MAX_PROBLEM_DETAIL = 1000;
+/**
+ * The field errors listed stop once they reach this many bytes of JSON (the first is always listed); `errorsOmitted`
+ * counts the rest as it counts those past MAX_PROBLEM_ERRORS. 200 unknown fields of 5,000 characters made a 504 kB
+ * answer; cut to 200 characters each, a hundred of them would still be 22 kB.
+ */
+export const MAX_PROBLEM_ERRORS_BYTES = 8192;
+
+const SURROGATE_PAIRS = /[\ud800-\udbff][\udc00-\udfff]/g;
+
+/** The string as it is when it has at most `max` characters, else its first `max` (a pair never split), an ellipsis and its length. */
+export function clipText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // Characters as a reader counts them: a surrogate pair (an emoji) is one.
+  const characters = text.length - (text.match(SURROGATE_PAIRS)?.length ?? 0);
+  if (characters <= max) return text;
+  let end = max;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}… (${characters} characters)`;
+}
+
+/**
+ * The field errors a problem lists, each path and message clipped, at most MAX_PROBLEM_ERRORS of them and
+ * MAX_PROBLEM_ERRORS_BYTES of JSON, and how many were left out: whatever the client sent, the answer stays small.
+ */
+export function boundedFieldProblems(errors: readonly FieldProblem[]): { errors: FieldProblem[]; omitted: number } {
+  const listed: FieldProblem[] = [];
+  let bytes = 0;
+  for (const e of errors) {
+    if (listed.length >= MAX_PROBLEM_ERRORS) break;
+    const clipped = { ...e, path: clipText(e.path, MAX_PROBLEM_PATH), message: clipText(e.message, MAX_PROBLEM_MESSAGE) };
+    bytes += Buffer.byteLength(JSON.stringify(clipped)) + 1;
+    if (listed.length > 0 && bytes > MAX_PROBLEM_ERRORS_BYTES) break;
+    listed.push(clipped);
+  }
+  return { errors: listed, omitted: errors.length - listed.length };
+}
+
 /** An error that already knows its HTTP face; app filters map domain errors to it. */
 export class ProblemError extends Error {
   constructor(
@@ -38,16 +84,18 @@ export class ProblemError extends Error {
     this.name = 'ProblemError';
   }
 
+  /** The answer's body: every text that can repeat the client's input (paths, messages, detail, URL) bounded. */
   toBody(instance?: string): ProblemBody {
+    const listed = this.errors?.length ? boundedFieldProblems(this.errors) : null;
     return {
       type: `https://newsroom.dev/problems/${this.code.toLowerCase().replace(/[._]/g, '-')}`,
       title: this.title,
       status: this.status,
       code: this.code,
-      ...(this.detail ? { detail: this.detail } : {}),
-      ...(instance ? { instance } : {}),
-      ...(this.errors?.length ? { errors: this.errors.slice(0, MAX_PROBLEM_ERRORS) } : {}),
-      ...(this.errors && this.errors.length > MAX_PROBLEM_ERRORS ? { errorsOmitted: this.errors.length - MAX_PROBLEM_ERRORS } : {}),
+      ...(this.detail ? { detail: clipText(this.detail, MAX_PROBLEM_DETAIL) } : {}),
+      ...(instance ? { instance: clipText(instance, MAX_PROBLEM_DETAIL) } : {}),
+      ...(listed ? { errors: listed.errors } : {}),
+      ...(listed?.omitted ? { errorsOmitted: listed.omitted } : {}),
       ...this.extensions,
     };
   }

@@ -9,7 +9,7 @@ export type BatchItemResult =
       /** The item's own `id` as sent, else null: nothing was recorded under any id. */
       id: string | null;
       status: 'rejected';
-      error: { status: number; code: string; message?: string; errors?: FieldError[] };
+      error: { status: number; code: string; message?: string; errors?: FieldError[]; errorsOmitted?: number };
     };
 
 /** The body of a batch answer (PRODUCT.md): one result per item, in order, and the counts. */

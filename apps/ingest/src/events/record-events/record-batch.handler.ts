@@ -1,5 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Submission, validateSubmission } from '@newsroom/domain';
+import { FieldError, Submission, validateSubmission } from '@newsroom/domain';
+import { boundedFieldProblems } from '@newsroom/platform';
 import { EventWriter } from '../shared/event-writer.service';
 import { keyedRecordIntent } from '../shared/intents.mapper';
 import { BatchItemResult, BatchResult, RecordBatchCommand } from './record-batch.command';
@@ -16,7 +17,12 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, B
       const v = validateSubmission(item);
       if (v.ok) valid.push({ index, submission: v.value });
       else
-        results[index] = { index, id: idOf(item), status: 'rejected', error: { status: 400, code: 'REQUEST.INVALID', errors: v.errors } };
+        results[index] = {
+          index,
+          id: idOf(item),
+          status: 'rejected',
+          error: { status: 400, code: 'REQUEST.INVALID', ...listed(v.errors) },
+        };
     });
     if (valid.length) {
       const outcomes = await this.writer.write(
@@ -34,7 +40,7 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, B
                 // id would answer 404), as for an item refused by the schema.
                 id: valid[i].submission.id ?? null,
                 status: 'rejected',
-                error: { status: o.error.status, code: o.error.code, message: o.error.message, errors: o.error.errors },
+                error: { status: o.error.status, code: o.error.code, message: o.error.message, ...listed(o.error.errors) },
               }
             : { index, id: o.eventId, status: o.status, globalPosition: o.globalPosition, streamVersion: o.streamVersion };
       });
@@ -44,7 +50,14 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, B
   }
 }
 
-/** The id an invalid item was sent with, when it has a string one (echoed so the client can match the result by it). */
+/** An item's field errors bounded as a problem's are (paths and messages cut, 100 and 8 kB at most, the rest counted). */
+function listed(errors: FieldError[] | undefined): { errors?: FieldError[]; errorsOmitted?: number } {
+  if (!errors?.length) return {};
+  const bounded = boundedFieldProblems(errors);
+  return { errors: bounded.errors, ...(bounded.omitted ? { errorsOmitted: bounded.omitted } : {}) };
+}
+
+/** The id an invalid item was sent with, when it has a string one (echoed so the client can match the result). */
 function idOf(item: unknown): string | null {
   const id = item && typeof item === 'object' ? (item as { id?: unknown }).id : undefined;
   return typeof id === 'string' ? id : null;
