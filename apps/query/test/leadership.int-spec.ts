@@ -172,8 +172,8 @@ async function expected(ds: DataSource, q: LeadershipQuery): Promise<Tenure[]> {
        AND (${p.add(q.modality, '::text[]')} IS NULL OR t.modality = ANY(${p.add(q.modality, '::text[]')}))`,
     p.values,
   );
-  const tenures = tenuresOf(rows);
-  const shown = q.show === 'tenures' ? tenures : rosterAt(tenures, q.asOf);
+  // The roster as of a date shows each tenure as it stood then (its interim, its start's strongest report by then).
+  const shown = q.show === 'tenures' ? tenuresOf(rows) : rosterAt(tenuresOf(rows, q.asOf), q.asOf);
   if (!q.minOutlets) return shown;
   // As the report filtered before it paged in SQL: each bound's corroboration counted in JavaScript.
   const bounds = (t: Tenure) => [t.start, t.end].flatMap((b) => (b ? [b.eventId] : []));
