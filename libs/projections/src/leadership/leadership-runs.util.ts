@@ -120,41 +120,54 @@ export type TenuresView = ({ show: 'tenures' } | { show: 'roster'; asOf: string 
  * a tenure with an unknown start. A tenure's rows are numbered by the departures before them in the group. Of those
  * rows, as `tenuresOf` reads them: the `interim` of the run's last appointment (as of `asOf`, of the last one dated by
  * then), and the start's modality, the strongest of the run's appointments dated within the start's date (as of
- * `asOf`, by then). For the roster the tenure is then kept or not, and `certain` set, as `rosterAt` does.
+ * `asOf`, by then), both worked out for the page's tenures only, after the cut. For the roster the tenure is then kept
+ * or not, and `certain` set, as `rosterAt` does.
  *
  * Listed in `tenureKey` order, strings compared by code point (COLLATE "C"; JavaScript's `<` compares UTF-16
  * units, which differs only between characters above U+FFFF and those from U+E000 to U+FFFF). `after` (the six
  * elements of the last key served) and `limit` are SQL expressions (parameters).
  */
 export function tenuresPageSql(runs: string, view: TenuresView, after: readonly string[] | null, limit: string): string {
-  const group = (a: string) => `${a}.organization, ${a}.subject COLLATE "C", ${a}.role_key COLLATE "C"`;
-  const order = (a: string) => placeOf(a, 'valid_from_at', 'valid_to_at').join(', ');
-  // Each row's tenure: the departures before it in its group (a kept departure never follows a departure).
-  const numbered = `SELECT r.*, lag(r.kind) OVER w IS DISTINCT FROM 'appointed' AS starts,
-      count(*) FILTER (WHERE r.kind = 'departed') OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS tenure
+  // The organization last: a page of one organization compares it with a constant, which Postgres leaves out of the
+  // first window's sort, and the tenures' window then finds the rows sorted by person and role already (it sorts
+  // each group's few rows by tenure: an incremental sort, where with the organization first it sorted them all again).
+  const group = (a: string) => `${a}.subject COLLATE "C", ${a}.role_key COLLATE "C", ${a}.organization`;
+  const [at, rank, position] = placeOf('r', 'valid_from_at', 'valid_to_at');
+  // Each row's tenure: the departures before it in its group (a kept departure never follows a departure). The place
+  // is kept as columns, which the tenures' window orders by.
+  const numbered = `SELECT r.*, ${at} AS place_at, ${rank} AS place_rank,
+      lag(r.kind) OVER w IS DISTINCT FROM 'appointed' AS starts,
+      count(*) FILTER (WHERE r.kind = 'departed') OVER w - (r.kind = 'departed')::int AS tenure
     FROM ${runs}
-    WINDOW w AS (PARTITION BY ${group('r')} ORDER BY ${order('r')})`;
-  const tenure = (a: string) => `PARTITION BY ${group(a)}, ${a}.tenure ORDER BY ${order(a)}`;
-  // The start's date, on each row of its tenure.
-  const dated = `SELECT n.*, first_value(n.valid_from_at) OVER v AS start_from_at, first_value(n.valid_to_at) OVER v AS start_to_at
-    FROM (${numbered}) n WINDOW v AS (${tenure('n')})`;
-  // An appointment in force as of the roster's date (every one without it), and one dated within the start's date.
-  const at = view.show === 'roster' && view.asOf !== null ? `${view.asOf}::timestamptz` : null;
-  const appointment = `r.kind = 'appointed'${at ? ` AND coalesce(r.valid_from_at, '-infinity'::timestamptz) <= ${at}` : ''}`;
-  const withinStart = `CASE WHEN r.start_to_at IS NOT NULL THEN coalesce(r.valid_from_at, '-infinity'::timestamptz) < r.start_to_at
-      ELSE coalesce(r.valid_from_at, '-infinity'::timestamptz) <= coalesce(r.start_from_at, '-infinity'::timestamptz) END`;
+    WINDOW w AS (PARTITION BY ${group('r')} ORDER BY ${at}, ${rank}, ${position})`;
+  // The appointments that count for the interim and the start's modality: those in force as of the roster's date
+  // (every one without it), each with its date's start (an appointment's place).
+  const asOf = view.show === 'roster' && view.asOf !== null ? `${view.asOf}::timestamptz` : null;
+  const counted = `r.kind = 'appointed'${asOf ? ` AND r.place_at <= ${asOf}` : ''}`;
   const last = (c: string) => `last_value(r.${c}) OVER v`;
   const opens = `r.kind = 'appointed'`;
   const bound = [...BOUND_COLUMNS, ...BOUND_TIMES];
+  // Each tenure's rows, whole: the start's own columns, the departure's (its last row, if one), and the interim flags,
+  // dates and strengths of the appointments that count, in order.
   const paired = `SELECT r.subject, r.organization, r.role, r.role_category, r.starts,
-      CASE WHEN ${opens} THEN coalesce((array_agg(r.interim) FILTER (WHERE ${appointment}) OVER v)[count(*) FILTER (WHERE ${appointment}) OVER v], r.interim)
-        ELSE false END AS interim,
       ${bound.map((c) => `CASE WHEN ${opens} THEN r.${c} END AS start_${c}`).join(',\n      ')},
-      CASE WHEN ${opens} THEN coalesce(${modalityOfSql(`max(${strengthSql('r.modality')}) FILTER (WHERE ${appointment} AND ${withinStart}) OVER v`)}, r.modality)
-        END AS start_modality_shown,
+      CASE WHEN ${opens} THEN array_agg(r.interim) FILTER (WHERE ${counted}) OVER v END AS interims,
+      CASE WHEN ${opens} THEN array_agg(r.place_at) FILTER (WHERE ${counted}) OVER v END AS dates,
+      CASE WHEN ${opens} THEN array_agg(${strengthSql('r.modality')}) FILTER (WHERE ${counted}) OVER v END AS strengths,
       ${[...bound, 'reason', 'destination'].map((c) => `CASE WHEN ${last('kind')} = 'departed' THEN ${last(c)} END AS end_${c}`).join(',\n      ')}
-    FROM (${dated}) r
-    WINDOW v AS (${tenure('r')} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`;
+    FROM (${numbered}) r
+    WINDOW v AS (PARTITION BY ${group('r')}, r.tenure ORDER BY r.place_at, r.place_rank, r.fact_position
+      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`;
+  // The interim in force: the last counted appointment's. The start's modality: the strongest counted appointment
+  // dated within the start's date (from its start to its end; at its instant when it has no end). Neither is a filter
+  // or a sort key, so Postgres works them out after the cut, for the page's tenures only (a subquery each: the plan
+  // runs it once per row served).
+  const interim = `coalesce(t.interims[cardinality(t.interims)], false)`;
+  const within = `CASE WHEN t.start_valid_to_at IS NOT NULL THEN u.dated < t.start_valid_to_at
+      ELSE u.dated <= coalesce(t.start_valid_from_at, '-infinity'::timestamptz) END`;
+  const startModality = `CASE WHEN t.start_fact_id IS NOT NULL THEN coalesce(
+      (SELECT ${modalityOfSql('max(u.strength)')} FROM unnest(t.dates, t.strengths) AS u(dated, strength) WHERE ${within}),
+      t.start_modality) END`;
   const where = ['t.starts'];
   let certain = 'NULL::boolean';
   if (view.show === 'roster' && view.asOf === null) {
@@ -191,7 +204,8 @@ export function tenuresPageSql(runs: string, view: TenuresView, after: readonly 
     'end_reason',
     'end_destination',
   ];
-  const shownAs = (c: string) => (c === 'start_modality' ? `t.start_modality_shown AS start_modality` : `t.${c}`);
+  const computed: Record<string, string> = { interim, start_modality: startModality };
+  const shownAs = (c: string) => (computed[c] ? `${computed[c]} AS ${c}` : `t.${c}`);
   return `SELECT ${shown.map(shownAs).join(', ')}, ${certain} AS certain FROM (${paired}) t
     WHERE ${where.join(' AND ')}
     ORDER BY ${key.join(', ')}
