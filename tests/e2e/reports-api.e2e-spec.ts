@@ -435,6 +435,48 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     expect((await get(`/v1/reports/departures?organization=${organization}&cursor=${timeline.next}`)).status).toBe(400);
   });
 
+  it('the roster shows a rumour confirmed later for the same day as confirmed (rumored known before), and the interim status as of a date', async () => {
+    const organization = 'org:desk-limits';
+    const appointment = (person: string, occurredAt: string, modality: string, interim: boolean) => ({
+      type: 'executive.appointed',
+      subject: person,
+      occurredAt,
+      modality,
+      data: { role: { en: 'Chief Executive Officer' }, organization, roleCategory: 'c-suite', interim },
+      sources: [{ outlet: modality === 'rumored' ? 'Gossip Weekly' : 'Example', language: 'en' }],
+    });
+    const positions: string[] = [];
+    for (const e of [
+      appointment('person:desk-rumour', '2024-06-10', 'rumored', false),
+      appointment('person:desk-rumour', '2024-06-10', 'confirmed', false),
+      appointment('person:desk-interim', '2024-01-15', 'reported', true),
+      appointment('person:desk-interim', '2024-06-01', 'reported', false),
+    ]) {
+      const posted = await post<{ globalPosition: string }>(`${stack.apps.ingest.url}/v1/events`, e, stack.key);
+      expect(posted.status).toBe(201);
+      positions.push(posted.body.globalPosition);
+    }
+    const [row] = (await stack.db.pool.query('SELECT recorded_at FROM event_store.events WHERE global_position = $1', [positions[0]])).rows;
+    const rumourKnown = new Date(row.recorded_at).toISOString();
+    interface Tenures {
+      items: Array<{ person: string; interim: boolean; start: { occurredAt: string; modality: string } }>;
+    }
+    const roster = async (params: string) =>
+      (await get(`/v1/reports/leadership?organization=${organization}&minPosition=${positions[3]}${params}`))
+        .json<Tenures>()
+        .items.map((t) => [t.person, t.interim, t.start.occurredAt, t.start.modality]);
+    expect(await roster('')).toEqual([
+      ['person:desk-interim', false, '2024-01-15', 'reported'],
+      ['person:desk-rumour', false, '2024-06-10', 'confirmed'],
+    ]);
+    expect(await roster(`&knownAt=${rumourKnown}`)).toEqual([['person:desk-rumour', false, '2024-06-10', 'rumored']]);
+    expect(await roster('&asOf=2024-03-01')).toEqual([['person:desk-interim', true, '2024-01-15', 'reported']]);
+    expect(await roster('&asOf=2024-07-01')).toEqual([
+      ['person:desk-interim', false, '2024-01-15', 'reported'],
+      ['person:desk-rumour', false, '2024-06-10', 'confirmed'],
+    ]);
+  });
+
   it('reads its own writes: with minPosition the report holds the event just written, and every answer says its position', async () => {
     const appointment = {
       type: 'executive.appointed',

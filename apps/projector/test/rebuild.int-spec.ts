@@ -26,6 +26,16 @@ const departure = (person: string, occurredAt = '2025-02') => ({
   sources: [{ outlet: 'Rebuild Test', language: 'en' }],
   modality: 'reported',
 });
+/** An appointment to the same role as `departure`'s, with its modality and interim flag. */
+const appointment = (person: string, occurredAt: string, modality: string, interim: boolean) => ({
+  id: randomUUID(),
+  type: 'executive.appointed',
+  subject: person,
+  occurredAt,
+  data: { organization: 'org:openai', role: 'Head of Testing', roleCategory: 'other', interim },
+  sources: [{ outlet: 'Rebuild Test', language: 'en' }],
+  modality,
+});
 
 describe('rebuild: blue-green from the event store while the live projector runs (real Postgres and Kafka)', () => {
   let p: ProjectorPipeline;
@@ -65,6 +75,14 @@ describe('rebuild: blue-green from the event store while the live projector runs
       sourcingAppend('person:mira-murati', mira, { outlet: 'Regional Herald', language: 'en', via: 'Second Wire' }, 'confirms'),
     );
     await store.append(sourcingAppend('person:mira-murati', mira, { outlet: 'Skeptic Post', language: 'fr' }, 'denies'));
+    // A run whose middle rows the leadership runs keep: a rumour confirmed for the same day, interim then permanent.
+    for (const e of [
+      appointment('person:run-rows', '2024-01-15', 'rumored', true),
+      appointment('person:run-rows', '2024-01-15', 'confirmed', true),
+      appointment('person:run-rows', '2024-06-01', 'reported', false),
+      appointment('person:run-rows', '2024-09-01', 'reported', false),
+    ])
+      await store.append(toAppend(e));
     await publishAll();
     await caughtUp();
   });
@@ -99,6 +117,9 @@ describe('rebuild: blue-green from the event store while the live projector runs
     expect(result.head).toBe(await store.headPosition());
     expect(await departuresOf('person:during-rebuild')).toEqual([{ version: 1, occurred_at: '2025-02', recorded_to: null }]);
     expect(incremental.departures.length).toBeGreaterThan(0);
+    // The run's first appointment, its confirmation, the change to permanent and its last: as kept live, so rebuilt.
+    const runRows = (incremental.leadership_runs as Array<{ subject: string }>).filter((r) => r.subject === 'person:run-rows');
+    expect(runRows).toHaveLength(4);
     expect(await snapshot()).toEqual(incremental);
     expect(await indexNames()).toEqual(indexesBefore);
     const checkpoints = await ds.query(`SELECT DISTINCT last_position::text FROM read_model.projection_checkpoints WHERE topic = $1`, [

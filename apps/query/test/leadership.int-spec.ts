@@ -172,8 +172,8 @@ async function expected(ds: DataSource, q: LeadershipQuery): Promise<Tenure[]> {
        AND (${p.add(q.modality, '::text[]')} IS NULL OR t.modality = ANY(${p.add(q.modality, '::text[]')}))`,
     p.values,
   );
-  const tenures = tenuresOf(rows);
-  const shown = q.show === 'tenures' ? tenures : rosterAt(tenures, q.asOf);
+  // The roster as of a date shows each tenure as it stood then (its interim, its start's strongest report by then).
+  const shown = q.show === 'tenures' ? tenuresOf(rows) : rosterAt(tenuresOf(rows, q.asOf), q.asOf);
   if (!q.minOutlets) return shown;
   // As the report filtered before it paged in SQL: each bound's corroboration counted in JavaScript.
   const bounds = (t: Tenure) => [t.start, t.end].flatMap((b) => (b ? [b.eventId] : []));
@@ -265,6 +265,72 @@ describe('leadership report: pairing only the rows that matter, paged, equals pa
     const amended = await history.amend(60);
     await projection.refreshRuns(ds.manager, amended);
     expect(await compareAll([null, history.instants()[5]])).toBeGreaterThan(100);
+  });
+
+  // The known limits of the fiftieth and fifty-second sessions' testers, as a desk editor reads the report's JSON.
+  it('shows a rumour confirmed later for the same day as confirmed (rumored at a knownAt before), and the interim status as of a date', async () => {
+    const organization = 'org:delta';
+    const fact = (id: string, position: number, person: string, day: string, modality: string, interim: boolean) => [
+      id,
+      1,
+      'executive.appointed',
+      person,
+      modality,
+      day,
+      `${day}T00:00:00.000Z`,
+      new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString(),
+      at(100_000 + position),
+      null,
+      100_000 + position,
+      100_000 + position,
+      null,
+      organization,
+      'Chief Executive Officer',
+      'chief executive officer',
+      'c-suite',
+      interim,
+      null,
+      null,
+    ];
+    const [rumour, confirmation, interim, permanent] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const rows = [
+      fact(rumour, 1, 'person:rumoured', '2024-06-10', 'rumored', false),
+      fact(confirmation, 3, 'person:rumoured', '2024-06-10', 'confirmed', false),
+      fact(interim, 4, 'person:interim', '2024-01-15', 'reported', true),
+      fact(permanent, 5, 'person:interim', '2024-06-01', 'reported', false),
+    ];
+    await db.pool.query(INSERT, [JSON.stringify(rows)]);
+    await projection.refreshRuns(ds.manager, [rumour, confirmation, interim, permanent]);
+    const roster = async (asOf: string | null, knownAt: string | null = null) =>
+      (await repo.report({ organization, asOf, knownAt, modality: null })).items.map((t) => ({
+        person: t.person,
+        interim: t.interim,
+        start: t.start && { eventId: t.start.eventId, occurredAt: t.start.occurredAt, modality: t.start.modality },
+      }));
+    const rumoured = (modality: string) => ({
+      person: 'person:rumoured',
+      interim: false,
+      start: { eventId: rumour, occurredAt: '2024-06-10', modality },
+    });
+    const interimOne = (flag: boolean) => ({
+      person: 'person:interim',
+      interim: flag,
+      start: { eventId: interim, occurredAt: '2024-01-15', modality: 'reported' },
+    });
+    expect(await roster(null)).toEqual([interimOne(false), rumoured('confirmed')]);
+    // Known before the confirmation was recorded (between positions 1 and 3): the rumour.
+    expect(await roster(null, at(100_002))).toEqual([rumoured('rumored')]);
+    expect(await roster('2024-03-01T00:00:00.000Z')).toEqual([interimOne(true)]);
+    expect(await roster('2024-07-01T00:00:00.000Z')).toEqual([interimOne(false), rumoured('confirmed')]);
+    // Every tenure on record: as recorded now.
+    const tenures = await repo.report({ organization, asOf: null, knownAt: null, modality: null, show: 'tenures' });
+    expect(tenures.items.map((t) => [t.person, t.interim, t.start?.modality])).toEqual([
+      ['person:interim', false, 'reported'],
+      ['person:rumoured', false, 'confirmed'],
+    ]);
+    // Filtered to rumours, the start is the rumour alone.
+    const filtered = await repo.report({ organization, asOf: null, knownAt: null, modality: ['rumored'] });
+    expect(filtered.items.map((t) => [t.person, t.start?.modality])).toEqual([['person:rumoured', 'rumored']]);
   });
 
   it('serves the sources of the listed facts and, for a corrected one, its earlier versions', async () => {

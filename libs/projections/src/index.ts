@@ -26,7 +26,7 @@ export { isVisible, occurredBy, factStatusOf, changesState } from './facts/visib
 // Read models: each a pure evolve plus its adapter, and the pure report logic over their rows.
 export { leadershipModel, roleKeyOf } from './leadership/leadership.model';
 export { LeadershipProjection } from './leadership/leadership.adapter';
-export { RUN_COLUMNS, runEndsSql, tenuresPageSql, type TenuresView } from './leadership/leadership-runs.util';
+export { modalityStrength, RUN_COLUMNS, runEndsSql, tenuresPageSql, type TenuresView } from './leadership/leadership-runs.util';
 export {
   tenuresOf,
   tenureOfRow,

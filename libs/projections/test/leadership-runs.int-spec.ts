@@ -5,6 +5,7 @@ import { createTestDatabase, TestDatabase } from '@newsroom/testing';
 import { appointed, correction, departed, event, resetClock, retraction } from './support/events.builder';
 import { LeadershipRunsOrder1764900600000 } from '../../../infra/postgres/migrations/1764900600000-leadership-runs-order.migration';
 import { LeadershipIntervalOrder1764901000000 } from '../../../infra/postgres/migrations/1764901000000-leadership-interval-order.migration';
+import { LeadershipRunsAsOf1764901300000 } from '../../../infra/postgres/migrations/1764901300000-leadership-runs-as-of.migration';
 
 // Dates that sort around each other, and none (a fact without a date sorts first in its group).
 const DATES = [null, null, '2023', '2024-05', '2024-05', '2024-09-25', '2023-12/2024-12'];
@@ -15,12 +16,16 @@ const step = fc.record({
   kind: fc.constantFrom('appointed', 'appointed', 'departed'),
   date: fc.nat(DATES.length - 1),
   denied: fc.nat(9),
+  interim: fc.boolean(),
   pick: fc.nat(),
 });
 
 type Step = typeof step extends fc.Arbitrary<infer S> ? S : never;
 
-/** A random log of appointments and departures in a few groups, with corrections (date, role, modality) and retractions. */
+/**
+ * A random log of appointments and departures in a few groups (rumoured, reported or confirmed, interim or not), with
+ * corrections (date, role, interim) and retractions.
+ */
 function storyOf(steps: Array<Step>): ProjectedEvent[] {
   resetClock();
   const log: ProjectedEvent[] = [];
@@ -29,11 +34,13 @@ function storyOf(steps: Array<Step>): ProjectedEvent[] {
     const target = standing.length ? standing[s.pick % standing.length] : null;
     if (s.action === 'correct' && target) {
       const changes =
-        s.pick % 3 === 0
+        s.pick % 4 === 0
           ? { occurredAt: DATES[s.date] ?? '2022' }
-          : s.pick % 3 === 1
+          : s.pick % 4 === 1
             ? { data: { role: `Role ${s.role}` } }
-            : { occurredAt: DATES[s.date] ?? '2021' };
+            : s.pick % 4 === 2 && target.type === 'executive.appointed'
+              ? { data: { interim: s.interim } }
+              : { occurredAt: DATES[s.date] ?? '2021' };
       log.push(correction(target, changes));
     } else if (s.action === 'retract' && target) {
       log.push(retraction(target));
@@ -47,9 +54,9 @@ function storyOf(steps: Array<Step>): ProjectedEvent[] {
           organization: 'org:openai',
           role: `Role ${s.role}`,
           roleCategory: 'c-suite',
-          ...(s.kind === 'departed' ? { reason: 'resigned' } : {}),
+          ...(s.kind === 'departed' ? { reason: 'resigned' } : { interim: s.interim }),
         },
-        { modality: s.denied === 0 ? 'denied' : 'reported' },
+        { modality: s.denied === 0 ? 'denied' : (['reported', 'rumored', 'confirmed'] as const)[s.denied % 3] },
       );
       log.push(e);
       standing.push(e);
@@ -192,6 +199,52 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
       // Every standing departure again, and p12's departure before the appointment: the appointment ran on as its own run.
       expect(old.filter((r: { kind: string }) => r.kind === 'departed')).toHaveLength(7);
       expect(rows('person:p12', old)).toEqual(['appointed 2024-05-10', 'departed 2024-05']);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await kept()).toEqual(now);
+  });
+
+  // Migration 1764901300000 also keeps the appointments whose interim changes and those stronger than the one before
+  // (the roster as of a date, a rumour confirmed later); down gives the runs kept before it, up the new ones again.
+  it('the as-of migration computes the runs kept the new way from runs kept the old way, and down gives the old ones back', async () => {
+    const report = (person: string, occurredAt: string, modality: ProjectedEvent['modality'], interim: boolean) =>
+      event(
+        'executive.appointed',
+        person,
+        occurredAt,
+        { organization: 'org:openai', role: 'Role 1', roleCategory: 'c-suite', interim },
+        { modality },
+      );
+    await freshBatch(13000, [
+      // Interim from January, permanent from June, then reported again in September: four appointments, one run.
+      report('person:p13', '2024-01-15', 'reported', true),
+      report('person:p13', '2024-03-01', 'reported', true),
+      report('person:p13', '2024-06-01', 'reported', false),
+      report('person:p13', '2024-09-01', 'reported', false),
+      // A rumour, confirmed for the same day, then reported again later.
+      report('person:p14', '2024-06-10', 'rumored', false),
+      report('person:p14', '2024-06-10', 'confirmed', false),
+      report('person:p14', '2024-06-10', 'reported', false),
+      report('person:p14', '2024-08-01', 'reported', false),
+    ]);
+    const now = await kept();
+    expect(now).toEqual(await full());
+    const rows = (subject: string, rows: Array<{ subject: string; occurred_at: string; modality: string; interim: boolean }>) =>
+      rows
+        .filter((r) => r.subject === subject)
+        .map((r) => `${r.occurred_at} ${r.modality}${r.interim ? ' interim' : ''}`)
+        .sort();
+    expect(rows('person:p13', now)).toEqual(['2024-01-15 reported interim', '2024-06-01 reported', '2024-09-01 reported']);
+    expect(rows('person:p14', now)).toEqual(['2024-06-10 confirmed', '2024-06-10 rumored', '2024-08-01 reported']);
+    const migration = new LeadershipRunsAsOf1764901300000();
+    const runner = ds.createQueryRunner();
+    try {
+      await migration.down(runner);
+      const old = await kept();
+      expect(rows('person:p13', old)).toEqual(['2024-01-15 reported interim', '2024-09-01 reported']);
+      expect(rows('person:p14', old)).toEqual(['2024-06-10 rumored', '2024-08-01 reported']);
       await migration.up(runner);
     } finally {
       await runner.release();

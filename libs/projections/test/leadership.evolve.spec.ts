@@ -1,10 +1,50 @@
-import { evolveFact, LeadershipRow, leadershipModel, rosterAt, tenuresOf } from '@newsroom/projections';
+import fc from 'fast-check';
+import {
+  evolveFact,
+  LeadershipRow,
+  leadershipModel,
+  modalityStrength,
+  type ProjectedEvent,
+  rosterAt,
+  tenuresOf,
+} from '@newsroom/projections';
 import { InMemoryFactTable } from './support/in-memory-fact-table.fixture';
 import { appointed, correction, departed, event, recordedAtOf, resetClock, retraction } from './support/events.builder';
 
 const given = (...events: Parameters<InMemoryFactTable['applyAll']>[0]) => new InMemoryFactTable(leadershipModel).applyAll(events);
 const roster = (t: InMemoryFactTable, asOf: string | null = null, knownAt: string | null = null) =>
-  rosterAt(tenuresOf(t.visible<LeadershipRow>(knownAt)), asOf).map((x) => ({ person: x.person, role: x.role, certain: x.certain }));
+  rosterAt(tenuresOf(t.visible<LeadershipRow>(knownAt), asOf), asOf).map((x) => ({ person: x.person, role: x.role, certain: x.certain }));
+/** The roster as the report lists it: who, interim or not, and the start's modality. */
+const listed = (t: InMemoryFactTable, asOf: string | null = null, knownAt: string | null = null) =>
+  rosterAt(tenuresOf(t.visible<LeadershipRow>(knownAt), asOf), asOf).map((x) => ({
+    person: x.person,
+    interim: x.interim,
+    modality: x.start?.modality,
+  }));
+
+/**
+ * The rows `leadership_runs` keeps (runEndSql), in JavaScript, for one group: in `tenuresOf`'s order, a departure not
+ * right after one, and an appointment that opens a run, ends one, changes `interim` or is stronger than the one before.
+ */
+function keptOf(rows: LeadershipRow[]): LeadershipRow[] {
+  const place = (r: LeadershipRow) => {
+    const ends = r.kind === 'departed' && r.valid_to !== null;
+    const at = ends ? r.valid_to : r.valid_from;
+    return [at === null ? -Infinity : Date.parse(at), ends ? 0 : 1, Number(r.fact_position)];
+  };
+  const sorted = rows
+    .filter((r) => r.modality !== 'denied')
+    .map((r) => ({ r, p: place(r) }))
+    .sort((a, b) => a.p[0] - b.p[0] || a.p[1] - b.p[1] || a.p[2] - b.p[2])
+    .map(({ r }) => r);
+  return sorted.filter((r, i) => {
+    const prev = sorted[i - 1];
+    const next = sorted[i + 1];
+    if (r.kind === 'departed') return prev?.kind !== 'departed';
+    if (prev?.kind !== 'appointed' || next?.kind !== 'appointed') return true;
+    return r.interim !== prev.interim || modalityStrength(r.modality) > modalityStrength(prev.modality);
+  });
+}
 
 describe('leadership: evolve and tenures', () => {
   beforeEach(() => resetClock());
@@ -101,6 +141,104 @@ describe('leadership: evolve and tenures', () => {
       ['2024-05-11', null],
     ]);
     expect(roster(back)).toEqual([{ person: 'person:u', role: 'CTO', certain: true }]);
+  });
+
+  it("a rumour confirmed later for the same date shows as confirmed, with the first report's date and id; knownAt before the confirmation shows the rumour", () => {
+    const report = (modality: ProjectedEvent['modality']) =>
+      event(
+        'executive.appointed',
+        'person:r',
+        '2024-06-10',
+        { organization: 'org:openai', role: 'CEO', roleCategory: 'c-suite' },
+        { modality },
+      );
+    const t = given(report('rumored'));
+    const beforeConfirmation = recordedAtOf(1);
+    t.apply(report('confirmed'));
+    const [tenure] = tenuresOf(t.visible<LeadershipRow>());
+    expect(tenure.start).toMatchObject({ occurredAt: '2024-06-10', modality: 'confirmed', recordedAt: beforeConfirmation });
+    expect(listed(t)).toEqual([{ person: 'person:r', interim: false, modality: 'confirmed' }]);
+    expect(listed(t, null, beforeConfirmation)).toEqual([{ person: 'person:r', interim: false, modality: 'rumored' }]);
+    expect(listed(t, '2024-07-01T00:00:00Z')).toEqual([{ person: 'person:r', interim: false, modality: 'confirmed' }]);
+  });
+
+  it("a later report counts for the start only when dated within the start's date, and as of a date only once dated by then", () => {
+    const of = (modality: ProjectedEvent['modality'], occurredAt: string) =>
+      event(
+        'executive.appointed',
+        'person:w',
+        occurredAt,
+        { organization: 'org:openai', role: 'CEO', roleCategory: 'c-suite' },
+        { modality },
+      );
+    // Rumoured for June, confirmed for the 20th of June and reported again in July.
+    const june = given(of('rumored', '2024-06'), of('reported', '2024-07-02'), of('confirmed', '2024-06-20'));
+    expect(listed(june).map((x) => x.modality)).toEqual(['confirmed']);
+    expect(listed(june, '2024-06-10T00:00:00Z').map((x) => x.modality)).toEqual(['rumored']);
+    expect(listed(june, '2024-06-25T00:00:00Z').map((x) => x.modality)).toEqual(['confirmed']);
+    // Rumoured for the 10th, reported for July: another date, the start stays a rumour.
+    const later = given(of('rumored', '2024-06-10'), of('reported', '2024-07'));
+    expect(listed(later).map((x) => x.modality)).toEqual(['rumored']);
+    // A weaker later report changes nothing.
+    expect(listed(given(of('confirmed', '2024-06-10'), of('rumored', '2024-06-10'))).map((x) => x.modality)).toEqual(['confirmed']);
+  });
+
+  it('as of a date, the interim status in force then: interim from January, permanent from June', () => {
+    const t = given(
+      appointed('person:i', 'CEO', '2024-01-15', { interim: true }),
+      appointed('person:i', 'CEO', '2024-06-01', { interim: false }),
+    );
+    expect(listed(t, '2024-03-01T00:00:00Z')).toEqual([{ person: 'person:i', interim: true, modality: 'reported' }]);
+    expect(listed(t, '2024-07-01T00:00:00Z')).toEqual([{ person: 'person:i', interim: false, modality: 'reported' }]);
+    expect(listed(t)).toEqual([{ person: 'person:i', interim: false, modality: 'reported' }]);
+    expect(tenuresOf(t.visible<LeadershipRow>()).map((x) => x.interim)).toEqual([false]);
+    // Interim again from September (a third appointment): as of October interim, as of July not.
+    t.apply(appointed('person:i', 'CEO', '2024-09', { interim: true }));
+    expect(listed(t, '2024-10-01T00:00:00Z').map((x) => x.interim)).toEqual([true]);
+    expect(listed(t, '2024-07-01T00:00:00Z').map((x) => x.interim)).toEqual([false]);
+  });
+
+  it('pairing the rows leadership_runs keeps gives what pairing every row gives, as of any date', () => {
+    const DATES = [null, '2024', '2024-03', '2024-03-10', '2024-03-10', '2024-06', '2024-06-20', '2025-01'];
+    const AS_OF = [
+      null,
+      '2024-03-05T00:00:00Z',
+      '2024-03-10T12:00:00Z',
+      '2024-06-25T00:00:00Z',
+      '2024-12-31T00:00:00Z',
+      '2026-01-01T00:00:00Z',
+    ];
+    const step = fc.record({
+      kind: fc.constantFrom('appointed', 'appointed', 'appointed', 'departed'),
+      date: fc.nat(DATES.length - 1),
+      modality: fc.constantFrom('rumored', 'reported', 'confirmed', 'denied'),
+      interim: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 14 }), (steps) => {
+        resetClock();
+        const events = steps.map((s) =>
+          event(
+            `executive.${s.kind}`,
+            'person:k',
+            DATES[s.date],
+            {
+              organization: 'org:openai',
+              role: 'CEO',
+              roleCategory: 'c-suite',
+              interim: s.interim,
+              ...(s.kind === 'departed' ? { reason: 'resigned' } : {}),
+            },
+            { modality: s.modality },
+          ),
+        );
+        const rows = given(...events).visible<LeadershipRow>();
+        const kept = keptOf(rows);
+        for (const asOf of AS_OF) expect(rosterAt(tenuresOf(kept, asOf), asOf)).toEqual(rosterAt(tenuresOf(rows, asOf), asOf));
+        expect(tenuresOf(kept)).toEqual(tenuresOf(rows));
+      }),
+      { numRuns: 400, seed: 52 },
+    );
   });
 
   it('when a departure is retracted, the person holds the role again; knownAt before the retraction shows them gone', () => {

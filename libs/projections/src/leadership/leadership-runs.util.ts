@@ -1,9 +1,14 @@
 /**
  * Pairing appointments with departures (see `tenuresOf`) only turns on some rows of each (organization, person,
  * role key) group in valid-time order: a departure that does not follow another one, an appointment that opens a
- * tenure (no appointment right before it) and the last appointment of a run (its `interim` is the one that stands).
- * Repeated appointments in between change nothing, nor does a departure right after a departure (another report of
- * the same departure: the first stands), so `tenuresOf` over these rows equals `tenuresOf` over all of them.
+ * tenure (no appointment right before it), the last appointment of a run (its `interim` is the one that stands now),
+ * an appointment whose `interim` differs from the appointment right before it (as of a date between them, the earlier
+ * one's stands) and one whose modality is stronger than the one right before it's (`modalityStrength`: the strongest
+ * report of the start's date is what the start shows). Repeated appointments in between change nothing, nor does a
+ * departure right after a departure (another report of the same departure: the first stands), so `tenuresOf` over
+ * these rows equals `tenuresOf` over all of them, as of any date: the appointments in force at a date, and those
+ * dated within the start's date, are each a first part of their run, and the last of the one and the earliest
+ * strongest of the other are kept.
  */
 export const RUN_COLUMNS = [
   'organization',
@@ -46,13 +51,37 @@ export function placeOf(alias: string, from = 'valid_from', to = 'valid_to'): st
 }
 const place = (alias: string) => placeOf(alias).join(', ');
 
+/** How strong a report is, as a tenure's start shows it: confirmed over reported over rumored (denied facts never pair). */
+export const MODALITY_STRENGTH: Readonly<Record<string, number>> = { rumored: 1, reported: 2, confirmed: 3 };
+export const modalityStrength = (modality: string): number => MODALITY_STRENGTH[modality] ?? 0;
+/** SQL: `modalityStrength` of a modality expression. */
+export const strengthSql = (modality: string): string =>
+  `CASE ${modality} ${Object.entries(MODALITY_STRENGTH)
+    .map(([m, n]) => `WHEN '${m}' THEN ${n}`)
+    .join(' ')} ELSE 0 END`;
+/** SQL: the modality of a strength (`strengthSql`'s inverse). */
+const modalityOfSql = (strength: string): string =>
+  `(ARRAY[${Object.entries(MODALITY_STRENGTH)
+    .sort((a, b) => a[1] - b[1])
+    .map(([m]) => `'${m}'`)
+    .join(', ')}])[${strength}]`;
+
 /**
- * SQL: whether the row `alias`, with the kinds of its neighbours in its group's order as `prev_kind` and `next_kind`,
- * is one of those rows. It turns on the row's own kind and its two neighbours' only, which `refreshRunsSql` relies on.
+ * SQL: the neighbour columns `runEndSql` reads, as window functions over `w` of the rows aliased `alias`: the kinds of
+ * the rows before and after, and the `interim` and modality of the row before.
+ */
+export const neighboursSql = (alias: string, w = 'w'): string =>
+  `lag(${alias}.kind) OVER ${w} AS prev_kind, lead(${alias}.kind) OVER ${w} AS next_kind,
+   lag(${alias}.interim) OVER ${w} AS prev_interim, lag(${alias}.modality) OVER ${w} AS prev_modality`;
+
+/**
+ * SQL: whether the row `alias`, with its neighbours in its group's order as `neighboursSql` names them, is one of
+ * those rows. It turns on the row itself and its two neighbours only, which `refreshRunsSql` relies on.
  */
 export const runEndSql = (alias: string): string =>
   `(${alias}.kind = 'departed' AND ${alias}.prev_kind IS DISTINCT FROM 'departed'
-    OR ${alias}.kind = 'appointed' AND (${alias}.prev_kind IS DISTINCT FROM 'appointed' OR ${alias}.next_kind IS DISTINCT FROM 'appointed'))`;
+    OR ${alias}.kind = 'appointed' AND (${alias}.prev_kind IS DISTINCT FROM 'appointed' OR ${alias}.next_kind IS DISTINCT FROM 'appointed'
+      OR ${alias}.interim IS DISTINCT FROM ${alias}.prev_interim OR ${strengthSql(`${alias}.modality`)} > ${strengthSql(`${alias}.prev_modality`)}))`;
 
 /**
  * SQL selecting those rows among the rows of `table` (aliased `t`) that match `where`; `columns` is the select list
@@ -60,7 +89,7 @@ export const runEndSql = (alias: string): string =>
  */
 export function runEndsSql(table: string, where: string, columns: string = RUN_COLUMNS.map((c) => `t.${c}`).join(', ')): string {
   return `SELECT ${columns} FROM (
-      SELECT t.*, lag(t.kind) OVER w AS prev_kind, lead(t.kind) OVER w AS next_kind
+      SELECT t.*, ${neighboursSql('t')}
       FROM ${table} t WHERE ${where}
       WINDOW w AS (PARTITION BY t.organization COLLATE "C", t.subject COLLATE "C", t.role_key COLLATE "C" ORDER BY ${place('t')})
     ) t
@@ -85,30 +114,60 @@ export type TenuresView = ({ show: 'tenures' } | { show: 'roster'; asOf: string 
  * `runEndsSql`; `leadership_runs` holds them as recorded now) with RUN_COLUMNS, `valid_from`, `valid_to` and
  * `recorded_from` as ISO text, and `valid_from_at`, `valid_to_at` as the timestamps.
  *
- * Over those rows, in each (organization, person, role key) group in valid-time order, pairing is local: a row
- * whose previous row is not an appointment starts a tenure. An appointment opens one; the run it opens holds at
- * most one more row (its last appointment, whose `interim` stands), then the departure that closes it, if any. A
- * departure there starts a tenure with an unknown start. So each tenure is one row and its next two, as
- * `tenuresOf` pairs them; for the roster the tenure is then kept or not, and `certain` set, as `rosterAt` does.
+ * Over those rows, in each (organization, person, role key) group in valid-time order, a row whose previous row is
+ * not an appointment starts a tenure, and the tenure is that row and the rows up to the next one that starts one: an
+ * appointment, the other appointments of its run, then the departure that closes it, if any; or a departure alone,
+ * a tenure with an unknown start. A tenure's rows are numbered by the departures before them in the group. Of those
+ * rows, as `tenuresOf` reads them: the `interim` of the run's last appointment (as of `asOf`, of the last one dated by
+ * then), and the start's modality, the strongest of the run's appointments dated within the start's date (as of
+ * `asOf`, by then), both worked out for the page's tenures only, after the cut. For the roster the tenure is then kept
+ * or not, and `certain` set, as `rosterAt` does.
  *
  * Listed in `tenureKey` order, strings compared by code point (COLLATE "C"; JavaScript's `<` compares UTF-16
  * units, which differs only between characters above U+FFFF and those from U+E000 to U+FFFF). `after` (the six
  * elements of the last key served) and `limit` are SQL expressions (parameters).
  */
 export function tenuresPageSql(runs: string, view: TenuresView, after: readonly string[] | null, limit: string): string {
-  const lead = (c: string, n: number) => `lead(r.${c}, ${n}) OVER w`;
-  // The departure closing an appointment's tenure: the next row, or the one after the run's last appointment.
-  const closing = (c: string) =>
-    `CASE WHEN ${lead('kind', 1)} = 'departed' THEN ${lead(c, 1)} WHEN ${lead('kind', 1)} = 'appointed' AND ${lead('kind', 2)} = 'departed' THEN ${lead(c, 2)} END`;
+  // The organization last: a page of one organization compares it with a constant, which Postgres leaves out of the
+  // first window's sort, and the tenures' window then finds the rows sorted by person and role already (it sorts
+  // each group's few rows by tenure: an incremental sort, where with the organization first it sorted them all again).
+  const group = (a: string) => `${a}.subject COLLATE "C", ${a}.role_key COLLATE "C", ${a}.organization`;
+  const [at, rank, position] = placeOf('r', 'valid_from_at', 'valid_to_at');
+  // Each row's tenure: the departures before it in its group (a kept departure never follows a departure). The place
+  // is kept as columns, which the tenures' window orders by.
+  const numbered = `SELECT r.*, ${at} AS place_at, ${rank} AS place_rank,
+      lag(r.kind) OVER w IS DISTINCT FROM 'appointed' AS starts,
+      count(*) FILTER (WHERE r.kind = 'departed') OVER w - (r.kind = 'departed')::int AS tenure
+    FROM ${runs}
+    WINDOW w AS (PARTITION BY ${group('r')} ORDER BY ${at}, ${rank}, ${position})`;
+  // The appointments that count for the interim and the start's modality: those in force as of the roster's date
+  // (every one without it), each with its date's start (an appointment's place).
+  const asOf = view.show === 'roster' && view.asOf !== null ? `${view.asOf}::timestamptz` : null;
+  const counted = `r.kind = 'appointed'${asOf ? ` AND r.place_at <= ${asOf}` : ''}`;
+  const last = (c: string) => `last_value(r.${c}) OVER v`;
   const opens = `r.kind = 'appointed'`;
   const bound = [...BOUND_COLUMNS, ...BOUND_TIMES];
-  const paired = `SELECT r.subject, r.organization, r.role, r.role_category,
-      lag(r.kind) OVER w IS DISTINCT FROM 'appointed' AS starts,
-      CASE WHEN ${opens} THEN coalesce(CASE WHEN ${lead('kind', 1)} = 'appointed' THEN ${lead('interim', 1)} END, r.interim) ELSE false END AS interim,
+  // Each tenure's rows, whole: the start's own columns, the departure's (its last row, if one), and the interim flags,
+  // dates and strengths of the appointments that count, in order.
+  const paired = `SELECT r.subject, r.organization, r.role, r.role_category, r.starts,
       ${bound.map((c) => `CASE WHEN ${opens} THEN r.${c} END AS start_${c}`).join(',\n      ')},
-      ${[...bound, 'reason', 'destination'].map((c) => `CASE WHEN ${opens} THEN ${closing(c)} ELSE r.${c} END AS end_${c}`).join(',\n      ')}
-    FROM ${runs}
-    WINDOW w AS (PARTITION BY r.organization, r.subject COLLATE "C", r.role_key COLLATE "C" ORDER BY ${placeOf('r', 'valid_from_at', 'valid_to_at').join(', ')})`;
+      CASE WHEN ${opens} THEN array_agg(r.interim) FILTER (WHERE ${counted}) OVER v END AS interims,
+      CASE WHEN ${opens} THEN array_agg(r.place_at) FILTER (WHERE ${counted}) OVER v END AS dates,
+      CASE WHEN ${opens} THEN array_agg(${strengthSql('r.modality')}) FILTER (WHERE ${counted}) OVER v END AS strengths,
+      ${[...bound, 'reason', 'destination'].map((c) => `CASE WHEN ${last('kind')} = 'departed' THEN ${last(c)} END AS end_${c}`).join(',\n      ')}
+    FROM (${numbered}) r
+    WINDOW v AS (PARTITION BY ${group('r')}, r.tenure ORDER BY r.place_at, r.place_rank, r.fact_position
+      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`;
+  // The interim in force: the last counted appointment's. The start's modality: the strongest counted appointment
+  // dated within the start's date (from its start to its end; at its instant when it has no end). Neither is a filter
+  // or a sort key, so Postgres works them out after the cut, for the page's tenures only (a subquery each: the plan
+  // runs it once per row served).
+  const interim = `coalesce(t.interims[cardinality(t.interims)], false)`;
+  const within = `CASE WHEN t.start_valid_to_at IS NOT NULL THEN u.dated < t.start_valid_to_at
+      ELSE u.dated <= coalesce(t.start_valid_from_at, '-infinity'::timestamptz) END`;
+  const startModality = `CASE WHEN t.start_fact_id IS NOT NULL THEN coalesce(
+      (SELECT ${modalityOfSql('max(u.strength)')} FROM unnest(t.dates, t.strengths) AS u(dated, strength) WHERE ${within}),
+      t.start_modality) END`;
   const where = ['t.starts'];
   let certain = 'NULL::boolean';
   if (view.show === 'roster' && view.asOf === null) {
@@ -145,7 +204,9 @@ export function tenuresPageSql(runs: string, view: TenuresView, after: readonly 
     'end_reason',
     'end_destination',
   ];
-  return `SELECT ${shown.map((c) => `t.${c}`).join(', ')}, ${certain} AS certain FROM (${paired}) t
+  const computed: Record<string, string> = { interim, start_modality: startModality };
+  const shownAs = (c: string) => (computed[c] ? `${computed[c]} AS ${c}` : `t.${c}`);
+  return `SELECT ${shown.map(shownAs).join(', ')}, ${certain} AS certain FROM (${paired}) t
     WHERE ${where.join(' AND ')}
     ORDER BY ${key.join(', ')}
     LIMIT ${limit}`;
@@ -173,7 +234,7 @@ function nearestSql(table: string, x: string, side: 'before' | 'after'): string 
 }
 
 /**
- * Whether a row is a run end turns only on its own kind and the kinds of its two standing neighbours. So when rows
+ * Whether a row is a run end turns only on itself and its two standing neighbours. So when rows
  * of some facts are added, closed or moved, only those rows and the standing neighbours of their places can
  * change: this statement deletes their run rows and inserts again those that are run ends, reading a few index
  * entries per changed row instead of every row of its group. `ids` is the facts' ids (a uuid[] expression, `$1` by
@@ -207,7 +268,7 @@ export function refreshRunsSql(table: string, runs: string, ids = '$1::uuid[]'):
       ) s
     ),
     judged AS (
-      SELECT s.*, lag(s.kind) OVER w AS prev_kind, lead(s.kind) OVER w AS next_kind,
+      SELECT s.*, ${neighboursSql('s')},
         lag(s.side) OVER w AS prev_side, lead(s.side) OVER w AS next_side
       FROM seq s WINDOW w AS (PARTITION BY s.c_fact, s.c_version ORDER BY ${place('s')})
     ),

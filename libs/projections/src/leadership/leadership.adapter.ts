@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { AppliedChanges, FactProjection } from '../facts/fact.adapter';
 import { isUuid } from '../facts/fact-batch.util';
-import { placeOf, refreshRunsSql, RUN_COLUMNS, runEndSql, runEndsSql } from './leadership-runs.util';
+import { neighboursSql, placeOf, refreshRunsSql, RUN_COLUMNS, runEndSql, runEndsSql } from './leadership-runs.util';
 import { leadershipModel } from './leadership.model';
 import { write } from '../write-pipeline.util';
 import { PlanGenerations } from '../prepared-query.util';
@@ -162,7 +162,7 @@ export class LeadershipProjection extends FactProjection {
     const redo = `WITH gone AS (${clear}) INSERT INTO ${this.runs} (${RUN_COLUMNS.join(', ')})
       SELECT ${RUN_COLUMNS.map((c) => `t.${c}`).join(', ')} FROM (${collated}) g (organization, subject, role_key)
       CROSS JOIN LATERAL (
-        SELECT t.*, lag(t.kind) OVER w AS prev_kind, lead(t.kind) OVER w AS next_kind FROM ${this.table} t
+        SELECT t.*, ${neighboursSql('t')} FROM ${this.table} t
         WHERE t.organization COLLATE "C" = g.organization AND t.subject COLLATE "C" = g.subject AND t.role_key COLLATE "C" = g.role_key
           AND t.recorded_to IS NULL AND t.modality <> 'denied'
         WINDOW w AS (ORDER BY ${placeOf('t').join(', ')})

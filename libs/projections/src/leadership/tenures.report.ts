@@ -2,6 +2,7 @@ import type { InferredField, Source } from '@newsroom/domain';
 import { displayNameOf } from '@newsroom/domain';
 import type { StoredFactRow } from '../facts/fact-version.types';
 import { changesState, factStatusOf } from '../facts/visibility.util';
+import { modalityStrength } from './leadership-runs.util';
 
 export interface LeadershipRow extends StoredFactRow {
   organization: string;
@@ -70,10 +71,18 @@ const time = (iso: string | null, fallback: number) => (iso === null ? fallback 
  * appointment between, is another report of the same one (a second outlet recorded it, perhaps with another date:
  * the conflicts report shows that): the first stands, and the person is not listed twice. Denied facts never open
  * or close a tenure.
+ *
+ * A tenure's `interim` is its run's last appointment's, and its start shows the strongest modality (confirmed over
+ * reported over rumored) among the run's appointments dated within the start's date (from its start up to its end,
+ * or the same instant for an undated one): a rumour confirmed later for the same day shows as confirmed, with the first
+ * report's date and id. As of `asOf` (valid time; the roster's date), only the appointments dated by then count for
+ * both: interim in January, permanent from June, and as of March the tenure is interim. Transaction time is the
+ * rows': at a `knownAt` before the confirmation was recorded, the rows hold no confirmation.
  * The definition of pairing: the report pages with `tenuresPageSql`, which `leadership.int-spec.ts` holds equal to
  * this (and `rosterAt`) page by page.
  */
-export function tenuresOf(rows: LeadershipRow[]): Tenure[] {
+export function tenuresOf(rows: LeadershipRow[], asOf: string | null = null): Tenure[] {
+  const until = asOf === null ? Infinity : Date.parse(asOf);
   const groups = new Map<string, LeadershipRow[]>();
   for (const r of rows) {
     if (!changesState(r)) continue;
@@ -96,14 +105,23 @@ export function tenuresOf(rows: LeadershipRow[]): Tenure[] {
     });
     keyed.sort((a, b) => a.at - b.at || a.rank - b.rank || a.pos - b.pos);
     let open: Tenure | null = null;
+    // The instants an appointment's place must stay below (or at, for an undated start) to be within the start's date.
+    let startTo = -Infinity;
+    let startPoint = true;
     let previous: LeadershipRow['kind'] | null = null;
-    for (const { r } of keyed) {
+    for (const { r, at } of keyed) {
       const repeatsDeparture = r.kind === 'departed' && previous === 'departed';
       previous = r.kind;
       if (repeatsDeparture) continue;
       if (r.kind === 'appointed') {
-        if (open) open.interim = r.interim;
-        else {
+        if (open) {
+          if (at > until) continue;
+          open.interim = r.interim;
+          const within = startPoint ? at <= startTo : at < startTo;
+          if (within && modalityStrength(r.modality) > modalityStrength(open.start!.modality)) open.start!.modality = r.modality;
+        } else {
+          startPoint = r.valid_to === null;
+          startTo = startPoint ? at : Date.parse(r.valid_to!);
           open = {
             person: r.subject,
             personName: nameOf(r.subject),

@@ -39,8 +39,10 @@ const tenure = z.object({
   canonicalPersonName: z.string(),
   role: z.string().meta({ description: 'In `lang` (see fallbacks)' }),
   roleCategory: z.string(),
-  interim: z.boolean(),
-  start: bound('The appointment; null when only the departure is on record (start unknown)'),
+  interim: z.boolean().meta({ description: 'The interim flag in force: the last appointment\'s, or as of asOf the last one dated by then' }),
+  start: bound(
+    'The appointment (its first report in valid time); null when only the departure is on record (start unknown). Its modality is the strongest (confirmed, reported, rumored) of the appointments dated within its date, as of asOf those dated by then',
+  ),
   end: bound('The departure; null while the tenure is open. Of several departures with no appointment between (reports of the same one), the first in valid time'),
   reason: nullableText(),
   destination: nullableText('A subject, or a name in `lang`'),
