@@ -24,6 +24,7 @@ import { SourceStances1764900800000 } from './migrations/1764900800000-source-st
 import { LeadershipIntervalOrder1764901000000 } from './migrations/1764901000000-leadership-interval-order.migration';
 import { SourceLatestWord1764901100000 } from './migrations/1764901100000-source-latest-word.migration';
 import { SourceStoryKeys1764901200000 } from './migrations/1764901200000-source-story-keys.migration';
+import { FeedItemSubjects1764901400000 } from './migrations/1764901400000-feed-item-subjects.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -52,6 +53,7 @@ export const MIGRATIONS = [
   LeadershipIntervalOrder1764901000000,
   SourceLatestWord1764901100000,
   SourceStoryKeys1764901200000,
+  FeedItemSubjects1764901400000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
