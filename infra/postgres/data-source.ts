@@ -25,6 +25,7 @@ import { LeadershipIntervalOrder1764901000000 } from './migrations/1764901000000
 import { SourceLatestWord1764901100000 } from './migrations/1764901100000-source-latest-word.migration';
 import { SourceStoryKeys1764901200000 } from './migrations/1764901200000-source-story-keys.migration';
 import { LeadershipRunsAsOf1764901300000 } from './migrations/1764901300000-leadership-runs-as-of.migration';
+import { FeedItemSubjects1764901400000 } from './migrations/1764901400000-feed-item-subjects.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -54,6 +55,7 @@ export const MIGRATIONS = [
   SourceLatestWord1764901100000,
   SourceStoryKeys1764901200000,
   LeadershipRunsAsOf1764901300000,
+  FeedItemSubjects1764901400000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

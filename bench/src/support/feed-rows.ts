@@ -18,9 +18,9 @@ export function feedRowOf(envelope: BenchEnvelope, position: number): FeedItemRo
 export async function upsertFeedRows(db: Pool | ClientBase, table: string, rows: FeedItemRow[], update: boolean): Promise<void> {
   const col = <K extends keyof FeedItemRow>(k: K) => rows.map((r) => r[k]);
   await db.query(
-    `INSERT INTO ${table} (position, event_id, type, subject, organizations, occurred_at, recorded_at, headline_en,
+    `INSERT INTO ${table} (position, event_id, type, subject, subjects, organizations, occurred_at, recorded_at, headline_en,
        headline_fr, data, sources, modality, status, target_event_id, correlation_id)
-     SELECT u.position, u.event_id, u.type, u.subject, ARRAY[u.organization], u.occurred_at, u.recorded_at, u.headline_en,
+     SELECT u.position, u.event_id, u.type, u.subject, array_remove(ARRAY[u.subject, u.organization], NULL), ARRAY[u.organization], u.occurred_at, u.recorded_at, u.headline_en,
        u.headline_fr, u.data, u.sources, u.modality, u.status, u.target_event_id, u.correlation_id
      FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
        $8::text[], $9::text[], $10::jsonb[], $11::jsonb[], $12::text[], $13::text[], $14::uuid[], $15::text[])
@@ -29,7 +29,8 @@ export async function upsertFeedRows(db: Pool | ClientBase, table: string, rows:
      ${
        update
          ? `ON CONFLICT (position) DO UPDATE SET headline_en = EXCLUDED.headline_en, headline_fr = EXCLUDED.headline_fr,
-            data = EXCLUDED.data, sources = EXCLUDED.sources, status = EXCLUDED.status, organizations = EXCLUDED.organizations`
+            data = EXCLUDED.data, sources = EXCLUDED.sources, status = EXCLUDED.status, organizations = EXCLUDED.organizations,
+            subjects = EXCLUDED.subjects`
          : 'ON CONFLICT (position) DO NOTHING'
      }`,
     [
@@ -37,7 +38,7 @@ export async function upsertFeedRows(db: Pool | ClientBase, table: string, rows:
       col('eventId'),
       col('type'),
       col('subject'),
-      // text[][] cannot be ragged; each bench item concerns exactly one organization.
+      // text[][] cannot be ragged; each bench item concerns exactly one organization (its subjects: its subject and it).
       rows.map((r) => r.organizations[0] ?? null),
       col('occurredAt'),
       col('recordedAt'),

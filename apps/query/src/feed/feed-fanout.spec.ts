@@ -34,6 +34,8 @@ const item = (position: number, over: Partial<FeedRow> = {}): FeedRow => ({
   targetType: null,
   conflictsWith: [],
   conflictUpdates: [],
+  // As the projector keeps them: the stream subject, then the organizations the item names.
+  subjects: [...new Set([over.subject ?? 'person:a', ...(over.organizations ?? ['org:openai'])])],
   ...over,
 });
 

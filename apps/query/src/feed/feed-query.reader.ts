@@ -176,6 +176,8 @@ export function parseFeedQuery(raw: Record<string, unknown>, allowed?: readonly 
 export interface MatchableItem {
   type: string;
   subject: string;
+  /** Every entity the item concerns (the projector's subjectsOf); its organizations are those among them. */
+  subjects: string[];
   organizations: string[];
   targetType?: string | null;
 }
@@ -183,8 +185,8 @@ export interface MatchableItem {
 /**
  * A filter compiled for the live path (sets, not arrays: it runs once per item per subscriber). It must agree
  * with FeedRepository.page: a type filter also takes the corrections and retractions of the events it matches,
- * so a client can update what it shows. Subjects and organizations need nothing more: an amendment lives in its
- * target's stream (same subject) and carries its target's organizations.
+ * so a client can update what it shows. Subjects and organizations need nothing more: an item carries every entity
+ * its fact names in any role (and an amendment its target's), and matches when one of them is asked for.
  */
 export function compileFilter(filter: FeedFilter): (item: MatchableItem) => boolean {
   const types = filter.types ? new Set(filter.types) : null;
@@ -192,7 +194,7 @@ export function compileFilter(filter: FeedFilter): (item: MatchableItem) => bool
   const organizations = organizationsOf(filter);
   return (item) => {
     if (types && !types.has(item.type) && !(item.targetType && types.has(item.targetType))) return false;
-    if (subjects && !subjects.has(item.subject)) return false;
+    if (subjects && !item.subjects.some((s) => subjects.has(s))) return false;
     if (organizations && !organizations.some((o) => item.organizations.includes(o))) return false;
     return true;
   };

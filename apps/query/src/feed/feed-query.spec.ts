@@ -4,6 +4,8 @@ import { compileFilter, parseFeedQuery, parseStreamQuery } from './feed-query.re
 const item = (type: string, subject: string, organizations: string[] = [], targetType: string | null = null) => ({
   type,
   subject,
+  // As the projector keeps them: the stream subject first, then the organizations the item names.
+  subjects: [...new Set([subject, ...organizations])],
   organizations,
   targetType,
 });

@@ -11,6 +11,7 @@ const row = (position: number, type = 'executive.departed', subject = 'person:a'
     pos: BigInt(position),
     type,
     subject,
+    subjects: [subject, 'org:openai'],
     organizations: ['org:openai'],
     targetType: null,
     recordedMs: 0,

@@ -54,7 +54,7 @@ export class FeedRepository {
          FROM ${FROM}
          WHERE f.position > $1 AND f.position <= w.position
            AND ($2::text[] IS NULL OR f.type = ANY($2) OR t.type = ANY($2))
-           AND ($3::text[] IS NULL OR f.subject = ANY($3))
+           AND ($3::text[] IS NULL OR f.subjects && $3::text[])
            AND ($4::text[] IS NULL OR f.organizations && $4::text[])
          ORDER BY f.position
          LIMIT $5

@@ -1,7 +1,13 @@
 import { compileFilter, parseFeedQuery, scopeFeedFilter } from './feed-query.reader';
 import { LiveEntityLinks } from './live-entity-links.util';
 
-const item = (type: string, subject: string, organizations: string[] = []) => ({ type, subject, organizations, targetType: null });
+const item = (type: string, subject: string, organizations: string[] = []) => ({
+  type,
+  subject,
+  subjects: [...new Set([subject, ...organizations])],
+  organizations,
+  targetType: null,
+});
 const link = (type: string, subject: string, data: object, position: string) => ({ type, subject, data, position });
 
 describe('feed filters over one entity, many names', () => {

@@ -3,7 +3,7 @@ import type { CorroborationRecord } from '../corroboration/corroboration-entry.m
 import { FeedItemRow } from './feed-item.types';
 
 export const FEED_ITEM_COLUMNS = `position, event_id, type, subject, organizations, occurred_at, recorded_at, headline_en,
-  headline_fr, data, sources, modality, status, target_event_id, correlation_id, inferred, corroboration`;
+  headline_fr, data, sources, modality, status, target_event_id, correlation_id, inferred, corroboration, subjects`;
 
 /** A row of read_model.feed_items as the pg driver returns it (bigint as string, jsonb parsed, timestamptz as Date). */
 export interface FeedItemDbRow {
@@ -12,6 +12,8 @@ export interface FeedItemDbRow {
   type: string;
   subject: string;
   organizations: string[] | null;
+  /** Absent on rows read before the column existed. */
+  subjects?: string[] | null;
   occurred_at: string | null;
   recorded_at: Date | string;
   headline_en: string;
@@ -34,6 +36,7 @@ export function toFeedItemRow(r: FeedItemDbRow): FeedItemRow {
     eventId: r.event_id,
     type: r.type,
     subject: r.subject,
+    subjects: r.subjects?.length ? r.subjects : [r.subject, ...(r.organizations ?? []).filter((o) => o !== r.subject)],
     organizations: r.organizations ?? [],
     occurredAt: r.occurred_at,
     recordedAt: new Date(r.recorded_at).toISOString(),

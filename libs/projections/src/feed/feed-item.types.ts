@@ -6,6 +6,12 @@ export interface FeedItemRow {
   eventId: string;
   type: string;
   subject: string;
+  /**
+   * Every entity the item concerns (subjectsOf): its stream subject first, every subject its data names in the roles
+   * the timeline lists, its target's, a case step's parties. The feed's `subjects` filter matches any of them.
+   */
+  subjects: string[];
+  /** The organizations among `subjects`: what the feed's `organization` filter matches. */
   organizations: string[];
   occurredAt: string | null;
   recordedAt: string;

@@ -42,6 +42,7 @@ const ITEMS_PER_STATEMENT = 2000;
 const COLUMNS = FEED_ITEM_COLUMNS.split(',').map((c) => c.trim());
 const NOT_PLAIN: Readonly<Record<string, CopyKind>> = {
   organizations: 'array',
+  subjects: 'array',
   data: 'json',
   sources: 'json',
   inferred: 'json',
@@ -56,6 +57,7 @@ const itemValues = (i: FeedItemRow): Record<string, unknown> => ({
   type: i.type,
   subject: i.subject,
   organizations: i.organizations,
+  subjects: i.subjects,
   occurred_at: i.occurredAt,
   recorded_at: i.recordedAt,
   headline_en: i.headlineEn,
@@ -117,7 +119,7 @@ export class FeedItemsProjection implements Projection {
   }
 
   async applyMany(manager: EntityManager, events: ProjectedEvent[]): Promise<void> {
-    // A case's step reaches the organizations its filing names: the filings stored before are read with the targets.
+    // A case's step reaches the entities its filing names: the filings stored before are read with the targets.
     // (A fold also reads them for a batch's new filings, so that what it keeps of a case stays whole.)
     const cases = [...new Set(events.filter((e) => isStep(e) || (this.foldFilings && e.type === 'lawsuit.filed')).map((e) => e.subject))];
     const filings = cases.length ? await this.filingsOf(manager, cases) : new Map<string, string[]>();

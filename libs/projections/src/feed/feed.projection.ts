@@ -13,6 +13,7 @@ import {
 import { attachedEntries, mergeEntries, ownEntries } from '../corroboration/corroboration-entry.model';
 import { factHeadlines } from '../facts/fact-headlines.mapper';
 import { ProjectedEvent } from '../projected-event.mapper';
+import { mentionsOf } from '../timeline/mentions.mapper';
 import { FeedChange, FeedItemRow } from './feed-item.types';
 
 // French typography: U+00A0 before the colon, as in the headlines (french-typography.util).
@@ -21,40 +22,48 @@ const AMENDMENT_PREFIX = {
   'event.retracted': { en: 'Retracted: ', fr: `Retrait${FR_COLON}` },
 } as const;
 
-const isOrg = (s: unknown): s is string => typeof s === 'string' && s.startsWith('org:');
+const isOrg = (s: string): boolean => s.startsWith('org:');
 
-const named = (d: Record<string, unknown>): unknown[] => [
-  d.organization,
-  d.by,
-  ...(Array.isArray(d.plaintiffs) ? d.plaintiffs : []),
-  ...(Array.isArray(d.defendants) ? d.defendants : []),
-];
+/** The subjects an event's data names, the stream subject first: the timeline's mentions (one list, mentionsOf). */
+const mentioned = (subject: string, data: unknown): string[] => mentionsOf(subject, data).map((m) => m.subject);
 
 /**
- * The organizations a case's filing names as its parties, as the corrections before left it: a step of the case
- * (`lawsuit.status_changed`, which names only its case) reaches their readers. None for a retracted filing.
+ * The entities a case's filing names, as the corrections before left it: its parties (organizations, people,
+ * authorities), as the filing's own item reaches them. A step of the case (`lawsuit.status_changed`, which names only
+ * its case) reaches their readers too. None for a retracted filing.
  */
-export function casePartiesOf(filing: Pick<HeadlineEvent, 'data'> | null): string[] {
-  const d = (filing?.data ?? {}) as Record<string, unknown>;
-  return [...new Set(named({ plaintiffs: d.plaintiffs, defendants: d.defendants }).filter(isOrg))];
+export function casePartiesOf(filing: Pick<HeadlineEvent, 'subject' | 'data'> | null): string[] {
+  return filing ? mentioned(filing.subject, filing.data) : [];
 }
 
 /**
- * The organizations an event concerns, for the feed's `organization` filter: those its data names, its target's
- * (for an item naming another fact) and, for a case's step, its case's `parties` (see casePartiesOf).
+ * The entities an event concerns, for the feed's `subjects` and `organization` filters: its stream subject and every
+ * subject its data names in any role the timeline lists (organization, authority, set_by, destination, plaintiff...),
+ * the values a correction gives those fields, its target's (an item naming another fact reaches whoever that fact's
+ * item reached) and, for a case's step, its case's `parties` (see casePartiesOf). The stream subject comes first.
  */
-export function organizationsOf(
+export function subjectsOf(
   event: ProjectedEvent,
-  target?: Pick<FeedItemRow, 'organizations'> | null,
+  target?: Partial<Pick<FeedItemRow, 'subjects' | 'organizations'>> | null,
   parties: readonly string[] = [],
 ): string[] {
   const d = (event.data ?? {}) as Record<string, unknown>;
-  // A correction that moves its fact to another organization reaches that organization's readers too: the new value
-  // is in its changes, and the target's organizations are the ones it had.
+  // A correction that moves its fact to another entity reaches that entity's readers too: the new value is in its
+  // changes, and the target's subjects are the ones it had.
   const changes = event.type === 'event.corrected' ? (d.changes as { data?: unknown } | undefined)?.data : undefined;
-  const corrected = changes && typeof changes === 'object' ? named(changes as Record<string, unknown>) : [];
-  const found = [event.subject, ...named(d), ...corrected].filter(isOrg);
-  return [...new Set([...found, ...(target?.organizations ?? []), ...parties])];
+  const found = mentioned(event.subject, event.data);
+  if (changes && typeof changes === 'object') found.push(...mentioned(event.subject, changes).slice(1));
+  // A target stored before its `subjects` were kept has its organizations still (a backfill fills the rest).
+  return [...new Set([...found, ...(target?.subjects ?? []), ...(target?.organizations ?? []), ...parties])];
+}
+
+/** The organizations among an item's subjects (subjectsOf), for the feed's `organization` filter. */
+export function organizationsOf(
+  event: ProjectedEvent,
+  target?: Partial<Pick<FeedItemRow, 'subjects' | 'organizations'>> | null,
+  parties: readonly string[] = [],
+): string[] {
+  return subjectsOf(event, target, parties).filter(isOrg);
 }
 
 /** The fact a feed item shows, as its event recorded it (before any correction). */
@@ -125,12 +134,14 @@ export function evolveFeed(
   // An attached source (or a correction's sources) adds to its target's entries; the item carries the result.
   const attached = attachedEntries(event);
   const targetEntries = attached && target ? mergeEntries(target.corroboration, attached.entries) : null;
+  const subjects = subjectsOf(event, target, parties);
   const item: FeedItemRow = {
     position: event.globalPosition,
     eventId: event.id,
     type: event.type,
     subject: event.subject,
-    organizations: organizationsOf(event, target, parties),
+    subjects,
+    organizations: subjects.filter(isOrg),
     occurredAt: event.occurredAt,
     recordedAt: event.recordedAt,
     headlineEn: headline('en'),

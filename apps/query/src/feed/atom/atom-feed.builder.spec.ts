@@ -11,6 +11,7 @@ const item = (over: Partial<FeedItemRow> = {}): FeedItemRow => ({
   eventId: ID,
   type: 'executive.departed',
   subject: 'person:mira-murati',
+  subjects: ['person:mira-murati', 'org:openai'],
   organizations: ['org:openai'],
   inferred: [],
   corroboration: [],

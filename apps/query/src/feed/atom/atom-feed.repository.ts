@@ -26,7 +26,7 @@ export class AtomFeedRepository {
        SELECT ${COLUMNS} FROM read_model.feed_items f, w
        WHERE f.position <= w.position AND f.target_event_id IS NULL
          AND ($1::text[] IS NULL OR f.type = ANY($1))
-         AND ($2::text[] IS NULL OR f.subject = ANY($2))
+         AND ($2::text[] IS NULL OR f.subjects && $2::text[])
          AND ($3::text[] IS NULL OR f.organizations && $3::text[])
        ORDER BY f.position DESC LIMIT $4`,
       [filter.types, filter.subjects, organizationsOf(filter), limit],
