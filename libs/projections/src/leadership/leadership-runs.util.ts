@@ -52,10 +52,10 @@ export function placeOf(alias: string, from = 'valid_from', to = 'valid_to'): st
 const place = (alias: string) => placeOf(alias).join(', ');
 
 /** How strong a report is, as a tenure's start shows it: confirmed over reported over rumored (denied facts never pair). */
-export const MODALITY_STRENGTH: Readonly<Record<string, number>> = { rumored: 1, reported: 2, confirmed: 3 };
+const MODALITY_STRENGTH: Readonly<Record<string, number>> = { rumored: 1, reported: 2, confirmed: 3 };
 export const modalityStrength = (modality: string): number => MODALITY_STRENGTH[modality] ?? 0;
 /** SQL: `modalityStrength` of a modality expression. */
-export const strengthSql = (modality: string): string =>
+const strengthSql = (modality: string): string =>
   `CASE ${modality} ${Object.entries(MODALITY_STRENGTH)
     .map(([m, n]) => `WHEN '${m}' THEN ${n}`)
     .join(' ')} ELSE 0 END`;
