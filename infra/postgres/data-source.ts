@@ -26,6 +26,7 @@ import { SourceLatestWord1764901100000 } from './migrations/1764901100000-source
 import { SourceStoryKeys1764901200000 } from './migrations/1764901200000-source-story-keys.migration';
 import { LeadershipRunsAsOf1764901300000 } from './migrations/1764901300000-leadership-runs-as-of.migration';
 import { FeedItemSubjects1764901400000 } from './migrations/1764901400000-feed-item-subjects.migration';
+import { FeedItemFallbacks1764901500000 } from './migrations/1764901500000-feed-item-fallbacks.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -56,6 +57,7 @@ export const MIGRATIONS = [
   SourceStoryKeys1764901200000,
   LeadershipRunsAsOf1764901300000,
   FeedItemSubjects1764901400000,
+  FeedItemFallbacks1764901500000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

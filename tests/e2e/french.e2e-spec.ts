@@ -112,4 +112,28 @@ describe('French in French: per-language text, lang on the feed and reports, vis
     expect(res.status).toBe(400);
     expect(JSON.stringify(await res.json())).toContain('lang');
   });
+
+  it("lists on a correction's item the fallbacks of the fact its headline names, not of the correction's own data", async () => {
+    const fact = departure('corrected', 'Head of Widgets');
+    expect((await post(`${stack.apps.ingest.url}/v1/events`, fact, stack.key)).status).toBe(201);
+    const fix = await post(
+      `${stack.apps.ingest.url}/v1/events/${fact.id}/corrections`,
+      { changes: { data: { role: { fr: 'responsable des widgets' } } }, reason: 'the French desk has the title' },
+      stack.key,
+    );
+    expect(fix.status).toBe(201);
+    const items = await pollUntil(
+      async () => {
+        const all = (await feed('en')).items;
+        return all.some((i) => i.headline.startsWith('Correction: ')) ? all : null;
+      },
+      { timeoutMs: 30000, what: "the correction's item" },
+    );
+    const item = items.find((i) => i.headline.startsWith('Correction: '))!;
+    expect(item.headline).toContain('responsable des widgets [fr]');
+    expect(item.fallbacks).toEqual(['data.role']);
+    const fr = (await feed('fr')).items.find((i) => i.eventId === item.eventId)!;
+    expect(fr).toMatchObject({ fallbacks: [] });
+    expect(fr.headline).toContain('responsable des widgets');
+  });
 });

@@ -19,8 +19,9 @@ export function toFeedItemDto(row: FeedItemRow & Partial<FeedConflictFields>, la
     recordedAt: row.recordedAt,
     headline: lang === 'fr' ? row.headlineFr : row.headlineEn,
     lang,
-    // The free text of `data` with no text in `lang` (the headline shows it in the other language, marked "[en]").
-    fallbacks: fallbacksIn(row.type, row.data, lang),
+    // The free text with no text in `lang` (the headline shows it in the other language, marked "[en]"): of `data`,
+    // or, on an item naming another fact, of that fact as the headline names it (kept with the item).
+    fallbacks: row.fallbacks?.[lang] ?? fallbacksIn(row.type, row.data, lang),
     data: row.data,
     sources: row.sources,
     inferred: row.inferred,

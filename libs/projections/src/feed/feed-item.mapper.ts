@@ -3,7 +3,8 @@ import type { CorroborationRecord } from '../corroboration/corroboration-entry.m
 import { FeedItemRow } from './feed-item.types';
 
 export const FEED_ITEM_COLUMNS = `position, event_id, type, subject, organizations, occurred_at, recorded_at, headline_en,
-  headline_fr, data, sources, modality, status, target_event_id, correlation_id, inferred, corroboration, subjects`;
+  headline_fr, data, sources, modality, status, target_event_id, correlation_id, inferred, corroboration, subjects,
+  fallbacks`;
 
 /** A row of read_model.feed_items as the pg driver returns it (bigint as string, jsonb parsed, timestamptz as Date). */
 export interface FeedItemDbRow {
@@ -28,6 +29,8 @@ export interface FeedItemDbRow {
   correlation_id: string | null;
   /** Read back from jsonb as the projection wrote it; absent on rows read before the column existed. */
   corroboration?: CorroborationRecord[] | null;
+  /** Absent on rows read before the column existed, null on a fact's own item. */
+  fallbacks?: { en: string[]; fr: string[] } | null;
 }
 
 export function toFeedItemRow(r: FeedItemDbRow): FeedItemRow {
@@ -50,5 +53,6 @@ export function toFeedItemRow(r: FeedItemDbRow): FeedItemRow {
     targetEventId: r.target_event_id,
     correlationId: r.correlation_id,
     corroboration: r.corroboration ?? [],
+    fallbacks: r.fallbacks ?? null,
   };
 }

@@ -29,6 +29,11 @@ export interface FeedItemRow {
   correlationId: string | null;
   /** The outlets' words on the item's fact (its own sources and attached ones); an attached source's item: its target's. */
   corroboration: CorroborationRecord[];
+  /**
+   * On an item that names another fact (an amendment, an attached source, a resolution): the fallbacks of that fact as
+   * its headline names it, per language. Null (or absent) on a fact's own item, whose `data` has them.
+   */
+  fallbacks?: { en: string[]; fr: string[] } | null;
 }
 
 export type FeedChange =

@@ -47,6 +47,7 @@ const NOT_PLAIN: Readonly<Record<string, CopyKind>> = {
   sources: 'json',
   inferred: 'json',
   corroboration: 'json',
+  fallbacks: 'json',
 };
 const COPY_KINDS = COLUMNS.map((c) => NOT_PLAIN[c] ?? 'plain');
 
@@ -70,6 +71,7 @@ const itemValues = (i: FeedItemRow): Record<string, unknown> => ({
   correlation_id: i.correlationId,
   inferred: i.inferred,
   corroboration: i.corroboration,
+  fallbacks: i.fallbacks ?? null,
 });
 
 /**

@@ -1,5 +1,6 @@
 import {
   FR_COLON,
+  fallbacksIn,
   inferredOf,
   isAmendment,
   mergePatch,
@@ -116,12 +117,13 @@ export function evolveFeed(
       ? sourcedHeadlinePrefix(event.data, lang)
       : AMENDMENT_PREFIX[event.type as keyof typeof AMENDMENT_PREFIX][lang];
   // The target's fact as this item names it: after this correction, or as the corrections before left it.
-  const named =
+  const namedFact =
     target && event.type === 'event.corrected'
-      ? factHeadlines(correctedFact(targetFact ?? factOfItem(target), event.data?.changes))
-      : target && targetFact
-        ? factHeadlines(targetFact)
+      ? correctedFact(targetFact ?? factOfItem(target), event.data?.changes)
+      : target
+        ? (targetFact ?? factOfItem(target))
         : null;
+  const named = namedFact && (event.type === 'event.corrected' || targetFact) ? factHeadlines(namedFact) : null;
   const targetHeadline = (lang: 'en' | 'fr') => (named ? named[lang] : lang === 'fr' ? target!.headlineFr : target!.headlineEn);
   const headline = (lang: 'en' | 'fr') =>
     fact
@@ -156,6 +158,11 @@ export function evolveFeed(
     // An item that names another fact (a correction, retraction, attached source or resolution) shows that fact's
     // outlets: a correction's item said "0 outlets" of a fact three outlets reported.
     corroboration: onTarget ? (targetEntries ?? target?.corroboration ?? attached?.entries ?? ownEntries(event)) : ownEntries(event),
+    // The text its headline shows in the other language is that fact's: an English correction's item naming a role
+    // given in French alone marks it "[fr]" and lists `data.role` (its own data, the changes, has no such field).
+    fallbacks: namedFact
+      ? { en: fallbacksIn(namedFact.type, namedFact.data, 'en'), fr: fallbacksIn(namedFact.type, namedFact.data, 'fr') }
+      : null,
   };
   const changes: FeedChange[] = [{ kind: 'insert', item }];
   if (targetEventId && amendment) {
