@@ -27,6 +27,7 @@ import { SourceStoryKeys1764901200000 } from './migrations/1764901200000-source-
 import { LeadershipRunsAsOf1764901300000 } from './migrations/1764901300000-leadership-runs-as-of.migration';
 import { FeedItemSubjects1764901400000 } from './migrations/1764901400000-feed-item-subjects.migration';
 import { FeedItemFallbacks1764901500000 } from './migrations/1764901500000-feed-item-fallbacks.migration';
+import { FeedOrgsIndex1764901600000 } from './migrations/1764901600000-feed-orgs-index.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -58,6 +59,7 @@ export const MIGRATIONS = [
   LeadershipRunsAsOf1764901300000,
   FeedItemSubjects1764901400000,
   FeedItemFallbacks1764901500000,
+  FeedOrgsIndex1764901600000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

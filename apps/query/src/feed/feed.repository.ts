@@ -55,7 +55,7 @@ export class FeedRepository {
          WHERE f.position > $1 AND f.position <= w.position
            AND ($2::text[] IS NULL OR f.type = ANY($2) OR t.type = ANY($2))
            AND ($3::text[] IS NULL OR f.subjects && $3::text[])
-           AND ($4::text[] IS NULL OR f.organizations && $4::text[])
+           AND ($4::text[] IS NULL OR f.subjects && $4::text[]) -- organizations are among subjects: one GIN index serves both
          ORDER BY f.position
          LIMIT $5
        ) p ON true

@@ -27,7 +27,7 @@ export class AtomFeedRepository {
        WHERE f.position <= w.position AND f.target_event_id IS NULL
          AND ($1::text[] IS NULL OR f.type = ANY($1))
          AND ($2::text[] IS NULL OR f.subjects && $2::text[])
-         AND ($3::text[] IS NULL OR f.organizations && $3::text[])
+         AND ($3::text[] IS NULL OR f.subjects && $3::text[]) -- organizations are among subjects: one GIN index serves both
        ORDER BY f.position DESC LIMIT $4`,
       [filter.types, filter.subjects, organizationsOf(filter), limit],
     );
