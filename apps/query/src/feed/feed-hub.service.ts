@@ -9,7 +9,6 @@ import { FeedTail } from './feed-tail.service';
 import { LiveEntityLinks } from './live-entity-links.util';
 import { Lang } from './feed-burst.builder';
 import { FeedGroup, FeedGroups } from './feed-groups.registry';
-import { CatchUpReads } from './catch-up-reads.util';
 
 /** Subjects and organization stand for their entities (merges): only a filter naming one needs a scope of its own. */
 const scoped = (filter: FeedFilter): boolean => Boolean(filter.subjects || filter.organization);
@@ -27,7 +26,6 @@ interface Member {
  */
 @Injectable()
 export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
-  private readonly catchUps: CatchUpReads;
   private readonly tail: FeedTail;
   private readonly subscriptions = new Map<FeedSubscription, Member>();
   private readonly groups = new FeedGroups<FeedSubscription>();
@@ -44,8 +42,6 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     readonly repository: FeedRepository,
     private readonly entityLinks: EntityLinksRepository,
   ) {
-    // Catch-ups take at most half the pool's connections, so other readers find one during a storm of resumes.
-    this.catchUps = new CatchUpReads(this.repository, Math.max(1, Math.floor(config.DATABASE_POOL_MAX / 2)));
     // A broadcast lands in every live client's socket at once; at most half the bound per burst means a client
     // that keeps up is never pushed over it by the size of a read, only by not reading.
     const burst = Math.max(1, Math.min(1000, Math.floor(config.FEED_MAX_BUFFERED_ITEMS / 2)));
@@ -148,7 +144,7 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
       return subscription;
     }
     this.metrics.historyStarted();
-    subscription.catchUp = subscription.run(this.catchUps).finally(() => this.metrics.historyEnded());
+    subscription.catchUp = subscription.run(this.repository).finally(() => this.metrics.historyEnded());
     return subscription;
   }
 
