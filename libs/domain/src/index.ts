@@ -16,7 +16,7 @@ export * from './values/source.value';
 export * from './values/inferred.value';
 export { LIMITS } from './values/text.value';
 export * from './values/localized-text.value';
-export { textIn, markedTextIn, glossaryTranslation, type TextIn } from './values/localized-text.rules';
+export { comparableText, textIn, markedTextIn, glossaryTranslation, type TextIn } from './values/localized-text.rules';
 export { BILINGUAL_GLOSSARY, type GlossaryEntry } from './values/bilingual-glossary.const';
 export { LOCALIZED_FIELDS, localizedValuesOf, fallbacksIn } from './events/localized-fields.registry';
 

@@ -1,12 +1,13 @@
-import { textIn } from '@newsroom/domain';
+import { comparableText } from '@newsroom/domain';
 import type { FactModel } from '../facts/fact-model.types';
 import { localizedColumn, plainTextColumn } from '../facts/localized-column.util';
 
 /**
  * Roles compare without case or spacing differences ("Chief  technology officer" is the same role), by their English
- * text (a role given in French only pairs through the glossary: "directrice technique" is Chief Technology Officer).
+ * text (a role given in French only pairs through the glossary: "directrice technique" is Chief Technology Officer):
+ * as the conflict rules compare a departure's role, so the roster, the departure counts and the conflicts agree.
  */
-export const roleKeyOf = (role: unknown): string => textIn(role, 'en').text.trim().replace(/\s+/g, ' ').toLowerCase();
+export const roleKeyOf = (role: unknown): string => comparableText(role);
 
 /** Appointments and departures, one row per fact version; tenures are paired from them at query time. */
 export const leadershipModel: FactModel<'executive.appointed' | 'executive.departed'> = {
