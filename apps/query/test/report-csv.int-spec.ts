@@ -19,6 +19,8 @@ import { DeparturesRepository } from '../src/reports/departures/departures.repos
 import { FinancialsController } from '../src/reports/financials/financials.controller';
 import { FinancialsRepository } from '../src/reports/financials/financials.repository';
 import { LawsuitsController } from '../src/reports/lawsuits/lawsuits.controller';
+import { LeadershipController } from '../src/reports/leadership/leadership.controller';
+import { LeadershipRepository } from '../src/reports/leadership/leadership.repository';
 import { LawsuitsRepository } from '../src/reports/lawsuits/lawsuits.repository';
 import { ConflictsWithInterceptor } from '../src/reports/shared/conflicts-with.interceptor';
 import { EntityLinksRepository } from '../src/reports/shared/entity-links.repository';
@@ -201,6 +203,7 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
     const moduleRef = await Test.createTestingModule({
       controllers: [
         DeparturesController,
+        LeadershipController,
         FinancialsController,
         LawsuitsController,
         TimelineController,
@@ -210,6 +213,7 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
       ],
       providers: [
         DeparturesRepository,
+        LeadershipRepository,
         FinancialsRepository,
         LawsuitsRepository,
         TimelineRepository,
@@ -285,6 +289,25 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
     expect(rows.map((r) => [r.fact_id, r.canonical_person, r.canonical_person_name, r.fallbacks])).toEqual(
       page.items.map((d) => [d.factId, d.canonicalPerson, d.canonicalPersonName, cell(d.fallbacks)]),
     );
+  });
+
+  it('leadership CSV: the entity each person is shown under, why and where they left and the fallbacks, as the JSON tenures say', async () => {
+    type Tenure = {
+      person: string;
+      canonicalPerson: string;
+      canonicalPersonName: string;
+      reason: string | null;
+      destination: string | null;
+      fallbacks: string[];
+    };
+    const page = await json<{ items: Tenure[] }>(`/v1/reports/leadership?organization=${ORG}&show=tenures`);
+    expect(page.items.length).toBeGreaterThan(0);
+    const { header, rows } = await csv(`/v1/reports/leadership?organization=${ORG}&show=tenures`);
+    expect(header.slice(-5)).toEqual(['canonical_person', 'canonical_person_name', 'reason', 'destination', 'fallbacks']);
+    expect(rows.map((r) => [r.person, r.canonical_person, r.canonical_person_name, r.reason, r.destination, r.fallbacks])).toEqual(
+      page.items.map((t) => [t.person, t.canonicalPerson, t.canonicalPersonName, t.reason ?? '', t.destination ?? '', cell(t.fallbacks)]),
+    );
+    expect(rows.map((r) => r.reason)).toContain('resigned');
   });
 
   it('financials CSV: the organization each figure was recorded under and its entity, so the rows of merged subjects are told apart, and where each period ends', async () => {

@@ -45,6 +45,10 @@ export class LeadershipController {
         { header: 'sources', value: (t) => [...new Set([...(t.start?.sources ?? []), ...(t.end?.sources ?? [])].map((s) => s.outlet))] },
         { header: 'start_event_id', value: (t) => t.start?.eventId }, { header: 'end_event_id', value: (t) => t.end?.eventId },
         ...factSourcingColumns<TenureDto>((t) => t.start, 'start_'), ...factSourcingColumns<TenureDto>((t) => t.end, 'end_'),
+        // Added later, so at the end: a sheet reading the columns above by place reads them as before.
+        { header: 'canonical_person', value: (t) => t.canonicalPerson }, { header: 'canonical_person_name', value: (t) => t.canonicalPersonName },
+        { header: 'reason', value: (t) => t.reason ?? '' }, { header: 'destination', value: (t) => t.destination ?? '' },
+        { header: 'fallbacks', value: (t) => t.fallbacks },
       ],
     }));
   }
