@@ -17,7 +17,7 @@ interface SourceList {
   items: Array<{ id: string; outlet: string }>;
 }
 interface Roster {
-  items: Array<{ person: string; role: string }>;
+  items: Array<{ person: string; role: string; start: { sources: Array<{ outlet: string; title: string | null }> } }>;
 }
 interface DeparturesByPeriod {
   groups: Array<{ key: string; count: number }>;
@@ -267,6 +267,41 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
       ['2024', '1', '2'],
       ['2024', '1', '2'],
     ]);
+  });
+
+  it('stores a role, an outlet and a title sent with blanks around them and doubled spaces in one form: the reports, the feed and a correction show it', async () => {
+    const org = 'org:e2e-spaced-co';
+    const posted = await post<{ id: string; globalPosition: string }>(
+      `${stack.apps.ingest.url}/v1/events`,
+      {
+        type: 'executive.appointed',
+        subject: 'person:e2e-spaced',
+        occurredAt: '2024-05-02',
+        data: { organization: org, role: '  chief  people   officer ', roleCategory: 'c-suite' },
+        sources: [{ outlet: ' Example   Daily ', title: ' A  new   chief ', language: 'en' }],
+      },
+      stack.key,
+    );
+    expect(posted.status).toBe(201);
+    const roster = (await get(`/v1/reports/leadership?organization=${org}&minPosition=${posted.body.globalPosition}`)).json<Roster>();
+    expect(roster.items.map((t) => [t.role, t.start.sources.map((s) => [s.outlet, s.title])])).toEqual([
+      ['chief people officer', [['Example Daily', 'A new chief']]],
+    ]);
+    const feed = (await get(`/v1/feed?after=${BigInt(posted.body.globalPosition) - 1n}&limit=1`)).json<FeedPage>();
+    expect(feed.items[0].headline).toBe('E2e Spaced appointed chief people officer at E2e Spaced Co');
+    // The same role with other blanks changes nothing; another role is stored in the same form.
+    const correct = (role: string) =>
+      post<Problem & { globalPosition: string }>(
+        `${stack.apps.ingest.url}/v1/events/${posted.body.id}/corrections`,
+        { changes: { data: { role } }, reason: 'spacing' },
+        stack.key,
+      );
+    const same = await correct(' chief people  officer');
+    expect([same.status, same.body.code]).toEqual([422, 'CORRECTION.NO_CHANGE']);
+    const fixed = await correct(' Chief   People Officer ');
+    expect(fixed.status).toBe(201);
+    const after = (await get(`/v1/reports/leadership?organization=${org}&minPosition=${fixed.body.globalPosition}`)).json<Roster>();
+    expect(after.items.map((t) => t.role)).toEqual(['Chief People Officer']);
   });
 
   it('shows a corrected figure with knownAt before and after the correction', async () => {

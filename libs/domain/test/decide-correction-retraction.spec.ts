@@ -68,6 +68,24 @@ describe('decideCorrection', () => {
     expect(error).toMatchObject({ code: 'CORRECTION.NO_CHANGE', kind: 'rule', errors: [{ path: 'changes' }] });
   });
 
+  it('given a role corrected with blanks around it and doubled spaces, then the correction stores it as the schema keeps text', () => {
+    const changes = { data: { role: '  Chief  Research   Officer ', reason: 'fired' } };
+    const decided = decideCorrection(given(MIRA, departed()), eventId(1), { changes, reason: 'Misquoted' }, NOW);
+    expect(decided.data).toEqual({
+      targetEventId: eventId(1),
+      changes: { data: { role: 'Chief Research Officer', reason: 'fired' } },
+      reason: 'Misquoted',
+    });
+  });
+
+  it('given a role corrected to itself with blanks around it, when decided, then 422 CORRECTION.NO_CHANGE: it is stored the same', () => {
+    const state = given(MIRA, departed()); // Chief Technology Officer
+    const error = thrown(() =>
+      decideCorrection(state, eventId(1), { changes: { data: { role: ' Chief  Technology Officer ' } }, reason: 'x' }, NOW),
+    );
+    expect(error).toMatchObject({ code: 'CORRECTION.NO_CHANGE', kind: 'rule', errors: [{ path: 'changes' }] });
+  });
+
   it.each([
     ['"30.0" to "30.00"', '30.0', '30.00'],
     ['"007" to "7"', '007', '7'],

@@ -36,17 +36,48 @@ describe('one-line text (names, roles, outlets, titles)', () => {
   });
 
   it.each([
-    '  CTO  ',
-    'Chief  Technology Officer',
-    'Directrice générale déléguée',
-    'CEO\u200e',
-    'Sam\u00a0Altman',
-    '😀 Chief Vibes Officer',
-    'مدير التكنولوجيا',
-  ])('given the role %j (spacing, marks and scripts as written), then it is accepted as it is', (value) => {
+    ['  CTO  ', 'CTO'],
+    [' chief  people   officer ', 'chief people officer'],
+    ['\u00a0CTO\u3000', 'CTO'],
+    ['1\u00a0600 « CTO »', '1\u00a0600 « CTO »'],
+  ])('given the role %j, then it is stored without blanks around it and with runs of spaces as one: %j', (value, stored) => {
     const result = validateSubmission(withData('executive.departed', { role: value }));
-    expect(result.ok && (result.value.data as { role: unknown }).role).toBe(value);
+    expect(result.ok && (result.value.data as { role: unknown }).role).toBe(stored);
   });
+
+  it('given a role per language, an outlet and a title with blanks, then each is stored trimmed, spaces joined', () => {
+    const result = validateSubmission({
+      ...withData('executive.departed', { role: { en: ' Chief  People Officer ', fr: ' directrice  des  personnes' } }),
+      sources: [{ outlet: '  Le   Monde ', url: 'https://example.org/a', title: ' A  title ', language: 'fr' }],
+    });
+    expect(result.ok && (result.value.data as { role: unknown }).role).toEqual({
+      en: 'Chief People Officer',
+      fr: 'directrice des personnes',
+    });
+    expect(result.ok && result.value.sources.map((s) => [s.outlet, s.title])).toEqual([['Le Monde', 'A title']]);
+  });
+
+  it('given free text with blanks around it and inside, then only the blanks around it go: lines and spaces inside stay', () => {
+    const event = withData('executive.departed', {});
+    const result = validateSubmission({ ...event, sources: [{ ...event.sources[0], quote: '  « left  to\r\n  found »  \n' }] });
+    expect(result.ok && result.value.sources[0].quote).toBe('« left  to\r\n  found »');
+  });
+
+  it('given headcount functions that are one function once stored, then the second is named; else the keys are stored trimmed', () => {
+    expect(errorsOf(validateSubmission(withData('headcount.reported', { total: 10, byFunction: { Sales: 3, ' sales ': 4 } })))).toEqual([
+      { path: 'data.byFunction. sales ', message: 'names the function "Sales" again' },
+    ]);
+    const result = validateSubmission(withData('headcount.reported', { total: 10, byFunction: { ' Research  Lab ': 3 } }));
+    expect(result.ok && result.value.data).toEqual({ total: 10, byFunction: { 'Research Lab': 3 } });
+  });
+
+  it.each(['Directrice générale déléguée', 'CEO\u200e', 'Sam\u00a0Altman', '😀 Chief Vibes Officer', 'مدير التكنولوجيا'])(
+    'given the role %j (spacing, marks and scripts as written), then it is accepted as it is',
+    (value) => {
+      const result = validateSubmission(withData('executive.departed', { role: value }));
+      expect(result.ok && (result.value.data as { role: unknown }).role).toBe(value);
+    },
+  );
 
   it('given a headcount function, an outlet, an investor and a story title with a control, then each is named', () => {
     expect(errorsOf(validateSubmission(withData('headcount.reported', { total: 10, byFunction: { 'sales\tteam': 3 } })))).toEqual([

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { comparableText } from '../values/localized-text.rules';
-import { LIMITS, nameSchema } from '../values/text.value';
+import { LIMITS, nameKeySchema, storedName } from '../values/text.value';
 import { defineEvent } from './event-definition.factory';
 
 /**
@@ -35,8 +35,25 @@ export const headcountReportedEvent = defineEvent({
     .strictObject({
       total: countSchema.optional(),
       byFunction: z
-        .record(nameSchema, countSchema)
+        .record(nameKeySchema, countSchema)
         .refine((r) => Object.keys(r).length <= LIMITS.items, `must have at most ${LIMITS.items} functions`)
+        // On the keys as sent, so a path names the key the client wrote.
+        .superRefine((byFunction, ctx) => {
+          const seen = new Map<string, string>();
+          for (const fn of Object.keys(byFunction)) {
+            if (isTotalsName(fn)) {
+              ctx.addIssue({ code: 'custom', path: [fn], message: 'names no function: "total" is the basis of the headcount total' });
+            }
+            // Functions are compared with case and spacing folded (financials, conflicts): two keys one function
+            // would be two counts of it in one report, or one silently dropped once stored.
+            const key = comparableText(fn);
+            const first = seen.get(key);
+            if (first !== undefined)
+              ctx.addIssue({ code: 'custom', path: [fn], message: `names the function ${JSON.stringify(first)} again` });
+            else seen.set(key, fn);
+          }
+        })
+        .overwrite((byFunction) => Object.fromEntries(Object.entries(byFunction).map(([fn, n]) => [storedName(fn), n])))
         .optional(),
     })
     // The refinement does not reach JSON Schema, so the same rule is spelled there as anyOf.
@@ -44,14 +61,6 @@ export const headcountReportedEvent = defineEvent({
       const hasBreakdown = data.byFunction !== undefined && Object.keys(data.byFunction).length > 0;
       if (data.total === undefined && !hasBreakdown) {
         ctx.addIssue({ code: 'custom', path: [], message: 'needs total or a non-empty byFunction' });
-      }
-      for (const fn of hasBreakdown ? Object.keys(data.byFunction!) : []) {
-        if (isTotalsName(fn))
-          ctx.addIssue({
-            code: 'custom',
-            path: ['byFunction', fn],
-            message: 'names no function: "total" is the basis of the headcount total',
-          });
       }
       // A breakdown may be partial (some functions only), never more than the whole.
       // Only once the counts themselves are valid (zod runs this after their own issues, on whatever they were).

@@ -29,6 +29,22 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 }
 
 /**
+ * A patch with each value it sets taken from `checked`, the patched document as its schema parsed it (text in its
+ * stored form): the same keys and removals, the values as they will be stored.
+ */
+export function patchAsChecked(patch: unknown, checked: unknown): unknown {
+  if (!isObject(patch)) return checked;
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(patch)) {
+    const value = patch[key];
+    const parsed = isObject(checked) && own(checked, key) ? checked[key] : value;
+    const stored = value === null ? null : isObject(value) && !isObject(parsed) ? value : patchAsChecked(value, parsed);
+    Object.defineProperty(result, key, { value: stored, enumerable: true, writable: true, configurable: true });
+  }
+  return result;
+}
+
+/**
  * The paths a patch removes (null) that its target does not have: a correction that "removes" a misspelt field
  * would otherwise be accepted, change nothing and still mark the event corrected. Paths are dotted from the patch's
  * root (`destinaton`, `money.currncy`).

@@ -19,7 +19,7 @@ import { parsePeriod } from '../values/period.value';
 import { parseSubject } from '../values/subject.value';
 import { assertFigureDates } from './figure-dates.rules';
 import { assertCorrectedLawsuitRules, assertLawsuitRules } from './lawsuit.rules';
-import { absentRemovals, mergePatch, sameJsonValue } from './merge-patch.util';
+import { absentRemovals, mergePatch, patchAsChecked, sameJsonValue } from './merge-patch.util';
 import { assertNotOwnTarget } from './own-target.rules';
 import { assertPublishedBy, sourcesAt } from './source-dates.rules';
 import type { NewEvent, StreamEventState, StreamState } from './stream-state.types';
@@ -117,19 +117,23 @@ export function decideCorrection(state: StreamState, targetEventId: string, req:
       `the correction removes fields the ${target.type} does not have`,
     );
   }
-  const corrected = hasData ? mergePatch(target.data, data) : target.data;
+  // The patch as it is stored: its text in the form the schema keeps (trimmed, one line's spaces joined), so the
+  // correction's own data, the fact it makes and the check below read what the reports will show.
+  let patch = data;
+  if (hasData) {
+    const checked = runSchema(eventDefinitionOf(target.type).data, mergePatch(target.data, data), 'changes.data');
+    if (!checked.ok) throw DomainError.validation(checked.errors, `the corrected data is not a valid ${target.type}`);
+    patch = patchAsChecked(data, checked.value) as Record<string, unknown>;
+  }
+  const corrected = hasData ? mergePatch(target.data, patch) : target.data;
   // A correction that leaves the fact as it stands would still mark it corrected and announce a change in the feed
-  // and the reports' history (a retried request, or a value set to what it already is, "30" as "30.0"). `inferred` is
-  // not kept in the decision state, so a correction that gives it counts as a change.
+  // and the reports' history (a retried request, or a value set to what it already is, "30" as "30.0", "CTO " as
+  // "CTO"). `inferred` is not kept in the decision state, so a correction that gives it counts as a change.
   const sameData = sameJsonValue(corrected, target.data, sameMoney);
   if (inferred === undefined && (occurredAt === undefined || occurredAt === target.occurredAt) && sameData) {
     throw new DomainError(DOMAIN_ERROR_CODES.CORRECTION_NO_CHANGE, 'rule', `the correction leaves event ${targetEventId} as it stands`, [
       { path: 'changes', message: 'changes nothing: the event already has these values' },
     ]);
-  }
-  if (hasData) {
-    const checked = runSchema(eventDefinitionOf(target.type).data, corrected, 'changes.data');
-    if (!checked.ok) throw DomainError.validation(checked.errors, `the corrected data is not a valid ${target.type}`);
   }
   assertCorrectedLawsuitRules(state, targetEventId, target, { occurredAt: occurredAt ?? target.occurredAt, data: corrected });
   if (occurredAt !== undefined || hasData) assertFigureDates(target.type, occurredAt ?? target.occurredAt, corrected, 'changes.data.');
@@ -144,7 +148,7 @@ export function decideCorrection(state: StreamState, targetEventId: string, req:
     type: 'event.corrected',
     subject: state.subject,
     occurredAt: null,
-    data: { targetEventId, changes: req.changes, reason: req.reason },
+    data: { targetEventId, changes: hasData ? { ...req.changes, data: patch } : req.changes, reason: req.reason },
     sources: req.sources ?? [],
     modality: 'reported',
     schemaVersion: CURRENT_SCHEMA_VERSION['event.corrected'],

@@ -73,7 +73,22 @@ function linesRefusal(text: string): string | null {
   return null;
 }
 
-function boundedString(max: number, what: string, lines: boolean) {
+/**
+ * The form text is stored in: without the blanks around it, and one line's runs of spaces as one space
+ * (`" chief  people  officer "` is `"chief people officer"`). Only U+0020 runs are joined: a no-break space (French
+ * writes `1 600` and `« CTO »` with them) and the line breaks of free text stay as sent.
+ */
+function storedText(text: string, lines: boolean): string {
+  const trimmed = text.trim();
+  return lines ? trimmed : trimmed.replace(/ {2,}/g, ' ');
+}
+
+/** A name in the form it is stored in (see `storedText`). */
+export function storedName(name: string): string {
+  return storedText(name, false);
+}
+
+function checkedString(max: number, what: string, lines: boolean) {
   const refusal = lines ? linesRefusal : oneLineRefusal;
   return z
     .string({ error: (iss) => (iss.input === undefined ? 'required' : `must be a string`) })
@@ -84,6 +99,17 @@ function boundedString(max: number, what: string, lines: boolean) {
     });
 }
 
+function boundedString(max: number, what: string, lines: boolean) {
+  // After the checks, so a bound counts what was sent; `overwrite` keeps the JSON Schema a plain string.
+  return checkedString(max, what, lines).overwrite((text) => storedText(text, lines));
+}
+
+/**
+ * A name as a JSON object's key, checked as `nameSchema` and kept as sent: zod gives a record's keys no place to
+ * report two keys one once stored (`"Sales"` and `" Sales "`); the record stores them with `storedName` after
+ * checking that (see headcount's `byFunction`).
+ */
+export const nameKeySchema = checkedString(LIMITS.name, 'name', false);
 /** A short name: a role, an outlet, an investor (1..200 chars, one line). */
 export const nameSchema = boundedString(LIMITS.name, 'name', false);
 /** A title (1..500 chars, one line). */

@@ -4,6 +4,7 @@ import {
   decodeStreamState,
   encodeStreamState,
   foldStream,
+  NewEvent,
   STREAM_STATE_SCHEMA_VERSION,
   validateCorrectionRequest,
   validateRetractionRequest,
@@ -345,6 +346,33 @@ describe('EventWriter: one content, one fingerprint', () => {
     expect((await writer.write([intentOf(envelope)], meta, true))[0].status).toBe('duplicate');
     expect((await writer.write([intentOf({ ...envelope, inferred: [] })], meta, true))[0].status).toBe('duplicate');
     expect((await writer.write([intentOf({ ...envelope, occurredAt: '2023' })], meta, true))[0]).toMatchObject({
+      status: 'rejected',
+      error: { code: 'EVENT.ID_CONFLICT' },
+    });
+  });
+
+  it('given an event recorded before text was stored trimmed (its role and hash as sent), when the same import runs again, then it is a duplicate, and another role still conflicts', async () => {
+    const store = new InMemoryEventStore();
+    const writer = new EventWriter(store);
+    const envelope = departedEnvelope();
+    const sent = { ...envelope, data: { ...envelope.data, role: '  Chief  Technology Officer ' } };
+    // As the writer recorded it then: the data as sent, the fingerprint of it.
+    const { id: _id, ...content } = { ...sent, modality: 'reported' };
+    const now = intentOf(sent);
+    const legacy = {
+      ...now,
+      contentHash: contentHash(content),
+      decide: (state: Parameters<typeof now.decide>[0], at: Date) => ({ ...now.decide(state, at), data: sent.data }) as NewEvent,
+    };
+    expect((await writer.write([legacy], meta, true))[0].status).toBe('created');
+    expect((await store.readStream(envelope.subject))[0].data).toMatchObject({ role: '  Chief  Technology Officer ' });
+    expect((await writer.write([intentOf(sent)], meta, true))[0].status).toBe('duplicate');
+    expect(
+      (await writer.write([intentOf({ ...envelope, data: { ...envelope.data, role: 'Chief Technology Officer' } })], meta, true))[0].status,
+    ).toBe('duplicate');
+    expect(
+      (await writer.write([intentOf({ ...envelope, data: { ...envelope.data, role: 'Chief Research Officer' } })], meta, true))[0],
+    ).toMatchObject({
       status: 'rejected',
       error: { code: 'EVENT.ID_CONFLICT' },
     });

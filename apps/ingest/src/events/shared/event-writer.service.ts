@@ -44,10 +44,11 @@ export interface WriteIntent {
   idName?: string;
   contentHash: string;
   /**
-   * Whether an event stored with this hash is this content too, when the hash was taken of another form of it (a
-   * fingerprint made before the form was normalised). Asked only when the hashes differ.
+   * Whether the event stored under this id is this content too, when its hash was taken of another form of it (a
+   * fingerprint made before the form was normalised, or of text as sent before text was stored trimmed). Asked only
+   * when the hashes differ.
    */
-  sameContentAs?: (storedHash: string) => boolean;
+  sameContentAs?: (stored: StoredEvent) => boolean;
   subject: string;
   /**
    * The events of its stream the decision looks up by id (a correction's, retraction's or attached source's target).
@@ -377,7 +378,7 @@ export class EventWriter {
   }
 
   private replayOutcome(intent: WriteIntent, stored: StoredEvent): WriteOutcome {
-    if (stored.contentHash !== intent.contentHash && !intent.sameContentAs?.(stored.contentHash)) return reject(intent, idConflict(intent));
+    if (stored.contentHash !== intent.contentHash && !intent.sameContentAs?.(stored)) return reject(intent, idConflict(intent));
     return {
       status: 'duplicate',
       eventId: stored.eventId,

@@ -1,5 +1,5 @@
-import { decideRecord, Submission } from '@newsroom/domain';
-import { contentHash } from '@newsroom/event-store';
+import { decideRecord, Submission, validateSubmission } from '@newsroom/domain';
+import { contentHash, StoredEvent } from '@newsroom/event-store';
 import { uuidv5, uuidv7 } from '@newsroom/platform';
 import { WriteIntent } from './event-writer.service';
 import { RequestMeta } from './write.types';
@@ -14,14 +14,32 @@ function submissionFingerprint(s: Submission): string {
 }
 
 /**
- * Events recorded before `inferred: []` was folded into "no inferred" carry a fingerprint with the empty list: a retry
- * of one (with the list or without) is the same content, not an id conflict.
+ * Whether an event stored under the submission's id, whose hash differs, is still this content:
+ * - recorded before `inferred: []` was folded into "no inferred", its fingerprint has the empty list: a retry of one
+ *   (with the list or without) is the same content, not an id conflict;
+ * - recorded before text was stored trimmed with one line's spaces joined (`"  CTO  "`), its fingerprint is of the
+ *   text as sent, and this submission's of the text as stored now: the stored event, read as a submission today
+ *   stores it, is the same content when it fingerprints as this one. A retry of the same import after an upgrade
+ *   answers `duplicate`, as it did before.
  */
-function sameAsWithEmptyInferred(s: Submission): ((storedHash: string) => boolean) | undefined {
-  if (s.inferred?.length) return undefined;
-  return (storedHash) => {
+function sameStoredContent(s: Submission, fingerprint: string): (stored: StoredEvent) => boolean {
+  return (stored) => {
     const { id: _id, expectedVersion: _v, ...content } = s;
-    return storedHash === contentHash({ ...content, modality: content.modality ?? 'reported', inferred: [] });
+    if (!s.inferred?.length && stored.contentHash === contentHash({ ...content, modality: content.modality ?? 'reported', inferred: [] })) {
+      return true;
+    }
+    if (stored.type !== s.type) return false;
+    const inferred = stored.metadata.inferred;
+    const again = validateSubmission({
+      type: stored.type,
+      subject: stored.streamId,
+      occurredAt: stored.occurredAt,
+      data: stored.data,
+      sources: stored.sources,
+      modality: stored.modality,
+      ...(Array.isArray(inferred) && inferred.length ? { inferred } : {}),
+    });
+    return again.ok && submissionFingerprint(again.value) === fingerprint;
   };
 }
 
@@ -34,11 +52,12 @@ export const normaliseId = (id: string | undefined) => id?.toLowerCase();
  */
 export function recordIntent(s: Submission, meta?: RequestMeta): WriteIntent {
   const id = normaliseId(s.id);
+  const fingerprint = submissionFingerprint(s);
   return {
     eventId: id ?? uuidv7(),
     idFromClient: id !== undefined,
-    contentHash: submissionFingerprint(s),
-    sameContentAs: sameAsWithEmptyInferred(s),
+    contentHash: fingerprint,
+    sameContentAs: sameStoredContent(s, fingerprint),
     subject: s.subject,
     decide: (state, now) => decideRecord(state, s, now),
     ...(meta ? { meta } : {}),
