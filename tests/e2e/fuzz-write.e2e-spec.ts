@@ -316,7 +316,10 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
     expect(((await res.json()) as { code: string }).code).toBe('REQUEST.HEADERS_TOO_LARGE');
   });
 
-  it('injection strings that are valid text are stored and returned byte-identical, and the tables still exist', async () => {
+  // Byte-identical but for the stored form of text: no blanks around it (a BOM is one), one line's runs of spaces as one.
+  const oneLine = (text: string) => text.trim().replace(/ {2,}/g, ' ');
+
+  it('injection strings that are valid text are stored and returned byte-identical (in the stored form of text), and the tables still exist', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...INJECTIONS), fc.constantFrom(...INJECTIONS), async (a, b) => {
         const env = departedEnvelope({
@@ -326,8 +329,8 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
         const res = await send('/v1/events', JSON.stringify(env));
         if (res.status !== 201) throw new Error(`valid text refused (${res.status}): ${res.text.slice(0, 300)}`);
         const got = await expectStoredValid(env.id);
-        expect(got.data).toEqual(env.data);
-        expect(got.sources).toEqual(env.sources);
+        expect(got.data).toEqual({ ...env.data, role: oneLine(env.data.role) });
+        expect(got.sources).toEqual([{ outlet: oneLine(a), title: oneLine(b), language: 'en', quote: `${b}${a}`.trim() }]);
       }),
       fuzzOptions(100, 5_000),
     );
