@@ -296,6 +296,32 @@ describe('one entity, many names: POST /v1/entities/{subject}/aliases through th
     expect(data(removed)).toEqual(expect.objectContaining({ name: 'Sama', removed: true }));
   });
 
+  it('lists the alias names of two merged subjects once each as a reader tells names apart: "Ada Lovelace" and "ada  lovelace" are one', async () => {
+    const [ada, countess] = ['person:e2e-ada-lovelace', 'person:e2e-countess-lovelace'];
+    const appointed = (subject: string) => ({
+      type: 'executive.appointed',
+      subject,
+      occurredAt: '2020-01',
+      data: { organization: 'org:e2e-engines', role: 'Chief Analyst', roleCategory: 'other' },
+      sources: [source],
+    });
+    expect((await post(`${ingest}/v1/events`, { events: [appointed(ada), appointed(countess)] }, stack.key)).status).toBe(200);
+    expect((await alias(ada, { name: 'Augusta Ada King', reason: 'full name' })).status).toBe(201);
+    expect((await alias(countess, { name: 'augusta  ada\u200b king', reason: 'full name' })).status).toBe(201);
+    expect((await alias(countess, { name: 'Ada Lovelace', reason: 'the name she is known by' })).status).toBe(201);
+    expect((await alias(ada, { subject: countess, reason: 'same person' })).status).toBe(201);
+    const page = await pollUntil(
+      async () => {
+        const res = await entity(ada);
+        return res.body.canonicalSubject === ada && res.body.aliases?.includes('Ada Lovelace') ? res.body : null;
+      },
+      { what: 'the merged entity with its aliases' },
+    );
+    expect(page.aliases).toEqual(['Augusta Ada King', 'Ada Lovelace']);
+    // The subjects' display names first ("E2e Ada Lovelace", "E2e Countess Lovelace"), then the aliases, each once.
+    expect(page.names).toEqual(['E2e Ada Lovelace', 'E2e Countess Lovelace', 'Augusta Ada King', 'Ada Lovelace']);
+  });
+
   it('the OpenAPI documents describe the write endpoints and the new fields', async () => {
     const ingestDoc = (await (await fetch(`${ingest}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(ingestDoc.paths)).toEqual(

@@ -14,6 +14,7 @@ export * from './values/modality.value';
 export * from './values/role-category.value';
 export * from './values/source.value';
 export * from './values/inferred.value';
+export { readerKey } from './values/reader-key.util';
 export { LIMITS } from './values/text.value';
 export * from './values/localized-text.value';
 export { comparableText, textIn, markedTextIn, glossaryTranslation, type TextIn } from './values/localized-text.rules';

@@ -61,7 +61,7 @@ export { RegulatoryProjection } from './regulatory/regulatory.adapter';
 export { mentionsOf, type Mention } from './timeline/mentions.mapper';
 export { evolveEntityLinks, type EntityLinkChange } from './entities/entity-links.projection';
 export { EntityLinksProjection } from './entities/entity-links.adapter';
-export { EntityGraph, type EntityLinkRow } from './entities/entity-graph.report';
+export { distinctNames, EntityGraph, type EntityLinkRow } from './entities/entity-graph.report';
 export { timelineModel, headlinesOf } from './timeline/timeline.model';
 export { TimelineProjection } from './timeline/timeline.adapter';
 export { sourcesModel, sourceRecordsOf, stanceOfPart, type SourceRecord } from './sources/sources.model';

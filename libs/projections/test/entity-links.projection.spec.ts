@@ -1,4 +1,4 @@
-import { EntityGraph, evolveEntityLinks, evolveFeed } from '@newsroom/projections';
+import { distinctNames, EntityGraph, evolveEntityLinks, evolveFeed } from '@newsroom/projections';
 import { event } from './support/events.builder';
 
 describe('entity links: the pure evolve, the graph, and the feed item of an entity record', () => {
@@ -30,6 +30,18 @@ describe('entity links: the pure evolve, the graph, and the feed item of an enti
     expect(graph.canonicalOf('person:a')).toBe('person:c');
     expect(graph.membersOf('person:b')).toEqual(['person:c', 'person:a', 'person:b']);
     expect(graph.aliasNamesOf('person:c')).toEqual(['A. Person']);
+  });
+
+  it('given alias names of two merged subjects that a reader tells apart only by case, spacing or invisible marks, then the entity lists each once, the first recorded', () => {
+    const graph = new EntityGraph([
+      { subject: 'person:a', link: 'name', target: 'Sam Altman', linked_position: '1' },
+      { subject: 'person:b', link: 'name', target: 'sam  altman', linked_position: '2' },
+      { subject: 'person:b', link: 'name', target: 'Sam\u200b Altman', linked_position: '3' },
+      { subject: 'person:b', link: 'name', target: 'Samuel Altman', linked_position: '4' },
+      { subject: 'person:b', link: 'merge', target: 'person:a', linked_position: '5' },
+    ]);
+    expect(graph.aliasNamesOf('person:b')).toEqual(['Sam Altman', 'Samuel Altman']);
+    expect(distinctNames(['Sam Altman', 'A. Person', 'sam altman', 'a. person'])).toEqual(['Sam Altman', 'A. Person']);
   });
 
   it('given an entity.merged, then the feed gets an item with a headline in both languages', () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../database/read-database.module';
 import { displayNameIn, displayNameOf, parseSubject } from '@newsroom/domain';
+import { distinctNames } from '@newsroom/projections';
 import { EntityLinksRepository } from '../reports/shared/entity-links.repository';
 import { SqlParams, visibleAt } from '../reports/shared/sql.builder';
 import { TimelineQuery, TimelineRepository } from '../reports/timeline/timeline.repository';
@@ -66,7 +67,7 @@ export class EntitiesRepository {
       lang: q.lang,
       mergedSubjects: members.slice(1).map((s) => ({ subject: s, displayName: nameIn(s) })),
       aliases,
-      names: [...new Set([...members.map(nameOf), ...aliases])],
+      names: distinctNames([...members.map(nameOf), ...aliases]),
       firstSeenAt: new Date(seen.first_seen).toISOString(),
       lastSeenAt: new Date(seen.last_seen).toISOString(),
       asOf: q.asOf,

@@ -1,3 +1,5 @@
+import { readerKey } from '@newsroom/domain';
+
 /** One standing link as read from read_model.entity_links (at some knownAt). */
 export interface EntityLinkRow {
   subject: string;
@@ -49,8 +51,22 @@ export class EntityGraph {
     return this.membersOf(subject).slice(1);
   }
 
-  /** The alias names recorded on any subject of the entity, in the order recorded. */
+  /**
+   * The alias names recorded on any subject of the entity, in the order recorded, each name once as a reader tells
+   * names apart (`readerKey`: "Sam Altman" on one subject and "sam altman" on another are one name, the first kept).
+   */
   aliasNamesOf(subject: string): string[] {
-    return [...new Set(this.membersOf(subject).flatMap((s) => this.names.get(s) ?? []))];
+    return distinctNames(this.membersOf(subject).flatMap((s) => this.names.get(s) ?? []));
   }
+}
+
+/** Names, each once as a reader tells names apart (`readerKey`), in their order, the first form of each kept. */
+export function distinctNames(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return names.filter((name) => {
+    const key = readerKey(name);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
