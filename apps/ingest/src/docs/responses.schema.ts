@@ -130,7 +130,7 @@ const RESULT_ITEM: SchemaObject = {
       format: 'uuid',
       nullable: true,
       description:
-        "created or duplicate: the recorded event's id (the envelope's own, or named by the Idempotency-Key and the index). rejected: the envelope's own id as sent, else null (nothing was recorded)",
+        "created or duplicate: the recorded event's id (the envelope's own, or named by the Idempotency-Key and the index). rejected: the envelope's own id when it is a UUID, else null (nothing was recorded; `index` names the item)",
     },
     status: { type: 'string', enum: ['created', 'duplicate', 'rejected'] },
     streamVersion: { type: 'integer' },
@@ -141,7 +141,11 @@ const RESULT_ITEM: SchemaObject = {
         status: { type: 'integer' },
         code: { type: 'string' },
         message: { type: 'string' },
-        errors: PROBLEM_SCHEMA.properties!.errors,
+        errors: {
+          ...PROBLEM_SCHEMA.properties!.errors,
+          description:
+            "As a problem's: at most 100, 8 kB of JSON. The items of one answer list 256 kB of field errors at most, in order: an item past that has its `code` and `message`, and `errorsOmitted` counts its errors.",
+        },
         errorsOmitted: PROBLEM_SCHEMA.properties!.errorsOmitted,
       },
     },

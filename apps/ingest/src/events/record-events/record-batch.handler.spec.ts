@@ -3,7 +3,7 @@ import { departedEnvelope, InMemoryEventStore } from '@newsroom/testing';
 import { EventWriter } from '../shared/event-writer.service';
 import { RequestMeta } from '../shared/write.types';
 import { RecordBatchCommand } from './record-batch.command';
-import { RecordBatchHandler } from './record-batch.handler';
+import { BATCH_ERRORS_BUDGET, RecordBatchHandler } from './record-batch.handler';
 
 const meta: RequestMeta = { correlationId: 'corr-1', causationId: null, actor: 'test' };
 
@@ -31,6 +31,41 @@ describe('RecordBatchHandler on an in-memory store', () => {
     expect(result.results[2]).toMatchObject({ index: 2, id: null, status: 'rejected', error: { code: 'REQUEST.INVALID' } });
     expect(result).toMatchObject({ created: 1, duplicates: 0, rejected: 2 });
     expect(store.events).toHaveLength(1);
+  });
+
+  it('given 1,000 items each refused on many fields, then the answer lists field errors up to its budget, in order, and counts the rest per item', async () => {
+    const refused = (i: number) => ({
+      ...departedEnvelope(),
+      occurredAt: 'yesterday',
+      data: { role: 'x'.repeat(300), [`nope${i}`]: 1 },
+      sources: 'none',
+    });
+    const result = await record(Array.from({ length: 1000 }, (_, i) => refused(i)));
+    expect(result.rejected).toBe(1000);
+    const listed = result.results.filter((r) => r.status === 'rejected' && r.error.errors);
+    const counted = result.results.filter((r) => r.status === 'rejected' && !r.error.errors);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(counted.length).toBeGreaterThan(0);
+    // The listed ones come first; each counted one still says what it is and how many errors it had.
+    expect(result.results.findIndex((r) => r.status === 'rejected' && !r.error.errors)).toBe(listed.length);
+    expect(JSON.stringify(listed.map((r) => r.status === 'rejected' && r.error.errors)).length).toBeLessThanOrEqual(
+      BATCH_ERRORS_BUDGET + 2 * listed.length,
+    );
+    const first = listed[0].status === 'rejected' ? listed[0].error.errors!.length : 0;
+    expect(counted[0]).toMatchObject({ status: 'rejected', error: { status: 400, code: 'REQUEST.INVALID', errorsOmitted: first } });
+    expect(JSON.stringify(result).length).toBeLessThan(BATCH_ERRORS_BUDGET + 1000 * 200);
+  });
+
+  it('given a refused item whose id is not a UUID, then its result says null (the index names it), as the schema says', async () => {
+    const result = await record([
+      { ...departedEnvelope(), id: 'x'.repeat(5000) },
+      { ...departedEnvelope(), id: 42 },
+    ]);
+    expect(result.results.map((r) => [r.index, r.id, r.status])).toEqual([
+      [0, null, 'rejected'],
+      [1, null, 'rejected'],
+    ]);
+    expect(result.results[0]).toMatchObject({ error: { errors: [expect.objectContaining({ path: 'id' })] } });
   });
 
   it('given the same batch twice, then the second answers every item as a duplicate and records nothing', async () => {

@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { FieldError, Submission, validateSubmission } from '@newsroom/domain';
-import { boundedFieldProblems } from '@newsroom/platform';
+import { boundedFieldProblems, isUuid } from '@newsroom/platform';
 import { EventWriter } from '../shared/event-writer.service';
 import { keyedRecordIntent } from '../shared/intents.mapper';
 import { BatchItemResult, BatchResult, RecordBatchCommand } from './record-batch.command';
@@ -46,7 +46,7 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, B
       });
     }
     const count = (s: BatchItemResult['status']) => results.filter((r) => r.status === s).length;
-    return { results, created: count('created'), duplicates: count('duplicate'), rejected: count('rejected') };
+    return { results: withinErrorBudget(results), created: count('created'), duplicates: count('duplicate'), rejected: count('rejected') };
   }
 }
 
@@ -57,8 +57,33 @@ function listed(errors: FieldError[] | undefined): { errors?: FieldError[]; erro
   return { errors: bounded.errors, ...(bounded.omitted ? { errorsOmitted: bounded.omitted } : {}) };
 }
 
-/** The id an invalid item was sent with, when it has a string one (echoed so the client can match the result). */
+/**
+ * The field errors of a whole answer, in bytes of JSON: each item's are bounded (8 kB), and a batch of 1,000 items each
+ * refused on many fields would still answer 8 MB. Past this, an item keeps its code and message and counts its errors.
+ */
+export const BATCH_ERRORS_BUDGET = 256 * 1024;
+
+/** The results with their field errors, in order, until the budget is spent; later items count theirs in `errorsOmitted`. */
+function withinErrorBudget(results: BatchItemResult[]): BatchItemResult[] {
+  let left = BATCH_ERRORS_BUDGET;
+  return results.map((r) => {
+    if (r.status !== 'rejected' || !r.error.errors) return r;
+    const size = JSON.stringify(r.error.errors).length;
+    if (size <= left) {
+      left -= size;
+      return r;
+    }
+    left = 0;
+    const { errors, ...error } = r.error;
+    return { ...r, error: { ...error, errorsOmitted: errors.length + (error.errorsOmitted ?? 0) } };
+  });
+}
+
+/**
+ * The id an invalid item was sent with, when it is a UUID (echoed so the client can match the result; the index
+ * matches every item). Another value is not echoed: the answer says `id` is a UUID or null, and the error names it.
+ */
 function idOf(item: unknown): string | null {
   const id = item && typeof item === 'object' ? (item as { id?: unknown }).id : undefined;
-  return typeof id === 'string' ? id : null;
+  return isUuid(id) ? id : null;
 }
