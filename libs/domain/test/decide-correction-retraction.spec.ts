@@ -78,6 +78,44 @@ describe('decideCorrection', () => {
     });
   });
 
+  describe('a fact recorded before a text rule it breaks (a role with a TAB)', () => {
+    const legacy = (): EventSpec => [
+      'executive.departed',
+      { ...envelope('executive.departed').data, role: 'Chief\tTechnology Officer' },
+      '2024-09-25',
+    ];
+
+    it('given a correction of another field, then it is decided and leaves the role as recorded', () => {
+      const decided = decideCorrection(given(MIRA, legacy()), eventId(1), { changes: { data: { reason: 'fired' } }, reason: 'x' }, NOW);
+      expect(decided.data).toMatchObject({ changes: { data: { reason: 'fired' } } });
+    });
+
+    it('given a correction of the role itself, then the new role is held to the rule, and a role without the TAB is taken', () => {
+      const error = thrown(() =>
+        decideCorrection(given(MIRA, legacy()), eventId(1), { changes: { data: { role: 'CTO\tx' } }, reason: 'x' }, NOW),
+      );
+      expect(error).toMatchObject({
+        code: 'VALIDATION.FAILED',
+        errors: [{ path: 'changes.data.role', message: 'must not contain control characters: U+0009 at 3' }],
+      });
+      const fixed = decideCorrection(
+        given(MIRA, legacy()),
+        eventId(1),
+        { changes: { data: { role: ' Chief Technology Officer' } }, reason: 'x' },
+        NOW,
+      );
+      expect(fixed.data).toMatchObject({ changes: { data: { role: 'Chief Technology Officer' } } });
+    });
+
+    it('given a correction of another field that breaks a rule itself, then that error is named, not the legacy value', () => {
+      const error = thrown(() =>
+        decideCorrection(given(MIRA, legacy()), eventId(1), { changes: { data: { reason: 'bored' } }, reason: 'x' }, NOW),
+      );
+      expect(error).toMatchObject({ code: 'VALIDATION.FAILED' });
+      expect(error.errors?.map((e) => e.path)).toEqual(['changes.data.reason']);
+    });
+  });
+
   it('given a role corrected to itself with blanks around it, when decided, then 422 CORRECTION.NO_CHANGE: it is stored the same', () => {
     const state = given(MIRA, departed()); // Chief Technology Officer
     const error = thrown(() =>

@@ -4,7 +4,6 @@ import { DOMAIN_ERROR_CODES, DomainError } from '../errors/domain.errors';
 import {
   CURRENT_SCHEMA_VERSION,
   SUBJECT_KIND_BY_TYPE,
-  eventDefinitionOf,
   isRecordableEventType,
   type RecordableEventType,
 } from '../events/event-catalog.registry';
@@ -12,11 +11,11 @@ import type { CorrectionRequest } from '../submission/correction-request.schema'
 import type { RetractionRequest } from '../submission/retraction-request.schema';
 import type { SourceRequest } from '../submission/source-request.schema';
 import type { Submission } from '../submission/submission.schema';
-import { runSchema } from '../validation/zod-issues.mapper';
 import { inferredPathErrors } from '../values/inferred.value';
 import { sameMoney } from '../values/money.value';
 import { parsePeriod } from '../values/period.value';
 import { parseSubject } from '../values/subject.value';
+import { checkCorrectedData } from './corrected-data.rules';
 import { assertFigureDates } from './figure-dates.rules';
 import { assertCorrectedLawsuitRules, assertLawsuitRules } from './lawsuit.rules';
 import { absentRemovals, mergePatch, patchAsChecked, sameJsonValue } from './merge-patch.util';
@@ -120,11 +119,7 @@ export function decideCorrection(state: StreamState, targetEventId: string, req:
   // The patch as it is stored: its text in the form the schema keeps (trimmed, one line's spaces joined), so the
   // correction's own data, the fact it makes and the check below read what the reports will show.
   let patch = data;
-  if (hasData) {
-    const checked = runSchema(eventDefinitionOf(target.type).data, mergePatch(target.data, data), 'changes.data');
-    if (!checked.ok) throw DomainError.validation(checked.errors, `the corrected data is not a valid ${target.type}`);
-    patch = patchAsChecked(data, checked.value) as Record<string, unknown>;
-  }
+  if (hasData) patch = patchAsChecked(data, checkCorrectedData(target.type, target.data, data)) as Record<string, unknown>;
   const corrected = hasData ? mergePatch(target.data, patch) : target.data;
   // A correction that leaves the fact as it stands would still mark it corrected and announce a change in the feed
   // and the reports' history (a retried request, or a value set to what it already is, "30" as "30.0", "CTO " as

@@ -33,7 +33,7 @@ function keyMessage(issue: z.core.$ZodIssueInvalidKey): string {
 }
 
 /** Flattens zod issues into FieldErrors: unknown keys get their own path, one message per path. */
-function toFieldErrors(issues: readonly z.core.$ZodIssue[], prefix = ''): FieldError[] {
+export function toFieldErrors(issues: readonly z.core.$ZodIssue[], prefix = ''): FieldError[] {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   const push = (path: string, message: string) => {
