@@ -4,10 +4,11 @@ import { PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
 import { createTestDatabase, pastMillisecondOf, TestDatabase } from '@newsroom/testing';
 import { ReportingValidTime1764901700000 } from '../../../infra/postgres/migrations/1764901700000-reporting-valid-time.migration';
 import { Envelope, toAppend } from '../../../tests/fixtures/story.fixture';
+import { DeparturesRepository } from '../src/reports/departures/departures.repository';
 import { LawsuitsRepository } from '../src/reports/lawsuits/lawsuits.repository';
 import { EntityLinksRepository } from '../src/reports/shared/entity-links.repository';
 
-const SOURCE = { outlet: 'Valid Time Wire', url: 'https://valid-time.example/1', title: 'Cases', language: 'en' };
+const SOURCE = { outlet: 'Valid Time Wire', url: 'https://valid-time.example/1', title: 'Cases and departures', language: 'en' };
 const ORG = 'org:vt-acme';
 const page = { asOf: null, knownAt: null, modality: null, limit: 100, cursor: null };
 
@@ -28,12 +29,14 @@ const columns = (ds: DataSource) =>
 /**
  * The BI views say what the REST reports say, in valid time: a case's current status in `reporting.lawsuits` is its
  * latest step that happened, not the latest recorded, and `reporting.lawsuit_steps.step_order` numbers the steps in
- * the order they happened, as GET /v1/reports/lawsuits lists them.
+ * the order they happened, as GET /v1/reports/lawsuits lists them; `reporting.departures.quarter` is null for a
+ * departure dated more coarsely than a quarter, which GET /v1/reports/departures?groupBy=quarter leaves unplaced.
  */
 describe('reporting views in valid time, as the REST reports (real Postgres)', () => {
   let db: TestDatabase;
   let ds: DataSource;
   let lawsuits: LawsuitsRepository;
+  let departures: DeparturesRepository;
 
   beforeAll(async () => {
     db = await createTestDatabase('reporting_valid_time');
@@ -72,8 +75,26 @@ describe('reporting views in valid time, as the REST reports (real Postgres)', (
     await step('case:vt-coarse', 'injunction_sought', '2024-06-10');
     await step('case:vt-coarse', 'dismissed', '2025-02-01', 'denied');
 
+    const departed = (person: string, occurredAt: string) =>
+      append({
+        type: 'executive.departed',
+        subject: person,
+        occurredAt,
+        data: { organization: ORG, role: 'Chief Legal Officer', roleCategory: 'c-suite' },
+      });
+    await departed('person:vt-year', '2024');
+    await departed('person:vt-straddle', '2024-12-01/2025-01-15');
+    await departed('person:vt-half', '2024-H1');
+    await departed('person:vt-day', '2024-05-14');
+    await departed('person:vt-quarter', '2024-Q3');
+    await departed('person:vt-month', '2024-11');
+    await departed('person:vt-range', '2024-12-01/2024-12-15');
+    // 23:30 on 30 June at UTC-2 is 1 July in UTC, as the API buckets it.
+    await departed('person:vt-offset', '2024-06-30T23:30:00-02:00');
+
     await new ProjectionRebuilder(ds).rebuild({ projections: PROJECTION_NAMES, topic: 'reporting-valid-time-test', partitions: [0] });
     lawsuits = new LawsuitsRepository(ds, new EntityLinksRepository(ds));
+    departures = new DeparturesRepository(ds, new EntityLinksRepository(ds));
   });
 
   afterAll(async () => {
@@ -121,7 +142,31 @@ describe('reporting views in valid time, as the REST reports (real Postgres)', (
     }
   });
 
-  it("the migration keeps every column's name and type; its down brings back the recording order, and up the valid time again", async () => {
+  it('quarter is null for a departure dated more coarsely than a quarter, as the API leaves it unplaced; otherwise the API group', async () => {
+    const rows: Array<{ person: string; quarter: string | null }> = await ds.query(
+      `SELECT person, quarter FROM reporting.departures WHERE organization = $1 ORDER BY person`,
+      [ORG],
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.person, r.quarter]))).toEqual({
+      'person:vt-year': null,
+      'person:vt-straddle': null,
+      'person:vt-half': null,
+      'person:vt-day': '2024-Q2',
+      'person:vt-quarter': '2024-Q3',
+      'person:vt-month': '2024-Q4',
+      'person:vt-range': '2024-Q4',
+      'person:vt-offset': '2024-Q3',
+    });
+    const grouped = await departures.report({ ...page, organization: ORG, from: null, to: null, groupBy: 'quarter' });
+    if (!('groups' in grouped)) throw new Error('expected groups');
+    const api = Object.fromEntries([
+      ...grouped.groups.flatMap((g) => g.items.map((i) => [i.person, g.key])),
+      ...grouped.unplaced.items.map((i) => [i.person, null]),
+    ]);
+    expect(Object.fromEntries(rows.map((r) => [r.person, r.quarter]))).toEqual(api);
+  });
+
+  it("the migration keeps every column's name and type; its down brings back the recording order and the guessed quarters, and up the valid time again", async () => {
     const before = await columns(ds);
     const migration = new ReportingValidTime1764901700000();
     const runner = ds.createQueryRunner();
@@ -129,12 +174,16 @@ describe('reporting views in valid time, as the REST reports (real Postgres)', (
       await migration.down(runner);
       expect(await columns(ds)).toEqual(before);
       expect((await viewStatus(ds, 'case:vt-late-motion')).current_status).toBe('motion_filed');
+      const [year] = await ds.query(`SELECT quarter FROM reporting.departures WHERE person = 'person:vt-year'`);
+      expect(year.quarter).toBe('2024-Q1');
       await migration.up(runner);
     } finally {
       await runner.release();
     }
     expect(await columns(ds)).toEqual(before);
     expect((await viewStatus(ds, 'case:vt-late-motion')).current_status).toBe('settled');
+    const [year] = await ds.query(`SELECT quarter FROM reporting.departures WHERE person = 'person:vt-year'`);
+    expect(year.quarter).toBeNull();
     // A rebuild recreates the views through reporting.create_views(): still in valid time.
     await new ProjectionRebuilder(ds).rebuild({ projections: ['lawsuits'], topic: 'reporting-valid-time-test', partitions: [0] });
     expect((await viewStatus(ds, 'case:vt-late-motion')).current_status).toBe('settled');

@@ -3,6 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 const STATUS = `CASE WHEN t.version > 1 THEN 'corrected' ELSE 'current' END`;
 const NAME = (col: string, alias: string) =>
   `coalesce((SELECT display_name FROM read_model.entities ${alias} WHERE ${alias}.subject = ${col}), ${col})`;
+const OUTLETS = `(SELECT string_agg(x->>'outlet', '; ') FROM jsonb_array_elements(t.sources) x)`;
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /**
@@ -13,8 +14,29 @@ const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const STEP_PLACE = (alias: string) => `coalesce(${alias}.valid_to, '-infinity'::timestamptz), ${alias}.fact_position`;
 const STEP_PLACE_DESC = (alias: string) => `coalesce(${alias}.valid_to, '-infinity'::timestamptz) DESC, ${alias}.fact_position DESC`;
 
-/** The two views with their columns as they were (each after inferred and its *_i18n), computed anew. */
+/**
+ * The calendar quarter holding a departure's whole occurred interval, as groupDepartures buckets it for
+ * /v1/reports/departures?groupBy=quarter (bucketOf in UTC, of valid_from and of the interval's last millisecond):
+ * null when the two fall in different quarters ("2024", "2024-12-01/2025-01-15") or the departure is undated, which
+ * the API lists as `unplaced`, never guessed into a bucket.
+ */
+const QUARTER_OF = (from: string) => `to_char(${from} AT TIME ZONE 'UTC', 'YYYY-"Q"Q')`;
+const QUARTER = `CASE WHEN ${QUARTER_OF('t.valid_from')} = ${QUARTER_OF(`(t.valid_to - interval '1 millisecond')`)} THEN ${QUARTER_OF('t.valid_from')} END`;
+
+/** The three views with their columns as they were (each after inferred and its *_i18n), two of them computed anew. */
 const VIEWS = [
+  {
+    name: 'departures',
+    comment:
+      'Departures as they stand now; quarter is the calendar quarter (UTC) holding the whole occurred interval, null when it spans ' +
+      'more than one or is unknown (GET /v1/reports/departures?groupBy=quarter lists those as unplaced).',
+    sql: `SELECT t.fact_id, t.subject AS person, ${NAME('t.subject', 'p')} AS person_name, t.organization,
+      ${NAME('t.organization', 'o')} AS organization_name, t.role, t.role_category, t.reason, t.destination, t.occurred_at,
+      t.valid_from, t.valid_to, ${QUARTER} AS quarter, t.modality,
+      ${STATUS} AS fact_status, t.recorded_from AS recorded_at, ${OUTLETS} AS source_outlets,
+      t.inferred, t.role_i18n, t.destination_i18n
+      FROM read_model.departures t WHERE t.recorded_to IS NULL`,
+  },
   {
     name: 'lawsuits',
     comment:
@@ -46,9 +68,10 @@ const VIEWS = [
 /**
  * The BI views in valid time, as the REST reports are: `reporting.lawsuits.current_status`
  * and `reporting.lawsuit_steps.step_order` followed the recording order, so a step reported late (a motion of August
- * recorded after the settlement of November) became the case's status. Columns, their names and types stay
- * (step_order is still a bigint, now 1, 2, ... per case); only what they compute changes. create_views() runs the
- * previous bodies, then replaces these in place.
+ * recorded after the settlement of November) became the case's status; and `reporting.departures.quarter` put a
+ * departure dated "2024" in 2024-Q1, where the API leaves it unplaced. Columns, their names and types stay (step_order
+ * is still a bigint, now 1, 2, ... per case); only what they compute changes. create_views() runs the previous
+ * bodies, then replaces these three in place.
  */
 export class ReportingValidTime1764901700000 implements MigrationInterface {
   name = 'ReportingValidTime1764901700000';
@@ -67,7 +90,7 @@ END $fn$`);
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION reporting.create_views()`);
     await q.query(`ALTER FUNCTION reporting.create_views_before_valid_time() RENAME TO create_views`);
-    // The previous bodies replace the views in place (same columns), with what they computed before.
+    // The previous bodies replace the three views in place (same columns), with what they computed before.
     await q.query(`SELECT reporting.create_views()`);
   }
 }
