@@ -28,6 +28,7 @@ import { LeadershipRunsAsOf1764901300000 } from './migrations/1764901300000-lead
 import { FeedItemSubjects1764901400000 } from './migrations/1764901400000-feed-item-subjects.migration';
 import { FeedItemFallbacks1764901500000 } from './migrations/1764901500000-feed-item-fallbacks.migration';
 import { FeedOrgsIndex1764901600000 } from './migrations/1764901600000-feed-orgs-index.migration';
+import { ReportingValidTime1764901700000 } from './migrations/1764901700000-reporting-valid-time.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -60,6 +61,7 @@ export const MIGRATIONS = [
   FeedItemSubjects1764901400000,
   FeedItemFallbacks1764901500000,
   FeedOrgsIndex1764901600000,
+  ReportingValidTime1764901700000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -31,6 +31,8 @@ import { SourcesController } from '../src/sources/sources.controller';
 import { SourcesRepository } from '../src/sources/sources.repository';
 
 const SOURCE = { outlet: 'CSV Wire', url: 'https://csv.example/1', title: 'People leave', language: 'en' };
+/** Another outlet, on a step of the case only: the case row's sources are its filing's. */
+const STEP_SOURCE = { outlet: 'CSV Daily', url: 'https://csv-daily.example/motion', title: 'Acme moves to dismiss', language: 'en' };
 const ORG = 'org:csv-acme';
 const ALIAS = 'org:csv-acme-inc';
 
@@ -197,6 +199,13 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
         claims: ['copyright', 'unjust enrichment'],
       },
     });
+    await append({
+      type: 'lawsuit.status_changed',
+      subject: 'case:csv-authors-v-acme',
+      occurredAt: '2024-09',
+      sources: [STEP_SOURCE],
+      data: { status: 'motion_filed' },
+    });
     await append({ type: 'entity.merged', subject: ALIAS, occurredAt: null, sources: [], data: { into: ORG, reason: 'same company' } });
     await new ProjectionRebuilder(ds).rebuild({ projections: PROJECTION_NAMES, topic: 'report-csv-test', partitions: [0] });
 
@@ -328,11 +337,31 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
     type Case = { canonicalPlaintiffs: string[]; canonicalDefendants: string[]; claims: string[]; fallbacks: string[] };
     const page = await json<{ items: Case[] }>(`/v1/reports/lawsuits?party=${ORG}`);
     const { header, rows } = await csv(`/v1/reports/lawsuits?party=${ORG}`);
-    expect(header).toEqual([...BEFORE.lawsuits, 'canonical_plaintiffs', 'canonical_defendants', 'claims', 'fallbacks']);
+    expect(header).toEqual([...BEFORE.lawsuits, 'canonical_plaintiffs', 'canonical_defendants', 'claims', 'fallbacks', 'step_sources']);
     expect(rows.map((r) => [r.defendants, r.canonical_plaintiffs, r.canonical_defendants, r.claims, r.fallbacks])).toEqual(
       page.items.map((c) => [ALIAS, cell(c.canonicalPlaintiffs), cell(c.canonicalDefendants), cell(c.claims), cell(c.fallbacks)]),
     );
     expect(rows.map((r) => [r.canonical_defendants, r.claims])).toEqual([[ORG, 'copyright; unjust enrichment']]);
+  });
+
+  it("lawsuits CSV: sources are the filing's, as the JSON filed.sources and the outlets beside them; the steps' outlets are step_sources, at the end", async () => {
+    type Step = { status: string; sources: Array<{ outlet: string }>; corroboration: { outlets: number } };
+    const page = await json<{ items: Array<{ filed: Step; history: Step[] }> }>(`/v1/reports/lawsuits?party=${ORG}`);
+    expect(page.items.map((c) => c.history.map((s) => [s.status, s.sources.map((x) => x.outlet)]))).toEqual([
+      [
+        ['filed', ['CSV Wire']],
+        ['motion_filed', ['CSV Daily']],
+      ],
+    ]);
+    const { header, rows } = await csv(`/v1/reports/lawsuits?party=${ORG}`);
+    expect(header.slice(0, BEFORE.lawsuits.length)).toEqual(BEFORE.lawsuits);
+    expect(header.at(-1)).toBe('step_sources');
+    expect(rows.map((r) => [r.steps, r.sources, r.outlets, r.step_sources])).toEqual([
+      ['filed 2024-07; motion_filed 2024-09', 'CSV Wire', '1', 'CSV Daily'],
+    ]);
+    expect(rows.map((r) => [r.sources, r.outlets])).toEqual(
+      page.items.map((c) => [cell(c.filed.sources.map((x) => x.outlet)), String(c.filed.corroboration.outlets)]),
+    );
   });
 
   it("timeline and entity CSV: the subject's name and the entity it is shown under", async () => {

@@ -299,10 +299,11 @@ describe('reports over the seed story and later events (real Postgres)', () => {
 
   it('the reporting views answer the same questions in SQL', async () => {
     const quarters = await ds.query(`SELECT quarter, count(*)::int AS n FROM reporting.departures GROUP BY quarter ORDER BY quarter`);
+    // As groupBy=quarter: the two departures dated 2023-12/2024-12 are in no quarter (the API's unplaced).
     expect(quarters).toEqual([
-      { quarter: '2023-Q4', n: 2 },
       { quarter: '2024-Q2', n: 2 },
       { quarter: '2024-Q3', n: 3 },
+      { quarter: null, n: 2 },
     ]);
     const [loss] = await ds.query(`SELECT amount::text, fact_status FROM reporting.financial_points WHERE fact_id = $1`, [CUMULATIVE_LOSS]);
     expect(loss).toEqual({ amount: '44000000000', fact_status: 'corrected' });

@@ -35,13 +35,17 @@ export class LawsuitsController {
         { header: 'status', value: (c) => c.status }, { header: 'filed_at', value: (c) => c.filed.occurredAt },
         { header: 'plaintiffs', value: (c) => c.plaintiffs }, { header: 'defendants', value: (c) => c.defendants },
         { header: 'court', value: (c) => c.court }, { header: 'steps', value: (c) => c.history.map((s) => `${s.status} ${s.occurredAt ?? ''}`.trim()) },
-        { header: 'modality', value: (c) => c.filed.modality }, { header: 'sources', value: (c) => [...new Set(c.history.flatMap((s) => s.sources.map((x) => x.outlet)))] },
+        // The filing's sources, as the JSON `filed.sources` and the sourcing columns after them; the steps' are step_sources.
+        { header: 'modality', value: (c) => c.filed.modality }, { header: 'sources', value: (c) => c.filed.sources.map((x) => x.outlet) },
         // A case is sourced as its filing (the fact ?minOutlets= reads too), as every other report's row ends.
         ...factSourcingColumns<CaseDto>((c) => c.filed),
         // Added later, so at the end: the parties as entities (merged subjects resolved), the claims, and the fields
         // shown in the other language.
         { header: 'canonical_plaintiffs', value: (c) => c.canonicalPlaintiffs }, { header: 'canonical_defendants', value: (c) => c.canonicalDefendants },
         { header: 'claims', value: (c) => c.claims }, { header: 'fallbacks', value: (c) => c.fallbacks },
+        // The outlets of the steps listed after the filing (each step's own are its JSON history[].sources), which the
+        // sources column used to mix with the filing's.
+        { header: 'step_sources', value: (c) => [...new Set(c.history.slice(1).flatMap((s) => s.sources.map((x) => x.outlet)))] },
       ],
     }));
   }
