@@ -233,6 +233,100 @@ describe('one entity, many names: POST /v1/entities/{subject}/aliases through th
     expect((await financials(`&knownAt=${whileMerged}`)).items).toHaveLength(2);
   });
 
+  // D5: an appointment under one slug and the departure under the other, merged: one tenure, not the person twice.
+  it('two org subjects merged: the roster pairs an appointment under one with the departure under the other, in JSON and CSV; knownAt before and an unmerge part them', async () => {
+    const [A, B, X] = ['org:r4a', 'org:r4b', 'person:r4'];
+    const cto = (organization: string) => ({ organization, role: 'Chief Technology Officer', roleCategory: 'c-suite' });
+    const written = await post<{ results: Array<{ status: string }> }>(
+      `${ingest}/v1/events`,
+      {
+        events: [
+          { type: 'executive.appointed', subject: X, occurredAt: '2022', data: cto(A), sources: [{ outlet: 'Wire One', language: 'en' }] },
+          {
+            type: 'executive.departed',
+            subject: X,
+            occurredAt: '2024-11',
+            data: cto(B),
+            sources: [{ outlet: 'Wire One', language: 'en' }],
+          },
+        ],
+      },
+      stack.key,
+    );
+    expect(written.body.results.map((r) => r.status)).toEqual(['created', 'created']);
+    type Tenure = {
+      person: string;
+      organization: string;
+      canonicalOrganization: string;
+      start: { occurredAt: string; organization: string } | null;
+      end: { occurredAt: string; organization: string } | null;
+      certain?: boolean;
+    };
+    const leadership = async (params: string) =>
+      ((await (await fetch(`${q}/v1/reports/leadership?${params}`)).json()) as { items: Tenure[] }).items.map((t) => ({
+        person: t.person,
+        organization: t.organization,
+        canonicalOrganization: t.canonicalOrganization,
+        start: t.start && [t.start.occurredAt, t.start.organization],
+        end: t.end && [t.end.occurredAt, t.end.organization],
+        certain: t.certain,
+      }));
+    await pollUntil(async () => (await leadership(`organization=${B}&show=tenures`)).length === 1, {
+      timeoutMs: 30000,
+      what: 'the departure',
+    });
+    // Apart: each slug has its own tenure.
+    const open = { person: X, organization: A, canonicalOrganization: A, start: ['2022', A], end: null, certain: true };
+    expect(await leadership(`organization=${A}&asOf=2024-06`)).toEqual([open]);
+
+    const merged = await alias(A, { subject: B, reason: 'same' });
+    expect(merged.status).toBe(201);
+    const one = { person: X, organization: A, canonicalOrganization: A, start: ['2022', A], end: ['2024-11', B], certain: true };
+    await pollUntil(async () => (await leadership(`organization=${A}&asOf=2024-06`))[0]?.end?.[0] === '2024-11', {
+      timeoutMs: 30000,
+      what: 'the merge in the roster',
+    });
+    expect(await leadership(`organization=${A}&asOf=2024-06`)).toEqual([one]);
+    // Asked by the merged slug: the same entity, the same one tenure; no one holds the role now.
+    expect(await leadership(`organization=${B}&asOf=2024-06`)).toEqual([one]);
+    expect(await leadership(`organization=${A}`)).toEqual([]);
+    expect(await leadership(`organization=${A}&show=tenures`)).toEqual([{ ...one, certain: undefined }]);
+    // The CSV says which slug each end was recorded under, in columns at the end of the row.
+    const csv = await (await fetch(`${q}/v1/reports/leadership?organization=${A}&asOf=2024-06&format=csv`)).text();
+    const [header, row, ...rest] = csv.trim().split(/\r?\n/);
+    expect(rest).toEqual([]);
+    expect(header.split(',').slice(-3)).toEqual(['organization', 'end_organization', 'canonical_organization']);
+    expect(row.split(',').slice(-3)).toEqual([A, B, A]);
+    expect(row.startsWith(`${X},`)).toBe(true);
+    // The departures report lists the departure once, under the slug it was recorded under, and counts it once.
+    const departures = (await (await fetch(`${q}/v1/reports/departures?organization=${A}`)).json()) as {
+      items: Array<{ person: string; organization: string }>;
+    };
+    expect(departures.items.filter((d) => d.person === X).map((d) => d.organization)).toEqual([B]);
+    const grouped = (await (await fetch(`${q}/v1/reports/departures?organization=${A}&groupBy=year`)).json()) as {
+      groups: Array<{ key: string; count: number }>;
+    };
+    expect(grouped.groups).toEqual([expect.objectContaining({ key: '2024', count: 1 })]);
+
+    // Known before the merge: the newsroom did not know the slugs were one, so the appointment stands alone.
+    const before = encodeURIComponent(new Date(Date.parse(merged.body.recordedAt) - 1).toISOString());
+    expect(await leadership(`organization=${A}&asOf=2024-06&knownAt=${before}`)).toEqual([open]);
+    expect(await leadership(`organization=${B}&show=tenures&knownAt=${before}`)).toEqual([
+      { person: X, organization: B, canonicalOrganization: B, start: null, end: ['2024-11', B], certain: undefined },
+    ]);
+
+    const apart = await alias(A, { subject: B, reason: 'two companies after all' }, { removal: true });
+    expect(apart.status).toBe(201);
+    await pollUntil(async () => (await leadership(`organization=${A}&asOf=2024-06`))[0]?.end === null, {
+      timeoutMs: 30000,
+      what: 'the unmerge in the roster',
+    });
+    expect(await leadership(`organization=${A}&asOf=2024-06`)).toEqual([open]);
+    expect(await leadership(`organization=${A}`)).toEqual([open]);
+    const whileMerged = encodeURIComponent(new Date(Date.parse(apart.body.recordedAt) - 1).toISOString());
+    expect(await leadership(`organization=${A}&asOf=2024-06&knownAt=${whileMerged}`)).toEqual([one]);
+  });
+
   it('first seen is when the earliest standing fact naming the entity was first recorded: a correction moves last seen only', async () => {
     const subject = `person:first-seen-${randomUUID().slice(0, 8)}`;
     const first = await post<Written>(

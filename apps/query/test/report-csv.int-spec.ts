@@ -308,11 +308,31 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
       reason: string | null;
       destination: string | null;
       fallbacks: string[];
+      organization: string;
+      canonicalOrganization: string;
+      end: { organization: string } | null;
     };
     const page = await json<{ items: Tenure[] }>(`/v1/reports/leadership?organization=${ORG}&show=tenures`);
     expect(page.items.length).toBeGreaterThan(0);
     const { header, rows } = await csv(`/v1/reports/leadership?organization=${ORG}&show=tenures`);
-    expect(header.slice(-5)).toEqual(['canonical_person', 'canonical_person_name', 'reason', 'destination', 'fallbacks']);
+    expect(header.slice(-8)).toEqual([
+      'canonical_person',
+      'canonical_person_name',
+      'reason',
+      'destination',
+      'fallbacks',
+      'organization',
+      'end_organization',
+      'canonical_organization',
+    ]);
+    // The slug each tenure was recorded under, told apart from the entity's, as the JSON says.
+    expect(rows.map((r) => [r.person, r.organization, r.end_organization, r.canonical_organization])).toEqual(
+      page.items.map((t) => [t.person, t.organization, t.end?.organization ?? '', t.canonicalOrganization]),
+    );
+    expect(rows.map((r) => [r.person, r.organization, r.canonical_organization])).toEqual([
+      ['person:csv-pat', ORG, ORG],
+      ['person:csv-lee', ALIAS, ORG],
+    ]);
     expect(rows.map((r) => [r.person, r.canonical_person, r.canonical_person_name, r.reason, r.destination, r.fallbacks])).toEqual(
       page.items.map((t) => [t.person, t.canonicalPerson, t.canonicalPersonName, t.reason ?? '', t.destination ?? '', cell(t.fallbacks)]),
     );

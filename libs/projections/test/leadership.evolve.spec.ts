@@ -294,4 +294,61 @@ describe('leadership: evolve and tenures', () => {
     expect(t.snapshot()).toEqual(before);
     expect(t.visible<LeadershipRow>()[0].role_key).toBe('chief product officer');
   });
+
+  describe('slugs of one merged organization pair as one (D5: the roster listed one person twice for one role)', () => {
+    // org:r4b merged into org:r4a: the graph's canonicalOf, as the report reads it at knownAt.
+    const merged = (o: string) => (o === 'org:r4b' ? 'org:r4a' : o);
+    const story = () =>
+      given(
+        appointed('person:r4', 'Chief Technology Officer', '2022', { organization: 'org:r4a' }),
+        departed('person:r4', 'Chief Technology Officer', '2024-11', { organization: 'org:r4b' }),
+      );
+    const shown = (tenures: ReturnType<typeof tenuresOf>) =>
+      tenures.map((x) => ({
+        person: x.person,
+        organization: x.organization,
+        start: x.start && [x.start.occurredAt, x.start.organization],
+        end: x.end && [x.end.occurredAt, x.end.organization],
+        certain: x.certain,
+      }));
+
+    it('an appointment under one slug and the departure under the merged one are one tenure, each bound naming its slug', () => {
+      const rows = story().visible<LeadershipRow>();
+      expect(shown(tenuresOf(rows, null, merged))).toEqual([
+        { person: 'person:r4', organization: 'org:r4a', start: ['2022', 'org:r4a'], end: ['2024-11', 'org:r4b'], certain: undefined },
+      ]);
+      // As of 2024-06: once, the start (2022) over by then and the end (November) not begun: certain.
+      expect(shown(rosterAt(tenuresOf(rows, '2024-06-01T00:00:00.000Z', merged), '2024-06-01T00:00:00.000Z'))).toEqual([
+        { person: 'person:r4', organization: 'org:r4a', start: ['2022', 'org:r4a'], end: ['2024-11', 'org:r4b'], certain: true },
+      ]);
+      // Now: nobody holds the role.
+      expect(rosterAt(tenuresOf(rows, null, merged), null)).toEqual([]);
+    });
+
+    it('apart (before the merge was known, or after its reversal), they are two tenures, each under its own slug', () => {
+      const rows = story().visible<LeadershipRow>();
+      expect(shown(tenuresOf(rows))).toEqual([
+        { person: 'person:r4', organization: 'org:r4b', start: null, end: ['2024-11', 'org:r4b'], certain: undefined },
+        { person: 'person:r4', organization: 'org:r4a', start: ['2022', 'org:r4a'], end: null, certain: undefined },
+      ]);
+    });
+
+    it('pairs in valid time across the slugs: a departure under the other slug between two appointments ends the first', () => {
+      const t = given(
+        appointed('person:r5', 'CTO', '2021-01', { organization: 'org:r4a' }),
+        appointed('person:r5', 'CTO', '2022-01', { organization: 'org:r4a' }),
+        appointed('person:r5', 'CTO', '2023-01', { organization: 'org:r4a' }),
+        departed('person:r5', 'CTO', '2021-06', { organization: 'org:r4b' }),
+        // Another organization altogether is never joined.
+        departed('person:r5', 'CTO', '2022-06', { organization: 'org:other' }),
+      );
+      const tenures = tenuresOf(t.visible<LeadershipRow>(), null, merged);
+      expect(tenures.map((x) => [x.organization, x.start?.occurredAt ?? null, x.end?.occurredAt ?? null])).toEqual([
+        ['org:other', null, '2022-06'],
+        ['org:r4a', '2021-01', '2021-06'],
+        // The appointment of 2022 opens the second tenure (the one of 2023 repeats it).
+        ['org:r4a', '2022-01', null],
+      ]);
+    });
+  });
 });

@@ -86,18 +86,33 @@ export const runEndSql = (alias: string): string =>
 /**
  * SQL selecting those rows among the rows of `table` (aliased `t`) that match `where`; `columns` is the select list
  * over `t`. One window pass in the order of the `leadership_events_runs` index, which it scans without sorting.
+ *
+ * `acrossOrganizations`: the rows matching `where` are those of one entity's organizations (slugs merged into one),
+ * and a group is a person and role at any of them, so an appointment recorded under one slug and the departure under
+ * the other are one run. The run ends of each slug alone (`leadership_runs`) are not those of the union: a departure
+ * under the other slug between two repeated appointments makes the later one open a tenure, and the runs of its own
+ * slug had left it out. Postgres sorts the entity's rows for this pass (merged entities are few).
  */
-export function runEndsSql(table: string, where: string, columns: string = RUN_COLUMNS.map((c) => `t.${c}`).join(', ')): string {
+export function runEndsSql(
+  table: string,
+  where: string,
+  columns: string = RUN_COLUMNS.map((c) => `t.${c}`).join(', '),
+  acrossOrganizations = false,
+): string {
+  const organization = acrossOrganizations ? '' : 't.organization COLLATE "C", ';
   return `SELECT ${columns} FROM (
       SELECT t.*, ${neighboursSql('t')}
       FROM ${table} t WHERE ${where}
-      WINDOW w AS (PARTITION BY t.organization COLLATE "C", t.subject COLLATE "C", t.role_key COLLATE "C" ORDER BY ${place('t')})
+      WINDOW w AS (PARTITION BY ${organization}t.subject COLLATE "C", t.role_key COLLATE "C" ORDER BY ${place('t')})
     ) t
     WHERE ${runEndSql('t')}`;
 }
 
-/** The columns of a run row a tenure's bound shows (valid and recorded times as ISO text). */
-const BOUND_COLUMNS = ['fact_id', 'version', 'occurred_at', 'valid_from', 'valid_to', 'modality', 'recorded_from'] as const;
+/**
+ * The columns of a run row a tenure's bound shows (valid and recorded times as ISO text; the organization it was
+ * recorded under, which for an entity of merged slugs may differ between the start and the end).
+ */
+const BOUND_COLUMNS = ['fact_id', 'version', 'organization', 'occurred_at', 'valid_from', 'valid_to', 'modality', 'recorded_from'] as const;
 /** Also read from the bound rows: the times `asOf` is compared with, as timestamps. */
 const BOUND_TIMES = ['valid_from_at', 'valid_to_at'] as const;
 
@@ -112,9 +127,12 @@ export type TenuresView = ({ show: 'tenures' } | { show: 'roster'; asOf: string 
  * SQL for one page of tenures, paired, filtered, ordered and cut in Postgres, so that a page reads its own rows and
  * not every run of the organization. `runs` is a FROM item (aliased `r` here) of the rows pairing turns on (see
  * `runEndsSql`; `leadership_runs` holds them as recorded now) with RUN_COLUMNS, `valid_from`, `valid_to` and
- * `recorded_from` as ISO text, and `valid_from_at`, `valid_to_at` as the timestamps.
+ * `recorded_from` as ISO text, and `valid_from_at`, `valid_to_at` as the timestamps. The rows are those of one
+ * organization, or of one entity's organizations (slugs merged into one: `runEndsSql` with `acrossOrganizations`),
+ * and pairing does not tell the slugs apart: an appointment recorded under one and the departure under the other
+ * are one tenure, whose bounds each carry the organization they were recorded under.
  *
- * Over those rows, in each (organization, person, role key) group in valid-time order, a row whose previous row is
+ * Over those rows, in each (person, role key) group in valid-time order, a row whose previous row is
  * not an appointment starts a tenure, and the tenure is that row and the rows up to the next one that starts one: an
  * appointment, the other appointments of its run, then the departure that closes it, if any; or a departure alone,
  * a tenure with an unknown start. A tenure's rows are numbered by the departures before them in the group. Of those
@@ -128,10 +146,9 @@ export type TenuresView = ({ show: 'tenures' } | { show: 'roster'; asOf: string 
  * elements of the last key served) and `limit` are SQL expressions (parameters).
  */
 export function tenuresPageSql(runs: string, view: TenuresView, after: readonly string[] | null, limit: string): string {
-  // The organization last: a page of one organization compares it with a constant, which Postgres leaves out of the
-  // first window's sort, and the tenures' window then finds the rows sorted by person and role already (it sorts
-  // each group's few rows by tenure: an incremental sort, where with the organization first it sorted them all again).
-  const group = (a: string) => `${a}.subject COLLATE "C", ${a}.role_key COLLATE "C", ${a}.organization`;
+  // Not by organization: the rows are one entity's, whatever slug each was recorded under. The tenures' window then
+  // finds the rows sorted by person and role already (it sorts each group's few rows by tenure: an incremental sort).
+  const group = (a: string) => `${a}.subject COLLATE "C", ${a}.role_key COLLATE "C"`;
   const [at, rank, position] = placeOf('r', 'valid_from_at', 'valid_to_at');
   // Each row's tenure: the departures before it in its group (a kept departure never follows a departure). The place
   // is kept as columns, which the tenures' window orders by.

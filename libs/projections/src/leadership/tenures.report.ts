@@ -20,6 +20,8 @@ export interface TenureBound {
   eventId: string;
   /** The fact version shown (internal: a report reads the bound's sources and history by it). */
   version: number;
+  /** The organization slug the fact was recorded under (of merged slugs, the start's and the end's may differ). */
+  organization: string;
   occurredAt: string | null;
   from: string | null;
   to: string | null;
@@ -35,6 +37,7 @@ export interface TenureBound {
 export interface Tenure {
   person: string;
   personName: string;
+  /** The organization slug the tenure was recorded under: its appointment's, or its departure's when the start is unknown. */
   organization: string;
   role: string;
   roleCategory: string;
@@ -51,6 +54,7 @@ export interface Tenure {
 const bound = (r: LeadershipRow): TenureBound => ({
   eventId: r.fact_id,
   version: Number(r.version),
+  organization: r.organization,
   occurredAt: r.occurred_at,
   from: r.valid_from,
   to: r.valid_to,
@@ -78,15 +82,23 @@ const time = (iso: string | null, fallback: number) => (iso === null ? fallback 
  * report's date and id. As of `asOf` (valid time; the roster's date), only the appointments dated by then count for
  * both: interim in January, permanent from June, and as of March the tenure is interim. Transaction time is the
  * rows': at a `knownAt` before the confirmation was recorded, the rows hold no confirmation.
+ * Organizations are told apart by `entityOf` (by slug without it): slugs merged into one entity (`EntityGraph`'s
+ * `canonicalOf`) pair as one organization, so an appointment recorded under `org:a` and the departure under `org:b`,
+ * merged into it, are one tenure, each bound carrying the slug it was recorded under.
+ *
  * The definition of pairing: the report pages with `tenuresPageSql`, which `leadership.int-spec.ts` holds equal to
  * this (and `rosterAt`) page by page.
  */
-export function tenuresOf(rows: LeadershipRow[], asOf: string | null = null): Tenure[] {
+export function tenuresOf(
+  rows: LeadershipRow[],
+  asOf: string | null = null,
+  entityOf: (organization: string) => string = (o) => o,
+): Tenure[] {
   const until = asOf === null ? Infinity : Date.parse(asOf);
   const groups = new Map<string, LeadershipRow[]>();
   for (const r of rows) {
     if (!changesState(r)) continue;
-    const key = `${r.subject}\u0000${r.organization}\u0000${r.role_key}`;
+    const key = `${r.subject}\u0000${entityOf(r.organization)}\u0000${r.role_key}`;
     const group = groups.get(key);
     if (group) group.push(r);
     else groups.set(key, [r]);
@@ -166,8 +178,9 @@ export function tenuresOf(rows: LeadershipRow[], asOf: string | null = null): Te
 export type TenureRow = Pick<LeadershipRow, 'subject' | 'organization' | 'role' | 'role_category' | 'interim'> & {
   certain: boolean | null;
 } & {
-  [K in `${'start' | 'end'}_${'fact_id' | 'version' | 'occurred_at' | 'valid_from' | 'valid_to' | 'modality' | 'recorded_from'}`]:
-    string | null;
+  [
+    K in `${'start' | 'end'}_${'fact_id' | 'version' | 'organization' | 'occurred_at' | 'valid_from' | 'valid_to' | 'modality' | 'recorded_from'}`
+  ]: string | null;
 } & {
   end_reason: string | null;
   end_destination: string | null;
@@ -180,6 +193,7 @@ function boundOfRow(r: TenureRow, side: 'start' | 'end'): TenureBound | null {
   return {
     eventId: id,
     version,
+    organization: r[`${side}_organization`]!,
     occurredAt: r[`${side}_occurred_at`],
     from: r[`${side}_valid_from`],
     to: r[`${side}_valid_to`],

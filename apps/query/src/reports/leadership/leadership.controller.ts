@@ -49,6 +49,9 @@ export class LeadershipController {
         { header: 'canonical_person', value: (t) => t.canonicalPerson }, { header: 'canonical_person_name', value: (t) => t.canonicalPersonName },
         { header: 'reason', value: (t) => t.reason ?? '' }, { header: 'destination', value: (t) => t.destination ?? '' },
         { header: 'fallbacks', value: (t) => t.fallbacks },
+        // The organization slugs the tenure was recorded under (of merged slugs, the start's and the end's may differ).
+        { header: 'organization', value: (t) => t.organization }, { header: 'end_organization', value: (t) => t.end?.organization ?? '' },
+        { header: 'canonical_organization', value: (t) => t.canonicalOrganization },
       ],
     }));
   }

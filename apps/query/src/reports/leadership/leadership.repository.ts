@@ -68,7 +68,8 @@ const tenureTexts = (t: Tenure, lang: TextLang, byId: TextsById) => {
 const tenureDto = (t: Tenure, lang: TextLang, byId: TextsById, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap, canonical: (s: string) => string = (s) => s) => {
   const { texts, fallbacks } = tenureTexts(t, lang, byId);
   return {
-    person: t.person, personName: t.personName, canonicalPerson: canonical(t.person), canonicalPersonName: displayNameOf(canonical(t.person)), role: texts.role ?? t.role, roleCategory: t.roleCategory, interim: t.interim,
+    person: t.person, personName: t.personName, canonicalPerson: canonical(t.person), canonicalPersonName: displayNameOf(canonical(t.person)),
+    organization: t.organization, canonicalOrganization: canonical(t.organization), role: texts.role ?? t.role, roleCategory: t.roleCategory, interim: t.interim,
     start: boundDto(t.start, history, corroboration), end: boundDto(t.end, history, corroboration), reason: t.reason, destination: texts.destination,
     lang, fallbacks,
     ...(t.certain !== undefined ? { certain: t.certain } : {}),
@@ -79,6 +80,8 @@ export type TenureDto = ReturnType<typeof tenureDto>;
 
 /**
  * Who holds which role: the organization's appointments and departures as recorded, paired into tenures, paged.
+ * The organization is its whole entity at knownAt: an appointment recorded under one of its slugs and the departure
+ * under another pair as one tenure, and a merge's reversal (or a knownAt before it) parts them again.
  * Pairing turns only on some rows (`runEndsSql`): as recorded now, `leadership_runs`, which the projection keeps;
  * at a `knownAt` or for some modalities, one window pass over the matching rows. Over those, the tenures are paired,
  * filtered (the roster as of a date, `minOutlets`), ordered and cut to the page in Postgres (`tenuresPageSql`), so a
@@ -128,14 +131,17 @@ export class LeadershipRepository {
 
   /**
    * SQL for the rows pairing turns on, denied facts left out as they never change a roster: as recorded now,
-   * `leadership_runs`; else one window pass over the matching rows.
+   * `leadership_runs`; else one window pass over the matching rows. An entity of several slugs (merged at knownAt)
+   * always takes the pass, over all its slugs at once: `leadership_runs` holds each slug's run ends, and pairing
+   * across slugs needs those of their union (`runEndsSql`'s `acrossOrganizations`).
    */
   private runEndsSql(q: LeadershipQuery, organizations: string[], p: SqlParams): string {
-    const organization = organizations.length > 1 ? `ANY(${p.add(organizations, '::text[]')})` : p.add(organizations[0]);
-    if (!q.knownAt && !q.modality) return `SELECT ${RUN_ROW} FROM read_model.leadership_runs t WHERE t.organization = ${organization}`;
+    const merged = organizations.length > 1;
+    const organization = merged ? `ANY(${p.add(organizations, '::text[]')})` : p.add(organizations[0]);
+    if (!q.knownAt && !q.modality && !merged) return `SELECT ${RUN_ROW} FROM read_model.leadership_runs t WHERE t.organization = ${organization}`;
     // Compared bytewise, as the runs index (leadership_events_runs) holds the organization: the pass reads it in order.
     const where = [`t.organization COLLATE "C" = ${organization}`, visibleAt('t', q.knownAt, p), anyOf('t.modality', q.modality, p), `t.modality <> 'denied'`];
-    return runEndsSql(TABLE, where.join(' AND '), RUN_ROW);
+    return runEndsSql(TABLE, where.join(' AND '), RUN_ROW, merged);
   }
 
   /**

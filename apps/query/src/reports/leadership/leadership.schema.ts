@@ -17,6 +17,7 @@ const bound = (description: string) =>
   z
     .object({
       eventId: uuidText(),
+      organization: z.string().meta({ description: 'The organization slug this fact was recorded under (one of the entity\'s merged slugs, or the one asked for)' }),
       occurredAt: nullableText(),
       from: instantOrNull(),
       to: instantOrNull(),
@@ -37,6 +38,11 @@ const tenure = z.object({
   personName: z.string(),
   canonicalPerson: z.string().meta({ description: 'The subject the person is shown under: `person`, or the subject it was merged into' }),
   canonicalPersonName: z.string(),
+  organization: z.string().meta({
+    description:
+      'The organization slug the tenure was recorded under: its appointment\'s, or its departure\'s when the start is unknown (the departure\'s own is end.organization: of merged slugs, an appointment under one and the departure under the other are one tenure)',
+  }),
+  canonicalOrganization: z.string().meta({ description: 'The subject the organization is shown under: `organization`, or the subject it was merged into (at knownAt)' }),
   role: z.string().meta({ description: 'In `lang` (see fallbacks)' }),
   roleCategory: z.string(),
   interim: z.boolean().meta({ description: 'The interim flag in force: the last appointment\'s, or as of asOf the last one dated by then' }),
