@@ -121,6 +121,19 @@ describe('renderHeadline', () => {
         `OpenAI publie ses effectifs par fonction (commercial${NBSP}: 300)`,
       ],
       [
+        // jsonb gives the keys shorter first ({"sales": 1, "research": 400}): the order sent is lost, so the headline orders.
+        'headcount by function as jsonb returns it: the largest first',
+        fact('headcount.reported', { data: { total: 1000, byFunction: { sales: 1, research: 400 } } }),
+        'OpenAI reports headcount of 1,000 (research: 400, sales: 1)',
+        `OpenAI compte 1${NNBSP}000${NBSP}employés (research${NBSP}: 400, sales${NBSP}: 1)`,
+      ],
+      [
+        'headcount by function: equal counts by name with case folded, the three largest',
+        fact('headcount.reported', { data: { byFunction: { ops: 1, Sales: 5, research: 400, engineering: 5 } } }),
+        'OpenAI reports headcount by function (research: 400, engineering: 5, Sales: 5)',
+        `OpenAI publie ses effectifs par fonction (research${NBSP}: 400, engineering${NBSP}: 5, Sales${NBSP}: 5)`,
+      ],
+      [
         'a cumulative projected loss over a range',
         fact('financial.loss_reported', {
           data: { money: { amount: '440000000000', currency: 'USD' }, period: '2025/2029', basis: 'cumulative_projected' },

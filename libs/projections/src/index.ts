@@ -52,7 +52,7 @@ export {
 export { lawsuitsModel } from './lawsuits/lawsuits.model';
 export { LawsuitsProjection } from './lawsuits/lawsuits.adapter';
 export { summarizeCase, type LawsuitRow, type CaseSummary, type CaseStep } from './lawsuits/case-summary.report';
-export { financialsModel, FINANCIAL_METRICS, type FinancialMetric } from './financials/financials.model';
+export { financialsModel, FINANCIAL_BASES, FINANCIAL_METRICS, type FinancialMetric } from './financials/financials.model';
 export { FinancialsProjection } from './financials/financials.adapter';
 export { productsModel } from './products/products.model';
 export { ProductsProjection } from './products/products.adapter';

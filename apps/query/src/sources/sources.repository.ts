@@ -74,7 +74,7 @@ export class SourcesRepository {
    */
   async list(f: SourcesFilter & { outlet: string | null }) {
     const p = new SqlParams();
-    const paging = openPage('sources', f.cursor, ['instant', 'text'], f.knownAt, this.db);
+    const paging = openPage('sources', f, ['instant', 'text'], this.db);
     const after = paging.after;
     f = { ...f, knownAt: paging.knownAt };
     const rows: SourceRow[] = await this.db.query(
@@ -114,7 +114,7 @@ export class SourcesRepository {
     );
     if (!source) return null;
     const p = new SqlParams();
-    const paging = openPage(`source:${source.id}`, f.cursor, ['position'], f.knownAt, this.db);
+    const paging = openPage(`source:${source.id}`, f, ['position'], this.db);
     const after = paging.after;
     f = { ...f, knownAt: paging.knownAt };
     const rows: SourceFactRow[] = (

@@ -1,5 +1,5 @@
 import { englishRecipientOf, labelOf } from './display-name.format';
-import { listOf, parenthesized } from './headline-parts.util';
+import { functionsBySize, listOf, parenthesized } from './headline-parts.util';
 import type { HeadlineRenderers } from './headline.types';
 import { formatMoney, formatNumber } from './money.format';
 import { periodPhrase } from './period.format';
@@ -24,8 +24,9 @@ const text = (v: unknown) => labelOf(v, 'en');
 const period = (p: unknown) => periodPhrase(p as string, 'en');
 
 function functions(byFunction: unknown): string {
-  const entries = Object.entries((byFunction ?? {}) as Record<string, number>).slice(0, 3);
-  return entries.map(([fn, n]) => `${fn}: ${formatNumber(n, 'en')}`).join(', ');
+  return functionsBySize(byFunction)
+    .map(([fn, n]) => `${fn}: ${formatNumber(n, 'en')}`)
+    .join(', ');
 }
 
 /** English headline per recordable type; `name` is the subject's display name. */

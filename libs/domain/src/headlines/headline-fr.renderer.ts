@@ -1,7 +1,7 @@
 import { frenchRecipientOf, labelOf } from './display-name.format';
 import { elided, frenchNoun } from './french-grammar.util';
 import { frColon, withUnit } from './french-typography.util';
-import { listOf, truncate } from './headline-parts.util';
+import { functionsBySize, listOf, truncate } from './headline-parts.util';
 import type { HeadlineRenderers } from './headline.types';
 import { formatMoney, formatNumber } from './money.format';
 import { periodPhrase } from './period.format';
@@ -42,8 +42,9 @@ function withArticle(court: string): string {
 }
 
 function functions(byFunction: unknown): string {
-  const entries = Object.entries((byFunction ?? {}) as Record<string, number>).slice(0, 3);
-  return entries.map(([fn, n]) => frColon(fn, formatNumber(n, 'fr'))).join(', ');
+  return functionsBySize(byFunction)
+    .map(([fn, n]) => frColon(fn, formatNumber(n, 'fr')))
+    .join(', ');
 }
 
 /** French headline per recordable type, in French typography (french-typography.util: U+00A0 before ":" and after a figure). */

@@ -24,3 +24,15 @@ export function parenthesized(text: unknown): string {
   const s = truncate(text);
   return s ? ` (${s})` : '';
 }
+
+/**
+ * A headcount's functions in the order a headline names them: the largest count first, then by name with case folded
+ * (then as written, so the order is total). Stored events keep `byFunction` as jsonb, which reorders keys (shorter
+ * first): the order the desk sent is lost, so the headline gives a meaningful one of its own. `max` cuts the list.
+ */
+export function functionsBySize(byFunction: unknown, max = 3): Array<[string, number]> {
+  const entries = Object.entries((byFunction ?? {}) as Record<string, number>);
+  const folded = (s: string) => s.toLowerCase();
+  const byName = (a: string, b: string) => (folded(a) < folded(b) ? -1 : folded(a) > folded(b) ? 1 : a < b ? -1 : a > b ? 1 : 0);
+  return entries.sort(([a, n], [b, m]) => m - n || byName(a, b)).slice(0, max);
+}

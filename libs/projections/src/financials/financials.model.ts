@@ -1,9 +1,23 @@
+import { LOSS_BASES, REVENUE_BASES } from '@newsroom/domain';
 import type { FactModel } from '../facts/fact-model.types';
 import type { FactRow, FactVersion } from '../facts/fact-version.types';
 import { validInterval } from '../facts/fact.projection';
 
 export const FINANCIAL_METRICS = ['revenue', 'revenue_target', 'loss', 'headcount', 'funding', 'valuation'] as const;
 export type FinancialMetric = (typeof FINANCIAL_METRICS)[number];
+
+/**
+ * The bases a metric's points can have (pointsOf): the event's closed set for revenue and losses, one fixed basis for
+ * targets, rounds and valuations; null for headcount, whose bases are `total` and the function names recorded (free text).
+ */
+export const FINANCIAL_BASES: Readonly<Record<FinancialMetric, readonly string[] | null>> = {
+  revenue: REVENUE_BASES,
+  revenue_target: ['target'],
+  loss: LOSS_BASES,
+  headcount: null,
+  funding: ['round'],
+  valuation: ['post_money'],
+};
 
 type FinancialType = 'revenue.reported' | 'revenue.target_set' | 'financial.loss_reported' | 'headcount.reported' | 'funding.round_closed';
 

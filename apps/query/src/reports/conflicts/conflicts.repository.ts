@@ -81,7 +81,7 @@ export class ConflictsRepository {
 
   async report(q: ConflictsQuery) {
     const p = new SqlParams();
-    const paging = openPage('conflicts', q.cursor, ['position', 'text'], q.knownAt, this.db);
+    const paging = openPage('conflicts', q, ['position', 'text'], this.db);
     const after = paging.after;
     q = { ...q, knownAt: paging.knownAt };
     const known = q.knownAt ? `c.opened_at <= ${p.add(q.knownAt, '::timestamptz')}` : 'true';

@@ -59,7 +59,7 @@ export class DeparturesRepository {
   ) {}
 
   async report(q: DeparturesQuery) {
-    const paging = openPage('departures', q.groupBy ? null : q.cursor, ['instant', 'position'], q.knownAt, this.db);
+    const paging = openPage('departures', q.groupBy ? { ...q, cursor: null } : q, ['instant', 'position'], this.db);
     const after = paging.after;
     q = { ...q, knownAt: paging.knownAt };
     const limit = q.groupBy ? this.groupCap + 1 : q.limit + 1;

@@ -7,7 +7,7 @@ import { respond } from '../shared/report.response';
 import { READ_MODELS, ReadModelFreshness } from '../shared/read-model-freshness.service';
 import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
 import { FinancialsRepository, PointDto } from './financials.repository';
-import { financialsParams, financialsReportSchema } from './financials.schema';
+import { basisProblems, financialsParams, financialsReportSchema } from './financials.schema';
 
 @ApiTags('reports')
 @Controller('v1/reports/financials')
@@ -22,7 +22,7 @@ export class FinancialsController {
   @ApiParams(financialsParams)
   @ApiReport('A page of points ordered by period (items, next).', financialsReportSchema)
   async report(@Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
-    const q = readReportParams(financialsParams, raw);
+    const q = readReportParams(financialsParams, raw, { cross: basisProblems });
     await this.freshness.settle(res, q.minPosition, READ_MODELS.financials);
     const format = formatOf(q.format, accept);
     const body = await this.repository.report(q);

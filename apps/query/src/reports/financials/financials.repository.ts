@@ -56,7 +56,7 @@ export class FinancialsRepository {
   ) {}
 
   async report(q: FinancialsQuery) {
-    const paging = openPage('financials', q.cursor, ['instant', 'position', 'text'], q.knownAt, this.db);
+    const paging = openPage('financials', q, ['instant', 'position', 'text'], this.db);
     const after = paging.after;
     q = { ...q, knownAt: paging.knownAt };
     // The organization stands for its whole entity: figures recorded under any subject merged with it (at knownAt).

@@ -51,7 +51,7 @@ export class LawsuitsRepository {
   ) {}
 
   async report(q: LawsuitsQuery) {
-    const paging = openPage('lawsuits', q.cursor, ['text'], q.knownAt, this.db);
+    const paging = openPage('lawsuits', q, ['text'], this.db);
     const after = paging.after;
     q = { ...q, knownAt: paging.knownAt };
     // A party stands for its whole entity: cases naming any subject merged with it (at knownAt).

@@ -98,7 +98,7 @@ export class LeadershipRepository {
   async report(q: LeadershipQuery) {
     const show = q.show ?? 'roster';
     const limit = q.limit ?? 100;
-    const paging = openPage('leadership', q.cursor ?? null, ['text', 'text', 'text', 'text', 'text', 'text'], q.knownAt, this.db);
+    const paging = openPage('leadership', q, ['text', 'text', 'text', 'text', 'text', 'text'], this.db);
     const after = paging.after as string[] | null;
     q = { ...q, knownAt: paging.knownAt };
     // The organization stands for its whole entity (subjects merged with it, at knownAt).

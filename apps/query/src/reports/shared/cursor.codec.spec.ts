@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, openPage } from './cursor.codec';
+import { decodeCursor, encodeCursor, filtersHash, openPage } from './cursor.codec';
 
 const bad = (values: unknown) => Buffer.from(JSON.stringify(values)).toString('base64url');
 const problemOf = (fn: () => unknown) => {
@@ -42,31 +42,80 @@ describe('cursor codec: only what the endpoint itself returned reaches SQL', () 
     // The read database as the window reads it: the recording time of the feed's last item.
     const latest = '2024-11-05T10:00:00.123Z';
     const db = { query: async () => [{ at: new Date(latest) }] };
+    const timeline = (q: { cursor?: string | null; knownAt?: string | null; subject?: string | null; [k: string]: unknown } = {}) =>
+      openPage('timeline', { subject: 'org:a', types: null, from: null, limit: 3, lang: 'en', format: null, minPosition: null, knownAt: null, cursor: null, ...q }, ['instant', 'position'], db);
+    const messageOf = (fn: () => unknown) => (problemOf(fn) as unknown as { errors: { path: string; message: string }[] }).errors;
 
     it('given a first page without knownAt, then it reads now, and its next cursor pins the recording time of the latest event held', async () => {
-      const first = openPage('timeline', null, ['instant', 'position'], null, db);
+      const first = timeline();
       expect(first).toMatchObject({ after: null, knownAt: null });
       const cursor = await first.next(['2024-09-25T00:00:00.000Z', '42']);
       // The same state gives the same cursor (an ETag over it stays valid).
-      expect(await openPage('timeline', null, ['instant', 'position'], null, db).next(['2024-09-25T00:00:00.000Z', '42'])).toBe(cursor);
-      const second = openPage('timeline', cursor, ['instant', 'position'], null, db);
+      expect(await timeline().next(['2024-09-25T00:00:00.000Z', '42'])).toBe(cursor);
+      const second = timeline({ cursor });
       expect(second).toMatchObject({ after: ['2024-09-25T00:00:00.000Z', '42'], knownAt: latest });
       // Every later page reads the same instant.
-      const third = openPage('timeline', await second.next(['2024-10-01T00:00:00.000Z', '50']), ['instant', 'position'], null, db);
+      const third = timeline({ cursor: await second.next(['2024-10-01T00:00:00.000Z', '50']) });
       expect(third.knownAt).toBe(latest);
     });
 
-    it('given an explicit knownAt, then it wins over the pinned instant', async () => {
-      const first = openPage('lawsuits', null, ['text'], null, db);
-      const next = openPage('lawsuits', await first.next(['case:a']), ['text'], '2024-01-01T00:00:00.000Z', db);
-      expect(next).toMatchObject({ after: ['case:a'], knownAt: '2024-01-01T00:00:00.000Z' });
+    it('given an explicit knownAt, then the cursor pins it, and a later page may repeat it or leave it out', async () => {
+      const first = openPage('lawsuits', { party: null, knownAt: '2024-01-01T00:00:00.000Z', cursor: null }, ['text'], db);
+      const cursor = await first.next(['case:a']);
+      for (const knownAt of ['2024-01-01T00:00:00.000Z', null]) {
+        expect(openPage('lawsuits', { party: null, knownAt, cursor }, ['text'], db)).toMatchObject({ after: ['case:a'], knownAt: '2024-01-01T00:00:00.000Z' });
+      }
+      // A first page read now pins the latest recording time: asking for that instant explicitly is the same query.
+      const pinnedNow = await timeline().next(['2024-09-25T00:00:00.000Z', '42']);
+      expect(timeline({ cursor: pinnedNow, knownAt: latest }).knownAt).toBe(latest);
+    });
+
+    it('given an explicit knownAt other than the instant the cursor pins, then 400 naming cursor: it is another query', async () => {
+      const cursor = await timeline().next(['2024-09-25T00:00:00.000Z', '42']);
+      const errors = messageOf(() => timeline({ cursor, knownAt: '2024-01-01T00:00:00.000Z' }));
+      expect(errors).toEqual([{ path: 'cursor', message: expect.stringMatching(/^belongs to another query: it reads the state as known at 2024-11-05T10:00:00.123Z/) }]);
     });
 
     it("given another endpoint's cursor of the same shape, then 400 naming cursor", async () => {
-      const timeline = await openPage('timeline', null, ['instant', 'position'], null, db).next(['2024-09-25T00:00:00.000Z', '42']);
-      const problem = problemOf(() => openPage('departures', timeline, ['instant', 'position'], null, db));
+      const cursor = await timeline().next(['2024-09-25T00:00:00.000Z', '42']);
+      const problem = problemOf(() => openPage('departures', { subject: 'org:a', knownAt: null, cursor }, ['instant', 'position'], db));
       expect(problem.status).toBe(400);
       expect(problem.errors.map((e) => e.path)).toEqual(['cursor']);
+    });
+
+    it.each([
+      ['another subject', { subject: 'person:b' }],
+      ['a filter added', { from: '2024-01-01T00:00:00.000Z' }],
+      ['a filter removed', { subject: null }],
+      ['another list of types', { types: ['lawsuit.filed'] }],
+    ])("given a cursor of another query of the endpoint (%s), then 400 naming cursor: it belongs to another query", async (_what, other) => {
+      const cursor = await timeline().next(['2024-09-25T00:00:00.000Z', '42']);
+      expect(messageOf(() => timeline({ ...other, cursor }))).toEqual([
+        { path: 'cursor', message: expect.stringMatching(/^belongs to another query of this endpoint \(other filters\)/) },
+      ]);
+    });
+
+    it('given the same query in another format, language, page size or wait, then the cursor is taken: they do not choose the items', async () => {
+      const cursor = await timeline().next(['2024-09-25T00:00:00.000Z', '42']);
+      for (const q of [{ format: 'csv' }, { format: 'timelinejs' }, { lang: 'fr' }, { limit: 1000 }, { minPosition: '12' }]) {
+        expect(timeline({ ...q, cursor }).after).toEqual(['2024-09-25T00:00:00.000Z', '42']);
+      }
+    });
+
+    it('binds the filters as parsed: absent and null alike, a list as a set', () => {
+      expect(filtersHash({ subject: 'org:a', types: ['a', 'b'], from: null })).toBe(filtersHash({ types: ['b', 'a'], subject: 'org:a', to: undefined }));
+      expect(filtersHash({ subject: 'org:a' })).not.toBe(filtersHash({ subject: 'org:b' }));
+      // The hash is short and opaque: a cursor stays bounded.
+      expect(filtersHash({ subject: 'x'.repeat(10_000) })).toMatch(/^[\w-]{16}$/);
+    });
+
+    it('given a cursor issued before cursors were bound to their query, then 400 naming cursor, saying to ask the first page again', () => {
+      const legacy = bad(['2024-09-25T00:00:00.000Z', '42', latest, 'timeline']);
+      expect(messageOf(() => timeline({ cursor: legacy }))).toEqual([
+        { path: 'cursor', message: 'was issued before cursors were bound to their query, and cannot be checked against this one: ask the first page again without cursor' },
+      ]);
+      // Another endpoint's old cursor is still just not this endpoint's.
+      expect(messageOf(() => openPage('departures', { knownAt: null, cursor: legacy }, ['instant', 'position'], db))[0].message).toBe('is not a cursor this endpoint returned');
     });
   });
 });

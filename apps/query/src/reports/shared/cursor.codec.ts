@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isStorableText } from '@newsroom/domain';
 import { problems } from '@newsroom/platform';
 
@@ -35,19 +36,56 @@ export function encodeCursor(values: CursorValue[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
+/** The 400 a cursor this page cannot take gets, naming the `cursor` parameter. */
+const refused = (message: string) => problems.validation([{ path: 'cursor', message }], 'The report query is not valid.');
+
+const NOT_OURS = 'is not a cursor this endpoint returned';
+
+/** The values a cursor holds, or null when it is not base64url JSON of an array of strings, numbers and nulls. */
+function valuesOf(raw: string): CursorValue[] | null {
+  try {
+    const values: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (Array.isArray(values) && values.every((v) => v === null || ['string', 'number'].includes(typeof v))) return values as CursorValue[];
+  } catch {
+    /* not ours */
+  }
+  return null;
+}
+
+const fitsAll = (values: CursorValue[], kinds: readonly CursorKind[]) => values.length === kinds.length && values.every((v, i) => fits(kinds[i], v));
+
 /**
  * Decodes a cursor whose values have these kinds; anything else (hand-made, another endpoint's, truncated) is a
  * 400 naming the `cursor` parameter, checked here so a bad value never reaches SQL as a failing cast (a 500).
  */
 export function decodeCursor(raw: string | null, kinds: readonly CursorKind[]): CursorValue[] | null {
   if (raw === null) return null;
-  try {
-    const values = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === kinds.length && values.every((v, i) => (v === null || ['string', 'number'].includes(typeof v)) && fits(kinds[i], v))) return values;
-  } catch {
-    /* reported below */
-  }
-  throw problems.validation([{ path: 'cursor', message: 'is not a cursor this endpoint returned' }], 'The report query is not valid.');
+  const values = valuesOf(raw);
+  if (values && fitsAll(values, kinds)) return values;
+  throw refused(NOT_OURS);
+}
+
+/**
+ * The parameters that do not choose the items of a list or their order, so a cursor may cross them: the paging
+ * itself (`cursor`, `limit`), the representation (`format`: a CSV page and a JSON or TimelineJS page of one query
+ * share cursors, as the CLI's `report --csv` follows `X-Next-Cursor`), the language of the text (`lang`: no list is
+ * ordered by translated text), the read-your-writes wait (`minPosition`), and `knownAt`, which the cursor pins on its
+ * own (see openPage).
+ */
+const UNBOUND = new Set(['cursor', 'limit', 'format', 'lang', 'minPosition', 'knownAt']);
+
+/**
+ * A short hash of the query's filters (its parameters but the UNBOUND ones), as parsed: absent and empty alike, lists
+ * as sets (`types=a,b` is `types=b,a`), dates as the instant they stand for (`from=2024` is `from=2024-01-01`). A
+ * cursor carries it, so a cursor of one query is refused on another query of the same endpoint: keyset paging on
+ * other filters would silently skip or repeat items. 96 bits of SHA-256: it names a query, it is no secret.
+ */
+export function filtersHash(query: object): string {
+  const filters = Object.entries(query)
+    .filter(([key, v]) => !UNBOUND.has(key) && v !== null && v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([key, v]: [string, unknown]) => [key, Array.isArray(v) ? v.map(String).sort() : v]);
+  return createHash('sha256').update(JSON.stringify(filters)).digest('base64url').slice(0, 16);
 }
 
 /** A page of a list: where it starts, the instant it reads the state at, and how to name the next page. */
@@ -75,21 +113,52 @@ async function latestRecordedAt(db: InstantSource): Promise<string> {
   return row?.at ? new Date(row.at).toISOString() : new Date(0).toISOString();
 }
 
+/** What a page needs of its query: the cursor, the explicit `knownAt`, and the filters a cursor is bound to. */
+export interface PagedQuery {
+  readonly cursor?: string | null;
+  readonly knownAt: string | null;
+}
+
 /**
- * Opens a page of `endpoint`'s list. The cursor carries the sort key of the last item served, the endpoint that
- * issued it (another endpoint's is a 400 on `cursor`) and the instant the first page read the state at: later pages
- * read the state as known then, so a fact corrected while a reader pages (its date moved before or after the
- * cursor) is served once, where it stood, instead of skipped or served twice. An explicit `knownAt` wins.
+ * Opens a page of `endpoint`'s list. The cursor carries the sort key of the last item served, the instant the first
+ * page read the state at, the endpoint that issued it and a hash of the query's filters (filtersHash); a cursor of
+ * another endpoint or of another query of this one (other filters, or an explicit `knownAt` other than the instant
+ * it pins) is a 400 on `cursor`, never a page of the other list cut at a foreign sort key. Later pages read the
+ * state as known at the pinned instant, so a fact corrected while a reader pages (its date moved before or after the
+ * cursor) is served once, where it stood, instead of skipped or served twice. A cursor issued before cursors carried
+ * their filters (one element shorter) is refused with a message saying to ask the first page again.
  */
-export function openPage(endpoint: string, raw: string | null, kinds: readonly CursorKind[], knownAt: string | null, db: InstantSource): PageWindow {
-  const decoded = decodeCursor(raw, [...kinds, 'instant', 'text']);
-  if (decoded && decoded[kinds.length + 1] !== endpoint) {
-    throw problems.validation([{ path: 'cursor', message: 'is not a cursor this endpoint returned' }], 'The report query is not valid.');
+export function openPage<Q extends PagedQuery>(endpoint: string, query: Q, kinds: readonly CursorKind[], db: InstantSource): PageWindow {
+  const raw = query.cursor ?? null;
+  const knownAt = query.knownAt;
+  const filters = filtersHash(query);
+  const { after, pinned } = raw === null ? { after: null, pinned: null } : openCursor(raw, endpoint, kinds, filters);
+  if (knownAt && pinned && Date.parse(knownAt) !== Date.parse(pinned)) {
+    throw refused(
+      `belongs to another query: it reads the state as known at ${pinned}, and knownAt asks for ${knownAt}; ask again with knownAt=${pinned} (or without knownAt), or ask the first page without cursor`,
+    );
   }
-  const pinned = knownAt ?? (decoded?.[kinds.length] as string | null | undefined) ?? null;
+  const at = knownAt ?? pinned;
   return {
-    after: decoded ? decoded.slice(0, kinds.length) : null,
-    knownAt: pinned,
-    next: async (values) => encodeCursor([...values, pinned ?? (await latestRecordedAt(db)), endpoint]),
+    after,
+    knownAt: at,
+    next: async (values) => encodeCursor([...values, at ?? (await latestRecordedAt(db)), endpoint, filters]),
   };
+}
+
+/** The cursor's sort key and pinned instant, once it is known to be this endpoint's, for this query's filters. */
+function openCursor(raw: string, endpoint: string, kinds: readonly CursorKind[], filters: string): { after: CursorValue[]; pinned: string } {
+  const values = valuesOf(raw);
+  const key = values?.slice(0, kinds.length) ?? [];
+  const [pinned, issuer, bound] = values?.slice(kinds.length) ?? [];
+  const ours = values !== null && fitsAll(key, kinds) && typeof pinned === 'string' && fits('instant', pinned) && issuer === endpoint;
+  if (!ours) throw refused(NOT_OURS);
+  if (values.length === kinds.length + 2) {
+    throw refused('was issued before cursors were bound to their query, and cannot be checked against this one: ask the first page again without cursor');
+  }
+  if (values.length !== kinds.length + 3 || typeof bound !== 'string') throw refused(NOT_OURS);
+  if (bound !== filters) {
+    throw refused('belongs to another query of this endpoint (other filters): page with the filters it was issued for, or ask the first page of this query without cursor');
+  }
+  return { after: key, pinned };
 }

@@ -101,7 +101,11 @@ const commonParams = {
     .optional()
     .transform((v) => v ?? 100)
     .meta({ description: `1..${MAX_LIMIT}, default 100` }),
-  cursor: optionalText('The `next` of the previous page'),
+  cursor: optionalText(
+    'The `next` (CSV, TimelineJS: `X-Next-Cursor`) of the previous page of the same query: the same filters (`format`, `lang`, `limit` ' +
+      'and `minPosition` may change; `knownAt` may be left out or repeat the instant the cursor pins). A cursor of another endpoint, or of ' +
+      'another query of this one, is a 400 on `cursor`.',
+  ),
   format: oneOf(['json', 'csv']).optional().transform((v) => v ?? null),
   minPosition: orNull(
     text().refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_POSITION, {

@@ -50,7 +50,7 @@ export class TimelineRepository {
 
   /** A page of the timeline; `endpoint` names the list its cursors belong to (an entity's page is its own list). */
   async page(q: TimelineQuery, endpoint = 'timeline') {
-    const paging = openPage(endpoint, q.cursor, ['instant', 'position'], q.knownAt, this.db);
+    const paging = openPage(endpoint, q, ['instant', 'position'], this.db);
     const after = paging.after;
     q = { ...q, knownAt: paging.knownAt };
     // A subject asked for stands for its whole entity: facts recorded under any subject merged with it.
