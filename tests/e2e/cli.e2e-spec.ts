@@ -58,7 +58,7 @@ describe('the newsroom CLI against the running apps', () => {
     const r = await newsroom(['ingest', '--batch-size', '2', file], env);
     // Results of a JSON array are labelled by element, with the file line it starts on.
     expect(r.out).toMatch(new RegExp(`^element 1 \\(line 1\\) duplicate\\s+${adaId}`, 'm'));
-    expect(r.out).toMatch(/resumed\.json: 4 lines, 1 created, 3 duplicate, 0 rejected in/);
+    expect(r.out).toMatch(/resumed\.json: 4 elements, 1 created, 3 duplicate, 0 rejected in \d+\.\d s \(\d+ elements\/s\)$/m);
     expect(r.code).toBe(0);
     const count = await stack.db.pool.query(`SELECT count(*)::int AS n FROM event_store.events WHERE stream_id LIKE 'person:cli-%'`);
     expect(count.rows[0].n).toBe(4);
@@ -390,6 +390,49 @@ describe('the newsroom CLI against the running apps', () => {
       /^line 1\s+rejected\s+-\s+not JSON: .*; the file looks like NDJSON \(one envelope a line\): rename it to \.ndjson$/m,
     );
     expect(n.code).toBe(1);
+  });
+
+  it('ingest: the summary counts what the file holds, "1 line" or "3 elements"; an empty or blank file has nothing to ingest, 100% and exit 0', async () => {
+    const one = join(tmp, 'one.ndjson');
+    writeFileSync(one, ndjson([departedEnvelope({ subject: 'person:cli-count-one' })]));
+    const r = await newsroom(['ingest', one], env);
+    expect(r.out).toMatch(/^.*one\.ndjson: 1 line, 1 created, 0 duplicate, 0 rejected in \d+\.\d s \(\d+ lines\/s\)$/m);
+    expect(r.err).toMatch(/^progress: 100% 1 line, /m);
+    expect(r.code).toBe(0);
+
+    // A pretty-printed array of three: some 50 lines of file, three elements.
+    const arr = join(tmp, 'arr.json');
+    writeFileSync(
+      arr,
+      JSON.stringify(
+        [1, 2, 3].map((i) => departedEnvelope({ subject: `person:cli-count-${i}` })),
+        null,
+        2,
+      ),
+    );
+    const a = await newsroom(['ingest', arr], env);
+    expect(a.out).toMatch(/arr\.json: 3 elements, 3 created, 0 duplicate, 0 rejected in \d+\.\d s \(\d+ elements\/s\)$/m);
+    expect(a.err).toMatch(/^progress: 100% 3 elements, \d+ elements\/s, ETA 0s$/m);
+    expect(a.code).toBe(0);
+
+    for (const [name, text] of [
+      ['empty.ndjson', ''],
+      ['blank.ndjson', '\n  \n\r\n'],
+      ['empty.json', ''],
+      ['none.json', '[]\n'],
+    ]) {
+      const file = join(tmp, name);
+      writeFileSync(file, text);
+      const e = await newsroom(['ingest', file], env);
+      const noun = name.endsWith('.json') ? 'documents' : 'lines';
+      expect({ name, err: e.err }).toEqual({ name, err: `progress: 100% 0 ${noun}, 0 ${noun}/s, ETA 0s\n` });
+      expect(e.out).toMatch(
+        new RegExp(
+          `^\\S*${name.replace('.', '\\.')}: nothing to ingest \\(the file is empty or (holds only blank lines|an empty array)\\)\\n$`,
+        ),
+      );
+      expect({ name, code: e.code }).toEqual({ name, code: 0 });
+    }
   });
 
   it('usage errors: a directory to ingest, a report flag the report does not take, --inferred that is not a JSON list', async () => {

@@ -80,7 +80,9 @@ async function runIngest(file: string, o: IngestOptions, config: CliConfig): Pro
     throw new CliError('writing needs a key', 'pass --key <secret> or set NEWSROOM_API_KEY (npm start prints a development key)');
   const client = ingestClient(config);
   const limit = { bytes: given };
-  const bar = new ProgressBar('lines');
+  // What the file holds: lines of NDJSON, the elements of a JSON array, or one JSON document (named by the first record).
+  let noun = file.endsWith('.json') ? 'document' : 'line';
+  const bar = new ProgressBar(`${noun}s`);
   const summary: IngestSummary = { created: 0, duplicate: 0, rejected: 0 };
   const started = Date.now();
   // The reader of the results left (| head): stop reading; what was sent is recorded, and nothing more is said.
@@ -102,7 +104,7 @@ async function runIngest(file: string, o: IngestOptions, config: CliConfig): Pro
   let pendingSizes: number[] = [];
   let lines = 0;
   let answered = 0;
-  let totalBytes = 0;
+  let totalBytes = statSync(file).size;
   let end = 0;
   const flush = async () => {
     if (!pending.length) return;
@@ -124,14 +126,14 @@ async function runIngest(file: string, o: IngestOptions, config: CliConfig): Pro
     pendingSizes = [];
     toSend = 0;
     // Progress is what the service answered: the bytes of the lines answered so far, not of those read ahead.
-    if (!output.closed) bar.update(end, totalBytes, `${answered} lines`, answered);
+    if (!output.closed) bar.update(end, totalBytes, counted(answered, noun), answered);
   };
 
   for await (const read of readEvents(file)) {
     if (output.closed) break;
     const { record } = read;
     totalBytes = read.totalBytes;
-    lines++;
+    if (lines++ === 0 && record.label !== undefined) bar.unit = `${(noun = 'element')}s`;
     const ready = prepare(record, o.contentIds, limit.bytes);
     // A batch stays under the body limit: one this envelope would push over it is sent first.
     if ('envelope' in ready && pendingSizes.length && batchBodyBytes([...pendingSizes, ready.bytes]) > limit.bytes) await flush();
@@ -146,15 +148,24 @@ async function runIngest(file: string, o: IngestOptions, config: CliConfig): Pro
   }
   await flush();
   if (output.closed) return summary;
-  bar.update(totalBytes, totalBytes, `${lines} lines`, lines);
+  bar.update(totalBytes, totalBytes, counted(lines, noun), lines);
   bar.done();
+  if (lines === 0) {
+    // An empty export is not an error (a loop over a day's files may meet one): said plainly, exit 0.
+    const why = file.endsWith('.json') ? 'the file is empty or an empty array' : 'the file is empty or holds only blank lines';
+    process.stdout.write(`${terminalText(file)}: nothing to ingest (${why})\n`);
+    return summary;
+  }
   const seconds = (Date.now() - started) / 1000;
   const rate = seconds > 0 ? Math.round(lines / seconds) : lines;
   process.stdout.write(
-    `${terminalText(file)}: ${lines} lines, ${summary.created} created, ${summary.duplicate} duplicate, ${summary.rejected} rejected in ${seconds.toFixed(1)} s (${rate} lines/s)\n`,
+    `${terminalText(file)}: ${counted(lines, noun)}, ${summary.created} created, ${summary.duplicate} duplicate, ${summary.rejected} rejected in ${seconds.toFixed(1)} s (${rate} ${noun}s/s)\n`,
   );
   return summary;
 }
+
+/** `1 line`, `3 lines`, `1 element`. */
+const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** The envelope to send (with an id from its content unless --no-content-ids), or why it is not sent. */
 function prepare(record: InputRecord, contentIds: boolean, limitBytes: number): Sendable | Unsendable {

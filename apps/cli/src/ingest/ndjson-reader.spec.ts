@@ -58,6 +58,9 @@ describe('parseRecord / parseJsonFile', () => {
     ]);
     expect(parseJsonFile('{"events":[{"a":1}]}')).toEqual([{ line: 1, label: 'element 1 (line 1)', envelope: { a: 1 } }]);
     expect(parseJsonFile('{"a":1}')).toEqual([{ line: 1, envelope: { a: 1 } }]);
+    // A blank file holds nothing to ingest, like an empty array.
+    expect(parseJsonFile('\uFEFF \n')).toEqual([]);
+    expect(parseJsonFile('[]')).toEqual([]);
   });
 
   it('a pretty-printed array: each element labelled with the file line it starts on', () => {

@@ -179,12 +179,14 @@ export async function* readEvents(file: string): AsyncGenerator<{ record: InputR
 }
 
 /**
- * A whole `.json` file (a byte-order mark first is dropped): an array, `{events: [...]}` or one envelope. An
+ * A whole `.json` file (a byte-order mark first is dropped): an array, `{events: [...]}` or one envelope (none when it is blank). An
  * element of an array is labelled "element N (line L)", L the file line it starts on.
  */
 export function parseJsonFile(text: string): InputRecord[] {
   let value: unknown;
   text = withoutBom(text);
+  // Nothing at all (an export with no events) holds no envelopes, like an empty array: nothing to ingest.
+  if (!text.trim()) return [];
   try {
     value = JSON.parse(text);
   } catch (error) {
