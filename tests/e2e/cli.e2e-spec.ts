@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { departedEnvelope, freePort, pollUntil, startApp } from '@newsroom/testing';
@@ -58,7 +59,7 @@ describe('the newsroom CLI against the running apps', () => {
     const r = await newsroom(['ingest', '--batch-size', '2', file], env);
     // Results of a JSON array are labelled by element, with the file line it starts on.
     expect(r.out).toMatch(new RegExp(`^element 1 \\(line 1\\) duplicate\\s+${adaId}`, 'm'));
-    expect(r.out).toMatch(/resumed\.json: 4 lines, 1 created, 3 duplicate, 0 rejected in/);
+    expect(r.out).toMatch(/resumed\.json: 4 elements, 1 created, 3 duplicate, 0 rejected in \d+\.\d s \(\d+ elements\/s\)$/m);
     expect(r.code).toBe(0);
     const count = await stack.db.pool.query(`SELECT count(*)::int AS n FROM event_store.events WHERE stream_id LIKE 'person:cli-%'`);
     expect(count.rows[0].n).toBe(4);
@@ -336,32 +337,161 @@ describe('the newsroom CLI against the running apps', () => {
     expect(sent.code).toBe(1);
   });
 
-  it('ingest: a line that is not UTF-8 is rejected on its line, the others are recorded', async () => {
-    const file = join(tmp, 'latin1.ndjson');
-    const latin1 = JSON.stringify(
-      departedEnvelope({ subject: 'person:cli-latin1', data: { organization: 'org:openai', role: 'Réseau', roleCategory: 'other' } }),
+  // A French export: "Directrice générale" at "Le Progrès", no ids (the CLI derives them from the content).
+  const french = (subject: string) =>
+    departedEnvelope({
+      id: undefined,
+      subject,
+      data: { organization: 'org:openai', role: 'Directrice générale', roleCategory: 'other' },
+      sources: [{ outlet: 'Le Progrès', language: 'fr', quote: '« un départ »' }],
+    });
+  const utf8 = (e: object) => Buffer.from(`${JSON.stringify(e)}\n`);
+  const latin1 = (e: object) => Buffer.from(`${JSON.stringify(e)}\n`, 'latin1');
+  /** The commands the CLI advises, as a user pastes them: `newsroom` on the PATH, in the folder of the run. */
+  const follow = (command: string) => {
+    const shim = join(tmp, 'bin');
+    mkdirSync(shim, { recursive: true });
+    writeFileSync(
+      join(shim, 'newsroom'),
+      `#!/bin/sh\nexec "${process.execPath}" "${join(__dirname, '..', '..', 'bin', 'newsroom.js')}" "$@"\n`,
+      {
+        mode: 0o755,
+      },
     );
+    return spawnSync('sh', ['-c', command], {
+      cwd: tmp,
+      env: { ...process.env, ...env, PATH: `${shim}:${process.env.PATH}` },
+      encoding: 'utf8',
+    });
+  };
+  const stored = async (prefix: string) =>
+    (
+      await stack.db.pool.query<{ stream_id: string; role: string; outlet: string }>(
+        `SELECT stream_id, data->>'role' AS role, sources->0->>'outlet' AS outlet FROM event_store.events WHERE stream_id LIKE $1 ORDER BY stream_id`,
+        [`${prefix}%`],
+      )
+    ).rows;
+
+  it('ingest: a file mixing UTF-8 and Latin-1 lines: the Latin-1 ones are rejected, and the advice converts only them, so following it records each fact once, ungarbled', async () => {
+    const file = join(tmp, 'mixed.ndjson');
     writeFileSync(
       file,
       Buffer.concat([
-        Buffer.from(ndjson([departedEnvelope({ subject: 'person:cli-utf8-1' })])),
-        Buffer.from(`${latin1}\n`, 'latin1'),
-        Buffer.from(ndjson([departedEnvelope({ subject: 'person:cli-utf8-2' })])),
+        utf8(french('person:cli-mixed-1')),
+        latin1(french('person:cli-mixed-2')),
+        Buffer.from('\n'), // a blank line: counted by the CLI and by sed alike
+        utf8(departedEnvelope({ id: undefined, subject: 'person:cli-mixed-4' })),
+        latin1(french('person:cli-mixed-5')),
       ]),
     );
     const r = await newsroom(['ingest', file], env);
+    const bad = latin1(french('person:cli-mixed-2')).indexOf(0xe9) + 1;
     expect(r.out).toMatch(/^line 1\s+created\s/m);
-    const bad = Buffer.from(latin1, 'latin1').indexOf(0xe9) + 1;
     expect(r.out).toMatch(
       new RegExp(
-        `^line 2\\s+rejected\\s+-\\s+not valid UTF-8 at byte ${bad} of the line; convert the file to UTF-8 \\(e\\.g\\. iconv -f windows-1252 -t utf-8`,
+        `^line 2\\s+rejected\\s+-\\s+not valid UTF-8 at byte ${bad} of the line \\(not sent: how to convert it is under the summary\\)$`,
         'm',
       ),
     );
-    expect(r.out).toMatch(/^line 3\s+created\s/m);
+    expect(r.out).toMatch(/^line 4\s+created\s/m);
+    expect(r.out).toMatch(/^line 5\s+rejected\s+-\s+not valid UTF-8/m);
     expect(r.code).toBe(1);
-    const count = await stack.db.pool.query(`SELECT count(*)::int AS n FROM event_store.events WHERE stream_id = 'person:cli-latin1'`);
-    expect(count.rows[0].n).toBe(0);
+    // Under the summary: why not the whole file, and a command for lines 2 and 5 only.
+    const [summary, why, command, rerun] = r.out
+      .slice(r.out.indexOf(`${file}: 4 lines`))
+      .trim()
+      .split('\n');
+    expect(summary).toMatch(/: 4 lines, 2 created, 0 duplicate, 2 rejected in /);
+    expect(why).toBe(
+      'not UTF-8: lines 2, 5; the other lines are UTF-8 already (beyond ASCII): converting the whole file would garble them and record them again under new ids. Convert only those lines from Windows-1252 and ingest them:',
+    );
+    const converted = join(tmp, 'mixed.rejected.utf8.ndjson');
+    expect(command).toBe(`  sed -n '2p;5p' ${file} | iconv -f windows-1252 -t utf-8 > ${converted} && newsroom ingest ${converted}`);
+    expect(rerun).toBe(
+      `or run the file again with only the lines that are not UTF-8 decoded as Windows-1252 (the rest answers duplicate): newsroom ingest --encoding windows-1252 ${file}`,
+    );
+    expect(r.out).not.toMatch(/convert the file|iconv -f windows-1252 -t utf-8 \S*mixed\.ndjson/);
+
+    const followed = follow(command.trim());
+    expect(followed.stdout).toMatch(/^line 1\s+created\s/m);
+    expect(followed.stdout).toMatch(/^line 2\s+created\s/m);
+    expect(followed.stdout).toMatch(/mixed\.rejected\.utf8\.ndjson: 2 lines, 2 created, 0 duplicate, 0 rejected in /);
+    expect(followed.status).toBe(0);
+    // Every fact once, in its own words: no garbled duplicate ("gÃ©nÃ©rale"), no new outlet ("Le ProgrÃ¨s").
+    const french3 = { role: 'Directrice générale', outlet: 'Le Progrès' };
+    expect(await stored('person:cli-mixed-')).toEqual([
+      { stream_id: 'person:cli-mixed-1', ...french3 },
+      { stream_id: 'person:cli-mixed-2', ...french3 },
+      { stream_id: 'person:cli-mixed-4', role: 'Chief Technology Officer', outlet: 'Example Daily' },
+      { stream_id: 'person:cli-mixed-5', ...french3 },
+    ]);
+
+    // The other way, --encoding windows-1252: the same texts, so the same content ids (all duplicate), and the
+    // lines decoded as Windows-1252 say so.
+    const again = await newsroom(['ingest', '--encoding', 'windows-1252', file], env);
+    expect(again.out).toMatch(/^line 1\s+duplicate\s+[0-9a-f-]{36}\s+position \d+$/m);
+    expect(again.out).toMatch(/^line 2\s+duplicate\s+[0-9a-f-]{36}\s+position \d+ \(decoded as Windows-1252\)$/m);
+    expect(again.out).toMatch(/^line 5\s+duplicate\s+.* \(decoded as Windows-1252\)$/m);
+    expect(again.out).toMatch(/mixed\.ndjson: 4 lines, 0 created, 4 duplicate, 0 rejected in [^\n]*\n$/);
+    expect(again.code).toBe(0);
+    expect(await stored('person:cli-mixed-')).toHaveLength(4);
+  });
+
+  it('ingest: a Latin-1 file with no UTF-8 beyond ASCII: converting the whole file is the advice, and following it records the rest', async () => {
+    const ascii = (subject: string) => departedEnvelope({ id: undefined, subject, sources: [{ outlet: 'Example Daily', language: 'en' }] });
+    const file = join(tmp, 'latin1.ndjson');
+    writeFileSync(file, Buffer.concat([utf8(ascii('person:cli-latin1-1')), latin1(french('person:cli-latin1-2'))]));
+    const r = await newsroom(['ingest', file], env);
+    expect(r.out).toMatch(/^line 1\s+created\s/m);
+    expect(r.out).toMatch(/^line 2\s+rejected\s+-\s+not valid UTF-8 at byte \d+ of the line/m);
+    expect(r.code).toBe(1);
+    const converted = join(tmp, 'latin1.utf8.ndjson');
+    const command = `  iconv -f windows-1252 -t utf-8 ${file} > ${converted} && newsroom ingest ${converted}`;
+    expect(r.out).toContain(
+      `not UTF-8: line 2 (a Windows-1252 or Latin-1 export?). No line is UTF-8 beyond ASCII, so convert the whole file and ingest that (what was recorded answers duplicate):\n${command}\n`,
+    );
+    const followed = follow(command.trim());
+    expect(followed.stdout).toMatch(/^line 1\s+duplicate\s/m);
+    expect(followed.stdout).toMatch(/^line 2\s+created\s/m);
+    expect(followed.status).toBe(0);
+    expect((await stored('person:cli-latin1-')).map((e) => e.role)).toEqual(['Chief Technology Officer', 'Directrice générale']);
+  });
+
+  it('ingest: a JSON array mixing encodings is not sent; no per-line command applies, said so, and --encoding windows-1252 records each element once', async () => {
+    const file = join(tmp, 'mixed.json');
+    const pretty = (e: object) => JSON.stringify(e, null, 2).replace(/\n/g, '\n  ');
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(`[\n  ${pretty(french('person:cli-mixed-json-1'))},\n  `),
+        Buffer.from(pretty(french('person:cli-mixed-json-2')), 'latin1'),
+        Buffer.from('\n]\n'),
+      ]),
+    );
+    const r = await newsroom(['ingest', file], env);
+    expect(r.out).toMatch(
+      /^line (\d+)\s+rejected\s+-\s+not valid UTF-8 at byte \d+ of the file \(line \1\) \(nothing of the file was sent: how to convert it is under the summary\)$/m,
+    );
+    expect(r.out).toMatch(/mixed\.json: 1 document, 0 created, 0 duplicate, 1 rejected in /);
+    expect(r.out).toMatch(
+      /^A per-line command does not apply to a JSON document \(an element can span lines, and the file is read whole\): run it again with only those lines decoded as Windows-1252:\n {2}newsroom ingest --encoding windows-1252 \S*mixed\.json$/m,
+    );
+    expect(r.out).not.toMatch(/iconv|sed -n/);
+    expect(r.code).toBe(1);
+    expect(await stored('person:cli-mixed-json-')).toHaveLength(0);
+
+    const followed = follow(/^ {2}(newsroom ingest --encoding .*)$/m.exec(r.out)![1]);
+    expect(followed.stdout).toMatch(/^element 1 \(line 2\) created\s+[0-9a-f-]{36}\s+position \d+$/m);
+    expect(followed.stdout).toMatch(/^element 2 \(line \d+\) created\s+.* \(decoded as Windows-1252\)$/m);
+    expect(followed.status).toBe(0);
+    expect((await stored('person:cli-mixed-json-')).map((e) => [e.role, e.outlet])).toEqual([
+      ['Directrice générale', 'Le Progrès'],
+      ['Directrice générale', 'Le Progrès'],
+    ]);
+    // --encoding names the one it decodes; another is a usage error.
+    const other = await newsroom(['ingest', '--encoding', 'shift_jis', file], env);
+    expect(other.err).toMatch(/^error: --encoding shift_jis is not one the CLI decodes\n {2}--encoding windows-1252 is the one/m);
+    expect(other.code).toBe(2);
   });
 
   it('ingest: progress follows the lines answered and ends at 100% with every line; a pretty JSON array is labelled by element', async () => {
@@ -390,6 +520,49 @@ describe('the newsroom CLI against the running apps', () => {
       /^line 1\s+rejected\s+-\s+not JSON: .*; the file looks like NDJSON \(one envelope a line\): rename it to \.ndjson$/m,
     );
     expect(n.code).toBe(1);
+  });
+
+  it('ingest: the summary counts what the file holds, "1 line" or "3 elements"; an empty or blank file has nothing to ingest, 100% and exit 0', async () => {
+    const one = join(tmp, 'one.ndjson');
+    writeFileSync(one, ndjson([departedEnvelope({ subject: 'person:cli-count-one' })]));
+    const r = await newsroom(['ingest', one], env);
+    expect(r.out).toMatch(/^.*one\.ndjson: 1 line, 1 created, 0 duplicate, 0 rejected in \d+\.\d s \(\d+ lines\/s\)$/m);
+    expect(r.err).toMatch(/^progress: 100% 1 line, /m);
+    expect(r.code).toBe(0);
+
+    // A pretty-printed array of three: some 50 lines of file, three elements.
+    const arr = join(tmp, 'arr.json');
+    writeFileSync(
+      arr,
+      JSON.stringify(
+        [1, 2, 3].map((i) => departedEnvelope({ subject: `person:cli-count-${i}` })),
+        null,
+        2,
+      ),
+    );
+    const a = await newsroom(['ingest', arr], env);
+    expect(a.out).toMatch(/arr\.json: 3 elements, 3 created, 0 duplicate, 0 rejected in \d+\.\d s \(\d+ elements\/s\)$/m);
+    expect(a.err).toMatch(/^progress: 100% 3 elements, \d+ elements\/s, ETA 0s$/m);
+    expect(a.code).toBe(0);
+
+    for (const [name, text] of [
+      ['empty.ndjson', ''],
+      ['blank.ndjson', '\n  \n\r\n'],
+      ['empty.json', ''],
+      ['none.json', '[]\n'],
+    ]) {
+      const file = join(tmp, name);
+      writeFileSync(file, text);
+      const e = await newsroom(['ingest', file], env);
+      const noun = name.endsWith('.json') ? 'documents' : 'lines';
+      expect({ name, err: e.err }).toEqual({ name, err: `progress: 100% 0 ${noun}, 0 ${noun}/s, ETA 0s\n` });
+      expect(e.out).toMatch(
+        new RegExp(
+          `^\\S*${name.replace('.', '\\.')}: nothing to ingest \\(the file is empty or (holds only blank lines|an empty array)\\)\\n$`,
+        ),
+      );
+      expect({ name, code: e.code }).toEqual({ name, code: 0 });
+    }
   });
 
   it('usage errors: a directory to ingest, a report flag the report does not take, --inferred that is not a JSON list', async () => {

@@ -9,6 +9,7 @@ import { OutputWatch } from '../output/output-watch.util';
 import { ProgressBar } from '../output/progress-bar.renderer';
 import { terminalText } from '../output/terminal-text.util';
 import { batchBodyBytes, DEFAULT_BODY_LIMIT, limitOf413, packed, sizeBytes } from './body-limit.util';
+import { EncodingLedger, encodingAdvice, Fallback } from './encoding.util';
 import { contentId, InputRecord, readEvents } from './ndjson.reader';
 
 type BatchBody = Extract<paths['/v1/events']['post']['requestBody']['content']['application/json'], { events: unknown }>;
@@ -19,6 +20,7 @@ interface IngestOptions {
   maxBody?: string;
   onlyRejected?: boolean;
   contentIds: boolean;
+  encoding?: string;
 }
 
 interface IngestSummary {
@@ -28,8 +30,9 @@ interface IngestSummary {
 }
 
 /** An envelope to send, with its encoded size (what it adds to a batch body). */
-type Sendable = { line: number; label?: string; envelope: Record<string, unknown>; bytes: number };
-type Unsendable = { line: number; label?: string; id?: string; error: string };
+type Where = { line: number; label?: string; decodedAs?: Fallback };
+type Sendable = Where & { envelope: Record<string, unknown>; bytes: number };
+type Unsendable = Where & { id?: string; error: string };
 
 export function registerIngest(program: Command, config: () => CliConfig): void {
   program
@@ -43,6 +46,10 @@ export function registerIngest(program: Command, config: () => CliConfig): void 
     )
     .option('--only-rejected', 'print only the lines that were rejected (and the summary)')
     .option('--no-content-ids', 'send envelopes without an id as they are (re-running the file then records them again)')
+    .option(
+      '--encoding <windows-1252>',
+      'decode the lines that are not UTF-8 as Windows-1252 (Latin-1 letters, curly quotes, euro sign), and only those; each such line says so',
+    )
     .addHelpText(
       'after',
       `
@@ -50,11 +57,15 @@ Each line gets one result: "line N  created|duplicate|rejected  <event id>  ..."
 Re-running is safe: an envelope with an "id" is recorded once (the write API is idempotent by id), and one without
 gets an id derived from its content, so an import stopped half-way can simply be run again. A batch is cut to stay
 under the body limit; an envelope larger than the limit alone is rejected on its line (REQUEST.TOO_LARGE) without
-being sent, and a line that is not UTF-8 is rejected on its line. Exits 1 when any line was rejected. A reader that
-leaves (| head) ends the import quietly: what was sent is recorded, run it again for the rest.
+being sent, and a line that is not UTF-8 is rejected on its line: under the summary the CLI says how to convert
+the rejected lines (only those when other lines are UTF-8 already, as converting the whole file would garble them),
+or run the file again with --encoding windows-1252. Exits 1 when any line was rejected, 0 for an empty file
+(nothing to ingest). A reader that leaves (| head) ends the import quietly: what was sent is recorded, run it again
+for the rest.
 
   newsroom ingest events.ndjson
-  NEWSROOM_API_KEY=... newsroom ingest --only-rejected big.ndjson`,
+  NEWSROOM_API_KEY=... newsroom ingest --only-rejected big.ndjson
+  newsroom ingest --encoding windows-1252 mixed.ndjson   # UTF-8 lines as they are, the others from Windows-1252`,
     )
     .action(async (file: string, o: IngestOptions) => {
       const summary = await runIngest(file, o, config());
@@ -78,21 +89,32 @@ async function runIngest(file: string, o: IngestOptions, config: CliConfig): Pro
     );
   if (!config.key)
     throw new CliError('writing needs a key', 'pass --key <secret> or set NEWSROOM_API_KEY (npm start prints a development key)');
+  if (o.encoding !== undefined && o.encoding.toLowerCase() !== 'windows-1252')
+    throw new CliError(
+      `--encoding ${o.encoding} is not one the CLI decodes`,
+      '--encoding windows-1252 is the one (it has the letters of Latin-1 and ISO-8859-1, and the curly quotes and euro sign); convert other encodings with iconv first',
+    );
+  const fallback: Fallback | undefined = o.encoding === undefined ? undefined : 'windows-1252';
+  const ledger = new EncodingLedger();
   const client = ingestClient(config);
   const limit = { bytes: given };
-  const bar = new ProgressBar('lines');
+  // What the file holds: lines of NDJSON, the elements of a JSON array, or one JSON document (named by the first record).
+  let noun = file.endsWith('.json') ? 'document' : 'line';
+  const bar = new ProgressBar(`${noun}s`);
   const summary: IngestSummary = { created: 0, duplicate: 0, rejected: 0 };
   const started = Date.now();
   // The reader of the results left (| head): stop reading; what was sent is recorded, and nothing more is said.
   const output = new OutputWatch();
   // The id and the detail come from the file (an envelope's id, a parser's message quoting the line) or from the
   // service (its rejection messages): escaped, so each result stays one line and nothing in them runs in the terminal.
-  const print = (item: { line: number; label?: string }, status: Status, id: string, detail: string) => {
+  const print = (item: Where, status: Status, id: string, detail: string) => {
     summary[status]++;
     if (output.closed || (o.onlyRejected && status !== 'rejected')) return;
     bar.clear();
     const where = item.label ?? `line ${String(item.line).padEnd(6)}`;
-    const shown = `${where} ${status.padEnd(9)} ${terminalText(id).padEnd(36)}  ${terminalText(detail)}`;
+    // A line read with --encoding says so: what was recorded is that decoding of its bytes.
+    const how = item.decodedAs ? ' (decoded as Windows-1252)' : '';
+    const shown = `${where} ${status.padEnd(9)} ${terminalText(id).padEnd(36)}  ${terminalText(detail)}${how}`;
     process.stdout.write(`${shown.replace(/ +$/, '')}\n`);
   };
 
@@ -102,7 +124,7 @@ async function runIngest(file: string, o: IngestOptions, config: CliConfig): Pro
   let pendingSizes: number[] = [];
   let lines = 0;
   let answered = 0;
-  let totalBytes = 0;
+  let totalBytes = statSync(file).size;
   let end = 0;
   const flush = async () => {
     if (!pending.length) return;
@@ -124,14 +146,14 @@ async function runIngest(file: string, o: IngestOptions, config: CliConfig): Pro
     pendingSizes = [];
     toSend = 0;
     // Progress is what the service answered: the bytes of the lines answered so far, not of those read ahead.
-    if (!output.closed) bar.update(end, totalBytes, `${answered} lines`, answered);
+    if (!output.closed) bar.update(end, totalBytes, counted(answered, noun), answered);
   };
 
-  for await (const read of readEvents(file)) {
+  for await (const read of readEvents(file, { ledger, fallback })) {
     if (output.closed) break;
     const { record } = read;
     totalBytes = read.totalBytes;
-    lines++;
+    if (lines++ === 0 && record.label !== undefined) bar.unit = `${(noun = 'element')}s`;
     const ready = prepare(record, o.contentIds, limit.bytes);
     // A batch stays under the body limit: one this envelope would push over it is sent first.
     if ('envelope' in ready && pendingSizes.length && batchBodyBytes([...pendingSizes, ready.bytes]) > limit.bytes) await flush();
@@ -146,20 +168,33 @@ async function runIngest(file: string, o: IngestOptions, config: CliConfig): Pro
   }
   await flush();
   if (output.closed) return summary;
-  bar.update(totalBytes, totalBytes, `${lines} lines`, lines);
+  bar.update(totalBytes, totalBytes, counted(lines, noun), lines);
   bar.done();
+  if (lines === 0) {
+    // An empty export is not an error (a loop over a day's files may meet one): said plainly, exit 0.
+    const why = file.endsWith('.json') ? 'the file is empty or an empty array' : 'the file is empty or holds only blank lines';
+    process.stdout.write(`${terminalText(file)}: nothing to ingest (${why})\n`);
+    return summary;
+  }
   const seconds = (Date.now() - started) / 1000;
   const rate = seconds > 0 ? Math.round(lines / seconds) : lines;
   process.stdout.write(
-    `${terminalText(file)}: ${lines} lines, ${summary.created} created, ${summary.duplicate} duplicate, ${summary.rejected} rejected in ${seconds.toFixed(1)} s (${rate} lines/s)\n`,
+    `${terminalText(file)}: ${counted(lines, noun)}, ${summary.created} created, ${summary.duplicate} duplicate, ${summary.rejected} rejected in ${seconds.toFixed(1)} s (${rate} ${noun}s/s)\n`,
   );
+  // What to do about lines that are not UTF-8, now that every line was read: whether the file is UTF-8 elsewhere
+  // decides if converting it whole is safe.
+  for (const advice of encodingAdvice(file, ledger, { json: file.endsWith('.json'), rerunSafe: o.contentIds }))
+    process.stdout.write(`${terminalText(advice)}\n`);
   return summary;
 }
 
+/** `1 line`, `3 lines`, `1 element`. */
+const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** The envelope to send (with an id from its content unless --no-content-ids), or why it is not sent. */
 function prepare(record: InputRecord, contentIds: boolean, limitBytes: number): Sendable | Unsendable {
-  const { line, label } = record;
-  if (record.error !== undefined) return { line, label, error: record.error };
+  const { line, label, decodedAs } = record;
+  if (record.error !== undefined) return { line, label, decodedAs, error: record.error };
   const envelope =
     record.envelope.id === undefined && contentIds ? { id: contentId(record.envelope), ...record.envelope } : record.envelope;
   const bytes = Buffer.byteLength(JSON.stringify(envelope));
@@ -167,10 +202,11 @@ function prepare(record: InputRecord, contentIds: boolean, limitBytes: number): 
     return {
       line,
       label,
+      decodedAs,
       id: textOf(envelope.id ?? '-'),
       error: `REQUEST.TOO_LARGE: ${tooLargeAlone(batchBodyBytes([bytes]), limitBytes)}`,
     };
-  return { line, label, envelope, bytes };
+  return { line, label, decodedAs, envelope, bytes };
 }
 
 const tooLargeAlone = (bytes: number, limitBytes: number, sent = false) =>

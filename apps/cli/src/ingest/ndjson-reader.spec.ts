@@ -1,7 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canonicalJson, contentId, decodeUtf8, elementLines, LineSplitter, parseJsonFile, parseRecord, readEvents } from './ndjson.reader';
+import { decodeUtf8 } from './encoding.util';
+import {
+  canonicalJson,
+  contentId,
+  elementLines,
+  elementSpans,
+  LineSplitter,
+  parseJsonFile,
+  parseRecord,
+  readEvents,
+} from './ndjson.reader';
 
 describe('LineSplitter', () => {
   it('numbers lines across chunk boundaries, drops CR and blank lines, keeps a last line without newline', () => {
@@ -21,11 +31,23 @@ describe('LineSplitter', () => {
       {
         line: 2,
         end: 26,
-        error: expect.stringMatching(
-          /^not valid UTF-8 at byte 8 of the line; convert the file to UTF-8 \(e\.g\. iconv -f windows-1252 -t utf-8/,
-        ),
+        error: 'not valid UTF-8 at byte 8 of the line (not sent: how to convert it is under the summary)',
       },
     ]);
+    // The file is UTF-8 beyond ASCII on line 1: converting it whole would garble that line.
+    expect(s.ledger).toMatchObject({ utf8: true, bom: false, notUtf8: [[2, 2]], notUtf8Count: 1 });
+  });
+
+  it('with a fallback (--encoding windows-1252), a line that is not UTF-8 is decoded as Windows-1252 and says so; UTF-8 lines stay as they are', () => {
+    const s = new LineSplitter(undefined, 'windows-1252');
+    const lines = s.push(
+      Buffer.concat([Buffer.from('{"a":"Le Progrès"}\n'), Buffer.from('{"a":"Le Progr\xe8s \x93ok\x94 \x80"}\n', 'latin1')]),
+    );
+    expect(lines).toEqual([
+      { line: 1, end: 20, text: '{"a":"Le Progrès"}' },
+      { line: 2, end: 46, text: '{"a":"Le Progrès \u201cok\u201d \u20ac"}', decodedAs: 'windows-1252' },
+    ]);
+    expect(s.ledger.notUtf8Count).toBe(0);
   });
 });
 
@@ -58,11 +80,24 @@ describe('parseRecord / parseJsonFile', () => {
     ]);
     expect(parseJsonFile('{"events":[{"a":1}]}')).toEqual([{ line: 1, label: 'element 1 (line 1)', envelope: { a: 1 } }]);
     expect(parseJsonFile('{"a":1}')).toEqual([{ line: 1, envelope: { a: 1 } }]);
+    // A blank file holds nothing to ingest, like an empty array.
+    expect(parseJsonFile('\uFEFF \n')).toEqual([]);
+    expect(parseJsonFile('[]')).toEqual([]);
   });
 
   it('a pretty-printed array: each element labelled with the file line it starts on', () => {
     const text = JSON.stringify({ note: 'x\ny', events: [{ a: '[{,' }, { b: [1, { c: 2 }] }, 3] }, null, 2);
     expect(elementLines(text)).toEqual([4, 7, 15]);
+    expect(elementSpans(text)).toEqual([
+      [4, 6],
+      [7, 14],
+      [15, 15],
+    ]);
+    expect(elementSpans('[{"a":1},{"b":\n2}, 3\n]')).toEqual([
+      [1, 1],
+      [1, 2],
+      [2, 2],
+    ]);
     expect(parseJsonFile(text).map((r) => r.label)).toEqual(['element 1 (line 4)', 'element 2 (line 7)', 'element 3 (line 15)']);
     expect(parseJsonFile(JSON.stringify([{ a: 1 }, { a: 2 }], null, 2)).map((r) => r.label)).toEqual([
       'element 1 (line 2)',

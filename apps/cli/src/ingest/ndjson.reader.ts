@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 // Dependency-free, shared with the service's body parser, so both refuse the same texts (the CLI loads no @newsroom paths).
 import { duplicateKeyPath } from '../../../../libs/platform/src/http/json-duplicate-keys.util';
+import { decodeLine, decodeUtf8, EncodingLedger, Fallback } from './encoding.util';
 
 /**
  * One event of an input file: its line (NDJSON) or index + 1 (a JSON array), and the envelope or why it is unreadable.
@@ -10,7 +11,7 @@ import { duplicateKeyPath } from '../../../../libs/platform/src/http/json-duplic
  */
 export type InputRecord = (
   { line: number; envelope: Record<string, unknown>; error?: undefined } | { line: number; envelope?: undefined; error: string }
-) & { label?: string };
+) & { label?: string; decodedAs?: Fallback };
 
 const BOM = '\uFEFF';
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -18,53 +19,27 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /** Without the byte-order mark Windows editors (Notepad, Excel's "UTF-8" export) put first: JSON.parse refuses it. */
 const withoutBom = (text: string) => (text.startsWith(BOM) ? text.slice(1) : text);
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/**
- * The bytes as text, or where they stop being UTF-8 (the offset of the first byte of the first invalid sequence,
- * from 1): the service refuses such a body, and decoding them leniently would record U+FFFD in place of the text.
- */
-export function decodeUtf8(bytes: Uint8Array): { text: string } | { badByte: number } {
-  try {
-    return { text: strictUtf8.decode(bytes) };
-  } catch {
-    return { badByte: firstInvalidByte(bytes) + 1 };
-  }
-}
-
-/** The index of the first byte of the first sequence that is not UTF-8 (RFC 3629: no overlongs, surrogates or > U+10FFFF). */
-function firstInvalidByte(b: Uint8Array): number {
-  for (let i = 0; i < b.length;) {
-    const c = b[i];
-    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
-    if (n < 0 || i + n >= b.length) return i;
-    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
-    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
-    if (n > 0 && (b[i + 1] < lo || b[i + 1] > hi)) return i;
-    for (let k = 2; k <= n; k++) if (b[i + k] < 0x80 || b[i + k] > 0xbf) return i;
-    i += n + 1;
-  }
-  return b.length;
-}
-
-// Windows-1252, not Latin-1: the same letters, and the curly quotes and euro sign (0x80-0x9F) a French newsroom's files
-// hold, which Latin-1 would turn into control characters.
-const notUtf8 = (badByte: number, of = 'the line') =>
-  `not valid UTF-8 at byte ${badByte} of ${of}; convert the file to UTF-8 (e.g. iconv -f windows-1252 -t utf-8 <file> > <file>.utf8)`;
-
-/** A line of the file: its text, or why it has none; `end`: the byte offset just after it (for progress). */
-export type SplitLine = { line: number; end: number } & ({ text: string; error?: undefined } | { text?: undefined; error: string });
+/** A line of the file: its text (and how it was decoded when not as UTF-8), or why it has none; `end`: the byte offset just after it (for progress). */
+export type SplitLine = { line: number; end: number } & (
+  { text: string; decodedAs?: Fallback; error?: undefined } | { text?: undefined; error: string }
+);
 
 /**
  * Splits chunks of bytes into lines; keeps the unfinished tail for the next chunk. Each line is decoded on its own
- * as strict UTF-8, so a line that is not UTF-8 is refused on its line and the others still read. Blank lines are
- * skipped; a byte-order mark opening the file is dropped; a CR before the LF is dropped.
+ * as strict UTF-8, so a line that is not UTF-8 is refused on its line and the others still read (or decoded as
+ * `fallback`, `--encoding`); `ledger` notes what that says of the file. Blank lines are skipped; a byte-order mark
+ * opening the file is dropped; a CR before the LF is dropped.
  */
 export class LineSplitter {
   private tail: Buffer = Buffer.alloc(0);
   private lineNo = 0;
   private offset = 0;
   private started = false;
+
+  constructor(
+    readonly ledger = new EncodingLedger(),
+    private readonly fallback?: Fallback,
+  ) {}
 
   push(chunk: Buffer | string): SplitLine[] {
     let bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -73,6 +48,7 @@ export class LineSplitter {
       if (bytes.subarray(0, 3).equals(UTF8_BOM)) {
         bytes = bytes.subarray(3);
         this.offset += 3;
+        this.ledger.bom = this.ledger.utf8 = true;
       }
     }
     const data = this.tail.length ? Buffer.concat([this.tail, bytes]) : bytes;
@@ -98,9 +74,10 @@ export class LineSplitter {
     this.lineNo++;
     this.offset += length;
     const bytes = raw.length && raw[raw.length - 1] === 0x0d ? raw.subarray(0, -1) : raw;
-    const decoded = decodeUtf8(bytes);
-    if ('badByte' in decoded) out.push({ line: this.lineNo, end: this.offset, error: notUtf8(decoded.badByte) });
-    else if (decoded.text.trim()) out.push({ line: this.lineNo, end: this.offset, text: decoded.text });
+    const decoded = decodeLine(bytes, this.lineNo, this.ledger, this.fallback);
+    if ('error' in decoded) out.push({ line: this.lineNo, end: this.offset, error: decoded.error });
+    else if (decoded.text.trim())
+      out.push({ line: this.lineNo, end: this.offset, text: decoded.text, ...(decoded.decodedAs && { decodedAs: decoded.decodedAs }) });
   }
 }
 
@@ -150,26 +127,33 @@ export function canonicalJson(value: unknown): string {
 /**
  * Reads an input file as records, each with `end`, the byte offset just after it (progress counts the bytes of the
  * lines answered): NDJSON streamed line by line, or a `.json` file holding an array of envelopes, `{"events": [...]}`
- * or one envelope.
+ * or one envelope. Lines that are not UTF-8 are decoded as `fallback` when given (`--encoding`), and `ledger` notes
+ * what the lines say of the file's encoding (for the advice under the summary).
  */
-export async function* readEvents(file: string): AsyncGenerator<{ record: InputRecord; end: number; totalBytes: number }> {
+export async function* readEvents(
+  file: string,
+  options: { ledger?: EncodingLedger; fallback?: Fallback } = {},
+): AsyncGenerator<{ record: InputRecord; end: number; totalBytes: number }> {
+  const { ledger = new EncodingLedger(), fallback } = options;
   const totalBytes = (await stat(file)).size;
   if (file.endsWith('.json')) {
     const { readFile } = await import('node:fs/promises');
-    const bytes = await readFile(file);
-    const decoded = decodeUtf8(bytes);
-    if ('badByte' in decoded) {
-      const line = bytes.subarray(0, decoded.badByte - 1).filter((b) => b === 0x0a).length + 1;
-      yield { record: { line, error: notUtf8(decoded.badByte, 'the file') }, end: totalBytes, totalBytes };
+    const decoded = decodeJsonFile(await readFile(file), ledger, fallback);
+    if ('error' in decoded) {
+      yield { record: { line: decoded.line, error: decoded.error }, end: totalBytes, totalBytes };
       return;
     }
     const parsed = parseJsonFile(decoded.text);
+    markDecoded(parsed, decoded.text, decoded.decodedLines, fallback);
     for (const [i, record] of parsed.entries()) yield { record, end: Math.round((totalBytes * (i + 1)) / parsed.length), totalBytes };
     return;
   }
-  const splitter = new LineSplitter();
+  const splitter = new LineSplitter(ledger, fallback);
   const record = (l: SplitLine) => ({
-    record: l.error !== undefined ? { line: l.line, error: l.error } : parseRecord(l.line, l.text),
+    record:
+      l.error !== undefined
+        ? { line: l.line, error: l.error }
+        : { ...parseRecord(l.line, l.text), ...(l.decodedAs && { decodedAs: l.decodedAs }) },
     end: l.end,
     totalBytes,
   });
@@ -179,12 +163,70 @@ export async function* readEvents(file: string): AsyncGenerator<{ record: InputR
 }
 
 /**
- * A whole `.json` file (a byte-order mark first is dropped): an array, `{events: [...]}` or one envelope. An
+ * A whole `.json` file as text, decoded line by line like NDJSON (a UTF-8 character never holds an LF byte, so each
+ * line is UTF-8 or not on its own): every line is looked at, so the ledger knows them all; the first line that has
+ * no text makes the file unreadable (nothing of it is sent).
+ */
+function decodeJsonFile(
+  bytes: Buffer,
+  ledger: EncodingLedger,
+  fallback?: Fallback,
+): { text: string; decodedLines: number[] } | { line: number; error: string } {
+  const whole = decodeUtf8(bytes);
+  if ('text' in whole) {
+    // Only to learn whether the file is UTF-8 beyond ASCII (nothing else is noted when all of it is UTF-8).
+    ledger.utf8 = bytes.some((b) => b >= 0x80);
+    ledger.bom = whole.text.startsWith(BOM);
+    return { text: whole.text, decodedLines: [] };
+  }
+  let from = 0;
+  if (bytes.subarray(0, 3).equals(UTF8_BOM)) {
+    from = 3;
+    ledger.bom = ledger.utf8 = true;
+  }
+  const texts: string[] = [];
+  const decodedLines: number[] = [];
+  let first: { line: number; error: string } | undefined;
+  for (let line = 1; from <= bytes.length; line++) {
+    const nl = bytes.indexOf(0x0a, from);
+    const to = nl === -1 ? bytes.length : nl;
+    const d = decodeLine(bytes.subarray(from, to), line, ledger, fallback);
+    if ('error' in d) {
+      // Where in the file, and that none of it was sent.
+      first ??= {
+        line,
+        error: d.error
+          .replace(/^not valid UTF-8 at byte \d+ of the line/, `not valid UTF-8 at byte ${from + d.badByte} of the file (line ${line})`)
+          .replace('(not sent:', '(nothing of the file was sent:'),
+      };
+    } else {
+      texts.push(d.text);
+      if (d.decodedAs) decodedLines.push(line);
+    }
+    from = to + 1;
+  }
+  return first ?? { text: texts.join('\n'), decodedLines };
+}
+
+/** Each record whose text spans a line decoded as `fallback` says so. */
+function markDecoded(records: InputRecord[], text: string, decodedLines: number[], fallback?: Fallback): void {
+  if (!decodedLines.length || !fallback) return;
+  const spans = elementSpans(withoutBom(text));
+  records.forEach((r, i) => {
+    const [from, to] = spans.length === records.length ? spans[i] : [1, Infinity];
+    if (decodedLines.some((l) => l >= from && l <= to)) r.decodedAs = fallback;
+  });
+}
+
+/**
+ * A whole `.json` file (a byte-order mark first is dropped): an array, `{events: [...]}` or one envelope (none when it is blank). An
  * element of an array is labelled "element N (line L)", L the file line it starts on.
  */
 export function parseJsonFile(text: string): InputRecord[] {
   let value: unknown;
   text = withoutBom(text);
+  // Nothing at all (an export with no events) holds no envelopes, like an empty array: nothing to ingest.
+  if (!text.trim()) return [];
   try {
     value = JSON.parse(text);
   } catch (error) {
@@ -230,9 +272,15 @@ function looksLikeNdjson(text: string): boolean {
  * top-level object), from a scan of text JSON.parse has accepted: strings skipped, lines counted outside them.
  */
 export function elementLines(text: string): number[] {
-  const starts: number[] = [];
+  return elementSpans(text).map(([from]) => from);
+}
+
+/** The lines each element of the events array starts and ends on (see elementLines). */
+export function elementSpans(text: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
   const stack: Array<{ target: boolean; expectValue: boolean; object: boolean }> = [];
   let line = 1;
+  let lastLine = 1; // the line of the last character that is not white space
   let lastTopKey: string | undefined;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
@@ -240,9 +288,11 @@ export function elementLines(text: string): number[] {
     if (ch === '\n' || ch === ' ' || ch === '\t' || ch === '\r') continue;
     const top = stack[stack.length - 1];
     if (top?.target && top.expectValue && ch !== ']') {
-      starts.push(line);
+      spans.push([line, line]);
       top.expectValue = false;
     }
+    if (top?.target && (ch === ',' || ch === ']') && spans.length) spans[spans.length - 1][1] = lastLine;
+    lastLine = line;
     if (ch === '"') {
       let j = i + 1;
       while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
@@ -254,5 +304,5 @@ export function elementLines(text: string): number[] {
     } else if (ch === ']' || ch === '}') stack.pop();
     else if (ch === ',' && top?.target) top.expectValue = true;
   }
-  return starts;
+  return spans;
 }

@@ -20,13 +20,17 @@ export function formatDuration(ms: number): string {
 /** Units per second over the elapsed time, and the time left at the pace so far (null before anything is done). */
 export function rateAndEta(p: ProgressState): { rate: number; etaMs: number | null } {
   const rate = p.elapsedMs > 0 ? ((p.count ?? p.done) / p.elapsedMs) * 1000 : 0;
+  if (p.done >= p.total) return { rate, etaMs: 0 };
   if (p.done <= 0 || p.elapsedMs <= 0) return { rate, etaMs: null };
   return { rate, etaMs: (Math.max(0, p.total - p.done) * p.elapsedMs) / p.done };
 }
 
+/** The share done, from 0 to 1; all of nothing (an empty file, a rebuild with no events) is all done. */
+const ratioOf = (done: number, total: number) => (total > 0 ? Math.min(1, done / total) : done >= total ? 1 : 0);
+
 /** `[#########-----------]  45%  1200/2650 lines  830/s  ETA 2s` (width is the bar's). */
 export function renderBar(p: ProgressState, unit: string, label: string, width = 24): string {
-  const ratio = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
+  const ratio = ratioOf(p.done, p.total);
   const filled = Math.round(ratio * width);
   const { rate, etaMs } = rateAndEta(p);
   const eta = ratio >= 1 ? 'done' : `ETA ${etaMs === null ? '?' : formatDuration(etaMs)}`;
@@ -45,8 +49,9 @@ export class ProgressBar {
   private lastDone = -1;
   private drawn = false;
 
+  /** What the rate counts, plural (`lines`); ingest names it once it knows the file (`elements` of a JSON array). */
   constructor(
-    private readonly unit: string,
+    public unit: string,
     private readonly out: ProgressOutput = process.stderr,
     private readonly now: () => number = Date.now,
   ) {
@@ -65,7 +70,7 @@ export class ProgressBar {
     this.lastPlain = this.now();
     this.lastDone = done;
     const { rate, etaMs } = rateAndEta(state);
-    const pct = total > 0 ? Math.floor(Math.min(1, done / total) * 100) : 0;
+    const pct = Math.floor(ratioOf(done, total) * 100);
     this.out.write(`progress: ${pct}% ${label}, ${Math.round(rate)} ${this.unit}/s, ETA ${etaMs === null ? '?' : formatDuration(etaMs)}\n`);
   }
 

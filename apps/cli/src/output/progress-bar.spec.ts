@@ -8,6 +8,14 @@ describe('progress: rate and ETA', () => {
     expect(rateAndEta({ done: 5000, total: 20000, elapsedMs: 2000, count: 100 })).toEqual({ rate: 50, etaMs: 6000 });
   });
 
+  it('all of nothing is all done: 100%, ETA 0 (an empty file to ingest, a rebuild with no events)', () => {
+    expect(rateAndEta({ done: 0, total: 0, elapsedMs: 5 })).toEqual({ rate: 0, etaMs: 0 });
+    expect(renderBar({ done: 0, total: 0, elapsedMs: 5 }, 'lines', '0 lines', 4)).toBe('[####] 100%  0 lines  0 lines/s  done');
+    const plain: string[] = [];
+    new ProgressBar('lines', { isTTY: false, write: (s) => plain.push(s) }, () => 0).update(0, 0, '0 lines', 0);
+    expect(plain).toEqual(['progress: 100% 0 lines, 0 lines/s, ETA 0s\n']);
+  });
+
   it('durations read like a terminal tool: 42s, 3m05s, 1h02m', () => {
     expect([formatDuration(41_600), formatDuration(185_000), formatDuration(3_725_000), formatDuration(NaN)]).toEqual([
       '42s',
