@@ -40,6 +40,7 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
   let page: Page;
   const requests: string[] = [];
   const violations: string[] = [];
+  let simoId = ''; // the appointment posted live
 
   beforeAll(async () => {
     stack = await startStack('dashboard', { FEED_RETRY_MS: '300' });
@@ -163,6 +164,7 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     expect(await page.getByTestId('timeline-announcement').innerText()).toBe('');
     const created = await post<Recorded>(`${stack.apps.ingest.url}/v1/events`, appointment, stack.key);
     expect(created.status).toBe(201);
+    simoId = created.body.id;
     await expectText(row(created.body.id), /Fidji Simo appointed CEO of Applications at OpenAI/);
     expect(await timeline().count()).toBe(14);
     // A screen reader hears the live item, one line, and never heard the replay of the 13 seed items.
@@ -310,6 +312,146 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await expectText(page.locator('.charts'), /1,600/);
   });
 
+  it("a correction that moves a fact's date and role shows the corrected date (the old one struck through) and headline", async () => {
+    const simo = row(simoId);
+    const fix = await post(
+      `${stack.apps.ingest.url}/v1/events/${simoId}/corrections`,
+      { changes: { occurredAt: '2025-06', data: { role: 'CEO of Applications and Ads' } }, reason: 'Announced in June' },
+      stack.key,
+    );
+    expect(fix.status).toBe(201);
+    await expectText(simo, /Corrected: Announced in June \(changed: role = "CEO of Applications and Ads", occurredAt = "2025-06"\)/);
+    await expectText(simo.locator('.when'), /^2025-05\s+2025-06$/);
+    await expectText(simo.locator('.when del'), /^2025-05$/);
+    await expectText(simo.locator('.headline'), /^Fidji Simo appointed CEO of Applications and Ads at OpenAI$/);
+    await expectText(roster(), /CEO of Applications and Ads/);
+    expect(await timeline().count()).toBe(14);
+  });
+
+  it("a refused filter says the API's reason by the filter and is not asked again until it changes", async () => {
+    const streams = () => requests.filter((u) => u.includes('/v1/feed/stream') && u.includes('subjects=T9'));
+    const subject = page.getByLabel('Subject', { exact: true });
+    await subject.fill('T9 Jane');
+    await subject.blur(); // the field's change is taken when it is left (or on Enter)
+    await expectText(connection(), /Filters refused/);
+    await expectText(
+      page.getByTestId('feed-refused'),
+      /The feed refused these filters.*in English\): subjects\[0\]: not a subject "<kind>:<slug>"/,
+    );
+    expect(await page.locator('.timeline').innerText()).not.toMatch(/Waiting for the feed/);
+    // The page's retries went up to every 300 ms here (FEED_RETRY_MS): none at all for a 400.
+    const asked = streams().length;
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(streams().length).toBe(asked);
+    // In French, the frame in French and the API's reason as it said it.
+    await page.getByLabel('Language / Langue').selectOption('fr');
+    await expectText(page.getByTestId('feed-refused'), /Le fil a refusé ces filtres.*\(en anglais\)\s: subjects\[0\]: not a subject/);
+    await expectText(connection(), /Filtres refusés/);
+    await page.getByLabel('Language / Langue').selectOption('en');
+    // Cleared (again if a redraw for the language came after and put the filter back in the field).
+    await pollUntil(
+      async () => {
+        if ((await subject.inputValue()) !== '') await subject.fill('');
+        await subject.dispatchEvent('change'); // what Enter or leaving the field does
+        return /Live/.test(await connection().innerText()) || null;
+      },
+      { what: 'the stream live again without the subject' },
+    );
+    await expectText(connection(), /Live/);
+    expect(await page.getByTestId('feed-refused').count()).toBe(0);
+    await pollUntil(async () => (await timeline().count()) === 14, { what: 'the 14 items again' });
+  });
+
+  it('the Time travel organization takes a bare slug as an org, and refuses other text saying so, keeping it', async () => {
+    const box = page.locator('input[name="report-organization"]');
+    await box.fill('t9-acme');
+    await box.blur();
+    await pollUntil(async () => (await box.inputValue()) === 'org:t9-acme', { what: 'the slug read as org:t9-acme' });
+    await expectText(page.locator('#lawsuits-title'), /org:t9-acme a party/);
+    await box.fill('T9 Acme');
+    await box.blur();
+    await expectText(page.locator('#organization-problem'), /Must be an org subject like org:openai .* Still showing org:t9-acme\./);
+    expect(await box.inputValue()).toBe('T9 Acme');
+    expect(await box.getAttribute('aria-invalid')).toBe('true');
+    await expectText(page.locator('#lawsuits-title'), /org:t9-acme a party/);
+  });
+
+  it('in French every field the API says fell back carries one EN badge: case title, claims, step detail, headline; the headcount chart', async () => {
+    const source = { outlet: 'Fallback Wire', language: 'en' };
+    const events = [
+      {
+        type: 'lawsuit.filed',
+        subject: 'case:jones-v-acme',
+        occurredAt: '2024-11-05',
+        data: { title: 'Jones v. Acme', plaintiffs: ['person:ann-jones'], defendants: ['org:t9-acme'], claims: ['fraud'] },
+      },
+      {
+        type: 'lawsuit.status_changed',
+        subject: 'case:jones-v-acme',
+        occurredAt: '2024-12-02',
+        data: { status: 'motion_filed', detail: 'motion to dismiss' },
+      },
+      {
+        type: 'product.announced',
+        subject: 'product:rocket',
+        occurredAt: '2024-12-03',
+        data: { organization: 'org:t9-acme', name: 'Rocket', features: ['fast'], status: 'announced' },
+      },
+      {
+        type: 'headcount.reported',
+        subject: 'org:t9-acme',
+        occurredAt: '2024-12',
+        data: { total: 2500, byFunction: { engineering: 900 } },
+      },
+    ].map((e) => ({ ...e, sources: [source] }));
+    const batch = await post<{ results: Array<{ status: string }> }>(`${stack.apps.ingest.url}/v1/events`, { events }, stack.key);
+    expect([batch.status, JSON.stringify(batch.body)]).toEqual([200, expect.stringMatching(/^\{"results":/)]);
+    expect(batch.body.results.map((r) => r.status)).toEqual(['created', 'created', 'created', 'created']);
+    const box = page.locator('input[name="report-organization"]');
+    await box.fill('org:t9-acme');
+    await box.blur();
+    await page.getByLabel('Language / Langue').selectOption('fr');
+    const card = page.locator('.lawsuits article.case').filter({ hasText: 'Jones v. Acme' });
+    await expectText(card.locator('.title'), /^Jones v\. Acme\s*en$/i);
+    await expectText(card.locator('.claims'), /^fraud\s*en$/i);
+    await expectText(card.locator('ol.steps'), /motion to dismiss\s*en/i);
+    expect(await card.locator('.title [data-testid="fallback"]').getAttribute('title')).toMatch(/affiché en anglais \(title\)/);
+    // The timeline's headline: the page's badge where the service marked the English text, not both.
+    const rocket = timeline().filter({ hasText: 'Rocket' });
+    await expectText(rocket.locator('.headline'), /fast\s*en$/i);
+    expect(await rocket.locator('.headline').innerText()).not.toMatch(/\[en\]/);
+    expect(await rocket.locator('.headline [data-testid="fallback"]').count()).toBe(1);
+    await page.getByLabel('Language / Langue').selectOption('en');
+
+    // The headcount: total and engineering side by side, the month its own label, inside the picture.
+    const chart = page.locator('figure.chart').filter({ hasText: 'Headcount' });
+    await expectText(chart, /2,500/);
+    const drawn = await chart.locator('svg').evaluate((svg) => {
+      type El = { getAttribute(n: string): string | null; textContent: string | null; getBBox(): { x: number; width: number } };
+      const all = (sel: string) => [...(svg as unknown as { querySelectorAll(s: string): El[] }).querySelectorAll(sel)];
+      return {
+        rects: all('rect').map((r) => ({
+          series: r.getAttribute('data-series'),
+          x: Number(r.getAttribute('x')),
+          w: Number(r.getAttribute('width')),
+        })),
+        ticks: all('text.tick').map((t) => {
+          const box = t.getBBox(); // an SVGRect: its numbers, to come out of the page
+          return { text: t.textContent, box: { x: box.x, width: box.width } };
+        }),
+      };
+    });
+    const [total, engineering] = ['total', 'engineering'].map((s) => drawn.rects.find((r) => r.series === s)!);
+    expect(total.x + total.w <= engineering.x || engineering.x + engineering.w <= total.x).toBe(true);
+    const labels = drawn.ticks.filter((t) => t.text !== '2,500');
+    expect(labels.map((t) => t.text)).toEqual(['2024-12']);
+    for (const t of drawn.ticks) expect(t.box.x >= 0 && t.box.x + t.box.width <= 320).toBe(true);
+    await chart.screenshot({ path: join(SHOTS, 'dashboard-headcount.png') });
+    await box.fill('org:openai');
+    await box.blur();
+    await expectText(page.locator('#lawsuits-title'), /org:openai a party/);
+  });
+
   it('is usable at phone width', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const overflow = await page.evaluate(() => {
@@ -355,6 +497,7 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await page.getByLabel(/^Key/).fill(stack.readKey);
     await page.getByRole('button', { name: 'Use key' }).click();
     await expectText(connection(), /Live/, 20000);
+    const before = await timeline().count();
     const second = await post<Recorded>(
       `${stack.apps.ingest.url}/v1/events`,
       { ...appointment, subject: 'person:second-hire', data: { ...appointment.data, role: 'Chief Communications Officer' } },
@@ -362,7 +505,7 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     );
     expect(second.status).toBe(201);
     await expectText(row(second.body.id), /Second Hire appointed/);
-    expect(await timeline().count()).toBe(15); // the history before the key was not shown twice
+    expect(await timeline().count()).toBe(before + 1); // the history before the key was not shown twice
     await expectText(roster(), /Second Hire/);
   });
 
@@ -406,6 +549,67 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await page.getByRole('button', { name: 'Back to now' }).click();
   });
 
+  it('under steady writes the slider is usable from the first page of history, says it is still reading, and never starts over', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const walked: string[] = [];
+    const history = /\/v1\/feed\?after=\d+&limit=1000$/;
+    // The walk's later pages are held back, as 7-10 MB pages of a long feed are slow to come.
+    await page.route(history, async (route) => {
+      const after = new URL(route.request().url()).searchParams.get('after')!;
+      walked.push(after);
+      if (after !== '0') await held;
+      await route.continue().catch(() => undefined); // a request of the page before the reload, gone with it
+    });
+    try {
+      await page.reload();
+      const slider = page.getByLabel(/What we knew at/);
+      await pollUntil(async () => (await slider.isEnabled()) || null, {
+        what: 'the slider usable after the first page',
+        timeoutMs: 30000,
+      }).catch(async (e: Error) => {
+        throw new Error(`${e.message}; walked ${walked.join(',')}; ${(await page.locator('.pickers').innerText()).slice(0, 400)}`);
+      });
+      const early = Number(await slider.getAttribute('max'));
+      process.stderr.write(`[dashboard-browser] walked ${walked.join(',')} max ${early}\n`);
+      await expectText(
+        page.getByTestId('recordings-loading'),
+        /^Still reading the feed’s history: [\d,]+ recordings so far, more to come\.$/,
+      );
+      expect(early).toBeGreaterThan(0);
+      // Live items refresh the reports (every 300 ms to 2 s): the walk is asked to read on, not to start again.
+      for (let i = 0; i < 4; i++) {
+        const hire = await post<Recorded>(
+          `${stack.apps.ingest.url}/v1/events`,
+          { ...appointment, subject: `person:steady-hire-${i}` },
+          stack.key,
+        );
+        expect(hire.status).toBe(201);
+        await expectText(row(hire.body.id), /Steady Hire/, 30000);
+      }
+      expect(walked.filter((a) => a === '0')).toEqual(['0']);
+    } finally {
+      release();
+      await page.unroute(history);
+    }
+    const recordings = await page.evaluate(async (key) => {
+      const instants = new Set<string>();
+      for (let after = '0'; ;) {
+        const res = await fetch(`/v1/feed?after=${after}&limit=1000`, { headers: { 'x-api-key': key } });
+        const page = (await res.json()) as { items: Array<{ recordedAt: string; position: string }> };
+        page.items.forEach((i) => instants.add(i.recordedAt));
+        if (page.items.length < 1000) return instants.size;
+        after = page.items[page.items.length - 1].position;
+      }
+    }, stack.readKey);
+    const slider = page.getByLabel(/What we knew at/);
+    await pollUntil(async () => (await slider.getAttribute('max')) === String(recordings), {
+      what: `the slider's ${recordings} recordings`,
+    });
+    await pollUntil(async () => (await page.getByTestId('recordings-loading').count()) === 0, { what: 'the loading hint gone' });
+    expect(walked.filter((a) => a === '0')).toEqual(['0']);
+  });
+
   it('loaded nothing from any other origin and broke no content security rule', () => {
     const origin = new URL(stack.apps.query.url).origin;
     expect(requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:'))).toEqual([]);
@@ -416,8 +620,11 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function expectText(locator: ReturnType<Page['locator']>, pattern: RegExp, timeoutMs = 15000): Promise<void> {
-  await pollUntil(async () => pattern.test(await locator.innerText({ timeout: 1000 }).catch(() => '')), {
+  let last = '';
+  await pollUntil(async () => pattern.test((last = await locator.innerText({ timeout: 1000 }).catch(() => ''))), {
     timeoutMs,
     what: `text ${pattern}`,
+  }).catch((e: Error) => {
+    throw new Error(`${e.message}; the text was: ${JSON.stringify(last.slice(0, 600))}`);
   });
 }

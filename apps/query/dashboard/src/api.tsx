@@ -23,13 +23,26 @@ export function saveKey(key: string): void {
   }
 }
 
-class ApiError extends Error {
+/** One field a 400 names, as the problem's `errors` list it: `subjects[0]` and why it was refused. */
+interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
   constructor(
     readonly status: number,
     /** The problem's detail (or title) as the API words it. */
     readonly detail: string,
+    /** The fields it names (a 400), each with the API's reason. */
+    readonly errors: FieldProblem[] = [],
   ) {
     super(`${status}: ${detail}.`);
+  }
+
+  /** The API's reason, field by field when it names fields: `subjects[0]: not a subject "<kind>:<slug>"`. */
+  get reason(): string {
+    return this.errors.length ? this.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ') : this.detail;
   }
 
   /** A refused key: the page says where to enter one. */
@@ -41,7 +54,7 @@ class ApiError extends Error {
 /** What a panel shows of a failed call, in the page's language. */
 export function errorText(lang: Lang, error: Error): string {
   if (!(error instanceof ApiError)) return error.message;
-  return t(lang, 'error.text', { status: error.status, detail: error.detail, hint: error.needsKey ? t(lang, 'error.hint') : '' });
+  return t(lang, 'error.text', { status: error.status, detail: error.reason, hint: error.needsKey ? t(lang, 'error.hint') : '' });
 }
 
 /** Builds a query string, leaving out empty values. */
@@ -85,7 +98,13 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
   if (res.ok) notePartial(path, res.headers.get('newsroom-partial'));
   if (!res.ok) {
     const problem = await res.json().catch(() => null);
-    throw new ApiError(res.status, String(problem?.detail ?? problem?.title ?? res.statusText));
+    const errors: FieldProblem[] = Array.isArray(problem?.errors)
+      ? problem.errors.map((e: { path?: unknown; message?: unknown }) => ({
+          path: String(e?.path ?? ''),
+          message: String(e?.message ?? ''),
+        }))
+      : [];
+    throw new ApiError(res.status, String(problem?.detail ?? problem?.title ?? res.statusText), errors);
   }
   return res.json() as Promise<T>;
 }
@@ -93,4 +112,12 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
 /** The SSE stream's URL: filters, the position to resume after, and the key when there is one. */
 export function streamUrl(filters: Record<string, string | undefined>, after: string): string {
   return `/v1/feed/stream${qs({ ...filters, after, key: readKey() || undefined })}`;
+}
+
+/**
+ * The same filters asked of the feed's history (one item): EventSource cannot read why a stream was refused, this
+ * answer's problem says it (a 400 naming the field). Resolves when the history answers; rejects with its ApiError.
+ */
+export async function probeFeed(filters: Record<string, string | undefined>, after: string, signal?: AbortSignal): Promise<void> {
+  await getJson(`/v1/feed${qs({ ...filters, after, limit: '1' })}`, signal);
 }

@@ -4,6 +4,7 @@ import { codeText, colon, t, tn, type Lang } from './i18n';
 import { useReport } from './use-report';
 import { InferredMark, OutletsBadge } from './truth';
 import type { DepartureGroup, Fact, FinancialPoint } from './types';
+import { layoutChart } from './chart-layout';
 
 const W = 320;
 const H = 140;
@@ -55,16 +56,13 @@ function PeriodChart(props: {
         <p class="muted">{t(lang, 'charts.noFigure')}</p>
       </figure>
     );
-  const t0 = Math.min(...points.map((p) => Date.parse(p.periodStart)));
-  const t1 = Math.max(...points.map((p) => Date.parse(p.periodEnd)));
   const max = Math.max(...points.map(pointValue), 1);
   const top = points.find((p) => pointValue(p) === max)!;
   const maxText = top.amount !== null ? money(lang, String(max), top.currency) : count(lang, max);
-  const x = (ms: number) => PAD.l + ((ms - t0) / (t1 - t0 || 1)) * (W - PAD.l - PAD.r);
-  const y = (v: number) => H - PAD.b - (v / max) * (H - PAD.t - PAD.b);
-  const y0 = new Date(t0).getUTCFullYear();
-  const y1 = new Date(t1).getUTCFullYear();
-  const years = Array.from({ length: y1 - y0 + 1 }, (_, k) => y0 + k).filter((yr) => Date.UTC(yr, 0, 1) >= t0 && Date.UTC(yr, 0, 1) <= t1);
+  const { bars, ticks } = layoutChart(
+    points.map((p) => ({ series: seriesOf(p), start: Date.parse(p.periodStart), end: Date.parse(p.periodEnd), value: pointValue(p) })),
+    { width: W, height: H, pad: PAD },
+  );
   return (
     <figure class="chart">
       <figcaption>{title}</figcaption>
@@ -78,23 +76,21 @@ function PeriodChart(props: {
         <text x={W - PAD.r - 2} y={PAD.t + 9} class="tick" text-anchor="end">
           {maxText}
         </text>
-        {years.map((yr) => (
-          <g key={yr}>
-            <line x1={x(Date.UTC(yr, 0, 1))} x2={x(Date.UTC(yr, 0, 1))} y1={PAD.t} y2={H - PAD.b} class="grid" />
-            <text x={x(Date.UTC(yr, 0, 1)) + 2} y={H - 5} class="tick">
-              {yr}
+        {ticks.map((tick, i) => (
+          <g key={i}>
+            {tick.line !== null && <line x1={tick.line} x2={tick.line} y1={PAD.t} y2={H - PAD.b} class="grid" />}
+            <text x={tick.x} y={H - 5} class="tick" text-anchor={tick.anchor}>
+              {'year' in tick.label ? tick.label.year : dateText(lang, points[tick.label.span].period)}
             </text>
           </g>
         ))}
-        {points.map((p) => (
+        {points.map((p, i) => (
           <rect
             key={p.factId + p.basis}
-            x={x(Date.parse(p.periodStart))}
-            y={y(pointValue(p))}
-            width={Math.max(3, x(Date.parse(p.periodEnd)) - x(Date.parse(p.periodStart)) - 1)}
-            height={H - PAD.b - y(pointValue(p))}
+            {...bars[i]}
             fill={colorOf(p)}
             fill-opacity={p.status === 'corrected' ? 0.85 : 0.7}
+            data-series={seriesOf(p)}
           />
         ))}
       </svg>

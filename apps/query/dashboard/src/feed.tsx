@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { getJson, streamUrl } from './api';
+import { ApiError, getJson, probeFeed, streamUrl } from './api';
 import type { FeedItem } from './types';
 
-export type Connection = 'connecting' | 'live' | 'reconnecting' | 'offline';
+/** `refused`: the API said no to these filters (a 400); retrying cannot help until they change. */
+export type Connection = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'refused';
 
 export interface FeedFilters {
   types?: string;
@@ -69,6 +70,8 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
   const [rows, setRows] = useState<Row[]>([]);
   const [connection, setConnection] = useState<Connection>('connecting');
   const [closeReason, setCloseReason] = useState<string | null>(null);
+  /** Why the API refused the filters (its 400's fields and messages, in English), while they are the ones shown. */
+  const [refusal, setRefusal] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const last = useRef('0');
   const shown = useRef('');
@@ -87,16 +90,15 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
     let timer: number | undefined;
     let attempt = 0;
     let stopped = false;
+    let refused = false;
+    const probe = new AbortController();
+    setRefusal(null);
+    const streamFilters = { types: filters.types, subjects: filters.subjects, organization: filters.organization, lang: filters.lang };
 
     const open = () => {
       if (stopped) return;
       setConnection(attempt === 0 ? 'connecting' : 'reconnecting');
-      source = new EventSource(
-        streamUrl(
-          { types: filters.types, subjects: filters.subjects, organization: filters.organization, lang: filters.lang },
-          last.current,
-        ),
-      );
+      source = new EventSource(streamUrl(streamFilters, last.current));
       source.onopen = () => {
         attempt = 0;
         setConnection('live');
@@ -119,11 +121,23 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
           setConnection(navigator.onLine === false ? 'offline' : 'reconnecting');
           return;
         }
-        // Closed for good by the browser (an error status such as 401 or 429): we retry ourselves, later.
+        // Closed for good by the browser (an error status such as 400, 401 or 429). EventSource cannot read why: the
+        // same filters asked of the history can. A 400 will be a 400 again until the filters change, so the page says
+        // the API's reason and stops; anything else (a key, a limit, the network) is retried, later.
         source.close();
         source = null;
         setConnection('offline');
-        timer = window.setTimeout(open, BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)]);
+        const retry = () => {
+          if (!stopped) timer = window.setTimeout(open, BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)]);
+        };
+        probeFeed(streamFilters, last.current, probe.signal).then(retry, (e: unknown) => {
+          if (stopped) return;
+          if (e instanceof ApiError && e.status === 400) {
+            refused = true;
+            setConnection('refused');
+            setRefusal(e.reason);
+          } else retry();
+        });
       };
     };
 
@@ -144,9 +158,9 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
       );
     };
 
-    const goneOffline = () => setConnection('offline');
+    const goneOffline = () => refused || setConnection('offline');
     const backOnline = () => {
-      if (source) return;
+      if (source || refused) return;
       window.clearTimeout(timer);
       open();
     };
@@ -155,6 +169,7 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
     open();
     return () => {
       stopped = true;
+      probe.abort();
       window.clearTimeout(timer);
       source?.close();
       window.removeEventListener('offline', goneOffline);
@@ -162,5 +177,5 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
     };
   }, [filters.types, filters.subjects, filters.organization, filters.lang, keyVersion]);
 
-  return { rows, connection, closeReason, version };
+  return { rows, connection, closeReason, refusal, version };
 }

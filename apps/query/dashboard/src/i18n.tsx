@@ -45,6 +45,13 @@ const en = {
   'travel.now': 'now (everything recorded)',
   'travel.step': { one: '{instant} ({step} of {count} recording)', other: '{instant} ({step} of {count} recordings)' },
   'travel.back': 'Back to now',
+  'travel.organizationInvalid':
+    'Must be an org subject like {example} (a bare slug such as {slug} is read so). Still showing {organization}.',
+  'travel.recordingsLoading': {
+    one: 'Still reading the feed’s history: {count} recording so far, more to come.',
+    other: 'Still reading the feed’s history: {count} recordings so far, more to come.',
+  },
+  'travel.recordingsFailed': 'Could not read the rest of the feed’s history ({error}); tried again with the next update.',
   // Live timeline
   'timeline.title': 'Live timeline',
   'timeline.type': 'Type',
@@ -53,6 +60,7 @@ const en = {
   'timeline.organization': 'Organization',
   'timeline.empty': 'Nothing matches these filters yet.',
   'timeline.waiting': 'Waiting for the feed…',
+  'timeline.refused': 'The feed refused these filters; change them to try again. The API’s reason (in English): {reason}',
   'timeline.items': 'Timeline items, newest first',
   'timeline.new': 'New: {headline}',
   'timeline.newMany': { one: '{count} new item; the latest: {headline}', other: '{count} new items; the latest: {headline}' },
@@ -62,6 +70,7 @@ const en = {
   'connection.live': 'Live',
   'connection.reconnecting': 'Reconnecting…',
   'connection.offline': 'Offline',
+  'connection.refused': 'Filters refused',
   'amend.corrected': 'Corrected',
   'amend.retracted': 'Retracted',
   'amend.reason': ': {reason}',
@@ -242,6 +251,12 @@ const fr: Catalogue = {
   'travel.now': 'maintenant (tout ce qui est enregistré)',
   'travel.step': { one: '{instant} (enregistrement {step} sur {count})', other: '{instant} (enregistrement {step} sur {count})' },
   'travel.back': 'Revenir à maintenant',
+  'travel.organizationInvalid': `Doit être un sujet d’organisation comme {example} (un identifiant seul comme {slug} se lit ainsi). Toujours affiché${NBSP}: {organization}.`,
+  'travel.recordingsLoading': {
+    one: `Lecture de l’historique du fil en cours${NBSP}: {count} enregistrement pour l’instant, d’autres suivent.`,
+    other: `Lecture de l’historique du fil en cours${NBSP}: {count} enregistrements pour l’instant, d’autres suivent.`,
+  },
+  'travel.recordingsFailed': `Impossible de lire la suite de l’historique du fil ({error})${NNBSP}; nouvel essai à la prochaine mise à jour.`,
   'timeline.title': 'Fil en direct',
   'timeline.type': 'Type',
   'timeline.allTypes': 'Tous les types',
@@ -249,6 +264,7 @@ const fr: Catalogue = {
   'timeline.organization': 'Organisation',
   'timeline.empty': 'Rien ne correspond encore à ces filtres.',
   'timeline.waiting': 'En attente du fil…',
+  'timeline.refused': `Le fil a refusé ces filtres${NNBSP}; modifiez-les pour réessayer. Raison donnée par l’API (en anglais)${NBSP}: {reason}`,
   'timeline.items': 'Éléments du fil, les plus récents d’abord',
   'timeline.new': `Nouveau${NBSP}: {headline}`,
   'timeline.newMany': {
@@ -261,6 +277,7 @@ const fr: Catalogue = {
   'connection.live': 'En direct',
   'connection.reconnecting': 'Reconnexion…',
   'connection.offline': 'Hors ligne',
+  'connection.refused': 'Filtres refusés',
   'amend.corrected': 'Corrigé',
   'amend.retracted': 'Retiré',
   'amend.reason': `${NBSP}: {reason}`,

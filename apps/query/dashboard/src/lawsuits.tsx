@@ -53,12 +53,18 @@ export function Lawsuits(props: {
               <p class="title">
                 <InferredMark lang={lang} inferred={c.filed?.inferred} paths={['data.title']}>
                   {c.title}
-                </InferredMark>
+                </InferredMark>{' '}
+                <FallbackMark lang={lang} fallbacks={c.fallbacks} field="title" />
               </p>
             )}
             <p>
               <span class={`badge status-${c.status}`}>{codeText(lang, 'lawsuit', c.status)}</span>
-              {c.court && <span class="muted"> {c.court}</span>}
+              {c.court && (
+                <span class="muted">
+                  {' '}
+                  {c.court} <FallbackMark lang={lang} fallbacks={c.fallbacks} field="court" />
+                </span>
+              )}
             </p>
             <p class="parties">
               {c.plaintiffs.map(pretty).join(', ')} <span class="muted">{t(lang, 'lawsuits.versus')}</span>{' '}
@@ -66,7 +72,12 @@ export function Lawsuits(props: {
             </p>
             {c.claims.length > 0 && (
               <p class="claims" lang={lang}>
-                {c.claims.join('; ')} <FallbackMark lang={lang} fallbacks={c.fallbacks} field="claims" />
+                {c.claims.map((claim, i) => (
+                  <span key={i}>
+                    {i > 0 && '; '}
+                    {claim} <FallbackMark lang={lang} fallbacks={c.fallbacks} field={`claims[${i}]`} />
+                  </span>
+                ))}
               </p>
             )}
             <ol class="steps" aria-label={t(lang, 'lawsuits.history')}>
@@ -82,7 +93,11 @@ export function Lawsuits(props: {
                     lang={lang}
                     c={s.corroboration && (s.corroboration.outlets > 1 || s.corroboration.denies) ? s.corroboration : undefined}
                   />
-                  {s.detail && <span class="muted">{colon(lang, '', s.detail)}</span>}{' '}
+                  {s.detail && (
+                    <span class="muted">
+                      {colon(lang, '', s.detail)} <FallbackMark lang={lang} fallbacks={s.fallbacks} field="detail" />
+                    </span>
+                  )}{' '}
                   <button type="button" class="link" onClick={() => onOpen(stepFact(lang, c, s))}>
                     {t(lang, 'sources.button')}
                     <span class="sr-only">{t(lang, 'sources.for', { what: `${c.caseName} ${codeText(lang, 'lawsuit', s.status)}` })}</span>

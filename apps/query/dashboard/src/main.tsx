@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { getJson, readKey, saveKey } from './api';
+import { errorText, getJson, readKey, saveKey } from './api';
 import { Charts } from './charts';
 import { FactDialog } from './fact-dialog';
 import { Conflicts } from './conflicts';
@@ -11,47 +11,43 @@ import { usePartialReadModels } from './use-report';
 import type { Fact, FeedItem } from './types';
 import { t, tn, type Lang } from './i18n';
 import { count as countText, instant } from './format';
+import { newWalk, WALK_PAGE, walkFeed, type FeedWalk } from './instants';
+import { orgSubjectOf } from './subjects';
 
-/** Pages of the feed read per refresh when walking it for the recording instants (1,000 items a page). */
-const MAX_PAGES_PER_REFRESH = 20;
+const DEFAULT_ORGANIZATION = 'org:openai';
 /** The longest a steady stream of live items holds back the reports' refresh. */
 const MAX_REFRESH_WAIT_MS = 2000;
 /** How often the reports are asked again while they say a read model is partial. */
 const PARTIAL_RECHECK_MS = 5000;
 
+interface Recordings {
+  instants: string[];
+  /** The walk has read the whole feed once. */
+  complete: boolean;
+  /** Why the last page could not be read (the walk resumes from there at the next refresh). */
+  error: Error | null;
+}
+
 /**
- * The instants the newsroom recorded something: the steps of the "what we knew at" picker. The whole feed, walked
- * page by page following `next` once, then only what came after the last position read at each refresh (a live item,
- * a key): a long-running newsroom's later recordings are never cut off at the first page.
+ * The instants the newsroom recorded something: the steps of the "what we knew at" picker. One walk over the feed
+ * (instants.tsx): a refresh never restarts it, it reads on from the last position, and the steps found so far are
+ * shown after each page, so a long feed under steady writes is usable while the rest is read.
  */
-function useRecordedInstants(refresh: number): string[] {
-  const [instants, setInstants] = useState<string[]>([]);
-  // `shown`: how many of `seen` were handed to the picker. A walk replaced by a newer one may have added instants it
-  // never showed: the newer walk shows them, even when it finds nothing new itself.
-  const walked = useRef<{ after: string; seen: Set<string>; shown: number }>({ after: '0', seen: new Set(), shown: 0 });
+function useRecordedInstants(refresh: number): Recordings {
+  const [recordings, setRecordings] = useState<Recordings>({ instants: [], complete: false, error: null });
+  const walk = useRef<FeedWalk>(newWalk());
+  const abort = useRef(new AbortController());
+  useEffect(() => () => abort.current.abort(), []);
   useEffect(() => {
-    const abort = new AbortController();
-    (async () => {
-      const state = walked.current;
-      for (let page = 0; page < MAX_PAGES_PER_REFRESH; page++) {
-        const feed = await getJson<{ items: FeedItem[]; next: string | null }>(`/v1/feed?after=${state.after}&limit=1000`, abort.signal);
-        // Replaced while its page was on the way: the newer walk has read from the same position, so this one stops
-        // before it moves the position twice.
-        if (abort.signal.aborted) return;
-        for (const item of feed.items) {
-          state.seen.add(item.recordedAt);
-          state.after = item.position;
-        }
-        if (feed.items.length < 1000) break;
-      }
-      if (state.seen.size !== state.shown) {
-        state.shown = state.seen.size;
-        setInstants([...state.seen].sort());
-      }
-    })().catch(() => undefined); // an aborted or refused walk resumes from its last position at the next refresh
-    return () => abort.abort();
+    walkFeed(
+      walk.current,
+      (after) => getJson<{ items: FeedItem[] }>(`/v1/feed?after=${after}&limit=${WALK_PAGE}`, abort.current.signal),
+      (instants, complete) => setRecordings({ instants, complete, error: null }),
+    ).catch((e: Error) => {
+      if (e.name !== 'AbortError') setRecordings((r) => ({ ...r, error: e }));
+    });
   }, [refresh]);
-  return instants;
+  return recordings;
 }
 
 function KeyField({ lang, onSaved }: { lang: Lang; onSaved: () => void }) {
@@ -80,7 +76,10 @@ function KeyField({ lang, onSaved }: { lang: Lang; onSaved: () => void }) {
 }
 
 function App() {
-  const [organization, setOrganization] = useState('org:openai');
+  const [organization, setOrganization] = useState(DEFAULT_ORGANIZATION);
+  // What the box holds: the organization once it reads as one, kept as typed (and said wrong) when it does not.
+  const [organizationText, setOrganizationText] = useState(DEFAULT_ORGANIZATION);
+  const organizationValid = orgSubjectOf(organizationText, DEFAULT_ORGANIZATION) !== null;
   // Drives `lang` on every call: headlines, roles, features... in that language, fallbacks marked.
   const [lang, setLang] = useState<Lang>(() => (document.documentElement.lang === 'fr' ? 'fr' : 'en'));
   const [asOf, setAsOf] = useState('');
@@ -89,7 +88,8 @@ function App() {
   const [keyVersion, setKeyVersion] = useState(0);
   const [fact, setFact] = useState<Fact | null>(null);
   const timer = useRef<number | undefined>(undefined);
-  const instants = useRecordedInstants(refresh);
+  const recordings = useRecordedInstants(refresh);
+  const { instants } = recordings;
   const knownAt = knownStep === null || knownStep >= instants.length ? null : instants[knownStep];
   const step = knownStep ?? instants.length;
 
@@ -157,9 +157,20 @@ function App() {
               {t(lang, 'travel.organization')}
               <input
                 name="report-organization"
-                value={organization}
-                onChange={(e) => setOrganization(e.currentTarget.value.trim() || 'org:openai')}
+                value={organizationText}
+                aria-invalid={!organizationValid}
+                aria-describedby={organizationValid ? undefined : 'organization-problem'}
+                onChange={(e) => {
+                  const subject = orgSubjectOf(e.currentTarget.value, DEFAULT_ORGANIZATION);
+                  setOrganizationText(subject ?? e.currentTarget.value);
+                  if (subject) setOrganization(subject);
+                }}
               />
+              {!organizationValid && (
+                <span id="organization-problem" class="error" role="alert">
+                  {t(lang, 'travel.organizationInvalid', { organization, example: 'org:openai', slug: 'openai' })}
+                </span>
+              )}
             </label>
             <label>
               {t(lang, 'travel.asOf')}
@@ -168,6 +179,13 @@ function App() {
             <div class="wide field">
               <label for="knownAt">{t(lang, 'travel.knownAt')}</label>
               <output for="knownAt">{knownText}</output>
+              {!recordings.complete && (
+                <span class="muted" data-testid="recordings-loading">
+                  {recordings.error
+                    ? t(lang, 'travel.recordingsFailed', { error: errorText(lang, recordings.error) })
+                    : tn(lang, 'travel.recordingsLoading', instants.length)}
+                </span>
+              )}
               <input
                 id="knownAt"
                 type="range"

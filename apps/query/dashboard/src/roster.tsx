@@ -154,7 +154,11 @@ function TenureBars({ lang, items, asOf, onOpen }: { lang: Lang; items: Tenure[]
           return (
             <li key={`${i.person}|${i.role}`}>
               <span class="who">
-                {i.personName} <span class="muted">{i.role}</span>
+                {i.personName}{' '}
+                <span class="muted" lang={lang}>
+                  {i.role}
+                </span>{' '}
+                <FallbackMark lang={lang} fallbacks={i.fallbacks} field="role" />
               </span>
               <button
                 type="button"

@@ -4,6 +4,7 @@ import { Connection, FeedFilters, Row, useFeed } from './feed';
 import { InferredList, InferredMark, OutletsBadge } from './truth';
 import type { Fact, FeedItem, InferredField, Source } from './types';
 import { FallbackMark } from './fallback';
+import { correctedView, headlineParts } from './corrections';
 import { codeText, t, tn, type Lang } from './i18n';
 
 const CONNECTION_TEXT: Record<Connection, `connection.${Connection}`> = {
@@ -11,6 +12,7 @@ const CONNECTION_TEXT: Record<Connection, `connection.${Connection}`> = {
   live: 'connection.live',
   reconnecting: 'connection.reconnecting',
   offline: 'connection.offline',
+  refused: 'connection.refused',
 };
 
 const amendmentText = (lang: Lang, a: FeedItem) => {
@@ -53,8 +55,8 @@ const rowSources = (row: Row): Source[] => [
   }),
 ];
 
-const rowFact = (row: Row): Fact => ({
-  title: row.item.headline,
+const rowFact = (row: Row, lang: Lang): Fact => ({
+  title: correctedView(row.item, row.amendments, lang).headline,
   eventId: row.item.eventId,
   occurredAt: row.item.occurredAt,
   modality: row.item.modality,
@@ -65,6 +67,39 @@ const rowFact = (row: Row): Fact => ({
   corroboration: row.item.corroboration,
   inferred: inferredOf(row),
 });
+
+/**
+ * A headline with one marker per text shown in the other language: the page's badge where the service wrote its
+ * inline "[en]" / "[fr]" (the badge's tooltip names the fields, in the page's words), or after the headline when
+ * the item lists fallbacks the text does not mark.
+ */
+function Headline({ lang, headline, fallbacks }: { lang: Lang; headline: string; fallbacks: string[] }) {
+  const parts = headlineParts(headline, lang);
+  const marked = parts.some((p) => p.marked);
+  // A headline stored before `fallbacks` were listed marks its text all the same.
+  const fields = fallbacks.length ? fallbacks : ['headline'];
+  return (
+    <p class="headline" lang={lang}>
+      {parts.map((p, i) => (
+        <span key={i}>
+          {p.text}
+          {p.marked && (
+            <>
+              {' '}
+              <FallbackMark lang={lang} fallbacks={fields} />
+            </>
+          )}
+        </span>
+      ))}
+      {!marked && fallbacks.length > 0 && (
+        <>
+          {' '}
+          <FallbackMark lang={lang} fallbacks={fallbacks} />
+        </>
+      )}
+    </p>
+  );
+}
 
 /** How long the stream stays quiet before its replay of history counts as done and new items are announced. */
 const REPLAY_QUIET_MS = 1000;
@@ -108,7 +143,7 @@ export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fa
   const [filters, setFilters] = useState<FeedFilters>({ lang });
   // The dashboard's language switch drives the feed's language (a change starts the feed over).
   useEffect(() => setFilters((f) => (f.lang === lang ? f : { ...f, lang })), [lang]);
-  const { rows, connection, closeReason, version } = useFeed(filters, keyVersion);
+  const { rows, connection, closeReason, refusal, version } = useFeed(filters, keyVersion);
   // New items mean the reports may have changed too (the projector writes both in one transaction).
   useEffect(() => {
     if (version > 0) onActivity();
@@ -157,7 +192,12 @@ export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fa
           />
         </label>
       </form>
-      {rows.length === 0 && <p class="muted">{t(lang, connection === 'live' ? 'timeline.empty' : 'timeline.waiting')}</p>}
+      {refusal && (
+        <p class="error" role="alert" data-testid="feed-refused">
+          {t(lang, 'timeline.refused', { reason: refusal })}
+        </p>
+      )}
+      {rows.length === 0 && !refusal && <p class="muted">{t(lang, connection === 'live' ? 'timeline.empty' : 'timeline.waiting')}</p>}
       <p class="sr-only" role="status" aria-live="polite" data-testid="timeline-announcement">
         {announcement}
       </p>
@@ -165,7 +205,8 @@ export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fa
         {rows
           .slice()
           .reverse()
-          .map((row) => (
+          .map((row) => ({ row, view: correctedView(row.item, row.amendments, filters.lang) }))
+          .map(({ row, view }) => (
             <li
               key={row.item.position}
               class={`item ${row.status}`}
@@ -175,8 +216,13 @@ export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fa
             >
               <div class="item-head">
                 <span class="when">
+                  {view.was && (
+                    <>
+                      <del data-testid="was">{dateText(lang, view.was)}</del>{' '}
+                    </>
+                  )}
                   <InferredMark lang={lang} inferred={inferredOf(row)} paths={['occurredAt']}>
-                    {row.item.occurredAt ? dateText(lang, row.item.occurredAt) : instant(lang, row.item.recordedAt)}
+                    {view.occurredAt ? dateText(lang, view.occurredAt) : instant(lang, row.item.recordedAt)}
                   </InferredMark>
                 </span>
                 <span class="type">{typeLabel(lang, row.item.type)}</span>
@@ -193,18 +239,16 @@ export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fa
                 )}
                 <OutletsBadge lang={lang} c={row.item.corroboration} />
               </div>
-              <p class="headline" lang={filters.lang}>
-                {row.item.headline} <FallbackMark lang={filters.lang} fallbacks={row.item.fallbacks} />
-              </p>
+              <Headline lang={filters.lang} headline={view.headline} fallbacks={view.fallbacks} />
               <InferredList lang={lang} inferred={inferredOf(row)} except={['occurredAt']} />
               {row.amendments.map((a) => (
                 <p key={a.position} class="amendment">
                   {amendmentText(lang, a)}
                 </p>
               ))}
-              <button type="button" class="link" onClick={() => onOpen(rowFact(row))}>
+              <button type="button" class="link" onClick={() => onOpen(rowFact(row, filters.lang))}>
                 {t(lang, 'sources.count', { count: rowSources(row).length })}
-                <span class="sr-only">{t(lang, 'sources.for', { what: row.item.headline })}</span>
+                <span class="sr-only">{t(lang, 'sources.for', { what: view.headline })}</span>
               </button>
             </li>
           ))}

@@ -187,6 +187,8 @@ export interface CaseStep {
   eventId: string;
   status: string;
   detail: string | null;
+  /** `detail` when it is in the other language. */
+  fallbacks?: string[];
   occurredAt: string;
   modality: string;
   factStatus: string;

@@ -1,0 +1,91 @@
+// Where the figures' bars and ticks go (pure: charts.tsx draws them). A value is drawn over its own period; values
+// whose periods overlap (a headcount's total and its functions, reported for one month) stand side by side, each in
+// a slice of that period, so none hides another. Ticks stay inside the picture and never name a year a figure is not
+// in: a December 2024 figure alone is labelled by its period, not by the "2025" where its month ends.
+
+export interface Span {
+  /** The series (colour) the value belongs to. */
+  series: string;
+  start: number;
+  end: number;
+  value: number;
+}
+
+export interface Frame {
+  width: number;
+  height: number;
+  pad: { l: number; r: number; t: number; b: number };
+}
+
+export interface Bar {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface Tick {
+  /** Where the tick's line is (null: a label with no line, under a bar). */
+  line: number | null;
+  x: number;
+  anchor: 'start' | 'middle' | 'end';
+  /** A year, or the index of the span whose period labels it. */
+  label: { year: number } | { span: number };
+}
+
+/** Roughly how wide a tick's text is drawn (the CSS's tick font), to keep it inside the picture. */
+const LABEL_W = 44;
+
+export function layoutChart(spans: Span[], frame: Frame): { bars: Bar[]; ticks: Tick[] } {
+  const { width: W, height: H, pad } = frame;
+  if (spans.length === 0) return { bars: [], ticks: [] };
+  const t0 = Math.min(...spans.map((s) => s.start));
+  const t1 = Math.max(...spans.map((s) => s.end));
+  const max = Math.max(...spans.map((s) => s.value), 1);
+  const left = pad.l;
+  const right = W - pad.r;
+  const x = (ms: number) => left + ((ms - t0) / (t1 - t0 || 1)) * (right - left);
+  const y = (v: number) => H - pad.b - (v / max) * (H - pad.t - pad.b);
+  const order = [...new Set(spans.map((s) => s.series))];
+
+  const bars = spans.map((s) => {
+    // The series whose values overlap this one's period share it, in the series' order.
+    const sharing = order.filter((series) => spans.some((o) => o.series === series && o.start < s.end && s.start < o.end));
+    const n = Math.max(1, sharing.length);
+    const k = Math.max(0, sharing.indexOf(s.series));
+    const slot = (x(s.end) - x(s.start)) / n;
+    return {
+      x: x(s.start) + k * slot,
+      y: y(s.value),
+      width: Math.max(2, slot - 1),
+      height: H - pad.b - y(s.value),
+    };
+  });
+
+  // Years that begin inside the span drawn (not at its right edge, where the last period ends).
+  const years: number[] = [];
+  for (let yr = new Date(t0).getUTCFullYear(); Date.UTC(yr, 0, 1) < t1; yr++) if (Date.UTC(yr, 0, 1) > t0) years.push(yr);
+  const clamp = (at: number, anchor: Tick['anchor']): Tick['anchor'] =>
+    anchor === 'start' && at + LABEL_W > right ? 'end' : anchor === 'middle' && at + LABEL_W / 2 > right ? 'end' : anchor;
+  let ticks: Tick[];
+  if (years.length > 0) {
+    ticks = years.map((year) => {
+      const at = x(Date.UTC(year, 0, 1));
+      const anchor = clamp(at + 2, 'start');
+      return { line: at, x: anchor === 'end' ? at - 2 : at + 2, anchor, label: { year } };
+    });
+  } else {
+    // Within one year: each period its own label, under its values, once.
+    const seen = new Set<string>();
+    ticks = [];
+    spans.forEach((s, i) => {
+      const key = `${s.start}/${s.end}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      const mid = (x(s.start) + x(s.end)) / 2;
+      const anchor: Tick['anchor'] = mid - LABEL_W / 2 < left ? 'start' : clamp(mid, 'middle');
+      ticks.push({ line: null, x: anchor === 'start' ? left : anchor === 'end' ? right : mid, anchor, label: { span: i } });
+    });
+  }
+  return { bars, ticks };
+}

@@ -1,0 +1,47 @@
+// How a timeline row reads once corrected, from what the feed's items carry: a correction's item names its fact as
+// corrected (its headline is "Correction: " + the corrected fact's headline, in the feed's language, with that
+// fact's fallbacks) and gives the changes it made (`data.changes`, `occurredAt` among them). Nothing is made up.
+import type { FeedItem } from './types';
+
+/** The service's prefix on a correction's headline (libs/projections feed.projection: U+00A0 before the French colon). */
+const CORRECTION_PREFIX: Record<'en' | 'fr', string> = { en: 'Correction: ', fr: 'Correction\u00a0: ' };
+
+export interface CorrectedView {
+  /** The date as the latest correction giving one set it; else the item's own. */
+  occurredAt: string | null;
+  /** The date it replaces, when a correction changed it (shown struck through). */
+  was: string | null;
+  /** The fact's headline as the latest correction names it; else the item's own. */
+  headline: string;
+  /** The fallbacks of that headline. */
+  fallbacks: string[];
+}
+
+export function correctedView(item: FeedItem, amendments: FeedItem[], lang: 'en' | 'fr'): CorrectedView {
+  const view: CorrectedView = { occurredAt: item.occurredAt, was: null, headline: item.headline, fallbacks: item.fallbacks ?? [] };
+  for (const a of amendments) {
+    if (a.type !== 'event.corrected') continue;
+    const date: unknown = a.data?.changes?.occurredAt;
+    if (typeof date === 'string' && date !== view.occurredAt) {
+      view.was = view.was ?? view.occurredAt;
+      view.occurredAt = date;
+    }
+    const prefix = CORRECTION_PREFIX[a.lang ?? lang];
+    if (a.headline.startsWith(prefix) && a.headline.length > prefix.length) {
+      view.headline = a.headline.slice(prefix.length);
+      view.fallbacks = a.fallbacks ?? [];
+    }
+  }
+  if (view.was === view.occurredAt) view.was = null;
+  return view;
+}
+
+/**
+ * A headline cut where the service marked text shown in the other language ("… (Head of Research [en])"): the text
+ * before each mark, and whether a mark followed it. The page shows its own badge there instead, one marker, not two.
+ */
+export function headlineParts(headline: string, lang: 'en' | 'fr'): Array<{ text: string; marked: boolean }> {
+  const mark = lang === 'fr' ? ' [en]' : ' [fr]';
+  const pieces = headline.split(mark);
+  return pieces.map((text, i) => ({ text, marked: i < pieces.length - 1 })).filter((p) => p.text || p.marked);
+}

@@ -1,0 +1,293 @@
+import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
+
+// The dashboard's pure helpers (browser .tsx, bundled by esbuild as `npm run build` does and run here): the walk over
+// the feed for the "What we knew at" slider, the organization box's rule, how a corrected row reads, one fallback
+// marker per headline, and where the figures' bars and ticks go.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const esbuild = require('esbuild') as typeof import('esbuild');
+
+function load<T>(file: string): T {
+  const built = esbuild.buildSync({
+    entryPoints: [join(__dirname, '..', '..', 'dashboard', 'src', file)],
+    bundle: true,
+    write: false,
+    format: 'cjs',
+    platform: 'neutral',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    logLevel: 'silent',
+  });
+  const module = { exports: {} as T };
+  runInNewContext(built.outputFiles[0].text, { module, exports: module.exports, Intl, Promise });
+  return module.exports;
+}
+
+interface Item {
+  position: string;
+  recordedAt: string;
+}
+interface Walk {
+  after: string;
+  complete: boolean;
+  running: boolean;
+}
+interface Instants {
+  WALK_PAGE: number;
+  newWalk(): Walk;
+  walkFeed(
+    walk: Walk,
+    fetchPage: (after: string) => Promise<{ items: Item[] }>,
+    publish: (i: string[], complete: boolean) => void,
+  ): Promise<void>;
+}
+interface FeedItemLike {
+  type: string;
+  occurredAt: string | null;
+  headline: string;
+  lang?: 'en' | 'fr';
+  fallbacks?: string[];
+  data?: unknown;
+}
+interface Corrections {
+  correctedView(
+    item: FeedItemLike,
+    amendments: FeedItemLike[],
+    lang: 'en' | 'fr',
+  ): { occurredAt: string | null; was: string | null; headline: string; fallbacks: string[] };
+  headlineParts(headline: string, lang: 'en' | 'fr'): Array<{ text: string; marked: boolean }>;
+}
+interface Bar {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+interface Tick {
+  line: number | null;
+  x: number;
+  anchor: string;
+  label: { year: number } | { span: number };
+}
+interface ChartLayout {
+  layoutChart(
+    spans: Array<{ series: string; start: number; end: number; value: number }>,
+    frame: { width: number; height: number; pad: { l: number; r: number; t: number; b: number } },
+  ): { bars: Bar[]; ticks: Tick[] };
+}
+
+/** A feed of `n` items recorded one per `per` items (positions 1..n), served by page after a position. */
+function feed(n: number, per = 1) {
+  const items: Item[] = Array.from({ length: n }, (_, i) => ({
+    position: String(i + 1),
+    recordedAt: new Date(Date.UTC(2026, 0, 1) + Math.floor(i / per) * 1000).toISOString(),
+  }));
+  const asked: string[] = [];
+  return {
+    items,
+    asked,
+    page: (after: string) => {
+      asked.push(after);
+      return items.filter((i) => BigInt(i.position) > BigInt(after)).slice(0, 1000);
+    },
+  };
+}
+
+describe('the "What we knew at" walk over the feed', () => {
+  const { newWalk, walkFeed, WALK_PAGE } = load<Instants>('instants.tsx');
+
+  it('hands over the instants after each page, so the slider is usable before the last page', async () => {
+    expect(WALK_PAGE).toBe(1000);
+    const f = feed(3200);
+    const published: Array<[number, boolean]> = [];
+    await walkFeed(
+      newWalk(),
+      async (after) => ({ items: f.page(after) }),
+      (i, complete) => published.push([i.length, complete]),
+    );
+    expect(f.asked).toEqual(['0', '1000', '2000', '3000']);
+    expect(published).toEqual([
+      [1000, false],
+      [2000, false],
+      [3000, false],
+      [3200, true],
+    ]);
+  });
+
+  it('a refresh while it walks does not restart it: it reads on from where it is, then once more for what came since', async () => {
+    const f = feed(2500);
+    const walk = newWalk();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const published: number[] = [];
+    const fetchPage = async (after: string) => {
+      if (after === '1000') await held; // the second page is slow
+      return { items: f.page(after) };
+    };
+    const publish = (i: string[]) => published.push(i.length);
+    const first = walkFeed(walk, fetchPage, publish);
+    await new Promise((r) => setImmediate(r));
+    expect(published).toEqual([1000]);
+    // Refreshes under steady writes: live items appended, the walk asked again three times.
+    f.items.push({ position: '2501', recordedAt: '2026-02-01T00:00:00.000Z' });
+    await Promise.all([walkFeed(walk, fetchPage, publish), walkFeed(walk, fetchPage, publish), walkFeed(walk, fetchPage, publish)]);
+    release();
+    await first;
+    // Page by page once, the end read twice (the second time for the refresh), never from 0 again.
+    expect(f.asked).toEqual(['0', '1000', '2000', '2501']);
+    expect(published).toEqual([1000, 2000, 2501]);
+    expect(walk).toMatchObject({ after: '2501', complete: true, running: false });
+    // The next refresh reads only what came after.
+    f.items.push({ position: '2502', recordedAt: '2026-02-02T00:00:00.000Z' });
+    await walkFeed(walk, fetchPage, publish);
+    expect(f.asked.slice(4)).toEqual(['2501']);
+    expect(published.pop()).toBe(2502);
+  });
+
+  it('a page that fails ends the walk; the next call resumes after the last page read', async () => {
+    const f = feed(1500);
+    const walk = newWalk();
+    let fail = true;
+    const fetchPage = async (after: string) => {
+      if (after === '1000' && fail) throw new Error('401: key');
+      return { items: f.page(after) };
+    };
+    const published: Array<[number, boolean]> = [];
+    await expect(walkFeed(walk, fetchPage, (i, c) => published.push([i.length, c]))).rejects.toThrow('401: key');
+    expect(walk).toMatchObject({ after: '1000', complete: false, running: false });
+    fail = false;
+    await walkFeed(walk, fetchPage, (i, c) => published.push([i.length, c]));
+    expect(f.asked).toEqual(['0', '1000']); // the failed page is asked again, from 1000, not from 0
+    expect(published).toEqual([
+      [1000, false],
+      [1500, true],
+    ]);
+  });
+});
+
+describe('the Time travel organization box', () => {
+  const { orgSubjectOf } = load<{ orgSubjectOf(text: string, fallback: string): string | null }>('subjects.tsx');
+
+  it('takes an org subject, reads a bare slug as one, an empty box as the default; anything else is refused, not replaced', () => {
+    expect(orgSubjectOf('org:t9-acme', 'org:openai')).toBe('org:t9-acme');
+    expect(orgSubjectOf(' t9-acme ', 'org:openai')).toBe('org:t9-acme');
+    expect(orgSubjectOf('', 'org:openai')).toBe('org:openai');
+    expect(orgSubjectOf('T9 Acme', 'org:openai')).toBeNull();
+    expect(orgSubjectOf('person:mira-murati', 'org:openai')).toBeNull();
+    expect(orgSubjectOf('org:', 'org:openai')).toBeNull();
+  });
+});
+
+describe('a corrected timeline row', () => {
+  const { correctedView, headlineParts } = load<Corrections>('corrections.tsx');
+  const fact: FeedItemLike = {
+    type: 'executive.appointed',
+    occurredAt: '2024-02-10',
+    headline: 'Ann appointed Chief Technology Officer at Acme',
+    fallbacks: [],
+  };
+  const correction = (changes: unknown, headline: string, extra: Partial<FeedItemLike> = {}): FeedItemLike => ({
+    type: 'event.corrected',
+    occurredAt: null,
+    headline,
+    fallbacks: [],
+    data: { changes, reason: 'Wrong date' },
+    ...extra,
+  });
+
+  it("shows the corrected date (the old one kept to strike through) and the headline the correction's item gives", () => {
+    const view = correctedView(
+      fact,
+      [
+        correction({ occurredAt: '2024-03-01', data: { role: 'CFO' } }, 'Correction: Ann appointed CFO at Acme', {
+          fallbacks: ['data.role'],
+        }),
+      ],
+      'en',
+    );
+    expect(view).toEqual({ occurredAt: '2024-03-01', was: '2024-02-10', headline: 'Ann appointed CFO at Acme', fallbacks: ['data.role'] });
+  });
+
+  it('in French, with the service’s no-break space before the colon; a retraction or a source changes neither', () => {
+    const fr = { ...fact, headline: 'Acme nomme Ann directrice technique' };
+    const view = correctedView(
+      fr,
+      [
+        correction({ occurredAt: '2024-03' }, 'Correction\u00a0: Acme nomme Ann directrice financière', { lang: 'fr' }),
+        { type: 'event.retracted', occurredAt: null, headline: 'Retrait\u00a0: …', data: { reason: 'x' } },
+        { type: 'event.sourced', occurredAt: null, headline: 'Wire confirme\u00a0: …', data: {} },
+      ],
+      'fr',
+    );
+    expect(view).toMatchObject({ occurredAt: '2024-03', was: '2024-02-10', headline: 'Acme nomme Ann directrice financière' });
+  });
+
+  it('a correction back to the first date strikes nothing; one without a date keeps it', () => {
+    const twice = correctedView(
+      fact,
+      [correction({ occurredAt: '2024-03-01' }, 'Correction: a'), correction({ occurredAt: '2024-02-10' }, 'Correction: b')],
+      'en',
+    );
+    expect(twice).toMatchObject({ occurredAt: '2024-02-10', was: null, headline: 'b' });
+    expect(correctedView(fact, [correction({ data: { money: 1 } }, 'Correction: c')], 'en')).toMatchObject({
+      occurredAt: '2024-02-10',
+      was: null,
+      headline: 'c',
+    });
+  });
+
+  it("cuts a headline where the service marked the other language's text, so the page shows one marker there", () => {
+    expect(headlineParts('T9 Acme annonce Rocket avec fast [en]', 'fr')).toEqual([
+      { text: 'T9 Acme annonce Rocket avec fast', marked: true },
+    ]);
+    expect(headlineParts('Bob quitte OpenAI (Head of Research [en])', 'fr')).toEqual([
+      { text: 'Bob quitte OpenAI (Head of Research', marked: true },
+      { text: ')', marked: false },
+    ]);
+    expect(headlineParts('Ann appointed responsable [fr] at Acme', 'en')).toEqual([
+      { text: 'Ann appointed responsable', marked: true },
+      { text: ' at Acme', marked: false },
+    ]);
+    expect(headlineParts('Nothing marked [en]', 'en')).toEqual([{ text: 'Nothing marked [en]', marked: false }]);
+  });
+});
+
+describe('the figures: bars over their periods, ticks inside the picture', () => {
+  const { layoutChart } = load<ChartLayout>('chart-layout.tsx');
+  const frame = { width: 320, height: 140, pad: { l: 4, r: 4, t: 8, b: 18 } };
+  const dec2024 = { start: Date.UTC(2024, 11, 1), end: Date.UTC(2025, 0, 1) };
+
+  it('a total and a function reported for one month stand side by side, neither hiding the other', () => {
+    const { bars, ticks } = layoutChart(
+      [
+        { series: 'total', ...dec2024, value: 2500 },
+        { series: 'engineering', ...dec2024, value: 900 },
+      ],
+      frame,
+    );
+    const [total, engineering] = bars;
+    expect(total.x + total.width).toBeLessThanOrEqual(engineering.x);
+    expect(engineering.width).toBeGreaterThan(100);
+    expect(engineering.height).toBeCloseTo((900 / 2500) * total.height, 5);
+    expect(engineering.x + engineering.width).toBeLessThanOrEqual(316);
+    // Labelled by its own period (the span's), not by "2025", where December ends.
+    expect(ticks).toEqual([{ line: null, x: 160, anchor: 'middle', label: { span: 0 } }]);
+  });
+
+  it('years are ticked where they begin inside the chart, never at its right edge, and their text stays inside', () => {
+    const { bars, ticks } = layoutChart(
+      [
+        { series: 'actual', start: Date.UTC(2023, 0, 1), end: Date.UTC(2024, 0, 1), value: 3 },
+        { series: 'actual', start: Date.UTC(2024, 0, 1), end: Date.UTC(2025, 0, 1), value: 4 },
+        { series: 'projected', start: Date.UTC(2024, 6, 1), end: Date.UTC(2025, 0, 1), value: 5 },
+      ],
+      frame,
+    );
+    expect(ticks.map((t) => t.label)).toEqual([{ year: 2024 }]);
+    for (const t of ticks) expect(t.x).toBeGreaterThanOrEqual(0);
+    for (const t of ticks) expect(t.anchor === 'end' ? t.x : t.x + 44).toBeLessThanOrEqual(320);
+    // 2023 alone in its period: the whole width of it; 2024's actual and projected share the second half of 2024.
+    expect(bars[0].width).toBeCloseTo(155, 0);
+    expect(bars[1].x + bars[1].width).toBeLessThanOrEqual(bars[2].x);
+  });
+});
