@@ -7,8 +7,9 @@ import { post, Recorded, startStack, TestStack } from './stack.harness';
 /** The page's global object as the checks below read it in the browser (the tests compile without the DOM lib). */
 type PageGlobal = typeof globalThis & {
   sameDocument?: boolean;
-  document: { documentElement: { scrollWidth: number; clientWidth: number; lang: string } };
+  document: { documentElement: { scrollWidth: number; clientWidth: number; lang: string }; activeElement: { blur?: () => void } | null };
   getComputedStyle(element: unknown): { color: string; backgroundColor: string };
+  scrollTo(x: number, y: number): void;
 };
 
 const ROOT = join(__dirname, '..', '..');
@@ -205,6 +206,13 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     // In place: no row of their own for the amendments, and the page never reloaded.
     expect(await timeline().count()).toBe(14);
     expect(await page.evaluate(() => (globalThis as PageGlobal).sameDocument)).toBe(true);
+    // From the top, nothing focused: a focused link scrolls the page, and the sticky timeline then shows half-way down
+    // a full-page picture (the README's).
+    await page.evaluate(() => {
+      const page = globalThis as PageGlobal;
+      page.document.activeElement?.blur?.();
+      page.scrollTo(0, 0);
+    });
     await page.screenshot({ path: join(SHOTS, 'dashboard-desktop.png'), fullPage: true });
   });
 
