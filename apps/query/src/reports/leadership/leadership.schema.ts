@@ -64,7 +64,10 @@ const tenure = z.object({
   destination: nullableText('A subject, or a name in `lang`'),
   lang: textLangSchema,
   fallbacks: fallbacksSchema,
-  certain: z.boolean().meta({ description: 'Roster only: false when asOf falls inside an imprecise start or end date, or the start is unknown' }),
+  certain: z
+    .boolean()
+    .optional()
+    .meta({ description: 'Roster only (left out with show=tenures): false when asOf falls inside an imprecise start or end date, or the start is unknown' }),
 });
 
 export const leadershipReportSchema = z.object({
