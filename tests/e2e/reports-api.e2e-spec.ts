@@ -478,19 +478,22 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
       occurredAt,
       modality,
       data: { role: { en: 'Chief Executive Officer' }, organization, roleCategory: 'c-suite', interim },
-      sources: [{ outlet: modality === 'rumored' ? 'Gossip Weekly' : 'Example', language: 'en' }],
+      sources: [{ outlet: { rumored: 'Gossip Weekly', confirmed: 'Official Wire' }[modality] ?? 'Example', language: 'en' }],
     });
     const positions: string[] = [];
+    const ids: string[] = [];
     for (const e of [
       appointment('person:desk-rumour', '2024-06-10', 'rumored', false),
       appointment('person:desk-rumour', '2024-06-10', 'confirmed', false),
       appointment('person:desk-interim', '2024-01-15', 'reported', true),
       appointment('person:desk-interim', '2024-06-01', 'reported', false),
     ]) {
-      const posted = await post<{ globalPosition: string }>(`${stack.apps.ingest.url}/v1/events`, e, stack.key);
+      const posted = await post<{ globalPosition: string; id: string }>(`${stack.apps.ingest.url}/v1/events`, e, stack.key);
       expect(posted.status).toBe(201);
       positions.push(posted.body.globalPosition);
+      ids.push(posted.body.id);
     }
+    const [rumourId, confirmationId] = ids;
     const [row] = (await stack.db.pool.query('SELECT recorded_at FROM event_store.events WHERE global_position = $1', [positions[0]])).rows;
     const rumourKnown = new Date(row.recorded_at).toISOString();
     interface Tenures {
@@ -509,6 +512,47 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     expect(await roster('&asOf=2024-07-01')).toEqual([
       ['person:desk-interim', false, '2024-01-15', 'reported'],
       ['person:desk-rumour', false, '2024-06-10', 'confirmed'],
+    ]);
+    // What backs the confirmed start: the confirming report and its outlet, while the start stays the rumour (its id,
+    // its outlet), as GET /v1/events/{id} and corrections know it.
+    interface Start {
+      eventId: string;
+      modality: string;
+      sources: Array<{ outlet: string }>;
+      corroboration: { outlets: number };
+      modalityFrom: { eventId: string; modality: string; occurredAt: string; sources: Array<{ outlet: string }>; corroboration: { outlets: number } } | null;
+    }
+    const startOf = async (params: string) => {
+      const res = await get(`/v1/reports/leadership?organization=${organization}&minPosition=${positions[3]}${params}`);
+      expect(problemsOf(res.json(), schemaOf('/v1/reports/leadership'))).toEqual([]);
+      const start = res.json<{ items: Array<{ person: string; start: Start }> }>().items.find((t) => t.person === 'person:desk-rumour')!.start;
+      const from = start.modalityFrom;
+      return {
+        eventId: start.eventId,
+        modality: start.modality,
+        outlets: start.sources.map((x) => x.outlet),
+        modalityFrom: from && { eventId: from.eventId, modality: from.modality, occurredAt: from.occurredAt, outlets: from.sources.map((x) => x.outlet), counted: from.corroboration.outlets },
+      };
+    };
+    const confirmed = {
+      eventId: rumourId,
+      modality: 'confirmed',
+      outlets: ['Gossip Weekly'],
+      modalityFrom: { eventId: confirmationId, modality: 'confirmed', occurredAt: '2024-06-10', outlets: ['Official Wire'], counted: 1 },
+    };
+    expect(await startOf('')).toEqual(confirmed);
+    expect(await startOf('&asOf=2024-07-01')).toEqual(confirmed);
+    expect(await startOf('&show=tenures')).toEqual(confirmed);
+    // Known before the confirmation was recorded: a rumour, backed by its own report.
+    expect(await startOf(`&knownAt=${rumourKnown}`)).toEqual({ eventId: rumourId, modality: 'rumored', outlets: ['Gossip Weekly'], modalityFrom: null });
+    const named = await fetch(`${stack.apps.ingest.url}/v1/events/${confirmationId}`);
+    expect(((await named.json()) as { modality: string; sources: Array<{ outlet: string }> }).sources.map((x) => x.outlet)).toEqual(['Official Wire']);
+    // The CSV names it at the end of the row: its id and outlets, empty for a start backed by its own report.
+    const [header, ...rows] = parseCsv((await get(`/v1/reports/leadership?organization=${organization}&minPosition=${positions[3]}&format=csv`)).text);
+    expect(header.slice(-2)).toEqual(['modality_from_event_id', 'modality_from_sources']);
+    expect(rows.map((r) => [r[0], r[header.indexOf('modality')], r[header.indexOf('sources')], ...r.slice(-2)])).toEqual([
+      ['person:desk-interim', 'reported', 'Example', '', ''],
+      ['person:desk-rumour', 'confirmed', 'Gossip Weekly', confirmationId, 'Official Wire'],
     ]);
   });
 

@@ -160,6 +160,9 @@ class History {
   }
 }
 
+/** How many starts the reference compared had their modality from another report (`modalityFrom`). */
+let confirmedByAnother = 0;
+
 /**
  * The reference: every visible row of the organization paired by `tenuresOf`, as the report did before paging. With
  * `merged`, the organizations of one entity (the first canonical): the rows of all of them, paired as one organization.
@@ -178,6 +181,7 @@ async function expected(ds: DataSource, q: LeadershipQuery, merged: string[] | n
   // The roster as of a date shows each tenure as it stood then (its interim, its start's strongest report by then).
   const entityOf = (o: string) => (merged?.includes(o) ? merged[0] : o);
   const shown = q.show === 'tenures' ? tenuresOf(rows, null, entityOf) : rosterAt(tenuresOf(rows, q.asOf, entityOf), q.asOf);
+  confirmedByAnother += shown.filter((t) => t.start?.modalityFrom).length;
   if (!q.minOutlets) return shown;
   // As the report filtered before it paged in SQL: each bound's corroboration counted in JavaScript.
   const bounds = (t: Tenure) => [t.start, t.end].flatMap((b) => (b ? [b.eventId] : []));
@@ -185,17 +189,19 @@ async function expected(ds: DataSource, q: LeadershipQuery, merged: string[] | n
   return shown.filter((t) => bounds(t).some((id) => corroborationIn(counts, id).outlets >= q.minOutlets!));
 }
 
+type ListedFact = {
+  eventId: string;
+  organization: string;
+  occurredAt: string | null;
+  from: string | null;
+  to: string | null;
+  modality: string;
+  status: string;
+  recordedAt: string;
+  sources: Array<{ url?: string | null }>;
+};
 type Listed = Pick<Tenure, 'person' | 'organization' | 'role' | 'roleCategory' | 'interim' | 'reason' | 'destination' | 'certain'> & {
-  start: {
-    eventId: string;
-    organization: string;
-    occurredAt: string | null;
-    from: string | null;
-    to: string | null;
-    modality: string;
-    status: string;
-    recordedAt: string;
-  } | null;
+  start: (ListedFact & { modalityFrom: ListedFact | null }) | null;
   end: Listed['start'];
 };
 const brief = (t: Listed) =>
@@ -211,7 +217,10 @@ const brief = (t: Listed) =>
     bound(t.start),
     bound(t.end),
   ]);
-const bound = (b: Listed['start']) => b && [b.eventId, b.organization, b.occurredAt, b.from, b.to, b.modality, b.status, b.recordedAt];
+const fact = (b: ListedFact) => [b.eventId, b.organization, b.occurredAt, b.from, b.to, b.modality, b.status, b.recordedAt];
+// The report a start's modality comes from: which fact version (its sources' url names it), as of asOf and at knownAt.
+const bound = (b: Listed['start']) =>
+  b && [...fact(b), b.modalityFrom && [...fact(b.modalityFrom), b.modalityFrom.sources.map((x) => x.url)]];
 
 /** Reads every page of the report (7 at a time) and lists what it served. */
 async function allPages(repo: LeadershipRepository, query: LeadershipQuery): Promise<string[]> {
@@ -278,6 +287,8 @@ describe('leadership report: pairing only the rows that matter, paged, equals pa
     await projection.refreshRuns(ds.manager, second);
     const instants = history.instants();
     expect(await compareAll([null, instants[1], instants[4]])).toBeGreaterThan(100);
+    // The histories hold starts raised by a later report of their date, compared with the report that raised them.
+    expect(confirmedByAnother).toBeGreaterThan(10);
   });
 
   it('stays equal when later corrections move facts between people, roles and organizations, and retractions remove them', async () => {
@@ -341,21 +352,64 @@ describe('leadership report: pairing only the rows that matter, paged, equals pa
     ];
     await db.pool.query(INSERT, [JSON.stringify(rows)]);
     await projection.refreshRuns(ds.manager, [rumour, confirmation, interim, permanent]);
+    // The confirmation's outlets, as the feed counts them (two outlets' words).
+    await db.pool.query(
+      `INSERT INTO read_model.feed_items (position, event_id, type, subject, recorded_at, headline_en, headline_fr, data, sources, modality, corroboration)
+       VALUES (100003, $1, 'executive.appointed', 'person:rumoured', now(), '', '', '{}', '[]', 'confirmed', $2::jsonb)`,
+      [
+        confirmation,
+        JSON.stringify(
+          ['Official Wire', 'Courier'].map((outlet, k) => ({ id: `${confirmation}:${k}`, outlet, key: outletKey({ outlet }), stance: 'confirms', recordedAt: at(100_003) })),
+        ),
+      ],
+    );
     const roster = async (asOf: string | null, knownAt: string | null = null) =>
       (await repo.report({ organization, asOf, knownAt, modality: null })).items.map((t) => ({
         person: t.person,
         interim: t.interim,
-        start: t.start && { eventId: t.start.eventId, occurredAt: t.start.occurredAt, modality: t.start.modality },
+        start: t.start && {
+          eventId: t.start.eventId,
+          occurredAt: t.start.occurredAt,
+          modality: t.start.modality,
+          sources: t.start.sources.map((x) => x.url),
+          modalityFrom: t.start.modalityFrom && {
+            eventId: t.start.modalityFrom.eventId,
+            occurredAt: t.start.modalityFrom.occurredAt,
+            from: t.start.modalityFrom.from,
+            modality: t.start.modalityFrom.modality,
+            recordedAt: t.start.modalityFrom.recordedAt,
+            sources: t.start.modalityFrom.sources.map((x) => x.url),
+            outlets: t.start.modalityFrom.corroboration.outlets,
+          },
+        },
       }));
+    // The start keeps the rumour's id and sources; the confirmation, with its own, is what the modality comes from.
     const rumoured = (modality: string) => ({
       person: 'person:rumoured',
       interim: false,
-      start: { eventId: rumour, occurredAt: '2024-06-10', modality },
+      start: {
+        eventId: rumour,
+        occurredAt: '2024-06-10',
+        modality,
+        sources: [`https://wire.example/${rumour}/1`],
+        modalityFrom:
+          modality === 'confirmed'
+            ? {
+                eventId: confirmation,
+                occurredAt: '2024-06-10',
+                from: '2024-06-10T00:00:00.000Z',
+                modality: 'confirmed',
+                recordedAt: at(100_003),
+                sources: [`https://wire.example/${confirmation}/1`],
+                outlets: 2,
+              }
+            : null,
+      },
     });
     const interimOne = (flag: boolean) => ({
       person: 'person:interim',
       interim: flag,
-      start: { eventId: interim, occurredAt: '2024-01-15', modality: 'reported' },
+      start: { eventId: interim, occurredAt: '2024-01-15', modality: 'reported', sources: [`https://wire.example/${interim}/1`], modalityFrom: null },
     });
     expect(await roster(null)).toEqual([interimOne(false), rumoured('confirmed')]);
     // Known before the confirmation was recorded (between positions 1 and 3): the rumour.
@@ -364,13 +418,13 @@ describe('leadership report: pairing only the rows that matter, paged, equals pa
     expect(await roster('2024-07-01T00:00:00.000Z')).toEqual([interimOne(false), rumoured('confirmed')]);
     // Every tenure on record: as recorded now.
     const tenures = await repo.report({ organization, asOf: null, knownAt: null, modality: null, show: 'tenures' });
-    expect(tenures.items.map((t) => [t.person, t.interim, t.start?.modality])).toEqual([
-      ['person:interim', false, 'reported'],
-      ['person:rumoured', false, 'confirmed'],
+    expect(tenures.items.map((t) => [t.person, t.interim, t.start?.modality, t.start?.modalityFrom?.eventId ?? null])).toEqual([
+      ['person:interim', false, 'reported', null],
+      ['person:rumoured', false, 'confirmed', confirmation],
     ]);
     // Filtered to rumours, the start is the rumour alone.
     const filtered = await repo.report({ organization, asOf: null, knownAt: null, modality: ['rumored'] });
-    expect(filtered.items.map((t) => [t.person, t.start?.modality])).toEqual([['person:rumoured', 'rumored']]);
+    expect(filtered.items.map((t) => [t.person, t.start?.modality, t.start?.modalityFrom])).toEqual([['person:rumoured', 'rumored', null]]);
   });
 
   it('serves the sources of the listed facts and, for a corrected one, its earlier versions', async () => {

@@ -310,12 +310,18 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
       fallbacks: string[];
       organization: string;
       canonicalOrganization: string;
+      start: { modalityFrom: { eventId: string; sources: Array<{ outlet: string }> } | null } | null;
       end: { organization: string } | null;
     };
     const page = await json<{ items: Tenure[] }>(`/v1/reports/leadership?organization=${ORG}&show=tenures`);
     expect(page.items.length).toBeGreaterThan(0);
     const { header, rows } = await csv(`/v1/reports/leadership?organization=${ORG}&show=tenures`);
-    expect(header.slice(-8)).toEqual([
+    // The report the start's modality comes from (when another than the start's own), after every earlier column.
+    expect(header.slice(-2)).toEqual(['modality_from_event_id', 'modality_from_sources']);
+    expect(rows.map((r) => [r.modality_from_event_id, r.modality_from_sources])).toEqual(
+      page.items.map((t) => [t.start?.modalityFrom?.eventId ?? '', cell(t.start?.modalityFrom?.sources.map((x) => x.outlet) ?? [])]),
+    );
+    expect(header.slice(-10, -2)).toEqual([
       'canonical_person',
       'canonical_person_name',
       'reason',

@@ -37,6 +37,7 @@ export {
   type LeadershipRow,
   type Tenure,
   type TenureBound,
+  type ModalitySource,
 } from './leadership/tenures.report';
 export { departuresModel } from './departures/departures.model';
 export { DeparturesProjection } from './departures/departures.adapter';

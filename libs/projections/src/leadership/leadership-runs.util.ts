@@ -138,7 +138,8 @@ export type TenuresView = ({ show: 'tenures' } | { show: 'roster'; asOf: string 
  * a tenure with an unknown start. A tenure's rows are numbered by the departures before them in the group. Of those
  * rows, as `tenuresOf` reads them: the `interim` of the run's last appointment (as of `asOf`, of the last one dated by
  * then), and the start's modality, the strongest of the run's appointments dated within the start's date (as of
- * `asOf`, by then), both worked out for the page's tenures only, after the cut. For the roster the tenure is then kept
+ * `asOf`, by then), with the report it comes from when that is another fact (`start_modality_from`: its id and
+ * version), all worked out for the page's tenures only, after the cut. For the roster the tenure is then kept
  * or not, and `certain` set, as `rosterAt` does.
  *
  * Listed in `tenureKey` order, strings compared by code point (COLLATE "C"; JavaScript's `<` compares UTF-16
@@ -171,6 +172,8 @@ export function tenuresPageSql(runs: string, view: TenuresView, after: readonly 
       CASE WHEN ${opens} THEN array_agg(r.interim) FILTER (WHERE ${counted}) OVER v END AS interims,
       CASE WHEN ${opens} THEN array_agg(r.place_at) FILTER (WHERE ${counted}) OVER v END AS dates,
       CASE WHEN ${opens} THEN array_agg(${strengthSql('r.modality')}) FILTER (WHERE ${counted}) OVER v END AS strengths,
+      CASE WHEN ${opens} THEN array_agg(r.fact_id) FILTER (WHERE ${counted}) OVER v END AS ids,
+      CASE WHEN ${opens} THEN array_agg(r.version) FILTER (WHERE ${counted}) OVER v END AS versions,
       ${[...bound, 'reason', 'destination'].map((c) => `CASE WHEN ${last('kind')} = 'departed' THEN ${last(c)} END AS end_${c}`).join(',\n      ')}
     FROM (${numbered}) r
     WINDOW v AS (PARTITION BY ${group('r')}, r.tenure ORDER BY r.place_at, r.place_rank, r.fact_position
@@ -185,6 +188,14 @@ export function tenuresPageSql(runs: string, view: TenuresView, after: readonly 
   const startModality = `CASE WHEN t.start_fact_id IS NOT NULL THEN coalesce(
       (SELECT ${modalityOfSql('max(u.strength)')} FROM unnest(t.dates, t.strengths) AS u(dated, strength) WHERE ${within}),
       t.start_modality) END`;
+  // The report the start's modality comes from when it is another fact: the earliest (in order) of the strongest
+  // counted appointments within the start's date, as `tenuresOf` raises the modality only for a stronger one (the
+  // start itself is the first counted, so a tie with it is the start's own). Its id and version; the repository reads
+  // the rest of it with the bounds' sources.
+  const modalityFrom = `CASE WHEN t.start_fact_id IS NOT NULL THEN (
+      SELECT CASE WHEN u.id <> t.start_fact_id THEN json_build_object('fact_id', u.id, 'version', u.version) END
+      FROM unnest(t.dates, t.strengths, t.ids, t.versions) WITH ORDINALITY AS u(dated, strength, id, version, n)
+      WHERE ${within} ORDER BY u.strength DESC, u.n LIMIT 1) END`;
   const where = ['t.starts'];
   let certain = 'NULL::boolean';
   if (view.show === 'roster' && view.asOf === null) {
@@ -220,8 +231,9 @@ export function tenuresPageSql(runs: string, view: TenuresView, after: readonly 
     ...['start', 'end'].flatMap((side) => BOUND_COLUMNS.map((c) => `${side}_${c}`)),
     'end_reason',
     'end_destination',
+    'start_modality_from',
   ];
-  const computed: Record<string, string> = { interim, start_modality: startModality };
+  const computed: Record<string, string> = { interim, start_modality: startModality, start_modality_from: modalityFrom };
   const shownAs = (c: string) => (computed[c] ? `${computed[c]} AS ${c}` : `t.${c}`);
   return `SELECT ${shown.map(shownAs).join(', ')}, ${certain} AS certain FROM (${paired}) t
     WHERE ${where.join(' AND ')}

@@ -32,7 +32,17 @@ export interface TenureBound {
   sources: Source[];
   /** The fields its sources do not state ([] when none; read with the sources, for the page shown). */
   inferred: InferredField[];
+  /**
+   * The report that gave the start its modality, when it is another fact than the start's own: the earliest (in
+   * valid-time order) of the strongest appointments counted for `modality` (a rumour confirmed later for its date:
+   * the confirmation). Null when the start's own report is the strongest, and always for an end (a departure's
+   * modality is its own).
+   */
+  modalityFrom: ModalitySource | null;
 }
+
+/** The fact a start's modality comes from: shown as a bound is (its own id, date, modality, sources). */
+export type ModalitySource = Omit<TenureBound, 'modalityFrom'>;
 
 export interface Tenure {
   person: string;
@@ -51,7 +61,7 @@ export interface Tenure {
   certain?: boolean;
 }
 
-const bound = (r: LeadershipRow): TenureBound => ({
+const fact = (r: LeadershipRow): ModalitySource => ({
   eventId: r.fact_id,
   version: Number(r.version),
   organization: r.organization,
@@ -64,6 +74,8 @@ const bound = (r: LeadershipRow): TenureBound => ({
   sources: r.sources,
   inferred: r.inferred ?? [],
 });
+
+const bound = (r: LeadershipRow): TenureBound => ({ ...fact(r), modalityFrom: null });
 
 const time = (iso: string | null, fallback: number) => (iso === null ? fallback : Date.parse(iso));
 
@@ -79,7 +91,7 @@ const time = (iso: string | null, fallback: number) => (iso === null ? fallback 
  * A tenure's `interim` is its run's last appointment's, and its start shows the strongest modality (confirmed over
  * reported over rumored) among the run's appointments dated within the start's date (from its start up to its end,
  * or the same instant for an undated one): a rumour confirmed later for the same day shows as confirmed, with the first
- * report's date and id. As of `asOf` (valid time; the roster's date), only the appointments dated by then count for
+ * report's date, id and sources, and the confirmation as `modalityFrom` (the earliest report of that strength). As of `asOf` (valid time; the roster's date), only the appointments dated by then count for
  * both: interim in January, permanent from June, and as of March the tenure is interim. Transaction time is the
  * rows': at a `knownAt` before the confirmation was recorded, the rows hold no confirmation.
  * Organizations are told apart by `entityOf` (by slug without it): slugs merged into one entity (`EntityGraph`'s
@@ -130,7 +142,10 @@ export function tenuresOf(
           if (at > until) continue;
           open.interim = r.interim;
           const within = startPoint ? at <= startTo : at < startTo;
-          if (within && modalityStrength(r.modality) > modalityStrength(open.start!.modality)) open.start!.modality = r.modality;
+          if (within && modalityStrength(r.modality) > modalityStrength(open.start!.modality)) {
+            open.start!.modality = r.modality;
+            open.start!.modalityFrom = fact(r);
+          }
         } else {
           startPoint = r.valid_to === null;
           startTo = startPoint ? at : Date.parse(r.valid_to!);
@@ -184,6 +199,8 @@ export type TenureRow = Pick<LeadershipRow, 'subject' | 'organization' | 'role' 
 } & {
   end_reason: string | null;
   end_destination: string | null;
+  /** The fact the start's modality comes from when it is another one than the start's (`TenureBound.modalityFrom`). */
+  start_modality_from: { fact_id: string; version: number } | null;
 };
 
 function boundOfRow(r: TenureRow, side: 'start' | 'end'): TenureBound | null {
@@ -200,6 +217,31 @@ function boundOfRow(r: TenureRow, side: 'start' | 'end'): TenureBound | null {
     modality: r[`${side}_modality`]!,
     status: factStatusOf({ version }),
     recordedAt: r[`${side}_recorded_from`]!,
+    sources: [],
+    inferred: [],
+    modalityFrom: side === 'start' ? modalitySourceOfRow(r) : null,
+  };
+}
+
+/**
+ * The start's `modalityFrom` as the row names it: its id and version, and the start's modality (its own, as the
+ * strongest report). Its organization, dates and recording time, like every bound's sources, are read for the page
+ * afterwards (by the fact version), and stay empty until then.
+ */
+function modalitySourceOfRow(r: TenureRow): ModalitySource | null {
+  const from = r.start_modality_from;
+  if (from === null) return null;
+  const version = Number(from.version);
+  return {
+    eventId: from.fact_id,
+    version,
+    organization: '',
+    occurredAt: null,
+    from: null,
+    to: null,
+    modality: r.start_modality!,
+    status: factStatusOf({ version }),
+    recordedAt: '',
     sources: [],
     inferred: [],
   };

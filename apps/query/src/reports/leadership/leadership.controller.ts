@@ -52,6 +52,10 @@ export class LeadershipController {
         // The organization slugs the tenure was recorded under (of merged slugs, the start's and the end's may differ).
         { header: 'organization', value: (t) => t.organization }, { header: 'end_organization', value: (t) => t.end?.organization ?? '' },
         { header: 'canonical_organization', value: (t) => t.canonicalOrganization },
+        // The report the start's modality comes from when it is another than the start's own (`modality` above, start_event_id's
+        // sources in `sources`): its id and outlets, empty when the start's own report is the strongest.
+        { header: 'modality_from_event_id', value: (t) => t.start?.modalityFrom?.eventId ?? '' },
+        { header: 'modality_from_sources', value: (t) => [...new Set((t.start?.modalityFrom?.sources ?? []).map((s) => s.outlet))] },
       ],
     }));
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../../database/read-database.module';
 import { displayNameOf, type TextLang } from '@newsroom/domain';
-import { RUN_COLUMNS, runEndsSql, StoredFactRow, Tenure, TenureBound, tenureKey, TenureRow, tenureOfRow, tenuresPageSql, type TenuresView } from '@newsroom/projections';
+import { type ModalitySource, RUN_COLUMNS, runEndsSql, StoredFactRow, Tenure, TenureBound, tenureKey, TenureRow, tenureOfRow, tenuresPageSql, type TenuresView } from '@newsroom/projections';
 import { openPage } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { loadFactExtras } from '../shared/fact-history.repository';
@@ -33,8 +33,23 @@ type TextsById = Map<string, { role_i18n: unknown; destination_i18n: unknown }>;
 
 const TABLE = 'read_model.leadership_events';
 
-/** What a tenure's bound shows beyond its run row: its sources, inferred fields and per-language texts. */
-type BoundRow = { fact_id: string; version: number; sources: TenureBound['sources']; inferred: TenureBound['inferred']; role_i18n: unknown; destination_i18n: unknown };
+/**
+ * What a tenure's bound shows beyond its run row: its sources, inferred fields and per-language texts; for a start's
+ * `modalityFrom`, which the run row names by id and version only, also where and when it was recorded and its dates.
+ */
+type BoundRow = {
+  fact_id: string;
+  version: number;
+  sources: TenureBound['sources'];
+  inferred: TenureBound['inferred'];
+  role_i18n: unknown;
+  destination_i18n: unknown;
+  organization: string;
+  occurred_at: string | null;
+  valid_from: string | null;
+  valid_to: string | null;
+  recorded_from: string;
+};
 
 /** A page of tenures, and whether more follow it. */
 type Page = { page: Tenure[]; more: boolean };
@@ -49,10 +64,16 @@ const RUN_ROW = [
   't.valid_to AS valid_to_at',
 ].join(', ');
 
-const boundDto = (b: TenureBound | null, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap) => {
-  if (!b) return null;
+/** A fact of a tenure as shown: a bound, or the report a start's modality comes from. */
+const factDto = (b: ModalitySource, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap) => {
   const { version: _version, ...shown } = b;
   return { ...shown, sources: b.sources.map(sourceDto), history: history.get(b.eventId) ?? [], corroboration: corroborationIn(corroboration, b.eventId) };
+};
+
+const boundDto = (b: TenureBound | null, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap) => {
+  if (!b) return null;
+  const { modalityFrom, ...own } = b;
+  return { ...factDto(own, history, corroboration), modalityFrom: modalityFrom && factDto(modalityFrom, history, corroboration) };
 };
 
 // The role as the appointment gives it (else the departure), the destination as the departure gives it.
@@ -145,28 +166,38 @@ export class LeadershipRepository {
   }
 
   /**
-   * Reads the sources of the page's bounds (one lookup by key) and, at the same time, their earlier versions and
-   * corroboration (`loadFactExtras`): independent reads, sent at once on three connections.
+   * Reads the sources of the page's bounds and of the reports their starts' modalities come from (one lookup by key;
+   * for the latter also where and when each was recorded, which the run row does not carry) and, at the same time,
+   * their earlier versions and corroboration (`loadFactExtras`): independent reads, sent at once on three connections.
    */
   private async attachSources(page: Tenure[], knownAt: string | null): Promise<{ history: Map<string, FactVersionDto[]>; corroboration: CorroborationMap; texts: TextsById }> {
     const bounds = page.flatMap((t) => [t.start, t.end]).filter((b): b is TenureBound => b !== null);
-    if (!bounds.length) return { history: new Map(), corroboration: new Map(), texts: new Map() };
-    const ids = bounds.map((b) => b.eventId);
-    const versions = bounds.map((b) => b.version);
-    const rows = bounds.map((b) => ({ fact_id: b.eventId, version: b.version }) as StoredFactRow);
+    const modalityFroms = bounds.flatMap((b) => (b.modalityFrom ? [b.modalityFrom] : []));
+    const facts: ModalitySource[] = [...bounds, ...modalityFroms];
+    if (!facts.length) return { history: new Map(), corroboration: new Map(), texts: new Map() };
+    const ids = facts.map((b) => b.eventId);
+    const versions = facts.map((b) => b.version);
+    const rows = facts.map((b) => ({ fact_id: b.eventId, version: b.version }) as StoredFactRow);
     const [found, { history, corroboration }] = await Promise.all([
       this.db.query<BoundRow[]>(
-        `SELECT t.fact_id, t.version, t.sources, t.inferred, t.role_i18n, t.destination_i18n FROM ${TABLE} t
+        `SELECT t.fact_id, t.version, t.sources, t.inferred, t.role_i18n, t.destination_i18n, t.organization, t.occurred_at,
+           ${['valid_from', 'valid_to', 'recorded_from'].map((c) => isoText(`t.${c}`)).join(', ')}
+         FROM ${TABLE} t
          JOIN unnest($1::uuid[], $2::int[]) AS k(fact_id, version) ON t.fact_id = k.fact_id AND t.version = k.version AND t.part = ''`,
         [ids, versions],
       ),
       loadFactExtras(this.db, TABLE, rows, knownAt),
     ]);
     const byKey = new Map(found.map((r) => [`${r.fact_id}/${r.version}`, r]));
-    for (const b of bounds) {
+    for (const b of facts) {
       const row = byKey.get(`${b.eventId}/${b.version}`);
       b.sources = row?.sources ?? [];
       b.inferred = row?.inferred ?? [];
+    }
+    for (const m of modalityFroms) {
+      const row = byKey.get(`${m.eventId}/${m.version}`);
+      if (!row) continue;
+      Object.assign(m, { organization: row.organization, occurredAt: row.occurred_at, from: row.valid_from, to: row.valid_to, recordedAt: row.recorded_from });
     }
     const texts: TextsById = new Map(found.map((r) => [r.fact_id, { role_i18n: r.role_i18n, destination_i18n: r.destination_i18n }]));
     return { history, corroboration, texts };

@@ -13,22 +13,32 @@ export const leadershipParams = reportParams({
   lang: langParam(),
 });
 
+/** A fact of a tenure: a bound, or the report a start's modality comes from. */
+const tenureFact = z.object({
+  eventId: uuidText(),
+  organization: z.string().meta({ description: 'The organization slug this fact was recorded under (one of the entity\'s merged slugs, or the one asked for)' }),
+  occurredAt: nullableText(),
+  from: instantOrNull(),
+  to: instantOrNull(),
+  modality: z.string(),
+  status: factStatusSchema,
+  recordedAt: z.string().meta({ format: 'date-time' }),
+  sources: z.array(sourceSchema),
+  inferred: z.array(inferredFieldSchema),
+  history: z.array(factVersionSchema),
+  corroboration: corroborationSchema,
+  conflictsWith: conflictsWithSchema,
+});
+
 const bound = (description: string) =>
-  z
-    .object({
-      eventId: uuidText(),
-      organization: z.string().meta({ description: 'The organization slug this fact was recorded under (one of the entity\'s merged slugs, or the one asked for)' }),
-      occurredAt: nullableText(),
-      from: instantOrNull(),
-      to: instantOrNull(),
-      modality: z.string(),
-      status: factStatusSchema,
-      recordedAt: z.string().meta({ format: 'date-time' }),
-      sources: z.array(sourceSchema),
-      inferred: z.array(inferredFieldSchema),
-      history: z.array(factVersionSchema),
-      corroboration: corroborationSchema,
-      conflictsWith: conflictsWithSchema,
+  tenureFact
+    .extend({
+      modalityFrom: tenureFact.nullable().meta({
+        description:
+          "The report that gave this bound its modality when it is another fact than the bound's own, with its own id, date, sources and corroboration: " +
+          'for a start, the earliest of the strongest appointments counted for `modality` (a rumour confirmed later for the same day: the confirmation; ' +
+          'as of asOf, of those dated by then; at knownAt, of those known then). Null when the bound\'s own report is the strongest, and always for an end',
+      }),
     })
     .nullable()
     .meta({ description });
@@ -47,14 +57,17 @@ const tenure = z.object({
   roleCategory: z.string(),
   interim: z.boolean().meta({ description: 'The interim flag in force: the last appointment\'s, or as of asOf the last one dated by then' }),
   start: bound(
-    'The appointment (its first report in valid time); null when only the departure is on record (start unknown). Its modality is the strongest (confirmed, reported, rumored) of the appointments dated within its date, as of asOf those dated by then',
+    'The appointment (its first report in valid time); null when only the departure is on record (start unknown). Its modality is the strongest (confirmed, reported, rumored) of the appointments dated within its date, as of asOf those dated by then; its eventId, sources and corroboration stay the first report\'s, and modalityFrom names the report the modality comes from',
   ),
   end: bound('The departure; null while the tenure is open. Of several departures with no appointment between (reports of the same one), the first in valid time'),
   reason: nullableText(),
   destination: nullableText('A subject, or a name in `lang`'),
   lang: textLangSchema,
   fallbacks: fallbacksSchema,
-  certain: z.boolean().meta({ description: 'Roster only: false when asOf falls inside an imprecise start or end date, or the start is unknown' }),
+  certain: z
+    .boolean()
+    .optional()
+    .meta({ description: 'Roster only (left out with show=tenures): false when asOf falls inside an imprecise start or end date, or the start is unknown' }),
 });
 
 export const leadershipReportSchema = z.object({
