@@ -43,4 +43,18 @@ describe('AsyncAPI document of the Kafka topics', () => {
     );
     expect(Object.keys(message.payload()!.properties() ?? {})).toEqual(Object.keys(wireEventSchema.shape));
   });
+
+  it('says what the key of a submission does: one key keeps order, different keys may be recorded in any order', () => {
+    const doc = buildAsyncApiDocument();
+    const key = doc.components.messages.submission.bindings.kafka.key.description;
+    // It said "Any; the subject keeps one stream in order", and 40 submissions of one subject under 40 keys were
+    // recorded out of order: partitions are read concurrently.
+    expect(key).not.toMatch(/^Any/);
+    expect(key).toMatch(/^The subject \(recommended\)/);
+    expect(key).toMatch(/different keys \(or none\) may be recorded in any order/);
+    expect(key).toMatch(/expectedVersion/);
+    expect(doc.channels.submissions.description).toMatch(/only when they share one key: use the subject as the key/);
+    // The events topic's key is the subject, set by the relay: a stream stays on one partition, in order.
+    expect(doc.components.messages.storyEvent.bindings.kafka.key.description).toMatch(/^The subject/);
+  });
 });
