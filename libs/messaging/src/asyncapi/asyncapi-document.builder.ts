@@ -139,14 +139,11 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}) {
           name: 'storyEvent',
           title: 'A recorded story event',
           contentType: 'application/json',
+          // The relay sets every header on every message but two: partition-prev-position (when it knows the
+          // partition count) and store-id (when the store has an identity).
           headers: headers(EVENT_HEADER_SCHEMAS, [
-            EVENT_HEADERS.eventId,
-            EVENT_HEADERS.type,
-            EVENT_HEADERS.globalPosition,
-            CLOUDEVENTS_HEADERS.specversion,
-            CLOUDEVENTS_HEADERS.id,
-            CLOUDEVENTS_HEADERS.source,
-            CLOUDEVENTS_HEADERS.type,
+            ...Object.values(EVENT_HEADERS).filter((h) => h !== EVENT_HEADERS.partitionPrevPosition),
+            ...Object.values(CLOUDEVENTS_HEADERS),
           ]),
           payload: { $ref: '#/components/schemas/WireEvent' },
           bindings: key('The subject (stream id): a stream stays on one partition, in order'),
@@ -175,8 +172,12 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}) {
           title: 'A submitted story event',
           contentType: 'application/json',
           headers: headers({
-            [SUBMISSION_HEADERS.correlationId]: text('Becomes the event metadata correlationId ([A-Za-z0-9._:-]{1,128})'),
-            [SUBMISSION_HEADERS.causationId]: text('Becomes the event metadata causationId ([A-Za-z0-9._:-]{1,128})'),
+            [SUBMISSION_HEADERS.correlationId]: text(
+              'Becomes the event metadata correlationId when it matches [A-Za-z0-9._:-]{1,128} (otherwise, or without it, the event id stands in)',
+            ),
+            [SUBMISSION_HEADERS.causationId]: text(
+              'Becomes the event metadata causationId when it matches [A-Za-z0-9._:-]{1,128} (otherwise, or without it, none)',
+            ),
           }),
           payload: { $ref: '#/components/schemas/Submission' },
           bindings: key(SUBMISSION_KEY),
@@ -191,12 +192,21 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}) {
               [SUBMISSION_DLQ_HEADERS.code]: text('Stable error code, e.g. REQUEST.INVALID'),
               [SUBMISSION_DLQ_HEADERS.message]: text('What is wrong (at most 2000 characters)'),
               [SUBMISSION_DLQ_HEADERS.status]: text('The HTTP status the same request would get (decimal)'),
-              [SUBMISSION_DLQ_HEADERS.paths]: text('JSON array of {path, message} field errors'),
+              [SUBMISSION_DLQ_HEADERS.paths]: text(
+                "JSON array of {path, message} field errors, bounded as an HTTP problem's are (at most 100 and 8 kB of them)",
+              ),
+              [SUBMISSION_DLQ_HEADERS.pathsOmitted]: text(
+                'How many field errors error-paths left out (decimal); only when it left some out',
+                {
+                  pattern: '^[1-9][0-9]*$',
+                },
+              ),
               [SUBMISSION_DLQ_HEADERS.sourceTopic]: text('Topic of the original'),
               [SUBMISSION_DLQ_HEADERS.sourcePartition]: text('Partition of the original (decimal)'),
               [SUBMISSION_DLQ_HEADERS.sourceOffset]: text('Offset of the original (decimal)'),
             },
-            [SUBMISSION_DLQ_HEADERS.code, SUBMISSION_DLQ_HEADERS.message, SUBMISSION_DLQ_HEADERS.sourceTopic],
+            // Every one but error-paths-omitted is set on every dead letter.
+            Object.values(SUBMISSION_DLQ_HEADERS).filter((h) => h !== SUBMISSION_DLQ_HEADERS.pathsOmitted),
           ),
           payload: { description: 'The original value as received (it may not be JSON).' },
           bindings: key('The original key'),
