@@ -162,4 +162,25 @@ describe('AsyncAPI document of the Kafka topics', () => {
     const badInferred = { ...value, metadata: { ...event.metadata, inferred: [{ path: 'data.role' }] } };
     expect(check(storyEvent.payload, badInferred)).not.toEqual([]);
   });
+
+  it('holds a submission to the shapes the service accepts: a bad date, tag, url or function name fails the payload', () => {
+    const { doc, check } = partnerView();
+    const payload = doc.components.messages.submission.payload;
+    const valid = {
+      type: 'headcount.reported',
+      subject: 'org:acme',
+      occurredAt: '2024-10',
+      data: { total: 10, byFunction: { research: 4 } },
+      sources: [{ outlet: 'Example', language: 'fr', url: 'https://exemple.fr/été' }],
+    };
+    expect(check(payload, valid)).toEqual([]);
+    expect(doc.components.schemas.Submission.description).toMatch(/necessary, not sufficient/);
+    for (const invalid of [
+      { ...valid, occurredAt: '2024-13' },
+      { ...valid, sources: [{ outlet: 'Example', language: 'not a tag!' }] },
+      { ...valid, sources: [{ outlet: 'Example', language: 'fr', url: 'javascript:alert(1)' }] },
+      { ...valid, data: { total: 10, byFunction: { Total: 4 } } },
+    ])
+      expect(check(payload, invalid)).not.toEqual([]);
+  });
 });
