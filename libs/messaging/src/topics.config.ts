@@ -55,6 +55,8 @@ export const SUBMISSION_DLQ_HEADERS = {
   message: 'error-message',
   status: 'error-status',
   paths: 'error-paths',
+  /** How many field errors `error-paths` left out (bounded as a problem's are); only when it left some out. */
+  pathsOmitted: 'error-paths-omitted',
   sourceTopic: 'source-topic',
   sourcePartition: 'source-partition',
   sourceOffset: 'source-offset',

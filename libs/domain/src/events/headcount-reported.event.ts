@@ -24,6 +24,11 @@ const countSchema = z
 
 /** A function named `total` would be a second point on the total's basis in the financials report. */
 const isTotalsName = (fn: string) => comparableText(fn) === 'total';
+/**
+ * isTotalsName as a JSON Schema pattern: comparableText trims, joins blanks and lowercases, and only ASCII letters
+ * lowercase to t, o, a, l, so "total" in any case with blanks around it; classes, since patterns take no `i` flag.
+ */
+const TOTALS_NAME = '^\\s*[Tt][Oo][Tt][Aa][Ll]\\s*$';
 
 /** Staff numbers: a total, a breakdown by function, or both. */
 export const headcountReportedEvent = defineEvent({
@@ -35,7 +40,7 @@ export const headcountReportedEvent = defineEvent({
     .strictObject({
       total: countSchema.optional(),
       byFunction: z
-        .record(nameKeySchema, countSchema)
+        .record(nameKeySchema.meta({ not: { pattern: TOTALS_NAME } }), countSchema)
         .refine((r) => Object.keys(r).length <= LIMITS.items, `must have at most ${LIMITS.items} functions`)
         // On the keys as sent, so a path names the key the client wrote.
         .superRefine((byFunction, ctx) => {
@@ -54,6 +59,13 @@ export const headcountReportedEvent = defineEvent({
           }
         })
         .overwrite((byFunction) => Object.fromEntries(Object.entries(byFunction).map(([fn, n]) => [storedName(fn), n])))
+        .meta({
+          maxProperties: LIMITS.items,
+          description:
+            'People per function. A function is not "total" in any case or spacing (the basis of the total); the service ' +
+            'also refuses two keys that name one function once case and spacing are folded ("Sales", " sales "), and ' +
+            'functions counting more people than `total`',
+        })
         .optional(),
     })
     // The refinement does not reach JSON Schema, so the same rule is spelled there as anyOf.

@@ -5,9 +5,14 @@ import { localized } from '../values/localized-text.value';
 import { defineEvent } from './event-definition.factory';
 
 /** A party sues or is sued: an organization, a person or an authority, never a case or a product. */
-const partySchema = subjectSchema.refine((s) => !/^(case|product):/.test(s), {
-  message: 'must be an org, person or authority subject: a case or a product is not a party',
-});
+const partySchema = subjectSchema
+  .refine((s) => !/^(case|product):/.test(s), {
+    message: 'must be an org, person or authority subject: a case or a product is not a party',
+  })
+  .meta({ not: { pattern: '^(case|product):' }, description: 'An org, person or authority subject: a case or a product is not a party' });
+
+/** A side of the case: each party once (JSON Schema's uniqueItems; the service names the second listing). */
+const partiesSchema = boundedArray(partySchema, 1).meta({ uniqueItems: true });
 
 /** Opens a case; the case subject is the stream, parties are organizations, people or authorities. */
 export const lawsuitFiledEvent = defineEvent({
@@ -18,8 +23,8 @@ export const lawsuitFiledEvent = defineEvent({
   data: z
     .strictObject({
       title: localized(titleSchema),
-      plaintiffs: boundedArray(partySchema, 1),
-      defendants: boundedArray(partySchema, 1),
+      plaintiffs: partiesSchema,
+      defendants: partiesSchema.meta({ description: 'Each once; the service also refuses a defendant who is a plaintiff' }),
       court: localized(nameSchema).optional(),
       claims: boundedArray(localized(textSchema), 1),
     })

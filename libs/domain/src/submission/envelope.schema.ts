@@ -9,6 +9,21 @@ import { textSchema } from '../values/text.value';
 
 const RECORDABLE = EVENT_DEFINITIONS.filter((d) => d.recordable);
 
+/**
+ * What the envelope's JSON Schema cannot say, so that a producer validating against it (OpenAPI, AsyncAPI) knows a
+ * valid document may still be refused. Each rule is the service's own (the data schemas' refinements, the write's rules).
+ */
+const ENVELOPE_DESCRIPTION =
+  'A story event (one branch per type). The schema is necessary, not sufficient: the service also refuses what JSON ' +
+  'Schema cannot say: a date that is not a real calendar date (2024-02-30) or a range that ends before it starts; a ' +
+  'headcount whose byFunction adds up to more than its total, or names one function twice once case and spacing are folded; ' +
+  'a defendant who is also a plaintiff; a post-money valuation below the round (same currency); a restructuring to ' +
+  'itself (to = from); an inferred path to a field the event does not have, or given twice; an actual revenue or loss ' +
+  'for a period not begun by the event date, or a revenue target for a period already over; a regulatory intervention ' +
+  'requested by its own target; a source publishedAt after the recording (a day of slack). HTTP answers 400 with the ' +
+  "field path; over Kafka the message is dead-lettered with it. Rules on the subject's history (a lawsuit step before " +
+  'its filing or after its close, an expectedVersion behind the stream) are 422 and 409.';
+
 function unionError(iss: z.core.$ZodRawIssue): string | undefined {
   if (iss.code === 'invalid_type') return 'must be a JSON object';
   if (iss.code !== 'invalid_union') return undefined;
@@ -51,9 +66,11 @@ export function buildEnvelopeUnion(options: { sourcesRequired: boolean; quote?: 
         }
       }),
   );
-  return z.discriminatedUnion('type', branches as unknown as [(typeof branches)[number], ...(typeof branches)[number][]], {
-    error: unionError,
-  });
+  return z
+    .discriminatedUnion('type', branches as unknown as [(typeof branches)[number], ...(typeof branches)[number][]], {
+      error: unionError,
+    })
+    .meta({ description: ENVELOPE_DESCRIPTION });
 }
 
 export function isPlainObject(input: unknown): input is Record<string, unknown> {

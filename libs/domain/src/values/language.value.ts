@@ -28,8 +28,21 @@ function checkLanguageTag(tag: string): boolean {
   }
 }
 
+/**
+ * The shape of every tag isLanguageTag accepts, for JSON Schema: a 2-3 letter primary subtag, then subtags of 1 to 8
+ * letters or digits after single hyphens (Intl accepts nothing else). Intl's full check (subtag order and kinds, no
+ * repeated variant) stays with the service.
+ */
+export const LANGUAGE_TAG_SHAPE = '^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$';
+
 export const languageSchema = z
   .string({ error: (iss) => (iss.input === undefined ? 'required' : 'must be a BCP 47 language tag') })
   .max(100)
   .refine(isLanguageTag, 'must be a BCP 47 language tag such as "fr" or "en-US"')
-  .meta({ description: 'BCP 47 language tag', examples: ['fr', 'en-US'] });
+  .meta({
+    pattern: LANGUAGE_TAG_SHAPE,
+    description:
+      'BCP 47 language tag. The pattern checks the shape (a 2-3 letter language, then subtags of 1-8 letters or digits); ' +
+      'the service also checks the tag is well-formed (Intl.getCanonicalLocales)',
+    examples: ['fr', 'en-US'],
+  });

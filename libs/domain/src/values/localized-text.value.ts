@@ -27,7 +27,9 @@ export function isPerLanguage(value: unknown): value is { en?: string; fr?: stri
 export function localized<T extends z.ZodType<string>>(base: T, description?: string) {
   const perLanguage = z
     .strictObject({ en: base.optional(), fr: base.optional() }, { error: 'must be a string or an object {"en": "...", "fr": "..."}' })
-    .refine((v) => v.en !== undefined || v.fr !== undefined, { message: 'give the text in at least one of en, fr', path: [] });
+    .refine((v) => v.en !== undefined || v.fr !== undefined, { message: 'give the text in at least one of en, fr', path: [] })
+    // The refinement, as JSON Schema says it: with en and fr the only keys, at least one of them.
+    .meta({ minProperties: 1 });
   return z
     .union([base, perLanguage], {
       error: (iss) => (iss.input === undefined ? 'required' : 'must be a string or an object {"en": "...", "fr": "..."}'),

@@ -173,18 +173,32 @@ export function isPeriod(s: string): boolean {
 
 const PERIOD_HELP = 'must be a date or period: YYYY, YYYY-H1|H2, YYYY-Q1..Q4, YYYY-MM, YYYY-MM-DD, an RFC 3339 date-time, or start/end';
 
-/** A period string; the refinement is invisible to JSON Schema, so the description documents it. */
+// The shapes parsePeriod accepts as one JSON Schema pattern, each field in its range: a year MIN_YEAR..MAX_YEAR
+// (1000-9998), month 01-12, day 01-31, hour 00-23, minute and second 00-59 (no leap second), offset hour 00-23.
+// What a pattern cannot say (a day the month does not have, a range ending before it starts) only the service checks.
+// [0-9] rather than \d: other languages' regex engines take \d for any Unicode digit.
+const YEAR_PATTERN = '(?:[1-8][0-9]{3}|9(?:[0-8][0-9]{2}|9[0-8][0-9]|99[0-8]))';
+const TIME_PATTERN = '[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])';
+const SINGLE_PATTERN = `${YEAR_PATTERN}(?:-(?:H[12]|Q[1-4]|(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01])(?:${TIME_PATTERN})?)?))?`;
+/** Every period the service accepts matches it; what it lets through that the service refuses is in the description. */
+export const PERIOD_PATTERN = `^${SINGLE_PATTERN}(?:/${SINGLE_PATTERN})?$`;
+
+/** A period string; the pattern gives JSON Schema its shape, the description what only the service checks. */
 export const periodSchema = z
   .string({ error: (iss) => (iss.input === undefined ? 'required' : PERIOD_HELP) })
   .max(100)
   .refine(isPeriod, { error: (iss) => periodError(String(iss.input)) })
   .meta({
-    description: `A date or period: ${PERIOD_HELP.slice('must be a date or period: '.length)}`,
+    pattern: PERIOD_PATTERN,
+    description:
+      `A date or period: ${PERIOD_HELP.slice('must be a date or period: '.length)}; years ${MIN_YEAR} to ${MAX_YEAR}. ` +
+      'The pattern checks the shape; the service also checks that it is a real calendar date (no 2024-02-30, ' +
+      '29 February only in a leap year) and that a range does not end before it starts.',
     examples: ['2024-09-25', '2024-H1', '2025/2029'],
   });
 
 function periodError(input: string): string {
   const parts = input.split('/');
   if (parts.length === 2 && parseSingle(parts[0]) && parseSingle(parts[1])) return 'range must not end before it starts';
-  return `${PERIOD_HELP} (and a real calendar date)`;
+  return `${PERIOD_HELP} (a real calendar date, years ${MIN_YEAR} to ${MAX_YEAR})`;
 }

@@ -3,9 +3,21 @@ import { languageSchema } from './language.value';
 import { periodSchema } from './period.value';
 import { LIMITS, boundedArray, nameSchema, textSchema, titleSchema } from './text.value';
 
+/**
+ * The URLs the service takes, as a JSON Schema pattern: zod trims blanks around the URL, then requires `http://` or
+ * `https://` in any case (`javascript:alert(1)` is refused). No `format: "uri"`: RFC 3986 refuses what the service
+ * stores, `https://exemple.fr/été` and unencoded spaces among them, so a validator honouring it would refuse them.
+ */
+export const HTTP_URL_SHAPE = '^\\s*[Hh][Tt][Tt][Pp][Ss]?://';
+
 export const urlSchema = z
   .url({ protocol: /^https?$/, error: 'must be an http or https URL' })
-  .max(LIMITS.url, `must be at most ${LIMITS.url} characters`);
+  .max(LIMITS.url, `must be at most ${LIMITS.url} characters`)
+  .meta({
+    format: undefined,
+    pattern: HTTP_URL_SHAPE,
+    description: 'An absolute http or https URL (the service parses it as a WHATWG URL; non-ASCII characters are taken)',
+  });
 
 /** Where a fact comes from: the outlet and, when known, the article and the quote that backs it. */
 export const sourceSchema = z.strictObject(

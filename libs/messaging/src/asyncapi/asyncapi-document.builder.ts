@@ -59,6 +59,20 @@ const EVENT_HEADER_SCHEMAS: Record<string, Schema> = {
 const dlqOriginal = 'The original message (value, key, headers) as it came, plus:';
 
 /**
+ * What the key of a submission does. Ingest reads the topic's partitions concurrently, each in order: messages under
+ * one key share a partition and are recorded in the order sent; messages under different keys (or none) may be
+ * recorded in any order, whatever their subject.
+ */
+const SUBMISSION_ORDER =
+  "A subject's submissions are recorded in the order sent only when they share one key: use the subject as the key " +
+  '(recommended). Messages under different keys go to different partitions, which are read concurrently, so they may ' +
+  'be recorded in any order; an expectedVersion chain needs one key (and a topic that keeps its partition count).';
+const SUBMISSION_KEY =
+  'The subject (recommended). Any key is accepted, but only messages under one key are recorded in the order sent; ' +
+  "messages under different keys (or none) may be recorded in any order, so keep a subject's submissions under one key, " +
+  'as an expectedVersion chain needs.';
+
+/**
  * The AsyncAPI 3.0 document of the backbone's Kafka side: every topic, its messages (payload schemas generated
  * from the same zod schemas the services validate with) and headers (from the same constants the services set).
  */
@@ -99,14 +113,19 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}) {
     channels: {
       events: channel(topics.events, 'Every recorded event, in order per stream (key = subject).', 'storyEvent', partitions),
       eventsDlq: channel(topics.eventsDlq, 'Events a projector gave up on.', 'eventDeadLetter', 1),
-      submissions: channel(topics.submissions, 'Envelopes submitted by external producers; ingest records them.', 'submission', partitions),
+      submissions: channel(
+        topics.submissions,
+        'Envelopes submitted by external producers; ingest records them. ' + SUBMISSION_ORDER,
+        'submission',
+        partitions,
+      ),
       submissionsDlq: channel(topics.submissionsDlq, 'Submissions ingest rejected, with the error in headers.', 'submissionDeadLetter', 1),
     },
     operations: {
       publishEvents: op('send', 'events', 'storyEvent', 'The relay publishes each recorded event once, in log order.'),
       consumeEvents: op('receive', 'events', 'storyEvent', 'Projectors (and any CloudEvents consumer) read the events.'),
       deadLetterEvents: op('send', 'eventsDlq', 'eventDeadLetter', 'A projector dead-letters an event it cannot apply.'),
-      submit: op('send', 'submissions', 'submission', 'An external producer submits an envelope.'),
+      submit: op('send', 'submissions', 'submission', 'An external producer submits an envelope, keyed by its subject.'),
       consumeSubmissions: op('receive', 'submissions', 'submission', 'Ingest validates and records each submission.'),
       deadLetterSubmissions: op('send', 'submissionsDlq', 'submissionDeadLetter', 'Ingest dead-letters a rejected submission.'),
     },
@@ -120,14 +139,11 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}) {
           name: 'storyEvent',
           title: 'A recorded story event',
           contentType: 'application/json',
+          // The relay sets every header on every message but two: partition-prev-position (when it knows the
+          // partition count) and store-id (when the store has an identity).
           headers: headers(EVENT_HEADER_SCHEMAS, [
-            EVENT_HEADERS.eventId,
-            EVENT_HEADERS.type,
-            EVENT_HEADERS.globalPosition,
-            CLOUDEVENTS_HEADERS.specversion,
-            CLOUDEVENTS_HEADERS.id,
-            CLOUDEVENTS_HEADERS.source,
-            CLOUDEVENTS_HEADERS.type,
+            ...Object.values(EVENT_HEADERS).filter((h) => h !== EVENT_HEADERS.partitionPrevPosition),
+            ...Object.values(CLOUDEVENTS_HEADERS),
           ]),
           payload: { $ref: '#/components/schemas/WireEvent' },
           bindings: key('The subject (stream id): a stream stays on one partition, in order'),
@@ -156,11 +172,15 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}) {
           title: 'A submitted story event',
           contentType: 'application/json',
           headers: headers({
-            [SUBMISSION_HEADERS.correlationId]: text('Becomes the event metadata correlationId ([A-Za-z0-9._:-]{1,128})'),
-            [SUBMISSION_HEADERS.causationId]: text('Becomes the event metadata causationId ([A-Za-z0-9._:-]{1,128})'),
+            [SUBMISSION_HEADERS.correlationId]: text(
+              'Becomes the event metadata correlationId when it matches [A-Za-z0-9._:-]{1,128} (otherwise, or without it, the event id stands in)',
+            ),
+            [SUBMISSION_HEADERS.causationId]: text(
+              'Becomes the event metadata causationId when it matches [A-Za-z0-9._:-]{1,128} (otherwise, or without it, none)',
+            ),
           }),
           payload: { $ref: '#/components/schemas/Submission' },
-          bindings: key('Any; the subject keeps one stream in order'),
+          bindings: key(SUBMISSION_KEY),
         },
         submissionDeadLetter: {
           name: 'submissionDeadLetter',
@@ -172,12 +192,21 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}) {
               [SUBMISSION_DLQ_HEADERS.code]: text('Stable error code, e.g. REQUEST.INVALID'),
               [SUBMISSION_DLQ_HEADERS.message]: text('What is wrong (at most 2000 characters)'),
               [SUBMISSION_DLQ_HEADERS.status]: text('The HTTP status the same request would get (decimal)'),
-              [SUBMISSION_DLQ_HEADERS.paths]: text('JSON array of {path, message} field errors'),
+              [SUBMISSION_DLQ_HEADERS.paths]: text(
+                "JSON array of {path, message} field errors, bounded as an HTTP problem's are (at most 100 and 8 kB of them)",
+              ),
+              [SUBMISSION_DLQ_HEADERS.pathsOmitted]: text(
+                'How many field errors error-paths left out (decimal); only when it left some out',
+                {
+                  pattern: '^[1-9][0-9]*$',
+                },
+              ),
               [SUBMISSION_DLQ_HEADERS.sourceTopic]: text('Topic of the original'),
               [SUBMISSION_DLQ_HEADERS.sourcePartition]: text('Partition of the original (decimal)'),
               [SUBMISSION_DLQ_HEADERS.sourceOffset]: text('Offset of the original (decimal)'),
             },
-            [SUBMISSION_DLQ_HEADERS.code, SUBMISSION_DLQ_HEADERS.message, SUBMISSION_DLQ_HEADERS.sourceTopic],
+            // Every one but error-paths-omitted is set on every dead letter.
+            Object.values(SUBMISSION_DLQ_HEADERS).filter((h) => h !== SUBMISSION_DLQ_HEADERS.pathsOmitted),
           ),
           payload: { description: 'The original value as received (it may not be JSON).' },
           bindings: key('The original key'),

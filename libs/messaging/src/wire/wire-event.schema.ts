@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_TYPES, MODALITIES, sourceSchema } from '@newsroom/domain';
+import { EVENT_TYPES, inferredSchema, MODALITIES, sourceSchema } from '@newsroom/domain';
 
 /**
  * The envelope on newsroom.events.v1 as a schema, for its description (AsyncAPI) and for tests that hold the
@@ -28,7 +28,13 @@ export const wireEventSchema = z
         correlationId: z.string(),
         causationId: z.string().nullable(),
         actor: z.string().meta({ description: 'Who recorded it: "key:<name>", "kafka:<topic>"...' }),
+        // Kept in the metadata so the stored record and this message carry it (README, "What the sources do not say").
+        inferred: inferredSchema.optional().meta({
+          description:
+            'The fields its sources do not state, each with a note ("occurredAt" or "data.<field path>"), as the envelope\'s ' +
+            '`inferred` gave them; absent (or []) when none',
+        }),
       })
-      .meta({ description: 'Trace and actor; more members may follow' }),
+      .meta({ description: 'Trace, actor and the fields the sources do not state; more members may follow' }),
   })
   .meta({ title: 'WireEvent', description: 'A recorded story event as the relay publishes it' });
