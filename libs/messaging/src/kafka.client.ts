@@ -1,6 +1,7 @@
 import { Admin, ConfigResourceTypes, Kafka, logLevel, Producer, Partitioners, CompressionTypes, type SASLOptions } from 'kafkajs';
 import './kafkajs-request-queue.util';
 import './kafkajs-encoder.util';
+import './kafka-compression.codec';
 import { Logger } from '@nestjs/common';
 import { chunkByBytes, DEFAULT_MAX_EVENT_BYTES, metric, publishBudgetBytes, recordBytes } from '@newsroom/platform';
 import { OutgoingMessage, Publisher, TopicSpec } from './messaging.types';
