@@ -138,6 +138,17 @@ describe('Kafka submissions: dead letters that always fit and keep the original 
     expect(tombstone.key).toBe('k-tombstone');
   });
 
+  it('given a batch, a tombstone and an envelope after a UTF-8 BOM, then the batch and the tombstone are refused saying why, and the BOM envelope is recorded as over HTTP', async () => {
+    const batchAt = await send(0, { key: 'k-batch', value: JSON.stringify({ events: [departedEnvelope()] }) });
+    const tombstoneAt = await send(0, { key: 'k-tomb', value: null });
+    const withBom = departedEnvelope();
+    await send(1, { key: 'k-bom', value: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(withBom))]) });
+
+    expect((await letterAt(0, batchAt)).headers['error-message']).toMatch(/^Kafka takes one envelope per message/);
+    expect((await letterAt(0, tombstoneAt)).headers['error-message']).toMatch(/^a null value \(tombstone\) is not a submission/);
+    await pollUntil(async () => (await recorded([withBom.id])).length === 1, { what: 'the BOM envelope recorded', timeoutMs: 30000 });
+  });
+
   it('given a dead letter the DLQ refuses (its limit lowered below it, even compressed), then only its partition waits, not ready, naming partition and offset; the other partition goes on; raised again, it is dead-lettered once', async () => {
     await kafka.ensureTopics([{ topic: topics.submissionsDlq, partitions: 1, config: dlqTopicSizeConfig(DEFAULT_MAX_EVENT_BYTES) }]);
     await setDlqMaxMessageBytes(4096);
