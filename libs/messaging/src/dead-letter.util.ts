@@ -4,7 +4,7 @@ import { IncomingMessage, OutgoingHeaderValue, OutgoingMessage, RawRecord } from
 import { EVENT_DLQ_HEADERS, SUBMISSION_DLQ_HEADERS } from './topics.config';
 
 /** Headers a dead letter carries when it had to be cut to fit its topic; each value is the original's size in bytes. */
-export const DEAD_LETTER_CUT_HEADERS = {
+const DEAD_LETTER_CUT_HEADERS = {
   value: 'value-truncated',
   key: 'key-truncated',
   /** The original's headers, all dropped: the value says how many and their bytes (`3 headers, 1048576 bytes`). */
