@@ -2,6 +2,7 @@ export * from './messaging.types';
 export { KafkaClient, kafkaSasl } from './kafka.client';
 export type { KafkaClientOptions, KafkaSasl } from './kafka.client';
 export { ManagedConsumer, decodeHeaders } from './managed.consumer';
+export { deadLetterOf } from './dead-letter.util';
 export * from './topics.config';
 export { partitionOfKey, partitionPrevPosition, PartitionChain } from './partitioning.util';
 export {

@@ -1,9 +1,11 @@
 import { Admin, ConfigResourceTypes, Kafka, logLevel, Producer, Partitioners, CompressionTypes, type SASLOptions } from 'kafkajs';
 import './kafkajs-request-queue.util';
 import './kafkajs-encoder.util';
+import './kafka-compression.codec';
 import { Logger } from '@nestjs/common';
 import { chunkByBytes, DEFAULT_MAX_EVENT_BYTES, metric, publishBudgetBytes, recordBytes } from '@newsroom/platform';
-import { OutgoingMessage, Publisher, TopicSpec } from './messaging.types';
+import { OutgoingMessage, Publisher, PublishOptions, TopicSpec } from './messaging.types';
+import { fitDeadLetter } from './dead-letter.util';
 import { ManagedConsumer } from './managed.consumer';
 import { ConsumerOptions } from './messaging.types';
 import { PartitionsChosen, recordingPartitioner, UnacknowledgedSendError, unacknowledgedPartitions } from './acknowledged-partitions.util';
@@ -195,21 +197,39 @@ export class KafkaClient implements Publisher {
    * (non-retriable) above the topic's max.message.bytes: messages are sent in runs of at most the byte
    * budget, one after the other, so order per partition holds. A failure part-way leaves the earlier runs
    * published: the caller retries the whole call, as after any failed send (at-least-once).
+   *
+   * Dead letters (`deadLetters`) are sent GZIP-compressed, each fitted to the budget first (`fitDeadLetter`): the
+   * original they repeat may have come compressed and be far larger than the topic takes uncompressed, and a dead
+   * letter the broker refuses would hold its partition (the refusal is not retriable) for good.
    */
-  async publish(topic: string, messages: OutgoingMessage[], options: { withinBudget?: boolean } = {}): Promise<void> {
+  async publish(topic: string, messages: OutgoingMessage[], options: PublishOptions = {}): Promise<void> {
     if (messages.length === 0) return;
-    if (options.withinBudget) return this.send(topic, messages);
+    const compression = options.deadLetters ? CompressionTypes.GZIP : CompressionTypes.None;
+    if (options.withinBudget) return this.send(topic, messages, compression);
     const budget = publishBudgetBytes(this.options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES);
+    if (options.deadLetters) messages = messages.map((m) => this.fitted(topic, m, budget));
     let total = 0;
     for (const m of messages) total += recordBytes(m);
+    // A dead letter above the budget uncompressed fits it compressed (fitDeadLetter): it gets a send of its own.
     const runs = total <= budget ? [messages] : chunkByBytes(messages, budget, recordBytes);
-    for (const run of runs) await this.send(topic, run);
+    for (const run of runs) await this.send(topic, run, compression);
   }
 
-  private async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
+  private fitted(topic: string, letter: OutgoingMessage, budget: number): OutgoingMessage {
+    const { message, cut } = fitDeadLetter(letter, budget);
+    if (cut.length) {
+      const where = ['source-topic', 'source-partition', 'source-offset'].map((h) => letter.headers?.[h] ?? letter.headers?.[`dlq-${h}`]);
+      kafkaLogger.warn(
+        `a dead letter for ${topic} did not fit it even compressed and was cut (${cut.join('; ')}); the original: ${where.join('/')}`,
+      );
+    }
+    return message;
+  }
+
+  private async send(topic: string, messages: OutgoingMessage[], compression = CompressionTypes.None): Promise<void> {
     const producer = await this.getProducer();
     try {
-      const answer = await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+      const answer = await producer.send({ topic, acks: -1, compression, messages });
       // kafkajs can resolve a send it wrote only part of (acknowledged-partitions.util): then it failed.
       const missing = unacknowledgedPartitions(topic, messages, this.chosen, answer);
       if (missing.length) {

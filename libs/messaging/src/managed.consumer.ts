@@ -1,20 +1,34 @@
 import { Logger } from '@nestjs/common';
 import { Consumer, Kafka } from 'kafkajs';
 import { metric, withTimeout } from '@newsroom/platform';
-import { ConsumerOptions, ConsumerState, Headers, IncomingMessage } from './messaging.types';
+import { ConsumerOptions, ConsumerState, Headers, IncomingMessage, RawRecord } from './messaging.types';
 
 const headerValue = (v: unknown): string =>
   Array.isArray(v) ? headerValue(v[0]) : Buffer.isBuffer(v) ? v.toString('utf8') : typeof v === 'string' ? v : '';
 
+/** The first value of each header as text: what handlers read (trace ids). Dead letters use `rawHeaders`. */
 export function decodeHeaders(raw: Record<string, unknown> | undefined): Headers {
-  const out: Headers = {};
-  for (const [k, v] of Object.entries(raw ?? {})) out[k] = headerValue(v);
-  return out;
+  return Object.fromEntries(Object.entries(raw ?? {}).map(([k, v]) => [k, headerValue(v)]));
+}
+
+/** Every value of every header as the broker gave it (kafkajs makes an array of a header given more than once). */
+function rawHeaders(raw: Record<string, unknown> | undefined): RawRecord['headers'] {
+  const one = (v: unknown): Buffer => (Buffer.isBuffer(v) ? v : typeof v === 'string' ? Buffer.from(v) : Buffer.alloc(0));
+  // Entries, not assignments: a header named `__proto__` stays a header.
+  return Object.fromEntries(Object.entries(raw ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.map(one) : [one(v)]]));
 }
 
 /** How often a member commits the offsets it has handled (and when it stops). */
 const COMMIT_INTERVAL_MS = 1000;
 const STOP_COMMIT_TIMEOUT_MS = 2000;
+/**
+ * A member counts as recovered (the restart backoff starts again from 0.5 s) once it has handled a batch or stayed
+ * joined this long. Not at the join itself: a consumer that joins and then fails every fetch (a record batch it
+ * cannot read) restarted every 500 ms for good, 177 times in 25 s.
+ */
+const RECOVERED_AFTER_MS = 30_000;
+/** isolateFailingPartitions: a failed batch's partition waits 0.5 s doubling to this before it is tried again. */
+const PARTITION_RETRY_MAX_MS = 30_000;
 
 const runningGauge = () =>
   metric('gauge', {
@@ -64,6 +78,9 @@ export class ManagedConsumer {
   private silenceTimer: NodeJS.Timeout | null = null;
   /** Commits what the current consumer has handled and not committed yet (stop() calls it before leaving). */
   private flushCommits: (() => Promise<void>) | null = null;
+  private joinedAt = 0;
+  /** isolateFailingPartitions: partitions whose last batch failed (`topic/partition`), until a batch of theirs succeeds. */
+  private readonly failing = new Map<string, { attempts: number; timer: NodeJS.Timeout | null }>();
   lastError: string | null = null;
 
   constructor(
@@ -78,9 +95,10 @@ export class ManagedConsumer {
     this.replaceSilentAfterMs = options.replaceSilentAfterMs ?? 90_000;
   }
 
-  /** starting | running | stalled (joined but silent: broker away) | restarting | stopped. */
+  /** starting | running | stalled (joined but silent: broker away) | retrying (a partition's batch failed) | restarting | stopped. */
   get state(): ConsumerState {
     if (this.phase === 'running' && this.inHandler === 0 && Date.now() - this.lastSignOfLife > this.staleAfterMs) return 'stalled';
+    if (this.phase === 'running' && this.failing.size > 0) return 'retrying';
     return this.phase;
   }
 
@@ -165,14 +183,21 @@ export class ManagedConsumer {
             key: m.key ? m.key.toString('utf8') : null,
             value: m.value ?? Buffer.alloc(0),
             headers: decodeHeaders(m.headers as Record<string, unknown>),
+            raw: { key: m.key ?? null, value: m.value ?? null, headers: rawHeaders(m.headers as Record<string, unknown>) },
           }));
           this.inHandler++;
           try {
             await handler({ topic: batch.topic, partition: batch.partition, messages });
+          } catch (error) {
+            if (!this.options.isolateFailingPartitions || gen !== this.generation) throw error;
+            // Not resolved: once resumed, the partition is fetched again from this batch's first message.
+            this.holdBack(consumer, gen, batch.topic, batch.partition, batch.messages[0].offset, error);
+            return;
           } finally {
             this.inHandler--;
             this.lastSignOfLife = Date.now();
           }
+          this.recovered(batch.topic, batch.partition);
           resolveOffset(batch.messages[batch.messages.length - 1].offset);
           if (gen === this.generation) this.flushCommits = () => commitOffsetsIfNecessary(uncommittedOffsets());
           await commitOffsetsIfNecessary();
@@ -213,8 +238,16 @@ export class ManagedConsumer {
       else this.logger.log(line);
       this.phase = 'running';
       this.lastSignOfLife = Date.now();
-      this.attempts = 0;
-      this.lastError = null;
+      this.joinedAt = Date.now();
+      // A partition held back and now another member's is no longer ours to retry.
+      for (const [key, held] of this.failing) {
+        const [topic, partition] = [key.slice(0, key.lastIndexOf('/')), Number(key.slice(key.lastIndexOf('/') + 1))];
+        if (!(memberAssignment?.[topic] ?? []).includes(partition)) {
+          if (held.timer) clearTimeout(held.timer);
+          this.failing.delete(key);
+        }
+      }
+      if (this.failing.size === 0) this.lastError = null;
     });
     consumer.on(consumer.events.FETCH, alive);
     consumer.on(consumer.events.HEARTBEAT, alive);
@@ -246,9 +279,43 @@ export class ManagedConsumer {
     this.replace(this.generation, new Error(reason));
   }
 
+  /**
+   * isolateFailingPartitions: a batch failed. Its partition alone is paused and resumed after a backoff (the batch is
+   * then fetched again); the member stays in the group, so the other partitions go on and commit, and nothing they
+   * handled is delivered again. Readiness says `retrying` with the partition and offset until a batch of it succeeds.
+   */
+  private holdBack(consumer: Consumer, gen: number, topic: string, partition: number, offset: string, error: unknown): void {
+    const key = `${topic}/${partition}`;
+    const held = this.failing.get(key) ?? { attempts: 0, timer: null };
+    if (held.timer) clearTimeout(held.timer);
+    const delay = Math.min(PARTITION_RETRY_MAX_MS, 500 * 2 ** Math.min(held.attempts, 6));
+    held.attempts++;
+    this.failing.set(key, held);
+    this.lastError = `${topic} partition ${partition} at offset ${offset}: ${(error as Error)?.message ?? String(error)}`;
+    this.logger.error(`batch failed, ${this.lastError}; partition paused, tried again in ${delay} ms (attempt ${held.attempts})`);
+    consumer.pause([{ topic, partitions: [partition] }]);
+    held.timer = setTimeout(() => {
+      held.timer = null;
+      if (gen === this.generation && !this.stopping) consumer.resume([{ topic, partitions: [partition] }]);
+    }, delay);
+    held.timer.unref();
+  }
+
+  /** A batch was handled: the partition (and the member) count as recovered. */
+  private recovered(topic: string, partition: number): void {
+    this.attempts = 0;
+    const key = `${topic}/${partition}`;
+    if (!this.failing.has(key)) return;
+    this.failing.delete(key);
+    this.logger.warn(`${topic} partition ${partition} handled its batch again`);
+    if (this.failing.size === 0) this.lastError = null;
+  }
+
   /** Retires consumer `gen` (once) and schedules its successor with backoff. */
   private replace(gen: number, error: unknown): void {
     if (this.stopping || gen !== this.generation) return;
+    // A member that stayed joined a while had recovered from whatever came before: its crash starts the backoff anew.
+    if (this.phase === 'running' && Date.now() - this.joinedAt >= RECOVERED_AFTER_MS) this.attempts = 0;
     this.generation++;
     this.flushCommits = null;
     const old = this.consumer;
@@ -281,6 +348,8 @@ export class ManagedConsumer {
     this.restartTimer = null;
     if (this.silenceTimer) clearInterval(this.silenceTimer);
     this.silenceTimer = null;
+    for (const held of this.failing.values()) if (held.timer) clearTimeout(held.timer);
+    this.failing.clear();
     await this.launching?.catch(() => undefined);
     // What was handled since the last commit, committed before leaving, so the next member starts after it; bounded,
     // so a broker that is away cannot hold the shutdown (the offsets are then delivered again).

@@ -3,7 +3,15 @@ import { DataSource, EntityManager } from 'typeorm';
 import { upcast as shippedUpcast, type UpcastFn } from '@newsroom/domain';
 import { EventLogReader, isTransientStoreError, translateStoreError, type StoredEvent } from '@newsroom/event-store';
 import { ForgedReason, unvouched } from './store-vouching.util';
-import { EventIdentity, headerPosition, identifyMessage, IncomingMessage, Publisher, STORE_ID_HEADER } from '@newsroom/messaging';
+import {
+  deadLetterOf,
+  EventIdentity,
+  headerPosition,
+  identifyMessage,
+  IncomingMessage,
+  Publisher,
+  STORE_ID_HEADER,
+} from '@newsroom/messaging';
 import { Projection } from './projection.types';
 import {
   Checkpoints,
@@ -753,20 +761,20 @@ export class ProjectionRunner {
       `dead-lettering ${identity ? `position ${identity.position} (${identity.id ?? 'no id'})` : `offset ${message.offset}`} for ${label}: ${reason}`,
     );
     // Published before the checkpoint commits: a crash in between can dead-letter twice, never zero times.
-    await this.publisher.publish(this.options.dlqTopic, [
-      {
-        key: message.key ?? '',
-        value: message.value,
-        headers: {
-          ...message.headers,
+    // The original as it came (bytes, repeated headers); compressed, and cut if even that does not fit the topic.
+    await this.publisher.publish(
+      this.options.dlqTopic,
+      [
+        deadLetterOf(message, {
           'dlq-projection': label,
           'dlq-error': reason.slice(0, 1000),
           'dlq-source-topic': message.topic,
           'dlq-source-partition': String(message.partition),
           'dlq-source-offset': message.offset,
-        },
-      },
-    ]);
+        }),
+      ],
+      { deadLetters: true },
+    );
     if (identity && projections.length) {
       await manager.query(
         `INSERT INTO read_model.projection_failures (projection, position, event_id, type, error)

@@ -47,7 +47,8 @@ export function losingRelay(
 ): { relay: EventRelay; dropped: string[] } {
   const dropped: string[] = [];
   const keeps = (m: OutgoingMessage) => {
-    const position = m.headers?.[EVENT_HEADERS.globalPosition];
+    const header = m.headers?.[EVENT_HEADERS.globalPosition];
+    const position = header === undefined ? undefined : String(header);
     if (position === undefined || !lost.has(position)) return true;
     dropped.push(position);
     return false;

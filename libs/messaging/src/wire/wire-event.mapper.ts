@@ -59,13 +59,16 @@ export function encodeWireValue(e: StoredEvent): string {
  * when known, so a projector can refuse another store's events. The CloudEvents attributes ride as `ce_*` headers
  * (binary mode), so off-the-shelf consumers understand the events; store-vouching compares values only.
  */
-export function toWireMessage(e: StoredEvent, storeId: string | null = null): OutgoingMessage {
+export function toWireMessage(e: StoredEvent, storeId: string | null = null): WireMessage {
   return { key: e.streamId, value: encodeWireValue(e), headers: wireHeaders(e, storeId) };
 }
 
+/** An event's message: keyed, with text headers. */
+type WireMessage = OutgoingMessage & { key: string; headers: Headers };
+
 /** A message as the relay publishes it, with its size inside a Kafka record batch (an upper bound, uncompressed). */
 export interface EncodedWireMessage {
-  message: OutgoingMessage & { value: Buffer };
+  message: WireMessage & { value: Buffer };
   bytes: number;
 }
 

@@ -81,7 +81,7 @@ describe('wire format of newsroom.events.v1', () => {
 
   it('places an undecodable message by its headers', () => {
     const message = toWireMessage(stored());
-    expect(identifyMessage('garbage', message.headers!)).toEqual({ position: '42', id: stored().eventId, type: 'executive.departed' });
+    expect(identifyMessage('garbage', message.headers)).toEqual({ position: '42', id: stored().eventId, type: 'executive.departed' });
   });
 
   it('vouches only for what the relay would publish for the record', () => {

@@ -79,7 +79,8 @@ export function defaultBodyLimitBytes(maxEventBytes: number): number {
 export interface RecordLike {
   key: string | Buffer | null;
   value: string | Buffer | null;
-  headers?: Record<string, string | Buffer>;
+  /** A header given more than once has all its values in an array; each is a header of its own on the wire. */
+  headers?: Record<string, string | Buffer | Array<string | Buffer>>;
 }
 
 const bytesOf = (v: string | Buffer | null | undefined): number =>
@@ -88,7 +89,11 @@ const bytesOf = (v: string | Buffer | null | undefined): number =>
 /** Upper bound of a message's size inside a Kafka record batch (uncompressed). */
 export function recordBytes(m: RecordLike): number {
   let n = RECORD_OVERHEAD_BYTES + bytesOf(m.key) + bytesOf(m.value);
-  if (m.headers) for (const k in m.headers) n += HEADER_OVERHEAD_BYTES + Buffer.byteLength(k) + bytesOf(m.headers[k]);
+  if (m.headers)
+    for (const k in m.headers) {
+      const v = m.headers[k];
+      for (const one of Array.isArray(v) ? v : [v]) n += HEADER_OVERHEAD_BYTES + Buffer.byteLength(k) + bytesOf(one);
+    }
   return n;
 }
 

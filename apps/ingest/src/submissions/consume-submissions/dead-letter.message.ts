@@ -1,4 +1,4 @@
-import { IncomingMessage, OutgoingMessage } from '@newsroom/messaging';
+import { deadLetterOf, IncomingMessage, OutgoingMessage } from '@newsroom/messaging';
 import { boundedFieldProblems } from '@newsroom/platform';
 import { WriteRejection } from '../../events/shared/write.types';
 
@@ -14,26 +14,22 @@ const DLQ_HEADERS = {
 } as const;
 
 /**
- * The rejected message as it came (value, key, headers) plus why, so it can be fixed and sent again. The field errors
+ * The rejected message as it came (key, value and headers byte for byte, a null key or value, every value of a
+ * repeated header) plus why, so it can be fixed and sent again; a producer's own header named like one of these is
+ * kept as `original-<name>` (deadLetterOf). The field errors
  * are bounded as an HTTP problem's are: a key of 900,000 characters repeated in full in `error-paths` would make the
  * dead letter twice the message, past what the broker takes.
  */
 export function toDeadLetter(message: IncomingMessage, rejection: WriteRejection): OutgoingMessage {
   const listed = boundedFieldProblems(rejection.errors ?? []);
-  return {
-    // kafkajs takes a null key as "no key": the dead letter keeps the original's exactly.
-    key: message.key as string,
-    value: message.value,
-    headers: {
-      ...message.headers,
-      [DLQ_HEADERS.code]: rejection.code,
-      [DLQ_HEADERS.message]: rejection.message.slice(0, 2000),
-      [DLQ_HEADERS.status]: String(rejection.status),
-      [DLQ_HEADERS.paths]: JSON.stringify(listed.errors),
-      ...(listed.omitted ? { [DLQ_HEADERS.pathsOmitted]: String(listed.omitted) } : {}),
-      [DLQ_HEADERS.sourceTopic]: message.topic,
-      [DLQ_HEADERS.sourcePartition]: String(message.partition),
-      [DLQ_HEADERS.sourceOffset]: message.offset,
-    },
-  };
+  return deadLetterOf(message, {
+    [DLQ_HEADERS.code]: rejection.code,
+    [DLQ_HEADERS.message]: rejection.message.slice(0, 2000),
+    [DLQ_HEADERS.status]: String(rejection.status),
+    [DLQ_HEADERS.paths]: JSON.stringify(listed.errors),
+    ...(listed.omitted ? { [DLQ_HEADERS.pathsOmitted]: String(listed.omitted) } : {}),
+    [DLQ_HEADERS.sourceTopic]: message.topic,
+    [DLQ_HEADERS.sourcePartition]: String(message.partition),
+    [DLQ_HEADERS.sourceOffset]: message.offset,
+  });
 }

@@ -55,14 +55,15 @@ export class SubmissionBatchProcessor {
     }
     const dead = messages.flatMap((m, i) => (rejections[i] ? [toDeadLetter(m, rejections[i])] : []));
     // Published before the batch resolves, so the offset is only committed once every reject is safe in the DLQ.
-    if (dead.length) await this.publisher.publish(this.dlqTopic, dead);
+    // Compressed, and cut if even that does not fit (KafkaClient): a dead letter is never refused for its size.
+    if (dead.length) await this.publisher.publish(this.dlqTopic, dead, { deadLetters: true });
     for (const d of dead) {
       this.logger.warn({
         msg: 'submission rejected to the dead-letter topic',
         code: d.headers?.['error-code'],
         partition: d.headers?.['source-partition'],
         offset: d.headers?.['source-offset'],
-        correlationId: d.headers?.['correlation-id'] ?? null,
+        correlationId: d.headers?.['correlation-id']?.toString() ?? null,
       });
     }
     this.onOutcome('accepted', accepted);

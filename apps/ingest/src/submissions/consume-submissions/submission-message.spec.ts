@@ -101,4 +101,31 @@ describe('a Kafka submission message', () => {
     expect(parsed.meta.causationId).toBeNull();
     expect(parsed.meta.correlationId).toBe(parsed.submission.id);
   });
+
+  // Found by a partner's integration test: the reasons did not say what was wrong.
+  it('given a batch {"events": [...]}, when parsed, then the refusal says Kafka takes one envelope per message', () => {
+    expect(parseSubmissionMessage(message({ events: [departedEnvelope(), departedEnvelope()] }))).toMatchObject({
+      ok: false,
+      rejection: {
+        status: 400,
+        code: 'REQUEST.INVALID',
+        message: expect.stringMatching(/^Kafka takes one envelope per message/),
+        errors: [{ path: 'events' }],
+      },
+    });
+  });
+
+  it('given a tombstone (null value), when parsed, then the refusal says a null value is not a submission', () => {
+    const tombstone = { ...message('x'), value: Buffer.alloc(0), raw: { key: Buffer.from('k'), value: null, headers: {} } };
+    expect(parseSubmissionMessage(tombstone)).toMatchObject({
+      ok: false,
+      rejection: { code: 'REQUEST.MALFORMED_JSON', message: expect.stringMatching(/^a null value \(tombstone\) is not a submission/) },
+    });
+  });
+
+  it('given an envelope after a UTF-8 BOM (EF BB BF), when parsed, then it is accepted as over HTTP', () => {
+    const envelope = departedEnvelope();
+    const bom = { ...message({}), value: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(envelope))]) };
+    expect(parseSubmissionMessage(bom)).toMatchObject({ ok: true, submission: { id: envelope.id } });
+  });
 });

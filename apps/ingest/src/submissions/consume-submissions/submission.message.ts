@@ -7,7 +7,8 @@ import { RequestMeta, WriteRejection } from '../../events/shared/write.types';
 const SUBMISSION_ID_NAMESPACE = '5b0c1e2a-7d4f-4c1b-9a55-6e6577737364';
 const TRACE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 // Fatal: bytes that are not UTF-8 are refused, never replaced by U+FFFD (which would store other text than was sent).
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// A leading BOM (EF BB BF) is dropped, as HTTP drops it from a body: `ignoreBOM: true` kept it for JSON.parse to refuse.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 export type ParsedSubmission = { ok: true; submission: Submission; meta: RequestMeta } | { ok: false; rejection: WriteRejection };
 
@@ -19,32 +20,39 @@ export function submissionIdFor(message: Pick<IncomingMessage, 'topic' | 'partit
   return uuidv5(`${message.topic}/${message.partition}/${message.offset}`, SUBMISSION_ID_NAMESPACE);
 }
 
+const malformed = (detail: string, path = ''): ParsedSubmission => ({
+  ok: false,
+  rejection: { status: 400, code: 'REQUEST.MALFORMED_JSON', message: detail, errors: [{ path, message: detail }] },
+});
+
 /** One Kafka message -> one validated envelope (same JSON as HTTP) with the message's trace headers as metadata. */
 export function parseSubmissionMessage(message: IncomingMessage): ParsedSubmission {
+  // A tombstone's value is null; JSON.parse of the empty buffer said only "Unexpected end of JSON input".
+  if (message.raw?.value === null) return malformed('a null value (tombstone) is not a submission: send one envelope as JSON');
   let body: unknown;
   let text: string;
   try {
     text = UTF8.decode(message.value);
   } catch {
-    const detail = 'message value is not valid UTF-8';
-    return {
-      ok: false,
-      rejection: { status: 400, code: 'REQUEST.MALFORMED_JSON', message: detail, errors: [{ path: '', message: detail }] },
-    };
+    return malformed('message value is not valid UTF-8');
   }
   try {
     body = JSON.parse(text);
   } catch (error) {
-    const detail = `message value is not valid JSON: ${(error as Error).message}`;
-    return {
-      ok: false,
-      rejection: { status: 400, code: 'REQUEST.MALFORMED_JSON', message: detail, errors: [{ path: '', message: detail }] },
-    };
+    return malformed(`message value is not valid JSON: ${(error as Error).message}`);
   }
   const repeated = duplicateKeyPath(text, body);
   if (repeated !== null) {
     const problem = problems.duplicateKey(repeated);
     return { ok: false, rejection: { status: 400, code: problem.code, message: problem.detail!, errors: problem.errors! } };
+  }
+  if (isBatch(body)) {
+    const detail =
+      'Kafka takes one envelope per message: a batch ({"events": [...]}) is for HTTP only (POST /v1/events); send each event as a message of its own';
+    return {
+      ok: false,
+      rejection: { status: 400, code: 'REQUEST.INVALID', message: detail, errors: [{ path: 'events', message: detail }] },
+    };
   }
   const valid = validateSubmission(body);
   if (!valid.ok) {
@@ -67,3 +75,11 @@ export function parseSubmissionMessage(message: IncomingMessage): ParsedSubmissi
     },
   };
 }
+
+/** `{"events": [...]}` and nothing an envelope has: what POST /v1/events takes as a batch. */
+const isBatch = (body: unknown): boolean =>
+  typeof body === 'object' &&
+  body !== null &&
+  !Array.isArray(body) &&
+  Array.isArray((body as { events?: unknown }).events) &&
+  !('type' in body);

@@ -64,6 +64,9 @@ export class SubmissionsConsumer implements OnApplicationBootstrap, OnApplicatio
       topics: [topics.submissions],
       fromBeginning: true,
       handler: (batch) => processor.handleBatch(batch),
+      // A batch that fails (Postgres away, a dead letter the broker will not take) holds back its own partition only,
+      // retried with backoff: the others go on and commit, and none of their rejects is dead-lettered again.
+      isolateFailingPartitions: true,
     });
     void this.consumer.start();
   }

@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { PgEventStore } from '@newsroom/event-store';
+import { IncomingMessage, KafkaClient, ManagedConsumer } from '@newsroom/messaging';
+import {
+  createTestDatabase,
+  departedEnvelope,
+  pollUntil,
+  TEST_KAFKA_BROKERS,
+  TestDatabase,
+  testKafka,
+  testTopics,
+} from '@newsroom/testing';
+import { RecordEventsHandler } from '../src/events/record-events/record-events.handler';
+import { EventWriter } from '../src/events/shared/event-writer.service';
+import { SubmissionBatchProcessor } from '../src/submissions/consume-submissions/submission-batch.processor';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+/**
+ * Sends `key|value` lines with the broker's own console producer (the class kafka-console-producer.sh runs, from the
+ * Kafka distribution infra/kafka/kafka.sh keeps): Kafka's Java client compresses the record batch with `codec`, as a
+ * partner's Java producer would.
+ */
+function consoleProducer(topic: string, codec: string, lines: string[]): Promise<void> {
+  const args = [
+    join(ROOT, 'infra', 'kafka', 'kafka.sh'),
+    'run-class',
+    'org.apache.kafka.tools.ConsoleProducer',
+    '--bootstrap-server',
+    TEST_KAFKA_BROKERS.join(','),
+    '--topic',
+    topic,
+    '--compression-codec',
+    codec,
+    '--reader-property',
+    'parse.key=true',
+    '--reader-property',
+    'key.separator=|',
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', args, { cwd: ROOT, env: { ...process.env, KAFKA_TOOL_HEAP_OPTS: '-Xmx256m' } });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`console producer (${codec}) exited ${code}: ${err}`))));
+    child.stdin.end(lines.join('\n') + '\n');
+  });
+}
+
+/**
+ * Partners' Java and librdkafka producers compress with Snappy, LZ4 or ZSTD; kafkajs 2.2.4 alone reads only GZIP
+ * and crash-looped on the first such batch, holding every partition (real broker, Kafka's own producer, real Postgres).
+ */
+describe('Kafka submissions compressed by the Java client with each codec (real broker and Postgres)', () => {
+  let db: TestDatabase;
+  let kafka: KafkaClient;
+  let ingest: ManagedConsumer;
+  let dlqReader: ManagedConsumer;
+  const { topics } = testTopics('compression');
+  const dead: IncomingMessage[] = [];
+
+  const timesRecorded = async (ids: string[]) =>
+    (
+      await db.pool.query(
+        'SELECT event_id, count(*)::int AS n FROM event_store.events WHERE event_id = ANY($1::uuid[]) GROUP BY event_id',
+        [ids],
+      )
+    ).rows as Array<{ event_id: string; n: number }>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('compression');
+    kafka = testKafka('compression-test');
+    await kafka.ensureTopics([
+      { topic: topics.submissions, partitions: 2 },
+      { topic: topics.submissionsDlq, partitions: 1 },
+    ]);
+    const store = new PgEventStore(db.pool);
+    const processor = new SubmissionBatchProcessor(
+      (cmd) => new RecordEventsHandler(new EventWriter(store)).execute(cmd),
+      kafka,
+      topics.submissionsDlq,
+    );
+    ingest = kafka.consumer({
+      groupId: `ingest-${randomUUID()}`,
+      topics: [topics.submissions],
+      handler: (b) => processor.handleBatch(b),
+      isolateFailingPartitions: true,
+    });
+    dlqReader = kafka.consumer({
+      groupId: `dlq-reader-${randomUUID()}`,
+      topics: [topics.submissionsDlq],
+      handler: async (b) => void dead.push(...b.messages),
+    });
+    await Promise.all([ingest.start(), dlqReader.start()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([ingest, dlqReader].map((c) => c.stop()));
+    await kafka.deleteTopics([topics.submissions, topics.submissionsDlq]).catch(() => undefined);
+    await kafka.close();
+    await db.drop();
+  });
+
+  it.each(['lz4', 'zstd', 'snappy', 'gzip'])(
+    'given envelopes sent with %s compression, then each is recorded once and the consumer stays ready',
+    async (codec) => {
+      const envelopes = Array.from({ length: 4 }, () => departedEnvelope());
+      // Two keys: the batch lands on both partitions.
+      await consoleProducer(
+        topics.submissions,
+        codec,
+        envelopes.map((e, i) => `k-${codec}-${i % 2}|${JSON.stringify(e)}`),
+      );
+      const ids = envelopes.map((e) => e.id);
+      const rows = await pollUntil(async () => ((await timesRecorded(ids)).length === ids.length ? timesRecorded(ids) : null), {
+        what: `the ${codec} envelopes recorded`,
+        timeoutMs: 30000,
+      });
+      expect(rows.map((r) => r.n)).toEqual([1, 1, 1, 1]);
+      expect(dead).toEqual([]);
+      expect(ingest.state).toBe('running');
+    },
+  );
+});
