@@ -27,9 +27,13 @@ describe('submission dead letters against the AsyncAPI document', () => {
   ])('given %s, when dead-lettered, then every header is declared and the headers validate', (_, count) => {
     const errors = Array.from({ length: count }, (_, i) => ({ path: `data.f${i}`, message: 'unknown field' }));
     const { headers } = toDeadLetter(original, { status: 400, code: 'REQUEST.INVALID', message: 'The submission does not match', errors });
-    const added = Object.keys(headers!).filter((h) => !(h in original.headers));
+    // On the wire every header is bytes (the original ones as they came, repeated ones once a value): as a partner's
+    // client reads them, as UTF-8 text, one value a header here.
+    const text = (v: string | Buffer) => (typeof v === 'string' ? v : v.toString('utf8'));
+    const read = Object.fromEntries(Object.entries(headers!).map(([name, v]) => [name, Array.isArray(v) ? text(v[0]) : text(v)]));
+    const added = Object.keys(read).filter((h) => !(h in original.headers));
     expect(added.filter((h) => !(h in schema.properties))).toEqual([]);
-    expect(validate(headers) ? [] : validate.errors).toEqual([]);
-    if (count > 100) expect(headers).toHaveProperty('error-paths-omitted');
+    expect(validate(read) ? [] : validate.errors).toEqual([]);
+    if (count > 100) expect(read).toHaveProperty('error-paths-omitted');
   });
 });
