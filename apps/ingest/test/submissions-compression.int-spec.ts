@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { PgEventStore } from '@newsroom/event-store';
 import { IncomingMessage, KafkaClient, ManagedConsumer } from '@newsroom/messaging';
 import {
   createTestDatabase,
@@ -12,9 +11,7 @@ import {
   testKafka,
   testTopics,
 } from '@newsroom/testing';
-import { RecordEventsHandler } from '../src/events/record-events/record-events.handler';
-import { EventWriter } from '../src/events/shared/event-writer.service';
-import { SubmissionBatchProcessor } from '../src/submissions/consume-submissions/submission-batch.processor';
+import { submissionsProcessor } from './support/submissions.harness';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -76,12 +73,7 @@ describe('Kafka submissions compressed by the Java client with each codec (real 
       { topic: topics.submissions, partitions: 2 },
       { topic: topics.submissionsDlq, partitions: 1 },
     ]);
-    const store = new PgEventStore(db.pool);
-    const processor = new SubmissionBatchProcessor(
-      (cmd) => new RecordEventsHandler(new EventWriter(store)).execute(cmd),
-      kafka,
-      topics.submissionsDlq,
-    );
+    const processor = submissionsProcessor(db.pool, kafka, topics.submissionsDlq);
     ingest = kafka.consumer({
       groupId: `ingest-${randomUUID()}`,
       topics: [topics.submissions],

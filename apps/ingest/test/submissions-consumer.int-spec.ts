@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { EventStoreUnavailableError, PgEventStore } from '@newsroom/event-store';
+import { EventStoreUnavailableError } from '@newsroom/event-store';
 import { IncomingMessage, KafkaClient, ManagedConsumer } from '@newsroom/messaging';
 import { createTestDatabase, departedEnvelope, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { RecordEventsHandler } from '../src/events/record-events/record-events.handler';
 import { SubmissionBatchProcessor, SubmissionOutcome } from '../src/submissions/consume-submissions/submission-batch.processor';
-import { EventWriter } from '../src/events/shared/event-writer.service';
+import { submissionsProcessor } from './support/submissions.harness';
 
 describe('Kafka submissions: newsroom.submissions.v1 -> event store, rejects -> newsroom.submissions.dlq.v1 (real Postgres and broker)', () => {
   let db: TestDatabase;
@@ -16,13 +15,7 @@ describe('Kafka submissions: newsroom.submissions.v1 -> event store, rejects -> 
   const dead: IncomingMessage[] = [];
   const counted: Record<SubmissionOutcome, number> = { accepted: 0, duplicate: 0, rejected: 0 };
 
-  const processorOn = (pool: Pool) =>
-    new SubmissionBatchProcessor(
-      (cmd) => new RecordEventsHandler(new EventWriter(new PgEventStore(pool))).execute(cmd),
-      kafka,
-      topics.submissionsDlq,
-      (o, n) => (counted[o] += n),
-    );
+  const processorOn = (pool: Pool) => submissionsProcessor(pool, kafka, topics.submissionsDlq, (o, n) => (counted[o] += n));
   const publish = (value: unknown, headers: Record<string, string> = {}, key = 'k') =>
     kafka.publish(topics.submissions, [{ key, value: typeof value === 'string' ? value : JSON.stringify(value), headers }]);
   const rows = async (ids?: string[]) =>

@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CompressionTypes, Kafka, Producer } from 'kafkajs';
-import { PgEventStore } from '@newsroom/event-store';
 import { IncomingMessage, KafkaClient, ManagedConsumer } from '@newsroom/messaging';
 import { DEFAULT_MAX_EVENT_BYTES, dlqTopicSizeConfig, topicSizeConfig } from '@newsroom/platform';
 import {
@@ -12,9 +11,7 @@ import {
   testKafka,
   testTopics,
 } from '@newsroom/testing';
-import { RecordEventsHandler } from '../src/events/record-events/record-events.handler';
-import { EventWriter } from '../src/events/shared/event-writer.service';
-import { SubmissionBatchProcessor } from '../src/submissions/consume-submissions/submission-batch.processor';
+import { submissionsProcessor } from './support/submissions.harness';
 
 /**
  * Dead letters always reach the DLQ, whole and byte for byte, and a dead letter the broker will not take holds back
@@ -68,12 +65,7 @@ describe('Kafka submissions: dead letters that always fit and keep the original 
       allowAutoTopicCreation: false,
     });
     await producer.connect();
-    const store = new PgEventStore(db.pool);
-    const processor = new SubmissionBatchProcessor(
-      (cmd) => new RecordEventsHandler(new EventWriter(store)).execute(cmd),
-      kafka,
-      topics.submissionsDlq,
-    );
+    const processor = submissionsProcessor(db.pool, kafka, topics.submissionsDlq);
     ingest = kafka.consumer({
       groupId: `ingest-${randomUUID()}`,
       topics: [topics.submissions],

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { APPEND_LOCK_KEY, EventStoreTimeoutError, PgEventStore } from '@newsroom/event-store';
+import { APPEND_LOCK_KEY, EventStoreTimeoutError } from '@newsroom/event-store';
 import { createPgPool, DEFAULT_PG_TIMEOUTS } from '@newsroom/platform';
 import { IncomingMessage, KafkaClient, ManagedConsumer } from '@newsroom/messaging';
 import { createTestDatabase, departedEnvelope, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { RecordEventsHandler } from '../src/events/record-events/record-events.handler';
-import { SubmissionBatchProcessor } from '../src/submissions/consume-submissions/submission-batch.processor';
-import { EventWriter } from '../src/events/shared/event-writer.service';
+import { submissionsProcessor } from './support/submissions.harness';
 
 /**
  * Issue 10, stall 1: one submission Postgres refuses must not block its partition. The valid messages before and
@@ -44,12 +42,7 @@ describe('Kafka submissions: a poisoned message is isolated, its partition moves
       { topic: topics.submissions, partitions: 2 },
       { topic: topics.submissionsDlq, partitions: 1 },
     ]);
-    const store = new PgEventStore(db.pool);
-    const processor = new SubmissionBatchProcessor(
-      (cmd) => new RecordEventsHandler(new EventWriter(store)).execute(cmd),
-      kafka,
-      topics.submissionsDlq,
-    );
+    const processor = submissionsProcessor(db.pool, kafka, topics.submissionsDlq);
     consumers.push(
       kafka.consumer({ groupId: `ingest-${randomUUID()}`, topics: [topics.submissions], handler: (b) => processor.handleBatch(b) }),
       kafka.consumer({
@@ -165,11 +158,9 @@ describe('Kafka submissions: a poisoned message is isolated, its partition moves
       queryTimeoutMs: 3000,
     });
     const letters: unknown[] = [];
-    const processor = new SubmissionBatchProcessor(
-      (cmd) => new RecordEventsHandler(new EventWriter(new PgEventStore(pool))).execute(cmd),
-      {
-        publish: async (_topic: string, messages: unknown[]) => void letters.push(...messages),
-      },
+    const processor = submissionsProcessor(
+      pool,
+      { publish: async (_topic: string, messages: unknown[]) => void letters.push(...messages) },
       topics.submissionsDlq,
     );
     const envelope = departedEnvelope();
