@@ -111,7 +111,16 @@ export class IngestModule {
         HealthModule.forChecks({
           inject: [PG_POOL, KAFKA, SubmissionsConsumer],
           useFactory: (pool: Pool, kafka: KafkaClient, submissions: SubmissionsConsumer) => [
-            { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
+            {
+              name: 'postgres',
+              // Reachable is not enough: a standby, or a primary a failover demoted, answers reads and refuses every
+              // append (25006). Ready means the store takes writes.
+              check: async () => {
+                const { rows } = await pool.query<{ ro: string }>("SELECT current_setting('transaction_read_only') AS ro");
+                if (rows[0]?.ro === 'on')
+                  throw new Error('the event store is read-only (a standby, or default_transaction_read_only): it takes no writes');
+              },
+            },
             { name: 'kafka', check: async () => kafka.ping() },
             submissions.readinessCheck(),
           ],

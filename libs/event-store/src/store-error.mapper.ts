@@ -5,6 +5,12 @@ const PG_UNIQUE_VIOLATION = '23505';
 const PG_QUERY_CANCELED = '57014';
 /** lock_timeout: the statement gave up waiting for a lock and was rolled back. */
 const PG_LOCK_NOT_AVAILABLE = '55P03';
+/**
+ * read_only_sql_transaction: the server takes no writes now (a standby, a primary demoted in a failover,
+ * default_transaction_read_only set): nothing was written, and the writable primary a failover brings back takes
+ * the same event. Not about the data: never dead-lettered, never a rejected batch item.
+ */
+const PG_READ_ONLY = '25006';
 /** The transaction was rolled back (serialisation, deadlock): nothing of it was kept, a retry may pass. */
 const PG_ROLLED_BACK = ['40001', '40P01'];
 /**
@@ -36,6 +42,7 @@ export function translateStoreError(error: unknown): Error {
   }
   if (code === PG_QUERY_CANCELED || code === PG_LOCK_NOT_AVAILABLE) return new EventStoreTimeoutError(error, true);
   if (PG_ROLLED_BACK.includes(code)) return new EventStoreUnavailableError(error, { nothingRecorded: true, retryAfterSeconds: 1 });
+  if (code === PG_READ_ONLY) return new EventStoreUnavailableError(error, { nothingRecorded: true, retryAfterSeconds: 5 });
   // Never connected: the statement was not sent.
   if (
     code === 'ECONNREFUSED' ||

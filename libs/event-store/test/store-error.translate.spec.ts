@@ -23,6 +23,8 @@ describe('store errors: transient or about the data, and whether nothing was rec
     ['a lost connection', new Error('Connection terminated unexpectedly'), EventStoreUnavailableError, false],
     ['a deadlock (40P01)', pg('40P01'), EventStoreUnavailableError, true],
     ['a database not migrated (42P01)', pg('42P01', 'relation "event_store.events" does not exist'), EventStoreUnavailableError, true],
+    // A standby or a primary a failover demoted: refused before anything was written.
+    ['a read-only server (25006)', pg('25006', 'cannot execute INSERT in a read-only transaction'), EventStoreUnavailableError, true],
   ])('given %s, then it is transient and says whether nothing was recorded', (_what, error, type, nothingRecorded) => {
     const translated = translateStoreError(error);
     expect(translated).toBeInstanceOf(type);

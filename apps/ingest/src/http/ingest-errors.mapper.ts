@@ -12,7 +12,7 @@ import { fromDomainError } from '../events/shared/event-writer.service';
 import { rejectionProblem } from './outcome.response';
 
 /** Every error the write side can raise, mapped once to problem+json (used by the ingest app's one filter). */
-export const mapIngestError: ErrorMapper = (error) => {
+export const mapIngestError: ErrorMapper = (error, request) => {
   if (error instanceof DomainError) return rejectionProblem(fromDomainError(error));
   if (error instanceof WrongExpectedVersionError) {
     return new ProblemError(409, 'STREAM.VERSION_MISMATCH', 'Conflict', error.message, [
@@ -22,7 +22,15 @@ export const mapIngestError: ErrorMapper = (error) => {
   if (error instanceof DuplicateEventIdError) {
     return new ProblemError(409, 'EVENT.ID_CONFLICT', 'Conflict', error.message, [{ path: 'id', message: 'already used' }]);
   }
-  if (error instanceof EventStoreUnavailableError) return storeUnavailableProblem(error);
+  if (error instanceof EventStoreUnavailableError) {
+    // A read (GET /v1/events/{id}, /v1/streams/...) records nothing either way: its answer says so, not a write's.
+    if (request?.method === 'GET' || request?.method === 'HEAD') {
+      const what = error instanceof EventStoreTimeoutError ? 'did not answer in time' : 'cannot be reached right now';
+      const code = error instanceof EventStoreTimeoutError ? 'STORE.TIMEOUT' : 'SERVICE.UNAVAILABLE';
+      return problems.unavailable(`The event store ${what}; this read can be retried.`, error.retryAfterSeconds, code);
+    }
+    return storeUnavailableProblem(error);
+  }
   return null;
 };
 

@@ -28,4 +28,22 @@ export class ProgressWatchdog {
     this.since = now;
     return true;
   }
+
+  /**
+   * How long the feed watermark has stood still behind the store's head, by the checks `note` saw (not reset when the
+   * consumer is replaced, unlike `observe`'s clock: a replaced consumer that still cannot apply is still stuck); null
+   * when it moved or caught up at the last check.
+   */
+  private stuck: { since: number; watermark: bigint; head: bigint } | null = null;
+
+  note(head: bigint, watermark: bigint, now: number): void {
+    if (head <= watermark || (this.stuck && this.stuck.watermark !== watermark)) this.stuck = null;
+    if (head > watermark) this.stuck = this.stuck ? { ...this.stuck, head } : { since: now, watermark, head };
+  }
+
+  /** The stall readiness reports: stuck for `stallMs` or more (null otherwise, and always when the watchdog is off). */
+  stalled(now: number): { ms: number; watermark: bigint; head: bigint } | null {
+    if (this.stallMs <= 0 || !this.stuck || now - this.stuck.since < this.stallMs) return null;
+    return { ms: now - this.stuck.since, watermark: this.stuck.watermark, head: this.stuck.head };
+  }
 }

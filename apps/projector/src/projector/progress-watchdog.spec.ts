@@ -35,4 +35,28 @@ describe('the projector progress watchdog', () => {
   it('given a stall time of 0, then it is off', () => {
     expect(new ProgressWatchdog(0).observe(10n, 1n, 1e9)).toBe(false);
   });
+
+  it('given the watermark still behind the head across a consumer replacement, then readiness reports the stall from its start until it moves', () => {
+    const w = new ProgressWatchdog(30_000);
+    w.note(1000n, 400n, 0);
+    expect(w.stalled(29_999)).toBeNull();
+    w.note(1050n, 400n, 30_000);
+    expect(w.stalled(30_000)).toEqual({ ms: 30_000, watermark: 400n, head: 1050n });
+    // The watchdog replaced the consumer at 30 s; the new one cannot apply either (a read-only database): still stalled.
+    expect(w.observe(1050n, 400n, 30_000)).toBe(false);
+    w.note(1100n, 400n, 60_000);
+    expect(w.stalled(60_000)?.ms).toBe(60_000);
+    // It moves: ready again; caught up: nothing to report.
+    w.note(1100n, 700n, 65_000);
+    expect(w.stalled(70_000)).toBeNull();
+    w.note(1100n, 1100n, 100_000);
+    expect(w.stalled(200_000)).toBeNull();
+  });
+
+  it('given a watermark at the head (nothing to apply), then no stall is reported however long it stands', () => {
+    const w = new ProgressWatchdog(30_000);
+    w.note(500n, 500n, 0);
+    expect(w.stalled(600_000)).toBeNull();
+    expect(new ProgressWatchdog(0).stalled(1e9)).toBeNull();
+  });
 });

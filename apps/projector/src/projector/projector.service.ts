@@ -154,6 +154,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
       const watermark = BigInt(row.watermark);
       const still = watermark === this.lastWatermark;
       this.lastWatermark = watermark;
+      this.watchdog.note(head, watermark, Date.now());
       if (this.watchdog.observe(head, watermark, Date.now(), this.consumer.state === 'running')) {
         this.logger.warn(
           `no progress for ${this.config.PROJECTOR_STALL_RESTART_MS} ms: feed watermark ${watermark}, store head ${head}; replacing the consumer`,
@@ -220,7 +221,24 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
 
   readinessChecks(): ReadinessCheck[] {
     return [
-      { name: 'postgres', check: async () => void (await this.db.query('SELECT 1')) },
+      {
+        name: 'postgres',
+        // The read models are written: a read-only server (a standby, a demoted primary) fails every batch.
+        check: async () => {
+          const [row] = await this.db.query(`SELECT current_setting('transaction_read_only') AS ro`);
+          if (row?.ro === 'on')
+            throw new Error('the database is read-only (a standby, or default_transaction_read_only): no batch can apply');
+        },
+      },
+      {
+        // The consumer may run and heartbeat while every batch fails (the database refusing writes, a bug): behind the
+        // store's head with the watermark still for the watchdog's span, the projector is not ready.
+        name: 'progress',
+        check: async () => {
+          const stalled = this.watchdog.stalled(Date.now());
+          if (stalled) throw new Error(`no progress for ${stalled.ms} ms: feed watermark ${stalled.watermark}, store head ${stalled.head}`);
+        },
+      },
       { name: 'kafka', check: async () => this.kafka.ping() },
       {
         name: 'topics',

@@ -7,7 +7,8 @@ import { PROBLEM_CONTENT_TYPE, ProblemError, problems } from './problem.errors';
 import { routeMethodsOf } from './route-methods.util';
 
 /** Maps an app's own errors (domain, store) to problems; returns null for errors it does not know. */
-export type ErrorMapper = (error: unknown) => ProblemError | null;
+/** An app's own errors as problems; `request` (its method) when the answer depends on it, as a read's wording does. */
+export type ErrorMapper = (error: unknown, request?: { method?: string }) => ProblemError | null;
 
 /** Fastify's reply, as far as a problem needs it (libs/platform must not need Fastify to serve the Express apps). */
 interface FastifyLikeReply {
@@ -93,7 +94,7 @@ export class ProblemFilter implements ExceptionFilter {
     const req = ctx.getRequest<{ originalUrl?: string; url?: string; method?: string }>();
     const res = ctx.getResponse<ProblemResponse>();
     const url = req.originalUrl ?? req.url;
-    sendProblem(res, this.missingRoute(exception, req, url) ?? this.toProblem(exception), url);
+    sendProblem(res, this.missingRoute(exception, req, url) ?? this.toProblem(exception, req), url);
   }
 
   /**
@@ -113,9 +114,9 @@ export class ProblemFilter implements ExceptionFilter {
     return problems.methodNotAllowed(req.method, url.split('?')[0], allowed);
   }
 
-  toProblem(exception: unknown): ProblemError {
+  toProblem(exception: unknown, request?: { method?: string }): ProblemError {
     if (exception instanceof ProblemError) return exception;
-    const mapped = this.mapAppError(exception);
+    const mapped = this.mapAppError(exception, request);
     if (mapped) return mapped;
     const parsed = bodyParserProblem(exception, 'the configured limit');
     if (parsed) return parsed;
