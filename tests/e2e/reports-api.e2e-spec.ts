@@ -520,18 +520,32 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
       modality: string;
       sources: Array<{ outlet: string }>;
       corroboration: { outlets: number };
-      modalityFrom: { eventId: string; modality: string; occurredAt: string; sources: Array<{ outlet: string }>; corroboration: { outlets: number } } | null;
+      modalityFrom: {
+        eventId: string;
+        modality: string;
+        occurredAt: string;
+        sources: Array<{ outlet: string }>;
+        corroboration: { outlets: number };
+      } | null;
     }
     const startOf = async (params: string) => {
       const res = await get(`/v1/reports/leadership?organization=${organization}&minPosition=${positions[3]}${params}`);
       expect(problemsOf(res.json(), schemaOf('/v1/reports/leadership'))).toEqual([]);
-      const start = res.json<{ items: Array<{ person: string; start: Start }> }>().items.find((t) => t.person === 'person:desk-rumour')!.start;
+      const start = res
+        .json<{ items: Array<{ person: string; start: Start }> }>()
+        .items.find((t) => t.person === 'person:desk-rumour')!.start;
       const from = start.modalityFrom;
       return {
         eventId: start.eventId,
         modality: start.modality,
         outlets: start.sources.map((x) => x.outlet),
-        modalityFrom: from && { eventId: from.eventId, modality: from.modality, occurredAt: from.occurredAt, outlets: from.sources.map((x) => x.outlet), counted: from.corroboration.outlets },
+        modalityFrom: from && {
+          eventId: from.eventId,
+          modality: from.modality,
+          occurredAt: from.occurredAt,
+          outlets: from.sources.map((x) => x.outlet),
+          counted: from.corroboration.outlets,
+        },
       };
     };
     const confirmed = {
@@ -544,11 +558,20 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     expect(await startOf('&asOf=2024-07-01')).toEqual(confirmed);
     expect(await startOf('&show=tenures')).toEqual(confirmed);
     // Known before the confirmation was recorded: a rumour, backed by its own report.
-    expect(await startOf(`&knownAt=${rumourKnown}`)).toEqual({ eventId: rumourId, modality: 'rumored', outlets: ['Gossip Weekly'], modalityFrom: null });
+    expect(await startOf(`&knownAt=${rumourKnown}`)).toEqual({
+      eventId: rumourId,
+      modality: 'rumored',
+      outlets: ['Gossip Weekly'],
+      modalityFrom: null,
+    });
     const named = await fetch(`${stack.apps.ingest.url}/v1/events/${confirmationId}`);
-    expect(((await named.json()) as { modality: string; sources: Array<{ outlet: string }> }).sources.map((x) => x.outlet)).toEqual(['Official Wire']);
+    expect(((await named.json()) as { modality: string; sources: Array<{ outlet: string }> }).sources.map((x) => x.outlet)).toEqual([
+      'Official Wire',
+    ]);
     // The CSV names it at the end of the row: its id and outlets, empty for a start backed by its own report.
-    const [header, ...rows] = parseCsv((await get(`/v1/reports/leadership?organization=${organization}&minPosition=${positions[3]}&format=csv`)).text);
+    const [header, ...rows] = parseCsv(
+      (await get(`/v1/reports/leadership?organization=${organization}&minPosition=${positions[3]}&format=csv`)).text,
+    );
     expect(header.slice(-2)).toEqual(['modality_from_event_id', 'modality_from_sources']);
     expect(rows.map((r) => [r[0], r[header.indexOf('modality')], r[header.indexOf('sources')], ...r.slice(-2)])).toEqual([
       ['person:desk-interim', 'reported', 'Example', '', ''],

@@ -359,7 +359,13 @@ describe('leadership report: pairing only the rows that matter, paged, equals pa
       [
         confirmation,
         JSON.stringify(
-          ['Official Wire', 'Courier'].map((outlet, k) => ({ id: `${confirmation}:${k}`, outlet, key: outletKey({ outlet }), stance: 'confirms', recordedAt: at(100_003) })),
+          ['Official Wire', 'Courier'].map((outlet, k) => ({
+            id: `${confirmation}:${k}`,
+            outlet,
+            key: outletKey({ outlet }),
+            stance: 'confirms',
+            recordedAt: at(100_003),
+          })),
         ),
       ],
     );
@@ -409,7 +415,13 @@ describe('leadership report: pairing only the rows that matter, paged, equals pa
     const interimOne = (flag: boolean) => ({
       person: 'person:interim',
       interim: flag,
-      start: { eventId: interim, occurredAt: '2024-01-15', modality: 'reported', sources: [`https://wire.example/${interim}/1`], modalityFrom: null },
+      start: {
+        eventId: interim,
+        occurredAt: '2024-01-15',
+        modality: 'reported',
+        sources: [`https://wire.example/${interim}/1`],
+        modalityFrom: null,
+      },
     });
     expect(await roster(null)).toEqual([interimOne(false), rumoured('confirmed')]);
     // Known before the confirmation was recorded (between positions 1 and 3): the rumour.

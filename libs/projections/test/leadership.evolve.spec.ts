@@ -162,7 +162,7 @@ describe('leadership: evolve and tenures', () => {
     expect(listed(t, '2024-07-01T00:00:00Z')).toEqual([{ person: 'person:r', interim: false, modality: 'confirmed' }]);
   });
 
-  it('a confirmed start names the report it is confirmed by and its outlets, its own id and sources staying the rumour\'s', () => {
+  it("a confirmed start names the report it is confirmed by and its outlets, its own id and sources staying the rumour's", () => {
     const report = (modality: ProjectedEvent['modality'], outlet: string, occurredAt = '2025-01-15') =>
       event(
         'executive.appointed',
@@ -182,7 +182,11 @@ describe('leadership: evolve and tenures', () => {
         eventId: s.eventId,
         modality: s.modality,
         outlets: s.sources.map((x) => x.outlet),
-        modalityFrom: s.modalityFrom && { eventId: s.modalityFrom.eventId, modality: s.modalityFrom.modality, outlets: s.modalityFrom.sources.map((x) => x.outlet) },
+        modalityFrom: s.modalityFrom && {
+          eventId: s.modalityFrom.eventId,
+          modality: s.modalityFrom.modality,
+          outlets: s.modalityFrom.sources.map((x) => x.outlet),
+        },
       };
     };
     const confirmed = {
@@ -194,7 +198,12 @@ describe('leadership: evolve and tenures', () => {
     expect(start()).toEqual(confirmed);
     expect(start('2025-02-01T00:00:00Z')).toEqual(confirmed);
     // Known before the confirmation: the rumour, backed by its own report.
-    expect(start(null, beforeConfirmation)).toEqual({ eventId: rumour.id, modality: 'rumored', outlets: ['Rumour Mill'], modalityFrom: null });
+    expect(start(null, beforeConfirmation)).toEqual({
+      eventId: rumour.id,
+      modality: 'rumored',
+      outlets: ['Rumour Mill'],
+      modalityFrom: null,
+    });
     // The start's own report the strongest (a later rumour of the day, or an equal report): no other fact to name.
     const own = given(report('confirmed', 'Official Wire'), report('rumored', 'Rumour Mill'), report('confirmed', 'Other Wire'));
     expect(tenuresOf(own.visible<LeadershipRow>())[0].start).toMatchObject({ modality: 'confirmed', modalityFrom: null });
@@ -202,17 +211,28 @@ describe('leadership: evolve and tenures', () => {
     const steps = given(report('rumored', 'A'), report('reported', 'B'), report('confirmed', 'C'), report('confirmed', 'D'));
     expect(tenuresOf(steps.visible<LeadershipRow>())[0].start?.modalityFrom?.sources.map((x) => x.outlet)).toEqual(['C']);
     // A confirmation of another date (July for a rumour of the 15th of January) confirms nothing: the end has none either.
-    const other = given(report('rumored', 'A'), report('confirmed', 'B', '2025-07'), departed('person:x', 'CTO', '2025-09', { organization: 'org:a' }));
+    const other = given(
+      report('rumored', 'A'),
+      report('confirmed', 'B', '2025-07'),
+      departed('person:x', 'CTO', '2025-09', { organization: 'org:a' }),
+    );
     const [tenure] = tenuresOf(other.visible<LeadershipRow>());
     expect([tenure.start?.modality, tenure.start?.modalityFrom, tenure.end?.modalityFrom]).toEqual(['rumored', null, null]);
   });
 
   it('as of a date, a confirmation dated within a coarse start counts from its own date, and is named from then', () => {
     const of = (modality: ProjectedEvent['modality'], occurredAt: string) =>
-      event('executive.appointed', 'person:w', occurredAt, { organization: 'org:openai', role: 'CEO', roleCategory: 'c-suite' }, { modality });
+      event(
+        'executive.appointed',
+        'person:w',
+        occurredAt,
+        { organization: 'org:openai', role: 'CEO', roleCategory: 'c-suite' },
+        { modality },
+      );
     const june = given(of('rumored', '2024-06'), of('confirmed', '2024-06-20'));
     const confirmationId = june.visible<LeadershipRow>().find((r) => r.modality === 'confirmed')!.fact_id;
-    const named = (asOf: string | null) => rosterAt(tenuresOf(june.visible<LeadershipRow>(), asOf), asOf)[0].start?.modalityFrom?.eventId ?? null;
+    const named = (asOf: string | null) =>
+      rosterAt(tenuresOf(june.visible<LeadershipRow>(), asOf), asOf)[0].start?.modalityFrom?.eventId ?? null;
     expect(named('2024-06-10T00:00:00Z')).toBeNull();
     expect(named('2024-06-25T00:00:00Z')).toBe(confirmationId);
     expect(named(null)).toBe(confirmationId);
