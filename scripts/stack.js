@@ -181,7 +181,8 @@ async function waitReady(url, timeoutMs = 120000) {
   while (Date.now() - started < timeoutMs) {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(4000) });
-      if (res.ok) return;
+      // Ready, maybe with parts degraded (ingest without Kafka takes writes): returns their names.
+      if (res.ok) return (await res.json().catch(() => ({}))).degraded ?? [];
       last = `${res.status} ${await res.text()}`;
     } catch (e) {
       last = e.message;

@@ -69,7 +69,10 @@ async function main() {
 
   supervisor.start();
   const port = (s) => env[s.portVar] || s.port;
-  await Promise.all(stack.SERVICES.map((s) => stack.waitReady(`http://127.0.0.1:${port(s)}/health/ready`)));
+  const degraded = await Promise.all(stack.SERVICES.map((s) => stack.waitReady(`http://127.0.0.1:${port(s)}/health/ready`)));
+  stack.SERVICES.forEach((s, i) => {
+    if (degraded[i]?.length) stack.say(`${s.name} is ready with ${degraded[i].join(', ')} degraded (it says why in its log).`);
+  });
 
   const seeded = await loadSeed(
     `http://127.0.0.1:${port(stack.SERVICES[0])}`,

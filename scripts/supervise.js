@@ -11,6 +11,13 @@ const DEFAULTS = {
   stopTimeoutMs: 15000, // SIGTERM, then SIGKILL after this long
 };
 
+/**
+ * Exits by these signals are not crashes: the services drain on them and re-raise them to exit (Nest's shutdown
+ * hooks), so they only come from someone stopping the service on purpose. SIGKILL is not among them: the kernel's
+ * OOM killer sends it too.
+ */
+const STOP_SIGNALS = new Set(['SIGTERM', 'SIGINT']);
+
 const describeExit = (code, signal) => (signal ? `signal ${signal}` : `exit code ${code}`);
 
 /**
@@ -20,7 +27,9 @@ const describeExit = (code, signal) => (signal ? `signal ${signal}` : `exit code
  *   onGiveUp({ service, crashes, windowMs, logFile, code, signal }): called once when a service crashes
  *     maxCrashes times within crashWindowMs; the service is not restarted any more.
  * Returns { start(), stop(), killAll(), children (name -> current ChildProcess), stats (name -> { starts, restarts }) }.
- * A child that exits while stop() runs (or after it) is never restarted.
+ * A child that exits while stop() runs (or after it) is never restarted. A child stopped by a SIGTERM or SIGINT the
+ * supervisor did not send (an operator's `kill <pid>`) is logged as "stopped by SIGTERM" and started again after
+ * initialDelayMs: not a crash, it counts toward no give-up and leaves the crash backoff as it was.
  */
 function supervise({ services, spawn, say = (line) => process.stdout.write(`${line}\n`), onGiveUp = () => {}, ...options }) {
   const o = { ...DEFAULTS, ...options };
@@ -46,10 +55,21 @@ function supervise({ services, spawn, say = (line) => process.stdout.write(`${li
     if (stopping) return;
     const now = Date.now();
     const upMs = now - s.startedAt;
+    const logFile = child.logFile ?? '(no log file)';
+    if (STOP_SIGNALS.has(signal)) {
+      // Stopped on purpose by someone else (the supervisor's own SIGTERMs come only from stop(), when nothing is
+      // restarted): an operator's `kill <pid>` is a request to restart it, not a crash. It is started again after
+      // the first delay and counts toward no give-up; the backoff of real crashes is left as it was.
+      stats[service.name].restarts++;
+      say(
+        `${service.name} stopped by ${signal} (not sent by the supervisor) after ${fmt(upMs)} up; starting it again in ${fmt(o.initialDelayMs)}; log: ${logFile}`,
+      );
+      s.timer = setTimeout(() => launch(service), o.initialDelayMs);
+      return;
+    }
     if (upMs >= o.resetAfterMs) s.attempt = 0;
     s.crashes = s.crashes.filter((t) => now - t < o.crashWindowMs);
     s.crashes.push(now);
-    const logFile = child.logFile ?? '(no log file)';
     if (s.crashes.length >= o.maxCrashes) {
       s.gaveUp = true;
       say(

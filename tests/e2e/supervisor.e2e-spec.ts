@@ -79,6 +79,29 @@ describe('supervisor (scripts/supervise.js) with real child processes', () => {
     await sup.stop();
   });
 
+  it('a SIGTERM it did not send is a stop, not a crash: logged as such, started again at the first delay, never given up on', async () => {
+    const s = flaky('termed', 0);
+    const { sup, lines, gaveUp } = supervised(s, { initialDelayMs: 100, maxDelayMs: 1000, maxCrashes: 2, crashWindowMs: 60000 });
+    running.push(sup);
+    sup.start();
+    // More SIGTERMs than maxCrashes: an operator restarting the service this often is not a crash loop.
+    for (let run = 1; run <= 3; run++) {
+      await pollUntil(() => s.runs() === run && alive(sup.children.termed), { timeoutMs: 20000, what: `run ${run} up` });
+      sup.children.termed.kill('SIGTERM');
+      await pollUntil(() => lines.length === run, { timeoutMs: 10000, what: `log line ${run}` });
+    }
+    await pollUntil(() => s.runs() === 4 && alive(sup.children.termed), { timeoutMs: 20000, what: 'fourth run up' });
+    expect(gaveUp).toHaveLength(0);
+    for (const line of lines)
+      expect(line).toMatch(
+        /^termed stopped by SIGTERM \(not sent by the supervisor\) after .* up; starting it again in 100 ms; log: .*termed\.log$/,
+      );
+    expect(lines.join('\n')).not.toMatch(/crash/);
+    await sup.stop();
+    expect(lines).toHaveLength(3);
+    expect(alive(sup.children.termed)).toBe(false);
+  });
+
   it('gives up on a crash loop with a message that names the service and its log, and starts it no more', async () => {
     const s = flaky('loop', 1000);
     const { sup, lines, gaveUp } = supervised(s, { initialDelayMs: 50, maxDelayMs: 200, maxCrashes: 4, crashWindowMs: 60000 });

@@ -124,6 +124,9 @@ export class IngestModule {
             { name: 'kafka', check: async () => kafka.ping() },
             submissions.readinessCheck(),
           ],
+          // Ready means "takes writes": they go to Postgres only, so a broker outage (and the submissions consumer
+          // waiting for it) is reported under `degraded`, never a reason to take ingest out of rotation.
+          notRequired: ['kafka', 'submissions-consumer'],
         }),
       ],
       controllers: [

@@ -55,6 +55,44 @@ export async function startApp(
 }
 
 async function startAppOn(name: AppName, env: Record<string, string>, main: string, port: number): Promise<RunningApp> {
+  const { app, closed } = spawnApp(name, env, main, port);
+  const child = app.process;
+  const { output } = app;
+  try {
+    // An app that exits while starting (a port taken, a bad setting) is reported at once, not after the timeout.
+    const state = await pollUntil(
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return 'exited';
+        // Bounded: whatever else holds the port may take the connection and never answer.
+        const res = await fetch(`${app.url}/health/ready`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
+        return res?.ok ? 'ready' : null;
+      },
+      { timeoutMs: 60000, intervalMs: 200, what: `${name} ready` },
+    );
+    if (state === 'exited') {
+      await closed; // its last words are in `output`
+      throw new Error(`${name} exited with ${child.exitCode ?? child.signalCode} before it was ready`);
+    }
+  } catch (error) {
+    await app.stop('SIGKILL');
+    throw new Error(`${(error as Error).message}\n${output.join('').slice(-3000)}`);
+  }
+  return app;
+}
+
+export const testApiKey = () => `test-${randomBytes(16).toString('hex')}`;
+
+/**
+ * An app as a process on `port`, not waited for: for tests of how it starts (liveness before readiness). The test
+ * stops it (`stop()`); the app also stops itself if the test process dies (NEWSROOM_SUPERVISOR_PID).
+ */
+export function launchApp(name: AppName, env: Record<string, string>, port: number): RunningApp {
+  const main = join(ROOT, 'dist', 'apps', name, 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run the test command (it builds first) or npm run build`);
+  return spawnApp(name, env, main, port).app;
+}
+
+function spawnApp(name: AppName, env: Record<string, string>, main: string, port: number): { app: RunningApp; closed: Promise<unknown> } {
   const child = spawn(process.execPath, ['-r', join(ROOT, 'scripts', 'register-paths.js'), main], {
     cwd: ROOT,
     // This test process is its supervisor: if it dies without stopping the app, the app stops itself.
@@ -115,26 +153,5 @@ async function startAppOn(name: AppName, env: Record<string, string>, main: stri
         child.kill(signal);
       }),
   };
-  try {
-    // An app that exits while starting (a port taken, a bad setting) is reported at once, not after the timeout.
-    const state = await pollUntil(
-      async () => {
-        if (child.exitCode !== null || child.signalCode !== null) return 'exited';
-        // Bounded: whatever else holds the port may take the connection and never answer.
-        const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
-        return res?.ok ? 'ready' : null;
-      },
-      { timeoutMs: 60000, intervalMs: 200, what: `${name} ready` },
-    );
-    if (state === 'exited') {
-      await closed; // its last words are in `output`
-      throw new Error(`${name} exited with ${child.exitCode ?? child.signalCode} before it was ready`);
-    }
-  } catch (error) {
-    await app.stop('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${output.join('').slice(-3000)}`);
-  }
-  return app;
+  return { app, closed };
 }
-
-export const testApiKey = () => `test-${randomBytes(16).toString('hex')}`;

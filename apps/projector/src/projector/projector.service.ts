@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { DataSource } from 'typeorm';
 import { EventLogReader } from '@newsroom/event-store';
 import { KafkaClient, ManagedConsumer, topicDurability, topicNames } from '@newsroom/messaging';
-import { dlqTopicSizeConfig, metric, ReadinessCheck, topicSizeConfig } from '@newsroom/platform';
+import { dlqTopicSizeConfig, metric, NotReadyError, ReadinessCheck, topicSizeConfig } from '@newsroom/platform';
 import { createProjections, Projection, ProjectionRunner } from '@newsroom/projections';
 import { PROJECTOR_CONFIG, ProjectorConfig } from '../config/projector.config';
 import { ProgressWatchdog } from './progress-watchdog.service';
@@ -131,7 +131,9 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
       partitionsConsumedConcurrently: this.config.PROJECTOR_PARTITIONS_CONCURRENCY,
       handler: (batch) => runner.handleBatch(batch),
     });
-    await this.consumer.start();
+    // Not awaited: the group join can take a session timeout (a killed member's session runs out first), and the
+    // app listens only after this hook; readiness says `consumer: starting` meanwhile. start() never throws.
+    void this.consumer.start();
     // Watermarks also move when no batch arrives (a backlog larger than one scan window).
     this.tick = setInterval(() => void this.afterCommitAll(), 1000);
     this.tick.unref();
@@ -251,7 +253,10 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
         check: async () => {
           const c = this.consumer;
           if (!c || c.state !== 'running')
-            throw new Error(`consumer ${c?.state ?? 'not started'}${c?.lastError ? `: ${c.lastError}` : ''}`);
+            throw new NotReadyError(
+              c?.state ?? 'not started',
+              `consumer ${c?.state ?? 'not started'}${c?.lastError ? `: ${c.lastError}` : ''}`,
+            );
           return { state: c.state };
         },
       },

@@ -4,7 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { SkipRateLimit } from '../http/rate-limit.util';
 import { metric } from '../metrics/metrics.module';
-import { READINESS_CACHE_MS, READINESS_CHECKS, ReadinessCheck, withTimeout } from './readiness.util';
+import { NotReadyError, READINESS_CACHE_MS, READINESS_CHECKS, ReadinessCheck, withTimeout } from './readiness.util';
 
 type Outcome = { ok: true; result: HealthCheckResult } | { ok: false; error: unknown };
 
@@ -35,7 +35,9 @@ export class HealthController {
   }
 
   /**
-   * Every dependency this service needs answers now: Postgres, Kafka and the service's own loops. A flood of
+   * Every dependency this service needs answers now: Postgres, Kafka and the service's own loops. A check that is
+   * not required (`required: false`) never fails the answer: when it fails it is listed under `degraded` (and its
+   * entry has `status: 'degraded'`), and the answer stays 200 if the required ones are up. A flood of
    * probes is not passed on to them: one check runs at a time (concurrent callers share it), and its answer is
    * reused for READINESS_CACHE_MS after it ends, so the dependencies see at most about one check a second, each
    * taking at most one pool connection and one broker connection.
@@ -52,9 +54,13 @@ export class HealthController {
   private async runChecks(): Promise<Outcome> {
     this.checksRun.inc();
     let outcome: Outcome;
+    const degraded: string[] = [];
     try {
-      outcome = { ok: true, result: await this.health.check(this.checks.map((c) => () => this.indicator(c))) };
+      const result = await this.health.check(this.checks.map((c) => () => this.indicator(c, degraded)));
+      outcome = { ok: true, result: markDegraded(result, degraded) };
     } catch (error) {
+      const body = (error as { getResponse?: () => unknown }).getResponse?.();
+      if (body && typeof body === 'object') markDegraded(body as HealthCheckResult, degraded);
       outcome = { ok: false, error };
     }
     this.last = { at: Date.now(), outcome };
@@ -62,7 +68,7 @@ export class HealthController {
     return outcome;
   }
 
-  private async indicator(c: ReadinessCheck) {
+  private async indicator(c: ReadinessCheck, degraded: string[]) {
     const indicator = this.indicators.check(c.name);
     try {
       const detail = await withTimeout(Promise.resolve(c.check()), 3000, c.name);
@@ -70,7 +76,19 @@ export class HealthController {
     } catch (error) {
       // The cause (hosts, ports, driver text) goes to the log; the public answer names the check and a state.
       this.logger.warn(`readiness check ${c.name} failed: ${(error as Error)?.message ?? String(error)}`);
-      return indicator.down({ state: 'unavailable' });
+      const state = error instanceof NotReadyError ? error.state : 'unavailable';
+      if (c.required !== false) return indicator.down({ state });
+      // Up as far as terminus counts (the answer does not fail); markDegraded shows it as degraded.
+      degraded.push(c.name);
+      return indicator.up({ state });
     }
   }
+}
+
+/** Checks that failed without failing readiness: `status: 'degraded'` in their entries, named in `degraded`. */
+function markDegraded(result: HealthCheckResult, degraded: string[]): HealthCheckResult & { degraded?: string[] } {
+  if (!degraded.length) return result;
+  for (const name of degraded)
+    for (const part of [result.info, result.details]) if (part?.[name]) part[name] = { ...part[name], status: 'degraded' as 'up' };
+  return Object.assign(result, { degraded: [...degraded].sort() });
 }

@@ -13,9 +13,22 @@ function readinessCacheMs(env: NodeJS.ProcessEnv): number {
 
 @Module({})
 export class HealthModule {
-  /** `checks` is a factory provider's dependencies + function, so checks can use the app's pool and clients. */
-  static forChecks(options: Pick<FactoryProvider<ReadinessCheck[]>, 'inject' | 'useFactory'>): DynamicModule {
-    const provider: Provider = { provide: READINESS_CHECKS, inject: options.inject, useFactory: options.useFactory };
+  /**
+   * `checks` is a factory provider's dependencies + function, so checks can use the app's pool and clients.
+   * `notRequired` names checks that are reported but never fail readiness (`ReadinessCheck.required`).
+   */
+  static forChecks(
+    options: Pick<FactoryProvider<ReadinessCheck[]>, 'inject' | 'useFactory'> & { notRequired?: readonly string[] },
+  ): DynamicModule {
+    const notRequired = new Set(options.notRequired ?? []);
+    const provider: Provider = {
+      provide: READINESS_CHECKS,
+      inject: options.inject,
+      useFactory: async (...deps: unknown[]) =>
+        (await options.useFactory(...deps)).map((c) =>
+          notRequired.has(c.name) ? { name: c.name, check: () => c.check(), required: false } : c,
+        ),
+    };
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false, errorLogStyle: 'pretty' })],

@@ -13,6 +13,7 @@ import { securityHeaders } from './security-headers.util';
 import { attachRouteMethods, collectExpressRoutes, RouteMethods } from './route-methods.util';
 import { requestLogMiddleware, ROOT_LOGGER } from '../logging/logging.module';
 import { httpEnvSchema, loadConfig } from '../config/load-config.util';
+import { listenWhileStarting } from '../health/startup.util';
 
 /** Express's side of `securityHeaders` (security-headers.util.ts): a listed Origin's preflight is answered 204. */
 function expressSecurityHeaders(corsOrigins: readonly string[]) {
@@ -47,8 +48,9 @@ export interface HttpBootstrapOptions {
 }
 
 /**
- * Creates and starts an HTTP service the same way everywhere: structured logs, a bounded JSON body whose
- * parser errors leave as problem+json (413, 400), shutdown hooks so Ctrl-C and SIGTERM drain cleanly (and the loss
+ * Creates and starts an HTTP service the same way everywhere: the port answers from the first moment (startup.util:
+ * `/health/live` 200, readiness 503 "Starting: waiting for postgres." while the app starts), structured logs, a
+ * bounded JSON body whose parser errors leave as problem+json (413, 400), shutdown hooks so Ctrl-C and SIGTERM drain cleanly (and the loss
  * of the supervisor named in NEWSROOM_SUPERVISOR_PID, supervisor-watch.util), and the process-level handlers
  * (unhandledRejection logged and counted, uncaughtException logged then exit 1).
  */
@@ -61,6 +63,10 @@ export async function bootstrapHttp(module: Type<unknown> | DynamicModule, optio
   // Before the app's own threads and connections: threads made later inherit the main thread's priority.
   const priority = options.nice ? lowerProcessPriority(options.nice) : null;
   const limit = options.bodyLimit ?? '2mb';
+  // The port answers from here on (`/health/live` 200, the rest 503 naming what the start waits for: startup.util),
+  // while the app is created: its providers may wait for Postgres, its bootstrap hooks for Kafka.
+  const host = options.host ?? '0.0.0.0';
+  const handOver = options.port ? await listenWhileStarting(options.service, options.port, host) : null;
   app =
     options.adapter === 'fastify'
       ? await createFastifyApp(module, limit, http.NEWSROOM_CORS_ORIGINS)
@@ -100,7 +106,9 @@ export async function bootstrapHttp(module: Type<unknown> | DynamicModule, optio
     collectExpressRoutes(app.getHttpAdapter().getInstance(), routes);
     attachRouteMethods(server, routes);
   }
-  await app.listen(options.port, options.host ?? '0.0.0.0');
+  // The port is refused for the moment between the two servers (about a millisecond): a probe retries.
+  await handOver?.();
+  await app.listen(options.port, host);
   const url = await app.getUrl();
   const logger = new NestLogger(options.service);
   logger.log(`${options.service} listening on ${url.replace('[::1]', '127.0.0.1')}`);

@@ -72,12 +72,24 @@ export function bodyParserProblem(cause: unknown, limit: string): ProblemError |
  * problem names each check and its state (up/down) only; causes are logged by the health controller, never sent.
  */
 function readinessProblem(response: unknown): ProblemError | null {
-  const r = response as { status?: unknown; details?: Record<string, { status?: unknown }> } | null;
+  const r = response as { status?: unknown; details?: Record<string, { status?: unknown; state?: unknown }> } | null;
   if (typeof r !== 'object' || r === null || r.status !== 'error' || typeof r.details !== 'object' || r.details === null) return null;
   const checks: Record<string, string> = {};
-  for (const [name, result] of Object.entries(r.details)) checks[name] = result?.status === 'up' ? 'up' : 'down';
-  const down = Object.keys(checks).filter((name) => checks[name] !== 'up');
-  return problems.unavailable(`Not ready: ${down.join(', ') || 'a check'} down.`, 5, 'SERVICE.NOT_READY', { checks });
+  const states: Record<string, string> = {};
+  for (const [name, result] of Object.entries(r.details)) {
+    checks[name] = result?.status === 'up' || result?.status === 'degraded' ? result.status : 'down';
+    // A published state other than the generic one (a consumer `starting`) says what the service waits for.
+    if (checks[name] === 'down' && typeof result?.state === 'string' && result.state !== 'unavailable') states[name] = result.state;
+  }
+  const down = Object.keys(checks)
+    .filter((name) => checks[name] === 'down')
+    .map((name) => (states[name] ? `${name} (${states[name]})` : name));
+  const degraded = Object.keys(checks).filter((name) => checks[name] === 'degraded');
+  return problems.unavailable(`Not ready: ${down.join(', ') || 'a check'} down.`, 5, 'SERVICE.NOT_READY', {
+    checks,
+    ...(Object.keys(states).length ? { states } : {}),
+    ...(degraded.length ? { degraded } : {}),
+  });
 }
 
 /** The one exhaustive filter of an app: every error leaves as problem+json, unknown ones as a logged 500. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { KafkaClient, ManagedConsumer, topicDurability, topicNames } from '@newsroom/messaging';
-import { dlqTopicSizeConfig, metric, ReadinessCheck, topicSizeConfig } from '@newsroom/platform';
+import { dlqTopicSizeConfig, metric, NotReadyError, ReadinessCheck, topicSizeConfig } from '@newsroom/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../config/ingest.config';
 import { KAFKA } from '../../ingest.tokens';
 import { SubmissionBatchProcessor } from './submission-batch.processor';
@@ -84,7 +84,11 @@ export class SubmissionsConsumer implements OnApplicationBootstrap, OnApplicatio
         if (!this.config.INGEST_CONSUME_SUBMISSIONS) return { state: 'disabled' };
         if (this.topicsProblem) throw new Error(this.topicsProblem);
         const c = this.consumer;
-        if (!c || c.state !== 'running') throw new Error(`consumer ${c?.state ?? 'not started'}${c?.lastError ? `: ${c.lastError}` : ''}`);
+        if (!c || c.state !== 'running')
+          throw new NotReadyError(
+            c?.state ?? 'not started',
+            `consumer ${c?.state ?? 'not started'}${c?.lastError ? `: ${c.lastError}` : ''}`,
+          );
         return { state: c.state, groupId: this.config.INGEST_SUBMISSIONS_GROUP_ID };
       },
     };
