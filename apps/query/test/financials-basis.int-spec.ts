@@ -1,20 +1,10 @@
 import { INestApplication } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
 import { PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
-import { ProblemFilter } from '@newsroom/platform';
 import { createTestDatabase, TestDatabase } from '@newsroom/testing';
 import { toAppend } from '../../../tests/fixtures/story.fixture';
-import { READ_DB } from '../src/database/read-database.module';
-import { mapQueryError } from '../src/query-errors.mapper';
-import { FinancialsController } from '../src/reports/financials/financials.controller';
-import { FinancialsRepository } from '../src/reports/financials/financials.repository';
-import { EntityLinksRepository } from '../src/reports/shared/entity-links.repository';
-import { ReadModelFreshness } from '../src/reports/shared/read-model-freshness.service';
-import { TimelineController } from '../src/reports/timeline/timeline.controller';
-import { TimelineRepository } from '../src/reports/timeline/timeline.repository';
+import { startReportsApp } from './support/reports-app.harness';
 
 const SOURCE = { outlet: 'Basis Wire', url: 'https://basis.example/1', title: 'Figures', language: 'en' };
 const ORG = 'org:basis-acme';
@@ -70,20 +60,7 @@ describe('financials: a basis typo is a 400; headcount functions by size (real P
     });
     await new ProjectionRebuilder(ds).rebuild({ projections: PROJECTION_NAMES, topic: 'financials-basis-test', partitions: [0] });
 
-    const moduleRef = await Test.createTestingModule({
-      controllers: [FinancialsController, TimelineController],
-      providers: [
-        FinancialsRepository,
-        TimelineRepository,
-        EntityLinksRepository,
-        { provide: READ_DB, useValue: ds },
-        { provide: ReadModelFreshness, useValue: { settle: async () => undefined } },
-        { provide: APP_FILTER, useValue: new ProblemFilter(mapQueryError) },
-      ],
-    }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    ({ app, base } = await startReportsApp(ds));
   });
 
   afterAll(async () => {

@@ -1,34 +1,11 @@
 import { INestApplication } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
-import { Test } from '@nestjs/testing';
 import { parse } from 'csv-parse/sync';
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
 import { PROJECTION_NAMES, ProjectionRebuilder, sourceIdOf } from '@newsroom/projections';
-import { ProblemFilter } from '@newsroom/platform';
 import { createTestDatabase, pastMillisecondOf, TestDatabase } from '@newsroom/testing';
 import { toAppend } from '../../../tests/fixtures/story.fixture';
-import { READ_DB } from '../src/database/read-database.module';
-import { EntitiesController } from '../src/entities/entities.controller';
-import { EntitiesRepository } from '../src/entities/entities.repository';
-import { mapQueryError } from '../src/query-errors.mapper';
-import { ConflictsController } from '../src/reports/conflicts/conflicts.controller';
-import { ConflictsRepository } from '../src/reports/conflicts/conflicts.repository';
-import { DeparturesController } from '../src/reports/departures/departures.controller';
-import { DeparturesRepository } from '../src/reports/departures/departures.repository';
-import { FinancialsController } from '../src/reports/financials/financials.controller';
-import { FinancialsRepository } from '../src/reports/financials/financials.repository';
-import { LawsuitsController } from '../src/reports/lawsuits/lawsuits.controller';
-import { LeadershipController } from '../src/reports/leadership/leadership.controller';
-import { LeadershipRepository } from '../src/reports/leadership/leadership.repository';
-import { LawsuitsRepository } from '../src/reports/lawsuits/lawsuits.repository';
-import { ConflictsWithInterceptor } from '../src/reports/shared/conflicts-with.interceptor';
-import { EntityLinksRepository } from '../src/reports/shared/entity-links.repository';
-import { ReadModelFreshness } from '../src/reports/shared/read-model-freshness.service';
-import { TimelineController } from '../src/reports/timeline/timeline.controller';
-import { TimelineRepository } from '../src/reports/timeline/timeline.repository';
-import { SourcesController } from '../src/sources/sources.controller';
-import { SourcesRepository } from '../src/sources/sources.repository';
+import { startReportsApp } from './support/reports-app.harness';
 
 const SOURCE = { outlet: 'CSV Wire', url: 'https://csv.example/1', title: 'People leave', language: 'en' };
 /** Another outlet, on a step of the case only: the case row's sources are its filing's. */
@@ -209,36 +186,7 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
     await append({ type: 'entity.merged', subject: ALIAS, occurredAt: null, sources: [], data: { into: ORG, reason: 'same company' } });
     await new ProjectionRebuilder(ds).rebuild({ projections: PROJECTION_NAMES, topic: 'report-csv-test', partitions: [0] });
 
-    const moduleRef = await Test.createTestingModule({
-      controllers: [
-        DeparturesController,
-        LeadershipController,
-        FinancialsController,
-        LawsuitsController,
-        TimelineController,
-        ConflictsController,
-        SourcesController,
-        EntitiesController,
-      ],
-      providers: [
-        DeparturesRepository,
-        LeadershipRepository,
-        FinancialsRepository,
-        LawsuitsRepository,
-        TimelineRepository,
-        ConflictsRepository,
-        SourcesRepository,
-        EntitiesRepository,
-        EntityLinksRepository,
-        { provide: READ_DB, useValue: ds },
-        { provide: ReadModelFreshness, useValue: { settle: async () => undefined } },
-        { provide: APP_INTERCEPTOR, useClass: ConflictsWithInterceptor },
-        { provide: APP_FILTER, useValue: new ProblemFilter(mapQueryError) },
-      ],
-    }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    ({ app, base } = await startReportsApp(ds));
   });
 
   afterAll(async () => {
