@@ -1,33 +1,6 @@
-import { EventEmitter } from 'node:events';
 import { Logger } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
+import { FakeConsumer, fakeKafka } from './fake-kafka-consumer.fixture';
 import { ManagedConsumer } from './managed.consumer';
-
-/** A stand-in for a kafkajs consumer: joins when run, then says nothing unless the test makes it. */
-class FakeConsumer extends EventEmitter {
-  readonly events = {
-    CONNECT: 'connect',
-    DISCONNECT: 'disconnect',
-    GROUP_JOIN: 'group_join',
-    FETCH: 'fetch',
-    HEARTBEAT: 'heartbeat',
-    END_BATCH_PROCESS: 'end_batch_process',
-    CRASH: 'crash',
-    STOP: 'stop',
-  };
-  disconnected = false;
-  async connect(): Promise<void> {
-    this.emit(this.events.CONNECT);
-  }
-  async subscribe(): Promise<void> {}
-  async run(): Promise<void> {
-    this.emit(this.events.GROUP_JOIN, { payload: { duration: 40, memberAssignment: { t: [0, 1] } } });
-  }
-  async disconnect(): Promise<void> {
-    this.disconnected = true;
-    this.emit(this.events.DISCONNECT);
-  }
-}
 
 /**
  * A consumer that joins and then fails every fetch (a record batch it cannot read) was replaced every 500 ms for
@@ -35,13 +8,7 @@ class FakeConsumer extends EventEmitter {
  */
 describe('ManagedConsumer: restarts of a member that joins and crashes', () => {
   const made: FakeConsumer[] = [];
-  const kafka = {
-    consumer: () => {
-      const c = new FakeConsumer();
-      made.push(c);
-      return c;
-    },
-  } as unknown as Kafka;
+  const kafka = fakeKafka(made);
   const crashLatest = () => made[made.length - 1].emit('crash', { payload: { error: new Error('cannot decompress a LZ4 record batch') } });
   const delays = (warn: jest.SpyInstance) =>
     warn.mock.calls

@@ -1,43 +1,10 @@
-import { EventEmitter } from 'node:events';
 import { Logger } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
+import { FakeConsumer, fakeKafka } from './fake-kafka-consumer.fixture';
 import { ManagedConsumer } from './managed.consumer';
-
-/** A stand-in for a kafkajs consumer: joins when run, then says nothing unless the test makes it. */
-class FakeConsumer extends EventEmitter {
-  readonly events = {
-    CONNECT: 'connect',
-    DISCONNECT: 'disconnect',
-    GROUP_JOIN: 'group_join',
-    FETCH: 'fetch',
-    HEARTBEAT: 'heartbeat',
-    END_BATCH_PROCESS: 'end_batch_process',
-    CRASH: 'crash',
-    STOP: 'stop',
-  };
-  disconnected = false;
-  async connect(): Promise<void> {
-    this.emit(this.events.CONNECT);
-  }
-  async subscribe(): Promise<void> {}
-  async run(): Promise<void> {
-    this.emit(this.events.GROUP_JOIN, { payload: { duration: 40, memberAssignment: { t: [0, 1] } } });
-  }
-  async disconnect(): Promise<void> {
-    this.disconnected = true;
-    this.emit(this.events.DISCONNECT);
-  }
-}
 
 describe('ManagedConsumer: a joined member that falls silent', () => {
   const made: FakeConsumer[] = [];
-  const kafka = {
-    consumer: () => {
-      const c = new FakeConsumer();
-      made.push(c);
-      return c;
-    },
-  } as unknown as Kafka;
+  const kafka = fakeKafka(made);
   const member = (replaceSilentAfterMs: number) =>
     new ManagedConsumer(kafka, { groupId: 'g', topics: ['t'], handler: async () => undefined, replaceSilentAfterMs });
   const flush = async () => {
