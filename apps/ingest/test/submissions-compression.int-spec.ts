@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { IncomingMessage, KafkaClient, ManagedConsumer } from '@newsroom/messaging';
 import {
   createTestDatabase,
@@ -115,4 +116,52 @@ describe('Kafka submissions compressed by the Java client with each codec (real 
       expect(ingest.state).toBe('running');
     },
   );
+
+  it('given a GZIP batch that would decompress past the bound (a bomb of ~70 kB), then its records are dead-lettered naming their offsets, and the partition goes on', async () => {
+    const producer = new Kafka({ clientId: 'bomb', brokers: TEST_KAFKA_BROKERS, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    try {
+      const caughtInBomb = departedEnvelope();
+      const after = departedEnvelope();
+      // One send, one key: one batch on one partition, the bomb (65 MiB of blanks) and an ordinary envelope together.
+      await producer.send({
+        topic: topics.submissions,
+        compression: CompressionTypes.GZIP,
+        messages: [
+          { key: 'k-bomb', value: Buffer.alloc(65 * 1024 * 1024, 0x20) },
+          { key: 'k-bomb', value: JSON.stringify(caughtInBomb) },
+        ],
+      });
+      await producer.send({ topic: topics.submissions, messages: [{ key: 'k-bomb', value: JSON.stringify(after) }] });
+      const rows = await pollUntil(async () => ((await timesRecorded([after.id])).length === 1 ? timesRecorded([after.id]) : null), {
+        what: 'the envelope sent after the bomb recorded',
+        timeoutMs: 30000,
+      });
+      expect(rows.map((r) => r.n)).toEqual([1]);
+      const letters = await pollUntil(async () => (dead.length >= 2 ? dead : null), {
+        what: 'the bomb batch dead-lettered',
+        timeoutMs: 10000,
+      });
+      expect(letters).toHaveLength(2);
+      const offsets = letters.map((l) => Number(l.headers['source-offset']));
+      expect(offsets[1]).toBe(offsets[0] + 1);
+      for (const letter of letters) {
+        expect(letter.headers).toMatchObject({
+          'error-code': 'REQUEST.UNREADABLE_BATCH',
+          'error-status': '400',
+          'source-topic': topics.submissions,
+        });
+        expect(letter.headers['error-message']).toMatch(
+          new RegExp(
+            `^cannot decompress a GZIP record batch: it decompresses to more than the 64 MiB .* offset ${letter.headers['source-offset']}\\): send it again`,
+          ),
+        );
+      }
+      // The envelope caught in the bomb's batch is not recorded: its producer learns it from the dead letter.
+      expect(await timesRecorded([caughtInBomb.id])).toEqual([]);
+      expect(ingest.state).toBe('running');
+    } finally {
+      await producer.disconnect();
+    }
+  });
 });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventToAppend, PgEventStore } from '@newsroom/event-store';
 import { IncomingMessage, KafkaClient, TopicNames } from '@newsroom/messaging';
 import { FeedItemsProjection, ProjectionRunner } from '@newsroom/projections';
-import { eventToAppend, pollUntil, TestDatabase } from '@newsroom/testing';
+import { eventToAppend, pollUntil, TEST_KAFKA_BROKERS, TestDatabase } from '@newsroom/testing';
 import { ProjectorPipeline, startPipeline } from './support/projector-pipeline.harness';
 
 const departed = (_subject: string, role = 'Chief Technology Officer'): EventToAppend =>
@@ -118,5 +119,35 @@ describe('Projector: real Kafka -> feed read model, exactly-once in effect', () 
     await reader.stop();
     expect(dlq[0].value.toString()).toBe('this is not json');
     expect(dlq[0].headers['dlq-error']).toMatch(/JSON/);
+  });
+
+  it('dead-letters the records of a batch it cannot decompress (a GZIP bomb of ~70 kB) and moves on', async () => {
+    const producer = new Kafka({ clientId: 'bomb', brokers: TEST_KAFKA_BROKERS, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    await producer.send({
+      topic: topics.events,
+      compression: CompressionTypes.GZIP,
+      messages: [{ key: 'person:bomb', value: Buffer.alloc(65 * 1024 * 1024, 0x20) }],
+    });
+    await producer.disconnect();
+    const after = departed('person:bomb');
+    await store.append({ streamId: 'person:bomb', expectedVersion: 0, events: [after] });
+    await p.publishAll();
+    await pollUntil(async () => (await ds.query('SELECT 1 FROM read_model.feed_items WHERE event_id = $1', [after.eventId])).length === 1, {
+      timeoutMs: 20000,
+      what: 'the event after the bomb',
+    });
+    const dlq: IncomingMessage[] = [];
+    const reader = kafka.consumer({
+      groupId: `dlq-${randomUUID()}`,
+      topics: [topics.eventsDlq],
+      handler: async (b) => void dlq.push(...b.messages),
+    });
+    await reader.start();
+    const bomb = () => dlq.find((m) => /^cannot decompress a GZIP record batch/.test(String(m.headers['dlq-error'])));
+    await pollUntil(() => bomb() !== undefined, { timeoutMs: 20000, what: "the bomb's dead letter" });
+    await reader.stop();
+    expect(bomb()!.headers['dlq-error']).toMatch(/it decompresses to more than the 64 MiB a record batch may take here \(1 records/);
+    expect(bomb()!.headers['dlq-source-offset']).toMatch(/^\d+$/);
   });
 });

@@ -1,7 +1,7 @@
 import { Admin, ConfigResourceTypes, Kafka, logLevel, Producer, Partitioners, CompressionTypes, type SASLOptions } from 'kafkajs';
 import './kafkajs-request-queue.util';
 import './kafkajs-encoder.util';
-import './kafka-compression.codec';
+import { allowDecompressedBatchBytesFor } from './kafka-compression.codec';
 import { Logger } from '@nestjs/common';
 import { chunkByBytes, DEFAULT_MAX_EVENT_BYTES, metric, publishBudgetBytes, recordBytes } from '@newsroom/platform';
 import { OutgoingMessage, Publisher, PublishOptions, TopicSpec } from './messaging.types';
@@ -156,6 +156,7 @@ export class KafkaClient implements Publisher {
   private readonly chosen: PartitionsChosen = new WeakMap();
 
   constructor(private readonly options: KafkaClientOptions) {
+    if (options.maxEventBytes !== undefined) allowDecompressedBatchBytesFor(options.maxEventBytes);
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Consumer, Kafka } from 'kafkajs';
 import { metric, withTimeout } from '@newsroom/platform';
+import { unreadableReason } from './kafka-compression.codec';
 import { ConsumerOptions, ConsumerState, Headers, IncomingMessage, RawRecord } from './messaging.types';
 
 const headerValue = (v: unknown): string =>
@@ -176,15 +177,20 @@ export class ManagedConsumer {
         // eslint-disable-next-line @typescript-eslint/unbound-method
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary, uncommittedOffsets }) => {
           if (!isRunning() || isStale() || batch.messages.length === 0) return;
-          const messages: IncomingMessage[] = batch.messages.map((m) => ({
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: m.offset,
-            key: m.key ? m.key.toString('utf8') : null,
-            value: m.value ?? Buffer.alloc(0),
-            headers: decodeHeaders(m.headers as Record<string, unknown>),
-            raw: { key: m.key ?? null, value: m.value ?? null, headers: rawHeaders(m.headers as Record<string, unknown>) },
-          }));
+          const messages: IncomingMessage[] = batch.messages.map((m) => {
+            const at = { topic: batch.topic, partition: batch.partition, offset: m.offset };
+            // A stand-in for a record of a batch that could not be decompressed (kafka-compression.codec.ts).
+            const unreadable = unreadableReason(m.headers);
+            if (unreadable !== null)
+              return { ...at, key: null, value: Buffer.alloc(0), headers: {}, raw: { key: null, value: null, headers: {} }, unreadable };
+            return {
+              ...at,
+              key: m.key ? m.key.toString('utf8') : null,
+              value: m.value ?? Buffer.alloc(0),
+              headers: decodeHeaders(m.headers),
+              raw: { key: m.key ?? null, value: m.value ?? null, headers: rawHeaders(m.headers) },
+            };
+          });
           this.inHandler++;
           try {
             await handler({ topic: batch.topic, partition: batch.partition, messages });

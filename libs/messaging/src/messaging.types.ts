@@ -34,6 +34,11 @@ export interface IncomingMessage {
   headers: Headers;
   /** The bytes as they came: set by ManagedConsumer; a message built by hand (unit tests) may leave it out. */
   raw?: RawRecord;
+  /**
+   * Set when the record could not be read: its batch did not decompress (over the size bound, corrupt). The key,
+   * value and headers are then empty; a handler dead-letters it with this reason, naming its partition and offset.
+   */
+  unreadable?: string;
 }
 
 export interface Publisher {

@@ -236,6 +236,11 @@ export class ProjectionRunner {
     let foreign: string | null = null;
     let foreignCount = 0;
     for (const message of batch.messages) {
+      // A record of a compressed batch that could not be read: not an event anyone can place, only dead-lettered.
+      if (message.unreadable !== undefined) {
+        dead.push({ message, error: new Error(message.unreadable) });
+        continue;
+      }
       const from = message.headers[STORE_ID_HEADER];
       if (from && own && from !== own) {
         foreign = from;

@@ -164,7 +164,10 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}) {
             },
             Object.values(EVENT_DLQ_HEADERS),
           ),
-          payload: { description: 'The original value as received (normally a WireEvent; anything when it could not be read).' },
+          payload: {
+            description:
+              'The original value as received (normally a WireEvent; anything when it could not be read; none (null) when its compressed batch could not be decompressed, dlq-error saying why).',
+          },
           bindings: key('The original key'),
         },
         submission: {
@@ -208,7 +211,10 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}) {
             // Every one but error-paths-omitted is set on every dead letter.
             Object.values(SUBMISSION_DLQ_HEADERS).filter((h) => h !== SUBMISSION_DLQ_HEADERS.pathsOmitted),
           ),
-          payload: { description: 'The original value as received (it may not be JSON).' },
+          payload: {
+            description:
+              "The original value as received (it may not be JSON); none (null) when the record's compressed batch could not be read (error-code REQUEST.UNREADABLE_BATCH: over the 64 MiB a batch may decompress to, or corrupt), its key and headers then absent too.",
+          },
           bindings: key('The original key'),
         },
       },

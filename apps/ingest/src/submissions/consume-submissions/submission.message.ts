@@ -27,6 +27,11 @@ const malformed = (detail: string, path = ''): ParsedSubmission => ({
 
 /** One Kafka message -> one validated envelope (same JSON as HTTP) with the message's trace headers as metadata. */
 export function parseSubmissionMessage(message: IncomingMessage): ParsedSubmission {
+  // A record of a compressed batch that could not be read (over the size bound, corrupt): only its place is known.
+  if (message.unreadable !== undefined) {
+    const detail = `${message.unreadable}; nothing of this record could be read (it stays at ${message.topic} partition ${message.partition} offset ${message.offset}): send it again uncompressed or smaller`;
+    return { ok: false, rejection: { status: 400, code: 'REQUEST.UNREADABLE_BATCH', message: detail, errors: [{ path: '', message: detail }] } };
+  }
   // A tombstone's value is null; JSON.parse of the empty buffer said only "Unexpected end of JSON input".
   if (message.raw?.value === null) return malformed('a null value (tombstone) is not a submission: send one envelope as JSON');
   let body: unknown;
