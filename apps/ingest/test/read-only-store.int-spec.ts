@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { Client } from 'pg';
 import { initMetrics } from '@newsroom/platform';
 import { createTestDatabase, departedEnvelope, pollUntil, TestDatabase } from '@newsroom/testing';
 import { loadIngestConfig } from '../src/config/ingest.config';
@@ -12,7 +13,7 @@ const WRITE = 'read-only-test-write';
  * a batch is refused whole (no item "rejected"), reads still answer, and readiness fails its postgres check. Made
  * here with `default_transaction_read_only` on this test's own database only (the shared server is untouched).
  */
-describe('ingest on a read-only event store (25006)', () => {
+describe('ingest on a read-only event store (25006) or a database refusing connections (55000)', () => {
   let db: TestDatabase;
   let app: INestApplication;
   let url: string;
@@ -51,8 +52,21 @@ describe('ingest on a read-only event store (25006)', () => {
     app = await startIngestHttp(config, { port: 0, host: '127.0.0.1' });
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   });
+  /** From the server's `postgres` database: this test's own refuses connections while the setting is on. */
+  const allowConnections = async (allow: boolean) => {
+    const admin = new Client({ connectionString: db.url.replace(/\/[^/?]+(\?|$)/, '/postgres$1') });
+    await admin.connect();
+    try {
+      await admin.query(`ALTER DATABASE "${db.name}" ALLOW_CONNECTIONS ${allow}`);
+      if (!allow) await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [db.name]);
+    } finally {
+      await admin.end();
+    }
+  };
+
   afterAll(async () => {
     await app?.close();
+    if (db) await allowConnections(true).catch(() => undefined);
     if (db) await db.pool.query(`ALTER DATABASE "${db.name}" RESET default_transaction_read_only`).catch(() => undefined);
     await db?.drop();
   });
@@ -94,5 +108,35 @@ describe('ingest on a read-only event store (25006)', () => {
     expect([recorded.status, recorded.json.status]).toEqual([201, 'created']);
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM event_store.events WHERE event_id = $1', [event.id]);
     expect(rows[0].n).toBe(1);
+  });
+
+  it('given the database set to refuse connections (ALLOW_CONNECTIONS false), then writes and reads answer 503, not 500, and the write lands once it is back', async () => {
+    const before = departedEnvelope();
+    expect((await post(before)).status).toBe(201);
+    await allowConnections(false);
+    const event = departedEnvelope();
+    const refused = await pollUntil(
+      async () => {
+        const res = await post(event);
+        return res.status === 503 && res.json.recorded === false ? res : null;
+      },
+      { what: 'a write refused while the database takes no connections', timeoutMs: 15_000 },
+    );
+    expect(refused.json).toMatchObject({ status: 503, code: 'SERVICE.UNAVAILABLE' });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // The database's name (the server's message) stays in the log.
+    expect(JSON.stringify(refused.json)).not.toContain(db.name);
+    const read = await send(`/v1/events/${before.id}`);
+    expect([read.status, read.json.code]).toEqual([503, 'SERVICE.UNAVAILABLE']);
+
+    await allowConnections(true);
+    const recorded = await pollUntil(
+      async () => {
+        const res = await post(event);
+        return res.status === 201 || res.status === 200 ? res : null;
+      },
+      { what: 'the same write recorded once the database takes connections', timeoutMs: 15_000 },
+    );
+    expect([recorded.status, recorded.json.status]).toEqual([201, 'created']);
   });
 });

@@ -17,10 +17,17 @@ const PG_ROLLED_BACK = ['40001', '40P01'];
  * Classes and codes that say "the server or its schema is not fit right now", not "this data is bad":
  * connection exceptions (08), insufficient resources (53), operator intervention (57: admin shutdown, crash,
  * cannot connect now), system errors (58), auth (28), unknown database (3D000), missing tables or functions
- * (a database not migrated yet). Retrying these later may pass; dead-lettering on them would dead-letter everything.
+ * (a database not migrated yet), privileges revoked (42501: CONNECT on the database, or a table's). Retrying these later may pass; dead-lettering on them would dead-letter everything.
  */
 const TRANSIENT_CLASSES = ['08', '53', '57', '58', '28'];
-const TRANSIENT_CODES = ['3D000', '42P01', '42883', '3F000', '25P03'];
+const TRANSIENT_CODES = ['3D000', '42P01', '42883', '3F000', '25P03', '42501'];
+/**
+ * The server refused the connection itself, for a reason an operator changes back: a database set to
+ * `ALLOW_CONNECTIONS false`, or being dropped or created (55000, "is not currently accepting connections"). The code
+ * also names statement errors (`currval` before `nextval`), so the message tells them apart.
+ */
+const refusedAtConnect = (code: string, message: string): boolean =>
+  code === '55000' && /is not currently accepting connections/.test(message);
 /** Node socket errors before or while talking to the server. */
 const SOCKET_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN'];
 
@@ -48,6 +55,7 @@ export function translateStoreError(error: unknown): Error {
     code === 'ECONNREFUSED' ||
     code === '53300' ||
     code === '57P03' ||
+    refusedAtConnect(code, message) ||
     /timeout exceeded when trying to connect|due to connection timeout/i.test(message)
   ) {
     return new EventStoreUnavailableError(error, { nothingRecorded: true });

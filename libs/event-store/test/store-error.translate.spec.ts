@@ -25,6 +25,15 @@ describe('store errors: transient or about the data, and whether nothing was rec
     ['a database not migrated (42P01)', pg('42P01', 'relation "event_store.events" does not exist'), EventStoreUnavailableError, true],
     // A standby or a primary a failover demoted: refused before anything was written.
     ['a read-only server (25006)', pg('25006', 'cannot execute INSERT in a read-only transaction'), EventStoreUnavailableError, true],
+    // A database an operator set to ALLOW_CONNECTIONS false (or being dropped), or whose CONNECT privilege was revoked.
+    [
+      'a database not accepting connections (55000)',
+      pg('55000', 'database "newsroom" is not currently accepting connections'),
+      EventStoreUnavailableError,
+      true,
+    ],
+    ['CONNECT revoked (42501)', pg('42501', 'permission denied for database newsroom'), EventStoreUnavailableError, true],
+    ['a table privilege revoked (42501)', pg('42501', 'permission denied for table events'), EventStoreUnavailableError, true],
   ])('given %s, then it is transient and says whether nothing was recorded', (_what, error, type, nothingRecorded) => {
     const translated = translateStoreError(error);
     expect(translated).toBeInstanceOf(type);
@@ -38,6 +47,8 @@ describe('store errors: transient or about the data, and whether nothing was rec
     ['bad JSON (22P02)', pg('22P02', 'invalid input syntax for type json')],
     ['a trigger raising (P0001)', pg('P0001', 'refused')],
     ['a check violation (23514)', pg('23514')],
+    // The same code about a statement, not the connection.
+    ['currval before nextval (55000)', pg('55000', 'currval of sequence "s" is not yet defined in this session')],
   ])('given %s, then it is about the data: not transient, kept as is', (_what, error) => {
     const translated = translateStoreError(error);
     expect(translated).toBe(error);
