@@ -113,6 +113,19 @@ describe('parseRecord / parseJsonFile', () => {
   });
 });
 
+describe('nesting deeper than the service takes', () => {
+  it('given a line or an element nested 3,000 levels deep, then that one is refused with the reason and the others are read (no stack overflow)', () => {
+    const deep = `{"type":"x","data":${'['.repeat(3000)}${']'.repeat(3000)}}`;
+    expect(parseRecord(2, deep)).toEqual({ line: 2, error: 'nested too deeply (at most 32 levels): the service refuses it' });
+    expect(parseRecord(1, '{"type":"x","data":{"a":[[1]]}}')).toHaveProperty('envelope');
+    const records = parseJsonFile(`[{"type":"ok"},${deep}]`);
+    expect(records.map((r) => ('error' in r ? r.error : 'envelope'))).toEqual([
+      'envelope',
+      'nested too deeply (at most 32 levels): the service refuses it',
+    ]);
+  });
+});
+
 describe('contentId', () => {
   it('is a stable version-5 UUID of the content, whatever the key order', () => {
     const id = contentId({ type: 't', data: { b: 1, a: 2 } });

@@ -81,6 +81,22 @@ export class LineSplitter {
   }
 }
 
+/** The nesting the service takes (libs/domain storable-text.rules: MAX_INPUT_DEPTH). */
+const MAX_DEPTH = 32;
+const TOO_DEEP = `nested too deeply (at most ${MAX_DEPTH} levels): the service refuses it`;
+
+/** Whether objects and arrays nest deeper than `max` levels, walked without recursion. */
+function depthOver(root: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (!value || typeof value !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** A line's JSON as an envelope object, or the reason it is not one. */
 export function parseRecord(line: number, text: string): InputRecord {
   let value: unknown;
@@ -90,6 +106,9 @@ export function parseRecord(line: number, text: string): InputRecord {
     return { line, error: `not JSON: ${(error as Error).message}` };
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { line, error: 'not a JSON object (one envelope per line)' };
+  // Deeper than the service takes: refused here, before the content id's recursive walk could overflow the stack
+  // (a 6 KB line of 3,000 nested arrays ended the whole import with "Maximum call stack size exceeded").
+  if (depthOver(value, MAX_DEPTH)) return { line, error: TOO_DEEP };
   const repeated = duplicateKeyPath(text, value);
   if (repeated !== null)
     return { line, error: `${repeated} is given twice in one object: the service refuses it, as JSON.parse would drop one` };
@@ -253,7 +272,11 @@ export function parseJsonFile(text: string): InputRecord[] {
 }
 
 const toRecord = (v: unknown, line: number): InputRecord =>
-  v && typeof v === 'object' && !Array.isArray(v) ? { line, envelope: v as Record<string, unknown> } : { line, error: 'not a JSON object' };
+  !v || typeof v !== 'object' || Array.isArray(v)
+    ? { line, error: 'not a JSON object' }
+    : depthOver(v, MAX_DEPTH)
+      ? { line, error: TOO_DEEP }
+      : { line, envelope: v as Record<string, unknown> };
 
 /** More than one line, and the first one (not blank) is a JSON object on its own. */
 function looksLikeNdjson(text: string): boolean {
