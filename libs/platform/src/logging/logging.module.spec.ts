@@ -10,6 +10,12 @@ describe('redactUrl (what the request logger writes)', () => {
     ['/v1/reports/timeline?k%65y=s3cret', '/v1/reports/timeline?k%65y=[Redacted]'],
     ['/v1/feed?api_key=s3cret&token=t&access_token=a', '/v1/feed?api_key=[Redacted]&token=[Redacted]&access_token=[Redacted]'],
     ['/v1/feed?monkey=1&keys=2', '/v1/feed?monkey=1&keys=2'],
+    // Near misses of a key's name (t13): the value is a key all the same.
+    [
+      '/v1/feed?limit=1&key%00=s3cret&key[]=s&key%5B%5D=s&key%20=s&key.=s&x-api-key=s&authorization=s',
+      '/v1/feed?limit=1&key%00=[Redacted]&key[]=[Redacted]&key%5B%5D=[Redacted]&key%20=[Redacted]&key.=[Redacted]&x-api-key=[Redacted]&authorization=[Redacted]',
+    ],
+    ['/v1/feed?key%ff=s3cret', '/v1/feed?key%ff=[Redacted]'],
     ['/v1/feed', '/v1/feed'],
   ])('given %s, then %s', (url, logged) => {
     expect(redactUrl(url)).toBe(logged);

@@ -5,15 +5,22 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Logger, PARAMS_PROVIDER_TOKEN, type Params, PinoLogger } from 'nestjs-pino';
 import { pino, type Logger as PinoRoot } from 'pino';
 
-/** Query parameters that carry secrets (a read key for EventSource and browsers); matched in any letter case. */
-const SECRET_PARAMS = new Set(['key', 'apikey', 'api_key', 'api-key', 'token', 'access_token']);
+/**
+ * Query parameters that carry secrets (a read key for EventSource and browsers), by their letters and digits only, in
+ * any letter case: `key`, `KEY`, `k%65y`, and the near misses a client may send by mistake (`key[]`, `key%00`, `key.`,
+ * `x-api-key`, `api_key`), whose values would otherwise be logged and echoed in a problem's `instance`.
+ */
+const SECRET_PARAMS = new Set(['key', 'apikey', 'xapikey', 'token', 'accesstoken', 'authorization']);
 const REDACTED = '[Redacted]';
+
+const secretName = (name: string): boolean => SECRET_PARAMS.has(name.toLowerCase().replace(/[^a-z0-9]/g, ''));
 
 function isSecretName(encoded: string): boolean {
   try {
-    return SECRET_PARAMS.has(decodeURIComponent(encoded.replace(/\+/g, ' ')).toLowerCase());
+    return secretName(decodeURIComponent(encoded.replace(/\+/g, ' ')));
   } catch {
-    return SECRET_PARAMS.has(encoded.toLowerCase());
+    // Not percent-decodable (`key%ff`): its escapes are no letters.
+    return secretName(encoded.replace(/%[0-9a-f]{2}/gi, ''));
   }
 }
 
