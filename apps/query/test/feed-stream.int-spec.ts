@@ -136,6 +136,10 @@ describe('Live feed over SSE and WebSocket (query service in process, real Postg
     const garbage = await WsFeedClient.subscribe(wsUrl(), 'not json');
     expect(await garbage.closedPromise).toBe(1008);
     expect(garbage.closeFrame?.problem?.code).toBe('REQUEST.MALFORMED_JSON');
+    // A name given twice: refused, as an HTTP body is (the last value used to win silently).
+    const twice = await WsFeedClient.subscribe(wsUrl(), '{"after":"0","after":"5"}');
+    expect(await twice.closedPromise).toBe(1008);
+    expect(twice.closeFrame?.problem).toMatchObject({ code: 'REQUEST.MALFORMED_JSON', errors: [{ path: 'after' }] });
   });
 
   it('delivers a correction and a retraction to subscribers that already showed the original, naming the target and its new status, through subject and type filters', async () => {

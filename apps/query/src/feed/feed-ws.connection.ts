@@ -1,5 +1,5 @@
 import type { RawData, WebSocket } from 'ws';
-import { ProblemError, problems } from '@newsroom/platform';
+import { duplicateKeyPath, ProblemError, problems } from '@newsroom/platform';
 import { FeedHub } from './feed-hub.service';
 import { FeedQuery, parseFeedQuery } from './feed-query.reader';
 import { FEED_WS_FIELDS } from './feed.schema';
@@ -100,11 +100,15 @@ export class FeedWsConnection {
     try {
       if (isBinary) throw problems.validation([{ path: '', message: 'send the subscribe message as a text frame' }]);
       let raw: unknown;
+      const text = rawDataText(data);
       try {
-        raw = JSON.parse(rawDataText(data));
+        raw = JSON.parse(text);
       } catch {
         throw problems.malformedJson('the subscribe message is not JSON');
       }
+      // A name given twice ({"after":"0","after":"5"}): refused as HTTP bodies and Kafka submissions refuse it.
+      const repeated = duplicateKeyPath(text, raw);
+      if (repeated !== null) throw problems.duplicateKey(repeated);
       if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw problems.validation([{ path: '', message: 'must be an object' }]);
       const message = raw as Record<string, unknown>;
       if (message.type !== undefined && message.type !== 'subscribe') {
