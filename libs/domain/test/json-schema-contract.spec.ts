@@ -246,6 +246,18 @@ describe('the patterns match every value the service accepts', () => {
     for (const url of taken) expect([url, accepts(url), URL_SHAPE.test(url)]).toEqual([url, true, true]);
     for (const url of ['javascript:alert(1)', 'ftp://example.org/a', 'data:text/html,hi', 'https:example.org', '//example.org/a'])
       expect([url, accepts(url), URL_SHAPE.test(url)]).toEqual([url, false, false]);
+    // Controls and bidi controls inside, as in any one-line text (they were stored raw and served in feeds and CSV).
+    for (const url of [
+      'https://e.org/\u0001x',
+      'https://e.org/\u001b[31mx',
+      'https://e.org/\u007f',
+      'https://evil.com/\u202e',
+      'https://e.org/a\u2028b',
+    ])
+      expect([url, accepts(url), URL_SHAPE.test(url)]).toEqual([url, false, false]);
+    expect(urlSchema.safeParse('https://e.org/\u001b[31mx').error?.issues[0].message).toBe(
+      'must not contain control characters: U+001B at 14',
+    );
     const url = fc
       .tuple(fc.constantFrom('', ' ', '\t', '\u00a0'), fc.constantFrom('http', 'HTTPS', 'hTtP', 'ftp', 'javascript'), fc.webUrl())
       .map(([blank, scheme, rest]) => `${blank}${scheme}${rest.slice(rest.indexOf(':'))}`);

@@ -1,18 +1,28 @@
 import { z } from 'zod';
 import { languageSchema } from './language.value';
 import { periodSchema } from './period.value';
-import { LIMITS, boundedArray, nameSchema, textSchema, titleSchema } from './text.value';
+import { LIMITS, REFUSED_IN_TEXT, boundedArray, nameSchema, oneLineRefusal, textSchema, titleSchema } from './text.value';
 
 /**
  * The URLs the service takes, as a JSON Schema pattern: zod trims blanks around the URL, then requires `http://` or
  * `https://` in any case (`javascript:alert(1)` is refused). No `format: "uri"`: RFC 3986 refuses what the service
  * stores, `https://exemple.fr/été` and unencoded spaces among them, so a validator honouring it would refuse them.
  */
-export const HTTP_URL_SHAPE = '^\\s*[Hh][Tt][Tt][Pp][Ss]?://';
+export const HTTP_URL_SHAPE = `^\\s*[Hh][Tt][Tt][Pp][Ss]?://[^${REFUSED_IN_TEXT}\\n]*\\s*$`;
+
+/**
+ * Control characters, line breaks and bidi controls are refused as in any one-line text: the WHATWG parser would
+ * percent-encode some, but the URL is stored as sent, and a feed, a CSV or a terminal would then carry them raw
+ * (`https://e.org/\u001b[31m`, `https://evil.com/\u202e`). Blanks around the URL are still taken (and trimmed).
+ */
+const URL_TEXT = new RegExp(HTTP_URL_SHAPE, 'u');
 
 export const urlSchema = z
   .url({ protocol: /^https?$/, error: 'must be an http or https URL' })
   .max(LIMITS.url, `must be at most ${LIMITS.url} characters`)
+  .regex(URL_TEXT, {
+    error: (iss) => (typeof iss.input === 'string' && oneLineRefusal(iss.input.trim())) || 'must be an http or https URL',
+  })
   .meta({
     format: undefined,
     pattern: HTTP_URL_SHAPE,

@@ -24,11 +24,13 @@ const VISIBLE = '(?=[\\s\\p{Cf}]*[^\\s\\p{Cf}])';
 // checked apart, CRLF is a line break), DEL, C1 controls, the line and paragraph separators U+2028 and U+2029, and
 // the bidi embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069), which turn the text that follows
 // them around on screen: "CTO\u202eevil" shows as "CTOlive". LRM and RLM (U+200E, U+200F) stay: they only mark.
-const REFUSED = '\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
+/** As a character class's contents: see above. */
+export const REFUSED_IN_TEXT = '\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
 // One pattern each, so the JSON Schema has one `pattern` a client can check: something visible, and
 // - one line: none of REFUSED, nor LF;
 // - lines: none of REFUSED, LF and CRLF between them. Each alternative starts apart (CR is refused alone), so no
 //   backtracking.
+const REFUSED = REFUSED_IN_TEXT;
 const ONE_LINE = new RegExp(`^${VISIBLE}[^${REFUSED}\\n]*$`, 'u');
 const LINES = new RegExp(`^${VISIBLE}[^${REFUSED}]*(?:\\r\\n[^${REFUSED}]*)*$`, 'u');
 const FIRST_NOT_ONE_LINE = new RegExp(`[${REFUSED}\\n]`, 'u');
@@ -45,7 +47,7 @@ function at(text: string, index: number): string {
 }
 
 /** The first character one-line text refuses, said with where it is; null when there is none. */
-function oneLineRefusal(text: string): string | null {
+export function oneLineRefusal(text: string): string | null {
   const found = FIRST_NOT_ONE_LINE.exec(text);
   if (!found) return null;
   const c = found[0];
