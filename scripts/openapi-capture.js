@@ -8,6 +8,14 @@ const core = require('@nestjs/core');
 const swagger = require('@nestjs/swagger');
 
 const out = process.env.NEWSROOM_OPENAPI_OUT;
+// No port either: each service opens a small starting server before Nest (startup.util's listenWhileStarting), on
+// its default port here (the export's environment is clean), so a build failed with EADDRINUSE while anything, a
+// running stack included, held 3000 or 3001. Listening is skipped; the callback still comes.
+require('node:net').Server.prototype.listen = function listen(...args) {
+  const done = args.find((a) => typeof a === 'function');
+  if (done) process.nextTick(done);
+  return this;
+};
 const create = core.NestFactory.create.bind(core.NestFactory);
 core.NestFactory.create = (module, ...rest) => {
   const options = rest.find((a) => a && typeof a === 'object' && !('getHttpServer' in a) && !('listen' in a)) ?? {};
