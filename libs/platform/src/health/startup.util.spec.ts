@@ -1,3 +1,4 @@
+import * as startup from './startup.util';
 import { createServer } from 'node:net';
 import { retryUntilReady } from '../database/retry.util';
 import { listenWhileStarting, startupWaitingFor } from './startup.util';
@@ -66,6 +67,28 @@ describe('the port while a service starts (startup.util)', () => {
       await expect(listenWhileStarting('probe', port, '127.0.0.1')).rejects.toThrow(/EADDRINUSE/);
     } finally {
       holder.close();
+    }
+  });
+
+  it('waits as long as Postgres stays away by default (no exit after 120 s), logging each attempt at first and then once a minute', async () => {
+    jest.useFakeTimers();
+    const warn = jest.spyOn(startup, 'startupWarn').mockImplementation(() => undefined);
+    try {
+      let attempts = 0;
+      const ready = retryUntilReady('postgres', async () => {
+        if (++attempts < 100) throw new Error('refused');
+        return 'up';
+      });
+      // 99 failures: 0.25 + 0.5 + 1 + 2 + 4 s, then 5 s each: about 477 s, well past the 120 s it used to give up at.
+      await jest.advanceTimersByTimeAsync(480_000);
+      await expect(ready).resolves.toBe('up');
+      const lines = warn.mock.calls.map((c) => String(c[0]));
+      expect(lines.length).toBeGreaterThanOrEqual(6);
+      expect(lines.length).toBeLessThan(20);
+      expect(lines.at(-1)).toMatch(/^postgres not ready \(refused\); retrying in 5000 ms, waiting for \d+ s$/);
+    } finally {
+      warn.mockRestore();
+      jest.useRealTimers();
     }
   });
 
