@@ -31,6 +31,15 @@ describe('ingest on a read-only event store (25006) or a database refusing conne
       headers: { 'content-type': 'application/json', authorization: `Bearer ${WRITE}` },
       body: JSON.stringify(body),
     });
+  /** Posts the same event until its answer is what `wanted` says (the pool meets terminated sessions first). */
+  const postUntil = (event: unknown, wanted: (res: Awaited<ReturnType<typeof post>>) => boolean, what: string) =>
+    pollUntil(
+      async () => {
+        const res = await post(event);
+        return wanted(res) ? res : null;
+      },
+      { what, timeoutMs: 15_000 },
+    );
   /** Sets the database's default for new sessions and ends this database's other sessions, so the pool reconnects. */
   const readOnly = async (on: boolean) => {
     await db.pool.query(
@@ -78,12 +87,10 @@ describe('ingest on a read-only event store (25006) or a database refusing conne
     const event = departedEnvelope();
     // The first write after the sessions ended may meet a terminated connection (recorded: unknown); the next ones
     // reach a read-only session.
-    const refused = await pollUntil(
-      async () => {
-        const res = await post(event);
-        return res.status === 503 && res.json.recorded === false ? res : null;
-      },
-      { what: 'a write refused by the read-only store', timeoutMs: 15_000 },
+    const refused = await postUntil(
+      event,
+      (res) => res.status === 503 && res.json.recorded === false,
+      'a write refused by the read-only store',
     );
     expect(refused.json).toMatchObject({ status: 503, code: 'SERVICE.UNAVAILABLE' });
     expect(refused.json.detail).toMatch(/nothing was recorded/);
@@ -98,12 +105,10 @@ describe('ingest on a read-only event store (25006) or a database refusing conne
     expect(ready.json.checks).toMatchObject({ postgres: 'down' });
 
     await readOnly(false);
-    const recorded = await pollUntil(
-      async () => {
-        const res = await post(event);
-        return res.status === 201 || res.status === 200 ? res : null;
-      },
-      { what: 'the same write recorded once the store is writable', timeoutMs: 15_000 },
+    const recorded = await postUntil(
+      event,
+      (res) => res.status === 201 || res.status === 200,
+      'the same write recorded once the store is writable',
     );
     expect([recorded.status, recorded.json.status]).toEqual([201, 'created']);
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM event_store.events WHERE event_id = $1', [event.id]);
@@ -115,12 +120,10 @@ describe('ingest on a read-only event store (25006) or a database refusing conne
     expect((await post(before)).status).toBe(201);
     await allowConnections(false);
     const event = departedEnvelope();
-    const refused = await pollUntil(
-      async () => {
-        const res = await post(event);
-        return res.status === 503 && res.json.recorded === false ? res : null;
-      },
-      { what: 'a write refused while the database takes no connections', timeoutMs: 15_000 },
+    const refused = await postUntil(
+      event,
+      (res) => res.status === 503 && res.json.recorded === false,
+      'a write refused while the database takes no connections',
     );
     expect(refused.json).toMatchObject({ status: 503, code: 'SERVICE.UNAVAILABLE' });
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -130,12 +133,10 @@ describe('ingest on a read-only event store (25006) or a database refusing conne
     expect([read.status, read.json.code]).toEqual([503, 'SERVICE.UNAVAILABLE']);
 
     await allowConnections(true);
-    const recorded = await pollUntil(
-      async () => {
-        const res = await post(event);
-        return res.status === 201 || res.status === 200 ? res : null;
-      },
-      { what: 'the same write recorded once the database takes connections', timeoutMs: 15_000 },
+    const recorded = await postUntil(
+      event,
+      (res) => res.status === 201 || res.status === 200,
+      'the same write recorded once the database takes connections',
     );
     expect([recorded.status, recorded.json.status]).toEqual([201, 'created']);
   });

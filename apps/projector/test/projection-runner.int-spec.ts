@@ -24,6 +24,32 @@ describe('Projector: real Kafka -> feed read model, exactly-once in effect', () 
   const checkpoints = () =>
     ds.query('SELECT projection, partition, last_position, last_offset FROM read_model.projection_checkpoints ORDER BY partition');
 
+  /** Appends and publishes an event of `subject` after a bad message, and waits until the feed has it. */
+  const projectedAfter = async (subject: string) => {
+    const after = departed(subject);
+    await store.append({ streamId: subject, expectedVersion: 0, events: [after] });
+    await p.publishAll();
+    await pollUntil(async () => (await ds.query('SELECT 1 FROM read_model.feed_items WHERE event_id = $1', [after.eventId])).length === 1, {
+      timeoutMs: 20000,
+      what: `the event after the bad message on ${subject}`,
+    });
+  };
+  /** The first dead letter on the events DLQ that `matches`, read by a consumer of its own. */
+  const deadLetter = async (matches: (m: IncomingMessage) => boolean, what: string): Promise<IncomingMessage> => {
+    const dlq: IncomingMessage[] = [];
+    const reader = kafka.consumer({
+      groupId: `dlq-${randomUUID()}`,
+      topics: [topics.eventsDlq],
+      handler: async (b) => void dlq.push(...b.messages),
+    });
+    await reader.start();
+    try {
+      return await pollUntil(() => dlq.find(matches) ?? null, { timeoutMs: 20000, what });
+    } finally {
+      await reader.stop();
+    }
+  };
+
   beforeAll(async () => {
     p = await startPipeline('projector', { partitions: 6 });
     ({ db, ds, store, kafka, topics } = p);
@@ -101,24 +127,9 @@ describe('Projector: real Kafka -> feed read model, exactly-once in effect', () 
 
   it('dead-letters a message it cannot read and moves on to the next one', async () => {
     await kafka.publish(topics.events, [{ key: 'person:poison', value: 'this is not json' }]);
-    const after = departed('person:poison');
-    await store.append({ streamId: 'person:poison', expectedVersion: 0, events: [after] });
-    await p.publishAll();
-    await pollUntil(async () => (await ds.query('SELECT 1 FROM read_model.feed_items WHERE event_id = $1', [after.eventId])).length === 1, {
-      timeoutMs: 20000,
-      what: 'the event after the poison one',
-    });
-    const dlq: IncomingMessage[] = [];
-    const reader = kafka.consumer({
-      groupId: `dlq-${randomUUID()}`,
-      topics: [topics.eventsDlq],
-      handler: async (b) => void dlq.push(...b.messages),
-    });
-    await reader.start();
-    await pollUntil(() => dlq.length >= 1, { timeoutMs: 20000, what: 'the DLQ message' });
-    await reader.stop();
-    expect(dlq[0].value.toString()).toBe('this is not json');
-    expect(dlq[0].headers['dlq-error']).toMatch(/JSON/);
+    await projectedAfter('person:poison');
+    const letter = await deadLetter((m) => m.value.toString() === 'this is not json', 'the DLQ message');
+    expect(letter.headers['dlq-error']).toMatch(/JSON/);
   });
 
   it('dead-letters the records of a batch it cannot decompress (a GZIP bomb of ~70 kB) and moves on', async () => {
@@ -130,24 +141,12 @@ describe('Projector: real Kafka -> feed read model, exactly-once in effect', () 
       messages: [{ key: 'person:bomb', value: Buffer.alloc(65 * 1024 * 1024, 0x20) }],
     });
     await producer.disconnect();
-    const after = departed('person:bomb');
-    await store.append({ streamId: 'person:bomb', expectedVersion: 0, events: [after] });
-    await p.publishAll();
-    await pollUntil(async () => (await ds.query('SELECT 1 FROM read_model.feed_items WHERE event_id = $1', [after.eventId])).length === 1, {
-      timeoutMs: 20000,
-      what: 'the event after the bomb',
-    });
-    const dlq: IncomingMessage[] = [];
-    const reader = kafka.consumer({
-      groupId: `dlq-${randomUUID()}`,
-      topics: [topics.eventsDlq],
-      handler: async (b) => void dlq.push(...b.messages),
-    });
-    await reader.start();
-    const bomb = () => dlq.find((m) => /^cannot decompress a GZIP record batch/.test(String(m.headers['dlq-error'])));
-    await pollUntil(() => bomb() !== undefined, { timeoutMs: 20000, what: "the bomb's dead letter" });
-    await reader.stop();
-    expect(bomb()!.headers['dlq-error']).toMatch(/it decompresses to more than the 64 MiB a record batch may take here \(1 records/);
-    expect(bomb()!.headers['dlq-source-offset']).toMatch(/^\d+$/);
+    await projectedAfter('person:bomb');
+    const bomb = await deadLetter(
+      (m) => /^cannot decompress a GZIP record batch/.test(String(m.headers['dlq-error'])),
+      "the bomb's dead letter",
+    );
+    expect(bomb.headers['dlq-error']).toMatch(/it decompresses to more than the 64 MiB a record batch may take here \(1 records/);
+    expect(bomb.headers['dlq-source-offset']).toMatch(/^\d+$/);
   });
 });
