@@ -29,6 +29,7 @@ import { GetEventHandler } from './events/get-event/get-event.handler';
 import { EventsController } from './events/record-events/events.controller';
 import { RecordBatchHandler } from './events/record-events/record-batch.handler';
 import { RecordEventsHandler } from './events/record-events/record-events.handler';
+import { ReplayRefusedHandler } from './events/record-events/replay-refused.handler';
 import { RecordStoryHandler } from './events/record-story/record-story.handler';
 import { StoriesController } from './events/record-story/stories.controller';
 import { RetractEventHandler } from './events/retract-event/retract-event.handler';
@@ -142,6 +143,7 @@ export class IngestModule {
       ],
       providers: [
         RecordEventsHandler,
+        ReplayRefusedHandler,
         RecordBatchHandler,
         RecordStoryHandler,
         CorrectEventHandler,

@@ -231,5 +231,12 @@ describe('report cursors are bound to their query (real Postgres, HTTP)', () => 
     expect((await problem(withCursor('/v1/reports/departures?organization=org:cur-a', first.next!))).errors).toEqual([
       { path: 'cursor', message: 'is not a cursor this endpoint returned' },
     ]);
+    // The first releases' cursors were the sort key alone: ["2023-01-01T00:00:00.000Z","19"], as departures issued it.
+    expect((await problem('/v1/reports/departures?limit=1&cursor=WyIyMDIzLTAxLTAxVDAwOjAwOjAwLjAwMFoiLCIxOSJd')).errors).toEqual([
+      {
+        path: 'cursor',
+        message: expect.stringMatching(/^was issued before cursors were bound to their query.*ask the first page again without cursor$/),
+      },
+    ]);
   });
 });

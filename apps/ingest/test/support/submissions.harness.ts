@@ -2,12 +2,13 @@ import type { Pool } from 'pg';
 import { PgEventStore } from '@newsroom/event-store';
 import type { Publisher } from '@newsroom/messaging';
 import { RecordEventsHandler } from '../../src/events/record-events/record-events.handler';
+import { ReplayRefusedHandler } from '../../src/events/record-events/replay-refused.handler';
 import { EventWriter } from '../../src/events/shared/event-writer.service';
 import { SubmissionBatchProcessor, SubmissionOutcome } from '../../src/submissions/consume-submissions/submission-batch.processor';
 
 /**
  * The submissions consumer's processor as ingest wires it, over a real event store: records through the write path
- * (RecordEventsHandler, EventWriter, PgEventStore on `pool`) and dead-letters to `dlqTopic` through `publisher`.
+ * (RecordEventsHandler and ReplayRefusedHandler on one EventWriter, PgEventStore on `pool`) and dead-letters to `dlqTopic` through `publisher`.
  */
 export function submissionsProcessor(
   pool: Pool,
@@ -15,6 +16,12 @@ export function submissionsProcessor(
   dlqTopic: string,
   onOutcome?: (outcome: SubmissionOutcome, count: number) => void,
 ): SubmissionBatchProcessor {
-  const record = new RecordEventsHandler(new EventWriter(new PgEventStore(pool)));
-  return new SubmissionBatchProcessor((cmd) => record.execute(cmd), publisher, dlqTopic, onOutcome);
+  const writer = new EventWriter(new PgEventStore(pool));
+  const [record, replays] = [new RecordEventsHandler(writer), new ReplayRefusedHandler(writer)];
+  return new SubmissionBatchProcessor(
+    { record: (cmd) => record.execute(cmd), replays: (cmd) => replays.execute(cmd) },
+    publisher,
+    dlqTopic,
+    onOutcome,
+  );
 }

@@ -8,7 +8,9 @@ import { BATCH_RESULT_SCHEMA, RECORDED_SCHEMA } from '../../docs/responses.schem
 import { recordedBody, rejectionProblem } from '../../http/outcome.response';
 import { requestMeta } from '../../http/request-meta.util';
 import { idempotencyKey } from '../../http/path-params.util';
-import { normaliseId } from '../shared/intents.mapper';
+import { normaliseId, refusedSubmission } from '../shared/intents.mapper';
+import { DuplicateOutcome } from '../shared/write.types';
+import { ReplayRefusedCommand } from './replay-refused.command';
 import { BatchResult, RecordBatchCommand } from './record-batch.command';
 import { RecordEventsCommand } from './record-events.command';
 import { WriteCommands } from '../../http/write-deadline.service';
@@ -69,7 +71,12 @@ export class EventsController {
     }
     const key = idempotencyKey(keyHeader);
     const valid = validateSubmission(body);
-    if (!valid.ok) throw problems.validation(valid.errors);
+    if (!valid.ok) {
+      const replay = await this.replayOfRefused(body, key);
+      if (!replay) throw problems.validation(valid.errors);
+      res.status(200).header('Location', `/v1/events/${replay.eventId}`);
+      return recordedBody(replay, (body as { subject: string }).subject);
+    }
     let submission = valid.value;
     if (key !== undefined) {
       if (submission.id !== undefined && normaliseId(submission.id) !== key) {
@@ -86,6 +93,18 @@ export class EventsController {
     if (outcome.status === 'rejected') throw rejectionProblem(outcome.error);
     res.status(outcome.status === 'created' ? 201 : 200).header('Location', `/v1/events/${outcome.eventId}`);
     return recordedBody(outcome, valid.value.subject);
+  }
+
+  /**
+   * A refused event that names a stored event recorded with this very content (an earlier release took what today's
+   * rules refuse): a retry, answered as a duplicate. Else null, and the 400 stands. Only a refused request reads this.
+   */
+  private async replayOfRefused(body: unknown, key: string | undefined): Promise<DuplicateOutcome | null> {
+    const refused = refusedSubmission(body, key);
+    // The body's id and the key name two events: refused whatever is stored.
+    if (!refused || (key !== undefined && refused.eventId !== key)) return null;
+    const [replay] = await this.commands.execute(new ReplayRefusedCommand([refused]));
+    return replay;
   }
 
   private recordBatch(events: unknown, req: IngestRequest, key: string | undefined): Promise<BatchResult> {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { contentHash, EventStoreUnavailableError } from '@newsroom/event-store';
 import { departedEnvelope, InMemoryEventStore } from '@newsroom/testing';
 import { EventWriter } from '../shared/event-writer.service';
 import { RequestMeta } from '../shared/write.types';
@@ -144,5 +145,69 @@ describe('RecordBatchHandler on an in-memory store', () => {
       },
     });
     expect(refused.status === 'rejected' && refused.error.message).not.toContain(sent.results[1].id!);
+  });
+  describe('an item refused today that an earlier release recorded', () => {
+    // As that release recorded it: the data as sent (a role with a TAB), the fingerprint it took of it.
+    const recordTheOldWay = async (envelope: ReturnType<typeof departedEnvelope>) => {
+      const { id, ...content } = envelope;
+      await store.appendMany([
+        {
+          streamId: envelope.subject,
+          expectedVersion: 'any',
+          events: [
+            {
+              eventId: id,
+              type: envelope.type,
+              schemaVersion: 1,
+              occurredAt: envelope.occurredAt,
+              occurredStart: null,
+              occurredEnd: null,
+              data: envelope.data,
+              sources: envelope.sources,
+              modality: 'reported',
+              metadata: { correlationId: 'old', causationId: null, actor: 'test' },
+              contentHash: contentHash(content),
+            },
+          ],
+        },
+      ]);
+    };
+    const withTab = () => {
+      const e = departedEnvelope();
+      return { ...e, data: { ...e.data, role: 'Head\tof Legal' } };
+    };
+
+    it('given the same body again, then it is a duplicate with the stored place; another body under its id keeps its 400', async () => {
+      const old = withTab();
+      await recordTheOldWay(old);
+      const stored = store.events[0];
+      const result = await record([old, { ...old, data: { ...old.data, role: 'Head\tof Sales' } }]);
+      expect(result.results).toEqual([
+        { index: 0, id: old.id, status: 'duplicate', globalPosition: stored.globalPosition, streamVersion: stored.streamVersion },
+        expect.objectContaining({
+          index: 1,
+          id: old.id,
+          status: 'rejected',
+          error: expect.objectContaining({ status: 400, code: 'REQUEST.INVALID' }),
+        }),
+      ]);
+      expect(result).toMatchObject({ created: 0, duplicates: 1, rejected: 1 });
+      expect(store.events).toHaveLength(1);
+    });
+
+    it('given only valid items, or refused items naming no event, then no read is added for them', async () => {
+      await record([departedEnvelope()]);
+      const reads = store.stateReads;
+      const { id: _id, ...unnamed } = withTab();
+      await record([departedEnvelope(), unnamed, { ...withTab(), id: 'not-a-uuid' }]);
+      expect(store.stateReads - reads).toBe(1); // the valid item's write
+    });
+
+    it('given the store failing on the look-up, then the batch fails as a write does (transient), not with a 400 for the item', async () => {
+      const old = withTab();
+      await recordTheOldWay(old);
+      store.readWriteState = () => Promise.reject(new EventStoreUnavailableError(new Error('connection refused')));
+      await expect(record([old])).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    });
   });
 });

@@ -2,7 +2,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { FieldError, Submission, validateSubmission } from '@newsroom/domain';
 import { boundedFieldProblems, isUuid } from '@newsroom/platform';
 import { EventWriter } from '../shared/event-writer.service';
-import { keyedRecordIntent } from '../shared/intents.mapper';
+import { keyedIdOf, keyedRecordIntent, RefusedSubmission, refusedSubmission } from '../shared/intents.mapper';
 import { BatchItemResult, BatchResult, RecordBatchCommand } from './record-batch.command';
 
 /** Validates each item, records the valid ones (each on its own, not all or nothing) and answers per item. */
@@ -13,16 +13,27 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, B
   async execute({ items, meta, key }: RecordBatchCommand): Promise<BatchResult> {
     const results: BatchItemResult[] = new Array(items.length);
     const valid: Array<{ index: number; submission: Submission }> = [];
+    const refused: Array<{ index: number; submission: RefusedSubmission }> = [];
     items.forEach((item, index) => {
       const v = validateSubmission(item);
       if (v.ok) valid.push({ index, submission: v.value });
-      else
+      else {
         results[index] = {
           index,
           id: idOf(item),
           status: 'rejected',
           error: { status: 400, code: 'REQUEST.INVALID', ...listed(v.errors) },
         };
+        const named = refusedSubmission(item, keyedIdOf(key, index));
+        if (named) refused.push({ index, submission: named });
+      }
+    });
+    // A refused item that is a stored event's content as an earlier release recorded it is a retry: a duplicate.
+    // One read for all of them, before anything is written: a store fault then fails the request with nothing recorded.
+    const replays = await this.writer.storedReplays(refused.map((r) => r.submission));
+    replays.forEach((o, i) => {
+      const { index } = refused[i];
+      if (o) results[index] = { index, id: o.eventId, status: o.status, globalPosition: o.globalPosition, streamVersion: o.streamVersion };
     });
     if (valid.length) {
       const outcomes = await this.writer.write(

@@ -8,6 +8,8 @@ import { STORY_RESULT_SCHEMA } from '../../docs/responses.schema';
 import { requestMeta } from '../../http/request-meta.util';
 import { idempotencyKey } from '../../http/path-params.util';
 import { RecordStoryCommand } from './record-story.command';
+import { refusedStorySubmissions } from '../shared/intents.mapper';
+import { ReplayRefusedCommand } from '../record-events/replay-refused.command';
 import { WriteCommands } from '../../http/write-deadline.service';
 
 @ApiTags('events')
@@ -41,7 +43,12 @@ export class StoriesController {
   ) {
     const key = idempotencyKey(keyHeader);
     const valid = validateStoryRequest(body);
-    if (!valid.ok) throw problems.validation(valid.errors);
+    if (!valid.ok) {
+      const replays = await this.replaysOfRefused(body, key);
+      if (!replays) throw problems.validation(valid.errors);
+      res.status(200);
+      return { story: (body as { story: unknown }).story, results: replays };
+    }
     const result = await this.commands.execute(new RecordStoryCommand(valid.value, requestMeta(req), key));
     if (result.status === 'rejected') {
       const { status, code, message, errors } = result.rejection;
@@ -49,5 +56,24 @@ export class StoriesController {
     }
     if (!result.created) res.status(200);
     return result.body;
+  }
+
+  /**
+   * A refused story every event of which an earlier release recorded with this very content, under the ids this request
+   * names them by (their own, or the Idempotency-Key's): a retry of a story recorded whole, answered as duplicates. Else
+   * null, and the 400 stands. One read for all its events, only for a refused story.
+   */
+  private async replaysOfRefused(body: unknown, key: string | undefined) {
+    const refused = refusedStorySubmissions(body, key);
+    if (!refused) return null;
+    const replays = await this.commands.execute(new ReplayRefusedCommand(refused));
+    if (replays.some((r) => r === null)) return null;
+    return replays.map((o, index) => ({
+      index,
+      id: o!.eventId,
+      status: o!.status,
+      globalPosition: o!.globalPosition,
+      streamVersion: o!.streamVersion,
+    }));
   }
 }

@@ -27,9 +27,10 @@ import {
 } from '@newsroom/event-store';
 import { DEFAULT_MAX_EVENT_BYTES, eventRecordBytes, metric, RecentMap } from '@newsroom/platform';
 import { IngestEventStore } from './event-store.port';
+import type { RefusedSubmission } from './intents.mapper';
 import { toRecordedEvent } from './stored-to-recorded.mapper';
 import { SubjectLocks } from './subject-locks.util';
-import { RequestMeta, WriteOutcome, WriteRejection } from './write.types';
+import { DuplicateOutcome, RequestMeta, WriteOutcome, WriteRejection } from './write.types';
 
 /** One event someone wants recorded: its id, its idempotency fingerprint, and how to decide it on its stream. */
 export interface WriteIntent {
@@ -199,6 +200,21 @@ export class EventWriter {
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(this.retry.maxPauseMs, 5 * attempt)));
       }
     }
+  }
+
+  /**
+   * For submissions today's validation refuses: the event stored under each one's id when the submission is that
+   * event's content as it was sent (an earlier release took what today's rules refuse: a role with a TAB), answered
+   * as a duplicate like any retry; else null, and the refusal stands. One read for all of them (the idempotency read
+   * of a write, shared with concurrent writes); a store fault throws as any write's read does (503, retried).
+   */
+  async storedReplays(refused: RefusedSubmission[]): Promise<Array<DuplicateOutcome | null>> {
+    if (!refused.length) return [];
+    const { existing } = await this.store.readWriteState([], [...new Set(refused.map((r) => r.eventId))], []);
+    return refused.map(({ eventId, fingerprints }) => {
+      const stored = existing.get(eventId);
+      return stored && fingerprints.includes(stored.contentHash) ? duplicateOf(stored) : null;
+    });
   }
 
   /** A subject's decision state now (kept, or folded when it has none usable): what a merge checks its target against. */
@@ -379,13 +395,7 @@ export class EventWriter {
 
   private replayOutcome(intent: WriteIntent, stored: StoredEvent): WriteOutcome {
     if (stored.contentHash !== intent.contentHash && !intent.sameContentAs?.(stored)) return reject(intent, idConflict(intent));
-    return {
-      status: 'duplicate',
-      eventId: stored.eventId,
-      globalPosition: stored.globalPosition,
-      streamVersion: stored.streamVersion,
-      recordedAt: stored.recordedAt,
-    };
+    return duplicateOf(stored);
   }
 
   private toAppend(intent: WriteIntent, e: NewEvent, requestMeta: RequestMeta): EventToAppend {
@@ -489,6 +499,17 @@ export function storeRejection(error: unknown): WriteRejection {
   const e = error as { message?: string; code?: string };
   const code = typeof e?.code === 'string' && e.code ? ` (${e.code})` : '';
   return { status: 500, code: 'STORE.REJECTED', message: `the event store refused this event${code}: ${e?.message ?? String(error)}` };
+}
+
+/** The answer to a retry of a stored event: its place in the log, as when it was recorded. */
+function duplicateOf(stored: StoredEvent): DuplicateOutcome {
+  return {
+    status: 'duplicate',
+    eventId: stored.eventId,
+    globalPosition: stored.globalPosition,
+    streamVersion: stored.streamVersion,
+    recordedAt: stored.recordedAt,
+  };
 }
 
 function reject(intent: WriteIntent, error: WriteRejection): WriteOutcome {

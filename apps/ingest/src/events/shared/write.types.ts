@@ -19,3 +19,6 @@ export interface WriteRejection {
 export type WriteOutcome =
   | { status: 'created' | 'duplicate'; eventId: string; globalPosition: string; streamVersion: number; recordedAt: string }
   | { status: 'rejected'; eventId: string | null; error: WriteRejection };
+
+/** The answer to a retry of an event already stored: a duplicate, with the stored event's place in the log. */
+export type DuplicateOutcome = Extract<WriteOutcome, { globalPosition: string }> & { status: 'duplicate' };

@@ -2,14 +2,19 @@ import { Logger } from '@nestjs/common';
 import { isTransientStoreError } from '@newsroom/event-store';
 import { IncomingMessage, Publisher } from '@newsroom/messaging';
 import { RecordEventsCommand } from '../../events/record-events/record-events.command';
+import { ReplayRefusedCommand } from '../../events/record-events/replay-refused.command';
 import { storeRejection } from '../../events/shared/event-writer.service';
-import { WriteOutcome, WriteRejection } from '../../events/shared/write.types';
+import { DuplicateOutcome, WriteOutcome, WriteRejection } from '../../events/shared/write.types';
 import { toDeadLetter } from './dead-letter.message';
 import { ParsedSubmission, parseSubmissionMessage } from './submission.message';
 
 type ValidSubmission = Extract<ParsedSubmission, { ok: true }> & { index: number };
 
-export type RecordEvents = (command: RecordEventsCommand) => Promise<WriteOutcome[]>;
+/** The commands the processor sends (ingest: through its command bus; the tests: to the handlers). */
+export interface SubmissionWrites {
+  record(command: RecordEventsCommand): Promise<WriteOutcome[]>;
+  replays(command: ReplayRefusedCommand): Promise<Array<DuplicateOutcome | null>>;
+}
 export type SubmissionOutcome = 'accepted' | 'duplicate' | 'rejected';
 
 // One write transaction per chunk: a fetched batch can hold thousands of messages.
@@ -29,7 +34,7 @@ export class SubmissionBatchProcessor {
   private readonly logger = new Logger(SubmissionBatchProcessor.name);
 
   constructor(
-    private readonly record: RecordEvents,
+    private readonly writes: SubmissionWrites,
     private readonly publisher: Publisher,
     private readonly dlqTopic: string,
     private readonly onOutcome: (outcome: SubmissionOutcome, count: number) => void = () => undefined,
@@ -45,6 +50,17 @@ export class SubmissionBatchProcessor {
     const valid = parsed.flatMap((p, index) => (p.ok ? [{ ...p, index }] : []));
     let accepted = 0;
     let duplicates = 0;
+    // A refused message that is a stored event's content as an earlier release recorded it (a redelivery across an
+    // upgrade) is a duplicate, not a dead letter: one read for the chunk's refused messages, before anything is written.
+    const named = parsed.flatMap((p, index) => (!p.ok && p.replayOf ? [{ index, refused: p.replayOf }] : []));
+    if (named.length) {
+      const replays = await this.orRetryLater(this.writes.replays(new ReplayRefusedCommand(named.map((n) => n.refused))));
+      replays.forEach((o, i) => {
+        if (!o) return;
+        rejections[named[i].index] = null;
+        duplicates++;
+      });
+    }
     if (valid.length) {
       const outcomes = await this.recordIsolated(messages, valid);
       outcomes.forEach((o, i) => {
@@ -74,17 +90,9 @@ export class SubmissionBatchProcessor {
   /** Records the chunk; on a non-transient failure records each half on its own, down to single messages. */
   private async recordIsolated(messages: IncomingMessage[], valid: ValidSubmission[]): Promise<WriteOutcome[]> {
     try {
-      return await this.record(this.commandFor(messages, valid));
+      return await this.writes.record(this.commandFor(messages, valid));
     } catch (error) {
-      if (isTransientStoreError(error)) {
-        const wait = Math.min(
-          TRANSIENT_PAUSE_MS.max,
-          Math.max(TRANSIENT_PAUSE_MS.min, ((error as { retryAfterSeconds?: number }).retryAfterSeconds ?? 1) * 1000),
-        );
-        this.logger.warn({ msg: 'submissions batch not recorded, will be retried', error: (error as Error).message, retryInMs: wait });
-        await new Promise((r) => setTimeout(r, wait));
-        throw error;
-      }
+      if (isTransientStoreError(error)) await this.pauseAndThrow(error);
       if (valid.length === 1) {
         const m = messages[valid[0].index];
         this.logger.error({
@@ -101,6 +109,26 @@ export class SubmissionBatchProcessor {
       const right = await this.recordIsolated(messages, valid.slice(half));
       return [...left, ...right];
     }
+  }
+
+  /** What `work` answers; on a transient store failure, that failure after a pause (the batch is retried later). */
+  private async orRetryLater<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      if (isTransientStoreError(error)) await this.pauseAndThrow(error);
+      throw error;
+    }
+  }
+
+  private async pauseAndThrow(error: unknown): Promise<never> {
+    const wait = Math.min(
+      TRANSIENT_PAUSE_MS.max,
+      Math.max(TRANSIENT_PAUSE_MS.min, ((error as { retryAfterSeconds?: number }).retryAfterSeconds ?? 1) * 1000),
+    );
+    this.logger.warn({ msg: 'submissions batch not recorded, will be retried', error: (error as Error).message, retryInMs: wait });
+    await new Promise((r) => setTimeout(r, wait));
+    throw error;
   }
 
   private commandFor(messages: IncomingMessage[], valid: ValidSubmission[]): RecordEventsCommand {

@@ -1,6 +1,7 @@
 import { Submission, validateSubmission } from '@newsroom/domain';
 import { IncomingMessage } from '@newsroom/messaging';
 import { duplicateKeyPath, problems, uuidv5 } from '@newsroom/platform';
+import { RefusedSubmission, refusedSubmission } from '../../events/shared/intents.mapper';
 import { RequestMeta, WriteRejection } from '../../events/shared/write.types';
 
 // Fixed namespace of the ids made for submissions sent without one (RFC 9562 name-based ids).
@@ -10,7 +11,12 @@ const TRACE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 // A leading BOM (EF BB BF) is dropped, as HTTP drops it from a body: `ignoreBOM: true` kept it for JSON.parse to refuse.
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-export type ParsedSubmission = { ok: true; submission: Submission; meta: RequestMeta } | { ok: false; rejection: WriteRejection };
+/**
+ * `replayOf`: a message the schema refuses that names an event (its `id`, else its log-position id): a retry of what an
+ * earlier release recorded is answered as a duplicate, not dead-lettered (see EventWriter.storedReplays).
+ */
+export type ParsedSubmission =
+  { ok: true; submission: Submission; meta: RequestMeta } | { ok: false; rejection: WriteRejection; replayOf?: RefusedSubmission };
 
 /**
  * A submission without an id gets one derived from where it sits in the log (topic, partition, offset): a
@@ -30,7 +36,10 @@ export function parseSubmissionMessage(message: IncomingMessage): ParsedSubmissi
   // A record of a compressed batch that could not be read (over the size bound, corrupt): only its place is known.
   if (message.unreadable !== undefined) {
     const detail = `${message.unreadable}; nothing of this record could be read (it stays at ${message.topic} partition ${message.partition} offset ${message.offset}): send it again uncompressed or smaller`;
-    return { ok: false, rejection: { status: 400, code: 'REQUEST.UNREADABLE_BATCH', message: detail, errors: [{ path: '', message: detail }] } };
+    return {
+      ok: false,
+      rejection: { status: 400, code: 'REQUEST.UNREADABLE_BATCH', message: detail, errors: [{ path: '', message: detail }] },
+    };
   }
   // A tombstone's value is null; JSON.parse of the empty buffer said only "Unexpected end of JSON input".
   if (message.raw?.value === null) return malformed('a null value (tombstone) is not a submission: send one envelope as JSON');
@@ -61,9 +70,11 @@ export function parseSubmissionMessage(message: IncomingMessage): ParsedSubmissi
   }
   const valid = validateSubmission(body);
   if (!valid.ok) {
+    const replayOf = refusedSubmission(body, submissionIdFor(message));
     return {
       ok: false,
       rejection: { status: 400, code: 'REQUEST.INVALID', message: 'The submission does not match the schema.', errors: valid.errors },
+      ...(replayOf ? { replayOf } : {}),
     };
   }
   const submission = { ...valid.value, id: valid.value.id ?? submissionIdFor(message) };

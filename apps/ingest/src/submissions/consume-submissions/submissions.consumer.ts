@@ -52,7 +52,7 @@ export class SubmissionsConsumer implements OnApplicationBootstrap, OnApplicatio
         this.logger.warn(`could not ensure submission topics yet: ${e.message}`);
       });
     const processor = new SubmissionBatchProcessor(
-      (command) => this.commands.execute(command),
+      { record: (command) => this.commands.execute(command), replays: (command) => this.commands.execute(command) },
       this.kafka,
       topics.submissionsDlq,
       (outcome, n) => {

@@ -117,5 +117,22 @@ describe('cursor codec: only what the endpoint itself returned reaches SQL', () 
       // Another endpoint's old cursor is still just not this endpoint's.
       expect(messageOf(() => openPage('departures', { knownAt: null, cursor: legacy }, ['instant', 'position'], db))[0].message).toBe('is not a cursor this endpoint returned');
     });
+
+    it('given a key-only cursor of the first releases (the sort key alone), then 400 naming cursor, saying to ask the first page again', () => {
+      const issuedBefore = 'was issued before cursors were bound to their query, and cannot be checked against this one: ask the first page again without cursor';
+      // Exactly what GET /v1/reports/departures?limit=1 answered then: ["2023-01-01T00:00:00.000Z","19"].
+      const departures = 'WyIyMDIzLTAxLTAxVDAwOjAwOjAwLjAwMFoiLCIxOSJd';
+      expect(messageOf(() => openPage('departures', { subject: null, knownAt: null, cursor: departures }, ['instant', 'position'], db))).toEqual([
+        { path: 'cursor', message: issuedBefore },
+      ]);
+      expect(messageOf(() => timeline({ cursor: encodeCursor([null, 7]) }))).toEqual([{ path: 'cursor', message: issuedBefore }]);
+      expect(messageOf(() => openPage('lawsuits', { party: null, knownAt: null, cursor: encodeCursor(['case:a']) }, ['text'], db))).toEqual([
+        { path: 'cursor', message: issuedBefore },
+      ]);
+      // A sort key this endpoint never wrote (a word for an instant, one value short) is still not its cursor.
+      for (const values of [['x', '19'], ['2023-01-01T00:00:00.000Z']]) {
+        expect(messageOf(() => timeline({ cursor: bad(values) }))[0].message).toBe('is not a cursor this endpoint returned');
+      }
+    });
   });
 });

@@ -40,6 +40,8 @@ export function encodeCursor(values: CursorValue[]): string {
 const refused = (message: string) => problems.validation([{ path: 'cursor', message }], 'The report query is not valid.');
 
 const NOT_OURS = 'is not a cursor this endpoint returned';
+const ISSUED_BEFORE =
+  'was issued before cursors were bound to their query, and cannot be checked against this one: ask the first page again without cursor';
 
 /** The values a cursor holds, or null when it is not base64url JSON of an array of strings, numbers and nulls. */
 function valuesOf(raw: string): CursorValue[] | null {
@@ -125,8 +127,8 @@ export interface PagedQuery {
  * another endpoint or of another query of this one (other filters, or an explicit `knownAt` other than the instant
  * it pins) is a 400 on `cursor`, never a page of the other list cut at a foreign sort key. Later pages read the
  * state as known at the pinned instant, so a fact corrected while a reader pages (its date moved before or after the
- * cursor) is served once, where it stood, instead of skipped or served twice. A cursor issued before cursors carried
- * their filters (one element shorter) is refused with a message saying to ask the first page again.
+ * cursor) is served once, where it stood, instead of skipped or served twice. A cursor of an earlier release (the sort
+ * key alone, or without the filters' hash) is refused with a message saying to ask the first page again.
  */
 export function openPage<Q extends PagedQuery>(endpoint: string, query: Q, kinds: readonly CursorKind[], db: InstantSource): PageWindow {
   const raw = query.cursor ?? null;
@@ -151,11 +153,13 @@ function openCursor(raw: string, endpoint: string, kinds: readonly CursorKind[],
   const values = valuesOf(raw);
   const key = values?.slice(0, kinds.length) ?? [];
   const [pinned, issuer, bound] = values?.slice(kinds.length) ?? [];
+  // The sort key alone: what every report issued before cursors pinned an instant (one of this shape names no
+  // endpoint, so it may be another's: it is refused the same way, with what to do).
+  if (values !== null && fitsAll(values, kinds)) throw refused(ISSUED_BEFORE);
   const ours = values !== null && fitsAll(key, kinds) && typeof pinned === 'string' && fits('instant', pinned) && issuer === endpoint;
   if (!ours) throw refused(NOT_OURS);
-  if (values.length === kinds.length + 2) {
-    throw refused('was issued before cursors were bound to their query, and cannot be checked against this one: ask the first page again without cursor');
-  }
+  // The sort key, the pinned instant and the endpoint: what reports issued before cursors carried their filters.
+  if (values.length === kinds.length + 2) throw refused(ISSUED_BEFORE);
   if (values.length !== kinds.length + 3 || typeof bound !== 'string') throw refused(NOT_OURS);
   if (bound !== filters) {
     throw refused('belongs to another query of this endpoint (other filters): page with the filters it was issued for, or ask the first page of this query without cursor');
