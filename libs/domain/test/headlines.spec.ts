@@ -115,6 +115,20 @@ describe('renderHeadline', () => {
         'Mira Murati quitte OpenAI (directeur ou directrice technique) pour rejoindre Thinking Machines Lab',
       ],
       [
+        // The tester's round: a lead investor that is a tracked subject reads by its display name, as a setter does.
+        'a round led by a tracked investor (a subject)',
+        fact('funding.round_closed', { data: { ...VALID['funding.round_closed'].data, leadInvestor: 'org:t12-fr2-thrive' } }),
+        'OpenAI raises 6.6 billion USD at a 157 billion USD valuation, led by T12 Fr2 Thrive',
+        `OpenAI lève 6,6${NBSP}milliards${NBSP}USD sur une valorisation de 157${NBSP}milliards${NBSP}USD, tour mené par T12 Fr2 Thrive`,
+      ],
+      [
+        // A plain name is a name in either language: never marked "[en]" nor translated.
+        'a round led by an investor given as a plain name',
+        fact('funding.round_closed', { data: { money: { amount: '1000000', currency: 'EUR' }, leadInvestor: 'Index Ventures' } }),
+        'OpenAI raises 1 million EUR, led by Index Ventures',
+        `OpenAI lève 1${NBSP}million${NBSP}EUR, tour mené par Index Ventures`,
+      ],
+      [
         'headcount by function only',
         fact('headcount.reported', { data: { byFunction: { commercial: 300 } } }),
         'OpenAI reports headcount by function (commercial: 300)',

@@ -1,7 +1,7 @@
 export * from './projected-event.mapper';
 export * from './projection.types';
 export * from './feed/feed-item.types';
-export { evolveFeed, organizationsOf, subjectsOf } from './feed/feed.projection';
+export { correctionsReach, evolveFeed, organizationsOf, subjectsOf } from './feed/feed.projection';
 export { FeedItemsProjection } from './feed/feed-items.adapter';
 export * from './corroboration/corroboration-entry.model';
 export { FEED_ITEM_COLUMNS, toFeedItemRow, type FeedItemDbRow } from './feed/feed-item.mapper';

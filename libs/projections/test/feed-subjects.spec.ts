@@ -1,4 +1,5 @@
-import { evolveFeed, mentionsOf, subjectsOf, type FeedItemRow } from '@newsroom/projections';
+import type { HeadlineEvent } from '@newsroom/domain';
+import { correctionsReach, evolveFeed, mentionsOf, subjectsOf, type FeedItemRow } from '@newsroom/projections';
 import { correction, departed, event, retraction } from './support/events.builder';
 
 /** The item evolveFeed makes for an event (given its target's item, if any). */
@@ -60,6 +61,25 @@ describe('the entities a feed item concerns (subjects= and organization= filters
     const fix = itemOf(correction(fact, { data: { destination: 'org:delta' } }), itemOf(fact));
     expect([...fix.subjects].sort()).toEqual(['org:acme', 'org:delta', 'org:gamma', 'person:pat']);
     expect([...fix.organizations].sort()).toEqual(['org:acme', 'org:delta', 'org:gamma']);
+  });
+
+  it("given a fact moved to another organization, then every later item on it reaches the old organization's readers and the new one's", () => {
+    // The tester's steps: a departure from A, a source, a correction to B, another source, a retraction.
+    const fact = departed('person:pat', 'CFO', '2026-03-01', { organization: 'org:a' });
+    const factItem = itemOf(fact);
+    expect(itemOf(event('event.sourced', fact.subject, null, { targetEventId: fact.id }), factItem).organizations).toEqual(['org:a']);
+    const changes = { data: { organization: 'org:b' } };
+    expect(itemOf(correction(fact, changes), factItem).organizations).toEqual(['org:b', 'org:a']);
+    // After the correction the adapter gives the fact as it now stands and whom the corrections reached.
+    const moved = { ...fact, data: { ...fact.data, organization: 'org:b' } } as unknown as HeadlineEvent;
+    const reached = correctionsReach(fact.subject, [changes]);
+    expect(reached).toEqual(['org:b']);
+    const sourced = event('event.sourced', fact.subject, null, { targetEventId: fact.id });
+    expect(itemOf(sourced, factItem, moved, [], reached).organizations).toEqual(['org:a', 'org:b']);
+    expect(itemOf(retraction(fact), factItem, moved, [], reached).organizations).toEqual(['org:a', 'org:b']);
+    // A second move (B to C) reaches A (the fact's item), B (the first correction) and C (the fact as it now stands).
+    const again = itemOf(correction(fact, { data: { organization: 'org:c' } }), factItem, moved, [], reached);
+    expect([...again.organizations].sort()).toEqual(['org:a', 'org:b', 'org:c']);
   });
 
   it('given a target stored before items kept subjects, then its organizations still reach the amendment', () => {

@@ -107,3 +107,12 @@ export function labelOf(value: unknown, lang: TextLang = 'en'): string {
   if (typeof value === 'string') return isSubject(value) ? displayNameIn(value, lang) : value && markedTextIn(value, lang);
   return isPerLanguage(value) ? markedTextIn(value, lang) : '';
 }
+
+/**
+ * A name that may be a subject (a funding round's lead investor): a subject's display name in `lang`, a plain name as
+ * given, in either language (a name is not translated, nor marked as the other language's).
+ */
+export function nameOf(value: unknown, lang: TextLang): string {
+  if (typeof value !== 'string') return '';
+  return isSubject(value) ? displayNameIn(value, lang) : value;
+}

@@ -1,4 +1,4 @@
-import { englishRecipientOf, labelOf } from './display-name.format';
+import { englishRecipientOf, labelOf, nameOf } from './display-name.format';
 import { functionsBySize, listOf, parenthesized } from './headline-parts.util';
 import type { HeadlineRenderers } from './headline.types';
 import { formatMoney, formatNumber } from './money.format';
@@ -55,7 +55,7 @@ export const EN_HEADLINES: Readonly<HeadlineRenderers> = {
     return `${name} ${what} of ${money(data.money)} ${period(data.period)}`;
   },
   'funding.round_closed': ({ data }, name) =>
-    `${name} raises ${money(data.money)}${data.valuation ? ` at a ${money(data.valuation)} valuation` : ''}${data.leadInvestor ? `, led by ${data.leadInvestor}` : ''}`,
+    `${name} raises ${money(data.money)}${data.valuation ? ` at a ${money(data.valuation)} valuation` : ''}${data.leadInvestor ? `, led by ${nameOf(data.leadInvestor, 'en')}` : ''}`,
   'lawsuit.filed': ({ data }) => {
     const plaintiffs = Array.isArray(data.plaintiffs) ? data.plaintiffs : [];
     const verb = plaintiffs.length > 1 ? 'sue' : 'sues';

@@ -1,4 +1,4 @@
-import { frenchRecipientOf, labelOf } from './display-name.format';
+import { frenchRecipientOf, labelOf, nameOf } from './display-name.format';
 import { elided, frenchNoun } from './french-grammar.util';
 import { frColon, withUnit } from './french-typography.util';
 import { functionsBySize, listOf, truncate } from './headline-parts.util';
@@ -80,7 +80,7 @@ export const FR_HEADLINES: Readonly<HeadlineRenderers> = {
     return `${name} ${what} de ${money(data.money)} ${period(data.period)}`;
   },
   'funding.round_closed': ({ data }, name) =>
-    `${name} lève ${money(data.money)}${data.valuation ? ` sur une valorisation de ${money(data.valuation)}` : ''}${data.leadInvestor ? `, tour mené par ${data.leadInvestor}` : ''}`,
+    `${name} lève ${money(data.money)}${data.valuation ? ` sur une valorisation de ${money(data.valuation)}` : ''}${data.leadInvestor ? `, tour mené par ${nameOf(data.leadInvestor, 'fr')}` : ''}`,
   'lawsuit.filed': ({ data }) => {
     const plaintiffs = Array.isArray(data.plaintiffs) ? data.plaintiffs : [];
     const verb = plaintiffs.length > 1 ? 'poursuivent' : 'poursuit';

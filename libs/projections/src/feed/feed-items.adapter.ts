@@ -4,7 +4,7 @@ import { EventLogReader } from '@newsroom/event-store';
 import { isUuid } from '../facts/fact-batch.util';
 import { FoldKey, Projection } from '../projection.types';
 import { ProjectedEvent } from '../projected-event.mapper';
-import { casePartiesOf, correctedFact, evolveFeed, factOfItem } from './feed.projection';
+import { casePartiesOf, correctedFact, correctionsReach, evolveFeed, factOfItem } from './feed.projection';
 import { FeedItemRow } from './feed-item.types';
 import { FEED_ITEM_COLUMNS, FeedItemDbRow, toFeedItemRow } from './feed-item.mapper';
 import { FeedWatermark } from './feed-watermark.repository';
@@ -143,6 +143,8 @@ export class FeedItemsProjection implements Projection {
       const position = BigInt(event.globalPosition);
       const earlier = target && targetId ? corrections.get(targetId) : undefined;
       const targetFact = target && earlier ? factBefore(target, earlier, position) : null;
+      // Whom the corrections before it reached: an item on a fact moved to another entity reaches both entities' readers.
+      const reached = target && earlier ? correctionsReach(target.subject, changesBefore(earlier, position)) : [];
       if (targetId && event.type === 'event.corrected') {
         const list = corrections.get(targetId) ?? [];
         // A redelivered batch finds its own corrections stored already: each counts once.
@@ -156,7 +158,7 @@ export class FeedItemsProjection implements Projection {
       const parties = isStep(event)
         ? this.partiesOf(filings.get(event.subject) ?? [], { stored, inBatch, statuses, corrections }, position)
         : [];
-      for (const change of evolveFeed(event, target, targetFact, parties)) {
+      for (const change of evolveFeed(event, target, targetFact, parties, reached)) {
         if (change.kind === 'insert') {
           items.push(change.item);
           if (!inBatch.has(change.item.eventId)) inBatch.set(change.item.eventId, change.item);
@@ -336,4 +338,14 @@ function factBefore(target: FeedItemRow, corrections: readonly Correction[], pos
     fact = correctedFact(fact ?? factOfItem(target), c.changes);
   }
   return fact;
+}
+
+/** The changes of a target's corrections below `position`, in order. */
+function changesBefore(corrections: readonly Correction[], position: bigint): Array<CorrectionChanges | undefined> {
+  const out: Array<CorrectionChanges | undefined> = [];
+  for (const c of corrections) {
+    if (c.position >= position) break;
+    out.push(c.changes);
+  }
+  return out;
 }

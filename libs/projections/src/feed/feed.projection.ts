@@ -41,12 +41,14 @@ export function casePartiesOf(filing: Pick<HeadlineEvent, 'subject' | 'data'> | 
  * The entities an event concerns, for the feed's `subjects` and `organization` filters: its stream subject and every
  * subject its data names in any role the timeline lists (organization, authority, set_by, destination, plaintiff...),
  * the values a correction gives those fields, its target's (an item naming another fact reaches whoever that fact's
- * item reached) and, for a case's step, its case's `parties` (see casePartiesOf). The stream subject comes first.
+ * item reached), `reached` (those the target's items after its own reached: see correctionsReach) and, for a case's
+ * step, its case's `parties` (see casePartiesOf). The stream subject comes first.
  */
 export function subjectsOf(
   event: ProjectedEvent,
   target?: Partial<Pick<FeedItemRow, 'subjects' | 'organizations'>> | null,
   parties: readonly string[] = [],
+  reached: readonly string[] = [],
 ): string[] {
   const d = (event.data ?? {}) as Record<string, unknown>;
   // A correction that moves its fact to another entity reaches that entity's readers too: the new value is in its
@@ -55,7 +57,18 @@ export function subjectsOf(
   const found = mentioned(event.subject, event.data);
   if (changes && typeof changes === 'object') found.push(...mentioned(event.subject, changes).slice(1));
   // A target stored before its `subjects` were kept has its organizations still (a backfill fills the rest).
-  return [...new Set([...found, ...(target?.subjects ?? []), ...(target?.organizations ?? []), ...parties])];
+  return [...new Set([...found, ...(target?.subjects ?? []), ...(target?.organizations ?? []), ...reached, ...parties])];
+}
+
+/**
+ * The entities a fact's corrections reached beyond its own item: what each names in its changes (its item reaches
+ * them, see subjectsOf). A later item naming that fact (a correction, a retraction, an attached source, a resolution)
+ * reaches them too, so a fact moved from one organization to another keeps both readers told of what follows.
+ */
+export function correctionsReach(subject: string, corrections: ReadonlyArray<CorrectionChanges | undefined>): string[] {
+  const out: string[] = [];
+  for (const changes of corrections) if (changes?.data) out.push(...mentioned(subject, changes.data).slice(1));
+  return out;
 }
 
 /** The organizations among an item's subjects (subjectsOf), for the feed's `organization` filter. */
@@ -95,14 +108,17 @@ export function correctedFact(fact: HeadlineEvent, changes: CorrectionChanges | 
  * `targetFact` is its fact as the corrections before this event left it (omitted or null: never corrected, so the
  * target item's own headline still says it). An item names the fact as it stands once its event is applied: a
  * correction's item the fact after that correction (each of several successive ones its own state), a retraction's,
- * an attached source's or a resolution's the fact as it stood then. The item is made once, here, so the stored
- * feed, its live stream and a rebuild all show the same words.
+ * an attached source's or a resolution's the fact as it stood then. It reaches the entities of its target's item, of
+ * that fact as it stands once its event is applied, and `reached`: those the corrections before it reached
+ * (correctionsReach). The item is made once, here, so the stored feed, its live stream and a rebuild all show the same
+ * words and reach the same readers.
  */
 export function evolveFeed(
   event: ProjectedEvent,
   target?: FeedItemRow | null,
   targetFact?: HeadlineEvent | null,
   parties: readonly string[] = [],
+  reached: readonly string[] = [],
 ): FeedChange[] {
   const amendment = isAmendment(event);
   const sourced = event.type === 'event.sourced';
@@ -136,7 +152,9 @@ export function evolveFeed(
   // An attached source (or a correction's sources) adds to its target's entries; the item carries the result.
   const attached = attachedEntries(event);
   const targetEntries = attached && target ? mergeEntries(target.corroboration, attached.entries) : null;
-  const subjects = subjectsOf(event, target, parties);
+  // It reaches whoever the fact's items reached before (`reached`: its corrections') and the fact as it now stands.
+  const standing = namedFact ? mentioned(namedFact.subject, namedFact.data) : [];
+  const subjects = subjectsOf(event, target, parties, [...reached, ...standing]);
   const item: FeedItemRow = {
     position: event.globalPosition,
     eventId: event.id,
