@@ -21,16 +21,33 @@ export class AtomFeedRepository {
   constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
   async newest(filter: FeedFilter, limit: number): Promise<AtomSource> {
-    const events: FeedItemDbRow[] = await this.db.query(
-      `WITH w AS (SELECT position FROM read_model.feed_watermark WHERE id = 1)
-       SELECT ${COLUMNS} FROM read_model.feed_items f, w
-       WHERE f.position <= w.position AND f.target_event_id IS NULL
-         AND ($1::text[] IS NULL OR f.type = ANY($1))
-         AND ($2::text[] IS NULL OR f.subjects && $2::text[])
-         AND ($3::text[] IS NULL OR f.subjects && $3::text[]) -- organizations are among subjects: one GIN index serves both
-       ORDER BY f.position DESC LIMIT $4`,
-      [filter.types, filter.subjects, organizationsOf(filter), limit],
-    );
+    const organizations = organizationsOf(filter);
+    // Unfiltered by entity: the newest facts. Filtered: a fact's entry is the entity's when the fact's own item or one of
+    // its amendments' items names it (a departure moved from org:a to org:b by a correction, then retracted, is
+    // org:b's too: its JSON feed has the correction and the retraction). Both sides read the subjects' GIN index.
+    const byEntity = filter.subjects !== null || organizations !== null;
+    const events: FeedItemDbRow[] = byEntity
+      ? await this.db.query(
+          `WITH w AS (SELECT position FROM read_model.feed_watermark WHERE id = 1),
+           named AS (
+             SELECT coalesce(n.target_event_id, n.event_id) AS event_id FROM read_model.feed_items n, w
+             WHERE n.position <= w.position
+               AND ($2::text[] IS NULL OR n.subjects && $2::text[])
+               AND ($3::text[] IS NULL OR n.subjects && $3::text[]))
+           SELECT ${COLUMNS} FROM read_model.feed_items f, w
+           WHERE f.event_id IN (SELECT event_id FROM named) AND f.position <= w.position AND f.target_event_id IS NULL
+             AND ($1::text[] IS NULL OR f.type = ANY($1))
+           ORDER BY f.position DESC LIMIT $4`,
+          [filter.types, filter.subjects, organizations, limit],
+        )
+      : await this.db.query(
+          `WITH w AS (SELECT position FROM read_model.feed_watermark WHERE id = 1)
+           SELECT ${COLUMNS} FROM read_model.feed_items f, w
+           WHERE f.position <= w.position AND f.target_event_id IS NULL
+             AND ($1::text[] IS NULL OR f.type = ANY($1))
+           ORDER BY f.position DESC LIMIT $2`,
+          [filter.types, limit],
+        );
     const rows = events.map(toFeedItemRow);
     const amendments = new Map<string, FeedItemRow[]>();
     if (!rows.length) return { events: rows, amendments };
