@@ -30,6 +30,7 @@ import { FeedItemFallbacks1764901500000 } from './migrations/1764901500000-feed-
 import { FeedOrgsIndex1764901600000 } from './migrations/1764901600000-feed-orgs-index.migration';
 import { ReportingValidTime1764901700000 } from './migrations/1764901700000-reporting-valid-time.migration';
 import { StoryFactsOnly1764902000000 } from './migrations/1764902000000-story-facts-only.migration';
+import { UndatedSourceStories1764902100000 } from './migrations/1764902100000-undated-source-stories.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -64,6 +65,7 @@ export const MIGRATIONS = [
   FeedOrgsIndex1764901600000,
   ReportingValidTime1764901700000,
   StoryFactsOnly1764902000000,
+  UndatedSourceStories1764902100000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

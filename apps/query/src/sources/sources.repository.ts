@@ -6,6 +6,7 @@ import { normalizeRow, sourcesModel, stanceOfPart, StoredFactRow, withLeadRowPay
 import { openPage } from '../reports/shared/cursor.codec';
 import { loadFactExtras } from '../reports/shared/fact-history.repository';
 import { factFields } from '../reports/shared/fact.dto';
+import { loadStoryDates } from '../reports/shared/story-dates.repository';
 import { anyOf, occurredByAsOf, SqlParams, visibleAt } from '../reports/shared/sql.builder';
 
 export interface SourcesFilter {
@@ -139,7 +140,14 @@ export class SourcesRepository {
     if (!rows.length && !after) return null;
     const page = rows.slice(0, f.limit);
     // Corroboration as every report counts it (the feed's entries of each fact, at knownAt), and earlier versions.
-    const { history, corroboration } = await loadFactExtras(this.db, 'read_model.source_facts', page, f.knownAt);
+    // And the dates of the stories each fact cites, as this endpoint gives them (one id, one date).
+    const [{ history, corroboration }, stories] = await Promise.all([
+      loadFactExtras(this.db, 'read_model.source_facts', page, f.knownAt),
+      loadStoryDates(
+        this.db,
+        page.flatMap((r) => r.sources ?? []),
+      ),
+    ]);
     const items = page.map((r) => ({
       type: r.event_type,
       subject: r.subject,
@@ -150,7 +158,7 @@ export class SourcesRepository {
       stance: stanceOfPart(r.part),
       quote: r.quote,
       data: r.data,
-      ...factFields(r, history, corroboration),
+      ...factFields(r, history, corroboration, stories),
     }));
     const last = page[page.length - 1];
     return {

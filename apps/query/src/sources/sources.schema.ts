@@ -29,7 +29,7 @@ export const sourceDetailParams = reportParams({
 });
 
 const sourceFields = {
-  id: z.string().meta({ description: 'Stable hash of outlet, url and title' }),
+  id: z.string().meta({ description: 'Stable hash of outlet, url and title (and publishedAt for a source with neither url nor title)' }),
   outlet: z.string(),
   url: nullableText(),
   title: nullableText(),

@@ -79,7 +79,8 @@ export function buildLog(steps: Step[]): ProjectedEvent[] {
       schemaVersion: 1,
       metadata: {},
     };
-    const sources = [{ outlet: s.outlet, language: 'en', quote: `q${i}` }];
+    // Neither url nor title: a story per outlet and date, so some are dated (two dates of one outlet, two stories).
+    const sources = [{ outlet: s.outlet, language: 'en', quote: `q${i}`, ...(s.n % 3 === 1 ? { publishedAt: s.date } : {}) }];
     if (s.action === 'entity') {
       log.push(entityRecord(subject, base, s.n, mergedInto, aliases));
       continue;

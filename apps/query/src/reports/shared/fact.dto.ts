@@ -1,6 +1,7 @@
 import type { InferredField } from '@newsroom/domain';
 import { factStatusOf, sourceIdOf, StoredFactRow } from '@newsroom/projections';
 import { corroborationIn, type CorroborationMap } from './corroboration.repository';
+import type { StoryDates } from './story-dates.repository';
 
 /** A source as a read model stores it: as submitted, so the optional fields may be missing. */
 export interface RecordedSource {
@@ -25,6 +26,12 @@ export const sourceDto = (s: RecordedSource) => ({
   ...(s.via ? { via: s.via } : {}),
 });
 
+/** As sourceDto, with the story's date as the registry has it when `stories` (loadStoryDates) knows the story. */
+const storySourceDto = (s: RecordedSource, stories: StoryDates | undefined) => {
+  const dto = sourceDto(s);
+  return stories?.has(dto.id) ? { ...dto, publishedAt: stories.get(dto.id) ?? null } : dto;
+};
+
 /** One earlier version of a corrected fact, as recorded. */
 export interface FactVersionDto {
   version: number;
@@ -40,7 +47,12 @@ export interface FactVersionDto {
 }
 
 /** The fields every fact in a report carries: when, how sure, its standing, its sources and its history. */
-export function factFields(r: StoredFactRow, history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap = new Map()) {
+export function factFields(
+  r: StoredFactRow,
+  history: Map<string, FactVersionDto[]>,
+  corroboration: CorroborationMap = new Map(),
+  stories?: StoryDates,
+) {
   return {
     factId: r.fact_id,
     occurredAt: r.occurred_at,
@@ -49,7 +61,7 @@ export function factFields(r: StoredFactRow, history: Map<string, FactVersionDto
     modality: r.modality,
     status: factStatusOf(r),
     recordedAt: r.recorded_from,
-    sources: (r.sources ?? []).map(sourceDto),
+    sources: (r.sources ?? []).map((s) => storySourceDto(s, stories)),
     inferred: r.inferred ?? [],
     history: history.get(r.fact_id) ?? [],
     corroboration: corroborationIn(corroboration, r.fact_id),

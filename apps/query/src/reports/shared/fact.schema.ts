@@ -12,7 +12,7 @@ export const anyJson = () => z.unknown().meta({ description: "Any JSON value (th
 export const nextCursor = () => nullableText('Cursor of the next page; null on the last');
 
 export const sourceSchema = z.object({
-  id: z.string().meta({ description: 'Stable hash of outlet, url and title' }),
+  id: z.string().meta({ description: 'Stable hash of outlet, url and title (and publishedAt for a source with neither url nor title)' }),
   outlet: z.string(),
   via: nullableText('A syndicated copy: the outlet it reprints').optional(),
   url: nullableText(),

@@ -8,6 +8,7 @@ import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { loadFactExtras } from '../shared/fact-history.repository';
 import { factFields, FactVersionDto } from '../shared/fact.dto';
+import { loadStoryDates, type StoryDates } from '../shared/story-dates.repository';
 import { anyOf, occurredByAsOf, overlaps, SqlParams, visibleAt } from '../shared/sql.builder';
 
 export interface TimelineQuery {
@@ -33,9 +34,9 @@ interface TimelineRow extends StoredFactRow {
   headline_fr: string;
 }
 
-const itemDto = (r: TimelineRow, lang: 'en' | 'fr', history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap, canonical: (s: string) => string) => ({
+const itemDto = (r: TimelineRow, lang: 'en' | 'fr', history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap, stories: StoryDates, canonical: (s: string) => string) => ({
   type: r.event_type, subject: r.subject, subjectName: displayNameIn(r.subject, lang), canonicalSubject: canonical(r.subject), role: r.mention_role,
-  headline: lang === 'fr' ? r.headline_fr : r.headline_en, lang, fallbacks: fallbacksIn(r.event_type, r.data, lang), data: r.data, ...factFields(r, history, corroboration),
+  headline: lang === 'fr' ? r.headline_fr : r.headline_en, lang, fallbacks: fallbacksIn(r.event_type, r.data, lang), data: r.data, ...factFields(r, history, corroboration, stories),
 });
 
 export type TimelineItemDto = ReturnType<typeof itemDto>;
@@ -56,10 +57,14 @@ export class TimelineRepository {
     // A subject asked for stands for its whole entity: facts recorded under any subject merged with it.
     const { graph, result: rows } = await this.links.readForEntity(q.knownAt, q.subject, (members) => this.rowsOf(q, members, after));
     const page = rows.slice(0, q.limit);
-    const { history, corroboration } = await loadFactExtras(this.db, 'read_model.timeline_facts', page, q.knownAt);
+    // The stories' dates as GET /v1/sources/{id} has them (one id, one date), read with the history and corroboration.
+    const [{ history, corroboration }, stories] = await Promise.all([
+      loadFactExtras(this.db, 'read_model.timeline_facts', page, q.knownAt),
+      loadStoryDates(this.db, page.flatMap((r) => r.sources ?? [])),
+    ]);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => itemDto(r, q.lang, history, corroboration, (s) => graph.canonicalOf(s))),
+      items: page.map((r) => itemDto(r, q.lang, history, corroboration, stories, (s) => graph.canonicalOf(s))),
       next: rows.length > q.limit ? await paging.next([last.valid_from, last.fact_position]) : null,
     };
   }
