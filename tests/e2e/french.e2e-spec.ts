@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { departedEnvelope, pollUntil } from '@newsroom/testing';
+import { newsroomCli } from './newsroom-cli.harness';
 import { post, startStack, TestStack } from './stack.harness';
 
 interface FeedItem {
@@ -135,5 +139,47 @@ describe('French in French: per-language text, lang on the feed and reports, vis
     const fr = (await feed('fr')).items.find((i) => i.eventId === item.eventId)!;
     expect(fr).toMatchObject({ fallbacks: [] });
     expect(fr.headline).toContain('responsable des widgets');
+  });
+
+  it('newsroom tail --lang fr writes its own notes in French: outlets and stances, status, the fields the sources do not state', async () => {
+    const ingest = stack.apps.ingest.url;
+    const base = departedEnvelope({ subject: `person:tail-fr-${randomUUID().slice(0, 8)}` });
+    // Its own organization: the other tests count this file's departures.
+    const fact = {
+      ...base,
+      data: { ...base.data, organization: `org:tail-fr-${randomUUID().slice(0, 8)}` },
+      sources: [...base.sources, { outlet: 'Second Wire', language: 'en', publishedAt: '2024-10-03' }],
+      inferred: [{ path: 'data.reason', note: 'from the company statement' }],
+    };
+    expect((await post(`${ingest}/v1/events`, fact, stack.key)).status).toBe(201);
+    const denial = { source: { outlet: 'Skeptic Post', language: 'fr', publishedAt: '2024-10-04' }, stance: 'denies' };
+    expect((await post(`${ingest}/v1/events/${fact.id}/sources`, denial, stack.key)).status).toBe(201);
+    const fix = { changes: { data: { role: 'Chief Executive Officer' } }, reason: 'misreported role' };
+    expect((await post(`${ingest}/v1/events/${fact.id}/corrections`, fix, stack.key)).status).toBe(201);
+    await pollUntil(
+      async () => {
+        const items = (await (await fetch(`${query}/v1/feed?subjects=${fact.subject}`)).json()) as { items: unknown[] };
+        return items.items.length === 3 || null;
+      },
+      { timeoutMs: 30000, what: 'the fact, its source and its correction in the feed' },
+    );
+    const state = mkdtempSync(join(tmpdir(), 'newsroom-tail-fr-'));
+    const tail = (lang: string) =>
+      newsroomCli(
+        ['tail', '--subject', fact.subject, '--from', '0', '--count', '1', '--lang', lang, '--state', join(state, 'tail-position')],
+        {
+          env: { NEWSROOM_QUERY_URL: query, NEWSROOM_API_KEY: stack.readKey },
+          timeoutMs: 30_000,
+        },
+      );
+    const fr = await tail('fr');
+    expect(fr.code).toBe(0);
+    expect(fr.out).toContain(
+      `  [corrigé]  [3 médias\u00a0: 2 confirment, 1 dément]  [non indiqué par les sources\u00a0: data.reason]  (${fact.id})`,
+    );
+    expect(fr.out).not.toMatch(/outlets|corrected|inferred/);
+    const en = await tail('en');
+    expect(en.out).toContain(`  [corrected]  [3 outlets: 2 confirm, 1 deny]  [inferred: data.reason]  (${fact.id})`);
+    rmSync(state, { recursive: true, force: true });
   });
 });

@@ -100,6 +100,51 @@ describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body l
     }
   });
 
+  it('/docs serves only the Swagger page and the files it loads, on both services: the rest of swagger-ui-dist is a 404 problem', async () => {
+    const page = ['/docs', '/docs/', '/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui-standalone-preset.js'];
+    const more = ['/docs/swagger-ui-init.js', '/docs/favicon-32x32.png', '/docs/favicon-16x16.png', '/docs/openapi.json'];
+    // The package's own files (its version in package.json, the stock petstore page and its initializer, source maps),
+    // and spellings that reach a file by another name (an encoded dot, another case, the page's second mount).
+    const packageFiles = [
+      '/docs/package.json',
+      '/docs/README.md',
+      '/docs/index.html',
+      '/docs/swagger-initializer.js',
+      '/docs/swagger-ui.css.map',
+      '/docs/swagger-ui-bundle.js.map',
+      '/docs/oauth2-redirect.html',
+      '/docs/absolute-path.js',
+      '/docs/index.js',
+      '/docs/LICENSE',
+      '/docs/package%2Ejson',
+      '/DOCS/package.json',
+      '/Docs/README.md',
+      '/docs/docs/swagger-ui-init.js',
+      '/docs//package.json',
+      '/docs/no-such-file.js',
+    ];
+    for (const app of [stack.apps.query, stack.apps.ingest]) {
+      const served = app === stack.apps.query ? [...page, ...more, '/docs/asyncapi.json'] : [...page, ...more];
+      for (const path of served) expect([app.name, path, (await fetch(`${app.url}${path}`)).status]).toEqual([app.name, path, 200]);
+      // Everything the page names is among them.
+      const html = await (await fetch(`${app.url}/docs/`)).text();
+      for (const [, asset] of html.matchAll(/(?:src|href)="([^"]+)"/g))
+        expect(served).toContain(new URL(asset, `${app.url}/docs/`).pathname);
+      for (const path of packageFiles) {
+        const res = await fetch(`${app.url}${path}`);
+        const body = (await res.json()) as { code: string; detail: string };
+        expect([app.name, path, res.status, res.headers.get('content-type')]).toEqual([
+          app.name,
+          path,
+          404,
+          expect.stringMatching(/^application\/problem\+json/),
+        ]);
+        expect(body.code).toBe('ROUTE.NOT_FOUND');
+        expect(JSON.stringify(body)).not.toMatch(/swagger-ui-dist|5\.\d+\.\d+/);
+      }
+    }
+  });
+
   it('CORS is closed to unlisted origins and open to listed ones (headers and preflight)', async () => {
     const query = stack.apps.query.url;
     const foreign = await fetch(`${query}/v1/feed?limit=1`, { headers: { origin: 'https://evil.example' } });

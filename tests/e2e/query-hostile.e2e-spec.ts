@@ -290,8 +290,9 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
           ac.abort();
           await res.body?.cancel().catch(() => undefined);
         }
-        for (const path of ['/v1/feed/ws?key=', '/v1/feed/ws?after=0&KEY=', '/V1/Feed/Ws?key=', '/v1/feed/ws/?key=']) {
-          // A real upgrade: opened (a good key) or refused with a problem (a bad key, another path), then closed.
+        for (const path of ['/v1/feed/ws?key=', '/v1/feed/ws?KEY=', '/v1/feed/ws?after=0&Key=', '/V1/Feed/Ws?key=', '/v1/feed/ws/?key=']) {
+          // A real upgrade: opened (a good key) or refused with a problem (a bad key, a parameter other than the key
+          // (filters go in the subscribe message), another path), then closed.
           await new Promise<void>((resolve) => {
             const ws = new WebSocket(`${query.url.replace('http', 'ws')}${path}${key}`);
             const done = () => (ws.terminate(), resolve());
@@ -306,7 +307,8 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
       // Something was logged for these requests (the 401/404 lines), and the keys are in none of it.
       await pollUntil(() => out.join('').includes('/v1/reports/nowhere'), { timeoutMs: 10000, what: 'the request lines logged' });
       const logs = out.join('');
-      // Reads need a key here: the good one opens the socket as ?key= and ?KEY= on the WebSocket path, the bad one never.
+      // Reads need a key here: the good one opens the socket as ?key= and ?KEY= on the WebSocket path (`?after=0&Key=` is
+      // refused, 400: the URL takes no filter), the bad one never.
       expect([...opened.values()]).toEqual([2, 0]);
       for (const key of keys) expect(logs.includes(key)).toBe(false);
     });

@@ -1,6 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { SwaggerModule } from '@nestjs/swagger';
-import { bootstrapHttp, requireReadKeyOn, requireWriteKeyBeforeBody } from '@newsroom/platform';
+import { bootstrapHttp, requireReadKeyOn, requireWriteKeyBeforeBody, serveApiDocs } from '@newsroom/platform';
 import type { IngestConfig } from './config/ingest.config';
 import { ingestOpenApi } from './docs/ingest-openapi.factory';
 import { IngestModule } from './ingest.module';
@@ -24,7 +23,8 @@ export function startIngestHttp(config: IngestConfig, listen: { port?: number; h
       requireReadKeyOn(app, ['/docs']);
       // A write's key is checked from its headers, before its body is read (the guard checks it again in the route).
       requireWriteKeyBeforeBody(app, '/v1');
-      SwaggerModule.setup('docs', app, () => ingestOpenApi(app), { jsonDocumentUrl: 'docs/openapi.json' });
+      // The Swagger page and the files it loads, nothing else of swagger-ui-dist (404 for the rest under /docs).
+      serveApiDocs(app, () => ingestOpenApi(app));
     },
   });
 }

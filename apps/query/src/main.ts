@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { bootstrapHttp, initMetrics, requireReadKeyOn } from '@newsroom/platform';
+import { bootstrapHttp, initMetrics, requireReadKeyOn, serveApiDocs } from '@newsroom/platform';
 import { loadQueryConfig } from './config/query.config';
 import { asyncApiDocument } from './docs/asyncapi.middleware';
 import { feedKeyParam } from './feed/feed-key-param.middleware';
@@ -36,7 +36,8 @@ async function main() {
         '/docs/asyncapi.json',
         asyncApiDocument({ prefix: config.KAFKA_TOPIC_PREFIX, brokers: config.KAFKA_BROKERS, partitions: config.KAFKA_EVENTS_PARTITIONS }),
       );
-      SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs/openapi.json' });
+      // The Swagger page and the files it loads, nothing else of swagger-ui-dist (404 for the rest under /docs).
+      serveApiDocs(app, () => SwaggerModule.createDocument(app, doc), ['asyncapi.json']);
     },
   });
 }

@@ -28,6 +28,7 @@ export * from './auth/api-key.guard';
 export { retryUntilReady } from './database/retry.util';
 export * from './http/rate-limit.util';
 export * from './http/read-key.middleware';
+export { serveApiDocs } from './http/api-docs.util';
 export { openApiSchema, toOpenApi30 } from './http/zod-openapi.util';
 export { uuidv5, uuidv7, isUuid } from './ids/uuid.util';
 export { RecentMap } from './cache/recent-map.util';

@@ -42,4 +42,21 @@ describe('feedLine', () => {
     expect(line).toContain('[corr\\x1b[8mected]  [2 outlets: 1 confirm, 1 deny]  [inferred: data.\\nrole]');
     expect(line).toContain('-> a\\rb');
   });
+
+  it('writes its own notes in the language asked for: outlets, status and the fields not stated, in French with --lang fr', () => {
+    const fact = { ...item, headline: 'Départ', inferred: [{ path: 'data.role', note: '' }] };
+    const en = feedLine({ ...fact, status: 'corrected', corroboration: { outlets: 3, confirms: 2, denies: 1 } }, 'en');
+    expect(en).toContain('Départ  [corrected]  [3 outlets: 2 confirm, 1 deny]  [inferred: data.role]  (');
+    const fr = feedLine({ ...fact, status: 'corrected', corroboration: { outlets: 3, confirms: 2, denies: 1 } }, 'fr');
+    expect(fr).toContain('Départ  [corrigé]  [3 médias\u00a0: 2 confirment, 1 dément]  [non indiqué par les sources\u00a0: data.role]  (');
+    expect(fr).not.toMatch(/outlets|corrected|inferred|confirm\b|deny/);
+    // 0 and 1 take the singular in French; two outlets that all confirm are counted alone.
+    expect(
+      feedLine({ ...item, headline: 'x', status: 'retracted', corroboration: { outlets: 1, confirms: 0, denies: 1 } }, 'fr'),
+    ).toContain('x  [retiré]  [1 média\u00a0: 0 confirme, 1 dément]  (');
+    expect(feedLine({ ...item, headline: 'x', corroboration: { outlets: 2, confirms: 2, denies: 0 } }, 'fr')).toContain('x  [2 médias]  (');
+    expect(feedLine({ ...item, headline: 'x', corroboration: { outlets: 4, confirms: 1, denies: 3 } }, 'fr')).toContain(
+      '[4 médias\u00a0: 1 confirme, 3 démentent]',
+    );
+  });
 });

@@ -27,7 +27,7 @@ export function registerTail(program: Command, config: () => CliConfig): void {
     .option('--types <list>', 'comma-separated event types (their corrections and retractions included)')
     .option('--subject <subject>', 'a subject, e.g. person:mira-murati; repeatable', (v: string, all: string[]) => [...all, v], [])
     .option('--organization <org>', 'items naming this organization, e.g. org:openai')
-    .option('--lang <en|fr>', 'language of the headlines')
+    .option('--lang <en|fr>', "language of the headlines and of the line's notes (outlets, status, fields the sources do not state)")
     .option('--from <position>', 'start after this position (0: the whole history) instead of the saved one')
     .option('--state <file>', 'where the last position seen is kept (default: NEWSROOM_TAIL_STATE or ~/.newsroom/tail-position)')
     .option('--no-resume', 'ignore the saved position (start from --from, else the beginning); still saves as it goes')
@@ -127,7 +127,7 @@ async function tail(o: TailOptions, c: CliConfig, count: number): Promise<void> 
             const position = m.id ?? String(item.position);
             // Saved once the line is written out (callbacks come in order), so the position never runs ahead of
             // what the reader was given; one save per turn of the event loop (WrittenPosition).
-            process.stdout.write(o.json ? `${m.data}\n` : `${feedLine(item)}\n`, (failed) => {
+            process.stdout.write(o.json ? `${m.data}\n` : `${feedLine(item, o.lang)}\n`, (failed) => {
               if (!failed && !output.closed) saved.written(position);
             });
             after = position;

@@ -1,21 +1,42 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocketServer } from 'ws';
-import { API_KEY_RING, ApiKeyRing, clientIp, PROBLEM_CONTENT_TYPE, ProblemError, problems, REQUIRE_READ_KEY } from '@newsroom/platform';
-import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
+import {
+  API_KEY_RING,
+  ApiKeyRing,
+  clientIp,
+  keyInHeaders,
+  ProblemError,
+  problems,
+  RateLimitPolicy,
+  REQUIRE_READ_KEY,
+  takeRateLimitToken,
+  TakeResult,
+  tooManyRequests,
+} from '@newsroom/platform';
+import { QUERY_CONFIG, QUERY_READ_LIMIT, QueryConfig } from '../config/query.config';
 import { readAccessProblem } from './feed-access.util';
 import { FeedConnections } from './feed-connections.service';
 import { takeKeyParam } from './feed-key-param.middleware';
 import { FeedHub } from './feed-hub.service';
 import { FeedWsConnection, WS_PATH } from './feed-ws.connection';
+import { handshakeProblem, originAllowed, refuse, shuttingDownProblem, wsUrlParamsProblem } from './feed-ws-handshake.util';
 import { WS_CLOSE_CODES } from './ws.sink';
+
+/** The RateLimit-* headers of a token take (setRateLimitHeaders' values), for a head written by hand. */
+const rateLimitHeaders = (t: TakeResult): Record<string, string> => ({
+  'RateLimit-Limit': String(t.limit),
+  'RateLimit-Remaining': String(t.remaining),
+  'RateLimit-Reset': String(Math.max(0, Math.ceil(t.resetMs / 1000))),
+});
 
 /**
  * `/v1/feed/ws`: the live feed over WebSocket, on the same port as the HTTP API. Upgrades are taken from the
- * Nest HTTP server's `upgrade` event (Nest's guards never see them, so the read-key rule is applied here).
+ * Nest HTTP server's `upgrade` event; Nest's guards never see them, so their rules are applied here in their order:
+ * the read key, then the read rate limit (an upgrade is one request of the client's budget, as an SSE connect is),
+ * then the URL's parameters (only `key`: filters go in the subscribe message).
  */
 @Injectable()
 export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -24,12 +45,16 @@ export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationS
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false, clientTracking: false });
   private readonly connections = new Set<FeedWsConnection>();
   private server: Server | null = null;
+  private closing = false;
+  /** The token each accepted handshake took, for its 101's RateLimit-* headers. */
+  private readonly tokens = new WeakMap<IncomingMessage, TakeResult>();
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly hub: FeedHub,
     private readonly slots: FeedConnections,
     @Inject(QUERY_CONFIG) private readonly config: QueryConfig,
+    @Inject(QUERY_READ_LIMIT) private readonly readLimit: RateLimitPolicy,
     @Inject(API_KEY_RING) private readonly ring: ApiKeyRing,
     @Inject(REQUIRE_READ_KEY) private readonly requireReadKey: boolean,
   ) {}
@@ -40,6 +65,10 @@ export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationS
     this.wss.on('wsClientError', (error: Error, socket: Duplex, req: IncomingMessage) =>
       refuse(socket, handshakeProblem(error.message, req.method)),
     );
+    this.wss.on('headers', (headers: string[], req: IncomingMessage) => {
+      const token = this.tokens.get(req);
+      if (token) for (const [name, value] of Object.entries(rateLimitHeaders(token))) headers.push(`${name}: ${value}`);
+    });
     this.server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     this.server.on('upgrade', this.onUpgrade);
     this.hub.onTick(() => this.connections.forEach((c) => c.tick()));
@@ -47,7 +76,9 @@ export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.server?.off('upgrade', this.onUpgrade);
+    // The upgrade listener stays: without one, Node hands a handshake to Express as a plain request, whose answer
+    // is 426 "open it with a WebSocket client", wrong for a client that did. Handshakes now get 503 with Retry-After.
+    this.closing = true;
     this.connections.forEach((c) => c.shutdown());
     // The HTTP server waits for every socket: give clients a moment to answer the close frame, then cut.
     if (this.connections.size) await new Promise((resolve) => setTimeout(resolve, 1000).unref());
@@ -86,8 +117,24 @@ export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationS
     const taken = takeKeyParam(req.url ?? '/');
     if (taken.key !== null && !req.headers.authorization && !req.headers['x-api-key']) req.headers['x-api-key'] = taken.key;
     req.url = taken.url;
-    const problem = readAccessProblem(this.ring, this.requireReadKey, req, new URL(req.url, 'http://query.local'));
+    const rest = new URL(req.url, 'http://query.local');
+    const problem = readAccessProblem(this.ring, this.requireReadKey, req, rest);
     if (problem) return refuse(socket, problem);
+    const token = takeRateLimitToken(this.readLimit, {
+      method: 'GET',
+      headers: req.headers,
+      socket: req.socket,
+      actor: this.ring.identify(keyInHeaders(req.headers))?.id,
+    });
+    const limitHeaders = token ? rateLimitHeaders(token) : {};
+    if (token && !token.allowed) {
+      const limited = tooManyRequests(`more than ${this.readLimit.what}; retry after the time in Retry-After`, token.retryAfterMs);
+      return refuse(socket, limited, limitHeaders);
+    }
+    const misplaced = wsUrlParamsProblem(rest.searchParams);
+    if (misplaced) return refuse(socket, misplaced, limitHeaders);
+    if (this.closing) return refuse(socket, shuttingDownProblem(Math.ceil(this.config.FEED_RETRY_MS / 1000)), limitHeaders);
+    if (token) this.tokens.set(req, token);
     // The slot is taken from the upgrade on, subscribed or not; over the cap the socket is accepted only to be
     // closed with the reason (1013 Try Again Later), which a browser's WebSocket can read (it cannot read a 429).
     const release = this.slots.acquire(clientIp(req));
@@ -114,44 +161,4 @@ export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationS
       this.connections.add(connection);
     });
   };
-}
-
-function originAllowed(origin: string, host: string | undefined, allowed: readonly string[]): boolean {
-  if (allowed.includes(origin)) return true;
-  try {
-    return host !== undefined && new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
-
-/** The header each of `ws`'s handshake refusals is about, by its message (ws 8, websocket-server.js). */
-const HANDSHAKE_HEADERS: ReadonlyArray<[RegExp, string]> = [
-  [/Upgrade header/, 'Upgrade'],
-  [/Sec-WebSocket-Key/, 'Sec-WebSocket-Key'],
-  [/Sec-WebSocket-Version/, 'Sec-WebSocket-Version'],
-  [/Sec-WebSocket-Protocol/, 'Sec-WebSocket-Protocol'],
-  [/Sec-WebSocket-Extensions/, 'Sec-WebSocket-Extensions'],
-];
-
-/** A refused handshake as a problem: 405 for a method other than GET, else 400 naming the header at fault. */
-function handshakeProblem(message: string, method = 'This method'): ProblemError {
-  if (/HTTP method/.test(message)) return problems.methodNotAllowed(method, WS_PATH, ['GET']);
-  const header = HANDSHAKE_HEADERS.find(([pattern]) => pattern.test(message))?.[1] ?? 'headers';
-  const detail = `Not a WebSocket handshake: ${message.charAt(0).toLowerCase()}${message.slice(1)}.`;
-  const extra: Record<string, string> = header === 'Sec-WebSocket-Version' ? { 'Sec-WebSocket-Version': '13, 8' } : {};
-  return new ProblemError(400, 'REQUEST.INVALID', 'Invalid request', detail, [{ path: header, message }], {}, extra);
-}
-
-/** Answers an upgrade request with a problem+json HTTP response instead of switching protocols. */
-function refuse(socket: Duplex, problem: ProblemError): void {
-  const body = JSON.stringify(problem.toBody(WS_PATH));
-  const headers = {
-    'Content-Type': PROBLEM_CONTENT_TYPE,
-    'Content-Length': String(Buffer.byteLength(body)),
-    Connection: 'close',
-    ...problem.headers,
-  };
-  const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
-  socket.end(`HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\n${lines.join('\r\n')}\r\n\r\n${body}`);
 }
