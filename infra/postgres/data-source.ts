@@ -29,6 +29,7 @@ import { FeedItemSubjects1764901400000 } from './migrations/1764901400000-feed-i
 import { FeedItemFallbacks1764901500000 } from './migrations/1764901500000-feed-item-fallbacks.migration';
 import { FeedOrgsIndex1764901600000 } from './migrations/1764901600000-feed-orgs-index.migration';
 import { ReportingValidTime1764901700000 } from './migrations/1764901700000-reporting-valid-time.migration';
+import { LeadershipRumouredEnds1764902200000 } from './migrations/1764902200000-leadership-rumoured-ends.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -62,6 +63,7 @@ export const MIGRATIONS = [
   FeedItemFallbacks1764901500000,
   FeedOrgsIndex1764901600000,
   ReportingValidTime1764901700000,
+  LeadershipRumouredEnds1764902200000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

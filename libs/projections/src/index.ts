@@ -38,6 +38,7 @@ export {
   type Tenure,
   type TenureBound,
   type ModalitySource,
+  type PairingOptions,
 } from './leadership/tenures.report';
 export { departuresModel } from './departures/departures.model';
 export { DeparturesProjection } from './departures/departures.adapter';
