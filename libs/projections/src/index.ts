@@ -44,6 +44,7 @@ export { departuresModel } from './departures/departures.model';
 export { DeparturesProjection } from './departures/departures.adapter';
 export {
   groupDepartures,
+  departureClaimOf,
   departureRoleKey,
   bucketOf,
   DEPARTURE_GROUPINGS,
