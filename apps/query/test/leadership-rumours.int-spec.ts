@@ -72,11 +72,13 @@ describe('a rumoured departure and its denial: roster, tenures and departures co
   };
   /** The roster (or tenures) as a desk editor reads it: who, and what ends their tenure. */
   const roster = async (organization: string, params: Record<string, string> = {}) =>
-    (await json<{ items: Tenure[] }>(`/v1/reports/leadership?${new URLSearchParams({ organization, ...params })}`)).items.map((t) => ({
-      person: t.person,
-      ...(t.certain === undefined ? {} : { certain: t.certain }),
-      end: t.end && { occurredAt: t.end.occurredAt, modality: t.end.modality, sources: t.end.sources.map((s) => s.outlet) },
-    }));
+    (await json<{ items: Tenure[] }>(`/v1/reports/leadership?${new URLSearchParams({ organization, ...params }).toString()}`)).items.map(
+      (t) => ({
+        person: t.person,
+        ...(t.certain === undefined ? {} : { certain: t.certain }),
+        end: t.end && { occurredAt: t.end.occurredAt, modality: t.end.modality, sources: t.end.sources.map((s) => s.outlet) },
+      }),
+    );
 
   beforeAll(async () => {
     db = await createTestDatabase('leadership_rumours');
@@ -108,7 +110,7 @@ describe('a rumoured departure and its denial: roster, tenures and departures co
         modality,
         sources: [source(outlet, quote)],
         data: { organization, role, roleCategory: 'c-suite', ...(type === 'departed' ? { reason: 'resigned' } : {}) },
-      } as Parameters<typeof toAppend>[0]);
+      });
 
     // First run: Lightcap, COO since 2018-05; a rumour of his departure, then OpenAI's denial.
     await fact('appointed', LIGHTCAP, OPENAI, 'Chief Operating Officer', '2018-05', 'reported', 'OpenAI Blog');
