@@ -141,10 +141,11 @@ export type TenuresView = ({ show: 'tenures' } | { show: 'roster'; asOf: string 
  * and pairing does not tell the slugs apart: an appointment recorded under one and the departure under the other
  * are one tenure, whose bounds each carry the organization they were recorded under.
  *
- * Over those rows, in each (person, role key) group in valid-time order, a row whose previous row is
- * not an appointment starts a tenure, and the tenure is that row and the rows up to the next one that starts one: an
- * appointment, the other appointments of its run, then the departure that closes it, if any; or a departure alone,
- * a tenure with an unknown start. A tenure's rows are numbered by the departures before them in the group. Of those
+ * Over those rows, less the rumoured departures `deniedRumour` sets aside, in each (person, role key) group in
+ * valid-time order, an appointment whose previous row is not an appointment, or a departure first in its group,
+ * starts a tenure, and the tenure is that row and the rows up to the next one that starts one: an appointment, the
+ * other appointments of its run, then the departures after it (reports of one departure), of which the first reported
+ * or confirmed one ends it, else the first (a rumour); or departures alone, a tenure with an unknown start. Of those
  * rows, as `tenuresOf` reads them: the `interim` of the run's last appointment (as of `asOf`, of the last one dated by
  * then), and the start's modality, the strongest of the run's appointments dated within the start's date (as of
  * `asOf`, by then), with the report it comes from when that is another fact (`start_modality_from`: its id and
