@@ -31,6 +31,7 @@ import { FeedOrgsIndex1764901600000 } from './migrations/1764901600000-feed-orgs
 import { ReportingValidTime1764901700000 } from './migrations/1764901700000-reporting-valid-time.migration';
 import { StoryFactsOnly1764902000000 } from './migrations/1764902000000-story-facts-only.migration';
 import { UndatedSourceStories1764902100000 } from './migrations/1764902100000-undated-source-stories.migration';
+import { LeadershipRumouredEnds1764902200000 } from './migrations/1764902200000-leadership-rumoured-ends.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -66,6 +67,7 @@ export const MIGRATIONS = [
   ReportingValidTime1764901700000,
   StoryFactsOnly1764902000000,
   UndatedSourceStories1764902100000,
+  LeadershipRumouredEnds1764902200000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -572,11 +572,79 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     const [header, ...rows] = parseCsv(
       (await get(`/v1/reports/leadership?organization=${organization}&minPosition=${positions[3]}&format=csv`)).text,
     );
-    expect(header.slice(-2)).toEqual(['modality_from_event_id', 'modality_from_sources']);
-    expect(rows.map((r) => [r[0], r[header.indexOf('modality')], r[header.indexOf('sources')], ...r.slice(-2)])).toEqual([
+    expect(header.slice(-3)).toEqual(['modality_from_event_id', 'modality_from_sources', 'end_modality']);
+    expect(rows.map((r) => [r[0], r[header.indexOf('modality')], r[header.indexOf('sources')], ...r.slice(-3, -1)])).toEqual([
       ['person:desk-interim', 'reported', 'Example', '', ''],
       ['person:desk-rumour', 'confirmed', 'Gossip Weekly', confirmationId, 'Official Wire'],
     ]);
+  });
+
+  it('the t14 tester: a rumoured departure keeps the COO on the roster, not certain; the company denying it sets it aside (JSON, CSV, departures counts)', async () => {
+    const organization = 'org:t14-openai';
+    const person = 'person:t14-brad-lightcap';
+    const fact = (type: string, occurredAt: string, modality: string, outlet: string) => ({
+      type: `executive.${type}`,
+      subject: person,
+      occurredAt,
+      modality,
+      data: {
+        role: { en: 'Chief Operating Officer' },
+        organization,
+        roleCategory: 'c-suite',
+        ...(type === 'departed' ? { reason: 'resigned' } : {}),
+      },
+      sources: [{ outlet, language: 'en' }],
+    });
+    const positions: string[] = [];
+    for (const e of [
+      fact('appointed', '2018-05', 'reported', 'OpenAI Blog'),
+      fact('departed', '2025-03', 'rumored', 'TechCrunch'),
+      fact('departed', '2025-03', 'denied', 'OpenAI'),
+    ]) {
+      const posted = await post<{ globalPosition: string }>(`${stack.apps.ingest.url}/v1/events`, e, stack.key);
+      expect(posted.status).toBe(201);
+      positions.push(posted.body.globalPosition);
+    }
+    const [row] = (await stack.db.pool.query('SELECT recorded_at FROM event_store.events WHERE global_position = $1', [positions[1]])).rows;
+    const rumourKnown = new Date(row.recorded_at).toISOString();
+    interface Tenures {
+      items: Array<{
+        person: string;
+        certain?: boolean;
+        end: { occurredAt: string; modality: string; sources: Array<{ outlet: string }> } | null;
+      }>;
+    }
+    const roster = async (params: string) => {
+      const res = await get(`/v1/reports/leadership?organization=${organization}&minPosition=${positions[2]}${params}`);
+      expect(problemsOf(res.json(), schemaOf('/v1/reports/leadership'))).toEqual([]);
+      return res
+        .json<Tenures>()
+        .items.map((t) => [t.person, t.certain, t.end && [t.end.occurredAt, t.end.modality, t.end.sources.map((x) => x.outlet)]]);
+    };
+    // Known before the denial: on the roster, not certain, the rumoured end shown.
+    const rumoured = [person, false, ['2025-03', 'rumored', ['TechCrunch']]];
+    expect(await roster(`&knownAt=${rumourKnown}`)).toEqual([rumoured]);
+    expect(await roster(`&knownAt=${rumourKnown}&asOf=2025-06-01`)).toEqual([rumoured]);
+    // Now: simply in office.
+    expect(await roster('')).toEqual([[person, true, null]]);
+    expect(await roster('&asOf=2025-06-01')).toEqual([[person, true, null]]);
+    expect(await roster('&show=tenures')).toEqual([[person, undefined, null]]);
+    const [header, ...rows] = parseCsv(
+      (await get(`/v1/reports/leadership?organization=${organization}&knownAt=${rumourKnown}&format=csv`)).text,
+    );
+    expect(rows.map((r) => [r[0], r[header.indexOf('end')], r[header.indexOf('certain')], r[header.indexOf('end_modality')]])).toEqual([
+      [person, '2025-03', 'false', 'rumored'],
+    ]);
+    // Departures: the rumour and its denial are listed, and count for nothing; before the denial, one rumour.
+    interface Groups {
+      groups: Array<{ key: string; count: number; rumored: number; reports: number }>;
+    }
+    const years = async (params: string) =>
+      (await get(`/v1/reports/departures?organization=${organization}&groupBy=year&minPosition=${positions[2]}${params}`))
+        .json<Groups>()
+        .groups.map((g) => [g.key, g.count, g.rumored, g.reports]);
+    expect(await years('')).toEqual([['2025', 0, 0, 2]]);
+    expect(await years(`&knownAt=${rumourKnown}`)).toEqual([['2025', 0, 1, 1]]);
   });
 
   it('reads its own writes: with minPosition the report holds the event just written, and every answer says its position', async () => {

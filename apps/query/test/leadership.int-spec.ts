@@ -120,7 +120,8 @@ class History {
           id: `${id}:${k}`,
           ...outlet,
           key: outletKey(outlet),
-          stance: 'confirms',
+          // Now and then a story denying it: a denied rumour of a departure is set aside.
+          stance: this.r.next() < 0.2 ? 'denies' : 'confirms',
           recordedAt: at(this.clock - this.r.next() * this.clock + this.r.pick([0, 0, 30])),
         };
       });
@@ -162,6 +163,9 @@ class History {
 
 /** How many starts the reference compared had their modality from another report (`modalityFrom`). */
 let confirmedByAnother = 0;
+/** How many rumoured departures a story denied, and how many tenures shown ended by a rumour, in the references. */
+let deniedByStance = 0;
+let rumouredEnds = 0;
 
 /**
  * The reference: every visible row of the organization paired by `tenuresOf`, as the report did before paging. With
@@ -175,12 +179,20 @@ async function expected(ds: DataSource, q: LeadershipQuery, merged: string[] | n
   });
   const rows: LeadershipRow[] = await ds.query(
     `SELECT ${columns} FROM read_model.leadership_events t WHERE t.organization = ANY(${p.add(merged ?? [q.organization], '::text[]')}) AND ${visibleAt('t', q.knownAt, p)}
-       AND (${p.add(q.modality, '::text[]')} IS NULL OR t.modality = ANY(${p.add(q.modality, '::text[]')}))`,
+       AND (${p.add(q.modality, '::text[]')} IS NULL OR t.modality = ANY(${p.add(q.modality, '::text[]')}) OR t.modality = 'denied')`,
     p.values,
   );
+  // Whatever the modalities asked, a denial sets a rumoured departure aside: the denied departures stay in the rows
+  // (pairing skips them), and the stories denying a rumour are read as the corroboration counts them at knownAt.
+  const rumours = rows.filter((r) => r.kind === 'departed' && r.modality === 'rumored').map((r) => r.fact_id);
+  const words = await loadCorroboration(ds, rumours, q.knownAt);
+  const options = { deniedByStance: (id: string) => corroborationIn(words, id).denies > 0 };
+  deniedByStance += rumours.filter(options.deniedByStance).length;
   // The roster as of a date shows each tenure as it stood then (its interim, its start's strongest report by then).
   const entityOf = (o: string) => (merged?.includes(o) ? merged[0] : o);
-  const shown = q.show === 'tenures' ? tenuresOf(rows, null, entityOf) : rosterAt(tenuresOf(rows, q.asOf, entityOf), q.asOf);
+  const shown =
+    q.show === 'tenures' ? tenuresOf(rows, null, entityOf, options) : rosterAt(tenuresOf(rows, q.asOf, entityOf, options), q.asOf);
+  rumouredEnds += shown.filter((t) => t.end?.modality === 'rumored').length;
   confirmedByAnother += shown.filter((t) => t.start?.modalityFrom).length;
   if (!q.minOutlets) return shown;
   // As the report filtered before it paged in SQL: each bound's corroboration counted in JavaScript.
@@ -289,6 +301,9 @@ describe('leadership report: pairing only the rows that matter, paged, equals pa
     expect(await compareAll([null, instants[1], instants[4]])).toBeGreaterThan(100);
     // The histories hold starts raised by a later report of their date, compared with the report that raised them.
     expect(confirmedByAnother).toBeGreaterThan(10);
+    // And rumoured departures: some set aside by a story denying them, some ending tenures shown.
+    expect(deniedByStance).toBeGreaterThan(3);
+    expect(rumouredEnds).toBeGreaterThan(10);
   });
 
   it('stays equal when later corrections move facts between people, roles and organizations, and retractions remove them', async () => {

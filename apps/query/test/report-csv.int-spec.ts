@@ -223,7 +223,7 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
     // The CSV: a row per report, each with its group's count of departures and of reports, after the earlier columns.
     const { header, rows } = await csv(`/v1/reports/departures?organization=${ORG}&groupBy=year`);
     expect(header.slice(0, BEFORE.departures.length + 1)).toEqual(['group', ...BEFORE.departures]);
-    expect(header.slice(-2)).toEqual(['group_count', 'group_reports']);
+    expect(header.slice(-3)).toEqual(['group_count', 'group_reports', 'group_rumored']);
     expect(rows.map((r) => [r.group, r.person, r.group_count, r.group_reports])).toEqual([
       ['2024', 'person:csv-pat', '2', '3'],
       ['2024', 'person:csv-pat', '2', '3'],
@@ -265,11 +265,13 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
     expect(page.items.length).toBeGreaterThan(0);
     const { header, rows } = await csv(`/v1/reports/leadership?organization=${ORG}&show=tenures`);
     // The report the start's modality comes from (when another than the start's own), after every earlier column.
-    expect(header.slice(-2)).toEqual(['modality_from_event_id', 'modality_from_sources']);
+    expect(header.slice(-3, -1)).toEqual(['modality_from_event_id', 'modality_from_sources']);
+    // Then the end's own modality (a rumoured end stays on the roster, not certain).
+    expect(header.at(-1)).toBe('end_modality');
     expect(rows.map((r) => [r.modality_from_event_id, r.modality_from_sources])).toEqual(
       page.items.map((t) => [t.start?.modalityFrom?.eventId ?? '', cell(t.start?.modalityFrom?.sources.map((x) => x.outlet) ?? [])]),
     );
-    expect(header.slice(-10, -2)).toEqual([
+    expect(header.slice(-11, -3)).toEqual([
       'canonical_person',
       'canonical_person_name',
       'reason',

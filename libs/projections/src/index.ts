@@ -38,11 +38,13 @@ export {
   type Tenure,
   type TenureBound,
   type ModalitySource,
+  type PairingOptions,
 } from './leadership/tenures.report';
 export { departuresModel } from './departures/departures.model';
 export { DeparturesProjection } from './departures/departures.adapter';
 export {
   groupDepartures,
+  departureClaimOf,
   departureRoleKey,
   bucketOf,
   DEPARTURE_GROUPINGS,

@@ -6,6 +6,7 @@ import { appointed, correction, departed, event, resetClock, retraction } from '
 import { LeadershipRunsOrder1764900600000 } from '../../../infra/postgres/migrations/1764900600000-leadership-runs-order.migration';
 import { LeadershipIntervalOrder1764901000000 } from '../../../infra/postgres/migrations/1764901000000-leadership-interval-order.migration';
 import { LeadershipRunsAsOf1764901300000 } from '../../../infra/postgres/migrations/1764901300000-leadership-runs-as-of.migration';
+import { LeadershipRumouredEnds1764902200000 } from '../../../infra/postgres/migrations/1764902200000-leadership-rumoured-ends.migration';
 
 // Dates that sort around each other, and none (a fact without a date sorts first in its group).
 const DATES = [null, null, '2023', '2024-05', '2024-05', '2024-09-25', '2023-12/2024-12'];
@@ -245,6 +246,46 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
       const old = await kept();
       expect(rows('person:p13', old)).toEqual(['2024-01-15 reported interim', '2024-09-01 reported']);
       expect(rows('person:p14', old)).toEqual(['2024-06-10 rumored', '2024-08-01 reported']);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await kept()).toEqual(now);
+  });
+
+  // Migration 1764902200000 also keeps every rumoured departure and every departure right after a rumour (a denied
+  // rumour is set aside at query time, and a reported departure after a rumour ends the tenure in its place).
+  it('the rumoured-ends migration keeps the rumours and the departures after them; down gives the old runs back', async () => {
+    const report = (kind: 'appointed' | 'departed', occurredAt: string, modality: ProjectedEvent['modality']) =>
+      event(
+        `executive.${kind}`,
+        'person:p15',
+        occurredAt,
+        { organization: 'org:openai', role: 'Role 1', roleCategory: 'c-suite' },
+        { modality },
+      );
+    await freshBatch(14000, [
+      report('appointed', '2018-05', 'reported'),
+      report('departed', '2025-02-10', 'rumored'),
+      report('departed', '2025-03', 'rumored'),
+      report('departed', '2025-05', 'reported'),
+      report('departed', '2025-06', 'confirmed'),
+    ]);
+    const now = await kept();
+    expect(now).toEqual(await full());
+    const rows = (rows: Array<{ kind: string; occurred_at: string; modality: string }>) =>
+      rows.map((r) => `${r.kind} ${r.occurred_at} ${r.modality}`).sort();
+    expect(rows(now)).toEqual([
+      'appointed 2018-05 reported',
+      'departed 2025-02-10 rumored',
+      'departed 2025-03 rumored',
+      'departed 2025-05 reported',
+    ]);
+    const migration = new LeadershipRumouredEnds1764902200000();
+    const runner = ds.createQueryRunner();
+    try {
+      await migration.down(runner);
+      expect(rows(await kept())).toEqual(['appointed 2018-05 reported', 'departed 2025-02-10 rumored']);
       await migration.up(runner);
     } finally {
       await runner.release();

@@ -24,7 +24,7 @@ const listed = (t: InMemoryFactTable, asOf: string | null = null, knownAt: strin
 
 /**
  * The rows `leadership_runs` keeps (runEndSql), in JavaScript, for one group: in `tenuresOf`'s order, a departure not
- * right after one, and an appointment that opens a run, ends one, changes `interim` or is stronger than the one before.
+ * right after one, a rumoured one or one right after a rumoured one, and an appointment that opens a run, ends one, changes `interim` or is stronger than the one before.
  */
 function keptOf(rows: LeadershipRow[]): LeadershipRow[] {
   const place = (r: LeadershipRow) => {
@@ -40,7 +40,7 @@ function keptOf(rows: LeadershipRow[]): LeadershipRow[] {
   return sorted.filter((r, i) => {
     const prev = sorted[i - 1];
     const next = sorted[i + 1];
-    if (r.kind === 'departed') return prev?.kind !== 'departed';
+    if (r.kind === 'departed') return prev?.kind !== 'departed' || r.modality === 'rumored' || prev.modality === 'rumored';
     if (prev?.kind !== 'appointed' || next?.kind !== 'appointed') return true;
     return r.interim !== prev.interim || modalityStrength(r.modality) > modalityStrength(prev.modality);
   });
@@ -289,6 +289,8 @@ describe('leadership: evolve and tenures', () => {
       date: fc.nat(DATES.length - 1),
       modality: fc.constantFrom('rumored', 'reported', 'confirmed', 'denied'),
       interim: fc.boolean(),
+      // A story denying the fact (it sets a rumoured departure aside).
+      deniedByStance: fc.boolean(),
     });
     fc.assert(
       fc.property(fc.array(step, { maxLength: 14 }), (steps) => {
@@ -310,11 +312,88 @@ describe('leadership: evolve and tenures', () => {
         );
         const rows = given(...events).visible<LeadershipRow>();
         const kept = keptOf(rows);
-        for (const asOf of AS_OF) expect(rosterAt(tenuresOf(kept, asOf), asOf)).toEqual(rosterAt(tenuresOf(rows, asOf), asOf));
-        expect(tenuresOf(kept)).toEqual(tenuresOf(rows));
+        // The denials are read at query time, beside the kept rows (which leave the denied facts out).
+        const denied = new Set(events.filter((_, i) => steps[i].deniedByStance).map((e) => e.id));
+        const deniedClaims = rows.filter((r) => r.kind === 'departed' && r.modality === 'denied');
+        for (const options of [{}, { deniedByStance: (id: string) => denied.has(id) }]) {
+          const withDenials = [...kept, ...deniedClaims];
+          for (const asOf of AS_OF)
+            expect(rosterAt(tenuresOf(withDenials, asOf, undefined, options), asOf)).toEqual(
+              rosterAt(tenuresOf(rows, asOf, undefined, options), asOf),
+            );
+          expect(tenuresOf(withDenials, null, undefined, options)).toEqual(tenuresOf(rows, null, undefined, options));
+        }
       }),
       { numRuns: 400, seed: 52 },
     );
+  });
+
+  describe('a rumoured departure, and its denial (t14: the roster dropped an executive on one rumour the company denied)', () => {
+    const withEnd = (
+      t: InMemoryFactTable,
+      asOf: string | null = null,
+      knownAt: string | null = null,
+      deniedByStance?: (id: string) => boolean,
+    ) =>
+      rosterAt(tenuresOf(t.visible<LeadershipRow>(knownAt), asOf, undefined, { deniedByStance }), asOf).map((x) => ({
+        person: x.person,
+        certain: x.certain,
+        end: x.end && { occurredAt: x.end.occurredAt, modality: x.end.modality },
+      }));
+    const lightcap = 'person:t14-brad-lightcap';
+    const coo = (occurredAt: string, modality: ProjectedEvent['modality'], kind: 'appointed' | 'departed' = 'departed') => ({
+      ...(kind === 'appointed' ? appointed : departed)(lightcap, 'COO', occurredAt, { organization: 'org:t14-openai' }),
+      modality,
+    });
+
+    it('a rumour alone leaves the holder on the roster after its date, not certain, with the rumoured end shown', () => {
+      const t = given(coo('2018-05', 'reported', 'appointed'), coo('2025-03', 'rumored'));
+      const rumoured = { person: lightcap, certain: false, end: { occurredAt: '2025-03', modality: 'rumored' } };
+      expect(withEnd(t)).toEqual([rumoured]);
+      expect(withEnd(t, '2025-06-01T00:00:00Z')).toEqual([rumoured]);
+      expect(withEnd(t, '2025-03-15T00:00:00Z')).toEqual([rumoured]);
+      // Before the rumour's date: in office, certain, the rumoured end ahead.
+      expect(withEnd(t, '2024-01-01T00:00:00Z')).toEqual([{ ...rumoured, certain: true }]);
+      const [tenure] = tenuresOf(t.visible<LeadershipRow>());
+      expect(tenure.end?.modality).toBe('rumored');
+    });
+
+    it('a denied departure of the same claim sets the rumour aside; at a knownAt before the denial, the rumour shows', () => {
+      const t = given(coo('2018-05', 'reported', 'appointed'), coo('2025-03', 'rumored'), coo('2025-03-20', 'denied'));
+      const inOffice = { person: lightcap, certain: true, end: null };
+      expect(withEnd(t)).toEqual([inOffice]);
+      expect(withEnd(t, '2025-06-01T00:00:00Z')).toEqual([inOffice]);
+      expect(tenuresOf(t.visible<LeadershipRow>())[0].end).toBeNull();
+      expect(withEnd(t, null, recordedAtOf(2))).toEqual([
+        { person: lightcap, certain: false, end: { occurredAt: '2025-03', modality: 'rumored' } },
+      ]);
+    });
+
+    it('a story denying the rumour sets it aside too; a later reported departure still ends the tenure', () => {
+      const t = given(coo('2018-05', 'reported', 'appointed'), coo('2025-02-10', 'rumored'));
+      const rumour = t.visible<LeadershipRow>().find((r) => r.modality === 'rumored')!.fact_id;
+      expect(withEnd(t, null, null, (id) => id === rumour)).toEqual([{ person: lightcap, certain: true, end: null }]);
+      const later = given(coo('2018-05', 'reported', 'appointed'), coo('2025-02-10', 'rumored'), coo('2025-07', 'reported'));
+      expect(withEnd(later)).toEqual([]);
+      // The reported departure ends it in the rumour's place: as of between the two, in office (certain), its end ahead.
+      expect(withEnd(later, '2025-04-01T00:00:00Z')).toEqual([
+        { person: lightcap, certain: true, end: { occurredAt: '2025-07', modality: 'reported' } },
+      ]);
+      expect(tenuresOf(later.visible<LeadershipRow>()).map((x) => x.end?.occurredAt)).toEqual(['2025-07']);
+    });
+
+    it('a rumoured end gives way to a later tenure of the same role: the person is listed once', () => {
+      const t = given(coo('2018-05', 'reported', 'appointed'), coo('2025-03', 'rumored'), coo('2025-09', 'reported', 'appointed'));
+      expect(tenuresOf(t.visible<LeadershipRow>()).map((x) => [x.start?.occurredAt, x.end?.modality ?? null])).toEqual([
+        ['2018-05', 'rumored'],
+        ['2025-09', null],
+      ]);
+      expect(withEnd(t)).toEqual([{ person: lightcap, certain: true, end: null }]);
+      expect(withEnd(t, '2025-06-01T00:00:00Z')).toEqual([
+        { person: lightcap, certain: false, end: { occurredAt: '2025-03', modality: 'rumored' } },
+      ]);
+      expect(withEnd(t, '2025-10-01T00:00:00Z')).toEqual([{ person: lightcap, certain: true, end: null }]);
+    });
   });
 
   it('when a departure is retracted, the person holds the role again; knownAt before the retraction shows them gone', () => {

@@ -26,8 +26,16 @@ export interface DepartureGroup<T> {
   /** The bucket's interval for calendar groupings; null for roleCategory. */
   from: string | null;
   to: string | null;
-  /** Departures: one for each person leaving one role of one organization, denied reports left out. */
+  /**
+   * Departures reported or confirmed: one for each person leaving one role of one organization, denied reports and
+   * rumours left out.
+   */
   count: number;
+  /**
+   * Departures only rumoured, counted apart: one for each person leaving one role of one organization of which the
+   * bucket holds a rumour not set aside as denied and no report counted in `count`.
+   */
+  rumored: number;
   /** Every report listed in `items`, denied ones and repeated reports of one departure included. */
   reports: number;
   items: T[];
@@ -48,27 +56,37 @@ export function bucketOf(iso: string, by: Exclude<DepartureGrouping, 'roleCatego
   return { key, from: from.toISOString(), to: to.toISOString() };
 }
 
+/** The claim a departure makes, as departures are counted: the person and organization by `canonical`, the role by its key. */
+export const departureClaimOf = (
+  r: Pick<DepartureRow, 'subject' | 'organization' | 'role' | 'role_i18n'>,
+  canonical: (subject: string) => string = (s) => s,
+): string => `${canonical(r.subject)}\u0000${canonical(r.organization)}\u0000${departureRoleKey(r)}`;
+
 /**
  * Groups departures by calendar bucket of their occurred interval, or by role category. A departure dated
  * more coarsely than the bucket (2023-12/2024-12 by quarter) is not guessed into one: it is `unplaced`.
  * Every report is listed; `count` counts departures, not reports: a denied report counts for nothing, and two
  * reports of one departure in one bucket (one person, one organization, one role; the people and organizations by
  * `canonical`, so an alias is its entity; the role by departureRoleKey, its case and spacing folded) count once.
+ * A rumour counts apart, in `rumored`, and only when the bucket holds no report of that departure counted in `count`;
+ * a rumour `deniedRumour` says was denied (a denied departure of its claim, a story denying it) counts for nothing.
  */
 export function groupDepartures<T>(
   rows: DepartureRow[],
   by: DepartureGrouping,
   toItem: (r: DepartureRow) => T,
   canonical: (subject: string) => string = (s) => s,
+  deniedRumour: (r: DepartureRow) => boolean = () => false,
 ) {
-  type Bucket = { reports: number; items: T[]; departures: Set<string> };
+  type Bucket = { reports: number; items: T[]; departures: Set<string>; rumours: Set<string> };
   const groups = new Map<string, Bucket & Pick<DepartureGroup<T>, 'key' | 'from' | 'to'>>();
-  const unplaced: Bucket = { reports: 0, items: [], departures: new Set() };
+  const unplaced: Bucket = { reports: 0, items: [], departures: new Set(), rumours: new Set() };
   const add = (bucket: Bucket, r: DepartureRow) => {
     bucket.reports++;
     bucket.items.push(toItem(r));
-    if (r.modality !== 'denied')
-      bucket.departures.add(`${canonical(r.subject)}\u0000${canonical(r.organization)}\u0000${departureRoleKey(r)}`);
+    if (r.modality === 'denied') return;
+    if (r.modality !== 'rumored') bucket.departures.add(departureClaimOf(r, canonical));
+    else if (!deniedRumour(r)) bucket.rumours.add(departureClaimOf(r, canonical));
   };
   for (const r of rows) {
     let key: string;
@@ -88,12 +106,16 @@ export function groupDepartures<T>(
       }
       ({ key, from, to } = first);
     }
-    const group = groups.get(key) ?? { key, from, to, reports: 0, items: [], departures: new Set<string>() };
+    const group = groups.get(key) ?? { key, from, to, reports: 0, items: [], departures: new Set<string>(), rumours: new Set<string>() };
     add(group, r);
     groups.set(key, group);
   }
   // A bucket's count is the number of departures it holds: derived here, never kept beside them.
-  const counted = <B extends Bucket>({ departures, ...bucket }: B) => ({ ...bucket, count: departures.size });
+  const counted = <B extends Bucket>({ departures, rumours, ...bucket }: B) => ({
+    ...bucket,
+    count: departures.size,
+    rumored: [...rumours].filter((k) => !departures.has(k)).length,
+  });
   const sorted = [...groups.values()]
     .sort((a, b) => (a.from && b.from ? a.from.localeCompare(b.from) : a.key.localeCompare(b.key)))
     .map((group): DepartureGroup<T> => counted(group));

@@ -1,6 +1,8 @@
 /**
  * Pairing appointments with departures (see `tenuresOf`) only turns on some rows of each (organization, person,
- * role key) group in valid-time order: a departure that does not follow another one, an appointment that opens a
+ * role key) group in valid-time order: a departure that does not follow another one, every rumoured departure and
+ * every departure right after a rumoured one (a rumour may be set aside as denied at query time, and a reported or
+ * confirmed departure after a rumour ends the tenure in its place), an appointment that opens a
  * tenure (no appointment right before it), the last appointment of a run (its `interim` is the one that stands now),
  * an appointment whose `interim` differs from the appointment right before it (as of a date between them, the earlier
  * one's stands) and one whose modality is stronger than the one right before it's (`modalityStrength`: the strongest
@@ -79,7 +81,7 @@ export const neighboursSql = (alias: string, w = 'w'): string =>
  * those rows. It turns on the row itself and its two neighbours only, which `refreshRunsSql` relies on.
  */
 export const runEndSql = (alias: string): string =>
-  `(${alias}.kind = 'departed' AND ${alias}.prev_kind IS DISTINCT FROM 'departed'
+  `(${alias}.kind = 'departed' AND (${alias}.prev_kind IS DISTINCT FROM 'departed' OR ${alias}.modality = 'rumored' OR ${alias}.prev_modality = 'rumored')
     OR ${alias}.kind = 'appointed' AND (${alias}.prev_kind IS DISTINCT FROM 'appointed' OR ${alias}.next_kind IS DISTINCT FROM 'appointed'
       OR ${alias}.interim IS DISTINCT FROM ${alias}.prev_interim OR ${strengthSql(`${alias}.modality`)} > ${strengthSql(`${alias}.prev_modality`)}))`;
 
@@ -121,7 +123,14 @@ const BOUND_TIMES = ['valid_from_at', 'valid_to_at'] as const;
  * expression). `bounds`, when given, keeps only the tenures one of whose bounds it holds for: it maps a bound's fact
  * id (an SQL expression, null for a bound not on record) to an SQL condition.
  */
-export type TenuresView = ({ show: 'tenures' } | { show: 'roster'; asOf: string | null }) & { bounds?: (factId: string) => string };
+export type TenuresView = ({ show: 'tenures' } | { show: 'roster'; asOf: string | null }) & {
+  bounds?: (factId: string) => string;
+  /**
+   * Whether a rumoured departure (a run row, aliased by the argument) was denied: an SQL condition, asked of rumoured
+   * departures only. A denied rumour is set aside before pairing, as a denied fact is (see `tenuresOf`).
+   */
+  deniedRumour?: (row: string) => string;
+};
 
 /**
  * SQL for one page of tenures, paired, filtered, ordered and cut in Postgres, so that a page reads its own rows and
@@ -132,10 +141,11 @@ export type TenuresView = ({ show: 'tenures' } | { show: 'roster'; asOf: string 
  * and pairing does not tell the slugs apart: an appointment recorded under one and the departure under the other
  * are one tenure, whose bounds each carry the organization they were recorded under.
  *
- * Over those rows, in each (person, role key) group in valid-time order, a row whose previous row is
- * not an appointment starts a tenure, and the tenure is that row and the rows up to the next one that starts one: an
- * appointment, the other appointments of its run, then the departure that closes it, if any; or a departure alone,
- * a tenure with an unknown start. A tenure's rows are numbered by the departures before them in the group. Of those
+ * Over those rows, less the rumoured departures `deniedRumour` sets aside, in each (person, role key) group in
+ * valid-time order, an appointment whose previous row is not an appointment, or a departure first in its group,
+ * starts a tenure, and the tenure is that row and the rows up to the next one that starts one: an appointment, the
+ * other appointments of its run, then the departures after it (reports of one departure), of which the first reported
+ * or confirmed one ends it, else the first (a rumour); or departures alone, a tenure with an unknown start. Of those
  * rows, as `tenuresOf` reads them: the `interim` of the run's last appointment (as of `asOf`, of the last one dated by
  * then), and the start's modality, the strongest of the run's appointments dated within the start's date (as of
  * `asOf`, by then), with the report it comes from when that is another fact (`start_modality_from`: its id and
@@ -151,23 +161,45 @@ export function tenuresPageSql(runs: string, view: TenuresView, after: readonly 
   // finds the rows sorted by person and role already (it sorts each group's few rows by tenure: an incremental sort).
   const group = (a: string) => `${a}.subject COLLATE "C", ${a}.role_key COLLATE "C"`;
   const [at, rank, position] = placeOf('r', 'valid_from_at', 'valid_to_at');
-  // Each row's tenure: the departures before it in its group (a kept departure never follows a departure). The place
-  // is kept as columns, which the tenures' window orders by.
-  const numbered = `SELECT r.*, ${at} AS place_at, ${rank} AS place_rank,
-      lag(r.kind) OVER w IS DISTINCT FROM 'appointed' AS starts,
-      count(*) FILTER (WHERE r.kind = 'departed') OVER w - (r.kind = 'departed')::int AS tenure
-    FROM ${runs}
+  const asOf = view.show === 'roster' && view.asOf !== null ? `${view.asOf}::timestamptz` : null;
+  // A rumoured departure that was denied is set aside, as a denied fact is (the check runs for rumours only, which
+  // are few: an index probe each).
+  const kept = view.deniedRumour
+    ? `(SELECT r.* FROM ${runs} WHERE NOT CASE WHEN r.kind = 'departed' AND r.modality = 'rumored' THEN ${view.deniedRumour('r')} ELSE false END) r`
+    : runs;
+  // Where a tenure starts: an appointment not right after an appointment, or a departure first in its group (a tenure
+  // of unknown start). A departure right after a departure belongs to the tenure before it. The place is kept as
+  // columns, which the later windows order by.
+  const started = `SELECT r.*, ${at} AS place_at, ${rank} AS place_rank,
+      CASE WHEN r.kind = 'appointed' THEN lag(r.kind) OVER w IS DISTINCT FROM 'appointed' ELSE lag(r.kind) OVER w IS NULL END AS starts
+    FROM ${kept}
     WINDOW w AS (PARTITION BY ${group('r')} ORDER BY ${at}, ${rank}, ${position})`;
+  // Each row's tenure: the tenures started up to it in its group.
+  const numbered = `SELECT r.*, count(*) FILTER (WHERE r.starts) OVER w AS tenure
+    FROM (${started}) r
+    WINDOW w AS (PARTITION BY ${group('r')} ORDER BY r.place_at, r.place_rank, r.fact_position)`;
+  // Which departure ends a tenure: the first one reported or confirmed, else the first (a rumour). And how many of
+  // its group's tenures had begun (as of asOf): a tenure ended by a rumour stays in force until a later one begins.
+  const firm = `r.kind = 'departed' AND r.modality <> 'rumored'`;
+  const ending = `SELECT r.*,
+      count(*) FILTER (WHERE r.kind = 'departed') OVER e AS departures_to,
+      count(*) FILTER (WHERE ${firm}) OVER e AS firm_to,
+      count(*) FILTER (WHERE ${firm}) OVER (e ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS firm_all,
+      count(*) FILTER (WHERE r.starts${asOf ? ` AND r.place_at <= ${asOf}` : ''}) OVER (PARTITION BY ${group('r')}) AS begun
+    FROM (${numbered}) r
+    WINDOW e AS (PARTITION BY ${group('r')}, r.tenure ORDER BY r.place_at, r.place_rank, r.fact_position)`;
+  const ends = `r.kind = 'departed' AND (r.modality <> 'rumored' AND r.firm_to = 1 OR r.departures_to = 1 AND r.firm_all = 0)`;
   // The appointments that count for the interim and the start's modality: those in force as of the roster's date
   // (every one without it), each with its date's start (an appointment's place).
-  const asOf = view.show === 'roster' && view.asOf !== null ? `${view.asOf}::timestamptz` : null;
   const counted = `r.kind = 'appointed'${asOf ? ` AND r.place_at <= ${asOf}` : ''}`;
   const last = (c: string) => `last_value(r.${c}) OVER v`;
   const opens = `r.kind = 'appointed'`;
   const bound = [...BOUND_COLUMNS, ...BOUND_TIMES];
-  // Each tenure's rows, whole: the start's own columns, the departure's (its last row, if one), and the interim flags,
-  // dates and strengths of the appointments that count, in order.
-  const paired = `SELECT r.subject, r.organization, r.role, r.role_category, r.starts,
+  // Each tenure's rows, whole (its appointments and the departure that ends it): the start's own columns, the
+  // departure's (its last row, if one), and the interim flags, dates and strengths of the appointments that count, in
+  // order.
+  const paired = `SELECT r.subject, r.organization, r.role, r.role_category, row_number() OVER v = 1 AS starts,
+      r.begun > r.tenure AS later_begun,
       ${bound.map((c) => `CASE WHEN ${opens} THEN r.${c} END AS start_${c}`).join(',\n      ')},
       CASE WHEN ${opens} THEN array_agg(r.interim) FILTER (WHERE ${counted}) OVER v END AS interims,
       CASE WHEN ${opens} THEN array_agg(r.place_at) FILTER (WHERE ${counted}) OVER v END AS dates,
@@ -175,7 +207,8 @@ export function tenuresPageSql(runs: string, view: TenuresView, after: readonly 
       CASE WHEN ${opens} THEN array_agg(r.fact_id) FILTER (WHERE ${counted}) OVER v END AS ids,
       CASE WHEN ${opens} THEN array_agg(r.version) FILTER (WHERE ${counted}) OVER v END AS versions,
       ${[...bound, 'reason', 'destination'].map((c) => `CASE WHEN ${last('kind')} = 'departed' THEN ${last(c)} END AS end_${c}`).join(',\n      ')}
-    FROM (${numbered}) r
+    FROM (${ending}) r
+    WHERE r.kind = 'appointed' OR ${ends}
     WINDOW v AS (PARTITION BY ${group('r')}, r.tenure ORDER BY r.place_at, r.place_rank, r.fact_position
       ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`;
   // The interim in force: the last counted appointment's. The start's modality: the strongest counted appointment
@@ -198,15 +231,17 @@ export function tenuresPageSql(runs: string, view: TenuresView, after: readonly 
       WHERE ${within} ORDER BY u.strength DESC, u.n LIMIT 1) END`;
   const where = ['t.starts'];
   let certain = 'NULL::boolean';
+  // Ended by a rumour only: still in force (not certainly) until a later tenure of the person's role begins.
+  const rumouredEnd = `t.end_modality = 'rumored' AND NOT t.later_begun`;
   if (view.show === 'roster' && view.asOf === null) {
-    where.push('t.end_fact_id IS NULL');
-    certain = 't.start_fact_id IS NOT NULL';
+    where.push(`(t.end_fact_id IS NULL OR ${rumouredEnd})`);
+    certain = 't.start_fact_id IS NOT NULL AND t.end_fact_id IS NULL';
   } else if (view.show === 'roster') {
     const at = `${view.asOf}::timestamptz`;
     // Begun by then (or unknown), and not fully passed: as rosterAt compares the bounds' intervals.
     where.push(`(t.start_valid_from_at IS NULL OR t.start_valid_from_at <= ${at})`);
     where.push(
-      `(t.end_fact_id IS NULL OR coalesce(t.end_valid_to_at, t.end_valid_from_at) IS NULL OR coalesce(t.end_valid_to_at, t.end_valid_from_at) > ${at})`,
+      `(t.end_fact_id IS NULL OR ${rumouredEnd} OR coalesce(t.end_valid_to_at, t.end_valid_from_at) IS NULL OR coalesce(t.end_valid_to_at, t.end_valid_from_at) > ${at})`,
     );
     certain = `t.start_fact_id IS NOT NULL AND coalesce(coalesce(t.start_valid_to_at, t.start_valid_from_at) <= ${at}, true)
       AND (t.end_fact_id IS NULL OR coalesce(t.end_valid_from_at > ${at}, true))`;

@@ -59,6 +59,17 @@ export interface Tenure {
   destination: string | null;
   /** For a roster as of a date: false when the date falls inside the start's or end's imprecise interval. */
   certain?: boolean;
+  /**
+   * Internal (`tenuresOf` to `rosterAt`): when a later tenure of the same person and role follows this one, its
+   * start's `from` (null when undated); absent when none does. A tenure ended by a rumour stays in force until then.
+   */
+  nextFrom?: string | null;
+}
+
+/** What else sets a rumoured departure aside besides a denied departure of its claim. */
+export interface PairingOptions {
+  /** Whether a story attached to the fact denies it (an outlet's latest word is `denies`), as recorded then. */
+  deniedByStance?: (factId: string) => boolean;
 }
 
 const fact = (r: LeadershipRow): ModalitySource => ({
@@ -85,8 +96,11 @@ const time = (iso: string | null, fallback: number) => (iso === null ? fallback 
  * so the departure a coarser date reports still comes after the appointment it ends): an appointment opens a tenure (a repeat while open confirms it), a departure closes the
  * open one, or stands alone as a tenure with an unknown start. A departure right after a departure, with no
  * appointment between, is another report of the same one (a second outlet recorded it, perhaps with another date:
- * the conflicts report shows that): the first stands, and the person is not listed twice. Denied facts never open
- * or close a tenure.
+ * the conflicts report shows that): the first stands, and the person is not listed twice, except that a reported or
+ * confirmed one ends the tenure in place of a rumour before it. Denied facts never open or close a tenure, and a
+ * rumoured departure that was denied is set aside too: denied by a denied departure of the same person,
+ * organization and role (the claim pairing groups by, whatever its date), or by a story attached to it that denies
+ * it (`options.deniedByStance`). A tenure ended by a rumour only stays on the roster (`rosterAt`), not certain.
  *
  * A tenure's `interim` is its run's last appointment's, and its start shows the strongest modality (confirmed over
  * reported over rumored) among the run's appointments dated within the start's date (from its start up to its end,
@@ -105,12 +119,18 @@ export function tenuresOf(
   rows: LeadershipRow[],
   asOf: string | null = null,
   entityOf: (organization: string) => string = (o) => o,
+  options: PairingOptions = {},
 ): Tenure[] {
   const until = asOf === null ? Infinity : Date.parse(asOf);
+  const keyOf = (r: LeadershipRow) => `${r.subject}\u0000${entityOf(r.organization)}\u0000${r.role_key}`;
+  // The claims denied: a denied departure of the person, organization and role sets its rumours aside.
+  const deniedClaims = new Set(rows.filter((r) => r.kind === 'departed' && r.modality === 'denied').map(keyOf));
+  const setAside = (r: LeadershipRow) =>
+    r.kind === 'departed' && r.modality === 'rumored' && (deniedClaims.has(keyOf(r)) || options.deniedByStance?.(r.fact_id) === true);
   const groups = new Map<string, LeadershipRow[]>();
   for (const r of rows) {
-    if (!changesState(r)) continue;
-    const key = `${r.subject}\u0000${entityOf(r.organization)}\u0000${r.role_key}`;
+    if (!changesState(r) || setAside(r)) continue;
+    const key = keyOf(r);
     const group = groups.get(key);
     if (group) group.push(r);
     else groups.set(key, [r]);
@@ -128,15 +148,21 @@ export function tenuresOf(
       return { r, at: time(ends ? r.valid_to : r.valid_from, -Infinity), rank: ends ? 0 : 1, pos: Number(r.fact_position) };
     });
     keyed.sort((a, b) => a.at - b.at || a.rank - b.rank || a.pos - b.pos);
+    const own: Tenure[] = [];
     let open: Tenure | null = null;
+    // The tenure the previous row, a departure, ended: a departure right after it is another report of its end.
+    let closed: Tenure | null = null;
     // The instants an appointment's place must stay below (or at, for an undated start) to be within the start's date.
     let startTo = -Infinity;
     let startPoint = true;
-    let previous: LeadershipRow['kind'] | null = null;
     for (const { r, at } of keyed) {
-      const repeatsDeparture = r.kind === 'departed' && previous === 'departed';
-      previous = r.kind;
-      if (repeatsDeparture) continue;
+      if (r.kind === 'departed' && closed) {
+        // Another report of the same departure: the first stands, unless it is a rumour and this one is not.
+        if (closed.end!.modality === 'rumored' && r.modality !== 'rumored')
+          Object.assign(closed, { end: bound(r), reason: r.reason, destination: r.destination });
+        continue;
+      }
+      closed = null;
       if (r.kind === 'appointed') {
         if (open) {
           if (at > until) continue;
@@ -161,7 +187,7 @@ export function tenuresOf(
             reason: null,
             destination: null,
           };
-          tenures.push(open);
+          own.push(open);
         }
         continue;
       }
@@ -177,10 +203,14 @@ export function tenuresOf(
         reason: null,
         destination: null,
       };
-      if (!open) tenures.push(closing);
+      if (!open) own.push(closing);
       Object.assign(closing, { end: bound(r), reason: r.reason, destination: r.destination });
       open = null;
+      closed = closing;
     }
+    // Each tenure knows when the next one of the group begins (a tenure after the first starts with an appointment).
+    for (let i = 0; i + 1 < own.length; i++) own[i].nextFrom = own[i + 1].start?.from ?? null;
+    tenures.push(...own);
   }
   // Keys built once, not in every comparison.
   return tenures
@@ -287,18 +317,22 @@ export function compareTenureKeys(a: readonly string[], b: readonly string[]): n
 
 /**
  * Who may hold each role: without `asOf`, the tenures still open; with it, those whose start had begun by then
- * (or is unknown) and whose end had not fully passed. `certain` is false when the date falls inside the
- * imprecise interval of either end, or the start is unknown.
+ * (or is unknown) and whose end had not fully passed. A tenure whose end is a rumour (one not set aside as denied)
+ * stays, not `certain`, until a later tenure of the person's role begins. `certain` is false when the date falls
+ * inside the imprecise interval of either end, or the start is unknown.
  */
 export function rosterAt(tenures: Tenure[], asOf: string | null): Tenure[] {
-  if (asOf === null) return tenures.filter((t) => t.end === null).map((t) => ({ ...t, certain: t.start !== null }));
-  const at = Date.parse(asOf);
+  const at = asOf === null ? Infinity : Date.parse(asOf);
+  // Ended by a rumour only, and no later tenure begun by then.
+  const rumouredEnd = (t: Tenure) => t.end?.modality === 'rumored' && (t.nextFrom === undefined || time(t.nextFrom, -Infinity) > at);
+  if (asOf === null)
+    return tenures.filter((t) => t.end === null || rumouredEnd(t)).map((t) => ({ ...t, certain: t.start !== null && t.end === null }));
   return tenures.flatMap((t) => {
     const startFrom = time(t.start?.from ?? null, -Infinity);
     const startTo = time(t.start?.to ?? t.start?.from ?? null, -Infinity);
     const endFrom = t.end ? time(t.end.from, Infinity) : Infinity;
     const endTo = t.end ? time(t.end.to ?? t.end.from, Infinity) : Infinity;
-    if (!(startFrom <= at && endTo > at)) return [];
+    if (!(startFrom <= at && (endTo > at || rumouredEnd(t)))) return [];
     return [{ ...t, certain: t.start !== null && startTo <= at && endFrom > at }];
   });
 }

@@ -9,8 +9,8 @@ import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
 import { DepartureDto, DeparturesRepository } from './departures.repository';
 import { departuresParams, departuresReportSchema } from './departures.schema';
 
-/** A departure as a CSV row; grouped, with its group's key and the group's figures (the JSON's `count` and `reports`). */
-type CsvRow = DepartureDto & { group?: string; groupCount?: number; groupReports?: number };
+/** A departure as a CSV row; grouped, with its group's key and the group's figures (the JSON's `count`, `reports` and `rumored`). */
+type CsvRow = DepartureDto & { group?: string; groupCount?: number; groupReports?: number; groupRumored?: number };
 
 @ApiTags('reports')
 @Controller('v1/reports/departures')
@@ -34,7 +34,7 @@ export class DeparturesController {
     const rows: CsvRow[] =
       'groups' in body
         ? [...body.groups.map((g) => ({ ...g, group: g.key })), { ...body.unplaced, group: 'unplaced' }].flatMap((g) =>
-            g.items.map((i) => ({ ...i, group: g.group, groupCount: g.count, groupReports: g.reports })),
+            g.items.map((i) => ({ ...i, group: g.group, groupCount: g.count, groupReports: g.reports, groupRumored: g.rumored })),
           )
         : body.items;
     return respond<CsvRow>(res, format, body, () => ({
@@ -54,6 +54,8 @@ export class DeparturesController {
         { header: 'canonical_person', value: (d) => d.canonicalPerson }, { header: 'canonical_person_name', value: (d) => d.canonicalPersonName },
         { header: 'fallbacks', value: (d) => d.fallbacks },
         ...(q.groupBy ? [{ header: 'group_count', value: (d: CsvRow) => d.groupCount }, { header: 'group_reports', value: (d: CsvRow) => d.groupReports }] : []),
+        // Added later still: the group's departures only rumoured (the JSON's `rumored`).
+        ...(q.groupBy ? [{ header: 'group_rumored', value: (d: CsvRow) => d.groupRumored }] : []),
       ],
     }));
   }

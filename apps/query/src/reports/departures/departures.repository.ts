@@ -3,10 +3,10 @@ import { problems } from '@newsroom/platform';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../../database/read-database.module';
 import { displayNameOf, type TextLang } from '@newsroom/domain';
-import { DepartureGrouping, DepartureRow, groupDepartures } from '@newsroom/projections';
+import { departureClaimOf, DepartureGrouping, DepartureRow, groupDepartures } from '@newsroom/projections';
 import { openPage } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
-import { minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
+import { corroborationIn, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { loadFactExtras } from '../shared/fact-history.repository';
 import { factFields, FactVersionDto } from '../shared/fact.dto';
 import { textsIn } from '../shared/localized-text.mapper';
@@ -87,12 +87,40 @@ export class DeparturesRepository {
           'Too many departures to group in one answer; a partial count would pass for a whole one.',
         );
       }
-      const { history, corroboration } = await loadFactExtras(this.db, 'read_model.departures', rows, q.knownAt);
-      return { ...header, groupBy: q.groupBy, ...groupDepartures(rows, q.groupBy, (r) => departureDto(r, lang, history, corroboration, canonical), canonical) };
+      const [{ history, corroboration }, deniedClaims] = await Promise.all([
+        loadFactExtras(this.db, 'read_model.departures', rows, q.knownAt),
+        this.deniedClaims(rows, q.knownAt, (s) => graph.membersOf(s), canonical),
+      ]);
+      // A rumour is denied by a denied departure of its claim (whatever its date, listed here or not) or by a story
+      // on it whose latest word denies it (its corroboration's `denies`, at knownAt).
+      const deniedRumour = (r: DepartureRow) => deniedClaims.has(departureClaimOf(r, canonical)) || corroborationIn(corroboration, r.fact_id).denies > 0;
+      return {
+        ...header,
+        groupBy: q.groupBy,
+        ...groupDepartures(rows, q.groupBy, (r) => departureDto(r, lang, history, corroboration, canonical), canonical, deniedRumour),
+      };
     }
     const page = rows.slice(0, q.limit);
     const { history, corroboration } = await loadFactExtras(this.db, 'read_model.departures', page, q.knownAt);
     const last = page[page.length - 1];
     return { ...header, items: page.map((r) => departureDto(r, lang, history, corroboration, canonical)), next: rows.length > q.limit ? await paging.next([last.valid_from, last.fact_position]) : null };
+  }
+
+  /**
+   * The claims (canonical person, organization, role key: `departureClaimOf`) of the rumours among `rows` that a denied
+   * departure denies, as recorded at knownAt: read from the leadership facts by person (an index probe each; every
+   * slug of the person's entity), whatever the denial's date or the report's filters.
+   */
+  private async deniedClaims(rows: DepartureRow[], knownAt: string | null, membersOf: (s: string) => string[], canonical: (s: string) => string): Promise<Set<string>> {
+    const rumoured = new Set(rows.filter((r) => r.modality === 'rumored').map((r) => r.subject));
+    const people = [...new Set([...rumoured].flatMap(membersOf))];
+    if (!people.length) return new Set();
+    const p = new SqlParams();
+    const found: Array<{ subject: string; organization: string; role_key: string }> = await this.db.query(
+      `SELECT t.subject, t.organization, t.role_key FROM read_model.leadership_events t
+       WHERE t.subject = ANY(${p.add(people, '::text[]')}) AND t.kind = 'departed' AND t.modality = 'denied' AND ${visibleAt('t', knownAt, p)}`,
+      p.values,
+    );
+    return new Set(found.map((d) => `${canonical(d.subject)}\u0000${canonical(d.organization)}\u0000${d.role_key}`));
   }
 }

@@ -40,14 +40,19 @@ export const departuresReportSchema = z.union([
         from: instantOrNull(),
         to: instantOrNull(),
         count: z.number().int().meta({
-          description: 'Departures: one per person leaving one role of one organization; denied reports and repeated reports of one departure count for nothing',
+          description:
+            'Departures reported or confirmed: one per person leaving one role of one organization; denied reports, rumours and repeated reports of one departure count for nothing',
+        }),
+        rumored: z.number().int().meta({
+          description:
+            'Departures only rumoured, counted apart from count: one per person leaving one role of one organization with a rumour in the bucket and no report counted in count; a rumour denied (a denied departure of the same person, organization and role, or a story attached to it that denies it) counts for nothing',
         }),
         reports: z.number().int().meta({ description: 'Every report listed in items, denied and repeated ones included' }),
         items: z.array(departure),
       }),
     ),
     unplaced: z
-      .object({ count: z.number().int(), reports: z.number().int(), items: z.array(departure) })
+      .object({ count: z.number().int(), rumored: z.number().int(), reports: z.number().int(), items: z.array(departure) })
       .meta({ description: 'Departures dated too coarsely for one bucket (2023-12/2024-12 by quarter)' }),
   }),
 ]);

@@ -56,6 +56,9 @@ export class LeadershipController {
         // sources in `sources`): its id and outlets, empty when the start's own report is the strongest.
         { header: 'modality_from_event_id', value: (t) => t.start?.modalityFrom?.eventId ?? '' },
         { header: 'modality_from_sources', value: (t) => [...new Set((t.start?.modalityFrom?.sources ?? []).map((s) => s.outlet))] },
+        // The end's own modality (`end.modality`): `rumored` for a tenure ended by a rumour only, which the roster keeps
+        // (not certain); empty without an end.
+        { header: 'end_modality', value: (t) => t.end?.modality ?? '' },
       ],
     }));
   }

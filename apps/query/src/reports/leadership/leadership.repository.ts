@@ -100,6 +100,26 @@ const tenureDto = (t: Tenure, lang: TextLang, byId: TextsById, history: Map<stri
 export type TenureDto = ReturnType<typeof tenureDto>;
 
 /**
+ * SQL: whether the rumoured departure `r` (a run row) was denied as recorded at `knownAt`: by a denied departure of the
+ * same person, organization (any slug of the entity) and role, whatever its date, or by a story on it whose latest
+ * word is `denies` (as its corroboration counts it: an outlet's last word stands). Each is an index probe: the
+ * person's leadership facts by subject, the fact's feed item by event id. Whatever `modality` asks: the denial is not
+ * listed, it only sets the rumour aside.
+ */
+function deniedRumourSql(organizations: string[], knownAt: string | null, p: SqlParams): (r: string) => string {
+  const orgs = p.add(organizations, '::text[]');
+  const visible = visibleAt('d', knownAt, p);
+  const known = knownAt ? ` AND (x.e->>'recordedAt')::timestamptz <= ${p.add(knownAt, '::timestamptz')}` : '';
+  return (r) => `(EXISTS (SELECT 1 FROM ${TABLE} d WHERE d.subject = ${r}.subject AND d.role_key = ${r}.role_key
+      AND d.organization = ANY(${orgs}) AND d.kind = 'departed' AND d.modality = 'denied' AND ${visible})
+    OR EXISTS (SELECT 1 FROM (
+      SELECT DISTINCT ON (x.e->>'key') x.e->>'stance' AS stance
+      FROM read_model.feed_items f CROSS JOIN LATERAL jsonb_array_elements(f.corroboration) WITH ORDINALITY AS x(e, n)
+      WHERE f.event_id = ${r}.fact_id${known}
+      ORDER BY x.e->>'key', x.n DESC) w WHERE w.stance = 'denies'))`;
+}
+
+/**
  * Who holds which role: the organization's appointments and departures as recorded, paired into tenures, paged.
  * The organization is its whole entity at knownAt: an appointment recorded under one of its slugs and the departure
  * under another pair as one tenure, and a merge's reversal (or a knownAt before it) parts them again.
@@ -143,6 +163,7 @@ export class LeadershipRepository {
     const p = new SqlParams();
     const runs = `(${this.runEndsSql(q, organizations, p)}) r`;
     const view: TenuresView = show === 'roster' ? { show: 'roster', asOf: q.asOf ? p.add(q.asOf) : null } : { show: 'tenures' };
+    view.deniedRumour = deniedRumourSql(organizations, q.knownAt, p);
     // At least minOutlets distinct outlets (as recorded at knownAt) on the appointment or the departure.
     if (q.minOutlets) view.bounds = (factId) => minOutletsSql(factId, q.minOutlets, q.knownAt, p);
     const keyset = after ? after.map((v) => p.add(v, '::text')) : null;
