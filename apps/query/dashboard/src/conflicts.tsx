@@ -1,6 +1,9 @@
 import { errorText, qs } from './api';
-import { dateText, exactMoney, count, pretty } from './format';
+import { dateText, exactMoney, count } from './format';
 import { codeText, colon, t, type Lang } from './i18n';
+import { FallbackMark, Headline } from './fallback';
+import { plainHeadline } from './corrections';
+import { useNames } from './names';
 import { useReport } from './use-report';
 import type { Conflict, ConflictSide, Fact } from './types';
 
@@ -14,8 +17,38 @@ function valueText(lang: Lang, s: ConflictSide): string {
   return [when, v.destination].filter(Boolean).join(', ');
 }
 
-const sideFact = (lang: Lang, c: Conflict, s: ConflictSide): Fact => ({
-  title: s.headline ?? colon(lang, c.subjectName, valueText(lang, s)),
+/** The distinct outlets of a side, in the order its sources list them. */
+const outletsOf = (s: ConflictSide) => [...new Set(s.sources.map((x) => x.outlet))];
+
+/**
+ * What both facts speak of, from the conflict's `key` and its sides' values: a figure's metric, basis and period
+ * ("revenue (actual), 2024"), a departure's organization and role, a case's outcome or injunction. `role` is the
+ * key's, the English text of the role folded to lower case: shown as such (in French with the EN badge's words).
+ */
+function disputedText(lang: Lang, c: Conflict, nameOf: (s: string) => string): { text: string; englishRole?: string } {
+  const parts = c.key.split('|');
+  const value = c.sides[0]?.value ?? {};
+  if (c.kind === 'financial') {
+    const metric = value.metric ?? parts[2] ?? '';
+    const basis = value.basis ?? parts[3] ?? '';
+    const period = value.period ?? c.sides[0]?.occurredAt ?? parts[4] ?? '';
+    return {
+      text: t(lang, 'conflicts.figure', {
+        metric: codeText(lang, 'metric', metric),
+        basis: codeText(lang, 'basis', basis),
+        period: dateText(lang, period),
+      }),
+    };
+  }
+  if (c.kind === 'departure') {
+    const organization = parts[2] ?? '';
+    return { text: t(lang, 'conflicts.departure', { organization: nameOf(organization) }), englishRole: parts.slice(3).join('|') };
+  }
+  return { text: codeText(lang, 'conflicts.lawsuit', parts[2] ?? 'outcome') };
+}
+
+const sideFact = (lang: Lang, c: Conflict, s: ConflictSide, subject: string): Fact => ({
+  title: s.headline ? plainHeadline(s.headline, lang) : colon(lang, subject, valueText(lang, s)),
   eventId: s.eventId,
   occurredAt: s.occurredAt,
   modality: 'reported',
@@ -25,11 +58,21 @@ const sideFact = (lang: Lang, c: Conflict, s: ConflictSide): Fact => ({
   history: [],
 });
 
-/** Standing facts that contradict each other: open ones first, then resolved ones with who resolved them and why. */
+/**
+ * Standing facts that contradict each other: open ones first, then resolved ones with who resolved them and why.
+ * Each says what is disputed (subject, metric, basis and period; organization and role; a case's outcome) and where
+ * the sides differ, then both sides: the value, the headline (text shown in English marked as elsewhere), the outlets.
+ */
 export function Conflicts(props: { lang: Lang; knownAt: string | null; refresh: number; onOpen: (f: Fact) => void }) {
   const { lang, knownAt, refresh, onOpen } = props;
   const report = useReport<{ items: Conflict[] }>(`/v1/reports/conflicts${qs({ knownAt, limit: '100', lang })}`, refresh);
   const items = [...(report.data?.items ?? [])].sort((a, b) => (a.status === b.status ? 0 : a.status === 'open' ? -1 : 1));
+  const nameOf = useNames(
+    items.flatMap((c) => [c.subject, ...(c.kind === 'departure' ? [c.key.split('|')[2] ?? ''] : [])]).filter(Boolean),
+    lang,
+    knownAt,
+    refresh,
+  );
   return (
     <section class="card conflicts" aria-labelledby="conflicts-title">
       <h2 id="conflicts-title">{t(lang, 'conflicts.title')}</h2>
@@ -40,33 +83,66 @@ export function Conflicts(props: { lang: Lang; knownAt: string | null; refresh: 
       )}
       {report.data && items.length === 0 && <p class="muted">{t(lang, 'conflicts.none')}</p>}
       <ul class="conflict-list">
-        {items.map((c) => (
-          <li key={c.conflictId} data-conflict-id={c.conflictId} data-status={c.status}>
-            <p>
-              <span class={`badge ${c.status === 'open' ? 'conflict' : 'resolved'}`}>{codeText(lang, 'conflictStatus', c.status)}</span>{' '}
-              {colon(lang, pretty(c.subject), codeText(lang, 'kind', c.kind))}{' '}
-              <span class="muted">({c.fields.map((f) => codeText(lang, 'field', f)).join(', ')})</span>
-            </p>
-            <ul class="sides">
-              {c.sides.map((s) => (
-                <li key={s.eventId} class={c.resolution?.standingEventId === s.eventId ? 'standing' : undefined}>
-                  {valueText(lang, s)} <span class="muted">{s.sources.map((x) => x.outlet).join(', ')}</span>{' '}
-                  <button type="button" class="link" onClick={() => onOpen(sideFact(lang, c, s))}>
-                    {t(lang, 'sources.button')}
-                    <span class="sr-only">{t(lang, 'sources.for', { what: valueText(lang, s) })}</span>
-                  </button>
-                  {c.resolution?.standingEventId === s.eventId && <span class="badge">{t(lang, 'conflicts.stands')}</span>}
-                </li>
-              ))}
-            </ul>
-            {c.resolution && (
-              <p class="muted">
-                {t(lang, 'conflicts.resolvedBy', { by: codeText(lang, 'closedBy', c.resolution.by) })}
-                {c.resolution.reason ? t(lang, 'amend.reason', { reason: c.resolution.reason }) : ''}
+        {items.map((c) => {
+          const subject = nameOf(c.subject, c.subjectName);
+          const disputed = disputedText(lang, c, nameOf);
+          return (
+            <li key={c.conflictId} data-conflict-id={c.conflictId} data-status={c.status}>
+              <p class="disputed">
+                <span class={`badge ${c.status === 'open' ? 'conflict' : 'resolved'}`}>{codeText(lang, 'conflictStatus', c.status)}</span>{' '}
+                <strong>
+                  {colon(lang, subject, disputed.text)}
+                  {disputed.englishRole && (
+                    <>
+                      {' '}
+                      <span lang="en">{disputed.englishRole}</span>
+                      {lang === 'fr' && (
+                        <>
+                          {' '}
+                          <FallbackMark lang={lang} fallbacks={['role']} />
+                        </>
+                      )}
+                    </>
+                  )}
+                </strong>{' '}
+                <span class="muted">
+                  ({t(lang, 'conflicts.fields', { fields: c.fields.map((f) => codeText(lang, 'field', f)).join(', ') })})
+                </span>
               </p>
-            )}
-          </li>
-        ))}
+              <ul class="sides">
+                {c.sides.map((s) => (
+                  <li key={s.eventId} class={c.resolution?.standingEventId === s.eventId ? 'standing' : undefined}>
+                    <strong class="value">{valueText(lang, s)}</strong>
+                    {c.resolution?.standingEventId === s.eventId && (
+                      <>
+                        {' '}
+                        <span class="badge">{t(lang, 'conflicts.stands')}</span>
+                      </>
+                    )}
+                    {s.headline && <Headline lang={lang} headline={s.headline} class="side-headline" />}
+                    <span class="muted outlet-names">
+                      {outletsOf(s).length
+                        ? colon(lang, t(lang, 'conflicts.outlets'), outletsOf(s).join(', '))
+                        : t(lang, 'conflicts.noOutlet')}
+                    </span>{' '}
+                    <button type="button" class="link" onClick={() => onOpen(sideFact(lang, c, s, subject))}>
+                      {t(lang, 'sources.count', { count: s.sources.length })}
+                      <span class="sr-only">
+                        {t(lang, 'sources.for', { what: s.headline ? plainHeadline(s.headline, lang) : valueText(lang, s) })}
+                      </span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+              {c.resolution && (
+                <p class="muted">
+                  {t(lang, 'conflicts.resolvedBy', { by: codeText(lang, 'closedBy', c.resolution.by) })}
+                  {c.resolution.reason ? t(lang, 'amend.reason', { reason: c.resolution.reason }) : ''}
+                </p>
+              )}
+            </li>
+          );
+        })}
       </ul>
     </section>
   );

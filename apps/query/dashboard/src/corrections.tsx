@@ -45,3 +45,44 @@ export function headlineParts(headline: string, lang: 'en' | 'fr'): Array<{ text
   const pieces = headline.split(mark);
   return pieces.map((text, i) => ({ text, marked: i < pieces.length - 1 })).filter((p) => p.text || p.marked);
 }
+
+/** The value at a fallback's path ("data.role", "data.claims[1]") in an item's `data`; undefined when it has none. */
+function valueAt(data: unknown, path: string): unknown {
+  const steps = path
+    .replace(/^data\.?/, '')
+    .split(/\.|\[(\d+)\]/)
+    .filter((s) => s !== undefined && s !== '');
+  let v: unknown = data;
+  for (const s of steps) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[s] : undefined;
+  return v;
+}
+
+/** The text a value shows in the other language than `lang`: a plain string as is, a per-language one's other text. */
+function otherText(value: unknown, lang: 'en' | 'fr'): string | null {
+  if (typeof value === 'string') return value;
+  if (value === null || typeof value !== 'object') return null;
+  const texts = value as Record<string, unknown>;
+  const other = texts[lang === 'fr' ? 'en' : 'fr'];
+  return typeof other === 'string' ? other : null;
+}
+
+/**
+ * Of the fields an item lists in `fallbacks` (every text of its fact given only in the other language), those its
+ * headline shows: the text marked "[en]" / "[fr]" there. A restructuring whose `from` and `to` are in French and
+ * whose `detail` is English alone lists `data.detail`, which its headline never shows: none. A field whose text the
+ * item's data does not give (a corrected fact's) counts when the headline marks something.
+ */
+export function shownFallbacks(headline: string, lang: 'en' | 'fr', fallbacks: string[], data: unknown): string[] {
+  const mark = lang === 'fr' ? ' [en]' : ' [fr]';
+  if (!headline.includes(mark)) return [];
+  return fallbacks.filter((path) => {
+    const text = otherText(valueAt(data, path), lang);
+    return text === null || headline.includes(`${text}${mark}`);
+  });
+}
+
+/** A headline without the service's "[en]" / "[fr]" marks: for a screen reader's label or a dialog's title. */
+export const plainHeadline = (headline: string, lang: 'en' | 'fr') =>
+  headlineParts(headline, lang)
+    .map((p) => p.text)
+    .join('');

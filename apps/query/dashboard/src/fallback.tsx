@@ -1,3 +1,4 @@
+import { headlineParts, shownFallbacks } from './corrections';
 import { t, type Lang } from './i18n';
 
 export type { Lang };
@@ -15,5 +16,33 @@ export function FallbackMark(props: { lang: Lang; fallbacks?: string[]; field?: 
     <span class="badge fallback" data-testid="fallback" title={t(lang, 'fallback.title', { fields: shown.join(', ') })} lang={lang}>
       {other}
     </span>
+  );
+}
+
+/**
+ * A headline with one marker per text shown in the other language: the page's badge where the service wrote its
+ * inline "[en]" / "[fr]", and nowhere else (a headline without such a mark shows no text of the other language,
+ * whatever else of its fact is: `fallbacks` lists every field, shown or not). The badge's tooltip names the fields
+ * the headline shows (`data` is the item's, to find them), or "headline" when they cannot be told.
+ */
+export function Headline(props: { lang: Lang; headline: string; fallbacks?: string[]; data?: unknown; class?: string }) {
+  const { lang, headline, fallbacks = [], data } = props;
+  const parts = headlineParts(headline, lang);
+  const shown = shownFallbacks(headline, lang, fallbacks, data);
+  const fields = shown.length ? shown : ['headline'];
+  return (
+    <p class={props.class ?? 'headline'} lang={lang}>
+      {parts.map((p, i) => (
+        <span key={i}>
+          {p.text}
+          {p.marked && (
+            <>
+              {' '}
+              <FallbackMark lang={lang} fallbacks={fields} />
+            </>
+          )}
+        </span>
+      ))}
+    </p>
   );
 }

@@ -67,12 +67,6 @@ export function dateText(lang: Lang, text: string): string {
 /** An event type in words: "executive appointed" / "nomination de dirigeant". */
 export const typeLabel = (lang: Lang, type: string) => codeText(lang, 'type', type);
 
-export const pretty = (slug: string) =>
-  slug
-    .replace(/^[a-z]+:/, '')
-    .replace(/-/g, ' ')
-    .replace(/\b\w/g, (c) => c.toUpperCase());
-
 export const EVENT_TYPES = [
   'executive.appointed',
   'executive.departed',

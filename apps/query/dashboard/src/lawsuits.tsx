@@ -1,5 +1,6 @@
 import { errorText, qs } from './api';
-import { dateText, pretty } from './format';
+import { dateText } from './format';
+import { useNames } from './names';
 import { useReport } from './use-report';
 import { InferredMark, OutletsBadge } from './truth';
 import type { CaseStep, Fact, LawsuitCase } from './types';
@@ -34,10 +35,19 @@ export function Lawsuits(props: {
     `/v1/reports/lawsuits${qs({ party: organization, knownAt, asOf, limit: '100', lang })}`,
     refresh,
   );
+  const cases = report.data?.items ?? [];
+  // Parties and the organization by the names the API gives them (an entity's display name), never a slug.
+  const nameOf = useNames([organization, ...cases.flatMap((c) => [...c.plaintiffs, ...c.defendants])], lang, knownAt, refresh);
+  const party = (s: string) => (
+    <span key={s} class="party" data-subject={s}>
+      {nameOf(s)}
+    </span>
+  );
+  const parties = (list: string[]) => list.map((s, i) => [i > 0 && ', ', party(s)]);
   return (
     <section class="card lawsuits" aria-labelledby="lawsuits-title">
       <h2 id="lawsuits-title">
-        {t(lang, 'lawsuits.title')} <span class="muted">{t(lang, 'lawsuits.party', { organization })}</span>
+        {t(lang, 'lawsuits.title')} <span class="muted">{t(lang, 'lawsuits.party', { organization: nameOf(organization) })}</span>
       </h2>
       {report.error && (
         <p role="alert" class="error">
@@ -67,8 +77,7 @@ export function Lawsuits(props: {
               )}
             </p>
             <p class="parties">
-              {c.plaintiffs.map(pretty).join(', ')} <span class="muted">{t(lang, 'lawsuits.versus')}</span>{' '}
-              {c.defendants.map(pretty).join(', ')}
+              {parties(c.plaintiffs)} <span class="muted">{t(lang, 'lawsuits.versus')}</span> {parties(c.defendants)}
             </p>
             {c.claims.length > 0 && (
               <p class="claims" lang={lang}>

@@ -5,13 +5,13 @@ import { useReport } from './use-report';
 import { InferredMark, OutletsBadge } from './truth';
 import type { Fact, Tenure, TenureEnd } from './types';
 import { FallbackMark } from './fallback';
-import { t, type Lang } from './i18n';
+import { codeText, t, type Lang } from './i18n';
 
 interface LeadershipReport {
   items: Tenure[];
 }
 
-const tenureFact = (lang: Lang, tenure: Tenure, end: TenureEnd, what: 'tenure.appointed' | 'tenure.left'): Fact => ({
+const tenureFact = (lang: Lang, tenure: Tenure, end: TenureEnd, what: 'tenure.appointed' | 'tenure.left' | 'tenure.confirmed'): Fact => ({
   title: t(lang, 'tenure.title', { person: tenure.personName, role: tenure.role, what: t(lang, what) }),
   eventId: end.eventId,
   occurredAt: end.occurredAt,
@@ -93,6 +93,7 @@ export function Roster(props: {
                   lang={lang}
                   c={r.start?.corroboration && r.start.corroboration.outlets > 1 ? r.start.corroboration : undefined}
                 />
+                <StartModality lang={lang} tenure={r} onOpen={onOpen} />
                 {r.certain === false && (
                   <span class="badge" title={t(lang, 'roster.uncertainTitle')}>
                     {' '}
@@ -115,6 +116,41 @@ export function Roster(props: {
       <h3>{t(lang, 'roster.tenures')}</h3>
       <TenureBars lang={lang} items={tenures.data?.items ?? []} asOf={asOf} onOpen={onOpen} />
     </section>
+  );
+}
+
+/**
+ * How sure the start is, when it is not a plain report: "confirmed by Reuters, Bloomberg (10 June 2024)" and that
+ * report's sources when a later report confirmed a rumoured appointment (`start.modalityFrom`), else "rumored".
+ */
+function StartModality({ lang, tenure, onOpen }: { lang: Lang; tenure: Tenure; onOpen: (f: Fact) => void }) {
+  const start = tenure.start;
+  if (!start) return null;
+  const from = start.modalityFrom;
+  if (!from) {
+    return start.modality === 'reported' ? null : (
+      <>
+        {' '}
+        <span class="badge" data-testid="start-modality">
+          {codeText(lang, 'modality', start.modality)}
+        </span>
+      </>
+    );
+  }
+  const outlets = [...new Set(from.sources.map((s) => s.outlet))];
+  const modality = codeText(lang, 'modality', start.modality);
+  return (
+    <>
+      {' '}
+      <span class="confirmation" data-testid="modality-from">
+        <span class="badge">{modality}</span> {outlets.length ? t(lang, 'roster.confirmedBy', { outlets: outlets.join(', ') }) : ''}
+        {from.occurredAt ? ` (${dateText(lang, from.occurredAt)})` : ''}{' '}
+        <button type="button" class="link" onClick={() => onOpen(tenureFact(lang, tenure, from, 'tenure.confirmed'))}>
+          {t(lang, 'sources.count', { count: from.sources.length })}
+          <span class="sr-only">{t(lang, 'sources.for', { what: `${tenure.personName} (${modality})` })}</span>
+        </button>
+      </span>
+    </>
   );
 }
 

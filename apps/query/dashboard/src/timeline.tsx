@@ -3,8 +3,9 @@ import { dateText, EVENT_TYPES, instant, typeLabel } from './format';
 import { Connection, FeedFilters, Row, useFeed } from './feed';
 import { InferredList, InferredMark, OutletsBadge } from './truth';
 import type { Fact, FeedItem, InferredField, Source } from './types';
-import { FallbackMark } from './fallback';
-import { correctedView, headlineParts } from './corrections';
+import { Headline } from './fallback';
+import { correctedView } from './corrections';
+import { changedFields } from './changes';
 import { codeText, t, tn, type Lang } from './i18n';
 
 const CONNECTION_TEXT: Record<Connection, `connection.${Connection}`> = {
@@ -22,21 +23,6 @@ const amendmentText = (lang: Lang, a: FeedItem) => {
   const changes = a.data?.changes ? t(lang, 'amend.changes', { fields: changedFields(lang, a.data.changes) }) : '';
   return `${t(lang, 'amend.corrected')}${reason}${changes}`;
 };
-
-/** {data: {money: {amount: "44000000000"}}} -> "money.amount = 44000000000"; a new inferred list by its paths. */
-function changedFields(lang: Lang, changes: any, prefix = ''): string {
-  return Object.entries(changes ?? {})
-    .map(([k, v]) => {
-      if (k === 'inferred' && !prefix && Array.isArray(v)) {
-        const paths = v.length ? v.map((i: InferredField) => i.path).join(', ') : t(lang, 'amend.nothing');
-        return t(lang, 'amend.notInSources', { paths });
-      }
-      const path = prefix && prefix !== 'data' ? `${prefix}.${k}` : k === 'data' ? '' : k;
-      return v && typeof v === 'object' && !Array.isArray(v) ? changedFields(lang, v, path || k) : `${path || k} = ${JSON.stringify(v)}`;
-    })
-    .filter(Boolean)
-    .join(', ');
-}
 
 /** The fields a row's sources do not state: as recorded, or as the latest correction that gave a list has them. */
 const inferredOf = (row: Row): InferredField[] =>
@@ -69,35 +55,28 @@ const rowFact = (row: Row, lang: Lang): Fact => ({
 });
 
 /**
- * A headline with one marker per text shown in the other language: the page's badge where the service wrote its
- * inline "[en]" / "[fr]" (the badge's tooltip names the fields, in the page's words), or after the headline when
- * the item lists fallbacks the text does not mark.
+ * A row's sources. An editor's resolution of a conflict has none of its own: its outlets are those of the fact it
+ * says stands (the feed gives it that fact's corroboration), so it opens that fact's sources, said so ("Sources of
+ * the fact that stands (3)"), and offers nothing while that fact's row is not on the page (no empty list beside a count).
  */
-function Headline({ lang, headline, fallbacks }: { lang: Lang; headline: string; fallbacks: string[] }) {
-  const parts = headlineParts(headline, lang);
-  const marked = parts.some((p) => p.marked);
-  // A headline stored before `fallbacks` were listed marks its text all the same.
-  const fields = fallbacks.length ? fallbacks : ['headline'];
+function SourcesButton(props: { lang: Lang; row: Row; rows: Row[]; headline: string; onOpen: (f: Fact) => void }) {
+  const { lang, row, rows, headline, onOpen } = props;
+  if (row.item.type === 'conflict.resolved') {
+    const standing = rows.find((r) => r.item.eventId === row.item.targetEventId);
+    if (!standing) return null;
+    const title = correctedView(standing.item, standing.amendments, lang).headline;
+    return (
+      <button type="button" class="link" data-testid="standing-sources" onClick={() => onOpen(rowFact(standing, lang))}>
+        {t(lang, 'sources.standing', { count: rowSources(standing).length })}
+        <span class="sr-only">{t(lang, 'sources.for', { what: title })}</span>
+      </button>
+    );
+  }
   return (
-    <p class="headline" lang={lang}>
-      {parts.map((p, i) => (
-        <span key={i}>
-          {p.text}
-          {p.marked && (
-            <>
-              {' '}
-              <FallbackMark lang={lang} fallbacks={fields} />
-            </>
-          )}
-        </span>
-      ))}
-      {!marked && fallbacks.length > 0 && (
-        <>
-          {' '}
-          <FallbackMark lang={lang} fallbacks={fallbacks} />
-        </>
-      )}
-    </p>
+    <button type="button" class="link" onClick={() => onOpen(rowFact(row, lang))}>
+      {t(lang, 'sources.count', { count: rowSources(row).length })}
+      <span class="sr-only">{t(lang, 'sources.for', { what: headline })}</span>
+    </button>
   );
 }
 
@@ -239,17 +218,14 @@ export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fa
                 )}
                 <OutletsBadge lang={lang} c={row.item.corroboration} />
               </div>
-              <Headline lang={filters.lang} headline={view.headline} fallbacks={view.fallbacks} />
+              <Headline lang={filters.lang} headline={view.headline} fallbacks={view.fallbacks} data={row.item.data} />
               <InferredList lang={lang} inferred={inferredOf(row)} except={['occurredAt']} />
               {row.amendments.map((a) => (
                 <p key={a.position} class="amendment">
                   {amendmentText(lang, a)}
                 </p>
               ))}
-              <button type="button" class="link" onClick={() => onOpen(rowFact(row, filters.lang))}>
-                {t(lang, 'sources.count', { count: rowSources(row).length })}
-                <span class="sr-only">{t(lang, 'sources.for', { what: view.headline })}</span>
-              </button>
+              <SourcesButton lang={lang} row={row} rows={rows} headline={view.headline} onOpen={onOpen} />
             </li>
           ))}
       </ol>

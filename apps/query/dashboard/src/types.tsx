@@ -84,6 +84,9 @@ export interface ConflictSide {
   occurredAt: string | null;
   headline: string | null;
   value: {
+    metric?: string;
+    basis?: string;
+    period?: string | null;
     amount?: string | null;
     currency?: string | null;
     count?: number | null;
@@ -99,6 +102,8 @@ export interface Conflict {
   kind: string;
   subject: string;
   subjectName: string;
+  /** What both facts speak of: financial|<org>|<metric>|<basis>|<period>, departure|<person>|<org>|<role>, lawsuit|<case>|<group>. */
+  key: string;
   fields: string[];
   status: 'open' | 'resolved';
   openedAt: string;
@@ -127,6 +132,8 @@ export interface TenureEnd {
   history: FactVersion[];
   corroboration?: Corroboration;
   inferred?: InferredField[];
+  /** A start's: the report its modality comes from when another than its own (a rumour's confirmation). */
+  modalityFrom?: TenureEnd | null;
 }
 
 export interface Tenure {

@@ -56,6 +56,10 @@ interface Corrections {
     lang: 'en' | 'fr',
   ): { occurredAt: string | null; was: string | null; headline: string; fallbacks: string[] };
   headlineParts(headline: string, lang: 'en' | 'fr'): Array<{ text: string; marked: boolean }>;
+  shownFallbacks(headline: string, lang: 'en' | 'fr', fallbacks: string[], data: unknown): string[];
+}
+interface Changes {
+  changedFields(lang: 'en' | 'fr', changes: unknown): string;
 }
 interface Bar {
   x: number;
@@ -249,6 +253,61 @@ describe('a corrected timeline row', () => {
       { text: ' at Acme', marked: false },
     ]);
     expect(headlineParts('Nothing marked [en]', 'en')).toEqual([{ text: 'Nothing marked [en]', marked: false }]);
+  });
+});
+
+describe('the fields a headline shows in the other language', () => {
+  const { shownFallbacks } = load<Corrections>('corrections.tsx');
+  const restructuring = {
+    from: { en: 'nonprofit AI lab', fr: "laboratoire d'IA à but non lucratif" },
+    to: { en: 'profit-driven giant', fr: 'géant axé sur le profit' },
+    detail: 'An English-only note the headline never shows.',
+  };
+
+  it('none when the headline marks nothing: an English-only detail the headline does not show gets no badge', () => {
+    const headline = "OpenAI passe de laboratoire d'IA à but non lucratif à géant axé sur le profit";
+    expect(shownFallbacks(headline, 'fr', ['data.detail'], restructuring)).toEqual([]);
+  });
+
+  it('the fields whose text is marked, not the others the fact lists; a field the data does not give counts when marked', () => {
+    const data = { organization: 'org:openai', role: 'Head of Research', detail: 'English only' };
+    const headline = 'Bob quitte OpenAI (Head of Research [en])';
+    expect(shownFallbacks(headline, 'fr', ['data.role', 'data.detail'], data)).toEqual(['data.role']);
+    expect(shownFallbacks('Acme lance Rocket avec fast [en]', 'fr', ['data.features[0]'], { features: ['fast'] })).toEqual([
+      'data.features[0]',
+    ]);
+    expect(shownFallbacks(headline, 'fr', ['data.role'], { changes: {} })).toEqual(['data.role']);
+    expect(shownFallbacks('Ann appointed responsable [fr] at Acme', 'en', ['data.role'], { role: { fr: 'responsable' } })).toEqual([
+      'data.role',
+    ]);
+  });
+});
+
+describe("a correction's changes in the page's words", () => {
+  const { changedFields } = load<Changes>('changes.tsx');
+  const NBSP = '\u00a0';
+
+  it('in French: fields named in French, dates and amounts written as the page writes them, text in guillemets', () => {
+    expect(changedFields('fr', { occurredAt: '2025-06-03' })).toBe('date = 3 juin 2025');
+    expect(changedFields('fr', { occurredAt: '2024-09', data: { role: 'CEO of Applications', interim: true } })).toBe(
+      `date = septembre 2024, rôle = «${NBSP}CEO of Applications${NBSP}», intérim = oui`,
+    );
+    expect(changedFields('fr', { data: { money: { amount: '44000000000', currency: 'USD' }, period: '2024-H1' } })).toBe(
+      `montant = 44\u202f000\u202f000\u202f000${NBSP}USD, période = S1 2024`,
+    );
+    expect(changedFields('fr', { data: { role: { en: 'CTO', fr: 'directrice technique' } } })).toBe(
+      `rôle = «${NBSP}directrice technique${NBSP}»`,
+    );
+  });
+
+  it('in English: the same fields in English, ISO dates as the page shows them; a new inferred list by its paths', () => {
+    expect(changedFields('en', { occurredAt: '2025-06-03', data: { role: 'CEO of Applications and Ads' } })).toBe(
+      'date = 2025-06-03, role = “CEO of Applications and Ads”',
+    );
+    expect(changedFields('en', { data: { money: { amount: '44000000000', currency: 'USD' } } })).toBe('amount = 44,000,000,000 USD');
+    expect(changedFields('en', { data: { byFunction: { engineering: 900 } }, inferred: [{ path: 'occurredAt', note: 'x' }] })).toBe(
+      'by function › engineering = 900, not in the sources = occurredAt',
+    );
   });
 });
 
