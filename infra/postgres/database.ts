@@ -47,7 +47,7 @@ export async function dropDatabase(url: string): Promise<void> {
  * The migrations applied to this database that this code does not know: a newer version migrated it (a downgrade,
  * or an older instance during a rolling deploy). Empty when the table does not exist yet.
  */
-export async function unknownMigrations(query: (sql: string) => Promise<Array<{ name: string }>>): Promise<string[]> {
+async function unknownMigrations(query: (sql: string) => Promise<Array<{ name: string }>>): Promise<string[]> {
   const known = new Set(MIGRATIONS.map((m) => m.name));
   const [{ exists }] = (await query(`SELECT to_regclass('public.typeorm_migrations') IS NOT NULL AS exists`)) as unknown as Array<{
     exists: boolean;
@@ -58,7 +58,7 @@ export async function unknownMigrations(query: (sql: string) => Promise<Array<{ 
 }
 
 /** What a service says when it refuses a database a newer version migrated. */
-export function newerDatabaseMessage(unknown: string[]): string {
+function newerDatabaseMessage(unknown: string[]): string {
   return (
     `this database was migrated by a newer version of the code: it has ${unknown.length} migration(s) this version does not know ` +
     `(${unknown.join(', ')}). Run that version or a newer one; this one would write read-model rows without what those ` +

@@ -2,7 +2,8 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { FieldError, Submission, validateSubmission } from '@newsroom/domain';
 import { boundedFieldProblems, isUuid } from '@newsroom/platform';
 import { EventWriter } from '../shared/event-writer.service';
-import { keyedIdOf, keyedRecordIntent, RefusedSubmission, refusedSubmission } from '../shared/intents.mapper';
+import { keyedIdOf, keyedRecordIntent, refusedSubmission } from '../shared/intents.mapper';
+import type { RefusedSubmission } from '../shared/write.types';
 import { BatchItemResult, BatchResult, RecordBatchCommand } from './record-batch.command';
 
 /** Validates each item, records the valid ones (each on its own, not all or nothing) and answers per item. */

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import { RefusedSubmission } from '../shared/intents.mapper';
+import { RefusedSubmission } from '../shared/write.types';
 import { DuplicateOutcome } from '../shared/write.types';
 
 /**

@@ -27,10 +27,9 @@ import {
 } from '@newsroom/event-store';
 import { DEFAULT_MAX_EVENT_BYTES, eventRecordBytes, metric, RecentMap } from '@newsroom/platform';
 import { IngestEventStore } from './event-store.port';
-import type { RefusedSubmission } from './intents.mapper';
 import { toRecordedEvent } from './stored-to-recorded.mapper';
 import { SubjectLocks } from './subject-locks.util';
-import { DuplicateOutcome, RequestMeta, WriteOutcome, WriteRejection } from './write.types';
+import { DuplicateOutcome, RefusedSubmission, RequestMeta, WriteOutcome, WriteRejection } from './write.types';
 
 /** One event someone wants recorded: its id, its idempotency fingerprint, and how to decide it on its stream. */
 export interface WriteIntent {

@@ -2,7 +2,7 @@ import { decideRecord, MAX_STORY_EVENTS, Story, storyAsSource, Submission, valid
 import { contentHash, StoredEvent } from '@newsroom/event-store';
 import { isUuid, uuidv5, uuidv7 } from '@newsroom/platform';
 import { WriteIntent } from './event-writer.service';
-import { RequestMeta } from './write.types';
+import { RefusedSubmission, RequestMeta } from './write.types';
 
 /**
  * The content an idempotency key is bound to: everything the client said except the key and the version check, in
@@ -82,16 +82,6 @@ export function keyedRecordIntent(s: Submission, key: string | undefined, index:
   intent.idField = 'Idempotency-Key';
   intent.idName = `Idempotency-Key ${key} at events[${index}]`;
   return intent;
-}
-
-/**
- * A submission today's validation refuses, under the id a retry names its event by, with the fingerprints an earlier
- * release would have recorded it under had it taken it. Looked up (EventWriter.storedReplays) only once refused, so a
- * valid submission never pays for it.
- */
-export interface RefusedSubmission {
-  eventId: string;
-  fingerprints: string[];
 }
 
 /**

@@ -22,3 +22,13 @@ export type WriteOutcome =
 
 /** The answer to a retry of an event already stored: a duplicate, with the stored event's place in the log. */
 export type DuplicateOutcome = Extract<WriteOutcome, { globalPosition: string }> & { status: 'duplicate' };
+
+/**
+ * A submission today's validation refuses, under the id a retry names its event by, with the fingerprints an earlier
+ * release would have recorded it under had it taken it. Looked up (EventWriter.storedReplays) only once refused, so a
+ * valid submission never pays for it.
+ */
+export interface RefusedSubmission {
+  eventId: string;
+  fingerprints: string[];
+}

@@ -1,8 +1,8 @@
 import { Submission, validateSubmission } from '@newsroom/domain';
 import { IncomingMessage } from '@newsroom/messaging';
 import { duplicateKeyPath, problems, uuidv5 } from '@newsroom/platform';
-import { RefusedSubmission, refusedSubmission } from '../../events/shared/intents.mapper';
-import { RequestMeta, WriteRejection } from '../../events/shared/write.types';
+import { refusedSubmission } from '../../events/shared/intents.mapper';
+import { RefusedSubmission, RequestMeta, WriteRejection } from '../../events/shared/write.types';
 
 // Fixed namespace of the ids made for submissions sent without one (RFC 9562 name-based ids).
 const SUBMISSION_ID_NAMESPACE = '5b0c1e2a-7d4f-4c1b-9a55-6e6577737364';
