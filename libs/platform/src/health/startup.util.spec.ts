@@ -48,6 +48,12 @@ describe('the port while a service starts (startup.util)', () => {
       expect(JSON.stringify(answered)).not.toMatch(/ECONNREFUSED/);
       expect(startupWaitingFor()).toBeNull();
       expect((await fetch(`${url}/anything`)).status).toBe(503);
+      // A live-feed client (EventSource gives up for good on a 503): 200, the reconnect hint, then the end, as the feed ends a stream.
+      const stream = await fetch(`${url}/v1/feed/stream?after=5`, { headers: { accept: 'text/event-stream' } });
+      expect([stream.status, stream.headers.get('content-type')]).toEqual([200, 'text/event-stream; charset=utf-8']);
+      expect(await stream.text()).toBe(
+        'retry: 2000\nevent: close\ndata: {"code":"SERVICE.STARTING","message":"Starting. Reconnect with the last position to resume."}\n\n',
+      );
     } finally {
       await handOver();
     }

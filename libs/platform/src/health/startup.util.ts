@@ -30,7 +30,10 @@ export function startupWaitingFor(): string | null {
   return state.waitingFor;
 }
 
-function answer(url: string | undefined, res: import('node:http').ServerResponse): void {
+/** How soon a live-feed client is told to come back while the service starts (the 503's Retry-After, in ms). */
+const STARTING_RETRY_MS = 2000;
+
+function answer(url: string | undefined, accept: string | undefined, res: import('node:http').ServerResponse): void {
   const path = (url ?? '/').split('?')[0];
   if (path === '/health/live') {
     res
@@ -38,8 +41,18 @@ function answer(url: string | undefined, res: import('node:http').ServerResponse
       .end(JSON.stringify({ status: 'ok', starting: true }));
     return;
   }
-  const waiting = state.waitingFor ? `waiting for ${state.waitingFor}` : 'starting';
-  const problem = problems.unavailable(`Starting: ${waiting}.`, 2, 'SERVICE.STARTING', {
+  const starting = state.waitingFor ? `Starting: waiting for ${state.waitingFor}.` : 'Starting.';
+  // A browser's EventSource gives up for good on any answer but 200 (WHATWG HTML, "fail the connection"): a 503 here
+  // left a dashboard whose query service restarted with no feed until reloaded. An event stream is answered as the
+  // feed answers its end (200, the reconnect hint, `event: close`), so it comes back with its Last-Event-ID.
+  if (accept?.includes('text/event-stream')) {
+    const reason = { code: 'SERVICE.STARTING', message: `${starting} Reconnect with the last position to resume.` };
+    res
+      .writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'close' })
+      .end(`retry: ${STARTING_RETRY_MS}\nevent: close\ndata: ${JSON.stringify(reason)}\n\n`);
+    return;
+  }
+  const problem = problems.unavailable(starting, 2, 'SERVICE.STARTING', {
     checks: { startup: 'down' },
     waitingFor: state.waitingFor,
   });
@@ -55,7 +68,7 @@ function answer(url: string | undefined, res: import('node:http').ServerResponse
 export async function listenWhileStarting(service: string, port: number, host: string): Promise<() => Promise<void>> {
   state.log = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service } }).child({ context: 'startup' });
   // Short-lived and small: no keep-alive (every answer closes), and a client that trickles its headers is cut soon.
-  const server: Server = createServer((req, res) => answer(req.url, res));
+  const server: Server = createServer((req, res) => answer(req.url, req.headers.accept, res));
   server.headersTimeout = 10_000;
   server.requestTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
