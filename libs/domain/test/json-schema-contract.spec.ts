@@ -253,6 +253,10 @@ describe('the patterns match every value the service accepts', () => {
       'https://e.org/\u007f',
       'https://evil.com/\u202e',
       'https://e.org/a\u2028b',
+      // TAB, CR and LF inside, which the URL parser would drop silently (another host, another path).
+      'https://ex\r\nample.org/pa\tth',
+      'https://x.example/a\tb',
+      'https://x.example/a\nb',
     ])
       expect([url, accepts(url), URL_SHAPE.test(url)]).toEqual([url, false, false]);
     expect(urlSchema.safeParse('https://e.org/\u001b[31mx').error?.issues[0].message).toBe(

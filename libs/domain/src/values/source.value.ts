@@ -17,12 +17,16 @@ export const HTTP_URL_SHAPE = `^\\s*[Hh][Tt][Tt][Pp][Ss]?://[^${REFUSED_IN_TEXT}
  */
 const URL_TEXT = new RegExp(HTTP_URL_SHAPE, 'u');
 
+// The text is checked as sent, before the URL parser: WHATWG's drops every TAB, CR and LF inside a URL, so
+// `https://ex\r\nample.org/pa\tth` was taken and stored as `https://example.org/path`, another host.
 export const urlSchema = z
-  .url({ protocol: /^https?$/, error: 'must be an http or https URL' })
+  .string({ error: (iss) => (iss.input === undefined ? 'required' : 'must be a string') })
   .max(LIMITS.url, `must be at most ${LIMITS.url} characters`)
   .regex(URL_TEXT, {
     error: (iss) => (typeof iss.input === 'string' && oneLineRefusal(iss.input.trim())) || 'must be an http or https URL',
   })
+  // The bound on both sides: the request schemas show the input's, the answers' schemas the output's.
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(LIMITS.url, `must be at most ${LIMITS.url} characters`))
   .meta({
     format: undefined,
     pattern: HTTP_URL_SHAPE,
