@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
-import { PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
+import { ProjectionRebuilder } from '@newsroom/projections';
 import { createTestDatabase, TestDatabase } from '@newsroom/testing';
 import { StoryFactsOnly1764902000000 } from '../../../infra/postgres/migrations/1764902000000-story-facts-only.migration';
-import { applyLog, readModelSnapshot } from './support/log-replay.util';
+import { applyLog, itFoldsTheFeedEveryWay, readModelSnapshot } from './support/log-replay.util';
 import { amendmentAppend, sourcingAppend, toAppend } from '../../../tests/fixtures/story.fixture';
 
 const fact = (id: string, type: string, subject: string, data: unknown) =>
@@ -94,30 +94,12 @@ describe('feed: items on a fact a correction moved reach both organizations (rea
     expect(round.organizations).toEqual(['org:t12-fr2-beta', 'org:t12-fr2-thrive']);
   };
 
-  it.each([
-    ['event by event', { pageSize: 100, batched: false }],
-    ['the whole log in one batch', { pageSize: 100, batched: true }],
-    ['a batch of two at a time', { pageSize: 2, batched: true }],
-  ])('applied %s, every item after a move reaches the old organization and the new one', async (_how, options) => {
-    await ds.query(`TRUNCATE read_model.feed_items`);
-    await applyLog(store, ds, options);
-    await expectReach();
-  });
-
-  it('a rebuild from the event store gives the same feed', async () => {
-    await ds.query(`TRUNCATE read_model.feed_items`);
-    await applyLog(store, ds, { pageSize: 3, batched: true });
-    const incremental = await readModelSnapshot(ds);
-    await new ProjectionRebuilder(ds).rebuild({
-      projections: PROJECTION_NAMES,
-      topic: 'feed-moved-test',
-      partitions: [0],
-      concurrency: 2,
-      batchSize: 2,
-    });
-    expect((await readModelSnapshot(ds)).feed_items).toEqual(incremental.feed_items);
-    await expectReach();
-  });
+  itFoldsTheFeedEveryWay(
+    'every item after a move reaches the old organization and the new one',
+    () => ({ store, ds }),
+    'feed-moved-test',
+    expectReach,
+  );
 
   it('a feed stored before (B missing from the later items) gets folded again in the background, which the migration queues', async () => {
     await ds.query(`TRUNCATE read_model.feed_items`);

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
-import { PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
+import { ProjectionRebuilder } from '@newsroom/projections';
 import { createTestDatabase, TestDatabase } from '@newsroom/testing';
 import { FeedItemSubjects1764901400000 } from '../../../infra/postgres/migrations/1764901400000-feed-item-subjects.migration';
-import { applyLog, readModelSnapshot } from './support/log-replay.util';
+import { applyLog, itFoldsTheFeedEveryWay, readModelSnapshot } from './support/log-replay.util';
 import { amendmentAppend, sourcingAppend, toAppend } from '../../../tests/fixtures/story.fixture';
 
 const SOURCES = [{ outlet: 'Example Daily', language: 'en' }];
@@ -125,30 +125,12 @@ describe('feed: items keep every subject their fact names (real Postgres)', () =
     expect(await matching('organizations', 'org:acme')).toEqual(acme);
   };
 
-  it.each([
-    ['event by event', { pageSize: 100, batched: false }],
-    ['the whole log in one batch', { pageSize: 100, batched: true }],
-    ['a batch of two at a time', { pageSize: 2, batched: true }],
-  ])("applied %s, each item names every subject its fact names, its target's and its case's", async (_how, options) => {
-    await ds.query(`TRUNCATE read_model.feed_items`);
-    await applyLog(store, ds, options);
-    await expectSubjects();
-  });
-
-  it('a rebuild from the event store gives the same feed', async () => {
-    await ds.query(`TRUNCATE read_model.feed_items`);
-    await applyLog(store, ds, { pageSize: 3, batched: true });
-    const incremental = await readModelSnapshot(ds);
-    await new ProjectionRebuilder(ds).rebuild({
-      projections: PROJECTION_NAMES,
-      topic: 'feed-subjects-test',
-      partitions: [0],
-      concurrency: 2,
-      batchSize: 2,
-    });
-    expect((await readModelSnapshot(ds)).feed_items).toEqual(incremental.feed_items);
-    await expectSubjects();
-  });
+  itFoldsTheFeedEveryWay(
+    "each item names every subject its fact names, its target's and its case's",
+    () => ({ store, ds }),
+    'feed-subjects-test',
+    expectSubjects,
+  );
 
   it('items stored before the column existed keep what the filters matched, and the queued fold gives the same feed', async () => {
     await ds.query(`TRUNCATE read_model.feed_items`);

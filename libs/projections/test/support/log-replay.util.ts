@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
-import { createProjections, projectedFromStored } from '@newsroom/projections';
+import { createProjections, PROJECTION_NAMES, ProjectionRebuilder, projectedFromStored } from '@newsroom/projections';
 
 /** Every read-model table the projections write. */
 const READ_MODEL_TABLES = createProjections().flatMap((p) => p.tables ?? []);
@@ -36,4 +36,37 @@ export async function applyLog(store: PgEventStore, ds: DataSource, options: { p
     });
     after = page[page.length - 1].globalPosition;
   }
+}
+
+/**
+ * The feed folded every way it is folded, each checked by `expectation`: event by event, the whole log in one batch,
+ * batches of two, and a rebuild from the event store (which must give the same rows as folding). For describe blocks
+ * whose `world()` holds the store and the read database.
+ */
+export function itFoldsTheFeedEveryWay(
+  what: string,
+  world: () => { store: PgEventStore; ds: DataSource },
+  topic: string,
+  expectation: () => Promise<void>,
+): void {
+  it.each([
+    ['event by event', { pageSize: 100, batched: false }],
+    ['the whole log in one batch', { pageSize: 100, batched: true }],
+    ['a batch of two at a time', { pageSize: 2, batched: true }],
+  ])(`applied %s, ${what}`, async (_how, options) => {
+    const { store, ds } = world();
+    await ds.query(`TRUNCATE read_model.feed_items`);
+    await applyLog(store, ds, options);
+    await expectation();
+  });
+
+  it('a rebuild from the event store gives the same feed', async () => {
+    const { store, ds } = world();
+    await ds.query(`TRUNCATE read_model.feed_items`);
+    await applyLog(store, ds, { pageSize: 3, batched: true });
+    const incremental = await readModelSnapshot(ds);
+    await new ProjectionRebuilder(ds).rebuild({ projections: PROJECTION_NAMES, topic, partitions: [0], concurrency: 2, batchSize: 2 });
+    expect((await readModelSnapshot(ds)).feed_items).toEqual(incremental.feed_items);
+    await expectation();
+  });
 }
