@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { contentHash, PgEventStore } from '@newsroom/event-store';
 import { IncomingMessage, KafkaClient, ManagedConsumer } from '@newsroom/messaging';
-import { initMetrics, uuidv5 } from '@newsroom/platform';
+import { uuidv5 } from '@newsroom/platform';
 import { createTestDatabase, departedEnvelope, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { loadIngestConfig } from '../src/config/ingest.config';
-import { startIngestHttp } from '../src/ingest-http.factory';
+import { startIngestApp } from './support/ingest-app.harness';
 import { SubmissionOutcome } from '../src/submissions/consume-submissions/submission-batch.processor';
 import { refusedTodayEnvelopes } from './support/refused-today.fixture';
 import { submissionsProcessor } from './support/submissions.harness';
@@ -76,16 +75,7 @@ describe('retries of events an earlier release recorded that today’s validatio
 
   beforeAll(async () => {
     db = await createTestDatabase('legacy_replays');
-    const config = loadIngestConfig({
-      DATABASE_URL: db.url,
-      INGEST_PORT: '0',
-      INGEST_CONSUME_SUBMISSIONS: 'false',
-      NEWSROOM_API_KEYS: `${WRITE}:write`,
-      LOG_LEVEL: 'silent',
-    });
-    initMetrics('legacy-replays-test');
-    app = await startIngestHttp(config, { port: 0, host: '127.0.0.1' });
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    ({ app, url } = await startIngestApp(db, 'legacy-replays-test', WRITE));
     store = new PgEventStore(db.pool);
 
     kafka = testKafka('legacy-replays-test');

@@ -1,9 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
-import { initMetrics } from '@newsroom/platform';
 import { createTestDatabase, departedEnvelope, pollUntil, TestDatabase } from '@newsroom/testing';
-import { loadIngestConfig } from '../src/config/ingest.config';
-import { startIngestHttp } from '../src/ingest-http.factory';
+import { startIngestApp } from './support/ingest-app.harness';
 
 const WRITE = 'read-only-test-write';
 
@@ -50,16 +48,7 @@ describe('ingest on a read-only event store (25006) or a database refusing conne
 
   beforeAll(async () => {
     db = await createTestDatabase('read_only');
-    const config = loadIngestConfig({
-      DATABASE_URL: db.url,
-      INGEST_PORT: '0',
-      INGEST_CONSUME_SUBMISSIONS: 'false',
-      NEWSROOM_API_KEYS: `${WRITE}:write`,
-      LOG_LEVEL: 'silent',
-    });
-    initMetrics('read-only-test');
-    app = await startIngestHttp(config, { port: 0, host: '127.0.0.1' });
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    ({ app, url } = await startIngestApp(db, 'read-only-test', WRITE));
   });
   /** From the server's `postgres` database: this test's own refuses connections while the setting is on. */
   const allowConnections = async (allow: boolean) => {
