@@ -2,12 +2,10 @@ import { ClientRequest, IncomingHttpHeaders, IncomingMessage, request, ServerRes
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventToAppend, PgEventStore } from '@newsroom/event-store';
-import { bootstrapHttp, initMetrics } from '@newsroom/platform';
 import { FeedItemsProjection, ProjectionRunner } from '@newsroom/projections';
 import {
   createTestDatabase,
   eventToAppend,
-  freePort,
   parseSseBlock,
   pollUntil,
   SseFrame,
@@ -17,10 +15,9 @@ import {
 } from '@newsroom/testing';
 import { KafkaClient, toWireEvent } from '@newsroom/messaging';
 import { loadQueryConfig } from '../src/config/query.config';
-import { feedKeyParam } from '../src/feed/feed-key-param.middleware';
 import { FeedHub } from '../src/feed/feed-hub.service';
 import { FeedSseStreams } from '../src/feed/feed-sse-streams.service';
-import { QueryModule } from '../src/query.module';
+import { startQueryApp } from './support/query-app.harness';
 
 /**
  * The SSE stream is served from the HTTP server's request event, before Express (feed-sse.gateway.ts); the Nest
@@ -144,14 +141,7 @@ describe('SSE stream served before Express: the Nest route contract', () => {
       if (opened) servedByExpress.push('locals' in res);
       return opened;
     });
-    initMetrics('query');
-    app = await bootstrapHttp(QueryModule.forRoot(config), {
-      service: 'query',
-      port: await freePort(),
-      host: '127.0.0.1',
-      configure: (a) => void a.use(feedKeyParam),
-    });
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    ({ app, url } = await startQueryApp(config));
   });
 
   afterAll(async () => {

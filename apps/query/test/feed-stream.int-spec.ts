@@ -1,14 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventToAppend, PgEventStore } from '@newsroom/event-store';
-import { bootstrapHttp, initMetrics } from '@newsroom/platform';
 import { FeedItemsProjection, ProjectionRunner } from '@newsroom/projections';
-import { createTestDatabase, eventToAppend, freePort, pollUntil, SseClient, TestDatabase, testApiKey, testKafka } from '@newsroom/testing';
+import { createTestDatabase, eventToAppend, pollUntil, SseClient, TestDatabase, testApiKey, testKafka } from '@newsroom/testing';
 import { KafkaClient, toWireEvent } from '@newsroom/messaging';
 import { loadQueryConfig } from '../src/config/query.config';
-import { feedKeyParam } from '../src/feed/feed-key-param.middleware';
 import { FeedHub } from '../src/feed/feed-hub.service';
-import { QueryModule } from '../src/query.module';
+import { startQueryApp } from './support/query-app.harness';
 import {
   FeedFilterParams,
   filterQuery,
@@ -92,14 +90,7 @@ describe('Live feed over SSE and WebSocket (query service in process, real Postg
       FEED_HEARTBEAT_MS: '300',
       LOG_LEVEL: process.env.TEST_LOG ? 'info' : 'silent',
     });
-    initMetrics('query');
-    app = await bootstrapHttp(QueryModule.forRoot(config), {
-      service: 'query',
-      port: await freePort(),
-      host: '127.0.0.1',
-      configure: (a) => void a.use(feedKeyParam),
-    });
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    ({ app, url } = await startQueryApp(config));
   });
 
   afterAll(async () => {

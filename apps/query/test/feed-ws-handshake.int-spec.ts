@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { IncomingHttpHeaders, request } from 'node:http';
 import { INestApplication } from '@nestjs/common';
-import { bootstrapHttp, initMetrics } from '@newsroom/platform';
-import { createTestDatabase, freePort, pollUntil, TestDatabase, testApiKey } from '@newsroom/testing';
+import { createTestDatabase, pollUntil, TestDatabase, testApiKey } from '@newsroom/testing';
 import { loadQueryConfig } from '../src/config/query.config';
-import { feedKeyParam } from '../src/feed/feed-key-param.middleware';
 import { FeedHub } from '../src/feed/feed-hub.service';
-import { QueryModule } from '../src/query.module';
+import { startQueryApp } from './support/query-app.harness';
 import { WsFeedClient } from '../../../tests/e2e/feed.client';
 
 /**
@@ -86,14 +84,7 @@ describe('Feed WebSocket handshake: URL parameters, read rate limit, shutdown (q
       QUERY_READ_BURST_PER_IP: String(BURST),
       LOG_LEVEL: process.env.TEST_LOG ? 'info' : 'silent',
     });
-    initMetrics('query');
-    app = await bootstrapHttp(QueryModule.forRoot(config), {
-      service: 'query',
-      port: await freePort(),
-      host: '127.0.0.1',
-      configure: (a) => void a.use(feedKeyParam),
-    });
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    ({ app, url } = await startQueryApp(config));
   });
 
   afterAll(async () => {
