@@ -76,6 +76,15 @@ const STORY = [
   appointment('person:t14-jane-doe', '2024-06-10', 'rumored', 'Chief Operating Officer', 'Gossip Weekly'),
   appointment('person:t14-jane-doe', '2024-06-10', 'confirmed', 'Chief Operating Officer', 'Official Wire'),
   appointment('person:t14-kevin-weil', '2025-05', 'reported', 'Chief Product Officer', 'Product Wire'),
+  // A rumour only (t17): he stays on the roster, the rumour said beside him, his tenure's bar not ended.
+  {
+    type: 'executive.departed',
+    subject: 'person:t14-kevin-weil',
+    occurredAt: '2025-08',
+    modality: 'rumored',
+    data: { organization: ORG, role: 'Chief Product Officer', roleCategory: 'c-suite' },
+    sources: wire('Gossip Weekly'),
+  },
 ];
 
 interface Conflict {
@@ -206,6 +215,8 @@ describeWithChromium('dashboard in headless Chromium: a follow-up story under it
     // The roster: the rumoured start confirmed, by whom and when, and that report's sources.
     const jane = page.getByTestId('roster').locator('tr').filter({ hasText: 'T14 Jane Doe' });
     await expectText(jane.getByTestId('modality-from'), /^confirmé par Official Wire \(10 juin 2024\) Sources \(1\)/);
+    const kevin = page.getByTestId('roster').locator('tr').filter({ hasText: 'T14 Kevin Weil' });
+    await expectText(kevin, /incertain\s*départ évoqué\s*:\s*août 2025 \(rumeur\)/);
     await jane.getByTestId('modality-from').getByRole('button').click();
     await expectText(dialog, /Official Wire/);
     expect(await dialog.innerText()).not.toMatch(/Gossip Weekly/);
@@ -242,6 +253,7 @@ describeWithChromium('dashboard in headless Chromium: a follow-up story under it
     await expectText(row(resolutionId).getByTestId('standing-sources'), /^Sources of the fact that stands \(1\)/);
     const jane = page.getByTestId('roster').locator('tr').filter({ hasText: 'T14 Jane Doe' });
     await expectText(jane.getByTestId('modality-from'), /^confirmed by Official Wire \(2024-06-10\) Sources \(1\)/);
+    await expectText(page.getByTestId('roster').locator('tr').filter({ hasText: 'T14 Kevin Weil' }), /rumoured to leave 2025-08/);
     expect(violations).toEqual([]);
     await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, 'dashboard-story-en.png'), fullPage: true });

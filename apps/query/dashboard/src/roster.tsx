@@ -100,6 +100,12 @@ export function Roster(props: {
                     {t(lang, 'roster.uncertain')}
                   </span>
                 )}
+                {r.end?.modality === 'rumored' && (
+                  <span class="badge rumoured-end" title={t(lang, 'roster.rumouredEndTitle')}>
+                    {' '}
+                    {t(lang, 'roster.rumouredEnd', { date: dateText(lang, r.end.occurredAt) })}
+                  </span>
+                )}
               </td>
               <td>
                 {r.start && (
@@ -177,10 +183,17 @@ function TenureBars({ lang, items, asOf, onOpen }: { lang: Lang; items: Tenure[]
       <ul>
         {items.map((i) => {
           const start = i.start ? ms(i.start.from) : axis.from;
-          const endFrom = i.end ? ms(i.end.from) : Date.now();
-          const endTo = i.end ? ms(i.end.to) : Date.now();
+          const ended = !!i.end && i.end.modality !== 'rumored';
+          const endFrom = ended ? ms(i.end!.from) : Date.now();
+          const endTo = ended ? ms(i.end!.to) : Date.now();
           const from = i.start ? t(lang, 'tenure.from', { date: dateText(lang, i.start.occurredAt) }) : t(lang, 'tenure.startUnknown');
-          const until = i.end ? t(lang, 'tenure.leftOn', { date: dateText(lang, i.end.occurredAt) }) : t(lang, 'tenure.inOffice');
+          // A rumoured end is not a departure: the holder is still in office, the rumour said beside it.
+          const rumoured = i.end?.modality === 'rumored';
+          const until = !i.end
+            ? t(lang, 'tenure.inOffice')
+            : rumoured
+              ? `${t(lang, 'tenure.inOffice')}${t(lang, 'tenure.rumouredOn', { date: dateText(lang, i.end.occurredAt) })}`
+              : t(lang, 'tenure.leftOn', { date: dateText(lang, i.end.occurredAt) });
           const label = t(lang, 'tenure.title', { person: i.personName, role: i.role, what: `${from}${until}` });
           const fact = i.end
             ? tenureFact(lang, i, i.end, 'tenure.left')
@@ -205,10 +218,10 @@ function TenureBars({ lang, items, asOf, onOpen }: { lang: Lang; items: Tenure[]
               >
                 {asOf && <span class="asof" style={{ left: pct(ms(asOf)) }} />}
                 <span
-                  class={`bar ${i.start ? '' : 'unknown-start'} ${i.end ? 'ended' : 'current'}`}
+                  class={`bar ${i.start ? '' : 'unknown-start'} ${ended ? 'ended' : 'current'}`}
                   style={{ left: pct(start), width: width(start, Math.max(endFrom, start + day)) }}
                 />
-                {i.end && endTo > endFrom && <span class="bar fuzzy" style={{ left: pct(endFrom), width: width(endFrom, endTo) }} />}
+                {ended && endTo > endFrom && <span class="bar fuzzy" style={{ left: pct(endFrom), width: width(endFrom, endTo) }} />}
               </button>
             </li>
           );
