@@ -12,7 +12,7 @@ import { NotReadyError } from './readiness.util';
 describe('readiness: required and not required checks', () => {
   let app: INestApplication;
   let url: string;
-  const broken = { kafka: true, consumer: false };
+  const broken: { kafka: boolean | 'frozen'; consumer: boolean } = { kafka: true, consumer: false };
   const saved = process.env.HEALTH_READY_CACHE_MS;
 
   beforeAll(async () => {
@@ -25,6 +25,7 @@ describe('readiness: required and not required checks', () => {
             {
               name: 'kafka',
               check: async () => {
+                if (broken.kafka === 'frozen') await new Promise(() => undefined); // a broker that never answers
                 if (broken.kafka) throw new Error('connect ECONNREFUSED 10.0.0.9:9092');
               },
             },
@@ -63,6 +64,18 @@ describe('readiness: required and not required checks', () => {
       details: { postgres: { status: 'up' }, kafka: { status: 'degraded', state: 'unavailable' }, consumer: { status: 'up' } },
     });
     expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|10\.0\.0\.9/);
+  });
+
+  it('given the not-required check hanging (a frozen broker), then 200 naming it under degraded within a second', async () => {
+    broken.kafka = 'frozen';
+    broken.consumer = false;
+    const started = Date.now();
+    const res = await fetch(`${url}/health/ready`);
+    const took = Date.now() - started;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ degraded: ['kafka'], details: { kafka: { status: 'degraded', state: 'unavailable' } } });
+    // Kubernetes' default probe timeout is 1 s.
+    expect(took).toBeLessThan(1000);
   });
 
   it('given every check up, then 200 with no degraded list', async () => {

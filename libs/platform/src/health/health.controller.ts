@@ -8,6 +8,15 @@ import { NotReadyError, READINESS_CACHE_MS, READINESS_CHECKS, ReadinessCheck, wi
 
 type Outcome = { ok: true; result: HealthCheckResult } | { ok: false; error: unknown };
 
+/**
+ * How long one check may take. A required one up to 3 s (Postgres under load). One that is not required (ingest's
+ * Kafka) never fails the answer, so it is cut at half a second: a frozen broker (SIGSTOP, a blackhole) held every
+ * readiness answer 3 s, past Kubernetes' default probe timeout of 1 s, which took ingest out of rotation during a
+ * broker outage, the very case its readiness is built to ride out.
+ */
+const REQUIRED_CHECK_MS = 3000;
+const OPTIONAL_CHECK_MS = 500;
+
 @ApiExcludeController()
 @Public()
 @SkipRateLimit()
@@ -71,7 +80,7 @@ export class HealthController {
   private async indicator(c: ReadinessCheck, degraded: string[]) {
     const indicator = this.indicators.check(c.name);
     try {
-      const detail = await withTimeout(Promise.resolve(c.check()), 3000, c.name);
+      const detail = await withTimeout(Promise.resolve(c.check()), c.required === false ? OPTIONAL_CHECK_MS : REQUIRED_CHECK_MS, c.name);
       return indicator.up(detail ?? {});
     } catch (error) {
       // The cause (hosts, ports, driver text) goes to the log; the public answer names the check and a state.
