@@ -63,7 +63,9 @@ describe('requestLogMiddleware (the one line of a request)', () => {
 
   it('given a 4xx or a 5xx, then a warn or an error line; health probes never', () => {
     expect(run('info', {}, 400).lines.map((l) => l.level)).toEqual([40]);
-    expect(run('info', {}, 503).lines.map((l) => [l.level, l.msg])).toEqual([[50, 'request errored']]);
+    expect(run('info', {}, 500).lines.map((l) => [l.level, l.msg])).toEqual([[50, 'request errored']]);
+    // A 503 is an expected, retried answer (an outage, a full queue): a warning, not an error.
+    expect(run('info', {}, 503).lines.map((l) => [l.level, l.msg])).toEqual([[40, 'request deferred']]);
     expect(run('debug', { url: '/health/ready', method: 'GET' }, 503).lines).toEqual([]);
   });
 });

@@ -88,13 +88,16 @@ export interface RequestEnd {
 
 /**
  * The one line of a finished request (both adapters call it: the Express middleware below and the Fastify
- * onResponse hook in fastify-http.util.ts). 5xx at error, 4xx at warn, the rest at debug (so a served request
+ * onResponse hook in fastify-http.util.ts). 5xx at error (503 at warn), 4xx at warn, the rest at debug (so a served request
  * writes nothing at the default info level: at 16 clients one synchronous stdout write per request was 6% of
  * ingest's CPU). Health probes and metric scrapes are not logged. Nothing is built for a line its level drops.
  */
 export function logRequestEnd(logger: PinoRoot, end: RequestEnd): void {
   const status = end.status;
-  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'debug';
+  // A 503 says "come back later" (Postgres or Kafka away, a queue full, starting, shutting down): an expected,
+  // retried answer whose cause its mapper logs once; at error, an outage filled the error channel (t18: 221 lines of
+  // ingest's in under three minutes), where 500s (something unexpected) belong.
+  const level = status >= 500 && status !== 503 ? 'error' : status >= 400 ? 'warn' : 'debug';
   if (!logger.isLevelEnabled(level)) return;
   const url = end.url;
   if (url.startsWith('/health') || url === '/metrics') return;
@@ -105,7 +108,7 @@ export function logRequestEnd(logger: PinoRoot, end: RequestEnd): void {
       responseTime: Math.round(end.ms),
       ...(end.actor ? { actor: end.actor } : {}),
     },
-    status >= 500 ? 'request errored' : 'request completed',
+    status === 503 ? 'request deferred' : status >= 500 ? 'request errored' : 'request completed',
   );
 }
 
