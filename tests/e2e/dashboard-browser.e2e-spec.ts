@@ -473,9 +473,20 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     expect(labels.map((t) => t.text)).toEqual(['2024-12']);
     for (const t of drawn.ticks) expect(t.box.x >= 0 && t.box.x + t.box.width <= 320).toBe(true);
     await chart.screenshot({ path: join(SHOTS, 'dashboard-headcount.png') });
-    await box.fill('org:openai');
-    await box.blur();
-    await expectText(page.locator('#lawsuits-title'), /cases OpenAI is a party to/);
+    // Typed again until taken: a redraw while the page refreshes can reset the box before it is left (seen in CI).
+    await pollUntil(
+      async () => {
+        await box.fill('org:openai');
+        await box.blur();
+        return /cases OpenAI is a party to/.test(
+          await page
+            .locator('#lawsuits-title')
+            .innerText({ timeout: 1000 })
+            .catch(() => ''),
+        );
+      },
+      { timeoutMs: 20000, intervalMs: 500, what: 'the lawsuits of org:openai again' },
+    );
   });
 
   it('is usable at phone width', async () => {
