@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { chromiumUnavailable, HeadlessChromium, launchChromium, pollUntil, startApp } from '@newsroom/testing';
+import { chromiumUnavailable, expectPageText, HeadlessChromium, launchChromium, pollUntil, startApp } from '@newsroom/testing';
 import { post, Recorded, startStack, TestStack } from './stack.harness';
 
 /** The page's global object as the checks below read it in the browser (the tests compile without the DOM lib). */
@@ -656,12 +656,5 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-async function expectText(locator: ReturnType<Page['locator']>, pattern: RegExp, timeoutMs = 15000): Promise<void> {
-  let last = '';
-  await pollUntil(async () => pattern.test((last = await locator.innerText({ timeout: 1000 }).catch(() => ''))), {
-    timeoutMs,
-    what: `text ${pattern}`,
-  }).catch((e: Error) => {
-    throw new Error(`${e.message}; the text was: ${JSON.stringify(last.slice(0, 600))}`);
-  });
-}
+const expectText = (locator: ReturnType<Page['locator']>, pattern: RegExp, timeoutMs = 15000) =>
+  expectPageText(locator, pattern, timeoutMs);

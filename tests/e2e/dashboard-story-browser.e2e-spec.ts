@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { chromiumUnavailable, HeadlessChromium, launchChromium, pollUntil } from '@newsroom/testing';
+import { chromiumUnavailable, expectPageText, HeadlessChromium, launchChromium, pollUntil } from '@newsroom/testing';
 import { post, Recorded, startStack, TestStack } from './stack.harness';
 
 // What a tester saw recording a follow-up of the OpenAI story under subjects of their own (org:t14-openai,
@@ -260,12 +260,5 @@ describeWithChromium('dashboard in headless Chromium: a follow-up story under it
   });
 });
 
-async function expectText(locator: ReturnType<Page['locator']>, pattern: RegExp, timeoutMs = 20000): Promise<void> {
-  let last = '';
-  await pollUntil(async () => pattern.test((last = await locator.innerText({ timeout: 1000 }).catch(() => ''))), {
-    timeoutMs,
-    what: `text ${pattern}`,
-  }).catch((e: Error) => {
-    throw new Error(`${e.message}; the text was: ${JSON.stringify(last.slice(0, 600))}`);
-  });
-}
+const expectText = (locator: ReturnType<Page['locator']>, pattern: RegExp, timeoutMs = 20000) =>
+  expectPageText(locator, pattern, timeoutMs);

@@ -46,6 +46,10 @@ function keptOf(rows: LeadershipRow[]): LeadershipRow[] {
   });
 }
 
+/** person:w appointed CEO of org:openai on `occurredAt`, reported with `modality`. */
+const ceoAppointment = (modality: ProjectedEvent['modality'], occurredAt: string) =>
+  event('executive.appointed', 'person:w', occurredAt, { organization: 'org:openai', role: 'CEO', roleCategory: 'c-suite' }, { modality });
+
 describe('leadership: evolve and tenures', () => {
   beforeEach(() => resetClock());
 
@@ -221,15 +225,7 @@ describe('leadership: evolve and tenures', () => {
   });
 
   it('as of a date, a confirmation dated within a coarse start counts from its own date, and is named from then', () => {
-    const of = (modality: ProjectedEvent['modality'], occurredAt: string) =>
-      event(
-        'executive.appointed',
-        'person:w',
-        occurredAt,
-        { organization: 'org:openai', role: 'CEO', roleCategory: 'c-suite' },
-        { modality },
-      );
-    const june = given(of('rumored', '2024-06'), of('confirmed', '2024-06-20'));
+    const june = given(ceoAppointment('rumored', '2024-06'), ceoAppointment('confirmed', '2024-06-20'));
     const confirmationId = june.visible<LeadershipRow>().find((r) => r.modality === 'confirmed')!.fact_id;
     const named = (asOf: string | null) =>
       rosterAt(tenuresOf(june.visible<LeadershipRow>(), asOf), asOf)[0].start?.modalityFrom?.eventId ?? null;
@@ -239,24 +235,22 @@ describe('leadership: evolve and tenures', () => {
   });
 
   it("a later report counts for the start only when dated within the start's date, and as of a date only once dated by then", () => {
-    const of = (modality: ProjectedEvent['modality'], occurredAt: string) =>
-      event(
-        'executive.appointed',
-        'person:w',
-        occurredAt,
-        { organization: 'org:openai', role: 'CEO', roleCategory: 'c-suite' },
-        { modality },
-      );
     // Rumoured for June, confirmed for the 20th of June and reported again in July.
-    const june = given(of('rumored', '2024-06'), of('reported', '2024-07-02'), of('confirmed', '2024-06-20'));
+    const june = given(
+      ceoAppointment('rumored', '2024-06'),
+      ceoAppointment('reported', '2024-07-02'),
+      ceoAppointment('confirmed', '2024-06-20'),
+    );
     expect(listed(june).map((x) => x.modality)).toEqual(['confirmed']);
     expect(listed(june, '2024-06-10T00:00:00Z').map((x) => x.modality)).toEqual(['rumored']);
     expect(listed(june, '2024-06-25T00:00:00Z').map((x) => x.modality)).toEqual(['confirmed']);
     // Rumoured for the 10th, reported for July: another date, the start stays a rumour.
-    const later = given(of('rumored', '2024-06-10'), of('reported', '2024-07'));
+    const later = given(ceoAppointment('rumored', '2024-06-10'), ceoAppointment('reported', '2024-07'));
     expect(listed(later).map((x) => x.modality)).toEqual(['rumored']);
     // A weaker later report changes nothing.
-    expect(listed(given(of('confirmed', '2024-06-10'), of('rumored', '2024-06-10'))).map((x) => x.modality)).toEqual(['confirmed']);
+    expect(
+      listed(given(ceoAppointment('confirmed', '2024-06-10'), ceoAppointment('rumored', '2024-06-10'))).map((x) => x.modality),
+    ).toEqual(['confirmed']);
   });
 
   it('as of a date, the interim status in force then: interim from January, permanent from June', () => {

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Locator } from 'playwright-core';
+import { pollUntil } from './poll-until.util';
 
 /** Debian's Chromium, which `scripts/ensure-chromium.sh` installs (the test command runs it). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -53,4 +54,15 @@ export async function launchChromium(): Promise<HeadlessChromium> {
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Waits until the locator's text matches; on a timeout the error quotes the text it last had. */
+export async function expectPageText(locator: Locator, pattern: RegExp, timeoutMs = 15000): Promise<void> {
+  let last = '';
+  await pollUntil(async () => pattern.test((last = await locator.innerText({ timeout: 1000 }).catch(() => ''))), {
+    timeoutMs,
+    what: `text ${pattern}`,
+  }).catch((e: Error) => {
+    throw new Error(`${e.message}; the text was: ${JSON.stringify(last.slice(0, 600))}`);
+  });
 }
