@@ -7,6 +7,7 @@ import { Envelope, toAppend } from '../../../tests/fixtures/story.fixture';
 import { DeparturesRepository } from '../src/reports/departures/departures.repository';
 import { LawsuitsRepository } from '../src/reports/lawsuits/lawsuits.repository';
 import { EntityLinksRepository } from '../src/reports/shared/entity-links.repository';
+import { startReportsApp } from './support/reports-app.harness';
 
 const SOURCE = { outlet: 'Valid Time Wire', url: 'https://valid-time.example/1', title: 'Cases and departures', language: 'en' };
 const ORG = 'org:vt-acme';
@@ -74,6 +75,9 @@ describe('reporting views in valid time, as the REST reports (real Postgres)', (
     await step('case:vt-coarse', 'amended', null);
     await step('case:vt-coarse', 'injunction_sought', '2024-06-10');
     await step('case:vt-coarse', 'dismissed', '2025-02-01', 'denied');
+    // A step dated to the minute.
+    await filed('case:vt-timed', '2024-01-10');
+    await step('case:vt-timed', 'injunction_granted', '2024-06-10T15:00:00Z');
 
     const departed = (person: string, occurredAt: string) =>
       append({
@@ -128,7 +132,7 @@ describe('reporting views in valid time, as the REST reports (real Postgres)', (
 
   it("every case: reporting.lawsuits has the API's status, and lawsuit_steps in step_order is the API's history after the filing", async () => {
     const report = await lawsuits.report({ ...page, party: null, status: null });
-    expect(report.items).toHaveLength(3);
+    expect(report.items).toHaveLength(4);
     for (const c of report.items) {
       const steps: Array<{ fact_id: string }> = await ds.query(
         `SELECT fact_id FROM reporting.lawsuit_steps WHERE case_subject = $1 ORDER BY step_order`,
@@ -139,6 +143,35 @@ describe('reporting views in valid time, as the REST reports (real Postgres)', (
         status: c.status,
         steps: c.history.slice(1).map((s) => s.eventId),
       });
+    }
+  });
+
+  it('GET /v1/reports/lawsuits?asOf=: a date counts its whole day, a date-time that instant, in its own offset (no step a day early)', async () => {
+    const { app, base } = await startReportsApp(ds);
+    try {
+      const statusAsOf = async (subject: string, asOf: string) => {
+        const res = await fetch(`${base}/v1/reports/lawsuits?party=${ORG}&asOf=${encodeURIComponent(asOf)}`);
+        expect(res.status).toBe(200);
+        return ((await res.json()) as { items: Array<{ case: string; status: string }> }).items.find((c) => c.case === subject)?.status;
+      };
+      const timed = (asOf: string) => statusAsOf('case:vt-timed', asOf);
+      expect(await timed('2024-06-09T16:00:00Z')).toBe('filed');
+      expect(await timed('2024-06-10T14:59:59.999Z')).toBe('filed');
+      expect(await timed('2024-06-10T15:00:00Z')).toBe('injunction_granted');
+      expect(await timed('2024-06-10T17:00:00+02:00')).toBe('injunction_granted');
+      expect(await timed('2024-06-10T16:59:00+02:00')).toBe('filed');
+      // As of a date: by the end of that day (a step of 15:00 counts as of 2024-06-10, not as of the day before).
+      expect(await timed('2024-06-10')).toBe('injunction_granted');
+      expect(await timed('2024-06-09')).toBe('filed');
+      // "Settled in 2024" had surely happened only once 2024 was over: not at 00:30 on 31 December, in any offset.
+      const coarse = (asOf: string) => statusAsOf('case:vt-coarse', asOf);
+      expect(await coarse('2024-12-31')).toBe('settled');
+      expect(await coarse('2024-12-31T00:00:00Z')).toBe('injunction_sought');
+      expect(await coarse('2024-12-31T00:30:00+01:00')).toBe('injunction_sought');
+      expect(await coarse('2024-12-30T23:00:00-02:00')).toBe('injunction_sought');
+      expect(await coarse('2025-01-01T00:00:00Z')).toBe('settled');
+    } finally {
+      await app.close();
     }
   });
 

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { factSourcingColumns } from '../shared/csv.writer';
 import { formatOf, readReportParams } from '../shared/report-params.schema';
 import { respond } from '../shared/report.response';
+import { stepsHappenedBy } from '../shared/sql.builder';
 import { READ_MODELS, ReadModelFreshness } from '../shared/read-model-freshness.service';
 import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
 import { CaseDto, LawsuitsRepository } from './lawsuits.repository';
@@ -25,7 +26,7 @@ export class LawsuitsController {
     const q = readReportParams(lawsuitsParams, raw);
     await this.freshness.settle(res, q.minPosition, READ_MODELS.lawsuits);
     const format = formatOf(q.format, accept);
-    const body = await this.repository.report(q);
+    const body = await this.repository.report(q, stepsHappenedBy(raw.asOf));
     return respond<CaseDto>(res, format, body, () => ({
       filename: 'lawsuits',
       rows: body.items,

@@ -8,7 +8,7 @@ import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { loadFactExtras } from '../shared/fact-history.repository';
 import { FactVersionDto, sourceDto } from '../shared/fact.dto';
 import { corroborationIn, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
-import { anyOf, happenedByAsOf, occurredByAsOf, SqlParams, visibleAt } from '../shared/sql.builder';
+import { anyOf, happenedByAsOf, occurredByAsOf, SqlParams, stepsHappenedBy, visibleAt } from '../shared/sql.builder';
 import { listIn, textsIn } from '../shared/localized-text.mapper';
 
 export interface LawsuitsQuery {
@@ -50,7 +50,8 @@ export class LawsuitsRepository {
     private readonly links: EntityLinksRepository,
   ) {}
 
-  async report(q: LawsuitsQuery) {
+  /** `stepsBy`: the instant a step must have happened by to count as of `asOf` as sent (a date counts to its end: see stepsHappenedBy). */
+  async report(q: LawsuitsQuery, stepsBy: string | null = stepsHappenedBy(q.asOf)) {
     const paging = openPage('lawsuits', q, ['text'], this.db);
     const after = paging.after;
     q = { ...q, knownAt: paging.knownAt };
@@ -59,12 +60,12 @@ export class LawsuitsRepository {
       const p = new SqlParams();
       // The current status is computed in SQL too, so the status filter and the pages agree: the latest step in valid
       // time (as summarizeCase orders them), not the latest recorded.
-      const stepVisible = `${visibleAt('st', q.knownAt, p)} AND ${happenedByAsOf('st', q.asOf, p)}`;
+      const stepVisible = `${visibleAt('st', q.knownAt, p)} AND ${happenedByAsOf('st', stepsBy, p)}`;
       const sql = `
         WITH cases AS (
           SELECT DISTINCT ON (t.subject) t.* FROM read_model.lawsuit_events t
           WHERE t.kind = 'filed' AND ${visibleAt('t', q.knownAt, p)} AND ${occurredByAsOf('t', q.asOf, p)}
-            AND ${this.modalitySql(q, p)}
+            AND ${this.modalitySql(q, stepsBy, p)}
             AND ${q.party ? `t.parties && ${p.add(parties, '::text[]')}` : 'true'}
             AND ${after ? `t.subject > ${p.add(after[0])}` : 'true'}
             AND ${minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p)}
@@ -82,7 +83,7 @@ export class LawsuitsRepository {
     });
     const canonical = (subjects: string[]) => [...new Set(subjects.map((s) => graph.canonicalOf(s)))];
     const page = found.slice(0, q.limit);
-    const steps = await this.steps(page.map((c) => c.subject), q);
+    const steps = await this.steps(page.map((c) => c.subject), q, stepsBy);
     const { history, corroboration } = await loadFactExtras(this.db, 'read_model.lawsuit_events', [...page, ...steps], q.knownAt);
     const lang = q.lang ?? 'en';
     const rows = new Map([...page, ...steps].map((r) => [r.fact_id, r]));
@@ -110,19 +111,19 @@ export class LawsuitsRepository {
    * `modality=` on cases: a case whose filing, or one of whose steps (visible at knownAt, happened by asOf), has one
    * of the modalities. `modality=denied` finds the cases with a denied step, not none (filings are rarely denied).
    */
-  private modalitySql(q: LawsuitsQuery, p: SqlParams): string {
+  private modalitySql(q: LawsuitsQuery, stepsBy: string | null, p: SqlParams): string {
     if (!q.modality) return 'true';
     const steps = `EXISTS (SELECT 1 FROM read_model.lawsuit_events sm WHERE sm.subject = t.subject AND sm.kind = 'status'
-      AND ${anyOf('sm.modality', q.modality, p)} AND ${visibleAt('sm', q.knownAt, p)} AND ${happenedByAsOf('sm', q.asOf, p)})`;
+      AND ${anyOf('sm.modality', q.modality, p)} AND ${visibleAt('sm', q.knownAt, p)} AND ${happenedByAsOf('sm', stepsBy, p)})`;
     return `(${anyOf('t.modality', q.modality, p)} OR ${steps})`;
   }
 
-  private async steps(cases: string[], q: LawsuitsQuery): Promise<LocalizedLawsuitRow[]> {
+  private async steps(cases: string[], q: LawsuitsQuery, stepsBy: string | null): Promise<LocalizedLawsuitRow[]> {
     if (!cases.length) return [];
     const p = new SqlParams();
     const rows = await this.db.query(
       `SELECT * FROM read_model.lawsuit_events st WHERE st.subject = ANY(${p.add(cases, '::text[]')}) AND st.kind = 'status'
-         AND ${visibleAt('st', q.knownAt, p)} AND ${happenedByAsOf('st', q.asOf, p)}`,
+         AND ${visibleAt('st', q.knownAt, p)} AND ${happenedByAsOf('st', stepsBy, p)}`,
       p.values,
     );
     return rows.map((r: Record<string, unknown>) => normalizeRow<LocalizedLawsuitRow>(r));

@@ -56,6 +56,15 @@ describe('report query parameters (zod)', () => {
     expect(problemOf(() => readReportParams(schema, { organization: ['org:a', 'org:b'] })).errors).toEqual([{ path: 'organization', message: 'must be given once' }]);
   });
 
+  it("says a date-time's offset lost its plus to the query string (a + is a space) and how to send it", () => {
+    const schema = reportParams({});
+    // What Express makes of ?knownAt=2025-01-02T03:04:05.914+01:00 pasted as is.
+    expect(problemOf(() => readReportParams(schema, { knownAt: '2025-01-02T03:04:05.914 01:00' })).errors).toEqual([
+      { path: 'knownAt', message: expect.stringContaining('a "+" in a URL\'s query is a space: send the offset as %2B, 2025-01-02T03:04:05.914%2B01:00') },
+    ]);
+    expect(problemOf(() => readReportParams(schema, { asOf: '2025-13-02' })).errors?.[0].message).not.toContain('%2B');
+  });
+
   it('takes minPosition as a global position (a Postgres bigint), kept as text', () => {
     const schema = reportParams({});
     expect(readReportParams(schema, { minPosition: '0' }).minPosition).toBe('0');

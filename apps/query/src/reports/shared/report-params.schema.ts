@@ -49,12 +49,21 @@ export function subject(options: { kind?: SubjectKind; example?: string; descrip
     .meta({ ...(options.example ? { example: options.example } : {}), ...(options.description ? { description: options.description } : {}) });
 }
 
+/**
+ * A query string's `+` is a space: a date-time with an offset pasted as is (`...T05:34:18+01:00`) arrives as
+ * `...T05:34:18 01:00`. Say so when the text would be one with its space a plus.
+ */
+function plusHint(v: string): string {
+  const plus = v.replace(/ (\d{2}:\d{2})$/, '+$1');
+  return plus !== v && parsePeriod(plus) ? ` (a "+" in a URL's query is a space: send the offset as %2B, ${plus.replace('+', '%2B')})` : '';
+}
+
 /** A date or period (no range), standing for its first instant (`start`) or the instant after it (`end`). */
 export function instant(description: string, edge: 'start' | 'end' = 'start') {
   const schema = text().transform((v, ctx) => {
     const period = parsePeriod(v);
     if (!period || period.precision === 'range') {
-      ctx.issues.push({ code: 'custom', message: PERIOD, input: v });
+      ctx.issues.push({ code: 'custom', message: PERIOD + plusHint(v), input: v });
       return z.NEVER;
     }
     return edge === 'start' ? period.start : period.end;

@@ -1,3 +1,4 @@
+import { parsePeriod } from '@newsroom/domain';
 /** Collects parameters while a query is written, so every value is bound and never spliced into SQL. */
 export class SqlParams {
   readonly values: unknown[] = [];
@@ -19,13 +20,27 @@ export function visibleAt(alias: string, knownAt: string | null, p: SqlParams): 
 }
 
 /**
- * Valid time, for a case's steps: those that had surely happened by the end of `asOf`'s day, their date's period over
- * (the order the lawsuits report and the write rules place steps in): "settled in 2024" is not the status as of
- * 2024-05, while a step of 2024-06-10 is the status as of that day.
+ * Valid time, for a case's steps: those that had surely happened by `happenedBy` (see stepsHappenedBy), their date's
+ * period over (the order the lawsuits report and the write rules place steps in): "settled in 2024" is not the status
+ * as of 2024-05, while a step of 2024-06-10 is the status as of that day.
  */
-export function happenedByAsOf(alias: string, asOf: string | null, p: SqlParams): string {
-  return asOf ? `(${alias}.valid_to IS NULL OR ${alias}.valid_to <= ${p.add(asOf, '::timestamptz')} + interval '1 day')` : 'true';
+export function happenedByAsOf(alias: string, happenedBy: string | null, p: SqlParams): string {
+  return happenedBy ? `(${alias}.valid_to IS NULL OR ${alias}.valid_to <= ${p.add(happenedBy, '::timestamptz')})` : 'true';
 }
+
+/**
+ * The instant a step's period must be over by to count as of `asOf` (the parameter as sent): a date or a coarser
+ * period counts by the end of its first day (as of 2024-06-10, a step of that day counts); a date-time by that
+ * instant itself (a step at 15:00 counts from 15:00, not a day early), an instant being its own smallest period.
+ */
+export function stepsHappenedBy(asOf: unknown): string | null {
+  const period = typeof asOf === 'string' && asOf !== '' ? parsePeriod(asOf) : null;
+  if (!period) return null;
+  if (period.precision === 'instant') return period.end;
+  return new Date(Date.parse(period.start) + MS_PER_DAY).toISOString();
+}
+
+const MS_PER_DAY = 86_400_000;
 
 /** Valid time: facts whose occurred interval had begun by `asOf`. */
 export function occurredByAsOf(alias: string, asOf: string | null, p: SqlParams): string {
