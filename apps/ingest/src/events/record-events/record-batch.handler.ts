@@ -23,7 +23,7 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, B
           index,
           id: idOf(item),
           status: 'rejected',
-          error: { status: 400, code: 'REQUEST.INVALID', ...listed(v.errors) },
+          error: { status: 400, code: 'REQUEST.INVALID', message: NOT_THE_SCHEMA, ...listed(v.errors) },
         };
         const named = refusedSubmission(item, keyedIdOf(key, index));
         if (named) refused.push({ index, submission: named });
@@ -61,6 +61,9 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, B
     return { results: withinErrorBudget(results), created: count('created'), duplicates: count('duplicate'), rejected: count('rejected') };
   }
 }
+
+/** As a Kafka submission's dead letter says it: an item past the errors' budget keeps this and its count (t20). */
+const NOT_THE_SCHEMA = 'The event does not match the schema.';
 
 /** An item's field errors bounded as a problem's are (paths and messages cut, 100 and 8 kB at most, the rest counted). */
 function listed(errors: FieldError[] | undefined): { errors?: FieldError[]; errorsOmitted?: number } {
