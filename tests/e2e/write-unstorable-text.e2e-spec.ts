@@ -124,6 +124,37 @@ describe('write API: text Postgres cannot store is a 400 with the field path, no
     expect(events[0].data.money).toEqual({ amount: '3700000000', currency: 'USD' });
   });
 
+  it('given one event, a story or a correction the database itself refuses (a trigger), then 422 STORE.REJECTED with its reason, not a 500 that says retry, and nothing recorded', async () => {
+    const target = departedEnvelope();
+    expect((await write('/v1/events', target)).status).toBe(201);
+    await db.pool.query(`CREATE FUNCTION public.refuse_marked() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused by the test trigger'; END $$`);
+    await db.pool.query(`CREATE TRIGGER refuse_marked BEFORE INSERT ON event_store.events FOR EACH ROW
+      WHEN (NEW.data::text LIKE '%Refused Officer%') EXECUTE FUNCTION public.refuse_marked()`);
+    try {
+      const before = await eventCount();
+      const expectRefused = (res: { status: number; body: unknown; headers: Headers }) => {
+        expect(res.status).toBe(422);
+        expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(res.headers.get('retry-after')).toBeNull();
+        expect(res.body).toMatchObject({
+          code: 'STORE.REJECTED',
+          detail: 'the event store refused this event (P0001): refused by the test trigger',
+        });
+      };
+      expectRefused(await write('/v1/events', withRole('Refused Officer')));
+      const { sources: _sources, ...storyEvent } = withRole('Refused Officer');
+      const story = { outlet: 'Example Daily', title: 'A refused story', language: 'en', publishedAt: '2024-12' };
+      expectRefused(await write('/v1/stories', { story, events: [storyEvent] }));
+      expectRefused(
+        await write(`/v1/events/${target.id}/corrections`, { changes: { data: { role: 'Refused Officer' } }, reason: 'title' }),
+      );
+      expect(await eventCount()).toBe(before);
+    } finally {
+      await db.pool.query('DROP TRIGGER refuse_marked ON event_store.events');
+    }
+  });
+
   it('given a batch with one event the database itself refuses (a trigger raises for its id), then that item alone is rejected with the reason and the others are recorded', async () => {
     const events = Array.from({ length: 10 }, () => departedEnvelope());
     await db.pool.query(`CREATE FUNCTION public.refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -138,7 +169,7 @@ describe('write API: text Postgres cannot store is a 400 with the field path, no
         index: 4,
         id: events[4].id,
         status: 'rejected',
-        error: { status: 500, code: 'STORE.REJECTED' },
+        error: { status: 422, code: 'STORE.REJECTED' },
       });
       expect(res.body.results[4].error?.message).toContain('refused by the test trigger');
       expect(res.body).toMatchObject({ created: 9, rejected: 1 });

@@ -81,6 +81,7 @@ describe('Kafka submissions: a poisoned message is isolated, its partition moves
     expect(JSON.parse(letter.value.toString()).id).toBe(poison.id);
     expect(letter.headers['error-message']).toContain('refused by the test trigger');
     expect(letter.headers['error-code']).toBe('STORE.REJECTED');
+    expect(letter.headers['error-status']).toBe('422');
     expect(letter.headers['correlation-id']).toBe('poison-k-trigger');
     expect(await recorded([poison.id])).toEqual([]);
     // Redelivery adds nothing: each neighbour once.

@@ -8,7 +8,7 @@ import {
   WrongExpectedVersionError,
 } from '@newsroom/event-store';
 import { ErrorMapper, ProblemError, problems } from '@newsroom/platform';
-import { fromDomainError } from '../events/shared/event-writer.service';
+import { fromDomainError, isStoreRefusal, storeRejection } from '../events/shared/event-writer.service';
 import { rejectionProblem } from './outcome.response';
 
 /** Every error the write side can raise, mapped once to problem+json (used by the ingest app's one filter). */
@@ -31,6 +31,9 @@ export const mapIngestError: ErrorMapper = (error, request) => {
     }
     return storeUnavailableProblem(error);
   }
+  // A single event, a story or an amendment the database refuses (a constraint, a trigger): the reason, as a batch
+  // item and a dead letter give it, and a status a client does not retry (it was a 500 INTERNAL saying "retry").
+  if (isStoreRefusal(error)) return rejectionProblem(storeRejection(error));
   return null;
 };
 

@@ -493,11 +493,25 @@ function isIsolatable(error: unknown): boolean {
   return !isTransientStoreError(error) && !(error instanceof WrongExpectedVersionError) && !(error instanceof DuplicateEventIdError);
 }
 
-/** The reason an item the event store itself refuses is rejected with (Kafka: dead-lettered with). */
+/**
+ * Whether Postgres refused this event's data for good, by an SQLSTATE class about the data: a data exception (22), an
+ * integrity constraint (23), a trigger or rule raising (P0), a program limit such as an index row too large (54). The
+ * same write fails the same way again, so it is not one to retry: 422. Any other non-transient failure is ours (500).
+ */
+export function isStoreRefusal(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && /^(22|23|P0|54)[0-9A-Z]{3}$/.test(code);
+}
+
+/** The reason an item the event store itself refuses is rejected with (HTTP and Kafka's dead letters alike). */
 export function storeRejection(error: unknown): WriteRejection {
   const e = error as { message?: string; code?: string };
   const code = typeof e?.code === 'string' && e.code ? ` (${e.code})` : '';
-  return { status: 500, code: 'STORE.REJECTED', message: `the event store refused this event${code}: ${e?.message ?? String(error)}` };
+  return {
+    status: isStoreRefusal(error) ? 422 : 500,
+    code: 'STORE.REJECTED',
+    message: `the event store refused this event${code}: ${e?.message ?? String(error)}`,
+  };
 }
 
 /** The answer to a retry of a stored event: its place in the log, as when it was recorded. */
