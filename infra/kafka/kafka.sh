@@ -11,6 +11,11 @@ REPO_ROOT="$(cd -- "$SCRIPT_DIR/../.." && pwd)"
 
 # Newest version that passes infra/kafka/compat-check.js with kafkajs 2.2.4 (see README.md).
 KAFKA_VERSION="${KAFKA_VERSION:-4.4.0}"
+# Without KAFKA_PORT, the port of KAFKA_BROKERS when it names one broker on this machine (the services' setting, as
+# `npm start` reads it): `KAFKA_BROKERS=127.0.0.1:34092 kafka.sh start` starts, checks and stops that broker, not 9092's.
+if [[ -z "${KAFKA_PORT:-}" && "${KAFKA_BROKERS:-}" =~ ^(127\.0\.0\.1|localhost):([0-9]+)$ ]]; then
+  KAFKA_PORT="${BASH_REMATCH[2]}"
+fi
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
