@@ -267,6 +267,23 @@ describe('FeedSubscription: history, then live, no gap and no duplicate', () => 
     expect(sink.positions).toHaveLength(10);
   });
 
+  it('given a long catch-up, then the first page read is small, so the first items go out before a whole page is read; then full pages, in order, each once', async () => {
+    const sink = new RecordingSink();
+    const sizes: number[] = [];
+    const subscription = new FeedSubscription(noFilter, 0n, sink, 100, hooks());
+    const head = 1234;
+    const source = {
+      page: async (_f: FeedFilter, after: string, limit: number) => {
+        sizes.push(limit);
+        const from = Number(after) + 1;
+        return { items: Array.from({ length: Math.max(0, Math.min(limit, head - from + 1)) }, (_, i) => row(from + i)) };
+      },
+    };
+    await subscription.run(source);
+    expect(sizes).toEqual([50, 500, 500, 500]);
+    expect(sink.positions).toEqual(Array.from({ length: head }, (_, i) => i + 1));
+  });
+
   it('given the database fails during catch-up, then the client is told FEED.UNAVAILABLE and can resume', async () => {
     const sink = new RecordingSink();
     const ended: EndReason[] = [];
