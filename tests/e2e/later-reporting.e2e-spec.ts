@@ -125,6 +125,7 @@ describe('later reporting from several outlets on top of the seed: corroboration
       eventId: string;
       value: Record<string, unknown>;
       sources: Array<{ outlet?: string }>;
+      corroboration: Corroboration;
     }
     interface ConflictItem {
       conflictId: string;
@@ -152,6 +153,14 @@ describe('later reporting from several outlets on top of the seed: corroboration
     );
     expect(conflicts.find((c) => c.kind === 'financial')?.fields).toEqual(['amount']);
     expect(conflicts.find((c) => c.kind === 'departure')?.fields).toEqual(['occurredAt']);
+    // Each side carries the outlets behind it, as the reports count them (the seed's departure: its own source and two
+    // confirming stories), where an editor decides which side stands; its sources are its own only.
+    const departureSides = conflicts.find((c) => c.kind === 'departure')!.sides;
+    const departuresNow = await get('/v1/reports/departures?organization=org:openai');
+    for (const side of departureSides) {
+      expect(side.corroboration).toEqual(departuresNow.find((d) => d.factId === side.eventId)?.corroboration);
+    }
+    expect(departureSides.find((x) => x.eventId === MIRA_DEPARTED)?.corroboration).toMatchObject({ outlets: 3, confirms: 3, denies: 0 });
     const losses = (await get('/v1/reports/financials?organization=org:openai&metric=loss&basis=actual')) as Array<
       Item & { conflictsWith?: string[] }
     >;

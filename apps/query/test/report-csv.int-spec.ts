@@ -363,13 +363,33 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
       subjectName: string;
       openedEventId: string;
       resolution: { eventId: string } | null;
-      sides: Array<{ headline: string | null }>;
+      sides: Array<{ headline: string | null; corroboration: { outlets: number } }>;
     };
     const page = await json<{ items: Conflict[] }>('/v1/reports/conflicts');
     const { header, rows } = await csv('/v1/reports/conflicts');
-    expect(header).toEqual([...BEFORE.conflicts, 'subject_name', 'opened_event_id', 'resolution_event_id', 'a_headline', 'b_headline']);
+    expect(header).toEqual([
+      ...BEFORE.conflicts,
+      'subject_name',
+      'opened_event_id',
+      'resolution_event_id',
+      'a_headline',
+      'b_headline',
+      'a_outlets',
+      'b_outlets',
+    ]);
     expect(page.items.length).toBeGreaterThan(0);
-    expect(rows.map((r) => [r.conflict_id, r.subject_name, r.opened_event_id, r.resolution_event_id, r.a_headline, r.b_headline])).toEqual(
+    expect(
+      rows.map((r) => [
+        r.conflict_id,
+        r.subject_name,
+        r.opened_event_id,
+        r.resolution_event_id,
+        r.a_headline,
+        r.b_headline,
+        r.a_outlets,
+        r.b_outlets,
+      ]),
+    ).toEqual(
       page.items.map((c) => [
         c.conflictId,
         c.subjectName,
@@ -377,6 +397,8 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
         c.resolution?.eventId ?? '',
         c.sides[0].headline ?? '',
         c.sides[1].headline ?? '',
+        String(c.sides[0].corroboration.outlets),
+        String(c.sides[1].corroboration.outlets),
       ]),
     );
   });

@@ -53,6 +53,8 @@ export class ConflictsController {
         { header: 'subject_name', value: (c) => c.subjectName }, { header: 'opened_event_id', value: (c) => c.openedEventId },
         { header: 'resolution_event_id', value: (c) => c.resolution?.eventId ?? null },
         { header: 'a_headline', value: (c) => c.sides[0].headline }, { header: 'b_headline', value: (c) => c.sides[1].headline },
+        // Then the outlets behind each side (corroboration.outlets), where a_sources lists a side's own.
+        { header: 'a_outlets', value: (c) => c.sides[0].corroboration.outlets }, { header: 'b_outlets', value: (c) => c.sides[1].corroboration.outlets },
       ],
     }));
   }

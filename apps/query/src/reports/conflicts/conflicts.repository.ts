@@ -5,6 +5,7 @@ import { toConflictRow, type ConflictSide } from '@newsroom/projections';
 import { READ_DB } from '../../database/read-database.module';
 import { openAtSql } from '../shared/conflicts-with.repository';
 import { openPage } from '../shared/cursor.codec';
+import { corroborationIn, loadCorroboration, type CorroborationMap } from '../shared/corroboration.repository';
 import { sourceDto } from '../shared/fact.dto';
 import { anyOf, SqlParams } from '../shared/sql.builder';
 
@@ -36,16 +37,18 @@ function sideHeadline(s: ConflictSide, subject: string, modality: string | null,
   return renderHeadline(fact, lang);
 }
 
-const sideDto = (s: ConflictSide, headline: string | null) => ({
+const sideDto = (s: ConflictSide, headline: string | null, corroboration: CorroborationMap) => ({
   eventId: s.eventId,
   type: s.type,
   occurredAt: s.occurredAt,
   headline,
   value: s.value,
   sources: (s.sources ?? []).map(sourceDto),
+  // The outlets behind each side, where an editor decides which stands (a side's sources are only its own).
+  corroboration: corroborationIn(corroboration, s.eventId),
 });
 
-function conflictDto(r: Row, knownAt: string | null, lang: 'en' | 'fr') {
+function conflictDto(r: Row, knownAt: string | null, lang: 'en' | 'fr', corroboration: CorroborationMap) {
   const c = toConflictRow(r);
   // At knownAt a conflict closed later was still open: its resolution was not known yet.
   const closed = c.closedAt !== null && (!knownAt || Date.parse(c.closedAt) <= Date.parse(knownAt));
@@ -66,8 +69,8 @@ function conflictDto(r: Row, knownAt: string | null, lang: 'en' | 'fr') {
         : null,
     // Both facts of a conflict are in one stream: the conflict's subject is theirs.
     sides: [
-      sideDto(c.a, sideHeadline(c.a, c.subject, r.a_modality, r.a_headline, lang)),
-      sideDto(c.b, sideHeadline(c.b, c.subject, r.b_modality, r.b_headline, lang)),
+      sideDto(c.a, sideHeadline(c.a, c.subject, r.a_modality, r.a_headline, lang), corroboration),
+      sideDto(c.b, sideHeadline(c.b, c.subject, r.b_modality, r.b_headline, lang), corroboration),
     ],
   };
 }
@@ -106,13 +109,15 @@ export class ConflictsRepository {
     );
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
+    const sides = page.map(toConflictRow).flatMap((c) => [c.a.eventId, c.b.eventId]);
+    const corroboration = await loadCorroboration(this.db, [...new Set(sides)], q.knownAt);
     return {
       status: q.status,
       kind: q.kind,
       subject: q.subject,
       knownAt: q.knownAt,
       lang: q.lang,
-      items: page.map((r) => conflictDto(r, q.knownAt, q.lang)),
+      items: page.map((r) => conflictDto(r, q.knownAt, q.lang, corroboration)),
       next: rows.length > q.limit ? await paging.next([String(last.opened_position), last.conflict_id]) : null,
     };
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { langParam, oneOf, reportParams, subject } from '../shared/report-params.schema';
-import { instantOrNull, instantText, nextCursor, nullableText, sourceSchema, textLangSchema, uuidText } from '../shared/fact.schema';
+import { instantOrNull, instantText, nextCursor, nullableText, sourceSchema, textLangSchema, uuidText, corroborationSchema } from '../shared/fact.schema';
 
 const STATUSES = ['open', 'resolved'] as const;
 const KINDS = ['financial', 'departure', 'lawsuit'] as const;
@@ -38,6 +38,9 @@ const sideSchema = z.object({
   headline: nullableText('The fact as the feed shows it, in `lang`'),
   value: claimValueSchema,
   sources: z.array(sourceSchema),
+  corroboration: corroborationSchema.meta({
+    description: "The side's outlets at knownAt, as every report's facts carry it: its own sources and stories attached to it since (sources lists its own)",
+  }),
 });
 
 const conflictSchema = z.object({
