@@ -441,12 +441,19 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await expectText(card.locator('.title'), /^Jones v\. Acme\s*en$/i);
     await expectText(card.locator('.claims'), /^fraud\s*en$/i);
     await expectText(card.locator('ol.steps'), /motion to dismiss\s*en/i);
-    expect(await card.locator('.title [data-testid="fallback"]').getAttribute('title')).toMatch(/affiché en anglais \(title\)/);
+    // Each badge's tooltip names its field in French, not by the API's path (title, claims[0], detail, data.features[0]).
+    const tooltip = (badge: ReturnType<Page['locator']>) => badge.getAttribute('title');
+    expect(await tooltip(card.locator('.title [data-testid="fallback"]'))).toBe(
+      'Pas de texte en français\u00a0: affiché en anglais (titre)',
+    );
+    expect(await tooltip(card.locator('.claims [data-testid="fallback"]'))).toMatch(/affiché en anglais \(griefs\)$/);
+    expect(await tooltip(card.locator('ol.steps [data-testid="fallback"]'))).toMatch(/affiché en anglais \(détail\)$/);
     // The timeline's headline: the page's badge where the service marked the English text, not both.
     const rocket = timeline().filter({ hasText: 'Rocket' });
     await expectText(rocket.locator('.headline'), /fast\s*en$/i);
     expect(await rocket.locator('.headline').innerText()).not.toMatch(/\[en\]/);
     expect(await rocket.locator('.headline [data-testid="fallback"]').count()).toBe(1);
+    expect(await tooltip(rocket.locator('.headline [data-testid="fallback"]'))).toMatch(/affiché en anglais \(fonctionnalités\)$/);
     await page.getByLabel('Language / Langue').selectOption('en');
 
     // The headcount: total and engineering side by side, the month its own label, inside the picture.
