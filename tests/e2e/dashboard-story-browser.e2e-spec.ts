@@ -274,6 +274,25 @@ describeWithChromium('dashboard in headless Chromium: a follow-up story under it
     await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, 'dashboard-story-en.png'), fullPage: true });
   });
+
+  it('an organization no fact names yet goes by the name the API gives a subject known only by its slug, in both languages', async () => {
+    const box = page.locator('input[name="report-organization"]');
+    // Typed and left; again if a redraw put the value back between the typing and the leaving.
+    await pollUntil(
+      async () => {
+        await box.fill('t14-acme-labs');
+        await box.blur();
+        return (await box.inputValue()) === 'org:t14-acme-labs' || null;
+      },
+      { what: 'the slug read as org:t14-acme-labs' },
+    );
+    await expectText(page.locator('#lawsuits-title'), /^Lawsuits \(cases T14 Acme Labs is a party to\)$/);
+    await expectText(page.locator('.lawsuits'), /No case on record\./);
+    await lang('fr');
+    await expectText(page.locator('#lawsuits-title'), /^Procédures judiciaires \(affaires où T14 Acme Labs est partie\)$/);
+    expect(await page.locator('main').innerText()).not.toMatch(/org:t14-acme-labs/);
+    await lang('en');
+  });
 });
 
 const expectText = (locator: ReturnType<Page['locator']>, pattern: RegExp, timeoutMs = 20000) =>
