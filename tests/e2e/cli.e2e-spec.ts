@@ -153,6 +153,31 @@ describe('the newsroom CLI against the running apps', () => {
     expect(bad.err).toMatch(/minPosition/);
   });
 
+  it('report departures --group-by: each period with its departures counted and, in a column of its own, those only rumoured', async () => {
+    const org = 'org:cli-rumours';
+    const left = (subject: string, occurredAt: string, modality: string) =>
+      departedEnvelope({
+        subject,
+        occurredAt,
+        modality,
+        data: { organization: org, role: 'Chief Operating Officer', roleCategory: 'c-suite' },
+      });
+    const events = [left('person:cli-ann', '2024-08-10', 'reported'), left('person:cli-ben', '2024-09-01', 'rumored')];
+    const batch = await post<{ results: Array<{ status: string }> }>(`${stack.apps.ingest.url}/v1/events`, { events }, stack.key);
+    expect(batch.body.results.map((r) => r.status)).toEqual(['created', 'created']);
+    const table = await pollUntil(
+      async () => {
+        const r = await newsroom(['report', 'departures', '--organization', org, '--group-by', 'quarter'], env);
+        return /^2024-Q3\s/m.test(r.out) ? r : null;
+      },
+      { what: 'the departures of org:cli-rumours grouped by quarter' },
+    );
+    const [header, , ...rows] = table.out.trim().split('\n');
+    expect(header.split(/\s+/)).toEqual(['key', 'count', 'rumored']);
+    expect(rows.map((r) => r.split(/\s+/))).toEqual([['2024-Q3', '1', '1']]);
+    expect(table.code).toBe(0);
+  });
+
   it('rebuild: a read model added later is named by the projector at start and backfilled, and the rebuild, with progress, leaves the same report', async () => {
     const report = async () => (await newsroom(['report', 'departures', '--organization', 'org:openai', '--json'], env)).out;
     const before = await report();

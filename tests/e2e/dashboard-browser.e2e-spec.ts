@@ -383,8 +383,8 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await box.fill('t9-acme');
     await box.blur();
     await pollUntil(async () => (await box.inputValue()) === 'org:t9-acme', { what: 'the slug read as org:t9-acme' });
-    // No fact names it yet: no entity, so no name the API gives; the subject as typed, not a made-up name.
-    await expectText(page.locator('#lawsuits-title'), /cases org:t9-acme is a party to/);
+    // No fact names it yet, so no entity: the name the API gives a subject it knows only by its slug, not the subject.
+    await expectText(page.locator('#lawsuits-title'), /^Lawsuits \(cases T9 Acme is a party to\)$/);
     // Typed and left; again if a redraw (a report refresh after the stream above restarted) put the value back
     // between the typing and the leaving, which leaves nothing changed to take.
     await pollUntil(
@@ -399,7 +399,7 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await expectText(page.locator('#organization-problem'), /Must be an org subject like org:openai .* Still showing org:t9-acme\./);
     expect(await box.inputValue()).toBe('T9 Acme');
     expect(await box.getAttribute('aria-invalid')).toBe('true');
-    await expectText(page.locator('#lawsuits-title'), /cases org:t9-acme is a party to/);
+    await expectText(page.locator('#lawsuits-title'), /cases T9 Acme is a party to/);
   });
 
   it('in French every field the API says fell back carries one EN badge: case title, claims, step detail, headline; the headcount chart', async () => {
@@ -441,12 +441,19 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await expectText(card.locator('.title'), /^Jones v\. Acme\s*en$/i);
     await expectText(card.locator('.claims'), /^fraud\s*en$/i);
     await expectText(card.locator('ol.steps'), /motion to dismiss\s*en/i);
-    expect(await card.locator('.title [data-testid="fallback"]').getAttribute('title')).toMatch(/affiché en anglais \(title\)/);
+    // Each badge's tooltip names its field in French, not by the API's path (title, claims[0], detail, data.features[0]).
+    const tooltip = (badge: ReturnType<Page['locator']>) => badge.getAttribute('title');
+    expect(await tooltip(card.locator('.title [data-testid="fallback"]'))).toBe(
+      'Pas de texte en français\u00a0: affiché en anglais (titre)',
+    );
+    expect(await tooltip(card.locator('.claims [data-testid="fallback"]'))).toMatch(/affiché en anglais \(griefs\)$/);
+    expect(await tooltip(card.locator('ol.steps [data-testid="fallback"]'))).toMatch(/affiché en anglais \(détail\)$/);
     // The timeline's headline: the page's badge where the service marked the English text, not both.
     const rocket = timeline().filter({ hasText: 'Rocket' });
     await expectText(rocket.locator('.headline'), /fast\s*en$/i);
     expect(await rocket.locator('.headline').innerText()).not.toMatch(/\[en\]/);
     expect(await rocket.locator('.headline [data-testid="fallback"]').count()).toBe(1);
+    expect(await tooltip(rocket.locator('.headline [data-testid="fallback"]'))).toMatch(/affiché en anglais \(fonctionnalités\)$/);
     await page.getByLabel('Language / Langue').selectOption('en');
 
     // The headcount: total and engineering side by side, the month its own label, inside the picture.

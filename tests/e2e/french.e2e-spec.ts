@@ -141,7 +141,7 @@ describe('French in French: per-language text, lang on the feed and reports, vis
     expect(fr.headline).toContain('responsable des widgets');
   });
 
-  it('newsroom tail --lang fr writes its own notes in French: outlets and stances, status, the fields the sources do not state', async () => {
+  it('newsroom tail --lang fr writes its own notes in French: outlets and stances, status, the fields the sources do not state; in English as the Atom feed says them', async () => {
     const ingest = stack.apps.ingest.url;
     const base = departedEnvelope({ subject: `person:tail-fr-${randomUUID().slice(0, 8)}` });
     // Its own organization: the other tests count this file's departures.
@@ -178,8 +178,11 @@ describe('French in French: per-language text, lang on the feed and reports, vis
       `  [corrigé]  [3 médias\u00a0: 2 confirment, 1 dément]  [non indiqué par les sources\u00a0: data.reason]  (${fact.id})`,
     );
     expect(fr.out).not.toMatch(/outlets|corrected|inferred/);
+    // In English each count agrees with its word, as the Atom feed writes the same fact's outlets.
     const en = await tail('en');
-    expect(en.out).toContain(`  [corrected]  [3 outlets: 2 confirm, 1 deny]  [inferred: data.reason]  (${fact.id})`);
+    expect(en.out).toContain(`  [corrected]  [3 outlets: 2 confirm, 1 denies]  [inferred: data.reason]  (${fact.id})`);
+    const atom = await (await fetch(`${query}/v1/feed.atom?subjects=${fact.subject}&lang=en`)).text();
+    expect(atom).toContain('3 outlets: 2 confirm, 1 denies');
     rmSync(state, { recursive: true, force: true });
   });
 });

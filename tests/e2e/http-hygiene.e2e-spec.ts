@@ -122,6 +122,9 @@ describe('HTTP hygiene: headers, CORS, WebSocket Origin, slowloris, query body l
       '/docs/docs/swagger-ui-init.js',
       '/docs//package.json',
       '/docs/no-such-file.js',
+      // The description under other names, as Swagger's module serves it by default: only /docs/openapi.json.
+      '/docs-yaml',
+      '/docs-json',
     ];
     for (const app of [stack.apps.query, stack.apps.ingest]) {
       const served = app === stack.apps.query ? [...page, ...more, '/docs/asyncapi.json'] : [...page, ...more];

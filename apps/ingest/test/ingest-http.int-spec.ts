@@ -260,5 +260,8 @@ describe('ingest HTTP on Fastify: body parsing, errors, headers, docs', () => {
     const assets = [...page.text.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
     expect(assets.length).toBeGreaterThanOrEqual(3);
     for (const asset of assets) expect([asset, (await send(new URL(asset, `${url}/docs`).pathname, auth)).status]).toEqual([asset, 200]);
+    // The description once, as JSON: not also as YAML beside the page, where Swagger's module puts it by default.
+    expectProblem(await send('/docs-yaml', auth), 404, 'ROUTE.NOT_FOUND');
+    expectProblem(await send('/docs-json', auth), 404, 'ROUTE.NOT_FOUND');
   });
 });

@@ -19,6 +19,8 @@ const REPORT_COLUMNS: Record<string, string[]> = {
     'inferred',
     'key',
     'count',
+    // Grouped: the departures only rumoured, counted apart from `count` as the report does.
+    'rumored',
     'fallbacks',
   ],
   lawsuits: ['caseName', 'title', 'status', 'filed', 'plaintiffs', 'defendants', 'court', 'outlets', 'inferred', 'fallbacks'],

@@ -101,6 +101,23 @@ describe('reportTable', () => {
     expect(reportTable('other', { items: [{ 'a\u001b[2J': 1 }] }).split('\n')).toEqual(['a\\x1b[2J', '--------', '1']);
   });
 
+  it('grouped departures: each group with its departures counted and, apart, those only rumoured', () => {
+    const body = {
+      groupBy: 'quarter',
+      groups: [
+        { key: '2024-Q3', from: '2024-07-01', to: '2024-09-30', count: 2, rumored: 1, reports: 4, items: [] },
+        { key: '2024-Q4', from: '2024-10-01', to: '2024-12-31', count: 1, rumored: 0, reports: 1, items: [] },
+      ],
+      unplaced: { count: 0, rumored: 0, reports: 0, items: [] },
+    };
+    expect(reportTable('departures', body).split('\n')).toEqual([
+      'key      count  rumored',
+      '-------  -----  -------',
+      '2024-Q3  2      1',
+      '2024-Q4  1      0',
+    ]);
+  });
+
   it('grouped departures, and any other shape by its scalar fields', () => {
     expect(reportRows({ groups: [{ key: '2024-Q3', count: 2 }], unplaced: [] })).toEqual([{ key: '2024-Q3', count: 2 }]);
     expect(reportTable('other', { items: [{ a: 1, b: { c: 1 } }] })).toBe('a\n-\n1');

@@ -9,27 +9,31 @@ const NBSP = '\u00a0';
 
 /**
  * The line's own words, in the language of `--lang` (the headlines come in it already): the outlets, the status and
- * the fields the sources do not state. French as the Atom feed and the dashboard say it: « 3 médias : 2 confirment,
- * 1 dément » (0 and 1 take the singular; a no-break space before the colon), « corrigé », « retiré ».
+ * the fields the sources do not state. Each word agrees with its count, as the Atom feed says them:
+ * "3 outlets: 2 confirm, 1 denies" (1 alone takes the singular: "1 outlet", "1 confirms"); in French « 3 médias : 2
+ * confirment, 1 dément » (0 and 1 take the singular; a no-break space before the colon), « corrigé », « retiré ».
  */
 const WORDS = {
   en: {
-    outlets: (n: string) => `${n} outlets`,
-    confirm: (n: string) => `${n} confirm`,
-    deny: (n: string) => `${n} deny`,
+    outlets: (n: number) => (n === 1 ? 'outlet' : 'outlets'),
+    confirm: (n: number) => (n === 1 ? 'confirms' : 'confirm'),
+    deny: (n: number) => (n === 1 ? 'denies' : 'deny'),
     colon: ': ',
     status: { corrected: 'corrected', retracted: 'retracted' } as Record<string, string>,
     inferred: 'inferred',
   },
   fr: {
-    outlets: (n: string) => `${n} ${Number(n) <= 1 ? 'média' : 'médias'}`,
-    confirm: (n: string) => `${n} ${Number(n) <= 1 ? 'confirme' : 'confirment'}`,
-    deny: (n: string) => `${n} ${Number(n) <= 1 ? 'dément' : 'démentent'}`,
+    outlets: (n: number) => (n <= 1 ? 'média' : 'médias'),
+    confirm: (n: number) => (n <= 1 ? 'confirme' : 'confirment'),
+    deny: (n: number) => (n <= 1 ? 'dément' : 'démentent'),
     colon: `${NBSP}: `,
     status: { corrected: 'corrigé', retracted: 'retiré' } as Record<string, string>,
     inferred: 'non indiqué par les sources',
   },
 };
+
+/** A count and its word ("1 confirms"): the count as the item gives it (escaped), the word agreeing with it. */
+const counted = (value: unknown, word: (n: number) => string): string => `${shown(value ?? 0)} ${word(Number(value ?? 0))}`;
 
 /**
  * A feed item as one terminal line: position, date (`*` when the sources do not state it), type, subject, headline,
@@ -40,8 +44,8 @@ const WORDS = {
 export function feedLine(item: Record<string, unknown>, lang: 'en' | 'fr' = 'en'): string {
   const w = WORDS[lang];
   const c = item.corroboration as { outlets?: number; confirms?: number; denies?: number } | undefined;
-  const stances = c?.denies ? `${w.colon}${w.confirm(shown(c.confirms ?? 0))}, ${w.deny(shown(c.denies))}` : '';
-  const outlets = c && ((c.outlets ?? 0) > 1 || (c.denies ?? 0) > 0) ? `  [${w.outlets(shown(c.outlets))}${stances}]` : '';
+  const stances = c?.denies ? `${w.colon}${counted(c.confirms, w.confirm)}, ${counted(c.denies, w.deny)}` : '';
+  const outlets = c && ((c.outlets ?? 0) > 1 || (c.denies ?? 0) > 0) ? `  [${counted(c.outlets, w.outlets)}${stances}]` : '';
   const others = inferredText({
     inferred: (Array.isArray(item.inferred) ? item.inferred : []).filter((i: { path: string }) => i.path !== 'occurredAt'),
   });

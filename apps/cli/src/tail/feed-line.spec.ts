@@ -39,14 +39,23 @@ describe('feedLine', () => {
       targetEventId: 'a\rb',
     });
     expect(line).not.toMatch(RAW_CONTROL);
-    expect(line).toContain('[corr\\x1b[8mected]  [2 outlets: 1 confirm, 1 deny]  [inferred: data.\\nrole]');
+    expect(line).toContain('[corr\\x1b[8mected]  [2 outlets: 1 confirms, 1 denies]  [inferred: data.\\nrole]');
     expect(line).toContain('-> a\\rb');
+  });
+
+  it('in English, each count agrees with its word as the Atom feed says it: 1 outlet, 1 confirms, 1 denies; 0 and 2 take the plural', () => {
+    const line = (corroboration: object) => feedLine({ ...item, headline: 'x', corroboration }, 'en');
+    expect(line({ outlets: 2, confirms: 1, denies: 1 })).toContain('x  [2 outlets: 1 confirms, 1 denies]  (');
+    expect(line({ outlets: 1, confirms: 0, denies: 1 })).toContain('x  [1 outlet: 0 confirm, 1 denies]  (');
+    expect(line({ outlets: 5, confirms: 3, denies: 2 })).toContain('x  [5 outlets: 3 confirm, 2 deny]  (');
+    expect(line({ outlets: 2, confirms: 2, denies: 0 })).toContain('x  [2 outlets]  (');
+    expect(line({ outlets: 1, confirms: 1, denies: 0 })).not.toContain('[');
   });
 
   it('writes its own notes in the language asked for: outlets, status and the fields not stated, in French with --lang fr', () => {
     const fact = { ...item, headline: 'Départ', inferred: [{ path: 'data.role', note: '' }] };
     const en = feedLine({ ...fact, status: 'corrected', corroboration: { outlets: 3, confirms: 2, denies: 1 } }, 'en');
-    expect(en).toContain('Départ  [corrected]  [3 outlets: 2 confirm, 1 deny]  [inferred: data.role]  (');
+    expect(en).toContain('Départ  [corrected]  [3 outlets: 2 confirm, 1 denies]  [inferred: data.role]  (');
     const fr = feedLine({ ...fact, status: 'corrected', corroboration: { outlets: 3, confirms: 2, denies: 1 } }, 'fr');
     expect(fr).toContain('Départ  [corrigé]  [3 médias\u00a0: 2 confirment, 1 dément]  [non indiqué par les sources\u00a0: data.role]  (');
     expect(fr).not.toMatch(/outlets|corrected|inferred|confirm\b|deny/);

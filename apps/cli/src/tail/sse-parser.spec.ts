@@ -48,7 +48,7 @@ describe('feedLine with corroboration and inferred fields', () => {
       ],
     });
     expect(line).toMatch(
-      /^ {5}1 {2}2024-09\* {4}executive\.departed .* Mira Murati leaves OpenAI {2}\[3 outlets: 2 confirm, 1 deny\] {2}\[inferred: data\.role\] {2}\(e1\)$/,
+      /^ {5}1 {2}2024-09\* {4}executive\.departed .* Mira Murati leaves OpenAI {2}\[3 outlets: 2 confirm, 1 denies\] {2}\[inferred: data\.role\] {2}\(e1\)$/,
     );
     expect(
       feedLine({

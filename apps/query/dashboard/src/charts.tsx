@@ -1,5 +1,5 @@
 import { errorText, qs } from './api';
-import { count, dateText, exactMoney, money } from './format';
+import { count, dateText, exactMoney, figureName, money } from './format';
 import { codeText, colon, t, tn, type Lang } from './i18n';
 import { useReport } from './use-report';
 import { InferredMark, OutletsBadge } from './truth';
@@ -18,8 +18,7 @@ const seriesOf = (p: FinancialPoint) => (p.metric === 'revenue_target' ? 'target
 
 const pointFact = (lang: Lang, p: FinancialPoint): Fact => ({
   title: t(lang, 'charts.pointTitle', {
-    metric: codeText(lang, 'metric', p.metric),
-    basis: codeText(lang, 'basis', p.basis),
+    figure: figureName(lang, p.metric, p.basis),
     period: dateText(lang, p.period),
     value: p.amount !== null ? exactMoney(lang, p.amount, p.currency ?? '') : count(lang, p.count ?? 0),
   }),

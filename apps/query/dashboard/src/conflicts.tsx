@@ -1,5 +1,5 @@
 import { errorText, qs } from './api';
-import { dateText, exactMoney, count } from './format';
+import { dateText, exactMoney, count, figureName } from './format';
 import { codeText, colon, t, type Lang } from './i18n';
 import { FallbackMark, Headline } from './fallback';
 import { plainHeadline } from './corrections';
@@ -22,8 +22,9 @@ const outletsOf = (s: ConflictSide) => [...new Set(s.sources.map((x) => x.outlet
 
 /**
  * What both facts speak of, from the conflict's `key` and its sides' values: a figure's metric, basis and period
- * ("revenue (actual), 2024"), a departure's organization and role, a case's outcome or injunction. `role` is the
- * key's, the English text of the role folded to lower case: shown as such (in French with the EN badge's words).
+ * ("revenue (actual), 2024"; "revenue target, 2029", a target's basis going without saying), a departure's
+ * organization and role, a case's outcome or injunction. `role` is the key's, the English text of the role folded to
+ * lower case: shown as such (in French with the EN badge's words).
  */
 function disputedText(lang: Lang, c: Conflict, nameOf: (s: string) => string): { text: string; englishRole?: string } {
   const parts = c.key.split('|');
@@ -33,11 +34,7 @@ function disputedText(lang: Lang, c: Conflict, nameOf: (s: string) => string): {
     const basis = value.basis ?? parts[3] ?? '';
     const period = value.period ?? c.sides[0]?.occurredAt ?? parts[4] ?? '';
     return {
-      text: t(lang, 'conflicts.figure', {
-        metric: codeText(lang, 'metric', metric),
-        basis: codeText(lang, 'basis', basis),
-        period: dateText(lang, period),
-      }),
+      text: t(lang, 'conflicts.figure', { figure: figureName(lang, metric, basis), period: dateText(lang, period) }),
     };
   }
   if (c.kind === 'departure') {

@@ -1,11 +1,12 @@
 import { headlineParts, shownFallbacks } from './corrections';
-import { t, type Lang } from './i18n';
+import { fieldsText, t, type Lang } from './i18n';
 
 export type { Lang };
 
 /**
  * The visible mark of text shown in the other language: the service lists such fields in `fallbacks` (the event
- * gives no text in the language asked for, and the glossary does not know it). Nothing when there is none.
+ * gives no text in the language asked for, and the glossary does not know it). Nothing when there is none. Its
+ * tooltip names the fields in the page's words ("rôle", "titre"), not the API's paths ("data.role", "title").
  */
 export function FallbackMark(props: { lang: Lang; fallbacks?: string[]; field?: string }) {
   const { lang, fallbacks = [], field } = props;
@@ -13,7 +14,7 @@ export function FallbackMark(props: { lang: Lang; fallbacks?: string[]; field?: 
   if (shown.length === 0) return null;
   const other = lang === 'fr' ? 'en' : 'fr';
   return (
-    <span class="badge fallback" data-testid="fallback" title={t(lang, 'fallback.title', { fields: shown.join(', ') })} lang={lang}>
+    <span class="badge fallback" data-testid="fallback" title={t(lang, 'fallback.title', { fields: fieldsText(lang, shown) })} lang={lang}>
       {other}
     </span>
   );

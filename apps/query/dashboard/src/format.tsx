@@ -1,6 +1,6 @@
 // Display helpers: money stays a decimal string until it is drawn (never summed as floats). English keeps the formats
 // it always had (ISO dates, "$30 bn", "1,600"); French writes dates, figures and amounts the French way, through Intl.
-import { codeText, locale, numberText, type Lang } from './i18n';
+import { codeText, locale, numberText, t, type Lang } from './i18n';
 
 const SCALES: Array<[number, string]> = [
   [1e12, 'tn'],
@@ -62,6 +62,19 @@ export function dateText(lang: Lang, text: string): string {
     return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'UTC' }).format(utcDate(m[1], m[2], m[3]));
   if (/^\d{4}-\d{2}-\d{2}T/i.test(text)) return instant(lang, text);
   return text;
+}
+
+/** The basis a metric's own words say already: a revenue target is a target, a funding round a round. */
+const BASIS_IN_METRIC: Readonly<Record<string, string>> = { revenue_target: 'target', funding: 'round' };
+
+/**
+ * A figure's metric and basis in words: "revenue (actual)", "perte (réel)"; the basis left out where the metric says
+ * it already: "revenue target", never "revenue target (target)" ("objectif de chiffre d’affaires (objectif)").
+ */
+export function figureName(lang: Lang, metric: string, basis: string): string {
+  const words = codeText(lang, 'metric', metric);
+  if (!basis || BASIS_IN_METRIC[metric] === basis) return words;
+  return t(lang, 'figure.withBasis', { metric: words, basis: codeText(lang, 'basis', basis) });
 }
 
 /** An event type in words: "executive appointed" / "nomination de dirigeant". */

@@ -153,7 +153,9 @@ const en = {
     one: '{count} more dated only to a longer span (not placed in a quarter).',
     other: '{count} more dated only to a longer span (not placed in a quarter).',
   },
-  'charts.pointTitle': '{metric} ({basis}), {period}: {value}',
+  'charts.pointTitle': '{figure}, {period}: {value}',
+  // A figure's metric and basis (see figureName in format.tsx: a basis the metric's words say already is left out).
+  'figure.withBasis': '{metric} ({basis})',
   'metric.revenue': 'revenue',
   'metric.revenue_target': 'revenue target',
   'metric.loss': 'loss',
@@ -190,7 +192,7 @@ const en = {
   'conflicts.none': 'No contradiction on record.',
   'conflicts.stands': 'stands',
   'conflicts.resolvedBy': 'Resolved by {by}',
-  'conflicts.figure': '{metric} ({basis}), {period}',
+  'conflicts.figure': '{figure}, {period}',
   'conflicts.departure': 'departure from {organization} as',
   'conflicts.lawsuit.outcome': 'the case’s outcome',
   'conflicts.lawsuit.injunction': 'the injunction',
@@ -224,6 +226,7 @@ const en = {
   'field.byFunction': 'by function',
   'field.detail': 'detail',
   'field.title': 'title',
+  'field.headline': 'headline',
   'field.court': 'court',
   'field.claims': 'claims',
   'field.plaintiffs': 'plaintiffs',
@@ -405,7 +408,8 @@ const fr: Catalogue = {
     one: '{count} autre, daté seulement sur une période plus longue (non placé dans un trimestre).',
     other: '{count} autres, datés seulement sur une période plus longue (non placés dans un trimestre).',
   },
-  'charts.pointTitle': `{metric} ({basis}), {period}${NBSP}: {value}`,
+  'charts.pointTitle': `{figure}, {period}${NBSP}: {value}`,
+  'figure.withBasis': '{metric} ({basis})',
   'metric.revenue': 'chiffre d’affaires',
   'metric.revenue_target': 'objectif de chiffre d’affaires',
   'metric.loss': 'perte',
@@ -440,7 +444,7 @@ const fr: Catalogue = {
   'conflicts.none': 'Aucune contradiction enregistrée.',
   'conflicts.stands': 'retenu',
   'conflicts.resolvedBy': 'Résolue par {by}',
-  'conflicts.figure': '{metric} ({basis}), {period}',
+  'conflicts.figure': '{figure}, {period}',
   'conflicts.departure': `départ de {organization}, poste${NBSP}:`,
   'conflicts.lawsuit.outcome': 'l’issue de l’affaire',
   'conflicts.lawsuit.injunction': 'l’injonction',
@@ -474,6 +478,7 @@ const fr: Catalogue = {
   'field.byFunction': 'par fonction',
   'field.detail': 'détail',
   'field.title': 'titre',
+  'field.headline': 'titre',
   'field.court': 'tribunal',
   'field.claims': 'griefs',
   'field.plaintiffs': 'demandeurs',
@@ -585,4 +590,13 @@ export function codeText(lang: Lang, group: string, code: string): string {
     if (typeof entry === 'string') return entry;
   }
   return code.replace(/[._]/g, ' ');
+}
+
+/**
+ * The fields a `fallbacks` list names ("data.role", "claims[1]", "title", "headline"), in the page's words: "rôle",
+ * "griefs", "titre"; each named once (two claims are one field), in the list's order.
+ */
+export function fieldsText(lang: Lang, paths: readonly string[]): string {
+  const words = paths.map((p) => codeText(lang, 'field', p.replace(/^data\./, '').replace(/\[\d+\]$/, '')));
+  return [...new Set(words)].join(', ');
 }

@@ -24,19 +24,22 @@ const stepFact = (lang: Lang, c: LawsuitCase, s: CaseStep): Fact => ({
 export function Lawsuits(props: {
   lang: Lang;
   organization: string;
+  /** The organization's name by the API's rule for a subject it knows only by its slug; null while not known. */
+  organizationName: string | null;
   knownAt: string | null;
   asOf: string;
   refresh: number;
   onOpen: (f: Fact) => void;
 }) {
-  const { lang, organization, knownAt, asOf, refresh, onOpen } = props;
+  const { lang, organization, organizationName, knownAt, asOf, refresh, onOpen } = props;
   // The cases the organization picked above is a party to, as the roster and figures follow it.
   const report = useReport<{ items: LawsuitCase[] }>(
     `/v1/reports/lawsuits${qs({ party: organization, knownAt, asOf, limit: '100', lang })}`,
     refresh,
   );
   const cases = report.data?.items ?? [];
-  // Parties and the organization by the names the API gives them (an entity's display name), never a slug.
+  // Parties and the organization by the names the API gives them (an entity's display name), never a slug; an
+  // organization no standing fact names yet (no entity) by the name the roster's report gives it ("T9 Acme").
   const nameOf = useNames([organization, ...cases.flatMap((c) => [...c.plaintiffs, ...c.defendants])], lang, knownAt, refresh);
   const party = (s: string) => (
     <span key={s} class="party" data-subject={s}>
@@ -47,7 +50,8 @@ export function Lawsuits(props: {
   return (
     <section class="card lawsuits" aria-labelledby="lawsuits-title">
       <h2 id="lawsuits-title">
-        {t(lang, 'lawsuits.title')} <span class="muted">{t(lang, 'lawsuits.party', { organization: nameOf(organization) })}</span>
+        {t(lang, 'lawsuits.title')}{' '}
+        <span class="muted">{t(lang, 'lawsuits.party', { organization: nameOf(organization, organizationName) })}</span>
       </h2>
       {report.error && (
         <p role="alert" class="error">

@@ -79,6 +79,8 @@ function App() {
   const [organization, setOrganization] = useState(DEFAULT_ORGANIZATION);
   // What the box holds: the organization once it reads as one, kept as typed (and said wrong) when it does not.
   const [organizationText, setOrganizationText] = useState(DEFAULT_ORGANIZATION);
+  // Its name as the roster's report gives it, for the lawsuits panel's heading when no entity names it yet.
+  const [organizationName, setOrganizationName] = useState<{ subject: string; name: string } | null>(null);
   const organizationValid = orgSubjectOf(organizationText, DEFAULT_ORGANIZATION) !== null;
   // Drives `lang` on every call: headlines, roles, features... in that language, fallbacks marked.
   const [lang, setLang] = useState<Lang>(() => (document.documentElement.lang === 'fr' ? 'fr' : 'en'));
@@ -207,9 +209,25 @@ function App() {
             </button>
           </form>
         </section>
-        <Roster lang={lang} organization={organization} asOf={asOf} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
+        <Roster
+          lang={lang}
+          organization={organization}
+          asOf={asOf}
+          knownAt={knownAt}
+          refresh={refresh}
+          onOpen={setFact}
+          onOrganizationName={(subject, name) => setOrganizationName({ subject, name })}
+        />
         <Charts lang={lang} organization={organization} asOf={asOf} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
-        <Lawsuits lang={lang} organization={organization} asOf={asOf} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
+        <Lawsuits
+          lang={lang}
+          organization={organization}
+          organizationName={organizationName?.subject === organization ? organizationName.name : null}
+          asOf={asOf}
+          knownAt={knownAt}
+          refresh={refresh}
+          onOpen={setFact}
+        />
         <Conflicts lang={lang} knownAt={knownAt} refresh={refresh} onOpen={setFact} />
       </main>
       <footer class="muted">

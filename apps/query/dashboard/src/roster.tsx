@@ -1,4 +1,4 @@
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
 import { errorText, qs } from './api';
 import { dateText, instant } from './format';
 import { useReport } from './use-report';
@@ -8,6 +8,9 @@ import { FallbackMark } from './fallback';
 import { codeText, t, type Lang } from './i18n';
 
 interface LeadershipReport {
+  /** The organization asked for, and its name by the API's rule for a subject known by its slug ("org:t9-acme" -> "T9 Acme"). */
+  organization: string;
+  organizationName: string;
   items: Tenure[];
 }
 
@@ -27,7 +30,10 @@ const tenureFact = (lang: Lang, tenure: Tenure, end: TenureEnd, what: 'tenure.ap
 const day = 86400000;
 const ms = (iso: string) => Date.parse(iso);
 
-/** The roster on `asOf` as known at `knownAt`, and every tenure on record as bars on a time axis. */
+/**
+ * The roster on `asOf` as known at `knownAt`, and every tenure on record as bars on a time axis. It hands on the name
+ * its report gives the organization (`onOrganizationName`), for the panels that name it.
+ */
 export function Roster(props: {
   lang: Lang;
   organization: string;
@@ -35,9 +41,15 @@ export function Roster(props: {
   knownAt: string | null;
   refresh: number;
   onOpen: (f: Fact) => void;
+  onOrganizationName: (organization: string, name: string) => void;
 }) {
-  const { lang, organization, asOf, knownAt, refresh, onOpen } = props;
+  const { lang, organization, asOf, knownAt, refresh, onOpen, onOrganizationName } = props;
   const roster = useReport<LeadershipReport>(`/v1/reports/leadership${qs({ organization, asOf, knownAt, lang })}`, refresh);
+  // The last answer stays while the next loads: it names the organization it was asked about.
+  const named = roster.data?.organization === organization ? roster.data.organizationName : null;
+  useEffect(() => {
+    if (named) onOrganizationName(organization, named);
+  }, [organization, named]);
   const tenures = useReport<LeadershipReport>(
     `/v1/reports/leadership${qs({ organization, show: 'tenures', knownAt, limit: '200', lang })}`,
     refresh,

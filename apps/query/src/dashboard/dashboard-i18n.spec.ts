@@ -19,11 +19,13 @@ interface I18n {
   pluralForm(lang: Lang, count: number): 'one' | 'other';
   codeText(lang: Lang, group: string, code: string): string;
   colon(lang: Lang, label: string, text: string): string;
+  fieldsText(lang: Lang, paths: string[]): string;
 }
 interface Format {
   money(lang: Lang, amount: string | null, currency: string | null): string;
   dateText(lang: Lang, text: string): string;
   instant(lang: Lang, iso: string): string;
+  figureName(lang: Lang, metric: string, basis: string): string;
 }
 
 function load<T>(file: string): T {
@@ -117,6 +119,30 @@ describe('dashboard message catalogue', () => {
     expect(i18n.codeText('fr', 'lawsuit', 'sent_to_mediation')).toBe('sent to mediation');
     // A plural entry is no code's words.
     expect(i18n.codeText('en', 'outlets', 'badge')).toBe('badge');
+  });
+
+  it('names a figure by its metric and basis, leaving out the basis its metric says already (a target, a round)', () => {
+    expect(format.figureName('en', 'revenue', 'actual')).toBe('revenue (actual)');
+    expect(format.figureName('fr', 'loss', 'cumulative_projected')).toBe('perte (prévisionnel cumulé)');
+    expect(format.figureName('en', 'revenue_target', 'target')).toBe('revenue target');
+    expect(format.figureName('fr', 'revenue_target', 'target')).toBe('objectif de chiffre d’affaires');
+    expect(format.figureName('en', 'funding', 'round')).toBe('funding round');
+    expect(format.figureName('fr', 'valuation', 'post_money')).toBe('valorisation (post-money)');
+    expect(i18n.t('en', 'conflicts.figure', { figure: format.figureName('en', 'revenue_target', 'target'), period: '2029' })).toBe(
+      'revenue target, 2029',
+    );
+  });
+
+  it("names the fields of an EN/FR badge's tooltip in the page's words, never the API's paths", () => {
+    expect(i18n.fieldsText('fr', ['title'])).toBe('titre');
+    expect(i18n.fieldsText('en', ['headline'])).toBe('headline');
+    expect(i18n.fieldsText('fr', ['headline'])).toBe('titre');
+    expect(i18n.fieldsText('fr', ['data.role', 'data.destination'])).toBe('rôle, destination');
+    expect(i18n.fieldsText('fr', ['claims[0]', 'claims[1]', 'court'])).toBe('griefs, tribunal');
+    expect(i18n.fieldsText('en', ['data.features[2]'])).toBe('features');
+    expect(i18n.t('fr', 'fallback.title', { fields: i18n.fieldsText('fr', ['role']) })).toBe(
+      `Pas de texte en français${NBSP}: affiché en anglais (rôle)`,
+    );
   });
 
   it('writes dates and figures the English way as before, the French way through Intl', () => {

@@ -36,7 +36,7 @@ function refused(url: string, served: ReadonlySet<string>): boolean {
 /**
  * The API's description at /docs: the Swagger page, `/docs/openapi.json` and `files` of the app's own (under
  * /docs, e.g. `asyncapi.json`, routed by the app), and nothing else under /docs: any other path there is a 404
- * problem, before the static files of swagger-ui-dist. On Express, middleware in front of SwaggerModule's; on
+ * problem, before the static files of swagger-ui-dist. No other copy of the description (`/docs-yaml`, `/docs-json`). On Express, middleware in front of SwaggerModule's; on
  * Fastify, an onRequest hook. Call it after requireReadKeyOn (the key is checked first) and before the app listens.
  */
 export function serveApiDocs(app: INestApplication, document: () => OpenAPIObject, files: readonly string[] = []): void {
@@ -52,5 +52,7 @@ export function serveApiDocs(app: INestApplication, document: () => OpenAPIObjec
       refused(req.originalUrl, served) ? sendProblem(res, problems.noRoute(req.method, pathOf(req.originalUrl)), req.originalUrl) : next(),
     );
   }
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  // The description as JSON only: `raw` defaults to JSON and YAML, and the YAML would be served at /docs-yaml,
+  // outside /docs and so beside the files above.
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', raw: ['json'] });
 }

@@ -29,7 +29,7 @@ describe('CSV writer (RFC 4180)', () => {
     expect(csvField('+1+cmd')).toBe('"\'+1+cmd"');
     expect(csvField('-2+3')).toBe('"\'-2+3"');
     expect(csvField('@SUM(A1)')).toBe('"\'@SUM(A1)"');
-    expect(csvField('\t=1')).toBe('"\'\t=1"');
+    expect(csvField('\t=1')).toBe('"\'\t\'=1"'); // a tab is a separator too: the cell after it is neutralised as well
     expect(csvField('\r=1')).toBe('"\'\r=1"');
     expect(csvField('  =1+1')).toBe('"\'  =1+1"');
     expect(csvField('\uFF1D1+1')).toBe('"\'\uFF1D1+1"');
@@ -39,5 +39,24 @@ describe('CSV writer (RFC 4180)', () => {
     expect(csvField(-5)).toBe('-5');
     expect(csvField('a=b')).toBe('a=b');
     expect(csvField('2024-10-02')).toBe('2024-10-02');
+  });
+
+  it('neutralises what follows a separator (; , tab) when it would run: a spreadsheet splitting there starts a cell with it', () => {
+    // French Excel splits a line on ";", inside our quotes too: the quote goes where its cell would start.
+    expect(csvField(';=HYPERLINK("http://x","y")')).toBe('";\'=HYPERLINK(""http://x"",""y"")"');
+    expect(csvField(';+1+cmd')).toBe('";\'+1+cmd"');
+    expect(csvField(',-2+3')).toBe('",\'-2+3"');
+    expect(csvField('\t@SUM(A1)')).toBe('"\'\t\'@SUM(A1)"');
+    expect(csvField(';;=1')).toBe('";;\'=1"');
+    expect(csvField('; =1')).toBe('";\' =1"');
+    expect(csvField('a;=1+1')).toBe('"a;\'=1+1"');
+    expect(csvField('=1;=2')).toBe('"\'=1;\'=2"');
+    expect(csvField(['ok', '=evil'])).toBe('"ok;\' =evil"');
+    // Plain numbers and text after a separator stay as they are.
+    expect(csvField('1;-5')).toBe('1;-5');
+    expect(csvField('1,-3')).toBe('"1,-3"');
+    expect(csvField('a;b')).toBe('a;b');
+    expect(csvField('Example Daily; Other')).toBe('Example Daily; Other');
+    expect(csvField('a=b;c=d')).toBe('a=b;c=d');
   });
 });

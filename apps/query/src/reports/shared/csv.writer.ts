@@ -5,24 +5,39 @@ export interface CsvColumn<T> {
 }
 
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
-/**
- * A cell a spreadsheet would run as a formula (CSV injection, OWASP): it starts with = + - @ (or their full-width
- * forms), tab or CR, or its first non-space character is one of = + - @.
- */
-const RUNS_AS_FORMULA = /^[\t\r]|^\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/;
+/** Text a spreadsheet would run as a formula: its first non-space character is = + - @ (or a full-width form). */
+const FORMULA = /^\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/;
 /** A plain decimal number (a negative amount): a spreadsheet reads it as that number, never as a formula. */
 const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+/**
+ * A separator a spreadsheet may split a line on (`;`, French Excel's default; `,`; tab), and the text after it up to
+ * the next one: what such a spreadsheet makes a cell of, wherever the separator stands in ours (a quoted cell is cut
+ * too: a quote counts only at the start of what it reads as a cell).
+ */
+const AFTER_SEPARATOR = /([;,\t])([^;,\t]*)/g;
+
+const runs = (text: string) => FORMULA.test(text) && !PLAIN_NUMBER.test(text);
+
+/**
+ * Text with a single quote before each part a spreadsheet would run (CSV injection, OWASP): before the text when it
+ * starts with = + - @, tab or CR, or = + - @ after spaces; and after a separator followed by such a part (`;=1` ->
+ * `;'=1`, `a, -b` -> `a,' -b`), as a spreadsheet splitting on that separator starts a cell there.
+ */
+function neutralised(raw: string): string {
+  const inside = raw.replace(AFTER_SEPARATOR, (all, separator: string, rest: string) => (runs(rest) ? `${separator}'${rest}` : all));
+  return runs(raw) || /^[\t\r]/.test(raw) ? `'${inside}` : inside;
+}
 
 /**
  * One RFC 4180 field: quoted when it holds a comma, quote, CR or LF (or edge spaces), quotes doubled. Text that
- * would run as a formula gets a leading single quote and is quoted (OWASP); numbers, and text that is a plain
- * decimal number such as "-5", are written as they are.
+ * would run as a formula, at its start or after a separator, gets a single quote there and is quoted (OWASP);
+ * numbers, and text that is a plain decimal number such as "-5", are written as they are.
  */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   const raw = Array.isArray(value) ? value.map(textOf).join('; ') : textOf(value);
-  const text = RUNS_AS_FORMULA.test(raw) && !PLAIN_NUMBER.test(raw) ? `'${raw}` : raw;
+  const text = neutralised(raw);
   if (text !== raw) return `"${text.replace(/"/g, '""')}"`;
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
