@@ -239,6 +239,23 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
     expect(earlier.rows.map((r) => [r.group, r.group_count, r.group_reports])).toEqual([['2024', '1', '1']]);
   });
 
+  it('?bom=true starts a CSV with the UTF-8 byte-order mark (Excel reads accents by it), the same rows after it; without it, none; a JSON answer is unchanged', async () => {
+    const path = `/v1/reports/leadership?organization=${ORG}&lang=fr&format=csv`;
+    const plain = Buffer.from(await (await fetch(`${base}${path}`)).arrayBuffer());
+    const marked = await fetch(`${base}${path}&bom=true`);
+    expect(marked.status).toBe(200);
+    const bytes = Buffer.from(await marked.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(plain[0]).not.toBe(0xef);
+    expect(bytes.subarray(3).equals(plain)).toBe(true);
+    expect(Buffer.from(await (await fetch(`${base}${path}&bom=false`)).arrayBuffer()).equals(plain)).toBe(true);
+    const json = await fetch(`${base}/v1/reports/leadership?organization=${ORG}&bom=true`);
+    expect((await json.text()).startsWith('{')).toBe(true);
+    const bad = await fetch(`${base}${path}&bom=yes`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: Array<{ path: string }> }).errors.map((e) => e.path)).toEqual(['bom']);
+  });
+
   it('departures CSV: the entity each person is shown under and the fallbacks, as the JSON items say; no group columns when not grouped', async () => {
     const page = await json<{ items: Departure[] }>(`/v1/reports/departures?organization=${ORG}`);
     const { header, rows } = await csv(`/v1/reports/departures?organization=${ORG}`);

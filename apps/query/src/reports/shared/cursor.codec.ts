@@ -69,12 +69,12 @@ export function decodeCursor(raw: string | null, kinds: readonly CursorKind[]): 
 
 /**
  * The parameters that do not choose the items of a list or their order, so a cursor may cross them: the paging
- * itself (`cursor`, `limit`), the representation (`format`: a CSV page and a JSON or TimelineJS page of one query
+ * itself (`cursor`, `limit`), the representation (`format` and `bom`: a CSV page and a JSON or TimelineJS page of one query
  * share cursors, as the CLI's `report --csv` follows `X-Next-Cursor`), the language of the text (`lang`: no list is
  * ordered by translated text), the read-your-writes wait (`minPosition`), and `knownAt`, which the cursor pins on its
  * own (see openPage).
  */
-const UNBOUND = new Set(['cursor', 'limit', 'format', 'lang', 'minPosition', 'knownAt']);
+const UNBOUND = new Set(['cursor', 'limit', 'format', 'bom', 'lang', 'minPosition', 'knownAt']);
 
 /**
  * A short hash of the query's filters (its parameters but the UNBOUND ones), as parsed: absent and empty alike, lists

@@ -16,7 +16,7 @@ describe('report query parameters (zod)', () => {
     const q = readReportParams(schema, { asOf: '2024-12', knownAt: '2025-01-02T03:04:05Z', to: '2024-Q3', modality: 'reported,confirmed', limit: '5' });
     expect(q).toEqual({
       to: '2024-10-01T00:00:00.000Z', asOf: '2024-12-01T00:00:00.000Z', knownAt: '2025-01-02T03:04:05.000Z', modality: ['reported', 'confirmed'],
-      limit: 5, cursor: null, format: null, minPosition: null,
+      limit: 5, cursor: null, format: null, bom: false, minPosition: null,
     });
     expect(formatOf(q.format, 'text/csv')).toBe('csv');
     expect(formatOf(q.format, 'application/json')).toBe('json');
@@ -42,7 +42,7 @@ describe('report query parameters (zod)', () => {
     expect(problem.status).toBe(400);
     expect(problem.code).toBe('REQUEST.INVALID');
     expect(problem.errors?.map((e) => e.path)).toEqual(['organisation', 'organization', 'asOf', 'modality[0]', 'limit', 'format']);
-    expect(problem.errors?.[0].message).toBe('unknown parameter (allowed: format, knownAt, asOf, modality, organization, minPosition, limit, cursor)');
+    expect(problem.errors?.[0].message).toBe('unknown parameter (allowed: format, knownAt, asOf, modality, organization, bom, minPosition, limit, cursor)');
     expect(problem.errors?.[1].message).toBe('must be an org subject such as "org:openai"');
     expect(problem.errors?.[3].message).toBe('"sure" is not one of reported, confirmed, denied, rumored');
   });

@@ -116,6 +116,9 @@ const commonParams = {
       'another query of this one, is a 400 on `cursor`.',
   ),
   format: oneOf(['json', 'csv']).optional().transform((v) => v ?? null),
+  bom: oneOf(['true', 'false'], 'CSV only: `true` starts the file with the UTF-8 byte-order mark, which Excel needs to read accents (é, «) in a downloaded file')
+    .optional()
+    .transform((v) => v === 'true'),
   minPosition: orNull(
     text().refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_POSITION, {
       message: 'must be a global position: an integer from 0 to 9223372036854775807',
@@ -150,7 +153,7 @@ export const langParam = () =>
 
 /** Parameters the reader knows before the endpoint's own (the order of the "allowed" list in messages). */
 const LEADING = ['format', 'knownAt', 'asOf', 'modality'];
-const TRAILING = ['minPosition', 'limit', 'cursor'];
+const TRAILING = ['bom', 'minPosition', 'limit', 'cursor'];
 
 /** An endpoint's parameter schema: its own parameters (and path parameters), then the common ones. */
 export function reportParams<S extends z.ZodRawShape>(own: S) {

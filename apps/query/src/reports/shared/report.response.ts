@@ -17,7 +17,9 @@ export function respond<T>(res: Response, format: 'json' | 'csv', json: unknown,
   const view = csv();
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${view.filename}.csv"`);
-  const body = toCsv(view.columns, view.rows);
+  // `?bom=true` (validated with the report's parameters): the byte-order mark Excel reads UTF-8 by (t19: a French
+  // report opened from a download showed "gÃ©nÃ©rale"); off by default, as programs reading CSV take the mark for text.
+  const body = (res.req?.query?.bom === 'true' ? '\uFEFF' : '') + toCsv(view.columns, view.rows);
   if (view.next) sendCursor(res, body, view.next);
   return body;
 }
