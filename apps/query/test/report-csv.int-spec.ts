@@ -95,6 +95,8 @@ const sheet = (text: string) => {
 const cell = (values: string[]) => values.join('; ');
 
 interface Departure {
+  validFrom: string | null;
+  validTo: string | null;
   person: string;
   canonicalPerson: string;
   canonicalPersonName: string;
@@ -223,7 +225,7 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
     // The CSV: a row per report, each with its group's count of departures and of reports, after the earlier columns.
     const { header, rows } = await csv(`/v1/reports/departures?organization=${ORG}&groupBy=year`);
     expect(header.slice(0, BEFORE.departures.length + 1)).toEqual(['group', ...BEFORE.departures]);
-    expect(header.slice(-3)).toEqual(['group_count', 'group_reports', 'group_rumored']);
+    expect(header.slice(-5)).toEqual(['group_count', 'group_reports', 'group_rumored', 'valid_from', 'valid_to']);
     expect(rows.map((r) => [r.group, r.person, r.group_count, r.group_reports])).toEqual([
       ['2024', 'person:csv-pat', '2', '3'],
       ['2024', 'person:csv-pat', '2', '3'],
@@ -259,9 +261,9 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
   it('departures CSV: the entity each person is shown under and the fallbacks, as the JSON items say; no group columns when not grouped', async () => {
     const page = await json<{ items: Departure[] }>(`/v1/reports/departures?organization=${ORG}`);
     const { header, rows } = await csv(`/v1/reports/departures?organization=${ORG}`);
-    expect(header).toEqual([...BEFORE.departures, 'canonical_person', 'canonical_person_name', 'fallbacks']);
-    expect(rows.map((r) => [r.fact_id, r.canonical_person, r.canonical_person_name, r.fallbacks])).toEqual(
-      page.items.map((d) => [d.factId, d.canonicalPerson, d.canonicalPersonName, cell(d.fallbacks)]),
+    expect(header).toEqual([...BEFORE.departures, 'canonical_person', 'canonical_person_name', 'fallbacks', 'valid_from', 'valid_to']);
+    expect(rows.map((r) => [r.fact_id, r.canonical_person, r.canonical_person_name, r.fallbacks, r.valid_from, r.valid_to])).toEqual(
+      page.items.map((d) => [d.factId, d.canonicalPerson, d.canonicalPersonName, cell(d.fallbacks), d.validFrom ?? '', d.validTo ?? '']),
     );
   });
 
@@ -275,20 +277,29 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
       fallbacks: string[];
       organization: string;
       canonicalOrganization: string;
-      start: { modalityFrom: { eventId: string; sources: Array<{ outlet: string }> } | null } | null;
-      end: { organization: string } | null;
+      start: {
+        modalityFrom: { eventId: string; sources: Array<{ outlet: string }> } | null;
+        from: string | null;
+        to: string | null;
+      } | null;
+      end: { organization: string; from: string | null; to: string | null } | null;
     };
     const page = await json<{ items: Tenure[] }>(`/v1/reports/leadership?organization=${ORG}&show=tenures`);
     expect(page.items.length).toBeGreaterThan(0);
     const { header, rows } = await csv(`/v1/reports/leadership?organization=${ORG}&show=tenures`);
     // The report the start's modality comes from (when another than the start's own), after every earlier column.
-    expect(header.slice(-3, -1)).toEqual(['modality_from_event_id', 'modality_from_sources']);
+    expect(header.slice(-7, -5)).toEqual(['modality_from_event_id', 'modality_from_sources']);
     // Then the end's own modality (a rumoured end stays on the roster, not certain).
-    expect(header.at(-1)).toBe('end_modality');
+    expect(header.at(-5)).toBe('end_modality');
+    // Then the instants each bound's date stands for, which a spreadsheet sorts by ("2024-Q2" and "unknown" it cannot).
+    expect(header.slice(-4)).toEqual(['start_from', 'start_to', 'end_from', 'end_to']);
+    expect(rows.map((r) => [r.start_from, r.start_to, r.end_from, r.end_to])).toEqual(
+      page.items.map((t) => [t.start?.from ?? '', t.start?.to ?? '', t.end?.from ?? '', t.end?.to ?? '']),
+    );
     expect(rows.map((r) => [r.modality_from_event_id, r.modality_from_sources])).toEqual(
       page.items.map((t) => [t.start?.modalityFrom?.eventId ?? '', cell(t.start?.modalityFrom?.sources.map((x) => x.outlet) ?? [])]),
     );
-    expect(header.slice(-11, -3)).toEqual([
+    expect(header.slice(-15, -7)).toEqual([
       'canonical_person',
       'canonical_person_name',
       'reason',
@@ -358,13 +369,16 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
   });
 
   it("timeline and entity CSV: the subject's name and the entity it is shown under", async () => {
-    type Item = { factId: string; subjectName: string; canonicalSubject: string };
+    type Item = { factId: string; subjectName: string; canonicalSubject: string; validFrom: string | null; validTo: string | null };
     for (const path of [`/v1/reports/timeline?subject=${ORG}`, `/v1/entities/${ALIAS}`]) {
       const page = await json<{ items: Item[] }>(path);
       const { header, rows } = await csv(path);
-      expect({ path, header }).toEqual({ path, header: [...BEFORE.timeline, 'subject_name', 'canonical_subject'] });
-      expect(rows.map((r) => [r.fact_id, r.subject_name, r.canonical_subject])).toEqual(
-        page.items.map((i) => [i.factId, i.subjectName, i.canonicalSubject]),
+      expect({ path, header }).toEqual({
+        path,
+        header: [...BEFORE.timeline, 'subject_name', 'canonical_subject', 'valid_from', 'valid_to'],
+      });
+      expect(rows.map((r) => [r.fact_id, r.subject_name, r.canonical_subject, r.valid_from, r.valid_to])).toEqual(
+        page.items.map((i) => [i.factId, i.subjectName, i.canonicalSubject, i.validFrom ?? '', i.validTo ?? '']),
       );
     }
     const { rows } = await csv(`/v1/reports/timeline?subject=${ORG}&types=financial.loss_reported`);

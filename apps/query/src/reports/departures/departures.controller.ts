@@ -56,6 +56,9 @@ export class DeparturesController {
         ...(q.groupBy ? [{ header: 'group_count', value: (d: CsvRow) => d.groupCount }, { header: 'group_reports', value: (d: CsvRow) => d.groupReports }] : []),
         // Added later still: the group's departures only rumoured (the JSON's `rumored`).
         ...(q.groupBy ? [{ header: 'group_rumored', value: (d: CsvRow) => d.groupRumored }] : []),
+        // The instants the date stands for (the JSON's validFrom, validTo): `occurred_at` is a date as written ("2024-Q2",
+        // "2024-12-15/2025-01-15"), which a spreadsheet cannot sort or filter by.
+        { header: 'valid_from', value: (d) => d.validFrom }, { header: 'valid_to', value: (d) => d.validTo },
       ],
     }));
   }

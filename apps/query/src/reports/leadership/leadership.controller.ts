@@ -59,6 +59,10 @@ export class LeadershipController {
         // The end's own modality (`end.modality`): `rumored` for a tenure ended by a rumour only, which the roster keeps
         // (not certain); empty without an end.
         { header: 'end_modality', value: (t) => t.end?.modality ?? '' },
+        // The instants each bound's date stands for (the JSON's from, to): `start` and `end` are dates as written
+        // ("2024-Q2", "unknown"), which a spreadsheet cannot sort or filter by.
+        { header: 'start_from', value: (t) => t.start?.from ?? '' }, { header: 'start_to', value: (t) => t.start?.to ?? '' },
+        { header: 'end_from', value: (t) => t.end?.from ?? '' }, { header: 'end_to', value: (t) => t.end?.to ?? '' },
       ],
     }));
   }

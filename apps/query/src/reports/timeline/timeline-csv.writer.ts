@@ -10,4 +10,6 @@ export const TIMELINE_CSV: readonly CsvColumn<TimelineItemDto>[] = [
   ...factSourcingColumns<TimelineItemDto>((i) => i),
   // Added later, so at the end: the subject's name and the entity it is shown under (merged subjects resolved).
   { header: 'subject_name', value: (i) => i.subjectName }, { header: 'canonical_subject', value: (i) => i.canonicalSubject },
+  // Then the instants the date stands for (the JSON's validFrom, validTo), which a spreadsheet can sort and filter by.
+  { header: 'valid_from', value: (i) => i.validFrom }, { header: 'valid_to', value: (i) => i.validTo },
 ];
