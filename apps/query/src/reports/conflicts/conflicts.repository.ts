@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { displayNameOf, renderHeadline, type HeadlineEvent } from '@newsroom/domain';
+import { renderHeadline, type HeadlineEvent } from '@newsroom/domain';
 import { toConflictRow, type ConflictSide } from '@newsroom/projections';
 import { READ_DB } from '../../database/read-database.module';
 import { openAtSql } from '../shared/conflicts-with.repository';
 import { openPage } from '../shared/cursor.codec';
+import { EntityNamesRepository, SubjectNames } from '../shared/entity-names.repository';
 import { sourceDto } from '../shared/fact.dto';
 import { anyOf, SqlParams } from '../shared/sql.builder';
 
@@ -30,10 +31,10 @@ type Row = Parameters<typeof toConflictRow>[0] & {
  * now: see `evolveConflicts`), so the words never say another figure or date than the value. A side written before
  * the projection kept its data falls back to its event's feed headline (as first recorded) until a rebuild.
  */
-function sideHeadline(s: ConflictSide, subject: string, modality: string | null, stored: string | null, lang: 'en' | 'fr') {
+function sideHeadline(s: ConflictSide, subject: string, modality: string | null, stored: string | null, lang: 'en' | 'fr', names: SubjectNames) {
   if (s.data === undefined) return stored;
   const fact = { type: s.type, subject, occurredAt: s.occurredAt, modality: modality ?? 'reported', data: s.data } as HeadlineEvent;
-  return renderHeadline(fact, lang);
+  return renderHeadline(fact, lang, { names: names.givenTo(subject) });
 }
 
 const sideDto = (s: ConflictSide, headline: string | null) => ({
@@ -45,7 +46,7 @@ const sideDto = (s: ConflictSide, headline: string | null) => ({
   sources: (s.sources ?? []).map(sourceDto),
 });
 
-function conflictDto(r: Row, knownAt: string | null, lang: 'en' | 'fr') {
+function conflictDto(r: Row, knownAt: string | null, lang: 'en' | 'fr', names: SubjectNames) {
   const c = toConflictRow(r);
   // At knownAt a conflict closed later was still open: its resolution was not known yet.
   const closed = c.closedAt !== null && (!knownAt || Date.parse(c.closedAt) <= Date.parse(knownAt));
@@ -53,7 +54,7 @@ function conflictDto(r: Row, knownAt: string | null, lang: 'en' | 'fr') {
     conflictId: c.conflictId,
     kind: c.kind,
     subject: c.subject,
-    subjectName: displayNameOf(c.subject),
+    subjectName: names.in(c.subject, lang),
     key: c.key,
     fields: c.fields,
     status: closed ? ('resolved' as const) : ('open' as const),
@@ -66,8 +67,8 @@ function conflictDto(r: Row, knownAt: string | null, lang: 'en' | 'fr') {
         : null,
     // Both facts of a conflict are in one stream: the conflict's subject is theirs.
     sides: [
-      sideDto(c.a, sideHeadline(c.a, c.subject, r.a_modality, r.a_headline, lang)),
-      sideDto(c.b, sideHeadline(c.b, c.subject, r.b_modality, r.b_headline, lang)),
+      sideDto(c.a, sideHeadline(c.a, c.subject, r.a_modality, r.a_headline, lang, names)),
+      sideDto(c.b, sideHeadline(c.b, c.subject, r.b_modality, r.b_headline, lang, names)),
     ],
   };
 }
@@ -77,7 +78,10 @@ export type ConflictDto = ReturnType<typeof conflictDto>;
 /** Pairs of standing facts that contradict each other, open and resolved, in the order they opened. */
 @Injectable()
 export class ConflictsRepository {
-  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+  constructor(
+    @Inject(READ_DB) private readonly db: DataSource,
+    private readonly names: EntityNamesRepository,
+  ) {}
 
   async report(q: ConflictsQuery) {
     const p = new SqlParams();
@@ -106,13 +110,15 @@ export class ConflictsRepository {
     );
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
+    // A case is named by its filed title (a product by its announced name) as it stood at knownAt.
+    const names = await this.names.namesAt(page.map((r) => String(r.subject)), q.knownAt);
     return {
       status: q.status,
       kind: q.kind,
       subject: q.subject,
       knownAt: q.knownAt,
       lang: q.lang,
-      items: page.map((r) => conflictDto(r, q.knownAt, q.lang)),
+      items: page.map((r) => conflictDto(r, q.knownAt, q.lang, names)),
       next: rows.length > q.limit ? await paging.next([String(last.opened_position), last.conflict_id]) : null,
     };
   }
