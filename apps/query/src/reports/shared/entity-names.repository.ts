@@ -41,7 +41,7 @@ export class SubjectNames {
 }
 
 /** No fact names any subject: every name is its slug's (a page without products or cases). */
-export const SLUG_NAMES = new SubjectNames(new Map());
+const SLUG_NAMES = new SubjectNames(new Map());
 
 /**
  * Which name each subject had at `knownAt` (now without it), by the rule the entity registry folds: the latest recorded
