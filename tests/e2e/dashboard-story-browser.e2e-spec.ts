@@ -165,7 +165,8 @@ describeWithChromium('dashboard in headless Chromium: a follow-up story under it
     // Lawsuits: the heading in French with the organization's name, the parties as the API names them.
     await expectText(page.locator('#lawsuits-title'), /^Procédures judiciaires \(affaires où T14 OpenAI est partie\)$/);
     const card = page.locator('.lawsuits article.case');
-    await expectText(card.locator('h3'), /^T14 Musk v\. OpenAI Federal$/);
+    // The case by its filed title in French (the API's caseName), not its slug's name.
+    await expectText(card.locator('h3'), /^Musk poursuit de nouveau OpenAI$/);
     await expectText(card.locator('.parties'), /^T14 Elon Musk c\. T14 OpenAI, T14 Sam Altman$/);
 
     // Conflicts: three open, each saying which figure, with both values, headlines and outlets.

@@ -6,6 +6,7 @@ import { createTestDatabase, TestDatabase } from '@newsroom/testing';
 import { amendmentAppend, sourcingAppend, toAppend } from '../../../tests/fixtures/story.fixture';
 import { applyLog, readModelSnapshot } from '../../../libs/projections/test/support/log-replay.util';
 import { ConflictsRepository, type ConflictsQuery } from '../src/reports/conflicts/conflicts.repository';
+import { EntityNamesRepository } from '../src/reports/shared/entity-names.repository';
 
 const ORG = 'org:f3-acme';
 const src = (outlet: string) => [{ outlet, language: 'en' }];
@@ -60,7 +61,7 @@ describe('headlines of corrected facts: feed items and conflict sides (real Post
   };
   const conflicts = (lang: 'en' | 'fr', subject: string = ORG) => {
     const q: ConflictsQuery = { status: null, kind: null, subject, knownAt: null, lang, limit: 100, cursor: null };
-    return new ConflictsRepository(ds).report(q);
+    return new ConflictsRepository(ds, new EntityNamesRepository(ds)).report(q);
   };
   const resetReadModels = async () => {
     const tables = createProjections().flatMap((p) => p.tables ?? []);

@@ -11,6 +11,7 @@ import { FinancialsRepository } from '../src/reports/financials/financials.repos
 import { LawsuitsRepository } from '../src/reports/lawsuits/lawsuits.repository';
 import { LeadershipRepository } from '../src/reports/leadership/leadership.repository';
 import { EntityLinksRepository } from '../src/reports/shared/entity-links.repository';
+import { EntityNamesRepository } from '../src/reports/shared/entity-names.repository';
 import { TimelineRepository } from '../src/reports/timeline/timeline.repository';
 
 const page = { asOf: null, modality: null, limit: 100, cursor: null };
@@ -24,6 +25,7 @@ describe('entity links: merged subjects in the entity page and the reports, with
   let store: PgEventStore;
   const at: Record<string, string> = {};
   let links: EntityLinksRepository;
+  let names: EntityNamesRepository;
   let departures: DeparturesRepository;
   let entities: EntitiesRepository;
 
@@ -76,8 +78,9 @@ describe('entity links: merged subjects in the entity page and the reports, with
     Object.assign(at, { departed: departed.recordedAt, merged: person.recordedAt, orgMerged: org.recordedAt, unmerged: apart.recordedAt });
     await new ProjectionRebuilder(ds).rebuild({ projections: PROJECTION_NAMES, topic: 'entity-links-test', partitions: [0] });
     links = new EntityLinksRepository(ds);
+    names = new EntityNamesRepository(ds);
     departures = new DeparturesRepository(ds, links);
-    entities = new EntitiesRepository(ds, new TimelineRepository(ds, links), links);
+    entities = new EntitiesRepository(ds, new TimelineRepository(ds, links, names), links, names);
   });
 
   afterAll(async () => {
@@ -183,7 +186,7 @@ describe('entity links: merged subjects in the entity page and the reports, with
     });
     expect(byAlias.items.length).toBeGreaterThan(1);
 
-    const lawsuits = new LawsuitsRepository(ds, links);
+    const lawsuits = new LawsuitsRepository(ds, links, names);
     const cases = async (knownAt: string | null) =>
       (await lawsuits.report({ ...page, knownAt, party: 'org:openai', status: null })).items.map((c) => [c.case, c.canonicalDefendants]);
     expect((await cases(beforeOrgMerge)).map(([c]) => c)).not.toContain('case:authors-v-openai-inc');

@@ -7,6 +7,7 @@ import { Envelope, toAppend } from '../../../tests/fixtures/story.fixture';
 import { DeparturesRepository } from '../src/reports/departures/departures.repository';
 import { LawsuitsRepository } from '../src/reports/lawsuits/lawsuits.repository';
 import { EntityLinksRepository } from '../src/reports/shared/entity-links.repository';
+import { EntityNamesRepository } from '../src/reports/shared/entity-names.repository';
 import { startReportsApp } from './support/reports-app.harness';
 
 const SOURCE = { outlet: 'Valid Time Wire', url: 'https://valid-time.example/1', title: 'Cases and departures', language: 'en' };
@@ -97,7 +98,7 @@ describe('reporting views in valid time, as the REST reports (real Postgres)', (
     await departed('person:vt-offset', '2024-06-30T23:30:00-02:00');
 
     await new ProjectionRebuilder(ds).rebuild({ projections: PROJECTION_NAMES, topic: 'reporting-valid-time-test', partitions: [0] });
-    lawsuits = new LawsuitsRepository(ds, new EntityLinksRepository(ds));
+    lawsuits = new LawsuitsRepository(ds, new EntityLinksRepository(ds), new EntityNamesRepository(ds));
     departures = new DeparturesRepository(ds, new EntityLinksRepository(ds));
   });
 

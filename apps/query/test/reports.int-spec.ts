@@ -10,6 +10,7 @@ import { FinancialsRepository } from '../src/reports/financials/financials.repos
 import { LawsuitsRepository } from '../src/reports/lawsuits/lawsuits.repository';
 import { LeadershipRepository } from '../src/reports/leadership/leadership.repository';
 import { EntityLinksRepository } from '../src/reports/shared/entity-links.repository';
+import { EntityNamesRepository } from '../src/reports/shared/entity-names.repository';
 import { TimelineRepository } from '../src/reports/timeline/timeline.repository';
 
 const WEIL_APPOINTED = '0193b7f0-0000-7000-8000-000000000004';
@@ -130,7 +131,7 @@ describe('reports over the seed story and later events (real Postgres)', () => {
   });
 
   it('lawsuits: a suit filed, withdrawn, then refiled is two cases, each with its own status', async () => {
-    const repo = new LawsuitsRepository(ds, new EntityLinksRepository(ds));
+    const repo = new LawsuitsRepository(ds, new EntityLinksRepository(ds), new EntityNamesRepository(ds));
     const all = await repo.report({ ...page, party: 'person:elon-musk', status: null });
     expect(all.items.map((c) => [c.case, c.status, c.history.map((s) => s.status)])).toEqual([
       ['case:musk-v-altman', 'filed', ['filed']],
@@ -230,13 +231,13 @@ describe('reports over the seed story and later events (real Postgres)', () => {
       modality: null,
     });
     expect(paths(weil.items.find((t) => t.person === 'person:kevin-weil')!.start!.inferred)).toEqual(['occurredAt', 'data.role.en']);
-    const cases = await new LawsuitsRepository(ds, new EntityLinksRepository(ds)).report({
+    const cases = await new LawsuitsRepository(ds, new EntityLinksRepository(ds), new EntityNamesRepository(ds)).report({
       ...page,
       party: 'person:elon-musk',
       status: null,
     });
     expect(paths(cases.items.find((c) => c.case === 'case:musk-v-openai')!.filed.inferred)).toEqual(['occurredAt']);
-    const chatgpt = await new TimelineRepository(ds, new EntityLinksRepository(ds)).page({
+    const chatgpt = await new TimelineRepository(ds, new EntityLinksRepository(ds), new EntityNamesRepository(ds)).page({
       ...page,
       subject: 'product:chatgpt',
       from: null,
@@ -245,7 +246,10 @@ describe('reports over the seed story and later events (real Postgres)', () => {
       lang: 'en',
     });
     expect(chatgpt.items.map((i) => paths(i.inferred))).toEqual([['occurredAt', 'data.status']]);
-    const story = await new SourcesRepository(ds).find(sourceIdOf(seedEnvelopes()[0].sources[0]), { ...page, lang: 'en' });
+    const story = await new SourcesRepository(ds, new EntityNamesRepository(ds)).find(sourceIdOf(seedEnvelopes()[0].sources[0]), {
+      ...page,
+      lang: 'en',
+    });
     expect(story!.items.filter((i) => i.inferred.length).length).toBe(11);
     const [view] = await ds.query(`SELECT inferred FROM reporting.financial_points WHERE fact_id = $1`, [CUMULATIVE_LOSS]);
     expect(paths(view.inferred)).toEqual(['occurredAt', 'data.period']);
@@ -254,14 +258,14 @@ describe('reports over the seed story and later events (real Postgres)', () => {
   });
 
   it('a retracted fact leaves every report but is still known before its retraction', async () => {
-    const timeline = new TimelineRepository(ds, new EntityLinksRepository(ds));
+    const timeline = new TimelineRepository(ds, new EntityLinksRepository(ds), new EntityNamesRepository(ds));
     const weil = { ...page, subject: 'person:kevin-weil', from: null, to: null, types: null, lang: 'en' as const };
     expect((await timeline.page(weil)).items).toEqual([]);
     expect((await timeline.page({ ...weil, knownAt: at.corrected })).items.map((i) => i.factId)).toEqual([WEIL_APPOINTED]);
-    const entities = new EntitiesRepository(ds, timeline, new EntityLinksRepository(ds));
+    const entities = new EntitiesRepository(ds, timeline, new EntityLinksRepository(ds), new EntityNamesRepository(ds));
     expect(await entities.find(weil)).toBeNull();
     expect((await entities.find({ ...weil, knownAt: at.corrected }))?.displayName).toBe('Kevin Weil');
-    const sources = new SourcesRepository(ds);
+    const sources = new SourcesRepository(ds, new EntityNamesRepository(ds));
     const seedId = sourceIdOf(seedEnvelopes()[0].sources[0]);
     const story = await sources.find(seedId, { ...page, lang: 'fr' });
     expect(story!.items.map((i) => i.factId)).not.toContain(WEIL_APPOINTED);
@@ -278,7 +282,7 @@ describe('reports over the seed story and later events (real Postgres)', () => {
 
   it('the timeline of a subject lists every fact naming it, in valid-time order, with French headlines on request', async () => {
     const items = (
-      await new TimelineRepository(ds, new EntityLinksRepository(ds)).page({
+      await new TimelineRepository(ds, new EntityLinksRepository(ds), new EntityNamesRepository(ds)).page({
         ...page,
         subject: 'person:elon-musk',
         from: null,

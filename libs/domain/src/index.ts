@@ -77,7 +77,15 @@ export { inferRoleCategory } from './upcasting/role-category.util';
 
 export type { HeadlineEvent, HeadlineLang } from './headlines/headline.types';
 export { renderHeadline, sourcedHeadlinePrefix, resolvedHeadline, type HeadlineOptions } from './headlines/headline.renderer';
-export { displayNameOf, displayNameIn } from './headlines/display-name.format';
+export { displayNameOf, displayNameIn, displayNamesOf } from './headlines/display-name.format';
+export {
+  NAMING_FACTS,
+  displayNamesGivenBy,
+  namesItsSubject,
+  namingFactOf,
+  type DisplayNames,
+  type NamingFact,
+} from './entities/subject-names.rules';
 export { formatMoney } from './headlines/money.format';
 export { periodPhrase } from './headlines/period.format';
 export { FR_COLON, NBSP, NNBSP, frColon, frenchDigits, guillemets, withUnit } from './headlines/french-typography.util';

@@ -6,14 +6,18 @@ import {
   EntitySighting,
   evolveEntities,
   evolveEntityLinks,
+  evolveEntityNames,
   evolveFeed,
   FactModel,
   FeedItemRow,
   financialsModel,
+  foldNameChange,
   lawsuitsModel,
   leadershipModel,
+  NameVersion,
   ProjectedEvent,
   sourcesModel,
+  standingNamesOf,
   timelineModel,
 } from '@newsroom/projections';
 import { InMemoryFactTable } from './support/in-memory-fact-table.fixture';
@@ -72,6 +76,23 @@ class InMemoryEntityLinks {
   }
 }
 
+// read_model.entity_names in memory: each version of the name a case's filing gives it, and the names standing.
+class InMemoryEntityNames {
+  readonly versions: NameVersion[] = [];
+  apply(e: ProjectedEvent): this {
+    const change = evolveEntityNames(e);
+    if (change) foldNameChange(this.versions, change);
+    return this;
+  }
+  snapshot() {
+    const key = (v: NameVersion) => `${v.factId}|${v.namedPosition.padStart(8, '0')}`;
+    return {
+      versions: [...this.versions].sort((a, b) => key(a).localeCompare(key(b))),
+      names: STREAMS.map((s) => standingNamesOf(this.versions, s)),
+    };
+  }
+}
+
 /** The feed's items as the adapter keeps them: inserted once by event id, corroboration replaced by later changes. */
 class InMemoryFeed {
   readonly items = new Map<string, FeedItemRow>();
@@ -112,6 +133,8 @@ describe('property: incremental projection equals a rebuild, and redelivery chan
           expect(entities(incremental)).toEqual(entities(log));
           const links = (events: ProjectedEvent[]) => events.reduce((m, e) => m.apply(e), new InMemoryEntityLinks()).snapshot();
           expect(links(incremental)).toEqual(links(log));
+          const names = (events: ProjectedEvent[]) => events.reduce((m, e) => m.apply(e), new InMemoryEntityNames()).snapshot();
+          expect(names(incremental)).toEqual(names(log));
           const feed = (events: ProjectedEvent[]) => events.reduce((f, e) => f.apply(e), new InMemoryFeed()).corroboration();
           expect(feed(incremental)).toEqual(feed(log));
         },
@@ -131,6 +154,10 @@ describe('property: incremental projection equals a rebuild, and redelivery chan
           table.applyAll(prefix);
           expect(table.snapshot()).toEqual(before);
         }
+        const names = log.reduce((m, e) => m.apply(e), new InMemoryEntityNames());
+        const named = names.snapshot();
+        prefix.forEach((e) => names.apply(e));
+        expect(names.snapshot()).toEqual(named);
       }),
       { numRuns: 150 },
     );

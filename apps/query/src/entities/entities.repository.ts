@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../database/read-database.module';
-import { displayNameIn, displayNameOf, parseSubject } from '@newsroom/domain';
+import { parseSubject } from '@newsroom/domain';
 import { distinctNames } from '@newsroom/projections';
 import { EntityLinksRepository } from '../reports/shared/entity-links.repository';
+import { EntityNamesRepository } from '../reports/shared/entity-names.repository';
 import { SqlParams, visibleAt } from '../reports/shared/sql.builder';
 import { TimelineQuery, TimelineRepository } from '../reports/timeline/timeline.repository';
 
@@ -17,6 +18,7 @@ export class EntitiesRepository {
     @Inject(READ_DB) private readonly db: DataSource,
     private readonly timeline: TimelineRepository,
     private readonly links: EntityLinksRepository,
+    private readonly names: EntityNamesRepository,
   ) {}
 
   /** Null when no fact standing at `knownAt` names the subject or a subject merged with it. */
@@ -33,6 +35,8 @@ export class EntitiesRepository {
     // stopping at the first such row.
     // Last seen: the newest version visible, read from the same index backwards.
     const recordedBy = q.knownAt ? `AND v.recorded_from <= ${p.add(q.knownAt, '::timestamptz')}` : '';
+    // Its subjects' names at knownAt: a product's announced name, a case's filed title (once recorded), else the slug's.
+    const named = this.names.namesAt(members, q.knownAt);
     const [seen] = await this.db.query(
       `SELECT (SELECT min(f.recorded_from) FROM unnest(${mentions}) AS m(mention) CROSS JOIN LATERAL (
                 SELECT v.recorded_from FROM read_model.timeline_facts v
@@ -45,14 +49,10 @@ export class EntitiesRepository {
                 ORDER BY t.recorded_from DESC LIMIT 1) l) AS last_seen`,
       p.values,
     );
+    const names = await named;
     if (!seen?.first_seen) return null;
-    const registered: Array<{ subject: string; display_name: string }> = await this.db.query(
-      `SELECT subject, display_name FROM read_model.entities WHERE subject = ANY($1::text[])`,
-      [members],
-    );
-    const nameOf = (s: string) => registered.find((r) => r.subject === s)?.display_name ?? displayNameOf(s);
-    // An authority's name in French from the glossary ("procureur général de Californie"); proper names stay as they are.
-    const nameIn = (s: string) => (q.lang === 'fr' && nameOf(s) === displayNameOf(s) ? displayNameIn(s, 'fr') : nameOf(s));
+    // An authority's name in French from the glossary ("procureur général de Californie"); a case's title in French.
+    const nameIn = (s: string) => names.in(s, q.lang ?? 'en');
     const aliases = graph.aliasNamesOf(canonical);
     const page = await this.timeline.page(q, `entity:${q.subject}`);
     return {
@@ -60,14 +60,11 @@ export class EntitiesRepository {
       canonicalSubject: canonical,
       kind: parseSubject(q.subject)!.kind,
       displayName: nameIn(canonical),
-      displayNames: {
-        en: nameOf(canonical),
-        fr: displayNameIn(canonical, 'fr') === displayNameOf(canonical) ? nameOf(canonical) : displayNameIn(canonical, 'fr'),
-      },
+      displayNames: names.of(canonical),
       lang: q.lang,
       mergedSubjects: members.slice(1).map((s) => ({ subject: s, displayName: nameIn(s) })),
       aliases,
-      names: distinctNames([...members.map(nameOf), ...aliases]),
+      names: distinctNames([...members.map((s) => names.of(s).en), ...aliases]),
       firstSeenAt: new Date(seen.first_seen).toISOString(),
       lastSeenAt: new Date(seen.last_seen).toISOString(),
       asOf: q.asOf,

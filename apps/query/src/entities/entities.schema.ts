@@ -14,11 +14,13 @@ export const entitySchema = z.object({
   subject: z.string(),
   canonicalSubject: z.string().meta({ description: 'The subject the entity is shown under (the one others were merged into)' }),
   kind: z.enum(['org', 'person', 'case', 'product', 'authority']),
-  displayName: z
-    .string()
-    .meta({ description: "The canonical subject's display name in `lang` (an authority's from the glossary in French)" }),
+  displayName: z.string().meta({
+    description:
+      "The canonical subject's display name in `lang`: a product's announced name and a case's filed title as they stood at knownAt, else the slug's (an authority's from the glossary in French)",
+  }),
   displayNames: z.object({ en: z.string(), fr: z.string() }).meta({
-    description: 'The display name per language: proper names read the same in both; authorities the glossary knows are translated',
+    description:
+      "The display name per language: proper names read the same in both; authorities the glossary knows are translated; a case's title is in each language the filing gives it (else the other's)",
   }),
   lang: z.enum(['en', 'fr']),
   mergedSubjects: z

@@ -9,6 +9,7 @@ import { FeedWsGateway } from './feed-ws.gateway';
 import { FeedSseGateway } from './feed-sse.gateway';
 import { FeedSseStreams } from './feed-sse-streams.service';
 import { EntityLinksRepository } from '../reports/shared/entity-links.repository';
+import { EntityNamesRepository } from '../reports/shared/entity-names.repository';
 import { ReadModelFreshness } from '../reports/shared/read-model-freshness.service';
 
 // Global: readiness (in the health module) reports the feed tail; every report says how fresh it is from it.
@@ -24,6 +25,7 @@ import { ReadModelFreshness } from '../reports/shared/read-model-freshness.servi
     FeedWsGateway,
     FeedConnections,
     EntityLinksRepository,
+    EntityNamesRepository,
     ReadModelFreshness,
   ],
   exports: [FeedHub, ReadModelFreshness],

@@ -15,6 +15,7 @@ import { LeadershipRepository } from './leadership/leadership.repository';
 import { TimelineController } from './timeline/timeline.controller';
 import { TimelineRepository } from './timeline/timeline.repository';
 import { EntityLinksRepository } from './shared/entity-links.repository';
+import { EntityNamesRepository } from './shared/entity-names.repository';
 import { ConflictsWithInterceptor } from './shared/conflicts-with.interceptor';
 
 /**
@@ -24,6 +25,6 @@ import { ConflictsWithInterceptor } from './shared/conflicts-with.interceptor';
 @Module({
   imports: [EntitiesModule, SourcesModule],
   controllers: [LeadershipController, DeparturesController, LawsuitsController, FinancialsController, TimelineController, ConflictsController],
-  providers: [LeadershipRepository, DeparturesRepository, LawsuitsRepository, FinancialsRepository, TimelineRepository, EntityLinksRepository, ConflictsRepository, { provide: APP_INTERCEPTOR, useClass: ConflictsWithInterceptor }],
+  providers: [LeadershipRepository, DeparturesRepository, LawsuitsRepository, FinancialsRepository, TimelineRepository, EntityLinksRepository, EntityNamesRepository, ConflictsRepository, { provide: APP_INTERCEPTOR, useClass: ConflictsWithInterceptor }],
 })
 export class ReportsModule {}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { EntityNamesRepository } from '../reports/shared/entity-names.repository';
 import { SourcesController } from './sources.controller';
 import { SourcesRepository } from './sources.repository';
 
-@Module({ controllers: [SourcesController], providers: [SourcesRepository] })
+@Module({ controllers: [SourcesController], providers: [SourcesRepository, EntityNamesRepository] })
 export class SourcesModule {}

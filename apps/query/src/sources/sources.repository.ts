@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../database/read-database.module';
-import { displayNameIn, fallbacksIn, outletKey } from '@newsroom/domain';
+import { fallbacksIn, outletKey } from '@newsroom/domain';
 import { normalizeRow, sourcesModel, stanceOfPart, StoredFactRow, withLeadRowPayload } from '@newsroom/projections';
 import { openPage } from '../reports/shared/cursor.codec';
+import { EntityNamesRepository } from '../reports/shared/entity-names.repository';
 import { loadFactExtras } from '../reports/shared/fact-history.repository';
 import { factFields } from '../reports/shared/fact.dto';
 import { loadStoryDates } from '../reports/shared/story-dates.repository';
@@ -61,7 +62,10 @@ const sourceDto = (r: SourceRow) => ({
 /** Stories (sources) and the standing facts each backs. */
 @Injectable()
 export class SourcesRepository {
-  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+  constructor(
+    @Inject(READ_DB) private readonly db: DataSource,
+    private readonly names: EntityNamesRepository,
+  ) {}
 
   /** The story of `alias` (any of its written forms) backs a fact standing at knownAt. */
   private backs(alias: string, f: SourcesFilter, p: SqlParams): string {
@@ -141,18 +145,23 @@ export class SourcesRepository {
     const page = rows.slice(0, f.limit);
     // Corroboration as every report counts it (the feed's entries of each fact, at knownAt), and earlier versions.
     // And the dates of the stories each fact cites, as this endpoint gives them (one id, one date).
-    const [{ history, corroboration }, stories] = await Promise.all([
+    // And the subjects' names at knownAt (a case's filed title, a product's announced name).
+    const [{ history, corroboration }, stories, names] = await Promise.all([
       loadFactExtras(this.db, 'read_model.source_facts', page, f.knownAt),
       loadStoryDates(
         this.db,
         page.flatMap((r) => r.sources ?? []),
       ),
+      this.names.namesAt(
+        page.map((r) => r.subject),
+        f.knownAt,
+      ),
     ]);
     const items = page.map((r) => ({
       type: r.event_type,
       subject: r.subject,
-      subjectName: displayNameIn(r.subject, f.lang),
-      headline: f.lang === 'fr' ? r.headline_fr : r.headline_en,
+      subjectName: names.in(r.subject, f.lang),
+      headline: names.headlineOf(r, f.lang),
       lang: f.lang,
       fallbacks: fallbacksIn(r.event_type, r.data, f.lang),
       stance: stanceOfPart(r.part),

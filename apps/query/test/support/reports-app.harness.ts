@@ -19,6 +19,7 @@ import { LeadershipController } from '../../src/reports/leadership/leadership.co
 import { LeadershipRepository } from '../../src/reports/leadership/leadership.repository';
 import { ConflictsWithInterceptor } from '../../src/reports/shared/conflicts-with.interceptor';
 import { EntityLinksRepository } from '../../src/reports/shared/entity-links.repository';
+import { EntityNamesRepository } from '../../src/reports/shared/entity-names.repository';
 import { ReadModelFreshness } from '../../src/reports/shared/read-model-freshness.service';
 import { TimelineController } from '../../src/reports/timeline/timeline.controller';
 import { TimelineRepository } from '../../src/reports/timeline/timeline.repository';
@@ -51,6 +52,7 @@ export async function startReportsApp(ds: DataSource): Promise<{ app: INestAppli
       SourcesRepository,
       EntitiesRepository,
       EntityLinksRepository,
+      EntityNamesRepository,
       { provide: READ_DB, useValue: ds },
       { provide: ReadModelFreshness, useValue: { settle: async () => undefined } },
       { provide: APP_INTERCEPTOR, useClass: ConflictsWithInterceptor },

@@ -1,3 +1,4 @@
+import type { DisplayNames } from '../entities/subject-names.rules';
 import { glossaryEntryOf, glossarySpellingOf, glossaryTranslation, markedTextIn } from '../values/localized-text.rules';
 import { isPerLanguage, type TextLang } from '../values/localized-text.value';
 import { isSubject, parseSubject } from '../values/subject.value';
@@ -77,6 +78,11 @@ export function displayNameIn(subject: string, lang: TextLang): string {
   const name = displayNameOf(subject);
   if (lang === 'en' || parseSubject(subject)?.kind !== 'authority') return name;
   return glossaryTranslation(name, 'en', lang) ?? name;
+}
+
+/** A subject's display names from its slug (and the glossary), in every language: what stands until a fact names it. */
+export function displayNamesOf(subject: string): DisplayNames {
+  return { en: displayNameIn(subject, 'en'), fr: displayNameIn(subject, 'fr') };
 }
 
 /** An authority after a French verb, with its article when the glossary knows it: "au procureur général de Californie". */

@@ -1,3 +1,4 @@
+import type { DisplayNames } from '../entities/subject-names.rules';
 import type { EntityEventType } from '../events/event-catalog.registry';
 import { displayNameOf } from './display-name.format';
 import { elided } from './french-grammar.util';
@@ -8,9 +9,12 @@ export function isEntityEvent<E extends { type: string }>(event: E): event is E 
   return event.type === 'entity.merged' || event.type === 'entity.unmerged' || event.type === 'entity.aliased';
 }
 
-/** Headlines of the editors' records about entities (merges, their reversal, alias names). */
-export function renderEntityHeadline(event: HeadlineEvent<EntityEventType>, lang: HeadlineLang): string {
-  const name = displayNameOf(event.subject);
+/**
+ * Headlines of the editors' records about entities (merges, their reversal, alias names). `names`: the subject's
+ * display names when a fact gives them (its stream's announcement or filing); the other subject's is its slug's.
+ */
+export function renderEntityHeadline(event: HeadlineEvent<EntityEventType>, lang: HeadlineLang, names?: DisplayNames | null): string {
+  const name = names?.[lang] ?? displayNameOf(event.subject);
   const fr = lang === 'fr';
   switch (event.type) {
     case 'entity.merged':

@@ -2,6 +2,7 @@ import type { EventDataMap, EventType, RecordableEventType } from '../events/eve
 import type { CorrectionChanges } from '../events/event-corrected.event';
 import { isAmendment, type AmendmentEvent } from '../events/story-event.types';
 import { mergePatch } from '../streams/merge-patch.util';
+import type { DisplayNames } from '../entities/subject-names.rules';
 import { displayNameOf } from './display-name.format';
 import { isEntityEvent, renderEntityHeadline } from './entity-headline.renderer';
 import { FR_COLON, guillemets } from './french-typography.util';
@@ -24,14 +25,24 @@ export interface HeadlineOptions {
    * repeats the target's (corrected) headline; without it, it names the subject and the reason.
    */
   target?: HeadlineEvent;
+  /**
+   * The event's subject's display names when a fact gives them (a product's announced name, a case's filed title:
+   * see NAMING_FACTS); without them the subject is named from its slug. A target is of the same subject (its stream).
+   */
+  names?: DisplayNames | null;
 }
 
-function renderFact(event: HeadlineEvent, lang: HeadlineLang): string {
-  if (isEntityEvent(event)) return renderEntityHeadline(event, lang);
+/** The subject's name in a headline: the one a fact gives, else its slug's. */
+const nameIn = (subject: string, lang: HeadlineLang, names: DisplayNames | null | undefined): string =>
+  names?.[lang] ?? displayNameOf(subject);
+
+function renderFact(event: HeadlineEvent, lang: HeadlineLang, names?: DisplayNames | null): string {
+  if (isEntityEvent(event)) return renderEntityHeadline(event, lang, names);
+  const name = nameIn(event.subject, lang, names);
   const text =
     isAmendment(event) || event.type === 'event.sourced' || event.type === 'conflict.resolved'
-      ? `${event.type}: ${displayNameOf(event.subject)}`
-      : renderStory(RENDERERS[lang], event, displayNameOf(event.subject));
+      ? `${event.type}: ${name}`
+      : renderStory(RENDERERS[lang], event, name);
   const prefix = event.modality === 'rumored' || event.modality === 'denied' ? PREFIX[lang][event.modality] : '';
   return prefix + text;
 }
@@ -50,14 +61,14 @@ function amended<T extends EventType>(target: HeadlineEvent<T>, changes: Correct
   };
 }
 
-function renderAmendment(event: HeadlineEvent & AmendmentEvent, lang: HeadlineLang, target?: HeadlineEvent): string {
+function renderAmendment(event: HeadlineEvent & AmendmentEvent, lang: HeadlineLang, options: HeadlineOptions): string {
   const corrected = event.type === 'event.corrected';
   const prefix = PREFIX[lang][corrected ? 'corrected' : 'retracted'];
-  if (target) {
+  if (options.target) {
     const changes = event.type === 'event.corrected' ? (event.data?.changes ?? {}) : {};
-    return prefix + renderFact(amended(target, changes), lang);
+    return prefix + renderFact(amended(options.target, changes), lang, options.names);
   }
-  const name = displayNameOf(event.subject);
+  const name = nameIn(event.subject, lang, options.names);
   const what =
     lang === 'fr'
       ? `information sur ${name} ${corrected ? 'modifiée' : 'retirée'}`
@@ -78,8 +89,8 @@ export function sourcedHeadlinePrefix(data: Partial<EventDataMap['event.sourced'
 }
 
 // Another outlet on a fact: its name and stance before the target's headline (or the subject without it).
-function renderSourcing(event: HeadlineEvent<'event.sourced'>, lang: HeadlineLang, target?: HeadlineEvent): string {
-  return sourcedHeadlinePrefix(event.data, lang) + (target ? renderFact(target, lang) : displayNameOf(event.subject));
+function renderSourcing(event: HeadlineEvent<'event.sourced'>, lang: HeadlineLang, { target, names }: HeadlineOptions): string {
+  return sourcedHeadlinePrefix(event.data, lang) + (target ? renderFact(target, lang, names) : nameIn(event.subject, lang, names));
 }
 
 const RESOLVED = {
@@ -100,15 +111,15 @@ export function resolvedHeadline(standingHeadline: string, reason: unknown, lang
 }
 
 // An editor's word on a contradiction: the fact that stands (or the subject without it) and the reason.
-function renderResolution(event: HeadlineEvent<'conflict.resolved'>, lang: HeadlineLang, target?: HeadlineEvent): string {
-  if (target) return resolvedHeadline(renderFact(target, lang), event.data?.reason, lang);
-  return RESOLVED[lang].on(displayNameOf(event.subject)) + parenthesized(event.data?.reason);
+function renderResolution(event: HeadlineEvent<'conflict.resolved'>, lang: HeadlineLang, { target, names }: HeadlineOptions): string {
+  if (target) return resolvedHeadline(renderFact(target, lang, names), event.data?.reason, lang);
+  return RESOLVED[lang].on(nameIn(event.subject, lang, names)) + parenthesized(event.data?.reason);
 }
 
 /** A one-line headline in English or French, built from the event's data. */
 export function renderHeadline(event: HeadlineEvent, lang: HeadlineLang, options: HeadlineOptions = {}): string {
-  if (isAmendment(event)) return renderAmendment(event, lang, options.target);
-  if (event.type === 'event.sourced') return renderSourcing(event, lang, options.target);
-  if (event.type === 'conflict.resolved') return renderResolution(event, lang, options.target);
-  return renderFact(event, lang);
+  if (isAmendment(event)) return renderAmendment(event, lang, options);
+  if (event.type === 'event.sourced') return renderSourcing(event, lang, options);
+  if (event.type === 'conflict.resolved') return renderResolution(event, lang, options);
+  return renderFact(event, lang, options.names);
 }

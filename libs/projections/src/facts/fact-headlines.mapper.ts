@@ -1,10 +1,11 @@
-import { HeadlineEvent, renderHeadline } from '@newsroom/domain';
+import { HeadlineEvent, renderHeadline, type DisplayNames } from '@newsroom/domain';
 
 interface Rendered {
   type: string;
   subject: string;
   occurredAt: string | null;
   modality: string;
+  names: DisplayNames | null;
   en: string;
   fr: string;
 }
@@ -13,8 +14,11 @@ interface Rendered {
 // is never mutated; a correction's patched data is a new object), checked against the other inputs.
 const rendered = new WeakMap<object, Rendered>();
 
-/** A story fact's headlines in English and French (pure; memoized on the data object). */
-export function factHeadlines(event: HeadlineEvent): { en: string; fr: string } {
+/**
+ * A story fact's headlines in English and French (pure; memoized on the data object). `names`: its subject's display
+ * names when a fact gives them (a case's filed title), else its slug's.
+ */
+export function factHeadlines(event: HeadlineEvent, names: DisplayNames | null = null): { en: string; fr: string } {
   const data = event.data;
   const known = data && typeof data === 'object' ? rendered.get(data) : undefined;
   if (
@@ -22,13 +26,22 @@ export function factHeadlines(event: HeadlineEvent): { en: string; fr: string } 
     known.type === event.type &&
     known.subject === event.subject &&
     known.occurredAt === event.occurredAt &&
-    known.modality === event.modality
+    known.modality === event.modality &&
+    known.names?.en === names?.en &&
+    known.names?.fr === names?.fr
   ) {
     return { en: known.en, fr: known.fr };
   }
-  const fresh = { en: renderHeadline(event, 'en'), fr: renderHeadline(event, 'fr') };
+  const fresh = { en: renderHeadline(event, 'en', { names }), fr: renderHeadline(event, 'fr', { names }) };
   if (data && typeof data === 'object') {
-    rendered.set(data, { type: event.type, subject: event.subject, occurredAt: event.occurredAt, modality: event.modality, ...fresh });
+    rendered.set(data, {
+      type: event.type,
+      subject: event.subject,
+      occurredAt: event.occurredAt,
+      modality: event.modality,
+      names,
+      ...fresh,
+    });
   }
   return fresh;
 }

@@ -1,4 +1,13 @@
-import { isAmendment, type CorrectionChanges, type HeadlineEvent } from '@newsroom/domain';
+import {
+  displayNamesGivenBy,
+  isAmendment,
+  NAMING_FACTS,
+  namesItsSubject,
+  namingFactOf,
+  type CorrectionChanges,
+  type DisplayNames,
+  type HeadlineEvent,
+} from '@newsroom/domain';
 import { EntityManager } from 'typeorm';
 import { EventLogReader } from '@newsroom/event-store';
 import { isUuid } from '../facts/fact-batch.util';
@@ -30,10 +39,16 @@ interface Correction {
 // During a fold, the corrections seen so far by target (see `correctionsOf`), up to this many targets.
 const FOLD_CORRECTED_TARGETS = 200_000;
 
-// During a fold, the filings seen so far by case (see `filingsOf`), up to this many cases.
-const FOLD_CASES = 200_000;
+// During a fold, the naming facts seen so far by subject (see `namingFactsOf`), up to this many subjects.
+const FOLD_NAMED = 200_000;
 
 const isStep = (e: ProjectedEvent): boolean => e.type === 'lawsuit.status_changed';
+
+/** The fact types that name their subject: a product's announcement, a case's filing (NAMING_FACTS). */
+const NAMING_TYPES = Object.values(NAMING_FACTS).map((n) => n.type);
+
+/** A case's filing or a product's announcement (it names its subject), to be kept in a fold's memory. */
+const isNaming = (e: ProjectedEvent): boolean => namesItsSubject(e.type, e.subject);
 
 // One JSON document per statement; a few thousand items keep it to a few megabytes.
 const ITEMS_PER_STATEMENT = 2000;
@@ -96,8 +111,11 @@ export class FeedItemsProjection implements Projection {
    * all of them). Saves the fold a search of its unindexed table; null when not folding or once it grew too big.
    */
   private foldCorrections: Map<string, Correction[]> | null = null;
-  /** While a fold runs: the filings it has applied, by case (as `foldCorrections`, for a case's steps). */
-  private foldFilings: Map<string, string[]> | null = null;
+  /**
+   * While a fold runs: the naming facts it has applied (a case's filings, a product's announcements), by subject (as
+   * `foldCorrections`, for a case's steps and the items naming a case or a product).
+   */
+  private foldNamings: Map<string, string[]> | null = null;
 
   /** `tableSuffix` points the adapter at a shadow table (`_next`) during a rebuild. */
   constructor(tableSuffix = '') {
@@ -107,13 +125,13 @@ export class FeedItemsProjection implements Projection {
   beginFold(): void {
     this.copying = true;
     this.foldCorrections = new Map();
-    this.foldFilings = new Map();
+    this.foldNamings = new Map();
   }
 
   async completeFold(_manager: EntityManager): Promise<void> {
     this.copying = false;
     this.foldCorrections = null;
-    this.foldFilings = null;
+    this.foldNamings = null;
   }
 
   async apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
@@ -121,10 +139,11 @@ export class FeedItemsProjection implements Projection {
   }
 
   async applyMany(manager: EntityManager, events: ProjectedEvent[]): Promise<void> {
-    // A case's step reaches the entities its filing names: the filings stored before are read with the targets.
-    // (A fold also reads them for a batch's new filings, so that what it keeps of a case stays whole.)
-    const cases = [...new Set(events.filter((e) => isStep(e) || (this.foldFilings && e.type === 'lawsuit.filed')).map((e) => e.subject))];
-    const filings = cases.length ? await this.filingsOf(manager, cases) : new Map<string, string[]>();
+    // A case's step reaches the entities its filing names, and an item on a case or a product names it as its filing
+    // or announcement does: the naming facts stored before are read with the targets. (A fold also reads them for a
+    // batch's new naming facts, so that what it keeps of a subject stays whole.)
+    const named = [...new Set(events.filter((e) => this.readsNamesFor(e)).map((e) => e.subject))];
+    const filings = named.length ? await this.namingFactsOf(manager, named) : new Map<string, string[]>();
     const targetIds = [...new Set([...events.map(targetOf), ...[...filings.values()].flat()].filter(isUuid))];
     const stored = targetIds.length ? await this.find(manager, targetIds) : new Map<string, FeedItemRow>();
     const inBatch = new Map<string, FeedItemRow>();
@@ -151,14 +170,15 @@ export class FeedItemsProjection implements Projection {
         if (!list.some((c) => c.position === position)) list.push({ position, changes: event.data?.changes });
         corrections.set(targetId, list);
       }
-      if (event.type === 'lawsuit.filed') {
+      if (isNaming(event)) {
         const list = filings.get(event.subject) ?? [];
         if (!list.includes(event.id)) filings.set(event.subject, [...list, event.id]);
       }
-      const parties = isStep(event)
-        ? this.partiesOf(filings.get(event.subject) ?? [], { stored, inBatch, statuses, corrections }, position)
+      const standing = filings.has(event.subject)
+        ? this.standingFactsOf(filings.get(event.subject)!, { stored, inBatch, statuses, corrections }, position)
         : [];
-      for (const change of evolveFeed(event, target, targetFact, parties, reached)) {
+      const parties = isStep(event) ? casePartiesOf(standing[0] ?? null) : [];
+      for (const change of evolveFeed(event, target, targetFact, parties, reached, namesOf(standing))) {
         if (change.kind === 'insert') {
           items.push(change.item);
           if (!inBatch.has(change.item.eventId)) inBatch.set(change.item.eventId, change.item);
@@ -172,7 +192,7 @@ export class FeedItemsProjection implements Projection {
     }
     await this.insert(manager, items);
     this.remember(corrections);
-    this.rememberFilings(filings);
+    this.rememberNamings(filings);
     // Targets are updated by position, the primary key (a fold goes without the event id's key): an item neither
     // stored nor in this batch has none, and an update by its id would have found nothing either.
     const at = (eventId: string) => (stored.get(eventId) ?? inBatch.get(eventId))?.position;
@@ -232,11 +252,18 @@ export class FeedItemsProjection implements Projection {
     return out;
   }
 
+  /** Whether an event's item needs its subject's naming facts: one on a case or a product (a fold keeps them all). */
+  private readsNamesFor(e: ProjectedEvent): boolean {
+    if (!namingFactOf(e.subject)) return false;
+    return !isNaming(e) || this.foldNamings !== null;
+  }
+
   /**
-   * The parties of a case as its standing filing names them at `position`: the latest filing not retracted, with the
-   * corrections before `position` applied. A case with no such filing reaches no one but its own readers.
+   * A subject's naming facts standing at `position`, the latest recorded first, each with the corrections before
+   * `position` applied (a retracted one left out): a case's first is its standing filing, whose parties its steps
+   * reach (none: no one but the case's own readers), and the first that gives a name names the subject.
    */
-  private partiesOf(
+  private standingFactsOf(
     filingIds: readonly string[],
     seen: {
       stored: Map<string, FeedItemRow>;
@@ -245,35 +272,38 @@ export class FeedItemsProjection implements Projection {
       corrections: Map<string, Correction[]>;
     },
     position: bigint,
-  ): string[] {
+  ): HeadlineEvent[] {
+    const out: HeadlineEvent[] = [];
     for (const id of [...filingIds].reverse()) {
       const filing = seen.stored.get(id) ?? seen.inBatch.get(id);
       if (!filing || filing.status === 'retracted' || seen.statuses.get(id) === 'retracted') continue;
-      const fact = factBefore(filing, seen.corrections.get(id) ?? [], position) ?? factOfItem(filing);
-      return casePartiesOf(fact);
+      out.push(factBefore(filing, seen.corrections.get(id) ?? [], position) ?? factOfItem(filing));
     }
-    return [];
+    return out;
   }
 
-  /** The filings of these cases, by case, in position order: a fold keeps those it applied (see `foldFilings`). */
-  private async filingsOf(manager: EntityManager, cases: string[]): Promise<Map<string, string[]>> {
-    const folded = this.foldFilings;
-    if (folded) return new Map(cases.filter((c) => folded.has(c)).map((c) => [c, [...folded.get(c)!]]));
+  /**
+   * The naming facts of these subjects (a case's filings, a product's announcements), by subject, in position order: a
+   * fold keeps those it applied (see `foldNamings`).
+   */
+  private async namingFactsOf(manager: EntityManager, subjects: string[]): Promise<Map<string, string[]>> {
+    const folded = this.foldNamings;
+    if (folded) return new Map(subjects.filter((c) => folded.has(c)).map((c) => [c, [...folded.get(c)!]]));
     const rows: Array<{ subject: string; event_id: string }> = await manager.query(
-      `SELECT subject, event_id FROM ${this.table} WHERE subject = ANY($1::text[]) AND type = 'lawsuit.filed' ORDER BY position`,
-      [cases],
+      `SELECT subject, event_id FROM ${this.table} WHERE subject = ANY($1::text[]) AND type = ANY($2::text[]) ORDER BY position`,
+      [subjects, NAMING_TYPES],
     );
     const out = new Map<string, string[]>();
     for (const r of rows) out.set(r.subject, [...(out.get(r.subject) ?? []), String(r.event_id)]);
     return out;
   }
 
-  /** A fold keeps every filing it applied (bounded: past the bound it searches its table as the live feed does). */
-  private rememberFilings(filings: Map<string, string[]>): void {
-    const folded = this.foldFilings;
+  /** A fold keeps every naming fact it applied (bounded: past the bound it searches its table as the live feed does). */
+  private rememberNamings(filings: Map<string, string[]>): void {
+    const folded = this.foldNamings;
     if (!folded || !filings.size) return;
     for (const [c, list] of filings) folded.set(c, list);
-    if (folded.size > FOLD_CASES) this.foldFilings = null;
+    if (folded.size > FOLD_NAMED) this.foldNamings = null;
   }
 
   /** A fold keeps every correction it applied (bounded: past the bound it searches its table as the live feed does). */
@@ -338,6 +368,16 @@ function factBefore(target: FeedItemRow, corrections: readonly Correction[], pos
     fact = correctedFact(fact ?? factOfItem(target), c.changes);
   }
   return fact;
+}
+
+/** The names the first of a subject's standing naming facts that gives one gives it (its field: NAMING_FACTS), or null. */
+function namesOf(standing: readonly HeadlineEvent[]): DisplayNames | null {
+  for (const fact of standing) {
+    const field = namingFactOf(fact.subject)?.field;
+    const names = field ? displayNamesGivenBy((fact.data as Record<string, unknown> | undefined)?.[field]) : null;
+    if (names) return names;
+  }
+  return null;
 }
 
 /** The changes of a target's corrections below `position`, in order. */

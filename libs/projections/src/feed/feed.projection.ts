@@ -8,6 +8,7 @@ import {
   resolvedHeadline,
   sourcedHeadlinePrefix,
   type CorrectionChanges,
+  type DisplayNames,
   type HeadlineEvent,
   type Modality,
 } from '@newsroom/domain';
@@ -110,8 +111,9 @@ export function correctedFact(fact: HeadlineEvent, changes: CorrectionChanges | 
  * correction's item the fact after that correction (each of several successive ones its own state), a retraction's,
  * an attached source's or a resolution's the fact as it stood then. It reaches the entities of its target's item, of
  * that fact as it stands once its event is applied, and `reached`: those the corrections before it reached
- * (correctionsReach). The item is made once, here, so the stored feed, its live stream and a rebuild all show the same
- * words and reach the same readers.
+ * (correctionsReach). `names`: its subject's display names as the facts gave them then (a case's title as its standing
+ * filing said it: see casePartiesOf for the filing), else its slug's. The item is made once, here, so the stored feed,
+ * its live stream and a rebuild all show the same words and reach the same readers.
  */
 export function evolveFeed(
   event: ProjectedEvent,
@@ -119,6 +121,7 @@ export function evolveFeed(
   targetFact?: HeadlineEvent | null,
   parties: readonly string[] = [],
   reached: readonly string[] = [],
+  names: DisplayNames | null = null,
 ): FeedChange[] {
   const amendment = isAmendment(event);
   const sourced = event.type === 'event.sourced';
@@ -127,7 +130,7 @@ export function evolveFeed(
   const targetEventId: string | null =
     amendment || sourced ? (event.data?.targetEventId ?? null) : resolved ? (event.data?.standingEventId ?? null) : null;
   const onTarget = amendment || sourced || resolved;
-  const fact = onTarget ? null : factHeadlines(event);
+  const fact = onTarget ? null : factHeadlines(event, names);
   const prefix = (lang: 'en' | 'fr') =>
     event.type === 'event.sourced'
       ? sourcedHeadlinePrefix(event.data, lang)
@@ -139,7 +142,7 @@ export function evolveFeed(
       : target
         ? (targetFact ?? factOfItem(target))
         : null;
-  const named = namedFact && (event.type === 'event.corrected' || targetFact) ? factHeadlines(namedFact) : null;
+  const named = namedFact && (event.type === 'event.corrected' || targetFact) ? factHeadlines(namedFact, names) : null;
   const targetHeadline = (lang: 'en' | 'fr') => (named ? named[lang] : lang === 'fr' ? target!.headlineFr : target!.headlineEn);
   const headline = (lang: 'en' | 'fr') =>
     fact
@@ -148,7 +151,7 @@ export function evolveFeed(
         ? resolvedHeadline(targetHeadline(lang), event.data?.reason, lang)
         : target
           ? prefix(lang) + targetHeadline(lang)
-          : renderHeadline(event, lang);
+          : renderHeadline(event, lang, { names });
   // An attached source (or a correction's sources) adds to its target's entries; the item carries the result.
   const attached = attachedEntries(event);
   const targetEntries = attached && target ? mergeEntries(target.corroboration, attached.entries) : null;

@@ -6,6 +6,7 @@ import {
   FR_COLON,
   HeadlineEvent,
   mergePatch,
+  type DisplayNames,
   outletKey,
   renderHeadline,
 } from '@newsroom/domain';
@@ -101,8 +102,16 @@ const reasonOf = (a: FeedItemRow) => {
   return typeof d?.reason === 'string' ? d.reason : null;
 };
 
-/** Folds the corrections (JSON merge patches) and retraction of an event into what the entry shows. */
-export function currentItem(item: FeedItemRow, amendments: readonly FeedItemRow[], lang: 'en' | 'fr'): CurrentItem {
+/**
+ * Folds the corrections (JSON merge patches) and retraction of an event into what the entry shows. `names`: the
+ * subject's names now when a fact gives them (a corrected step names its case by its filed title).
+ */
+export function currentItem(
+  item: FeedItemRow,
+  amendments: readonly FeedItemRow[],
+  lang: 'en' | 'fr',
+  names: DisplayNames | null = null,
+): CurrentItem {
   let data = item.data;
   let occurredAt = item.occurredAt;
   let status: CurrentItem['status'] = 'current';
@@ -119,7 +128,9 @@ export function currentItem(item: FeedItemRow, amendments: readonly FeedItemRow[
   }
   const stored = lang === 'fr' ? item.headlineFr : item.headlineEn;
   const headline = corrected
-    ? renderHeadline({ type: item.type, subject: item.subject, occurredAt, modality: item.modality, data } as HeadlineEvent, lang)
+    ? renderHeadline({ type: item.type, subject: item.subject, occurredAt, modality: item.modality, data } as HeadlineEvent, lang, {
+        names,
+      })
     : stored;
   const last = amendments[amendments.length - 1];
   return { item, occurredAt, data, headline, status, updated: last?.recordedAt ?? item.recordedAt, reason: last ? reasonOf(last) : null };
@@ -210,7 +221,9 @@ function canonicalFilter(o: AtomFeedOptions): string {
  * a correction changes its `updated`, title and content; a retraction says so. Amendments are not entries.
  */
 export function buildAtomFeed(source: AtomSource, options: AtomFeedOptions): XmlElement {
-  const items = source.events.map((e) => currentItem(e, source.amendments.get(e.eventId) ?? [], options.lang));
+  const items = source.events.map((e) =>
+    currentItem(e, source.amendments.get(e.eventId) ?? [], options.lang, source.namesOf?.(e.subject) ?? null),
+  );
   const updated = items.reduce((max, c) => (c.updated > max ? c.updated : max), '1970-01-01T00:00:00.000Z');
   const t = TEXT[options.lang];
   const scope = [options.filter.types?.join(', '), options.filter.subjects?.join(', '), options.filter.organization]

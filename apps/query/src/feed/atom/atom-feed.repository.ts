@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { DisplayNames } from '@newsroom/domain';
 import { FEED_ITEM_COLUMNS, FeedItemDbRow, FeedItemRow, toFeedItemRow } from '@newsroom/projections';
 import { READ_DB } from '../../database/read-database.module';
+import { EntityNamesRepository } from '../../reports/shared/entity-names.repository';
 import { FeedFilter, organizationsOf } from '../feed-query.reader';
 
 const COLUMNS = FEED_ITEM_COLUMNS.split(',')
@@ -13,12 +15,17 @@ export interface AtomSource {
   events: FeedItemRow[];
   /** Amendments of those events in position order, by target event id. */
   amendments: Map<string, FeedItemRow[]>;
+  /** The names facts give the corrected events' subjects now (a case's filed title), which their entries are rendered with. */
+  namesOf?: (subject: string) => DisplayNames | null;
 }
 
 /** Reads the feed read model for the Atom feed, bounded by the watermark like every other feed read. */
 @Injectable()
 export class AtomFeedRepository {
-  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+  constructor(
+    @Inject(READ_DB) private readonly db: DataSource,
+    private readonly names: EntityNamesRepository,
+  ) {}
 
   async newest(filter: FeedFilter, limit: number): Promise<AtomSource> {
     const organizations = organizationsOf(filter);
@@ -64,6 +71,12 @@ export class AtomFeedRepository {
       list.push(a);
       amendments.set(a.targetEventId!, list);
     }
-    return { events: rows, amendments };
+    // A corrected entry is rendered again as it stands now, naming its subject by the name it has now.
+    const corrected = [...amendments.values()].flat().filter((a) => a.type === 'event.corrected');
+    const names = await this.names.namesAt(
+      corrected.map((a) => a.subject),
+      null,
+    );
+    return { events: rows, amendments, namesOf: (s) => names.givenTo(s) };
   }
 }

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { displayNameOf, renderHeadline, type HeadlineEvent } from '@newsroom/domain';
+import { renderHeadline, type HeadlineEvent } from '@newsroom/domain';
 import { toConflictRow, type ConflictSide } from '@newsroom/projections';
 import { READ_DB } from '../../database/read-database.module';
 import { openAtSql } from '../shared/conflicts-with.repository';
 import { openPage } from '../shared/cursor.codec';
 import { corroborationIn, loadCorroboration, type CorroborationMap } from '../shared/corroboration.repository';
+import { EntityNamesRepository, SubjectNames } from '../shared/entity-names.repository';
 import { sourceDto } from '../shared/fact.dto';
 import { anyOf, SqlParams } from '../shared/sql.builder';
 
@@ -31,10 +32,10 @@ type Row = Parameters<typeof toConflictRow>[0] & {
  * now: see `evolveConflicts`), so the words never say another figure or date than the value. A side written before
  * the projection kept its data falls back to its event's feed headline (as first recorded) until a rebuild.
  */
-function sideHeadline(s: ConflictSide, subject: string, modality: string | null, stored: string | null, lang: 'en' | 'fr') {
+function sideHeadline(s: ConflictSide, subject: string, modality: string | null, stored: string | null, lang: 'en' | 'fr', names: SubjectNames) {
   if (s.data === undefined) return stored;
   const fact = { type: s.type, subject, occurredAt: s.occurredAt, modality: modality ?? 'reported', data: s.data } as HeadlineEvent;
-  return renderHeadline(fact, lang);
+  return renderHeadline(fact, lang, { names: names.givenTo(subject) });
 }
 
 const sideDto = (s: ConflictSide, headline: string | null, corroboration: CorroborationMap) => ({
@@ -48,7 +49,7 @@ const sideDto = (s: ConflictSide, headline: string | null, corroboration: Corrob
   corroboration: corroborationIn(corroboration, s.eventId),
 });
 
-function conflictDto(r: Row, knownAt: string | null, lang: 'en' | 'fr', corroboration: CorroborationMap) {
+function conflictDto(r: Row, knownAt: string | null, lang: 'en' | 'fr', names: SubjectNames, corroboration: CorroborationMap) {
   const c = toConflictRow(r);
   // At knownAt a conflict closed later was still open: its resolution was not known yet.
   const closed = c.closedAt !== null && (!knownAt || Date.parse(c.closedAt) <= Date.parse(knownAt));
@@ -56,7 +57,7 @@ function conflictDto(r: Row, knownAt: string | null, lang: 'en' | 'fr', corrobor
     conflictId: c.conflictId,
     kind: c.kind,
     subject: c.subject,
-    subjectName: displayNameOf(c.subject),
+    subjectName: names.in(c.subject, lang),
     key: c.key,
     fields: c.fields,
     status: closed ? ('resolved' as const) : ('open' as const),
@@ -69,8 +70,8 @@ function conflictDto(r: Row, knownAt: string | null, lang: 'en' | 'fr', corrobor
         : null,
     // Both facts of a conflict are in one stream: the conflict's subject is theirs.
     sides: [
-      sideDto(c.a, sideHeadline(c.a, c.subject, r.a_modality, r.a_headline, lang), corroboration),
-      sideDto(c.b, sideHeadline(c.b, c.subject, r.b_modality, r.b_headline, lang), corroboration),
+      sideDto(c.a, sideHeadline(c.a, c.subject, r.a_modality, r.a_headline, lang, names), corroboration),
+      sideDto(c.b, sideHeadline(c.b, c.subject, r.b_modality, r.b_headline, lang, names), corroboration),
     ],
   };
 }
@@ -80,7 +81,10 @@ export type ConflictDto = ReturnType<typeof conflictDto>;
 /** Pairs of standing facts that contradict each other, open and resolved, in the order they opened. */
 @Injectable()
 export class ConflictsRepository {
-  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+  constructor(
+    @Inject(READ_DB) private readonly db: DataSource,
+    private readonly names: EntityNamesRepository,
+  ) {}
 
   async report(q: ConflictsQuery) {
     const p = new SqlParams();
@@ -110,14 +114,18 @@ export class ConflictsRepository {
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     const sides = page.map(toConflictRow).flatMap((c) => [c.a.eventId, c.b.eventId]);
-    const corroboration = await loadCorroboration(this.db, [...new Set(sides)], q.knownAt);
+    // A case is named by its filed title (a product by its announced name) as it stood at knownAt.
+    const [corroboration, names] = await Promise.all([
+      loadCorroboration(this.db, [...new Set(sides)], q.knownAt),
+      this.names.namesAt(page.map((r) => String(r.subject)), q.knownAt),
+    ]);
     return {
       status: q.status,
       kind: q.kind,
       subject: q.subject,
       knownAt: q.knownAt,
       lang: q.lang,
-      items: page.map((r) => conflictDto(r, q.knownAt, q.lang, corroboration)),
+      items: page.map((r) => conflictDto(r, q.knownAt, q.lang, names, corroboration)),
       next: rows.length > q.limit ? await paging.next([String(last.opened_position), last.conflict_id]) : null,
     };
   }

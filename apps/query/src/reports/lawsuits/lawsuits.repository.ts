@@ -5,6 +5,7 @@ import type { TextLang } from '@newsroom/domain';
 import { CaseStep, LawsuitRow, normalizeRow, summarizeCase } from '@newsroom/projections';
 import { openPage } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
+import { EntityNamesRepository } from '../shared/entity-names.repository';
 import { loadFactExtras } from '../shared/fact-history.repository';
 import { FactVersionDto, sourceDto } from '../shared/fact.dto';
 import { corroborationIn, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
@@ -48,6 +49,7 @@ export class LawsuitsRepository {
   constructor(
     @Inject(READ_DB) private readonly db: DataSource,
     private readonly links: EntityLinksRepository,
+    private readonly names: EntityNamesRepository,
   ) {}
 
   /** `stepsBy`: the instant a step must have happened by to count as of `asOf` as sent (a date counts to its end: see stepsHappenedBy). */
@@ -83,7 +85,8 @@ export class LawsuitsRepository {
     });
     const canonical = (subjects: string[]) => [...new Set(subjects.map((s) => graph.canonicalOf(s)))];
     const page = found.slice(0, q.limit);
-    const steps = await this.steps(page.map((c) => c.subject), q, stepsBy);
+    // A case is named by its filed title as it stood at knownAt (the registry's rule), else by its slug.
+    const [steps, names] = await Promise.all([this.steps(page.map((c) => c.subject), q, stepsBy), this.names.namesAt(page.map((c) => c.subject), q.knownAt)]);
     const { history, corroboration } = await loadFactExtras(this.db, 'read_model.lawsuit_events', [...page, ...steps], q.knownAt);
     const lang = q.lang ?? 'en';
     const rows = new Map([...page, ...steps].map((r) => [r.fact_id, r]));
@@ -92,6 +95,7 @@ export class LawsuitsRepository {
       const step = (s: CaseStep) => stepDto(s, lang, rows, history, corroboration);
       return {
         ...c,
+        caseName: names.in(c.case, lang),
         ...caseTexts(filed, lang),
         lang,
         canonicalPlaintiffs: canonical(c.plaintiffs),

@@ -31,7 +31,9 @@ const step = z.object({
 
 const caseSchema = z.object({
   case: z.string(),
-  caseName: z.string(),
+  caseName: z.string().meta({
+    description: "The case's name in `lang`: its filing's title as it stood at knownAt (in the other language when the filing gives only that one)",
+  }),
   title: nullableText('In `lang` (see fallbacks)'),
   plaintiffs: z.array(z.string()),
   defendants: z.array(z.string()),

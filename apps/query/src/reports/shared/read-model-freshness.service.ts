@@ -21,16 +21,19 @@ const MAX_WAITERS = 10_000;
 /** Facts carry their corroboration (feed), their entities' names and merges (entity links) and `conflictsWith`. */
 const FACTS = ['feed', 'entity-links', 'conflicts'] as const;
 
+/** Answers naming cases and products name them as the entity registry does (a filing's title, an announcement's name). */
+const NAMES = 'entities';
+
 /** The read models (projection names) each answer draws on. */
 export const READ_MODELS = {
   leadership: ['leadership', ...FACTS],
   departures: ['departures', ...FACTS],
-  lawsuits: ['lawsuits', ...FACTS],
+  lawsuits: ['lawsuits', ...FACTS, NAMES],
   financials: ['financials', ...FACTS],
-  timeline: ['timeline', ...FACTS],
-  conflicts: ['conflicts', 'feed'],
+  timeline: ['timeline', ...FACTS, NAMES],
+  conflicts: ['conflicts', 'feed', NAMES],
   entities: ['entities', 'timeline', 'entity-links', 'conflicts'],
-  sources: ['sources', 'conflicts'],
+  sources: ['sources', 'conflicts', NAMES],
 } as const satisfies Record<string, readonly string[]>;
 
 interface Waiter {

@@ -70,11 +70,17 @@ function eventText(item: TimelineItemDto, lang: 'en' | 'fr'): string {
 /**
  * A timeline page as TimelineJS3 JSON (https://timeline.knightlab.com/docs/json-format.html): one slide per fact
  * (unique_id its fact id, group its event type), headlines in the requested language, texts as escaped HTML.
+ * `subjectName`: the subject's name in `lang` (a case's filed title, a product's announced name); its slug's without.
  */
-export function toTimelineJs(page: { items: readonly TimelineItemDto[] }, q: { subject: string | null; lang: 'en' | 'fr' }) {
+export function toTimelineJs(
+  page: { items: readonly TimelineItemDto[] },
+  q: { subject: string | null; lang: 'en' | 'fr' },
+  subjectName?: string,
+) {
   const t = TEXT[q.lang];
+  const name = q.subject ? (subjectName ?? displayNameOf(q.subject)) : null;
   return {
-    title: { text: { headline: q.subject ? `${t.title}${t.colon}${displayNameOf(q.subject)}` : t.title, text: '' } },
+    title: { text: { headline: name ? `${t.title}${t.colon}${name}` : t.title, text: '' } },
     events: page.items.map((item) => ({
       ...timelineJsDates(item.occurredAt, item.validFrom ?? item.recordedAt),
       text: { headline: html(item.headline), text: eventText(item, q.lang) },

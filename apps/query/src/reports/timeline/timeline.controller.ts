@@ -8,6 +8,7 @@ import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
 import { toTimelineJs } from './timeline-js.mapper';
 import { TIMELINE_CSV } from './timeline-csv.writer';
 import { TimelineRepository } from './timeline.repository';
+import { EntityNamesRepository } from '../shared/entity-names.repository';
 import { timelineJsSchema, timelineParams, timelineReportSchema } from './timeline.schema';
 
 @ApiTags('reports')
@@ -16,6 +17,7 @@ export class TimelineController {
   constructor(
     private readonly repository: TimelineRepository,
     private readonly freshness: ReadModelFreshness,
+    private readonly names: EntityNamesRepository,
   ) {}
 
   @Get()
@@ -32,7 +34,8 @@ export class TimelineController {
     const page = await this.repository.page(q);
     if (q.format === 'timelinejs') {
       res.vary('Accept');
-      const timeline = toTimelineJs(page, q);
+      const names = await this.names.namesAt(q.subject ? [q.subject] : [], q.knownAt);
+      const timeline = toTimelineJs(page, q, q.subject ? names.in(q.subject, q.lang ?? 'en') : undefined);
       if (page.next) sendCursor(res, JSON.stringify(timeline), page.next); // TimelineJS's JSON has no room for it
       return timeline;
     }

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../../database/read-database.module';
-import { displayNameIn, fallbacksIn } from '@newsroom/domain';
+import { fallbacksIn } from '@newsroom/domain';
 import { normalizeRow, StoredFactRow, timelineModel, withLeadRowPayload } from '@newsroom/projections';
 import { openPage, type CursorValue } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
+import { EntityNamesRepository, SubjectNames } from '../shared/entity-names.repository';
 import { minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { loadFactExtras } from '../shared/fact-history.repository';
 import { factFields, FactVersionDto } from '../shared/fact.dto';
@@ -34,9 +35,9 @@ interface TimelineRow extends StoredFactRow {
   headline_fr: string;
 }
 
-const itemDto = (r: TimelineRow, lang: 'en' | 'fr', history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap, stories: StoryDates, canonical: (s: string) => string) => ({
-  type: r.event_type, subject: r.subject, subjectName: displayNameIn(r.subject, lang), canonicalSubject: canonical(r.subject), role: r.mention_role,
-  headline: lang === 'fr' ? r.headline_fr : r.headline_en, lang, fallbacks: fallbacksIn(r.event_type, r.data, lang), data: r.data, ...factFields(r, history, corroboration, stories),
+const itemDto = (r: TimelineRow, lang: 'en' | 'fr', history: Map<string, FactVersionDto[]>, corroboration: CorroborationMap, stories: StoryDates, canonical: (s: string) => string, names: SubjectNames) => ({
+  type: r.event_type, subject: r.subject, subjectName: names.in(r.subject, lang), canonicalSubject: canonical(r.subject), role: r.mention_role,
+  headline: names.headlineOf(r, lang), lang, fallbacks: fallbacksIn(r.event_type, r.data, lang), data: r.data, ...factFields(r, history, corroboration, stories),
 });
 
 export type TimelineItemDto = ReturnType<typeof itemDto>;
@@ -47,6 +48,7 @@ export class TimelineRepository {
   constructor(
     @Inject(READ_DB) private readonly db: DataSource,
     private readonly links: EntityLinksRepository,
+    private readonly names: EntityNamesRepository,
   ) {}
 
   /** A page of the timeline; `endpoint` names the list its cursors belong to (an entity's page is its own list). */
@@ -58,13 +60,15 @@ export class TimelineRepository {
     const { graph, result: rows } = await this.links.readForEntity(q.knownAt, q.subject, (members) => this.rowsOf(q, members, after));
     const page = rows.slice(0, q.limit);
     // The stories' dates as GET /v1/sources/{id} has them (one id, one date), read with the history and corroboration.
-    const [{ history, corroboration }, stories] = await Promise.all([
+    // And the subjects' names at knownAt: a case's step is headlined by the case's filed title as it stood then.
+    const [{ history, corroboration }, stories, names] = await Promise.all([
       loadFactExtras(this.db, 'read_model.timeline_facts', page, q.knownAt),
       loadStoryDates(this.db, page.flatMap((r) => r.sources ?? [])),
+      this.names.namesAt(page.map((r) => r.subject), q.knownAt),
     ]);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => itemDto(r, q.lang, history, corroboration, stories, (s) => graph.canonicalOf(s))),
+      items: page.map((r) => itemDto(r, q.lang, history, corroboration, stories, (s) => graph.canonicalOf(s), names)),
       next: rows.length > q.limit ? await paging.next([last.valid_from, last.fact_position]) : null,
     };
   }

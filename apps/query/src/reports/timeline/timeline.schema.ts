@@ -20,7 +20,7 @@ export const timelineParams = reportParams({
 export const timelineItemSchema = z.object({
   type: z.enum(EVENT_TYPES),
   subject: z.string(),
-  subjectName: z.string(),
+  subjectName: z.string().meta({ description: "The subject's display name in `lang`: a product's announced name and a case's filed title as they stood at knownAt, else the slug's" }),
   canonicalSubject: z.string().meta({ description: 'The subject the entity is shown under: the recorded subject, or the one it was merged into' }),
   role: z.string().meta({ description: "How the fact names the subject asked for: subject, organization, plaintiff, defendant, destination, requested_by... A case's step (which names only its case) on a party's timeline: the party's role in the case." }),
   headline: z.string().meta({ description: 'In `lang`; free text the event does not give in it shows in the other, marked "[en]" / "[fr]"' }),
