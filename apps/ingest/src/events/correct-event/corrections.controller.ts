@@ -2,13 +2,13 @@ import { Body, Controller, Headers, Param, Req, Res } from '@nestjs/common';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { correctionRequestJsonSchema, validateCorrectionRequest } from '@newsroom/domain';
-import { problems } from '@newsroom/platform';
 import { AmendmentEndpoint } from '../../docs/api-amendment.decorator';
 import { amendedBody } from '../../http/outcome.response';
 import { eventIdParam, idempotencyKey } from '../../http/path-params.util';
 import { requestMeta } from '../../http/request-meta.util';
 import { CorrectEventCommand } from './correct-event.command';
 import { WriteCommands } from '../../http/write-deadline.service';
+import { refusedAmendmentAnswer } from '../replay-amendment/refused-amendment.response';
 
 @ApiTags('events')
 @ApiSecurity('bearer')
@@ -31,7 +31,10 @@ export class CorrectionsController {
   ) {
     const targetId = eventIdParam(id);
     const valid = validateCorrectionRequest(body);
-    if (!valid.ok) throw problems.validation(valid.errors);
+    // Refused today, it may still be the retry of an amendment an earlier release recorded.
+    if (!valid.ok) {
+      return refusedAmendmentAnswer(this.commands, res, { kind: 'correction', target: targetId, body, key, errors: valid.errors });
+    }
     const result = await this.commands.execute(new CorrectEventCommand(targetId, valid.value, requestMeta(req), idempotencyKey(key)));
     return amendedBody(result, res);
   }
