@@ -9,6 +9,7 @@ import { requestMeta } from '../../http/request-meta.util';
 import { AttachSourceCommand } from './attach-source.command';
 import { WriteCommands } from '../../http/write-deadline.service';
 import { refusedAmendmentAnswer } from '../replay-amendment/refused-amendment.response';
+import { refusingInexactNumbers } from '../shared/inexact-numbers.util';
 
 @ApiTags('events')
 @ApiSecurity('bearer')
@@ -30,7 +31,7 @@ export class SourcesController {
     @Res({ passthrough: true }) res: IngestReply,
   ) {
     const targetId = eventIdParam(id);
-    const valid = validateSourceRequest(body);
+    const valid = refusingInexactNumbers(validateSourceRequest(body), req.inexactNumbers);
     // Refused today, it may still be the retry of an amendment an earlier release recorded.
     if (!valid.ok) {
       return refusedAmendmentAnswer(this.commands, res, { kind: 'sourcing', target: targetId, body, key, errors: valid.errors });

@@ -9,6 +9,7 @@ import { requestMeta } from '../../http/request-meta.util';
 import { RetractEventCommand } from './retract-event.command';
 import { WriteCommands } from '../../http/write-deadline.service';
 import { refusedAmendmentAnswer } from '../replay-amendment/refused-amendment.response';
+import { refusingInexactNumbers } from '../shared/inexact-numbers.util';
 
 @ApiTags('events')
 @ApiSecurity('bearer')
@@ -30,7 +31,7 @@ export class RetractionsController {
     @Res({ passthrough: true }) res: IngestReply,
   ) {
     const targetId = eventIdParam(id);
-    const valid = validateRetractionRequest(body);
+    const valid = refusingInexactNumbers(validateRetractionRequest(body), req.inexactNumbers);
     // Refused today, it may still be the retry of an amendment an earlier release recorded.
     if (!valid.ok) {
       return refusedAmendmentAnswer(this.commands, res, { kind: 'retraction', target: targetId, body, key, errors: valid.errors });
