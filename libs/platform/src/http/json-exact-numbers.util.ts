@@ -1,5 +1,11 @@
-import type { FieldProblem } from './problem.errors';
+// Shared with the CLI (`newsroom ingest` refuses such a line before sending it): it imports only the other shared file.
 import { stringEnd, walkJsonText } from './json-duplicate-keys.util';
+
+/** A number and why it is refused: a problem's field error. */
+interface InexactNumber {
+  path: string;
+  message: string;
+}
 
 /**
  * Numbers a JSON text gives more precisely than the double `JSON.parse` reads them as. A headcount `"total":
@@ -20,11 +26,11 @@ import { stringEnd, walkJsonText } from './json-duplicate-keys.util';
 const MAYBE_INEXACT = /[\s:,[]-?\d(?:[\d.]{15}|[\d.]*[eE][+-]?\d{3})/;
 
 /** The numbers of a text `JSON.parse` has accepted that it reads as another value, each as a field problem with its path. */
-export function inexactNumbers(text: string): FieldProblem[] {
+export function inexactNumbers(text: string): InexactNumber[] {
   if (!MAYBE_INEXACT.test(text)) return [];
   const found = inexactLiterals(text);
   if (!found.length) return [];
-  const problems: FieldProblem[] = [];
+  const problems: InexactNumber[] = [];
   walkJsonText(text, {
     literal: (path, start) => {
       if (start === found[problems.length].start) problems.push({ path, message: found[problems.length].message });
