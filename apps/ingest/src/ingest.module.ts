@@ -33,6 +33,7 @@ import { ReplayRefusedHandler } from './events/record-events/replay-refused.hand
 import { RecordStoryHandler } from './events/record-story/record-story.handler';
 import { StoriesController } from './events/record-story/stories.controller';
 import { RetractEventHandler } from './events/retract-event/retract-event.handler';
+import { ReplayAmendmentHandler } from './events/replay-amendment/replay-amendment.handler';
 import { RetractionsController } from './events/retract-event/retractions.controller';
 import { EntityAliasesController } from './entities/record-entity-alias/entity-aliases.controller';
 import { RecordEntityAliasHandler } from './entities/record-entity-alias/record-entity-alias.handler';
@@ -148,6 +149,7 @@ export class IngestModule {
         RecordStoryHandler,
         CorrectEventHandler,
         RetractEventHandler,
+        ReplayAmendmentHandler,
         RecordEntityAliasHandler,
         AttachSourceHandler,
         ResolveConflictHandler,

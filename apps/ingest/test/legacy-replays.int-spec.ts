@@ -4,10 +4,11 @@ import { contentHash, PgEventStore } from '@newsroom/event-store';
 import { IncomingMessage, KafkaClient, ManagedConsumer } from '@newsroom/messaging';
 import { uuidv5 } from '@newsroom/platform';
 import { createTestDatabase, departedEnvelope, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { startIngestApp } from './support/ingest-app.harness';
+import { ingestPoster, startIngestApp } from './support/ingest-app.harness';
 import { SubmissionOutcome } from '../src/submissions/consume-submissions/submission-batch.processor';
 import { refusedTodayEnvelopes } from './support/refused-today.fixture';
 import { submissionsProcessor } from './support/submissions.harness';
+import { recordAsOlderRelease } from './support/older-release.harness';
 
 const WRITE = 'legacy-replays-write';
 /** The namespace keyedRecordIntent names a batch's or story's unnamed events in (`<key>/<index>`). */
@@ -24,7 +25,7 @@ type Envelope = Record<string, unknown>;
 describe('retries of events an earlier release recorded that today’s validation refuses (HTTP and Kafka, real Postgres and broker)', () => {
   let db: TestDatabase;
   let app: INestApplication;
-  let url: string;
+  let post: ReturnType<typeof ingestPoster>;
   let store: PgEventStore;
   let kafka: KafkaClient;
   const consumers: ManagedConsumer[] = [];
@@ -32,15 +33,6 @@ describe('retries of events an earlier release recorded that today’s validatio
   const dead: IncomingMessage[] = [];
   const counted: Record<SubmissionOutcome, number> = { accepted: 0, duplicate: 0, rejected: 0 };
 
-  const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${WRITE}`, ...headers },
-      body: JSON.stringify(body),
-    });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers read field by field
-    return { status: res.status, headers: res.headers, json: (await res.json()) as any };
-  };
   const eventCount = async () => Number((await db.pool.query('SELECT count(*) AS n FROM event_store.events')).rows[0].n);
   const storedRow = async (id: string) =>
     (await db.pool.query('SELECT global_position::text AS position, stream_version FROM event_store.events WHERE event_id = $1', [id]))
@@ -49,33 +41,21 @@ describe('retries of events an earlier release recorded that today’s validatio
   /** Records an envelope as the earlier release did: its content as sent, under the fingerprint it took of it. */
   const recordTheOldWay = async (envelope: Envelope, id = envelope.id as string) => {
     const { id: _id, expectedVersion: _v, ...content } = envelope;
-    const [appended] = await store.appendMany([
-      {
-        streamId: envelope.subject as string,
-        expectedVersion: 'any',
-        events: [
-          {
-            eventId: id,
-            type: envelope.type as string,
-            schemaVersion: 1,
-            occurredAt: envelope.occurredAt as string,
-            occurredStart: null,
-            occurredEnd: null,
-            data: envelope.data,
-            sources: envelope.sources as never,
-            modality: 'reported',
-            metadata: { correlationId: 'old-release', causationId: null, actor: 'test' },
-            contentHash: contentHash({ ...content, modality: content.modality ?? 'reported' }),
-          },
-        ],
-      },
-    ]);
-    return appended;
+    return recordAsOlderRelease(store, envelope.subject as string, {
+      eventId: id,
+      type: envelope.type as string,
+      occurredAt: envelope.occurredAt as string,
+      data: envelope.data,
+      sources: envelope.sources as never,
+      contentHash: contentHash({ ...content, modality: content.modality ?? 'reported' }),
+    });
   };
 
   beforeAll(async () => {
     db = await createTestDatabase('legacy_replays');
+    let url: string;
     ({ app, url } = await startIngestApp(db, 'legacy-replays-test', WRITE));
+    post = ingestPoster(url, WRITE);
     store = new PgEventStore(db.pool);
 
     kafka = testKafka('legacy-replays-test');

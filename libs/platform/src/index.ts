@@ -16,6 +16,7 @@ export { HealthController } from './health/health.controller';
 export { metricsRegistry, initMetrics, metric, MetricsModule, MetricsController } from './metrics/metrics.module';
 export * from './http/problem.errors';
 export * from './http/json-duplicate-keys.util';
+export { inexactNumbers } from './http/json-exact-numbers.util';
 export { ProblemFilter, sendProblem, bodyParserProblem, rejectNonUtf8Body } from './http/problem.filter';
 export type { ErrorMapper } from './http/problem.filter';
 export { bootstrapHttp } from './http/bootstrap.factory';

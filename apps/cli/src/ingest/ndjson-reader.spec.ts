@@ -73,6 +73,24 @@ describe('parseRecord / parseJsonFile', () => {
     ]);
   });
 
+  it('refuses a number a double does not carry (the service would be sent the number it rounds to), an element of a .json file alone', () => {
+    const readAs = 'must be a number a JSON double carries exactly (I-JSON, RFC 7493): 9999999.9999999999999999 would be read as 10000000';
+    expect(parseRecord(7, '{"type":"headcount.reported","data":{"total":9999999.9999999999999999}}')).toEqual({
+      line: 7,
+      error: `data.total ${readAs}`,
+    });
+    expect(parseRecord(8, '{"data":{"total":1e2}}')).toEqual({ line: 8, envelope: { data: { total: 100 } } });
+    const file = '[{"data":{"total":1}},\n{"data":{"total":9999999.9999999999999999}}]';
+    expect(parseJsonFile(file)).toEqual([
+      { line: 1, label: 'element 1 (line 1)', envelope: { data: { total: 1 } } },
+      { line: 2, label: 'element 2 (line 2)', error: `data.total ${readAs}` },
+    ]);
+    expect(parseJsonFile(`{"events":[{"data":{"total":9999999.9999999999999999}}]}`)).toEqual([
+      { line: 1, label: 'element 1 (line 1)', error: `data.total ${readAs}` },
+    ]);
+    expect(parseJsonFile('{"data":{"total":9999999.9999999999999999}}')).toEqual([{ line: 1, error: `data.total ${readAs}` }]);
+  });
+
   it('a .json file: an array, {events} or one envelope, numbered from 1', () => {
     expect(parseJsonFile('[{"a":1},2]')).toEqual([
       { line: 1, label: 'element 1 (line 1)', envelope: { a: 1 } },

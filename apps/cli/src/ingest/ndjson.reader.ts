@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 // Dependency-free, shared with the service's body parser, so both refuse the same texts (the CLI loads no @newsroom paths).
 import { duplicateKeyPath } from '../../../../libs/platform/src/http/json-duplicate-keys.util';
+import { inexactNumbers } from '../../../../libs/platform/src/http/json-exact-numbers.util';
 import { decodeLine, decodeUtf8, EncodingLedger, Fallback } from './encoding.util';
 
 /**
@@ -112,6 +113,9 @@ export function parseRecord(line: number, text: string): InputRecord {
   const repeated = duplicateKeyPath(text, value);
   if (repeated !== null)
     return { line, error: `${repeated} is given twice in one object: the service refuses it, as JSON.parse would drop one` };
+  // Sent as parsed, such a number would reach the service as the double it rounds to, and be recorded so.
+  const [inexact] = inexactNumbers(text);
+  if (inexact) return { line, error: inexactError(inexact) };
   return { line, envelope: value as Record<string, unknown> };
 }
 
@@ -262,14 +266,24 @@ export function parseJsonFile(text: string): InputRecord[] {
     : value && typeof value === 'object' && Array.isArray((value as { events?: unknown }).events)
       ? (value as { events: unknown[] }).events
       : undefined;
+  // An element with a number a double does not carry is refused alone, as the service refuses a batch item.
+  const inexact = new Map<number, string>();
+  for (const { path, message } of inexactNumbers(text)) {
+    const element = list && (isArray ? /^\[(\d+)\]\.?(.*)$/ : /^events\[(\d+)\]\.?(.*)$/).exec(path);
+    if (!element) return [{ line: 1, error: inexactError({ path, message }) }];
+    if (!inexact.has(Number(element[1]))) inexact.set(Number(element[1]), inexactError({ path: element[2], message }));
+  }
   if (!list) return [toRecord(value, 1)];
   const starts = elementLines(text);
   const lines = starts.length === list.length ? starts : undefined;
   return list.map((v, i) => ({
-    ...toRecord(v, i + 1),
+    ...(inexact.has(i) ? { line: i + 1, error: inexact.get(i)! } : toRecord(v, i + 1)),
     label: lines ? `element ${i + 1} (line ${lines[i]})` : `element ${i + 1}`,
   }));
 }
+
+/** Why a number is refused, as the service says it (`data.total must be a number a JSON double carries exactly ...`). */
+const inexactError = ({ path, message }: { path: string; message: string }) => (path ? `${path} ${message}` : message);
 
 const toRecord = (v: unknown, line: number): InputRecord =>
   !v || typeof v !== 'object' || Array.isArray(v)

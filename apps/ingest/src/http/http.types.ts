@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { FieldError } from '@newsroom/domain';
 
 /**
  * What the write controllers read from a request. Ingest runs on Fastify (`bootstrapHttp(..., { adapter:
@@ -12,6 +13,12 @@ export interface IngestRequest {
   readonly id?: unknown;
   /** The key's id, set by the API-key guard. */
   actor?: string;
+  /**
+   * The body's numbers JSON.parse read as another value, each with its path, set by the JSON body parser when there
+   * are any (libs/platform's fastify-http.util): each write route refuses them with its validation's errors
+   * (refusingInexactNumbers).
+   */
+  readonly inexactNumbers?: FieldError[];
 }
 
 /** What they set on the answer: status and headers, methods Fastify's reply and Express's response both have. */

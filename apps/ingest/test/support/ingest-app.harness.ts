@@ -26,3 +26,16 @@ export async function startIngestApp(
   const app = await startIngestHttp(config, { port: 0, host: '127.0.0.1' });
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
 }
+
+/** POSTs JSON to ingest with the write key, answering the status, headers and parsed body. */
+export function ingestPoster(url: string, writeKey: string) {
+  return async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${writeKey}`, ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers read field by field
+    return { status: res.status, headers: res.headers, json: (await res.json()) as any };
+  };
+}

@@ -4,8 +4,9 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as PinoRoot } from 'pino';
 import { logRequestEnd, requestIdOf } from '../logging/logging.module';
-import { ProblemError, problems } from './problem.errors';
+import { FieldProblem, ProblemError, problems } from './problem.errors';
 import { duplicateKeyPath } from './json-duplicate-keys.util';
+import { inexactNumbers } from './json-exact-numbers.util';
 import { sendProblem } from './problem.filter';
 import { attachRouteMethods, RouteMethods } from './route-methods.util';
 import { securityHeaders } from './security-headers.util';
@@ -105,7 +106,7 @@ function jsonBodyParser(limit: number, limitText: string) {
       if (declared !== undefined && Number(declared) !== received) {
         return done(new ProblemError(400, 'REQUEST.MALFORMED_HTTP', 'Bad Request', 'The body is not as long as its Content-Length.'));
       }
-      parseJson(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received), done);
+      parseJson(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received), request, done);
     };
     const onError = () => {
       if (stopped) return;
@@ -120,7 +121,15 @@ function jsonBodyParser(limit: number, limitText: string) {
 
 const NOT_UTF8 = 'Body is not valid UTF-8';
 
-function parseJson(buf: Buffer, done: Done): void {
+/**
+ * What the JSON body parser leaves on a request beside its body: the numbers of the body JSON.parse read as another
+ * value (`inexactNumbers`: `4.0000000000000001` read as 4), each with its path. The route refuses them with its own
+ * validation errors (ingest's write routes), so a refused body is answered as any other: a batch item alone, and the
+ * retry of an event an earlier release recorded as its duplicate.
+ */
+type ParsedJsonRequest = FastifyRequest & { inexactNumbers?: FieldProblem[] };
+
+function parseJson(buf: Buffer, request: ParsedJsonRequest, done: Done): void {
   if (!isUtf8(buf)) return done(problems.malformedJson(NOT_UTF8));
   // A UTF-8 byte order mark is dropped, as body-parser's decoder does.
   const start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
@@ -139,6 +148,8 @@ function parseJson(buf: Buffer, done: Done): void {
   }
   const repeated = duplicateKeyPath(text, body);
   if (repeated !== null) return done(problems.duplicateKey(repeated));
+  const inexact = inexactNumbers(text);
+  if (inexact.length) request.inexactNumbers = inexact;
   done(null, body);
 }
 

@@ -30,7 +30,7 @@ function namesInText(text: string): number {
 }
 
 /** The index of the quote that closes the string opened at `open` (a quote preceded by an even run of backslashes). */
-function stringEnd(text: string, open: number): number {
+export function stringEnd(text: string, open: number): number {
   let close = text.indexOf('"', open + 1);
   for (;;) {
     let slashes = 0;
@@ -70,12 +70,28 @@ interface Frame {
   index: number;
 }
 
+/** What `walkJsonText` tells as it reads; a visitor answering true stops the walk there. */
+export interface JsonTextVisitor {
+  /** A member name, its path, and the names its object had before it. */
+  name?(path: string, name: string, earlier: ReadonlySet<string>): boolean;
+  /** A number, true, false or null: its path, and where it stands in the text (`start` to `end`, exclusive). */
+  literal?(path: string, start: number, end: number): boolean;
+}
+
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const child = (path: string, name: string) =>
   IDENTIFIER.test(name) ? (path ? `${path}.${name}` : name) : `${path}[${JSON.stringify(name)}]`;
 
 /** Walks the (valid) text with a stack of open objects and arrays to the first name its object already had. */
 function firstRepeat(text: string): string | null {
+  return walkJsonText(text, { name: (_path, name, earlier) => earlier.has(name) });
+}
+
+/**
+ * Walks a text `JSON.parse` has accepted with a stack of open objects and arrays (no recursion: a deep body must not
+ * overflow the stack), telling the visitor each name and literal with its path. The path it stopped at, else null.
+ */
+export function walkJsonText(text: string, visitor: JsonTextVisitor): string | null {
   const stack: Frame[] = [];
   // The path the next value will have: an array's next element, or the object member whose name was just read.
   let valuePath = '';
@@ -89,7 +105,7 @@ function firstRepeat(text: string): string | null {
       if (top?.names && text.charCodeAt(next) === 58) {
         const name = JSON.parse(text.slice(i, end + 1)) as string;
         const path = child(top.path, name);
-        if (top.names.has(name)) return path;
+        if (visitor.name?.(path, name, top.names)) return path;
         top.names.add(name);
         valuePath = path;
       } else if (top && !top.names) {
@@ -107,8 +123,11 @@ function firstRepeat(text: string): string | null {
     } else {
       // A number, true, false or null: one element of an array, or an object member's value.
       const top = stack[stack.length - 1];
-      if (top && !top.names) top.index++;
+      const start = i;
       while (i + 1 < text.length && !isDelimiter(text.charCodeAt(i + 1))) i++;
+      const path = !visitor.literal ? '' : top && !top.names ? `${top.path}[${top.index}]` : valuePath;
+      if (top && !top.names) top.index++;
+      if (visitor.literal?.(path, start, i + 1)) return path;
     }
   }
   return null;

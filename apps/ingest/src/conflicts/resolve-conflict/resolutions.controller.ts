@@ -10,6 +10,7 @@ import { idempotencyKey } from '../../http/path-params.util';
 import { requestMeta } from '../../http/request-meta.util';
 import { ResolveConflictCommand } from './resolve-conflict.command';
 import { WriteCommands } from '../../http/write-deadline.service';
+import { refusingInexactNumbers } from '../../events/shared/inexact-numbers.util';
 
 @ApiTags('conflicts')
 @ApiSecurity('bearer')
@@ -46,7 +47,7 @@ export class ResolutionsController {
     @Res({ passthrough: true }) res: IngestReply,
   ) {
     if (!isUuid(id)) throw problems.validation([{ path: 'id', message: 'must be a UUID' }], 'The conflict id in the path is not a UUID.');
-    const valid = validateResolutionRequest(body);
+    const valid = refusingInexactNumbers(validateResolutionRequest(body), req.inexactNumbers);
     if (!valid.ok) throw problems.validation(valid.errors);
     const request = { ...valid.value, standingEventId: valid.value.standingEventId.toLowerCase() };
     const result = await this.commands.execute(

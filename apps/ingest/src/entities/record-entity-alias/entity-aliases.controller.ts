@@ -9,6 +9,7 @@ import { idempotencyKey } from '../../http/path-params.util';
 import { requestMeta } from '../../http/request-meta.util';
 import { RecordEntityAliasCommand } from './record-entity-alias.command';
 import { WriteCommands } from '../../http/write-deadline.service';
+import { refusingInexactNumbers } from '../../events/shared/inexact-numbers.util';
 
 @ApiTags('entities')
 @ApiSecurity('bearer')
@@ -50,7 +51,7 @@ export class EntityAliasesController {
         { path: 'subject', message: 'must be "<kind>:<slug>" with kind org, person, case, product or authority' },
       ]);
     }
-    const valid = validateEntityAliasRequest(body);
+    const valid = refusingInexactNumbers(validateEntityAliasRequest(body), req.inexactNumbers);
     if (!valid.ok) throw problems.validation(valid.errors);
     const result = await this.commands.execute(
       new RecordEntityAliasCommand(subject, valid.value, removal, requestMeta(req), idempotencyKey(key)),

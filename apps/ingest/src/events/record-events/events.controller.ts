@@ -9,6 +9,7 @@ import { recordedBody, rejectionProblem } from '../../http/outcome.response';
 import { requestMeta } from '../../http/request-meta.util';
 import { idempotencyKey } from '../../http/path-params.util';
 import { normaliseId, refusedSubmission } from '../shared/intents.mapper';
+import { inexactNumbersByItem, refusingInexactNumbers } from '../shared/inexact-numbers.util';
 import { DuplicateOutcome } from '../shared/write.types';
 import { ReplayRefusedCommand } from './replay-refused.command';
 import { BatchResult, RecordBatchCommand } from './record-batch.command';
@@ -70,7 +71,7 @@ export class EventsController {
       return this.recordBatch(body.events, req, idempotencyKey(keyHeader));
     }
     const key = idempotencyKey(keyHeader);
-    const valid = validateSubmission(body);
+    const valid = refusingInexactNumbers(validateSubmission(body), req.inexactNumbers);
     if (!valid.ok) {
       const replay = await this.replayOfRefused(body, key);
       if (!replay) throw problems.validation(valid.errors);
@@ -112,6 +113,9 @@ export class EventsController {
     if (events.length === 0 || events.length > MAX_BATCH) {
       throw problems.validation([{ path: 'events', message: `must hold 1 to ${MAX_BATCH} events` }]);
     }
-    return this.commands.execute(new RecordBatchCommand(events, requestMeta(req), key));
+    // Each item's inexact numbers refuse that item alone, as its other errors do.
+    const inexact = inexactNumbersByItem(req.inexactNumbers);
+    if (inexact.outside.length) throw problems.validation(inexact.outside);
+    return this.commands.execute(new RecordBatchCommand(events, requestMeta(req), key, inexact.items));
   }
 }

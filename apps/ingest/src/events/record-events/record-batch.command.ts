@@ -27,6 +27,8 @@ export class RecordBatchCommand extends Command<BatchResult> {
     readonly meta: RequestMeta,
     /** The request's Idempotency-Key: it names the items that carry no id (`keyedRecordIntent`). */
     readonly key?: string,
+    /** Each item's numbers JSON.parse read as another value, by index, with their paths in the item: it is refused. */
+    readonly inexactNumbers: ReadonlyMap<number, FieldError[]> = new Map(),
   ) {
     super();
   }

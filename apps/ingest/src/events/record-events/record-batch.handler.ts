@@ -3,6 +3,7 @@ import { FieldError, Submission, validateSubmission } from '@newsroom/domain';
 import { boundedFieldProblems, isUuid } from '@newsroom/platform';
 import { EventWriter } from '../shared/event-writer.service';
 import { keyedIdOf, keyedRecordIntent, refusedSubmission } from '../shared/intents.mapper';
+import { refusingInexactNumbers } from '../shared/inexact-numbers.util';
 import type { RefusedSubmission } from '../shared/write.types';
 import { BatchItemResult, BatchResult, RecordBatchCommand } from './record-batch.command';
 
@@ -11,12 +12,12 @@ import { BatchItemResult, BatchResult, RecordBatchCommand } from './record-batch
 export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, BatchResult> {
   constructor(private readonly writer: EventWriter) {}
 
-  async execute({ items, meta, key }: RecordBatchCommand): Promise<BatchResult> {
+  async execute({ items, meta, key, inexactNumbers }: RecordBatchCommand): Promise<BatchResult> {
     const results: BatchItemResult[] = new Array(items.length);
     const valid: Array<{ index: number; submission: Submission }> = [];
     const refused: Array<{ index: number; submission: RefusedSubmission }> = [];
     items.forEach((item, index) => {
-      const v = validateSubmission(item);
+      const v = refusingInexactNumbers(validateSubmission(item), inexactNumbers.get(index));
       if (v.ok) valid.push({ index, submission: v.value });
       else {
         results[index] = {

@@ -9,6 +9,7 @@ import { requestMeta } from '../../http/request-meta.util';
 import { idempotencyKey } from '../../http/path-params.util';
 import { RecordStoryCommand } from './record-story.command';
 import { refusedStorySubmissions } from '../shared/intents.mapper';
+import { refusingInexactNumbers } from '../shared/inexact-numbers.util';
 import { ReplayRefusedCommand } from '../record-events/replay-refused.command';
 import { WriteCommands } from '../../http/write-deadline.service';
 
@@ -42,7 +43,7 @@ export class StoriesController {
     @Headers('idempotency-key') keyHeader: string | undefined,
   ) {
     const key = idempotencyKey(keyHeader);
-    const valid = validateStoryRequest(body);
+    const valid = refusingInexactNumbers(validateStoryRequest(body), req.inexactNumbers);
     if (!valid.ok) {
       const replays = await this.replaysOfRefused(body, key);
       if (!replays) throw problems.validation(valid.errors);

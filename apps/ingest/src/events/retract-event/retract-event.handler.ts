@@ -1,10 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { decideRetraction, RetractionRequest } from '@newsroom/domain';
-import { contentHash } from '@newsroom/event-store';
 import { uuidv7 } from '@newsroom/platform';
 import { EVENT_STORE } from '../../ingest.tokens';
-import { AmendResult, amendEvent } from '../shared/amend-event.util';
+import { AmendResult, amendEvent, amendmentFingerprint } from '../shared/amend-event.util';
 import { IngestEventStore } from '../shared/event-store.port';
 import { EventWriter, WriteIntent } from '../shared/event-writer.service';
 import { normaliseId } from '../shared/intents.mapper';
@@ -37,7 +36,7 @@ function retractionIntent(subject: string, targetEventId: string, req: Retractio
     eventId: normaliseId(id) ?? uuidv7(),
     idFromClient: id !== undefined,
     idField: 'Idempotency-Key',
-    contentHash: contentHash({ kind: 'retraction', targetEventId, req }),
+    contentHash: amendmentFingerprint('retraction', targetEventId, req),
     subject,
     namedEvents: [targetEventId],
     decide: (state) => decideRetraction(state, targetEventId, req),

@@ -2,13 +2,14 @@ import { Body, Controller, Headers, Param, Req, Res } from '@nestjs/common';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { retractionRequestJsonSchema, validateRetractionRequest } from '@newsroom/domain';
-import { problems } from '@newsroom/platform';
 import { AmendmentEndpoint } from '../../docs/api-amendment.decorator';
 import { amendedBody } from '../../http/outcome.response';
 import { eventIdParam, idempotencyKey } from '../../http/path-params.util';
 import { requestMeta } from '../../http/request-meta.util';
 import { RetractEventCommand } from './retract-event.command';
 import { WriteCommands } from '../../http/write-deadline.service';
+import { refusedAmendmentAnswer } from '../replay-amendment/refused-amendment.response';
+import { refusingInexactNumbers } from '../shared/inexact-numbers.util';
 
 @ApiTags('events')
 @ApiSecurity('bearer')
@@ -30,8 +31,11 @@ export class RetractionsController {
     @Res({ passthrough: true }) res: IngestReply,
   ) {
     const targetId = eventIdParam(id);
-    const valid = validateRetractionRequest(body);
-    if (!valid.ok) throw problems.validation(valid.errors);
+    const valid = refusingInexactNumbers(validateRetractionRequest(body), req.inexactNumbers);
+    // Refused today, it may still be the retry of an amendment an earlier release recorded.
+    if (!valid.ok) {
+      return refusedAmendmentAnswer(this.commands, res, { kind: 'retraction', target: targetId, body, key, errors: valid.errors });
+    }
     const result = await this.commands.execute(new RetractEventCommand(targetId, valid.value, requestMeta(req), idempotencyKey(key)));
     return amendedBody(result, res);
   }

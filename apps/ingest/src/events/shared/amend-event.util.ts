@@ -1,11 +1,23 @@
 import { DOMAIN_ERROR_CODES } from '@newsroom/domain';
-import { StoredEvent } from '@newsroom/event-store';
+import { contentHash, StoredEvent } from '@newsroom/event-store';
 import { IngestEventStore } from './event-store.port';
 import { EventWriter, WriteIntent } from './event-writer.service';
 import { eventNotFound } from './event-not-found.errors';
 import { RequestMeta, WriteRejection } from './write.types';
 
 export type AmendResult = { status: 'created' | 'duplicate'; event: StoredEvent } | { status: 'rejected'; error: WriteRejection };
+
+/** The amendments of a recorded event, each made by its own endpoint (corrections, retractions, sources). */
+export type AmendmentKind = 'correction' | 'retraction' | 'sourcing';
+
+/**
+ * The content an amendment's Idempotency-Key is bound to: its kind, its target and the request. Taken of the validated
+ * request when it is recorded, and of the body as sent when today's validation refuses it (see ReplayAmendmentCommand):
+ * the form an earlier release hashed when it took that body.
+ */
+export function amendmentFingerprint(kind: AmendmentKind, targetEventId: string, request: unknown): string {
+  return contentHash({ kind, targetEventId, req: request });
+}
 
 /**
  * Corrections and retractions go into the target's stream: the target is looked up first to learn which one.

@@ -1,4 +1,4 @@
-import { departedEnvelope } from '@newsroom/testing';
+import { departedEnvelope, headcountEnvelope } from '@newsroom/testing';
 import { IncomingMessage } from '@newsroom/messaging';
 import { parseSubmissionMessage, submissionIdFor } from './submission.message';
 
@@ -47,6 +47,20 @@ describe('a Kafka submission message', () => {
         code: 'REQUEST.MALFORMED_JSON',
         errors: [{ path: 'data.reason', message: expect.stringContaining('given twice') }],
       },
+    });
+  });
+
+  it('given a number more precise than a double carries, when parsed, then it is refused with its path as invalid, and named for the retry look-up', () => {
+    const envelope = headcountEnvelope(1);
+    const parsed = parseSubmissionMessage(message(JSON.stringify(envelope).replace('"total":1', '"total":4.0000000000000001')));
+    expect(parsed).toMatchObject({
+      ok: false,
+      rejection: {
+        status: 400,
+        code: 'REQUEST.INVALID',
+        errors: [{ path: 'data.total', message: expect.stringContaining('would be read as 4') }],
+      },
+      replayOf: { eventId: envelope.id },
     });
   });
 

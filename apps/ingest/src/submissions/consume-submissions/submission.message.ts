@@ -1,7 +1,8 @@
 import { Submission, validateSubmission } from '@newsroom/domain';
 import { IncomingMessage } from '@newsroom/messaging';
-import { duplicateKeyPath, problems, uuidv5 } from '@newsroom/platform';
+import { duplicateKeyPath, inexactNumbers, problems, uuidv5 } from '@newsroom/platform';
 import { refusedSubmission } from '../../events/shared/intents.mapper';
+import { refusingInexactNumbers } from '../../events/shared/inexact-numbers.util';
 import { RefusedSubmission, RequestMeta, WriteRejection } from '../../events/shared/write.types';
 
 // Fixed namespace of the ids made for submissions sent without one (RFC 9562 name-based ids).
@@ -68,7 +69,8 @@ export function parseSubmissionMessage(message: IncomingMessage): ParsedSubmissi
       rejection: { status: 400, code: 'REQUEST.INVALID', message: detail, errors: [{ path: 'events', message: detail }] },
     };
   }
-  const valid = validateSubmission(body);
+  // Numbers JSON.parse read as another value are refused as the HTTP body parser has its routes refuse them.
+  const valid = refusingInexactNumbers(validateSubmission(body), inexactNumbers(text));
   if (!valid.ok) {
     const replayOf = refusedSubmission(body, submissionIdFor(message));
     return {
