@@ -107,6 +107,7 @@ const en = {
   'dialog.until': ' until {instant}',
   'dialog.endReason': ': “{reason}”',
   'dialog.versionNotInSources': ' · not in the sources: {paths}',
+  'dialog.versionOccurred': ' · occurred {date}',
   'stance.confirms': 'confirms',
   'stance.denies': 'denies',
   // Leadership roster
@@ -364,6 +365,7 @@ const fr: Catalogue = {
   'dialog.until': ' jusqu’au {instant}',
   'dialog.endReason': `${NBSP}: «${NBSP}{reason}${NBSP}»`,
   'dialog.versionNotInSources': ` · absent des sources${NBSP}: {paths}`,
+  'dialog.versionOccurred': ` · date des faits${NBSP}: {date}`,
   'stance.confirms': 'confirme',
   'stance.denies': 'dément',
   'roster.title': 'Équipe dirigeante',

@@ -18,7 +18,7 @@ export interface InferredField {
   note: string;
 }
 
-interface FactVersion {
+export interface FactVersion {
   version: number;
   occurredAt: string | null;
   data: unknown;
