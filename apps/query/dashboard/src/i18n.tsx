@@ -243,6 +243,10 @@ const en = {
   'field.authority': 'authority',
   'field.by': 'requested by',
   'field.request': 'request',
+  // A field's text in one language ("data.role.en": "role (English)").
+  'field.inLanguage': '{field} ({language})',
+  'language.en': 'English',
+  'language.fr': 'French',
   // Codes the API sends
   'status.current': 'current',
   'status.corrected': 'corrected',
@@ -496,6 +500,9 @@ const fr: Catalogue = {
   'field.authority': 'autorité',
   'field.by': 'demandé par',
   'field.request': 'demande',
+  'field.inLanguage': '{field} ({language})',
+  'language.en': 'anglais',
+  'language.fr': 'français',
   'status.current': 'en vigueur',
   'status.corrected': 'corrigé',
   'status.retracted': 'retiré',
@@ -595,10 +602,25 @@ export function codeText(lang: Lang, group: string, code: string): string {
 }
 
 /**
+ * A field the API names by its path ("occurredAt", "data.role.en", "data.money.amount", "claims[1]"), in the page's
+ * words: "date", "rôle (anglais)", "montant › montant", "griefs"; a field below another after it, a language's text
+ * with the language's name. Never the path itself on the page.
+ */
+export function fieldText(lang: Lang, path: string): string {
+  const steps = path
+    .replace(/^data\./, '')
+    .replace(/\[\d+\]/g, '')
+    .split('.')
+    .filter(Boolean);
+  const language = steps.length > 1 && /^(en|fr)$/.test(steps[steps.length - 1]) ? steps.pop()! : null;
+  const field = steps.map((s) => codeText(lang, 'field', s)).join(' › ');
+  return language ? t(lang, 'field.inLanguage', { field, language: codeText(lang, 'language', language) }) : field;
+}
+
+/**
  * The fields a `fallbacks` list names ("data.role", "claims[1]", "title", "headline"), in the page's words: "rôle",
  * "griefs", "titre"; each named once (two claims are one field), in the list's order.
  */
 export function fieldsText(lang: Lang, paths: readonly string[]): string {
-  const words = paths.map((p) => codeText(lang, 'field', p.replace(/^data\./, '').replace(/\[\d+\]$/, '')));
-  return [...new Set(words)].join(', ');
+  return [...new Set(paths.map((p) => fieldText(lang, p)))].join(', ');
 }

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { dateText } from './format';
-import { colon, t, tn, type Lang } from './i18n';
+import { colon, fieldText, t, tn, type Lang } from './i18n';
 import type { Corroboration, InferredField } from './types';
 
 const concerns = (item: InferredField, paths: string[]) =>
@@ -46,7 +46,7 @@ export function InferredMark({
 }) {
   const found = (inferred ?? []).filter((i) => concerns(i, paths));
   if (!found.length) return <>{children}</>;
-  const note = found.map((i) => colon(lang, i.path, i.note)).join('\n');
+  const note = found.map((i) => colon(lang, fieldText(lang, i.path), i.note)).join('\n');
   return (
     <span class="inferred" title={t(lang, 'truth.notStatedTitle', { note })} data-testid="inferred" tabIndex={0}>
       {children}
@@ -67,7 +67,7 @@ export function InferredList({ lang, inferred, except = [] }: { lang: Lang; infe
         <span key={i.path}>
           {n > 0 && ', '}
           <span class="inferred" title={i.note} data-testid="inferred" tabIndex={0}>
-            {i.path.replace(/^data\./, '').replace(/\.(en|fr)$/, ' ($1)')}
+            {fieldText(lang, i.path)}
             <sup aria-hidden="true">*</sup>
           </span>
         </span>
@@ -96,11 +96,7 @@ export function FactTruth({ lang, corroboration, inferred }: { lang: Lang; corro
           <h3>{t(lang, 'truth.notStated')}</h3>
           <ul class="inferred-notes" data-testid="inferred-notes">
             {inferred.map((i) => (
-              <li key={i.path}>
-                <code>{i.path}</code>
-                {lang === 'fr' ? '\u202f: ' : ': '}
-                {i.note}
-              </li>
+              <li key={i.path}>{colon(lang, fieldText(lang, i.path), i.note)}</li>
             ))}
           </ul>
         </>
