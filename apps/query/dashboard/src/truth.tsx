@@ -6,9 +6,16 @@ import type { Corroboration, InferredField } from './types';
 const concerns = (item: InferredField, paths: string[]) =>
   paths.some((p) => item.path === p || item.path.startsWith(`${p}.`) || item.path.startsWith(`${p}[`));
 
-/** "2 confirm, 1 deny" / "2 confirment, 1 dément". */
+/** "2 confirm, 1 denies" / "2 confirment, 1 dément". */
 const stances = (lang: Lang, c: Corroboration, separator: string) =>
   `${tn(lang, 'outlets.confirm', c.confirms)}${separator}${tn(lang, 'outlets.deny', c.denies)}`;
+
+/**
+ * A fact's outlets and what they say, as the Atom feed says it, the denials when there are any: "3 outlets: 3 confirm",
+ * "3 médias : 3 confirment", "2 médias : 1 confirme, 1 dément".
+ */
+export const corroborationText = (lang: Lang, c: Corroboration) =>
+  colon(lang, tn(lang, 'outlets.badge', c.outlets), c.denies ? stances(lang, c, ', ') : tn(lang, 'outlets.confirm', c.confirms));
 
 /** "3 outlets · 2 confirm · 1 deny": how many distinct outlets back a fact (a syndicated copy counts once). */
 export function OutletsBadge({ lang, c }: { lang: Lang; c?: Corroboration }) {

@@ -95,6 +95,8 @@ export interface ConflictSide {
     status?: string | null;
   };
   sources: Source[];
+  /** The side's outlets at knownAt: its own sources and the stories attached to it since (`sources` lists its own). */
+  corroboration?: Corroboration;
 }
 
 export interface Conflict {
