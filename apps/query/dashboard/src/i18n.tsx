@@ -156,6 +156,7 @@ const en = {
     other: '{count} more dated only to a longer span (not placed in a quarter).',
   },
   'charts.pointTitle': '{figure}, {period}: {value}',
+  'charts.disputed': '{point} (disputed: another figure of the same period is on record)',
   // A figure's metric and basis (see figureName in format.tsx: a basis the metric's words say already is left out).
   'figure.withBasis': '{metric} ({basis})',
   'metric.revenue': 'revenue',
@@ -416,6 +417,7 @@ const fr: Catalogue = {
     other: '{count} autres, datés seulement sur une période plus longue (non placés dans un trimestre).',
   },
   'charts.pointTitle': `{figure}, {period}${NBSP}: {value}`,
+  'charts.disputed': `{point} (contesté${NBSP}: un autre chiffre de la même période est enregistré)`,
   'figure.withBasis': '{metric} ({basis})',
   'metric.revenue': 'chiffre d’affaires',
   'metric.revenue_target': 'objectif de chiffre d’affaires',

@@ -170,6 +170,8 @@ export interface FinancialPoint {
   history: FactVersion[];
   corroboration?: Corroboration;
   inferred?: InferredField[];
+  /** The open conflicts the figure is a side of (another figure of its metric, basis and period). */
+  conflictsWith?: string[];
 }
 
 export interface DepartureGroup {
