@@ -5,6 +5,8 @@
 // no-break space (U+00A0, NBSP below) before « : » and inside « guillemets », a narrow one (U+202F, NNBSP) before
 // « ; ! ? »; the typographic apostrophe (’).
 
+import { elided } from './french';
+
 export type Lang = 'en' | 'fr';
 
 /** A message shown with a count: `one` for the singular, `other` for the plural (French: 0 and 1 take `one`). */
@@ -556,12 +558,24 @@ export function numberText(lang: Lang, n: number): string {
   return (numberFormats[lang] ??= new Intl.NumberFormat(locale(lang))).format(n);
 }
 
-const fill = (text: string, values: Record<string, string | number> = {}) =>
-  text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+/** A French "de", "le", "la" or "que" right before a `{name}`: elided by the value that takes its place. */
+const ELIDABLE = /(?<![\p{L}\p{N}])(de|le|la|que|De|Le|La|Que) \{(\w+)\}/gu;
+
+/**
+ * `text` with its `{name}`s replaced by `values`; in French a "de {organization}" reads "d’OpenAI" when the value
+ * asks for it (README "Elision"), whatever the message.
+ */
+function fill(lang: Lang, text: string, values: Record<string, string | number> = {}): string {
+  const elidedText =
+    lang === 'fr'
+      ? text.replace(ELIDABLE, (whole, word: string, name: string) => (name in values ? elided(word, String(values[name])) : whole))
+      : text;
+  return elidedText.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}
 
 /** The message `key` in `lang`, its `{name}`s replaced by `values`. */
 export function t<K extends TextKey>(lang: Lang, key: K, ...values: Values<Names<(typeof en)[K]>>): string {
-  return fill(CATALOGUES[lang][key] as string, values[0]);
+  return fill(lang, CATALOGUES[lang][key] as string, values[0]);
 }
 
 const pluralRules: Partial<Record<Lang, Intl.PluralRules>> = {};
@@ -583,7 +597,7 @@ export function tn<K extends PluralKey>(
   ...values: Values<Exclude<Names<TextOf<(typeof en)[K]>>, 'count'>>
 ): string {
   const forms = CATALOGUES[lang][key] as Plural;
-  return fill(forms[pluralForm(lang, count)], { ...values[0], count: numberText(lang, count) });
+  return fill(lang, forms[pluralForm(lang, count)], { ...values[0], count: numberText(lang, count) });
 }
 
 /** `label: text`, with the space French puts before the colon. */
