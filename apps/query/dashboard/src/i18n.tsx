@@ -48,6 +48,8 @@ const en = {
   'travel.now': 'now (everything recorded)',
   'travel.step': { one: '{instant} ({step} of {count} recording)', other: '{instant} ({step} of {count} recordings)' },
   'travel.back': 'Back to now',
+  'travel.added': 'Recorded then: {what}',
+  'travel.addedMore': { one: '{headline} and {count} more', other: '{headline} and {count} more' },
   'travel.organizationInvalid':
     'Must be an org subject like {example} (a bare slug such as {slug} is read so). Still showing {organization}.',
   'travel.recordingsLoading': {
@@ -313,6 +315,8 @@ const fr: Catalogue = {
   'travel.now': 'maintenant (tout ce qui est enregistré)',
   'travel.step': { one: '{instant} (enregistrement {step} sur {count})', other: '{instant} (enregistrement {step} sur {count})' },
   'travel.back': 'Revenir à maintenant',
+  'travel.added': `Enregistré alors${NBSP}: {what}`,
+  'travel.addedMore': { one: '{headline} et {count} autre', other: '{headline} et {count} autres' },
   'travel.organizationInvalid': `Doit être un sujet d’organisation comme {example} (un identifiant seul comme {slug} se lit ainsi). Toujours affiché${NBSP}: {organization}.`,
   'travel.recordingsLoading': {
     one: `Lecture de l’historique du fil en cours${NBSP}: {count} enregistrement pour l’instant, d’autres suivent.`,
