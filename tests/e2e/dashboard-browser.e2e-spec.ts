@@ -139,9 +139,10 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     await expectText(mira.getByTestId('outlets'), /^1 outlet$/);
     const date = mira.getByTestId('inferred').first();
     expect(await date.innerText()).toMatch(/^2024-09\*/);
-    expect(await date.getAttribute('title')).toMatch(/Not stated by the sources — occurredAt: .*quelques jours auparavant/);
+    // The field named in the page's words, not by the API's path (occurredAt).
+    expect(await date.getAttribute('title')).toMatch(/Not stated by the sources — date: .*quelques jours auparavant/);
     // The product chief's English title is not the article's (its French one is): named under the headline.
-    await expectText(row('0193b7f0-0000-7000-8000-000000000004'), /Not in the sources: role \(en\)\*/);
+    await expectText(row('0193b7f0-0000-7000-8000-000000000004'), /Not in the sources: role \(English\)\*/);
 
     // A second outlet and a syndicated copy of it: one more outlet, pushed live to the row.
     const attach = (source: object) =>
@@ -157,7 +158,7 @@ describeWithChromium('dashboard in headless Chromium: seed story, live items, co
     const dialog = page.getByRole('dialog');
     await expectText(dialog.getByTestId('corroboration'), /2 outlets 2 confirm, 0 deny/);
     await expectText(dialog.locator('ul.sources'), /Second Wire\s*confirms/);
-    await expectText(dialog.getByTestId('inferred-notes'), /occurredAt: The article says only "quelques jours auparavant"/);
+    await expectText(dialog.getByTestId('inferred-notes'), /date: The article says only "quelques jours auparavant"/);
     await page.keyboard.press('Escape');
     await pollUntil(async () => !(await dialog.isVisible()), { what: 'the dialog closed by Escape' });
   });

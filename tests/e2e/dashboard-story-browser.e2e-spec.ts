@@ -175,8 +175,12 @@ describeWithChromium('dashboard in headless Chromium: a follow-up story under it
       revenue.locator('.disputed'),
       new RegExp(`^ouverte T14 OpenAI${NBSP}: chiffre d’affaires \\(réel\\), 2024 \\(en désaccord${NBSP}: montant\\)$`),
     );
-    await expectText(revenue.locator('.sides > li').nth(0), /3\s600\s000\s000\sUSD[\s\S]*T14 OpenAI[\s\S]*médias\s: The Information/);
-    await expectText(revenue.locator('.sides > li').nth(1), /4\s000\s000\s000\sUSD[\s\S]*médias\s: Reuters/);
+    // Each side's outlets counted as the timeline counts a fact's, then its own (one outlet: "média", not "médias").
+    await expectText(
+      revenue.locator('.sides > li').nth(0),
+      /3\s600\s000\s000\sUSD[\s\S]*T14 OpenAI[\s\S]*1 média\s: 1 confirme\s+média\s: The Information/,
+    );
+    await expectText(revenue.locator('.sides > li').nth(1), /4\s000\s000\s000\sUSD[\s\S]*média\s: Reuters/);
     const loss = conflict(/perte \(réel\), S1 2024/);
     await expectText(loss.locator('.sides'), /30\s000\s000\s000\sUSD[\s\S]*Le Monde[\s\S]*5\s400\s000\s000\sUSD[\s\S]*Bloomberg/);
     // A target's basis goes without saying: "objectif de chiffre d’affaires, 2029", not "… (objectif), 2029".
@@ -247,7 +251,7 @@ describeWithChromium('dashboard in headless Chromium: a follow-up story under it
     await expectText(revenue.locator('.disputed'), /^open T14 OpenAI: revenue \(actual\), 2024 \(disputed: amount\)$/);
     await expectText(
       revenue.locator('.sides'),
-      /3,600,000,000 USD[\s\S]*outlets: The Information[\s\S]*4,000,000,000 USD[\s\S]*outlets: Reuters/,
+      /3,600,000,000 USD[\s\S]*1 outlet: 1 confirms\s+outlet: The Information[\s\S]*4,000,000,000 USD[\s\S]*outlet: Reuters/,
     );
     await expectText(
       conflict(/loss \(actual\), 2024-H1/).locator('.disputed'),

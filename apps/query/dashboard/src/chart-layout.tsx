@@ -1,6 +1,6 @@
 // Where the figures' bars and ticks go (pure: charts.tsx draws them). A value is drawn over its own period; values
-// whose periods overlap (a headcount's total and its functions, reported for one month) stand side by side, each in
-// a slice of that period, so none hides another. Ticks stay inside the picture and never name a year a figure is not
+// whose periods overlap (a headcount's total and its functions, reported for one month; two outlets' figures of one
+// series for one year) stand side by side, each in a slice of that period, so none hides another. Ticks stay inside the picture and never name a year a figure is not
 // in: a December 2024 figure alone is labelled by its period, not by the "2025" where its month ends.
 
 export interface Span {
@@ -47,12 +47,20 @@ export function layoutChart(spans: Span[], frame: Frame): { bars: Bar[]; ticks: 
   const x = (ms: number) => left + ((ms - t0) / (t1 - t0 || 1)) * (right - left);
   const y = (v: number) => H - pad.b - (v / max) * (H - pad.t - pad.b);
   const order = [...new Set(spans.map((s) => s.series))];
+  const overlap = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
+  // A value's lane: its series, and among the values of that series over its period, its rank (a second figure of
+  // one series for one period, another outlet's, is the series' second lane there, not drawn over the first).
+  const lanes = spans.map((s, i) => ({
+    series: order.indexOf(s.series),
+    rank: spans.slice(0, i).filter((o) => o.series === s.series && overlap(o, s)).length,
+  }));
+  const laneKey = (l: { series: number; rank: number }) => l.series * spans.length + l.rank;
 
-  const bars = spans.map((s) => {
-    // The series whose values overlap this one's period share it, in the series' order.
-    const sharing = order.filter((series) => spans.some((o) => o.series === series && o.start < s.end && s.start < o.end));
+  const bars = spans.map((s, i) => {
+    // The lanes of the values over this one's period share it, in the series' order, then by rank.
+    const sharing = [...new Set(spans.flatMap((o, j) => (overlap(o, s) ? [laneKey(lanes[j])] : [])))].sort((a, b) => a - b);
     const n = Math.max(1, sharing.length);
-    const k = Math.max(0, sharing.indexOf(s.series));
+    const k = Math.max(0, sharing.indexOf(laneKey(lanes[i])));
     const slot = (x(s.end) - x(s.start)) / n;
     return {
       x: x(s.start) + k * slot,

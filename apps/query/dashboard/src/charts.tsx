@@ -16,12 +16,19 @@ const pointText = (lang: Lang, p: FinancialPoint) => (p.amount !== null ? money(
 /** The series a point belongs to: its basis, or "target" for a revenue target. */
 const seriesOf = (p: FinancialPoint) => (p.metric === 'revenue_target' ? 'target' : p.basis);
 
-const pointFact = (lang: Lang, p: FinancialPoint): Fact => ({
-  title: t(lang, 'charts.pointTitle', {
+/** A figure disputed by another of its metric, basis and period (an open conflict at knownAt). */
+const disputed = (p: FinancialPoint) => (p.conflictsWith?.length ?? 0) > 0;
+
+/** "revenue (projected), 2024: 3,600,000,000 USD", the exact amount. */
+const pointTitle = (lang: Lang, p: FinancialPoint) =>
+  t(lang, 'charts.pointTitle', {
     figure: figureName(lang, p.metric, p.basis),
     period: dateText(lang, p.period),
     value: p.amount !== null ? exactMoney(lang, p.amount, p.currency ?? '') : count(lang, p.count ?? 0),
-  }),
+  });
+
+const pointFact = (lang: Lang, p: FinancialPoint): Fact => ({
+  title: pointTitle(lang, p),
   factId: p.factId,
   occurredAt: p.occurredAt,
   modality: p.modality,
@@ -89,8 +96,11 @@ function PeriodChart(props: {
             {...bars[i]}
             fill={colorOf(p)}
             fill-opacity={p.status === 'corrected' ? 0.85 : 0.7}
+            class={disputed(p) ? 'disputed' : undefined}
             data-series={seriesOf(p)}
-          />
+          >
+            <title>{disputed(p) ? t(lang, 'charts.disputed', { point: pointTitle(lang, p) }) : pointTitle(lang, p)}</title>
+          </rect>
         ))}
       </svg>
       <ul class="points">
@@ -112,6 +122,15 @@ function PeriodChart(props: {
                 c={p.corroboration && (p.corroboration.outlets > 1 || p.corroboration.denies) ? p.corroboration : undefined}
               />
               {p.status !== 'current' && <span class={`badge ${p.status}`}>{codeText(lang, 'status', p.status)}</span>}
+              {disputed(p) && (
+                <span
+                  class="badge conflict"
+                  data-testid="conflict"
+                  title={t(lang, 'timeline.conflictTitle', { count: p.conflictsWith!.length })}
+                >
+                  {t(lang, 'timeline.conflict')}
+                </span>
+              )}
             </button>
           </li>
         ))}

@@ -1,10 +1,11 @@
 import { errorText, qs } from './api';
 import { dateText, exactMoney, count, figureName } from './format';
-import { codeText, colon, t, type Lang } from './i18n';
+import { codeText, colon, t, tn, type Lang } from './i18n';
 import { FallbackMark, Headline } from './fallback';
 import { plainHeadline } from './corrections';
 import { useNames } from './names';
 import { useReport } from './use-report';
+import { corroborationText } from './truth';
 import type { Conflict, ConflictSide, Fact } from './types';
 
 /** What one side claims, in a few words: a figure, a date and destination, a case outcome. */
@@ -44,6 +45,19 @@ function disputedText(lang: Lang, c: Conflict, nameOf: (s: string) => string): {
   return { text: codeText(lang, 'conflicts.lawsuit', parts[2] ?? 'outcome') };
 }
 
+/**
+ * How well a side is backed, as the timeline's badge says it of a fact (green from two outlets, red with a denial):
+ * every outlet behind it at knownAt, the stories attached since included, not only its own sources' outlets.
+ */
+function SideCorroboration({ lang, side }: { lang: Lang; side: ConflictSide }) {
+  const c = side.corroboration!;
+  return (
+    <span class={`badge outlets${c.denies ? ' denied' : ''}${c.outlets > 1 ? ' several' : ''}`} data-testid="side-corroboration">
+      {corroborationText(lang, c)}
+    </span>
+  );
+}
+
 const sideFact = (lang: Lang, c: Conflict, s: ConflictSide, subject: string): Fact => ({
   title: s.headline ? plainHeadline(s.headline, lang) : colon(lang, subject, valueText(lang, s)),
   eventId: s.eventId,
@@ -53,6 +67,7 @@ const sideFact = (lang: Lang, c: Conflict, s: ConflictSide, subject: string): Fa
   recordedAt: c.openedAt,
   sources: s.sources,
   history: [],
+  corroboration: s.corroboration,
 });
 
 /**
@@ -117,9 +132,14 @@ export function Conflicts(props: { lang: Lang; knownAt: string | null; refresh: 
                       </>
                     )}
                     {s.headline && <Headline lang={lang} headline={s.headline} class="side-headline" />}
+                    {s.corroboration && s.corroboration.outlets > 0 && (
+                      <>
+                        <SideCorroboration lang={lang} side={s} />{' '}
+                      </>
+                    )}
                     <span class="muted outlet-names">
                       {outletsOf(s).length
-                        ? colon(lang, t(lang, 'conflicts.outlets'), outletsOf(s).join(', '))
+                        ? colon(lang, tn(lang, 'conflicts.outlets', outletsOf(s).length), outletsOf(s).join(', '))
                         : t(lang, 'conflicts.noOutlet')}
                     </span>{' '}
                     <button type="button" class="link" onClick={() => onOpen(sideFact(lang, c, s, subject))}>

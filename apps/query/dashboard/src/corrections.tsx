@@ -1,7 +1,7 @@
 // How a timeline row reads once corrected, from what the feed's items carry: a correction's item names its fact as
 // corrected (its headline is "Correction: " + the corrected fact's headline, in the feed's language, with that
 // fact's fallbacks) and gives the changes it made (`data.changes`, `occurredAt` among them). Nothing is made up.
-import type { FeedItem } from './types';
+import type { FactVersion, FeedItem, InferredField } from './types';
 
 /** The service's prefix on a correction's headline (libs/projections feed.projection: U+00A0 before the French colon). */
 const CORRECTION_PREFIX: Record<'en' | 'fr', string> = { en: 'Correction: ', fr: 'Correction\u00a0: ' };
@@ -34,6 +34,55 @@ export function correctedView(item: FeedItem, amendments: FeedItem[], lang: 'en'
   }
   if (view.was === view.occurredAt) view.was = null;
   return view;
+}
+
+/** RFC 7396, as a correction's `changes.data` applies to its fact: null removes, an object merges, anything else replaces. */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const isObject = target !== null && typeof target === 'object' && !Array.isArray(target);
+  const merged: Record<string, unknown> = isObject ? { ...(target as Record<string, unknown>) } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete merged[k];
+    else merged[k] = mergePatch(merged[k], v);
+  }
+  return merged;
+}
+
+/**
+ * A corrected row's earlier versions, newest first, as the reports give a fact's `history`: each with its date, data
+ * and fields its sources did not state, when it was recorded and until when, and the reason of the correction that
+ * replaced it. Built from the feed's items: the fact's own, then each correction's `changes` and `reason` (a
+ * retraction or an attached source makes no version). The version shown on the row is not among them.
+ */
+export function earlierVersions(item: FeedItem, amendments: FeedItem[]): FactVersion[] {
+  const corrections = amendments.filter((a) => a.type === 'event.corrected');
+  const versions: FactVersion[] = [];
+  let occurredAt = item.occurredAt;
+  let data: unknown = item.data;
+  let inferred: InferredField[] = item.inferred ?? [];
+  let recordedFrom = item.recordedAt;
+  let changeReason: string | null = null;
+  for (const [n, c] of corrections.entries()) {
+    const reason = typeof c.data?.reason === 'string' ? (c.data.reason as string) : null;
+    versions.push({
+      version: n + 1,
+      occurredAt,
+      data,
+      recordedFrom,
+      recordedTo: c.recordedAt,
+      supersededBy: 'corrected',
+      changeReason,
+      endReason: reason,
+      inferred,
+    });
+    const changes = c.data?.changes ?? {};
+    if (typeof changes.occurredAt === 'string') occurredAt = changes.occurredAt;
+    if (changes.data !== undefined) data = mergePatch(data, changes.data);
+    if (Array.isArray(changes.inferred)) inferred = changes.inferred as InferredField[];
+    recordedFrom = c.recordedAt;
+    changeReason = reason;
+  }
+  return versions.reverse();
 }
 
 /**

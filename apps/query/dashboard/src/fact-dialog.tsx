@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorText, getJson } from './api';
 import { dateText, instant } from './format';
-import { codeText, t, tn, type Lang } from './i18n';
+import { codeText, fieldsText, t, tn, type Lang } from './i18n';
 import { FactTruth, InferredMark } from './truth';
-import type { Fact, Source } from './types';
+import type { Fact, InferredField, Source } from './types';
 
 interface StoryFacts {
   id: string;
@@ -11,6 +11,8 @@ interface StoryFacts {
   title: string | null;
   items: Array<{ factId: string; headline: string; quote: string | null; occurredAt: string | null; status: string }>;
 }
+
+const pathOf = (i: InferredField) => i.path;
 
 /** A fact's sources with their quotes, its standing and its earlier versions; a source opens the story it comes from. */
 export function FactDialog({ lang, fact, onClose }: { lang: Lang; fact: Fact | null; onClose: () => void }) {
@@ -121,16 +123,17 @@ export function FactDialog({ lang, fact, onClose }: { lang: Lang; fact: Fact | n
           {fact.history.length > 0 && (
             <>
               <h3>{t(lang, 'dialog.history')}</h3>
-              <ol class="history">
+              <ol class="history" data-testid="history">
                 {fact.history.map((v) => (
                   <li key={v.version}>
                     {t(lang, 'dialog.version', { version: v.version, instant: instant(lang, v.recordedFrom) })}
                     {v.recordedTo && t(lang, 'dialog.until', { instant: instant(lang, v.recordedTo) })}
                     {v.supersededBy && <> · {codeText(lang, 'status', v.supersededBy)}</>}
                     {v.endReason && t(lang, 'dialog.endReason', { reason: v.endReason })}
+                    {v.occurredAt && t(lang, 'dialog.versionOccurred', { date: dateText(lang, v.occurredAt) })}
                     {v.inferred &&
                       v.inferred.length > 0 &&
-                      t(lang, 'dialog.versionNotInSources', { paths: v.inferred.map((i) => i.path).join(', ') })}
+                      t(lang, 'dialog.versionNotInSources', { paths: fieldsText(lang, v.inferred.map(pathOf)) })}
                     <pre>{JSON.stringify(v.data, null, 1)}</pre>
                   </li>
                 ))}

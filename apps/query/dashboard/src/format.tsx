@@ -1,5 +1,6 @@
 // Display helpers: money stays a decimal string until it is drawn (never summed as floats). English keeps the formats
 // it always had (ISO dates, "$30 bn", "1,600"); French writes dates, figures and amounts the French way, through Intl.
+import { firstOfMonth } from './french';
 import { codeText, locale, numberText, t, type Lang } from './i18n';
 
 const SCALES: Array<[number, string]> = [
@@ -36,18 +37,33 @@ export const exactMoney = (lang: Lang, amount: string, currency: string) =>
 /** A count: "1,600" / "1 600". */
 export const count = numberText;
 
-/** 2026-11-29T09:26:20.392Z -> "2026-11-29 09:26:20 UTC" / "29 novembre 2026 à 09:26:20 UTC". */
-export function instant(lang: Lang, iso: string): string {
+const FR_INSTANT: Intl.DateTimeFormatOptions = {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  timeZone: 'UTC',
+};
+
+/**
+ * 2026-11-29T09:26:20.392Z -> "2026-11-29 09:26:20 UTC" / "29 novembre 2026 à 09:26:20 UTC"; to the millisecond with
+ * `precise` ("2026-11-29 09:26:20.392 UTC" / "… à 09:26:20,392 UTC"), for instants one second holds several of.
+ */
+export function instant(lang: Lang, iso: string, precise = false): string {
   const date = new Date(iso);
-  if (lang === 'en' || Number.isNaN(date.getTime())) return iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC');
-  return `${new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'medium', timeZone: 'UTC' }).format(date)} UTC`;
+  if (lang === 'en' || Number.isNaN(date.getTime())) return iso.replace('T', ' ').replace(precise ? /Z$/ : /\.\d+Z$|Z$/, ' UTC');
+  const options: Intl.DateTimeFormatOptions = precise ? { ...FR_INSTANT, fractionalSecondDigits: 3 } : FR_INSTANT;
+  return `${firstOfMonth(new Intl.DateTimeFormat('fr-FR', options).format(date))} UTC`;
 }
 
 const utcDate = (y: string, m: string, d = '01') => new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
 
 /**
  * A date or period as the API gives it ("2024", "2024-H1", "2024-Q3", "2024-09", "2024-09-25", a date-time, a range
- * "a/b"): as is in English; in French "S1 2024", "T3 2024", "septembre 2024", "25 septembre 2024". Other text as is.
+ * "a/b"): as is in English; in French "S1 2024", "T3 2024", "septembre 2024", "25 septembre 2024", "1er août 2024" (as
+ * the service's French headlines write the first of a month). Other text as is.
  */
 export function dateText(lang: Lang, text: string): string {
   if (lang === 'en') return text;
@@ -59,7 +75,7 @@ export function dateText(lang: Lang, text: string): string {
   if ((m = /^(\d{4})-(\d{2})$/.exec(text)))
     return new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(utcDate(m[1], m[2]));
   if ((m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)))
-    return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'UTC' }).format(utcDate(m[1], m[2], m[3]));
+    return firstOfMonth(new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'UTC' }).format(utcDate(m[1], m[2], m[3])));
   if (/^\d{4}-\d{2}-\d{2}T/i.test(text)) return instant(lang, text);
   return text;
 }

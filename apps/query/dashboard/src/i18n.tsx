@@ -5,6 +5,8 @@
 // no-break space (U+00A0, NBSP below) before « : » and inside « guillemets », a narrow one (U+202F, NNBSP) before
 // « ; ! ? »; the typographic apostrophe (’).
 
+import { elided } from './french';
+
 export type Lang = 'en' | 'fr';
 
 /** A message shown with a count: `one` for the singular, `other` for the plural (French: 0 and 1 take `one`). */
@@ -46,6 +48,8 @@ const en = {
   'travel.now': 'now (everything recorded)',
   'travel.step': { one: '{instant} ({step} of {count} recording)', other: '{instant} ({step} of {count} recordings)' },
   'travel.back': 'Back to now',
+  'travel.added': 'Recorded then: {what}',
+  'travel.addedMore': { one: '{headline} and {count} more', other: '{headline} and {count} more' },
   'travel.organizationInvalid':
     'Must be an org subject like {example} (a bare slug such as {slug} is read so). Still showing {organization}.',
   'travel.recordingsLoading': {
@@ -83,8 +87,9 @@ const en = {
   // How well a fact is backed
   'outlets.badge': { one: '{count} outlet', other: '{count} outlets' },
   'outlets.distinct': { one: '{count} distinct outlet', other: '{count} distinct outlets' },
-  'outlets.confirm': { one: '{count} confirm', other: '{count} confirm' },
-  'outlets.deny': { one: '{count} deny', other: '{count} deny' },
+  // Each word agrees with its count, as the Atom feed and `newsroom tail` say them: "1 confirms", "2 confirm".
+  'outlets.confirm': { one: '{count} confirms', other: '{count} confirm' },
+  'outlets.deny': { one: '{count} denies', other: '{count} deny' },
   'outlets.title': '{distinct}: {confirms}, {denies}',
   'truth.firstReported': 'first reported {date}',
   'truth.latest': 'latest {date}',
@@ -107,6 +112,7 @@ const en = {
   'dialog.until': ' until {instant}',
   'dialog.endReason': ': “{reason}”',
   'dialog.versionNotInSources': ' · not in the sources: {paths}',
+  'dialog.versionOccurred': ' · occurred {date}',
   'stance.confirms': 'confirms',
   'stance.denies': 'denies',
   // Leadership roster
@@ -154,6 +160,7 @@ const en = {
     other: '{count} more dated only to a longer span (not placed in a quarter).',
   },
   'charts.pointTitle': '{figure}, {period}: {value}',
+  'charts.disputed': '{point} (disputed: another figure of the same period is on record)',
   // A figure's metric and basis (see figureName in format.tsx: a basis the metric's words say already is left out).
   'figure.withBasis': '{metric} ({basis})',
   'metric.revenue': 'revenue',
@@ -197,7 +204,7 @@ const en = {
   'conflicts.lawsuit.outcome': 'the case’s outcome',
   'conflicts.lawsuit.injunction': 'the injunction',
   'conflicts.fields': 'disputed: {fields}',
-  'conflicts.outlets': 'outlets',
+  'conflicts.outlets': { one: 'outlet', other: 'outlets' },
   'conflicts.noOutlet': 'no outlet',
   'conflictStatus.open': 'open',
   'conflictStatus.resolved': 'resolved',
@@ -242,6 +249,10 @@ const en = {
   'field.authority': 'authority',
   'field.by': 'requested by',
   'field.request': 'request',
+  // A field's text in one language ("data.role.en": "role (English)").
+  'field.inLanguage': '{field} ({language})',
+  'language.en': 'English',
+  'language.fr': 'French',
   // Codes the API sends
   'status.current': 'current',
   'status.corrected': 'corrected',
@@ -304,6 +315,8 @@ const fr: Catalogue = {
   'travel.now': 'maintenant (tout ce qui est enregistré)',
   'travel.step': { one: '{instant} (enregistrement {step} sur {count})', other: '{instant} (enregistrement {step} sur {count})' },
   'travel.back': 'Revenir à maintenant',
+  'travel.added': `Enregistré alors${NBSP}: {what}`,
+  'travel.addedMore': { one: '{headline} et {count} autre', other: '{headline} et {count} autres' },
   'travel.organizationInvalid': `Doit être un sujet d’organisation comme {example} (un identifiant seul comme {slug} se lit ainsi). Toujours affiché${NBSP}: {organization}.`,
   'travel.recordingsLoading': {
     one: `Lecture de l’historique du fil en cours${NBSP}: {count} enregistrement pour l’instant, d’autres suivent.`,
@@ -364,6 +377,7 @@ const fr: Catalogue = {
   'dialog.until': ' jusqu’au {instant}',
   'dialog.endReason': `${NBSP}: «${NBSP}{reason}${NBSP}»`,
   'dialog.versionNotInSources': ` · absent des sources${NBSP}: {paths}`,
+  'dialog.versionOccurred': ` · date des faits${NBSP}: {date}`,
   'stance.confirms': 'confirme',
   'stance.denies': 'dément',
   'roster.title': 'Équipe dirigeante',
@@ -409,6 +423,7 @@ const fr: Catalogue = {
     other: '{count} autres, datés seulement sur une période plus longue (non placés dans un trimestre).',
   },
   'charts.pointTitle': `{figure}, {period}${NBSP}: {value}`,
+  'charts.disputed': `{point} (contesté${NBSP}: un autre chiffre de la même période est enregistré)`,
   'figure.withBasis': '{metric} ({basis})',
   'metric.revenue': 'chiffre d’affaires',
   'metric.revenue_target': 'objectif de chiffre d’affaires',
@@ -449,7 +464,7 @@ const fr: Catalogue = {
   'conflicts.lawsuit.outcome': 'l’issue de l’affaire',
   'conflicts.lawsuit.injunction': 'l’injonction',
   'conflicts.fields': `en désaccord${NBSP}: {fields}`,
-  'conflicts.outlets': 'médias',
+  'conflicts.outlets': { one: 'média', other: 'médias' },
   'conflicts.noOutlet': 'aucun média',
   'conflictStatus.open': 'ouverte',
   'conflictStatus.resolved': 'résolue',
@@ -494,6 +509,9 @@ const fr: Catalogue = {
   'field.authority': 'autorité',
   'field.by': 'demandé par',
   'field.request': 'demande',
+  'field.inLanguage': '{field} ({language})',
+  'language.en': 'anglais',
+  'language.fr': 'français',
   'status.current': 'en vigueur',
   'status.corrected': 'corrigé',
   'status.retracted': 'retiré',
@@ -544,12 +562,24 @@ export function numberText(lang: Lang, n: number): string {
   return (numberFormats[lang] ??= new Intl.NumberFormat(locale(lang))).format(n);
 }
 
-const fill = (text: string, values: Record<string, string | number> = {}) =>
-  text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+/** A French "de", "le", "la" or "que" right before a `{name}`: elided by the value that takes its place. */
+const ELIDABLE = /(?<![\p{L}\p{N}])(de|le|la|que|De|Le|La|Que) \{(\w+)\}/gu;
+
+/**
+ * `text` with its `{name}`s replaced by `values`; in French a "de {organization}" reads "d’OpenAI" when the value
+ * asks for it (README "Elision"), whatever the message.
+ */
+function fill(lang: Lang, text: string, values: Record<string, string | number> = {}): string {
+  const elidedText =
+    lang === 'fr'
+      ? text.replace(ELIDABLE, (whole, word: string, name: string) => (name in values ? elided(word, String(values[name])) : whole))
+      : text;
+  return elidedText.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}
 
 /** The message `key` in `lang`, its `{name}`s replaced by `values`. */
 export function t<K extends TextKey>(lang: Lang, key: K, ...values: Values<Names<(typeof en)[K]>>): string {
-  return fill(CATALOGUES[lang][key] as string, values[0]);
+  return fill(lang, CATALOGUES[lang][key] as string, values[0]);
 }
 
 const pluralRules: Partial<Record<Lang, Intl.PluralRules>> = {};
@@ -571,7 +601,7 @@ export function tn<K extends PluralKey>(
   ...values: Values<Exclude<Names<TextOf<(typeof en)[K]>>, 'count'>>
 ): string {
   const forms = CATALOGUES[lang][key] as Plural;
-  return fill(forms[pluralForm(lang, count)], { ...values[0], count: numberText(lang, count) });
+  return fill(lang, forms[pluralForm(lang, count)], { ...values[0], count: numberText(lang, count) });
 }
 
 /** `label: text`, with the space French puts before the colon. */
@@ -593,10 +623,25 @@ export function codeText(lang: Lang, group: string, code: string): string {
 }
 
 /**
+ * A field the API names by its path ("occurredAt", "data.role.en", "data.money.amount", "claims[1]"), in the page's
+ * words: "date", "rôle (anglais)", "montant › montant", "griefs"; a field below another after it, a language's text
+ * with the language's name. Never the path itself on the page.
+ */
+export function fieldText(lang: Lang, path: string): string {
+  const steps = path
+    .replace(/^data\./, '')
+    .replace(/\[\d+\]/g, '')
+    .split('.')
+    .filter(Boolean);
+  const language = steps.length > 1 && /^(en|fr)$/.test(steps[steps.length - 1]) ? steps.pop()! : null;
+  const field = steps.map((s) => codeText(lang, 'field', s)).join(' › ');
+  return language ? t(lang, 'field.inLanguage', { field, language: codeText(lang, 'language', language) }) : field;
+}
+
+/**
  * The fields a `fallbacks` list names ("data.role", "claims[1]", "title", "headline"), in the page's words: "rôle",
  * "griefs", "titre"; each named once (two claims are one field), in the list's order.
  */
 export function fieldsText(lang: Lang, paths: readonly string[]): string {
-  const words = paths.map((p) => codeText(lang, 'field', p.replace(/^data\./, '').replace(/\[\d+\]$/, '')));
-  return [...new Set(words)].join(', ');
+  return [...new Set(paths.map((p) => fieldText(lang, p)))].join(', ');
 }

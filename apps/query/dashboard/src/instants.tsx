@@ -6,10 +6,17 @@
 /** Items per page of the walk: the history's largest page. */
 export const WALK_PAGE = 1000;
 
+/** What the newsroom recorded at one instant: the first item's position and how many items it recorded then. */
+export interface StepItems {
+  position: string;
+  count: number;
+}
+
 export interface FeedWalk {
   /** The last position read: the next page starts after it. */
   after: string;
-  seen: Set<string>;
+  /** Every instant read so far, with what was recorded then (a step of the slider says it). */
+  steps: Map<string, StepItems>;
   /** The walk reached the end of the feed once (everything recorded before it started is among `seen`). */
   complete: boolean;
   running: boolean;
@@ -17,7 +24,7 @@ export interface FeedWalk {
   again: boolean;
 }
 
-export const newWalk = (): FeedWalk => ({ after: '0', seen: new Set(), complete: false, running: false, again: false });
+export const newWalk = (): FeedWalk => ({ after: '0', steps: new Map(), complete: false, running: false, again: false });
 
 type Page = { items: Array<{ position: string; recordedAt: string }> };
 
@@ -42,15 +49,17 @@ export async function walkFeed(
       walk.again = false;
       for (;;) {
         const page = await fetchPage(walk.after);
-        const before = walk.seen.size;
+        const before = walk.steps.size;
         for (const item of page.items) {
-          walk.seen.add(item.recordedAt);
+          const step = walk.steps.get(item.recordedAt);
+          if (step) step.count++;
+          else walk.steps.set(item.recordedAt, { position: item.position, count: 1 });
           walk.after = item.position;
         }
         const end = page.items.length < WALK_PAGE;
         const first = end && !walk.complete;
         if (end) walk.complete = true;
-        if (walk.seen.size !== before || first) publish([...walk.seen].sort(), walk.complete);
+        if (walk.steps.size !== before || first) publish([...walk.steps.keys()].sort(), walk.complete);
         if (end) break;
       }
     } while (walk.again);
@@ -58,3 +67,10 @@ export async function walkFeed(
     walk.running = false;
   }
 }
+
+/**
+ * Whether the step at `i` shares its second with a step beside it (a batch and the item after it, recorded 40 ms
+ * apart): its label then says the milliseconds, or two steps would read alike.
+ */
+export const sharesSecond = (instants: readonly string[], i: number): boolean =>
+  [instants[i - 1], instants[i + 1]].some((other) => other !== undefined && other.slice(0, 19) === instants[i]?.slice(0, 19));

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { errorText, getJson, readKey, saveKey } from './api';
+import { errorText, readKey, saveKey } from './api';
 import { Charts } from './charts';
 import { FactDialog } from './fact-dialog';
 import { Conflicts } from './conflicts';
@@ -8,10 +8,11 @@ import { Lawsuits } from './lawsuits';
 import { Roster } from './roster';
 import { Timeline } from './timeline';
 import { usePartialReadModels } from './use-report';
-import type { Fact, FeedItem } from './types';
+import type { Fact } from './types';
 import { t, tn, type Lang } from './i18n';
 import { count as countText, instant } from './format';
-import { newWalk, WALK_PAGE, walkFeed, type FeedWalk } from './instants';
+import { sharesSecond } from './instants';
+import { useRecordedInstants, useStepAdded } from './recordings';
 import { orgSubjectOf } from './subjects';
 
 const DEFAULT_ORGANIZATION = 'org:openai';
@@ -19,36 +20,6 @@ const DEFAULT_ORGANIZATION = 'org:openai';
 const MAX_REFRESH_WAIT_MS = 2000;
 /** How often the reports are asked again while they say a read model is partial. */
 const PARTIAL_RECHECK_MS = 5000;
-
-interface Recordings {
-  instants: string[];
-  /** The walk has read the whole feed once. */
-  complete: boolean;
-  /** Why the last page could not be read (the walk resumes from there at the next refresh). */
-  error: Error | null;
-}
-
-/**
- * The instants the newsroom recorded something: the steps of the "what we knew at" picker. One walk over the feed
- * (instants.tsx): a refresh never restarts it, it reads on from the last position, and the steps found so far are
- * shown after each page, so a long feed under steady writes is usable while the rest is read.
- */
-function useRecordedInstants(refresh: number): Recordings {
-  const [recordings, setRecordings] = useState<Recordings>({ instants: [], complete: false, error: null });
-  const walk = useRef<FeedWalk>(newWalk());
-  const abort = useRef(new AbortController());
-  useEffect(() => () => abort.current.abort(), []);
-  useEffect(() => {
-    walkFeed(
-      walk.current,
-      (after) => getJson<{ items: FeedItem[] }>(`/v1/feed?after=${after}&limit=${WALK_PAGE}`, abort.current.signal),
-      (instants, complete) => setRecordings({ instants, complete, error: null }),
-    ).catch((e: Error) => {
-      if (e.name !== 'AbortError') setRecordings((r) => ({ ...r, error: e }));
-    });
-  }, [refresh]);
-  return recordings;
-}
 
 function KeyField({ lang, onSaved }: { lang: Lang; onSaved: () => void }) {
   const [value, setValue] = useState(readKey());
@@ -94,6 +65,7 @@ function App() {
   const { instants } = recordings;
   const knownAt = knownStep === null || knownStep >= instants.length ? null : instants[knownStep];
   const step = knownStep ?? instants.length;
+  const added = useStepAdded(knownAt, knownAt ? recordings.steps.get(knownAt) : undefined, lang, keyVersion);
 
   // Live items refresh the reports 300 ms after the last one, and at least every 2 s under a steady stream.
   const pendingSince = useRef<number | null>(null);
@@ -119,10 +91,11 @@ function App() {
     const poll = window.setInterval(() => setRefresh((r) => r + 1), PARTIAL_RECHECK_MS);
     return () => window.clearInterval(poll);
   }, [partial.length > 0]);
-  // English names the recording as the feed has it (to the millisecond), French as a French date.
+  // English names the recording as the feed has it (to the millisecond), French as a French date, to the millisecond
+  // when a step beside it falls in the same second; and what the step recorded, so no two steps read alike.
   const knownText = knownAt
     ? tn(lang, 'travel.step', instants.length, {
-        instant: lang === 'en' ? knownAt.replace('T', ' ').replace('Z', ' UTC') : instant(lang, knownAt),
+        instant: instant(lang, knownAt, lang === 'en' || sharesSecond(instants, step)),
         step: countText(lang, step + 1),
       })
     : t(lang, 'travel.now');
@@ -181,6 +154,11 @@ function App() {
             <div class="wide field">
               <label for="knownAt">{t(lang, 'travel.knownAt')}</label>
               <output for="knownAt">{knownText}</output>
+              {added && (
+                <span class="muted step-added" data-testid="step-added" lang={lang}>
+                  {added}
+                </span>
+              )}
               {!recordings.complete && (
                 <span class="muted" data-testid="recordings-loading">
                   {recordings.error
@@ -196,7 +174,7 @@ function App() {
                 max={instants.length}
                 step={1}
                 value={step}
-                aria-valuetext={knownText}
+                aria-valuetext={added ? `${knownText}. ${added}` : knownText}
                 disabled={instants.length === 0}
                 onInput={(e) => {
                   const v = Number(e.currentTarget.value);

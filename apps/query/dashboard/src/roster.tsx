@@ -120,12 +120,7 @@ export function Roster(props: {
                 )}
               </td>
               <td>
-                {r.start && (
-                  <button type="button" class="link" onClick={() => onOpen(tenureFact(lang, r, r.start!, 'tenure.appointed'))}>
-                    {t(lang, 'sources.button')}
-                    <span class="sr-only">{t(lang, 'sources.for', { what: r.personName })}</span>
-                  </button>
-                )}
+                <RosterSources lang={lang} tenure={r} onOpen={onOpen} />
               </td>
             </tr>
           ))}
@@ -134,6 +129,25 @@ export function Roster(props: {
       <h3>{t(lang, 'roster.tenures')}</h3>
       <TenureBars lang={lang} items={tenures.data?.items ?? []} asOf={asOf} onOpen={onOpen} />
     </section>
+  );
+}
+
+/**
+ * A roster line's sources: its appointment's, or, when its start is not on record ("unknown, uncertain"), the report
+ * of its end (a departure after the date picked, a rumoured one), so every line opens the sources it stands on.
+ */
+function RosterSources({ lang, tenure, onOpen }: { lang: Lang; tenure: Tenure; onOpen: (f: Fact) => void }) {
+  const fact = tenure.start
+    ? tenureFact(lang, tenure, tenure.start, 'tenure.appointed')
+    : tenure.end
+      ? tenureFact(lang, tenure, tenure.end, 'tenure.left')
+      : null;
+  if (!fact) return null;
+  return (
+    <button type="button" class="link" onClick={() => onOpen(fact)}>
+      {t(lang, 'sources.button')}
+      <span class="sr-only">{t(lang, 'sources.for', { what: tenure.personName })}</span>
+    </button>
   );
 }
 

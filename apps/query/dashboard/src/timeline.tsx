@@ -4,7 +4,7 @@ import { Connection, FeedFilters, Row, useFeed } from './feed';
 import { InferredList, InferredMark, OutletsBadge } from './truth';
 import type { Fact, FeedItem, InferredField, Source } from './types';
 import { Headline } from './fallback';
-import { correctedView } from './corrections';
+import { correctedView, earlierVersions } from './corrections';
 import { changedFields } from './changes';
 import { codeText, t, tn, type Lang } from './i18n';
 
@@ -41,18 +41,26 @@ const rowSources = (row: Row): Source[] => [
   }),
 ];
 
-const rowFact = (row: Row, lang: Lang): Fact => ({
-  title: correctedView(row.item, row.amendments, lang).headline,
-  eventId: row.item.eventId,
-  occurredAt: row.item.occurredAt,
-  modality: row.item.modality,
-  status: row.status,
-  recordedAt: row.item.recordedAt,
-  sources: rowSources(row),
-  history: [],
-  corroboration: row.item.corroboration,
-  inferred: inferredOf(row),
-});
+/**
+ * The fact a row opens, as the row shows it: a corrected one with its corrected date and headline, recorded when its
+ * latest correction was, and its earlier versions (each with its date and the reason it was corrected).
+ */
+function rowFact(row: Row, lang: Lang): Fact {
+  const view = correctedView(row.item, row.amendments, lang);
+  const corrections = row.amendments.filter((a) => a.type === 'event.corrected');
+  return {
+    title: view.headline,
+    eventId: row.item.eventId,
+    occurredAt: view.occurredAt,
+    modality: row.item.modality,
+    status: row.status,
+    recordedAt: corrections.length ? corrections[corrections.length - 1].recordedAt : row.item.recordedAt,
+    sources: rowSources(row),
+    history: earlierVersions(row.item, row.amendments),
+    corroboration: row.item.corroboration,
+    inferred: inferredOf(row),
+  };
+}
 
 /**
  * A row's sources. An editor's resolution of a conflict has none of its own: its outlets are those of the fact it

@@ -1,14 +1,21 @@
 import type { ComponentChildren } from 'preact';
 import { dateText } from './format';
-import { colon, t, tn, type Lang } from './i18n';
+import { colon, fieldText, t, tn, type Lang } from './i18n';
 import type { Corroboration, InferredField } from './types';
 
 const concerns = (item: InferredField, paths: string[]) =>
   paths.some((p) => item.path === p || item.path.startsWith(`${p}.`) || item.path.startsWith(`${p}[`));
 
-/** "2 confirm, 1 deny" / "2 confirment, 1 dément". */
+/** "2 confirm, 1 denies" / "2 confirment, 1 dément". */
 const stances = (lang: Lang, c: Corroboration, separator: string) =>
   `${tn(lang, 'outlets.confirm', c.confirms)}${separator}${tn(lang, 'outlets.deny', c.denies)}`;
+
+/**
+ * A fact's outlets and what they say, as the Atom feed says it, the denials when there are any: "3 outlets: 3 confirm",
+ * "3 médias : 3 confirment", "2 médias : 1 confirme, 1 dément".
+ */
+export const corroborationText = (lang: Lang, c: Corroboration) =>
+  colon(lang, tn(lang, 'outlets.badge', c.outlets), c.denies ? stances(lang, c, ', ') : tn(lang, 'outlets.confirm', c.confirms));
 
 /** "3 outlets · 2 confirm · 1 deny": how many distinct outlets back a fact (a syndicated copy counts once). */
 export function OutletsBadge({ lang, c }: { lang: Lang; c?: Corroboration }) {
@@ -46,7 +53,7 @@ export function InferredMark({
 }) {
   const found = (inferred ?? []).filter((i) => concerns(i, paths));
   if (!found.length) return <>{children}</>;
-  const note = found.map((i) => colon(lang, i.path, i.note)).join('\n');
+  const note = found.map((i) => colon(lang, fieldText(lang, i.path), i.note)).join('\n');
   return (
     <span class="inferred" title={t(lang, 'truth.notStatedTitle', { note })} data-testid="inferred" tabIndex={0}>
       {children}
@@ -67,7 +74,7 @@ export function InferredList({ lang, inferred, except = [] }: { lang: Lang; infe
         <span key={i.path}>
           {n > 0 && ', '}
           <span class="inferred" title={i.note} data-testid="inferred" tabIndex={0}>
-            {i.path.replace(/^data\./, '').replace(/\.(en|fr)$/, ' ($1)')}
+            {fieldText(lang, i.path)}
             <sup aria-hidden="true">*</sup>
           </span>
         </span>
@@ -96,11 +103,7 @@ export function FactTruth({ lang, corroboration, inferred }: { lang: Lang; corro
           <h3>{t(lang, 'truth.notStated')}</h3>
           <ul class="inferred-notes" data-testid="inferred-notes">
             {inferred.map((i) => (
-              <li key={i.path}>
-                <code>{i.path}</code>
-                {lang === 'fr' ? '\u202f: ' : ': '}
-                {i.note}
-              </li>
+              <li key={i.path}>{colon(lang, fieldText(lang, i.path), i.note)}</li>
             ))}
           </ul>
         </>

@@ -18,7 +18,7 @@ export interface InferredField {
   note: string;
 }
 
-interface FactVersion {
+export interface FactVersion {
   version: number;
   occurredAt: string | null;
   data: unknown;
@@ -95,6 +95,8 @@ export interface ConflictSide {
     status?: string | null;
   };
   sources: Source[];
+  /** The side's outlets at knownAt: its own sources and the stories attached to it since (`sources` lists its own). */
+  corroboration?: Corroboration;
 }
 
 export interface Conflict {
@@ -168,6 +170,8 @@ export interface FinancialPoint {
   history: FactVersion[];
   corroboration?: Corroboration;
   inferred?: InferredField[];
+  /** The open conflicts the figure is a side of (another figure of its metric, basis and period). */
+  conflictsWith?: string[];
 }
 
 export interface DepartureGroup {
