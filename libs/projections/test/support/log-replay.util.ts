@@ -39,34 +39,48 @@ export async function applyLog(store: PgEventStore, ds: DataSource, options: { p
 }
 
 /**
- * The feed folded every way it is folded, each checked by `expectation`: event by event, the whole log in one batch,
- * batches of two, and a rebuild from the event store (which must give the same rows as folding). For describe blocks
- * whose `world()` holds the store and the read database.
+ * Read models folded every way they are folded, each checked by `expectation`: event by event, the whole log in one
+ * batch, batches of two, and a rebuild from the event store (which must give the same rows as folding). `tables` are
+ * the read model's tables, emptied before each fold and compared after the rebuild. For describe blocks whose
+ * `world()` holds the store and the read database.
  */
-export function itFoldsTheFeedEveryWay(
+export function itFoldsEveryWay(
   what: string,
   world: () => { store: PgEventStore; ds: DataSource },
   topic: string,
   expectation: () => Promise<void>,
+  tables: readonly string[],
 ): void {
+  const names = tables.map((t) => `read_model.${t}`).join(', ');
   it.each([
     ['event by event', { pageSize: 100, batched: false }],
     ['the whole log in one batch', { pageSize: 100, batched: true }],
     ['a batch of two at a time', { pageSize: 2, batched: true }],
   ])(`applied %s, ${what}`, async (_how, options) => {
     const { store, ds } = world();
-    await ds.query(`TRUNCATE read_model.feed_items`);
+    await ds.query(`TRUNCATE ${names}`);
     await applyLog(store, ds, options);
     await expectation();
   });
 
-  it('a rebuild from the event store gives the same feed', async () => {
+  it(`a rebuild from the event store gives the same ${tables.join(', ')}`, async () => {
     const { store, ds } = world();
-    await ds.query(`TRUNCATE read_model.feed_items`);
+    await ds.query(`TRUNCATE ${names}`);
     await applyLog(store, ds, { pageSize: 3, batched: true });
     const incremental = await readModelSnapshot(ds);
     await new ProjectionRebuilder(ds).rebuild({ projections: PROJECTION_NAMES, topic, partitions: [0], concurrency: 2, batchSize: 2 });
-    expect((await readModelSnapshot(ds)).feed_items).toEqual(incremental.feed_items);
+    const rebuilt = await readModelSnapshot(ds);
+    for (const t of tables) expect({ table: t, rows: rebuilt[t] }).toEqual({ table: t, rows: incremental[t] });
     await expectation();
   });
+}
+
+/** The feed folded every way it is folded (`itFoldsEveryWay` over `feed_items`). */
+export function itFoldsTheFeedEveryWay(
+  what: string,
+  world: () => { store: PgEventStore; ds: DataSource },
+  topic: string,
+  expectation: () => Promise<void>,
+): void {
+  itFoldsEveryWay(what, world, topic, expectation, ['feed_items']);
 }
