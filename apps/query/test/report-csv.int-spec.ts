@@ -357,19 +357,39 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
     ]);
   });
 
-  it("conflicts CSV: the subject's name, the events that opened and resolved it, each side's headline; the claim key stays where it was", async () => {
+  it("conflicts CSV: the subject's name, the events that opened and resolved it, each side's headline and modality; the claim key stays where it was", async () => {
     type Conflict = {
       conflictId: string;
       subjectName: string;
       openedEventId: string;
       resolution: { eventId: string } | null;
-      sides: Array<{ headline: string | null }>;
+      sides: Array<{ headline: string | null; modality: string | null }>;
     };
     const page = await json<{ items: Conflict[] }>('/v1/reports/conflicts');
     const { header, rows } = await csv('/v1/reports/conflicts');
-    expect(header).toEqual([...BEFORE.conflicts, 'subject_name', 'opened_event_id', 'resolution_event_id', 'a_headline', 'b_headline']);
+    expect(header).toEqual([
+      ...BEFORE.conflicts,
+      'subject_name',
+      'opened_event_id',
+      'resolution_event_id',
+      'a_headline',
+      'b_headline',
+      'a_modality',
+      'b_modality',
+    ]);
     expect(page.items.length).toBeGreaterThan(0);
-    expect(rows.map((r) => [r.conflict_id, r.subject_name, r.opened_event_id, r.resolution_event_id, r.a_headline, r.b_headline])).toEqual(
+    expect(
+      rows.map((r) => [
+        r.conflict_id,
+        r.subject_name,
+        r.opened_event_id,
+        r.resolution_event_id,
+        r.a_headline,
+        r.b_headline,
+        r.a_modality,
+        r.b_modality,
+      ]),
+    ).toEqual(
       page.items.map((c) => [
         c.conflictId,
         c.subjectName,
@@ -377,6 +397,8 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
         c.resolution?.eventId ?? '',
         c.sides[0].headline ?? '',
         c.sides[1].headline ?? '',
+        c.sides[0].modality ?? '',
+        c.sides[1].modality ?? '',
       ]),
     );
   });

@@ -53,6 +53,8 @@ export class ConflictsController {
         { header: 'subject_name', value: (c) => c.subjectName }, { header: 'opened_event_id', value: (c) => c.openedEventId },
         { header: 'resolution_event_id', value: (c) => c.resolution?.eventId ?? null },
         { header: 'a_headline', value: (c) => c.sides[0].headline }, { header: 'b_headline', value: (c) => c.sides[1].headline },
+        // Then each side's modality: a denial and the departure it contradicts.
+        { header: 'a_modality', value: (c) => c.sides[0].modality }, { header: 'b_modality', value: (c) => c.sides[1].modality },
       ],
     }));
   }

@@ -36,11 +36,12 @@ function sideHeadline(s: ConflictSide, subject: string, modality: string | null,
   return renderHeadline(fact, lang);
 }
 
-const sideDto = (s: ConflictSide, headline: string | null) => ({
+const sideDto = (s: ConflictSide, headline: string | null, modality: string | null) => ({
   eventId: s.eventId,
   type: s.type,
   occurredAt: s.occurredAt,
   headline,
+  modality,
   value: s.value,
   sources: (s.sources ?? []).map(sourceDto),
 });
@@ -66,8 +67,8 @@ function conflictDto(r: Row, knownAt: string | null, lang: 'en' | 'fr') {
         : null,
     // Both facts of a conflict are in one stream: the conflict's subject is theirs.
     sides: [
-      sideDto(c.a, sideHeadline(c.a, c.subject, r.a_modality, r.a_headline, lang)),
-      sideDto(c.b, sideHeadline(c.b, c.subject, r.b_modality, r.b_headline, lang)),
+      sideDto(c.a, sideHeadline(c.a, c.subject, r.a_modality, r.a_headline, lang), r.a_modality),
+      sideDto(c.b, sideHeadline(c.b, c.subject, r.b_modality, r.b_headline, lang), r.b_modality),
     ],
   };
 }
