@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
 import { PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
 import { createTestDatabase, pastMillisecondOf, TestDatabase } from '@newsroom/testing';
+import { DepartureDenials1764902300000 } from '../../../infra/postgres/migrations/1764902300000-departure-denials.migration';
 import { sourcingAppend, toAppend } from '../../../tests/fixtures/story.fixture';
 import { startReportsApp } from './support/reports-app.harness';
 
@@ -21,6 +22,10 @@ const SAM = 'person:dd-sam-lee';
 /** A rumour under ORG, its denial under ALIAS; and one denied by a story attached to it. */
 const NOLAN = 'person:dd-nolan-ray';
 const STANCE = 'person:dd-ida-stance';
+/** Elsewhere: an undated rumour no denial answers, and a rumour an undated denial answers. */
+const OTHER = 'org:dd-other';
+const UNDATED = 'person:dd-una-dated';
+const UNDATED_DENIAL = 'person:dd-ned-nodate';
 
 const source = (outlet: string) => ({
   outlet,
@@ -83,7 +88,15 @@ describe('denials of departures by their dates: roster, counts, conflicts and BI
       await pastMillisecondOf(stored.recordedAt);
       return stored;
     };
-    const fact = (kind: string, person: string, role: string, occurredAt: string, modality: string, outlet: string, organization = ORG) =>
+    const fact = (
+      kind: string,
+      person: string,
+      role: string,
+      occurredAt: string | null,
+      modality: string,
+      outlet: string,
+      organization = ORG,
+    ) =>
       append({
         type: `executive.${kind}`,
         subject: person,
@@ -112,6 +125,9 @@ describe('denials of departures by their dates: roster, counts, conflicts and BI
     await fact('appointed', STANCE, 'Chief Product Officer', '2023-01', 'reported', 'OpenAI Blog');
     const stanceRumour = await fact('departed', STANCE, 'Chief Product Officer', '2025-06', 'rumored', 'Gossip Wire');
     await store.append(sourcingAppend(STANCE, stanceRumour.eventId, source('Tech Daily'), 'denies'));
+    await fact('departed', UNDATED, 'Chief Revenue Officer', null, 'rumored', 'Gossip Wire', OTHER);
+    await fact('departed', UNDATED_DENIAL, 'Chief Revenue Officer', '2025-09', 'rumored', 'Gossip Wire', OTHER);
+    await fact('departed', UNDATED_DENIAL, 'Chief Revenue Officer', null, 'denied', 'Other Corp', OTHER);
     beforeSeptember = new Date().toISOString();
     await pastMillisecondOf(beforeSeptember);
     await fact('departed', LIGHTCAP, 'Chief Operating Officer', '2025-09', 'rumored', 'The Information');
@@ -217,11 +233,21 @@ describe('denials of departures by their dates: roster, counts, conflicts and BI
            (count(DISTINCT (canonical_person, canonical_organization, role_key)) FILTER (WHERE counts_in IS NOT NULL)
              - count(DISTINCT (canonical_person, canonical_organization, role_key)) FILTER (WHERE counts_in = 'count'))::int AS rumored,
            count(*)::int AS reports
-         FROM reporting.departures WHERE canonical_organization = $1 GROUP BY 1 ORDER BY 1`,
+         FROM reporting.departures WHERE canonical_organization = $1 AND ${bucket} IS NOT NULL GROUP BY 1 ORDER BY 1`,
         [ORG],
       );
       expect(bi.map((g) => [g.key, g.count, g.rumored, g.reports])).toEqual(await groups(by));
     }
+    // Undated: a rumour with no denial is live; a denial answers every rumour of its claim.
+    const undated: Array<{ person: string; modality: string; set_aside: boolean; counts_in: string | null }> = await ds.query(
+      `SELECT person, modality, set_aside, counts_in FROM reporting.departures WHERE organization = $1 ORDER BY person, modality`,
+      [OTHER],
+    );
+    expect(undated.map((r) => [r.person, r.modality, r.set_aside, r.counts_in])).toEqual([
+      [UNDATED_DENIAL, 'denied', false, null],
+      [UNDATED_DENIAL, 'rumored', true, null],
+      [UNDATED, 'rumored', false, 'rumored'],
+    ]);
     // The roster's view: the same rumours set aside, appointments never.
     const leadership: Array<{ person: string; kind: string; set_aside: boolean }> = await ds.query(
       `SELECT person, kind, set_aside FROM reporting.leadership_events WHERE person = $1 ORDER BY valid_from, modality`,
@@ -234,5 +260,38 @@ describe('denials of departures by their dates: roster, counts, conflicts and BI
       ['departed', true],
       ['departed', false],
     ]);
+  });
+
+  it('(4) the migration keeps every column the two views had, with its type, and adds its own at the end; down takes them off again', async () => {
+    const columns = async (view: string): Promise<string[]> =>
+      (
+        await ds.query(
+          `SELECT column_name || ' ' || data_type AS c FROM information_schema.columns
+           WHERE table_schema = 'reporting' AND table_name = $1 ORDER BY ordinal_position`,
+          [view],
+        )
+      ).map((r: { c: string }) => r.c);
+    const now = { departures: await columns('departures'), leadership: await columns('leadership_events') };
+    const migration = new DepartureDenials1764902300000();
+    const runner = ds.createQueryRunner();
+    try {
+      await migration.down(runner);
+      const before = { departures: await columns('departures'), leadership: await columns('leadership_events') };
+      expect(now.departures.slice(0, before.departures.length)).toEqual(before.departures);
+      expect(now.departures.slice(before.departures.length)).toEqual([
+        'role_key text',
+        'canonical_person text',
+        'canonical_organization text',
+        'set_aside boolean',
+        'counts_in text',
+      ]);
+      expect(now.leadership).toEqual([...before.leadership, 'set_aside boolean']);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await columns('departures')).toEqual(now.departures);
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM reporting.departures WHERE set_aside`);
+    expect(n).toBe(6);
   });
 });
