@@ -388,13 +388,13 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
     ]);
   });
 
-  it("conflicts CSV: the subject's name, the events that opened and resolved it, each side's headline; the claim key stays where it was", async () => {
+  it("conflicts CSV: the subject's name, the events that opened and resolved it, each side's headline and modality; the claim key stays where it was", async () => {
     type Conflict = {
       conflictId: string;
       subjectName: string;
       openedEventId: string;
       resolution: { eventId: string } | null;
-      sides: Array<{ headline: string | null; corroboration: { outlets: number } }>;
+      sides: Array<{ headline: string | null; modality: string | null; corroboration: { outlets: number } }>;
     };
     const page = await json<{ items: Conflict[] }>('/v1/reports/conflicts');
     const { header, rows } = await csv('/v1/reports/conflicts');
@@ -407,6 +407,8 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
       'b_headline',
       'a_outlets',
       'b_outlets',
+      'a_modality',
+      'b_modality',
     ]);
     expect(page.items.length).toBeGreaterThan(0);
     expect(
@@ -419,6 +421,8 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
         r.b_headline,
         r.a_outlets,
         r.b_outlets,
+        r.a_modality,
+        r.b_modality,
       ]),
     ).toEqual(
       page.items.map((c) => [
@@ -430,6 +434,8 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
         c.sides[1].headline ?? '',
         String(c.sides[0].corroboration.outlets),
         String(c.sides[1].corroboration.outlets),
+        c.sides[0].modality ?? '',
+        c.sides[1].modality ?? '',
       ]),
     );
   });

@@ -46,6 +46,7 @@ export * from './events/event-sourced.event';
 export * from './corroboration/corroboration.rules';
 export * from './events/conflict-resolved.event';
 export * from './conflicts/conflict.rules';
+export * from './conflicts/denial.rules';
 export { conflictsOfStream, decideResolution } from './conflicts/conflict-resolution.decider';
 
 export * from './submission/submission.schema';

@@ -1,6 +1,17 @@
-import { claimsOf, conflictName, conflictsOfStream, contradictions, decideResolution, disagreement } from '@newsroom/domain';
+import {
+  claimsOf,
+  conflictName,
+  conflictsOfStream,
+  contradictions,
+  decideResolution,
+  denialAnswersRumour,
+  denialContradictsReport,
+  disagreement,
+  foldStream,
+  validTimeOf,
+} from '@newsroom/domain';
 import { given, thrown } from './fixtures/decider.fixture';
-import { correction, eventId, retraction, type EventSpec } from './fixtures/stream.fixture';
+import { correction, eventId, retraction, streamOf, type EventSpec } from './fixtures/stream.fixture';
 
 const loss = (amount: string, period = '2024-H1', basis = 'actual'): EventSpec => [
   'financial.loss_reported',
@@ -94,6 +105,84 @@ describe('disagreement: which claims of one key contradict each other', () => {
     const step = (s: string, at: string) => one(['lawsuit.status_changed', { status: s }, at], c);
     expect(disagreement(step('dismissed', '2025-03-04'), step('settled', '2025-03-04'))).toEqual(['status']);
     expect(disagreement(step('dismissed', '2025-03-04'), step('settled', '2025-06-01'))).toEqual([]);
+  });
+});
+
+describe('a denial and the departures of its claim, by their dates', () => {
+  const p = 'person:brad-lightcap';
+  const as = (modality: string, spec: EventSpec) => claimsOf({ ...fact(spec, p), modality })[0];
+  const denial = (at: string) => as('denied', departed(at));
+  const report = (at: string, modality = 'reported') => as(modality, departed(at));
+
+  it('given a denial dated before a reported departure, then no conflict: the person may have left later', () => {
+    expect(disagreement(denial('2025-03'), report('2025-09-01'))).toEqual([]);
+    expect(disagreement(report('2025-09-01'), denial('2025-03'))).toEqual([]);
+    // Within a coarser date that runs past the denial: the departure may have come after it.
+    expect(disagreement(denial('2025-03-10'), report('2025'))).toEqual([]);
+    expect(disagreement(denial('2024-09-10'), report('2024-09'))).toEqual([]);
+  });
+
+  it('given a denial dated on or after a reported or confirmed departure, then they contradict each other, on its modality', () => {
+    expect(disagreement(denial('2024-09-25'), report('2024-09-25'))).toEqual(['modality']);
+    expect(disagreement(denial('2024-09'), report('2024-09-25', 'confirmed'))).toEqual(['modality']);
+    expect(disagreement(report('2024-09-25'), denial('2025-01'))).toEqual(['modality']);
+    // Undated on either side: nothing places the denial before the report.
+    const undated = claimsOf({ ...fact(departed('2024'), p), occurredAt: null, modality: 'denied' })[0];
+    expect(undated.value.occurredAt).toBeNull();
+    expect(disagreement(undated, report('2024-09-25'))).toEqual(['modality']);
+  });
+
+  it('given a rumour and a denial, then never a conflict, whatever their dates or destinations: the denial answers it or speaks of an earlier time', () => {
+    for (const at of ['2025-03', '2025-02-10', '2025-09', '2024']) {
+      expect(disagreement(report(at, 'rumored'), denial('2025-03'))).toEqual([]);
+      expect(disagreement(denial('2025-03'), report(at, 'rumored'))).toEqual([]);
+    }
+    expect(disagreement(as('rumored', departed('2025-03', 'org:anthropic')), as('denied', departed('2025-03', 'org:meta')))).toEqual([]);
+  });
+
+  it('given two denials, then they never contradict each other', () => {
+    expect(disagreement(denial('2025-03'), denial('2025-09'))).toEqual([]);
+  });
+
+  it('given two reports, then the dates and destinations decide as before, rumours included', () => {
+    expect(disagreement(report('2025-03', 'rumored'), report('2025-09'))).toEqual(['occurredAt']);
+    expect(disagreement(report('2025-03'), report('2025-03-20', 'confirmed'))).toEqual([]);
+  });
+
+  it('given a denial, then it answers a rumour not dated wholly after it: the same date, an earlier one, a period holding it; undated ones too', () => {
+    const d = validTimeOf('2025-03');
+    expect(denialAnswersRumour(d, validTimeOf('2025-03'))).toBe(true);
+    expect(denialAnswersRumour(d, validTimeOf('2025-02-10'))).toBe(true);
+    expect(denialAnswersRumour(d, validTimeOf('2025'))).toBe(true);
+    expect(denialAnswersRumour(d, validTimeOf('2025-03-31T23:59:59Z'))).toBe(true);
+    expect(denialAnswersRumour(d, validTimeOf('2025-04-01'))).toBe(false);
+    expect(denialAnswersRumour(d, validTimeOf('2025-09'))).toBe(false);
+    expect(denialAnswersRumour(validTimeOf(null), validTimeOf('2030'))).toBe(true);
+    expect(denialAnswersRumour(d, validTimeOf(null))).toBe(true);
+  });
+
+  it('given a denial, then it contradicts a report whose date ends by the end of its own', () => {
+    const d = validTimeOf('2025-03');
+    expect(denialContradictsReport(d, validTimeOf('2025-03-31'))).toBe(true);
+    expect(denialContradictsReport(d, validTimeOf('2024-12'))).toBe(true);
+    expect(denialContradictsReport(d, validTimeOf('2025-04-01'))).toBe(false);
+    expect(denialContradictsReport(d, validTimeOf('2025-Q1'))).toBe(true);
+    expect(denialContradictsReport(d, validTimeOf('2025-H1'))).toBe(false);
+  });
+
+  it('given a stream, then ingest reads each departure as recorded (denied, rumoured, reported) as the read model does', () => {
+    const events = streamOf(p, departed('2025-03'), departed('2025-03'), departed('2025-03'), departed('2025-09-01'));
+    const modalities = ['rumored', 'denied', 'reported', 'reported'] as const;
+    const state = foldStream(
+      p,
+      events.map((e, i) => ({ ...e, modality: modalities[i] })),
+    );
+    // The denial contradicts the report of its own date, not the rumour nor the report of September.
+    expect(conflictsOfStream(state, idOf).map((c) => [c.a.factId, c.b.factId, c.fields])).toEqual([
+      [eventId(2), eventId(3), ['modality']],
+      [eventId(1), eventId(4), ['occurredAt']],
+      [eventId(3), eventId(4), ['occurredAt']],
+    ]);
   });
 });
 

@@ -180,6 +180,7 @@ describe('evolveConflicts (pure, over the facts a batch shares claim keys with)'
       type: 'financial.loss_reported',
       occurredAt: '2024-H1',
       data: { money: { amount: '30', currency: 'USD' }, period: '2024-01-01/2024-06-30', basis: 'actual' },
+      modality: 'reported',
       sources: [],
       position: '0',
       recordedAt: '2024-01-01T00:00:00.000Z',

@@ -363,6 +363,28 @@ describe('leadership: evolve and tenures', () => {
       ]);
     });
 
+    it('a denial sets aside the rumours it answers, not a rumour dated after it: that is news again, whenever either was recorded', () => {
+      const inOffice = { person: lightcap, certain: true, end: null };
+      const answered = [
+        coo('2018-05', 'reported', 'appointed'),
+        coo('2025-03', 'rumored'),
+        coo('2025-03', 'denied'),
+        // Recorded after the denial, dated before it: the denial answered it already.
+        coo('2025-02-20', 'rumored'),
+      ];
+      expect(withEnd(given(...answered))).toEqual([inOffice]);
+      // A rumour of September surfaces after the March denial: the holder is uncertain again, its end shown.
+      const september = coo('2025-09', 'rumored');
+      const later = given(...answered, september);
+      const rumoured = { person: lightcap, certain: false, end: { occurredAt: '2025-09', modality: 'rumored' } };
+      expect(withEnd(later)).toEqual([rumoured]);
+      expect(withEnd(later, '2025-10-01T00:00:00Z')).toEqual([rumoured]);
+      // Before the September rumour's date, in office and certain, that rumoured end ahead.
+      expect(withEnd(later, '2025-06-01T00:00:00Z')).toEqual([{ ...rumoured, certain: true }]);
+      // A denial of a year holding the rumour answers it.
+      expect(withEnd(given(...answered, september, coo('2025', 'denied')))).toEqual([inOffice]);
+    });
+
     it('a story denying the rumour sets it aside too; a later reported departure still ends the tenure', () => {
       const t = given(coo('2018-05', 'reported', 'appointed'), coo('2025-02-10', 'rumored'));
       const rumour = t.visible<LeadershipRow>().find((r) => r.modality === 'rumored')!.fact_id;

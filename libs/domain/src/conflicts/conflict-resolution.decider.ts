@@ -13,7 +13,14 @@ export interface StreamConflict extends ContradictionPair {
 export function conflictsOfStream(state: StreamState, idOf: (name: string) => string): StreamConflict[] {
   const facts = [...state.events]
     .filter(([, e]) => e.status !== 'retracted' && canClaim(e.type))
-    .map(([factId, e]) => ({ factId, type: e.type, subject: state.subject, occurredAt: e.occurredAt, data: e.data }));
+    .map(([factId, e]) => ({
+      factId,
+      type: e.type,
+      subject: state.subject,
+      occurredAt: e.occurredAt,
+      data: e.data,
+      modality: e.denied ? 'denied' : e.rumored ? 'rumored' : 'reported',
+    }));
   return contradictions(facts).map((pair) => ({ ...pair, id: idOf(conflictName(pair.key, pair.a.factId, pair.b.factId)) }));
 }
 

@@ -2,6 +2,7 @@ import type { LawsuitStatus } from '../events/lawsuit-status-changed.event';
 import { comparableText } from '../values/localized-text.rules';
 import { canonicalAmount } from '../values/money.value';
 import { parsePeriod } from '../values/period.value';
+import { denialContradictsReport, validTimeOf } from './denial.rules';
 
 /** What a claim is about: a figure, a departure, a case's outcome. */
 export type ClaimKind = 'financial' | 'departure' | 'lawsuit';
@@ -26,14 +27,20 @@ export interface Claim {
   kind: ClaimKind;
   key: string;
   value: ClaimValue;
+  /** A departure's modality: a denial says it did not happen, a rumour that it may have (see `disagreement`). */
+  modality?: string;
 }
 
-/** A fact as the rules read it: its type, stream subject, date and (corrected) data. */
+/**
+ * A fact as the rules read it: its type, stream subject, date, (corrected) data and modality (a correction never
+ * changes it; absent: reported).
+ */
 export interface ClaimFact {
   type: string;
   subject: string;
   occurredAt: string | null;
   data: unknown;
+  modality?: string;
 }
 
 // Outcomes of which only one can be true on a given date; other steps (amended, motion_filed, appealed) may share a day.
@@ -108,7 +115,12 @@ export function claimsOf(f: ClaimFact): Claim[] {
     if (!role || typeof d.organization !== 'string') return [];
     const destination = d.destination === undefined || d.destination === null ? null : comparableText(d.destination);
     return [
-      { kind: 'departure', key: `departure|${f.subject}|${d.organization}|${role}`, value: { occurredAt: f.occurredAt, destination } },
+      {
+        kind: 'departure',
+        key: `departure|${f.subject}|${d.organization}|${role}`,
+        value: { occurredAt: f.occurredAt, destination },
+        modality: f.modality ?? 'reported',
+      },
     ];
   }
   if (f.type === 'lawsuit.status_changed') {
@@ -136,10 +148,23 @@ function overlap(a: string | null | undefined, b: string | null | undefined): bo
 }
 
 /**
+ * Two departures of one claim where one is a denial: `modality` when the denial contradicts a reported or confirmed
+ * departure (`denialContradictsReport`: it had surely happened by the denial's date). A denial and a rumour are
+ * never a conflict: the denial answers the rumour (the roster and the counts set it aside) or, dated before it,
+ * speaks of an earlier time; two denials never contradict each other.
+ */
+function denialDisagreement(a: Claim, b: Claim): string[] {
+  const [denial, other] = a.modality === 'denied' ? [a, b] : [b, a];
+  if (other.modality === 'denied' || other.modality === 'rumored') return [];
+  return denialContradictsReport(validTimeOf(denial.value.occurredAt), validTimeOf(other.value.occurredAt)) ? ['modality'] : [];
+}
+
+/**
  * The fields on which two claims of the same key disagree ([] when they agree). Figures differ when their amounts
  * (same currency; two currencies are not compared) or counts differ; departures when their dates cannot both be
- * true (the intervals do not overlap: "2024-09" and "2024-09-25" agree) or both name a destination and they differ;
- * case outcomes when two different ones fall on overlapping dates.
+ * true (the intervals do not overlap: "2024-09" and "2024-09-25" agree) or both name a destination and they differ,
+ * and a denial and a departure as `denialDisagreement` says; case outcomes when two different ones fall on
+ * overlapping dates.
  */
 export function disagreement(a: Claim, b: Claim): string[] {
   if (a.key !== b.key || a.kind !== b.kind) return [];
@@ -153,6 +178,7 @@ export function disagreement(a: Claim, b: Claim): string[] {
     return fields;
   }
   if (a.kind === 'departure') {
+    if (a.modality === 'denied' || b.modality === 'denied') return denialDisagreement(a, b);
     const fields: string[] = [];
     if (overlap(x.occurredAt, y.occurredAt) === false) fields.push('occurredAt');
     if (x.destination && y.destination && x.destination !== y.destination) fields.push('destination');

@@ -19,7 +19,7 @@ function apply(draft: StreamState, raw: RecordedEvent): void {
       ? raw
       : upcast({ type: raw.type, schemaVersion: raw.schemaVersion, data: raw.data });
   draft.version = Math.max(draft.version, raw.streamVersion);
-  draft.events.set(raw.eventId, standing(event, raw.occurredAt, raw.modality === 'denied'));
+  draft.events.set(raw.eventId, standing(event, raw.occurredAt, raw.modality));
 
   let touchesLawsuit = LAWSUIT_TYPES.has(event.type);
   if (isAmendment(event)) {
@@ -36,9 +36,10 @@ function apply(draft: StreamState, raw: RecordedEvent): void {
   if (touchesLawsuit && draft.lawsuit) draft.lawsuit = deriveLawsuitState(draft.events);
 }
 
-function standing<T extends EventType>(event: StoryEvent<T>, occurredAt: string | null, denied: boolean): StreamEventState<T> {
+function standing<T extends EventType>(event: StoryEvent<T>, occurredAt: string | null, modality: string): StreamEventState<T> {
   const entry: StreamEventState<T> = { type: event.type, status: 'current', occurredAt, data: event.data };
-  if (denied) entry.denied = true;
+  if (modality === 'denied') entry.denied = true;
+  if (modality === 'rumored') entry.rumored = true;
   return entry;
 }
 

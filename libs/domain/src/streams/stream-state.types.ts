@@ -39,11 +39,13 @@ export type NewEvent<T extends EventType = EventType> = EventOf<
 
 /**
  * One event of a folded stream; after corrections, `occurredAt` and `data` are the corrected ones. `denied` marks a
- * fact recorded as denied (modality), which the case rules list but never count.
+ * fact recorded as denied (modality), which the case rules list but never count; `rumored` one recorded as a rumour,
+ * which a denial answers rather than contradicts (the conflict rules read both on the whole stream, never on a kept
+ * state, which holds no departures).
  */
 export type StreamEventState<T extends EventType = EventType> = EventOf<
   T,
-  { status: EventStatus; occurredAt: string | null; denied?: true }
+  { status: EventStatus; occurredAt: string | null; denied?: true; rumored?: true }
 >;
 
 export interface LawsuitState {

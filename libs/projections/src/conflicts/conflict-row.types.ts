@@ -7,6 +7,8 @@ export interface ConflictFactRow {
   type: string;
   occurredAt: string | null;
   data: unknown;
+  /** As recorded (a correction never changes it): a departure's denial or rumour is compared otherwise. */
+  modality: string;
   sources: Source[];
   /** The position of the last event applied to it (the fact itself or its latest correction). */
   position: string;

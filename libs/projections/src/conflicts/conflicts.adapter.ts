@@ -24,6 +24,8 @@ interface FactDbRow {
   type: string;
   occurred_at: string | null;
   data: unknown;
+  /** Absent only on a database that did not migrate to 1764902300000 (then: as recorded, reported). */
+  modality?: string | null;
   sources: Source[] | null;
   position: string | number;
   recorded_at: Date | string;
@@ -58,6 +60,7 @@ const toFact = (r: FactDbRow): ConflictFactRow => ({
   type: r.type,
   occurredAt: r.occurred_at,
   data: r.data,
+  modality: r.modality ?? 'reported',
   sources: r.sources ?? [],
   position: String(r.position),
   recordedAt: iso(r.recorded_at),
@@ -142,7 +145,7 @@ export class ConflictsProjection implements Projection {
     const keys = new Set<string>();
     const draft = new Map(known);
     for (const e of events) {
-      let fact: Pick<ConflictFactRow, 'type' | 'subject' | 'occurredAt' | 'data'> | undefined;
+      let fact: Pick<ConflictFactRow, 'type' | 'subject' | 'occurredAt' | 'data' | 'modality'> | undefined;
       if (e.type === 'event.corrected') {
         const t = draft.get(e.data.targetEventId);
         if (!t) continue;
@@ -154,7 +157,7 @@ export class ConflictsProjection implements Projection {
       } else if (e.type === 'event.retracted') {
         fact = draft.get(e.data.targetEventId);
       } else if (isRecordableEventType(e.type) && canClaim(e.type)) {
-        fact = { type: e.type, subject: e.subject, occurredAt: e.occurredAt, data: e.data };
+        fact = { type: e.type, subject: e.subject, occurredAt: e.occurredAt, data: e.data, modality: e.modality };
         draft.set(e.id, { ...fact, factId: e.id, sources: [], position: e.globalPosition, recordedAt: e.recordedAt });
       }
       for (const c of fact ? claimsOf(fact) : []) keys.add(c.key);
@@ -195,9 +198,9 @@ export class ConflictsProjection implements Projection {
       if (written.length) {
         await write(
           manager,
-          `INSERT INTO ${this.facts} (fact_id, subject, type, occurred_at, data, sources, position, recorded_at, retracted)
-           SELECT fact_id, subject, type, occurred_at, data, sources, position, recorded_at, retracted
-           FROM jsonb_to_recordset($1::jsonb) AS x(fact_id uuid, subject text, type text, occurred_at text, data jsonb, sources jsonb, position bigint, recorded_at timestamptz, retracted boolean)
+          `INSERT INTO ${this.facts} (fact_id, subject, type, occurred_at, data, modality, sources, position, recorded_at, retracted)
+           SELECT fact_id, subject, type, occurred_at, data, modality, sources, position, recorded_at, retracted
+           FROM jsonb_to_recordset($1::jsonb) AS x(fact_id uuid, subject text, type text, occurred_at text, data jsonb, modality text, sources jsonb, position bigint, recorded_at timestamptz, retracted boolean)
            ON CONFLICT (fact_id) DO UPDATE SET occurred_at = EXCLUDED.occurred_at, data = EXCLUDED.data, position = EXCLUDED.position, retracted = EXCLUDED.retracted`,
           [
             JSON.stringify(
@@ -207,6 +210,7 @@ export class ConflictsProjection implements Projection {
                 type: f.type,
                 occurred_at: f.occurredAt,
                 data: f.data,
+                modality: f.modality,
                 sources: f.sources,
                 position: f.position,
                 recorded_at: f.recordedAt,

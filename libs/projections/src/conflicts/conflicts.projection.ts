@@ -241,6 +241,7 @@ export function evolveConflicts(set: ConflictSet, event: ProjectedEvent, idOf: (
     type: event.type,
     occurredAt: event.occurredAt,
     data: event.data,
+    modality: event.modality,
     sources: event.sources ?? [],
     position: event.globalPosition,
     recordedAt: event.recordedAt,

@@ -69,7 +69,8 @@ export const departureClaimOf = (
  * reports of one departure in one bucket (one person, one organization, one role; the people and organizations by
  * `canonical`, so an alias is its entity; the role by departureRoleKey, its case and spacing folded) count once.
  * A rumour counts apart, in `rumored`, and only when the bucket holds no report of that departure counted in `count`;
- * a rumour `deniedRumour` says was denied (a denied departure of its claim, a story denying it) counts for nothing.
+ * a rumour `deniedRumour` says was denied (a denied departure of its claim answering it, `denialAnswersRumour`; a
+ * story denying it) counts for nothing.
  */
 export function groupDepartures<T>(
   rows: DepartureRow[],

@@ -1,5 +1,5 @@
-import type { InferredField, Source } from '@newsroom/domain';
-import { displayNameOf } from '@newsroom/domain';
+import type { InferredField, Source, ValidTime } from '@newsroom/domain';
+import { denialAnswersRumour, displayNameOf } from '@newsroom/domain';
 import type { StoredFactRow } from '../facts/fact-version.types';
 import { changesState, factStatusOf } from '../facts/visibility.util';
 import { modalityStrength } from './leadership-runs.util';
@@ -99,8 +99,9 @@ const time = (iso: string | null, fallback: number) => (iso === null ? fallback 
  * the conflicts report shows that): the first stands, and the person is not listed twice, except that a reported or
  * confirmed one ends the tenure in place of a rumour before it. Denied facts never open or close a tenure, and a
  * rumoured departure that was denied is set aside too: denied by a denied departure of the same person,
- * organization and role (the claim pairing groups by, whatever its date), or by a story attached to it that denies
- * it (`options.deniedByStance`). A tenure ended by a rumour only stays on the roster (`rosterAt`), not certain.
+ * organization and role (the claim pairing groups by) that answers it (`denialAnswersRumour`: unless the rumour is
+ * dated wholly after the denial, when it is news again), or by a story attached to it that denies it
+ * (`options.deniedByStance`). A tenure ended by a rumour only stays on the roster (`rosterAt`), not certain.
  *
  * A tenure's `interim` is its run's last appointment's, and its start shows the strongest modality (confirmed over
  * reported over rumored) among the run's appointments dated within the start's date (from its start up to its end,
@@ -123,10 +124,18 @@ export function tenuresOf(
 ): Tenure[] {
   const until = asOf === null ? Infinity : Date.parse(asOf);
   const keyOf = (r: LeadershipRow) => `${r.subject}\u0000${entityOf(r.organization)}\u0000${r.role_key}`;
-  // The claims denied: a denied departure of the person, organization and role sets its rumours aside.
-  const deniedClaims = new Set(rows.filter((r) => r.kind === 'departed' && r.modality === 'denied').map(keyOf));
+  // The denials of each claim: a denied departure of the person, organization and role sets aside the rumours it answers.
+  const denials = new Map<string, ValidTime[]>();
+  for (const r of rows) {
+    if (r.kind !== 'departed' || r.modality !== 'denied') continue;
+    const key = keyOf(r);
+    denials.set(key, [...(denials.get(key) ?? []), { from: r.valid_from, to: r.valid_to }]);
+  }
   const setAside = (r: LeadershipRow) =>
-    r.kind === 'departed' && r.modality === 'rumored' && (deniedClaims.has(keyOf(r)) || options.deniedByStance?.(r.fact_id) === true);
+    r.kind === 'departed' &&
+    r.modality === 'rumored' &&
+    ((denials.get(keyOf(r)) ?? []).some((d) => denialAnswersRumour(d, { from: r.valid_from, to: r.valid_to })) ||
+      options.deniedByStance?.(r.fact_id) === true);
   const groups = new Map<string, LeadershipRow[]>();
   for (const r of rows) {
     if (!changesState(r) || setAside(r)) continue;

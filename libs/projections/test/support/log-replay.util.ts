@@ -39,11 +39,43 @@ export async function applyLog(store: PgEventStore, ds: DataSource, options: { p
 }
 
 /**
- * The feed folded every way it is folded, each checked by `expectation`: event by event, the whole log in one batch,
- * batches of two, and a rebuild from the event store (which must give the same rows as folding). For describe blocks
- * whose `world()` holds the store and the read database. `tables`: the read-model tables emptied before each fold and
- * compared after the rebuild (the feed's by default; the others are folded again over what they hold, as a redelivery).
+ * Read models folded every way they are folded, each checked by `expectation`: event by event, the whole log in one
+ * batch, batches of two, and a rebuild from the event store (which must give the same rows as folding). `tables` are
+ * the read model's tables, emptied before each fold and compared after the rebuild. For describe blocks whose
+ * `world()` holds the store and the read database.
  */
+export function itFoldsEveryWay(
+  what: string,
+  world: () => { store: PgEventStore; ds: DataSource },
+  topic: string,
+  expectation: () => Promise<void>,
+  tables: readonly string[],
+): void {
+  const names = tables.map((t) => `read_model.${t}`).join(', ');
+  it.each([
+    ['event by event', { pageSize: 100, batched: false }],
+    ['the whole log in one batch', { pageSize: 100, batched: true }],
+    ['a batch of two at a time', { pageSize: 2, batched: true }],
+  ])(`applied %s, ${what}`, async (_how, options) => {
+    const { store, ds } = world();
+    await ds.query(`TRUNCATE ${names}`);
+    await applyLog(store, ds, options);
+    await expectation();
+  });
+
+  it(`a rebuild from the event store gives the same ${tables.join(', ')}`, async () => {
+    const { store, ds } = world();
+    await ds.query(`TRUNCATE ${names}`);
+    await applyLog(store, ds, { pageSize: 3, batched: true });
+    const incremental = await readModelSnapshot(ds);
+    await new ProjectionRebuilder(ds).rebuild({ projections: PROJECTION_NAMES, topic, partitions: [0], concurrency: 2, batchSize: 2 });
+    const rebuilt = await readModelSnapshot(ds);
+    for (const t of tables) expect({ table: t, rows: rebuilt[t] }).toEqual({ table: t, rows: incremental[t] });
+    await expectation();
+  });
+}
+
+/** The feed folded every way it is folded (`itFoldsEveryWay` over `feed_items`, and `tables` folded with it). */
 export function itFoldsTheFeedEveryWay(
   what: string,
   world: () => { store: PgEventStore; ds: DataSource },
@@ -51,27 +83,5 @@ export function itFoldsTheFeedEveryWay(
   expectation: () => Promise<void>,
   tables: readonly string[] = ['feed_items'],
 ): void {
-  const truncate = (ds: DataSource) => ds.query(`TRUNCATE ${tables.map((t) => `read_model.${t}`).join(', ')}`);
-  it.each([
-    ['event by event', { pageSize: 100, batched: false }],
-    ['the whole log in one batch', { pageSize: 100, batched: true }],
-    ['a batch of two at a time', { pageSize: 2, batched: true }],
-  ])(`applied %s, ${what}`, async (_how, options) => {
-    const { store, ds } = world();
-    await truncate(ds);
-    await applyLog(store, ds, options);
-    await expectation();
-  });
-
-  const same = tables.join(', ') === 'feed_items' ? 'feed' : tables.join(', ');
-  it(`a rebuild from the event store gives the same ${same}`, async () => {
-    const { store, ds } = world();
-    await truncate(ds);
-    await applyLog(store, ds, { pageSize: 3, batched: true });
-    const incremental = await readModelSnapshot(ds);
-    await new ProjectionRebuilder(ds).rebuild({ projections: PROJECTION_NAMES, topic, partitions: [0], concurrency: 2, batchSize: 2 });
-    const rebuilt = await readModelSnapshot(ds);
-    for (const t of tables) expect({ [t]: rebuilt[t] }).toEqual({ [t]: incremental[t] });
-    await expectation();
-  });
+  itFoldsEveryWay(what, world, topic, expectation, tables);
 }

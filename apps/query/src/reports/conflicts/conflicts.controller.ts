@@ -55,6 +55,8 @@ export class ConflictsController {
         { header: 'a_headline', value: (c) => c.sides[0].headline }, { header: 'b_headline', value: (c) => c.sides[1].headline },
         // Then the outlets behind each side (corroboration.outlets), where a_sources lists a side's own.
         { header: 'a_outlets', value: (c) => c.sides[0].corroboration.outlets }, { header: 'b_outlets', value: (c) => c.sides[1].corroboration.outlets },
+        // Then each side's modality: a denial and the departure it contradicts.
+        { header: 'a_modality', value: (c) => c.sides[0].modality }, { header: 'b_modality', value: (c) => c.sides[1].modality },
       ],
     }));
   }

@@ -38,11 +38,12 @@ function sideHeadline(s: ConflictSide, subject: string, modality: string | null,
   return renderHeadline(fact, lang, { names: names.givenTo(subject) });
 }
 
-const sideDto = (s: ConflictSide, headline: string | null, corroboration: CorroborationMap) => ({
+const sideDto = (s: ConflictSide, headline: string | null, modality: string | null, corroboration: CorroborationMap) => ({
   eventId: s.eventId,
   type: s.type,
   occurredAt: s.occurredAt,
   headline,
+  modality,
   value: s.value,
   sources: (s.sources ?? []).map(sourceDto),
   // The outlets behind each side, where an editor decides which stands (a side's sources are only its own).
@@ -70,8 +71,8 @@ function conflictDto(r: Row, knownAt: string | null, lang: 'en' | 'fr', names: S
         : null,
     // Both facts of a conflict are in one stream: the conflict's subject is theirs.
     sides: [
-      sideDto(c.a, sideHeadline(c.a, c.subject, r.a_modality, r.a_headline, lang, names), corroboration),
-      sideDto(c.b, sideHeadline(c.b, c.subject, r.b_modality, r.b_headline, lang, names), corroboration),
+      sideDto(c.a, sideHeadline(c.a, c.subject, r.a_modality, r.a_headline, lang, names), r.a_modality, corroboration),
+      sideDto(c.b, sideHeadline(c.b, c.subject, r.b_modality, r.b_headline, lang, names), r.b_modality, corroboration),
     ],
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MODALITIES } from '@newsroom/domain';
 import { langParam, oneOf, reportParams, subject } from '../shared/report-params.schema';
 import { instantOrNull, instantText, nextCursor, nullableText, sourceSchema, textLangSchema, uuidText, corroborationSchema } from '../shared/fact.schema';
 
@@ -36,6 +37,10 @@ const sideSchema = z.object({
   type: z.string(),
   occurredAt: nullableText(),
   headline: nullableText('The fact as the feed shows it, in `lang`'),
+  modality: z
+    .enum(MODALITIES)
+    .nullable()
+    .meta({ description: 'As recorded: a denial contradicts a departure reported on or before its date (`fields`: modality)' }),
   value: claimValueSchema,
   sources: z.array(sourceSchema),
   corroboration: corroborationSchema.meta({
@@ -49,7 +54,9 @@ const conflictSchema = z.object({
   subject: z.string(),
   subjectName: z.string(),
   key: z.string().meta({ description: 'What both facts speak of, e.g. financial|org:openai|loss|actual|<period>' }),
-  fields: z.array(z.string()).meta({ description: 'Where they disagree: amount, count, occurredAt, destination, status' }),
+  fields: z.array(z.string()).meta({
+    description: 'Where they disagree: amount, count, occurredAt, destination, status; modality: a denial and a departure it could not be true beside',
+  }),
   status: z.enum(STATUSES).meta({ description: 'At knownAt (now without it)' }),
   openedAt: instantText('When the second fact was recorded (or a correction made them disagree again)'),
   openedEventId: uuidText(),

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { problems } from '@newsroom/platform';
 import { DataSource } from 'typeorm';
 import { READ_DB } from '../../database/read-database.module';
-import { displayNameOf, type TextLang } from '@newsroom/domain';
+import { denialAnswersRumour, displayNameOf, type TextLang, type ValidTime } from '@newsroom/domain';
 import { departureClaimOf, DepartureGrouping, DepartureRow, groupDepartures } from '@newsroom/projections';
 import { openPage } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
@@ -10,7 +10,7 @@ import { corroborationIn, minOutletsSql, type CorroborationMap } from '../shared
 import { loadFactExtras } from '../shared/fact-history.repository';
 import { factFields, FactVersionDto } from '../shared/fact.dto';
 import { textsIn } from '../shared/localized-text.mapper';
-import { anyOf, factColumns, occurredByAsOf, overlaps, SqlParams, visibleAt } from '../shared/sql.builder';
+import { anyOf, factColumns, isoText, occurredByAsOf, overlaps, SqlParams, visibleAt } from '../shared/sql.builder';
 
 export interface DeparturesQuery {
   organization: string | null;
@@ -87,13 +87,16 @@ export class DeparturesRepository {
           'Too many departures to group in one answer; a partial count would pass for a whole one.',
         );
       }
-      const [{ history, corroboration }, deniedClaims] = await Promise.all([
+      const [{ history, corroboration }, denials] = await Promise.all([
         loadFactExtras(this.db, 'read_model.departures', rows, q.knownAt),
-        this.deniedClaims(rows, q.knownAt, (s) => graph.membersOf(s), canonical),
+        this.denials(rows, q.knownAt, (s) => graph.membersOf(s), canonical),
       ]);
-      // A rumour is denied by a denied departure of its claim (whatever its date, listed here or not) or by a story
-      // on it whose latest word denies it (its corroboration's `denies`, at knownAt).
-      const deniedRumour = (r: DepartureRow) => deniedClaims.has(departureClaimOf(r, canonical)) || corroborationIn(corroboration, r.fact_id).denies > 0;
+      // A rumour is denied by a denied departure of its claim that answers it (listed here or not: whatever the
+      // filters; unless the rumour is dated wholly after it) or by a story on it whose latest word denies it (its
+      // corroboration's `denies`, at knownAt).
+      const deniedRumour = (r: DepartureRow) =>
+        (denials.get(departureClaimOf(r, canonical)) ?? []).some((d) => denialAnswersRumour(d, { from: r.valid_from, to: r.valid_to })) ||
+        corroborationIn(corroboration, r.fact_id).denies > 0;
       return {
         ...header,
         groupBy: q.groupBy,
@@ -107,20 +110,25 @@ export class DeparturesRepository {
   }
 
   /**
-   * The claims (canonical person, organization, role key: `departureClaimOf`) of the rumours among `rows` that a denied
-   * departure denies, as recorded at knownAt: read from the leadership facts by person (an index probe each; every
-   * slug of the person's entity), whatever the denial's date or the report's filters.
+   * The denied departures of the people rumoured among `rows`, by claim (canonical person, organization, role key:
+   * `departureClaimOf`), with their dates, as recorded at knownAt: read from the leadership facts by person (an index
+   * probe each; every slug of the person's entity), whatever the report's filters.
    */
-  private async deniedClaims(rows: DepartureRow[], knownAt: string | null, membersOf: (s: string) => string[], canonical: (s: string) => string): Promise<Set<string>> {
+  private async denials(rows: DepartureRow[], knownAt: string | null, membersOf: (s: string) => string[], canonical: (s: string) => string): Promise<Map<string, ValidTime[]>> {
     const rumoured = new Set(rows.filter((r) => r.modality === 'rumored').map((r) => r.subject));
     const people = [...new Set([...rumoured].flatMap(membersOf))];
-    if (!people.length) return new Set();
+    const byClaim = new Map<string, ValidTime[]>();
+    if (!people.length) return byClaim;
     const p = new SqlParams();
-    const found: Array<{ subject: string; organization: string; role_key: string }> = await this.db.query(
-      `SELECT t.subject, t.organization, t.role_key FROM read_model.leadership_events t
+    const found: Array<{ subject: string; organization: string; role_key: string; valid_from: string | null; valid_to: string | null }> = await this.db.query(
+      `SELECT t.subject, t.organization, t.role_key, ${isoText('t.valid_from')}, ${isoText('t.valid_to')} FROM read_model.leadership_events t
        WHERE t.subject = ANY(${p.add(people, '::text[]')}) AND t.kind = 'departed' AND t.modality = 'denied' AND ${visibleAt('t', knownAt, p)}`,
       p.values,
     );
-    return new Set(found.map((d) => `${canonical(d.subject)}\u0000${canonical(d.organization)}\u0000${d.role_key}`));
+    for (const d of found) {
+      const claim = `${canonical(d.subject)}\u0000${canonical(d.organization)}\u0000${d.role_key}`;
+      byClaim.set(claim, [...(byClaim.get(claim) ?? []), { from: d.valid_from, to: d.valid_to }]);
+    }
+    return byClaim;
   }
 }

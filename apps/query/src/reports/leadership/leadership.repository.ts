@@ -101,7 +101,8 @@ export type TenureDto = ReturnType<typeof tenureDto>;
 
 /**
  * SQL: whether the rumoured departure `r` (a run row) was denied as recorded at `knownAt`: by a denied departure of the
- * same person, organization (any slug of the entity) and role, whatever its date, or by a story on it whose latest
+ * same person, organization (any slug of the entity) and role that answers it (`denialAnswersRumour`: unless the
+ * rumour is dated wholly after the denial; undated on either side, it answers), or by a story on it whose latest
  * word is `denies` (as its corroboration counts it: an outlet's last word stands). Each is an index probe: the
  * person's leadership facts by subject, the fact's feed item by event id. Whatever `modality` asks: the denial is not
  * listed, it only sets the rumour aside.
@@ -111,7 +112,8 @@ function deniedRumourSql(organizations: string[], knownAt: string | null, p: Sql
   const visible = visibleAt('d', knownAt, p);
   const known = knownAt ? ` AND (x.e->>'recordedAt')::timestamptz <= ${p.add(knownAt, '::timestamptz')}` : '';
   return (r) => `(EXISTS (SELECT 1 FROM ${TABLE} d WHERE d.subject = ${r}.subject AND d.role_key = ${r}.role_key
-      AND d.organization = ANY(${orgs}) AND d.kind = 'departed' AND d.modality = 'denied' AND ${visible})
+      AND d.organization = ANY(${orgs}) AND d.kind = 'departed' AND d.modality = 'denied' AND ${visible}
+      AND (d.valid_to IS NULL OR ${r}.valid_from_at IS NULL OR ${r}.valid_from_at < d.valid_to))
     OR EXISTS (SELECT 1 FROM (
       SELECT DISTINCT ON (x.e->>'key') x.e->>'stance' AS stance
       FROM read_model.feed_items f CROSS JOIN LATERAL jsonb_array_elements(f.corroboration) WITH ORDINALITY AS x(e, n)
