@@ -32,6 +32,7 @@ import { ReportingValidTime1764901700000 } from './migrations/1764901700000-repo
 import { StoryFactsOnly1764902000000 } from './migrations/1764902000000-story-facts-only.migration';
 import { UndatedSourceStories1764902100000 } from './migrations/1764902100000-undated-source-stories.migration';
 import { LeadershipRumouredEnds1764902200000 } from './migrations/1764902200000-leadership-rumoured-ends.migration';
+import { LawsuitRumours1764902500000 } from './migrations/1764902500000-lawsuit-rumours.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -68,6 +69,7 @@ export const MIGRATIONS = [
   StoryFactsOnly1764902000000,
   UndatedSourceStories1764902100000,
   LeadershipRumouredEnds1764902200000,
+  LawsuitRumours1764902500000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
