@@ -1,7 +1,7 @@
 import type { AttachedWord, InferredField, Source } from '@newsroom/domain';
 import { displayNameOf, rumourConfirmed } from '@newsroom/domain';
 import type { StoredFactRow } from '../facts/fact-version.types';
-import { factStatusOf } from '../facts/visibility.util';
+import { changesState, factStatusOf } from '../facts/visibility.util';
 
 export interface LawsuitRow extends StoredFactRow {
   kind: 'filed' | 'status';
@@ -64,7 +64,7 @@ const NO_WORDS: AttachedWords = new Map();
  * it confirm it (rumourConfirmed: an outlet's latest word confirms, none denies), as the case rules count steps.
  */
 function stepSetsStatus(r: Pick<LawsuitRow, 'modality' | 'fact_id'>, words: AttachedWords = NO_WORDS): boolean {
-  return r.modality !== 'denied' && (r.modality !== 'rumored' || rumourConfirmed(words.get(r.fact_id)));
+  return changesState(r) && (r.modality !== 'rumored' || rumourConfirmed(words.get(r.fact_id)));
 }
 
 /**
