@@ -34,6 +34,7 @@ import { UndatedSourceStories1764902100000 } from './migrations/1764902100000-un
 import { LeadershipRumouredEnds1764902200000 } from './migrations/1764902200000-leadership-rumoured-ends.migration';
 import { DepartureDenials1764902300000 } from './migrations/1764902300000-departure-denials.migration';
 import { EntityNames1764902400000 } from './migrations/1764902400000-entity-names.migration';
+import { LawsuitRumours1764902500000 } from './migrations/1764902500000-lawsuit-rumours.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -72,6 +73,7 @@ export const MIGRATIONS = [
   LeadershipRumouredEnds1764902200000,
   DepartureDenials1764902300000,
   EntityNames1764902400000,
+  LawsuitRumours1764902500000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
@@ -385,6 +386,85 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     expect((await lawsuits('&asOf=2025-02-15'))[0].status).toBe('appealed');
     expect((await lawsuits('&asOf=2025-03-31'))[0].status).toBe('ruled');
     expect((await lawsuits('&asOf=2024-09-30'))[0].status).toBe('dismissed');
+  });
+
+  it('a rumoured step is listed but is not the status, nor does a rumoured settlement close the case, until a story attached confirms it (t19)', async () => {
+    const src = [{ outlet: 'Court Wire', language: 'en' }];
+    const blog = [{ outlet: 'Legal Gossip Blog', language: 'en' }];
+    const filed = (subject: string) => ({
+      type: 'lawsuit.filed',
+      subject,
+      occurredAt: '2024-03-01',
+      data: { title: 'Rumour v. Write', plaintiffs: ['person:rumour-writer'], defendants: ['org:rumour-acme'], claims: ['x'] },
+      sources: src,
+    });
+    const step = (subject: string, status: string, occurredAt: string, modality = 'reported') => ({
+      id: randomUUID(),
+      type: 'lawsuit.status_changed',
+      subject,
+      occurredAt,
+      modality,
+      data: { status },
+      sources: modality === 'rumored' ? blog : src,
+    });
+    const record = async (e: object, status = 201) => {
+      const posted = await post<{ globalPosition: string; recordedAt: string; code?: string; errors?: Array<{ path: string }> }>(
+        `${stack.apps.ingest.url}/v1/events`,
+        e,
+        stack.key,
+      );
+      expect({ e, status: posted.status }).toEqual({ e, status });
+      return posted.body;
+    };
+    const confirm = async (eventId: string, status = 201) => {
+      const body = { source: { outlet: 'Court Wire', language: 'en' }, stance: 'confirms' };
+      const posted = await post<{ globalPosition: string; recordedAt: string; code?: string; errors?: Array<{ path: string }> }>(
+        `${stack.apps.ingest.url}/v1/events/${eventId}/sources`,
+        body,
+        stack.key,
+      );
+      expect(posted.status).toBe(status);
+      return posted.body;
+    };
+    type Case = { case: string; status: string; rumoredStatus: string | null; history: Array<{ status: string; modality: string }> };
+    const lawsuit = async (subject: string, position: string, params = '') =>
+      (await get(`/v1/reports/lawsuits?party=person:rumour-writer&minPosition=${position}${params}`))
+        .json<{ items: Case[] }>()
+        .items.find((c) => c.case === subject);
+
+    // A blog's rumoured settlement: listed, not the status, and the case stays open to a reported dismissal.
+    const open = `case:rumour-v-write-${randomUUID().slice(0, 8)}`;
+    await record(filed(open));
+    const settlement = step(open, 'settled', '2024-09', 'rumored');
+    let at = (await record(settlement)).globalPosition;
+    expect(await lawsuit(open, at)).toMatchObject({ status: 'filed', rumoredStatus: 'settled' });
+    at = (await record(step(open, 'dismissed', '2024-10'))).globalPosition;
+    expect(await lawsuit(open, at)).toMatchObject({
+      status: 'dismissed',
+      rumoredStatus: null,
+      history: [
+        { status: 'filed', modality: 'reported' },
+        { status: 'settled', modality: 'rumored' },
+        { status: 'dismissed', modality: 'reported' },
+      ],
+    });
+    // Confirming the settlement now would put a settled case before the dismissal: refused, naming the stance.
+    const refused = await confirm(settlement.id, 422);
+    expect(refused).toMatchObject({ code: 'CASE.CLOSED', errors: [{ path: 'stance' }] });
+
+    // Confirmed by Court Wire, the settlement is the status from then on, and closes the case to a reported motion.
+    const confirmed = `case:rumour-confirmed-${randomUUID().slice(0, 8)}`;
+    await record(filed(confirmed));
+    const rumour = step(confirmed, 'settled', '2024-09', 'rumored');
+    const rumoured = await record(rumour);
+    const confirmation = await confirm(rumour.id);
+    expect(await lawsuit(confirmed, confirmation.globalPosition)).toMatchObject({ status: 'settled', rumoredStatus: null });
+    const before = `&knownAt=${encodeURIComponent(rumoured.recordedAt)}`;
+    expect(await lawsuit(confirmed, confirmation.globalPosition, before)).toMatchObject({ status: 'filed', rumoredStatus: 'settled' });
+    expect(await lawsuit(confirmed, confirmation.globalPosition, '&status=settled')).toBeDefined();
+    const closed = await record(step(confirmed, 'motion_filed', '2024-11'), 422);
+    expect(closed).toMatchObject({ code: 'CASE.CLOSED', errors: [{ path: 'data.status' }] });
+    await record(step(confirmed, 'appealed', '2024-11'));
   });
 
   it("a case's steps reach its parties: their timeline (with their role in the case) and the feed's organization filter", async () => {

@@ -341,14 +341,22 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
     type Case = { canonicalPlaintiffs: string[]; canonicalDefendants: string[]; claims: string[]; fallbacks: string[] };
     const page = await json<{ items: Case[] }>(`/v1/reports/lawsuits?party=${ORG}`);
     const { header, rows } = await csv(`/v1/reports/lawsuits?party=${ORG}`);
-    expect(header).toEqual([...BEFORE.lawsuits, 'canonical_plaintiffs', 'canonical_defendants', 'claims', 'fallbacks', 'step_sources']);
+    expect(header).toEqual([
+      ...BEFORE.lawsuits,
+      'canonical_plaintiffs',
+      'canonical_defendants',
+      'claims',
+      'fallbacks',
+      'step_sources',
+      'rumored_status',
+    ]);
     expect(rows.map((r) => [r.defendants, r.canonical_plaintiffs, r.canonical_defendants, r.claims, r.fallbacks])).toEqual(
       page.items.map((c) => [ALIAS, cell(c.canonicalPlaintiffs), cell(c.canonicalDefendants), cell(c.claims), cell(c.fallbacks)]),
     );
     expect(rows.map((r) => [r.canonical_defendants, r.claims])).toEqual([[ORG, 'copyright; unjust enrichment']]);
   });
 
-  it("lawsuits CSV: sources are the filing's, as the JSON filed.sources and the outlets beside them; the steps' outlets are step_sources, at the end", async () => {
+  it("lawsuits CSV: sources are the filing's, as the JSON filed.sources and the outlets beside them; the steps' outlets are step_sources, after the others", async () => {
     type Step = { status: string; sources: Array<{ outlet: string }>; corroboration: { outlets: number } };
     const page = await json<{ items: Array<{ filed: Step; history: Step[] }> }>(`/v1/reports/lawsuits?party=${ORG}`);
     expect(page.items.map((c) => c.history.map((s) => [s.status, s.sources.map((x) => x.outlet)]))).toEqual([
@@ -359,9 +367,10 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
     ]);
     const { header, rows } = await csv(`/v1/reports/lawsuits?party=${ORG}`);
     expect(header.slice(0, BEFORE.lawsuits.length)).toEqual(BEFORE.lawsuits);
-    expect(header.at(-1)).toBe('step_sources');
-    expect(rows.map((r) => [r.steps, r.sources, r.outlets, r.step_sources])).toEqual([
-      ['filed 2024-07; motion_filed 2024-09', 'CSV Wire', '1', 'CSV Daily'],
+    // step_sources came after the others, and rumored_status (empty: nothing rumoured) after it.
+    expect(header.slice(-2)).toEqual(['step_sources', 'rumored_status']);
+    expect(rows.map((r) => [r.steps, r.sources, r.outlets, r.step_sources, r.rumored_status])).toEqual([
+      ['filed 2024-07; motion_filed 2024-09', 'CSV Wire', '1', 'CSV Daily', ''],
     ]);
     expect(rows.map((r) => [r.sources, r.outlets])).toEqual(
       page.items.map((c) => [cell(c.filed.sources.map((x) => x.outlet)), String(c.filed.corroboration.outlets)]),

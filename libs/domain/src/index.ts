@@ -70,6 +70,7 @@ export {
 } from './streams/stream-state.codec';
 export { decideRecord, decideCorrection, decideRetraction, decideSourcing } from './streams/story-stream.decider';
 export { mergePatch } from './streams/merge-patch.util';
+export { rumourConfirmed } from './streams/rumour-words.util';
 export { aliasNames, decideAliasName, decideMerge, decideUnmerge, mergedInto } from './entities/entity-links.rules';
 
 export type { Upcaster, UpcastEvent, VersionedEvent } from './upcasting/upcaster.types';

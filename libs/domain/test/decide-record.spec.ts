@@ -2,13 +2,14 @@ import {
   decideCorrection,
   decideRecord,
   decideRetraction,
+  decideSourcing,
   evolve,
   type NewEvent,
   type RecordedEvent,
   type Submission,
 } from '@newsroom/domain';
 import { given, submission, thrown, NOW } from './fixtures/decider.fixture';
-import { eventId, filed, retraction, status, type EventSpec } from './fixtures/stream.fixture';
+import { attached, eventId, filed, retraction, status, type EventSpec } from './fixtures/stream.fixture';
 import { envelope } from './fixtures/submissions.fixture';
 
 const CASE = 'case:musk-v-openai';
@@ -252,6 +253,96 @@ describe('decideRecord', () => {
         };
         expect(evolve(denied, recorded).lawsuit).toEqual({ filed: true, status: 'settled' });
         expect(statusOf(decideRecord(evolve(denied, recorded), step('appealed', '2024-11'), NOW))).toBe('appealed');
+      });
+
+      describe('a rumoured step (a blog says the case settled): listed, but the case is not in that state until confirmed', () => {
+        const rumoured = (s: string, occurredAt: string): EventSpec => ['lawsuit.status_changed', { status: s }, occurredAt, 'rumored'];
+        const source = (stance: 'confirms' | 'denies', outlet = 'Court Wire') => ({ source: { outlet, language: 'en' as const }, stance });
+
+        it('given a rumoured settlement, when a reported dismissal follows, then it is accepted: the rumour did not close the case', () => {
+          const state = given(CASE, filedOn('2024-03'), rumoured('settled', '2024-09'));
+          expect(state.lawsuit).toEqual({ filed: true, status: null });
+          expect(statusOf(decideRecord(state, step('dismissed', '2024-10'), NOW))).toBe('dismissed');
+          expect(statusOf(decideRecord(state, step('motion_filed', '2024-10'), NOW))).toBe('motion_filed');
+        });
+
+        it('given a settled case, when a rumoured step follows, then it is accepted and the case stays settled; a step before the filing is still refused', () => {
+          const state = given(CASE, filedOn('2024-03'), dated('settled', '2024-09'));
+          expect(statusOf(decideRecord(state, step('ruled', '2024-10', { modality: 'rumored' }), NOW))).toBe('ruled');
+          const withRumour = given(CASE, filedOn('2024-03'), dated('settled', '2024-09'), rumoured('ruled', '2024-10'));
+          expect(withRumour.lawsuit).toEqual({ filed: true, status: 'settled' });
+          expect(thrown(() => decideRecord(state, step('ruled', '2024-01', { modality: 'rumored' }), NOW))).toMatchObject({
+            code: 'CASE.STEP_BEFORE_FILING',
+          });
+        });
+
+        it('given a rumoured settlement a story attached confirms, then the case is settled from then on: a dismissal after it is CASE.CLOSED, an appeal accepted', () => {
+          const state = given(CASE, filedOn('2024-03'), rumoured('settled', '2024-09'), attached(2, 'confirms', 'Court Wire'));
+          expect(state.lawsuit).toEqual({ filed: true, status: 'settled' });
+          const error = thrown(() => decideRecord(state, step('dismissed', '2024-10'), NOW));
+          expect(error).toMatchObject({ code: 'CASE.CLOSED', errors: [{ path: 'data.status' }] });
+          expect(error.message).toContain('settled on 2024-09');
+          expect(statusOf(decideRecord(state, step('appealed', '2024-10'), NOW))).toBe('appealed');
+        });
+
+        it('given a confirmed rumour, when an outlet denies it (or the confirming outlet takes its word back), then it is a rumour again and the case open', () => {
+          const denied = given(
+            CASE,
+            filedOn('2024-03'),
+            rumoured('settled', '2024-09'),
+            attached(2, 'confirms', 'Court Wire'),
+            attached(2, 'denies', 'Skeptic Post'),
+          );
+          expect(denied.lawsuit).toEqual({ filed: true, status: null });
+          expect(statusOf(decideRecord(denied, step('dismissed', '2024-10'), NOW))).toBe('dismissed');
+          const takenBack = given(
+            CASE,
+            filedOn('2024-03'),
+            rumoured('settled', '2024-09'),
+            attached(2, 'confirms', 'Court Wire'),
+            attached(2, 'denies', 'court  wire'),
+          );
+          expect(takenBack.lawsuit).toEqual({ filed: true, status: null });
+          const again = given(
+            CASE,
+            filedOn('2024-03'),
+            rumoured('settled', '2024-09'),
+            attached(2, 'denies', 'Court Wire'),
+            attached(2, 'confirms', 'COURT WIRE'),
+          );
+          expect(again.lawsuit).toEqual({ filed: true, status: 'settled' });
+        });
+
+        it('given a rumoured settlement and a dismissal recorded after it, when a story confirming the settlement is attached, then CASE.CLOSED on stance; a denial, or a confirmation that fits, is accepted', () => {
+          const state = given(CASE, filedOn('2024-03'), rumoured('settled', '2024-09'), dated('dismissed', '2024-10'));
+          const error = thrown(() => decideSourcing(state, eventId(2), source('confirms'), NOW));
+          expect(error).toMatchObject({ code: 'CASE.CLOSED', errors: [{ path: 'stance' }] });
+          expect(error.message).toContain('dismissed step on 2024-10');
+          expect(decideSourcing(state, eventId(2), source('denies'), NOW).type).toBe('event.sourced');
+          // Another outlet's standing denial keeps it a rumour, so the confirmation changes nothing and is accepted.
+          const contested = given(
+            CASE,
+            filedOn('2024-03'),
+            rumoured('settled', '2024-09'),
+            attached(2, 'denies', 'Skeptic Post'),
+            dated('dismissed', '2024-10'),
+          );
+          expect(decideSourcing(contested, eventId(2), source('confirms'), NOW).type).toBe('event.sourced');
+          const open = given(CASE, filedOn('2024-03'), rumoured('appealed', '2024-09'), dated('dismissed', '2024-08'));
+          expect(decideSourcing(open, eventId(2), source('confirms'), NOW).type).toBe('event.sourced');
+        });
+
+        it('given a rumoured settlement before a motion, when the rumour is corrected to another date, then it is accepted (it closes nothing); confirmed, it is judged as a step', () => {
+          const state = given(CASE, filedOn('2024-03'), rumoured('settled', '2024-09'), dated('motion_filed', '2024-11'));
+          expect(decideCorrection(state, eventId(2), { changes: { occurredAt: '2024-10' }, reason: 'misdated' }, NOW).type).toBe(
+            'event.corrected',
+          );
+          const confirmed = given(CASE, filedOn('2024-03'), rumoured('settled', '2024-12'), attached(2), dated('motion_filed', '2024-11'));
+          const error = thrown(() =>
+            decideCorrection(confirmed, eventId(2), { changes: { occurredAt: '2024-10' }, reason: 'misdated' }, NOW),
+          );
+          expect(error).toMatchObject({ code: 'CASE.CLOSED', errors: [{ path: 'changes.occurredAt' }] });
+        });
       });
 
       it('given a settlement and a later motion, when the settlement is corrected to after the motion, then it is accepted; to a step that is not an appeal before the motion, CASE.CLOSED on changes.data.status', () => {

@@ -21,7 +21,7 @@ import {
   type StreamState,
 } from '@newsroom/domain';
 import { submission, NOW } from './fixtures/decider.fixture';
-import { correction, eventId, filed, retraction, status, streamOf, type EventSpec } from './fixtures/stream.fixture';
+import { attached, correction, eventId, filed, retraction, status, streamOf, type EventSpec } from './fixtures/stream.fixture';
 import { envelope } from './fixtures/submissions.fixture';
 
 const CASE = 'case:musk-v-openai';
@@ -70,20 +70,32 @@ function randomLog(subject: string, seed: number, length: number): RecordedEvent
   let x = seed;
   const next = (n: number) => {
     x = (x * 1103515245 + 12345) % 2147483648;
-    return x % n;
+    // The high bits: an LCG's low bits repeat in short cycles (its lowest alternates), so `x % 2` never varied.
+    return Math.floor((x / 2147483648) * n);
   };
   const specs: EventSpec[] = [];
   for (let i = 1; i <= length; i++) {
     const amendable = specs.flatMap(([type], k) => (type.startsWith('entity.') ? [] : [k + 1]));
     // An unknown id (one past the stream) when there is nothing to amend: the fold ignores it.
     const earlier = amendable.length ? amendable[next(amendable.length)] : i + 100;
-    const kind = next(subject === CASE ? 6 : 8);
+    const kind = next(subject === CASE ? 7 : 8);
+    // A story attached to a case goes to one of its steps, a rumoured one among them (which a confirmation makes count).
+    const steps = specs.flatMap(([type], k) => (type === 'lawsuit.status_changed' ? [k + 1] : []));
     if (subject === CASE) {
       if (kind === 0) specs.push(filed());
-      else if (kind <= 2) specs.push(status(LAWSUIT_STATUSES[next(LAWSUIT_STATUSES.length)]));
-      else if (kind === 3) specs.push(correction(earlier, { data: { status: LAWSUIT_STATUSES[next(LAWSUIT_STATUSES.length)] } }));
+      else if (kind <= 2) {
+        const step = { status: LAWSUIT_STATUSES[next(LAWSUIT_STATUSES.length)] };
+        specs.push(['lawsuit.status_changed', step, `2024-0${1 + next(9)}`, (['reported', 'rumored', 'denied'] as const)[next(3)]]);
+      } else if (kind === 3) specs.push(correction(earlier, { data: { status: LAWSUIT_STATUSES[next(LAWSUIT_STATUSES.length)] } }));
       else if (kind === 4) specs.push(retraction(earlier));
-      else specs.push(sourced(earlier));
+      else
+        specs.push(
+          attached(
+            steps.length ? steps[next(steps.length)] : earlier,
+            (['confirms', 'denies'] as const)[next(2)],
+            ['Court Wire', 'Skeptic Post'][next(2)],
+          ),
+        );
     } else {
       const name = ['Sama', 'Samuel H. Altman', 'S. Altman'][next(3)];
       if (kind === 0) specs.push(departed());
@@ -200,7 +212,7 @@ describe('encodeStreamState / decodeStreamState', () => {
     // When this fails because an event type got a new schema version, bump STREAM_STATE_SCHEMA_VERSION (rows of the
     // old one are then folded again from the log and rewritten), then update both numbers here.
     expect({ state: STREAM_STATE_SCHEMA_VERSION, events: CURRENT_SCHEMA_VERSION }).toEqual({
-      state: 2,
+      state: 3,
       events: expect.objectContaining({
         'lawsuit.filed': 1,
         'lawsuit.status_changed': 1,
@@ -241,15 +253,31 @@ describe('a stored state plus the events a write names decides as the whole stre
         expect(outcome(() => decideRetraction(withTarget, target, { reason: 'r' }))).toEqual(
           outcome(() => decideRetraction(full, target, { reason: 'r' })),
         );
+        for (const stance of ['confirms', 'denies'] as const) {
+          const source = { source: { outlet: 'Court Wire', language: 'en' as const }, stance };
+          expect(outcome(() => decideSourcing(withTarget, target, source, NOW))).toEqual(
+            outcome(() => decideSourcing(full, target, source, NOW)),
+          );
+        }
       }
       if (n < log.length) {
         // The state the append stores: the next event evolved over what the write read, compacted.
         const nextEvent = log[n];
-        const names = nextEvent.type === 'event.corrected' || nextEvent.type === 'event.retracted' ? [nextEvent.data.targetEventId] : [];
+        const names = nextEvent.type.startsWith('event.') ? [(nextEvent.data as { targetEventId: string }).targetEventId] : [];
         const after = evolve(decisionState(CASE, log, n, names), nextEvent);
         expect(encodeStreamState(after)).toEqual(encodeStreamState(foldStream(CASE, log.slice(0, n + 1))));
       }
     }
+  });
+
+  it('the case logs hold rumoured steps that stories attached to them confirm, and ones they deny', () => {
+    const words = seeds.flatMap((seed) => {
+      const log = randomLog(CASE, seed, 40);
+      return log.flatMap((_e, n) =>
+        [...foldStream(CASE, log.slice(0, n + 1)).events.values()].flatMap((e) => (e.rumored && e.words ? e.words.map(([, s]) => s) : [])),
+      );
+    });
+    expect(new Set(words)).toEqual(new Set(['confirms', 'denies']));
   });
 
   it.each(seeds)('entity streams (seed %i): merges, unmerges, aliases, amendments and attached sources', (seed) => {

@@ -1,4 +1,4 @@
-import { LawsuitRow, lawsuitsModel, summarizeCase } from '@newsroom/projections';
+import { AttachedWords, LawsuitRow, lawsuitsModel, summarizeCase } from '@newsroom/projections';
 import { InMemoryFactTable } from './support/in-memory-fact-table.fixture';
 import { correction, event, recordedAtOf, resetClock, retraction } from './support/events.builder';
 
@@ -78,6 +78,65 @@ describe('lawsuits: evolve and case summaries', () => {
     t.applyAll([step, status('case:a', 'settled', '2024-07', 'denied')]);
     t.apply(correction(step, { data: { status: 'withdrawn' } }));
     expect(cases(t)).toEqual([{ case: 'case:a', status: 'withdrawn', steps: ['filed', 'withdrawn', 'settled'] }]);
+  });
+
+  describe('a rumoured step (a blog says the case was appealed) is listed but is not the status until a story attached confirms it', () => {
+    const rumourCase = (...steps: ReturnType<typeof status>[]) => {
+      const t = new InMemoryFactTable(lawsuitsModel).applyAll([filed('case:r', '2024-02-29'), ...steps]);
+      const rows = t.visible<LawsuitRow>();
+      const stepsOf = rows.filter((r) => r.kind === 'status');
+      return (words: AttachedWords = new Map()) => {
+        const c = summarizeCase(
+          rows.find((r) => r.kind === 'filed')!,
+          stepsOf,
+          words,
+        );
+        return { status: c.status, rumoredStatus: c.rumoredStatus, steps: c.history.map((h) => `${h.status}:${h.modality}`) };
+      };
+    };
+
+    it('a rumoured appeal after the filing: filed, appeal rumoured, the rumour listed with its modality', () => {
+      const summary = rumourCase(status('case:r', 'appealed', '2024-06', 'rumored'));
+      expect(summary()).toEqual({ status: 'filed', rumoredStatus: 'appealed', steps: ['filed:reported', 'appealed:rumored'] });
+    });
+
+    it('a rumoured settlement after a motion: the motion stands, the settlement is rumoured; a reported appeal after it leaves no rumour ahead', () => {
+      const motion = status('case:r', 'motion_filed', '2024-05-02');
+      const settled = status('case:r', 'settled', '2024-09', 'rumored');
+      expect(rumourCase(motion, settled)()).toMatchObject({ status: 'motion_filed', rumoredStatus: 'settled' });
+      const appealed = status('case:r', 'appealed', '2024-11-04');
+      expect(rumourCase(motion, settled, appealed)()).toMatchObject({ status: 'appealed', rumoredStatus: null });
+    });
+
+    it('confirmed by an attached story (an outlet whose latest word confirms, none denying), the rumour is the status', () => {
+      const rumour = status('case:r', 'settled', '2024-09', 'rumored');
+      const summary = rumourCase(status('case:r', 'motion_filed', '2024-05-02'), rumour);
+      const id = rumour.id;
+      expect(summary(new Map([[id, [['court wire', 'confirms']]]]))).toMatchObject({ status: 'settled', rumoredStatus: null });
+      // An outlet denying it leaves it a rumour, and sets it aside: no rumour shown.
+      const contested = new Map([
+        [
+          id,
+          [
+            ['court wire', 'confirms'],
+            ['skeptic post', 'denies'],
+          ],
+        ],
+      ]) as AttachedWords;
+      expect(summary(contested)).toMatchObject({ status: 'motion_filed', rumoredStatus: null });
+    });
+
+    it('a denied step of the same status sets the rumour aside, whatever its date; a denial of another status does not', () => {
+      const rumour = status('case:r', 'settled', '2024-09', 'rumored');
+      expect(rumourCase(rumour, status('case:r', 'settled', '2024-10', 'denied'))()).toMatchObject({
+        status: 'filed',
+        rumoredStatus: null,
+      });
+      expect(rumourCase(rumour, status('case:r', 'dismissed', '2024-10', 'denied'))()).toMatchObject({
+        status: 'filed',
+        rumoredStatus: 'settled',
+      });
+    });
   });
 
   it('a retracted filing takes the case out', () => {

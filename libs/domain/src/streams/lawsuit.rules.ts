@@ -3,6 +3,7 @@ import { withArticle } from '../values/article.util';
 import { CLOSED_LAWSUIT_STATUSES, type LawsuitStatus } from '../events/lawsuit-status-changed.event';
 import type { StoryEvent } from '../events/story-event.types';
 import { parsePeriod } from '../values/period.value';
+import { stepCounts } from './rumour-words.util';
 import type { StreamEventState, StreamState } from './stream-state.types';
 
 /**
@@ -16,12 +17,13 @@ interface PlacedStep {
   start: number;
   end: number;
   order: number;
-  denied: boolean;
+  /** Whether it sets the case's status: not denied, and not a rumour no attached story confirms (stepCounts). */
+  counts: boolean;
 }
 
 interface CaseOnRecord {
   filing: { occurredAt: string | null; start: number } | null;
-  /** Every standing step, denied ones included, in valid-time order. */
+  /** Every standing step, denied and rumoured ones included, in valid-time order. */
   steps: PlacedStep[];
 }
 
@@ -36,8 +38,8 @@ const bounds = (occurredAt: string | null): { start: number; end: number } => {
 const byPlace = (a: PlacedStep, b: PlacedStep): number => a.end - b.end || a.order - b.order;
 
 /** A step of `status` dated `occurredAt`, `order` in its stream, with its place in valid time. */
-function placed(status: LawsuitStatus, occurredAt: string | null, order: number, denied: boolean): PlacedStep {
-  return { status, occurredAt, ...bounds(occurredAt), order, denied };
+function placed(status: LawsuitStatus, occurredAt: string | null, order: number, counts: boolean): PlacedStep {
+  return { status, occurredAt, ...bounds(occurredAt), order, counts };
 }
 
 /**
@@ -58,15 +60,15 @@ function caseOnRecord(events: Map<string, StreamEventState>, except?: string): C
     if (e.status === 'retracted' || id === except) continue;
     if (e.type === 'lawsuit.filed') filing = { occurredAt: e.occurredAt, start: bounds(e.occurredAt).start };
     else if (e.type === 'lawsuit.status_changed' && e.data?.status) {
-      steps.push(placed(e.data.status, e.occurredAt, order, e.denied === true));
+      steps.push(placed(e.data.status, e.occurredAt, order, stepCounts(e)));
     }
   }
   return { filing, steps: steps.sort(byPlace) };
 }
 
-/** The status the case has after its last standing, not denied step in valid time (null: filed, nothing since). */
+/** The status the case has after its last standing step that counts, in valid time (null: filed, nothing since). */
 export function latestCaseStatus(events: Map<string, StreamEventState>): LawsuitStatus | null {
-  const standing = caseOnRecord(events).steps.filter((s) => !s.denied);
+  const standing = caseOnRecord(events).steps.filter((s) => s.counts);
   return standing.length ? standing[standing.length - 1].status : null;
 }
 
@@ -77,9 +79,9 @@ const dated = (s: { occurredAt: string | null }): string => (s.occurredAt ? ` on
  * dismissed or settled, only appealed": the step just before a new one must not close the case (unless the new one
  * is an appeal), and a new closing step must not come just before a step that is not an appeal. So a settlement of
  * September reported after an appeal of the next year takes its place before the appeal, and the case stays open
- * after the appeal. A denied step is on record but changes nothing: it neither closes the case nor is refused by a
- * closed one. `prefix` names where the step's fields are in the request ('' for a new event, 'changes.' for a
- * correction).
+ * after the appeal. A denied step, and a rumoured one no attached story confirms, is on record but changes nothing: it
+ * neither closes the case nor is refused by a closed one (a rumour is not the case's state). `prefix` names where the
+ * step's fields are in the request ('' for a new event, 'changes.' for a correction).
  */
 function assertStepFits(
   subject: string,
@@ -97,8 +99,8 @@ function assertStepFits(
       [{ path: `${prefix}occurredAt`, message: `is before the case's filing${dated(filing)}` }],
     );
   }
-  if (step.denied) return;
-  const standing = onRecord.steps.filter((s) => !s.denied);
+  if (!step.counts) return;
+  const standing = onRecord.steps.filter((s) => s.counts);
   const before = standing.filter((s) => byPlace(s, step) < 0);
   const after = standing.filter((s) => byPlace(s, step) > 0);
   const previous = before[before.length - 1];
@@ -160,7 +162,7 @@ export function assertLawsuitRules(state: StreamState, event: StoryEvent & { occ
       { path: 'subject', message: 'no lawsuit.filed is on record for this case' },
     ]);
   }
-  const step = placed(event.data.status, event.occurredAt, Infinity, event.modality === 'denied');
+  const step = placed(event.data.status, event.occurredAt, Infinity, event.modality !== 'denied' && event.modality !== 'rumored');
   assertStepFits(state.subject, caseOnRecord(state.events), step, '');
 }
 
@@ -186,8 +188,25 @@ export function assertCorrectedLawsuitRules(
   // A correction of the detail alone moves nothing: a case recorded before these rules is not judged again by it.
   if (status === target.data.status && corrected.occurredAt === target.occurredAt) return;
   const order = [...state.events.keys()].indexOf(targetEventId) + 1;
-  const step = placed(status, corrected.occurredAt, order, target.denied === true);
+  const step = placed(status, corrected.occurredAt, order, stepCounts(target));
   // A correction of the date alone is refused on the date; one of the status (with the date or not), on the status.
   const closedPath = status === target.data.status ? 'changes.occurredAt' : 'changes.data.status';
   assertStepFits(state.subject, caseOnRecord(state.events, targetEventId), step, 'changes.', closedPath);
+}
+
+/**
+ * A story attached to a rumoured step that confirms it makes the step count from then on, as if it had been recorded
+ * as reported: it must fit the case as a new step would (a confirmed settlement before a dismissal already on record
+ * is CASE.CLOSED on `stance`). A denial, like a retraction, only takes a step out and is always accepted.
+ */
+export function assertConfirmedStepFits(
+  state: StreamState,
+  targetEventId: string,
+  target: StreamEventState,
+  confirmed: StreamEventState,
+): void {
+  if (target.type !== 'lawsuit.status_changed' || stepCounts(target) || !stepCounts(confirmed)) return;
+  const order = [...state.events.keys()].indexOf(targetEventId) + 1;
+  const step = placed(target.data.status, target.occurredAt, order, true);
+  assertStepFits(state.subject, caseOnRecord(state.events, targetEventId), step, '', 'stance');
 }

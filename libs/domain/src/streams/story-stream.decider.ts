@@ -17,9 +17,10 @@ import { parsePeriod } from '../values/period.value';
 import { parseSubject } from '../values/subject.value';
 import { checkCorrectedData } from './corrected-data.rules';
 import { assertFigureDates } from './figure-dates.rules';
-import { assertCorrectedLawsuitRules, assertLawsuitRules } from './lawsuit.rules';
+import { assertConfirmedStepFits, assertCorrectedLawsuitRules, assertLawsuitRules } from './lawsuit.rules';
 import { absentRemovals, mergePatch, patchAsChecked, sameJsonValue } from './merge-patch.util';
 import { assertNotOwnTarget } from './own-target.rules';
+import { withWord } from './rumour-words.util';
 import { assertPublishedBy, sourcesAt } from './source-dates.rules';
 import type { NewEvent, StreamEventState, StreamState } from './stream-state.types';
 
@@ -166,8 +167,11 @@ export function decideRetraction(state: StreamState, targetEventId: string, req:
 
 /** Decides an event.sourced in the target's stream: another outlet confirming or denying a standing fact. */
 export function decideSourcing(state: StreamState, targetEventId: string, req: SourceRequest, now: Date): NewEvent {
-  findAmendableTarget(state, targetEventId);
+  const target = findAmendableTarget(state, targetEventId);
   assertPublishedBy(now, [{ path: 'source', publishedAt: req.source.publishedAt }]);
+  // As evolve takes it: the outlet's word on a rumoured step of a case, which may confirm it.
+  if (target.rumored)
+    assertConfirmedStepFits(state, targetEventId, target, { ...target, words: withWord(target.words, req.source, req.stance) });
   return {
     type: 'event.sourced',
     subject: state.subject,

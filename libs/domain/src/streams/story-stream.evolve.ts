@@ -4,6 +4,7 @@ import { isAmendment, type StoryEvent } from '../events/story-event.types';
 import { upcast } from '../upcasting/upcast.registry';
 import { deriveLawsuitState } from './lawsuit-state.util';
 import { mergePatch } from './merge-patch.util';
+import { withWord } from './rumour-words.util';
 import { initialStreamState, type RecordedEvent, type StreamEventState, type StreamState } from './stream-state.types';
 
 const LAWSUIT_TYPES = new Set<EventType>(['lawsuit.filed', 'lawsuit.status_changed']);
@@ -27,10 +28,16 @@ function apply(draft: StreamState, raw: RecordedEvent): void {
     const target = draft.events.get(data?.targetEventId);
     // Tolerate a dangling target: the log is history and folding it must not fail.
     if (target && target.status !== 'retracted') {
-      const updated =
-        event.type === 'event.retracted' ? { ...target, status: 'retracted' as const } : corrected(target, event.data.changes);
+      const updated = event.type === 'event.retracted' ? retracted(target) : corrected(target, event.data.changes);
       draft.events.set(data.targetEventId, updated);
       touchesLawsuit = LAWSUIT_TYPES.has(target.type);
+    }
+  } else if (event.type === 'event.sourced') {
+    // A story attached to a rumoured step of a case: confirmed, the step counts (see rumourConfirmed).
+    const target = draft.events.get(event.data?.targetEventId);
+    if (target?.rumored && target.status !== 'retracted' && target.type === 'lawsuit.status_changed' && event.data.source) {
+      draft.events.set(event.data.targetEventId, { ...target, words: withWord(target.words, event.data.source, event.data.stance) });
+      touchesLawsuit = true;
     }
   }
   if (touchesLawsuit && draft.lawsuit) draft.lawsuit = deriveLawsuitState(draft.events);
@@ -41,6 +48,11 @@ function standing<T extends EventType>(event: StoryEvent<T>, occurredAt: string 
   if (modality === 'denied') entry.denied = true;
   if (modality === 'rumored') entry.rumored = true;
   return entry;
+}
+
+// A retracted step's attached words count for nothing again (nor are they read back with it: withNamedEvents).
+function retracted<T extends EventType>({ words: _words, ...target }: StreamEventState<T>): StreamEventState<T> {
+  return { ...target, status: 'retracted' };
 }
 
 // The patched data still fits the target's type: the decider checked it against the type's schema.

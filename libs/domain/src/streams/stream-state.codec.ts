@@ -10,7 +10,9 @@ import { initialStreamState, type LawsuitState, type RecordedEvent, type StreamE
  * (test/stream-state.codec.spec.ts pins the event schema versions next to it, so a new upcaster is noticed.)
  */
 // 2: lawsuit entries say whether they were denied, and the case rules read the steps' dates (valid time).
-export const STREAM_STATE_SCHEMA_VERSION = 2;
+// 3: lawsuit entries say whether they were rumoured, with the words of the stories attached to a rumour (a rumour
+// counts only once confirmed): a row of 2 would read a rumoured settlement as closing the case.
+export const STREAM_STATE_SCHEMA_VERSION = 3;
 
 /** The stored form (jsonb): a Map has no JSON form, so its entries are pairs, in the Map's order. */
 export interface StreamStateJson {
@@ -25,7 +27,8 @@ const LAWSUIT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['lawsuit.filed
 /**
  * The part of a folded stream its rules can read without naming an event by id, which is all a write needs besides
  * the events it names (an amendment's target, loaded on its own). The rules that iterate `events` read only:
- * - the case rules (deriveLawsuitState): the lawsuit events still standing, in stream order;
+ * - the case rules (deriveLawsuitState): the lawsuit events still standing, in stream order, a rumoured step with
+ *   the words of the stories attached to it (evolve puts them on its entry, so the attached sources need not be kept);
  * - mergedInto: the last `entity.merged` or `entity.unmerged`;
  * - aliasNames: for each name that is an alias now, the `entity.aliased` that made it one, in that order.
  * So those entries are kept, and every other fact (story facts, corrections, retractions, attached sources) is
@@ -103,8 +106,13 @@ function isEntry(value: unknown): value is [string, StreamEventState] {
     typeof e.type === 'string' &&
     ['current', 'corrected', 'retracted'].includes(e.status as string) &&
     (e.occurredAt === null || typeof e.occurredAt === 'string') &&
-    isObject(e.data)
+    isObject(e.data) &&
+    (e.words === undefined || (Array.isArray(e.words) && e.words.every(isWord)))
   );
+}
+
+function isWord(value: unknown): boolean {
+  return Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && (value[1] === 'confirms' || value[1] === 'denies');
 }
 
 function isLawsuitState(value: unknown): value is LawsuitState {
@@ -115,7 +123,9 @@ function isLawsuitState(value: unknown): value is LawsuitState {
  * A state with the entries of the events a decision names (an amendment's target) brought in from their own
  * events: `events` holds each named event and every correction and retraction naming it, of this stream, in stream
  * order. Amendments change only the event they name, so each entry is what a fold of the whole stream holds for
- * it. An id with no event here stays absent (the decider answers EVENT.NOT_FOUND, as on the whole stream).
+ * it, but for the words of the stories attached to a rumoured step, which are not read with it: the kept entry has
+ * them (a retracted step, which the state drops, has none). An id with no event here stays absent (the decider
+ * answers EVENT.NOT_FOUND, as on the whole stream).
  */
 export function withNamedEvents(state: StreamState, ids: readonly string[], events: readonly RecordedEvent[]): StreamState {
   // Once each (an event may be both named and an amendment of another named one), in stream order.
@@ -127,7 +137,8 @@ export function withNamedEvents(state: StreamState, ids: readonly string[], even
   const next: StreamState = { ...state, events: new Map(state.events) };
   for (const id of ids) {
     const entry = own.events.get(id);
-    if (entry) next.events.set(id, entry);
+    const words = state.events.get(id)?.words;
+    if (entry) next.events.set(id, words && entry.status !== 'retracted' ? { ...entry, words } : entry);
   }
   return next;
 }

@@ -2,6 +2,7 @@ import type { EventType } from '../events/event-catalog.registry';
 import type { EventOf } from '../events/story-event.types';
 import type { LawsuitStatus } from '../events/lawsuit-status-changed.event';
 import type { InferredField } from '../values/inferred.value';
+import type { Stance } from '../events/event-sourced.event';
 import type { Modality } from '../values/modality.value';
 import type { Source } from '../values/source.value';
 import { parseSubject } from '../values/subject.value';
@@ -41,12 +42,19 @@ export type NewEvent<T extends EventType = EventType> = EventOf<
  * One event of a folded stream; after corrections, `occurredAt` and `data` are the corrected ones. `denied` marks a
  * fact recorded as denied (modality), which the case rules list but never count; `rumored` one recorded as a rumour,
  * which a denial answers rather than contradicts (the conflict rules read both on the whole stream, never on a kept
- * state, which holds no departures).
+ * state, which holds no departures), and which the case rules count only once confirmed (see rumourConfirmed).
  */
 export type StreamEventState<T extends EventType = EventType> = EventOf<
   T,
-  { status: EventStatus; occurredAt: string | null; denied?: true; rumored?: true }
+  { status: EventStatus; occurredAt: string | null; denied?: true; rumored?: true; words?: AttachedWord[] }
 >;
+
+/**
+ * One outlet's latest word on a rumoured case step, from the stories attached to it (`event.sourced`): the outlet as
+ * corroboration counts it (outletKey) and its stance. Kept on standing rumoured steps only, in the order each outlet
+ * first spoke; pairs, not an object keyed by outlet, so no outlet name can be a prototype key.
+ */
+export type AttachedWord = [outlet: string, stance: Stance];
 
 export interface LawsuitState {
   filed: boolean;

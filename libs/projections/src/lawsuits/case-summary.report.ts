@@ -1,5 +1,5 @@
-import type { InferredField, Source } from '@newsroom/domain';
-import { displayNameOf } from '@newsroom/domain';
+import type { AttachedWord, InferredField, Source } from '@newsroom/domain';
+import { displayNameOf, rumourConfirmed } from '@newsroom/domain';
 import type { StoredFactRow } from '../facts/fact-version.types';
 import { changesState, factStatusOf } from '../facts/visibility.util';
 
@@ -38,10 +38,41 @@ export interface CaseSummary {
   court: string | null;
   claims: string[];
   filed: CaseStep;
-  /** The latest standing status ("filed" before any change); denied steps are listed but never count. */
+  /**
+   * The latest standing status ("filed" before any change); denied steps are listed but never count, and rumoured
+   * ones count only once a story attached to them confirms them (stepSetsStatus).
+   */
   status: string;
+  /**
+   * The latest rumoured step after the standing one that does not count (unconfirmed) and was not denied: "filed,
+   * appeal rumoured". Null when there is none, or when it is the status the case has.
+   */
+  rumoredStatus: string | null;
   history: CaseStep[];
 }
+
+/**
+ * The words of the stories attached to each rumoured step (`POST /v1/events/{id}/sources`), by the step's fact id:
+ * each outlet's latest word, as recorded at the report's knownAt. A step without an entry has none.
+ */
+export type AttachedWords = ReadonlyMap<string, readonly AttachedWord[]>;
+
+const NO_WORDS: AttachedWords = new Map();
+
+/**
+ * Whether a step sets its case's status: not denied (changesState), and not a rumour unless the stories attached to
+ * it confirm it (rumourConfirmed: an outlet's latest word confirms, none denies), as the case rules count steps.
+ */
+function stepSetsStatus(r: Pick<LawsuitRow, 'modality' | 'fact_id'>, words: AttachedWords = NO_WORDS): boolean {
+  return changesState(r) && (r.modality !== 'rumored' || rumourConfirmed(words.get(r.fact_id)));
+}
+
+/**
+ * A rumour set aside, as the roster sets aside a denied rumoured departure: a denied step of the same status is
+ * listed with it (whatever its date), or an outlet's latest word on it denies it.
+ */
+const setAside = (r: LawsuitRow, steps: readonly LawsuitRow[], words: AttachedWords): boolean =>
+  steps.some((d) => d.modality === 'denied' && d.status === r.status) || !!words.get(r.fact_id)?.some(([, stance]) => stance === 'denies');
 
 const step = (r: LawsuitRow, status: string): CaseStep => ({
   eventId: r.fact_id,
@@ -67,13 +98,17 @@ const stepPlace = (r: LawsuitRow) => ({ at: r.valid_to === null ? -Infinity : Da
  * timeline orders them), so a step reported late (the amendment of April recorded after the appeal of October) takes
  * its place, and the current status is the latest step that happened, not the latest recorded.
  */
-export function summarizeCase(filed: LawsuitRow, steps: LawsuitRow[]): CaseSummary {
+export function summarizeCase(filed: LawsuitRow, steps: LawsuitRow[], words: AttachedWords = NO_WORDS): CaseSummary {
   const ordered = steps
     .map((r) => ({ r, ...stepPlace(r) }))
     .sort((a, b) => a.at - b.at || a.pos - b.pos)
     .map(({ r }) => r);
   const history = [step(filed, 'filed'), ...ordered.map((r) => step(r, r.status ?? 'unknown'))];
-  const standing = ordered.filter(changesState);
+  const last = ordered.findLastIndex((r) => stepSetsStatus(r, words));
+  const status = last >= 0 ? (ordered[last].status ?? 'filed') : 'filed';
+  const rumour = ordered
+    .slice(last + 1)
+    .findLast((r) => r.modality === 'rumored' && !stepSetsStatus(r, words) && !setAside(r, ordered, words));
   return {
     case: filed.subject,
     caseName: displayNameOf(filed.subject),
@@ -83,7 +118,8 @@ export function summarizeCase(filed: LawsuitRow, steps: LawsuitRow[]): CaseSumma
     court: filed.court,
     claims: filed.claims ?? [],
     filed: history[0],
-    status: standing.length ? (standing[standing.length - 1].status ?? 'filed') : 'filed',
+    status,
+    rumoredStatus: rumour?.status && rumour.status !== status ? rumour.status : null,
     history,
   };
 }

@@ -47,6 +47,8 @@ export class LawsuitsController {
         // The outlets of the steps listed after the filing (each step's own are its JSON history[].sources), which the
         // sources column used to mix with the filing's.
         { header: 'step_sources', value: (c) => [...new Set(c.history.slice(1).flatMap((s) => s.sources.map((x) => x.outlet)))] },
+        // The latest rumoured step after the status, which does not count until confirmed (JSON rumoredStatus; empty when none).
+        { header: 'rumored_status', value: (c) => c.rumoredStatus },
       ],
     }));
   }

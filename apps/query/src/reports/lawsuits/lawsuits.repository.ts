@@ -11,6 +11,7 @@ import { FactVersionDto, sourceDto } from '../shared/fact.dto';
 import { corroborationIn, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { anyOf, happenedByAsOf, occurredByAsOf, SqlParams, stepsHappenedBy, visibleAt } from '../shared/sql.builder';
 import { listIn, textsIn } from '../shared/localized-text.mapper';
+import { loadAttachedWords, stepSetsStatusSql } from './rumour-words.repository';
 
 export interface LawsuitsQuery {
   party: string | null;
@@ -61,7 +62,8 @@ export class LawsuitsRepository {
     const { graph, result: found } = await this.links.readForEntity(q.knownAt, q.party, async (parties): Promise<LocalizedLawsuitRow[]> => {
       const p = new SqlParams();
       // The current status is computed in SQL too, so the status filter and the pages agree: the latest step in valid
-      // time (as summarizeCase orders them), not the latest recorded.
+      // time (as summarizeCase orders them), not the latest recorded, that sets the status (not denied, not a rumour
+      // unless a story attached confirms it, as known at knownAt).
       const stepVisible = `${visibleAt('st', q.knownAt, p)} AND ${happenedByAsOf('st', stepsBy, p)}`;
       const sql = `
         WITH cases AS (
@@ -76,7 +78,7 @@ export class LawsuitsRepository {
         SELECT c.*, coalesce(s.status, 'filed') AS current_status FROM cases c
         LEFT JOIN LATERAL (
           SELECT st.status FROM read_model.lawsuit_events st
-          WHERE st.subject = c.subject AND st.kind = 'status' AND st.modality <> 'denied' AND ${stepVisible}
+          WHERE st.subject = c.subject AND st.kind = 'status' AND ${stepVisible} AND ${stepSetsStatusSql('st', q.knownAt, p)}
           ORDER BY coalesce(st.valid_to, '-infinity'::timestamptz) DESC, st.fact_position DESC LIMIT 1
         ) s ON true
         WHERE ${anyOf(`coalesce(s.status, 'filed')`, q.status, p)}
@@ -85,13 +87,22 @@ export class LawsuitsRepository {
     });
     const canonical = (subjects: string[]) => [...new Set(subjects.map((s) => graph.canonicalOf(s)))];
     const page = found.slice(0, q.limit);
+    const steps = await this.steps(page.map((c) => c.subject), q, stepsBy);
+    const rumours = steps.filter((s) => s.modality === 'rumored').map((s) => s.fact_id);
     // A case is named by its filed title as it stood at knownAt (the registry's rule), else by its slug.
-    const [steps, names] = await Promise.all([this.steps(page.map((c) => c.subject), q, stepsBy), this.names.namesAt(page.map((c) => c.subject), q.knownAt)]);
-    const { history, corroboration } = await loadFactExtras(this.db, 'read_model.lawsuit_events', [...page, ...steps], q.knownAt);
+    const [{ history, corroboration }, words, names] = await Promise.all([
+      loadFactExtras(this.db, 'read_model.lawsuit_events', [...page, ...steps], q.knownAt),
+      loadAttachedWords(this.db, rumours, q.knownAt),
+      this.names.namesAt(page.map((c) => c.subject), q.knownAt),
+    ]);
     const lang = q.lang ?? 'en';
     const rows = new Map([...page, ...steps].map((r) => [r.fact_id, r]));
     const items = page.map((filed) => {
-      const c = summarizeCase(filed, steps.filter((s) => s.subject === filed.subject));
+      const c = summarizeCase(
+        filed,
+        steps.filter((s) => s.subject === filed.subject),
+        words,
+      );
       const step = (s: CaseStep) => stepDto(s, lang, rows, history, corroboration);
       return {
         ...c,

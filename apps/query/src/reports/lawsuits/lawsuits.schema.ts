@@ -44,7 +44,20 @@ const caseSchema = z.object({
   lang: textLangSchema,
   fallbacks: fallbacksSchema,
   filed: step,
-  status: z.string().meta({ description: 'The latest standing status, "filed" before any change; denied steps never count' }),
+  status: z.string().meta({
+    description:
+      'The latest standing status, "filed" before any change: the latest step in valid time that is neither denied nor a rumour ' +
+      'no story attached to it confirms (an outlet whose latest word confirms it, none denying it, as known at knownAt)',
+  }),
+  rumoredStatus: z
+    .string()
+    .nullable()
+    .meta({
+      description:
+        'The latest rumoured step after the standing status that does not count (not confirmed), e.g. "appealed" for a case filed ' +
+        'with an appeal rumoured; null when none, when a denied step of that status or an outlet denying the rumour sets it aside, ' +
+        'or when it is the status the case has. Not a filter: status= reads the standing status',
+    }),
   history: z.array(step),
 });
 
