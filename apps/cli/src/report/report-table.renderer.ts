@@ -1,3 +1,4 @@
+import { CliLang } from '../output/cli-words.const';
 import { withTruth } from '../output/fact-truth.util';
 import { cell, formatTable } from '../output/table.renderer';
 
@@ -68,12 +69,16 @@ export function reportRows(body: unknown): Record<string, unknown>[] {
   return Array.isArray(body) ? (body as Record<string, unknown>[]) : [b];
 }
 
+/** The language the answer says it is in (`lang`), for the CLI's own words in the table; English without one. */
+const answerLang = (body: unknown): CliLang => ((body as { lang?: unknown } | null)?.lang === 'fr' ? 'fr' : 'en');
+
 /**
  * The report as a table: the known columns that occur, else every scalar field of the rows. Each fact shows its
  * distinct outlets (`outlets`), the fields its sources do not state (`inferred`), and a `*` on a date they do not.
  */
 export function reportTable(name: string, body: unknown): string {
-  const rows = name === 'conflicts' ? conflictRows(reportRows(body)) : reportRows(body).map(withTruth);
+  const lang = answerLang(body);
+  const rows = name === 'conflicts' ? conflictRows(reportRows(body)) : reportRows(body).map((r) => withTruth(r, lang));
   if (!rows.length) return '(no rows)';
   // An empty list is absent too: the fallbacks column shows only when some text fell back to the other language.
   const present = (k: string) =>

@@ -71,10 +71,37 @@ describe('reportTable', () => {
       ],
     };
     expect(reportTable('departures', body).split('\n')).toEqual([
-      'occurredAt  personName   outlets               inferred',
-      '----------  -----------  --------------------  ----------',
-      '2024-09*    Mira Murati  3: 2 confirm, 1 deny  occurredAt',
+      'occurredAt  personName   outlets                 inferred',
+      '----------  -----------  ----------------------  ----------',
+      '2024-09*    Mira Murati  3: 2 confirm, 1 denies  occurredAt',
       '2024-06     Kevin Weil   1',
+    ]);
+  });
+
+  it('outlets: each count agrees with its verb as tail and the Atom feed say them, in English and in French', () => {
+    const fact = (outlets: number, confirms: number, denies: number) => ({
+      occurredAt: '2024-09',
+      corroboration: { outlets, confirms, denies },
+    });
+    const outlets = (lang: string) =>
+      reportTable('departures', { lang, items: [fact(3, 2, 1), fact(2, 1, 1), fact(1, 0, 1), fact(5, 3, 2), fact(2, 2, 0)] })
+        .split('\n')
+        .slice(2)
+        .map((row) => row.slice('2024-09     '.length));
+    expect(outlets('en')).toEqual([
+      '3: 2 confirm, 1 denies',
+      '2: 1 confirms, 1 denies',
+      '1: 0 confirm, 1 denies',
+      '5: 3 confirm, 2 deny',
+      '2',
+    ]);
+    // French: 0 and 1 take the singular, a no-break space before the colon.
+    expect(outlets('fr')).toEqual([
+      '3\u00a0: 2 confirment, 1 dément',
+      '2\u00a0: 1 confirme, 1 dément',
+      '1\u00a0: 0 confirme, 1 dément',
+      '5\u00a0: 3 confirment, 2 démentent',
+      '2',
     ]);
   });
 
