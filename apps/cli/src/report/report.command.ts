@@ -93,8 +93,15 @@ export function registerReport(program: Command, config: () => CliConfig): void 
     .option('--organization <org>', 'leadership, departures, financials (default for leadership and financials: org:openai)')
     .option('--as-of <date>', 'valid time: what was true then (leadership: the roster on that date); not conflicts')
     .option('--known-at <instant>', 'transaction time: what the newsroom had recorded at that instant')
-    .option('--from <date>', 'departures, financials, timeline: facts from this date')
-    .option('--to <date>', 'departures, financials, timeline: facts before this date')
+    // The API's window: from the start of `from`'s period to the end of `to`'s, both included.
+    .option(
+      '--from <date>',
+      'departures, financials, timeline: facts from the start of this date or period on, included (a fact dated more coarsely is in when its period overlaps)',
+    )
+    .option(
+      '--to <date>',
+      'departures, financials, timeline: facts up to the end of this date or period, included: --to 2024-10 takes all of October, --to 2024 the whole year, a date-time that instant',
+    )
     .option('--group-by <by>', 'departures: month, quarter, year or roleCategory')
     .option('--metric <metric>', 'financials: revenue (default), revenue_target, loss, headcount, funding, valuation')
     .option('--basis <basis>', 'financials: actual, annualized, projected, ...')
@@ -120,7 +127,7 @@ export function registerReport(program: Command, config: () => CliConfig): void 
     .option('--json', 'the JSON answer as it is')
     .addHelpText(
       'after',
-      '\nA flag the chosen report does not take (each flag above names its reports) is a usage error (exit 2), never\nsilently dropped.\n\n  newsroom report leadership --as-of 2024-06-01\n  newsroom report leadership --lang fr --show tenures\n  newsroom report financials --metric loss --csv > losses.csv\n  newsroom report departures --group-by quarter --known-at 2024-10-01T00:00:00Z\n  newsroom report conflicts --status open',
+      '\nA flag the chosen report does not take (each flag above names its reports) is a usage error (exit 2), never\nsilently dropped.\n\n  newsroom report leadership --as-of 2024-06-01\n  newsroom report leadership --lang fr --show tenures\n  newsroom report financials --metric loss --csv > losses.csv\n  newsroom report departures --group-by quarter --known-at 2024-10-01T00:00:00Z\n  newsroom report departures --from 2024-07 --to 2024-09   (the third quarter: July to September, both whole)\n  newsroom report conflicts --status open',
     )
     .action(async (name: string, o: ReportOptions, command: Command) => {
       if (!(REPORTS as readonly string[]).includes(name)) throw new CliError(`no report named "${name}"`, `one of: ${REPORTS.join(', ')}`);
