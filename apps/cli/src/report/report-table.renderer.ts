@@ -62,10 +62,17 @@ function conflictRows(rows: Record<string, unknown>[]): Record<string, unknown>[
   });
 }
 
-/** Rows of a report answer: its `items`, or `groups` (departures grouped by period), or the answer itself. */
+/**
+ * Rows of a report answer: its `items`, or `groups` (departures grouped by period) followed by the `unplaced` bucket
+ * as the JSON has it (the departures dated too coarsely for one group, counted as a group is), or the answer itself.
+ */
 export function reportRows(body: unknown): Record<string, unknown>[] {
   const b = (body ?? {}) as Record<string, unknown>;
-  for (const key of ['groups', 'items']) if (Array.isArray(b[key])) return b[key] as Record<string, unknown>[];
+  if (Array.isArray(b.groups)) {
+    const unplaced = b.unplaced && typeof b.unplaced === 'object' && !Array.isArray(b.unplaced) ? [{ ...b.unplaced, key: 'unplaced' }] : [];
+    return [...(b.groups as Record<string, unknown>[]), ...unplaced];
+  }
+  if (Array.isArray(b.items)) return b.items as Record<string, unknown>[];
   return Array.isArray(body) ? (body as Record<string, unknown>[]) : [b];
 }
 

@@ -128,20 +128,32 @@ describe('reportTable', () => {
     expect(reportTable('other', { items: [{ 'a\u001b[2J': 1 }] }).split('\n')).toEqual(['a\\x1b[2J', '--------', '1']);
   });
 
-  it('grouped departures: each group with its departures counted and, apart, those only rumoured', () => {
+  it('grouped departures: each group with its departures counted and, apart, those only rumoured; the unplaced bucket last, as the JSON has it', () => {
     const body = {
       groupBy: 'quarter',
       groups: [
         { key: '2024-Q3', from: '2024-07-01', to: '2024-09-30', count: 2, rumored: 1, reports: 4, items: [] },
         { key: '2024-Q4', from: '2024-10-01', to: '2024-12-31', count: 1, rumored: 0, reports: 1, items: [] },
       ],
-      unplaced: { count: 0, rumored: 0, reports: 0, items: [] },
+      unplaced: { count: 3, rumored: 1, reports: 4, items: [] },
     };
     expect(reportTable('departures', body).split('\n')).toEqual([
-      'key      count  rumored',
-      '-------  -----  -------',
-      '2024-Q3  2      1',
-      '2024-Q4  1      0',
+      'key       count  rumored',
+      '--------  -----  -------',
+      '2024-Q3   2      1',
+      '2024-Q4   1      0',
+      'unplaced  3      1',
+    ]);
+    // An empty bucket is a row too (nothing was left out), and so is one beside no group at all.
+    expect(
+      reportTable('departures', { ...body, unplaced: { count: 0, rumored: 0, reports: 0, items: [] } })
+        .split('\n')
+        .at(-1),
+    ).toBe('unplaced  0      0');
+    expect(reportTable('departures', { ...body, groups: [] }).split('\n')).toEqual([
+      'key       count  rumored',
+      '--------  -----  -------',
+      'unplaced  3      1',
     ]);
   });
 

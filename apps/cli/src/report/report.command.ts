@@ -181,10 +181,12 @@ async function writeReport(name: ReportName, o: ReportOptions, c: CliConfig, out
     return;
   }
   process.stdout.write(`${reportTable(name, data)}\n`);
+  // The unplaced bucket is the table's last row; what it holds is said once, when it holds something.
   const unplaced = (data as { unplaced?: { count?: number; reports?: number } }).unplaced;
-  const unplacedReports = unplaced?.reports ?? unplaced?.count;
-  if (unplacedReports)
-    process.stdout.write(`unplaced: ${terminalText(textOf(unplacedReports))} dated more coarsely than a ${o.groupBy} (see --json)\n`);
+  if (unplaced?.reports || unplaced?.count)
+    process.stdout.write(
+      `unplaced: departures dated more coarsely than a ${terminalText(textOf(o.groupBy))}, never guessed into one (--json lists them)\n`,
+    );
   const next = (data as { next?: string | null }).next;
   if (next) process.stdout.write(`more: newsroom report ${name} --cursor ${terminalText(textOf(next))} (same flags)\n`);
 }
