@@ -19,6 +19,8 @@ const CLI_WORDS = {
     colon: ': ',
     status: { corrected: 'corrected', retracted: 'retracted' } as Record<string, string>,
     inferred: 'inferred',
+    // A conflict's side an editor chose.
+    stands: 'stands',
   },
   fr: {
     outlets: (n: number) => (n <= 1 ? 'média' : 'médias'),
@@ -27,6 +29,7 @@ const CLI_WORDS = {
     colon: `${NBSP}: `,
     status: { corrected: 'corrigé', retracted: 'retiré' } as Record<string, string>,
     inferred: 'non indiqué par les sources',
+    stands: 'retenu',
   },
 } as const;
 

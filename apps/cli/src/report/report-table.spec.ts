@@ -24,40 +24,6 @@ describe('reportTable', () => {
     ]);
   });
 
-  it('conflicts: both sides side by side with their outlets, the resolution in two columns', () => {
-    const side = (amount: string, outlet: string) => ({ value: { amount, currency: 'USD' }, sources: [{ outlet }] });
-    const body = {
-      items: [
-        {
-          openedAt: '2026-01-01T00:00:00.000Z',
-          kind: 'financial',
-          subject: 'org:openai',
-          fields: ['amount'],
-          status: 'resolved',
-          sides: [side('5', 'Example Daily'), side('3', 'Second Wire')],
-          resolution: { by: 'editor', reason: 'the filing' },
-          conflictId: 'c1',
-        },
-      ],
-    };
-    const [header, , row] = reportTable('conflicts', body).split('\n');
-    expect(header.split(/\s+/)).toEqual([
-      'openedAt',
-      'kind',
-      'subject',
-      'fields',
-      'status',
-      'a',
-      'b',
-      'resolvedBy',
-      'reason',
-      'conflictId',
-    ]);
-    expect(row).toContain('5 USD (Example Daily)');
-    expect(row).toContain('3 USD (Second Wire)');
-    expect(row).toContain('editor');
-  });
-
   it('each fact with its distinct outlets, its inferred fields, and a * on a date its sources do not state', () => {
     const body = {
       items: [
