@@ -56,3 +56,13 @@ export function conflictRows(rows: Json[], lang: CliLang): Json[] {
     });
   });
 }
+
+/**
+ * Under a conflicts table with an open conflict: the command that records which side stands, so the ids the table
+ * shows lead somewhere.
+ */
+export function resolveHint(rows: Json[]): string | null {
+  return rows.some((r) => r.status === 'open')
+    ? 'resolve one: newsroom resolve <conflictId> --standing <eventId of the side that stands> --reason "<why>"'
+    : null;
+}

@@ -1,3 +1,4 @@
+import { resolveHint } from './conflict-rows.renderer';
 import { reportTable } from './report-table.renderer';
 
 const A = '0193b7f0-0000-7000-8000-000000000007';
@@ -88,6 +89,9 @@ describe('the conflicts table', () => {
       headline: 'OpenAI reports loss of 3.6 billion USD for H1 2024',
       conflictId: '',
     });
+    expect(resolveHint(body.items)).toBe(
+      'resolve one: newsroom resolve <conflictId> --standing <eventId of the side that stands> --reason "<why>"',
+    );
   });
 
   it('--lang fr: the headlines as the answer gives them, the outlets and the side that stands in French', () => {
@@ -114,6 +118,8 @@ describe('the conflicts table', () => {
       headline: 'OpenAI annonce une perte de 3,6\u00a0milliards\u00a0USD',
     });
     expect(table).not.toMatch(/stands|confirms?\b|denies|deny/);
+    // Resolved: nothing left to resolve, no hint.
+    expect(resolveHint(body.items)).toBeNull();
   });
 
   it('in English the chosen side "stands"; a resolution by a correction or a retraction marks no side', () => {

@@ -6,7 +6,8 @@ import { CliConfig } from '../cli.config';
 import { CliError } from '../output/cli.errors';
 import { OutputWatch } from '../output/output-watch.util';
 import { terminalText } from '../output/terminal-text.util';
-import { reportTable } from './report-table.renderer';
+import { resolveHint } from './conflict-rows.renderer';
+import { reportRows, reportTable } from './report-table.renderer';
 
 type Q<P extends keyof paths> = NonNullable<paths[P]['get']['parameters']['query']>;
 
@@ -187,6 +188,8 @@ async function writeReport(name: ReportName, o: ReportOptions, c: CliConfig, out
     process.stdout.write(
       `unplaced: departures dated more coarsely than a ${terminalText(textOf(o.groupBy))}, never guessed into one (--json lists them)\n`,
     );
+  const hint = name === 'conflicts' ? resolveHint(reportRows(data)) : null;
+  if (hint) process.stdout.write(`${hint}\n`);
   const next = (data as { next?: string | null }).next;
   if (next) process.stdout.write(`more: newsroom report ${name} --cursor ${terminalText(textOf(next))} (same flags)\n`);
 }
