@@ -153,7 +153,7 @@ describe('the newsroom CLI against the running apps', () => {
     expect(bad.err).toMatch(/minPosition/);
   });
 
-  it('report departures --group-by: each period with its departures counted and, in a column of its own, those only rumoured', async () => {
+  it('report departures --group-by: each period with its departures counted and, in a column of its own, those only rumoured; the unplaced bucket last', async () => {
     const org = 'org:cli-rumours';
     const left = (subject: string, occurredAt: string, modality: string) =>
       departedEnvelope({
@@ -162,19 +162,29 @@ describe('the newsroom CLI against the running apps', () => {
         modality,
         data: { organization: org, role: 'Chief Operating Officer', roleCategory: 'c-suite' },
       });
-    const events = [left('person:cli-ann', '2024-08-10', 'reported'), left('person:cli-ben', '2024-09-01', 'rumored')];
+    // Cat's departure is dated only 2024: too coarse for a quarter, it is unplaced.
+    const events = [
+      left('person:cli-ann', '2024-08-10', 'reported'),
+      left('person:cli-ben', '2024-09-01', 'rumored'),
+      left('person:cli-cat', '2024', 'reported'),
+    ];
     const batch = await post<{ results: Array<{ status: string }> }>(`${stack.apps.ingest.url}/v1/events`, { events }, stack.key);
-    expect(batch.body.results.map((r) => r.status)).toEqual(['created', 'created']);
+    expect(batch.body.results.map((r) => r.status)).toEqual(['created', 'created', 'created']);
     const table = await pollUntil(
       async () => {
         const r = await newsroom(['report', 'departures', '--organization', org, '--group-by', 'quarter'], env);
-        return /^2024-Q3\s/m.test(r.out) ? r : null;
+        return /^2024-Q3\s+1\s+1$/m.test(r.out) && /^unplaced\s+1\s/m.test(r.out) ? r : null;
       },
       { what: 'the departures of org:cli-rumours grouped by quarter' },
     );
     const [header, , ...rows] = table.out.trim().split('\n');
     expect(header.split(/\s+/)).toEqual(['key', 'count', 'rumored']);
-    expect(rows.map((r) => r.split(/\s+/))).toEqual([['2024-Q3', '1', '1']]);
+    // The unplaced bucket is the last row, as the JSON has it, and what it holds is said under the table.
+    expect(rows.map((r) => r.split(/\s+/))).toEqual([
+      ['2024-Q3', '1', '1'],
+      ['unplaced', '1', '0'],
+      'unplaced: departures dated more coarsely than a quarter, never guessed into one (--json lists them)'.split(/\s+/),
+    ]);
     expect(table.code).toBe(0);
   });
 

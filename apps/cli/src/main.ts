@@ -5,6 +5,7 @@ import { registerIngest } from './ingest/ingest.command';
 import { describeError } from './output/cli.errors';
 import { registerRebuild } from './rebuild/rebuild.command';
 import { registerReport } from './report/report.command';
+import { registerResolve } from './resolve/resolve.command';
 import { registerRetract } from './retract/retract.command';
 import { registerStack } from './stack/stack.command';
 import { registerTail } from './tail/tail.command';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerIngest(program, config);
   registerCorrect(program, config);
   registerRetract(program, config);
+  registerResolve(program, config);
   registerTail(program, config);
   registerReport(program, config);
   registerRebuild(program);

@@ -155,6 +155,9 @@ export function problemError(response: Response, body: unknown, config: CliConfi
       ? `the key from ${config.keySource} was refused: check it against NEWSROOM_API_KEYS`
       : 'send a key: --key <secret> or NEWSROOM_API_KEY (npm start prints a development key and keeps it in .run/dev-api-key)';
   else if (response.status === 403) hint = `the key from ${config.keySource} lacks the scope: writes need a write or admin key`;
+  else if (p.code === 'CONFLICT.NOT_FOUND' || (Array.isArray(p.errors) && p.errors.some((e) => e?.path === 'standingEventId')))
+    // newsroom resolve: the conflict is not open with that side, or the side named is not one of its two.
+    hint = 'newsroom report conflicts --status open lists the open conflicts, each side with its whole event id';
   else if (response.status === 404 && p.code === 'EVENT.NOT_FOUND')
     hint = 'check the event id (newsroom tail or GET /v1/events/{id} shows ids)';
   else if (response.status === 429 || response.status === 503)

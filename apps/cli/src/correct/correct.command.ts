@@ -2,9 +2,8 @@ import { Command } from 'commander';
 import { ingestClient, problemError } from '../api/api-clients.factory';
 import type { paths } from '../api/generated/ingest-api';
 import { CliConfig } from '../cli.config';
+import { amendmentLine, idempotencyHeader } from '../output/amendment-line.util';
 import { CliError } from '../output/cli.errors';
-import { terminalText } from '../output/terminal-text.util';
-import { textOf } from '../output/text.util';
 import { dataPatch } from './data-patch.util';
 
 type CorrectionBody = paths['/v1/events/{id}/corrections']['post']['requestBody']['content']['application/json'];
@@ -67,14 +66,11 @@ export function registerCorrect(program: Command, config: () => CliConfig): void
         error,
         response,
       } = await ingestClient(c).POST('/v1/events/{id}/corrections', {
-        params: { path: { id: eventId }, header: o.idempotencyKey ? { 'Idempotency-Key': o.idempotencyKey } : undefined },
+        params: { path: { id: eventId }, header: idempotencyHeader(o.idempotencyKey) },
         body,
       });
       if (!event) throw problemError(response, error, c);
-      const dup = response.status === 200 ? ' (duplicate: already recorded with this key)' : '';
-      // The id given and what the service answered, escaped like all data the CLI prints (terminal-text.util).
-      const [target, id, position] = [eventId, event.id, event.globalPosition].map((v) => terminalText(textOf(v)));
-      process.stdout.write(`corrected ${target}: event.corrected ${id} at position ${position}${dup}\n`);
+      process.stdout.write(amendmentLine('corrected', eventId, 'event.corrected', event, response.status));
     });
 }
 

@@ -33,4 +33,19 @@ describe('describeError', () => {
       '  (id)',
     ]);
   });
+
+  it('newsroom resolve: a conflict not open with that side, or a side not one of its two, points to the conflicts report', () => {
+    const hint = 'newsroom report conflicts --status open lists the open conflicts, each side with its whole event id';
+    const notOpen = { code: 'CONFLICT.NOT_FOUND', detail: 'conflict c is not open', errors: [{ path: 'id', message: 'no open conflict' }] };
+    expect(problemError(new Response(null, { status: 404 }), notOpen, config).hint).toBe(hint);
+    const notASide = {
+      code: 'REQUEST.INVALID',
+      errors: [{ path: 'standingEventId', message: "must be one of the conflict's facts: a, b" }],
+    };
+    expect(problemError(new Response(null, { status: 400 }), notASide, config).hint).toBe(hint);
+    const unknown = { code: 'EVENT.NOT_FOUND', errors: [{ path: 'standingEventId', message: 'no event has this id' }] };
+    expect(problemError(new Response(null, { status: 404 }), unknown, config).hint).toBe(hint);
+    // Elsewhere an unknown event keeps its own hint.
+    expect(problemError(new Response(null, { status: 404 }), { code: 'EVENT.NOT_FOUND' }, config).hint).toMatch(/^check the event id/);
+  });
 });

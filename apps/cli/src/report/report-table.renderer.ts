@@ -1,5 +1,7 @@
+import { CliLang } from '../output/cli-words.const';
 import { withTruth } from '../output/fact-truth.util';
 import { cell, formatTable } from '../output/table.renderer';
+import { conflictRows } from './conflict-rows.renderer';
 
 /** The columns worth a terminal for each report, in order; a report's other fields stay in --json and --csv. */
 const REPORT_COLUMNS: Record<string, string[]> = {
@@ -27,53 +29,47 @@ const REPORT_COLUMNS: Record<string, string[]> = {
   financials: ['period', 'metric', 'basis', 'amount', 'currency', 'count', 'modality', 'status', 'sources', 'outlets', 'inferred'],
   timeline: ['occurredAt', 'type', 'subject', 'headline', 'modality', 'status', 'outlets', 'inferred', 'fallbacks'],
   sources: ['publishedAt', 'outlet', 'title', 'language', 'url', 'id'],
-  conflicts: ['openedAt', 'kind', 'subject', 'fields', 'status', 'a', 'b', 'resolvedBy', 'reason', 'conflictId'],
+  conflicts: [
+    'openedAt',
+    'kind',
+    'subject',
+    'fields',
+    'status',
+    'side',
+    'eventId',
+    'claim',
+    'outlets',
+    'headline',
+    'resolvedBy',
+    'reason',
+    'conflictId',
+  ],
 };
 
-interface ConflictSide {
-  value?: {
-    amount?: string | null;
-    currency?: string | null;
-    count?: number | null;
-    occurredAt?: string | null;
-    destination?: string | null;
-    status?: string | null;
-  };
-  sources?: Array<{ outlet?: string }>;
-}
-
-/** One side of a conflict in a cell: its value and its outlets ("5000000000 USD (Example Daily)"). */
-function sideCell(side: ConflictSide | undefined): string {
-  const v = side?.value ?? {};
-  const value = v.amount
-    ? `${v.amount} ${v.currency ?? ''}`.trim()
-    : (v.count ?? v.status ?? [v.occurredAt, v.destination].filter(Boolean).join(' '));
-  const outlets = (side?.sources ?? []).map((s) => s.outlet).filter(Boolean);
-  return `${String(value)}${outlets.length ? ` (${outlets.join(', ')})` : ''}`;
-}
-
-/** The conflicts report's rows flattened for a table: both sides side by side, the resolution in two columns. */
-function conflictRows(rows: Record<string, unknown>[]): Record<string, unknown>[] {
-  return rows.map((r) => {
-    const sides = (r.sides ?? []) as ConflictSide[];
-    const resolution = r.resolution as { by?: string; reason?: string | null } | null;
-    return { ...r, a: sideCell(sides[0]), b: sideCell(sides[1]), resolvedBy: resolution?.by ?? null, reason: resolution?.reason ?? null };
-  });
-}
-
-/** Rows of a report answer: its `items`, or `groups` (departures grouped by period), or the answer itself. */
+/**
+ * Rows of a report answer: its `items`, or `groups` (departures grouped by period) followed by the `unplaced` bucket
+ * as the JSON has it (the departures dated too coarsely for one group, counted as a group is), or the answer itself.
+ */
 export function reportRows(body: unknown): Record<string, unknown>[] {
   const b = (body ?? {}) as Record<string, unknown>;
-  for (const key of ['groups', 'items']) if (Array.isArray(b[key])) return b[key] as Record<string, unknown>[];
+  if (Array.isArray(b.groups)) {
+    const unplaced = b.unplaced && typeof b.unplaced === 'object' && !Array.isArray(b.unplaced) ? [{ ...b.unplaced, key: 'unplaced' }] : [];
+    return [...(b.groups as Record<string, unknown>[]), ...unplaced];
+  }
+  if (Array.isArray(b.items)) return b.items as Record<string, unknown>[];
   return Array.isArray(body) ? (body as Record<string, unknown>[]) : [b];
 }
+
+/** The language the answer says it is in (`lang`), for the CLI's own words in the table; English without one. */
+const answerLang = (body: unknown): CliLang => ((body as { lang?: unknown } | null)?.lang === 'fr' ? 'fr' : 'en');
 
 /**
  * The report as a table: the known columns that occur, else every scalar field of the rows. Each fact shows its
  * distinct outlets (`outlets`), the fields its sources do not state (`inferred`), and a `*` on a date they do not.
  */
 export function reportTable(name: string, body: unknown): string {
-  const rows = name === 'conflicts' ? conflictRows(reportRows(body)) : reportRows(body).map(withTruth);
+  const lang = answerLang(body);
+  const rows = name === 'conflicts' ? conflictRows(reportRows(body), lang) : reportRows(body).map((r) => withTruth(r, lang));
   if (!rows.length) return '(no rows)';
   // An empty list is absent too: the fallbacks column shows only when some text fell back to the other language.
   const present = (k: string) =>

@@ -24,40 +24,6 @@ describe('reportTable', () => {
     ]);
   });
 
-  it('conflicts: both sides side by side with their outlets, the resolution in two columns', () => {
-    const side = (amount: string, outlet: string) => ({ value: { amount, currency: 'USD' }, sources: [{ outlet }] });
-    const body = {
-      items: [
-        {
-          openedAt: '2026-01-01T00:00:00.000Z',
-          kind: 'financial',
-          subject: 'org:openai',
-          fields: ['amount'],
-          status: 'resolved',
-          sides: [side('5', 'Example Daily'), side('3', 'Second Wire')],
-          resolution: { by: 'editor', reason: 'the filing' },
-          conflictId: 'c1',
-        },
-      ],
-    };
-    const [header, , row] = reportTable('conflicts', body).split('\n');
-    expect(header.split(/\s+/)).toEqual([
-      'openedAt',
-      'kind',
-      'subject',
-      'fields',
-      'status',
-      'a',
-      'b',
-      'resolvedBy',
-      'reason',
-      'conflictId',
-    ]);
-    expect(row).toContain('5 USD (Example Daily)');
-    expect(row).toContain('3 USD (Second Wire)');
-    expect(row).toContain('editor');
-  });
-
   it('each fact with its distinct outlets, its inferred fields, and a * on a date its sources do not state', () => {
     const body = {
       items: [
@@ -71,10 +37,37 @@ describe('reportTable', () => {
       ],
     };
     expect(reportTable('departures', body).split('\n')).toEqual([
-      'occurredAt  personName   outlets               inferred',
-      '----------  -----------  --------------------  ----------',
-      '2024-09*    Mira Murati  3: 2 confirm, 1 deny  occurredAt',
+      'occurredAt  personName   outlets                 inferred',
+      '----------  -----------  ----------------------  ----------',
+      '2024-09*    Mira Murati  3: 2 confirm, 1 denies  occurredAt',
       '2024-06     Kevin Weil   1',
+    ]);
+  });
+
+  it('outlets: each count agrees with its verb as tail and the Atom feed say them, in English and in French', () => {
+    const fact = (outlets: number, confirms: number, denies: number) => ({
+      occurredAt: '2024-09',
+      corroboration: { outlets, confirms, denies },
+    });
+    const outlets = (lang: string) =>
+      reportTable('departures', { lang, items: [fact(3, 2, 1), fact(2, 1, 1), fact(1, 0, 1), fact(5, 3, 2), fact(2, 2, 0)] })
+        .split('\n')
+        .slice(2)
+        .map((row) => row.slice('2024-09     '.length));
+    expect(outlets('en')).toEqual([
+      '3: 2 confirm, 1 denies',
+      '2: 1 confirms, 1 denies',
+      '1: 0 confirm, 1 denies',
+      '5: 3 confirm, 2 deny',
+      '2',
+    ]);
+    // French: 0 and 1 take the singular, a no-break space before the colon.
+    expect(outlets('fr')).toEqual([
+      '3\u00a0: 2 confirment, 1 dément',
+      '2\u00a0: 1 confirme, 1 dément',
+      '1\u00a0: 0 confirme, 1 dément',
+      '5\u00a0: 3 confirment, 2 démentent',
+      '2',
     ]);
   });
 
@@ -101,20 +94,32 @@ describe('reportTable', () => {
     expect(reportTable('other', { items: [{ 'a\u001b[2J': 1 }] }).split('\n')).toEqual(['a\\x1b[2J', '--------', '1']);
   });
 
-  it('grouped departures: each group with its departures counted and, apart, those only rumoured', () => {
+  it('grouped departures: each group with its departures counted and, apart, those only rumoured; the unplaced bucket last, as the JSON has it', () => {
     const body = {
       groupBy: 'quarter',
       groups: [
         { key: '2024-Q3', from: '2024-07-01', to: '2024-09-30', count: 2, rumored: 1, reports: 4, items: [] },
         { key: '2024-Q4', from: '2024-10-01', to: '2024-12-31', count: 1, rumored: 0, reports: 1, items: [] },
       ],
-      unplaced: { count: 0, rumored: 0, reports: 0, items: [] },
+      unplaced: { count: 3, rumored: 1, reports: 4, items: [] },
     };
     expect(reportTable('departures', body).split('\n')).toEqual([
-      'key      count  rumored',
-      '-------  -----  -------',
-      '2024-Q3  2      1',
-      '2024-Q4  1      0',
+      'key       count  rumored',
+      '--------  -----  -------',
+      '2024-Q3   2      1',
+      '2024-Q4   1      0',
+      'unplaced  3      1',
+    ]);
+    // An empty bucket is a row too (nothing was left out), and so is one beside no group at all.
+    expect(
+      reportTable('departures', { ...body, unplaced: { count: 0, rumored: 0, reports: 0, items: [] } })
+        .split('\n')
+        .at(-1),
+    ).toBe('unplaced  0      0');
+    expect(reportTable('departures', { ...body, groups: [] }).split('\n')).toEqual([
+      'key       count  rumored',
+      '--------  -----  -------',
+      'unplaced  3      1',
     ]);
   });
 

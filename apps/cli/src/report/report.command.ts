@@ -6,7 +6,8 @@ import { CliConfig } from '../cli.config';
 import { CliError } from '../output/cli.errors';
 import { OutputWatch } from '../output/output-watch.util';
 import { terminalText } from '../output/terminal-text.util';
-import { reportTable } from './report-table.renderer';
+import { resolveHint } from './conflict-rows.renderer';
+import { reportRows, reportTable } from './report-table.renderer';
 
 type Q<P extends keyof paths> = NonNullable<paths[P]['get']['parameters']['query']>;
 
@@ -93,8 +94,15 @@ export function registerReport(program: Command, config: () => CliConfig): void 
     .option('--organization <org>', 'leadership, departures, financials (default for leadership and financials: org:openai)')
     .option('--as-of <date>', 'valid time: what was true then (leadership: the roster on that date); not conflicts')
     .option('--known-at <instant>', 'transaction time: what the newsroom had recorded at that instant')
-    .option('--from <date>', 'departures, financials, timeline: facts from this date')
-    .option('--to <date>', 'departures, financials, timeline: facts before this date')
+    // The API's window: from the start of `from`'s period to the end of `to`'s, both included.
+    .option(
+      '--from <date>',
+      'departures, financials, timeline: facts from the start of this date or period on, included (a fact dated more coarsely is in when its period overlaps)',
+    )
+    .option(
+      '--to <date>',
+      'departures, financials, timeline: facts up to the end of this date or period, included: --to 2024-10 takes all of October, --to 2024 the whole year, a date-time that instant',
+    )
     .option('--group-by <by>', 'departures: month, quarter, year or roleCategory')
     .option('--metric <metric>', 'financials: revenue (default), revenue_target, loss, headcount, funding, valuation')
     .option('--basis <basis>', 'financials: actual, annualized, projected, ...')
@@ -120,7 +128,7 @@ export function registerReport(program: Command, config: () => CliConfig): void 
     .option('--json', 'the JSON answer as it is')
     .addHelpText(
       'after',
-      '\nA flag the chosen report does not take (each flag above names its reports) is a usage error (exit 2), never\nsilently dropped.\n\n  newsroom report leadership --as-of 2024-06-01\n  newsroom report leadership --lang fr --show tenures\n  newsroom report financials --metric loss --csv > losses.csv\n  newsroom report departures --group-by quarter --known-at 2024-10-01T00:00:00Z\n  newsroom report conflicts --status open',
+      '\nA flag the chosen report does not take (each flag above names its reports) is a usage error (exit 2), never\nsilently dropped.\n\n  newsroom report leadership --as-of 2024-06-01\n  newsroom report leadership --lang fr --show tenures\n  newsroom report financials --metric loss --csv > losses.csv\n  newsroom report departures --group-by quarter --known-at 2024-10-01T00:00:00Z\n  newsroom report departures --from 2024-07 --to 2024-09   (the third quarter: July to September, both whole)\n  newsroom report conflicts --status open',
     )
     .action(async (name: string, o: ReportOptions, command: Command) => {
       if (!(REPORTS as readonly string[]).includes(name)) throw new CliError(`no report named "${name}"`, `one of: ${REPORTS.join(', ')}`);
@@ -174,10 +182,14 @@ async function writeReport(name: ReportName, o: ReportOptions, c: CliConfig, out
     return;
   }
   process.stdout.write(`${reportTable(name, data)}\n`);
+  // The unplaced bucket is the table's last row; what it holds is said once, when it holds something.
   const unplaced = (data as { unplaced?: { count?: number; reports?: number } }).unplaced;
-  const unplacedReports = unplaced?.reports ?? unplaced?.count;
-  if (unplacedReports)
-    process.stdout.write(`unplaced: ${terminalText(textOf(unplacedReports))} dated more coarsely than a ${o.groupBy} (see --json)\n`);
+  if (unplaced?.reports || unplaced?.count)
+    process.stdout.write(
+      `unplaced: departures dated more coarsely than a ${terminalText(textOf(o.groupBy))}, never guessed into one (--json lists them)\n`,
+    );
+  const hint = name === 'conflicts' ? resolveHint(reportRows(data)) : null;
+  if (hint) process.stdout.write(`${hint}\n`);
   const next = (data as { next?: string | null }).next;
   if (next) process.stdout.write(`more: newsroom report ${name} --cursor ${terminalText(textOf(next))} (same flags)\n`);
 }

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { ingestClient, problemError } from '../api/api-clients.factory';
 import { CliConfig } from '../cli.config';
-import { terminalText } from '../output/terminal-text.util';
-import { textOf } from '../output/text.util';
+import { amendmentLine, idempotencyHeader } from '../output/amendment-line.util';
 
 export function registerRetract(program: Command, config: () => CliConfig): void {
   program
@@ -19,13 +18,10 @@ export function registerRetract(program: Command, config: () => CliConfig): void
         error,
         response,
       } = await ingestClient(c).POST('/v1/events/{id}/retractions', {
-        params: { path: { id: eventId }, header: o.idempotencyKey ? { 'Idempotency-Key': o.idempotencyKey } : undefined },
+        params: { path: { id: eventId }, header: idempotencyHeader(o.idempotencyKey) },
         body: { reason: o.reason },
       });
       if (!event) throw problemError(response, error, c);
-      const dup = response.status === 200 ? ' (duplicate: already recorded with this key)' : '';
-      // The id given and what the service answered, escaped like all data the CLI prints (terminal-text.util).
-      const [target, id, position] = [eventId, event.id, event.globalPosition].map((v) => terminalText(textOf(v)));
-      process.stdout.write(`retracted ${target}: event.retracted ${id} at position ${position}${dup}\n`);
+      process.stdout.write(amendmentLine('retracted', eventId, 'event.retracted', event, response.status));
     });
 }

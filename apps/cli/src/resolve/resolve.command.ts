@@ -1,0 +1,52 @@
+import { Command } from 'commander';
+import { ingestClient, problemError } from '../api/api-clients.factory';
+import { CliConfig } from '../cli.config';
+import { amendmentLine, idempotencyHeader } from '../output/amendment-line.util';
+import { terminalText } from '../output/terminal-text.util';
+import { textOf } from '../output/text.util';
+
+interface ResolveOptions {
+  standing: string;
+  reason: string;
+  idempotencyKey?: string;
+}
+
+/**
+ * `newsroom resolve`: an editor records which side of a conflict stands (POST /v1/conflicts/{id}/resolution), built
+ * as `correct` and `retract` are: the same key, Idempotency-Key, result line, problem messages and exit codes.
+ */
+export function registerResolve(program: Command, config: () => CliConfig): void {
+  program
+    .command('resolve')
+    .description(
+      'record which side of a conflict stands, with the reason: the conflict closes; the other side stays on record (retract it to take it out of the reports)',
+    )
+    .argument('<conflictId>', 'the conflict (the conflictId column of `newsroom report conflicts`)')
+    .requiredOption(
+      '--standing <eventId>',
+      'the whole event id of the side that stands (the eventId column of `newsroom report conflicts`)',
+    )
+    .requiredOption('--reason <text>', 'why this side stands (kept with the resolution)')
+    .option('--idempotency-key <uuid>', 'the resolution event id: a retry with the same key is answered as a duplicate')
+    .addHelpText(
+      'after',
+      '\nA later resolution of the same conflict replaces the earlier one (both stay in the log).\n\n  newsroom report conflicts --status open\n  newsroom resolve 5f3e... --standing 0193b7f0-... --reason "the audited accounts say 30 billion"',
+    )
+    .action(async (conflictId: string, o: ResolveOptions) => {
+      const c = config();
+      const {
+        data: event,
+        error,
+        response,
+      } = await ingestClient(c).POST('/v1/conflicts/{id}/resolution', {
+        params: { path: { id: conflictId }, header: idempotencyHeader(o.idempotencyKey) },
+        body: { standingEventId: o.standing, reason: o.reason },
+      });
+      if (!event) throw problemError(response, error, c);
+      // The side as the service recorded it (it keeps ids in lower case).
+      const data: { standingEventId?: unknown } = event.data ?? {};
+      const standing = data.standingEventId ?? o.standing;
+      const stands = `, ${terminalText(textOf(standing))} stands`;
+      process.stdout.write(amendmentLine('resolved', conflictId, 'conflict.resolved', event, response.status, stands));
+    });
+}

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pollUntil } from '@newsroom/testing';
+import { newsroomCli } from './newsroom-cli.harness';
+import { post, startStack, TestStack } from './stack.harness';
+
+const tmp = mkdtempSync(join(tmpdir(), 'newsroom-cli-resolve-'));
+
+/** The table's rows as cells by column, cut where the header's columns start (a cell may hold spaces). */
+function tableRows(out: string): Array<Record<string, string>> {
+  const [header, , ...rows] = out.trimEnd().split('\n');
+  const columns = header.split(/\s+/);
+  const starts = columns.map((c) => header.indexOf(c));
+  return rows
+    .filter((row) => !/^(resolve one|more):/.test(row))
+    .map((row) => Object.fromEntries(columns.map((c, i) => [c, row.slice(starts[i], starts[i + 1]).trim()])));
+}
+
+/**
+ * A desk editor settles a contradiction from the command line, as the conflicts report shows it: the real CLI
+ * against the four apps. Two outlets give different losses for one half-year; a third confirms the first.
+ */
+describe('newsroom report conflicts and newsroom resolve against the running apps', () => {
+  let stack: TestStack;
+  let env: Record<string, string>;
+  const newsroom = (args: string[], extra: Record<string, string> = {}) => newsroomCli(args, { env: { ...env, ...extra }, cwd: tmp });
+  const organization = `org:cli-conflict-${randomUUID().slice(0, 8)}`;
+  const loss = (amount: string, outlet: string) => ({
+    id: randomUUID(),
+    type: 'financial.loss_reported',
+    subject: organization,
+    occurredAt: '2024-H1',
+    data: { money: { amount, currency: 'USD' }, period: '2024-H1', basis: 'actual' },
+    sources: [{ outlet, language: 'en' }],
+  });
+  const first = loss('30000000000', 'Les Echos');
+  const second = loss('3600000000', 'Second Wire');
+  let conflictId = '';
+
+  beforeAll(async () => {
+    stack = await startStack('cli-resolve');
+    env = { NEWSROOM_INGEST_URL: stack.apps.ingest.url, NEWSROOM_QUERY_URL: stack.apps.query.url, NEWSROOM_API_KEY: stack.key };
+    for (const e of [first, second]) expect((await post(`${stack.apps.ingest.url}/v1/events`, e, stack.key)).status).toBe(201);
+    const attached = await post(
+      `${stack.apps.ingest.url}/v1/events/${first.id}/sources`,
+      { source: { outlet: 'Third Ledger', language: 'en' }, stance: 'confirms' },
+      stack.key,
+    );
+    expect(attached.status).toBe(201);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('report conflicts: a row per side with its whole event id, its claim, its outlet count and headline; with --lang fr in French', async () => {
+    const report = await pollUntil(
+      async () => {
+        const r = await newsroom(['report', 'conflicts', '--subject', organization]);
+        // Both sides listed, the first with the outlet attached since.
+        return tableRows(r.out)[0]?.outlets === '2' ? r : null;
+      },
+      { timeoutMs: 30_000, what: 'the conflict listed with the attached outlet counted' },
+    );
+    expect(report.code).toBe(0);
+    const [a, b] = tableRows(report.out);
+    conflictId = a.conflictId;
+    expect(conflictId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a).toMatchObject({ kind: 'financial', status: 'open', side: 'a', eventId: first.id, claim: '30000000000 USD (Les Echos)' });
+    expect(a.headline).toMatch(/reports loss of 30 billion USD/);
+    expect(b).toMatchObject({
+      kind: '',
+      side: 'b',
+      eventId: second.id,
+      claim: '3600000000 USD (Second Wire)',
+      outlets: '1',
+      conflictId: '',
+    });
+    expect(report.out).toMatch(/^resolve one: newsroom resolve <conflictId> --standing <eventId of the side that stands>/m);
+
+    const fr = await newsroom(['report', 'conflicts', '--subject', organization, '--lang', 'fr']);
+    const [frA] = tableRows(fr.out);
+    expect(frA.headline).toMatch(/enregistre une perte de 30\u00a0milliards/);
+    expect(frA.eventId).toBe(first.id);
+  });
+
+  it('resolve: 201, then the same command again is a duplicate (200); both exit 0, and the table shows the side that stands', async () => {
+    const key = randomUUID();
+    const args = [
+      'resolve',
+      conflictId,
+      '--standing',
+      second.id,
+      '--reason',
+      'the audited accounts say 3.6 billion',
+      '--idempotency-key',
+      key,
+    ];
+    const created = await newsroom(args);
+    expect(created.err).toBe('');
+    expect(created.out).toMatch(
+      new RegExp(`^resolved ${conflictId}: conflict\\.resolved ${key} at position (\\d+), ${second.id} stands\\n$`),
+    );
+    expect(created.code).toBe(0);
+    const position = /at position (\d+)/.exec(created.out)![1];
+
+    const again = await newsroom(args);
+    expect(again.out).toBe(
+      `resolved ${conflictId}: conflict.resolved ${key} at position ${position}, ${second.id} stands (duplicate: already recorded with this key)\n`,
+    );
+    expect(again.code).toBe(0);
+    const stored = await stack.db.pool.query(`SELECT count(*)::int AS n FROM event_store.events WHERE type = 'conflict.resolved'`);
+    expect(stored.rows[0].n).toBe(1);
+
+    const report = await pollUntil(
+      async () => {
+        const r = await newsroom(['report', 'conflicts', '--subject', organization, '--min-position', position]);
+        return tableRows(r.out)[0]?.status === 'resolved' ? r : null;
+      },
+      { timeoutMs: 30_000, what: 'the conflict resolved' },
+    );
+    const [a, b] = tableRows(report.out);
+    expect([a.side, a.resolvedBy, a.reason]).toEqual(['a', 'editor', 'the audited accounts say 3.6 billion']);
+    expect([b.side, b.eventId]).toEqual(['b: stands', second.id]);
+    // Nothing open is left to resolve.
+    expect(report.out).not.toMatch(/resolve one:/);
+    const fr = await newsroom(['report', 'conflicts', '--subject', organization, '--lang', 'fr']);
+    expect(tableRows(fr.out)[1].side).toBe('b\u00a0: retenu');
+  });
+
+  it("resolve: a wrong event id gives the API's error and exit 1; a read key is refused as correct's is; a missing flag is a usage error (2)", async () => {
+    const unknown = randomUUID();
+    const wrong = await newsroom(['resolve', conflictId, '--standing', unknown, '--reason', 'x']);
+    expect(wrong.err).toBe(
+      `error: 404 EVENT.NOT_FOUND: no event has id ${unknown}\n  standingEventId: no event has this id\n  newsroom report conflicts --status open lists the open conflicts, each side with its whole event id\n`,
+    );
+    expect(wrong.out).toBe('');
+    expect(wrong.code).toBe(1);
+    // A short id is not an event id: the API names the field.
+    const short = await newsroom(['resolve', conflictId, '--standing', second.id.slice(0, 8), '--reason', 'x']);
+    expect(short.err).toMatch(/^error: 400 \S+.*\n {2}standingEventId: /);
+    expect(short.code).toBe(1);
+    // An event of another stream: no open conflict of its stream has this id.
+    const other = loss('1', 'Elsewhere');
+    other.subject = `${organization}-other`;
+    expect((await post(`${stack.apps.ingest.url}/v1/events`, other, stack.key)).status).toBe(201);
+    const elsewhere = await newsroom(['resolve', conflictId, '--standing', other.id, '--reason', 'x']);
+    expect(elsewhere.err).toMatch(/^error: 404 CONFLICT\.NOT_FOUND: /);
+    expect(elsewhere.code).toBe(1);
+
+    const readKey = await newsroom(['resolve', conflictId, '--standing', first.id, '--reason', 'x'], { NEWSROOM_API_KEY: stack.readKey });
+    expect(readKey.err).toMatch(/^error: 403 .*\n {2}the key from NEWSROOM_API_KEY lacks the scope/);
+    expect(readKey.code).toBe(1);
+    const usage = await newsroom(['resolve', conflictId, '--reason', 'x']);
+    expect(usage.err).toMatch(/error: required option '--standing <eventId>' not specified/);
+    expect(usage.code).toBe(2);
+  });
+});
