@@ -388,6 +388,32 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
       'EVENT.ID_CONFLICT',
       'Idempotency-Key',
     );
+    // Text is stored trimmed with its spaces joined: a retry built from what was read back is the same correction (t20).
+    const other = departedEnvelope();
+    await write('/v1/events', other);
+    const spaced = { changes: { data: { role: ' Chief  Research   Officer ' } }, reason: 'full title' };
+    const spacedKey = randomUUID();
+    const spacedFirst = await write<Recorded & { data: unknown }>(`/v1/events/${other.id}/corrections`, spaced, {
+      'idempotency-key': spacedKey,
+    });
+    expect(spacedFirst.status).toBe(201);
+    expect(spacedFirst.body.data).toMatchObject({ changes: { data: { role: 'Chief Research Officer' } } });
+    const asReadBack = { changes: { data: { role: 'Chief Research Officer' } }, reason: 'full title' };
+    const again = await write(`/v1/events/${other.id}/corrections`, asReadBack, { 'idempotency-key': spacedKey });
+    expect([again.status, again.body]).toMatchObject([
+      200,
+      { id: spacedKey, status: 'duplicate', globalPosition: spacedFirst.body.globalPosition },
+    ]);
+    expectProblem(
+      await write(
+        `/v1/events/${other.id}/corrections`,
+        { ...asReadBack, changes: { data: { role: 'Chief Executive Officer' } } },
+        { 'idempotency-key': spacedKey },
+      ),
+      409,
+      'EVENT.ID_CONFLICT',
+      'Idempotency-Key',
+    );
     // Removing a field the event does not have (a typo) would change nothing and still mark the event corrected.
     const versionBefore = (await read<StreamPage>(`/v1/streams/${envelope.subject}`)).body.version;
     expectProblem(

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CorrectionRequest, decideCorrection } from '@newsroom/domain';
+import { canonicalJson, StoredEvent } from '@newsroom/event-store';
 import { uuidv7 } from '@newsroom/platform';
 import { EVENT_STORE } from '../../ingest.tokens';
 import { AmendResult, amendEvent, amendmentFingerprint } from '../shared/amend-event.util';
@@ -37,8 +38,34 @@ function correctionIntent(subject: string, targetEventId: string, req: Correctio
     idFromClient: id !== undefined,
     idField: 'Idempotency-Key',
     contentHash: amendmentFingerprint('correction', targetEventId, req),
+    sameContentAs: (stored) => isThisCorrection(stored, targetEventId, req),
     subject,
     namedEvents: [targetEventId],
     decide: (state, now) => decideCorrection(state, targetEventId, req, now),
   };
+}
+
+/** Text compared as stored text is kept: trimmed, runs of spaces joined (one line's spaces are stored joined). */
+const spacesJoined = (v: unknown): unknown =>
+  typeof v === 'string'
+    ? v.trim().replace(/\s+/g, ' ')
+    : Array.isArray(v)
+      ? v.map(spacesJoined)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, spacesJoined(x)]))
+        : v;
+
+/**
+ * Whether the correction stored under this key is this request, its text as stored: the fingerprint is of the
+ * patch as sent, while its text is stored trimmed with one line's spaces joined, so a retry built from what was read
+ * back (`"Chief Technology Officer"` for `" Chief  Technology Officer "`) is the same correction, not a 409 (t20), as a
+ * retried event is. Asked only when the fingerprints differ.
+ */
+function isThisCorrection(stored: StoredEvent, targetEventId: string, req: CorrectionRequest): boolean {
+  if (stored.type !== 'event.corrected') return false;
+  const data = stored.data as { targetEventId?: string; changes?: unknown; reason?: unknown };
+  if (data.targetEventId !== targetEventId) return false;
+  const asStored = { changes: data.changes, reason: data.reason, sources: stored.sources ?? [] };
+  const asSent = { changes: req.changes, reason: req.reason, sources: req.sources ?? [] };
+  return canonicalJson(spacesJoined(asStored)) === canonicalJson(spacesJoined(asSent));
 }
