@@ -110,6 +110,7 @@ describe('numbers more precise than a double carries (ingest over HTTP and Kafka
     expect(batch.json.results[1].error).toEqual({
       status: 400,
       code: 'REQUEST.INVALID',
+      message: 'The event does not match the schema.',
       errors: [{ path: 'data.total', message: readAs('4.0000000000000001', '4') }],
     });
 
