@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { INestApplication } from '@nestjs/common';
 import { contentHash, PgEventStore } from '@newsroom/event-store';
-import { IncomingMessage, KafkaClient, ManagedConsumer } from '@newsroom/messaging';
-import { createTestDatabase, departedEnvelope, headcountEnvelope, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { ingestPoster, startIngestApp } from './support/ingest-app.harness';
+import { IncomingMessage, KafkaClient } from '@newsroom/messaging';
+import { departedEnvelope, headcountEnvelope, pollUntil } from '@newsroom/testing';
 import { recordAsOlderRelease } from './support/older-release.harness';
-import { submissionsProcessor } from './support/submissions.harness';
-import { SubmissionOutcome } from '../src/submissions/consume-submissions/submission-batch.processor';
+import { startIngestWorld } from './support/submissions.harness';
 
 const WRITE = 'inexact-numbers-write';
 const org = () => `org:inexact-${randomUUID().slice(0, 8)}`;
@@ -23,47 +20,21 @@ const readAs = (literal: string, read: string) =>
  * itself (`1e2`, `100.0`) is taken. An event an earlier release recorded from such a body, sent again, is its duplicate.
  */
 describe('numbers more precise than a double carries (ingest over HTTP and Kafka, real Postgres and broker)', () => {
-  let db: TestDatabase;
-  let app: INestApplication;
-  let post: ReturnType<typeof ingestPoster>;
+  let world: Awaited<ReturnType<typeof startIngestWorld>>;
+  let post: typeof world.post;
   let store: PgEventStore;
   let kafka: KafkaClient;
-  const consumers: ManagedConsumer[] = [];
-  const { topics } = testTopics('inexact-numbers');
-  const dead: IncomingMessage[] = [];
-  const counted: Record<SubmissionOutcome, number> = { accepted: 0, duplicate: 0, rejected: 0 };
-  const eventCount = async () => Number((await db.pool.query('SELECT count(*) AS n FROM event_store.events')).rows[0].n);
+  let topics: typeof world.topics;
+  let dead: IncomingMessage[];
+  let counted: typeof world.counted;
+  const eventCount = () => world.eventCount();
 
   beforeAll(async () => {
-    db = await createTestDatabase('inexact_numbers');
-    let url: string;
-    ({ app, url } = await startIngestApp(db, 'inexact-numbers-test', WRITE));
-    post = ingestPoster(url, WRITE);
-    store = new PgEventStore(db.pool);
-    kafka = testKafka('inexact-numbers-test');
-    await kafka.ensureTopics([
-      { topic: topics.submissions, partitions: 1 },
-      { topic: topics.submissionsDlq, partitions: 1 },
-    ]);
-    const processor = submissionsProcessor(db.pool, kafka, topics.submissionsDlq, (o, n) => (counted[o] += n));
-    consumers.push(
-      kafka.consumer({ groupId: `ingest-${randomUUID()}`, topics: [topics.submissions], handler: (b) => processor.handleBatch(b) }),
-      kafka.consumer({
-        groupId: `dlq-${randomUUID()}`,
-        topics: [topics.submissionsDlq],
-        handler: async (b) => void dead.push(...b.messages),
-      }),
-    );
-    await Promise.all(consumers.map((c) => c.start()));
+    world = await startIngestWorld('inexact-numbers', WRITE);
+    ({ post, store, kafka, topics, dead, counted } = world);
   });
 
-  afterAll(async () => {
-    await Promise.all(consumers.map((c) => c.stop()));
-    await kafka?.deleteTopics([topics.submissions, topics.submissionsDlq]).catch(() => undefined);
-    await kafka?.close();
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(async () => world?.stop());
 
   it('given a headcount of 9999999.9999999999999999 or 4.0000000000000001, when posted, then 400 naming data.total and nothing recorded', async () => {
     const before = await eventCount();

@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { INestApplication } from '@nestjs/common';
 import { contentHash, PgEventStore } from '@newsroom/event-store';
-import { IncomingMessage, KafkaClient, ManagedConsumer } from '@newsroom/messaging';
+import { IncomingMessage, KafkaClient } from '@newsroom/messaging';
 import { uuidv5 } from '@newsroom/platform';
-import { createTestDatabase, departedEnvelope, pollUntil, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
-import { ingestPoster, startIngestApp } from './support/ingest-app.harness';
-import { SubmissionOutcome } from '../src/submissions/consume-submissions/submission-batch.processor';
+import { departedEnvelope, pollUntil, TestDatabase } from '@newsroom/testing';
 import { refusedTodayEnvelopes } from './support/refused-today.fixture';
-import { submissionsProcessor } from './support/submissions.harness';
+import { startIngestWorld } from './support/submissions.harness';
 import { recordAsOlderRelease } from './support/older-release.harness';
 
 const WRITE = 'legacy-replays-write';
@@ -23,17 +20,15 @@ type Envelope = Record<string, unknown>;
  * again, no dead letter. A different body under the same id is still refused (400), or a conflict when valid (409).
  */
 describe('retries of events an earlier release recorded that today’s validation refuses (HTTP and Kafka, real Postgres and broker)', () => {
+  let world: Awaited<ReturnType<typeof startIngestWorld>>;
   let db: TestDatabase;
-  let app: INestApplication;
-  let post: ReturnType<typeof ingestPoster>;
+  let post: typeof world.post;
   let store: PgEventStore;
   let kafka: KafkaClient;
-  const consumers: ManagedConsumer[] = [];
-  const { topics } = testTopics('legacy-replays');
-  const dead: IncomingMessage[] = [];
-  const counted: Record<SubmissionOutcome, number> = { accepted: 0, duplicate: 0, rejected: 0 };
-
-  const eventCount = async () => Number((await db.pool.query('SELECT count(*) AS n FROM event_store.events')).rows[0].n);
+  let topics: typeof world.topics;
+  let dead: IncomingMessage[];
+  let counted: typeof world.counted;
+  const eventCount = () => world.eventCount();
   const storedRow = async (id: string) =>
     (await db.pool.query('SELECT global_position::text AS position, stream_version FROM event_store.events WHERE event_id = $1', [id]))
       .rows[0];
@@ -52,36 +47,11 @@ describe('retries of events an earlier release recorded that today’s validatio
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase('legacy_replays');
-    let url: string;
-    ({ app, url } = await startIngestApp(db, 'legacy-replays-test', WRITE));
-    post = ingestPoster(url, WRITE);
-    store = new PgEventStore(db.pool);
-
-    kafka = testKafka('legacy-replays-test');
-    await kafka.ensureTopics([
-      { topic: topics.submissions, partitions: 1 },
-      { topic: topics.submissionsDlq, partitions: 1 },
-    ]);
-    const processor = submissionsProcessor(db.pool, kafka, topics.submissionsDlq, (o, n) => (counted[o] += n));
-    consumers.push(
-      kafka.consumer({ groupId: `ingest-${randomUUID()}`, topics: [topics.submissions], handler: (b) => processor.handleBatch(b) }),
-      kafka.consumer({
-        groupId: `dlq-${randomUUID()}`,
-        topics: [topics.submissionsDlq],
-        handler: async (b) => void dead.push(...b.messages),
-      }),
-    );
-    await Promise.all(consumers.map((c) => c.start()));
+    world = await startIngestWorld('legacy-replays', WRITE);
+    ({ db, post, store, kafka, topics, dead, counted } = world);
   });
 
-  afterAll(async () => {
-    await Promise.all(consumers.map((c) => c.stop()));
-    await kafka?.deleteTopics([topics.submissions, topics.submissionsDlq]).catch(() => undefined);
-    await kafka?.close();
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(async () => world?.stop());
 
   it('given each of the seven, when the same body is posted again, then 200 duplicate with the stored place, and nothing recorded', async () => {
     const cases = Object.entries(refusedTodayEnvelopes());
