@@ -184,3 +184,77 @@ describe('retries of amendments an earlier release recorded that today’s valid
     expect(await eventCount()).toBe(before + 1); // the second target
   });
 });
+
+/**
+ * The other keyed writes: an editor's conflict resolution and an entity's alias an earlier release took with a bidi
+ * control (refused since the fifty-fifth session), sent again under their key after the upgrade, are their duplicates.
+ */
+describe('retries of resolutions and aliases an earlier release recorded that today’s validation refuses (HTTP, real Postgres)', () => {
+  let db: TestDatabase;
+  let app: INestApplication;
+  let store: PgEventStore;
+  let post: ReturnType<typeof ingestPoster>;
+  const eventCount = async () => Number((await db.pool.query('SELECT count(*) AS n FROM event_store.events')).rows[0].n);
+
+  beforeAll(async () => {
+    db = await createTestDatabase('legacy_resolutions');
+    let url: string;
+    ({ app, url } = await startIngestApp(db, 'legacy-resolutions-test', WRITE));
+    post = ingestPoster(url, WRITE);
+    store = new PgEventStore(db.pool);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('given a resolution whose reason has a bidi override, recorded the old way, when it comes again under its key, then 200 duplicate; under another key 400', async () => {
+    const standing = departedEnvelope();
+    expect((await post('/v1/events', standing)).status).toBe(201);
+    const conflictId = randomUUID();
+    const key = randomUUID();
+    // As sent: the standing id in capitals, which the endpoint (then as now) takes in lower case.
+    const body = { standingEventId: standing.id.toUpperCase(), reason: 'The audited \u202eaccounts' };
+    await recordAsOlderRelease(store, standing.subject, {
+      eventId: key,
+      type: 'conflict.resolved',
+      occurredAt: null,
+      data: { conflictId, standingEventId: standing.id, otherEventId: randomUUID(), reason: body.reason },
+      sources: [],
+      contentHash: contentHash({ kind: 'resolution', conflictId, req: { ...body, standingEventId: standing.id } }),
+    });
+    const before = await eventCount();
+    const retry = await post(`/v1/conflicts/${conflictId}/resolution`, body, { 'idempotency-key': key });
+    expect([retry.status, retry.json.status, retry.json.id, retry.headers.get('location')]).toEqual([
+      200,
+      'duplicate',
+      key,
+      `/v1/events/${key}`,
+    ]);
+    const other = await post(`/v1/conflicts/${conflictId}/resolution`, body, { 'idempotency-key': randomUUID() });
+    expect([other.status, other.json.errors]).toEqual([400, [expect.objectContaining({ path: 'reason' })]]);
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('given an alias name with a bidi override recorded the old way, when it comes again under its key, then 200 duplicate; its removal under that key 400', async () => {
+    const subject = `org:legacy-${randomUUID().slice(0, 8)}`;
+    const key = randomUUID();
+    const body = { name: 'Open\u202eAI' };
+    await recordAsOlderRelease(store, subject, {
+      eventId: key,
+      type: 'entity.aliased',
+      occurredAt: null,
+      data: { name: body.name },
+      sources: [],
+      contentHash: contentHash({ kind: 'entity-alias', subject, request: body }),
+    });
+    const before = await eventCount();
+    const retry = await post(`/v1/entities/${subject}/aliases`, body, { 'idempotency-key': key });
+    expect([retry.status, retry.json.status, retry.json.id]).toEqual([200, 'duplicate', key]);
+    // A removal is another write: the same body under the alias's key is not its retry.
+    const removal = await post(`/v1/entities/${subject}/aliases/removals`, { ...body, reason: 'Not an alias' }, { 'idempotency-key': key });
+    expect([removal.status, removal.json.errors]).toEqual([400, [expect.objectContaining({ path: 'name' })]]);
+    expect(await eventCount()).toBe(before);
+  });
+});

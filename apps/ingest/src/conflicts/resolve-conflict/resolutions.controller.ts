@@ -11,6 +11,8 @@ import { requestMeta } from '../../http/request-meta.util';
 import { ResolveConflictCommand } from './resolve-conflict.command';
 import { WriteCommands } from '../../http/write-deadline.service';
 import { refusingInexactNumbers } from '../../events/shared/inexact-numbers.util';
+import { refusedRetryAnswer } from '../../events/replay-amendment/refused-amendment.response';
+import { resolutionFingerprint } from './resolve-conflict.handler';
 
 @ApiTags('conflicts')
 @ApiSecurity('bearer')
@@ -47,12 +49,19 @@ export class ResolutionsController {
     @Res({ passthrough: true }) res: IngestReply,
   ) {
     if (!isUuid(id)) throw problems.validation([{ path: 'id', message: 'must be a UUID' }], 'The conflict id in the path is not a UUID.');
+    const conflictId = id.toLowerCase();
     const valid = refusingInexactNumbers(validateResolutionRequest(body), req.inexactNumbers);
-    if (!valid.ok) throw problems.validation(valid.errors);
+    if (!valid.ok) {
+      // A retry of a resolution an earlier release took from this very body is its duplicate; else the 400.
+      return refusedRetryAnswer(this.commands, res, { body, key, errors: valid.errors }, (sent: { standingEventId?: unknown }) =>
+        resolutionFingerprint(
+          conflictId,
+          typeof sent.standingEventId === 'string' ? { ...sent, standingEventId: sent.standingEventId.toLowerCase() } : sent,
+        ),
+      );
+    }
     const request = { ...valid.value, standingEventId: valid.value.standingEventId.toLowerCase() };
-    const result = await this.commands.execute(
-      new ResolveConflictCommand(id.toLowerCase(), request, requestMeta(req), idempotencyKey(key)),
-    );
+    const result = await this.commands.execute(new ResolveConflictCommand(conflictId, request, requestMeta(req), idempotencyKey(key)));
     return amendedBody(result, res);
   }
 }

@@ -40,12 +40,21 @@ export class ResolveConflictHandler implements ICommandHandler<ResolveConflictCo
   }
 }
 
+/**
+ * The content a resolution's Idempotency-Key is bound to: the conflict and the request (its standingEventId in lower
+ * case). Taken of the validated request when it is recorded, and of the body as sent when today's validation refuses
+ * it (refusedRetryAnswer): the form an earlier release hashed when it took that body.
+ */
+export function resolutionFingerprint(conflictId: string, req: object): string {
+  return contentHash({ kind: 'resolution', conflictId, req });
+}
+
 function resolutionIntent(subject: string, conflictId: string, req: ResolutionRequest, id?: string): WriteIntent {
   return {
     eventId: normaliseId(id) ?? uuidv7(),
     idFromClient: id !== undefined,
     idField: 'Idempotency-Key',
-    contentHash: contentHash({ kind: 'resolution', conflictId, req }),
+    contentHash: resolutionFingerprint(conflictId, req),
     subject,
     // The decider looks through every standing fact of the stream for the disagreeing pair: the kept state has none.
     wholeStream: true,

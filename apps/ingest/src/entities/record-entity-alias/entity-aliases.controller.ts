@@ -10,6 +10,8 @@ import { requestMeta } from '../../http/request-meta.util';
 import { RecordEntityAliasCommand } from './record-entity-alias.command';
 import { WriteCommands } from '../../http/write-deadline.service';
 import { refusingInexactNumbers } from '../../events/shared/inexact-numbers.util';
+import { refusedRetryAnswer } from '../../events/replay-amendment/refused-amendment.response';
+import { aliasFingerprint } from './record-entity-alias.handler';
 
 @ApiTags('entities')
 @ApiSecurity('bearer')
@@ -52,7 +54,12 @@ export class EntityAliasesController {
       ]);
     }
     const valid = refusingInexactNumbers(validateEntityAliasRequest(body), req.inexactNumbers);
-    if (!valid.ok) throw problems.validation(valid.errors);
+    if (!valid.ok) {
+      // A retry of an alias an earlier release took from this very body is its duplicate; else the 400.
+      return refusedRetryAnswer(this.commands, res, { body, key, errors: valid.errors }, (sent) =>
+        aliasFingerprint(subject, sent, removal),
+      );
+    }
     const result = await this.commands.execute(
       new RecordEntityAliasCommand(subject, valid.value, removal, requestMeta(req), idempotencyKey(key)),
     );

@@ -37,7 +37,7 @@ export class RecordEntityAliasHandler implements ICommandHandler<RecordEntityAli
       eventId: normaliseId(aliasId) ?? uuidv7(),
       idFromClient: aliasId !== undefined,
       idField: 'Idempotency-Key' as const,
-      contentHash: contentHash({ kind: removal ? 'entity-alias-removal' : 'entity-alias', subject, request }),
+      contentHash: aliasFingerprint(subject, request, removal),
     };
     if (request.name !== undefined) {
       const name = request.name;
@@ -49,4 +49,13 @@ export class RecordEntityAliasHandler implements ICommandHandler<RecordEntityAli
     const canonical = await this.writer.currentState(subject);
     return { ...base, subject: alias, decide: (state) => decideMerge(state, canonical, request.reason) };
   }
+}
+
+/**
+ * The content an alias's (or its removal's) Idempotency-Key is bound to: the subject in the path and the request. Taken
+ * of the validated request when it is recorded, and of the body as sent when today's validation refuses it
+ * (refusedRetryAnswer): the form an earlier release hashed when it took that body.
+ */
+export function aliasFingerprint(subject: string, request: object, removal: boolean): string {
+  return contentHash({ kind: removal ? 'entity-alias-removal' : 'entity-alias', subject, request });
 }
