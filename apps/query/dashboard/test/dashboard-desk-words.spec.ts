@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { runInNewContext } from 'node:vm';
+import { loadDashboardModule } from './support/dashboard-module.harness';
 // The headlines' own rule, which the dashboard repeats (its bundle does not take libs/domain): the two must agree.
 import { elided as headlineElided } from '../../../../libs/domain/src/headlines/french-grammar.util';
 
@@ -7,24 +6,7 @@ import { elided as headlineElided } from '../../../../libs/domain/src/headlines/
 // side's corroboration, two figures of one series for one period, fields named in the page's words, elision, "1er",
 // counts agreeing with their words, and slider steps that never read alike. The helpers are browser .tsx, bundled by
 // esbuild as `npm run build` does and run here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const esbuild = require('esbuild') as typeof import('esbuild');
-
-function load<T>(file: string): T {
-  const built = esbuild.buildSync({
-    entryPoints: [join(__dirname, '..', 'src', file)],
-    bundle: true,
-    write: false,
-    format: 'cjs',
-    platform: 'neutral',
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    logLevel: 'silent',
-  });
-  const module = { exports: {} as T };
-  runInNewContext(built.outputFiles[0].text, { module, exports: module.exports, Intl, Promise });
-  return module.exports;
-}
+const load = loadDashboardModule;
 
 type Lang = 'en' | 'fr';
 const NBSP = '\u00a0';

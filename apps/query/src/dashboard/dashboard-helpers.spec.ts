@@ -1,27 +1,9 @@
-import { join } from 'node:path';
-import { runInNewContext } from 'node:vm';
+import { loadDashboardModule } from '../../dashboard/test/support/dashboard-module.harness';
 
 // The dashboard's pure helpers (browser .tsx, bundled by esbuild as `npm run build` does and run here): the walk over
 // the feed for the "What we knew at" slider, the organization box's rule, how a corrected row reads, one fallback
 // marker per headline, and where the figures' bars and ticks go.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const esbuild = require('esbuild') as typeof import('esbuild');
-
-function load<T>(file: string): T {
-  const built = esbuild.buildSync({
-    entryPoints: [join(__dirname, '..', '..', 'dashboard', 'src', file)],
-    bundle: true,
-    write: false,
-    format: 'cjs',
-    platform: 'neutral',
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    logLevel: 'silent',
-  });
-  const module = { exports: {} as T };
-  runInNewContext(built.outputFiles[0].text, { module, exports: module.exports, Intl, Promise });
-  return module.exports;
-}
+const load = loadDashboardModule;
 
 interface Item {
   position: string;

@@ -1,12 +1,8 @@
-import { join } from 'node:path';
-import { runInNewContext } from 'node:vm';
+import { loadDashboardModule } from '../../dashboard/test/support/dashboard-module.harness';
 
 // The dashboard's catalogue is browser code (.tsx, its own tsconfig): bundled by esbuild as `npm run build` does and
 // run here, in a context of its own with this process's Intl. Its types (a key missing in one language is a type
 // error) are checked by the dashboard's own `tsc -p apps/query/dashboard`; this checks what the page shows.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const esbuild = require('esbuild') as typeof import('esbuild');
-
 type Lang = 'en' | 'fr';
 interface Plural {
   one: string;
@@ -28,21 +24,7 @@ interface Format {
   figureName(lang: Lang, metric: string, basis: string): string;
 }
 
-function load<T>(file: string): T {
-  const built = esbuild.buildSync({
-    entryPoints: [join(__dirname, '..', '..', 'dashboard', 'src', file)],
-    bundle: true,
-    write: false,
-    format: 'cjs',
-    platform: 'neutral',
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    logLevel: 'silent',
-  });
-  const module = { exports: {} as T };
-  runInNewContext(built.outputFiles[0].text, { module, exports: module.exports, Intl });
-  return module.exports;
-}
+const load = loadDashboardModule;
 
 const NNBSP = '\u202f';
 const NBSP = '\u00a0';
