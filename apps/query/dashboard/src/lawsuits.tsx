@@ -73,6 +73,13 @@ export function Lawsuits(props: {
             )}
             <p>
               <span class={`badge status-${c.status}`}>{codeText(lang, 'lawsuit', c.status)}</span>
+              {/* A later step only rumoured is not the status: said beside it, as the roster says a rumoured departure. */}
+              {c.rumoredStatus && (
+                <span class="badge rumoured-status" title={t(lang, 'lawsuits.rumouredTitle')}>
+                  {' '}
+                  {t(lang, 'lawsuits.rumoured', { status: codeText(lang, 'lawsuit', c.rumoredStatus) })}
+                </span>
+              )}
               {c.court && (
                 <span class="muted">
                   {' '}
