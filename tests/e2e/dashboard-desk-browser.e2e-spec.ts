@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { chromiumUnavailable, expectPageText, HeadlessChromium, launchChromium, pollUntil } from '@newsroom/testing';
 import { post, Recorded, startStack, TestStack } from './stack.harness';
@@ -324,6 +324,30 @@ describeWithChromium('dashboard in headless Chromium: what a French desk editor 
     await expectText(row(filing).locator('.amendment'), /^Corrected: Vérifié \(changed: not in the sources = court, date\)$/);
     expect(await page.locator('main').innerText()).not.toMatch(/data\.court|rumoredStatus/);
     await lang('fr');
+    expect(violations).toEqual([]);
+  });
+  it("each panel's CSV link asks for bom=true: the file Excel opens keeps its accents, with a read key too (t25)", async () => {
+    for (const panel of ['.roster', '.lawsuits', '.conflicts']) {
+      expect(await page.locator(`${panel} .csv-link a`).getAttribute('href')).toMatch(/\?(.+&)?format=csv&bom=true(&|$)/);
+    }
+    const download = async () => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.locator('.lawsuits .csv-link a').click()]);
+      return { name: file.suggestedFilename(), text: readFileSync((await file.path())!, 'utf8') };
+    };
+    const plain = await download();
+    expect(plain.name).toMatch(/\.csv$/);
+    expect(plain.text.charCodeAt(0)).toBe(0xfeff);
+    expect(plain.text).toMatch(/rumored_status/);
+    expect(plain.text).toContain('Rumeur v. OpenAI');
+    // With a read key saved the link cannot send it: the page fetches the file with it and saves it, as the link does.
+    await page.locator('details.key-field summary').click();
+    await page.locator('input[name="key"]').fill(stack.readKey);
+    await page.getByRole('button', { name: 'Utiliser la clé' }).click();
+    const keyed = await download();
+    expect([keyed.name, keyed.text.charCodeAt(0)]).toEqual([plain.name, 0xfeff]);
+    expect(keyed.text).toContain('Rumeur v. OpenAI');
+    await page.locator('input[name="key"]').fill('');
+    await page.getByRole('button', { name: 'Utiliser la clé' }).click();
     expect(violations).toEqual([]);
   });
 });

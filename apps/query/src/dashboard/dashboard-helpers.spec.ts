@@ -19,7 +19,7 @@ function load<T>(file: string): T {
     logLevel: 'silent',
   });
   const module = { exports: {} as T };
-  runInNewContext(built.outputFiles[0].text, { module, exports: module.exports, Intl, Promise });
+  runInNewContext(built.outputFiles[0].text, { module, exports: module.exports, Intl, Promise, URLSearchParams });
   return module.exports;
 }
 
@@ -280,6 +280,17 @@ describe('the fields a headline shows in the other language', () => {
     expect(shownFallbacks('Ann appointed responsable [fr] at Acme', 'en', ['data.role'], { role: { fr: 'responsable' } })).toEqual([
       'data.role',
     ]);
+  });
+});
+
+describe("a panel's CSV link", () => {
+  const { csvHref } = load<{ csvHref(path: string): string }>('csv-link.tsx');
+
+  it('asks for the same report as CSV with the byte-order mark Excel needs (bom=true), its filters and language kept', () => {
+    expect(csvHref('/v1/reports/lawsuits?party=org%3Aopenai&limit=100&lang=fr')).toBe(
+      '/v1/reports/lawsuits?party=org%3Aopenai&limit=1000&lang=fr&format=csv&bom=true',
+    );
+    expect(csvHref('/v1/reports/conflicts')).toBe('/v1/reports/conflicts?format=csv&bom=true&limit=1000');
   });
 });
 
