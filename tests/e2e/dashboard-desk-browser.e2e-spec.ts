@@ -332,7 +332,7 @@ describeWithChromium('dashboard in headless Chromium: what a French desk editor 
     }
     const download = async () => {
       const [file] = await Promise.all([page.waitForEvent('download'), page.locator('.lawsuits .csv-link a').click()]);
-      return { name: file.suggestedFilename(), text: readFileSync((await file.path())!, 'utf8') };
+      return { name: file.suggestedFilename(), text: readFileSync(await file.path(), 'utf8') };
     };
     const plain = await download();
     expect(plain.name).toMatch(/\.csv$/);
