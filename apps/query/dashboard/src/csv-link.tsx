@@ -7,6 +7,7 @@ import { t, type Lang } from './i18n';
 /**
  * The CSV of a report URL the page asks as JSON: its filters and language kept, `format=csv&bom=true`, and the largest
  * page (1,000 rows; the API's CSV sends the next page's cursor in a header a link cannot follow).
+ * @public Read by its unit test too (through esbuild).
  */
 export function csvHref(path: string): string {
   const [base, query = ''] = path.split('?');
