@@ -130,6 +130,29 @@ describe('newsroom report conflicts and newsroom resolve against the running app
     expect(tableRows(fr.out)[1].side).toBe('b\u00a0: retenu');
   });
 
+  it('resolve without --idempotency-key: the same command run twice records one resolution, the second run its duplicate; --help says so', async () => {
+    const args = ['resolve', conflictId, '--standing', first.id, '--reason', 'the filing says 30 billion after all'];
+    const created = await newsroom(args);
+    expect([created.err, created.code]).toEqual(['', 0]);
+    const [, key, position] = new RegExp(
+      `^resolved ${conflictId}: conflict\\.resolved ([0-9a-f-]{36}) at position (\\d+), ${first.id} stands\\n$`,
+    ).exec(created.out)!;
+    // A name-based UUID (version 5): the key the API takes, made of the conflict, the side and the reason.
+    expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const again = await newsroom(args);
+    expect(again.out).toBe(
+      `resolved ${conflictId}: conflict.resolved ${key} at position ${position}, ${first.id} stands (duplicate: already recorded with this key)\n`,
+    );
+    expect(again.code).toBe(0);
+    // The keyed resolution of the test before, and this one once.
+    const stored = await stack.db.pool.query(`SELECT count(*)::int AS n FROM event_store.events WHERE type = 'conflict.resolved'`);
+    expect(stored.rows[0].n).toBe(2);
+    // The help as read, its wrapping aside.
+    const help = (await newsroom(['resolve', '--help'])).out.replace(/\s+/g, ' ');
+    expect(help).toMatch(/default: a UUID derived from the conflict, --standing and --reason/);
+    expect(help).toMatch(/the same command run again is answered as a duplicate/);
+  });
+
   it("resolve: a wrong event id gives the API's error and exit 1; a read key is refused as correct's is; a missing flag is a usage error (2)", async () => {
     const unknown = randomUUID();
     const wrong = await newsroom(['resolve', conflictId, '--standing', unknown, '--reason', 'x']);

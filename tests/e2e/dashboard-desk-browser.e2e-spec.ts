@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { chromiumUnavailable, expectPageText, HeadlessChromium, launchChromium, pollUntil } from '@newsroom/testing';
 import { post, Recorded, startStack, TestStack } from './stack.harness';
@@ -261,6 +261,93 @@ describeWithChromium('dashboard in headless Chromium: what a French desk editor 
     // The correction's step says it.
     expect(labels.some((l) => new RegExp(`Enregistré alors${NBSP}: Correction${NBSP}: `).test(l))).toBe(true);
     await page.getByRole('button', { name: 'Revenir à maintenant' }).click();
+    expect(violations).toEqual([]);
+  });
+
+  it("a case step only rumoured is said beside the status, in French and English; a correction's uncited fields by their names (t25)", async () => {
+    const record = async (event: object) => {
+      const posted = await post<Recorded>(`${stack.apps.ingest.url}/v1/events`, event, stack.key);
+      expect([posted.status, JSON.stringify(posted.body).slice(0, 300)]).toEqual([201, expect.any(String)]);
+      return posted.body.id;
+    };
+    const subject = 'case:t25-rumeur-v-openai';
+    const filing = await record({
+      type: 'lawsuit.filed',
+      subject,
+      occurredAt: '2024-03-01',
+      data: {
+        title: 'Rumeur v. OpenAI',
+        plaintiffs: ['person:t25-plaignant'],
+        defendants: [ORG],
+        claims: ['contrat'],
+        court: 'Cour fédérale',
+      },
+      sources: source('Le Monde', 'Une plainte est déposée contre OpenAI.'),
+    });
+    await record({
+      type: 'lawsuit.status_changed',
+      subject,
+      occurredAt: '2024-09',
+      modality: 'rumored',
+      data: { status: 'appealed' },
+      sources: source('Un blog', 'On dit que l’affaire part en appel.'),
+    });
+    const fix = await post(
+      `${stack.apps.ingest.url}/v1/events/${filing}/corrections`,
+      {
+        changes: {
+          inferred: [
+            { path: 'data.court', note: 'Le tribunal est déduit.' },
+            { path: 'occurredAt', note: 'La date est déduite.' },
+          ],
+        },
+        reason: 'Vérifié',
+      },
+      stack.key,
+    );
+    expect(fix.status).toBe(201);
+    const card = page.locator('.lawsuits article.case').filter({ hasText: 'Rumeur v. OpenAI' });
+    // The status is the filing: the rumoured appeal does not count, and is said beside it as a rumour.
+    await expectText(card.locator('.badge[class*="status-"]'), /^plainte déposée$/);
+    await expectText(card.locator('.badge.rumoured-status'), new RegExp(`^rumeur${NBSP}: appel interjeté$`));
+    expect(await card.locator('.badge.rumoured-status').getAttribute('title')).toMatch(
+      /^Une étape ultérieure n’est rapportée que comme rumeur/,
+    );
+    // The correction's new list of fields the sources do not state, in the page's words, never `data.court`.
+    await expectText(
+      row(filing).locator('.amendment'),
+      new RegExp(`^Corrigé${NBSP}: Vérifié \\(modifié${NBSP}: absent des sources = tribunal, date\\)$`),
+    );
+    await lang('en');
+    await expectText(card.locator('.badge[class*="status-"]'), /^filed$/);
+    await expectText(card.locator('.badge.rumoured-status'), /^rumoured: appealed$/);
+    await expectText(row(filing).locator('.amendment'), /^Corrected: Vérifié \(changed: not in the sources = court, date\)$/);
+    expect(await page.locator('main').innerText()).not.toMatch(/data\.court|rumoredStatus/);
+    await lang('fr');
+    expect(violations).toEqual([]);
+  });
+  it("each panel's CSV link asks for bom=true: the file Excel opens keeps its accents, with a read key too (t25)", async () => {
+    for (const panel of ['.roster', '.lawsuits', '.conflicts']) {
+      expect(await page.locator(`${panel} .csv-link a`).getAttribute('href')).toMatch(/\?(.+&)?format=csv&bom=true(&|$)/);
+    }
+    const download = async () => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.locator('.lawsuits .csv-link a').click()]);
+      return { name: file.suggestedFilename(), text: readFileSync(await file.path(), 'utf8') };
+    };
+    const plain = await download();
+    expect(plain.name).toMatch(/\.csv$/);
+    expect(plain.text.charCodeAt(0)).toBe(0xfeff);
+    expect(plain.text).toMatch(/rumored_status/);
+    expect(plain.text).toContain('Rumeur v. OpenAI');
+    // With a read key saved the link cannot send it: the page fetches the file with it and saves it, as the link does.
+    await page.locator('details.key-field summary').click();
+    await page.locator('input[name="key"]').fill(stack.readKey);
+    await page.getByRole('button', { name: 'Utiliser la clé' }).click();
+    const keyed = await download();
+    expect([keyed.name, keyed.text.charCodeAt(0)]).toEqual([plain.name, 0xfeff]);
+    expect(keyed.text).toContain('Rumeur v. OpenAI');
+    await page.locator('input[name="key"]').fill('');
+    await page.getByRole('button', { name: 'Utiliser la clé' }).click();
     expect(violations).toEqual([]);
   });
 });

@@ -776,6 +776,7 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     const problem = behind.json<Problem & { position: string; minPosition: string }>();
     expect(problem.code).toBe('READ_MODEL.BEHIND');
     expect(problem.minPosition).toBe(String(ahead));
+    expect(problem.errors).toEqual([{ path: 'minPosition', message: expect.stringMatching(/^not reached yet: the read models hold/) }]);
     expect(BigInt(problem.position)).toBeGreaterThanOrEqual(written);
     expect(problemsOf(problem, schemaOf('/v1/reports/departures', '503', 'application/problem+json'))).toEqual([]);
   });

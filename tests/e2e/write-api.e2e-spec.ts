@@ -216,6 +216,20 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     const resent = await write<StoryAnswer>('/v1/stories', { story, events: storyEvents }, { 'idempotency-key': storyKey });
     expect(resent.status).toBe(200);
     expect(resent.body.results.map((r) => [r.status, r.id])).toEqual(recorded.body.results.map((r) => ['duplicate', r.id]));
+    // The key with other content at an event without an id: its id field is named, the header and place in the message.
+    const clash = await write<Problem>(
+      '/v1/stories',
+      { story, events: [storyEvents[0], { ...storyEvents[1], occurredAt: '2024-10' }] },
+      {
+        'idempotency-key': storyKey,
+      },
+    );
+    expect(clash.status).toBe(409);
+    expect(clash.body).toMatchObject({
+      code: 'EVENT.ID_CONFLICT',
+      detail: `No event of the story was recorded: Idempotency-Key ${storyKey} at events[1] was already used for different content`,
+      errors: [{ path: 'events[1].id', message: expect.stringContaining('the Idempotency-Key') }],
+    });
     expectProblem(
       await write('/v1/stories', { story, events: storyEvents }, { 'idempotency-key': 'story-1' }),
       400,

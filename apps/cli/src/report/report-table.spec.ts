@@ -90,6 +90,23 @@ describe('reportTable', () => {
     );
   });
 
+  it('lawsuits: a step only rumoured after the status in a column of its own, shown only when some case has one', () => {
+    const filed = { occurredAt: '2024-03-01', corroboration: { outlets: 1, confirms: 1, denies: 0 } };
+    const body = {
+      items: [
+        { caseName: 'Rumeur v. OpenAI', status: 'filed', rumoredStatus: 'appealed', filed },
+        { caseName: 'Doe v. Acme', status: 'settled', rumoredStatus: null, filed },
+      ],
+    };
+    expect(reportTable('lawsuits', body).split('\n')).toEqual([
+      'caseName          status   rumoredStatus  filed       outlets',
+      '----------------  -------  -------------  ----------  -------',
+      'Rumeur v. OpenAI  filed    appealed       2024-03-01  1',
+      'Doe v. Acme       settled                 2024-03-01  1',
+    ]);
+    expect(reportTable('lawsuits', { items: [body.items[1]] }).split('\n')[0]).toBe('caseName     status   filed       outlets');
+  });
+
   it('an unknown report shows its own field names escaped too', () => {
     expect(reportTable('other', { items: [{ 'a\u001b[2J': 1 }] }).split('\n')).toEqual(['a\\x1b[2J', '--------', '1']);
   });

@@ -4,6 +4,7 @@ import { CliConfig } from '../cli.config';
 import { amendmentLine, idempotencyHeader } from '../output/amendment-line.util';
 import { terminalText } from '../output/terminal-text.util';
 import { textOf } from '../output/text.util';
+import { resolutionKey } from './resolution-key.util';
 
 interface ResolveOptions {
   standing: string;
@@ -27,10 +28,13 @@ export function registerResolve(program: Command, config: () => CliConfig): void
       'the whole event id of the side that stands (the eventId column of `newsroom report conflicts`)',
     )
     .requiredOption('--reason <text>', 'why this side stands (kept with the resolution)')
-    .option('--idempotency-key <uuid>', 'the resolution event id: a retry with the same key is answered as a duplicate')
+    .option(
+      '--idempotency-key <uuid>',
+      'the resolution event id: a retry with the same key is answered as a duplicate (default: a UUID derived from the conflict, --standing and --reason)',
+    )
     .addHelpText(
       'after',
-      '\nA later resolution of the same conflict replaces the earlier one (both stay in the log).\n\n  newsroom report conflicts --status open\n  newsroom resolve 5f3e... --standing 0193b7f0-... --reason "the audited accounts say 30 billion"',
+      '\nWithout --idempotency-key the key is a name-based UUID (v5) of the conflict, the side that stands and the reason:\nthe same command run again is answered as a duplicate of the resolution it recorded, never recorded twice. To record\nthe same side and reason again after another resolution replaced it, give a new --idempotency-key.\n\nA later resolution of the same conflict replaces the earlier one (both stay in the log).\n\n  newsroom report conflicts --status open\n  newsroom resolve 5f3e... --standing 0193b7f0-... --reason "the audited accounts say 30 billion"',
     )
     .action(async (conflictId: string, o: ResolveOptions) => {
       const c = config();
@@ -39,7 +43,11 @@ export function registerResolve(program: Command, config: () => CliConfig): void
         error,
         response,
       } = await ingestClient(c).POST('/v1/conflicts/{id}/resolution', {
-        params: { path: { id: conflictId }, header: idempotencyHeader(o.idempotencyKey) },
+        // Without a key of the editor's, one of what is resolved: the same command again is the duplicate.
+        params: {
+          path: { id: conflictId },
+          header: idempotencyHeader(o.idempotencyKey ?? resolutionKey(conflictId, o.standing, o.reason)),
+        },
         body: { standingEventId: o.standing, reason: o.reason },
       });
       if (!event) throw problemError(response, error, c);

@@ -3,7 +3,7 @@
 // and "date = 2025-06-03, role = “…”" in English: fields named as the page names them, dates and amounts written as
 // the page writes them, never a raw path or an ISO date on a French page.
 import { dateText, exactMoney } from './format';
-import { codeText, numberText, t, type Lang } from './i18n';
+import { codeText, fieldsText, numberText, t, type Lang } from './i18n';
 import type { InferredField } from './types';
 
 /** Fields whose text is a date or a period ("2025-06-03", "2024-H1"). */
@@ -39,7 +39,7 @@ const fieldName = (lang: Lang, path: string[]) => path.map((p) => codeText(lang,
 
 /**
  * The changes of a correction, one "field = value" each: `occurredAt` and the fields under `data` by their names, a
- * money object as one amount, a new `inferred` list by its paths.
+ * money object as one amount, a new `inferred` list by the names of its fields.
  */
 export function changedFields(lang: Lang, changes: unknown): string {
   const parts: string[] = [];
@@ -47,7 +47,13 @@ export function changedFields(lang: Lang, changes: unknown): string {
     for (const [k, v] of Object.entries((value ?? {}) as Record<string, unknown>)) {
       if (!path.length && k === 'data') walk(v, []);
       else if (!path.length && k === 'inferred' && Array.isArray(v)) {
-        const paths = v.length ? (v as InferredField[]).map((i) => i.path).join(', ') : t(lang, 'amend.nothing');
+        // Named as the page names fields elsewhere ("date", "montant"), never by the API's paths ("data.amount").
+        const paths = v.length
+          ? fieldsText(
+              lang,
+              (v as InferredField[]).map((i) => i.path),
+            )
+          : t(lang, 'amend.nothing');
         parts.push(t(lang, 'amend.notInSources', { paths }));
       } else if (v && typeof v === 'object' && !Array.isArray(v) && !isMoney(v) && !('en' in v || 'fr' in v)) walk(v, [...path, k]);
       else parts.push(`${fieldName(lang, [...path, k])} = ${valueText(lang, k, v)}`);

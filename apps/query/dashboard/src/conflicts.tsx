@@ -1,4 +1,5 @@
 import { errorText, qs } from './api';
+import { CsvLink } from './csv-link';
 import { dateText, exactMoney, count, figureName } from './format';
 import { codeText, colon, t, tn, type Lang } from './i18n';
 import { FallbackMark, Headline } from './fallback';
@@ -77,7 +78,8 @@ const sideFact = (lang: Lang, c: Conflict, s: ConflictSide, subject: string): Fa
  */
 export function Conflicts(props: { lang: Lang; knownAt: string | null; refresh: number; onOpen: (f: Fact) => void }) {
   const { lang, knownAt, refresh, onOpen } = props;
-  const report = useReport<{ items: Conflict[] }>(`/v1/reports/conflicts${qs({ knownAt, limit: '100', lang })}`, refresh);
+  const url = `/v1/reports/conflicts${qs({ knownAt, limit: '100', lang })}`;
+  const report = useReport<{ items: Conflict[] }>(url, refresh);
   const items = [...(report.data?.items ?? [])].sort((a, b) => (a.status === b.status ? 0 : a.status === 'open' ? -1 : 1));
   const nameOf = useNames(
     items.flatMap((c) => [c.subject, ...(c.kind === 'departure' ? [c.key.split('|')[2] ?? ''] : [])]).filter(Boolean),
@@ -88,6 +90,7 @@ export function Conflicts(props: { lang: Lang; knownAt: string | null; refresh: 
   return (
     <section class="card conflicts" aria-labelledby="conflicts-title">
       <h2 id="conflicts-title">{t(lang, 'conflicts.title')}</h2>
+      <CsvLink lang={lang} path={url} what={t(lang, 'conflicts.title')} />
       {report.error && (
         <p role="alert" class="error">
           {errorText(lang, report.error)}

@@ -1,4 +1,5 @@
 import { errorText, qs } from './api';
+import { CsvLink } from './csv-link';
 import { dateText } from './format';
 import { useNames } from './names';
 import { useReport } from './use-report';
@@ -33,10 +34,8 @@ export function Lawsuits(props: {
 }) {
   const { lang, organization, organizationName, knownAt, asOf, refresh, onOpen } = props;
   // The cases the organization picked above is a party to, as the roster and figures follow it.
-  const report = useReport<{ items: LawsuitCase[] }>(
-    `/v1/reports/lawsuits${qs({ party: organization, knownAt, asOf, limit: '100', lang })}`,
-    refresh,
-  );
+  const url = `/v1/reports/lawsuits${qs({ party: organization, knownAt, asOf, limit: '100', lang })}`;
+  const report = useReport<{ items: LawsuitCase[] }>(url, refresh);
   const cases = report.data?.items ?? [];
   // Parties and the organization by the names the API gives them (an entity's display name), never a slug; an
   // organization no standing fact names yet (no entity) by the name the roster's report gives it ("T9 Acme").
@@ -53,6 +52,7 @@ export function Lawsuits(props: {
         {t(lang, 'lawsuits.title')}{' '}
         <span class="muted">{t(lang, 'lawsuits.party', { organization: nameOf(organization, organizationName) })}</span>
       </h2>
+      <CsvLink lang={lang} path={url} what={t(lang, 'lawsuits.title')} />
       {report.error && (
         <p role="alert" class="error">
           {errorText(lang, report.error)}
@@ -73,6 +73,13 @@ export function Lawsuits(props: {
             )}
             <p>
               <span class={`badge status-${c.status}`}>{codeText(lang, 'lawsuit', c.status)}</span>
+              {/* A later step only rumoured is not the status: said beside it, as the roster says a rumoured departure. */}
+              {c.rumoredStatus && (
+                <span class="badge rumoured-status" title={t(lang, 'lawsuits.rumouredTitle')}>
+                  {' '}
+                  {t(lang, 'lawsuits.rumoured', { status: codeText(lang, 'lawsuit', c.rumoredStatus) })}
+                </span>
+              )}
               {c.court && (
                 <span class="muted">
                   {' '}

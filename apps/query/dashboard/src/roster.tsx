@@ -1,5 +1,6 @@
 import { useEffect, useMemo } from 'preact/hooks';
 import { errorText, qs } from './api';
+import { CsvLink } from './csv-link';
 import { dateText, instant } from './format';
 import { useReport } from './use-report';
 import { InferredMark, OutletsBadge } from './truth';
@@ -44,7 +45,8 @@ export function Roster(props: {
   onOrganizationName: (organization: string, name: string) => void;
 }) {
   const { lang, organization, asOf, knownAt, refresh, onOpen, onOrganizationName } = props;
-  const roster = useReport<LeadershipReport>(`/v1/reports/leadership${qs({ organization, asOf, knownAt, lang })}`, refresh);
+  const rosterUrl = `/v1/reports/leadership${qs({ organization, asOf, knownAt, lang })}`;
+  const roster = useReport<LeadershipReport>(rosterUrl, refresh);
   // The last answer stays while the next loads: it names the organization it was asked about.
   const named = roster.data?.organization === organization ? roster.data.organizationName : null;
   useEffect(() => {
@@ -58,6 +60,7 @@ export function Roster(props: {
   return (
     <section class="card roster" aria-labelledby="roster-title">
       <h2 id="roster-title">{t(lang, 'roster.title')}</h2>
+      <CsvLink lang={lang} path={rosterUrl} what={t(lang, 'roster.title')} />
       <p class="muted">
         {asOf ? t(lang, 'roster.asOf', { date: dateText(lang, asOf) }) : t(lang, 'roster.today')},{' '}
         {knownAt ? t(lang, 'roster.knownAt', { instant: instant(lang, knownAt) }) : t(lang, 'roster.everything')}.

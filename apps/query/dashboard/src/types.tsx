@@ -220,6 +220,8 @@ export interface LawsuitCase {
   claims: string[];
   fallbacks?: string[];
   status: string;
+  /** The latest step after the status reported only as a rumour (it does not count until confirmed); null when none. */
+  rumoredStatus?: string | null;
   filed: CaseStep | null;
   history: CaseStep[];
 }

@@ -265,6 +265,17 @@ describe('the fields a headline shows in the other language', () => {
   });
 });
 
+describe("a panel's CSV link", () => {
+  const { csvHref } = load<{ csvHref(path: string): string }>('csv-link.tsx');
+
+  it('asks for the same report as CSV with the byte-order mark Excel needs (bom=true), its filters and language kept', () => {
+    expect(csvHref('/v1/reports/lawsuits?party=org%3Aopenai&limit=100&lang=fr')).toBe(
+      '/v1/reports/lawsuits?party=org%3Aopenai&limit=1000&lang=fr&format=csv&bom=true',
+    );
+    expect(csvHref('/v1/reports/conflicts')).toBe('/v1/reports/conflicts?format=csv&bom=true&limit=1000');
+  });
+});
+
 describe("a correction's changes in the page's words", () => {
   const { changedFields } = load<Changes>('changes.tsx');
   const NBSP = '\u00a0';
@@ -282,13 +293,24 @@ describe("a correction's changes in the page's words", () => {
     );
   });
 
-  it('in English: the same fields in English, ISO dates as the page shows them; a new inferred list by its paths', () => {
+  it("a new list of fields the sources do not state, by the page's field names, never the API's paths", () => {
+    const inferred = [
+      { path: 'data.amount', note: 'x' },
+      { path: 'occurredAt', note: 'y' },
+      { path: 'data.role.fr', note: 'z' },
+    ];
+    expect(changedFields('fr', { inferred })).toBe('absent des sources = montant, date, rôle (français)');
+    expect(changedFields('en', { inferred })).toBe('not in the sources = amount, date, role (French)');
+    expect(changedFields('fr', { inferred: [] })).toBe('absent des sources = rien');
+  });
+
+  it('in English: the same fields in English, ISO dates as the page shows them; a new inferred list by its fields', () => {
     expect(changedFields('en', { occurredAt: '2025-06-03', data: { role: 'CEO of Applications and Ads' } })).toBe(
       'date = 2025-06-03, role = “CEO of Applications and Ads”',
     );
     expect(changedFields('en', { data: { money: { amount: '44000000000', currency: 'USD' } } })).toBe('amount = 44,000,000,000 USD');
     expect(changedFields('en', { data: { byFunction: { engineering: 900 } }, inferred: [{ path: 'occurredAt', note: 'x' }] })).toBe(
-      'by function › engineering = 900, not in the sources = occurredAt',
+      'by function › engineering = 900, not in the sources = date',
     );
   });
 });

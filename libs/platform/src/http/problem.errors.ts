@@ -175,13 +175,19 @@ export const problems = {
       { Allow: allowed.join(', ') },
     ),
   /** 503 with Retry-After (whole seconds, at least 1): the client should come back, nothing is wrong with its request. */
-  unavailable: (what: string, retryAfterSeconds = 2, code = 'SERVICE.UNAVAILABLE', extensions: Record<string, unknown> = {}) =>
+  unavailable: (
+    what: string,
+    retryAfterSeconds = 2,
+    code = 'SERVICE.UNAVAILABLE',
+    extensions: Record<string, unknown> = {},
+    errors?: FieldProblem[],
+  ) =>
     new ProblemError(
       503,
       code,
       'Service unavailable',
       what,
-      undefined,
+      errors,
       { retryAfter: Math.max(1, Math.ceil(retryAfterSeconds)), ...extensions },
       {
         'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),

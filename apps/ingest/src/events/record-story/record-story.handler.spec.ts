@@ -99,6 +99,33 @@ describe('RecordStoryHandler on an in-memory store', () => {
     expect(store.events).toHaveLength(1);
   });
 
+  it("given an Idempotency-Key used for other content at an id-less event, then the 409 names that event's id field, not the header inside a body path", async () => {
+    const key = randomUUID();
+    const idless = () => {
+      const { id: _id, ...e } = storyEvent();
+      return e;
+    };
+    const [first, second] = [idless(), idless()];
+    await handler.execute(new RecordStoryCommand(storyRequest([first, second]), meta, key));
+    const result = await handler.execute(new RecordStoryCommand(storyRequest([first, { ...second, occurredAt: '2024-10' }]), meta, key));
+    expect(result).toMatchObject({
+      status: 'rejected',
+      rejection: {
+        status: 409,
+        code: 'EVENT.ID_CONFLICT',
+        message: `No event of the story was recorded: Idempotency-Key ${key} at events[1] was already used for different content`,
+        errors: [
+          {
+            path: 'events[1].id',
+            message:
+              'has none: the id the Idempotency-Key gives it at this place was already used for different content (give the event its own id, or send another key)',
+          },
+        ],
+      },
+    });
+    expect(store.events).toHaveLength(2);
+  });
+
   it('given the same story twice, then the second is all duplicates (created false) and records nothing', async () => {
     const request = storyRequest([storyEvent(), storyEvent()]);
     const first = await record(request);

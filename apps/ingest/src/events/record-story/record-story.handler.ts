@@ -21,7 +21,7 @@ export class RecordStoryHandler implements ICommandHandler<RecordStoryCommand, S
     );
     if (rejected.length) {
       const errors = rejected.flatMap(({ index, error }) =>
-        (error.errors ?? [{ path: '', message: error.message }]).map((e) => ({ path: storyPath(index, e.path), message: e.message })),
+        (error.errors ?? [{ path: '', message: error.message }]).map((e) => storyProblem(index, e)),
       );
       // The story is every event's first source: what is wrong with it is said once.
       const once = errors.filter((e, i) => !e.path.startsWith('story.') || errors.findIndex((o) => o.path === e.path) === i);
@@ -43,6 +43,20 @@ export class RecordStoryHandler implements ICommandHandler<RecordStoryCommand, S
     );
     return { status: 'recorded', created: results.some((r) => r.status === 'created'), body: { story: request.story, results } };
   }
+}
+
+/**
+ * An event's field problem as the story request has it. A conflict on the id the request's Idempotency-Key gave an
+ * event without one names the body field that id stands for, `events[1].id` (the header is no field of an event),
+ * and says where the id came from.
+ */
+function storyProblem(index: number, e: { path: string; message: string }): { path: string; message: string } {
+  if (e.path === 'Idempotency-Key')
+    return {
+      path: storyPath(index, 'id'),
+      message: `has none: the id the Idempotency-Key gives it at this place was ${e.message} (give the event its own id, or send another key)`,
+    };
+  return { path: storyPath(index, e.path), message: e.message };
 }
 
 /**

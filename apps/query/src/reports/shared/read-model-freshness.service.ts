@@ -111,12 +111,15 @@ export class ReadModelFreshness {
   private behind(target: bigint, waitedMs: number): ProblemError {
     const position = this.hub.position;
     const waited = waitedMs ? ` within ${waitedMs} ms` : '';
+    // The parameter that asked for the position is named in `errors`, as every problem names what it is about; the
+    // extensions keep both positions for clients that read them.
     return problems.unavailable(
       `The read models hold every event up to position ${position}, not yet up to ${target}${waited}. Retry shortly ` +
         '(a position the event store never recorded is never reached).',
       1,
       'READ_MODEL.BEHIND',
       { position, minPosition: String(target) },
+      [{ path: 'minPosition', message: `not reached yet: the read models hold every event up to position ${position}` }],
     );
   }
 

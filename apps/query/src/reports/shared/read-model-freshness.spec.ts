@@ -53,13 +53,15 @@ describe('ReadModelFreshness', () => {
     expect(headers['Newsroom-Position']).toBe('15');
   });
 
-  it('gives up after QUERY_MIN_POSITION_WAIT_MS with 503 READ_MODEL.BEHIND, naming both positions', async () => {
+  it('gives up after QUERY_MIN_POSITION_WAIT_MS with 503 READ_MODEL.BEHIND, naming both positions and minPosition in errors', async () => {
     const { freshness, res } = setUp(50);
     const error = (await freshness.settle(res, '99', READ_MODELS.timeline).catch((e) => e)) as ProblemError;
     expect(error).toBeInstanceOf(ProblemError);
     expect(error.status).toBe(503);
-    expect(error.code).toBe('READ_MODEL.BEHIND');
-    expect(error.extensions).toMatchObject({ position: '10', minPosition: '99', retryAfter: 1 });
+    const body = error.toBody();
+    expect(body).toMatchObject({ code: 'READ_MODEL.BEHIND', position: '10', minPosition: '99', retryAfter: 1 });
+    // The parameter that asked for the position, as every other problem names the fields it is about.
+    expect(body.errors).toEqual([{ path: 'minPosition', message: 'not reached yet: the read models hold every event up to position 10' }]);
   });
 
   it('with a wait of 0 answers 503 at once', async () => {
