@@ -80,6 +80,7 @@ export { PROJECTION_FACTORIES, PROJECTION_NAMES, createProjections } from './pro
 export {
   ProjectionRebuilder,
   RebuildRunningError,
+  SWAP_GAP,
   type RebuildOptions,
   type RebuildProgress,
   type RebuildResult,
