@@ -69,10 +69,10 @@ export async function replayFailures(ds: DataSource, options: ReplayOptions = {}
         try {
           // Still unresolved (another replay may have done it meanwhile): the row is taken in this transaction.
           // TypeORM answers a DELETE with [rows, rowCount] (always two long): the count says whether it was taken.
-          const [, taken] = (await m.query(`DELETE FROM read_model.projection_failures WHERE projection = $1 AND position = $2`, [
-            f.projection,
-            position,
-          ])) as [unknown[], number];
+          const [, taken] = await m.query<[unknown[], number]>(
+            `DELETE FROM read_model.projection_failures WHERE projection = $1 AND position = $2`,
+            [f.projection, position],
+          );
           if (taken) await projection.apply(m, projectedFromStored(event, options.upcast));
           await m.query('RELEASE SAVEPOINT replay_event');
           if (taken) done.push(which);

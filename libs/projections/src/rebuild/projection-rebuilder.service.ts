@@ -240,13 +240,13 @@ export class ProjectionRebuilder {
    */
   private async resolveFailures(m: EntityManager, names: readonly string[], head: string): Promise<number> {
     const kept = this.fold.failed;
-    const [, count] = (await m.query(
+    const [, count] = await m.query<[unknown[], number]>(
       `DELETE FROM read_model.projection_failures f
        WHERE f.projection = ANY($1::text[]) AND f.position <= $2::bigint
          AND NOT EXISTS (SELECT 1 FROM unnest($3::text[], $4::bigint[]) AS k(projection, position)
                          WHERE k.projection = f.projection AND k.position = f.position)`,
       [names, head, kept.map((k) => k.projection), kept.map((k) => k.position)],
-    )) as [unknown[], number];
+    );
     return count;
   }
 
