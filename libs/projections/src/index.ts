@@ -7,7 +7,7 @@ export * from './corroboration/corroboration-entry.model';
 export { FEED_ITEM_COLUMNS, toFeedItemRow, type FeedItemDbRow } from './feed/feed-item.mapper';
 export { advanceFeedWatermark, FEED_CHANNEL } from './feed/feed-watermark.repository';
 export { ProjectionRunner, type ForgedReason } from './projection-runner.service';
-export { readModelsBackfilling, readModelsWithoutHistory } from './projection-checkpoints.repository';
+export { readModelsBackfilling, readModelsIncomplete, readModelsWithoutHistory } from './projection-checkpoints.repository';
 export { partitionOfKey } from './topic-gap.util';
 export type { ProjectionRunnerOptions } from './projection-runner.service';
 
@@ -80,6 +80,7 @@ export { PROJECTION_FACTORIES, PROJECTION_NAMES, createProjections } from './pro
 export {
   ProjectionRebuilder,
   RebuildRunningError,
+  SWAP_GAP,
   type RebuildOptions,
   type RebuildProgress,
   type RebuildResult,

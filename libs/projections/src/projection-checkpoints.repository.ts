@@ -97,3 +97,21 @@ export async function readModelsBackfilling(manager: Pick<EntityManager, 'query'
   );
   return rows.map((r) => r.projection);
 }
+
+/**
+ * Read models whose answers lack part of the log: being backfilled (as `readModelsBackfilling`), or with no checkpoint
+ * at all while the event store holds events. The latter is a fresh database or a read model emptied with its
+ * checkpoints, in the seconds (or the outage) before the projector starts and records its backfill: it has folded
+ * none of the log yet, though its tables answer as if there were nothing to fold.
+ */
+export async function readModelsIncomplete(manager: Pick<EntityManager, 'query'>, names: readonly string[]): Promise<string[]> {
+  const rows: Array<{ projection: string }> = await manager.query(
+    `SELECT n.name AS projection FROM unnest($1::text[]) AS n(name)
+     WHERE EXISTS (SELECT 1 FROM read_model.projection_backfills b WHERE b.projection = n.name)
+        OR (NOT EXISTS (SELECT 1 FROM read_model.projection_checkpoints c WHERE c.projection = n.name)
+            AND EXISTS (SELECT 1 FROM event_store.events))
+     ORDER BY 1`,
+    [names],
+  );
+  return rows.map((r) => r.projection);
+}

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { ROOT } from '../cli.config';
@@ -17,7 +18,18 @@ export function registerRebuild(program: Command): void {
     .argument('[projection...]', 'projection names, or all (the default)')
     .option('--batch <n>', 'events per batch')
     .option('--database-url <url>', 'the database (default: DATABASE_URL, else postgres://postgres@127.0.0.1:5432/newsroom)')
-    .addHelpText('after', '\n  newsroom rebuild            # every read model\n  newsroom rebuild leadership departures --batch 5000')
+    .addHelpText(
+      'after',
+      [
+        '',
+        '  newsroom rebuild            # every read model',
+        '  newsroom rebuild leadership departures --batch 5000',
+        '',
+        'Exit codes: 0 done, 1 failed, 2 bad usage, 3 refused (a rebuild of one of them is already running),',
+        '128+n stopped by signal n (130 after Ctrl-C, 143 after SIGTERM; the signal is passed on to the rebuild,',
+        'which stops and leaves the live read models as they were).',
+      ].join('\n'),
+    )
     .action(async (projections: string[], o: { batch?: string; databaseUrl?: string }) => {
       if (!existsSync(REBUILD_MAIN)) throw new CliError(`${REBUILD_MAIN} is missing`, 'run `npm run build` first');
       const args = ['-r', join(ROOT, 'scripts', 'register-paths.js'), REBUILD_MAIN, ...(projections.length ? projections : ['all'])];
@@ -48,15 +60,24 @@ function runWithBar(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
       bar.clear();
       process.stderr.write(d);
     });
-    child.on('error', reject);
-    child.on('close', (code) => {
+    // A stop asked of the CLI (a supervisor's SIGTERM, Ctrl-C) is passed on: the rebuild stops too, not orphaned.
+    const forward = (signal: NodeJS.Signals) => void child.kill(signal);
+    const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+    signals.forEach((s) => process.on(s, forward));
+    child.on('error', (error) => {
+      signals.forEach((s) => process.off(s, forward));
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      signals.forEach((s) => process.off(s, forward));
       if (tail) onLine(tail);
       bar.done();
-      if (code !== 0)
+      // Its own codes (0 done, 1 failed, 2 bad usage, 3 refused, 128+n stopped by signal n) are the CLI's.
+      if (code === 1)
         process.stderr.write(
           "rebuild failed: is Postgres up and DATABASE_URL (or --database-url) the stack's database? `newsroom stack status` shows the stack\n",
         );
-      resolve(code ?? 1);
+      resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
     });
   });
 }

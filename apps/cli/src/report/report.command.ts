@@ -158,7 +158,7 @@ async function writeReport(name: ReportName, o: ReportOptions, c: CliConfig, out
   const partial = response.headers.get('newsroom-partial');
   if (partial)
     process.stderr.write(
-      `note: partial: the history of ${terminalText(partial)} is still being folded in (a backfill), so this report lacks older events\n`,
+      `note: partial: the history of ${terminalText(partial)} is still being folded in (a backfill, or the projector has not started on it yet), so this report lacks older events\n`,
     );
   if (o.csv) {
     process.stdout.write(textOf(data));

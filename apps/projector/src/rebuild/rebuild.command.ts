@@ -84,6 +84,14 @@ export async function runRebuild(config: ProjectorConfig, options: RebuildComman
       },
     });
     write(`[rebuild] done: swapped in ${names.join(', ')} at position ${result.head}; the live projector continues after it`);
+    if (result.resolved)
+      write(
+        `[rebuild] ${result.resolved} failed position(s) recorded for them were folded in and are resolved (npm run replay has nothing left of them)`,
+      );
+    if (result.failures)
+      write(
+        `[rebuild] ${result.failures} event(s) failed and were set aside (read_model.projection_failures); npm run replay -- --from-dlq retries them`,
+      );
     return result;
   } finally {
     options.signal?.removeEventListener('abort', abort);

@@ -68,13 +68,14 @@ export async function replayFailures(ds: DataSource, options: ReplayOptions = {}
         await m.query('SAVEPOINT replay_event');
         try {
           // Still unresolved (another replay may have done it meanwhile): the row is taken in this transaction.
-          const taken = await m.query(`DELETE FROM read_model.projection_failures WHERE projection = $1 AND position = $2 RETURNING 1`, [
-            f.projection,
-            position,
-          ]);
-          if (taken.length) await projection.apply(m, projectedFromStored(event, options.upcast));
+          // TypeORM answers a DELETE with [rows, rowCount] (always two long): the count says whether it was taken.
+          const [, taken] = await m.query<[unknown[], number]>(
+            `DELETE FROM read_model.projection_failures WHERE projection = $1 AND position = $2`,
+            [f.projection, position],
+          );
+          if (taken) await projection.apply(m, projectedFromStored(event, options.upcast));
           await m.query('RELEASE SAVEPOINT replay_event');
-          if (taken.length) done.push(which);
+          if (taken) done.push(which);
         } catch (error) {
           await m.query('ROLLBACK TO SAVEPOINT replay_event');
           if (isTransient(error)) throw error;

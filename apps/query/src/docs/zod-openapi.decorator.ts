@@ -97,8 +97,10 @@ export function ApiReport(description: string, schema: z.ZodType, ...alternative
         },
         'Newsroom-Partial': {
           description:
-            'Present when a read model the answer draws on is still being backfilled (its history folded in after it was ' +
-            'added to a running system): the read models named, comma-separated. The answer lacks their older events.',
+            'Present when a read model the answer draws on lacks part of the log: it is still being backfilled (its history ' +
+            'folded in after it was added to a running system), or it has no checkpoint yet while the log holds events (a ' +
+            'fresh or emptied read model before the projector starts on it): the read models named, comma-separated. The ' +
+            'answer lacks their older events.',
           schema: { type: 'string', example: 'departures' },
         },
         'X-Next-Cursor': {

@@ -31,6 +31,8 @@ export class LogFold {
   private readonly logger = new Logger('ProjectionRebuilder');
   events = 0;
   failures = 0;
+  /** The (projection, position) pairs this rebuild set aside: the swap keeps their failure rows, and only theirs. */
+  readonly failed: Array<{ projection: string; position: string }> = [];
 
   constructor(private readonly ds: DataSource) {}
 
@@ -143,6 +145,7 @@ export class LogFold {
       // A lost connection or a deadlock is not the event's fault: the whole step is retried or fails.
       if (isTransient(error)) throw error;
       this.failures++;
+      this.failed.push({ projection: projection.name, position: event.globalPosition });
       const reason = (error as Error)?.message ?? String(error);
       this.logger.error(`rebuild skipped ${event.id} (position ${event.globalPosition}) for ${projection.name}: ${reason}`);
       await m.query(

@@ -38,6 +38,17 @@ export interface RebuildOptions {
  */
 const REBUILD_LOCK_CLASS = 0x5242;
 
+/**
+ * Events the swap may have left to fold while it holds the live projector back (an EXCLUSIVE lock on the
+ * checkpoints): the rest is caught up before, in the open. A whole batch (2,000 events) held it back for seconds.
+ */
+export const SWAP_GAP = 100;
+/** Rounds of catching up before the swap goes ahead regardless (a log growing faster than the rebuild folds). */
+const CATCH_UP_ROUNDS = 20;
+
+/** Inside the swap: more than SWAP_GAP events arrived while its lock was awaited. */
+class GapGrewError extends Error {}
+
 /** Thrown when another rebuild holds one of the read models asked for. */
 export class RebuildRunningError extends Error {
   constructor(
@@ -53,6 +64,8 @@ export interface RebuildResult {
   head: string;
   events: number;
   failures: number;
+  /** Failed positions (projection_failures rows, of the live projector or a replay) the rebuild folded: resolved. */
+  resolved: number;
 }
 
 /**
@@ -123,13 +136,15 @@ export class ProjectionRebuilder {
     this.started = Date.now();
     const progress = (phase: RebuildProgress['phase'], position: string, head: string) =>
       options.onProgress?.({ phase, position, head, events: fold.events, failures: fold.failures, elapsedMs: Date.now() - this.started });
-    // Catch up outside the swap so the pause it causes stays short.
+    // Catch up outside the swap, round after round (each folds what arrived during the last), until what is left
+    // for the swap is at most SWAP_GAP events: the swap holds the live projector back while it folds them.
     const catchUp = async (after: string) => {
-      for (let round = 0; round < 10; round++) {
+      for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
         const head = await this.head(this.ds.manager);
-        if (BigInt(head) - BigInt(after) <= BigInt(batchSize)) break;
+        if (BigInt(head) - BigInt(after) <= BigInt(SWAP_GAP)) return after;
         after = await fold.foldUpTo(groups, after, head, batchSize, (p) => progress('catch-up', p, head));
       }
+      this.logger.warn(`still more than ${SWAP_GAP} events behind the log after ${CATCH_UP_ROUNDS} rounds of catching up; swapping anyway`);
       return after;
     };
 
@@ -144,20 +159,26 @@ export class ProjectionRebuilder {
       await buildShadowIndexes((work) => this.ds.transaction(work), tables, groups.length, foldKeys);
       // Derived tables left during the fold, computed in one pass now that the indexes exist; per batch from here.
       for (const p of projections) if (p.completeFold) await this.ds.transaction((m) => p.completeFold!(m));
-      after = await catchUp(after);
-      const finalHead = await this.swap(projections, tables, options, after);
+      const { head: finalHead, resolved } = await this.swap(projections, tables, options, after, catchUp);
       progress('done', finalHead, finalHead);
-      return { projections: options.projections, head: finalHead, events: fold.events, failures: fold.failures };
+      return { projections: options.projections, head: finalHead, events: fold.events, failures: fold.failures, resolved };
     } catch (error) {
       await this.ds.transaction((m) => dropShadowTables(m, tables)).catch(() => undefined);
       throw error;
     }
   }
 
-  private async swap(projections: Projection[], tables: string[], options: RebuildOptions, after: string): Promise<string> {
-    const counted = { events: this.fold.events, failures: this.fold.failures };
-    for (let attempt = 1; ; attempt++) {
-      Object.assign(this.fold, counted);
+  private async swap(
+    projections: Projection[],
+    tables: string[],
+    options: RebuildOptions,
+    after: string,
+    catchUp: (after: string) => Promise<string>,
+  ): Promise<{ head: string; resolved: number }> {
+    for (let attempt = 1, grew = 0; ; attempt++) {
+      after = await catchUp(after);
+      const counted = { events: this.fold.events, failures: this.fold.failures };
+      const setAside = this.fold.failed.length;
       try {
         return await this.ds.transaction(async (m) => {
           await m.query(`SET LOCAL lock_timeout = '30s'`);
@@ -166,6 +187,8 @@ export class ProjectionRebuilder {
           // Waits for in-flight projector batches to commit, and holds new ones back until the swap commits.
           await m.query(`LOCK TABLE read_model.projection_checkpoints IN EXCLUSIVE MODE`);
           const head = await this.head(m);
+          // The log ran ahead while the lock was awaited (a projector batch finishing): let go and catch up again.
+          if (BigInt(head) - BigInt(after) > BigInt(SWAP_GAP) && grew < CATCH_UP_ROUNDS) throw new GapGrewError();
           options.onProgress?.({
             phase: 'swap',
             position: after,
@@ -192,14 +215,39 @@ export class ProjectionRebuilder {
           // call after a rebuild of a log it had never seen: a million-event log took about 200 calls of 65-115 ms of
           // Postgres, and the live feed served nothing new until the walk was through.
           if (options.projections.includes('feed')) await moveFeedWatermarkTo(m, head);
-          return head;
+          const resolved = await this.resolveFailures(m, options.projections, head);
+          return { head, resolved };
         });
       } catch (error) {
+        Object.assign(this.fold, counted);
+        this.fold.failed.length = setAside;
+        if (error instanceof GapGrewError) {
+          grew++;
+          attempt--;
+          continue;
+        }
         const code = (error as { code?: string }).code;
         if (attempt >= 3 || (code !== '40P01' && code !== '55P03')) throw error;
         this.logger.warn(`swap attempt ${attempt} failed (${code}); retrying`);
       }
     }
+  }
+
+  /**
+   * The rebuilt tables hold every event up to `head` but those this rebuild set aside: a position the live projector
+   * (or an earlier rebuild) had failed and this one folded is resolved, as a replay that applies it resolves it, so
+   * readiness, the failed-positions metric and the next replay stop counting it. One statement, in the swap.
+   */
+  private async resolveFailures(m: EntityManager, names: readonly string[], head: string): Promise<number> {
+    const kept = this.fold.failed;
+    const [, count] = await m.query<[unknown[], number]>(
+      `DELETE FROM read_model.projection_failures f
+       WHERE f.projection = ANY($1::text[]) AND f.position <= $2::bigint
+         AND NOT EXISTS (SELECT 1 FROM unnest($3::text[], $4::bigint[]) AS k(projection, position)
+                         WHERE k.projection = f.projection AND k.position = f.position)`,
+      [names, head, kept.map((k) => k.projection), kept.map((k) => k.position)],
+    );
+    return count;
   }
 
   private head(m: EntityManager): Promise<string> {

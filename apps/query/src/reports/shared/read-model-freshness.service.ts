@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { readModelsBackfilling } from '@newsroom/projections';
+import { PROJECTION_NAMES, readModelsIncomplete } from '@newsroom/projections';
 import { problems, ProblemError } from '@newsroom/platform';
 import { QUERY_CONFIG, QueryConfig } from '../../config/query.config';
 import { READ_DB } from '../../database/read-database.module';
@@ -10,10 +10,13 @@ import { FeedHub } from '../../feed/feed-hub.service';
 
 /** Every event recorded up to this global position is in the answer. */
 const POSITION_HEADER = 'Newsroom-Position';
-/** Read models the answer draws on whose history is still being folded into them (a backfill): it lacks older events. */
+/**
+ * Read models the answer draws on that lack part of the log: their history is still being folded into them (a
+ * backfill), or they have no checkpoint yet while the log holds events (before the projector's first start on them).
+ */
 const PARTIAL_HEADER = 'Newsroom-Partial';
 
-/** Reads of `read_model.projection_backfills` are shared for this long: a backfill lasts seconds to minutes. */
+/** Reads of which read models are incomplete are shared for this long: a backfill lasts seconds to minutes. */
 const BACKFILLS_TTL_MS = 1000;
 /** Requests waiting for a position at once on an instance; past it, 503 at once rather than more timers. */
 const MAX_WAITERS = 10_000;
@@ -77,7 +80,7 @@ export class ReadModelFreshness {
     }
   }
 
-  /** Those of `readModels` whose history is still being folded into them. */
+  /** Those of `readModels` that lack part of the log (being backfilled, or not yet started on a non-empty log). */
   async partial(readModels: readonly string[]): Promise<string[]> {
     const backfilling = await this.backfilling();
     return readModels.filter((name) => backfilling.has(name));
@@ -126,7 +129,7 @@ export class ReadModelFreshness {
   private backfilling(): Promise<ReadonlySet<string>> {
     const now = Date.now();
     if (this.backfills && now - this.backfills.at < BACKFILLS_TTL_MS) return Promise.resolve(this.backfills.names);
-    this.backfillsRead ??= readModelsBackfilling(this.db)
+    this.backfillsRead ??= readModelsIncomplete(this.db, PROJECTION_NAMES)
       .then((names) => {
         this.backfills = { at: now, names: new Set(names) };
         return this.backfills.names;
