@@ -225,6 +225,8 @@ const en = {
   'field.occurredAt': 'date',
   'field.destination': 'destination',
   'field.status': 'status',
+  // A denial against a reported departure: the two sides disagree on whether it happened (conflict fields: ["modality"]).
+  'field.modality': 'whether it happened',
   'field.role': 'role',
   'field.roleCategory': 'role category',
   'field.interim': 'interim',
@@ -491,6 +493,7 @@ const fr: Catalogue = {
   'field.occurredAt': 'date',
   'field.destination': 'destination',
   'field.status': 'statut',
+  'field.modality': 'réalité du fait',
   'field.role': 'rôle',
   'field.roleCategory': 'catégorie de poste',
   'field.interim': 'intérim',

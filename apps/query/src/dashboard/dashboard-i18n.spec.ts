@@ -115,6 +115,11 @@ describe('dashboard message catalogue', () => {
     );
   });
 
+  it('says what a denial and a reported departure disagree on (conflict fields ["modality"]) in words, not the field name', () => {
+    expect(i18n.t('en', 'conflicts.fields', { fields: i18n.fieldsText('en', ['modality']) })).toBe('disputed: whether it happened');
+    expect(i18n.t('fr', 'conflicts.fields', { fields: i18n.fieldsText('fr', ['modality']) })).toBe('en désaccord\u00a0: réalité du fait');
+  });
+
   it("names the fields of an EN/FR badge's tooltip in the page's words, never the API's paths", () => {
     expect(i18n.fieldsText('fr', ['title'])).toBe('titre');
     expect(i18n.fieldsText('en', ['headline'])).toBe('headline');
