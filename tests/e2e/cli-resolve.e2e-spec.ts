@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pollUntil } from '@newsroom/testing';
+import { halfYearLossEnvelope, pollUntil } from '@newsroom/testing';
 import { newsroomCli } from './newsroom-cli.harness';
 import { post, startStack, TestStack } from './stack.harness';
 
@@ -27,14 +27,7 @@ describe('newsroom report conflicts and newsroom resolve against the running app
   let env: Record<string, string>;
   const newsroom = (args: string[], extra: Record<string, string> = {}) => newsroomCli(args, { env: { ...env, ...extra }, cwd: tmp });
   const organization = `org:cli-conflict-${randomUUID().slice(0, 8)}`;
-  const loss = (amount: string, outlet: string) => ({
-    id: randomUUID(),
-    type: 'financial.loss_reported',
-    subject: organization,
-    occurredAt: '2024-H1',
-    data: { money: { amount, currency: 'USD' }, period: '2024-H1', basis: 'actual' },
-    sources: [{ outlet, language: 'en' }],
-  });
+  const loss = (amount: string, outlet: string) => halfYearLossEnvelope(organization, amount, outlet);
   const first = loss('30000000000', 'Les Echos');
   const second = loss('3600000000', 'Second Wire');
   let conflictId = '';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { pollUntil, SseClient, type FeedItem } from '@newsroom/testing';
+import { halfYearLossEnvelope, pollUntil, SseClient, type FeedItem } from '@newsroom/testing';
 import { post, startStack, TestStack } from './stack.harness';
 
 interface ConflictUpdate {
@@ -46,14 +46,7 @@ describe('conflicts: two outlets disagree, the report, conflictsWith, the feed, 
   let query: string;
   let sse: SseClient;
   const organization = `org:conflict-${randomUUID().slice(0, 8)}`;
-  const loss = (amount: string, outlet: string) => ({
-    id: randomUUID(),
-    type: 'financial.loss_reported',
-    subject: organization,
-    occurredAt: '2024-H1',
-    data: { money: { amount, currency: 'USD' }, period: '2024-H1', basis: 'actual' },
-    sources: [{ outlet, language: 'en' }],
-  });
+  const loss = (amount: string, outlet: string) => halfYearLossEnvelope(organization, amount, outlet);
   const first = loss('5000000000', 'Example Daily');
   const second = loss('3000000000', 'Second Wire');
   const third = loss('4000000000', 'Rumour Mill');

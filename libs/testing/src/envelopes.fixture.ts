@@ -28,6 +28,19 @@ export function headcountEnvelope(total: number, overrides: Record<string, unkno
   };
 }
 
+/** A valid financial.loss_reported envelope: `amount` USD lost by `subject` in the first half of 2024, as `outlet` gives it. */
+export function halfYearLossEnvelope(subject: string, amount: string, outlet: string, overrides: Record<string, unknown> = {}) {
+  return {
+    id: randomUUID(),
+    type: 'financial.loss_reported',
+    subject,
+    occurredAt: '2024-H1',
+    data: { money: { amount, currency: 'USD' }, period: '2024-H1', basis: 'actual' },
+    sources: [{ outlet, language: 'en' }],
+    ...overrides,
+  };
+}
+
 /** A valid lawsuit.filed envelope opening the case `subject`; override any field. */
 export function lawsuitFiledEnvelope(subject: string, overrides: Record<string, unknown> = {}) {
   return {
