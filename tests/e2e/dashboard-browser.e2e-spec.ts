@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { chromiumUnavailable, expectPageText, HeadlessChromium, launchChromium, pollUntil, startApp } from '@newsroom/testing';
+import { describeWithChromium, expectPageText, HeadlessChromium, launchChromium, pollUntil, startApp } from '@newsroom/testing';
 import { post, Recorded, startStack, TestStack } from './stack.harness';
 
 /** The page's global object as the checks below read it in the browser (the tests compile without the DOM lib). */
@@ -14,9 +14,7 @@ type PageGlobal = typeof globalThis & {
 
 const ROOT = join(__dirname, '..', '..');
 const SHOTS = join(ROOT, 'reports', 'screenshots');
-const unavailable = chromiumUnavailable();
-if (unavailable) process.stderr.write(`[dashboard-browser] SKIPPED: ${unavailable}\n`);
-const describeWithChromium = unavailable ? describe.skip : describe;
+const describeIfChromium = describeWithChromium('dashboard-browser');
 
 // The seed story is loaded the way `npm start` loads it: POST /v1/stories with infra/seed's file.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -35,7 +33,7 @@ const appointment = {
   sources: [{ outlet: 'Dashboard Test Wire', language: 'en', quote: 'Fidji Simo will lead the applications business.' }],
 };
 
-describeWithChromium('dashboard in headless Chromium: seed story, live items, corrections in place, time travel, read key', () => {
+describeIfChromium('dashboard in headless Chromium: seed story, live items, corrections in place, time travel, read key', () => {
   let stack: TestStack;
   let browser: HeadlessChromium;
   let page: Page;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { chromiumUnavailable, expectPageText, HeadlessChromium, launchChromium, pollUntil } from '@newsroom/testing';
+import { describeWithChromium, expectPageText, HeadlessChromium, launchChromium, pollUntil } from '@newsroom/testing';
 import { post, Recorded, startStack, TestStack } from './stack.harness';
 
 // What a French desk editor found on the dashboard (t21), seen in the page as they saw it: a corrected departure's
@@ -11,9 +11,7 @@ import { post, Recorded, startStack, TestStack } from './stack.harness';
 
 const ROOT = join(__dirname, '..', '..');
 const SHOTS = join(ROOT, 'reports', 'screenshots');
-const unavailable = chromiumUnavailable();
-if (unavailable) process.stderr.write(`[dashboard-desk-browser] SKIPPED: ${unavailable}\n`);
-const describeWithChromium = unavailable ? describe.skip : describe;
+const describeIfChromium = describeWithChromium('dashboard-desk-browser');
 
 const NBSP = '\u00a0';
 const ORG = 'org:openai';
@@ -36,7 +34,7 @@ const revenue = (amount: string, outlet: string, inferred: Array<{ path: string;
   inferred,
 });
 
-describeWithChromium('dashboard in headless Chromium: what a French desk editor saw (t21)', () => {
+describeIfChromium('dashboard in headless Chromium: what a French desk editor saw (t21)', () => {
   let stack: TestStack;
   let browser: HeadlessChromium;
   let page: Page;

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { chromiumUnavailable, expectPageText, HeadlessChromium, launchChromium, pollUntil } from '@newsroom/testing';
+import { describeWithChromium, expectPageText, HeadlessChromium, launchChromium, pollUntil } from '@newsroom/testing';
 import { post, Recorded, startStack, TestStack } from './stack.harness';
 
 // What a tester saw recording a follow-up of the OpenAI story under subjects of their own (org:t14-openai,
@@ -10,9 +10,7 @@ import { post, Recorded, startStack, TestStack } from './stack.harness';
 
 const ROOT = join(__dirname, '..', '..');
 const SHOTS = join(ROOT, 'reports', 'screenshots');
-const unavailable = chromiumUnavailable();
-if (unavailable) process.stderr.write(`[dashboard-story-browser] SKIPPED: ${unavailable}\n`);
-const describeWithChromium = unavailable ? describe.skip : describe;
+const describeIfChromium = describeWithChromium('dashboard-story-browser');
 
 const NBSP = '\u00a0';
 const ORG = 'org:t14-openai';
@@ -93,7 +91,7 @@ interface Conflict {
   sides: Array<{ eventId: string }>;
 }
 
-describeWithChromium('dashboard in headless Chromium: a follow-up story under its own subjects, in French and English', () => {
+describeIfChromium('dashboard in headless Chromium: a follow-up story under its own subjects, in French and English', () => {
   let stack: TestStack;
   let browser: HeadlessChromium;
   let page: Page;

@@ -1,13 +1,11 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { chromiumUnavailable, departedEnvelope, HeadlessChromium, launchChromium, pollUntil, RunningApp } from '@newsroom/testing';
+import { describeWithChromium, departedEnvelope, HeadlessChromium, launchChromium, pollUntil, RunningApp } from '@newsroom/testing';
 import { positionsOf, readWholeFeed } from './feed.client';
 import { post, startStack, TestStack } from './stack.harness';
 
 const ROOT = join(__dirname, '..', '..');
-const unavailable = chromiumUnavailable();
-if (unavailable) process.stderr.write(`[feed-browser] SKIPPED: ${unavailable}\n`);
-const describeWithChromium = unavailable ? describe.skip : describe;
+const describeIfChromium = describeWithChromium('feed-browser');
 
 // The page the browser runs: a plain EventSource, as a dashboard would use it. It is served by the test at the
 // query service's origin (the browser intercepts that one URL), so the stream is same-origin and needs no CORS.
@@ -65,7 +63,7 @@ async function startQueryAt(url: string, env: Record<string, string>): Promise<R
   return { name: 'query', url, process: child, output, notable: [], stop };
 }
 
-describeWithChromium('live feed in a real browser: EventSource in headless Chromium receives and resumes', () => {
+describeIfChromium('live feed in a real browser: EventSource in headless Chromium receives and resumes', () => {
   let stack: TestStack;
   let browser: HeadlessChromium;
 

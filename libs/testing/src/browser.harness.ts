@@ -24,12 +24,22 @@ const CHROMIUM_ARGS = [
  * Makes sure Chromium is there, installing it (scripts/ensure-chromium.sh) when it is not. Returns null when it
  * can be launched, else why not: the only reason a browser test may skip.
  */
-export function chromiumUnavailable(): string | null {
+function chromiumUnavailable(): string | null {
   if (existsSync(CHROMIUM_PATH)) return null;
   const run = spawnSync('bash', [ENSURE_SCRIPT], { encoding: 'utf8', timeout: 600000 });
   if (existsSync(CHROMIUM_PATH)) return null;
   const why = (run.stderr || run.stdout || run.error?.message || 'no output').trim().slice(-500);
   return `Chromium is missing at ${CHROMIUM_PATH} and scripts/ensure-chromium.sh could not install it: ${why}`;
+}
+
+/**
+ * `describe` when Chromium can be launched, else `describe.skip` after saying why on stderr (`[label] SKIPPED: ...`):
+ * a browser spec's only way to skip.
+ */
+export function describeWithChromium(label: string): jest.Describe {
+  const unavailable = chromiumUnavailable();
+  if (unavailable) process.stderr.write(`[${label}] SKIPPED: ${unavailable}\n`);
+  return unavailable ? describe.skip : describe;
 }
 
 export interface HeadlessChromium {
