@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 import { PROBLEM_CONTENT_TYPE } from '@newsroom/platform';
-import { RATE_LIMIT_HEADERS, RETRY_AFTER_HEADER } from './responses.schema';
+import { RATE_LIMIT_HEADERS, RETRY_AFTER_HEADER, WWW_AUTHENTICATE_HEADER } from './responses.schema';
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request (malformed JSON, schema errors with field paths)',
@@ -49,12 +49,19 @@ export function ApiProblems(codes: ProblemCodes) {
       .sort((a, b) => a - b)
       .map((status) => {
         const listed = [...new Set([...(COMMON_CODES[status] ?? []), ...(all[status] ?? [])])];
-        const headers = status === 429 ? { ...RETRY_AFTER_HEADER, ...RATE_LIMIT_HEADERS } : status === 503 ? RETRY_AFTER_HEADER : undefined;
+        // A write's answer once the rate limit counted it (after the key's check, before the body is judged by the
+        // route) carries RateLimit-*; a body refused while it is read (413, 415, malformed JSON) may not.
+        const counted = write && ![401, 403, 413, 415].includes(status) ? RATE_LIMIT_HEADERS : {};
+        const headers = {
+          ...counted,
+          ...(status === 429 || status === 503 ? RETRY_AFTER_HEADER : {}),
+          ...(status === 401 ? WWW_AUTHENTICATE_HEADER : {}),
+        };
         return ApiResponse({
           status,
           description: `${DESCRIPTIONS[status] ?? 'Problem'}. \`code\`: ${listed.join(', ')}.`,
           content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
-          ...(headers ? { headers } : {}),
+          ...(Object.keys(headers).length ? { headers } : {}),
         });
       }),
   );

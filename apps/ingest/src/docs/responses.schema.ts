@@ -236,3 +236,10 @@ export const RATE_LIMIT_HEADERS: Record<string, HeaderObject> = {
   'RateLimit-Remaining': { description: 'Writes left in the burst now', schema: { type: 'integer' } },
   'RateLimit-Reset': { description: 'Seconds until the burst is full again', schema: { type: 'integer' } },
 };
+
+export const WWW_AUTHENTICATE_HEADER: Record<string, HeaderObject> = {
+  'WWW-Authenticate': {
+    description: 'Bearer, with error="invalid_token" when the key sent is not one of the service\'s',
+    schema: { type: 'string' },
+  },
+};

@@ -103,7 +103,7 @@ const RATE_LIMIT: Headers = {
 };
 
 /** A JSON or Atom answer: Express's validator of the body, for If-None-Match (304). */
-export const ETAG: Headers = {
+const ETAG: Headers = {
   ETag: {
     description: 'A validator of this answer: send it back as If-None-Match to get 304 Not Modified while it is unchanged.',
     schema: { type: 'string', example: 'W/"1a2-x8Fd0u"' },
@@ -140,7 +140,7 @@ export function ApiReadProblems(options: ReadProblems) {
           ApiResponse({
             status: 304,
             description: "Not modified: the If-None-Match sent names this answer's current ETag. No body.",
-            headers: ETAG,
+            headers: readHeaders(),
           }),
         ]
       : []),
@@ -182,10 +182,18 @@ export function ApiReadProblems(options: ReadProblems) {
         'reached in time; READ_DB.UNAVAILABLE or READ_DB.TIMEOUT: the read database is not reachable, too slow, or every ' +
         `connection to it is busy (the detail says which). ${codes(unavailable)}`,
       content: problemContent('UnavailableProblem'),
-      headers: RETRY_AFTER,
+      headers: { ...RETRY_AFTER, ...RATE_LIMIT },
     }),
   );
 }
+
+/** A 404 problem+json naming its codes. */
+export const ApiProblemNotFound = (description: string, list: readonly string[] = ['RESOURCE.NOT_FOUND']) =>
+  ApiNotFoundResponse({ description: `${description} ${codes(list)}`, content: problemContent(), headers: RATE_LIMIT });
+
+/** A 400 problem+json for endpoints that are not reports (the feed). */
+export const ApiProblemBadRequest = (description: string) =>
+  ApiBadRequestResponse({ description: `${description} ${codes(['REQUEST.INVALID'])}`, content: problemContent(), headers: RATE_LIMIT });
 
 /** 200 as JSON (the response schema, or one of the alternatives) or CSV, 400 as problem+json, and the reads' other answers. */
 export function ApiReport(description: string, schema: z.ZodType, ...alternatives: AlternativeJson[]) {
@@ -221,18 +229,7 @@ export function ApiReport(description: string, schema: z.ZodType, ...alternative
         ...readHeaders(),
       },
     }),
-    ApiBadRequestResponse({
-      description: `A parameter is not valid; \`errors\` names each one. ${codes(['REQUEST.INVALID'])}`,
-      content: problemContent(),
-    }),
+    ApiProblemBadRequest('A parameter is not valid; `errors` names each one.'),
     ApiReadProblems({ unavailable: REPORT_UNAVAILABLE, notModified: true }),
   );
 }
-
-/** A 404 problem+json naming its codes. */
-export const ApiProblemNotFound = (description: string, list: readonly string[] = ['RESOURCE.NOT_FOUND']) =>
-  ApiNotFoundResponse({ description: `${description} ${codes(list)}`, content: problemContent() });
-
-/** A 400 problem+json for endpoints that are not reports (the feed). */
-export const ApiProblemBadRequest = (description: string) =>
-  ApiBadRequestResponse({ description: `${description} ${codes(['REQUEST.INVALID'])}`, content: problemContent() });
