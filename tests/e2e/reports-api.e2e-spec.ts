@@ -11,6 +11,7 @@ import { BatchAnswer, post, Problem, startStack, TestStack } from './stack.harne
 /** The served OpenAPI document, as far as the checks read it. */
 interface OpenApiDoc {
   paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: object }> }> } }>;
+  components: object;
 }
 
 /** The answers below, as far as the checks read them (PRODUCT.md, reports). */
@@ -82,8 +83,11 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
       .split('?')[0]
       .replace(/\/v1\/entities\/[^/]+$/, '/v1/entities/{subject}')
       .replace(/\/v1\/sources\/(?!$)[^/]+$/, '/v1/sources/{id}');
-  const schemaOf = (path: string, status = '200', media = 'application/json') =>
-    doc.paths[templateOf(path)].get.responses[status].content[media].schema;
+  // A problem's schema is a $ref to the document's components: compiled with them beside it, as a validator reads it.
+  const schemaOf = (path: string, status = '200', media = 'application/json') => {
+    const schema = doc.paths[templateOf(path)].get.responses[status].content[media].schema;
+    return '$ref' in schema ? { ...schema, components: doc.components } : schema;
+  };
 
   beforeAll(async () => {
     // A short wait for minPosition, so the test of a position never reached takes 1.5 s, not the default 5.

@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { bootstrapHttp, initMetrics, requireReadKeyOn, serveApiDocs } from '@newsroom/platform';
 import { loadQueryConfig } from './config/query.config';
 import { asyncApiDocument } from './docs/asyncapi.middleware';
+import { QUERY_PROBLEM_SCHEMAS } from './docs/zod-openapi.decorator';
 import { feedKeyParam } from './feed/feed-key-param.middleware';
 import { QueryModule } from './query.module';
 
@@ -21,7 +22,7 @@ async function main() {
         .setTitle('Newsroom query API')
         .setDescription('Feed history, live stream (SSE, WebSocket), reports, entities and sources.')
         .setVersion('1')
-        .addServer('http://localhost:3000', 'Local development (npm start)')
+        .addServer('/', 'The host that serves this document (npm start: http://localhost:3000)')
         .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A read key: "Authorization: Bearer <key>"' }, 'bearer')
         .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same read key as a header' }, 'api-key')
         // Reads need a key only with NEWSROOM_REQUIRE_READ_KEY=true: either header, or none (the empty requirement).
@@ -37,7 +38,11 @@ async function main() {
         asyncApiDocument({ prefix: config.KAFKA_TOPIC_PREFIX, brokers: config.KAFKA_BROKERS, partitions: config.KAFKA_EVENTS_PARTITIONS }),
       );
       // The Swagger page and the files it loads, nothing else of swagger-ui-dist (404 for the rest under /docs).
-      serveApiDocs(app, () => SwaggerModule.createDocument(app, doc), ['asyncapi.json']);
+      serveApiDocs(app, () => {
+        const document = SwaggerModule.createDocument(app, doc);
+        document.components = { ...document.components, schemas: { ...document.components?.schemas, ...QUERY_PROBLEM_SCHEMAS } };
+        return document;
+      }, ['asyncapi.json']);
     },
   });
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { EventStoreTimeoutError, EventStoreUnavailableError, translateStoreError } from '@newsroom/event-store';
+import { busyDetail, EventStoreTimeoutError, EventStoreUnavailableError, translateStoreError } from '@newsroom/event-store';
 import { ErrorMapper, problems } from '@newsroom/platform';
 
 const logger = new Logger('QueryErrors');
@@ -14,6 +14,8 @@ export const mapQueryError: ErrorMapper = (error) => {
   if (!(translated instanceof EventStoreUnavailableError)) return null;
   const cause = (error as Error)?.message ?? String(error);
   logger.warn(`read database unavailable: ${cause}`);
+  if (translated.busy)
+    return problems.unavailable(busyDetail(translated.busy, 'read database'), translated.retryAfterSeconds, 'READ_DB.UNAVAILABLE');
   return translated instanceof EventStoreTimeoutError
     ? problems.unavailable('The read database did not answer in time. Retry shortly.', translated.retryAfterSeconds, 'READ_DB.TIMEOUT')
     : problems.unavailable(

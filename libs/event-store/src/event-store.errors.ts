@@ -28,12 +28,22 @@ export class EventStoreUnavailableError extends Error {
   readonly nothingRecorded: boolean;
   /** Seconds a client should wait before retrying (the Retry-After header). */
   readonly retryAfterSeconds: number;
+  /**
+   * What was busy, when the database is reachable but had no connection free: `pool`, every connection of this
+   * process's pool stayed in use for DATABASE_CONNECT_TIMEOUT_MS; `server`, Postgres has no connection slot left
+   * (53300). Absent for anything else.
+   */
+  readonly busy?: 'pool' | 'server';
 
-  constructor(cause: unknown, options: { nothingRecorded?: boolean; retryAfterSeconds?: number; message?: string } = {}) {
+  constructor(
+    cause: unknown,
+    options: { nothingRecorded?: boolean; retryAfterSeconds?: number; message?: string; busy?: 'pool' | 'server' } = {},
+  ) {
     super(options.message ?? `event store unavailable: ${(cause as Error)?.message ?? String(cause)}`);
     this.name = 'EventStoreUnavailableError';
     this.nothingRecorded = options.nothingRecorded ?? true;
     this.retryAfterSeconds = options.retryAfterSeconds ?? 2;
+    if (options.busy) this.busy = options.busy;
     (this as { cause?: unknown }).cause = cause;
   }
 }
@@ -84,4 +94,16 @@ export class StreamContendedError extends EventStoreUnavailableError {
 /** Transient errors: the same write may succeed later. Everything else is about the data and will fail again. */
 export function isTransientStoreError(error: unknown): boolean {
   return error instanceof EventStoreUnavailableError;
+}
+
+/**
+ * The detail of the 503 for a database that is up but had no connection free (EventStoreUnavailableError.busy):
+ * what was busy, and that the request is fine and should be sent again after Retry-After.
+ */
+export function busyDetail(busy: 'pool' | 'server', database: string): string {
+  return busy === 'pool'
+    ? `Every connection this instance holds to the ${database} (DATABASE_POOL_MAX) was busy with other requests for ` +
+        'DATABASE_CONNECT_TIMEOUT_MS; the request did not run. Nothing is wrong with it: send it again after Retry-After seconds.'
+    : `The ${database} server has no connection slot free (max_connections); the request did not run. Nothing is wrong ` +
+        'with it: send it again after Retry-After seconds.';
 }

@@ -50,6 +50,11 @@ export function translateStoreError(error: unknown): Error {
   if (code === PG_QUERY_CANCELED || code === PG_LOCK_NOT_AVAILABLE) return new EventStoreTimeoutError(error, true);
   if (PG_ROLLED_BACK.includes(code)) return new EventStoreUnavailableError(error, { nothingRecorded: true, retryAfterSeconds: 1 });
   if (code === PG_READ_ONLY) return new EventStoreUnavailableError(error, { nothingRecorded: true, retryAfterSeconds: 5 });
+  // Reachable, but no connection was free: pg-pool's wait for one of its connections ran out (every one in use), or
+  // the server's connection slots are all taken. The statement was not sent.
+  if (/timeout exceeded when trying to connect/i.test(message))
+    return new EventStoreUnavailableError(error, { nothingRecorded: true, busy: 'pool' });
+  if (code === '53300') return new EventStoreUnavailableError(error, { nothingRecorded: true, busy: 'server' });
   // Never connected: the statement was not sent.
   if (
     code === 'ECONNREFUSED' ||

@@ -4,7 +4,7 @@ import { IncomingMessage, OutgoingHeaderValue, OutgoingMessage, RawRecord } from
 import { EVENT_DLQ_HEADERS, SUBMISSION_DLQ_HEADERS } from './topics.config';
 
 /** Headers a dead letter carries when it had to be cut to fit its topic; each value is the original's size in bytes. */
-const DEAD_LETTER_CUT_HEADERS = {
+export const DEAD_LETTER_CUT_HEADERS = {
   value: 'value-truncated',
   key: 'key-truncated',
   /** The original's headers, all dropped: the value says how many and their bytes (`3 headers, 1048576 bytes`). */
@@ -12,7 +12,7 @@ const DEAD_LETTER_CUT_HEADERS = {
 } as const;
 
 /** A producer's own header named like one the dead letter adds is kept under this prefix (again while taken). */
-const ORIGINAL_HEADER_PREFIX = 'original-';
+export const ORIGINAL_HEADER_PREFIX = 'original-';
 
 /** Headers the services add to a dead letter (why, and where the original is): never cut. */
 const SERVICE_HEADERS: ReadonlySet<string> = new Set([

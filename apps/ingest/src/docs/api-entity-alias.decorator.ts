@@ -3,7 +3,7 @@ import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse } from '@nestjs
 import { entityAliasRequestJsonSchema } from '@newsroom/domain';
 import { RequireScope } from '@newsroom/platform';
 import { ApiProblems } from './api-problems.decorator';
-import { AMENDMENT_EVENT_SCHEMA } from './responses.schema';
+import { AMENDMENT_EVENT_SCHEMA, LOCATION_HEADER, RATE_LIMIT_HEADERS } from './responses.schema';
 
 /** The route and OpenAPI face of recording an entity alias and of its reversal. */
 export function EntityAliasEndpoint(path: string, summary: string) {
@@ -19,12 +19,25 @@ export function EntityAliasEndpoint(path: string, summary: string) {
       description: 'A UUID, used as the new event id: a retry answers 200 with the same event, other content 409.',
     }),
     ApiBody({ schema: entityAliasRequestJsonSchema() }),
-    ApiResponse({ status: 201, description: 'The entity.merged, entity.unmerged or entity.aliased event', schema: AMENDMENT_EVENT_SCHEMA }),
+    ApiResponse({
+      status: 201,
+      description: 'The entity.merged, entity.unmerged or entity.aliased event',
+      schema: AMENDMENT_EVENT_SCHEMA,
+      headers: { ...LOCATION_HEADER, ...RATE_LIMIT_HEADERS },
+    }),
     ApiResponse({
       status: 200,
       description: 'Duplicate: this Idempotency-Key already recorded this request',
       schema: AMENDMENT_EVENT_SCHEMA,
+      headers: { ...LOCATION_HEADER, ...RATE_LIMIT_HEADERS },
     }),
-    ApiProblems(400, 401, 403, 409, 413, 422),
+    ApiProblems({
+      400: ['REQUEST.MALFORMED_JSON', 'VALIDATION.FAILED', 'ENTITY.SELF_MERGE', 'ENTITY.KIND_MISMATCH'],
+      401: [],
+      403: [],
+      409: ['EVENT.ID_CONFLICT', 'STREAM.VERSION_MISMATCH', 'ENTITY.ALREADY_MERGED', 'ENTITY.ALIAS_EXISTS'],
+      413: ['EVENT.TOO_LARGE'],
+      422: ['ENTITY.NOT_CANONICAL', 'ENTITY.NOT_MERGED', 'ENTITY.ALIAS_UNKNOWN', 'STORE.REJECTED'],
+    }),
   );
 }

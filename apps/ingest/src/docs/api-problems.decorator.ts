@@ -1,35 +1,68 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 import { PROBLEM_CONTENT_TYPE } from '@newsroom/platform';
+import { RATE_LIMIT_HEADERS, RETRY_AFTER_HEADER, WWW_AUTHENTICATE_HEADER } from './responses.schema';
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request (malformed JSON, schema errors with field paths)',
-  401: 'No API key',
+  401: 'No API key, or one the service does not know',
   403: 'The key lacks the needed scope',
   404: 'Not found',
   409: 'Conflict: expectedVersion mismatch, or an id / Idempotency-Key reused with other content',
   413: 'Body larger than INGEST_BODY_LIMIT',
   415: 'A body that is not application/json (or application/*+json), in another charset, or compressed',
-  422: 'A rule refused it (e.g. CASE.NOT_FILED, EVENT.RETRACTED)',
+  422: 'A rule refused it',
   429: "Over the key's write rate (INGEST_WRITE_RATE_PER_KEY, INGEST_WRITE_BURST_PER_KEY); Retry-After says when to send again",
-  503: 'The event store is unavailable, timed out or too busy (STORE.BUSY, STORE.TIMEOUT), or other writers kept the stream busy (STREAM.CONTENDED); Retry-After says when to retry. `recorded`: false when nothing was recorded, "unknown" when a retry with the same ids must tell',
+  503: 'The event store is unavailable, timed out or too busy, or other writers kept the stream busy; Retry-After says when to retry',
 };
 
+/** The codes every operation may meet at a status, whatever it does. */
+const COMMON_CODES: Record<number, readonly string[]> = {
+  400: ['REQUEST.INVALID'],
+  401: ['AUTH.KEY_REQUIRED', 'AUTH.KEY_INVALID'],
+  403: ['AUTH.SCOPE_MISSING'],
+  413: ['REQUEST.TOO_LARGE'],
+  415: ['REQUEST.UNSUPPORTED_MEDIA_TYPE'],
+  429: ['RATE_LIMITED'],
+};
+
+/** A read's 503 (it records nothing either way). */
+const READ_UNAVAILABLE = ['SERVICE.UNAVAILABLE', 'STORE.TIMEOUT'];
+/** A write's 503: `recorded` says whether anything was. */
+const WRITE_UNAVAILABLE = ['SERVICE.UNAVAILABLE', 'STORE.BUSY', 'STORE.TIMEOUT', 'STREAM.CONTENDED'];
+
+/** An operation's problems: each status it answers with, and the codes of that status it adds to the common ones. */
+export type ProblemCodes = Partial<Record<number, readonly string[]>>;
+
 /**
- * Documents the given statuses as application/problem+json responses (the Problem schema is added at build). A write
- * (one that takes a body: 413 listed) may also meet 415 and the per-key rate limit's 429; every endpoint 503.
+ * Documents the given statuses as application/problem+json responses (the Problem schema is added at build), each
+ * naming the `code` values this operation answers with at that status. A write (one that takes a body: 413 listed)
+ * may also meet 415 and the per-key rate limit's 429; every endpoint 503. 429 and 503 declare Retry-After.
  */
-export function ApiProblems(...statuses: number[]) {
-  const body = statuses.includes(413) ? [415, 429] : [];
+export function ApiProblems(codes: ProblemCodes) {
+  const statuses = Object.keys(codes).map(Number);
+  const write = statuses.includes(413);
+  const all: ProblemCodes = { ...codes, ...(write ? { 415: [], 429: [] } : {}), 503: write ? WRITE_UNAVAILABLE : READ_UNAVAILABLE };
   return applyDecorators(
-    ...[...new Set([...statuses, ...body, 503])]
+    ...Object.keys(all)
+      .map(Number)
       .sort((a, b) => a - b)
-      .map((status) =>
-        ApiResponse({
+      .map((status) => {
+        const listed = [...new Set([...(COMMON_CODES[status] ?? []), ...(all[status] ?? [])])];
+        // A write's answer once the rate limit counted it (after the key's check, before the body is judged by the
+        // route) carries RateLimit-*; a body refused while it is read (413, 415, malformed JSON) may not.
+        const counted = write && ![401, 403, 413, 415].includes(status) ? RATE_LIMIT_HEADERS : {};
+        const headers = {
+          ...counted,
+          ...(status === 429 || status === 503 ? RETRY_AFTER_HEADER : {}),
+          ...(status === 401 ? WWW_AUTHENTICATE_HEADER : {}),
+        };
+        return ApiResponse({
           status,
-          description: DESCRIPTIONS[status] ?? 'Problem',
+          description: `${DESCRIPTIONS[status] ?? 'Problem'}. \`code\`: ${listed.join(', ')}.`,
           content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
-        }),
-      ),
+          ...(Object.keys(headers).length ? { headers } : {}),
+        });
+      }),
   );
 }

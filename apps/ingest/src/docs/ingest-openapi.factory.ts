@@ -17,7 +17,7 @@ export function ingestOpenApi(app: INestApplication): OpenAPIObject {
         'Send X-Correlation-Id / X-Causation-Id to trace a request into event metadata and Kafka headers.',
     )
     .setVersion('1')
-    .addServer('http://localhost:3001', 'Local development (npm start)')
+    .addServer('/', 'The host that serves this document (npm start: http://localhost:3001)')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: "Authorization: Bearer <key>"' }, 'bearer')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same API key as a header' }, 'api-key')
     .build();

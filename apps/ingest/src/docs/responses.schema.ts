@@ -24,6 +24,14 @@ export const PROBLEM_SCHEMA: SchemaObject = {
         'At most 100, and no more than 8 kB of JSON; `errorsOmitted` counts the rest. A path over 200 characters or a message over 300 is cut with "…" and its length in characters ("data.byFunction.kkk… (1500016 characters)").',
     },
     errorsOmitted: { type: 'integer', minimum: 1, description: 'Field errors beyond those listed in `errors` (absent when none)' },
+    retryAfter: { type: 'integer', minimum: 1, description: '429 and 503: seconds to wait, as in the Retry-After header' },
+    recorded: {
+      description: 'A write\'s 503: false when nothing was recorded, "unknown" when a retry with the same ids must tell',
+      oneOf: [
+        { type: 'boolean', enum: [false] },
+        { type: 'string', enum: ['unknown'] },
+      ],
+    },
   },
 };
 
@@ -43,8 +51,25 @@ const INFERRED: SchemaObject = {
   },
 };
 
+const EVENT_VIEW_FIELDS = [
+  'id',
+  'type',
+  'subject',
+  'occurredAt',
+  'data',
+  'sources',
+  'modality',
+  'streamVersion',
+  'globalPosition',
+  'recordedAt',
+  'schemaVersion',
+  'metadata',
+  'inferred',
+];
+
 const EVENT_VIEW_SCHEMA: SchemaObject = {
   type: 'object',
+  required: EVENT_VIEW_FIELDS,
   properties: {
     id: { type: 'string', format: 'uuid' },
     type: { type: 'string', example: 'executive.departed' },
@@ -57,6 +82,7 @@ const EVENT_VIEW_SCHEMA: SchemaObject = {
     schemaVersion: { type: 'integer' },
     metadata: {
       type: 'object',
+      required: ['correlationId', 'causationId', 'actor'],
       properties: { correlationId: { type: 'string' }, causationId: { type: 'string', nullable: true }, actor: { type: 'string' } },
     },
     inferred: INFERRED,
@@ -70,17 +96,20 @@ export const EVENT_DETAIL_SCHEMA: SchemaObject = {
     EVENT_VIEW_SCHEMA,
     {
       type: 'object',
+      required: ['status', 'current', 'history'],
       properties: {
         status: STATUS,
         current: {
           type: 'object',
           description: 'occurredAt, data and the inferred fields after every correction',
+          required: ['occurredAt', 'data', 'inferred'],
           properties: { occurredAt: { type: 'string', nullable: true }, data: { type: 'object' }, inferred: INFERRED },
         },
         history: {
           type: 'array',
           items: {
             type: 'object',
+            required: ['id', 'type', 'recordedAt', 'globalPosition', 'reason'],
             properties: {
               id: { type: 'string', format: 'uuid' },
               type: { type: 'string', enum: ['event.corrected', 'event.retracted'] },
@@ -98,21 +127,31 @@ export const EVENT_DETAIL_SCHEMA: SchemaObject = {
 };
 
 export const AMENDMENT_EVENT_SCHEMA: SchemaObject = {
-  allOf: [EVENT_VIEW_SCHEMA, { type: 'object', properties: { status: { type: 'string', enum: ['created', 'duplicate'] } } }],
+  allOf: [
+    EVENT_VIEW_SCHEMA,
+    { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['created', 'duplicate'] } } },
+  ],
 };
 
 export const STREAM_PAGE_SCHEMA: SchemaObject = {
   type: 'object',
+  required: ['subject', 'version', 'events', 'next'],
   properties: {
     subject: { type: 'string' },
     version: { type: 'integer' },
-    events: { type: 'array', items: { allOf: [EVENT_VIEW_SCHEMA, { type: 'object', properties: { status: STATUS } }] } },
+    events: {
+      type: 'array',
+      items: { allOf: [EVENT_VIEW_SCHEMA, { type: 'object', required: ['status'], properties: { status: STATUS } }] },
+    },
     next: { type: 'integer', nullable: true, description: 'fromVersion of the next page; null on the last page' },
   },
 };
 
+/** One event recorded (or a duplicate): exactly these fields, so it never matches a batch's answer (`results`). */
 export const RECORDED_SCHEMA: SchemaObject = {
   type: 'object',
+  required: ['id', 'status', 'streamVersion', 'globalPosition', 'recordedAt'],
+  additionalProperties: false,
   properties: {
     id: { type: 'string', format: 'uuid' },
     status: { type: 'string', enum: ['created', 'duplicate'] },
@@ -123,6 +162,8 @@ export const RECORDED_SCHEMA: SchemaObject = {
 
 const RESULT_ITEM: SchemaObject = {
   type: 'object',
+  description: 'created and duplicate items carry streamVersion and globalPosition; rejected ones carry error.',
+  required: ['index', 'status'],
   properties: {
     index: { type: 'integer' },
     id: {
@@ -137,6 +178,7 @@ const RESULT_ITEM: SchemaObject = {
     globalPosition: { type: 'string' },
     error: {
       type: 'object',
+      required: ['status', 'code'],
       properties: {
         status: { type: 'integer' },
         code: { type: 'string' },
@@ -152,10 +194,13 @@ const RESULT_ITEM: SchemaObject = {
   },
 };
 
+/** A batch's answer: exactly these fields, so it never matches one event's answer (`id`). */
 export const BATCH_RESULT_SCHEMA: SchemaObject = {
   type: 'object',
+  required: ['results', 'created', 'duplicates', 'rejected'],
+  additionalProperties: false,
   properties: {
-    results: { type: 'array', items: RESULT_ITEM },
+    results: { type: 'array', items: { allOf: [RESULT_ITEM, { type: 'object', required: ['id'] }] } },
     created: { type: 'integer' },
     duplicates: { type: 'integer' },
     rejected: { type: 'integer' },
@@ -164,5 +209,37 @@ export const BATCH_RESULT_SCHEMA: SchemaObject = {
 
 export const STORY_RESULT_SCHEMA: SchemaObject = {
   type: 'object',
+  required: ['story', 'results'],
   properties: { story: { type: 'object' }, results: { type: 'array', items: RESULT_ITEM } },
+};
+
+/** Response headers, as the OpenAPI document declares them. */
+type HeaderObject = { description: string; schema: SchemaObject };
+
+export const LOCATION_HEADER: Record<string, HeaderObject> = {
+  Location: {
+    description: 'The recorded event: /v1/events/{id}',
+    schema: { type: 'string', example: '/v1/events/0193b7f0-0000-7000-8000-000000000001' },
+  },
+};
+
+export const RETRY_AFTER_HEADER: Record<string, HeaderObject> = {
+  'Retry-After': {
+    description: 'Seconds to wait before sending again (as `retryAfter` in the body)',
+    schema: { type: 'integer', minimum: 1 },
+  },
+};
+
+/** Sent on every write while the per-key write rate limit is on (INGEST_WRITE_RATE_PER_KEY above 0), a 429 included. */
+export const RATE_LIMIT_HEADERS: Record<string, HeaderObject> = {
+  'RateLimit-Limit': { description: "The key's burst: writes it may send at once", schema: { type: 'integer' } },
+  'RateLimit-Remaining': { description: 'Writes left in the burst now', schema: { type: 'integer' } },
+  'RateLimit-Reset': { description: 'Seconds until the burst is full again', schema: { type: 'integer' } },
+};
+
+export const WWW_AUTHENTICATE_HEADER: Record<string, HeaderObject> = {
+  'WWW-Authenticate': {
+    description: 'Bearer, with error="invalid_token" when the key sent is not one of the service\'s',
+    schema: { type: 'string' },
+  },
 };

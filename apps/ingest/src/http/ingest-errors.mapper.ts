@@ -1,5 +1,6 @@
 import { DomainError } from '@newsroom/domain';
 import {
+  busyDetail,
   DuplicateEventIdError,
   EventStoreBusyError,
   EventStoreTimeoutError,
@@ -25,6 +26,7 @@ export const mapIngestError: ErrorMapper = (error, request) => {
   if (error instanceof EventStoreUnavailableError) {
     // A read (GET /v1/events/{id}, /v1/streams/...) records nothing either way: its answer says so, not a write's.
     if (request?.method === 'GET' || request?.method === 'HEAD') {
+      if (error.busy) return problems.unavailable(busyDetail(error.busy, 'event store'), error.retryAfterSeconds, 'SERVICE.UNAVAILABLE');
       const what = error instanceof EventStoreTimeoutError ? 'did not answer in time' : 'cannot be reached right now';
       const code = error instanceof EventStoreTimeoutError ? 'STORE.TIMEOUT' : 'SERVICE.UNAVAILABLE';
       return problems.unavailable(`The event store ${what}; this read can be retried.`, error.retryAfterSeconds, code);
@@ -66,5 +68,7 @@ function storeUnavailableProblem(error: EventStoreUnavailableError) {
   if (error instanceof EventStoreTimeoutError) {
     return problems.unavailable(`The event store did not answer in time; ${outcome}`, error.retryAfterSeconds, 'STORE.TIMEOUT', extensions);
   }
+  if (error.busy)
+    return problems.unavailable(busyDetail(error.busy, 'event store'), error.retryAfterSeconds, 'SERVICE.UNAVAILABLE', extensions);
   return problems.unavailable(`The event store cannot be reached; ${outcome}`, error.retryAfterSeconds, 'SERVICE.UNAVAILABLE', extensions);
 }

@@ -1,13 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiParam,
-  ApiQuery,
-  ApiServiceUnavailableResponse,
-  ApiTooManyRequestsResponse,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { openApiSchema } from '@newsroom/platform';
 import { z } from 'zod';
 
@@ -39,16 +31,35 @@ export const problemSchema = z
   })
   .meta({ description: 'RFC 9457 problem details with a stable code and field errors.' });
 
+/** A 429: the problem with the seconds to wait. */
+const rateLimitedSchema = problemSchema
+  .extend({ retryAfter: z.number().int().min(1).meta({ description: 'Seconds to wait, as in the Retry-After header' }) })
+  .meta({ description: 'RFC 9457 problem details of a 429, with the seconds to wait.' });
+
 /** The 503 of a report: come back after Retry-After; READ_MODEL.BEHIND also says where the read models are. */
 const unavailableSchema = problemSchema
   .extend({
     retryAfter: z.number().int().meta({ description: 'Seconds to wait, as in the Retry-After header' }),
     position: z.string().optional().meta({ description: 'READ_MODEL.BEHIND: the position the read models hold every event up to' }),
     minPosition: z.string().optional().meta({ description: 'READ_MODEL.BEHIND: the position asked for' }),
+    checks: z.record(z.string(), z.string()).optional().meta({ description: 'SERVICE.STARTING: the readiness checks and their state' }),
+    waitingFor: z.string().nullable().optional().meta({ description: 'SERVICE.STARTING: what the start waits for' }),
   })
   .meta({ description: 'RFC 9457 problem details of a 503, with the seconds to wait.' });
 
-const problemContent = (schema: z.ZodType = problemSchema) => ({ 'application/problem+json': { schema: openApiSchema(schema, 'output') } });
+/**
+ * The problem bodies, named once in the document's components (main.ts adds them): every operation refers to them,
+ * rather than repeating each schema in each of its answers.
+ */
+export const QUERY_PROBLEM_SCHEMAS = {
+  Problem: openApiSchema(problemSchema, 'output'),
+  RateLimitedProblem: openApiSchema(rateLimitedSchema, 'output'),
+  UnavailableProblem: openApiSchema(unavailableSchema, 'output'),
+};
+
+const problemContent = (name: keyof typeof QUERY_PROBLEM_SCHEMAS = 'Problem') => ({
+  'application/problem+json': { schema: { $ref: `#/components/schemas/${name}` } },
+});
 
 /** The endpoint's query (and path) parameters, each from its field of the parameter schema. */
 export function ApiParams(schema: ParamShape, options: { path?: readonly string[] } = {}) {
@@ -74,7 +85,117 @@ export interface AlternativeJson {
   schema: z.ZodType;
 }
 
-/** 200 as JSON (the response schema, or one of the alternatives) or CSV, 400 as problem+json. */
+/** Response headers, as the OpenAPI document declares them. */
+type Headers = Record<string, { description: string; schema: Record<string, unknown> }>;
+
+const RETRY_AFTER: Headers = {
+  'Retry-After': {
+    description: 'Seconds to wait before asking again (as `retryAfter` in the body)',
+    schema: { type: 'integer', minimum: 1 },
+  },
+};
+
+/** Sent on every answer the per-address read rate counts (QUERY_READ_RATE_PER_IP above 0), a 429 included. */
+const RATE_LIMIT: Headers = {
+  'RateLimit-Limit': { description: "The address's burst: requests it may send at once", schema: { type: 'integer' } },
+  'RateLimit-Remaining': { description: 'Requests left in the burst now', schema: { type: 'integer' } },
+  'RateLimit-Reset': { description: 'Seconds until the burst is full again', schema: { type: 'integer' } },
+};
+
+/** A JSON or Atom answer: Express's validator of the body, for If-None-Match (304). */
+const ETAG: Headers = {
+  ETag: {
+    description: 'A validator of this answer: send it back as If-None-Match to get 304 Not Modified while it is unchanged.',
+    schema: { type: 'string', example: 'W/"1a2-x8Fd0u"' },
+  },
+};
+
+/** The 200 headers of every read the rate limit counts, and of the answers with an ETag. */
+export const readHeaders = (etag = true): Headers => ({ ...(etag ? ETAG : {}), ...RATE_LIMIT });
+
+const codes = (list: readonly string[]) => `\`code\`: ${list.join(', ')}.`;
+
+/** The 503 codes of a report (it reads the read models, and may wait for `minPosition`). */
+const REPORT_UNAVAILABLE = ['READ_MODEL.BEHIND', 'READ_DB.UNAVAILABLE', 'READ_DB.TIMEOUT', 'SERVICE.STARTING'];
+
+export interface ReadProblems {
+  /** The codes of this operation's 503, besides SERVICE.STARTING (every route, while the service starts). */
+  unavailable: readonly string[];
+  /** Its 429 codes besides RATE_LIMITED. */
+  tooMany?: readonly string[];
+  /** Whether it answers 304 to an If-None-Match that names its current ETag. */
+  notModified?: boolean;
+}
+
+/**
+ * The answers every query operation may give besides its own: 304 (an If-None-Match naming the answer's ETag),
+ * 401 (NEWSROOM_REQUIRE_READ_KEY=true without a read key), 405 (another method), 413 (a body over 1 kB), 429 (the
+ * per-address read rate), 431 (request line and headers over 16 KiB), 503 (Retry-After), each naming its codes.
+ */
+export function ApiReadProblems(options: ReadProblems) {
+  const unavailable = [...new Set([...options.unavailable, 'SERVICE.STARTING'])];
+  return applyDecorators(
+    ...(options.notModified
+      ? [
+          ApiResponse({
+            status: 304,
+            description: "Not modified: the If-None-Match sent names this answer's current ETag. No body.",
+            headers: readHeaders(),
+          }),
+        ]
+      : []),
+    ApiResponse({
+      status: 401,
+      description: `Only with NEWSROOM_REQUIRE_READ_KEY=true: no read key, or one the service does not know. ${codes(['AUTH.KEY_REQUIRED', 'AUTH.KEY_INVALID'])}`,
+      content: problemContent(),
+      headers: { 'WWW-Authenticate': { description: 'Bearer', schema: { type: 'string' } } },
+    }),
+    ApiResponse({
+      status: 405,
+      description: `A method this path does not take; Allow names those it does. ${codes(['REQUEST.METHOD_NOT_ALLOWED'])}`,
+      content: problemContent(),
+      headers: { Allow: { description: 'The methods this path takes', schema: { type: 'string', example: 'GET, HEAD' } } },
+    }),
+    ApiResponse({
+      status: 413,
+      description: `A request body (no operation takes one) over 1 kB. ${codes(['REQUEST.TOO_LARGE'])}`,
+      content: problemContent(),
+    }),
+    ApiResponse({
+      status: 429,
+      description:
+        'Over the per-address read rate (QUERY_READ_RATE_PER_IP, QUERY_READ_BURST_PER_IP)' +
+        (options.tooMany?.length ? ', or over the live connections an address may hold (FEED_MAX_CONNECTIONS_PER_IP)' : '') +
+        `; Retry-After says when to ask again. ${codes(['RATE_LIMITED', ...(options.tooMany ?? [])])}`,
+      content: problemContent('RateLimitedProblem'),
+      headers: { ...RETRY_AFTER, ...RATE_LIMIT },
+    }),
+    ApiResponse({
+      status: 431,
+      description: `The request line and headers are over 16 KiB. ${codes(['REQUEST.HEADERS_TOO_LARGE'])}`,
+      content: problemContent(),
+    }),
+    ApiResponse({
+      status: 503,
+      description:
+        'Come back after Retry-After: SERVICE.STARTING while the service starts; READ_MODEL.BEHIND: `minPosition` was not ' +
+        'reached in time; READ_DB.UNAVAILABLE or READ_DB.TIMEOUT: the read database is not reachable, too slow, or every ' +
+        `connection to it is busy (the detail says which). ${codes(unavailable)}`,
+      content: problemContent('UnavailableProblem'),
+      headers: { ...RETRY_AFTER, ...RATE_LIMIT },
+    }),
+  );
+}
+
+/** A 404 problem+json naming its codes. */
+export const ApiProblemNotFound = (description: string, list: readonly string[] = ['RESOURCE.NOT_FOUND']) =>
+  ApiNotFoundResponse({ description: `${description} ${codes(list)}`, content: problemContent(), headers: RATE_LIMIT });
+
+/** A 400 problem+json for endpoints that are not reports (the feed). */
+export const ApiProblemBadRequest = (description: string) =>
+  ApiBadRequestResponse({ description: `${description} ${codes(['REQUEST.INVALID'])}`, content: problemContent(), headers: RATE_LIMIT });
+
+/** 200 as JSON (the response schema, or one of the alternatives) or CSV, 400 as problem+json, and the reads' other answers. */
 export function ApiReport(description: string, schema: z.ZodType, ...alternatives: AlternativeJson[]) {
   const json = openApiSchema(schema, 'output');
   return applyDecorators(
@@ -107,23 +228,10 @@ export function ApiReport(description: string, schema: z.ZodType, ...alternative
           description: "CSV and TimelineJS answers, which have no room for `next` in the body: the next page's cursor, when there is one.",
           schema: { type: 'string' },
         },
+        ...readHeaders(),
       },
     }),
-    ApiBadRequestResponse({ description: 'A parameter is not valid; `errors` names each one.', content: problemContent() }),
-    ApiTooManyRequestsResponse({
-      description: 'Over the per-address read rate (QUERY_READ_RATE_PER_IP, QUERY_READ_BURST_PER_IP); Retry-After says when to ask again.',
-      content: problemContent(),
-    }),
-    ApiServiceUnavailableResponse({
-      description:
-        'READ_MODEL.BEHIND: `minPosition` was not reached in time (Retry-After); READ_DB.UNAVAILABLE or READ_DB.TIMEOUT: ' +
-        'the read database is not reachable or too slow.',
-      content: problemContent(unavailableSchema),
-    }),
+    ApiProblemBadRequest('A parameter is not valid; `errors` names each one.'),
+    ApiReadProblems({ unavailable: REPORT_UNAVAILABLE, notModified: true }),
   );
 }
-
-export const ApiProblemNotFound = (description: string) => ApiNotFoundResponse({ description, content: problemContent() });
-
-/** A 400 problem+json for endpoints that are not reports (the feed). */
-export const ApiProblemBadRequest = (description: string) => ApiBadRequestResponse({ description, content: problemContent() });

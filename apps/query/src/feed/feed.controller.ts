@@ -5,7 +5,7 @@ import { clientIp, openApiSchema, ProblemError } from '@newsroom/platform';
 import { FeedConnections } from './feed-connections.service';
 import { FeedHub } from './feed-hub.service';
 import { FeedSseStreams } from './feed-sse-streams.service';
-import { ApiParams, ApiProblemBadRequest } from '../docs/zod-openapi.decorator';
+import { ApiParams, ApiProblemBadRequest, ApiReadProblems, readHeaders } from '../docs/zod-openapi.decorator';
 import { feedQuerySchema, parseFeedQuery, parseStreamQuery } from './feed-query.reader';
 import { FEED_HISTORY_PARAMS, FEED_STREAM_PARAMS, feedPageSchema, feedStreamParams } from './feed.schema';
 import { toFeedItemDto } from './feed-item.dto';
@@ -25,8 +25,10 @@ export class FeedController {
   @ApiOkResponse({
     description: 'A page of items in position order.',
     content: { 'application/json': { schema: openApiSchema(feedPageSchema, 'output') } },
+    headers: readHeaders(),
   })
   @ApiProblemBadRequest('A parameter is not valid; `errors` names each one.')
+  @ApiReadProblems({ unavailable: ['READ_DB.UNAVAILABLE', 'READ_DB.TIMEOUT'], notModified: true })
   async history(@Query() raw: Record<string, unknown>) {
     const q = parseFeedQuery(raw, FEED_HISTORY_PARAMS);
     const { items, watermark } = await this.hub.repository.page(await this.hub.scope(q), q.after, q.limit);
@@ -68,9 +70,14 @@ export class FeedController {
   @ApiOkResponse({
     description: 'An endless text/event-stream: history, then live items.',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
+    headers: readHeaders(false),
   })
   @ApiParams(feedStreamParams)
   @ApiProblemBadRequest('A parameter is not valid; `errors` names each one.')
+  // A stream that cannot go on (the read database lost, the instance shutting down) ends with an `event: close`
+  // frame in the 200, not a 503; a 503 is the answer while the service starts (to a request that does not accept
+  // text/event-stream: an EventSource gets the close frame then too).
+  @ApiReadProblems({ unavailable: [], tooMany: ['FEED.TOO_MANY_CONNECTIONS'] })
   @ApiHeader({ name: 'Last-Event-ID', required: false })
   stream(@Query() raw: Record<string, unknown>, @Headers('last-event-id') lastEventId: string | undefined, @Res() res: Response): void {
     // Accepted streams are served before Express (feed-sse.gateway.ts); what arrives here is refused on the way

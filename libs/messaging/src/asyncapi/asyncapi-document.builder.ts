@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { submissionJsonSchema } from '@newsroom/domain';
 import { EVENT_DLQ_HEADERS, EVENT_HEADERS, SUBMISSION_DLQ_HEADERS, SUBMISSION_HEADERS, topicNames } from '../topics.config';
+import { DEAD_LETTER_CUT_HEADERS, ORIGINAL_HEADER_PREFIX } from '../dead-letter.util';
 import { STORE_ID_HEADER } from '../wire/wire-event.mapper';
 import { wireEventSchema } from '../wire/wire-event.schema';
 import { CLOUDEVENTS_HEADERS, CLOUDEVENTS_SPEC_VERSION } from '../wire/cloud-events.const';
@@ -56,7 +57,42 @@ const EVENT_HEADER_SCHEMAS: Record<string, Schema> = {
   [CLOUDEVENTS_HEADERS.contentType]: text('Media type of the value (CloudEvents datacontenttype)', { const: 'application/json' }),
 };
 
-const dlqOriginal = 'The original message (value, key, headers) as it came, plus:';
+const dlqOriginal =
+  'The original message (value, key, headers) as it came (a header of the original named like one the dead letter ' +
+  `adds, or like a *-truncated one, is kept as ${ORIGINAL_HEADER_PREFIX}<name>), plus:`;
+
+/**
+ * What every dead letter (events' and submissions') may carry besides the headers its service adds: the notes of
+ * what was cut to fit the topic (deadLetterOf and fitDeadLetter in dead-letter.util.ts) and, under
+ * `original-<name>`, a header of the original that the dead letter's own would have overwritten.
+ */
+const DEAD_LETTER_COMMON: Record<string, Schema> = {
+  [DEAD_LETTER_CUT_HEADERS.value]: text(
+    "Present when the value was cut to fit the topic: the original value's size in bytes (the value is its first bytes; the whole one is in the source topic)",
+    { pattern: '^[0-9]+$' },
+  ),
+  [DEAD_LETTER_CUT_HEADERS.key]: text(
+    "Present when the key was cut to its first 1024 bytes to fit the topic: the original key's size in bytes",
+    { pattern: '^[0-9]+$' },
+  ),
+  [DEAD_LETTER_CUT_HEADERS.headers]: text(
+    "Present when the original's headers were all dropped to fit the topic (the headers the service adds are kept): how many and their bytes",
+    { pattern: '^[0-9]+ headers, [0-9]+ bytes$', examples: ['3 headers, 1048576 bytes'] },
+  ),
+};
+
+/** `original-<name>`, `original-original-<name>`...: an original header renamed so the dead letter's own does not overwrite it. */
+const ORIGINAL_HEADERS: Schema = {
+  [`^(${ORIGINAL_HEADER_PREFIX})+.+$`]: text(
+    `A header of the original message named like one the dead letter adds (or like a *-truncated one), kept as ${ORIGINAL_HEADER_PREFIX}<name> with its value as it came (the prefix repeated while that name is taken too)`,
+  ),
+};
+
+/** A dead letter's headers: its service's, the cut notes, the renamed originals, and the original's other headers. */
+const deadLetterHeaders = (properties: Record<string, Schema>, required: string[]): Schema => ({
+  ...headers({ ...properties, ...DEAD_LETTER_COMMON }, required),
+  patternProperties: ORIGINAL_HEADERS,
+});
 
 /**
  * What the key of a submission does. Ingest reads the topic's partitions concurrently, each in order: messages under
@@ -153,7 +189,7 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}) {
           title: 'An event a projector gave up on',
           description: dlqOriginal + ' the dlq-* headers.',
           contentType: 'application/json',
-          headers: headers(
+          headers: deadLetterHeaders(
             {
               ...EVENT_HEADER_SCHEMAS,
               [EVENT_DLQ_HEADERS.projection]: text('The projections that failed, comma-separated ("*" when the message could not be read)'),
@@ -190,7 +226,7 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}) {
           title: 'A rejected submission',
           description: dlqOriginal + ' the error headers.',
           contentType: 'application/json',
-          headers: headers(
+          headers: deadLetterHeaders(
             {
               [SUBMISSION_DLQ_HEADERS.code]: text('Stable error code, e.g. REQUEST.INVALID'),
               [SUBMISSION_DLQ_HEADERS.message]: text('What is wrong (at most 2000 characters)'),

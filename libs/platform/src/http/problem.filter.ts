@@ -40,7 +40,11 @@ export function sendProblem(res: ProblemResponse, problem: ProblemError, instanc
   }
   if (res.headersSent) return;
   for (const [k, v] of Object.entries(problem.headers)) res.setHeader(k, v);
-  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(body);
+  // Not Express's send, which would add its ETag: only a successful, cacheable answer carries one (a problem is
+  // neither; an ETag on it invited If-None-Match revalidation of an error). A validator set earlier goes too.
+  res.removeHeader('ETag');
+  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 const NOT_UTF8 = 'Body is not valid UTF-8';

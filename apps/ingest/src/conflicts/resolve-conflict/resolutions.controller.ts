@@ -4,7 +4,7 @@ import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { resolutionRequestJsonSchema, validateResolutionRequest } from '@newsroom/domain';
 import { isUuid, problems, RequireScope } from '@newsroom/platform';
 import { ApiProblems } from '../../docs/api-problems.decorator';
-import { AMENDMENT_EVENT_SCHEMA } from '../../docs/responses.schema';
+import { AMENDMENT_EVENT_SCHEMA, LOCATION_HEADER, RATE_LIMIT_HEADERS } from '../../docs/responses.schema';
 import { amendedBody } from '../../http/outcome.response';
 import { idempotencyKey } from '../../http/path-params.util';
 import { requestMeta } from '../../http/request-meta.util';
@@ -34,13 +34,27 @@ export class ResolutionsController {
     description: 'A UUID, used as the resolution event id: a retry answers 200 with the same event, other content 409.',
   })
   @ApiBody({ schema: resolutionRequestJsonSchema() })
-  @ApiResponse({ status: 201, description: 'The conflict.resolved event', schema: AMENDMENT_EVENT_SCHEMA })
+  @ApiResponse({
+    status: 201,
+    description: 'The conflict.resolved event',
+    schema: AMENDMENT_EVENT_SCHEMA,
+    headers: { ...LOCATION_HEADER, ...RATE_LIMIT_HEADERS },
+  })
   @ApiResponse({
     status: 200,
     description: 'Duplicate: this Idempotency-Key already recorded this resolution',
     schema: AMENDMENT_EVENT_SCHEMA,
+    headers: { ...LOCATION_HEADER, ...RATE_LIMIT_HEADERS },
   })
-  @ApiProblems(400, 401, 403, 404, 409, 413, 422)
+  @ApiProblems({
+    400: ['REQUEST.MALFORMED_JSON', 'VALIDATION.FAILED'],
+    401: [],
+    403: [],
+    404: ['CONFLICT.NOT_FOUND'],
+    409: ['EVENT.ID_CONFLICT', 'STREAM.VERSION_MISMATCH'],
+    413: [],
+    422: ['STORE.REJECTED'],
+  })
   async resolve(
     @Param('id') id: string,
     @Headers('idempotency-key') key: string | undefined,

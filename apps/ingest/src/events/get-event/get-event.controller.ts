@@ -22,7 +22,7 @@ export class GetEventController {
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ schema: EVENT_DETAIL_SCHEMA })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems({ 400: [], 401: [], 403: [], 404: ['EVENT.NOT_FOUND'] })
   async get(@Param('id') id: string): Promise<EventDetailView> {
     const event = await this.queries.execute(new GetEventQuery(eventIdParam(id)));
     if (!event) throw eventNotFound(id);

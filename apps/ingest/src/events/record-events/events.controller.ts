@@ -4,7 +4,7 @@ import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { submissionJsonSchema, validateSubmission } from '@newsroom/domain';
 import { problems, RequireScope } from '@newsroom/platform';
 import { ApiProblems } from '../../docs/api-problems.decorator';
-import { BATCH_RESULT_SCHEMA, RECORDED_SCHEMA } from '../../docs/responses.schema';
+import { BATCH_RESULT_SCHEMA, LOCATION_HEADER, RATE_LIMIT_HEADERS, RECORDED_SCHEMA } from '../../docs/responses.schema';
 import { recordedBody, rejectionProblem } from '../../http/outcome.response';
 import { requestMeta } from '../../http/request-meta.util';
 import { idempotencyKey } from '../../http/path-params.util';
@@ -51,13 +51,28 @@ export class EventsController {
   })
   @ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Stored in event metadata and Kafka headers; made up when absent' })
   @ApiHeader({ name: 'X-Causation-Id', required: false, description: 'Stored in event metadata and Kafka headers' })
-  @ApiResponse({ status: 201, description: 'One event: created', schema: RECORDED_SCHEMA })
+  @ApiResponse({
+    status: 201,
+    description: 'One event: created',
+    schema: RECORDED_SCHEMA,
+    headers: { ...LOCATION_HEADER, ...RATE_LIMIT_HEADERS },
+  })
   @ApiResponse({
     status: 200,
-    description: 'One event: duplicate (same id, same content); a batch: per-item results',
+    description:
+      'One event: duplicate (same id, same content), with its Location; a batch: per-item results (no Location). ' +
+      'The two answers are told apart by their fields: `id` (one event) or `results` (a batch).',
     schema: { oneOf: [RECORDED_SCHEMA, BATCH_RESULT_SCHEMA] },
+    headers: { ...LOCATION_HEADER, ...RATE_LIMIT_HEADERS },
   })
-  @ApiProblems(400, 401, 403, 409, 413, 422)
+  @ApiProblems({
+    400: ['REQUEST.MALFORMED_JSON', 'VALIDATION.FAILED', 'EVENT.UNKNOWN_TYPE', 'STREAM.SUBJECT_MISMATCH'],
+    401: [],
+    403: [],
+    409: ['EVENT.ID_CONFLICT', 'STREAM.VERSION_MISMATCH'],
+    413: ['EVENT.TOO_LARGE'],
+    422: ['CASE.NOT_FILED', 'CASE.CLOSED', 'CASE.ALREADY_FILED', 'CASE.STEP_BEFORE_FILING', 'EVENT.TYPE_NOT_RECORDABLE', 'STORE.REJECTED'],
+  })
   async record(
     @Body() body: unknown,
     @Req() req: IngestRequest,

@@ -4,7 +4,7 @@ import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { storyRequestJsonSchema, validateStoryRequest } from '@newsroom/domain';
 import { ProblemError, problems, RequireScope } from '@newsroom/platform';
 import { ApiProblems } from '../../docs/api-problems.decorator';
-import { STORY_RESULT_SCHEMA } from '../../docs/responses.schema';
+import { RATE_LIMIT_HEADERS, STORY_RESULT_SCHEMA } from '../../docs/responses.schema';
 import { requestMeta } from '../../http/request-meta.util';
 import { idempotencyKey } from '../../http/path-params.util';
 import { RecordStoryCommand } from './record-story.command';
@@ -33,9 +33,34 @@ export class StoriesController {
     description:
       'A UUID: each event without an `id` gets one named by the key and its index, so the same story sent again answers as duplicates; the key with other events 409.',
   })
-  @ApiResponse({ status: 201, description: 'At least one event created (the rest duplicates)', schema: STORY_RESULT_SCHEMA })
-  @ApiResponse({ status: 200, description: 'Every event was already recorded (duplicates)', schema: STORY_RESULT_SCHEMA })
-  @ApiProblems(400, 401, 403, 409, 413, 422)
+  @ApiResponse({
+    status: 201,
+    description: 'At least one event created (the rest duplicates)',
+    schema: STORY_RESULT_SCHEMA,
+    headers: RATE_LIMIT_HEADERS,
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'Every event was already recorded (duplicates)',
+    schema: STORY_RESULT_SCHEMA,
+    headers: RATE_LIMIT_HEADERS,
+  })
+  @ApiProblems({
+    400: ['REQUEST.MALFORMED_JSON', 'VALIDATION.FAILED', 'EVENT.UNKNOWN_TYPE', 'STREAM.SUBJECT_MISMATCH'],
+    401: [],
+    403: [],
+    409: ['EVENT.ID_CONFLICT', 'STREAM.VERSION_MISMATCH'],
+    413: ['EVENT.TOO_LARGE'],
+    422: [
+      'CASE.NOT_FILED',
+      'CASE.CLOSED',
+      'CASE.ALREADY_FILED',
+      'CASE.STEP_BEFORE_FILING',
+      'EVENT.TYPE_NOT_RECORDABLE',
+      'BATCH.NOT_RECORDED',
+      'STORE.REJECTED',
+    ],
+  })
   async record(
     @Body() body: unknown,
     @Req() req: IngestRequest,

@@ -31,7 +31,7 @@ export class StreamsController {
   @ApiQuery({ name: 'fromVersion', required: false, schema: { type: 'integer', minimum: 1, default: 1 } })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_STREAM_PAGE, default: 100 } })
   @ApiOkResponse({ schema: STREAM_PAGE_SCHEMA })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems({ 400: [], 401: [], 403: [], 404: ['STREAM.NOT_FOUND'] })
   async read(@Param('subject') subject: string, @Query('fromVersion') from?: string, @Query('limit') limit?: string): Promise<StreamPage> {
     if (!isSubject(subject)) {
       throw problems.validation([

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { QUERY_CONFIG, QueryConfig } from '../../config/query.config';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ApiParams, ApiProblemBadRequest } from '../../docs/zod-openapi.decorator';
+import { ApiParams, ApiProblemBadRequest, ApiReadProblems, readHeaders } from '../../docs/zod-openapi.decorator';
 import { parseFeedQuery } from '../feed-query.reader';
 import { buildAtomFeed } from './atom-feed.builder';
 import { FeedHub } from '../feed-hub.service';
@@ -28,8 +28,13 @@ export class AtomFeedController {
   })
   @ApiProduces('application/atom+xml')
   @ApiParams(atomFeedParams)
-  @ApiOkResponse({ description: 'An Atom feed document.', content: { 'application/atom+xml': { schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    description: 'An Atom feed document.',
+    content: { 'application/atom+xml': { schema: { type: 'string' } } },
+    headers: readHeaders(),
+  })
   @ApiProblemBadRequest('A parameter is not valid; `errors` names each one.')
+  @ApiReadProblems({ unavailable: ['READ_DB.UNAVAILABLE', 'READ_DB.TIMEOUT'], notModified: true })
   async feed(@Query() raw: Record<string, unknown>, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
     // The feed's parsing and its 400s, for the Atom feed's own parameters (no `after`: it lists the newest events).
     const q = parseFeedQuery(raw, ATOM_PARAMS);

@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { get as httpGet, type ClientRequest } from 'node:http';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { pollUntil } from '@newsroom/testing';
+import { seedEnvelopes } from '../fixtures/story.fixture';
+import { startStack, TestStack } from './stack.harness';
+
+/**
+ * The served OpenAPI documents as a partner's generated client reads them (t24): real answers of the main operations,
+ * held with ajv to the schema the document declares for their status and media type, and their headers to the
+ * headers it declares. A status the operation does not list, a header sent but not declared (Location, Retry-After,
+ * RateLimit-*, ETag, Allow, WWW-Authenticate), a body two alternatives of a oneOf both match, or a problem's `code`
+ * its response does not name, fails.
+ */
+
+interface ResponseObject {
+  description: string;
+  headers?: Record<string, { schema: { type?: string } }>;
+  content?: Record<string, { schema: object }>;
+}
+interface OpenApiDoc {
+  servers: Array<{ url: string }>;
+  paths: Record<string, Record<string, { responses: Record<string, ResponseObject> }>>;
+  components: object;
+}
+interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/** The headers a client acts on: each one sent must be declared on the response it came with. */
+const WATCHED = [
+  'location',
+  'retry-after',
+  'etag',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'allow',
+  'www-authenticate',
+];
+
+const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
+
+/** What is wrong with an answer, as the document describes `method path`: nothing when it conforms. */
+function nonConformities(doc: OpenApiDoc, path: string, method: string, answer: Answer): string[] {
+  const response = doc.paths[path]?.[method]?.responses[String(answer.status)];
+  if (!response) return [`${method.toUpperCase()} ${path} does not list ${answer.status}`];
+  const issues: string[] = [];
+  const declared = Object.fromEntries(Object.entries(response.headers ?? {}).map(([name, h]) => [name.toLowerCase(), h]));
+  for (const name of WATCHED) {
+    const value = answer.headers.get(name);
+    if (value === null) continue;
+    if (!declared[name]) issues.push(`${answer.status}: header ${name} sent, not declared`);
+    else if (declared[name].schema.type === 'integer' && !/^[0-9]+$/.test(value))
+      issues.push(`${answer.status}: header ${name} "${value}" is not an integer`);
+  }
+  const media = (answer.headers.get('content-type') ?? '').split(';')[0].trim();
+  if (answer.status === 304 || answer.text === '') return issues;
+  const content = response.content?.[media];
+  if (!content) return [...issues, `${answer.status}: ${media} not declared`];
+  if (!media.endsWith('json')) return issues;
+  const body = JSON.parse(answer.text) as { code?: string };
+  const validate = ajv.compile({ ...content.schema, components: doc.components });
+  if (!validate(body)) issues.push(...(validate.errors ?? []).map((e) => `${answer.status}: ${e.instancePath || '$'} ${e.message}`));
+  if (media === 'application/problem+json') {
+    if (answer.headers.get('etag') !== null) issues.push(`${answer.status}: a problem with an ETag`);
+    if (!response.description.includes(String(body.code))) issues.push(`${answer.status}: code ${body.code} not named by the response`);
+  }
+  return issues;
+}
+
+/** A GET with If-None-Match and nothing else, as an HTTP cache revalidates (fetch adds headers of its own). */
+const revalidate = (url: string, etag: string) =>
+  new Promise<Answer>((resolve, reject) => {
+    httpGet(url, { headers: { 'if-none-match': etag } }, (res) => {
+      res.resume();
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(name, value);
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers, text: '' }));
+    }).on('error', reject);
+  });
+
+const answerOf = async (res: Response): Promise<Answer> => ({ status: res.status, headers: res.headers, text: await res.text() });
+
+describe('the OpenAPI documents against real answers (ajv)', () => {
+  let stack: TestStack;
+  let ingest: string;
+  let query: string;
+  let ingestDoc: OpenApiDoc;
+  let queryDoc: OpenApiDoc;
+  const streams: ClientRequest[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack('openapi-contract', {
+      // Small enough for a test to meet the 429s: a key's write burst, the live connections of one address.
+      INGEST_WRITE_RATE_PER_KEY: '1',
+      INGEST_WRITE_BURST_PER_KEY: '40',
+      FEED_MAX_CONNECTIONS_PER_IP: '1',
+    });
+    ingest = stack.apps.ingest.url;
+    query = stack.apps.query.url;
+    ingestDoc = (await (await fetch(`${ingest}/docs/openapi.json`)).json()) as OpenApiDoc;
+    queryDoc = (await (await fetch(`${query}/docs/openapi.json`)).json()) as OpenApiDoc;
+  }, 120_000);
+  afterAll(async () => {
+    for (const s of streams) s.destroy();
+    await stack?.stop();
+  });
+
+  const write = (path: string, body: unknown, key: string | null = stack.key) =>
+    fetch(`${ingest}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    }).then(answerOf);
+  const read = (base: string, path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers }).then(answerOf);
+
+  it('both documents name a relative server, so a generated client works against the host that serves them', () => {
+    expect(ingestDoc.servers.map((s) => s.url)).toEqual(['/']);
+    expect(queryDoc.servers.map((s) => s.url)).toEqual(['/']);
+  });
+
+  it('ingest: 201, 200 (one event and a batch, each matching one alternative), 400, 401, 404, 409, 422 as declared', async () => {
+    const [first, second, ...rest] = seedEnvelopes();
+    const answers: Array<[string, string, Answer, number]> = [];
+    const expectAnswer = (path: string, method: string, answer: Answer, status: number) => answers.push([path, method, answer, status]);
+
+    expectAnswer('/v1/events', 'post', await write('/v1/events', first), 201);
+    expectAnswer('/v1/events', 'post', await write('/v1/events', first), 200);
+    expectAnswer('/v1/events', 'post', await write('/v1/events', { events: [second, ...rest.slice(0, 3)] }), 200);
+    expectAnswer('/v1/events', 'post', await write('/v1/events', { ...first, occurredAt: '2024-10' }), 409);
+    expectAnswer('/v1/events', 'post', await write('/v1/events', { ...first, id: randomUUID(), subject: 'nope' }), 400);
+    expectAnswer('/v1/events', 'post', await write('/v1/events', '{"not json'), 400);
+    expectAnswer('/v1/events', 'post', await write('/v1/events', first, null), 401);
+    const retraction = '/v1/events/{id}/retractions';
+    expectAnswer(retraction, 'post', await write(`/v1/events/${first.id}/retractions`, { reason: 'The report was a hoax' }), 201);
+    expectAnswer(retraction, 'post', await write(`/v1/events/${first.id}/retractions`, { reason: 'again' }), 422);
+    expectAnswer(retraction, 'post', await write(`/v1/events/${randomUUID()}/retractions`, { reason: 'x' }), 404);
+    expectAnswer('/v1/events/{id}', 'get', await read(ingest, `/v1/events/${first.id}`), 200);
+    expectAnswer('/v1/events/{id}', 'get', await read(ingest, `/v1/events/${randomUUID()}`), 404);
+    expectAnswer('/v1/events/{id}', 'get', await read(ingest, '/v1/events/not-a-uuid'), 400);
+    expectAnswer('/v1/streams/{subject}', 'get', await read(ingest, `/v1/streams/${second.subject}`), 200);
+    expectAnswer('/v1/streams/{subject}', 'get', await read(ingest, '/v1/streams/org:no-such-org'), 404);
+
+    expect(answers.map(([path, method, a]) => ({ path, status: a.status, issues: nonConformities(ingestDoc, path, method, a) }))).toEqual(
+      answers.map(([path, , , status]) => ({ path, status, issues: [] })),
+    );
+    // The headers a client follows are there, not only allowed: Location on the 201, RateLimit-* on a write.
+    const created = answers[0][2];
+    expect(created.headers.get('location')).toBe(`/v1/events/${first.id}`);
+    expect(created.headers.get('ratelimit-remaining')).toMatch(/^[0-9]+$/);
+  });
+
+  it('query: reports, entities, sources, the feed and Atom as declared, with 304 on If-None-Match and no ETag on a problem', async () => {
+    await pollUntil(async () => JSON.parse((await read(query, '/v1/reports/timeline?limit=5')).text).items?.length > 0, {
+      timeoutMs: 30_000,
+      what: 'the recorded events in the timeline',
+    });
+    const answers: Array<[string, Answer, number]> = [];
+    const expectAnswer = (path: string, answer: Answer, status: number) => answers.push([path, answer, status]);
+
+    const timeline = await read(query, '/v1/reports/timeline?limit=5');
+    expectAnswer('/v1/reports/timeline', timeline, 200);
+    expectAnswer('/v1/reports/timeline', await revalidate(`${query}/v1/reports/timeline?limit=5`, timeline.headers.get('etag')!), 304);
+    expectAnswer('/v1/reports/timeline', await read(query, '/v1/reports/timeline?limit=nope'), 400);
+    expectAnswer('/v1/reports/departures', await read(query, '/v1/reports/departures?organization=org:openai'), 200);
+    expectAnswer('/v1/reports/leadership', await read(query, '/v1/reports/leadership?organization=org:openai'), 200);
+    expectAnswer('/v1/entities/{subject}', await read(query, '/v1/entities/org:openai'), 200);
+    expectAnswer('/v1/entities/{subject}', await read(query, '/v1/entities/org:no-such-org'), 404);
+    expectAnswer('/v1/sources', await read(query, '/v1/sources'), 200);
+    expectAnswer('/v1/sources/{id}', await read(query, `/v1/sources/${'0'.repeat(24)}`), 404);
+    expectAnswer('/v1/sources/{id}', await read(query, '/v1/sources/not-an-id'), 400);
+    expectAnswer('/v1/feed', await read(query, '/v1/feed?limit=2'), 200);
+    expectAnswer('/v1/feed', await read(query, '/v1/feed?limit=-1'), 400);
+    expectAnswer('/v1/feed.atom', await read(query, '/v1/feed.atom?limit=2'), 200);
+    expectAnswer('/v1/reports/conflicts', await fetch(`${query}/v1/reports/conflicts`, { method: 'DELETE' }).then(answerOf), 405);
+    expectAnswer('/v1/reports/lawsuits', await read(query, '/v1/reports/lawsuits', { 'x-filler': 'x'.repeat(20_000) }), 431);
+
+    expect(answers.map(([path, a]) => ({ path, status: a.status, issues: nonConformities(queryDoc, path, 'get', a) }))).toEqual(
+      answers.map(([path, , status]) => ({ path, status, issues: [] })),
+    );
+    expect(timeline.headers.get('etag')).toBeTruthy();
+  });
+
+  it("query: the live feed over the address's connection cap is a declared 429 with retryAfter and Retry-After", async () => {
+    // One SSE stream holds the address's one slot (FEED_MAX_CONNECTIONS_PER_IP=1); the next is refused.
+    await new Promise<void>((resolve, reject) => {
+      const req = httpGet(`${query}/v1/feed/stream`, { headers: { accept: 'text/event-stream' } }, (res) => {
+        expect(res.statusCode).toBe(200);
+        res.once('data', () => resolve());
+      });
+      req.on('error', reject);
+      streams.push(req);
+    });
+    const refused = await read(query, '/v1/feed/stream', { accept: 'text/event-stream' });
+    expect({ status: refused.status, code: JSON.parse(refused.text).code }).toEqual({ status: 429, code: 'FEED.TOO_MANY_CONNECTIONS' });
+    expect(refused.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/);
+    expect(nonConformities(queryDoc, '/v1/feed/stream', 'get', refused)).toEqual([]);
+  });
+
+  it("ingest: over the key's write burst, a declared 429 with retryAfter, Retry-After and RateLimit-*", async () => {
+    let limited: Answer | undefined;
+    for (let i = 0; i < 60 && !limited; i++) {
+      const answer = await write('/v1/events', { events: 'not an array' });
+      if (answer.status === 429) limited = answer;
+    }
+    expect(limited?.status).toBe(429);
+    expect(JSON.parse(limited!.text)).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+    expect(limited!.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/);
+    expect(nonConformities(ingestDoc, '/v1/events', 'post', limited!)).toEqual([]);
+  });
+});
