@@ -4,10 +4,10 @@ import { READ_DB } from '../../database/read-database.module';
 import { SqlParams } from './sql.builder';
 
 /** fact id -> ids of the conflicts it is a side of (open at knownAt). */
-export type ConflictsWithMap = Map<string, string[]>;
+type ConflictsWithMap = Map<string, string[]>;
 
 /** A fact's conflicts from the map ([] when none). */
-export const conflictsWithIn = (map: ConflictsWithMap, factId: string): string[] => map.get(factId) ?? [];
+const conflictsWithIn = (map: ConflictsWithMap, factId: string): string[] => map.get(factId) ?? [];
 
 /** SQL over `c` (read_model.conflicts): the conflict was open at `knownAt` (now without it). */
 export function openAtSql(knownAt: string | null, p: SqlParams): string {
@@ -20,7 +20,7 @@ export function openAtSql(knownAt: string | null, p: SqlParams): string {
  * `conflictsWith` of report items: the ids of the conflicts each fact is a side of, open at `knownAt` (now when
  * null), in the order they opened. The ids are those of GET /v1/reports/conflicts.
  */
-export async function loadConflictsWith(db: DataSource, factIds: readonly string[], knownAt: string | null): Promise<ConflictsWithMap> {
+async function loadConflictsWith(db: DataSource, factIds: readonly string[], knownAt: string | null): Promise<ConflictsWithMap> {
   const map: ConflictsWithMap = new Map();
   const ids = [...new Set(factIds)];
   if (!ids.length) return map;
