@@ -35,6 +35,7 @@ import { LeadershipRumouredEnds1764902200000 } from './migrations/1764902200000-
 import { DepartureDenials1764902300000 } from './migrations/1764902300000-departure-denials.migration';
 import { EntityNames1764902400000 } from './migrations/1764902400000-entity-names.migration';
 import { LawsuitRumours1764902500000 } from './migrations/1764902500000-lawsuit-rumours.migration';
+import { ReportingAgreesWithApi1764902600000 } from './migrations/1764902600000-reporting-agrees-with-api.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -74,6 +75,7 @@ export const MIGRATIONS = [
   DepartureDenials1764902300000,
   EntityNames1764902400000,
   LawsuitRumours1764902500000,
+  ReportingAgreesWithApi1764902600000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

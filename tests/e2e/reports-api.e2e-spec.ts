@@ -656,9 +656,10 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
     const [header, ...rows] = parseCsv(
       (await get(`/v1/reports/leadership?organization=${organization}&minPosition=${positions[3]}&format=csv`)).text,
     );
-    // (then the instants each bound's date stands for: start_from, start_to, end_from, end_to)
-    expect(header.slice(-7, -4)).toEqual(['modality_from_event_id', 'modality_from_sources', 'end_modality']);
-    expect(rows.map((r) => [r[0], r[header.indexOf('modality')], r[header.indexOf('sources')], ...r.slice(-7, -5)])).toEqual([
+    // (then the instants each bound's date stands for: start_from, start_to, end_from, end_to; then each bound's
+    // conflicts_with)
+    expect(header.slice(-9, -6)).toEqual(['modality_from_event_id', 'modality_from_sources', 'end_modality']);
+    expect(rows.map((r) => [r[0], r[header.indexOf('modality')], r[header.indexOf('sources')], ...r.slice(-9, -7)])).toEqual([
       ['person:desk-interim', 'reported', 'Example', '', ''],
       ['person:desk-rumour', 'confirmed', 'Gossip Weekly', confirmationId, 'Official Wire'],
     ]);

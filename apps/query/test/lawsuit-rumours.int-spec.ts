@@ -177,10 +177,10 @@ describe('lawsuits: a rumoured step is not the status until confirmed (real Post
     expect((await statuses('&asOf=2024-08-01'))['case:confirmed-settlement']).toEqual(['filed', null]);
   });
 
-  it('the CSV says the status and the rumour (rumored_status, the last column)', async () => {
+  it('the CSV says the status and the rumour (rumored_status, last but the conflicts columns added after it)', async () => {
     const rows: string[][] = parse(await (await get('&format=csv')).text(), { record_delimiter: '\r\n' });
     const [header, ...records] = rows;
-    expect(header[header.length - 1]).toBe('rumored_status');
+    expect(header.slice(-3)).toEqual(['rumored_status', 'conflicts_with', 'step_conflicts_with']);
     const at = (name: string) => header.indexOf(name);
     const byCase = Object.fromEntries(records.map((r) => [r[at('case')], [r[at('status')], r[at('rumored_status')]]]));
     expect(byCase).toEqual({

@@ -225,7 +225,7 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
     // The CSV: a row per report, each with its group's count of departures and of reports, after the earlier columns.
     const { header, rows } = await csv(`/v1/reports/departures?organization=${ORG}&groupBy=year`);
     expect(header.slice(0, BEFORE.departures.length + 1)).toEqual(['group', ...BEFORE.departures]);
-    expect(header.slice(-5)).toEqual(['group_count', 'group_reports', 'group_rumored', 'valid_from', 'valid_to']);
+    expect(header.slice(-6)).toEqual(['group_count', 'group_reports', 'group_rumored', 'valid_from', 'valid_to', 'conflicts_with']);
     expect(rows.map((r) => [r.group, r.person, r.group_count, r.group_reports])).toEqual([
       ['2024', 'person:csv-pat', '2', '3'],
       ['2024', 'person:csv-pat', '2', '3'],
@@ -261,10 +261,60 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
   it('departures CSV: the entity each person is shown under and the fallbacks, as the JSON items say; no group columns when not grouped', async () => {
     const page = await json<{ items: Departure[] }>(`/v1/reports/departures?organization=${ORG}`);
     const { header, rows } = await csv(`/v1/reports/departures?organization=${ORG}`);
-    expect(header).toEqual([...BEFORE.departures, 'canonical_person', 'canonical_person_name', 'fallbacks', 'valid_from', 'valid_to']);
+    expect(header).toEqual([
+      ...BEFORE.departures,
+      'canonical_person',
+      'canonical_person_name',
+      'fallbacks',
+      'valid_from',
+      'valid_to',
+      'conflicts_with',
+    ]);
     expect(rows.map((r) => [r.fact_id, r.canonical_person, r.canonical_person_name, r.fallbacks, r.valid_from, r.valid_to])).toEqual(
       page.items.map((d) => [d.factId, d.canonicalPerson, d.canonicalPersonName, cell(d.fallbacks), d.validFrom ?? '', d.validTo ?? '']),
     );
+  });
+
+  it('every report CSV names the conflicts a fact is a side of (conflicts_with, last), as its JSON conflictsWith and GET /v1/reports/conflicts do', async () => {
+    const conflicts = await json<{ items: Array<{ conflictId: string; sides: Array<{ eventId: string }> }> }>('/v1/reports/conflicts');
+    expect(conflicts.items).toHaveLength(1);
+    const [{ conflictId, sides }] = conflicts.items;
+    const disputed = sides.map((x) => x.eventId);
+    type Fact = { factId: string; conflictsWith: string[] };
+    // The two reports of Pat's departure are disputed (their dates differ); Lee's is not.
+    for (const path of [
+      `/v1/reports/departures?organization=${ORG}`,
+      `/v1/reports/timeline?subject=${ORG}`,
+      `/v1/sources/${sourceIdOf(SOURCE)}`,
+    ]) {
+      const page = await json<{ items: Fact[] }>(path);
+      const { header, rows } = await csv(path);
+      expect({ path, last: header.at(-1) }).toEqual({ path, last: 'conflicts_with' });
+      expect({ path, cells: rows.map((r) => [r.fact_id, r.conflicts_with]) }).toEqual({
+        path,
+        cells: page.items.map((i) => [i.factId, cell(i.conflictsWith)]),
+      });
+      expect(rows.filter((r) => r.conflicts_with === conflictId).map((r) => r.fact_id)).toEqual(
+        page.items.filter((i) => disputed.includes(i.factId)).map((i) => i.factId),
+      );
+      expect(rows.some((r) => r.conflicts_with === conflictId)).toBe(true);
+    }
+    // The roster: each bound's, the end of Pat's tenure being one side.
+    const { header, rows } = await csv(`/v1/reports/leadership?organization=${ORG}&show=tenures`);
+    expect(header.slice(-2)).toEqual(['start_conflicts_with', 'end_conflicts_with']);
+    expect(rows.map((r) => [r.person, r.start_conflicts_with, r.end_conflicts_with])).toEqual([
+      ['person:csv-pat', '', conflictId],
+      ['person:csv-lee', '', ''],
+    ]);
+    // Undisputed figures and cases: the column is there, empty.
+    for (const path of [`/v1/reports/financials?organization=${ORG}`, `/v1/reports/lawsuits?party=${ORG}`]) {
+      const { rows: undisputed } = await csv(path);
+      expect(undisputed.map((r) => r.conflicts_with)).toEqual(undisputed.map(() => ''));
+    }
+    // Known before the second report: no conflict yet, as the JSON says at that knownAt.
+    const before = new Date(Date.parse(secondRecordedAt) - 1).toISOString();
+    const earlier = await csv(`/v1/reports/departures?organization=${ORG}&knownAt=${before}`);
+    expect(earlier.rows.map((r) => r.conflicts_with)).toEqual(earlier.rows.map(() => ''));
   });
 
   it('leadership CSV: the entity each person is shown under, why and where they left and the fallbacks, as the JSON tenures say', async () => {
@@ -288,18 +338,20 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
     expect(page.items.length).toBeGreaterThan(0);
     const { header, rows } = await csv(`/v1/reports/leadership?organization=${ORG}&show=tenures`);
     // The report the start's modality comes from (when another than the start's own), after every earlier column.
-    expect(header.slice(-7, -5)).toEqual(['modality_from_event_id', 'modality_from_sources']);
+    expect(header.slice(-9, -7)).toEqual(['modality_from_event_id', 'modality_from_sources']);
     // Then the end's own modality (a rumoured end stays on the roster, not certain).
-    expect(header.at(-5)).toBe('end_modality');
+    expect(header.at(-7)).toBe('end_modality');
     // Then the instants each bound's date stands for, which a spreadsheet sorts by ("2024-Q2" and "unknown" it cannot).
-    expect(header.slice(-4)).toEqual(['start_from', 'start_to', 'end_from', 'end_to']);
+    expect(header.slice(-6, -2)).toEqual(['start_from', 'start_to', 'end_from', 'end_to']);
+    // Then the conflicts each bound is a side of.
+    expect(header.slice(-2)).toEqual(['start_conflicts_with', 'end_conflicts_with']);
     expect(rows.map((r) => [r.start_from, r.start_to, r.end_from, r.end_to])).toEqual(
       page.items.map((t) => [t.start?.from ?? '', t.start?.to ?? '', t.end?.from ?? '', t.end?.to ?? '']),
     );
     expect(rows.map((r) => [r.modality_from_event_id, r.modality_from_sources])).toEqual(
       page.items.map((t) => [t.start?.modalityFrom?.eventId ?? '', cell(t.start?.modalityFrom?.sources.map((x) => x.outlet) ?? [])]),
     );
-    expect(header.slice(-15, -7)).toEqual([
+    expect(header.slice(-17, -9)).toEqual([
       'canonical_person',
       'canonical_person_name',
       'reason',
@@ -327,7 +379,7 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
     type Point = { organization: string; canonicalOrganization: string; periodEnd: string | null; amount: string };
     const page = await json<{ items: Point[] }>(`/v1/reports/financials?organization=${ORG}`);
     const { header, rows } = await csv(`/v1/reports/financials?organization=${ORG}`);
-    expect(header).toEqual([...BEFORE.financials, 'organization', 'canonical_organization', 'period_end']);
+    expect(header).toEqual([...BEFORE.financials, 'organization', 'canonical_organization', 'period_end', 'conflicts_with']);
     expect(rows.map((r) => [r.amount, r.organization, r.canonical_organization, r.period_end])).toEqual(
       page.items.map((p) => [p.amount, p.organization, p.canonicalOrganization, p.periodEnd]),
     );
@@ -349,6 +401,8 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
       'fallbacks',
       'step_sources',
       'rumored_status',
+      'conflicts_with',
+      'step_conflicts_with',
     ]);
     expect(rows.map((r) => [r.defendants, r.canonical_plaintiffs, r.canonical_defendants, r.claims, r.fallbacks])).toEqual(
       page.items.map((c) => [ALIAS, cell(c.canonicalPlaintiffs), cell(c.canonicalDefendants), cell(c.claims), cell(c.fallbacks)]),
@@ -368,7 +422,7 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
     const { header, rows } = await csv(`/v1/reports/lawsuits?party=${ORG}`);
     expect(header.slice(0, BEFORE.lawsuits.length)).toEqual(BEFORE.lawsuits);
     // step_sources came after the others, and rumored_status (empty: nothing rumoured) after it.
-    expect(header.slice(-2)).toEqual(['step_sources', 'rumored_status']);
+    expect(header.slice(-4, -2)).toEqual(['step_sources', 'rumored_status']);
     expect(rows.map((r) => [r.steps, r.sources, r.outlets, r.step_sources, r.rumored_status])).toEqual([
       ['filed 2024-07; motion_filed 2024-09', 'CSV Wire', '1', 'CSV Daily', ''],
     ]);
@@ -384,7 +438,7 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
       const { header, rows } = await csv(path);
       expect({ path, header }).toEqual({
         path,
-        header: [...BEFORE.timeline, 'subject_name', 'canonical_subject', 'valid_from', 'valid_to'],
+        header: [...BEFORE.timeline, 'subject_name', 'canonical_subject', 'valid_from', 'valid_to', 'conflicts_with'],
       });
       expect(rows.map((r) => [r.fact_id, r.subject_name, r.canonical_subject, r.valid_from, r.valid_to])).toEqual(
         page.items.map((i) => [i.factId, i.subjectName, i.canonicalSubject, i.validFrom ?? '', i.validTo ?? '']),
@@ -454,7 +508,7 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
     const path = `/v1/sources/${sourceIdOf(SOURCE)}`;
     const page = await json<{ items: Array<{ factId: string; subjectName: string }> }>(path);
     const { header, rows } = await csv(path);
-    expect(header).toEqual([...BEFORE.source, 'subject_name']);
+    expect(header).toEqual([...BEFORE.source, 'subject_name', 'conflicts_with']);
     expect(rows.map((r) => [r.fact_id, r.subject_name])).toEqual(page.items.map((i) => [i.factId, i.subjectName]));
   });
 });

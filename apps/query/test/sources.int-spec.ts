@@ -11,6 +11,7 @@ import { applyLog, readModelSnapshot } from '../../../libs/projections/test/supp
 import { READ_DB } from '../src/database/read-database.module';
 import { mapQueryError } from '../src/query-errors.mapper';
 import { ConflictsWithInterceptor } from '../src/reports/shared/conflicts-with.interceptor';
+import { ConflictsWithRepository } from '../src/reports/shared/conflicts-with.repository';
 import { EntityNamesRepository } from '../src/reports/shared/entity-names.repository';
 import { ReadModelFreshness } from '../src/reports/shared/read-model-freshness.service';
 import { SourcesController } from '../src/sources/sources.controller';
@@ -111,6 +112,7 @@ describe('sources read model and endpoint (real Postgres, HTTP)', () => {
       providers: [
         SourcesRepository,
         EntityNamesRepository,
+        ConflictsWithRepository,
         { provide: READ_DB, useValue: ds },
         { provide: ReadModelFreshness, useValue: { settle: async () => undefined } },
         { provide: APP_INTERCEPTOR, useClass: ConflictsWithInterceptor },

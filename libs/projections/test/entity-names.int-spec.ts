@@ -4,6 +4,7 @@ import { PgEventStore } from '@newsroom/event-store';
 import { ProjectionRebuilder } from '@newsroom/projections';
 import { createTestDatabase, TestDatabase } from '@newsroom/testing';
 import { EntityNames1764902400000 } from '../../../infra/postgres/migrations/1764902400000-entity-names.migration';
+import { ReportingAgreesWithApi1764902600000 } from '../../../infra/postgres/migrations/1764902600000-reporting-agrees-with-api.migration';
 import { applyLog, itFoldsTheFeedEveryWay } from './support/log-replay.util';
 import { amendmentAppend, toAppend } from '../../../tests/fixtures/story.fixture';
 
@@ -126,10 +127,15 @@ describe('entity registry: a product named by its announcement, a case by its fi
     await ds.query(`INSERT INTO read_model.projection_checkpoints (projection, topic, partition, last_position, last_offset)
       SELECT p, 'entity-names-test', 0, 10, 9 FROM unnest(ARRAY['feed', 'entities']) AS p ON CONFLICT DO NOTHING`);
     const runner = ds.createQueryRunner();
+    // A later migration's views read read_model.entity_names: undone first and done again last, as a down of the whole
+    // chain would.
+    const later = new ReportingAgreesWithApi1764902600000();
     try {
+      await later.down(runner);
       await new EntityNames1764902400000().down(runner);
       await ds.query(`DELETE FROM read_model.projection_backfills`);
       await new EntityNames1764902400000().up(runner);
+      await later.up(runner);
     } finally {
       await runner.release();
     }

@@ -421,6 +421,20 @@ describe('leadership: evolve and tenures', () => {
     expect(roster(t, null, beforeRetraction)).toEqual([]);
   });
 
+  it('a rumour-only appointment is on the roster not certain, as a rumoured departure leaves its holder; a report of it, once dated by then, makes it certain', () => {
+    const t = given(ceoAppointment('rumored', '2024-06-10'));
+    const beforeReport = recordedAtOf(1);
+    t.apply(ceoAppointment('reported', '2024-07'));
+    const holder = (certain: boolean) => [{ person: 'person:w', role: 'CEO', certain }];
+    expect(roster(t, null, beforeReport)).toEqual(holder(false));
+    expect(roster(t, '2024-08-01T00:00:00Z', beforeReport)).toEqual(holder(false));
+    // The July report is another date (the start stays a rumour) but says the holder is in office: from July, certain.
+    expect(roster(t)).toEqual(holder(true));
+    expect(roster(t, '2024-06-20T00:00:00Z')).toEqual(holder(false));
+    expect(roster(t, '2024-08-01T00:00:00Z')).toEqual(holder(true));
+    expect(listed(t, '2024-08-01T00:00:00Z')).toEqual([{ person: 'person:w', interim: false, modality: 'rumored' }]);
+  });
+
   it('a denied appointment never makes anyone a role holder', () => {
     const t = given(
       appointed('person:e', 'CEO', '2024-01', {}),

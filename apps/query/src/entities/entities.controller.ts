@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { problems } from '@newsroom/platform';
 import { formatOf, readReportParams } from '../reports/shared/report-params.schema';
 import { respond } from '../reports/shared/report.response';
+import { ConflictsWithRepository } from '../reports/shared/conflicts-with.repository';
 import { READ_MODELS, ReadModelFreshness } from '../reports/shared/read-model-freshness.service';
 import { ApiParams, ApiProblemNotFound, ApiReport } from '../docs/zod-openapi.decorator';
 import { TIMELINE_CSV } from '../reports/timeline/timeline-csv.writer';
@@ -16,6 +17,7 @@ export class EntitiesController {
   constructor(
     private readonly repository: EntitiesRepository,
     private readonly freshness: ReadModelFreshness,
+    private readonly conflicts: ConflictsWithRepository,
   ) {}
 
   @Get(':subject')
@@ -34,6 +36,7 @@ export class EntitiesController {
     const format = formatOf(q.format, accept);
     const body = await this.repository.find({ ...q, from: null, to: null });
     if (!body) throw problems.notFound(`No standing fact names ${subject}${q.knownAt ? ` as known at ${q.knownAt}` : ''}.`);
+    if (format === 'csv') await this.conflicts.attach(body); // for TIMELINE_CSV's conflicts_with
     return respond(res, format, body, () => ({
       filename: subject.replace(':', '-'),
       rows: body.items,

@@ -17,6 +17,7 @@ import { TimelineRepository } from './timeline/timeline.repository';
 import { EntityLinksRepository } from './shared/entity-links.repository';
 import { EntityNamesRepository } from './shared/entity-names.repository';
 import { ConflictsWithInterceptor } from './shared/conflicts-with.interceptor';
+import { ConflictsWithRepository } from './shared/conflicts-with.repository';
 
 /**
  * The analysts' read side besides the feed: reports, entities and sources, as JSON or CSV, with valid-time (asOf)
@@ -25,6 +26,6 @@ import { ConflictsWithInterceptor } from './shared/conflicts-with.interceptor';
 @Module({
   imports: [EntitiesModule, SourcesModule],
   controllers: [LeadershipController, DeparturesController, LawsuitsController, FinancialsController, TimelineController, ConflictsController],
-  providers: [LeadershipRepository, DeparturesRepository, LawsuitsRepository, FinancialsRepository, TimelineRepository, EntityLinksRepository, EntityNamesRepository, ConflictsRepository, { provide: APP_INTERCEPTOR, useClass: ConflictsWithInterceptor }],
+  providers: [LeadershipRepository, DeparturesRepository, LawsuitsRepository, FinancialsRepository, TimelineRepository, EntityLinksRepository, EntityNamesRepository, ConflictsRepository, ConflictsWithRepository, { provide: APP_INTERCEPTOR, useClass: ConflictsWithInterceptor }],
 })
 export class ReportsModule {}

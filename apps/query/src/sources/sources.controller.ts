@@ -4,7 +4,8 @@ import type { Response } from 'express';
 import { problems } from '@newsroom/platform';
 import { formatOf, readReportParams } from '../reports/shared/report-params.schema';
 import { respond } from '../reports/shared/report.response';
-import { factSourcingColumns } from '../reports/shared/csv.writer';
+import { conflictsWithColumn, factSourcingColumns } from '../reports/shared/csv.writer';
+import { ConflictsWithRepository } from '../reports/shared/conflicts-with.repository';
 import { READ_MODELS, ReadModelFreshness } from '../reports/shared/read-model-freshness.service';
 import { ApiParams, ApiProblemNotFound, ApiReport } from '../docs/zod-openapi.decorator';
 import { SourceDto, SourceFactDto, SourcesRepository } from './sources.repository';
@@ -16,6 +17,7 @@ export class SourcesController {
   constructor(
     private readonly repository: SourcesRepository,
     private readonly freshness: ReadModelFreshness,
+    private readonly conflicts: ConflictsWithRepository,
   ) {}
 
   @Get()
@@ -63,6 +65,7 @@ export class SourcesController {
     const format = formatOf(f.format, accept);
     const body = await this.repository.find(id, f);
     if (!body) throw problems.notFound(`No source ${id} backing a standing fact${f.knownAt ? ` as known at ${f.knownAt}` : ''}.`);
+    if (format === 'csv') await this.conflicts.attach(body);
     return respond<SourceFactDto>(res, format, body, () => ({
       filename: `source-${id}`,
       rows: body.items,
@@ -81,6 +84,8 @@ export class SourcesController {
         ...factSourcingColumns<SourceFactDto>((x) => x),
         // Added later, so at the end.
         { header: 'subject_name', value: (x) => x.subjectName },
+        // The conflicts the fact is a side of (the JSON's conflictsWith).
+        conflictsWithColumn<SourceFactDto>((x) => x),
       ],
     }));
   }

@@ -18,6 +18,7 @@ import { LawsuitsRepository } from '../../src/reports/lawsuits/lawsuits.reposito
 import { LeadershipController } from '../../src/reports/leadership/leadership.controller';
 import { LeadershipRepository } from '../../src/reports/leadership/leadership.repository';
 import { ConflictsWithInterceptor } from '../../src/reports/shared/conflicts-with.interceptor';
+import { ConflictsWithRepository } from '../../src/reports/shared/conflicts-with.repository';
 import { EntityLinksRepository } from '../../src/reports/shared/entity-links.repository';
 import { EntityNamesRepository } from '../../src/reports/shared/entity-names.repository';
 import { ReadModelFreshness } from '../../src/reports/shared/read-model-freshness.service';
@@ -53,6 +54,7 @@ export async function startReportsApp(ds: DataSource): Promise<{ app: INestAppli
       EntitiesRepository,
       EntityLinksRepository,
       EntityNamesRepository,
+      ConflictsWithRepository,
       { provide: READ_DB, useValue: ds },
       { provide: ReadModelFreshness, useValue: { settle: async () => undefined } },
       { provide: APP_INTERCEPTOR, useClass: ConflictsWithInterceptor },

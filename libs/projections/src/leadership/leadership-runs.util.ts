@@ -229,13 +229,15 @@ export function tenuresPageSql(runs: string, view: TenuresView, after: readonly 
       SELECT CASE WHEN u.id <> t.start_fact_id THEN json_build_object('fact_id', u.id, 'version', u.version) END
       FROM unnest(t.dates, t.strengths, t.ids, t.versions) WITH ORDINALITY AS u(dated, strength, id, version, n)
       WHERE ${within} ORDER BY u.strength DESC, u.n LIMIT 1) END`;
+  // Whether the tenure rests on more than rumour: an appointment counted (as of asOf) reported or confirmed (`firm`).
+  const restsOnMore = `coalesce(${modalityStrength('reported')} <= ANY(t.strengths), false)`;
   const where = ['t.starts'];
   let certain = 'NULL::boolean';
   // Ended by a rumour only: still in force (not certainly) until a later tenure of the person's role begins.
   const rumouredEnd = `t.end_modality = 'rumored' AND NOT t.later_begun`;
   if (view.show === 'roster' && view.asOf === null) {
     where.push(`(t.end_fact_id IS NULL OR ${rumouredEnd})`);
-    certain = 't.start_fact_id IS NOT NULL AND t.end_fact_id IS NULL';
+    certain = `t.start_fact_id IS NOT NULL AND ${restsOnMore} AND t.end_fact_id IS NULL`;
   } else if (view.show === 'roster') {
     const at = `${view.asOf}::timestamptz`;
     // Begun by then (or unknown), and not fully passed: as rosterAt compares the bounds' intervals.
@@ -243,7 +245,7 @@ export function tenuresPageSql(runs: string, view: TenuresView, after: readonly 
     where.push(
       `(t.end_fact_id IS NULL OR ${rumouredEnd} OR coalesce(t.end_valid_to_at, t.end_valid_from_at) IS NULL OR coalesce(t.end_valid_to_at, t.end_valid_from_at) > ${at})`,
     );
-    certain = `t.start_fact_id IS NOT NULL AND coalesce(coalesce(t.start_valid_to_at, t.start_valid_from_at) <= ${at}, true)
+    certain = `t.start_fact_id IS NOT NULL AND ${restsOnMore} AND coalesce(coalesce(t.start_valid_to_at, t.start_valid_from_at) <= ${at}, true)
       AND (t.end_fact_id IS NULL OR coalesce(t.end_valid_from_at > ${at}, true))`;
   }
   const key = [

@@ -57,8 +57,16 @@ export interface Tenure {
   end: TenureBound | null;
   reason: string | null;
   destination: string | null;
-  /** For a roster as of a date: false when the date falls inside the start's or end's imprecise interval. */
+  /**
+   * For a roster as of a date: false when the date falls inside the start's or end's imprecise interval, the start is
+   * unknown, the end is a rumour, or the tenure rests on rumour alone (no appointment of it counted is reported or confirmed).
+   */
   certain?: boolean;
+  /**
+   * Internal (`tenuresOf` to `rosterAt`): whether an appointment of the tenure counted (as of `asOf`, those dated by
+   * then) is reported or confirmed; false when it rests on rumours only.
+   */
+  firm?: boolean;
   /**
    * Internal (`tenuresOf` to `rosterAt`): when a later tenure of the same person and role follows this one, its
    * start's `from` (null when undated); absent when none does. A tenure ended by a rumour stays in force until then.
@@ -176,6 +184,7 @@ export function tenuresOf(
         if (open) {
           if (at > until) continue;
           open.interim = r.interim;
+          if (r.modality !== 'rumored') open.firm = true;
           const within = startPoint ? at <= startTo : at < startTo;
           if (within && modalityStrength(r.modality) > modalityStrength(open.start!.modality)) {
             open.start!.modality = r.modality;
@@ -195,6 +204,7 @@ export function tenuresOf(
             end: null,
             reason: null,
             destination: null,
+            firm: r.modality !== 'rumored',
           };
           own.push(open);
         }
@@ -328,20 +338,22 @@ export function compareTenureKeys(a: readonly string[], b: readonly string[]): n
  * Who may hold each role: without `asOf`, the tenures still open; with it, those whose start had begun by then
  * (or is unknown) and whose end had not fully passed. A tenure whose end is a rumour (one not set aside as denied)
  * stays, not `certain`, until a later tenure of the person's role begins. `certain` is false when the date falls
- * inside the imprecise interval of either end, or the start is unknown.
+ * inside the imprecise interval of either end, the start is unknown, or every appointment of the tenure counted by
+ * then is a rumour (`firm`): a rumoured appointment is on the roster, as a rumoured departure leaves the holder there,
+ * not for certain.
  */
 export function rosterAt(tenures: Tenure[], asOf: string | null): Tenure[] {
   const at = asOf === null ? Infinity : Date.parse(asOf);
   // Ended by a rumour only, and no later tenure begun by then.
   const rumouredEnd = (t: Tenure) => t.end?.modality === 'rumored' && (t.nextFrom === undefined || time(t.nextFrom, -Infinity) > at);
   if (asOf === null)
-    return tenures.filter((t) => t.end === null || rumouredEnd(t)).map((t) => ({ ...t, certain: t.start !== null && t.end === null }));
+    return tenures.filter((t) => t.end === null || rumouredEnd(t)).map((t) => ({ ...t, certain: t.firm === true && t.end === null }));
   return tenures.flatMap((t) => {
     const startFrom = time(t.start?.from ?? null, -Infinity);
     const startTo = time(t.start?.to ?? t.start?.from ?? null, -Infinity);
     const endFrom = t.end ? time(t.end.from, Infinity) : Infinity;
     const endTo = t.end ? time(t.end.to ?? t.end.from, Infinity) : Infinity;
     if (!(startFrom <= at && (endTo > at || rumouredEnd(t)))) return [];
-    return [{ ...t, certain: t.start !== null && startTo <= at && endFrom > at }];
+    return [{ ...t, certain: t.start !== null && t.firm === true && startTo <= at && endFrom > at }];
   });
 }

@@ -1,4 +1,5 @@
-import { factSourcingColumns } from '../shared/csv.writer';
+import { conflictsWithColumn, factSourcingColumns } from '../shared/csv.writer';
+import { ConflictsWithRepository } from '../shared/conflicts-with.repository';
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -18,6 +19,7 @@ export class DeparturesController {
   constructor(
     private readonly repository: DeparturesRepository,
     private readonly freshness: ReadModelFreshness,
+    private readonly conflicts: ConflictsWithRepository,
   ) {}
 
   @Get()
@@ -29,6 +31,7 @@ export class DeparturesController {
     await this.freshness.settle(res, q.minPosition, READ_MODELS.departures);
     const format = formatOf(q.format, accept);
     const body = await this.repository.report(q);
+    if (format === 'csv') await this.conflicts.attach(body);
     // Grouped, a row is a report: each carries its group's count of departures and of reports, so a sheet counting
     // rows (reports) can still read the departures, as the JSON's groups give them.
     const rows: CsvRow[] =
@@ -59,6 +62,8 @@ export class DeparturesController {
         // The instants the date stands for (the JSON's validFrom, validTo): `occurred_at` is a date as written ("2024-Q2",
         // "2024-12-15/2025-01-15"), which a spreadsheet cannot sort or filter by.
         { header: 'valid_from', value: (d) => d.validFrom }, { header: 'valid_to', value: (d) => d.validTo },
+        // The conflicts the departure is a side of (the JSON's conflictsWith).
+        conflictsWithColumn<CsvRow>((d) => d),
       ],
     }));
   }

@@ -1,4 +1,5 @@
-import { factSourcingColumns } from '../shared/csv.writer';
+import { conflictsWithColumn, factSourcingColumns } from '../shared/csv.writer';
+import { ConflictsWithRepository } from '../shared/conflicts-with.repository';
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -15,6 +16,7 @@ export class FinancialsController {
   constructor(
     private readonly repository: FinancialsRepository,
     private readonly freshness: ReadModelFreshness,
+    private readonly conflicts: ConflictsWithRepository,
   ) {}
 
   @Get()
@@ -26,6 +28,7 @@ export class FinancialsController {
     await this.freshness.settle(res, q.minPosition, READ_MODELS.financials);
     const format = formatOf(q.format, accept);
     const body = await this.repository.report(q);
+    if (format === 'csv') await this.conflicts.attach(body);
     return respond<PointDto>(res, format, body, () => ({
       filename: 'financials',
       rows: body.items,
@@ -42,6 +45,8 @@ export class FinancialsController {
         // subjects told apart, as the JSON's points are), and where its period ends.
         { header: 'organization', value: (x) => x.organization }, { header: 'canonical_organization', value: (x) => x.canonicalOrganization },
         { header: 'period_end', value: (x) => x.periodEnd },
+        // The conflicts the figure is a side of (the JSON's conflictsWith): a disputed figure looks disputed in a sheet.
+        conflictsWithColumn<PointDto>((x) => x),
       ],
     }));
   }

@@ -1,7 +1,8 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { factSourcingColumns } from '../shared/csv.writer';
+import { conflictsWithColumn, factSourcingColumns } from '../shared/csv.writer';
+import { ConflictsWithRepository } from '../shared/conflicts-with.repository';
 import { formatOf, readReportParams } from '../shared/report-params.schema';
 import { respond } from '../shared/report.response';
 import { stepsHappenedBy } from '../shared/sql.builder';
@@ -16,6 +17,7 @@ export class LawsuitsController {
   constructor(
     private readonly repository: LawsuitsRepository,
     private readonly freshness: ReadModelFreshness,
+    private readonly conflicts: ConflictsWithRepository,
   ) {}
 
   @Get()
@@ -27,6 +29,7 @@ export class LawsuitsController {
     await this.freshness.settle(res, q.minPosition, READ_MODELS.lawsuits);
     const format = formatOf(q.format, accept);
     const body = await this.repository.report(q, stepsHappenedBy(raw.asOf));
+    if (format === 'csv') await this.conflicts.attach(body);
     return respond<CaseDto>(res, format, body, () => ({
       filename: 'lawsuits',
       rows: body.items,
@@ -49,6 +52,10 @@ export class LawsuitsController {
         { header: 'step_sources', value: (c) => [...new Set(c.history.slice(1).flatMap((s) => s.sources.map((x) => x.outlet)))] },
         // The latest rumoured step after the status, which does not count until confirmed (JSON rumoredStatus; empty when none).
         { header: 'rumored_status', value: (c) => c.rumoredStatus },
+        // The conflicts the filing is a side of (the JSON's filed.conflictsWith), then those of the steps listed after it
+        // (each step's history[].conflictsWith), as step_sources splits the outlets.
+        conflictsWithColumn<CaseDto>((c) => c.filed),
+        { header: 'step_conflicts_with', value: (c) => [...new Set(c.history.slice(1).flatMap((s) => (s as { conflictsWith?: string[] }).conflictsWith ?? []))] },
       ],
     }));
   }

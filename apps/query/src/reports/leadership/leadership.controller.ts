@@ -1,4 +1,5 @@
-import { factSourcingColumns } from '../shared/csv.writer';
+import { conflictsWithColumn, factSourcingColumns } from '../shared/csv.writer';
+import { ConflictsWithRepository } from '../shared/conflicts-with.repository';
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -15,6 +16,7 @@ export class LeadershipController {
   constructor(
     private readonly repository: LeadershipRepository,
     private readonly freshness: ReadModelFreshness,
+    private readonly conflicts: ConflictsWithRepository,
   ) {}
 
   @Get()
@@ -32,6 +34,7 @@ export class LeadershipController {
     await this.freshness.settle(res, q.minPosition, READ_MODELS.leadership);
     const format = formatOf(q.format, accept);
     const body = await this.repository.report(q);
+    if (format === 'csv') await this.conflicts.attach(body);
     return respond<TenureDto>(res, format, body, () => ({
       filename: 'leadership',
       rows: body.items,
@@ -63,6 +66,9 @@ export class LeadershipController {
         // ("2024-Q2", "unknown"), which a spreadsheet cannot sort or filter by.
         { header: 'start_from', value: (t) => t.start?.from ?? '' }, { header: 'start_to', value: (t) => t.start?.to ?? '' },
         { header: 'end_from', value: (t) => t.end?.from ?? '' }, { header: 'end_to', value: (t) => t.end?.to ?? '' },
+        // The conflicts each bound is a side of (the JSON's start.conflictsWith, end.conflictsWith): a disputed date looks
+        // disputed in a sheet too.
+        conflictsWithColumn<TenureDto>((t) => t.start, 'start_'), conflictsWithColumn<TenureDto>((t) => t.end, 'end_'),
       ],
     }));
   }

@@ -67,7 +67,7 @@ const tenure = z.object({
   certain: z
     .boolean()
     .optional()
-    .meta({ description: 'Roster only (left out with show=tenures): false when asOf falls inside an imprecise start or end date, or the start is unknown' }),
+    .meta({ description: 'Roster only (left out with show=tenures): false when asOf falls inside an imprecise start or end date, the start is unknown, the end is a rumoured departure, or the tenure rests on rumour alone (no appointment of it dated by asOf, every one without it, is reported or confirmed)' }),
 });
 
 export const leadershipReportSchema = z.object({

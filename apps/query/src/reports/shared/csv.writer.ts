@@ -49,6 +49,15 @@ export function toCsv<T>(columns: readonly CsvColumn<T>[], rows: readonly T[]): 
   return lines.join('\r\n') + '\r\n';
 }
 
+/**
+ * A fact's `conflictsWith` (the ids of the conflicts it is a side of, as GET /v1/reports/conflicts lists them), joined
+ * as every list cell is; set on the answer's facts by `ConflictsWithRepository.attach` before the CSV is written.
+ * Appended at the end of a row; `prefix` as for `factSourcingColumns`. Empty when the fact is undisputed or absent.
+ */
+export function conflictsWithColumn<T>(fact: (row: T) => object | null | undefined, prefix = ''): CsvColumn<T> {
+  return { header: `${prefix}conflicts_with`, value: (r) => (fact(r) as { conflictsWith?: string[] } | null | undefined)?.conflictsWith };
+}
+
 /** What a fact's JSON carries beyond its values, as the CSV exports need it. */
 interface CsvFact {
   corroboration: { outlets: number; confirms: number; denies: number };

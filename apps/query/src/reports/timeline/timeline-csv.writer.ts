@@ -1,4 +1,4 @@
-import { CsvColumn, factSourcingColumns } from '../shared/csv.writer';
+import { conflictsWithColumn, CsvColumn, factSourcingColumns } from '../shared/csv.writer';
 import { TimelineItemDto } from './timeline.repository';
 
 /** CSV columns of a timeline page (also an entity's related events). */
@@ -12,4 +12,6 @@ export const TIMELINE_CSV: readonly CsvColumn<TimelineItemDto>[] = [
   { header: 'subject_name', value: (i) => i.subjectName }, { header: 'canonical_subject', value: (i) => i.canonicalSubject },
   // Then the instants the date stands for (the JSON's validFrom, validTo), which a spreadsheet can sort and filter by.
   { header: 'valid_from', value: (i) => i.validFrom }, { header: 'valid_to', value: (i) => i.validTo },
+  // The conflicts the fact is a side of (the JSON's conflictsWith; the view attaches them before writing).
+  conflictsWithColumn<TimelineItemDto>((i) => i),
 ];

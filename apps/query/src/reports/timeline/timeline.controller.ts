@@ -9,6 +9,7 @@ import { toTimelineJs } from './timeline-js.mapper';
 import { TIMELINE_CSV } from './timeline-csv.writer';
 import { TimelineRepository } from './timeline.repository';
 import { EntityNamesRepository } from '../shared/entity-names.repository';
+import { ConflictsWithRepository } from '../shared/conflicts-with.repository';
 import { timelineJsSchema, timelineParams, timelineReportSchema } from './timeline.schema';
 
 @ApiTags('reports')
@@ -18,6 +19,7 @@ export class TimelineController {
     private readonly repository: TimelineRepository,
     private readonly freshness: ReadModelFreshness,
     private readonly names: EntityNamesRepository,
+    private readonly conflicts: ConflictsWithRepository,
   ) {}
 
   @Get()
@@ -41,6 +43,7 @@ export class TimelineController {
     }
     const format = formatOf(q.format, accept);
     const body = { subject: q.subject, from: q.from, to: q.to, types: q.types, asOf: q.asOf, knownAt: q.knownAt, lang: q.lang ?? 'en', ...page };
+    if (format === 'csv') await this.conflicts.attach(body);
     return respond(res, format, body, () => ({ filename: 'timeline', rows: page.items, next: page.next, columns: TIMELINE_CSV }));
   }
 }
