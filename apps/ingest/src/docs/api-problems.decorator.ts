@@ -35,6 +35,19 @@ const WRITE_UNAVAILABLE = ['SERVICE.UNAVAILABLE', 'STORE.BUSY', 'STORE.TIMEOUT',
 export type ProblemCodes = Partial<Record<number, readonly string[]>>;
 
 /**
+ * The problems of recording events (POST /v1/events, one or a batch, and POST /v1/stories): the envelope's, the
+ * stream's and the case rules'. A story adds BATCH.NOT_RECORDED (its other events, when one is refused).
+ */
+export const RECORDING_PROBLEMS = {
+  400: ['REQUEST.MALFORMED_JSON', 'VALIDATION.FAILED', 'EVENT.UNKNOWN_TYPE', 'STREAM.SUBJECT_MISMATCH'],
+  401: [],
+  403: [],
+  409: ['EVENT.ID_CONFLICT', 'STREAM.VERSION_MISMATCH'],
+  413: ['EVENT.TOO_LARGE'],
+  422: ['CASE.NOT_FILED', 'CASE.CLOSED', 'CASE.ALREADY_FILED', 'CASE.STEP_BEFORE_FILING', 'EVENT.TYPE_NOT_RECORDABLE', 'STORE.REJECTED'],
+} as const satisfies ProblemCodes;
+
+/**
  * Documents the given statuses as application/problem+json responses (the Problem schema is added at build), each
  * naming the `code` values this operation answers with at that status. A write (one that takes a body: 413 listed)
  * may also meet 415 and the per-key rate limit's 429; every endpoint 503. 429 and 503 declare Retry-After.

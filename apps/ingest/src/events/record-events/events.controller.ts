@@ -3,7 +3,7 @@ import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiSecurity, ApiTags } f
 import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { submissionJsonSchema, validateSubmission } from '@newsroom/domain';
 import { problems, RequireScope } from '@newsroom/platform';
-import { ApiProblems } from '../../docs/api-problems.decorator';
+import { ApiProblems, RECORDING_PROBLEMS } from '../../docs/api-problems.decorator';
 import { BATCH_RESULT_SCHEMA, LOCATION_HEADER, RATE_LIMIT_HEADERS, RECORDED_SCHEMA } from '../../docs/responses.schema';
 import { recordedBody, rejectionProblem } from '../../http/outcome.response';
 import { requestMeta } from '../../http/request-meta.util';
@@ -65,14 +65,7 @@ export class EventsController {
     schema: { oneOf: [RECORDED_SCHEMA, BATCH_RESULT_SCHEMA] },
     headers: { ...LOCATION_HEADER, ...RATE_LIMIT_HEADERS },
   })
-  @ApiProblems({
-    400: ['REQUEST.MALFORMED_JSON', 'VALIDATION.FAILED', 'EVENT.UNKNOWN_TYPE', 'STREAM.SUBJECT_MISMATCH'],
-    401: [],
-    403: [],
-    409: ['EVENT.ID_CONFLICT', 'STREAM.VERSION_MISMATCH'],
-    413: ['EVENT.TOO_LARGE'],
-    422: ['CASE.NOT_FILED', 'CASE.CLOSED', 'CASE.ALREADY_FILED', 'CASE.STEP_BEFORE_FILING', 'EVENT.TYPE_NOT_RECORDABLE', 'STORE.REJECTED'],
-  })
+  @ApiProblems(RECORDING_PROBLEMS)
   async record(
     @Body() body: unknown,
     @Req() req: IngestRequest,

@@ -3,7 +3,7 @@ import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiSecurity, ApiTags } f
 import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { storyRequestJsonSchema, validateStoryRequest } from '@newsroom/domain';
 import { ProblemError, problems, RequireScope } from '@newsroom/platform';
-import { ApiProblems } from '../../docs/api-problems.decorator';
+import { ApiProblems, RECORDING_PROBLEMS } from '../../docs/api-problems.decorator';
 import { RATE_LIMIT_HEADERS, STORY_RESULT_SCHEMA } from '../../docs/responses.schema';
 import { requestMeta } from '../../http/request-meta.util';
 import { idempotencyKey } from '../../http/path-params.util';
@@ -45,22 +45,7 @@ export class StoriesController {
     schema: STORY_RESULT_SCHEMA,
     headers: RATE_LIMIT_HEADERS,
   })
-  @ApiProblems({
-    400: ['REQUEST.MALFORMED_JSON', 'VALIDATION.FAILED', 'EVENT.UNKNOWN_TYPE', 'STREAM.SUBJECT_MISMATCH'],
-    401: [],
-    403: [],
-    409: ['EVENT.ID_CONFLICT', 'STREAM.VERSION_MISMATCH'],
-    413: ['EVENT.TOO_LARGE'],
-    422: [
-      'CASE.NOT_FILED',
-      'CASE.CLOSED',
-      'CASE.ALREADY_FILED',
-      'CASE.STEP_BEFORE_FILING',
-      'EVENT.TYPE_NOT_RECORDABLE',
-      'BATCH.NOT_RECORDED',
-      'STORE.REJECTED',
-    ],
-  })
+  @ApiProblems({ ...RECORDING_PROBLEMS, 422: [...RECORDING_PROBLEMS[422], 'BATCH.NOT_RECORDED'] })
   async record(
     @Body() body: unknown,
     @Req() req: IngestRequest,
