@@ -6,7 +6,7 @@ import { PROJECTION_NAMES, ProjectionRebuilder, sourceIdOf } from '@newsroom/pro
 import { createTestDatabase, pastMillisecondOf, TestDatabase } from '@newsroom/testing';
 import { ReportingAgreesWithApi1764902600000 } from '../../../infra/postgres/migrations/1764902600000-reporting-agrees-with-api.migration';
 import { amendmentAppend, toAppend } from '../../../tests/fixtures/story.fixture';
-import { startReportsApp } from './support/reports-app.harness';
+import { reportsReader, startReportsApp } from './support/reports-app.harness';
 
 const ORG = 'org:t56-acme';
 const RUMOURED = 'person:t56-rumoured-cfo';
@@ -45,12 +45,7 @@ describe('reports and reporting views say what the API says (real Postgres, HTTP
   let base: string;
   let beforeReport = '';
 
-  const get = (path: string) => fetch(`${base}${path}`);
-  const json = async <T>(path: string) => {
-    const res = await get(path);
-    expect({ path, status: res.status }).toEqual({ path, status: 200 });
-    return (await res.json()) as T;
-  };
+  const { get, json } = reportsReader(() => base);
   const csv = async (path: string) => {
     const res = await get(`${path}&format=csv`);
     expect({ path, status: res.status }).toEqual({ path, status: 200 });

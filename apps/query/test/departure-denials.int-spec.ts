@@ -6,7 +6,7 @@ import { PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
 import { createTestDatabase, pastMillisecondOf, TestDatabase } from '@newsroom/testing';
 import { DepartureDenials1764902300000 } from '../../../infra/postgres/migrations/1764902300000-departure-denials.migration';
 import { sourcingAppend, toAppend } from '../../../tests/fixtures/story.fixture';
-import { startReportsApp } from './support/reports-app.harness';
+import { reportsReader, startReportsApp } from './support/reports-app.harness';
 
 const ORG = 'org:dd-openai';
 /** A slug merged into ORG: a denial recorded under it answers a rumour recorded under ORG. */
@@ -57,12 +57,7 @@ describe('denials of departures by their dates: roster, counts, conflicts and BI
   let base: string;
   let beforeSeptember = '';
 
-  const get = (path: string) => fetch(`${base}${path}`);
-  const json = async <T>(path: string) => {
-    const res = await get(path);
-    expect({ path, status: res.status }).toEqual({ path, status: 200 });
-    return (await res.json()) as T;
-  };
+  const { get, json } = reportsReader(() => base);
   const roster = async (params: Record<string, string> = {}) =>
     (
       await json<{ items: Array<{ person: string; certain: boolean; end: { occurredAt: string; modality: string } | null }> }>(

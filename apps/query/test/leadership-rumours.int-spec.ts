@@ -5,7 +5,7 @@ import { PgEventStore } from '@newsroom/event-store';
 import { PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
 import { createTestDatabase, pastMillisecondOf, TestDatabase } from '@newsroom/testing';
 import { sourcingAppend, toAppend } from '../../../tests/fixtures/story.fixture';
-import { startReportsApp } from './support/reports-app.harness';
+import { reportsReader, startReportsApp } from './support/reports-app.harness';
 
 const OPENAI = 'org:t14-openai';
 const TINY = 'org:t14-tiny-lab';
@@ -59,12 +59,7 @@ describe('a rumoured departure and its denial: roster, tenures and departures co
   const known: Record<string, string> = {};
   let rumourId = '';
 
-  const get = (path: string) => fetch(`${base}${path}`);
-  const json = async <T>(path: string) => {
-    const res = await get(path);
-    expect({ path, status: res.status }).toEqual({ path, status: 200 });
-    return (await res.json()) as T;
-  };
+  const { get, json } = reportsReader(() => base);
   const csv = async (path: string) => {
     const records: string[][] = parse(await (await get(`${path}&format=csv`)).text(), { record_delimiter: '\r\n' });
     const [header, ...rows] = records;

@@ -5,7 +5,7 @@ import { PgEventStore } from '@newsroom/event-store';
 import { PROJECTION_NAMES, ProjectionRebuilder, sourceIdOf } from '@newsroom/projections';
 import { createTestDatabase, pastMillisecondOf, TestDatabase } from '@newsroom/testing';
 import { toAppend } from '../../../tests/fixtures/story.fixture';
-import { startReportsApp } from './support/reports-app.harness';
+import { reportsReader, startReportsApp } from './support/reports-app.harness';
 
 const WIRE = { outlet: 'Cursor Wire', url: 'https://cursor.example/1', title: 'People leave', language: 'en' };
 const DESK = { outlet: 'Other Desk', url: 'https://cursor.example/2', title: 'Figures', language: 'en' };
@@ -36,12 +36,7 @@ describe('report cursors are bound to their query (real Postgres, HTTP)', () => 
   let app: INestApplication;
   let base: string;
 
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers });
-  const json = async <T>(path: string) => {
-    const res = await get(path);
-    expect({ path, status: res.status }).toEqual({ path, status: 200 });
-    return (await res.json()) as T;
-  };
+  const { get, json } = reportsReader(() => base);
   const problem = async (path: string) => {
     const res = await get(path);
     expect({ path, status: res.status, type: res.headers.get('content-type') }).toEqual({

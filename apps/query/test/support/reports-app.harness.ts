@@ -65,3 +65,17 @@ export async function startReportsApp(ds: DataSource): Promise<{ app: INestAppli
   await app.listen(0, '127.0.0.1');
   return { app, base: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
 }
+
+/**
+ * A reader of the reports app at `base()` (read when called: the app starts in beforeAll): `get` answers the response,
+ * `json` the body of a 200, failing with the path when the answer is another status.
+ */
+export function reportsReader(base: () => string) {
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base()}${path}`, { headers });
+  const json = async <T>(path: string) => {
+    const res = await get(path);
+    expect({ path, status: res.status }).toEqual({ path, status: 200 });
+    return (await res.json()) as T;
+  };
+  return { get, json };
+}
