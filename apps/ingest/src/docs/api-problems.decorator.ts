@@ -13,6 +13,7 @@ const DESCRIPTIONS: Record<number, string> = {
   415: 'A body that is not application/json (or application/*+json), in another charset, or compressed',
   422: 'A rule refused it',
   429: "Over the key's write rate (INGEST_WRITE_RATE_PER_KEY, INGEST_WRITE_BURST_PER_KEY); Retry-After says when to send again",
+  431: 'Request line and headers over their limit (16 KiB)',
   503: 'The event store is unavailable, timed out or too busy, or other writers kept the stream busy; Retry-After says when to retry',
 };
 
@@ -24,12 +25,13 @@ const COMMON_CODES: Record<number, readonly string[]> = {
   413: ['REQUEST.TOO_LARGE'],
   415: ['REQUEST.UNSUPPORTED_MEDIA_TYPE'],
   429: ['RATE_LIMITED'],
+  431: ['REQUEST.HEADERS_TOO_LARGE'],
 };
 
 /** A read's 503 (it records nothing either way). */
-const READ_UNAVAILABLE = ['SERVICE.UNAVAILABLE', 'STORE.TIMEOUT'];
+const READ_UNAVAILABLE = ['SERVICE.UNAVAILABLE', 'SERVICE.STARTING', 'STORE.TIMEOUT'];
 /** A write's 503: `recorded` says whether anything was. */
-const WRITE_UNAVAILABLE = ['SERVICE.UNAVAILABLE', 'STORE.BUSY', 'STORE.TIMEOUT', 'STREAM.CONTENDED'];
+const WRITE_UNAVAILABLE = ['SERVICE.UNAVAILABLE', 'SERVICE.STARTING', 'STORE.BUSY', 'STORE.TIMEOUT', 'STREAM.CONTENDED'];
 
 /** An operation's problems: each status it answers with, and the codes of that status it adds to the common ones. */
 export type ProblemCodes = Partial<Record<number, readonly string[]>>;
@@ -50,12 +52,17 @@ export const RECORDING_PROBLEMS = {
 /**
  * Documents the given statuses as application/problem+json responses (the Problem schema is added at build), each
  * naming the `code` values this operation answers with at that status. A write (one that takes a body: 413 listed)
- * may also meet 415 and the per-key rate limit's 429; every endpoint 503. 429 and 503 declare Retry-After.
+ * may also meet 415 and the per-key rate limit's 429; every endpoint 431 and 503 (SERVICE.STARTING while it starts). 429 and 503 declare Retry-After.
  */
 export function ApiProblems(codes: ProblemCodes) {
   const statuses = Object.keys(codes).map(Number);
   const write = statuses.includes(413);
-  const all: ProblemCodes = { ...codes, ...(write ? { 415: [], 429: [] } : {}), 503: write ? WRITE_UNAVAILABLE : READ_UNAVAILABLE };
+  const all: ProblemCodes = {
+    ...codes,
+    ...(write ? { 415: [], 429: [] } : {}),
+    431: [],
+    503: write ? WRITE_UNAVAILABLE : READ_UNAVAILABLE,
+  };
   return applyDecorators(
     ...Object.keys(all)
       .map(Number)
