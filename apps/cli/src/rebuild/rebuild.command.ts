@@ -56,9 +56,11 @@ function runWithBar(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
       tail = lines.pop() ?? '';
       lines.filter(Boolean).forEach(onLine);
     });
+    let said = '';
     child.stderr.on('data', (d: Buffer) => {
       bar.clear();
       process.stderr.write(d);
+      said = (said + d.toString()).slice(-4000);
     });
     // A stop asked of the CLI (a supervisor's SIGTERM, Ctrl-C) is passed on: the rebuild stops too, not orphaned.
     const forward = (signal: NodeJS.Signals) => void child.kill(signal);
@@ -73,7 +75,8 @@ function runWithBar(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
       if (tail) onLine(tail);
       bar.done();
       // Its own codes (0 done, 1 failed, 2 bad usage, 3 refused, 128+n stopped by signal n) are the CLI's.
-      if (code === 1)
+      // The hint about the database only when the rebuild could not reach it; any other failure says its own reason above.
+      if (code === 1 && UNREACHABLE.test(said))
         process.stderr.write(
           "rebuild failed: is Postgres up and DATABASE_URL (or --database-url) the stack's database? `newsroom stack status` shows the stack\n",
         );
@@ -81,3 +84,7 @@ function runWithBar(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     });
   });
 }
+
+/** What a rebuild says when it cannot reach its database (refused, unknown host, no such database, a login refused, cut off). */
+const UNREACHABLE =
+  /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|database "[^"]*" does not exist|authentication failed|Connection terminated|timeout expired/i;

@@ -21,6 +21,21 @@ export function groupsOf(projections: readonly Projection[], count: number): Pro
   return groups.map((g) => g.members);
 }
 
+/** An event of the log the running code cannot read (a type or schema version of a newer release): set aside. */
+interface Unreadable {
+  position: string;
+  id: string;
+  type: string;
+  reason: string;
+}
+
+/** A page of the log: the events read, those set aside as unreadable, and the last position it covers (null: none). */
+export interface LogPage {
+  events: ProjectedEvent[];
+  unreadable: Unreadable[];
+  last: string | null;
+}
+
 /**
  * Folds the event store into projections for a rebuild. The log is read once, page by page (the next page is read
  * while this one is applied), and each page goes to every group of projections side by side, each group on its
@@ -62,15 +77,15 @@ export class LogFold {
     const worker = async (g: number) => {
       for (let k = 0; !stopped; k++) {
         while (!stopped && k > Math.min(...done) + LOOKAHEAD) await progressed.promise;
-        const events = await pages.page(k);
-        if (stopped || !events.length) return;
+        const page = await pages.page(k);
+        if (stopped || page.last === null) return;
         void pages.page(k + 1); // read ahead while this page is applied
-        await this.applyPage(groups[g], events);
+        await this.applyPage(groups[g], page);
         done[g] = k;
         for (; counted < Math.min(...done); counted++) {
           const page = await pages.page(counted + 1);
-          this.events += page.length;
-          position = page[page.length - 1].globalPosition;
+          this.events += page.events.length + page.unreadable.length;
+          position = page.last!;
           pages.release(counted + 1);
           onPage(position);
         }
@@ -91,19 +106,62 @@ export class LogFold {
     return position;
   }
 
-  /** Events in (after, head], at most `limit`, read through the event store's reader (on `m`: in its transaction). */
-  async readPage(after: string, head: string, limit: number, m: EntityManager = this.ds.manager): Promise<ProjectedEvent[]> {
-    const events = await new EventLogReader(m).readAll({ after, upTo: head, limit });
-    return events.map((e) => projectedFromStored(e));
+  /**
+   * Events in (after, head], at most `limit`, read through the event store's reader (on `m`: in its transaction). An
+   * event the running code cannot read (a type or schema version a newer release wrote) is set aside, as the live
+   * projector sets it aside: the rebuild goes on without it, and `npm run replay -- --from-dlq` applies it once the code
+   * that reads it runs.
+   */
+  async readPage(after: string, head: string, limit: number, m: EntityManager = this.ds.manager): Promise<LogPage> {
+    const stored = await new EventLogReader(m).readAll({ after, upTo: head, limit });
+    const page: LogPage = { events: [], unreadable: [], last: stored.length ? stored[stored.length - 1].globalPosition : null };
+    for (const e of stored) {
+      try {
+        page.events.push(projectedFromStored(e));
+      } catch (error) {
+        const reason = (error as Error)?.message ?? String(error);
+        page.unreadable.push({ position: e.globalPosition, id: e.eventId, type: e.type, reason });
+      }
+    }
+    return page;
   }
 
-  private async applyPage(group: Projection[], events: ProjectedEvent[]): Promise<void> {
+  /** A page into a group of projections, in one transaction; its unreadable events are set aside for each of them. */
+  private async applyPage(group: Projection[], page: LogPage): Promise<void> {
     try {
-      await this.ds.transaction((m) => this.apply(m, group, events, false));
+      await this.ds.transaction(async (m) => {
+        await this.apply(m, group, page.events, false);
+        await this.setAsideUnreadable(m, group, page.unreadable);
+      });
     } catch (error) {
       if (isTransient(error)) throw error;
       // A bad event fails the whole page: redo it halving, so only the bad events are applied alone and set aside.
-      await this.ds.transaction((m) => this.applyWithin(m, group, events));
+      await this.ds.transaction(async (m) => {
+        await this.applyWithin(m, group, page.events);
+        await this.setAsideUnreadable(m, group, page.unreadable);
+      });
+    }
+  }
+
+  /** A page within the caller's transaction (the swap's): its events as applyWithin applies them, its unreadable set aside. */
+  async applyPageWithin(m: EntityManager, projections: Projection[], page: LogPage): Promise<void> {
+    await this.applyWithin(m, projections, page.events);
+    await this.setAsideUnreadable(m, projections, page.unreadable);
+  }
+
+  /** A failure row per projection for each event the code cannot read, in the caller's transaction. */
+  private async setAsideUnreadable(m: EntityManager, projections: Projection[], unreadable: Unreadable[]): Promise<void> {
+    for (const u of unreadable) {
+      for (const projection of projections) {
+        this.failures++;
+        this.failed.push({ projection: projection.name, position: u.position });
+        await m.query(
+          `INSERT INTO read_model.projection_failures (projection, position, event_id, type, error) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT DO NOTHING`,
+          [projection.name, u.position, u.id, u.type, u.reason.slice(0, 2000)],
+        );
+      }
+      this.logger.error(`rebuild set aside ${u.id} (position ${u.position}, ${u.type}) for ${projections.length} read models: ${u.reason}`);
     }
   }
 
@@ -157,6 +215,8 @@ export class LogFold {
   }
 }
 
+const EMPTY_PAGE: LogPage = { events: [], unreadable: [], last: null };
+
 // Pages a group may run ahead of the slowest one.
 const LOOKAHEAD = 2;
 
@@ -168,21 +228,21 @@ const signal = () => {
 
 /** The log's pages in order, each read once (after the one before it) and kept until released. */
 class PageReader {
-  private readonly pages = new Map<number, Promise<ProjectedEvent[]>>();
+  private readonly pages = new Map<number, Promise<LogPage>>();
   private last = -1;
 
   constructor(
-    private readonly read: (after: string) => Promise<ProjectedEvent[]>,
+    private readonly read: (after: string) => Promise<LogPage>,
     private readonly after: string,
     private readonly head: string,
   ) {}
 
-  page(k: number): Promise<ProjectedEvent[]> {
+  page(k: number): Promise<LogPage> {
     for (let i = this.last + 1; i <= k; i++) {
       const previous = i === 0 ? Promise.resolve(null) : this.pages.get(i - 1)!;
-      const next = previous.then((events) => {
-        const from = events === null ? this.after : events.length ? events[events.length - 1].globalPosition : null;
-        return from === null || BigInt(from) >= BigInt(this.head) ? [] : this.read(from);
+      const next = previous.then((page) => {
+        const from = page === null ? this.after : page.last;
+        return from === null || BigInt(from) >= BigInt(this.head) ? EMPTY_PAGE : this.read(from);
       });
       next.catch(() => undefined); // awaited by whoever asked for it; not unhandled meanwhile
       this.pages.set(i, next);
@@ -197,7 +257,7 @@ class PageReader {
     if (page)
       this.pages.set(
         k,
-        page.then((events) => events.slice(-1)),
+        page.then(({ last }) => ({ events: [], unreadable: [], last })),
       );
     this.pages.delete(k - 1);
   }

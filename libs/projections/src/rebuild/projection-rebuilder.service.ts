@@ -197,9 +197,9 @@ export class ProjectionRebuilder {
             failures: this.fold.failures,
             elapsedMs: Date.now() - this.started,
           });
-          const events = await this.fold.readPage(after, head, Number.MAX_SAFE_INTEGER, m);
-          await this.fold.applyWithin(m, projections, events);
-          this.fold.events += events.length;
+          const page = await this.fold.readPage(after, head, Number.MAX_SAFE_INTEGER, m);
+          await this.fold.applyPageWithin(m, projections, page);
+          this.fold.events += page.events.length + page.unreadable.length;
           await swapShadowTables(m, tables);
           await m.query(
             `INSERT INTO read_model.projection_checkpoints (projection, topic, partition, last_position, last_offset)
