@@ -11,6 +11,8 @@ describe('resolutionKey: the Idempotency-Key of `newsroom resolve` without --ide
     expect(resolutionKey(conflict, standing, reason)).toBe(key);
     // Ids as the service keeps them: the same conflict and side typed in upper case are the same resolution.
     expect(resolutionKey(conflict.toUpperCase(), ` ${standing.toUpperCase()}`, reason)).toBe(key);
+    // The reason as the service stores it, trimmed (t25: "  race " recorded a second resolution with reason "race").
+    expect(resolutionKey(conflict, standing, `  ${reason} \n`)).toBe(key);
   });
 
   it('differs with the conflict, the side that stands or the reason', () => {
