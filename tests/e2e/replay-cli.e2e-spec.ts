@@ -6,11 +6,11 @@ import { createTestDatabase, eventToAppend, TestDatabase } from '@newsroom/testi
 const ROOT = join(__dirname, '..', '..');
 
 /** `npm run replay -- --from-dlq` as an operator runs it (the compiled main): what it prints, how it exits. */
-function replayCli(databaseUrl: string): Promise<{ code: number | null; out: string }> {
+function replayCli(databaseUrl: string, args = ['--from-dlq']): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['-r', join(ROOT, 'scripts', 'register-paths.js'), join(ROOT, 'dist/apps/projector/src/replay/replay.main.js'), '--from-dlq'],
+      ['-r', join(ROOT, 'scripts', 'register-paths.js'), join(ROOT, 'dist/apps/projector/src/replay/replay.main.js'), ...args],
       {
         env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -36,6 +36,16 @@ describe('npm run replay -- --from-dlq (the CLI)', () => {
   });
   afterAll(async () => {
     await db?.drop();
+  });
+
+  it('--help prints the usage and exit codes (exit 0); another argument is refused with the usage (exit 2); neither replays', async () => {
+    const help = await replayCli(db.url, ['--help']);
+    expect([help.code, help.out]).toEqual([0, expect.stringContaining('Exit codes: 0 nothing left failing')]);
+    for (const args of [['--from-dlq', '--bogus'], [], ['from-dlq']]) {
+      const refused = await replayCli(db.url, args);
+      expect([args, refused.code, refused.out]).toEqual([args, 2, expect.stringContaining('usage: npm run replay -- --from-dlq')]);
+      expect(refused.out).not.toContain('failed position');
+    }
   });
 
   it('reports what it replayed and what still fails, and exits non-zero while anything fails', async () => {

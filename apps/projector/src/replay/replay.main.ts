@@ -4,11 +4,25 @@ import { loadProjectorConfig } from '../config/projector.config';
 import { replayFailures } from './replay-failures.command';
 
 // `npm run replay -- --from-dlq`: re-applies the positions projections gave up on (read_model.projection_failures),
-// reading each event from the event store. Exits 1 when any still fails.
+// reading each event from the event store. Exits 0 when nothing is left failing, 1 while any still fails (or the
+// replay itself failed), 2 on bad arguments; `--help` prints the usage and exits 0.
+const USAGE = `usage: npm run replay -- --from-dlq
+
+Re-applies every failed (projection, position) pair of read_model.projection_failures from the event store, in
+position order, and prints a line per pair applied or still failing.
+Exit codes: 0 nothing left failing, 1 something still fails (or the replay failed), 2 bad arguments.
+`;
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
+  if (args.length && args.every((a) => a === '--help' || a === '-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   if (!args.includes('--from-dlq') || args.some((a) => a !== '--from-dlq')) {
-    throw new Error('usage: npm run replay -- --from-dlq');
+    const unknown = args.find((a) => a !== '--from-dlq');
+    process.stderr.write(`[replay] ${unknown ? `unknown argument: ${unknown}` : '--from-dlq is required'}\n${USAGE}`);
+    return 2;
   }
   const config = loadProjectorConfig();
   const db = await new DataSource({
@@ -28,6 +42,6 @@ main().then(
   (code) => process.exit(code),
   (error) => {
     process.stderr.write(`[replay] failed: ${error?.message ?? error}\n`);
-    process.exit(2);
+    process.exit(1);
   },
 );
