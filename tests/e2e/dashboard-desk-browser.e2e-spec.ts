@@ -311,6 +311,8 @@ describeIfChromium('dashboard in headless Chromium: what a French desk editor sa
     expect(await card.locator('.badge.rumoured-status').getAttribute('title')).toMatch(
       /^Une étape ultérieure n’est rapportée que comme rumeur/,
     );
+    // In the history, the appeal is marked a rumour (t25: a rumoured step read as one that happened); the filing is not.
+    await expectText(card.getByTestId('step-modality'), /^rumeur$/);
     // The correction's new list of fields the sources do not state, in the page's words, never `data.court`.
     await expectText(
       row(filing).locator('.amendment'),
@@ -319,6 +321,7 @@ describeIfChromium('dashboard in headless Chromium: what a French desk editor sa
     await lang('en');
     await expectText(card.locator('.badge[class*="status-"]'), /^filed$/);
     await expectText(card.locator('.badge.rumoured-status'), /^rumoured: appealed$/);
+    await expectText(card.getByTestId('step-modality'), /^rumored$/);
     await expectText(row(filing).locator('.amendment'), /^Corrected: Vérifié \(changed: not in the sources = court, date\)$/);
     expect(await page.locator('main').innerText()).not.toMatch(/data\.court|rumoredStatus/);
     await lang('fr');

@@ -189,6 +189,11 @@ describe('lawsuits: a rumoured step is not the status until confirmed (real Post
       'case:contested-settlement': ['filed', ''],
       'case:denied-dismissal': ['filed', ''],
     });
+    // Each step says when it is a rumour or a denial (t25: "filed; dismissed 2024-07; dismissed 2024-08" read as
+    // dismissed twice); a plain report says nothing more.
+    const steps = Object.fromEntries(records.map((r) => [r[at('case')], r[at('steps')]]));
+    expect(steps['case:rumoured-appeal']).toMatch(/; motion_filed 2024-04-10; appealed 2024-06 \(rumored\)$/);
+    expect(steps['case:denied-dismissal']).toMatch(/; dismissed 2024-07 \(rumored\); dismissed 2024-08 \(denied\)$/);
   });
 
   it("reporting.lawsuits keeps every column's name, type and order and adds rumored_status last; down gives the old view back, up the new", async () => {

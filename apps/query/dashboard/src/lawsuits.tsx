@@ -109,6 +109,15 @@ export function Lawsuits(props: {
                     </InferredMark>
                   </span>{' '}
                   {codeText(lang, 'lawsuit', s.status)}
+                  {/* A rumoured or denied step is not one that happened: said, as the roster says a start's modality. */}
+                  {s.modality !== 'reported' && (
+                    <>
+                      {' '}
+                      <span class="badge" data-testid="step-modality">
+                        {codeText(lang, 'modality', s.modality)}
+                      </span>
+                    </>
+                  )}
                   <OutletsBadge
                     lang={lang}
                     c={s.corroboration && (s.corroboration.outlets > 1 || s.corroboration.denies) ? s.corroboration : undefined}

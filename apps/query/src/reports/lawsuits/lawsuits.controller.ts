@@ -38,7 +38,7 @@ export class LawsuitsController {
         { header: 'case', value: (c) => c.case }, { header: 'case_name', value: (c) => c.caseName }, { header: 'title', value: (c) => c.title },
         { header: 'status', value: (c) => c.status }, { header: 'filed_at', value: (c) => c.filed.occurredAt },
         { header: 'plaintiffs', value: (c) => c.plaintiffs }, { header: 'defendants', value: (c) => c.defendants },
-        { header: 'court', value: (c) => c.court }, { header: 'steps', value: (c) => c.history.map((s) => `${s.status} ${s.occurredAt ?? ''}`.trim()) },
+        { header: 'court', value: (c) => c.court }, { header: 'steps', value: (c) => c.history.map(stepCell) },
         // The filing's sources, as the JSON `filed.sources` and the sourcing columns after them; the steps' are step_sources.
         { header: 'modality', value: (c) => c.filed.modality }, { header: 'sources', value: (c) => c.filed.sources.map((x) => x.outlet) },
         // A case is sourced as its filing (the fact ?minOutlets= reads too), as every other report's row ends.
@@ -59,4 +59,13 @@ export class LawsuitsController {
       ],
     }));
   }
+}
+
+/**
+ * A step in the CSV's `steps` cell: its status and date, and its modality when it is not a plain report, so a rumour
+ * or a denial does not read as a step that happened (`dismissed 2024-09 (rumored); dismissed 2024-05 (denied)`).
+ */
+function stepCell(s: { status: string; occurredAt: string | null; modality: string }): string {
+  const step = `${s.status} ${s.occurredAt ?? ''}`.trim();
+  return s.modality === 'reported' ? step : `${step} (${s.modality})`;
 }
