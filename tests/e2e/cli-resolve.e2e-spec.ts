@@ -101,7 +101,7 @@ describe('newsroom report conflicts and newsroom resolve against the running app
 
     const again = await newsroom(args);
     expect(again.out).toBe(
-      `resolved ${conflictId}: conflict.resolved ${key} at position ${position}, ${second.id} stands (duplicate: already recorded with this key)\n`,
+      `resolved ${conflictId}: conflict.resolved ${key} at position ${position}, ${second.id} stood when it was recorded (duplicate: already recorded with this key)\n`,
     );
     expect(again.code).toBe(0);
     const stored = await stack.db.pool.query(`SELECT count(*)::int AS n FROM event_store.events WHERE type = 'conflict.resolved'`);
@@ -134,7 +134,7 @@ describe('newsroom report conflicts and newsroom resolve against the running app
     expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const again = await newsroom(args);
     expect(again.out).toBe(
-      `resolved ${conflictId}: conflict.resolved ${key} at position ${position}, ${first.id} stands (duplicate: already recorded with this key)\n`,
+      `resolved ${conflictId}: conflict.resolved ${key} at position ${position}, ${first.id} stood when it was recorded (duplicate: already recorded with this key)\n`,
     );
     expect(again.code).toBe(0);
     // The keyed resolution of the test before, and this one once.

@@ -54,7 +54,9 @@ export function registerResolve(program: Command, config: () => CliConfig): void
       // The side as the service recorded it (it keeps ids in lower case).
       const data: { standingEventId?: unknown } = event.data ?? {};
       const standing = data.standingEventId ?? o.standing;
-      const stands = `, ${terminalText(textOf(standing))} stands`;
+      // A duplicate is the resolution recorded earlier under this key: a later one may have replaced it since (t25).
+      const side = terminalText(textOf(standing));
+      const stands = response.status === 200 ? `, ${side} stood when it was recorded` : `, ${side} stands`;
       process.stdout.write(amendmentLine('resolved', conflictId, 'conflict.resolved', event, response.status, stands));
     });
 }
