@@ -173,4 +173,20 @@ describe('newsroom report conflicts and newsroom resolve against the running app
     expect(usage.err).toMatch(/error: required option '--standing <eventId>' not specified/);
     expect(usage.code).toBe(2);
   });
+
+  it('a key that is not a UUID is a usage error (2) of every write command, told before any request: nothing is recorded', async () => {
+    const count = async () => (await stack.db.pool.query(`SELECT count(*)::int AS n FROM event_store.events`)).rows[0].n as number;
+    const before = await count();
+    for (const args of [
+      ['resolve', conflictId, '--standing', first.id, '--reason', 'x'],
+      ['correct', first.id, '--reason', 'x'],
+      ['retract', first.id, '--reason', 'x'],
+    ]) {
+      const bad = await newsroom([...args, '--idempotency-key', 'not-a-uuid']);
+      expect(bad.err).toMatch(/error: option '--idempotency-key <uuid>' argument 'not-a-uuid' is invalid\. it must be a UUID/);
+      expect(bad.out).toBe('');
+      expect(bad.code).toBe(2);
+    }
+    expect(await count()).toBe(before);
+  });
 });

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { ingestClient, problemError } from '../api/api-clients.factory';
 import type { paths } from '../api/generated/ingest-api';
 import { CliConfig } from '../cli.config';
-import { amendmentLine, idempotencyHeader } from '../output/amendment-line.util';
+import { amendmentLine, idempotencyHeader, idempotencyKeyOption } from '../output/amendment-line.util';
 import { CliError } from '../output/cli.errors';
 import { dataPatch } from './data-patch.util';
 
@@ -37,7 +37,11 @@ export function registerCorrect(program: Command, config: () => CliConfig): void
       'the new list of fields its sources do not state, replacing the old ([] when all now are), e.g. \'[{"path":"occurredAt","note":"from the company"}]\'',
     )
     .option('--source <json>', 'the source of the correction, e.g. {"outlet":"Example Daily","language":"en"}')
-    .option('--idempotency-key <uuid>', 'the correction event id: a retry with the same key is answered as a duplicate')
+    .option(
+      '--idempotency-key <uuid>',
+      'the correction event id: a retry with the same key is answered as a duplicate',
+      idempotencyKeyOption,
+    )
     .addHelpText(
       'after',
       '\n  newsroom correct 0193b7f0-... --occurred-at 2024-09-26 --reason "the memo was dated the 26th"\n  newsroom correct 0193b7f0-... --set reason=resigned --reason "confirmed by her statement"',

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { ingestClient, problemError } from '../api/api-clients.factory';
 import { CliConfig } from '../cli.config';
-import { amendmentLine, idempotencyHeader } from '../output/amendment-line.util';
+import { amendmentLine, idempotencyHeader, idempotencyKeyOption } from '../output/amendment-line.util';
 import { terminalText } from '../output/terminal-text.util';
 import { textOf } from '../output/text.util';
 import { resolutionKey } from './resolution-key.util';
@@ -31,6 +31,7 @@ export function registerResolve(program: Command, config: () => CliConfig): void
     .option(
       '--idempotency-key <uuid>',
       'the resolution event id: a retry with the same key is answered as a duplicate (default: a UUID derived from the conflict, --standing and --reason)',
+      idempotencyKeyOption,
     )
     .addHelpText(
       'after',

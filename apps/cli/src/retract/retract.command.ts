@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { ingestClient, problemError } from '../api/api-clients.factory';
 import { CliConfig } from '../cli.config';
-import { amendmentLine, idempotencyHeader } from '../output/amendment-line.util';
+import { amendmentLine, idempotencyHeader, idempotencyKeyOption } from '../output/amendment-line.util';
 
 export function registerRetract(program: Command, config: () => CliConfig): void {
   program
@@ -9,7 +9,11 @@ export function registerRetract(program: Command, config: () => CliConfig): void
     .description('retract a recorded event: it leaves every report and view, and stays readable with its history')
     .argument('<eventId>', 'the id of the event to retract')
     .requiredOption('--reason <text>', 'why it is retracted (kept in the history)')
-    .option('--idempotency-key <uuid>', 'the retraction event id: a retry with the same key is answered as a duplicate')
+    .option(
+      '--idempotency-key <uuid>',
+      'the retraction event id: a retry with the same key is answered as a duplicate',
+      idempotencyKeyOption,
+    )
     .addHelpText('after', '\n  newsroom retract 0193b7f0-... --reason "the outlet withdrew the story"')
     .action(async (eventId: string, o: { reason: string; idempotencyKey?: string }) => {
       const c = config();
