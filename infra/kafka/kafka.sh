@@ -349,6 +349,23 @@ print_log_tail() {
   done
 }
 
+# Why a broker that died during start-up died, when its log says nothing (a kill leaves no last line): its exit
+# status (128+n: signal n; 137 is SIGKILL, e.g. the kernel's OOM killer), the memory and disk it had, and
+# whether its ports were taken.
+report_exit() { # job pid (a child of this shell)
+  local status=0
+  wait "$1" 2>/dev/null || status=$?
+  if ((status > 128)); then
+    log "the broker exited with status $status (signal $((status - 128))$( ((status == 137)) && printf ', SIGKILL: the OOM killer or another process'))"
+  else
+    log "the broker exited with status $status"
+  fi
+  log "memory available: $(awk '/MemAvailable/ {printf "%d MiB", $2 / 1024}' /proc/meminfo 2>/dev/null); free disk for $KAFKA_DATA_DIR: $(df -Pm "$KAFKA_DATA_DIR" 2>/dev/null | awk 'NR == 2 {print $4 " MiB"}')"
+  if grep -qs 'Address already in use' "$LOG_DIR/server.log" "$LOG_DIR/kafka.out"; then
+    log "a port was taken: 127.0.0.1:$KAFKA_PORT or controller 127.0.0.1:$KAFKA_CONTROLLER_PORT"
+  fi
+}
+
 cmd_wait() { # [pid to watch: fail fast if it exits]
   local deadline=$((SECONDS + KAFKA_START_TIMEOUT)) pid="${1:-}"
   [[ -n "$pid" ]] || pid="$(broker_pid)" || true
@@ -480,13 +497,17 @@ cmd_start() {
     -Dlog4j.configuration="file:$SCRIPT_DIR/log4j.properties" \
     -cp "$LIB_DIR/*" kafka.Kafka "$CONF_FILE" \
     >"$LOG_DIR/kafka.out" 2>&1 </dev/null 8>&- 9>&- &
-  local i started=$SECONDS
+  local job=$! i started=$SECONDS
   for i in $(seq 1 50); do [[ -s "$PID_FILE" ]] && break; sleep 0.1; done
   [[ -s "$PID_FILE" ]] || die "the broker did not start (no pid in $PID_FILE); see $LOG_DIR/kafka.out"
   local pid_started
   pid_started="$(cat "$PID_FILE")"
   if ! (cmd_wait "$pid_started"); then
-    kill -0 "$pid_started" 2>/dev/null && log "the broker (pid $pid_started) is still running; '$0 stop' stops it"
+    if kill -0 "$pid_started" 2>/dev/null; then
+      log "the broker (pid $pid_started) is still running; '$0 stop' stops it"
+    else
+      report_exit "$job"
+    fi
     exit 1
   fi
   if sasl_on && ! (sasl_setup); then

@@ -1,7 +1,7 @@
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { KafkaClient } from '@newsroom/messaging';
 import { partitionOfKey } from '@newsroom/projections';
-import { freePort, pollUntil, report } from '@newsroom/testing';
+import { pollUntil, report } from '@newsroom/testing';
 import { KafkaCluster } from '../../libs/testing/src/fault/kafka-cluster.harness';
 import { TcpProxy } from '../../libs/testing/src/fault/tcp-proxy.harness';
 
@@ -25,15 +25,16 @@ describe('fault: a send whose failed partition moves to a broker that already an
   const ours = `t.retry-loss.ours.${suffix}`;
 
   beforeAll(async () => {
-    const node2Port = await freePort();
-    proxy = await TcpProxy.start(node2Port);
-    const node1Port = await freePort();
-    const node3Port = await freePort();
+    // Node 2 advertises the proxy; the proxy is pointed at node 2 once the cluster has picked its ports.
+    const nodeTwoProxy = await TcpProxy.start(0);
+    proxy = nodeTwoProxy;
     // Three nodes for the controller quorum (two of three survive node 2); the topics live on nodes 1 and 2 only.
     cluster = await KafkaCluster.start({
       size: 3,
-      ports: [node1Port, node2Port, node3Port],
-      advertisedPorts: [node1Port, proxy.port, node3Port],
+      advertisedPorts: [0, nodeTwoProxy.port, 0],
+      beforeStart: (nodes) => {
+        nodeTwoProxy.targetPort = nodes[1].port;
+      },
     });
   }, 240_000);
 

@@ -8,7 +8,6 @@ import {
   FaultStack,
   FaultWorld,
   feedPositions,
-  freePort,
   isAck,
   LoadGenerator,
   report,
@@ -49,11 +48,19 @@ describe('fault: latency, resets and blackholes between the apps and the broker 
 
   beforeAll(async () => {
     const started = Date.now();
-    const brokerPort = await freePort();
-    kafkaProxy = await TcpProxy.start(brokerPort);
+    // The broker's port is the cluster's to pick (and to pick again should a start-up attempt fail): the proxy is
+    // pointed at it before the broker starts, as the broker's readiness is checked through the port it advertises.
+    const proxy = await TcpProxy.start(0);
+    kafkaProxy = proxy;
     const [w, c] = await Promise.allSettled([
       createFaultWorld('proxy_faults', { ownPostgres: true }),
-      KafkaCluster.start({ size: 1, ports: [brokerPort], advertisedPorts: [kafkaProxy.port] }),
+      KafkaCluster.start({
+        size: 1,
+        advertisedPorts: [proxy.port],
+        beforeStart: ([node]) => {
+          proxy.targetPort = node.port;
+        },
+      }),
     ]);
     if (w.status === 'fulfilled') world = w.value;
     if (c.status === 'fulfilled') cluster = c.value;

@@ -26,18 +26,24 @@ export class KafkaBroker {
 
   /** `extraEnv`: more kafka.sh settings, e.g. KAFKA_SASL=true (users and ACLs; passwords then in `password()`). */
   static async start(label = 'fault', extraEnv: Record<string, string> = {}): Promise<KafkaBroker> {
-    const dataDir = mkdtempSync(join(tmpdir(), `newsroom-kafka-${label.replace(/[^a-z0-9]/gi, '-').slice(0, 20)}-`));
-    const port = await freePort();
-    let controllerPort = await freePort();
-    while (controllerPort === port) controllerPort = await freePort();
-    const broker = new KafkaBroker(dataDir, port, controllerPort, extraEnv);
-    try {
-      await broker.start();
-    } catch (error) {
-      await broker.destroy();
-      throw error;
+    // A broker that dies during start-up (its port found free but taken before the JVM bound it, or the process
+    // killed while the suite loads the machine) is started again from an empty folder on other ports.
+    for (let attempt = 1; ; attempt++) {
+      const dataDir = mkdtempSync(join(tmpdir(), `newsroom-kafka-${label.replace(/[^a-z0-9]/gi, '-').slice(0, 20)}-`));
+      const port = await freePort();
+      let controllerPort = await freePort();
+      while (controllerPort === port) controllerPort = await freePort();
+      const broker = new KafkaBroker(dataDir, port, controllerPort, extraEnv);
+      try {
+        await broker.start();
+        return broker;
+      } catch (error) {
+        await broker.destroy();
+        if (attempt >= 3) throw error;
+        const why = (error as Error).message.trimEnd().split('\n').slice(-3).join('\n');
+        process.stderr.write(`[kafka-broker] start attempt ${attempt} failed; starting again on other ports:\n${why}\n`);
+      }
     }
-    return broker;
   }
 
   /** `host:port` list for KAFKA_BROKERS. */

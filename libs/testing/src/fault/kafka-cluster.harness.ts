@@ -25,8 +25,13 @@ export interface KafkaClusterOptions {
   size?: number;
   /** Per node (by index): the port it listens on (default: a free one). */
   ports?: number[];
-  /** Per node (by index): the port to advertise instead of its own, e.g. a TcpProxy's in front of it. */
+  /** Per node (by index): the port to advertise instead of its own, e.g. a TcpProxy's in front of it (0: its own). */
   advertisedPorts?: number[];
+  /**
+   * Called with the nodes once their ports are picked, before any starts (again on each start-up attempt): e.g. to
+   * point a TcpProxy whose port a node advertises at that node, since its readiness is checked through the proxy.
+   */
+  beforeStart?: (nodes: KafkaNode[]) => void;
   heapOpts?: string;
   startTimeoutS?: number;
 }
@@ -35,6 +40,13 @@ export interface KafkaClusterOptions {
  * A KRaft cluster of its own for one fault test (infra/kafka/kafka.sh per node: other ports, a temp data dir),
  * never the shared broker. Nodes can be killed with SIGKILL and started again; stop() removes everything.
  */
+/** Whole-cluster start attempts before start() gives up. */
+const START_ATTEMPTS = 3;
+
+function lastLines(text: string, n: number): string {
+  return text.trimEnd().split('\n').slice(-n).join('\n');
+}
+
 export class KafkaCluster {
   private constructor(
     readonly nodes: KafkaNode[],
@@ -47,7 +59,25 @@ export class KafkaCluster {
     return this.nodes.map((n) => `127.0.0.1:${n.advertisedPort}`).join(',');
   }
 
+  /**
+   * Starts the cluster; a node that dies during start-up (a port found free but taken before the JVM bound it,
+   * or the process killed while the suite loads the machine) fails the attempt, and the whole cluster is started
+   * again from empty folders, on other ports where the caller did not fix them (up to START_ATTEMPTS in all).
+   */
   static async start(options: KafkaClusterOptions = {}): Promise<KafkaCluster> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await KafkaCluster.startOnce(options);
+      } catch (error) {
+        if (attempt >= START_ATTEMPTS) throw error;
+        const where = options.ports?.length ? 'on the same ports' : 'on other ports';
+        const why = lastLines((error as Error).message, 3);
+        process.stderr.write(`[kafka-cluster] start attempt ${attempt} failed; starting again ${where}:\n${why}\n`);
+      }
+    }
+  }
+
+  private static async startOnce(options: KafkaClusterOptions): Promise<KafkaCluster> {
     const size = options.size ?? 3;
     const dir = mkdtempSync(join(tmpdir(), 'newsroom-kafka-cluster-'));
     const ports: number[] = [];
@@ -66,7 +96,7 @@ export class KafkaCluster {
     const nodes: KafkaNode[] = Array.from({ length: size }, (_, i) => {
       const id = i + 1;
       const port = ports[i];
-      const advertisedPort = options.advertisedPorts?.[i] ?? port;
+      const advertisedPort = options.advertisedPorts?.[i] || port;
       const dataDir = join(dir, `node-${id}`);
       return {
         id,
@@ -89,6 +119,7 @@ export class KafkaCluster {
         },
       };
     });
+    options.beforeStart?.(nodes);
     const cluster = new KafkaCluster(nodes, dir, options.startTimeoutS ?? 150);
     try {
       // Side by side: a node is ready only once a majority of the controller quorum is up.
