@@ -10,11 +10,11 @@ const STEP_PLACE = (alias: string) => `coalesce(${alias}.valid_to, '-infinity'::
  * Each outlet's latest word among the stories attached to the step `alias` (`POST /v1/events/{id}/sources`), as
  * 1764902500000 reads them for `reporting.lawsuits`: from the step's feed item, an attached story's entry being the one
  * whose id is its event's id alone (a fact's own sources and a correction's are `<event id>:<index>`), entries in the
- * order recorded (`n`).
+ * order recorded (`n`). Read for rumoured steps only: on the others the condition on `alias` skips the feed item.
  */
 const WORDS = (alias: string) => `SELECT DISTINCT ON (x.e->>'key') x.e->>'stance' AS stance, x.e->>'id' AS id, x.n
       FROM read_model.feed_items f CROSS JOIN LATERAL jsonb_array_elements(f.corroboration) WITH ORDINALITY AS x(e, n)
-      WHERE f.event_id = ${alias}.fact_id AND strpos(x.e->>'id', ':') = 0
+      WHERE f.event_id = ${alias}.fact_id AND ${alias}.modality = 'rumored' AND strpos(x.e->>'id', ':') = 0
       ORDER BY x.e->>'key', x.n DESC`;
 
 /**
