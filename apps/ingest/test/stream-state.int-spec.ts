@@ -244,6 +244,34 @@ describe('ingest writes on a kept stream state (event_store.stream_states) again
     expect(next.touched.rowsRead).toBeLessThanOrEqual(2);
   });
 
+  it("given a case kept before the rumour rules (a row of schema 2: its rumoured settlement read as closing), then it is judged again: the tester's reported dismissal is created", async () => {
+    const subject = `case:kept-rumour-${randomUUID()}`;
+    const write = (envelope: object) => record(envelope);
+    await write(lawsuitFiledEnvelope(subject));
+    await write(lawsuitStepEnvelope(subject, 'settled', { occurredAt: '2024-09', modality: 'rumored' }));
+    // What an ingest before the rumour rules kept: the settlement as any step (no `rumored`, no words), the case settled.
+    const kept = (await row(subject))!;
+    const old = kept.state as { events: Array<[string, Record<string, unknown>]>; lawsuit: { status: string | null } };
+    const before = {
+      ...old,
+      events: old.events.map(([id, e]) => [id, Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'rumored' && k !== 'words'))]),
+      lawsuit: { ...old.lawsuit, status: 'settled' },
+    };
+    const keep = (schema: number) =>
+      db.pool.query('UPDATE event_store.stream_states SET state = $2, state_schema = $3 WHERE stream_id = $1', [subject, before, schema]);
+    const dismissal = lawsuitStepEnvelope(subject, 'dismissed', { occurredAt: '2024-10' });
+    // Believed (as if written under today's schema), that row would refuse the dismissal: the rules read what it holds.
+    await keep(STREAM_STATE_SCHEMA_VERSION);
+    expect((await write({ ...dismissal, id: randomUUID() }))[0]).toMatchObject({ status: 'rejected', error: { code: 'CASE.CLOSED' } });
+    // Under its own schema number it is not believed: the stream is folded again with the rumour rules.
+    await keep(STREAM_STATE_SCHEMA_VERSION - 1);
+    expect((await write(dismissal))[0]).toMatchObject({ status: 'created', streamVersion: 3 });
+    const now = (await row(subject))!;
+    expect(now.state_schema).toBe(STREAM_STATE_SCHEMA_VERSION);
+    expect(decodeStreamState(subject, now.state, now.state_schema)).toEqual(await folded(subject));
+    expect(now.state).toMatchObject({ lawsuit: { filed: true, status: 'dismissed' } });
+  });
+
   it('given two instances writing one case in turn, then each decides on what the other appended, and replays on kept streams are answered as replays', async () => {
     const subject = `case:two-instances-${randomUUID()}`;
     const other = new EventWriter(new PgEventStore(db.pool));
