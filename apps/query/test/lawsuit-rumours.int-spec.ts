@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { parse } from 'csv-parse/sync';
 import { DataSource } from 'typeorm';
-import { PgEventStore, StreamAppend } from '@newsroom/event-store';
+import { PgEventStore } from '@newsroom/event-store';
 import { PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
-import { createTestDatabase, pastMillisecondOf, TestDatabase } from '@newsroom/testing';
+import { createTestDatabase, TestDatabase } from '@newsroom/testing';
 import { LawsuitRumours1764902500000 } from '../../../infra/postgres/migrations/1764902500000-lawsuit-rumours.migration';
 import { itFoldsTheFeedEveryWay } from '../../../libs/projections/test/support/log-replay.util';
-import { sourcingAppend, toAppend } from '../../../tests/fixtures/story.fixture';
+import { sourcingAppend } from '../../../tests/fixtures/story.fixture';
+import { lawsuitHistory } from './support/lawsuit-history.fixture';
 import { startReportsApp } from './support/reports-app.harness';
 
 const PLAINTIFF = 'person:rumour-plaintiff';
@@ -73,33 +74,7 @@ describe('lawsuits: a rumoured step is not the status until confirmed (real Post
     db = await createTestDatabase('lawsuit_rumours');
     ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
     store = new PgEventStore(db.pool);
-    const append = async (a: StreamAppend) => {
-      const [stored] = await store.append(a);
-      await pastMillisecondOf(stored.recordedAt);
-      return stored.recordedAt;
-    };
-    const filed = (subject: string) =>
-      append(
-        toAppend({
-          type: 'lawsuit.filed',
-          subject,
-          occurredAt: '2024-03-01',
-          data: { title: `${subject} v. Acme`, plaintiffs: [PLAINTIFF], defendants: ['org:rumour-acme'] },
-          sources: WIRE,
-        }),
-      );
-    const step = (subject: string, status: string, occurredAt: string, modality = 'reported', id = randomUUID()) =>
-      append(
-        toAppend({
-          id,
-          type: 'lawsuit.status_changed',
-          subject,
-          occurredAt,
-          modality,
-          data: { status },
-          sources: modality === 'rumored' ? BLOG : WIRE,
-        }),
-      );
+    const { append, filed, step } = lawsuitHistory(store, { plaintiff: PLAINTIFF, defendant: 'org:rumour-acme', wire: WIRE, blog: BLOG });
 
     // The tester's case: a motion, then a blog's rumour of an appeal that nobody confirms.
     await filed('case:rumoured-appeal');

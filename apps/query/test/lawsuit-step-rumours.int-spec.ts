@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { PgEventStore, StreamAppend } from '@newsroom/event-store';
+import { PgEventStore } from '@newsroom/event-store';
 import { PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
-import { createTestDatabase, pastMillisecondOf, TestDatabase } from '@newsroom/testing';
+import { createTestDatabase, TestDatabase } from '@newsroom/testing';
 import { LawsuitStepRumours1764902700000 } from '../../../infra/postgres/migrations/1764902700000-lawsuit-step-rumours.migration';
 import { applyLog, itFoldsTheFeedEveryWay } from '../../../libs/projections/test/support/log-replay.util';
-import { sourcingAppend, toAppend } from '../../../tests/fixtures/story.fixture';
+import { sourcingAppend } from '../../../tests/fixtures/story.fixture';
+import { lawsuitHistory } from './support/lawsuit-history.fixture';
 import { startReportsApp } from './support/reports-app.harness';
 
 const PLAINTIFF = 'person:step-rumour-plaintiff';
@@ -85,32 +86,12 @@ describe('reporting.lawsuit_steps judges rumoured steps as the lawsuits report d
     db = await createTestDatabase('lawsuit_step_rumours');
     ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
     store = new PgEventStore(db.pool);
-    const append = async (a: StreamAppend) => {
-      const [stored] = await store.append(a);
-      await pastMillisecondOf(stored.recordedAt);
-    };
-    const filed = (subject: string) =>
-      append(
-        toAppend({
-          type: 'lawsuit.filed',
-          subject,
-          occurredAt: '2024-03-01',
-          data: { title: `${subject} v. Acme`, plaintiffs: [PLAINTIFF], defendants: ['org:step-rumour-acme'] },
-          sources: WIRE,
-        }),
-      );
-    const step = (subject: string, status: string, occurredAt: string, modality: string, id: string) =>
-      append(
-        toAppend({
-          id,
-          type: 'lawsuit.status_changed',
-          subject,
-          occurredAt,
-          modality,
-          data: { status },
-          sources: modality === 'rumored' ? BLOG : WIRE,
-        }),
-      );
+    const { append, filed, step } = lawsuitHistory(store, {
+      plaintiff: PLAINTIFF,
+      defendant: 'org:step-rumour-acme',
+      wire: WIRE,
+      blog: BLOG,
+    });
 
     await filed('case:lsr-rumoured-appeal');
     await step('case:lsr-rumoured-appeal', 'motion_filed', '2024-04-10', 'reported', ids.motion);
