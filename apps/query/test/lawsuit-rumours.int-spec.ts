@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
 import { PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
-import { createTestDatabase, TestDatabase } from '@newsroom/testing';
+import { createTestDatabase, reportingColumns, TestDatabase, withMigrationUndone } from '@newsroom/testing';
 import { LawsuitRumours1764902500000 } from '../../../infra/postgres/migrations/1764902500000-lawsuit-rumours.migration';
 import { itFoldsTheFeedEveryWay } from '../../../libs/projections/test/support/log-replay.util';
 import { sourcingAppend } from '../../../tests/fixtures/story.fixture';
@@ -64,11 +64,7 @@ describe('lawsuits: a rumoured step is not the status until confirmed (real Post
         )
       ).map((r: Record<string, string | null>) => [r.case_subject, [r.current_status, r.status_occurred_at, r.rumored_status]]),
     );
-  const columns = (): Promise<Array<{ column_name: string; data_type: string }>> =>
-    ds.query(
-      `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'reporting' AND table_name = 'lawsuits'
-       ORDER BY ordinal_position`,
-    );
+  const columns = () => reportingColumns(ds, 'lawsuits');
 
   beforeAll(async () => {
     db = await createTestDatabase('lawsuit_rumours');
@@ -174,18 +170,12 @@ describe('lawsuits: a rumoured step is not the status until confirmed (real Post
   it("reporting.lawsuits keeps every column's name, type and order and adds rumored_status last; down gives the old view back, up the new", async () => {
     const now = await columns();
     expect(now[now.length - 1]).toEqual({ column_name: 'rumored_status', data_type: 'text' });
-    const migration = new LawsuitRumours1764902500000();
-    const runner = ds.createQueryRunner();
-    try {
-      await migration.down(runner);
+    await withMigrationUndone(ds, new LawsuitRumours1764902500000(), async () => {
       expect(await columns()).toEqual(now.slice(0, -1));
       // The view as it was: the rumoured appeal was the status.
       const [before] = await ds.query(`SELECT current_status FROM reporting.lawsuits WHERE case_subject = 'case:rumoured-appeal'`);
       expect(before.current_status).toBe('appealed');
-      await migration.up(runner);
-    } finally {
-      await runner.release();
-    }
+    });
     expect(await columns()).toEqual(now);
     // A rebuild recreates the views through reporting.create_views(): the new body again.
     await new ProjectionRebuilder(ds).rebuild({ projections: ['lawsuits'], topic: TOPIC, partitions: [0] });

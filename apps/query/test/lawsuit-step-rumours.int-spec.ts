@@ -3,7 +3,7 @@ import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
 import { PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
-import { createTestDatabase, TestDatabase } from '@newsroom/testing';
+import { createTestDatabase, reportingColumns, TestDatabase, withMigrationUndone } from '@newsroom/testing';
 import { LawsuitStepRumours1764902700000 } from '../../../infra/postgres/migrations/1764902700000-lawsuit-step-rumours.migration';
 import { applyLog, itFoldsTheFeedEveryWay } from '../../../libs/projections/test/support/log-replay.util';
 import { sourcingAppend } from '../../../tests/fixtures/story.fixture';
@@ -76,11 +76,7 @@ describe('reporting.lawsuit_steps judges rumoured steps as the lawsuits report d
     );
   const judged = async () =>
     Object.fromEntries((await steps()).map((s) => [s.fact_id, [s.status, s.sets_status, s.rumor_confirmed, s.confirmed_by, s.set_aside]]));
-  const columns = (): Promise<Array<{ column_name: string; data_type: string }>> =>
-    ds.query(
-      `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'reporting' AND table_name = 'lawsuit_steps'
-       ORDER BY ordinal_position`,
-    );
+  const columns = () => reportingColumns(ds, 'lawsuit_steps');
 
   beforeAll(async () => {
     db = await createTestDatabase('lawsuit_step_rumours');
@@ -201,16 +197,10 @@ describe('reporting.lawsuit_steps judges rumoured steps as the lawsuits report d
       { column_name: 'confirmed_by', data_type: 'uuid' },
       { column_name: 'set_aside', data_type: 'boolean' },
     ]);
-    const migration = new LawsuitStepRumours1764902700000();
-    const runner = ds.createQueryRunner();
-    try {
-      await migration.down(runner);
+    await withMigrationUndone(ds, new LawsuitStepRumours1764902700000(), async () => {
       expect(await columns()).toEqual(now.slice(0, -4));
       expect((await ds.query(`SELECT count(*)::int AS n FROM reporting.lawsuit_steps`))[0].n).toBe(Object.keys(JUDGED()).length);
-      await migration.up(runner);
-    } finally {
-      await runner.release();
-    }
+    });
     expect(await columns()).toEqual(now);
     // A rebuild recreates the views through reporting.create_views(): the new body again.
     await new ProjectionRebuilder(ds).rebuild({ projections: ['lawsuits'], topic: TOPIC, partitions: [0] });

@@ -7,3 +7,4 @@ export * from './stack-processes.harness';
 export * from './browser.harness';
 export * from './fault';
 export * from './in-memory-event-store.adapter';
+export * from './migration.harness';
