@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
 import { PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
-import { createTestDatabase, pastMillisecondOf, TestDatabase } from '@newsroom/testing';
+import { createTestDatabase, pastMillisecondOf, TestDatabase, withMigrationUndone } from '@newsroom/testing';
 import { DepartureDenials1764902300000 } from '../../../infra/postgres/migrations/1764902300000-departure-denials.migration';
 import { sourcingAppend, toAppend } from '../../../tests/fixtures/story.fixture';
 import { reportsReader, startReportsApp } from './support/reports-app.harness';
@@ -267,10 +267,7 @@ describe('denials of departures by their dates: roster, counts, conflicts and BI
         )
       ).map((r: { c: string }) => r.c);
     const now = { departures: await columns('departures'), leadership: await columns('leadership_events') };
-    const migration = new DepartureDenials1764902300000();
-    const runner = ds.createQueryRunner();
-    try {
-      await migration.down(runner);
+    await withMigrationUndone(ds, new DepartureDenials1764902300000(), async () => {
       const before = { departures: await columns('departures'), leadership: await columns('leadership_events') };
       expect(now.departures.slice(0, before.departures.length)).toEqual(before.departures);
       expect(now.departures.slice(before.departures.length)).toEqual([
@@ -281,10 +278,7 @@ describe('denials of departures by their dates: roster, counts, conflicts and BI
         'counts_in text',
       ]);
       expect(now.leadership).toEqual([...before.leadership, 'set_aside boolean']);
-      await migration.up(runner);
-    } finally {
-      await runner.release();
-    }
+    });
     expect(await columns('departures')).toEqual(now.departures);
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM reporting.departures WHERE set_aside`);
     expect(n).toBe(6);

@@ -11,6 +11,7 @@ import {
   TEST_KAFKA_BROKERS,
   TestDatabase,
   testTopics,
+  withMigrationUndone,
 } from '@newsroom/testing';
 import { UndatedSourceStories1764902100000 } from '../../../infra/postgres/migrations/1764902100000-undated-source-stories.migration';
 import { Envelope, toAppend } from '../../../tests/fixtures/story.fixture';
@@ -200,14 +201,7 @@ describe('stories without url or title, told apart by date (real Postgres, Kafka
     await ds.query(`UPDATE read_model.sources SET id = $1, story_key = NULL WHERE id = $2`, [OLD_ID, fresh[0]]);
     expect((await storyPage(OLD_ID)).items).toHaveLength(SEPTEMBER.length + MAY.length - 1 + JULY.length);
 
-    const migration = new UndatedSourceStories1764902100000();
-    const runner = ds.createQueryRunner();
-    try {
-      await migration.down(runner);
-      await migration.up(runner);
-    } finally {
-      await runner.release();
-    }
+    await withMigrationUndone(ds, new UndatedSourceStories1764902100000(), async () => undefined);
     expect(await ds.query(`SELECT projection FROM read_model.projection_backfills`)).toEqual([{ projection: 'sources' }]);
     const [{ comment }] = await ds.query(`SELECT obj_description('reporting.sources'::regclass) AS comment`);
     expect(comment).toContain('published_at for a story with neither url nor title');

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
 import { createProjections, projectedFromStored } from '@newsroom/projections';
-import { createTestDatabase, TestDatabase } from '@newsroom/testing';
+import { createTestDatabase, TestDatabase, withMigrationUndone } from '@newsroom/testing';
 import { EntitiesLastSeen1764900500000 } from '../../../infra/postgres/migrations/1764900500000-entities-last-seen.migration';
 import { amendmentAppend, laterCorrections, laterEnvelopes, seedEnvelopes, storyAppends } from '../../../tests/fixtures/story.fixture';
 import { applyLog } from './support/log-replay.util';
@@ -71,19 +71,13 @@ describe('entities: the last sighting read from the timeline, not written to the
 
   it('down puts the last sighting back on the rows and up takes it off again; the view says the same throughout', async () => {
     const before = await view();
-    const migration = new EntitiesLastSeen1764900500000();
-    const runner = ds.createQueryRunner();
-    try {
-      await migration.down(runner);
+    await withMigrationUndone(ds, new EntitiesLastSeen1764900500000(), async () => {
       const rows = await ds.query(`SELECT subject, last_recorded_at FROM read_model.entities ORDER BY subject`);
       expect(rows.map((r: { subject: string; last_recorded_at: Date }) => [r.subject, r.last_recorded_at.toISOString()])).toEqual(
         before.map((r: { subject: string; last_recorded_at: Date }) => [r.subject, r.last_recorded_at.toISOString()]),
       );
       expect(await view()).toEqual(before);
-      await migration.up(runner);
-    } finally {
-      await runner.release();
-    }
+    });
     expect(await view()).toEqual(before);
     const [{ unmaintained }] = await ds.query(
       `SELECT count(*) FILTER (WHERE last_position IS NOT NULL)::int AS unmaintained FROM read_model.entities`,

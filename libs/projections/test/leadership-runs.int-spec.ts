@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DataSource, EntityManager } from 'typeorm';
 import { LeadershipProjection, ProjectedEvent, RUN_COLUMNS, runEndsSql } from '@newsroom/projections';
-import { createTestDatabase, TestDatabase } from '@newsroom/testing';
+import { createTestDatabase, TestDatabase, withMigrationUndone } from '@newsroom/testing';
 import { appointed, correction, departed, event, resetClock, retraction } from './support/events.builder';
 import { LeadershipRunsOrder1764900600000 } from '../../../infra/postgres/migrations/1764900600000-leadership-runs-order.migration';
 import { LeadershipIntervalOrder1764901000000 } from '../../../infra/postgres/migrations/1764901000000-leadership-interval-order.migration';
@@ -192,18 +192,12 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
     expect(rows('person:p10', now)).toEqual(['appointed 2023', 'departed 2024-05', 'departed null']);
     expect(rows('person:p11', now)).toEqual(['appointed 2025', 'departed 2024', 'departed 2025-05']);
     expect(rows('person:p12', now)).toEqual(['appointed 2024-05-10', 'departed 2024-05']);
-    const migration = new LeadershipIntervalOrder1764901000000();
-    const runner = ds.createQueryRunner();
-    try {
-      await migration.down(runner);
+    await withMigrationUndone(ds, new LeadershipIntervalOrder1764901000000(), async () => {
       const old = await kept();
       // Every standing departure again, and p12's departure before the appointment: the appointment ran on as its own run.
       expect(old.filter((r: { kind: string }) => r.kind === 'departed')).toHaveLength(7);
       expect(rows('person:p12', old)).toEqual(['appointed 2024-05-10', 'departed 2024-05']);
-      await migration.up(runner);
-    } finally {
-      await runner.release();
-    }
+    });
     expect(await kept()).toEqual(now);
   });
 
@@ -239,17 +233,11 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
         .sort();
     expect(rows('person:p13', now)).toEqual(['2024-01-15 reported interim', '2024-06-01 reported', '2024-09-01 reported']);
     expect(rows('person:p14', now)).toEqual(['2024-06-10 confirmed', '2024-06-10 rumored', '2024-08-01 reported']);
-    const migration = new LeadershipRunsAsOf1764901300000();
-    const runner = ds.createQueryRunner();
-    try {
-      await migration.down(runner);
+    await withMigrationUndone(ds, new LeadershipRunsAsOf1764901300000(), async () => {
       const old = await kept();
       expect(rows('person:p13', old)).toEqual(['2024-01-15 reported interim', '2024-09-01 reported']);
       expect(rows('person:p14', old)).toEqual(['2024-06-10 rumored', '2024-08-01 reported']);
-      await migration.up(runner);
-    } finally {
-      await runner.release();
-    }
+    });
     expect(await kept()).toEqual(now);
   });
 
@@ -281,15 +269,9 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
       'departed 2025-03 rumored',
       'departed 2025-05 reported',
     ]);
-    const migration = new LeadershipRumouredEnds1764902200000();
-    const runner = ds.createQueryRunner();
-    try {
-      await migration.down(runner);
+    await withMigrationUndone(ds, new LeadershipRumouredEnds1764902200000(), async () => {
       expect(rows(await kept())).toEqual(['appointed 2018-05 reported', 'departed 2025-02-10 rumored']);
-      await migration.up(runner);
-    } finally {
-      await runner.release();
-    }
+    });
     expect(await kept()).toEqual(now);
   });
 
@@ -302,18 +284,12 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
            AND indexname IN ('leadership_events_runs', 'leadership_runs_i1') ORDER BY 1`,
         )
       ).map((r: { indexdef: string }) => r.indexdef);
-    const migration = new LeadershipRunsOrder1764900600000();
-    const runner = ds.createQueryRunner();
-    try {
-      await migration.down(runner);
+    await withMigrationUndone(ds, new LeadershipRunsOrder1764900600000(), async () => {
       expect(await defs()).toEqual([
         expect.stringMatching(/\(organization, subject COLLATE "C", role_key COLLATE "C", valid_from NULLS FIRST, fact_position\) INCLUDE/),
         expect.stringMatching(/\(organization, subject, role_key\)$/),
       ]);
-      await migration.up(runner);
-    } finally {
-      await runner.release();
-    }
+    });
     expect(await defs()).toEqual([
       expect.stringMatching(/\(organization COLLATE "C", subject COLLATE "C", role_key COLLATE "C", COALESCE\(valid_from, '-infinity'/),
       expect.stringMatching(/\(organization, subject, role_key, fact_id, version\)$/),
