@@ -81,7 +81,7 @@ export class SourcesRepository {
     const p = new SqlParams();
     const paging = openPage('sources', f, ['instant', 'text'], this.db);
     const after = paging.after;
-    f = { ...f, knownAt: paging.knownAt };
+    f = { ...f, knownAt: await paging.readAt() };
     const rows: SourceRow[] = await this.db.query(
       `SELECT s.* FROM read_model.sources s
        WHERE ${f.outlet ? this.outletIs('s', f.outlet, p) : 'true'} AND ${firstOfStory('s')} AND ${this.backs('s', f, p)}
@@ -121,7 +121,7 @@ export class SourcesRepository {
     const p = new SqlParams();
     const paging = openPage(`source:${source.id}`, f, ['position'], this.db);
     const after = paging.after;
-    f = { ...f, knownAt: paging.knownAt };
+    f = { ...f, knownAt: await paging.readAt() };
     const rows: SourceFactRow[] = (
       await this.db.query(
         // Source links are keys: each page row gets its version's payload and headlines from the version's lead row.

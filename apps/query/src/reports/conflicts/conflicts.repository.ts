@@ -91,7 +91,7 @@ export class ConflictsRepository {
     const p = new SqlParams();
     const paging = openPage('conflicts', q, ['position', 'text'], this.db);
     const after = paging.after;
-    q = { ...q, knownAt: paging.knownAt };
+    q = { ...q, knownAt: await paging.readAt() };
     const known = q.knownAt ? `c.opened_at <= ${p.add(q.knownAt, '::timestamptz')}` : 'true';
     const status =
       q.status === 'open' ? openAtSql(q.knownAt, p) : q.status === 'resolved' ? `NOT (${openAtSql(q.knownAt, p)})` : 'true';

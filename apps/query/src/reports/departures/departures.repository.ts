@@ -61,7 +61,7 @@ export class DeparturesRepository {
   async report(q: DeparturesQuery) {
     const paging = openPage('departures', q.groupBy ? { ...q, cursor: null } : q, ['instant', 'position'], this.db);
     const after = paging.after;
-    q = { ...q, knownAt: paging.knownAt };
+    q = { ...q, knownAt: await paging.readAt() };
     const limit = q.groupBy ? this.groupCap + 1 : q.limit + 1;
     // An organization stands for its whole entity: departures recorded under any subject merged with it.
     const { graph, result: rows } = await this.links.readForEntity(q.knownAt, q.organization, (organizations): Promise<LocalizedDepartureRow[]> => {

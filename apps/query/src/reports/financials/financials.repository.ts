@@ -58,7 +58,7 @@ export class FinancialsRepository {
   async report(q: FinancialsQuery) {
     const paging = openPage('financials', q, ['instant', 'position', 'text'], this.db);
     const after = paging.after;
-    q = { ...q, knownAt: paging.knownAt };
+    q = { ...q, knownAt: await paging.readAt() };
     // The organization stands for its whole entity: figures recorded under any subject merged with it (at knownAt).
     const { graph, result: rows } = await this.links.readForEntity(q.knownAt, q.organization, async (organizations): Promise<PointRow[]> => {
       const p = new SqlParams();

@@ -57,7 +57,7 @@ export class LawsuitsRepository {
   async report(q: LawsuitsQuery, stepsBy: string | null = stepsHappenedBy(q.asOf)) {
     const paging = openPage('lawsuits', q, ['text'], this.db);
     const after = paging.after;
-    q = { ...q, knownAt: paging.knownAt };
+    q = { ...q, knownAt: await paging.readAt() };
     // A party stands for its whole entity: cases naming any subject merged with it (at knownAt).
     const { graph, result: found } = await this.links.readForEntity(q.knownAt, q.party, async (parties): Promise<LocalizedLawsuitRow[]> => {
       const p = new SqlParams();

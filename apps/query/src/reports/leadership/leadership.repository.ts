@@ -143,7 +143,7 @@ export class LeadershipRepository {
     const limit = q.limit ?? 100;
     const paging = openPage('leadership', q, ['text', 'text', 'text', 'text', 'text', 'text'], this.db);
     const after = paging.after as string[] | null;
-    q = { ...q, knownAt: paging.knownAt };
+    q = { ...q, knownAt: await paging.readAt() };
     // The organization stands for its whole entity (subjects merged with it, at knownAt).
     const { graph, result: { page, more } } = await this.links.readForEntity(q.knownAt, q.organization, (organizations) => this.pageOf(q, show, organizations, after, limit));
     const { history, corroboration, texts } = await this.attachSources(page, q.knownAt);

@@ -39,16 +39,17 @@ describe('cursor codec: only what the endpoint itself returned reaches SQL', () 
   });
 
   describe('a page window', () => {
-    // The read database as the window reads it: the recording time of the feed's last item.
+    // The read database as the window reads it: the last instant the read models hold whole, none past the watermark.
     const latest = '2024-11-05T10:00:00.123Z';
     const db = { query: async () => [{ at: new Date(latest) }] };
     const timeline = (q: { cursor?: string | null; knownAt?: string | null; subject?: string | null; [k: string]: unknown } = {}) =>
       openPage('timeline', { subject: 'org:a', types: null, from: null, limit: 3, lang: 'en', format: null, minPosition: null, knownAt: null, cursor: null, ...q }, ['instant', 'position'], db);
     const messageOf = (fn: () => unknown) => (problemOf(fn) as unknown as { errors: { path: string; message: string }[] }).errors;
 
-    it('given a first page without knownAt, then it reads now, and its next cursor pins the recording time of the latest event held', async () => {
+    it('given a first page without knownAt, then it reads now, and its next cursor pins the last instant the read models hold whole', async () => {
       const first = timeline();
       expect(first).toMatchObject({ after: null, knownAt: null });
+      expect(await first.readAt()).toBeNull();
       const cursor = await first.next(['2024-09-25T00:00:00.000Z', '42']);
       // The same state gives the same cursor (an ETag over it stays valid).
       expect(await timeline().next(['2024-09-25T00:00:00.000Z', '42'])).toBe(cursor);
@@ -57,6 +58,18 @@ describe('cursor codec: only what the endpoint itself returned reaches SQL', () 
       // Every later page reads the same instant.
       const third = timeline({ cursor: await second.next(['2024-10-01T00:00:00.000Z', '50']) });
       expect(third.knownAt).toBe(latest);
+    });
+
+    it('given a first page without knownAt while the read models hold events past the feed watermark, then it reads the instant its cursor pins (t26)', async () => {
+      const whole = '2024-11-05T09:59:59.999Z';
+      const catchingUp = { query: async () => [{ at: new Date(whole), ahead: true }] };
+      const first = openPage('departures', { subject: null, knownAt: null, cursor: null }, ['instant', 'position'], catchingUp);
+      expect(first.knownAt).toBeNull();
+      expect(await first.readAt()).toBe(whole);
+      const second = openPage('departures', { subject: null, knownAt: null, cursor: await first.next(['2023-01-01T00:00:00.000Z', '19']) }, ['instant', 'position'], catchingUp);
+      expect(await second.readAt()).toBe(whole);
+      // An explicit knownAt is read as asked.
+      expect(await openPage('departures', { subject: null, knownAt: latest, cursor: null }, ['instant', 'position'], catchingUp).readAt()).toBe(latest);
     });
 
     it('given an explicit knownAt, then the cursor pins it, and a later page may repeat it or leave it out', async () => {

@@ -94,25 +94,40 @@ export function filtersHash(query: object): string {
 export interface PageWindow {
   /** The sort key of the last item of the previous page; null on the first page. */
   after: CursorValue[] | null;
-  /** The `knownAt` to read with: the request's, else the instant the first page read the state at (null on it). */
+  /** The request's `knownAt`, else the instant the cursor pins (null on a first page read without knownAt). */
   knownAt: string | null;
+  /**
+   * The `knownAt` to read the page with: `knownAt` above, else, on a first page, null (now) while the read models
+   * hold nothing past the feed watermark, and the last instant they hold whole while they do (see completeInstant).
+   */
+  readAt(): Promise<string | null>;
   /** The next page's cursor, after the item with this sort key. */
   next(values: CursorValue[]): Promise<string>;
 }
 
-/** Reads one value of the read database (the instant a first page reads the state at: `latestRecordedAt`). */
+/** Reads one row of the read database (the instant a first page reads the state at: `completeInstant`). */
 export interface InstantSource {
-  query(sql: string): Promise<Array<{ at: Date | string | null }>>;
+  query(sql: string): Promise<Array<{ at: Date | string | null; ahead?: boolean | null }>>;
 }
 
 /**
- * The recording time of the latest event the read models hold (the feed's last item): what a first page read
- * without `knownAt` stands for. The same while nothing is recorded, so a first page's cursor, and the ETag over
- * it, stay the same and a client's revalidation still gets 304.
+ * The last instant the read models hold whole: the recording time of the last feed item at or below the feed
+ * watermark (every event up to the watermark is folded into every read model; appends take one lock, so recording
+ * times rise with positions and no event recorded by then is above it), cut to the millisecond `knownAt` takes
+ * (which can only move it earlier). `ahead`: the read models already hold events past the watermark, as while the
+ * projector catches up with partitions at different speeds. What a first page read without `knownAt` pins for the
+ * pages after it; the same while nothing is recorded, so a first page's cursor, and the ETag over it, stay the same
+ * and a client's revalidation still gets 304. (Pinning the feed's last item instead let a page read, while the
+ * projector caught up, pin an instant some of whose events were not folded yet: later pages left them out, and the
+ * same `knownAt` asked again later answered more, t26.)
  */
-async function latestRecordedAt(db: InstantSource): Promise<string> {
-  const [row] = await db.query(`SELECT recorded_at AS at FROM read_model.feed_items ORDER BY position DESC LIMIT 1`);
-  return row?.at ? new Date(row.at).toISOString() : new Date(0).toISOString();
+async function completeInstant(db: InstantSource): Promise<{ at: string; ahead: boolean }> {
+  const [row] = await db.query(
+    `SELECT (SELECT f.recorded_at FROM read_model.feed_items f WHERE f.position <= w.position ORDER BY f.position DESC LIMIT 1) AS at,
+            EXISTS (SELECT 1 FROM read_model.feed_items f WHERE f.position > w.position) AS ahead
+     FROM read_model.feed_watermark w WHERE w.id = 1`,
+  );
+  return { at: row?.at ? new Date(row.at).toISOString() : new Date(0).toISOString(), ahead: row?.ahead === true };
 }
 
 /** What a page needs of its query: the cursor, the explicit `knownAt`, and the filters a cursor is bound to. */
@@ -141,10 +156,16 @@ export function openPage<Q extends PagedQuery>(endpoint: string, query: Q, kinds
     );
   }
   const at = knownAt ?? pinned;
+  // A first page without knownAt reads now, unless the read models hold events past the watermark: then it reads the
+  // last instant they hold whole, as the pages after it do, so the pages are one state and none leaves out an event
+  // recorded before the instant they claim. Asked once, before the page's query.
+  let complete: Promise<{ at: string; ahead: boolean }> | null = null;
+  const firstPage = () => (complete ??= completeInstant(db));
   return {
     after,
     knownAt: at,
-    next: async (values) => encodeCursor([...values, at ?? (await latestRecordedAt(db)), endpoint, filters]),
+    readAt: async () => at ?? ((await firstPage()).ahead ? (await firstPage()).at : null),
+    next: async (values) => encodeCursor([...values, at ?? (await firstPage()).at, endpoint, filters]),
   };
 }
 

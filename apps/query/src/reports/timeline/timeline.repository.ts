@@ -55,7 +55,7 @@ export class TimelineRepository {
   async page(q: TimelineQuery, endpoint = 'timeline') {
     const paging = openPage(endpoint, q, ['instant', 'position'], this.db);
     const after = paging.after;
-    q = { ...q, knownAt: paging.knownAt };
+    q = { ...q, knownAt: await paging.readAt() };
     // A subject asked for stands for its whole entity: facts recorded under any subject merged with it.
     const { graph, result: rows } = await this.links.readForEntity(q.knownAt, q.subject, (members) => this.rowsOf(q, members, after));
     const page = rows.slice(0, q.limit);
