@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
+import { ProjectionRebuilder } from '@newsroom/projections';
 import { createTestDatabase, TestDatabase } from '@newsroom/testing';
-import { itFoldsTheFeedEveryWay } from './support/log-replay.util';
+import { OtherNames1764902710000 } from '../../../infra/postgres/migrations/1764902710000-other-names.migration';
+import { applyLog, itFoldsTheFeedEveryWay } from './support/log-replay.util';
 import { amendmentAppend, toAppend } from '../../../tests/fixtures/story.fixture';
 
 const NBSP = '\u00a0';
@@ -91,4 +93,58 @@ describe("feed headlines: a product or case named in another event's data, by it
     expectNames,
     ['feed_items', 'entities', 'entity_names'],
   );
+
+  it('a feed stored before gets folded again in the background, which the migration queues', async () => {
+    await ds.query(`TRUNCATE read_model.feed_items, read_model.entities, read_model.entity_names`);
+    await applyLog(store, ds, { pageSize: 100, batched: true });
+    // What the version before stored: the other side by its slug's name.
+    await ds.query(`UPDATE read_model.feed_items SET headline_en = 'Widget One is the same entity as T56 Pro' WHERE event_id = $1`, [
+      ids.merged,
+    ]);
+    await ds.query(`DELETE FROM read_model.projection_backfills`);
+    await ds.query(`INSERT INTO read_model.projection_checkpoints (projection, topic, partition, last_position, last_offset)
+      VALUES ('feed', 'other-names-test', 0, 10, 9) ON CONFLICT DO NOTHING`);
+    const runner = ds.createQueryRunner();
+    try {
+      await new OtherNames1764902710000().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await ds.query(`SELECT projection FROM read_model.projection_backfills`)).toEqual([{ projection: 'feed' }]);
+    await new ProjectionRebuilder(ds).rebuild({
+      projections: ['feed'],
+      topic: 'other-names-test',
+      partitions: [0],
+      concurrency: 2,
+      batchSize: 2,
+    });
+    await expectNames();
+    expect(await ds.query(`SELECT projection FROM read_model.projection_backfills`)).toEqual([]);
+  });
+
+  it('the migration queues nothing on a database whose events name no product or case a fact names beside their subject', async () => {
+    const other = await createTestDatabase('other_names_none');
+    const otherDs = await new DataSource({ type: 'postgres', url: other.url }).initialize();
+    try {
+      const otherStore = new PgEventStore(other.pool);
+      const announced = { organization: 'org:t56', name: 'Widget Pro X', features: [], status: 'announced' };
+      await otherStore.append(fact(randomUUID(), 'product.announced', 'product:t56-pro', announced));
+      // A product named beside the subject, but no fact names that one: its slug's name was right.
+      const asking = { by: 'product:t56-unnamed', authority: 'authority:ftc', request: 'stop' };
+      await otherStore.append(fact(randomUUID(), 'regulatory.intervention_requested', 'org:t56-rival', asking));
+      await otherDs.query(`DELETE FROM read_model.projection_backfills`);
+      await otherDs.query(`INSERT INTO read_model.projection_checkpoints (projection, topic, partition, last_position, last_offset)
+        VALUES ('feed', 'other-names-test', 0, 10, 9) ON CONFLICT DO NOTHING`);
+      const runner = otherDs.createQueryRunner();
+      try {
+        await new OtherNames1764902710000().up(runner);
+      } finally {
+        await runner.release();
+      }
+      expect(await otherDs.query(`SELECT projection FROM read_model.projection_backfills`)).toEqual([]);
+    } finally {
+      await otherDs.destroy();
+      await other.drop();
+    }
+  });
 });
