@@ -78,11 +78,18 @@ export { upcast, createUpcaster, UPCASTERS, type UpcastFn } from './upcasting/up
 export { inferRoleCategory } from './upcasting/role-category.util';
 
 export type { HeadlineEvent, HeadlineLang } from './headlines/headline.types';
-export { renderHeadline, sourcedHeadlinePrefix, resolvedHeadline, type HeadlineOptions } from './headlines/headline.renderer';
+export {
+  renderHeadline,
+  sourcedHeadlinePrefix,
+  resolvedHeadline,
+  type HeadlineOptions,
+  type OtherNames,
+} from './headlines/headline.renderer';
 export { displayNameOf, displayNameIn, displayNamesOf } from './headlines/display-name.format';
 export {
   NAMING_FACTS,
   displayNamesGivenBy,
+  namedSubjectsIn,
   namesItsSubject,
   namingFactOf,
   type DisplayNames,

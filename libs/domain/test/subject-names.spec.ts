@@ -1,4 +1,12 @@
-import { displayNamesGivenBy, displayNamesOf, namesItsSubject, namingFactOf, renderHeadline, type HeadlineEvent } from '@newsroom/domain';
+import {
+  displayNamesGivenBy,
+  displayNamesOf,
+  namedSubjectsIn,
+  namesItsSubject,
+  namingFactOf,
+  renderHeadline,
+  type HeadlineEvent,
+} from '@newsroom/domain';
 import { headlineFact } from './fixtures/submissions.fixture';
 
 const NBSP = '\u00a0';
@@ -64,5 +72,46 @@ describe('subject names from the facts: a product by its announced name, a case 
     expect(renderHeadline(merged, 'en', { names: { en: 'Widget One', fr: 'Widget One' } })).toBe(
       'Widget One is the same entity as T1 Widget Pro',
     );
+  });
+
+  it("names a merge's other side, and a product or case in another event's data, by the names its facts give", () => {
+    const others = new Map([
+      ['product:t1-widget-pro', { en: 'Widget Pro X', fr: 'Widget Pro X' }],
+      ['case:doe-v-acme', { en: 'Doe v. Acme Corp', fr: 'Doe contre Acme' }],
+    ]);
+    const merged = {
+      type: 'entity.merged',
+      subject: 'product:t1-widget',
+      occurredAt: null,
+      modality: 'reported',
+      data: { into: 'product:t1-widget-pro', reason: 'same' },
+    } as HeadlineEvent;
+    expect(renderHeadline(merged, 'en', { names: { en: 'Widget One', fr: 'Widget One' }, others })).toBe(
+      'Widget One is the same entity as Widget Pro X',
+    );
+    const unmerged = { ...merged, type: 'entity.unmerged', subject: 'case:doe-v-acme-2', data: { from: 'case:doe-v-acme', reason: 'no' } };
+    expect(renderHeadline(unmerged as HeadlineEvent, 'fr', { others })).toBe(`Doe v. Acme 2 et Doe contre Acme${NBSP}: entités distinctes`);
+    // A story fact naming a product in a role (who asks an authority to intervene): its name in each language.
+    const asked = headlineFact('regulatory.intervention_requested', {
+      subject: 'org:acme',
+      data: { by: 'product:t1-widget-pro', authority: 'authority:ftc', request: 'stop' },
+    });
+    expect(namedSubjectsIn(asked.data)).toEqual(['product:t1-widget-pro']);
+    expect(renderHeadline(asked, 'en', { others })).toBe('Widget Pro X asks the FTC to intervene against Acme');
+    expect(renderHeadline(asked, 'en')).toBe('T1 Widget Pro asks the FTC to intervene against Acme');
+    // An item naming that fact (a retraction) names the product the same way.
+    const retraction = {
+      ...asked,
+      type: 'event.retracted',
+      data: { targetEventId: '00000000-0000-4000-8000-000000000002', reason: 'wrong' },
+    };
+    expect(renderHeadline(retraction as HeadlineEvent, 'en', { target: asked, others })).toBe(
+      'Retracted: Widget Pro X asks the FTC to intervene against Acme',
+    );
+    // Only products and cases are named by facts; people, organizations and authorities are not looked for.
+    expect(namedSubjectsIn({ investors: ['org:a', 'product:b', 'case:c', 'product:b'], leadInvestor: 'person:d' })).toEqual([
+      'product:b',
+      'case:c',
+    ]);
   });
 });

@@ -152,10 +152,7 @@ export class SourcesRepository {
         this.db,
         page.flatMap((r) => r.sources ?? []),
       ),
-      this.names.namesAt(
-        page.map((r) => r.subject),
-        f.knownAt,
-      ),
+      this.names.namesOfRows(page, f.knownAt),
     ]);
     const items = page.map((r) => ({
       type: r.event_type,

@@ -1,6 +1,6 @@
 import { textIn } from '../values/localized-text.rules';
 import { isPerLanguage, TEXT_LANGS, type TextLang } from '../values/localized-text.value';
-import { parseSubject } from '../values/subject.value';
+import { isSubject, parseSubject } from '../values/subject.value';
 
 /** A subject's display name in each language the service answers in. */
 export type DisplayNames = Record<TextLang, string>;
@@ -38,4 +38,18 @@ export function displayNamesGivenBy(value: unknown): DisplayNames | null {
   if (typeof value !== 'string' && !isPerLanguage(value)) return null;
   const names = Object.fromEntries(TEXT_LANGS.map((lang) => [lang, textIn(value, lang).text.trim()])) as DisplayNames;
   return TEXT_LANGS.every((lang) => names[lang] !== '') ? names : null;
+}
+
+/**
+ * The subjects facts name (products, cases) that an event's data names beside its stream subject: a merge's other
+ * side (`into`, `from`), whoever asks for an intervention (`by`), a departure's destination, investors. Every field of
+ * the data is read, each value or list item that is such a subject once, in order.
+ */
+export function namedSubjectsIn(data: unknown): string[] {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return [];
+  const out = new Set<string>();
+  for (const value of Object.values(data)) {
+    for (const v of Array.isArray(value) ? value : [value]) if (isSubject(v) && namingFactOf(v)) out.add(v);
+  }
+  return [...out];
 }

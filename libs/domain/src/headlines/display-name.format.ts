@@ -116,9 +116,11 @@ export function labelOf(value: unknown, lang: TextLang = 'en'): string {
 
 /**
  * A name that may be a subject (a funding round's lead investor): a subject's display name in `lang`, a plain name as
- * given, in either language (a name is not translated, nor marked as the other language's).
+ * given, in either language (a name is not translated, nor marked as the other language's); a name given per language
+ * (a subject's a fact gives) in `lang`, else the other's.
  */
 export function nameOf(value: unknown, lang: TextLang): string {
+  if (isPerLanguage(value)) return (value[lang] ?? value[lang === 'en' ? 'fr' : 'en'] ?? '').trim();
   if (typeof value !== 'string') return '';
   return isSubject(value) ? displayNameIn(value, lang) : value;
 }

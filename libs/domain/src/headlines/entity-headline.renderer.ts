@@ -11,20 +11,27 @@ export function isEntityEvent<E extends { type: string }>(event: E): event is E 
 
 /**
  * Headlines of the editors' records about entities (merges, their reversal, alias names). `names`: the subject's
- * display names when a fact gives them (its stream's announcement or filing); the other subject's is its slug's.
+ * display names when a fact gives them (its stream's announcement or filing); `others`: the other side's, by subject
+ * (a merged product's other side is called what its own announcement says); without them, a slug's name.
  */
-export function renderEntityHeadline(event: HeadlineEvent<EntityEventType>, lang: HeadlineLang, names?: DisplayNames | null): string {
+export function renderEntityHeadline(
+  event: HeadlineEvent<EntityEventType>,
+  lang: HeadlineLang,
+  names?: DisplayNames | null,
+  others?: ReadonlyMap<string, DisplayNames> | null,
+): string {
   const name = names?.[lang] ?? displayNameOf(event.subject);
+  const other = (subject: string) => others?.get(subject)?.[lang] ?? displayNameOf(subject);
   const fr = lang === 'fr';
   switch (event.type) {
     case 'entity.merged':
       return fr
-        ? frColon(`${name} et ${displayNameOf(event.data.into)}`, 'une même entité')
-        : `${name} is the same entity as ${displayNameOf(event.data.into)}`;
+        ? frColon(`${name} et ${other(event.data.into)}`, 'une même entité')
+        : `${name} is the same entity as ${other(event.data.into)}`;
     case 'entity.unmerged':
       return fr
-        ? frColon(`${name} et ${displayNameOf(event.data.from)}`, 'entités distinctes')
-        : `${name} is no longer merged with ${displayNameOf(event.data.from)}`;
+        ? frColon(`${name} et ${other(event.data.from)}`, 'entités distinctes')
+        : `${name} is no longer merged with ${other(event.data.from)}`;
     case 'entity.aliased':
       if (event.data.removed)
         return fr

@@ -30,19 +30,39 @@ export interface HeadlineOptions {
    * see NAMING_FACTS); without them the subject is named from its slug. A target is of the same subject (its stream).
    */
   names?: DisplayNames | null;
+  /**
+   * The display names facts give the other subjects its data (or its target's) names (namedSubjectsIn: a merge's other
+   * side, a product asking for an intervention); a subject without them is named by its slug.
+   */
+  others?: OtherNames | null;
+}
+
+/** Display names given by facts to subjects an event's data names, by subject. */
+export type OtherNames = ReadonlyMap<string, DisplayNames>;
+
+/** A value naming a subject (or a list of them) with the names a fact gives it, as text given per language reads. */
+const named = (value: unknown, others: OtherNames): unknown =>
+  Array.isArray(value) ? value.map((v) => named(v, others)) : typeof value === 'string' ? (others.get(value) ?? value) : value;
+
+/** The event with every subject its data names that a fact names given as that name (a new object). */
+function withOthersNamed<E extends HeadlineEvent>(event: E, others: OtherNames | null | undefined): E {
+  const data = event.data as unknown;
+  if (!others?.size || typeof data !== 'object' || data === null) return event;
+  const renamed = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, named(v, others)]));
+  return { ...event, data: renamed };
 }
 
 /** The subject's name in a headline: the one a fact gives, else its slug's. */
 const nameIn = (subject: string, lang: HeadlineLang, names: DisplayNames | null | undefined): string =>
   names?.[lang] ?? displayNameOf(subject);
 
-function renderFact(event: HeadlineEvent, lang: HeadlineLang, names?: DisplayNames | null): string {
-  if (isEntityEvent(event)) return renderEntityHeadline(event, lang, names);
+function renderFact(event: HeadlineEvent, lang: HeadlineLang, names?: DisplayNames | null, others?: OtherNames | null): string {
+  if (isEntityEvent(event)) return renderEntityHeadline(event, lang, names, others);
   const name = nameIn(event.subject, lang, names);
   const text =
     isAmendment(event) || event.type === 'event.sourced' || event.type === 'conflict.resolved'
       ? `${event.type}: ${name}`
-      : renderStory(RENDERERS[lang], event, name);
+      : renderStory(RENDERERS[lang], withOthersNamed(event, others), name);
   const prefix = event.modality === 'rumored' || event.modality === 'denied' ? PREFIX[lang][event.modality] : '';
   return prefix + text;
 }
@@ -66,7 +86,7 @@ function renderAmendment(event: HeadlineEvent & AmendmentEvent, lang: HeadlineLa
   const prefix = PREFIX[lang][corrected ? 'corrected' : 'retracted'];
   if (options.target) {
     const changes = event.type === 'event.corrected' ? (event.data?.changes ?? {}) : {};
-    return prefix + renderFact(amended(options.target, changes), lang, options.names);
+    return prefix + renderFact(amended(options.target, changes), lang, options.names, options.others);
   }
   const name = nameIn(event.subject, lang, options.names);
   const what =
@@ -89,8 +109,8 @@ export function sourcedHeadlinePrefix(data: Partial<EventDataMap['event.sourced'
 }
 
 // Another outlet on a fact: its name and stance before the target's headline (or the subject without it).
-function renderSourcing(event: HeadlineEvent<'event.sourced'>, lang: HeadlineLang, { target, names }: HeadlineOptions): string {
-  return sourcedHeadlinePrefix(event.data, lang) + (target ? renderFact(target, lang, names) : nameIn(event.subject, lang, names));
+function renderSourcing(event: HeadlineEvent<'event.sourced'>, lang: HeadlineLang, { target, names, others }: HeadlineOptions): string {
+  return sourcedHeadlinePrefix(event.data, lang) + (target ? renderFact(target, lang, names, others) : nameIn(event.subject, lang, names));
 }
 
 const RESOLVED = {
@@ -111,8 +131,12 @@ export function resolvedHeadline(standingHeadline: string, reason: unknown, lang
 }
 
 // An editor's word on a contradiction: the fact that stands (or the subject without it) and the reason.
-function renderResolution(event: HeadlineEvent<'conflict.resolved'>, lang: HeadlineLang, { target, names }: HeadlineOptions): string {
-  if (target) return resolvedHeadline(renderFact(target, lang, names), event.data?.reason, lang);
+function renderResolution(
+  event: HeadlineEvent<'conflict.resolved'>,
+  lang: HeadlineLang,
+  { target, names, others }: HeadlineOptions,
+): string {
+  if (target) return resolvedHeadline(renderFact(target, lang, names, others), event.data?.reason, lang);
   return RESOLVED[lang].on(nameIn(event.subject, lang, names)) + parenthesized(event.data?.reason);
 }
 
@@ -121,5 +145,5 @@ export function renderHeadline(event: HeadlineEvent, lang: HeadlineLang, options
   if (isAmendment(event)) return renderAmendment(event, lang, options);
   if (event.type === 'event.sourced') return renderSourcing(event, lang, options);
   if (event.type === 'conflict.resolved') return renderResolution(event, lang, options);
-  return renderFact(event, lang, options.names);
+  return renderFact(event, lang, options.names, options.others);
 }

@@ -1,4 +1,4 @@
-import { HeadlineEvent, renderHeadline, type DisplayNames } from '@newsroom/domain';
+import { HeadlineEvent, renderHeadline, type DisplayNames, type OtherNames } from '@newsroom/domain';
 
 interface Rendered {
   type: string;
@@ -6,6 +6,7 @@ interface Rendered {
   occurredAt: string | null;
   modality: string;
   names: DisplayNames | null;
+  others: string;
   en: string;
   fr: string;
 }
@@ -14,12 +15,21 @@ interface Rendered {
 // is never mutated; a correction's patched data is a new object), checked against the other inputs.
 const rendered = new WeakMap<object, Rendered>();
 
+/** The names given to other subjects, as compared between renderings ('' without any). */
+const keyOf = (others: OtherNames | null): string => (others?.size ? JSON.stringify([...others]) : '');
+
 /**
  * A story fact's headlines in English and French (pure; memoized on the data object). `names`: its subject's display
- * names when a fact gives them (a case's filed title), else its slug's.
+ * names when a fact gives them (a case's filed title), else its slug's; `others`: those facts give the other subjects
+ * its data names (a merge's other side), else their slugs'.
  */
-export function factHeadlines(event: HeadlineEvent, names: DisplayNames | null = null): { en: string; fr: string } {
+export function factHeadlines(
+  event: HeadlineEvent,
+  names: DisplayNames | null = null,
+  others: OtherNames | null = null,
+): { en: string; fr: string } {
   const data = event.data;
+  const othersKey = keyOf(others);
   const known = data && typeof data === 'object' ? rendered.get(data) : undefined;
   if (
     known &&
@@ -28,11 +38,12 @@ export function factHeadlines(event: HeadlineEvent, names: DisplayNames | null =
     known.occurredAt === event.occurredAt &&
     known.modality === event.modality &&
     known.names?.en === names?.en &&
-    known.names?.fr === names?.fr
+    known.names?.fr === names?.fr &&
+    known.others === othersKey
   ) {
     return { en: known.en, fr: known.fr };
   }
-  const fresh = { en: renderHeadline(event, 'en', { names }), fr: renderHeadline(event, 'fr', { names }) };
+  const fresh = { en: renderHeadline(event, 'en', { names, others }), fr: renderHeadline(event, 'fr', { names, others }) };
   if (data && typeof data === 'object') {
     rendered.set(data, {
       type: event.type,
@@ -40,6 +51,7 @@ export function factHeadlines(event: HeadlineEvent, names: DisplayNames | null =
       occurredAt: event.occurredAt,
       modality: event.modality,
       names,
+      others: othersKey,
       ...fresh,
     });
   }

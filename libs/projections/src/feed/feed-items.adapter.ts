@@ -2,11 +2,13 @@ import {
   displayNamesGivenBy,
   isAmendment,
   NAMING_FACTS,
+  namedSubjectsIn,
   namesItsSubject,
   namingFactOf,
   type CorrectionChanges,
   type DisplayNames,
   type HeadlineEvent,
+  type OtherNames,
 } from '@newsroom/domain';
 import { EntityManager } from 'typeorm';
 import { EventLogReader } from '@newsroom/event-store';
@@ -46,6 +48,15 @@ const isStep = (e: ProjectedEvent): boolean => e.type === 'lawsuit.status_change
 
 /** The fact types that name their subject: a product's announcement, a case's filing (NAMING_FACTS). */
 const NAMING_TYPES = Object.values(NAMING_FACTS).map((n) => n.type);
+
+/**
+ * The products and cases an event's headline names beside its subject: in its data (a merge's other side), a
+ * correction's changes and, given, its target's data.
+ */
+const othersNamedBy = (e: ProjectedEvent, target?: Pick<FeedItemRow, 'data'> | null): string[] => {
+  const changes = e.type === 'event.corrected' ? (e.data?.changes as { data?: unknown } | undefined)?.data : undefined;
+  return [...new Set([...namedSubjectsIn(e.data), ...namedSubjectsIn(changes), ...namedSubjectsIn(target?.data)])];
+};
 
 /** A case's filing or a product's announcement (it names its subject), to be kept in a fold's memory. */
 const isNaming = (e: ProjectedEvent): boolean => namesItsSubject(e.type, e.subject);
@@ -140,12 +151,24 @@ export class FeedItemsProjection implements Projection {
 
   async applyMany(manager: EntityManager, events: ProjectedEvent[]): Promise<void> {
     // A case's step reaches the entities its filing names, and an item on a case or a product names it as its filing
-    // or announcement does: the naming facts stored before are read with the targets. (A fold also reads them for a
-    // batch's new naming facts, so that what it keeps of a subject stays whole.)
-    const named = [...new Set(events.filter((e) => this.readsNamesFor(e)).map((e) => e.subject))];
+    // or announcement does (and names the products and cases its data names so: a merge's other side): the naming
+    // facts stored before are read with the targets. (A fold also reads them for a batch's new naming facts, so that
+    // what it keeps of a subject stays whole.)
+    const named = [
+      ...new Set([...events.filter((e) => this.readsNamesFor(e)).map((e) => e.subject), ...events.flatMap((e) => othersNamedBy(e))]),
+    ];
     const filings = named.length ? await this.namingFactsOf(manager, named) : new Map<string, string[]>();
     const targetIds = [...new Set([...events.map(targetOf), ...[...filings.values()].flat()].filter(isUuid))];
     const stored = targetIds.length ? await this.find(manager, targetIds) : new Map<string, FeedItemRow>();
+    // An amendment's item may name its target's fact again: the products and cases that fact names, read once the
+    // targets are (only a batch amending such a fact pays for these two statements).
+    const late = [...new Set([...stored.values()].flatMap((t) => namedSubjectsIn(t.data)))].filter((s) => !named.includes(s));
+    if (late.length) {
+      const more = await this.namingFactsOf(manager, late);
+      for (const [subject, ids] of more) filings.set(subject, ids);
+      const missing = [...more.values()].flat().filter((id) => isUuid(id) && !stored.has(id));
+      if (missing.length) for (const [id, item] of await this.find(manager, missing)) stored.set(id, item);
+    }
     const inBatch = new Map<string, FeedItemRow>();
     const items: FeedItemRow[] = [];
     const statuses = new Map<string, 'corrected' | 'retracted'>();
@@ -174,11 +197,12 @@ export class FeedItemsProjection implements Projection {
         const list = filings.get(event.subject) ?? [];
         if (!list.includes(event.id)) filings.set(event.subject, [...list, event.id]);
       }
-      const standing = filings.has(event.subject)
-        ? this.standingFactsOf(filings.get(event.subject)!, { stored, inBatch, statuses, corrections }, position)
-        : [];
+      const seen = { stored, inBatch, statuses, corrections };
+      const standingOf = (subject: string) => (filings.has(subject) ? this.standingFactsOf(filings.get(subject)!, seen, position) : []);
+      const standing = standingOf(event.subject);
       const parties = isStep(event) ? casePartiesOf(standing[0] ?? null) : [];
-      for (const change of evolveFeed(event, target, targetFact, parties, reached, namesOf(standing))) {
+      const others = namesOfOthers(othersNamedBy(event, target), standingOf);
+      for (const change of evolveFeed(event, target, targetFact, parties, reached, namesOf(standing), others)) {
         if (change.kind === 'insert') {
           items.push(change.item);
           if (!inBatch.has(change.item.eventId)) inBatch.set(change.item.eventId, change.item);
@@ -378,6 +402,16 @@ function namesOf(standing: readonly HeadlineEvent[]): DisplayNames | null {
     if (names) return names;
   }
   return null;
+}
+
+/** The names the standing naming facts of these subjects give them, by subject; null when none gives one. */
+function namesOfOthers(subjects: readonly string[], standingOf: (subject: string) => HeadlineEvent[]): OtherNames | null {
+  const out = new Map<string, DisplayNames>();
+  for (const subject of subjects) {
+    const names = namesOf(standingOf(subject));
+    if (names) out.set(subject, names);
+  }
+  return out.size ? out : null;
 }
 
 /** The changes of a target's corrections below `position`, in order. */

@@ -11,6 +11,7 @@ import {
   type DisplayNames,
   type HeadlineEvent,
   type Modality,
+  type OtherNames,
 } from '@newsroom/domain';
 import { attachedEntries, mergeEntries, ownEntries } from '../corroboration/corroboration-entry.model';
 import { factHeadlines } from '../facts/fact-headlines.mapper';
@@ -112,7 +113,8 @@ export function correctedFact(fact: HeadlineEvent, changes: CorrectionChanges | 
  * an attached source's or a resolution's the fact as it stood then. It reaches the entities of its target's item, of
  * that fact as it stands once its event is applied, and `reached`: those the corrections before it reached
  * (correctionsReach). `names`: its subject's display names as the facts gave them then (a case's title as its standing
- * filing said it: see casePartiesOf for the filing), else its slug's. The item is made once, here, so the stored feed,
+ * filing said it: see casePartiesOf for the filing), else its slug's; `others`: those the facts gave then to the
+ * products and cases its data or its target's names (a merge's other side), else their slugs'. The item is made once, here, so the stored feed,
  * its live stream and a rebuild all show the same words and reach the same readers.
  */
 export function evolveFeed(
@@ -122,6 +124,7 @@ export function evolveFeed(
   parties: readonly string[] = [],
   reached: readonly string[] = [],
   names: DisplayNames | null = null,
+  others: OtherNames | null = null,
 ): FeedChange[] {
   const amendment = isAmendment(event);
   const sourced = event.type === 'event.sourced';
@@ -130,7 +133,7 @@ export function evolveFeed(
   const targetEventId: string | null =
     amendment || sourced ? (event.data?.targetEventId ?? null) : resolved ? (event.data?.standingEventId ?? null) : null;
   const onTarget = amendment || sourced || resolved;
-  const fact = onTarget ? null : factHeadlines(event, names);
+  const fact = onTarget ? null : factHeadlines(event, names, others);
   const prefix = (lang: 'en' | 'fr') =>
     event.type === 'event.sourced'
       ? sourcedHeadlinePrefix(event.data, lang)
@@ -142,7 +145,7 @@ export function evolveFeed(
       : target
         ? (targetFact ?? factOfItem(target))
         : null;
-  const named = namedFact && (event.type === 'event.corrected' || targetFact) ? factHeadlines(namedFact, names) : null;
+  const named = namedFact && (event.type === 'event.corrected' || targetFact) ? factHeadlines(namedFact, names, others) : null;
   const targetHeadline = (lang: 'en' | 'fr') => (named ? named[lang] : lang === 'fr' ? target!.headlineFr : target!.headlineEn);
   const headline = (lang: 'en' | 'fr') =>
     fact
@@ -151,7 +154,7 @@ export function evolveFeed(
         ? resolvedHeadline(targetHeadline(lang), event.data?.reason, lang)
         : target
           ? prefix(lang) + targetHeadline(lang)
-          : renderHeadline(event, lang, { names });
+          : renderHeadline(event, lang, { names, others });
   // An attached source (or a correction's sources) adds to its target's entries; the item carries the result.
   const attached = attachedEntries(event);
   const targetEntries = attached && target ? mergeEntries(target.corroboration, attached.entries) : null;

@@ -7,6 +7,7 @@ import {
   HeadlineEvent,
   mergePatch,
   type DisplayNames,
+  type OtherNames,
   outletKey,
   renderHeadline,
 } from '@newsroom/domain';
@@ -104,13 +105,15 @@ const reasonOf = (a: FeedItemRow) => {
 
 /**
  * Folds the corrections (JSON merge patches) and retraction of an event into what the entry shows. `names`: the
- * subject's names now when a fact gives them (a corrected step names its case by its filed title).
+ * subject's names now when a fact gives them (a corrected step names its case by its filed title); `othersIn`: those
+ * of the products and cases the corrected data names.
  */
 export function currentItem(
   item: FeedItemRow,
   amendments: readonly FeedItemRow[],
   lang: 'en' | 'fr',
   names: DisplayNames | null = null,
+  othersIn: (data: unknown) => OtherNames | null = () => null,
 ): CurrentItem {
   let data = item.data;
   let occurredAt = item.occurredAt;
@@ -130,6 +133,7 @@ export function currentItem(
   const headline = corrected
     ? renderHeadline({ type: item.type, subject: item.subject, occurredAt, modality: item.modality, data } as HeadlineEvent, lang, {
         names,
+        others: othersIn(data),
       })
     : stored;
   const last = amendments[amendments.length - 1];
@@ -222,7 +226,7 @@ function canonicalFilter(o: AtomFeedOptions): string {
  */
 export function buildAtomFeed(source: AtomSource, options: AtomFeedOptions): XmlElement {
   const items = source.events.map((e) =>
-    currentItem(e, source.amendments.get(e.eventId) ?? [], options.lang, source.namesOf?.(e.subject) ?? null),
+    currentItem(e, source.amendments.get(e.eventId) ?? [], options.lang, source.namesOf?.(e.subject) ?? null, source.othersIn),
   );
   const updated = items.reduce((max, c) => (c.updated > max ? c.updated : max), '1970-01-01T00:00:00.000Z');
   const t = TEXT[options.lang];

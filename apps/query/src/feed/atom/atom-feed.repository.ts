@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { DisplayNames } from '@newsroom/domain';
+import type { DisplayNames, OtherNames } from '@newsroom/domain';
 import { FEED_ITEM_COLUMNS, FeedItemDbRow, FeedItemRow, toFeedItemRow } from '@newsroom/projections';
 import { READ_DB } from '../../database/read-database.module';
 import { EntityNamesRepository } from '../../reports/shared/entity-names.repository';
@@ -17,6 +17,8 @@ export interface AtomSource {
   amendments: Map<string, FeedItemRow[]>;
   /** The names facts give the corrected events' subjects now (a case's filed title), which their entries are rendered with. */
   namesOf?: (subject: string) => DisplayNames | null;
+  /** The names facts give now the products and cases a corrected event's data names (a merge's other side). */
+  othersIn?: (data: unknown) => OtherNames | null;
 }
 
 /** Reads the feed read model for the Atom feed, bounded by the watermark like every other feed read. */
@@ -73,10 +75,15 @@ export class AtomFeedRepository {
     }
     // A corrected entry is rendered again as it stands now, naming its subject by the name it has now.
     const corrected = [...amendments.values()].flat().filter((a) => a.type === 'event.corrected');
-    const names = await this.names.namesAt(
-      corrected.map((a) => a.subject),
+    // The products and cases their data names too, as corrected: the event's own and each correction's changes.
+    const targets = new Map(rows.map((r) => [r.eventId, r]));
+    const names = await this.names.namesOfRows(
+      corrected.flatMap((a) => [
+        { subject: a.subject, data: (a.data as { changes?: { data?: unknown } } | null)?.changes?.data },
+        { subject: a.subject, data: targets.get(a.targetEventId!)?.data },
+      ]),
       null,
     );
-    return { events: rows, amendments, namesOf: (s) => names.givenTo(s) };
+    return { events: rows, amendments, namesOf: (s) => names.givenTo(s), othersIn: (data) => names.othersIn(data) };
   }
 }

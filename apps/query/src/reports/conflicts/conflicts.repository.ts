@@ -35,7 +35,7 @@ type Row = Parameters<typeof toConflictRow>[0] & {
 function sideHeadline(s: ConflictSide, subject: string, modality: string | null, stored: string | null, lang: 'en' | 'fr', names: SubjectNames) {
   if (s.data === undefined) return stored;
   const fact = { type: s.type, subject, occurredAt: s.occurredAt, modality: modality ?? 'reported', data: s.data } as HeadlineEvent;
-  return renderHeadline(fact, lang, { names: names.givenTo(subject) });
+  return renderHeadline(fact, lang, { names: names.givenTo(subject), others: names.othersIn(s.data) });
 }
 
 const sideDto = (s: ConflictSide, headline: string | null, modality: string | null, corroboration: CorroborationMap) => ({
@@ -114,11 +114,19 @@ export class ConflictsRepository {
     );
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
-    const sides = page.map(toConflictRow).flatMap((c) => [c.a.eventId, c.b.eventId]);
-    // A case is named by its filed title (a product by its announced name) as it stood at knownAt.
+    const conflicts = page.map(toConflictRow);
+    const sides = conflicts.flatMap((c) => [c.a.eventId, c.b.eventId]);
+    // A case is named by its filed title (a product by its announced name) as it stood at knownAt, as are the
+    // products and cases the sides' data names.
     const [corroboration, names] = await Promise.all([
       loadCorroboration(this.db, [...new Set(sides)], q.knownAt),
-      this.names.namesAt(page.map((r) => String(r.subject)), q.knownAt),
+      this.names.namesOfRows(
+        page.flatMap((r, i) => [
+          { subject: String(r.subject), data: conflicts[i].a.data },
+          { subject: String(r.subject), data: conflicts[i].b.data },
+        ]),
+        q.knownAt,
+      ),
     ]);
     return {
       status: q.status,

@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { displayNamesOf, namingFactOf, renderHeadline, type DisplayNames, type HeadlineEvent, type TextLang } from '@newsroom/domain';
+import {
+  displayNamesOf,
+  namedSubjectsIn,
+  namingFactOf,
+  renderHeadline,
+  type DisplayNames,
+  type HeadlineEvent,
+  type OtherNames,
+  type TextLang,
+} from '@newsroom/domain';
 import type { StoredFactRow } from '@newsroom/projections';
 import { READ_DB } from '../../database/read-database.module';
 
@@ -28,15 +37,27 @@ export class SubjectNames {
     return this.of(subject)[lang];
   }
 
+  /** The names facts give the products and cases `data` names beside its subject (a merge's other side), or null. */
+  othersIn(...data: unknown[]): OtherNames | null {
+    const out = new Map<string, DisplayNames>();
+    for (const subject of data.flatMap(namedSubjectsIn)) {
+      const names = this.given.get(subject);
+      if (names) out.set(subject, names);
+    }
+    return out.size ? out : null;
+  }
+
   /**
-   * A stored fact version's headline naming its subject by these names: as stored (rendered when the version was
-   * projected, a case's step with its slug's name) when no fact names the subject, else rendered again with the name.
+   * A stored fact version's headline naming its subject, and the products and cases its data names (a merge's other
+   * side), by these names: as stored (rendered when the version was projected, a case's step with its slug's name)
+   * when no fact names any of them, else rendered again with the names.
    */
   headlineOf(r: StoredHeadlineRow, lang: TextLang): string {
     const names = this.givenTo(r.subject);
-    if (!names) return lang === 'fr' ? r.headline_fr : r.headline_en;
+    const others = this.othersIn(r.data);
+    if (!names && !others) return lang === 'fr' ? r.headline_fr : r.headline_en;
     const fact = { type: r.event_type, subject: r.subject, occurredAt: r.occurred_at, modality: r.modality, data: r.data };
-    return renderHeadline(fact as HeadlineEvent, lang, { names });
+    return renderHeadline(fact as HeadlineEvent, lang, { names, others });
   }
 }
 
@@ -52,6 +73,14 @@ const SLUG_NAMES = new SubjectNames(new Map());
 @Injectable()
 export class EntityNamesRepository {
   constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+
+  /** The names at `knownAt` of these rows' subjects and of the products and cases their data names. */
+  namesOfRows(rows: ReadonlyArray<{ subject: string; data?: unknown }>, knownAt: string | null): Promise<SubjectNames> {
+    return this.namesAt(
+      rows.flatMap((r) => [r.subject, ...namedSubjectsIn(r.data)]),
+      knownAt,
+    );
+  }
 
   async namesAt(subjects: Iterable<string>, knownAt: string | null): Promise<SubjectNames> {
     const named = [...new Set(subjects)].filter((s) => namingFactOf(s) !== null);

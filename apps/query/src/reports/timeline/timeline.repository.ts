@@ -64,7 +64,7 @@ export class TimelineRepository {
     const [{ history, corroboration }, stories, names] = await Promise.all([
       loadFactExtras(this.db, 'read_model.timeline_facts', page, q.knownAt),
       loadStoryDates(this.db, page.flatMap((r) => r.sources ?? [])),
-      this.names.namesAt(page.map((r) => r.subject), q.knownAt),
+      this.names.namesOfRows(page, q.knownAt),
     ]);
     const last = page[page.length - 1];
     return {
