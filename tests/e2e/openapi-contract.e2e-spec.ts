@@ -123,7 +123,7 @@ describe('the OpenAPI documents against real answers (ajv)', () => {
     expect(queryDoc.servers.map((s) => s.url)).toEqual(['/']);
   });
 
-  it('ingest: 201, 200 (one event and a batch, each matching one alternative), 400, 401, 404, 409, 422 as declared', async () => {
+  it('ingest: 201, 200 (one event and a batch, each matching one alternative), 400, 401, 404, 405 (with Allow), 409, 422 as declared', async () => {
     const [first, second, ...rest] = seedEnvelopes();
     const answers: Array<[string, string, Answer, number]> = [];
     const expectAnswer = (path: string, method: string, answer: Answer, status: number) => answers.push([path, method, answer, status]);
@@ -144,6 +144,13 @@ describe('the OpenAPI documents against real answers (ajv)', () => {
     expectAnswer('/v1/events/{id}', 'get', await read(ingest, '/v1/events/not-a-uuid'), 400);
     expectAnswer('/v1/streams/{subject}', 'get', await read(ingest, `/v1/streams/${second.subject}`), 200);
     expectAnswer('/v1/streams/{subject}', 'get', await read(ingest, '/v1/streams/org:no-such-org'), 404);
+    // A method the path does not take: 405 with Allow, declared on the path's operation.
+    const wrongMethod = (path: string, method: string) =>
+      fetch(`${ingest}${path}`, { method, headers: { authorization: `Bearer ${stack.key}` } }).then(answerOf);
+    const put = await wrongMethod('/v1/events', 'PUT');
+    expectAnswer('/v1/events', 'post', put, 405);
+    expectAnswer('/v1/events/{id}', 'get', await wrongMethod(`/v1/events/${first.id}`, 'DELETE'), 405);
+    expectAnswer(retraction, 'post', await wrongMethod(`/v1/events/${first.id}/retractions`, 'GET'), 405);
 
     expect(answers.map(([path, method, a]) => ({ path, status: a.status, issues: nonConformities(ingestDoc, path, method, a) }))).toEqual(
       answers.map(([path, , , status]) => ({ path, status, issues: [] })),
@@ -152,6 +159,10 @@ describe('the OpenAPI documents against real answers (ajv)', () => {
     const created = answers[0][2];
     expect(created.headers.get('location')).toBe(`/v1/events/${first.id}`);
     expect(created.headers.get('ratelimit-remaining')).toMatch(/^[0-9]+$/);
+    expect({ allow: put.headers.get('allow'), code: JSON.parse(put.text).code }).toEqual({
+      allow: 'POST',
+      code: 'REQUEST.METHOD_NOT_ALLOWED',
+    });
   });
 
   it('query: reports, entities, sources, the feed and Atom as declared, with 304 on If-None-Match and no ETag on a problem', async () => {
