@@ -212,6 +212,58 @@ describe('the OpenAPI documents against real answers (ajv)', () => {
     expect(nonConformities(queryDoc, '/v1/feed/stream', 'get', refused)).toEqual([]);
   });
 
+  it('query: /v1/feed/ws is an operation: a plain GET is its declared 426, a URL filter its 400, a handshake its 101', async () => {
+    // Over the address's one live slot (the SSE stream above holds it) a handshake still switches, then closes 1013.
+    const ws = '/v1/feed/ws';
+    const plain = await read(query, ws);
+    expect({ status: plain.status, code: JSON.parse(plain.text).code, upgrade: plain.headers.get('upgrade') }).toEqual({
+      status: 426,
+      code: 'REQUEST.UPGRADE_REQUIRED',
+      upgrade: 'websocket',
+    });
+    expect(nonConformities(queryDoc, ws, 'get', plain)).toEqual([]);
+    expect(nonConformities(queryDoc, ws, 'get', await fetch(`${query}${ws}`, { method: 'POST' }).then(answerOf))).toEqual([]);
+    // The handshake's own answers (fetch cannot send Upgrade): a filter in the URL is refused, a clean one switches.
+    const handshake = (search: string) =>
+      new Promise<Answer>((resolve, reject) => {
+        const req = httpGet(`${query}${ws}${search}`, {
+          headers: {
+            connection: 'Upgrade',
+            upgrade: 'websocket',
+            'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+            'sec-websocket-version': '13',
+          },
+        });
+        const answer = (status: number, raw: Record<string, string | string[] | undefined>, text: string) => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(raw)) if (typeof value === 'string') headers.set(name, value);
+          resolve({ status, headers, text });
+        };
+        req.on('upgrade', (res, socket) => {
+          socket.destroy();
+          answer(res.statusCode ?? 0, res.headers, '');
+        });
+        req.on('response', (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => answer(res.statusCode ?? 0, res.headers, text));
+        });
+        req.on('error', reject);
+      });
+    const filtered = await handshake('?organization=org:openai');
+    expect({ status: filtered.status, paths: JSON.parse(filtered.text).errors.map((e: { path: string }) => e.path) }).toEqual({
+      status: 400,
+      paths: ['organization'],
+    });
+    expect(nonConformities(queryDoc, ws, 'get', filtered)).toEqual([]);
+    const switched = await handshake('');
+    expect({ status: switched.status, accept: switched.headers.get('sec-websocket-accept') }).toEqual({
+      status: 101,
+      accept: 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=',
+    });
+    expect(nonConformities(queryDoc, ws, 'get', switched)).toEqual([]);
+  });
+
   it("ingest: over the key's write burst, a declared 429 with retryAfter, Retry-After and RateLimit-*", async () => {
     let limited: Answer | undefined;
     for (let i = 0; i < 60 && !limited; i++) {

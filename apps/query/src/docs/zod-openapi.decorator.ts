@@ -57,7 +57,7 @@ export const QUERY_PROBLEM_SCHEMAS = {
   UnavailableProblem: openApiSchema(unavailableSchema, 'output'),
 };
 
-const problemContent = (name: keyof typeof QUERY_PROBLEM_SCHEMAS = 'Problem') => ({
+export const problemContent = (name: keyof typeof QUERY_PROBLEM_SCHEMAS = 'Problem') => ({
   'application/problem+json': { schema: { $ref: `#/components/schemas/${name}` } },
 });
 
@@ -86,9 +86,9 @@ export interface AlternativeJson {
 }
 
 /** Response headers, as the OpenAPI document declares them. */
-type Headers = Record<string, { description: string; schema: Record<string, unknown> }>;
+export type Headers = Record<string, { description: string; schema: Record<string, unknown> }>;
 
-const RETRY_AFTER: Headers = {
+export const RETRY_AFTER: Headers = {
   'Retry-After': {
     description: 'Seconds to wait before asking again (as `retryAfter` in the body)',
     schema: { type: 'integer', minimum: 1 },
@@ -96,7 +96,7 @@ const RETRY_AFTER: Headers = {
 };
 
 /** Sent on every answer the per-address read rate counts (QUERY_READ_RATE_PER_IP above 0), a 429 included. */
-const RATE_LIMIT: Headers = {
+export const RATE_LIMIT: Headers = {
   'RateLimit-Limit': { description: "The address's burst: requests it may send at once", schema: { type: 'integer' } },
   'RateLimit-Remaining': { description: 'Requests left in the burst now', schema: { type: 'integer' } },
   'RateLimit-Reset': { description: 'Seconds until the burst is full again', schema: { type: 'integer' } },
@@ -113,7 +113,7 @@ const ETAG: Headers = {
 /** The 200 headers of every read the rate limit counts, and of the answers with an ETag. */
 export const readHeaders = (etag = true): Headers => ({ ...(etag ? ETAG : {}), ...RATE_LIMIT });
 
-const codes = (list: readonly string[]) => `\`code\`: ${list.join(', ')}.`;
+export const codes = (list: readonly string[]) => `\`code\`: ${list.join(', ')}.`;
 
 /** The 503 codes of a report (it reads the read models, and may wait for `minPosition`). */
 const REPORT_UNAVAILABLE = ['READ_MODEL.BEHIND', 'READ_DB.UNAVAILABLE', 'READ_DB.TIMEOUT', 'SERVICE.STARTING'];
