@@ -11,7 +11,7 @@ import { startStack, TestStack } from './stack.harness';
  * held with ajv to the schema the document declares for their status and media type, and their headers to the
  * headers it declares. A status the operation does not list, a header sent but not declared (Location, Retry-After,
  * RateLimit-*, ETag, Allow, WWW-Authenticate), a body two alternatives of a oneOf both match, or a problem's `code`
- * its response does not name, fails.
+ * its response does not name (in its description and its schema's enum), fails.
  */
 
 interface ResponseObject {
@@ -121,6 +121,28 @@ describe('the OpenAPI documents against real answers (ajv)', () => {
   it('both documents name a relative server, so a generated client works against the host that serves them', () => {
     expect(ingestDoc.servers.map((s) => s.url)).toEqual(['/']);
     expect(queryDoc.servers.map((s) => s.url)).toEqual(['/']);
+  });
+
+  it("every problem answer's schema narrows `code` to the codes its description names, so a client can switch on them", () => {
+    const mismatches: string[] = [];
+    for (const [name, doc] of [
+      ['ingest', ingestDoc],
+      ['query', queryDoc],
+    ] as const)
+      for (const [path, item] of Object.entries(doc.paths))
+        for (const [method, op] of Object.entries(item))
+          for (const [status, response] of Object.entries(op.responses)) {
+            const schema = response.content?.['application/problem+json']?.schema as
+              { allOf?: Array<{ properties?: { code?: { enum?: string[] } } }> } | undefined;
+            if (!schema) continue;
+            const named = /`code`: ([^`]*)\.$/.exec(response.description)?.[1].split(', ');
+            const listed = schema.allOf?.[1]?.properties?.code?.enum;
+            if (!named?.length || JSON.stringify(listed) !== JSON.stringify(named))
+              mismatches.push(
+                `${name} ${method.toUpperCase()} ${path} ${status}: enum ${JSON.stringify(listed)}, named ${JSON.stringify(named)}`,
+              );
+          }
+    expect(mismatches).toEqual([]);
   });
 
   it('ingest: 201, 200 (one event and a batch, each matching one alternative), 400, 401, 404, 405 (with Allow), 409, 422 as declared', async () => {

@@ -86,7 +86,17 @@ export function ApiProblems(codes: ProblemCodes) {
         return ApiResponse({
           status,
           description: `${DESCRIPTIONS[status] ?? 'Problem'}. \`code\`: ${listed.join(', ')}.`,
-          content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
+          // The shared schema, its `code` narrowed to those listed (allOf: OpenAPI 3.0 ignores a $ref's siblings).
+          content: {
+            [PROBLEM_CONTENT_TYPE]: {
+              schema: {
+                allOf: [
+                  { $ref: '#/components/schemas/Problem' },
+                  { type: 'object', properties: { code: { type: 'string', enum: listed } } },
+                ],
+              },
+            },
+          },
           ...(Object.keys(headers).length ? { headers } : {}),
         });
       }),

@@ -45,7 +45,7 @@ export function ApiWebSocketUpgrade() {
       description:
         'Not a WebSocket handshake (Sec-WebSocket-Key missing, a version other than 13 or 8: `errors` names the header), ' +
         `or a URL parameter other than \`key\` (each named: filters go in the subscribe message). ${codes(['REQUEST.INVALID'])}`,
-      content: problemContent(),
+      content: problemContent(['REQUEST.INVALID']),
       headers: {
         ...RATE_LIMIT,
         'Sec-WebSocket-Version': { description: 'The versions taken (13, 8), on a version refused', schema: { type: 'string' } },
@@ -53,12 +53,12 @@ export function ApiWebSocketUpgrade() {
     }),
     ApiForbiddenResponse({
       description: `A browser page from an origin not in NEWSROOM_CORS_ORIGINS (nor this host). ${codes(['AUTH.ORIGIN_REFUSED'])}`,
-      content: problemContent(),
+      content: problemContent(['AUTH.ORIGIN_REFUSED']),
     }),
     ApiResponse({
       status: 426,
       description: `A plain request, without Connection: Upgrade and Upgrade: websocket. ${codes(['REQUEST.UPGRADE_REQUIRED'])}`,
-      content: problemContent(),
+      content: problemContent(['REQUEST.UPGRADE_REQUIRED']),
       headers: { Upgrade: { description: 'websocket', schema: { type: 'string', example: 'websocket' } }, ...RATE_LIMIT },
     }),
     // 503: FEED.SHUTTING_DOWN to a handshake that reaches an instance shutting down; SERVICE.STARTING before it is ready.
