@@ -96,7 +96,7 @@ export interface AlternativeJson {
 /** Response headers, as the OpenAPI document declares them. */
 export type Headers = Record<string, { description: string; schema: Record<string, unknown> }>;
 
-export const RETRY_AFTER: Headers = {
+const RETRY_AFTER: Headers = {
   'Retry-After': {
     description: 'Seconds to wait before asking again (as `retryAfter` in the body)',
     schema: { type: 'integer', minimum: 1 },
