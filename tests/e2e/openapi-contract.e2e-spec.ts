@@ -11,7 +11,7 @@ import { startStack, TestStack } from './stack.harness';
  * held with ajv to the schema the document declares for their status and media type, and their headers to the
  * headers it declares. A status the operation does not list, a header sent but not declared (Location, Retry-After,
  * RateLimit-*, ETag, Allow, WWW-Authenticate), a body two alternatives of a oneOf both match, or a problem's `code`
- * its response does not name, fails.
+ * its response does not name (in its description and its schema's enum), fails.
  */
 
 interface ResponseObject {
@@ -123,7 +123,29 @@ describe('the OpenAPI documents against real answers (ajv)', () => {
     expect(queryDoc.servers.map((s) => s.url)).toEqual(['/']);
   });
 
-  it('ingest: 201, 200 (one event and a batch, each matching one alternative), 400, 401, 404, 409, 422 as declared', async () => {
+  it("every problem answer's schema narrows `code` to the codes its description names, so a client can switch on them", () => {
+    const mismatches: string[] = [];
+    for (const [name, doc] of [
+      ['ingest', ingestDoc],
+      ['query', queryDoc],
+    ] as const)
+      for (const [path, item] of Object.entries(doc.paths))
+        for (const [method, op] of Object.entries(item))
+          for (const [status, response] of Object.entries(op.responses)) {
+            const schema = response.content?.['application/problem+json']?.schema as
+              { allOf?: Array<{ properties?: { code?: { enum?: string[] } } }> } | undefined;
+            if (!schema) continue;
+            const named = /`code`: ([^`]*)\.$/.exec(response.description)?.[1].split(', ');
+            const listed = schema.allOf?.[1]?.properties?.code?.enum;
+            if (!named?.length || JSON.stringify(listed) !== JSON.stringify(named))
+              mismatches.push(
+                `${name} ${method.toUpperCase()} ${path} ${status}: enum ${JSON.stringify(listed)}, named ${JSON.stringify(named)}`,
+              );
+          }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('ingest: 201, 200 (one event and a batch, each matching one alternative), 400, 401, 404, 405 (with Allow), 409, 422 as declared', async () => {
     const [first, second, ...rest] = seedEnvelopes();
     const answers: Array<[string, string, Answer, number]> = [];
     const expectAnswer = (path: string, method: string, answer: Answer, status: number) => answers.push([path, method, answer, status]);
@@ -144,6 +166,13 @@ describe('the OpenAPI documents against real answers (ajv)', () => {
     expectAnswer('/v1/events/{id}', 'get', await read(ingest, '/v1/events/not-a-uuid'), 400);
     expectAnswer('/v1/streams/{subject}', 'get', await read(ingest, `/v1/streams/${second.subject}`), 200);
     expectAnswer('/v1/streams/{subject}', 'get', await read(ingest, '/v1/streams/org:no-such-org'), 404);
+    // A method the path does not take: 405 with Allow, declared on the path's operation.
+    const wrongMethod = (path: string, method: string) =>
+      fetch(`${ingest}${path}`, { method, headers: { authorization: `Bearer ${stack.key}` } }).then(answerOf);
+    const put = await wrongMethod('/v1/events', 'PUT');
+    expectAnswer('/v1/events', 'post', put, 405);
+    expectAnswer('/v1/events/{id}', 'get', await wrongMethod(`/v1/events/${first.id}`, 'DELETE'), 405);
+    expectAnswer(retraction, 'post', await wrongMethod(`/v1/events/${first.id}/retractions`, 'GET'), 405);
 
     expect(answers.map(([path, method, a]) => ({ path, status: a.status, issues: nonConformities(ingestDoc, path, method, a) }))).toEqual(
       answers.map(([path, , , status]) => ({ path, status, issues: [] })),
@@ -152,6 +181,10 @@ describe('the OpenAPI documents against real answers (ajv)', () => {
     const created = answers[0][2];
     expect(created.headers.get('location')).toBe(`/v1/events/${first.id}`);
     expect(created.headers.get('ratelimit-remaining')).toMatch(/^[0-9]+$/);
+    expect({ allow: put.headers.get('allow'), code: JSON.parse(put.text).code }).toEqual({
+      allow: 'POST',
+      code: 'REQUEST.METHOD_NOT_ALLOWED',
+    });
   });
 
   it('query: reports, entities, sources, the feed and Atom as declared, with 304 on If-None-Match and no ETag on a problem', async () => {
@@ -199,6 +232,58 @@ describe('the OpenAPI documents against real answers (ajv)', () => {
     expect({ status: refused.status, code: JSON.parse(refused.text).code }).toEqual({ status: 429, code: 'FEED.TOO_MANY_CONNECTIONS' });
     expect(refused.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/);
     expect(nonConformities(queryDoc, '/v1/feed/stream', 'get', refused)).toEqual([]);
+  });
+
+  it('query: /v1/feed/ws is an operation: a plain GET is its declared 426, a URL filter its 400, a handshake its 101', async () => {
+    // Over the address's one live slot (the SSE stream above holds it) a handshake still switches, then closes 1013.
+    const ws = '/v1/feed/ws';
+    const plain = await read(query, ws);
+    expect({ status: plain.status, code: JSON.parse(plain.text).code, upgrade: plain.headers.get('upgrade') }).toEqual({
+      status: 426,
+      code: 'REQUEST.UPGRADE_REQUIRED',
+      upgrade: 'websocket',
+    });
+    expect(nonConformities(queryDoc, ws, 'get', plain)).toEqual([]);
+    expect(nonConformities(queryDoc, ws, 'get', await fetch(`${query}${ws}`, { method: 'POST' }).then(answerOf))).toEqual([]);
+    // The handshake's own answers (fetch cannot send Upgrade): a filter in the URL is refused, a clean one switches.
+    const handshake = (search: string) =>
+      new Promise<Answer>((resolve, reject) => {
+        const req = httpGet(`${query}${ws}${search}`, {
+          headers: {
+            connection: 'Upgrade',
+            upgrade: 'websocket',
+            'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+            'sec-websocket-version': '13',
+          },
+        });
+        const answer = (status: number, raw: Record<string, string | string[] | undefined>, text: string) => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(raw)) if (typeof value === 'string') headers.set(name, value);
+          resolve({ status, headers, text });
+        };
+        req.on('upgrade', (res, socket) => {
+          socket.destroy();
+          answer(res.statusCode ?? 0, res.headers, '');
+        });
+        req.on('response', (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => answer(res.statusCode ?? 0, res.headers, text));
+        });
+        req.on('error', reject);
+      });
+    const filtered = await handshake('?organization=org:openai');
+    expect({ status: filtered.status, paths: JSON.parse(filtered.text).errors.map((e: { path: string }) => e.path) }).toEqual({
+      status: 400,
+      paths: ['organization'],
+    });
+    expect(nonConformities(queryDoc, ws, 'get', filtered)).toEqual([]);
+    const switched = await handshake('');
+    expect({ status: switched.status, accept: switched.headers.get('sec-websocket-accept') }).toEqual({
+      status: 101,
+      accept: 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=',
+    });
+    expect(nonConformities(queryDoc, ws, 'get', switched)).toEqual([]);
   });
 
   it("ingest: over the key's write burst, a declared 429 with retryAfter, Retry-After and RateLimit-*", async () => {

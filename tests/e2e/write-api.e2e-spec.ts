@@ -30,6 +30,8 @@ interface SchemaNode {
   items: SchemaNode;
   required: string[];
   $ref: string;
+  allOf: SchemaNode[];
+  enum: string[];
 }
 interface OpenApiDoc {
   paths: Record<
@@ -804,7 +806,10 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     );
     const postEvents = doc.paths['/v1/events'].post;
     expect(postEvents.requestBody.content['application/json'].schema.oneOf[0].oneOf.length).toBeGreaterThanOrEqual(13);
-    expect(postEvents.responses['409'].content['application/problem+json'].schema.$ref).toBe('#/components/schemas/Problem');
+    // The shared Problem, its `code` narrowed to the codes this answer sends.
+    const conflict = postEvents.responses['409'].content['application/problem+json'].schema;
+    expect(conflict.allOf[0].$ref).toBe('#/components/schemas/Problem');
+    expect(conflict.allOf[1].properties.code.enum).toEqual(['EVENT.ID_CONFLICT', 'STREAM.VERSION_MISMATCH']);
     expect(
       doc.paths['/v1/stories'].post.requestBody.content['application/json'].schema.properties.events.items.oneOf[0].properties.quote,
     ).toBeDefined();

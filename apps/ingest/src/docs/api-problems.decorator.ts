@@ -1,13 +1,14 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 import { PROBLEM_CONTENT_TYPE } from '@newsroom/platform';
-import { RATE_LIMIT_HEADERS, RETRY_AFTER_HEADER, WWW_AUTHENTICATE_HEADER } from './responses.schema';
+import { ALLOW_HEADER, RATE_LIMIT_HEADERS, RETRY_AFTER_HEADER, WWW_AUTHENTICATE_HEADER } from './responses.schema';
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request (malformed JSON, schema errors with field paths)',
   401: 'No API key, or one the service does not know',
   403: 'The key lacks the needed scope',
   404: 'Not found',
+  405: 'A method this path does not take; Allow names those it does',
   409: 'Conflict: expectedVersion mismatch, or an id / Idempotency-Key reused with other content',
   413: 'Body larger than INGEST_BODY_LIMIT',
   415: 'A body that is not application/json (or application/*+json), in another charset, or compressed',
@@ -22,6 +23,7 @@ const COMMON_CODES: Record<number, readonly string[]> = {
   400: ['REQUEST.INVALID'],
   401: ['AUTH.KEY_REQUIRED', 'AUTH.KEY_INVALID'],
   403: ['AUTH.SCOPE_MISSING'],
+  405: ['REQUEST.METHOD_NOT_ALLOWED'],
   413: ['REQUEST.TOO_LARGE'],
   415: ['REQUEST.UNSUPPORTED_MEDIA_TYPE'],
   429: ['RATE_LIMITED'],
@@ -52,7 +54,8 @@ export const RECORDING_PROBLEMS = {
 /**
  * Documents the given statuses as application/problem+json responses (the Problem schema is added at build), each
  * naming the `code` values this operation answers with at that status. A write (one that takes a body: 413 listed)
- * may also meet 415 and the per-key rate limit's 429; every endpoint 431 and 503 (SERVICE.STARTING while it starts). 429 and 503 declare Retry-After.
+ * may also meet 415 and the per-key rate limit's 429; every endpoint 405 (another method, with Allow), 431 and 503
+ * (SERVICE.STARTING while it starts). 429 and 503 declare Retry-After.
  */
 export function ApiProblems(codes: ProblemCodes) {
   const statuses = Object.keys(codes).map(Number);
@@ -60,6 +63,7 @@ export function ApiProblems(codes: ProblemCodes) {
   const all: ProblemCodes = {
     ...codes,
     ...(write ? { 415: [], 429: [] } : {}),
+    405: [],
     431: [],
     503: write ? WRITE_UNAVAILABLE : READ_UNAVAILABLE,
   };
@@ -70,17 +74,29 @@ export function ApiProblems(codes: ProblemCodes) {
       .map((status) => {
         const listed = [...new Set([...(COMMON_CODES[status] ?? []), ...(all[status] ?? [])])];
         // A write's answer once the rate limit counted it (after the key's check, before the body is judged by the
-        // route) carries RateLimit-*; a body refused while it is read (413, 415, malformed JSON) may not.
-        const counted = write && ![401, 403, 413, 415].includes(status) ? RATE_LIMIT_HEADERS : {};
+        // route) carries RateLimit-*; a body refused while it is read (413, 415, malformed JSON) may not, nor a
+        // method no route takes (405: no route, no limit).
+        const counted = write && ![401, 403, 405, 413, 415].includes(status) ? RATE_LIMIT_HEADERS : {};
         const headers = {
           ...counted,
           ...(status === 429 || status === 503 ? RETRY_AFTER_HEADER : {}),
           ...(status === 401 ? WWW_AUTHENTICATE_HEADER : {}),
+          ...(status === 405 ? ALLOW_HEADER : {}),
         };
         return ApiResponse({
           status,
           description: `${DESCRIPTIONS[status] ?? 'Problem'}. \`code\`: ${listed.join(', ')}.`,
-          content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
+          // The shared schema, its `code` narrowed to those listed (allOf: OpenAPI 3.0 ignores a $ref's siblings).
+          content: {
+            [PROBLEM_CONTENT_TYPE]: {
+              schema: {
+                allOf: [
+                  { $ref: '#/components/schemas/Problem' },
+                  { type: 'object', properties: { code: { type: 'string', enum: listed } } },
+                ],
+              },
+            },
+          },
           ...(Object.keys(headers).length ? { headers } : {}),
         });
       }),

@@ -243,3 +243,8 @@ export const WWW_AUTHENTICATE_HEADER: Record<string, HeaderObject> = {
     schema: { type: 'string' },
   },
 };
+
+/** A 405's: the methods the path takes (`PUT /v1/events`: `Allow: POST`). */
+export const ALLOW_HEADER: Record<string, HeaderObject> = {
+  Allow: { description: 'The methods this path takes', schema: { type: 'string', example: 'GET, HEAD' } },
+};

@@ -57,8 +57,16 @@ export const QUERY_PROBLEM_SCHEMAS = {
   UnavailableProblem: openApiSchema(unavailableSchema, 'output'),
 };
 
-const problemContent = (name: keyof typeof QUERY_PROBLEM_SCHEMAS = 'Problem') => ({
-  'application/problem+json': { schema: { $ref: `#/components/schemas/${name}` } },
+/**
+ * A problem+json answer whose `code` is one of `list`, the codes the operation answers with at that status (as its
+ * description names them): the shared schema, narrowed (allOf: OpenAPI 3.0 ignores a $ref's siblings).
+ */
+export const problemContent = (list: readonly string[], name: keyof typeof QUERY_PROBLEM_SCHEMAS = 'Problem') => ({
+  'application/problem+json': {
+    schema: {
+      allOf: [{ $ref: `#/components/schemas/${name}` }, { type: 'object', properties: { code: { type: 'string', enum: [...list] } } }],
+    },
+  },
 });
 
 /** The endpoint's query (and path) parameters, each from its field of the parameter schema. */
@@ -86,7 +94,7 @@ export interface AlternativeJson {
 }
 
 /** Response headers, as the OpenAPI document declares them. */
-type Headers = Record<string, { description: string; schema: Record<string, unknown> }>;
+export type Headers = Record<string, { description: string; schema: Record<string, unknown> }>;
 
 const RETRY_AFTER: Headers = {
   'Retry-After': {
@@ -96,7 +104,7 @@ const RETRY_AFTER: Headers = {
 };
 
 /** Sent on every answer the per-address read rate counts (QUERY_READ_RATE_PER_IP above 0), a 429 included. */
-const RATE_LIMIT: Headers = {
+export const RATE_LIMIT: Headers = {
   'RateLimit-Limit': { description: "The address's burst: requests it may send at once", schema: { type: 'integer' } },
   'RateLimit-Remaining': { description: 'Requests left in the burst now', schema: { type: 'integer' } },
   'RateLimit-Reset': { description: 'Seconds until the burst is full again', schema: { type: 'integer' } },
@@ -113,7 +121,9 @@ const ETAG: Headers = {
 /** The 200 headers of every read the rate limit counts, and of the answers with an ETag. */
 export const readHeaders = (etag = true): Headers => ({ ...(etag ? ETAG : {}), ...RATE_LIMIT });
 
-const codes = (list: readonly string[]) => `\`code\`: ${list.join(', ')}.`;
+const UNAUTHORIZED = ['AUTH.KEY_REQUIRED', 'AUTH.KEY_INVALID'];
+
+export const codes = (list: readonly string[]) => `\`code\`: ${list.join(', ')}.`;
 
 /** The 503 codes of a report (it reads the read models, and may wait for `minPosition`). */
 const REPORT_UNAVAILABLE = ['READ_MODEL.BEHIND', 'READ_DB.UNAVAILABLE', 'READ_DB.TIMEOUT', 'SERVICE.STARTING'];
@@ -134,6 +144,7 @@ export interface ReadProblems {
  */
 export function ApiReadProblems(options: ReadProblems) {
   const unavailable = [...new Set([...options.unavailable, 'SERVICE.STARTING'])];
+  const tooMany = ['RATE_LIMITED', ...(options.tooMany ?? [])];
   return applyDecorators(
     ...(options.notModified
       ? [
@@ -146,34 +157,34 @@ export function ApiReadProblems(options: ReadProblems) {
       : []),
     ApiResponse({
       status: 401,
-      description: `Only with NEWSROOM_REQUIRE_READ_KEY=true: no read key, or one the service does not know. ${codes(['AUTH.KEY_REQUIRED', 'AUTH.KEY_INVALID'])}`,
-      content: problemContent(),
+      description: `Only with NEWSROOM_REQUIRE_READ_KEY=true: no read key, or one the service does not know. ${codes(UNAUTHORIZED)}`,
+      content: problemContent(UNAUTHORIZED),
       headers: { 'WWW-Authenticate': { description: 'Bearer', schema: { type: 'string' } } },
     }),
     ApiResponse({
       status: 405,
       description: `A method this path does not take; Allow names those it does. ${codes(['REQUEST.METHOD_NOT_ALLOWED'])}`,
-      content: problemContent(),
+      content: problemContent(['REQUEST.METHOD_NOT_ALLOWED']),
       headers: { Allow: { description: 'The methods this path takes', schema: { type: 'string', example: 'GET, HEAD' } } },
     }),
     ApiResponse({
       status: 413,
       description: `A request body (no operation takes one) over 1 kB. ${codes(['REQUEST.TOO_LARGE'])}`,
-      content: problemContent(),
+      content: problemContent(['REQUEST.TOO_LARGE']),
     }),
     ApiResponse({
       status: 429,
       description:
         'Over the per-address read rate (QUERY_READ_RATE_PER_IP, QUERY_READ_BURST_PER_IP)' +
         (options.tooMany?.length ? ', or over the live connections an address may hold (FEED_MAX_CONNECTIONS_PER_IP)' : '') +
-        `; Retry-After says when to ask again. ${codes(['RATE_LIMITED', ...(options.tooMany ?? [])])}`,
-      content: problemContent('RateLimitedProblem'),
+        `; Retry-After says when to ask again. ${codes(tooMany)}`,
+      content: problemContent(tooMany, 'RateLimitedProblem'),
       headers: { ...RETRY_AFTER, ...RATE_LIMIT },
     }),
     ApiResponse({
       status: 431,
       description: `The request line and headers are over 16 KiB. ${codes(['REQUEST.HEADERS_TOO_LARGE'])}`,
-      content: problemContent(),
+      content: problemContent(['REQUEST.HEADERS_TOO_LARGE']),
     }),
     ApiResponse({
       status: 503,
@@ -181,7 +192,7 @@ export function ApiReadProblems(options: ReadProblems) {
         'Come back after Retry-After: SERVICE.STARTING while the service starts; READ_MODEL.BEHIND: `minPosition` was not ' +
         'reached in time; READ_DB.UNAVAILABLE or READ_DB.TIMEOUT: the read database is not reachable, too slow, or every ' +
         `connection to it is busy (the detail says which). ${codes(unavailable)}`,
-      content: problemContent('UnavailableProblem'),
+      content: problemContent(unavailable, 'UnavailableProblem'),
       headers: { ...RETRY_AFTER, ...RATE_LIMIT },
     }),
   );
@@ -189,11 +200,15 @@ export function ApiReadProblems(options: ReadProblems) {
 
 /** A 404 problem+json naming its codes. */
 export const ApiProblemNotFound = (description: string, list: readonly string[] = ['RESOURCE.NOT_FOUND']) =>
-  ApiNotFoundResponse({ description: `${description} ${codes(list)}`, content: problemContent(), headers: RATE_LIMIT });
+  ApiNotFoundResponse({ description: `${description} ${codes(list)}`, content: problemContent(list), headers: RATE_LIMIT });
 
 /** A 400 problem+json for endpoints that are not reports (the feed). */
 export const ApiProblemBadRequest = (description: string) =>
-  ApiBadRequestResponse({ description: `${description} ${codes(['REQUEST.INVALID'])}`, content: problemContent(), headers: RATE_LIMIT });
+  ApiBadRequestResponse({
+    description: `${description} ${codes(['REQUEST.INVALID'])}`,
+    content: problemContent(['REQUEST.INVALID']),
+    headers: RATE_LIMIT,
+  });
 
 /** 200 as JSON (the response schema, or one of the alternatives) or CSV, 400 as problem+json, and the reads' other answers. */
 export function ApiReport(description: string, schema: z.ZodType, ...alternatives: AlternativeJson[]) {

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { clientIp, openApiSchema, ProblemError } from '@newsroom/platform';
 import { FeedConnections } from './feed-connections.service';
@@ -9,6 +9,7 @@ import { ApiParams, ApiProblemBadRequest, ApiReadProblems, readHeaders } from '.
 import { feedQuerySchema, parseFeedQuery, parseStreamQuery } from './feed-query.reader';
 import { FEED_HISTORY_PARAMS, FEED_STREAM_PARAMS, feedPageSchema, feedStreamParams } from './feed.schema';
 import { toFeedItemDto } from './feed-item.dto';
+import { ApiWebSocketUpgrade } from '../docs/api-websocket.decorator';
 
 @ApiTags('feed')
 @Controller('v1/feed')
@@ -44,7 +45,7 @@ export class FeedController {
    * that no route exists; other methods get 405 with Allow: GET.
    */
   @Get('ws')
-  @ApiExcludeEndpoint()
+  @ApiWebSocketUpgrade()
   upgradeRequired(): never {
     throw new ProblemError(
       426,
