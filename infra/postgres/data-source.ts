@@ -36,6 +36,7 @@ import { DepartureDenials1764902300000 } from './migrations/1764902300000-depart
 import { EntityNames1764902400000 } from './migrations/1764902400000-entity-names.migration';
 import { LawsuitRumours1764902500000 } from './migrations/1764902500000-lawsuit-rumours.migration';
 import { ReportingAgreesWithApi1764902600000 } from './migrations/1764902600000-reporting-agrees-with-api.migration';
+import { CaseStepsOverlappingDates1764902720000 } from './migrations/1764902720000-case-steps-overlapping-dates.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -76,6 +77,7 @@ export const MIGRATIONS = [
   EntityNames1764902400000,
   LawsuitRumours1764902500000,
   ReportingAgreesWithApi1764902600000,
+  CaseStepsOverlappingDates1764902720000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
