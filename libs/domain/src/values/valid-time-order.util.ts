@@ -20,21 +20,28 @@ interface Placed<T> extends ValidTimePlace {
   item: T;
 }
 
-/** Builds the order from its end: the last is the latest recorded of the candidates, again and again. */
-function fromTheEnd<T>(rest: Placed<T>[], candidate: (p: Placed<T>, rest: Placed<T>[]) => boolean): Placed<T>[] {
+/**
+ * Builds the order from its end: the last is the latest recorded of the items no other remaining item is surely after
+ * (and that `eligible`, asked once a round, lets go last), again and again. An item is surely before some remaining
+ * item exactly when it is surely before the one that starts last, so a round is one pass: O(n^2) in all.
+ */
+function fromTheEnd<T>(rest: Placed<T>[], eligible: (rest: Placed<T>[]) => (p: Placed<T>) => boolean = () => () => true): Placed<T>[] {
   const reversed: Placed<T>[] = [];
   while (rest.length) {
+    let latestStart = -Infinity;
+    for (const p of rest) if (p.start > latestStart) latestStart = p.start;
+    const mayGoLast = eligible(rest);
     let last = -1;
     for (let i = 0; i < rest.length; i += 1) {
-      if (candidate(rest[i], rest) && (last < 0 || rest[i].order > rest[last].order)) last = i;
+      const p = rest[i];
+      const beforeAnother = p.end <= latestStart && p.start < latestStart;
+      if (!beforeAnother && mayGoLast(p) && (last < 0 || p.order > rest[last].order)) last = i;
     }
     // Surely-after is a strict order, so some item always has none after it; -1 would be a bug, not data.
     reversed.push(...rest.splice(last < 0 ? 0 : last, 1));
   }
   return reversed.reverse();
 }
-
-const noneAfter = <T>(p: Placed<T>, among: readonly Placed<T>[]): boolean => !among.some((o) => o !== p && surelyAfter(o, p));
 
 /**
  * Items in valid-time order: an item comes after every item its date is surely after, and items the dates do not
@@ -45,12 +52,13 @@ const noneAfter = <T>(p: Placed<T>, among: readonly Placed<T>[]): boolean => !am
  */
 export function inValidTimeOrder<T>(items: readonly T[], place: (item: T) => ValidTimePlace): T[] {
   const placed: Placed<T>[] = items.map((item) => ({ item, ...place(item) }));
-  const counting = fromTheEnd(
-    placed.filter((p) => p.counts),
-    (p, rest) => noneAfter(p, rest),
-  );
+  const counting = fromTheEnd(placed.filter((p) => p.counts));
   const rank = new Map(counting.map((p, i) => [p, i]));
   // A counting item may go last only when it is the last of the counting ones still to place.
-  const lastCounting = (rest: Placed<T>[]): number => Math.max(-1, ...rest.map((p) => rank.get(p) ?? -1));
-  return fromTheEnd(placed, (p, rest) => noneAfter(p, rest) && (!p.counts || rank.get(p) === lastCounting(rest))).map((p) => p.item);
+  const order = fromTheEnd(placed, (rest) => {
+    let lastCounting = -1;
+    for (const p of rest) lastCounting = Math.max(lastCounting, rank.get(p) ?? -1);
+    return (p) => !p.counts || rank.get(p) === lastCounting;
+  });
+  return order.map((p) => p.item);
 }
