@@ -38,6 +38,7 @@ import { LawsuitRumours1764902500000 } from './migrations/1764902500000-lawsuit-
 import { ReportingAgreesWithApi1764902600000 } from './migrations/1764902600000-reporting-agrees-with-api.migration';
 import { LawsuitStepRumours1764902700000 } from './migrations/1764902700000-lawsuit-step-rumours.migration';
 import { OtherNames1764902710000 } from './migrations/1764902710000-other-names.migration';
+import { CaseStepsOverlappingDates1764902720000 } from './migrations/1764902720000-case-steps-overlapping-dates.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -80,6 +81,7 @@ export const MIGRATIONS = [
   ReportingAgreesWithApi1764902600000,
   LawsuitStepRumours1764902700000,
   OtherNames1764902710000,
+  CaseStepsOverlappingDates1764902720000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -671,6 +671,50 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     ]);
   });
 
+  it('takes a coarse date for its whole period: an appeal dated only "2025", recorded before a motion of 2025-03, is not after it, so the motion after a settlement of 2024 is accepted', async () => {
+    const subject = `case:coarse-${randomUUID().slice(0, 8)}`;
+    const on = (body: Record<string, unknown>, occurredAt: string) => ({ ...body, occurredAt });
+    expect((await write('/v1/events', on(filed(subject), '2024'))).status).toBe(201);
+    expect((await write('/v1/events', on(statusChanged(subject, 'settled'), '2024-06'))).status).toBe(201);
+    expect((await write('/v1/events', on(statusChanged(subject, 'appealed'), '2025'))).status).toBe(201);
+    // The appeal's year holds March: the appeal, recorded first, reopened the case before the motion (was CASE.CLOSED).
+    expect((await write('/v1/events', on(statusChanged(subject, 'motion_filed'), '2025-03'))).status).toBe(201);
+    // Dates that do not overlap still order steps: wholly before the filing, or between the settlement and the appeal.
+    const before = await eventCount();
+    expectProblem(
+      await write('/v1/events', on(statusChanged(subject, 'amended'), '2023-11')),
+      422,
+      'CASE.STEP_BEFORE_FILING',
+      'occurredAt',
+    );
+    expectProblem(await write('/v1/events', on(statusChanged(subject, 'amended'), '2024-09')), 422, 'CASE.CLOSED', 'data.status');
+    expect(await eventCount()).toBe(before);
+    const q = stack.apps.query.url;
+    type Cases = { items: Array<{ case: string; status: string; history: Array<{ status: string; occurredAt: string }> }> };
+    const caseIn = async (params: string) =>
+      ((await (await fetch(`${q}/v1/reports/lawsuits?party=person:elon-musk&limit=1000${params}`)).json()) as Cases).items.find(
+        (c) => c.case === subject,
+      );
+    let found: Cases['items'][number] | undefined;
+    await pollUntil(
+      async () => {
+        found = await caseIn('');
+        return found?.history.length === 4;
+      },
+      { timeoutMs: 30_000, what: 'the coarse-dated case in the lawsuits report' },
+    );
+    expect(found?.history.map((h) => [h.status, h.occurredAt])).toEqual([
+      ['filed', '2024'],
+      ['settled', '2024-06'],
+      ['appealed', '2025'],
+      ['motion_filed', '2025-03'],
+    ]);
+    expect(found?.status).toBe('motion_filed');
+    // The status filter (computed in SQL) says the same.
+    expect((await caseIn('&status=motion_filed'))?.status).toBe('motion_filed');
+    expect(await caseIn('&status=appealed')).toBeUndefined();
+  });
+
   const floatMoney = () => ({
     ...departedEnvelope(),
     type: 'revenue.reported',

@@ -68,15 +68,25 @@ describe('reporting views in valid time, as the REST reports (real Postgres)', (
     await filed('case:vt-late-motion', '2024-01-10');
     await step('case:vt-late-motion', 'settled', '2024-11-20');
     await step('case:vt-late-motion', 'motion_filed', '2024-08-15');
-    // Coarse and missing dates: "settled in 2024" follows a motion of 2024-06-10 (a step sits at the end of its date's
-    // period), an undated step comes first, two steps of one day keep their recording order, and a denied dismissal of
-    // 2025 is listed in its place but never becomes the status.
+    // Coarse and missing dates: "settled in 2024", recorded first, is neither before nor after a motion of 2024-06-10
+    // (the year holds the day), so the order recorded puts it first; an undated step comes first of all, two steps of
+    // one day keep their recording order, and a denied dismissal of 2025 is listed in its place but never the status.
     await filed('case:vt-coarse', '2024-01');
     await step('case:vt-coarse', 'settled', '2024');
     await step('case:vt-coarse', 'motion_filed', '2024-06-10');
     await step('case:vt-coarse', 'amended', null);
     await step('case:vt-coarse', 'injunction_sought', '2024-06-10');
     await step('case:vt-coarse', 'dismissed', '2025-02-01', 'denied');
+    // Recorded after the motion of 2024-06-10, "settled in 2024" comes after it.
+    await filed('case:vt-year-last', '2024-01');
+    await step('case:vt-year-last', 'motion_filed', '2024-06-10');
+    await step('case:vt-year-last', 'settled', '2024');
+    // An appeal dated only "2025", recorded before a motion of 2025-03, comes before it (it came after: the fifty-first
+    // session's testers).
+    await filed('case:vt-year-first', '2024');
+    await step('case:vt-year-first', 'settled', '2024-06');
+    await step('case:vt-year-first', 'appealed', '2025');
+    await step('case:vt-year-first', 'motion_filed', '2025-03');
     // A step dated to the minute.
     await filed('case:vt-timed', '2024-01-10');
     await step('case:vt-timed', 'injunction_granted', '2024-06-10T15:00:00Z');
@@ -121,20 +131,31 @@ describe('reporting views in valid time, as the REST reports (real Postgres)', (
     ]);
   });
 
-  it('coarse dates sit at the end of their period, undated steps first, steps of one date as recorded; a denied step is listed, never the status', async () => {
-    expect(await viewStatus(ds, 'case:vt-coarse')).toEqual({ current_status: 'settled', status_occurred_at: '2024' });
+  it('a coarse date is neither before nor after the finer ones inside it (the order recorded decides), undated steps first; a denied step is listed, never the status', async () => {
+    expect(await viewStatus(ds, 'case:vt-coarse')).toEqual({ current_status: 'injunction_sought', status_occurred_at: '2024-06-10' });
     expect((await viewSteps(ds, 'case:vt-coarse')).map((s) => [s.step_order, s.status, s.occurred_at])).toEqual([
       ['1', 'amended', null],
-      ['2', 'motion_filed', '2024-06-10'],
-      ['3', 'injunction_sought', '2024-06-10'],
-      ['4', 'settled', '2024'],
+      ['2', 'settled', '2024'],
+      ['3', 'motion_filed', '2024-06-10'],
+      ['4', 'injunction_sought', '2024-06-10'],
       ['5', 'dismissed', '2025-02-01'],
+    ]);
+    expect(await viewStatus(ds, 'case:vt-year-last')).toEqual({ current_status: 'settled', status_occurred_at: '2024' });
+    expect((await viewSteps(ds, 'case:vt-year-last')).map((s) => [s.step_order, s.status])).toEqual([
+      ['1', 'motion_filed'],
+      ['2', 'settled'],
+    ]);
+    expect(await viewStatus(ds, 'case:vt-year-first')).toEqual({ current_status: 'motion_filed', status_occurred_at: '2025-03' });
+    expect((await viewSteps(ds, 'case:vt-year-first')).map((s) => [s.step_order, s.status, s.occurred_at])).toEqual([
+      ['1', 'settled', '2024-06'],
+      ['2', 'appealed', '2025'],
+      ['3', 'motion_filed', '2025-03'],
     ]);
   });
 
   it("every case: reporting.lawsuits has the API's status, and lawsuit_steps in step_order is the API's history after the filing", async () => {
     const report = await lawsuits.report({ ...page, party: null, status: null });
-    expect(report.items).toHaveLength(4);
+    expect(report.items).toHaveLength(6);
     for (const c of report.items) {
       const steps: Array<{ fact_id: string }> = await ds.query(
         `SELECT fact_id FROM reporting.lawsuit_steps WHERE case_subject = $1 ORDER BY step_order`,
@@ -166,12 +187,17 @@ describe('reporting views in valid time, as the REST reports (real Postgres)', (
       expect(await timed('2024-06-10')).toBe('injunction_granted');
       expect(await timed('2024-06-09')).toBe('filed');
       // "Settled in 2024" had surely happened only once 2024 was over: not at 00:30 on 31 December, in any offset.
-      const coarse = (asOf: string) => statusAsOf('case:vt-coarse', asOf);
+      const coarse = (asOf: string) => statusAsOf('case:vt-year-last', asOf);
       expect(await coarse('2024-12-31')).toBe('settled');
-      expect(await coarse('2024-12-31T00:00:00Z')).toBe('injunction_sought');
-      expect(await coarse('2024-12-31T00:30:00+01:00')).toBe('injunction_sought');
-      expect(await coarse('2024-12-30T23:00:00-02:00')).toBe('injunction_sought');
+      expect(await coarse('2024-12-31T00:00:00Z')).toBe('motion_filed');
+      expect(await coarse('2024-12-31T00:30:00+01:00')).toBe('motion_filed');
+      expect(await coarse('2024-12-30T23:00:00-02:00')).toBe('motion_filed');
       expect(await coarse('2025-01-01T00:00:00Z')).toBe('settled');
+      // The appeal of "2025" counts once 2025 is over; the motion of March inside it, from April: as of then, the motion.
+      const first = (asOf: string) => statusAsOf('case:vt-year-first', asOf);
+      expect(await first('2025-02-15')).toBe('settled');
+      expect(await first('2025-04-01T00:00:00Z')).toBe('motion_filed');
+      expect(await first('2026-01-01T00:00:00Z')).toBe('motion_filed');
     } finally {
       await app.close();
     }

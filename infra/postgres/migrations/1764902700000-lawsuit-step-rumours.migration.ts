@@ -25,21 +25,27 @@ const WORDS = (alias: string) => `SELECT DISTINCT ON (x.e->>'key') x.e->>'stance
  * words, the first recorded) and `set_aside` (a rumour that does not count and that a denied step of its status or an
  * outlet's latest word denying it sets aside, which rumoredStatus never names). All read now, as the view's rows are.
  */
-const LAWSUIT_STEPS = `SELECT t.subject AS case_subject, t.fact_id, t.status, t.detail, t.occurred_at, t.valid_from, t.valid_to, t.modality,
-      ${STATUS} AS fact_status, t.recorded_from AS recorded_at,
-      row_number() OVER (PARTITION BY t.subject ORDER BY ${STEP_PLACE('t')}) AS step_order,
-      t.inferred, t.detail_i18n,
-      (t.modality <> 'denied' AND (t.modality <> 'rumored' OR w.confirmed)) AS sets_status,
+/** The four columns of the judgement, of the step `t` and its attached stories' words `w` (STEP_WORDS_JOIN). */
+export const STEP_JUDGEMENT_COLUMNS = `(t.modality <> 'denied' AND (t.modality <> 'rumored' OR w.confirmed)) AS sets_status,
       w.confirmed AS rumor_confirmed,
       CASE WHEN w.confirmed THEN w.first_confirmation::uuid END AS confirmed_by,
       (t.modality = 'rumored' AND NOT w.confirmed AND (w.denied OR EXISTS (SELECT 1 FROM read_model.lawsuit_events d
         WHERE d.subject = t.subject AND d.kind = 'status' AND d.recorded_to IS NULL AND d.modality = 'denied' AND d.status = t.status)))
-        AS set_aside
-      FROM read_model.lawsuit_events t
-      LEFT JOIN LATERAL (SELECT coalesce(bool_or(x.stance = 'confirms') AND NOT bool_or(x.stance = 'denies'), false) AS confirmed,
+        AS set_aside`;
+
+/** The words of the stories attached to the step `t`, for its rumoured steps only (null columns on the others). */
+export const STEP_WORDS_JOIN = `LEFT JOIN LATERAL (SELECT coalesce(bool_or(x.stance = 'confirms') AND NOT bool_or(x.stance = 'denies'), false) AS confirmed,
           coalesce(bool_or(x.stance = 'denies'), false) AS denied,
           (array_agg(x.id ORDER BY x.n) FILTER (WHERE x.stance = 'confirms'))[1] AS first_confirmation
-        FROM (${WORDS('t')}) x) w ON t.modality = 'rumored'
+        FROM (${WORDS('t')}) x) w ON t.modality = 'rumored'`;
+
+const LAWSUIT_STEPS = `SELECT t.subject AS case_subject, t.fact_id, t.status, t.detail, t.occurred_at, t.valid_from, t.valid_to, t.modality,
+      ${STATUS} AS fact_status, t.recorded_from AS recorded_at,
+      row_number() OVER (PARTITION BY t.subject ORDER BY ${STEP_PLACE('t')}) AS step_order,
+      t.inferred, t.detail_i18n,
+      ${STEP_JUDGEMENT_COLUMNS}
+      FROM read_model.lawsuit_events t
+      ${STEP_WORDS_JOIN}
       WHERE t.kind = 'status' AND t.recorded_to IS NULL`;
 
 const COMMENT =

@@ -7,6 +7,7 @@ export type { FieldError, Validation } from './validation/validation.types';
 
 export * from './values/subject.value';
 export * from './values/period.value';
+export { inValidTimeOrder, surelyAfter, type ValidTimePlace } from './values/valid-time-order.util';
 export * from './values/money.value';
 export * from './values/currency-codes.const';
 export * from './values/language.value';

@@ -218,6 +218,32 @@ describe('decideRecord', () => {
         expect(statusOf(decideRecord(settled, step('appealed', '2025-01'), NOW))).toBe('appealed');
       });
 
+      it('given a settlement of 2024-06 and an appeal dated only "2025", when a motion of 2025-03 is recorded, then it is accepted: the appeal\'s year holds the motion, so it is not after it', () => {
+        const state = given(CASE, filedOn('2024'), dated('settled', '2024-06'), dated('appealed', '2025'));
+        expect(state.lawsuit).toEqual({ filed: true, status: 'appealed' });
+        const motion = decideRecord(state, step('motion_filed', '2025-03'), NOW);
+        expect(statusOf(motion)).toBe('motion_filed');
+        const recorded: RecordedEvent = { ...motion, eventId: eventId(4), streamVersion: 4 };
+        expect(evolve(state, recorded).lawsuit).toEqual({ filed: true, status: 'motion_filed' });
+        // A step dated wholly before the filing is still refused, on its date.
+        const early = thrown(() => decideRecord(state, step('amended', '2023-12'), NOW));
+        expect(early).toMatchObject({ code: 'CASE.STEP_BEFORE_FILING', errors: [{ path: 'occurredAt' }] });
+      });
+
+      it('given a settlement of 2024-06, when a motion of 2025-03 comes before any appeal, then CASE.CLOSED: the dates order them strictly', () => {
+        const state = given(CASE, filedOn('2024'), dated('settled', '2024-06'));
+        const error = thrown(() => decideRecord(state, step('motion_filed', '2025-03'), NOW));
+        expect(error).toMatchObject({ code: 'CASE.CLOSED', errors: [{ path: 'data.status' }] });
+        expect(error.message).toContain('settled on 2024-06');
+      });
+
+      it('given an appeal of 2025-03 and then a settlement dated only "2025", then the settlement is after the appeal (recorded later, dates overlapping): the case is settled, and another appeal is accepted', () => {
+        const state = given(CASE, filedOn('2024'), dated('appealed', '2025-03'), dated('settled', '2025'));
+        expect(state.lawsuit).toEqual({ filed: true, status: 'settled' });
+        expect(thrown(() => decideRecord(state, step('amended', '2026-01'), NOW))).toMatchObject({ code: 'CASE.CLOSED' });
+        expect(statusOf(decideRecord(state, step('appealed', '2026-01'), NOW))).toBe('appealed');
+      });
+
       it('given an appeal of 2025 was retracted, when a motion of 2025-03 follows the settlement of 2024-11, then CASE.CLOSED', () => {
         const state = given(
           CASE,

@@ -3,13 +3,14 @@ import { withArticle } from '../values/article.util';
 import { CLOSED_LAWSUIT_STATUSES, type LawsuitStatus } from '../events/lawsuit-status-changed.event';
 import type { StoryEvent } from '../events/story-event.types';
 import { parsePeriod } from '../values/period.value';
+import { inValidTimeOrder } from '../values/valid-time-order.util';
 import { stepCounts } from './rumour-words.util';
 import type { StreamEventState, StreamState } from './stream-state.types';
 
 /**
- * A standing step of a case, placed in valid time as the lawsuits report places it (`end`, then stream order): at
- * its date's end, when it had surely happened. A date is a period: "settled in 2024" came after a motion of
- * 2024-06-10 unless the date says otherwise, and two steps dated alike keep the order they were recorded in.
+ * A standing step of a case, placed in valid time as the lawsuits report places it (inValidTimeOrder): after every
+ * step its date is surely after, and in the order recorded among steps whose dates overlap. A date is a period: an
+ * appeal dated only "2025" is neither before nor after a motion of 2025-03, so recorded first, it comes first.
  */
 interface PlacedStep {
   status: LawsuitStatus;
@@ -34,8 +35,6 @@ const bounds = (occurredAt: string | null): { start: number; end: number } => {
   // Undated steps come first, as in the report (only amendments' own events are undated; steps never are).
   return period ? { start: Date.parse(period.start), end: Date.parse(period.end) } : { start: -Infinity, end: -Infinity };
 };
-
-const byPlace = (a: PlacedStep, b: PlacedStep): number => a.end - b.end || a.order - b.order;
 
 /** A step of `status` dated `occurredAt`, `order` in its stream, with its place in valid time. */
 function placed(status: LawsuitStatus, occurredAt: string | null, order: number, counts: boolean): PlacedStep {
@@ -63,7 +62,7 @@ function caseOnRecord(events: Map<string, StreamEventState>, except?: string): C
       steps.push(placed(e.data.status, e.occurredAt, order, stepCounts(e)));
     }
   }
-  return { filing, steps: steps.sort(byPlace) };
+  return { filing, steps: inValidTimeOrder(steps, (s) => s) };
 }
 
 /** The status the case has after its last standing step that counts, in valid time (null: filed, nothing since). */
@@ -79,7 +78,8 @@ const dated = (s: { occurredAt: string | null }): string => (s.occurredAt ? ` on
  * dismissed or settled, only appealed": the step just before a new one must not close the case (unless the new one
  * is an appeal), and a new closing step must not come just before a step that is not an appeal. So a settlement of
  * September reported after an appeal of the next year takes its place before the appeal, and the case stays open
- * after the appeal. A denied step, and a rumoured one no attached story confirms, is on record but changes nothing: it
+ * after the appeal. Only dates that do not overlap order steps: a coarse date ("2025") neither precedes nor follows
+ * the finer ones inside it, which keep the order they were recorded in. A denied step, and a rumoured one no attached story confirms, is on record but changes nothing: it
  * neither closes the case nor is refused by a closed one (a rumour is not the case's state). `prefix` names where the
  * step's fields are in the request ('' for a new event, 'changes.' for a correction).
  */
@@ -100,10 +100,11 @@ function assertStepFits(
     );
   }
   if (!step.counts) return;
-  const standing = onRecord.steps.filter((s) => s.counts);
-  const before = standing.filter((s) => byPlace(s, step) < 0);
-  const after = standing.filter((s) => byPlace(s, step) > 0);
-  const previous = before[before.length - 1];
+  // The step's neighbours in the order the report will show once it stands (its own order breaks ties with the
+  // steps its date overlaps: a new step goes after them, a corrected one keeps its place in the stream).
+  const standing = inValidTimeOrder([...onRecord.steps.filter((s) => s.counts), step], (s) => s);
+  const at = standing.indexOf(step);
+  const previous = standing[at - 1];
   if (previous && isClosing(previous.status) && step.status !== 'appealed' && !sameOutcome(previous, step)) {
     throw new DomainError(
       DOMAIN_ERROR_CODES.CASE_CLOSED,
@@ -112,7 +113,7 @@ function assertStepFits(
       [{ path: closedPath, message: `the case was ${previous.status}${dated(previous)}: only appealed may follow` }],
     );
   }
-  const next = after[0];
+  const next = standing[at + 1];
   if (next && isClosing(step.status) && next.status !== 'appealed' && !sameOutcome(step, next)) {
     throw new DomainError(
       DOMAIN_ERROR_CODES.CASE_CLOSED,

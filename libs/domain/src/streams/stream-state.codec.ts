@@ -12,7 +12,9 @@ import { initialStreamState, type LawsuitState, type RecordedEvent, type StreamE
 // 2: lawsuit entries say whether they were denied, and the case rules read the steps' dates (valid time).
 // 3: lawsuit entries say whether they were rumoured, with the words of the stories attached to a rumour (a rumour
 // counts only once confirmed): a row of 2 would read a rumoured settlement as closing the case.
-export const STREAM_STATE_SCHEMA_VERSION = 3;
+// 4: a case's steps whose dates overlap are ordered as recorded (inValidTimeOrder), not by their dates' ends: a row of
+// 3 keeps the status the old order gave (an appeal of "2025" after a motion of 2025-03).
+export const STREAM_STATE_SCHEMA_VERSION = 4;
 
 /** The stored form (jsonb): a Map has no JSON form, so its entries are pairs, in the Map's order. */
 export interface StreamStateJson {

@@ -1,5 +1,5 @@
 import type { AttachedWord, InferredField, Source } from '@newsroom/domain';
-import { displayNameOf, rumourConfirmed } from '@newsroom/domain';
+import { displayNameOf, inValidTimeOrder, rumourConfirmed } from '@newsroom/domain';
 import type { StoredFactRow } from '../facts/fact-version.types';
 import { changesState, factStatusOf } from '../facts/visibility.util';
 
@@ -87,22 +87,24 @@ const step = (r: LawsuitRow, status: string): CaseStep => ({
 });
 
 /**
- * A step's place in valid time, as the case rules place it (libs/domain lawsuit.rules): its date's end, when it
- * had surely happened (undated first), then its fact's position. "Settled in 2024" comes after a motion of
- * 2024-06-10, and two steps dated alike keep the order they were recorded in.
+ * A step's place in valid time, as the case rules place it (libs/domain inValidTimeOrder): its date's period (undated
+ * first), its fact's position (the order recorded, which breaks ties between overlapping dates), and whether it sets
+ * the status. An appeal dated only "2025" recorded before a motion of 2025-03 comes before it, not at the year's end.
  */
-const stepPlace = (r: LawsuitRow) => ({ at: r.valid_to === null ? -Infinity : Date.parse(r.valid_to), pos: Number(r.fact_position) });
+const stepPlace = (r: LawsuitRow, words: AttachedWords) => ({
+  start: r.valid_from === null ? -Infinity : Date.parse(r.valid_from),
+  end: r.valid_to === null ? -Infinity : Date.parse(r.valid_to),
+  order: Number(r.fact_position),
+  counts: stepSetsStatus(r, words),
+});
 
 /**
- * Pure: one case from its visible filing and status changes, steps in valid-time order (when each happened, as the
- * timeline orders them), so a step reported late (the amendment of April recorded after the appeal of October) takes
- * its place, and the current status is the latest step that happened, not the latest recorded.
+ * Pure: one case from its visible filing and status changes, steps in valid-time order (when each happened), so a
+ * step reported late (the amendment of April recorded after the appeal of October) takes its place, and the current
+ * status is the latest step that happened, not the latest recorded: the last step that counts in that order.
  */
 export function summarizeCase(filed: LawsuitRow, steps: LawsuitRow[], words: AttachedWords = NO_WORDS): CaseSummary {
-  const ordered = steps
-    .map((r) => ({ r, ...stepPlace(r) }))
-    .sort((a, b) => a.at - b.at || a.pos - b.pos)
-    .map(({ r }) => r);
+  const ordered = inValidTimeOrder(steps, (r) => stepPlace(r, words));
   const history = [step(filed, 'filed'), ...ordered.map((r) => step(r, r.status ?? 'unknown'))];
   const last = ordered.findLastIndex((r) => stepSetsStatus(r, words));
   const status = last >= 0 ? (ordered[last].status ?? 'filed') : 'filed';

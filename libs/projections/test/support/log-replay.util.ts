@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
-import { createProjections, PROJECTION_NAMES, ProjectionRebuilder, projectedFromStored } from '@newsroom/projections';
+import { advanceFeedWatermark, createProjections, PROJECTION_NAMES, ProjectionRebuilder, projectedFromStored } from '@newsroom/projections';
 
 /** Every read-model table the projections write. */
 const READ_MODEL_TABLES = createProjections().flatMap((p) => p.tables ?? []);
@@ -15,7 +15,8 @@ export async function readModelSnapshot(ds: DataSource): Promise<Record<string, 
 /**
  * The store's log applied to the read models in log order, a page of `pageSize` per transaction (what the live
  * projector does per partition): `batched` hands each projection the page whole (`applyMany`, as the runner does),
- * otherwise each event goes to every projection in turn (`apply`), event by event.
+ * otherwise each event goes to every projection in turn (`apply`), event by event. The feed watermark moves after each
+ * page, as the projector moves it after each batch.
  */
 export async function applyLog(store: PgEventStore, ds: DataSource, options: { pageSize: number; batched: boolean }): Promise<void> {
   const projections = createProjections();
@@ -26,13 +27,15 @@ export async function applyLog(store: PgEventStore, ds: DataSource, options: { p
       const events = page.map((s) => projectedFromStored(s));
       if (!options.batched) {
         for (const e of events) for (const p of projections) if (!p.handles || p.handles(e)) await p.apply(m, e);
-        return;
+      } else {
+        for (const p of projections) {
+          const mine = events.filter((e) => !p.handles || p.handles(e));
+          if (p.applyMany) await p.applyMany(m, mine);
+          else for (const e of mine) await p.apply(m, e);
+        }
       }
-      for (const p of projections) {
-        const mine = events.filter((e) => !p.handles || p.handles(e));
-        if (p.applyMany) await p.applyMany(m, mine);
-        else for (const e of mine) await p.apply(m, e);
-      }
+      // As the projector does after a batch: the reports read the state up to the watermark (cursor.codec).
+      await advanceFeedWatermark(m);
     });
     after = page[page.length - 1].globalPosition;
   }

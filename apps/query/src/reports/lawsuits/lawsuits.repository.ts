@@ -63,8 +63,10 @@ export class LawsuitsRepository {
       const p = new SqlParams();
       // The current status is computed in SQL too, so the status filter and the pages agree: the latest step in valid
       // time (as summarizeCase orders them), not the latest recorded, that sets the status (not denied, not a rumour
-      // unless a story attached confirms it, as known at knownAt).
-      const stepVisible = `${visibleAt('st', q.knownAt, p)} AND ${happenedByAsOf('st', stepsBy, p)}`;
+      // unless a story attached confirms it, as known at knownAt): of the counting steps no other counting step is
+      // surely after (its date starting when theirs has ended), the latest recorded (inValidTimeOrder's last).
+      const counting = (t: string) => `${visibleAt(t, q.knownAt, p)} AND ${happenedByAsOf(t, stepsBy, p)} AND ${stepSetsStatusSql(t, q.knownAt, p)}`;
+      const from = (t: string) => `coalesce(${t}.valid_from, '-infinity'::timestamptz)`;
       const sql = `
         WITH cases AS (
           SELECT DISTINCT ON (t.subject) t.* FROM read_model.lawsuit_events t
@@ -78,8 +80,13 @@ export class LawsuitsRepository {
         SELECT c.*, coalesce(s.status, 'filed') AS current_status FROM cases c
         LEFT JOIN LATERAL (
           SELECT st.status FROM read_model.lawsuit_events st
-          WHERE st.subject = c.subject AND st.kind = 'status' AND ${stepVisible} AND ${stepSetsStatusSql('st', q.knownAt, p)}
-          ORDER BY coalesce(st.valid_to, '-infinity'::timestamptz) DESC, st.fact_position DESC LIMIT 1
+          WHERE st.subject = c.subject AND st.kind = 'status' AND ${counting('st')}
+            AND NOT EXISTS (
+              SELECT 1 FROM read_model.lawsuit_events la
+              WHERE la.subject = c.subject AND la.kind = 'status' AND la.fact_id <> st.fact_id AND ${counting('la')}
+                AND coalesce(st.valid_to, '-infinity'::timestamptz) <= ${from('la')} AND ${from('st')} < ${from('la')}
+            )
+          ORDER BY st.fact_position DESC LIMIT 1
         ) s ON true
         WHERE ${anyOf(`coalesce(s.status, 'filed')`, q.status, p)}
         ORDER BY c.subject LIMIT ${p.add(q.limit + 1)}`;

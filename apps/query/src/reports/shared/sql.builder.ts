@@ -21,8 +21,8 @@ export function visibleAt(alias: string, knownAt: string | null, p: SqlParams): 
 
 /**
  * Valid time, for a case's steps: those that had surely happened by `happenedBy` (see stepsHappenedBy), their date's
- * period over (the order the lawsuits report and the write rules place steps in): "settled in 2024" is not the status
- * as of 2024-05, while a step of 2024-06-10 is the status as of that day.
+ * period over: "settled in 2024" is not the status as of 2024-05, while a step of 2024-06-10 is the status as of that
+ * day. (The order of the steps that count is inValidTimeOrder's, the lawsuits report's and the write rules'.)
  */
 export function happenedByAsOf(alias: string, happenedBy: string | null, p: SqlParams): string {
   return happenedBy ? `(${alias}.valid_to IS NULL OR ${alias}.valid_to <= ${p.add(happenedBy, '::timestamptz')})` : 'true';
