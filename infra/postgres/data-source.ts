@@ -37,6 +37,7 @@ import { EntityNames1764902400000 } from './migrations/1764902400000-entity-name
 import { LawsuitRumours1764902500000 } from './migrations/1764902500000-lawsuit-rumours.migration';
 import { ReportingAgreesWithApi1764902600000 } from './migrations/1764902600000-reporting-agrees-with-api.migration';
 import { LawsuitStepRumours1764902700000 } from './migrations/1764902700000-lawsuit-step-rumours.migration';
+import { ConflictStates1764902730000 } from './migrations/1764902730000-conflict-states.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -78,6 +79,7 @@ export const MIGRATIONS = [
   LawsuitRumours1764902500000,
   ReportingAgreesWithApi1764902600000,
   LawsuitStepRumours1764902700000,
+  ConflictStates1764902730000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
