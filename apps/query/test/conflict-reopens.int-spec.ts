@@ -6,6 +6,7 @@ import { conflictIdOf, PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/p
 import { createTestDatabase, pastMillisecondOf, TestDatabase } from '@newsroom/testing';
 import { applyLog, readModelSnapshot } from '../../../libs/projections/test/support/log-replay.util';
 import { amendmentAppend, toAppend } from '../../../tests/fixtures/story.fixture';
+import { ConflictStates1764902730000 } from '../../../infra/postgres/migrations/1764902730000-conflict-states.migration';
 import { FeedRepository } from '../src/feed/feed.repository';
 import { reportsReader, startReportsApp } from './support/reports-app.harness';
 
@@ -174,5 +175,38 @@ describe('a conflict that reopens: the report at each knownAt and the feed histo
     for (const t of ['conflicts', 'conflict_states']) expect({ t, rows: rebuilt[t] }).toEqual({ t, rows: incremental[t] });
     expect(rebuilt.conflict_states).toHaveLength(4);
     expect(await answers()).toEqual(before);
+  });
+
+  it('the migration fills the states a database kept (the last opening and closing) and queues a fold of the conflicts, which gives each state back', async () => {
+    const full = await answers();
+    const states = async () =>
+      (await ds.query(`SELECT status, opened_event_id, closed_event_id FROM read_model.conflict_states ORDER BY from_position`)).map(
+        (r: { status: string; opened_event_id: string; closed_event_id: string | null }) => [
+          r.status,
+          r.opened_event_id,
+          r.closed_event_id,
+        ],
+      );
+    const backfills = async () =>
+      (await ds.query(`SELECT projection FROM read_model.projection_backfills`)).map((r: { projection: string }) => r.projection);
+    const migration = new ConflictStates1764902730000();
+    const runner = ds.createQueryRunner();
+    try {
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    // What read_model.conflicts held: the reopening and the second decision; the log holds more, so a fold is queued
+    // (answers say Newsroom-Partial: conflicts until it is done).
+    expect(await states()).toEqual([
+      ['open', ids.correction, null],
+      ['resolved', ids.correction, ids.secondResolution],
+    ]);
+    expect(await backfills()).toEqual(['conflicts']);
+    await new ProjectionRebuilder(ds).rebuild({ projections: ['conflicts'], topic: 'conflict-reopens-test', partitions: [0] });
+    expect(await backfills()).toEqual([]);
+    expect(await states()).toHaveLength(4);
+    expect(await answers()).toEqual(full);
   });
 });
