@@ -40,6 +40,8 @@ export class ConflictStates1764902730000 implements MigrationInterface {
     )`);
     // The feed reads the states an item's event began.
     await q.query(`CREATE INDEX conflict_states_i1 ON read_model.conflict_states (from_position)`);
+    // The report at knownAt walks the states in the order of their openings and stops at a page.
+    await q.query(`CREATE INDEX conflict_states_i2 ON read_model.conflict_states (opened_position)`);
     await q.query(
       `INSERT INTO read_model.conflict_states (conflict_id, from_position, from_at, status, ${STATE})
        SELECT conflict_id, opened_position, opened_at, 'open', opened_event_id, opened_position, opened_at,
