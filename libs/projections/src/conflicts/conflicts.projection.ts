@@ -68,7 +68,7 @@ function withCurrentSide(row: ConflictRow, fact: ConflictFactRow): ConflictRow {
 }
 
 /** The state a conflict row is in, from the event that opened it (open) or closed it (resolved). */
-export function stateOf(row: ConflictRow): ConflictState {
+function stateOf(row: ConflictRow): ConflictState {
   const open = row.status === 'open' || row.closedPosition === null || row.closedAt === null;
   return {
     conflictId: row.conflictId,
