@@ -39,6 +39,7 @@ import { ReportingAgreesWithApi1764902600000 } from './migrations/1764902600000-
 import { LawsuitStepRumours1764902700000 } from './migrations/1764902700000-lawsuit-step-rumours.migration';
 import { OtherNames1764902710000 } from './migrations/1764902710000-other-names.migration';
 import { CaseStepsOverlappingDates1764902720000 } from './migrations/1764902720000-case-steps-overlapping-dates.migration';
+import { ConflictStates1764902730000 } from './migrations/1764902730000-conflict-states.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -82,6 +83,7 @@ export const MIGRATIONS = [
   LawsuitStepRumours1764902700000,
   OtherNames1764902710000,
   CaseStepsOverlappingDates1764902720000,
+  ConflictStates1764902730000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -203,6 +203,33 @@ describe('conflicts: two outlets disagree, the report, conflictsWith, the feed, 
     expect(reopened.sides.map((s) => s.eventId)).toEqual([first.id, second.id]);
     const again = await resolve(conflictId, { standingEventId: second.id, reason: 'the restatement is not sourced' }, {});
     expect(again.status).toBe(201);
+    const decided = await pollUntil(
+      async () =>
+        (await conflicts('&status=resolved')).items.find((c) => c.resolution?.eventId === (again.body as { id: string }).id) ?? null,
+      { timeoutMs: 30000, what: 'the second decision' },
+    );
+    expect(decided).toMatchObject({ openedEventId: correction.body.id, resolution: { by: 'editor', standingEventId: second.id } });
+    // Just before the reopening, the conflict is as it stood then: the first decision, on the first opening.
+    const before = await conflicts(`&knownAt=${new Date(Date.parse(reopened.openedAt) - 1).toISOString()}`);
+    expect(before.items.find((c) => c.conflictId === conflictId)).toMatchObject({
+      status: 'resolved',
+      openedEventId: second.id,
+      resolution: { by: 'editor', standingEventId: first.id, reason: 'the audited accounts say 5 billion' },
+    });
+    // A subscriber connected throughout got each opening and closing: the reopening and the second decision too.
+    const frames = await pollUntil(
+      () => {
+        const updates = items().flatMap((i) => (i.conflictUpdates ?? []).filter((u) => u.conflictId === conflictId));
+        return updates.length === 4 ? updates.map((u) => [u.change, u.closedBy]) : null;
+      },
+      { timeoutMs: 30000, what: 'the reopening and the second decision frames' },
+    );
+    expect(frames).toEqual([
+      ['opened', null],
+      ['closed', 'editor'],
+      ['opened', null],
+      ['closed', 'editor'],
+    ]);
   });
 
   it('resumes the stream from Last-Event-ID with every conflict frame once', async () => {
@@ -213,6 +240,13 @@ describe('conflicts: two outlets disagree, the report, conflictsWith, the feed, 
       items()
         .slice(1)
         .map((i) => i.position),
+    );
+    // The history a resumed subscriber reads has each conflict change the connected one got, a reopened conflict's
+    // first opening and decision included.
+    expect((resumed.items as Item[]).map((i) => i.conflictUpdates ?? [])).toEqual(
+      items()
+        .slice(1)
+        .map((i) => i.conflictUpdates ?? []),
     );
   });
 

@@ -189,4 +189,33 @@ describe('evolveConflicts (pure, over the facts a batch shares claim keys with)'
     evolveConflicts(set, loss('31'), idOf);
     expect([...set.conflicts.values()][0]).toMatchObject({ a: { eventId: id(99) }, fields: ['amount'] });
   });
+
+  it('given a conflict closed by a correction, made to disagree again, then resolved twice, then each state is kept from the event that began it', () => {
+    const set = emptyConflictSet();
+    const a = loss('5');
+    const b = loss('3');
+    const amend = (amount: string) =>
+      event('event.corrected', { targetEventId: b.id, changes: { data: { money: { amount, currency: 'USD' } } }, reason: `now ${amount}` });
+    const agree = amend('5');
+    const again = amend('4');
+    for (const e of [a, b]) evolveConflicts(set, e, idOf);
+    const [conflictId] = set.conflicts.keys();
+    const resolve = (reason: string) => event('conflict.resolved', { conflictId, standingEventId: a.id, otherEventId: b.id, reason });
+    const first = resolve('the filing');
+    const second = resolve('the audit');
+    for (const e of [agree, again, first, second]) evolveConflicts(set, e, idOf);
+    expect([...set.states.values()].map((s) => [s.fromPosition, s.status, s.openedEventId, s.closedEventId, s.closedBy, s.reason])).toEqual(
+      [
+        [b.globalPosition, 'open', b.id, null, null, null],
+        [agree.globalPosition, 'resolved', b.id, agree.id, 'correction', 'now 5'],
+        [again.globalPosition, 'open', again.id, null, null, null],
+        [first.globalPosition, 'resolved', again.id, first.id, 'editor', 'the filing'],
+        [second.globalPosition, 'resolved', again.id, second.id, 'editor', 'the audit'],
+      ],
+    );
+    // The row is the latest state; a redelivery of an event changes no state.
+    expect(set.conflicts.get(conflictId)).toMatchObject({ status: 'resolved', closedEventId: second.id });
+    evolveConflicts(set, b, idOf);
+    expect(set.states.size).toBe(5);
+  });
 });

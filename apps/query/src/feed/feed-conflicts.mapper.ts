@@ -22,19 +22,22 @@ export interface ConflictDbFields {
 }
 
 /**
- * SQL columns over `f` (read_model.feed_items): both read the current conflicts, as `status` reads the current
- * status. The projector writes the conflicts and the feed item of an event in one transaction, so by the time the
- * watermark passes a position its conflict changes are there: the item of the event that opened or closed a
- * conflict carries the change, and every subscriber gets it once, at that position, resumable like any frame.
+ * SQL columns over `f` (read_model.feed_items): `conflictsWith` reads the current conflicts, as `status` reads the
+ * current status; `conflictUpdates` the states the item's event began (read_model.conflict_states: every opening and
+ * closing is kept, so a conflict that reopened shows its first opening and closing on their items too). The projector
+ * writes the conflicts and the feed item of an event in one transaction, so by the time the watermark passes a
+ * position its conflict changes are there: the item of the event that opened or closed a conflict carries the change,
+ * and every subscriber gets it once, at that position, resumable like any frame, and the same in the history.
  */
 export const CONFLICT_COLUMNS = `
   ARRAY(SELECT c.conflict_id::text FROM read_model.conflicts c
         WHERE c.status = 'open' AND (c.a_event_id = coalesce(f.target_event_id, f.event_id) OR c.b_event_id = coalesce(f.target_event_id, f.event_id))
         ORDER BY c.opened_position, c.conflict_id) AS conflicts_with,
-  (SELECT jsonb_agg(jsonb_build_object('conflictId', c.conflict_id, 'change', CASE WHEN c.closed_position = f.position THEN 'closed' ELSE 'opened' END,
-            'closedBy', CASE WHEN c.closed_position = f.position THEN c.closed_by END, 'eventIds', jsonb_build_array(c.a_event_id, c.b_event_id))
-          ORDER BY c.conflict_id)
-   FROM read_model.conflicts c WHERE c.opened_position = f.position OR c.closed_position = f.position) AS conflict_updates`;
+  (SELECT jsonb_agg(jsonb_build_object('conflictId', s.conflict_id, 'change', CASE WHEN s.status = 'resolved' THEN 'closed' ELSE 'opened' END,
+            'closedBy', CASE WHEN s.status = 'resolved' THEN s.closed_by END, 'eventIds', jsonb_build_array(c.a_event_id, c.b_event_id))
+          ORDER BY s.conflict_id)
+   FROM read_model.conflict_states s JOIN read_model.conflicts c ON c.conflict_id = s.conflict_id
+   WHERE s.from_position = f.position) AS conflict_updates`;
 
 export function conflictFieldsOf(r: ConflictDbFields): FeedConflictFields {
   return { conflictsWith: r.conflicts_with ?? [], conflictUpdates: r.conflict_updates ?? [] };

@@ -58,6 +58,26 @@ export interface ConflictRow {
 }
 
 /**
+ * One state a conflict went through (read_model.conflict_states): open, or resolved with the closing then in force,
+ * from the event that opened or closed it (`fromPosition`) until the next state. The report at `knownAt` reads the
+ * latest one recorded by then; a feed item the ones its event began.
+ */
+export type ConflictState = Pick<
+  ConflictRow,
+  | 'conflictId'
+  | 'status'
+  | 'openedEventId'
+  | 'openedPosition'
+  | 'openedAt'
+  | 'closedEventId'
+  | 'closedPosition'
+  | 'closedAt'
+  | 'closedBy'
+  | 'standingEventId'
+  | 'reason'
+> & { fromPosition: string; fromAt: string };
+
+/**
  * The part of the read model one batch works on: the facts sharing a claim key with the batch's events, and their
  * conflicts. `null` marks a fact retracted in the batch. The evolve functions change it; the adapter writes what
  * they marked.
@@ -72,4 +92,6 @@ export interface ConflictSet {
   conflicts: Map<string, ConflictRow>;
   dirtyFacts: Set<string>;
   dirtyConflicts: Set<string>;
+  /** The states the batch's events began, by conflict id and position: written as they are. */
+  states: Map<string, ConflictState>;
 }

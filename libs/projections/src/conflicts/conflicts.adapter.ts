@@ -12,6 +12,7 @@ import { EntityManager } from 'typeorm';
 import type { Projection } from '../projection.types';
 import type { ProjectedEvent } from '../projected-event.mapper';
 import type { ConflictFactRow, ConflictRow, ConflictSet, ConflictSide } from './conflict-row.types';
+import { writeConflictStates } from './conflict-states.writer';
 import { addFact, emptyConflictSet, evolveConflicts, isConflictEvent } from './conflicts.projection';
 import { write } from '../write-pipeline.util';
 
@@ -87,20 +88,22 @@ export const toConflictRow = (r: ConflictDbRow): ConflictRow => ({
 });
 
 /**
- * read_model.conflicts (with conflict_facts and conflict_claims, the standing facts that can claim and their claim
- * keys). A batch loads the facts sharing a claim key with its events and their conflicts, folds the events in order
+ * read_model.conflicts (with conflict_states, every open and closed state each went through, and conflict_facts and
+ * conflict_claims, the standing facts that can claim and their claim keys). A batch loads the facts sharing a claim key with its events and their conflicts, folds the events in order
  * over them (evolveConflicts, pure), and writes what changed. The two facts of a conflict are in one stream (the
  * organization, person or case), so they reach the projector in order on one partition.
  */
 export class ConflictsProjection implements Projection {
   readonly name = 'conflicts';
-  readonly tables = ['conflicts', 'conflict_facts', 'conflict_claims'] as const;
+  readonly tables = ['conflicts', 'conflict_states', 'conflict_facts', 'conflict_claims'] as const;
   private readonly conflicts: string;
+  private readonly states: string;
   private readonly facts: string;
   private readonly claims: string;
 
   constructor(tableSuffix = '') {
     this.conflicts = `read_model.conflicts${tableSuffix}`;
+    this.states = `read_model.conflict_states${tableSuffix}`;
     this.facts = `read_model.conflict_facts${tableSuffix}`;
     this.claims = `read_model.conflict_claims${tableSuffix}`;
   }
@@ -234,6 +237,7 @@ export class ConflictsProjection implements Projection {
     }
     const rows = [...set.dirtyConflicts].map((id) => set.conflicts.get(id)!);
     if (!rows.length) return;
+    await writeConflictStates(manager, this.states, [...set.states.values()]);
     await write(
       manager,
       `INSERT INTO ${this.conflicts} (conflict_id, claim_key, kind, subject, fields, side_a, side_b, a_event_id, b_event_id, status,

@@ -1,6 +1,6 @@
 import { canClaim, claimsOf, conflictName, disagreement, isRecordableEventType, mergePatch, type Claim } from '@newsroom/domain';
 import type { ProjectedEvent } from '../projected-event.mapper';
-import type { ConflictFactRow, ConflictRow, ConflictSet, ConflictSide } from './conflict-row.types';
+import type { ConflictFactRow, ConflictRow, ConflictSet, ConflictSide, ConflictState } from './conflict-row.types';
 
 /** Does this event concern the conflicts read model? Facts that can claim, amendments, resolutions. */
 export function isConflictEvent(event: { type: string }): boolean {
@@ -20,6 +20,7 @@ export function emptyConflictSet(): ConflictSet {
     conflicts: new Map(),
     dirtyFacts: new Set(),
     dirtyConflicts: new Set(),
+    states: new Map(),
   };
 }
 
@@ -66,9 +67,33 @@ function withCurrentSide(row: ConflictRow, fact: ConflictFactRow): ConflictRow {
   return row.a.eventId === fact.factId ? { ...row, a: side(fact, claim.value) } : { ...row, b: side(fact, claim.value) };
 }
 
+/** The state a conflict row is in, from the event that opened it (open) or closed it (resolved). */
+function stateOf(row: ConflictRow): ConflictState {
+  const open = row.status === 'open' || row.closedPosition === null || row.closedAt === null;
+  return {
+    conflictId: row.conflictId,
+    fromPosition: open ? row.openedPosition : row.closedPosition!,
+    fromAt: open ? row.openedAt : row.closedAt!,
+    status: row.status,
+    openedEventId: row.openedEventId,
+    openedPosition: row.openedPosition,
+    openedAt: row.openedAt,
+    closedEventId: row.closedEventId,
+    closedPosition: row.closedPosition,
+    closedAt: row.closedAt,
+    closedBy: row.closedBy,
+    standingEventId: row.standingEventId,
+    reason: row.reason,
+  };
+}
+
+// Every change of a conflict keeps its state, by the event that began it: a reopening and a second resolution are
+// states of their own, and the earlier ones stay (the report at an earlier knownAt, a resumed feed read them).
 function touch(set: ConflictSet, row: ConflictRow): void {
   set.conflicts.set(row.conflictId, row);
   set.dirtyConflicts.add(row.conflictId);
+  const state = stateOf(row);
+  set.states.set(`${state.conflictId} ${state.fromPosition}`, state);
 }
 
 const opened = (event: ProjectedEvent) => ({ openedEventId: event.id, openedPosition: event.globalPosition, openedAt: event.recordedAt });

@@ -3,7 +3,6 @@ import { DataSource } from 'typeorm';
 import { renderHeadline, type HeadlineEvent } from '@newsroom/domain';
 import { toConflictRow, type ConflictSide } from '@newsroom/projections';
 import { READ_DB } from '../../database/read-database.module';
-import { openAtSql } from '../shared/conflicts-with.repository';
 import { openPage } from '../shared/cursor.codec';
 import { corroborationIn, loadCorroboration, type CorroborationMap } from '../shared/corroboration.repository';
 import { EntityNamesRepository, SubjectNames } from '../shared/entity-names.repository';
@@ -50,10 +49,10 @@ const sideDto = (s: ConflictSide, headline: string | null, modality: string | nu
   corroboration: corroborationIn(corroboration, s.eventId),
 });
 
-function conflictDto(r: Row, knownAt: string | null, lang: 'en' | 'fr', names: SubjectNames, corroboration: CorroborationMap) {
+function conflictDto(r: Row, lang: 'en' | 'fr', names: SubjectNames, corroboration: CorroborationMap) {
+  // The row's state is the one in force at knownAt (now without it): see STATE.
   const c = toConflictRow(r);
-  // At knownAt a conflict closed later was still open: its resolution was not known yet.
-  const closed = c.closedAt !== null && (!knownAt || Date.parse(c.closedAt) <= Date.parse(knownAt));
+  const closed = c.status === 'resolved';
   return {
     conflictId: c.conflictId,
     kind: c.kind,
@@ -61,7 +60,7 @@ function conflictDto(r: Row, knownAt: string | null, lang: 'en' | 'fr', names: S
     subjectName: names.in(c.subject, lang),
     key: c.key,
     fields: c.fields,
-    status: closed ? ('resolved' as const) : ('open' as const),
+    status: c.status,
     openedAt: c.openedAt,
     openedEventId: c.openedEventId,
     closedAt: closed ? c.closedAt : null,
@@ -76,6 +75,20 @@ function conflictDto(r: Row, knownAt: string | null, lang: 'en' | 'fr', names: S
     ],
   };
 }
+
+/** A conflict's state columns: read_model.conflicts' (now) and read_model.conflict_states' (at knownAt) alike. */
+const STATE = [
+  'status',
+  'opened_event_id',
+  'opened_position',
+  'opened_at',
+  'closed_event_id',
+  'closed_position',
+  'closed_at',
+  'closed_by',
+  'standing_event_id',
+  'resolution_reason',
+];
 
 export type ConflictDto = ReturnType<typeof conflictDto>;
 
@@ -92,24 +105,34 @@ export class ConflictsRepository {
     const paging = openPage('conflicts', q, ['position', 'text'], this.db);
     const after = paging.after;
     q = { ...q, knownAt: await paging.readAt() };
-    const known = q.knownAt ? `c.opened_at <= ${p.add(q.knownAt, '::timestamptz')}` : 'true';
-    const status =
-      q.status === 'open' ? openAtSql(q.knownAt, p) : q.status === 'resolved' ? `NOT (${openAtSql(q.knownAt, p)})` : 'true';
+    // At knownAt each conflict is as it stood then (`s`, its latest state recorded by then; none: not opened yet),
+    // in the order of the openings then in force; now, as the row has it. Read from the states in that order (an
+    // index on opened_position), so a page stops at its limit rather than judging every conflict first.
+    const st = q.knownAt ? 's' : 'c';
+    const k = q.knownAt ? p.add(q.knownAt, '::timestamptz') : null;
+    const from = k
+      ? `read_model.conflict_states s JOIN read_model.conflicts c ON c.conflict_id = s.conflict_id`
+      : 'read_model.conflicts c';
+    const inForce = k
+      ? `s.from_at <= ${k} AND NOT EXISTS (SELECT 1 FROM read_model.conflict_states y
+           WHERE y.conflict_id = s.conflict_id AND y.from_position > s.from_position AND y.from_at <= ${k})`
+      : 'true';
     const where = [
-      known,
-      status,
+      inForce,
+      q.status ? `${st}.status = ${p.add(q.status)}` : 'true',
       anyOf('c.kind', q.kind ? [q.kind] : null, p),
       q.subject ? `c.subject = ${p.add(q.subject)}` : 'true',
-      after ? `(c.opened_position, c.conflict_id::text) > (${p.add(after[0], '::bigint')}, ${p.add(after[1])})` : 'true',
+      after ? `(${st}.opened_position, c.conflict_id::text) > (${p.add(after[0], '::bigint')}, ${p.add(after[1])})` : 'true',
     ];
     const headline = q.lang === 'fr' ? 'headline_fr' : 'headline_en';
     const rows: Row[] = await this.db.query(
-      `SELECT c.*, fa.${headline} AS a_headline, fb.${headline} AS b_headline, fa.modality AS a_modality, fb.modality AS b_modality
-       FROM read_model.conflicts c
+      `SELECT c.conflict_id, c.claim_key, c.kind, c.subject, c.fields, c.side_a, c.side_b, ${STATE.map((col) => `${st}.${col}`).join(', ')},
+         fa.${headline} AS a_headline, fb.${headline} AS b_headline, fa.modality AS a_modality, fb.modality AS b_modality
+       FROM ${from}
        LEFT JOIN read_model.feed_items fa ON fa.event_id = c.a_event_id
        LEFT JOIN read_model.feed_items fb ON fb.event_id = c.b_event_id
        WHERE ${where.join(' AND ')}
-       ORDER BY c.opened_position, c.conflict_id::text LIMIT ${p.add(q.limit + 1)}`,
+       ORDER BY ${st}.opened_position, c.conflict_id::text LIMIT ${p.add(q.limit + 1)}`,
       p.values,
     );
     const page = rows.slice(0, q.limit);
@@ -134,7 +157,7 @@ export class ConflictsRepository {
       subject: q.subject,
       knownAt: q.knownAt,
       lang: q.lang,
-      items: page.map((r) => conflictDto(r, q.knownAt, q.lang, names, corroboration)),
+      items: page.map((r) => conflictDto(r, q.lang, names, corroboration)),
       next: rows.length > q.limit ? await paging.next([String(last.opened_position), last.conflict_id]) : null,
     };
   }

@@ -58,9 +58,11 @@ const conflictSchema = z.object({
     description: 'Where they disagree: amount, count, occurredAt, destination, status; modality: a denial and a departure it could not be true beside',
   }),
   status: z.enum(STATUSES).meta({ description: 'At knownAt (now without it)' }),
-  openedAt: instantText('When the second fact was recorded (or a correction made them disagree again)'),
+  openedAt: instantText(
+    'When the opening in force at knownAt (now without it) was recorded: the second fact, or a correction that made them disagree again (a reopening)',
+  ),
   openedEventId: uuidText(),
-  closedAt: instantOrNull('When it was resolved; null while open'),
+  closedAt: instantOrNull('When the closing in force at knownAt (now without it) was recorded; null while open'),
   resolution: z
     .object({
       by: z.enum(['editor', 'correction', 'retraction']),

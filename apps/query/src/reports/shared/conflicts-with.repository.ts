@@ -9,11 +9,14 @@ type ConflictsWithMap = Map<string, string[]>;
 /** A fact's conflicts from the map ([] when none). */
 const conflictsWithIn = (map: ConflictsWithMap, factId: string): string[] => map.get(factId) ?? [];
 
-/** SQL over `c` (read_model.conflicts): the conflict was open at `knownAt` (now without it). */
-export function openAtSql(knownAt: string | null, p: SqlParams): string {
+/**
+ * SQL over `c` (read_model.conflicts): the conflict was open at `knownAt` (now without it): its latest state recorded
+ * by then (read_model.conflict_states: one per opening and closing, a reopening's earlier periods kept) is open.
+ */
+function openAtSql(knownAt: string | null, p: SqlParams): string {
   if (!knownAt) return `c.status = 'open'`;
-  const k = p.add(knownAt, '::timestamptz');
-  return `c.opened_at <= ${k} AND (c.closed_at IS NULL OR c.closed_at > ${k})`;
+  return `(SELECT cs.status FROM read_model.conflict_states cs WHERE cs.conflict_id = c.conflict_id
+    AND cs.from_at <= ${p.add(knownAt, '::timestamptz')} ORDER BY cs.from_position DESC LIMIT 1) = 'open'`;
 }
 
 /**
