@@ -111,7 +111,10 @@ describe('fuzz: GET endpoints of the running query service and ingest (issue 11)
     const url = fullUrl.length > 300 ? `${fullUrl.slice(0, 300)}... (${fullUrl.length} chars)` : fullUrl;
     // Over Node's 16 KiB header limit the HTTP parser answers before any app code runs; bootstrap's clientError
     // handler makes that a 431 problem+json like every other error, which the checks below hold it to.
-    if (res.status >= 500) throw new Error(`${res.status} for ${url}: ${res.text.slice(0, 300)}`);
+    // A `minPosition` past the log is waited for, then answered 503 READ_MODEL.BEHIND with Retry-After: the contract's
+    // "not yet" (the query service cannot tell a position never recorded from one not folded yet), not a failure.
+    const behind = res.status === 503 && /[?&]minPosition=/.test(fullUrl) && /"code":"READ_MODEL\.BEHIND"/.test(res.text);
+    if (res.status >= 500 && !behind) throw new Error(`${res.status} for ${url}: ${res.text.slice(0, 300)}`);
     if (res.status >= 400) {
       if (!/^application\/problem\+json/.test(res.type)) throw new Error(`${res.status} without problem+json (${res.type}) for ${url}`);
       if (typeof JSON.parse(res.text).code !== 'string') throw new Error(`problem without a code for ${url}: ${res.text.slice(0, 300)}`);
@@ -119,7 +122,12 @@ describe('fuzz: GET endpoints of the running query service and ingest (issue 11)
   };
 
   beforeAll(async () => {
-    stack = await startStack('fuzz-query', { INGEST_WRITE_RATE_PER_KEY: '0', QUERY_READ_RATE_PER_IP: '0' });
+    // A position past the log is waited for briefly: the fuzz meets a few, each the same 503 after the wait.
+    stack = await startStack('fuzz-query', {
+      INGEST_WRITE_RATE_PER_KEY: '0',
+      QUERY_READ_RATE_PER_IP: '0',
+      QUERY_MIN_POSITION_WAIT_MS: '300',
+    });
     q = stack.apps.query.url;
     // A few rows, some holding injection text, so reports and CSV have something to render.
     const events = INJECTIONS.slice(0, 6).map((text, i) =>
