@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
-import { createProjections, PROJECTION_NAMES, ProjectionRebuilder, projectedFromStored } from '@newsroom/projections';
+import { advanceFeedWatermark, createProjections, PROJECTION_NAMES, ProjectionRebuilder, projectedFromStored } from '@newsroom/projections';
 import { createTestDatabase, pastMillisecondOf, TestDatabase } from '@newsroom/testing';
 import { amendmentAppend, seedEnvelopes, storyAppends } from '../../../tests/fixtures/story.fixture';
 import { DeparturesRepository } from '../src/reports/departures/departures.repository';
@@ -59,6 +59,8 @@ describe('inferred fields changed by corrections: reports, history, feed, rebuil
         const event = projectedFromStored(stored);
         for (const p of projections) if (!p.handles || p.handles(event)) await p.apply(m, event);
       }
+      // As the projector does after a batch: reports read the state up to the feed watermark.
+      await advanceFeedWatermark(m);
     });
     departures = new DeparturesRepository(ds, new EntityLinksRepository(ds));
   });

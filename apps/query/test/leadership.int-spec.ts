@@ -39,6 +39,10 @@ const OUTLETS = [
 const T0 = Date.parse('2025-06-01T00:00:00.000Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
 
+/** The feed watermark past every feed item written here, as the projector leaves it: reports read the state up to it. */
+const WATERMARK_AT_FEED_END = `UPDATE read_model.feed_watermark
+  SET position = greatest(position, (SELECT coalesce(max(position), 0) FROM read_model.feed_items)) WHERE id = 1`;
+
 const INSERT = `INSERT INTO read_model.leadership_events (fact_id, version, part, event_type, subject, modality, occurred_at, valid_from,
     valid_to, recorded_from, recorded_to, position_from, fact_position, superseded_by, data, sources, organization, kind, role, role_key,
     role_category, interim, reason, destination)
@@ -133,6 +137,7 @@ class History {
        FROM jsonb_array_elements($1::jsonb) AS x`,
       [JSON.stringify(items)],
     );
+    await this.db.pool.query(WATERMARK_AT_FEED_END);
   }
 
   /** Corrects (two in three) or retracts `count` standing facts now; returns their ids. */
@@ -384,6 +389,7 @@ describe('leadership report: pairing only the rows that matter, paged, equals pa
         ),
       ],
     );
+    await db.pool.query(WATERMARK_AT_FEED_END);
     const roster = async (asOf: string | null, knownAt: string | null = null) =>
       (await repo.report({ organization, asOf, knownAt, modality: null })).items.map((t) => ({
         person: t.person,

@@ -78,7 +78,9 @@ describe('reports paged while the read models hold events past the feed watermar
   });
 
   it('every page reads the last instant the read models hold whole, and that knownAt answers the same later', async () => {
-    const [{ position }] = await ds.query(`SELECT global_position::text AS position FROM event_store.events WHERE event_id = $1`, [first[first.length - 1]]);
+    const [{ position }] = await ds.query(`SELECT global_position::text AS position FROM event_store.events WHERE event_id = $1`, [
+      first[first.length - 1],
+    ]);
     const [{ end }] = await ds.query(`SELECT position::text AS end FROM read_model.feed_watermark WHERE id = 1`);
     await setWatermark(position);
     try {
