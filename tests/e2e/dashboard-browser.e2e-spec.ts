@@ -627,9 +627,11 @@ describeIfChromium('dashboard in headless Chromium: seed story, live items, corr
       });
       const early = Number(await slider.getAttribute('max'));
       process.stderr.write(`[dashboard-browser] walked ${walked.join(',')} max ${early}\n`);
+      // The walk's next page is held: the line stays until it is released, so a loaded page has a minute to show it.
       await expectText(
         page.getByTestId('recordings-loading'),
         /^Still reading the feed’s history: [\d,]+ recordings so far, more to come\.$/,
+        60000,
       );
       expect(early).toBeGreaterThan(0);
       // Live items refresh the reports (every 300 ms to 2 s): the walk is asked to read on, not to start again.

@@ -66,10 +66,15 @@ export async function launchChromium(): Promise<HeadlessChromium> {
   };
 }
 
-/** Waits until the locator's text matches; on a timeout the error quotes the text it last had. */
+/**
+ * Waits until the locator's text matches; on a timeout the error quotes the text it last had. Each read may take a
+ * fifth of the wait (1 to 5 s): under the suite's load a page can take over a second to answer one, and a read that
+ * timed out reads as "" (a CI rehearsal saw only "" for 15 s of a text the page showed).
+ */
 export async function expectPageText(locator: Locator, pattern: RegExp, timeoutMs = 15000): Promise<void> {
   let last = '';
-  await pollUntil(async () => pattern.test((last = await locator.innerText({ timeout: 1000 }).catch(() => ''))), {
+  const readMs = Math.min(5000, Math.max(1000, Math.round(timeoutMs / 5)));
+  await pollUntil(async () => pattern.test((last = await locator.innerText({ timeout: readMs }).catch(() => ''))), {
     timeoutMs,
     what: `text ${pattern}`,
   }).catch((e: Error) => {
