@@ -2,6 +2,34 @@ import { EntityManager } from 'typeorm';
 import { write } from '../write-pipeline.util';
 import type { ConflictState } from './conflict-row.types';
 
+type StateFields = Pick<
+  ConflictState,
+  | 'status'
+  | 'openedEventId'
+  | 'openedPosition'
+  | 'openedAt'
+  | 'closedEventId'
+  | 'closedPosition'
+  | 'closedAt'
+  | 'closedBy'
+  | 'standingEventId'
+  | 'reason'
+>;
+
+/** The columns a conflict's row and each of its kept states share, as jsonb_to_recordset reads them. */
+export const stateColumns = (c: StateFields) => ({
+  status: c.status,
+  opened_event_id: c.openedEventId,
+  opened_position: c.openedPosition,
+  opened_at: c.openedAt,
+  closed_event_id: c.closedEventId,
+  closed_position: c.closedPosition,
+  closed_at: c.closedAt,
+  closed_by: c.closedBy,
+  standing_event_id: c.standingEventId,
+  resolution_reason: c.reason,
+});
+
 /**
  * Writes the states a batch's events began into `table` (read_model.conflict_states or its shadow), one statement; a
  * state its own event writes again (a replay, or a second change of one conflict by one event) is replaced.
@@ -23,21 +51,7 @@ export async function writeConflictStates(manager: EntityManager, table: string,
        closed_by = EXCLUDED.closed_by, standing_event_id = EXCLUDED.standing_event_id, resolution_reason = EXCLUDED.resolution_reason`,
     [
       JSON.stringify(
-        states.map((c) => ({
-          conflict_id: c.conflictId,
-          from_position: c.fromPosition,
-          from_at: c.fromAt,
-          status: c.status,
-          opened_event_id: c.openedEventId,
-          opened_position: c.openedPosition,
-          opened_at: c.openedAt,
-          closed_event_id: c.closedEventId,
-          closed_position: c.closedPosition,
-          closed_at: c.closedAt,
-          closed_by: c.closedBy,
-          standing_event_id: c.standingEventId,
-          resolution_reason: c.reason,
-        })),
+        states.map((c) => ({ conflict_id: c.conflictId, from_position: c.fromPosition, from_at: c.fromAt, ...stateColumns(c) })),
       ),
     ],
   );

@@ -12,7 +12,7 @@ import { EntityManager } from 'typeorm';
 import type { Projection } from '../projection.types';
 import type { ProjectedEvent } from '../projected-event.mapper';
 import type { ConflictFactRow, ConflictRow, ConflictSet, ConflictSide } from './conflict-row.types';
-import { writeConflictStates } from './conflict-states.writer';
+import { stateColumns, writeConflictStates } from './conflict-states.writer';
 import { addFact, emptyConflictSet, evolveConflicts, isConflictEvent } from './conflicts.projection';
 import { write } from '../write-pipeline.util';
 
@@ -262,16 +262,7 @@ export class ConflictsProjection implements Projection {
             fields: c.fields,
             side_a: c.a,
             side_b: c.b,
-            status: c.status,
-            opened_event_id: c.openedEventId,
-            opened_position: c.openedPosition,
-            opened_at: c.openedAt,
-            closed_event_id: c.closedEventId,
-            closed_position: c.closedPosition,
-            closed_at: c.closedAt,
-            closed_by: c.closedBy,
-            standing_event_id: c.standingEventId,
-            resolution_reason: c.reason,
+            ...stateColumns(c),
           })),
         ),
       ],
