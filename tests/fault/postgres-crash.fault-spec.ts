@@ -22,7 +22,7 @@ describe('fault: Postgres killed -9 during ingestion', () => {
     const sub = scenario.subscribe();
     const load = scenario.startLoad({ writers: 4, total: 20000, pauseMs: 10, timeoutMs: 10000, pauseAfterFailureMs: 100 });
     await load.reached(60);
-    pg.pauseWalWriter();
+    await pg.pauseWalWriter();
     await load.reached(200);
 
     await pg.kill();

@@ -146,7 +146,7 @@ export class PgCluster {
    * Postgres's memory until a synchronous commit writes the WAL before it, and a `kill()` takes them back, as a crash
    * a moment after them would. The next `kill()` or `stop()` ends it.
    */
-  pauseWalWriter(): number {
+  async pauseWalWriter(): Promise<number> {
     const pid = this.pid;
     if (!pid) throw new Error('cluster not running');
     const walWriter = childrenOf(pid).find((c) => {
@@ -157,7 +157,26 @@ export class PgCluster {
       }
     });
     if (!walWriter) throw new Error('no walwriter process under the postmaster');
-    signal(walWriter, 'SIGSTOP');
+    // Stopped while it flushes, the WAL writer would hold WALWriteLock and every commit would wait for it (CI saw
+    // ingestion stall there). Its wait event reads `WalWriterMain` only between the start and the end of its sleep,
+    // where it holds no lock: stop it, read that, and let it go on and try again when it was caught working.
+    const client = new Client({ connectionString: this.serverUrl, connectionTimeoutMillis: 5000 });
+    await client.connect();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        signal(walWriter, 'SIGSTOP');
+        const { rows } = await client.query<{ wait_event: string | null }>(
+          "select wait_event from pg_stat_activity where pid = $1 and backend_type = 'walwriter'",
+          [walWriter],
+        );
+        if (rows[0]?.wait_event === 'WalWriterMain') break;
+        signal(walWriter, 'SIGCONT');
+        if (attempt >= 200) throw new Error(`the WAL writer was never caught asleep (last wait event ${rows[0]?.wait_event ?? 'none'})`);
+        await sleep(5 + Math.floor(Math.random() * 20));
+      }
+    } finally {
+      await client.end().catch(() => undefined);
+    }
     this.frozen.push(walWriter);
     return walWriter;
   }
