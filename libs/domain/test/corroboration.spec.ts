@@ -30,8 +30,21 @@ describe('corroboration counts', () => {
     const names = ['T3 Daily', 'T3\u200b Daily', 'T3\u00a0Daily', '\u202eT3 Daily', 'Ｔ3 Daily', ' t3  daily '];
     expect(new Set(names.map((outlet) => outletKey({ outlet })))).toEqual(new Set(['t3 daily']));
     expect(corroborationOf(names.map((outlet) => ({ outlet, stance: 'confirms' as const }))).outlets).toBe(1);
-    // Another script's look-alike letter is other text.
-    expect(outletKey({ outlet: '\u04223 Daily' })).not.toBe('t3 daily');
+  });
+
+  it('given one outlet written with a letter of another script drawn as a Latin one, then it counts once', () => {
+    // A Cyrillic capital Te, a Greek capital Tau, a Cyrillic small e, an Armenian o; then small and capital forms.
+    const names = ['T3 Daily', '\u04223 Daily', '\u03a43 Daily', 'T3 Dail\u0443', 'T3 D\u0430ily'];
+    expect(new Set(names.map((outlet) => outletKey({ outlet })))).toEqual(new Set(['t3 daily']));
+    expect(outletKey({ outlet: 'L\u0435 M\u043ende' })).toBe('le monde');
+    expect(outletKey({ outlet: 'Le M\u0585nde' })).toBe('le monde');
+    const c = corroborationOf(['Le Monde', 'L\u0435 Monde', 'LE MOND\u0415'].map((outlet) => ({ outlet, stance: 'confirms' as const })));
+    expect(c).toMatchObject({ outlets: 1, confirms: 1 });
+    // A name and its capitals keep one key in any script; a name in another script is another outlet.
+    expect(outletKey({ outlet: '\u0422\u0410\u0421\u0421' })).toBe(outletKey({ outlet: '\u0442\u0430\u0441\u0441' }));
+    const vedomosti = outletKey({ outlet: '\u0412\u0435\u0434\u043e\u043c\u043e\u0441\u0442\u0438' });
+    expect(vedomosti).toBe(outletKey({ outlet: '\u0412\u0415\u0414\u041e\u041c\u041e\u0421\u0422\u0418' }));
+    expect(vedomosti).toMatch(/[\u0434\u0438]/);
   });
 
   it('given one outlet written with a typographic apostrophe or dash, then it counts once', () => {

@@ -151,6 +151,8 @@ describe('alias names a reader cannot tell apart', () => {
     ['Bobby\u200c\u200d T7', 'a zero-width non-joiner and joiner'],
     ['\u200eBobby T7\u200f', 'direction marks'],
     ['Ｂｏｂｂｙ Ｔ７', 'full-width letters'],
+    ['B\u043ebby \u04227', 'a Cyrillic o and Te'],
+    ['\u0392obby \u03a47', 'a Greek Beta and Tau'],
   ])('given %j (%s) where "Bobby T7" is an alias, when added, then ENTITY.ALIAS_EXISTS on name', (name) => {
     expect(thrown(() => decideAliasName(given(SAM, named('Bobby T7')), name, false))).toMatchObject({
       code: 'ENTITY.ALIAS_EXISTS',
