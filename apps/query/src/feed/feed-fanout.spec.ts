@@ -276,6 +276,29 @@ describe('FeedHub: the tail while no one subscribes', () => {
     }
   });
 
+  it('given a subscriber to one side, when the other side is merged into it and later unmerged, then it gets the merge, the merged side between, and the unmerge, and nothing after', async () => {
+    const log = logOf([], '0');
+    const { hub, stop } = await started(log.repository);
+    try {
+      const sink = new Sink();
+      hub.subscribe({ types: null, subjects: ['org:openai'], organization: null, lang: 'en' }, '0', sink, 'sse');
+      await flush();
+      const global = { subject: 'org:openai-global', organizations: ['org:openai-global'] };
+      const unmerge = (position: number) =>
+        item(position, { type: 'entity.unmerged', subject: 'org:openai-global', data: { from: 'org:openai' }, organizations: [] });
+      hub['broadcast']([item(1, global), merge(2), item(3, global), unmerge(4), item(5, global)], '5');
+      expect(sink.positions).toEqual([2, 3, 4]);
+      // A merge and an unmerge in bursts of their own: the same.
+      hub['broadcast']([merge(6)], '6');
+      hub['broadcast']([item(7, global)], '7');
+      hub['broadcast']([unmerge(8)], '8');
+      hub['broadcast']([item(9, global)], '9');
+      expect(sink.positions).toEqual([2, 3, 4, 6, 7, 8]);
+    } finally {
+      await stop();
+    }
+  });
+
   it('given a client subscribes at the head while the tail is reading with no one subscribed, then that range is read again whole and the client gets all of it', async () => {
     const log = logOf([item(1), item(2), merge(3), item(4)], '4');
     let open: () => void = () => undefined;

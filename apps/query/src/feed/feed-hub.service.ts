@@ -164,13 +164,15 @@ export class FeedHub implements OnApplicationBootstrap, BeforeApplicationShutdow
    */
   private broadcast(items: FeedRow[], position: string): void {
     this.metrics.broadcast(items, position, Date.now());
-    // A merge widens (an unmerge narrows) the subscriptions naming either subject, from that very item on: the
-    // burst is cut at each item that moves the merges, and the groups are scoped again before the rest goes out.
+    // A merge widens (an unmerge narrows) the subscriptions naming either subject: the burst is cut at each item
+    // that moves the merges, and the groups are scoped again before the rest goes out. The merge item goes out in
+    // the widened scope and the unmerge item in the scope it narrows, so a subscriber to either side gets both.
     let start = 0;
     for (let i = 0; i < items.length; i++) {
       if (!this.links.apply(items[i])) continue;
-      if (i > start) this.deliver(items.slice(start, i));
-      start = i;
+      const through = items[i].type === 'entity.unmerged' ? i + 1 : i;
+      if (through > start) this.deliver(items.slice(start, through));
+      start = through;
       const graph = this.links.graph();
       for (const group of this.groups.values()) group.rescope(graph);
       for (const subscription of this.subscriptions.keys())
