@@ -1,6 +1,15 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
+ * SQL: a correction of a conflict's side `col` recorded after the conflict's first kept state (by the index on each
+ * side's event id, so no pairing of every conflict with every correction).
+ */
+const CORRECTED_SIDE = (col: string) => `EXISTS (SELECT 1 FROM event_store.events e
+    JOIN read_model.conflicts c ON c.${col} = (e.data->>'targetEventId')::uuid
+    WHERE e.type = 'event.corrected'
+      AND e.global_position > (SELECT min(s.from_position) FROM read_model.conflict_states s WHERE s.conflict_id = c.conflict_id))`;
+
+/**
  * A conflict's sides at a `knownAt` are the ones then (the fifty-eighth session's known limit): each kept state
  * (read_model.conflict_states) gains the sides as they were when it began (`fields`, `side_a`, `side_b`, as
  * read_model.conflicts has them), and a correction that moves a side's value begins a state of its own (revenue 30 vs
@@ -35,11 +44,7 @@ export class ConflictStateSides1764902740000 implements MigrationInterface {
       `INSERT INTO read_model.projection_backfills (projection, reason)
        SELECT 'conflicts', 'a conflict''s kept states keep its sides as they were then'
        WHERE EXISTS (SELECT 1 FROM read_model.projection_checkpoints WHERE projection = 'conflicts')
-         AND EXISTS (SELECT 1 FROM read_model.conflicts c
-                     JOIN event_store.events e ON e.type = 'event.corrected'
-                       AND (e.data->>'targetEventId')::uuid IN (c.a_event_id, c.b_event_id)
-                     WHERE e.global_position > (SELECT min(s.from_position) FROM read_model.conflict_states s
-                                                WHERE s.conflict_id = c.conflict_id))
+         AND (${CORRECTED_SIDE('a_event_id')} OR ${CORRECTED_SIDE('b_event_id')})
        ON CONFLICT (projection) DO NOTHING`,
     );
     await q.query(`ALTER FUNCTION reporting.create_views() RENAME TO create_views_before_conflict_states`);
@@ -55,7 +60,7 @@ BEGIN
       CASE WHEN s.status = 'open' AND s.from_position = s.opened_position THEN 'opened'
            WHEN s.status = 'resolved' AND s.from_position = s.closed_position THEN 'closed'
            ELSE 'sides' END AS change,
-      s.side_a->'occurredAt' AS a_occurred_at, s.side_b->'occurredAt' AS b_occurred_at
+      s.side_a->>'occurredAt' AS a_occurred_at, s.side_b->>'occurredAt' AS b_occurred_at
     FROM read_model.conflict_states s JOIN read_model.conflicts c ON c.conflict_id = s.conflict_id;
   COMMENT ON VIEW reporting.conflict_states IS 'Every state each conflict went through, with its sides as they were then: from_at (recorded) until to_at (null: in force now); as known at K: from_at <= K AND (to_at IS NULL OR to_at > K). change: opened, closed, or sides (a correction moved a side).';
 END $fn$`);
