@@ -40,6 +40,7 @@ import { LawsuitStepRumours1764902700000 } from './migrations/1764902700000-laws
 import { OtherNames1764902710000 } from './migrations/1764902710000-other-names.migration';
 import { CaseStepsOverlappingDates1764902720000 } from './migrations/1764902720000-case-steps-overlapping-dates.migration';
 import { ConflictStates1764902730000 } from './migrations/1764902730000-conflict-states.migration';
+import { ConflictStateSides1764902740000 } from './migrations/1764902740000-conflict-state-sides.migration';
 import { OutletLookAlikes1764902770000 } from './migrations/1764902770000-outlet-look-alikes.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
@@ -85,6 +86,7 @@ export const MIGRATIONS = [
   OtherNames1764902710000,
   CaseStepsOverlappingDates1764902720000,
   ConflictStates1764902730000,
+  ConflictStateSides1764902740000,
   OutletLookAlikes1764902770000,
 ];
 

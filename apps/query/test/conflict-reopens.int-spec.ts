@@ -7,6 +7,7 @@ import { createTestDatabase, pastMillisecondOf, TestDatabase } from '@newsroom/t
 import { applyLog, readModelSnapshot } from '../../../libs/projections/test/support/log-replay.util';
 import { amendmentAppend, toAppend } from '../../../tests/fixtures/story.fixture';
 import { ConflictStates1764902730000 } from '../../../infra/postgres/migrations/1764902730000-conflict-states.migration';
+import { ConflictStateSides1764902740000 } from '../../../infra/postgres/migrations/1764902740000-conflict-state-sides.migration';
 import { FeedRepository } from '../src/feed/feed.repository';
 import { reportsReader, startReportsApp } from './support/reports-app.harness';
 
@@ -189,11 +190,14 @@ describe('a conflict that reopens: the report at each knownAt and the feed histo
       );
     const backfills = async () =>
       (await ds.query(`SELECT projection FROM read_model.projection_backfills`)).map((r: { projection: string }) => r.projection);
-    const migration = new ConflictStates1764902730000();
+    // 1764902740000 (the sides kept with each state) is undone first and done again after, as a migration run would.
+    const [migration, sides] = [new ConflictStates1764902730000(), new ConflictStateSides1764902740000()];
     const runner = ds.createQueryRunner();
     try {
+      await sides.down(runner);
       await migration.down(runner);
       await migration.up(runner);
+      await sides.up(runner);
     } finally {
       await runner.release();
     }

@@ -23,8 +23,9 @@ export interface ConflictDbFields {
 
 /**
  * SQL columns over `f` (read_model.feed_items): `conflictsWith` reads the current conflicts, as `status` reads the
- * current status; `conflictUpdates` the states the item's event began (read_model.conflict_states: every opening and
- * closing is kept, so a conflict that reopened shows its first opening and closing on their items too). The projector
+ * current status; `conflictUpdates` the openings and closings the item's event began (read_model.conflict_states: every
+ * opening and closing is kept, so a conflict that reopened shows its first opening and closing on their items too; a
+ * state a correction began by moving a side's value, the conflict staying as it was, is no change of its own here). The projector
  * writes the conflicts and the feed item of an event in one transaction, so by the time the watermark passes a
  * position its conflict changes are there: the item of the event that opened or closed a conflict carries the change,
  * and every subscriber gets it once, at that position, resumable like any frame, and the same in the history.
@@ -37,7 +38,8 @@ export const CONFLICT_COLUMNS = `
             'closedBy', CASE WHEN s.status = 'resolved' THEN s.closed_by END, 'eventIds', jsonb_build_array(c.a_event_id, c.b_event_id))
           ORDER BY s.conflict_id)
    FROM read_model.conflict_states s JOIN read_model.conflicts c ON c.conflict_id = s.conflict_id
-   WHERE s.from_position = f.position) AS conflict_updates`;
+   WHERE s.from_position = f.position
+     AND s.from_position = CASE WHEN s.status = 'resolved' THEN s.closed_position ELSE s.opened_position END) AS conflict_updates`;
 
 export function conflictFieldsOf(r: ConflictDbFields): FeedConflictFields {
   return { conflictsWith: r.conflicts_with ?? [], conflictUpdates: r.conflict_updates ?? [] };

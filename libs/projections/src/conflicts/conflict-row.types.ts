@@ -18,7 +18,8 @@ export interface ConflictFactRow {
 /**
  * One side of a conflict: the fact, what it claims, its sources. `occurredAt`, `value` and `data` are one state of
  * the fact, taken together, so the report's headline (rendered from `data`) never says another figure or date than
- * `value`. That state is the fact as it stands now (see `evolveConflicts`).
+ * `value`. On the conflict's row that state is the fact as it stands now (see `evolveConflicts`); on a kept state of
+ * the conflict, the fact as it stood when that state began.
  */
 export interface ConflictSide {
   eventId: string;
@@ -59,12 +60,16 @@ export interface ConflictRow {
 
 /**
  * One state a conflict went through (read_model.conflict_states): open, or resolved with the closing then in force,
- * from the event that opened or closed it (`fromPosition`) until the next state. The report at `knownAt` reads the
- * latest one recorded by then; a feed item the ones its event began.
+ * and its sides as they were, from the event that began it (`fromPosition`: the opening, the closing, or a correction
+ * that moved a side) until the next state. The report at `knownAt` reads the latest one recorded by then; a feed item
+ * the openings and closings its event began.
  */
 export type ConflictState = Pick<
   ConflictRow,
   | 'conflictId'
+  | 'fields'
+  | 'a'
+  | 'b'
   | 'status'
   | 'openedEventId'
   | 'openedPosition'

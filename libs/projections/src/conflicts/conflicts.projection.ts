@@ -67,14 +67,20 @@ function withCurrentSide(row: ConflictRow, fact: ConflictFactRow): ConflictRow {
   return row.a.eventId === fact.factId ? { ...row, a: side(fact, claim.value) } : { ...row, b: side(fact, claim.value) };
 }
 
-/** The state a conflict row is in, from the event that opened it (open) or closed it (resolved). */
-function stateOf(row: ConflictRow): ConflictState {
-  const open = row.status === 'open' || row.closedPosition === null || row.closedAt === null;
+/**
+ * The state a conflict row is in from `event` on: open or resolved, with its sides as they are now. Every event that
+ * changes a conflict begins a state: its opening and closing, and a correction that moves a side's value, date or
+ * data (the sides at a `knownAt` are the ones then; the feed's `conflictUpdates` lists the openings and closings only).
+ */
+function stateOf(row: ConflictRow, event: ProjectedEvent): ConflictState {
   return {
     conflictId: row.conflictId,
-    fromPosition: open ? row.openedPosition : row.closedPosition!,
-    fromAt: open ? row.openedAt : row.closedAt!,
+    fromPosition: event.globalPosition,
+    fromAt: event.recordedAt,
     status: row.status,
+    fields: row.fields,
+    a: row.a,
+    b: row.b,
     openedEventId: row.openedEventId,
     openedPosition: row.openedPosition,
     openedAt: row.openedAt,
@@ -87,12 +93,13 @@ function stateOf(row: ConflictRow): ConflictState {
   };
 }
 
-// Every change of a conflict keeps its state, by the event that began it: a reopening and a second resolution are
-// states of their own, and the earlier ones stay (the report at an earlier knownAt, a resumed feed read them).
-function touch(set: ConflictSet, row: ConflictRow): void {
+// Every change of a conflict keeps its state, by the event that began it: a reopening, a second resolution and a
+// side's new value are states of their own, and the earlier ones stay (the report at an earlier knownAt, a resumed
+// feed read them).
+function touch(set: ConflictSet, row: ConflictRow, event: ProjectedEvent): void {
   set.conflicts.set(row.conflictId, row);
   set.dirtyConflicts.add(row.conflictId);
-  const state = stateOf(row);
+  const state = stateOf(row, event);
   set.states.set(`${state.conflictId} ${state.fromPosition}`, state);
 }
 
@@ -126,38 +133,46 @@ function openAgainst(set: ConflictSet, fact: ConflictFactRow, event: ProjectedEv
       };
       if (known && known.status === 'resolved' && known.closedBy === 'editor') {
         // An editor's word on the pair stands; the sides shown follow the facts.
-        touch(set, { ...known, ...sides });
+        touch(set, { ...known, ...sides }, event);
       } else if (known && known.status === 'open') {
-        touch(set, { ...known, ...sides });
+        touch(set, { ...known, ...sides }, event);
       } else {
         // New, or closed by a correction that made the sides agree and disagreeing again: open from this event.
-        touch(set, {
-          conflictId,
-          key: claim.key,
-          kind: claim.kind,
-          subject: fact.subject,
-          ...sides,
-          status: 'open',
-          ...opened(event),
-          ...notClosed,
-        });
+        touch(
+          set,
+          {
+            conflictId,
+            key: claim.key,
+            kind: claim.kind,
+            subject: fact.subject,
+            ...sides,
+            status: 'open',
+            ...opened(event),
+            ...notClosed,
+          },
+          event,
+        );
       }
     }
   }
 }
 
 function close(set: ConflictSet, row: ConflictRow, event: ProjectedEvent, closedBy: 'correction' | 'retraction'): void {
-  touch(set, {
-    ...row,
-    status: 'resolved',
-    closedEventId: event.id,
-    closedPosition: event.globalPosition,
-    closedAt: event.recordedAt,
-    closedBy,
-    standingEventId: null,
-    // The correction's or retraction's own reason.
-    reason: readReason(event),
-  });
+  touch(
+    set,
+    {
+      ...row,
+      status: 'resolved',
+      closedEventId: event.id,
+      closedPosition: event.globalPosition,
+      closedAt: event.recordedAt,
+      closedBy,
+      standingEventId: null,
+      // The correction's or retraction's own reason.
+      reason: readReason(event),
+    },
+    event,
+  );
 }
 
 /** JSON with object keys sorted: a stored side (jsonb orders keys its own way) compares equal to a fresh one. */
@@ -219,10 +234,11 @@ export function evolveConflicts(set: ConflictSet, event: ProjectedEvent, idOf: (
           row.a.eventId === fact.factId
             ? { a: side(fact, mine!.value), b: side(other!, theirs!.value) }
             : { a: side(other!, theirs!.value), b: side(fact, mine!.value) };
-        touch(set, { ...row, ...sides, fields });
+        touch(set, { ...row, ...sides, fields }, event);
       }
     }
-    // The sides show the facts as they stand now (README), closed conflicts too: a conflict this correction closed
+    // The conflict's row shows the facts as they stand now (README), closed conflicts too (each state keeps the sides
+    // as they were when it began, for a knownAt before): a conflict this correction closed
     // shows the corrected fact (the sides now agree, which is why it closed; `fields` keeps what they disagreed on),
     // and a later correction of a side of a closed one moves that side again. Value, date and the data the
     // headline is rendered from are always taken together from one state, so they never disagree.
@@ -237,7 +253,7 @@ export function evolveConflicts(set: ConflictSet, event: ProjectedEvent, idOf: (
         const mine = claimOf(fact, row.key);
         const theirs = other ? claimOf(other, row.key) : null;
         const fields = row.closedBy === 'editor' && valueMoved(row, next) && mine && theirs ? disagreement(theirs, mine) : [];
-        touch(set, fields.length ? { ...next, fields, status: 'open', ...opened(event), ...notClosed } : next);
+        touch(set, fields.length ? { ...next, fields, status: 'open', ...opened(event), ...notClosed } : next, event);
       }
     }
     openAgainst(set, fact, event, idOf);
@@ -247,16 +263,20 @@ export function evolveConflicts(set: ConflictSet, event: ProjectedEvent, idOf: (
     const row = set.conflicts.get(event.data.conflictId);
     // Ingest refuses a resolution of a conflict that no longer stands; one arriving anyway (a replay) changes nothing.
     if (!row || (row.status === 'resolved' && row.closedBy !== 'editor')) return;
-    touch(set, {
-      ...row,
-      status: 'resolved',
-      closedEventId: event.id,
-      closedPosition: event.globalPosition,
-      closedAt: event.recordedAt,
-      closedBy: 'editor',
-      standingEventId: event.data.standingEventId,
-      reason: event.data.reason,
-    });
+    touch(
+      set,
+      {
+        ...row,
+        status: 'resolved',
+        closedEventId: event.id,
+        closedPosition: event.globalPosition,
+        closedAt: event.recordedAt,
+        closedBy: 'editor',
+        standingEventId: event.data.standingEventId,
+        reason: event.data.reason,
+      },
+      event,
+    );
     return;
   }
   if (!isRecordableEventType(event.type) || !canClaim(event.type) || set.facts.has(event.id)) return;

@@ -27,8 +27,8 @@ type Row = Parameters<typeof toConflictRow>[0] & {
 };
 
 /**
- * A side's headline, rendered from the same state of the fact as its `value` and `occurredAt` (the fact as it stands
- * now: see `evolveConflicts`), so the words never say another figure or date than the value. A side written before
+ * A side's headline, rendered from the same state of the fact as its `value` and `occurredAt` (the fact as it stood
+ * at knownAt, as it stands now without it: see `evolveConflicts`), so the words never say another figure or date than the value. A side written before
  * the projection kept its data falls back to its event's feed headline (as first recorded) until a rebuild.
  */
 function sideHeadline(s: ConflictSide, subject: string, modality: string | null, stored: string | null, lang: 'en' | 'fr', names: SubjectNames) {
@@ -50,7 +50,7 @@ const sideDto = (s: ConflictSide, headline: string | null, modality: string | nu
 });
 
 function conflictDto(r: Row, lang: 'en' | 'fr', names: SubjectNames, corroboration: CorroborationMap) {
-  // The row's state is the one in force at knownAt (now without it): see STATE.
+  // The row's state and sides are the ones in force at knownAt (now without it): see STATE.
   const c = toConflictRow(r);
   const closed = c.status === 'resolved';
   return {
@@ -76,8 +76,14 @@ function conflictDto(r: Row, lang: 'en' | 'fr', names: SubjectNames, corroborati
   };
 }
 
-/** A conflict's state columns: read_model.conflicts' (now) and read_model.conflict_states' (at knownAt) alike. */
+/**
+ * A conflict's state columns: read_model.conflicts' (now) and read_model.conflict_states' (at knownAt) alike, its
+ * sides among them: at a knownAt each side's value, date and data are the ones of the state then in force.
+ */
 const STATE = [
+  'fields',
+  'side_a',
+  'side_b',
   'status',
   'opened_event_id',
   'opened_position',
@@ -126,7 +132,7 @@ export class ConflictsRepository {
     ];
     const headline = q.lang === 'fr' ? 'headline_fr' : 'headline_en';
     const rows: Row[] = await this.db.query(
-      `SELECT c.conflict_id, c.claim_key, c.kind, c.subject, c.fields, c.side_a, c.side_b, ${STATE.map((col) => `${st}.${col}`).join(', ')},
+      `SELECT c.conflict_id, c.claim_key, c.kind, c.subject, ${STATE.map((col) => `${st}.${col}`).join(', ')},
          fa.${headline} AS a_headline, fb.${headline} AS b_headline, fa.modality AS a_modality, fb.modality AS b_modality
        FROM ${from}
        LEFT JOIN read_model.feed_items fa ON fa.event_id = c.a_event_id

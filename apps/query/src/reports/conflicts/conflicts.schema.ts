@@ -71,7 +71,10 @@ const conflictSchema = z.object({
       reason: nullableText("The editor's reason, or the correction's or retraction's"),
     })
     .nullable(),
-  sides: z.array(sideSchema).meta({ description: 'The two facts, the one recorded first first' }),
+  sides: z.array(sideSchema).meta({
+    description:
+      'The two facts, the one recorded first first, each as it stood at knownAt (its value, occurredAt and headline then; as it stands now without knownAt)',
+  }),
 });
 
 export const conflictsReportSchema = z.object({
