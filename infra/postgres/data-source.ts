@@ -40,6 +40,7 @@ import { LawsuitStepRumours1764902700000 } from './migrations/1764902700000-laws
 import { OtherNames1764902710000 } from './migrations/1764902710000-other-names.migration';
 import { CaseStepsOverlappingDates1764902720000 } from './migrations/1764902720000-case-steps-overlapping-dates.migration';
 import { ConflictStates1764902730000 } from './migrations/1764902730000-conflict-states.migration';
+import { ReportingOtherNames1764902750000 } from './migrations/1764902750000-reporting-other-names.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -84,6 +85,7 @@ export const MIGRATIONS = [
   OtherNames1764902710000,
   CaseStepsOverlappingDates1764902720000,
   ConflictStates1764902730000,
+  ReportingOtherNames1764902750000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
