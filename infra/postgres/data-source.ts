@@ -41,6 +41,7 @@ import { OtherNames1764902710000 } from './migrations/1764902710000-other-names.
 import { CaseStepsOverlappingDates1764902720000 } from './migrations/1764902720000-case-steps-overlapping-dates.migration';
 import { ConflictStates1764902730000 } from './migrations/1764902730000-conflict-states.migration';
 import { ConflictStateSides1764902740000 } from './migrations/1764902740000-conflict-state-sides.migration';
+import { ReportingOtherNames1764902750000 } from './migrations/1764902750000-reporting-other-names.migration';
 import { OutletLookAlikes1764902770000 } from './migrations/1764902770000-outlet-look-alikes.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
@@ -87,6 +88,7 @@ export const MIGRATIONS = [
   CaseStepsOverlappingDates1764902720000,
   ConflictStates1764902730000,
   ConflictStateSides1764902740000,
+  ReportingOtherNames1764902750000,
   OutletLookAlikes1764902770000,
 ];
 

@@ -54,7 +54,14 @@ export {
 } from './departures/departure-groups.report';
 export { lawsuitsModel } from './lawsuits/lawsuits.model';
 export { LawsuitsProjection } from './lawsuits/lawsuits.adapter';
-export { summarizeCase, type AttachedWords, type LawsuitRow, type CaseSummary, type CaseStep } from './lawsuits/case-summary.report';
+export {
+  caseStepsInOrder,
+  summarizeCase,
+  type AttachedWords,
+  type LawsuitRow,
+  type CaseSummary,
+  type CaseStep,
+} from './lawsuits/case-summary.report';
 export { financialsModel, FINANCIAL_BASES, FINANCIAL_METRICS, type FinancialMetric } from './financials/financials.model';
 export { FinancialsProjection } from './financials/financials.adapter';
 export { productsModel } from './products/products.model';

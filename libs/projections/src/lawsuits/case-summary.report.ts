@@ -91,12 +91,18 @@ const step = (r: LawsuitRow, status: string): CaseStep => ({
  * first), its fact's position (the order recorded, which breaks ties between overlapping dates), and whether it sets
  * the status. An appeal dated only "2025" recorded before a motion of 2025-03 comes before it, not at the year's end.
  */
-const stepPlace = (r: LawsuitRow, words: AttachedWords) => ({
+type PlacedStep = Pick<StoredFactRow, 'fact_id' | 'modality' | 'valid_from' | 'valid_to' | 'fact_position'>;
+const stepPlace = (r: PlacedStep, words: AttachedWords) => ({
   start: r.valid_from === null ? -Infinity : Date.parse(r.valid_from),
   end: r.valid_to === null ? -Infinity : Date.parse(r.valid_to),
   order: Number(r.fact_position),
   counts: stepSetsStatus(r, words),
 });
+
+/** A case's standing steps in the order its history lists them (the timeline orders a case's steps so too). */
+export function caseStepsInOrder<T extends PlacedStep>(steps: readonly T[], words: AttachedWords = NO_WORDS): T[] {
+  return inValidTimeOrder(steps, (r) => stepPlace(r, words));
+}
 
 /**
  * Pure: one case from its visible filing and status changes, steps in valid-time order (when each happened), so a
@@ -104,7 +110,7 @@ const stepPlace = (r: LawsuitRow, words: AttachedWords) => ({
  * status is the latest step that happened, not the latest recorded: the last step that counts in that order.
  */
 export function summarizeCase(filed: LawsuitRow, steps: LawsuitRow[], words: AttachedWords = NO_WORDS): CaseSummary {
-  const ordered = inValidTimeOrder(steps, (r) => stepPlace(r, words));
+  const ordered = caseStepsInOrder(steps, words);
   const history = [step(filed, 'filed'), ...ordered.map((r) => step(r, r.status ?? 'unknown'))];
   const last = ordered.findLastIndex((r) => stepSetsStatus(r, words));
   const status = last >= 0 ? (ordered[last].status ?? 'filed') : 'filed';

@@ -8,6 +8,7 @@ import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { EntityNamesRepository, SubjectNames } from '../shared/entity-names.repository';
 import { minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { loadFactExtras } from '../shared/fact-history.repository';
+import { inCaseStepOrder } from './case-step-order.repository';
 import { factFields, FactVersionDto } from '../shared/fact.dto';
 import { loadStoryDates, type StoryDates } from '../shared/story-dates.repository';
 import { anyOf, occurredByAsOf, overlaps, SqlParams, visibleAt } from '../shared/sql.builder';
@@ -58,7 +59,9 @@ export class TimelineRepository {
     q = { ...q, knownAt: await paging.readAt() };
     // A subject asked for stands for its whole entity: facts recorded under any subject merged with it.
     const { graph, result: rows } = await this.links.readForEntity(q.knownAt, q.subject, (members) => this.rowsOf(q, members, after));
-    const page = rows.slice(0, q.limit);
+    // A case's steps in the lawsuits report's order, in the places (keys) they take: the cursor is the last place's key.
+    const last = rows[q.limit - 1];
+    const page = await inCaseStepOrder(this.db, rows.slice(0, q.limit), q.knownAt, (cases) => this.stepsOf(q, cases));
     // The stories' dates as GET /v1/sources/{id} has them (one id, one date), read with the history and corroboration.
     // And the subjects' names at knownAt: a case's step is headlined by the case's filed title as it stood then.
     const [{ history, corroboration }, stories, names] = await Promise.all([
@@ -66,7 +69,6 @@ export class TimelineRepository {
       loadStoryDates(this.db, page.flatMap((r) => r.sources ?? [])),
       this.names.namesOfRows(page, q.knownAt),
     ]);
-    const last = page[page.length - 1];
     return {
       items: page.map((r) => itemDto(r, q.lang, history, corroboration, stories, (s) => graph.canonicalOf(s), names)),
       next: rows.length > q.limit ? await paging.next([last.valid_from, last.fact_position]) : null,
@@ -99,24 +101,41 @@ export class TimelineRepository {
     const mentions = [...members, ...[...cases.keys()].filter((c) => !members.includes(c))];
     const stepsOnly = mentions.length > members.length ? ` AND (t.mention = ANY(${p.add(members, '::text[]')}) OR t.event_type = 'lawsuit.status_changed')` : '';
     const where = [
-      q.subject ? (mentions.length > 1 ? `t.mention = ANY(${p.add(mentions, '::text[]')})${stepsOnly}` : `t.mention = ${p.add(mentions[0])}`) : 't.is_primary', visibleAt('t', q.knownAt, p), anyOf('t.event_type', q.types, p),
-      anyOf('t.modality', q.modality, p), overlaps('t', q.from, q.to, p, 'read_model.timeline_facts'), occurredByAsOf('t', q.asOf, p), minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p),
+      q.subject ? (mentions.length > 1 ? `t.mention = ANY(${p.add(mentions, '::text[]')})${stepsOnly}` : `t.mention = ${p.add(mentions[0])}`) : 't.is_primary', ...this.filters(q, p),
       after ? `(t.valid_from, t.fact_position) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')})` : 'true',
     ];
-    return (
-      await this.db.query(
-        // A fact naming two subjects of one entity is one item.
-        // Mention rows are keys: each page row gets its version's payload and headlines from the subject's row.
-        withLeadRowPayload(
-          timelineModel,
-          'read_model.timeline_facts',
-          `SELECT ${mentions.length > 1 ? 'DISTINCT ON (t.valid_from, t.fact_position)' : ''} * FROM read_model.timeline_facts t WHERE ${where.join(' AND ')} ORDER BY t.valid_from, t.fact_position LIMIT ${p.add(q.limit + 1)}`,
-          'k.valid_from, k.fact_position',
-        ),
-        p.values,
-      )
-    )
-      .map((r: Record<string, unknown>) => normalizeRow<TimelineRow>(r))
-      .map((r: TimelineRow) => (!members.includes(r.mention) && cases.has(r.mention) ? { ...r, mention_role: cases.get(r.mention)! } : r));
+    // A fact naming two subjects of one entity is one item.
+    return (await this.rowsWhere(`${mentions.length > 1 ? 'DISTINCT ON (t.valid_from, t.fact_position)' : ''} *`, where, p, q.limit + 1)).map((r) =>
+      !members.includes(r.mention) && cases.has(r.mention) ? { ...r, mention_role: cases.get(r.mention)! } : r,
+    );
+  }
+
+  /** The steps of these cases that pass the page's filters, every page's, in the timeline's order. */
+  private stepsOf(q: TimelineQuery, cases: string[]): Promise<TimelineRow[]> {
+    const p = new SqlParams();
+    const where = [`t.is_primary AND t.event_type = 'lawsuit.status_changed' AND t.mention = ANY(${p.add(cases, '::text[]')})`, ...this.filters(q, p)];
+    return this.rowsWhere('*', where, p, null);
+  }
+
+  /** What the page asks of a fact, whichever subject it is listed under: visible at knownAt, of these types, dates... */
+  private filters(q: TimelineQuery, p: SqlParams): string[] {
+    return [
+      visibleAt('t', q.knownAt, p), anyOf('t.event_type', q.types, p), anyOf('t.modality', q.modality, p), overlaps('t', q.from, q.to, p, 'read_model.timeline_facts'),
+      occurredByAsOf('t', q.asOf, p), minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p),
+    ];
+  }
+
+  private async rowsWhere(select: string, where: string[], p: SqlParams, limit: number | null): Promise<TimelineRow[]> {
+    const rows = await this.db.query(
+      // Mention rows are keys: each page row gets its version's payload and headlines from the subject's row.
+      withLeadRowPayload(
+        timelineModel,
+        'read_model.timeline_facts',
+        `SELECT ${select} FROM read_model.timeline_facts t WHERE ${where.join(' AND ')} ORDER BY t.valid_from, t.fact_position${limit === null ? '' : ` LIMIT ${p.add(limit)}`}`,
+        'k.valid_from, k.fact_position',
+      ),
+      p.values,
+    );
+    return rows.map((r: Record<string, unknown>) => normalizeRow<TimelineRow>(r));
   }
 }
