@@ -313,7 +313,11 @@ describe('fuzz: write endpoints of the running ingest (issue 11)', () => {
     const res = await fetch(`${url}/v1/events/${'x'.repeat(17_000)}`);
     expect(res.status).toBe(431);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(((await res.json()) as { code: string }).code).toBe('REQUEST.HEADERS_TOO_LARGE');
+    const problem = (await res.json()) as { code: string; detail: string; errors: Array<{ path: string; message: string }> };
+    expect(problem.code).toBe('REQUEST.HEADERS_TOO_LARGE');
+    // Like every problem, it lists what was wrong (t27), and its advice is not only a report's.
+    expect(problem.errors).toEqual([{ path: '', message: 'request line and headers over 16 KiB' }]);
+    expect(problem.detail).toMatch(/^The request line and headers are over 16 KiB: send fewer or shorter headers/);
   });
 
   // Byte-identical but for the stored form of text: no blanks around it (a BOM is one), one line's runs of spaces as one.

@@ -166,6 +166,14 @@ describe('the OpenAPI documents against real answers (ajv)', () => {
     expectAnswer('/v1/events/{id}', 'get', await read(ingest, '/v1/events/not-a-uuid'), 400);
     expectAnswer('/v1/streams/{subject}', 'get', await read(ingest, `/v1/streams/${second.subject}`), 200);
     expectAnswer('/v1/streams/{subject}', 'get', await read(ingest, '/v1/streams/org:no-such-org'), 404);
+    // A resolution naming an unknown fact, and one of an unknown conflict: both 404s, each code in the operation's enum.
+    const resolution = '/v1/conflicts/{id}/resolution';
+    const resolve = (standingEventId: string) => write(`/v1/conflicts/${randomUUID()}/resolution`, { standingEventId, reason: 'x' });
+    const unknownFact = await resolve(randomUUID());
+    expectAnswer(resolution, 'post', unknownFact, 404);
+    const unknownConflict = await resolve(second.id);
+    expectAnswer(resolution, 'post', unknownConflict, 404);
+    expect([unknownFact, unknownConflict].map((a) => JSON.parse(a.text).code)).toEqual(['EVENT.NOT_FOUND', 'CONFLICT.NOT_FOUND']);
     // A method the path does not take: 405 with Allow, declared on the path's operation.
     const wrongMethod = (path: string, method: string) =>
       fetch(`${ingest}${path}`, { method, headers: { authorization: `Bearer ${stack.key}` } }).then(answerOf);

@@ -41,6 +41,17 @@ describe('parsePeriod', () => {
         expect(parsePeriod(text)).toBeNull();
       },
     );
+
+    it('given two instants in one millisecond, then the digits past it decide: ending before it starts is rejected, at or after kept', () => {
+      expect(parsePeriod('2024-01-01T10:00:00.0019Z/2024-01-01T10:00:00.0011Z')).toBeNull();
+      expect(parsePeriod('2024-01-01T10:00:00.9999Z/2024-01-01T10:00:00.9991Z')).toBeNull();
+      expect(parsePeriod('2024-01-01T10:00:00.000000002Z/2024-01-01T10:00:00.000000001Z')).toBeNull();
+      for (const text of ['2024-01-01T10:00:00.0011Z/2024-01-01T10:00:00.0019Z', '2024-01-01T10:00:00.0011Z/2024-01-01T10:00:00.0011Z']) {
+        expect(parsePeriod(text)).toMatchObject({ precision: 'range', start: '2024-01-01T10:00:00.001Z', end: '2024-01-01T10:00:00.002Z' });
+      }
+      // The same instant written in two offsets is one instant.
+      expect(parsePeriod('2024-01-01T11:00:00.0015+01:00/2024-01-01T10:00:00.0015Z')).not.toBeNull();
+    });
   });
 
   it.each([

@@ -32,6 +32,8 @@ interface Bounds {
   precision: PeriodPrecision;
   start: number;
   end: number;
+  /** An instant's digits past the millisecond (nanoseconds, 0-999,999): the bounds keep milliseconds only. */
+  subMs?: number;
 }
 
 // Every year reaching here is checked to be at least MIN_YEAR first, so Date.UTC's mapping of years 0..99 to
@@ -100,9 +102,10 @@ function parseDateTime(text: string): Bounds | null {
     offsetMinutes = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
   }
   const millis = m[7] ? Number(m[7].slice(1, 4).padEnd(3, '0')) : 0;
+  const subMs = m[7] && m[7].length > 4 ? Number(m[7].slice(4).padEnd(6, '0')) : 0;
   const start = utc(y, mo - 1, d) + ((h * 60 + mi) * 60 + s) * 1000 + millis - offsetMinutes * MS_PER_MINUTE;
   // An instant is the smallest representable interval, so overlap queries still find it.
-  return { precision: 'instant', start, end: start + 1 };
+  return { precision: 'instant', start, end: start + 1, subMs };
 }
 
 function parseSingle(text: string): Bounds | null {
@@ -154,6 +157,9 @@ function boundsOf(s: string): Bounds | null {
   // A range runs from its first part's start to its second's end, so it is empty only when that end is not after
   // that start: `2024-06-15/2024` (to the end of 2024) and a date-time late on 31 December to the next day are ranges.
   if (!from || !to || to.end <= from.start) return null;
+  // Two instants in one millisecond: the digits past it tell whether the range ends before it starts (.0019/.0011).
+  if (from.precision === 'instant' && to.precision === 'instant' && to.start === from.start && (to.subMs ?? 0) < (from.subMs ?? 0))
+    return null;
   return { precision: 'range', start: from.start, end: to.end };
 }
 

@@ -174,13 +174,16 @@ function answerClientError(error: NodeJS.ErrnoException, socket: import('node:st
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'REQUEST.TIMEOUT', 'Request Timeout']
         : [400, 'REQUEST.MALFORMED_HTTP', 'Bad Request'];
-  const detail =
+  const [detail, message] =
     status === 431
-      ? 'The request line and headers are over 16 KiB; send long filters in fewer, shorter parameters.'
+      ? [
+          'The request line and headers are over 16 KiB: send fewer or shorter headers (to a report, long filters in fewer, shorter parameters).',
+          'request line and headers over 16 KiB',
+        ]
       : status === 408
-        ? 'The request did not arrive in time.'
-        : 'The request is not valid HTTP.';
-  const body = JSON.stringify(new ProblemError(status, code, title, detail).toBody());
+        ? ['The request did not arrive in time.', 'not received in time']
+        : ['The request is not valid HTTP.', 'not valid HTTP'];
+  const body = JSON.stringify(new ProblemError(status, code, title, detail, [{ path: '', message }]).toBody());
   socket.end(
     `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );

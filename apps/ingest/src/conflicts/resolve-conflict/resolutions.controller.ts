@@ -50,7 +50,7 @@ export class ResolutionsController {
     400: ['REQUEST.MALFORMED_JSON', 'VALIDATION.FAILED'],
     401: [],
     403: [],
-    404: ['CONFLICT.NOT_FOUND'],
+    404: ['CONFLICT.NOT_FOUND', 'EVENT.NOT_FOUND'],
     409: ['EVENT.ID_CONFLICT', 'STREAM.VERSION_MISMATCH'],
     413: [],
     422: ['STORE.REJECTED'],
