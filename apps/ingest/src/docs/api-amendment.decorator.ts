@@ -1,5 +1,6 @@
 import { applyDecorators, HttpCode, Post } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
+import { ApiWriteHeaders } from './api-write-headers.decorator';
+import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
 import { RequireScope } from '@newsroom/platform';
 import { ApiProblems } from './api-problems.decorator';
 import { AMENDMENT_EVENT_SCHEMA, LOCATION_HEADER, RATE_LIMIT_HEADERS } from './responses.schema';
@@ -12,11 +13,7 @@ export function AmendmentEndpoint(kind: 'correction' | 'retraction' | 'source', 
     RequireScope('write'),
     ApiOperation({ summary }),
     ApiParam({ name: 'id', format: 'uuid', description: `The event to ${verb}` }),
-    ApiHeader({
-      name: 'Idempotency-Key',
-      required: false,
-      description: `A UUID, used as the ${kind} event id: a retry answers 200 with the same event, other content 409.`,
-    }),
+    ApiWriteHeaders(`A UUID, used as the ${kind} event id: a retry answers 200 with the same event, other content 409.`),
     ApiBody({ schema: bodySchema }),
     ApiResponse({
       status: 201,

@@ -1,5 +1,6 @@
 import { applyDecorators, HttpCode, Post } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
+import { ApiWriteHeaders } from './api-write-headers.decorator';
+import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
 import { entityAliasRequestJsonSchema } from '@newsroom/domain';
 import { RequireScope } from '@newsroom/platform';
 import { ApiProblems } from './api-problems.decorator';
@@ -13,11 +14,7 @@ export function EntityAliasEndpoint(path: string, summary: string) {
     RequireScope('write'),
     ApiOperation({ summary }),
     ApiParam({ name: 'subject', example: 'person:sam-altman', description: 'The canonical subject of the entity' }),
-    ApiHeader({
-      name: 'Idempotency-Key',
-      required: false,
-      description: 'A UUID, used as the new event id: a retry answers 200 with the same event, other content 409.',
-    }),
+    ApiWriteHeaders('A UUID, used as the new event id: a retry answers 200 with the same event, other content 409.'),
     ApiBody({ schema: entityAliasRequestJsonSchema() }),
     ApiResponse({
       status: 201,

@@ -1,5 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiWriteHeaders } from '../../docs/api-write-headers.decorator';
+import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { resolutionRequestJsonSchema, validateResolutionRequest } from '@newsroom/domain';
 import { isUuid, problems, RequireScope } from '@newsroom/platform';
@@ -28,11 +29,7 @@ export class ResolutionsController {
       'Record which side of a conflict stands and why (GET /v1/reports/conflicts on query lists them): a conflict.resolved event in the stream of its two facts. A later resolution replaces it.',
   })
   @ApiParam({ name: 'id', format: 'uuid', description: 'The conflict (conflictId in the conflicts report)' })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'A UUID, used as the resolution event id: a retry answers 200 with the same event, other content 409.',
-  })
+  @ApiWriteHeaders('A UUID, used as the resolution event id: a retry answers 200 with the same event, other content 409.')
   @ApiBody({ schema: resolutionRequestJsonSchema() })
   @ApiResponse({
     status: 201,

@@ -1,5 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiWriteHeaders } from '../../docs/api-write-headers.decorator';
+import { ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { submissionJsonSchema, validateSubmission } from '@newsroom/domain';
 import { problems, RequireScope } from '@newsroom/platform';
@@ -43,14 +44,9 @@ export class EventsController {
       ],
     },
   })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description:
-      "A UUID. One event: it becomes the event's id when the body has none (it must equal the body's `id` otherwise). A batch: each event without an `id` gets one named by the key and its index. A retry of the same request answers duplicate; the key with other content 409 (per item in a batch).",
-  })
-  @ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Stored in event metadata and Kafka headers; made up when absent' })
-  @ApiHeader({ name: 'X-Causation-Id', required: false, description: 'Stored in event metadata and Kafka headers' })
+  @ApiWriteHeaders(
+    "A UUID. One event: it becomes the event's id when the body has none (it must equal the body's `id` otherwise). A batch: each event without an `id` gets one named by the key and its index. A retry of the same request answers duplicate; the key with other content 409 (per item in a batch).",
+  )
   @ApiResponse({
     status: 201,
     description: 'One event: created',

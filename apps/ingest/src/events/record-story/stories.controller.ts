@@ -1,5 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiWriteHeaders } from '../../docs/api-write-headers.decorator';
+import { ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { IngestRequest, IngestReply } from '../../http/http.types';
 import { storyRequestJsonSchema, validateStoryRequest } from '@newsroom/domain';
 import { ProblemError, problems, RequireScope } from '@newsroom/platform';
@@ -27,12 +28,9 @@ export class StoriesController {
       "Record a story and the events it backs (up to 1000), all or nothing; the story becomes each event's source, with the event's quote.",
   })
   @ApiBody({ schema: storyRequestJsonSchema() as object })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description:
-      'A UUID: each event without an `id` gets one named by the key and its index, so the same story sent again answers as duplicates; the key with other events 409.',
-  })
+  @ApiWriteHeaders(
+    'A UUID: each event without an `id` gets one named by the key and its index, so the same story sent again answers as duplicates; the key with other events 409.',
+  )
   @ApiResponse({
     status: 201,
     description: 'At least one event created (the rest duplicates)',
