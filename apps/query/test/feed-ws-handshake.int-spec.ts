@@ -118,6 +118,28 @@ describe('Feed WebSocket handshake: URL parameters, read rate limit, shutdown (q
     await pollUntil(() => app.get(FeedHub).size === 0, { what: 'no subscription left' });
   });
 
+  it('tells a plain GET with a good `?key=` to upgrade (426), as where reads need no key; no key or a wrong one is 401', async () => {
+    const plain = (query: string) =>
+      fetch(ws(query)).then(async (res) => ({ status: res.status, headers: res.headers, body: (await res.json()) as { code?: string } }));
+    for (const query of [`?key=${readKey}`, `?KEY=${readKey}`, `?after=0&Key=${readKey}`]) {
+      const told = await plain(query);
+      expect({ query, status: told.status, code: told.body.code, upgrade: told.headers.get('upgrade') }).toEqual({
+        query,
+        status: 426,
+        code: 'REQUEST.UPGRADE_REQUIRED',
+        upgrade: 'websocket',
+      });
+      expect(told.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+    // A key header is taken as before; none, or one the service does not know, is refused first.
+    expect((await fetch(ws(), { headers: { authorization: `Bearer ${readKey}` } })).status).toBe(426);
+    const missing = await plain('');
+    expect({ status: missing.status, code: missing.body.code }).toEqual({ status: 401, code: 'AUTH.KEY_REQUIRED' });
+    const wrong = await plain(`?key=${testApiKey()}`);
+    expect({ status: wrong.status, code: wrong.body.code }).toEqual({ status: 401, code: 'AUTH.KEY_INVALID' });
+    expect(wrong.headers.get('www-authenticate')).toMatch(/^Bearer/);
+  });
+
   it('counts an upgrade as one request of the per-IP read budget: over it, 429 with Retry-After before upgrading, shared with SSE', async () => {
     const from = '127.0.0.2';
     const answers = await Promise.all(Array.from({ length: BURST + 20 }, () => handshake(ws(`?key=${readKey}`), from)));

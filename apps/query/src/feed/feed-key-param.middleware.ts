@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 
-const STREAM_PATH = '/v1/feed/stream';
+/** The paths that take a read key as `?key=`: the SSE stream, and the WebSocket (whose plain GET answers 426). */
+const KEY_PATHS = new Set(['/v1/feed/stream', '/v1/feed/ws']);
 
 /** The path as Express routes it: letter case and trailing slashes do not matter (non-strict, case-insensitive). */
 const routed = (pathname: string) => pathname.toLowerCase().replace(/\/+$/, '');
@@ -26,11 +27,13 @@ export function takeKeyParam(url: string): { key: string | null; url: string } {
  * leaves the URL, so the secret is never logged. Every form Express routes to the stream counts
  * (`/v1/feed/stream/`, `/V1/Feed/Stream`, `?KEY=`); other URLs are left alone and the logger's serializer
  * redacts key parameters there. Mounted first in main.ts.
+ * The WebSocket's URL takes the key too (FeedWsGateway moves it on an upgrade); a plain GET of it with a good key is
+ * told to upgrade (426) like one where reads need no key, not refused 401 for a key it carried.
  */
 export function feedKeyParam(req: Request, _res: Response, next: NextFunction): void {
   const url = req.url ?? '';
   const q = url.indexOf('?');
-  if (q !== -1 && /key/i.test(url.slice(q)) && routed(url.slice(0, q)) === STREAM_PATH) {
+  if (q !== -1 && /key/i.test(url.slice(q)) && KEY_PATHS.has(routed(url.slice(0, q)))) {
     const taken = takeKeyParam(url);
     if (taken.key !== null) {
       if (!req.headers.authorization && !req.headers['x-api-key']) req.headers['x-api-key'] = taken.key;

@@ -9,8 +9,10 @@ const run = (url: string, headers: Record<string, string> = {}) => {
   return req;
 };
 
-describe('feedKeyParam: ?key= leaves every URL Express routes to the SSE stream', () => {
+describe('feedKeyParam: ?key= leaves every URL Express routes to the SSE stream or the WebSocket', () => {
   it.each([
+    ['/v1/feed/ws?key=K', '/v1/feed/ws'],
+    ['/V1/Feed/Ws/?KEY=K&after=3', '/V1/Feed/Ws/?after=3'],
     ['/v1/feed/stream?key=K', '/v1/feed/stream'],
     ['/v1/feed/stream/?key=K&after=3', '/v1/feed/stream/?after=3'],
     ['/V1/Feed/Stream?key=K', '/V1/Feed/Stream'],
@@ -32,6 +34,7 @@ describe('feedKeyParam: ?key= leaves every URL Express routes to the SSE stream'
   it('given other routes, then they are left alone (the logger redacts their key parameters)', () => {
     expect(run('/v1/feed?key=K').url).toBe('/v1/feed?key=K');
     expect(run('/v1/feed/streams?key=K').url).toBe('/v1/feed/streams?key=K');
+    expect(run('/v1/feed/wss?key=K').url).toBe('/v1/feed/wss?key=K');
   });
 
   it('takeKeyParam strips every letter case and keeps the rest', () => {
