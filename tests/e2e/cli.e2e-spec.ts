@@ -250,6 +250,34 @@ describe('the newsroom CLI against the running apps', () => {
     expect((await newsroom(['report', 'departures', '--organization', 'org:openai', '--json'], env)).out).toBe(before);
   });
 
+  it('rebuild: a read model emptied by hand while the projector runs is noticed at its next batch, said partial, and backfilled', async () => {
+    const report = async () => (await newsroom(['report', 'departures', '--organization', 'org:openai', '--json'], env)).out;
+    const items = (out: string) => (JSON.parse(out) as { items: unknown[] }).items;
+    const before = items(await report());
+    expect(before.length).toBeGreaterThan(0);
+    const partialOf = async () =>
+      (await fetch(`${stack.apps.query.url}/v1/reports/departures?organization=org:openai`)).headers.get('newsroom-partial');
+    // Emptied by hand, rows and checkpoints, the projector running; then a departure recorded (the next batch).
+    await stack.db.pool.query(`BEGIN; DELETE FROM read_model.projection_checkpoints WHERE projection = 'departures';
+      TRUNCATE read_model.departures; COMMIT`);
+    await post<Recorded>(`${stack.apps.ingest.url}/v1/events`, departedEnvelope({ subject: 'person:cli-fay' }), stack.key);
+    // The batch wrote fresh checkpoints and the backfill's intent with them: said, and the report is partial until the
+    // history is folded in again (no longer only what came after).
+    await pollUntil(
+      () => /read model departures lost its checkpoints while the projector ran/.test(stack.apps.projector.notable.join('\n')) || null,
+      { timeoutMs: 30_000, what: 'the projector noticing' },
+    );
+    await pollUntil(
+      async () => {
+        const now = items(await report());
+        return (now.length === before.length + 1 && JSON.stringify(now).includes('person:cli-fay')) || null;
+      },
+      { timeoutMs: 60_000, what: 'the departures report backfilled, the new one in' },
+    );
+    await pollUntil(async () => (await partialOf()) === null || null, { timeoutMs: 10_000, what: 'the report whole again' });
+    expect((await stack.db.pool.query('SELECT * FROM read_model.projection_backfills')).rows).toEqual([]);
+  });
+
   it('stack status: each service ready with its URL; exit 1 and what to run when they are down', async () => {
     const ports = Object.fromEntries(
       (['ingest', 'relay', 'projector', 'query'] as const).map((s) => [`${s.toUpperCase()}_PORT`, new URL(stack.apps[s].url).port]),

@@ -65,6 +65,17 @@ export function saveCheckpointsSql(topic: string, partition: number, moved: Move
 }
 
 /**
+ * The backfill intent of projections whose checkpoints vanished while the projector ran (their read model emptied by
+ * hand with its checkpoints): travels with the batch's checkpoints and COMMIT, as `read-model-backfill.service` writes
+ * it at start. An intent already there is kept.
+ */
+export function lostCheckpointsIntentSql(projections: readonly string[]): string {
+  return `INSERT INTO read_model.projection_backfills (projection, reason)
+     SELECT p, 'its checkpoints vanished while the projector ran' FROM unnest(${list(projections.map(name))}::text[]) AS p
+     ON CONFLICT (projection) DO NOTHING`;
+}
+
+/**
  * Read models among `names` with no checkpoint on `topic` while others already have some: added to a system whose
  * events the others have applied up to `position`. Such a read model gets the events from its first batch on; its
  * history is a rebuild's work. None on a new system (no read model has a checkpoint yet).

@@ -20,6 +20,7 @@ import {
   lockMissingCheckpointsSql,
   Moved,
   saveCheckpointsSql,
+  lostCheckpointsIntentSql,
 } from './projection-checkpoints.repository';
 import { parseWireEvent, ProjectedEvent, projectedFromStored } from './projected-event.mapper';
 import { chainGaps, eventsMissingFromPartition, partitionOfKey } from './topic-gap.util';
@@ -58,7 +59,17 @@ export interface ProjectionRunnerOptions {
    * the end-to-end p99 at 50 events/s rose (README, Performance, the reports' line).
    */
   groupBatchesUpTo?: number;
+  /**
+   * Projections with no checkpoint on a partition where the others have one, or where this runner moved theirs before:
+   * new to the system (the projector's start found them), or their read model emptied by hand, rows and checkpoints,
+   * while the projector runs. The batch that finds them records their backfill intent in its transaction
+   * (`read_model.projection_backfills`, so their reports say they are partial; one already there is kept) and applies
+   * its events to them as to a new read model; this is called once it committed, to fold their history in.
+   */
+  onCheckpointsLost?: (projections: string[], topic: string, partition: number) => void;
 }
+
+const NONE_LOST: readonly string[] = [];
 
 /** Why a message was refused as not the store's: `beyond-head`, `not-in-store` (a hole), `id-mismatch`, `content-mismatch`. */
 export type { ForgedReason } from './store-vouching.util';
@@ -129,6 +140,10 @@ export class ProjectionRunner {
   private groupScheduled = false;
   /** The partitions of the groups being applied. */
   private readonly busy = new Set<string>();
+  /** The partitions (`topic:partition`) this instance has moved checkpoints on. */
+  private readonly known = new Set<string>();
+  /** This runner's projections (the checkpoints table may hold others'). */
+  private readonly names: ReadonlySet<string>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -137,6 +152,7 @@ export class ProjectionRunner {
     private readonly options: ProjectionRunnerOptions,
   ) {
     this.upcast = options.upcast ?? shippedUpcast;
+    this.names = new Set(projections.map((p) => p.name));
   }
 
   async handleBatch(batch: Batch): Promise<void> {
@@ -484,14 +500,19 @@ export class ProjectionRunner {
           // Two statements each: the lock, then the checkpoints read again.
           missing.forEach((i, k) => (checkpoints[i] = checkpointsFrom(relocked[2 * k + 1].rows as Parameters<typeof checkpointsFrom>[0])));
         }
+        // Read from the rows just locked: no statement of its own. A lost one's intent goes with the COMMIT.
+        const lost = partitions.map(({ topic, partition }, i) => this.lostCheckpoints(topic, partition, checkpoints[i]));
         const manager = pipelined ? holdWrites(runner.manager) : runner.manager;
         const moved = await work(manager, checkpoints);
         const saves = partitions.flatMap(({ topic, partition }, i) => saveCheckpointsSql(topic, partition, moved[i]) ?? []);
+        const lostNames = [...new Set(lost.flat())];
+        if (lostNames.length) saves.push(lostCheckpointsIntentSql(lostNames));
         if (!pipelined) await client.query([...saves, 'COMMIT'].join(';\n'));
         else
           await sendHeldWrites(runner.manager, [...saves, 'COMMIT']).catch((error: unknown) => {
             throw this.isTransient(error) ? error : new BatchFailed(error);
           });
+        partitions.forEach(({ topic, partition }, i) => this.hold(topic, partition, moved[i], lost[i]));
       } catch (error) {
         dropHeldWrites(runner.manager);
         // Also after a failed BEGIN or COMMIT string: whatever part of it ran, no transaction is left open.
@@ -501,6 +522,30 @@ export class ProjectionRunner {
     } finally {
       await runner.release();
     }
+  }
+
+  /**
+   * This runner's projections that `checkpoints` (the partition's, just locked) lacks where others of them have one, or
+   * where this instance moved them before: every batch moves every projection's checkpoint (a rebuild's swap sets them
+   * in place), so one lacking there is new to the system (the start found it and recorded its backfill) or was deleted
+   * by hand. A dozen lookups a batch, no statement.
+   */
+  private lostCheckpoints(topic: string, partition: number, checkpoints: Checkpoints): readonly string[] {
+    let lost: string[] | null = null;
+    let some = false;
+    for (const name of this.names)
+      if (checkpoints.has(name)) some = true;
+      else (lost ??= []).push(name);
+    if (!lost || (!some && !this.known.has(`${topic}:${partition}`))) return NONE_LOST;
+    return lost;
+  }
+
+  /** After a commit: the partition is known; the projections it found lost are reported. */
+  private hold(topic: string, partition: number, moved: Moved, lost: readonly string[]): void {
+    if (moved.size) this.known.add(`${topic}:${partition}`);
+    if (!lost.length) return;
+    this.logger.debug(`partition ${partition}: no checkpoint of ${lost.join(', ')} while the others have one; recorded for a backfill`);
+    this.options.onCheckpointsLost?.([...lost], topic, partition);
   }
 
   /** Inside the transaction: a gap filled from the store, events applied; returns the checkpoints to move. */

@@ -1,4 +1,9 @@
-import { lockCheckpointsSql, lockMissingCheckpointsSql, saveCheckpointsSql } from '../src/projection-checkpoints.repository';
+import {
+  lockCheckpointsSql,
+  lockMissingCheckpointsSql,
+  lostCheckpointsIntentSql,
+  saveCheckpointsSql,
+} from '../src/projection-checkpoints.repository';
 
 // The checkpoint statements share a query string with BEGIN and COMMIT, so they carry literals, never parameters:
 // only plain names and integers get in.
@@ -9,6 +14,7 @@ describe('checkpoint statements written with literals', () => {
     expect(lockCheckpointsSql('newsroom.events', 3)).toContain(`topic = 'newsroom.events' AND partition = 3 FOR UPDATE`);
     expect(saveCheckpointsSql('newsroom.events', 3, moved('17'))).toContain(`unnest(ARRAY['feed']::text[], ARRAY[42]::bigint[]`);
     expect(lockMissingCheckpointsSql('newsroom.events', 3)).toContain(`hashtext('newsroom.events' || ':' || 3)`);
+    expect(lostCheckpointsIntentSql(['departures', 'feed'])).toContain(`unnest(ARRAY['departures', 'feed']::text[])`);
   });
 
   it('given nothing moved, then there is no statement', () => {
@@ -20,6 +26,7 @@ describe('checkpoint statements written with literals', () => {
     ['a partition that is not an integer', () => lockCheckpointsSql('t', 1.5)],
     ['a quote in the topic of the partition lock', () => lockMissingCheckpointsSql(`t' || pg_sleep(1) || '`, 0)],
     ['an offset that is not an integer', () => saveCheckpointsSql('t', 0, moved('1 OR 1=1'))],
+    ['a quote in a lost projection', () => lostCheckpointsIntentSql([`x'); DELETE FROM y; --`])],
   ])('given %s, then it is refused', (_what, write) => {
     expect(write).toThrow(/refusing/);
   });

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { LeadershipProjection, ProjectedEvent, Projection, ProjectionRunner } from '@newsroom/projections';
+import { LeadershipProjection, ProjectedEvent, Projection, ProjectionRunner, readModelsIncomplete } from '@newsroom/projections';
 import { appointed, resetClock } from './support/events.builder';
 import { message, recordInStore, runnerTestBed } from './support/runner-input.util';
 
@@ -117,5 +117,50 @@ describe('projection runner: a whole batch at once, falling back to event by eve
       messages: [message(old, 13, topics.events), message(d, 14, topics.events)],
     });
     expect(await checkpoint('leadership')).toBe('202');
+  });
+
+  it('given a read model emptied by hand while it runs, then the next batch records its backfill with its fresh checkpoint and says so once', async () => {
+    resetClock(700);
+    const lost: Array<{ names: string[]; partition: number }> = [];
+    const runner = new ProjectionRunner(bed.ds, [new LeadershipProjection()], bed.kafka, {
+      dlqTopic: topics.eventsDlq,
+      maxAttempts: 2,
+      onCheckpointsLost: (names, _topic, partition) => lost.push({ names, partition }),
+    });
+    const events = [
+      appointed('person:lost-a', 'CTO', '2024'),
+      appointed('person:lost-b', 'CFO', '2024'),
+      appointed('person:lost-c', 'COO', '2024'),
+    ];
+    await recordInStore(bed.ds, events);
+    const batch = (i: number) =>
+      runner.handleBatch({ topic: topics.events, partition: 5, messages: [message(events[i], i, topics.events)] });
+    const at5 = async () =>
+      (
+        await bed.ds.query(
+          `SELECT last_position::text AS p FROM read_model.projection_checkpoints WHERE projection = 'leadership' AND topic = $1 AND partition = 5`,
+          [topics.events],
+        )
+      )[0]?.p;
+    const intents = () => bed.ds.query(`SELECT projection, reason FROM read_model.projection_backfills`);
+    await batch(0);
+    expect(await at5()).toBe(events[0].globalPosition);
+    expect(lost).toEqual([]);
+    expect(await intents()).toEqual([]);
+
+    // Its checkpoints deleted by hand (as with its rows) between two batches.
+    await bed.ds.query(`DELETE FROM read_model.projection_checkpoints WHERE projection = 'leadership' AND partition = 5`);
+    await batch(1);
+    expect(await at5()).toBe(events[1].globalPosition);
+    expect(await intents()).toEqual([{ projection: 'leadership', reason: 'its checkpoints vanished while the projector ran' }]);
+    expect(lost).toEqual([{ names: ['leadership'], partition: 5 }]);
+    // Its reports say they are partial (until a rebuild's swap deletes the intent), though it has a checkpoint again.
+    expect(await readModelsIncomplete(bed.ds, ['leadership'])).toEqual(['leadership']);
+
+    // The next batch finds its checkpoint where it left it: nothing lost again.
+    await batch(2);
+    expect(lost).toHaveLength(1);
+    expect(await at5()).toBe(events[2].globalPosition);
+    await bed.ds.query(`DELETE FROM read_model.projection_backfills`);
   });
 });

@@ -112,6 +112,8 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
       onGapFilled: (_partition, events) => this.gapFilled.inc(events),
       onForeign: (_storeId, messages) => this.foreign.inc(messages),
       onForged: (reason, messages) => this.forged.inc({ reason }, messages),
+      // A read model emptied by hand while running: its backfill is judged again, as at start.
+      onCheckpointsLost: (names) => this.backfill?.lost(names),
       // Asked only when a partition's offsets show a gap: the store's events are then placed as the relay's producer placed them.
       partitionCount: async (topic) => {
         try {

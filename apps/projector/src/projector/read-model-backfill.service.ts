@@ -21,6 +21,8 @@ export class ReadModelBackfill {
   private running: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly stop = new AbortController();
+  /** Read models whose lost checkpoints were reported since their last backfill (said once, not once a partition). */
+  private readonly lostSaid = new Set<string>();
   private readonly pending = metric('gauge', {
     name: 'projector_backfills_pending',
     help: 'Read models added to a running system whose history is not folded into them yet (read_model.projection_backfills)',
@@ -39,11 +41,10 @@ export class ReadModelBackfill {
   async prepare(topic: string): Promise<void> {
     const found = await readModelsWithoutHistory(this.db, topic, this.names);
     for (const name of found?.names ?? []) {
-      const fold = this.config.PROJECTOR_BACKFILL
-        ? 'folding its history into it in the background (a rebuild; the live projection goes on)'
-        : `fold its history into it with \`npx newsroom rebuild ${name}\` (or \`npm run rebuild -- ${name}\`); its reports say they are partial until then`;
+      // Its first batches find it without checkpoints too (`lost`): said here already.
+      this.lostSaid.add(name);
       this.logger.warn(
-        `read model ${name} is new to this database: it gets the events from now on, not those up to position ${found!.position} the other read models hold; ${fold}`,
+        `read model ${name} is new to this database: it gets the events from now on, not those up to position ${found!.position} the other read models hold; ${this.fold(name)}`,
       );
     }
     // The intent is recorded with PROJECTOR_BACKFILL off too: until a rebuild's swap deletes it, the reports drawing
@@ -59,10 +60,38 @@ export class ReadModelBackfill {
       this.pending.set((await readModelsBackfilling(this.db)).filter((n) => PROJECTION_NAMES.includes(n)).length);
   }
 
+  private fold(name: string): string {
+    return this.config.PROJECTOR_BACKFILL
+      ? 'folding its history into it in the background (a rebuild; the live projection goes on)'
+      : `fold its history into it with \`npx newsroom rebuild ${name}\` (or \`npm run rebuild -- ${name}\`); its reports say they are partial until then`;
+  }
+
+  /**
+   * While running: read models whose checkpoints vanished (their rows and checkpoints deleted by hand). The batch that
+   * found it recorded their intent with its checkpoints (ProjectionRunner's onCheckpointsLost), and applied its events
+   * to them as to a new read model: judged as at start, their history is folded in (or the rebuild named).
+   */
+  lost(names: readonly string[]): void {
+    for (const name of names) {
+      if (this.lostSaid.has(name)) continue;
+      this.lostSaid.add(name);
+      this.logger.warn(
+        `read model ${name} lost its checkpoints while the projector ran (its rows and checkpoints deleted by hand?): it gets the events from now on, not the history before; ${this.fold(name)}`,
+      );
+    }
+    if (this.config.PROJECTOR_BACKFILL) this.start();
+    else
+      void readModelsBackfilling(this.db).then(
+        (pending) => this.pending.set(pending.filter((n) => PROJECTION_NAMES.includes(n)).length),
+        () => undefined,
+      );
+  }
+
   /** Runs the recorded backfills now and looks again every minute while any is left (PROJECTOR_BACKFILL on). */
   start(): void {
-    if (!this.config.PROJECTOR_BACKFILL) return;
+    if (!this.config.PROJECTOR_BACKFILL || this.stop.signal.aborted) return;
     void this.runOnce();
+    if (this.timer) return;
     this.timer = setInterval(() => void this.runOnce(), RETRY_MS);
     this.timer.unref();
   }
@@ -91,6 +120,7 @@ export class ReadModelBackfill {
     }
     if (!names.length) {
       if (this.timer) clearInterval(this.timer);
+      this.timer = null;
       return;
     }
     const started = Date.now();
@@ -103,6 +133,7 @@ export class ReadModelBackfill {
         write: (line) => this.logger.log(line.replace(/^\[rebuild\]/, 'backfill:')),
       });
       this.pending.set(0);
+      for (const name of names) this.lostSaid.delete(name);
       this.logger.log(
         `backfill: ${names.join(', ')} hold their history up to position ${result.head} (${result.events} events in ${Math.round((Date.now() - started) / 1000)} s)`,
       );
