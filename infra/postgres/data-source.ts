@@ -42,6 +42,7 @@ import { CaseStepsOverlappingDates1764902720000 } from './migrations/17649027200
 import { ConflictStates1764902730000 } from './migrations/1764902730000-conflict-states.migration';
 import { ConflictStateSides1764902740000 } from './migrations/1764902740000-conflict-state-sides.migration';
 import { OutletLookAlikes1764902770000 } from './migrations/1764902770000-outlet-look-alikes.migration';
+import { ConflictsReappointments1764902780000 } from './migrations/1764902780000-conflicts-reappointments.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -88,6 +89,7 @@ export const MIGRATIONS = [
   ConflictStates1764902730000,
   ConflictStateSides1764902740000,
   OutletLookAlikes1764902770000,
+  ConflictsReappointments1764902780000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
