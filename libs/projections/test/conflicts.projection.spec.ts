@@ -219,3 +219,66 @@ describe('evolveConflicts (pure, over the facts a batch shares claim keys with)'
     expect(set.states.size).toBe(5);
   });
 });
+
+describe('evolveConflicts: a re-appointment between two departures of one role', () => {
+  beforeEach(() => (position = 0));
+  const cto = { organization: 'org:y', role: 'CTO', roleCategory: 'c-suite' };
+  const person = (type: string, occurredAt: string, modality = 'reported', data: object = cto) =>
+    event(type, data, { subject: 'person:x', occurredAt, modality } as Partial<ProjectedEvent>);
+  const left = (at: string, modality?: string) => person('executive.departed', at, modality);
+  const named = (at: string) => person('executive.appointed', at);
+  const fold = (...events: ProjectedEvent[]) => {
+    const set = emptyConflictSet();
+    for (const e of events) evolveConflicts(set, e, idOf);
+    return set;
+  };
+  const rows = (set: ReturnType<typeof emptyConflictSet>) =>
+    [...set.conflicts.values()].map((c) => [c.a.eventId, c.b.eventId, c.status, c.closedBy, c.fields]);
+
+  it('given an appointment recorded between two departures, then no conflict opens; without it, one does', () => {
+    const [d1, a, d2] = [left('2020-06'), named('2022-01'), left('2024-03')];
+    expect(rows(fold(named('2019-01'), d1, a, d2))).toEqual([]);
+    position = 0;
+    const [e1, e2] = [left('2020-06'), left('2024-03')];
+    expect(rows(fold(named('2019-01'), e1, e2))).toEqual([[e1.id, e2.id, 'open', null, ['occurredAt']]]);
+  });
+
+  it('given a denial dated after a departure and a re-appointment, then no conflict', () => {
+    expect(rows(fold(left('2020-06'), named('2022-01'), left('2023', 'denied')))).toEqual([]);
+  });
+
+  it('given an appointment recorded later, between two departures in conflict, then it closes the conflict (by correction); retracted, it opens again', () => {
+    const [d1, d2, a] = [left('2020-06'), left('2024-03'), named('2022-01')];
+    const set = fold(d1, d2, a);
+    expect(rows(set)).toEqual([[d1.id, d2.id, 'resolved', 'correction', ['occurredAt']]]);
+    expect([...set.conflicts.values()][0]).toMatchObject({ closedEventId: a.id });
+    const undo = event('event.retracted', { targetEventId: a.id, reason: 'wrong person' });
+    evolveConflicts(set, undo, idOf);
+    expect(rows(set)).toEqual([[d1.id, d2.id, 'open', null, ['occurredAt']]]);
+    expect([...set.conflicts.values()][0]).toMatchObject({ openedEventId: undo.id });
+    expect([...set.states.values()].map((s) => [s.status, s.closedBy])).toEqual([
+      ['open', null],
+      ['resolved', 'correction'],
+      ['open', null],
+    ]);
+  });
+
+  it('given the appointment corrected out of the interval, then the conflict opens; corrected back, it closes', () => {
+    const [d1, a, d2] = [left('2020-06'), named('2022-01'), left('2024-03')];
+    const set = fold(d1, a, d2);
+    const move = (occurredAt: string) => event('event.corrected', { targetEventId: a.id, changes: { occurredAt }, reason: 'date' });
+    evolveConflicts(set, move('2019-01'), idOf);
+    expect(rows(set)).toEqual([[d1.id, d2.id, 'open', null, ['occurredAt']]]);
+    evolveConflicts(set, move('2022-02'), idOf);
+    expect(rows(set)).toEqual([[d1.id, d2.id, 'resolved', 'correction', ['occurredAt']]]);
+  });
+
+  it("given an editor's resolution, then an appointment recorded later leaves it as the editor left it", () => {
+    const [d1, d2] = [left('2020-06'), left('2024-03')];
+    const set = fold(d1, d2);
+    const [conflictId] = set.conflicts.keys();
+    evolveConflicts(set, event('conflict.resolved', { conflictId, standingEventId: d1.id, otherEventId: d2.id, reason: 'x' }), idOf);
+    evolveConflicts(set, named('2022-01'), idOf);
+    expect(rows(set)).toEqual([[d1.id, d2.id, 'resolved', 'editor', ['occurredAt']]]);
+  });
+});
