@@ -123,6 +123,24 @@ describe('the OpenAPI documents against real answers (ajv)', () => {
     expect(queryDoc.servers.map((s) => s.url)).toEqual(['/']);
   });
 
+  it('every write declares Idempotency-Key as a UUID and the two tracing ids with their pattern (t27: on POST /v1/events only, as strings)', () => {
+    const declared: Array<{ path: string; headers: unknown }> = [];
+    for (const [path, operations] of Object.entries(ingestDoc.paths)) {
+      const post = (operations as Record<string, { parameters?: Array<{ in: string; name: string; schema?: unknown }> }>).post;
+      if (!post) continue;
+      const headers = Object.fromEntries((post.parameters ?? []).filter((p) => p.in === 'header').map((p) => [p.name, p.schema]));
+      declared.push({ path, headers });
+    }
+    const traceId = { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$', maxLength: 128 };
+    expect(declared.length).toBeGreaterThanOrEqual(8);
+    expect(declared).toEqual(
+      declared.map(({ path }) => ({
+        path,
+        headers: { 'Idempotency-Key': { type: 'string', format: 'uuid' }, 'X-Correlation-Id': traceId, 'X-Causation-Id': traceId },
+      })),
+    );
+  });
+
   it("every problem answer's schema narrows `code` to the codes its description names, so a client can switch on them", () => {
     const mismatches: string[] = [];
     for (const [name, doc] of [
