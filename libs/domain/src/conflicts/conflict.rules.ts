@@ -215,12 +215,9 @@ export function reappointedBetween(a: Claim, b: Claim, appointments: Iterable<Cl
  * and a departure, with a re-appointment between them (`reappointedBetween`) do not disagree. The one function ingest
  * (which conflicts stand) and the read model (which conflicts open and close) both use.
  */
-export function disagreementAmong(a: Claim, b: Claim, sameKey: Iterable<Claim> | (() => Iterable<Claim>)): string[] {
+export function disagreementAmong(a: Claim, b: Claim, sameKey: Iterable<Claim>): string[] {
   const fields = disagreement(a, b);
-  // The key's other claims are gathered only for two departures that disagree (a caller may pass how to gather them):
-  // figures and case outcomes, and most departures, never need them.
-  if (!fields.length || a.kind !== 'departure') return fields;
-  return reappointedBetween(a, b, typeof sameKey === 'function' ? sameKey() : sameKey) ? [] : fields;
+  return fields.length && a.kind === 'departure' && reappointedBetween(a, b, sameKey) ? [] : fields;
 }
 
 /** The namespace of conflict ids (UUIDv5 of `conflictName`), so ingest and the read model name a conflict alike. */
@@ -249,12 +246,7 @@ export interface ContradictionPair {
 export function contradictions(facts: ReadonlyArray<{ factId: string } & ClaimFact>): ContradictionPair[] {
   const all = facts.map((f) => ({ f, claims: claimsOf(f) }));
   const ofKey = new Map<string, Claim[]>();
-  for (const { claims } of all)
-    for (const c of claims) {
-      const list = ofKey.get(c.key);
-      if (list) list.push(c);
-      else ofKey.set(c.key, [c]);
-    }
+  for (const { claims } of all) for (const c of claims) ofKey.set(c.key, [...(ofKey.get(c.key) ?? []), c]);
   const byKey = new Map<string, Array<{ factId: string; claim: Claim }>>();
   const pairs: ContradictionPair[] = [];
   for (const { f, claims } of all) {

@@ -59,8 +59,7 @@ function claimsOfKey(set: ConflictSet, key: string): Claim[] {
 const appointmentKeys = (fact: ConflictFactRow): string[] => claims(fact).flatMap((c) => (c.kind === 'appointment' ? [c.key] : []));
 
 /** Whether two claims of a key disagree, given the key's other claims (`disagreementAmong`, as ingest decides). */
-const disagree = (set: ConflictSet, theirs: Claim, mine: Claim): string[] =>
-  disagreementAmong(theirs, mine, () => claimsOfKey(set, mine.key));
+const disagree = (set: ConflictSet, theirs: Claim, mine: Claim): string[] => disagreementAmong(theirs, mine, claimsOfKey(set, mine.key));
 
 /**
  * What a fact claims now in place of a conflict's claim: the claim of the same key, else (a correction made it speak
