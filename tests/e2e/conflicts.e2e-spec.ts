@@ -281,45 +281,6 @@ describe('conflicts: two outlets disagree, the report, conflictsWith, the feed, 
     expect(rival.sides.map((s) => s.value.status)).toEqual(['settled', 'dismissed']);
   });
 
-  it("closes two departures' conflict when a re-appointment between them is recorded (closedBy correction), and refuses its resolution since", async () => {
-    const person = `person:reappointed-${randomUUID().slice(0, 8)}`;
-    const fact = (type: string, occurredAt: string) => ({
-      id: randomUUID(),
-      type,
-      subject: person,
-      occurredAt,
-      data: { organization, role: 'Chief Technology Officer', roleCategory: 'c-suite' },
-      sources: [{ outlet: 'Example Daily', language: 'en' }],
-    });
-    const [left, leftAgain, named] = [
-      fact('executive.departed', '2020-06'),
-      fact('executive.departed', '2024-03'),
-      fact('executive.appointed', '2022-01'),
-    ];
-    const ofPerson = (params = '') => get<{ items: Conflict[] }>(`/v1/reports/conflicts?subject=${person}${params}`);
-    for (const e of [left, leftAgain]) expect((await post(`${ingest}/v1/events`, e, stack.key)).status).toBe(201);
-    const [open] = await pollUntil(
-      async () => ((await ofPerson('&status=open')).items.length ? (await ofPerson('&status=open')).items : null),
-      {
-        timeoutMs: 30000,
-        what: 'the two departures to conflict',
-      },
-    );
-    expect(open).toMatchObject({ kind: 'departure', fields: ['occurredAt'] });
-    expect((await post(`${ingest}/v1/events`, named, stack.key)).status).toBe(201);
-    const closed = await pollUntil(async () => (await ofPerson('&status=resolved')).items[0] ?? null, {
-      timeoutMs: 30000,
-      what: 'the re-appointment to close the conflict',
-    });
-    expect(closed).toMatchObject({
-      conflictId: open.conflictId,
-      resolution: { by: 'correction', eventId: named.id, standingEventId: null },
-    });
-    const refused = await resolve(open.conflictId, { standingEventId: left.id, reason: 'x' });
-    expect(refused.status).toBe(404);
-    expect((refused.body as Problem).code).toBe('CONFLICT.NOT_FOUND');
-  });
-
   it('documents the resolution endpoint and the conflicts report in the OpenAPI documents', async () => {
     const ingestDoc = (await (await fetch(`${ingest}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(ingestDoc.paths)).toContain('/v1/conflicts/{id}/resolution');

@@ -7,7 +7,6 @@ import {
   denialAnswersRumour,
   denialContradictsReport,
   disagreement,
-  disagreementAmong,
   foldStream,
   validTimeOf,
 } from '@newsroom/domain';
@@ -183,64 +182,6 @@ describe('a denial and the departures of its claim, by their dates', () => {
       [eventId(2), eventId(3), ['modality']],
       [eventId(1), eventId(4), ['occurredAt']],
       [eventId(3), eventId(4), ['occurredAt']],
-    ]);
-  });
-});
-
-describe('a re-appointment between two departures of one role', () => {
-  const p = 'person:x';
-  const cto = { organization: 'org:y', role: 'CTO', roleCategory: 'c-suite' };
-  const as = (type: 'executive.departed' | 'executive.appointed', at: string | null, modality = 'reported', data: object = cto) =>
-    claimsOf({ type, subject: p, occurredAt: at, data, modality })[0];
-  const left = (at: string, modality?: string) => as('executive.departed', at, modality);
-  const named = (at: string | null, modality?: string, data?: object) => as('executive.appointed', at, modality, data);
-
-  it('given an appointment, then it claims the departure key of its role, and contradicts nothing itself', () => {
-    expect(named('2022-01').key).toBe(left('2020-06').key);
-    expect(named('2022-01').kind).toBe('appointment');
-    expect(disagreement(named('2022-01'), left('2020-06'))).toEqual([]);
-    expect(disagreement(named('2022-01'), named('2019-01'))).toEqual([]);
-  });
-
-  it('given two departures with an appointment between them, then no conflict; without it, the conflict stays', () => {
-    expect(disagreementAmong(left('2020-06'), left('2024-03'), [named('2019-01'), named('2022-01')])).toEqual([]);
-    expect(disagreementAmong(left('2024-03'), left('2020-06'), [named('2022-01')])).toEqual([]);
-    expect(disagreementAmong(left('2020-06'), left('2024-03'), [named('2019-01')])).toEqual(['occurredAt']);
-    expect(disagreementAmong(left('2020-06'), left('2024-03'), [])).toEqual(['occurredAt']);
-  });
-
-  it('given a denial dated after a departure and a re-appointment between them, then no conflict', () => {
-    expect(disagreementAmong(left('2020-06'), left('2023', 'denied'), [named('2022-01')])).toEqual([]);
-    expect(disagreementAmong(left('2023', 'denied'), left('2020-06'), [named('2022-01')])).toEqual([]);
-    expect(disagreementAmong(left('2020-06'), left('2023', 'denied'), [])).toEqual(['modality']);
-  });
-
-  it('given an appointment not surely between (coarse, overlapping, undated, rumoured, denied, another role), then the conflict stays', () => {
-    const cases = [
-      named('2020'), // holds the earlier departure's month
-      named('2024'), // runs past the later one's start
-      named(null),
-      named('2022-01', 'rumored'),
-      named('2022-01', 'denied'),
-      named('2022-01', 'reported', { ...cto, role: 'CEO' }),
-    ];
-    for (const c of cases) expect(disagreementAmong(left('2020-06'), left('2024-03'), [c])).toEqual(['occurredAt']);
-    expect(disagreementAmong(left('2020-06'), left('2022', 'denied'), [named('2022-01')])).toEqual(['modality']);
-    expect(disagreementAmong(left('2020-06'), left('2024-03'), [named('2022-01', 'confirmed')])).toEqual([]);
-  });
-
-  it('given a stream, then ingest finds no conflict across the re-appointment, whichever order they were recorded in; retracted, the conflict is back', () => {
-    const ev = (type: 'executive.departed' | 'executive.appointed', at: string): EventSpec => [type, cto, at];
-    const recorded = streamOf(
-      p,
-      ev('executive.departed', '2020-06'),
-      ev('executive.departed', '2024-03'),
-      ev('executive.appointed', '2022-01'),
-    );
-    expect(conflictsOfStream(foldStream(p, recorded), idOf)).toEqual([]);
-    const retracted = streamOf(p, ...recorded.map((e): EventSpec => [e.type, e.data, e.occurredAt]), retraction(3));
-    expect(conflictsOfStream(foldStream(p, retracted), idOf).map((c) => [c.a.factId, c.b.factId, c.fields])).toEqual([
-      [eventId(1), eventId(2), ['occurredAt']],
     ]);
   });
 });

@@ -2,13 +2,10 @@ import type { LawsuitStatus } from '../events/lawsuit-status-changed.event';
 import { comparableText } from '../values/localized-text.rules';
 import { canonicalAmount } from '../values/money.value';
 import { parsePeriod } from '../values/period.value';
-import { denialContradictsReport, surelyBetween, validTimeOf } from './denial.rules';
+import { denialContradictsReport, validTimeOf } from './denial.rules';
 
-/**
- * What a claim is about: a figure, a departure, a case's outcome; or an appointment, which contradicts nothing but
- * sits on its role's departure key: a re-appointment between two departures makes both true (see `disagreementAmong`).
- */
-export type ClaimKind = 'financial' | 'departure' | 'lawsuit' | 'appointment';
+/** What a claim is about: a figure, a departure, a case's outcome. */
+export type ClaimKind = 'financial' | 'departure' | 'lawsuit';
 
 /** The value a fact claims for its key, as compared and as reports show it. */
 export interface ClaimValue {
@@ -30,10 +27,7 @@ export interface Claim {
   kind: ClaimKind;
   key: string;
   value: ClaimValue;
-  /**
-   * A departure's or appointment's modality: a denial says it did not happen, a rumour that it may have (see
-   * `disagreement`); only a reported or confirmed appointment sets two departures apart.
-   */
+  /** A departure's modality: a denial says it did not happen, a rumour that it may have (see `disagreement`). */
   modality?: string;
 }
 
@@ -116,14 +110,18 @@ function financialClaims(f: ClaimFact, d: Data): Array<Claim | null> {
  */
 export function claimsOf(f: ClaimFact): Claim[] {
   const d = (f.data ?? {}) as Data;
-  if (f.type === 'executive.departed' || f.type === 'executive.appointed') {
+  if (f.type === 'executive.departed') {
     const role = comparableText(d.role);
     if (!role || typeof d.organization !== 'string') return [];
-    const key = `departure|${f.subject}|${d.organization}|${role}`;
-    const modality = f.modality ?? 'reported';
-    if (f.type === 'executive.appointed') return [{ kind: 'appointment', key, value: { occurredAt: f.occurredAt }, modality }];
     const destination = d.destination === undefined || d.destination === null ? null : comparableText(d.destination);
-    return [{ kind: 'departure', key, value: { occurredAt: f.occurredAt, destination }, modality }];
+    return [
+      {
+        kind: 'departure',
+        key: `departure|${f.subject}|${d.organization}|${role}`,
+        value: { occurredAt: f.occurredAt, destination },
+        modality: f.modality ?? 'reported',
+      },
+    ];
   }
   if (f.type === 'lawsuit.status_changed') {
     const group = LAWSUIT_GROUPS[d.status as LawsuitStatus];
@@ -133,14 +131,10 @@ export function claimsOf(f: ClaimFact): Claim[] {
   return financialClaims(f, d).filter((c): c is Claim => c !== null);
 }
 
-/**
- * Can this type of fact make claims at all? (Corrections of other types never open a conflict.) An appointment claims
- * its role, so that it is at hand when two departures of the role are compared.
- */
+/** Can this type of fact make claims at all? (Corrections of other types never open a conflict.) */
 export function canClaim(type: string): boolean {
   return (
     type === 'executive.departed' ||
-    type === 'executive.appointed' ||
     type === 'lawsuit.status_changed' ||
     ['revenue.reported', 'financial.loss_reported', 'revenue.target_set', 'funding.round_closed', 'headcount.reported'].includes(type)
   );
@@ -173,7 +167,7 @@ function denialDisagreement(a: Claim, b: Claim): string[] {
  * overlapping dates.
  */
 export function disagreement(a: Claim, b: Claim): string[] {
-  if (a.key !== b.key || a.kind !== b.kind || a.kind === 'appointment') return [];
+  if (a.key !== b.key || a.kind !== b.kind) return [];
   const x = a.value;
   const y = b.value;
   if (a.kind === 'financial') {
@@ -191,33 +185,6 @@ export function disagreement(a: Claim, b: Claim): string[] {
     return fields;
   }
   return x.status !== y.status && overlap(x.occurredAt, y.occurredAt) === true ? ['status'] : [];
-}
-
-/**
- * Whether a reported or confirmed appointment to the role lies surely between two departures of it (a re-appointment:
- * both departures happened): its date begins no earlier than the end of one's and ends no later than the start of the
- * other's. A denial counts as the later side: the person had not left again by its date. Undated or coarse dates that
- * cannot place the appointment between them: no.
- */
-export function reappointedBetween(a: Claim, b: Claim, appointments: Iterable<Claim>): boolean {
-  const ta = validTimeOf(a.value.occurredAt);
-  const tb = validTimeOf(b.value.occurredAt);
-  for (const c of appointments) {
-    if (c.kind !== 'appointment' || c.key !== a.key || (c.modality !== 'reported' && c.modality !== 'confirmed')) continue;
-    const t = validTimeOf(c.value.occurredAt);
-    if (surelyBetween(ta, t, tb) || surelyBetween(tb, t, ta)) return true;
-  }
-  return false;
-}
-
-/**
- * `disagreement`, given the other claims of the key (the standing facts that share it): two departures, or a denial
- * and a departure, with a re-appointment between them (`reappointedBetween`) do not disagree. The one function ingest
- * (which conflicts stand) and the read model (which conflicts open and close) both use.
- */
-export function disagreementAmong(a: Claim, b: Claim, sameKey: Iterable<Claim>): string[] {
-  const fields = disagreement(a, b);
-  return fields.length && a.kind === 'departure' && reappointedBetween(a, b, sameKey) ? [] : fields;
 }
 
 /** The namespace of conflict ids (UUIDv5 of `conflictName`), so ingest and the read model name a conflict alike. */
@@ -239,22 +206,16 @@ export interface ContradictionPair {
   fields: string[];
 }
 
-/**
- * Every pair of the given standing facts (in recording order) whose claims of one key disagree, given all the claims
- * of the key (an appointment recorded after two departures sets them apart too).
- */
+/** Every pair of the given standing facts (in recording order) whose claims of one key disagree. */
 export function contradictions(facts: ReadonlyArray<{ factId: string } & ClaimFact>): ContradictionPair[] {
-  const all = facts.map((f) => ({ f, claims: claimsOf(f) }));
-  const ofKey = new Map<string, Claim[]>();
-  for (const { claims } of all) for (const c of claims) ofKey.set(c.key, [...(ofKey.get(c.key) ?? []), c]);
   const byKey = new Map<string, Array<{ factId: string; claim: Claim }>>();
   const pairs: ContradictionPair[] = [];
-  for (const { f, claims } of all) {
-    for (const claim of claims) {
+  for (const f of facts) {
+    for (const claim of claimsOf(f)) {
       const earlier = byKey.get(claim.key) ?? [];
       for (const other of earlier) {
         if (other.factId === f.factId) continue;
-        const fields = disagreementAmong(other.claim, claim, ofKey.get(claim.key) ?? []);
+        const fields = disagreement(other.claim, claim);
         if (fields.length) {
           pairs.push({
             key: claim.key,

@@ -43,13 +43,3 @@ export function denialAnswersRumour(denial: ValidTime, rumour: ValidTime): boole
 export function denialContradictsReport(denial: ValidTime, report: ValidTime): boolean {
   return denial.to === null || report.to === null || Date.parse(report.to) <= Date.parse(denial.to);
 }
-
-/**
- * Whether `middle` lies surely between `first` and `then`: it begins no earlier than `first` ends and ends no later
- * than `then` begins (a date of 2022-01 between 2020-06 and 2024-03; not 2022 between 2022-03 and 2024). Undated on
- * any side: no.
- */
-export function surelyBetween(first: ValidTime, middle: ValidTime, then: ValidTime): boolean {
-  if (!first.to || !middle.from || !middle.to || !then.from) return false;
-  return Date.parse(first.to) <= Date.parse(middle.from) && Date.parse(middle.to) <= Date.parse(then.from);
-}

@@ -89,8 +89,7 @@ export const toConflictRow = (r: ConflictDbRow): ConflictRow => ({
 
 /**
  * read_model.conflicts (with conflict_states, every open and closed state each went through, and conflict_facts and
- * conflict_claims, the standing facts that can claim and their claim keys: a person's appointments are kept on their role's
- * departure key, so the one per-batch load brings the re-appointments that set two departures apart). A batch loads the facts sharing a claim key with its events and their conflicts, folds the events in order
+ * conflict_claims, the standing facts that can claim and their claim keys). A batch loads the facts sharing a claim key with its events and their conflicts, folds the events in order
  * over them (evolveConflicts, pure), and writes what changed. The two facts of a conflict are in one stream (the
  * organization, person or case), so they reach the projector in order on one partition.
  */

@@ -1,4 +1,4 @@
-import { canClaim, claimsOf, conflictName, disagreementAmong, isRecordableEventType, mergePatch, type Claim } from '@newsroom/domain';
+import { canClaim, claimsOf, conflictName, disagreement, isRecordableEventType, mergePatch, type Claim } from '@newsroom/domain';
 import type { ProjectedEvent } from '../projected-event.mapper';
 import type { ConflictFactRow, ConflictRow, ConflictSet, ConflictSide, ConflictState } from './conflict-row.types';
 
@@ -45,21 +45,6 @@ function side(fact: ConflictFactRow, value: Claim['value']): ConflictSide {
 }
 
 const claimOf = (fact: ConflictFactRow, key: string) => claims(fact).find((c) => c.key === key) ?? null;
-
-/** The claims of a key among the set's standing facts (the appointments of a departure's role among them). */
-function claimsOfKey(set: ConflictSet, key: string): Claim[] {
-  return [...(set.byKey.get(key) ?? [])].flatMap((id) => {
-    const f = set.facts.get(id);
-    const c = f ? claimOf(f, key) : null;
-    return c ? [c] : [];
-  });
-}
-
-/** The departure keys an appointment speaks to (none for other facts). */
-const appointmentKeys = (fact: ConflictFactRow): string[] => claims(fact).flatMap((c) => (c.kind === 'appointment' ? [c.key] : []));
-
-/** Whether two claims of a key disagree, given the key's other claims (`disagreementAmong`, as ingest decides). */
-const disagree = (set: ConflictSet, theirs: Claim, mine: Claim): string[] => disagreementAmong(theirs, mine, claimsOfKey(set, mine.key));
 
 /**
  * What a fact claims now in place of a conflict's claim: the claim of the same key, else (a correction made it speak
@@ -135,7 +120,7 @@ function openAgainst(set: ConflictSet, fact: ConflictFactRow, event: ProjectedEv
       const other = otherId === fact.factId ? null : set.facts.get(otherId);
       const otherClaim = other ? claimOf(other, claim.key) : null;
       if (!other || !otherClaim) continue;
-      const fields = disagree(set, otherClaim, claim);
+      const fields = disagreement(otherClaim, claim);
       if (!fields.length) continue;
       const conflictId = idOf(conflictName(claim.key, fact.factId, other.factId));
       const known = set.conflicts.get(conflictId);
@@ -161,50 +146,6 @@ function openAgainst(set: ConflictSet, fact: ConflictFactRow, event: ProjectedEv
             kind: claim.kind,
             subject: fact.subject,
             ...sides,
-            status: 'open',
-            ...opened(event),
-            ...notClosed,
-          },
-          event,
-        );
-      }
-    }
-  }
-}
-
-/**
- * An appointment recorded, corrected or retracted: the departures of its role are compared again, pair by pair. A
- * pair it now sets apart (a re-appointment between them) closes, as a correction that reconciles the sides does
- * (`correction`: the record now holds both); a pair it no longer sets apart opens again from this event (or for the
- * first time). An editor's resolution stands either way.
- */
-function reconsiderKey(set: ConflictSet, key: string, event: ProjectedEvent, idOf: (name: string) => string): void {
-  const departures = [...(set.byKey.get(key) ?? [])].flatMap((id) => {
-    const f = set.facts.get(id);
-    const c = f ? claimOf(f, key) : null;
-    return f && c && c.kind === 'departure' ? [{ f, c }] : [];
-  });
-  const sameKey = claimsOfKey(set, key);
-  for (let i = 0; i < departures.length; i++) {
-    for (let j = i + 1; j < departures.length; j++) {
-      const [x, y] = [departures[i], departures[j]];
-      const known = set.conflicts.get(idOf(conflictName(key, x.f.factId, y.f.factId)));
-      const fields = disagreementAmong(x.c, y.c, sameKey);
-      if (!fields.length && known?.status === 'open') close(set, known, event, 'correction');
-      else if (fields.length && (!known || (known.status === 'resolved' && known.closedBy !== 'editor'))) {
-        // A conflict keeps its sides where they were: a is the fact recorded first.
-        const xFirst = known ? known.a.eventId === x.f.factId : ordered(x.f, y.f)[0] === x.f;
-        const [first, second] = xFirst ? [x, y] : [y, x];
-        touch(
-          set,
-          {
-            conflictId: idOf(conflictName(key, x.f.factId, y.f.factId)),
-            key,
-            kind: 'departure',
-            subject: x.f.subject,
-            a: side(first.f, first.c.value),
-            b: side(second.f, second.c.value),
-            fields,
             status: 'open',
             ...opened(event),
             ...notClosed,
@@ -257,10 +198,7 @@ const involving = (set: ConflictSet, factId: string) =>
  * Pure over the set: what one event does to the conflicts. A fact opens a conflict with every standing fact that
  * claims something else for the same key; a correction re-compares its fact's open conflicts (closing those whose
  * sides now agree or no longer speak of the same thing) and may open new ones; a retraction closes its fact's open
- * conflicts; an appointment recorded, corrected or retracted compares the departures of its role again
- * (`reconsiderKey`: a re-appointment between two departures closes their conflict, by `correction`; one gone or moved
- * out of the interval opens it again); an editor's resolution closes one, naming the side that stands (a later one
- * replaces it). Applying an
+ * conflicts; an editor's resolution closes one, naming the side that stands (a later one replaces it). Applying an
  * event twice changes nothing: a fact already in the set and a correction at or below its fact's position are skipped.
  */
 export function evolveConflicts(set: ConflictSet, event: ProjectedEvent, idOf: (name: string) => string): void {
@@ -273,7 +211,6 @@ export function evolveConflicts(set: ConflictSet, event: ProjectedEvent, idOf: (
       set.retracted.set(target.factId, target);
       set.dirtyFacts.add(target.factId);
       for (const row of involving(set, target.factId)) close(set, row, event, 'retraction');
-      for (const key of appointmentKeys(target)) reconsiderKey(set, key, event, idOf);
       return;
     }
     const changes = event.data.changes ?? {};
@@ -290,7 +227,7 @@ export function evolveConflicts(set: ConflictSet, event: ProjectedEvent, idOf: (
       const other = set.facts.get(otherId);
       const mine = claimOf(fact, row.key);
       const theirs = other ? claimOf(other, row.key) : null;
-      const fields = mine && theirs ? disagree(set, theirs, mine) : [];
+      const fields = mine && theirs ? disagreement(theirs, mine) : [];
       if (!fields.length) close(set, withCurrentSide(row, fact), event, 'correction');
       else {
         const sides =
@@ -315,12 +252,11 @@ export function evolveConflicts(set: ConflictSet, event: ProjectedEvent, idOf: (
         const other = set.facts.get(otherId);
         const mine = claimOf(fact, row.key);
         const theirs = other ? claimOf(other, row.key) : null;
-        const fields = row.closedBy === 'editor' && valueMoved(row, next) && mine && theirs ? disagree(set, theirs, mine) : [];
+        const fields = row.closedBy === 'editor' && valueMoved(row, next) && mine && theirs ? disagreement(theirs, mine) : [];
         touch(set, fields.length ? { ...next, fields, status: 'open', ...opened(event), ...notClosed } : next, event);
       }
     }
     openAgainst(set, fact, event, idOf);
-    for (const key of new Set([...appointmentKeys(target), ...appointmentKeys(fact)])) reconsiderKey(set, key, event, idOf);
     return;
   }
   if (event.type === 'conflict.resolved') {
@@ -358,5 +294,4 @@ export function evolveConflicts(set: ConflictSet, event: ProjectedEvent, idOf: (
   addFact(set, fact);
   set.dirtyFacts.add(fact.factId);
   openAgainst(set, fact, event, idOf);
-  for (const key of appointmentKeys(fact)) reconsiderKey(set, key, event, idOf);
 }
