@@ -157,22 +157,23 @@ function openAgainst(set: ConflictSet, fact: ConflictFactRow, event: ProjectedEv
   }
 }
 
-function close(set: ConflictSet, row: ConflictRow, event: ProjectedEvent, closedBy: 'correction' | 'retraction'): void {
+/** A conflict closed by `event`: by a correction or retraction (with its reason), or by an editor naming the side that stands. */
+function closeBy(
+  set: ConflictSet,
+  row: ConflictRow,
+  event: ProjectedEvent,
+  closing: Pick<ConflictRow, 'closedBy' | 'standingEventId' | 'reason'>,
+): void {
   touch(
     set,
-    {
-      ...row,
-      status: 'resolved',
-      closedEventId: event.id,
-      closedPosition: event.globalPosition,
-      closedAt: event.recordedAt,
-      closedBy,
-      standingEventId: null,
-      // The correction's or retraction's own reason.
-      reason: readReason(event),
-    },
+    { ...row, status: 'resolved', closedEventId: event.id, closedPosition: event.globalPosition, closedAt: event.recordedAt, ...closing },
     event,
   );
+}
+
+function close(set: ConflictSet, row: ConflictRow, event: ProjectedEvent, closedBy: 'correction' | 'retraction'): void {
+  // The correction's or retraction's own reason.
+  closeBy(set, row, event, { closedBy, standingEventId: null, reason: readReason(event) });
 }
 
 /** JSON with object keys sorted: a stored side (jsonb orders keys its own way) compares equal to a fresh one. */
@@ -263,20 +264,7 @@ export function evolveConflicts(set: ConflictSet, event: ProjectedEvent, idOf: (
     const row = set.conflicts.get(event.data.conflictId);
     // Ingest refuses a resolution of a conflict that no longer stands; one arriving anyway (a replay) changes nothing.
     if (!row || (row.status === 'resolved' && row.closedBy !== 'editor')) return;
-    touch(
-      set,
-      {
-        ...row,
-        status: 'resolved',
-        closedEventId: event.id,
-        closedPosition: event.globalPosition,
-        closedAt: event.recordedAt,
-        closedBy: 'editor',
-        standingEventId: event.data.standingEventId,
-        reason: event.data.reason,
-      },
-      event,
-    );
+    closeBy(set, row, event, { closedBy: 'editor', standingEventId: event.data.standingEventId, reason: event.data.reason });
     return;
   }
   if (!isRecordableEventType(event.type) || !canClaim(event.type) || set.facts.has(event.id)) return;
