@@ -1,5 +1,6 @@
 import { ProblemError } from '@newsroom/platform';
-import { formatOf, fromBeforeTo, instant, optionalName, optionalText, readReportParams, reportParams, subject } from './report-params.schema';
+import { z } from 'zod';
+import { formatOf, fromBeforeTo, instant, minOutletsParam, optionalName, optionalText, readReportParams, reportParams, subject } from './report-params.schema';
 
 const problemOf = (fn: () => void): ProblemError => {
   try {
@@ -11,6 +12,26 @@ const problemOf = (fn: () => void): ProblemError => {
 };
 
 describe('report query parameters (zod)', () => {
+  it('documents limit, minOutlets and minPosition with a pattern every value the service takes matches (t27: bare strings)', () => {
+    const schema = reportParams({ minOutlets: minOutletsParam() });
+    const documented = z.toJSONSchema(schema, { io: 'input' }) as { properties: Record<string, { pattern?: string }> };
+    const texts = ['0', '1', '01', '0001000', '999', '1000', '1001', '10000', '-1', '1.5', '1e3', ' 5', '', 'x', '٣'];
+    for (const name of ['limit', 'minOutlets']) {
+      const pattern = new RegExp(documented.properties[name].pattern!);
+      for (const text of texts) {
+        const taken = schema.safeParse({ [name]: text }).success;
+        expect({ name, text, matches: pattern.test(text) }).toEqual({ name, text, matches: taken });
+      }
+    }
+    // A position: any of up to 19 digits matches; one over Postgres' bigint range (9223372036854775808 and up) matches
+    // and is refused by the service in words.
+    const position = new RegExp(documented.properties.minPosition.pattern!);
+    for (const text of ['0', '42', '9223372036854775807', '12345678901234567890', '-1', 'x'])
+      expect({ text, matches: position.test(text) }).toEqual({ text, matches: schema.safeParse({ minPosition: text }).success });
+    expect(position.test('9223372036854775808')).toBe(true);
+    expect(schema.safeParse({ minPosition: '9223372036854775808' }).success).toBe(false);
+  });
+
   it('reads instants from dates and periods, lists, limits and formats', () => {
     const schema = reportParams({ to: instant('end', 'end') });
     const q = readReportParams(schema, { asOf: '2024-12', knownAt: '2025-01-02T03:04:05Z', to: '2024-Q3', modality: 'reported,confirmed', limit: '5' });

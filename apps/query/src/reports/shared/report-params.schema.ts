@@ -96,6 +96,8 @@ export function list(description: string, values?: readonly string[]) {
 }
 
 const MAX_LIMIT = 1000;
+/** An integer from 1 to 1000 as a query parameter's text, for the documents (the service checks the same). */
+const ONE_TO_A_THOUSAND = '^0*(?:[1-9][0-9]{0,2}|1000)$';
 /** Global positions are Postgres bigints. */
 const MAX_POSITION = 9223372036854775807n;
 
@@ -109,7 +111,7 @@ const commonParams = {
     .transform(Number)
     .optional()
     .transform((v) => v ?? 100)
-    .meta({ description: `1..${MAX_LIMIT}, default 100` }),
+    .meta({ description: `1..${MAX_LIMIT}, default 100`, pattern: ONE_TO_A_THOUSAND }),
   cursor: optionalText(
     'The `next` (CSV, TimelineJS: `X-Next-Cursor`) of the previous page of the same query: the same filters (`format`, `lang`, `limit` ' +
       'and `minPosition` may change; `knownAt` may be left out or repeat the instant the cursor pins). A cursor of another endpoint, or of ' +
@@ -129,6 +131,7 @@ const commonParams = {
       '`globalPosition`), waiting for it up to a few seconds (503 READ_MODEL.BEHIND with Retry-After after that). ' +
       'Every answer says the position it holds every event up to in its `Newsroom-Position` header.',
     example: '1234',
+    pattern: '^[0-9]{1,19}$',
   }),
 };
 
@@ -139,7 +142,10 @@ export const minOutletsParam = () =>
     .transform(Number)
     .optional()
     .transform((v) => v ?? null)
-    .meta({ description: 'Only facts with at least this many distinct outlets (syndicated copies count once, as the outlet they reprint)' });
+    .meta({
+      description: 'Only facts with at least this many distinct outlets (syndicated copies count once, as the outlet they reprint): 1..1000',
+      pattern: ONE_TO_A_THOUSAND,
+    });
 
 export const typesParam = () => list('Comma-separated event types', EVENT_TYPES);
 export const langParam = () =>
