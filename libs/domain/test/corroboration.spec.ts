@@ -47,6 +47,42 @@ describe('corroboration counts', () => {
     expect(vedomosti).toMatch(/[\u0434\u0438]/);
   });
 
+  it('given one outlet written with characters a reader does not see (t28: default-ignorable ones), then it counts once', () => {
+    // A combining grapheme joiner, variation selectors, the Hangul fillers, a Braille blank for a space.
+    const names = [
+      'Le Mo\u034fnde',
+      'Le Mo\ufe00nde',
+      'Le Monde\ufe0f',
+      'Le Mo\u3164nde',
+      'Le Mo\u115fnde',
+      'Le\u2800Monde',
+      'Le Mo\uffa0nde',
+    ];
+    expect(new Set(names.map((outlet) => outletKey({ outlet })))).toEqual(new Set(['le monde']));
+    expect(outletKey({ outlet: 'Other Post', via: 'Le Mo\u034fnde' })).toBe('le monde');
+  });
+
+  it('given letters TR39 draws as Latin ones in either case (t28: Greek \u03bd \u03c5, Cyrillic \u0474 \u0461, Armenian \u0578 \u057c \u0581), then each is that letter', () => {
+    const pairs: Array<[string, string]> = [
+      ['Le Mo\u0578de', 'le monde'],
+      ['\u03bdivid', 'vivid'],
+      ['\u03c5no', 'uno'],
+      ['\u0474ivid', 'vivid'],
+      ['\u0475ivid', 'vivid'],
+      ['\u0461ave', 'wave'],
+      ['\u0581ig', 'gig'],
+      ['\u057cano', 'nano'],
+      ['\u039dews', 'news'],
+      ['\u0399BM', 'ibm'],
+      ['\u0406BM', 'ibm'],
+      ['\u1d0f\u1d04\u1d1c', 'ocu'],
+    ];
+    expect(pairs.map(([outlet]) => [outlet, outletKey({ outlet })])).toEqual(pairs);
+    // A name and its capitals keep one key: the Cyrillic small te and soft sign go where their capitals are drawn.
+    expect(outletKey({ outlet: '\u0442\u044c' })).toBe(outletKey({ outlet: '\u0422\u042c' }));
+    expect(outletKey({ outlet: '\u03a3\u039f' })).toBe(outletKey({ outlet: '\u03c3\u03bf' }));
+  });
+
   it('given one outlet written with a typographic apostrophe or dash, then it counts once', () => {
     const apostrophes = ["L'Obs", 'L\u2019Obs', 'L\u2018Obs', 'L\u02bcObs', 'L\u0060Obs', 'L\u00b4Obs', 'L\uff07Obs', 'l\u2019obs '];
     expect(new Set(apostrophes.map((outlet) => outletKey({ outlet })))).toEqual(new Set(["l'obs"]));

@@ -153,6 +153,8 @@ describe('alias names a reader cannot tell apart', () => {
     ['Ｂｏｂｂｙ Ｔ７', 'full-width letters'],
     ['B\u043ebby \u04227', 'a Cyrillic o and Te'],
     ['\u0392obby \u03a47', 'a Greek Beta and Tau'],
+    ['Bo\u034fbby T7\ufe0f', 'a combining grapheme joiner and a variation selector'],
+    ['Bobby\u2800T7', 'a Braille blank'],
   ])('given %j (%s) where "Bobby T7" is an alias, when added, then ENTITY.ALIAS_EXISTS on name', (name) => {
     expect(thrown(() => decideAliasName(given(SAM, named('Bobby T7')), name, false))).toMatchObject({
       code: 'ENTITY.ALIAS_EXISTS',

@@ -8,9 +8,11 @@ import { applyLog } from './support/log-replay.util';
 import { sourcingAppend, toAppend } from '../../../tests/fixtures/story.fixture';
 
 const TOPIC = 'look-alikes-test';
-// "Le Monde" with a Cyrillic small e, and with a Greek capital omicron: one outlet to a reader.
+// "Le Monde" with a Cyrillic small e, with a Greek capital omicron, with a combining grapheme joiner: one outlet to a
+// reader.
 const CYRILLIC_E = 'L\u0435 Monde';
 const GREEK_O = 'Le M\u039fnde';
+const JOINER = 'Le Mo\u034fnde';
 
 /**
  * A bot that cites one outlet under a name with a swapped letter of another script does not make it two: the feed's
@@ -71,6 +73,7 @@ describe('outlets written with look-alike letters of another script are one outl
     await store.append(
       sourcingAppend('org:t59', factId, { outlet: GREEK_O, language: 'fr', url: 'https://lemonde.example/c' }, 'confirms'),
     );
+    await store.append(sourcingAppend('org:t59', factId, { outlet: JOINER, language: 'fr', url: 'https://lemonde.example/d' }, 'confirms'));
     await store.append(
       sourcingAppend('org:t59', factId, { outlet: 'Le Figaro', language: 'fr', url: 'https://lefigaro.example/a' }, 'confirms'),
     );
@@ -81,7 +84,7 @@ describe('outlets written with look-alike letters of another script are one outl
     await db?.drop();
   });
 
-  it('the feed counts two outlets where four names were cited, and the registry keys them as two', async () => {
+  it('the feed counts two outlets where five names were cited, and the registry keys them as two', async () => {
     expect(await feedKeys()).toEqual(['le figaro', 'le monde']);
     expect(await outletKeys()).toEqual(['le figaro', 'le monde']);
   });

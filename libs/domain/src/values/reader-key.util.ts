@@ -1,34 +1,59 @@
-// Characters that show nothing (zero-width spaces and joiners, direction marks and overrides, soft hyphens, BOM):
-// "Le\u200bMonde" is Le Monde to a reader, so it counts as Le Monde.
-const INVISIBLE = /\p{Cf}/gu;
+// Characters that show nothing: every format character (\p{Cf}: zero-width spaces and joiners, direction marks and
+// overrides, the soft hyphen, BOM) and every default-ignorable one (Unicode's list of characters a renderer shows as
+// nothing: the combining grapheme joiner U+034F, variation selectors, the Hangul fillers U+115F, U+1160, U+3164): "Le\u200bMonde"
+// and "Le Mo\u034fnde" are Le Monde to a reader, so they count as Le Monde.
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+// Blanks NFKC keeps as they are: the Braille pattern blank U+2800 is drawn as a space.
+const BLANKS = /\u2800/g;
 // Apostrophe and dash look-alikes a keyboard, a word processor or a CMS puts in one's place: "L’Obs" is L'Obs to a
 // reader. Folded before NFKC (which makes the acute accent U+00B4 a space and a combining accent) and after it (which
 // makes small and full-width forms such as U+FE58 dashes).
 const APOSTROPHES = /[\u2019\u2018\u02bc\u0060\u00b4\uff07]/g;
 const DASHES = /[\u2010-\u2015\u2212]/g;
 const foldMarks = (s: string) => s.replace(APOSTROPHES, "'").replace(DASHES, '-');
+
+/** `[letter, Latin letter]` pairs from a string of letters each followed by its target. */
+const pairs = (table: string) => table.split(' ').map((pair) => [pair[0], pair.slice(1)] as const);
 /**
- * Letters of other scripts drawn as a Latin letter (Unicode's confusables, TR39: Cyrillic, Greek, Armenian, Latin's
- * dotless i and IPA forms), taken after case folding: "L\u0435 Monde" with a Cyrillic e and "\u03a43 Daily" with a
- * Greek capital tau are Le Monde and T3 Daily to a reader, so one outlet cannot pass for two by a swapped letter. A
- * small letter goes where its capital looks like (Cyrillic \u0442 as \u0422, "t"), so a name and its capitals keep
- * one key. A name in another script keeps a key of its own unless every letter of it is drawn as a Latin one.
+ * Letters of other scripts drawn as a Latin letter, as Unicode's confusables (TR39) map them to one Latin letter:
+ * Greek, Cyrillic and Armenian, Latin's dotless i, IPA and small-capital letters. "L\u0435 Monde" with a Cyrillic e and
+ * "\u03a43 Daily" with a Greek capital tau are Le Monde and T3 Daily to a reader, so one outlet cannot pass for two by
+ * a swapped letter. Capitals and small letters each go where they are drawn (Greek \u039d is N, \u03bd is v), before case
+ * is folded; TR39's "l" for the capitals drawn as I (Greek iota, Cyrillic \u0406 and palochka) is I here, as case
+ * folding makes a Latin I an i. The Cyrillic \u0451 and \u0457 are \u00eb and \u00ef (the letters with their dots).
  */
-const LOOK_ALIKES = new Map(
-  // Cyrillic
-  (
-    '\u0430a \u0432b \u0435e \u0451\u00eb \u0455s \u0456i \u0457\u00ef \u0458j \u043ak \u043cm \u043dh \u043eo \u0440p \u0441c \u0442t ' +
-    '\u0443y \u0445x \u04bbh \u04cfl \u04afy \u0501d \u051bq \u051dw ' +
+const DRAWN_AS_LATIN = new Map(
+  pairs(
     // Greek
-    '\u03b1a \u03b2b \u03b5e \u03b6z \u03b7h \u03b9i \u03bak \u03bcm \u03bdn \u03bfo \u03c1p \u03c4t \u03c5y \u03c7x \u03f2c \u03f3j ' +
-    // Armenian, then Latin's dotless i and IPA letters
-    '\u0570h \u057du \u0585o \u0131i \u0251a \u0261g'
-  )
-    .split(' ')
-    .map((pair) => [pair[0], pair.slice(1)] as const),
+    '\u0391A \u0392B \u0395E \u0396Z \u0397H \u0399I \u039aK \u039cM \u039dN \u039fO \u03a1P \u03a4T \u03a5Y \u03a7X \u037fJ ' +
+      '\u03b1a \u03b3y \u03b9i \u03bdv \u03bfo \u03c1p \u03c3o \u03c5u \u03d2Y \u03dcF \u03f1p \u03f2c \u03f3j \u03f9C \u03faM ' +
+      // Cyrillic
+      '\u0405S \u0406I \u0408J \u0410A \u0412B \u0415E \u041aK \u041cM \u041dH \u041eO \u0420P \u0421C \u0422T \u0423Y \u0425X ' +
+      '\u042cb \u0430a \u0433r \u0435e \u043eo \u0440p \u0441c \u0443y \u0445x \u0455s \u0456i \u0458j \u0461w \u0474V \u0475v ' +
+      '\u04aeY \u04afy \u04bbh \u04bde \u04c0I \u04cfi \u0501d \u050cG \u051bq \u051cW \u051dw \u0451\u00eb \u0457\u00ef ' +
+      // Armenian
+      '\u054dU \u054fS \u0555O \u0561w \u0563q \u0566q \u0570h \u0578n \u057cn \u057du \u0581g \u0584f \u0585o ' +
+      // Latin: the long s, dotless i, IPA and small capitals
+      '\u017ff \u0131i \u0251a \u0261g \u0263y \u0269i \u026ai \u026fw \u028bu \u028fy \u1d04c \u1d0fo \u1d11o \u1d1cu \u1d20v ' +
+      '\u1d21w \u1d22z',
+  ),
 );
-const LOOK_ALIKE = new RegExp(`[${[...LOOK_ALIKES.keys()].join('')}]`, 'gu');
-const foldLookAlikes = (s: string) => (/[\u0080-\uffff]/.test(s) ? s.replace(LOOK_ALIKE, (c) => LOOK_ALIKES.get(c)!) : s);
+/**
+ * After case folding, the small letters that case folding made of a capital not drawn as a Latin letter, or whose own
+ * TR39 letter is missing: each as its capital (Cyrillic \u0442 as \u0422, "t"), else as itself drawn (Greek \u03c3 is o),
+ * so a name and its capitals keep one key (but for the Greek \u039d/\u03bd and \u03a5/\u03c5, drawn as two letters).
+ */
+const SMALL_DRAWN_AS_LATIN = new Map<string, string>();
+for (const [letter, latin] of DRAWN_AS_LATIN) {
+  const small = letter.toLowerCase();
+  if (small !== letter && !DRAWN_AS_LATIN.has(small)) SMALL_DRAWN_AS_LATIN.set(small, latin.toLowerCase());
+  if (small === letter) SMALL_DRAWN_AS_LATIN.set(letter, latin.toLowerCase());
+}
+const classOf = (letters: Iterable<string>) => new RegExp(`[${[...letters].join('')}]`, 'gu');
+const DRAWN = classOf(DRAWN_AS_LATIN.keys());
+const SMALL_DRAWN = classOf(SMALL_DRAWN_AS_LATIN.keys());
+const NOT_ASCII = /[\u0080-\uffff]/;
+
 // Names are few (outlets, aliases) and every report and projector batch folds the same ones again: their keys are
 // kept, within a bound.
 const FOLDED_KEPT = 10_000;
@@ -37,15 +62,18 @@ const folded = new Map<string, string>();
 /**
  * A name as a reader tells names apart, the one fold for outlets (corroboration) and alias names (entities):
  * compatibility forms (NFKC: full-width letters, ligatures, a no-break space), apostrophe look-alikes (’ ‘ ʼ ` ´ ＇)
- * as ' and dash look-alikes (U+2010–U+2015, −) as -, invisible characters dropped (every format character, \p{Cf}:
- * U+200B–U+200D, U+2060, U+FEFF, the soft hyphen U+00AD, the bidi marks and controls), spacing and case folded, and
- * letters of other scripts drawn as a Latin letter taken as that letter (a Cyrillic "Т" is "t": LOOK_ALIKES).
+ * as ' and dash look-alikes (U+2010–U+2015, −) as -, invisible characters dropped (every format and default-ignorable
+ * character: U+200B–U+200D, U+2060, U+FEFF, the soft hyphen U+00AD, the bidi marks and controls, U+034F, variation
+ * selectors, Hangul fillers), the Braille blank as a space, spacing and case folded, and letters of other scripts drawn
+ * as a Latin letter taken as that letter (a Cyrillic "Т" is "t": DRAWN_AS_LATIN).
  */
 export function readerKey(name: string): string {
   let key = folded.get(name);
   if (key === undefined) {
-    key = foldMarks(foldMarks(name).normalize('NFKC')).replace(INVISIBLE, '').trim().replace(/\s+/g, ' ').toLowerCase();
-    key = foldLookAlikes(key);
+    key = foldMarks(foldMarks(name).normalize('NFKC')).replace(INVISIBLE, '').replace(BLANKS, ' ');
+    if (NOT_ASCII.test(key)) key = key.replace(DRAWN, (c) => DRAWN_AS_LATIN.get(c)!);
+    key = key.trim().replace(/\s+/g, ' ').toLowerCase();
+    if (NOT_ASCII.test(key)) key = key.replace(SMALL_DRAWN, (c) => SMALL_DRAWN_AS_LATIN.get(c)!);
     if (folded.size >= FOLDED_KEPT) folded.clear();
     folded.set(name, key);
   }
