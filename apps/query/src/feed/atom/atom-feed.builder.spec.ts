@@ -189,6 +189,16 @@ describe('Atom feed builder', () => {
     const alone = parse(toXml(buildAtomFeed({ events: [item()], amendments: new Map() }, options))).feed.entry[0];
     expect(alone.contributor).toBeUndefined();
     expect(alone.content['#text']).toContain('<p>1 outlet: 1 confirms, 0 deny</p>');
+    // An editor's act cites no outlet: no "0 outlets" line (t28).
+    const aliased = item({
+      type: 'entity.aliased',
+      subject: 'org:acme',
+      sources: [],
+      data: { name: 'Acme Tower' },
+      headlineEn: 'Acme is also called Acme Tower',
+    });
+    const act = parse(toXml(buildAtomFeed({ events: [aliased], amendments: new Map() }, options))).feed.entry[0];
+    expect(act.content['#text']).not.toMatch(/outlets?:/);
   });
 
   it('keeps hostile text from sources well-formed', () => {

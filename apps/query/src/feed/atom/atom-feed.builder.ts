@@ -154,7 +154,9 @@ function contentHtml(c: CurrentItem, lang: 'en' | 'fr'): string {
     );
   }
   parts.push(`<p>${t.occurred}${t.colon}${html(c.occurredAt ?? t.none)} · ${html(t.modality[c.item.modality] ?? c.item.modality)}</p>`);
-  parts.push(`<p>${html(corroborationLine(corroborationOfItem(c.item), lang))}</p>`);
+  // An editor's act (a merge, an alias name) cites no outlet: no "0 outlets" line (t28).
+  const corroboration = corroborationOfItem(c.item);
+  if (corroboration.outlets > 0) parts.push(`<p>${html(corroborationLine(corroboration, lang))}</p>`);
   if (c.item.sources.length) {
     const li = c.item.sources.map((s) => {
       const name = html(s.outlet) + (s.title ? `${t.colon}${html(s.title)}` : '');
