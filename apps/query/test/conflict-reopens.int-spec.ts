@@ -1,29 +1,21 @@
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { claimsOf, conflictName } from '@newsroom/domain';
 import { PgEventStore } from '@newsroom/event-store';
-import { conflictIdOf, PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
+import { PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
 import { createTestDatabase, pastMillisecondOf, TestDatabase } from '@newsroom/testing';
 import { applyLog, readModelSnapshot } from '../../../libs/projections/test/support/log-replay.util';
 import { amendmentAppend, toAppend } from '../../../tests/fixtures/story.fixture';
 import { ConflictStates1764902730000 } from '../../../infra/postgres/migrations/1764902730000-conflict-states.migration';
 import { ConflictStateSides1764902740000 } from '../../../infra/postgres/migrations/1764902740000-conflict-state-sides.migration';
 import { FeedRepository } from '../src/feed/feed.repository';
+import { figureConflict } from './support/figure-conflict.fixture';
 import { reportsReader, startReportsApp } from './support/reports-app.harness';
 
 const ORG = 'org:reopen-corp';
 const A = '0193c100-0000-7000-8000-00000000000a'; // 5 billion, Example Daily
 const B = '0193c100-0000-7000-8000-00000000000b'; // 6 billion, Second Wire
-const loss = (id: string, amount: string, outlet: string) => ({
-  id,
-  type: 'financial.loss_reported',
-  subject: ORG,
-  occurredAt: '2024-H1',
-  data: { money: { amount, currency: 'USD' }, period: '2024-H1', basis: 'actual' },
-  sources: [{ outlet, language: 'en' }],
-});
-const KEY = claimsOf(loss(A, '1', 'x'))[0].key;
-const CONFLICT = conflictIdOf(conflictName(KEY, A, B));
+const { figure: loss, conflictOf } = figureConflict('financial.loss_reported', ORG, '2024-H1');
+const CONFLICT = conflictOf(A, B);
 
 interface Conflict {
   conflictId: string;

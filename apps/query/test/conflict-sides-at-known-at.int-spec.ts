@@ -1,29 +1,21 @@
 import { INestApplication } from '@nestjs/common';
 import { parse } from 'csv-parse/sync';
 import { DataSource } from 'typeorm';
-import { claimsOf, conflictName } from '@newsroom/domain';
 import { PgEventStore } from '@newsroom/event-store';
-import { conflictIdOf, PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
+import { PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
 import { createTestDatabase, pastMillisecondOf, reportingColumns, TestDatabase, withMigrationUndone } from '@newsroom/testing';
 import { applyLog, readModelSnapshot } from '../../../libs/projections/test/support/log-replay.util';
 import { amendmentAppend, toAppend } from '../../../tests/fixtures/story.fixture';
 import { ConflictStateSides1764902740000 } from '../../../infra/postgres/migrations/1764902740000-conflict-state-sides.migration';
 import { FeedRepository } from '../src/feed/feed.repository';
+import { figureConflict } from './support/figure-conflict.fixture';
 import { reportsReader, startReportsApp } from './support/reports-app.harness';
 
 const ORG = 'org:sides-corp';
 const A = '0193c200-0000-7000-8000-00000000000a'; // 30 billion, Example Daily
 const B = '0193c200-0000-7000-8000-00000000000b'; // 35 billion, Second Wire (corrected to 33, then to 30)
-const revenue = (id: string, amount: string, outlet: string) => ({
-  id,
-  type: 'revenue.reported',
-  subject: ORG,
-  occurredAt: '2024',
-  data: { money: { amount, currency: 'USD' }, period: '2024', basis: 'actual' },
-  sources: [{ outlet, language: 'en' }],
-});
-const KEY = claimsOf(revenue(A, '1', 'x'))[0].key;
-const CONFLICT = conflictIdOf(conflictName(KEY, A, B));
+const { figure: revenue, conflictOf } = figureConflict('revenue.reported', ORG, '2024');
+const CONFLICT = conflictOf(A, B);
 
 interface Side {
   eventId: string;
