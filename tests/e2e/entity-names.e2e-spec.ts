@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { displayNameOf } from '@newsroom/domain';
 import { pastMillisecondOf, pollUntil } from '@newsroom/testing';
 import { newsroomCli } from './newsroom-cli.harness';
-import { post, Recorded, startStack, TestStack } from './stack.harness';
+import { post, Recorded, startStack, storySteps, TestStack } from './stack.harness';
 
 const NBSP = '\u00a0';
 const source = { outlet: 'Fixture Wire', language: 'en' };
@@ -39,16 +39,7 @@ describe("names from the facts: a product's announced name, a case's filed title
   const ids = { product: randomUUID(), filed: randomUUID(), motion: randomUUID(), settled: randomUUID() };
   const at: { renamed?: string } = {};
 
-  const get = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${q}${path}`);
-    expect(res.status).toBe(200);
-    return (await res.json()) as T;
-  };
-  const record = async (envelope: Record<string, unknown>) => {
-    const res = await post<Recorded>(`${ingest}/v1/events`, { ...envelope, sources: [source] }, stack.key);
-    expect(res.status).toBe(201);
-    return res.body;
-  };
+  const { get, record } = storySteps(() => stack, source);
   const amend = async (id: string, kind: 'corrections' | 'retractions', body: Record<string, unknown>) => {
     const res = await post<Recorded>(`${ingest}/v1/events/${id}/${kind}`, body, stack.key);
     expect(res.status).toBe(201);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { pollUntil } from '@newsroom/testing';
-import { post, Recorded, startStack, TestStack } from './stack.harness';
+import { post, Recorded, startStack, storySteps, TestStack } from './stack.harness';
 
 const NBSP = '\u00a0';
 const source = { outlet: 'Fixture Wire', language: 'en' };
@@ -31,16 +31,7 @@ describe("names from the facts in another event's data: a merge's other side, a 
   const duplicate = `case:t56-doe-dup-${tag}`;
   const ids = { asked: randomUUID() };
 
-  const get = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${q}${path}`);
-    expect(res.status).toBe(200);
-    return (await res.json()) as T;
-  };
-  const record = async (envelope: Record<string, unknown>) => {
-    const res = await post<Recorded>(`${ingest}/v1/events`, { ...envelope, sources: [source] }, stack.key);
-    expect(res.status).toBe(201);
-    return res.body;
-  };
+  const { get, record } = storySteps(() => stack, source);
   // `subject` is the same entity as `into`: an entity.merged in `subject`'s stream, `data.into` the other side.
   const merge = async (subject: string, into: string) => {
     const res = await post<Recorded>(`${ingest}/v1/entities/${into}/aliases`, { subject, reason: 'the same' }, stack.key);

@@ -136,3 +136,23 @@ export async function post<T = unknown>(
   }
   return { status: res.status, body: json as T, headers: res.headers };
 }
+
+/**
+ * What e2e files that walk a story step by step share, against the stack `of()` gives once started: a read that must
+ * answer 200 (its JSON), and one event that must be created (201) with `source` as its one source.
+ */
+export function storySteps(of: () => TestStack, source: Record<string, unknown>) {
+  return {
+    get: async <T>(path: string): Promise<T> => {
+      const res = await fetch(`${of().apps.query.url}${path}`);
+      expect(res.status).toBe(200);
+      return (await res.json()) as T;
+    },
+    record: async (envelope: Record<string, unknown>) => {
+      const stack = of();
+      const res = await post<Recorded>(`${stack.apps.ingest.url}/v1/events`, { ...envelope, sources: [source] }, stack.key);
+      expect(res.status).toBe(201);
+      return res.body;
+    },
+  };
+}
