@@ -518,6 +518,17 @@ describe('leadership: evolve and tenures', () => {
       ]);
     });
 
+    it("a tenure of unknown start ended by a rumour under one slug and confirmed under the other takes the confirmation's slug, as the paged SQL does", () => {
+      const data = (organization: string) => ({ organization, role: 'CTO', roleCategory: 'c-suite', reason: 'resigned' });
+      const t = given(
+        event('executive.departed', 'person:r6', '2024-03', data('org:r4a'), { modality: 'rumored' }),
+        event('executive.departed', 'person:r6', '2024-03', data('org:r4b'), { modality: 'confirmed' }),
+      );
+      expect(shown(tenuresOf(t.visible<LeadershipRow>(), null, merged))).toEqual([
+        { person: 'person:r6', organization: 'org:r4b', start: null, end: ['2024-03', 'org:r4b'], certain: undefined },
+      ]);
+    });
+
     it('pairs in valid time across the slugs: a departure under the other slug between two appointments ends the first', () => {
       const t = given(
         appointed('person:r5', 'CTO', '2021-01', { organization: 'org:r4a' }),

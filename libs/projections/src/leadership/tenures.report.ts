@@ -175,8 +175,12 @@ export function tenuresOf(
     for (const { r, at } of keyed) {
       if (r.kind === 'departed' && closed) {
         // Another report of the same departure: the first stands, unless it is a rumour and this one is not.
-        if (closed.end!.modality === 'rumored' && r.modality !== 'rumored')
+        if (closed.end!.modality === 'rumored' && r.modality !== 'rumored') {
           Object.assign(closed, { end: bound(r), reason: r.reason, destination: r.destination });
+          // A tenure of unknown start is the departure that ends it: its slug and role as that one recorded them (a
+          // confirmation under another slug of a merged organization, as the report's SQL takes the ending row's).
+          if (!closed.start) Object.assign(closed, { organization: r.organization, role: r.role, roleCategory: r.role_category });
+        }
         continue;
       }
       closed = null;
