@@ -64,12 +64,12 @@ export interface ConflictRow {
  * that moved a side) until the next state. The report at `knownAt` reads the latest one recorded by then; a feed item
  * the openings and closings its event began.
  */
-export type ConflictState = Pick<
+export type ConflictState = Pick<ConflictRow, 'conflictId' | 'fields' | 'a' | 'b'> &
+  ConflictStateFields & { fromPosition: string; fromAt: string };
+
+/** The fields a conflict's row and each of its kept states share: its status and the opening and closing then. */
+export type ConflictStateFields = Pick<
   ConflictRow,
-  | 'conflictId'
-  | 'fields'
-  | 'a'
-  | 'b'
   | 'status'
   | 'openedEventId'
   | 'openedPosition'
@@ -80,7 +80,7 @@ export type ConflictState = Pick<
   | 'closedBy'
   | 'standingEventId'
   | 'reason'
-> & { fromPosition: string; fromAt: string };
+>;
 
 /**
  * The part of the read model one batch works on: the facts sharing a claim key with the batch's events, and their

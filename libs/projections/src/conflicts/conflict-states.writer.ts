@@ -1,23 +1,9 @@
 import { EntityManager } from 'typeorm';
 import { write } from '../write-pipeline.util';
-import type { ConflictState } from './conflict-row.types';
-
-type StateFields = Pick<
-  ConflictState,
-  | 'status'
-  | 'openedEventId'
-  | 'openedPosition'
-  | 'openedAt'
-  | 'closedEventId'
-  | 'closedPosition'
-  | 'closedAt'
-  | 'closedBy'
-  | 'standingEventId'
-  | 'reason'
->;
+import type { ConflictState, ConflictStateFields } from './conflict-row.types';
 
 /** The columns a conflict's row and each of its kept states share, as jsonb_to_recordset reads them. */
-export const stateColumns = (c: StateFields) => ({
+export const stateColumns = (c: ConflictStateFields) => ({
   status: c.status,
   opened_event_id: c.openedEventId,
   opened_position: c.openedPosition,
