@@ -626,6 +626,22 @@ describe('write side over HTTP and Kafka: idempotency, concurrency, stories, cor
     expect((await write('/v1/events', later('appealed'))).status).toBe(201);
   });
 
+  it('refiles a case whose filing was retracted: the refusal names the steps that stand before the new date, and once they are retracted the filing lands', async () => {
+    const subject = `case:refiled-${randomUUID().slice(0, 8)}`;
+    const on = (body: Record<string, unknown>, occurredAt: string) => ({ ...body, occurredAt });
+    const filing = await write<{ id: string }>('/v1/events', on(filed(subject), '2024-03-01'));
+    const step = await write<{ id: string }>('/v1/events', on(statusChanged(subject, 'amended'), '2024-05'));
+    expect([filing.status, step.status]).toEqual([201, 201]);
+    expect((await write(`/v1/events/${filing.body.id}/retractions`, { reason: 'filed elsewhere, later' })).status).toBe(201);
+    const before = await eventCount();
+    const refused = await write<Problem>('/v1/events', on(filed(subject), '2024-10-01'));
+    expectProblem(refused, 422, 'CASE.STEP_BEFORE_FILING', 'occurredAt');
+    expect(refused.body.detail).toContain(`correct or retract it first (event ${step.body.id} (amended on 2024-05))`);
+    expect(await eventCount()).toBe(before);
+    expect((await write(`/v1/events/${step.body.id}/retractions`, { reason: 'belongs to the later filing' })).status).toBe(201);
+    expect((await write('/v1/events', on(filed(subject), '2024-10-01'))).status).toBe(201);
+  });
+
   it('judges the lawsuit lifecycle in valid time: a settlement reported late takes its place before the appeal, a step before the filing is refused', async () => {
     const subject = `case:late-${randomUUID().slice(0, 8)}`;
     const on = (body: Record<string, unknown>, occurredAt: string) => ({ ...body, occurredAt });

@@ -264,6 +264,28 @@ describe('decideRecord', () => {
         expect(error.message).toContain('filed on 2024-05-10');
       });
 
+      it('given a retracted filing whose steps stand, when the case is filed again after them, then CASE.STEP_BEFORE_FILING names each step by its event id', () => {
+        const state = given(CASE, filedOn('2024-03'), dated('amended', '2024-05'), dated('ruled', '2024-09'), retraction(1));
+        const error = thrown(() => decideRecord(state, submission({ occurredAt: '2024-10-01' }, 'lawsuit.filed'), NOW));
+        expect(error).toMatchObject({ code: 'CASE.STEP_BEFORE_FILING', errors: [{ path: 'occurredAt' }] });
+        expect(error.message).toContain(
+          `correct or retract them first (event ${eventId(2)} (amended on 2024-05), event ${eventId(3)} (ruled on 2024-09))`,
+        );
+        expect(error.errors?.[0].message).toBe("is after the case's amended step on 2024-05 and 1 more");
+        // Once they are retracted, the filing is accepted; a filing dated before them always was.
+        const cleared = given(
+          CASE,
+          filedOn('2024-03'),
+          dated('amended', '2024-05'),
+          dated('ruled', '2024-09'),
+          retraction(1),
+          retraction(2),
+          retraction(3),
+        );
+        expect(decideRecord(cleared, submission({ occurredAt: '2024-10-01' }, 'lawsuit.filed'), NOW).type).toBe('lawsuit.filed');
+        expect(decideRecord(state, submission({ occurredAt: '2024-04-01' }, 'lawsuit.filed'), NOW).type).toBe('lawsuit.filed');
+      });
+
       it('given a case filed on 2024-05-10, when a step dated 2024-05 (the month holding the filing) is recorded, then it is accepted', () => {
         expect(statusOf(decideRecord(given(CASE, filedOn('2024-05-10')), step('amended', '2024-05'), NOW))).toBe('amended');
       });

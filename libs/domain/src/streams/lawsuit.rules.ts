@@ -13,6 +13,8 @@ import type { StreamEventState, StreamState } from './stream-state.types';
  * appeal dated only "2025" is neither before nor after a motion of 2025-03, so recorded first, it comes first.
  */
 interface PlacedStep {
+  /** The step's event id (null for a step not recorded yet: the one being decided). */
+  eventId: string | null;
   status: LawsuitStatus;
   occurredAt: string | null;
   start: number;
@@ -37,8 +39,14 @@ const bounds = (occurredAt: string | null): { start: number; end: number } => {
 };
 
 /** A step of `status` dated `occurredAt`, `order` in its stream, with its place in valid time. */
-function placed(status: LawsuitStatus, occurredAt: string | null, order: number, counts: boolean): PlacedStep {
-  return { status, occurredAt, ...bounds(occurredAt), order, counts };
+function placed(
+  status: LawsuitStatus,
+  occurredAt: string | null,
+  order: number,
+  counts: boolean,
+  eventId: string | null = null,
+): PlacedStep {
+  return { eventId, status, occurredAt, ...bounds(occurredAt), order, counts };
 }
 
 /**
@@ -59,7 +67,7 @@ function caseOnRecord(events: Map<string, StreamEventState>, except?: string): C
     if (e.status === 'retracted' || id === except) continue;
     if (e.type === 'lawsuit.filed') filing = { occurredAt: e.occurredAt, start: bounds(e.occurredAt).start };
     else if (e.type === 'lawsuit.status_changed' && e.data?.status) {
-      steps.push(placed(e.data.status, e.occurredAt, order, stepCounts(e)));
+      steps.push(placed(e.data.status, e.occurredAt, order, stepCounts(e), id));
     }
   }
   return { filing, steps: inValidTimeOrder(steps, (s) => s) };
@@ -129,17 +137,35 @@ function assertStepFits(
   }
 }
 
-/** A step of the filing's date must not precede it: a new or corrected filing date is checked against the steps. */
+/**
+ * A step of the filing's date must not precede it: a new or corrected filing date is checked against the steps. The
+ * refusal names every standing step before the date by its event id, so an editor refiling a case whose filing was
+ * retracted knows which steps to correct or retract first.
+ */
 function assertFilingFits(subject: string, onRecord: CaseOnRecord, occurredAt: string | null, path: string): void {
   const start = bounds(occurredAt).start;
-  const early = onRecord.steps.find((s) => s.end <= start);
-  if (!early) return;
+  const early = onRecord.steps.filter((s) => s.end <= start);
+  if (!early.length) return;
+  const [first] = early;
+  const ids = early.map((s) => s.eventId).filter((id): id is string => id !== null);
+  const act = ids.length ? `; correct or retract ${ids.length === 1 ? 'it' : 'them'} first (${stepList(early)})` : '';
   throw new DomainError(
     DOMAIN_ERROR_CODES.CASE_STEP_BEFORE_FILING,
     'rule',
-    `${subject} has ${withArticle(early.status)} step${dated(early)}, before this filing date; a step cannot precede its case's filing`,
-    [{ path, message: `is after the case's ${early.status} step${dated(early)}` }],
+    `${subject} has ${withArticle(first.status)} step${dated(first)}, before this filing date; a step cannot precede its case's filing${act}`,
+    [
+      {
+        path,
+        message: `is after the case's ${first.status} step${dated(first)}${early.length > 1 ? ` and ${early.length - 1} more` : ''}`,
+      },
+    ],
   );
+}
+
+/** The steps a refusal names, at most five: `event <id> (settled on 2024-09)`. */
+function stepList(steps: readonly PlacedStep[]): string {
+  const named = steps.slice(0, 5).map((s) => `event ${s.eventId} (${s.status}${dated(s)})`);
+  return steps.length > 5 ? `${named.join(', ')} and ${steps.length - 5} more` : named.join(', ');
 }
 
 /** A case is filed once; status changes need a filed, open case (an appeal reopens a closed one), all in valid time. */
