@@ -1,15 +1,17 @@
 import { Body, Controller, Headers, Param, Req, Res } from '@nestjs/common';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { IngestRequest, IngestReply } from '../../http/http.types';
-import { correctionRequestJsonSchema, validateCorrectionRequest } from '@newsroom/domain';
+import { correctionRequestJsonSchema, CorrectionRequest, validateCorrectionRequest } from '@newsroom/domain';
 import { AmendmentEndpoint } from '../../docs/api-amendment.decorator';
-import { amendedBody } from '../../http/outcome.response';
-import { eventIdParam, idempotencyKey } from '../../http/path-params.util';
-import { requestMeta } from '../../http/request-meta.util';
 import { CorrectEventCommand } from './correct-event.command';
 import { WriteCommands } from '../../http/write-deadline.service';
-import { refusedAmendmentAnswer } from '../replay-amendment/refused-amendment.response';
-import { refusingInexactNumbers } from '../shared/inexact-numbers.util';
+import { AmendmentRoute, answerAmendment } from '../replay-amendment/amendment-answer.response';
+
+const CORRECTION: AmendmentRoute<CorrectionRequest> = {
+  kind: 'correction',
+  validate: validateCorrectionRequest,
+  command: (target, request, meta, key) => new CorrectEventCommand(target, request, meta, key),
+};
 
 @ApiTags('events')
 @ApiSecurity('bearer')
@@ -30,13 +32,6 @@ export class CorrectionsController {
     @Req() req: IngestRequest,
     @Res({ passthrough: true }) res: IngestReply,
   ) {
-    const targetId = eventIdParam(id);
-    const valid = refusingInexactNumbers(validateCorrectionRequest(body), req.inexactNumbers);
-    // Refused today, it may still be the retry of an amendment an earlier release recorded.
-    if (!valid.ok) {
-      return refusedAmendmentAnswer(this.commands, res, { kind: 'correction', target: targetId, body, key, errors: valid.errors });
-    }
-    const result = await this.commands.execute(new CorrectEventCommand(targetId, valid.value, requestMeta(req), idempotencyKey(key)));
-    return amendedBody(result, res);
+    return answerAmendment(this.commands, CORRECTION, { id, key, body, req, res });
   }
 }

@@ -1,15 +1,17 @@
 import { Body, Controller, Headers, Param, Req, Res } from '@nestjs/common';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { IngestRequest, IngestReply } from '../../http/http.types';
-import { retractionRequestJsonSchema, validateRetractionRequest } from '@newsroom/domain';
+import { retractionRequestJsonSchema, RetractionRequest, validateRetractionRequest } from '@newsroom/domain';
 import { AmendmentEndpoint } from '../../docs/api-amendment.decorator';
-import { amendedBody } from '../../http/outcome.response';
-import { eventIdParam, idempotencyKey } from '../../http/path-params.util';
-import { requestMeta } from '../../http/request-meta.util';
 import { RetractEventCommand } from './retract-event.command';
 import { WriteCommands } from '../../http/write-deadline.service';
-import { refusedAmendmentAnswer } from '../replay-amendment/refused-amendment.response';
-import { refusingInexactNumbers } from '../shared/inexact-numbers.util';
+import { AmendmentRoute, answerAmendment } from '../replay-amendment/amendment-answer.response';
+
+const RETRACTION: AmendmentRoute<RetractionRequest> = {
+  kind: 'retraction',
+  validate: validateRetractionRequest,
+  command: (target, request, meta, key) => new RetractEventCommand(target, request, meta, key),
+};
 
 @ApiTags('events')
 @ApiSecurity('bearer')
@@ -30,13 +32,6 @@ export class RetractionsController {
     @Req() req: IngestRequest,
     @Res({ passthrough: true }) res: IngestReply,
   ) {
-    const targetId = eventIdParam(id);
-    const valid = refusingInexactNumbers(validateRetractionRequest(body), req.inexactNumbers);
-    // Refused today, it may still be the retry of an amendment an earlier release recorded.
-    if (!valid.ok) {
-      return refusedAmendmentAnswer(this.commands, res, { kind: 'retraction', target: targetId, body, key, errors: valid.errors });
-    }
-    const result = await this.commands.execute(new RetractEventCommand(targetId, valid.value, requestMeta(req), idempotencyKey(key)));
-    return amendedBody(result, res);
+    return answerAmendment(this.commands, RETRACTION, { id, key, body, req, res });
   }
 }
