@@ -30,19 +30,23 @@ export interface FactVersion {
   inferred?: InferredField[];
 }
 
+/** What every fact a report lists carries on record: its sources, its history, how it is corroborated. */
+interface OnRecord {
+  recordedAt: string;
+  sources: Source[];
+  history: FactVersion[];
+  corroboration?: Corroboration;
+  inferred?: InferredField[];
+}
+
 /** What every report fact carries, enough to open its sources and history. */
-export interface Fact {
+export interface Fact extends OnRecord {
   title: string;
   factId?: string;
   eventId?: string;
   occurredAt: string | null;
   modality: string;
   status: string;
-  recordedAt: string;
-  sources: Source[];
-  history: FactVersion[];
-  corroboration?: Corroboration;
-  inferred?: InferredField[];
 }
 
 export interface FeedItem {
@@ -122,18 +126,13 @@ export interface Corroboration {
   latestReportedAt: string | null;
 }
 
-export interface TenureEnd {
+export interface TenureEnd extends OnRecord {
   eventId: string;
   occurredAt: string;
   from: string;
   to: string;
   modality: string;
   status: string;
-  recordedAt: string;
-  sources: Source[];
-  history: FactVersion[];
-  corroboration?: Corroboration;
-  inferred?: InferredField[];
   /** A start's: the report its modality comes from when another than its own (a rumour's confirmation). */
   modalityFrom?: TenureEnd | null;
 }
@@ -152,7 +151,7 @@ export interface Tenure {
   fallbacks?: string[];
 }
 
-export interface FinancialPoint {
+export interface FinancialPoint extends OnRecord {
   metric: string;
   basis: string;
   period: string;
@@ -165,11 +164,6 @@ export interface FinancialPoint {
   occurredAt: string;
   modality: string;
   status: string;
-  recordedAt: string;
-  sources: Source[];
-  history: FactVersion[];
-  corroboration?: Corroboration;
-  inferred?: InferredField[];
   /** The open conflicts the figure is a side of (another figure of its metric, basis and period). */
   conflictsWith?: string[];
 }
@@ -179,22 +173,19 @@ export interface DepartureGroup {
   from: string;
   to: string;
   count: number;
-  items: Array<{
-    personName: string;
-    role: string;
-    factId: string;
-    occurredAt: string;
-    modality: string;
-    status: string;
-    recordedAt: string;
-    sources: Source[];
-    history: FactVersion[];
-    corroboration?: Corroboration;
-    inferred?: InferredField[];
-  }>;
+  items: Array<
+    OnRecord & {
+      personName: string;
+      role: string;
+      factId: string;
+      occurredAt: string;
+      modality: string;
+      status: string;
+    }
+  >;
 }
 
-export interface CaseStep {
+export interface CaseStep extends OnRecord {
   eventId: string;
   status: string;
   detail: string | null;
@@ -203,11 +194,6 @@ export interface CaseStep {
   occurredAt: string;
   modality: string;
   factStatus: string;
-  recordedAt: string;
-  sources: Source[];
-  history: FactVersion[];
-  corroboration?: Corroboration;
-  inferred?: InferredField[];
 }
 
 export interface LawsuitCase {
