@@ -22,6 +22,11 @@ export interface Row {
 /** Manual reconnect delays when the browser's own EventSource retry gives up (a refused or failed response). */
 const BACKOFF_MS = [1000, 2000, 5000, 10000, 20000];
 const MAX_ROWS = 500;
+/**
+ * Items are applied to the rows at most this often, each burst in one render: a stream resumed from position 0 replays
+ * the whole history (thousands of items), and a render per item (500 rows each) froze the page for minutes (t29).
+ */
+const APPLY_EVERY_MS = 100;
 
 /**
  * Applies one feed item to the rows: an amendment (event.corrected / event.retracted) or an attached source
@@ -107,9 +112,8 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
       source.onmessage = (e) => {
         const item = JSON.parse(e.data) as FeedItem;
         last.current = e.lastEventId || item.position;
-        setRows((rs) => applyItem(rs, item));
-        setVersion((v) => v + 1);
-        if (item.type === 'event.corrected' && item.sources.length && item.targetEventId) refreshOutlets(item.targetEventId, item.subject);
+        pending.push(item);
+        applyTimer ??= window.setTimeout(applyPending, APPLY_EVERY_MS);
       };
       source.addEventListener('close', (e) => {
         const data = JSON.parse((e as MessageEvent).data ?? '{}');
@@ -158,6 +162,22 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
       );
     };
 
+    // The items received since the last render, applied together (the position they resume from is already past them).
+    let pending: FeedItem[] = [];
+    let applyTimer: number | undefined;
+    const applyPending = () => {
+      window.clearTimeout(applyTimer);
+      applyTimer = undefined;
+      const items = pending;
+      pending = [];
+      if (!items.length) return;
+      setRows((rs) => items.reduce(applyItem, rs));
+      setVersion((v) => v + 1);
+      const corrected = items.filter((i) => i.type === 'event.corrected' && i.sources.length && i.targetEventId);
+      // Once the rows are rendered: a correction's target may have arrived in the same burst.
+      if (corrected.length) window.setTimeout(() => corrected.forEach((i) => !stopped && refreshOutlets(i.targetEventId!, i.subject)));
+    };
+
     const goneOffline = () => refused || setConnection('offline');
     const backOnline = () => {
       if (source || refused) return;
@@ -168,6 +188,8 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
     window.addEventListener('online', backOnline);
     open();
     return () => {
+      // What arrived stays applied (a new key resumes after it; new filters empty the rows next).
+      applyPending();
       stopped = true;
       probe.abort();
       window.clearTimeout(timer);
