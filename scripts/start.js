@@ -105,6 +105,28 @@ Newsroom is up.
   logs       ${logDir}
 Ctrl-C stops everything.
 `);
+  watchBroker(env.KAFKA_BROKERS.split(',')[0].trim(), startedKafka);
+}
+
+/** How often the supervisor asks whether the broker still takes connections. */
+const BROKER_CHECK_MS = 5000;
+
+/**
+ * One line when the broker stops taking connections and one when it takes them again: the services' own logs say
+ * it at most every 30 s each, and the terminal `npm start` runs in said nothing (t29).
+ */
+function watchBroker(broker, startedKafka) {
+  let up = true;
+  const check = async () => {
+    const now = await stack.canConnect(broker);
+    if (now === up) return;
+    up = now;
+    if (!now) {
+      const fix = startedKafka ? '`npm run kafka -- start` starts it again' : 'start it again, or check KAFKA_BROKERS';
+      stack.say(`the Kafka broker at ${broker} is not answering: writes are kept in Postgres and the services retry; ${fix}.`);
+    } else stack.say(`the Kafka broker at ${broker} answers again: the services catch up by themselves.`);
+  };
+  setInterval(() => void check().catch(() => undefined), BROKER_CHECK_MS).unref();
 }
 
 main().catch((error) => {

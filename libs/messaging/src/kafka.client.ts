@@ -1,3 +1,4 @@
+import { BrokerUnreachableNotice } from './broker-unreachable.util';
 import { Admin, ConfigResourceTypes, Kafka, logLevel, Producer, Partitioners, CompressionTypes, type SASLOptions } from 'kafkajs';
 import './kafkajs-request-queue.util';
 import './kafkajs-encoder.util';
@@ -132,16 +133,19 @@ export function kafkajsLogLevel(level: logLevel, log: { message: string; error?:
   return level;
 }
 
-const toNestLog =
-  () =>
-  ({ level, log }: { level: logLevel; log: { message: string; [k: string]: unknown } }) => {
+const toNestLog = (brokers: readonly string[]) => () => {
+  const unreachable = new BrokerUnreachableNotice(brokers);
+  return ({ level, log }: { level: logLevel; log: { message: string; [k: string]: unknown } }) => {
     const { message, timestamp: _t, logger: _l, ...rest } = log;
     const line = `${message} ${Object.keys(rest).length ? JSON.stringify(rest) : ''}`.trim();
+    const notice = level <= logLevel.WARN ? unreachable.take(message) : undefined;
+    if (notice !== undefined) return notice === null ? kafkaLogger.debug(line) : kafkaLogger.warn(notice);
     const at = kafkajsLogLevel(level, log);
     if (at === logLevel.ERROR) kafkaLogger.error(line);
     else if (at === logLevel.WARN) kafkaLogger.warn(line);
     else kafkaLogger.debug(line);
   };
+};
 
 /**
  * Owns one kafkajs client per process: a lazily connected producer, an admin for topics and readiness, and
@@ -164,7 +168,7 @@ export class KafkaClient implements Publisher {
       connectionTimeout: options.connectionTimeoutMs ?? 3000,
       requestTimeout: 10000,
       logLevel: logLevel.WARN,
-      logCreator: toNestLog,
+      logCreator: toNestLog(options.brokers),
       retry: { initialRetryTime: 200, retries: 5, maxRetryTime: 5000 },
     });
   }
