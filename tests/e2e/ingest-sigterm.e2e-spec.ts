@@ -13,7 +13,7 @@ import {
 } from '@newsroom/testing';
 
 /**
- * SIGTERM to ingest while writers keep their kept-alive connections busy (README, "Stopping a service"): every
+ * SIGTERM to ingest while writers keep their kept-alive connections busy (README, "Supervision"): every
  * request a client sent gets an HTTP answer, a 2xx or a 503 problem, never a reset; a connection it can no longer
  * open (refused) carried no request. Each 2xx event is stored once, and a 503 retried with its Idempotency-Key
  * lands once. Before the drain, a request sent in the moment Node's server.close() destroyed the idle kept-alive
