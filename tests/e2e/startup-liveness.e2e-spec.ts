@@ -1,5 +1,7 @@
+import { createServer, Server, Socket } from 'node:net';
 import {
   createTestDatabase,
+  departedEnvelope,
   freePort,
   launchApp,
   pollUntil,
@@ -28,9 +30,14 @@ describe('a service answers liveness while it starts (apps as processes)', () =>
   beforeAll(async () => {
     db = await createTestDatabase('startup_liveness');
   });
+  let mute: Server | null = null;
+  const muted: Socket[] = [];
+
   afterAll(async () => {
     await Promise.all(apps.map((a) => a.stop('SIGKILL')));
     await proxy?.close();
+    for (const s of muted) s.destroy();
+    await new Promise((resolve) => (mute ? mute.close(resolve) : resolve(null)));
     await db?.drop();
   }, 30000);
 
@@ -66,6 +73,63 @@ describe('a service answers liveness while it starts (apps as processes)', () =>
       `[startup-liveness e2e] query: live ${liveAfter} ms after launch while Postgres was away; ready ${Date.now() - healed} ms after it came\n`,
     );
   }, 60000);
+
+  it('ingest and the relay with a broker that takes connections and never answers: the apps listen, ingest ready (degraded: creating topics) takes a write, the relay says kafka', async () => {
+    // A "broker" that accepts every connection and says nothing: each Kafka request waits for its timeouts.
+    mute = createServer((socket) => void muted.push(socket));
+    const brokerPort = await freePort();
+    await new Promise<void>((resolve) => mute!.listen(brokerPort, '127.0.0.1', resolve));
+    const key = testApiKey();
+    const env = {
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: `127.0.0.1:${brokerPort}`,
+      KAFKA_TOPIC_PREFIX: testTopics('startup-mute').prefix,
+      NEWSROOM_API_KEYS: `${key}:admin`,
+    };
+    const launched = Date.now();
+    const ingest = launchApp('ingest', env, await freePort());
+    const relay = launchApp('relay', env, await freePort());
+    apps.push(ingest, relay);
+    // The Nest apps themselves answer (the start-up server's /health/live says `starting: true`).
+    const listening = async (app: RunningApp) => {
+      await pollUntil(
+        async () => {
+          const live = await fetch(`${app.url}/health/live`, { signal: AbortSignal.timeout(2000) })
+            .then((r) => r.json() as Promise<{ status?: string; starting?: boolean }>)
+            .catch(() => null);
+          return live?.status === 'ok' && live.starting === undefined;
+        },
+        {
+          timeoutMs: 60000,
+          intervalMs: 100,
+          what: `${app.name} listening`,
+        },
+      );
+      return Date.now() - launched;
+    };
+    const [ingestAfter, relayAfter] = await Promise.all([listening(ingest), listening(relay)]);
+
+    // Ingest takes writes (Postgres is all they need), and says what its consumer waits for.
+    const ready = await fetch(`${ingest.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    const body = (await ready.json()) as { degraded: string[]; details: Record<string, unknown> };
+    expect(body.degraded).toEqual(expect.arrayContaining(['kafka', 'submissions-consumer']));
+    expect(body.details['submissions-consumer']).toMatchObject({ status: 'degraded', state: 'creating topics' });
+    const { id: _id, ...envelope } = departedEnvelope();
+    const write = await fetch(`${ingest.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify(envelope),
+    });
+    expect(write.status).toBe(201);
+    // The relay cannot work without the broker: not ready, naming it.
+    const relayReady = await fetch(`${relay.url}/health/ready`);
+    expect(relayReady.status).toBe(503);
+    expect(await relayReady.json()).toMatchObject({ code: 'SERVICE.NOT_READY', checks: { kafka: 'down' } });
+    process.stdout.write(
+      `[startup-liveness e2e] mute broker: ingest listening ${ingestAfter} ms after launch, relay ${relayAfter} ms (before: about 20 s on the start-up server)\n`,
+    );
+  }, 90000);
 
   it('projector whose group join waits out a killed member: the app listens (live 200, ready 503 consumer starting) before the join completes', async () => {
     const { prefix } = testTopics('startup-join');

@@ -51,9 +51,11 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
     });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    // Topics are created here, not by hand; a broker that is down now is retried by the loop, not fatal.
-    await this.ensureTopics().catch((e) => this.logger.warn(`could not ensure topics yet: ${e.message}`));
+  onApplicationBootstrap(): void {
+    // Topics are created here, not by hand; a broker that is down now is retried by the loop (the leader's
+    // `prepare`), not fatal. Not awaited: the app takes its port at once, and a broker that accepts connections and
+    // never answers shows as readiness 503 naming `kafka`, not as the start-up server's 503 for about 20 s.
+    void this.ensureTopics().catch((e) => this.logger.warn(`could not ensure topics yet: ${e.message}`));
     this.relay.start();
   }
 

@@ -34,6 +34,11 @@ export function httpEnvShape() {
     NEWSROOM_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3600000).default(120000),
     /** Open TCP connections per process; over it the socket is closed at once. 0 = no cap. */
     NEWSROOM_HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(0).max(10000000).default(25000),
+    /**
+     * At shutdown, how long kept-alive connections may still send a request (served, answered with
+     * `Connection: close`) before the idle ones are closed; the drain ends sooner once every connection has closed.
+     */
+    NEWSROOM_HTTP_DRAIN_MS: z.coerce.number().int().min(0).max(60000).default(1000),
     /** The supervisor that started this process (`npm start`): once it is gone, the service shuts down. */
     NEWSROOM_SUPERVISOR_PID: z.coerce.number().int().min(2).optional(),
   };

@@ -14,6 +14,7 @@ import { attachRouteMethods, collectExpressRoutes, RouteMethods } from './route-
 import { requestLogMiddleware, ROOT_LOGGER } from '../logging/logging.module';
 import { httpEnvSchema, loadConfig } from '../config/load-config.util';
 import { listenWhileStarting } from '../health/startup.util';
+import { httpDrain } from './http-drain.util';
 
 /** Express's side of `securityHeaders` (security-headers.util.ts): a listed Origin's preflight is answered 204. */
 function expressSecurityHeaders(corsOrigins: readonly string[]) {
@@ -99,6 +100,20 @@ export async function bootstrapHttp(module: Type<unknown> | DynamicModule, optio
   if (http.NEWSROOM_HTTP_MAX_CONNECTIONS > 0) server.maxConnections = http.NEWSROOM_HTTP_MAX_CONNECTIONS;
   // Fastify got answerClientError as its clientErrorHandler (it installs one of its own otherwise).
   if (options.adapter !== 'fastify') server.on('clientError', answerClientError);
+  // Shutdown (SIGTERM, the supervisor gone, an uncaught exception) closes the server through the adapter, after the
+  // app's beforeApplicationShutdown hooks and before its pools close: the drain goes first (http-drain.util), so a
+  // request already sent on a kept-alive connection is answered, never reset, and the adapter's close then waits
+  // for the requests still in progress.
+  const drain = httpDrain(server, http.NEWSROOM_HTTP_DRAIN_MS);
+  const adapter = app.getHttpAdapter();
+  const closeAdapter = adapter.close.bind(adapter);
+  adapter.close = async () => {
+    const drained = await drain();
+    new NestLogger(options.service).log(
+      `HTTP drained in ${drained.waitedMs} ms: ${drained.closedIdle} idle keep-alive connection(s) closed, ${drained.busy} finishing a request`,
+    );
+    return closeAdapter();
+  };
   await app.init();
   // Express's routes exist once Nest has registered them (Fastify's are collected as registered: installFastifyHttp).
   if (options.adapter !== 'fastify') {

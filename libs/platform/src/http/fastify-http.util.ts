@@ -38,6 +38,10 @@ export function fastifyAdapter(options: {
     bodyLimit: options.bodyLimit,
     genReqId: (raw: IncomingMessage) => requestIdOf(raw.headers),
     requestIdHeader: false,
+    // A request on a connection still open once Fastify closes (one pipelined behind a request in progress) is
+    // served with `Connection: close`, as during the drain (http-drain.util), not answered Fastify's bare 503: the
+    // app's pools close only after the server's last connection.
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     clientErrorHandler: options.clientErrorHandler,
     // URLs the router refuses before any hook or Nest runs (a percent-encoding that is not UTF-8, a parameter

@@ -8,7 +8,7 @@ describe('the submissions consumer switch', () => {
     const config = loadIngestConfig({ INGEST_CONSUME_SUBMISSIONS: 'false', KAFKA_BROKERS: '127.0.0.1:1' });
     const kafka = new KafkaClient({ clientId: 'unused', brokers: config.KAFKA_BROKERS });
     const consumer = new SubmissionsConsumer(config, kafka, {} as CommandBus);
-    await consumer.onApplicationBootstrap();
+    consumer.onApplicationBootstrap();
     await expect(consumer.readinessCheck().check()).resolves.toEqual({ state: 'disabled' });
     await consumer.onApplicationShutdown();
   });

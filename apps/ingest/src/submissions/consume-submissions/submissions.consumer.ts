@@ -26,11 +26,20 @@ export class SubmissionsConsumer implements OnApplicationBootstrap, OnApplicatio
     private readonly commands: CommandBus,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  private stopping = false;
+
+  onApplicationBootstrap(): void {
     if (!this.config.INGEST_CONSUME_SUBMISSIONS) {
       this.logger.log('Kafka submissions consumer disabled (INGEST_CONSUME_SUBMISSIONS=false)');
       return;
     }
+    // Not awaited: the app takes its port (and writes, which need Postgres only) without waiting for the broker. A
+    // broker that accepts connections and never answers held ingest on the start-up server's 503 for about 20 s;
+    // readiness now says `submissions-consumer` is `creating topics` meanwhile (degraded, not failing: README, Health).
+    void this.start();
+  }
+
+  private async start(): Promise<void> {
     const topics = topicNames(this.config.KAFKA_TOPIC_PREFIX);
     // A broker that is down now is not fatal: HTTP writes go on and the consumer keeps retrying.
     await this.kafka
@@ -51,6 +60,7 @@ export class SubmissionsConsumer implements OnApplicationBootstrap, OnApplicatio
         if (/max\.message\.bytes/.test(e.message)) this.topicsProblem = e.message;
         this.logger.warn(`could not ensure submission topics yet: ${e.message}`);
       });
+    if (this.stopping) return;
     const processor = new SubmissionBatchProcessor(
       { record: (command) => this.commands.execute(command), replays: (command) => this.commands.execute(command) },
       this.kafka,
@@ -72,6 +82,7 @@ export class SubmissionsConsumer implements OnApplicationBootstrap, OnApplicatio
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     await this.kafka.close();
   }
 
@@ -84,7 +95,8 @@ export class SubmissionsConsumer implements OnApplicationBootstrap, OnApplicatio
         if (!this.config.INGEST_CONSUME_SUBMISSIONS) return { state: 'disabled' };
         if (this.topicsProblem) throw new Error(this.topicsProblem);
         const c = this.consumer;
-        if (!c || c.state !== 'running')
+        if (!c) throw new NotReadyError('creating topics', 'consumer not started: creating or checking its topics on the broker');
+        if (c.state !== 'running')
           throw new NotReadyError(
             c?.state ?? 'not started',
             `consumer ${c?.state ?? 'not started'}${c?.lastError ? `: ${c.lastError}` : ''}`,
