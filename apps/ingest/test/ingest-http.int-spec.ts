@@ -121,6 +121,19 @@ describe('ingest HTTP on Fastify: body parsing, errors, headers, docs', () => {
   it('validates an empty body as {} and names an own __proto__ key by its path', async () => {
     const empty = await post('/v1/events', '');
     expectProblem(empty, 400, 'REQUEST.INVALID');
+    // Every field an envelope needs is named, not `type` alone (t27), whether the body is empty, {} or of no known type.
+    const required = (path: string) => ({ path, message: 'required' });
+    const envelopeFields = ['subject', 'occurredAt', 'data', 'sources'].map(required);
+    expect(empty.json.errors).toEqual([required('type'), ...envelopeFields]);
+    const braces = await post('/v1/events', '{}');
+    expectProblem(braces, 400, 'REQUEST.INVALID');
+    expect(braces.json.errors).toEqual([required('type'), ...envelopeFields]);
+    const unknownType = await post('/v1/events', JSON.stringify({ type: 'executive.promoted', subject: 'person:x' }));
+    expectProblem(unknownType, 400, 'REQUEST.INVALID');
+    expect(unknownType.json.errors).toEqual([
+      { path: 'type', message: expect.stringContaining('must be one of executive.appointed') },
+      ...['occurredAt', 'data', 'sources'].map(required),
+    ]);
     const hostile = JSON.stringify(departedEnvelope()).replace('"data":{', '"data":{"__proto__":{"role":"x"},');
     const res = await post('/v1/events', hostile);
     expectProblem(res, 400, 'REQUEST.INVALID');

@@ -1,5 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { parse } from 'csv-parse/sync';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
 import { PROJECTION_NAMES, ProjectionRebuilder, sourceIdOf } from '@newsroom/projections';
@@ -501,6 +503,42 @@ describe('reports as a user sees them: departures counted by folded role, CSV co
         c.sides[1].modality ?? '',
       ]),
     );
+  });
+
+  it("the query document's CSV example of each report names the header row the service writes, as its first line (t27: a CSV was a bare string)", async () => {
+    type MediaType = { schema?: { description?: string }; example?: string; examples?: Record<string, { value: string }> };
+    const document = JSON.parse(readFileSync(join(__dirname, '../../../openapi/query.json'), 'utf8')) as {
+      paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, MediaType> }> } }>;
+    };
+    // The request that answers each documented example (a path's single `example` is under its path alone).
+    const requests: Record<string, string> = {
+      '/v1/reports/leadership': `/v1/reports/leadership?organization=${ORG}`,
+      '/v1/reports/departures#items': `/v1/reports/departures?organization=${ORG}`,
+      '/v1/reports/departures#grouped': `/v1/reports/departures?organization=${ORG}&groupBy=year`,
+      '/v1/reports/lawsuits': `/v1/reports/lawsuits?party=${ORG}`,
+      '/v1/reports/financials': `/v1/reports/financials?organization=${ORG}`,
+      '/v1/reports/timeline': `/v1/reports/timeline?subject=${ORG}`,
+      '/v1/reports/conflicts': '/v1/reports/conflicts',
+      '/v1/entities/{subject}': `/v1/entities/${ORG}`,
+      '/v1/sources': '/v1/sources',
+      '/v1/sources/{id}': `/v1/sources/${sourceIdOf(SOURCE)}`,
+    };
+    const documented: Record<string, string> = {};
+    for (const [path, item] of Object.entries(document.paths)) {
+      const csvAnswer = item.get?.responses['200']?.content?.['text/csv'];
+      if (!csvAnswer) continue;
+      expect({ path, described: Boolean(csvAnswer.schema?.description) }).toEqual({ path, described: true });
+      if (csvAnswer.example !== undefined) documented[path] = csvAnswer.example;
+      for (const [name, example] of Object.entries(csvAnswer.examples ?? {})) documented[`${path}#${name}`] = example.value;
+    }
+    // Every CSV-capable operation documents its header row, and this test asks each of them.
+    expect(Object.keys(documented).sort()).toEqual(Object.keys(requests).sort());
+    for (const [name, path] of Object.entries(requests)) {
+      const res = await get(`${path}${path.includes('?') ? '&' : '?'}format=csv`);
+      const [firstLine] = (await res.text()).split('\r\n');
+      const [exampleHeader] = documented[name].split('\r\n');
+      expect({ name, status: res.status, header: exampleHeader }).toEqual({ name, status: 200, header: firstLine });
+    }
   });
 
   it("sources CSV: the list already had every field of its JSON; a story's facts gain the subject's name", async () => {

@@ -64,6 +64,30 @@ describe('submission envelope', () => {
       expect(errorsOf(input)).toEqual([{ path: 'type', message: 'required' }]);
     });
 
+    it('given an empty body, then type and every other field an envelope needs are each required, at their paths (t27: only type was)', () => {
+      expect(errorsOf({})).toEqual([
+        { path: 'type', message: 'required' },
+        { path: 'subject', message: 'required' },
+        { path: 'occurredAt', message: 'required' },
+        { path: 'data', message: 'required' },
+        { path: 'sources', message: 'required' },
+      ]);
+    });
+
+    it('given an unknown type and some fields, then the type is refused and the fields left out are required; the fields given are not judged', () => {
+      expect(errorsOf({ type: 'executive.promoted', subject: 'person:x', data: {} })).toEqual([
+        { path: 'type', message: expect.stringContaining('executive.appointed') },
+        { path: 'occurredAt', message: 'required' },
+        { path: 'sources', message: 'required' },
+      ]);
+    });
+
+    it('given a type made by another endpoint, then only the type is refused: that endpoint takes another body', () => {
+      expect(errorsOf({ type: 'event.corrected' })).toEqual([
+        { path: 'type', message: 'event.corrected is made only by the corrections and retractions endpoints' },
+      ]);
+    });
+
     it('given an unknown type, when validated, then the message lists the recordable types', () => {
       expect(errorsOf(envelope('executive.departed', { type: 'executive.promoted' }))).toEqual([
         { path: 'type', message: expect.stringContaining('executive.appointed') },

@@ -210,8 +210,34 @@ export const ApiProblemBadRequest = (description: string) =>
     headers: RATE_LIMIT,
   });
 
+/**
+ * A report's CSV answer, for the document: what a row is, and the header row the service writes (each CSV-capable
+ * operation's example is checked against the first line it answers: apps/query/test/report-csv.int-spec.ts).
+ */
+export interface CsvDoc {
+  rows: string;
+  /** The header row, comma-separated; or, when a parameter changes the columns, one per case (its name, when it applies). */
+  header: string | Record<string, { summary: string; header: string }>;
+}
+
+/** The text/csv media type of a report's 200: described, with its header row as the example (an empty page). */
+function csvContent(csv: CsvDoc) {
+  const schema = {
+    type: 'string',
+    description:
+      `${csv.rows} RFC 4180 (text/csv; charset=utf-8): a header row, then one record per row, CRLF line breaks; a list in ` +
+      'a cell is joined with "; ". Columns added later come last, so a sheet reading the others by place reads them as ' +
+      "before. The example is the header row, as an empty page answers it. The next page's cursor is in X-Next-Cursor.",
+  };
+  if (typeof csv.header === 'string') return { schema, example: `${csv.header}\r\n` };
+  const examples = Object.fromEntries(
+    Object.entries(csv.header).map(([name, { summary, header }]) => [name, { summary, value: `${header}\r\n` }]),
+  );
+  return { schema, examples };
+}
+
 /** 200 as JSON (the response schema, or one of the alternatives) or CSV, 400 as problem+json, and the reads' other answers. */
-export function ApiReport(description: string, schema: z.ZodType, ...alternatives: AlternativeJson[]) {
+export function ApiReport(description: string, schema: z.ZodType, csv: CsvDoc, ...alternatives: AlternativeJson[]) {
   const json = openApiSchema(schema, 'output');
   return applyDecorators(
     ApiOkResponse({
@@ -224,7 +250,7 @@ export function ApiReport(description: string, schema: z.ZodType, ...alternative
         'application/json': {
           schema: alternatives.length ? { oneOf: [json, ...alternatives.map((a) => openApiSchema(a.schema, 'output'))] } : json,
         },
-        'text/csv': { schema: { type: 'string' } },
+        'text/csv': csvContent(csv),
       },
       headers: {
         'Newsroom-Position': {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { entityParams, entitySchema } from '../entities/entities.schema';
-import { feedQuerySchema } from '../feed/feed-query.reader';
+import { feedQueryParams } from '../feed/feed-query.reader';
 import { feedPageSchema, feedStreamParams } from '../feed/feed.schema';
 import { sourceDetailParams, sourceDetailSchema, sourcesListParams, sourcesListSchema } from '../sources/sources.schema';
 import { departuresParams, departuresReportSchema } from '../reports/departures/departures.schema';
@@ -55,7 +55,7 @@ const params: Record<string, z.ZodObject<Record<string, z.ZodType>>> = {
   entityParams,
   sourcesListParams,
   sourceDetailParams,
-  feedQuerySchema,
+  feedQueryParams,
   feedStreamParams,
 };
 

@@ -23,7 +23,11 @@ export class EntitiesController {
   @Get(':subject')
   @ApiOperation({ summary: 'A subject: its display name and the standing facts that name it, in valid-time order.' })
   @ApiParams(entityParams, { path: ['subject'] })
-  @ApiReport('The entity and a page of related facts (items, next).', entitySchema)
+  @ApiReport('The entity and a page of related facts (items, next).', entitySchema, {
+    rows: "One row per related fact, in the timeline's columns (the entity itself is in the JSON).",
+    header:
+      'occurred_at,type,subject,role,headline,modality,status,recorded_at,sources,fact_id,outlets,confirms,denies,inferred,subject_name,canonical_subject,valid_from,valid_to,conflicts_with',
+  })
   @ApiProblemNotFound('No standing fact names this subject (at knownAt).')
   async find(
     @Param('subject') subject: string,

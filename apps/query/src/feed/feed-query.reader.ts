@@ -36,6 +36,27 @@ export interface FeedQuery extends FeedFilter {
 const MAX_POSITION = 9223372036854775807n;
 /** A global position: a Postgres bigint, so anything longer would fail in SQL instead of here. */
 const isPosition = (v: string) => /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_POSITION;
+
+/**
+ * A regular expression source for the strings of `max.length` decimal digits (leading zeros included) that are not
+ * above `max`: for each digit of `max`, its digits before, a smaller one there, then any digits; or `max` itself.
+ */
+function sameLengthNotAbove(max: string): string {
+  const below = [...max].flatMap((d, i) => {
+    const rest = max.length - i - 1;
+    if (d === '0') return [];
+    return [`${max.slice(0, i)}[0-${Number(d) - 1}]${rest ? `[0-9]{${rest}}` : ''}`];
+  });
+  return [...below, max].join('|');
+}
+
+/**
+ * The text of a position in a query string, exactly as isPosition takes it (up to 19 digits and not above
+ * Postgres' bigint): what the documents declare, so a validating client refuses what the service would.
+ */
+const POSITION_PATTERN = `^(?:[0-9]{1,${String(MAX_POSITION).length - 1}}|${sameLengthNotAbove(String(MAX_POSITION))})$`;
+/** The text of a page size in a query string, exactly as the feed's `limit` takes it: 1 to 4 digits, 1..1000. */
+const LIMIT_PATTERN = '^(?:0{0,3}[1-9]|0{0,2}[1-9][0-9]|0?[1-9][0-9]{2}|1000)$';
 const POSITION = 'must be a position (a non-negative integer)';
 const LIMIT = 'must be an integer from 1 to 1000';
 
@@ -120,6 +141,27 @@ export const feedQuerySchema = z.object({
     .optional()
     .transform((v) => v ?? 'en')
     .meta({ description: 'Language of headlines' }),
+});
+
+/**
+ * The feed's parameters as the HTTP endpoints' query strings carry them, for the documents: text only (a JSON
+ * message's numbers are the WebSocket's), `after` and `limit` with the patterns of exactly the values the service
+ * takes. The service parses with feedQuerySchema (feed-query.spec.ts holds the two together).
+ */
+export const feedQueryParams = feedQuerySchema.extend({
+  after: z
+    .string()
+    .regex(new RegExp(POSITION_PATTERN))
+    .optional()
+    .meta({
+      description: `Position to read after (exclusive): a global position, 0 to ${MAX_POSITION}, as decimal digits; default 0`,
+      example: '0',
+    }),
+  limit: z
+    .string()
+    .regex(new RegExp(LIMIT_PATTERN))
+    .optional()
+    .meta({ description: 'Items per page: 1..1000 in decimal digits, default 100', example: '100' }),
 });
 
 /**

@@ -1,5 +1,7 @@
-import { ProblemError } from '@newsroom/platform';
-import { compileFilter, parseFeedQuery, parseStreamQuery } from './feed-query.reader';
+import { openApiSchema, ProblemError } from '@newsroom/platform';
+import { compileFilter, feedQueryParams, parseFeedQuery, parseStreamQuery } from './feed-query.reader';
+import { atomFeedParams } from './atom/atom-feed.schema';
+import { feedStreamParams } from './feed.schema';
 
 const item = (type: string, subject: string, organizations: string[] = [], targetType: string | null = null) => ({
   type,
@@ -11,6 +13,89 @@ const item = (type: string, subject: string, organizations: string[] = [], targe
 });
 
 describe('feed filters', () => {
+  it('documents after and limit as text with a pattern that every value the service takes matches and no value it refuses matches (t27: string or number, bounds in words)', () => {
+    const documented = (field: Parameters<typeof openApiSchema>[0]) => openApiSchema(field, 'input') as { type?: string; pattern?: string };
+    const taken = (name: string, text: string) => {
+      try {
+        parseFeedQuery({ [name]: text }, [name]);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const positions = [
+      '0',
+      '1',
+      '01',
+      '42',
+      '0000000000000000001',
+      '999999999999999999',
+      '9223372036854775806',
+      '9223372036854775807',
+      '9223372036854775808',
+      '9223372036854775810',
+      '9223372036854775900',
+      '9300000000000000000',
+      '9999999999999999999',
+      '12345678901234567890',
+      '00000000000000000001',
+      '-1',
+      '+1',
+      '1.5',
+      '1e3',
+      ' 1',
+      '1 ',
+      '0x10',
+      '',
+      'x',
+      '٣',
+    ];
+    const limits = [
+      '0',
+      '1',
+      '01',
+      '0001',
+      '00001',
+      '9',
+      '10',
+      '099',
+      '999',
+      '0999',
+      '1000',
+      '01000',
+      '1001',
+      '9999',
+      '10000',
+      '-1',
+      '+5',
+      '1.5',
+      '1e1',
+      '0x10',
+      ' 5',
+      '',
+      'x',
+      '٣',
+    ];
+    const cases: [string, readonly string[], { type?: string; pattern?: string }[]][] = [
+      ['after', positions, [documented(feedQueryParams.shape.after), documented(feedStreamParams.shape.after)]],
+      ['limit', limits, [documented(feedQueryParams.shape.limit), documented(atomFeedParams.shape.limit)]],
+    ];
+    for (const [name, texts, schemas] of cases)
+      for (const schema of schemas) {
+        expect(schema.type).toBe('string');
+        const pattern = new RegExp(schema.pattern!);
+        for (const text of texts) expect({ name, text, matches: pattern.test(text) }).toEqual({ name, text, matches: taken(name, text) });
+      }
+    // Each digit of the largest position, one above it there: refused, and the pattern says so.
+    const max = '9223372036854775807';
+    const after = new RegExp(documented(feedQueryParams.shape.after).pattern!);
+    for (let i = 0; i < max.length; i++) {
+      if (max[i] === '9') continue;
+      const above = max.slice(0, i) + String(Number(max[i]) + 1) + max.slice(i + 1);
+      expect({ above, matches: after.test(above), taken: taken('after', above) }).toEqual({ above, matches: false, taken: false });
+    }
+  });
+
   it('given a type filter, then it takes events of those types and the corrections and retractions of such events, nothing else', () => {
     const matches = compileFilter(parseFeedQuery({ types: 'executive.departed' }));
     expect(matches(item('executive.departed', 'person:a'))).toBe(true);

@@ -6,7 +6,7 @@ import { FeedConnections } from './feed-connections.service';
 import { FeedHub } from './feed-hub.service';
 import { FeedSseStreams } from './feed-sse-streams.service';
 import { ApiParams, ApiProblemBadRequest, ApiReadProblems, readHeaders } from '../docs/zod-openapi.decorator';
-import { feedQuerySchema, parseFeedQuery, parseStreamQuery } from './feed-query.reader';
+import { feedQueryParams, parseFeedQuery, parseStreamQuery } from './feed-query.reader';
 import { FEED_HISTORY_PARAMS, FEED_STREAM_PARAMS, feedPageSchema, feedStreamParams } from './feed.schema';
 import { toFeedItemDto } from './feed-item.dto';
 import { ApiWebSocketUpgrade } from '../docs/api-websocket.decorator';
@@ -22,7 +22,7 @@ export class FeedController {
 
   @Get()
   @ApiOperation({ summary: 'Feed history by position: {items, next}; pass next as `after` to read on.' })
-  @ApiParams(feedQuerySchema)
+  @ApiParams(feedQueryParams)
   @ApiOkResponse({
     description: 'A page of items in position order.',
     content: { 'application/json': { schema: openApiSchema(feedPageSchema, 'output') } },

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { EVENT_TYPES, inferredFieldSchema, MODALITIES, sourceSchema } from '@newsroom/domain';
 import { corroborationSchema, fallbacksSchema, textLangSchema } from '../reports/shared/fact.schema';
-import { feedQuerySchema } from './feed-query.reader';
+import { feedQueryParams, feedQuerySchema } from './feed-query.reader';
 
 /** The SSE stream's parameters: the feed filters (no page size) and the read key for clients that cannot send headers. */
-export const feedStreamParams = feedQuerySchema.omit({ limit: true }).extend({
+export const feedStreamParams = feedQueryParams.omit({ limit: true }).extend({
   key: z.string().optional().meta({ description: 'Read key, for clients that cannot send headers' }),
   lastEventId: z.string().optional().meta({
     description: 'The newest position seen, for EventSource polyfills that cannot send the Last-Event-ID header (the header wins)',

@@ -23,7 +23,10 @@ export class SourcesController {
   @Get()
   @ApiOperation({ summary: 'Stories (sources) that back at least one standing fact, in the order first recorded.' })
   @ApiParams(sourcesListParams)
-  @ApiReport('A page of sources (items, next).', sourcesListSchema)
+  @ApiReport('A page of sources (items, next).', sourcesListSchema, {
+    rows: 'One row per source.',
+    header: 'id,outlet,title,url,language,published_at,first_recorded_at',
+  })
   async list(
     @Query() raw: Record<string, unknown>,
     @Headers('accept') accept: string | undefined,
@@ -52,7 +55,11 @@ export class SourcesController {
   @Get(':id')
   @ApiOperation({ summary: 'A story and the standing facts it backs, confirms or denies, each with the quote it gives.' })
   @ApiParams(sourceDetailParams, { path: ['id'] })
-  @ApiReport('The source and a page of the facts it backs (items, next).', sourceDetailSchema)
+  @ApiReport('The source and a page of the facts it backs (items, next).', sourceDetailSchema, {
+    rows: 'One row per fact the source backs, with its stance (the source itself is in the JSON).',
+    header:
+      'occurred_at,type,subject,headline,stance,quote,modality,status,recorded_at,fact_id,outlets,confirms,denies,inferred,subject_name,conflicts_with',
+  })
   @ApiProblemNotFound('Unknown source, or it backs no standing fact (at knownAt).')
   async find(
     @Param('id') id: string,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_DEFINITIONS, RECORDABLE_EVENT_TYPES } from '../events/event-catalog.registry';
+import { EVENT_DEFINITIONS, EVENT_TYPES, RECORDABLE_EVENT_TYPES } from '../events/event-catalog.registry';
 import { inferredPathErrors, inferredSchema } from '../values/inferred.value';
 import { modalitySchema } from '../values/modality.value';
 import { periodSchema } from '../values/period.value';
@@ -66,11 +66,32 @@ export function buildEnvelopeUnion(options: { sourcesRequired: boolean; quote?: 
         }
       }),
   );
+  // The fields every branch requires besides `type` (subject, occurredAt, data, and sources where required), found
+  // once here: a body whose type names no branch is told each one it lacks.
+  const required = Object.keys(branches[0].shape).filter(
+    (k) => k !== 'type' && branches.every((b) => !(b.shape as Record<string, z.ZodType>)[k]?.safeParse(undefined).success),
+  );
   return z
     .discriminatedUnion('type', branches as unknown as [(typeof branches)[number], ...(typeof branches)[number][]], {
       error: unionError,
     })
+    .superRefine((input, ctx) => missingFields(input, required, ctx), { when: typeMatchedNoBranch })
     .meta({ description: ENVELOPE_DESCRIPTION });
+}
+
+/** The union refused the body at `type` (absent, or naming no branch): its other fields were never looked at. */
+const typeMatchedNoBranch = (payload: z.core.ParsePayload): boolean =>
+  payload.issues.some((i) => i.code === 'invalid_union' && i.path?.length === 1 && i.path[0] === 'type');
+
+/**
+ * A body without a type, or with one that is no event type at all, is told every envelope field it lacks too, each at
+ * its path ("required", as a branch would say it), so a client fixes its request in one go. A type that exists but is
+ * made by another endpoint (a correction...) is not: that endpoint takes another body.
+ */
+function missingFields(input: unknown, required: readonly string[], ctx: z.RefinementCtx): void {
+  if (!isPlainObject(input)) return;
+  if (typeof input.type === 'string' && (EVENT_TYPES as readonly string[]).includes(input.type)) return;
+  for (const field of required) if (input[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'required' });
 }
 
 export function isPlainObject(input: unknown): input is Record<string, unknown> {

@@ -27,7 +27,10 @@ export class ConflictsController {
       'Standing facts that contradict each other (figures for one organization, metric, basis and period; one person leaving one role; case outcomes at one date), open and resolved, with both sides and their sources.',
   })
   @ApiParams(conflictsParams)
-  @ApiReport('A page of conflicts (items, next).', conflictsReportSchema)
+  @ApiReport('A page of conflicts (items, next).', conflictsReportSchema, {
+    rows: 'One row per conflict: side a (recorded first) then side b, each with its event, value and sources.',
+    header: 'conflict_id,kind,subject,fields,status,a_event_id,a_value,a_sources,b_event_id,b_value,b_sources,opened_at,closed_at,resolved_by,standing_event_id,reason,key,subject_name,opened_event_id,resolution_event_id,a_headline,b_headline,a_outlets,b_outlets,a_modality,b_modality',
+  })
   async report(@Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     const q = readReportParams(conflictsParams, raw);
     await this.freshness.settle(res, q.minPosition, READ_MODELS.conflicts);

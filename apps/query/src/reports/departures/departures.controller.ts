@@ -25,7 +25,15 @@ export class DeparturesController {
   @Get()
   @ApiOperation({ summary: 'Departures in valid-time order, or grouped by month, quarter, year or role category.' })
   @ApiParams(departuresParams)
-  @ApiReport('A page of departures (items, next), or groups with counts when groupBy is given.', departuresReportSchema)
+  @ApiReport('A page of departures (items, next), or groups with counts when groupBy is given.', departuresReportSchema, {
+    rows:
+      'One row per departure report; with groupBy, one per report in each group (`unplaced`: the undated), the group first ' +
+      '(`group`) and its figures after `fallbacks` (group_count, group_reports, group_rumored: the JSON\'s count, reports, rumored).',
+    header: {
+      items: { summary: 'Without groupBy', header: 'person,person_name,organization,role,role_category,reason,destination,occurred_at,modality,status,recorded_at,sources,fact_id,outlets,confirms,denies,inferred,canonical_person,canonical_person_name,fallbacks,valid_from,valid_to,conflicts_with' },
+      grouped: { summary: 'With groupBy', header: 'group,person,person_name,organization,role,role_category,reason,destination,occurred_at,modality,status,recorded_at,sources,fact_id,outlets,confirms,denies,inferred,canonical_person,canonical_person_name,fallbacks,group_count,group_reports,group_rumored,valid_from,valid_to,conflicts_with' },
+    },
+  })
   async report(@Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     const q = readReportParams(departuresParams, raw, { cross: fromBeforeTo });
     await this.freshness.settle(res, q.minPosition, READ_MODELS.departures);

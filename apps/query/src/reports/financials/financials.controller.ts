@@ -22,7 +22,10 @@ export class FinancialsController {
   @Get()
   @ApiOperation({ summary: 'A time series of revenue, targets, losses, headcount, funding or valuation, each point with its sources.' })
   @ApiParams(financialsParams)
-  @ApiReport('A page of points ordered by period (items, next).', financialsReportSchema)
+  @ApiReport('A page of points ordered by period (items, next).', financialsReportSchema, {
+    rows: 'One row per point of the series.',
+    header: 'metric,basis,period,period_start,amount,currency,count,occurred_at,modality,status,recorded_at,sources,fact_id,outlets,confirms,denies,inferred,organization,canonical_organization,period_end,conflicts_with',
+  })
   async report(@Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     const q = readReportParams(financialsParams, raw, { cross: basisProblems });
     await this.freshness.settle(res, q.minPosition, READ_MODELS.financials);

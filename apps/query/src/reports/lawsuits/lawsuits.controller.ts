@@ -23,7 +23,10 @@ export class LawsuitsController {
   @Get()
   @ApiOperation({ summary: 'Cases, their current status and history; filter by party and current status.' })
   @ApiParams(lawsuitsParams)
-  @ApiReport('A page of cases (items, next).', lawsuitsReportSchema)
+  @ApiReport('A page of cases (items, next).', lawsuitsReportSchema, {
+    rows: 'One row per case: its current status and steps, the filing\'s sources (the steps\' in step_sources).',
+    header: 'case,case_name,title,status,filed_at,plaintiffs,defendants,court,steps,modality,sources,outlets,confirms,denies,inferred,canonical_plaintiffs,canonical_defendants,claims,fallbacks,step_sources,rumored_status,conflicts_with,step_conflicts_with',
+  })
   async report(@Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     const q = readReportParams(lawsuitsParams, raw);
     await this.freshness.settle(res, q.minPosition, READ_MODELS.lawsuits);

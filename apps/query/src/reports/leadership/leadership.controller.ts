@@ -22,7 +22,10 @@ export class LeadershipController {
   @Get()
   @ApiOperation({ summary: 'Who holds which role at an organization, as of a date (valid time) and as known at an instant (transaction time).' })
   @ApiParams(leadershipParams)
-  @ApiReport('One page of tenures (items) in role order, and the cursor of the next page.', leadershipReportSchema)
+  @ApiReport('One page of tenures (items) in role order, and the cursor of the next page.', leadershipReportSchema, {
+    rows: 'One row per tenure (the roster, or every tenure with show=tenures), its start\'s and end\'s sourcing under start_ and end_.',
+    header: 'person,person_name,role,role_category,interim,start,end,certain,modality,sources,start_event_id,end_event_id,start_outlets,start_confirms,start_denies,start_inferred,end_outlets,end_confirms,end_denies,end_inferred,canonical_person,canonical_person_name,reason,destination,fallbacks,organization,end_organization,canonical_organization,modality_from_event_id,modality_from_sources,end_modality,start_from,start_to,end_from,end_to,start_conflicts_with,end_conflicts_with',
+  })
   async report(@Query() raw: Record<string, unknown>, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     const q = readReportParams(leadershipParams, raw, {
       // Denied facts never make or end a tenure: a roster of denied facts alone would always be empty, as if none were.

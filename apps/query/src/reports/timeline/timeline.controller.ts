@@ -26,6 +26,9 @@ export class TimelineController {
   @ApiOperation({ summary: 'Story facts in the order they happened, for one subject (any role) or all.' })
   @ApiParams(timelineParams)
   @ApiReport('A page of facts in valid-time order (items, next).', timelineReportSchema, {
+    rows: 'One row per fact, in valid-time order.',
+    header: 'occurred_at,type,subject,role,headline,modality,status,recorded_at,sources,fact_id,outlets,confirms,denies,inferred,subject_name,canonical_subject,valid_from,valid_to,conflicts_with',
+  }, {
     format: 'timelinejs',
     description: 'With ?format=timelinejs: the page as TimelineJS3 JSON.',
     schema: timelineJsSchema,
