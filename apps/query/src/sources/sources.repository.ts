@@ -81,23 +81,25 @@ export class SourcesRepository {
     const p = new SqlParams();
     const paging = openPage('sources', f, ['instant', 'text'], this.db);
     const after = paging.after;
-    f = { ...f, knownAt: await paging.readAt() };
-    const rows: SourceRow[] = await this.db.query(
-      `SELECT s.* FROM read_model.sources s
+    return paging.read(async (knownAt) => {
+      f = { ...f, knownAt };
+      const rows: SourceRow[] = await this.db.query(
+        `SELECT s.* FROM read_model.sources s
        WHERE ${f.outlet ? this.outletIs('s', f.outlet, p) : 'true'} AND ${firstOfStory('s')} AND ${this.backs('s', f, p)}
          AND ${after ? `(s.first_recorded_at, s.id) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1])})` : 'true'}
        ORDER BY s.first_recorded_at, s.id LIMIT ${p.add(f.limit + 1)}`,
-      p.values,
-    );
-    const page = rows.slice(0, f.limit).map(sourceDto);
-    const last = page[page.length - 1];
-    return {
-      outlet: f.outlet,
-      asOf: f.asOf,
-      knownAt: f.knownAt,
-      items: page,
-      next: rows.length > f.limit ? await paging.next([last.firstRecordedAt, last.id]) : null,
-    };
+        p.values,
+      );
+      const page = rows.slice(0, f.limit).map(sourceDto);
+      const last = page[page.length - 1];
+      return {
+        outlet: f.outlet,
+        asOf: f.asOf,
+        knownAt: f.knownAt,
+        items: page,
+        next: rows.length > f.limit ? await paging.next([last.firstRecordedAt, last.id]) : null,
+      };
+    });
   }
 
   /** Registry row `alias` is of the outlet as a reader reads it (a row without a key: as written). */
@@ -121,59 +123,61 @@ export class SourcesRepository {
     const p = new SqlParams();
     const paging = openPage(`source:${source.id}`, f, ['position'], this.db);
     const after = paging.after;
-    f = { ...f, knownAt: await paging.readAt() };
-    const rows: SourceFactRow[] = (
-      await this.db.query(
-        // Source links are keys: each page row gets its version's payload and headlines from the version's lead row.
-        withLeadRowPayload(
-          sourcesModel,
-          'read_model.source_facts',
-          // One row per fact (a version stands at knownAt): of two written forms on it, the latest word (an attached
-          // story's said_at; the fact's own source said it first).
-          `SELECT * FROM (SELECT DISTINCT ON (t.fact_position) * FROM read_model.source_facts t
+    return paging.read(async (knownAt) => {
+      f = { ...f, knownAt };
+      const rows: SourceFactRow[] = (
+        await this.db.query(
+          // Source links are keys: each page row gets its version's payload and headlines from the version's lead row.
+          withLeadRowPayload(
+            sourcesModel,
+            'read_model.source_facts',
+            // One row per fact (a version stands at knownAt): of two written forms on it, the latest word (an attached
+            // story's said_at; the fact's own source said it first).
+            `SELECT * FROM (SELECT DISTINCT ON (t.fact_position) * FROM read_model.source_facts t
              WHERE t.source_id = ANY(${p.add(source.ids, '::text[]')}) AND ${visibleAt('t', f.knownAt, p)}
              AND ${anyOf('t.modality', f.modality, p)} AND ${occurredByAsOf('t', f.asOf, p)}
              AND ${after ? `t.fact_position > ${p.add(after[0], '::bigint')}` : 'true'}
              ORDER BY t.fact_position, t.said_at DESC NULLS LAST) t
            ORDER BY t.fact_position LIMIT ${p.add(f.limit + 1)}`,
-          'k.fact_position',
+            'k.fact_position',
+          ),
+          p.values,
+        )
+      ).map((r: Record<string, unknown>) => normalizeRow<SourceFactRow>(r));
+      if (!rows.length && !after) return null;
+      const page = rows.slice(0, f.limit);
+      // Corroboration as every report counts it (the feed's entries of each fact, at knownAt), and earlier versions.
+      // And the dates of the stories each fact cites, as this endpoint gives them (one id, one date).
+      // And the subjects' names at knownAt (a case's filed title, a product's announced name).
+      const [{ history, corroboration }, stories, names] = await Promise.all([
+        loadFactExtras(this.db, 'read_model.source_facts', page, f.knownAt),
+        loadStoryDates(
+          this.db,
+          page.flatMap((r) => r.sources ?? []),
         ),
-        p.values,
-      )
-    ).map((r: Record<string, unknown>) => normalizeRow<SourceFactRow>(r));
-    if (!rows.length && !after) return null;
-    const page = rows.slice(0, f.limit);
-    // Corroboration as every report counts it (the feed's entries of each fact, at knownAt), and earlier versions.
-    // And the dates of the stories each fact cites, as this endpoint gives them (one id, one date).
-    // And the subjects' names at knownAt (a case's filed title, a product's announced name).
-    const [{ history, corroboration }, stories, names] = await Promise.all([
-      loadFactExtras(this.db, 'read_model.source_facts', page, f.knownAt),
-      loadStoryDates(
-        this.db,
-        page.flatMap((r) => r.sources ?? []),
-      ),
-      this.names.namesOfRows(page, f.knownAt),
-    ]);
-    const items = page.map((r) => ({
-      type: r.event_type,
-      subject: r.subject,
-      subjectName: names.in(r.subject, f.lang),
-      headline: names.headlineOf(r, f.lang),
-      lang: f.lang,
-      fallbacks: fallbacksIn(r.event_type, r.data, f.lang),
-      stance: stanceOfPart(r.part),
-      quote: r.quote,
-      data: r.data,
-      ...factFields(r, history, corroboration, stories),
-    }));
-    const last = page[page.length - 1];
-    return {
-      ...sourceDto(source),
-      asOf: f.asOf,
-      knownAt: f.knownAt,
-      items,
-      next: rows.length > f.limit ? await paging.next([last.fact_position]) : null,
-    };
+        this.names.namesOfRows(page, f.knownAt),
+      ]);
+      const items = page.map((r) => ({
+        type: r.event_type,
+        subject: r.subject,
+        subjectName: names.in(r.subject, f.lang),
+        headline: names.headlineOf(r, f.lang),
+        lang: f.lang,
+        fallbacks: fallbacksIn(r.event_type, r.data, f.lang),
+        stance: stanceOfPart(r.part),
+        quote: r.quote,
+        data: r.data,
+        ...factFields(r, history, corroboration, stories),
+      }));
+      const last = page[page.length - 1];
+      return {
+        ...sourceDto(source),
+        asOf: f.asOf,
+        knownAt: f.knownAt,
+        items,
+        next: rows.length > f.limit ? await paging.next([last.fact_position]) : null,
+      };
+    });
   }
 }
 

@@ -110,61 +110,63 @@ export class ConflictsRepository {
     const p = new SqlParams();
     const paging = openPage('conflicts', q, ['position', 'text'], this.db);
     const after = paging.after;
-    q = { ...q, knownAt: await paging.readAt() };
-    // At knownAt each conflict is as it stood then (`s`, its latest state recorded by then; none: not opened yet),
-    // in the order of the openings then in force; now, as the row has it. Read from the states in that order (an
-    // index on opened_position), so a page stops at its limit rather than judging every conflict first.
-    const st = q.knownAt ? 's' : 'c';
-    const k = q.knownAt ? p.add(q.knownAt, '::timestamptz') : null;
-    const from = k
-      ? `read_model.conflict_states s JOIN read_model.conflicts c ON c.conflict_id = s.conflict_id`
-      : 'read_model.conflicts c';
-    const inForce = k
-      ? `s.from_at <= ${k} AND NOT EXISTS (SELECT 1 FROM read_model.conflict_states y
-           WHERE y.conflict_id = s.conflict_id AND y.from_position > s.from_position AND y.from_at <= ${k})`
-      : 'true';
-    const where = [
-      inForce,
-      q.status ? `${st}.status = ${p.add(q.status)}` : 'true',
-      anyOf('c.kind', q.kind ? [q.kind] : null, p),
-      q.subject ? `c.subject = ${p.add(q.subject)}` : 'true',
-      after ? `(${st}.opened_position, c.conflict_id::text) > (${p.add(after[0], '::bigint')}, ${p.add(after[1])})` : 'true',
-    ];
-    const headline = q.lang === 'fr' ? 'headline_fr' : 'headline_en';
-    const rows: Row[] = await this.db.query(
-      `SELECT c.conflict_id, c.claim_key, c.kind, c.subject, ${STATE.map((col) => `${st}.${col}`).join(', ')},
-         fa.${headline} AS a_headline, fb.${headline} AS b_headline, fa.modality AS a_modality, fb.modality AS b_modality
-       FROM ${from}
-       LEFT JOIN read_model.feed_items fa ON fa.event_id = c.a_event_id
-       LEFT JOIN read_model.feed_items fb ON fb.event_id = c.b_event_id
-       WHERE ${where.join(' AND ')}
-       ORDER BY ${st}.opened_position, c.conflict_id::text LIMIT ${p.add(q.limit + 1)}`,
-      p.values,
-    );
-    const page = rows.slice(0, q.limit);
-    const last = page[page.length - 1];
-    const conflicts = page.map(toConflictRow);
-    const sides = conflicts.flatMap((c) => [c.a.eventId, c.b.eventId]);
-    // A case is named by its filed title (a product by its announced name) as it stood at knownAt, as are the
-    // products and cases the sides' data names.
-    const [corroboration, names] = await Promise.all([
-      loadCorroboration(this.db, [...new Set(sides)], q.knownAt),
-      this.names.namesOfRows(
-        page.flatMap((r, i) => [
-          { subject: String(r.subject), data: conflicts[i].a.data },
-          { subject: String(r.subject), data: conflicts[i].b.data },
-        ]),
-        q.knownAt,
-      ),
-    ]);
-    return {
-      status: q.status,
-      kind: q.kind,
-      subject: q.subject,
-      knownAt: q.knownAt,
-      lang: q.lang,
-      items: page.map((r) => conflictDto(r, q.lang, names, corroboration)),
-      next: rows.length > q.limit ? await paging.next([String(last.opened_position), last.conflict_id]) : null,
-    };
+    return paging.read(async (knownAt) => {
+      q = { ...q, knownAt };
+      // At knownAt each conflict is as it stood then (`s`, its latest state recorded by then; none: not opened yet),
+      // in the order of the openings then in force; now, as the row has it. Read from the states in that order (an
+      // index on opened_position), so a page stops at its limit rather than judging every conflict first.
+      const st = q.knownAt ? 's' : 'c';
+      const k = q.knownAt ? p.add(q.knownAt, '::timestamptz') : null;
+      const from = k
+        ? `read_model.conflict_states s JOIN read_model.conflicts c ON c.conflict_id = s.conflict_id`
+        : 'read_model.conflicts c';
+      const inForce = k
+        ? `s.from_at <= ${k} AND NOT EXISTS (SELECT 1 FROM read_model.conflict_states y
+             WHERE y.conflict_id = s.conflict_id AND y.from_position > s.from_position AND y.from_at <= ${k})`
+        : 'true';
+      const where = [
+        inForce,
+        q.status ? `${st}.status = ${p.add(q.status)}` : 'true',
+        anyOf('c.kind', q.kind ? [q.kind] : null, p),
+        q.subject ? `c.subject = ${p.add(q.subject)}` : 'true',
+        after ? `(${st}.opened_position, c.conflict_id::text) > (${p.add(after[0], '::bigint')}, ${p.add(after[1])})` : 'true',
+      ];
+      const headline = q.lang === 'fr' ? 'headline_fr' : 'headline_en';
+      const rows: Row[] = await this.db.query(
+        `SELECT c.conflict_id, c.claim_key, c.kind, c.subject, ${STATE.map((col) => `${st}.${col}`).join(', ')},
+           fa.${headline} AS a_headline, fb.${headline} AS b_headline, fa.modality AS a_modality, fb.modality AS b_modality
+         FROM ${from}
+         LEFT JOIN read_model.feed_items fa ON fa.event_id = c.a_event_id
+         LEFT JOIN read_model.feed_items fb ON fb.event_id = c.b_event_id
+         WHERE ${where.join(' AND ')}
+         ORDER BY ${st}.opened_position, c.conflict_id::text LIMIT ${p.add(q.limit + 1)}`,
+        p.values,
+      );
+      const page = rows.slice(0, q.limit);
+      const last = page[page.length - 1];
+      const conflicts = page.map(toConflictRow);
+      const sides = conflicts.flatMap((c) => [c.a.eventId, c.b.eventId]);
+      // A case is named by its filed title (a product by its announced name) as it stood at knownAt, as are the
+      // products and cases the sides' data names.
+      const [corroboration, names] = await Promise.all([
+        loadCorroboration(this.db, [...new Set(sides)], q.knownAt),
+        this.names.namesOfRows(
+          page.flatMap((r, i) => [
+            { subject: String(r.subject), data: conflicts[i].a.data },
+            { subject: String(r.subject), data: conflicts[i].b.data },
+          ]),
+          q.knownAt,
+        ),
+      ]);
+      return {
+        status: q.status,
+        kind: q.kind,
+        subject: q.subject,
+        knownAt: q.knownAt,
+        lang: q.lang,
+        items: page.map((r) => conflictDto(r, q.lang, names, corroboration)),
+        next: rows.length > q.limit ? await paging.next([String(last.opened_position), last.conflict_id]) : null,
+      };
+    });
   }
 }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { READ_DB } from '../../database/read-database.module';
 import { denialAnswersRumour, displayNameOf, type TextLang, type ValidTime } from '@newsroom/domain';
 import { departureClaimOf, DepartureGrouping, DepartureRow, groupDepartures } from '@newsroom/projections';
-import { openPage } from '../shared/cursor.codec';
+import { openPage, type CursorValue, type PageWindow } from '../shared/cursor.codec';
 import { EntityLinksRepository } from '../shared/entity-links.repository';
 import { corroborationIn, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { loadFactExtras } from '../shared/fact-history.repository';
@@ -61,7 +61,10 @@ export class DeparturesRepository {
   async report(q: DeparturesQuery) {
     const paging = openPage('departures', q.groupBy ? { ...q, cursor: null } : q, ['instant', 'position'], this.db);
     const after = paging.after;
-    q = { ...q, knownAt: await paging.readAt() };
+    return paging.read((knownAt) => this.read({ ...q, knownAt }, after, (values) => paging.next(values)));
+  }
+
+  private async read(q: DeparturesQuery, after: CursorValue[] | null, next: PageWindow['next']) {
     const limit = q.groupBy ? this.groupCap + 1 : q.limit + 1;
     // An organization stands for its whole entity: departures recorded under any subject merged with it.
     const { graph, result: rows } = await this.links.readForEntity(q.knownAt, q.organization, (organizations): Promise<LocalizedDepartureRow[]> => {
@@ -106,7 +109,7 @@ export class DeparturesRepository {
     const page = rows.slice(0, q.limit);
     const { history, corroboration } = await loadFactExtras(this.db, 'read_model.departures', page, q.knownAt);
     const last = page[page.length - 1];
-    return { ...header, items: page.map((r) => departureDto(r, lang, history, corroboration, canonical)), next: rows.length > q.limit ? await paging.next([last.valid_from, last.fact_position]) : null };
+    return { ...header, items: page.map((r) => departureDto(r, lang, history, corroboration, canonical)), next: rows.length > q.limit ? await next([last.valid_from, last.fact_position]) : null };
   }
 
   /**

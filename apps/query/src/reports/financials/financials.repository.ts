@@ -58,24 +58,25 @@ export class FinancialsRepository {
   async report(q: FinancialsQuery) {
     const paging = openPage('financials', q, ['instant', 'position', 'text'], this.db);
     const after = paging.after;
-    q = { ...q, knownAt: await paging.readAt() };
-    // The organization stands for its whole entity: figures recorded under any subject merged with it (at knownAt).
-    const { graph, result: rows } = await this.links.readForEntity(q.knownAt, q.organization, async (organizations): Promise<PointRow[]> => {
-      const p = new SqlParams();
-      // Valid-time filters use the figure's own period here: "revenue for 2024" is about 2024, whenever reported.
-      const where = [
-        organizations.length > 1 ? `t.organization = ANY(${p.add(organizations, '::text[]')})` : `t.organization = ${p.add(organizations[0])}`, `t.basis <> 'none'`, visibleAt('t', q.knownAt, p), anyOf('t.metric', q.metric, p),
-        anyOf('t.basis', q.basis, p), anyOf('t.modality', q.modality, p), occurredByAsOf('t', q.asOf, p), minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p),
-        q.from ? `t.period_end > ${p.add(q.from, '::timestamptz')}` : 'true', q.to ? `t.period_start < ${p.add(q.to, '::timestamptz')}` : 'true',
-        after ? `(t.period_start, t.fact_position, t.part) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')}, ${p.add(after[2])})` : 'true',
-      ];
-      return (
-        await this.db.query(
-          `SELECT * FROM read_model.financial_points t WHERE ${where.join(' AND ')}
-           ORDER BY t.period_start, t.fact_position, t.part LIMIT ${p.add(q.limit + 1)}`,
-          p.values,
-        )
-      ).map((r: Record<string, unknown>) => normalizeRow<PointRow>(r));
+    return paging.read(async (knownAt) => {
+      q = { ...q, knownAt };
+      // The organization stands for its whole entity: figures recorded under any subject merged with it (at knownAt).
+      const { graph, result: rows } = await this.links.readForEntity(q.knownAt, q.organization, async (organizations): Promise<PointRow[]> => {
+        const p = new SqlParams();
+        // Valid-time filters use the figure's own period here: "revenue for 2024" is about 2024, whenever reported.
+        const where = [
+          organizations.length > 1 ? `t.organization = ANY(${p.add(organizations, '::text[]')})` : `t.organization = ${p.add(organizations[0])}`, `t.basis <> 'none'`, visibleAt('t', q.knownAt, p), anyOf('t.metric', q.metric, p),
+          anyOf('t.basis', q.basis, p), anyOf('t.modality', q.modality, p), occurredByAsOf('t', q.asOf, p), minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p),
+          q.from ? `t.period_end > ${p.add(q.from, '::timestamptz')}` : 'true', q.to ? `t.period_start < ${p.add(q.to, '::timestamptz')}` : 'true',
+          after ? `(t.period_start, t.fact_position, t.part) > (${p.add(after[0], '::timestamptz')}, ${p.add(after[1], '::bigint')}, ${p.add(after[2])})` : 'true',
+        ];
+        return (
+          await this.db.query(
+            `SELECT * FROM read_model.financial_points t WHERE ${where.join(' AND ')}
+             ORDER BY t.period_start, t.fact_position, t.part LIMIT ${p.add(q.limit + 1)}`,
+            p.values,
+          )
+        ).map((r: Record<string, unknown>) => normalizeRow<PointRow>(r));
     });
     const page = rows.slice(0, q.limit);
     const { history, corroboration } = await loadFactExtras(this.db, 'read_model.financial_points', page, q.knownAt);
@@ -85,5 +86,6 @@ export class FinancialsRepository {
       asOf: q.asOf, knownAt: q.knownAt, lang: q.lang ?? 'en', items: page.map((r) => pointDto(r, history, corroboration, (s) => graph.canonicalOf(s))),
       next: rows.length > q.limit ? await paging.next([last.period_start, last.fact_position, last.part]) : null,
     };
+    });
   }
 }

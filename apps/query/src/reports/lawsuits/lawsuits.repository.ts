@@ -57,40 +57,41 @@ export class LawsuitsRepository {
   async report(q: LawsuitsQuery, stepsBy: string | null = stepsHappenedBy(q.asOf)) {
     const paging = openPage('lawsuits', q, ['text'], this.db);
     const after = paging.after;
-    q = { ...q, knownAt: await paging.readAt() };
-    // A party stands for its whole entity: cases naming any subject merged with it (at knownAt).
-    const { graph, result: found } = await this.links.readForEntity(q.knownAt, q.party, async (parties): Promise<LocalizedLawsuitRow[]> => {
-      const p = new SqlParams();
-      // The current status is computed in SQL too, so the status filter and the pages agree: the latest step in valid
-      // time (as summarizeCase orders them), not the latest recorded, that sets the status (not denied, not a rumour
-      // unless a story attached confirms it, as known at knownAt): of the counting steps no other counting step is
-      // surely after (its date starting when theirs has ended), the latest recorded (inValidTimeOrder's last).
-      const counting = (t: string) => `${visibleAt(t, q.knownAt, p)} AND ${happenedByAsOf(t, stepsBy, p)} AND ${stepSetsStatusSql(t, q.knownAt, p)}`;
-      const from = (t: string) => `coalesce(${t}.valid_from, '-infinity'::timestamptz)`;
-      const sql = `
-        WITH cases AS (
-          SELECT DISTINCT ON (t.subject) t.* FROM read_model.lawsuit_events t
-          WHERE t.kind = 'filed' AND ${visibleAt('t', q.knownAt, p)} AND ${occurredByAsOf('t', q.asOf, p)}
-            AND ${this.modalitySql(q, stepsBy, p)}
-            AND ${q.party ? `t.parties && ${p.add(parties, '::text[]')}` : 'true'}
-            AND ${after ? `t.subject > ${p.add(after[0])}` : 'true'}
-            AND ${minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p)}
-          ORDER BY t.subject, t.fact_position
-        )
-        SELECT c.*, coalesce(s.status, 'filed') AS current_status FROM cases c
-        LEFT JOIN LATERAL (
-          SELECT st.status FROM read_model.lawsuit_events st
-          WHERE st.subject = c.subject AND st.kind = 'status' AND ${counting('st')}
-            AND NOT EXISTS (
-              SELECT 1 FROM read_model.lawsuit_events la
-              WHERE la.subject = c.subject AND la.kind = 'status' AND la.fact_id <> st.fact_id AND ${counting('la')}
-                AND coalesce(st.valid_to, '-infinity'::timestamptz) <= ${from('la')} AND ${from('st')} < ${from('la')}
-            )
-          ORDER BY st.fact_position DESC LIMIT 1
-        ) s ON true
-        WHERE ${anyOf(`coalesce(s.status, 'filed')`, q.status, p)}
-        ORDER BY c.subject LIMIT ${p.add(q.limit + 1)}`;
-      return (await this.db.query(sql, p.values)).map((r: Record<string, unknown>) => normalizeRow<LawsuitRow>(r));
+    return paging.read(async (knownAt) => {
+      q = { ...q, knownAt };
+      // A party stands for its whole entity: cases naming any subject merged with it (at knownAt).
+      const { graph, result: found } = await this.links.readForEntity(q.knownAt, q.party, async (parties): Promise<LocalizedLawsuitRow[]> => {
+        const p = new SqlParams();
+        // The current status is computed in SQL too, so the status filter and the pages agree: the latest step in valid
+        // time (as summarizeCase orders them), not the latest recorded, that sets the status (not denied, not a rumour
+        // unless a story attached confirms it, as known at knownAt): of the counting steps no other counting step is
+        // surely after (its date starting when theirs has ended), the latest recorded (inValidTimeOrder's last).
+        const counting = (t: string) => `${visibleAt(t, q.knownAt, p)} AND ${happenedByAsOf(t, stepsBy, p)} AND ${stepSetsStatusSql(t, q.knownAt, p)}`;
+        const from = (t: string) => `coalesce(${t}.valid_from, '-infinity'::timestamptz)`;
+        const sql = `
+          WITH cases AS (
+            SELECT DISTINCT ON (t.subject) t.* FROM read_model.lawsuit_events t
+            WHERE t.kind = 'filed' AND ${visibleAt('t', q.knownAt, p)} AND ${occurredByAsOf('t', q.asOf, p)}
+              AND ${this.modalitySql(q, stepsBy, p)}
+              AND ${q.party ? `t.parties && ${p.add(parties, '::text[]')}` : 'true'}
+              AND ${after ? `t.subject > ${p.add(after[0])}` : 'true'}
+              AND ${minOutletsSql('t.fact_id', q.minOutlets, q.knownAt, p)}
+            ORDER BY t.subject, t.fact_position
+          )
+          SELECT c.*, coalesce(s.status, 'filed') AS current_status FROM cases c
+          LEFT JOIN LATERAL (
+            SELECT st.status FROM read_model.lawsuit_events st
+            WHERE st.subject = c.subject AND st.kind = 'status' AND ${counting('st')}
+              AND NOT EXISTS (
+                SELECT 1 FROM read_model.lawsuit_events la
+                WHERE la.subject = c.subject AND la.kind = 'status' AND la.fact_id <> st.fact_id AND ${counting('la')}
+                  AND coalesce(st.valid_to, '-infinity'::timestamptz) <= ${from('la')} AND ${from('st')} < ${from('la')}
+              )
+            ORDER BY st.fact_position DESC LIMIT 1
+          ) s ON true
+          WHERE ${anyOf(`coalesce(s.status, 'filed')`, q.status, p)}
+          ORDER BY c.subject LIMIT ${p.add(q.limit + 1)}`;
+        return (await this.db.query(sql, p.values)).map((r: Record<string, unknown>) => normalizeRow<LawsuitRow>(r));
     });
     const canonical = (subjects: string[]) => [...new Set(subjects.map((s) => graph.canonicalOf(s)))];
     const page = found.slice(0, q.limit);
@@ -127,6 +128,7 @@ export class LawsuitsRepository {
       party: q.party, status: q.status, asOf: q.asOf, knownAt: q.knownAt, lang, items,
       next: found.length > q.limit ? await paging.next([page[page.length - 1].subject]) : null,
     };
+    });
   }
 
   /**

@@ -143,21 +143,23 @@ export class LeadershipRepository {
     const limit = q.limit ?? 100;
     const paging = openPage('leadership', q, ['text', 'text', 'text', 'text', 'text', 'text'], this.db);
     const after = paging.after as string[] | null;
-    q = { ...q, knownAt: await paging.readAt() };
-    // The organization stands for its whole entity (subjects merged with it, at knownAt).
-    const { graph, result: { page, more } } = await this.links.readForEntity(q.knownAt, q.organization, (organizations) => this.pageOf(q, show, organizations, after, limit));
-    const { history, corroboration, texts } = await this.attachSources(page, q.knownAt);
-    const lang = q.lang ?? 'en';
-    return {
-      organization: q.organization,
-      organizationName: displayNameOf(q.organization),
-      asOf: q.asOf,
-      knownAt: q.knownAt,
-      show,
-      lang,
-      items: page.map((t) => tenureDto(t, lang, texts, history, corroboration, (s) => graph.canonicalOf(s))),
-      next: more ? await paging.next(tenureKey(page[page.length - 1])) : null,
-    };
+    return paging.read(async (knownAt) => {
+      q = { ...q, knownAt };
+      // The organization stands for its whole entity (subjects merged with it, at knownAt).
+      const { graph, result: { page, more } } = await this.links.readForEntity(q.knownAt, q.organization, (organizations) => this.pageOf(q, show, organizations, after, limit));
+      const { history, corroboration, texts } = await this.attachSources(page, q.knownAt);
+      const lang = q.lang ?? 'en';
+      return {
+        organization: q.organization,
+        organizationName: displayNameOf(q.organization),
+        asOf: q.asOf,
+        knownAt: q.knownAt,
+        show,
+        lang,
+        items: page.map((t) => tenureDto(t, lang, texts, history, corroboration, (s) => graph.canonicalOf(s))),
+        next: more ? await paging.next(tenureKey(page[page.length - 1])) : null,
+      };
+    });
   }
 
   /** One page of tenures, paired, filtered, ordered and cut by one statement (`tenuresPageSql`). */

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, filtersHash, openPage } from './cursor.codec';
+import { decodeCursor, encodeCursor, filtersHash, openPage, type CursorValue, type PageWindow, type SnapshotReads } from './cursor.codec';
 
 const bad = (values: unknown) => Buffer.from(JSON.stringify(values)).toString('base64url');
 const problemOf = (fn: () => unknown) => {
@@ -41,56 +41,91 @@ describe('cursor codec: only what the endpoint itself returned reaches SQL', () 
   describe('a page window', () => {
     // The read database as the window reads it: the last instant the read models hold whole, none past the watermark.
     const latest = '2024-11-05T10:00:00.123Z';
-    const db = { query: async () => [{ at: new Date(latest) }] };
-    const timeline = (q: { cursor?: string | null; knownAt?: string | null; subject?: string | null; [k: string]: unknown } = {}) =>
-      openPage('timeline', { subject: 'org:a', types: null, from: null, limit: 3, lang: 'en', format: null, minPosition: null, knownAt: null, cursor: null, ...q }, ['instant', 'position'], db);
+    const snapshotOf = (row: { at: Date; ahead?: boolean }): SnapshotReads => ({ snapshot: (_first, body) => body([row]) });
+    const db = snapshotOf({ at: new Date(latest) });
+    /** The `knownAt` a window reads its page with. */
+    const readAt = (w: PageWindow) => w.read(async (knownAt) => knownAt);
+    /** The cursor a page that served up to `values` gives. */
+    const issued = (w: PageWindow, values: CursorValue[]) => w.read(() => w.next(values));
+    const timeline = (q: { cursor?: string | null; knownAt?: string | null; subject?: string | null; [k: string]: unknown } = {}, reads = db) =>
+      openPage('timeline', { subject: 'org:a', types: null, from: null, limit: 3, lang: 'en', format: null, minPosition: null, knownAt: null, cursor: null, ...q }, ['instant', 'position'], reads);
     const messageOf = (fn: () => unknown) => (problemOf(fn) as unknown as { errors: { path: string; message: string }[] }).errors;
 
     it('given a first page without knownAt, then it reads now, and its next cursor pins the last instant the read models hold whole', async () => {
       const first = timeline();
       expect(first).toMatchObject({ after: null, knownAt: null });
-      expect(await first.readAt()).toBeNull();
-      const cursor = await first.next(['2024-09-25T00:00:00.000Z', '42']);
+      expect(await readAt(first)).toBeNull();
+      const cursor = await issued(first, ['2024-09-25T00:00:00.000Z', '42']);
       // The same state gives the same cursor (an ETag over it stays valid).
-      expect(await timeline().next(['2024-09-25T00:00:00.000Z', '42'])).toBe(cursor);
+      expect(await issued(timeline(), ['2024-09-25T00:00:00.000Z', '42'])).toBe(cursor);
       const second = timeline({ cursor });
       expect(second).toMatchObject({ after: ['2024-09-25T00:00:00.000Z', '42'], knownAt: latest });
       // Every later page reads the same instant.
-      const third = timeline({ cursor: await second.next(['2024-10-01T00:00:00.000Z', '50']) });
+      const third = timeline({ cursor: await issued(second, ['2024-10-01T00:00:00.000Z', '50']) });
       expect(third.knownAt).toBe(latest);
     });
 
     it('given a first page without knownAt while the read models hold events past the feed watermark, then it reads the instant its cursor pins (t26)', async () => {
       const whole = '2024-11-05T09:59:59.999Z';
-      const catchingUp = { query: async () => [{ at: new Date(whole), ahead: true }] };
+      const catchingUp = snapshotOf({ at: new Date(whole), ahead: true });
       const first = openPage('departures', { subject: null, knownAt: null, cursor: null }, ['instant', 'position'], catchingUp);
       expect(first.knownAt).toBeNull();
-      expect(await first.readAt()).toBe(whole);
-      const second = openPage('departures', { subject: null, knownAt: null, cursor: await first.next(['2023-01-01T00:00:00.000Z', '19']) }, ['instant', 'position'], catchingUp);
-      expect(await second.readAt()).toBe(whole);
+      expect(await readAt(first)).toBe(whole);
+      const second = openPage('departures', { subject: null, knownAt: null, cursor: await issued(first, ['2023-01-01T00:00:00.000Z', '19']) }, ['instant', 'position'], catchingUp);
+      expect(await readAt(second)).toBe(whole);
       // An explicit knownAt is read as asked.
-      expect(await openPage('departures', { subject: null, knownAt: latest, cursor: null }, ['instant', 'position'], catchingUp).readAt()).toBe(latest);
+      expect(await readAt(openPage('departures', { subject: null, knownAt: latest, cursor: null }, ['instant', 'position'], catchingUp))).toBe(latest);
+    });
+
+    it('given a first page without knownAt, then its page is read inside the snapshot its check took, and its cursor pins what that snapshot held', async () => {
+      // What the read database holds changes between snapshots: the check and the page must be one of them.
+      const states = [{ at: new Date('2024-11-05T10:00:00.100Z') }, { at: new Date('2024-11-05T10:00:00.200Z') }];
+      const log: string[] = [];
+      let open = false;
+      const reads: SnapshotReads = {
+        snapshot: async (first, body) => {
+          log.push(first.includes('read_model.feed_watermark') ? 'check' : first);
+          open = true;
+          try {
+            return await body([states.shift()!]);
+          } finally {
+            open = false;
+          }
+        },
+      };
+      const first = timeline({}, reads);
+      await expect(first.next(['2024-09-25T00:00:00.000Z', '42'])).rejects.toThrow(/before the page was read/);
+      const cursor = await first.read(async (knownAt) => {
+        expect([knownAt, open]).toEqual([null, true]);
+        return first.next(['2024-09-25T00:00:00.000Z', '42']);
+      });
+      expect(log).toEqual(['check']);
+      expect(timeline({ cursor }, reads).knownAt).toBe('2024-11-05T10:00:00.100Z');
+      // A later page, or one with knownAt, reads its instant without a snapshot of its own (nothing to decide).
+      expect(await timeline({ cursor }, reads).read(async (knownAt) => [knownAt, open])).toEqual(['2024-11-05T10:00:00.100Z', false]);
+      expect(await readAt(timeline({ knownAt: latest }, reads))).toBe(latest);
+      expect(log).toEqual(['check']);
     });
 
     it('given an explicit knownAt, then the cursor pins it, and a later page may repeat it or leave it out', async () => {
       const first = openPage('lawsuits', { party: null, knownAt: '2024-01-01T00:00:00.000Z', cursor: null }, ['text'], db);
-      const cursor = await first.next(['case:a']);
+      const cursor = await issued(first, ['case:a']);
       for (const knownAt of ['2024-01-01T00:00:00.000Z', null]) {
         expect(openPage('lawsuits', { party: null, knownAt, cursor }, ['text'], db)).toMatchObject({ after: ['case:a'], knownAt: '2024-01-01T00:00:00.000Z' });
       }
       // A first page read now pins the latest recording time: asking for that instant explicitly is the same query.
-      const pinnedNow = await timeline().next(['2024-09-25T00:00:00.000Z', '42']);
+      const pinnedNow = await issued(timeline(), ['2024-09-25T00:00:00.000Z', '42']);
       expect(timeline({ cursor: pinnedNow, knownAt: latest }).knownAt).toBe(latest);
     });
 
     it('given an explicit knownAt other than the instant the cursor pins, then 400 naming cursor: it is another query', async () => {
-      const cursor = await timeline().next(['2024-09-25T00:00:00.000Z', '42']);
+      const cursor = await issued(timeline(), ['2024-09-25T00:00:00.000Z', '42']);
       const errors = messageOf(() => timeline({ cursor, knownAt: '2024-01-01T00:00:00.000Z' }));
       expect(errors).toEqual([{ path: 'cursor', message: expect.stringMatching(/^belongs to another query: it reads the state as known at 2024-11-05T10:00:00.123Z/) }]);
     });
 
     it("given another endpoint's cursor of the same shape, then 400 naming cursor", async () => {
-      const cursor = await timeline().next(['2024-09-25T00:00:00.000Z', '42']);
+      const cursor = await issued(timeline(), ['2024-09-25T00:00:00.000Z', '42']);
       const problem = problemOf(() => openPage('departures', { subject: 'org:a', knownAt: null, cursor }, ['instant', 'position'], db));
       expect(problem.status).toBe(400);
       expect(problem.errors.map((e) => e.path)).toEqual(['cursor']);
@@ -102,14 +137,14 @@ describe('cursor codec: only what the endpoint itself returned reaches SQL', () 
       ['a filter removed', { subject: null }],
       ['another list of types', { types: ['lawsuit.filed'] }],
     ])("given a cursor of another query of the endpoint (%s), then 400 naming cursor: it belongs to another query", async (_what, other) => {
-      const cursor = await timeline().next(['2024-09-25T00:00:00.000Z', '42']);
+      const cursor = await issued(timeline(), ['2024-09-25T00:00:00.000Z', '42']);
       expect(messageOf(() => timeline({ ...other, cursor }))).toEqual([
         { path: 'cursor', message: expect.stringMatching(/^belongs to another query of this endpoint \(other filters\)/) },
       ]);
     });
 
     it('given the same query in another format, language, page size or wait, then the cursor is taken: they do not choose the items', async () => {
-      const cursor = await timeline().next(['2024-09-25T00:00:00.000Z', '42']);
+      const cursor = await issued(timeline(), ['2024-09-25T00:00:00.000Z', '42']);
       for (const q of [{ format: 'csv' }, { format: 'timelinejs' }, { lang: 'fr' }, { limit: 1000 }, { minPosition: '12' }]) {
         expect(timeline({ ...q, cursor }).after).toEqual(['2024-09-25T00:00:00.000Z', '42']);
       }

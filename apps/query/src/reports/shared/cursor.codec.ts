@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { isStorableText } from '@newsroom/domain';
 import { problems } from '@newsroom/platform';
+import type { DataSource } from 'typeorm';
+import { inReadSnapshot } from '../../database/read-snapshot.connection';
 
 export type CursorValue = string | number | null;
 
@@ -97,17 +99,29 @@ export interface PageWindow {
   /** The request's `knownAt`, else the instant the cursor pins (null on a first page read without knownAt). */
   knownAt: string | null;
   /**
-   * The `knownAt` to read the page with: `knownAt` above, else, on a first page, null (now) while the read models
-   * hold nothing past the feed watermark, and the last instant they hold whole while they do (see completeInstant).
+   * Reads the page: `page` gets the `knownAt` to read it with, `knownAt` above, else, on a first page, null (now)
+   * while the read models hold nothing past the feed watermark, and the last instant they hold whole while they do
+   * (see completeInstant). A first page without `knownAt` runs `page`, and every read of the read database it makes,
+   * in the one snapshot that check was made in (inReadSnapshot), so the instant its cursor pins is the state it read.
    */
-  readAt(): Promise<string | null>;
-  /** The next page's cursor, after the item with this sort key. */
+  read<T>(page: (knownAt: string | null) => Promise<T>): Promise<T>;
+  /** The next page's cursor, after the item with this sort key (on a first page, from inside or after `read`). */
   next(values: CursorValue[]): Promise<string>;
 }
 
-/** Reads one row of the read database (the instant a first page reads the state at: `completeInstant`). */
-export interface InstantSource {
-  query(sql: string): Promise<Array<{ at: Date | string | null; ahead?: boolean | null }>>;
+/** What completeInstant's statement answers. */
+interface InstantRow {
+  at: Date | string | null;
+  ahead?: boolean | null;
+}
+
+/**
+ * Where a first page read without `knownAt` is read: `snapshot` runs `body` with every read of the read database in
+ * one snapshot whose first statement is `first` (no parameters), and gives `body` its rows. The read database's
+ * DataSource is one (inReadSnapshot); a test may give its own.
+ */
+export interface SnapshotReads {
+  snapshot<T>(first: string, body: (rows: InstantRow[]) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -119,16 +133,17 @@ export interface InstantSource {
  * pages after it; the same while nothing is recorded, so a first page's cursor, and the ETag over it, stay the same
  * and a client's revalidation still gets 304. (Pinning the feed's last item instead let a page read, while the
  * projector caught up, pin an instant some of whose events were not folded yet: later pages left them out, and the
- * same `knownAt` asked again later answered more, t26.)
+ * same `knownAt` asked again later answered more, t26.) A batch is folded into every read model and the feed in one
+ * transaction, so what this statement sees of the feed is what the same snapshot sees of every read model.
  */
-async function completeInstant(db: InstantSource): Promise<{ at: string; ahead: boolean }> {
-  const [row] = await db.query(
-    `SELECT (SELECT f.recorded_at FROM read_model.feed_items f WHERE f.position <= w.position ORDER BY f.position DESC LIMIT 1) AS at,
+const COMPLETE_INSTANT = `SELECT (SELECT f.recorded_at FROM read_model.feed_items f WHERE f.position <= w.position ORDER BY f.position DESC LIMIT 1) AS at,
             EXISTS (SELECT 1 FROM read_model.feed_items f WHERE f.position > w.position) AS ahead
-     FROM read_model.feed_watermark w WHERE w.id = 1`,
-  );
-  return { at: row?.at ? new Date(row.at).toISOString() : new Date(0).toISOString(), ahead: row?.ahead === true };
-}
+     FROM read_model.feed_watermark w WHERE w.id = 1`;
+
+const completeInstant = (row: InstantRow | undefined) => ({
+  at: row?.at ? new Date(row.at).toISOString() : new Date(0).toISOString(),
+  ahead: row?.ahead === true,
+});
 
 /** What a page needs of its query: the cursor, the explicit `knownAt`, and the filters a cursor is bound to. */
 export interface PagedQuery {
@@ -145,7 +160,7 @@ export interface PagedQuery {
  * cursor) is served once, where it stood, instead of skipped or served twice. A cursor of an earlier release (the sort
  * key alone, or without the filters' hash) is refused with a message saying to ask the first page again.
  */
-export function openPage<Q extends PagedQuery>(endpoint: string, query: Q, kinds: readonly CursorKind[], db: InstantSource): PageWindow {
+export function openPage<Q extends PagedQuery>(endpoint: string, query: Q, kinds: readonly CursorKind[], db: DataSource | SnapshotReads): PageWindow {
   const raw = query.cursor ?? null;
   const knownAt = query.knownAt;
   const filters = filtersHash(query);
@@ -158,16 +173,30 @@ export function openPage<Q extends PagedQuery>(endpoint: string, query: Q, kinds
   const at = knownAt ?? pinned;
   // A first page without knownAt reads now, unless the read models hold events past the watermark: then it reads the
   // last instant they hold whole, as the pages after it do, so the pages are one state and none leaves out an event
-  // recorded before the instant they claim. Asked once, before the page's query.
-  let complete: Promise<{ at: string; ahead: boolean }> | null = null;
-  const firstPage = () => (complete ??= completeInstant(db));
+  // recorded before the instant they claim. The check and every read of the page share one snapshot: checked before
+  // the page's reads on the pool, a batch committing between the two showed on the first page while the instant its
+  // cursor pinned left it out of the pages after it (the fifty-eighth session's known limit).
+  let complete: { at: string; ahead: boolean } | null = null;
   return {
     after,
     knownAt: at,
-    readAt: async () => at ?? ((await firstPage()).ahead ? (await firstPage()).at : null),
-    next: async (values) => encodeCursor([...values, at ?? (await firstPage()).at, endpoint, filters]),
+    read: (page) =>
+      at !== null
+        ? page(at)
+        : toSnapshot(db).snapshot(COMPLETE_INSTANT, (rows) => {
+            complete = completeInstant(rows[0]);
+            return page(complete.ahead ? complete.at : null);
+          }),
+    next: async (values) => {
+      const pin = at ?? complete?.at;
+      if (!pin) throw new Error(`${endpoint}: a first page's next cursor was asked before the page was read`);
+      return encodeCursor([...values, pin, endpoint, filters]);
+    },
   };
 }
+
+const toSnapshot = (db: DataSource | SnapshotReads): SnapshotReads =>
+  'snapshot' in db ? db : { snapshot: (first, body) => inReadSnapshot(db, first, body) };
 
 /** The cursor's sort key and pinned instant, once it is known to be this endpoint's, for this query's filters. */
 function openCursor(raw: string, endpoint: string, kinds: readonly CursorKind[], filters: string): { after: CursorValue[]; pinned: string } {

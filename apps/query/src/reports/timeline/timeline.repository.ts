@@ -56,23 +56,25 @@ export class TimelineRepository {
   async page(q: TimelineQuery, endpoint = 'timeline') {
     const paging = openPage(endpoint, q, ['instant', 'position'], this.db);
     const after = paging.after;
-    q = { ...q, knownAt: await paging.readAt() };
-    // A subject asked for stands for its whole entity: facts recorded under any subject merged with it.
-    const { graph, result: rows } = await this.links.readForEntity(q.knownAt, q.subject, (members) => this.rowsOf(q, members, after));
-    // A case's steps in the lawsuits report's order, in the places (keys) they take: the cursor is the last place's key.
-    const last = rows[q.limit - 1];
-    const page = await inCaseStepOrder(this.db, rows.slice(0, q.limit), q.knownAt, (cases) => this.stepsOf(q, cases));
-    // The stories' dates as GET /v1/sources/{id} has them (one id, one date), read with the history and corroboration.
-    // And the subjects' names at knownAt: a case's step is headlined by the case's filed title as it stood then.
-    const [{ history, corroboration }, stories, names] = await Promise.all([
-      loadFactExtras(this.db, 'read_model.timeline_facts', page, q.knownAt),
-      loadStoryDates(this.db, page.flatMap((r) => r.sources ?? [])),
-      this.names.namesOfRows(page, q.knownAt),
-    ]);
-    return {
-      items: page.map((r) => itemDto(r, q.lang, history, corroboration, stories, (s) => graph.canonicalOf(s), names)),
-      next: rows.length > q.limit ? await paging.next([last.valid_from, last.fact_position]) : null,
-    };
+    return paging.read(async (knownAt) => {
+      q = { ...q, knownAt };
+      // A subject asked for stands for its whole entity: facts recorded under any subject merged with it.
+      const { graph, result: rows } = await this.links.readForEntity(q.knownAt, q.subject, (members) => this.rowsOf(q, members, after));
+      // A case's steps in the lawsuits report's order, in the places (keys) they take: the cursor is the last place's key.
+      const last = rows[q.limit - 1];
+      const page = await inCaseStepOrder(this.db, rows.slice(0, q.limit), q.knownAt, (cases) => this.stepsOf(q, cases));
+      // The stories' dates as GET /v1/sources/{id} has them (one id, one date), read with the history and corroboration.
+      // And the subjects' names at knownAt: a case's step is headlined by the case's filed title as it stood then.
+      const [{ history, corroboration }, stories, names] = await Promise.all([
+        loadFactExtras(this.db, 'read_model.timeline_facts', page, q.knownAt),
+        loadStoryDates(this.db, page.flatMap((r) => r.sources ?? [])),
+        this.names.namesOfRows(page, q.knownAt),
+      ]);
+      return {
+        items: page.map((r) => itemDto(r, q.lang, history, corroboration, stories, (s) => graph.canonicalOf(s), names)),
+        next: rows.length > q.limit ? await paging.next([last.valid_from, last.fact_position]) : null,
+      };
+    });
   }
 
   /**
