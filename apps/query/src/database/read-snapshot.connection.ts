@@ -5,6 +5,8 @@ import type { DataSource, QueryRunner } from 'typeorm';
 interface OpenSnapshot {
   readonly db: DataSource;
   readonly runner: QueryRunner;
+  /** The last read queued on the snapshot's one connection: reads made at once run one after the other. */
+  tail: Promise<unknown>;
 }
 
 const current = new AsyncLocalStorage<OpenSnapshot>();
@@ -22,7 +24,12 @@ function routeToSnapshots(db: DataSource): void {
   const query = db.query.bind(db);
   db.query = <T>(sql: string, parameters?: unknown[], runner?: QueryRunner): Promise<T> => {
     const open = current.getStore();
-    return query(sql, parameters, runner ?? (open?.db === db ? open.runner : undefined));
+    if (runner || open?.db !== db) return query(sql, parameters, runner);
+    // Queued here, not on the client: node-postgres queues a query sent while another runs, but deprecates it (pg 9
+    // refuses it).
+    const run = open.tail.then(() => query<T>(sql, parameters, open.runner));
+    open.tail = run.catch(() => undefined);
+    return run;
   };
 }
 
@@ -36,8 +43,8 @@ function routeToSnapshots(db: DataSource): void {
  */
 export async function inReadSnapshot<R, T>(db: DataSource, first: string, body: (rows: R[]) => Promise<T>): Promise<T> {
   routeToSnapshots(db);
-  const open = current.getStore();
-  if (open?.db === db) return body(await db.query<R[]>(first));
+  const outer = current.getStore();
+  if (outer?.db === db) return body(await db.query<R[]>(first));
   const runner = db.createQueryRunner();
   // node-postgres answers a string of two statements (simple protocol, no parameters) with both results.
   const client = (await runner.connect().catch(async (error: unknown) => {
@@ -45,16 +52,17 @@ export async function inReadSnapshot<R, T>(db: DataSource, first: string, body: 
     throw error;
   })) as { query(sql: string): Promise<Array<{ rows: R[] }>> };
   let ok = false;
+  const open: OpenSnapshot = { db, runner, tail: Promise.resolve() };
   try {
     const [, taken] = await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${first}`);
-    const result = await current.run({ db, runner }, () => body(taken.rows));
+    const result = await current.run(open, () => body(taken.rows));
     ok = true;
     return result;
   } finally {
     // ROLLBACK after a failure: a statement that failed left the transaction aborted; the connection is clean again
-    // either way (a connection that broke is thrown away by the release).
-    void runner
-      .query(ok ? 'COMMIT' : 'ROLLBACK')
+    // either way (a connection that broke is thrown away by the release). After any read still queued.
+    void open.tail
+      .then(() => runner.query(ok ? 'COMMIT' : 'ROLLBACK'))
       .catch(() => undefined)
       .finally(() => runner.release());
   }
