@@ -811,6 +811,15 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
       });
       expect({ path, fields: res.json<Problem>().errors?.map((e) => e.path) }).toEqual({ path, fields });
       expect(problemsOf(res.json(), schemaOf(path, '400', 'application/problem+json'))).toEqual([]);
+      // The detail names what was asked: a report's query, the sources list, a source, an entity (t29).
+      const asked = path.startsWith('/v1/reports/')
+        ? 'report query'
+        : path.startsWith('/v1/sources/')
+          ? 'source request'
+          : path.startsWith('/v1/sources')
+            ? 'sources query'
+            : 'entity request';
+      expect({ path, detail: res.json<Problem>().detail }).toEqual({ path, detail: `The ${asked} is not valid.` });
     }
     const missing = await get('/v1/entities/person:nobody-at-all');
     expect(missing.status).toBe(404);

@@ -35,7 +35,7 @@ export class EntitiesController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const q = readReportParams(entityParams, raw, { path: { subject } });
+    const q = readReportParams(entityParams, raw, { path: { subject }, what: 'entity request' });
     await this.freshness.settle(res, q.minPosition, READ_MODELS.entities);
     const format = formatOf(q.format, accept);
     const body = await this.repository.find({ ...q, from: null, to: null });

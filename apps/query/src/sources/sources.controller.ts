@@ -32,7 +32,7 @@ export class SourcesController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const f = readReportParams(sourcesListParams, raw);
+    const f = readReportParams(sourcesListParams, raw, { what: 'sources query' });
     await this.freshness.settle(res, f.minPosition, READ_MODELS.sources);
     const format = formatOf(f.format, accept);
     const body = await this.repository.list(f);
@@ -67,7 +67,7 @@ export class SourcesController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const f = readReportParams(sourceDetailParams, raw, { path: { id } });
+    const f = readReportParams(sourceDetailParams, raw, { path: { id }, what: 'source request' });
     await this.freshness.settle(res, f.minPosition, READ_MODELS.sources);
     const format = formatOf(f.format, accept);
     const body = await this.repository.find(id, f);

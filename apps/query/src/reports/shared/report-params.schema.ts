@@ -180,7 +180,12 @@ const pathOf = (path: readonly PropertyKey[]) =>
 export function readReportParams<S extends ParamShape>(
   schema: S,
   query: Record<string, unknown>,
-  options: { path?: Record<string, string>; cross?: (q: Partial<z.output<S>>) => FieldProblem[] } = {},
+  options: {
+    path?: Record<string, string>;
+    cross?: (q: Partial<z.output<S>>) => FieldProblem[];
+    /** What the request asks, as the problem's detail names it (`The ${what} is not valid.`): a report query by default. */
+    what?: string;
+  } = {},
 ): z.output<S> {
   const pathKeys = Object.keys(options.path ?? {});
   const allowed = allowedParams(schema, pathKeys);
@@ -198,7 +203,7 @@ export function readReportParams<S extends ParamShape>(
   errors.push(...issues.filter((p) => !isFormat(p)));
   if (options.cross) errors.push(...options.cross(parsed.success ? parsed.data : validParts(schema, input)));
   errors.push(...issues.filter(isFormat));
-  if (errors.length || !parsed.success) throw problems.validation(errors, 'The report query is not valid.');
+  if (errors.length || !parsed.success) throw problems.validation(errors, `The ${options.what ?? 'report query'} is not valid.`);
   return parsed.data;
 }
 
