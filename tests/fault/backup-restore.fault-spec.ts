@@ -52,7 +52,8 @@ describe('fault: an older backup restored while the broker holds the events reco
    * tail then waits unconsumed on the topic), restores, runs `db:restored`, starts the stack again and writes 10:
    * what is wrong afterwards, nothing when the restore is safe.
    */
-  async function restoreScenario(label: string, projectorBehind: boolean): Promise<string[]> {
+  async function restoreScenario(label: string, how: 'projected' | 'projector-behind' | 'topics-gone'): Promise<string[]> {
+    const projectorBehind = how === 'projector-behind';
     const first = await FaultStack.start({ label, databaseUrl: world.db.url, brokers: world.brokers });
     stack = first;
     const write = (from: number, total: number, tag: string, on: FaultStack) =>
@@ -84,7 +85,7 @@ describe('fault: an older backup restored while the broker holds the events reco
     if (!projectorBehind) await sub.waitFor(tailHead, 30000);
     const seenBefore = sub.items.length;
     const lastIdBefore = sub.lastId;
-    await first.stop({ deleteTopics: false });
+    await first.stop({ deleteTopics: how === 'topics-gone' });
 
     // The restore, as the README says: drop, pg_restore --create, npm run db:restored.
     await world.db.pool.end().catch(() => undefined);
@@ -93,17 +94,21 @@ describe('fault: an older backup restored while the broker holds the events reco
     server.pathname = '/postgres';
     await run('pg_restore', ['--create', '--exit-on-error', '-d', server.toString(), backup]);
     const env = { ...process.env, DATABASE_URL: world.db.url, KAFKA_BROKERS: world.brokers.join(','), KAFKA_TOPIC_PREFIX: first.prefix };
+    // Topics gone, the operator gives the highest feed_tail_position monitoring scraped before the restore.
+    const args = how === 'topics-gone' ? [...RESTORED, '--no-broker', `--after=${tailHead}`] : RESTORED;
     const holder = new Client({ connectionString: world.db.url, application_name: 'a-forgotten-service' });
     await holder.connect();
-    const refused = await run('node', RESTORED, { env }).then(
+    const refused = await run('node', args, { env }).then(
       () => 'ran',
       (e: { code: number; stderr: string }) => `${e.code}: ${e.stderr}`,
     );
     await holder.end();
     expect(refused).toMatch(/^1: .*stop every service first: 1 connection\(s\) of a-forgotten-service/);
-    const marked = await run('node', RESTORED, { env });
+    const marked = await run('node', args, { env });
     report(`${label}: ${marked.stdout.trim().replace(/\n/g, ' / ')}`);
-    expect(marked.stdout).toContain(`carries positions up to ${tailHead}`);
+    expect(marked.stdout).toContain(
+      how === 'topics-gone' ? `new events are recorded after ${tailHead}` : `carries positions up to ${tailHead}`,
+    );
 
     const second = await FaultStack.start({
       label,
@@ -151,11 +156,15 @@ describe('fault: an older backup restored while the broker holds the events reco
   }
 
   it('the tail was projected and served before the restore: no ghost, new events after every served position, read models equal a rebuild', async () => {
-    expect(await restoreScenario('restore', false)).toEqual([]);
+    expect(await restoreScenario('restore', 'projected')).toEqual([]);
   }, 150000);
 
   it("the projector was down for the tail (its messages wait unconsumed): they are skipped as another store's, not applied", async () => {
-    expect(await restoreScenario('restore-behind', true)).toEqual([]);
+    expect(await restoreScenario('restore-behind', 'projector-behind')).toEqual([]);
+  }, 150000);
+
+  it('the topics were lost with the broker (Kafka needs no backup): the relay publishes the whole log again, read models equal a rebuild', async () => {
+    expect(await restoreScenario('restore-topics-gone', 'topics-gone')).toEqual([]);
   }, 150000);
 });
 

@@ -3,8 +3,10 @@ import { EVENT_HEADERS, KafkaClient, kafkaSasl, STORE_ID_HEADER, topicNames } fr
 import { RelayConfig } from '../config/relay.config';
 
 export interface RestoredOptions {
-  /** Skip asking the broker: its topics were deleted or its data is gone, so it carries no tail. */
+  /** Skip asking the broker: its topics were deleted or its data is gone, so it carries no tail (the relay publishes the whole log again). */
   noBroker?: boolean;
+  /** A position readers may hold beyond what the topic shows (the highest `feed_tail_position` scraped): new events come after it. */
+  after?: bigint;
   write?: (line: string) => void;
 }
 
@@ -71,18 +73,19 @@ export async function markRestored(config: RelayConfig, options: RestoredOptions
                   coalesce(pg_sequence_last_value(pg_get_serial_sequence('event_store.events', 'global_position')::regclass), 0)::text AS last`,
         )
       ).rows;
-      const after = [BigInt(head), BigInt(last), brokerHead].reduce((a, b) => (b > a ? b : a));
+      const after = [BigInt(head), BigInt(last), brokerHead, options.after ?? 0n].reduce((a, b) => (b > a ? b : a));
       if (after > 0n)
         await db.query(`SELECT setval(pg_get_serial_sequence('event_store.events', 'global_position'), $1)`, [after.toString()]);
       const [{ id }] = (
         await db.query(`UPDATE event_store.store_identity SET id = gen_random_uuid(), created_at = now() RETURNING id::text AS id`)
       ).rows;
+      // Topics gone: the relay publishes the whole log again, so the topic is whole for every reader of it.
       const [relay] = (
         await db.query(
-          `UPDATE event_store.relay_checkpoints SET updated_at = now(), position = least(position,
-             coalesce((SELECT min(last_position) FROM read_model.projection_checkpoints WHERE topic = $1), 0))
+          `UPDATE event_store.relay_checkpoints SET updated_at = now(), position = CASE WHEN $2 THEN 0 ELSE least(position,
+             coalesce((SELECT min(last_position) FROM read_model.projection_checkpoints WHERE topic = $1), 0)) END
            WHERE name = $1 RETURNING position::text AS position`,
-          [topic],
+          [topic, Boolean(options.noBroker)],
         )
       ).rows;
       await db.query('COMMIT');
@@ -98,14 +101,15 @@ export async function markRestored(config: RelayConfig, options: RestoredOptions
         `[db:restored] event store ${result.storeId} (was ${result.previousId}): ${STORE_ID_HEADER} of what the relay publishes from now on`,
       );
       write(
-        `[db:restored] the restored log ends at position ${head}; ${topic} carries positions up to ${result.brokerHead}` +
+        `[db:restored] the restored log ends at position ${head}; ` +
+          (options.noBroker ? `${topic} not read (--no-broker)` : `${topic} carries positions up to ${result.brokerHead}`) +
           (brokerHead > BigInt(head)
             ? ` (${brokerHead - BigInt(head)} recorded after the backup: lost, and skipped as another store's)`
             : '') +
           `; new events are recorded after ${result.continuesAfter}`,
       );
       write(
-        `[db:restored] the relay publishes again after position ${result.relayFrom} (what every read model had applied); start the services`,
+        `[db:restored] the relay publishes again after position ${result.relayFrom} (${options.noBroker ? 'the whole log, the topics being gone' : 'what every read model had applied'}); start the services`,
       );
       return result;
     } catch (error) {
