@@ -340,6 +340,60 @@ export class KafkaClient implements Publisher {
     });
   }
 
+  /**
+   * The headers of the last record of every partition that holds one (a throwaway group, seeked to each partition's
+   * last offset, nothing committed). What a restore asks: the highest position the topic already carries.
+   */
+  async lastRecordHeaders(topic: string, timeoutMs = 30000): Promise<Array<{ partition: number; headers: Record<string, string> }>> {
+    const ends = await this.topicOffsets(topic);
+    const pending = new Map(ends.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high) - 1n]));
+    const found: Array<{ partition: number; headers: Record<string, string> }> = [];
+    if (!pending.size) return found;
+    const consumer = this.kafka.consumer({
+      groupId: `newsroom-last-records-${process.pid}-${Date.now()}`,
+      sessionTimeout: 10000,
+      heartbeatInterval: 1000,
+    });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: false });
+      const done = new Promise<void>((resolve) => {
+        void consumer.run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            const last = pending.get(batch.partition);
+            const m = batch.messages.find((x) => last !== undefined && BigInt(x.offset) >= last);
+            if (!m) return;
+            pending.delete(batch.partition);
+            found.push({
+              partition: batch.partition,
+              headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, String(v)])),
+            });
+            if (!pending.size) resolve();
+          },
+        });
+      });
+      for (const [partition, offset] of pending) consumer.seek({ topic, partition, offset: String(offset) });
+      const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `reading the last records of ${topic} took over ${timeoutMs} ms (partitions left: ${[...pending.keys()].join(',')})`,
+              ),
+            ),
+          timeoutMs,
+        );
+      });
+      await Promise.race([done, expired]);
+    } finally {
+      clearTimeout(timer);
+      await consumer.disconnect().catch(() => undefined);
+    }
+    return found.sort((a, b) => a.partition - b.partition);
+  }
+
   consumer(options: ConsumerOptions): ManagedConsumer {
     const consumer = new ManagedConsumer(this.kafka, { sessionTimeout: this.options.sessionTimeoutMs, ...options });
     this.consumers.push(consumer);
