@@ -25,7 +25,10 @@ export interface HttpDrainResult {
  * 3. once no connection is left, or after `graceMs`, the connections that are still idle (no request for the whole
  *    grace) are closed; those with a request in progress finish it (the caller's own close waits for them) and are
  *    closed after its answer.
- * Upgraded connections (WebSockets) are the app's to close and are left alone.
+ * An upgraded connection (a WebSocket) has no request in progress here: the app closes its own before the server
+ * closes (the query's gateway, in beforeApplicationShutdown), and one still open is closed with the idle ones. No
+ * 'upgrade' listener is added for it: with a second one, the query's gateway took a handshake to another path for
+ * another handler's and left it hanging, where it answers 404 as the only one.
  */
 export function httpDrain(server: Server, graceMs: number): () => Promise<HttpDrainResult> {
   let draining = false;
@@ -41,11 +44,6 @@ export function httpDrain(server: Server, graceMs: number): () => Promise<HttpDr
       connections.delete(socket);
       changed?.();
     });
-  });
-  // An upgraded socket is no HTTP connection any more: its protocol closes it.
-  server.on('upgrade', (_req: IncomingMessage, socket: Socket) => {
-    connections.delete(socket);
-    changed?.();
   });
   // First of the 'request' listeners, so the app's own (Express, Fastify) sees the header already set.
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
