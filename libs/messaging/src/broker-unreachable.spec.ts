@@ -29,4 +29,16 @@ describe('BrokerUnreachableNotice: one line every 30 s while the broker is down,
       'Kafka unreachable at b:9092',
     );
   });
+
+  it('given a consumer crash whose cause is a connection error wrapped as non-retriable or retries exceeded, then it is the notice too (one ERROR a restart before)', () => {
+    let now = 0;
+    const notice = new BrokerUnreachableNotice(['b:9092'], 30_000, () => now);
+    expect(notice.take('Crash: KafkaJSNonRetriableError: Connection error: connect ECONNREFUSED b:9092')).toContain(
+      'Kafka unreachable at b:9092',
+    );
+    now += 1_000;
+    expect(notice.take('Crash: KafkaJSNumberOfRetriesExceeded: Connection timeout')).toBeNull();
+    expect(notice.take('Crash: KafkaJSNonRetriableError: Failed to connect: broker at b:9092 is not available')).toBeNull();
+    expect(notice.take('Crash: KafkaJSNonRetriableError: Topic authorization failed')).toBeUndefined();
+  });
 });

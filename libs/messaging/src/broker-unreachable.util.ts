@@ -1,6 +1,10 @@
-/** kafkajs's lines about a broker it cannot reach (connection refused, timed out), each retried by kafkajs itself. */
+/**
+ * kafkajs's lines about a broker it cannot reach (connection refused, timed out), each retried by kafkajs itself; a
+ * consumer's crash for that reason too, whatever kafkajs wrapped the connection error in (a consumer that found no
+ * broker for its group crashes with `KafkaJSNonRetriableError: Connection error: ...`), since it restarts by itself.
+ */
 const UNREACHABLE =
-  /^(Connection error: |Connection timeout|Failed to connect to seed broker|Failed to connect to broker, reconnecting|Crash: KafkaJSConnectionError: )/;
+  /^(Connection error: |Connection timeout|Failed to connect to seed broker|Failed to connect to broker, reconnecting|Crash: KafkaJS\w+: (Connection error: |Connection timeout|Failed to connect))/;
 
 /**
  * While the broker is down, kafkajs writes two ERROR lines, with a stack, at every retry of every producer, consumer
