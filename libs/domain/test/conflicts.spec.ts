@@ -315,6 +315,13 @@ describe('a re-appointment between two departures of one role (two departures, n
     expect(pairsOf(departed('2023-05'), denied('2023-11'), appointed('2024-02'))).toEqual([[eventId(1), eventId(2), ['modality']]]);
   });
 
+  it('given departures across a re-appointment, then ingest refuses to resolve their pair: no such conflict stands (the read model opened none)', () => {
+    const withoutIt = conflictsOfStream(foldStream(person, streamOf(person, departed('2023'), departed('2025'))), idOf)[0];
+    const state = foldStream(person, streamOf(person, departed('2023'), appointed('2024-03'), departed('2025')));
+    const id = idOf(conflictName(withoutIt.key, eventId(1), eventId(3)));
+    expect(thrown(() => decideResolution(state, id, { standingEventId: eventId(3), reason: 'x' }, idOf)).code).toBe('CONFLICT.NOT_FOUND');
+  });
+
   it('given the appointment recorded after both departures, then ingest still finds the conflict, as the read model opened it when the later one was recorded', () => {
     expect(pairsOf(departed('2023'), departed('2025'), appointed('2024'))).toEqual([[eventId(1), eventId(2), ['occurredAt']]]);
   });
