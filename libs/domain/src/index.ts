@@ -48,6 +48,7 @@ export * from './corroboration/corroboration.rules';
 export * from './events/conflict-resolved.event';
 export * from './conflicts/conflict.rules';
 export * from './conflicts/denial.rules';
+export * from './conflicts/reappointment.rules';
 export { conflictsOfStream, decideResolution } from './conflicts/conflict-resolution.decider';
 
 export * from './submission/submission.schema';

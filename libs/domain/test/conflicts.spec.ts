@@ -1,4 +1,5 @@
 import {
+  appointedBetween,
   claimsOf,
   conflictName,
   conflictsOfStream,
@@ -8,6 +9,8 @@ import {
   denialContradictsReport,
   disagreement,
   foldStream,
+  reappointedBetween,
+  reappointmentKeyOf,
   validTimeOf,
 } from '@newsroom/domain';
 import { given, thrown } from './fixtures/decider.fixture';
@@ -239,5 +242,87 @@ describe('decideResolution', () => {
     expect(thrown(() => decideResolution(closed, conflict.id, { standingEventId: eventId(2), reason: 'x' }, idOf)).code).toBe(
       'CONFLICT.NOT_FOUND',
     );
+  });
+});
+
+describe('a re-appointment between two departures of one role (two departures, no conflict)', () => {
+  const person = 'person:bret-taylor';
+  const appointed = (
+    occurredAt: string,
+    modality: 'reported' | 'rumored' | 'denied' = 'reported',
+    role = 'Chief Technology Officer',
+  ): EventSpec => ['executive.appointed', { organization: 'org:openai', role, roleCategory: 'c-suite' }, occurredAt, modality];
+  const between = (x: string, y: string, appointment: string) => appointedBetween(validTimeOf(x), validTimeOf(y), validTimeOf(appointment));
+  const pairsOf = (...specs: EventSpec[]) =>
+    conflictsOfStream(foldStream(person, streamOf(person, ...specs)), idOf).map((c) => [c.a.factId, c.b.factId, c.fields]);
+
+  it('given an appointment beginning after the earlier departure ended and before the later one ends, then it lies between them, in either order', () => {
+    expect(between('2023', '2025', '2024-03')).toBe(true);
+    expect(between('2025', '2023', '2024-03')).toBe(true);
+    expect(between('2023-05-02', '2024-09-30', '2023-05-03')).toBe(true);
+  });
+
+  it('given coarse dates, then the appointment counts from its start and each departure from its end (as the roster pairs them)', () => {
+    // "2024" begins on 1 January, after a departure of 2023 and before one of 2024-11 ends: the roster shows two tenures.
+    expect(between('2023', '2024-11', '2024')).toBe(true);
+    // A departure dated "2024" may be in December: an appointment of 2024-03 may come before it.
+    expect(between('2024', '2025-03', '2024-03')).toBe(false);
+    // A departure ending as the appointment begins comes first.
+    expect(between('2023-12-31', '2025', '2024-01-01')).toBe(true);
+  });
+
+  it('given an appointment before both, after both, or undated on any side, then it lies between nothing', () => {
+    expect(between('2023', '2025', '2022-06')).toBe(false);
+    expect(between('2023', '2025-03', '2025-06')).toBe(false);
+    expect(between('2023', '2025-03-10', '2025-03-11')).toBe(false);
+    // Within the later departure's coarse date, it may come before it: between (a departure of 2025 ends an
+    // appointment of 2025 on the roster too).
+    expect(between('2023', '2025', '2025-06')).toBe(true);
+    expect(appointedBetween(validTimeOf(null), validTimeOf('2025'), validTimeOf('2024'))).toBe(false);
+    expect(appointedBetween(validTimeOf('2023'), validTimeOf('2025'), validTimeOf(null))).toBe(false);
+    expect(reappointedBetween(validTimeOf('2023'), validTimeOf('2025'), [validTimeOf('2022'), validTimeOf('2024-03')])).toBe(true);
+    expect(reappointedBetween(validTimeOf('2023'), validTimeOf('2025'), [])).toBe(false);
+  });
+
+  it('given a reported or confirmed appointment, then it speaks to the departure key of its person, organization and role; a rumour or a denial to none', () => {
+    const f = (spec: EventSpec) => ({ ...fact(spec, person), modality: spec[3] });
+    const [departure] = claimsOf(fact(departed('2025', undefined, 'chief  technology OFFICER'), person));
+    expect(reappointmentKeyOf(f(appointed('2024')))).toBe(departure.key);
+    expect(reappointmentKeyOf(f(appointed('2024', 'rumored')))).toBeNull();
+    expect(reappointmentKeyOf(f(appointed('2024', 'denied')))).toBeNull();
+    expect(reappointmentKeyOf(f(departed('2024')))).toBeNull();
+  });
+
+  it('given departures of 2023 and 2025 with a re-appointment of 2024 recorded between them, then the stream has no conflict; without it, one', () => {
+    expect(pairsOf(departed('2023'), appointed('2024-03'), departed('2025'))).toEqual([]);
+    expect(pairsOf(departed('2023'), departed('2025'))).toEqual([[eventId(1), eventId(2), ['occurredAt']]]);
+  });
+
+  it('given the appointment outside the two, of another role, rumoured or retracted, then the departures still conflict', () => {
+    const conflict = [[eventId(1), eventId(3), ['occurredAt']]];
+    expect(pairsOf(departed('2023'), appointed('2022'), departed('2025'))).toEqual(conflict);
+    expect(pairsOf(departed('2023'), appointed('2024', 'reported', 'Chief Executive Officer'), departed('2025'))).toEqual(conflict);
+    expect(pairsOf(departed('2023'), appointed('2024', 'rumored'), departed('2025'))).toEqual(conflict);
+    expect(pairsOf(departed('2023'), appointed('2024'), departed('2025'), retraction(2))).toEqual(conflict);
+  });
+
+  it('given a departure, a re-appointment and a denial after it, then no conflict; a denial before the re-appointment still contradicts the departure', () => {
+    const denied = (occurredAt: string): EventSpec => {
+      const [type, data] = departed(occurredAt);
+      return [type, data, occurredAt, 'denied'];
+    };
+    expect(pairsOf(departed('2023-05'), appointed('2024-02'), denied('2025-03'))).toEqual([]);
+    expect(pairsOf(departed('2023-05'), denied('2023-11'), appointed('2024-02'))).toEqual([[eventId(1), eventId(2), ['modality']]]);
+  });
+
+  it('given departures across a re-appointment, then ingest refuses to resolve their pair: no such conflict stands (the read model opened none)', () => {
+    const withoutIt = conflictsOfStream(foldStream(person, streamOf(person, departed('2023'), departed('2025'))), idOf)[0];
+    const state = foldStream(person, streamOf(person, departed('2023'), appointed('2024-03'), departed('2025')));
+    const id = idOf(conflictName(withoutIt.key, eventId(1), eventId(3)));
+    expect(thrown(() => decideResolution(state, id, { standingEventId: eventId(3), reason: 'x' }, idOf)).code).toBe('CONFLICT.NOT_FOUND');
+  });
+
+  it('given the appointment recorded after both departures, then ingest still finds the conflict, as the read model opened it when the later one was recorded', () => {
+    expect(pairsOf(departed('2023'), departed('2025'), appointed('2024'))).toEqual([[eventId(1), eventId(2), ['occurredAt']]]);
   });
 });

@@ -79,7 +79,12 @@ export { SourcesProjection } from './sources/sources.adapter';
 export { evolveEntities, type EntitySighting } from './entities/entities.projection';
 export { EntitiesProjection } from './entities/entities.adapter';
 export { evolveEntityNames, foldNameChange, standingNamesOf, type NameChange, type NameVersion } from './entities/entity-names.projection';
-export { evolveConflicts, emptyConflictSet, addFact as addConflictFact } from './conflicts/conflicts.projection';
+export {
+  evolveConflicts,
+  emptyConflictSet,
+  addFact as addConflictFact,
+  addAppointment as addConflictAppointment,
+} from './conflicts/conflicts.projection';
 export { conflictIdOf, toConflictRow } from './conflicts/conflicts.adapter';
 export type { ConflictSide, ConflictFactRow } from './conflicts/conflict-row.types';
 

@@ -1,4 +1,11 @@
-import { addConflictFact, emptyConflictSet, evolveConflicts, type ConflictFactRow, type ProjectedEvent } from '@newsroom/projections';
+import {
+  addConflictAppointment,
+  addConflictFact,
+  emptyConflictSet,
+  evolveConflicts,
+  type ConflictFactRow,
+  type ProjectedEvent,
+} from '@newsroom/projections';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const idOf = (name: string) => `id(${name})`;
@@ -217,5 +224,89 @@ describe('evolveConflicts (pure, over the facts a batch shares claim keys with)'
     expect(set.conflicts.get(conflictId)).toMatchObject({ status: 'resolved', closedEventId: second.id });
     evolveConflicts(set, b, idOf);
     expect(set.states.size).toBe(5);
+  });
+});
+
+describe('evolveConflicts: a re-appointment between two departures of one role', () => {
+  beforeEach(() => (position = 0));
+  const person = { subject: 'person:bret-taylor' };
+  const departed = (occurredAt: string, modality: ProjectedEvent['modality'] = 'reported') =>
+    event('executive.departed', { organization: 'org:openai', role: 'CTO', roleCategory: 'c-suite' }, { ...person, occurredAt, modality });
+  const appointed = (occurredAt: string, role = 'cto') =>
+    event('executive.appointed', { organization: 'org:openai', role, roleCategory: 'c-suite' }, { ...person, occurredAt });
+  const fold = (...events: ProjectedEvent[]) => {
+    const set = emptyConflictSet();
+    for (const e of events) evolveConflicts(set, e, idOf);
+    return set;
+  };
+  const open = (set: ReturnType<typeof emptyConflictSet>) =>
+    [...set.conflicts.values()].filter((c) => c.status === 'open').map((c) => [c.a.eventId, c.b.eventId, c.fields]);
+
+  it('given departures of 2023 and 2025 with a re-appointment of 2024 folded between them, then no conflict; without it or outside them, one', () => {
+    expect(open(fold(departed('2023'), appointed('2024-03'), departed('2025')))).toEqual([]);
+    position = 0;
+    expect(open(fold(departed('2023'), departed('2025')))).toEqual([[id(1), id(2), ['occurredAt']]]);
+    position = 0;
+    expect(open(fold(departed('2023'), appointed('2022'), departed('2025')))).toEqual([[id(1), id(3), ['occurredAt']]]);
+    position = 0;
+    expect(open(fold(departed('2023'), appointed('2024', 'CEO'), departed('2025')))).toEqual([[id(1), id(3), ['occurredAt']]]);
+  });
+
+  it('given a re-appointment and a denial dated after it, then no conflict with the departure before it', () => {
+    expect(open(fold(departed('2023-05'), appointed('2024-02'), departed('2025-03', 'denied')))).toEqual([]);
+  });
+
+  it('given an appointment the read model recorded after the later departure (a rebuild reads it ahead of its fold), then it does not count yet', () => {
+    const set = emptyConflictSet();
+    const first = departed('2023');
+    const later = departed('2025');
+    addConflictAppointment(set, {
+      factId: id(9),
+      key: 'departure|person:bret-taylor|org:openai|cto',
+      validTime: { from: '2024-03-01T00:00:00.000Z', to: '2024-04-01T00:00:00.000Z' },
+      fact: { type: 'executive.appointed', subject: person.subject, occurredAt: '2024-03', data: {}, modality: 'reported' },
+      positionFrom: '9',
+      positionTo: null,
+    });
+    evolveConflicts(set, first, idOf);
+    evolveConflicts(set, later, idOf);
+    expect(open(set)).toEqual([[first.id, later.id, ['occurredAt']]]);
+  });
+
+  it('given the appointment retracted, or corrected out of the window, before the later departure, then they conflict', () => {
+    const a = departed('2023');
+    const reappointment = appointed('2024');
+    const retracted = fold(
+      a,
+      reappointment,
+      event('event.retracted', { targetEventId: reappointment.id, reason: 'wrong person' }, person),
+      departed('2025'),
+    );
+    expect(open(retracted)).toEqual([[id(1), id(4), ['occurredAt']]]);
+    position = 0;
+    const b = departed('2023');
+    const moved = appointed('2024');
+    const corrected = fold(
+      b,
+      moved,
+      event('event.corrected', { targetEventId: moved.id, changes: { occurredAt: '2022' }, reason: 'earlier' }, person),
+      departed('2025'),
+    );
+    expect(open(corrected)).toEqual([[id(1), id(4), ['occurredAt']]]);
+  });
+
+  it('given a conflict, then a correction of a departure that puts the re-appointment between them closes it by correction', () => {
+    const c = departed('2024-09');
+    const reappointment = appointed('2024-06');
+    const d = departed('2025');
+    const set = fold(c, reappointment, d);
+    // The appointment of June is before a departure of September: the two are one departure, a conflict.
+    expect(open(set)).toEqual([[c.id, d.id, ['occurredAt']]]);
+    evolveConflicts(
+      set,
+      event('event.corrected', { targetEventId: c.id, changes: { occurredAt: '2023-11' }, reason: 'left in 2023' }, person),
+      idOf,
+    );
+    expect([...set.conflicts.values()].map((x) => [x.status, x.closedBy])).toEqual([['resolved', 'correction']]);
   });
 });

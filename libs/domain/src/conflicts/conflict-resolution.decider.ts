@@ -12,7 +12,8 @@ export interface StreamConflict extends ContradictionPair {
 /** The contradictions among the stream's standing facts (not retracted), with their ids. `idOf` makes a UUIDv5. */
 export function conflictsOfStream(state: StreamState, idOf: (name: string) => string): StreamConflict[] {
   const facts = [...state.events]
-    .filter(([, e]) => e.status !== 'retracted' && canClaim(e.type))
+    // Appointments too: one between two departures of its role makes them two (`contradictions`).
+    .filter(([, e]) => e.status !== 'retracted' && (canClaim(e.type) || e.type === 'executive.appointed'))
     .map(([factId, e]) => ({
       factId,
       type: e.type,

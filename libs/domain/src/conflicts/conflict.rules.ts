@@ -2,7 +2,8 @@ import type { LawsuitStatus } from '../events/lawsuit-status-changed.event';
 import { comparableText } from '../values/localized-text.rules';
 import { canonicalAmount } from '../values/money.value';
 import { parsePeriod } from '../values/period.value';
-import { denialContradictsReport, validTimeOf } from './denial.rules';
+import { denialContradictsReport, validTimeOf, type ValidTime } from './denial.rules';
+import { departureKeyOf, reappointedBetween, reappointmentKeyOf } from './reappointment.rules';
 
 /** What a claim is about: a figure, a departure, a case's outcome. */
 export type ClaimKind = 'financial' | 'departure' | 'lawsuit';
@@ -117,7 +118,7 @@ export function claimsOf(f: ClaimFact): Claim[] {
     return [
       {
         kind: 'departure',
-        key: `departure|${f.subject}|${d.organization}|${role}`,
+        key: departureKeyOf(f.subject, d.organization, role),
         value: { occurredAt: f.occurredAt, destination },
         modality: f.modality ?? 'reported',
       },
@@ -206,17 +207,35 @@ export interface ContradictionPair {
   fields: string[];
 }
 
-/** Every pair of the given standing facts (in recording order) whose claims of one key disagree. */
+/**
+ * Whether two departures of one claim that disagree are two departures after all: a re-appointment to the role
+ * (`appointments`: the dates of those standing, reported or confirmed) lies between them (`reappointedBetween`), so
+ * both can be true and they are no conflict. Other kinds of claim: never.
+ */
+export function reappointedApart(a: Claim, b: Claim, appointments: Iterable<ValidTime> | undefined): boolean {
+  if (a.kind !== 'departure' || b.kind !== 'departure' || !appointments) return false;
+  return reappointedBetween(validTimeOf(a.value.occurredAt), validTimeOf(b.value.occurredAt), appointments);
+}
+
+/**
+ * Every pair of the given standing facts (in recording order) whose claims of one key disagree. Appointments among
+ * them (`reappointmentKeyOf`) are no claims: one recorded before the later of two departures and dated between them
+ * makes the two departures no conflict (`reappointedApart`), as the conflicts read model decides it when the later
+ * one is recorded.
+ */
 export function contradictions(facts: ReadonlyArray<{ factId: string } & ClaimFact>): ContradictionPair[] {
   const byKey = new Map<string, Array<{ factId: string; claim: Claim }>>();
+  const appointments = new Map<string, ValidTime[]>();
   const pairs: ContradictionPair[] = [];
   for (const f of facts) {
+    const reappointment = reappointmentKeyOf(f);
+    if (reappointment) appointments.set(reappointment, [...(appointments.get(reappointment) ?? []), validTimeOf(f.occurredAt)]);
     for (const claim of claimsOf(f)) {
       const earlier = byKey.get(claim.key) ?? [];
       for (const other of earlier) {
         if (other.factId === f.factId) continue;
         const fields = disagreement(other.claim, claim);
-        if (fields.length) {
+        if (fields.length && !reappointedApart(other.claim, claim, appointments.get(claim.key))) {
           pairs.push({
             key: claim.key,
             kind: claim.kind,

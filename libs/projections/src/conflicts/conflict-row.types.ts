@@ -1,4 +1,4 @@
-import type { ClaimKind, ClaimValue, Source } from '@newsroom/domain';
+import type { ClaimKind, ClaimValue, Source, ValidTime } from '@newsroom/domain';
 
 /** A standing fact that can make claims, as the conflicts read model keeps it (its data as corrected). */
 export interface ConflictFactRow {
@@ -83,6 +83,23 @@ export type ConflictStateFields = Pick<
 >;
 
 /**
+ * One version of an appointment that can re-open a role (`reappointmentKeyOf`: reported or confirmed), as the
+ * leadership read model keeps it (a row of leadership_events) or as the batch records it: from the position of the
+ * event that began it to the one that ended it (a correction or retraction; null: standing). Read only for the
+ * departure keys where two facts may disagree.
+ */
+export interface AppointmentVersion {
+  factId: string;
+  /** The departure claim key it speaks to. */
+  key: string;
+  validTime: ValidTime;
+  /** The fact as this version states it, to correct it again within the batch. */
+  fact: { type: string; subject: string; occurredAt: string | null; data: unknown; modality: string };
+  positionFrom: string;
+  positionTo: string | null;
+}
+
+/**
  * The part of the read model one batch works on: the facts sharing a claim key with the batch's events, and their
  * conflicts. `null` marks a fact retracted in the batch. The evolve functions change it; the adapter writes what
  * they marked.
@@ -99,4 +116,9 @@ export interface ConflictSet {
   dirtyConflicts: Set<string>;
   /** The states the batch's events began, by conflict id and position: written as they are. */
   states: Map<string, ConflictState>;
+  /**
+   * The appointments of the departure keys where two facts may disagree, every version (the read model's, then the
+   * batch's): one standing at a departure's position and dated between it and another makes them two departures.
+   */
+  appointments: AppointmentVersion[];
 }

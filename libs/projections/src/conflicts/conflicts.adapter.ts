@@ -4,6 +4,8 @@ import {
   claimsOf,
   isRecordableEventType,
   mergePatch,
+  reappointmentKeyOf,
+  validTimeOf,
   type ClaimKind,
   type Source,
 } from '@newsroom/domain';
@@ -13,7 +15,7 @@ import type { Projection } from '../projection.types';
 import type { ProjectedEvent } from '../projected-event.mapper';
 import type { ConflictFactRow, ConflictRow, ConflictSet, ConflictSide } from './conflict-row.types';
 import { stateColumns, writeConflictStates } from './conflict-states.writer';
-import { addFact, emptyConflictSet, evolveConflicts, isConflictEvent } from './conflicts.projection';
+import { addAppointment, addFact, emptyConflictSet, evolveConflicts, isConflictEvent, takesConflictEvent } from './conflicts.projection';
 import { write } from '../write-pipeline.util';
 
 /** A conflict's id: UUIDv5 of its name, the same one ingest computes to check a resolution. */
@@ -51,6 +53,18 @@ interface ConflictDbRow {
   closed_by: ConflictRow['closedBy'];
   standing_event_id: string | null;
   resolution_reason: string | null;
+}
+
+/** A version of an appointment, as read_model.leadership_events keeps it. */
+interface AppointmentDbRow {
+  fact_id: string;
+  event_type: string;
+  subject: string;
+  occurred_at: string | null;
+  data: unknown;
+  modality: string;
+  position_from: string | number;
+  position_to: string | number | null;
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString();
@@ -109,7 +123,7 @@ export class ConflictsProjection implements Projection {
   }
 
   handles(event: ProjectedEvent): boolean {
-    return isConflictEvent(event);
+    return takesConflictEvent(event);
   }
 
   async apply(manager: EntityManager, event: ProjectedEvent): Promise<void> {
@@ -117,8 +131,9 @@ export class ConflictsProjection implements Projection {
   }
 
   async applyMany(manager: EntityManager, all: ProjectedEvent[]): Promise<void> {
-    const events = all.filter(isConflictEvent);
-    if (!events.length) return;
+    const events = all.filter(takesConflictEvent);
+    // Appointments alone change nothing here (they are read when two departures of their role may disagree).
+    if (!events.some(isConflictEvent)) return;
     const set = await this.load(manager, events);
     for (const event of events) evolveConflicts(set, event, conflictIdOf);
     await this.save(manager, set);
@@ -147,12 +162,18 @@ export class ConflictsProjection implements Projection {
     // Every key the batch's facts claim, before and after each correction in it.
     const keys = new Set<string>();
     const draft = new Map(known);
+    // The facts of each departure key, every version of the batch's counted (see loadAppointments).
+    const holders = new Map<string, Set<string>>();
+    const hold = (id: string, fact: Pick<ConflictFactRow, 'type' | 'subject' | 'occurredAt' | 'data' | 'modality'>) => {
+      for (const c of claimsOf(fact)) if (c.kind === 'departure') holders.set(c.key, (holders.get(c.key) ?? new Set()).add(id));
+    };
     for (const e of events) {
       let fact: Pick<ConflictFactRow, 'type' | 'subject' | 'occurredAt' | 'data' | 'modality'> | undefined;
       if (e.type === 'event.corrected') {
         const t = draft.get(e.data.targetEventId);
         if (!t) continue;
         for (const c of claimsOf(t)) keys.add(c.key);
+        hold(e.data.targetEventId, t);
         const ch = e.data.changes ?? {};
         const next = { ...t, occurredAt: ch.occurredAt ?? t.occurredAt, data: ch.data ? mergePatch(t.data, ch.data) : t.data };
         draft.set(t.factId, next);
@@ -164,6 +185,7 @@ export class ConflictsProjection implements Projection {
         draft.set(e.id, { ...fact, factId: e.id, sources: [], position: e.globalPosition, recordedAt: e.recordedAt });
       }
       for (const c of fact ? claimsOf(fact) : []) keys.add(c.key);
+      if (fact && e.type !== 'event.retracted') hold(e.type === 'event.corrected' ? e.data.targetEventId : e.id, fact);
     }
     const keyList = [...keys];
     if (keyList.length) {
@@ -173,7 +195,11 @@ export class ConflictsProjection implements Projection {
       );
       for (const r of rows) if (!known.has(r.fact_id)) known.set(r.fact_id, toFact(r));
     }
-    for (const fact of known.values()) addFact(set, fact);
+    for (const fact of known.values()) {
+      addFact(set, fact);
+      hold(fact.factId, fact);
+    }
+    await this.loadAppointments(manager, set, holders);
     const resolutions = events.flatMap((e) => (e.type === 'conflict.resolved' ? [e.data.conflictId] : []));
     // A corrected fact's closed conflicts of a key it no longer claims: their sides follow the fact too.
     const corrected = [
@@ -188,6 +214,43 @@ export class ConflictsProjection implements Projection {
       for (const r of rows) set.conflicts.set(r.conflict_id, toConflictRow(r));
     }
     return set;
+  }
+
+  /**
+   * The appointments of the departure keys where two facts may disagree: a key two facts claim (those on record and
+   * the batch's, `draft`). Every version of them the leadership read model keeps, from which the fold takes those
+   * standing at each departure's position: in the live projector the read model is where the batch begins (each read
+   * model's writes go with the batch's commit), so the batch's own appointments come from its events; a rebuild reads
+   * the live read model, ahead of its fold, so the positions keep it to what was recorded by then. Read only for
+   * keys two facts claim (`holders`: those on record and every version of the batch's): a log of appointments, or of
+   * departures each alone on its key, reads nothing more. The person's appointments are found by the subject index.
+   */
+  private async loadAppointments(
+    manager: EntityManager,
+    set: ConflictSet,
+    holders: ReadonlyMap<string, ReadonlySet<string>>,
+  ): Promise<void> {
+    const keys = new Set([...holders].filter(([, ids]) => ids.size > 1).map(([key]) => key));
+    if (!keys.size) return;
+    const subjects = [...new Set([...keys].map((key) => key.split('|')[1]))];
+    const rows: AppointmentDbRow[] = await manager.query(
+      `SELECT fact_id, event_type, subject, occurred_at, data, modality, position_from, position_to FROM read_model.leadership_events
+       WHERE subject = ANY($1::text[]) AND kind = 'appointed' AND modality IN ('reported', 'confirmed')`,
+      [subjects],
+    );
+    for (const r of rows) {
+      const fact = { type: r.event_type, subject: r.subject, occurredAt: r.occurred_at, data: r.data, modality: r.modality };
+      const key = reappointmentKeyOf(fact);
+      if (!key || !keys.has(key)) continue;
+      addAppointment(set, {
+        factId: r.fact_id,
+        key,
+        validTime: validTimeOf(r.occurred_at),
+        fact,
+        positionFrom: String(r.position_from),
+        positionTo: r.position_to === null ? null : String(r.position_to),
+      });
+    }
   }
 
   private async save(manager: EntityManager, set: ConflictSet): Promise<void> {

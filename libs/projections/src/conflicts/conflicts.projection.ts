@@ -1,6 +1,18 @@
-import { canClaim, claimsOf, conflictName, disagreement, isRecordableEventType, mergePatch, type Claim } from '@newsroom/domain';
+import {
+  canClaim,
+  claimsOf,
+  conflictName,
+  disagreement,
+  isRecordableEventType,
+  mergePatch,
+  reappointedApart,
+  reappointmentKeyOf,
+  validTimeOf,
+  type Claim,
+  type ValidTime,
+} from '@newsroom/domain';
 import type { ProjectedEvent } from '../projected-event.mapper';
-import type { ConflictFactRow, ConflictRow, ConflictSet, ConflictSide, ConflictState } from './conflict-row.types';
+import type { AppointmentVersion, ConflictFactRow, ConflictRow, ConflictSet, ConflictSide, ConflictState } from './conflict-row.types';
 
 /** Does this event concern the conflicts read model? Facts that can claim, amendments, resolutions. */
 export function isConflictEvent(event: { type: string }): boolean {
@@ -12,6 +24,15 @@ export function isConflictEvent(event: { type: string }): boolean {
   );
 }
 
+/**
+ * Does the projection take this event? Its own (`isConflictEvent`) and appointments: a batch's appointments are not
+ * yet in the leadership read model when its departures are folded (the runner sends each read model's writes with
+ * the batch's commit), so they come with the batch. A batch of appointments alone is not loaded nor written.
+ */
+export function takesConflictEvent(event: { type: string }): boolean {
+  return isConflictEvent(event) || event.type === 'executive.appointed';
+}
+
 export function emptyConflictSet(): ConflictSet {
   return {
     facts: new Map(),
@@ -21,7 +42,81 @@ export function emptyConflictSet(): ConflictSet {
     dirtyFacts: new Set(),
     dirtyConflicts: new Set(),
     states: new Map(),
+    appointments: [],
   };
+}
+
+/** Adds an appointment's version to the set, once (the read model's row and the batch's event may both bring it). */
+export function addAppointment(set: ConflictSet, version: AppointmentVersion): void {
+  if (set.appointments.some((v) => v.factId === version.factId && v.positionFrom === version.positionFrom)) return;
+  set.appointments.push(version);
+}
+
+const standsAt = (v: AppointmentVersion, position: bigint) =>
+  BigInt(v.positionFrom) <= position && (v.positionTo === null || BigInt(v.positionTo) > position);
+
+/** The dates of the appointments of `key` standing at `position` (as recorded up to that event). */
+function appointmentsAt(set: ConflictSet, key: string, position: string): ValidTime[] {
+  const at = BigInt(position);
+  return set.appointments.filter((v) => v.key === key && standsAt(v, at)).map((v) => v.validTime);
+}
+
+/**
+ * What two claims of one key disagree on, as of the event at `position`: `disagreement`, and nothing for two
+ * departures a re-appointment standing then lies between (`reappointedApart`: two departures, both can be true).
+ */
+function disagreementAt(set: ConflictSet, theirs: Claim, mine: Claim, position: string): string[] {
+  const fields = disagreement(theirs, mine);
+  if (!fields.length || mine.kind !== 'departure') return fields;
+  return reappointedApart(theirs, mine, appointmentsAt(set, mine.key, position)) ? [] : fields;
+}
+
+/**
+ * An appointment, or a correction or retraction of one in the set, as of `event`: the version standing before it
+ * ends there, and a correction begins the next (its key follows a corrected organization or role). True when the
+ * event was one of those.
+ */
+function evolveAppointments(set: ConflictSet, event: ProjectedEvent): boolean {
+  if (event.type === 'executive.appointed') {
+    const fact = { type: event.type, subject: event.subject, occurredAt: event.occurredAt, data: event.data, modality: event.modality };
+    const key = reappointmentKeyOf(fact);
+    if (key)
+      addAppointment(set, {
+        factId: event.id,
+        key,
+        validTime: validTimeOf(event.occurredAt),
+        fact,
+        positionFrom: event.globalPosition,
+        positionTo: null,
+      });
+    return true;
+  }
+  if (event.type !== 'event.corrected' && event.type !== 'event.retracted') return false;
+  const at = BigInt(event.globalPosition);
+  const before = set.appointments.find(
+    (v) => v.factId === event.data.targetEventId && BigInt(v.positionFrom) < at && (v.positionTo === null || BigInt(v.positionTo) >= at),
+  );
+  if (!before) return false;
+  before.positionTo = event.globalPosition;
+  if (event.type === 'event.corrected') {
+    const changes = event.data.changes ?? {};
+    const fact = {
+      ...before.fact,
+      occurredAt: changes.occurredAt ?? before.fact.occurredAt,
+      data: changes.data ? mergePatch(before.fact.data, changes.data) : before.fact.data,
+    };
+    const key = reappointmentKeyOf(fact);
+    if (key)
+      addAppointment(set, {
+        factId: before.factId,
+        key,
+        validTime: validTimeOf(fact.occurredAt),
+        fact,
+        positionFrom: event.globalPosition,
+        positionTo: null,
+      });
+  }
+  return true;
 }
 
 const claims = (f: ConflictFactRow): Claim[] => claimsOf(f);
@@ -120,7 +215,7 @@ function openAgainst(set: ConflictSet, fact: ConflictFactRow, event: ProjectedEv
       const other = otherId === fact.factId ? null : set.facts.get(otherId);
       const otherClaim = other ? claimOf(other, claim.key) : null;
       if (!other || !otherClaim) continue;
-      const fields = disagreement(otherClaim, claim);
+      const fields = disagreementAt(set, otherClaim, claim, event.globalPosition);
       if (!fields.length) continue;
       const conflictId = idOf(conflictName(claim.key, fact.factId, other.factId));
       const known = set.conflicts.get(conflictId);
@@ -203,6 +298,7 @@ const involving = (set: ConflictSet, factId: string) =>
  * event twice changes nothing: a fact already in the set and a correction at or below its fact's position are skipped.
  */
 export function evolveConflicts(set: ConflictSet, event: ProjectedEvent, idOf: (name: string) => string): void {
+  if (evolveAppointments(set, event)) return;
   if (event.type === 'event.corrected' || event.type === 'event.retracted') {
     const target = set.facts.get(event.data.targetEventId);
     if (!target || BigInt(event.globalPosition) <= BigInt(target.position)) return;
@@ -228,7 +324,7 @@ export function evolveConflicts(set: ConflictSet, event: ProjectedEvent, idOf: (
       const other = set.facts.get(otherId);
       const mine = claimOf(fact, row.key);
       const theirs = other ? claimOf(other, row.key) : null;
-      const fields = mine && theirs ? disagreement(theirs, mine) : [];
+      const fields = mine && theirs ? disagreementAt(set, theirs, mine, event.globalPosition) : [];
       if (!fields.length) close(set, withCurrentSide(row, fact), event, 'correction');
       else {
         const sides =
@@ -253,7 +349,10 @@ export function evolveConflicts(set: ConflictSet, event: ProjectedEvent, idOf: (
         const other = set.facts.get(otherId);
         const mine = claimOf(fact, row.key);
         const theirs = other ? claimOf(other, row.key) : null;
-        const fields = row.closedBy === 'editor' && valueMoved(row, next) && mine && theirs ? disagreement(theirs, mine) : [];
+        const fields =
+          row.closedBy === 'editor' && valueMoved(row, next) && mine && theirs
+            ? disagreementAt(set, theirs, mine, event.globalPosition)
+            : [];
         touch(set, fields.length ? { ...next, fields, status: 'open', ...opened(event), ...notClosed } : next, event);
       }
     }

@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PgEventStore } from '@newsroom/event-store';
+import { createProjections, PROJECTION_NAMES, ProjectionRebuilder, ProjectionRunner, projectedFromStored } from '@newsroom/projections';
+import { createTestDatabase, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
+import type { KafkaClient } from '@newsroom/messaging';
+import { applyLog, readModelSnapshot } from '../../../libs/projections/test/support/log-replay.util';
+import { message } from '../../../libs/projections/test/support/runner-input.util';
+import { amendmentAppend, toAppend } from '../../../tests/fixtures/story.fixture';
+import { reportsReader, startReportsApp } from './support/reports-app.harness';
+
+const ORG = 'org:reappoint-corp';
+const TABLES = 'read_model.conflicts, read_model.conflict_states, read_model.conflict_facts, read_model.conflict_claims';
+
+type Modality = 'reported' | 'confirmed' | 'rumored' | 'denied';
+const fact = (type: 'executive.departed' | 'executive.appointed', person: string, occurredAt: string, modality: Modality, role: string) => {
+  const id = randomUUID();
+  return {
+    id,
+    append: toAppend({
+      id,
+      type,
+      subject: person,
+      occurredAt,
+      modality,
+      data: { organization: ORG, role, roleCategory: 'c-suite' },
+      sources: [{ outlet: `${type} ${occurredAt} wire`, language: 'en' }],
+    }),
+  };
+};
+const departed = (person: string, occurredAt: string, modality: Modality = 'reported', role = 'Chief Technology Officer') =>
+  fact('executive.departed', person, occurredAt, modality, role);
+const appointed = (person: string, occurredAt: string, modality: Modality = 'reported', role = 'Chief Technology Officer') =>
+  fact('executive.appointed', person, occurredAt, modality, role);
+
+/**
+ * Two departures of one person from one role with a re-appointment dated between them are two departures (left in
+ * 2023, re-appointed in 2024, left again in 2025): `GET /v1/reports/conflicts` does not list them, nor a departure and
+ * a denial after the re-appointment (the fiftieth session's testers). Without the appointment, with it outside the
+ * two dates, rumoured, of another role, retracted before the later departure or recorded after it, they are still a
+ * conflict. The log is a real Postgres event store, folded every way the read models are folded (event by event, in
+ * batches, by a rebuild, and by the projector's runner in one batch, whose read models' writes go with its commit so
+ * the batch's own appointments are not yet in the leadership read model), then read over HTTP.
+ */
+describe('departures across a re-appointment: the conflicts report (real Postgres, HTTP)', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let store: PgEventStore;
+  let app: INestApplication;
+  let base: string;
+  const { json } = reportsReader(() => base);
+
+  // Each person's facts in recording order.
+  const two = {
+    first: departed('person:ra-two', '2023'),
+    again: appointed('person:ra-two', '2024-03'),
+    last: departed('person:ra-two', '2025'),
+  };
+  const none = { first: departed('person:ra-none', '2023'), last: departed('person:ra-none', '2025') };
+  const outside = {
+    first: departed('person:ra-outside', '2023-06'),
+    before: appointed('person:ra-outside', '2022'),
+    after: appointed('person:ra-outside', '2025-09'),
+    last: departed('person:ra-outside', '2025-03'),
+  };
+  const rumour = {
+    first: departed('person:ra-rumour', '2023'),
+    again: appointed('person:ra-rumour', '2024', 'rumored'),
+    last: departed('person:ra-rumour', '2025'),
+  };
+  const otherRole = {
+    first: departed('person:ra-role', '2023'),
+    again: appointed('person:ra-role', '2024', 'reported', 'Chief Executive Officer'),
+    last: departed('person:ra-role', '2025'),
+  };
+  // A departure of "2024" may be in December: an appointment of 2024-03 may have come before it.
+  const coarse = {
+    first: departed('person:ra-coarse', '2024'),
+    again: appointed('person:ra-coarse', '2024-03'),
+    last: departed('person:ra-coarse', '2025-06'),
+  };
+  const denial = {
+    first: departed('person:ra-denial', '2023-05'),
+    again: appointed('person:ra-denial', '2024-02'),
+    last: departed('person:ra-denial', '2025-03', 'denied'),
+  };
+  const retracted = {
+    first: departed('person:ra-retracted', '2023'),
+    again: appointed('person:ra-retracted', '2024'),
+    last: departed('person:ra-retracted', '2025'),
+  };
+  const late = {
+    first: departed('person:ra-late', '2023'),
+    last: departed('person:ra-late', '2025'),
+    again: appointed('person:ra-late', '2024'),
+  };
+
+  const log = [
+    two.first,
+    two.again,
+    two.last,
+    none.first,
+    none.last,
+    outside.first,
+    outside.before,
+    outside.after,
+    outside.last,
+    rumour.first,
+    rumour.again,
+    rumour.last,
+    otherRole.first,
+    otherRole.again,
+    otherRole.last,
+    coarse.first,
+    coarse.again,
+    coarse.last,
+    denial.first,
+    denial.again,
+    denial.last,
+    retracted.first,
+    retracted.again,
+  ];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('departure_reappointment');
+    ds = await new DataSource({ type: 'postgres', url: db.url }).initialize();
+    store = new PgEventStore(db.pool);
+    for (const f of log) await store.append(f.append);
+    await store.append(amendmentAppend('person:ra-retracted', 'retracted', retracted.again.id, { reason: 'another person' }));
+    for (const f of [retracted.last, late.first, late.last, late.again]) await store.append(f.append);
+    ({ app, base } = await startReportsApp(ds));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  /** The open departure conflicts of ORG's people, as the report lists them: person, the two sides, the fields. */
+  const reported = async () =>
+    (
+      await json<{ items: Array<{ kind: string; subject: string; status: string; fields: string[]; sides: Array<{ eventId: string }> }> }>(
+        `/v1/reports/conflicts?kind=departure&limit=100`,
+      )
+    ).items
+      .filter((c) => c.subject.startsWith('person:ra-'))
+      .map((c) => [c.subject, c.status, c.sides.map((s) => s.eventId), c.fields])
+      .sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+
+  const expected = () => [
+    ['person:ra-coarse', 'open', [coarse.first.id, coarse.last.id], ['occurredAt']],
+    ['person:ra-late', 'open', [late.first.id, late.last.id], ['occurredAt']],
+    ['person:ra-none', 'open', [none.first.id, none.last.id], ['occurredAt']],
+    ['person:ra-outside', 'open', [outside.first.id, outside.last.id], ['occurredAt']],
+    ['person:ra-retracted', 'open', [retracted.first.id, retracted.last.id], ['occurredAt']],
+    ['person:ra-role', 'open', [otherRole.first.id, otherRole.last.id], ['occurredAt']],
+    ['person:ra-rumour', 'open', [rumour.first.id, rumour.last.id], ['occurredAt']],
+  ];
+
+  it.each([
+    ['event by event', { pageSize: 100, batched: false }],
+    ['the whole log in one batch', { pageSize: 100, batched: true }],
+    ['a batch of two at a time', { pageSize: 2, batched: true }],
+  ])(
+    'folded %s: no conflict across a re-appointment (two departures, or a departure and a later denial); every other pair still one',
+    async (_how, options) => {
+      await ds.query(`TRUNCATE ${TABLES}`);
+      await applyLog(store, ds, options);
+      const answer = await reported();
+      expect(answer).toEqual(expected());
+      // Not listed: ra-two (2023, re-appointed 2024-03, 2025) and ra-denial (2023-05, re-appointed 2024-02, denied 2025-03).
+      expect(answer.map(([person]) => person)).not.toEqual(expect.arrayContaining(['person:ra-two']));
+      expect(answer.map(([person]) => person)).not.toEqual(expect.arrayContaining(['person:ra-denial']));
+    },
+  );
+
+  it('a rebuild of every read model gives the same conflicts rows, reading the live leadership read model (ahead of its fold) as of each position', async () => {
+    await ds.query(`TRUNCATE ${TABLES}`);
+    await applyLog(store, ds, { pageSize: 3, batched: true });
+    const folded = await readModelSnapshot(ds);
+    await new ProjectionRebuilder(ds).rebuild({
+      projections: PROJECTION_NAMES,
+      topic: 'reappointment-rebuild',
+      partitions: [0],
+      concurrency: 2,
+      batchSize: 4,
+    });
+    const rebuilt = await readModelSnapshot(ds);
+    for (const t of ['conflicts', 'conflict_states', 'conflict_facts', 'conflict_claims'])
+      expect({ t, rows: rebuilt[t] }).toEqual({ t, rows: folded[t] });
+    expect(await reported()).toEqual(expected());
+  });
+
+  describe('by the projector runner, the whole log in one batch (real Kafka for its dead letters)', () => {
+    const { topics } = testTopics('reappointment-runner');
+    let kafka: KafkaClient;
+
+    beforeAll(async () => {
+      kafka = testKafka('reappointment-runner');
+      await kafka.ensureTopics([{ topic: topics.eventsDlq, partitions: 1 }]);
+    });
+    afterAll(async () => {
+      await kafka?.deleteTopics([topics.eventsDlq]).catch(() => undefined);
+      await kafka?.close();
+    });
+
+    it('reads the batch’s own appointments from its events (the leadership rows are written with the commit) and answers the same', async () => {
+      const tables = createProjections().flatMap((p) => (p.tables ?? []).map((t) => `read_model.${t}`));
+      await ds.query(`TRUNCATE ${tables.join(', ')}, read_model.projection_checkpoints`);
+      const events = (await store.readAll('0', 1000)).map((s) => projectedFromStored(s));
+      const runner = new ProjectionRunner(ds, createProjections(), kafka, { dlqTopic: topics.eventsDlq, maxAttempts: 2 });
+      await runner.handleBatch({ topic: topics.events, partition: 0, messages: events.map((e, i) => message(e, i, topics.events)) });
+      expect(await ds.query(`SELECT count(*)::int AS n FROM read_model.projection_failures`)).toEqual([{ n: 0 }]);
+      expect(await reported()).toEqual(expected());
+    });
+  });
+});
