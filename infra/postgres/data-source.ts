@@ -43,6 +43,7 @@ import { ConflictStates1764902730000 } from './migrations/1764902730000-conflict
 import { ConflictStateSides1764902740000 } from './migrations/1764902740000-conflict-state-sides.migration';
 import { ReportingOtherNames1764902750000 } from './migrations/1764902750000-reporting-other-names.migration';
 import { OutletLookAlikes1764902770000 } from './migrations/1764902770000-outlet-look-alikes.migration';
+import { GreekNamesCase1764902790000 } from './migrations/1764902790000-greek-names-case.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -90,6 +91,7 @@ export const MIGRATIONS = [
   ConflictStateSides1764902740000,
   ReportingOtherNames1764902750000,
   OutletLookAlikes1764902770000,
+  GreekNamesCase1764902790000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -207,6 +207,30 @@ describe('sources read model and endpoint (real Postgres, HTTP)', () => {
     expect(then.items.map((i) => [i.factId, i.stance])).toEqual([[bob.id, 'confirms']]);
   });
 
+  it("refuses an id not of a source id's form with a 400 naming it, and says a UUID is another kind of id (t29)", async () => {
+    const problem = async (id: string) => {
+      const res = await get<{ code: string; errors: Array<{ path: string; message: string }> }>(`/v1/sources/${id}`);
+      return { status: res.status, code: res.body.code, errors: res.body.errors };
+    };
+    expect(await problem(jane.id)).toEqual({
+      status: 400,
+      code: 'REQUEST.INVALID',
+      errors: [
+        {
+          path: 'id',
+          message: "must be a source id (24 hex characters), not a UUID: a UUID is an event's id (GET /v1/events/{id}) or a conflict's",
+        },
+      ],
+    });
+    expect(await problem('not-an-id')).toEqual({
+      status: 400,
+      code: 'REQUEST.INVALID',
+      errors: [{ path: 'id', message: 'must be a source id (24 hex characters)' }],
+    });
+    // Of the form, recorded nowhere: 404.
+    expect((await get(`/v1/sources/${'0'.repeat(24)}`)).status).toBe(404);
+  });
+
   it('every item says its language and lists the fields that fell back (D9)', async () => {
     const fr = (await page(own, '?lang=fr')).items.find((i) => i.factId === jane.id)!;
     expect(fr.lang).toBe('fr');

@@ -83,6 +83,61 @@ describe('corroboration counts', () => {
     expect(outletKey({ outlet: '\u03a3\u039f' })).toBe(outletKey({ outlet: '\u03c3\u03bf' }));
   });
 
+  it('given a Greek name and its capitals (t28: Greek \u039d/\u03bd and \u03a5/\u03c5 are drawn as N and v, Y and u), then they are one outlet', () => {
+    // Kathimerini, Eleftherotypia, Naftemporiki, Ta Nea: as written, in capitals (which Greek writes without the tonos),
+    // in capitals with it, and in small letters.
+    const names = [
+      [
+        '\u039a\u03b1\u03b8\u03b7\u03bc\u03b5\u03c1\u03b9\u03bd\u03ae',
+        '\u039a\u0391\u0398\u0397\u039c\u0395\u03a1\u0399\u039d\u0397',
+        '\u039a\u0391\u0398\u0397\u039c\u0395\u03a1\u0399\u039d\u0389',
+        '\u03ba\u03b1\u03b8\u03b7\u03bc\u03b5\u03c1\u03b9\u03bd\u03ae',
+      ],
+      [
+        '\u0395\u03bb\u03b5\u03c5\u03b8\u03b5\u03c1\u03bf\u03c4\u03c5\u03c0\u03af\u03b1',
+        '\u0395\u039b\u0395\u03a5\u0398\u0395\u03a1\u039f\u03a4\u03a5\u03a0\u0399\u0391',
+      ],
+      [
+        '\u039d\u03b1\u03c5\u03c4\u03b5\u03bc\u03c0\u03bf\u03c1\u03b9\u03ba\u03ae',
+        '\u039d\u0391\u03a5\u03a4\u0395\u039c\u03a0\u039f\u03a1\u0399\u039a\u0397',
+      ],
+      ['\u03a4\u03b1 \u039d\u03ad\u03b1', '\u03a4\u0391 \u039d\u0388\u0391', '\u03c4\u03b1 \u03bd\u03ad\u03b1'],
+    ];
+    for (const written of names) {
+      expect(new Set(written.map((outlet) => outletKey({ outlet }))).size).toBe(1);
+      expect(corroborationOf(written.map((outlet) => ({ outlet, stance: 'confirms' as const })))).toMatchObject({
+        outlets: 1,
+        confirms: 1,
+      });
+    }
+    // Still another outlet than another Greek name, and than the Latin name spelt alike.
+    expect(outletKey({ outlet: '\u039a\u03b1\u03b8\u03b7\u03bc\u03b5\u03c1\u03b9\u03bd\u03ae' })).not.toBe(
+      outletKey({ outlet: '\u0395\u03bb\u03b5\u03c5\u03b8\u03b5\u03c1\u03bf\u03c4\u03c5\u03c0\u03af\u03b1' }),
+    );
+    expect(outletKey({ outlet: '\u03a4\u03b1 \u039d\u03ad\u03b1' })).not.toBe(outletKey({ outlet: 'Ta Nea' }));
+  });
+
+  it('given a Greek \u039d, \u03bd, \u03a5 or \u03c5 swapped into a Latin name, then it is still the Latin letter it is drawn as', () => {
+    const pairs: Array<[string, string]> = [
+      ['\u039dew York Times', 'new york times'],
+      ['THE \u039dEW YORK TIMES', 'the new york times'],
+      ['\u03bdice', 'vice'],
+      ['\u03a5ahoo News', 'yahoo news'],
+      ['Le Mo\u03c5nde', 'le mounde'],
+      // A name wholly of letters drawn as Latin ones is the Latin name it reads as, beside a Latin word or alone.
+      ['\u039d\u03a5 Times', 'ny times'],
+      ['\u039d\u0391\u03a4\u039f', 'nato'],
+    ];
+    expect(pairs.map(([outlet]) => [outlet, outletKey({ outlet })])).toEqual(pairs);
+    const c = corroborationOf(
+      ['New York Times', '\u039dew York Times', 'NEW YORK TIMES', '\u039d\u0395W YORK TIMES'].map((outlet) => ({
+        outlet,
+        stance: 'confirms' as const,
+      })),
+    );
+    expect(c).toMatchObject({ outlets: 1, confirms: 1 });
+  });
+
   it('given one outlet written with a typographic apostrophe or dash, then it counts once', () => {
     const apostrophes = ["L'Obs", 'L\u2019Obs', 'L\u2018Obs', 'L\u02bcObs', 'L\u0060Obs', 'L\u00b4Obs', 'L\uff07Obs', 'l\u2019obs '];
     expect(new Set(apostrophes.map((outlet) => outletKey({ outlet })))).toEqual(new Set(["l'obs"]));

@@ -162,6 +162,25 @@ describe('alias names a reader cannot tell apart', () => {
     });
   });
 
+  it('given a Greek alias and its capitals (\u039d/\u03bd and \u03a5/\u03c5 drawn as two letters each), when the capitals are added, then ENTITY.ALIAS_EXISTS on name', () => {
+    // "Σαμ Άλτμαν" and "ΣΑΜ ΑΛΤΜΑΝ"; "Ναυτεμπορική" and "ΝΑΥΤΕΜΠΟΡΙΚΗ".
+    for (const [recorded, capitals] of [
+      ['\u03a3\u03b1\u03bc \u0386\u03bb\u03c4\u03bc\u03b1\u03bd', '\u03a3\u0391\u039c \u0391\u039b\u03a4\u039c\u0391\u039d'],
+      [
+        '\u039d\u03b1\u03c5\u03c4\u03b5\u03bc\u03c0\u03bf\u03c1\u03b9\u03ba\u03ae',
+        '\u039d\u0391\u03a5\u03a4\u0395\u039c\u03a0\u039f\u03a1\u0399\u039a\u0397',
+      ],
+    ])
+      expect(thrown(() => decideAliasName(given(SAM, named(recorded)), capitals, false))).toMatchObject({
+        code: 'ENTITY.ALIAS_EXISTS',
+        errors: [{ path: 'name', message: `already an alias of ${SAM}` }],
+      });
+    // A Greek Nu swapped into a Latin alias is still the Latin N: "\u039dew Bobby" is "New Bobby".
+    expect(thrown(() => decideAliasName(given(SAM, named('New Bobby')), '\u039dew Bobby', false))).toMatchObject({
+      code: 'ENTITY.ALIAS_EXISTS',
+    });
+  });
+
   it('given an alias recorded with an invisible character, when removed by its visible name, then the recorded name is removed', () => {
     const removal = decideAliasName(given(SAM, named('bobby\u200b t7')), 'Bobby T7', true);
     expect(removal.data).toEqual({ name: 'bobby\u200b t7', removed: true });

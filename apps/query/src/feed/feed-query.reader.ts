@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES, parseSubject } from '@newsroom/domain';
 import { FieldProblem, problems } from '@newsroom/platform';
+import { COUNT_MESSAGE, COUNT_PATTERN, isCount, isPosition, MAX_POSITION, POSITION_PATTERN } from '../reports/shared/query-numbers.const';
 
 /** A validated feed filter, shared by the history endpoint, SSE and WebSocket. */
 export interface FeedFilter {
@@ -33,32 +34,7 @@ export interface FeedQuery extends FeedFilter {
   lang: 'en' | 'fr';
 }
 
-const MAX_POSITION = 9223372036854775807n;
-/** A global position: a Postgres bigint, so anything longer would fail in SQL instead of here. */
-const isPosition = (v: string) => /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_POSITION;
-
-/**
- * A regular expression source for the strings of `max.length` decimal digits (leading zeros included) that are not
- * above `max`: for each digit of `max`, its digits before, a smaller one there, then any digits; or `max` itself.
- */
-function sameLengthNotAbove(max: string): string {
-  const below = [...max].flatMap((d, i) => {
-    const rest = max.length - i - 1;
-    if (d === '0') return [];
-    return [`${max.slice(0, i)}[0-${Number(d) - 1}]${rest ? `[0-9]{${rest}}` : ''}`];
-  });
-  return [...below, max].join('|');
-}
-
-/**
- * The text of a position in a query string, exactly as isPosition takes it (up to 19 digits and not above
- * Postgres' bigint): what the documents declare, so a validating client refuses what the service would.
- */
-const POSITION_PATTERN = `^(?:[0-9]{1,${String(MAX_POSITION).length - 1}}|${sameLengthNotAbove(String(MAX_POSITION))})$`;
-/** The text of a page size in a query string, exactly as the feed's `limit` takes it: 1 to 4 digits, 1..1000. */
-const LIMIT_PATTERN = '^(?:0{0,3}[1-9]|0{0,2}[1-9][0-9]|0?[1-9][0-9]{2}|1000)$';
 const POSITION = 'must be a position (a non-negative integer)';
-const LIMIT = 'must be an integer from 1 to 1000';
 
 const LIST = 'must be a comma-separated string or an array of strings';
 
@@ -105,9 +81,9 @@ export const feedQuerySchema = z.object({
     .meta({ description: 'Position to read after (exclusive)' }),
   // Decimal digits only, as the reports take it: Number() would also read "0x10", "1e1", "+5" and " 5".
   limit: z
-    .union([z.number(), z.string()], { error: LIMIT })
-    .refine((v) => (typeof v === 'number' ? Number.isInteger(v) : /^\d{1,4}$/.test(v)) && Number(v) >= 1 && Number(v) <= 1000, {
-      message: LIMIT,
+    .union([z.number(), z.string()], { error: COUNT_MESSAGE })
+    .refine((v) => (typeof v === 'number' ? Number.isInteger(v) && v >= 1 && v <= 1000 : isCount(v)), {
+      message: COUNT_MESSAGE,
     })
     .optional()
     .transform((v) => (v === undefined ? 100 : Number(v)))
@@ -159,7 +135,7 @@ export const feedQueryParams = feedQuerySchema.extend({
     }),
   limit: z
     .string()
-    .regex(new RegExp(LIMIT_PATTERN))
+    .regex(new RegExp(COUNT_PATTERN))
     .optional()
     .meta({ description: 'Items per page: 1..1000 in decimal digits, default 100', example: '100' }),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES, LIMITS } from '@newsroom/domain';
+import { isUuid } from '@newsroom/platform';
 import {
   anyJson,
   factFieldsShape,
@@ -21,9 +22,16 @@ export const sourcesListParams = reportParams({
 
 /** `id` is the path parameter. */
 export const sourceDetailParams = reportParams({
+  // A UUID is well-formed as another kind of id (an event's, a conflict's), never a source's: a 400 that says so, as any
+  // id not of a source id's form, not a 404 that would send the client looking for a story that may have been removed.
   id: z
     .string()
-    .regex(/^[0-9a-f]{24}$/, { message: 'must be a source id (24 hex characters)' })
+    .regex(/^[0-9a-f]{24}$/, {
+      error: (iss) =>
+        isUuid(String(iss.input))
+          ? "must be a source id (24 hex characters), not a UUID: a UUID is an event's id (GET /v1/events/{id}) or a conflict's"
+          : 'must be a source id (24 hex characters)',
+    })
     .meta({ description: 'The source id (24 hex characters)' }),
   lang: langParam(),
 });

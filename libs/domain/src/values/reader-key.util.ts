@@ -41,7 +41,8 @@ const DRAWN_AS_LATIN = new Map(
 /**
  * After case folding, the small letters that case folding made of a capital not drawn as a Latin letter, or whose own
  * TR39 letter is missing: each as its capital (Cyrillic \u0442 as \u0422, "t"), else as itself drawn (Greek \u03c3 is o),
- * so a name and its capitals keep one key (but for the Greek \u039d/\u03bd and \u03a5/\u03c5, drawn as two letters).
+ * so a name and its capitals keep one key. The Greek \u039d/\u03bd and \u03a5/\u03c5 are drawn as two letters each (N and
+ * v, Y and u): in a word no reader takes for a Latin one their case is folded first (drawAsLatin).
  */
 const SMALL_DRAWN_AS_LATIN = new Map<string, string>();
 for (const [letter, latin] of DRAWN_AS_LATIN) {
@@ -54,6 +55,34 @@ const DRAWN = classOf(DRAWN_AS_LATIN.keys());
 const SMALL_DRAWN = classOf(SMALL_DRAWN_AS_LATIN.keys());
 const NOT_ASCII = /[\u0080-\uffff]/;
 
+const WORD = /[\p{L}\p{M}]+/gu;
+const LETTER = /\p{L}/u;
+const LATIN = /\p{Script=Latin}/u;
+// Greek writes its capitals without their accents (\u039a\u0391\u0398\u0397\u039c\u0395\u03a1\u0399\u039d\u0397 is \u039a\u03b1\u03b8\u03b7\u03bc\u03b5\u03c1\u03b9\u03bd\u03ae): the tonos (an acute once decomposed) on a Greek letter.
+const GREEK_TONOS = /(?<=\p{Script=Greek})\u0301/gu;
+
+/** A letter of another script that is drawn as no Latin one (Greek \u03b8, \u03bb, \u03ae; Cyrillic \u0434): no reader takes its word for a Latin one. */
+const isForeign = (c: string) => LETTER.test(c) && !LATIN.test(c) && !DRAWN_AS_LATIN.has(c) && !SMALL_DRAWN_AS_LATIN.has(c);
+const hasForeignLetter = (text: string) => [...text].some(isForeign);
+
+/**
+ * Letters of other scripts drawn as Latin ones taken as those letters (DRAWN_AS_LATIN), word by word: in a word with
+ * a Latin letter (a swapped letter: "Le M\u039fnde", "\u03bdivid"), and in a word wholly of letters drawn as Latin ones in
+ * a name with a Latin letter or with none drawn as no Latin one ("\u039d\u0391\u03a4\u039f" is NATO), each as it is drawn, before case
+ * is folded. A word no reader takes for a Latin one (with a letter drawn as no Latin one, or among such words and no
+ * Latin letter: "\u03a4\u03b1 \u039d\u03ad\u03b1") is left for its case to be folded first and its small letters drawn (readerKey), and
+ * loses the Greek tonos, which its capitals are written without: "\u039a\u03b1\u03b8\u03b7\u03bc\u03b5\u03c1\u03b9\u03bd\u03ae" and "\u039a\u0391\u0398\u0397\u039c\u0395\u03a1\u0399\u039d\u0397" are one
+ * key, where \u039d (N) and \u03bd (v), \u03a5 (Y) and \u03c5 (u) made them two.
+ */
+function drawAsLatin(text: string): string {
+  const foreignName = !LATIN.test(text) && hasForeignLetter(text);
+  return text.replace(WORD, (word) =>
+    !LATIN.test(word) && (foreignName || hasForeignLetter(word))
+      ? word.normalize('NFD').replace(GREEK_TONOS, '').normalize('NFC')
+      : word.replace(DRAWN, (c) => DRAWN_AS_LATIN.get(c)!),
+  );
+}
+
 // Names are few (outlets, aliases) and every report and projector batch folds the same ones again: their keys are
 // kept, within a bound.
 const FOLDED_KEPT = 10_000;
@@ -65,13 +94,14 @@ const folded = new Map<string, string>();
  * as ' and dash look-alikes (U+2010–U+2015, −) as -, invisible characters dropped (every format and default-ignorable
  * character: U+200B–U+200D, U+2060, U+FEFF, the soft hyphen U+00AD, the bidi marks and controls, U+034F, variation
  * selectors, Hangul fillers), the Braille blank as a space, spacing and case folded, and letters of other scripts drawn
- * as a Latin letter taken as that letter (a Cyrillic "Т" is "t": DRAWN_AS_LATIN).
+ * as a Latin letter taken as that letter (a Cyrillic "Т" is "t": DRAWN_AS_LATIN), a word of another script with its
+ * case folded first, so it and its capitals are one key (drawAsLatin).
  */
 export function readerKey(name: string): string {
   let key = folded.get(name);
   if (key === undefined) {
     key = foldMarks(foldMarks(name).normalize('NFKC')).replace(INVISIBLE, '').replace(BLANKS, ' ');
-    if (NOT_ASCII.test(key)) key = key.replace(DRAWN, (c) => DRAWN_AS_LATIN.get(c)!);
+    if (NOT_ASCII.test(key)) key = drawAsLatin(key);
     key = key.trim().replace(/\s+/g, ' ').toLowerCase();
     if (NOT_ASCII.test(key)) key = key.replace(SMALL_DRAWN, (c) => SMALL_DRAWN_AS_LATIN.get(c)!);
     if (folded.size >= FOLDED_KEPT) folded.clear();

@@ -3,6 +3,7 @@ import { isStorableText } from '@newsroom/domain';
 import { problems } from '@newsroom/platform';
 import type { DataSource } from 'typeorm';
 import { inReadSnapshot } from '../../database/read-snapshot.connection';
+import { isPosition } from './query-numbers.const';
 
 export type CursorValue = string | number | null;
 
@@ -13,7 +14,6 @@ export type CursorValue = string | number | null;
  */
 export type CursorKind = 'instant' | 'position' | 'text';
 
-const MAX_POSITION = 9223372036854775807n;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 
 function fits(kind: CursorKind, v: CursorValue): boolean {
@@ -27,7 +27,7 @@ function fits(kind: CursorKind, v: CursorValue): boolean {
     }
     case 'position':
       if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0;
-      return /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_POSITION;
+      return isPosition(v);
     case 'text':
       return typeof v === 'string' && isStorableText(v);
   }

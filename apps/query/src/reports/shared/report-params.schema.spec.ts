@@ -1,5 +1,6 @@
 import { ProblemError } from '@newsroom/platform';
 import { z } from 'zod';
+import { feedQueryParams } from '../../feed/feed-query.reader';
 import { formatOf, fromBeforeTo, instant, minOutletsParam, optionalName, optionalText, readReportParams, reportParams, subject } from './report-params.schema';
 
 const problemOf = (fn: () => void): ProblemError => {
@@ -12,24 +13,68 @@ const problemOf = (fn: () => void): ProblemError => {
 };
 
 describe('report query parameters (zod)', () => {
-  it('documents limit, minOutlets and minPosition with a pattern every value the service takes matches (t27: bare strings)', () => {
+  it('documents limit, minOutlets and minPosition with the pattern of exactly the values the service takes, as the feed does (t29: minPosition above the largest position matched, limit took any number of leading zeros)', () => {
     const schema = reportParams({ minOutlets: minOutletsParam() });
-    const documented = z.toJSONSchema(schema, { io: 'input' }) as { properties: Record<string, { pattern?: string }> };
-    const texts = ['0', '1', '01', '0001000', '999', '1000', '1001', '10000', '-1', '1.5', '1e3', ' 5', '', 'x', '٣'];
-    for (const name of ['limit', 'minOutlets']) {
-      const pattern = new RegExp(documented.properties[name].pattern!);
-      for (const text of texts) {
-        const taken = schema.safeParse({ [name]: text }).success;
-        expect({ name, text, matches: pattern.test(text) }).toEqual({ name, text, matches: taken });
+    const documented = z.toJSONSchema(schema, { io: 'input' }) as { properties: Record<string, { type?: string; pattern?: string }> };
+    const taken = (name: string, text: string) => {
+      try {
+        readReportParams(schema, { [name]: text });
+        return true;
+      } catch {
+        return false;
       }
+    };
+    const counts = ['0', '1', '01', '0001', '00001', '9', '10', '099', '999', '0999', '1000', '01000', '0001000', '1001', '9999', '10000', '-1', '+5', '1.5', '1e1', '1e3', '0x10', ' 5', '5 ', 'x', '٣'];
+    const positions = [
+      '0',
+      '1',
+      '01',
+      '42',
+      '0000000000000000001',
+      '999999999999999999',
+      '9223372036854775806',
+      '9223372036854775807',
+      '9223372036854775808',
+      '9223372036854775810',
+      '9223372036854775900',
+      '9300000000000000000',
+      '9999999999999999999',
+      '12345678901234567890',
+      '00000000000000000001',
+      '-1',
+      '+1',
+      '1.5',
+      '1e3',
+      ' 1',
+      '1 ',
+      '0x10',
+      'x',
+      '٣',
+    ];
+    const cases: [string, readonly string[]][] = [
+      ['limit', counts],
+      ['minOutlets', counts],
+      ['minPosition', positions],
+    ];
+    for (const [name, texts] of cases) {
+      expect(documented.properties[name].type).toBe('string');
+      const pattern = new RegExp(documented.properties[name].pattern!);
+      for (const text of texts) expect({ name, text, matches: pattern.test(text) }).toEqual({ name, text, matches: taken(name, text) });
     }
-    // A position: any of up to 19 digits matches; one over Postgres' bigint range (9223372036854775808 and up) matches
-    // and is refused by the service in words.
-    const position = new RegExp(documented.properties.minPosition.pattern!);
-    for (const text of ['0', '42', '9223372036854775807', '12345678901234567890', '-1', 'x'])
-      expect({ text, matches: position.test(text) }).toEqual({ text, matches: schema.safeParse({ minPosition: text }).success });
-    expect(position.test('9223372036854775808')).toBe(true);
-    expect(schema.safeParse({ minPosition: '9223372036854775808' }).success).toBe(false);
+    // Each digit of the largest position, one above it there: refused, and the pattern says so.
+    const max = '9223372036854775807';
+    const minPosition = new RegExp(documented.properties.minPosition.pattern!);
+    for (let i = 0; i < max.length; i++) {
+      if (max[i] === '9') continue;
+      const above = max.slice(0, i) + String(Number(max[i]) + 1) + max.slice(i + 1);
+      expect({ above, matches: minPosition.test(above), taken: taken('minPosition', above) }).toEqual({ above, matches: false, taken: false });
+    }
+    // The feed's after and limit declare the same patterns: one rule for a position and a page size on every endpoint.
+    const feed = z.toJSONSchema(feedQueryParams, { io: 'input' }) as { properties: Record<string, { pattern?: string }> };
+    expect(feed.properties.after.pattern).toBe(documented.properties.minPosition.pattern);
+    expect(feed.properties.limit.pattern).toBe(documented.properties.limit.pattern);
+    expect(problemOf(() => readReportParams(schema, { limit: '00100' })).errors).toEqual([{ path: 'limit', message: 'must be an integer from 1 to 1000 (at most four digits)' }]);
+    expect(readReportParams(schema, { limit: '0100', minOutlets: '0002' })).toMatchObject({ limit: 100, minOutlets: 2 });
   });
 
   it('reads instants from dates and periods, lists, limits and formats', () => {

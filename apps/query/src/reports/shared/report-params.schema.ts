@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES, isStorableText, MODALITIES, parsePeriod, parseSubject, SubjectKind, withArticle } from '@newsroom/domain';
 import { FieldProblem, problems } from '@newsroom/platform';
+import { COUNT_MESSAGE, COUNT_PATTERN, isCount, isPosition, MAX_COUNT, MAX_POSITION, POSITION_PATTERN } from './query-numbers.const';
 
 /**
  * Zod pieces for the query parameters of reports, entities and sources. Each endpoint builds one object schema
@@ -95,23 +96,18 @@ export function list(description: string, values?: readonly string[]) {
     .meta({ description });
 }
 
-const MAX_LIMIT = 1000;
-/** An integer from 1 to 1000 as a query parameter's text, for the documents (the service checks the same). */
-const ONE_TO_A_THOUSAND = '^0*(?:[1-9][0-9]{0,2}|1000)$';
-/** Global positions are Postgres bigints. */
-const MAX_POSITION = 9223372036854775807n;
-
 /** The parameters every report, entity and source page takes besides its own. */
 const commonParams = {
   asOf: instant('Valid time: only what had occurred by that date'),
   knownAt: instant('Transaction time: the state as recorded at that instant (a date, period start or RFC 3339 date-time)'),
   modality: list(`Comma-separated: ${MODALITIES.join(', ')}`, MODALITIES),
+  // At most four digits, as the feed's `limit` (`0100` is 100; `00100` is refused, as the pattern says).
   limit: text()
-    .refine((v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_LIMIT, { message: `must be an integer from 1 to ${MAX_LIMIT}` })
+    .refine(isCount, { message: COUNT_MESSAGE })
     .transform(Number)
     .optional()
     .transform((v) => v ?? 100)
-    .meta({ description: `1..${MAX_LIMIT}, default 100`, pattern: ONE_TO_A_THOUSAND }),
+    .meta({ description: `1..${MAX_COUNT} in decimal digits (at most four), default 100`, pattern: COUNT_PATTERN }),
   cursor: optionalText(
     'The `next` (CSV, TimelineJS: `X-Next-Cursor`) of the previous page of the same query: the same filters (`format`, `lang`, `limit` ' +
       'and `minPosition` may change; `knownAt` may be left out or repeat the instant the cursor pins). A cursor of another endpoint, or of ' +
@@ -122,8 +118,8 @@ const commonParams = {
     .optional()
     .transform((v) => v === 'true'),
   minPosition: orNull(
-    text().refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_POSITION, {
-      message: 'must be a global position: an integer from 0 to 9223372036854775807',
+    text().refine(isPosition, {
+      message: `must be a global position: an integer from 0 to ${MAX_POSITION} (at most 19 digits)`,
     }),
   ).meta({
     description:
@@ -131,20 +127,20 @@ const commonParams = {
       '`globalPosition`), waiting for it up to a few seconds (503 READ_MODEL.BEHIND with Retry-After after that). ' +
       'Every answer says the position it holds every event up to in its `Newsroom-Position` header.',
     example: '1234',
-    pattern: '^[0-9]{1,19}$',
+    pattern: POSITION_PATTERN,
   }),
 };
 
 /** Only facts reported by at least this many distinct outlets (a syndicated copy counts as the outlet it reprints). */
 export const minOutletsParam = () =>
   text()
-    .refine((v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 1000, { message: 'must be an integer from 1 to 1000' })
+    .refine(isCount, { message: COUNT_MESSAGE })
     .transform(Number)
     .optional()
     .transform((v) => v ?? null)
     .meta({
-      description: 'Only facts with at least this many distinct outlets (syndicated copies count once, as the outlet they reprint): 1..1000',
-      pattern: ONE_TO_A_THOUSAND,
+      description: `Only facts with at least this many distinct outlets (syndicated copies count once, as the outlet they reprint): 1..${MAX_COUNT} in decimal digits (at most four)`,
+      pattern: COUNT_PATTERN,
     });
 
 export const typesParam = () => list('Comma-separated event types', EVENT_TYPES);
