@@ -138,6 +138,30 @@ describe('corroboration counts', () => {
     expect(c).toMatchObject({ outlets: 1, confirms: 1 });
   });
 
+  it('given a Greek lunate sigma (\u03f2, \u03f9, drawn as c and C) swapped into a Latin name, then it is that letter; in a Greek word, a sigma', () => {
+    const pairs: Array<[string, string]> = [
+      ['\u03f9NN', 'cnn'],
+      ['Fran\u03f2e 24', 'france 24'],
+      ['\u03f9ourrier international', 'courrier international'],
+    ];
+    expect(pairs.map(([outlet]) => [outlet, outletKey({ outlet })])).toEqual(pairs);
+    expect(corroborationOf(['CNN', '\u03f9NN', 'cnn'].map((outlet) => ({ outlet, stance: 'confirms' as const })))).toMatchObject({
+      outlets: 1,
+    });
+    // A Greek word written with lunate sigmas (as some Greek typography does) is that word with its sigmas.
+    expect(
+      outletKey({
+        outlet:
+          '\u0395\u03bb\u03b5\u03c5\u03b8\u03b5\u03c1\u03bf\u03c4\u03c5\u03c0\u03af\u03b1 \u03c4\u03b7\u03f2 \u039a\u03c5\u03c1\u03b9\u03b1\u03ba\u03ae\u03f2',
+      }),
+    ).toBe(
+      outletKey({
+        outlet:
+          '\u0395\u03bb\u03b5\u03c5\u03b8\u03b5\u03c1\u03bf\u03c4\u03c5\u03c0\u03af\u03b1 \u03c4\u03b7\u03c2 \u039a\u03c5\u03c1\u03b9\u03b1\u03ba\u03ae\u03c2',
+      }),
+    );
+  });
+
   it('given one outlet written with a typographic apostrophe or dash, then it counts once', () => {
     const apostrophes = ["L'Obs", 'L\u2019Obs', 'L\u2018Obs', 'L\u02bcObs', 'L\u0060Obs', 'L\u00b4Obs', 'L\uff07Obs', 'l\u2019obs '];
     expect(new Set(apostrophes.map((outlet) => outletKey({ outlet })))).toEqual(new Set(["l'obs"]));

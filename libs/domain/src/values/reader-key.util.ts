@@ -75,12 +75,28 @@ const hasForeignLetter = (text: string) => [...text].some(isForeign);
  * key, where \u039d (N) and \u03bd (v), \u03a5 (Y) and \u03c5 (u) made them two.
  */
 function drawAsLatin(text: string): string {
-  const foreignName = !LATIN.test(text) && hasForeignLetter(text);
+  const foreignName = isForeignName(text);
   return text.replace(WORD, (word) =>
-    !LATIN.test(word) && (foreignName || hasForeignLetter(word))
-      ? word.normalize('NFD').replace(GREEK_TONOS, '').normalize('NFC')
-      : word.replace(DRAWN, (c) => DRAWN_AS_LATIN.get(c)!),
+    readAsLatin(word, foreignName)
+      ? word.replace(DRAWN, (c) => DRAWN_AS_LATIN.get(c)!)
+      : word.normalize('NFD').replace(GREEK_TONOS, '').normalize('NFC'),
   );
+}
+
+/** A name with no Latin letter and a letter drawn as no Latin one: its words are of its own script (drawAsLatin). */
+const isForeignName = (text: string) => !LATIN.test(text) && hasForeignLetter(text);
+/** Whether a reader takes this word of a name for a Latin one (drawAsLatin): a Latin letter, or none drawn as no Latin one in a name not foreign. */
+const readAsLatin = (word: string, foreignName: boolean) => LATIN.test(word) || (!foreignName && !hasForeignLetter(word));
+
+// NFKC makes the Greek lunate sigmas \u03f2 and \u03f9, drawn as c and C (TR39), the sigmas \u03c2 and \u03a3, drawn as
+// no Latin letter: "\u03f9NN" and "Fran\u03f2e 24" would pass for other outlets than CNN and France 24. In a word read as
+// a Latin one they are taken as c and C before NFKC; in a Greek word they stay sigmas.
+const LUNATE = /[\u03f2\u03f9]/;
+const LUNATES = /[\u03f2\u03f9]/g;
+function lunateAsLatin(text: string): string {
+  if (!LUNATE.test(text)) return text;
+  const foreignName = isForeignName(text);
+  return text.replace(WORD, (word) => (readAsLatin(word, foreignName) ? word.replace(LUNATES, (c) => (c === '\u03f2' ? 'c' : 'C')) : word));
 }
 
 // Names are few (outlets, aliases) and every report and projector batch folds the same ones again: their keys are
@@ -100,7 +116,9 @@ const folded = new Map<string, string>();
 export function readerKey(name: string): string {
   let key = folded.get(name);
   if (key === undefined) {
-    key = foldMarks(foldMarks(name).normalize('NFKC')).replace(INVISIBLE, '').replace(BLANKS, ' ');
+    key = foldMarks(foldMarks(lunateAsLatin(name)).normalize('NFKC'))
+      .replace(INVISIBLE, '')
+      .replace(BLANKS, ' ');
     if (NOT_ASCII.test(key)) key = drawAsLatin(key);
     key = key.trim().replace(/\s+/g, ' ').toLowerCase();
     if (NOT_ASCII.test(key)) key = key.replace(SMALL_DRAWN, (c) => SMALL_DRAWN_AS_LATIN.get(c)!);
