@@ -49,4 +49,43 @@ describe('rebuild: one rebuild of a read model at a time (real Postgres)', () =>
     await expect(rebuild(['departures'])).resolves.toMatchObject({ projections: ['departures'] });
     expect(await rows('departures')).toEqual(departures);
   });
+
+  it('names the holder in its own database: another database of the server holding the same key neither blocks it nor is named', async () => {
+    const other = await createTestDatabase('rebuild_lock_other');
+    const elsewhere = await other.pool.connect();
+    const here = await db.pool.connect();
+    try {
+      // Another deployment on the same server rebuilds departures (the same lock key, in its own database).
+      await elsewhere.query(`SET application_name = 'other-database-rebuild'`);
+      await elsewhere.query(`SELECT pg_advisory_lock($1, hashtext('departures'))`, [0x5242]);
+      await expect(rebuild(['departures'])).resolves.toMatchObject({ projections: ['departures'] });
+      // This database's own holder is the one named, whichever took the key first.
+      await here.query(`SET application_name = 'this-database-rebuild'`);
+      for (const [first, second] of [
+        [elsewhere, here],
+        [here, elsewhere],
+      ]) {
+        await first.query(`SELECT pg_advisory_unlock_all()`);
+        await second.query(`SELECT pg_advisory_unlock_all()`);
+        await first.query(`SELECT pg_advisory_lock($1, hashtext('departures'))`, [0x5242]);
+        await second.query(`SELECT pg_advisory_lock($1, hashtext('departures'))`, [0x5242]);
+        // pg_locks lists both holders, the other database's too: which one a lookup by key alone took was the order
+        // of its rows (a CI run named another test file's backend).
+        const [{ holders }] = await ds.query(
+          `SELECT count(*)::int AS holders FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = hashtext('departures')::oid AND granted`,
+          [0x5242],
+        );
+        expect(holders).toBe(2);
+        const refused = await rebuild(['departures']).catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(RebuildRunningError);
+        expect((refused as Error).message).toMatch(/Postgres backend \d+ of this-database-rebuild/);
+      }
+    } finally {
+      await here.query('SELECT pg_advisory_unlock_all()');
+      here.release();
+      await elsewhere.query('SELECT pg_advisory_unlock_all()');
+      elsewhere.release();
+      await other.drop();
+    }
+  });
 });

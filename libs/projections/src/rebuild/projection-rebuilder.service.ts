@@ -108,10 +108,14 @@ export class ProjectionRebuilder {
       for (const name of [...new Set(names)].sort()) {
         const [row] = await runner.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [REBUILD_LOCK_CLASS, name]);
         if (row.ok) continue;
+        // Advisory locks are the database's own, but pg_locks lists every database's: another database on the
+        // server rebuilding the same read model holds the same key (seen as a rebuild-cli e2e naming another test
+        // file's backend), so the holder is looked up in this database only.
         const [who] = await runner.query(
           `SELECT a.pid, a.application_name, a.client_addr::text AS client, a.backend_start FROM pg_locks l
            JOIN pg_stat_activity a ON a.pid = l.pid
-           WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objid = hashtext($2)::oid AND l.objsubid = 2 AND l.granted`,
+           WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objid = hashtext($2)::oid AND l.objsubid = 2 AND l.granted
+             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
           [REBUILD_LOCK_CLASS, name],
         );
         const holder = who
