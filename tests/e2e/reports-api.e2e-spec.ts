@@ -801,6 +801,12 @@ describe('reports API: JSON and CSV, time travel, OpenAPI schemas, problems', ()
       ['/v1/reports/timeline?minPosition=1.5&minPosition=2', ['minPosition']],
       ['/v1/sources/not-an-id', ['id']],
       ['/v1/entities/nobody', ['subject']],
+      // A parameter given empty asks for nothing, not for everything or for now (t30: every organization's departures).
+      ['/v1/reports/departures?organization=', ['organization']],
+      ['/v1/reports/leadership?organization=&knownAt=', ['organization', 'knownAt']],
+      ['/v1/reports/conflicts?subject=&status=open&limit=', ['subject', 'limit']],
+      ['/v1/reports/timeline?subject=org:openai&types=,', ['types']],
+      ['/v1/sources?outlet=', ['outlet']],
     ];
     for (const [path, fields] of cases) {
       const res = await get(path);

@@ -188,11 +188,11 @@ describe('report cursors are bound to their query (real Postgres, HTTP)', () => 
     expect(seen).toEqual(whole);
   });
 
-  it('binds the filters as parsed: a list in another order, a date written another way, and an empty parameter are the same query', async () => {
+  it('binds the filters as parsed: a list in another order, a date written another way, and a repeated parameter are the same query', async () => {
     const first = await json<Page>('/v1/reports/timeline?subject=org:cur-a&types=executive.departed,lawsuit.filed&from=2023&limit=1');
     for (const same of [
       '/v1/reports/timeline?subject=org:cur-a&types=lawsuit.filed,executive.departed&from=2023-01-01&limit=1',
-      '/v1/reports/timeline?subject=org:cur-a&types=lawsuit.filed&types=executive.departed&from=2023-01&to=&limit=1',
+      '/v1/reports/timeline?subject=org:cur-a&types=lawsuit.filed&types=executive.departed&from=2023-01&limit=1',
     ]) {
       expect((await get(withCursor(same, first.next!))).status).toBe(200);
     }

@@ -1,7 +1,7 @@
 import { ProblemError } from '@newsroom/platform';
 import { z } from 'zod';
 import { feedQueryParams } from '../../feed/feed-query.reader';
-import { formatOf, fromBeforeTo, instant, minOutletsParam, optionalName, optionalText, readReportParams, reportParams, subject } from './report-params.schema';
+import { formatOf, fromBeforeTo, instant, minOutletsParam, optionalName, optionalText, readReportParams, reportParams, subject, typesParam } from './report-params.schema';
 
 const problemOf = (fn: () => void): ProblemError => {
   try {
@@ -164,9 +164,15 @@ describe('report query parameters (zod)', () => {
     expect(readReportParams(schema, { outlet: 'L’Écho des Savanes'.padEnd(200, '.') }).outlet).toHaveLength(200);
   });
 
-  it('takes an empty parameter as an absent one, and a path parameter beside the query', () => {
-    const schema = reportParams({ subject: subject(), outlet: optionalText() });
-    expect(readReportParams(schema, { outlet: '', asOf: '' }, { path: { subject: 'org:openai' } })).toMatchObject({ subject: 'org:openai', outlet: null, asOf: null });
+  it('refuses a parameter given empty, naming each (t30: `organization=` answered every organization), and takes a path parameter beside the query', () => {
+    const schema = reportParams({ subject: subject(), outlet: optionalText(), types: typesParam() });
+    const empty = problemOf(() => readReportParams(schema, { outlet: '', asOf: '', types: ' , ', limit: ['', ''] }, { path: { subject: 'org:openai' } }));
+    expect(empty.errors).toEqual(
+      ['outlet', 'asOf', 'types', 'limit'].map((path) => ({ path, message: 'must not be empty (leave the parameter out for no filter, or its default)' })),
+    );
+    // A required parameter given empty is named once.
+    expect(problemOf(() => readReportParams(schema, { subject: '' })).errors?.map((e) => e.path)).toEqual(['subject']);
+    expect(readReportParams(schema, { outlet: 'Le Monde' }, { path: { subject: 'org:openai' } })).toMatchObject({ subject: 'org:openai', outlet: 'Le Monde', asOf: null });
     expect(problemOf(() => readReportParams(schema, { subject: 'org:x' }, { path: { subject: 'org:openai' } })).errors?.map((e) => e.path)).toEqual(['subject']);
   });
 });

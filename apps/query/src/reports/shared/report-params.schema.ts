@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_TYPES, isStorableText, MODALITIES, parsePeriod, parseSubject, SubjectKind, withArticle } from '@newsroom/domain';
+import { EVENT_TYPES, isStorableText, MAX_YEAR, MIN_YEAR, MODALITIES, parsePeriod, parseSubject, SubjectKind, withArticle } from '@newsroom/domain';
 import { FieldProblem, problems } from '@newsroom/platform';
 import { COUNT_MESSAGE, COUNT_PATTERN, isCount, isPosition, MAX_COUNT, MAX_POSITION, POSITION_PATTERN } from './query-numbers.const';
 
@@ -10,7 +10,8 @@ import { COUNT_MESSAGE, COUNT_PATTERN, isCount, isPosition, MAX_COUNT, MAX_POSIT
  */
 
 const NOT_STORABLE = 'must not contain NUL (\\u0000) or unpaired UTF-16 surrogates';
-const PERIOD = 'must be a date or period: YYYY, YYYY-H1|H2, YYYY-Q1..Q4, YYYY-MM, YYYY-MM-DD or an RFC 3339 date-time';
+// The years are ingest's (no event is dated outside them): 9999-12-31 is a YYYY-MM-DD, and the 400 says why it is refused (t30).
+const PERIOD = `must be a date or period: YYYY, YYYY-H1|H2, YYYY-Q1..Q4, YYYY-MM, YYYY-MM-DD or an RFC 3339 date-time; years ${MIN_YEAR} to ${MAX_YEAR}`;
 
 /** Express gives a repeated parameter as an array: one value is expected. */
 const once = (iss: { input?: unknown }) => (iss.input === undefined ? 'required' : 'must be given once');
@@ -188,12 +189,19 @@ export function readReportParams<S extends ParamShape>(
   const errors: FieldProblem[] = Object.keys(query)
     .filter((key) => !allowed.includes(key))
     .map((key) => ({ path: key, message: `unknown parameter (allowed: ${allowed.join(', ')})` }));
-  // An empty parameter (`?asOf=`) is an absent one.
+  // A parameter given empty (`?organization=`, `types=,`, `knownAt=`) is a 400 naming it, as on the feed: a client
+  // that built it from an empty value of its own (a list, a BI tool's unset variable) asked for nothing, and the whole
+  // report answered as if it were the filtered one, or as of now, would be a wrong answer taken for the right one.
+  const empty = Object.keys(query).filter((key) => allowed.includes(key) && isEmptyParam(query[key]));
+  errors.push(...empty.map((path) => ({ path, message: 'must not be empty (leave the parameter out for no filter, or its default)' })));
   const input: Record<string, unknown> = {};
-  for (const key of Object.keys(schema.shape)) if (query[key] !== undefined && query[key] !== '' && !pathKeys.includes(key)) input[key] = query[key];
+  for (const key of Object.keys(schema.shape)) if (query[key] !== undefined && !isEmptyParam(query[key]) && !pathKeys.includes(key)) input[key] = query[key];
   Object.assign(input, options.path);
   const parsed = schema.safeParse(input);
-  const issues = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message }));
+  // A required parameter given empty is named once, as empty.
+  const issues = parsed.success
+    ? []
+    : parsed.error.issues.filter((i) => !empty.includes(String(i.path[0]))).map((i) => ({ path: pathOf(i.path), message: i.message }));
   // The format is read last, after the checks between parameters, as the problem lists it.
   const isFormat = (p: FieldProblem) => p.path === 'format';
   errors.push(...issues.filter((p) => !isFormat(p)));
@@ -202,6 +210,10 @@ export function readReportParams<S extends ParamShape>(
   if (errors.length || !parsed.success) throw problems.validation(errors, `The ${options.what ?? 'report query'} is not valid.`);
   return parsed.data;
 }
+
+/** A value that says nothing: empty, or only commas and spaces (one of a repeated parameter's values or all). */
+const isEmptyParam = (v: unknown): boolean =>
+  typeof v === 'string' ? /^[\s,]*$/.test(v) : Array.isArray(v) && v.every((x) => typeof x === 'string' && /^[\s,]*$/.test(x));
 
 function allowedParams(schema: ParamShape, pathKeys: string[]): string[] {
   const keys = Object.keys(schema.shape).filter((k) => !pathKeys.includes(k));
