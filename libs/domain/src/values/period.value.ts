@@ -18,13 +18,13 @@ const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 // RFC 3339 date-time; T and Z may be lower case per the RFC.
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
-const MIN_YEAR = 1000;
+export const MIN_YEAR = 1000;
 /**
  * The end of year 9999 is year 10000, whose ISO text is "+010000-01-01T..." and which Postgres refuses as a
  * timestamptz ("time zone displacement out of range"): an event dated 9999 was a 500 on HTTP and a STORE.REJECTED
  * dead letter on Kafka (found by tests/e2e/fuzz-write). Periods stop at 9998, so every start and end is storable.
  */
-const MAX_YEAR = 9998;
+export const MAX_YEAR = 9998;
 const MS_PER_MINUTE = 60_000;
 
 /** A period's precision and bounds, [start, end) in epoch milliseconds: what parsing decides, before any text is made. */
