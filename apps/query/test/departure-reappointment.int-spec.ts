@@ -11,11 +11,12 @@ import {
   ProjectionRunner,
   projectedFromStored,
 } from '@newsroom/projections';
-import { createTestDatabase, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
+import { createTestDatabase, TestDatabase, testKafka, testTopics, withMigrationUndone } from '@newsroom/testing';
 import type { KafkaClient } from '@newsroom/messaging';
 import { applyLog, readModelSnapshot } from '../../../libs/projections/test/support/log-replay.util';
 import { message } from '../../../libs/projections/test/support/runner-input.util';
 import { amendmentAppend, toAppend } from '../../../tests/fixtures/story.fixture';
+import { ConflictsClosedByAppointment1764902800000 } from '../../../infra/postgres/migrations/1764902800000-conflicts-closed-by-appointment.migration';
 import { toRecordedEvent } from '../../ingest/src/events/shared/stored-to-recorded.mapper';
 import { reportsReader, startReportsApp } from './support/reports-app.harness';
 
@@ -295,5 +296,26 @@ describe('departures across a re-appointment: the conflicts report (real Postgre
       expect(await reported()).toEqual(expected());
       expect(await closed()).toEqual(expectedClosed());
     });
+  });
+
+  it('migration 1764902800000 down and up: the older code reads them as closed by a correction; up again, a rebuild closes them by the appointment', async () => {
+    const backfills = async () =>
+      (await ds.query(`SELECT projection FROM read_model.projection_backfills`)).map((r: { projection: string }) => r.projection);
+    const closedBy = () =>
+      ds.query<unknown[]>(`SELECT closed_by, count(*)::int AS n FROM read_model.conflicts WHERE status = 'resolved' GROUP BY 1 ORDER BY 1`);
+    expect(await closedBy()).toEqual([{ closed_by: 'appointment', n: 2 }]);
+    await withMigrationUndone(ds, new ConflictsClosedByAppointment1764902800000(), async () => {
+      expect(await closedBy()).toEqual([{ closed_by: 'correction', n: 2 }]);
+      await expect(ds.query(`UPDATE read_model.conflicts SET closed_by = 'appointment' WHERE closed_by = 'correction'`)).rejects.toThrow(
+        /closed_by_check/,
+      );
+      expect(await backfills()).toEqual(['conflicts']);
+    });
+    expect(await backfills()).toEqual(['conflicts']);
+    await new ProjectionRebuilder(ds).rebuild({ projections: ['conflicts'], topic: 'reappointment-migration', partitions: [0] });
+    expect(await backfills()).toEqual([]);
+    expect(await closedBy()).toEqual([{ closed_by: 'appointment', n: 2 }]);
+    expect(await reported()).toEqual(expected());
+    expect(await closed()).toEqual(expectedClosed());
   });
 });
