@@ -44,6 +44,7 @@ import { ConflictStateSides1764902740000 } from './migrations/1764902740000-conf
 import { ReportingOtherNames1764902750000 } from './migrations/1764902750000-reporting-other-names.migration';
 import { OutletLookAlikes1764902770000 } from './migrations/1764902770000-outlet-look-alikes.migration';
 import { GreekNamesCase1764902790000 } from './migrations/1764902790000-greek-names-case.migration';
+import { ConflictsClosedByAppointment1764902800000 } from './migrations/1764902800000-conflicts-closed-by-appointment.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -92,6 +93,7 @@ export const MIGRATIONS = [
   ReportingOtherNames1764902750000,
   OutletLookAlikes1764902770000,
   GreekNamesCase1764902790000,
+  ConflictsClosedByAppointment1764902800000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -244,6 +244,42 @@ describe('the OpenAPI documents against real answers (ajv)', () => {
     expect(timeline.headers.get('etag')).toBeTruthy();
   });
 
+  it('query: a departure conflict closed by a re-appointment recorded after it answers `resolution.by: appointment` and `closedBy: appointment`, as declared', async () => {
+    const person = 'person:contract-reappointed';
+    const envelope = (type: string, occurredAt: string) => ({
+      id: randomUUID(),
+      type,
+      subject: person,
+      occurredAt,
+      data: { organization: 'org:openai', role: 'Chief Scientist', roleCategory: 'research' },
+      modality: 'reported',
+      sources: [{ outlet: `Wire ${occurredAt}`, language: 'en' }],
+    });
+    const [first, last, again] = [
+      envelope('executive.departed', '2023'),
+      envelope('executive.departed', '2025'),
+      envelope('executive.appointed', '2024'),
+    ];
+    expect((await write('/v1/events', { events: [first, last] })).status).toBe(200);
+    expect((await write('/v1/events', again)).status).toBe(201);
+    const resolved = `/v1/reports/conflicts?kind=departure&status=resolved&subject=${person}`;
+    const report = await pollUntil(
+      async () => {
+        const answer = await read(query, resolved);
+        return JSON.parse(answer.text).items?.[0]?.resolution?.by === 'appointment' ? answer : null;
+      },
+      { timeoutMs: 30_000, what: 'the conflict closed by the appointment' },
+    );
+    expect(JSON.parse(report.text).items[0].resolution).toMatchObject({ by: 'appointment', eventId: again.id, reason: null });
+    const feed = await read(query, `/v1/feed?subjects=${person}&limit=10`);
+    const item = JSON.parse(feed.text).items.find((i: { eventId: string }) => i.eventId === again.id);
+    expect(item?.conflictUpdates).toEqual([
+      expect.objectContaining({ change: 'closed', closedBy: 'appointment', eventIds: [first.id, last.id] }),
+    ]);
+    expect(nonConformities(queryDoc, '/v1/reports/conflicts', 'get', report)).toEqual([]);
+    expect(nonConformities(queryDoc, '/v1/feed', 'get', feed)).toEqual([]);
+  });
+
   it("query: the live feed over the address's connection cap is a declared 429 with retryAfter and Retry-After", async () => {
     // One SSE stream holds the address's one slot (FEED_MAX_CONNECTIONS_PER_IP=1); the next is refused.
     await new Promise<void>((resolve, reject) => {

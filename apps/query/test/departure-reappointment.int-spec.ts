@@ -2,12 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
-import { createProjections, PROJECTION_NAMES, ProjectionRebuilder, ProjectionRunner, projectedFromStored } from '@newsroom/projections';
-import { createTestDatabase, TestDatabase, testKafka, testTopics } from '@newsroom/testing';
+import { conflictsOfStream, foldStream } from '@newsroom/domain';
+import {
+  conflictIdOf,
+  createProjections,
+  PROJECTION_NAMES,
+  ProjectionRebuilder,
+  ProjectionRunner,
+  projectedFromStored,
+} from '@newsroom/projections';
+import { createTestDatabase, TestDatabase, testKafka, testTopics, withMigrationUndone } from '@newsroom/testing';
 import type { KafkaClient } from '@newsroom/messaging';
 import { applyLog, readModelSnapshot } from '../../../libs/projections/test/support/log-replay.util';
 import { message } from '../../../libs/projections/test/support/runner-input.util';
 import { amendmentAppend, toAppend } from '../../../tests/fixtures/story.fixture';
+import { ConflictsClosedByAppointment1764902800000 } from '../../../infra/postgres/migrations/1764902800000-conflicts-closed-by-appointment.migration';
+import { toRecordedEvent } from '../../ingest/src/events/shared/stored-to-recorded.mapper';
 import { reportsReader, startReportsApp } from './support/reports-app.harness';
 
 const ORG = 'org:reappoint-corp';
@@ -37,9 +47,10 @@ const appointed = (person: string, occurredAt: string, modality: Modality = 'rep
 /**
  * Two departures of one person from one role with a re-appointment dated between them are two departures (left in
  * 2023, re-appointed in 2024, left again in 2025): `GET /v1/reports/conflicts` does not list them, nor a departure and
- * a denial after the re-appointment (the fiftieth session's testers). Without the appointment, with it outside the
- * two dates, rumoured, of another role, retracted before the later departure or recorded after it, they are still a
- * conflict. The log is a real Postgres event store, folded every way the read models are folded (event by event, in
+ * a denial after the re-appointment (the fiftieth session's testers). A re-appointment recorded after both departures
+ * (or corrected to lie between them) closes their conflict (`resolution.by: appointment`), and retracted or corrected
+ * out of the two dates opens it again. Without the appointment, with it outside the two dates, rumoured, of another
+ * role, or retracted before the later departure, they are still a conflict. The log is a real Postgres event store, folded every way the read models are folded (event by event, in
  * batches, by a rebuild, and by the projector's runner in one batch, whose read models' writes go with its commit so
  * the batch's own appointments are not yet in the leadership read model), then read over HTTP.
  */
@@ -95,6 +106,29 @@ describe('departures across a re-appointment: the conflicts report (real Postgre
     last: departed('person:ra-late', '2025'),
     again: appointed('person:ra-late', '2024'),
   };
+  // Recorded after both departures, then retracted; corrected out of the two dates; corrected into them.
+  const lateRetracted = {
+    first: departed('person:ra-late-retracted', '2023'),
+    last: departed('person:ra-late-retracted', '2025'),
+    again: appointed('person:ra-late-retracted', '2024'),
+  };
+  const lateOut = {
+    first: departed('person:ra-late-out', '2023'),
+    last: departed('person:ra-late-out', '2025'),
+    again: appointed('person:ra-late-out', '2024'),
+  };
+  const lateIn = {
+    first: departed('person:ra-late-in', '2023'),
+    last: departed('person:ra-late-in', '2025'),
+    again: appointed('person:ra-late-in', '2026'),
+  };
+  // Recorded after both departures but rumoured: nothing closes.
+  const lateRumour = {
+    first: departed('person:ra-late-rumour', '2023'),
+    last: departed('person:ra-late-rumour', '2025'),
+    again: appointed('person:ra-late-rumour', '2024', 'rumored'),
+  };
+  let closings: Record<string, string> = {};
 
   const log = [
     two.first,
@@ -129,6 +163,14 @@ describe('departures across a re-appointment: the conflicts report (real Postgre
     for (const f of log) await store.append(f.append);
     await store.append(amendmentAppend('person:ra-retracted', 'retracted', retracted.again.id, { reason: 'another person' }));
     for (const f of [retracted.last, late.first, late.last, late.again]) await store.append(f.append);
+    for (const f of [lateRetracted, lateOut, lateIn, lateRumour]) for (const x of [f.first, f.last, f.again]) await store.append(x.append);
+    const amendments = {
+      retracted: amendmentAppend('person:ra-late-retracted', 'retracted', lateRetracted.again.id, { reason: 'another person' }),
+      out: amendmentAppend('person:ra-late-out', 'corrected', lateOut.again.id, { changes: { occurredAt: '2026-02' }, reason: 'in 2026' }),
+      in: amendmentAppend('person:ra-late-in', 'corrected', lateIn.again.id, { changes: { occurredAt: '2024-06' }, reason: 'in 2024' }),
+    };
+    for (const a of Object.values(amendments)) await store.append(a);
+    closings = { late: late.again.id, lateIn: amendments.in.events[0].eventId };
     ({ app, base } = await startReportsApp(ds));
   });
 
@@ -142,16 +184,39 @@ describe('departures across a re-appointment: the conflicts report (real Postgre
   const reported = async () =>
     (
       await json<{ items: Array<{ kind: string; subject: string; status: string; fields: string[]; sides: Array<{ eventId: string }> }> }>(
-        `/v1/reports/conflicts?kind=departure&limit=100`,
+        `/v1/reports/conflicts?kind=departure&status=open&limit=100`,
       )
     ).items
       .filter((c) => c.subject.startsWith('person:ra-'))
       .map((c) => [c.subject, c.status, c.sides.map((s) => s.eventId), c.fields])
       .sort((x, y) => String(x[0]).localeCompare(String(y[0])));
 
+  /** The resolved ones: person, the two sides, how and by which event each closed. */
+  const closed = async () =>
+    (
+      await json<{
+        items: Array<{
+          subject: string;
+          sides: Array<{ eventId: string }>;
+          resolution: { by: string; eventId: string; reason: string | null };
+        }>;
+      }>(`/v1/reports/conflicts?kind=departure&status=resolved&limit=100`)
+    ).items
+      .filter((c) => c.subject.startsWith('person:ra-'))
+      .map((c) => [c.subject, c.sides.map((s) => s.eventId), c.resolution.by, c.resolution.eventId, c.resolution.reason])
+      .sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+
+  // Closed by the appointment recorded after both departures (its own event), and by the correction putting one between.
+  const expectedClosed = () => [
+    ['person:ra-late', [late.first.id, late.last.id], 'appointment', closings.late, null],
+    ['person:ra-late-in', [lateIn.first.id, lateIn.last.id], 'appointment', closings.lateIn, null],
+  ];
+
   const expected = () => [
     ['person:ra-coarse', 'open', [coarse.first.id, coarse.last.id], ['occurredAt']],
-    ['person:ra-late', 'open', [late.first.id, late.last.id], ['occurredAt']],
+    ['person:ra-late-out', 'open', [lateOut.first.id, lateOut.last.id], ['occurredAt']],
+    ['person:ra-late-retracted', 'open', [lateRetracted.first.id, lateRetracted.last.id], ['occurredAt']],
+    ['person:ra-late-rumour', 'open', [lateRumour.first.id, lateRumour.last.id], ['occurredAt']],
     ['person:ra-none', 'open', [none.first.id, none.last.id], ['occurredAt']],
     ['person:ra-outside', 'open', [outside.first.id, outside.last.id], ['occurredAt']],
     ['person:ra-retracted', 'open', [retracted.first.id, retracted.last.id], ['occurredAt']],
@@ -170,6 +235,7 @@ describe('departures across a re-appointment: the conflicts report (real Postgre
       await applyLog(store, ds, options);
       const answer = await reported();
       expect(answer).toEqual(expected());
+      expect(await closed()).toEqual(expectedClosed());
       // Not listed: ra-two (2023, re-appointed 2024-03, 2025) and ra-denial (2023-05, re-appointed 2024-02, denied 2025-03).
       expect(answer.map(([person]) => person)).not.toEqual(expect.arrayContaining(['person:ra-two']));
       expect(answer.map(([person]) => person)).not.toEqual(expect.arrayContaining(['person:ra-denial']));
@@ -191,6 +257,20 @@ describe('departures across a re-appointment: the conflicts report (real Postgre
     for (const t of ['conflicts', 'conflict_states', 'conflict_facts', 'conflict_claims'])
       expect({ t, rows: rebuilt[t] }).toEqual({ t, rows: folded[t] });
     expect(await reported()).toEqual(expected());
+    expect(await closed()).toEqual(expectedClosed());
+  });
+
+  it('ingest agrees: no conflict stands for a pair a late appointment closed, and one stands again where it was retracted or moved out', async () => {
+    // What the resolution endpoint decides on: the person's stream folded as ingest folds it.
+    const standing = async (person: string) =>
+      conflictsOfStream(foldStream(person, (await store.readStream(person)).map(toRecordedEvent)), conflictIdOf).map((c) => [
+        c.a.factId,
+        c.b.factId,
+      ]);
+    expect(await standing('person:ra-late')).toEqual([]);
+    expect(await standing('person:ra-late-in')).toEqual([]);
+    expect(await standing('person:ra-late-retracted')).toEqual([[lateRetracted.first.id, lateRetracted.last.id]]);
+    expect(await standing('person:ra-late-out')).toEqual([[lateOut.first.id, lateOut.last.id]]);
   });
 
   describe('by the projector runner, the whole log in one batch (real Kafka for its dead letters)', () => {
@@ -214,6 +294,28 @@ describe('departures across a re-appointment: the conflicts report (real Postgre
       await runner.handleBatch({ topic: topics.events, partition: 0, messages: events.map((e, i) => message(e, i, topics.events)) });
       expect(await ds.query(`SELECT count(*)::int AS n FROM read_model.projection_failures`)).toEqual([{ n: 0 }]);
       expect(await reported()).toEqual(expected());
+      expect(await closed()).toEqual(expectedClosed());
     });
+  });
+
+  it('migration 1764902800000 down and up: the older code reads them as closed by a correction; up again, a rebuild closes them by the appointment', async () => {
+    const backfills = async () =>
+      (await ds.query(`SELECT projection FROM read_model.projection_backfills`)).map((r: { projection: string }) => r.projection);
+    const closedBy = () =>
+      ds.query<unknown[]>(`SELECT closed_by, count(*)::int AS n FROM read_model.conflicts WHERE status = 'resolved' GROUP BY 1 ORDER BY 1`);
+    expect(await closedBy()).toEqual([{ closed_by: 'appointment', n: 2 }]);
+    await withMigrationUndone(ds, new ConflictsClosedByAppointment1764902800000(), async () => {
+      expect(await closedBy()).toEqual([{ closed_by: 'correction', n: 2 }]);
+      await expect(ds.query(`UPDATE read_model.conflicts SET closed_by = 'appointment' WHERE closed_by = 'correction'`)).rejects.toThrow(
+        /closed_by_check/,
+      );
+      expect(await backfills()).toEqual(['conflicts']);
+    });
+    expect(await backfills()).toEqual(['conflicts']);
+    await new ProjectionRebuilder(ds).rebuild({ projections: ['conflicts'], topic: 'reappointment-migration', partitions: [0] });
+    expect(await backfills()).toEqual([]);
+    expect(await closedBy()).toEqual([{ closed_by: 'appointment', n: 2 }]);
+    expect(await reported()).toEqual(expected());
+    expect(await closed()).toEqual(expectedClosed());
   });
 });

@@ -322,7 +322,14 @@ describe('a re-appointment between two departures of one role (two departures, n
     expect(thrown(() => decideResolution(state, id, { standingEventId: eventId(3), reason: 'x' }, idOf)).code).toBe('CONFLICT.NOT_FOUND');
   });
 
-  it('given the appointment recorded after both departures, then ingest still finds the conflict, as the read model opened it when the later one was recorded', () => {
-    expect(pairsOf(departed('2023'), departed('2025'), appointed('2024'))).toEqual([[eventId(1), eventId(2), ['occurredAt']]]);
+  it('given the appointment recorded after both departures, then ingest finds no conflict, as the read model closed it when the appointment was recorded', () => {
+    expect(pairsOf(departed('2023'), departed('2025'), appointed('2024'))).toEqual([]);
+  });
+
+  it('given that late appointment retracted or corrected out of the two dates, then the conflict stands again, as the read model reopened it', () => {
+    const conflict = [[eventId(1), eventId(2), ['occurredAt']]];
+    expect(pairsOf(departed('2023'), departed('2025'), appointed('2024'), retraction(3))).toEqual(conflict);
+    expect(pairsOf(departed('2023'), departed('2025'), appointed('2024'), correction(3, { occurredAt: '2026-01' }))).toEqual(conflict);
+    expect(pairsOf(departed('2023'), departed('2025'), appointed('2026'), correction(3, { occurredAt: '2024-06' }))).toEqual([]);
   });
 });

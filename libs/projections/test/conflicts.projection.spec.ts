@@ -309,4 +309,93 @@ describe('evolveConflicts: a re-appointment between two departures of one role',
     );
     expect([...set.conflicts.values()].map((x) => [x.status, x.closedBy])).toEqual([['resolved', 'correction']]);
   });
+
+  const states = (set: ReturnType<typeof emptyConflictSet>) =>
+    [...set.conflicts.values()].map((x) => [x.status, x.closedBy, x.closedEventId, x.openedEventId]);
+
+  it('given a re-appointment recorded after both departures, then it closes their open conflict (closedBy appointment, no side stands, no reason)', () => {
+    const a = departed('2023');
+    const b = departed('2025');
+    const late = appointed('2024-03');
+    const set = fold(a, b, late);
+    expect(states(set)).toEqual([['resolved', 'appointment', late.id, b.id]]);
+    const [c] = [...set.conflicts.values()];
+    expect(c).toMatchObject({ standingEventId: null, reason: null, fields: ['occurredAt'], a: { eventId: a.id }, b: { eventId: b.id } });
+    // Each state kept: opened by the later departure, closed by the appointment.
+    expect([...set.states.values()].map((x) => [x.fromPosition, x.status, x.closedBy])).toEqual([
+      ['2', 'open', null],
+      ['3', 'resolved', 'appointment'],
+    ]);
+  });
+
+  it('given a late appointment retracted, then redelivered (a replay), then the conflict it reopened stays open', () => {
+    const [a, b] = [departed('2023'), departed('2025')];
+    const late = appointed('2024');
+    const retraction = event('event.retracted', { targetEventId: late.id, reason: 'wrong person' }, person);
+    const set = fold(a, b, late, retraction, late);
+    expect(states(set)).toEqual([['open', null, null, retraction.id]]);
+  });
+
+  it('given a late appointment outside the two, rumoured, or of another role, then the conflict stays open', () => {
+    expect(open(fold(departed('2023'), departed('2025'), appointed('2022')))).toEqual([[id(1), id(2), ['occurredAt']]]);
+    position = 0;
+    expect(open(fold(departed('2023'), departed('2025'), appointed('2024', 'CEO')))).toEqual([[id(1), id(2), ['occurredAt']]]);
+    position = 0;
+    const rumour = event(
+      'executive.appointed',
+      { organization: 'org:openai', role: 'CTO', roleCategory: 'c-suite' },
+      { ...person, occurredAt: '2024', modality: 'rumored' },
+    );
+    expect(open(fold(departed('2023'), departed('2025'), rumour))).toEqual([[id(2), id(3), ['occurredAt']]]);
+  });
+
+  it('given the late appointment then retracted, or corrected out of the window, then the conflict opens again from that event; corrected back in, it closes again', () => {
+    const [first, second] = [departed('2023'), departed('2025')];
+    const late = appointed('2024');
+    const set = fold(first, second, late);
+    const retraction = event('event.retracted', { targetEventId: late.id, reason: 'wrong person' }, person);
+    evolveConflicts(set, retraction, idOf);
+    expect(states(set)).toEqual([['open', null, null, retraction.id]]);
+    expect(open(set)).toEqual([[first.id, second.id, ['occurredAt']]]);
+
+    position = 0;
+    const [third, fourth] = [departed('2023'), departed('2025')];
+    const moved = appointed('2024');
+    const again = fold(third, fourth, moved);
+    const out = event('event.corrected', { targetEventId: moved.id, changes: { occurredAt: '2026' }, reason: 'later' }, person);
+    evolveConflicts(again, out, idOf);
+    expect(states(again)).toEqual([['open', null, null, out.id]]);
+    const back = event('event.corrected', { targetEventId: moved.id, changes: { occurredAt: '2024-06' }, reason: 'June' }, person);
+    evolveConflicts(again, back, idOf);
+    expect(states(again)).toEqual([['resolved', 'appointment', back.id, out.id]]);
+  });
+
+  it("given an editor's resolution or a retracted side, then a late appointment changes nothing, nor does its retraction reopen a pair with a side retracted", () => {
+    const a = departed('2023');
+    const b = departed('2025');
+    const resolved = fold(
+      a,
+      b,
+      event(
+        'conflict.resolved',
+        {
+          conflictId: idOf(`conflict|departure|person:bret-taylor|org:openai|cto|${a.id}|${b.id}`),
+          standingEventId: a.id,
+          otherEventId: b.id,
+          reason: 'r',
+        },
+        person,
+      ),
+    );
+    evolveConflicts(resolved, appointed('2024'), idOf);
+    expect([...resolved.conflicts.values()].map((x) => [x.status, x.closedBy])).toEqual([['resolved', 'editor']]);
+
+    position = 0;
+    const [c, d] = [departed('2023'), departed('2025')];
+    const late = appointed('2024');
+    const set = fold(c, d, late);
+    evolveConflicts(set, event('event.retracted', { targetEventId: c.id, reason: 'wrong' }, person), idOf);
+    evolveConflicts(set, event('event.retracted', { targetEventId: late.id, reason: 'wrong' }, person), idOf);
+    expect([...set.conflicts.values()].map((x) => [x.status, x.closedBy])).toEqual([['resolved', 'appointment']]);
+  });
 });

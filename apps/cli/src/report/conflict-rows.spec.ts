@@ -122,10 +122,12 @@ describe('the conflicts table', () => {
     expect(resolveHint(body.items)).toBeNull();
   });
 
-  it('in English the chosen side "stands"; a resolution by a correction or a retraction marks no side', () => {
+  it('in English the chosen side "stands"; a resolution by a correction, a retraction or an appointment marks no side', () => {
     const resolved = (by: string) =>
       reportTable('conflicts', conflict('en', { by, eventId: 'e', standingEventId: by === 'editor' ? A : null, reason: 'r' }, ['x', 'y']));
     expect(resolved('editor')).toContain(`a: stands  ${A}`);
     expect(resolved('retraction')).not.toContain('stands');
+    expect(resolved('appointment')).not.toContain('stands');
+    expect(resolved('appointment')).toContain('appointment');
   });
 });

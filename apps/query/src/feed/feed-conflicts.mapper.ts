@@ -3,7 +3,7 @@ interface ConflictUpdate {
   conflictId: string;
   change: 'opened' | 'closed';
   /** How it closed: an editor's resolution, a correction that made the sides agree, a retraction. */
-  closedBy: 'editor' | 'correction' | 'retraction' | null;
+  closedBy: 'editor' | 'correction' | 'retraction' | 'appointment' | null;
   /** The two facts in contradiction (a, then b). */
   eventIds: [string, string];
 }

@@ -60,7 +60,7 @@ const feedItemSchema = z.object({
       z.object({
         conflictId: z.string().meta({ format: 'uuid' }),
         change: z.enum(['opened', 'closed']),
-        closedBy: z.enum(['editor', 'correction', 'retraction']).nullable(),
+        closedBy: z.enum(['editor', 'correction', 'retraction', 'appointment']).nullable(),
         eventIds: z.array(z.string().meta({ format: 'uuid' })).meta({ description: 'The two facts in contradiction' }),
       }),
     )

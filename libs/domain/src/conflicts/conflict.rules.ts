@@ -219,9 +219,9 @@ export function reappointedApart(a: Claim, b: Claim, appointments: Iterable<Vali
 
 /**
  * Every pair of the given standing facts (in recording order) whose claims of one key disagree. Appointments among
- * them (`reappointmentKeyOf`) are no claims: one recorded before the later of two departures and dated between them
- * makes the two departures no conflict (`reappointedApart`), as the conflicts read model decides it when the later
- * one is recorded.
+ * them (`reappointmentKeyOf`) are no claims: one dated between two departures makes them no conflict
+ * (`reappointedApart`), whenever it was recorded, as the conflicts read model decides it when the later departure
+ * is recorded and again when an appointment of their role is recorded, corrected or retracted.
  */
 export function contradictions(facts: ReadonlyArray<{ factId: string } & ClaimFact>): ContradictionPair[] {
   const byKey = new Map<string, Array<{ factId: string; claim: Claim }>>();
@@ -230,6 +230,8 @@ export function contradictions(facts: ReadonlyArray<{ factId: string } & ClaimFa
   for (const f of facts) {
     const reappointment = reappointmentKeyOf(f);
     if (reappointment) appointments.set(reappointment, [...(appointments.get(reappointment) ?? []), validTimeOf(f.occurredAt)]);
+  }
+  for (const f of facts) {
     for (const claim of claimsOf(f)) {
       const earlier = byKey.get(claim.key) ?? [];
       for (const other of earlier) {

@@ -31,8 +31,11 @@ export interface ConflictSide {
   data?: unknown;
 }
 
-/** How a conflict stopped being open: an editor's resolution, a correction that made the sides agree, a retraction. */
-type ConflictClosedBy = 'editor' | 'correction' | 'retraction';
+/**
+ * How a conflict stopped being open: an editor's resolution, a correction that made the sides agree, a retraction, or
+ * (two departures) a re-appointment recorded between them, or corrected to lie between them.
+ */
+type ConflictClosedBy = 'editor' | 'correction' | 'retraction' | 'appointment';
 
 /** One row of read_model.conflicts. */
 export interface ConflictRow {

@@ -13,7 +13,7 @@ import { uuidv5 } from '@newsroom/platform';
 import { EntityManager } from 'typeorm';
 import type { Projection } from '../projection.types';
 import type { ProjectedEvent } from '../projected-event.mapper';
-import type { ConflictFactRow, ConflictRow, ConflictSet, ConflictSide } from './conflict-row.types';
+import type { AppointmentVersion, ConflictFactRow, ConflictRow, ConflictSet, ConflictSide } from './conflict-row.types';
 import { stateColumns, writeConflictStates } from './conflict-states.writer';
 import { addAppointment, addFact, emptyConflictSet, evolveConflicts, isConflictEvent, takesConflictEvent } from './conflicts.projection';
 import { write } from '../write-pipeline.util';
@@ -68,6 +68,21 @@ interface AppointmentDbRow {
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString();
+
+/** A version of an appointment as the fold keeps it, or null when it re-opens no role (`reappointmentKeyOf`). */
+function toAppointment(r: AppointmentDbRow): AppointmentVersion | null {
+  const fact = { type: r.event_type, subject: r.subject, occurredAt: r.occurred_at, data: r.data, modality: r.modality };
+  const key = reappointmentKeyOf(fact);
+  if (!key) return null;
+  return {
+    factId: r.fact_id,
+    key,
+    validTime: validTimeOf(r.occurred_at),
+    fact,
+    positionFrom: String(r.position_from),
+    positionTo: r.position_to === null ? null : String(r.position_to),
+  };
+}
 
 const toFact = (r: FactDbRow): ConflictFactRow => ({
   factId: r.fact_id,
@@ -132,8 +147,9 @@ export class ConflictsProjection implements Projection {
 
   async applyMany(manager: EntityManager, all: ProjectedEvent[]): Promise<void> {
     const events = all.filter(takesConflictEvent);
-    // Appointments alone change nothing here (they are read when two departures of their role may disagree).
-    if (!events.some(isConflictEvent)) return;
+    // Appointments alone change nothing here unless they can re-open a role (reported or confirmed, with a role): then
+    // the open departure conflicts of that role are read, the only thing such a batch loads.
+    if (!events.some((e) => isConflictEvent(e) || reappointmentKeyOf(e) !== null)) return;
     const set = await this.load(manager, events);
     for (const event of events) evolveConflicts(set, event, conflictIdOf);
     await this.save(manager, set);
@@ -199,7 +215,8 @@ export class ConflictsProjection implements Projection {
       addFact(set, fact);
       hold(fact.factId, fact);
     }
-    await this.loadAppointments(manager, set, holders);
+    const reappointed = await this.loadReappointed(manager, set, events, targets, known);
+    await this.loadAppointments(manager, set, holders, new Set([...reappointed.values()].map((r) => r.key)));
     const resolutions = events.flatMap((e) => (e.type === 'conflict.resolved' ? [e.data.conflictId] : []));
     // A corrected fact's closed conflicts of a key it no longer claims: their sides follow the fact too.
     const corrected = [
@@ -213,7 +230,83 @@ export class ConflictsProjection implements Projection {
       );
       for (const r of rows) set.conflicts.set(r.conflict_id, toConflictRow(r));
     }
+    // Loaded after the batch's keys' conflicts, so a conflict of both is the same row.
+    for (const [id, row] of reappointed) if (!set.conflicts.has(id)) set.conflicts.set(id, row);
     return set;
+  }
+
+  /**
+   * The departure conflicts the batch's appointments can close or reopen: those of the keys its appointments (and
+   * every version of the appointments it corrects or retracts) speak to, open or closed by an appointment, in one
+   * query by key (conflicts_i6), with their two facts and the keys' appointments (`loadAppointments`). A batch without
+   * an appointment, or an amendment of one, reads nothing here; one whose keys have no such conflict reads the
+   * conflicts only. The batch's amendments of facts this read model does not keep are looked up among the
+   * leadership read model's appointments (by its primary key), whose versions join the set.
+   */
+  private async loadReappointed(
+    manager: EntityManager,
+    set: ConflictSet,
+    events: ProjectedEvent[],
+    targets: string[],
+    known: Map<string, ConflictFactRow>,
+  ): Promise<Map<string, ConflictRow>> {
+    const keys = new Set<string>();
+    const appointed = new Set<string>();
+    for (const e of events) {
+      const key = reappointmentKeyOf(e);
+      if (key) keys.add(key);
+      if (e.type === 'executive.appointed') appointed.add(e.id);
+    }
+    // Amended facts neither kept here nor appointments of the batch: perhaps appointments on record.
+    const others = [...new Set(targets)].filter((id) => !known.has(id) && !set.facts.has(id) && !appointed.has(id));
+    if (others.length) {
+      const rows: AppointmentDbRow[] = await manager.query(
+        `SELECT fact_id, event_type, subject, occurred_at, data, modality, position_from, position_to FROM read_model.leadership_events
+         WHERE fact_id = ANY($1::uuid[]) AND kind = 'appointed' AND modality IN ('reported', 'confirmed')`,
+        [others],
+      );
+      for (const r of rows) {
+        const version = toAppointment(r);
+        if (!version) continue;
+        addAppointment(set, version);
+        keys.add(version.key);
+      }
+    }
+    // An amendment of the batch's own or a loaded appointment may move it to another key.
+    const drafts = new Map<string, { type: string; subject: string; occurredAt: string | null; data: unknown; modality: string }>();
+    for (const v of set.appointments) drafts.set(v.factId, v.fact);
+    for (const e of events) {
+      if (e.type === 'executive.appointed')
+        drafts.set(e.id, { type: e.type, subject: e.subject, occurredAt: e.occurredAt, data: e.data, modality: e.modality });
+      if (e.type !== 'event.corrected') continue;
+      const before = drafts.get(e.data.targetEventId);
+      if (!before) continue;
+      const ch = e.data.changes ?? {};
+      const next = {
+        ...before,
+        occurredAt: ch.occurredAt ?? before.occurredAt,
+        data: ch.data ? mergePatch(before.data, ch.data) : before.data,
+      };
+      drafts.set(e.data.targetEventId, next);
+      const key = reappointmentKeyOf(next);
+      if (key) keys.add(key);
+    }
+    const found = new Map<string, ConflictRow>();
+    if (!keys.size) return found;
+    const rows: ConflictDbRow[] = await manager.query(
+      `SELECT * FROM ${this.conflicts} WHERE claim_key = ANY($1::text[]) AND kind = 'departure' AND (status = 'open' OR closed_by = 'appointment')`,
+      [[...keys]],
+    );
+    for (const r of rows) found.set(r.conflict_id, toConflictRow(r));
+    const sides = [...new Set(rows.flatMap((r) => [r.side_a.eventId, r.side_b.eventId]))].filter((id) => !set.facts.has(id));
+    if (sides.length) {
+      const facts: FactDbRow[] = await manager.query(`SELECT * FROM ${this.facts} WHERE fact_id = ANY($1::uuid[])`, [sides]);
+      for (const f of facts) {
+        if (f.retracted) set.facts.set(f.fact_id, null);
+        else addFact(set, toFact(f));
+      }
+    }
+    return found;
   }
 
   /**
@@ -224,13 +317,16 @@ export class ConflictsProjection implements Projection {
    * the live read model, ahead of its fold, so the positions keep it to what was recorded by then. Read only for
    * keys two facts claim (`holders`: those on record and every version of the batch's): a log of appointments, or of
    * departures each alone on its key, reads nothing more. The person's appointments are found by the subject index.
+   * `also`: the keys of the departure conflicts the batch's appointments can close or reopen (`loadReappointed`).
    */
   private async loadAppointments(
     manager: EntityManager,
     set: ConflictSet,
     holders: ReadonlyMap<string, ReadonlySet<string>>,
+    also: ReadonlySet<string>,
   ): Promise<void> {
     const keys = new Set([...holders].filter(([, ids]) => ids.size > 1).map(([key]) => key));
+    for (const key of also) keys.add(key);
     if (!keys.size) return;
     const subjects = [...new Set([...keys].map((key) => key.split('|')[1]))];
     const rows: AppointmentDbRow[] = await manager.query(
@@ -239,17 +335,8 @@ export class ConflictsProjection implements Projection {
       [subjects],
     );
     for (const r of rows) {
-      const fact = { type: r.event_type, subject: r.subject, occurredAt: r.occurred_at, data: r.data, modality: r.modality };
-      const key = reappointmentKeyOf(fact);
-      if (!key || !keys.has(key)) continue;
-      addAppointment(set, {
-        factId: r.fact_id,
-        key,
-        validTime: validTimeOf(r.occurred_at),
-        fact,
-        positionFrom: String(r.position_from),
-        positionTo: r.position_to === null ? null : String(r.position_to),
-      });
+      const version = toAppointment(r);
+      if (version && keys.has(version.key)) addAppointment(set, version);
     }
   }
 

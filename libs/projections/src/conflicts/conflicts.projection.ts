@@ -74,9 +74,43 @@ function disagreementAt(set: ConflictSet, theirs: Claim, mine: Claim, position: 
 /**
  * An appointment, or a correction or retraction of one in the set, as of `event`: the version standing before it
  * ends there, and a correction begins the next (its key follows a corrected organization or role). True when the
- * event was one of those.
+ * event was one of those; the departure conflicts of the keys it touched are then decided again (`reappointed`).
  */
 function evolveAppointments(set: ConflictSet, event: ProjectedEvent): boolean {
+  const keys = changedAppointmentKeys(set, event);
+  if (!keys) return false;
+  for (const key of keys) reappointed(set, key, event);
+  return true;
+}
+
+/**
+ * The departure conflicts of `key` as the appointments standing after `event` (one of them recorded, corrected or
+ * retracted) leave them: an open one that an appointment now lies between closes (`closedBy: appointment`), and one
+ * an appointment closed opens again, from this event, when none lies between any more and its sides, both standing,
+ * still disagree. An editor's resolution stands; one closed by a correction or a retraction has its own reason.
+ */
+function reappointed(set: ConflictSet, key: string, event: ProjectedEvent): void {
+  const at = BigInt(event.globalPosition);
+  for (const row of set.conflicts.values()) {
+    if (row.key !== key || row.kind !== 'departure') continue;
+    if (row.status !== 'open' && row.closedBy !== 'appointment') continue;
+    // A replay: the appointment and the two departures are in the person's stream, so in order on one partition, and
+    // one the conflict opened or closed after was seen before.
+    if (at <= BigInt(row.openedPosition) || (row.closedPosition !== null && at <= BigInt(row.closedPosition))) continue;
+    const a = set.facts.get(row.a.eventId);
+    const b = set.facts.get(row.b.eventId);
+    const theirs = a ? claimOf(a, key) : null;
+    const mine = b ? claimOf(b, key) : null;
+    if (!theirs || !mine) continue;
+    const fields = disagreementAt(set, theirs, mine, event.globalPosition);
+    if (row.status === 'open' && !fields.length) closeBy(set, row, event, { closedBy: 'appointment', standingEventId: null, reason: null });
+    else if (row.status === 'resolved' && fields.length)
+      touch(set, { ...row, fields, status: 'open', ...opened(event), ...notClosed }, event);
+  }
+}
+
+/** The keys whose appointments `event` changed (null: it is no appointment, nor an amendment of one in the set). */
+function changedAppointmentKeys(set: ConflictSet, event: ProjectedEvent): string[] | null {
   if (event.type === 'executive.appointed') {
     const fact = { type: event.type, subject: event.subject, occurredAt: event.occurredAt, data: event.data, modality: event.modality };
     const key = reappointmentKeyOf(fact);
@@ -89,15 +123,16 @@ function evolveAppointments(set: ConflictSet, event: ProjectedEvent): boolean {
         positionFrom: event.globalPosition,
         positionTo: null,
       });
-    return true;
+    return key ? [key] : [];
   }
-  if (event.type !== 'event.corrected' && event.type !== 'event.retracted') return false;
+  if (event.type !== 'event.corrected' && event.type !== 'event.retracted') return null;
   const at = BigInt(event.globalPosition);
   const before = set.appointments.find(
     (v) => v.factId === event.data.targetEventId && BigInt(v.positionFrom) < at && (v.positionTo === null || BigInt(v.positionTo) >= at),
   );
-  if (!before) return false;
+  if (!before) return null;
   before.positionTo = event.globalPosition;
+  const keys = [before.key];
   if (event.type === 'event.corrected') {
     const changes = event.data.changes ?? {};
     const fact = {
@@ -106,7 +141,7 @@ function evolveAppointments(set: ConflictSet, event: ProjectedEvent): boolean {
       data: changes.data ? mergePatch(before.fact.data, changes.data) : before.fact.data,
     };
     const key = reappointmentKeyOf(fact);
-    if (key)
+    if (key) {
       addAppointment(set, {
         factId: before.factId,
         key,
@@ -115,8 +150,10 @@ function evolveAppointments(set: ConflictSet, event: ProjectedEvent): boolean {
         positionFrom: event.globalPosition,
         positionTo: null,
       });
+      if (key !== before.key) keys.push(key);
+    }
   }
-  return true;
+  return keys;
 }
 
 const claims = (f: ConflictFactRow): Claim[] => claimsOf(f);
@@ -232,7 +269,8 @@ function openAgainst(set: ConflictSet, fact: ConflictFactRow, event: ProjectedEv
       } else if (known && known.status === 'open') {
         touch(set, { ...known, ...sides }, event);
       } else {
-        // New, or closed by a correction that made the sides agree and disagreeing again: open from this event.
+        // New, or closed by a correction that made the sides agree (or by an appointment that no longer lies between
+        // them) and disagreeing again: open from this event.
         touch(
           set,
           {

@@ -8,7 +8,7 @@ const KINDS = ['financial', 'departure', 'lawsuit'] as const;
 
 // asOf and modality do not apply: a conflict is between the facts as recorded (transaction time, knownAt).
 export const conflictsParams = reportParams({
-  status: oneOf(STATUSES, 'open: both facts stand and disagree; resolved: an editor chose a side, or a correction or retraction ended it')
+  status: oneOf(STATUSES, 'open: both facts stand and disagree; resolved: an editor chose a side, a correction or retraction ended it, or (two departures) a re-appointment recorded between them')
     .optional()
     .transform((v) => v ?? null),
   kind: oneOf(KINDS, 'financial: a figure for one organization, metric, basis and period; departure: one person leaving one role; lawsuit: one case outcome at one date')
@@ -65,10 +65,13 @@ const conflictSchema = z.object({
   closedAt: instantOrNull('When the closing in force at knownAt (now without it) was recorded; null while open'),
   resolution: z
     .object({
-      by: z.enum(['editor', 'correction', 'retraction']),
+      by: z.enum(['editor', 'correction', 'retraction', 'appointment']).meta({
+        description:
+          'appointment: two departures of one role with a re-appointment recorded (or corrected) to lie between them, so both can be true; eventId is the appointment, or its correction',
+      }),
       eventId: uuidText(),
       standingEventId: nullableText('An editor\'s resolution: the fact that stands'),
-      reason: nullableText("The editor's reason, or the correction's or retraction's"),
+      reason: nullableText("The editor's reason, or the correction's or retraction's; null when an appointment closed it"),
     })
     .nullable(),
   sides: z.array(sideSchema).meta({
