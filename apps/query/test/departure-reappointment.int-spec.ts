@@ -122,6 +122,13 @@ describe('departures across a re-appointment: the conflicts report (real Postgre
     last: departed('person:ra-late-in', '2025'),
     again: appointed('person:ra-late-in', '2026'),
   };
+  // Recorded after both departures, then a departure's wording corrected (t30: the correction closed the conflict the
+  // appointment had left open, and ingest then took a resolution of it): the appointment closed it, and it stays so.
+  const lateReworded = {
+    first: departed('person:ra-late-reworded', '2023'),
+    last: departed('person:ra-late-reworded', '2025'),
+    again: appointed('person:ra-late-reworded', '2024'),
+  };
   // Recorded after both departures but rumoured: nothing closes.
   const lateRumour = {
     first: departed('person:ra-late-rumour', '2023'),
@@ -163,11 +170,16 @@ describe('departures across a re-appointment: the conflicts report (real Postgre
     for (const f of log) await store.append(f.append);
     await store.append(amendmentAppend('person:ra-retracted', 'retracted', retracted.again.id, { reason: 'another person' }));
     for (const f of [retracted.last, late.first, late.last, late.again]) await store.append(f.append);
-    for (const f of [lateRetracted, lateOut, lateIn, lateRumour]) for (const x of [f.first, f.last, f.again]) await store.append(x.append);
+    for (const f of [lateRetracted, lateOut, lateIn, lateRumour, lateReworded])
+      for (const x of [f.first, f.last, f.again]) await store.append(x.append);
     const amendments = {
       retracted: amendmentAppend('person:ra-late-retracted', 'retracted', lateRetracted.again.id, { reason: 'another person' }),
       out: amendmentAppend('person:ra-late-out', 'corrected', lateOut.again.id, { changes: { occurredAt: '2026-02' }, reason: 'in 2026' }),
       in: amendmentAppend('person:ra-late-in', 'corrected', lateIn.again.id, { changes: { occurredAt: '2024-06' }, reason: 'in 2024' }),
+      reworded: amendmentAppend('person:ra-late-reworded', 'corrected', lateReworded.last.id, {
+        changes: { data: { reason: 'resigned' } },
+        reason: 'fix',
+      }),
     };
     for (const a of Object.values(amendments)) await store.append(a);
     closings = { late: late.again.id, lateIn: amendments.in.events[0].eventId };
@@ -210,6 +222,7 @@ describe('departures across a re-appointment: the conflicts report (real Postgre
   const expectedClosed = () => [
     ['person:ra-late', [late.first.id, late.last.id], 'appointment', closings.late, null],
     ['person:ra-late-in', [lateIn.first.id, lateIn.last.id], 'appointment', closings.lateIn, null],
+    ['person:ra-late-reworded', [lateReworded.first.id, lateReworded.last.id], 'appointment', lateReworded.again.id, null],
   ];
 
   const expected = () => [
@@ -269,6 +282,8 @@ describe('departures across a re-appointment: the conflicts report (real Postgre
       ]);
     expect(await standing('person:ra-late')).toEqual([]);
     expect(await standing('person:ra-late-in')).toEqual([]);
+    // A resolution of the reworded pair is refused (CONFLICT.NOT_FOUND): none stands (t30: ingest took one).
+    expect(await standing('person:ra-late-reworded')).toEqual([]);
     expect(await standing('person:ra-late-retracted')).toEqual([[lateRetracted.first.id, lateRetracted.last.id]]);
     expect(await standing('person:ra-late-out')).toEqual([[lateOut.first.id, lateOut.last.id]]);
   });
@@ -303,9 +318,9 @@ describe('departures across a re-appointment: the conflicts report (real Postgre
       (await ds.query(`SELECT projection FROM read_model.projection_backfills`)).map((r: { projection: string }) => r.projection);
     const closedBy = () =>
       ds.query<unknown[]>(`SELECT closed_by, count(*)::int AS n FROM read_model.conflicts WHERE status = 'resolved' GROUP BY 1 ORDER BY 1`);
-    expect(await closedBy()).toEqual([{ closed_by: 'appointment', n: 2 }]);
+    expect(await closedBy()).toEqual([{ closed_by: 'appointment', n: 3 }]);
     await withMigrationUndone(ds, new ConflictsClosedByAppointment1764902800000(), async () => {
-      expect(await closedBy()).toEqual([{ closed_by: 'correction', n: 2 }]);
+      expect(await closedBy()).toEqual([{ closed_by: 'correction', n: 3 }]);
       await expect(ds.query(`UPDATE read_model.conflicts SET closed_by = 'appointment' WHERE closed_by = 'correction'`)).rejects.toThrow(
         /closed_by_check/,
       );
@@ -314,7 +329,7 @@ describe('departures across a re-appointment: the conflicts report (real Postgre
     expect(await backfills()).toEqual(['conflicts']);
     await new ProjectionRebuilder(ds).rebuild({ projections: ['conflicts'], topic: 'reappointment-migration', partitions: [0] });
     expect(await backfills()).toEqual([]);
-    expect(await closedBy()).toEqual([{ closed_by: 'appointment', n: 2 }]);
+    expect(await closedBy()).toEqual([{ closed_by: 'appointment', n: 3 }]);
     expect(await reported()).toEqual(expected());
     expect(await closed()).toEqual(expectedClosed());
   });
