@@ -69,6 +69,14 @@ interface AppointmentDbRow {
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
+/** The versions of the reported or confirmed appointments the leadership read model keeps that `where` ($1) picks. */
+const appointmentRows = (manager: EntityManager, where: 'fact_id = ANY($1::uuid[])' | 'subject = ANY($1::text[])', values: string[]) =>
+  manager.query<AppointmentDbRow[]>(
+    `SELECT fact_id, event_type, subject, occurred_at, data, modality, position_from, position_to FROM read_model.leadership_events
+     WHERE ${where} AND kind = 'appointed' AND modality IN ('reported', 'confirmed')`,
+    [values],
+  );
+
 /** A version of an appointment as the fold keeps it, or null when it re-opens no role (`reappointmentKeyOf`). */
 function toAppointment(r: AppointmentDbRow): AppointmentVersion | null {
   const fact = { type: r.event_type, subject: r.subject, occurredAt: r.occurred_at, data: r.data, modality: r.modality };
@@ -260,11 +268,7 @@ export class ConflictsProjection implements Projection {
     // Amended facts neither kept here nor appointments of the batch: perhaps appointments on record.
     const others = [...new Set(targets)].filter((id) => !known.has(id) && !set.facts.has(id) && !appointed.has(id));
     if (others.length) {
-      const rows: AppointmentDbRow[] = await manager.query(
-        `SELECT fact_id, event_type, subject, occurred_at, data, modality, position_from, position_to FROM read_model.leadership_events
-         WHERE fact_id = ANY($1::uuid[]) AND kind = 'appointed' AND modality IN ('reported', 'confirmed')`,
-        [others],
-      );
+      const rows = await appointmentRows(manager, 'fact_id = ANY($1::uuid[])', others);
       for (const r of rows) {
         const version = toAppointment(r);
         if (!version) continue;
@@ -329,11 +333,7 @@ export class ConflictsProjection implements Projection {
     for (const key of also) keys.add(key);
     if (!keys.size) return;
     const subjects = [...new Set([...keys].map((key) => key.split('|')[1]))];
-    const rows: AppointmentDbRow[] = await manager.query(
-      `SELECT fact_id, event_type, subject, occurred_at, data, modality, position_from, position_to FROM read_model.leadership_events
-       WHERE subject = ANY($1::text[]) AND kind = 'appointed' AND modality IN ('reported', 'confirmed')`,
-      [subjects],
-    );
+    const rows = await appointmentRows(manager, 'subject = ANY($1::text[])', subjects);
     for (const r of rows) {
       const version = toAppointment(r);
       if (version && keys.has(version.key)) addAppointment(set, version);
