@@ -188,6 +188,8 @@ const TIME_PATTERN = '[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{
 const SINGLE_PATTERN = `${YEAR_PATTERN}(?:-(?:H[12]|Q[1-4]|(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01])(?:${TIME_PATTERN})?)?))?`;
 /** Every period the service accepts matches it; what it lets through that the service refuses is in the description. */
 export const PERIOD_PATTERN = `^${SINGLE_PATTERN}(?:/${SINGLE_PATTERN})?$`;
+/** A date or period that is not a range (a report's `asOf`, `knownAt`, `from`, `to`), in the same shapes. */
+export const SINGLE_PERIOD_PATTERN = `^${SINGLE_PATTERN}$`;
 
 /** A period string; the pattern gives JSON Schema its shape, the description what only the service checks. */
 export const periodSchema = z

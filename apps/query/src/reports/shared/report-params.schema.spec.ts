@@ -69,6 +69,13 @@ describe('report query parameters (zod)', () => {
       const above = max.slice(0, i) + String(Number(max[i]) + 1) + max.slice(i + 1);
       expect({ above, matches: minPosition.test(above), taken: taken('minPosition', above) }).toEqual({ above, matches: false, taken: false });
     }
+    // The dates (asOf, knownAt): the pattern gives the shapes the service takes, a real calendar date aside (t30).
+    const dates = ['2024', '2024-H1', '2024-Q4', '2024-07', '2024-07-31', '2024-07-31T10:00:00Z', '2024-07-31T10:00:00.123+02:00', '1000', '9998-12-31', '0999', '9999-12-31', '2024-13', '2024-Q5', '2024/2025', '2024-07-31T24:00:00Z', '24', 'yesterday', '2024-07-31 10:00:00Z'];
+    for (const name of ['asOf', 'knownAt']) {
+      const pattern = new RegExp(documented.properties[name].pattern!);
+      for (const text of dates) expect({ name, text, matches: pattern.test(text) }).toEqual({ name, text, matches: taken(name, text) });
+      expect({ text: '2024-02-30', matches: pattern.test('2024-02-30'), taken: taken(name, '2024-02-30') }).toEqual({ text: '2024-02-30', matches: true, taken: false });
+    }
     // The feed's after and limit declare the same patterns: one rule for a position and a page size on every endpoint.
     const feed = z.toJSONSchema(feedQueryParams, { io: 'input' }) as { properties: Record<string, { pattern?: string }> };
     expect(feed.properties.after.pattern).toBe(documented.properties.minPosition.pattern);

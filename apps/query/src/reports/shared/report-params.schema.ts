@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { EVENT_TYPES, isStorableText, MAX_YEAR, MIN_YEAR, MODALITIES, parsePeriod, parseSubject, SubjectKind, withArticle } from '@newsroom/domain';
+import {
+  EVENT_TYPES,
+  isStorableText,
+  MAX_YEAR,
+  MIN_YEAR,
+  MODALITIES,
+  parsePeriod,
+  parseSubject,
+  SINGLE_PERIOD_PATTERN,
+  SubjectKind,
+  withArticle,
+} from '@newsroom/domain';
 import { FieldProblem, problems } from '@newsroom/platform';
 import { COUNT_MESSAGE, COUNT_PATTERN, isCount, isPosition, MAX_COUNT, MAX_POSITION, POSITION_PATTERN } from './query-numbers.const';
 
@@ -70,7 +81,12 @@ export function instant(description: string, edge: 'start' | 'end' = 'start') {
     }
     return edge === 'start' ? period.start : period.end;
   });
-  return orNull(schema).meta({ description });
+  // The pattern gives the shapes (ingest's, without a range): what it lets through that the service refuses, a day
+  // the month does not have, is said in words (t30: the parameters were documented as any string).
+  return orNull(schema).meta({
+    description: `${description}. ${PERIOD.slice('must be '.length).replace(/^./, (c) => c.toUpperCase())}; the pattern checks the shape, the service also that it is a real calendar date`,
+    pattern: SINGLE_PERIOD_PATTERN,
+  });
 }
 
 /** One of the given values (the message names them all). */
