@@ -3,9 +3,9 @@ import { DataSource } from 'typeorm';
 import { corroborationOf } from '@newsroom/domain';
 import { PgEventStore } from '@newsroom/event-store';
 import { ProjectionRebuilder } from '@newsroom/projections';
-import { createTestDatabase, TestDatabase } from '@newsroom/testing';
+import { applyMigration, createTestDatabase, TestDatabase } from '@newsroom/testing';
 import { GreekNamesCase1764902790000 } from '../../../infra/postgres/migrations/1764902790000-greek-names-case.migration';
-import { applyLog } from './support/log-replay.util';
+import { applyLog, markFolded } from './support/log-replay.util';
 import { sourcingAppend, toAppend } from '../../../tests/fixtures/story.fixture';
 
 const TOPIC = 'greek-names-test';
@@ -30,20 +30,6 @@ describe('a Greek outlet name and its capitals are one outlet in the stored keys
   let store: PgEventStore;
   const factId = randomUUID();
 
-  const runMigration = async (on: DataSource) => {
-    const runner = on.createQueryRunner();
-    try {
-      await new GreekNamesCase1764902790000().up(runner);
-    } finally {
-      await runner.release();
-    }
-  };
-  const markFolded = (on: DataSource) =>
-    on.query(
-      `INSERT INTO read_model.projection_checkpoints (projection, topic, partition, last_position, last_offset)
-      VALUES ('feed', $1, 0, 10, 9), ('sources', $1, 0, 10, 9) ON CONFLICT DO NOTHING`,
-      [TOPIC],
-    );
   const entries = async (): Promise<{ key: string; outlet: string; stance: 'confirms' | 'denies' }[]> =>
     await ds.query(
       `SELECT e->>'key' AS key, e->>'outlet' AS outlet, e->>'stance' AS stance
@@ -110,8 +96,8 @@ describe('a Greek outlet name and its capitals are one outlet in the stored keys
     await ds.query(`UPDATE read_model.sources SET outlet_key = $2 WHERE outlet = $1`, [CAPITALS, before]);
     expect(await feedKeys()).toHaveLength(3);
     await ds.query(`DELETE FROM read_model.projection_backfills`);
-    await markFolded(ds);
-    await runMigration(ds);
+    await markFolded(ds, TOPIC, ['feed', 'sources']);
+    await applyMigration(ds, new GreekNamesCase1764902790000());
     expect(await ds.query(`SELECT projection FROM read_model.projection_backfills ORDER BY projection`)).toEqual([
       { projection: 'feed' },
       { projection: 'sources' },
@@ -140,8 +126,8 @@ describe('a Greek outlet name and its capitals are one outlet in the stored keys
       );
       await applyLog(otherStore, otherDs, { pageSize: 100, batched: true });
       await otherDs.query(`DELETE FROM read_model.projection_backfills`);
-      await markFolded(otherDs);
-      await runMigration(otherDs);
+      await markFolded(otherDs, TOPIC, ['feed', 'sources']);
+      await applyMigration(otherDs, new GreekNamesCase1764902790000());
       expect(await otherDs.query(`SELECT projection FROM read_model.projection_backfills`)).toEqual([]);
     } finally {
       await otherDs.destroy();

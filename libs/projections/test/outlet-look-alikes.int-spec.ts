@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PgEventStore } from '@newsroom/event-store';
 import { ProjectionRebuilder } from '@newsroom/projections';
-import { createTestDatabase, TestDatabase } from '@newsroom/testing';
+import { applyMigration, createTestDatabase, TestDatabase } from '@newsroom/testing';
 import { OutletLookAlikes1764902770000 } from '../../../infra/postgres/migrations/1764902770000-outlet-look-alikes.migration';
-import { applyLog } from './support/log-replay.util';
+import { applyLog, markFolded } from './support/log-replay.util';
 import { sourcingAppend, toAppend } from '../../../tests/fixtures/story.fixture';
 
 const TOPIC = 'look-alikes-test';
@@ -25,20 +25,6 @@ describe('outlets written with look-alike letters of another script are one outl
   let store: PgEventStore;
   const factId = randomUUID();
 
-  const runMigration = async (on: DataSource) => {
-    const runner = on.createQueryRunner();
-    try {
-      await new OutletLookAlikes1764902770000().up(runner);
-    } finally {
-      await runner.release();
-    }
-  };
-  const markFolded = (on: DataSource) =>
-    on.query(
-      `INSERT INTO read_model.projection_checkpoints (projection, topic, partition, last_position, last_offset)
-      VALUES ('feed', $1, 0, 10, 9), ('sources', $1, 0, 10, 9) ON CONFLICT DO NOTHING`,
-      [TOPIC],
-    );
   const feedKeys = async () =>
     (
       await ds.query(
@@ -100,8 +86,8 @@ describe('outlets written with look-alike letters of another script are one outl
     await ds.query(`UPDATE read_model.sources SET outlet_key = lower(outlet) WHERE outlet = $1`, [CYRILLIC_E]);
     expect(await feedKeys()).toHaveLength(3);
     await ds.query(`DELETE FROM read_model.projection_backfills`);
-    await markFolded(ds);
-    await runMigration(ds);
+    await markFolded(ds, TOPIC, ['feed', 'sources']);
+    await applyMigration(ds, new OutletLookAlikes1764902770000());
     expect(await ds.query(`SELECT projection FROM read_model.projection_backfills ORDER BY projection`)).toEqual([
       { projection: 'feed' },
       { projection: 'sources' },
@@ -131,8 +117,8 @@ describe('outlets written with look-alike letters of another script are one outl
       );
       await applyLog(otherStore, otherDs, { pageSize: 100, batched: true });
       await otherDs.query(`DELETE FROM read_model.projection_backfills`);
-      await markFolded(otherDs);
-      await runMigration(otherDs);
+      await markFolded(otherDs, TOPIC, ['feed', 'sources']);
+      await applyMigration(otherDs, new OutletLookAlikes1764902770000());
       expect(await otherDs.query(`SELECT projection FROM read_model.projection_backfills`)).toEqual([]);
     } finally {
       await otherDs.destroy();

@@ -15,6 +15,16 @@ export async function withMigrationUndone(ds: DataSource, migration: MigrationIn
   }
 }
 
+/** Applies a migration again (`up`) on a query runner of its own, released whatever happens. */
+export async function applyMigration(ds: DataSource, migration: MigrationInterface): Promise<void> {
+  const runner = ds.createQueryRunner();
+  try {
+    await migration.up(runner);
+  } finally {
+    await runner.release();
+  }
+}
+
 /** A `reporting` view's columns, in order, with their types. */
 export function reportingColumns(ds: DataSource, view: string): Promise<Array<{ column_name: string; data_type: string }>> {
   return ds.query(

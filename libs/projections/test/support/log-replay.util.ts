@@ -88,3 +88,14 @@ export function itFoldsTheFeedEveryWay(
 ): void {
   itFoldsEveryWay(what, world, topic, expectation, tables);
 }
+
+/**
+ * Marks read models as folded up to position 10 of `topic`'s partition 0 (a checkpoint each): what a migration that
+ * queues a fold again of a read model already folded looks for.
+ */
+export const markFolded = (ds: DataSource, topic: string, projections: readonly string[]) =>
+  ds.query(
+    `INSERT INTO read_model.projection_checkpoints (projection, topic, partition, last_position, last_offset)
+     SELECT p, $1, 0, 10, 9 FROM unnest($2::text[]) p ON CONFLICT DO NOTHING`,
+    [topic, projections],
+  );
