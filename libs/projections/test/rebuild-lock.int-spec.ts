@@ -69,11 +69,13 @@ describe('rebuild: one rebuild of a read model at a time (real Postgres)', () =>
         await second.query(`SELECT pg_advisory_unlock_all()`);
         await first.query(`SELECT pg_advisory_lock($1, hashtext('departures'))`, [0x5242]);
         await second.query(`SELECT pg_advisory_lock($1, hashtext('departures'))`, [0x5242]);
-        // pg_locks lists both holders, the other database's too: which one a lookup by key alone took was the order
-        // of its rows (a CI run named another test file's backend).
+        // pg_locks lists both holders, the other database's too (and those of any other test file rebuilding
+        // departures meanwhile, left out here): which one a lookup by key alone took was the order of its rows (a CI
+        // run named another test file's backend).
         const [{ holders }] = await ds.query(
-          `SELECT count(*)::int AS holders FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = hashtext('departures')::oid AND granted`,
-          [0x5242],
+          `SELECT count(*)::int AS holders FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = hashtext('departures')::oid
+             AND granted AND database IN (SELECT oid FROM pg_database WHERE datname = ANY($2::text[]))`,
+          [0x5242, [db.name, other.name]],
         );
         expect(holders).toBe(2);
         const refused = await rebuild(['departures']).catch((e: unknown) => e);
