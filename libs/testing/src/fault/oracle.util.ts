@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { createProjections, PROJECTION_NAMES, ProjectionRebuilder } from '@newsroom/projections';
-import { dataSourceOptions } from '../../../../infra/postgres/data-source';
 import { createTestDatabase } from '../test-database.harness';
 import { isAck, isClientError, LoadGenerator, Submission } from './load.harness';
 import { sleep } from './proc.util';
@@ -309,8 +306,6 @@ export interface ReadModelStats {
   [k: string]: number;
 }
 
-/** Read model tables of every projection (base names, in `read_model`). */
-export const READ_MODEL_TABLES: readonly string[] = createProjections().flatMap((p) => [...(p.tables ?? [])]);
 
 /**
  * (c) Every read model table equals a rebuild from the store. Copies the store's log into a fresh database on the
@@ -326,16 +321,24 @@ export async function checkReadModels(
   const server = new URL(storeUrl);
   server.pathname = '/postgres';
   const rebuilt = await createTestDatabase(options.label ?? 'oracle', server.toString());
+  // Loaded here, not with the module: every file importing @newsroom/testing paid for TypeORM and the projections.
+  const [{ DataSource }, { createProjections, PROJECTION_NAMES, ProjectionRebuilder }, { dataSourceOptions }] = await Promise.all([
+    import('typeorm'),
+    import('@newsroom/projections'),
+    import('../../../../infra/postgres/data-source'),
+  ]);
+  // Read model tables of every projection (base names, in `read_model`).
+  const readModelTables = createProjections().flatMap((p) => [...(p.tables ?? [])]);
   const ds = new DataSource(dataSourceOptions(rebuilt.url, { extra: { max: 6 } }));
   const problems: string[] = [];
-  const stats: ReadModelStats = { tables: READ_MODEL_TABLES.length, rows: 0, rebuiltRows: 0, events: 0, liveFailures: 0 };
+  const stats: ReadModelStats = { tables: readModelTables.length, rows: 0, rebuiltRows: 0, events: 0, liveFailures: 0 };
   try {
     stats.events = await copyLog(storeUrl, rebuilt.url);
     await ds.initialize();
     await new ProjectionRebuilder(ds).rebuild({ projections: PROJECTION_NAMES, topic: 'oracle', partitions: [0] });
     await withClient(storeUrl, async (live) => {
       await withClient(rebuilt.url, async (fresh) => {
-        for (const table of READ_MODEL_TABLES) {
+        for (const table of readModelTables) {
           const sql = `SELECT (to_jsonb(t) - $1::text[])::text AS r FROM read_model.${table} t ORDER BY 1`;
           const a = (await live.query(sql, [ignore])).rows.map((r) => r.r as string);
           const b = (await fresh.query(sql, [ignore])).rows.map((r) => r.r as string);
