@@ -306,7 +306,6 @@ export interface ReadModelStats {
   [k: string]: number;
 }
 
-
 /**
  * (c) Every read model table equals a rebuild from the store. Copies the store's log into a fresh database on the
  * same server, runs the product's ProjectionRebuilder there, and compares every read_model table row for row
