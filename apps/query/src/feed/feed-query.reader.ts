@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES, parseSubject } from '@newsroom/domain';
 import { FieldProblem, problems } from '@newsroom/platform';
-import { COUNT_MESSAGE, COUNT_PATTERN, isCount, isPosition, MAX_POSITION, POSITION_PATTERN } from '../reports/shared/query-numbers.const';
+import { COUNT_MESSAGE, COUNT_PATTERN, isCount, isPosition, MAX_POSITION, POSITION_PATTERN } from '../query-numbers.const';
 
 /** A validated feed filter, shared by the history endpoint, SSE and WebSocket. */
 export interface FeedFilter {

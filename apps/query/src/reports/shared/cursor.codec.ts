@@ -3,7 +3,7 @@ import { isStorableText } from '@newsroom/domain';
 import { problems } from '@newsroom/platform';
 import type { DataSource } from 'typeorm';
 import { inReadSnapshot } from '../../database/read-snapshot.connection';
-import { isPosition } from './query-numbers.const';
+import { isPosition } from '../../query-numbers.const';
 
 export type CursorValue = string | number | null;
 

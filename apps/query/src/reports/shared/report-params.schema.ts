@@ -12,7 +12,7 @@ import {
   withArticle,
 } from '@newsroom/domain';
 import { FieldProblem, problems } from '@newsroom/platform';
-import { COUNT_MESSAGE, COUNT_PATTERN, isCount, isPosition, MAX_COUNT, MAX_POSITION, POSITION_PATTERN } from './query-numbers.const';
+import { COUNT_MESSAGE, COUNT_PATTERN, isCount, isPosition, MAX_COUNT, MAX_POSITION, POSITION_PATTERN } from '../../query-numbers.const';
 
 /**
  * Zod pieces for the query parameters of reports, entities and sources. Each endpoint builds one object schema
