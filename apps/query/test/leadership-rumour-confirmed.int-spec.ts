@@ -151,6 +151,9 @@ describe('a rumoured appointment confirmed by an attached story: roster and tenu
     // it, so modalityFrom is null), and its corroboration counts the confirming story.
     for (const params of [{}, { knownAt: known.beforeWithdrawal }, { asOf: '2024-09-01' }] as Array<Record<string, string>>)
       expect(await ada(params)).toEqual([confirmed(CONFIRMED, 'Gossip Wire')]);
+    // `modality=` selects by the modality as recorded: rumored finds it (shown confirmed), confirmed does not.
+    expect(await ada({ modality: 'rumored' })).toEqual([confirmed(CONFIRMED, 'Gossip Wire')]);
+    expect(await ada({ modality: 'confirmed' })).toEqual([]);
     // Before the appointment's date, not on the roster.
     expect(await ada({ asOf: '2024-06-01' })).toEqual([]);
     const [tenure] = (await json<{ items: Tenure[] }>(`/v1/reports/leadership?organization=${ACME}&show=tenures`)).items.filter(
