@@ -45,6 +45,7 @@ import { ReportingOtherNames1764902750000 } from './migrations/1764902750000-rep
 import { OutletLookAlikes1764902770000 } from './migrations/1764902770000-outlet-look-alikes.migration';
 import { GreekNamesCase1764902790000 } from './migrations/1764902790000-greek-names-case.migration';
 import { ConflictsClosedByAppointment1764902800000 } from './migrations/1764902800000-conflicts-closed-by-appointment.migration';
+import { LeadershipRumouredStarts1764902810000 } from './migrations/1764902810000-leadership-rumoured-starts.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -94,6 +95,7 @@ export const MIGRATIONS = [
   OutletLookAlikes1764902770000,
   GreekNamesCase1764902790000,
   ConflictsClosedByAppointment1764902800000,
+  LeadershipRumouredStarts1764902810000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

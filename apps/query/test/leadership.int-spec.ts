@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { LeadershipProjection, LeadershipRow, rosterAt, Tenure, tenuresOf } from '@newsroom/projections';
 import { createTestDatabase, TestDatabase } from '@newsroom/testing';
-import { outletKey } from '@newsroom/domain';
+import { outletKey, rumourConfirmed } from '@newsroom/domain';
 import { EntityLinksRepository } from '../src/reports/shared/entity-links.repository';
 import { corroborationIn, loadCorroboration } from '../src/reports/shared/corroboration.repository';
 import { factColumns, SqlParams, visibleAt } from '../src/reports/shared/sql.builder';
+import { loadAttachedWords } from '../src/reports/shared/rumour-words.repository';
 import { LeadershipQuery, LeadershipRepository } from '../src/reports/leadership/leadership.repository';
 
 /** A small deterministic generator, so a failure replays. */
@@ -121,7 +122,9 @@ class History {
       const words = Array.from({ length: Math.floor(this.r.next() * 4) }, (_, k) => {
         const outlet = this.r.pick(OUTLETS);
         return {
-          id: `${id}:${k}`,
+          // The second word, when there is one, a story attached later (its entry's id its own event's): attached
+          // stories confirming a rumoured appointment make it count as confirmed.
+          id: k === 1 ? randomUUID() : `${id}:${k}`,
           ...outlet,
           key: outletKey(outlet),
           // Now and then a story denying it: a denied rumour of a departure is set aside.
@@ -170,6 +173,8 @@ class History {
 let confirmedByAnother = 0;
 /** How many rumoured departures a story denied, and how many tenures shown ended by a rumour, in the references. */
 let deniedByStance = 0;
+/** How many rumoured appointments the stories attached to them confirmed, in the references. */
+let confirmedByStance = 0;
 let rumouredEnds = 0;
 
 /**
@@ -191,8 +196,15 @@ async function expected(ds: DataSource, q: LeadershipQuery, merged: string[] | n
   // (pairing skips them), and the stories denying a rumour are read as the corroboration counts them at knownAt.
   const rumours = rows.filter((r) => r.kind === 'departed' && r.modality === 'rumored').map((r) => r.fact_id);
   const words = await loadCorroboration(ds, rumours, q.knownAt);
-  const options = { deniedByStance: (id: string) => corroborationIn(words, id).denies > 0 };
+  // A rumoured appointment counts as confirmed when the stories attached to it (not its own sources) confirm it.
+  const appointed = rows.filter((r) => r.kind === 'appointed' && r.modality === 'rumored').map((r) => r.fact_id);
+  const attached = await loadAttachedWords(ds, appointed, q.knownAt);
+  const options = {
+    deniedByStance: (id: string) => corroborationIn(words, id).denies > 0,
+    confirmedByStance: (id: string) => rumourConfirmed(attached.get(id)),
+  };
   deniedByStance += rumours.filter(options.deniedByStance).length;
+  confirmedByStance += appointed.filter(options.confirmedByStance).length;
   // The roster as of a date shows each tenure as it stood then (its interim, its start's strongest report by then).
   const entityOf = (o: string) => (merged?.includes(o) ? merged[0] : o);
   const shown =
@@ -308,6 +320,8 @@ describe('leadership report: pairing only the rows that matter, paged, equals pa
     expect(confirmedByAnother).toBeGreaterThan(10);
     // And rumoured departures: some set aside by a story denying them, some ending tenures shown.
     expect(deniedByStance).toBeGreaterThan(3);
+    // And rumoured appointments the stories attached to them confirm, counted as confirmed.
+    expect(confirmedByStance).toBeGreaterThan(3);
     expect(rumouredEnds).toBeGreaterThan(10);
   });
 

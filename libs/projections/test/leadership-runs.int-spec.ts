@@ -7,6 +7,7 @@ import { LeadershipRunsOrder1764900600000 } from '../../../infra/postgres/migrat
 import { LeadershipIntervalOrder1764901000000 } from '../../../infra/postgres/migrations/1764901000000-leadership-interval-order.migration';
 import { LeadershipRunsAsOf1764901300000 } from '../../../infra/postgres/migrations/1764901300000-leadership-runs-as-of.migration';
 import { LeadershipRumouredEnds1764902200000 } from '../../../infra/postgres/migrations/1764902200000-leadership-rumoured-ends.migration';
+import { LeadershipRumouredStarts1764902810000 } from '../../../infra/postgres/migrations/1764902810000-leadership-rumoured-starts.migration';
 
 // Dates that sort around each other, and none (a fact without a date sorts first in its group).
 const DATES = [null, null, '2023', '2024-05', '2024-05', '2024-09-25', '2023-12/2024-12'];
@@ -271,6 +272,43 @@ describe('leadership runs kept per batch equal a full recompute (real Postgres)'
     ]);
     await withMigrationUndone(ds, new LeadershipRumouredEnds1764902200000(), async () => {
       expect(rows(await kept())).toEqual(['appointed 2018-05 reported', 'departed 2025-02-10 rumored']);
+    });
+    expect(await kept()).toEqual(now);
+  });
+
+  // Migration 1764902810000 also keeps every rumoured appointment (the stories attached to one may confirm it at
+  // query time, and a rumour between two rumours of a run then raises the start's modality).
+  it('the rumoured-starts migration keeps every rumoured appointment; down gives the old runs back', async () => {
+    const report = (kind: 'appointed' | 'departed', occurredAt: string, modality: ProjectedEvent['modality']) =>
+      event(
+        `executive.${kind}`,
+        'person:p16',
+        occurredAt,
+        { organization: 'org:openai', role: 'Role 1', roleCategory: 'c-suite' },
+        { modality },
+      );
+    await freshBatch(15000, [
+      report('appointed', '2024-06-10', 'rumored'),
+      report('appointed', '2024-06-10', 'rumored'),
+      report('appointed', '2024-06-10', 'rumored'),
+      report('appointed', '2024-06-10', 'reported'),
+      report('appointed', '2024-06-10', 'reported'),
+      report('appointed', '2024-06-10', 'rumored'),
+    ]);
+    const now = await kept();
+    expect(now).toEqual(await full());
+    const rows = (rows: Array<{ kind: string; occurred_at: string; modality: string }>) =>
+      rows.map((r) => `${r.kind} ${r.occurred_at} ${r.modality}`).sort();
+    expect(rows(now)).toEqual([
+      'appointed 2024-06-10 reported',
+      'appointed 2024-06-10 rumored',
+      'appointed 2024-06-10 rumored',
+      'appointed 2024-06-10 rumored',
+      'appointed 2024-06-10 rumored',
+    ]);
+    await withMigrationUndone(ds, new LeadershipRumouredStarts1764902810000(), async () => {
+      // The first (opens the run), the first report (stronger than the rumour before it), the last (its interim).
+      expect(rows(await kept())).toEqual(['appointed 2024-06-10 reported', 'appointed 2024-06-10 rumored', 'appointed 2024-06-10 rumored']);
     });
     expect(await kept()).toEqual(now);
   });

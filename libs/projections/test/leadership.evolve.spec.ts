@@ -24,7 +24,8 @@ const listed = (t: InMemoryFactTable, asOf: string | null = null, knownAt: strin
 
 /**
  * The rows `leadership_runs` keeps (runEndSql), in JavaScript, for one group: in `tenuresOf`'s order, a departure not
- * right after one, a rumoured one or one right after a rumoured one, and an appointment that opens a run, ends one, changes `interim` or is stronger than the one before.
+ * right after one, a rumoured one or one right after a rumoured one, and an appointment that opens a run, ends one, is a
+ * rumour (attached stories may confirm it), changes `interim` or is stronger than the one before.
  */
 function keptOf(rows: LeadershipRow[]): LeadershipRow[] {
   const place = (r: LeadershipRow) => {
@@ -41,7 +42,7 @@ function keptOf(rows: LeadershipRow[]): LeadershipRow[] {
     const prev = sorted[i - 1];
     const next = sorted[i + 1];
     if (r.kind === 'departed') return prev?.kind !== 'departed' || r.modality === 'rumored' || prev.modality === 'rumored';
-    if (prev?.kind !== 'appointed' || next?.kind !== 'appointed') return true;
+    if (prev?.kind !== 'appointed' || next?.kind !== 'appointed' || r.modality === 'rumored') return true;
     return r.interim !== prev.interim || modalityStrength(r.modality) > modalityStrength(prev.modality);
   });
 }
@@ -285,6 +286,8 @@ describe('leadership: evolve and tenures', () => {
       interim: fc.boolean(),
       // A story denying the fact (it sets a rumoured departure aside).
       deniedByStance: fc.boolean(),
+      // Stories attached to the fact confirming it (a rumoured appointment then counts as confirmed).
+      confirmedByStance: fc.boolean(),
     });
     fc.assert(
       fc.property(fc.array(step, { maxLength: 14 }), (steps) => {
@@ -309,7 +312,12 @@ describe('leadership: evolve and tenures', () => {
         // The denials are read at query time, beside the kept rows (which leave the denied facts out).
         const denied = new Set(events.filter((_, i) => steps[i].deniedByStance).map((e) => e.id));
         const deniedClaims = rows.filter((r) => r.kind === 'departed' && r.modality === 'denied');
-        for (const options of [{}, { deniedByStance: (id: string) => denied.has(id) }]) {
+        const confirmed = new Set(events.filter((_, i) => steps[i].confirmedByStance).map((e) => e.id));
+        for (const options of [
+          {},
+          { deniedByStance: (id: string) => denied.has(id) },
+          { deniedByStance: (id: string) => denied.has(id), confirmedByStance: (id: string) => confirmed.has(id) },
+        ]) {
           const withDenials = [...kept, ...deniedClaims];
           for (const asOf of AS_OF)
             expect(rosterAt(tenuresOf(withDenials, asOf, undefined, options), asOf)).toEqual(

@@ -5,8 +5,10 @@
  * confirmed departure after a rumour ends the tenure in its place), an appointment that opens a
  * tenure (no appointment right before it), the last appointment of a run (its `interim` is the one that stands now),
  * an appointment whose `interim` differs from the appointment right before it (as of a date between them, the earlier
- * one's stands) and one whose modality is stronger than the one right before it's (`modalityStrength`: the strongest
- * report of the start's date is what the start shows). Repeated appointments in between change nothing, nor does a
+ * one's stands), one whose modality is stronger than the one right before it's (`modalityStrength`: the strongest
+ * report of the start's date is what the start shows) and every rumoured appointment (the stories attached to a
+ * rumour may confirm it at query time, when it counts as confirmed). Repeated appointments in between change nothing
+ * (each is a report or confirmation no stronger than a kept one before it), nor does a
  * departure right after a departure (another report of the same departure: the first stands), so `tenuresOf` over
  * these rows equals `tenuresOf` over all of them, as of any date: the appointments in force at a date, and those
  * dated within the start's date, are each a first part of their run, and the last of the one and the earliest
@@ -83,7 +85,7 @@ export const neighboursSql = (alias: string, w = 'w'): string =>
 export const runEndSql = (alias: string): string =>
   `(${alias}.kind = 'departed' AND (${alias}.prev_kind IS DISTINCT FROM 'departed' OR ${alias}.modality = 'rumored' OR ${alias}.prev_modality = 'rumored')
     OR ${alias}.kind = 'appointed' AND (${alias}.prev_kind IS DISTINCT FROM 'appointed' OR ${alias}.next_kind IS DISTINCT FROM 'appointed'
-      OR ${alias}.interim IS DISTINCT FROM ${alias}.prev_interim OR ${strengthSql(`${alias}.modality`)} > ${strengthSql(`${alias}.prev_modality`)}))`;
+      OR ${alias}.modality = 'rumored' OR ${alias}.interim IS DISTINCT FROM ${alias}.prev_interim OR ${strengthSql(`${alias}.modality`)} > ${strengthSql(`${alias}.prev_modality`)}))`;
 
 /**
  * SQL selecting those rows among the rows of `table` (aliased `t`) that match `where`; `columns` is the select list
@@ -130,6 +132,11 @@ export type TenuresView = ({ show: 'tenures' } | { show: 'roster'; asOf: string 
    * departures only. A denied rumour is set aside before pairing, as a denied fact is (see `tenuresOf`).
    */
   deniedRumour?: (row: string) => string;
+  /**
+   * Whether a rumoured appointment (a run row, aliased by the argument) is confirmed by the stories attached to it: an
+   * SQL condition, asked of rumoured appointments only. Such a rumour pairs as a confirmed appointment (see `tenuresOf`).
+   */
+  confirmedRumour?: (row: string) => string;
 };
 
 /**
@@ -164,9 +171,17 @@ export function tenuresPageSql(runs: string, view: TenuresView, after: readonly 
   const asOf = view.show === 'roster' && view.asOf !== null ? `${view.asOf}::timestamptz` : null;
   // A rumoured departure that was denied is set aside, as a denied fact is (the check runs for rumours only, which
   // are few: an index probe each).
-  const kept = view.deniedRumour
+  const denied = view.deniedRumour
     ? `(SELECT r.* FROM ${runs} WHERE NOT CASE WHEN r.kind = 'departed' AND r.modality = 'rumored' THEN ${view.deniedRumour('r')} ELSE false END) r`
     : runs;
+  // A rumoured appointment that the stories attached to it confirm counts as a confirmed one (asked of rumoured
+  // appointments only): the run row with its modality so read, the other columns as they are.
+  const confirmed = view.confirmedRumour
+    ? `CASE WHEN r.kind = 'appointed' AND r.modality = 'rumored' AND ${view.confirmedRumour('r')} THEN 'confirmed' ELSE r.modality END`
+    : null;
+  const kept = confirmed
+    ? `(SELECT ${[...RUN_COLUMNS, ...BOUND_TIMES].map((c) => (c === 'modality' ? `${confirmed} AS modality` : `r.${c}`)).join(', ')} FROM ${denied}) r`
+    : denied;
   // Where a tenure starts: an appointment not right after an appointment, or a departure first in its group (a tenure
   // of unknown start). A departure right after a departure belongs to the tenure before it. The place is kept as
   // columns, which the later windows order by.

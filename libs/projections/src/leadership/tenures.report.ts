@@ -74,10 +74,15 @@ export interface Tenure {
   nextFrom?: string | null;
 }
 
-/** What else sets a rumoured departure aside besides a denied departure of its claim. */
+/** What else sets a rumoured departure aside besides a denied departure of its claim, and what confirms a rumoured appointment. */
 export interface PairingOptions {
   /** Whether a story attached to the fact denies it (an outlet's latest word is `denies`), as recorded then. */
   deniedByStance?: (factId: string) => boolean;
+  /**
+   * Whether the stories attached to the fact confirm it (rumourConfirmed: an outlet's latest word confirms, none
+   * denies), as recorded then: a rumoured appointment so confirmed pairs as a confirmed one.
+   */
+  confirmedByStance?: (factId: string) => boolean;
 }
 
 const fact = (r: LeadershipRow): ModalitySource => ({
@@ -109,7 +114,8 @@ const time = (iso: string | null, fallback: number) => (iso === null ? fallback 
  * rumoured departure that was denied is set aside too: denied by a denied departure of the same person,
  * organization and role (the claim pairing groups by) that answers it (`denialAnswersRumour`: unless the rumour is
  * dated wholly after the denial, when it is news again), or by a story attached to it that denies it
- * (`options.deniedByStance`). A tenure ended by a rumour only stays on the roster (`rosterAt`), not certain.
+ * (`options.deniedByStance`). A tenure ended by a rumour only stays on the roster (`rosterAt`), not certain. A
+ * rumoured appointment that the stories attached to it confirm (`options.confirmedByStance`) pairs as a confirmed one.
  *
  * A tenure's `interim` is its run's last appointment's, and its start shows the strongest modality (confirmed over
  * reported over rumored) among the run's appointments dated within the start's date (from its start up to its end,
@@ -131,6 +137,12 @@ export function tenuresOf(
   options: PairingOptions = {},
 ): Tenure[] {
   const until = asOf === null ? Infinity : Date.parse(asOf);
+  // A rumoured appointment confirmed by the stories attached to it counts as confirmed.
+  const confirmed = options.confirmedByStance;
+  if (confirmed)
+    rows = rows.map((r) =>
+      r.kind === 'appointed' && r.modality === 'rumored' && confirmed(r.fact_id) ? { ...r, modality: 'confirmed' } : r,
+    );
   const keyOf = (r: LeadershipRow) => `${r.subject}\u0000${entityOf(r.organization)}\u0000${r.role_key}`;
   // The denials of each claim: a denied departure of the person, organization and role sets aside the rumours it answers.
   const denials = new Map<string, ValidTime[]>();

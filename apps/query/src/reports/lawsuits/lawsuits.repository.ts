@@ -11,7 +11,7 @@ import { FactVersionDto, sourceDto } from '../shared/fact.dto';
 import { corroborationIn, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { anyOf, happenedByAsOf, occurredByAsOf, SqlParams, stepsHappenedBy, visibleAt } from '../shared/sql.builder';
 import { listIn, textsIn } from '../shared/localized-text.mapper';
-import { loadAttachedWords, stepSetsStatusSql } from './rumour-words.repository';
+import { loadAttachedWords, stepSetsStatusSql } from '../shared/rumour-words.repository';
 
 export interface LawsuitsQuery {
   party: string | null;

@@ -10,6 +10,7 @@ import { FactVersionDto, sourceDto } from '../shared/fact.dto';
 import { corroborationIn, minOutletsSql, type CorroborationMap } from '../shared/corroboration.repository';
 import { anyOf, isoText, SqlParams, visibleAt } from '../shared/sql.builder';
 import { textsIn } from '../shared/localized-text.mapper';
+import { rumourConfirmedSql } from '../shared/rumour-words.repository';
 
 export const LEADERSHIP_VIEWS = ['roster', 'tenures'] as const;
 
@@ -168,6 +169,8 @@ export class LeadershipRepository {
     const runs = `(${this.runEndsSql(q, organizations, p)}) r`;
     const view: TenuresView = show === 'roster' ? { show: 'roster', asOf: q.asOf ? p.add(q.asOf) : null } : { show: 'tenures' };
     view.deniedRumour = deniedRumourSql(organizations, q.knownAt, p);
+    // A rumoured appointment counts as confirmed once the stories attached to it confirm it (as the lawsuits' steps).
+    view.confirmedRumour = (r) => rumourConfirmedSql(`${r}.fact_id`, q.knownAt, p);
     // At least minOutlets distinct outlets (as recorded at knownAt) on the appointment or the departure.
     if (q.minOutlets) view.bounds = (factId) => minOutletsSql(factId, q.minOutlets, q.knownAt, p);
     const keyset = after ? after.map((v) => p.add(v, '::text')) : null;

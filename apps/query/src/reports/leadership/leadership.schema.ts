@@ -37,7 +37,7 @@ const bound = (description: string) =>
         description:
           "The report that gave this bound its modality when it is another fact than the bound's own, with its own id, date, sources and corroboration: " +
           'for a start, the earliest of the strongest appointments counted for `modality` (a rumour confirmed later for the same day: the confirmation; ' +
-          'as of asOf, of those dated by then; at knownAt, of those known then). Null when the bound\'s own report is the strongest, and always for an end',
+          'as of asOf, of those dated by then; at knownAt, of those known then). Null when the bound\'s own report is the strongest (also a rumour that the stories attached to it confirm: they are in its corroboration), and always for an end',
       }),
     })
     .nullable()
@@ -57,7 +57,7 @@ const tenure = z.object({
   roleCategory: z.string(),
   interim: z.boolean().meta({ description: 'The interim flag in force: the last appointment\'s, or as of asOf the last one dated by then' }),
   start: bound(
-    'The appointment (its first report in valid time); null when only the departure is on record (start unknown). Its modality is the strongest (confirmed, reported, rumored) of the appointments dated within its date, as of asOf those dated by then; its eventId, sources and corroboration stay the first report\'s, and modalityFrom names the report the modality comes from',
+    'The appointment (its first report in valid time); null when only the departure is on record (start unknown). Its modality is the strongest (confirmed, reported, rumored) of the appointments dated within its date, as of asOf those dated by then, a rumour counting as confirmed once the stories attached to it confirm it (an outlet\'s latest word confirms, none denies, as recorded at knownAt); its eventId, sources and corroboration stay the first report\'s, and modalityFrom names the report the modality comes from',
   ),
   end: bound('The departure; null while the tenure is open. Of several departures with no appointment between (reports of the same one), the first in valid time'),
   reason: nullableText(),
@@ -67,7 +67,7 @@ const tenure = z.object({
   certain: z
     .boolean()
     .optional()
-    .meta({ description: 'Roster only (left out with show=tenures): false when asOf falls inside an imprecise start or end date, the start is unknown, the end is a rumoured departure, or the tenure rests on rumour alone (no appointment of it dated by asOf, every one without it, is reported or confirmed)' }),
+    .meta({ description: 'Roster only (left out with show=tenures): false when asOf falls inside an imprecise start or end date, the start is unknown, the end is a rumoured departure, or the tenure rests on rumour alone (no appointment of it dated by asOf, every one without it, is reported or confirmed, or a rumour that the stories attached to it confirm)' }),
 });
 
 export const leadershipReportSchema = z.object({

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { caseStepsInOrder, normalizeRow, type StoredFactRow } from '@newsroom/projections';
-import { loadAttachedWords } from '../lawsuits/rumour-words.repository';
+import { loadAttachedWords } from '../shared/rumour-words.repository';
 import { SqlParams, visibleAt } from '../shared/sql.builder';
 
 type Row = StoredFactRow & { mention: string; mention_role: string };

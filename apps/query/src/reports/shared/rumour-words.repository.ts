@@ -18,14 +18,22 @@ function attachedWordsSql(factId: string, knownAt: string | null, p: SqlParams):
 }
 
 /**
+ * SQL: whether the stories attached to the fact `factId` (an SQL expression) confirm it, as recorded at `knownAt`
+ * (rumourConfirmed: some outlet's latest word confirms it, none denies it). The lawsuits' rumoured steps and the
+ * leadership roster's rumoured appointments count once this holds.
+ */
+export function rumourConfirmedSql(factId: string, knownAt: string | null, p: SqlParams): string {
+  const words = attachedWordsSql(factId, knownAt, p);
+  return `coalesce((SELECT bool_or(w.stance = 'confirms') AND NOT bool_or(w.stance = 'denies') FROM (${words}) w), false)`;
+}
+
+/**
  * SQL: whether the case step `alias` sets its case's status, as summarizeCase and the case rules count it: not
- * denied, and not a rumour unless the stories attached to it confirm it (an outlet's latest word confirms, none
- * denies: rumourConfirmed), as recorded at `knownAt`. The words are read for rumoured steps only.
+ * denied, and not a rumour unless the stories attached to it confirm it (`rumourConfirmedSql`), as recorded at
+ * `knownAt`. The words are read for rumoured steps only.
  */
 export function stepSetsStatusSql(alias: string, knownAt: string | null, p: SqlParams): string {
-  const words = attachedWordsSql(`${alias}.fact_id`, knownAt, p);
-  const confirmed = `coalesce((SELECT bool_or(w.stance = 'confirms') AND NOT bool_or(w.stance = 'denies') FROM (${words}) w), false)`;
-  return `(${alias}.modality <> 'denied' AND (${alias}.modality <> 'rumored' OR ${confirmed}))`;
+  return `(${alias}.modality <> 'denied' AND (${alias}.modality <> 'rumored' OR ${rumourConfirmedSql(`${alias}.fact_id`, knownAt, p)}))`;
 }
 
 /** The words of the stories attached to the given (rumoured) steps, as recorded at `knownAt`, for summarizeCase. */
