@@ -54,10 +54,9 @@ function templateName(): string {
   return `newsroom_template_${migrationsHash}`;
 }
 
-async function withAdmin<T>(serverUrl: string, fn: (client: Client) => Promise<T>): Promise<T> {
-  const admin = new URL(serverUrl);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
+/** Runs `fn` on a client of its own to `url`, closed after (errors of a dropped connection are `fn`'s to see). */
+export async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
   client.on('error', () => undefined);
   await client.connect();
   try {
@@ -65,6 +64,13 @@ async function withAdmin<T>(serverUrl: string, fn: (client: Client) => Promise<T
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** Runs `fn` on a client of the server's `postgres` database, where databases are created and dropped. */
+function withAdmin<T>(serverUrl: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const admin = new URL(serverUrl);
+  admin.pathname = '/postgres';
+  return withClient(admin.toString(), fn);
 }
 
 /**

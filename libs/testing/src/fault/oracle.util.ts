@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { createTestDatabase } from '../test-database.harness';
+import { createTestDatabase, withClient } from '../test-database.harness';
 import { isAck, isClientError, LoadGenerator, Submission } from './load.harness';
 import { sleep } from './proc.util';
 import { ResumingSseSubscriber } from './resuming-sse.client';
@@ -25,17 +25,6 @@ export interface OracleResult<S = Record<string, number>> {
 const MAX_LISTED = 10;
 const list = (items: string[]) =>
   items.length > MAX_LISTED ? `${items.slice(0, MAX_LISTED).join(', ')} … (+${items.length - MAX_LISTED})` : items.join(', ');
-
-async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /** Stored events (id and position) in position order. */
 export async function storedEvents(storeUrl: string): Promise<Array<{ id: string; position: string }>> {
