@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { misplacedFlags, registerReport } from './report.command';
+import { defaultsApplied, misplacedFlags, registerReport } from './report.command';
 
 describe('report flags', () => {
   it('names each flag the report does not take, with the reports that do', () => {
@@ -34,5 +34,12 @@ describe('report flags', () => {
       '--to <date> departures, financials, timeline: facts up to the end of this date or period, included: --to 2024-10 takes all of October, --to 2024 the whole year, a date-time that instant',
     );
     expect(help).not.toMatch(/before this date/);
+  });
+
+  it('names the defaults it filled in for flags not given, for the note under an empty table (t31)', () => {
+    expect(defaultsApplied('financials', { organization: 'org:societe-generale-tech' })).toEqual(['--metric revenue']);
+    expect(defaultsApplied('financials', {})).toEqual(['--organization org:openai', '--metric revenue']);
+    expect(defaultsApplied('financials', { organization: 'org:x', metric: 'loss' })).toEqual([]);
+    expect(defaultsApplied('timeline', {})).toEqual([]);
   });
 });

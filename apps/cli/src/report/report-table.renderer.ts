@@ -76,6 +76,9 @@ export function reportRows(body: unknown): Record<string, unknown>[] {
 /** The language the answer says it is in (`lang`), for the CLI's own words in the table; English without one. */
 const answerLang = (body: unknown): CliLang => ((body as { lang?: unknown } | null)?.lang === 'fr' ? 'fr' : 'en');
 
+/** What the table of a report with no rows is. */
+export const NO_ROWS = '(no rows)';
+
 /**
  * The report as a table: the known columns that occur, else every scalar field of the rows. Each fact shows its
  * distinct outlets (`outlets`), the fields its sources do not state (`inferred`), and a `*` on a date they do not.
@@ -83,7 +86,7 @@ const answerLang = (body: unknown): CliLang => ((body as { lang?: unknown } | nu
 export function reportTable(name: string, body: unknown): string {
   const lang = answerLang(body);
   const rows = name === 'conflicts' ? conflictRows(reportRows(body), lang) : reportRows(body).map((r) => withTruth(r, lang));
-  if (!rows.length) return '(no rows)';
+  if (!rows.length) return NO_ROWS;
   // An empty list is absent too: the fallbacks column shows only when some text fell back to the other language.
   const present = (k: string) =>
     rows.some((r) => r[k] !== undefined && r[k] !== null && r[k] !== '' && !(Array.isArray(r[k]) && r[k].length === 0));

@@ -7,7 +7,7 @@ import { CliError } from '../output/cli.errors';
 import { OutputWatch } from '../output/output-watch.util';
 import { terminalText } from '../output/terminal-text.util';
 import { resolveHint } from './conflict-rows.renderer';
-import { reportRows, reportTable } from './report-table.renderer';
+import { NO_ROWS, reportRows, reportTable } from './report-table.renderer';
 
 type Q<P extends keyof paths> = NonNullable<paths[P]['get']['parameters']['query']>;
 
@@ -71,6 +71,13 @@ const DEFAULTS: Partial<Record<ReportName, Partial<Record<QueryFlag, string>>>> 
 };
 
 const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** The defaults the CLI filled in for flags not given, as flags (`--metric revenue`). */
+export function defaultsApplied(name: ReportName, o: Partial<Record<QueryFlag, string>>): string[] {
+  return Object.entries(DEFAULTS[name] ?? {})
+    .filter(([flag]) => o[flag as QueryFlag] === undefined)
+    .map(([flag, value]) => `${flagName(flag)} ${value}`);
+}
 
 /**
  * The flags given on the command line that this report does not take, each with the reports that do, e.g.
@@ -181,7 +188,12 @@ async function writeReport(name: ReportName, o: ReportOptions, c: CliConfig, out
     if (next) process.stderr.write(`more: newsroom report ${name} --cursor ${terminalText(textOf(next))} --json (same flags)\n`);
     return;
   }
-  process.stdout.write(`${reportTable(name, data)}\n`);
+  const table = reportTable(name, data);
+  process.stdout.write(`${table}\n`);
+  // An empty table under a value the CLI filled in (financials' --metric revenue) says so: the reader asked for none.
+  const filled = defaultsApplied(name, o);
+  if (table === NO_ROWS && filled.length)
+    process.stderr.write(`note: no rows with ${filled.join(', ')} (the default when the flag is not given)\n`);
   // The unplaced bucket is the table's last row; what it holds is said once, when it holds something.
   const unplaced = (data as { unplaced?: { count?: number; reports?: number } }).unplaced;
   if (unplaced?.reports || unplaced?.count)
