@@ -46,6 +46,7 @@ import { OutletLookAlikes1764902770000 } from './migrations/1764902770000-outlet
 import { GreekNamesCase1764902790000 } from './migrations/1764902790000-greek-names-case.migration';
 import { ConflictsClosedByAppointment1764902800000 } from './migrations/1764902800000-conflicts-closed-by-appointment.migration';
 import { LeadershipRumouredStarts1764902810000 } from './migrations/1764902810000-leadership-rumoured-starts.migration';
+import { ComposedTextKeys1764902820000 } from './migrations/1764902820000-composed-text-keys.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
 export const MIGRATIONS = [
@@ -96,6 +97,7 @@ export const MIGRATIONS = [
   GreekNamesCase1764902790000,
   ConflictsClosedByAppointment1764902800000,
   LeadershipRumouredStarts1764902810000,
+  ComposedTextKeys1764902820000,
 ];
 
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

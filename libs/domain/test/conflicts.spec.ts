@@ -67,6 +67,18 @@ describe('claims: what a standing fact says about which thing', () => {
     expect(b.key).toBe(a.key);
   });
 
+  it('given a role typed with combining accents or a curly apostrophe, then its key is the role typed with precomposed letters (t31)', () => {
+    const role = 'Chargé des événements spéciaux';
+    const [a] = claimsOf(fact(departed('2024-06', undefined, { fr: role }), 'person:luc-morel'));
+    const [b] = claimsOf(fact(departed('2024-09', undefined, { fr: role.normalize('NFD') }), 'person:luc-morel'));
+    const [c] = claimsOf(fact(departed('2024-09', undefined, { fr: role.toUpperCase().normalize('NFD') }), 'person:luc-morel'));
+    expect(a.key).toBe('departure|person:luc-morel|org:openai|chargé des événements spéciaux');
+    expect([b.key, c.key]).toEqual([a.key, a.key]);
+    const [d] = claimsOf(fact(departed('2024-09', undefined, "Directeur de l'innovation"), 'person:luc-morel'));
+    const [e] = claimsOf(fact(departed('2024-09', undefined, 'directeur de l’innovation'), 'person:luc-morel'));
+    expect(e.key).toBe(d.key);
+  });
+
   it('given case steps, then only outcomes that exclude one another make claims', () => {
     expect(claimsOf(fact(['lawsuit.status_changed', { status: 'dismissed' }, '2025-03-04'], 'case:musk-v-openai'))[0].key).toBe(
       'lawsuit|case:musk-v-openai|outcome',

@@ -177,6 +177,18 @@ describe('invalid data shapes', () => {
     expect(result).toEqual({ ok: false, errors: [{ path: 'data.to', message: expect.stringContaining('changes from') }] });
   });
 
+  it('given a governance change to what it was, its accents typed as combining marks or its apostrophe curly, when validated, then it is refused on to (t31)', () => {
+    const composed = 'société à mission';
+    for (const to of [composed.normalize('NFD'), { fr: 'SOCIE\u0301TE\u0301 A\u0300 MISSION' }]) {
+      const result = validateSubmission(withData('governance.restructuring_announced', { from: { fr: composed }, to }));
+      expect(result).toEqual({ ok: false, errors: [{ path: 'data.to', message: expect.stringContaining('changes from') }] });
+    }
+    const curly = validateSubmission(
+      withData('governance.restructuring_announced', { from: "Fonds d'investissement", to: 'fonds d’investissement' }),
+    );
+    expect(curly).toEqual({ ok: false, errors: [{ path: 'data.to', message: expect.stringContaining('changes from') }] });
+  });
+
   it('given a missing required field, when validated, then the message says required', () => {
     const result = validateSubmission(withData('executive.departed', { role: undefined }));
     expect(result).toEqual({ ok: false, errors: [{ path: 'data.role', message: 'required' }] });

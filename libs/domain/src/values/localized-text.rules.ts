@@ -16,6 +16,11 @@ export interface TextIn {
   fallback: boolean;
 }
 
+/**
+ * Text as compared: canonical composition (NFC: an accent typed as a combining mark is the precomposed letter), blanks
+ * trimmed and joined, typographic apostrophes as the ASCII one, lowercased. The glossary's spellings and every free
+ * text compared as a claim (`comparableText`) go through it.
+ */
 const keyOf = (s: string) =>
   s
     .normalize('NFC')
@@ -76,10 +81,14 @@ export function markedTextIn(value: unknown, lang: TextLang): string {
   return t.fallback ? `${t.text} [${t.lang}]` : t.text;
 }
 
-/** A free-text value as compared: a per-language value by its English (else first) text; case and spacing folded. */
+/**
+ * A free-text value as compared: a per-language value by its English (else first) text; composition (NFC), case,
+ * spacing and typographic apostrophes folded (`keyOf`), so "chargé" typed with a combining accent and "directeur de
+ * l’innovation" with a curly apostrophe are the texts a reader sees as the same.
+ */
 export function comparableText(value: unknown): string {
   // In English, through the glossary when only French is given ("directrice technique" and "Chief Technology
   // Officer" are one role), so a French-only value claims the same thing as its English form.
   const text = value === null || value === undefined ? '' : textIn(value, 'en').text;
-  return (text ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
+  return keyOf(text ?? '');
 }
