@@ -76,7 +76,7 @@ describe('free text compared as claims: composition folded (real Postgres, HTTP)
 
   it('queues the roster and conflicts folded again where a stored key is not composed (migration 1764902820000)', async () => {
     const queued = async () =>
-      ((await ds.query(`SELECT projection FROM read_model.projection_backfills ORDER BY 1`)) as Array<{ projection: string }>).map(
+      (await ds.query<Array<{ projection: string }>>(`SELECT projection FROM read_model.projection_backfills ORDER BY 1`)).map(
         (r) => r.projection,
       );
     await ds.query(`DELETE FROM read_model.projection_backfills`);
