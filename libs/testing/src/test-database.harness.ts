@@ -18,7 +18,8 @@ export interface TestDatabase {
  * about 0.15 s, where running the migrations took about 1 s and loaded TypeORM and every migration into the test
  * file). The template is named after a hash of the migrations' source, so a changed or added migration makes a new
  * one; the migrations themselves are tested where they run (`prepareDatabase` in the migration tests, every app's
- * start, `npm start`).
+ * start, `npm start`). The copy gets an event store identity of its own (`store_identity`, the migrations' one random
+ * value).
  */
 export async function createTestDatabase(label: string, serverUrl: string = TEST_SERVER_URL): Promise<TestDatabase> {
   const name = `newsroom_t_${label.replace(/[^a-z0-9]/gi, '_').slice(0, 30)}_${randomBytes(4).toString('hex')}`.toLowerCase();
@@ -30,6 +31,9 @@ export async function createTestDatabase(label: string, serverUrl: string = TEST
   });
   const pool = new Pool({ connectionString: url.toString(), max: 20 });
   pool.on('error', () => undefined);
+  // The one value the migrations draw at random: each database is an event store of its own, as a migrated one is
+  // (a copy kept the template's identity, and the projector took two test files' stores for one).
+  await pool.query('UPDATE event_store.store_identity SET id = gen_random_uuid(), created_at = now()');
   return {
     url: url.toString(),
     name,
