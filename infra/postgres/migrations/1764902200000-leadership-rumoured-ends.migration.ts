@@ -14,11 +14,11 @@ const APPOINTMENTS = `kind = 'appointed' AND (prev_kind IS DISTINCT FROM 'appoin
 /** The rule of 1764901300000: a departure not right after one, and the appointments pairing turns on. */
 const OLD_RULE = `(kind = 'departed' AND prev_kind IS DISTINCT FROM 'departed' OR ${APPOINTMENTS})`;
 /** And every rumoured departure, and every departure right after a rumoured one. */
-const RULE = `(kind = 'departed' AND (prev_kind IS DISTINCT FROM 'departed' OR modality = 'rumored' OR prev_modality = 'rumored')
+export const RULE = `(kind = 'departed' AND (prev_kind IS DISTINCT FROM 'departed' OR modality = 'rumored' OR prev_modality = 'rumored')
   OR ${APPOINTMENTS})`;
 
 /** The run rows of every group under `rule`, in one pass over the standing facts in the runs index's order. */
-const runsSql = (rule: string) => `INSERT INTO read_model.leadership_runs (${RUN_COLUMNS})
+export const runsSql = (rule: string) => `INSERT INTO read_model.leadership_runs (${RUN_COLUMNS})
   SELECT ${RUN_COLUMNS} FROM (
     SELECT t.*, lag(t.kind) OVER w AS prev_kind, lead(t.kind) OVER w AS next_kind,
       lag(t.interim) OVER w AS prev_interim, lag(t.modality) OVER w AS prev_modality
