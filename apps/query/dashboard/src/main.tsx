@@ -14,6 +14,7 @@ import { count as countText, instant } from './format';
 import { sharesSecond } from './instants';
 import { useRecordedInstants, useStepAdded } from './recordings';
 import { orgSubjectOf } from './subjects';
+import { TextField } from './text-field';
 
 const DEFAULT_ORGANIZATION = 'org:openai';
 /** The longest a steady stream of live items holds back the reports' refresh. */
@@ -130,15 +131,16 @@ function App() {
           <form class="filters" onSubmit={(e) => e.preventDefault()}>
             <label>
               {t(lang, 'travel.organization')}
-              <input
+              <TextField
                 name="report-organization"
                 value={organizationText}
                 aria-invalid={!organizationValid}
                 aria-describedby={organizationValid ? undefined : 'organization-problem'}
-                onChange={(e) => {
-                  const subject = orgSubjectOf(e.currentTarget.value, DEFAULT_ORGANIZATION);
-                  setOrganizationText(subject ?? e.currentTarget.value);
+                onCommit={(text) => {
+                  const subject = orgSubjectOf(text, DEFAULT_ORGANIZATION);
+                  setOrganizationText(subject ?? text);
                   if (subject) setOrganization(subject);
+                  return subject ?? text;
                 }}
               />
               {!organizationValid && (

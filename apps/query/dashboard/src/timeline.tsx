@@ -7,6 +7,7 @@ import { Headline } from './fallback';
 import { correctedView, earlierVersions } from './corrections';
 import { changedFields } from './changes';
 import { codeText, t, tn, type Lang } from './i18n';
+import { TextField } from './text-field';
 
 const CONNECTION_TEXT: Record<Connection, `connection.${Connection}`> = {
   connecting: 'connection.connecting',
@@ -162,20 +163,26 @@ export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fa
         </label>
         <label>
           {t(lang, 'timeline.subject')}
-          <input
+          <TextField
             name="subjects"
             placeholder="person:mira-murati"
             value={filters.subjects ?? ''}
-            onChange={(e) => set({ subjects: e.currentTarget.value.trim() || undefined })}
+            onCommit={(text) => {
+              set({ subjects: text.trim() || undefined });
+              return text.trim();
+            }}
           />
         </label>
         <label>
           {t(lang, 'timeline.organization')}
-          <input
+          <TextField
             name="organization"
             placeholder="org:openai"
             value={filters.organization ?? ''}
-            onChange={(e) => set({ organization: e.currentTarget.value.trim() || undefined })}
+            onCommit={(text) => {
+              set({ organization: text.trim() || undefined });
+              return text.trim();
+            }}
           />
         </label>
       </form>
