@@ -118,7 +118,8 @@ describe('French in French: per-language text, lang on the feed and reports, vis
   });
 
   it("lists on a correction's item the fallbacks of the fact its headline names, not of the correction's own data", async () => {
-    const fact = departure('corrected', 'Head of Widgets');
+    // Recorded in French alone, so the English headline falls back to the French the correction gives.
+    const fact = departure('corrected', { fr: 'chef des widgets' });
     expect((await post(`${stack.apps.ingest.url}/v1/events`, fact, stack.key)).status).toBe(201);
     const fix = await post(
       `${stack.apps.ingest.url}/v1/events/${fact.id}/corrections`,

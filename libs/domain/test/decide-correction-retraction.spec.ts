@@ -9,6 +9,14 @@ const OPENAI = 'org:openai';
 describe('decideCorrection', () => {
   const departed = (): EventSpec => ['executive.departed', envelope('executive.departed').data, '2024-09-25'];
 
+  it('given a plain-string role, when only its French is corrected, then the English stays: the fact has both', () => {
+    const changes = { data: { role: { fr: 'directrice technique' } } };
+    const decided = decideCorrection(given(MIRA, departed()), eventId(1), { changes, reason: 'French edition' }, NOW);
+    expect(decided.data).toMatchObject({ changes });
+    const state = given(MIRA, departed(), correction(1, changes));
+    expect(state.events.get(eventId(1))?.data).toMatchObject({ role: { en: 'Chief Technology Officer', fr: 'directrice technique' } });
+  });
+
   it('given a departure, when its reason is corrected, then an event.corrected is decided in the same stream', () => {
     const changes = { data: { reason: 'fired' } };
     const decided = decideCorrection(given(MIRA, departed()), eventId(1), { changes, reason: 'Misquoted', sources: [] }, NOW);

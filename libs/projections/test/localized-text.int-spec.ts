@@ -35,7 +35,8 @@ describe('read models: text per language, incremental equals rebuild (real Postg
     await store.append(toAppend(englishOnly));
     await store.append(
       amendmentAppend(englishOnly.subject, 'corrected', englishOnly.id, {
-        changes: { data: { role: { en: 'Head of Go-To-Market', fr: 'responsable de la mise sur le marché' } } },
+        // The French alone, onto the plain (English) string: the English stays beside it.
+        changes: { data: { role: { fr: 'responsable de la mise sur le marché' } } },
         reason: 'The French role from the French edition',
       }),
     );

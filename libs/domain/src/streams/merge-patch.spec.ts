@@ -1,4 +1,4 @@
-import { sameJsonValue } from './merge-patch.util';
+import { absentRemovals, mergePatch, sameJsonValue } from './merge-patch.util';
 
 describe('sameJsonValue', () => {
   it('given objects with the same keys in another order, then equal; arrays keep their order', () => {
@@ -17,5 +17,43 @@ describe('sameJsonValue', () => {
   it('given objects of another realm or without a prototype, then compared by content alone', () => {
     const bare = Object.assign(Object.create(null) as Record<string, unknown>, { money: { amount: '5', currency: 'USD' } });
     expect(sameJsonValue(bare, structuredClone({ money: { currency: 'USD', amount: '5' } }))).toBe(true);
+  });
+});
+
+describe('mergePatch: JSON merge patch, with a plain string taken as the English text', () => {
+  it('merges text per language into a plain string as into {"en": ...}: the English stays beside the French', () => {
+    expect(mergePatch({ role: 'Chief Technology Officer', roleCategory: 'c-suite' }, { role: { fr: 'directrice technique' } })).toEqual({
+      role: { en: 'Chief Technology Officer', fr: 'directrice technique' },
+      roleCategory: 'c-suite',
+    });
+    expect(mergePatch({ role: 'CTO' }, { role: { en: 'Chief Technology Officer' } })).toEqual({ role: { en: 'Chief Technology Officer' } });
+    expect(mergePatch({ role: 'CTO' }, { role: { en: null, fr: 'directrice technique' } })).toEqual({
+      role: { fr: 'directrice technique' },
+    });
+  });
+
+  it('merges into text already given per language, and replaces with a string as before', () => {
+    expect(mergePatch({ role: { en: 'CTO', fr: 'DT' } }, { role: { fr: 'directrice technique' } })).toEqual({
+      role: { en: 'CTO', fr: 'directrice technique' },
+    });
+    expect(mergePatch({ role: { en: 'CTO', fr: 'DT' } }, { role: 'Chief Technology Officer' })).toEqual({
+      role: 'Chief Technology Officer',
+    });
+  });
+
+  it('leaves every other merge as RFC 7386 says: an object of other keys replaces a string, null removes, arrays replace', () => {
+    expect(mergePatch({ money: '5' }, { money: { amount: '5', currency: 'USD' } })).toEqual({ money: { amount: '5', currency: 'USD' } });
+    expect(mergePatch({ role: 'CTO' }, { role: { fr: 'DT', de: 'x' } })).toEqual({ role: { fr: 'DT', de: 'x' } });
+    expect(mergePatch({ a: 1, b: 2 }, { a: null })).toEqual({ b: 2 });
+    expect(mergePatch({ claims: ['fraud'] }, { claims: [{ fr: 'fraude' }] })).toEqual({ claims: [{ fr: 'fraude' }] });
+    expect(mergePatch('CTO', {})).toEqual({});
+  });
+});
+
+describe('absentRemovals: the paths a patch removes that its target lacks', () => {
+  it('reads a plain string as the English text, as mergePatch does', () => {
+    expect(absentRemovals({ role: 'CTO' }, { role: { en: null, fr: 'DT' } })).toEqual([]);
+    expect(absentRemovals({ role: 'CTO' }, { role: { fr: null } })).toEqual(['role.fr']);
+    expect(absentRemovals({ money: { amount: '5' } }, { money: { currncy: null } })).toEqual(['money.currncy']);
   });
 });

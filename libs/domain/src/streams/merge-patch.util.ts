@@ -4,10 +4,24 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 const own = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
 
+const LANGUAGE_KEYS = new Set(['en', 'fr']);
+
+/** A patch that gives text per language (`{"fr": "..."}`, `{"en": null}`): an object of language keys only. */
+function isTextPerLanguage(patch: Record<string, unknown>): boolean {
+  const keys = Object.keys(patch);
+  return keys.length > 0 && keys.every((k) => LANGUAGE_KEYS.has(k));
+}
+
 /**
  * JSON merge patch (RFC 7386): objects merge key by key, null removes a key, anything else replaces.
  * Pure: returns a new value and never touches its inputs. Nested objects merge, so a patch of
  * { money: { amount: "5" } } keeps the currency.
+ *
+ * One addition for free text: a plain string is the English text (`{"en": ...}`), so a patch giving text per language
+ * merges into it as into that object: `{"role": {"fr": "directrice technique"}}` on the role "Chief Technology
+ * Officer" keeps the English beside the French (RFC 7386 alone replaced the string, and the English was lost without a
+ * word: t31, the sixty-second session). Only free text takes such an object where a string stands (the schemas refuse
+ * it anywhere else), so no other value changes meaning.
  *
  * Every key is a plain own data property: reads look only at own properties and writes define them, so a key such
  * as `__proto__` or `constructor` can neither change a prototype nor merge into an inherited value (validation
@@ -15,7 +29,8 @@ const own = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, 
  */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return patch;
-  const result: Record<string, unknown> = isObject(target) ? { ...target } : {};
+  const base = typeof target === 'string' && isTextPerLanguage(patch) ? { en: target } : target;
+  const result: Record<string, unknown> = isObject(base) ? { ...base } : {};
   for (const key of Object.keys(patch)) {
     const value = patch[key];
     if (value === null) {
@@ -51,14 +66,15 @@ export function patchAsChecked(patch: unknown, checked: unknown): unknown {
  */
 export function absentRemovals(target: unknown, patch: unknown, prefix = ''): string[] {
   if (!isObject(patch)) return [];
+  const base = typeof target === 'string' && isTextPerLanguage(patch) ? { en: target } : target; // as mergePatch reads it
   const paths: string[] = [];
   for (const key of Object.keys(patch)) {
     const value = patch[key];
-    const present = isObject(target) && own(target, key);
+    const present = isObject(base) && own(base, key);
     if (value === null) {
       if (!present) paths.push(`${prefix}${key}`);
     } else if (isObject(value)) {
-      paths.push(...absentRemovals(present ? target[key] : undefined, value, `${prefix}${key}.`));
+      paths.push(...absentRemovals(present ? base[key] : undefined, value, `${prefix}${key}.`));
     }
   }
   return paths;

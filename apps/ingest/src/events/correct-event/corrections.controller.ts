@@ -22,7 +22,7 @@ export class CorrectionsController {
   @AmendmentEndpoint(
     'correction',
     'correct',
-    'Correct an event: changes.occurredAt and/or changes.data (a JSON merge patch over its current data), with a reason.',
+    'Correct an event: changes.occurredAt and/or changes.data (a JSON merge patch over its current data, where text given per language merges into a plain string as its English text), with a reason.',
     correctionRequestJsonSchema(),
   )
   async correct(
