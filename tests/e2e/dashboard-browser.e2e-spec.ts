@@ -7,7 +7,10 @@ import { post, Recorded, startStack, TestStack } from './stack.harness';
 /** The page's global object as the checks below read it in the browser (the tests compile without the DOM lib). */
 type PageGlobal = typeof globalThis & {
   sameDocument?: boolean;
-  document: { documentElement: { scrollWidth: number; clientWidth: number; lang: string }; activeElement: { blur?: () => void } | null };
+  document: {
+    documentElement: { scrollWidth: number; clientWidth: number; lang: string };
+    activeElement: { blur?: () => void; id?: string; getAttribute?(name: string): string | null } | null;
+  };
   getComputedStyle(element: unknown): { color: string; backgroundColor: string };
   scrollTo(x: number, y: number): void;
 };
@@ -505,6 +508,60 @@ describeIfChromium('dashboard in headless Chromium: seed story, live items, corr
     await box.blur();
     await expectText(page.locator('#lawsuits-title'), /^Lawsuits \(cases OpenAI is a party to\)$/);
     await expectText(connection(), /Live/);
+  });
+
+  it('after the network drops and comes back: Live again, and the reports that failed meanwhile are asked again by themselves', async () => {
+    const asOf = page.locator('input[name="asOf"]');
+    const rosterCard = page.locator('section.roster');
+    // The browser says it is offline (its events), and the reports' calls get no answer (this persistent profile's
+    // emulation fires the events but still lets calls to the loopback through).
+    const reports = /\/v1\/reports\//;
+    await page.route(reports, (route) => route.abort('internetdisconnected'));
+    await browser.context.setOffline(true);
+    try {
+      await expectText(connection(), /Offline/);
+      // The reports asked while the network is down (another As of date) cannot be reached, and say so in words.
+      await asOf.fill('2025-12-31');
+      await expectText(rosterCard.getByRole('alert'), /^The service could not be reached; trying again\.$/);
+      const hire = await post<Recorded>(
+        `${stack.apps.ingest.url}/v1/events`,
+        { ...appointment, subject: 'person:offline-hire', data: { ...appointment.data, role: 'Head of Offline' } },
+        stack.key,
+      );
+      expect(hire.status).toBe(201);
+    } finally {
+      await page.unroute(reports);
+      await browser.context.setOffline(false);
+    }
+    // No reload: the badge and the failed panels mend once the browser is back online.
+    await expectText(connection(), /Live/);
+    await expectText(roster(), /Head of Offline/);
+    expect(await rosterCard.getByRole('alert').count()).toBe(0);
+    await asOf.fill('');
+    await expectText(roster(), /Head of Offline/);
+  });
+
+  it('the first Tab stop skips the timeline to the time-travel controls', async () => {
+    const skip = page.getByRole('link', { name: 'Skip to time travel' });
+    // First of everything focusable on the page, and shown when focused.
+    expect(
+      await skip.evaluate(
+        (el) =>
+          (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector(
+            'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])',
+          ) === el,
+      ),
+    ).toBe(true);
+    await skip.focus();
+    expect((await skip.boundingBox())!.y).toBeGreaterThanOrEqual(0);
+    await page.keyboard.press('Enter');
+    await pollUntil(async () => (await page.evaluate(() => (globalThis as PageGlobal).document.activeElement?.id)) === 'travel' || null, {
+      what: 'the focus on the time-travel section',
+    });
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (globalThis as PageGlobal).document.activeElement?.getAttribute?.('name'))).toBe(
+      'report-organization',
+    );
   });
 
   it('is usable at phone width', async () => {

@@ -128,6 +128,10 @@ describeIfChromium('dashboard in headless Chromium: what a French desk editor sa
       ),
     );
     expect(await dialog().locator('p.meta').first().innerText()).not.toMatch(/15 novembre/);
+    // The earlier version's data in the page's words, not as JSON (t32).
+    const version = await dialog().getByTestId('history').locator('.version-data').first().innerText();
+    expect(version).toMatch(new RegExp(`rôle = «${NBSP}.+${NBSP}»`));
+    expect(version).not.toMatch(/[{}"]|roleCategory/);
     await closeDialog();
   });
 

@@ -51,9 +51,17 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Whether asking again may help: no answer at all (the network, the service down: fetch's TypeError, worded by each
+ * browser its own way and in English), a 5xx or a 429. A 4xx says the same until the question or the key changes.
+ */
+export function retryable(error: Error): boolean {
+  return !(error instanceof ApiError) || error.status >= 500 || error.status === 429;
+}
+
 /** What a panel shows of a failed call, in the page's language. */
 export function errorText(lang: Lang, error: Error): string {
-  if (!(error instanceof ApiError)) return error.message;
+  if (!(error instanceof ApiError)) return t(lang, 'error.network');
   return t(lang, 'error.text', { status: error.status, detail: error.reason, hint: error.needsKey ? t(lang, 'error.hint') : '' });
 }
 

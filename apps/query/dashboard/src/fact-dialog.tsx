@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorText, getJson } from './api';
 import { dateText, instant } from './format';
+import { changedFields } from './changes';
 import { codeText, fieldsText, t, tn, type Lang } from './i18n';
 import { FactTruth, InferredMark } from './truth';
 import type { Fact, InferredField, Source } from './types';
@@ -134,7 +135,7 @@ export function FactDialog({ lang, fact, onClose }: { lang: Lang; fact: Fact | n
                     {v.inferred &&
                       v.inferred.length > 0 &&
                       t(lang, 'dialog.versionNotInSources', { paths: fieldsText(lang, v.inferred.map(pathOf)) })}
-                    <pre>{JSON.stringify(v.data, null, 1)}</pre>
+                    <p class="version-data">{changedFields(lang, { data: v.data })}</p>
                   </li>
                 ))}
               </ol>

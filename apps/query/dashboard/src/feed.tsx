@@ -179,8 +179,15 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
     };
 
     const goneOffline = () => refused || setConnection('offline');
+    // Back online: a stream the browser kept open through the outage is live again (it said Offline for good, t32);
+    // one still reconnecting is left to the browser; one given up is opened again now.
     const backOnline = () => {
-      if (source || refused) return;
+      if (refused) return;
+      if (source) {
+        if (source.readyState === EventSource.OPEN) setConnection('live');
+        else if (source.readyState === EventSource.CONNECTING) setConnection('reconnecting');
+        return;
+      }
       window.clearTimeout(timer);
       open();
     };

@@ -23,6 +23,7 @@ const en = {
   'app.language': 'Language / Langue',
   'app.footerBefore': 'Data from this service’s API (',
   'app.footerAfter': '). Every figure opens its sources.',
+  'app.skip': 'Skip to time travel',
   'app.partial':
     'Partial: the history of {names} is still being folded in (a backfill); the reports drawing on it lack older events until it is done.',
   'key.summary': 'Read key',
@@ -32,6 +33,7 @@ const en = {
   'key.use': 'Use key',
   'error.hint': ' Enter a read key under "Read key".',
   'error.text': '{status}: {detail}.{hint}',
+  'error.network': 'The service could not be reached; trying again.',
   // Generic pieces
   colon: '{label}: {text}',
   'sources.button': 'Sources',
@@ -301,6 +303,7 @@ const fr: Catalogue = {
   'app.language': 'Language / Langue',
   'app.footerBefore': 'Données de l’API de ce service (',
   'app.footerAfter': '). Chaque chiffre ouvre ses sources.',
+  'app.skip': 'Aller au voyage dans le temps',
   'app.partial': `Partiel${NBSP}: l’historique de {names} est encore en cours d’intégration (un rattrapage)${NNBSP}; les rapports qui s’en servent n’ont pas les événements plus anciens tant qu’il n’est pas terminé.`,
   'key.summary': 'Clé de lecture',
   'key.set': ' (définie)',
@@ -309,6 +312,7 @@ const fr: Catalogue = {
   'key.use': 'Utiliser la clé',
   'error.hint': ` Saisissez une clé de lecture sous «${NBSP}Clé de lecture${NBSP}».`,
   'error.text': `{status}${NBSP}: {detail}.{hint}`,
+  'error.network': `Le service est injoignable${NNBSP}; nouvel essai en cours.`,
   colon: `{label}${NBSP}: {text}`,
   'sources.button': 'Sources',
   'sources.count': 'Sources ({count})',

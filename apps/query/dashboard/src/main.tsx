@@ -108,6 +108,9 @@ function App() {
 
   return (
     <>
+      <a class="skip-link" href="#travel">
+        {t(lang, 'app.skip')}
+      </a>
       <header class="top">
         <h1>{t(lang, 'app.title')}</h1>
         <label class="lang-switch">
@@ -126,7 +129,7 @@ function App() {
       )}
       <main>
         <Timeline lang={lang} keyVersion={keyVersion} onOpen={setFact} onActivity={onActivity} />
-        <section class="card pickers" aria-labelledby="pickers-title">
+        <section id="travel" tabIndex={-1} class="card pickers" aria-labelledby="pickers-title">
           <h2 id="pickers-title">{t(lang, 'travel.title')}</h2>
           <form class="filters" onSubmit={(e) => e.preventDefault()}>
             <label>
