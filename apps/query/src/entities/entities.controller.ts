@@ -10,6 +10,7 @@ import { ApiParams, ApiProblemNotFound, ApiReport } from '../docs/zod-openapi.de
 import { TIMELINE_CSV } from '../reports/timeline/timeline-csv.writer';
 import { EntitiesRepository } from './entities.repository';
 import { entityParams, entitySchema } from './entities.schema';
+import { Localised } from '../lang/content-language.interceptor';
 
 @ApiTags('entities')
 @Controller('v1/entities')
@@ -21,6 +22,7 @@ export class EntitiesController {
   ) {}
 
   @Get(':subject')
+  @Localised()
   @ApiOperation({ summary: 'A subject: its display name and the standing facts that name it, in valid-time order.' })
   @ApiParams(entityParams, { path: ['subject'] })
   @ApiReport('The entity and a page of related facts (items, next).', entitySchema, {

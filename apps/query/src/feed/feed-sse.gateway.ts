@@ -22,6 +22,7 @@ import { FeedConnections } from './feed-connections.service';
 import { takeKeyParam } from './feed-key-param.middleware';
 import { FeedQuery, parseStreamQuery } from './feed-query.reader';
 import { FeedSseStreams } from './feed-sse-streams.service';
+import { withNegotiatedLang } from '../lang/accept-language.util';
 import { FEED_STREAM_PARAMS } from './feed.schema';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -90,7 +91,7 @@ export class FeedSseGateway implements OnApplicationBootstrap {
     // ApiKeyGuard's rule (the route asks for no scope of its own: reads need one only when keys are required).
     const held = this.ring.identify(keyInHeaders(req.headers));
     if (this.requireReadKey && (!held || !ApiKeyRing.satisfies(held.scope, 'read'))) return false;
-    const query = this.query(req, url);
+    const { query, negotiated } = this.query(req, url);
     const ip = clientIp(req);
     if (!query || this.connections.atCap(ip)) return false;
     const token = takeRateLimitToken(this.readLimit, { method: 'GET', headers: req.headers, socket: req.socket, actor: held?.id });
@@ -99,6 +100,8 @@ export class FeedSseGateway implements OnApplicationBootstrap {
       const id = requestIdOf(req.headers);
       res.setHeader('x-correlation-id', id);
       this.headers(req, res);
+      // Without `lang` the stream's language is Accept-Language's choice.
+      if (negotiated) res.setHeader('Vary', [res.getHeader('Vary'), 'Accept-Language'].filter(Boolean).join(', '));
       if (token) setRateLimitHeaders(res, token);
       // Not at the cap a moment ago, and nothing ran since: the slot is there.
       this.streams.open(res, query, ip, { id, started: performance.now(), actor: held?.id });
@@ -109,14 +112,18 @@ export class FeedSseGateway implements OnApplicationBootstrap {
   }
 
   /** The parameters as the controller reads them (Express's "simple" query parser is node:querystring); null when not valid. */
-  private query(req: IncomingMessage, url: string): FeedQuery | null {
+  private query(req: IncomingMessage, url: string): { query: FeedQuery | null; negotiated: boolean } {
     const q = url.indexOf('?');
-    const raw: Record<string, unknown> = q === -1 ? {} : parseQueryString(url.slice(q + 1));
+    // Without `lang`, Accept-Language's (as ContentLanguageInterceptor does on the Nest route).
+    const { query: raw, negotiated } = withNegotiatedLang(
+      q === -1 ? {} : parseQueryString(url.slice(q + 1)),
+      req.headers['accept-language'],
+    );
     const lastEventId = req.headers['last-event-id'];
     try {
-      return parseStreamQuery(raw, typeof lastEventId === 'string' ? lastEventId : undefined, FEED_STREAM_PARAMS);
+      return { query: parseStreamQuery(raw, typeof lastEventId === 'string' ? lastEventId : undefined, FEED_STREAM_PARAMS), negotiated };
     } catch {
-      return null;
+      return { query: null, negotiated };
     }
   }
 

@@ -10,6 +10,7 @@ import { feedQueryParams, parseFeedQuery, parseStreamQuery } from './feed-query.
 import { FEED_HISTORY_PARAMS, FEED_STREAM_PARAMS, feedPageSchema, feedStreamParams } from './feed.schema';
 import { toFeedItemDto } from './feed-item.dto';
 import { ApiWebSocketUpgrade } from '../docs/api-websocket.decorator';
+import { Localised } from '../lang/content-language.interceptor';
 
 @ApiTags('feed')
 @Controller('v1/feed')
@@ -21,6 +22,7 @@ export class FeedController {
   ) {}
 
   @Get()
+  @Localised()
   @ApiOperation({ summary: 'Feed history by position: {items, next}; pass next as `after` to read on.' })
   @ApiParams(feedQueryParams)
   @ApiOkResponse({
@@ -59,6 +61,7 @@ export class FeedController {
   }
 
   @Get('stream')
+  @Localised()
   @ApiOperation({
     summary: 'Server-Sent Events: history then live, no gap, no duplicate; `id` is the global position.',
     description:
@@ -90,7 +93,9 @@ export class FeedController {
     // HEAD must not hold a slot, read history or wait for a tick that writes into a bodiless response).
     if (res.req.method === 'HEAD') {
       if (this.connections.atCap(ip)) throw this.connections.tooMany();
-      res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform' });
+      res
+        .status(200)
+        .set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'Content-Language': q.lang });
       return void res.end();
     }
     if (!this.streams.open(res, q, ip)) throw this.connections.tooMany();

@@ -31,6 +31,7 @@ export class SseSink implements FeedSink {
     res.setHeader('Cache-Control', 'no-cache, no-transform');
     res.setHeader('Connection', 'keep-alive');
     res.setHeader('X-Accel-Buffering', 'no');
+    res.setHeader('Content-Language', lang);
     res.flushHeaders();
     res.socket?.setNoDelay(true);
     res.write(`retry: ${retryMs}\n: connected\n\n`);

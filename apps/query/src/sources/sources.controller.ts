@@ -10,6 +10,7 @@ import { READ_MODELS, ReadModelFreshness } from '../reports/shared/read-model-fr
 import { ApiParams, ApiProblemNotFound, ApiReport } from '../docs/zod-openapi.decorator';
 import { SourceDto, SourceFactDto, SourcesRepository } from './sources.repository';
 import { sourceDetailParams, sourceDetailSchema, sourcesListParams, sourcesListSchema } from './sources.schema';
+import { Localised } from '../lang/content-language.interceptor';
 
 @ApiTags('sources')
 @Controller('v1/sources')
@@ -53,6 +54,7 @@ export class SourcesController {
   }
 
   @Get(':id')
+  @Localised()
   @ApiOperation({ summary: 'A story and the standing facts it backs, confirms or denies, each with the quote it gives.' })
   @ApiParams(sourceDetailParams, { path: ['id'] })
   @ApiReport('The source and a page of the facts it backs (items, next).', sourceDetailSchema, {

@@ -9,6 +9,7 @@ import { FeedHub } from '../feed-hub.service';
 import { AtomFeedRepository } from './atom-feed.repository';
 import { ATOM_PARAMS, atomFeedParams } from './atom-feed.schema';
 import { toXml } from './xml.writer';
+import { Localised } from '../../lang/content-language.interceptor';
 
 @ApiTags('feed')
 @Controller('v1')
@@ -20,6 +21,7 @@ export class AtomFeedController {
   ) {}
 
   @Get('feed.atom')
+  @Localised()
   @ApiOperation({
     summary: 'The timeline as an Atom feed (RFC 4287), newest events first, for feed readers.',
     description:

@@ -7,6 +7,7 @@ import { respond } from '../shared/report.response';
 import { READ_MODELS, ReadModelFreshness } from '../shared/read-model-freshness.service';
 import { ConflictDto, ConflictsRepository } from './conflicts.repository';
 import { conflictsParams, conflictsReportSchema } from './conflicts.schema';
+import { Localised } from '../../lang/content-language.interceptor';
 
 const value = (c: ConflictDto, i: 0 | 1) => {
   const v = c.sides[i].value;
@@ -22,6 +23,7 @@ export class ConflictsController {
   ) {}
 
   @Get()
+  @Localised()
   @ApiOperation({
     summary:
       'Standing facts that contradict each other (figures for one organization, metric, basis and period; one person leaving one role; case outcomes at one date), open and resolved, with both sides and their sources.',

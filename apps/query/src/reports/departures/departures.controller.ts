@@ -9,6 +9,7 @@ import { READ_MODELS, ReadModelFreshness } from '../shared/read-model-freshness.
 import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
 import { DepartureDto, DeparturesRepository } from './departures.repository';
 import { departuresParams, departuresReportSchema } from './departures.schema';
+import { Localised } from '../../lang/content-language.interceptor';
 
 /** A departure as a CSV row; grouped, with its group's key and the group's figures (the JSON's `count`, `reports` and `rumored`). */
 type CsvRow = DepartureDto & { group?: string; groupCount?: number; groupReports?: number; groupRumored?: number };
@@ -23,6 +24,7 @@ export class DeparturesController {
   ) {}
 
   @Get()
+  @Localised()
   @ApiOperation({ summary: 'Departures in valid-time order, or grouped by month, quarter, year or role category.' })
   @ApiParams(departuresParams)
   @ApiReport('A page of departures (items, next), or groups with counts when groupBy is given.', departuresReportSchema, {

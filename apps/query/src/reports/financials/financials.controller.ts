@@ -9,6 +9,7 @@ import { READ_MODELS, ReadModelFreshness } from '../shared/read-model-freshness.
 import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
 import { FinancialsRepository, PointDto } from './financials.repository';
 import { basisProblems, financialsParams, financialsReportSchema } from './financials.schema';
+import { Localised } from '../../lang/content-language.interceptor';
 
 @ApiTags('reports')
 @Controller('v1/reports/financials')
@@ -20,6 +21,7 @@ export class FinancialsController {
   ) {}
 
   @Get()
+  @Localised()
   @ApiOperation({ summary: 'A time series of revenue, targets, losses, headcount, funding or valuation, each point with its sources.' })
   @ApiParams(financialsParams)
   @ApiReport('A page of points ordered by period (items, next).', financialsReportSchema, {

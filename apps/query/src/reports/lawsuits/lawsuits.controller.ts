@@ -10,6 +10,7 @@ import { READ_MODELS, ReadModelFreshness } from '../shared/read-model-freshness.
 import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
 import { CaseDto, LawsuitsRepository } from './lawsuits.repository';
 import { lawsuitsParams, lawsuitsReportSchema } from './lawsuits.schema';
+import { Localised } from '../../lang/content-language.interceptor';
 
 @ApiTags('reports')
 @Controller('v1/reports/lawsuits')
@@ -21,6 +22,7 @@ export class LawsuitsController {
   ) {}
 
   @Get()
+  @Localised()
   @ApiOperation({ summary: 'Cases, their current status and history; filter by party and current status.' })
   @ApiParams(lawsuitsParams)
   @ApiReport('A page of cases (items, next).', lawsuitsReportSchema, {

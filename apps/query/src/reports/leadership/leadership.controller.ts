@@ -9,6 +9,7 @@ import { READ_MODELS, ReadModelFreshness } from '../shared/read-model-freshness.
 import { ApiParams, ApiReport } from '../../docs/zod-openapi.decorator';
 import { LeadershipRepository, TenureDto } from './leadership.repository';
 import { leadershipParams, leadershipReportSchema } from './leadership.schema';
+import { Localised } from '../../lang/content-language.interceptor';
 
 @ApiTags('reports')
 @Controller('v1/reports/leadership')
@@ -20,6 +21,7 @@ export class LeadershipController {
   ) {}
 
   @Get()
+  @Localised()
   @ApiOperation({ summary: 'Who holds which role at an organization, as of a date (valid time) and as known at an instant (transaction time).' })
   @ApiParams(leadershipParams)
   @ApiReport('One page of tenures (items) in role order, and the cursor of the next page.', leadershipReportSchema, {

@@ -11,6 +11,7 @@ import { TimelineRepository } from './timeline.repository';
 import { EntityNamesRepository } from '../shared/entity-names.repository';
 import { ConflictsWithRepository } from '../shared/conflicts-with.repository';
 import { timelineJsSchema, timelineParams, timelineReportSchema } from './timeline.schema';
+import { Localised } from '../../lang/content-language.interceptor';
 
 @ApiTags('reports')
 @Controller('v1/reports/timeline')
@@ -23,6 +24,7 @@ export class TimelineController {
   ) {}
 
   @Get()
+  @Localised()
   @ApiOperation({ summary: 'Story facts in the order they happened, for one subject (any role) or all.' })
   @ApiParams(timelineParams)
   @ApiReport('A page of facts in valid-time order (items, next).', timelineReportSchema, {
