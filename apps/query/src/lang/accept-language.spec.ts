@@ -54,14 +54,10 @@ describe('languageOf: the language of en, fr an Accept-Language header prefers (
     expect(languageOf(ofLength(ACCEPT_LANGUAGE_MAX_LENGTH + 1))).toBeNull();
   });
 
-  it('parses a header at the bound in well under a millisecond', () => {
+  it('reads a header of many elements up to the bound (the length cap bounds its cost; no timing is asserted in tests)', () => {
     const header = 'de-DE;q=0.1,'.repeat(Math.floor(ACCEPT_LANGUAGE_MAX_LENGTH / 12)) + 'fr';
     expect(header.length).toBeLessThanOrEqual(ACCEPT_LANGUAGE_MAX_LENGTH);
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < 1000; i++) languageOf(header);
-    const perCallMs = Number(process.hrtime.bigint() - started) / 1e6 / 1000;
     expect(languageOf(header)).toBe('fr');
-    expect(perCallMs).toBeLessThan(1);
   });
 });
 
