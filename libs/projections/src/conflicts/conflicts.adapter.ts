@@ -309,7 +309,13 @@ export class ConflictsProjection implements Projection {
     const others = [...new Set(targets)].filter((id) => !known.has(id) && !set.facts.has(id) && !appointed.has(id));
     const attachedOthers = [...attachedTo].filter((id) => !appointed.has(id) && !set.facts.has(id) && !others.includes(id));
     if (others.length || attachedOthers.length) {
-      const rows = await appointmentRows(manager, 'fact_id = ANY($1::uuid[])', [...others, ...attachedOthers]);
+      // A story attached to a reported appointment changes nothing here: those are looked up among the rumours only.
+      const amended = new Set(others);
+      const rows = (
+        others.length
+          ? await appointmentRows(manager, 'fact_id = ANY($1::uuid[])', [...others, ...attachedOthers])
+          : await appointmentRows(manager, 'fact_id = ANY($1::uuid[])', attachedOthers, ['rumored'])
+      ).filter((r) => amended.has(r.fact_id) || r.modality === 'rumored');
       // A rumoured one counts with words only: those on record, or a story the batch attaches to it.
       const words = await this.loadWords(
         manager,
