@@ -47,6 +47,7 @@ import { GreekNamesCase1764902790000 } from './migrations/1764902790000-greek-na
 import { ConflictsClosedByAppointment1764902800000 } from './migrations/1764902800000-conflicts-closed-by-appointment.migration';
 import { LeadershipRumouredStarts1764902810000 } from './migrations/1764902810000-leadership-rumoured-starts.migration';
 import { ComposedTextKeys1764902820000 } from './migrations/1764902820000-composed-text-keys.migration';
+import { ConflictWords1764902830000 } from './migrations/1764902830000-conflict-words.migration';
 import { CorrectionsPerLanguage1764902850000 } from './migrations/1764902850000-corrections-per-language.migration';
 
 /** Every migration, in order. A landed migration is never rewritten: add a new one. */
@@ -99,6 +100,7 @@ export const MIGRATIONS = [
   ConflictsClosedByAppointment1764902800000,
   LeadershipRumouredStarts1764902810000,
   ComposedTextKeys1764902820000,
+  ConflictWords1764902830000,
   CorrectionsPerLanguage1764902850000,
 ];
 

@@ -398,4 +398,63 @@ describe('evolveConflicts: a re-appointment between two departures of one role',
     evolveConflicts(set, event('event.retracted', { targetEventId: late.id, reason: 'wrong' }, person), idOf);
     expect([...set.conflicts.values()].map((x) => [x.status, x.closedBy])).toEqual([['resolved', 'appointment']]);
   });
+  it('given a rumoured re-appointment after both departures, then a story attached to it that confirms it closes their conflict; the outlet denying it later, or another outlet denying it, opens it again', () => {
+    const [a, b] = [departed('2023'), departed('2025')];
+    const rumour = event(
+      'executive.appointed',
+      { organization: 'org:openai', role: 'CTO', roleCategory: 'c-suite' },
+      { ...person, occurredAt: '2024', modality: 'rumored' },
+    );
+    const word = (outlet: string, stance: 'confirms' | 'denies') =>
+      event('event.sourced', { targetEventId: rumour.id, source: { outlet, language: 'en' }, stance }, person);
+    const confirms = word('Le Monde', 'confirms');
+    const set = fold(a, b, rumour, confirms);
+    expect(states(set)).toEqual([['resolved', 'appointment', confirms.id, b.id]]);
+    expect(set.newWords.map((w) => [w.factId, w.outlet, w.stance])).toEqual([[rumour.id, 'le monde', 'confirms']]);
+    // Redelivered: nothing more.
+    evolveConflicts(set, confirms, idOf);
+    expect(set.newWords).toHaveLength(1);
+    const denies = word('LE  MONDE', 'denies');
+    evolveConflicts(set, denies, idOf);
+    expect(states(set)).toEqual([['open', null, null, denies.id]]);
+    position = 0;
+    const [c, d] = [departed('2023'), departed('2025')];
+    const other = event(
+      'executive.appointed',
+      { organization: 'org:openai', role: 'CTO', roleCategory: 'c-suite' },
+      { ...person, occurredAt: '2024', modality: 'rumored' },
+    );
+    const one = event(
+      'event.sourced',
+      { targetEventId: other.id, source: { outlet: 'Reuters', language: 'en' }, stance: 'confirms' },
+      person,
+    );
+    const two = event('event.sourced', { targetEventId: other.id, source: { outlet: 'AFP', language: 'en' }, stance: 'denies' }, person);
+    expect(states(fold(c, d, other, one, two))).toEqual([['open', null, null, two.id]]);
+  });
+
+  it('given a story attached to a rumoured re-appointment before the later departure, then the two departures are no conflict; attached to a departure, nothing', () => {
+    const rumour = event(
+      'executive.appointed',
+      { organization: 'org:openai', role: 'CTO', roleCategory: 'c-suite' },
+      { ...person, occurredAt: '2024', modality: 'rumored' },
+    );
+    const a = departed('2023');
+    const confirms = event(
+      'event.sourced',
+      { targetEventId: rumour.id, source: { outlet: 'Reuters', language: 'en' }, stance: 'confirms' },
+      person,
+    );
+    expect(open(fold(a, rumour, confirms, departed('2025')))).toEqual([]);
+    position = 0;
+    const c = departed('2023');
+    const d = departed('2025');
+    const set = fold(
+      c,
+      d,
+      event('event.sourced', { targetEventId: c.id, source: { outlet: 'Reuters', language: 'en' }, stance: 'confirms' }, person),
+    );
+    expect(open(set)).toEqual([[c.id, d.id, ['occurredAt']]]);
+    expect(set.newWords).toEqual([]);
+  });
 });

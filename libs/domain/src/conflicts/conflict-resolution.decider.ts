@@ -1,6 +1,7 @@
 import { DOMAIN_ERROR_CODES, DomainError } from '../errors/domain.errors';
 import { CURRENT_SCHEMA_VERSION } from '../events/event-catalog.registry';
 import type { NewEvent, StreamState } from '../streams/stream-state.types';
+import { rumourConfirmed } from '../streams/rumour-words.util';
 import type { ResolutionRequest } from '../submission/resolution-request.schema';
 import { canClaim, conflictName, contradictions, type ContradictionPair } from './conflict.rules';
 
@@ -20,7 +21,8 @@ export function conflictsOfStream(state: StreamState, idOf: (name: string) => st
       subject: state.subject,
       occurredAt: e.occurredAt,
       data: e.data,
-      modality: e.denied ? 'denied' : e.rumored ? 'rumored' : 'reported',
+      // A rumoured appointment the stories attached to it confirm counts as a reported one (rumourConfirmed).
+      modality: e.denied ? 'denied' : e.rumored && !rumourConfirmed(e.words) ? 'rumored' : 'reported',
     }));
   return contradictions(facts).map((pair) => ({ ...pair, id: idOf(conflictName(pair.key, pair.a.factId, pair.b.factId)) }));
 }

@@ -32,6 +32,14 @@ export function reappointmentKeyOf(f: { type: string; subject: string; data: unk
 }
 
 /**
+ * The departure claim key a rumoured appointment would speak to once the stories attached to it confirm it
+ * (`rumourConfirmed`: it then counts as a reported one), or null when it is no rumoured appointment with a role.
+ */
+export function rumouredReappointmentKeyOf(f: { type: string; subject: string; data: unknown; modality?: string }): string | null {
+  return f.modality === 'rumored' ? reappointmentKeyOf({ ...f, modality: 'reported' }) : null;
+}
+
+/**
  * Whether an appointment dated `appointment` lies between the departures (or the departure and the denial) dated
  * `x` and `y`, in either order: it begins at or after the end of the earlier one's date (the one that ends first)
  * and before the end of the later one's.

@@ -8,6 +8,8 @@ import { withWord } from './rumour-words.util';
 import { initialStreamState, type RecordedEvent, type StreamEventState, type StreamState } from './stream-state.types';
 
 const LAWSUIT_TYPES = new Set<EventType>(['lawsuit.filed', 'lawsuit.status_changed']);
+/** The rumours whose attached stories' words are kept: a case's step, and an appointment. */
+const WORDED_TYPES = new Set<EventType>(['lawsuit.status_changed', 'executive.appointed']);
 
 // Mutates `draft` only; callers hand it a fresh copy, which keeps evolve pure and foldStream linear.
 function apply(draft: StreamState, raw: RecordedEvent): void {
@@ -33,11 +35,12 @@ function apply(draft: StreamState, raw: RecordedEvent): void {
       touchesLawsuit = LAWSUIT_TYPES.has(target.type);
     }
   } else if (event.type === 'event.sourced') {
-    // A story attached to a rumoured step of a case: confirmed, the step counts (see rumourConfirmed).
+    // A story attached to a rumoured step of a case: confirmed, the step counts (see rumourConfirmed). Or to a rumoured
+    // appointment: confirmed, it re-opens its role between two departures (conflictsOfStream).
     const target = draft.events.get(event.data?.targetEventId);
-    if (target?.rumored && target.status !== 'retracted' && target.type === 'lawsuit.status_changed' && event.data.source) {
+    if (target?.rumored && target.status !== 'retracted' && WORDED_TYPES.has(target.type) && event.data.source) {
       draft.events.set(event.data.targetEventId, { ...target, words: withWord(target.words, event.data.source, event.data.stance) });
-      touchesLawsuit = true;
+      touchesLawsuit = target.type === 'lawsuit.status_changed';
     }
   }
   if (touchesLawsuit && draft.lawsuit) draft.lawsuit = deriveLawsuitState(draft.events);

@@ -50,8 +50,9 @@ export type StreamEventState<T extends EventType = EventType> = EventOf<
 >;
 
 /**
- * One outlet's latest word on a rumoured case step, from the stories attached to it (`event.sourced`): the outlet as
- * corroboration counts it (outletKey) and its stance. Kept on standing rumoured steps only, in the order each outlet
+ * One outlet's latest word on a rumoured case step or appointment, from the stories attached to it (`event.sourced`):
+ * the outlet as corroboration counts it (outletKey) and its stance. Kept on standing rumoured ones only (a kept state
+ * holds the case steps alone; the conflict rules read an appointment's on the whole stream), in the order each outlet
  * first spoke; pairs, not an object keyed by outlet, so no outlet name can be a prototype key.
  */
 export type AttachedWord = [outlet: string, stance: Stance];

@@ -100,6 +100,22 @@ export interface AppointmentVersion {
   fact: { type: string; subject: string; occurredAt: string | null; data: unknown; modality: string };
   positionFrom: string;
   positionTo: string | null;
+  /**
+   * A rumoured appointment (`rumouredReappointmentKeyOf`): it re-opens its role only where the stories attached to it
+   * confirm it (`ConflictSet.words`, as recorded up to the event judged). Loaded only with words.
+   */
+  rumored?: true;
+}
+
+/** An outlet's word on a rumoured appointment: a story attached to it (read_model.conflict_words). */
+export interface AppointmentWord {
+  /** The event.sourced's id: a replay adds nothing. */
+  eventId: string;
+  factId: string;
+  /** The outlet as corroboration counts it (outletKey). */
+  outlet: string;
+  stance: 'confirms' | 'denies';
+  position: string;
 }
 
 /**
@@ -124,4 +140,8 @@ export interface ConflictSet {
    * batch's): one standing at a departure's position and dated between it and another makes them two departures.
    */
   appointments: AppointmentVersion[];
+  /** The words on the rumoured appointments among them, by appointment, in log order. */
+  words: Map<string, AppointmentWord[]>;
+  /** The words the batch's attached stories bring: written as they are. */
+  newWords: AppointmentWord[];
 }

@@ -5,6 +5,7 @@ import {
   isRecordableEventType,
   mergePatch,
   reappointmentKeyOf,
+  rumouredReappointmentKeyOf,
   validTimeOf,
   type ClaimKind,
   type Source,
@@ -13,9 +14,17 @@ import { uuidv5 } from '@newsroom/platform';
 import { EntityManager } from 'typeorm';
 import type { Projection } from '../projection.types';
 import type { ProjectedEvent } from '../projected-event.mapper';
-import type { AppointmentVersion, ConflictFactRow, ConflictRow, ConflictSet, ConflictSide } from './conflict-row.types';
+import type { AppointmentVersion, AppointmentWord, ConflictFactRow, ConflictRow, ConflictSet, ConflictSide } from './conflict-row.types';
 import { stateColumns, writeConflictStates } from './conflict-states.writer';
-import { addAppointment, addFact, emptyConflictSet, evolveConflicts, isConflictEvent, takesConflictEvent } from './conflicts.projection';
+import {
+  addAppointment,
+  addFact,
+  addWord,
+  emptyConflictSet,
+  evolveConflicts,
+  isConflictEvent,
+  takesConflictEvent,
+} from './conflicts.projection';
 import { write } from '../write-pipeline.util';
 
 /** A conflict's id: UUIDv5 of its name, the same one ingest computes to check a resolution. */
@@ -69,27 +78,48 @@ interface AppointmentDbRow {
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
-/** The versions of the reported or confirmed appointments the leadership read model keeps that `where` ($1) picks. */
-const appointmentRows = (manager: EntityManager, where: 'fact_id = ANY($1::uuid[])' | 'subject = ANY($1::text[])', values: string[]) =>
+/**
+ * The versions of the appointments the leadership read model keeps that `where` ($1) picks: reported or confirmed,
+ * and rumoured ones too (`modalities`), which count only where the stories attached to them confirm them.
+ */
+const appointmentRows = (
+  manager: EntityManager,
+  where: 'fact_id = ANY($1::uuid[])' | 'subject = ANY($1::text[])',
+  values: string[],
+  modalities: readonly string[] = ['reported', 'confirmed', 'rumored'],
+) =>
   manager.query<AppointmentDbRow[]>(
     `SELECT fact_id, event_type, subject, occurred_at, data, modality, position_from, position_to FROM read_model.leadership_events
-     WHERE ${where} AND kind = 'appointed' AND modality IN ('reported', 'confirmed')`,
-    [values],
+     WHERE ${where} AND kind = 'appointed' AND modality = ANY($2::text[])`,
+    [values, modalities],
   );
 
-/** A version of an appointment as the fold keeps it, or null when it re-opens no role (`reappointmentKeyOf`). */
+/**
+ * A version of an appointment as the fold keeps it, or null when it re-opens no role (`reappointmentKeyOf`), nor
+ * would once confirmed (`rumouredReappointmentKeyOf`).
+ */
 function toAppointment(r: AppointmentDbRow): AppointmentVersion | null {
   const fact = { type: r.event_type, subject: r.subject, occurredAt: r.occurred_at, data: r.data, modality: r.modality };
   const key = reappointmentKeyOf(fact);
-  if (!key) return null;
+  const rumoured = key ? null : rumouredReappointmentKeyOf(fact);
+  if (!key && !rumoured) return null;
   return {
     factId: r.fact_id,
-    key,
+    key: (key ?? rumoured)!,
     validTime: validTimeOf(r.occurred_at),
     fact,
     positionFrom: String(r.position_from),
     positionTo: r.position_to === null ? null : String(r.position_to),
+    ...(rumoured ? { rumored: true as const } : {}),
   };
+}
+
+interface WordDbRow {
+  event_id: string;
+  fact_id: string;
+  outlet: string;
+  stance: AppointmentWord['stance'];
+  position: string | number;
 }
 
 const toFact = (r: FactDbRow): ConflictFactRow => ({
@@ -132,17 +162,19 @@ export const toConflictRow = (r: ConflictDbRow): ConflictRow => ({
  */
 export class ConflictsProjection implements Projection {
   readonly name = 'conflicts';
-  readonly tables = ['conflicts', 'conflict_states', 'conflict_facts', 'conflict_claims'] as const;
+  readonly tables = ['conflicts', 'conflict_states', 'conflict_facts', 'conflict_claims', 'conflict_words'] as const;
   private readonly conflicts: string;
   private readonly states: string;
   private readonly facts: string;
   private readonly claims: string;
+  private readonly words: string;
 
   constructor(tableSuffix = '') {
     this.conflicts = `read_model.conflicts${tableSuffix}`;
     this.states = `read_model.conflict_states${tableSuffix}`;
     this.facts = `read_model.conflict_facts${tableSuffix}`;
     this.claims = `read_model.conflict_claims${tableSuffix}`;
+    this.words = `read_model.conflict_words${tableSuffix}`;
   }
 
   handles(event: ProjectedEvent): boolean {
@@ -157,7 +189,8 @@ export class ConflictsProjection implements Projection {
     const events = all.filter(takesConflictEvent);
     // Appointments alone change nothing here unless they can re-open a role (reported or confirmed, with a role): then
     // the open departure conflicts of that role are read, the only thing such a batch loads.
-    if (!events.some((e) => isConflictEvent(e) || reappointmentKeyOf(e) !== null)) return;
+    // An attached story is looked up among the rumoured appointments (by the leadership read model's primary key).
+    if (!events.some((e) => isConflictEvent(e) || reappointmentKeyOf(e) !== null || e.type === 'event.sourced')) return;
     const set = await this.load(manager, events);
     for (const event of events) evolveConflicts(set, event, conflictIdOf);
     await this.save(manager, set);
@@ -260,24 +293,45 @@ export class ConflictsProjection implements Projection {
   ): Promise<Map<string, ConflictRow>> {
     const keys = new Set<string>();
     const appointed = new Set<string>();
+    // The batch's rumoured appointments, by id, with the key they speak to once confirmed.
+    const rumours = new Map<string, string>();
     for (const e of events) {
       const key = reappointmentKeyOf(e);
       if (key) keys.add(key);
+      const rumoured = rumouredReappointmentKeyOf(e);
+      if (rumoured) rumours.set(e.id, rumoured);
       if (e.type === 'executive.appointed') appointed.add(e.id);
     }
+    // The facts the batch's stories are attached to: a rumoured appointment of the batch, or perhaps one on record.
+    const attachedTo = new Set(events.flatMap((e) => (e.type === 'event.sourced' && e.data?.targetEventId ? [e.data.targetEventId] : [])));
+    for (const id of attachedTo) if (rumours.has(id)) keys.add(rumours.get(id)!);
     // Amended facts neither kept here nor appointments of the batch: perhaps appointments on record.
     const others = [...new Set(targets)].filter((id) => !known.has(id) && !set.facts.has(id) && !appointed.has(id));
-    if (others.length) {
-      const rows = await appointmentRows(manager, 'fact_id = ANY($1::uuid[])', others);
+    const attachedOthers = [...attachedTo].filter((id) => !appointed.has(id) && !set.facts.has(id) && !others.includes(id));
+    if (others.length || attachedOthers.length) {
+      // A story attached to a reported appointment changes nothing here: those are looked up among the rumours only.
+      const amended = new Set(others);
+      const rows = (
+        others.length
+          ? await appointmentRows(manager, 'fact_id = ANY($1::uuid[])', [...others, ...attachedOthers])
+          : await appointmentRows(manager, 'fact_id = ANY($1::uuid[])', attachedOthers, ['rumored'])
+      ).filter((r) => amended.has(r.fact_id) || r.modality === 'rumored');
+      // A rumoured one counts with words only: those on record, or a story the batch attaches to it.
+      const words = await this.loadWords(
+        manager,
+        set,
+        rows.filter((r) => r.modality === 'rumored').map((r) => r.fact_id),
+      );
       for (const r of rows) {
         const version = toAppointment(r);
-        if (!version) continue;
+        if (!version || (version.rumored && !words.has(r.fact_id) && !attachedTo.has(r.fact_id))) continue;
         addAppointment(set, version);
         keys.add(version.key);
       }
     }
     // An amendment of the batch's own or a loaded appointment may move it to another key.
     const drafts = new Map<string, { type: string; subject: string; occurredAt: string | null; data: unknown; modality: string }>();
+    const rumoured = new Set(set.appointments.filter((v) => v.rumored).map((v) => v.factId));
     for (const v of set.appointments) drafts.set(v.factId, v.fact);
     for (const e of events) {
       if (e.type === 'executive.appointed')
@@ -292,8 +346,9 @@ export class ConflictsProjection implements Projection {
         data: ch.data ? mergePatch(before.data, ch.data) : before.data,
       };
       drafts.set(e.data.targetEventId, next);
-      const key = reappointmentKeyOf(next);
-      if (key) keys.add(key);
+      // A batch's own rumour counts only once a story attached in the batch confirms it: its key is then already in.
+      const key = rumoured.has(e.data.targetEventId) ? rumouredReappointmentKeyOf(next) : reappointmentKeyOf(next);
+      if (key && (!rumours.has(e.data.targetEventId) || attachedTo.has(e.data.targetEventId))) keys.add(key);
     }
     const found = new Map<string, ConflictRow>();
     if (!keys.size) return found;
@@ -334,13 +389,42 @@ export class ConflictsProjection implements Projection {
     if (!keys.size) return;
     const subjects = [...new Set([...keys].map((key) => key.split('|')[1]))];
     const rows = await appointmentRows(manager, 'subject = ANY($1::text[])', subjects);
+    const versions = rows.map(toAppointment).filter((v): v is AppointmentVersion => !!v && keys.has(v.key));
+    // A rumoured one counts where the stories attached to it confirm it: their words, read only when there is one.
+    const rumoured = [...new Set(versions.filter((v) => v.rumored && !set.words.has(v.factId)).map((v) => v.factId))];
+    await this.loadWords(manager, set, rumoured);
+    for (const v of versions) addAppointment(set, v);
+  }
+
+  /** The words on record on the given rumoured appointments, into the set; the ids of those that have some. */
+  private async loadWords(manager: EntityManager, set: ConflictSet, factIds: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    if (!factIds.length) return found;
+    const rows: WordDbRow[] = await manager.query(
+      `SELECT event_id, fact_id, outlet, stance, position FROM ${this.words} WHERE fact_id = ANY($1::uuid[])`,
+      [[...new Set(factIds)]],
+    );
     for (const r of rows) {
-      const version = toAppointment(r);
-      if (version && keys.has(version.key)) addAppointment(set, version);
+      addWord(set, { eventId: r.event_id, factId: r.fact_id, outlet: r.outlet, stance: r.stance, position: String(r.position) });
+      found.add(r.fact_id);
     }
+    return found;
   }
 
   private async save(manager: EntityManager, set: ConflictSet): Promise<void> {
+    if (set.newWords.length) {
+      await write(
+        manager,
+        `INSERT INTO ${this.words} (event_id, fact_id, outlet, stance, position)
+         SELECT event_id, fact_id, outlet, stance, position FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, fact_id uuid, outlet text, stance text, position bigint)
+         ON CONFLICT (fact_id, event_id) DO NOTHING`,
+        [
+          JSON.stringify(
+            set.newWords.map((w) => ({ event_id: w.eventId, fact_id: w.factId, outlet: w.outlet, stance: w.stance, position: w.position })),
+          ),
+        ],
+      );
+    }
     const dirty = [...set.dirtyFacts];
     if (dirty.length) {
       await write(manager, `DELETE FROM ${this.claims} WHERE fact_id = ANY($1::uuid[])`, [dirty]);

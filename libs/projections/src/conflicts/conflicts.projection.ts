@@ -5,14 +5,26 @@ import {
   disagreement,
   isRecordableEventType,
   mergePatch,
+  outletKey,
   reappointedApart,
   reappointmentKeyOf,
+  rumourConfirmed,
+  rumouredReappointmentKeyOf,
   validTimeOf,
+  type AttachedWord,
   type Claim,
   type ValidTime,
 } from '@newsroom/domain';
 import type { ProjectedEvent } from '../projected-event.mapper';
-import type { AppointmentVersion, ConflictFactRow, ConflictRow, ConflictSet, ConflictSide, ConflictState } from './conflict-row.types';
+import type {
+  AppointmentVersion,
+  AppointmentWord,
+  ConflictFactRow,
+  ConflictRow,
+  ConflictSet,
+  ConflictSide,
+  ConflictState,
+} from './conflict-row.types';
 
 /** Does this event concern the conflicts read model? Facts that can claim, amendments, resolutions. */
 export function isConflictEvent(event: { type: string }): boolean {
@@ -27,10 +39,12 @@ export function isConflictEvent(event: { type: string }): boolean {
 /**
  * Does the projection take this event? Its own (`isConflictEvent`) and appointments: a batch's appointments are not
  * yet in the leadership read model when its departures are folded (the runner sends each read model's writes with
- * the batch's commit), so they come with the batch. A batch of appointments alone is not loaded nor written.
+ * the batch's commit), so they come with the batch. A batch of appointments alone is not loaded nor written. And the
+ * stories attached to a fact: one attached to a rumoured appointment may confirm it (or deny it again), which then
+ * re-opens its role between two departures as a reported one does.
  */
 export function takesConflictEvent(event: { type: string }): boolean {
-  return isConflictEvent(event) || event.type === 'executive.appointed';
+  return isConflictEvent(event) || event.type === 'executive.appointed' || event.type === 'event.sourced';
 }
 
 export function emptyConflictSet(): ConflictSet {
@@ -43,6 +57,8 @@ export function emptyConflictSet(): ConflictSet {
     dirtyConflicts: new Set(),
     states: new Map(),
     appointments: [],
+    words: new Map(),
+    newWords: [],
   };
 }
 
@@ -55,10 +71,33 @@ export function addAppointment(set: ConflictSet, version: AppointmentVersion): v
 const standsAt = (v: AppointmentVersion, position: bigint) =>
   BigInt(v.positionFrom) <= position && (v.positionTo === null || BigInt(v.positionTo) > position);
 
-/** The dates of the appointments of `key` standing at `position` (as recorded up to that event). */
+/** Adds an outlet's word on a rumoured appointment, once (the read model's row and the batch's event may both bring it). */
+export function addWord(set: ConflictSet, word: AppointmentWord): boolean {
+  const words = set.words.get(word.factId) ?? [];
+  if (words.some((w) => w.eventId === word.eventId)) return false;
+  set.words.set(
+    word.factId,
+    [...words, word].sort((x, y) => (BigInt(x.position) < BigInt(y.position) ? -1 : 1)),
+  );
+  return true;
+}
+
+/** Whether the stories attached to the rumoured appointment confirm it as recorded up to `at` (`rumourConfirmed`). */
+function confirmedAt(set: ConflictSet, factId: string, at: bigint): boolean {
+  const latest = new Map<string, AttachedWord[1]>();
+  for (const w of set.words.get(factId) ?? []) if (BigInt(w.position) <= at) latest.set(w.outlet, w.stance);
+  return rumourConfirmed([...latest]);
+}
+
+/**
+ * The dates of the appointments of `key` standing at `position` (as recorded up to that event): reported or
+ * confirmed, or rumoured and confirmed by the stories attached to it by then.
+ */
 function appointmentsAt(set: ConflictSet, key: string, position: string): ValidTime[] {
   const at = BigInt(position);
-  return set.appointments.filter((v) => v.key === key && standsAt(v, at)).map((v) => v.validTime);
+  return set.appointments
+    .filter((v) => v.key === key && standsAt(v, at) && (!v.rumored || confirmedAt(set, v.factId, at)))
+    .map((v) => v.validTime);
 }
 
 /**
@@ -77,6 +116,10 @@ function disagreementAt(set: ConflictSet, theirs: Claim, mine: Claim, position: 
  * event was one of those; the departure conflicts of the keys it touched are then decided again (`reappointed`).
  */
 function evolveAppointments(set: ConflictSet, event: ProjectedEvent): boolean {
+  if (event.type === 'event.sourced') {
+    attachedWord(set, event);
+    return true;
+  }
   const keys = changedAppointmentKeys(set, event);
   if (!keys) return false;
   for (const key of keys) reappointed(set, key, event);
@@ -109,19 +152,42 @@ function reappointed(set: ConflictSet, key: string, event: ProjectedEvent): void
   }
 }
 
+/**
+ * A story attached to a fact: when the fact is a rumoured appointment of the set standing then, the outlet's word on
+ * it is kept, and the departure conflicts of its role are decided again (`reappointed`): confirmed, it may close one;
+ * denied again, reopen it. Attached to anything else, nothing.
+ */
+function attachedWord(set: ConflictSet, event: ProjectedEvent<'event.sourced'>): void {
+  const at = BigInt(event.globalPosition);
+  const target = set.appointments.find((v) => v.rumored && v.factId === event.data?.targetEventId && standsAt(v, at));
+  if (!target || !event.data.source) return;
+  const word: AppointmentWord = {
+    eventId: event.id,
+    factId: target.factId,
+    outlet: outletKey(event.data.source),
+    stance: event.data.stance,
+    position: event.globalPosition,
+  };
+  if (addWord(set, word)) set.newWords.push(word);
+  reappointed(set, target.key, event);
+}
+
 /** The keys whose appointments `event` changed (null: it is no appointment, nor an amendment of one in the set). */
 function changedAppointmentKeys(set: ConflictSet, event: ProjectedEvent): string[] | null {
   if (event.type === 'executive.appointed') {
     const fact = { type: event.type, subject: event.subject, occurredAt: event.occurredAt, data: event.data, modality: event.modality };
     const key = reappointmentKeyOf(fact);
-    if (key)
+    // A rumour is kept for the stories attached to it later in the batch; alone it changes nothing.
+    const rumoured = key ? null : rumouredReappointmentKeyOf(fact);
+    if (key ?? rumoured)
       addAppointment(set, {
         factId: event.id,
-        key,
+        key: (key ?? rumoured)!,
         validTime: validTimeOf(event.occurredAt),
         fact,
         positionFrom: event.globalPosition,
         positionTo: null,
+        ...(rumoured ? { rumored: true as const } : {}),
       });
     return key ? [key] : [];
   }
@@ -140,7 +206,7 @@ function changedAppointmentKeys(set: ConflictSet, event: ProjectedEvent): string
       occurredAt: changes.occurredAt ?? before.fact.occurredAt,
       data: changes.data ? mergePatch(before.fact.data, changes.data) : before.fact.data,
     };
-    const key = reappointmentKeyOf(fact);
+    const key = before.rumored ? rumouredReappointmentKeyOf(fact) : reappointmentKeyOf(fact);
     if (key) {
       addAppointment(set, {
         factId: before.factId,
@@ -149,6 +215,7 @@ function changedAppointmentKeys(set: ConflictSet, event: ProjectedEvent): string
         fact,
         positionFrom: event.globalPosition,
         positionTo: null,
+        ...(before.rumored ? { rumored: true as const } : {}),
       });
       if (key !== before.key) keys.push(key);
     }
