@@ -10,6 +10,7 @@ import { reportsReader, startReportsApp } from './support/reports-app.harness';
 
 const ORG = 'org:widget-works';
 const PERSON = 'person:ann-widget';
+const CASE = 'case:widget-v-works';
 const TEXT_READ_MODELS = [
   'conflicts',
   'departures',
@@ -63,6 +64,37 @@ describe('a correction giving text in one language merges into a plain string (r
         reason: 'le titre de l’édition française',
       }),
     );
+    // A list of texts given in French alone, item by item (t33); and a destination that names a subject, given a text.
+    const filing = toAppend({
+      id: randomUUID(),
+      type: 'lawsuit.filed',
+      subject: CASE,
+      occurredAt: '2024-02',
+      data: { title: 'Widget v. Works', plaintiffs: ['person:widget-maker'], defendants: [ORG], claims: ['breach of contract', 'fraud'] },
+      sources: [{ outlet: 'Widget Wire', language: 'en' }],
+    });
+    await store.append(filing);
+    await store.append(
+      amendmentAppend(CASE, 'corrected', filing.events[0].eventId, {
+        changes: { data: { claims: [{ fr: 'rupture de contrat' }, { fr: 'fraude' }] } },
+        reason: 'les griefs en français',
+      }),
+    );
+    const leaving = toAppend({
+      id: randomUUID(),
+      type: 'executive.departed',
+      subject: 'person:bob-widget',
+      occurredAt: '2024-08',
+      data: { organization: ORG, role: 'Head of Gadgets', roleCategory: 'other', reason: 'resigned', destination: 'org:anthropic' },
+      sources: [{ outlet: 'Widget Wire', language: 'en' }],
+    });
+    await store.append(leaving);
+    await store.append(
+      amendmentAppend('person:bob-widget', 'corrected', leaving.events[0].eventId, {
+        changes: { data: { destination: { fr: 'une jeune pousse' } } },
+        reason: 'la destination selon l’édition française',
+      }),
+    );
     await applyLog(store, ds, { pageSize: 100, batched: true });
     ({ app, base } = await startReportsApp(ds));
   });
@@ -75,14 +107,34 @@ describe('a correction giving text in one language merges into a plain string (r
 
   it('answers the English role in English and the French one in French, neither a fallback', async () => {
     type Departures = { items: Array<{ person: string; role: string; fallbacks: string[] }> };
-    const en = await json<Departures>(`/v1/reports/departures?organization=${ORG}&lang=en`);
-    expect(en.items.map((d) => [d.person, d.role, d.fallbacks])).toEqual([[PERSON, 'Head of Widgets', []]]);
-    const fr = await json<Departures>(`/v1/reports/departures?organization=${ORG}&lang=fr`);
-    expect(fr.items.map((d) => [d.person, d.role, d.fallbacks])).toEqual([[PERSON, 'responsable des widgets', []]]);
+    const ann = (d: Departures) => d.items.filter((i) => i.person === PERSON).map((i) => [i.role, i.fallbacks]);
+    expect(ann(await json<Departures>(`/v1/reports/departures?organization=${ORG}&lang=en`))).toEqual([['Head of Widgets', []]]);
+    expect(ann(await json<Departures>(`/v1/reports/departures?organization=${ORG}&lang=fr`))).toEqual([['responsable des widgets', []]]);
     const tenures = await json<{ items: Array<{ person: string; role: string }> }>(
       `/v1/reports/leadership?organization=${ORG}&show=tenures&lang=en`,
     );
-    expect(tenures.items.map((t) => [t.person, t.role])).toEqual([[PERSON, 'Head of Widgets']]);
+    expect(tenures.items.filter((t) => t.person === PERSON).map((t) => t.role)).toEqual(['Head of Widgets']);
+  });
+
+  it('merges a list of texts given in French alone item by item: the English claims stay (t33)', async () => {
+    type Lawsuits = { items: Array<{ claims: string[]; fallbacks: string[] }> };
+    const en = await json<Lawsuits>(`/v1/reports/lawsuits?party=${ORG}&lang=en`);
+    expect(en.items.map((c) => [c.claims, c.fallbacks])).toEqual([[['breach of contract', 'fraud'], []]]);
+    const fr = await json<Lawsuits>(`/v1/reports/lawsuits?party=${ORG}&lang=fr`);
+    expect(fr.items.map((c) => c.claims)).toEqual([['rupture de contrat', 'fraude']]);
+  });
+
+  it('takes a text given for a destination that names a subject as the new destination, not as English text of the slug (t33)', async () => {
+    type Departures = { items: Array<{ person: string; destination: string | null; fallbacks: string[] }> };
+    const { items } = await json<Departures>(`/v1/reports/departures?organization=${ORG}&lang=fr`);
+    expect(items.filter((d) => d.person === 'person:bob-widget').map((d) => [d.destination, d.fallbacks])).toEqual([
+      ['une jeune pousse', ['role']], // its English-only role is the fallback, not the destination
+    ]);
+    // In English the French text, marked as such: not the slug read as English text (`org:anthropic`).
+    const en = await json<Departures>(`/v1/reports/departures?organization=${ORG}&lang=en`);
+    expect(en.items.filter((d) => d.person === 'person:bob-widget').map((d) => [d.destination, d.fallbacks])).toEqual([
+      ['une jeune pousse', ['destination']],
+    ]);
   });
 
   it('queues every read model holding text folded again where a correction gives text per language (migration 1764902850000)', async () => {

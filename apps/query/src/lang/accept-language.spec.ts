@@ -18,6 +18,10 @@ describe('languageOf: the language of en, fr an Accept-Language header prefers (
     ['*', 'en'],
     ['de, *;q=0.5', 'en'],
     ['en;q=0, *', 'fr'], // q=0 excludes; * is then French
+    ['*;q=0.9, en;q=0.1', 'fr'], // * stands for the languages no range names: French at 0.9 (t33)
+    ['fr;q=0.5, *;q=0.5', 'fr'],
+    ['*;q=0.5, fr;q=0.5', 'en'], // equal weights: * comes first
+    ['fr-CA;q=0.2, fr-BE;q=0.7, en;q=0.5', 'fr'], // the highest of fr's regions
     ['fr;q=0, en;q=0, *', null],
     ['en;q=0, fr;q=0.001', 'fr'],
     ['fr;q=0', null],

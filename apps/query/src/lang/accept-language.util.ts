@@ -13,37 +13,42 @@ const DEFAULT_LANG: TextLang = 'en';
 const ELEMENT = /^([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)(?:[ \t]*;[ \t]*[qQ]=(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?))?$/;
 
 /**
- * The language of `supported` an Accept-Language header prefers (RFC 9110 12.5.4, RFC 4647 3.4 lookup): ranges by
- * descending q (in header order among equals), each taken down to its primary subtag (`fr-CA` is French); `*` is
- * the first supported language no range excludes; `q=0` excludes the language it names (`fr;q=0`). Null when the
- * header is absent, over ACCEPT_LANGUAGE_MAX_LENGTH, not well-formed (the whole header is then ignored), or names
- * none of them.
+ * The language of `supported` an Accept-Language header prefers (RFC 9110 12.5.4, RFC 4647): each language takes the
+ * weight of the range naming it exactly (`fr`), else the highest of the ranges naming a region of it (`fr-CA` is
+ * French), else the weight of `*`, which stands for every language no range names (so `*;q=0.9, en;q=0.1` prefers
+ * French: t33); a weight of 0 excludes. The highest weight wins, equal weights in the header's order (`*` at its
+ * place), then `supported`'s. Null when the header is absent, over ACCEPT_LANGUAGE_MAX_LENGTH, not well-formed (the
+ * whole header is then ignored), or accepts none of them.
  */
 export function languageOf(header: string | string[] | undefined, supported: readonly TextLang[] = TEXT_LANGS): TextLang | null {
   if (header === undefined) return null;
   const text = Array.isArray(header) ? header.join(',') : header;
   if (text.length > ACCEPT_LANGUAGE_MAX_LENGTH) return null;
-  const ranges: Array<{ tag: string; q: number }> = [];
+  type Weight = { q: number; order: number };
+  const exact = new Map<string, Weight>();
+  const regional = new Map<string, Weight>();
+  let star: Weight | null = null;
+  let order = 0;
   for (const raw of text.split(',')) {
     const element = raw.replace(/^[ \t]+|[ \t]+$/g, '');
     if (!element) continue; // a list may have empty elements (RFC 9110 5.6.1)
     const m = ELEMENT.exec(element);
     if (!m) return null;
-    ranges.push({ tag: m[1].toLowerCase(), q: m[2] === undefined ? 1 : Number(m[2]) });
+    const tag = m[1].toLowerCase();
+    const weight = { q: m[2] === undefined ? 1 : Number(m[2]), order: order++ };
+    const primary = tag.split('-')[0];
+    if (tag === '*') star ??= weight;
+    else if (tag === primary) {
+      if (!exact.has(tag)) exact.set(tag, weight);
+    } else if (weight.q > (regional.get(primary)?.q ?? -1)) regional.set(primary, weight);
   }
-  const excluded = new Set(ranges.filter((r) => r.q === 0).map((r) => r.tag));
-  const allowed = (lang: TextLang) => supported.includes(lang) && !excluded.has(lang);
-  // Array.prototype.sort is stable: equal q keep the header's order.
-  for (const { tag } of ranges.filter((r) => r.q > 0).sort((a, b) => b.q - a.q)) {
-    if (tag === '*') {
-      const any = supported.find(allowed);
-      if (any) return any;
-      continue;
-    }
-    const primary = tag.split('-')[0] as TextLang;
-    if (allowed(primary)) return primary;
+  let best: { lang: TextLang; weight: Weight } | null = null;
+  for (const lang of supported) {
+    const weight = exact.get(lang) ?? regional.get(lang) ?? star;
+    if (!weight || weight.q === 0) continue;
+    if (!best || weight.q > best.weight.q || (weight.q === best.weight.q && weight.order < best.weight.order)) best = { lang, weight };
   }
-  return null;
+  return best?.lang ?? null;
 }
 
 /**

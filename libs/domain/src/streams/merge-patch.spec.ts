@@ -41,11 +41,11 @@ describe('mergePatch: JSON merge patch, with a plain string taken as the English
     });
   });
 
-  it('leaves every other merge as RFC 7386 says: an object of other keys replaces a string, null removes, arrays replace', () => {
+  it('leaves every other merge as RFC 7386 says: an object of other keys replaces a string, null removes, a list of another length replaces', () => {
     expect(mergePatch({ money: '5' }, { money: { amount: '5', currency: 'USD' } })).toEqual({ money: { amount: '5', currency: 'USD' } });
     expect(mergePatch({ role: 'CTO' }, { role: { fr: 'DT', de: 'x' } })).toEqual({ role: { fr: 'DT', de: 'x' } });
     expect(mergePatch({ a: 1, b: 2 }, { a: null })).toEqual({ b: 2 });
-    expect(mergePatch({ claims: ['fraud'] }, { claims: [{ fr: 'fraude' }] })).toEqual({ claims: [{ fr: 'fraude' }] });
+    expect(mergePatch({ claims: ['fraud', 'theft'] }, { claims: [{ fr: 'fraude' }] })).toEqual({ claims: [{ fr: 'fraude' }] });
     expect(mergePatch('CTO', {})).toEqual({});
   });
 });
@@ -55,5 +55,32 @@ describe('absentRemovals: the paths a patch removes that its target lacks', () =
     expect(absentRemovals({ role: 'CTO' }, { role: { en: null, fr: 'DT' } })).toEqual([]);
     expect(absentRemovals({ role: 'CTO' }, { role: { fr: null } })).toEqual(['role.fr']);
     expect(absentRemovals({ money: { amount: '5' } }, { money: { currncy: null } })).toEqual(['money.currncy']);
+  });
+});
+
+describe('mergePatch: what is no text, and lists of texts (t33)', () => {
+  it('replaces a subject with the text given for it: a destination org:anthropic is no English text', () => {
+    expect(mergePatch({ destination: 'org:anthropic' }, { destination: { fr: 'une jeune pousse' } })).toEqual({
+      destination: { fr: 'une jeune pousse' },
+    });
+  });
+
+  it('merges a list of as many texts given per language item by item, keeping the English', () => {
+    expect(mergePatch({ claims: ['breach of contract', 'fraud'] }, { claims: [{ fr: 'rupture de contrat' }, { fr: 'fraude' }] })).toEqual({
+      claims: [
+        { en: 'breach of contract', fr: 'rupture de contrat' },
+        { en: 'fraud', fr: 'fraude' },
+      ],
+    });
+    expect(mergePatch({ claims: [{ en: 'fraud', fr: 'escroquerie' }] }, { claims: [{ fr: 'fraude' }] })).toEqual({
+      claims: [{ en: 'fraud', fr: 'fraude' }],
+    });
+  });
+
+  it('replaces a list of another length, a list of subjects, or with strings, as RFC 7386 says', () => {
+    expect(mergePatch({ claims: ['a', 'b'] }, { claims: [{ fr: 'x' }] })).toEqual({ claims: [{ fr: 'x' }] });
+    expect(mergePatch({ plaintiffs: ['person:a'] }, { plaintiffs: [{ fr: 'x' }] })).toEqual({ plaintiffs: [{ fr: 'x' }] });
+    expect(mergePatch({ claims: ['a'] }, { claims: ['b'] })).toEqual({ claims: ['b'] });
+    expect(mergePatch({ claims: ['a'] }, { claims: [] })).toEqual({ claims: [] });
   });
 });

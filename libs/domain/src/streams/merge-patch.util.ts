@@ -1,3 +1,5 @@
+import { isSubject } from '../values/subject.value';
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -7,10 +9,27 @@ const own = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, 
 const LANGUAGE_KEYS = new Set(['en', 'fr']);
 
 /** A patch that gives text per language (`{"fr": "..."}`, `{"en": null}`): an object of language keys only. */
-function isTextPerLanguage(patch: Record<string, unknown>): boolean {
+function isTextPerLanguage(patch: unknown): patch is Record<string, unknown> {
+  if (!isObject(patch)) return false;
   const keys = Object.keys(patch);
   return keys.length > 0 && keys.every((k) => LANGUAGE_KEYS.has(k));
 }
+
+/**
+ * The value a patch giving text per language merges into: a plain string as its English text, unless it names a
+ * subject (a destination `org:anthropic` is no English text: text given for it replaces it, as before).
+ */
+const asTexts = (target: unknown, patch: unknown) =>
+  typeof target === 'string' && !isSubject(target) && isTextPerLanguage(patch) ? { en: target } : target;
+
+/** A list of texts given per language for a list of as many texts: merged item by item (claims, features). */
+const mergesByItem = (target: unknown, patch: unknown): target is unknown[] =>
+  Array.isArray(target) &&
+  Array.isArray(patch) &&
+  patch.length > 0 &&
+  patch.length === target.length &&
+  patch.every(isTextPerLanguage) &&
+  target.every((t) => (typeof t === 'string' && !isSubject(t)) || isTextPerLanguage(t));
 
 /**
  * JSON merge patch (RFC 7386): objects merge key by key, null removes a key, anything else replaces.
@@ -20,16 +39,19 @@ function isTextPerLanguage(patch: Record<string, unknown>): boolean {
  * One addition for free text: a plain string is the English text (`{"en": ...}`), so a patch giving text per language
  * merges into it as into that object: `{"role": {"fr": "directrice technique"}}` on the role "Chief Technology
  * Officer" keeps the English beside the French (RFC 7386 alone replaced the string, and the English was lost without a
- * word: t31, the sixty-second session). Only free text takes such an object where a string stands (the schemas refuse
- * it anywhere else), so no other value changes meaning.
+ * word: t31, the sixty-second session). A subject (`org:anthropic`, a destination) is no text: replaced as before. A
+ * list of as many texts given per language merges item by item (`{"claims": [{"fr": "fraude"}]}` on `["fraud"]`);
+ * any other list replaces the list, as RFC 7386 says. Only free text takes such an object where a string stands (the
+ * schemas refuse it anywhere else), so no other value changes meaning.
  *
  * Every key is a plain own data property: reads look only at own properties and writes define them, so a key such
  * as `__proto__` or `constructor` can neither change a prototype nor merge into an inherited value (validation
  * refuses those keys already; this is the second lock).
  */
 export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (mergesByItem(target, patch)) return (patch as unknown[]).map((p, i) => mergePatch(target[i], p));
   if (!isObject(patch)) return patch;
-  const base = typeof target === 'string' && isTextPerLanguage(patch) ? { en: target } : target;
+  const base = asTexts(target, patch);
   const result: Record<string, unknown> = isObject(base) ? { ...base } : {};
   for (const key of Object.keys(patch)) {
     const value = patch[key];
@@ -66,7 +88,7 @@ export function patchAsChecked(patch: unknown, checked: unknown): unknown {
  */
 export function absentRemovals(target: unknown, patch: unknown, prefix = ''): string[] {
   if (!isObject(patch)) return [];
-  const base = typeof target === 'string' && isTextPerLanguage(patch) ? { en: target } : target; // as mergePatch reads it
+  const base = asTexts(target, patch); // as mergePatch reads it
   const paths: string[] = [];
   for (const key of Object.keys(patch)) {
     const value = patch[key];
