@@ -67,6 +67,11 @@ export class SseSink implements FeedSink {
     return !this.done && this.res.writableNeedDrain && this.res.writableLength >= this.highWaterBytes;
   }
 
+  /** A status frame (`event: status`, FeedStatus): a few bytes on a change, written even past the mark. */
+  status(frame: string): void {
+    if (!this.done) this.res.write(frame);
+  }
+
   heartbeat(): void {
     // A socket with bytes still waiting needs no keep-alive, and must not grow.
     if (!this.done && !this.res.writableNeedDrain) this.res.write(HEARTBEAT);
