@@ -1,4 +1,14 @@
-import { loadEnvelope, pollUntil, SseClient, SseFrame } from '@newsroom/testing';
+import { existsSync } from 'node:fs';
+import {
+  CHROMIUM_PATH,
+  expectPageText,
+  HeadlessChromium,
+  launchChromium,
+  loadEnvelope,
+  pollUntil,
+  SseClient,
+  SseFrame,
+} from '@newsroom/testing';
 import { OwnBroker, ownBroker } from '../../libs/messaging/test/own-broker.harness';
 import { post, startStack, TestStack } from './stack.harness';
 
@@ -16,12 +26,14 @@ const statuses = (frames: SseFrame[]): Status[] => frames.filter((f) => f.event 
  * but a live reader could not tell "nothing happened" from "the pipeline is stalled". The stream now says so: an
  * `event: status` frame with `delayed: true` once an event recorded FEED_DELAYED_AFTER_MS (5 s) ago is not in the
  * feed, and `delayed: false` once it has caught up; a new subscriber gets the current status at once. Every item
- * still arrives exactly once, in order. The stack runs on a broker of this test's own (loopback, free ports).
+ * still arrives exactly once, in order. The dashboard's badge says "Live — items delayed" meanwhile (in French too),
+ * where Chromium is installed. The stack runs on a broker of this test's own (loopback, free ports).
  */
 describe('the live feed says when items are delayed (own broker stopped and started)', () => {
   let own: OwnBroker;
   let stack: TestStack;
   const clients: SseClient[] = [];
+  let browser: HeadlessChromium | null = null;
 
   beforeAll(async () => {
     own = await ownBroker('feed-delay');
@@ -31,6 +43,7 @@ describe('the live feed says when items are delayed (own broker stopped and star
 
   afterAll(async () => {
     for (const client of clients) client.close();
+    await browser?.close().catch(() => undefined);
     await Promise.race([stack?.stop(), new Promise((r) => setTimeout(r, 60000).unref())]).catch(() => undefined);
     await own?.remove().catch(() => undefined);
   }, 120000);
@@ -45,6 +58,13 @@ describe('the live feed says when items are delayed (own broker stopped and star
     expect(client.status).toBe(200);
     clients.push(client);
     return client;
+  };
+
+  const dashboardBadge = async () => {
+    browser = await launchChromium();
+    const page = await browser.context.newPage();
+    await page.goto(`${stack.apps.query.url}/`);
+    return { page, badge: page.getByTestId('connection') };
   };
 
   it('sends delayed: true within a bound after the broker stops, delayed: false once caught up, and every item once', async () => {
@@ -78,6 +98,14 @@ describe('the live feed says when items are delayed (own broker stopped and star
     expect(late.frames[0].event).toBe('status');
     expect(JSON.parse(late.frames[0].data)).toMatchObject({ delayed: true, since: delayed.since });
 
+    // The dashboard's badge, in both languages (its page opens its own stream, told the status at once).
+    const connection = existsSync(CHROMIUM_PATH) ? await dashboardBadge() : null;
+    if (connection) {
+      await expectPageText(connection.badge, /^Live — items delayed$/);
+      await connection.page.getByLabel('Language / Langue').selectOption('fr');
+      await expectPageText(connection.badge, /^En direct — éléments retardés$/);
+    } else process.stderr.write(`[feed-delay-status e2e] no Chromium at ${CHROMIUM_PATH}: the badge is not checked\n`);
+
     await own.start();
     const back = Date.now();
     await pollUntil(() => statuses(reader.frames).length === 3, { timeoutMs: 180000, intervalMs: 200, what: 'delayed: false' });
@@ -98,6 +126,7 @@ describe('the live feed says when items are delayed (own broker stopped and star
     });
     expect(itemFrames(late)).toEqual(ids);
     expect(statuses(late.frames).map((s) => s.delayed)).toEqual([true, false]);
+    if (connection) await expectPageText(connection.badge, /^En direct$/);
     process.stdout.write(
       `[feed-delay-status e2e] delayed: true ${toldAfterMs} ms after the first write with the broker down; delayed: false ${recoveredAfterMs} ms after the broker was started again\n`,
     );
