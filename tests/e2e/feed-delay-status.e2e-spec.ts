@@ -10,6 +10,7 @@ import {
   SseFrame,
 } from '@newsroom/testing';
 import { OwnBroker, ownBroker } from '../../libs/messaging/test/own-broker.harness';
+import { WsFeedClient } from './feed.client';
 import { post, startStack, TestStack } from './stack.harness';
 
 /** The `event: status` frame of the SSE stream (README, live feed). */
@@ -34,6 +35,7 @@ describe('the live feed says when items are delayed (own broker stopped and star
   let stack: TestStack;
   const clients: SseClient[] = [];
   let browser: HeadlessChromium | null = null;
+  let socket: WsFeedClient | null = null;
 
   beforeAll(async () => {
     own = await ownBroker('feed-delay');
@@ -43,6 +45,7 @@ describe('the live feed says when items are delayed (own broker stopped and star
 
   afterAll(async () => {
     for (const client of clients) client.close();
+    socket?.close();
     await browser?.close().catch(() => undefined);
     await Promise.race([stack?.stop(), new Promise((r) => setTimeout(r, 60000).unref())]).catch(() => undefined);
     await own?.remove().catch(() => undefined);
@@ -73,6 +76,13 @@ describe('the live feed says when items are delayed (own broker stopped and star
     await pollUntil(() => statuses(reader.frames).length === 1, { timeoutMs: 5000, intervalMs: 50, what: 'the first status' });
     expect(reader.frames[0].event).toBe('status');
     expect(statuses(reader.frames)).toEqual([{ delayed: false, since: expect.any(String) }]);
+
+    // Over WebSocket: `{"type":"status",...}` after `subscribed`, and on each change.
+    socket = await WsFeedClient.subscribe(`${stack.apps.query.url.replace('http', 'ws')}/v1/feed/ws`, { after: '0' });
+    const wsStatuses = () => socket!.frames.filter((f) => (f.type as string) === 'status') as unknown as Array<Status & { type: string }>;
+    await pollUntil(() => wsStatuses().length === 1, { timeoutMs: 5000, intervalMs: 50, what: 'the first WebSocket status' });
+    expect(socket.frames.slice(0, 2).map((f) => f.type)).toEqual(['subscribed', 'status']);
+    expect(wsStatuses()).toEqual([{ type: 'status', delayed: false, since: expect.any(String) }]);
 
     const ids: string[] = [];
     for (let n = 0; n < 3; n++) ids.push(await write(n));
@@ -126,6 +136,12 @@ describe('the live feed says when items are delayed (own broker stopped and star
     });
     expect(itemFrames(late)).toEqual(ids);
     expect(statuses(late.frames).map((s) => s.delayed)).toEqual([true, false]);
+    await pollUntil(() => wsStatuses().length === 3 && socket!.items.length === ids.length, {
+      timeoutMs: 30000,
+      what: 'the socket caught up',
+    });
+    expect(wsStatuses().map((s) => s.delayed)).toEqual([false, true, false]);
+    expect(socket.items.map((i) => i.eventId)).toEqual(ids);
     if (connection) await expectPageText(connection.badge, /^En direct$/);
     process.stdout.write(
       `[feed-delay-status e2e] delayed: true ${toldAfterMs} ms after the first write with the broker down; delayed: false ${recoveredAfterMs} ms after the broker was started again\n`,

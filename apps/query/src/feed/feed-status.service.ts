@@ -15,9 +15,15 @@ export interface FeedStatusBody {
   reason?: string;
 }
 
-/** A stream told of the feed's status (an SSE sink). */
+/** The status encoded once for each transport: an SSE frame (`event: status`) and a WebSocket message. */
+export interface StatusFrames {
+  sse: string;
+  ws: string;
+}
+
+/** A stream told of the feed's status (an SSE or WebSocket sink). */
 export interface StatusListener {
-  status(frame: string): void;
+  status(frames: StatusFrames): void;
 }
 
 const REASON =
@@ -67,7 +73,7 @@ export class FeedStatus implements OnApplicationBootstrap, OnApplicationShutdown
     return this.body;
   }
 
-  /** Sends `listener` the current status as one SSE frame (`event: status`) at once, then each change. */
+  /** Sends `listener` the current status at once, then each change. */
   follow(listener: StatusListener): void {
     listener.status(this.frame);
     this.listeners.add(listener);
@@ -99,6 +105,7 @@ export class FeedStatus implements OnApplicationBootstrap, OnApplicationShutdown
   }
 }
 
-function frameOf(body: FeedStatusBody): string {
-  return `event: status\ndata: ${JSON.stringify(body)}\n\n`;
+function frameOf(body: FeedStatusBody): StatusFrames {
+  const json = JSON.stringify(body);
+  return { sse: `event: status\ndata: ${json}\n\n`, ws: `{"type":"status",${json.slice(1)}` };
 }
