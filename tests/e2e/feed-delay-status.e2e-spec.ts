@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   CHROMIUM_PATH,
   expectPageText,
@@ -11,6 +13,7 @@ import {
 } from '@newsroom/testing';
 import { OwnBroker, ownBroker } from '../../libs/messaging/test/own-broker.harness';
 import { WsFeedClient } from './feed.client';
+import { newsroomCli } from './newsroom-cli.harness';
 import { post, startStack, TestStack } from './stack.harness';
 
 /** The `event: status` frame of the SSE stream (README, live feed). */
@@ -88,6 +91,14 @@ describe('the live feed says when items are delayed (own broker stopped and star
     for (let n = 0; n < 3; n++) ids.push(await write(n));
     await pollUntil(() => reader.items.length === 3, { timeoutMs: 60000, what: 'the items written with the broker up' });
 
+    // `newsroom tail` says it on stderr, once a change.
+    const cwd = mkdtempSync(join(tmpdir(), 'feed-delay-tail-'));
+    const tail = newsroomCli(['tail', '--from', '0', '--count', '8', '--state', join(cwd, 'position')], {
+      env: { NEWSROOM_QUERY_URL: stack.apps.query.url },
+      cwd,
+      timeoutMs: 200000,
+    });
+
     await own.kill();
     const firstLate = Date.now();
     for (let n = 3; n < 8; n++) ids.push(await write(n));
@@ -143,6 +154,11 @@ describe('the live feed says when items are delayed (own broker stopped and star
     expect(wsStatuses().map((s) => s.delayed)).toEqual([false, true, false]);
     expect(socket.items.map((i) => i.eventId)).toEqual(ids);
     if (connection) await expectPageText(connection.badge, /^En direct$/);
+    const tailed = await tail;
+    rmSync(cwd, { recursive: true, force: true });
+    expect([tailed.code, tailed.out.trim().split('\n')]).toEqual([0, expect.any(Array)]);
+    expect(tailed.out.trim().split('\n')).toHaveLength(8);
+    expect(tailed.err).toMatch(/^tail: items are delayed: events recorded since \S+ are not in the feed yet; they will follow in order$/m);
     process.stdout.write(
       `[feed-delay-status e2e] delayed: true ${toldAfterMs} ms after the first write with the broker down; delayed: false ${recoveredAfterMs} ms after the broker was started again\n`,
     );
