@@ -22,7 +22,7 @@ const UNDEFINED_TABLE = '42P01';
 
 /**
  * The only reads of the log (`event_store.events`) outside the store's own write path: the relay, the projector,
- * the rebuild, the replay and the feed watermark all read through here. Driver errors pass through unchanged
+ * the rebuild, the replay, the feed watermark and the query service's feed status all read through here. Driver errors pass through unchanged
  * (callers tell transient ones by their SQLSTATE); `PgEventStore` translates them for its own methods.
  *
  * Every read is a single statement on the primary key (`global_position`), so a reader costs what the SQL it
@@ -148,6 +148,20 @@ export class EventLogReader {
     const checkpoint = rows[0]?.checkpoint ?? '0';
     // No event after the checkpoint: the one row is the checkpoint's, its event columns null.
     return { checkpoint, events: rows[0]?.global_position == null ? [] : rows.map(toStoredEvent) };
+  }
+
+  /**
+   * The first committed event after `after`, if any: its position, when it was recorded, and how long ago by the
+   * server's clock (so a skew between hosts does not count). One primary-key probe: the query service asks it once
+   * a poll interval to tell readers whether recorded events are waiting to reach its feed (README, live feed).
+   */
+  async firstAfter(after: string | number | bigint): Promise<{ position: string; recordedAt: string; ageMs: number } | null> {
+    const [row] = await this.rows<{ p: string; recorded_at: Date | string; age_ms: number }>(
+      `SELECT global_position::text AS p, recorded_at, (extract(epoch FROM clock_timestamp() - recorded_at) * 1000)::float8 AS age_ms
+       FROM event_store.events WHERE global_position > $1 ORDER BY global_position LIMIT 1`,
+      [String(after)],
+    );
+    return row ? { position: row.p, recordedAt: new Date(row.recorded_at).toISOString(), ageMs: Number(row.age_ms) } : null;
   }
 
   /** The highest committed position, '0' for an empty log. */

@@ -80,6 +80,8 @@ async function tail(o: TailOptions, c: CliConfig, count: number): Promise<void> 
   let retryMs = 2000;
   // The stream has answered 200 once: from then on a drop, a refusal or a 429/5xx is a stream to resume.
   let connected = false;
+  /** Whether the stream last said items are late (`event: status`): said on stderr when it changes, not each reconnect. */
+  let delayed = false;
   const onSigint = () => stop.abort();
   // The reader went away (`newsroom tail | head -3`: EPIPE): stop quietly, and an item it never took is not saved.
   const output = new OutputWatch(() => stop.abort());
@@ -120,6 +122,18 @@ async function tail(o: TailOptions, c: CliConfig, count: number): Promise<void> 
             if (m.retry) retryMs = m.retry;
             if (m.event === 'close') {
               process.stderr.write(`tail: the server closed the stream: ${terminalText(m.data)}\n`);
+              continue;
+            }
+            if (m.event === 'status') {
+              const status = JSON.parse(m.data) as { delayed?: unknown; since?: unknown };
+              if ((status.delayed === true) !== delayed) {
+                delayed = status.delayed === true;
+                process.stderr.write(
+                  delayed
+                    ? `tail: items are delayed: events recorded since ${terminalText(String(status.since))} are not in the feed yet; they will follow in order\n`
+                    : 'tail: the feed has caught up\n',
+                );
+              }
               continue;
             }
             if (m.event !== 'message' || !m.data) continue;

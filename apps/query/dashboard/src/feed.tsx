@@ -75,6 +75,8 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
   const [rows, setRows] = useState<Row[]>([]);
   const [connection, setConnection] = useState<Connection>('connecting');
   const [closeReason, setCloseReason] = useState<string | null>(null);
+  /** The stream's `event: status`: new items are late (the broker down, the pipeline behind) while true. */
+  const [delayed, setDelayed] = useState(false);
   /** Why the API refused the filters (its 400's fields and messages, in English), while they are the ones shown. */
   const [refusal, setRefusal] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
@@ -115,6 +117,11 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
         pending.push(item);
         applyTimer ??= window.setTimeout(applyPending, APPLY_EVERY_MS);
       };
+      // Every stream opens with the current status and sends each change (README, live feed).
+      source.addEventListener('status', (e) => {
+        const data = JSON.parse((e as MessageEvent).data ?? '{}') as { delayed?: unknown };
+        setDelayed(data.delayed === true);
+      });
       source.addEventListener('close', (e) => {
         const data = JSON.parse((e as MessageEvent).data ?? '{}');
         setCloseReason(data.code ?? null);
@@ -206,5 +213,5 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
     };
   }, [filters.types, filters.subjects, filters.organization, filters.lang, keyVersion]);
 
-  return { rows, connection, closeReason, refusal, version };
+  return { rows, connection, closeReason, refusal, version, delayed };
 }

@@ -131,7 +131,9 @@ export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fa
   const [filters, setFilters] = useState<FeedFilters>({ lang });
   // The dashboard's language switch drives the feed's language (a change starts the feed over).
   useEffect(() => setFilters((f) => (f.lang === lang ? f : { ...f, lang })), [lang]);
-  const { rows, connection, closeReason, refusal, version } = useFeed(filters, keyVersion);
+  const { rows, connection, closeReason, refusal, version, delayed } = useFeed(filters, keyVersion);
+  // Live, but the stream says recorded items have not reached the feed yet: they will, in order.
+  const late = connection === 'live' && delayed;
   // New items mean the reports may have changed too (the projector writes both in one transaction).
   useEffect(() => {
     if (version > 0) onActivity();
@@ -143,9 +145,9 @@ export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fa
     <section class="card timeline" aria-labelledby="timeline-title">
       <header class="card-head">
         <h2 id="timeline-title">{t(lang, 'timeline.title')}</h2>
-        <p class={`conn ${connection}`} role="status" data-testid="connection">
+        <p class={`conn ${connection}${late ? ' delayed' : ''}`} role="status" data-testid="connection">
           <span class="dot" aria-hidden="true" />
-          {t(lang, CONNECTION_TEXT[connection])}
+          {t(lang, late ? 'connection.delayed' : CONNECTION_TEXT[connection])}
           {closeReason && connection !== 'live' && <span class="muted"> ({closeReason})</span>}
         </p>
       </header>

@@ -8,6 +8,8 @@ const queryEnvSchema = commonEnvSchema.extend({
   /** Items a live subscriber may have waiting before it is disconnected as too slow. */
   FEED_MAX_BUFFERED_ITEMS: z.coerce.number().int().min(1).max(1000000).default(2000),
   FEED_POLL_MS: z.coerce.number().int().min(20).max(60000).default(1000),
+  /** An event recorded this long ago and not in the feed yet makes the live stream say `delayed` (event: status). */
+  FEED_DELAYED_AFTER_MS: z.coerce.number().int().min(100).max(3600000).default(5000),
   FEED_MAX_SUBSCRIBERS: z.coerce.number().int().min(1).max(1000000).default(20000),
   /** A subscriber whose socket has taken nothing for this long (history or live) is disconnected as stalled. */
   FEED_STALL_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3600000).default(60000),

@@ -35,7 +35,9 @@ export function ApiWebSocketUpgrade() {
       description:
         'Open it with a WebSocket client, then send a subscribe message {"after":"0","types":[...],"subjects":[...],' +
         '"organization":"org:openai","lang":"en"}; the server answers {"type":"subscribed","after"} and one ' +
-        '{"type":"item","position","item"} frame per item. The URL takes no parameter but `key`: filters and the position ' +
+        '{"type":"item","position","item"} frame per item; after each subscribed, and on each change, a ' +
+        '{"type":"status","delayed","since","reason"?} frame says whether recorded items are late (as the SSE stream\'s ' +
+        '`event: status`). The URL takes no parameter but `key`: filters and the position ' +
         'go in the subscribe message. Frames, close codes and resuming are described in the README (WebSocket).',
     }),
     ...HANDSHAKE.map(([name, description]) => ApiHeader({ name, description, required: false })),

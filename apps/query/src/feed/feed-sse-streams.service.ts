@@ -7,6 +7,7 @@ import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
 import { FeedConnections } from './feed-connections.service';
 import { FeedHub } from './feed-hub.service';
 import { FeedQuery } from './feed-query.reader';
+import { FeedStatus } from './feed-status.service';
 import { FeedSubscription } from './feed-subscription.service';
 import { SseSink } from './sse.sink';
 
@@ -27,6 +28,7 @@ export class FeedSseStreams {
   constructor(
     private readonly hub: FeedHub,
     private readonly connections: FeedConnections,
+    private readonly status: FeedStatus,
     @Inject(QUERY_CONFIG) private readonly config: QueryConfig,
     @Inject(ROOT_LOGGER) private readonly logger: PinoRoot,
   ) {}
@@ -45,7 +47,10 @@ export class FeedSseStreams {
     // response closes once, and `once` would hold a wrapper and a bound function per idle stream.
     res.on('close', () => {
       release();
-      sink?.gone();
+      if (sink) {
+        sink.gone();
+        this.status.unfollow(sink);
+      }
       if (subscription) this.hub.unsubscribe(subscription);
       // Express's logger writes its line on 'finish': a stream the server ended and flushed, not one the client left.
       if (line && res.writableFinished) {
@@ -54,6 +59,8 @@ export class FeedSseStreams {
       }
     });
     sink = new SseSink(res, q.lang, this.config.FEED_RETRY_MS, this.config.FEED_SOCKET_HIGH_WATER_BYTES);
+    // The feed's status first (whether items are late), then history and live items.
+    this.status.follow(sink);
     subscription = this.hub.subscribe(q, q.after, sink, 'sse');
     return true;
   }

@@ -5,6 +5,7 @@ import { FeedQuery, parseFeedQuery } from './feed-query.reader';
 import { FEED_WS_FIELDS } from './feed.schema';
 import { FeedSubscription } from './feed-subscription.service';
 import { WS_CLOSE_CODES, WsSink } from './ws.sink';
+import type { FeedStatus } from './feed-status.service';
 
 export const WS_PATH = '/v1/feed/ws';
 
@@ -42,6 +43,8 @@ export class FeedWsConnection {
     private readonly highWaterBytes: number,
     subscribeTimeoutMs: number,
     onClosed: (connection: FeedWsConnection) => void,
+    /** The feed's status, sent after each `subscribed` and on each change (null in unit tests of the socket alone). */
+    private readonly status: FeedStatus | null = null,
   ) {
     this.subscribeTimer = setTimeout(
       () =>
@@ -130,6 +133,7 @@ export class FeedWsConnection {
     if (!query || this.closed) return;
     this.sink = new WsSink(this.ws, query.lang, this.highWaterBytes);
     this.ws.send(JSON.stringify({ type: 'subscribed', after: query.after }));
+    this.status?.follow(this.sink);
     const subscription = this.hub.subscribe(query, query.after, this.sink, 'ws');
     this.subscription = subscription;
     if (!subscription) return;
@@ -154,6 +158,7 @@ export class FeedWsConnection {
   }
 
   private release(): void {
+    if (this.sink) this.status?.unfollow(this.sink);
     this.sink?.gone();
     if (this.subscription) this.hub.unsubscribe(this.subscription);
     this.subscription = null;

@@ -24,6 +24,7 @@ import { FeedHub } from './feed-hub.service';
 import { FeedWsConnection, WS_PATH } from './feed-ws.connection';
 import { handshakeProblem, originAllowed, refuse, shuttingDownProblem, wsUrlParamsProblem } from './feed-ws-handshake.util';
 import { WS_CLOSE_CODES } from './ws.sink';
+import { FeedStatus } from './feed-status.service';
 
 /** The RateLimit-* headers of a token take (setRateLimitHeaders' values), for a head written by hand. */
 const rateLimitHeaders = (t: TakeResult): Record<string, string> => ({
@@ -53,6 +54,7 @@ export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationS
     private readonly adapterHost: HttpAdapterHost,
     private readonly hub: FeedHub,
     private readonly slots: FeedConnections,
+    private readonly status: FeedStatus,
     @Inject(QUERY_CONFIG) private readonly config: QueryConfig,
     @Inject(QUERY_READ_LIMIT) private readonly readLimit: RateLimitPolicy,
     @Inject(API_KEY_RING) private readonly ring: ApiKeyRing,
@@ -157,6 +159,7 @@ export class FeedWsGateway implements OnApplicationBootstrap, BeforeApplicationS
           release();
           this.connections.delete(c);
         },
+        this.status,
       );
       this.connections.add(connection);
     });

@@ -8,6 +8,7 @@ import { FeedRepository } from './feed.repository';
 import { FeedWsGateway } from './feed-ws.gateway';
 import { FeedSseGateway } from './feed-sse.gateway';
 import { FeedSseStreams } from './feed-sse-streams.service';
+import { FeedStatus } from './feed-status.service';
 import { EntityLinksRepository } from '../reports/shared/entity-links.repository';
 import { EntityNamesRepository } from '../reports/shared/entity-names.repository';
 import { ReadModelFreshness } from '../reports/shared/read-model-freshness.service';
@@ -21,6 +22,7 @@ import { ReadModelFreshness } from '../reports/shared/read-model-freshness.servi
     AtomFeedRepository,
     FeedHub,
     FeedSseStreams,
+    FeedStatus,
     FeedSseGateway,
     FeedWsGateway,
     FeedConnections,

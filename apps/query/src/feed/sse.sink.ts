@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { FeedRow } from './feed.repository';
 import { FeedBurst, Lang, sseFrame } from './feed-burst.builder';
 import { EndReason, FeedSink } from './feed-subscription.service';
+import type { StatusFrames } from './feed-status.service';
 
 /** How long a closed stream may take to hand over its last bytes before its socket is destroyed. */
 const CLOSE_GRACE_MS = { default: 10000, shutdown: 1000 };
@@ -65,6 +66,11 @@ export class SseSink implements FeedSink {
    */
   get full(): boolean {
     return !this.done && this.res.writableNeedDrain && this.res.writableLength >= this.highWaterBytes;
+  }
+
+  /** A status frame (`event: status`, FeedStatus): a few bytes on a change, written even past the mark. */
+  status(frames: StatusFrames): void {
+    if (!this.done) this.res.write(frames.sse);
   }
 
   heartbeat(): void {

@@ -3,6 +3,7 @@ import { WebSocket } from 'ws';
 import { FeedRow } from './feed.repository';
 import { FeedBurst, Lang, wsMessage } from './feed-burst.builder';
 import { EndReason, FeedSink } from './feed-subscription.service';
+import type { StatusFrames } from './feed-status.service';
 
 /** WebSocket close codes for the reasons the server ends a feed subscription (4000+ are ours). */
 export const WS_CLOSE_CODES: Record<string, number> = {
@@ -60,6 +61,11 @@ export class WsSink implements FeedSink {
 
   get full(): boolean {
     return this.open && this.ws.bufferedAmount >= this.highWaterBytes;
+  }
+
+  /** A status message (`{"type":"status",...}`, FeedStatus): a few bytes on a change, sent even past the mark. */
+  status(frames: StatusFrames): void {
+    if (!this.done && this.ws.readyState === WebSocket.OPEN) this.ws.send(frames.ws);
   }
 
   /** Liveness is ws ping/pong, run by the gateway for every socket on the hub's tick. */
