@@ -40,7 +40,7 @@ function firstStreamItem(
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         text += chunk;
-        const data = /^id: \d+\ndata: (.*)$/m.exec(text); // an item's frame, not the opening `event: status`
+        const data = /^data: (.*)$/m.exec(text);
         if (data) {
           resolve({ headers: res.headers, item: JSON.parse(data[1]) });
           req.destroy();

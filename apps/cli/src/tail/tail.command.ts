@@ -103,6 +103,7 @@ async function tail(o: TailOptions, c: CliConfig, count: number): Promise<void> 
               subjects: o.subject.length ? o.subject.join(',') : undefined,
               organization: o.organization,
               lang: o.lang,
+              status: 'true',
             },
             header: { 'Last-Event-ID': after },
           },

@@ -105,7 +105,7 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
     const open = () => {
       if (stopped) return;
       setConnection(attempt === 0 ? 'connecting' : 'reconnecting');
-      source = new EventSource(streamUrl(streamFilters, last.current));
+      source = new EventSource(streamUrl({ ...streamFilters, status: 'true' }, last.current));
       source.onopen = () => {
         attempt = 0;
         setConnection('live');
@@ -117,7 +117,7 @@ export function useFeed(filters: FeedFilters, keyVersion: number) {
         pending.push(item);
         applyTimer ??= window.setTimeout(applyPending, APPLY_EVERY_MS);
       };
-      // Every stream opens with the current status and sends each change (README, live feed).
+      // Asked with status=true: the stream opens with the current status and sends each change (README, live feed).
       source.addEventListener('status', (e) => {
         const data = JSON.parse((e as MessageEvent).data ?? '{}') as { delayed?: unknown };
         setDelayed(data.delayed === true);

@@ -157,11 +157,20 @@ function lastEventIdOf(header: string | undefined, path = 'Last-Event-ID'): stri
  * position), else the `lastEventId` parameter, which EventSource polyfills that cannot send headers put in the URL
  * instead, else `after` (which a reconnect repeats as it was). `allowed`: the stream's parameters, as parseFeedQuery.
  */
-export function parseStreamQuery(raw: Record<string, unknown>, header: string | undefined, allowed: readonly string[]): FeedQuery {
-  const { lastEventId, ...rest } = raw;
+/** The SSE stream's query: the feed's, and whether the client asked to be told when items are late (`status=true`). */
+export interface StreamQuery extends FeedQuery {
+  status: boolean;
+}
+
+export function parseStreamQuery(raw: Record<string, unknown>, header: string | undefined, allowed: readonly string[]): StreamQuery {
+  const { lastEventId, status, ...rest } = raw;
+  // Asked for, not sent unasked: a client that reads every `data:` line as an item must not be handed another frame.
+  if (status !== undefined && status !== 'true' && status !== 'false')
+    throw problems.validation([{ path: 'status', message: 'must be true or false' }], 'The feed query is not valid.');
   // node:querystring gives a string, or an array when the parameter is repeated (not a position: a 400).
   const inUrl = typeof lastEventId === 'string' ? lastEventId : Array.isArray(lastEventId) ? lastEventId.join(',') : undefined;
-  return parseFeedQuery({ ...rest, after: lastEventIdOf(header) ?? lastEventIdOf(inUrl, 'lastEventId') ?? rest.after }, allowed);
+  const query = parseFeedQuery({ ...rest, after: lastEventIdOf(header) ?? lastEventIdOf(inUrl, 'lastEventId') ?? rest.after }, allowed);
+  return { ...query, status: status === 'true' };
 }
 
 const pathOf = (path: readonly PropertyKey[]) =>

@@ -6,7 +6,7 @@ import { logRequestEnd, ROOT_LOGGER } from '@newsroom/platform';
 import { QUERY_CONFIG, QueryConfig } from '../config/query.config';
 import { FeedConnections } from './feed-connections.service';
 import { FeedHub } from './feed-hub.service';
-import { FeedQuery } from './feed-query.reader';
+import { StreamQuery } from './feed-query.reader';
 import { FeedStatus } from './feed-status.service';
 import { FeedSubscription } from './feed-subscription.service';
 import { SseSink } from './sse.sink';
@@ -37,7 +37,7 @@ export class FeedSseStreams {
    * Sends the stream's head and first frame on `res` and subscribes it from `q.after`. False, with nothing written,
    * when `ip` holds its cap of live connections.
    */
-  open(res: ServerResponse, q: FeedQuery, ip: string, line?: StreamLogLine): boolean {
+  open(res: ServerResponse, q: StreamQuery, ip: string, line?: StreamLogLine): boolean {
     const release = this.connections.acquire(ip);
     if (!release) return false;
     let sink: SseSink | null = null;
@@ -59,8 +59,8 @@ export class FeedSseStreams {
       }
     });
     sink = new SseSink(res, q.lang, this.config.FEED_RETRY_MS, this.config.FEED_SOCKET_HIGH_WATER_BYTES);
-    // The feed's status first (whether items are late), then history and live items.
-    this.status.follow(sink);
+    // The feed's status first (whether items are late), when asked for (`status=true`), then history and live items.
+    if (q.status) this.status.follow(sink);
     subscription = this.hub.subscribe(q, q.after, sink, 'sse');
     return true;
   }

@@ -20,7 +20,7 @@ import {
 import { QUERY_CONFIG, QUERY_READ_LIMIT, QueryConfig } from '../config/query.config';
 import { FeedConnections } from './feed-connections.service';
 import { takeKeyParam } from './feed-key-param.middleware';
-import { FeedQuery, parseStreamQuery } from './feed-query.reader';
+import { parseStreamQuery, StreamQuery } from './feed-query.reader';
 import { FeedSseStreams } from './feed-sse-streams.service';
 import { withNegotiatedLang } from '../lang/accept-language.util';
 import { FEED_STREAM_PARAMS } from './feed.schema';
@@ -112,7 +112,7 @@ export class FeedSseGateway implements OnApplicationBootstrap {
   }
 
   /** The parameters as the controller reads them (Express's "simple" query parser is node:querystring); null when not valid. */
-  private query(req: IncomingMessage, url: string): { query: FeedQuery | null; negotiated: boolean } {
+  private query(req: IncomingMessage, url: string): { query: StreamQuery | null; negotiated: boolean } {
     const q = url.indexOf('?');
     // Without `lang`, Accept-Language's (as ContentLanguageInterceptor does on the Nest route).
     const { query: raw, negotiated } = withNegotiatedLang(

@@ -36,7 +36,7 @@ const REASON =
  * subscribers and items). If that event was recorded FEED_DELAYED_AFTER_MS ago or more, the feed is delayed: the
  * broker is down, the relay or the projector stalled or behind, or this instance's tail cannot read. The query
  * service has no Kafka consumer of its own, so this end-to-end view is the one it has; it covers every cause and
- * says nothing when nothing was recorded. Listeners (the SSE streams) hear each change once; a new stream is sent
+ * says nothing when nothing was recorded. Listeners (the SSE streams that asked with `status=true`, the WebSocket subscribers) hear each change once, and it probes only while there is one; a new stream is sent
  * the current status at once. Nothing here runs per item.
  */
 @Injectable()
@@ -75,8 +75,11 @@ export class FeedStatus implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Sends `listener` the current status at once, then each change. */
   follow(listener: StatusListener): void {
+    // Nobody listened: the status may be old (not probed meanwhile); it is probed again now, a change sent at once.
+    const idle = this.listeners.size === 0;
     listener.status(this.frame);
     this.listeners.add(listener);
+    if (idle) void this.check();
   }
 
   unfollow(listener: StatusListener): void {
@@ -85,7 +88,8 @@ export class FeedStatus implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** One probe; a failed one changes nothing (the tail's own error is in readiness) and is logged once a change. */
   async check(): Promise<void> {
-    if (this.checking) return;
+    // No stream asked for the status (`status=true`, or a WebSocket): nothing to probe for.
+    if (this.checking || this.listeners.size === 0) return;
     this.checking = true;
     try {
       const position = this.hub.position;

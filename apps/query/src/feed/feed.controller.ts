@@ -68,7 +68,7 @@ export class FeedController {
       'Resume with the Last-Event-ID header (EventSource sends it on reconnect; it wins over `after`) or `after`. ' +
       'Comment lines are heartbeats; `retry:` is the reconnect hint; an `event: close` frame ({code, message}) ' +
       'precedes a server-side disconnect (FEED.SLOW_CONSUMER, FEED.STALLED, FEED.SHUTTING_DOWN...). ' +
-      'The first frame is an `event: status` ({delayed, since, reason?}), sent again on each change: `delayed: true` ' +
+      'With `status=true` the first frame is an `event: status` ({delayed, since, reason?}), sent again on each change: `delayed: true` ' +
       'while an event recorded FEED_DELAYED_AFTER_MS (5 s) ago or more is not in the feed yet (the broker down, the ' +
       'relay or the projector behind; `since` is when the oldest waiting event was recorded), `delayed: false` once ' +
       'it has caught up (`since`: when). Delayed items still arrive once, in order. ' +

@@ -9,6 +9,14 @@ export const feedStreamParams = feedQueryParams.omit({ limit: true }).extend({
   lastEventId: z.string().optional().meta({
     description: 'The newest position seen, for EventSource polyfills that cannot send the Last-Event-ID header (the header wins)',
   }),
+  status: z
+    .enum(['true', 'false'])
+    .optional()
+    .meta({
+      description:
+        'true: the stream also sends `event: status` frames ({delayed, since, reason?}), the current one first and each change, ' +
+        'telling whether recorded items are late (default false: only items, heartbeats and `event: close`)',
+    }),
 });
 
 /** The parameters each endpoint takes; any other is refused (parseFeedQuery). */
