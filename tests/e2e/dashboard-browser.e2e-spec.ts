@@ -83,6 +83,14 @@ describeIfChromium('dashboard in headless Chromium: seed story, live items, corr
     await expectText(roster(), /Kevin Weil/);
     await expectText(page.locator('.charts'), /\$440 bn/);
     await expectText(page.locator('.charts'), /1,600/);
+    // The losses' axis names the first year of the series (2024-H1) as well as each year beginning inside it; it
+    // named 2025-2029 only (t32's revenue chart, from 2025-Q1, had no "2025").
+    const years = await page
+      .locator('figure.chart')
+      .filter({ hasText: 'Losses' })
+      .locator('text.tick')
+      .evaluateAll((ticks) => ticks.map((t) => t.textContent ?? '').filter((text) => /^\d{4}$/.test(text)));
+    expect(years).toEqual(['2024', '2025', '2026', '2027', '2028', '2029']);
     await expectText(page.locator('.lawsuits'), /Musk v\. OpenAI/);
     await expectText(page.locator('#lawsuits-title'), /^Lawsuits \(cases OpenAI is a party to\)$/);
     // Parties by the names the API gives them (an entity's display name), not the page's own title-casing of a slug.
@@ -207,6 +215,13 @@ describeIfChromium('dashboard in headless Chromium: seed story, live items, corr
       what: 'the restructuring item marked retracted',
     });
     await expectText(row(RESTRUCTURING_EVENT), /Retracted: Not in the article/);
+    // Its dialog says the retraction and its reason too, as a corrected fact's says its correction's (t32).
+    await row(RESTRUCTURING_EVENT)
+      .getByRole('button', { name: /^Sources/ })
+      .click();
+    await expectText(page.getByRole('dialog').getByTestId('retraction'), /^Retracted \d{4}-\d{2}-\d{2} [\d:]+ UTC: “Not in the article”$/);
+    await page.keyboard.press('Escape');
+    await pollUntil(async () => !(await page.getByRole('dialog').isVisible()), { what: 'the dialog closed by Escape' });
     // In place: no row of their own for the amendments, and the page never reloaded.
     expect(await timeline().count()).toBe(14);
     expect(await page.evaluate(() => (globalThis as PageGlobal).sameDocument)).toBe(true);
@@ -249,6 +264,15 @@ describeIfChromium('dashboard in headless Chromium: seed story, live items, corr
     await expectText(row(LOSS_EVENT).locator('.badge.corrected'), /^corrigé$/);
     await expectText(row(RESTRUCTURING_EVENT).locator('.badge.retracted'), /^retiré$/);
     await expectText(row(RESTRUCTURING_EVENT), new RegExp(`Retiré${NBSP}: Not in the article`));
+    await row(RESTRUCTURING_EVENT)
+      .getByRole('button', { name: /^Sources/ })
+      .click();
+    await expectText(
+      page.getByRole('dialog').getByTestId('retraction'),
+      new RegExp(`^Retiré le \\d+\\S*\\s\\S+\\s\\d{4}\\sà\\s[\\d:]+\\sUTC${NBSP}: «${NBSP}Not in the article${NBSP}»$`),
+    );
+    await page.keyboard.press('Escape');
+    await pollUntil(async () => !(await page.getByRole('dialog').isVisible()), { what: 'the dialog closed by Escape' });
     // Its headline shows its French `from` and `to`; the English-only `detail` the feed lists in `fallbacks` is not in
     // it, so no EN badge.
     await expectText(row(RESTRUCTURING_EVENT).locator('.headline'), /laboratoire d'IA à but non lucratif/);
@@ -442,6 +466,46 @@ describeIfChromium('dashboard in headless Chromium: seed story, live items, corr
     expect(await rocket.locator('.headline').innerText()).not.toMatch(/\[en\]/);
     expect(await rocket.locator('.headline [data-testid="fallback"]').count()).toBe(1);
     expect(await tooltip(rocket.locator('.headline [data-testid="fallback"]'))).toMatch(/affiché en anglais \(fonctionnalités\)$/);
+    // What a screen reader hears says the fallback in the page's words, never "[en]", the English text in its own
+    // language (t32): the Sources button's hidden text, the live announcement, the slider's spoken value.
+    const hidden = rocket.getByRole('button', { name: /^Sources/ }).locator('.sr-only');
+    await expectText(hidden, /fast \(en anglais\)$/);
+    await expectText(hidden.locator('[lang="en"]'), /^fast$/);
+    await expectText(rocket.locator('.headline [lang="en"]').first(), /^fast$/);
+    // The stream started over in French: its replay of history is not announced, and counts as over once the stream
+    // has been quiet for a second (REPLAY_QUIET_MS); an item posted before that would be taken for the replay.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const departure = await post<Recorded>(
+      `${stack.apps.ingest.url}/v1/events`,
+      {
+        type: 'executive.departed',
+        subject: 'person:t9-ann-lee',
+        occurredAt: '2024-12-04',
+        data: { organization: 'org:t9-acme', role: 'Researcher 2', roleCategory: 'other', reason: 'unknown' },
+        sources: [source],
+      },
+      stack.key,
+    );
+    expect(departure.status).toBe(201);
+    const left = row(departure.body.id);
+    await expectText(left.locator('.headline'), /\(Researcher 2\s*en\)$/i);
+    await expectText(page.getByTestId('timeline-announcement'), /^Nouveau\s:\s.*\(Researcher 2 \(en anglais\)\)$/);
+    expect(await page.getByTestId('timeline-announcement').innerText()).not.toMatch(/\[en\]/);
+    await expectText(left.getByRole('button', { name: /^Sources/ }).locator('.sr-only'), /\(Researcher 2 \(en anglais\)\)$/);
+    await expectText(left.getByRole('button', { name: /^Sources/ }).locator('.sr-only [lang="en"]'), /^Researcher 2$/);
+    // The slider's step of that recording: what it recorded, the fallback said as the announcement says it.
+    const slider = page.getByLabel(/Ce que nous savions au/);
+    await pollUntil(
+      async () => {
+        await slider.focus();
+        await page.keyboard.press('End');
+        await page.keyboard.press('ArrowLeft');
+        return /\(Researcher 2 \(en anglais\)\)$/.test((await slider.getAttribute('aria-valuetext')) ?? '');
+      },
+      { what: "the slider's step of the departure, spoken with its fallback in words" },
+    );
+    await expectText(page.getByTestId('step-added'), /\(Researcher 2 \(en anglais\)\)$/);
+    await page.getByRole('button', { name: 'Revenir à maintenant' }).click();
     await page.getByLabel('Language / Langue').selectOption('en');
 
     // The headcount: total and engineering side by side, the month its own label, inside the picture.

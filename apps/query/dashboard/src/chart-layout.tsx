@@ -1,7 +1,8 @@
 // Where the figures' bars and ticks go (pure: charts.tsx draws them). A value is drawn over its own period; values
 // whose periods overlap (a headcount's total and its functions, reported for one month; two outlets' figures of one
-// series for one year) stand side by side, each in a slice of that period, so none hides another. Ticks stay inside the picture and never name a year a figure is not
-// in: a December 2024 figure alone is labelled by its period, not by the "2025" where its month ends.
+// series for one year) stand side by side, each in a slice of that period, so none hides another. Ticks stay inside the picture, never overlap and never name a year a figure is not
+// in: a December 2024 figure alone is labelled by its period, not by the "2025" where its month ends; a series over
+// several years has its first year labelled at the left edge, and each year that begins inside it.
 
 export interface Span {
   /** The series (colour) the value belongs to. */
@@ -35,6 +36,8 @@ export interface Tick {
 
 /** Roughly how wide a tick's text is drawn (the CSS's tick font), to keep it inside the picture. */
 const LABEL_W = 44;
+/** The least space between two ticks' texts. */
+const LABEL_GAP = 4;
 
 export function layoutChart(spans: Span[], frame: Frame): { bars: Bar[]; ticks: Tick[] } {
   const { width: W, height: H, pad } = frame;
@@ -77,11 +80,24 @@ export function layoutChart(spans: Span[], frame: Frame): { bars: Bar[]; ticks: 
     anchor === 'start' && at + LABEL_W > right ? 'end' : anchor === 'middle' && at + LABEL_W / 2 > right ? 'end' : anchor;
   let ticks: Tick[];
   if (years.length > 0) {
-    ticks = years.map((year) => {
+    // The first year of the series is labelled at the left edge, with no line (where the chart begins, not the year):
+    // a series from 2025-Q1 was labelled 2026-2029 only (t32). A label that would run into the one before it is left
+    // out: a year's in a long series in a narrow picture; the first year's when the series begins late in it and its
+    // sliver is too narrow for its label (2024-Q4 to 2029: 2025 is the first label).
+    const firstYear = new Date(t0).getUTCFullYear();
+    const sliver = t0 > Date.UTC(firstYear, 0, 1) && x(Date.UTC(firstYear + 1, 0, 1)) - left < LABEL_W + LABEL_GAP;
+    const first: Tick[] = sliver ? [] : [{ line: null, x: left, anchor: 'start', label: { year: firstYear } }];
+    const yearTicks = years.map((year): Tick => {
       const at = x(Date.UTC(year, 0, 1));
       const anchor = clamp(at + 2, 'start');
       return { line: at, x: anchor === 'end' ? at - 2 : at + 2, anchor, label: { year } };
     });
+    const from = (tick: Tick) => (tick.anchor === 'end' ? tick.x - LABEL_W : tick.anchor === 'middle' ? tick.x - LABEL_W / 2 : tick.x);
+    ticks = [];
+    for (const tick of [...first, ...yearTicks]) {
+      const before = ticks[ticks.length - 1];
+      if (!before || from(tick) >= from(before) + LABEL_W + LABEL_GAP) ticks.push(tick);
+    }
   } else {
     // Within one year: each period its own label, under its values, once.
     const seen = new Set<string>();

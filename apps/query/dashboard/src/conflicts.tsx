@@ -2,7 +2,7 @@ import { errorText, qs } from './api';
 import { CsvLink } from './csv-link';
 import { dateText, exactMoney, count, figureName } from './format';
 import { codeText, colon, t, tn, type Lang } from './i18n';
-import { FallbackMark, Headline } from './fallback';
+import { FallbackMark, Headline, spokenHeadline } from './fallback';
 import { plainHeadline } from './corrections';
 import { useNames } from './names';
 import { useReport } from './use-report';
@@ -148,7 +148,7 @@ export function Conflicts(props: { lang: Lang; knownAt: string | null; refresh: 
                     <button type="button" class="link" onClick={() => onOpen(sideFact(lang, c, s, subject))}>
                       {t(lang, 'sources.count', { count: s.sources.length })}
                       <span class="sr-only">
-                        {t(lang, 'sources.for', { what: s.headline ? plainHeadline(s.headline, lang) : valueText(lang, s) })}
+                        {t(lang, 'sources.for', { what: s.headline ? spokenHeadline(lang, s.headline) : valueText(lang, s) })}
                       </span>
                     </button>
                   </li>

@@ -130,7 +130,29 @@ export function shownFallbacks(headline: string, lang: 'en' | 'fr', fallbacks: s
   });
 }
 
-/** A headline without the service's "[en]" / "[fr]" marks: for a screen reader's label or a dialog's title. */
+/**
+ * A headline cut as `headlineParts` does, the text of the other language before each mark apart (`foreign`) when the
+ * item's data tells it (a shown fallback's text, `shownFallbacks`), so that it can carry its own `lang`.
+ */
+export function headlineSegments(
+  headline: string,
+  lang: 'en' | 'fr',
+  fallbacks: string[] = [],
+  data?: unknown,
+): Array<{ text: string; foreign: boolean; marked: boolean }> {
+  const texts = shownFallbacks(headline, lang, fallbacks, data)
+    .map((path) => otherText(valueAt(data, path), lang))
+    .filter((text): text is string => !!text)
+    .sort((a, b) => b.length - a.length);
+  return headlineParts(headline, lang).flatMap((p) => {
+    const text = p.marked ? texts.find((t) => p.text.endsWith(t)) : undefined;
+    if (!text) return [{ text: p.text, foreign: false, marked: p.marked }];
+    const before = p.text.slice(0, p.text.length - text.length);
+    return [...(before ? [{ text: before, foreign: false, marked: false }] : []), { text, foreign: true, marked: true }];
+  });
+}
+
+/** A headline without the service's "[en]" / "[fr]" marks: for a dialog's title (fallback.tsx's spokenHeadline says them). */
 export const plainHeadline = (headline: string, lang: 'en' | 'fr') =>
   headlineParts(headline, lang)
     .map((p) => p.text)

@@ -66,6 +66,12 @@ export function FactDialog({ lang, fact, onClose }: { lang: Lang; fact: Fact | n
             </InferredMark>{' '}
             · {t(lang, 'dialog.recorded', { instant: instant(lang, fact.recordedAt) })}
           </p>
+          {fact.retraction && (
+            <p class="meta" data-testid="retraction">
+              {t(lang, 'dialog.retracted', { instant: instant(lang, fact.retraction.recordedAt) })}
+              {fact.retraction.reason && t(lang, 'dialog.endReason', { reason: fact.retraction.reason })}
+            </p>
+          )}
           <FactTruth lang={lang} corroboration={fact.corroboration} inferred={fact.inferred} />
           <h3>{t(lang, 'dialog.sources')}</h3>
           {fact.sources.length === 0 && <p>{t(lang, 'dialog.noSource')}</p>}

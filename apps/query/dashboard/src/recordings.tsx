@@ -2,7 +2,7 @@
 // instants.tsx), and what each step recorded, in the page's language, so two steps never read alike.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getJson } from './api';
-import { plainHeadline } from './corrections';
+import { spokenHeadline } from './fallback';
 import { t, tn, type Lang } from './i18n';
 import { newWalk, WALK_PAGE, walkFeed, type FeedWalk, type StepItems } from './instants';
 import type { FeedItem } from './types';
@@ -54,7 +54,8 @@ export function useStepAdded(instant: string | null, step: StepItems | undefined
     getJson<{ items: FeedItem[] }>(`/v1/feed?after=${after}&limit=1&lang=${lang}`, request.signal).then(
       ({ items: [item] }) => {
         if (request.signal.aborted || !item || item.recordedAt !== instant) return;
-        const headline = plainHeadline(item.headline, lang);
+        // The fallback in words, as the live announcement says it ("[en]" was dropped here, t32).
+        const headline = spokenHeadline(lang, item.headline);
         const what = step.count > 1 ? tn(lang, 'travel.addedMore', step.count - 1, { headline }) : headline;
         setAdded({ key, text: t(lang, 'travel.added', { what }) });
       },

@@ -3,7 +3,7 @@ import { dateText, EVENT_TYPES, instant, typeLabel } from './format';
 import { Connection, FeedFilters, Row, useFeed } from './feed';
 import { InferredList, InferredMark, OutletsBadge } from './truth';
 import type { Fact, FeedItem, InferredField, Source } from './types';
-import { Headline } from './fallback';
+import { Headline, SpokenHeadline, spokenHeadline } from './fallback';
 import { correctedView, earlierVersions } from './corrections';
 import { changedFields } from './changes';
 import { codeText, t, tn, type Lang } from './i18n';
@@ -44,11 +44,13 @@ const rowSources = (row: Row): Source[] => [
 
 /**
  * The fact a row opens, as the row shows it: a corrected one with its corrected date and headline, recorded when its
- * latest correction was, and its earlier versions (each with its date and the reason it was corrected).
+ * latest correction was, and its earlier versions (each with its date and the reason it was corrected); a retracted
+ * one with its retraction's reason (the dialog did not say it, t32).
  */
 function rowFact(row: Row, lang: Lang): Fact {
   const view = correctedView(row.item, row.amendments, lang);
   const corrections = row.amendments.filter((a) => a.type === 'event.corrected');
+  const retraction = row.amendments.filter((a) => a.type === 'event.retracted').pop();
   return {
     title: view.headline,
     eventId: row.item.eventId,
@@ -60,6 +62,10 @@ function rowFact(row: Row, lang: Lang): Fact {
     history: earlierVersions(row.item, row.amendments),
     corroboration: row.item.corroboration,
     inferred: inferredOf(row),
+    retraction: retraction && {
+      recordedAt: retraction.recordedAt,
+      reason: typeof retraction.data?.reason === 'string' ? (retraction.data.reason as string) : null,
+    },
   };
 }
 
@@ -68,24 +74,39 @@ function rowFact(row: Row, lang: Lang): Fact {
  * says stands (the feed gives it that fact's corroboration), so it opens that fact's sources, said so ("Sources of
  * the fact that stands (3)"), and offers nothing while that fact's row is not on the page (no empty list beside a count).
  */
-function SourcesButton(props: { lang: Lang; row: Row; rows: Row[]; headline: string; onOpen: (f: Fact) => void }) {
-  const { lang, row, rows, headline, onOpen } = props;
+function SourcesButton(props: { lang: Lang; row: Row; rows: Row[]; onOpen: (f: Fact) => void }) {
+  const { lang, row, rows, onOpen } = props;
   if (row.item.type === 'conflict.resolved') {
     const standing = rows.find((r) => r.item.eventId === row.item.targetEventId);
     if (!standing) return null;
-    const title = correctedView(standing.item, standing.amendments, lang).headline;
     return (
       <button type="button" class="link" data-testid="standing-sources" onClick={() => onOpen(rowFact(standing, lang))}>
         {t(lang, 'sources.standing', { count: rowSources(standing).length })}
-        <span class="sr-only">{t(lang, 'sources.for', { what: title })}</span>
+        <SourcesFor lang={lang} row={standing} />
       </button>
     );
   }
   return (
     <button type="button" class="link" onClick={() => onOpen(rowFact(row, lang))}>
       {t(lang, 'sources.count', { count: rowSources(row).length })}
-      <span class="sr-only">{t(lang, 'sources.for', { what: headline })}</span>
+      <SourcesFor lang={lang} row={row} />
     </button>
+  );
+}
+
+/**
+ * A Sources button's hidden text: " for <the row's headline>", the headline as a screen reader should hear it (its
+ * text of the other language in its own `lang`, the fallback in words: it read "(Researcher 2 [en])", t32).
+ */
+function SourcesFor({ lang, row }: { lang: Lang; row: Row }) {
+  const view = correctedView(row.item, row.amendments, lang);
+  const [before, after = ''] = t(lang, 'sources.for', { what: '\u0000' }).split('\u0000');
+  return (
+    <span class="sr-only">
+      {before}
+      <SpokenHeadline lang={lang} headline={view.headline} fallbacks={view.fallbacks} data={row.item.data} />
+      {after}
+    </span>
   );
 }
 
@@ -119,8 +140,10 @@ function useLiveAnnouncement(rows: Row[], version: number, filters: FeedFilters,
     }
     const fresh = rows.filter((r) => BigInt(r.item.position) > state.newest);
     state.newest = newest > state.newest ? newest : state.newest;
-    if (fresh.length === 1) setText(t(lang, 'timeline.new', { headline: fresh[0].item.headline }));
-    else if (fresh.length > 1) setText(tn(lang, 'timeline.newMany', fresh.length, { headline: fresh[fresh.length - 1].item.headline }));
+    // The headline as heard: the fallback in words, not "[en]" (t32).
+    const heard = (row: Row) => spokenHeadline(lang, row.item.headline);
+    if (fresh.length === 1) setText(t(lang, 'timeline.new', { headline: heard(fresh[0]) }));
+    else if (fresh.length > 1) setText(tn(lang, 'timeline.newMany', fresh.length, { headline: heard(fresh[fresh.length - 1]) }));
   }, [version]);
   useEffect(() => () => window.clearTimeout(quiet.current), []);
   return text;
@@ -242,7 +265,7 @@ export function Timeline(props: { lang: Lang; keyVersion: number; onOpen: (f: Fa
                   {amendmentText(lang, a)}
                 </p>
               ))}
-              <SourcesButton lang={lang} row={row} rows={rows} headline={view.headline} onOpen={onOpen} />
+              <SourcesButton lang={lang} row={row} rows={rows} onOpen={onOpen} />
             </li>
           ))}
       </ol>

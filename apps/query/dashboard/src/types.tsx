@@ -47,6 +47,8 @@ export interface Fact extends OnRecord {
   occurredAt: string | null;
   modality: string;
   status: string;
+  /** A retracted timeline row's retraction: when it was recorded and its reason (the dialog says it, as the row does). */
+  retraction?: { recordedAt: string; reason: string | null };
 }
 
 export interface FeedItem {

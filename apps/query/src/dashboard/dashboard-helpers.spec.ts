@@ -39,6 +39,12 @@ interface Corrections {
   ): { occurredAt: string | null; was: string | null; headline: string; fallbacks: string[] };
   headlineParts(headline: string, lang: 'en' | 'fr'): Array<{ text: string; marked: boolean }>;
   shownFallbacks(headline: string, lang: 'en' | 'fr', fallbacks: string[], data: unknown): string[];
+  headlineSegments(
+    headline: string,
+    lang: 'en' | 'fr',
+    fallbacks: string[],
+    data: unknown,
+  ): Array<{ text: string; foreign: boolean; marked: boolean }>;
 }
 interface Changes {
   changedFields(lang: 'en' | 'fr', changes: unknown): string;
@@ -265,6 +271,31 @@ describe('the fields a headline shows in the other language', () => {
   });
 });
 
+describe('a headline as a screen reader hears it (t32: "(Researcher 2 [en])")', () => {
+  const { headlineSegments } = load<Corrections>('corrections.tsx');
+  const { spokenHeadline } = load<{ spokenHeadline(lang: 'en' | 'fr', headline: string): string }>('fallback.tsx');
+
+  it('says each mark in the words of the badge\'s tooltip, in the page\'s language, never "[en]" nor nothing', () => {
+    expect(spokenHeadline('fr', 'Ann Lee quitte T9 Acme (Researcher 2 [en])')).toBe('Ann Lee quitte T9 Acme (Researcher 2 (en anglais))');
+    expect(spokenHeadline('en', 'Ann appointed responsable [fr] at Acme')).toBe('Ann appointed responsable (in French) at Acme');
+    expect(spokenHeadline('fr', 'Rien à signaler')).toBe('Rien à signaler');
+  });
+
+  it("tells the other language's text apart where the data gives it, to carry its own lang", () => {
+    const data = { organization: 'org:t9-acme', role: 'Researcher 2' };
+    expect(headlineSegments('Ann Lee quitte T9 Acme (Researcher 2 [en])', 'fr', ['data.role'], data)).toEqual([
+      { text: 'Ann Lee quitte T9 Acme (', foreign: false, marked: false },
+      { text: 'Researcher 2', foreign: true, marked: true },
+      { text: ')', foreign: false, marked: false },
+    ]);
+    // A corrected fact's text the item's data does not give: the mark alone, no text claimed foreign.
+    expect(headlineSegments('Ann Lee quitte T9 Acme (Researcher 2 [en])', 'fr', ['data.role'], { changes: {} })).toEqual([
+      { text: 'Ann Lee quitte T9 Acme (Researcher 2', foreign: false, marked: true },
+      { text: ')', foreign: false, marked: false },
+    ]);
+  });
+});
+
 describe("a panel's CSV link", () => {
   const { csvHref } = load<{ csvHref(path: string): string }>('csv-link.tsx');
 
@@ -337,7 +368,7 @@ describe('the figures: bars over their periods, ticks inside the picture', () =>
     expect(ticks).toEqual([{ line: null, x: 160, anchor: 'middle', label: { span: 0 } }]);
   });
 
-  it('years are ticked where they begin inside the chart, never at its right edge, and their text stays inside', () => {
+  it('years are ticked where they begin inside the chart and the first at its left edge, never at its right edge, and their text stays inside', () => {
     const { bars, ticks } = layoutChart(
       [
         { series: 'actual', start: Date.UTC(2023, 0, 1), end: Date.UTC(2024, 0, 1), value: 3 },
@@ -346,11 +377,52 @@ describe('the figures: bars over their periods, ticks inside the picture', () =>
       ],
       frame,
     );
-    expect(ticks.map((t) => t.label)).toEqual([{ year: 2024 }]);
+    // The first year at the left edge (no line there), then each year that begins inside.
+    expect(ticks.map((t) => t.label)).toEqual([{ year: 2023 }, { year: 2024 }]);
+    expect(ticks[0]).toEqual({ line: null, x: 4, anchor: 'start', label: { year: 2023 } });
     for (const t of ticks) expect(t.x).toBeGreaterThanOrEqual(0);
     for (const t of ticks) expect(t.anchor === 'end' ? t.x : t.x + 44).toBeLessThanOrEqual(320);
     // 2023 alone in its period: the whole width of it; 2024's actual and projected share the second half of 2024.
     expect(bars[0].width).toBeCloseTo(155, 0);
     expect(bars[1].x + bars[1].width).toBeLessThanOrEqual(bars[2].x);
+  });
+
+  /** Where a tick's text is drawn, as charts.tsx anchors it (44 px, the layout's reckoning of a label's width). */
+  const extent = (t: Tick) => {
+    const from = t.anchor === 'end' ? t.x - 44 : t.anchor === 'middle' ? t.x - 22 : t.x;
+    return [from, from + 44];
+  };
+  const expectApart = (ticks: Tick[]) => {
+    for (const [a, b] of ticks.slice(1).map((t, i) => [ticks[i], t])) expect(extent(a)[1]).toBeLessThanOrEqual(extent(b)[0]);
+    for (const t of ticks) expect(extent(t)[0] >= 0 && extent(t)[1] <= 320).toBe(true);
+  };
+  const quarter = (year: number, q: number) => ({ start: Date.UTC(year, (q - 1) * 3, 1), end: Date.UTC(year, q * 3, 1) });
+
+  it('a series from 2025-Q1 to a 2029 target has 2025 labelled too, the labels apart (t32: 2026-2029 only)', () => {
+    const { ticks } = layoutChart(
+      [
+        ...[1, 2, 3, 4].map((q) => ({ series: 'actual', ...quarter(2025, q), value: q })),
+        { series: 'target', start: Date.UTC(2029, 0, 1), end: Date.UTC(2030, 0, 1), value: 100 },
+      ],
+      frame,
+    );
+    expect(ticks.map((t) => t.label)).toEqual([2025, 2026, 2027, 2028, 2029].map((year) => ({ year })));
+    expectApart(ticks);
+  });
+
+  it('a first year too narrow for its label gives way to the next; a long series in a narrow picture keeps its labels apart', () => {
+    const sliver = layoutChart(
+      [
+        { series: 'actual', ...quarter(2024, 4), value: 1 },
+        { series: 'target', start: Date.UTC(2029, 0, 1), end: Date.UTC(2030, 0, 1), value: 100 },
+      ],
+      frame,
+    ).ticks;
+    expect(sliver.map((t) => t.label)).toEqual([2025, 2026, 2027, 2028, 2029].map((year) => ({ year })));
+    expectApart(sliver);
+    const long = layoutChart([{ series: 'actual', start: Date.UTC(1990, 0, 1), end: Date.UTC(2030, 0, 1), value: 1 }], frame).ticks;
+    expect(long[0].label).toEqual({ year: 1990 });
+    expect(long.length).toBeGreaterThan(3);
+    expectApart(long);
   });
 });

@@ -127,7 +127,7 @@ describe('dashboard message catalogue', () => {
     expect(i18n.fieldsText('fr', ['data.role', 'data.destination'])).toBe('rôle, destination');
     expect(i18n.fieldsText('fr', ['claims[0]', 'claims[1]', 'court'])).toBe('griefs, tribunal');
     expect(i18n.fieldsText('en', ['data.features[2]'])).toBe('features');
-    expect(i18n.t('fr', 'fallback.title', { fields: i18n.fieldsText('fr', ['role']) })).toBe(
+    expect(i18n.t('fr', 'fallback.title', { shownIn: i18n.t('fr', 'fallback.in'), fields: i18n.fieldsText('fr', ['role']) })).toBe(
       `Pas de texte en français${NBSP}: affiché en anglais (rôle)`,
     );
   });
