@@ -473,8 +473,8 @@ describeIfChromium('dashboard in headless Chromium: seed story, live items, corr
     await expectText(hidden.locator('[lang="en"]'), /^fast$/);
     await expectText(rocket.locator('.headline [lang="en"]').first(), /^fast$/);
     // The stream started over in French: its replay of history is not announced, and counts as over once the stream
-    // has been quiet for a second (REPLAY_QUIET_MS); an item posted before that would be taken for the replay.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // has been quiet for a second (REPLAY_QUIET_MS; waited out here with a margin for a loaded machine): an item posted before that would be taken for the replay.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
     const departure = await post<Recorded>(
       `${stack.apps.ingest.url}/v1/events`,
       {
