@@ -10,7 +10,7 @@ const otherLang = (lang: Lang): Lang => (lang === 'fr' ? 'en' : 'fr');
  * The fallback in the page's words: "en anglais" / "in French". The badge's tooltip says it ("affiché en anglais"),
  * and so does every text meant for assistive technology in place of the service's "[en]" / "[fr]" (t32).
  */
-export const fallbackWords = (lang: Lang) => t(lang, 'fallback.in');
+const fallbackWords = (lang: Lang) => t(lang, 'fallback.in');
 
 /**
  * A headline as a screen reader should hear it, as plain text (a live announcement, an `aria-valuetext`): each of the
