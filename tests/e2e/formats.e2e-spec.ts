@@ -239,6 +239,13 @@ describe('the ecosystem formats: Atom feed, TimelineJS JSON', () => {
     const doc = JSON.parse((await get('/docs/openapi.json')).text);
     const op = doc.paths['/v1/feed.atom'].get;
     expect(Object.keys(op.responses['200'].content)).toEqual(['application/atom+xml']);
-    expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['lang', 'limit', 'organization', 'subjects', 'types']);
+    expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+      'Accept-Language',
+      'lang',
+      'limit',
+      'organization',
+      'subjects',
+      'types',
+    ]);
   });
 });
