@@ -9,12 +9,20 @@ const itemOf = (...args: Parameters<typeof evolveFeed>): FeedItemRow => {
 
 describe("an item naming another fact lists that fact's fallbacks (French in French)", () => {
   it('given a correction giving a role in French alone, then its English item marks it and lists data.role, its French one nothing', () => {
-    const fact = appointed('person:ann', 'Head of Widgets', '2026-03-01', { organization: 'org:acme' });
+    // Recorded in French alone (a plain string would be the English text, which the French merges beside).
+    const fact = appointed('person:ann', 'Head of Widgets', '2026-03-01', { organization: 'org:acme', role: { fr: 'chef des widgets' } });
     const factItem = itemOf(fact);
     expect(factItem.fallbacks).toBeNull();
     const fix = itemOf(correction(fact, { data: { role: { fr: 'responsable des widgets' } } }), factItem);
     expect(fix.headlineEn).toContain('responsable des widgets [fr]');
     expect(fix.fallbacks).toEqual({ en: ['data.role'], fr: [] });
+  });
+
+  it('given a correction giving the French of a role recorded as a plain string, then both items read their own language, no fallback', () => {
+    const fact = appointed('person:ann', 'Head of Widgets', '2026-03-01', { organization: 'org:acme' });
+    const fix = itemOf(correction(fact, { data: { role: { fr: 'responsable des widgets' } } }), itemOf(fact));
+    expect(fix.headlineEn).toContain('Head of Widgets');
+    expect(fix.fallbacks).toEqual({ en: [], fr: [] });
   });
 
   it("given a retraction or an attached source of a fact with English text alone, then the item's French lists it", () => {
